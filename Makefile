@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh machine:
+#   make chat   set up, then talk to the bot in the terminal (no token needed)
+#   make test   set up, then run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup chat run test lint check eval bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+chat: $(STAMP)
+	$(PY) bot.py chat
+
+run: $(STAMP)
+	$(PY) bot.py run
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check: $(STAMP)
+	$(PY) bot.py check
+
+eval: $(STAMP)
+	$(PY) bot.py eval ../shared/eval/dev/questions.yaml --faq ../shared/eval/dev/faq.yaml \
+		--content ../shared/eval/dev/content --data $$(mktemp -d)
+
+bench: $(STAMP)
+	$(PY) bench/bench_search.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Channel adapters: translate between a chat platform and the conversation core."""

@@ -1,0 +1,1 @@
+"""The ward bot: answers residents' questions and alerts them to new announcements."""

@@ -1,0 +1,103 @@
+"""Typed configuration from environment variables (and a `.env` file), checked at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or wrong; the message says which and how to fix it."""
+
+
+class Secret(str):
+    """A string that never shows itself in reprs, logs or tracebacks."""
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+
+DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_ZALO_BOT_API_BASE = "https://bot-api.zaloplatforms.com"
+
+
+@dataclass(frozen=True)
+class Settings:
+    faq_file: Path = Path("faq.yaml")
+    content_dir: Path = Path("content")
+    data_dir: Path = Path("data")
+    ward_name: str = "UBND phường"
+    ward_hotline: str = ""
+    telegram_token: Secret | None = None
+    telegram_base_url: str = DEFAULT_TELEGRAM_BASE_URL
+    zalo_token: Secret | None = None
+    zalo_api_base: str = DEFAULT_ZALO_BOT_API_BASE
+    public_url: str | None = None
+    telegram_webhook_secret: Secret | None = None
+    zalo_webhook_secret: Secret | None = None
+    http_port: int = 8080
+    admin_ids: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from `env` (default: the process environment)."""
+        env = os.environ if env is None else env
+
+        def text(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        def secret(name: str) -> Secret | None:
+            value = text(name)
+            return Secret(value) if value else None
+
+        port_text = text("HTTP_PORT") or "8080"
+        try:
+            port = int(port_text)
+        except ValueError:
+            raise ConfigError(f"HTTP_PORT must be a port number, got {port_text!r}") from None
+        if not 0 < port < 65536:
+            raise ConfigError(f"HTTP_PORT must be between 1 and 65535, got {port}")
+
+        admins = frozenset(
+            part.strip() for part in (text("ADMIN_IDS") or "").split(",") if part.strip()
+        )
+        for admin in admins:
+            channel, _, user = admin.partition(":")
+            if not channel or not user:
+                raise ConfigError(
+                    f"ADMIN_IDS entry {admin!r} must look like 'telegram:12345' or 'zalo:8a1b...'"
+                )
+
+        settings = cls(
+            faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
+            content_dir=Path(text("CONTENT_DIR") or "content"),
+            data_dir=Path(text("DATA_DIR") or "data"),
+            ward_name=text("WARD_NAME") or cls.ward_name,
+            ward_hotline=text("WARD_HOTLINE") or "",
+            telegram_token=secret("TELEGRAM_BOT_TOKEN"),
+            telegram_base_url=text("TELEGRAM_BASE_URL") or DEFAULT_TELEGRAM_BASE_URL,
+            zalo_token=secret("ZALO_BOT_TOKEN"),
+            zalo_api_base=(text("ZALO_BOT_API_BASE") or DEFAULT_ZALO_BOT_API_BASE).rstrip("/"),
+            public_url=(text("PUBLIC_URL") or "").rstrip("/") or None,
+            telegram_webhook_secret=secret("TELEGRAM_WEBHOOK_SECRET"),
+            zalo_webhook_secret=secret("ZALO_WEBHOOK_SECRET"),
+            http_port=port,
+            admin_ids=admins,
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.public_url:
+            if not self.public_url.startswith("https://"):
+                raise ConfigError("PUBLIC_URL must start with https:// (Telegram and Zalo require it)")
+            if self.telegram_token and not self.telegram_webhook_secret:
+                raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
+            if self.zalo_token and not self.zalo_webhook_secret:
+                raise ConfigError("PUBLIC_URL is set: ZALO_WEBHOOK_SECRET is required too")
+
+    def is_admin(self, channel: str, user_id: str | int) -> bool:
+        return f"{channel}:{user_id}" in self.admin_ids

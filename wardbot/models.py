@@ -1,0 +1,115 @@
+"""Plain data shared by the loader, the search engine and the channels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocType = Literal["faq", "announcement"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a staff-edited file, reported as `file:line: message`."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subject residents can follow (health insurance, scholarships, ...)."""
+
+    id: str
+    name: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A question and its answer, written by ward staff in faq.yaml."""
+
+    id: str
+    question: str
+    answer: str
+    variants: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def title(self) -> str:
+        return self.question
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A notice published by the ward: one Markdown file in content/."""
+
+    id: str
+    title: str
+    date: dt.date
+    body: str
+    topics: tuple[str, ...] = ()
+    source: str | None = None
+    expires: dt.date | None = None
+    path: str = ""
+
+    def is_current(self, today: dt.date) -> bool:
+        return self.expires is None or today <= self.expires
+
+
+@dataclass
+class Corpus:
+    """Everything the bot knows: what loaded cleanly from faq.yaml and content/."""
+
+    topics: list[Topic] = field(default_factory=list)
+    faq: list[FaqEntry] = field(default_factory=list)
+    announcements: list[Announcement] = field(default_factory=list)
+    # Staff-defined synonyms from faq.yaml: term -> what it means (both as typed).
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def document(self, doc_id: str) -> FaqEntry | Announcement | None:
+        for entry in self.faq:
+            if entry.id == doc_id:
+                return entry
+        for notice in self.announcements:
+            if notice.id == doc_id:
+                return notice
+        return None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked search result."""
+
+    type: DocType
+    id: str
+    title: str
+    score: float
+    doc: FaqEntry | Announcement
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says to a question: ranked results and whether it dares to answer.
+
+    `answered` is False when the bot should tell the resident it has no answer;
+    `results` may then still hold suggestions (close matches).
+    """
+
+    question: str
+    answered: bool
+    results: tuple[Hit, ...] = ()
+
+    @property
+    def best(self) -> Hit | None:
+        return self.results[0] if self.results else None
