@@ -1,0 +1,668 @@
+"""Loading faq.yaml and content/: what loads, and the exact `file:line` of every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from wardbot.loader import (
+    load_announcement,
+    load_content,
+    load_corpus,
+    load_faq,
+    tag_topics,
+)
+from wardbot.models import Problem, Topic
+
+DEV = Path(__file__).parent.parent.parent / "shared" / "eval" / "dev"
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in tmp_path so problems read `faq.yaml:7: ...`, as staff see them."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    return tmp_path
+
+
+def write(name: str, text: str | bytes) -> Path:
+    path = Path(name)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def report(problems: list[Problem]) -> list[str]:
+    return [str(p) for p in problems]
+
+
+# Lines 1-10; a test's own entry starts at line 11.
+FAQ_HEAD = """\
+topics:
+  - id: bhyt
+    name: Bảo hiểm y tế
+    keywords: [bhyt, thẻ bhyt]
+  - id: cu-tru
+    name: Cư trú
+faq:
+  - id: good
+    question: Hỏi gì?
+    answer: Trả lời.
+"""
+
+TOPICS = [
+    Topic("bhyt", "Bảo hiểm y tế", ("bảo hiểm y tế", "bhyt", "thẻ bhyt")),
+    Topic("moi-truong", "Môi trường", ("rác", "vệ sinh môi trường")),
+    Topic("hanh-chinh", "Hành chính", ("hđnd", "một cửa")),
+    Topic("cu-tru", "Cư trú", ("ct07",)),
+]
+
+
+# ------------------------------------------------------------------- faq.yaml
+
+
+def test_valid_faq_loads_every_field() -> None:
+    path = write(
+        "faq.yaml",
+        FAQ_HEAD
+        + """\
+  - id: bhyt-gia-han
+    question: "  Gia hạn thẻ BHYT ở đâu?  "
+    variants:
+      - gia hạn bhyt
+      - no
+      - 0123
+    answer: |
+      Dòng một.\x20\x20
+      Dòng hai.
+
+    topics: bhyt
+    links: [https://example.gov.vn/a, http://example.vn]
+synonyms:
+  hk: [hộ khẩu]
+  gks: giấy khai sinh
+""",
+    )
+    faq = load_faq(path)
+    assert faq.problems == []
+    assert faq.ok_syntax
+    assert [t.id for t in faq.topics] == ["bhyt", "cu-tru"]
+    assert faq.topics[0].keywords == ("bhyt", "thẻ bhyt")
+    assert faq.topics[1].keywords == ()
+    good, entry = faq.faq
+    assert (good.id, good.line, good.topics, good.variants) == ("good", 8, (), ())
+    assert entry.id == "bhyt-gia-han"
+    assert entry.line == 11
+    assert entry.question == "Gia hạn thẻ BHYT ở đâu?"
+    # Values are read as typed: YAML would have made these False and 83.
+    assert entry.variants == ("gia hạn bhyt", "no", "0123")
+    assert entry.answer == "Dòng một.\nDòng hai."  # trailing spaces and blank line gone
+    assert entry.topics == ("bhyt",)
+    assert entry.links == ("https://example.gov.vn/a", "http://example.vn")
+    assert faq.synonyms == {"hk": ["hộ khẩu"], "gks": ["giấy khai sinh"]}
+
+
+def test_faq_text_is_normalised_to_nfc_and_crlf_bom_files_keep_their_lines() -> None:
+    decomposed = unicodedata.normalize("NFD", "Hỏi về thẻ?")
+    text = FAQ_HEAD.replace("Hỏi gì?", decomposed) + "  - id: bad\n"
+    path = write("faq.yaml", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    faq = load_faq(path)
+    assert faq.faq[0].question == "Hỏi về thẻ?"
+    assert unicodedata.is_normalized("NFC", faq.faq[0].question)
+    assert report(faq.problems) == [
+        "faq.yaml:11: entry 'bad': missing 'question'",
+        "faq.yaml:11: entry 'bad': missing 'answer'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (FAQ_HEAD + "  - id: x\n    question: Thẻ: gia hạn?\n", 12, "mapping values are not"),
+        (FAQ_HEAD + "  - id: x\n\tquestion: q\n", 12, "spaces, not tabs"),
+        ("topics: [bhyt\nfaq: []\n", 2, "YAML syntax error"),
+        ("topics: []\nfaq: []\n\x07\n", 3, "control character"),
+    ],
+)
+def test_faq_syntax_error_loads_nothing(text: str, line: int, message: str) -> None:
+    faq = load_faq(write("faq.yaml", text))
+    assert not faq.ok_syntax
+    assert (faq.topics, faq.faq, faq.synonyms) == ([], [], {})
+    [problem] = faq.problems
+    assert (problem.file, problem.line) == ("faq.yaml", line)
+    assert message in problem.message
+
+
+def test_missing_faq_file() -> None:
+    faq = load_faq(Path("nowhere.yaml"))
+    assert not faq.ok_syntax
+    assert report(faq.problems) == ["nowhere.yaml:0: file not found"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "faq.yaml:1: the file is empty"),
+        ("# only a comment\n", "faq.yaml:1: the file is empty"),
+        ("- id: a\n", "faq.yaml:1: the file must have a 'topics:' and a 'faq:' section"),
+        (
+            b"topics: []\nfaq:\n  - id: caf\xe9\n",
+            "faq.yaml:3: the file is not saved as UTF-8 text; save it as UTF-8",
+        ),
+    ],
+)
+def test_unusable_faq_file_keeps_the_last_good_version(text: str | bytes, expected: str) -> None:
+    faq = load_faq(write("faq.yaml", text))
+    assert not faq.ok_syntax
+    assert report(faq.problems) == [expected]
+
+
+def test_top_level_sections() -> None:
+    faq = load_faq(write("faq.yaml", "topics: []\nfaqs: []\nsynonym: {}\n"))
+    assert faq.ok_syntax
+    assert report(faq.problems) == [
+        "faq.yaml:1: missing the 'faq:' section",
+        "faq.yaml:2: unknown section 'faqs' (did you mean 'faq'?)",
+        "faq.yaml:3: unknown section 'synonym' (did you mean 'synonyms'?)",
+    ]
+
+
+def test_sections_of_the_wrong_type() -> None:
+    faq = load_faq(write("faq.yaml", "topics: bhyt\nfaq:\n  id: a\nsynonyms: [hk]\n"))
+    assert report(faq.problems) == [
+        "faq.yaml:1: 'topics' must be a list: each topic starts with '- id:'",
+        "faq.yaml:3: 'faq' must be a list: each entry starts with '- id:'",
+        "faq.yaml:4: 'synonyms' must be lines like `hk: [hộ khẩu]`",
+    ]
+
+
+def test_duplicate_keys_are_reported_at_the_duplicate() -> None:
+    text = FAQ_HEAD + (
+        "  - id: twice\n"  # 11
+        "    question: Q?\n"
+        "    answer: A.\n"
+        "    answer: B.\n"  # 14
+        "faq:\n"  # 15: a second section, ignored
+        "  - id: later\n"
+        "    question: Q?\n"
+        "    answer: A.\n"
+    )
+    faq = load_faq(write("faq.yaml", text))
+    assert report(faq.problems) == [
+        "faq.yaml:14: duplicate key 'answer' (already on line 13)",
+        "faq.yaml:15: duplicate key 'faq' (already on line 7)",
+    ]
+    assert [e.id for e in faq.faq] == ["good"]
+
+
+def test_bad_topics_are_skipped_and_the_rest_load() -> None:
+    text = """\
+topics:
+  - id: bhyt
+    name: BHYT
+  - id: Bad Id
+    name: X
+  - id: no-name
+  - id: bhyt
+    name: again
+  - id: kw
+    name: Kw
+    keyword: [a]
+  - id: kw2
+    name: Kw2
+    keywords: a, b
+  - id: blank
+    name: "  "
+faq: []
+"""
+    faq = load_faq(write("faq.yaml", text))
+    assert report(faq.problems) == [
+        "faq.yaml:4: topic 'Bad Id': 'id' must use only a-z, 0-9 and '-', not 'Bad Id'",
+        "faq.yaml:6: topic 'no-name': missing 'name'",
+        "faq.yaml:7: topic 'bhyt': id already used on line 2",
+        "faq.yaml:11: topic 'kw': unknown key 'keyword' (did you mean 'keywords'?)",
+        "faq.yaml:14: topic 'kw2': 'keywords' must be a list, like [first, second]",
+        "faq.yaml:16: topic 'blank': 'name' is empty",
+    ]
+    assert [t.id for t in faq.topics] == ["bhyt"]
+
+
+# Each bad entry starts at line 11, after FAQ_HEAD; `good` must still load.
+BAD_ENTRIES = [
+    (
+        "  - id: bad\n    question: Q?\n    anwser: A.\n",
+        [
+            "faq.yaml:11: entry 'bad': missing 'answer'",
+            "faq.yaml:13: entry 'bad': unknown key 'anwser' (did you mean 'answer'?)",
+        ],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    Topics: [bhyt]\n",
+        ["faq.yaml:14: entry 'bad': unknown key 'Topics' (did you mean 'topics'?)"],
+    ),
+    (
+        "  - id: bad\n    answer: A.\n",
+        ["faq.yaml:11: entry 'bad': missing 'question'"],
+    ),
+    (
+        "  - question: Q?\n    answer: A.\n",
+        ["faq.yaml:11: entry: missing 'id'"],
+    ),
+    (
+        "  - id: bad\n    question:\n    answer: A.\n",
+        ["faq.yaml:12: entry 'bad': 'question' is empty"],
+    ),
+    (
+        '  - id: bad\n    question: Q?\n    answer: ""\n',
+        ["faq.yaml:13: entry 'bad': 'answer' is empty"],
+    ),
+    (
+        "  - id: bad\n    question: 123\n    answer: A.\n",
+        [
+            "faq.yaml:12: entry 'bad': 'question' must be text "
+            '(write "123" in quotes if you mean it)'
+        ],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: yes\n",
+        [
+            "faq.yaml:13: entry 'bad': 'answer' must be text "
+            '(write "yes" in quotes if you mean it)'
+        ],
+    ),
+    (
+        "  - id: bad\n    question:\n      vi: Q?\n    answer: A.\n",
+        ["faq.yaml:13: entry 'bad': 'question' must be text, not a list or a block"],
+    ),
+    (
+        "  - id: Bad_Id\n    question: Q?\n    answer: A.\n",
+        ["faq.yaml:11: entry 'Bad_Id': 'id' must use only a-z, 0-9 and '-', not 'Bad_Id'"],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    variants: mua bhyt, giá\n",
+        ["faq.yaml:14: entry 'bad': 'variants' must be a list, like [first, second]"],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    variants:\n      - a\n      -\n",
+        ["faq.yaml:16: entry 'bad': 'variants' has an empty item"],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    variants:\n      - [a, b]\n",
+        ["faq.yaml:15: entry 'bad': 'variants' must be text, not a list or a block"],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    topics: [bhyt, cu-tr]\n",
+        ["faq.yaml:14: entry 'bad': 'topics' has unknown topic 'cu-tr' (did you mean 'cu-tru'?)"],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    topics:\n      - bhyt\n      - xyz\n",
+        ["faq.yaml:16: entry 'bad': 'topics' has unknown topic 'xyz'"],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    links: [ftp://x.vn/a]\n",
+        [
+            "faq.yaml:14: entry 'bad': 'links' must be a web address (http:// or https://), "
+            "not 'ftp://x.vn/a'"
+        ],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    links: [www.x.vn]\n",
+        [
+            "faq.yaml:14: entry 'bad': 'links' must be a web address (http:// or https://), "
+            "not 'www.x.vn'"
+        ],
+    ),
+    (
+        "  - id: good\n    question: Q2?\n    answer: A2.\n",
+        ["faq.yaml:11: entry 'good': id already used on line 8"],
+    ),
+    (
+        "  - just a question\n",
+        ["faq.yaml:11: entry: must be lines of `key: value`"],
+    ),
+    (
+        "  - id: bad\n    question: Q?\n    answer: A.\n    answer: B.\n",
+        ["faq.yaml:14: duplicate key 'answer' (already on line 13)"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("entry", "expected"), BAD_ENTRIES)
+def test_bad_faq_entry_is_reported_and_skipped(entry: str, expected: list[str]) -> None:
+    tail = "  - id: after\n    question: Sau?\n    answer: Sau.\n"
+    faq = load_faq(write("faq.yaml", FAQ_HEAD + entry + tail))
+    assert report(faq.problems) == expected
+    assert faq.ok_syntax
+    assert [e.id for e in faq.faq] == ["good", "after"]
+
+
+def test_synonyms_are_checked_one_by_one() -> None:
+    text = """\
+topics: []
+faq: []
+synonyms:
+  hk: [hộ khẩu, sổ hộ khẩu]
+  gks:
+  cccd: {a: b}
+  kb: [khám bệnh, ""]
+  2024: năm nay
+"""
+    faq = load_faq(write("faq.yaml", text))
+    assert report(faq.problems) == [
+        "faq.yaml:5: synonym 'gks' has no meaning after it",
+        "faq.yaml:6: synonym 'cccd' must be a list, like [first, second]",
+        "faq.yaml:7: synonym 'kb' has an empty item",
+    ]
+    assert faq.synonyms == {"hk": ["hộ khẩu", "sổ hộ khẩu"], "2024": ["năm nay"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "&a [*a]\n",
+        "topics: &t [*t]\nfaq: []\n",
+        "faq:\n  - !!python/object/apply:os.system [echo hi]\ntopics: []\n",
+        "faq:\n  - <<: {id: a}\n    question: q\n    answer: a\ntopics: []\n",
+        "? [a, b]\n: c\n",
+        "topics: 5\nfaq: 'x'\nsynonyms: 3\n",
+        "topics:\n  - id: [a]\n    name: {x: y}\n    keywords: [[a]]\nfaq: [[], 1, null]\n",
+        "faq:\n  - id:\n    question: ~\n    answer: !!binary aGk=\n",
+        "topics: []\nfaq: []\n---\ntopics: []\n",
+        "\x00",
+    ],
+)
+def test_load_faq_never_raises(text: str) -> None:
+    faq = load_faq(write("faq.yaml", text))
+    assert faq.problems
+    assert all(p.file == "faq.yaml" and p.line >= 1 for p in faq.problems)
+
+
+# -------------------------------------------------------------------- content/
+
+NOTICE = """\
+---
+title: Thông báo
+date: 2024-07-15
+---
+Nội dung.
+"""
+
+
+def test_valid_announcement_loads_every_field() -> None:
+    title = unicodedata.normalize("NFD", "Điều chỉnh mức đóng")
+    path = write(
+        "content/2024-07-15-muc-dong.md",
+        f"""\
+---
+title: {title}
+date: "2024-07-16"
+topics: bhyt
+source: https://example.gov.vn/tb/1
+expires: 2024-08-31
+---
+
+Dòng một.
+
+Dòng hai.
+""",
+    )
+    notice, problems = load_announcement(path, TOPICS)
+    assert problems == []
+    assert notice is not None
+    assert notice.id == "2024-07-15-muc-dong"
+    assert notice.title == "Điều chỉnh mức đóng"
+    assert notice.date == dt.date(2024, 7, 16)  # the front matter wins over the file name
+    assert notice.body == "Dòng một.\n\nDòng hai."
+    assert notice.topics == ("bhyt",)
+    assert notice.source == "https://example.gov.vn/tb/1"
+    assert notice.expires == dt.date(2024, 8, 31)
+    assert notice.path == "content/2024-07-15-muc-dong.md"
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("", ("bhyt", "moi-truong")),  # no topics: tagged from the title and body
+        ("topics: []\n", ()),
+        ("topics: [cu-tru, cu-tru]\n", ("cu-tru",)),
+    ],
+)
+def test_announcement_topics(front: str, expected: tuple[str, ...]) -> None:
+    text = f"---\ntitle: Thẻ BHYT\ndate: 2024-07-15\n{front}---\nThu gom rác.\n"
+    notice, problems = load_announcement(write("content/2024-07-15-a.md", text), TOPICS)
+    assert problems == []
+    assert notice is not None
+    assert notice.topics == expected
+
+
+F = "content/2024-07-15-a.md"
+BAD_NOTICES = [
+    ("---\ndate: 2024-07-15\n---\nB\n", [f"{F}:2: front matter: missing 'title'"]),
+    ("---\ntitle: T\n---\nB\n", [f"{F}:2: front matter: missing 'date'"]),
+    ("---\ntitle: T\ndate:\n---\nB\n", [f"{F}:3: front matter: 'date' is empty"]),
+    (
+        "---\ntitel: T\ndate: 2024-07-15\n---\nB\n",
+        [
+            f"{F}:2: front matter: unknown key 'titel' (did you mean 'title'?)",
+            f"{F}:2: front matter: missing 'title'",
+        ],
+    ),
+    (
+        "---\ntitle: T\ndate: 15/07/2024\n---\nB\n",
+        [f"{F}:3: front matter: 'date' must be a date written like 2024-07-15, not '15/07/2024'"],
+    ),
+    (
+        "---\ntitle: T\ndate: 2024-7-5\n---\nB\n",
+        [f"{F}:3: front matter: 'date' must be a date written like 2024-07-15, not '2024-7-5'"],
+    ),
+    (
+        "---\ntitle: T\ndate: 2024-02-30\n---\nB\n",
+        [f"{F}:3: front matter: 'date' 2024-02-30 is not a real date"],
+    ),
+    (
+        "---\ntitle: 2024\ndate: 2024-07-15\n---\nB\n",
+        [f"{F}:2: front matter: 'title' must be text (write \"2024\" in quotes if you mean it)"],
+    ),
+    (
+        "---\ntitle: T\ndate: 2024-07-15\ntopics: [bhty]\n---\nB\n",
+        [f"{F}:4: front matter: 'topics' has unknown topic 'bhty' (did you mean 'bhyt'?)"],
+    ),
+    (
+        "---\ntitle: T\ndate: 2024-07-15\ntopics: bhxh\n---\nB\n",
+        [f"{F}:4: front matter: 'topics' has unknown topic 'bhxh'"],
+    ),
+    (
+        "---\ntitle: T\ndate: 2024-07-15\nsource: x.gov.vn\n---\nB\n",
+        [
+            f"{F}:4: front matter: 'source' must be a web address (http:// or https://), "
+            "not 'x.gov.vn'"
+        ],
+    ),
+    (
+        "---\ntitle: T\ndate: 2024-07-15\nexpires: 2024-07-14\n---\nB\n",
+        [f"{F}:4: front matter: 'expires' 2024-07-14 is before 'date' 2024-07-15"],
+    ),
+    (
+        "---\ntitle: T\ndate: 2024-07-15\nexpires: soon\n---\nB\n",
+        [f"{F}:4: front matter: 'expires' must be a date written like 2024-07-15, not 'soon'"],
+    ),
+    (
+        "---\ntitle: T\ntitle: U\ndate: 2024-07-15\n---\nB\n",
+        [f"{F}:3: duplicate key 'title' (already on line 2)"],
+    ),
+    (
+        "---\ntitle: T\ndate: 2024-07-15\n---\n\n  \n",
+        [f"{F}:4: the announcement has no text after the '---'"],
+    ),
+    (
+        "Thông báo\n",
+        [f"{F}:1: front matter is missing: start the file with '---', title:, date:, then '---'"],
+    ),
+    ("", [f"{F}:1: front matter is missing: start the file with '---', title:, date:, then '---'"]),
+    (
+        "---\ntitle: T\ndate: 2024-07-15\nB\n",
+        [f"{F}:1: front matter is not closed by a line '---'"],
+    ),
+    ("---\n---\nB\n", [f"{F}:1: front matter is empty: add title: and date:"]),
+    ("---\n- title\n---\nB\n", [f"{F}:2: front matter: must be lines of `key: value`"]),
+    (
+        "---\ntitle: Thẻ: mới\ndate: 2024-07-15\n---\nB\n",
+        [
+            f"{F}:2: YAML syntax error: mapping values are not allowed here "
+            "(put text that contains ': ' in quotes)"
+        ],
+    ),
+    (
+        # Lines are the .md file's own, also after blank lines at the top.
+        "\n\n---\ntitle: T\ndate: 2024-07-15\ntopic: bhyt\n---\nB\n",
+        [f"{F}:6: front matter: unknown key 'topic' (did you mean 'topics'?)"],
+    ),
+    (
+        b"---\ntitle: T\ndate: 2024-07-15\n---\nB\xe1o c\xe1o\n",
+        [f"{F}:5: the file is not saved as UTF-8 text; save it as UTF-8"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_NOTICES)
+def test_bad_announcement_is_reported_and_skipped(text: str | bytes, expected: list[str]) -> None:
+    write(F, text)
+    write("content/2024-07-16-ok.md", NOTICE)
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert report(problems) == expected
+    assert [n.id for n in notices] == ["2024-07-16-ok"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("2024-7-15-a.md", "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')"),
+        ("2024-07-15.md", "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')"),
+        (
+            "2024-07-15-Tiêu-đề.md",
+            "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')",
+        ),
+        (
+            "2024-07-15 a.md",
+            "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')",
+        ),
+        (
+            "2024-07-15-a.MD",
+            "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')",
+        ),
+        ("thong-bao.md", "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')"),
+        ("2024-02-30-a.md", "file name date 2024-02-30 is not a real date"),
+    ],
+)
+def test_bad_file_names_are_reported_at_line_1(name: str, message: str) -> None:
+    write(f"content/{name}", NOTICE)
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert report(problems) == [f"content/{name}:1: {message}"]
+    assert notices == []
+
+
+def test_editor_files_other_formats_and_folders_are_ignored() -> None:
+    for name in [
+        ".2024-07-15-a.md.swp",
+        ".2024-07-15-a.md",
+        "#2024-07-15-a.md#",
+        "~2024-07-15-a.md",
+        "2024-07-15-a.md~",
+        "2024-07-15-a.txt",
+        "README",
+    ]:
+        write(f"content/{name}", "not an announcement")
+    Path("content/2024-07-15-folder.md").mkdir()
+    write("content/2024-07-15-folder.md/2024-07-15-inner.md", NOTICE)
+    assert load_content(Path("content"), TOPICS) == ([], [])
+
+
+def test_announcements_are_newest_first_then_by_id() -> None:
+    for name, date in [("2024-01-01-b", "2024-01-01"), ("2024-05-01-c", "2024-05-01")]:
+        write(f"content/{name}.md", NOTICE.replace("2024-07-15", date))
+    write("content/2024-05-01-a.md", NOTICE.replace("2024-07-15", "2024-05-01"))
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert problems == []
+    assert [n.id for n in notices] == ["2024-05-01-a", "2024-05-01-c", "2024-01-01-b"]
+
+
+def test_missing_content_folder() -> None:
+    assert report(load_content(Path("nowhere"), TOPICS)[1]) == ["nowhere:0: folder not found"]
+
+
+# ----------------------------------------------------------------- topic tags
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gia hạn thẻ BHYT, hộ gia đình", ("bhyt",)),
+        ("BẢO HIỂM Y TẾ", ("bhyt",)),
+        ("gia hạn bảo hiểm\ny tế", ("bhyt",)),  # a phrase across a line break
+        ("abhyt và bhyt2024", ()),  # word boundaries
+        ("the bhyt", ("bhyt",)),  # a keyword without accents also matches folded text
+        ("bao hiem y te", ()),  # a keyword with accents needs them
+        ("Thu gom rác", ("moi-truong",)),
+        ("thông tin rời rạc", ()),  # "rác" and "rạc" fold alike
+        ("vệ sinh   môi trường", ("moi-truong",)),
+        ("Kỳ họp HĐND phường", ("hanh-chinh",)),
+        ("hdnd phuong", ()),
+        ("Tờ khai CT07 và thẻ bhyt", ("bhyt", "cu-tru")),  # in the order topics are listed
+        (unicodedata.normalize("NFD", "Thu gom rác"), ("moi-truong",)),
+        ("", ()),
+    ],
+)
+def test_tag_topics(text: str, expected: tuple[str, ...]) -> None:
+    assert tag_topics(text, TOPICS) == expected
+
+
+def test_tag_topics_ignores_empty_keywords() -> None:
+    assert tag_topics("bất kỳ", [Topic("x", "X", ("", "  "))]) == ()
+
+
+# ---------------------------------------------------------------------- corpus
+
+
+def test_corpus_rejects_an_announcement_reusing_an_faq_id() -> None:
+    faq = write("faq.yaml", FAQ_HEAD.replace("id: good", "id: 2024-07-15-a"))
+    write("content/2024-07-15-a.md", NOTICE)
+    write("content/2024-07-16-b.md", NOTICE.replace("Nội dung.", "Thẻ BHYT."))
+    corpus, problems = load_corpus(faq, Path("content"))
+    assert report(problems) == [
+        "content/2024-07-15-a.md:1: id '2024-07-15-a' is already used at faq.yaml:8"
+    ]
+    assert [e.id for e in corpus.faq] == ["2024-07-15-a"]
+    assert [n.id for n in corpus.announcements] == ["2024-07-16-b"]
+    assert corpus.announcements[0].topics == ("bhyt",)
+    assert [t.id for t in corpus.topics] == ["bhyt", "cu-tru"]
+
+
+def test_corpus_with_a_broken_faq_is_empty_and_reports_only_that() -> None:
+    faq = write("faq.yaml", "topics: [\n")
+    write("content/2024-07-15-a.md", NOTICE.replace("---\nN", "topics: [bhyt]\n---\nN"))
+    corpus, problems = load_corpus(faq, Path("content"))
+    assert [(p.file, p.line) for p in problems] == [("faq.yaml", 2)]
+    assert (corpus.faq, corpus.announcements) == ([], [])
+
+
+def test_corpus_problems_come_faq_first() -> None:
+    faq = write("faq.yaml", FAQ_HEAD + "  - id: bad\n")
+    write("content/2024-07-15-a.md", "no front matter\n")
+    _, problems = load_corpus(faq, Path("content"))
+    assert [(p.file, p.line) for p in problems] == [
+        ("faq.yaml", 11),
+        ("faq.yaml", 11),
+        ("content/2024-07-15-a.md", 1),
+    ]
+
+
+def test_dev_set_loads_without_problems() -> None:
+    corpus, problems = load_corpus(DEV / "faq.yaml", DEV / "content")
+    assert report(problems) == []
+    assert (len(corpus.topics), len(corpus.faq), len(corpus.announcements)) == (10, 38, 22)
+    assert all(notice.topics for notice in corpus.announcements)

@@ -1,0 +1,605 @@
+"""Load and check the files ward staff edit: faq.yaml and content/*.md.
+
+Nothing here raises for bad input. Every mistake becomes a `Problem`
+(`file:line: message`, in plain English for non-programmers) and only the
+bad item is skipped, so one typo never takes the whole bot down.
+
+YAML is composed into nodes instead of loaded into Python objects: nodes keep
+their line numbers and show duplicate keys, which `yaml.safe_load` silently
+drops. Values are read as the text staff typed (`node.value`), so `no` stays
+"no" and `0123` stays "0123" instead of becoming False and 83.
+
+Decisions where the format leaves room:
+- Free-text fields (`name`, `question`, `answer`, `title`) must be text: a
+  bare number, true/false or date there is reported, with a hint to quote it.
+  Words in lists (keywords, variants, ids, synonyms) take any scalar as typed.
+- Empty optional fields (`variants:` with nothing after it) count as absent.
+- `topics`, `links` and synonym meanings may be one value instead of a list;
+  `keywords` and `variants` must be lists, because `a, b` without brackets
+  would silently become one phrase.
+- A duplicate key makes its entry bad; at the top level the later section is
+  ignored. Either way it is reported at the duplicate's line.
+- Problems about a whole file are at line 1, or line 0 if it does not exist.
+- An empty faq.yaml or one whose top level is not a mapping also gives
+  `ok_syntax=False`: there is nothing usable, so keep the last good version.
+- The date in a file name need not equal the front matter's `date`.
+- A missing content/ folder is a problem too: a mistyped `--content` must not
+  quietly mean "no announcements".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
+from wardbot.text import fold
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_ID = re.compile(r"[a-z0-9-]+")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
+_SECTIONS = ("topics", "faq", "synonyms")
+
+
+@dataclass
+class FaqFile:
+    """What loaded cleanly from faq.yaml, and what is wrong with the rest."""
+
+    topics: list[Topic] = field(default_factory=list)
+    faq: list[FaqEntry] = field(default_factory=list)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # False when nothing usable could be read: the caller keeps its last good version.
+    ok_syntax: bool = True
+
+
+class _Invalid(Exception):
+    """A value is wrong; `line` is where to point the staff member."""
+
+    def __init__(self, node: Node, message: str) -> None:
+        super().__init__(message)
+        self.line = _line(node)
+
+
+_Parser = Callable[[Node], Any]
+
+
+# --------------------------------------------------------------------- faq.yaml
+
+
+def load_faq(path: Path) -> FaqFile:
+    """Read faq.yaml: its topics, FAQ entries and synonyms."""
+    src = str(path)
+    text, problems = _read(path)
+    root = None if text is None else _compose(text, src, problems)
+    if text is not None and root is None and not problems:
+        problems.append(Problem(src, 1, "the file is empty"))
+    elif root is not None and not isinstance(root, MappingNode):
+        message = "the file must have a 'topics:' and a 'faq:' section"
+        problems.append(Problem(src, _line(root), message))
+    if not isinstance(root, MappingNode):
+        return FaqFile(problems=problems, ok_syntax=False)
+
+    sections: dict[str, Node] = {}
+    for key, value in root.value:
+        name = _key_name(key)
+        if name in _SECTIONS:
+            sections.setdefault(name, value)  # a later duplicate is already reported
+        else:
+            problems.append(Problem(src, _line(key), _unknown("section", name, _SECTIONS)))
+    for name in ("topics", "faq"):
+        if name not in sections:
+            problems.append(Problem(src, 1, f"missing the '{name}:' section"))
+
+    result = FaqFile(problems=problems)
+    result.topics = _load_topics(sections.get("topics"), src, problems)
+    known = {topic.id for topic in result.topics}
+    result.faq = _load_entries(sections.get("faq"), known, src, problems)
+    result.synonyms = _load_synonyms(sections.get("synonyms"), src, problems)
+    problems.sort(key=lambda p: p.line)
+    return result
+
+
+def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[Topic]:
+    fields: dict[str, _Parser] = {"id": _id, "name": _text, "keywords": _list_of(_word)}
+    topics: list[Topic] = []
+    first_line: dict[str, int] = {}
+    for item in _items(node, "topics", "each topic starts with '- id:'", src, problems):
+        label = _label("topic", item)
+        values = _record(item, label, fields, ("id", "name"), src, problems)
+        if values is None:
+            continue
+        if values["id"] in first_line:
+            message = f"{label}: id already used on line {first_line[values['id']]}"
+            problems.append(Problem(src, _line(item), message))
+            continue
+        first_line[values["id"]] = _line(item)
+        topics.append(Topic(values["id"], values["name"], tuple(values.get("keywords", ()))))
+    return topics
+
+
+def _load_entries(
+    node: Node | None, known: Collection[str], src: str, problems: list[Problem]
+) -> list[FaqEntry]:
+    fields: dict[str, _Parser] = {
+        "id": _id,
+        "question": _text,
+        "answer": _answer,
+        "variants": _list_of(_word),
+        "topics": _topic_ids(known),
+        "links": _list_of(_url, single=True),
+    }
+    entries: list[FaqEntry] = []
+    first_line: dict[str, int] = {}
+    for item in _items(node, "faq", "each entry starts with '- id:'", src, problems):
+        label = _label("entry", item)
+        values = _record(item, label, fields, ("id", "question", "answer"), src, problems)
+        if values is None:
+            continue
+        if values["id"] in first_line:
+            message = f"{label}: id already used on line {first_line[values['id']]}"
+            problems.append(Problem(src, _line(item), message))
+            continue
+        first_line[values["id"]] = _line(item)
+        entries.append(
+            FaqEntry(
+                id=values["id"],
+                question=values["question"],
+                answer=values["answer"],
+                variants=tuple(values.get("variants", ())),
+                topics=tuple(values.get("topics", ())),
+                links=tuple(values.get("links", ())),
+                line=_line(item),
+            )
+        )
+    return entries
+
+
+def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict[str, list[str]]:
+    if node is None or _is_null(node):
+        return {}
+    if not isinstance(node, MappingNode):
+        message = "'synonyms' must be lines like `hk: [hộ khẩu]`"
+        problems.append(Problem(src, _line(node), message))
+        return {}
+    synonyms: dict[str, list[str]] = {}
+    meanings = _list_of(_word, single=True)
+    for key, value in node.value:
+        term = _key_name(key).strip()
+        if not term:
+            problems.append(Problem(src, _line(key), "synonyms: a term is empty"))
+            continue
+        if term in synonyms:
+            continue  # a duplicate, already reported
+        try:
+            found = meanings(value)
+            if not found:
+                raise _Invalid(value, "has no meaning after it")
+        except _Invalid as exc:
+            problems.append(Problem(src, exc.line, f"synonym '{term}' {exc}"))
+        else:
+            synonyms[term] = list(found)
+    return synonyms
+
+
+# ---------------------------------------------------------------------- content/
+
+
+def load_announcement(
+    path: Path, topics: Sequence[Topic]
+) -> tuple[Announcement | None, list[Problem]]:
+    """Read one content/YYYY-MM-DD-slug.md file; None if anything is wrong with it."""
+    src = str(path)
+    name = _FILE_NAME.fullmatch(path.name)
+    if name is None:
+        message = "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')"
+        return None, [Problem(src, 1, message)]
+    if _parse_date(name.group(1)) is None:
+        return None, [Problem(src, 1, f"file name date {name.group(1)} is not a real date")]
+    text, problems = _read(path)
+    if text is None:
+        return None, problems
+
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if lines[start].rstrip() != "---":
+        message = "front matter is missing: start the file with '---', title:, date:, then '---'"
+        return None, [Problem(src, start + 1, message)]
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if end is None:
+        return None, [Problem(src, start + 1, "front matter is not closed by a line '---'")]
+    # Blank lines in place of everything before the YAML keep its line numbers the file's own.
+    front = "\n" * (start + 1) + "\n".join(lines[start + 1 : end])
+    before = len(problems)
+    root = _compose(front, src, problems)
+    if root is None and len(problems) == before:
+        problems.append(Problem(src, start + 1, "front matter is empty: add title: and date:"))
+    body = "\n".join(lines[end + 1 :]).strip()
+    if not body:
+        problems.append(Problem(src, end + 1, "the announcement has no text after the '---'"))
+
+    known = {topic.id for topic in topics}
+    fields: dict[str, _Parser] = {
+        "title": _text,
+        "date": _date,
+        "topics": _topic_ids(known),
+        "source": _url,
+        "expires": _date,
+    }
+    if root is None:
+        return None, sorted(problems, key=lambda p: p.line)
+    values = _record(root, "front matter", fields, ("title", "date"), src, problems)
+    if values is not None and values.get("expires", values["date"]) < values["date"]:
+        message = f"front matter: 'expires' {values['expires']} is before 'date' {values['date']}"
+        problems.append(Problem(src, _key_line(root, "expires"), message))
+    if values is None or problems:
+        return None, sorted(problems, key=lambda p: p.line)
+
+    tagged = values.get("topics")
+    if tagged is None:
+        tagged = tag_topics(values["title"] + "\n" + body, topics)
+    notice = Announcement(
+        id=path.name.removesuffix(".md"),
+        title=values["title"],
+        date=values["date"],
+        body=body,
+        topics=tuple(tagged),
+        source=values.get("source"),
+        expires=values.get("expires"),
+        path=src,
+    )
+    return notice, []
+
+
+def load_content(
+    content_dir: Path, topics: Sequence[Topic]
+) -> tuple[list[Announcement], list[Problem]]:
+    """Read every announcement in content_dir, newest first (then by id)."""
+    try:
+        paths = sorted(content_dir.iterdir())
+    except FileNotFoundError:
+        return [], [Problem(str(content_dir), 0, "folder not found")]
+    except OSError as exc:
+        return [], [Problem(str(content_dir), 0, f"cannot read the folder ({exc.strerror})")]
+    notices: list[Announcement] = []
+    problems: list[Problem] = []
+    for path in paths:
+        # Editor swap, backup and lock files are not announcements, nor are other formats.
+        if path.name.startswith((".", "~", "#")) or not path.name.lower().endswith(".md"):
+            continue
+        if not path.is_file():
+            continue
+        notice, found = load_announcement(path, topics)
+        problems.extend(found)
+        if notice is not None:
+            notices.append(notice)
+    notices.sort(key=lambda n: (-n.date.toordinal(), n.id))
+    return notices, problems
+
+
+def load_corpus(faq_file: Path, content_dir: Path) -> tuple[Corpus, list[Problem]]:
+    """Load everything the bot knows; problems come faq.yaml first, then content/."""
+    faq = load_faq(faq_file)
+    if not faq.ok_syntax:
+        # Without the topics, every announcement's topics would be reported as unknown.
+        return Corpus(), faq.problems
+    notices, problems = load_content(content_dir, faq.topics)
+    faq_lines = {entry.id: entry.line for entry in faq.faq}
+    kept: list[Announcement] = []
+    for notice in notices:
+        if notice.id in faq_lines:
+            where = f"{faq_file}:{faq_lines[notice.id]}"
+            problems.append(Problem(notice.path, 1, f"id '{notice.id}' is already used at {where}"))
+        else:
+            kept.append(notice)
+    corpus = Corpus(faq.topics, faq.faq, kept, faq.synonyms)
+    return corpus, faq.problems + problems
+
+
+# ------------------------------------------------------------------ topic tags
+
+
+def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
+    """The ids of the topics whose keywords occur in text, as whole words.
+
+    A keyword with diacritics is looked for in the lower-cased text with its
+    accents, because folding makes words collide ("rác" would match "rời rạc").
+    A keyword written without them ("bhyt", "vneid") is looked for in the
+    folded text, so it matches however the text spells it.
+    """
+    lowered = unicodedata.normalize("NFC", text.casefold())
+    folded = fold(text)
+    found: list[str] = []
+    for topic in topics:
+        for keyword in topic.keywords:
+            keyword = unicodedata.normalize("NFC", keyword.casefold()).strip()
+            if not keyword:
+                continue
+            haystack = folded if fold(keyword) == keyword else lowered
+            if _phrase(keyword).search(haystack):
+                found.append(topic.id)
+                break
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase(keyword: str) -> re.Pattern[str]:
+    # Any run of whitespace between words, so a keyword still matches across a line break.
+    words = r"\s+".join(re.escape(word) for word in keyword.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)")
+
+
+# ------------------------------------------------------------ reading and YAML
+
+
+def _read(path: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text (NFC, '\\n' line ends), or None and why it cannot be read."""
+    src = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(src, 0, "file not found")]
+    except OSError as exc:
+        return None, [Problem(src, 0, f"cannot read the file ({exc.strerror})")]
+    try:
+        text = data.decode("utf-8-sig")  # Notepad's byte-order mark is harmless
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(src, line, "the file is not saved as UTF-8 text; save it as UTF-8")]
+    # Staff paste decomposed accents (e.g. from PDFs); NFC makes equal words compare equal.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text), []
+
+
+def _compose(text: str, src: str, problems: list[Problem]) -> Node | None:
+    """Parse YAML into nodes; on a syntax error report it and return None."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "unreadable"
+        if "mapping values are not allowed" in problem:
+            hint = "put text that contains ': ' in quotes"
+        elif "\\t" in problem:
+            hint = "indent with spaces, not tabs"
+        else:
+            hint = "check the indentation and quotes here and on the line above"
+        line = mark.line + 1 if mark else 1
+        problems.append(Problem(src, line, f"YAML syntax error: {problem} ({hint})"))
+        return None
+    except yaml.YAMLError as exc:  # a ReaderError: a control character YAML refuses
+        position = getattr(exc, "position", 0)
+        line = text[:position].count("\n") + 1
+        problems.append(Problem(src, line, "the file contains an invisible control character"))
+        return None
+    if root is not None:
+        problems.extend(_duplicate_keys(root, src))
+    return root
+
+
+def _duplicate_keys(root: Node, src: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[int] = set()  # anchors and aliases share nodes, even in cycles
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                name = _key_name(key)
+                if name in first:
+                    message = f"duplicate key '{name}' (already on line {first[name]})"
+                    problems.append(Problem(src, _line(key), message))
+                else:
+                    first[name] = _line(key)
+                stack.extend((key, value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return problems
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _key_name(node: Node) -> str:
+    return str(node.value) if isinstance(node, ScalarNode) else "(a list or block)"
+
+
+def _key_line(node: Node, name: str) -> int:
+    pairs = node.value if isinstance(node, MappingNode) else []
+    return next((_line(key) for key, _ in pairs if _key_name(key) == name), _line(node))
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL
+
+
+def _unknown(what: str, name: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name.lower(), allowed, n=1)
+    return f"unknown {what} '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+# ----------------------------------------------------- records and their values
+
+
+def _items(
+    node: Node | None, section: str, how: str, src: str, problems: list[Problem]
+) -> list[Node]:
+    """The items of a top-level list section (an empty section has none)."""
+    if node is None or _is_null(node):
+        return []
+    if not isinstance(node, SequenceNode):
+        problems.append(Problem(src, _line(node), f"'{section}' must be a list: {how}"))
+        return []
+    return list(node.value)
+
+
+def _label(kind: str, node: Node) -> str:
+    """`entry 'bhyt-gia-han'`, or just `entry` while it has no readable id."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if _key_name(key) == "id" and not _is_null(value) and isinstance(value, ScalarNode):
+                return f"{kind} '{value.value.strip()}'"
+    return kind
+
+
+def _record(
+    node: Node,
+    label: str,
+    fields: Mapping[str, _Parser],
+    required: Sequence[str],
+    src: str,
+    problems: list[Problem],
+) -> dict[str, Any] | None:
+    """Check one block of `key: value` lines; its values, or None if anything is wrong.
+
+    A parser returns None for an empty value: absent if optional, reported if required.
+    """
+    if not isinstance(node, MappingNode):
+        problems.append(Problem(src, _line(node), f"{label}: must be lines of `key: value`"))
+        return None
+    values: dict[str, Any] = {}
+    seen: set[str] = set()
+    ok = True
+    for key, value in node.value:
+        name = _key_name(key)
+        if name not in fields:
+            problems.append(
+                Problem(src, _line(key), f"{label}: {_unknown('key', name, [*fields])}")
+            )
+            ok = False
+            continue
+        if name in seen:
+            ok = False  # a duplicate key, already reported
+            continue
+        seen.add(name)
+        try:
+            parsed = fields[name](value)
+        except _Invalid as exc:
+            problems.append(Problem(src, exc.line, f"{label}: '{name}' {exc}"))
+            ok = False
+            continue
+        if parsed is not None:
+            values[name] = parsed
+        elif name in required:
+            problems.append(Problem(src, _line(value), f"{label}: '{name}' is empty"))
+            ok = False
+    for name in required:
+        if name not in seen:
+            problems.append(Problem(src, _line(node), f"{label}: missing '{name}'"))
+            ok = False
+    return values if ok else None
+
+
+def _word(node: Node) -> str | None:
+    """Any scalar, as typed and stripped; None if empty."""
+    if not isinstance(node, ScalarNode):
+        raise _Invalid(node, "must be text, not a list or a block")
+    text = "" if node.tag == _NULL else str(node.value).strip()
+    return text or None
+
+
+def _text(node: Node) -> str | None:
+    """Free text: a bare number, true/false or date here is more likely a slip than meant."""
+    if isinstance(node, ScalarNode) and node.tag not in (_STR, _NULL):
+        raise _Invalid(node, f'must be text (write "{node.value}" in quotes if you mean it)')
+    return _word(node)
+
+
+def _answer(node: Node) -> str | None:
+    # Trailing spaces are invisible to staff but would show in chat layouts.
+    text = _text(node)
+    return None if text is None else "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _id(node: Node) -> str | None:
+    text = _word(node)
+    if text is not None and not _ID.fullmatch(text):
+        raise _Invalid(node, f"must use only a-z, 0-9 and '-', not '{text}'")
+    return text
+
+
+def _url(node: Node) -> str | None:
+    text = _word(node)
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise _Invalid(node, f"must be a web address (http:// or https://), not '{text}'")
+    return text
+
+
+def _date(node: Node) -> dt.date | None:
+    text = _word(node)
+    if text is None:
+        return None
+    if not _DATE.fullmatch(text):
+        raise _Invalid(node, f"must be a date written like 2024-07-15, not '{text}'")
+    date = _parse_date(text)
+    if date is None:
+        raise _Invalid(node, f"{text} is not a real date")
+    return date
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
+    """A parser for a list of items; with `single`, one bare item is accepted too."""
+
+    def parse(node: Node) -> tuple[Any, ...] | None:
+        if _is_null(node):
+            return None
+        if isinstance(node, SequenceNode):
+            children = list(node.value)
+        elif single and isinstance(node, ScalarNode):
+            children = [node]
+        else:
+            raise _Invalid(node, "must be a list, like [first, second]")
+        parsed = []
+        for child in children:
+            value = item(child)
+            if value is None:
+                raise _Invalid(child, "has an empty item")
+            parsed.append(value)
+        return tuple(parsed)
+
+    return parse
+
+
+def _topic_ids(known: Collection[str]) -> _Parser:
+    """A list of topic ids (or one id), each declared in faq.yaml's topics."""
+    ids = _list_of(_id, single=True)
+
+    def parse(node: Node) -> tuple[str, ...] | None:
+        parsed = ids(node)
+        if parsed is None:
+            return None
+        children = node.value if isinstance(node, SequenceNode) else [node]
+        for topic, child in zip(parsed, children, strict=True):
+            if topic not in known:
+                raise _Invalid(child, "has " + _unknown("topic", topic, sorted(known)))
+        return tuple(dict.fromkeys(parsed))  # a repeated topic is harmless
+
+    return parse
