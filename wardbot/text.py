@@ -1,8 +1,48 @@
-"""Vietnamese text normalisation (work in progress: full version follows)."""
+"""Vietnamese text normalisation for matching what residents type against what staff wrote.
+
+The same pipeline runs over documents and questions, so both sides meet in one form:
+
+1. Unicode NFC and case folding.
+2. One tone-mark convention: the tone goes where the traditional rule puts it
+   (hòa, thủy, khỏe), whichever way it was typed (hoà, thuỷ, khoẻ).
+3. Leftover Telex or VNI keystrokes decoded when they spell a valid syllable
+   (hocj boongr -> học bổng, ho5c -> học).
+4. Abbreviations and synonyms rewritten to their full form (bhyt -> bảo hiểm y tế),
+   from a built-in list that staff extend with `synonyms:` in faq.yaml.
+
+`fold()` then strips every diacritic, for the accent-insensitive side of the index.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# Combining marks: the five tones, and the three vowel shapes (â/ê/ô, ơ/ư, ă).
+_TONES = {"\u0301": 1, "\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+_TONE_MARK = {tone: mark for mark, tone in _TONES.items()}
+_VOWELS = set("aăâeêioôơuưy")
+_SHAPED = set("ăâêôơư")
+_ONSETS = (
+    "ngh ng nh ch gh gi kh ph qu th tr b c d đ g h k l m n p r s t v x".split()
+)
+# Vowel clusters that may be followed by a final consonant, and those that may not.
+_NUCLEI_CLOSED = set(
+    "a ă â e ê i o ô ơ u ư y iê yê oa oă oe oo uâ uê uô ươ uy uyê".split()
+)
+_NUCLEI_OPEN = set(
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iu oa oe oi ôi ơi ua uê ui uơ uy "
+    "ưa ưi ưu iêu yêu oai oay oeo uây uôi uya uyu ươi ươu".split()
+)
+_CODAS = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"}
+
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
@@ -10,3 +50,283 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", text)
+
+
+def _split_tone(word: str) -> tuple[str, int]:
+    """('hoà' -> ('hoa', 2)): the word without its tone mark, and the tone (0 = none)."""
+    tone = 0
+    kept = []
+    for ch in unicodedata.normalize("NFD", word):
+        if ch in _TONES:
+            tone = _TONES[ch]
+        else:
+            kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def _parse(syllable: str) -> tuple[str, str, str] | None:
+    """Split a toneless lower-case syllable into onset, vowel cluster and final, if valid."""
+    onset = ""
+    for candidate in _ONSETS:
+        if syllable.startswith(candidate):
+            rest = syllable[len(candidate) :]
+            # 'gi' and 'qu' are onsets only when a vowel follows ('gì' is g + i).
+            if candidate in ("gi", "qu") and not (rest and rest[0] in _VOWELS):
+                continue
+            onset = candidate
+            break
+    rest = syllable[len(onset) :]
+    i = 0
+    while i < len(rest) and rest[i] in _VOWELS:
+        i += 1
+    nucleus, coda = rest[:i], rest[i:]
+    if not nucleus or coda not in _CODAS:
+        return None
+    if coda and nucleus not in _NUCLEI_CLOSED:
+        return None
+    if not coda and nucleus not in _NUCLEI_OPEN:
+        return None
+    return onset, nucleus, coda
+
+
+def _place_tone(syllable: str, tone: int) -> str | None:
+    """Put `tone` on the vowel the traditional rule picks; None if not a valid syllable."""
+    parts = _parse(syllable)
+    if parts is None:
+        return None
+    onset, nucleus, coda = parts
+    if tone == 0:
+        return syllable
+    if coda in ("c", "ch", "p", "t") and tone not in (1, 5):
+        return None  # stopped syllables take only the sắc or nặng tone
+    shaped = [i for i, ch in enumerate(nucleus) if ch in _SHAPED]
+    if shaped:
+        pos = shaped[-1]
+    elif coda or len(nucleus) == 1:
+        pos = len(nucleus) - 1
+    elif len(nucleus) == 3:
+        pos = 1
+    else:
+        pos = 0
+    marked = unicodedata.normalize("NFC", nucleus[pos] + _TONE_MARK[tone])
+    return onset + nucleus[:pos] + marked + nucleus[pos + 1 :] + coda
+
+
+def canonical_tone(word: str) -> str:
+    """One tone placement for every spelling: 'hoà' and 'hòa' both give 'hòa'."""
+    toneless, tone = _split_tone(word)
+    if tone == 0:
+        return word
+    placed = _place_tone(toneless, tone)
+    return placed if placed is not None else word
+
+
+_TELEX_TONES = {"s": 1, "f": 2, "r": 3, "x": 4, "j": 5}
+_TELEX_SHAPES = {"aa": "â", "ee": "ê", "oo": "ô", "aw": "ă", "ow": "ơ", "uw": "ư", "dd": "đ"}
+_VNI_TONES = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+
+
+def decode_telex(token: str) -> str | None:
+    """'hocj' -> 'học', 'ddinhf' -> 'đình', 'muwowns' -> 'mướn'; None if it is not Telex."""
+    if not token.isascii() or not token.isalpha():
+        return None
+    tone = 0
+    letters: list[str] = []
+    seen_vowel = False
+    for ch in token:
+        if seen_vowel and ch in _TELEX_TONES:
+            tone = _TELEX_TONES[ch]
+            continue
+        if ch == "z" and seen_vowel:
+            tone = 0
+            continue
+        letters.append(ch)
+        seen_vowel = seen_vowel or ch in "aeiouy"
+    word = "".join(letters)
+    word = word.replace("uow", "ươ").replace("uwow", "ươ")
+    for keys, letter in _TELEX_SHAPES.items():
+        word = word.replace(keys, letter)
+    word = word.replace("w", "ư")
+    if word == token:
+        return None
+    placed = _place_tone(word, tone)
+    if placed is None or placed == token:
+        return None
+    return placed
+
+
+def decode_vni(token: str) -> str | None:
+    """'ho5c' -> 'học', 'bo6ng3' -> 'bổng', 'd9i' -> 'đi'; None if it is not VNI."""
+    if not token.isascii() or token.isdigit() or not any(c.isdigit() for c in token):
+        return None
+    if not re.fullmatch(r"[a-z][a-z0-9]*", token):
+        return None
+    tone = 0
+    chars: list[str] = []
+    for ch in token:
+        if ch in _VNI_TONES:
+            tone = _VNI_TONES[ch]
+            continue
+        if ch in "6789":
+            targets = {"6": "aeo", "7": "uo", "8": "a", "9": "d"}[ch]
+            shape = {"6": "\u0302", "7": "\u031b", "8": "\u0306", "9": ""}[ch]
+            hits = [i for i, c in enumerate(chars) if c in targets]
+            if not hits:
+                return None
+            if ch == "7" and len(hits) >= 2 and chars[hits[-2]] == "u" and hits[-1] == hits[-2] + 1:
+                hits = hits[-2:]  # 'uo7' is ươ
+            else:
+                hits = hits[-1:]
+            for i in hits:
+                chars[i] = "đ" if ch == "9" else unicodedata.normalize("NFC", chars[i] + shape)
+            continue
+        if ch.isdigit():
+            return None
+        chars.append(ch)
+    placed = _place_tone("".join(chars), tone)
+    return placed if placed not in (None, token) else None
+
+
+# Abbreviations every ward's residents use. Keys are accent-folded token sequences;
+# values are what they stand for. Staff add their own with `synonyms:` in faq.yaml.
+BUILTIN_SYNONYMS: dict[str, str] = {
+    "bhyt": "bảo hiểm y tế",
+    "bhxh": "bảo hiểm xã hội",
+    "bhtn": "bảo hiểm thất nghiệp",
+    "bhxh tn": "bảo hiểm xã hội tự nguyện",
+    "bhxhtn": "bảo hiểm xã hội tự nguyện",
+    "kcb": "khám chữa bệnh",
+    "cccd": "căn cước công dân",
+    "cmnd": "chứng minh nhân dân",
+    "cmt": "chứng minh nhân dân",
+    "vneid": "vneid định danh điện tử",
+    "vssid": "vssid bảo hiểm xã hội số",
+    "dddt": "định danh điện tử",
+    "ubnd": "ủy ban nhân dân",
+    "hdnd": "hội đồng nhân dân",
+    "mttq": "mặt trận tổ quốc",
+    "ubmttq": "ủy ban mặt trận tổ quốc",
+    "ubmttqvn": "ủy ban mặt trận tổ quốc việt nam",
+    "nvqs": "nghĩa vụ quân sự",
+    "lđtbxh": "lao động thương binh xã hội",
+    "ldtbxh": "lao động thương binh xã hội",
+    "kp": "khu phố",
+    "tdp": "tổ dân phố",
+    "tp": "thành phố",
+    "tx": "thị xã",
+    "gks": "giấy khai sinh",
+    "sdt": "số điện thoại",
+    "hssv": "học sinh sinh viên",
+    "hs": "học sinh",
+    "sv": "sinh viên",
+    "gplx": "giấy phép lái xe",
+    "gpxd": "giấy phép xây dựng",
+    "sxh": "sốt xuất huyết",
+    "dvc": "dịch vụ công",
+    "dk": "đăng ký",
+    "đk": "đăng ký",
+    "ko": "không",
+    "k": "không",
+    "kh": "không",
+    "kg": "không",
+    "khg": "không",
+    "hok": "không",
+    "hong": "không",
+    "dc": "được",
+    "đc": "được",
+    "j": "gì",
+    "ntn": "như thế nào",
+    "bn": "bao nhiêu",
+    "bnhieu": "bao nhiêu",
+    "bh": "bao giờ",
+    "vs": "với",
+    "mk": "mình",
+    "mik": "mình",
+    "ng": "người",
+    "trc": "trước",
+    "r": "rồi",
+    "cty": "công ty",
+    # Everyday words for what official texts say otherwise.
+    "online": "trực tuyến",
+    "onl": "trực tuyến",
+    "xài": "sử dụng",
+    "xai": "sử dụng",
+}
+
+
+def _fold_token(token: str) -> str:
+    return fold(token)
+
+
+@dataclass
+class Synonyms:
+    """Longest-match rewriting of token sequences (matched accent-folded)."""
+
+    table: dict[tuple[str, ...], tuple[str, ...]]
+    longest: int
+
+    @classmethod
+    def build(cls, *maps: Mapping[str, str | Iterable[str]]) -> Synonyms:
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for mapping in maps:
+            for key, value in mapping.items():
+                values = [value] if isinstance(value, str) else list(value)
+                expansion: list[str] = []
+                for item in values:
+                    expansion.extend(_basic_tokens(item))
+                key_tokens = tuple(fold(t) for t in _basic_tokens(key))
+                if key_tokens and expansion:
+                    table[key_tokens] = tuple(expansion)
+        longest = max((len(k) for k in table), default=0)
+        return cls(table, longest)
+
+    def rewrite(self, tokens: list[str]) -> list[str]:
+        if not self.table:
+            return tokens
+        out: list[str] = []
+        folded = [fold(t) for t in tokens]
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self.longest, len(tokens) - i), 0, -1):
+                expansion = self.table.get(tuple(folded[i : i + size]))
+                # An expansion that repeats the key ('vneid' -> 'vneid ...') must not loop.
+                if expansion is not None:
+                    out.extend(expansion)
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+
+def _basic_tokens(text: str) -> list[str]:
+    """NFC, case-fold, split into words and put tones in one place. No decoding."""
+    return [canonical_tone(w) for w in _WORD_RE.findall(nfc(text).casefold())]
+
+
+def tokens(
+    text: str,
+    synonyms: Synonyms | None = None,
+    known: frozenset[str] | set[str] = frozenset(),
+) -> list[str]:
+    """Normalised syllables of `text`, ready to match: see the module docstring.
+
+    `known` holds accent-folded words the corpus uses; a word in it is never read as
+    Telex ('boong' stays 'boong' when a notice talks about a ship's deck).
+    """
+    words = _basic_tokens(text)
+    decoded: list[str] = []
+    for word in words:
+        if word.isascii() and word not in known:
+            better = decode_telex(word) or decode_vni(word)
+            if better is not None:
+                decoded.append(better)
+                continue
+        decoded.append(word)
+    return synonyms.rewrite(decoded) if synonyms else decoded
+
+
+def normalize(text: str, synonyms: Synonyms | None = None) -> str:
+    """The normalised text as one string: 'Hoà BHYT' -> 'hòa bảo hiểm y tế'."""
+    return " ".join(tokens(text, synonyms))

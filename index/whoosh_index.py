@@ -1,0 +1,163 @@
+"""The on-disk Whoosh index: built aside and swapped in, opened only when it is up to date.
+
+Text arrives already normalised (see wardbot.text): every field holds space-separated
+tokens, so Whoosh only splits on spaces and scores with BM25F. The layout on disk:
+
+    DIR/CURRENT          name of the live generation, replaced atomically
+    DIR/gen-<n>/         a complete Whoosh index plus FINGERPRINT
+
+A build writes a new generation next to the live one, then points CURRENT at it, so a
+crash mid-build leaves the previous index serving and never a half-written one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.query import Or, Term
+
+TEXT_FIELDS = ("head", "head_fold", "head_bi", "body", "body_fold", "body_bi")
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """A document as the index sees it: an id, a kind, and token lists per text field."""
+
+    id: str
+    type: str
+    fields: Mapping[str, Sequence[str]]
+
+
+def _schema() -> Schema:
+    analyzer = SpaceSeparatedTokenizer()
+    text = {name: TEXT(analyzer=analyzer, phrase=False) for name in TEXT_FIELDS}
+    return Schema(id=ID(stored=True, unique=True), type=ID(stored=True), **text)
+
+
+def _as_fields(doc: IndexDoc) -> dict[str, str]:
+    values = {name: " ".join(doc.fields.get(name, ())) for name in TEXT_FIELDS}
+    return {"id": doc.id, "type": doc.type, **values}
+
+
+class SearchIndex:
+    """Ranked candidate retrieval over the ward's documents."""
+
+    def __init__(self, directory: Path, generation: Path) -> None:
+        self.directory = directory
+        self.generation = generation
+        self._ix = whoosh_index.open_dir(str(generation))
+        self._lock = threading.Lock()
+        self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+
+    # ---------------------------------------------------------------- lifecycle
+    @classmethod
+    def build(cls, directory: Path, docs: Iterable[IndexDoc], fingerprint: str) -> SearchIndex:
+        """Write a fresh index for `docs` beside the live one, then swap it in."""
+        directory.mkdir(parents=True, exist_ok=True)
+        current = _read_current(directory)
+        number = 1 + max((_gen_number(p.name) for p in directory.glob("gen-*")), default=0)
+        generation = directory / f"gen-{number}"
+        if generation.exists():
+            shutil.rmtree(generation)
+        generation.mkdir()
+        ix = whoosh_index.create_in(str(generation), _schema())
+        writer = ix.writer(limitmb=128)
+        for doc in docs:
+            writer.add_document(**_as_fields(doc))
+        writer.commit()
+        ix.close()
+        (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
+        _write_current(directory, generation.name)
+        for old in directory.glob("gen-*"):
+            if old.name not in (generation.name, current):
+                shutil.rmtree(old, ignore_errors=True)
+        if current and current != generation.name:
+            shutil.rmtree(directory / current, ignore_errors=True)
+        return cls(directory, generation)
+
+    @classmethod
+    def open(cls, directory: Path, fingerprint: str | None = None) -> SearchIndex | None:
+        """The live index if there is one (and it matches `fingerprint`), else None."""
+        current = _read_current(directory)
+        if not current:
+            return None
+        generation = directory / current
+        try:
+            stored = (generation / "FINGERPRINT").read_text(encoding="utf-8")
+        except OSError:
+            return None
+        if fingerprint is not None and stored != fingerprint:
+            return None
+        try:
+            return cls(directory, generation)
+        except Exception:  # a damaged index is rebuilt, never fatal
+            return None
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+            self._ix.close()
+
+    # ---------------------------------------------------------------- updates
+    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), fingerprint: str = "") -> None:
+        """Add or replace `docs` and remove the ids in `delete`, in one commit."""
+        with self._lock:
+            writer = self._ix.writer()
+            for doc_id in delete:
+                writer.delete_by_term("id", doc_id)
+            for doc in docs:
+                writer.update_document(**_as_fields(doc))
+            writer.commit()
+            if fingerprint:
+                (self.generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
+            self._searcher = self._searcher.refresh()
+
+    # ---------------------------------------------------------------- queries
+    def search(
+        self, terms: Mapping[str, Iterable[tuple[str, float]]], limit: int = 30
+    ) -> list[tuple[str, str, float]]:
+        """(id, type, score) of the best `limit` documents for weighted terms per field."""
+        clauses = [
+            Term(field, text, boost=weight)
+            for field, weighted in terms.items()
+            for text, weight in weighted
+        ]
+        if not clauses:
+            return []
+        with self._lock:
+            results = self._searcher.search(Or(clauses), limit=limit)
+            return [(hit["id"], hit["type"], float(hit.score)) for hit in results]
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return int(self._searcher.doc_count())
+
+
+def _gen_number(name: str) -> int:
+    try:
+        return int(name.removeprefix("gen-"))
+    except ValueError:
+        return 0
+
+
+def _read_current(directory: Path) -> str | None:
+    try:
+        name = (directory / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name if name and (directory / name).is_dir() else None
+
+
+def _write_current(directory: Path, name: str) -> None:
+    tmp = directory / f"CURRENT.{os.getpid()}.tmp"
+    tmp.write_text(name, encoding="utf-8")
+    os.replace(tmp, directory / "CURRENT")

@@ -1,0 +1,184 @@
+"""From text to the tokens the index stores and the features the ranker reads.
+
+One `Analyzer` serves documents and questions alike, so both meet in the same form
+(see wardbot.text for the normalisation itself). Questions additionally lose the
+words that carry no subject: greetings, politeness, pronouns.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, tokens
+
+# Bump when tokenisation changes, so indexes built by older code are rebuilt.
+ANALYSIS_VERSION = "3"
+
+# Words that say nothing about what is asked: greetings, particles, pronouns, glue.
+_STOP = set(
+    """
+    ạ à á ả dạ vâng ơi ới nhé nhá nha nhỉ hả hở hen ha vậy đấy nè ấy ah ạh ad admin alo
+    chào xin cảm ơn cám thanks thank ok oke hi hello
+    tôi em anh chị mình cháu tớ tui bạn
+    cho hỏi muốn cần thì là của và với mà này đó các những rồi đã đang sẽ nên để
+    giúp lắm quá rất nữa cũng vẫn còn hay hoặc thế ơ ừ ờ nhờ vui lòng xem
+    """.split()
+)
+# Question words: they tell 'how much' from 'where', but weigh little on their own.
+_LIGHT = set("ở đâu bao nhiêu nào khi sao gì mấy làm thế như phải được không có là ai".split())
+
+# An unaccented word is only dropped when the ward's own texts mostly use it as a
+# stopword: 'dang' is đang (glue) to some and đăng (đăng ký) to others, 'can' is cần
+# or căn (căn cước). See `StopwordGuess`.
+_STOP_FOLDED = {fold(w) for w in _STOP}
+_LIGHT_FOLDED = {fold(w) for w in _LIGHT}
+
+_RANGE_RE = re.compile(r"\b(\d{1,2})\s*(?:-|–|đến|tới|den|toi)\s*(\d{1,2})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Stopwords:
+    """Which words carry no subject; unaccented ones decided by the corpus's usage."""
+
+    ascii_stop: frozenset[str] = frozenset(_STOP_FOLDED)
+    ascii_light: frozenset[str] = frozenset(_LIGHT_FOLDED)
+
+    @classmethod
+    def from_usage(cls, usage: Counter[str]) -> Stopwords:
+        """`usage` counts the corpus's words as written (with diacritics)."""
+        spellings: dict[str, Counter[str]] = {}
+        for word, count in usage.items():
+            spellings.setdefault(fold(word), Counter())[word] += count
+
+        def mostly(words: set[str], folded: str) -> bool:
+            seen = spellings.get(folded)
+            if not seen:
+                return True  # the corpus never uses it: trust the list
+            hits = sum(n for w, n in seen.items() if w in words or w == folded)
+            return hits * 2 >= sum(seen.values())
+
+        return cls(
+            frozenset(f for f in _STOP_FOLDED if mostly(_STOP, f)),
+            frozenset(f for f in _LIGHT_FOLDED if mostly(_LIGHT | _STOP, f)),
+        )
+
+    def is_stop(self, token: str) -> bool:
+        return token in _STOP or (token.isascii() and token in self.ascii_stop)
+
+    def is_light(self, token: str) -> bool:
+        return token in _LIGHT or (token.isascii() and token in self.ascii_light)
+
+
+DEFAULT_STOPWORDS = Stopwords()
+
+
+def _expand_ranges(text: str) -> str:
+    """'khu phố 4-6' also names khu phố 5: spell small numeric ranges out."""
+
+    def spell(match: re.Match[str]) -> str:
+        low, high = int(match.group(1)), int(match.group(2))
+        if 0 < high - low <= 12:
+            return " ".join(str(n) for n in range(low, high + 1))
+        return match.group(0)
+
+    return _RANGE_RE.sub(spell, text)
+
+
+def _canonical_number(token: str) -> str:
+    return token.lstrip("0") or "0" if token.isdigit() else token
+
+
+def bigrams(folded: list[str]) -> list[str]:
+    return [f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False)]
+
+
+@dataclass
+class Analyzer:
+    """Tokenises text with the built-in and the ward's own synonyms."""
+
+    synonyms: Synonyms
+    known: frozenset[str] = field(default_factory=frozenset)
+    stopwords: Stopwords = DEFAULT_STOPWORDS
+
+    @classmethod
+    def create(cls, extra_synonyms: Mapping[str, str | Iterable[str]] | None = None) -> Analyzer:
+        return cls(Synonyms.build(BUILTIN_SYNONYMS, extra_synonyms or {}))
+
+    def words(self, text: str) -> list[str]:
+        """Normalised syllables of `text`, numbers without leading zeros."""
+        raw = tokens(_expand_ranges(text), self.synonyms, self.known)
+        return [_canonical_number(t) for t in raw]
+
+
+@dataclass(frozen=True)
+class DocText:
+    """A document's tokens, per part, kept in memory for rescoring."""
+
+    head: tuple[str, ...]  # question and variants, or the announcement title
+    body: tuple[str, ...]
+    head_folded: frozenset[str]
+    all_folded: frozenset[str]
+    head_exact: frozenset[str]  # with diacritics, tones in one place
+    all_exact: frozenset[str]
+    bigrams: frozenset[str]
+    head_bigrams: frozenset[str]
+    heads_folded: tuple[str, ...]  # each question/variant/title, folded, for fuzzy matching
+    head_words: tuple[frozenset[str], ...]  # each phrasing's meaningful words, folded
+
+
+def analyse_document(analyzer: Analyzer, heads: list[str], body: str) -> DocText:
+    head_parts = [analyzer.words(h) for h in heads]
+    body_parts = [analyzer.words(p) for p in re.split(r"\n\s*\n|(?<=[.!?;:])\s+", body) if p]
+    head = [t for part in head_parts for t in part]
+    body_tokens = [t for part in body_parts for t in part]
+    head_bi = {b for part in head_parts for b in bigrams([fold(t) for t in part])}
+    body_bi = {b for part in body_parts for b in bigrams([fold(t) for t in part])}
+    head_folded = frozenset(fold(t) for t in head)
+    return DocText(
+        head=tuple(head),
+        body=tuple(body_tokens),
+        head_folded=head_folded,
+        all_folded=head_folded | {fold(t) for t in body_tokens},
+        head_exact=frozenset(head),
+        all_exact=frozenset(head) | frozenset(body_tokens),
+        bigrams=frozenset(head_bi | body_bi),
+        head_bigrams=frozenset(head_bi),
+        heads_folded=tuple(" ".join(fold(t) for t in part) for part in head_parts if part),
+        head_words=tuple(
+            frozenset(
+                fold(t)
+                for t in part
+                if not analyzer.stopwords.is_stop(t) and not analyzer.stopwords.is_light(t)
+            )
+            for part in head_parts
+            if part
+        ),
+    )
+
+
+@dataclass
+class Vocabulary:
+    """Document frequencies of words, both as written and accent-folded."""
+
+    df: Counter[str]
+    docs: int
+
+    @classmethod
+    def of(cls, texts: Iterable[DocText]) -> Vocabulary:
+        df: Counter[str] = Counter()
+        n = 0
+        for text in texts:
+            df.update(text.all_folded | text.all_exact)
+            n += 1
+        return cls(df, n)
+
+    def idf(self, folded: str) -> float:
+        n = max(self.docs, 1)
+        return math.log(1 + (n + 1) / (self.df.get(folded, 0) + 0.5))
+
+    def max_idf(self) -> float:
+        return self.idf("")

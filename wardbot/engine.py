@@ -1,0 +1,339 @@
+"""The answer engine: the ward's files in, ranked and trusted answers out.
+
+`Engine.open()` loads faq.yaml and content/, builds (or reuses) the Whoosh index under
+the data directory and keeps what it needs to rescore candidates in memory.
+`ask()` is synchronous and takes a few milliseconds; `ask_async()` runs it in a worker
+thread so a chat channel's event loop never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+import shutil
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from index.whoosh_index import IndexDoc, SearchIndex
+from wardbot import ranking
+from wardbot.analysis import (
+    ANALYSIS_VERSION,
+    Analyzer,
+    DocText,
+    Vocabulary,
+    analyse_document,
+    Stopwords,
+    bigrams,
+)
+from wardbot.loader import load_content, load_faq
+from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
+from wardbot.text import fold
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
+CANDIDATES = 40
+LAST_GOOD_FAQ = "faq.last-good.yaml"
+
+Doc = FaqEntry | Announcement
+
+
+@dataclass(frozen=True)
+class _Entry:
+    doc: Doc
+    text: DocText
+
+    @property
+    def type(self) -> str:
+        return "faq" if isinstance(self.doc, FaqEntry) else "announcement"
+
+
+def _heads_and_body(doc: Doc) -> tuple[list[str], str]:
+    if isinstance(doc, FaqEntry):
+        return [doc.question, *doc.variants], doc.answer
+    # The year helps tell this year's notice from last year's.
+    return [doc.title], f"{doc.body}\n\nnăm {doc.date.year}"
+
+
+def _index_doc(entry: _Entry) -> IndexDoc:
+    text = entry.text
+    head_fold = [fold(t) for t in text.head]
+    body_fold = [fold(t) for t in text.body]
+    return IndexDoc(
+        id=entry.doc.id,
+        type=entry.type,
+        fields={
+            "head": [t for t in text.head if not t.isascii()],
+            "head_fold": head_fold,
+            "head_bi": sorted(text.head_bigrams),
+            "body": [t for t in text.body if not t.isascii()],
+            "body_fold": body_fold,
+            "body_bi": sorted(text.bigrams - text.head_bigrams),
+        },
+    )
+
+
+class Engine:
+    """Answers questions from one ward's FAQ and announcements."""
+
+    def __init__(
+        self,
+        faq_file: Path,
+        content_dir: Path,
+        data_dir: Path,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
+        self.faq_file = Path(faq_file)
+        self.content_dir = Path(content_dir)
+        self.data_dir = Path(data_dir)
+        self._today = today
+        self.corpus = Corpus()
+        self.problems: list[Problem] = []
+        self._lock = threading.RLock()
+        self._entries: dict[str, _Entry] = {}
+        self._index: SearchIndex | None = None
+        self._analyzer = Analyzer.create()
+        self._vocab = Vocabulary.of([])
+        self._vocab_words: list[str] = []
+        self._force_build = False
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    def open(
+        cls, faq_file: Path, content_dir: Path, data_dir: Path, *, today: dt.date | None = None
+    ) -> Engine:
+        """Load the ward's files and make sure the index is current."""
+        engine = cls(faq_file, content_dir, data_dir, today=today)
+        engine.reload()
+        return engine
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def rebuild(self) -> list[Problem]:
+        """Reload the files and rebuild the index from scratch, whatever is on disk."""
+        self._force_build = True
+        try:
+            return self.reload()
+        finally:
+            self._force_build = False
+
+    def reload(self) -> list[Problem]:
+        """Re-read faq.yaml and content/; returns (and keeps) the problems found.
+
+        When faq.yaml cannot be read at all, the last version that could keeps serving.
+        """
+        faq = load_faq(self.faq_file)
+        problems = list(faq.problems)
+        last_good = self.data_dir / LAST_GOOD_FAQ
+        if not faq.ok_syntax:
+            if self.corpus.topics or self.corpus.faq:
+                faq.topics, faq.faq, faq.synonyms = (
+                    self.corpus.topics,
+                    self.corpus.faq,
+                    self.corpus.synonyms,
+                )
+            elif last_good.exists():
+                previous = load_faq(last_good)
+                faq.topics, faq.faq, faq.synonyms = previous.topics, previous.faq, previous.synonyms
+            log.warning("%s is unreadable; serving the last good version", self.faq_file)
+        else:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.faq_file, last_good)
+        notices, content_problems = load_content(self.content_dir, faq.topics)
+        problems += content_problems
+        faq_ids = {e.id for e in faq.faq}
+        kept = []
+        for notice in notices:
+            if notice.id in faq_ids:
+                problems.append(
+                    Problem(notice.path or notice.id, 1, f"id '{notice.id}' is already used in faq.yaml")
+                )
+            else:
+                kept.append(notice)
+        corpus = Corpus(topics=faq.topics, faq=faq.faq, announcements=kept, synonyms=faq.synonyms)
+        self._install(corpus)
+        self.problems = problems
+        return problems
+
+    def _fingerprint(self, corpus: Corpus) -> str:
+        digest = hashlib.sha256(f"analysis {ANALYSIS_VERSION}\n".encode())
+        for doc in [*corpus.faq, *corpus.announcements]:
+            digest.update(repr(doc).encode())
+        digest.update(repr(sorted(corpus.synonyms.items())).encode())
+        return digest.hexdigest()
+
+    def _install(self, corpus: Corpus) -> None:
+        analyzer = Analyzer.create(corpus.synonyms)
+        docs: list[Doc] = [*corpus.faq, *corpus.announcements]
+        # Words the corpus uses are never decoded as Telex: collect them first.
+        known: set[str] = set()
+        for doc in docs:
+            heads, body = _heads_and_body(doc)
+            for part in [*heads, body]:
+                known.update(w for w in analyzer.words(part) if w.isascii())
+        analyzer.known = frozenset(known)
+        usage: Counter[str] = Counter()
+        for doc in docs:
+            heads, body = _heads_and_body(doc)
+            for part in [*heads, body]:
+                usage.update(analyzer.words(part))
+        analyzer.stopwords = Stopwords.from_usage(usage)
+        entries = {}
+        for doc in docs:
+            heads, body = _heads_and_body(doc)
+            entries[doc.id] = _Entry(doc, analyse_document(analyzer, heads, body))
+        fingerprint = self._fingerprint(corpus)
+        index_dir = self.data_dir / "index"
+        index = None if self._force_build else SearchIndex.open(index_dir, fingerprint)
+        if index is None:
+            index = SearchIndex.build(index_dir, (_index_doc(e) for e in entries.values()), fingerprint)
+        vocab = Vocabulary.of(e.text for e in entries.values())
+        with self._lock:
+            old = self._index
+            self.corpus = corpus
+            self._analyzer = analyzer
+            self._entries = entries
+            self._vocab = vocab
+            self._vocab_words = sorted(w for w in vocab.df if len(w) >= 3 and not w.isdigit())
+            self._index = index
+        if old is not None and old is not index:
+            old.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+    # ---------------------------------------------------------------- asking
+    def ask(self, question: str, limit: int = 5) -> Answer:
+        """Ranked results for `question`, and whether the best is trusted enough to answer."""
+        with self._lock:
+            return self._ask(question, limit)
+
+    async def ask_async(self, question: str, limit: int = 5) -> Answer:
+        return await asyncio.to_thread(self.ask, question, limit)
+
+    def _corrections(self, words: Iterable[str]) -> dict[str, str]:
+        """Typed words the corpus never uses, mapped to the corpus word one edit away."""
+        fixes: dict[str, str] = {}
+        for word in words:
+            folded = fold(word)
+            if folded in self._vocab.df or len(folded) < 4 or folded.isdigit():
+                continue
+            match = process.extractOne(
+                folded, self._vocab_words, scorer=Levenshtein.distance, score_cutoff=1
+            )
+            if match is not None:
+                fixes[word] = match[0]
+        return fixes
+
+    def _question_words(self, question: str) -> list[str]:
+        words = self._analyzer.words(question[:MAX_QUESTION_CHARS])
+        return [w for w in words if not self._analyzer.stopwords.is_stop(w)]
+
+    def _query(self, question: str, words: list[str]) -> ranking.Query:
+        return ranking.make_query(
+            question, words, self._vocab, self._analyzer.stopwords, self._corrections(words)
+        )
+
+    def _ask(self, question: str, limit: int) -> Answer:
+        if self._index is None:
+            return Answer(question, False, ())
+        words = self._question_words(question)
+        if not words:
+            return Answer(question, False, ())
+        query = self._query(question, words)
+        hits = [hit for hit, _ in self._rank(query, words, limit, exclude=None)]
+        answered = bool(hits) and hits[0].score >= ranking.ANSWER_THRESHOLD
+        return Answer(question, answered, tuple(hits))
+
+    def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Features]]:
+        """The ranked hits with the features behind each score (for tuning and debugging)."""
+        with self._lock:
+            words = self._question_words(question)
+            if not words or self._index is None:
+                return []
+            query = self._query(question, words)
+            return self._rank(query, words, limit, exclude=None)
+
+    def _rank(
+        self, query: ranking.Query, words: list[str], limit: int, exclude: str | None
+    ) -> list[tuple[Hit, ranking.Features]]:
+        folded_words = [query.corrections.get(w, fold(w)) for w in words]
+        weighted = [(f, query.weights.get(w, 1.0)) for f, w in zip(folded_words, words, strict=True)]
+        accented = [(w, 0.3) for w in words if not w.isascii()]
+        pair_terms = [(p, 1.0) for p in bigrams(folded_words)]
+        terms = {
+            "head_fold": [(w, 1.0 * x) for w, x in weighted],
+            "body_fold": [(w, 0.4 * x) for w, x in weighted],
+            "head_bi": [(p, 1.5 * x) for p, x in pair_terms],
+            "body_bi": [(p, 0.6 * x) for p, x in pair_terms],
+            "head": accented,
+            "body": [(w, 0.5 * x) for w, x in accented],
+        }
+        candidates = self._index.search(terms, limit=CANDIDATES) if self._index else []
+        query_folded = " ".join(folded_words)
+        scored: list[tuple[float, Hit, ranking.Features]] = []
+        for doc_id, _type, _bm25 in candidates:
+            entry = self._entries.get(doc_id)
+            if entry is None or doc_id == exclude:
+                continue
+            feats = ranking.features(query, entry.text, query_folded, self._vocab)
+            logit = feats.logit()
+            if isinstance(entry.doc, Announcement):
+                logit += ranking.date_adjustment(query, entry.doc.date, entry.doc.expires, self.today)
+            score = ranking.probability(logit)
+            title = entry.doc.question if isinstance(entry.doc, FaqEntry) else entry.doc.title
+            hit = Hit(entry.type, doc_id, title, round(max(0.0, min(score, 1.0)), 4), entry.doc)  # type: ignore[arg-type]
+            scored.append((score, hit, feats))
+        scored.sort(key=lambda item: item[0], reverse=True)
+        return [(hit, feats) for _, hit, feats in scored[:limit]]
+
+    # ---------------------------------------------------------------- browsing
+    def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
+        """Other entries close to `doc_id`, for 'related questions' buttons."""
+        with self._lock:
+            entry = self._entries.get(doc_id)
+            if entry is None:
+                return []
+            words = [w for w in entry.text.head if not self._analyzer.stopwords.is_stop(w)]
+            query = ranking.make_query(entry.doc.id, words, self._vocab, self._analyzer.stopwords, {})
+            hits = self._rank(query, words, limit * 3, exclude=doc_id)
+            return [h for h, _ in hits if h.score >= 0.25][:limit]
+
+    def latest(self, limit: int = 5) -> list[Announcement]:
+        """Current announcements, newest first."""
+        today = self.today
+        current = [a for a in self.corpus.announcements if a.is_current(today)]
+        current.sort(key=lambda a: (a.date, a.id), reverse=True)
+        return current[:limit]
+
+    def find_topic(self, text: str) -> Topic | None:
+        """A topic named by id, name or keyword, accents and small typos forgiven."""
+        wanted = " ".join(fold(text).split())
+        if not wanted:
+            return None
+        choices: dict[str, Topic] = {}
+        for topic in self.corpus.topics:
+            for label in (topic.id, topic.id.replace("-", " "), topic.name, *topic.keywords):
+                choices.setdefault(" ".join(fold(label).split()), topic)
+        if wanted in choices:
+            return choices[wanted]
+        match = process.extractOne(wanted, list(choices), scorer=fuzz.ratio, score_cutoff=85)
+        return choices[match[0]] if match else None
+
+    def document(self, doc_id: str) -> Doc | None:
+        entry = self._entries.get(doc_id)
+        return entry.doc if entry else None
