@@ -108,7 +108,9 @@ class SearchIndex:
             self._ix.close()
 
     # ---------------------------------------------------------------- updates
-    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), fingerprint: str = "") -> None:
+    def update(
+        self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), fingerprint: str = ""
+    ) -> None:
         """Add or replace `docs` and remove the ids in `delete`, in one commit."""
         with self._lock:
             writer = self._ix.writer()

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, tokens
 
@@ -93,7 +94,7 @@ def _canonical_number(token: str) -> str:
 
 
 def bigrams(folded: list[str]) -> list[str]:
-    return [f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False)]
+    return [f"{a}_{b}" for a, b in pairwise(folded)]
 
 
 @dataclass

@@ -28,9 +28,9 @@ from wardbot.analysis import (
     ANALYSIS_VERSION,
     Analyzer,
     DocText,
+    Stopwords,
     Vocabulary,
     analyse_document,
-    Stopwords,
     bigrams,
 )
 from wardbot.loader import load_content, load_faq
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
 CANDIDATES = 40
 LAST_GOOD_FAQ = "faq.last-good.yaml"
+# Related entries need not answer anything; they must only be on the same subject.
+RELATED_FLOOR = 0.02
 
 Doc = FaqEntry | Announcement
 
@@ -157,7 +159,9 @@ class Engine:
         for notice in notices:
             if notice.id in faq_ids:
                 problems.append(
-                    Problem(notice.path or notice.id, 1, f"id '{notice.id}' is already used in faq.yaml")
+                    Problem(
+                        notice.path or notice.id, 1, f"id '{notice.id}' is already used in faq.yaml"
+                    )
                 )
             else:
                 kept.append(notice)
@@ -197,7 +201,9 @@ class Engine:
         index_dir = self.data_dir / "index"
         index = None if self._force_build else SearchIndex.open(index_dir, fingerprint)
         if index is None:
-            index = SearchIndex.build(index_dir, (_index_doc(e) for e in entries.values()), fingerprint)
+            index = SearchIndex.build(
+                index_dir, (_index_doc(e) for e in entries.values()), fingerprint
+            )
         vocab = Vocabulary.of(e.text for e in entries.values())
         with self._lock:
             old = self._index
@@ -256,7 +262,11 @@ class Engine:
             return Answer(question, False, ())
         query = self._query(question, words)
         hits = [hit for hit, _ in self._rank(query, words, limit, exclude=None)]
-        answered = bool(hits) and hits[0].score >= ranking.ANSWER_THRESHOLD
+        answered = (
+            bool(hits)
+            and hits[0].score >= ranking.ANSWER_THRESHOLD
+            and self._is_current(hits[0].doc)
+        )
         return Answer(question, answered, tuple(hits))
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Features]]:
@@ -272,7 +282,9 @@ class Engine:
         self, query: ranking.Query, words: list[str], limit: int, exclude: str | None
     ) -> list[tuple[Hit, ranking.Features]]:
         folded_words = [query.corrections.get(w, fold(w)) for w in words]
-        weighted = [(f, query.weights.get(w, 1.0)) for f, w in zip(folded_words, words, strict=True)]
+        weighted = [
+            (f, query.weights.get(w, 1.0)) for f, w in zip(folded_words, words, strict=True)
+        ]
         accented = [(w, 0.3) for w in words if not w.isascii()]
         pair_terms = [(p, 1.0) for p in bigrams(folded_words)]
         terms = {
@@ -293,13 +305,19 @@ class Engine:
             feats = ranking.features(query, entry.text, query_folded, self._vocab)
             logit = feats.logit()
             if isinstance(entry.doc, Announcement):
-                logit += ranking.date_adjustment(query, entry.doc.date, entry.doc.expires, self.today)
+                logit += ranking.date_adjustment(
+                    query, entry.doc.date, entry.doc.expires, self.today
+                )
             score = ranking.probability(logit)
             title = entry.doc.question if isinstance(entry.doc, FaqEntry) else entry.doc.title
             hit = Hit(entry.type, doc_id, title, round(max(0.0, min(score, 1.0)), 4), entry.doc)  # type: ignore[arg-type]
             scored.append((score, hit, feats))
         scored.sort(key=lambda item: item[0], reverse=True)
         return [(hit, feats) for _, hit, feats in scored[:limit]]
+
+    def _is_current(self, doc: Doc) -> bool:
+        """An expired notice may be suggested, but never given as the answer."""
+        return not isinstance(doc, Announcement) or doc.is_current(self.today)
 
     # ---------------------------------------------------------------- browsing
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
@@ -309,9 +327,11 @@ class Engine:
             if entry is None:
                 return []
             words = [w for w in entry.text.head if not self._analyzer.stopwords.is_stop(w)]
-            query = ranking.make_query(entry.doc.id, words, self._vocab, self._analyzer.stopwords, {})
+            query = ranking.make_query(
+                entry.doc.id, words, self._vocab, self._analyzer.stopwords, {}
+            )
             hits = self._rank(query, words, limit * 3, exclude=doc_id)
-            return [h for h, _ in hits if h.score >= 0.25][:limit]
+            return [h for h, _ in hits if h.score >= RELATED_FLOOR][:limit]
 
     def latest(self, limit: int = 5) -> list[Announcement]:
         """Current announcements, newest first."""

@@ -161,7 +161,9 @@ def _credit(query: Query, word: str, exact: frozenset[str], folded: frozenset[st
     return 0.0
 
 
-def date_adjustment(query: Query, date: dt.date | None, expires: dt.date | None, today: dt.date) -> float:
+def date_adjustment(
+    query: Query, date: dt.date | None, expires: dt.date | None, today: dt.date
+) -> float:
     """Nudges to an announcement's logit: freshness, and expiry."""
     if date is None:
         return 0.0

@@ -25,13 +25,9 @@ _TONES = {"\u0301": 1, "\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
 _TONE_MARK = {tone: mark for mark, tone in _TONES.items()}
 _VOWELS = set("aăâeêioôơuưy")
 _SHAPED = set("ăâêôơư")
-_ONSETS = (
-    "ngh ng nh ch gh gi kh ph qu th tr b c d đ g h k l m n p r s t v x".split()
-)
+_ONSETS = "ngh ng nh ch gh gi kh ph qu th tr b c d đ g h k l m n p r s t v x".split()
 # Vowel clusters that may be followed by a final consonant, and those that may not.
-_NUCLEI_CLOSED = set(
-    "a ă â e ê i o ô ơ u ư y iê yê oa oă oe oo uâ uê uô ươ uy uyê".split()
-)
+_NUCLEI_CLOSED = set("a ă â e ê i o ô ơ u ư y iê yê oa oă oe oo uâ uê uô ươ uy uyê".split())
 _NUCLEI_OPEN = set(
     "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iu oa oe oi ôi ơi ua uê ui uơ uy "
     "ưa ưi ưu iêu yêu oai oay oeo uây uôi uya uyu ươi ươu".split()

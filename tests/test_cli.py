@@ -1,0 +1,162 @@
+"""`python bot.py ...` as staff and deployers use it."""
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sample_ward import write_ward
+
+import bot
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = ["chat", "run", "ask", "index", "check", "eval", "announce"]
+
+
+@pytest.fixture
+def ward(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
+    for name in ("FAQ_FILE", "CONTENT_DIR", "DATA_DIR", "WARD_HOTLINE", "WARD_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    faq, content = write_ward(tmp_path)
+    return ["--faq", str(faq), "--content", str(content), "--data", str(tmp_path / "data")]
+
+
+def test_ask_json_follows_the_contract(ward, capsys):
+    assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["question"] == "muc dong bhyt ho gia dinh"
+    assert payload["answered"] is True
+    assert 1 <= len(payload["results"]) <= 5
+    first = payload["results"][0]
+    assert first == {
+        "type": "faq",
+        "id": "bhyt-muc-dong",
+        "title": "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?",
+        "score": first["score"],
+    }
+    scores = [r["score"] for r in payload["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_json_says_when_it_does_not_know(ward, capsys):
+    bot.main(["ask", "--json", *ward, "giá vàng hôm nay"])
+    assert json.loads(capsys.readouterr().out)["answered"] is False
+
+
+def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):
+    questions = tmp_path / "q.txt"
+    questions.write_text("mất thẻ bhyt\n\ngiá vàng hôm nay\nlam lai cccd\n", encoding="utf-8")
+    bot.main(["ask", "--json", "--batch", str(questions), *ward])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [json.loads(line)["answered"] for line in lines] == [True, False, True]
+
+
+def test_ask_batch_reads_stdin(ward, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("khi nào phát học bổng\n"))
+    bot.main(["ask", "--json", "--batch", "-", *ward])
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "hoc-bong-khuyen-hoc"
+
+
+def test_ask_plain_shows_the_answer_text(ward, capsys):
+    bot.main(["ask", *ward, "lam lai cccd bi mat o dau"])
+    assert "Công an cấp xã" in capsys.readouterr().out
+
+
+def test_ask_plain_without_an_answer_gives_the_hotline(ward, monkeypatch, capsys):
+    monkeypatch.setenv("WARD_HOTLINE", "0299 123 456")
+    bot.main(["ask", *ward, "giá vàng hôm nay"])
+    assert "0299 123 456" in capsys.readouterr().out
+
+
+def test_check_passes_on_good_files(ward, capsys):
+    assert bot.main(["check", *ward]) == 0
+
+
+def test_check_fails_with_file_and_line(ward, tmp_path, capsys):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("    answer: Có thể", "    anwser: Có thể")
+    )
+    (tmp_path / "content" / "ghi-chu.md").write_text("không có ngày\n", encoding="utf-8")
+    assert bot.main(["check", *ward]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(re.match(rf"{re.escape(str(faq))}:\d+: .*anwser", line) for line in out)
+    assert any("ghi-chu.md:1:" in line for line in out)
+
+
+def test_index_builds_and_reports(ward, tmp_path, capsys):
+    assert bot.main(["index", *ward]) == 0
+    assert "8 FAQ entries" in capsys.readouterr().out
+    assert (tmp_path / "data" / "index" / "CURRENT").exists()
+
+
+def test_eval_prints_metrics_and_misses(ward, tmp_path, capsys):
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+        "- q: giá vàng hôm nay\n  expect: []\n"
+        "- q: giờ làm việc ubnd\n  expect: [tam-tru]\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["eval", str(questions), "--show-misses", *ward]) == 0
+    out = capsys.readouterr().out
+    assert "answerable top-1      0.500" in out
+    assert "out-of-scope abstain  1.000" in out
+    assert "overall               0.667" in out
+    assert "MISS 'giờ làm việc ubnd'" in out and "expected: tam-tru" in out
+
+
+def test_announce_publishes_a_valid_notice(ward, tmp_path, capsys):
+    notice = tmp_path / "2025-01-10-tiem-chung-soi.md"
+    notice.write_text(
+        "---\ntitle: Tiêm vắc xin sởi cho trẻ em\ndate: 2025-01-10\n---\n"
+        "Trạm y tế phường tiêm vắc xin sởi miễn phí cho trẻ từ 1 đến 5 tuổi.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    assert (tmp_path / "content" / notice.name).exists()
+    capsys.readouterr()
+    bot.main(["ask", "--json", *ward, "tiêm vắc xin sởi cho trẻ"])
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "2025-01-10-tiem-chung-soi"
+
+
+def test_announce_refuses_a_broken_notice_and_copies_nothing(ward, tmp_path, capsys):
+    notice = tmp_path / "2025-01-10-thieu-tieu-de.md"
+    notice.write_text("---\ndate: 2025-01-10\n---\nNội dung.\n", encoding="utf-8")
+    assert bot.main(["announce", str(notice), *ward]) == 1
+    assert "title" in capsys.readouterr().err
+    assert not (tmp_path / "content" / notice.name).exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), command, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0
+    assert "--faq" in result.stdout and "--data" in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"bot.py {command}" in readme
+
+
+def test_the_shipped_faq_and_content_pass_check(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "check", "--data", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

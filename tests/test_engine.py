@@ -1,0 +1,202 @@
+"""The answer engine on a small ward: right answers, honest abstentions, fresh index."""
+
+import asyncio
+import datetime as dt
+import unicodedata
+
+import pytest
+from sample_ward import write_ward
+
+from wardbot.engine import Engine
+
+TODAY = dt.date(2025, 1, 15)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ward")
+    faq, content = write_ward(root)
+    engine = Engine.open(faq, content, root / "data", today=TODAY)
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Mức đóng BHYT hộ gia đình là bao nhiêu?", "bhyt-muc-dong"),
+        ("muc dong bhyt ho gia dinh", "bhyt-muc-dong"),
+        ("muwcs ddongs bhyt hooj gia ddinhf", "bhyt-muc-dong"),
+        ("mua bảo hiểm y tế cho cả nhà hết bao nhiêu", "bhyt-muc-dong"),
+        ("MẤT THẺ BHYT", "bhyt-mat-the"),
+        ("làm mất thẻ bảo hiễm y tế", "bhyt-mat-the"),  # typo: ngã for hỏi
+        ("lam lai cccd bi mat o dau", "cccd-cap-lai"),
+        ("kích hoạt VNeID", "vneid-kich-hoat"),
+        ("khi nào phát học bổng", "hoc-bong-khuyen-hoc"),
+        ("hocj boongr khuyeens hocj", "hoc-bong-khuyen-hoc"),
+        ("Chào ad ạ, cho em hỏi đăng ký tạm trú cần giấy tờ gì vậy ạ, em cảm ơn", "tam-tru"),
+        ("dang ky thuong tru vao nha nguoi than", "thuong-tru"),
+        ("ubnd làm việc thứ bảy không", "gio-lam-viec"),
+        ("giờ làm việc của uỷ ban", "gio-lam-viec"),  # old tone placement
+        (unicodedata.normalize("NFD", "Mức đóng bảo hiểm y tế hộ gia đình"), "bhyt-muc-dong"),
+    ],
+)
+def test_residents_phrasings_reach_the_right_answer(engine, question, expected):
+    answer = engine.ask(question)
+    assert answer.answered, answer
+    assert answer.best.id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "giá vàng hôm nay",
+        "bảo hiểm xe máy",
+        "học bổng du học Mỹ",
+        "đội nào vô địch bóng đá",
+        "cách nấu phở bò",
+    ],
+)
+def test_out_of_scope_questions_get_no_answer(engine, question):
+    assert not engine.ask(question).answered
+
+
+def test_no_answer_still_suggests_close_matches(engine):
+    answer = engine.ask("bảo hiểm xe máy")
+    assert not answer.answered
+    assert answer.results and answer.results[0].type in ("faq", "announcement")
+
+
+def test_the_year_asked_about_picks_the_notice(engine):
+    assert engine.ask("mức đóng bhyt hộ gia đình năm 2023").best.id.startswith("2023-07-10")
+    assert engine.ask("mức đóng bhyt hộ gia đình năm 2024").best.id.startswith("2024-07-12")
+
+
+def test_a_place_inside_a_range_picks_the_notice(engine):
+    best = engine.ask("kích hoạt định danh điện tử khu phố 5").best
+    assert best.id == "2024-09-08-kich-hoat-dinh-danh-khu-pho-4-6"
+    best = engine.ask("kích hoạt định danh điện tử kp 2").best
+    assert best.id == "2024-09-01-kich-hoat-dinh-danh-khu-pho-1-3"
+
+
+def test_expired_notices_are_not_offered_as_current(engine):
+    assert all(n.id != "2024-11-02-thong-bao-cat-nuoc-tam-thoi" for n in engine.latest(10))
+    assert not engine.ask("tạm ngưng cấp nước sửa đường ống").answered
+
+
+def test_latest_lists_current_notices_newest_first(engine):
+    dates = [n.date for n in engine.latest(10)]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 4
+
+
+def test_related_questions_exclude_the_entry_itself(engine):
+    related = [h.id for h in engine.related("tam-tru")]
+    assert "tam-tru" not in related
+    assert "thuong-tru" in related
+
+
+def test_topics_are_found_by_name_with_or_without_accents(engine):
+    assert engine.find_topic("bảo hiểm y tế").id == "bhyt"
+    assert engine.find_topic("hoc bong").id == "hoc-bong"
+    assert engine.find_topic("BHYT").id == "bhyt"
+    assert engine.find_topic("xổ số") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   ", "🙂🙂🙂", "?!?!...", "Привет, как дела?", "你好", "x" * 10_000, "bhyt " * 2_000],
+)
+def test_bad_input_never_crashes(engine, question):
+    answer = engine.ask(question)
+    assert answer.question == question
+    if not question.strip() or not any(ch.isalpha() for ch in question):
+        assert not answer.answered
+
+
+async def test_asking_does_not_block_the_event_loop(engine):
+    ticks = 0
+
+    async def ticker():
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    answers = await asyncio.gather(*(engine.ask_async("mức đóng bhyt") for _ in range(20)))
+    task.cancel()
+    assert all(a.best.id == "bhyt-muc-dong" for a in answers)
+    assert ticks > 0
+
+
+def test_changed_files_are_never_answered_stale(tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace(
+            "Khi nào phường phát học bổng khuyến học?", "Khi nào phường trao học bổng Vừ A Dính?"
+        ),
+        encoding="utf-8",
+    )
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert engine.ask("học bổng vừ a dính trao khi nào").best.id == "hoc-bong-khuyen-hoc"
+    assert "Vừ A Dính" in engine.ask("học bổng vừ a dính").best.title
+    engine.close()
+
+
+def test_an_unchanged_index_is_reused(tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    live = (data / "index" / "CURRENT").read_text()
+    Engine.open(faq, content, data, today=TODAY).close()
+    assert (data / "index" / "CURRENT").read_text() == live
+
+
+def test_a_half_written_index_never_serves(tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    # A build that died half-way leaves a generation nobody points to...
+    broken = data / "index" / "gen-99"
+    broken.mkdir()
+    (broken / "junk_WRITELOCK").write_text("")
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
+    engine.close()
+    # ...and a pointer to a missing generation means: rebuild.
+    (data / "index" / "CURRENT").write_text("gen-1234")
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
+    engine.close()
+
+
+def test_a_broken_faq_keeps_the_last_good_version_serving(tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    good = faq.read_text(encoding="utf-8")
+    faq.write_text(good + "\n  - id: [unclosed\n", encoding="utf-8")
+    problems = engine.reload()
+    assert problems and str(problems[0]).startswith(f"{faq}:")
+    assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
+    engine.close()
+    # A restart with the file still broken serves the last good version too.
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert engine.problems
+    assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
+    engine.close()
+
+
+def test_a_bad_entry_is_reported_and_the_rest_still_answer(tmp_path):
+    faq, content = write_ward(tmp_path)
+    text = faq.read_text(encoding="utf-8").replace(
+        "    answer: Có thể dùng", "    anwser: Có thể dùng"
+    )
+    faq.write_text(text, encoding="utf-8")
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    assert any("anwser" in str(p) for p in engine.problems)
+    assert engine.document("bhyt-mat-the") is None
+    assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
+    engine.close()

@@ -1,0 +1,136 @@
+"""Vietnamese normalisation: what residents type meets what staff wrote."""
+
+import unicodedata
+
+import pytest
+
+from wardbot.text import (
+    BUILTIN_SYNONYMS,
+    Synonyms,
+    canonical_tone,
+    decode_telex,
+    decode_vni,
+    fold,
+    normalize,
+    tokens,
+)
+
+SYNONYMS = Synonyms.build(BUILTIN_SYNONYMS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Đăng ký BHYT", "dang ky bhyt"),
+        ("Hộ nghèo, cận nghèo", "ho ngheo, can ngheo"),
+        ("ĐỊNH DANH ĐIỆN TỬ", "dinh danh dien tu"),
+        (unicodedata.normalize("NFD", "mức đóng"), "muc dong"),
+    ],
+)
+def test_fold_strips_every_diacritic(typed, expected):
+    assert fold(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("khoẻ", "khỏe"),
+        ("tuỳ", "tùy"),
+        ("hoá", "hóa"),
+        ("khoá", "khóa"),
+        ("quý", "quý"),  # qu is a consonant: the tone stays on y
+        ("giường", "giường"),
+        ("người", "người"),
+        ("hòa", "hòa"),
+    ],
+)
+def test_one_tone_placement_for_old_and_new_spelling(old, new):
+    assert canonical_tone(old) == new
+
+
+@pytest.mark.parametrize(
+    ("keys", "word"),
+    [
+        ("hocj", "học"),
+        ("boongr", "bổng"),
+        ("muwcs", "mức"),
+        ("ddongs", "đóng"),
+        ("hooj", "hộ"),
+        ("ddinhf", "đình"),
+        ("nguwowif", "người"),
+        ("ddaauf", "đầu"),
+        ("vieetj", "việt"),
+        ("nhw", "như"),
+        ("tieengs", "tiếng"),
+    ],
+)
+def test_leftover_telex_keystrokes_are_decoded(keys, word):
+    assert decode_telex(keys) == word
+
+
+@pytest.mark.parametrize("word", ["bhyt", "cccd", "ubnd", "vneid", "hoc", "co", "sms", "2024"])
+def test_words_that_are_not_telex_are_left_alone(word):
+    assert decode_telex(word) is None
+
+
+@pytest.mark.parametrize(
+    ("keys", "word"), [("ho5c", "học"), ("bo6ng3", "bổng"), ("d9i", "đi"), ("nguo7i2", "người")]
+)
+def test_vni_keystrokes_are_decoded(keys, word):
+    assert decode_vni(keys) == word
+
+
+@pytest.mark.parametrize("word", ["kp1", "t7", "2024", "abc", "ct07"])
+def test_numbers_in_abbreviations_are_not_vni(word):
+    assert decode_vni(word) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("BHYT", "bảo hiểm y tế"),
+        ("bhxh tn", "bảo hiểm xã hội tự nguyện"),
+        ("CCCD", "căn cước công dân"),
+        ("cmnd", "chứng minh nhân dân"),
+        ("UBND phường", "ủy ban nhân dân phường"),
+        ("HĐND", "hội đồng nhân dân"),
+        ("MTTQ", "mặt trận tổ quốc"),
+        ("kp 3", "khu phố 3"),
+        ("ko dc", "không được"),
+        ("đc k", "được không"),
+        ("VNeID", "vneid định danh điện tử"),
+    ],
+)
+def test_abbreviations_are_expanded(typed, expected):
+    assert normalize(typed, SYNONYMS) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("hocj boongr", "học bổng"),
+        ("muwcs ddongs bhyt", "mức đóng bảo hiểm y tế"),
+        ("Hoà giải ở KP2", "hòa giải ở kp2"),
+        (unicodedata.normalize("NFD", "Thẻ BHYT hoà"), "thẻ bảo hiểm y tế hòa"),
+        ("  Xin   chào!!! ", "xin chào"),
+    ],
+)
+def test_whole_questions_normalise(typed, expected):
+    assert normalize(typed, SYNONYMS) == expected
+
+
+def test_staff_synonyms_extend_the_builtin_list():
+    staff = Synonyms.build(BUILTIN_SYNONYMS, {"gks": "giấy khai sinh", "hk": ["hộ khẩu"]})
+    assert normalize("xin gks và sổ hk", staff) == "xin giấy khai sinh và sổ hộ khẩu"
+
+
+def test_words_the_corpus_uses_are_not_read_as_telex():
+    assert tokens("boong tàu", known={"boong"}) == ["boong", "tàu"]
+    assert tokens("boongr") == ["bổng"]
+
+
+@pytest.mark.parametrize("text", ["", "🙂🙂🙂", "?!...", "Привет мир", "你好", "a" * 10_000])
+def test_odd_input_never_raises(text):
+    assert isinstance(normalize(text, SYNONYMS), str)
