@@ -20,9 +20,10 @@ from wardbot.analysis import DocText, Stopwords, Vocabulary, bigrams
 from wardbot.text import fold
 
 # Answer only above this estimated probability; below it, say so and suggest.
-ANSWER_THRESHOLD = 0.12
+ANSWER_THRESHOLD = 0.095
 LIGHT_WEIGHT = 0.3
 NUMBER_WEIGHT = 0.5
+LONG_QUESTION_WORDS = 16
 # A word typed with diacritics that the document has only with other ones ('hiễm'
 # for 'hiểm' is a typo; 'tô' for 'tổ' is another word) counts for this much.
 ACCENT_MISMATCH_CREDIT = 0.5
@@ -57,6 +58,7 @@ class Features:
     fuzzy: float  # closest phrasing, character-level
     missing: float  # weight of the heaviest question word the document lacks
     year: float  # +1 the document names the year asked about, -1 it does not, 0 none asked
+    length: float  # how long the question is (0 short .. 1 long and chatty)
 
     def vector(self) -> list[float]:
         return [
@@ -68,6 +70,11 @@ class Features:
             self.fuzzy,
             self.missing,
             self.year,
+            # A long, chatty question carries context the entry never mentions: there,
+            # covering the question and containing the entry's phrasing weigh more.
+            self.length * self.cover,
+            self.length * self.recall,
+            self.length * self.head_cover,
         ]
 
     def logit(self) -> float:
@@ -86,8 +93,8 @@ def probability(logit: float) -> float:
 # (candidates that answer the question vs. those that do not) and checked by 5-fold
 # cross-validation; the features are shares and ratios, so they carry over to other
 # wards' files. Refit with the same features when the features change.
-WEIGHTS = (1.116, 1.177, 0.923, 0.766, 1.251, 0.432, -0.612, 0.650)
-BIAS = -4.195
+WEIGHTS = (1.085, 1.054, 0.868, 0.695, 0.935, 0.315, -0.556, 0.436, 0.761, 0.559, 0.647)
+BIAS = -4.641
 
 
 def make_query(
@@ -139,6 +146,7 @@ def features(query: Query, doc: DocText, query_folded: str, vocab: Vocabulary) -
         fuzzy=fuzzy / 100.0,
         missing=missing / (vocab.max_idf() or 1.0),
         year=(1.0 if query.years & doc.all_folded else -1.0) if query.years else 0.0,
+        length=min(1.0, len(query.weights) / LONG_QUESTION_WORDS),
     )
 
 
