@@ -1,0 +1,48 @@
+# The ward bot: `python bot.py run` (Telegram; webhook mode when PUBLIC_URL is set).
+#   docker build -t wardbot .
+#   docker run -d --name wardbot -e TELEGRAM_BOT_TOKEN=... -p 8080:8080 \
+#     -v "$PWD/faq.yaml:/app/faq.yaml:ro" -v "$PWD/content:/app/content:ro" \
+#     -v wardbot-data:/app/data wardbot
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies in their own layer, rebuilt only when pyproject.toml changes.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+ && pip install -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
+
+# The program, then the ward's files as defaults: mount your own over them.
+COPY bot.py ./
+COPY wardbot/ wardbot/
+COPY index/ index/
+COPY handlers/ handlers/
+COPY faq.yaml ./
+COPY content/ content/
+
+# A non-root user; it may write only to data/ (the search index and the database).
+RUN useradd --create-home --uid 10001 ward \
+ && mkdir -p /app/data \
+ && chown ward:ward /app/data
+USER ward
+
+ENV FAQ_FILE=/app/faq.yaml \
+    CONTENT_DIR=/app/content \
+    DATA_DIR=/app/data \
+    HTTP_PORT=8080
+VOLUME ["/app/data"]
+EXPOSE 8080
+
+# No curl in slim images: ask /healthz with Python (503 or no answer -> unhealthy).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('HTTP_PORT', '8080'), timeout=4)" || exit 1
+
+# Exec form: python is PID 1 and gets SIGTERM from `docker stop` directly.
+STOPSIGNAL SIGTERM
+CMD ["python", "bot.py", "run"]

@@ -1,0 +1,412 @@
+"""The Telegram channel: python-telegram-bot v22 in front of the conversation core.
+
+Polling by default; a webhook at PUBLIC_URL/telegram, served by the bot's own web
+server, when PUBLIC_URL is set. This module only translates: Telegram updates into
+`Conversation` calls, `Reply` objects into HTML messages with inline buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hmac
+import html
+import json
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from wardbot import messages as msg
+from wardbot.config import ConfigError, Settings
+from wardbot.conversation import MAX_ACTION_BYTES, Conversation, Reply
+from wardbot.intents import COMMAND_NAMES
+from wardbot.render import split_text, utf16_len
+from wardbot.store import ChatRef
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+WEBHOOK_PATH = "/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+MESSAGE_LIMIT = 4000  # Telegram allows 4096 UTF-16 units; leave room for its own counting
+MAX_UPDATE_BYTES = 1 << 20
+ALLOWED_UPDATES = ["message", "callback_query"]
+TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
+NON_TEXT = (
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VIDEO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.ANIMATION
+    | filters.Document.ALL
+    | filters.LOCATION
+    | filters.CONTACT
+    | filters.VIDEO_NOTE
+)
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def _escaped_len(text: str) -> int:
+    return utf16_len(html.escape(text, quote=False))
+
+
+def _link(label: str, url: str) -> str:
+    if url.startswith(("https://", "http://")):
+        return f'<a href="{html.escape(url, quote=True)}">{html.escape(label, quote=False)}</a>'
+    return html.escape(f"{label}: {url}", quote=False)
+
+
+def render_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The reply as Telegram HTML messages, each within `limit`, split between paragraphs.
+
+    Everything in the reply is escaped: it comes from staff files and residents.
+    """
+    title = (reply.title or "")[:300]
+    head = f"<b>{html.escape(title, quote=False)}</b>" if title else ""
+    tail_blocks = []
+    if reply.footer:
+        tail_blocks.append(f"<i>{html.escape(reply.footer, quote=False)}</i>")
+    if reply.links:
+        tail_blocks.append("\n".join(_link(link.label, link.url) for link in reply.links))
+    if reply.buttons_title and reply.buttons:
+        tail_blocks.append(html.escape(reply.buttons_title, quote=False))
+    tail = "\n\n".join(tail_blocks)
+    budget = limit - utf16_len(head) - utf16_len(tail) - 4
+    parts = [html.escape(p, quote=False) for p in split_text(reply.text, budget, _escaped_len)]
+    parts = parts or [""]
+    parts[0] = "\n\n".join(block for block in (head, parts[0]) if block)
+    parts[-1] = "\n\n".join(block for block in (parts[-1], tail) if block)
+    return [part for part in parts if part]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Reply.buttons as inline buttons, one per row (labels are questions, often long)."""
+    rows = []
+    for button in reply.buttons:
+        if len(button.action.encode()) > MAX_ACTION_BYTES:
+            log.warning("button action longer than %d bytes dropped", MAX_ACTION_BYTES)
+            continue
+        rows.append([InlineKeyboardButton(button.label, callback_data=button.action)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+# --- which group messages are for us ------------------------------------------------
+
+
+def _mentions_bot(message: Message) -> bool:
+    bot = message.get_bot()
+    mentions = {
+        **message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]),
+        **message.parse_caption_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]),
+    }
+    for entity, text in mentions.items():
+        if (
+            entity.type == MessageEntity.MENTION
+            and text[1:].lower() == (bot.username or "").lower()
+        ):
+            return True
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
+            return True
+    return False
+
+
+class _Addressed(filters.MessageFilter):
+    """Private chats; in groups, only messages that mention the bot or reply to it."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == message.get_bot().id:
+            return True
+        return _mentions_bot(message)
+
+
+def _without_mention(message: Message) -> str:
+    """The text with '@ourbot' taken out: 'hi @ward_bot lịch tiếp dân' -> 'hi lịch tiếp dân'."""
+    text = message.text or ""
+    username = (message.get_bot().username or "").lower()
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
+        if value[1:].lower() == username:
+            text = text.replace(value, " ", 1)
+    return " ".join(text.split()) if text.strip() else text
+
+
+class _ChatLocks:
+    """Updates run concurrently, but one chat's messages are answered in order."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+
+# --- the channel ----------------------------------------------------------------------
+
+
+class TelegramChannel:
+    """One Telegram bot serving the conversation. `start()` / `stop()` from wardbot.app."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: Conversation,
+        *,
+        poll_timeout: float = 10.0,
+    ) -> None:
+        if not settings.telegram_token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+        self.settings = settings
+        self.conversation = conversation
+        self.webhook_mode = bool(settings.public_url)
+        self.poll_timeout = poll_timeout
+        self._locks = _ChatLocks()
+        self._in_flight = 0
+        builder = (
+            Application.builder()
+            .token(settings.telegram_token)
+            .base_url(settings.telegram_base_url)
+            .concurrent_updates(32)
+            .rate_limiter(AIORateLimiter(max_retries=3))
+        )
+        if self.webhook_mode:
+            builder = builder.updater(None)  # our own web server receives the updates
+        self.application = builder.build()
+        self._add_handlers()
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        """What this channel adds to the bot's web server."""
+        return [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])] if self.webhook_mode else []
+
+    async def start(self) -> None:
+        app = self.application
+        try:
+            await app.initialize()
+        except InvalidToken as exc:
+            raise ConfigError(
+                "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather (/token)"
+            ) from exc
+        except NetworkError as exc:
+            raise ConnectionError(
+                f"cannot reach the Telegram Bot API ({self.settings.telegram_base_url}): {exc}"
+            ) from exc
+        await self._set_commands()
+        await app.start()
+        if self.webhook_mode:
+            await app.bot.set_webhook(
+                url=f"{self.settings.public_url}{WEBHOOK_PATH}",
+                secret_token=self.settings.telegram_webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("telegram: webhook set at %s%s", self.settings.public_url, WEBHOOK_PATH)
+        elif app.updater is not None:
+            await app.updater.start_polling(
+                timeout=dt.timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES
+            )
+            log.info("telegram: polling as @%s", app.bot.username)
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        with contextlib.suppress(RuntimeError):  # never initialized
+            await app.shutdown()
+
+    def is_running(self) -> bool:
+        updater = self.application.updater
+        return self.application.running and (updater is None or updater.running)
+
+    async def _set_commands(self) -> None:
+        commands = [BotCommand(name, about) for name, about in msg.COMMANDS]
+        try:
+            await self.application.bot.set_my_commands(commands)
+        except TelegramError as exc:  # the bot works without its menu
+            log.warning("telegram: could not set the command menu: %s", exc)
+
+    # --- webhook --------------------------------------------------------------------
+
+    async def webhook(self, request: Request) -> Response:
+        """POST /telegram: an update from Telegram, trusted only with the right secret."""
+        expected = (self.settings.telegram_webhook_secret or "").encode()
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not expected or not hmac.compare_digest(given, expected):
+            return Response(status_code=403)
+        body = await request.body()
+        if len(body) > MAX_UPDATE_BYTES:
+            return Response(status_code=413)
+        try:
+            update = Update.de_json(json.loads(body), self.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return Response(status_code=400)
+        await self.application.update_queue.put(update)
+        return Response(status_code=200)
+
+    # --- handlers -------------------------------------------------------------------
+
+    def _add_handlers(self) -> None:
+        new = filters.UpdateType.MESSAGE
+        app = self.application
+        app.add_handler(CommandHandler(sorted(COMMAND_NAMES), self._on_text, filters=new))
+        # Unknown commands get a hint in private; in groups they may be for another bot.
+        app.add_handler(
+            MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, self._on_text)
+        )
+        app.add_handler(
+            MessageHandler(new & filters.TEXT & ~filters.COMMAND & _Addressed(), self._on_text)
+        )
+        app.add_handler(MessageHandler(new & NON_TEXT & _Addressed(), self._on_non_text))
+        app.add_handler(CallbackQueryHandler(self._on_button))
+        app.add_error_handler(self._on_error)
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command or a question: ask the conversation, send what it says."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        chat = message.chat
+        text = _without_mention(message) if chat.type != ChatType.PRIVATE else message.text
+
+        async def typing() -> None:
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+
+        # Under a burst the rate limiter's budget goes to answers, not to typing indicators.
+        calm = self._in_flight < TYPING_MAX_IN_FLIGHT
+        self._in_flight += 1
+        try:
+            async with self._locks.hold(chat.id):
+                replies = await self.conversation.handle_text(
+                    ChatRef(CHANNEL, str(chat.id)), text, typing=typing if calm else None
+                )
+                quote = message.message_id if chat.type != ChatType.PRIVATE else None
+                await self.send(chat.id, replies, quote=quote)
+        finally:
+            self._in_flight -= 1
+
+    async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A sticker, photo, voice message...: ask for a typed question."""
+        if update.effective_chat is not None:
+            await self.send(update.effective_chat.id, [Reply(msg.please_type())])
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An inline button: stop its spinner, then act and answer (or update the message)."""
+        query = update.callback_query
+        if query is None or update.effective_chat is None:
+            return
+        try:
+            await query.answer()
+        except BadRequest as exc:  # a query too old to answer still gets its reply
+            log.info("telegram: could not answer a button press: %s", exc)
+        chat_id = update.effective_chat.id
+        async with self._locks.hold(chat_id):
+            replies = await self.conversation.handle_action(
+                ChatRef(CHANNEL, str(chat_id)), query.data or ""
+            )
+            for reply in replies:
+                message = query.message
+                edited = (
+                    reply.replace
+                    and isinstance(message, Message)
+                    and await self._edit(message, reply)
+                )
+                if not edited:
+                    await self.send(chat_id, [reply])
+
+    async def _edit(self, message: Message, reply: Reply) -> bool:
+        parts = render_html(reply)
+        if len(parts) != 1:
+            return False
+        try:
+            await message.edit_text(
+                parts[0],
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.info("telegram: could not edit a message (%s); sending a new one", exc)
+            return False
+        return True
+
+    async def send(
+        self, chat_id: int | str, replies: Sequence[Reply], *, quote: int | None = None
+    ) -> None:
+        """Send replies to a chat: each as one or more HTML messages, buttons on the last."""
+        bot = self.application.bot
+        for reply in replies:
+            parts = render_html(reply)
+            for number, part in enumerate(parts, 1):
+                await bot.send_message(
+                    chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(reply) if number == len(parts) else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
+                    if quote
+                    else None,
+                )
+                quote = None
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The one error handler: log it, and tell the resident politely if we still can."""
+        error = context.error
+        if isinstance(error, Forbidden):
+            log.info("telegram: a chat blocked the bot or removed it: %s", error)
+            return
+        log.error("telegram: failed to handle an update", exc_info=error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        s = self.settings
+        with contextlib.suppress(TelegramError):  # plain text: nothing to parse, nothing to fail
+            await context.bot.send_message(
+                update.effective_chat.id, msg.error(s.ward_name, s.ward_hotline)
+            )

@@ -1,0 +1,157 @@
+"""Talk to the bot in a terminal (`python bot.py chat`): no token, no network.
+
+It shows exactly what a resident would read. Buttons become a numbered list and typing
+the number presses the button, as on Zalo, where there are no buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import TextIO
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Button, Conversation, Reply
+from wardbot.render import numbered_menu, plain_text
+from wardbot.store import ChatRef, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+CHAT = ChatRef("terminal", "local")
+QUIT = frozenset({"/quit", "/exit", "/q"})
+RULE = "─" * 60
+
+
+class _Lines:
+    """Lines of `stream`, read by a daemon thread so a blocked read never holds up exit."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream: TextIO) -> None:
+        try:
+            for line in iter(stream.readline, ""):
+                self._put(line)
+        except (OSError, ValueError) as exc:  # closed or undecodable input ends the chat
+            log.debug("terminal input ended: %s", exc)
+        self._put(None)
+
+    def _put(self, line: str | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, line)
+
+    async def next(self, stop: asyncio.Event) -> str | None:
+        """The next line, or None at end of input or when `stop` is set."""
+        line = asyncio.ensure_future(self._queue.get())
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait((line, stopped), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if line.done():
+            return line.result()
+        line.cancel()
+        return None
+
+
+def _show(replies: Sequence[Reply], output: TextIO) -> list[Button]:
+    """Print the replies; returns their buttons, numbered in the order shown."""
+    buttons: list[Button] = []
+    for reply in replies:
+        output.write(f"{RULE}\n{plain_text(reply)}\n")
+        if reply.buttons:
+            output.write(f"\n{numbered_menu(reply.buttons, start=len(buttons) + 1)}\n")
+            buttons.extend(reply.buttons)
+    output.write(f"{RULE}\n")
+    output.flush()
+    return buttons
+
+
+async def run_chat(
+    conversation: Conversation,
+    settings: Settings,
+    input: TextIO | None = None,
+    output: TextIO | None = None,
+    *,
+    stop: asyncio.Event | None = None,
+    chat: ChatRef = CHAT,
+) -> None:
+    """Read messages line by line and print the replies, until /quit, end of input or `stop`."""
+    source = input if input is not None else sys.stdin
+    sink = output if output is not None else sys.stdout
+    stop = stop or asyncio.Event()
+    interactive = source.isatty()
+    lines = _Lines(source)
+    sink.write("Type a question as a resident would; a number opens a listed item; /quit exits.\n")
+    menu = _show(await conversation.handle_text(chat, "/start"), sink)
+    while True:
+        if interactive:
+            sink.write("> ")
+            sink.flush()
+        line = await lines.next(stop)
+        if line is None:
+            break
+        text = line.rstrip("\r\n")
+        if not interactive:
+            sink.write(f"> {text}\n")  # a transcript reads better with the questions in it
+        if text.strip().lower() in QUIT:
+            break
+        if not text.strip():
+            continue
+        choice = text.strip()
+        try:
+            if choice.isdigit() and 1 <= int(choice) <= len(menu):
+                replies = await conversation.handle_action(chat, menu[int(choice) - 1].action)
+            else:
+                replies = await conversation.handle_text(chat, text)
+        except Exception:
+            log.exception("could not answer in the terminal")
+            replies = [Reply(msg.error(settings.ward_name, settings.ward_hotline))]
+        shown = _show(replies, sink)
+        menu = shown  # numbers always refer to the list shown last
+    sink.write("\n")
+    sink.flush()
+
+
+async def main(settings: Settings) -> int:
+    """`python bot.py chat`: open the engine and the database, then chat until /quit."""
+    from wardbot.engine import Engine  # heavy (Whoosh): imported when the chat starts
+
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):  # undecodable bytes must not end the chat
+            stream.reconfigure(errors="replace")
+    engine = await asyncio.to_thread(
+        Engine.open, settings.faq_file, settings.content_dir, settings.data_dir
+    )
+    for problem in engine.problems:
+        print(problem, file=sys.stderr)
+    try:
+        store = await Store.open(settings.data_dir / "bot.sqlite3")
+    except StoreError as exc:
+        print(f"database: {exc}", file=sys.stderr)
+        engine.close()
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+            handled.append(sig)
+    try:
+        await run_chat(Conversation(engine, store, settings), settings, stop=stop)
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+        await store.close()
+        engine.close()
+    return 0

@@ -1,0 +1,42 @@
+"""Shared fixtures. Conversation and channel tests: a small ward and a real Engine over it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from chat_ward import TODAY, write_chat_ward
+
+from wardbot.config import Settings
+from wardbot.engine import Engine
+
+
+@pytest.fixture(scope="session")
+def ward_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the chat tests' faq.yaml and content/ (written once per run)."""
+    root = tmp_path_factory.mktemp("chat-ward")
+    write_chat_ward(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def ward_engine(ward_files: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A real Engine over the chat tests' ward; its index in a temporary data folder."""
+    data = tmp_path_factory.mktemp("chat-engine-data")
+    engine = Engine.open(ward_files / "faq.yaml", ward_files / "content", data, today=TODAY)
+    assert [str(p) for p in engine.problems] == []
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def ward_settings(ward_files: Path, tmp_path: Path) -> Settings:
+    """Settings for that ward, with this test's own data folder (database)."""
+    return Settings(
+        faq_file=ward_files / "faq.yaml",
+        content_dir=ward_files / "content",
+        data_dir=tmp_path / "data",
+        ward_name="UBND Phường 2",
+        ward_hotline="0276 3822 123",
+    )

@@ -1,0 +1,368 @@
+"""The channel-agnostic conversation: what a resident sends, what they read back.
+
+A real Engine over the small ward in tests/chat_ward.py and a real Store on a temp file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from chat_ward import NOTICES
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import MAX_ACTION_BYTES, Conversation, Reply, make_action
+from wardbot.engine import Engine
+from wardbot.store import ChatRef, Store
+
+CHAT = ChatRef("test", "42")
+LONG_NOTICE_ID = next(name[:-3] for name in NOTICES if "tiep-cong-dan" in name)
+
+
+@pytest.fixture
+async def store(ward_settings: Settings) -> AsyncIterator[Store]:
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def conversation(ward_engine: Engine, store: Store, ward_settings: Settings) -> Conversation:
+    return Conversation(ward_engine, store, ward_settings)
+
+
+async def say(conversation: Conversation, text: str) -> list[Reply]:
+    replies = await conversation.handle_text(CHAT, text)
+    assert replies, f"no reply to {text!r}"
+    for reply in replies:
+        for button in reply.buttons:
+            assert len(button.action.encode()) <= MAX_ACTION_BYTES
+    return replies
+
+
+async def one(conversation: Conversation, text: str) -> Reply:
+    replies = await say(conversation, text)
+    assert len(replies) == 1, replies
+    return replies[0]
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+async def test_start_greets_with_the_ward_name_and_offers_topics(
+    conversation: Conversation,
+) -> None:
+    greeting, topics = await say(conversation, "/start")
+    assert "UBND Phường 2" in greeting.text
+    assert greeting.text.startswith("Dạ, xin chào")
+    assert [b.action for b in topics.buttons] == [
+        "sub:bhyt",
+        "sub:hoc-bong",
+        "sub:cu-tru",
+        "sub:ho-tich",
+    ]
+    assert "Học bổng và khuyến học" in topics.text
+
+
+async def test_help_lists_every_command_and_the_hotline(conversation: Conversation) -> None:
+    reply = await one(conversation, "/help")
+    for name, _ in msg.COMMANDS:
+        assert f"/{name}" in reply.text
+    assert "0276 3822 123" in reply.text
+
+
+async def test_without_a_hotline_residents_are_sent_to_the_one_stop_desk(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    conversation = Conversation(ward_engine, store, replace(ward_settings, ward_hotline=""))
+    help_reply = await one(conversation, "/help")
+    no_answer = await one(conversation, "giá vàng hôm nay bao nhiêu")
+    for reply in (help_reply, no_answer):
+        assert "Bộ phận Một cửa của UBND Phường 2" in reply.text
+        assert "gọi đường dây nóng" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "first_words"),
+    [
+        ("/start@phuong2_test_bot", "Dạ, xin chào"),
+        ("/HELP", "Cách hỏi"),
+        ("/help@phuong2_test_bot", "Cách hỏi"),
+    ],
+)
+async def test_commands_addressed_to_the_bot_by_name(
+    conversation: Conversation, text: str, first_words: str
+) -> None:
+    replies = await say(conversation, text)
+    assert replies[0].text.startswith(first_words)
+
+
+async def test_an_unknown_command_points_to_help(conversation: Conversation) -> None:
+    reply = await one(conversation, "/giavang")
+    assert "/giavang" in reply.text and "/help" in reply.text
+
+
+# --- questions ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "faq_id"),
+    [
+        ("Mức đóng BHYT hộ gia đình là bao nhiêu?", "bhyt-muc-dong-ho-gia-dinh"),
+        ("muc dong bhyt ho gia dinh", "bhyt-muc-dong-ho-gia-dinh"),
+        ("mất thẻ bhyt", "bhyt-mat-the"),
+        ("dang ky tam tru can giay to gi", "dang-ky-tam-tru"),
+        ("đăng ký thường trú ở đâu", "dang-ky-thuong-tru"),
+        ("đăng ký khai sinh", "dang-ky-khai-sinh"),
+        ("hoc bong khuyen hoc xet cho ai", "hoc-bong-khuyen-hoc"),
+    ],
+)
+async def test_questions_get_the_faq_answer(
+    conversation: Conversation, ward_engine: Engine, store: Store, question: str, faq_id: str
+) -> None:
+    entry = ward_engine.corpus.document(faq_id)
+    reply = await one(conversation, question)
+    assert entry is not None and reply.title == entry.question
+    assert reply.text.startswith(entry.answer.strip()[:40])
+    assert reply.footer == "Nguồn: Hỏi đáp thủ tục của UBND Phường 2"
+    assert await store.subscriptions_of(CHAT) == []  # "đăng ký ..." questions are not subscriptions
+
+
+async def test_an_answer_offers_its_links_and_related_questions(conversation: Conversation) -> None:
+    reply = await one(conversation, "dang ky tam tru can giay to gi")
+    assert reply.buttons, "related questions expected"
+    assert all(b.action.startswith("faq:") for b in reply.buttons)
+    assert "faq:dang-ky-tam-tru" not in [b.action for b in reply.buttons]
+    assert reply.buttons_title == msg.RELATED
+    fee = await one(conversation, "muc dong bhyt ho gia dinh")
+    assert [(link.label, link.url) for link in fee.links] == [
+        (msg.READ_MORE, "https://baohiemxahoi.gov.vn/bhyt?a=1&b=2")
+    ]
+
+
+async def test_pressing_a_related_question_opens_it(conversation: Conversation) -> None:
+    first = await one(conversation, "dang ky tam tru can giay to gi")
+    button = first.buttons[0]
+    (opened,) = await conversation.handle_action(CHAT, button.action)
+    assert opened.title is not None and button.label.rstrip("…") in opened.title
+    assert opened.footer == "Nguồn: Hỏi đáp thủ tục của UBND Phường 2"
+
+
+async def test_an_out_of_scope_question_gets_an_apology_and_the_hotline(
+    conversation: Conversation,
+) -> None:
+    reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
+    assert reply.text.startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert "gọi đường dây nóng 0276 3822 123" in reply.text
+    assert reply.title is None
+
+
+async def test_an_announcement_shows_its_date_source_and_a_way_to_read_it_all(
+    conversation: Conversation,
+) -> None:
+    reply = await one(conversation, "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
+    assert reply.title == "Về việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024"
+    assert reply.footer == "Thông báo ngày 15/07/2024"
+    assert [link.url for link in reply.links] == ["https://phuong.example.gov.vn/tin/bhyt-2024"]
+    assert msg.TRIMMED_NOTE in reply.text
+    assert "Đoạn 7" not in reply.text
+    full = reply.buttons[0]
+    assert full.label == msg.FULL_TEXT_BUTTON
+    (whole,) = await conversation.handle_action(CHAT, full.action)
+    assert "Đoạn 7" in whole.text and msg.TRIMMED_NOTE not in whole.text
+
+
+async def test_the_search_runs_with_the_typing_indicator(conversation: Conversation) -> None:
+    shown: list[str] = []
+
+    async def typing() -> None:
+        shown.append("typing")
+
+    await conversation.handle_text(CHAT, "mất thẻ bhyt", typing=typing)
+    await conversation.handle_text(CHAT, "/help", typing=typing)
+    assert shown == ["typing"]  # only a search shows it
+
+
+# --- topics and subscriptions -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("/subscribe bhyt", "bhyt"),
+        ("/subscribe@phuong2_test_bot Bảo hiểm y tế", "bhyt"),
+        ("/subscribe bao hiem y te", "bhyt"),
+        ("đăng ký nhận tin bhyt", "bhyt"),
+        ("DANG KY NHAN TIN BHYT", "bhyt"),
+        ("dang ky hoc bong", "hoc-bong"),
+        ("theo dõi tin học bổng", "hoc-bong"),
+        ("cho em đăng ký nhận thông báo về cư trú với ạ", "cu-tru"),
+    ],
+)
+async def test_subscribing_in_words_or_by_command(
+    conversation: Conversation, store: Store, ward_engine: Engine, text: str, topic: str
+) -> None:
+    reply = await one(conversation, text)
+    name = ward_engine.corpus.topic(topic).name  # type: ignore[union-attr]
+    assert reply.text == msg.subscribed(name)
+    assert await store.subscriptions_of(CHAT) == [topic]
+    again = await one(conversation, text)
+    assert again.text == msg.already_subscribed(name)
+
+
+async def test_subscribe_without_a_topic_offers_the_list(conversation: Conversation) -> None:
+    for text in ("/subscribe", "đăng ký nhận tin"):
+        reply = await one(conversation, text)
+        assert len(reply.buttons) == 4 and all(b.action.startswith("sub:") for b in reply.buttons)
+
+
+async def test_an_unknown_topic_lists_the_real_ones(
+    conversation: Conversation, store: Store
+) -> None:
+    for text in ("/subscribe tiêm chủng", "đăng ký nhận tin tiêm chủng"):
+        reply = await one(conversation, text)
+        assert "“tiêm chủng”" in reply.text
+        assert "• Bảo hiểm y tế" in reply.text
+        assert [b.action for b in reply.buttons][:1] == ["sub:bhyt"]
+    assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hủy đăng ký học bổng",
+        "huy dang ky hoc bong",
+        "/unsubscribe hoc-bong",
+        "bỏ theo dõi học bổng",
+    ],
+)
+async def test_unsubscribing_in_words_or_by_command(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    await store.subscribe(CHAT, "hoc-bong")
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert reply.text == msg.unsubscribed("Học bổng và khuyến học")
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+
+
+@pytest.mark.parametrize("text", ["/unsubscribe all", "huy dang ky tat ca", "hủy nhận tin tất cả"])
+async def test_unsubscribing_from_everything(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    await store.subscribe(CHAT, "hoc-bong")
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert reply.text == msg.unsubscribed_all(2)
+    assert await store.subscriptions_of(CHAT) == []
+
+
+async def test_mysubs_empty_then_listed(conversation: Conversation, store: Store) -> None:
+    empty = await one(conversation, "/mysubs")
+    assert empty.text == msg.mysubs([])
+    await store.subscribe(CHAT, "bhyt")
+    listed = await one(conversation, "tôi đang theo dõi gì")
+    assert "• Bảo hiểm y tế" in listed.text
+    assert [b.action for b in listed.buttons] == ["unsub:bhyt"]
+
+
+async def test_topic_buttons_toggle_and_update_the_list(
+    conversation: Conversation, store: Store
+) -> None:
+    (subscribed,) = await conversation.handle_action(CHAT, "sub:cu-tru")
+    assert subscribed.replace
+    assert subscribed.text.startswith(msg.subscribed("Cư trú"))
+    assert "unsub:cu-tru" in [b.action for b in subscribed.buttons]
+    assert await store.subscriptions_of(CHAT) == ["cu-tru"]
+    (unsubscribed,) = await conversation.handle_action(CHAT, "unsub:cu-tru")
+    assert unsubscribed.text.startswith(msg.unsubscribed("Cư trú"))
+    assert "sub:cu-tru" in [b.action for b in unsubscribed.buttons]
+    assert await store.subscriptions_of(CHAT) == []
+
+
+async def test_forget_deletes_the_chats_subscriptions(
+    conversation: Conversation, store: Store
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    assert (await one(conversation, "xóa dữ liệu của tôi")).text == msg.forget_done()
+    assert await store.subscriptions_of(CHAT) == []
+    await store.subscribe(CHAT, "bhyt")
+    assert (await one(conversation, "/forget")).text == msg.forget_done()
+    assert await store.subscriptions_of(CHAT) == []
+
+
+# --- announcements ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["/latest", "tin mới", "thông báo mới nhất", "co tin gi moi khong"]
+)
+async def test_latest_lists_current_announcements_newest_first(
+    conversation: Conversation, text: str
+) -> None:
+    reply = await one(conversation, text)
+    lines = [line for line in reply.text.splitlines() if line.startswith("• ")]
+    assert lines[0].startswith("• 25/07/2024 — Lịch tiếp công dân")
+    assert lines[1].startswith("• 20/07/2024 — Thông báo xét học bổng")
+    assert "lăng quăng" not in reply.text  # expired on 30/06/2024
+    assert len(reply.buttons) == 3
+
+
+async def test_an_announcement_with_a_long_id_opens_from_its_button(
+    conversation: Conversation,
+) -> None:
+    assert len(f"ann:{LONG_NOTICE_ID}".encode()) > MAX_ACTION_BYTES
+    latest = await one(conversation, "/latest")
+    action = latest.buttons[0].action
+    assert action == make_action("ann", LONG_NOTICE_ID)
+    (opened,) = await conversation.handle_action(CHAT, action)
+    assert opened.title == "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8"
+    assert opened.footer == "Thông báo ngày 25/07/2024"
+
+
+async def test_a_stale_button_is_answered_politely(conversation: Conversation) -> None:
+    for action in ("faq:removed-entry", "sub:removed-topic", "whatever", "full:bhyt-mat-the"):
+        (reply,) = await conversation.handle_action(CHAT, action)
+        assert reply.text == msg.not_found()
+
+
+# --- small talk and odd input -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["chào", "xin chào ad", "alo", "Chào phường ạ", "hello"])
+async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, text: str) -> None:
+    assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
+
+
+@pytest.mark.parametrize("text", ["cảm ơn", "cam on ad nhieu a", "ok cảm ơn nhé", "thanks"])
+async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text: str) -> None:
+    assert (await one(conversation, text)).text == msg.thanks()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "?!...", "👍", "1", "2024"])
+async def test_nothing_to_read_asks_for_a_typed_question(
+    conversation: Conversation, text: str
+) -> None:
+    assert (await one(conversation, text)).text == msg.please_type()
+
+
+async def test_a_very_long_message_is_declined_politely(conversation: Conversation) -> None:
+    reply = await one(conversation, "mất thẻ bhyt " * 800)
+    assert reply.text == msg.too_long(1500)
+
+
+async def test_decomposed_unicode_reads_like_composed(conversation: Conversation) -> None:
+    composed = "Mất thẻ bảo hiểm y tế thì làm sao?"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert (await one(conversation, decomposed)).title == (await one(conversation, composed)).title
+
+
+@pytest.mark.parametrize("text", ["这是什么", "Как получить паспорт?", "<script>alert(1)</script>"])
+async def test_other_scripts_and_markup_are_just_questions(
+    conversation: Conversation, text: str
+) -> None:
+    reply = await one(conversation, text)
+    assert reply.text.startswith("Xin lỗi")

@@ -1,0 +1,112 @@
+"""The subscriptions database: on a temporary file, reopened the way a restart does."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from wardbot.store import MIGRATIONS, ChatRef, Store, StoreError
+
+ALICE = ChatRef("telegram", "1001")
+BINH = ChatRef("telegram", "1002")
+ZALO_ALICE = ChatRef("zalo", "1001")  # same id on another channel: another chat
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "bot.sqlite3"
+
+
+async def test_subscribe_is_idempotent_and_listed_in_order(db_path: Path) -> None:
+    async with await Store.open(db_path) as store:
+        assert await store.subscribe(ALICE, "bhyt") is True
+        assert await store.subscribe(ALICE, "hoc-bong") is True
+        assert await store.subscribe(ALICE, "bhyt") is False
+        assert await store.subscriptions_of(ALICE) == ["bhyt", "hoc-bong"]
+        assert await store.subscriptions_of(BINH) == []
+
+
+async def test_subscribers_of_a_topic_per_channel(db_path: Path) -> None:
+    async with await Store.open(db_path) as store:
+        for chat in (ALICE, BINH, ZALO_ALICE):
+            await store.subscribe(chat, "bhyt")
+        await store.subscribe(BINH, "cu-tru")
+        assert await store.subscribers_of("bhyt") == [ALICE, BINH, ZALO_ALICE]
+        assert await store.subscribers_of("bhyt", channel="zalo") == [ZALO_ALICE]
+        assert await store.subscribers_of("cu-tru") == [BINH]
+        assert await store.subscribers_of("nothing") == []
+
+
+async def test_unsubscribe_one_and_all(db_path: Path) -> None:
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+        await store.subscribe(ALICE, "hoc-bong")
+        await store.subscribe(ALICE, "cu-tru")
+        assert await store.unsubscribe(ALICE, "bhyt") is True
+        assert await store.unsubscribe(ALICE, "bhyt") is False
+        assert await store.subscriptions_of(ALICE) == ["cu-tru", "hoc-bong"]
+        assert await store.unsubscribe_all(ALICE) == 2
+        assert await store.unsubscribe_all(ALICE) == 0
+        assert await store.subscriptions_of(ALICE) == []
+
+
+async def test_subscriptions_survive_a_restart(db_path: Path) -> None:
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+    async with await Store.open(db_path) as reopened:
+        assert await reopened.subscriptions_of(ALICE) == ["bhyt"]
+        assert await reopened.schema_version() == len(MIGRATIONS)
+
+
+async def test_the_database_uses_wal_and_the_schema_is_versioned(db_path: Path) -> None:
+    async with await Store.open(db_path):
+        pass
+    with sqlite3.connect(db_path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    raw.close()
+
+
+async def test_a_database_from_a_newer_bot_is_refused(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    raw.close()
+    with pytest.raises(StoreError, match="newer"):
+        await Store.open(db_path)
+
+
+async def test_forget_deletes_every_row_about_the_chat_only(db_path: Path) -> None:
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+        await store.subscribe(ALICE, "hoc-bong")
+        await store.subscribe(BINH, "bhyt")
+        await store.subscribe(ZALO_ALICE, "bhyt")
+        assert await store.forget(ALICE) == 3  # two subscriptions and the chat itself
+        assert await store.subscriptions_of(ALICE) == []
+        assert await store.subscribers_of("bhyt") == [BINH, ZALO_ALICE]
+    with sqlite3.connect(db_path) as raw:
+        for (table,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            rows = raw.execute(f'SELECT * FROM "{table}"').fetchall()
+            assert not any(ALICE.chat_id in map(str, row) and "telegram" in row for row in rows)
+    raw.close()
+
+
+async def test_forget_covers_tables_added_later(db_path: Path) -> None:
+    """A later migration's per-chat table (a question log, an outbox) is forgotten too."""
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+    raw = sqlite3.connect(db_path)
+    raw.execute("CREATE TABLE question_log (channel TEXT, chat_id TEXT, asked_at TEXT)")
+    raw.execute("INSERT INTO question_log VALUES ('telegram', '1001', '2024-08-01')")
+    raw.execute("INSERT INTO question_log VALUES ('telegram', '1002', '2024-08-01')")
+    raw.commit()
+    raw.close()
+    async with await Store.open(db_path) as store:
+        assert "question_log" in await store.per_chat_tables()
+        await store.forget(ALICE)
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("SELECT chat_id FROM question_log").fetchall() == [("1002",)]
+    raw.close()

@@ -1,0 +1,285 @@
+"""The real python-telegram-bot Application, end to end, against a fake Bot API on 127.0.0.1.
+
+Residents' messages go in as updates served by getUpdates (long polling); what the bot
+sends is recorded by the fake server, which checks it the way Telegram does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
+
+from handlers.telegram import TelegramChannel
+from wardbot import messages as msg
+from wardbot.config import Secret, Settings
+from wardbot.conversation import Conversation
+from wardbot.engine import Engine
+from wardbot.store import ChatRef, Store
+
+ALICE = 501
+BINH = 502
+GROUP = -1001234567890
+
+
+@contextlib.asynccontextmanager
+async def running_bot(api: FakeBotApi, engine: Engine, settings: Settings) -> AsyncIterator[Store]:
+    """A Telegram channel polling the fake server; yields its store."""
+    settings = replace(settings, telegram_token=Secret(api.token), telegram_base_url=api.base_url)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = TelegramChannel(settings, Conversation(engine, store, settings), poll_timeout=1)
+        await channel.start()
+        try:
+            yield store
+        finally:
+            await channel.stop()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def store(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> AsyncIterator[Store]:
+    async with running_bot(api, ward_engine, ward_settings) as opened:
+        yield opened
+
+
+def shown(call: object) -> str:
+    """What the resident reads (HTML parsed)."""
+    return visible_text(call.text)  # type: ignore[attr-defined]
+
+
+# --- start-up -----------------------------------------------------------------------------
+
+
+async def test_start_up_sets_the_vietnamese_command_menu_and_polls(
+    api: FakeBotApi, store: Store
+) -> None:
+    assert [(c["command"], c["description"]) for c in api.commands] == list(msg.COMMANDS)
+    assert api.of("deleteWebhook"), "polling starts by removing any webhook"
+    await api.wait_until(lambda: bool(api.of("getUpdates")))  # a long poll, answered after 1 s
+
+
+# --- every command ------------------------------------------------------------------------
+
+
+async def test_start(api: FakeBotApi, store: Store) -> None:
+    greeting, topics = await api.say(ALICE, "/start", count=2)
+    assert shown(greeting).startswith(
+        "Dạ, xin chào anh/chị! Đây là trợ lý tự động của UBND Phường 2."
+    )
+    assert [data for _, data in topics.buttons] == [
+        "sub:bhyt",
+        "sub:hoc-bong",
+        "sub:cu-tru",
+        "sub:ho-tich",
+    ]
+    assert topics.params["parse_mode"] == "HTML"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/help", "/unsubscribe <chủ đề | all>"),
+        ("/topics", "Các chủ đề anh/chị có thể nhận tin:"),
+        ("/subscribe bhyt", msg.subscribed("Bảo hiểm y tế")),
+        ("/subscribe", "Các chủ đề anh/chị có thể nhận tin:"),
+        ("/unsubscribe bhyt", msg.not_subscribed("Bảo hiểm y tế")),
+        ("/unsubscribe all", msg.unsubscribed_all(0)),
+        ("/mysubs", msg.mysubs([])),
+        ("/latest", "Các thông báo mới nhất của UBND Phường 2:"),
+        ("/forget", msg.forget_done()),
+        ("/help@phuong2_test_bot", "Cách hỏi:"),
+    ],
+)
+async def test_every_command(api: FakeBotApi, store: Store, command: str, expected: str) -> None:
+    (reply,) = await api.say(ALICE, command)
+    assert expected in shown(reply)
+
+
+async def test_help_shows_the_hotline(api: FakeBotApi, store: Store) -> None:
+    (reply,) = await api.say(ALICE, "/help")
+    assert "gọi đường dây nóng 0276 3822 123" in shown(reply)
+
+
+async def test_subscribe_then_mysubs_then_forget(api: FakeBotApi, store: Store) -> None:
+    await api.say(ALICE, "/subscribe hoc bong")
+    await api.say(ALICE, "đăng ký nhận tin bhyt")
+    (mine,) = await api.say(ALICE, "/mysubs")
+    assert "• Bảo hiểm y tế\n• Học bổng và khuyến học" in shown(mine)  # in faq.yaml's order
+    assert [data for _, data in mine.buttons] == ["unsub:bhyt", "unsub:hoc-bong"]
+    await api.say(ALICE, "/forget")
+    assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == []
+    (after,) = await api.say(ALICE, "/mysubs")
+    assert shown(after) == msg.mysubs([])
+
+
+# --- buttons ------------------------------------------------------------------------------
+
+
+async def test_a_topic_button_subscribes_and_updates_the_list_in_place(
+    api: FakeBotApi, store: Store
+) -> None:
+    (topics,) = await api.say(ALICE, "/topics")
+    mark = len(api.calls)
+    api.press(ALICE, "sub:bhyt", message=topics)
+    await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
+    (edit,) = api.of("editMessageText", since=mark)
+    assert int(edit.params["message_id"]) == topics.result["message_id"]
+    assert shown(edit).startswith(msg.subscribed("Bảo hiểm y tế"))
+    assert ("🔕 Bỏ nhận tin: Bảo hiểm y tế", "unsub:bhyt") in edit.buttons
+    assert api.of("answerCallbackQuery", since=mark), "the button's spinner is stopped"
+    assert api.sent(ALICE, since=mark) == []  # updated in place, nothing new
+    (mine,) = await api.say(ALICE, "/mysubs")
+    assert "• Bảo hiểm y tế" in shown(mine)
+
+
+async def test_a_related_question_button_opens_that_answer(api: FakeBotApi, store: Store) -> None:
+    (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
+    label, data = answer.buttons[0]
+    assert data.startswith("faq:")
+    mark = len(api.calls)
+    api.press(ALICE, data, message=answer)
+    (opened,) = await api.replies(ALICE, since=mark)
+    assert shown(opened).startswith(label.rstrip("…"))
+    assert "<b>" in opened.text  # the question is the bold title
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+async def test_an_unaccented_question_gets_its_answer(api: FakeBotApi, store: Store) -> None:
+    mark = len(api.calls)
+    (reply,) = await api.say(ALICE, "muc dong bhyt ho gia dinh la bao nhieu")
+    assert reply.text.startswith("<b>Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?</b>")
+    assert "Nguồn: Hỏi đáp thủ tục của UBND Phường 2" in shown(reply)
+    assert '<a href="https://baohiemxahoi.gov.vn/bhyt?a=1&amp;b=2">Xem thêm</a>' in reply.text
+    actions = [c.method for c in api.calls[mark:] if c.method != "getUpdates"]
+    assert actions == ["sendChatAction", "sendMessage"]  # typing first, then the answer
+
+
+async def test_an_out_of_scope_question_apologises_and_gives_the_hotline(
+    api: FakeBotApi, store: Store
+) -> None:
+    (reply,) = await api.say(ALICE, "giá vàng hôm nay bao nhiêu")
+    assert shown(reply).startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert "0276 3822 123" in shown(reply)
+
+
+async def test_a_5000_character_message_is_declined_in_one_short_message(
+    api: FakeBotApi, store: Store
+) -> None:
+    (reply,) = await api.say(
+        ALICE, ("Tôi muốn hỏi về thủ tục cấp lại thẻ bảo hiểm y tế. " * 100)[:5000]
+    )
+    assert shown(reply) == msg.too_long(1500)
+
+
+async def test_a_long_answer_is_split_between_paragraphs(api: FakeBotApi, store: Store) -> None:
+    replies = await api.say(ALICE, "quy trình một cửa gồm những bước nào", count=3)
+    assert len(replies) >= 3
+    for part in replies:
+        assert utf16_len(shown(part)) < 4096 and utf16_len(part.text) < 4096
+        assert "\n\n" not in shown(part)[-2:]
+    assert shown(replies[0]).startswith("Quy trình giải quyết hồ sơ tại bộ phận một cửa")
+    for part in replies[1:]:
+        assert shown(part).startswith("Bước ")  # each part starts a paragraph
+    assert not any(part.buttons for part in replies[:-1])  # buttons go under the last part
+    assert "Nguồn:" in shown(replies[-1])
+
+
+async def test_html_like_text_is_escaped(api: FakeBotApi, store: Store) -> None:
+    (reply,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
+    assert "Lưu ý: <b>không</b> cần bản sao sổ hộ khẩu & giấy tờ cũ." in shown(reply)
+    assert "&lt;b&gt;không&lt;/b&gt;" in reply.text
+    (odd,) = await api.say(ALICE, "<b>giá vàng</b> & <script>alert(1)</script>")
+    assert shown(odd).startswith("Xin lỗi")
+    assert all(call.status == 200 for call in api.of("sendMessage"))
+
+
+async def test_a_sticker_gets_a_polite_request_to_type(api: FakeBotApi, store: Store) -> None:
+    mark = len(api.calls)
+    api.send_sticker(ALICE)
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert shown(reply) == msg.please_type()
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+async def test_in_a_group_only_messages_for_the_bot_are_answered(
+    api: FakeBotApi, store: Store
+) -> None:
+    mark = len(api.calls)
+    api.send_text(GROUP, "mọi người ơi mai họp tổ dân phố nhé", group=True)
+    api.send_text(GROUP, "/latest@other_bot", group=True)
+    api.send_sticker(GROUP, group=True)
+    mention = api.send_text(GROUP, "@phuong2_test_bot mất thẻ bhyt thì làm sao", group=True)
+    (reply,) = await api.replies(GROUP, since=mark)
+    assert shown(reply).startswith("Mất thẻ bảo hiểm y tế thì làm sao?")
+    assert reply.params["reply_parameters"]["message_id"] == mention["message"]["message_id"]
+    mark = len(api.calls)
+    (answer,) = await api.say(GROUP, "gia han the bhyt o dau", group=True, reply_to_bot=True)
+    assert shown(answer).startswith("Gia hạn thẻ bảo hiểm y tế")
+    (helped,) = await api.say(GROUP, "/help", group=True)
+    assert shown(helped).startswith("Cách hỏi")
+    assert len(api.sent(GROUP, since=mark)) == 2  # nothing for the chatter or the other bot
+
+
+# --- persistence, failures ------------------------------------------------------------------
+
+
+async def test_subscriptions_survive_a_restart(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    async with running_bot(api, ward_engine, ward_settings):
+        await api.say(BINH, "/subscribe cư trú")
+        await api.say(BINH, "theo dõi tin học bổng")
+    async with running_bot(
+        api, ward_engine, ward_settings
+    ):  # a new Application, the store reopened
+        (mine,) = await api.say(BINH, "/mysubs")
+    assert "• Học bổng và khuyến học\n• Cư trú" in shown(mine)
+
+
+async def test_flood_control_is_waited_out(
+    api: FakeBotApi, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PTB 22 warns when it builds RetryAfter unless it may use timedelta already.
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    api.fail("sendMessage", 429, retry_after=1)
+    (reply,) = await api.say(ALICE, "mất thẻ bhyt", within=10)
+    assert shown(reply).startswith("Mất thẻ bảo hiểm y tế")
+    assert [c.status for c in api.of("sendMessage")] == [429, 200]
+
+
+async def test_a_resident_who_blocked_the_bot_does_not_stop_it(
+    api: FakeBotApi, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="handlers.telegram")
+    api.block(ALICE)
+    mark = len(api.calls)
+    api.send_text(ALICE, "mất thẻ bhyt")
+    await api.wait_until(lambda: any(c.status == 403 for c in api.calls[mark:]))
+    (reply,) = await api.say(BINH, "mất thẻ bhyt")
+    assert shown(reply).startswith("Mất thẻ bảo hiểm y tế")
+    assert "blocked the bot" in caplog.text
+
+
+async def test_an_internal_error_is_logged_and_answered_politely(
+    api: FakeBotApi, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    await store.close()  # the database goes away under the bot
+    (reply,) = await api.say(ALICE, "/mysubs")
+    assert shown(reply) == msg.error("UBND Phường 2", "0276 3822 123")
+    assert "failed to handle an update" in caplog.text

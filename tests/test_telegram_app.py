@@ -1,0 +1,223 @@
+"""`bot.py run` as a whole: the web server (/healthz, the Telegram webhook and its secret),
+no channel configured, signals, and the token kept out of the logs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+from fakes.telegram_api import FakeBotApi, visible_text
+
+from wardbot import app
+from wardbot.config import ConfigError, Secret, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "s3cret-Webhook_token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+@contextlib.asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[str]:
+    """app.run() in a task; yields the web server's base URL; stops it as SIGTERM would."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(app.run(settings, stop=stop))
+    base = f"http://127.0.0.1:{settings.http_port}"
+    async with httpx.AsyncClient() as client:
+        for _ in range(200):
+            if task.done():
+                task.result()
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(f"{base}/healthz")).status_code == 200:
+                    break
+            await asyncio.sleep(0.05)
+    try:
+        yield base
+    finally:
+        stop.set()
+        started = time.monotonic()
+        await asyncio.wait_for(task, 10)
+        assert time.monotonic() - started < 5, "the bot must stop within a few seconds"
+
+
+def bot_settings(ward_settings: Settings, api: FakeBotApi, **changes: object) -> Settings:
+    return replace(
+        ward_settings,
+        telegram_token=Secret(api.token),
+        telegram_base_url=api.base_url,
+        http_port=free_port(),
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+def update(chat_id: int, text: str, update_id: int = 9001) -> dict[str, object]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Dân"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
+            "text": text,
+        },
+    }
+
+
+# --- no channel -----------------------------------------------------------------------------
+
+
+def test_without_a_channel_run_explains_how_to_get_a_token(
+    ward_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(ConfigError, match="@BotFather"):
+        app.check_channels(ward_settings)
+    assert app.main(ward_settings) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN" in err and "python bot.py chat" in err
+
+
+# --- polling --------------------------------------------------------------------------------
+
+
+async def test_polling_answers_and_reports_healthy(
+    api: FakeBotApi, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running_app(bot_settings(ward_settings, api)) as base:
+        (reply,) = await api.say(701, "mất thẻ bhyt")
+        assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
+        async with httpx.AsyncClient() as client:
+            health = await client.get(f"{base}/healthz")
+            assert health.json() == {"status": "ok", "checks": {"telegram": True}}
+            assert (await client.post(f"{base}/telegram", json={})).status_code in (404, 405)
+    assert api.token not in caplog.text
+    assert api.token.split(":")[1] not in caplog.text
+
+
+# --- webhook --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def webhook(api: FakeBotApi, ward_settings: Settings) -> AsyncIterator[str]:
+    settings = bot_settings(
+        ward_settings,
+        api,
+        public_url="https://bot.phuong2.example.vn",
+        telegram_webhook_secret=Secret(SECRET),
+    )
+    async with running_app(settings) as base:
+        yield f"{base}/telegram"
+
+
+async def test_webhook_mode_registers_the_url_and_secret(api: FakeBotApi, webhook: str) -> None:
+    assert api.webhook["url"] == "https://bot.phuong2.example.vn/telegram"
+    assert api.webhook["secret_token"] == SECRET
+    assert not api.of("getUpdates"), "no polling in webhook mode"
+
+
+async def test_webhook_with_the_right_secret_is_answered(api: FakeBotApi, webhook: str) -> None:
+    mark = len(api.calls)
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            webhook,
+            content=json.dumps(update(702, "dang ky tam tru can giay to gi")),
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"},
+        )
+    assert response.status_code == 200
+    (reply,) = await api.replies(702, since=mark)
+    assert visible_text(reply.text).startswith("Đăng ký tạm trú cần giấy tờ gì?")
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}])
+async def test_webhook_without_the_right_secret_is_refused(
+    api: FakeBotApi, webhook: str, headers: dict[str, str]
+) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(webhook, json=update(703, "/start"), headers=headers)
+        assert response.status_code == 403
+        # A right request afterwards proves the refused one was not queued.
+        mark = len(api.calls)
+        ok = await client.post(
+            webhook,
+            json=update(703, "/help", update_id=9002),
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        )
+        assert ok.status_code == 200
+    (reply,) = await api.replies(703, since=mark)
+    assert visible_text(reply.text).startswith("Cách hỏi")
+    assert len(api.sent(703)) == 1
+
+
+async def test_webhook_rejects_a_body_that_is_not_an_update(webhook: str) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            webhook, content=b"not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+    assert response.status_code == 400
+
+
+# --- the real process -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_bot_py_run_stops_cleanly_on_a_signal(
+    api: FakeBotApi, ward_files: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "HTTP_PORT": str(port),
+        "FAQ_FILE": str(ward_files / "faq.yaml"),
+        "CONTENT_DIR": str(ward_files / "content"),
+        "DATA_DIR": str(tmp_path / "data"),
+        "WARD_NAME": "UBND Phường 2",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        "run",
+        "-v",
+        cwd=tmp_path,  # no developer's .env
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        (reply,) = await api.say(704, "/help", within=30)
+        assert visible_text(reply.text).startswith("Cách hỏi")
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
+        process.send_signal(sig)
+        _, err = await asyncio.wait_for(process.communicate(), 5)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, err.decode()
+    assert api.token not in err.decode()
+    assert "Traceback" not in err.decode()

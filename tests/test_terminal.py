@@ -1,0 +1,148 @@
+"""`python bot.py chat`: the terminal conversation, driven through its input stream."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import subprocess
+import sys
+import unicodedata
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from handlers.terminal import run_chat
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Conversation
+from wardbot.engine import Engine
+from wardbot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def conversation(ward_engine: Engine, ward_settings: Settings) -> AsyncIterator[Conversation]:
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        yield Conversation(ward_engine, store, ward_settings)
+
+
+async def chat(conversation: Conversation, settings: Settings, *lines: str) -> str:
+    output = io.StringIO()
+    source = io.StringIO("".join(f"{line}\n" for line in lines))
+    await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
+    return output.getvalue()
+
+
+async def test_a_question_shows_answer_source_and_numbered_related_questions(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "dang ky tam tru can giay to gi", "/quit")
+    answer = out.split("> dang ky tam tru can giay to gi\n", 1)[1]
+    assert "Đăng ký tạm trú cần giấy tờ gì?" in answer
+    assert "Nguồn: Hỏi đáp thủ tục của UBND Phường 2" in answer
+    assert f"{msg.RELATED}\n\n1. " in answer
+
+
+async def test_typing_a_number_opens_the_listed_item(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "/latest", "1", "/quit")
+    opened = out.split("> 1\n", 1)[1]
+    assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened
+    assert "Thông báo ngày 25/07/2024" in opened
+
+
+async def test_numbers_refer_to_the_last_list_only(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(
+        conversation, ward_settings, "muc dong bhyt ho gia dinh", "cảm ơn", "1", "/quit"
+    )
+    after = out.split("> 1\n", 1)[1]
+    assert msg.please_type() in after  # no list was shown last: "1" means nothing
+
+
+async def test_the_no_answer_reply_gives_the_hotline(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "giá vàng hôm nay bao nhiêu")
+    assert "gọi đường dây nóng 0276 3822 123" in out
+
+
+async def test_subscribing_by_number_from_the_start_menu(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "2", "/mysubs")
+    assert msg.subscribed("Học bổng và khuyến học") in out
+    assert "Anh/chị đang nhận tin về:\n• Học bổng và khuyến học" in out
+
+
+async def test_odd_input_never_crashes_and_end_of_input_exits(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    nfd = unicodedata.normalize("NFD", "Mất thẻ bảo hiểm y tế thì làm sao?")
+    lines = ["", "   ", "x" * 10_000, "😀🎉", "?!?...", nfd, "这是什么", "Как дела?", "\t"]
+    out = await chat(conversation, ward_settings, *lines)  # no /quit: end of input ends the chat
+    assert msg.too_long(1500) in out
+    assert out.count(msg.please_type()) == 2
+    assert "Người dân dùng ứng dụng VssID" in out  # the NFD question is understood
+    assert "Traceback" not in out
+
+
+async def test_stop_ends_a_chat_waiting_for_input(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    read_end, write_end = os.pipe()
+    stop = asyncio.Event()
+    # Opening a pipe's descriptors does not block.
+    source = open(read_end, encoding="utf-8")  # noqa: ASYNC230, SIM115
+    keep_open = open(write_end, "w")  # noqa: ASYNC230, SIM115
+    with source, keep_open:
+        task = asyncio.create_task(
+            run_chat(conversation, ward_settings, source, io.StringIO(), stop=stop)
+        )
+        await asyncio.sleep(0.2)
+        stop.set()  # what Ctrl-C does in main()
+        await asyncio.wait_for(task, 5)
+        keep_open.write("\n")
+
+
+def test_bot_py_chat_reports_problems_and_answers(tmp_path: Path, ward_files: Path) -> None:
+    faq = tmp_path / "faq.yaml"
+    broken = (
+        (ward_files / "faq.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    question: Mất thẻ", "    anwser: typo\n    question: Mất thẻ", 1)
+    )
+    faq.write_text(broken, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bot.py"),
+            "chat",
+            "--faq",
+            str(faq),
+            "--content",
+            str(ward_files / "content"),
+            "--data",
+            str(tmp_path / "data"),
+        ],
+        input="dang ky tam tru can giay to gi\n/quit\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(tmp_path),
+            "WARD_NAME": "UBND Phường 2",
+        },
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Đăng ký tạm trú cần giấy tờ gì?" in result.stdout
+    assert "faq.yaml:" in result.stderr and "anwser" in result.stderr

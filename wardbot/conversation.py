@@ -1,0 +1,378 @@
+"""The resident conversation, channel-agnostic: (chat, text or button press) -> replies.
+
+Channels (Telegram, Zalo, the terminal) only translate platform updates into calls to
+`Conversation.handle_text` / `handle_action` and render the `Reply` objects that come back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.intents import Intent, parse_intent, topic_forms
+from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
+from wardbot.store import ChatRef, Store
+from wardbot.text import fold
+
+__all__ = ["Button", "ChatRef", "Conversation", "Link", "Reply"]
+
+MAX_MESSAGE_CHARS = 1500  # longer is a pasted document, not a question
+ANNOUNCEMENT_PREVIEW_CHARS = 900
+MAX_LABEL_CHARS = 60
+SUGGESTION_MIN_SCORE = 0.1  # weaker "close matches" are noise, not help
+MAX_ACTION_BYTES = 64  # Telegram's callback_data limit
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice offered under a reply; `action` goes back to `handle_action` when chosen."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the resident, in plain text: the channel escapes and decorates it.
+
+    `title` is shown emphasised above `text`, `footer` (the source) below it, then `links`,
+    then `buttons_title` introducing the buttons. `replace` asks the channel to update the
+    message whose button was pressed, if it can.
+    """
+
+    text: str
+    title: str | None = None
+    footer: str | None = None
+    buttons: tuple[Button, ...] = ()
+    links: tuple[Link, ...] = ()
+    buttons_title: str | None = None
+    replace: bool = False
+
+
+class Searcher(Protocol):
+    """What the conversation needs from the answer engine (wardbot.engine.Engine)."""
+
+    corpus: Corpus
+
+    async def ask_async(self, question: str, limit: int = 5) -> Answer: ...
+    def related(self, doc_id: str, limit: int = 3) -> list[Hit]: ...
+    def latest(self, limit: int = 5) -> list[Announcement]: ...
+    def find_topic(self, text: str) -> Topic | None: ...
+
+
+Typing = Callable[[], Awaitable[object]]
+
+
+def make_action(kind: str, ident: str) -> str:
+    """'faq:<id>', or 'faq:#<digest>' when the id would not fit in 64 bytes."""
+    action = f"{kind}:{ident}"
+    if len(action.encode()) <= MAX_ACTION_BYTES:
+        return action
+    return f"{kind}:#{_digest(ident)}"
+
+
+def _digest(ident: str) -> str:
+    return hashlib.blake2b(ident.encode(), digest_size=10).hexdigest()
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _plain_markdown(body: str) -> str:
+    """Announcement Markdown shown as plain text: no #, **, _ or [link](url) syntax."""
+    body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", body)
+    body = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1 (\2)", body)
+    body = re.sub(r"^\s{0,3}#{1,6}\s*", "", body, flags=re.MULTILINE)
+    body = re.sub(r"(\*\*|__)(.+?)\1", r"\2", body)
+    return re.sub(r"\n{3,}", "\n\n", body).strip()
+
+
+def _preview(body: str, limit: int) -> tuple[str, bool]:
+    """The first paragraphs of `body` within `limit` characters, and whether it was cut."""
+    if len(body) <= limit:
+        return body, False
+    kept = ""
+    for paragraph in body.split("\n\n"):
+        candidate = f"{kept}\n\n{paragraph}" if kept else paragraph
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    if not kept:  # one huge paragraph: cut at a word
+        kept = body[:limit].rsplit(" ", 1)[0]
+    return kept.rstrip() + " …", True
+
+
+def _clean(text: str) -> str:
+    """NFC, without control characters: what the engine and the patterns see."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+
+
+def doc_button(doc: FaqEntry | Announcement) -> Button:
+    """A button that opens `doc`, labelled with its question or title."""
+    if isinstance(doc, FaqEntry):
+        return Button(_label(doc.question), make_action("faq", doc.id))
+    return Button(_label(doc.title), make_action("ann", doc.id))
+
+
+def document_reply(
+    doc: FaqEntry | Announcement,
+    settings: Settings,
+    related: Sequence[Hit] = (),
+    *,
+    full: bool = False,
+) -> Reply:
+    """An FAQ answer or an announcement, with its source and related entries as buttons."""
+    buttons = [doc_button(hit.doc) for hit in related]
+    if isinstance(doc, FaqEntry):
+        text = doc.answer.strip()
+        title, footer = doc.question, msg.faq_source(settings.ward_name)
+        links = tuple(Link(msg.READ_MORE, url) for url in doc.links)
+    else:
+        body = _plain_markdown(doc.body)
+        text, trimmed = (body, False) if full else _preview(body, ANNOUNCEMENT_PREVIEW_CHARS)
+        if trimmed:
+            text += f"\n\n{msg.TRIMMED_NOTE}"
+            buttons.insert(0, Button(msg.FULL_TEXT_BUTTON, make_action("full", doc.id)))
+        title, footer = doc.title, msg.announcement_source(doc.date)
+        links = (Link(msg.ORIGINAL_DOCUMENT, doc.source),) if doc.source else ()
+    return Reply(
+        text,
+        title=title,
+        footer=footer,
+        buttons=tuple(buttons),
+        links=links,
+        buttons_title=msg.RELATED if related else None,
+    )
+
+
+def no_answer_reply(answer: Answer, settings: Settings) -> Reply:
+    """'No information yet', close matches as buttons, and whom to call."""
+    close = [hit for hit in answer.results if hit.score >= SUGGESTION_MIN_SCORE]
+    suggestions = tuple(doc_button(hit.doc) for hit in close[:3])
+    text = msg.no_answer(settings.ward_name, settings.ward_hotline, suggestions=bool(suggestions))
+    return Reply(text, buttons=suggestions, buttons_title=msg.SUGGESTIONS if suggestions else None)
+
+
+class Conversation:
+    """Turns what a resident sends into replies. One instance serves every chat."""
+
+    def __init__(self, engine: Searcher, store: Store, settings: Settings) -> None:
+        self.engine = engine
+        self.store = store
+        self.settings = settings
+
+    # --- entry points -------------------------------------------------------------
+
+    async def handle_text(
+        self, chat: ChatRef, text: str, *, typing: Typing | None = None
+    ) -> list[Reply]:
+        """Reply to a text message. `typing` is awaited alongside a search, if given."""
+        text = _clean(text).strip()
+        if len(text) > MAX_MESSAGE_CHARS:
+            return [Reply(msg.too_long(MAX_MESSAGE_CHARS))]
+        intent = parse_intent(text)
+        return await self._dispatch(chat, intent, text, typing)
+
+    async def handle_action(self, chat: ChatRef, action: str) -> list[Reply]:
+        """Reply to a button press (or, on channels without buttons, a numbered choice)."""
+        kind, _, ref = action.partition(":")
+        if kind in ("faq", "ann", "doc"):
+            doc = self._document(ref)
+            return [await self._document_reply(doc)] if doc else [Reply(msg.not_found())]
+        if kind == "full":
+            doc = self._document(ref)
+            if not isinstance(doc, Announcement):
+                return [Reply(msg.not_found())]
+            return [await self._document_reply(doc, full=True)]
+        if kind in ("sub", "unsub"):
+            topic = self._topic(ref)
+            if topic is None:
+                return [Reply(msg.not_found())]
+            if kind == "sub":
+                added = await self.store.subscribe(chat, topic.id)
+                said = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
+            else:
+                removed = await self.store.unsubscribe(chat, topic.id)
+                said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
+            listing = await self._topics_reply(chat)
+            return [Reply(f"{said}\n\n{listing.text}", buttons=listing.buttons, replace=True)]
+        if kind in ("topics", "latest", "mysubs", "help") and not ref:
+            return await self._dispatch(chat, Intent(kind), "", None)
+        return [Reply(msg.not_found())]
+
+    # --- dispatch -----------------------------------------------------------------
+
+    async def _dispatch(
+        self, chat: ChatRef, intent: Intent, text: str, typing: Typing | None
+    ) -> list[Reply]:
+        s = self.settings
+        match intent.kind:
+            case "start":
+                return [Reply(msg.greeting(s.ward_name)), await self._topics_reply(chat)]
+            case "greet":
+                return [Reply(msg.greeting(s.ward_name))]
+            case "help":
+                return [Reply(msg.help_text(s.ward_name, s.ward_hotline))]
+            case "thanks":
+                return [Reply(msg.thanks())]
+            case "empty":
+                return [Reply(msg.please_type())]
+            case "unknown_command":
+                return [Reply(msg.unknown_command(intent.arg))]
+            case "topics":
+                return [await self._topics_reply(chat)]
+            case "mysubs":
+                return [await self._mysubs_reply(chat)]
+            case "latest":
+                return [self._latest_reply()]
+            case "forget":
+                await self.store.forget(chat)
+                return [Reply(msg.forget_done())]
+            case "subscribe":
+                replies = await self._subscribe(chat, intent)
+                if replies is not None:
+                    return replies
+            case "unsubscribe":
+                replies = await self._unsubscribe(chat, intent)
+                if replies is not None:
+                    return replies
+        return [await self._answer(text, typing)]
+
+    # --- questions ----------------------------------------------------------------
+
+    async def _answer(self, question: str, typing: Typing | None) -> Reply:
+        if typing is None:
+            answer = await self.engine.ask_async(question)
+        else:
+            # The indicator's round trip overlaps the search instead of adding to it.
+            answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
+        if answer.answered and answer.best is not None:
+            return await self._document_reply(answer.best.doc)
+        return no_answer_reply(answer, self.settings)
+
+    async def _document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
+        related = await asyncio.to_thread(self.engine.related, doc.id, 3)
+        return document_reply(doc, self.settings, related, full=full)
+
+    def _document(self, ref: str) -> FaqEntry | Announcement | None:
+        corpus = self.engine.corpus
+        if not ref.startswith("#"):
+            return corpus.document(ref)
+        docs: Sequence[FaqEntry | Announcement] = [*corpus.faq, *corpus.announcements]
+        return next((d for d in docs if _digest(d.id) == ref[1:]), None)
+
+    # --- topics and subscriptions -------------------------------------------------
+
+    def _topic(self, ref: str) -> Topic | None:
+        topics = self.engine.corpus.topics
+        if ref.startswith("#"):
+            return next((t for t in topics if _digest(t.id) == ref[1:]), None)
+        return next((t for t in topics if t.id == ref), None)
+
+    def _topic_name(self, topic_id: str) -> str:
+        topic = self.engine.corpus.topic(topic_id)
+        return topic.name if topic else topic_id
+
+    def _resolve(self, wanted: str, *, strict: bool) -> Topic | None:
+        """The topic `wanted` names. Strict: only its id or name, never a keyword.
+
+        Keywords are procedures too ('đăng ký khai sinh' is a question, not a subscription).
+        """
+        if strict:
+            folded = " ".join(fold(wanted).split())
+            return next(
+                (t for t in self.engine.corpus.topics if folded in topic_forms(t.id, t.name)),
+                None,
+            )
+        return self.engine.find_topic(wanted)
+
+    async def _subscribe(self, chat: ChatRef, intent: Intent) -> list[Reply] | None:
+        if not intent.arg:
+            return [await self._topics_reply(chat)]
+        topic = self._resolve(intent.arg, strict=not intent.explicit)
+        if topic is None:
+            return self._unknown_topic(intent.arg) if intent.explicit else None
+        added = await self.store.subscribe(chat, topic.id)
+        text = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
+        return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
+
+    async def _unsubscribe(self, chat: ChatRef, intent: Intent) -> list[Reply] | None:
+        if intent.arg == "all":
+            return [Reply(msg.unsubscribed_all(await self.store.unsubscribe_all(chat)))]
+        followed = await self._followed(chat)
+        if not intent.arg:
+            if not followed:
+                return [await self._mysubs_reply(chat)]
+            return [Reply(msg.choose_topic_to_unsubscribe(), buttons=self._unsub_buttons(followed))]
+        topic = self._resolve(intent.arg, strict=not intent.explicit)
+        if topic is None and not intent.explicit and followed:
+            # 'hủy đăng ký bảo hiểm' from someone following bhyt means bhyt.
+            found = self.engine.find_topic(intent.arg)
+            topic = found if found is not None and found.id in followed else None
+        if topic is None:
+            return self._unknown_topic(intent.arg) if intent.explicit else None
+        removed = await self.store.unsubscribe(chat, topic.id)
+        text = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
+        return [Reply(text)]
+
+    def _unknown_topic(self, wanted: str) -> list[Reply]:
+        topics = self.engine.corpus.topics
+        buttons = tuple(
+            Button(msg.subscribe_button(t.name), make_action("sub", t.id)) for t in topics
+        )
+        return [Reply(msg.unknown_topic(wanted, [t.name for t in topics]), buttons=buttons)]
+
+    def _unsub_buttons(self, topic_ids: Sequence[str]) -> tuple[Button, ...]:
+        return tuple(
+            Button(msg.unsubscribe_button(self._topic_name(t)), make_action("unsub", t))
+            for t in topic_ids
+        )
+
+    async def _topics_reply(self, chat: ChatRef) -> Reply:
+        followed = set(await self.store.subscriptions_of(chat))
+        topics = self.engine.corpus.topics
+        buttons = tuple(
+            Button(msg.unsubscribe_button(t.name), make_action("unsub", t.id))
+            if t.id in followed
+            else Button(msg.subscribe_button(t.name), make_action("sub", t.id))
+            for t in topics
+        )
+        return Reply(msg.topics_list([(t.name, t.id in followed) for t in topics]), buttons=buttons)
+
+    async def _followed(self, chat: ChatRef) -> list[str]:
+        """The chat's topic ids, in the order of faq.yaml (topics since removed last)."""
+        order = {topic.id: n for n, topic in enumerate(self.engine.corpus.topics)}
+        followed = await self.store.subscriptions_of(chat)
+        return sorted(followed, key=lambda t: order.get(t, len(order)))
+
+    async def _mysubs_reply(self, chat: ChatRef) -> Reply:
+        followed = await self._followed(chat)
+        if not followed:
+            return Reply(msg.mysubs([]), buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+        names = [self._topic_name(t) for t in followed]
+        return Reply(msg.mysubs(names), buttons=self._unsub_buttons(followed))
+
+    def _latest_reply(self, limit: int = 5) -> Reply:
+        notices = self.engine.latest(limit)
+        headings = [msg.announcement_heading(a.date, a.title) for a in notices]
+        buttons = tuple(
+            Button(_label(f"{msg.vn_date(a.date)} {a.title}"), make_action("ann", a.id))
+            for a in notices
+        )
+        return Reply(msg.latest(self.settings.ward_name, headings), buttons=buttons)

@@ -1,0 +1,250 @@
+"""What a resident's message asks for: a command, its plain-Vietnamese form, or a question.
+
+Matching runs on accent-folded words, so "hủy đăng ký học bổng" and "huy dang ky hoc bong"
+are the same request. The patterns are deliberately narrow: anything they do not clearly
+recognise is a question for the answer engine ("đăng ký thường trú ở đâu" is a question,
+not a subscription).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wardbot.text import fold
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _phrases(text: str) -> tuple[list[str], ...]:
+    return tuple(phrase.split() for phrase in text.split("|"))
+
+
+COMMAND_NAMES = frozenset(
+    {"start", "help", "topics", "subscribe", "unsubscribe", "mysubs", "latest", "forget"}
+)
+_COMMAND = re.compile(r"/([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
+
+_ALL = frozenset(
+    {"all", "tat ca", "het", "toan bo", "tat ca chu de", "het tat ca", "ca", "moi chu de"}
+    | {"tat ca cac chu de", "cac chu de", "het cac chu de", "toan bo chu de"}
+)
+
+# A greeting is only greeting words and filler; thanks and acknowledgements likewise.
+_GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo", "hallo"})
+_FILLER = _words(
+    "xin ad admin add bot ban a em anh chi co chu bac ca nha moi nguoi phuong ubnd oi buoi sang "
+    "chieu trua toi tui nhe nghe cho hoi minh muon voi chut xiu da vang d nhieu ah a"
+)
+_THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam", "ok", "oke", "okay"})
+_THANKS_FILLER = _FILLER | _words(
+    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm"
+)
+
+# Politeness around a request: "cho em ...", "... giúp em ạ".
+_PREFIXES = _phrases(
+    "cho toi|cho em|cho minh|cho tui|toi muon|em muon|minh muon|tui muon|toi can|em can|"
+    "minh can|muon|xin|vui long|lam on|ad oi|admin oi|bot oi|ad|admin|toi|em|minh|tui|"
+    "giup toi|giup em|giup minh|hay|can"
+)
+_SUFFIXES = _phrases(
+    "a|nhe|nha|voi|di|ad|nhe ad|giup toi|giup em|giup minh|giup|cho toi|cho em|cho minh|"
+    "duoc khong|dc khong|duoc ko|duoc k|nghe|vay|nua"
+)
+
+_FIXED = (
+    (
+        "help",
+        r"huong dan(?: su dung)?|tro giup|giup do|help|menu|(?:cac |danh sach )?lenh"
+        r"|(?:(?:ban|bot|em) )?(?:co the )?lam (?:duoc )?(?:gi|nhung gi)",
+    ),
+    (
+        "topics",
+        r"(?:xem )?(?:danh sach |cac |nhung |tat ca )?chu de"
+        r"(?: nhan tin| co the (?:nhan tin|dang ky|theo doi))?(?: nao| gi)?"
+        r"|co (?:nhung |cac )?chu de (?:nao|gi)",
+    ),
+    (
+        "latest",
+        r"(?:xem )?(?:cac |nhung )?(?:tin|tin tuc|thong bao|ban tin)"
+        r"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua phuong)?"
+        r"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: khong| ko| chua)?",
+    ),
+    (
+        "mysubs",
+        r"(?:dang|da) (?:dang ky|dang ky nhan tin|dang ky theo doi)(?: nhung)?"
+        r" (?:gi|cai gi|chu de gi|chu de nao|nhung gi|nhung chu de nao)(?: roi)?"
+        r"|(?:dang |da )?(?:theo doi|nhan tin)(?: nhung)?"
+        r" (?:gi|cai gi|chu de gi|chu de nao|nhung gi|nhung chu de nao)(?: roi)?"
+        r"|(?:xem )?(?:danh sach |cac )?chu de (?:dang|da) (?:theo doi|dang ky)"
+        r"(?: cua (?:toi|minh|em|tui))?"
+        r"|(?:xem )?danh sach (?:theo doi|dang ky)(?: cua (?:toi|minh|em|tui))?",
+    ),
+    (
+        "forget",
+        r"(?:xoa|xoa bo|xoa het|xoa sach|xoa toan bo|xoa tat ca)(?: het| toan bo| tat ca| sach)?"
+        r" (?:du lieu|thong tin)(?: ca nhan)?(?: cua (?:toi|minh|em|tui))?"
+        r"|quen (?:toi|minh|em|tui) di|forget(?: me)?",
+    ),
+)
+_FIXED_RE = tuple((kind, re.compile(pattern)) for kind, pattern in _FIXED)
+
+_REST = r"(?P<rest>(?: .*)?)"
+_UNSUBSCRIBE = (
+    re.compile(
+        r"(?:huy|bo|ngung|dung|thoi|tat|ngat|khong) (?P<verb>dang ky|dang ki|dk|theo doi)" + _REST
+    ),
+    re.compile(
+        r"(?:huy|bo|ngung|dung|thoi|tat|ngat|khong) (?P<verb>nhan) (?:tin|thong bao)" + _REST
+    ),
+    re.compile(r"(?:tat|bo|ngung|dung|huy) (?P<verb>tin|thong bao)" + _REST),
+)
+_SUBSCRIBE_EXPLICIT = (
+    re.compile(
+        r"(?:dang ky|dang ki|dk) (?:nhan|theo doi) (?:tin|thong bao|tin tuc|ban tin)" + _REST
+    ),
+    re.compile(r"(?:dang ky|dang ki|dk) (?:tin|thong bao|ban tin)" + _REST),
+    re.compile(r"(?:dang ky|dang ki|dk) theo doi" + _REST),
+    re.compile(r"theo doi (?:tin|thong bao|tin tuc|chu de)" + _REST),
+)
+_SUBSCRIBE_BARE = (
+    re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),
+    re.compile(r"theo doi (?P<rest>.+)"),
+)
+# Leading words of a topic phrase that are not part of the topic: "(tin) về (chủ đề) X".
+_LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
+_QUESTION = re.compile(
+    r"\b(?:o dau|the nao|bao nhieu|bao gio|khi nao|lam sao|ra sao|the sao|gi|khong|ko|sao|nao|ai)\b"
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the message asks for. `arg`: a topic as typed (or 'all').
+
+    `explicit`: the words clearly ask about alerts ("nhận tin", "theo dõi tin"), so an
+    unknown topic deserves an answer about topics; otherwise the topic must be exact.
+    """
+
+    kind: str
+    arg: str = ""
+    explicit: bool = True
+
+
+def topic_forms(topic_id: str, name: str) -> set[str]:
+    """Folded ways to name a topic exactly: its id, its name and each part of the name."""
+    forms = {topic_id, topic_id.replace("-", " "), name}
+    forms |= {part for part in re.split(r",| và | - |/", name) if part.strip()}
+    return {" ".join(_WORD.findall(fold(form))) for form in forms}
+
+
+def parse_intent(text: str) -> Intent:
+    """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
+    'empty', 'unknown_command' and 'question'."""
+    if text.startswith("/"):
+        command = _command(text)
+        if command is not None:
+            return command
+    original = _WORD.findall(text)
+    words = [fold(w) for w in original]
+    if not words or all(w.isdigit() for w in words):  # "1" with no list on screen says nothing
+        return Intent("empty")
+    if _only(words, _GREETING_CORE, _FILLER):
+        return Intent("greet")
+    if _thanks(words):
+        return Intent("thanks")
+    words, original = _strip_politeness(words, original)
+    said = " ".join(words)
+    for kind, pattern in _FIXED_RE:
+        if pattern.fullmatch(said):
+            return Intent(kind)
+    return _subscription(said, original, text) or Intent("question")
+
+
+def _command(text: str) -> Intent | None:
+    match = _COMMAND.fullmatch(text.strip())
+    if match is None:
+        return None
+    name, arg = match.group(1).lower(), " ".join((match.group(2) or "").split())
+    if name not in COMMAND_NAMES:
+        return Intent("unknown_command", "/" + match.group(1))
+    if name == "unsubscribe" and " ".join(_WORD.findall(fold(arg))) in _ALL:
+        arg = "all"
+    return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
+
+
+def _only(words: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:
+    return any(w in core for w in words) and all(w in core or w in filler for w in words)
+
+
+def _thanks(words: list[str]) -> bool:
+    joined = " ".join(words)
+    if "cam on" not in joined and not any(w in _THANKS_CORE - {"cam"} for w in words):
+        return False
+    return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in words)
+
+
+def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
+    changed = True
+    while changed and words:
+        changed = False
+        for prefix in _PREFIXES:
+            if words[: len(prefix)] == prefix and len(words) > len(prefix):
+                words, original = words[len(prefix) :], original[len(prefix) :]
+                changed = True
+        for suffix in _SUFFIXES:
+            if words[-len(suffix) :] == suffix and len(words) > len(suffix):
+                words, original = words[: -len(suffix)], original[: -len(suffix)]
+                changed = True
+    return words, original
+
+
+def _topic_phrase(
+    rest: str, original: list[str], leading: tuple[str, ...] = _LEADING
+) -> tuple[str, str]:
+    """('hoc bong', 'học bổng') from ' ve chu de hoc bong', keeping the typed accents."""
+    words = rest.split()
+    changed = True
+    while changed and words:
+        changed = False
+        for lead in leading:
+            lead_words = lead.split()
+            if words[: len(lead_words)] == lead_words:
+                words = words[len(lead_words) :]
+                changed = True
+    typed = original[len(original) - len(words) :] if words else []
+    return " ".join(words), " ".join(typed)
+
+
+def _subscription(said: str, original: list[str], text: str) -> Intent | None:
+    looks_like_question = "?" in text or _QUESTION.search(said) is not None
+    for pattern in _UNSUBSCRIBE:
+        match = pattern.fullmatch(said)
+        if match:
+            folded, typed = _topic_phrase(match.group("rest"), original)
+            explicit = match.group("verb") not in ("dang ky", "dang ki", "dk")
+            explicit = explicit or match.group("rest").split()[:1] in (["nhan"], ["tin"])
+            if folded in _ALL:
+                return Intent("unsubscribe", "all")
+            # A question ("hủy đăng ký kết hôn thế nào?") keeps only an exactly named topic.
+            return Intent("unsubscribe", typed, explicit and not looks_like_question)
+    for pattern in _SUBSCRIBE_EXPLICIT:
+        match = pattern.fullmatch(said)
+        if match:
+            folded, typed = _topic_phrase(match.group("rest"), original)
+            if folded and looks_like_question:
+                # "đăng ký nhận tin ở đâu?": a question, unless it names a topic exactly.
+                return Intent("subscribe", typed, explicit=False)
+            return Intent("subscribe", typed, explicit=True)
+    for pattern in _SUBSCRIBE_BARE:
+        match = pattern.fullmatch(said)
+        if match and not looks_like_question:
+            # Only the topic itself may follow: "đăng ký nhận học bổng" asks how to apply.
+            folded, typed = _topic_phrase(match.group("rest"), original, ("chu de",))
+            if folded:
+                return Intent("subscribe", typed, explicit=False)
+    return None

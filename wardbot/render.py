@@ -1,0 +1,105 @@
+"""Replies as plain text, and cutting long texts into messages a channel accepts.
+
+Shared by every channel without rich formatting (the terminal, Zalo, `bot.py ask`);
+Telegram's HTML rendering lives in handlers/telegram.py but splits with `split_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from wardbot.config import Settings
+from wardbot.conversation import Button, Reply, document_reply, no_answer_reply
+from wardbot.models import Answer
+
+Measure = Callable[[str], int]
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int, measure: Measure = len) -> list[str]:
+    """Cut `text` into parts with measure(part) <= limit.
+
+    Cuts fall between paragraphs when possible, else between lines, then words, and only
+    as a last resort inside a word. `measure` must add up character by character
+    (len, utf16_len, the length after HTML escaping, ...).
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    text = text.strip()
+    if not text:
+        return []
+    return [part for part in _split(text, limit, measure, ("\n\n", "\n", " ")) if part]
+
+
+def _split(text: str, limit: int, measure: Measure, separators: Sequence[str]) -> list[str]:
+    if measure(text) <= limit:
+        return [text.strip()]
+    if not separators:
+        return _hard_split(text, limit, measure)
+    separator, finer = separators[0], separators[1:]
+    parts: list[str] = []
+    current = ""
+    for piece in text.split(separator):
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if measure(candidate) <= limit:
+            current = candidate
+            continue
+        if current.strip():
+            parts.append(current.strip())
+        if measure(piece) <= limit:
+            current = piece
+        else:
+            pieces = _split(piece, limit, measure, finer)
+            parts.extend(pieces[:-1])
+            current = pieces[-1]
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def _hard_split(text: str, limit: int, measure: Measure) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for ch in text:
+        width = measure(ch)
+        if current and size + width > limit:
+            parts.append("".join(current))
+            current, size = [], 0
+        current.append(ch)
+        size += width
+    if current:
+        parts.append("".join(current))
+    return parts
+
+
+def plain_text(reply: Reply) -> str:
+    """The reply's title, text, source, links and buttons' title, as plain text (no buttons)."""
+    blocks = [reply.title or "", reply.text, reply.footer or ""]
+    blocks.append("\n".join(f"{link.label}: {link.url}" for link in reply.links))
+    blocks.append(reply.buttons_title or "")
+    return "\n\n".join(block.strip() for block in blocks if block.strip())
+
+
+def numbered_menu(buttons: Sequence[Button], start: int = 1) -> str:
+    """Buttons as a numbered list, for channels where the resident types the number."""
+    return "\n".join(f"{number}. {button.label}" for number, button in enumerate(buttons, start))
+
+
+def plain_answer(answer: Answer, settings: Settings) -> str:
+    """What a resident would read for `answer`, as plain text (used by `bot.py ask`).
+
+    An announcement is shown whole: there is no button to press for the rest.
+    """
+    if answer.answered and answer.best is not None:
+        reply = document_reply(answer.best.doc, settings, full=True)
+    else:
+        reply = no_answer_reply(answer, settings)
+    text = plain_text(reply)
+    if reply.buttons:
+        text += "\n\n" + numbered_menu(reply.buttons)
+    return text
