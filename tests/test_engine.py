@@ -200,3 +200,8 @@ def test_a_bad_entry_is_reported_and_the_rest_still_answer(tmp_path):
     assert engine.document("bhyt-mat-the") is None
     assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
     engine.close()
+
+
+@pytest.mark.parametrize("question", ["1", "2024", "xin chào", "alo ad ơi", "dạ em cảm ơn ạ"])
+def test_a_question_that_asks_nothing_specific_is_not_answered(engine, question):
+    assert not engine.ask(question).answered

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
 CANDIDATES = 40
 LAST_GOOD_FAQ = "faq.last-good.yaml"
+# A question must carry at least this share of one unknown word's weight: a lone
+# 'phường' or a number asks nothing the bot could answer.
+MIN_QUESTION_WEIGHT = 0.3
 # Related entries need not answer anything; they must only be on the same subject.
 RELATED_FLOOR = 0.02
 
@@ -262,6 +265,9 @@ class Engine:
             return Answer(question, False, ())
         query = self._query(question, words)
         hits = [hit for hit, _ in self._rank(query, words, limit, exclude=None)]
+        if not self._asks_something(query):
+            # 'xin chào phường', '1': nothing specific was asked; suggest, don't answer.
+            return Answer(question, False, tuple(hits))
         answered = (
             bool(hits)
             and hits[0].score >= ranking.ANSWER_THRESHOLD
@@ -314,6 +320,11 @@ class Engine:
             scored.append((score, hit, feats))
         scored.sort(key=lambda item: item[0], reverse=True)
         return [(hit, feats) for _, hit, feats in scored[:limit]]
+
+    def _asks_something(self, query: ranking.Query) -> bool:
+        """Whether the words besides numbers say enough to pick an answer at all."""
+        weight = sum(w for word, w in query.weights.items() if not word.isdigit())
+        return weight >= MIN_QUESTION_WEIGHT * self._vocab.max_idf()
 
     def _is_current(self, doc: Doc) -> bool:
         """An expired notice may be suggested, but never given as the answer."""
