@@ -25,7 +25,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Or, Term
 
-TEXT_FIELDS = ("head", "head_fold", "head_bi", "body", "body_fold", "body_bi")
+TEXT_FIELDS = ("head_fold", "head_bi", "body_fold")
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class SearchIndex:
             shutil.rmtree(generation)
         generation.mkdir()
         ix = whoosh_index.create_in(str(generation), _schema())
-        writer = ix.writer(limitmb=128)
+        writer = ix.writer(limitmb=256)
         for doc in docs:
             writer.add_document(**_as_fields(doc))
         writer.commit()

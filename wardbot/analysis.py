@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, tokens
+from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, fold_word, tokens
 
 # Bump when tokenisation changes, so indexes built by older code are rebuilt.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "5"
 
 # Words that say nothing about what is asked: greetings, particles, pronouns, glue.
 _STOP = set(
@@ -109,10 +109,19 @@ class Analyzer:
     def create(cls, extra_synonyms: Mapping[str, str | Iterable[str]] | None = None) -> Analyzer:
         return cls(Synonyms.build(BUILTIN_SYNONYMS, extra_synonyms or {}))
 
-    def words(self, text: str) -> list[str]:
-        """Normalised syllables of `text`, numbers without leading zeros."""
-        raw = tokens(_expand_ranges(text), self.synonyms, self.known)
+    def words(self, text: str, *, decode: bool = True) -> list[str]:
+        """Normalised syllables of `text`, numbers without leading zeros.
+
+        Questions are decoded (Telex leftovers); staff texts are taken as written.
+        """
+        raw = tokens(_expand_ranges(text), self.synonyms, self.known, decode=decode)
         return [_canonical_number(t) for t in raw]
+
+    def parts(self, heads: list[str], body: str) -> tuple[list[list[str]], list[list[str]]]:
+        """A document's phrasings and body sentences, as word lists."""
+        head_parts = [self.words(h, decode=False) for h in heads]
+        sentences = re.split(r"\n\s*\n|(?<=[.!?;:])\s+", body)
+        return head_parts, [self.words(p, decode=False) for p in sentences if p]
 
 
 @dataclass(frozen=True)
@@ -131,29 +140,28 @@ class DocText:
     head_words: tuple[frozenset[str], ...]  # each phrasing's meaningful words, folded
 
 
-def analyse_document(analyzer: Analyzer, heads: list[str], body: str) -> DocText:
-    head_parts = [analyzer.words(h) for h in heads]
-    body_parts = [analyzer.words(p) for p in re.split(r"\n\s*\n|(?<=[.!?;:])\s+", body) if p]
+def analyse_document(
+    head_parts: list[list[str]], body_parts: list[list[str]], stopwords: Stopwords
+) -> DocText:
+    """What the ranker needs of a document, from its word lists (see Analyzer.parts)."""
     head = [t for part in head_parts for t in part]
     body_tokens = [t for part in body_parts for t in part]
-    head_bi = {b for part in head_parts for b in bigrams([fold(t) for t in part])}
-    body_bi = {b for part in body_parts for b in bigrams([fold(t) for t in part])}
-    head_folded = frozenset(fold(t) for t in head)
+    head_bi = {b for part in head_parts for b in bigrams([fold_word(t) for t in part])}
+    body_bi = {b for part in body_parts for b in bigrams([fold_word(t) for t in part])}
+    head_folded = frozenset(fold_word(t) for t in head)
     return DocText(
         head=tuple(head),
         body=tuple(body_tokens),
         head_folded=head_folded,
-        all_folded=head_folded | {fold(t) for t in body_tokens},
+        all_folded=head_folded | {fold_word(t) for t in body_tokens},
         head_exact=frozenset(head),
         all_exact=frozenset(head) | frozenset(body_tokens),
         bigrams=frozenset(head_bi | body_bi),
         head_bigrams=frozenset(head_bi),
-        heads_folded=tuple(" ".join(fold(t) for t in part) for part in head_parts if part),
+        heads_folded=tuple(" ".join(fold_word(t) for t in part) for part in head_parts if part),
         head_words=tuple(
             frozenset(
-                fold(t)
-                for t in part
-                if not analyzer.stopwords.is_stop(t) and not analyzer.stopwords.is_light(t)
+                fold_word(t) for t in part if not stopwords.is_stop(t) and not stopwords.is_light(t)
             )
             for part in head_parts
             if part
@@ -163,7 +171,7 @@ def analyse_document(analyzer: Analyzer, heads: list[str], body: str) -> DocText
 
 @dataclass
 class Vocabulary:
-    """Document frequencies of words, both as written and accent-folded."""
+    """Document frequencies of words (as written and accent-folded) and word pairs."""
 
     df: Counter[str]
     docs: int
@@ -173,7 +181,7 @@ class Vocabulary:
         df: Counter[str] = Counter()
         n = 0
         for text in texts:
-            df.update(text.all_folded | text.all_exact)
+            df.update(text.all_folded | text.all_exact | text.bigrams)
             n += 1
         return cls(df, n)
 

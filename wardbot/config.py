@@ -93,7 +93,9 @@ class Settings:
     def validate(self) -> None:
         if self.public_url:
             if not self.public_url.startswith("https://"):
-                raise ConfigError("PUBLIC_URL must start with https:// (Telegram and Zalo require it)")
+                raise ConfigError(
+                    "PUBLIC_URL must start with https:// (Telegram and Zalo require it)"
+                )
             if self.telegram_token and not self.telegram_webhook_secret:
                 raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
             if self.zalo_token and not self.zalo_webhook_secret:

@@ -35,16 +35,22 @@ from wardbot.analysis import (
 )
 from wardbot.loader import load_content, load_faq
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
-from wardbot.text import fold
+from wardbot.text import fold, fold_word
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
-CANDIDATES = 40
+CANDIDATES = 30
 LAST_GOOD_FAQ = "faq.last-good.yaml"
 # A question must carry at least this share of one unknown word's weight: a lone
 # 'phường' or a number asks nothing the bot could answer.
 MIN_QUESTION_WEIGHT = 0.3
+# Candidate retrieval uses the words found in at most this share of documents...
+SELECTIVE_SHARE = 0.03
+SELECTIVE_MIN_DF = 30
+# ...or, when a question has none, its rarest few; and at most this many word pairs.
+MIN_CANDIDATE_WORDS = 3
+MAX_CANDIDATE_PAIRS = 8
 # Related entries need not answer anything; they must only be on the same subject.
 RELATED_FLOOR = 0.02
 
@@ -70,20 +76,26 @@ def _heads_and_body(doc: Doc) -> tuple[list[str], str]:
 
 def _index_doc(entry: _Entry) -> IndexDoc:
     text = entry.text
-    head_fold = [fold(t) for t in text.head]
-    body_fold = [fold(t) for t in text.body]
     return IndexDoc(
         id=entry.doc.id,
         type=entry.type,
         fields={
-            "head": [t for t in text.head if not t.isascii()],
-            "head_fold": head_fold,
+            "head_fold": [fold_word(t) for t in text.head],
             "head_bi": sorted(text.head_bigrams),
-            "body": [t for t in text.body if not t.isascii()],
-            "body_fold": body_fold,
-            "body_bi": sorted(text.bigrams - text.head_bigrams),
+            # Each body word once: retrieval only needs to know a notice mentions it,
+            # and the rescorer reads the body's words and pairs from memory.
+            "body_fold": sorted(text.all_folded - text.head_folded),
         },
     )
+
+
+def _by_length(vocab: Vocabulary) -> dict[int, list[str]]:
+    """The corpus's plain words by length, where typo correction looks for neighbours."""
+    buckets: dict[int, list[str]] = {}
+    for word in vocab.df:
+        if len(word) >= 3 and word.isascii() and word.isalpha():
+            buckets.setdefault(len(word), []).append(word)
+    return buckets
 
 
 class Engine:
@@ -108,7 +120,7 @@ class Engine:
         self._index: SearchIndex | None = None
         self._analyzer = Analyzer.create()
         self._vocab = Vocabulary.of([])
-        self._vocab_words: list[str] = []
+        self._vocab_by_length: dict[int, list[str]] = {}
         self._force_build = False
 
     # ---------------------------------------------------------------- loading
@@ -183,23 +195,19 @@ class Engine:
     def _install(self, corpus: Corpus) -> None:
         analyzer = Analyzer.create(corpus.synonyms)
         docs: list[Doc] = [*corpus.faq, *corpus.announcements]
-        # Words the corpus uses are never decoded as Telex: collect them first.
-        known: set[str] = set()
-        for doc in docs:
-            heads, body = _heads_and_body(doc)
-            for part in [*heads, body]:
-                known.update(w for w in analyzer.words(part) if w.isascii())
-        analyzer.known = frozenset(known)
+        parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in docs}
         usage: Counter[str] = Counter()
-        for doc in docs:
-            heads, body = _heads_and_body(doc)
-            for part in [*heads, body]:
-                usage.update(analyzer.words(part))
+        for heads, sentences in parts.values():
+            for words in [*heads, *sentences]:
+                usage.update(words)
+        # Words the corpus uses are never decoded as Telex; unaccented stopwords are
+        # decided by how the corpus spells them.
+        analyzer.known = frozenset(w for w in usage if w.isascii())
         analyzer.stopwords = Stopwords.from_usage(usage)
-        entries = {}
-        for doc in docs:
-            heads, body = _heads_and_body(doc)
-            entries[doc.id] = _Entry(doc, analyse_document(analyzer, heads, body))
+        entries = {
+            doc.id: _Entry(doc, analyse_document(*parts[doc.id], analyzer.stopwords))
+            for doc in docs
+        }
         fingerprint = self._fingerprint(corpus)
         index_dir = self.data_dir / "index"
         index = None if self._force_build else SearchIndex.open(index_dir, fingerprint)
@@ -214,7 +222,7 @@ class Engine:
             self._analyzer = analyzer
             self._entries = entries
             self._vocab = vocab
-            self._vocab_words = sorted(w for w in vocab.df if len(w) >= 3 and not w.isdigit())
+            self._vocab_by_length = _by_length(vocab)
             self._index = index
         if old is not None and old is not index:
             old.close()
@@ -241,9 +249,12 @@ class Engine:
             folded = fold(word)
             if folded in self._vocab.df or len(folded) < 4 or folded.isdigit():
                 continue
-            match = process.extractOne(
-                folded, self._vocab_words, scorer=Levenshtein.distance, score_cutoff=1
-            )
+            nearby = [
+                w
+                for n in (len(folded) - 1, len(folded), len(folded) + 1)
+                for w in self._vocab_by_length.get(n, ())
+            ]
+            match = process.extractOne(folded, nearby, scorer=Levenshtein.distance, score_cutoff=1)
             if match is not None:
                 fixes[word] = match[0]
         return fixes
@@ -284,23 +295,38 @@ class Engine:
             query = self._query(question, words)
             return self._rank(query, words, limit, exclude=None)
 
+    def _candidate_terms(
+        self, query: ranking.Query, words: list[str], folded_words: list[str]
+    ) -> dict[str, list[tuple[str, float]]]:
+        """The selective words and word pairs of a question, weighted, per index field.
+
+        Words found in most documents ('phường', 'người') would make Whoosh walk nearly
+        every posting list for nothing: the rescoring reads them anyway.
+        """
+        limit = max(SELECTIVE_MIN_DF, int(SELECTIVE_SHARE * self._vocab.docs))
+        weight = {f: query.weights.get(w, 1.0) for f, w in zip(folded_words, words, strict=True)}
+        ranked = sorted(weight, key=lambda f: self._vocab.df.get(f, 0))
+        chosen = [f for f in ranked if self._vocab.df.get(f, 0) <= limit]
+        pairs = [p for p in bigrams(folded_words) if 0 < self._vocab.df.get(p, 0) <= limit]
+        pairs = sorted(pairs, key=lambda p: self._vocab.df[p])[:MAX_CANDIDATE_PAIRS]
+        if not chosen:
+            # Only common words: look for them in questions and titles alone.
+            common = ranked[:MIN_CANDIDATE_WORDS]
+            return {
+                "head_fold": [(f, weight[f]) for f in common],
+                "head_bi": [(p, 1.5) for p in pairs],
+            }
+        return {
+            "head_fold": [(f, weight[f]) for f in chosen],
+            "body_fold": [(f, 0.4 * weight[f]) for f in chosen],
+            "head_bi": [(p, 1.5) for p in pairs],
+        }
+
     def _rank(
         self, query: ranking.Query, words: list[str], limit: int, exclude: str | None
     ) -> list[tuple[Hit, ranking.Features]]:
-        folded_words = [query.corrections.get(w, fold(w)) for w in words]
-        weighted = [
-            (f, query.weights.get(w, 1.0)) for f, w in zip(folded_words, words, strict=True)
-        ]
-        accented = [(w, 0.3) for w in words if not w.isascii()]
-        pair_terms = [(p, 1.0) for p in bigrams(folded_words)]
-        terms = {
-            "head_fold": [(w, 1.0 * x) for w, x in weighted],
-            "body_fold": [(w, 0.4 * x) for w, x in weighted],
-            "head_bi": [(p, 1.5 * x) for p, x in pair_terms],
-            "body_bi": [(p, 0.6 * x) for p, x in pair_terms],
-            "head": accented,
-            "body": [(w, 0.5 * x) for w, x in accented],
-        }
+        folded_words = [query.corrections.get(w, fold_word(w)) for w in words]
+        terms = self._candidate_terms(query, words, folded_words)
         candidates = self._index.search(terms, limit=CANDIDATES) if self._index else []
         query_folded = " ".join(folded_words)
         scored: list[tuple[float, Hit, ranking.Features]] = []

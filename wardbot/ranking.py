@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from wardbot.analysis import DocText, Stopwords, Vocabulary, bigrams
-from wardbot.text import fold
+from wardbot.text import fold_word
 
 # Answer only above this estimated probability; below it, say so and suggest.
 ANSWER_THRESHOLD = 0.095
@@ -110,7 +110,7 @@ def make_query(
         elif word.isdigit():
             weight *= NUMBER_WEIGHT
         weights[word] = max(weights.get(word, 0.0), weight)
-    folded = [correct.get(w, fold(w)) for w in words]
+    folded = [correct.get(w, fold_word(w)) for w in words]
     pairs = frozenset(bigrams(folded))
     years = frozenset(w for w in folded if len(w) == 4 and w.isdigit() and w[:2] in ("19", "20"))
     return Query(text, weights, correct, pairs, years)
@@ -125,7 +125,7 @@ def features(query: Query, doc: DocText, query_folded: str, vocab: Vocabulary) -
         head_cover += weight * _credit(query, word, doc.head_exact, doc.head_folded)
         if found < 1.0 and not word.isdigit():
             missing = max(missing, weight * (1.0 - found))
-    asked = {fold(w) for w in query.weights} | set(query.corrections.values())
+    asked = {fold_word(w) for w in query.weights} | set(query.corrections.values())
     recall = 0.0
     for words in doc.head_words:
         if words:
@@ -157,7 +157,7 @@ def _credit(query: Query, word: str, exact: frozenset[str], folded: frozenset[st
     matches its own spelling fully and other accents only in part ('hiễm' for 'hiểm'
     is a typo, but 'tô' for 'tổ' is another word).
     """
-    plain = fold(word)
+    plain = fold_word(word)
     accented = word != plain
     if accented and word in exact:
         return 1.0

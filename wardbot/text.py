@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Combining marks: the five tones, and the three vowel shapes (â/ê/ô, ơ/ư, ă).
 _TONES = {"\u0301": 1, "\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
@@ -280,7 +281,7 @@ class Synonyms:
         if not self.table:
             return tokens
         out: list[str] = []
-        folded = [fold(t) for t in tokens]
+        folded = [fold_word(t) for t in tokens]
         i = 0
         while i < len(tokens):
             for size in range(min(self.longest, len(tokens) - i), 0, -1):
@@ -296,26 +297,47 @@ class Synonyms:
         return out
 
 
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> str:
+    return canonical_tone(word)
+
+
+@lru_cache(maxsize=100_000)
+def _decoded(word: str) -> str | None:
+    return decode_telex(word) or decode_vni(word)
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """`fold` for one word, cached: the hot path of indexing and asking."""
+    return fold(word)
+
+
 def _basic_tokens(text: str) -> list[str]:
     """NFC, case-fold, split into words and put tones in one place. No decoding."""
-    return [canonical_tone(w) for w in _WORD_RE.findall(nfc(text).casefold())]
+    return [_word(w) for w in _WORD_RE.findall(nfc(text).casefold())]
 
 
 def tokens(
     text: str,
     synonyms: Synonyms | None = None,
     known: frozenset[str] | set[str] = frozenset(),
+    *,
+    decode: bool = True,
 ) -> list[str]:
     """Normalised syllables of `text`, ready to match: see the module docstring.
 
     `known` holds accent-folded words the corpus uses; a word in it is never read as
-    Telex ('boong' stays 'boong' when a notice talks about a ship's deck).
+    Telex ('boong' stays 'boong' when a notice talks about a ship's deck). Staff texts
+    are analysed with `decode=False`: what they wrote is what they meant.
     """
     words = _basic_tokens(text)
+    if not decode:
+        return synonyms.rewrite(words) if synonyms else words
     decoded: list[str] = []
     for word in words:
         if word.isascii() and word not in known:
-            better = decode_telex(word) or decode_vni(word)
+            better = _decoded(word)
             if better is not None:
                 decoded.append(better)
                 continue
