@@ -74,7 +74,7 @@ def _heads_and_body(doc: Doc) -> tuple[list[str], str]:
     return [doc.title], f"{doc.body}\n\nnăm {doc.date.year}"
 
 
-def _index_doc(entry: _Entry) -> IndexDoc:
+def _index_doc(entry: _Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
     text = entry.text
     return IndexDoc(
         id=entry.doc.id,
@@ -82,11 +82,18 @@ def _index_doc(entry: _Entry) -> IndexDoc:
         fields={
             "head_fold": [fold_word(t) for t in text.head],
             "head_bi": sorted(text.head_bigrams),
-            # Each body word once: retrieval only needs to know a notice mentions it,
-            # and the rescorer reads the body's words and pairs from memory.
-            "body_fold": sorted(text.all_folded - text.head_folded),
+            # Each body word once, and only words selective enough to be searched for
+            # (see _candidate_terms): the rescorer reads all of them from memory.
+            "body_fold": sorted(
+                w for w in text.all_folded - text.head_folded if vocab.df.get(w, 0) <= body_limit
+            ),
         },
     )
+
+
+def _selective_limit(vocab: Vocabulary) -> int:
+    """Words in more documents than this are too common to retrieve candidates with."""
+    return max(SELECTIVE_MIN_DF, int(SELECTIVE_SHARE * vocab.docs))
 
 
 def _by_length(vocab: Vocabulary) -> dict[int, list[str]]:
@@ -208,14 +215,18 @@ class Engine:
             doc.id: _Entry(doc, analyse_document(*parts[doc.id], analyzer.stopwords))
             for doc in docs
         }
+        vocab = Vocabulary.of(e.text for e in entries.values())
         fingerprint = self._fingerprint(corpus)
         index_dir = self.data_dir / "index"
         index = None if self._force_build else SearchIndex.open(index_dir, fingerprint)
         if index is None:
+            # Twice the query-time limit leaves room for notices added later.
+            body_limit = 2 * _selective_limit(vocab)
             index = SearchIndex.build(
-                index_dir, (_index_doc(e) for e in entries.values()), fingerprint
+                index_dir,
+                (_index_doc(e, vocab, body_limit) for e in entries.values()),
+                fingerprint,
             )
-        vocab = Vocabulary.of(e.text for e in entries.values())
         with self._lock:
             old = self._index
             self.corpus = corpus
@@ -303,7 +314,7 @@ class Engine:
         Words found in most documents ('phường', 'người') would make Whoosh walk nearly
         every posting list for nothing: the rescoring reads them anyway.
         """
-        limit = max(SELECTIVE_MIN_DF, int(SELECTIVE_SHARE * self._vocab.docs))
+        limit = _selective_limit(self._vocab)
         weight = {f: query.weights.get(w, 1.0) for f, w in zip(folded_words, words, strict=True)}
         ranked = sorted(weight, key=lambda f: self._vocab.df.get(f, 0))
         chosen = [f for f in ranked if self._vocab.df.get(f, 0) <= limit]

@@ -261,6 +261,7 @@ class Synonyms:
 
     table: dict[tuple[str, ...], tuple[str, ...]]
     longest: int
+    starts: frozenset[str] = frozenset()  # first words of the keys, to skip the rest fast
 
     @classmethod
     def build(cls, *maps: Mapping[str, str | Iterable[str]]) -> Synonyms:
@@ -275,7 +276,7 @@ class Synonyms:
                 if key_tokens and expansion:
                     table[key_tokens] = tuple(expansion)
         longest = max((len(k) for k in table), default=0)
-        return cls(table, longest)
+        return cls(table, longest, frozenset(k[0] for k in table))
 
     def rewrite(self, tokens: list[str]) -> list[str]:
         if not self.table:
@@ -284,6 +285,10 @@ class Synonyms:
         folded = [fold_word(t) for t in tokens]
         i = 0
         while i < len(tokens):
+            if folded[i] not in self.starts:
+                out.append(tokens[i])
+                i += 1
+                continue
             for size in range(min(self.longest, len(tokens) - i), 0, -1):
                 expansion = self.table.get(tuple(folded[i : i + size]))
                 # An expansion that repeats the key ('vneid' -> 'vneid ...') must not loop.
