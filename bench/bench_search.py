@@ -35,6 +35,7 @@ import platform
 import random
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -399,6 +400,9 @@ def spawn(side: str, spec: Path, profile: bool, timeout: float | None) -> dict:
             proc.kill()
             out, _ = proc.communicate()
             timed_out = True
+        except BaseException:  # interrupted: never leave a worker behind
+            proc.kill()
+            raise
     lines = [line for line in out.splitlines() if line.startswith("{")]
     if not lines or (proc.returncode != 0 and not timed_out):
         raise SystemExit(f"{side} worker failed with exit code {proc.returncode}")
@@ -443,6 +447,9 @@ def main() -> None:
     if args.worker:
         run_worker(args)
         return
+    # On SIGTERM (e.g. from `timeout`) unwind normally, so the worker is stopped and the
+    # temporary corpus (up to ~1 GB at 100k) is deleted.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
     sizes = [int(s) for s in (QUICK_SIZES if args.quick else args.sizes).split(",") if s.strip()]
     faq_file = args.faq or args.seed / "faq.yaml"
