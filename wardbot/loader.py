@@ -34,7 +34,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,11 +115,28 @@ def load_faq(path: Path) -> FaqFile:
 
 def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[Topic]:
     fields: dict[str, _Parser] = {"id": _id, "name": _text, "keywords": _list_of(_word)}
-    topics: list[Topic] = []
+    records = _unique_records(node, "topics", "topic", fields, ("id", "name"), src, problems)
+    return [
+        Topic(values["id"], values["name"], tuple(values.get("keywords", ())))
+        for _, values in records
+    ]
+
+
+def _unique_records(
+    node: Node | None,
+    section: str,
+    kind: str,
+    fields: dict[str, _Parser],
+    required: tuple[str, ...],
+    src: str,
+    problems: list[Problem],
+) -> Iterator[tuple[Node, dict[str, Any]]]:
+    """The valid records of a section, each with a first-seen id; the rest reported."""
     first_line: dict[str, int] = {}
-    for item in _items(node, "topics", "each topic starts with '- id:'", src, problems):
-        label = _label("topic", item)
-        values = _record(item, label, fields, ("id", "name"), src, problems)
+    hint = f"each {kind} starts with '- id:'"
+    for item in _items(node, section, hint, src, problems):
+        label = _label(kind, item)
+        values = _record(item, label, fields, required, src, problems)
         if values is None:
             continue
         if values["id"] in first_line:
@@ -127,8 +144,7 @@ def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[T
             problems.append(Problem(src, _line(item), message))
             continue
         first_line[values["id"]] = _line(item)
-        topics.append(Topic(values["id"], values["name"], tuple(values.get("keywords", ()))))
-    return topics
+        yield item, values
 
 
 def _load_entries(
@@ -143,17 +159,8 @@ def _load_entries(
         "links": _list_of(_url, single=True),
     }
     entries: list[FaqEntry] = []
-    first_line: dict[str, int] = {}
-    for item in _items(node, "faq", "each entry starts with '- id:'", src, problems):
-        label = _label("entry", item)
-        values = _record(item, label, fields, ("id", "question", "answer"), src, problems)
-        if values is None:
-            continue
-        if values["id"] in first_line:
-            message = f"{label}: id already used on line {first_line[values['id']]}"
-            problems.append(Problem(src, _line(item), message))
-            continue
-        first_line[values["id"]] = _line(item)
+    required = ("id", "question", "answer")
+    for item, values in _unique_records(node, "faq", "entry", fields, required, src, problems):
         entries.append(
             FaqEntry(
                 id=values["id"],
