@@ -37,7 +37,7 @@ eval: $(STAMP)
 		--content ../shared/eval/dev/content --data $$(mktemp -d)
 
 bench: $(STAMP)
-	$(PY) bench/bench_search.py
+	$(PY) bench/bench_search.py --quick
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache
