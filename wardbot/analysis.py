@@ -175,6 +175,7 @@ class Vocabulary:
 
     df: Counter[str]
     docs: int
+    _idf: dict[str, float] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, texts: Iterable[DocText]) -> Vocabulary:
@@ -185,9 +186,13 @@ class Vocabulary:
             n += 1
         return cls(df, n)
 
-    def idf(self, folded: str) -> float:
-        n = max(self.docs, 1)
-        return math.log(1 + (n + 1) / (self.df.get(folded, 0) + 0.5))
+    def idf(self, word: str) -> float:
+        # Asked for every phrasing word of every candidate: computed once per word.
+        cached = self._idf.get(word)
+        if cached is None:
+            n = max(self.docs, 1)
+            cached = self._idf[word] = math.log(1 + (n + 1) / (self.df.get(word, 0) + 0.5))
+        return cached
 
     def max_idf(self) -> float:
         return self.idf("")

@@ -279,32 +279,33 @@ class Engine:
             question, words, self._vocab, self._analyzer.stopwords, self._corrections(words)
         )
 
-    def _ask(self, question: str, limit: int) -> Answer:
-        if self._index is None:
-            return Answer(question, False, ())
+    def _scored(
+        self, question: str, limit: int
+    ) -> tuple[ranking.Query | None, list[tuple[Hit, ranking.Features]]]:
+        """The analysed question and its ranked hits, with the features behind each."""
         words = self._question_words(question)
-        if not words:
-            return Answer(question, False, ())
+        if not words or self._index is None:
+            return None, []
         query = self._query(question, words)
-        hits = [hit for hit, _ in self._rank(query, words, limit, exclude=None)]
-        if not self._asks_something(query):
+        return query, self._rank(query, words, limit, exclude=None)
+
+    def _ask(self, question: str, limit: int) -> Answer:
+        query, ranked = self._scored(question, limit)
+        hits = tuple(hit for hit, _ in ranked)
+        if query is None or not self._asks_something(query):
             # 'xin chào phường', '1': nothing specific was asked; suggest, don't answer.
-            return Answer(question, False, tuple(hits))
+            return Answer(question, False, hits)
         answered = (
             bool(hits)
             and hits[0].score >= ranking.ANSWER_THRESHOLD
             and self._is_current(hits[0].doc)
         )
-        return Answer(question, answered, tuple(hits))
+        return Answer(question, answered, hits)
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Features]]:
         """The ranked hits with the features behind each score (for tuning and debugging)."""
         with self._lock:
-            words = self._question_words(question)
-            if not words or self._index is None:
-                return []
-            query = self._query(question, words)
-            return self._rank(query, words, limit, exclude=None)
+            return self._scored(question, limit)[1]
 
     def _candidate_terms(
         self, query: ranking.Query, words: list[str], folded_words: list[str]
@@ -348,9 +349,7 @@ class Engine:
             feats = ranking.features(query, entry.text, query_folded, self._vocab)
             logit = feats.logit()
             if isinstance(entry.doc, Announcement):
-                logit += ranking.date_adjustment(
-                    query, entry.doc.date, entry.doc.expires, self.today
-                )
+                logit += ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
             score = ranking.probability(logit)
             title = entry.doc.question if isinstance(entry.doc, FaqEntry) else entry.doc.title
             hit = Hit(entry.type, doc_id, title, round(max(0.0, min(score, 1.0)), 4), entry.doc)  # type: ignore[arg-type]

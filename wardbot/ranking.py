@@ -80,10 +80,6 @@ class Features:
     def logit(self) -> float:
         return sum(w * x for w, x in zip(WEIGHTS, self.vector(), strict=True)) + BIAS
 
-    def score(self) -> float:
-        """Estimated probability that this document answers the question."""
-        return probability(self.logit())
-
 
 def probability(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))
@@ -169,12 +165,8 @@ def _credit(query: Query, word: str, exact: frozenset[str], folded: frozenset[st
     return 0.0
 
 
-def date_adjustment(
-    query: Query, date: dt.date | None, expires: dt.date | None, today: dt.date
-) -> float:
+def date_adjustment(date: dt.date, expires: dt.date | None, today: dt.date) -> float:
     """Nudges to an announcement's logit: freshness, and expiry."""
-    if date is None:
-        return 0.0
     # Among similar notices prefer the newer: a small edge fading over ten years.
     adjust = RECENCY_EDGE * max(0.0, 1.0 - (today - date).days / 3650)
     if expires is not None and expires < today:

@@ -251,10 +251,6 @@ BUILTIN_SYNONYMS: dict[str, str] = {
 }
 
 
-def _fold_token(token: str) -> str:
-    return fold(token)
-
-
 @dataclass
 class Synonyms:
     """Longest-match rewriting of token sequences (matched accent-folded)."""
