@@ -182,7 +182,7 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
-    from wardbot.publish import PublishError, publish
+    from wardbot.publish import PublishError, publish, queue_alerts
 
     try:
         target = publish(args.file, settings)
@@ -190,6 +190,16 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"published {target}")
+    queued = asyncio.run(queue_alerts(settings)).get(target.stem)
+    if queued is None:
+        print("indexed; no alerts queued (it was known already, or the bot never ran here)")
+    elif queued == 0:
+        print("indexed; no subscriber follows its topics (or it is expired or old): no alerts")
+    else:
+        print(
+            f"indexed; {queued} alert(s) queued: they go out at once if the bot is running, "
+            "otherwise when it next starts"
+        )
     return 0
 
 

@@ -30,7 +30,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -44,6 +51,7 @@ from telegram.ext import (
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import MAX_ACTION_BYTES, Conversation, Reply
+from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
@@ -56,6 +64,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 UTF-16 units; leave room for its own counting
 MAX_UPDATE_BYTES = 1 << 20
 ALLOWED_UPDATES = ["message", "callback_query"]
+CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
 NON_TEXT = (
     filters.Sticker.ALL
@@ -184,10 +193,17 @@ class _ChatLocks:
 # --- the channel ----------------------------------------------------------------------
 
 
+def _seconds(value: float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
 class TelegramChannel:
     """One Telegram bot serving the conversation. `start()` / `stop()` from wardbot.app."""
 
     name = CHANNEL
+    # Telegram allows about 30 messages a second overall; a little less leaves room for
+    # answers to residents. One message a second per chat.
+    pace = Pace(per_second=29.0, per_chat_interval=1.0)
 
     def __init__(
         self,
@@ -321,8 +337,12 @@ class TelegramChannel:
         self._in_flight += 1
         try:
             async with self._locks.hold(chat.id):
+                user = message.from_user
                 replies = await self.conversation.handle_text(
-                    ChatRef(CHANNEL, str(chat.id)), text, typing=typing if calm else None
+                    ChatRef(CHANNEL, str(chat.id)),
+                    text,
+                    typing=typing if calm else None,
+                    sender=str(user.id) if user else None,
                 )
                 quote = message.message_id if chat.type != ChatType.PRIVATE else None
                 await self.send(chat.id, replies, quote=quote)
@@ -395,6 +415,24 @@ class TelegramChannel:
                     else None,
                 )
                 quote = None
+
+    # --- alerts (wardbot.outbox) -----------------------------------------------------
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Push replies to a chat for the alert sender, with failures as it understands them."""
+        target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+        try:
+            await self.send(target, replies)
+        except RetryAfter as exc:
+            raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
+        except Forbidden as exc:  # blocked by the user, kicked from the group
+            raise ChatUnreachable(str(exc)) from exc
+        except BadRequest as exc:
+            if any(gone in str(exc).lower() for gone in CHAT_GONE):
+                raise ChatUnreachable(str(exc)) from exc
+            raise PermanentError(str(exc)) from exc
+        except TelegramError as exc:  # network trouble, timeouts, Telegram's 5xx
+            raise TransientError(str(exc)) from exc
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

@@ -8,6 +8,10 @@ tokens, so Whoosh only splits on spaces and scores with BM25F. The layout on dis
 
 A build writes a new generation next to the live one, then points CURRENT at it, so a
 crash mid-build leaves the previous index serving and never a half-written one.
+
+Several processes may use one data directory (the running bot, `bot.py ask`, `announce`):
+each holds a shared lock on the generation it has open (gen-<n>/IN_USE), and an old
+generation is deleted only when nobody holds it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no sharing between processes, old generations just go
+    fcntl = None  # type: ignore[assignment]
 
 from whoosh import index as whoosh_index
 from whoosh import scoring
@@ -54,6 +63,7 @@ class SearchIndex:
     def __init__(self, directory: Path, generation: Path) -> None:
         self.directory = directory
         self.generation = generation
+        self._in_use = _hold(generation)
         self._ix = whoosh_index.open_dir(str(generation))
         self._lock = threading.Lock()
         self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
@@ -63,7 +73,6 @@ class SearchIndex:
     def build(cls, directory: Path, docs: Iterable[IndexDoc], fingerprint: str) -> SearchIndex:
         """Write a fresh index for `docs` beside the live one, then swap it in."""
         directory.mkdir(parents=True, exist_ok=True)
-        current = _read_current(directory)
         number = 1 + max((_gen_number(p.name) for p in directory.glob("gen-*")), default=0)
         generation = directory / f"gen-{number}"
         if generation.exists():
@@ -77,12 +86,11 @@ class SearchIndex:
         ix.close()
         (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
         _write_current(directory, generation.name)
+        index = cls(directory, generation)
         for old in directory.glob("gen-*"):
-            if old.name not in (generation.name, current):
-                shutil.rmtree(old, ignore_errors=True)
-        if current and current != generation.name:
-            shutil.rmtree(directory / current, ignore_errors=True)
-        return cls(directory, generation)
+            if old.name != generation.name:
+                _remove_unused(old)
+        return index
 
     @classmethod
     def open(cls, directory: Path, fingerprint: str | None = None) -> SearchIndex | None:
@@ -106,6 +114,9 @@ class SearchIndex:
         with self._lock:
             self._searcher.close()
             self._ix.close()
+            _release(self._in_use)
+        if _read_current(self.directory) != self.generation.name:
+            _remove_unused(self.generation)  # replaced while we used it: ours to clean up
 
     # ---------------------------------------------------------------- updates
     def update(
@@ -142,6 +153,40 @@ class SearchIndex:
     def doc_count(self) -> int:
         with self._lock:
             return int(self._searcher.doc_count())
+
+
+def _hold(generation: Path) -> int | None:
+    """Take a shared lock saying this process reads `generation` (None where unsupported)."""
+    if fcntl is None:
+        return None
+    fd = os.open(generation / "IN_USE", os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def _release(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the descriptor drops its lock
+
+
+def _remove_unused(generation: Path) -> None:
+    """Delete an old generation unless some process still has it open."""
+    if fcntl is not None:
+        try:
+            fd = os.open(generation / "IN_USE", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # in use: the process using it removes it when it closes
+            os.close(fd)
+            return
+        try:
+            shutil.rmtree(generation, ignore_errors=True)
+        finally:
+            os.close(fd)
+        return
+    shutil.rmtree(generation, ignore_errors=True)
 
 
 def _gen_number(name: str) -> int:

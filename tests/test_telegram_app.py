@@ -110,7 +110,10 @@ async def test_polling_answers_and_reports_healthy(
         assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
         async with httpx.AsyncClient() as client:
             health = await client.get(f"{base}/healthz")
-            assert health.json() == {"status": "ok", "checks": {"telegram": True}}
+            assert health.json() == {
+                "status": "ok",
+                "checks": {"telegram": True, "telegram-alerts": True, "watcher": True},
+            }
             assert (await client.post(f"{base}/telegram", json={})).status_code in (404, 405)
     assert api.token not in caplog.text
     assert api.token.split(":")[1] not in caplog.text

@@ -186,6 +186,18 @@ class Vocabulary:
             n += 1
         return cls(df, n)
 
+    def changed(self, removed: Iterable[DocText], added: Iterable[DocText]) -> Vocabulary:
+        """A new vocabulary with some documents taken out and others put in."""
+        df = self.df.copy()
+        n = self.docs
+        for text in removed:
+            df.subtract(text.all_folded | text.all_exact | text.bigrams)
+            n -= 1
+        for text in added:
+            df.update(text.all_folded | text.all_exact | text.bigrams)
+            n += 1
+        return Vocabulary(+df, n)  # unary + drops the words no document has any more
+
     def idf(self, word: str) -> float:
         # Asked for every phrasing word of every candidate: computed once per word.
         cached = self._idf.get(word)

@@ -7,12 +7,23 @@ import contextlib
 import logging
 import signal
 import sys
+import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Protocol
 
+from starlette.routing import BaseRoute
+
+from wardbot.admin import Admin
+from wardbot.alerts import Alerts, ContentWatcher, Snapshot
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
+from wardbot.delivery import Deliverer
+from wardbot.outbox import Composer, Sender, Senders
 from wardbot.store import Store
 from wardbot.web import AsgiServer, web_app
+
+if TYPE_CHECKING:
+    from wardbot.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +42,16 @@ To try the bot without any token, talk to it in the terminal:
   python bot.py chat"""
 
 STOP_GRACE_SECONDS = 5.0
+PURGE_EVERY_SECONDS = 6 * 3600.0
+
+
+class Channel(Deliverer, Protocol):
+    """A chat platform the bot runs on (handlers.telegram, handlers.zalo)."""
+
+    def routes(self) -> list[BaseRoute]: ...
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    def is_running(self) -> bool: ...
 
 
 class _Redact(logging.Filter):
@@ -80,11 +101,12 @@ def check_channels(settings: Settings) -> None:
 async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Serve every configured channel until `stop` is set, SIGTERM or SIGINT."""
     check_channels(settings)
-    from handlers.telegram import TelegramChannel  # imports only what a run needs
-    from wardbot.engine import Engine
+    from wardbot.engine import Engine  # imports only what a run needs
 
     stop = stop or asyncio.Event()
     with _redacted_logs(settings), _stop_on_signals(stop):
+        # Looked at before loading, so an edit made while the index builds is not missed.
+        snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
         engine = await asyncio.to_thread(
             Engine.open, settings.faq_file, settings.content_dir, settings.data_dir
         )
@@ -92,34 +114,88 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
             log.warning("%s", problem)
         store = await Store.open(settings.data_dir / "bot.sqlite3")
         try:
-            conversation = Conversation(engine, store, settings)
-            channels = [TelegramChannel(settings, conversation)]
-            if settings.zalo_token:
-                log.warning("ZALO_BOT_TOKEN is set, but the Zalo channel is not available yet")
-            routes = [route for channel in channels for route in channel.routes()]
-            checks = {channel.name: channel.is_running for channel in channels}
-            web = AsgiServer(web_app(routes, checks), port=settings.http_port)
-            await web.start()
-            log.info("web server on port %d (/healthz)", settings.http_port)
-            try:
-                for channel in channels:
-                    await channel.start()
-                log.info("running; stop with Ctrl-C or SIGTERM")
-                await stop.wait()
-                log.info("stopping")
-            finally:
-                # No new webhook deliveries first, then let the channels finish what they hold.
-                await web.stop()
-                for channel in reversed(channels):
-                    try:
-                        await asyncio.wait_for(channel.stop(), STOP_GRACE_SECONDS)
-                    except TimeoutError:
-                        log.warning(
-                            "%s did not stop within %.0f s", channel.name, STOP_GRACE_SECONDS
-                        )
+            await _serve(settings, engine, store, snapshot, stop)
         finally:
             await store.close()
             engine.close()
+
+
+async def _serve(
+    settings: Settings, engine: Engine, store: Store, snapshot: Snapshot, stop: asyncio.Event
+) -> None:
+    conversation = Conversation(engine, store, settings)
+    channels = _channels(settings, conversation)
+    composer = Composer(lambda: engine.corpus, store, settings.content_dir)
+    senders = Senders([Sender(store, channel, composer) for channel in channels])
+    alerts = Alerts(engine, store, settings, [c.name for c in channels], wake=senders.wake)
+    watcher = ContentWatcher(engine, alerts, settings, snapshot)
+
+    async def reload() -> list[str]:
+        await watcher.refresh(force=True)
+        return [str(problem) for problem in engine.problems]
+
+    conversation.admin = Admin(engine, store, alerts, settings, reload)
+    routes = [route for channel in channels for route in channel.routes()]
+    checks = {channel.name: channel.is_running for channel in channels}
+    checks |= {sender.name: sender.is_running for sender in senders.senders}
+    checks[watcher.name] = watcher.is_running
+    web = AsgiServer(web_app(routes, checks), port=settings.http_port)
+    await web.start()
+    log.info("web server on port %d (/healthz)", settings.http_port)
+    background: list[asyncio.Task[None]] = []
+    try:
+        for channel in channels:
+            await channel.start()
+        # Notices added while the bot was down are alerted now; staff hear of bad files.
+        await alerts.sync()
+        await alerts.report_problems()
+        senders.start()
+        background = [
+            asyncio.create_task(watcher.run(stop), name="watcher"),
+            asyncio.create_task(_purge_old(store, settings, stop), name="retention"),
+        ]
+        log.info("running; stop with Ctrl-C or SIGTERM")
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        # No new webhook deliveries first, then let the channels finish what they hold.
+        stop.set()
+        await web.stop()
+        for task in background:
+            try:
+                await asyncio.wait_for(task, STOP_GRACE_SECONDS)
+            except TimeoutError:
+                log.warning("%s did not stop within %.0f s", task.get_name(), STOP_GRACE_SECONDS)
+            except Exception:
+                log.exception("%s failed", task.get_name())
+        await senders.stop(STOP_GRACE_SECONDS)
+        for channel in reversed(channels):
+            try:
+                await asyncio.wait_for(channel.stop(), STOP_GRACE_SECONDS)
+            except TimeoutError:
+                log.warning("%s did not stop within %.0f s", channel.name, STOP_GRACE_SECONDS)
+
+
+def _channels(settings: Settings, conversation: Conversation) -> list[Channel]:
+    from handlers.telegram import TelegramChannel
+
+    channels: list[Channel] = []
+    if settings.telegram_token:
+        channels.append(TelegramChannel(settings, conversation))
+    if settings.zalo_token:
+        log.warning("ZALO_BOT_TOKEN is set, but the Zalo channel is not available yet")
+    return channels
+
+
+async def _purge_old(store: Store, settings: Settings, stop: asyncio.Event) -> None:
+    """Keep the question log (and finished alerts) no longer than QUESTION_LOG_DAYS."""
+    while not stop.is_set():
+        keep = max(settings.question_log_days, 1) * 86400.0
+        deleted = await store.purge(time.time() - keep)
+        if deleted:
+            log.info("retention: deleted %d old row(s)", deleted)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), PURGE_EVERY_SECONDS)
 
 
 @contextlib.contextmanager

@@ -39,6 +39,7 @@ class Settings:
     zalo_webhook_secret: Secret | None = None
     http_port: int = 8080
     admin_ids: frozenset[str] = field(default_factory=frozenset)
+    question_log_days: int = 90
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +61,16 @@ class Settings:
             raise ConfigError(f"HTTP_PORT must be a port number, got {port_text!r}") from None
         if not 0 < port < 65536:
             raise ConfigError(f"HTTP_PORT must be between 1 and 65535, got {port}")
+
+        days_text = text("QUESTION_LOG_DAYS") or "90"
+        try:
+            log_days = int(days_text)
+        except ValueError:
+            raise ConfigError(
+                f"QUESTION_LOG_DAYS must be a number of days, got {days_text!r}"
+            ) from None
+        if log_days < 0:
+            raise ConfigError(f"QUESTION_LOG_DAYS cannot be negative, got {log_days}")
 
         admins = frozenset(
             part.strip() for part in (text("ADMIN_IDS") or "").split(",") if part.strip()
@@ -86,6 +97,7 @@ class Settings:
             zalo_webhook_secret=secret("ZALO_WEBHOOK_SECRET"),
             http_port=port,
             admin_ids=admins,
+            question_log_days=log_days,
         )
         settings.validate()
         return settings

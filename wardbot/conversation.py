@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ __all__ = ["Button", "ChatRef", "Conversation", "Link", "Reply"]
 
 MAX_MESSAGE_CHARS = 1500  # longer is a pasted document, not a question
 ANNOUNCEMENT_PREVIEW_CHARS = 900
+ALERT_PREVIEW_CHARS = 400  # an alert is a heads-up: the first lines, then "read it all"
 MAX_LABEL_CHARS = 60
 SUGGESTION_MIN_SCORE = 0.1  # weaker "close matches" are noise, not help
 MAX_ACTION_BYTES = 64  # Telegram's callback_data limit
@@ -71,6 +73,13 @@ class Searcher(Protocol):
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]: ...
     def latest(self, limit: int = 5) -> list[Announcement]: ...
     def find_topic(self, text: str) -> Topic | None: ...
+
+
+class AdminCommands(Protocol):
+    """Staff commands (wardbot.admin.Admin); for anyone else they do not exist."""
+
+    def handles(self, chat: ChatRef, sender: str | None, text: str) -> bool: ...
+    async def handle(self, chat: ChatRef, text: str) -> list[Reply]: ...
 
 
 Typing = Callable[[], Awaitable[object]]
@@ -123,6 +132,17 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
 
 
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail addresses
+    r"|\+?\d(?:[\s.-]?\d){6,}"  # phone, ID card, account numbers: 7 digits or more
+)
+
+
+def scrub(text: str) -> str:
+    """The question without the numbers and addresses that identify someone."""
+    return _CONTACT.sub("…", text)
+
+
 def doc_button(doc: FaqEntry | Announcement) -> Button:
     """A button that opens `doc`, labelled with its question or title."""
     if isinstance(doc, FaqEntry):
@@ -161,6 +181,18 @@ def document_reply(
     )
 
 
+def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
+    """A new notice pushed to its subscribers: title, date, first lines, 'read it all'."""
+    text, _ = _preview(_plain_markdown(doc.body), ALERT_PREVIEW_CHARS)
+    return Reply(
+        text,
+        title=msg.alert_title(doc.title),
+        footer=msg.alert_footer(doc.date, topic_names),
+        buttons=(Button(msg.FULL_TEXT_BUTTON, make_action("full", doc.id)),),
+        links=(Link(msg.ORIGINAL_DOCUMENT, doc.source),) if doc.source else (),
+    )
+
+
 def no_answer_reply(answer: Answer, settings: Settings) -> Reply:
     """'No information yet', close matches as buttons, and whom to call."""
     close = [hit for hit in answer.results if hit.score >= SUGGESTION_MIN_SCORE]
@@ -172,20 +204,41 @@ def no_answer_reply(answer: Answer, settings: Settings) -> Reply:
 class Conversation:
     """Turns what a resident sends into replies. One instance serves every chat."""
 
-    def __init__(self, engine: Searcher, store: Store, settings: Settings) -> None:
+    def __init__(
+        self,
+        engine: Searcher,
+        store: Store,
+        settings: Settings,
+        *,
+        admin: AdminCommands | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.engine = engine
         self.store = store
         self.settings = settings
+        self.admin = admin
+        self.clock = clock
 
     # --- entry points -------------------------------------------------------------
 
     async def handle_text(
-        self, chat: ChatRef, text: str, *, typing: Typing | None = None
+        self,
+        chat: ChatRef,
+        text: str,
+        *,
+        typing: Typing | None = None,
+        sender: str | None = None,
     ) -> list[Reply]:
-        """Reply to a text message. `typing` is awaited alongside a search, if given."""
+        """Reply to a text message. `typing` is awaited alongside a search, if given.
+
+        `sender` is the platform's id of the person who wrote (for admin commands); in a
+        private chat it is usually the chat id.
+        """
         text = _clean(text).strip()
         if len(text) > MAX_MESSAGE_CHARS:
             return [Reply(msg.too_long(MAX_MESSAGE_CHARS))]
+        if self.admin is not None and self.admin.handles(chat, sender, text):
+            return await self.admin.handle(chat, text)
         intent = parse_intent(text)
         return await self._dispatch(chat, intent, text, typing)
 
@@ -252,16 +305,19 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent)
                 if replies is not None:
                     return replies
-        return [await self._answer(text, typing)]
+        return [await self._answer(chat, text, typing)]
 
     # --- questions ----------------------------------------------------------------
 
-    async def _answer(self, question: str, typing: Typing | None) -> Reply:
+    async def _answer(self, chat: ChatRef, question: str, typing: Typing | None) -> Reply:
         if typing is None:
             answer = await self.engine.ask_async(question)
         else:
             # The indicator's round trip overlaps the search instead of adding to it.
             answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
+        # The log behind /stats and /unanswered: the question, not who the resident is.
+        if self.settings.question_log_days:
+            await self.store.log_question(chat, scrub(question), answer.answered, self.clock())
         if answer.answered and answer.best is not None:
             return await self._document_reply(answer.best.doc)
         return no_answer_reply(answer, self.settings)

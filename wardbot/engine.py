@@ -16,7 +16,7 @@ import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -33,7 +33,7 @@ from wardbot.analysis import (
     analyse_document,
     bigrams,
 )
-from wardbot.loader import load_content, load_faq
+from wardbot.loader import load_announcement, load_content, load_faq
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.text import fold, fold_word
 
@@ -55,6 +55,20 @@ MAX_CANDIDATE_PAIRS = 8
 RELATED_FLOOR = 0.02
 
 Doc = FaqEntry | Announcement
+
+
+@dataclass
+class AnnouncementChanges:
+    """What an update of some content/ files did."""
+
+    added: list[Announcement] = field(default_factory=list)
+    edited: list[Announcement] = field(default_factory=list)
+    removed: list[Announcement] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.edited or self.removed)
 
 
 @dataclass(frozen=True)
@@ -122,7 +136,9 @@ class Engine:
         self._today = today
         self.corpus = Corpus()
         self.problems: list[Problem] = []
+        self.faq_ok = True  # False while faq.yaml cannot be parsed (the last good one serves)
         self._lock = threading.RLock()
+        self._update_lock = threading.Lock()  # one writer at a time (reload or update)
         self._entries: dict[str, _Entry] = {}
         self._index: SearchIndex | None = None
         self._analyzer = Analyzer.create()
@@ -157,8 +173,13 @@ class Engine:
 
         When faq.yaml cannot be read at all, the last version that could keeps serving.
         """
+        with self._update_lock:
+            return self._reload()
+
+    def _reload(self) -> list[Problem]:
         faq = load_faq(self.faq_file)
         problems = list(faq.problems)
+        self.faq_ok = faq.ok_syntax
         last_good = self.data_dir / LAST_GOOD_FAQ
         if not faq.ok_syntax:
             if self.corpus.topics or self.corpus.faq:
@@ -237,6 +258,82 @@ class Engine:
             self._index = index
         if old is not None and old is not index:
             old.close()
+
+    def update_announcements(self, paths: Iterable[Path]) -> AnnouncementChanges:
+        """Bring the given content/ files up to date in place: added, edited or deleted.
+
+        Only those files are read and only their documents reindexed, so a new notice is
+        searchable within moments even in a large corpus. The index keeps serving the
+        previous state until the update is committed. Word statistics are updated too;
+        stopword and Telex decisions keep the ones made at the last full load.
+        """
+        with self._update_lock:
+            corpus = self.corpus
+            current = {a.id: a for a in corpus.announcements}
+            faq_ids = {e.id for e in corpus.faq}
+            changes = AnnouncementChanges()
+            touched: set[str] = set()
+            for path in {Path(p) for p in paths}:
+                if path.suffix != ".md" or path.name.startswith("."):
+                    continue
+                touched.add(str(path))
+                doc_id = path.stem
+                if not path.exists():
+                    if doc_id in current:
+                        changes.removed.append(current.pop(doc_id))
+                    continue
+                notice, problems = load_announcement(path, corpus.topics)
+                if notice is not None and notice.id in faq_ids:
+                    problems.append(
+                        Problem(str(path), 1, f"id '{notice.id}' is already used in faq.yaml")
+                    )
+                    notice = None
+                changes.problems += problems
+                old = current.pop(doc_id, None)
+                if notice is None:
+                    if old is not None:
+                        changes.removed.append(old)
+                elif old is None:
+                    changes.added.append(notice)
+                elif old != notice:
+                    changes.edited.append(notice)
+                if notice is not None:
+                    current[notice.id] = notice
+            self.problems = [p for p in self.problems if p.file not in touched] + changes.problems
+            if changes.changed:
+                self._apply(corpus, current, changes)
+            return changes
+
+    def _apply(
+        self, corpus: Corpus, current: dict[str, Announcement], changes: AnnouncementChanges
+    ) -> None:
+        notices = sorted(current.values(), key=lambda a: a.id)
+        notices.sort(key=lambda a: a.date, reverse=True)  # as load_content orders them
+        new_corpus = Corpus(
+            topics=corpus.topics, faq=corpus.faq, announcements=notices, synonyms=corpus.synonyms
+        )
+        analyzer = self._analyzer
+        entries = dict(self._entries)
+        gone = [entries.pop(a.id) for a in changes.removed + changes.edited if a.id in entries]
+        stopwords = analyzer.stopwords
+        fresh = [
+            _Entry(doc, analyse_document(*analyzer.parts(*_heads_and_body(doc)), stopwords))
+            for doc in changes.added + changes.edited
+        ]
+        entries.update((entry.doc.id, entry) for entry in fresh)
+        vocab = self._vocab.changed([e.text for e in gone], [e.text for e in fresh])
+        body_limit = 2 * _selective_limit(vocab)
+        if self._index is not None:
+            self._index.update(
+                (_index_doc(entry, vocab, body_limit) for entry in fresh),
+                delete=[a.id for a in changes.removed],
+                fingerprint=self._fingerprint(new_corpus),
+            )
+        with self._lock:
+            self.corpus = new_corpus
+            self._entries = entries
+            self._vocab = vocab
+            self._vocab_by_length = _by_length(vocab)
 
     def close(self) -> None:
         with self._lock:

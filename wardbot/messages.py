@@ -204,9 +204,101 @@ def latest(ward_name: str, headings: Sequence[str]) -> str:
 
 def forget_done() -> str:
     return (
-        "Dạ, đã xóa toàn bộ dữ liệu của anh/chị (các chủ đề đã đăng ký nhận tin). "
+        "Dạ, đã xóa toàn bộ dữ liệu của anh/chị (các chủ đề đã đăng ký nhận tin "
+        "và các câu hỏi đã gửi). "
         "Anh/chị sẽ không nhận thêm tin nào; vẫn có thể tiếp tục hỏi đáp bình thường."
     )
+
+
+# --- alerts -----------------------------------------------------------------------
+
+
+def alert_title(title: str) -> str:
+    return f"🔔 Thông báo mới: {title}"
+
+
+def alert_footer(day: dt.date, topic_names: Sequence[str]) -> str:
+    lines = [announcement_source(day)]
+    if topic_names:
+        lines.append(f"Anh/chị nhận tin này vì đang theo dõi: {', '.join(topic_names)}.")
+    lines.append("Ngừng nhận tin: gõ /unsubscribe")
+    return "\n".join(lines)
+
+
+# --- for ward staff (admin commands) ------------------------------------------------
+
+
+def admin_stats(
+    ward_name: str,
+    topics: Sequence[tuple[str, int]],
+    days: int,
+    questions: int,
+    unanswered: int,
+    sent: int,
+    failed: int,
+    waiting: int,
+) -> str:
+    lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
+    lines += [f"• {name}: {count}" for name, count in topics] or ["• (chưa có chủ đề)"]
+    share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
+    lines += [
+        "",
+        f"{days} ngày qua:",
+        f"• Câu hỏi: {questions}",
+        f"• Chưa trả lời được: {unanswered}{share}",
+        f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}, đang chờ gửi: {waiting}",
+    ]
+    return "\n".join(lines)
+
+
+def admin_unanswered(days: int, groups: Sequence[tuple[int, str, Sequence[str]]]) -> str:
+    if not groups:
+        return f"Trong {days} ngày qua không có câu hỏi nào bot chưa trả lời được."
+    lines = [
+        f"❓ Câu hỏi bot chưa trả lời được ({days} ngày qua), gộp theo nội dung giống nhau.",
+        "Nên bổ sung vào faq.yaml các nhóm hỏi nhiều:",
+    ]
+    for number, (count, example, others) in enumerate(groups, 1):
+        lines.append(f"\n{number}. “{example}” — {count} lần")
+        lines += [f"   cũng hỏi: “{other}”" for other in others]
+    return "\n".join(lines)
+
+
+def admin_broadcast_usage(topic_ids: Sequence[str]) -> str:
+    return (
+        "Cách dùng: /broadcast CHỦ_ĐỀ NỘI DUNG, hoặc /broadcast all NỘI DUNG để gửi cho "
+        f"mọi người đang theo dõi. Mã chủ đề: {', '.join(topic_ids) or '(chưa có)'}."
+    )
+
+
+def admin_broadcast_queued(count: int, target: str) -> str:
+    if count == 0:
+        return f"Không có ai theo dõi {target}; chưa gửi tin nào."
+    return (
+        f"Đã xếp {count} tin vào hàng gửi cho người theo dõi {target}; "
+        "tin sẽ được gửi dần trong ít phút."
+    )
+
+
+def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str:
+    lines = [f"Đã nạp lại: {faq} câu hỏi đáp, {announcements} thông báo."]
+    if problems:
+        lines += ["", "Các lỗi cần sửa (tệp:dòng: lỗi):", *problems[:20]]
+        if len(problems) > 20:
+            lines.append(f"... và {len(problems) - 20} lỗi khác")
+    return "\n".join(lines)
+
+
+def admin_problems(problems: Sequence[str], *, faq_broken: bool) -> str:
+    head = (
+        "⚠️ faq.yaml có lỗi nên chưa nạp được; bot vẫn dùng bản đúng gần nhất."
+        if faq_broken
+        else "⚠️ Có tệp nội dung bị lỗi nên bị bỏ qua; các phần khác vẫn hoạt động."
+    )
+    lines = [head, "Vui lòng sửa (tệp:dòng: lỗi):", *problems[:20]]
+    if len(problems) > 20:
+        lines.append(f"... và {len(problems) - 20} lỗi khác")
+    return "\n".join(lines)
 
 
 # --- problems ---------------------------------------------------------------------
@@ -230,4 +322,20 @@ def error(ward_name: str, hotline: str) -> str:
     return (
         "Xin lỗi, hệ thống đang gặp sự cố nên chưa trả lời được. Anh/chị vui lòng thử lại "
         f"sau ít phút, hoặc {contact_line(ward_name, hotline)}."
+    )
+
+
+# --- channels without buttons (Zalo) ------------------------------------------------
+
+
+def choose_by_number() -> str:
+    return "Anh/chị nhắn số thứ tự (ví dụ: 1) để chọn."
+
+
+def number_out_of_range(count: int) -> str:
+    if count == 1:
+        return "Dạ, danh sách vừa gửi chỉ có một mục. Anh/chị nhắn số 1 để chọn nhé."
+    return (
+        f"Dạ, danh sách vừa gửi có {count} mục. Anh/chị nhắn một số từ 1 đến {count} để chọn, "
+        "hoặc gõ câu hỏi mới nhé."
     )

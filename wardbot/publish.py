@@ -1,7 +1,9 @@
-"""Publishing an announcement from the command line: validate, copy into content/, index."""
+"""Publishing an announcement from the command line: validate, copy into content/, index,
+and queue the alerts."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
@@ -16,7 +18,7 @@ class PublishError(Exception):
 
 
 def publish(source: Path, settings: Settings) -> Path:
-    """Copy a valid announcement into the content folder and bring the index up to date.
+    """Copy a valid announcement into the content folder.
 
     Nothing is copied when the file has a problem or would replace another notice.
     """
@@ -35,7 +37,29 @@ def publish(source: Path, settings: Settings) -> Path:
         os.close(fd)
         shutil.copyfile(source, tmp)
         os.replace(tmp, target)
-    from wardbot.engine import Engine
-
-    Engine.open(settings.faq_file, settings.content_dir, settings.data_dir).close()
     return target
+
+
+# Channels that push alerts. The bot's own process knows which it runs; `announce` queues
+# for subscribers on any of them, so its environment need not hold the bot's tokens.
+PUSH_CHANNELS = ("telegram", "zalo")
+
+
+async def queue_alerts(settings: Settings) -> dict[str, int]:
+    """Index the content folder and queue alerts for announcements not seen before.
+
+    A running bot's sender picks the queued alerts up within a second; otherwise they go
+    out when it next starts. Returns {announcement id: alerts queued}.
+    """
+    from wardbot.alerts import Alerts
+    from wardbot.engine import Engine
+    from wardbot.store import Store
+
+    engine = await asyncio.to_thread(
+        Engine.open, settings.faq_file, settings.content_dir, settings.data_dir
+    )
+    try:
+        async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+            return await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
+    finally:
+        engine.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -50,7 +52,83 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX subscriptions_by_topic ON subscriptions (topic_id);
     """,
+    # 2: alerts. `seen_announcements` remembers which notices subscribers have been told
+    # about; `outbox` holds every message to push, written before anything is sent;
+    # `questions` is the log behind /stats and /unanswered.
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE seen_announcements (
+        id TEXT PRIMARY KEY,
+        seen_at REAL NOT NULL,
+        alerted INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        created_at REAL NOT NULL,
+        not_before REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        done_at REAL,
+        error TEXT,
+        UNIQUE (channel, chat_id, kind, ref)
+    );
+    CREATE INDEX outbox_due ON outbox (channel, state, not_before, id);
+    CREATE TABLE unreachable (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        since REAL NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        asked_at REAL NOT NULL,
+        text TEXT NOT NULL,
+        answered INTEGER NOT NULL
+    );
+    CREATE INDEX questions_by_time ON questions (asked_at);
+    CREATE INDEX questions_by_chat ON questions (channel, chat_id);
+    """,
 )
+
+
+@dataclass(frozen=True)
+class NoticeRef:
+    """An announcement as the alert queue sees it: its id, topics, and whether it is
+    worth an alert at all (an expired notice added late is indexed, not alerted)."""
+
+    id: str
+    topics: tuple[str, ...]
+    alert: bool = True
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One message waiting in the outbox: an 'alert' (ref: announcement id) or a
+    'message' (ref: id of a broadcast or staff note in the messages table)."""
+
+    id: int
+    chat: ChatRef
+    kind: str
+    ref: str
+    attempts: int
+
+
+MAX_LOGGED_CHARS = 500
 
 
 class Store:
@@ -127,6 +205,11 @@ class Store:
                 "INSERT OR IGNORE INTO chats (channel, chat_id) VALUES (?, ?)",
                 (chat.channel, chat.chat_id),
             )
+            # A chat that blocked the bot and now subscribes again can be reached again.
+            await self._db.execute(
+                "DELETE FROM unreachable WHERE channel = ? AND chat_id = ?",
+                (chat.channel, chat.chat_id),
+            )
             cursor = await self._db.execute(
                 "INSERT OR IGNORE INTO subscriptions (channel, chat_id, topic_id, since) "
                 "VALUES (?, ?, ?, ?)",
@@ -175,6 +258,236 @@ class Store:
             params += (channel,)
         async with self._db.execute(query + " ORDER BY channel, chat_id", params) as cursor:
             return [ChatRef(row[0], row[1]) for row in await cursor.fetchall()]
+
+    async def subscriber_counts(self) -> dict[str, int]:
+        """Topic id -> how many chats follow it."""
+        async with self._db.execute(
+            "SELECT topic_id, COUNT(*) FROM subscriptions GROUP BY topic_id"
+        ) as cursor:
+            return {row[0]: row[1] for row in await cursor.fetchall()}
+
+    async def subscribed_chats(self) -> list[ChatRef]:
+        """Every chat following at least one topic."""
+        async with self._db.execute(
+            "SELECT DISTINCT channel, chat_id FROM subscriptions ORDER BY channel, chat_id"
+        ) as cursor:
+            return [ChatRef(row[0], row[1]) for row in await cursor.fetchall()]
+
+    # --- announcements and alerts --------------------------------------------------
+
+    async def note_announcements(
+        self, notices: Sequence[NoticeRef], now: float, channels: Sequence[str]
+    ) -> dict[str, int] | None:
+        """Remember `notices`; queue one alert per subscriber for those never seen before.
+
+        The very first call on a database only remembers them (installing the bot must
+        not flood anyone) and returns None. Otherwise returns, for each notice seen for
+        the first time, how many alerts were queued for subscribers on `channels` (those
+        that can push: not the terminal). Marking a notice seen and queueing its
+        alerts is one transaction: a crash leaves either both or neither.
+        """
+        async with self._write:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                queued = await self._note_announcements(notices, now, channels)
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        return queued
+
+    async def _note_announcements(
+        self, notices: Sequence[NoticeRef], now: float, channels: Sequence[str]
+    ) -> dict[str, int] | None:
+        async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
+            baseline = await cur.fetchone()
+        async with self._db.execute("SELECT id FROM seen_announcements") as cursor:
+            seen = {row[0] for row in await cursor.fetchall()}
+        fresh = [notice for notice in notices if notice.id not in seen]
+        if baseline is None:
+            await self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
+            )
+        queued: dict[str, int] = {}
+        for notice in fresh:
+            alert = baseline is not None and notice.alert and bool(notice.topics)
+            await self._db.execute(
+                "INSERT INTO seen_announcements (id, seen_at, alerted) VALUES (?, ?, ?)",
+                (notice.id, now, int(alert)),
+            )
+            if not alert:
+                queued[notice.id] = 0
+                continue
+            cursor = await self._db.execute(
+                "INSERT OR IGNORE INTO outbox "
+                "(channel, chat_id, kind, ref, created_at, not_before) "
+                "SELECT DISTINCT s.channel, s.chat_id, 'alert', ?, ?, ? FROM subscriptions s "
+                "WHERE s.topic_id IN (SELECT value FROM json_each(?)) "
+                "AND s.channel IN (SELECT value FROM json_each(?)) "
+                "AND NOT EXISTS (SELECT 1 FROM unreachable u "
+                "WHERE u.channel = s.channel AND u.chat_id = s.chat_id) "
+                "ORDER BY s.channel, s.chat_id",
+                (notice.id, now, now, json.dumps(list(notice.topics)), json.dumps(list(channels))),
+            )
+            queued[notice.id] = max(cursor.rowcount, 0)
+        return None if baseline is None else queued
+
+    async def queue_message(self, text: str, chats: Sequence[ChatRef], now: float) -> int:
+        """Queue `text` (a broadcast, a note to staff) for each chat; returns how many."""
+        async with self._write:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = await self._db.execute(
+                    "INSERT INTO messages (text, created_at) VALUES (?, ?)", (text, now)
+                )
+                ref = str(cursor.lastrowid)
+                await self._db.executemany(
+                    "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
+                    "not_before) VALUES (?, ?, 'message', ?, ?, ?)",
+                    [(chat.channel, chat.chat_id, ref, now, now) for chat in chats],
+                )
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        return len(set(chats))
+
+    async def message_text(self, ref: str) -> str | None:
+        async with self._db.execute("SELECT text FROM messages WHERE id = ?", (ref,)) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+    async def recover_outbox(self, channel: str) -> int:
+        """After a crash: messages caught mid-send go back in the queue (sent at most twice)."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE outbox SET state = 'pending' WHERE channel = ? AND state = 'sending'",
+                (channel,),
+            )
+        return cursor.rowcount
+
+    async def due(self, channel: str, now: float, limit: int = 100) -> list[OutboxItem]:
+        """Messages for `channel` waiting to be sent and due by `now`, oldest first."""
+        async with self._db.execute(
+            "SELECT id, chat_id, kind, ref, attempts FROM outbox "
+            "WHERE channel = ? AND state = 'pending' AND not_before <= ? ORDER BY id LIMIT ?",
+            (channel, now, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [OutboxItem(r[0], ChatRef(channel, r[1]), r[2], r[3], r[4]) for r in rows]
+
+    async def next_due(self, channel: str) -> float | None:
+        """When the earliest waiting message for `channel` is due (None: nothing waits)."""
+        async with self._db.execute(
+            "SELECT MIN(not_before) FROM outbox WHERE channel = ? AND state = 'pending'",
+            (channel,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row and row[0] is not None else None
+
+    async def mark_sending(self, item: OutboxItem) -> None:
+        """Written before the message leaves: after a crash it is the one that may repeat."""
+        async with self._write:
+            await self._db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
+                (item.id,),
+            )
+
+    async def mark_done(self, item: OutboxItem, state: str, now: float, error: str = "") -> None:
+        """Finish a message: 'sent', 'failed' (with why) or 'dropped' (nothing left to send)."""
+        async with self._write:
+            await self._db.execute(
+                "UPDATE outbox SET state = ?, done_at = ?, error = ? WHERE id = ?",
+                (state, now, error or None, item.id),
+            )
+
+    async def mark_retry(
+        self, item: OutboxItem, not_before: float, error: str, attempts: int
+    ) -> None:
+        async with self._write:
+            await self._db.execute(
+                "UPDATE outbox SET state = 'pending', not_before = ?, error = ?, attempts = ? "
+                "WHERE id = ?",
+                (not_before, error, attempts, item.id),
+            )
+
+    async def mark_unreachable(self, chat: ChatRef, reason: str, now: float) -> None:
+        """The chat blocked the bot (or is gone): drop its subscriptions and waiting messages."""
+        async with self._write:
+            await self._db.execute("BEGIN")
+            try:
+                await self._db.execute(
+                    "INSERT OR REPLACE INTO unreachable (channel, chat_id, since, reason) "
+                    "VALUES (?, ?, ?, ?)",
+                    (chat.channel, chat.chat_id, now, reason),
+                )
+                await self._db.execute(
+                    "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?",
+                    (chat.channel, chat.chat_id),
+                )
+                await self._db.execute(
+                    "UPDATE outbox SET state = 'failed', done_at = ?, error = ? "
+                    "WHERE channel = ? AND chat_id = ? AND state IN ('pending', 'sending')",
+                    (now, reason, chat.channel, chat.chat_id),
+                )
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+
+    async def outbox_counts(self, since: float) -> dict[str, int]:
+        """State -> messages: those waiting, and those finished since `since`."""
+        async with self._db.execute(
+            "SELECT state, COUNT(*) FROM outbox "
+            "WHERE state IN ('pending', 'sending') OR done_at >= ? GROUP BY state",
+            (since,),
+        ) as cursor:
+            return {row[0]: row[1] for row in await cursor.fetchall()}
+
+    # --- the question log ----------------------------------------------------------
+
+    async def log_question(self, chat: ChatRef, text: str, answered: bool, now: float) -> None:
+        async with self._write:
+            await self._db.execute(
+                "INSERT INTO questions (channel, chat_id, asked_at, text, answered) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, now, text[:MAX_LOGGED_CHARS], int(answered)),
+            )
+
+    async def question_counts(self, since: float) -> tuple[int, int]:
+        """(questions, unanswered questions) asked since `since`."""
+        async with self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(answered = 0), 0) FROM questions WHERE asked_at >= ?",
+            (since,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (row[0], row[1]) if row else (0, 0)
+
+    async def unanswered(self, since: float, limit: int = 500) -> list[str]:
+        """The latest questions the bot could not answer, newest first."""
+        async with self._db.execute(
+            "SELECT text FROM questions WHERE answered = 0 AND asked_at >= ? "
+            "ORDER BY asked_at DESC LIMIT ?",
+            (since, limit),
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+    async def purge(self, before: float) -> int:
+        """Delete logged questions, and finished outbox rows, older than `before`."""
+        async with self._write:
+            questions = await self._db.execute(
+                "DELETE FROM questions WHERE asked_at < ?", (before,)
+            )
+            finished = await self._db.execute(
+                "DELETE FROM outbox WHERE state NOT IN ('pending', 'sending') AND done_at < ?",
+                (before,),
+            )
+            await self._db.execute(
+                "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
+                "SELECT 1 FROM outbox WHERE kind = 'message' AND ref = CAST(messages.id AS TEXT))",
+                (before,),
+            )
+        return max(questions.rowcount, 0) + max(finished.rowcount, 0)
 
     # --- privacy ------------------------------------------------------------------
 

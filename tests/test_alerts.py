@@ -1,0 +1,491 @@
+"""Subscriptions turned into alerts: new notices noticed, queued once, pushed at a pace.
+
+A recording channel stands in for Telegram or Zalo here; tests/test_telegram_alerts.py runs
+the same path through python-telegram-bot and the fake Bot API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from chat_ward import TODAY, write_chat_ward
+
+from wardbot.alerts import Alerts, ContentWatcher
+from wardbot.config import Settings
+from wardbot.conversation import Conversation, Reply
+from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
+from wardbot.engine import Engine
+from wardbot.outbox import MAX_ATTEMPTS, Composer, Sender
+from wardbot.store import ChatRef, Store
+
+ADMIN = ChatRef("telegram", "42")
+
+
+class Recorder:
+    """A channel that records what it is asked to push; failures can be planned per chat."""
+
+    def __init__(self, name: str = "telegram", pace: Pace | None = None) -> None:
+        self.name = name
+        self.pace = pace or Pace(per_second=1000.0, per_chat_interval=0.0)
+        self.sent: list[tuple[str, list[Reply], float]] = []
+        self.plan: dict[str, list[BaseException]] = {}
+        self.attempts = 0
+        self.hold_at: int | None = None  # block forever on this attempt (a crash mid-send)
+        self.holding = asyncio.Event()
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        self.attempts += 1
+        if self.hold_at == self.attempts:
+            self.holding.set()
+            await asyncio.Event().wait()
+        planned = self.plan.get(chat_id)
+        if planned:
+            raise planned.pop(0)
+        self.sent.append((chat_id, list(replies), time.monotonic()))
+
+    def chats(self) -> list[str]:
+        return [chat for chat, _, _ in self.sent]
+
+
+@dataclass
+class Ward:
+    root: Path
+    settings: Settings
+    engine: Engine
+    store: Store
+    alerts: Alerts
+    watcher: ContentWatcher
+    channel: Recorder
+    sender: Sender
+    now: list[float]
+
+    @property
+    def content(self) -> Path:
+        return self.settings.content_dir
+
+    def clock(self) -> float:
+        return self.now[0]
+
+
+async def open_ward(root: Path, channel: Recorder | None = None) -> Ward:
+    faq, content = root / "faq.yaml", root / "content"
+    if not faq.exists():
+        write_chat_ward(root)
+    settings = Settings(
+        faq_file=faq,
+        content_dir=content,
+        data_dir=root / "data",
+        ward_name="UBND Phường 2",
+        admin_ids=frozenset({f"{ADMIN.channel}:{ADMIN.chat_id}"}),
+    )
+    engine = Engine.open(faq, content, settings.data_dir, today=TODAY)
+    store = await Store.open(settings.data_dir / "bot.sqlite3")
+    now = [time.time()]
+    channel = channel or Recorder()
+    sender = Sender(
+        store, channel, Composer(lambda: engine.corpus, store, content), clock=lambda: now[0]
+    )
+    alerts = Alerts(engine, store, settings, [channel.name], clock=lambda: now[0])
+    watcher = ContentWatcher(engine, alerts, settings)
+    return Ward(root, settings, engine, store, alerts, watcher, channel, sender, now)
+
+
+async def close_ward(ward: Ward) -> None:
+    await ward.store.close()
+    ward.engine.close()
+
+
+@pytest.fixture
+async def ward(tmp_path: Path) -> AsyncIterator[Ward]:
+    opened = await open_ward(tmp_path)
+    assert await opened.alerts.sync() == {}, "the first start only remembers what is there"
+    yield opened
+    await close_ward(opened)
+
+
+def write_notice(
+    content: Path,
+    slug: str,
+    title: str,
+    *,
+    day: dt.date = TODAY,
+    topics: str | None = None,
+    body: str = "Nội dung chi tiết của thông báo.",
+    expires: dt.date | None = None,
+) -> str:
+    notice_id = f"{day.isoformat()}-{slug}"
+    front = [f"title: {title}", f"date: {day.isoformat()}"]
+    if topics is not None:
+        front.append(f"topics: [{topics}]")
+    if expires is not None:
+        front.append(f"expires: {expires.isoformat()}")
+    (content / f"{notice_id}.md").write_text(
+        "---\n" + "\n".join(front) + "\n---\n" + body + "\n", encoding="utf-8"
+    )
+    return notice_id
+
+
+async def follow(ward: Ward, chat_id: str, *topics: str) -> ChatRef:
+    chat = ChatRef(ward.channel.name, chat_id)
+    for topic in topics:
+        await ward.store.subscribe(chat, topic)
+    return chat
+
+
+# --- noticing new announcements ---------------------------------------------------------
+
+
+async def test_the_first_start_indexes_what_is_there_without_alerting(tmp_path: Path) -> None:
+    write_chat_ward(tmp_path)
+    write_notice(tmp_path / "content", "tiem-chung", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    ward = await open_ward(tmp_path)
+    try:
+        await follow(ward, "1", "bhyt")
+        assert await ward.alerts.sync() == {}
+        assert not await ward.sender.drain()
+        assert ward.channel.sent == []
+        assert ward.engine.ask("lịch tiêm chủng tháng 8").best.id.endswith("tiem-chung")
+    finally:
+        await close_ward(ward)
+
+
+async def test_a_new_notice_alerts_exactly_its_subscribers_once(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "hoc-bong")
+    await follow(ward, "3", "bhyt", "cu-tru")
+    await follow(ward, "4", "hoc-bong", "ho-tich")
+    notice = write_notice(
+        ward.content,
+        "cap-the-bhyt-hoc-sinh",
+        "Cấp thẻ bảo hiểm y tế cho học sinh năm học mới",
+        topics="bhyt",
+        body="Học sinh nhận thẻ bảo hiểm y tế tại trường từ ngày 15/8.\n\nChi tiết liên hệ.",
+    )
+    assert await ward.watcher.refresh()
+    best = ward.engine.ask("cấp thẻ bhyt cho học sinh năm học mới").best
+    assert best is not None and best.id == notice  # searchable at once
+
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "3"]
+    assert not await ward.watcher.refresh()
+    await ward.alerts.sync()
+    assert not await ward.sender.drain(), "nothing is queued twice"
+    assert sorted(ward.channel.chats()) == ["1", "3"]
+
+
+async def test_the_alert_shows_title_date_first_lines_and_opens_the_whole_notice(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "bhyt")
+    body = "\n\n".join(f"Đoạn {n}: " + "thông tin chi tiết về việc cấp thẻ. " * 8 for n in range(8))
+    write_notice(ward.content, "cap-the", "Cấp thẻ BHYT đợt 2", topics="bhyt", body=body)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert reply.title is not None and "Cấp thẻ BHYT đợt 2" in reply.title
+    assert reply.footer is not None and "01/08/2024" in reply.footer
+    assert "Bảo hiểm y tế" in reply.footer  # why the resident gets it
+    assert reply.text.startswith("Đoạn 0:") and "Đoạn 7" not in reply.text
+    (button,) = reply.buttons
+    conversation = Conversation(ward.engine, ward.store, ward.settings)
+    (full,) = await conversation.handle_action(ChatRef("telegram", chat), button.action)
+    assert "Đoạn 7" in full.text
+
+
+async def test_a_notice_without_topics_reaches_the_followers_of_its_keywords(ward: Ward) -> None:
+    await follow(ward, "1", "hoc-bong")
+    await follow(ward, "2", "bhyt")
+    write_notice(
+        ward.content,
+        "trao-thuong",
+        "Trao thưởng cho học sinh giỏi",
+        body="Hội khuyến học phường trao học bổng cho 20 em học sinh vượt khó.",
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+
+async def test_editing_a_notice_does_not_alert_again_and_deleting_it_unindexes_it(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "cu-tru")
+    notice = write_notice(
+        ward.content, "tam-tru", "Hướng dẫn khai báo tạm trú dịp lễ", topics="cu-tru"
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+    path = ward.content / f"{notice}.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Nội dung", "Nội dung đã sửa"), encoding="utf-8"
+    )
+    assert await ward.watcher.refresh()
+    assert "đã sửa" in ward.engine.document(notice).body
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+    path.unlink()
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(notice) is None
+    answer = ward.engine.ask("khai báo tạm trú dịp lễ")
+    assert all(hit.id != notice for hit in answer.results)
+
+
+async def test_a_notice_added_while_the_bot_was_down_is_alerted_at_the_next_start(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "ho-tich")
+    await close_ward(ward)
+    notice = write_notice(ward.content, "ket-hon", "Đăng ký kết hôn ngày thứ bảy", topics="ho-tich")
+
+    again = await open_ward(ward.root)
+    try:
+        assert await again.alerts.sync() == {notice: 1}
+        await again.sender.drain()
+        assert again.channel.chats() == ["1"]
+        # And it is not alerted a second time at the start after that.
+        assert await again.alerts.sync() == {}
+    finally:
+        await close_ward(again)
+    ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
+
+
+async def test_expired_and_old_notices_are_indexed_but_not_alerted(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    expired = write_notice(
+        ward.content,
+        "het-han",
+        "Thu phí bảo hiểm y tế đợt cũ",
+        day=TODAY - dt.timedelta(days=10),
+        expires=TODAY - dt.timedelta(days=1),
+        topics="bhyt",
+    )
+    archived = write_notice(
+        ward.content,
+        "luu-tru",
+        "Tổng kết cấp thẻ bảo hiểm y tế năm trước",
+        day=TODAY - dt.timedelta(days=200),
+        topics="bhyt",
+    )
+    await ward.watcher.refresh()
+    assert ward.engine.document(expired) is not None and ward.engine.document(archived) is not None
+    assert not await ward.sender.drain()
+    assert ward.channel.sent == []
+
+
+async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(ward.content, "nham", "Thông báo gửi nhầm về bhyt", topics="bhyt")
+    await ward.watcher.refresh()
+    (ward.content / f"{notice}.md").unlink()
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == []
+    assert ward.sender.stats.dropped == 1
+
+
+# --- problems in staff files ----------------------------------------------------------
+
+
+async def test_a_malformed_notice_is_skipped_and_reported_to_admins(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    (ward.content / "2024-08-01-loi.md").write_text(
+        "---\ntitle: Thiếu ngày\ntopics: [bhyt]\n---\nNội dung\n", encoding="utf-8"
+    )
+    good = write_notice(ward.content, "dung", "Cấp thẻ bảo hiểm y tế đợt 3", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    sent = {chat: replies for chat, replies, _ in ward.channel.sent}
+    assert set(sent) == {"1", ADMIN.chat_id}
+    assert sent["1"][0].title is not None and "đợt 3" in sent["1"][0].title
+    note = sent[ADMIN.chat_id][0].text
+    assert "2024-08-01-loi.md:" in note and "date" in note
+    assert ward.engine.document(good) is not None
+
+
+async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: Ward) -> None:
+    faq = ward.settings.faq_file
+    faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")
+    await ward.watcher.refresh()
+    best = ward.engine.ask("mức đóng bhyt hộ gia đình").best
+    assert best is not None and best.id == "bhyt-muc-dong-ho-gia-dinh"
+    await ward.sender.drain()
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert "faq.yaml" in reply.text and f"{faq}:" in reply.text
+    assert "bản đúng gần nhất" in reply.text
+    # The same problem is not reported again on the next change.
+    write_notice(ward.content, "khac", "Một thông báo khác", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 1
+
+
+# --- the sender -----------------------------------------------------------------------
+
+
+async def test_a_429_pauses_sending_then_every_alert_goes_once(ward: Ward) -> None:
+    for chat in ("1", "2", "3"):
+        await follow(ward, chat, "bhyt")
+    ward.channel.plan["2"] = [RetryLater(0.2)]
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    started = time.monotonic()
+    await ward.sender.drain()
+    ward.now[0] += 1  # the retried message is due again
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2", "3"]
+    retried = next(at for chat, _, at in ward.channel.sent if chat == "2")
+    assert retried - started >= 0.2, "nothing may leave before retry_after has passed"
+    assert ward.sender.stats.rate_limited == 1
+
+
+async def test_a_chat_that_blocked_the_bot_loses_its_subscriptions(ward: Ward) -> None:
+    blocked = await follow(ward, "1", "bhyt", "hoc-bong")
+    await follow(ward, "2", "bhyt")
+    ward.channel.plan["1"] = [ChatUnreachable("Forbidden: bot was blocked by the user")]
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["2"]
+    assert await ward.store.subscriptions_of(blocked) == []
+    write_notice(ward.content, "hoc-bong", "Trao học bổng khuyến học", topics="hoc-bong")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["2"]
+    # Subscribing again (they unblocked the bot and wrote to it) makes the chat reachable.
+    await ward.store.subscribe(blocked, "bhyt")
+    write_notice(ward.content, "bhyt-3", "Gia hạn thẻ bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2", "2"]
+
+
+async def test_transient_errors_are_retried_with_growing_delays_then_recorded(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "bhyt")
+    ward.channel.plan["1"] = [TransientError("502 Bad Gateway")] * 2
+    ward.channel.plan["2"] = [TransientError("timed out")] * MAX_ATTEMPTS
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    delays = []
+    for _ in range(MAX_ATTEMPTS + 1):
+        await ward.sender.drain()
+        due = await ward.store.next_due(ward.channel.name)
+        if due is None:
+            break
+        delays.append(due - ward.now[0])
+        ward.now[0] = due
+    assert ward.channel.chats() == ["1"]  # after two failures
+    assert delays == sorted(delays) and delays[-1] > delays[0]
+    counts = await ward.store.outbox_counts(0)
+    assert counts == {"sent": 1, "failed": 1}
+
+
+async def test_a_message_that_can_never_be_sent_is_recorded_not_retried(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    ward.channel.plan["1"] = [PermanentError("400 Bad Request: message is too long")]
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.now[0] += 10_000
+    assert not await ward.sender.drain()
+    assert await ward.store.outbox_counts(0) == {"failed": 1}
+
+
+async def test_one_chat_gets_at_most_one_message_per_interval(tmp_path: Path) -> None:
+    channel = Recorder(pace=Pace(per_second=1000.0, per_chat_interval=0.3))
+    ward = await open_ward(tmp_path, channel)
+    try:
+        await ward.alerts.sync()
+        await follow(ward, "1", "bhyt", "hoc-bong")
+        await follow(ward, "2", "bhyt")
+        write_notice(ward.content, "a", "Thông báo bảo hiểm y tế", topics="bhyt")
+        write_notice(ward.content, "b", "Thông báo học bổng", topics="hoc-bong")
+        await ward.watcher.refresh()
+        await ward.sender.drain()
+        times = [at for chat, _, at in channel.sent if chat == "1"]
+        assert len(times) == 2 and times[1] - times[0] >= 0.29
+        assert sorted(channel.chats()) == ["1", "1", "2"]
+    finally:
+        await close_ward(ward)
+
+
+async def test_the_overall_pace_spaces_messages(tmp_path: Path) -> None:
+    channel = Recorder(pace=Pace(per_second=20.0, per_chat_interval=0.0))
+    ward = await open_ward(tmp_path, channel)
+    try:
+        await ward.alerts.sync()
+        for number in range(6):
+            await follow(ward, str(number), "bhyt")
+        write_notice(ward.content, "a", "Thông báo bảo hiểm y tế", topics="bhyt")
+        await ward.watcher.refresh()
+        await ward.sender.drain()
+        times = [at for _, _, at in channel.sent]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        assert len(times) == 6 and min(gaps) >= 0.045
+    finally:
+        await close_ward(ward)
+
+
+async def test_a_crash_mid_fan_out_loses_nothing_and_repeats_at_most_one(ward: Ward) -> None:
+    chats = [str(n) for n in range(1, 21)]
+    for chat in chats:
+        await follow(ward, chat, "bhyt")
+    ward.channel.hold_at = 8  # the 8th message hangs: the process dies while sending it
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    task = asyncio.create_task(ward.sender.drain())
+    await asyncio.wait_for(ward.channel.holding.wait(), 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    before = ward.channel.chats()
+    assert len(before) == 7
+
+    restarted = Recorder()
+    sender = Sender(ward.store, restarted, Composer(lambda: ward.engine.corpus, ward.store))
+    stop = asyncio.Event()
+    run = asyncio.create_task(sender.run(stop))
+    for _ in range(200):
+        if len(restarted.sent) >= len(chats) - len(before):
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(run, 5)
+    everything = before + restarted.chats()
+    assert sorted(set(everything)) == sorted(chats), "nothing lost"
+    assert len(everything) - len(set(everything)) <= 1, "at most the one in flight repeats"
+
+
+# --- announce -------------------------------------------------------------------------
+
+
+async def test_alerts_for_a_notice_queued_before_this_process_loaded_it_wait_for_it(
+    ward: Ward,
+) -> None:
+    """`bot.py announce` queues alerts itself; the bot may see the file a moment later."""
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    other = await open_ward(ward.root)  # the announce command's own view of the files
+    try:
+        assert await other.alerts.sync() == {notice: 1}
+    finally:
+        await close_ward(other)
+    await ward.sender.drain()
+    assert ward.channel.sent == []  # not loaded here yet: not dropped either
+    await ward.watcher.refresh()
+    ward.now[0] += 60
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]

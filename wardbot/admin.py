@@ -1,0 +1,142 @@
+"""Commands for ward staff listed in ADMIN_IDS: /stats, /broadcast, /unanswered, /reload.
+
+For anyone else these commands do not exist: the conversation answers them as it answers
+any unknown command, so they cannot even be discovered.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable, Sequence
+
+from rapidfuzz import fuzz, process
+
+from wardbot import messages as msg
+from wardbot.alerts import Alerts
+from wardbot.config import Settings
+from wardbot.conversation import Reply, Searcher
+from wardbot.store import ChatRef, Store
+from wardbot.text import fold
+
+ADMIN_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
+STATS_DAYS = 7
+UNANSWERED_DAYS = 30
+UNANSWERED_GROUPS = 10
+SAME_QUESTION = 70  # rapidfuzz token_sort_ratio above which two questions are one group
+_COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
+DAY = 86400.0
+
+
+def group_questions(
+    texts: Sequence[str], *, threshold: int = SAME_QUESTION, examples: int = 2
+) -> list[tuple[int, str, list[str]]]:
+    """Questions grouped by similarity, biggest group first: (count, example, other wordings).
+
+    Accents, case and word order are ignored, so "lam lai cccd" and "làm lại CCCD ở đâu"
+    fall in one group. `texts` come newest first; each group's example is its newest.
+    """
+    keys: list[str] = []
+    groups: list[list[int]] = []
+    for number, text in enumerate(texts):
+        key = " ".join(fold(text).split())
+        if not key:
+            continue
+        match = process.extractOne(key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=threshold)
+        if match is None:
+            keys.append(key)
+            groups.append([number])
+        else:
+            groups[match[2]].append(number)
+    groups.sort(key=lambda members: (-len(members), members[0]))
+    result = []
+    for members in groups:
+        wordings: list[str] = []
+        for number in members:
+            wording = " ".join(texts[number].split())
+            if wording not in wordings:
+                wordings.append(wording)
+        result.append((len(members), wordings[0], wordings[1 : 1 + examples]))
+    return result
+
+
+class Admin:
+    """Runs admin commands; `reload` re-reads the staff files and returns the problems."""
+
+    def __init__(
+        self,
+        engine: Searcher,
+        store: Store,
+        alerts: Alerts,
+        settings: Settings,
+        reload: Callable[[], Awaitable[Sequence[str]]],
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.alerts = alerts
+        self.settings = settings
+        self.reload = reload
+        self.clock = clock
+
+    def handles(self, chat: ChatRef, sender: str | None, text: str) -> bool:
+        """Whether `text` is an admin command from an admin."""
+        match = _COMMAND.fullmatch(text.strip())
+        return (
+            match is not None
+            and match.group(1).lower() in ADMIN_COMMANDS
+            and sender is not None
+            and self.settings.is_admin(chat.channel, sender)
+        )
+
+    async def handle(self, chat: ChatRef, text: str) -> list[Reply]:
+        match = _COMMAND.fullmatch(text.strip())
+        assert match is not None
+        command, arg = match.group(1).lower(), (match.group(2) or "").strip()
+        if command == "stats":
+            return [Reply(await self._stats())]
+        if command == "unanswered":
+            return [Reply(await self._unanswered())]
+        if command == "broadcast":
+            return [Reply(await self._broadcast(arg))]
+        problems = await self.reload()
+        corpus = self.engine.corpus
+        return [Reply(msg.admin_reloaded(len(corpus.faq), len(corpus.announcements), problems))]
+
+    async def _stats(self) -> str:
+        since = self.clock() - STATS_DAYS * DAY
+        counts = await self.store.subscriber_counts()
+        topics = [(t.name, counts.get(t.id, 0)) for t in self.engine.corpus.topics]
+        questions, unanswered = await self.store.question_counts(since)
+        outbox = await self.store.outbox_counts(since)
+        return msg.admin_stats(
+            self.settings.ward_name,
+            topics,
+            STATS_DAYS,
+            questions,
+            unanswered,
+            sent=outbox.get("sent", 0),
+            failed=outbox.get("failed", 0),
+            waiting=outbox.get("pending", 0) + outbox.get("sending", 0),
+        )
+
+    async def _unanswered(self) -> str:
+        texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
+        groups = group_questions(texts)[:UNANSWERED_GROUPS]
+        return msg.admin_unanswered(UNANSWERED_DAYS, groups)
+
+    async def _broadcast(self, arg: str) -> str:
+        topics = self.engine.corpus.topics
+        target, _, text = arg.partition(" ")
+        text = text.strip()
+        if not target or not text:
+            return msg.admin_broadcast_usage([t.id for t in topics])
+        if target.lower() in ("all", "tatca", "tất-cả"):
+            count = await self.alerts.broadcast(None, text)
+            return msg.admin_broadcast_queued(count, "mọi chủ đề")
+        topic = next((t for t in topics if t.id == target.lower()), None)
+        if topic is None:
+            return msg.admin_broadcast_usage([t.id for t in topics])
+        count = await self.alerts.broadcast(topic.id, text)
+        return msg.admin_broadcast_queued(count, f"chủ đề “{topic.name}”")

@@ -1,0 +1,269 @@
+"""Who hears about what: new announcements become alerts, staff files are watched.
+
+`Alerts` decides which announcements are new and queues one alert per subscriber in the
+outbox (wardbot.store), and queues broadcasts and notes to staff. `ContentWatcher` notices
+edits to faq.yaml and content/ while the bot runs (watchfiles, with a periodic rescan as a
+safety net for file systems that do not report changes) and applies them to the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.models import Announcement, Corpus, Problem
+from wardbot.store import ChatRef, NoticeRef, Store
+
+log = logging.getLogger(__name__)
+
+# A notice dated longer ago than this is indexed but not alerted: staff adding old
+# notices to the archive should not wake every subscriber.
+ALERT_MAX_AGE_DAYS = 30
+RESCAN_SECONDS = 30.0
+DEBOUNCE_MS = 200
+
+
+class Content(Protocol):
+    """What alerts and the watcher need from the engine (wardbot.engine.Engine)."""
+
+    corpus: Corpus
+    problems: list[Problem]
+    faq_ok: bool
+
+    @property
+    def today(self) -> dt.date: ...
+
+    def reload(self) -> list[Problem]: ...
+    def update_announcements(self, paths: Iterable[Path]) -> object: ...
+
+
+def worth_alerting(notice: Announcement, today: dt.date) -> bool:
+    """Current, and recent enough to be news."""
+    return notice.is_current(today) and (today - notice.date).days <= ALERT_MAX_AGE_DAYS
+
+
+def admin_chats(settings: Settings) -> list[ChatRef]:
+    """ADMIN_IDS as chats: an admin's private chat has the admin's user id on both platforms."""
+    chats = []
+    for admin in sorted(settings.admin_ids):
+        channel, _, user = admin.partition(":")
+        chats.append(ChatRef(channel, user))
+    return chats
+
+
+class Alerts:
+    """Queues alerts, broadcasts and notes to staff; the senders (wardbot.outbox) push them."""
+
+    def __init__(
+        self,
+        engine: Content,
+        store: Store,
+        settings: Settings,
+        channels: Sequence[str],
+        *,
+        wake: Callable[[], None] = lambda: None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.settings = settings
+        self.channels = list(channels)  # those that push; subscribers elsewhere get nothing
+        self.wake = wake
+        self.clock = clock
+        self._reported: frozenset[str] = frozenset()
+
+    async def sync(self) -> dict[str, int]:
+        """Queue alerts for every announcement not seen before; {id: alerts queued}.
+
+        On a new database the announcements already there are only remembered.
+        """
+        refs = refs_for(self.engine.corpus.announcements, self.engine.today)
+        queued = await self.store.note_announcements(refs, self.clock(), self.channels)
+        if queued is None:
+            log.info("first start: %d announcement(s) indexed, none alerted", len(refs))
+            return {}
+        for notice_id, count in queued.items():
+            log.info("new announcement %s: %d alert(s) queued", notice_id, count)
+        if any(queued.values()):
+            self.wake()
+        return queued
+
+    async def broadcast(self, topic_id: str | None, text: str) -> int:
+        """Queue `text` for the followers of a topic (None: of any topic)."""
+        if topic_id is None:
+            chats = await self.store.subscribed_chats()
+        else:
+            chats = await self.store.subscribers_of(topic_id)
+        chats = [chat for chat in chats if chat.channel in self.channels]
+        count = await self.store.queue_message(text, chats, self.clock()) if chats else 0
+        if count:
+            self.wake()
+        return count
+
+    async def tell_admins(self, text: str) -> int:
+        chats = [c for c in admin_chats(self.settings) if c.channel in self.channels]
+        count = await self.store.queue_message(text, chats, self.clock()) if chats else 0
+        if count:
+            self.wake()
+        return count
+
+    async def report_problems(self) -> None:
+        """Tell staff, in chat, about problems in their files they have not been told of."""
+        problems = [str(p) for p in self.engine.problems]
+        new = [p for p in problems if p not in self._reported]
+        self._reported = frozenset(problems)
+        if new:
+            await self.tell_admins(msg.admin_problems(new, faq_broken=not self.engine.faq_ok))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the staff files looked like: (mtime_ns, size) of faq.yaml and each notice."""
+
+    faq: tuple[int, int] | None
+    files: dict[Path, tuple[int, int]]
+
+    @classmethod
+    def take(cls, faq_file: Path, content_dir: Path) -> Snapshot:
+        files = {}
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            for path in content_dir.iterdir():
+                if _is_notice(path):
+                    with contextlib.suppress(FileNotFoundError):
+                        files[path] = _stamp(path)
+        try:
+            faq: tuple[int, int] | None = _stamp(faq_file)
+        except FileNotFoundError:
+            faq = None
+        return cls(faq, files)
+
+    def changed_files(self, newer: Snapshot) -> set[Path]:
+        return {
+            path
+            for path in self.files.keys() | newer.files.keys()
+            if self.files.get(path) != newer.files.get(path)
+        }
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _is_notice(path: Path) -> bool:
+    return path.suffix == ".md" and not path.name.startswith(".")
+
+
+class ContentWatcher:
+    """Applies edits of faq.yaml and content/ to the running engine, then queues alerts.
+
+    File events only wake it up; what changed is decided by comparing snapshots, so a
+    missed or coalesced event costs nothing but the wait for the next rescan.
+    """
+
+    def __init__(
+        self,
+        engine: Content,
+        alerts: Alerts,
+        settings: Settings,
+        snapshot: Snapshot | None = None,
+        *,
+        rescan_seconds: float = RESCAN_SECONDS,
+    ) -> None:
+        self.engine = engine
+        self.alerts = alerts
+        self.faq_file = Path(settings.faq_file)
+        self.content_dir = Path(settings.content_dir)
+        self.rescan_seconds = rescan_seconds
+        self._snapshot = snapshot or Snapshot.take(self.faq_file, self.content_dir)
+        self._busy = asyncio.Lock()
+        self._running = False
+
+    name = "watcher"
+
+    def is_running(self) -> bool:
+        return self._running
+
+    async def refresh(self, *, force: bool = False) -> bool:
+        """Apply whatever changed on disk since the last look; returns whether anything did.
+
+        `force` reloads everything (the /reload command).
+        """
+        async with self._busy:
+            newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
+            faq_changed = force or newer.faq != self._snapshot.faq
+            files = self._snapshot.changed_files(newer)
+            self._snapshot = newer
+            if not faq_changed and not files:
+                return False
+            if faq_changed:
+                await asyncio.to_thread(self.engine.reload)
+                log.info("reloaded faq.yaml and content/")
+            else:
+                await asyncio.to_thread(self.engine.update_announcements, files)
+                log.info("updated %d announcement file(s)", len(files))
+            await self.alerts.report_problems()
+            await self.alerts.sync()
+            return True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Watch until `stop` is set."""
+        import watchfiles  # only a running bot watches
+
+        self._running = True
+        rescan = asyncio.create_task(self._rescan(stop))
+        try:
+            await self.refresh()  # whatever changed while the engine was loading
+            watched = [p for p in (self.content_dir, self.faq_file.parent) if p.is_dir()]
+            if not watched:
+                await stop.wait()
+                return
+            async for _changes in watchfiles.awatch(
+                *watched,
+                watch_filter=self._relevant,
+                recursive=False,
+                debounce=DEBOUNCE_MS,
+                step=50,
+                stop_event=stop,
+            ):
+                try:
+                    await self.refresh()
+                except Exception:
+                    log.exception("could not apply changes to the staff files")
+        finally:
+            self._running = False
+            rescan.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await rescan
+
+    async def _rescan(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.rescan_seconds)
+            if stop.is_set():
+                return
+            try:
+                await self.refresh()
+            except Exception:
+                log.exception("could not apply changes to the staff files")
+
+    def _relevant(self, _change: object, path: str) -> bool:
+        candidate = Path(path)
+        if candidate.name == self.faq_file.name and candidate.parent.resolve() == (
+            self.faq_file.parent.resolve()
+        ):
+            return True
+        return candidate.parent.resolve() == self.content_dir.resolve() and _is_notice(candidate)
+
+
+def refs_for(notices: Sequence[Announcement], today: dt.date) -> list[NoticeRef]:
+    return [NoticeRef(a.id, a.topics, worth_alerting(a, today)) for a in notices]

@@ -1,0 +1,283 @@
+"""Pushing alerts and broadcasts: the durable outbox, drained by one paced sender per channel.
+
+Every message to push is a row in the database's `outbox` table before anything is sent
+(wardbot.store). A sender takes the rows of one channel in order and, for each:
+
+1. marks it `sending` (committed), 2. delivers it, 3. marks it `sent`.
+
+A crash between 1 and 3 leaves one row `sending`; at the next start it is sent again, so a
+kill -9 loses nothing and repeats at most the one message that was in flight. Messages
+leave one at a time, spaced to the channel's pace (`Pace.per_second`), no faster than one
+per `Pace.per_chat_interval` to a chat; a 429 pauses the whole channel for the time the
+platform asks, other transient failures are retried with growing delays, and a chat that
+blocked the bot is marked unreachable and loses its subscriptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wardbot.conversation import Reply, alert_reply
+from wardbot.delivery import (
+    ChatUnreachable,
+    Deliverer,
+    PermanentError,
+    RetryLater,
+    TransientError,
+)
+from wardbot.models import Announcement, Corpus
+from wardbot.store import OutboxItem, Store
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+MAX_ATTEMPTS = 8  # transient failures before a message is recorded as failed
+FIRST_BACKOFF = 5.0
+MAX_BACKOFF = 3600.0
+IDLE_POLL = 1.0  # how often an idle sender looks for rows queued by another process
+
+
+class Composer:
+    """Turns an outbox row into the replies to send, from the current corpus and store.
+
+    `corpus` is read at send time: a notice withdrawn before its alert left is not sent.
+    """
+
+    def __init__(
+        self, corpus: Callable[[], Corpus], store: Store, content_dir: Path | None = None
+    ) -> None:
+        self._corpus = corpus
+        self._store = store
+        self._content_dir = content_dir
+
+    async def replies(self, item: OutboxItem) -> list[Reply] | None:
+        """What to send for `item`; None when there is nothing left to send.
+
+        Raises TransientError for a notice that is on disk but not loaded yet (queued by
+        `bot.py announce` a moment before this process noticed the file).
+        """
+        if item.kind == "alert":
+            corpus = self._corpus()
+            doc = corpus.document(item.ref)
+            if not isinstance(doc, Announcement):
+                if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
+                    raise TransientError(f"announcement {item.ref} is not loaded yet")
+                return None
+            followed = set(await self._store.subscriptions_of(item.chat))
+            names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
+            return [alert_reply(doc, names)]
+        if item.kind == "message":
+            text = await self._store.message_text(item.ref)
+            return [Reply(text)] if text else None
+        log.warning("outbox: unknown message kind %r dropped", item.kind)
+        return None
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    dropped: int = 0
+    unreachable: int = 0
+    rate_limited: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Sender:
+    """Drains one channel's outbox at that channel's pace until stopped."""
+
+    def __init__(
+        self,
+        store: Store,
+        channel: Deliverer,
+        composer: Composer,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.channel = channel
+        self.composer = composer
+        self.clock = clock
+        self.stats = SenderStats()
+        self._wake = asyncio.Event()
+        self._interval = 1.0 / channel.pace.per_second
+        self._next_slot = 0.0  # time.monotonic() before which nothing may leave
+        self._last_to: dict[str, float] = {}  # chat id -> monotonic time of its last message
+        self._running = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.channel.name}-alerts"
+
+    def wake(self) -> None:
+        """Something was queued: look now instead of at the next poll."""
+        self._wake.set()
+
+    def is_running(self) -> bool:
+        return self._running
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until `stop` is set; a message being sent when it is set is finished first."""
+        self._running = True
+        try:
+            recovered = await self.store.recover_outbox(self.channel.name)
+            if recovered:
+                log.info("%s: %d interrupted message(s) go out again", self.name, recovered)
+            while not stop.is_set():
+                sent_any = await self.drain(stop)
+                if not sent_any:
+                    await self._idle(stop)
+        finally:
+            self._running = False
+
+    async def drain(self, stop: asyncio.Event | None = None) -> bool:
+        """Send what is due now, in order; returns whether anything was attempted."""
+        attempted = False
+        while stop is None or not stop.is_set():
+            items = await self.store.due(self.channel.name, self.clock(), BATCH)
+            if not items:
+                break
+            progressed = False
+            for item in items:
+                if stop is not None and stop.is_set():
+                    return attempted
+                if not self._chat_ready(item.chat.chat_id):
+                    continue  # this chat had a message less than a second ago: later
+                await self._send(item)
+                attempted = progressed = True
+            if not progressed:
+                # Everything due is for chats that just got a message: wait for the first.
+                await asyncio.sleep(self._chat_wait())
+        return attempted
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        due = await self.store.next_due(self.channel.name)
+        timeout = IDLE_POLL if due is None else min(IDLE_POLL, max(0.0, due - self.clock()))
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+        self._wake.clear()
+
+    def _chat_ready(self, chat_id: str) -> bool:
+        last = self._last_to.get(chat_id)
+        return last is None or time.monotonic() - last >= self.channel.pace.per_chat_interval
+
+    def _chat_wait(self) -> float:
+        now = time.monotonic()
+        gap = self.channel.pace.per_chat_interval
+        waits = [last + gap - now for last in self._last_to.values() if last + gap > now]
+        return max(0.01, min(waits, default=0.05))
+
+    async def _pace(self) -> None:
+        now = time.monotonic()
+        if self._next_slot > now:
+            await asyncio.sleep(self._next_slot - now)
+        self._next_slot = max(self._next_slot, time.monotonic()) + self._interval
+
+    async def _send(self, item: OutboxItem) -> None:
+        try:
+            replies = await self.composer.replies(item)
+        except TransientError as exc:
+            await self._retry(item, exc)
+            return
+        if replies is None:
+            await self.store.mark_done(item, "dropped", self.clock(), "nothing left to send")
+            self.stats.dropped += 1
+            return
+        await self._pace()
+        await self.store.mark_sending(item)
+        chat_id = item.chat.chat_id
+        try:
+            await self.channel.deliver(chat_id, replies)
+        except RetryLater as exc:
+            # The limit is the bot's, not the chat's: every message waits.
+            self.stats.rate_limited += 1
+            self._next_slot = max(self._next_slot, time.monotonic() + exc.seconds)
+            # Not counted as a failed attempt: the message itself is fine.
+            await self.store.mark_retry(
+                item, self.clock() + exc.seconds, f"429: {exc}", item.attempts
+            )
+            log.info("%s: rate limited, pausing %.1f s", self.name, exc.seconds)
+        except ChatUnreachable as exc:
+            self.stats.unreachable += 1
+            await self.store.mark_unreachable(item.chat, _reason(exc), self.clock())
+            log.info("%s: chat %s is unreachable (%s)", self.name, item.chat, _reason(exc))
+        except PermanentError as exc:
+            self.stats.failed += 1
+            await self.store.mark_done(item, "failed", self.clock(), _reason(exc))
+            log.warning("%s: message %d cannot be sent: %s", self.name, item.id, _reason(exc))
+        except Exception as exc:  # TransientError, or a bug in a channel: retry later
+            await self._retry(item, exc)
+        else:
+            self.stats.sent += 1
+            await self.store.mark_done(item, "sent", self.clock())
+        finally:
+            self._last_to[chat_id] = time.monotonic()
+            self._forget_old_chats()
+
+    async def _retry(self, item: OutboxItem, exc: Exception) -> None:
+        attempts = item.attempts + 1
+        reason = _reason(exc)
+        if not isinstance(exc, TransientError):
+            log.error("%s: unexpected error sending message %d", self.name, item.id, exc_info=exc)
+        if attempts >= MAX_ATTEMPTS:
+            self.stats.failed += 1
+            await self.store.mark_done(item, "failed", self.clock(), reason)
+            log.warning("%s: message %d failed %d times: %s", self.name, item.id, attempts, reason)
+            return
+        self.stats.retried += 1
+        delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (attempts - 1))
+        await self.store.mark_retry(item, self.clock() + delay, reason, attempts)
+
+    def _forget_old_chats(self) -> None:
+        if len(self._last_to) < 4096:
+            return
+        horizon = time.monotonic() - self.channel.pace.per_chat_interval
+        self._last_to = {chat: t for chat, t in self._last_to.items() if t > horizon}
+
+
+def _reason(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__)[:300]
+
+
+class Senders:
+    """The senders of every channel, started and stopped together with the bot."""
+
+    def __init__(self, senders: Sequence[Sender]) -> None:
+        self.senders = list(senders)
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._tasks = [asyncio.create_task(s.run(self._stop), name=s.name) for s in self.senders]
+
+    def wake(self) -> None:
+        for sender in self.senders:
+            sender.wake()
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop after the messages in flight; give up on them after `grace` seconds."""
+        self._stop.set()
+        if not self._tasks:
+            return
+        done, pending = await asyncio.wait(self._tasks, timeout=grace)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                log.error("alert sender stopped on an error", exc_info=task.exception())
+        self._tasks = []
