@@ -4,6 +4,7 @@ import unicodedata
 
 import pytest
 
+from wardbot.analysis import Analyzer
 from wardbot.text import (
     BUILTIN_SYNONYMS,
     Synonyms,
@@ -134,3 +135,28 @@ def test_words_the_corpus_uses_are_not_read_as_telex():
 @pytest.mark.parametrize("text", ["", "🙂🙂🙂", "?!...", "Привет мир", "你好", "a" * 10_000])
 def test_odd_input_never_raises(text):
     assert isinstance(normalize(text, SYNONYMS), str)
+
+
+@pytest.mark.parametrize(
+    ("message", "asks", "story"),
+    [
+        # The story's words are not the question's; the clause ending in '?' asks.
+        ("Nhà tôi ở hẻm 5, hôm qua bị mất ví, giờ làm lại giấy tờ ở đâu?", "giấy", "ví"),
+        # 'thì làm sao' names nothing: the clause before it says what is asked about.
+        ("Tôi mới chuyển nhà, con tôi muốn đổi trường thì làm sao?", "trường", "nhà"),
+        # No '?': the last clause with a question word; '1,8' is a number, not two clauses.
+        ("Lương 1,8 triệu, đóng bảo hiểm bao nhiêu", "đóng", "triệu"),
+    ],
+)
+def test_the_clause_that_asks_is_told_from_the_story(message, asks, story):
+    focus = Analyzer.create().asking_words(message)
+    assert focus is not None
+    assert asks in focus
+    assert story not in focus
+
+
+@pytest.mark.parametrize(
+    "message", ["Mức đóng bảo hiểm y tế là bao nhiêu?", "lương 1,8 triệu", "Chào phường, cảm ơn ạ"]
+)
+def test_a_message_of_one_clause_or_no_question_has_no_asking_clause(message):
+    assert Analyzer.create().asking_words(message) is None

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, fold_word, tokens
+from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, fold_word, nfc, tokens
 
 # Bump when tokenisation changes, so indexes built by older code are rebuilt.
 ANALYSIS_VERSION = "6"
@@ -37,6 +37,13 @@ _LIGHT = set("ở đâu bao nhiêu nào khi sao gì mấy làm thế như phải
 # or căn (căn cước). See `StopwordGuess`.
 _STOP_FOLDED = {fold(w) for w in _STOP}
 _LIGHT_FOLDED = {fold(w) for w in _LIGHT}
+
+# Where a message's clauses meet: punctuation (not the comma or point inside '1,8' or
+# '2.500'), and the conjunctions that join a story to its question ('..., nhưng ...',
+# '... mà ...', '... thì làm sao?'). Group 1 holds the punctuation, to spot the '?'.
+_CLAUSE_RE = re.compile(r"([;:!?…\n]+|[,.]+(?!\d))|\s(?:nhưng|mà|thì)\s")
+# Words that make a clause a question (normalised: 'ko' is không, 'j' is gì).
+_ASKING = frozenset("gì đâu nào sao bao mấy ai không chưa".split())
 
 _RANGE_RE = re.compile(r"\b(\d{1,2})\s*(?:-|–|đến|tới|den|toi)\s*(\d{1,2})\b", re.IGNORECASE)
 
@@ -116,6 +123,37 @@ class Analyzer:
         """
         raw = tokens(_expand_ranges(text), self.synonyms, self.known, decode=decode)
         return [_canonical_number(t) for t in raw]
+
+    def asking_words(self, text: str) -> frozenset[str] | None:
+        """The words of the clause that asks, in a message that also tells a story.
+
+        'Nhà tôi ở hẻm 5, hôm qua bị mất ví, giờ làm lại giấy tờ ở đâu?' asks about
+        'giấy tờ', not 'ví': the last clause ending in '?' (else the last one with a
+        question word), and when it names no subject of its own ('thì làm sao?') the
+        clause before it too. None for a message of one clause, or one that asks nothing.
+        """
+        clauses: list[tuple[list[str], bool]] = []
+        text = nfc(text).casefold()
+        start = 0
+        for match in _CLAUSE_RE.finditer(text):
+            clauses.append((self.words(text[start : match.start()]), "?" in (match[1] or "")))
+            start = match.end()
+        clauses.append((self.words(text[start:]), False))
+        clauses = [(words, asked) for words, asked in clauses if words]
+        if len(clauses) < 2:
+            return None
+        last = range(len(clauses) - 1, -1, -1)
+        chosen = next((i for i in last if clauses[i][1]), None)
+        if chosen is None:
+            chosen = next((i for i in last if _ASKING.intersection(clauses[i][0])), None)
+        if chosen is None:
+            return None
+        focus = set(clauses[chosen][0])
+        if chosen > 0 and all(
+            self.stopwords.is_stop(w) or self.stopwords.is_light(w) for w in focus
+        ):
+            focus.update(clauses[chosen - 1][0])
+        return frozenset(focus)
 
     def parts(self, heads: list[str], body: str) -> tuple[list[list[str]], list[list[str]]]:
         """A document's phrasings and body sentences, as word lists."""

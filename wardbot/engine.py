@@ -373,7 +373,12 @@ class Engine:
 
     def _query(self, question: str, words: list[str]) -> ranking.Query:
         return ranking.make_query(
-            question, words, self._vocab, self._analyzer.stopwords, self._corrections(words)
+            question,
+            words,
+            self._vocab,
+            self._analyzer.stopwords,
+            self._corrections(words),
+            self._analyzer.asking_words(question[:MAX_QUESTION_CHARS]),
         )
 
     def _scored(
