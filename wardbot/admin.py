@@ -128,7 +128,8 @@ class Admin:
 
     async def _broadcast(self, arg: str) -> str:
         topics = self.engine.corpus.topics
-        target, _, text = arg.partition(" ")
+        # The text may start on the next line; its own line breaks are kept.
+        target, text = ([*arg.split(maxsplit=1), "", ""])[:2]
         text = text.strip()
         if not target or not text:
             return msg.admin_broadcast_usage([t.id for t in topics])

@@ -134,7 +134,7 @@ def _clean(text: str) -> str:
 
 _CONTACT = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail addresses
-    r"|\+?\d(?:[\s.-]?\d){6,}"  # phone, ID card, account numbers: 7 digits or more
+    r"|\+?\d(?:[\s.()-]{0,3}\d){6,}"  # phone, ID card, account numbers: 7+ digits
 )
 
 

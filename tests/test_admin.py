@@ -1,0 +1,550 @@
+"""Staff commands and the question log behind them.
+
+/stats, /broadcast, /unanswered and /reload driven through the real Conversation (a real
+Engine over tests/chat_ward.py, a real Store on a temp file), with an injected clock for
+the 7-day, 30-day and retention windows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from wardbot import messages as msg
+from wardbot.admin import Admin, group_questions
+from wardbot.alerts import Alerts
+from wardbot.config import ConfigError, Settings
+from wardbot.conversation import Conversation, Reply
+from wardbot.engine import Engine
+from wardbot.store import ChatRef, Store
+
+DAY = 86400.0
+NOW = 1_722_500_000.0  # 2024-08-01, the test ward's "today"
+PUSHING = ("telegram", "zalo")
+
+ADMIN = ChatRef("telegram", "42")  # the admin's private chat: chat id == user id
+ADMIN_ID = "42"
+ALICE = ChatRef("telegram", "1001")
+BINH = ChatRef("telegram", "1002")
+CHAU = ChatRef("zalo", "2001")
+DUNG = ChatRef("telegram", "1003")
+TERMINAL = ChatRef("terminal", "local")  # cannot be pushed to
+
+PROBLEMS = ["faq.yaml:12: unknown key 'anwser'", "content/2024-13-01-x.md:1: bad date"]
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Reloads:
+    """The /reload callback: counts its calls and returns the given problems."""
+
+    problems: Sequence[str] = ()
+    calls: int = 0
+
+    async def __call__(self) -> Sequence[str]:
+        self.calls += 1
+        return list(self.problems)
+
+
+@dataclass
+class Wakes:
+    """Stands in for the outbox senders' wake-up."""
+
+    count: int = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+
+
+@dataclass
+class Bot:
+    """The conversation with its admin commands, and what tests look at around it."""
+
+    conversation: Conversation
+    alerts: Alerts
+    store: Store
+    clock: Clock
+    reloads: Reloads
+    wakes: Wakes
+    db_path: Path
+
+    async def say(self, chat: ChatRef, text: str, sender: str | None = None) -> Reply:
+        replies = await self.conversation.handle_text(chat, text, sender=sender)
+        assert len(replies) == 1, replies
+        return replies[0]
+
+    async def staff(self, text: str) -> str:
+        return (await self.say(ADMIN, text, sender=ADMIN_ID)).text
+
+    def rows(self, table: str, chat: ChatRef | None = None) -> list[tuple]:
+        """Rows of `table` (about `chat` only, if given), read as another process would."""
+        query = f"SELECT * FROM {table}"
+        params: tuple[str, ...] = ()
+        if chat is not None:
+            query += " WHERE channel = ? AND chat_id = ?"
+            params = (chat.channel, chat.chat_id)
+        with sqlite3.connect(self.db_path) as db:
+            return db.execute(query, params).fetchall()
+
+    def questions(self) -> list[tuple[str, str, float, str, int]]:
+        with sqlite3.connect(self.db_path) as db:
+            return db.execute(
+                "SELECT channel, chat_id, asked_at, text, answered FROM questions ORDER BY id"
+            ).fetchall()
+
+    def outbox(self) -> list[tuple[str, str, str]]:
+        """(channel, chat_id, message text) of every message queued."""
+        with sqlite3.connect(self.db_path) as db:
+            return db.execute(
+                "SELECT o.channel, o.chat_id, m.text FROM outbox o "
+                "JOIN messages m ON o.kind = 'message' AND o.ref = CAST(m.id AS TEXT) "
+                "ORDER BY o.channel, o.chat_id"
+            ).fetchall()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "db.sqlite3"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    async with await Store.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def settings(ward_settings: Settings) -> Settings:
+    return replace(ward_settings, admin_ids=frozenset({"telegram:42"}))
+
+
+def make_bot(
+    engine: Engine, store: Store, settings: Settings, db_path: Path, problems: Sequence[str] = ()
+) -> Bot:
+    clock = Clock()
+    wakes = Wakes()
+    reloads = Reloads(problems)
+    alerts = Alerts(engine, store, settings, PUSHING, wake=wakes, clock=clock)
+    admin = Admin(engine, store, alerts, settings, reloads, clock=clock)
+    conversation = Conversation(engine, store, settings, admin=admin, clock=clock)
+    return Bot(conversation, alerts, store, clock, reloads, wakes, db_path)
+
+
+@pytest.fixture
+def bot(ward_engine: Engine, store: Store, settings: Settings, db_path: Path) -> Bot:
+    return make_bot(ward_engine, store, settings, db_path, PROBLEMS)
+
+
+async def finish(store: Store, channel: str, state: str, now: float) -> None:
+    """Send (or fail) every message waiting on `channel`, as the outbox sender would."""
+    for item in await store.due(channel, now):
+        await store.mark_sending(item)
+        await store.mark_done(item, state, now, "blocked" if state == "failed" else "")
+
+
+# --- who may use the commands -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["/stats", "/unanswered", "/reload", "/broadcast all Hi"])
+@pytest.mark.parametrize(
+    ("chat", "sender"),
+    [
+        (ALICE, "1001"),  # a resident
+        (ChatRef("zalo", "42"), "42"),  # the admin's user id, but on another channel
+        (ADMIN, None),  # the channel did not say who wrote
+    ],
+    ids=["resident", "other-channel", "no-sender"],
+)
+async def test_admin_commands_do_not_exist_for_anyone_else(
+    bot: Bot, chat: ChatRef, sender: str | None, command: str
+) -> None:
+    await bot.store.subscribe(ALICE, "bhyt")
+    reply = await bot.say(chat, command, sender=sender)
+    name = command.split()[0]
+    assert reply.text == msg.unknown_command(name)
+    assert reply.buttons == ()
+    assert bot.outbox() == []
+    assert bot.reloads.calls == 0
+    assert bot.wakes.count == 0
+    assert bot.questions() == []  # an unknown command is not a question either
+
+
+async def test_an_admin_in_a_group_chat_is_recognised_by_sender(bot: Bot) -> None:
+    group = ChatRef("telegram", "-100777")
+    reply = await bot.say(group, "/stats@wardbot", sender=ADMIN_ID)
+    assert "Thống kê" in reply.text
+    resident = await bot.say(group, "/stats@wardbot", sender="1001")
+    assert resident.text == msg.unknown_command("/stats")
+
+
+async def test_admin_commands_are_case_insensitive(bot: Bot) -> None:
+    assert "Thống kê" in await bot.staff("/STATS")
+
+
+# --- /stats -----------------------------------------------------------------------------
+
+
+async def test_stats_names_each_topic_with_its_followers_and_the_weeks_questions(
+    bot: Bot,
+) -> None:
+    store = bot.store
+    for chat in (ALICE, BINH):
+        await store.subscribe(chat, "bhyt")
+    await store.subscribe(CHAU, "hoc-bong")
+    # Questions: three this week (one unanswered), one unanswered just over a week ago.
+    await store.log_question(ALICE, "mất thẻ bhyt", True, NOW - 1 * DAY)
+    await store.log_question(BINH, "xin giấy phép xây dựng", False, NOW - 6.9 * DAY)
+    await store.log_question(CHAU, "học bổng xét cho ai", True, NOW - 7 * DAY)
+    await store.log_question(CHAU, "cắt điện khu phố 3", False, NOW - 7 * DAY - 60)
+    # Messages: one sent and one failed this week, one sent ten days ago, one waiting.
+    await store.queue_message("cũ", [ALICE], NOW - 10 * DAY)
+    await finish(store, "telegram", "sent", NOW - 10 * DAY)
+    await store.queue_message("tuần này", [ALICE, BINH], NOW - DAY)
+    items = await store.due("telegram", NOW)
+    await store.mark_sending(items[0])
+    await store.mark_done(items[0], "sent", NOW - DAY)
+    await store.mark_sending(items[1])
+    await store.mark_done(items[1], "failed", NOW - DAY, "blocked")
+    await store.queue_message("đang chờ", [CHAU], NOW)
+
+    text = await bot.staff("/stats")
+
+    assert "UBND Phường 2" in text
+    lines = text.splitlines()
+    for line in (
+        "• Bảo hiểm y tế: 2",
+        "• Học bổng và khuyến học: 1",
+        "• Cư trú: 0",
+        "• Hộ tịch: 0",
+        "7 ngày qua:",
+        "• Câu hỏi: 3",
+        "• Chưa trả lời được: 1 (33%)",
+        "• Tin báo đã gửi: 1, gửi lỗi: 1, đang chờ gửi: 1",
+    ):
+        assert line in lines, f"{line!r} not in:\n{text}"
+
+
+async def test_stats_window_moves_with_the_clock(bot: Bot) -> None:
+    await bot.say(ALICE, "xin giấy phép xây dựng nhà ở")
+    assert "• Chưa trả lời được: 1 (100%)" in (await bot.staff("/stats")).splitlines()
+    bot.clock.now += 8 * DAY
+    lines = (await bot.staff("/stats")).splitlines()
+    assert "• Câu hỏi: 0" in lines
+    assert "• Chưa trả lời được: 0" in lines
+
+
+# --- /broadcast -------------------------------------------------------------------------
+
+
+async def subscribe_ward(store: Store) -> None:
+    """Three bhyt followers that can be pushed to, one on the terminal, one elsewhere."""
+    for chat in (ALICE, BINH, CHAU, TERMINAL):
+        await store.subscribe(chat, "bhyt")
+    await store.subscribe(ALICE, "hoc-bong")
+    await store.subscribe(DUNG, "hoc-bong")
+
+
+async def test_broadcast_to_a_topic_queues_one_message_per_follower_that_can_be_reached(
+    bot: Bot,
+) -> None:
+    await subscribe_ward(bot.store)
+    text = await bot.staff("/broadcast bhyt Hạn chót gia hạn thẻ BHYT là 31/8.")
+    assert "Đã xếp 3 tin" in text
+    assert "Bảo hiểm y tế" in text
+    assert bot.outbox() == [
+        ("telegram", "1001", "Hạn chót gia hạn thẻ BHYT là 31/8."),
+        ("telegram", "1002", "Hạn chót gia hạn thẻ BHYT là 31/8."),
+        ("zalo", "2001", "Hạn chót gia hạn thẻ BHYT là 31/8."),
+    ]
+    assert bot.wakes.count == 1
+    assert bot.questions() == []  # a staff command is not a resident's question
+
+
+async def test_broadcast_all_reaches_each_follower_once(bot: Bot) -> None:
+    await subscribe_ward(bot.store)
+    text = await bot.staff("/broadcast all Phường nghỉ làm việc ngày 2/9.")
+    assert "Đã xếp 4 tin" in text
+    assert [(c, i) for c, i, _ in bot.outbox()] == [
+        ("telegram", "1001"),  # follows two topics, told once
+        ("telegram", "1002"),
+        ("telegram", "1003"),
+        ("zalo", "2001"),
+    ]
+
+
+async def test_broadcast_topic_is_case_insensitive(bot: Bot) -> None:
+    await subscribe_ward(bot.store)
+    assert "Đã xếp 2 tin" in await bot.staff("/broadcast HOC-BONG Nộp hồ sơ trước 30/8.")
+    assert [i for _, i, _ in bot.outbox()] == ["1001", "1003"]
+
+
+async def test_broadcast_to_a_topic_nobody_follows_queues_nothing(bot: Bot) -> None:
+    await subscribe_ward(bot.store)
+    text = await bot.staff("/broadcast cu-tru Lịch tiếp dân thay đổi.")
+    assert text == msg.admin_broadcast_queued(0, "chủ đề “Cư trú”")
+    assert "Không có ai theo dõi" in text
+    assert bot.outbox() == []
+    assert bot.wakes.count == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/broadcast", "/broadcast bhyt", "/broadcast all   ", "/broadcast dien-nuoc Mất điện"],
+)
+async def test_broadcast_without_text_or_with_an_unknown_topic_explains_usage(
+    bot: Bot, command: str
+) -> None:
+    await subscribe_ward(bot.store)
+    text = await bot.staff(command)
+    assert text.startswith("Cách dùng: /broadcast")
+    assert "bhyt, hoc-bong, cu-tru, ho-tich" in text
+    assert bot.outbox() == []
+
+
+async def test_broadcast_text_may_start_on_the_next_line(bot: Bot) -> None:
+    # BUG: wardbot/admin.py:131 `arg.partition(" ")` splits the topic from the text at the
+    # first space only, so "/broadcast bhyt\nKính gửi bà con..." reads the topic as
+    # "bhyt\nKính" and answers with the usage text; nothing is queued. Staff naturally
+    # type the topic, then the message on a new line. Fix: `target, _, text =
+    # arg.partition(" ")` -> `target, text = (arg.split(maxsplit=1) + ["", ""])[:2]`
+    # (split on any whitespace), keeping the message's own line breaks.
+    await subscribe_ward(bot.store)
+    text = await bot.staff("/broadcast bhyt\nKính gửi bà con,\nhạn gia hạn thẻ là 31/8.")
+    assert "Đã xếp 3 tin" in text
+    assert {m for _, _, m in bot.outbox()} == {"Kính gửi bà con,\nhạn gia hạn thẻ là 31/8."}
+
+
+async def test_tell_admins_reaches_admins_on_pushing_channels_only(
+    ward_engine: Engine, store: Store, ward_settings: Settings, db_path: Path
+) -> None:
+    settings = replace(
+        ward_settings, admin_ids=frozenset({"telegram:42", "zalo:9a", "terminal:local"})
+    )
+    bot = make_bot(ward_engine, store, settings, db_path)
+    assert await bot.alerts.tell_admins("faq.yaml có lỗi") == 2
+    assert bot.outbox() == [
+        ("telegram", "42", "faq.yaml có lỗi"),
+        ("zalo", "9a", "faq.yaml có lỗi"),
+    ]
+    assert bot.wakes.count == 1
+    nobody = Alerts(ward_engine, store, ward_settings, PUSHING, wake=bot.wakes, clock=bot.clock)
+    assert await nobody.tell_admins("không ai nghe") == 0
+    assert bot.wakes.count == 1
+    assert len(bot.outbox()) == 2
+
+
+# --- /unanswered ------------------------------------------------------------------------
+
+
+async def test_unanswered_groups_the_same_question_typed_differently(bot: Bot) -> None:
+    log = bot.store.log_question
+    await log(ALICE, "làm lại cccd", False, NOW - 3 * DAY)
+    await log(BINH, "lam lai CCCD o dau", False, NOW - 2 * DAY)
+    await log(CHAU, "xin giấy phép xây dựng", False, NOW - 1 * DAY)  # newest, but alone
+    await log(DUNG, "mất thẻ bhyt", True, NOW - 1 * DAY)  # answered: not listed
+    await log(DUNG, "đổi bằng lái xe", False, NOW - 31 * DAY)  # before the 30-day window
+
+    text = await bot.staff("/unanswered")
+
+    group = text.index("1. “lam lai CCCD o dau” — 2 lần")
+    also = text.index("cũng hỏi: “làm lại cccd”")
+    single = text.index("2. “xin giấy phép xây dựng” — 1 lần")
+    assert group < also < single
+    assert "30 ngày" in text
+    assert "mất thẻ bhyt" not in text
+    assert "bằng lái" not in text
+    assert "3." not in text
+
+
+async def test_unanswered_with_nothing_to_show(bot: Bot) -> None:
+    await bot.store.log_question(ALICE, "đổi bằng lái xe", False, NOW - 31 * DAY)
+    await bot.store.log_question(ALICE, "mất thẻ bhyt", True, NOW)
+    text = await bot.staff("/unanswered")
+    assert text == msg.admin_unanswered(30, [])
+    assert "không có câu hỏi nào" in text
+
+
+async def test_unanswered_window_moves_with_the_clock(bot: Bot) -> None:
+    await bot.say(ALICE, "xin giấy phép xây dựng nhà ở")
+    assert "“xin giấy phép xây dựng nhà ở” — 1 lần" in await bot.staff("/unanswered")
+    bot.clock.now += 30 * DAY + 1
+    assert "xây dựng" not in await bot.staff("/unanswered")
+
+
+def test_group_questions_ignores_accents_case_and_word_order() -> None:
+    groups = group_questions(
+        ["CCCD làm lại", "lam lai cccd", "  làm   lại CCCD ", "xin giấy phép xây dựng", "  "]
+    )
+    assert groups == [
+        (3, "CCCD làm lại", ["lam lai cccd", "làm lại CCCD"]),
+        (1, "xin giấy phép xây dựng", []),
+    ]
+
+
+def test_group_questions_lists_each_wording_once_and_at_most_the_examples_asked() -> None:
+    texts = ["mất điện", "mat dien", "mất điện", "Mất điện", "MAT DIEN"]
+    assert group_questions(texts, examples=2) == [(5, "mất điện", ["mat dien", "Mất điện"])]
+    assert group_questions(texts, examples=0) == [(5, "mất điện", [])]
+
+
+def test_group_questions_ties_go_to_the_newest_group() -> None:
+    assert [example for _, example, _ in group_questions(["cắt điện", "học bổng", "mua bhyt"])] == [
+        "cắt điện",
+        "học bổng",
+        "mua bhyt",
+    ]
+    assert group_questions([]) == []
+
+
+# --- /reload ----------------------------------------------------------------------------
+
+
+async def test_reload_rereads_the_files_and_lists_the_problems(bot: Bot) -> None:
+    text = await bot.staff("/reload")
+    assert bot.reloads.calls == 1
+    assert text.startswith("Đã nạp lại: 8 câu hỏi đáp, 4 thông báo.")
+    for problem in PROBLEMS:
+        assert problem in text.splitlines()
+
+
+async def test_reload_without_problems_says_only_what_was_loaded(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    bot = make_bot(ward_engine, store, settings, db_path, problems=[])
+    assert await bot.staff("/reload") == "Đã nạp lại: 8 câu hỏi đáp, 4 thông báo."
+    assert bot.reloads.calls == 1
+
+
+# --- the question log -------------------------------------------------------------------
+
+
+async def test_questions_are_logged_with_the_answer_and_the_time(bot: Bot) -> None:
+    answered = await bot.say(ALICE, "làm lại thẻ bhyt bị mất")
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    bot.clock.now += 60
+    unanswered = await bot.say(BINH, "xin giấy phép xây dựng nhà ở")
+    assert unanswered.title is None
+    assert bot.questions() == [
+        ("telegram", "1001", NOW, "làm lại thẻ bhyt bị mất", 1),
+        ("telegram", "1002", NOW + 60, "xin giấy phép xây dựng nhà ở", 0),
+    ]
+
+
+@pytest.mark.parametrize("text", ["/help", "/start", "/topics", "chào ad", "cảm ơn nhé", "/bogus"])
+async def test_commands_and_small_talk_are_not_logged(bot: Bot, text: str) -> None:
+    await bot.conversation.handle_text(ALICE, text, sender="1001")
+    assert bot.questions() == []
+
+
+@pytest.mark.parametrize(
+    ("question", "secret"),
+    [
+        ("làm lại thẻ bhyt bị mất, sđt em 0912 345 678", "345"),
+        ("mat the bhyt goi 0912-345-678 hoac email an.nguyen@gmail.com", "an.nguyen"),
+        ("mat the bhyt goi +84 912.345.678", "912"),
+        ("cccd 079123456789 cua em bi mat thi lam lai o dau", "079123"),
+        ("mat the bhyt, lien he 0912345678", "0912345678"),
+        # BUG: wardbot/conversation.py:137 `\+?\d(?:[\s.-]?\d){6,}` allows one separator
+        # character between digits, so a phone number written "0912 - 345 - 678" (or with
+        # two spaces, "0912  345  678") is logged in full. Fix: allow a run of separators,
+        # e.g. `\+?\d(?:[\s.()-]*\d){6,}` (or collapse whitespace before scrubbing).
+        ("sdt 0912 - 345 - 678, cho hoi lam giay phep xay dung", "678"),
+    ],
+)
+async def test_phone_numbers_ids_and_emails_never_reach_the_log(
+    bot: Bot, question: str, secret: str
+) -> None:
+    await bot.say(ALICE, question)
+    [(_, _, _, logged, _)] = bot.questions()
+    assert secret not in logged
+    assert "…" in logged
+    assert sum(ch.isdigit() for ch in logged) < 7
+    # What is left still tells staff what was asked.
+    assert logged.split()[0] == question.split()[0]
+
+
+async def test_nothing_is_logged_when_the_log_is_turned_off(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    bot = make_bot(ward_engine, store, replace(settings, question_log_days=0), db_path)
+    reply = await bot.say(ALICE, "làm lại thẻ bhyt bị mất")
+    assert reply.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    await bot.say(BINH, "xin giấy phép xây dựng nhà ở")
+    assert bot.questions() == []
+    assert "• Câu hỏi: 0" in (await bot.staff("/stats")).splitlines()
+
+
+# --- privacy: /forget and retention -----------------------------------------------------
+
+
+async def test_forget_removes_everything_about_the_chat_and_nothing_else(bot: Bot) -> None:
+    for chat, sender in ((ALICE, "1001"), (BINH, "1002")):
+        await bot.say(chat, "/subscribe bhyt", sender=sender)
+        await bot.say(chat, "xin giấy phép xây dựng nhà ở", sender=sender)
+    await bot.staff("/broadcast bhyt Hạn gia hạn thẻ là 31/8.")
+    await finish(bot.store, "telegram", "sent", NOW)
+    await bot.staff("/broadcast bhyt Nhắc lại: hạn là 31/8.")  # still waiting
+    for table in ("questions", "outbox", "subscriptions", "chats"):
+        assert bot.rows(table, ALICE), table
+
+    reply = await bot.say(ALICE, "/forget", sender="1001")
+
+    assert reply.text == msg.forget_done()
+    for table in ("questions", "outbox", "subscriptions", "chats", "unreachable"):
+        assert bot.rows(table, ALICE) == [], table
+    assert len(bot.rows("questions", BINH)) == 1
+    assert len(bot.rows("outbox", BINH)) == 2
+    assert await bot.store.subscriptions_of(BINH) == ["bhyt"]
+    assert [item.chat for item in await bot.store.due("telegram", NOW)] == [BINH]
+    assert "• Bảo hiểm y tế: 1" in (await bot.staff("/stats")).splitlines()
+
+
+async def test_purge_deletes_only_old_questions_and_finished_messages(bot: Bot) -> None:
+    store, keep = bot.store, 90 * DAY
+    await store.log_question(ALICE, "câu hỏi cũ", False, NOW - 91 * DAY)
+    await store.log_question(ALICE, "câu hỏi mới", False, NOW - 89 * DAY)
+    await store.queue_message("gửi xong từ lâu", [ALICE], NOW - 100 * DAY)
+    await finish(store, "telegram", "sent", NOW - 95 * DAY)
+    await store.queue_message("lỗi từ lâu", [BINH], NOW - 100 * DAY)
+    await finish(store, "telegram", "failed", NOW - 95 * DAY)
+    await store.queue_message("gửi xong gần đây", [ALICE], NOW - 100 * DAY)
+    await finish(store, "telegram", "sent", NOW - 10 * DAY)
+    await store.queue_message("còn chờ từ lâu", [CHAU], NOW - 100 * DAY)  # never sent
+
+    assert await store.purge(NOW - keep) == 3
+
+    assert [q[3] for q in bot.questions()] == ["câu hỏi mới"]
+    assert [text for _, _, text in bot.outbox()] == ["gửi xong gần đây", "còn chờ từ lâu"]
+    assert await store.message_text((await store.due("zalo", NOW))[0].ref) == "còn chờ từ lâu"
+    assert await store.purge(NOW - keep) == 0
+    assert await store.question_counts(0) == (1, 1)
+
+
+# --- configuration ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "days"), [(None, 90), ("", 90), ("30", 30), (" 7 ", 7), ("0", 0)]
+)
+def test_question_log_days_from_the_environment(value: str | None, days: int) -> None:
+    env = {} if value is None else {"QUESTION_LOG_DAYS": value}
+    assert Settings.from_env(env).question_log_days == days
+
+
+@pytest.mark.parametrize("value", ["-1", "abc", "1.5", "90 ngày"])
+def test_question_log_days_must_be_a_non_negative_whole_number(value: str) -> None:
+    with pytest.raises(ConfigError, match="QUESTION_LOG_DAYS"):
+        Settings.from_env({"QUESTION_LOG_DAYS": value})

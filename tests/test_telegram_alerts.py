@@ -1,0 +1,157 @@
+"""Alerts on Telegram end to end: `bot.py run` against the fake Bot API, with the real
+watcher, outbox and sender; and how Telegram's errors reach the sender."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fakes.telegram_api import FakeBotApi, visible_text
+from test_telegram_app import bot_settings, running_app
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Conversation, Reply
+from wardbot.delivery import ChatUnreachable, PermanentError, RetryLater, TransientError
+from wardbot.engine import Engine
+from wardbot.store import Store
+
+ADMIN_ID = 4242
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def own_ward(ward_files: Path, ward_settings: Settings, tmp_path: Path) -> Settings:
+    """The chat ward copied, so this test may add notices and break faq.yaml."""
+    root = tmp_path / "ward"
+    shutil.copytree(ward_files, root)
+    return replace(ward_settings, faq_file=root / "faq.yaml", content_dir=root / "content")
+
+
+def notice(content: Path, slug: str, title: str, topics: str) -> str:
+    day = dt.date.today().isoformat()
+    (content / f"{day}-{slug}.md").write_text(
+        f"---\ntitle: {title}\ndate: {day}\ntopics: [{topics}]\n---\n"
+        "Từ tuần sau, người dân mang theo căn cước đến nhà văn hóa khu phố.\n",
+        encoding="utf-8",
+    )
+    return f"{day}-{slug}"
+
+
+async def test_a_notice_dropped_into_content_reaches_its_telegram_subscribers(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(501, "/subscribe bhyt")
+        await api.say(502, "/subscribe hoc-bong")
+        mark = len(api.calls)
+        notice(settings.content_dir, "cap-the-bhyt", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+        (alert,) = await api.replies(501, since=mark, within=10)
+        text = visible_text(alert.text)
+        assert "Thông báo mới: Cấp thẻ BHYT cho người cao tuổi" in text
+        assert "căn cước" in text
+        ((label, action),) = alert.buttons
+        assert label == msg.FULL_TEXT_BUTTON and action.startswith("full:")
+        assert api.sent(502, since=mark) == []
+        # The notice is searchable too, and tapping the button opens it.
+        (answer,) = await api.say(503, "cấp thẻ bhyt cho người cao tuổi")
+        assert "Cấp thẻ BHYT cho người cao tuổi" in visible_text(answer.text)
+
+        # Staff break faq.yaml: the bot keeps answering and the admin is told where.
+        faq = settings.faq_file
+        faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")
+        (warning,) = await api.replies(ADMIN_ID, since=mark, within=10)
+        assert f"{faq}:" in visible_text(warning.text)
+        (still,) = await api.say(503, "mức đóng bhyt hộ gia đình")
+        assert "Mức đóng bảo hiểm y tế hộ gia đình" in visible_text(still.text)
+
+
+async def test_a_notice_added_while_the_bot_was_down_goes_out_at_the_next_start(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    settings = bot_settings(own_ward, api)
+    async with running_app(settings):
+        await api.say(601, "đăng ký nhận tin học bổng")
+    notice(settings.content_dir, "hoc-bong", "Trao học bổng khuyến học năm nay", "hoc-bong")
+    mark = len(api.calls)
+    async with running_app(replace(settings, http_port=bot_settings(settings, api).http_port)):
+        (alert,) = await api.replies(601, since=mark, within=10)
+        assert "Trao học bổng khuyến học năm nay" in visible_text(alert.text)
+    async with running_app(replace(settings, http_port=bot_settings(settings, api).http_port)):
+        await api.say(601, "/mysubs")
+    assert len([c for c in api.sent(601) if "Trao học bổng" in c.text]) == 1
+
+
+async def test_admin_commands_exist_only_for_admins(api: FakeBotApi, own_ward: Settings) -> None:
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(701, "/subscribe bhyt")
+        (refused,) = await api.say(702, "/stats")
+        assert visible_text(refused.text) == msg.unknown_command("/stats")
+        (stats,) = await api.say(ADMIN_ID, "/stats")
+        assert "Bảo hiểm y tế: 1" in visible_text(stats.text)
+        mark = len(api.calls)
+        (queued,) = await api.say(ADMIN_ID, "/broadcast bhyt Ngày 20/8 nghỉ tiếp dân buổi chiều.")
+        assert "1 tin" in visible_text(queued.text)
+        (pushed,) = await api.replies(701, since=mark, within=10)
+        assert "nghỉ tiếp dân" in pushed.text
+        (refused,) = await api.say(702, "/broadcast all spam")
+        assert visible_text(refused.text) == msg.unknown_command("/broadcast")
+
+
+# --- Telegram errors as the sender sees them -------------------------------------------
+
+
+@pytest.fixture
+async def channel(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[object]:
+    from handlers.telegram import TelegramChannel
+
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    store = await Store.open(ward_settings.data_dir / "bot.sqlite3")
+    telegram = TelegramChannel(
+        bot_settings(ward_settings, api), Conversation(ward_engine, store, ward_settings)
+    )
+    await telegram.application.initialize()
+    yield telegram
+    await telegram.application.shutdown()
+    await store.close()
+
+
+async def test_delivery_errors_are_told_apart(api: FakeBotApi, channel: object) -> None:
+    from handlers.telegram import TelegramChannel
+
+    assert isinstance(channel, TelegramChannel)
+    alert = [Reply("Nội dung", title="Thông báo")]
+    await channel.deliver("801", alert)
+    assert len(api.sent(801)) == 1
+
+    api.block(802)
+    with pytest.raises(ChatUnreachable):
+        await channel.deliver("802", alert)
+    # The rate limiter retries a 429 itself a few times; past that the sender waits.
+    api.fail("sendMessage", 429, retry_after=1, times=10)
+    with pytest.raises(RetryLater) as limited:
+        await channel.deliver("803", alert)
+    assert limited.value.seconds == 1
+    api._failures.clear()
+    api.fail("sendMessage", 400, description="Bad Request: chat not found")
+    with pytest.raises(ChatUnreachable):
+        await channel.deliver("804", alert)
+    api.fail("sendMessage", 400, description="Bad Request: message text is empty")
+    with pytest.raises(PermanentError):
+        await channel.deliver("805", alert)
+    api.fail("sendMessage", 502, description="Bad Gateway")
+    with pytest.raises(TransientError):
+        await channel.deliver("806", alert)
