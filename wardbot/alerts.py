@@ -227,18 +227,25 @@ class ContentWatcher:
             if not watched:
                 await stop.wait()
                 return
-            async for _changes in watchfiles.awatch(
-                *watched,
-                watch_filter=self._relevant,
-                recursive=False,
-                debounce=DEBOUNCE_MS,
-                step=50,
-                stop_event=stop,
-            ):
-                try:
-                    await self.refresh()
-                except Exception:
-                    log.exception("could not apply changes to the staff files")
+            try:
+                async for _changes in watchfiles.awatch(
+                    *watched,
+                    watch_filter=self._relevant,
+                    recursive=False,
+                    debounce=DEBOUNCE_MS,
+                    step=50,
+                    stop_event=stop,
+                ):
+                    try:
+                        await self.refresh()
+                    except Exception:
+                        log.exception("could not apply changes to the staff files")
+            except Exception:  # e.g. the system's limit on watched folders is reached
+                log.exception(
+                    "cannot watch the staff files; looking for changes every %.0f s instead",
+                    self.rescan_seconds,
+                )
+                await stop.wait()
         finally:
             self._running = False
             rescan.cancel()

@@ -30,12 +30,22 @@ log = logging.getLogger(__name__)
 NO_CHANNEL = """\
 No chat channel is configured, so there is nothing to run.
 
+Set up Telegram, Zalo or both; one process serves them side by side.
+
 To put the bot on Telegram:
   1. In Telegram, open @BotFather (https://t.me/BotFather) and send /newbot;
      choose a display name, then a username ending in "bot".
   2. BotFather answers with a token such as 123456789:AAE...; give it to the bot:
        export TELEGRAM_BOT_TOKEN='123456789:AAE...'
      (or put the line TELEGRAM_BOT_TOKEN=... in the .env file).
+  3. Run `python bot.py run` again.
+
+To put the bot on Zalo (Zalo Bot Platform):
+  1. In the Zalo app, open the Official Account "Zalo Bot Manager" and choose
+     "Tạo bot" (Bot Creator); the bot's name must start with "Bot".
+  2. Zalo sends the bot's token to you in a Zalo message; give it to the bot:
+       export ZALO_BOT_TOKEN='1234567890:abcdef...'
+     (or put the line ZALO_BOT_TOKEN=... in the .env file).
   3. Run `python bot.py run` again.
 
 To try the bot without any token, talk to it in the terminal:
@@ -88,14 +98,8 @@ def _redacted_logs(settings: Settings) -> Iterator[None]:
 
 def check_channels(settings: Settings) -> None:
     """Raise ConfigError with how to get a token when no channel can run."""
-    if settings.telegram_token:
-        return
-    if settings.zalo_token:
-        raise ConfigError(
-            "ZALO_BOT_TOKEN is set, but this version of the bot has no Zalo channel yet; "
-            "set TELEGRAM_BOT_TOKEN too, or try the bot with `python bot.py chat`"
-        )
-    raise ConfigError(NO_CHANNEL)
+    if not (settings.telegram_token or settings.zalo_token):
+        raise ConfigError(NO_CHANNEL)
 
 
 async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
@@ -177,13 +181,15 @@ async def _serve(
 
 
 def _channels(settings: Settings, conversation: Conversation) -> list[Channel]:
-    from handlers.telegram import TelegramChannel
-
     channels: list[Channel] = []
     if settings.telegram_token:
+        from handlers.telegram import TelegramChannel
+
         channels.append(TelegramChannel(settings, conversation))
     if settings.zalo_token:
-        log.warning("ZALO_BOT_TOKEN is set, but the Zalo channel is not available yet")
+        from handlers.zalo import ZaloChannel
+
+        channels.append(ZaloChannel(settings, conversation))
     return channels
 
 

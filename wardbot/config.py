@@ -112,6 +112,8 @@ class Settings:
                 raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
             if self.zalo_token and not self.zalo_webhook_secret:
                 raise ConfigError("PUBLIC_URL is set: ZALO_WEBHOOK_SECRET is required too")
+        if self.zalo_webhook_secret and not 8 <= len(self.zalo_webhook_secret) <= 256:
+            raise ConfigError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters long (Zalo's rule)")
 
     def is_admin(self, channel: str, user_id: str | int) -> bool:
         return f"{channel}:{user_id}" in self.admin_ids

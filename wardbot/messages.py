@@ -103,7 +103,7 @@ SUGGESTIONS = "Có thể anh/chị muốn hỏi một trong các câu sau:"
 READ_MORE = "Xem thêm"
 ORIGINAL_DOCUMENT = "Xem văn bản gốc"
 FULL_TEXT_BUTTON = "📄 Xem toàn văn"
-TRIMMED_NOTE = "(Nội dung đã rút gọn, bấm “Xem toàn văn” để đọc đầy đủ.)"
+TRIMMED_NOTE = "(Nội dung đã rút gọn; chọn “Xem toàn văn” để đọc đầy đủ.)"
 
 
 def no_answer(ward_name: str, hotline: str, *, suggestions: bool) -> str:
@@ -131,7 +131,7 @@ def topics_list(names: Sequence[tuple[str, bool]]) -> str:
     lines += [f"• {name}" + (" — đang nhận tin ✅" if followed else "") for name, followed in names]
     lines += [
         "",
-        "Bấm nút bên dưới để bật/tắt nhận tin, hoặc nhắn “đăng ký nhận tin <tên chủ đề>”.",
+        "Chọn một chủ đề bên dưới để bật/tắt nhận tin, hoặc nhắn “đăng ký nhận tin <tên chủ đề>”.",
     ]
     return "\n".join(lines)
 
@@ -183,7 +183,7 @@ def unknown_topic(text: str, names: Sequence[str]) -> str:
 def choose_topic_to_unsubscribe() -> str:
     return (
         "Dạ, anh/chị muốn hủy nhận tin chủ đề nào? "
-        "Bấm nút bên dưới, hoặc nhắn “hủy đăng ký tất cả”."
+        "Chọn chủ đề bên dưới, hoặc nhắn “hủy đăng ký tất cả”."
     )
 
 
@@ -198,7 +198,7 @@ def latest(ward_name: str, headings: Sequence[str]) -> str:
         return "Dạ, hiện chưa có thông báo mới nào."
     lines = [f"Các thông báo mới nhất của {ward_name}:"]
     lines += [f"• {heading}" for heading in headings]
-    lines += ["", "Bấm vào từng thông báo để xem nội dung."]
+    lines += ["", "Chọn từng thông báo bên dưới để xem nội dung."]
     return "\n".join(lines)
 
 

@@ -1,0 +1,469 @@
+"""The Zalo Bot Platform channel: the Bot API (handlers/zalo_api.py) in front of the
+conversation core.
+
+Long polling by default; a webhook at PUBLIC_URL/zalo, served by the bot's own web server,
+when PUBLIC_URL is set. Zalo bots have no buttons, so a reply's buttons become numbered
+lines and the resident types the number: the channel remembers, per chat, the list it
+showed last. It also implements wardbot.delivery.Deliverer for alerts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import re
+import time
+import unicodedata
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from handlers.zalo_api import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    NotFound,
+    TooManyRequests,
+    Unavailable,
+    ZaloBotApi,
+    ZaloError,
+)
+from wardbot import messages as msg
+from wardbot.config import ConfigError, Settings
+from wardbot.conversation import Button, Conversation, Reply
+from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
+from wardbot.render import numbered_menu, plain_text, split_text, utf16_len
+from wardbot.store import ChatRef
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+WEBHOOK_PATH = "/zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+# Zalo allows 2000 characters. Its counting is undocumented: measure in UTF-16 units (an
+# emoji counts twice, as in Java and JavaScript) and keep a margin.
+MESSAGE_LIMIT = 1900
+MAX_UPDATE_BYTES = 1 << 20
+TEXT_EVENT = "message.text.received"
+NON_TEXT_EVENTS = frozenset(
+    {"message.image.received", "message.sticker.received", "message.unsupported.received"}
+)
+CONCURRENT_UPDATES = 32
+TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
+SEEN_MAX = 4096  # recent message ids kept to drop repeated deliveries
+MENUS_MAX = 10_000  # chats whose last numbered list is remembered
+MAX_CHOICES = 99
+# Waits between attempts: getUpdates after a real failure, replies after 429/5xx.
+BACKOFF_FIRST = 1.0
+BACKOFF_MAX = 60.0
+SEND_ATTEMPTS = 4
+SEND_BACKOFF_FIRST = 0.5
+SEND_BACKOFF_MAX = 8.0
+RETRY_AFTER_DEFAULT = 5.0  # Zalo's 429 names no wait; OpenClaw waits 5 s
+TOKEN_CHECK_TTL = 60.0  # how long a successful getMe vouches for the token
+STOP_GRACE = 3.0
+# "3", "3.", "số 3", "so 3": a choice from the list shown last.
+_CHOICE = re.compile(r"\s*(?:s[ốo]\s*)?(\d{1,3})\s*[.)]?\s*", re.IGNORECASE)
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def render_plain(
+    replies: Sequence[Reply], limit: int = MESSAGE_LIMIT
+) -> tuple[list[str], list[Button]]:
+    """The replies as plain-text messages within `limit` UTF-16 units, split between
+    paragraphs, with their buttons as one numbered list across the replies; returns the
+    messages and the buttons in the order of their numbers."""
+    texts: list[str] = []
+    buttons: list[Button] = []
+    for reply in replies:
+        shown = reply.buttons[: MAX_CHOICES - len(buttons)]
+        menu = numbered_menu(shown, start=len(buttons) + 1) if shown else ""
+        texts.extend(_render_one(reply, menu, limit))
+        buttons.extend(shown)
+    return texts, buttons
+
+
+def _join(*blocks: str) -> str:
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _render_one(reply: Reply, menu: str, limit: int) -> list[str]:
+    """One reply: the title on its first message; the source, links and numbered list
+    stay with its last paragraph."""
+    head = plain_text(Reply("", title=reply.title))
+    tail = _join(
+        plain_text(
+            Reply("", footer=reply.footer, links=reply.links, buttons_title=reply.buttons_title)
+        ),
+        menu,
+        msg.choose_by_number() if menu else "",
+    )
+    whole = _join(head, reply.text.strip(), tail)
+    budget = limit - utf16_len(tail) - 2  # for the last paragraph, beside the tail
+    if utf16_len(whole) <= limit or budget < limit // 4:  # short, or an unusually long list
+        return split_text(whole, limit, utf16_len)
+    parts = split_text(_join(head, reply.text.strip()), limit, utf16_len) or [""]
+    last = split_text(parts.pop(), budget, utf16_len) or [""]
+    parts += last[:-1]
+    parts.append(_join(last[-1], tail))
+    return [part for part in parts if part]
+
+
+def _choice(text: str) -> int | None:
+    match = _CHOICE.fullmatch(unicodedata.normalize("NFC", text))
+    return int(match.group(1)) if match else None
+
+
+def _update_of(body: object) -> dict[str, Any] | None:
+    """The update in a webhook body: wrapped as {ok, result} (the docs) or bare (OpenClaw)."""
+    if not isinstance(body, dict):
+        return None
+    result = body.get("result")
+    if body.get("ok") is True and isinstance(result, dict):
+        body = result
+    if not isinstance(body, dict) or not isinstance(body.get("event_name"), str):
+        return None
+    return body
+
+
+# --- bounded per-chat state ---------------------------------------------------------
+
+
+class _ChatLocks:
+    """Updates run concurrently, but one chat's messages are answered in order."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+
+class _Recent:
+    """The last `size` keys seen: repeated deliveries of one message are dropped."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._keys: OrderedDict[str, None] = OrderedDict()
+
+    def seen(self, key: str) -> bool:
+        """True if `key` was seen already; records it otherwise."""
+        if key in self._keys:
+            self._keys.move_to_end(key)
+            return True
+        self._keys[key] = None
+        if len(self._keys) > self.size:
+            self._keys.popitem(last=False)
+        return False
+
+
+# --- the channel ----------------------------------------------------------------------
+
+
+class ZaloChannel:
+    """One Zalo bot serving the conversation. `start()` / `stop()` from wardbot.app;
+    `deliver()` from the alert sender."""
+
+    name = CHANNEL
+    # Zalo publishes no rate limit. The OA API is said to allow ~20 requests/s; half of
+    # that leaves room for replies and typing indicators sent while alerts go out.
+    pace = Pace(per_second=10.0, per_chat_interval=1.0)
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: Conversation,
+        *,
+        poll_timeout: float = 30.0,
+    ) -> None:
+        if not settings.zalo_token:
+            raise ConfigError("ZALO_BOT_TOKEN is not set")
+        self.webhook_mode = bool(settings.public_url)
+        secret = settings.zalo_webhook_secret or ""
+        if self.webhook_mode and not 8 <= len(secret) <= 256:
+            raise ConfigError(
+                "PUBLIC_URL is set: ZALO_WEBHOOK_SECRET must be 8 to 256 characters long"
+            )
+        self.settings = settings
+        self.conversation = conversation
+        self.poll_timeout = poll_timeout
+        self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base)
+        self._locks = _ChatLocks()
+        self._seen = _Recent(SEEN_MAX)
+        self._menus: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
+        self._in_flight = 0
+        self._poller: asyncio.Task[None] | None = None
+        self._running = False
+        self._token_checked = -TOKEN_CHECK_TTL
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        """What this channel adds to the bot's web server."""
+        return [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])] if self.webhook_mode else []
+
+    async def start(self) -> None:
+        """Check the token, then set the webhook or start polling."""
+        try:
+            me = await self.api.get_me()
+            if self.webhook_mode:
+                url = f"{self.settings.public_url}{WEBHOOK_PATH}"
+                await self.api.set_webhook(url, str(self.settings.zalo_webhook_secret))
+                log.info("zalo: webhook set at %s", url)
+            else:
+                await self.api.delete_webhook()  # getUpdates fails while a webhook is set
+                self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+                log.info("zalo: polling as %s", me.get("account_name") or me.get("id"))
+        except InvalidToken as exc:
+            await self.api.aclose()
+            raise ConfigError(
+                "Zalo refused ZALO_BOT_TOKEN: copy it again from Zalo Bot Creator "
+                "(it changes when the token is reset)"
+            ) from exc
+        except Unavailable as exc:
+            await self.api.aclose()
+            raise ConnectionError(
+                f"cannot reach the Zalo Bot API ({self.settings.zalo_api_base}): {exc}"
+            ) from exc
+        except ZaloError as exc:
+            await self.api.aclose()
+            raise ConfigError(f"Zalo refused to set up the bot: {exc}") from exc
+        self._running = True
+
+    async def stop(self) -> None:
+        """Stop receiving, let the replies under way finish (briefly), close the client."""
+        self._running = False
+        try:
+            if self._poller is not None:
+                self._poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._poller
+            if self._tasks:
+                _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+                for task in late:
+                    task.cancel()
+                if late:
+                    await asyncio.wait(late)
+        finally:
+            await self.api.aclose()
+
+    def is_running(self) -> bool:
+        if not self._running:
+            return False
+        return self.webhook_mode or (self._poller is not None and not self._poller.done())
+
+    # --- receiving ------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        """getUpdates in a loop. 408 means nothing new; real failures back off, capped."""
+        delay = 0.0
+        while True:
+            started = time.monotonic()
+            try:
+                update = await self.api.get_updates(self.poll_timeout)
+            except InvalidToken:
+                delay = BACKOFF_MAX  # only someone fixing the token helps; keep trying slowly
+                log.error("zalo: the token was refused while polling (reset in Bot Creator?)")
+            except ZaloError as exc:
+                delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
+                log.warning("zalo: getUpdates failed (%s); retrying in %.0f s", exc, delay)
+            except Exception:  # the loop must outlive any surprise
+                delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
+                log.exception("zalo: unexpected error while polling")
+            else:
+                delay = 0.0
+                if update is not None:
+                    self.accept(update)
+                elif time.monotonic() - started < self.poll_timeout / 2:
+                    # An idle answer long before the timeout: do not hammer the API.
+                    await asyncio.sleep(min(1.0, self.poll_timeout / 2))
+                continue
+            await asyncio.sleep(delay)
+
+    async def webhook(self, request: Request) -> Response:
+        """POST /zalo: an update from Zalo, trusted only with the right secret; answered
+        at once, handled in the background."""
+        expected = (self.settings.zalo_webhook_secret or "").encode()
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not expected or not hmac.compare_digest(given, expected):
+            return Response(status_code=403)
+        body = await request.body()
+        if len(body) > MAX_UPDATE_BYTES:
+            return Response(status_code=413)
+        try:
+            update = _update_of(json.loads(body))
+        except ValueError:
+            update = None
+        if update is None:
+            return Response(status_code=400)
+        self.accept(update)
+        return Response(status_code=200)
+
+    def accept(self, update: dict[str, Any]) -> bool:
+        """Take one update (polled or posted); False when it is ignored or a repeat."""
+        event = update.get("event_name")
+        message = update.get("message")
+        if event != TEXT_EVENT and event not in NON_TEXT_EVENTS:
+            log.debug("zalo: ignoring an event %r", event)
+            return False
+        if not isinstance(message, dict):
+            return False
+        chat = message.get("chat")
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if not isinstance(chat_id, str | int) or not str(chat_id):
+            return False
+        message_id = message.get("message_id")
+        if message_id is not None and self._seen.seen(f"{event}:{message_id}"):
+            log.debug("zalo: a repeated delivery dropped")
+            return False
+        self._spawn(self._handle(str(chat_id), str(event), message))
+        return True
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- answering ------------------------------------------------------------------
+
+    async def _handle(self, chat_id: str, event: str, message: dict[str, Any]) -> None:
+        """Answer one message; errors are logged and the resident told politely."""
+        chat = ChatRef(CHANNEL, chat_id)
+        sender = message.get("from")
+        sender_id = sender.get("id") if isinstance(sender, dict) else None
+        text = message.get("text")
+        self._in_flight += 1
+        try:
+            async with self._locks.hold(chat_id), self._slots:
+                try:
+                    if event == TEXT_EVENT and isinstance(text, str):
+                        await self._answer(chat, text, str(sender_id or chat_id))
+                    else:  # a sticker, an image, content Zalo does not pass on
+                        await self._send(chat_id, [Reply(msg.please_type())])
+                except (InvalidToken, Forbidden, NotFound) as exc:
+                    log.info("zalo: cannot answer a chat: %s", exc)
+                except Exception:
+                    log.exception("zalo: failed to handle an update")
+                    s = self.settings
+                    with contextlib.suppress(ZaloError):
+                        await self.api.send_message(chat_id, msg.error(s.ward_name, s.ward_hotline))
+        finally:
+            self._in_flight -= 1
+
+    async def _answer(self, chat: ChatRef, text: str, sender: str) -> None:
+        menu = self._menus.get(chat.chat_id, ())
+        number = _choice(text) if menu else None
+        if number is not None and not 1 <= number <= len(menu):
+            await self._send(chat.chat_id, [Reply(msg.number_out_of_range(len(menu)))], menu=False)
+            return
+        if number is not None:
+            replies = await self.conversation.handle_action(chat, menu[number - 1])
+        else:
+
+            async def typing() -> None:
+                with contextlib.suppress(ZaloError):
+                    await self.api.send_chat_action(chat.chat_id, "typing")
+
+            # Under a burst the requests go to answers, not to typing indicators.
+            calm = self._in_flight <= TYPING_MAX_IN_FLIGHT
+            replies = await self.conversation.handle_text(
+                chat, text, typing=typing if calm else None, sender=sender
+            )
+        await self._send(chat.chat_id, replies)
+
+    async def _send(self, chat_id: str, replies: Sequence[Reply], *, menu: bool = True) -> None:
+        """Send replies in a conversation, each part retried on 429 and 5xx; then remember
+        their numbered list (`menu` False keeps the previous one)."""
+        texts, buttons = render_plain(replies)
+        await self._send_texts(chat_id, texts, patient_from=0)
+        if menu:
+            self._remember(chat_id, buttons)
+
+    async def _send_texts(self, chat_id: str, texts: Sequence[str], *, patient_from: int) -> None:
+        """Send `texts` in order. From part `patient_from` on, 429 and temporary failures
+        are retried here (a resend may duplicate a message that did arrive; better than a
+        half answer); earlier parts raise at once."""
+        for number, text in enumerate(texts):
+            attempts = SEND_ATTEMPTS if number >= patient_from else 1
+            for attempt in range(1, attempts + 1):
+                try:
+                    await self.api.send_message(chat_id, text)
+                    break
+                except (TooManyRequests, Unavailable) as exc:
+                    if attempt == attempts:
+                        raise
+                    wait = min(SEND_BACKOFF_FIRST * 2 ** (attempt - 1), SEND_BACKOFF_MAX)
+                    if isinstance(exc, TooManyRequests) and exc.retry_after:
+                        wait = max(wait, exc.retry_after)
+                    log.info("zalo: sendMessage failed (%s); retrying in %.1f s", exc, wait)
+                    await asyncio.sleep(wait)
+
+    def _remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
+        """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
+        self._menus.pop(chat_id, None)
+        if buttons:
+            self._menus[chat_id] = tuple(button.action for button in buttons)
+            if len(self._menus) > MENUS_MAX:
+                self._menus.popitem(last=False)
+
+    # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Push replies to a chat outside a conversation, or raise a DeliveryError.
+
+        The first message is tried once, so that the outbox paces retries; once part of
+        an alert is out, the rest is retried here rather than the whole alert resent.
+        """
+        texts, buttons = render_plain(replies)
+        async with self._locks.hold(chat_id):
+            try:
+                await self._send_texts(chat_id, texts, patient_from=1)
+            except TooManyRequests as exc:
+                raise RetryLater(exc.retry_after or RETRY_AFTER_DEFAULT, str(exc)) from None
+            except (NetworkError, Unavailable) as exc:
+                raise TransientError(str(exc)) from None
+            except BadRequest as exc:
+                raise PermanentError(str(exc)) from None
+            except (InvalidToken, Forbidden, NotFound) as exc:
+                if not await self._token_works():
+                    # The bot's own problem (a reset token, an outage): not this chat's.
+                    raise TransientError(str(exc)) from None
+                raise ChatUnreachable(str(exc)) from None
+            except ZaloError as exc:
+                raise TransientError(str(exc)) from None
+            self._remember(chat_id, buttons)
+
+    async def _token_works(self) -> bool:
+        """Whether getMe succeeds (cached briefly): a refusal that is the chat's, not ours."""
+        if time.monotonic() - self._token_checked < TOKEN_CHECK_TTL:
+            return True
+        try:
+            await self.api.get_me()
+        except ZaloError as exc:
+            log.error("zalo: the Bot API refuses the bot itself: %s", exc)
+            return False
+        self._token_checked = time.monotonic()
+        return True

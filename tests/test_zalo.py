@@ -1,0 +1,581 @@
+"""The Zalo channel (handlers/zalo.py), end to end, against the fake Zalo Bot API on 127.0.0.1.
+
+Residents' messages go in as updates served by getUpdates (long polling) or posted to the
+bot's webhook; what the bot sends is recorded by the fake server, which refuses what Zalo
+refuses (e.g. a message over 2000 characters).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from fakes.zalo_api import Call, FakeZaloApi
+
+from handlers import zalo
+from handlers.zalo import ZaloChannel
+from wardbot import messages as msg
+from wardbot.config import ConfigError, Secret, Settings
+from wardbot.conversation import Button, Conversation, Reply, make_action
+from wardbot.delivery import (
+    ChatUnreachable,
+    Deliverer,
+    PermanentError,
+    RetryLater,
+    TransientError,
+)
+from wardbot.engine import Engine
+from wardbot.store import ChatRef, Store
+from wardbot.web import AsgiServer, bound_socket, web_app
+
+ALICE = "6ede9afb3c3e4d6f8a01"
+BINH = "8a1b2c3d4e5f60718293"
+PUBLIC_URL = "https://bot.phuong2.example.vn"
+SECRET = "s3cret-Zalo_webhook"
+LONG_NOTICE = "2024-07-15-dieu-chinh-muc-dong-bhyt"
+TOPICS_MENU = [
+    "1. 🔔 Nhận tin: Bảo hiểm y tế",
+    "2. 🔔 Nhận tin: Học bổng và khuyến học",
+    "3. 🔔 Nhận tin: Cư trú",
+    "4. 🔔 Nhận tin: Hộ tịch",
+]
+
+
+def zalo_settings(settings: Settings, api: FakeZaloApi, **changes: Any) -> Settings:
+    return replace(settings, zalo_token=Secret(api.token), zalo_api_base=api.base_url, **changes)
+
+
+@contextlib.asynccontextmanager
+async def running_channel(
+    api: FakeZaloApi, engine: Engine, settings: Settings, **changes: Any
+) -> AsyncIterator[tuple[ZaloChannel, Store]]:
+    """A started Zalo channel talking to the fake API; yields it and its store."""
+    settings = zalo_settings(settings, api, **changes)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloChannel(settings, Conversation(engine, store, settings), poll_timeout=0.1)
+        await channel.start()
+        try:
+            yield channel, store
+        finally:
+            await channel.stop()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeZaloApi]:
+    async with FakeZaloApi() as fake:
+        yield fake
+        # Whatever a test did, no message the bot sent was empty or over Zalo's limit.
+        for call in fake.of("sendMessage"):
+            assert 1 <= len(call.text) <= 2000, len(call.text)
+
+
+@pytest.fixture
+async def polling(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> AsyncIterator[tuple[ZaloChannel, Store]]:
+    async with running_channel(api, ward_engine, ward_settings) as running:
+        yield running
+
+
+@pytest.fixture
+def store(polling: tuple[ZaloChannel, Store]) -> Store:
+    return polling[1]
+
+
+@pytest.fixture
+def channel(polling: tuple[ZaloChannel, Store]) -> ZaloChannel:
+    return polling[0]
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry waits of milliseconds instead of seconds."""
+    monkeypatch.setattr(zalo, "SEND_BACKOFF_FIRST", 0.01)
+    monkeypatch.setattr(zalo, "BACKOFF_FIRST", 0.01)
+
+
+def menu(call: Call) -> list[str]:
+    """The numbered lines of a message: '1. …', '2. …'."""
+    return [line for line in call.text.splitlines() if re.match(r"\d+\. ", line)]
+
+
+# --- start-up and shutdown ------------------------------------------------------------------
+
+
+async def test_start_checks_the_token_removes_any_webhook_then_polls(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        await api.wait_until(lambda: len(api.of("getUpdates")) >= 2)
+        assert [c.method for c in api.calls[:3]] == ["getMe", "deleteWebhook", "getUpdates"]
+        assert channel.is_running()
+        assert channel.routes() == []  # no webhook route when polling
+    assert not channel.is_running()
+
+
+async def test_idle_polls_are_not_failures(
+    api: FakeZaloApi, channel: ZaloChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="handlers.zalo")
+    await api.wait_until(lambda: len(api.of("getUpdates")) >= 3)
+    assert {c.code for c in api.of("getUpdates")} == {408}
+    assert channel.is_running()
+    assert caplog.text == ""
+
+
+async def test_a_wrong_token_stops_start_up_with_a_clear_message(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    settings = replace(
+        zalo_settings(ward_settings, api), zalo_token=Secret("4213657089215436870:wrong_9xQ")
+    )
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloChannel(settings, Conversation(ward_engine, store, settings))
+        with pytest.raises(ConfigError, match="ZALO_BOT_TOKEN") as raised:
+            await channel.start()
+        await channel.stop()
+    assert "wrong_9xQ" not in str(raised.value)
+    assert not channel.is_running()
+
+
+async def test_an_unreachable_api_stops_start_up(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    sock = bound_socket()  # never listening
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    settings = replace(ward_settings, zalo_token=Secret("1:abcdefgh"), zalo_api_base=base)
+    try:
+        async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+            channel = ZaloChannel(settings, Conversation(ward_engine, store, settings))
+            with pytest.raises(ConnectionError, match="cannot reach the Zalo Bot API"):
+                await channel.start()
+            await channel.stop()
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"zalo_token": None}, "ZALO_BOT_TOKEN is not set"),
+        ({"public_url": PUBLIC_URL}, "ZALO_WEBHOOK_SECRET"),
+        ({"public_url": PUBLIC_URL, "zalo_webhook_secret": Secret("short")}, "8 to 256"),
+    ],
+)
+async def test_configuration_is_checked(
+    ward_engine: Engine, ward_settings: Settings, changes: dict[str, Any], problem: str
+) -> None:
+    settings = replace(ward_settings, zalo_token=Secret("1:abcdefgh"))
+    settings = replace(settings, **changes)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        with pytest.raises(ConfigError, match=problem):
+            ZaloChannel(settings, Conversation(ward_engine, store, settings))
+
+
+# --- conversations --------------------------------------------------------------------------
+
+
+async def test_start_offers_the_topics_as_numbered_choices(api: FakeZaloApi, store: Store) -> None:
+    greeting, topics = await api.say(ALICE, "/start", count=2)
+    assert greeting.text.startswith(
+        "Dạ, xin chào anh/chị! Đây là trợ lý tự động của UBND Phường 2."
+    )
+    assert menu(topics) == TOPICS_MENU
+    assert topics.text.endswith(msg.choose_by_number())
+    (done,) = await api.say(ALICE, "2")
+    assert done.text.startswith(msg.subscribed("Học bổng và khuyến học"))
+    assert "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học" in menu(done)
+    assert await store.subscriptions_of(ChatRef("zalo", ALICE)) == ["hoc-bong"]
+
+
+async def test_a_question_then_the_number_of_a_related_question(
+    api: FakeZaloApi, store: Store
+) -> None:
+    mark = len(api.calls)
+    (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
+    assert answer.text.startswith("Đăng ký tạm trú cần giấy tờ gì?\n\n")
+    assert "Nguồn: Hỏi đáp thủ tục của UBND Phường 2" in answer.text
+    assert "Lưu ý: <b>không</b> cần bản sao sổ hộ khẩu & giấy tờ cũ." in answer.text  # as is
+    assert f"{msg.RELATED}\n\n1. " in answer.text
+    actions = [c.method for c in api.calls[mark:] if c.method != "getUpdates"]
+    assert actions == ["sendChatAction", "sendMessage"]  # typing first, then the answer
+    assert api.of("sendChatAction")[0].params == {"chat_id": ALICE, "action": "typing"}
+    first = menu(answer)[0].removeprefix("1. ").rstrip("…")
+    (opened,) = await api.say(ALICE, "1")
+    assert opened.text.startswith(first)
+    assert "Nguồn: Hỏi đáp thủ tục" in opened.text
+
+
+async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Store) -> None:
+    (answer,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    count = len(menu(answer))
+    assert count >= 2
+    (hint,) = await api.say(ALICE, "9")
+    assert hint.text == msg.number_out_of_range(count)
+    (latest,) = await api.say(ALICE, "/latest")  # a new list replaces the old one
+    (opened,) = await api.say(ALICE, "số 1")
+    assert opened.text.startswith(menu(latest)[0].split(" ", 2)[2].rstrip("…"))
+    await api.say(ALICE, "/help")  # no list at all now
+    (plain,) = await api.say(ALICE, "1")
+    assert plain.text == msg.please_type()
+
+
+async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -> None:
+    (reply,) = await api.say(ALICE, "đăng ký nhận tin học bổng")
+    assert reply.text.startswith(msg.subscribed("Học bổng và khuyến học"))
+    (also,) = await api.say(ALICE, "dang ky nhan tin bhyt")
+    assert also.text.startswith(msg.subscribed("Bảo hiểm y tế"))
+    (mine,) = await api.say(ALICE, "/mysubs")
+    assert "• Bảo hiểm y tế\n• Học bổng và khuyến học" in mine.text
+    assert menu(mine) == [
+        "1. 🔕 Bỏ nhận tin: Bảo hiểm y tế",
+        "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học",
+    ]
+    (dropped,) = await api.say(ALICE, "1")
+    assert dropped.text.startswith(msg.unsubscribed("Bảo hiểm y tế"))
+    assert await store.subscriptions_of(ChatRef("zalo", ALICE)) == ["hoc-bong"]
+    assert await store.subscriptions_of(ChatRef("telegram", ALICE)) == []
+
+
+@pytest.mark.parametrize("send", ["send_sticker", "send_image", "send_unsupported"])
+async def test_stickers_images_and_hidden_content_get_a_polite_request_to_type(
+    api: FakeZaloApi, store: Store, send: str
+) -> None:
+    mark = len(api.calls)
+    getattr(api, send)(ALICE)
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text == msg.please_type()
+
+
+async def test_a_10000_character_message_is_declined_politely(
+    api: FakeZaloApi, store: Store
+) -> None:
+    text = ("Tôi muốn hỏi về thủ tục cấp lại thẻ bảo hiểm y tế cho cả nhà. " * 200)[:10_000]
+    (reply,) = await api.say(ALICE, text)
+    assert reply.text == msg.too_long(1500)
+    (next_one,) = await api.say(ALICE, "mất thẻ bhyt")  # and the bot carries on
+    assert next_one.text.startswith("Mất thẻ bảo hiểm y tế")
+
+
+async def test_a_long_answer_is_split_between_paragraphs_below_2000_characters(
+    api: FakeZaloApi, store: Store
+) -> None:
+    mark = len(api.calls)
+    api.send_text(ALICE, "quy trình một cửa gồm những bước nào")
+    await api.replies(ALICE, 3, since=mark)
+    await api.wait_until(lambda: "Nguồn:" in api.sent(ALICE, since=mark)[-1].text)
+    parts = api.sent(ALICE, since=mark)
+    assert all(len(part.text) < 2000 for part in parts)
+    assert parts[0].text.startswith("Quy trình giải quyết hồ sơ tại bộ phận một cửa")
+    for part in parts[1:]:  # each part starts a paragraph
+        assert part.text.startswith("Bước "), part.text[:40]
+    assert "Bước 14:" in parts[-1].text  # the source stays with the last paragraph
+    assert parts[-1].text.endswith("Nguồn: Hỏi đáp thủ tục của UBND Phường 2")
+
+
+async def test_one_chats_messages_are_answered_in_order(api: FakeZaloApi, store: Store) -> None:
+    mark = len(api.calls)
+    for question in ("mất thẻ bhyt", "đăng ký khai sinh cho con", "gia han the bhyt o dau"):
+        api.send_text(ALICE, question)
+    replies = await api.replies(ALICE, 3, since=mark)
+    assert [r.text.split("\n", 1)[0] for r in replies] == [
+        "Mất thẻ bảo hiểm y tế thì làm sao?",
+        "Đăng ký khai sinh cho con cần giấy tờ gì?",
+        "Gia hạn thẻ bảo hiểm y tế hộ gia đình ở đâu?",
+    ]
+
+
+async def test_a_repeated_delivery_is_answered_once(api: FakeZaloApi, store: Store) -> None:
+    mark = len(api.calls)
+    first = api.send_text(ALICE, "mất thẻ bhyt")
+    api.push(first)  # Zalo delivers the same message again
+    api.send_text(ALICE, "/help")
+    replies = await api.replies(ALICE, 2, since=mark)
+    await api.wait_until(lambda: api.pending_updates == 0)
+    assert replies[0].text.startswith("Mất thẻ bảo hiểm y tế")
+    assert replies[1].text.startswith("Cách hỏi")
+    assert len(api.sent(ALICE, since=mark)) == 2
+
+
+async def test_the_token_never_reaches_the_logs(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # even if the bot set it to WARNING
+    async with running_channel(api, ward_engine, ward_settings):
+        await api.say(ALICE, "mất thẻ bhyt")
+    assert "HTTP Request: POST" in caplog.text
+    assert api.token.split(":")[1] not in caplog.text
+
+
+# --- failures during a conversation ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("http_status", [200, 429])
+async def test_a_429_from_send_message_is_waited_out(
+    api: FakeZaloApi, store: Store, quick_retries: None, http_status: int
+) -> None:
+    api.fail(429, method="sendMessage", http_status=http_status)
+    (reply,) = await api.say(ALICE, "mất thẻ bhyt")
+    assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+    assert [c.code for c in api.of("sendMessage")] == [429, 200]
+
+
+@pytest.mark.parametrize("http_status", [200, None], ids=["http-200", "http-5xx"])
+async def test_5xx_from_send_message_is_retried_with_backoff(
+    api: FakeZaloApi, store: Store, quick_retries: None, http_status: int | None
+) -> None:
+    api.fail(500, method="sendMessage", http_status=http_status)
+    api.fail(503, method="sendMessage", http_status=http_status)
+    (reply,) = await api.say(ALICE, "mất thẻ bhyt")
+    assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+    calls = api.of("sendMessage")
+    assert [c.code for c in calls] == [500, 503, 200]
+    assert calls[2].at - calls[1].at >= calls[1].at - calls[0].at  # waits grow
+
+
+async def test_zalo_down_for_a_while_does_not_stop_the_bot(
+    api: FakeZaloApi, store: Store, quick_retries: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.fail(502, method="sendMessage", times=zalo.SEND_ATTEMPTS + 1, html=True)
+    mark = len(api.calls)
+    api.send_text(ALICE, "mất thẻ bhyt")
+    await api.wait_until(lambda: len(api.of("sendMessage", since=mark)) == zalo.SEND_ATTEMPTS + 1)
+    assert "failed to handle an update" in caplog.text
+    (reply,) = await api.say(BINH, "mất thẻ bhyt")
+    assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+
+
+async def test_polling_recovers_from_get_updates_failures(
+    api: FakeZaloApi, channel: ZaloChannel, quick_retries: None
+) -> None:
+    api.fail(500, method="getUpdates", times=3)
+    api.fail(429, method="getUpdates")
+    (reply,) = await api.say(ALICE, "/help")
+    assert reply.text.startswith("Cách hỏi")
+    assert [c.code for c in api.of("getUpdates")[:4]] == [500, 500, 500, 429]
+    assert channel.is_running()
+
+
+async def test_an_internal_error_is_logged_and_answered_politely(
+    api: FakeZaloApi, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    await store.close()  # the database goes away under the bot
+    (reply,) = await api.say(ALICE, "/mysubs")
+    assert reply.text == msg.error("UBND Phường 2", "0276 3822 123")
+    assert "failed to handle an update" in caplog.text
+
+
+# --- webhook --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def webhook(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> AsyncIterator[str]:
+    """The channel in webhook mode behind the bot's web server; yields the local /zalo URL."""
+    async with running_channel(
+        api, ward_engine, ward_settings, public_url=PUBLIC_URL, zalo_webhook_secret=Secret(SECRET)
+    ) as (channel, _):
+        server = AsgiServer(web_app(channel.routes()), host="127.0.0.1")
+        await server.start(bound_socket())
+        try:
+            yield f"http://127.0.0.1:{server.port}/zalo"
+        finally:
+            await server.stop()
+
+
+async def test_webhook_mode_registers_the_url_and_secret(api: FakeZaloApi, webhook: str) -> None:
+    assert api.webhook["url"] == f"{PUBLIC_URL}/zalo"
+    assert api.webhook["secret_token"] == SECRET
+    assert not api.of("getUpdates"), "no polling in webhook mode"
+    assert not api.of("deleteWebhook")
+
+
+@pytest.mark.parametrize("wrapped", [True, False], ids=["wrapped", "bare"])
+async def test_webhook_deliveries_are_answered(
+    api: FakeZaloApi, webhook: str, wrapped: bool
+) -> None:
+    mark = len(api.calls)
+    update = api.update("message.text.received", ALICE, text="dang ky tam tru can giay to gi")
+    response = await api.post_webhook(webhook, update, wrapped=wrapped)
+    assert response.status_code == 200
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
+
+
+@pytest.mark.parametrize("secret", [None, "wrong-secret-value", SECRET + "x"])
+async def test_webhook_without_the_right_secret_is_refused(
+    api: FakeZaloApi, webhook: str, secret: str | None
+) -> None:
+    refused = api.update("message.text.received", ALICE, text="/start")
+    response = await api.post_webhook(webhook, refused, secret=secret)
+    assert response.status_code == 403
+    # A right delivery afterwards proves the refused one was not handled.
+    mark = len(api.calls)
+    ok = api.update("message.text.received", ALICE, text="/help")
+    assert (await api.post_webhook(webhook, ok)).status_code == 200
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text.startswith("Cách hỏi")
+    assert len(api.sent(ALICE)) == 1
+
+
+async def test_webhook_ignores_unknown_events_and_repeats(api: FakeZaloApi, webhook: str) -> None:
+    voice = api.update("message.voice.received", ALICE, url="https://zalo.example/v.aac")
+    assert (await api.post_webhook(webhook, voice)).status_code == 200
+    question = api.update("message.text.received", ALICE, text="mất thẻ bhyt")
+    for wrapped in (True, False, True):  # Zalo retries; the copies are dropped
+        assert (await api.post_webhook(webhook, question, wrapped=wrapped)).status_code == 200
+    sticker = api.update("message.sticker.received", ALICE, sticker="abc")
+    assert (await api.post_webhook(webhook, sticker)).status_code == 200
+    replies = await api.replies(ALICE, 2)
+    assert replies[0].text.startswith("Mất thẻ bảo hiểm y tế")
+    assert replies[1].text == msg.please_type()
+    assert len(api.sent(ALICE)) == 2
+
+
+async def test_webhook_rejects_a_body_that_is_not_an_update(webhook: str) -> None:
+    headers = {"X-Bot-Api-Secret-Token": SECRET}
+    async with httpx.AsyncClient() as client:
+        for body in (b"not json", b"[]", b'{"ok": true, "result": {"message": {}}}'):
+            response = await client.post(webhook, content=body, headers=headers)
+            assert response.status_code == 400
+
+
+async def test_webhook_answers_before_the_reply_is_sent(api: FakeZaloApi, webhook: str) -> None:
+    release = api.hold("sendMessage")
+    update = api.update("message.text.received", ALICE, text="mất thẻ bhyt")
+    response = await asyncio.wait_for(api.post_webhook(webhook, update), 2)
+    assert response.status_code == 200
+    assert api.sent(ALICE) == []  # the answer is still on its way
+    release.set()
+    (reply,) = await api.replies(ALICE)
+    assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+
+
+# --- alerts: deliver() ----------------------------------------------------------------------
+
+
+def alert() -> Reply:
+    return Reply(
+        "Từ ngày 01/7/2024, mức lương cơ sở tăng lên 2.340.000 đồng …",
+        title="🔔 Thông báo mới: Về việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024",
+        footer="Thông báo ngày 15/07/2024",
+        buttons=(Button(msg.FULL_TEXT_BUTTON, make_action("full", LONG_NOTICE)),),
+    )
+
+
+async def test_the_channel_is_a_deliverer(channel: ZaloChannel) -> None:
+    deliverer: Deliverer = channel
+    assert deliverer.name == "zalo"
+    assert 0 < deliverer.pace.per_second <= 20
+    assert deliverer.pace.per_chat_interval == 1.0
+
+
+async def test_deliver_reaches_the_chat_and_its_number_opens_the_notice(
+    api: FakeZaloApi, channel: ZaloChannel
+) -> None:
+    await channel.deliver(BINH, [alert()])
+    assert api.sent(ALICE) == []
+    (sent,) = api.sent(BINH)
+    assert sent.text.startswith("🔔 Thông báo mới: Về việc điều chỉnh mức đóng BHYT")
+    assert menu(sent) == [f"1. {msg.FULL_TEXT_BUTTON}"]
+    (opened,) = await api.say(BINH, "1")
+    assert opened.text.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình")
+    # The whole notice this time, up to its last paragraph.
+    await api.wait_until(lambda: "Đoạn 7:" in api.sent(BINH)[-1].text)
+
+
+async def test_deliver_splits_a_long_alert(api: FakeZaloApi, channel: ZaloChannel) -> None:
+    long_text = "\n\n".join(f"Đoạn {n}: " + "nội dung thông báo " * 40 for n in range(12))
+    long_text = "\n\n".join(paragraph.strip() for paragraph in long_text.split("\n\n"))
+    await channel.deliver(ALICE, [Reply(long_text, title="Thông báo dài")])
+    parts = api.sent(ALICE)
+    assert len(parts) >= 4
+    assert "\n\n".join(p.text for p in parts) == f"Thông báo dài\n\n{long_text}"
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "seconds"),
+    [
+        ({"code": 429}, RetryLater, 5.0),
+        ({"code": 429, "retry_after": 12}, RetryLater, 12.0),
+        ({"code": 429, "http_status": 200}, RetryLater, 5.0),
+        ({"code": 500}, TransientError, None),
+        ({"code": 503, "http_status": 200}, TransientError, None),
+        ({"code": 502, "html": True}, TransientError, None),
+        ({"code": 400}, PermanentError, None),
+        ({"code": 401}, ChatUnreachable, None),
+        ({"code": 403}, ChatUnreachable, None),
+        ({"code": 404, "http_status": 200}, ChatUnreachable, None),
+    ],
+)
+async def test_deliver_failures_say_what_to_do(
+    api: FakeZaloApi,
+    channel: ZaloChannel,
+    fault: dict[str, Any],
+    error: type[Exception],
+    seconds: float | None,
+) -> None:
+    api.fail(method="sendMessage", **fault)
+    with pytest.raises(error) as raised:
+        await channel.deliver(ALICE, [alert()])
+    if seconds is not None:
+        assert isinstance(raised.value, RetryLater)
+        assert raised.value.seconds == seconds
+    assert api.sent(ALICE) == []
+    await channel.deliver(ALICE, [alert()])  # the fault is gone: delivered
+    assert len(api.sent(ALICE)) == 1
+
+
+async def test_deliver_to_a_chat_that_blocked_the_bot(
+    api: FakeZaloApi, channel: ZaloChannel
+) -> None:
+    api.block(ALICE)
+    with pytest.raises(ChatUnreachable):
+        await channel.deliver(ALICE, [alert()])
+    await channel.deliver(BINH, [alert()])  # others still get it
+    assert len(api.sent(BINH)) == 1
+
+
+async def test_deliver_with_a_reset_token_does_not_blame_the_chat(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    # The token was reset in Bot Creator after start-up: every call gets 401. Marking every
+    # chat unreachable would drop every subscription; it is the bot's problem, not theirs.
+    settings = replace(
+        zalo_settings(ward_settings, api), zalo_token=Secret("4213657089215436870:old_Token1")
+    )
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloChannel(settings, Conversation(ward_engine, store, settings))
+        try:
+            with pytest.raises(TransientError):
+                await channel.deliver(ALICE, [alert()])
+        finally:
+            await channel.stop()
+
+
+async def test_deliver_while_zalo_is_unreachable(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    sock = bound_socket()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    settings = replace(ward_settings, zalo_token=Secret("1:abcdefgh"), zalo_api_base=base)
+    try:
+        async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+            channel = ZaloChannel(settings, Conversation(ward_engine, store, settings))
+            try:
+                with pytest.raises(TransientError):
+                    await channel.deliver(ALICE, [alert()])
+            finally:
+                await channel.stop()
+    finally:
+        sock.close()
