@@ -7,14 +7,13 @@ server, when PUBLIC_URL is set. This module only translates: Telegram updates in
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import hmac
 import html
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -50,7 +49,7 @@ from telegram.ext import (
 
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import MAX_ACTION_BYTES, Conversation, Reply
+from wardbot.conversation import MAX_ACTION_BYTES, ChatLocks, Conversation, Reply
 from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
@@ -169,27 +168,6 @@ def _without_mention(message: Message) -> str:
     return " ".join(text.split()) if text.strip() else text
 
 
-class _ChatLocks:
-    """Updates run concurrently, but one chat's messages are answered in order."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, chat_id: int) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
-
-
 # --- the channel ----------------------------------------------------------------------
 
 
@@ -218,7 +196,7 @@ class TelegramChannel:
         self.conversation = conversation
         self.webhook_mode = bool(settings.public_url)
         self.poll_timeout = poll_timeout
-        self._locks = _ChatLocks()
+        self._locks = ChatLocks()
         self._in_flight = 0
         builder = (
             Application.builder()

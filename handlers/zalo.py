@@ -18,7 +18,7 @@ import re
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -38,7 +38,7 @@ from handlers.zalo_api import (
 )
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Button, Conversation, Reply
+from wardbot.conversation import Button, ChatLocks, Conversation, Reply
 from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
 from wardbot.render import numbered_menu, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
@@ -139,27 +139,6 @@ def _update_of(body: object) -> dict[str, Any] | None:
 # --- bounded per-chat state ---------------------------------------------------------
 
 
-class _ChatLocks:
-    """Updates run concurrently, but one chat's messages are answered in order."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, chat_id: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
-
-
 class _Recent:
     """The last `size` keys seen: repeated deliveries of one message are dropped."""
 
@@ -209,7 +188,7 @@ class ZaloChannel:
         self.conversation = conversation
         self.poll_timeout = poll_timeout
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base)
-        self._locks = _ChatLocks()
+        self._locks = ChatLocks()
         self._seen = _Recent(SEEN_MAX)
         self._menus: OrderedDict[str, tuple[str, ...]] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()

@@ -7,11 +7,12 @@ Channels (Telegram, Zalo, the terminal) only translate platform updates into cal
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import re
 import time
 import unicodedata
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -83,6 +84,27 @@ class AdminCommands(Protocol):
 
 
 Typing = Callable[[], Awaitable[object]]
+
+
+class ChatLocks:
+    """Channels answer chats concurrently, but one chat's messages strictly in order."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: Hashable) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
 
 
 def make_action(kind: str, ident: str) -> str:
