@@ -17,8 +17,6 @@ from wardbot.loader import (
 )
 from wardbot.models import Problem, Topic
 
-DEV = Path(__file__).parent.parent.parent / "shared" / "eval" / "dev"
-
 
 @pytest.fixture(autouse=True)
 def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -659,10 +657,3 @@ def test_corpus_problems_come_faq_first() -> None:
         ("faq.yaml", 11),
         ("content/2024-07-15-a.md", 1),
     ]
-
-
-def test_dev_set_loads_without_problems() -> None:
-    corpus, problems = load_corpus(DEV / "faq.yaml", DEV / "content")
-    assert report(problems) == []
-    assert (len(corpus.topics), len(corpus.faq), len(corpus.announcements)) == (10, 38, 22)
-    assert all(notice.topics for notice in corpus.announcements)
