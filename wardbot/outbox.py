@@ -181,8 +181,11 @@ class Sender:
     async def _pace(self) -> None:
         now = time.monotonic()
         if self._next_slot > now:
+            # A fixed schedule: sleep's lateness is not added to every interval.
             await asyncio.sleep(self._next_slot - now)
-        self._next_slot = max(self._next_slot, time.monotonic()) + self._interval
+            self._next_slot += self._interval
+        else:  # behind schedule (or idle until now): start again from now, no catch-up burst
+            self._next_slot = now + self._interval
 
     async def _send(self, item: OutboxItem) -> None:
         try:

@@ -5,6 +5,10 @@ deleteWebhook/setWebhook, long-polled getUpdates with offsets, sendMessage,
 sendChatAction, answerCallbackQuery, editMessageText, setMyCommands. It checks what
 Telegram checks (message length after HTML parsing, HTML well-formedness, callback_data
 size, the token), records every call, and can be told to answer 429 or 403.
+
+Optionally (`rate_limit=30`) it enforces Telegram's overall limit as a sliding one-second
+window: a sendMessage beyond `rate_limit` in the last second gets 429 with retry_after.
+`delivered` counts the messages each chat received, `throttled` the 429s that limit gave.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import re
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
@@ -130,10 +136,21 @@ def utf16_len(text: str) -> int:
 class FakeBotApi:
     """Start with `async with FakeBotApi() as api:`; point the bot at `api.base_url`."""
 
-    def __init__(self, token: str = TOKEN, username: str = "phuong2_test_bot") -> None:
+    def __init__(
+        self,
+        token: str = TOKEN,
+        username: str = "phuong2_test_bot",
+        *,
+        rate_limit: int | None = None,
+    ) -> None:
         self.token = token
         self.username = username
         self.calls: list[Call] = []
+        # sendMessage calls let through per rolling second overall; None: no limit (default).
+        self.rate_limit = rate_limit
+        self.delivered: Counter[int] = Counter()  # chat id -> messages sent to it (200)
+        self.throttled = 0  # 429s answered because of rate_limit
+        self._recent_sends: deque[float] = deque()  # monotonic times, within the last second
         self.commands: list[dict[str, str]] = []
         self.webhook: dict[str, Any] = {}
         self.blocked: set[int] = set()
@@ -341,6 +358,7 @@ class FakeBotApi:
             if request.path_params["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             self._maybe_fail(method, params)
+            self._throttle(method)
             result = await self._handle(method, params)
         except ApiError as exc:
             call.status = exc.status
@@ -359,6 +377,8 @@ class FakeBotApi:
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
+        if call.status == 200 and call.method.lower() == "sendmessage":
+            self.delivered[int(call.params["chat_id"])] += 1
         await self._notify()
 
     @staticmethod
@@ -384,6 +404,20 @@ class FakeBotApi:
             if failure.times <= 0:
                 pending.pop(0)
             raise ApiError(failure.status, failure.description, failure.retry_after)
+
+    def _throttle(self, method: str) -> None:
+        """With `rate_limit`: a sendMessage over the limit of the last second gets 429."""
+        if self.rate_limit is None or method.lower() != "sendmessage":
+            return
+        now = time.monotonic()
+        recent = self._recent_sends
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= self.rate_limit:
+            self.throttled += 1
+            wait = max(1, math.ceil(recent[0] + 1.0 - now))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
+        recent.append(now)
 
     async def _handle(self, method: str, params: dict[str, Any]) -> Any:
         match method.lower():
