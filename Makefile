@@ -38,6 +38,8 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_search.py --quick
+	$(PY) bench/bench_update.py --quick
+	$(PY) bench/bench_fanout.py --quick
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache
