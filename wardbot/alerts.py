@@ -222,7 +222,10 @@ class ContentWatcher:
         self._running = True
         rescan = asyncio.create_task(self._rescan(stop))
         try:
-            await self.refresh()  # whatever changed while the engine was loading
+            try:
+                await self.refresh()  # whatever changed while the engine was loading
+            except Exception:
+                log.exception("could not apply changes to the staff files")
             watched = [p for p in (self.content_dir, self.faq_file.parent) if p.is_dir()]
             if not watched:
                 await stop.wait()

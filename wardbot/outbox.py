@@ -131,9 +131,14 @@ class Sender:
             if recovered:
                 log.info("%s: %d interrupted message(s) go out again", self.name, recovered)
             while not stop.is_set():
-                sent_any = await self.drain(stop)
-                if not sent_any:
-                    await self._idle(stop)
+                try:
+                    sent_any = await self.drain(stop)
+                    if not sent_any:
+                        await self._idle(stop)
+                except Exception:  # e.g. the database busy for too long: try again soon
+                    log.exception("%s: sending stopped on an error; resuming", self.name)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), IDLE_POLL)
         finally:
             self._running = False
 
