@@ -1,16 +1,20 @@
 """`python bot.py ...` as staff and deployers use it."""
 
+import asyncio
+import datetime as dt
 import io
 import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from sample_ward import write_ward
 
 import bot
+from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["chat", "run", "ask", "index", "check", "eval", "announce"]
@@ -122,6 +126,41 @@ def test_announce_publishes_a_valid_notice(ward, tmp_path, capsys):
     capsys.readouterr()
     bot.main(["ask", "--json", *ward, "tiêm vắc xin sởi cho trẻ"])
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "2025-01-10-tiem-chung-soi"
+
+
+def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, capsys):
+    data = tmp_path / "data"
+
+    async def followers() -> None:
+        async with await Store.open(data / "bot.sqlite3") as store:
+            await store.note_announcements([], time.time(), ["telegram"])  # the bot ran before
+            await store.subscribe(ChatRef("telegram", "77"), "bhyt")
+            await store.subscribe(ChatRef("zalo", "ab12"), "bhyt")
+            await store.subscribe(ChatRef("telegram", "78"), "hoc-bong")
+
+    asyncio.run(followers())
+    today = dt.date.today().isoformat()
+    notice = tmp_path / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    assert "2 alert(s) queued" in capsys.readouterr().out
+
+    async def queued() -> list[tuple[str, str]]:
+        async with await Store.open(data / "bot.sqlite3") as store:
+            items = [
+                *await store.due("telegram", time.time() + 1),
+                *await store.due("zalo", time.time() + 1),
+            ]
+        return sorted((item.chat.channel, item.chat.chat_id) for item in items)
+
+    assert asyncio.run(queued()) == [("telegram", "77"), ("zalo", "ab12")]
+    # Announcing it again queues nothing more.
+    assert bot.main(["announce", str(tmp_path / "content" / notice.name), *ward]) == 0
+    assert "no alerts queued" in capsys.readouterr().out
+    assert len(asyncio.run(queued())) == 2
 
 
 def test_announce_refuses_a_broken_notice_and_copies_nothing(ward, tmp_path, capsys):
