@@ -21,18 +21,15 @@ import math
 import re
 import time
 from collections import Counter, deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 
-from wardbot.web import AsgiServer, bound_socket
+from fakes.server import FakeApiServer
 
 BOT_ID = 7000000001
 TOKEN = "7000000001:AAFakeTokenForTests_x9"
@@ -133,7 +130,7 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-class FakeBotApi:
+class FakeBotApi(FakeApiServer):
     """Start with `async with FakeBotApi() as api:`; point the bot at `api.base_url`."""
 
     def __init__(
@@ -143,9 +140,9 @@ class FakeBotApi:
         *,
         rate_limit: int | None = None,
     ) -> None:
+        super().__init__()
         self.token = token
         self.username = username
-        self.calls: list[Call] = []
         # sendMessage calls let through per rolling second overall; None: no limit (default).
         self.rate_limit = rate_limit
         self.delivered: Counter[int] = Counter()  # chat id -> messages sent to it (200)
@@ -160,28 +157,10 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._query_ids = itertools.count(555000)
         self._chats: dict[int, dict[str, Any]] = {}
-        self._changed = asyncio.Condition()
-        self._closing = False
-        app = Starlette(
-            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
-        )
-        self._server = AsgiServer(app, host="127.0.0.1")
-
-    # --- lifecycle ------------------------------------------------------------------
-
-    async def __aenter__(self) -> FakeBotApi:
-        await self._server.start(bound_socket())
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._closing = True
-        async with self._changed:
-            self._changed.notify_all()
-        await self._server.stop()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.port}/bot"
+        return f"http://127.0.0.1:{self.port}/bot"
 
     @property
     def bot_user(self) -> dict[str, Any]:
@@ -279,10 +258,6 @@ class FakeBotApi:
         asyncio.get_running_loop().create_task(self._notify())
         return update
 
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
-
     # --- test controls ----------------------------------------------------------------
 
     def fail(
@@ -317,28 +292,6 @@ class FakeBotApi:
             for c in self.calls[since:]
             if c.method == "sendMessage" and c.status == 200 and chat_id in (None, c.chat_id)
         ]
-
-    def of(self, method: str, *, since: int = 0) -> list[Call]:
-        return [c for c in self.calls[since:] if c.method == method]
-
-    async def wait_until(self, condition: Callable[[], bool], within: float = 5.0) -> None:
-        async def wait() -> None:
-            async with self._changed:
-                await self._changed.wait_for(condition)
-
-        try:
-            await asyncio.wait_for(wait(), within)
-        except TimeoutError:
-            raise AssertionError(
-                f"timed out; calls so far: {[c.method for c in self.calls]}"
-            ) from None
-
-    async def replies(
-        self, chat_id: int, count: int = 1, *, since: int = 0, within: float = 5.0
-    ) -> list[Call]:
-        """Wait for `count` messages to `chat_id` after call number `since`; return them."""
-        await self.wait_until(lambda: len(self.sent(chat_id, since=since)) >= count, within)
-        return self.sent(chat_id, since=since)
 
     async def say(
         self, chat_id: int, text: str, count: int = 1, *, within: float = 5.0, **kwargs: Any
@@ -376,10 +329,9 @@ class FakeBotApi:
         return JSONResponse({"ok": True, "result": result})
 
     async def _record(self, call: Call) -> None:
-        self.calls.append(call)
         if call.status == 200 and call.method.lower() == "sendmessage":
             self.delivered[int(call.params["chat_id"])] += 1
-        await self._notify()
+        await super()._record(call)
 
     @staticmethod
     async def _params(request: Request) -> dict[str, Any]:

@@ -22,18 +22,15 @@ import contextlib
 import json
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
 
-from wardbot.web import AsgiServer, bound_socket
+from fakes.server import FakeApiServer
 
 BOT_ID = "4213657089215436870"
 TOKEN = f"{BOT_ID}:FakeZaloBotSecret_k3Jx9QwE7pL2"
@@ -99,7 +96,7 @@ class _Fault:
     retry_after: float | None
 
 
-class FakeZaloApi:
+class FakeZaloApi(FakeApiServer):
     """Start with `async with FakeZaloApi() as api:`; point the bot at `api.base_url`.
 
     `errors_with_http_200`: answer every error with HTTP 200 (only the JSON says it failed);
@@ -107,39 +104,24 @@ class FakeZaloApi:
     """
 
     def __init__(self, token: str = TOKEN, *, errors_with_http_200: bool = False) -> None:
+        super().__init__()
         self.token = token
         self.errors_with_http_200 = errors_with_http_200
-        self.calls: list[Call] = []
         self.webhook: dict[str, Any] = {"url": "", "updated_at": now_ms()}
         self.blocked: dict[str, int] = {}
         self._faults: list[_Fault] = []
         self._delays: dict[str, float] = {}
         self._holds: dict[str, asyncio.Event] = {}
         self._updates: list[dict[str, Any]] = []
-        self._changed = asyncio.Condition()
-        self._closing = False
-        app = Starlette(
-            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
-        )
-        self._server = AsgiServer(app, host="127.0.0.1")
 
-    # --- lifecycle ------------------------------------------------------------------
-
-    async def __aenter__(self) -> FakeZaloApi:
-        await self._server.start(bound_socket())
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._closing = True
+    def _on_close(self) -> None:
         for hold in self._holds.values():
             hold.set()
-        await self._notify()
-        await self._server.stop()
 
     @property
     def base_url(self) -> str:
         """What ZALO_BOT_API_BASE would be: requests go to `{base_url}/bot{token}/{method}`."""
-        return f"http://127.0.0.1:{self._server.port}"
+        return f"http://127.0.0.1:{self.port}"
 
     # --- what residents do ------------------------------------------------------------
 
@@ -259,9 +241,6 @@ class FakeZaloApi:
 
     # --- inspection -------------------------------------------------------------------
 
-    def of(self, method: str, *, since: int = 0) -> list[Call]:
-        return [c for c in self.calls[since:] if c.method == method]
-
     def sent(self, chat_id: str | None = None, *, since: int = 0) -> list[Call]:
         """Messages the bot sent successfully (sendMessage), optionally to one chat."""
         return [
@@ -274,23 +253,8 @@ class FakeZaloApi:
     def pending_updates(self) -> int:
         return len(self._updates)
 
-    async def wait_until(self, condition: Callable[[], bool], within: float = 5.0) -> None:
-        async def wait() -> None:
-            async with self._changed:
-                await self._changed.wait_for(condition)
-
-        try:
-            await asyncio.wait_for(wait(), within)
-        except TimeoutError:
-            seen = [(c.method, c.code) for c in self.calls if c.method != "getUpdates"]
-            raise AssertionError(f"timed out; calls so far: {seen}") from None
-
-    async def replies(
-        self, chat_id: str, count: int = 1, *, since: int = 0, within: float = 5.0
-    ) -> list[Call]:
-        """Wait for `count` messages to `chat_id` after call number `since`; return them."""
-        await self.wait_until(lambda: len(self.sent(chat_id, since=since)) >= count, within)
-        return self.sent(chat_id, since=since)
+    def _calls_so_far(self) -> list[Any]:
+        return [(c.method, c.code) for c in self.calls if c.method != "getUpdates"]
 
     async def say(
         self, chat_id: str, text: str, count: int = 1, *, within: float = 5.0, **kwargs: Any
@@ -352,14 +316,6 @@ class FakeZaloApi:
                     self._faults.remove(fault)
                 return fault
         return None
-
-    async def _record(self, call: Call) -> None:
-        self.calls.append(call)
-        await self._notify()
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
 
     @staticmethod
     async def _params(request: Request) -> dict[str, Any]:
