@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from starlette.routing import BaseRoute
@@ -166,18 +166,20 @@ async def _serve(
         stop.set()
         await web.stop()
         for task in background:
-            try:
-                await asyncio.wait_for(task, STOP_GRACE_SECONDS)
-            except TimeoutError:
-                log.warning("%s did not stop within %.0f s", task.get_name(), STOP_GRACE_SECONDS)
-            except Exception:
-                log.exception("%s failed", task.get_name())
+            await _stopped(task.get_name(), task)
         await senders.stop(STOP_GRACE_SECONDS)
         for channel in reversed(channels):
-            try:
-                await asyncio.wait_for(channel.stop(), STOP_GRACE_SECONDS)
-            except TimeoutError:
-                log.warning("%s did not stop within %.0f s", channel.name, STOP_GRACE_SECONDS)
+            await _stopped(channel.name, channel.stop())
+
+
+async def _stopped(name: str, stopping: Awaitable[object]) -> None:
+    """Wait for a part of the bot to stop, at most STOP_GRACE_SECONDS; never raise."""
+    try:
+        await asyncio.wait_for(stopping, STOP_GRACE_SECONDS)
+    except TimeoutError:
+        log.warning("%s did not stop within %.0f s", name, STOP_GRACE_SECONDS)
+    except Exception:
+        log.exception("%s failed", name)
 
 
 def _channels(settings: Settings, conversation: Conversation) -> list[Channel]:
