@@ -87,3 +87,28 @@ def load_questions(path: Path) -> list[Question]:
             raise QuestionSetError(f"{path}: item {number}: 'expect' must be a list of ids")
         questions.append(Question(item["q"], tuple(str(e) for e in expect)))
     return questions
+
+
+@dataclass(frozen=True)
+class Ward:
+    """A labelled ward: its staff files and a question set about them."""
+
+    name: str
+    faq: Path
+    content: Path
+    questions: Path
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> Ward:
+        """A folder holding faq.yaml, content/ and questions.yaml."""
+        folder = Path(folder)
+        ward = cls(
+            folder.resolve().name,
+            folder / "faq.yaml",
+            folder / "content",
+            folder / "questions.yaml",
+        )
+        missing = [p.name for p in (ward.faq, ward.content, ward.questions) if not p.exists()]
+        if missing:
+            raise QuestionSetError(f"{folder}: no {', '.join(missing)}")
+        return ward
