@@ -1,7 +1,13 @@
-"""Scoring the engine on a question set (FORMATS.md, "Evaluation question sets")."""
+"""Scoring the engine on a question set (FORMATS.md, "Evaluation question sets").
+
+Besides loading and scoring, this module formats the results `bot.py eval` prints: one
+ward's metrics, its misses, its sections, and a table of several wards with their mean.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +50,11 @@ class Outcome:
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
 
+    @classmethod
+    def collect(cls, ask: Callable[[str], Answer], questions: Sequence[Question]) -> Report:
+        """Ask every question (with e.g. `engine.ask`) and keep what came back."""
+        return cls([Outcome(q, ask(q.q)) for q in questions])
+
     @property
     def answerable(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.question.expect]
@@ -70,6 +81,18 @@ class Report:
     def misses(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.correct]
 
+    def by_section(self, sections: Sequence[str]) -> list[tuple[str, Report]]:
+        """One report per section, in the order the sections first appear.
+
+        `sections` names the section of each outcome, in order (see `load_sections`).
+        """
+        if len(sections) != len(self.outcomes):
+            raise ValueError(f"{len(sections)} section names for {len(self.outcomes)} outcomes")
+        parts: dict[str, Report] = {}
+        for section, outcome in zip(sections, self.outcomes, strict=True):
+            parts.setdefault(section, Report()).outcomes.append(outcome)
+        return list(parts.items())
+
 
 def load_questions(path: Path) -> list[Question]:
     try:
@@ -89,6 +112,142 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
+NO_SECTION = "(no section)"
+_RULE = re.compile(r"#\s*={3,}\s*")  # '# =========='
+_TITLED_RULE = re.compile(r"#\s*={3,}\s*(?P<title>[^=\s].*?)\s*={3,}\s*")  # '# == Title =='
+_COMMENT = re.compile(r"#\s*(?P<text>.*?)\s*")
+_ITEM = re.compile(r"-(\s.*)?")  # a question: an item of the top-level list
+
+
+def load_sections(path: Path) -> list[str]:
+    """The section of each question of `path`, in the order `load_questions` returns them.
+
+    Sections are marked by comment headers, either a title between two rules
+
+        # ==========================
+        # 2. Không dấu (no diacritics)
+        # ==========================
+
+    or one line, `# ===== Out of scope =====` (a leading `section:` is dropped). Each
+    question belongs to the last header above it; questions above every header are in
+    NO_SECTION.
+    """
+    questions = load_questions(path)  # reports a broken file the usual way
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    current = NO_SECTION
+    sections: list[str] = []
+    for number, line in enumerate(lines):
+        titled = _TITLED_RULE.fullmatch(line)
+        if titled:
+            current = _section_name(titled["title"])
+        elif _RULE.fullmatch(line) and number + 2 < len(lines):
+            title = _COMMENT.fullmatch(lines[number + 1])
+            if (
+                title
+                and title["text"]
+                and not _RULE.fullmatch(lines[number + 1])
+                and _RULE.fullmatch(lines[number + 2])
+            ):
+                current = _section_name(title["text"])
+        elif _ITEM.fullmatch(line):
+            sections.append(current)
+    if len(sections) != len(questions):
+        raise QuestionSetError(
+            f"{path}: found {len(sections)} questions starting with '- ' at the start of a "
+            f"line but {len(questions)} in the list: cannot tell which section each is in"
+        )
+    return sections
+
+
+def _section_name(title: str) -> str:
+    name = title.strip()
+    if name.lower().startswith("section:"):
+        name = name[len("section:") :].strip()
+    return name or NO_SECTION
+
+
+# ------------------------------------------------------------------ printing
+_METRICS = (
+    ("questions", "questions"),
+    ("answerable_top1", "answerable top-1"),
+    ("mrr_at_5", "MRR@5"),
+    ("out_of_scope_abstain", "out-of-scope abstain"),
+    ("overall", "overall"),
+)
+
+
+def _figure(key: str, value: float) -> str:
+    return str(round(value)) if key == "questions" else f"{value:.3f}"
+
+
+def format_metrics(report: Report) -> str:
+    """One metric a line, `overall` last:
+
+    questions             3
+    answerable top-1      0.500
+    ...
+    overall               0.667
+    """
+    metrics = report.metrics()
+    return "\n".join(f"{label:<22}{_figure(key, metrics[key])}" for key, label in _METRICS)
+
+
+def format_misses(report: Report, ward: str | None = None) -> str:
+    """Every miss with what was expected and what came back ("" when there is none)."""
+    prefix = f"{ward}: " if ward else ""
+    lines = []
+    for miss in report.misses():
+        got = miss.answer.best
+        shown = f"{got.id} ({got.score:.2f})" if got else "nothing"
+        verdict = "answered" if miss.answer.answered else "abstained"
+        expected = ", ".join(miss.question.expect) or "abstain"
+        lines.append(
+            f"{prefix}MISS {miss.question.q!r}\n  expected: {expected}\n  got: {shown}, {verdict}"
+        )
+    return "\n".join(lines)
+
+
+def format_sections(report: Report, sections: Sequence[str], ward: str | None = None) -> str:
+    """The number of questions and the overall score of each section."""
+    title = f"{ward}: by section" if ward else "by section"
+    lines = [title, f"  {'questions':>9}  {'overall':>7}  section"]
+    for name, part in report.by_section(sections):
+        metrics = part.metrics()
+        lines.append(f"  {round(metrics['questions']):>9}  {metrics['overall']:>7.3f}  {name}")
+    return "\n".join(lines)
+
+
+def mean_metrics(reports: Sequence[Report]) -> dict[str, float]:
+    """Each metric averaged over the reports, every report weighing the same.
+
+    `questions` is the total instead: the number of questions asked in all.
+    """
+    if not reports:
+        raise ValueError("no reports to average")
+    all_metrics = [report.metrics() for report in reports]
+    mean = {key: sum(m[key] for m in all_metrics) / len(all_metrics) for key, _ in _METRICS}
+    mean["questions"] = sum(m["questions"] for m in all_metrics)
+    return mean
+
+
+def format_table(rows: Sequence[tuple[str, Report]]) -> str:
+    """One row per ward, then a `mean` row (see `mean_metrics`); `overall` is the last column.
+
+    ward   questions  answerable top-1  MRR@5  out-of-scope abstain  overall
+    north          3             0.500  0.500                 1.000    0.667
+    south          2             0.000  0.000                 1.000    0.500
+    mean           5             0.250  0.250                 1.000    0.583
+    """
+    named = [(name, report.metrics()) for name, report in rows]
+    named.append(("mean", mean_metrics([report for _, report in rows])))
+    width = max(len("ward"), *(len(name) for name, _ in named))
+    lines = ["  ".join([f"{'ward':<{width}}", *(label for _, label in _METRICS)])]
+    for name, metrics in named:
+        cells = [f"{_figure(key, metrics[key]):>{len(label)}}" for key, label in _METRICS]
+        lines.append("  ".join([f"{name:<{width}}", *cells]))
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class Ward:
     """A labelled ward: its staff files and a question set about them."""
@@ -102,6 +261,8 @@ class Ward:
     def from_folder(cls, folder: Path) -> Ward:
         """A folder holding faq.yaml, content/ and questions.yaml."""
         folder = Path(folder)
+        if not folder.is_dir():
+            raise QuestionSetError(f"{folder}: not a folder (faq.yaml, content/, questions.yaml)")
         ward = cls(
             folder.resolve().name,
             folder / "faq.yaml",
