@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,10 +54,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("index", parents=[common], help="(re)build the search index")
     commands.add_parser("check", parents=[common], help="validate faq.yaml and content/")
-    ev = commands.add_parser("eval", parents=[common], help="score the bot on a question set")
-    ev.add_argument("questions", type=Path, help="QUESTIONS.yaml")
+    ev = commands.add_parser(
+        "eval",
+        parents=[common],
+        help="score the bot on a question set, or on labelled ward folders",
+        description=(
+            "Score the bot. Either one question file, with the ward's files given by --faq "
+            "and --content; or one or more ward folders, each holding faq.yaml, content/ and "
+            "questions.yaml: each ward is scored with its own index (in a temporary folder, "
+            "or in --data/WARD_NAME), one row per ward and a row with their mean."
+        ),
+    )
+    ev.add_argument(
+        "targets",
+        type=Path,
+        nargs="+",
+        metavar="PATH",
+        help="QUESTIONS.yaml (the ward's files from --faq and --content), or WARD_DIR ...",
+    )
     ev.add_argument(
         "--show-misses", action="store_true", help="list every miss with what was expected"
+    )
+    ev.add_argument(
+        "--by-section",
+        action="store_true",
+        help="also print the overall score of each section (the '# ====' comment headers)",
     )
     announce = commands.add_parser(
         "announce",
@@ -156,29 +179,81 @@ def _cmd_index(settings: Settings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from wardbot.evaluate import Outcome, QuestionSetError, Report, load_questions
+    from wardbot.evaluate import (
+        QuestionSetError,
+        Report,
+        Ward,
+        format_metrics,
+        format_misses,
+        format_sections,
+        format_table,
+        load_questions,
+        load_sections,
+    )
 
+    targets: list[Path] = args.targets
+    one_file = len(targets) == 1 and not targets[0].is_dir()
+    if not one_file and (args.faq is not None or args.content is not None):
+        print(
+            "bot.py eval: --faq and --content go with a question file; "
+            "a ward folder holds its own faq.yaml and content/",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        questions = load_questions(args.questions)
+        if one_file:  # unnamed; its files from --faq and --content, its index in --data
+            wards = [Ward("", settings.faq_file, settings.content_dir, targets[0])]
+        else:
+            wards = [Ward.from_folder(target) for target in targets]
+            names = [ward.name for ward in wards]
+            twice = sorted({name for name in names if names.count(name) > 1})
+            if twice:
+                raise QuestionSetError(f"two ward folders are named {', '.join(twice)}")
+        questions = [load_questions(ward.questions) for ward in wards]
+        sections = [load_sections(ward.questions) if args.by_section else [] for ward in wards]
     except QuestionSetError as exc:
         print(exc, file=sys.stderr)
         return 2
-    engine = _open_engine(settings)
-    report = Report([Outcome(q, engine.ask(q.q)) for q in questions])
-    if args.show_misses:
-        for miss in report.misses():
-            got = miss.answer.best
-            shown = f"{got.id} ({got.score:.2f})" if got else "nothing"
-            verdict = "answered" if miss.answer.answered else "abstained"
-            expected = ", ".join(miss.question.expect) or "abstain"
-            print(f"MISS {miss.question.q!r}\n  expected: {expected}\n  got: {shown}, {verdict}")
-    metrics = report.metrics()
-    print(f"questions             {int(metrics['questions'])}")
-    print(f"answerable top-1      {metrics['answerable_top1']:.3f}")
-    print(f"MRR@5                 {metrics['mrr_at_5']:.3f}")
-    print(f"out-of-scope abstain  {metrics['out_of_scope_abstain']:.3f}")
-    print(f"overall               {metrics['overall']:.3f}")
+
+    reports: list[Report] = []
+    for ward, asked, ward_sections in zip(wards, questions, sections, strict=True):
+        with _eval_data_dir(settings, None if one_file else ward.name, args.data) as data:
+            ward_settings = replace(
+                settings, faq_file=ward.faq, content_dir=ward.content, data_dir=data
+            )
+            engine = _open_engine(ward_settings)
+            try:
+                report = Report.collect(engine.ask, asked)
+            finally:
+                engine.close()
+        reports.append(report)
+        if args.show_misses and report.misses():
+            print(format_misses(report, ward.name))
+        if args.by_section:
+            print(format_sections(report, ward_sections, ward.name))
+
+    if len(reports) == 1:
+        if not one_file:
+            print(f"{'ward':<22}{wards[0].name}")
+        print(format_metrics(reports[0]))
+    else:
+        print(
+            format_table([(ward.name, report) for ward, report in zip(wards, reports, strict=True)])
+        )
     return 0
+
+
+@contextlib.contextmanager
+def _eval_data_dir(settings: Settings, ward: str | None, data: Path | None) -> Iterator[Path]:
+    """Where a scored ward's index goes: the usual data folder for a question file;
+    for a ward folder, a fresh temporary folder, or DATA/WARD_NAME when --data is given."""
+    if ward is None:
+        yield settings.data_dir
+    elif data is not None:
+        yield data / ward
+    else:
+        with tempfile.TemporaryDirectory(prefix=f"wardbot-eval-{ward}-") as temporary:
+            yield Path(temporary)
 
 
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:

@@ -110,8 +110,136 @@ def test_eval_prints_metrics_and_misses(ward, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "answerable top-1      0.500" in out
     assert "out-of-scope abstain  1.000" in out
-    assert "overall               0.667" in out
+    assert out.splitlines()[-1] == "overall               0.667"
     assert "MISS 'giờ làm việc ubnd'" in out and "expected: tam-tru" in out
+
+
+def test_eval_old_form_prints_sections_and_ends_with_overall(ward, tmp_path, capsys):
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(SECTIONED_QUESTIONS, encoding="utf-8")
+    assert bot.main(["eval", str(questions), "--by-section", *ward]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "by section"
+    assert lines[-1] == "overall               0.750"
+    assert (tmp_path / "data" / "index" / "CURRENT").exists()  # the index went to --data
+
+
+# Two sections: a banner (rule, title, rule) and a one-line header. The last question is
+# a miss (the bot answers with gio-lam-viec), so "1. Có dấu" scores 2/3, the rest 1/1.
+SECTIONED_QUESTIONS = """\
+# Questions about the sample ward.
+
+# ==========================================
+# 1. Có dấu (with diacritics)
+# ==========================================
+- q: mức đóng bhyt hộ gia đình
+  expect: [bhyt-muc-dong]
+- q: làm lại căn cước bị mất ở đâu
+  expect: [cccd-cap-lai]
+- q: giờ làm việc ubnd
+  expect: [tam-tru]
+
+# ===== Ngoài phạm vi (out of scope) =====
+- q: giá vàng hôm nay
+  expect: []
+"""
+
+
+def _labelled_ward(folder: Path, questions: str | None) -> Path:
+    """A ward folder: the sample faq.yaml and content/, and `questions` as questions.yaml."""
+    folder.mkdir()
+    write_ward(folder)
+    if questions is not None:
+        (folder / "questions.yaml").write_text(questions, encoding="utf-8")
+    return folder
+
+
+def _table(out: str) -> dict[str, list[str]]:
+    """The rows of the eval table after its header, by ward name."""
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("ward "))
+    return {line.split()[0]: line.split()[1:] for line in lines[header + 1 :]}
+
+
+def test_eval_scores_each_ward_folder_and_their_mean(ward, tmp_path, capsys):
+    north = _labelled_ward(
+        tmp_path / "north",
+        "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+        "- q: giá vàng hôm nay\n  expect: []\n"
+        "- q: giờ làm việc ubnd\n  expect: [tam-tru]\n",
+    )
+    south = _labelled_ward(
+        tmp_path / "south",
+        "- q: mất thẻ bhyt\n  expect: [bhyt-mat-the]\n"
+        "- q: lam lai cccd\n  expect: [cccd-cap-lai]\n"
+        "- q: xe buýt số mấy đi chợ\n  expect: [gio-lam-viec]\n"
+        "- q: giá vàng hôm nay\n  expect: []\n",
+    )
+    assert bot.main(["eval", str(north), str(south), "--show-misses"]) == 0
+    out = capsys.readouterr().out
+    rows = _table(out)
+    assert list(rows) == ["north", "south", "mean"]
+    # columns: questions, answerable top-1, MRR@5, out-of-scope abstain, overall
+    assert rows["north"][0] == "3" and rows["north"][1] == "0.500"
+    assert rows["north"][3:] == ["1.000", "0.667"]
+    assert rows["south"][0] == "4" and rows["south"][1] == "0.667"
+    assert rows["south"][3:] == ["1.000", "0.750"]
+    # Unweighted: (0.667 + 0.750) / 2, not 5/7 = 0.714 over all questions.
+    assert rows["mean"][0] == "7" and rows["mean"][1] == "0.583"
+    assert rows["mean"][3:] == ["1.000", "0.708"]
+    assert out.splitlines()[-1].startswith("mean") and out.splitlines()[-1].endswith("0.708")
+    assert "north: MISS 'giờ làm việc ubnd'" in out
+    assert "south: MISS 'xe buýt số mấy đi chợ'" in out
+    assert not (tmp_path / "data").exists()  # temporary data folders, not data/
+
+
+def test_eval_with_data_keeps_a_folder_per_ward(ward, tmp_path, capsys):
+    questions = "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+    north = _labelled_ward(tmp_path / "north", questions)
+    south = _labelled_ward(tmp_path / "south", questions)
+    data = tmp_path / "eval-data"
+    assert bot.main(["eval", str(north), str(south), "--data", str(data)]) == 0
+    assert _table(capsys.readouterr().out)["mean"][-1] == "1.000"
+    assert (data / "north" / "index" / "CURRENT").exists()
+    assert (data / "south" / "index" / "CURRENT").exists()
+
+
+def test_eval_one_ward_folder_ends_with_overall(ward, tmp_path, capsys):
+    north = _labelled_ward(tmp_path / "north", SECTIONED_QUESTIONS)
+    assert bot.main(["eval", str(north)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "ward                  north"
+    assert lines[-1] == "overall               0.750"
+
+
+def test_eval_by_section_prints_each_wards_sections(ward, tmp_path, capsys):
+    north = _labelled_ward(tmp_path / "north", SECTIONED_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", "- q: giá vàng hôm nay\n  expect: []\n")
+    assert bot.main(["eval", str(north), str(south), "--by-section"]) == 0
+    out = capsys.readouterr().out
+    assert "north: by section" in out and "south: by section" in out
+    rows = [line.split(maxsplit=2) for line in out.splitlines() if line.startswith("    ")]
+    assert rows == [
+        ["3", "0.667", "1. Có dấu (with diacritics)"],
+        ["1", "1.000", "Ngoài phạm vi (out of scope)"],
+        ["1", "1.000", "(no section)"],
+    ]
+    assert out.splitlines()[-1].startswith("mean")
+
+
+def test_eval_refuses_a_ward_folder_without_questions(ward, tmp_path, capsys):
+    north = _labelled_ward(tmp_path / "north", "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n")
+    south = _labelled_ward(tmp_path / "south", None)
+    assert bot.main(["eval", str(north), str(south)]) == 2
+    captured = capsys.readouterr()
+    assert f"{south}: no questions.yaml" in captured.err
+    assert captured.out == ""  # nothing scored: the error comes first
+
+
+def test_eval_refuses_faq_and_content_with_ward_folders(ward, tmp_path, capsys):
+    north = _labelled_ward(tmp_path / "north", "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n")
+    assert bot.main(["eval", str(north), *ward]) == 2
+    assert "--faq and --content" in capsys.readouterr().err
 
 
 def test_announce_publishes_a_valid_notice(ward, tmp_path, capsys):
