@@ -32,9 +32,12 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(PY) bot.py check
 
+# Every labelled ward under ../shared/eval/ (faq.yaml, content/, questions.yaml), each
+# with its own temporary index; one row per ward, then their mean.
+EVAL_WARDS := $(sort $(wildcard ../shared/eval/*/))
+
 eval: $(STAMP)
-	$(PY) bot.py eval ../shared/eval/dev/questions.yaml --faq ../shared/eval/dev/faq.yaml \
-		--content ../shared/eval/dev/content --data $$(mktemp -d)
+	$(PY) bot.py eval $(EVAL_WARDS)
 
 bench: $(STAMP)
 	$(PY) bench/bench_search.py --quick
