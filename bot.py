@@ -80,6 +80,19 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print the overall score of each section (the '# ====' comment headers)",
     )
+    fit = commands.add_parser(
+        "fit",
+        parents=[common],
+        help="fit the ranker on labelled ward folders; print leave-one-ward-out scores",
+    )
+    fit.add_argument("wards", type=Path, nargs="+", metavar="WARD_DIR", help="labelled wards")
+    fit.add_argument(
+        "--out", type=Path, help="where to write the model (default: the engine's own file)"
+    )
+    fit.add_argument(
+        "--no-write", action="store_true", help="only print the leave-one-ward-out scores"
+    )
+    fit.add_argument("--lexical", action="store_true", help="fit without the embedding model")
     announce = commands.add_parser(
         "announce",
         parents=[common],
@@ -104,9 +117,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _open_engine(settings: Settings, report: bool = True):  # type: ignore[no-untyped-def]
-    from wardbot.engine import Engine
-
-    engine = Engine.open(settings.faq_file, settings.content_dir, settings.data_dir)
+    engine = settings.open_engine()
     if report:
         for problem in engine.problems:
             print(problem, file=sys.stderr)
@@ -256,6 +267,35 @@ def _eval_data_dir(settings: Settings, ward: str | None, data: Path | None) -> I
             yield Path(temporary)
 
 
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    from wardbot import fit, ranking
+    from wardbot.evaluate import QuestionSetError, Ward, format_table
+    from wardbot.semantic import load_embedder
+
+    try:
+        wards = [Ward.from_folder(folder) for folder in args.wards]
+    except QuestionSetError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    embedder = None if args.lexical else load_embedder()
+    with ExitStack() as stack:
+        data = fit.open_wards(wards, embedder, stack)
+        if len(data) > 1:
+            print("leave-one-ward-out (each ward scored by a model fitted on the others):")
+            reports = fit.leave_one_out(data)
+            print(format_table(list(reports.items())))
+        ranker = fit.fit(data)
+    for name, model in (("lexical", ranker.lexical), ("semantic", ranker.semantic)):
+        print(f"{name} model: answer at p >= {model.answer:.3f}, offer at p >= {model.offer:.3f}")
+    if not args.no_write:
+        out = args.out or ranking.DEFAULT_MODEL
+        ranker.save(out)
+        print(f"wrote {out} (fitted on {', '.join(ranker.trained_on)})")
+    return 0
+
+
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     from wardbot.publish import PublishError, publish, queue_alerts
 
@@ -304,6 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_index(settings)
     if args.command == "eval":
         return _cmd_eval(args, settings)
+    if args.command == "fit":
+        return _cmd_fit(args)
     if args.command == "announce":
         return _cmd_announce(args, settings)
     if args.command == "chat":

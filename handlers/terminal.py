@@ -124,14 +124,10 @@ async def run_chat(
 
 async def main(settings: Settings) -> int:
     """`python bot.py chat`: open the engine and the database, then chat until /quit."""
-    from wardbot.engine import Engine  # heavy (Whoosh): imported when the chat starts
-
     for stream in (sys.stdin, sys.stdout):
         if isinstance(stream, io.TextIOWrapper):  # undecodable bytes must not end the chat
             stream.reconfigure(errors="replace")
-    engine = await asyncio.to_thread(
-        Engine.open, settings.faq_file, settings.content_dir, settings.data_dir
-    )
+    engine = await asyncio.to_thread(settings.open_engine, background_vectors=True)
     for problem in engine.problems:
         print(problem, file=sys.stderr)
     try:

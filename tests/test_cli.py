@@ -25,6 +25,8 @@ def ward(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
     for name in ("FAQ_FILE", "CONTENT_DIR", "DATA_DIR", "WARD_HOTLINE", "WARD_NAME"):
         monkeypatch.delenv(name, raising=False)
+    # The command line's plumbing, on the lexical ranker; meaning: tests/test_meaning.py.
+    monkeypatch.setenv("SEMANTIC_MATCHING", "off")
     faq, content = write_ward(tmp_path)
     return ["--faq", str(faq), "--content", str(content), "--data", str(tmp_path / "data")]
 

@@ -105,15 +105,11 @@ def check_channels(settings: Settings) -> None:
 async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Serve every configured channel until `stop` is set, SIGTERM or SIGINT."""
     check_channels(settings)
-    from wardbot.engine import Engine  # imports only what a run needs
-
     stop = stop or asyncio.Event()
     with _redacted_logs(settings), _stop_on_signals(stop):
         # Looked at before loading, so an edit made while the index builds is not missed.
         snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
-        engine = await asyncio.to_thread(
-            Engine.open, settings.faq_file, settings.content_dir, settings.data_dir
-        )
+        engine = await asyncio.to_thread(settings.open_engine, background_vectors=True)
         for problem in engine.problems:
             log.warning("%s", problem)
         store = await Store.open(settings.data_dir / "bot.sqlite3")
@@ -143,7 +139,9 @@ async def _serve(
     checks = {channel.name: channel.is_running for channel in channels}
     checks |= {sender.name: sender.is_running for sender in senders.senders}
     checks[watcher.name] = watcher.is_running
-    web = AsgiServer(web_app(routes, checks), port=settings.http_port)
+    web = AsgiServer(
+        web_app(routes, checks, {"semantic": engine.semantic_status}), port=settings.http_port
+    )
     await web.start()
     log.info("web server on port %d (/healthz)", settings.http_port)
     background: list[asyncio.Task[None]] = []

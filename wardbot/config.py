@@ -40,6 +40,7 @@ class Settings:
     http_port: int = 8080
     admin_ids: frozenset[str] = field(default_factory=frozenset)
     question_log_days: int = 90
+    semantic: bool = True  # match by meaning too (SEMANTIC_MATCHING=off: words only)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -98,6 +99,7 @@ class Settings:
             http_port=port,
             admin_ids=admins,
             question_log_days=log_days,
+            semantic=(text("SEMANTIC_MATCHING") or "on").lower() not in ("off", "0", "no", "false"),
         )
         settings.validate()
         return settings
@@ -114,6 +116,23 @@ class Settings:
                 raise ConfigError("PUBLIC_URL is set: ZALO_WEBHOOK_SECRET is required too")
         if self.zalo_webhook_secret and not 8 <= len(self.zalo_webhook_secret) <= 256:
             raise ConfigError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters long (Zalo's rule)")
+
+    def open_engine(self, *, background_vectors: bool = False):  # type: ignore[no-untyped-def]
+        """The answer engine over these files, matching by meaning when enabled.
+
+        With `background_vectors` the engine answers at once (lexically) while document
+        vectors are computed; otherwise they are computed before this returns.
+        """
+        from wardbot.engine import Engine  # heavy (Whoosh, the embedder): only when used
+        from wardbot.semantic import load_embedder
+
+        return Engine.open(
+            self.faq_file,
+            self.content_dir,
+            self.data_dir,
+            embedder=load_embedder() if self.semantic else None,
+            background_vectors=background_vectors,
+        )
 
     def is_admin(self, channel: str, user_id: str | int) -> bool:
         return f"{channel}:{user_id}" in self.admin_ids

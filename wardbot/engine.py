@@ -19,11 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from index.whoosh_index import IndexDoc, SearchIndex
 from wardbot import ranking
+from wardbot.accents import AccentModel
 from wardbot.analysis import (
     ANALYSIS_VERSION,
     Analyzer,
@@ -35,6 +37,15 @@ from wardbot.analysis import (
 )
 from wardbot.loader import load_announcement, load_content, load_faq
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
+from wardbot.semantic import (
+    PASSAGE_CHARS,
+    DocTexts,
+    Embedder,
+    SemanticIndex,
+    VectorCache,
+    cache_keys,
+    embed_documents,
+)
 from wardbot.text import fold, fold_word
 
 log = logging.getLogger(__name__)
@@ -53,6 +64,15 @@ MIN_CANDIDATE_WORDS = 3
 MAX_CANDIDATE_PAIRS = 8
 # Related entries need not answer anything; they must only be on the same subject.
 RELATED_FLOOR = 0.02
+MAX_OFFERS = 3  # "Có phải anh/chị muốn hỏi...": at most this many close matches
+# The documents closest in meaning join the lexical candidates (a paraphrase may share
+# no selective word with its answer).
+SEMANTIC_CANDIDATES = 10
+# A message mostly typed with diacritics meant its unaccented syllables as typed ('ly
+# hôn', 'người ta'); below this share, missing diacritics are restored for the embedder.
+ACCENTED_SHARE = 0.5
+VECTOR_FILE = "vectors.npz"
+VECTOR_BATCH_DOCS = 64  # documents embedded between two swaps of the semantic index
 
 Doc = FaqEntry | Announcement
 
@@ -72,6 +92,14 @@ class AnnouncementChanges:
 
 
 @dataclass(frozen=True)
+class _Scored:
+    hit: Hit
+    prob: float
+    model: ranking.LinearModel  # the model that scored it, whose thresholds apply
+    candidate: ranking.Candidate
+
+
+@dataclass(frozen=True)
 class _Entry:
     doc: Doc
     text: DocText
@@ -86,6 +114,13 @@ def _heads_and_body(doc: Doc) -> tuple[list[str], str]:
         return [doc.question, *doc.variants], doc.answer
     # The year helps tell this year's notice from last year's.
     return [doc.title], f"{doc.body}\n\nnăm {doc.date.year}"
+
+
+def _doc_texts(doc: Doc) -> DocTexts:
+    """What the embedder reads of a document (see wardbot.semantic)."""
+    if isinstance(doc, FaqEntry):
+        return DocTexts((doc.question, *doc.variants), f"{doc.question}\n{doc.answer}")
+    return DocTexts((doc.title,), f"{doc.title}\n{doc.body[:PASSAGE_CHARS]}")
 
 
 def _index_doc(entry: _Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
@@ -129,6 +164,9 @@ class Engine:
         data_dir: Path,
         *,
         today: dt.date | None = None,
+        embedder: Embedder | None = None,
+        ranker: ranking.Ranker | None = None,
+        background_vectors: bool = False,
     ) -> None:
         self.faq_file = Path(faq_file)
         self.content_dir = Path(content_dir)
@@ -145,15 +183,49 @@ class Engine:
         self._vocab = Vocabulary.of([])
         self._vocab_by_length: dict[int, list[str]] = {}
         self._force_build = False
+        self._accents = AccentModel()
+        self.ranker = ranker or ranking.load_ranker()
+        # Meaning (wardbot.semantic): vectors are computed apart from answering, and a
+        # document without them yet is ranked lexically.
+        self.embedder = embedder
+        self._background_vectors = background_vectors
+        self._semantic = SemanticIndex({})
+        self._vectors: dict[str, tuple[DocTexts, tuple]] = {}  # doc id -> (texts, vectors)
+        self._vector_lock = threading.Lock()
+        self._vector_thread: threading.Thread | None = None
+        self._vectors_wanted = threading.Event()
+        self.vector_error: str | None = None
 
     # ---------------------------------------------------------------- loading
     @classmethod
     def open(
-        cls, faq_file: Path, content_dir: Path, data_dir: Path, *, today: dt.date | None = None
+        cls,
+        faq_file: Path,
+        content_dir: Path,
+        data_dir: Path,
+        *,
+        today: dt.date | None = None,
+        embedder: Embedder | None = None,
+        ranker: ranking.Ranker | None = None,
+        background_vectors: bool = False,
     ) -> Engine:
-        """Load the ward's files and make sure the index is current."""
-        engine = cls(faq_file, content_dir, data_dir, today=today)
+        """Load the ward's files and make sure the index is current.
+
+        With an embedder, document vectors are computed before this returns, or, with
+        `background_vectors`, in a thread while the engine already answers lexically.
+        """
+        engine = cls(
+            faq_file,
+            content_dir,
+            data_dir,
+            today=today,
+            embedder=embedder,
+            ranker=ranker,
+            background_vectors=background_vectors,
+        )
         engine.reload()
+        if embedder is not None and not background_vectors:
+            engine.refresh_vectors()
         return engine
 
     @property
@@ -232,6 +304,7 @@ class Engine:
         # decided by how the corpus spells them.
         analyzer.known = frozenset(w for w in usage if w.isascii())
         analyzer.stopwords = Stopwords.from_usage(usage)
+        accents = AccentModel.of(words for heads, body in parts.values() for words in heads + body)
         entries = {
             doc.id: _Entry(doc, analyse_document(*parts[doc.id], analyzer.stopwords))
             for doc in docs
@@ -252,12 +325,14 @@ class Engine:
             old = self._index
             self.corpus = corpus
             self._analyzer = analyzer
+            self._accents = accents
             self._entries = entries
             self._vocab = vocab
             self._vocab_by_length = _by_length(vocab)
             self._index = index
         if old is not None and old is not index:
             old.close()
+        self._want_vectors()
 
     def update_announcements(self, paths: Iterable[Path]) -> AnnouncementChanges:
         """Bring the given content/ files up to date in place: added, edited or deleted.
@@ -334,6 +409,82 @@ class Engine:
             self._entries = entries
             self._vocab = vocab
             self._vocab_by_length = _by_length(vocab)
+        self._want_vectors()
+
+    # ---------------------------------------------------------------- meaning
+    def _want_vectors(self) -> None:
+        """Documents changed: bring their vectors up to date (in the background if asked)."""
+        if self.embedder is None or not self._background_vectors:
+            return
+        self._vectors_wanted.set()
+        if self._vector_thread is None or not self._vector_thread.is_alive():
+            self._vector_thread = threading.Thread(
+                target=self._vector_worker, name="vectors", daemon=True
+            )
+            self._vector_thread.start()
+
+    def _vector_worker(self) -> None:
+        while self._vectors_wanted.is_set():
+            self._vectors_wanted.clear()
+            try:
+                self.refresh_vectors()
+            except Exception as exc:  # a full disk, a model fault: answer lexically, say so
+                self.vector_error = f"{type(exc).__name__}: {exc}"
+                log.exception("computing document vectors failed; ranking lexically")
+                return
+
+    def refresh_vectors(self) -> int:
+        """Compute the vectors documents lack (new or edited ones); returns how many.
+
+        The semantic index is swapped in every few dozen documents, so a large first
+        build makes answers better progressively rather than all at the end.
+        """
+        embedder = self.embedder
+        if embedder is None:
+            return 0
+        with self._vector_lock:
+            with self._lock:
+                entries = dict(self._entries)
+            texts = {doc_id: _doc_texts(e.doc) for doc_id, e in entries.items()}
+            vectors = {
+                doc_id: v
+                for doc_id, (t, v) in self._vectors.items()
+                if doc_id in texts and texts[doc_id] == t
+            }
+            todo = [doc_id for doc_id in texts if doc_id not in vectors]
+            cache = VectorCache(self.data_dir / VECTOR_FILE)
+            for start in range(0, max(len(todo), 1), VECTOR_BATCH_DOCS):
+                batch = {d: texts[d] for d in todo[start : start + VECTOR_BATCH_DOCS]}
+                vectors.update(embed_documents(embedder, cache, batch))
+                self._install_vectors(texts, vectors)
+            cache.keep_only(cache_keys(embedder, texts.values()))
+            cache.save()
+            self.vector_error = None
+            return len(todo)
+
+    def _install_vectors(self, texts: dict[str, DocTexts], vectors: dict[str, tuple]) -> None:
+        semantic = SemanticIndex(vectors)
+        with self._lock:
+            self._vectors = {d: (texts[d], v) for d, v in vectors.items()}
+            self._semantic = semantic
+
+    def semantic_status(self) -> dict[str, object]:
+        """For /healthz and the log: is meaning used, and for how many documents."""
+        return {
+            "model": self.embedder.name if self.embedder is not None else None,
+            "documents": len(self._semantic),
+            "of": len(self._entries),
+            "error": self.vector_error,
+        }
+
+    def _embedding_text(self, words: list[str]) -> str:
+        """The question as the embedder should read it: normalised, diacritics restored."""
+        letters = [w for w in words if w.isalpha()]
+        accented = sum(w != fold_word(w) for w in letters)
+        if letters and accented >= ACCENTED_SHARE * len(letters):
+            return " ".join(words)
+        fixes = {w: f for w, f in self._corrections(words).items() if w == fold_word(w)}
+        return " ".join(self._accents.restore([fixes.get(w, w) for w in words]))
 
     def close(self) -> None:
         with self._lock:
@@ -381,33 +532,53 @@ class Engine:
             self._analyzer.asking_words(question[:MAX_QUESTION_CHARS]),
         )
 
-    def _scored(
-        self, question: str, limit: int
-    ) -> tuple[ranking.Query | None, list[tuple[Hit, ranking.Features]]]:
-        """The analysed question and its ranked hits, with the features behind each."""
+    def _scored(self, question: str, limit: int) -> tuple[ranking.Query | None, list[_Scored]]:
+        """The analysed question and its ranked candidates."""
         words = self._question_words(question)
         if not words or self._index is None:
             return None, []
         query = self._query(question, words)
-        return query, self._rank(query, words, limit, exclude=None)
+        vector = None
+        if self.embedder is not None and len(self._semantic):
+            text = self._embedding_text(self._analyzer.words(question[:MAX_QUESTION_CHARS]))
+            vector = self.embedder.embed([text], query=True)[0]
+        return query, self._rank(query, words, vector, limit, exclude=None)
 
     def _ask(self, question: str, limit: int) -> Answer:
         query, ranked = self._scored(question, limit)
-        hits = tuple(hit for hit, _ in ranked)
+        hits = tuple(s.hit for s in ranked)
         if query is None or not self._asks_something(query):
             # 'xin chào phường', '1': nothing specific was asked; suggest, don't answer.
             return Answer(question, False, hits)
-        answered = (
-            bool(hits)
-            and hits[0].score >= ranking.ANSWER_THRESHOLD
-            and self._is_current(hits[0].doc)
-        )
-        return Answer(question, answered, hits)
+        best = ranked[0] if ranked else None
+        if best is not None and best.prob >= best.model.answer and self.is_current(best.hit.doc):
+            return Answer(question, True, hits)
+        # Not sure: offer the plausible ones ("Có phải anh/chị muốn hỏi..."), if any.
+        offers = tuple(s.hit for s in ranked[:MAX_OFFERS] if s.prob >= s.model.offer)
+        return Answer(question, False, hits, offers)
 
-    def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Features]]:
-        """The ranked hits with the features behind each score (for tuning and debugging)."""
+    def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Candidate]]:
+        """The ranked hits with what the rescoring read of each (for tuning and debugging)."""
         with self._lock:
-            return self._scored(question, limit)[1]
+            return [(s.hit, s.candidate) for s in self._scored(question, limit)[1]]
+
+    def candidates(self, question: str) -> list[ranking.Candidate]:
+        """Every candidate the ranker would score for `question`, unranked (for fitting)."""
+        with self._lock:
+            words = self._question_words(question)
+            if not words or self._index is None:
+                return []
+            query = self._query(question, words)
+            vector = None
+            if self.embedder is not None and len(self._semantic):
+                text = self._embedding_text(self._analyzer.words(question[:MAX_QUESTION_CHARS]))
+                vector = self.embedder.embed([text], query=True)[0]
+            return self._candidates(query, words, vector, exclude=None)
+
+    def asks_something(self, question: str) -> bool:
+        with self._lock:
+            words = self._question_words(question)
+            return bool(words) and self._asks_something(self._query(question, words))
 
     def _candidate_terms(
         self, query: ranking.Query, words: list[str], folded_words: list[str]
@@ -436,35 +607,80 @@ class Engine:
             "head_bi": [(p, 1.5) for p in pairs],
         }
 
-    def _rank(
-        self, query: ranking.Query, words: list[str], limit: int, exclude: str | None
-    ) -> list[tuple[Hit, ranking.Features]]:
+    def _candidates(
+        self,
+        query: ranking.Query,
+        words: list[str],
+        vector: np.ndarray | None,
+        exclude: str | None,
+    ) -> list[ranking.Candidate]:
+        """Lexical candidates from Whoosh, plus the closest in meaning, read for rescoring."""
         folded_words = [query.corrections.get(w, fold_word(w)) for w in words]
         terms = self._candidate_terms(query, words, folded_words)
-        candidates = self._index.search(terms, limit=CANDIDATES) if self._index else []
+        found = self._index.search(terms, limit=CANDIDATES) if self._index else []
+        ids = list(dict.fromkeys(doc_id for doc_id, _type, _bm25 in found))
+        semantic = self._semantic
+        sem = semantic.score(vector) if vector is not None and len(semantic) else None
+        if sem is not None:
+            closest = np.argsort(-(sem.head + sem.passage))[:SEMANTIC_CANDIDATES]
+            ids += [semantic.ids[i] for i in closest if semantic.ids[i] not in ids]
+            head_mean, head_sd = float(sem.head.mean()), float(sem.head.std()) or 1.0
+            passage_mean, passage_sd = float(sem.passage.mean()), float(sem.passage.std()) or 1.0
         query_folded = " ".join(folded_words)
-        scored: list[tuple[float, Hit, ranking.Features]] = []
-        for doc_id, _type, _bm25 in candidates:
+        out = []
+        for doc_id in ids:
             entry = self._entries.get(doc_id)
             if entry is None or doc_id == exclude:
                 continue
-            feats = ranking.features(query, entry.text, query_folded, self._vocab)
-            logit = feats.logit()
+            adjust = 0.0
             if isinstance(entry.doc, Announcement):
-                logit += ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
-            score = ranking.probability(logit)
-            title = entry.doc.question if isinstance(entry.doc, FaqEntry) else entry.doc.title
-            hit = Hit(entry.type, doc_id, title, round(max(0.0, min(score, 1.0)), 4), entry.doc)  # type: ignore[arg-type]
-            scored.append((score, hit, feats))
-        scored.sort(key=lambda item: item[0], reverse=True)
-        return [(hit, feats) for _, hit, feats in scored[:limit]]
+                adjust = ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
+            feats = ranking.features(query, entry.text, query_folded, self._vocab)
+            row = semantic.row.get(doc_id) if sem is not None else None
+            if row is None or sem is None:
+                out.append(ranking.Candidate(doc_id, feats, adjust))
+                continue
+            head, passage = float(sem.head[row]), float(sem.passage[row])
+            out.append(
+                ranking.Candidate(
+                    doc_id,
+                    feats,
+                    adjust,
+                    head,
+                    passage,
+                    (head - head_mean) / head_sd,
+                    (passage - passage_mean) / passage_sd,
+                )
+            )
+        return out
+
+    def _rank(
+        self,
+        query: ranking.Query,
+        words: list[str],
+        vector: np.ndarray | None,
+        limit: int,
+        exclude: str | None,
+    ) -> list[_Scored]:
+        candidates = self._candidates(query, words, vector, exclude)
+        scored = []
+        for candidate, (prob, model) in zip(
+            candidates, ranking.score(candidates, self.ranker), strict=True
+        ):
+            entry = self._entries[candidate.doc_id]
+            doc = entry.doc
+            title = doc.question if isinstance(doc, FaqEntry) else doc.title
+            hit = Hit(entry.type, doc.id, title, round(max(0.0, min(prob, 1.0)), 4), doc)  # type: ignore[arg-type]
+            scored.append(_Scored(hit, prob, model, candidate))
+        scored.sort(key=lambda s: s.prob, reverse=True)
+        return scored[:limit]
 
     def _asks_something(self, query: ranking.Query) -> bool:
         """Whether the words besides numbers say enough to pick an answer at all."""
         weight = sum(w for word, w in query.weights.items() if not word.isdigit())
         return weight >= MIN_QUESTION_WEIGHT * self._vocab.max_idf()
 
-    def _is_current(self, doc: Doc) -> bool:
+    def is_current(self, doc: Doc) -> bool:
         """An expired notice may be suggested, but never given as the answer."""
         return not isinstance(doc, Announcement) or doc.is_current(self.today)
 
@@ -479,8 +695,8 @@ class Engine:
             query = ranking.make_query(
                 entry.doc.id, words, self._vocab, self._analyzer.stopwords, {}
             )
-            hits = self._rank(query, words, limit * 3, exclude=doc_id)
-            return [h for h, _ in hits if h.score >= RELATED_FLOOR][:limit]
+            hits = self._rank(query, words, None, limit * 3, exclude=doc_id)
+            return [s.hit for s in hits if s.hit.score >= RELATED_FLOOR][:limit]
 
     def latest(self, limit: int = 5) -> list[Announcement]:
         """Current announcements, newest first."""

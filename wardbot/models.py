@@ -109,6 +109,9 @@ class Answer:
     question: str
     answered: bool
     results: tuple[Hit, ...] = ()
+    # When not answered: the close matches worth offering ("Có phải anh/chị muốn hỏi...");
+    # empty when nothing is plausible enough and the bot just says it does not know.
+    offers: tuple[Hit, ...] = ()
 
     @property
     def best(self) -> Hit | None:

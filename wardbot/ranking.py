@@ -11,16 +11,18 @@ an honest "no answer" rather than a near miss.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from wardbot.analysis import DocText, Stopwords, Vocabulary, bigrams
 from wardbot.text import fold_word
 
-# Answer only above this estimated probability; below it, say so and suggest.
-ANSWER_THRESHOLD = 0.095
 LIGHT_WEIGHT = 0.3
 NUMBER_WEIGHT = 0.5
 LONG_QUESTION_WORDS = 16
@@ -84,21 +86,167 @@ class Features:
             self.focus_cover,
         ]
 
-    def logit(self) -> float:
-        return sum(w * x for w, x in zip(WEIGHTS, self.vector(), strict=True)) + BIAS
-
 
 def probability(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-# A logistic model over the features above, fitted on a labelled question set
-# (candidates that answer the question vs. those that do not) and checked by 5-fold
-# cross-validation; the features are shares and ratios, so they carry over to other
-# wards' files. Refit with the same features when the features change (each question's
-# top 10 candidates, date adjustment left out, L2 0.01 on the mean log-loss).
-WEIGHTS = (0.905, 1.005, 0.782, 0.656, 0.930, 0.316, -0.422, 0.511, 0.651, 0.558, 0.622, 0.882)
-BIAS = -5.064
+LEXICAL_FEATURES = (
+    "cover",
+    "head_cover",
+    "pairs",
+    "head_pairs",
+    "recall",
+    "fuzzy",
+    "missing",
+    "year",
+    "length*cover",
+    "length*recall",
+    "length*head_cover",
+    "focus_cover",
+)
+# Meaning: cosine of the question with the document's phrasings and its passage, each
+# also against the best other candidate (a clear winner vs. a crowd) and as a z-score
+# over the ward's documents (what is high for this ward); and the lexical model's logit
+# against the best other candidate's.
+SEMANTIC_FEATURES = (
+    "sem_head",
+    "sem_passage",
+    "sem_head_gap",
+    "sem_passage_gap",
+    "sem_head_z",
+    "sem_passage_z",
+    "lexical_gap",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One document as a possible answer: what the rescoring read of it."""
+
+    doc_id: str
+    lexical: Features
+    adjust: float = 0.0  # fixed nudge to the logit (an announcement's date: date_adjustment)
+    # Cosines with the question, and their z-scores over the ward's documents; None
+    # while the document has no vectors yet (it is then ranked lexically).
+    sem_head: float | None = None
+    sem_passage: float | None = None
+    sem_head_z: float = 0.0
+    sem_passage_z: float = 0.0
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A logistic model over named features, with the thresholds chosen for it."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    answer: float  # answer when the best candidate's probability reaches this
+    offer: float  # below `answer`, offer candidates from this probability on
+
+    def logit(self, vector: Sequence[float]) -> float:
+        return sum(w * x for w, x in zip(self.weights, vector, strict=True)) + self.bias
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "features": list(self.features),
+            "weights": [round(w, 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "answer": round(self.answer, 4),
+            "offer": round(self.offer, 4),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], expected: tuple[str, ...]) -> LinearModel:
+        features = tuple(data["features"])
+        if features != expected:
+            raise ValueError(f"model features {features} are not this code's {expected}")
+        weights = tuple(float(w) for w in data["weights"])
+        if len(weights) != len(features):
+            raise ValueError("the model needs one weight per feature")
+        return cls(
+            features, weights, float(data["bias"]), float(data["answer"]), float(data["offer"])
+        )
+
+
+MODEL_VERSION = 1
+# Written by `bot.py fit` from labelled wards (see wardbot.fit); loaded by the engine.
+DEFAULT_MODEL = Path(__file__).with_name("ranker.json")
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """The lexical model (always) and the one that adds meaning (when vectors exist)."""
+
+    lexical: LinearModel
+    semantic: LinearModel
+    trained_on: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "version": MODEL_VERSION,
+            "trained_on": list(self.trained_on),
+            "lexical": self.lexical.as_json(),
+            "semantic": self.semantic.as_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Ranker:
+        if data.get("version") != MODEL_VERSION:
+            raise ValueError(f"model version {data.get('version')!r}, expected {MODEL_VERSION}")
+        return cls(
+            LinearModel.from_json(data["lexical"], LEXICAL_FEATURES),
+            LinearModel.from_json(data["semantic"], LEXICAL_FEATURES + SEMANTIC_FEATURES),
+            tuple(data.get("trained_on", ())),
+        )
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(self.as_json(), indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+
+def load_ranker(path: Path = DEFAULT_MODEL) -> Ranker:
+    return Ranker.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def semantic_rows(candidates: Sequence[Candidate], lexical: LinearModel) -> list[list[float]]:
+    """The semantic model's inputs; a candidate without vectors counts as cosine 0."""
+    lex = [lexical.logit(c.lexical.vector()) + c.adjust for c in candidates]
+    heads = [c.sem_head or 0.0 for c in candidates]
+    passages = [c.sem_passage or 0.0 for c in candidates]
+    return [
+        [
+            *c.lexical.vector(),
+            heads[i],
+            passages[i],
+            heads[i] - _best_other(heads, i),
+            passages[i] - _best_other(passages, i),
+            c.sem_head_z,
+            c.sem_passage_z,
+            lex[i] - _best_other(lex, i),
+        ]
+        for i, c in enumerate(candidates)
+    ]
+
+
+def _best_other(values: Sequence[float], i: int) -> float:
+    return max((v for j, v in enumerate(values) if j != i), default=values[i])
+
+
+def score(candidates: Sequence[Candidate], ranker: Ranker) -> list[tuple[float, LinearModel]]:
+    """Each candidate's probability of answering the question, and the model behind it."""
+    out = [
+        (probability(ranker.lexical.logit(c.lexical.vector()) + c.adjust), ranker.lexical)
+        for c in candidates
+    ]
+    if any(c.sem_head is not None for c in candidates):
+        rows = semantic_rows(candidates, ranker.lexical)
+        for i, c in enumerate(candidates):
+            if c.sem_head is not None:
+                out[i] = (probability(ranker.semantic.logit(rows[i]) + c.adjust), ranker.semantic)
+    return out
 
 
 def make_query(

