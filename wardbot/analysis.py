@@ -17,7 +17,7 @@ from itertools import pairwise
 from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, fold_word, nfc, tokens
 
 # Bump when tokenisation changes, so indexes built by older code are rebuilt.
-ANALYSIS_VERSION = "6"
+ANALYSIS_VERSION = "7"
 
 # Words that say nothing about what is asked: greetings, particles, pronouns, glue.
 _STOP = set(
@@ -45,7 +45,16 @@ _CLAUSE_RE = re.compile(r"([;:!?…\n]+|[,.]+(?!\d))|\s(?:nhưng|mà|thì)\s")
 # Words that make a clause a question (normalised: 'ko' is không, 'j' is gì).
 _ASKING = frozenset("gì đâu nào sao bao mấy ai không chưa".split())
 
-_RANGE_RE = re.compile(r"\b(\d{1,2})\s*(?:-|–|đến|tới|den|toi)\s*(\d{1,2})\b", re.IGNORECASE)
+# A range of numbered places ('khu phố 4-6', 'tổ 3 đến 5', 'kp 1-3'): only after the name
+# of a neighbourhood unit, so dates ('ngày 1-3', '1-3/2025') and amounts stay as written.
+_PLACE_UNITS = (
+    "khu phố|khu pho|kp|tổ dân phố|to dan pho|tdp|tổ|to|ấp|ap|thôn|thon|xóm|xom|khóm|khom|"
+    "khu vực|khu vuc|kv|buôn|buon|bản|ban|làng|lang"
+)
+_RANGE_RE = re.compile(
+    rf"\b({_PLACE_UNITS})\s*(\d{{1,2}})\s*(?:-|–|đến|tới|den|toi)\s*(\d{{1,2}})\b(?![/.-]\d)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -88,9 +97,9 @@ def _expand_ranges(text: str) -> str:
     """'khu phố 4-6' also names khu phố 5: spell small numeric ranges out."""
 
     def spell(match: re.Match[str]) -> str:
-        low, high = int(match.group(1)), int(match.group(2))
+        low, high = int(match.group(2)), int(match.group(3))
         if 0 < high - low <= 12:
-            return " ".join(str(n) for n in range(low, high + 1))
+            return " ".join([match.group(1), *(str(n) for n in range(low, high + 1))])
         return match.group(0)
 
     return _RANGE_RE.sub(spell, text)

@@ -29,7 +29,6 @@ MAX_MESSAGE_CHARS = 1500  # longer is a pasted document, not a question
 ANNOUNCEMENT_PREVIEW_CHARS = 900
 ALERT_PREVIEW_CHARS = 400  # an alert is a heads-up: the first lines, then "read it all"
 MAX_LABEL_CHARS = 60
-SUGGESTION_MIN_SCORE = 0.1  # weaker "close matches" are noise, not help
 MAX_ACTION_BYTES = 64  # Telegram's callback_data limit
 
 
@@ -216,11 +215,15 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
 
 
 def no_answer_reply(answer: Answer, settings: Settings) -> Reply:
-    """'No information yet', close matches as buttons, and whom to call."""
-    close = [hit for hit in answer.results if hit.score >= SUGGESTION_MIN_SCORE]
-    suggestions = tuple(doc_button(hit.doc) for hit in close[:3])
-    text = msg.no_answer(settings.ward_name, settings.ward_hotline, suggestions=bool(suggestions))
-    return Reply(text, buttons=suggestions, buttons_title=msg.SUGGESTIONS if suggestions else None)
+    """Not sure: 'Có phải anh/chị muốn hỏi…' with the close matches the engine offers;
+    nothing plausible: 'no information yet' and whom to call."""
+    if answer.offers:
+        return Reply(
+            msg.offer(settings.ward_name, settings.ward_hotline),
+            buttons=tuple(doc_button(hit.doc) for hit in answer.offers),
+            buttons_title=msg.SUGGESTIONS,
+        )
+    return Reply(msg.no_answer(settings.ward_name, settings.ward_hotline))
 
 
 class Conversation:

