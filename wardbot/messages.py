@@ -121,7 +121,8 @@ def offer(ward_name: str, hotline: str) -> str:
     return "\n\n".join(
         [
             "Dạ, em chưa chắc đã hiểu đúng câu hỏi của anh/chị.",
-            f"Nếu không phải các câu dưới đây, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
+            "Nếu không phải các câu dưới đây, anh/chị vui lòng "
+            f"{contact_line(ward_name, hotline)}.",
         ]
     )
 
