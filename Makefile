@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup chat run test lint check eval bench clean
+.PHONY: setup chat run test lint check eval fit bench clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,9 @@ EVAL_WARDS := $(sort $(wildcard ../shared/eval/*/))
 
 eval: $(STAMP)
 	$(PY) bot.py eval $(EVAL_WARDS)
+
+fit: $(STAMP)
+	$(PY) bot.py fit $(EVAL_WARDS)
 
 bench: $(STAMP)
 	$(PY) bench/bench_search.py --quick
