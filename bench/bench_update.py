@@ -54,6 +54,7 @@ from bench_search import (  # noqa: E402 - after the path set-up
     load_average,
     read_seed_notices,
     synth_notice,
+    thread_env,
     write_corpus,
 )
 
@@ -327,6 +328,7 @@ def main() -> None:
             f"{TARGET_VECTOR_S:g} s"
         )
     print(f"load average (1 min): {load_before} before, {load_average()} after")
+    print(f"threads: {thread_env()}")
 
 
 if __name__ == "__main__":
