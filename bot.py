@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -279,7 +280,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     except QuestionSetError as exc:
         print(exc, file=sys.stderr)
         return 2
-    embedder = None if args.lexical else load_embedder()
+    embedder = None if args.lexical else load_embedder(threads=2)
     with ExitStack() as stack:
         data = fit.open_wards(wards, embedder, stack)
         if len(data) > 1:
@@ -319,6 +320,9 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Small vector products (a question against every document) are fastest on one
+    # thread, and extra BLAS threads stall on a busy host; numpy reads this on import.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

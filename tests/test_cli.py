@@ -341,9 +341,7 @@ FIT_QUESTIONS = (
 )
 
 
-def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(
-    ward, tmp_path, capsys
-):
+def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward, tmp_path, capsys):
     from wardbot import ranking
 
     north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)

@@ -119,7 +119,9 @@ def _heads_and_body(doc: Doc) -> tuple[list[str], str]:
 def _doc_texts(doc: Doc) -> DocTexts:
     """What the embedder reads of a document (see wardbot.semantic)."""
     if isinstance(doc, FaqEntry):
-        return DocTexts((doc.question, *doc.variants), f"{doc.question}\n{doc.answer}")
+        return DocTexts(
+            (doc.question, *doc.variants), f"{doc.question}\n{doc.answer[:PASSAGE_CHARS]}"
+        )
     return DocTexts((doc.title,), f"{doc.title}\n{doc.body[:PASSAGE_CHARS]}")
 
 

