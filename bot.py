@@ -280,7 +280,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     except QuestionSetError as exc:
         print(exc, file=sys.stderr)
         return 2
-    embedder = None if args.lexical else load_embedder(threads=2)
+    embedder = None if args.lexical else load_embedder()
     with ExitStack() as stack:
         data = fit.open_wards(wards, embedder, stack)
         if len(data) > 1:

@@ -366,3 +366,17 @@ async def test_other_scripts_and_markup_are_just_questions(
 ) -> None:
     reply = await one(conversation, text)
     assert reply.text.startswith("Xin lỗi")
+
+
+async def test_an_unsure_question_asks_which_entry_was_meant(conversation: Conversation) -> None:
+    reply = await one(conversation, "đóng tiền thẻ cho cả nhà")
+    assert reply.text.startswith("Dạ, em chưa chắc đã hiểu đúng câu hỏi")
+    assert reply.buttons_title == "Có phải anh/chị muốn hỏi:"
+    assert reply.buttons[0].action == "faq:bhyt-muc-dong-ho-gia-dinh"
+    assert 1 <= len(reply.buttons) <= 3
+
+
+async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation) -> None:
+    reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
+    assert reply.text.startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert reply.buttons == ()

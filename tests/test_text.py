@@ -160,3 +160,32 @@ def test_the_clause_that_asks_is_told_from_the_story(message, asks, story):
 )
 def test_a_message_of_one_clause_or_no_question_has_no_asking_clause(message):
     assert Analyzer.create().asking_words(message) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kích hoạt định danh khu phố 4-6", "kích hoạt định danh khu phố 4 5 6"),
+        ("tổ 2 đến 4", "tổ 2 3 4"),
+        ("KP 1-3", "khu phố 1 2 3"),
+        # Dates and amounts are not places: they stay as written.
+        ("ra quân ngày 1-3", "ra quân ngày 1 3"),
+        ("nộp hồ sơ từ 1-3/2025", "nộp hồ sơ từ 1 3 2025"),
+        ("tổ 2 họp ngày 1-3-2025", "tổ 2 họp ngày 1 3 2025"),
+    ],
+)
+def test_only_ranges_of_numbered_places_are_spelt_out(text, expected):
+    assert " ".join(Analyzer.create().words(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sổ hồng", "sổ hồng"),  # a land certificate, not 'sổ không'
+        ("so hong", "so hong"),
+        ("nhận 15 kg gạo", "nhận 15 kg gạo"),
+        ("ko có bhyt", "không có bảo hiểm y tế"),
+    ],
+)
+def test_abbreviations_never_swallow_words_or_units(text, expected):
+    assert normalize(text, SYNONYMS) == expected

@@ -17,7 +17,7 @@ from itertools import pairwise
 from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, fold_word, nfc, tokens
 
 # Bump when tokenisation changes, so indexes built by older code are rebuilt.
-ANALYSIS_VERSION = "7"
+ANALYSIS_VERSION = "8"
 
 # Words that say nothing about what is asked: greetings, particles, pronouns, glue.
 _STOP = set(

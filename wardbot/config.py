@@ -130,7 +130,7 @@ class Settings:
             self.faq_file,
             self.content_dir,
             self.data_dir,
-            embedder=load_embedder(1 if background_vectors else 2) if self.semantic else None,
+            embedder=load_embedder() if self.semantic else None,
             background_vectors=background_vectors,
         )
 

