@@ -534,16 +534,20 @@ class Engine:
             self._analyzer.asking_words(question[:MAX_QUESTION_CHARS]),
         )
 
+    def _question_vector(self, question: str) -> np.ndarray | None:
+        """The question's sentence vector, when documents have vectors to compare it with."""
+        if self.embedder is None or not len(self._semantic):
+            return None
+        text = self._embedding_text(self._analyzer.words(question[:MAX_QUESTION_CHARS]))
+        return self.embedder.embed([text], query=True)[0]
+
     def _scored(self, question: str, limit: int) -> tuple[ranking.Query | None, list[_Scored]]:
         """The analysed question and its ranked candidates."""
         words = self._question_words(question)
         if not words or self._index is None:
             return None, []
         query = self._query(question, words)
-        vector = None
-        if self.embedder is not None and len(self._semantic):
-            text = self._embedding_text(self._analyzer.words(question[:MAX_QUESTION_CHARS]))
-            vector = self.embedder.embed([text], query=True)[0]
+        vector = self._question_vector(question)
         return query, self._rank(query, words, vector, limit, exclude=None)
 
     def _ask(self, question: str, limit: int) -> Answer:
@@ -571,11 +575,7 @@ class Engine:
             if not words or self._index is None:
                 return []
             query = self._query(question, words)
-            vector = None
-            if self.embedder is not None and len(self._semantic):
-                text = self._embedding_text(self._analyzer.words(question[:MAX_QUESTION_CHARS]))
-                vector = self.embedder.embed([text], query=True)[0]
-            return self._candidates(query, words, vector, exclude=None)
+            return self._candidates(query, words, self._question_vector(question), exclude=None)
 
     def asks_something(self, question: str) -> bool:
         with self._lock:
