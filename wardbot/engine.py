@@ -194,6 +194,7 @@ class Engine:
         self._semantic = SemanticIndex({})
         self._vectors: dict[str, tuple[DocTexts, tuple]] = {}  # doc id -> (texts, vectors)
         self._vector_lock = threading.Lock()
+        self._vector_cache: VectorCache | None = None  # read from disk once, then kept
         self._vector_thread: threading.Thread | None = None
         self._vectors_wanted = threading.Event()
         self.vector_error: str | None = None
@@ -454,7 +455,9 @@ class Engine:
                 if doc_id in texts and texts[doc_id] == t
             }
             todo = [doc_id for doc_id in texts if doc_id not in vectors]
-            cache = VectorCache(self.data_dir / VECTOR_FILE)
+            if self._vector_cache is None:
+                self._vector_cache = VectorCache(self.data_dir / VECTOR_FILE)
+            cache = self._vector_cache
             for start in range(0, max(len(todo), 1), VECTOR_BATCH_DOCS):
                 batch = {d: texts[d] for d in todo[start : start + VECTOR_BATCH_DOCS]}
                 vectors.update(embed_documents(embedder, cache, batch))
