@@ -380,3 +380,17 @@ async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation)
     reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
     assert reply.text.startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
     assert reply.buttons == ()
+
+
+async def test_a_question_is_answered_even_when_it_cannot_be_logged(
+    ward_engine: Engine, store: Store, ward_settings: Settings, monkeypatch, caplog
+) -> None:
+    import sqlite3
+
+    async def full_disk(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "log_question", full_disk)
+    reply = await one(Conversation(ward_engine, store, ward_settings), "mất thẻ bhyt")
+    assert reply.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert "could not log a question" in caplog.text

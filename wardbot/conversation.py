@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import re
 import time
 import unicodedata
@@ -22,6 +23,8 @@ from wardbot.intents import Intent, parse_intent, topic_forms
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Button", "ChatRef", "Conversation", "Link", "Reply"]
 
@@ -341,8 +344,13 @@ class Conversation:
             # The indicator's round trip overlaps the search instead of adding to it.
             answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
         # The log behind /stats and /unanswered: the question, not who the resident is.
+        # Answering needs no disk: a full disk or a locked database loses a log line, not
+        # the resident's answer.
         if self.settings.question_log_days:
-            await self.store.log_question(chat, scrub(question), answer.answered, self.clock())
+            try:
+                await self.store.log_question(chat, scrub(question), answer.answered, self.clock())
+            except Exception:
+                log.exception("could not log a question; answering anyway")
         if answer.answered and answer.best is not None:
             return await self._document_reply(answer.best.doc)
         return no_answer_reply(answer, self.settings)
