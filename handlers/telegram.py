@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import hmac
 import html
-import json
 import logging
 from collections.abc import Sequence
 
@@ -54,6 +53,7 @@ from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, 
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
+from wardbot.web import Recent, json_or_none, not_an_update
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 UTF-16 units; leave room for its own counting
 MAX_UPDATE_BYTES = 1 << 20
+SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
 ALLOWED_UPDATES = ["message", "callback_query"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
@@ -197,6 +198,7 @@ class TelegramChannel:
         self.webhook_mode = bool(settings.public_url)
         self.poll_timeout = poll_timeout
         self._locks = ChatLocks()
+        self._seen = Recent(SEEN_MAX)
         self._in_flight = 0
         builder = (
             Application.builder()
@@ -274,10 +276,16 @@ class TelegramChannel:
         body = await request.body()
         if len(body) > MAX_UPDATE_BYTES:
             return Response(status_code=413)
+        data = json_or_none(body)
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            return not_an_update(CHANNEL)
         try:
-            update = Update.de_json(json.loads(body), self.application.bot)
-        except (ValueError, TypeError, KeyError):
-            return Response(status_code=400)
+            update = Update.de_json(data, self.application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):  # a field of the wrong type
+            return not_an_update(CHANNEL)
+        if self._seen.seen(str(update.update_id)):
+            log.debug("telegram: a repeated update dropped")
+            return Response(status_code=200)
         await self.application.update_queue.put(update)
         return Response(status_code=200)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import re
 import time
@@ -42,6 +41,7 @@ from wardbot.conversation import Button, ChatLocks, Conversation, Reply
 from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
 from wardbot.render import numbered_menu, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
+from wardbot.web import Recent, json_or_none, not_an_update
 
 log = logging.getLogger(__name__)
 
@@ -136,27 +136,6 @@ def _update_of(body: object) -> dict[str, Any] | None:
     return body
 
 
-# --- bounded per-chat state ---------------------------------------------------------
-
-
-class _Recent:
-    """The last `size` keys seen: repeated deliveries of one message are dropped."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._keys: OrderedDict[str, None] = OrderedDict()
-
-    def seen(self, key: str) -> bool:
-        """True if `key` was seen already; records it otherwise."""
-        if key in self._keys:
-            self._keys.move_to_end(key)
-            return True
-        self._keys[key] = None
-        if len(self._keys) > self.size:
-            self._keys.popitem(last=False)
-        return False
-
-
 # --- the channel ----------------------------------------------------------------------
 
 
@@ -189,7 +168,7 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base)
         self._locks = ChatLocks()
-        self._seen = _Recent(SEEN_MAX)
+        self._seen = Recent(SEEN_MAX)
         self._menus: OrderedDict[str, tuple[str, ...]] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
@@ -292,12 +271,9 @@ class ZaloChannel:
         body = await request.body()
         if len(body) > MAX_UPDATE_BYTES:
             return Response(status_code=413)
-        try:
-            update = _update_of(json.loads(body))
-        except ValueError:
-            update = None
+        update = _update_of(json_or_none(body))
         if update is None:
-            return Response(status_code=400)
+            return not_an_update(CHANNEL)
         self.accept(update)
         return Response(status_code=200)
 

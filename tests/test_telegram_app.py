@@ -175,12 +175,53 @@ async def test_webhook_without_the_right_secret_is_refused(
     assert len(api.sent(703)) == 1
 
 
-async def test_webhook_rejects_a_body_that_is_not_an_update(webhook: str) -> None:
+NOT_UPDATES = [
+    b"not json",
+    b"[]",
+    b"null",
+    b'{"message": "x"}',
+    b'{"update_id": "x"}',
+    b"[" * 100_000 + b"]" * 100_000,  # deeper than json can parse
+]
+
+
+async def test_webhook_rejects_a_body_that_is_not_an_update(
+    api: FakeBotApi, webhook: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     async with httpx.AsyncClient() as client:
-        response = await client.post(
-            webhook, content=b"not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        for body in NOT_UPDATES:
+            response = await client.post(
+                webhook, content=body, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            )
+            assert response.status_code == 400, body[:20]
+        # The bot still answers afterwards.
+        mark = len(api.calls)
+        ok = await client.post(
+            webhook, json=update(705, "/help"), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
         )
-    assert response.status_code == 400
+        assert ok.status_code == 200
+    (reply,) = await api.replies(705, since=mark)
+    assert visible_text(reply.text).startswith("Cách hỏi")
+    assert not [r for r in caplog.records if r.exc_info], "no traceback for a bad body"
+    assert caplog.text.count("not an update") == len(NOT_UPDATES)
+
+
+async def test_webhook_answers_a_repeated_update_once(api: FakeBotApi, webhook: str) -> None:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with httpx.AsyncClient() as client:
+        for _ in range(3):  # Telegram posts again when it missed our 200
+            response = await client.post(webhook, json=update(706, "/help"), headers=headers)
+            assert response.status_code == 200
+        # A later update, answered after the copies would have been.
+        response = await client.post(
+            webhook, json=update(706, "mất thẻ bhyt", update_id=9003), headers=headers
+        )
+        assert response.status_code == 200
+    await api.replies(706, 2)
+    texts = [visible_text(call.text) for call in api.sent(706)]
+    assert len(texts) == 2
+    assert texts[0].startswith("Cách hỏi") and texts[1].startswith("Mất thẻ bảo hiểm y tế")
 
 
 # --- the real process -----------------------------------------------------------------------

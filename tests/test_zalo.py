@@ -442,12 +442,32 @@ async def test_webhook_ignores_unknown_events_and_repeats(api: FakeZaloApi, webh
     assert len(api.sent(ALICE)) == 2
 
 
-async def test_webhook_rejects_a_body_that_is_not_an_update(webhook: str) -> None:
+NOT_UPDATES = [
+    b"not json",
+    b"[]",
+    b"null",
+    b'{"message": "x"}',
+    b'{"ok": true, "result": {"message": {}}}',
+    b"[" * 100_000 + b"]" * 100_000,  # deeper than json can parse
+]
+
+
+async def test_webhook_rejects_a_body_that_is_not_an_update(
+    api: FakeZaloApi, webhook: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     headers = {"X-Bot-Api-Secret-Token": SECRET}
     async with httpx.AsyncClient() as client:
-        for body in (b"not json", b"[]", b'{"ok": true, "result": {"message": {}}}'):
+        for body in NOT_UPDATES:
             response = await client.post(webhook, content=body, headers=headers)
-            assert response.status_code == 400
+            assert response.status_code == 400, body[:20]
+    mark = len(api.calls)
+    help_ = api.update("message.text.received", ALICE, text="/help")
+    assert (await api.post_webhook(webhook, help_)).status_code == 200  # still answered
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text.startswith("Cách hỏi")
+    assert not [r for r in caplog.records if r.exc_info], "no traceback for a bad body"
+    assert caplog.text.count("not an update") == len(NOT_UPDATES)
 
 
 async def test_webhook_answers_before_the_reply_is_sent(api: FakeZaloApi, webhook: str) -> None:

@@ -1,16 +1,19 @@
-"""The bot's own web server: channel webhooks (/telegram, later /zalo) and /healthz.
+"""The bot's own web server: channel webhooks (/telegram, /zalo) and /healthz.
 
 Starlette routes served by uvicorn inside the bot's event loop, as in python-telegram-bot's
 custom-webhook example. Signals stay with the caller (wardbot.app), which decides how the
-whole bot stops.
+whole bot stops. Also what every channel needs to receive updates: reading a webhook body
+and dropping repeated deliveries.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import socket
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import uvicorn
@@ -98,6 +101,38 @@ def web_app(
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     return Starlette(routes=[Route("/healthz", healthz, methods=["GET", "HEAD"]), *routes])
+
+
+def json_or_none(body: bytes) -> object:
+    """The JSON in a webhook body; None when it is not JSON or nests too deep to read."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def not_an_update(channel: str) -> Response:
+    """400 for a webhook body that is not an update, noted in one line (no traceback)."""
+    log.warning("%s: refused a webhook body that is not an update", channel)
+    return Response(status_code=400)
+
+
+class Recent:
+    """The last `size` keys seen: a platform's repeated deliveries of one update are dropped."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._keys: OrderedDict[str, None] = OrderedDict()
+
+    def seen(self, key: str) -> bool:
+        """True if `key` was seen already; records it otherwise."""
+        if key in self._keys:
+            self._keys.move_to_end(key)
+            return True
+        self._keys[key] = None
+        if len(self._keys) > self.size:
+            self._keys.popitem(last=False)
+        return False
 
 
 def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
