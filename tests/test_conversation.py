@@ -293,6 +293,22 @@ async def test_forget_deletes_the_chats_subscriptions(
     assert await store.subscriptions_of(CHAT) == []
 
 
+async def test_forget_leaves_the_questions_nowhere_in_the_database_files(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """Not even in the free pages or the write-ahead log, while the bot keeps running."""
+    question = "giấy phép nuôi chim họa mi zqxwv ở khu phố 9"
+    await say(conversation, question)
+    database = ward_settings.data_dir / "bot.sqlite3"
+    wal = database.with_name("bot.sqlite3-wal")
+    files = (database, wal)
+    assert any(b"zqxwv" in path.read_bytes() for path in files if path.exists())
+    assert (await one(conversation, "/forget")).text == msg.forget_done()
+    for path in files:
+        if path.exists():
+            assert b"zqxwv" not in path.read_bytes(), path.name
+
+
 # --- announcements ------------------------------------------------------------------------
 
 

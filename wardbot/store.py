@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -151,6 +154,8 @@ class Store:
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA busy_timeout = 5000")
+            # Deleted rows are overwritten, not left in free pages: /forget really forgets.
+            await db.execute("PRAGMA secure_delete = ON")
             store = cls(db)
             await store._migrate()
         except BaseException:
@@ -512,7 +517,17 @@ class Store:
         # The chats table goes last, after the tables that refer to it.
         tables.sort(key=lambda name: name == "chats")
         async with self._write:
-            return await self._delete_chat(tables, chat)
+            deleted = await self._delete_chat(tables, chat)
+            # The write-ahead log still holds the pages as they were before the delete:
+            # copy it into the (now zeroed) database and empty it.
+            async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                row = await cursor.fetchone()
+            if row and row[0]:
+                log.warning(
+                    "forget: the database is busy; the deleted rows stay in its write-ahead "
+                    "log until the next checkpoint"
+                )
+            return deleted
 
     async def _delete_chat(self, tables: list[str], chat: ChatRef) -> int:
         deleted = 0
