@@ -62,6 +62,10 @@ WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 UTF-16 units; leave room for its own counting
 MAX_UPDATE_BYTES = 1 << 20
+# Seconds to wait for Telegram's answer: python-telegram-bot's default for conversations;
+# longer for alerts, where giving up on a slow answer means sending the alert again.
+READ_TIMEOUT = 5.0
+ALERT_READ_TIMEOUT = 30.0
 SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
 ALLOWED_UPDATES = ["message", "callback_query"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
@@ -190,6 +194,8 @@ class TelegramChannel:
         conversation: Conversation,
         *,
         poll_timeout: float = 10.0,
+        read_timeout: float = READ_TIMEOUT,
+        alert_read_timeout: float = ALERT_READ_TIMEOUT,
     ) -> None:
         if not settings.telegram_token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
@@ -197,6 +203,8 @@ class TelegramChannel:
         self.conversation = conversation
         self.webhook_mode = bool(settings.public_url)
         self.poll_timeout = poll_timeout
+        self.read_timeout = read_timeout
+        self.alert_read_timeout = alert_read_timeout
         self._locks = ChatLocks()
         self._seen = Recent(SEEN_MAX)
         self._in_flight = 0
@@ -205,6 +213,7 @@ class TelegramChannel:
             .token(settings.telegram_token)
             .base_url(settings.telegram_base_url)
             .concurrent_updates(32)
+            .read_timeout(read_timeout)
             .rate_limiter(AIORateLimiter(max_retries=3))
         )
         if self.webhook_mode:
@@ -383,9 +392,16 @@ class TelegramChannel:
         return True
 
     async def send(
-        self, chat_id: int | str, replies: Sequence[Reply], *, quote: int | None = None
+        self,
+        chat_id: int | str,
+        replies: Sequence[Reply],
+        *,
+        quote: int | None = None,
+        read_timeout: float | None = None,
     ) -> None:
-        """Send replies to a chat: each as one or more HTML messages, buttons on the last."""
+        """Send replies to a chat: each as one or more HTML messages, buttons on the last.
+
+        `read_timeout` replaces the usual wait for each answer (`self.read_timeout`)."""
         bot = self.application.bot
         for reply in replies:
             parts = render_html(reply)
@@ -399,6 +415,7 @@ class TelegramChannel:
                     reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
                     if quote
                     else None,
+                    read_timeout=read_timeout or self.read_timeout,
                 )
                 quote = None
 
@@ -408,7 +425,9 @@ class TelegramChannel:
         """Push replies to a chat for the alert sender, with failures as it understands them."""
         target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
         try:
-            await self.send(target, replies)
+            # A slow answer is waited for: a message given up on may still arrive, and the
+            # retry would send it twice.
+            await self.send(target, replies, read_timeout=self.alert_read_timeout)
         except RetryAfter as exc:
             raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
         except Forbidden as exc:  # blocked by the user, kicked from the group

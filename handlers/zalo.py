@@ -25,6 +25,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from handlers.zalo_api import (
+    DEFAULT_TIMEOUT,
     BadRequest,
     Forbidden,
     InvalidToken,
@@ -67,6 +68,9 @@ BACKOFF_MAX = 60.0
 SEND_ATTEMPTS = 4
 SEND_BACKOFF_FIRST = 0.5
 SEND_BACKOFF_MAX = 8.0
+# Seconds to wait for Zalo's answer to an alert: giving up on a slow answer means sending
+# the alert again. Conversations keep the client's shorter wait (DEFAULT_TIMEOUT).
+ALERT_READ_TIMEOUT = 30.0
 RETRY_AFTER_DEFAULT = 5.0  # Zalo's 429 names no wait; OpenClaw waits 5 s
 TOKEN_CHECK_TTL = 60.0  # how long a successful getMe vouches for the token
 STOP_GRACE = 3.0
@@ -154,6 +158,8 @@ class ZaloChannel:
         conversation: Conversation,
         *,
         poll_timeout: float = 30.0,
+        read_timeout: float = DEFAULT_TIMEOUT,
+        alert_read_timeout: float = ALERT_READ_TIMEOUT,
     ) -> None:
         if not settings.zalo_token:
             raise ConfigError("ZALO_BOT_TOKEN is not set")
@@ -166,7 +172,8 @@ class ZaloChannel:
         self.settings = settings
         self.conversation = conversation
         self.poll_timeout = poll_timeout
-        self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base)
+        self.alert_read_timeout = alert_read_timeout
+        self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
         self._locks = ChatLocks()
         self._seen = Recent(SEEN_MAX)
         self._menus: OrderedDict[str, tuple[str, ...]] = OrderedDict()
@@ -357,15 +364,22 @@ class ZaloChannel:
         if menu:
             self._remember(chat_id, buttons)
 
-    async def _send_texts(self, chat_id: str, texts: Sequence[str], *, patient_from: int) -> None:
+    async def _send_texts(
+        self,
+        chat_id: str,
+        texts: Sequence[str],
+        *,
+        patient_from: int,
+        read_timeout: float | None = None,
+    ) -> None:
         """Send `texts` in order. From part `patient_from` on, 429 and temporary failures
         are retried here (a resend may duplicate a message that did arrive; better than a
-        half answer); earlier parts raise at once."""
+        half answer); earlier parts raise at once. `read_timeout` replaces the client's."""
         for number, text in enumerate(texts):
             attempts = SEND_ATTEMPTS if number >= patient_from else 1
             for attempt in range(1, attempts + 1):
                 try:
-                    await self.api.send_message(chat_id, text)
+                    await self.api.send_message(chat_id, text, read_timeout=read_timeout)
                     break
                 except (TooManyRequests, Unavailable) as exc:
                     if attempt == attempts:
@@ -395,7 +409,11 @@ class ZaloChannel:
         texts, buttons = render_plain(replies)
         async with self._locks.hold(chat_id):
             try:
-                await self._send_texts(chat_id, texts, patient_from=1)
+                # A slow answer is waited for: a message given up on may still arrive,
+                # and the retry would send it twice.
+                await self._send_texts(
+                    chat_id, texts, patient_from=1, read_timeout=self.alert_read_timeout
+                )
             except TooManyRequests as exc:
                 raise RetryLater(exc.retry_after or RETRY_AFTER_DEFAULT, str(exc)) from None
             except (NetworkError, Unavailable) as exc:

@@ -188,7 +188,7 @@ class ZaloBotApi:
     ) -> Any:
         """POST `params` as JSON to `method`; the envelope's `result`, or a ZaloError.
 
-        `read_timeout` replaces the client's for waiting on the answer (long polls).
+        `read_timeout` replaces the client's for waiting on the answer (long polls, alerts).
         """
         url = f"{self.base_url}/bot{self._token}/{method}"
         limits = (
@@ -264,9 +264,14 @@ class ZaloBotApi:
         """getWebhookInfo: {url, updated_at}; url is empty when none is set."""
         return _as_dict(await self.call("getWebhookInfo"))
 
-    async def send_message(self, chat_id: str, text: str) -> dict[str, Any]:
-        """sendMessage: plain text, 1–2000 characters. Returns {message_id, date}."""
-        return _as_dict(await self.call("sendMessage", {"chat_id": chat_id, "text": text}))
+    async def send_message(
+        self, chat_id: str, text: str, *, read_timeout: float | None = None
+    ) -> dict[str, Any]:
+        """sendMessage: plain text, 1–2000 characters. Returns {message_id, date}.
+
+        `read_timeout` replaces the client's wait for the answer."""
+        params = {"chat_id": chat_id, "text": text}
+        return _as_dict(await self.call("sendMessage", params, read_timeout=read_timeout))
 
     async def send_photo(
         self, chat_id: str, photo: str, caption: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,9 +19,11 @@ from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.delivery import ChatUnreachable, PermanentError, RetryLater, TransientError
 from wardbot.engine import Engine
-from wardbot.store import Store
+from wardbot.outbox import MAX_BACKOFF, Composer, Sender
+from wardbot.store import ChatRef, Store
 
 ADMIN_ID = 4242
+CHAT = ChatRef("telegram", "901")
 
 
 @pytest.fixture
@@ -155,3 +158,36 @@ async def test_delivery_errors_are_told_apart(api: FakeBotApi, channel: object) 
     api.fail("sendMessage", 502, description="Bad Gateway")
     with pytest.raises(TransientError):
         await channel.deliver("806", alert)
+
+
+async def test_an_alert_answered_late_by_telegram_is_sent_once(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Telegram answers after the usual wait (scaled down: 0.1 s here, 5 s in the bot): the
+    alert path waits longer (1 s here, 30 s in the bot) instead of sending it again."""
+    from handlers.telegram import TelegramChannel
+
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        telegram = TelegramChannel(
+            bot_settings(ward_settings, api),
+            Conversation(ward_engine, store, ward_settings),
+            read_timeout=0.1,
+            alert_read_timeout=1.0,
+        )
+        await telegram.application.initialize()
+        try:
+            now = [time.time()]
+            sender = Sender(
+                store, telegram, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+            )
+            await store.queue_message("Chiều nay cắt điện khu phố 3.", [CHAT], now[0])
+            api.slow("sendMessage", 0.3)
+            await sender.drain()
+            now[0] += MAX_BACKOFF  # any retry would be due by now
+            await sender.drain()
+            (sent,) = await api.replies(int(CHAT.chat_id))
+            assert "cắt điện" in sent.text
+            assert sender.stats.sent == 1 and sender.stats.retried == 0
+            assert len(api.sent(int(CHAT.chat_id))) == 1
+        finally:
+            await telegram.application.shutdown()

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -32,6 +33,7 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.engine import Engine
+from wardbot.outbox import MAX_BACKOFF, Composer, Sender
 from wardbot.store import ChatRef, Store
 from wardbot.web import AsgiServer, bound_socket, web_app
 
@@ -554,6 +556,39 @@ async def test_deliver_failures_say_what_to_do(
     assert api.sent(ALICE) == []
     await channel.deliver(ALICE, [alert()])  # the fault is gone: delivered
     assert len(api.sent(ALICE)) == 1
+
+
+async def test_an_alert_answered_late_by_zalo_is_sent_once(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Zalo answers after the usual wait (scaled down: 0.1 s here, 10 s in the bot): the
+    alert path waits longer (1 s here, 30 s in the bot) instead of sending it again."""
+    settings = zalo_settings(ward_settings, api)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloChannel(
+            settings,
+            Conversation(ward_engine, store, settings),
+            read_timeout=0.1,
+            alert_read_timeout=1.0,
+        )
+        try:
+            now = [time.time()]
+            sender = Sender(
+                store, channel, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+            )
+            await store.queue_message(
+                "Chiều nay cắt điện khu phố 3.", [ChatRef("zalo", BINH)], now[0]
+            )
+            api.slow("sendMessage", 0.3)
+            await sender.drain()
+            now[0] += MAX_BACKOFF  # any retry would be due by now
+            await sender.drain()
+            (sent,) = await api.replies(BINH)
+            assert sent.text == "Chiều nay cắt điện khu phố 3."
+            assert sender.stats.sent == 1 and sender.stats.retried == 0
+            assert len(api.sent(BINH)) == 1
+        finally:
+            await channel.stop()
 
 
 async def test_deliver_to_a_chat_that_blocked_the_bot(

@@ -4,7 +4,7 @@ It speaks enough of the Bot API for python-telegram-bot's Application: getMe,
 deleteWebhook/setWebhook, long-polled getUpdates with offsets, sendMessage,
 sendChatAction, answerCallbackQuery, editMessageText, setMyCommands. It checks what
 Telegram checks (message length after HTML parsing, HTML well-formedness, callback_data
-size, the token), records every call, and can be told to answer 429 or 403.
+size, the token), records every call, and can be told to answer 429 or 403, or late.
 
 Optionally (`rate_limit=30`) it enforces Telegram's overall limit as a sliding one-second
 window: a sendMessage beyond `rate_limit` in the last second gets 429 with retry_after.
@@ -152,6 +152,7 @@ class FakeBotApi(FakeApiServer):
         self.webhook: dict[str, Any] = {}
         self.blocked: set[int] = set()
         self._failures: dict[str, list[_Failure]] = {}
+        self._delays: dict[str, float] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -279,6 +280,10 @@ class FakeBotApi(FakeApiServer):
             _Failure(status, description, retry_after, times)
         )
 
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer `method` only after `seconds` (what it does is done, and recorded, then)."""
+        self._delays[method.lower()] = seconds
+
     def block(self, chat_id: int) -> None:
         """The resident blocked the bot: every send to the chat gets 403."""
         self.blocked.add(chat_id)
@@ -310,6 +315,8 @@ class FakeBotApi(FakeApiServer):
         try:
             if request.path_params["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
+            if method.lower() in self._delays:
+                await asyncio.sleep(self._delays[method.lower()])
             self._maybe_fail(method, params)
             self._throttle(method)
             result = await self._handle(method, params)
