@@ -151,9 +151,17 @@ def _preview(body: str, limit: int) -> tuple[str, bool]:
 
 
 def _clean(text: str) -> str:
-    """NFC, without control characters: what the engine and the patterns see."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    """NFC, what the engine and the patterns see: a control character (a lone carriage
+    return, a vertical tab) becomes a space, since it separated words; other invisible
+    characters (format marks, unassigned code points) go."""
+    return "".join(_clean_char(ch) for ch in unicodedata.normalize("NFC", text))
+
+
+def _clean_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if ch in "\n\t" or category[0] != "C":
+        return ch
+    return " " if category == "Cc" else ""
 
 
 _CONTACT = re.compile(
