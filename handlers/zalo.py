@@ -14,9 +14,7 @@ import contextlib
 import hmac
 import json
 import logging
-import re
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Coroutine, Sequence
 from typing import Any
@@ -40,7 +38,7 @@ from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Button, ChatLocks, Conversation, Reply
 from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
-from wardbot.render import numbered_menu, plain_text, split_text, utf16_len
+from wardbot.render import numbered_choice, numbered_menu, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
 
 log = logging.getLogger(__name__)
@@ -70,8 +68,6 @@ SEND_BACKOFF_MAX = 8.0
 RETRY_AFTER_DEFAULT = 5.0  # Zalo's 429 names no wait; OpenClaw waits 5 s
 TOKEN_CHECK_TTL = 60.0  # how long a successful getMe vouches for the token
 STOP_GRACE = 3.0
-# "3", "3.", "số 3", "so 3": a choice from the list shown last.
-_CHOICE = re.compile(r"\s*(?:s[ốo]\s*)?(\d{1,3})\s*[.)]?\s*", re.IGNORECASE)
 
 
 # --- rendering ----------------------------------------------------------------------
@@ -117,11 +113,6 @@ def _render_one(reply: Reply, menu: str, limit: int) -> list[str]:
     parts += last[:-1]
     parts.append(_join(last[-1], tail))
     return [part for part in parts if part]
-
-
-def _choice(text: str) -> int | None:
-    match = _CHOICE.fullmatch(unicodedata.normalize("NFC", text))
-    return int(match.group(1)) if match else None
 
 
 def _update_of(body: object) -> dict[str, Any] | None:
@@ -190,7 +181,7 @@ class ZaloChannel:
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base)
         self._locks = ChatLocks()
         self._seen = _Recent(SEEN_MAX)
-        self._menus: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._menus: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
         self._in_flight = 0
@@ -353,13 +344,11 @@ class ZaloChannel:
             self._in_flight -= 1
 
     async def _answer(self, chat: ChatRef, text: str, sender: str) -> None:
-        menu = self._menus.get(chat.chat_id, ())
-        number = _choice(text) if menu else None
-        if number is not None and not 1 <= number <= len(menu):
-            await self._send(chat.chat_id, [Reply(msg.number_out_of_range(len(menu)))], menu=False)
-            return
-        if number is not None:
-            replies = await self.conversation.handle_action(chat, menu[number - 1])
+        choice = numbered_choice(text, self._menus.get(chat.chat_id, ()))
+        if isinstance(choice, Button):
+            replies = await self.conversation.handle_action(chat, choice.action)
+        elif isinstance(choice, Reply):
+            replies = [choice]
         else:
 
             async def typing() -> None:
@@ -373,13 +362,12 @@ class ZaloChannel:
             )
         await self._send(chat.chat_id, replies)
 
-    async def _send(self, chat_id: str, replies: Sequence[Reply], *, menu: bool = True) -> None:
+    async def _send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send replies in a conversation, each part retried on 429 and 5xx; then remember
-        their numbered list (`menu` False keeps the previous one)."""
+        their numbered list."""
         texts, buttons = render_plain(replies)
         await self._send_texts(chat_id, texts, patient_from=0)
-        if menu:
-            self._remember(chat_id, buttons)
+        self._remember(chat_id, buttons)
 
     async def _send_texts(self, chat_id: str, texts: Sequence[str], *, patient_from: int) -> None:
         """Send `texts` in order. From part `patient_from` on, 429 and temporary failures
@@ -404,7 +392,7 @@ class ZaloChannel:
         """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
         self._menus.pop(chat_id, None)
         if buttons:
-            self._menus[chat_id] = tuple(button.action for button in buttons)
+            self._menus[chat_id] = tuple(buttons)
             if len(self._menus) > MENUS_MAX:
                 self._menus.popitem(last=False)
 
