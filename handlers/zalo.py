@@ -115,6 +115,16 @@ def _render_one(reply: Reply, menu: str, limit: int) -> list[str]:
     return [part for part in parts if part]
 
 
+def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> bool:
+    """Zalo marks a chat PRIVATE or GROUP; unmarked, a chat is private when it is the
+    sender's own (their user id is its id)."""
+    chat = message.get("chat")
+    kind = chat.get("chat_type") if isinstance(chat, dict) else None
+    if isinstance(kind, str) and kind:
+        return kind.upper() == "PRIVATE"
+    return sender_id is None or str(sender_id) == chat_id
+
+
 def _update_of(body: object) -> dict[str, Any] | None:
     """The update in a webhook body: wrapped as {ok, result} (the docs) or bare (OpenClaw)."""
     if not isinstance(body, dict):
@@ -321,9 +331,9 @@ class ZaloChannel:
 
     async def _handle(self, chat_id: str, event: str, message: dict[str, Any]) -> None:
         """Answer one message; errors are logged and the resident told politely."""
-        chat = ChatRef(CHANNEL, chat_id)
         sender = message.get("from")
         sender_id = sender.get("id") if isinstance(sender, dict) else None
+        chat = ChatRef(CHANNEL, chat_id, private=_is_private(message, chat_id, sender_id))
         text = message.get("text")
         self._in_flight += 1
         try:
@@ -346,7 +356,7 @@ class ZaloChannel:
     async def _answer(self, chat: ChatRef, text: str, sender: str) -> None:
         choice = numbered_choice(text, self._menus.get(chat.chat_id, ()))
         if isinstance(choice, Button):
-            replies = await self.conversation.handle_action(chat, choice.action)
+            replies = await self.conversation.handle_action(chat, choice.action, sender=sender)
         elif isinstance(choice, Reply):
             replies = [choice]
         else:

@@ -213,6 +213,13 @@ def latest(ward_name: str, headings: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def group_staff_only() -> str:
+    return (
+        "Dạ, trong nhóm chỉ cán bộ phường mới đăng ký, hủy nhận tin hay xóa dữ liệu của nhóm. "
+        "Anh/chị muốn nhận tin cho riêng mình thì nhắn trực tiếp cho em nhé."
+    )
+
+
 def forget_done() -> str:
     return (
         "Dạ, đã xóa toàn bộ dữ liệu của anh/chị (các chủ đề đã đăng ký nhận tin "
