@@ -334,7 +334,7 @@ class TelegramChannel:
             async with self._locks.hold(chat.id):
                 user = message.from_user
                 replies = await self.conversation.handle_text(
-                    ChatRef(CHANNEL, str(chat.id)),
+                    ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE),
                     text,
                     typing=typing if calm else None,
                     sender=str(user.id) if user else None,
@@ -359,9 +359,12 @@ class TelegramChannel:
         except BadRequest as exc:  # a query too old to answer still gets its reply
             log.info("telegram: could not answer a button press: %s", exc)
         chat_id = update.effective_chat.id
+        private = update.effective_chat.type == ChatType.PRIVATE
         async with self._locks.hold(chat_id):
             replies = await self.conversation.handle_action(
-                ChatRef(CHANNEL, str(chat_id)), query.data or ""
+                ChatRef(CHANNEL, str(chat_id), private=private),
+                query.data or "",
+                sender=str(query.from_user.id),
             )
             for reply in replies:
                 message = query.message

@@ -19,7 +19,7 @@ from typing import TextIO
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Conversation, Reply
-from wardbot.render import numbered_menu, plain_text
+from wardbot.render import numbered_choice, numbered_menu, plain_text
 from wardbot.store import ChatRef, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -107,10 +107,12 @@ async def run_chat(
             break
         if not text.strip():
             continue
-        choice = text.strip()
+        choice = numbered_choice(text, menu)
         try:
-            if choice.isdigit() and 1 <= int(choice) <= len(menu):
-                replies = await conversation.handle_action(chat, menu[int(choice) - 1].action)
+            if isinstance(choice, Button):
+                replies = await conversation.handle_action(chat, choice.action)
+            elif isinstance(choice, Reply):
+                replies = [choice]
             else:
                 replies = await conversation.handle_text(chat, text)
         except Exception:

@@ -13,9 +13,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
-import re
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Coroutine, Sequence
 from typing import Any
@@ -40,7 +38,7 @@ from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Button, ChatLocks, Conversation, Reply
 from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
-from wardbot.render import numbered_menu, plain_text, split_text, utf16_len
+from wardbot.render import numbered_choice, numbered_menu, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
 from wardbot.web import Recent, json_or_none, not_an_update
 
@@ -74,8 +72,6 @@ ALERT_READ_TIMEOUT = 30.0
 RETRY_AFTER_DEFAULT = 5.0  # Zalo's 429 names no wait; OpenClaw waits 5 s
 TOKEN_CHECK_TTL = 60.0  # how long a successful getMe vouches for the token
 STOP_GRACE = 3.0
-# "3", "3.", "số 3", "so 3": a choice from the list shown last.
-_CHOICE = re.compile(r"\s*(?:s[ốo]\s*)?(\d{1,3})\s*[.)]?\s*", re.IGNORECASE)
 
 
 # --- rendering ----------------------------------------------------------------------
@@ -123,9 +119,14 @@ def _render_one(reply: Reply, menu: str, limit: int) -> list[str]:
     return [part for part in parts if part]
 
 
-def _choice(text: str) -> int | None:
-    match = _CHOICE.fullmatch(unicodedata.normalize("NFC", text))
-    return int(match.group(1)) if match else None
+def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> bool:
+    """Zalo marks a chat PRIVATE or GROUP; unmarked, a chat is private when it is the
+    sender's own (their user id is its id)."""
+    chat = message.get("chat")
+    kind = chat.get("chat_type") if isinstance(chat, dict) else None
+    if isinstance(kind, str) and kind:
+        return kind.upper() == "PRIVATE"
+    return sender_id is None or str(sender_id) == chat_id
 
 
 def _update_of(body: object) -> dict[str, Any] | None:
@@ -176,7 +177,7 @@ class ZaloChannel:
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
         self._locks = ChatLocks()
         self._seen = Recent(SEEN_MAX)
-        self._menus: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._menus: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
         self._in_flight = 0
@@ -313,9 +314,9 @@ class ZaloChannel:
 
     async def _handle(self, chat_id: str, event: str, message: dict[str, Any]) -> None:
         """Answer one message; errors are logged and the resident told politely."""
-        chat = ChatRef(CHANNEL, chat_id)
         sender = message.get("from")
         sender_id = sender.get("id") if isinstance(sender, dict) else None
+        chat = ChatRef(CHANNEL, chat_id, private=_is_private(message, chat_id, sender_id))
         text = message.get("text")
         self._in_flight += 1
         try:
@@ -336,13 +337,11 @@ class ZaloChannel:
             self._in_flight -= 1
 
     async def _answer(self, chat: ChatRef, text: str, sender: str) -> None:
-        menu = self._menus.get(chat.chat_id, ())
-        number = _choice(text) if menu else None
-        if number is not None and not 1 <= number <= len(menu):
-            await self._send(chat.chat_id, [Reply(msg.number_out_of_range(len(menu)))], menu=False)
-            return
-        if number is not None:
-            replies = await self.conversation.handle_action(chat, menu[number - 1])
+        choice = numbered_choice(text, self._menus.get(chat.chat_id, ()))
+        if isinstance(choice, Button):
+            replies = await self.conversation.handle_action(chat, choice.action, sender=sender)
+        elif isinstance(choice, Reply):
+            replies = [choice]
         else:
 
             async def typing() -> None:
@@ -356,13 +355,12 @@ class ZaloChannel:
             )
         await self._send(chat.chat_id, replies)
 
-    async def _send(self, chat_id: str, replies: Sequence[Reply], *, menu: bool = True) -> None:
+    async def _send(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send replies in a conversation, each part retried on 429 and 5xx; then remember
-        their numbered list (`menu` False keeps the previous one)."""
+        their numbered list."""
         texts, buttons = render_plain(replies)
         await self._send_texts(chat_id, texts, patient_from=0)
-        if menu:
-            self._remember(chat_id, buttons)
+        self._remember(chat_id, buttons)
 
     async def _send_texts(
         self,
@@ -394,7 +392,7 @@ class ZaloChannel:
         """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
         self._menus.pop(chat_id, None)
         if buttons:
-            self._menus[chat_id] = tuple(button.action for button in buttons)
+            self._menus[chat_id] = tuple(buttons)
             if len(self._menus) > MENUS_MAX:
                 self._menus.popitem(last=False)
 

@@ -33,6 +33,7 @@ BINH = ChatRef("telegram", "1002")
 CHAU = ChatRef("zalo", "2001")
 DUNG = ChatRef("telegram", "1003")
 TERMINAL = ChatRef("terminal", "local")  # cannot be pushed to
+GROUP = ChatRef("telegram", "-100777", private=False)  # a group the admin is in
 
 PROBLEMS = ["faq.yaml:12: unknown key 'anwser'", "content/2024-13-01-x.md:1: bad date"]
 
@@ -182,12 +183,53 @@ async def test_admin_commands_do_not_exist_for_anyone_else(
     assert bot.questions() == []  # an unknown command is not a question either
 
 
-async def test_an_admin_in_a_group_chat_is_recognised_by_sender(bot: Bot) -> None:
-    group = ChatRef("telegram", "-100777")
-    reply = await bot.say(group, "/stats@wardbot", sender=ADMIN_ID)
-    assert "Thống kê" in reply.text
-    resident = await bot.say(group, "/stats@wardbot", sender="1001")
-    assert resident.text == msg.unknown_command("/stats")
+@pytest.mark.parametrize("command", ["/stats", "/unanswered", "/reload", "/broadcast all Hi"])
+async def test_admin_commands_do_not_exist_in_a_group_even_for_an_admin(
+    bot: Bot, command: str
+) -> None:
+    await bot.conversation.handle_text(ALICE, "giá vàng hôm nay")  # a resident's question
+    reply = await bot.say(GROUP, command, sender=ADMIN_ID)
+    assert reply.text == msg.unknown_command(command.split()[0])
+    assert "giá vàng" not in reply.text
+    assert bot.outbox() == []
+    assert bot.reloads.calls == 0
+    assert "Thống kê" in (await bot.say(ADMIN, "/stats", sender=ADMIN_ID)).text  # in private
+
+
+@pytest.mark.parametrize(
+    "text", ["/forget", "/unsubscribe all", "/unsubscribe bhyt", "hủy đăng ký nhận tin bhyt"]
+)
+async def test_a_group_member_cannot_stop_or_delete_the_groups_alerts(bot: Bot, text: str) -> None:
+    await bot.store.subscribe(GROUP, "bhyt")
+    reply = await bot.say(GROUP, text, sender="1001")
+    assert reply.text == msg.group_staff_only()
+    assert await bot.store.subscriptions_of(GROUP) == ["bhyt"]
+    pressed = await bot.conversation.handle_action(GROUP, "unsub:bhyt", sender="1001")
+    assert [r.text for r in pressed] == [msg.group_staff_only()]
+    assert await bot.store.subscriptions_of(GROUP) == ["bhyt"]
+
+
+async def test_a_group_member_cannot_subscribe_the_group_but_may_ask(bot: Bot) -> None:
+    for text in ("/subscribe bhyt", "đăng ký nhận tin học bổng"):
+        assert (await bot.say(GROUP, text, sender="1001")).text == msg.group_staff_only()
+    pressed = await bot.conversation.handle_action(GROUP, "sub:bhyt", sender="1001")
+    assert [r.text for r in pressed] == [msg.group_staff_only()]
+    assert await bot.store.subscriptions_of(GROUP) == []
+    topics = await bot.say(GROUP, "/topics", sender="1001")  # the list is there to read
+    assert topics.buttons
+    answer = await bot.say(GROUP, "đăng ký khai sinh cho con cần giấy tờ gì", sender="1001")
+    assert answer.title == "Đăng ký khai sinh cho con cần giấy tờ gì?"
+
+
+async def test_staff_manage_a_groups_subscriptions(bot: Bot) -> None:
+    subscribed = await bot.say(GROUP, "/subscribe bhyt", sender=ADMIN_ID)
+    assert subscribed.text == msg.subscribed("Bảo hiểm y tế")
+    await bot.conversation.handle_action(GROUP, "sub:hoc-bong", sender=ADMIN_ID)
+    assert sorted(await bot.store.subscriptions_of(GROUP)) == ["bhyt", "hoc-bong"]
+    await bot.say(GROUP, "/unsubscribe bhyt", sender=ADMIN_ID)
+    assert await bot.store.subscriptions_of(GROUP) == ["hoc-bong"]
+    assert (await bot.say(GROUP, "/forget", sender=ADMIN_ID)).text == msg.forget_done()
+    assert await bot.store.subscriptions_of(GROUP) == []
 
 
 async def test_admin_commands_are_case_insensitive(bot: Bot) -> None:

@@ -376,6 +376,14 @@ async def test_decomposed_unicode_reads_like_composed(conversation: Conversation
     assert (await one(conversation, decomposed)).title == (await one(conversation, composed)).title
 
 
+async def test_a_carriage_return_separates_words_like_a_space(
+    conversation: Conversation,
+) -> None:
+    typed = "Đăng\r\nký\rkhai\x0bsinh\x1fcho con\rcần giấy tờ gì"
+    reply = await one(conversation, typed)
+    assert reply.title == "Đăng ký khai sinh cho con cần giấy tờ gì?"
+
+
 @pytest.mark.parametrize("text", ["这是什么", "Как получить паспорт?", "<script>alert(1)</script>"])
 async def test_other_scripts_and_markup_are_just_questions(
     conversation: Conversation, text: str

@@ -112,6 +112,29 @@ async def test_admin_commands_exist_only_for_admins(api: FakeBotApi, own_ward: S
         assert visible_text(refused.text) == msg.unknown_command("/broadcast")
 
 
+async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_alerts(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    group = -1009876543210
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(701, "giá vàng hôm nay bao nhiêu")  # a resident's question, logged
+        for text in ("@phuong2_test_bot /unanswered", "@phuong2_test_bot /stats"):
+            (refused,) = await api.say(group, text, group=True, user_id=ADMIN_ID)
+            assert visible_text(refused.text) == msg.unknown_command(text.split()[1])
+        (subscribed,) = await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        assert visible_text(subscribed.text) == msg.subscribed("Bảo hiểm y tế")
+        for text in ("/unsubscribe all", "/forget", "@phuong2_test_bot hủy đăng ký nhận tin bhyt"):
+            (refused,) = await api.say(group, text, group=True, user_id=702)
+            assert visible_text(refused.text) == msg.group_staff_only()
+        mark = len(api.calls)
+        api.press(group, "unsub:bhyt", group=True, user_id=702)
+        (refused,) = await api.replies(group, since=mark)
+        assert visible_text(refused.text) == msg.group_staff_only()
+        (mine,) = await api.say(group, "/mysubs", group=True, user_id=702)
+        assert "Bảo hiểm y tế" in visible_text(mine.text)  # the group still follows it
+
+
 # --- Telegram errors as the sender sees them -------------------------------------------
 
 

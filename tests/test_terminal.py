@@ -72,6 +72,21 @@ async def test_the_no_answer_reply_gives_the_hotline(
     assert "gọi đường dây nóng 0276 3822 123" in out
 
 
+async def test_a_number_not_on_the_list_says_so_and_shows_the_list_again(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "/latest", "9", "1", "/quit")
+    shown = out.split("> /latest\n", 1)[1].split("> 9\n", 1)[0]
+    again = out.split("> 9\n", 1)[1].split("> 1\n", 1)[0]
+    listed = [line for line in shown.splitlines() if line[:1].isdigit()]
+    assert listed and len(listed) < 9
+    assert msg.number_not_in_list("9", len(listed)) in again
+    assert msg.please_type() not in again
+    assert [line for line in again.splitlines() if line[:1].isdigit()] == listed
+    opened = out.split("> 1\n", 1)[1]  # its numbers still work
+    assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened
+
+
 async def test_subscribing_by_number_from_the_start_menu(
     conversation: Conversation, ward_settings: Settings
 ) -> None:

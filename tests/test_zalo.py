@@ -23,6 +23,8 @@ from fakes.zalo_api import Call, FakeZaloApi
 from handlers import zalo
 from handlers.zalo import ZaloChannel
 from wardbot import messages as msg
+from wardbot.admin import Admin
+from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Button, Conversation, Reply, make_action
 from wardbot.delivery import (
@@ -220,7 +222,10 @@ async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Sto
     count = len(menu(answer))
     assert count >= 2
     (hint,) = await api.say(ALICE, "9")
-    assert hint.text == msg.number_out_of_range(count)
+    assert hint.text.startswith(msg.number_not_in_list("9", count))
+    assert menu(hint) == menu(answer)  # the same list, shown again
+    (still,) = await api.say(ALICE, "1")  # and its numbers still work
+    assert still.text.startswith(menu(answer)[0].removeprefix("1. ").rstrip("…"))
     (latest,) = await api.say(ALICE, "/latest")  # a new list replaces the old one
     (opened,) = await api.say(ALICE, "số 1")
     assert opened.text.startswith(menu(latest)[0].split(" ", 2)[2].rstrip("…"))
@@ -304,6 +309,38 @@ async def test_a_repeated_delivery_is_answered_once(api: FakeZaloApi, store: Sto
     assert replies[0].text.startswith("Mất thẻ bảo hiểm y tế")
     assert replies[1].text.startswith("Cách hỏi")
     assert len(api.sent(ALICE, since=mark)) == 2
+
+
+async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_alerts(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    admin_id, group = "a1b2c3d4e5f6a7b8c9d0", "g9f8e7d6c5b4a3928170"
+    settings = zalo_settings(ward_settings, api, admin_ids=frozenset({f"zalo:{admin_id}"}))
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+
+        async def no_reload() -> list[str]:
+            return []
+
+        alerts = Alerts(ward_engine, store, settings, ["zalo"])
+        admin = Admin(ward_engine, store, alerts, settings, no_reload)
+        conversation = Conversation(ward_engine, store, settings, admin=admin)
+        channel = ZaloChannel(settings, conversation, poll_timeout=0.1)
+        await channel.start()
+        try:
+            await api.say(ALICE, "giá vàng hôm nay bao nhiêu")  # a resident's question
+            (stats,) = await api.say(admin_id, "/stats")  # in private the admin has them
+            assert stats.text.startswith("📊")
+            (refused,) = await api.say(group, "/unanswered", group=True, user_id=admin_id)
+            assert refused.text == msg.unknown_command("/unanswered")
+            (added,) = await api.say(group, "/subscribe bhyt", group=True, user_id=admin_id)
+            assert added.text.startswith(msg.subscribed("Bảo hiểm y tế"))
+            await api.say(group, "/topics", group=True, user_id=ALICE)
+            for text in ("1", "/unsubscribe all", "/forget"):  # 1: the bhyt line of /topics
+                (refused,) = await api.say(group, text, group=True, user_id=ALICE)
+                assert refused.text == msg.group_staff_only()
+            assert await store.subscriptions_of(ChatRef("zalo", group)) == ["bhyt"]
+        finally:
+            await channel.stop()
 
 
 async def test_the_token_never_reaches_the_logs(

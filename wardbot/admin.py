@@ -81,10 +81,12 @@ class Admin:
         self.clock = clock
 
     def handles(self, chat: ChatRef, sender: str | None, text: str) -> bool:
-        """Whether `text` is an admin command from an admin."""
+        """Whether `text` is an admin command from an admin, in a private chat (in a group
+        it would show residents' questions and the statistics to everyone)."""
         match = _COMMAND.fullmatch(text.strip())
         return (
-            match is not None
+            chat.private
+            and match is not None
             and match.group(1).lower() in ADMIN_COMMANDS
             and sender is not None
             and self.settings.is_admin(chat.channel, sender)

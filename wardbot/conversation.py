@@ -151,9 +151,17 @@ def _preview(body: str, limit: int) -> tuple[str, bool]:
 
 
 def _clean(text: str) -> str:
-    """NFC, without control characters: what the engine and the patterns see."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    """NFC, what the engine and the patterns see: a control character (a lone carriage
+    return, a vertical tab) becomes a space, since it separated words; other invisible
+    characters (format marks, unassigned code points) go."""
+    return "".join(_clean_char(ch) for ch in unicodedata.normalize("NFC", text))
+
+
+def _clean_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if ch in "\n\t" or category[0] != "C":
+        return ch
+    return " " if category == "Cc" else ""
 
 
 _CONTACT = re.compile(
@@ -259,8 +267,8 @@ class Conversation:
     ) -> list[Reply]:
         """Reply to a text message. `typing` is awaited alongside a search, if given.
 
-        `sender` is the platform's id of the person who wrote (for admin commands); in a
-        private chat it is usually the chat id.
+        `sender` is the platform's id of the person who wrote (for admin commands, and a
+        group's subscriptions); in a private chat it is usually the chat id.
         """
         text = _clean(text).strip()
         if len(text) > MAX_MESSAGE_CHARS:
@@ -268,10 +276,13 @@ class Conversation:
         if self.admin is not None and self.admin.handles(chat, sender, text):
             return await self.admin.handle(chat, text)
         intent = parse_intent(text)
-        return await self._dispatch(chat, intent, text, typing)
+        return await self._dispatch(chat, intent, text, typing, manages=self._manages(chat, sender))
 
-    async def handle_action(self, chat: ChatRef, action: str) -> list[Reply]:
-        """Reply to a button press (or, on channels without buttons, a numbered choice)."""
+    async def handle_action(
+        self, chat: ChatRef, action: str, *, sender: str | None = None
+    ) -> list[Reply]:
+        """Reply to a button press (or, on channels without buttons, a numbered choice);
+        `sender` is who pressed it, as in `handle_text`."""
         kind, _, ref = action.partition(":")
         if kind in ("faq", "ann", "doc"):
             doc = self._document(ref)
@@ -285,6 +296,8 @@ class Conversation:
             topic = self._topic(ref)
             if topic is None:
                 return [Reply(msg.not_found())]
+            if not self._manages(chat, sender):
+                return [Reply(msg.group_staff_only())]
             if kind == "sub":
                 added = await self.store.subscribe(chat, topic.id)
                 said = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
@@ -299,8 +312,20 @@ class Conversation:
 
     # --- dispatch -----------------------------------------------------------------
 
+    def _manages(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether `sender` may change what the chat follows or /forget it: anyone in their
+        own chat; in a group, ward staff only, so that no member stops a whole group's
+        alerts or deletes what it follows."""
+        return chat.private or (sender is not None and self.settings.is_admin(chat.channel, sender))
+
     async def _dispatch(
-        self, chat: ChatRef, intent: Intent, text: str, typing: Typing | None
+        self,
+        chat: ChatRef,
+        intent: Intent,
+        text: str,
+        typing: Typing | None,
+        *,
+        manages: bool = True,
     ) -> list[Reply]:
         s = self.settings
         match intent.kind:
@@ -323,14 +348,16 @@ class Conversation:
             case "latest":
                 return [self._latest_reply()]
             case "forget":
+                if not manages:
+                    return [Reply(msg.group_staff_only())]
                 await self.store.forget(chat)
                 return [Reply(msg.forget_done())]
             case "subscribe":
-                replies = await self._subscribe(chat, intent)
+                replies = await self._subscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
             case "unsubscribe":
-                replies = await self._unsubscribe(chat, intent)
+                replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
         return [await self._answer(chat, text, typing)]
@@ -391,17 +418,23 @@ class Conversation:
             )
         return self.engine.find_topic(wanted)
 
-    async def _subscribe(self, chat: ChatRef, intent: Intent) -> list[Reply] | None:
+    async def _subscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
         if not intent.arg:
             return [await self._topics_reply(chat)]
         topic = self._resolve(intent.arg, strict=not intent.explicit)
         if topic is None:
             return self._unknown_topic(intent.arg) if intent.explicit else None
+        if not manages:
+            return [Reply(msg.group_staff_only())]
         added = await self.store.subscribe(chat, topic.id)
         text = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
         return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
 
-    async def _unsubscribe(self, chat: ChatRef, intent: Intent) -> list[Reply] | None:
+    async def _unsubscribe(
+        self, chat: ChatRef, intent: Intent, manages: bool
+    ) -> list[Reply] | None:
+        if intent.arg == "all" and not manages:
+            return [Reply(msg.group_staff_only())]
         if intent.arg == "all":
             return [Reply(msg.unsubscribed_all(await self.store.unsubscribe_all(chat)))]
         followed = await self._followed(chat)
@@ -416,6 +449,8 @@ class Conversation:
             topic = found if found is not None and found.id in followed else None
         if topic is None:
             return self._unknown_topic(intent.arg) if intent.explicit else None
+        if not manages:
+            return [Reply(msg.group_staff_only())]
         removed = await self.store.unsubscribe(chat, topic.id)
         text = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
         return [Reply(text)]

@@ -213,6 +213,13 @@ def latest(ward_name: str, headings: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def group_staff_only() -> str:
+    return (
+        "Dạ, trong nhóm chỉ cán bộ phường mới đăng ký, hủy nhận tin hay xóa dữ liệu của nhóm. "
+        "Anh/chị muốn nhận tin cho riêng mình thì nhắn trực tiếp cho em nhé."
+    )
+
+
 def forget_done() -> str:
     return (
         "Dạ, đã xóa toàn bộ dữ liệu của anh/chị (các chủ đề đã đăng ký nhận tin "
@@ -343,10 +350,13 @@ def choose_by_number() -> str:
     return "Anh/chị nhắn số thứ tự (ví dụ: 1) để chọn."
 
 
-def number_out_of_range(count: int) -> str:
+def number_not_in_list(number: str, count: int) -> str:
     if count == 1:
-        return "Dạ, danh sách vừa gửi chỉ có một mục. Anh/chị nhắn số 1 để chọn nhé."
+        return (
+            f"Dạ, số {number} không có trong danh sách em vừa gửi. Danh sách chỉ có một mục: "
+            "anh/chị chọn số 1, hoặc gõ câu hỏi mới nhé."
+        )
     return (
-        f"Dạ, danh sách vừa gửi có {count} mục. Anh/chị nhắn một số từ 1 đến {count} để chọn, "
-        "hoặc gõ câu hỏi mới nhé."
+        f"Dạ, số {number} không có trong danh sách em vừa gửi. Anh/chị chọn một số từ 1 "
+        f"đến {count} dưới đây, hoặc gõ câu hỏi mới nhé."
     )

@@ -6,13 +6,19 @@ Telegram's HTML rendering lives in handlers/telegram.py but splits with `split_t
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
+from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Reply, document_reply, no_answer_reply
 from wardbot.models import Answer
 
 Measure = Callable[[str], int]
+# "3", "3.", "số 3", "so 3": a choice from the list shown last.
+_CHOICE = re.compile(r"\s*(?:s[ốo]\s*)?(\d+)\s*[.)]?\s*", re.IGNORECASE)
+MAX_CHOICE_DIGITS = 3
 
 
 def utf16_len(text: str) -> int:
@@ -88,6 +94,19 @@ def plain_text(reply: Reply) -> str:
 def numbered_menu(buttons: Sequence[Button], start: int = 1) -> str:
     """Buttons as a numbered list, for channels where the resident types the number."""
     return "\n".join(f"{number}. {button.label}" for number, button in enumerate(buttons, start))
+
+
+def numbered_choice(text: str, menu: Sequence[Button]) -> Button | Reply | None:
+    """What `text` means where `menu` was the numbered list shown last: the button its
+    number picks; a number not on the list gets a reply saying so, with the list again;
+    None when it is not a number or no list is shown (then it is a message like any)."""
+    match = _CHOICE.fullmatch(unicodedata.normalize("NFC", text)) if menu else None
+    if match is None:
+        return None
+    digits = match.group(1)
+    if len(digits) <= MAX_CHOICE_DIGITS and 1 <= int(digits) <= len(menu):
+        return menu[int(digits) - 1]
+    return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
 
 
 def plain_answer(answer: Answer, settings: Settings) -> str:

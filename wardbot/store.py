@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -28,10 +28,16 @@ class StoreError(RuntimeError):
 
 @dataclass(frozen=True, order=True)
 class ChatRef:
-    """One conversation on one channel: ('telegram', '12345'), ('terminal', 'local')."""
+    """One conversation on one channel: ('telegram', '12345'), ('terminal', 'local').
+
+    `private` says whether it is one person's chat with the bot rather than a group's, as
+    the channel saw it (admin commands and a group's subscriptions depend on it); it is
+    not part of the chat's identity.
+    """
 
     channel: str
     chat_id: str
+    private: bool = field(default=True, compare=False)
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.chat_id}"

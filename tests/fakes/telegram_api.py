@@ -238,15 +238,24 @@ class FakeBotApi(FakeApiServer):
         }
         return self.push({"message": self._message(chat_id, None, group, sticker=sticker)})
 
-    def press(self, chat_id: int, data: str, message: Call | None = None) -> dict[str, Any]:
+    def press(
+        self,
+        chat_id: int,
+        data: str,
+        message: Call | None = None,
+        *,
+        group: bool = False,
+        user_id: int | None = None,
+    ) -> dict[str, Any]:
         """Press a button with `data` under a message the bot sent (by default a stand-in)."""
-        shown = self._message(chat_id, None, False, text=message.text if message else "…")
+        shown = self._message(chat_id, None, group, text=message.text if message else "…")
         shown["from"] = self.bot_user
         if message is not None and isinstance(message.result, dict):
             shown["message_id"] = message.result["message_id"]
+        user = user_id if user_id is not None else abs(chat_id)
         query = {
             "id": str(next(self._query_ids)),
-            "from": {"id": abs(chat_id), "is_bot": False, "first_name": "Dân"},
+            "from": {"id": user, "is_bot": False, "first_name": "Dân"},
             "chat_instance": f"ci{chat_id}",
             "message": shown,
             "data": data,
