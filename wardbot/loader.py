@@ -314,13 +314,15 @@ def load_content(
     return notices, problems
 
 
-def load_corpus(faq_file: Path, content_dir: Path) -> tuple[Corpus, list[Problem]]:
+def load_corpus(
+    faq_file: Path, content_dir: Path, *, max_bytes: int = MAX_NOTICE_BYTES
+) -> tuple[Corpus, list[Problem]]:
     """Load everything the bot knows; problems come faq.yaml first, then content/."""
     faq = load_faq(faq_file)
     if not faq.ok_syntax:
         # Without the topics, every announcement's topics would be reported as unknown.
         return Corpus(), faq.problems
-    notices, problems = load_content(content_dir, faq.topics)
+    notices, problems = load_content(content_dir, faq.topics, max_bytes=max_bytes)
     faq_lines = {entry.id: entry.line for entry in faq.faq}
     kept: list[Announcement] = []
     for notice in notices:
