@@ -160,7 +160,9 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_check(settings: Settings) -> int:
     from wardbot.loader import load_corpus
 
-    corpus, problems = load_corpus(settings.faq_file, settings.content_dir)
+    corpus, problems = load_corpus(
+        settings.faq_file, settings.content_dir, max_bytes=settings.max_notice_bytes
+    )
     for problem in problems:
         print(problem)
     summary = (
@@ -178,7 +180,12 @@ def _cmd_index(settings: Settings) -> int:
     from wardbot.engine import Engine
 
     started = time.perf_counter()
-    engine = Engine(settings.faq_file, settings.content_dir, settings.data_dir)
+    engine = Engine(
+        settings.faq_file,
+        settings.content_dir,
+        settings.data_dir,
+        max_notice_bytes=settings.max_notice_bytes,
+    )
     engine.rebuild()
     for problem in engine.problems:
         print(problem, file=sys.stderr)

@@ -586,6 +586,18 @@ def test_question_log_days_from_the_environment(value: str | None, days: int) ->
     assert Settings.from_env(env).question_log_days == days
 
 
+@pytest.mark.parametrize(("value", "kb"), [(None, 200), ("", 200), ("512", 512), (" 64 ", 64)])
+def test_max_notice_kb_from_the_environment(value: str | None, kb: int) -> None:
+    env = {} if value is None else {"MAX_NOTICE_KB": value}
+    assert Settings.from_env(env).max_notice_bytes == kb * 1024
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "200KB", "1.5"])
+def test_max_notice_kb_must_be_a_positive_whole_number(value: str) -> None:
+    with pytest.raises(ConfigError, match="MAX_NOTICE_KB"):
+        Settings.from_env({"MAX_NOTICE_KB": value})
+
+
 @pytest.mark.parametrize("value", ["-1", "abc", "1.5", "90 ngày"])
 def test_question_log_days_must_be_a_non_negative_whole_number(value: str) -> None:
     with pytest.raises(ConfigError, match="QUESTION_LOG_DAYS"):

@@ -7,10 +7,12 @@ the same path through python-telegram-bot and the fake Bot API.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import itertools
+import os
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -310,6 +312,44 @@ async def test_a_malformed_notice_is_skipped_and_reported_to_admins(ward: Ward) 
     note = sent[ADMIN.chat_id][0].text
     assert "2024-08-01-loi.md:" in note and "date" in note
     assert ward.engine.document(good) is not None
+
+
+@contextlib.contextmanager
+def released(fifo: Path) -> Iterator[None]:
+    """If a reader is stuck on `fifo` (the bug), end its wait so the test can fail, not hang."""
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):  # ENXIO: nobody is reading it, as it should be
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+async def test_a_link_loop_or_a_fifo_named_like_a_notice_is_reported_and_the_rest_updates(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "bhyt")
+    (ward.content / "2024-08-01-vong.md").symlink_to("2024-08-01-vong.md")
+    fifo = ward.content / "2024-08-01-ong.md"
+    os.mkfifo(fifo)
+    good = write_notice(ward.content, "dung", "Cấp thẻ bảo hiểm y tế đợt 3", topics="bhyt")
+    with released(fifo):
+        assert await asyncio.wait_for(ward.watcher.refresh(), timeout=60)
+    assert ward.engine.document(good) is not None
+    await ward.sender.drain()
+    sent = {chat: replies for chat, replies, _ in ward.channel.sent}
+    assert set(sent) == {"1", ADMIN.chat_id}
+    note = sent[ADMIN.chat_id][0].text
+    assert "2024-08-01-vong.md:1: is a link that leads back to itself" in note
+    assert "2024-08-01-ong.md:1: is not an ordinary file" in note
+    # A restart over the same folder loads, reports the same and watches again.
+    with released(fifo):
+        engine = Engine.open(ward.settings.faq_file, ward.content, ward.root / "data2", today=TODAY)
+        try:
+            ContentWatcher(engine, ward.alerts, ward.settings)
+            assert engine.document(good) is not None
+            assert len(engine.problems) == 2
+        finally:
+            engine.close()
 
 
 async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: Ward) -> None:

@@ -94,6 +94,23 @@ def test_check_fails_with_file_and_line(ward, tmp_path, capsys):
     assert any("ghi-chu.md:1:" in line for line in out)
 
 
+def test_check_reports_a_notice_over_max_notice_kb(ward, tmp_path, monkeypatch, capsys):
+    notices = sorted((tmp_path / "content").glob("*.md"))
+    biggest = max(notices, key=lambda path: path.stat().st_size)
+    assert bot.main(["check", *ward]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("MAX_NOTICE_KB", "1")
+    padded = biggest.read_text(encoding="utf-8") + "\nPhụ lục kèm theo.\n" * 200
+    biggest.write_text(padded, encoding="utf-8")
+    size_kb = -(-biggest.stat().st_size // 1024)
+    assert bot.main(["check", *ward]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(
+        line.startswith(f"{biggest}:1: the file is too large ({size_kb} KB, at most 1 KB)")
+        for line in out
+    ), out
+
+
 def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert bot.main(["index", *ward]) == 0
     assert "8 FAQ entries" in capsys.readouterr().out

@@ -5,6 +5,7 @@ A real Engine over the small ward in tests/chat_ward.py and a real Store on a te
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -12,10 +13,19 @@ from dataclasses import replace
 import pytest
 from chat_ward import NOTICES
 
+from handlers.telegram import render_html
+from handlers.zalo import render_plain
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import MAX_ACTION_BYTES, Conversation, Reply, make_action
+from wardbot.conversation import (
+    MAX_ACTION_BYTES,
+    Conversation,
+    Reply,
+    document_reply,
+    make_action,
+)
 from wardbot.engine import Engine
+from wardbot.models import Announcement
 from wardbot.store import ChatRef, Store
 
 CHAT = ChatRef("test", "42")
@@ -172,6 +182,29 @@ async def test_an_announcement_shows_its_date_source_and_a_way_to_read_it_all(
     assert full.label == msg.FULL_TEXT_BUTTON
     (whole,) = await conversation.handle_action(CHAT, full.action)
     assert "Đoạn 7" in whole.text and msg.TRIMMED_NOTE not in whole.text
+
+
+@pytest.mark.parametrize("source", ["https://phuong.example.gov.vn/tin/quy-hoach", None])
+def test_read_it_all_of_a_huge_notice_sends_a_few_messages_then_where_the_rest_is(
+    ward_settings: Settings, source: str | None
+) -> None:
+    """A 200 KB decree opened with "Xem toàn văn": not hundreds of messages on any channel."""
+    body = "\n\n".join(
+        f"Điều {n}. " + "Quy định chi tiết về quy hoạch khu dân cư của phường. " * (2 + n % 15)
+        for n in range(400)
+    )
+    notice = Announcement("2024-07-30-quy-hoach", "Quy hoạch", dt.date(2024, 7, 30), body)
+    reply = document_reply(replace(notice, source=source), ward_settings, full=True)
+    zalo_messages, zalo_menu = render_plain([reply])
+    telegram_messages = render_html(reply)
+    assert 1 <= len(zalo_messages) <= 3 and 1 <= len(telegram_messages) <= 3
+    assert zalo_messages[0].startswith("Quy hoạch\n\nĐiều 0.") and zalo_menu == []
+    if source:
+        assert zalo_messages[-1].endswith(f"{msg.ORIGINAL_DOCUMENT}: {source}")
+        assert "xem tiếp" in zalo_messages[-1]
+    else:
+        assert f"bộ phận một cửa của {ward_settings.ward_name}" in zalo_messages[-1]
+    assert "Điều 399." not in "".join(zalo_messages)
 
 
 async def test_the_search_runs_with_the_typing_indicator(conversation: Conversation) -> None:

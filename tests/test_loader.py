@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 from pathlib import Path
 
@@ -564,7 +565,7 @@ def test_bad_file_names_are_reported_at_line_1(name: str, message: str) -> None:
     assert notices == []
 
 
-def test_editor_files_other_formats_and_folders_are_ignored() -> None:
+def test_editor_files_and_other_formats_are_ignored() -> None:
     for name in [
         ".2024-07-15-a.md.swp",
         ".2024-07-15-a.md",
@@ -575,9 +576,49 @@ def test_editor_files_other_formats_and_folders_are_ignored() -> None:
         "README",
     ]:
         write(f"content/{name}", "not an announcement")
-    Path("content/2024-07-15-folder.md").mkdir()
-    write("content/2024-07-15-folder.md/2024-07-15-inner.md", NOTICE)
+    Path("content/old").mkdir()
+    write("content/old/2024-07-15-inner.md", NOTICE)
     assert load_content(Path("content"), TOPICS) == ([], [])
+
+
+def test_anything_but_a_regular_file_is_reported_without_being_opened(tmp_path: Path) -> None:
+    """A FIFO would block the reader forever and a link loop fail every load: both are
+    skipped and reported by `stat` alone, and the good notice still loads."""
+    write("content/2024-07-15-good.md", NOTICE)
+    Path("content/2024-07-16-loop.md").symlink_to("2024-07-16-loop.md")
+    Path("content/2024-07-16-broken.md").symlink_to("2024-07-16-gone.md")
+    os.mkfifo("content/2024-07-16-pipe.md")
+    Path("content/2024-07-16-folder.md").mkdir()
+    write(str(tmp_path / "elsewhere.md"), NOTICE)
+    Path("content/2024-07-16-outside.md").symlink_to(tmp_path / "elsewhere.md")
+    Path("content/2024-07-16-inside.md").symlink_to("2024-07-15-good.md")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [n.id for n in notices] == ["2024-07-15-good", "2024-07-16-inside"]
+    assert report(problems) == [
+        "content/2024-07-16-broken.md:1: is a link to a file that does not exist: delete the link",
+        "content/2024-07-16-folder.md:1: is a folder, not a file: "
+        "an announcement must be one .md file",
+        "content/2024-07-16-loop.md:1: is a link that leads back to itself: delete the link",
+        "content/2024-07-16-outside.md:1: is a link to a file outside the content folder: "
+        "copy the file here",
+        "content/2024-07-16-pipe.md:1: is not an ordinary file (a pipe, socket or device): "
+        "delete it",
+    ]
+
+
+def test_a_notice_over_the_size_cap_is_reported_before_it_is_read() -> None:
+    big = NOTICE + "Nội dung rất dài.\n" * 20_000  # about 400 KB
+    write("content/2024-07-15-big.md", big)
+    write("content/2024-07-16-small.md", NOTICE)
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [n.id for n in notices] == ["2024-07-16-small"]
+    size_kb = -(-len(big.encode()) // 1024)
+    assert report(problems) == [
+        f"content/2024-07-15-big.md:1: the file is too large ({size_kb} KB, at most 200 KB): "
+        "shorten it and put the full text behind a 'source:' link"
+    ]
+    notices, problems = load_content(Path("content"), TOPICS, max_bytes=1024 * 1024)
+    assert (len(notices), problems) == (2, [])
 
 
 def test_announcements_are_newest_first_then_by_id() -> None:

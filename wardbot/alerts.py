@@ -135,7 +135,7 @@ class Snapshot:
     @classmethod
     def take(cls, faq_file: Path, content_dir: Path) -> Snapshot:
         files = {}
-        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        with contextlib.suppress(OSError):  # a missing or unreadable folder: no notices
             for path in content_dir.iterdir():
                 if _is_notice(path):
                     with contextlib.suppress(FileNotFoundError):
@@ -155,7 +155,10 @@ class Snapshot:
 
 
 def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError:  # a broken link or a link loop: the loader reports it; keep watching
+        stat = path.lstat()
     return stat.st_mtime_ns, stat.st_size
 
 

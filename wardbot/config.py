@@ -41,6 +41,7 @@ class Settings:
     admin_ids: frozenset[str] = field(default_factory=frozenset)
     question_log_days: int = 90
     semantic: bool = True  # match by meaning too (SEMANTIC_MATCHING=off: words only)
+    max_notice_kb: int = 200  # a larger notice is skipped and reported (MAX_NOTICE_KB)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +74,16 @@ class Settings:
         if log_days < 0:
             raise ConfigError(f"QUESTION_LOG_DAYS cannot be negative, got {log_days}")
 
+        notice_text = text("MAX_NOTICE_KB") or str(cls.max_notice_kb)
+        try:
+            notice_kb = int(notice_text)
+        except ValueError:
+            raise ConfigError(
+                f"MAX_NOTICE_KB must be a size in kilobytes, got {notice_text!r}"
+            ) from None
+        if notice_kb < 1:
+            raise ConfigError(f"MAX_NOTICE_KB must be at least 1, got {notice_kb}")
+
         admins = frozenset(
             part.strip() for part in (text("ADMIN_IDS") or "").split(",") if part.strip()
         )
@@ -100,6 +111,7 @@ class Settings:
             admin_ids=admins,
             question_log_days=log_days,
             semantic=(text("SEMANTIC_MATCHING") or "on").lower() not in ("off", "0", "no", "false"),
+            max_notice_kb=notice_kb,
         )
         settings.validate()
         return settings
@@ -132,7 +144,12 @@ class Settings:
             self.data_dir,
             embedder=load_embedder() if self.semantic else None,
             background_vectors=background_vectors,
+            max_notice_bytes=self.max_notice_bytes,
         )
+
+    @property
+    def max_notice_bytes(self) -> int:
+        return self.max_notice_kb * 1024
 
     def is_admin(self, channel: str, user_id: str | int) -> bool:
         return f"{channel}:{user_id}" in self.admin_ids

@@ -30,6 +30,9 @@ __all__ = ["Button", "ChatRef", "Conversation", "Link", "Reply"]
 
 MAX_MESSAGE_CHARS = 1500  # longer is a pasted document, not a question
 ANNOUNCEMENT_PREVIEW_CHARS = 900
+# "Read it all" sends at most this much (about three Zalo messages, one or two on
+# Telegram), then says where the rest is: a long decree must not become hundreds of messages.
+FULL_TEXT_CHARS = 3000
 ALERT_PREVIEW_CHARS = 400  # an alert is a heads-up: the first lines, then "read it all"
 MAX_LABEL_CHARS = 60
 MAX_ACTION_BYTES = 64  # Telegram's callback_data limit
@@ -197,8 +200,10 @@ def document_reply(
         links = tuple(Link(msg.READ_MORE, url) for url in doc.links)
     else:
         body = _plain_markdown(doc.body)
-        text, trimmed = (body, False) if full else _preview(body, ANNOUNCEMENT_PREVIEW_CHARS)
-        if trimmed:
+        text, trimmed = _preview(body, FULL_TEXT_CHARS if full else ANNOUNCEMENT_PREVIEW_CHARS)
+        if trimmed and full:
+            text += "\n\n" + msg.rest_elsewhere(settings.ward_name, has_source=bool(doc.source))
+        elif trimmed:
             text += f"\n\n{msg.TRIMMED_NOTE}"
             buttons.insert(0, Button(msg.FULL_TEXT_BUTTON, make_action("full", doc.id)))
         title, footer = doc.title, msg.announcement_source(doc.date)

@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+import os
 import shutil
 import threading
 from collections import Counter
@@ -35,7 +36,7 @@ from wardbot.analysis import (
     analyse_document,
     bigrams,
 )
-from wardbot.loader import load_announcement, load_content, load_faq
+from wardbot.loader import MAX_NOTICE_BYTES, load_announcement, load_content, load_faq
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.semantic import (
     PASSAGE_CHARS,
@@ -169,10 +170,12 @@ class Engine:
         embedder: Embedder | None = None,
         ranker: ranking.Ranker | None = None,
         background_vectors: bool = False,
+        max_notice_bytes: int = MAX_NOTICE_BYTES,
     ) -> None:
         self.faq_file = Path(faq_file)
         self.content_dir = Path(content_dir)
         self.data_dir = Path(data_dir)
+        self.max_notice_bytes = max_notice_bytes
         self._today = today
         self.corpus = Corpus()
         self.problems: list[Problem] = []
@@ -211,6 +214,7 @@ class Engine:
         embedder: Embedder | None = None,
         ranker: ranking.Ranker | None = None,
         background_vectors: bool = False,
+        max_notice_bytes: int = MAX_NOTICE_BYTES,
     ) -> Engine:
         """Load the ward's files and make sure the index is current.
 
@@ -225,6 +229,7 @@ class Engine:
             embedder=embedder,
             ranker=ranker,
             background_vectors=background_vectors,
+            max_notice_bytes=max_notice_bytes,
         )
         engine.reload()
         if embedder is not None and not background_vectors:
@@ -270,7 +275,9 @@ class Engine:
         else:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.faq_file, last_good)
-        notices, content_problems = load_content(self.content_dir, faq.topics)
+        notices, content_problems = load_content(
+            self.content_dir, faq.topics, max_bytes=self.max_notice_bytes
+        )
         problems += content_problems
         faq_ids = {e.id for e in faq.faq}
         kept = []
@@ -356,11 +363,13 @@ class Engine:
                     continue
                 touched.add(str(path))
                 doc_id = path.stem
-                if not path.exists():
+                if not os.path.lexists(path):  # a broken link or a loop is reported below
                     if doc_id in current:
                         changes.removed.append(current.pop(doc_id))
                     continue
-                notice, problems = load_announcement(path, corpus.topics)
+                notice, problems = load_announcement(
+                    path, corpus.topics, folder=self.content_dir, max_bytes=self.max_notice_bytes
+                )
                 if notice is not None and notice.id in faq_ids:
                     problems.append(
                         Problem(str(path), 1, f"id '{notice.id}' is already used in faq.yaml")

@@ -25,14 +25,21 @@ Decisions where the format leaves room:
 - The date in a file name need not equal the front matter's `date`.
 - A missing content/ folder is a problem too: a mistyped `--content` must not
   quietly mean "no announcements".
+- Only regular files are read, and only after `stat` says so: a FIFO named like a
+  notice would block the reader forever, a link loop would fail every reload. Folders,
+  pipes, devices, link loops, broken links, links out of content/ and notices larger
+  than the size cap are reported and skipped. A link to a file inside content/ is read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import functools
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +59,8 @@ _ID = re.compile(r"[a-z0-9-]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
 _SECTIONS = ("topics", "faq", "synonyms")
+# A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
+MAX_NOTICE_BYTES = 200 * 1024
 
 
 @dataclass
@@ -206,9 +215,16 @@ def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict
 
 
 def load_announcement(
-    path: Path, topics: Sequence[Topic]
+    path: Path,
+    topics: Sequence[Topic],
+    *,
+    folder: Path | None = None,
+    max_bytes: int = MAX_NOTICE_BYTES,
 ) -> tuple[Announcement | None, list[Problem]]:
-    """Read one content/YYYY-MM-DD-slug.md file; None if anything is wrong with it."""
+    """Read one content/YYYY-MM-DD-slug.md file; None if anything is wrong with it.
+
+    With `folder` (the content folder), a link is only followed to a file inside it.
+    """
     src = str(path)
     name = _FILE_NAME.fullmatch(path.name)
     if name is None:
@@ -216,7 +232,10 @@ def load_announcement(
         return None, [Problem(src, 1, message)]
     if _parse_date(name.group(1)) is None:
         return None, [Problem(src, 1, f"file name date {name.group(1)} is not a real date")]
-    text, problems = _read(path)
+    unusable = _unusable_file(path, folder, max_bytes)
+    if unusable is not None:
+        return None, [unusable]
+    text, problems = _read(path, max_bytes)
     if text is None:
         return None, problems
 
@@ -272,7 +291,7 @@ def load_announcement(
 
 
 def load_content(
-    content_dir: Path, topics: Sequence[Topic]
+    content_dir: Path, topics: Sequence[Topic], *, max_bytes: int = MAX_NOTICE_BYTES
 ) -> tuple[list[Announcement], list[Problem]]:
     """Read every announcement in content_dir, newest first (then by id)."""
     try:
@@ -287,9 +306,7 @@ def load_content(
         # Editor swap, backup and lock files are not announcements, nor are other formats.
         if path.name.startswith((".", "~", "#")) or not path.name.lower().endswith(".md"):
             continue
-        if not path.is_file():
-            continue
-        notice, found = load_announcement(path, topics)
+        notice, found = load_announcement(path, topics, folder=content_dir, max_bytes=max_bytes)
         problems.extend(found)
         if notice is not None:
             notices.append(notice)
@@ -297,13 +314,15 @@ def load_content(
     return notices, problems
 
 
-def load_corpus(faq_file: Path, content_dir: Path) -> tuple[Corpus, list[Problem]]:
+def load_corpus(
+    faq_file: Path, content_dir: Path, *, max_bytes: int = MAX_NOTICE_BYTES
+) -> tuple[Corpus, list[Problem]]:
     """Load everything the bot knows; problems come faq.yaml first, then content/."""
     faq = load_faq(faq_file)
     if not faq.ok_syntax:
         # Without the topics, every announcement's topics would be reported as unknown.
         return Corpus(), faq.problems
-    notices, problems = load_content(content_dir, faq.topics)
+    notices, problems = load_content(content_dir, faq.topics, max_bytes=max_bytes)
     faq_lines = {entry.id: entry.line for entry in faq.faq}
     kept: list[Announcement] = []
     for notice in notices:
@@ -352,15 +371,68 @@ def _phrase(keyword: str) -> re.Pattern[str]:
 # ------------------------------------------------------------ reading and YAML
 
 
-def _read(path: Path) -> tuple[str | None, list[Problem]]:
-    """The file's text (NFC, '\\n' line ends), or None and why it cannot be read."""
+def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem | None:
+    """Why `path` cannot be a notice, decided by `stat` alone: opening a FIFO would block."""
     src = str(path)
     try:
-        data = path.read_bytes()
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return Problem(src, 0, "file not found")
+    except OSError as exc:
+        return Problem(src, 0, f"cannot read the file ({exc.strerror})")
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            return Problem(src, 1, "is a link to a file that does not exist: delete the link")
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return Problem(src, 1, "is a link that leads back to itself: delete the link")
+            return Problem(src, 1, f"cannot read the file ({exc.strerror})")
+        if folder is not None:
+            target, inside = os.path.realpath(path), os.path.realpath(folder)
+            if os.path.commonpath([target, inside]) != inside:
+                message = "is a link to a file outside the content folder: copy the file here"
+                return Problem(src, 1, message)
+    if stat.S_ISDIR(info.st_mode):
+        return Problem(src, 1, "is a folder, not a file: an announcement must be one .md file")
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(src, 1, "is not an ordinary file (a pipe, socket or device): delete it")
+    if info.st_size > max_bytes:
+        return _too_large(src, info.st_size, max_bytes)
+    return None
+
+
+def _too_large(src: str, size: int, max_bytes: int) -> Problem:
+    message = (
+        f"the file is too large ({-(-size // 1024)} KB, at most {max_bytes // 1024} KB): "
+        "shorten it and put the full text behind a 'source:' link"
+    )
+    return Problem(src, 1, message)
+
+
+def _read(path: Path, max_bytes: int | None = None) -> tuple[str | None, list[Problem]]:
+    """The file's text (NFC, '\\n' line ends), or None and why it cannot be read.
+
+    Never blocks: a FIFO or device is refused after opening without waiting, in case one
+    replaced the file since it was checked.
+    """
+    src = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None, [Problem(src, 0, "file not found")]
     except OSError as exc:
         return None, [Problem(src, 0, f"cannot read the file ({exc.strerror})")]
+    try:
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None, [Problem(src, 1, "is not an ordinary file: save it as a text file")]
+            data = file.read() if max_bytes is None else file.read(max_bytes + 1)
+    except OSError as exc:
+        return None, [Problem(src, 0, f"cannot read the file ({exc.strerror})")]
+    if max_bytes is not None and len(data) > max_bytes:
+        return None, [_too_large(src, len(data), max_bytes)]
     try:
         text = data.decode("utf-8-sig")  # Notepad's byte-order mark is harmless
     except UnicodeDecodeError as exc:

@@ -106,6 +106,19 @@ FULL_TEXT_BUTTON = "📄 Xem toàn văn"
 TRIMMED_NOTE = "(Nội dung đã rút gọn; chọn “Xem toàn văn” để đọc đầy đủ.)"
 
 
+def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
+    """Under the first part of a notice too long to send whole: where to read the rest."""
+    if has_source:
+        return (
+            "(Văn bản dài, trên đây là phần đầu. "
+            f"Mời anh/chị xem tiếp ở “{ORIGINAL_DOCUMENT}” bên dưới.)"
+        )
+    return (
+        "(Văn bản dài, trên đây là phần đầu. Mời anh/chị xem toàn văn tại bộ phận "
+        f"một cửa của {ward_name} hoặc trên cổng thông tin điện tử của phường.)"
+    )
+
+
 def no_answer(ward_name: str, hotline: str) -> str:
     return "\n\n".join(
         [

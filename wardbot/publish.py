@@ -4,6 +4,7 @@ and queue the alerts."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import tempfile
@@ -24,7 +25,7 @@ def publish(source: Path, settings: Settings) -> Path:
     """
     source = Path(source)
     topics = load_faq(settings.faq_file).topics
-    notice, problems = load_announcement(source, topics)
+    notice, problems = load_announcement(source, topics, max_bytes=settings.max_notice_bytes)
     if notice is None or problems:
         raise PublishError("\n".join(str(p) for p in problems) or f"{source}: cannot be read")
     target = settings.content_dir / source.name
@@ -56,7 +57,10 @@ async def queue_alerts(settings: Settings) -> dict[str, int]:
     from wardbot.store import Store
 
     engine = await asyncio.to_thread(
-        Engine.open, settings.faq_file, settings.content_dir, settings.data_dir
+        functools.partial(Engine.open, max_notice_bytes=settings.max_notice_bytes),
+        settings.faq_file,
+        settings.content_dir,
+        settings.data_dir,
     )
     try:
         async with await Store.open(settings.data_dir / "bot.sqlite3") as store:

@@ -112,7 +112,7 @@ def numbered_choice(text: str, menu: Sequence[Button]) -> Button | Reply | None:
 def plain_answer(answer: Answer, settings: Settings) -> str:
     """What a resident would read for `answer`, as plain text (used by `bot.py ask`).
 
-    An announcement is shown whole: there is no button to press for the rest.
+    An announcement is shown as "read it all" shows it: there is no button to press.
     """
     if answer.answered and answer.best is not None:
         reply = document_reply(answer.best.doc, settings, full=True)
