@@ -158,13 +158,39 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_check(settings: Settings) -> int:
-    from wardbot.loader import load_corpus
+    from wardbot.loader import LAST_GOOD_FAQ_COPIES, faq_shrink, load_corpus, load_faq
 
     corpus, problems = load_corpus(
         settings.faq_file, settings.content_dir, max_bytes=settings.max_notice_bytes
     )
     for problem in problems:
         print(problem)
+    # What a bot on this data folder serves, if it can still read it.
+    saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
+    last_good = load_faq(saved) if saved.exists() else None
+    if last_good is not None and not last_good.ok_syntax:
+        last_good = None
+    if not load_faq(settings.faq_file).ok_syntax:
+        if last_good is None:
+            print(
+                f"{settings.faq_file} cannot be read and there is no good version of it yet "
+                f"(no {saved}): the bot has no FAQ and no topics until the problems above "
+                "are fixed",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"{settings.faq_file} cannot be read: the bot keeps serving {saved}",
+                file=sys.stderr,
+            )
+        last_good = None
+    shrink = faq_shrink(last_good.faq, corpus.faq) if last_good is not None else None
+    if shrink is not None:
+        print(
+            f"warning: {settings.faq_file} lost {len(shrink.gone)} of the {shrink.before} "
+            f"FAQ entries in {saved}: {', '.join(shrink.gone)}",
+            file=sys.stderr,
+        )
     summary = (
         f"{len(corpus.topics)} topics, {len(corpus.faq)} FAQ entries, "
         f"{len(corpus.announcements)} announcements loaded"
@@ -172,7 +198,7 @@ def _cmd_check(settings: Settings) -> int:
     if problems:
         print(f"{len(problems)} problem(s); {summary}", file=sys.stderr)
         return 1
-    print(f"OK: {summary}", file=sys.stderr)
+    print(f"OK{', with a warning' if shrink else ''}: {summary}", file=sys.stderr)
     return 0
 
 

@@ -370,6 +370,39 @@ async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: W
     assert len(ward.channel.sent) == 1
 
 
+async def test_a_broken_faq_with_no_good_version_says_so_to_admins(tmp_path: Path) -> None:
+    write_chat_ward(tmp_path)
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")
+    ward = await open_ward(tmp_path)  # a fresh data folder: nothing good was ever saved
+    await ward.alerts.report_problems()
+    await ward.sender.drain()
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert "chưa có bản đúng nào" in reply.text and "bản đúng gần nhất" not in reply.text
+    assert f"{faq}:" in reply.text
+    await close_ward(ward)
+
+
+async def test_an_edit_that_loses_many_faq_entries_tells_admins_which(ward: Ward) -> None:
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: dang-ky-tam-tru")], encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert "mất 4 trong số 8 câu hỏi đáp" in reply.text
+    for gone in ("dang-ky-tam-tru", "dang-ky-thuong-tru", "dang-ky-khai-sinh", "quy-trinh-mot-cua"):
+        assert gone in reply.text
+    assert "faq.last-good.1.yaml" in reply.text
+    # Told once: the next change does not repeat it.
+    write_notice(ward.content, "khac", "Một thông báo khác", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 1
+
+
 # --- the sender -----------------------------------------------------------------------
 
 

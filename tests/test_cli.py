@@ -111,6 +111,28 @@ def test_check_reports_a_notice_over_max_notice_kb(ward, tmp_path, monkeypatch, 
     ), out
 
 
+def test_check_warns_when_faq_lost_many_entries_since_the_last_good_copy(ward, tmp_path, capsys):
+    assert bot.main(["index", *ward]) == 0  # the bot has served the full file
+    faq = tmp_path / "faq.yaml"
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: tam-tru")], encoding="utf-8")
+    capsys.readouterr()
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and "lost 3 of the 8 FAQ entries" in err
+    assert "tam-tru, thuong-tru, gio-lam-viec" in err
+    assert "OK, with a warning" in err
+
+
+def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_path, capsys):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")
+    assert bot.main(["check", *ward]) == 1
+    captured = capsys.readouterr()
+    assert re.search(rf"{re.escape(str(faq))}:\d+: ", captured.out)
+    assert "no good version" in captured.err and "no FAQ and no topics" in captured.err
+
+
 def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert bot.main(["index", *ward]) == 0
     assert "8 FAQ entries" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime as dt
+import logging
 import unicodedata
 
 import pytest
@@ -186,6 +187,52 @@ def test_a_broken_faq_keeps_the_last_good_version_serving(tmp_path):
     engine = Engine.open(faq, content, data, today=TODAY)
     assert engine.problems
     assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
+    engine.close()
+
+
+def test_a_broken_faq_on_a_fresh_data_folder_says_there_is_no_good_version(tmp_path, caplog):
+    faq, content = write_ward(tmp_path)
+    faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="wardbot.engine"):
+        engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    assert engine.faq_missing and not engine.corpus.faq and not engine.corpus.topics
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert "no good version" in warning and "serving the last good" not in warning
+    assert f"{faq}:" in warning  # what to fix, as file:line
+    engine.close()
+
+
+def test_an_edit_that_loses_many_entries_is_flagged_and_the_old_file_kept(tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    full = faq.read_text(encoding="utf-8")
+    Engine.open(faq, content, data, today=TODAY).close()
+    # A save cut short: the last four of the eight entries are gone, yet it still parses.
+    faq.write_text(full[: full.index("  - id: hoc-bong-khuyen-hoc")], encoding="utf-8")
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert engine.faq_shrink is not None
+    assert engine.faq_shrink.gone == (
+        "hoc-bong-khuyen-hoc",
+        "tam-tru",
+        "thuong-tru",
+        "gio-lam-viec",
+    )
+    assert (data / "faq.last-good.1.yaml").read_text(encoding="utf-8") == full
+    # One more edit still leaves the full file among the copies; a plain restart moves nothing.
+    faq.write_text(full[: full.index("  - id: tam-tru")], encoding="utf-8")
+    engine.reload()
+    engine.close()
+    Engine.open(faq, content, data, today=TODAY).close()
+    assert (data / "faq.last-good.2.yaml").read_text(encoding="utf-8") == full
+
+
+def test_removing_one_entry_is_an_ordinary_edit(tmp_path):
+    faq, content = write_ward(tmp_path)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: gio-lam-viec")], encoding="utf-8")
+    engine.reload()
+    assert engine.faq_shrink is None and engine.document("gio-lam-viec") is None
     engine.close()
 
 

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
+from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.store import ChatRef, NoticeRef, Store
 
@@ -38,6 +39,8 @@ class Content(Protocol):
     corpus: Corpus
     problems: list[Problem]
     faq_ok: bool
+    faq_missing: bool
+    faq_shrink: FaqShrink | None
 
     @property
     def today(self) -> dt.date: ...
@@ -80,6 +83,7 @@ class Alerts:
         self.wake = wake
         self.clock = clock
         self._reported: frozenset[str] = frozenset()
+        self._reported_shrink: FaqShrink | None = None
 
     async def sync(self) -> dict[str, int]:
         """Queue alerts for every announcement not seen before; {id: alerts queued}.
@@ -122,7 +126,18 @@ class Alerts:
         new = [p for p in problems if p not in self._reported]
         self._reported = frozenset(problems)
         if new:
-            await self.tell_admins(msg.admin_problems(new, faq_broken=not self.engine.faq_ok))
+            await self.tell_admins(
+                msg.admin_problems(
+                    new, faq_broken=not self.engine.faq_ok, no_good_version=self.engine.faq_missing
+                )
+            )
+        shrink = self.engine.faq_shrink
+        if shrink is not None and shrink != self._reported_shrink:
+            backup = self.settings.data_dir / LAST_GOOD_FAQ_COPIES[1]
+            await self.tell_admins(
+                msg.admin_faq_shrank(shrink.gone, shrink.before, shrink.after, str(backup))
+            )
+        self._reported_shrink = shrink
 
 
 @dataclass(frozen=True)

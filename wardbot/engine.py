@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -36,7 +35,16 @@ from wardbot.analysis import (
     analyse_document,
     bigrams,
 )
-from wardbot.loader import MAX_NOTICE_BYTES, load_announcement, load_content, load_faq
+from wardbot.loader import (
+    LAST_GOOD_FAQ_COPIES,
+    MAX_NOTICE_BYTES,
+    FaqFile,
+    FaqShrink,
+    faq_shrink,
+    load_announcement,
+    load_content,
+    load_faq,
+)
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.semantic import (
     PASSAGE_CHARS,
@@ -53,7 +61,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
 CANDIDATES = 30
-LAST_GOOD_FAQ = "faq.last-good.yaml"
+LAST_GOOD_FAQ = LAST_GOOD_FAQ_COPIES[0]
 # A question must carry at least this share of one unknown word's weight: a lone
 # 'phường' or a number asks nothing the bot could answer.
 MIN_QUESTION_WEIGHT = 0.3
@@ -180,6 +188,8 @@ class Engine:
         self.corpus = Corpus()
         self.problems: list[Problem] = []
         self.faq_ok = True  # False while faq.yaml cannot be parsed (the last good one serves)
+        self.faq_missing = False  # ...and there is no last good one: no FAQ, no topics
+        self.faq_shrink: FaqShrink | None = None  # the last reload lost many FAQ entries
         self._lock = threading.RLock()
         self._update_lock = threading.Lock()  # one writer at a time (reload or update)
         self._entries: dict[str, _Entry] = {}
@@ -260,21 +270,32 @@ class Engine:
         faq = load_faq(self.faq_file)
         problems = list(faq.problems)
         self.faq_ok = faq.ok_syntax
-        last_good = self.data_dir / LAST_GOOD_FAQ
-        if not faq.ok_syntax:
-            if self.corpus.topics or self.corpus.faq:
-                faq.topics, faq.faq, faq.synonyms = (
-                    self.corpus.topics,
-                    self.corpus.faq,
-                    self.corpus.synonyms,
-                )
-            elif last_good.exists():
-                previous = load_faq(last_good)
-                faq.topics, faq.faq, faq.synonyms = previous.topics, previous.faq, previous.synonyms
+        previous = self._last_good_faq()
+        self.faq_missing = not faq.ok_syntax and previous is None
+        self.faq_shrink = None
+        if previous is not None and not faq.ok_syntax:
+            faq.topics, faq.faq, faq.synonyms = previous.topics, previous.faq, previous.synonyms
             log.warning("%s is unreadable; serving the last good version", self.faq_file)
+        elif not faq.ok_syntax:
+            log.warning(
+                "%s is unreadable and there is no good version of it yet: no FAQ and no "
+                "topics until it is fixed: %s",
+                self.faq_file,
+                "; ".join(str(p) for p in problems[:5]),
+            )
         else:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.faq_file, last_good)
+            if previous is not None:
+                self.faq_shrink = faq_shrink(previous.faq, faq.faq)
+            if self.faq_shrink is not None:
+                log.warning(
+                    "%s lost %d of its %d FAQ entries (%s); the previous version is kept as %s",
+                    self.faq_file,
+                    len(self.faq_shrink.gone),
+                    self.faq_shrink.before,
+                    ", ".join(self.faq_shrink.gone),
+                    self.data_dir / LAST_GOOD_FAQ_COPIES[1],
+                )
+            self._keep_last_good()
         notices, content_problems = load_content(
             self.content_dir, faq.topics, max_bytes=self.max_notice_bytes
         )
@@ -294,6 +315,31 @@ class Engine:
         self._install(corpus)
         self.problems = problems
         return problems
+
+    def _last_good_faq(self) -> FaqFile | None:
+        """The FAQ that served last: the one in memory, else the copy in the data folder."""
+        corpus = self.corpus
+        if corpus.topics or corpus.faq:
+            return FaqFile(corpus.topics, corpus.faq, corpus.synonyms)
+        saved = self.data_dir / LAST_GOOD_FAQ
+        if not saved.exists():
+            return None
+        previous = load_faq(saved)
+        return previous if previous.ok_syntax else None
+
+    def _keep_last_good(self) -> None:
+        """Save faq.yaml as the last good copy; the copies before it move one place down."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        copies = [self.data_dir / name for name in LAST_GOOD_FAQ_COPIES]
+        text = self.faq_file.read_bytes()
+        if copies[0].exists() and copies[0].read_bytes() == text:
+            return  # a restart or a touch: keep the older copies as they are
+        for older, newer in zip(reversed(copies[1:]), reversed(copies[:-1]), strict=True):
+            if newer.exists():
+                os.replace(newer, older)
+        partial = copies[0].with_name(f".{copies[0].name}.tmp")
+        partial.write_bytes(text)
+        os.replace(partial, copies[0])
 
     def _fingerprint(self, corpus: Corpus) -> str:
         digest = hashlib.sha256(f"analysis {ANALYSIS_VERSION}\n".encode())

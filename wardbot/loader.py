@@ -75,6 +75,34 @@ class FaqFile:
     ok_syntax: bool = True
 
 
+# Kept in the data folder: the last faq.yaml that could be read, then the ones before it
+# (an edit that lost entries can be undone from faq.last-good.1.yaml).
+LAST_GOOD_FAQ_COPIES = ("faq.last-good.yaml", "faq.last-good.1.yaml", "faq.last-good.2.yaml")
+# An edit that drops at least this many entries, or this share of them (more than one),
+# is most likely a truncated or half-pasted file rather than a deliberate clean-up.
+SHRINK_MIN_ENTRIES = 5
+SHRINK_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class FaqShrink:
+    """FAQ entries that were in the last good faq.yaml and are gone from the new one."""
+
+    gone: tuple[str, ...]  # their ids, in the old file's order
+    before: int
+    after: int
+
+
+def faq_shrink(before: Sequence[FaqEntry], after: Sequence[FaqEntry]) -> FaqShrink | None:
+    """The entries `after` lost, when they are many enough to look like an accident."""
+    kept = {entry.id for entry in after}
+    gone = tuple(entry.id for entry in before if entry.id not in kept)
+    many = len(gone) >= SHRINK_MIN_ENTRIES or (
+        len(gone) > 1 and len(gone) >= SHRINK_SHARE * len(before)
+    )
+    return FaqShrink(gone, len(before), len(after)) if many else None
+
+
 class _Invalid(Exception):
     """A value is wrong; `line` is where to point the staff member."""
 

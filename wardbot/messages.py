@@ -320,15 +320,34 @@ def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str
     return "\n".join(lines)
 
 
-def admin_problems(problems: Sequence[str], *, faq_broken: bool) -> str:
-    head = (
-        "⚠️ faq.yaml có lỗi nên chưa nạp được; bot vẫn dùng bản đúng gần nhất."
-        if faq_broken
-        else "⚠️ Có tệp nội dung bị lỗi nên bị bỏ qua; các phần khác vẫn hoạt động."
-    )
+def admin_problems(
+    problems: Sequence[str], *, faq_broken: bool, no_good_version: bool = False
+) -> str:
+    if faq_broken and no_good_version:
+        head = (
+            "⚠️ faq.yaml có lỗi nên chưa nạp được, và chưa có bản đúng nào trước đó: "
+            "hiện bot không có câu hỏi đáp và chủ đề nào cho đến khi tệp được sửa."
+        )
+    elif faq_broken:
+        head = "⚠️ faq.yaml có lỗi nên chưa nạp được; bot vẫn dùng bản đúng gần nhất."
+    else:
+        head = "⚠️ Có tệp nội dung bị lỗi nên bị bỏ qua; các phần khác vẫn hoạt động."
     lines = [head, "Vui lòng sửa (tệp:dòng: lỗi):", *problems[:20]]
     if len(problems) > 20:
         lines.append(f"... và {len(problems) - 20} lỗi khác")
+    return "\n".join(lines)
+
+
+def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) -> str:
+    lines = [
+        f"⚠️ faq.yaml vừa mất {len(gone)} trong số {before} câu hỏi đáp (còn {after}); "
+        "có thể tệp bị cắt mất một đoạn hoặc bị xóa nhầm.",
+        "Các mã (id) không còn nữa:",
+        *gone[:20],
+    ]
+    if len(gone) > 20:
+        lines.append(f"... và {len(gone) - 20} mã khác")
+    lines += ["", f"Nếu không cố ý xóa, có thể lấy lại bản trước trong tệp {backup}."]
     return "\n".join(lines)
 
 
