@@ -295,6 +295,64 @@ async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
     assert ward.sender.stats.dropped == 1
 
 
+@pytest.mark.parametrize("failing", ["index", "queue"])
+async def test_a_change_that_failed_to_apply_is_applied_at_the_next_pass(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """A full disk while indexing or queueing: the next pass (a rescan) tries again."""
+    await follow(ward, "1", "bhyt")
+    target, name = (
+        (ward.engine, "update_announcements")
+        if failing == "index"
+        else (ward.store, "note_announcements")
+    )
+    real = getattr(target, name)
+    calls = []
+
+    def fail_once(*args: object, **kwargs: object) -> object:
+        calls.append(name)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, fail_once)
+    notice = write_notice(ward.content, "moi", "Cấp thẻ bảo hiểm y tế đợt 4", topics="bhyt")
+    with pytest.raises(OSError, match="No space left"):
+        await ward.watcher.refresh()
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(notice) is not None
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+    assert not await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"], "alerted exactly once"
+
+
+async def test_a_problem_note_that_failed_to_queue_is_queued_at_the_next_pass(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = ward.store.queue_message
+    calls = []
+
+    def fail_once(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ward.store, "queue_message", fail_once)
+    (ward.content / "2024-08-01-loi.md").write_text(
+        "---\ntitle: Thiếu ngày\ntopics: [bhyt]\n---\nNội dung\n", encoding="utf-8"
+    )
+    with pytest.raises(OSError, match="No space left"):
+        await ward.watcher.refresh()
+    assert await ward.watcher.refresh()
+    assert not await ward.watcher.refresh()
+    await ward.sender.drain()
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id and "2024-08-01-loi.md:" in reply.text
+
+
 # --- problems in staff files ----------------------------------------------------------
 
 

@@ -124,13 +124,13 @@ class Alerts:
         """Tell staff, in chat, about problems in their files they have not been told of."""
         problems = [str(p) for p in self.engine.problems]
         new = [p for p in problems if p not in self._reported]
-        self._reported = frozenset(problems)
         if new:
             await self.tell_admins(
                 msg.admin_problems(
                     new, faq_broken=not self.engine.faq_ok, no_good_version=self.engine.faq_missing
                 )
             )
+        self._reported = frozenset(problems)  # once queued: a failure is told next time
         shrink = self.engine.faq_shrink
         if shrink is not None and shrink != self._reported_shrink:
             backup = self.settings.data_dir / LAST_GOOD_FAQ_COPIES[1]
@@ -220,7 +220,6 @@ class ContentWatcher:
             newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
             faq_changed = force or newer.faq != self._snapshot.faq
             files = self._snapshot.changed_files(newer)
-            self._snapshot = newer
             if not faq_changed and not files:
                 return False
             if faq_changed:
@@ -231,6 +230,10 @@ class ContentWatcher:
                 log.info("updated %d announcement file(s)", len(files))
             await self.alerts.report_problems()
             await self.alerts.sync()
+            # Only now: a change that failed half-way (a full disk) is tried again at the
+            # next pass. Applying it twice is harmless: unchanged notices stay as they are
+            # and a notice is alerted once however often it is seen.
+            self._snapshot = newer
             return True
 
     async def run(self, stop: asyncio.Event) -> None:
