@@ -24,7 +24,7 @@ from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
 from wardbot.engine import Engine
-from wardbot.outbox import MAX_ATTEMPTS, Composer, Sender
+from wardbot.outbox import MAX_ATTEMPTS, WITHDRAWN_GRACE, Composer, Sender
 from wardbot.store import ChatRef, Store
 
 ADMIN = ChatRef("telegram", "42")
@@ -292,7 +292,69 @@ async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
     await ward.watcher.refresh()
     await ward.sender.drain()
     assert ward.channel.sent == []
+    assert ward.sender.stats.dropped == 0  # it may yet come back
+    ward.now[0] += WITHDRAWN_GRACE
+    await ward.sender.drain()
+    assert ward.channel.sent == []
     assert ward.sender.stats.dropped == 1
+    assert await ward.store.next_due(ward.channel.name) is None
+
+
+async def test_a_notice_gone_for_a_moment_mid_fan_out_still_reaches_everyone_once(
+    ward: Ward,
+) -> None:
+    """Staff move a notice out and back (an editor saving by delete and rewrite)."""
+    for chat in ("1", "2", "3"):
+        await follow(ward, chat, "bhyt")
+    notice = write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    path = ward.content / f"{notice}.md"
+    text = path.read_text(encoding="utf-8")
+    await ward.watcher.refresh()
+    ward.channel.hold_at = 2  # the fan-out is under way when the file disappears
+    task = asyncio.create_task(ward.sender.drain())
+    await asyncio.wait_for(ward.channel.holding.wait(), 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await ward.store.recover_outbox(ward.channel.name)
+    ward.channel.hold_at = None
+    assert ward.channel.chats() == ["1"]
+
+    path.unlink()
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.now[0] += 1.5
+    path.write_text(text, encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.now[0] += WITHDRAWN_GRACE
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2", "3"]
+    assert ward.sender.stats.dropped == 0
+
+
+async def test_every_notice_gone_at_once_is_reported_to_admins(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    notices = ward.engine.corpus.announcements
+    assert len(notices) >= 2
+    for path in ward.content.iterdir():
+        path.unlink()
+    ward.content.rmdir()
+    assert await ward.watcher.refresh()
+    assert ward.engine.corpus.announcements == []
+    await ward.sender.drain()
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert str(ward.content) in reply.text and f"{len(notices)} thông báo" in reply.text
+    # Told once; a notice deleted on its own is no news for admins.
+    ward.content.mkdir()
+    write_notice(ward.content, "a", "Thông báo bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    (ward.content / f"{TODAY.isoformat()}-a.md").unlink()
+    await ward.watcher.refresh()
+    ward.now[0] += WITHDRAWN_GRACE
+    await ward.sender.drain()
+    assert [chat for chat, _, _ in ward.channel.sent] == [ADMIN.chat_id]
 
 
 @pytest.mark.parametrize("failing", ["index", "queue"])

@@ -84,6 +84,7 @@ class Alerts:
         self.clock = clock
         self._reported: frozenset[str] = frozenset()
         self._reported_shrink: FaqShrink | None = None
+        self._notices = len(engine.corpus.announcements)
 
     async def sync(self) -> dict[str, int]:
         """Queue alerts for every announcement not seen before; {id: alerts queued}.
@@ -138,6 +139,22 @@ class Alerts:
                 msg.admin_faq_shrank(shrink.gone, shrink.before, shrink.after, str(backup))
             )
         self._reported_shrink = shrink
+        await self._report_content_gone()
+
+    async def _report_content_gone(self) -> None:
+        """Every notice gone at once (content/ deleted or emptied) is news for staff.
+
+        A ward's only notice deleted on its own is not, unless its folder went with it.
+        """
+        count = len(self.engine.corpus.announcements)
+        folder = self.settings.content_dir
+        missing = not folder.is_dir()
+        if count == 0 and (self._notices > 1 or (self._notices and missing)):
+            log.warning("all %d announcement(s) are gone from %s", self._notices, folder)
+            await self.tell_admins(
+                msg.admin_content_gone(self._notices, str(folder), folder_missing=missing)
+            )
+        self._notices = count
 
 
 @dataclass(frozen=True)

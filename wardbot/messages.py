@@ -351,6 +351,20 @@ def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) 
     return "\n".join(lines)
 
 
+def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
+    where = (
+        f"Thư mục thông báo {folder} không còn nữa (bị xóa, đổi tên hay chuyển đi nơi khác?)"
+        if folder_missing
+        else f"Thư mục thông báo {folder} vừa trống"
+    )
+    return (
+        f"⚠️ {where}: cả {count} thông báo biến mất cùng lúc, bot không còn trả lời "
+        "được về các thông báo này.\n\n"
+        "Nếu không cố ý xóa, vui lòng khôi phục ngay: tin báo chưa gửi về các thông báo "
+        "này sẽ bị hủy nếu sau khoảng một phút chúng vẫn chưa trở lại."
+    )
+
+
 # --- problems ---------------------------------------------------------------------
 
 

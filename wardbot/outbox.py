@@ -41,12 +41,20 @@ MAX_ATTEMPTS = 8  # transient failures before a message is recorded as failed
 FIRST_BACKOFF = 5.0
 MAX_BACKOFF = 3600.0
 IDLE_POLL = 1.0  # how often an idle sender looks for rows queued by another process
+# Alerts for a notice that left content/ wait this long before they are dropped: a file
+# deleted and written back (an editor's save, a move out and in) must not lose them.
+WITHDRAWN_GRACE = 60.0
+
+
+class NoticeGone(Exception):
+    """The alert's announcement is neither loaded nor on disk (withdrawn, or for a moment)."""
 
 
 class Composer:
     """Turns an outbox row into the replies to send, from the current corpus and store.
 
-    `corpus` is read at send time: a notice withdrawn before its alert left is not sent.
+    `corpus` is read at send time: a notice withdrawn before its alert left is not sent
+    (the sender drops it once it has stayed away for `WITHDRAWN_GRACE`).
     """
 
     def __init__(
@@ -60,7 +68,8 @@ class Composer:
         """What to send for `item`; None when there is nothing left to send.
 
         Raises TransientError for a notice that is on disk but not loaded yet (queued by
-        `bot.py announce` a moment before this process noticed the file).
+        `bot.py announce` a moment before this process noticed the file), and NoticeGone
+        for one that is nowhere.
         """
         if item.kind == "alert":
             corpus = self._corpus()
@@ -68,7 +77,7 @@ class Composer:
             if not isinstance(doc, Announcement):
                 if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
                     raise TransientError(f"announcement {item.ref} is not loaded yet")
-                return None
+                raise NoticeGone(item.ref)
             followed = set(await self._store.subscriptions_of(item.chat))
             names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
             return [alert_reply(doc, names)]
@@ -110,6 +119,7 @@ class Sender:
         self._interval = 1.0 / channel.pace.per_second
         self._next_slot = 0.0  # time.monotonic() before which nothing may leave
         self._last_to: dict[str, float] = {}  # chat id -> monotonic time of its last message
+        self._gone_since: dict[str, float] = {}  # announcement id -> when first seen missing
         self._running = False
 
     @property
@@ -198,6 +208,11 @@ class Sender:
         except TransientError as exc:
             await self._retry(item, exc)
             return
+        except NoticeGone:
+            await self._wait_for_notice(item)
+            return
+        if item.kind == "alert":
+            self._gone_since.pop(item.ref, None)
         if replies is None:
             await self.store.mark_done(item, "dropped", self.clock(), "nothing left to send")
             self.stats.dropped += 1
@@ -232,6 +247,22 @@ class Sender:
         finally:
             self._last_to[chat_id] = time.monotonic()
             self._forget_old_chats()
+
+    async def _wait_for_notice(self, item: OutboxItem) -> None:
+        """Drop an alert whose notice has been gone for `WITHDRAWN_GRACE`; until then wait.
+
+        The clock starts when this sender first misses the notice (again after a restart:
+        waiting too long only delays a drop).
+        """
+        now = self.clock()
+        since = self._gone_since.setdefault(item.ref, now)
+        if now - since >= WITHDRAWN_GRACE:
+            await self.store.mark_done(item, "dropped", now, "the announcement was withdrawn")
+            self.stats.dropped += 1
+            return
+        await self.store.mark_retry(
+            item, since + WITHDRAWN_GRACE, "the announcement is gone; waiting for it", item.attempts
+        )
 
     async def _retry(self, item: OutboxItem, exc: Exception) -> None:
         attempts = item.attempts + 1
