@@ -7,12 +7,17 @@ server, when PUBLIC_URL is set. This module only translates: Telegram updates in
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import hmac
 import html
+import json
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from http import HTTPStatus
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -45,6 +50,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
@@ -67,6 +73,12 @@ MAX_UPDATE_BYTES = 1 << 20
 READ_TIMEOUT = 5.0
 ALERT_READ_TIMEOUT = 30.0
 SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
+# getUpdates refused (401/404): ask again after this wait, doubled each time, capped.
+REFUSED_RETRY_FIRST = 5.0
+REFUSED_RETRY_MAX = 300.0
+# No getUpdates answered for this long: not receiving. A long poll is answered within
+# poll_timeout; python-telegram-bot waits at most 30 s between attempts after errors.
+STALE_AFTER = 120.0
 ALLOWED_UPDATES = ["message", "callback_query"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
@@ -173,6 +185,57 @@ def _without_mention(message: Message) -> str:
     return " ".join(text.split()) if text.strip() else text
 
 
+# --- receiving ------------------------------------------------------------------------
+
+NO_UPDATES = json.dumps({"ok": True, "result": []}).encode()
+
+
+class _Polling(HTTPXRequest):
+    """The getUpdates request: remembers when Telegram last answered, and outlives refusals.
+
+    python-telegram-bot takes a 401/404 from getUpdates for a revoked token and stops
+    polling for good, while the process looks alive. Telegram answers so for a moment in
+    outages too. Here a refusal is logged, waited out (5 s, doubling up to 5 min) and
+    handed on as "no updates", so the polling loop simply asks again.
+    """
+
+    def __init__(self, retry_first: float, retry_max: float, clock: Callable[[], float]) -> None:
+        super().__init__(connection_pool_size=1)  # python-telegram-bot's own for getUpdates
+        self.retry_first = retry_first
+        self.retry_max = retry_max
+        self.clock = clock
+        self.answered_at = clock()
+        self.refused = False
+        self.closing = asyncio.Event()  # set while stopping: no more waiting
+        self._retry = retry_first
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code not in (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND):
+            if code == HTTPStatus.OK:
+                self.answered_at = self.clock()
+                self.refused = False
+                self._retry = self.retry_first
+            return code, payload
+        self.refused = True
+        if self.closing.is_set():
+            return code, payload
+        wait, self._retry = self._retry, min(self._retry * 2, self.retry_max)
+        log.error(
+            "telegram: getUpdates refused (%d; token revoked, or a Telegram outage); "
+            "asking again in %.0f s",
+            code,
+            wait,
+        )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.closing.wait(), wait)
+        return HTTPStatus.OK, NO_UPDATES
+
+    def receiving(self, stale_after: float) -> bool:
+        """Whether getUpdates was answered lately, and not with a refusal."""
+        return not self.refused and self.clock() - self.answered_at < stale_after
+
+
 # --- the channel ----------------------------------------------------------------------
 
 
@@ -196,6 +259,10 @@ class TelegramChannel:
         poll_timeout: float = 10.0,
         read_timeout: float = READ_TIMEOUT,
         alert_read_timeout: float = ALERT_READ_TIMEOUT,
+        refused_retry: float = REFUSED_RETRY_FIRST,
+        refused_retry_max: float = REFUSED_RETRY_MAX,
+        stale_after: float = STALE_AFTER,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not settings.telegram_token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
@@ -205,6 +272,8 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.read_timeout = read_timeout
         self.alert_read_timeout = alert_read_timeout
+        self.stale_after = stale_after
+        self._polling = _Polling(refused_retry, refused_retry_max, clock)
         self._locks = ChatLocks()
         self._seen = Recent(SEEN_MAX)
         self._in_flight = 0
@@ -218,6 +287,8 @@ class TelegramChannel:
         )
         if self.webhook_mode:
             builder = builder.updater(None)  # our own web server receives the updates
+        else:
+            builder = builder.get_updates_request(self._polling)
         self.application = builder.build()
         self._add_handlers()
 
@@ -249,6 +320,8 @@ class TelegramChannel:
             )
             log.info("telegram: webhook set at %s%s", self.settings.public_url, WEBHOOK_PATH)
         elif app.updater is not None:
+            self._polling.closing.clear()
+            self._polling.answered_at = self._polling.clock()
             await app.updater.start_polling(
                 timeout=dt.timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES
             )
@@ -256,6 +329,7 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         app = self.application
+        self._polling.closing.set()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -264,8 +338,11 @@ class TelegramChannel:
             await app.shutdown()
 
     def is_running(self) -> bool:
+        """Up and receiving: polling gets answers (webhook mode: the application runs)."""
         updater = self.application.updater
-        return self.application.running and (updater is None or updater.running)
+        if not self.application.running or updater is None:
+            return self.application.running
+        return updater.running and self._polling.receiving(self.stale_after)
 
     async def _set_commands(self) -> None:
         commands = [BotCommand(name, about) for name, about in msg.COMMANDS]

@@ -251,8 +251,14 @@ class ZaloChannel:
             try:
                 update = await self.api.get_updates(self.poll_timeout)
             except InvalidToken:
-                delay = BACKOFF_MAX  # only someone fixing the token helps; keep trying slowly
-                log.error("zalo: the token was refused while polling (reset in Bot Creator?)")
+                # A reset token needs someone to fix it, but Zalo refuses for a moment too:
+                # back off like any failure, not straight to the longest wait.
+                delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
+                log.error(
+                    "zalo: the token was refused while polling (reset in Bot Creator?); "
+                    "retrying in %.0f s",
+                    delay,
+                )
             except ZaloError as exc:
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
                 log.warning("zalo: getUpdates failed (%s); retrying in %.0f s", exc, delay)

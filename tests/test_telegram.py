@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
@@ -27,16 +28,26 @@ GROUP = -1001234567890
 
 
 @contextlib.asynccontextmanager
-async def running_bot(api: FakeBotApi, engine: Engine, settings: Settings) -> AsyncIterator[Store]:
-    """A Telegram channel polling the fake server; yields its store."""
+async def polling_channel(
+    api: FakeBotApi, engine: Engine, settings: Settings, **options: Any
+) -> AsyncIterator[tuple[TelegramChannel, Store]]:
+    """A Telegram channel polling the fake server; yields it and its store."""
     settings = replace(settings, telegram_token=Secret(api.token), telegram_base_url=api.base_url)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-        channel = TelegramChannel(settings, Conversation(engine, store, settings), poll_timeout=1)
+        conversation = Conversation(engine, store, settings)
+        channel = TelegramChannel(settings, conversation, poll_timeout=1, **options)
         await channel.start()
         try:
-            yield store
+            yield channel, store
         finally:
             await channel.stop()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(api: FakeBotApi, engine: Engine, settings: Settings) -> AsyncIterator[Store]:
+    """A Telegram channel polling the fake server; yields its store."""
+    async with polling_channel(api, engine, settings) as (_, store):
+        yield store
 
 
 @pytest.fixture
@@ -67,6 +78,41 @@ async def test_start_up_sets_the_vietnamese_command_menu_and_polls(
     assert [(c["command"], c["description"]) for c in api.commands] == list(msg.COMMANDS)
     assert api.of("deleteWebhook"), "polling starts by removing any webhook"
     await api.wait_until(lambda: bool(api.of("getUpdates")))  # a long poll, answered after 1 s
+
+
+@pytest.mark.parametrize("status", [404, 401])
+async def test_polling_survives_a_while_of_refused_get_updates(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, status: int
+) -> None:
+    # python-telegram-bot takes a 401/404 from getUpdates for a revoked token and stops
+    # polling for good; Telegram answers so for a moment in outages too.
+    quick = {"refused_retry": 0.01, "refused_retry_max": 0.05}
+    async with polling_channel(api, ward_engine, ward_settings, **quick) as (channel, _):
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        assert channel.is_running()
+        api.fail("getUpdates", status, times=None)
+        refused = lambda: [c for c in api.of("getUpdates") if c.status == status]  # noqa: E731
+        await api.wait_until(lambda: len(refused()) >= 3)  # still asking, again and again
+        assert not channel.is_running(), "/healthz must say Telegram is down meanwhile"
+        api.recover("getUpdates")
+        (reply,) = await api.say(ALICE, "/help")
+        assert "Cách hỏi:" in shown(reply)
+        assert channel.is_running()
+
+
+async def test_polling_that_gets_no_answer_is_reported_down(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    now = [1000.0]
+    options = {"clock": lambda: now[0], "stale_after": 60.0}
+    async with polling_channel(api, ward_engine, ward_settings, **options) as (channel, _):
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        assert channel.is_running()
+        now[0] += 61  # a minute without any answer to getUpdates
+        assert not channel.is_running()
+        answered = len(api.of("getUpdates"))
+        await api.wait_until(lambda: len(api.of("getUpdates")) > answered)
+        assert channel.is_running()
 
 
 # --- every command ------------------------------------------------------------------------

@@ -403,6 +403,17 @@ async def test_polling_recovers_from_get_updates_failures(
     assert channel.is_running()
 
 
+async def test_one_refused_get_updates_does_not_cost_a_minute(
+    api: FakeZaloApi, channel: ZaloChannel, quick_retries: None
+) -> None:
+    # A moment of 401 (Zalo's hiccup, not a reset token) waits as long as any first failure.
+    api.fail(401, method="getUpdates")
+    (reply,) = await api.say(ALICE, "/help")
+    assert reply.text.startswith("Cách hỏi")
+    assert api.of("getUpdates")[0].code == 401
+    assert channel.is_running()
+
+
 async def test_an_internal_error_is_logged_and_answered_politely(
     api: FakeZaloApi, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:

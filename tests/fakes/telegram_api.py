@@ -4,7 +4,8 @@ It speaks enough of the Bot API for python-telegram-bot's Application: getMe,
 deleteWebhook/setWebhook, long-polled getUpdates with offsets, sendMessage,
 sendChatAction, answerCallbackQuery, editMessageText, setMyCommands. It checks what
 Telegram checks (message length after HTML parsing, HTML well-formedness, callback_data
-size, the token), records every call, and can be told to answer 429 or 403, or late.
+size, the token), records every call, and can be told to answer 429, 403 or 404 (for
+a number of calls or until told to recover), or late.
 
 Optionally (`rate_limit=30`) it enforces Telegram's overall limit as a sliding one-second
 window: a sendMessage beyond `rate_limit` in the last second gets 429 with retry_after.
@@ -89,7 +90,7 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None
-    times: int
+    times: int | None  # None: until recover()
 
 
 def visible_text(text: str) -> str:
@@ -275,19 +276,26 @@ class FakeBotApi(FakeApiServer):
         method: str,
         status: int,
         *,
-        times: int = 1,
+        times: int | None = 1,
         retry_after: int | None = None,
         description: str | None = None,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error (429 takes retry_after)."""
+        """Answer the next `times` calls of `method` with an error (429 takes retry_after);
+        `times=None`: every call, until `recover(method)`."""
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after}",
                 403: "Forbidden: bot was blocked by the user",
+                401: "Unauthorized",
+                404: "Not Found",
             }.get(status, "Bad Request")
         self._failures.setdefault(method.lower(), []).append(
             _Failure(status, description, retry_after, times)
         )
+
+    def recover(self, method: str) -> None:
+        """Answer `method` normally again (drop the failures still pending)."""
+        self._failures.pop(method.lower(), None)
 
     def slow(self, method: str, seconds: float) -> None:
         """Answer `method` only after `seconds` (what it does is done, and recorded, then)."""
@@ -368,9 +376,10 @@ class FakeBotApi(FakeApiServer):
         pending = self._failures.get(method.lower())
         if pending:
             failure = pending[0]
-            failure.times -= 1
-            if failure.times <= 0:
-                pending.pop(0)
+            if failure.times is not None:
+                failure.times -= 1
+                if failure.times <= 0:
+                    pending.pop(0)
             raise ApiError(failure.status, failure.description, failure.retry_after)
 
     def _throttle(self, method: str) -> None:
