@@ -139,6 +139,21 @@ def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert (tmp_path / "data" / "index" / "CURRENT").exists()
 
 
+def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
+    command = [sys.executable, str(ROOT / "bot.py"), "index", *ward]
+    for _ in range(2):
+        runs = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert run.returncode == 0, err
+            assert "8 FAQ entries" in out
+    assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
+
+
 def test_eval_prints_metrics_and_misses(ward, tmp_path, capsys):
     questions = tmp_path / "questions.yaml"
     questions.write_text(
