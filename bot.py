@@ -338,8 +338,23 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     except PublishError as exc:
         print(exc, file=sys.stderr)
         return 1
+    try:
+        queued = asyncio.run(queue_alerts(settings, target.stem)).get(target.stem)
+    except PublishError as exc:
+        print(exc, file=sys.stderr)
+        print(
+            f"{target} is in the content folder but the bot does not serve it: fix or remove it",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:
+        print(
+            f"{target} is in the content folder but indexing it or queueing its alerts "
+            f"failed ({exc}); a running bot picks it up by itself, or run announce again",
+            file=sys.stderr,
+        )
+        return 1
     print(f"published {target}")
-    queued = asyncio.run(queue_alerts(settings)).get(target.stem)
     if queued is None:
         print("indexed; no alerts queued (it was known already, or the bot never ran here)")
     elif queued == 0:

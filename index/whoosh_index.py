@@ -9,17 +9,20 @@ tokens, so Whoosh only splits on spaces and scores with BM25F. The layout on dis
 A build writes a new generation next to the live one, then points CURRENT at it, so a
 crash mid-build leaves the previous index serving and never a half-written one.
 
-Several processes may use one data directory (the running bot, `bot.py ask`, `announce`):
-each holds a shared lock on the generation it has open (gen-<n>/IN_USE), and an old
-generation is deleted only when nobody holds it.
+Several processes may use one data directory (the running bot, `bot.py ask`, `index`,
+`announce`): each holds a shared lock on the generation it has open (gen-<n>/IN_USE), and
+an old generation is deleted only when nobody holds it. Building or updating takes an
+exclusive lock on DIR/WRITING, so two writers never pick the same generation or commit
+to one at once; readers never wait for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +67,11 @@ class SearchIndex:
         self.directory = directory
         self.generation = generation
         self._in_use = _hold(generation)
-        self._ix = whoosh_index.open_dir(str(generation))
+        try:
+            self._ix = whoosh_index.open_dir(str(generation))
+        except BaseException:
+            _release(self._in_use)
+            raise
         self._lock = threading.Lock()
         self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
 
@@ -73,23 +80,24 @@ class SearchIndex:
     def build(cls, directory: Path, docs: Iterable[IndexDoc], fingerprint: str) -> SearchIndex:
         """Write a fresh index for `docs` beside the live one, then swap it in."""
         directory.mkdir(parents=True, exist_ok=True)
-        number = 1 + max((_gen_number(p.name) for p in directory.glob("gen-*")), default=0)
-        generation = directory / f"gen-{number}"
-        if generation.exists():
-            shutil.rmtree(generation)
-        generation.mkdir()
-        ix = whoosh_index.create_in(str(generation), _schema())
-        writer = ix.writer(limitmb=256)
-        for doc in docs:
-            writer.add_document(**_as_fields(doc))
-        writer.commit()
-        ix.close()
-        (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
-        _write_current(directory, generation.name)
-        index = cls(directory, generation)
-        for old in directory.glob("gen-*"):
-            if old.name != generation.name:
-                _remove_unused(old)
+        with _writing(directory):
+            number = 1 + max((_gen_number(p.name) for p in directory.glob("gen-*")), default=0)
+            generation = directory / f"gen-{number}"
+            if generation.exists():
+                shutil.rmtree(generation)
+            generation.mkdir()
+            ix = whoosh_index.create_in(str(generation), _schema())
+            writer = ix.writer(limitmb=256)
+            for doc in docs:
+                writer.add_document(**_as_fields(doc))
+            writer.commit()
+            ix.close()
+            (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
+            _write_current(directory, generation.name)
+            index = cls(directory, generation)  # held before another writer may clean up
+            for old in directory.glob("gen-*"):
+                if old.name != generation.name:
+                    _remove_unused(old)
         return index
 
     @classmethod
@@ -123,7 +131,7 @@ class SearchIndex:
         self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), fingerprint: str = ""
     ) -> None:
         """Add or replace `docs` and remove the ids in `delete`, in one commit."""
-        with self._lock:
+        with self._lock, _writing(self.directory):
             writer = self._ix.writer()
             for doc_id in delete:
                 writer.delete_by_term("id", doc_id)
@@ -155,12 +163,38 @@ class SearchIndex:
             return int(self._searcher.doc_count())
 
 
+@contextlib.contextmanager
+def _writing(directory: Path) -> Iterator[None]:
+    """Hold the directory's writer lock: one build or update at a time, across processes."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(directory / "WRITING", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _hold(generation: Path) -> int | None:
-    """Take a shared lock saying this process reads `generation` (None where unsupported)."""
+    """Take a shared lock saying this process reads `generation` (None where unsupported).
+
+    Raises FileNotFoundError when the generation was deleted before the lock was taken.
+    """
     if fcntl is None:
         return None
-    fd = os.open(generation / "IN_USE", os.O_RDWR | os.O_CREAT, 0o644)
+    path = generation / "IN_USE"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     fcntl.flock(fd, fcntl.LOCK_SH)
+    try:
+        # Another process may have been deleting it while we waited for the lock.
+        same = os.stat(path).st_ino == os.fstat(fd).st_ino
+    except OSError:
+        same = False
+    if not same:
+        os.close(fd)
+        raise FileNotFoundError(f"{generation} was removed")
     return fd
 
 

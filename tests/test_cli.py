@@ -139,6 +139,21 @@ def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert (tmp_path / "data" / "index" / "CURRENT").exists()
 
 
+def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
+    command = [sys.executable, str(ROOT / "bot.py"), "index", *ward]
+    for _ in range(2):
+        runs = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert run.returncode == 0, err
+            assert "8 FAQ entries" in out
+    assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
+
+
 def test_eval_prints_metrics_and_misses(ward, tmp_path, capsys):
     questions = tmp_path / "questions.yaml"
     questions.write_text(
@@ -338,6 +353,45 @@ def test_announce_refuses_a_broken_notice_and_copies_nothing(ward, tmp_path, cap
     assert bot.main(["announce", str(notice), *ward]) == 1
     assert "title" in capsys.readouterr().err
     assert not (tmp_path / "content" / notice.name).exists()
+
+
+SOI_FAQ = """
+  - id: 2025-01-10-tiem-chung-soi
+    question: Lịch tiêm vắc xin sởi năm 2025?
+    answer: Xem thông báo của trạm y tế phường.
+"""
+
+
+def _soi_notice(tmp_path: Path) -> Path:
+    notice = tmp_path / "2025-01-10-tiem-chung-soi.md"
+    notice.write_text(
+        "---\ntitle: Tiêm vắc xin sởi cho trẻ em\ndate: 2025-01-10\n---\nTiêm miễn phí.\n",
+        encoding="utf-8",
+    )
+    return notice
+
+
+def test_announce_refuses_the_id_of_an_faq_entry(ward, tmp_path, capsys):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8") + SOI_FAQ, encoding="utf-8")
+    notice = _soi_notice(tmp_path)
+    assert bot.main(["announce", str(notice), *ward]) == 1
+    captured = capsys.readouterr()
+    assert "published" not in captured.out
+    assert "already used" in captured.err and "would not serve" in captured.err
+    assert not (tmp_path / "content" / notice.name).exists()
+
+
+def test_announce_says_when_the_bot_does_not_serve_what_it_copied(ward, tmp_path, capsys):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8") + SOI_FAQ, encoding="utf-8")
+    assert bot.main(["index", *ward]) == 0  # the data folder keeps this faq.yaml as good
+    faq.write_text("faq: [", encoding="utf-8")  # unreadable: the last good copy serves
+    notice = _soi_notice(tmp_path)
+    assert bot.main(["announce", str(notice), *ward]) == 1
+    captured = capsys.readouterr()
+    assert "published" not in captured.out
+    assert "already used" in captured.err and "does not serve it" in captured.err
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -267,3 +267,17 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
     assert process.returncode == 0, err.decode()
     assert api.token not in err.decode()
     assert "Traceback" not in err.decode()
+
+
+def test_run_on_a_port_in_use_says_so_without_a_traceback(
+    api: FakeBotApi, ward_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = bot_settings(ward_settings, api)
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", settings.http_port))  # as the bot binds
+        taken.listen()
+        assert app.main(settings) == 1
+    err = capsys.readouterr().err
+    assert f"port {settings.http_port} is already in use" in err
+    assert "HTTP_PORT" in err
+    assert "Traceback" not in err

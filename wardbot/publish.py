@@ -21,13 +21,19 @@ class PublishError(Exception):
 def publish(source: Path, settings: Settings) -> Path:
     """Copy a valid announcement into the content folder.
 
-    Nothing is copied when the file has a problem or would replace another notice.
+    Nothing is copied when the file has a problem, would replace another notice, or has
+    the id of an FAQ entry (the bot would never serve it).
     """
     source = Path(source)
-    topics = load_faq(settings.faq_file).topics
-    notice, problems = load_announcement(source, topics, max_bytes=settings.max_notice_bytes)
+    faq = load_faq(settings.faq_file)
+    notice, problems = load_announcement(source, faq.topics, max_bytes=settings.max_notice_bytes)
     if notice is None or problems:
         raise PublishError("\n".join(str(p) for p in problems) or f"{source}: cannot be read")
+    if notice.id in {entry.id for entry in faq.faq}:
+        raise PublishError(
+            f"{source}:1: id '{notice.id}' is already used in {settings.faq_file}: "
+            "the bot would not serve this notice; give the file another name"
+        )
     target = settings.content_dir / source.name
     if target.exists() and target.resolve() != source.resolve():
         raise PublishError(f"{target}:1: an announcement with this name already exists")
@@ -46,11 +52,12 @@ def publish(source: Path, settings: Settings) -> Path:
 PUSH_CHANNELS = ("telegram", "zalo")
 
 
-async def queue_alerts(settings: Settings) -> dict[str, int]:
+async def queue_alerts(settings: Settings, published: str | None = None) -> dict[str, int]:
     """Index the content folder and queue alerts for announcements not seen before.
 
     A running bot's sender picks the queued alerts up within a second; otherwise they go
-    out when it next starts. Returns {announcement id: alerts queued}.
+    out when it next starts. Returns {announcement id: alerts queued}. Raises PublishError
+    when the announcement `published` (an id) is not among those the bot serves.
     """
     from wardbot.alerts import Alerts
     from wardbot.engine import Engine
@@ -63,6 +70,9 @@ async def queue_alerts(settings: Settings) -> dict[str, int]:
         settings.data_dir,
     )
     try:
+        if published is not None and published not in {a.id for a in engine.corpus.announcements}:
+            why = [str(p) for p in engine.problems if Path(p.file).stem == published]
+            raise PublishError("\n".join(why) or f"{published}: not among the notices served")
         async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
             return await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
     finally:

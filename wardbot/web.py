@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import socket
@@ -49,7 +50,13 @@ class AsgiServer:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, sock: socket.socket | None = None) -> None:
-        """Start listening; returns once connections are accepted (raises if it cannot bind)."""
+        """Start listening; returns once connections are accepted.
+
+        Raises OSError with a message fit for staff when it cannot listen (the port is
+        taken, say), rather than letting uvicorn exit the process.
+        """
+        if sock is None:
+            sock = self._bind()
         config = uvicorn.Config(
             self.app,
             host=self.host,
@@ -60,14 +67,30 @@ class AsgiServer:
             server_header=False,
         )
         self._server = server = _Server(config)
-        self._task = asyncio.create_task(server.serve(sockets=[sock] if sock else None))
+        self._task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:
             if self._task.done():
-                self._task.result()  # re-raises the bind error, if any
-                raise OSError(f"the web server could not listen on {self.host}:{self.port}")
+                sock.close()
+                with contextlib.suppress(SystemExit):  # uvicorn's way to report a failure
+                    self._task.result()
+                self._server = self._task = None
+                raise OSError(f"the web server could not start on {self.host}:{self.port}")
             await asyncio.sleep(0.01)
-        if sock is not None:
-            self.port = sock.getsockname()[1]
+        self.port = sock.getsockname()[1]
+
+    def _bind(self) -> socket.socket:
+        try:
+            return bound_socket(self.host, self.port)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise OSError(
+                    f"port {self.port} is already in use (is the bot already running?): "
+                    "stop what uses it, or set HTTP_PORT to a free port"
+                ) from None
+            raise OSError(
+                f"cannot listen on {self.host}:{self.port} ({exc.strerror}): "
+                "set HTTP_PORT to another port"
+            ) from None
 
     async def stop(self, grace: float = 3.0) -> None:
         """Stop accepting requests and finish the ones under way (for at most `grace` s)."""
@@ -140,6 +163,10 @@ def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     # IPPROTO_TCP spelt out: asyncio sets TCP_NODELAY only on sockets that say so, and
     # without it Nagle's algorithm adds ~40 ms to every response.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     return sock
