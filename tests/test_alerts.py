@@ -11,21 +11,25 @@ import contextlib
 import datetime as dt
 import itertools
 import os
+import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chat_ward import TODAY, write_chat_ward
 
 from wardbot.alerts import Alerts, ContentWatcher
+from wardbot.app import retention_task
 from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
 from wardbot.engine import Engine
-from wardbot.outbox import MAX_ATTEMPTS, WITHDRAWN_GRACE, Composer, Sender
+from wardbot.outbox import MAX_ATTEMPTS, WITHDRAWN_GRACE, Composer, Sender, Senders
 from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts, Supervised
 
 ADMIN = ChatRef("telegram", "42")
 
@@ -682,3 +686,114 @@ async def test_alerts_for_a_notice_queued_before_this_process_loaded_it_wait_for
     ward.now[0] += 60
     await ward.sender.drain()
     assert ward.channel.chats() == ["1"]
+
+
+# --- background tasks that fail -------------------------------------------------------
+
+
+class Waits:
+    """Restart pauses taken at once, each recorded with whether /healthz said the task ran."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self.healthy: list[bool] = []
+        self.task: Supervised | None = None
+
+    async def __call__(self, seconds: float, _stop: asyncio.Event) -> None:
+        self.delays.append(seconds)
+        if self.task is not None:
+            self.healthy.append(self.task.is_running())
+        await asyncio.sleep(0)
+
+
+def locked_once(real: Callable[..., Awaitable[object]], times: int = 1) -> Any:
+    """`real`, except that its first `times` calls find the database locked."""
+    calls: list[object] = []
+
+    async def flaky(*args: object) -> object:
+        calls.append(args)
+        if len(calls) <= times:
+            raise sqlite3.OperationalError("database is locked")
+        return await real(*args)
+
+    return flaky
+
+
+async def admin_notes(ward: Ward) -> list[str]:
+    await ward.sender.drain()
+    return [reply.text for chat, replies, _ in ward.channel.sent for reply in replies]
+
+
+async def until(condition: Callable[[], Awaitable[bool]]) -> None:
+    for _ in range(500):
+        if await condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("not reached")
+
+
+async def test_the_purge_survives_a_locked_database_and_admins_hear_of_it_once(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stop = asyncio.Event()
+    old = ChatRef("telegram", "7")
+    await ward.store.log_question(old, "mất thẻ bhyt", True, time.time() - 400 * 86400)
+    purge = locked_once(ward.store.purge, times=2)
+
+    async def purge_then_stop(before: float) -> object:
+        deleted = await purge(before)
+        stop.set()  # purged once: enough for this test
+        return deleted
+
+    monkeypatch.setattr(ward.store, "purge", purge_then_stop)
+    waits = Waits()
+    restarts = Restarts(wait=waits, notify=ward.alerts.task_failing)
+    waits.task = retention = retention_task(ward.store, ward.settings, restarts)
+    await asyncio.wait_for(retention.run(stop), 5)
+    assert await ward.store.question_counts(0) == (0, 0), "QUESTION_LOG_DAYS still enforced"
+    assert waits.delays == [1.0, 2.0], "restarted with growing delays"
+    assert waits.healthy == [False, False], "/healthz says retention is down meanwhile"
+    (note,) = await admin_notes(ward)
+    assert "xóa nhật ký câu hỏi cũ" in note and "“retention”: false" in note
+
+
+async def test_alerts_queued_before_a_failed_start_are_still_delivered(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for chat in ("1", "2", "3"):
+        await follow(ward, chat, "bhyt")
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    monkeypatch.setattr(ward.store, "recover_outbox", locked_once(ward.store.recover_outbox))
+    senders = Senders([ward.sender], Restarts(wait=Waits()))
+    senders.start()
+
+    async def all_sent() -> bool:
+        return len(ward.channel.sent) == 3
+
+    try:
+        await until(all_sent)
+    finally:
+        await senders.stop()
+    assert sorted(ward.channel.chats()) == ["1", "2", "3"]
+
+
+async def test_a_sent_alert_whose_record_failed_is_recorded_later_not_sent_again(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for chat in ("1", "2", "3"):
+        await follow(ward, chat, "bhyt")
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    monkeypatch.setattr(ward.store, "mark_done", locked_once(ward.store.mark_done))
+    senders = Senders([ward.sender], Restarts(wait=Waits()))
+    senders.start()
+
+    async def all_recorded() -> bool:
+        return await ward.store.outbox_counts(0) == {"sent": 3}
+
+    try:
+        await until(all_recorded)
+    finally:
+        await senders.stop()
+    assert sorted(ward.channel.chats()) == ["1", "2", "3"], "none sent twice"

@@ -68,6 +68,7 @@ async def test_telegram_and_zalo_run_together_and_both_get_alerts(
             "telegram-alerts": True,
             "zalo-alerts": True,
             "watcher": True,
+            "retention": True,
         }
         # The same question gets the same answer on both platforms.
         (on_telegram,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")

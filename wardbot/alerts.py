@@ -121,6 +121,10 @@ class Alerts:
             self.wake()
         return count
 
+    async def task_failing(self, task: str) -> int:
+        """Tell admins a background task stopped on an error (wardbot.supervise restarts it)."""
+        return await self.tell_admins(msg.admin_task_failing(task))
+
     async def report_problems(self) -> None:
         """Tell staff, in chat, about problems in their files they have not been told of."""
         problems = [str(p) for p in self.engine.problems]

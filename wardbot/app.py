@@ -20,6 +20,7 @@ from wardbot.conversation import Conversation
 from wardbot.delivery import Deliverer
 from wardbot.outbox import Composer, Sender, Senders
 from wardbot.store import Store
+from wardbot.supervise import Restarts, Supervised
 from wardbot.web import AsgiServer, web_app
 
 if TYPE_CHECKING:
@@ -121,14 +122,23 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
 
 
 async def _serve(
-    settings: Settings, engine: Engine, store: Store, snapshot: Snapshot, stop: asyncio.Event
+    settings: Settings,
+    engine: Engine,
+    store: Store,
+    snapshot: Snapshot,
+    stop: asyncio.Event,
+    restarts: Restarts | None = None,
 ) -> None:
     conversation = Conversation(engine, store, settings)
     channels = _channels(settings, conversation)
     composer = Composer(lambda: engine.corpus, store, settings.content_dir)
-    senders = Senders([Sender(store, channel, composer) for channel in channels])
+    restarts = restarts or Restarts()
+    senders = Senders([Sender(store, channel, composer) for channel in channels], restarts)
     alerts = Alerts(engine, store, settings, [c.name for c in channels], wake=senders.wake)
+    restarts.notify = alerts.task_failing
     watcher = ContentWatcher(engine, alerts, settings, snapshot)
+    watching = Supervised(watcher.name, watcher.run, restarts, check=watcher.is_running)
+    retention = retention_task(store, settings, restarts)
 
     async def reload() -> list[str]:
         await watcher.refresh(force=True)
@@ -137,8 +147,7 @@ async def _serve(
     conversation.admin = Admin(engine, store, alerts, settings, reload)
     routes = [route for channel in channels for route in channel.routes()]
     checks = {channel.name: channel.is_running for channel in channels}
-    checks |= {sender.name: sender.is_running for sender in senders.senders}
-    checks[watcher.name] = watcher.is_running
+    checks |= {task.name: task.is_running for task in [*senders.supervised, watching, retention]}
     web = AsgiServer(
         web_app(routes, checks, {"semantic": engine.semantic_status}), port=settings.http_port
     )
@@ -153,8 +162,7 @@ async def _serve(
         await alerts.report_problems()
         senders.start()
         background = [
-            asyncio.create_task(watcher.run(stop), name="watcher"),
-            asyncio.create_task(_purge_old(store, settings, stop), name="retention"),
+            asyncio.create_task(task.run(stop), name=task.name) for task in (watching, retention)
         ]
         log.info("running; stop with Ctrl-C or SIGTERM")
         await stop.wait()
@@ -191,6 +199,11 @@ def _channels(settings: Settings, conversation: Conversation) -> list[Channel]:
 
         channels.append(ZaloChannel(settings, conversation))
     return channels
+
+
+def retention_task(store: Store, settings: Settings, restarts: Restarts) -> Supervised:
+    """The purge of old questions and finished alerts, kept running whatever happens."""
+    return Supervised("retention", lambda stop: _purge_old(store, settings, stop), restarts)
 
 
 async def _purge_old(store: Store, settings: Settings, stop: asyncio.Event) -> None:

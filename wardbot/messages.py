@@ -365,6 +365,25 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     )
 
 
+_TASKS = {
+    "watcher": "cập nhật khi faq.yaml hay thư mục thông báo thay đổi",
+    "retention": "xóa nhật ký câu hỏi cũ (QUESTION_LOG_DAYS)",
+}
+
+
+def admin_task_failing(task: str) -> str:
+    """A background part of the bot stopped on an error and is being restarted."""
+    channel, _, kind = task.partition("-")
+    what = f"gửi tin báo qua {channel.capitalize()}" if kind == "alerts" else _TASKS.get(task, task)
+    return (
+        f"⚠️ Bot vừa gặp lỗi ở phần {what} và đang tự chạy lại phần này "
+        "(các lần thử thưa dần); chi tiết lỗi có trong nhật ký (log) của bot.\n\n"
+        f"Trong lúc lỗi, /healthz báo “{task}”: false. Nếu lỗi kéo dài, vui lòng kiểm tra "
+        "máy chủ (ổ đĩa còn trống không, tệp dữ liệu bot.sqlite3 có bị chương trình khác "
+        "giữ không)."
+    )
+
+
 # --- problems ---------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from wardbot.delivery import (
 )
 from wardbot.models import Announcement, Corpus
 from wardbot.store import OutboxItem, Store
+from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ class Sender:
         self._next_slot = 0.0  # time.monotonic() before which nothing may leave
         self._last_to: dict[str, float] = {}  # chat id -> monotonic time of its last message
         self._gone_since: dict[str, float] = {}  # announcement id -> when first seen missing
+        self._unrecorded: dict[int, tuple[OutboxItem, float]] = {}  # sent, not marked yet
         self._running = False
 
     @property
@@ -134,27 +136,28 @@ class Sender:
         return self._running
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Send until `stop` is set; a message being sent when it is set is finished first."""
+        """Send until `stop` is set; a message being sent when it is set is finished first.
+
+        An error (the database busy for too long) ends it: wardbot.supervise restarts it.
+        """
         self._running = True
         try:
+            # Sent before an error kept them from being recorded: not to go out again.
+            await self._record_sent()
             recovered = await self.store.recover_outbox(self.channel.name)
             if recovered:
                 log.info("%s: %d interrupted message(s) go out again", self.name, recovered)
             while not stop.is_set():
-                try:
-                    sent_any = await self.drain(stop)
-                    if not sent_any:
-                        await self._idle(stop)
-                except Exception:  # e.g. the database busy for too long: try again soon
-                    log.exception("%s: sending stopped on an error; resuming", self.name)
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), IDLE_POLL)
+                sent_any = await self.drain(stop)
+                if not sent_any:
+                    await self._idle(stop)
         finally:
             self._running = False
 
     async def drain(self, stop: asyncio.Event | None = None) -> bool:
         """Send what is due now, in order; returns whether anything was attempted."""
         attempted = False
+        await self._record_sent()
         while stop is None or not stop.is_set():
             items = await self.store.due(self.channel.name, self.clock(), BATCH)
             if not items:
@@ -243,10 +246,21 @@ class Sender:
             await self._retry(item, exc)
         else:
             self.stats.sent += 1
-            await self.store.mark_done(item, "sent", self.clock())
+            self._unrecorded[item.id] = (item, self.clock())
+            await self._record_sent()
         finally:
             self._last_to[chat_id] = time.monotonic()
             self._forget_old_chats()
+
+    async def _record_sent(self) -> None:
+        """Mark delivered messages `sent`; one whose mark failed stays here until it is.
+
+        Until then its row stays `sending`, which no drain picks up: it is not sent twice
+        (unless the process ends first, as for any message in flight).
+        """
+        for item_id, (item, sent_at) in list(self._unrecorded.items()):
+            await self.store.mark_done(item, "sent", sent_at)
+            del self._unrecorded[item_id]
 
     async def _wait_for_notice(self, item: OutboxItem) -> None:
         """Drop an alert whose notice has been gone for `WITHDRAWN_GRACE`; until then wait.
@@ -292,14 +306,18 @@ def _reason(exc: BaseException) -> str:
 class Senders:
     """The senders of every channel, started and stopped together with the bot."""
 
-    def __init__(self, senders: Sequence[Sender]) -> None:
+    def __init__(self, senders: Sequence[Sender], restarts: Restarts | None = None) -> None:
         self.senders = list(senders)
+        restarts = restarts or Restarts()
+        self.supervised = [
+            Supervised(s.name, s.run, restarts, check=s.is_running) for s in self.senders
+        ]
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
         self._stop.clear()
-        self._tasks = [asyncio.create_task(s.run(self._stop), name=s.name) for s in self.senders]
+        self._tasks = [asyncio.create_task(s.run(self._stop), name=s.name) for s in self.supervised]
 
     def wake(self) -> None:
         for sender in self.senders:

@@ -1,0 +1,97 @@
+"""Keeping the bot's long-running tasks alive (alert senders, file watcher, retention).
+
+A task that raises is not gone for good: the error is logged at once, the task starts
+again after a pause that doubles up to a cap, /healthz reports it down until it runs
+again, and admins are told once per outage (in Vietnamese, through the outbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+FIRST_DELAY = 1.0
+MAX_DELAY = 300.0
+
+
+async def pause(seconds: float, stop: asyncio.Event) -> None:
+    """Wait `seconds`, or less when `stop` is set."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+@dataclass
+class Restarts:
+    """How supervised tasks come back: delays, how to wait them, whom to tell."""
+
+    first_delay: float = FIRST_DELAY
+    max_delay: float = MAX_DELAY
+    # Injectable so tests need not wait: (seconds, stop) -> returns when it is time.
+    wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause
+    clock: Callable[[], float] = time.monotonic
+    # Tells admins that the named task is failing; set once the outbox exists (wardbot.app).
+    notify: Callable[[str], Awaitable[object]] | None = field(default=None)
+
+
+class Supervised:
+    """Runs `work(stop)` until `stop` is set, restarting it whenever it raises.
+
+    An attempt that lasts `max_delay` counts as recovered: the next failure waits the
+    first delay again and is told to admins again.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        work: Callable[[asyncio.Event], Awaitable[None]],
+        restarts: Restarts,
+        *,
+        check: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.name = name
+        self.work = work
+        self.restarts = restarts
+        self.check = check
+        self.failures = 0
+        self._running = False
+        self._told = False
+
+    def is_running(self) -> bool:
+        """For /healthz: an attempt is under way (not waiting to restart) and says it is well."""
+        return self._running and self.check()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        delay = self.restarts.first_delay
+        while not stop.is_set():
+            started = self.restarts.clock()
+            self._running = True
+            try:
+                await self.work(stop)
+                return
+            except Exception:
+                self._running = False
+                self.failures += 1
+                if self.restarts.clock() - started >= self.restarts.max_delay:
+                    delay, self._told = self.restarts.first_delay, False
+                log.exception("%s stopped on an error; restarting in %.0f s", self.name, delay)
+                await self._tell()
+                await self.restarts.wait(delay, stop)
+                delay = min(delay * 2, self.restarts.max_delay)
+            finally:
+                self._running = False
+
+    async def _tell(self) -> None:
+        # Not the error's text: it may hold a request URL, and so a bot token.
+        if self._told or self.restarts.notify is None:
+            return
+        try:
+            await self.restarts.notify(self.name)
+            self._told = True
+        except Exception:  # the database itself may be what fails: try at the next error
+            log.exception("%s: could not tell admins about the error", self.name)
