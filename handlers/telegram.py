@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import hmac
 import html
 import json
@@ -55,7 +56,17 @@ from telegram.request import HTTPXRequest
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import MAX_ACTION_BYTES, ChatLocks, Conversation, Reply
-from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
+from wardbot.delivery import (
+    ONCE,
+    REPLY_RETRY,
+    ChatUnreachable,
+    DeliveryError,
+    Pace,
+    PermanentError,
+    ReplyRetry,
+    RetryLater,
+    TransientError,
+)
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
@@ -243,6 +254,21 @@ def _seconds(value: float | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
+def delivery_error(exc: Exception) -> DeliveryError | None:
+    """What a failed send means (None: not a Telegram failure)."""
+    if isinstance(exc, RetryAfter):
+        return RetryLater(_seconds(exc.retry_after), str(exc))
+    if isinstance(exc, Forbidden):  # blocked by the user, kicked from the group
+        return ChatUnreachable(str(exc))
+    if isinstance(exc, BadRequest):
+        if any(gone in str(exc).lower() for gone in CHAT_GONE):
+            return ChatUnreachable(str(exc))
+        return PermanentError(str(exc))
+    if isinstance(exc, TelegramError):  # network trouble, timeouts, Telegram's 5xx
+        return TransientError(str(exc))
+    return None
+
+
 class TelegramChannel:
     """One Telegram bot serving the conversation. `start()` / `stop()` from wardbot.app."""
 
@@ -263,6 +289,7 @@ class TelegramChannel:
         refused_retry_max: float = REFUSED_RETRY_MAX,
         stale_after: float = STALE_AFTER,
         clock: Callable[[], float] = time.monotonic,
+        reply_retry: ReplyRetry = REPLY_RETRY,
     ) -> None:
         if not settings.telegram_token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
@@ -273,6 +300,7 @@ class TelegramChannel:
         self.read_timeout = read_timeout
         self.alert_read_timeout = alert_read_timeout
         self.stale_after = stale_after
+        self.reply_retry = reply_retry
         self._polling = _Polling(refused_retry, refused_retry_max, clock)
         self._locks = ChatLocks()
         self._seen = Recent(SEEN_MAX)
@@ -478,15 +506,19 @@ class TelegramChannel:
         *,
         quote: int | None = None,
         read_timeout: float | None = None,
+        retry: ReplyRetry | None = None,
     ) -> None:
         """Send replies to a chat: each as one or more HTML messages, buttons on the last.
 
-        `read_timeout` replaces the usual wait for each answer (`self.read_timeout`)."""
+        Each message is retried briefly on temporary failures (`retry`, by default
+        `self.reply_retry`). `read_timeout` replaces the usual wait for each answer."""
         bot = self.application.bot
+        retry = self.reply_retry if retry is None else retry
         for reply in replies:
             parts = render_html(reply)
             for number, part in enumerate(parts, 1):
-                await bot.send_message(
+                send = functools.partial(
+                    bot.send_message,
                     chat_id,
                     part,
                     parse_mode=ParseMode.HTML,
@@ -497,6 +529,7 @@ class TelegramChannel:
                     else None,
                     read_timeout=read_timeout or self.read_timeout,
                 )
+                await retry.run(send, delivery_error)
                 quote = None
 
     # --- alerts (wardbot.outbox) -----------------------------------------------------
@@ -506,18 +539,10 @@ class TelegramChannel:
         target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
         try:
             # A slow answer is waited for: a message given up on may still arrive, and the
-            # retry would send it twice.
-            await self.send(target, replies, read_timeout=self.alert_read_timeout)
-        except RetryAfter as exc:
-            raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
-        except Forbidden as exc:  # blocked by the user, kicked from the group
-            raise ChatUnreachable(str(exc)) from exc
-        except BadRequest as exc:
-            if any(gone in str(exc).lower() for gone in CHAT_GONE):
-                raise ChatUnreachable(str(exc)) from exc
-            raise PermanentError(str(exc)) from exc
-        except TelegramError as exc:  # network trouble, timeouts, Telegram's 5xx
-            raise TransientError(str(exc)) from exc
+            # retry would send it twice. Tried once: the outbox paces the retries.
+            await self.send(target, replies, read_timeout=self.alert_read_timeout, retry=ONCE)
+        except TelegramError as exc:
+            raise delivery_error(exc) or TransientError(str(exc)) from exc
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

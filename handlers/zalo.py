@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import logging
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Coroutine, Sequence
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -37,7 +40,17 @@ from handlers.zalo_api import (
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Button, ChatLocks, Conversation, Reply
-from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
+from wardbot.delivery import (
+    ONCE,
+    REPLY_RETRY,
+    ChatUnreachable,
+    DeliveryError,
+    Pace,
+    PermanentError,
+    ReplyRetry,
+    RetryLater,
+    TransientError,
+)
 from wardbot.render import numbered_choice, numbered_menu, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
 from wardbot.web import Recent, json_or_none, not_an_update
@@ -60,12 +73,9 @@ TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing
 SEEN_MAX = 4096  # recent message ids kept to drop repeated deliveries
 MENUS_MAX = 10_000  # chats whose last numbered list is remembered
 MAX_CHOICES = 99
-# Waits between attempts: getUpdates after a real failure, replies after 429/5xx.
+# Waits between getUpdates after a real failure.
 BACKOFF_FIRST = 1.0
 BACKOFF_MAX = 60.0
-SEND_ATTEMPTS = 4
-SEND_BACKOFF_FIRST = 0.5
-SEND_BACKOFF_MAX = 8.0
 # Seconds to wait for Zalo's answer to an alert: giving up on a slow answer means sending
 # the alert again. Conversations keep the client's shorter wait (DEFAULT_TIMEOUT).
 ALERT_READ_TIMEOUT = 30.0
@@ -129,6 +139,15 @@ def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> boo
     return sender_id is None or str(sender_id) == chat_id
 
 
+def _retryable(exc: Exception) -> DeliveryError | None:
+    """A 429 or a temporary failure, as ReplyRetry understands them; None for the rest."""
+    if isinstance(exc, TooManyRequests):
+        return RetryLater(exc.retry_after or 0.0, str(exc))
+    if isinstance(exc, Unavailable):  # a 5xx, no answer, an unreadable answer
+        return TransientError(str(exc))
+    return None
+
+
 def _update_of(body: object) -> dict[str, Any] | None:
     """The update in a webhook body: wrapped as {ok, result} (the docs) or bare (OpenClaw)."""
     if not isinstance(body, dict):
@@ -161,6 +180,7 @@ class ZaloChannel:
         poll_timeout: float = 30.0,
         read_timeout: float = DEFAULT_TIMEOUT,
         alert_read_timeout: float = ALERT_READ_TIMEOUT,
+        reply_retry: ReplyRetry = REPLY_RETRY,
     ) -> None:
         if not settings.zalo_token:
             raise ConfigError("ZALO_BOT_TOKEN is not set")
@@ -174,6 +194,7 @@ class ZaloChannel:
         self.conversation = conversation
         self.poll_timeout = poll_timeout
         self.alert_read_timeout = alert_read_timeout
+        self.reply_retry = reply_retry
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
         self._locks = ChatLocks()
         self._seen = Recent(SEEN_MAX)
@@ -362,10 +383,10 @@ class ZaloChannel:
         await self._send(chat.chat_id, replies)
 
     async def _send(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Send replies in a conversation, each part retried on 429 and 5xx; then remember
-        their numbered list."""
+        """Send replies in a conversation, each part retried briefly on 429 and temporary
+        failures; then remember their numbered list."""
         texts, buttons = render_plain(replies)
-        await self._send_texts(chat_id, texts, patient_from=0)
+        await self._send_texts(chat_id, texts, retry=self.reply_retry, patient_from=0)
         self._remember(chat_id, buttons)
 
     async def _send_texts(
@@ -373,26 +394,19 @@ class ZaloChannel:
         chat_id: str,
         texts: Sequence[str],
         *,
+        retry: ReplyRetry,
         patient_from: int,
         read_timeout: float | None = None,
     ) -> None:
         """Send `texts` in order. From part `patient_from` on, 429 and temporary failures
-        are retried here (a resend may duplicate a message that did arrive; better than a
-        half answer); earlier parts raise at once. `read_timeout` replaces the client's."""
+        are retried here as `retry` says (a resend may duplicate a message that did
+        arrive; better than a half answer); earlier parts raise at once. `read_timeout`
+        replaces the client's."""
         for number, text in enumerate(texts):
-            attempts = SEND_ATTEMPTS if number >= patient_from else 1
-            for attempt in range(1, attempts + 1):
-                try:
-                    await self.api.send_message(chat_id, text, read_timeout=read_timeout)
-                    break
-                except (TooManyRequests, Unavailable) as exc:
-                    if attempt == attempts:
-                        raise
-                    wait = min(SEND_BACKOFF_FIRST * 2 ** (attempt - 1), SEND_BACKOFF_MAX)
-                    if isinstance(exc, TooManyRequests) and exc.retry_after:
-                        wait = max(wait, exc.retry_after)
-                    log.info("zalo: sendMessage failed (%s); retrying in %.1f s", exc, wait)
-                    await asyncio.sleep(wait)
+            send = functools.partial(
+                self.api.send_message, chat_id, text, read_timeout=read_timeout
+            )
+            await (retry if number >= patient_from else ONCE).run(send, _retryable)
 
     def _remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
         """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
@@ -416,7 +430,12 @@ class ZaloChannel:
                 # A slow answer is waited for: a message given up on may still arrive,
                 # and the retry would send it twice.
                 await self._send_texts(
-                    chat_id, texts, patient_from=1, read_timeout=self.alert_read_timeout
+                    chat_id,
+                    texts,
+                    # Once part is out, whatever Zalo asks is waited for (no time limit).
+                    retry=replace(self.reply_retry, longest_retry_after=math.inf, budget=math.inf),
+                    patient_from=1,
+                    read_timeout=self.alert_read_timeout,
                 )
             except TooManyRequests as exc:
                 raise RetryLater(exc.retry_after or RETRY_AFTER_DEFAULT, str(exc)) from None

@@ -19,12 +19,14 @@ from handlers.telegram import TelegramChannel
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.conversation import Conversation
+from wardbot.delivery import ReplyRetry
 from wardbot.engine import Engine
 from wardbot.store import ChatRef, Store
 
 ALICE = 501
 BINH = 502
 GROUP = -1001234567890
+QUICK = ReplyRetry(waits=(0.01, 0.02, 0.04, 0.08))  # the bot's waits, in hundredths
 
 
 @contextlib.asynccontextmanager
@@ -306,6 +308,34 @@ async def test_flood_control_is_waited_out(
     (reply,) = await api.say(ALICE, "mất thẻ bhyt", within=10)
     assert shown(reply).startswith("Mất thẻ bảo hiểm y tế")
     assert [c.status for c in api.of("sendMessage")] == [429, 200]
+
+
+async def test_a_burst_of_5xx_still_gets_the_question_answered_once(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    async with polling_channel(api, ward_engine, ward_settings, reply_retry=QUICK):
+        api.fail("sendMessage", 502, times=2, description="Bad Gateway")
+        (reply,) = await api.say(ALICE, "mất thẻ bhyt")
+        assert shown(reply).startswith("Mất thẻ bảo hiểm y tế")
+        (later,) = await api.say(ALICE, "/help")  # nothing else came in between
+        assert "Cách hỏi:" in shown(later)
+        assert [c.status for c in api.of("sendMessage")] == [502, 502, 200, 200]
+
+
+@pytest.mark.parametrize("status", [400, 403])
+async def test_a_refused_reply_is_not_retried(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, status: int
+) -> None:
+    async with polling_channel(api, ward_engine, ward_settings, reply_retry=QUICK):
+        # A 400 gets the polite error message instead; a 403: the resident blocked the bot.
+        expected = [400, 200] if status == 400 else [403]
+        to_alice = lambda: [c.status for c in api.of("sendMessage") if c.chat_id == ALICE]  # noqa: E731
+        api.fail("sendMessage", status)
+        api.send_text(ALICE, "mất thẻ bhyt")
+        await api.wait_until(lambda: len(to_alice()) == len(expected))
+        (reply,) = await api.say(BINH, "mất thẻ bhyt")  # a retry would have come by now
+        assert shown(reply).startswith("Mất thẻ bảo hiểm y tế")
+        assert to_alice() == expected
 
 
 async def test_a_resident_who_blocked_the_bot_does_not_stop_it(

@@ -31,6 +31,7 @@ from wardbot.delivery import (
     ChatUnreachable,
     Deliverer,
     PermanentError,
+    ReplyRetry,
     RetryLater,
     TransientError,
 )
@@ -98,10 +99,13 @@ def channel(polling: tuple[ZaloChannel, Store]) -> ZaloChannel:
     return polling[0]
 
 
+QUICK = ReplyRetry(waits=(0.01, 0.02, 0.04, 0.08))  # the bot's waits, in hundredths
+
+
 @pytest.fixture
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+def quick_retries(monkeypatch: pytest.MonkeyPatch, channel: ZaloChannel) -> None:
     """Retry waits of milliseconds instead of seconds."""
-    monkeypatch.setattr(zalo, "SEND_BACKOFF_FIRST", 0.01)
+    monkeypatch.setattr(channel, "reply_retry", QUICK)
     monkeypatch.setattr(zalo, "BACKOFF_FIRST", 0.01)
 
 
@@ -380,13 +384,48 @@ async def test_5xx_from_send_message_is_retried_with_backoff(
     assert calls[2].at - calls[1].at >= calls[1].at - calls[0].at  # waits grow
 
 
+async def test_a_burst_of_502_still_gets_the_question_answered_once(
+    api: FakeZaloApi, store: Store, quick_retries: None
+) -> None:
+    api.fail(502, method="sendMessage", times=2, html=True)
+    (reply,) = await api.say(ALICE, "mất thẻ bhyt")
+    assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+    (later,) = await api.say(ALICE, "/help")  # nothing else came in between
+    assert later.text.startswith("Cách hỏi")
+    assert [c.code for c in api.of("sendMessage")] == [502, 502, 200, 200]
+
+
+@pytest.mark.parametrize("code", [400, 403])
+async def test_a_refused_reply_is_not_retried(
+    api: FakeZaloApi, store: Store, quick_retries: None, code: int
+) -> None:
+    # A 400 gets the polite error message instead; a 403 means the chat cannot be reached.
+    expected = [400, 200] if code == 400 else [403]
+    to_alice = lambda: [c.code for c in api.of("sendMessage") if c.chat_id == ALICE]  # noqa: E731
+    api.fail(code, method="sendMessage")
+    api.send_text(ALICE, "mất thẻ bhyt")
+    await api.wait_until(lambda: len(to_alice()) == len(expected))
+    (reply,) = await api.say(BINH, "mất thẻ bhyt")  # a retry would have come by now
+    assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+    assert to_alice() == expected
+
+
+async def test_a_429_asking_for_a_long_wait_does_not_leave_the_resident_waiting(
+    api: FakeZaloApi, store: Store, quick_retries: None
+) -> None:
+    api.fail(429, method="sendMessage", retry_after=60)
+    (reply,) = await api.say(ALICE, "mất thẻ bhyt", within=5)
+    assert reply.text == msg.error("UBND Phường 2", "0276 3822 123")
+
+
 async def test_zalo_down_for_a_while_does_not_stop_the_bot(
     api: FakeZaloApi, store: Store, quick_retries: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api.fail(502, method="sendMessage", times=zalo.SEND_ATTEMPTS + 1, html=True)
+    attempts = len(QUICK.waits) + 2  # the reply's, then the polite error message
+    api.fail(502, method="sendMessage", times=attempts, html=True)
     mark = len(api.calls)
     api.send_text(ALICE, "mất thẻ bhyt")
-    await api.wait_until(lambda: len(api.of("sendMessage", since=mark)) == zalo.SEND_ATTEMPTS + 1)
+    await api.wait_until(lambda: len(api.of("sendMessage", since=mark)) == attempts)
     assert "failed to handle an update" in caplog.text
     (reply,) = await api.say(BINH, "mất thẻ bhyt")
     assert reply.text.startswith("Mất thẻ bảo hiểm y tế")

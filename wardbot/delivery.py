@@ -1,17 +1,26 @@
 """What the alert sender needs from a channel: a way to push replies to one chat, its pace,
-and the failures it may report.
+and the failures it may report; and the brief retries of a reply to a resident.
 
 Channels (Telegram, Zalo) implement `Deliverer`; wardbot.outbox pushes alerts and
 broadcasts through it and decides what each failure means for the message and the chat.
+A reply in a conversation cannot wait for the outbox: `ReplyRetry` tries it again a few
+times within seconds, while the resident is still looking at the chat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from wardbot.conversation import Reply
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class DeliveryError(Exception):
@@ -59,3 +68,51 @@ class Deliverer(Protocol):
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Send `replies` to the chat, in order, or raise a DeliveryError subclass."""
         ...
+
+
+@dataclass(frozen=True)
+class ReplyRetry:
+    """How a message to a resident waiting for it is retried.
+
+    After a 5xx, a network failure or a timeout (a TransientError), or a 429 asking for a
+    short wait (RetryLater), it is sent again after each of `waits` in turn. It gives up on
+    any other failure, on a 429 asking for more than `longest_retry_after`, and when a
+    retry taking as long as the last attempt would end past `budget` seconds after the
+    first. A resend after a timeout may repeat a message that did arrive: better than no
+    answer."""
+
+    waits: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+    longest_retry_after: float = 5.0
+    budget: float = 10.0
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    async def run(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        classify: Callable[[Exception], DeliveryError | None],
+    ) -> T:
+        """`attempt()`'s result, retried while `classify` calls its failure temporary."""
+        started = self.clock()
+        for wait in self.waits:
+            tried = self.clock()
+            try:
+                return await attempt()
+            except Exception as exc:
+                error = classify(exc)
+                if isinstance(error, RetryLater):
+                    if error.seconds > self.longest_retry_after:
+                        raise
+                    wait = max(wait, error.seconds)
+                elif not isinstance(error, TransientError):
+                    raise
+                now = self.clock()
+                if now - started + wait + (now - tried) > self.budget:  # as slow as this one
+                    raise
+                log.info("a reply failed (%s); sending it again in %.1f s", error, wait)
+            await self.sleep(wait)
+        return await attempt()
+
+
+REPLY_RETRY = ReplyRetry()
+ONCE = ReplyRetry(waits=())  # a single attempt: the outbox retries alerts itself
