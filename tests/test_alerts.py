@@ -757,13 +757,18 @@ async def test_the_purge_survives_a_locked_database_and_admins_hear_of_it_once(
     assert "xóa nhật ký câu hỏi cũ" in note and "“retention”: false" in note
 
 
-async def test_alerts_queued_before_a_failed_start_are_still_delivered(
-    ward: Ward, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def three_alerts_queued(ward: Ward) -> None:
+    """Three chats follow bhyt and a new bhyt notice arrives: three alerts wait."""
     for chat in ("1", "2", "3"):
         await follow(ward, chat, "bhyt")
     write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
     await ward.watcher.refresh()
+
+
+async def test_alerts_queued_before_a_failed_start_are_still_delivered(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await three_alerts_queued(ward)
     monkeypatch.setattr(ward.store, "recover_outbox", locked_once(ward.store.recover_outbox))
     senders = Senders([ward.sender], Restarts(wait=Waits()))
     senders.start()
@@ -781,10 +786,7 @@ async def test_alerts_queued_before_a_failed_start_are_still_delivered(
 async def test_a_sent_alert_whose_record_failed_is_recorded_later_not_sent_again(
     ward: Ward, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for chat in ("1", "2", "3"):
-        await follow(ward, chat, "bhyt")
-    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
-    await ward.watcher.refresh()
+    await three_alerts_queued(ward)
     monkeypatch.setattr(ward.store, "mark_done", locked_once(ward.store.mark_done))
     senders = Senders([ward.sender], Restarts(wait=Waits()))
     senders.start()

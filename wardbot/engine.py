@@ -537,13 +537,16 @@ class Engine:
             "error": self.vector_error,
         }
 
-    def _embedding_text(self, words: list[str]) -> str:
-        """The question as the embedder should read it: normalised, diacritics restored."""
+    def _embedding_text(self, words: list[str], corrections: dict[str, str]) -> str:
+        """The question as the embedder should read it: normalised, diacritics restored.
+
+        `corrections`: the typo corrections the lexical side already found (Query).
+        """
         letters = [w for w in words if w.isalpha()]
         accented = sum(w != fold_word(w) for w in letters)
         if letters and accented >= ACCENTED_SHARE * len(letters):
             return " ".join(words)
-        fixes = {w: f for w, f in self._corrections(words).items() if w == fold_word(w)}
+        fixes = {w: f for w, f in corrections.items() if w == fold_word(w)}
         return " ".join(self._accents.restore([fixes.get(w, w) for w in words]))
 
     def close(self) -> None:
@@ -592,11 +595,12 @@ class Engine:
             self._analyzer.asking_words(question[:MAX_QUESTION_CHARS]),
         )
 
-    def _question_vector(self, question: str) -> np.ndarray | None:
+    def _question_vector(self, question: str, query: ranking.Query) -> np.ndarray | None:
         """The question's sentence vector, when documents have vectors to compare it with."""
         if self.embedder is None or not len(self._semantic):
             return None
-        text = self._embedding_text(self._analyzer.words(question[:MAX_QUESTION_CHARS]))
+        words = self._analyzer.words(question[:MAX_QUESTION_CHARS])
+        text = self._embedding_text(words, query.corrections)
         return self.embedder.embed([text], query=True)[0]
 
     def _scored(self, question: str, limit: int) -> tuple[ranking.Query | None, list[_Scored]]:
@@ -605,7 +609,7 @@ class Engine:
         if not words or self._index is None:
             return None, []
         query = self._query(question, words)
-        vector = self._question_vector(question)
+        vector = self._question_vector(question, query)
         return query, self._rank(query, words, vector, limit, exclude=None)
 
     def _ask(self, question: str, limit: int) -> Answer:
@@ -633,7 +637,9 @@ class Engine:
             if not words or self._index is None:
                 return []
             query = self._query(question, words)
-            return self._candidates(query, words, self._question_vector(question), exclude=None)
+            return self._candidates(
+                query, words, self._question_vector(question, query), exclude=None
+            )
 
     def asks_something(self, question: str) -> bool:
         with self._lock:

@@ -211,38 +211,50 @@ def load_ranker(path: Path = DEFAULT_MODEL) -> Ranker:
     return Ranker.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def semantic_rows(candidates: Sequence[Candidate], lexical: LinearModel) -> list[list[float]]:
+def _lexical_logits(candidates: Sequence[Candidate], lexical: LinearModel) -> list[float]:
+    return [lexical.logit(c.lexical.vector()) + c.adjust for c in candidates]
+
+
+def semantic_rows(
+    candidates: Sequence[Candidate],
+    lexical: LinearModel,
+    lexical_logits: Sequence[float] | None = None,
+) -> list[list[float]]:
     """The semantic model's inputs; a candidate without vectors counts as cosine 0."""
-    lex = [lexical.logit(c.lexical.vector()) + c.adjust for c in candidates]
+    lex = lexical_logits if lexical_logits is not None else _lexical_logits(candidates, lexical)
     heads = [c.sem_head or 0.0 for c in candidates]
     passages = [c.sem_passage or 0.0 for c in candidates]
+    heads_other, passages_other, lex_other = map(_best_others, (heads, passages, lex))
     return [
         [
             *c.lexical.vector(),
             heads[i],
             passages[i],
-            heads[i] - _best_other(heads, i),
-            passages[i] - _best_other(passages, i),
+            heads[i] - heads_other[i],
+            passages[i] - passages_other[i],
             c.sem_head_z,
             c.sem_passage_z,
-            lex[i] - _best_other(lex, i),
+            lex[i] - lex_other[i],
         ]
         for i, c in enumerate(candidates)
     ]
 
 
-def _best_other(values: Sequence[float], i: int) -> float:
-    return max((v for j, v in enumerate(values) if j != i), default=values[i])
+def _best_others(values: Sequence[float]) -> list[float]:
+    """For each value, the best of the others (itself when it is alone)."""
+    if len(values) < 2:
+        return list(values)
+    first = max(range(len(values)), key=values.__getitem__)
+    second = max((v for j, v in enumerate(values) if j != first))
+    return [second if i == first else values[first] for i in range(len(values))]
 
 
 def score(candidates: Sequence[Candidate], ranker: Ranker) -> list[tuple[float, LinearModel]]:
     """Each candidate's probability of answering the question, and the model behind it."""
-    out = [
-        (probability(ranker.lexical.logit(c.lexical.vector()) + c.adjust), ranker.lexical)
-        for c in candidates
-    ]
+    lex = _lexical_logits(candidates, ranker.lexical)
+    out = [(probability(logit), ranker.lexical) for logit in lex]
     if any(c.sem_head is not None for c in candidates):
-        rows = semantic_rows(candidates, ranker.lexical)
+        rows = semantic_rows(candidates, ranker.lexical, lex)
         for i, c in enumerate(candidates):
             if c.sem_head is not None:
                 out[i] = (probability(ranker.semantic.logit(rows[i]) + c.adjust), ranker.semantic)
