@@ -439,15 +439,16 @@ async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation)
     assert reply.buttons == ()
 
 
+@pytest.mark.parametrize("fault", ["database or disk is full", "database is locked"])
 async def test_a_question_is_answered_even_when_it_cannot_be_logged(
-    ward_engine: Engine, store: Store, ward_settings: Settings, monkeypatch, caplog
+    ward_engine: Engine, store: Store, ward_settings: Settings, monkeypatch, caplog, fault
 ) -> None:
     import sqlite3
 
-    async def full_disk(*args, **kwargs):
-        raise sqlite3.OperationalError("database or disk is full")
+    async def failing_log(*args, **kwargs):
+        raise sqlite3.OperationalError(fault)
 
-    monkeypatch.setattr(store, "log_question", full_disk)
+    monkeypatch.setattr(store, "log_question", failing_log)
     reply = await one(Conversation(ward_engine, store, ward_settings), "mất thẻ bhyt")
     assert reply.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
     assert "could not log a question" in caplog.text

@@ -110,3 +110,21 @@ async def test_forget_covers_tables_added_later(db_path: Path) -> None:
     raw = sqlite3.connect(db_path)
     assert raw.execute("SELECT chat_id FROM question_log").fetchall() == [("1002",)]
     raw.close()
+
+
+async def test_a_full_disk_is_reported_as_such_and_loses_nothing_already_stored(
+    db_path: Path,
+) -> None:
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+        # No page may be added any more: the disk is full, as far as SQLite can tell.
+        async with store._db.execute("PRAGMA page_count") as cursor:
+            (pages,) = await cursor.fetchone()
+        await store._db.execute(f"PRAGMA max_page_count = {pages}")
+        # SQLite ends the whole transaction itself on a full disk; the error says why,
+        # not that there was nothing left to roll back.
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            await store.queue_message("Thông báo " * 20_000, [ALICE, BINH], now=1.0)
+        assert await store.subscriptions_of(ALICE) == ["bhyt"]
+        await store._db.execute("PRAGMA max_page_count = 1073741823")
+        assert await store.queue_message("Họp tổ dân phố", [ALICE], now=2.0) == 1

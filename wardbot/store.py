@@ -9,10 +9,11 @@ later migrations (a question log, an alerts outbox) are forgotten too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -172,6 +173,26 @@ class Store:
     async def close(self) -> None:
         await self._db.close()
 
+    @contextlib.asynccontextmanager
+    async def _transaction(self, begin: str = "BEGIN") -> AsyncIterator[None]:
+        """One transaction, committed when the block ends and rolled back when it fails.
+
+        The caller holds `_write`. When the failure already ended the transaction (SQLite
+        rolls back by itself on some disk errors) or the rollback fails too, the original
+        error is the one raised: it is what says what went wrong.
+        """
+        await self._db.execute(begin)
+        try:
+            yield
+            await self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                try:
+                    await self._db.execute("ROLLBACK")
+                except Exception:  # the first error is the one to report
+                    log.warning("rollback failed after an error", exc_info=True)
+            raise
+
     async def __aenter__(self) -> Store:
         return self
 
@@ -210,8 +231,7 @@ class Store:
             return await self._subscribe(chat, topic_id, today)
 
     async def _subscribe(self, chat: ChatRef, topic_id: str, today: str) -> bool:
-        await self._db.execute("BEGIN")
-        try:
+        async with self._transaction():
             await self._db.execute(
                 "INSERT OR IGNORE INTO chats (channel, chat_id) VALUES (?, ?)",
                 (chat.channel, chat.chat_id),
@@ -226,12 +246,7 @@ class Store:
                 "VALUES (?, ?, ?, ?)",
                 (chat.channel, chat.chat_id, topic_id, today),
             )
-            added = cursor.rowcount > 0
-            await self._db.execute("COMMIT")
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
-        return added
+        return cursor.rowcount > 0
 
     async def unsubscribe(self, chat: ChatRef, topic_id: str) -> bool:
         """Stop following `topic_id`; False when the chat did not follow it."""
@@ -297,15 +312,8 @@ class Store:
         that can push: not the terminal). Marking a notice seen and queueing its
         alerts is one transaction: a crash leaves either both or neither.
         """
-        async with self._write:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                queued = await self._note_announcements(notices, now, channels)
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-        return queued
+        async with self._write, self._transaction("BEGIN IMMEDIATE"):
+            return await self._note_announcements(notices, now, channels)
 
     async def _note_announcements(
         self, notices: Sequence[NoticeRef], now: float, channels: Sequence[str]
@@ -345,22 +353,16 @@ class Store:
 
     async def queue_message(self, text: str, chats: Sequence[ChatRef], now: float) -> int:
         """Queue `text` (a broadcast, a note to staff) for each chat; returns how many."""
-        async with self._write:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                cursor = await self._db.execute(
-                    "INSERT INTO messages (text, created_at) VALUES (?, ?)", (text, now)
-                )
-                ref = str(cursor.lastrowid)
-                await self._db.executemany(
-                    "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
-                    "not_before) VALUES (?, ?, 'message', ?, ?, ?)",
-                    [(chat.channel, chat.chat_id, ref, now, now) for chat in chats],
-                )
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
+        async with self._write, self._transaction("BEGIN IMMEDIATE"):
+            cursor = await self._db.execute(
+                "INSERT INTO messages (text, created_at) VALUES (?, ?)", (text, now)
+            )
+            ref = str(cursor.lastrowid)
+            await self._db.executemany(
+                "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
+                "not_before) VALUES (?, ?, 'message', ?, ?, ?)",
+                [(chat.channel, chat.chat_id, ref, now, now) for chat in chats],
+            )
         return len(set(chats))
 
     async def message_text(self, ref: str) -> str | None:
@@ -424,27 +426,21 @@ class Store:
 
     async def mark_unreachable(self, chat: ChatRef, reason: str, now: float) -> None:
         """The chat blocked the bot (or is gone): drop its subscriptions and waiting messages."""
-        async with self._write:
-            await self._db.execute("BEGIN")
-            try:
-                await self._db.execute(
-                    "INSERT OR REPLACE INTO unreachable (channel, chat_id, since, reason) "
-                    "VALUES (?, ?, ?, ?)",
-                    (chat.channel, chat.chat_id, now, reason),
-                )
-                await self._db.execute(
-                    "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?",
-                    (chat.channel, chat.chat_id),
-                )
-                await self._db.execute(
-                    "UPDATE outbox SET state = 'failed', done_at = ?, error = ? "
-                    "WHERE channel = ? AND chat_id = ? AND state IN ('pending', 'sending')",
-                    (now, reason, chat.channel, chat.chat_id),
-                )
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
+        async with self._write, self._transaction():
+            await self._db.execute(
+                "INSERT OR REPLACE INTO unreachable (channel, chat_id, since, reason) "
+                "VALUES (?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, now, reason),
+            )
+            await self._db.execute(
+                "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?",
+                (chat.channel, chat.chat_id),
+            )
+            await self._db.execute(
+                "UPDATE outbox SET state = 'failed', done_at = ?, error = ? "
+                "WHERE channel = ? AND chat_id = ? AND state IN ('pending', 'sending')",
+                (now, reason, chat.channel, chat.chat_id),
+            )
 
     async def outbox_counts(self, since: float) -> dict[str, int]:
         """State -> messages: those waiting, and those finished since `since`."""
@@ -537,16 +533,11 @@ class Store:
 
     async def _delete_chat(self, tables: list[str], chat: ChatRef) -> int:
         deleted = 0
-        await self._db.execute("BEGIN")
-        try:
+        async with self._transaction():
             for table in tables:
                 cursor = await self._db.execute(
                     f'DELETE FROM "{table}" WHERE channel = ? AND chat_id = ?',  # noqa: S608
                     (chat.channel, chat.chat_id),
                 )
                 deleted += max(cursor.rowcount, 0)
-            await self._db.execute("COMMIT")
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
         return deleted
