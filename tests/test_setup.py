@@ -1,4 +1,5 @@
-"""`make setup` (tools/venv.sh): a Python too old, a Debian python3 without python3-venv, a half-made .venv."""
+"""Setting up: `make setup` (tools/venv.sh) with a Python too old, a Debian python3 without
+python3-venv, a half-made .venv; and .ci/run installing python3-venv when it is missing."""
 
 from __future__ import annotations
 
@@ -101,3 +102,37 @@ def test_a_folder_that_is_not_a_venv_is_left_alone(tmp_path):
     assert result.returncode != 0
     assert "is not a virtual environment" in result.stderr
     assert (venv / "notes.txt").read_text() == "keep me"
+
+
+def _ci_machine(tmp_path: Path, has_ensurepip: bool) -> tuple[dict[str, str], Path]:
+    """PATH for .ci/run with a python3 (with or without ensurepip) and an apt-get and a make
+    that only write down how they were called."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls"
+    no_ensurepip = "" if has_ensurepip else 'case "$2" in *ensurepip*) exit 1;; esac\n'
+    tools = {
+        "python3": f'#!/bin/sh\n{no_ensurepip}exec "{sys.executable}" "$@"\n',
+        "apt-get": f'#!/bin/sh\necho "apt-get $* ($DEBIAN_FRONTEND)" >> "{log}"\n',
+        "make": f'#!/bin/sh\necho "make $*" >> "{log}"\n',
+    }
+    for name, text in tools.items():
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin"}, log
+
+
+def test_ci_installs_python3_venv_when_missing_then_runs_make_test(tmp_path):
+    env, log = _ci_machine(tmp_path, has_ensurepip=False)
+    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
+    calls = log.read_text().splitlines()
+    assert calls[-2:] == [
+        f"apt-get install -y -qq --no-install-recommends python{VERSION}-venv (noninteractive)",
+        "make test",
+    ]
+
+
+def test_ci_with_python3_venv_only_runs_make_test(tmp_path):
+    env, log = _ci_machine(tmp_path, has_ensurepip=True)
+    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
+    assert log.read_text().splitlines() == ["make test"]
