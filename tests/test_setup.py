@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -53,7 +51,6 @@ def _has_pip(venv: Path) -> bool:
     return pip.returncode == 0
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_setup_without_python3_venv_says_what_to_install_every_time(tmp_path):
     debian_python = tmp_path / "python3"
     debian_python.write_text(DEBIAN_PYTHON)
