@@ -10,8 +10,9 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
+# tools/venv.sh checks the Python's version and makes .venv, or remakes one whose pip does not run.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	sh tools/venv.sh $(PYTHON) $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)

@@ -1,0 +1,135 @@
+"""Setting up: `make setup` (tools/venv.sh) with a Python too old, a Debian python3 without
+python3-venv, a half-made .venv; and .ci/run installing python3-venv when it is missing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+# What Debian's python3 does when python3.X-venv is not installed: the venv is made up to
+# its bin/python, without pip, then it prints this (on stdout) and exits 1.
+DEBIAN_PYTHON = f"""#!/bin/sh
+if [ "$1" = -m ] && [ "$2" = venv ]; then
+    "{sys.executable}" -m venv --without-pip "$3" || exit
+    cat <<END
+The virtual environment was not created successfully because ensurepip is not
+available.  On Debian/Ubuntu systems, you need to install the python3-venv
+package using the following command.
+
+    apt install python{VERSION}-venv
+
+You may need to use sudo with that command.  After installing the python3-venv
+package, recreate your virtual environment.
+
+Failing command: $3/bin/python3
+END
+    exit 1
+fi
+exec "{sys.executable}" "$@"
+"""
+
+
+def _setup(python: str, venv: Path, script: Path = ROOT / "tools" / "venv.sh"):
+    return subprocess.run(
+        ["sh", str(script), python, str(venv)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+def _has_pip(venv: Path) -> bool:
+    pip = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "--version"], capture_output=True, check=False
+    )
+    return pip.returncode == 0
+
+
+def test_make_setup_without_python3_venv_says_what_to_install_every_time(tmp_path):
+    debian_python = tmp_path / "python3"
+    debian_python.write_text(DEBIAN_PYTHON)
+    debian_python.chmod(0o755)
+    venv = tmp_path / "venv"
+    for _ in range(2):  # the second run used to fail with "No module named pip"
+        result = subprocess.run(
+            ["make", "-C", str(ROOT), "setup", f"PYTHON={debian_python}", f"VENV={venv}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode != 0
+        assert f"sudo apt-get install python{VERSION}-venv" in result.stderr
+        assert "No module named pip" not in result.stdout + result.stderr
+        assert not venv.exists()
+
+
+def test_a_venv_left_without_pip_is_made_again(tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    assert not _has_pip(venv)
+    result = _setup(sys.executable, venv)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _has_pip(venv)
+    assert "has no working pip" in result.stdout
+
+
+def test_a_python_older_than_requires_python_is_refused(tmp_path):
+    # A copy of the script beside a pyproject.toml asking for a Python that does not exist yet.
+    (tmp_path / "tools").mkdir()
+    script = shutil.copy(ROOT / "tools" / "venv.sh", tmp_path / "tools" / "venv.sh")
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.99"\n')
+    venv = tmp_path / "venv"
+    result = _setup(sys.executable, venv, Path(script))
+    assert result.returncode != 0
+    assert f"is Python {VERSION}; this project needs Python 3.99 or newer" in result.stderr
+    assert not venv.exists()
+
+
+def test_a_folder_that_is_not_a_venv_is_left_alone(tmp_path):
+    venv = tmp_path / "mine"
+    venv.mkdir()
+    (venv / "notes.txt").write_text("keep me")
+    result = _setup(sys.executable, venv)
+    assert result.returncode != 0
+    assert "is not a virtual environment" in result.stderr
+    assert (venv / "notes.txt").read_text() == "keep me"
+
+
+def _ci_machine(tmp_path: Path, has_ensurepip: bool) -> tuple[dict[str, str], Path]:
+    """PATH for .ci/run with a python3 (with or without ensurepip) and an apt-get and a make
+    that only write down how they were called."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls"
+    no_ensurepip = "" if has_ensurepip else 'case "$2" in *ensurepip*) exit 1;; esac\n'
+    tools = {
+        "python3": f'#!/bin/sh\n{no_ensurepip}exec "{sys.executable}" "$@"\n',
+        "apt-get": f'#!/bin/sh\necho "apt-get $* ($DEBIAN_FRONTEND)" >> "{log}"\n',
+        "make": f'#!/bin/sh\necho "make $*" >> "{log}"\n',
+    }
+    for name, text in tools.items():
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin"}, log
+
+
+def test_ci_installs_python3_venv_when_missing_then_runs_make_test(tmp_path):
+    env, log = _ci_machine(tmp_path, has_ensurepip=False)
+    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
+    calls = log.read_text().splitlines()
+    assert calls[-2:] == [
+        f"apt-get install -y -qq --no-install-recommends python{VERSION}-venv (noninteractive)",
+        "make test",
+    ]
+
+
+def test_ci_with_python3_venv_only_runs_make_test(tmp_path):
+    env, log = _ci_machine(tmp_path, has_ensurepip=True)
+    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
+    assert log.read_text().splitlines() == ["make test"]
