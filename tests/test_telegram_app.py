@@ -10,9 +10,10 @@ import logging
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from fakes.telegram_api import FakeBotApi, visible_text
 
 from wardbot import app
 from wardbot.config import ConfigError, Secret, Settings
+from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-Webhook_token"
@@ -40,8 +42,11 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Settings) -> AsyncIterator[str]:
-    """app.run() in a task; yields the web server's base URL; stops it as SIGTERM would."""
+async def running_app(settings: Settings, *, healthy: bool = True) -> AsyncIterator[str]:
+    """app.run() in a task; yields the web server's base URL; stops it as SIGTERM would.
+
+    Yields once /healthz says all is well or, unless `healthy`, once it answers at all.
+    """
     stop = asyncio.Event()
     task = asyncio.create_task(app.run(settings, stop=stop))
     base = f"http://127.0.0.1:{settings.http_port}"
@@ -50,7 +55,7 @@ async def running_app(settings: Settings) -> AsyncIterator[str]:
             if task.done():
                 task.result()
             with contextlib.suppress(httpx.HTTPError):
-                if (await client.get(f"{base}/healthz")).status_code == 200:
+                if (await client.get(f"{base}/healthz")).status_code == 200 or not healthy:
                     break
             await asyncio.sleep(0.05)
     try:
@@ -286,3 +291,51 @@ def test_run_on_a_port_in_use_says_so_without_a_traceback(
     assert f"port {settings.http_port} is already in use" in err
     assert "HTTP_PORT" in err
     assert "Traceback" not in err
+
+
+@contextlib.contextmanager
+def read_only_folder(folder: Path) -> Iterator[None]:
+    """`folder` cannot be written, even by root (who ignores permission bits)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+
+
+async def test_a_read_only_data_folder_still_answers_and_says_what_is_wrong(
+    api: FakeBotApi, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = bot_settings(ward_settings, api)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        await store.subscribe(ChatRef("telegram", "708"), "bhyt")
+    with read_only_folder(settings.data_dir):
+        async with running_app(settings, healthy=False) as base:
+            (answer,) = await api.say(708, "mất thẻ bhyt")
+            assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+            # What was saved is still read; nothing new can be saved, and the resident
+            # is told to try later rather than told it worked.
+            (subs,) = await api.say(708, "/mysubs")
+            assert "Bảo hiểm y tế" in visible_text(subs.text)
+            (refused,) = await api.say(708, "/subscribe hoc-bong")
+            assert visible_text(refused.text).startswith("Xin lỗi, hệ thống đang gặp sự cố")
+            async with httpx.AsyncClient() as client:
+                health = await client.get(f"{base}/healthz")
+            assert health.status_code == 503
+            checks = health.json()["checks"]
+            assert checks["data"] is False and checks["telegram"] is True
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert any(
+            f"the data folder {settings.data_dir} cannot be written" in e and "answering" in e
+            for e in errors
+        ), errors
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]

@@ -91,6 +91,8 @@ class Alerts:
 
         On a new database the announcements already there are only remembered.
         """
+        if not self.store.writable:  # noted once the data folder is writable again
+            return {}
         refs = refs_for(self.engine.corpus.announcements, self.engine.today)
         queued = await self.store.note_announcements(refs, self.clock(), self.channels)
         if queued is None:
@@ -115,6 +117,9 @@ class Alerts:
         return count
 
     async def tell_admins(self, text: str) -> int:
+        if not self.store.writable:
+            log.warning("not sent to admins (the data folder is read-only): %s", text)
+            return 0
         chats = [c for c in admin_chats(self.settings) if c.channel in self.channels]
         count = await self.store.queue_message(text, chats, self.clock()) if chats else 0
         if count:

@@ -150,9 +150,18 @@ class Store:
         # transaction never interleaves with another coroutine's statements.
         self._write = asyncio.Lock()
 
+    writable = True
+
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) and migrate the database at `path`."""
+    async def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
+        """Open (creating if needed) and migrate the database at `path`.
+
+        `read_only` is for a data folder the bot cannot write: what is saved there is
+        read (a resident's subscriptions), every write fails with "attempt to write a
+        readonly database", and without a database the bot starts with an empty one.
+        """
+        if read_only:
+            return await cls._open_read_only(Path(path))
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
@@ -168,6 +177,23 @@ class Store:
         except BaseException:
             await db.close()
             raise
+        return store
+
+    @classmethod
+    async def _open_read_only(cls, path: Path) -> Store:
+        if not await asyncio.to_thread(path.exists):
+            store = await cls.open(":memory:")
+        else:
+            # Without write access SQLite cannot make the write-ahead log's index file;
+            # "immutable" reads the database as it is (the bot is its only writer).
+            uri = f"{(await asyncio.to_thread(path.resolve)).as_uri()}?mode=ro&immutable=1"
+            store = cls(await aiosqlite.connect(uri, uri=True, isolation_level=None))
+            if await store.schema_version() != len(MIGRATIONS):
+                log.error("%s needs an upgrade this bot cannot write; starting empty", path)
+                await store.close()
+                store = await cls.open(":memory:")
+        store.writable = False
+        await store._db.execute("PRAGMA query_only = ON")
         return store
 
     async def close(self) -> None:
