@@ -12,7 +12,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -59,31 +59,39 @@ def zalo_settings(settings: Settings, api: FakeZaloApi, **changes: Any) -> Setti
 
 class Clock:
     """A monotonic clock that stands still unless a test moves it, and a sleep that records
-    each wait and ends it at once (while held: when released)."""
+    each wait and ends it at once; `hold()` stops the loop in a chosen wait."""
 
     def __init__(self) -> None:
         self.now = 1000.0
         self.waits: list[float] = []
-        self.waiting = asyncio.Event()  # a wait began while held
-        self._go = asyncio.Event()
-        self._go.set()
+        self.waiting = asyncio.Event()  # a wait is held
+        self._held: Callable[[float], bool] | None = None
+        self._released = asyncio.Event()
 
     def __call__(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
         self.waits.append(seconds)
-        if not self._go.is_set():
+        if self._held is not None and self._held(seconds):
             self.waiting.set()
-        await self._go.wait()
+            await self._released.wait()
         await asyncio.sleep(0)
 
-    def hold(self) -> None:
+    def hold(self, matching: Callable[[float], bool] = lambda _: True) -> None:
+        """Hold the next wait `matching` (every wait after it too) until `release()`."""
+        self._held = matching
         self.waiting.clear()
-        self._go.clear()
+        self._released.clear()
 
     def release(self) -> None:
-        self._go.set()
+        self._held = None
+        self._released.set()
+
+
+def backoff(seconds: float) -> bool:
+    """A wait after a failed poll (an idle poll's pause is shorter)."""
+    return seconds >= zalo.BACKOFF_FIRST
 
 
 @contextlib.asynccontextmanager
@@ -518,9 +526,8 @@ async def test_healthz_says_zalo_is_down_while_get_updates_fails(
 ) -> None:
     await api.wait_until(lambda: bool(api.of("getUpdates")))
     assert await healthz(channel) == {"zalo": True}
+    polls.hold(backoff)  # the loop stops once a poll failed
     api.fail(method="getUpdates", times=None, **fault)
-    await api.wait_until(lambda: any(not c.ok for c in api.of("getUpdates")))
-    polls.hold()  # the loop stops in its next wait after a failure
     await asyncio.wait_for(polls.waiting.wait(), 5)
     assert await healthz(channel) == {"zalo": False}
     api.recover("getUpdates")
@@ -530,11 +537,22 @@ async def test_healthz_says_zalo_is_down_while_get_updates_fails(
     assert await healthz(channel) == {"zalo": True}
 
 
+async def test_healthz_says_zalo_is_down_while_zalo_cannot_be_reached(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    await api.wait_until(lambda: bool(api.of("getUpdates")))
+    assert await healthz(channel) == {"zalo": True}
+    polls.hold(backoff)  # the loop stops once a poll failed
+    await api.__aexit__(None, None, None)  # Zalo's server goes away: connections refused
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+    assert await healthz(channel) == {"zalo": False}
+
+
 async def test_healthz_says_zalo_is_down_when_no_poll_is_answered_for_long(
     api: FakeZaloApi, channel: ZaloChannel, polls: Clock
 ) -> None:
     await api.wait_until(lambda: bool(api.of("getUpdates")))
-    polls.hold()  # the loop stops in its next wait, after an idle poll
+    polls.hold()  # the loop stops in its next wait: the pause after an idle poll
     await asyncio.wait_for(polls.waiting.wait(), 5)
     assert await healthz(channel) == {"zalo": True}
     polls.now += zalo.STALE_AFTER  # two minutes without an answer
