@@ -70,7 +70,7 @@ from wardbot.delivery import (
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
-from wardbot.web import Recent, json_or_none, not_an_update
+from wardbot.web import STALE_AFTER, Receiving, Recent, json_or_none, not_an_update
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +87,6 @@ SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
 # getUpdates refused (401/404): ask again after this wait, doubled each time, capped.
 REFUSED_RETRY_FIRST = 5.0
 REFUSED_RETRY_MAX = 300.0
-# No getUpdates answered for this long: not receiving. A long poll is answered within
-# poll_timeout; python-telegram-bot waits at most 30 s between attempts after errors.
-STALE_AFTER = 120.0
 ALLOWED_UPDATES = ["message", "callback_query"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
@@ -202,7 +199,7 @@ NO_UPDATES = json.dumps({"ok": True, "result": []}).encode()
 
 
 class _Polling(HTTPXRequest):
-    """The getUpdates request: remembers when Telegram last answered, and outlives refusals.
+    """The getUpdates request: tells `receiving` how Telegram answers, and outlives refusals.
 
     python-telegram-bot takes a 401/404 from getUpdates for a revoked token and stops
     polling for good, while the process looks alive. Telegram answers so for a moment in
@@ -210,13 +207,11 @@ class _Polling(HTTPXRequest):
     handed on as "no updates", so the polling loop simply asks again.
     """
 
-    def __init__(self, retry_first: float, retry_max: float, clock: Callable[[], float]) -> None:
+    def __init__(self, retry_first: float, retry_max: float, receiving: Receiving) -> None:
         super().__init__(connection_pool_size=1)  # python-telegram-bot's own for getUpdates
         self.retry_first = retry_first
         self.retry_max = retry_max
-        self.clock = clock
-        self.answered_at = clock()
-        self.refused = False
+        self.receiving = receiving
         self.closing = asyncio.Event()  # set while stopping: no more waiting
         self._retry = retry_first
 
@@ -224,11 +219,10 @@ class _Polling(HTTPXRequest):
         code, payload = await super().do_request(*args, **kwargs)
         if code not in (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND):
             if code == HTTPStatus.OK:
-                self.answered_at = self.clock()
-                self.refused = False
+                self.receiving.answered()
                 self._retry = self.retry_first
             return code, payload
-        self.refused = True
+        self.receiving.failed()
         if self.closing.is_set():
             return code, payload
         wait, self._retry = self._retry, min(self._retry * 2, self.retry_max)
@@ -241,10 +235,6 @@ class _Polling(HTTPXRequest):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
         return HTTPStatus.OK, NO_UPDATES
-
-    def receiving(self, stale_after: float) -> bool:
-        """Whether getUpdates was answered lately, and not with a refusal."""
-        return not self.refused and self.clock() - self.answered_at < stale_after
 
 
 # --- the channel ----------------------------------------------------------------------
@@ -299,9 +289,11 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.read_timeout = read_timeout
         self.alert_read_timeout = alert_read_timeout
-        self.stale_after = stale_after
         self.reply_retry = reply_retry
-        self._polling = _Polling(refused_retry, refused_retry_max, clock)
+        # Answered lately, and not with a refusal (5xx and network errors are retried by
+        # python-telegram-bot: they show as no answer).
+        self.receiving = Receiving(stale_after, clock)
+        self._polling = _Polling(refused_retry, refused_retry_max, self.receiving)
         self._locks = ChatLocks()
         self._seen = Recent(SEEN_MAX)
         self._in_flight = 0
@@ -349,7 +341,7 @@ class TelegramChannel:
             log.info("telegram: webhook set at %s%s", self.settings.public_url, WEBHOOK_PATH)
         elif app.updater is not None:
             self._polling.closing.clear()
-            self._polling.answered_at = self._polling.clock()
+            self.receiving.restart()
             await app.updater.start_polling(
                 timeout=dt.timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES
             )
@@ -370,7 +362,7 @@ class TelegramChannel:
         updater = self.application.updater
         if not self.application.running or updater is None:
             return self.application.running
-        return updater.running and self._polling.receiving(self.stale_after)
+        return updater.running and self.receiving.ok()
 
     async def _set_commands(self) -> None:
         commands = [BotCommand(name, about) for name, about in msg.COMMANDS]

@@ -17,7 +17,7 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -53,7 +53,7 @@ from wardbot.delivery import (
 )
 from wardbot.render import numbered_choice, numbered_menu, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
-from wardbot.web import Recent, json_or_none, not_an_update
+from wardbot.web import STALE_AFTER, Receiving, Recent, json_or_none, not_an_update
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +181,9 @@ class ZaloChannel:
         read_timeout: float = DEFAULT_TIMEOUT,
         alert_read_timeout: float = ALERT_READ_TIMEOUT,
         reply_retry: ReplyRetry = REPLY_RETRY,
+        stale_after: float = STALE_AFTER,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         if not settings.zalo_token:
             raise ConfigError("ZALO_BOT_TOKEN is not set")
@@ -195,6 +198,10 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.alert_read_timeout = alert_read_timeout
         self.reply_retry = reply_retry
+        # The poll loop's clock and waits: injectable so tests need not wait.
+        self.clock = clock
+        self.sleep = sleep
+        self.receiving = Receiving(stale_after, clock)  # any failed getUpdates counts
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
         self._locks = ChatLocks()
         self._seen = Recent(SEEN_MAX)
@@ -222,6 +229,7 @@ class ZaloChannel:
                 log.info("zalo: webhook set at %s", url)
             else:
                 await self.api.delete_webhook()  # getUpdates fails while a webhook is set
+                self.receiving.restart()
                 self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
                 log.info("zalo: polling as %s", me.get("account_name") or me.get("id"))
         except InvalidToken as exc:
@@ -258,17 +266,21 @@ class ZaloChannel:
             await self.api.aclose()
 
     def is_running(self) -> bool:
+        """Up and receiving: polling gets answers (webhook mode: started and not stopped)."""
         if not self._running:
             return False
-        return self.webhook_mode or (self._poller is not None and not self._poller.done())
+        if self.webhook_mode:
+            return True
+        return self._poller is not None and not self._poller.done() and self.receiving.ok()
 
     # --- receiving ------------------------------------------------------------------
 
     async def _poll(self) -> None:
-        """getUpdates in a loop. 408 means nothing new; real failures back off, capped."""
+        """getUpdates in a loop. 408 means nothing new; real failures back off, capped, and
+        /healthz reports Zalo down until a poll is answered again."""
         delay = 0.0
         while True:
-            started = time.monotonic()
+            started = self.clock()
             try:
                 update = await self.api.get_updates(self.poll_timeout)
             except InvalidToken:
@@ -288,13 +300,15 @@ class ZaloChannel:
                 log.exception("zalo: unexpected error while polling")
             else:
                 delay = 0.0
+                self.receiving.answered()
                 if update is not None:
                     self.accept(update)
-                elif time.monotonic() - started < self.poll_timeout / 2:
+                elif self.clock() - started < self.poll_timeout / 2:
                     # An idle answer long before the timeout: do not hammer the API.
-                    await asyncio.sleep(min(1.0, self.poll_timeout / 2))
+                    await self.sleep(min(1.0, self.poll_timeout / 2))
                 continue
-            await asyncio.sleep(delay)
+            self.receiving.failed()
+            await self.sleep(delay)
 
     async def webhook(self, request: Request) -> Response:
         """POST /zalo: an update from Zalo, trusted only with the right secret; answered

@@ -34,13 +34,30 @@ from wardbot.supervise import Restarts, Supervised
 ADMIN = ChatRef("telegram", "42")
 
 
+class Ticks:
+    """A monotonic clock that moves only when the sender waits, and then at once."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
 class Recorder:
-    """A channel that records what it is asked to push; failures can be planned per chat."""
+    """A channel that records what it is asked to push, and when (on `ticks`, the sender's
+    pacing clock); failures can be planned per chat."""
 
     def __init__(self, name: str = "telegram", pace: Pace | None = None) -> None:
         self.name = name
         self.pace = pace or Pace(per_second=1000.0, per_chat_interval=0.0)
+        self.ticks = Ticks()
         self.sent: list[tuple[str, list[Reply], float]] = []
+        self.tried: list[tuple[str, float]] = []  # every attempt, failed or not
         self.plan: dict[str, list[BaseException]] = {}
         self.attempts = 0
         self.hold_at: int | None = None  # block forever on this attempt (a crash mid-send)
@@ -48,13 +65,14 @@ class Recorder:
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
         self.attempts += 1
+        self.tried.append((chat_id, self.ticks()))
         if self.hold_at == self.attempts:
             self.holding.set()
             await asyncio.Event().wait()
         planned = self.plan.get(chat_id)
         if planned:
             raise planned.pop(0)
-        self.sent.append((chat_id, list(replies), time.monotonic()))
+        self.sent.append((chat_id, list(replies), self.ticks()))
 
     def chats(self) -> list[str]:
         return [chat for chat, _, _ in self.sent]
@@ -96,7 +114,12 @@ async def open_ward(root: Path, channel: Recorder | None = None) -> Ward:
     now = [time.time()]
     channel = channel or Recorder()
     sender = Sender(
-        store, channel, Composer(lambda: engine.corpus, store, content), clock=lambda: now[0]
+        store,
+        channel,
+        Composer(lambda: engine.corpus, store, content),
+        clock=lambda: now[0],
+        monotonic=channel.ticks,
+        sleep=channel.ticks.sleep,
     )
     alerts = Alerts(engine, store, settings, [channel.name], clock=lambda: now[0])
     watcher = ContentWatcher(engine, alerts, settings)
@@ -533,16 +556,16 @@ async def test_an_edit_that_loses_many_faq_entries_tells_admins_which(ward: Ward
 async def test_a_429_pauses_sending_then_every_alert_goes_once(ward: Ward) -> None:
     for chat in ("1", "2", "3"):
         await follow(ward, chat, "bhyt")
-    ward.channel.plan["2"] = [RetryLater(0.2)]
+    ward.channel.plan["2"] = [RetryLater(5.0)]
     write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
     await ward.watcher.refresh()
-    started = time.monotonic()
     await ward.sender.drain()
-    ward.now[0] += 1  # the retried message is due again
+    ward.now[0] += 5  # the retried message is due again
     await ward.sender.drain()
     assert sorted(ward.channel.chats()) == ["1", "2", "3"]
-    retried = next(at for chat, _, at in ward.channel.sent if chat == "2")
-    assert retried - started >= 0.2, "nothing may leave before retry_after has passed"
+    refused = next(at for chat, at in ward.channel.tried if chat == "2")
+    after = [at for chat, _, at in ward.channel.sent if chat != "1"]
+    assert min(after) - refused == pytest.approx(5.0), "nothing may leave before retry_after"
     assert ward.sender.stats.rate_limited == 1
 
 
@@ -602,7 +625,7 @@ async def test_a_message_that_can_never_be_sent_is_recorded_not_retried(ward: Wa
 
 
 async def test_one_chat_gets_at_most_one_message_per_interval(tmp_path: Path) -> None:
-    channel = Recorder(pace=Pace(per_second=1000.0, per_chat_interval=0.3))
+    channel = Recorder(pace=Pace(per_second=1000.0, per_chat_interval=1.0))
     ward = await open_ward(tmp_path, channel)
     try:
         await ward.alerts.sync()
@@ -613,7 +636,7 @@ async def test_one_chat_gets_at_most_one_message_per_interval(tmp_path: Path) ->
         await ward.watcher.refresh()
         await ward.sender.drain()
         times = [at for chat, _, at in channel.sent if chat == "1"]
-        assert len(times) == 2 and times[1] - times[0] >= 0.29
+        assert len(times) == 2 and times[1] - times[0] == pytest.approx(1.0)
         assert sorted(channel.chats()) == ["1", "1", "2"]
     finally:
         await close_ward(ward)
@@ -631,7 +654,7 @@ async def test_the_overall_pace_spaces_messages(tmp_path: Path) -> None:
         await ward.sender.drain()
         times = [at for _, _, at in channel.sent]
         gaps = [b - a for a, b in itertools.pairwise(times)]
-        assert len(times) == 6 and min(gaps) >= 0.045
+        assert gaps == pytest.approx([0.05] * 5)
     finally:
         await close_ward(ward)
 

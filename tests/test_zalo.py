@@ -12,7 +12,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -28,10 +28,10 @@ from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Button, Conversation, Reply, make_action
 from wardbot.delivery import (
+    REPLY_RETRY,
     ChatUnreachable,
     Deliverer,
     PermanentError,
-    ReplyRetry,
     RetryLater,
     TransientError,
 )
@@ -57,14 +57,66 @@ def zalo_settings(settings: Settings, api: FakeZaloApi, **changes: Any) -> Setti
     return replace(settings, zalo_token=Secret(api.token), zalo_api_base=api.base_url, **changes)
 
 
+class Clock:
+    """A monotonic clock that stands still unless a test moves it, and a sleep that records
+    each wait and ends it at once; `hold()` stops the loop in a chosen wait."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+        self.waiting = asyncio.Event()  # a wait is held
+        self._held: Callable[[float], bool] | None = None
+        self._released = asyncio.Event()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        if self._held is not None and self._held(seconds):
+            self.waiting.set()
+            await self._released.wait()
+        await asyncio.sleep(0)
+
+    def hold(self, matching: Callable[[float], bool] = lambda _: True) -> None:
+        """Hold the next wait `matching` (every wait after it too) until `release()`."""
+        self._held = matching
+        self.waiting.clear()
+        self._released.clear()
+
+    def release(self) -> None:
+        self._held = None
+        self._released.set()
+
+
+def backoff(seconds: float) -> bool:
+    """A wait after a failed poll (an idle poll's pause is shorter)."""
+    return seconds >= zalo.BACKOFF_FIRST
+
+
 @contextlib.asynccontextmanager
 async def running_channel(
-    api: FakeZaloApi, engine: Engine, settings: Settings, **changes: Any
+    api: FakeZaloApi,
+    engine: Engine,
+    settings: Settings,
+    *,
+    polls: Clock | None = None,
+    retries: Clock | None = None,
+    **changes: Any,
 ) -> AsyncIterator[tuple[ZaloChannel, Store]]:
-    """A started Zalo channel talking to the fake API; yields it and its store."""
+    """A started Zalo channel talking to the fake API; yields it and its store.
+
+    `polls`: the poll loop's clock and waits; `retries`: those of its replies' retries."""
     settings = zalo_settings(settings, api, **changes)
+    options: dict[str, Any] = {}
+    if polls is not None:
+        options |= {"clock": polls, "sleep": polls.sleep}
+    if retries is not None:
+        options["reply_retry"] = replace(REPLY_RETRY, clock=retries, sleep=retries.sleep)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-        channel = ZaloChannel(settings, Conversation(engine, store, settings), poll_timeout=0.1)
+        channel = ZaloChannel(
+            settings, Conversation(engine, store, settings), poll_timeout=0.1, **options
+        )
         await channel.start()
         try:
             yield channel, store
@@ -82,10 +134,23 @@ async def api() -> AsyncIterator[FakeZaloApi]:
 
 
 @pytest.fixture
+def polls() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def retries() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
 async def polling(
-    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, polls: Clock, retries: Clock
 ) -> AsyncIterator[tuple[ZaloChannel, Store]]:
-    async with running_channel(api, ward_engine, ward_settings) as running:
+    """The channel polling the fake API; its waits (polls and retries) end at once."""
+    async with running_channel(
+        api, ward_engine, ward_settings, polls=polls, retries=retries
+    ) as running:
         yield running
 
 
@@ -97,16 +162,6 @@ def store(polling: tuple[ZaloChannel, Store]) -> Store:
 @pytest.fixture
 def channel(polling: tuple[ZaloChannel, Store]) -> ZaloChannel:
     return polling[0]
-
-
-QUICK = ReplyRetry(waits=(0.01, 0.02, 0.04, 0.08))  # the bot's waits, in hundredths
-
-
-@pytest.fixture
-def quick_retries(monkeypatch: pytest.MonkeyPatch, channel: ZaloChannel) -> None:
-    """Retry waits of milliseconds instead of seconds."""
-    monkeypatch.setattr(channel, "reply_retry", QUICK)
-    monkeypatch.setattr(zalo, "BACKOFF_FIRST", 0.01)
 
 
 def menu(call: Call) -> list[str]:
@@ -363,7 +418,7 @@ async def test_the_token_never_reaches_the_logs(
 
 @pytest.mark.parametrize("http_status", [200, 429])
 async def test_a_429_from_send_message_is_waited_out(
-    api: FakeZaloApi, store: Store, quick_retries: None, http_status: int
+    api: FakeZaloApi, store: Store, http_status: int
 ) -> None:
     api.fail(429, method="sendMessage", http_status=http_status)
     (reply,) = await api.say(ALICE, "mất thẻ bhyt")
@@ -373,19 +428,18 @@ async def test_a_429_from_send_message_is_waited_out(
 
 @pytest.mark.parametrize("http_status", [200, None], ids=["http-200", "http-5xx"])
 async def test_5xx_from_send_message_is_retried_with_backoff(
-    api: FakeZaloApi, store: Store, quick_retries: None, http_status: int | None
+    api: FakeZaloApi, store: Store, retries: Clock, http_status: int | None
 ) -> None:
     api.fail(500, method="sendMessage", http_status=http_status)
     api.fail(503, method="sendMessage", http_status=http_status)
     (reply,) = await api.say(ALICE, "mất thẻ bhyt")
     assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
-    calls = api.of("sendMessage")
-    assert [c.code for c in calls] == [500, 503, 200]
-    assert calls[2].at - calls[1].at >= calls[1].at - calls[0].at  # waits grow
+    assert [c.code for c in api.of("sendMessage")] == [500, 503, 200]
+    assert retries.waits == [0.5, 1.0]  # waits grow
 
 
 async def test_a_burst_of_502_still_gets_the_question_answered_once(
-    api: FakeZaloApi, store: Store, quick_retries: None
+    api: FakeZaloApi, store: Store
 ) -> None:
     api.fail(502, method="sendMessage", times=2, html=True)
     (reply,) = await api.say(ALICE, "mất thẻ bhyt")
@@ -396,9 +450,7 @@ async def test_a_burst_of_502_still_gets_the_question_answered_once(
 
 
 @pytest.mark.parametrize("code", [400, 403])
-async def test_a_refused_reply_is_not_retried(
-    api: FakeZaloApi, store: Store, quick_retries: None, code: int
-) -> None:
+async def test_a_refused_reply_is_not_retried(api: FakeZaloApi, store: Store, code: int) -> None:
     # A 400 gets the polite error message instead; a 403 means the chat cannot be reached.
     expected = [400, 200] if code == 400 else [403]
     to_alice = lambda: [c.code for c in api.of("sendMessage") if c.chat_id == ALICE]  # noqa: E731
@@ -411,7 +463,7 @@ async def test_a_refused_reply_is_not_retried(
 
 
 async def test_a_429_asking_for_a_long_wait_does_not_leave_the_resident_waiting(
-    api: FakeZaloApi, store: Store, quick_retries: None
+    api: FakeZaloApi, store: Store
 ) -> None:
     api.fail(429, method="sendMessage", retry_after=60)
     (reply,) = await api.say(ALICE, "mất thẻ bhyt", within=5)
@@ -419,9 +471,9 @@ async def test_a_429_asking_for_a_long_wait_does_not_leave_the_resident_waiting(
 
 
 async def test_zalo_down_for_a_while_does_not_stop_the_bot(
-    api: FakeZaloApi, store: Store, quick_retries: None, caplog: pytest.LogCaptureFixture
+    api: FakeZaloApi, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    attempts = len(QUICK.waits) + 2  # the reply's, then the polite error message
+    attempts = len(REPLY_RETRY.waits) + 2  # the reply's, then the polite error message
     api.fail(502, method="sendMessage", times=attempts, html=True)
     mark = len(api.calls)
     api.send_text(ALICE, "mất thẻ bhyt")
@@ -432,25 +484,83 @@ async def test_zalo_down_for_a_while_does_not_stop_the_bot(
 
 
 async def test_polling_recovers_from_get_updates_failures(
-    api: FakeZaloApi, channel: ZaloChannel, quick_retries: None
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
 ) -> None:
     api.fail(500, method="getUpdates", times=3)
     api.fail(429, method="getUpdates")
     (reply,) = await api.say(ALICE, "/help")
     assert reply.text.startswith("Cách hỏi")
     assert [c.code for c in api.of("getUpdates")[:4]] == [500, 500, 500, 429]
+    assert polls.waits[:4] == [1.0, 2.0, 4.0, 8.0], "backing off, doubling each time"
     assert channel.is_running()
 
 
 async def test_one_refused_get_updates_does_not_cost_a_minute(
-    api: FakeZaloApi, channel: ZaloChannel, quick_retries: None
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
 ) -> None:
     # A moment of 401 (Zalo's hiccup, not a reset token) waits as long as any first failure.
     api.fail(401, method="getUpdates")
     (reply,) = await api.say(ALICE, "/help")
     assert reply.text.startswith("Cách hỏi")
     assert api.of("getUpdates")[0].code == 401
+    assert polls.waits[0] == 1.0
     assert channel.is_running()
+
+
+async def healthz(channel: ZaloChannel) -> dict[str, bool]:
+    """What /healthz says, with the channel checked as wardbot.app checks it."""
+    app = web_app(checks={channel.name: channel.is_running})
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        checks: dict[str, bool] = (await client.get("/healthz")).json()["checks"]
+        return checks
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"code": 500}, {"code": 401}, {"code": 502, "html": True}],
+    ids=["5xx", "401", "proxy-page"],
+)
+async def test_healthz_says_zalo_is_down_while_get_updates_fails(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock, fault: dict[str, Any]
+) -> None:
+    await api.wait_until(lambda: bool(api.of("getUpdates")))
+    assert await healthz(channel) == {"zalo": True}
+    polls.hold(backoff)  # the loop stops once a poll failed
+    api.fail(method="getUpdates", times=None, **fault)
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+    assert await healthz(channel) == {"zalo": False}
+    api.recover("getUpdates")
+    polls.release()
+    (reply,) = await api.say(ALICE, "/help")  # polled again: receiving
+    assert reply.text.startswith("Cách hỏi")
+    assert await healthz(channel) == {"zalo": True}
+
+
+async def test_healthz_says_zalo_is_down_while_zalo_cannot_be_reached(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    await api.wait_until(lambda: bool(api.of("getUpdates")))
+    assert await healthz(channel) == {"zalo": True}
+    polls.hold(backoff)  # the loop stops once a poll failed
+    await api.__aexit__(None, None, None)  # Zalo's server goes away: connections refused
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+    assert await healthz(channel) == {"zalo": False}
+
+
+async def test_healthz_says_zalo_is_down_when_no_poll_is_answered_for_long(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    await api.wait_until(lambda: bool(api.of("getUpdates")))
+    polls.hold()  # the loop stops in its next wait: the pause after an idle poll
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+    assert await healthz(channel) == {"zalo": True}
+    polls.now += zalo.STALE_AFTER  # two minutes without an answer
+    assert await healthz(channel) == {"zalo": False}
+    polls.release()
+    (reply,) = await api.say(ALICE, "/help")
+    assert reply.text.startswith("Cách hỏi")
+    assert await healthz(channel) == {"zalo": True}
 
 
 async def test_an_internal_error_is_logged_and_answered_politely(

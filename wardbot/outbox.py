@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,15 +110,20 @@ class Sender:
         composer: Composer,
         *,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.store = store
         self.channel = channel
         self.composer = composer
-        self.clock = clock
+        self.clock = clock  # due times in the database
+        # The pace: injectable so tests check the spacing without waiting for it.
+        self.monotonic = monotonic
+        self.sleep = sleep
         self.stats = SenderStats()
         self._wake = asyncio.Event()
         self._interval = 1.0 / channel.pace.per_second
-        self._next_slot = 0.0  # time.monotonic() before which nothing may leave
+        self._next_slot = 0.0  # monotonic time before which nothing may leave
         self._last_to: dict[str, float] = {}  # chat id -> monotonic time of its last message
         self._gone_since: dict[str, float] = {}  # announcement id -> when first seen missing
         self._unrecorded: dict[int, tuple[OutboxItem, float]] = {}  # sent, not marked yet
@@ -172,7 +177,7 @@ class Sender:
                 attempted = progressed = True
             if not progressed:
                 # Everything due is for chats that just got a message: wait for the first.
-                await asyncio.sleep(self._chat_wait())
+                await self.sleep(self._chat_wait())
         return attempted
 
     async def _idle(self, stop: asyncio.Event) -> None:
@@ -188,19 +193,19 @@ class Sender:
 
     def _chat_ready(self, chat_id: str) -> bool:
         last = self._last_to.get(chat_id)
-        return last is None or time.monotonic() - last >= self.channel.pace.per_chat_interval
+        return last is None or self.monotonic() - last >= self.channel.pace.per_chat_interval
 
     def _chat_wait(self) -> float:
-        now = time.monotonic()
+        now = self.monotonic()
         gap = self.channel.pace.per_chat_interval
         waits = [last + gap - now for last in self._last_to.values() if last + gap > now]
         return max(0.01, min(waits, default=0.05))
 
     async def _pace(self) -> None:
-        now = time.monotonic()
+        now = self.monotonic()
         if self._next_slot > now:
             # A fixed schedule: sleep's lateness is not added to every interval.
-            await asyncio.sleep(self._next_slot - now)
+            await self.sleep(self._next_slot - now)
             self._next_slot += self._interval
         else:  # behind schedule (or idle until now): start again from now, no catch-up burst
             self._next_slot = now + self._interval
@@ -228,7 +233,7 @@ class Sender:
         except RetryLater as exc:
             # The limit is the bot's, not the chat's: every message waits.
             self.stats.rate_limited += 1
-            self._next_slot = max(self._next_slot, time.monotonic() + exc.seconds)
+            self._next_slot = max(self._next_slot, self.monotonic() + exc.seconds)
             # Not counted as a failed attempt: the message itself is fine.
             await self.store.mark_retry(
                 item, self.clock() + exc.seconds, f"429: {exc}", item.attempts
@@ -249,7 +254,7 @@ class Sender:
             self._unrecorded[item.id] = (item, self.clock())
             await self._record_sent()
         finally:
-            self._last_to[chat_id] = time.monotonic()
+            self._last_to[chat_id] = self.monotonic()
             self._forget_old_chats()
 
     async def _record_sent(self) -> None:
@@ -295,7 +300,7 @@ class Sender:
     def _forget_old_chats(self) -> None:
         if len(self._last_to) < 4096:
             return
-        horizon = time.monotonic() - self.channel.pace.per_chat_interval
+        horizon = self.monotonic() - self.channel.pace.per_chat_interval
         self._last_to = {chat: t for chat, t in self._last_to.items() if t > horizon}
 
 

@@ -2,8 +2,8 @@
 
 Starlette routes served by uvicorn inside the bot's event loop, as in python-telegram-bot's
 custom-webhook example. Signals stay with the caller (wardbot.app), which decides how the
-whole bot stops. Also what every channel needs to receive updates: reading a webhook body
-and dropping repeated deliveries.
+whole bot stops. Also what every channel needs to receive updates: reading a webhook body,
+dropping repeated deliveries, and telling /healthz whether polling gets answers.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import errno
 import json
 import logging
 import socket
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
@@ -26,6 +27,10 @@ from starlette.routing import BaseRoute, Route
 log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], bool]
+# No poll for updates answered for this long: not receiving. A long poll is answered within
+# its timeout (10 s on Telegram, 30 s on Zalo, plus the client's grace); python-telegram-bot
+# waits at most 30 s between attempts after errors.
+STALE_AFTER = 120.0
 
 
 class _Server(uvicorn.Server):
@@ -156,6 +161,35 @@ class Recent:
         if len(self._keys) > self.size:
             self._keys.popitem(last=False)
         return False
+
+
+class Receiving:
+    """Whether a channel's polling gets answers, for /healthz: its last poll did not fail,
+    and one was answered within `stale_after` seconds (by `clock`)."""
+
+    def __init__(
+        self, stale_after: float = STALE_AFTER, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.stale_after = stale_after
+        self.clock = clock
+        self.answered_at = clock()
+        self.failing = False
+
+    def restart(self) -> None:
+        """Polling starts (again): it has `stale_after` seconds to get its first answer."""
+        self.answered_at = self.clock()
+        self.failing = False
+
+    def answered(self) -> None:
+        self.answered_at = self.clock()
+        self.failing = False
+
+    def failed(self) -> None:
+        """A poll failed: not receiving until one is answered."""
+        self.failing = True
+
+    def ok(self) -> bool:
+        return not self.failing and self.clock() - self.answered_at < self.stale_after
 
 
 def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

@@ -10,8 +10,8 @@ https URL and an 8–256 character secret.
 
 Test controls: queue a resident's text, sticker, image or unsupported message; post a
 webhook delivery to the bot (wrapped or bare, with or without the secret header); make
-the next N calls fail (429, 5xx, any code; HTTP 200 or HTTP = error_code; even a non-JSON
-page); block a chat; slow a method down or hold it until released; wait for the bot's
+the next N calls fail, or every call until recovered (429, 5xx, any code; HTTP 200 or
+HTTP = error_code; even a non-JSON page); block a chat; slow a method down or hold it until released; wait for the bot's
 replies.
 """
 
@@ -89,7 +89,7 @@ class Call:
 class _Fault:
     code: int
     description: str
-    times: int
+    times: int | None  # None: until recover()
     method: str | None
     http_status: int | None
     html: bool
@@ -203,14 +203,15 @@ class FakeZaloApi(FakeApiServer):
         self,
         code: int,
         *,
-        times: int = 1,
+        times: int | None = 1,
         method: str | None = None,
         http_status: int | None = None,
         description: str | None = None,
         retry_after: float | None = None,
         html: bool = False,
     ) -> None:
-        """Answer the next `times` calls (of `method`, or any) with error `code`.
+        """Answer the next `times` calls (of `method`, or any) with error `code`;
+        `times=None`: every call, until `recover()`.
 
         `http_status`: the HTTP status sent with it (default: 200 if errors_with_http_200,
         else `code`). `html`: a proxy's HTML error page instead of the JSON envelope.
@@ -226,6 +227,10 @@ class FakeZaloApi(FakeApiServer):
         self._faults.append(
             _Fault(code, description, times, method, http_status, html, retry_after)
         )
+
+    def recover(self, method: str | None = None) -> None:
+        """Forget the failures planned for `method` (None: those planned for any method)."""
+        self._faults = [fault for fault in self._faults if fault.method != method]
 
     def block(self, chat_id: str, code: int = 403) -> None:
         """Sends to `chat_id` fail with `code` from now on (the resident left, blocked...)."""
@@ -311,6 +316,8 @@ class FakeZaloApi(FakeApiServer):
     def _take_fault(self, method: str) -> _Fault | None:
         for fault in self._faults:
             if fault.method in (None, method):
+                if fault.times is None:
+                    return fault
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)
