@@ -45,6 +45,7 @@ IDLE_POLL = 1.0  # how often an idle sender looks for rows queued by another pro
 # Alerts for a notice that left content/ wait this long before they are dropped: a file
 # deleted and written back (an editor's save, a move out and in) must not lose them.
 WITHDRAWN_GRACE = 60.0
+NOTICE_RECHECK = 5.0  # meanwhile, how often to look whether the notice is back
 
 
 class NoticeGone(Exception):
@@ -268,7 +269,9 @@ class Sender:
             del self._unrecorded[item_id]
 
     async def _wait_for_notice(self, item: OutboxItem) -> None:
-        """Drop an alert whose notice has been gone for `WITHDRAWN_GRACE`; until then wait.
+        """Drop an alert whose notice has been gone for `WITHDRAWN_GRACE`; until then look
+        again every `NOTICE_RECHECK`, so an alert whose notice is back goes out within
+        seconds rather than at the end of the grace.
 
         The clock starts when this sender first misses the notice (again after a restart:
         waiting too long only delays a drop).
@@ -280,7 +283,10 @@ class Sender:
             self.stats.dropped += 1
             return
         await self.store.mark_retry(
-            item, since + WITHDRAWN_GRACE, "the announcement is gone; waiting for it", item.attempts
+            item,
+            min(since + WITHDRAWN_GRACE, now + NOTICE_RECHECK),
+            "the announcement is gone; waiting for it",
+            item.attempts,
         )
 
     async def _retry(self, item: OutboxItem, exc: Exception) -> None:
