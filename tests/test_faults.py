@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 from chat_ward import write_chat_ward
 from fakes.telegram_api import Call, FakeBotApi, visible_text
+from fakes.zalo_api import FakeZaloApi
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = 9100  # the ward officer's Telegram user id (ADMIN_IDS)
@@ -261,6 +262,37 @@ async def test_telegram_refusals_reply_failures_and_group_commands(tmp_path: Pat
         assert texts([late])[0].startswith("Mất thẻ bảo hiểm y tế")
         body = await bot.wait_health(lambda checks: checks["telegram"])
         assert body["code"] == 200
+
+
+# --- 1, 4 on Zalo: getUpdates refused, sendMessage failing -----------------------------------
+
+
+async def test_zalo_refusals_and_reply_failures(tmp_path: Path) -> None:
+    async with FakeZaloApi() as zalo:
+        env = {"ZALO_BOT_TOKEN": zalo.token, "ZALO_BOT_API_BASE": zalo.base_url}
+        async with running_bot(tmp_path, env=env) as bot:
+            assert (await bot.health())["checks"]["zalo"] is True
+            (first,) = await zalo.say("5a01", "mất thẻ bhyt", within=30)
+            assert first.text.startswith("Mất thẻ bảo hiểm y tế")
+
+            # 4. sendMessage fails twice (a 5xx burst): the answer still arrives, once.
+            zalo.fail(500, times=2, method="sendMessage", http_status=502)
+            (reply,) = await zalo.say("5a02", "dang ky tam tru can giay to gi", within=30)
+            assert reply.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
+            assert len(zalo.sent("5a02")) == 1
+
+            # 1. getUpdates refused (401): /healthz says so; polling resumes afterwards.
+            zalo.fail(401, times=None, method="getUpdates")
+            await zalo.say("5a03", "/help", within=30)  # ends the long poll under way
+            body = await bot.wait_health(lambda checks: not checks["zalo"])
+            assert body["code"] == 503 and body["checks"]["telegram"] is True
+            zalo.send_text("5a04", "mất thẻ bhyt")  # written while the bot cannot receive
+            zalo.recover("getUpdates")
+            (late,) = await zalo.replies("5a04", within=30)
+            assert late.text.startswith("Mất thẻ bảo hiểm y tế")
+            body = await bot.wait_health(lambda checks: checks["zalo"])
+            assert body["code"] == 200
+        assert zalo.token not in bot.stderr
 
 
 # --- 2, 3, 5: the database locked by another program -----------------------------------------
