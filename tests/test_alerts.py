@@ -822,3 +822,32 @@ async def test_a_sent_alert_whose_record_failed_is_recorded_later_not_sent_again
     finally:
         await senders.stop()
     assert sorted(ward.channel.chats()) == ["1", "2", "3"], "none sent twice"
+
+
+async def test_when_the_database_fails_admins_are_told_directly_once(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The note cannot be queued (the outbox is in the locked database): it goes straight
+    # through the channel, and the supervisor does not tell again in the same outage.
+    monkeypatch.setattr(ward.store, "queue_message", locked_once(ward.store.queue_message, 9))
+    alerts = Alerts(
+        ward.engine, ward.store, ward.settings, ["telegram"], direct={"telegram": ward.channel}
+    )
+    stop = asyncio.Event()
+    attempts = 0
+
+    async def failing(stop_: asyncio.Event) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 3:
+            stop.set()
+        raise sqlite3.OperationalError("database is locked")
+
+    task = Supervised(
+        "telegram-alerts", failing, Restarts(wait=Waits(), notify=alerts.task_failing)
+    )
+    await asyncio.wait_for(task.run(stop), 5)
+    assert attempts == 3
+    ((chat, replies, _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert "gửi tin báo qua Telegram" in replies[0].text

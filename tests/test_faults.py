@@ -336,6 +336,9 @@ async def test_a_locked_database_delays_but_loses_nothing(tmp_path: Path) -> Non
             # 3. The alert sender cannot record its retry: it stops, /healthz says so.
             body = await bot.wait_health(lambda checks: not checks["telegram-alerts"])
             assert body["code"] == 503 and body["checks"]["telegram"] is True
+            # ...and the admin hears of it, although the note cannot wait in the database.
+            (note,) = await api.replies(ADMIN, since=mark, within=30)
+            assert "gửi tin báo qua Telegram" in visible_text(note.text)
             # 5. A notice written now is indexed, but its alerts cannot be queued.
             (bot.content / today_name("lich-cap-the-bhyt")).write_text(
                 notice("Lịch cấp thẻ BHYT cho trẻ em", "Cấp thẻ BHYT cho trẻ em dưới 6 tuổi."),

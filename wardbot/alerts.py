@@ -13,16 +13,20 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
+from wardbot.conversation import Reply
 from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.store import ChatRef, NoticeRef, Store
+
+if TYPE_CHECKING:
+    from wardbot.delivery import Deliverer
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +79,11 @@ class Alerts:
         *,
         wake: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.time,
+        direct: Mapping[str, Deliverer] | None = None,
     ) -> None:
         self.engine = engine
+        # For the note that must get through when the database (so the outbox) fails.
+        self.direct = dict(direct or {})
         self.store = store
         self.settings = settings
         self.channels = list(channels)  # those that push; subscribers elsewhere get nothing
@@ -127,8 +134,32 @@ class Alerts:
         return count
 
     async def task_failing(self, task: str) -> int:
-        """Tell admins a background task stopped on an error (wardbot.supervise restarts it)."""
-        return await self.tell_admins(msg.admin_task_failing(task))
+        """Tell admins a background task stopped on an error (wardbot.supervise restarts it).
+
+        Through the outbox like any note; when the database is what fails, the note cannot
+        be queued, so it goes straight through the channels, once. Raises when nobody
+        could be told (the supervisor tries again at the next error).
+        """
+        text = msg.admin_task_failing(task)
+        try:
+            return await self.tell_admins(text)
+        except Exception:
+            if not self.direct:
+                raise
+            log.warning("could not queue a note to admins; sending it directly", exc_info=True)
+        told = 0
+        for chat in admin_chats(self.settings):
+            channel = self.direct.get(chat.channel)
+            if channel is None:
+                continue
+            try:
+                await channel.deliver(chat.chat_id, [Reply(text)])
+                told += 1
+            except Exception as exc:  # one admin unreachable: the others are still told
+                log.warning("could not tell admin %s:%s: %s", chat.channel, chat.chat_id, exc)
+        if not told:
+            raise RuntimeError(f"no admin could be told that {task} is failing")
+        return told
 
     async def report_problems(self) -> None:
         """Tell staff, in chat, about problems in their files they have not been told of."""

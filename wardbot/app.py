@@ -173,7 +173,14 @@ async def _serve(
     composer = Composer(lambda: engine.corpus, store, settings.content_dir)
     restarts = restarts or Restarts()
     senders = Senders([Sender(store, channel, composer) for channel in channels], restarts)
-    alerts = Alerts(engine, store, settings, [c.name for c in channels], wake=senders.wake)
+    alerts = Alerts(
+        engine,
+        store,
+        settings,
+        [c.name for c in channels],
+        wake=senders.wake,
+        direct={c.name: c for c in channels},
+    )
     restarts.notify = alerts.task_failing
     watcher = ContentWatcher(engine, alerts, settings, snapshot)
     watching = Supervised(watcher.name, watcher.run, restarts, check=watcher.is_running)
