@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -171,48 +173,143 @@ class Analyzer:
         return head_parts, [self.words(p, decode=False) for p in sentences if p]
 
 
+class Lexicon:
+    """Every term of a corpus numbered once: documents hold the numbers, not strings.
+
+    Thousands of documents share a few tens of thousands of distinct words and word
+    pairs; each document keeps 4 bytes per distinct term (see TermSet) instead of a set
+    of its own strings. Terms are only added (under the engine's update lock); a full
+    reload starts a new lexicon.
+    """
+
+    __slots__ = ("numbers", "terms")
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.terms: list[str] = []
+
+    def number(self, term: str) -> int:
+        found = self.numbers.get(term)
+        if found is None:
+            self.terms.append(term)
+            found = self.numbers[term] = len(self.terms) - 1
+        return found
+
+    def intern(self, term: str) -> str:
+        """The lexicon's own copy of `term`: one string however many documents use it."""
+        return self.terms[self.number(term)]
+
+
+class TermSet:
+    """A set of terms stored as the sorted numbers of a Lexicon (4 bytes a term).
+
+    Answers `term in s`, iteration, len() and `frozenset & s`, which is what rescoring
+    and the vocabulary ask of a document.
+    """
+
+    __slots__ = ("_lexicon", "_numbers")
+
+    def __init__(self, lexicon: Lexicon, terms: Iterable[str]) -> None:
+        self._lexicon = lexicon
+        self._numbers = array("I", sorted({lexicon.number(t) for t in terms}))
+
+    def __contains__(self, term: object) -> bool:
+        number = self._lexicon.numbers.get(term)  # type: ignore[call-overload]
+        if number is None:
+            return False
+        numbers = self._numbers
+        at = bisect_left(numbers, number)
+        return at < len(numbers) and numbers[at] == number
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __iter__(self) -> Iterator[str]:
+        terms = self._lexicon.terms
+        return (terms[n] for n in self._numbers)
+
+    def __rand__(self, other: Iterable[str]) -> frozenset[str]:
+        return frozenset(t for t in other if t in self)
+
+    __and__ = __rand__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TermSet) and set(self) == set(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TermSet({sorted(self)!r})"
+
+
 @dataclass(frozen=True)
 class DocText:
-    """A document's tokens, per part, kept in memory for rescoring."""
+    """A document's tokens, per part, kept in memory for rescoring.
+
+    The head (question and variants, or the title) is small and kept as plain sets; the
+    whole document is one TermSet of its words as written, its words accent-folded and
+    its folded word pairs. One set answers all three questions the ranker asks: a word
+    with diacritics can only be there as written, a word without them is there folded
+    whenever it is there at all, and only pairs hold '_', which no word does.
+    """
 
     head: tuple[str, ...]  # question and variants, or the announcement title
-    body: tuple[str, ...]
     head_folded: frozenset[str]
-    all_folded: frozenset[str]
     head_exact: frozenset[str]  # with diacritics, tones in one place
-    all_exact: frozenset[str]
-    bigrams: frozenset[str]
     head_bigrams: frozenset[str]
     heads_folded: tuple[str, ...]  # each question/variant/title, folded, for fuzzy matching
     head_words: tuple[frozenset[str], ...]  # each phrasing's meaningful words, folded
+    terms: TermSet  # every word as written and folded, and every folded word pair
+
+    @property
+    def all_exact(self) -> TermSet:
+        return self.terms
+
+    @property
+    def all_folded(self) -> TermSet:
+        return self.terms
+
+    @property
+    def bigrams(self) -> TermSet:
+        return self.terms
+
+    def folded_words(self) -> set[str]:
+        """The document's words, accent-folded (for the index's body field)."""
+        return {fold_word(t) for t in self.terms if "_" not in t}
 
 
 def analyse_document(
-    head_parts: list[list[str]], body_parts: list[list[str]], stopwords: Stopwords
+    head_parts: list[list[str]],
+    body_parts: list[list[str]],
+    stopwords: Stopwords,
+    lexicon: Lexicon | None = None,
 ) -> DocText:
     """What the ranker needs of a document, from its word lists (see Analyzer.parts)."""
-    head = [t for part in head_parts for t in part]
-    body_tokens = [t for part in body_parts for t in part]
+    lexicon = lexicon or Lexicon()
+    intern = lexicon.intern
+    head = [intern(t) for part in head_parts for t in part]
     head_bi = {b for part in head_parts for b in bigrams([fold_word(t) for t in part])}
-    body_bi = {b for part in body_parts for b in bigrams([fold_word(t) for t in part])}
-    head_folded = frozenset(fold_word(t) for t in head)
+    head_folded = {intern(fold_word(t)) for t in head}
+    terms: set[str] = set(head) | head_folded | head_bi
+    for part in body_parts:
+        folded = [fold_word(t) for t in part]
+        terms.update(part, folded, bigrams(folded))
     return DocText(
         head=tuple(head),
-        body=tuple(body_tokens),
-        head_folded=head_folded,
-        all_folded=head_folded | {fold_word(t) for t in body_tokens},
+        head_folded=frozenset(head_folded),
         head_exact=frozenset(head),
-        all_exact=frozenset(head) | frozenset(body_tokens),
-        bigrams=frozenset(head_bi | body_bi),
-        head_bigrams=frozenset(head_bi),
+        head_bigrams=frozenset(intern(b) for b in head_bi),
         heads_folded=tuple(" ".join(fold_word(t) for t in part) for part in head_parts if part),
         head_words=tuple(
             frozenset(
-                fold_word(t) for t in part if not stopwords.is_stop(t) and not stopwords.is_light(t)
+                intern(fold_word(t))
+                for t in part
+                if not stopwords.is_stop(t) and not stopwords.is_light(t)
             )
             for part in head_parts
             if part
         ),
+        terms=TermSet(lexicon, terms),
     )
 
 
@@ -229,7 +326,7 @@ class Vocabulary:
         df: Counter[str] = Counter()
         n = 0
         for text in texts:
-            df.update(text.all_folded | text.all_exact | text.bigrams)
+            df.update(text.terms)
             n += 1
         return cls(df, n)
 
@@ -238,10 +335,10 @@ class Vocabulary:
         df = self.df.copy()
         n = self.docs
         for text in removed:
-            df.subtract(text.all_folded | text.all_exact | text.bigrams)
+            df.subtract(text.terms)
             n -= 1
         for text in added:
-            df.update(text.all_folded | text.all_exact | text.bigrams)
+            df.update(text.terms)
             n += 1
         return Vocabulary(+df, n)  # unary + drops the words no document has any more
 

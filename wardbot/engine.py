@@ -30,6 +30,7 @@ from wardbot.analysis import (
     ANALYSIS_VERSION,
     Analyzer,
     DocText,
+    Lexicon,
     Stopwords,
     Vocabulary,
     analyse_document,
@@ -145,7 +146,9 @@ def _index_doc(entry: _Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
             # Each body word once, and only words selective enough to be searched for
             # (see _candidate_terms): the rescorer reads all of them from memory.
             "body_fold": sorted(
-                w for w in text.all_folded - text.head_folded if vocab.df.get(w, 0) <= body_limit
+                w
+                for w in text.folded_words() - text.head_folded
+                if vocab.df.get(w, 0) <= body_limit
             ),
         },
     )
@@ -196,6 +199,7 @@ class Engine:
         self._index: SearchIndex | None = None
         self._analyzer = Analyzer.create()
         self._vocab = Vocabulary.of([])
+        self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
         self._vocab_by_length: dict[int, list[str]] = {}
         self._force_build = False
         self._accents = AccentModel()
@@ -361,8 +365,9 @@ class Engine:
         analyzer.known = frozenset(w for w in usage if w.isascii())
         analyzer.stopwords = Stopwords.from_usage(usage)
         accents = AccentModel.of(words for heads, body in parts.values() for words in heads + body)
+        lexicon = Lexicon()
         entries = {
-            doc.id: _Entry(doc, analyse_document(*parts[doc.id], analyzer.stopwords))
+            doc.id: _Entry(doc, analyse_document(*parts[doc.id], analyzer.stopwords, lexicon))
             for doc in docs
         }
         vocab = Vocabulary.of(e.text for e in entries.values())
@@ -382,6 +387,7 @@ class Engine:
             self.corpus = corpus
             self._analyzer = analyzer
             self._accents = accents
+            self._lexicon = lexicon
             self._entries = entries
             self._vocab = vocab
             self._vocab_by_length = _by_length(vocab)
@@ -450,7 +456,10 @@ class Engine:
         gone = [entries.pop(a.id) for a in changes.removed + changes.edited if a.id in entries]
         stopwords = analyzer.stopwords
         fresh = [
-            _Entry(doc, analyse_document(*analyzer.parts(*_heads_and_body(doc)), stopwords))
+            _Entry(
+                doc,
+                analyse_document(*analyzer.parts(*_heads_and_body(doc)), stopwords, self._lexicon),
+            )
             for doc in changes.added + changes.edited
         ]
         entries.update((entry.doc.id, entry) for entry in fresh)

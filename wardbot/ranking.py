@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -323,7 +323,7 @@ def features(query: Query, doc: DocText, query_folded: str, vocab: Vocabulary) -
     )
 
 
-def _credit(query: Query, word: str, exact: frozenset[str], folded: frozenset[str]) -> float:
+def _credit(query: Query, word: str, exact: Container[str], folded: Container[str]) -> float:
     """How far `word` of the question is present in a document's words (0 to 1).
 
     A word typed without diacritics matches any accented form; one typed with them
