@@ -33,11 +33,24 @@ class AccentModel:
     def of(cls, sequences: Iterable[Sequence[str]]) -> AccentModel:
         """`sequences`: runs of words as written (tones in one place), e.g. sentences."""
         model = cls()
+        model.add(sequences)
+        return model
+
+    def copy(self) -> AccentModel:
+        return AccentModel(
+            {folded: seen.copy() for folded, seen in self.spellings.items()}, self.pairs.copy()
+        )
+
+    def add(self, sequences: Iterable[Sequence[str]]) -> None:
+        """Count more texts in (a notice added since the model was made)."""
+        spellings, pairs = self.spellings, self.pairs
         for words in sequences:
             for word in words:
-                model.spellings.setdefault(fold_word(word), Counter())[word] += 1
-            model.pairs.update(pairwise(words))
-        return model
+                seen = spellings.get(folded := fold_word(word))
+                if seen is None:
+                    seen = spellings[folded] = Counter()
+                seen[word] += 1
+            pairs.update(pairwise(words))
 
     def _options(self, word: str) -> list[str]:
         if word != fold_word(word) or not word.isalpha():
