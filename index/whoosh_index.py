@@ -4,7 +4,8 @@ Text arrives already normalised (see wardbot.text): every field holds space-sepa
 tokens, so Whoosh only splits on spaces and scores with BM25F. The layout on disk:
 
     DIR/CURRENT          name of the live generation, replaced atomically
-    DIR/gen-<n>/         a complete Whoosh index plus FINGERPRINT
+    DIR/gen-<n>/         a complete Whoosh index plus FINGERPRINT and CONTENTS (what the
+                         documents in it were made from: see `contents`)
 
 A build writes a new generation next to the live one, then points CURRENT at it, so a
 crash mid-build leaves the previous index serving and never a half-written one.
@@ -19,6 +20,7 @@ to one at once; readers never wait for it.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import threading
@@ -77,8 +79,17 @@ class SearchIndex:
 
     # ---------------------------------------------------------------- lifecycle
     @classmethod
-    def build(cls, directory: Path, docs: Iterable[IndexDoc], fingerprint: str) -> SearchIndex:
-        """Write a fresh index for `docs` beside the live one, then swap it in."""
+    def build(
+        cls,
+        directory: Path,
+        docs: Iterable[IndexDoc],
+        fingerprint: str,
+        contents: Mapping[str, object] | None = None,
+    ) -> SearchIndex:
+        """Write a fresh index for `docs` beside the live one, then swap it in.
+
+        `contents` is kept beside it for the caller to read back (see `contents()`).
+        """
         directory.mkdir(parents=True, exist_ok=True)
         with _writing(directory):
             number = 1 + max((_gen_number(p.name) for p in directory.glob("gen-*")), default=0)
@@ -93,6 +104,8 @@ class SearchIndex:
             writer.commit()
             ix.close()
             (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
+            if contents is not None:
+                _write_contents(generation, contents)
             _write_current(directory, generation.name)
             index = cls(directory, generation)  # held before another writer may clean up
             for old in directory.glob("gen-*"):
@@ -128,7 +141,11 @@ class SearchIndex:
 
     # ---------------------------------------------------------------- updates
     def update(
-        self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), fingerprint: str = ""
+        self,
+        docs: Iterable[IndexDoc],
+        delete: Iterable[str] = (),
+        fingerprint: str = "",
+        contents: Mapping[str, object] | None = None,
     ) -> None:
         """Add or replace `docs` and remove the ids in `delete`, in one commit."""
         with self._lock, _writing(self.directory):
@@ -138,9 +155,20 @@ class SearchIndex:
             for doc in docs:
                 writer.update_document(**_as_fields(doc))
             writer.commit()
+            if contents is not None:
+                _write_contents(self.generation, contents)
             if fingerprint:
                 (self.generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
             self._searcher = self._searcher.refresh()
+
+    def contents(self) -> dict[str, object] | None:
+        """What the caller said the index holds, at its last build or update (None: unknown)."""
+        try:
+            with (self.generation / "CONTENTS").open(encoding="utf-8") as saved:
+                found = json.load(saved)
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
 
     # ---------------------------------------------------------------- queries
     def search(
@@ -161,6 +189,12 @@ class SearchIndex:
     def doc_count(self) -> int:
         with self._lock:
             return int(self._searcher.doc_count())
+
+
+def _write_contents(generation: Path, contents: Mapping[str, object]) -> None:
+    partial = generation / ".CONTENTS.tmp"
+    partial.write_text(json.dumps(contents), encoding="utf-8")
+    os.replace(partial, generation / "CONTENTS")
 
 
 @contextlib.contextmanager

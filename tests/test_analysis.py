@@ -20,8 +20,9 @@ def test_one_set_answers_for_words_as_written_folded_and_paired() -> None:
     asked = frozenset({"bao_hiem", "y_te", "xay_dung"})
     assert asked & text.bigrams == {"bao_hiem", "y_te"}
     assert "the" in text.head_folded and "nop" not in text.head_folded
-    assert text.folded_words() >= {"can", "cuoc", "nop", "phi", "gia", "han"}
-    assert not any("_" in w for w in text.folded_words())
+    assert text.body_words() >= {"can", "cuoc", "nop", "phi"}
+    assert not text.body_words() & {"gia", "han", "gia_han", "hạn"}, "head words and pairs"
+    assert text.head_pairs() == ["bao_hiem", "gia_han", "han_the", "hiem_y", "the_bao", "y_te"]
 
 
 def test_documents_share_their_words_and_survive_a_round_trip() -> None:

@@ -211,7 +211,9 @@ class TermSet:
 
     def __init__(self, lexicon: Lexicon, terms: Iterable[str]) -> None:
         self._lexicon = lexicon
-        self._numbers = array("I", sorted({lexicon.number(t) for t in terms}))
+        numbers = sorted({lexicon.number(t) for t in terms})
+        # Two bytes a term while the lexicon is small enough, four past that.
+        self._numbers = array("H" if not numbers or numbers[-1] < 1 << 16 else "I", numbers)
 
     def __contains__(self, term: object) -> bool:
         number = self._lexicon.numbers.get(term)  # type: ignore[call-overload]
@@ -244,22 +246,32 @@ class TermSet:
 
 @dataclass(frozen=True)
 class DocText:
-    """A document's tokens, per part, kept in memory for rescoring.
+    """A document's terms, kept in memory for rescoring.
 
-    The head (question and variants, or the title) is small and kept as plain sets; the
-    whole document is one TermSet of its words as written, its words accent-folded and
-    its folded word pairs. One set answers all three questions the ranker asks: a word
-    with diacritics can only be there as written, a word without them is there folded
-    whenever it is there at all, and only pairs hold '_', which no word does.
+    Each set holds words as written, the same words accent-folded, and folded word
+    pairs, in one TermSet: a word with diacritics can only be there as written, a word
+    without them is there folded whenever it is there at all, and only pairs hold '_',
+    which no word does. So one set answers "this spelling?", "any spelling?" and "this
+    pair?" alike.
     """
 
-    head: tuple[str, ...]  # question and variants, or the announcement title
-    head_folded: frozenset[str]
-    head_exact: frozenset[str]  # with diacritics, tones in one place
-    head_bigrams: frozenset[str]
+    head: tuple[str, ...]  # the words of the question and variants, or of the title
     heads_folded: tuple[str, ...]  # each question/variant/title, folded, for fuzzy matching
-    head_words: tuple[frozenset[str], ...]  # each phrasing's meaningful words, folded
-    terms: TermSet  # every word as written and folded, and every folded word pair
+    head_words: tuple[TermSet, ...]  # each phrasing's meaningful words, folded
+    head_terms: TermSet  # the head's words (as written and folded) and pairs
+    terms: TermSet  # the same for the whole document
+
+    @property
+    def head_exact(self) -> TermSet:
+        return self.head_terms
+
+    @property
+    def head_folded(self) -> TermSet:
+        return self.head_terms
+
+    @property
+    def head_bigrams(self) -> TermSet:
+        return self.head_terms
 
     @property
     def all_exact(self) -> TermSet:
@@ -273,9 +285,14 @@ class DocText:
     def bigrams(self) -> TermSet:
         return self.terms
 
-    def folded_words(self) -> set[str]:
-        """The document's words, accent-folded (for the index's body field)."""
-        return {fold_word(t) for t in self.terms if "_" not in t}
+    def head_pairs(self) -> list[str]:
+        """The head's folded word pairs, sorted (for the index's pair field)."""
+        return sorted(t for t in self.head_terms if "_" in t)
+
+    def body_words(self) -> set[str]:
+        """The folded words of the document that are not in its head (for the index)."""
+        head = self.head_terms
+        return {f for t in self.terms if "_" not in t and (f := fold_word(t)) not in head}
 
 
 def analyse_document(
@@ -288,27 +305,30 @@ def analyse_document(
     lexicon = lexicon or Lexicon()
     intern = lexicon.intern
     head = [intern(t) for part in head_parts for t in part]
-    head_bi = {b for part in head_parts for b in bigrams([fold_word(t) for t in part])}
-    head_folded = {intern(fold_word(t)) for t in head}
-    terms: set[str] = set(head) | head_folded | head_bi
+    head_terms: set[str] = set(head)
+    for part in head_parts:
+        folded = [fold_word(t) for t in part]
+        head_terms.update(folded, bigrams(folded))
+    terms = set(head_terms)
     for part in body_parts:
         folded = [fold_word(t) for t in part]
         terms.update(part, folded, bigrams(folded))
     return DocText(
         head=tuple(head),
-        head_folded=frozenset(head_folded),
-        head_exact=frozenset(head),
-        head_bigrams=frozenset(intern(b) for b in head_bi),
         heads_folded=tuple(" ".join(fold_word(t) for t in part) for part in head_parts if part),
         head_words=tuple(
-            frozenset(
-                intern(fold_word(t))
-                for t in part
-                if not stopwords.is_stop(t) and not stopwords.is_light(t)
+            TermSet(
+                lexicon,
+                (
+                    fold_word(t)
+                    for t in part
+                    if not stopwords.is_stop(t) and not stopwords.is_light(t)
+                ),
             )
             for part in head_parts
             if part
         ),
+        head_terms=TermSet(lexicon, head_terms),
         terms=TermSet(lexicon, terms),
     )
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -41,6 +42,7 @@ from wardbot.loader import (
     MAX_NOTICE_BYTES,
     FaqFile,
     FaqShrink,
+    Stamp,
     faq_shrink,
     load_announcement,
     load_content,
@@ -56,6 +58,7 @@ from wardbot.semantic import (
     cache_keys,
     embed_documents,
 )
+from wardbot.state import AnalysedState, doc_key
 from wardbot.text import fold, fold_word
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,9 @@ MIN_QUESTION_WEIGHT = 0.3
 # Candidate retrieval uses the words found in at most this share of documents...
 SELECTIVE_SHARE = 0.03
 SELECTIVE_MIN_DF = 30
+# Word usage and the accent model count removed documents on until the documents added,
+# changed or removed since they were counted from scratch exceed this share of the corpus.
+MAX_DRIFT_SHARE = 0.2
 # ...or, when a question has none, its rarest few; and at most this many word pairs.
 MIN_CANDIDATE_WORDS = 3
 MAX_CANDIDATE_PAIRS = 8
@@ -142,14 +148,10 @@ def _index_doc(entry: _Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
         type=entry.type,
         fields={
             "head_fold": [fold_word(t) for t in text.head],
-            "head_bi": sorted(text.head_bigrams),
+            "head_bi": text.head_pairs(),
             # Each body word once, and only words selective enough to be searched for
             # (see _candidate_terms): the rescorer reads all of them from memory.
-            "body_fold": sorted(
-                w
-                for w in text.folded_words() - text.head_folded
-                if vocab.df.get(w, 0) <= body_limit
-            ),
+            "body_fold": sorted(w for w in text.body_words() if vocab.df.get(w, 0) <= body_limit),
         },
     )
 
@@ -157,6 +159,15 @@ def _index_doc(entry: _Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
 def _selective_limit(vocab: Vocabulary) -> int:
     """Words in more documents than this are too common to retrieve candidates with."""
     return max(SELECTIVE_MIN_DF, int(SELECTIVE_SHARE * vocab.docs))
+
+
+def _index_contents(keys: dict[str, str], synonyms: str) -> dict[str, Any]:
+    """What the index is made from, kept beside it: the analysis and each document's key."""
+    return {"analysis": f"{ANALYSIS_VERSION} {synonyms}", "docs": keys}
+
+
+def _stamps(files: dict[str, tuple[Stamp, Announcement]]) -> dict[str, Stamp]:
+    return {path: stamped for path, (stamped, _) in files.items()}
 
 
 def _by_length(vocab: Vocabulary) -> dict[int, list[str]]:
@@ -200,6 +211,11 @@ class Engine:
         self._analyzer = Analyzer.create()
         self._vocab = Vocabulary.of([])
         self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
+        self._keys: dict[str, str] = {}  # doc id -> doc_key(doc), for the index's fingerprint
+        self._synonyms = ""
+        # What the last load parsed and analysed (wardbot.state), read from disk once.
+        self._state: AnalysedState | None = None
+        self._state_read = False
         self._vocab_by_length: dict[int, list[str]] = {}
         self._force_build = False
         self._accents = AccentModel()
@@ -300,8 +316,11 @@ class Engine:
                     self.data_dir / LAST_GOOD_FAQ_COPIES[1],
                 )
             self._keep_last_good()
+        state = self._saved_state()
+        parsing = repr((faq.topics, self.max_notice_bytes))
+        files = dict(state.files) if state is not None and state.parsing == parsing else {}
         notices, content_problems = load_content(
-            self.content_dir, faq.topics, max_bytes=self.max_notice_bytes
+            self.content_dir, faq.topics, max_bytes=self.max_notice_bytes, parsed=files
         )
         problems += content_problems
         faq_ids = {e.id for e in faq.faq}
@@ -316,9 +335,18 @@ class Engine:
             else:
                 kept.append(notice)
         corpus = Corpus(topics=faq.topics, faq=faq.faq, announcements=kept, synonyms=faq.synonyms)
-        self._install(corpus)
+        self._install(corpus, parsing, files)
         self.problems = problems
         return problems
+
+    def _saved_state(self) -> AnalysedState | None:
+        """What the last load analysed: kept in memory, read from the data folder at first."""
+        if self._force_build:
+            return None
+        if self._state is None and not self._state_read:
+            self._state_read = True
+            self._state = AnalysedState.load(self.data_dir)
+        return self._state
 
     def _last_good_faq(self) -> FaqFile | None:
         """The FAQ that served last: the one in memory, else the copy in the data folder."""
@@ -345,35 +373,44 @@ class Engine:
         partial.write_bytes(text)
         os.replace(partial, copies[0])
 
-    def _fingerprint(self, corpus: Corpus) -> str:
-        digest = hashlib.sha256(f"analysis {ANALYSIS_VERSION}\n".encode())
-        for doc in [*corpus.faq, *corpus.announcements]:
-            digest.update(repr(doc).encode())
-        digest.update(repr(sorted(corpus.synonyms.items())).encode())
+    def _fingerprint(self, keys: dict[str, str], synonyms: str) -> str:
+        """What the index was built from: the analysis, the synonyms and every document."""
+        digest = hashlib.sha256(f"analysis {ANALYSIS_VERSION}\n{synonyms}\n".encode())
+        for doc_id in sorted(keys):
+            digest.update(f"{doc_id} {keys[doc_id]}\n".encode())
         return digest.hexdigest()
 
-    def _install(self, corpus: Corpus) -> None:
-        analyzer = Analyzer.create(corpus.synonyms)
+    def _install(
+        self, corpus: Corpus, parsing: str, files: dict[str, tuple[Stamp, Announcement]]
+    ) -> None:
         docs: list[Doc] = [*corpus.faq, *corpus.announcements]
-        parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in docs}
-        usage: Counter[str] = Counter()
-        for heads, sentences in parts.values():
-            for words in [*heads, *sentences]:
-                usage.update(words)
+        keys = {doc.id: doc_key(doc) for doc in docs}
+        synonyms = repr(sorted(corpus.synonyms.items()))
+        saved = self._saved_state()
+        state = None
+        if saved is not None and saved.analysis == synonyms:
+            state = self._analyse_changes(saved, docs, keys, corpus)
+        if state is None:
+            state = self._analyse_all(docs, keys, synonyms, corpus)
+        changed = (
+            state is not saved or saved.parsing != parsing or _stamps(saved.files) != _stamps(files)
+        )
+        state.parsing, state.files = parsing, files
+        analyzer = Analyzer.create(corpus.synonyms)
         # Words the corpus uses are never decoded as Telex; unaccented stopwords are
         # decided by how the corpus spells them.
-        analyzer.known = frozenset(w for w in usage if w.isascii())
-        analyzer.stopwords = Stopwords.from_usage(usage)
-        accents = AccentModel.of(words for heads, body in parts.values() for words in heads + body)
-        lexicon = Lexicon()
-        entries = {
-            doc.id: _Entry(doc, analyse_document(*parts[doc.id], analyzer.stopwords, lexicon))
-            for doc in docs
-        }
-        vocab = Vocabulary.of(e.text for e in entries.values())
-        fingerprint = self._fingerprint(corpus)
+        analyzer.known = frozenset(w for w in state.usage if w.isascii())
+        analyzer.stopwords = Stopwords.from_usage(state.usage)
+        entries = {doc.id: _Entry(doc, state.texts[keys[doc.id]]) for doc in docs}
+        vocab = state.vocab
+        fingerprint = self._fingerprint(keys, synonyms)
+        contents = _index_contents(keys, synonyms)
         index_dir = self.data_dir / "index"
-        index = None if self._force_build else SearchIndex.open(index_dir, fingerprint)
+        index = None
+        if not self._force_build:
+            index = SearchIndex.open(index_dir, fingerprint) or self._index_brought_up_to_date(
+                index_dir, entries, vocab, fingerprint, contents
+            )
         if index is None:
             # Twice the query-time limit leaves room for notices added later.
             body_limit = 2 * _selective_limit(vocab)
@@ -381,20 +418,116 @@ class Engine:
                 index_dir,
                 (_index_doc(e, vocab, body_limit) for e in entries.values()),
                 fingerprint,
+                contents,
             )
+        if changed:
+            state.save(self.data_dir)
         with self._lock:
             old = self._index
             self.corpus = corpus
             self._analyzer = analyzer
-            self._accents = accents
-            self._lexicon = lexicon
+            self._accents = state.accents
+            self._lexicon = state.lexicon
             self._entries = entries
+            self._keys = keys
+            self._synonyms = synonyms
             self._vocab = vocab
             self._vocab_by_length = _by_length(vocab)
             self._index = index
+            self._state = state
         if old is not None and old is not index:
             old.close()
         self._want_vectors()
+
+    def _index_brought_up_to_date(
+        self,
+        index_dir: Path,
+        entries: dict[str, _Entry],
+        vocab: Vocabulary,
+        fingerprint: str,
+        contents: dict[str, Any],
+    ) -> SearchIndex | None:
+        """The index on disk with the documents changed since it was written replaced.
+
+        None (build afresh) when there is none, it was made with another analysis, or
+        too much changed for the selective-word choices made at its build to hold.
+        """
+        index = SearchIndex.open(index_dir)
+        if index is None:
+            return None
+        held = index.contents()
+        before = held.get("docs") if held and held.get("analysis") == contents["analysis"] else None
+        keys: dict[str, str] = contents["docs"]
+        if not isinstance(before, dict):
+            index.close()
+            return None
+        changed = [doc_id for doc_id, key in keys.items() if before.get(doc_id) != key]
+        removed = [doc_id for doc_id in before if doc_id not in keys]
+        if len(changed) + len(removed) > MAX_DRIFT_SHARE * max(len(keys), 1):
+            index.close()
+            return None
+        body_limit = 2 * _selective_limit(vocab)
+        index.update(
+            (_index_doc(entries[doc_id], vocab, body_limit) for doc_id in changed),
+            delete=removed,
+            fingerprint=fingerprint,
+            contents=contents,
+        )
+        log.info("index: %d document(s) replaced, %d removed", len(changed), len(removed))
+        return index
+
+    def _analyse_all(
+        self, docs: list[Doc], keys: dict[str, str], synonyms: str, corpus: Corpus
+    ) -> AnalysedState:
+        """Every document analysed, and the corpus-wide counts made, from scratch."""
+        analyzer = Analyzer.create(corpus.synonyms)
+        parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in docs}
+        usage: Counter[str] = Counter()
+        for heads, sentences in parts.values():
+            for words in [*heads, *sentences]:
+                usage.update(words)
+        stopwords = Stopwords.from_usage(usage)
+        accents = AccentModel.of(words for heads, body in parts.values() for words in heads + body)
+        lexicon = Lexicon()
+        texts = {keys[d.id]: analyse_document(*parts[d.id], stopwords, lexicon) for d in docs}
+        vocab = Vocabulary.of(texts.values())
+        return AnalysedState(synonyms, "", lexicon, texts, keys, usage, accents, vocab)
+
+    def _analyse_changes(
+        self, state: AnalysedState, docs: list[Doc], keys: dict[str, str], corpus: Corpus
+    ) -> AnalysedState | None:
+        """`state` brought up to the documents in `docs`, analysing only what is new.
+
+        None when so much changed since the counts were made from scratch (they only
+        grow: a removed document's words stay counted) that they should be made again.
+        """
+        fresh = [doc for doc in docs if keys[doc.id] not in state.texts]
+        gone = [key for doc_id, key in state.keys.items() if keys.get(doc_id) != key]
+        if not fresh and not gone:
+            return state
+        drift = state.drift + len(fresh) + len(gone)
+        if drift > MAX_DRIFT_SHARE * max(len(docs), 1):
+            return None
+        usage, accents = state.usage.copy(), state.accents.copy()  # the old ones still serve
+        analyzer = Analyzer.create(corpus.synonyms)
+        parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in fresh}
+        for heads, sentences in parts.values():
+            for words in [*heads, *sentences]:
+                usage.update(words)
+        accents.add(words for heads, body in parts.values() for words in heads + body)
+        stopwords = Stopwords.from_usage(usage)
+        added = {
+            keys[d.id]: analyse_document(*parts[d.id], stopwords, state.lexicon) for d in fresh
+        }
+        removed = [state.texts[key] for key in gone if key in state.texts]
+        texts = {k: state.texts[k] if k in state.texts else added[k] for k in keys.values()}
+        vocab = state.vocab.changed(removed, added.values())
+        log.info(
+            "analysed %d new or changed document(s), reused %d", len(fresh), len(docs) - len(fresh)
+        )
+        return AnalysedState(
+            state.analysis, state.parsing, state.lexicon, texts, keys, usage, accents, vocab, drift
+        )
 
     def update_announcements(self, paths: Iterable[Path]) -> AnnouncementChanges:
         """Bring the given content/ files up to date in place: added, edited or deleted.
@@ -464,16 +597,22 @@ class Engine:
         ]
         entries.update((entry.doc.id, entry) for entry in fresh)
         vocab = self._vocab.changed([e.text for e in gone], [e.text for e in fresh])
+        keys = dict(self._keys)
+        for notice in changes.removed:
+            keys.pop(notice.id, None)
+        keys.update((entry.doc.id, doc_key(entry.doc)) for entry in fresh)
         body_limit = 2 * _selective_limit(vocab)
         if self._index is not None:
             self._index.update(
                 (_index_doc(entry, vocab, body_limit) for entry in fresh),
                 delete=[a.id for a in changes.removed],
-                fingerprint=self._fingerprint(new_corpus),
+                fingerprint=self._fingerprint(keys, self._synonyms),
+                contents=_index_contents(keys, self._synonyms),
             )
         with self._lock:
             self.corpus = new_corpus
             self._entries = entries
+            self._keys = keys
             self._vocab = vocab
             self._vocab_by_length = _by_length(vocab)
         self._want_vectors()

@@ -33,6 +33,7 @@ Decisions where the format leaves room:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import errno
@@ -318,10 +319,27 @@ def load_announcement(
     return notice, []
 
 
+Stamp = tuple[int, int, int, int]
+
+
+def file_stamp(info: os.stat_result) -> Stamp:
+    """What changes whenever a file is written: size, modification and change time, inode."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def load_content(
-    content_dir: Path, topics: Sequence[Topic], *, max_bytes: int = MAX_NOTICE_BYTES
+    content_dir: Path,
+    topics: Sequence[Topic],
+    *,
+    max_bytes: int = MAX_NOTICE_BYTES,
+    parsed: dict[str, tuple[Stamp, Announcement]] | None = None,
 ) -> tuple[list[Announcement], list[Problem]]:
-    """Read every announcement in content_dir, newest first (then by id)."""
+    """Read every announcement in content_dir, newest first (then by id).
+
+    `parsed` holds notices read before, by path, with their file's stamp: a regular file
+    whose stamp is unchanged is taken from it instead of being read again. It must come
+    from a load with the same topics and `max_bytes`; it is brought up to date in place.
+    """
     try:
         paths = sorted(content_dir.iterdir())
     except FileNotFoundError:
@@ -330,14 +348,30 @@ def load_content(
         return [], [Problem(str(content_dir), 0, f"cannot read the folder ({exc.strerror})")]
     notices: list[Announcement] = []
     problems: list[Problem] = []
+    known = dict(parsed or {})
     for path in paths:
         # Editor swap, backup and lock files are not announcements, nor are other formats.
         if path.name.startswith((".", "~", "#")) or not path.name.lower().endswith(".md"):
             continue
+        stamped: Stamp | None = None
+        if parsed is not None:
+            with contextlib.suppress(OSError):
+                info = os.lstat(path)
+                if stat.S_ISREG(info.st_mode):  # links are checked again every time
+                    stamped = file_stamp(info)
+            before = known.get(str(path))
+            if stamped is not None and before is not None and before[0] == stamped:
+                notices.append(before[1])
+                continue
         notice, found = load_announcement(path, topics, folder=content_dir, max_bytes=max_bytes)
         problems.extend(found)
         if notice is not None:
             notices.append(notice)
+            if stamped is not None:
+                known[str(path)] = (stamped, notice)
+    if parsed is not None:
+        parsed.clear()
+        parsed.update((n.path, known[n.path]) for n in notices if n.path in known)
     notices.sort(key=lambda n: (-n.date.toordinal(), n.id))
     return notices, problems
 

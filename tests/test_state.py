@@ -1,0 +1,202 @@
+"""A restart reuses what the last start read and analysed (wardbot.state): only new or
+changed notices are read and analysed again, and the answers are those of a fresh start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from sample_ward import write_ward
+
+from index.whoosh_index import SearchIndex
+from wardbot import engine as engine_module
+from wardbot import loader
+from wardbot.analysis import Analyzer
+from wardbot.engine import MAX_DRIFT_SHARE, Engine
+from wardbot.state import STATE_FILE
+
+TODAY = dt.date(2024, 11, 2)
+
+
+class Counted:
+    """Counts the documents analysed and the notice files read while the engine opens."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.analysed: list[str] = []
+        self.read: list[str] = []
+        parts, load = Analyzer.parts, loader.load_announcement
+
+        def counted_parts(analyzer: Analyzer, heads: list[str], body: str):  # type: ignore[no-untyped-def]
+            self.analysed.append(heads[0])
+            return parts(analyzer, heads, body)
+
+        def counted_load(path: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.read.append(path.name)
+            return load(path, *args, **kwargs)
+
+        monkeypatch.setattr(Analyzer, "parts", counted_parts)
+        monkeypatch.setattr(loader, "load_announcement", counted_load)
+
+    def clear(self) -> None:
+        self.analysed.clear()
+        self.read.clear()
+
+
+@pytest.fixture
+def ward(tmp_path: Path) -> tuple[Path, Path, Path]:
+    faq, content = write_ward(tmp_path)
+    return faq, content, tmp_path / "data"
+
+
+def open_engine(ward: tuple[Path, Path, Path]) -> Engine:
+    faq, content, data = ward
+    return Engine.open(faq, content, data, today=TODAY)
+
+
+def best(engine: Engine, question: str) -> str | None:
+    answer = engine.ask(question)
+    return answer.best.doc.id if answer.answered and answer.best else None
+
+
+def notice(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\ndate: 2024-10-20\ntopics: [bhyt]\n---\n{body}\n"
+
+
+def test_a_restart_reads_and_analyses_nothing_that_did_not_change(
+    ward: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = Counted(monkeypatch)
+    first = open_engine(ward)
+    question = "mất thẻ bhyt thì khám bệnh bằng gì"
+    answer = best(first, question)
+    assert answer == "bhyt-mat-the"
+    assert len(counted.read) == 5 and len(counted.analysed) > 5
+    first.close()
+    assert (ward[2] / STATE_FILE).exists()
+
+    counted.clear()
+    again = open_engine(ward)
+    assert counted.read == [] and counted.analysed == []
+    assert best(again, question) == answer
+    assert [d.id for d in again.corpus.announcements] == [d.id for d in first.corpus.announcements]
+    again.close()
+
+
+def test_a_restart_reads_and_analyses_only_the_notices_added_or_edited(
+    ward: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Four changes are a large share of this small ward: allow them without a full redo.
+    monkeypatch.setattr(engine_module, "MAX_DRIFT_SHARE", 0.5)
+    counted = Counted(monkeypatch)
+    open_engine(ward).close()
+    content = ward[1]
+    # While the bot is down: a notice added, one edited, one only touched, one removed.
+    (content / "2024-10-20-kham-suc-khoe-nguoi-cao-tuoi.md").write_text(
+        notice("Khám sức khỏe miễn phí cho người cao tuổi", "Người từ 60 tuổi mang thẻ BHYT."),
+        encoding="utf-8",
+    )
+    edited = content / "2024-07-12-muc-dong-bhyt-ho-gia-dinh-2024.md"
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nHạn nộp đợt này là ngày 30 tháng 9.\n",
+        encoding="utf-8",
+    )
+    touched = content / "2024-09-01-kich-hoat-dinh-danh-khu-pho-1-3.md"
+    os.utime(touched, ns=(1, 1))
+    (content / "2024-11-02-thong-bao-cat-nuoc-tam-thoi.md").unlink()
+
+    counted.clear()
+    builds: list[str] = []
+    build = SearchIndex.build.__func__  # type: ignore[attr-defined]
+
+    def counted_build(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        builds.append("built")
+        return build(cls, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "build", classmethod(counted_build))
+    engine = open_engine(ward)
+    assert builds == [], "the index on disk is brought up to date, not built again"
+    assert sorted(counted.read) == sorted(
+        [
+            "2024-10-20-kham-suc-khoe-nguoi-cao-tuoi.md",
+            "2024-07-12-muc-dong-bhyt-ho-gia-dinh-2024.md",
+            "2024-09-01-kich-hoat-dinh-danh-khu-pho-1-3.md",
+        ]
+    )
+    # The touched notice was read but is unchanged: not analysed again.
+    assert sorted(counted.analysed) == [
+        "Khám sức khỏe miễn phí cho người cao tuổi",
+        "Mức đóng BHYT hộ gia đình từ ngày 01/7/2024",
+    ]
+    assert best(engine, "kham suc khoe mien phi nguoi cao tuoi") == (
+        "2024-10-20-kham-suc-khoe-nguoi-cao-tuoi"
+    )
+    assert engine.document("2024-11-02-thong-bao-cat-nuoc-tam-thoi") is None
+    assert not any(h.doc.id.endswith("cat-nuoc-tam-thoi") for h in engine.ask("cắt nước").results)
+
+    # And a start from scratch gives exactly the same answers.
+    fresh = open_engine((ward[0], ward[1], ward[2].with_name("fresh-data")))
+    for question in ["hạn nộp bhyt hộ gia đình 2024", "mất cccd", "khám sức khỏe người già"]:
+        assert engine.ask(question) == fresh.ask(question)
+    fresh.close()
+    engine.close()
+
+
+def test_an_faq_edit_does_not_analyse_the_notices_again(
+    ward: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = Counted(monkeypatch)
+    engine = open_engine(ward)
+    faq = ward[0]
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace(
+            "Đến Công an cấp xã nơi cư trú", "Đến Công an phường nơi cư trú"
+        ),
+        encoding="utf-8",
+    )
+    counted.clear()
+    engine.reload()
+    assert counted.read == []
+    assert counted.analysed == ["Bị mất thẻ căn cước thì làm lại ở đâu?"]
+    assert "Công an phường" in engine.document("cccd-cap-lai").answer  # type: ignore[union-attr]
+    engine.close()
+
+
+def test_a_damaged_saved_state_is_ignored(ward: tuple[Path, Path, Path]) -> None:
+    open_engine(ward).close()
+    (ward[2] / STATE_FILE).write_bytes(b"\x80\x05not a pickle")
+    engine = open_engine(ward)
+    assert best(engine, "mất thẻ bhyt") == "bhyt-mat-the"
+    engine.close()
+
+
+def test_after_many_changes_everything_is_analysed_afresh(
+    ward: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = Counted(monkeypatch)
+    first = open_engine(ward)
+    docs = len(first.corpus.faq) + len(first.corpus.announcements)
+    first.close()
+    content = ward[1]
+    added = int(MAX_DRIFT_SHARE * docs) + 2
+    for n in range(added):
+        (content / f"2024-10-{n + 1:02d}-thong-bao-so-{n}.md").write_text(
+            notice(f"Thông báo số {n}", f"Nội dung thông báo số {n} về bảo hiểm y tế."),
+            encoding="utf-8",
+        )
+    counted.clear()
+    engine = open_engine(ward)
+    # Word counts only grow between full analyses: past the drift limit, all is redone.
+    assert len(counted.analysed) == len(engine.corpus.faq) + len(engine.corpus.announcements)
+    engine.close()
+
+
+def test_a_state_that_cannot_be_saved_costs_only_time(
+    ward: tuple[Path, Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    (ward[2] / STATE_FILE).mkdir(parents=True)  # in the way, as a full disk would be
+    engine = open_engine(ward)
+    assert best(engine, "mất thẻ bhyt") == "bhyt-mat-the"
+    assert "could not save the analysed documents" in caplog.text
+    engine.close()

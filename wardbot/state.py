@@ -1,0 +1,95 @@
+"""What one start of the engine leaves for the next: parsed notices and analysed documents.
+
+Reading, parsing and analysing every notice is most of what opening a large corpus
+costs (tens of seconds at 10,000 notices); the result hardly changes between two starts.
+`AnalysedState` keeps it, pickled in the data folder:
+
+- each notice file parsed, with the file's stamp (size, modification and change times,
+  inode): a file whose stamp is unchanged is not read again;
+- each document's analysis (DocText), by a digest of the document itself: a document
+  read anew but unchanged (a touched file, an edited faq.yaml around it) is not
+  analysed again;
+- the corpus-wide counts made from every document (word usage, the accent model, the
+  vocabulary), kept up to date as documents come and go.
+
+Word usage and the accent model are only ever added to (they cannot take a document
+back out); once many documents have changed since they were counted from scratch, the
+engine counts them from scratch again (see Engine._install). The file is the bot's
+own, in its own data folder: whoever can write there can change what the bot does anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wardbot.accents import AccentModel
+from wardbot.analysis import ANALYSIS_VERSION, DocText, Lexicon, Vocabulary
+from wardbot.loader import Stamp
+from wardbot.models import Announcement, FaqEntry
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "analysis.pickle"
+# Bump when anything pickled here changes shape.
+FORMAT = 2
+
+
+def doc_key(doc: FaqEntry | Announcement) -> str:
+    """A digest of everything about a document its analysis depends on."""
+    return hashlib.blake2b(repr(doc).encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class AnalysedState:
+    """Parsed files and analysed documents of the last load, with the counts over them."""
+
+    # What the analysis depends on beyond the documents (analysis version, synonyms).
+    analysis: str
+    # What parsing depends on beyond the files (topics, size cap).
+    parsing: str
+    lexicon: Lexicon
+    texts: dict[str, DocText]  # doc key -> analysis, for the documents in `keys`
+    keys: dict[str, str]  # doc id -> doc key: the corpus the counts below describe
+    usage: Counter[str]  # words as written, over every document counted
+    accents: AccentModel
+    vocab: Vocabulary
+    # Documents added, changed or removed since usage and accents were counted afresh.
+    drift: int = 0
+    files: dict[str, tuple[Stamp, Announcement]] = field(default_factory=dict)
+
+    def save(self, folder: Path) -> bool:
+        """Write the state into `folder`, whole or not at all; False when it cannot."""
+        path = folder / STATE_FILE
+        partial = path.with_name(f".{STATE_FILE}.tmp")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with partial.open("wb") as out:
+                pickle.dump((FORMAT, ANALYSIS_VERSION, self), out, protocol=5)
+            os.replace(partial, path)
+        except OSError as exc:  # a full disk or a read-only folder: the next start is slower
+            log.warning("could not save the analysed documents in %s: %s", path, exc)
+            partial.unlink(missing_ok=True)
+            return False
+        return True
+
+    @classmethod
+    def load(cls, folder: Path) -> AnalysedState | None:
+        """The state saved in `folder`, or None when there is none this code can use."""
+        path = folder / STATE_FILE
+        try:
+            with path.open("rb") as saved:
+                version, analysis, state = pickle.load(saved)  # noqa: S301 - our own file
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # damaged, or written by another version: analyse afresh
+            log.info("not using %s (%s); analysing every document", path, exc)
+            return None
+        if version != FORMAT or analysis != ANALYSIS_VERSION or not isinstance(state, cls):
+            return None
+        return state
