@@ -56,6 +56,7 @@ from wardbot.semantic import (
     SemanticIndex,
     VectorCache,
     cache_keys,
+    cached_vectors,
     embed_documents,
 )
 from wardbot.state import AnalysedState, doc_key
@@ -225,9 +226,9 @@ class Engine:
         self.embedder = embedder
         self._background_vectors = background_vectors
         self._semantic = SemanticIndex({})
-        self._vectors: dict[str, tuple[DocTexts, tuple]] = {}  # doc id -> (texts, vectors)
+        # doc id -> hash of the texts its vectors in the semantic index were made from
+        self._vector_texts: dict[str, int] = {}
         self._vector_lock = threading.Lock()
-        self._vector_cache: VectorCache | None = None  # read from disk once, then kept
         self._vector_thread: threading.Thread | None = None
         self._vectors_wanted = threading.Event()
         self.vector_error: str | None = None
@@ -642,8 +643,11 @@ class Engine:
     def refresh_vectors(self) -> int:
         """Compute the vectors documents lack (new or edited ones); returns how many.
 
-        The semantic index is swapped in every few dozen documents, so a large first
-        build makes answers better progressively rather than all at the end.
+        Vectors already in the semantic index or in the cache file are installed at
+        once; the rest are computed and swapped in every few dozen documents, so a large
+        first build makes answers better progressively rather than all at the end. The
+        cache is read for this and let go after: the semantic index holds what answering
+        needs.
         """
         embedder = self.embedder
         if embedder is None:
@@ -651,29 +655,30 @@ class Engine:
         with self._vector_lock:
             with self._lock:
                 entries = dict(self._entries)
+                semantic, held = self._semantic, self._vector_texts
             texts = {doc_id: _doc_texts(e.doc) for doc_id, e in entries.items()}
-            vectors = {
-                doc_id: v
-                for doc_id, (t, v) in self._vectors.items()
-                if doc_id in texts and texts[doc_id] == t
-            }
-            todo = [doc_id for doc_id in texts if doc_id not in vectors]
-            if self._vector_cache is None:
-                self._vector_cache = VectorCache(self.data_dir / VECTOR_FILE)
-            cache = self._vector_cache
-            for start in range(0, max(len(todo), 1), VECTOR_BATCH_DOCS):
+            digests = {doc_id: hash(t) for doc_id, t in texts.items()}
+            vectors = {d: semantic.vectors_of(d) for d in texts if held.get(d) == digests[d]}
+            cache = VectorCache(self.data_dir / VECTOR_FILE)
+            missing = {d: t for d, t in texts.items() if d not in vectors}
+            found = cached_vectors(embedder, cache, missing)
+            if found or len(vectors) != len(held):
+                vectors.update(found)
+                self._install_vectors(digests, vectors)
+            todo = [doc_id for doc_id in missing if doc_id not in found]
+            for start in range(0, len(todo), VECTOR_BATCH_DOCS):
                 batch = {d: texts[d] for d in todo[start : start + VECTOR_BATCH_DOCS]}
                 vectors.update(embed_documents(embedder, cache, batch))
-                self._install_vectors(texts, vectors)
+                self._install_vectors(digests, vectors)
             cache.keep_only(cache_keys(embedder, texts.values()))
             cache.save()
             self.vector_error = None
             return len(todo)
 
-    def _install_vectors(self, texts: dict[str, DocTexts], vectors: dict[str, tuple]) -> None:
+    def _install_vectors(self, digests: dict[str, int], vectors: dict[str, tuple]) -> None:
         semantic = SemanticIndex(vectors)
         with self._lock:
-            self._vectors = {d: (texts[d], v) for d, v in vectors.items()}
+            self._vector_texts = {d: digests[d] for d in vectors}
             self._semantic = semantic
 
     def semantic_status(self) -> dict[str, object]:

@@ -165,6 +165,12 @@ class SemanticIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def vectors_of(self, doc_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """A document's (phrasing vectors, passage vector), as stacked here (views)."""
+        row = self.row[doc_id]
+        end = self._starts[row + 1] if row + 1 < len(self.ids) else len(self._heads)
+        return self._heads[self._starts[row] : end], self._passages[row]
+
     def score(self, question: np.ndarray) -> SemanticScores:
         if not self.ids:
             empty = np.zeros(0, dtype=np.float32)
@@ -193,12 +199,21 @@ def embed_documents(
             vectors = embedder.embed([text for _, text in chunk], query=query)
             for (key, _), vector in zip(chunk, vectors, strict=True):
                 cache.put(key, vector)
+    out = cached_vectors(embedder, cache, docs)
+    assert len(out) == len(docs)  # every text was computed above
+    return out
+
+
+def cached_vectors(
+    embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The vectors of those of `docs` whose every text is in the cache; nothing computed."""
     out = {}
     for doc_id, texts in docs.items():
         heads = [cache.get(_key(embedder.name, "q", h)) for h in texts.heads]
         passage = cache.get(_key(embedder.name, "p", texts.passage))
-        assert passage is not None and all(h is not None for h in heads)  # all computed above
-        out[doc_id] = (np.stack(heads), passage)  # type: ignore[arg-type]
+        if passage is not None and all(h is not None for h in heads):
+            out[doc_id] = (np.stack(heads), passage)  # type: ignore[arg-type]
     return out
 
 
