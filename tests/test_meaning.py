@@ -154,6 +154,29 @@ def test_vectors_are_kept_and_only_new_documents_are_embedded(engine, tmp_path):
         second.close()
 
 
+def test_a_running_engine_embeds_only_what_an_update_changed(engine, tmp_path):
+    faq, content = write_ward(tmp_path)
+    embedder = CountingEmbedder(engine.embedder)
+    running = Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=embedder)
+    try:
+        before = running.semantic_status()["documents"]
+        computed = embedder.texts
+        notice = content / "2024-11-02-thong-bao-cat-nuoc-tam-thoi.md"
+        notice.write_text(
+            notice.read_text(encoding="utf-8").replace("sửa chữa đường ống", "thay đồng hồ nước"),
+            encoding="utf-8",
+        )
+        gone = content / "2023-07-10-muc-dong-bhyt-ho-gia-dinh-2023.md"
+        gone.unlink()
+        running.update_announcements([notice, gone])
+        running.refresh_vectors()
+        assert embedder.texts - computed == 1  # the edited passage; its title is unchanged
+        assert running.semantic_status()["documents"] == before - 1
+        assert running.ask("cup nuoc de thay dong ho").results[0].id == notice.stem
+    finally:
+        running.close()
+
+
 def test_the_shipped_model_loads_and_matches_the_features():
     ranker = ranking.load_ranker()
     assert ranker.semantic.features == ranking.LEXICAL_FEATURES + ranking.SEMANTIC_FEATURES

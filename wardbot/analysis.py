@@ -174,19 +174,21 @@ class Analyzer:
 
 
 class Lexicon:
-    """Every term of a corpus numbered once: documents hold the numbers, not strings.
+    """Every term of a corpus numbered once; every document's set of term numbers.
 
     Thousands of documents share a few tens of thousands of distinct words and word
-    pairs; each document keeps 4 bytes per distinct term (see TermSet) instead of a set
-    of its own strings. Terms are only added (under the engine's update lock); a full
-    reload starts a new lexicon.
+    pairs: each document keeps its terms as sorted numbers in one shared array (see
+    TermSet), 2 or 4 bytes a term, instead of sets of strings of its own. Terms and
+    numbers are only ever added (under the engine's update lock); a full analysis starts
+    a new lexicon.
     """
 
-    __slots__ = ("numbers", "terms")
+    __slots__ = ("numbers", "pool", "terms")
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
         self.terms: list[str] = []
+        self.pool = array("H")  # the TermSets' numbers, one sorted run each
 
     def number(self, term: str) -> int:
         found = self.numbers.get(term)
@@ -199,36 +201,54 @@ class Lexicon:
         """The lexicon's own copy of `term`: one string however many documents use it."""
         return self.terms[self.number(term)]
 
+    def store(self, numbers: list[int]) -> int:
+        """Append a sorted run of numbers to the pool; returns where it starts."""
+        if numbers and numbers[-1] >= 1 << 16 and self.pool.typecode == "H":
+            self.pool = array("I", self.pool)  # past 65,536 terms: four bytes a number
+        start = len(self.pool)
+        self.pool.extend(numbers)
+        return start
+
 
 class TermSet:
-    """A set of terms stored as the sorted numbers of a Lexicon (4 bytes a term).
+    """A set of terms: a run of sorted numbers in its Lexicon's pool.
 
     Answers `term in s`, iteration, len() and `frozenset & s`, which is what rescoring
     and the vocabulary ask of a document.
     """
 
-    __slots__ = ("_lexicon", "_numbers")
+    __slots__ = ("_end", "_lexicon", "_start")
 
     def __init__(self, lexicon: Lexicon, terms: Iterable[str]) -> None:
-        self._lexicon = lexicon
         numbers = sorted({lexicon.number(t) for t in terms})
-        # Two bytes a term while the lexicon is small enough, four past that.
-        self._numbers = array("H" if not numbers or numbers[-1] < 1 << 16 else "I", numbers)
+        self._lexicon = lexicon
+        self._start = lexicon.store(numbers)
+        self._end = self._start + len(numbers)
+
+    @classmethod
+    def _at(cls, lexicon: Lexicon, start: int, end: int) -> TermSet:
+        termset = cls.__new__(cls)
+        termset._lexicon, termset._start, termset._end = lexicon, start, end
+        return termset
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # A small tuple, not a state dict: loading tens of thousands of them stays cheap.
+        return (TermSet._at, (self._lexicon, self._start, self._end))
 
     def __contains__(self, term: object) -> bool:
         number = self._lexicon.numbers.get(term)  # type: ignore[call-overload]
         if number is None:
             return False
-        numbers = self._numbers
-        at = bisect_left(numbers, number)
-        return at < len(numbers) and numbers[at] == number
+        pool = self._lexicon.pool
+        at = bisect_left(pool, number, self._start, self._end)
+        return at < self._end and pool[at] == number
 
     def __len__(self) -> int:
-        return len(self._numbers)
+        return self._end - self._start
 
     def __iter__(self) -> Iterator[str]:
-        terms = self._lexicon.terms
-        return (terms[n] for n in self._numbers)
+        terms, pool = self._lexicon.terms, self._lexicon.pool
+        return (terms[pool[i]] for i in range(self._start, self._end))
 
     def __rand__(self, other: Iterable[str]) -> frozenset[str]:
         return frozenset(t for t in other if t in self)
@@ -284,6 +304,10 @@ class DocText:
     @property
     def bigrams(self) -> TermSet:
         return self.terms
+
+    def __reduce__(self) -> tuple[object, ...]:
+        fields = (self.head, self.heads_folded, self.head_words, self.head_terms, self.terms)
+        return (DocText, fields)
 
     def head_pairs(self) -> list[str]:
         """The head's folded word pairs, sorted (for the index's pair field)."""

@@ -52,11 +52,12 @@ from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem,
 from wardbot.semantic import (
     PASSAGE_CHARS,
     DocTexts,
+    DocVectors,
     Embedder,
     SemanticIndex,
     VectorCache,
     cache_keys,
-    cached_vectors,
+    cached_vector,
     embed_documents,
 )
 from wardbot.state import AnalysedState, doc_key
@@ -656,26 +657,34 @@ class Engine:
             with self._lock:
                 entries = dict(self._entries)
                 semantic, held = self._semantic, self._vector_texts
-            texts = {doc_id: _doc_texts(e.doc) for doc_id, e in entries.items()}
-            digests = {doc_id: hash(t) for doc_id, t in texts.items()}
-            vectors = {d: semantic.vectors_of(d) for d in texts if held.get(d) == digests[d]}
             cache = VectorCache(self.data_dir / VECTOR_FILE)
-            missing = {d: t for d, t in texts.items() if d not in vectors}
-            found = cached_vectors(embedder, cache, missing)
-            if found or len(vectors) != len(held):
-                vectors.update(found)
+            digests: dict[str, int] = {}
+            vectors: dict[str, DocVectors] = {}
+            todo: dict[str, DocTexts] = {}  # only these texts are kept: they go to the model
+            wanted: set[str] = set()  # the cache entries still in use
+            for doc_id, entry in entries.items():
+                texts = _doc_texts(entry.doc)
+                digests[doc_id] = hash(texts)
+                wanted |= cache_keys(embedder, [texts])
+                if held.get(doc_id) == digests[doc_id]:
+                    vectors[doc_id] = semantic.vectors_of(doc_id)
+                elif (found := cached_vector(embedder, cache, texts)) is not None:
+                    vectors[doc_id] = found
+                else:
+                    todo[doc_id] = texts
+            if len(vectors) != len(held) or any(d not in held for d in vectors):
                 self._install_vectors(digests, vectors)
-            todo = [doc_id for doc_id in missing if doc_id not in found]
-            for start in range(0, len(todo), VECTOR_BATCH_DOCS):
-                batch = {d: texts[d] for d in todo[start : start + VECTOR_BATCH_DOCS]}
+            batches = list(todo.items())
+            for start in range(0, len(batches), VECTOR_BATCH_DOCS):
+                batch = dict(batches[start : start + VECTOR_BATCH_DOCS])
                 vectors.update(embed_documents(embedder, cache, batch))
                 self._install_vectors(digests, vectors)
-            cache.keep_only(cache_keys(embedder, texts.values()))
+            cache.keep_only(wanted)
             cache.save()
             self.vector_error = None
             return len(todo)
 
-    def _install_vectors(self, digests: dict[str, int], vectors: dict[str, tuple]) -> None:
+    def _install_vectors(self, digests: dict[str, int], vectors: dict[str, DocVectors]) -> None:
         semantic = SemanticIndex(vectors)
         with self._lock:
             self._vector_texts = {d: digests[d] for d in vectors}

@@ -137,6 +137,10 @@ class VectorCache:
         self._dirty = False
 
 
+# A document's vectors: one per phrasing (question, variants or title), and its passage's.
+DocVectors = tuple[Sequence[np.ndarray] | np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True)
 class SemanticScores:
     """One question against every document with vectors (by row of `SemanticIndex.ids`)."""
@@ -148,24 +152,25 @@ class SemanticScores:
 class SemanticIndex:
     """The documents' vectors stacked for scoring, and which rows belong to which id."""
 
-    def __init__(self, vectors: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
-        """`vectors`: doc id -> (phrasing vectors (k, d), passage vector (d,))."""
+    def __init__(self, vectors: Mapping[str, DocVectors]) -> None:
+        """`vectors`: doc id -> (its phrasings' vectors, its passage's vector).
+
+        Each matrix is made in one piece, float32 for fast products, straight from the
+        vectors given (views of the cache's, or of another index's, are fine).
+        """
         self.ids = list(vectors)
         self.row = {doc_id: i for i, doc_id in enumerate(self.ids)}
-        heads = [vectors[i][0] for i in self.ids]
-        self._owner = np.repeat(np.arange(len(heads)), [len(h) for h in heads])
-        self._starts = np.concatenate(([0], np.cumsum([len(h) for h in heads])[:-1])).astype(int)
-        self._heads = np.concatenate(heads).astype(np.float32) if heads else np.zeros((0, 0))
-        self._passages = (
-            np.stack([vectors[i][1] for i in self.ids]).astype(np.float32)
-            if heads
-            else np.zeros((0, 0))
-        )
+        counts = [len(vectors[i][0]) for i in self.ids]
+        self._starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int)
+        rows = [vector for i in self.ids for vector in vectors[i][0]]
+        self._heads = np.array(rows, dtype=np.float32) if rows else np.zeros((0, 0))
+        passages = [vectors[i][1] for i in self.ids]
+        self._passages = np.array(passages, dtype=np.float32) if rows else np.zeros((0, 0))
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def vectors_of(self, doc_id: str) -> tuple[np.ndarray, np.ndarray]:
+    def vectors_of(self, doc_id: str) -> DocVectors:
         """A document's (phrasing vectors, passage vector), as stacked here (views)."""
         row = self.row[doc_id]
         end = self._starts[row + 1] if row + 1 < len(self.ids) else len(self._heads)
@@ -181,7 +186,7 @@ class SemanticIndex:
 
 def embed_documents(
     embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts], batch: int = 4
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+) -> dict[str, DocVectors]:
     """Vectors for `docs`, from the cache or computed (and cached) in batches.
 
     Batches stay small: a question waits for the model while a batch is embedded.
@@ -206,15 +211,23 @@ def embed_documents(
 
 def cached_vectors(
     embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts]
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+) -> dict[str, DocVectors]:
     """The vectors of those of `docs` whose every text is in the cache; nothing computed."""
     out = {}
     for doc_id, texts in docs.items():
-        heads = [cache.get(_key(embedder.name, "q", h)) for h in texts.heads]
-        passage = cache.get(_key(embedder.name, "p", texts.passage))
-        if passage is not None and all(h is not None for h in heads):
-            out[doc_id] = (np.stack(heads), passage)  # type: ignore[arg-type]
+        found = cached_vector(embedder, cache, texts)
+        if found is not None:
+            out[doc_id] = found
     return out
+
+
+def cached_vector(embedder: Embedder, cache: VectorCache, texts: DocTexts) -> DocVectors | None:
+    """One document's vectors from the cache (views of it), if all its texts are there."""
+    heads = [cache.get(_key(embedder.name, "q", h)) for h in texts.heads]
+    passage = cache.get(_key(embedder.name, "p", texts.passage))
+    if passage is None or any(h is None for h in heads):
+        return None
+    return heads, passage  # type: ignore[return-value]
 
 
 def cache_keys(embedder: Embedder, docs: Iterable[DocTexts]) -> set[str]:

@@ -24,9 +24,11 @@ import hashlib
 import logging
 import os
 import pickle
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from wardbot.accents import AccentModel
 from wardbot.analysis import ANALYSIS_VERSION, DocText, Lexicon, Vocabulary
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = "analysis.pickle"
 # Bump when anything pickled here changes shape.
-FORMAT = 2
+FORMAT = 5
 
 
 def doc_key(doc: FaqEntry | Announcement) -> str:
@@ -70,7 +72,8 @@ class AnalysedState:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with partial.open("wb") as out:
-                pickle.dump((FORMAT, ANALYSIS_VERSION, self), out, protocol=5)
+                _Pickler(out, self.lexicon.pool).dump((FORMAT, ANALYSIS_VERSION, self))
+                self.lexicon.pool.tofile(out)
             os.replace(partial, path)
         except OSError as exc:  # a full disk or a read-only folder: the next start is slower
             log.warning("could not save the analysed documents in %s: %s", path, exc)
@@ -84,7 +87,9 @@ class AnalysedState:
         path = folder / STATE_FILE
         try:
             with path.open("rb") as saved:
-                version, analysis, state = pickle.load(saved)  # noqa: S301 - our own file
+                unpickler = _Unpickler(saved)
+                version, analysis, state = unpickler.load()
+                unpickler.read_pool(saved)
         except FileNotFoundError:
             return None
         except Exception as exc:  # damaged, or written by another version: analyse afresh
@@ -93,3 +98,33 @@ class AnalysedState:
         if version != FORMAT or analysis != ANALYSIS_VERSION or not isinstance(state, cls):
             return None
         return state
+
+
+# The lexicon's pool (every document's term numbers) is the one large array: it goes
+# after the pickle as raw bytes and is read straight into place, where pickling it
+# inline would hold a second copy of it while loading.
+class _Pickler(pickle.Pickler):
+    def __init__(self, out: BinaryIO, pool: array[int]) -> None:
+        super().__init__(out, protocol=5)
+        self._pool = pool
+
+    def persistent_id(self, obj: object) -> tuple[str, str, int] | None:
+        if obj is self._pool:
+            return ("pool", self._pool.typecode, len(self._pool))
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    _pool: tuple[array[int], int] | None = None
+
+    def persistent_load(self, pid: object) -> array[int]:
+        if not (isinstance(pid, tuple) and len(pid) == 3 and pid[0] == "pool"):
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        pool: array[int] = array(pid[1])
+        self._pool = (pool, pid[2])
+        return pool
+
+    def read_pool(self, source: BinaryIO) -> None:
+        if self._pool is not None:
+            pool, size = self._pool
+            pool.fromfile(source, size)
