@@ -98,7 +98,7 @@ class SearchIndex:
                 shutil.rmtree(generation)
             generation.mkdir()
             ix = whoosh_index.create_in(str(generation), _schema())
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=32)
             for doc in docs:
                 writer.add_document(**_as_fields(doc))
             writer.commit()

@@ -183,19 +183,30 @@ class Lexicon:
     a new lexicon.
     """
 
-    __slots__ = ("numbers", "pool", "terms")
+    __slots__ = ("numbers", "plain", "pool", "terms")
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
         self.terms: list[str] = []
+        self.plain = bytearray()  # 1 for a folded word: no diacritics, not a pair
         self.pool = array("H")  # the TermSets' numbers, one sorted run each
 
     def number(self, term: str) -> int:
         found = self.numbers.get(term)
         if found is None:
             self.terms.append(term)
+            self.plain.append("_" not in term and fold_word(term) == term)
             found = self.numbers[term] = len(self.terms) - 1
         return found
+
+    def numbered(self, terms: Iterable[str]) -> list[int]:
+        """The sorted numbers of `terms` (numbering the new ones)."""
+        numbers, number = self.numbers, self.number
+        found = set()
+        for term in terms:
+            n = numbers.get(term)
+            found.add(number(term) if n is None else n)
+        return sorted(found)
 
     def intern(self, term: str) -> str:
         """The lexicon's own copy of `term`: one string however many documents use it."""
@@ -220,7 +231,7 @@ class TermSet:
     __slots__ = ("_end", "_lexicon", "_start")
 
     def __init__(self, lexicon: Lexicon, terms: Iterable[str]) -> None:
-        numbers = sorted({lexicon.number(t) for t in terms})
+        numbers = lexicon.numbered(terms)
         self._lexicon = lexicon
         self._start = lexicon.store(numbers)
         self._end = self._start + len(numbers)
@@ -249,6 +260,12 @@ class TermSet:
     def __iter__(self) -> Iterator[str]:
         terms, pool = self._lexicon.terms, self._lexicon.pool
         return (terms[pool[i]] for i in range(self._start, self._end))
+
+    def plain_words(self) -> Iterator[str]:
+        """The folded words among the terms (no pairs, nothing with diacritics)."""
+        lexicon = self._lexicon
+        terms, pool, plain = lexicon.terms, lexicon.pool, lexicon.plain
+        return (terms[n] for n in pool[self._start : self._end] if plain[n])
 
     def __rand__(self, other: Iterable[str]) -> frozenset[str]:
         return frozenset(t for t in other if t in self)
@@ -316,16 +333,20 @@ class DocText:
     def body_words(self) -> set[str]:
         """The folded words of the document that are not in its head (for the index)."""
         head = self.head_terms
-        return {f for t in self.terms if "_" not in t and (f := fold_word(t)) not in head}
+        return {w for w in self.terms.plain_words() if w not in head}
 
 
 def analyse_document(
     head_parts: list[list[str]],
     body_parts: list[list[str]],
-    stopwords: Stopwords,
+    stopwords: Stopwords | None,
     lexicon: Lexicon | None = None,
 ) -> DocText:
-    """What the ranker needs of a document, from its word lists (see Analyzer.parts)."""
+    """What the ranker needs of a document, from its word lists (see Analyzer.parts).
+
+    Without `stopwords` (not decided yet while a corpus is first counted) `head_words`
+    is left empty, for `head_words()` to fill in.
+    """
     lexicon = lexicon or Lexicon()
     intern = lexicon.intern
     head = [intern(t) for part in head_parts for t in part]
@@ -340,20 +361,23 @@ def analyse_document(
     return DocText(
         head=tuple(head),
         heads_folded=tuple(" ".join(fold_word(t) for t in part) for part in head_parts if part),
-        head_words=tuple(
-            TermSet(
-                lexicon,
-                (
-                    fold_word(t)
-                    for t in part
-                    if not stopwords.is_stop(t) and not stopwords.is_light(t)
-                ),
-            )
-            for part in head_parts
-            if part
-        ),
+        head_words=head_words(head_parts, stopwords, lexicon) if stopwords else (),
         head_terms=TermSet(lexicon, head_terms),
         terms=TermSet(lexicon, terms),
+    )
+
+
+def head_words(
+    head_parts: list[list[str]], stopwords: Stopwords, lexicon: Lexicon
+) -> tuple[TermSet, ...]:
+    """Each phrasing's meaningful words, folded: DocText.head_words."""
+    return tuple(
+        TermSet(
+            lexicon,
+            (fold_word(t) for t in part if not stopwords.is_stop(t) and not stopwords.is_light(t)),
+        )
+        for part in head_parts
+        if part
     )
 
 

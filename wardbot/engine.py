@@ -16,7 +16,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from wardbot.analysis import (
     Vocabulary,
     analyse_document,
     bigrams,
+    head_words,
 )
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
@@ -483,15 +484,22 @@ class Engine:
     ) -> AnalysedState:
         """Every document analysed, and the corpus-wide counts made, from scratch."""
         analyzer = Analyzer.create(corpus.synonyms)
-        parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in docs}
         usage: Counter[str] = Counter()
-        for heads, sentences in parts.values():
-            for words in [*heads, *sentences]:
-                usage.update(words)
-        stopwords = Stopwords.from_usage(usage)
-        accents = AccentModel.of(words for heads, body in parts.values() for words in heads + body)
+        accents = AccentModel()
         lexicon = Lexicon()
-        texts = {keys[d.id]: analyse_document(*parts[d.id], stopwords, lexicon) for d in docs}
+        # One document at a time, keeping only its head's words for later: the stopwords
+        # (for the heads' meaningful words) are known once every document is counted.
+        texts, heads = {}, {}
+        for doc in docs:
+            head_parts, sentences = analyzer.parts(*_heads_and_body(doc))
+            for words in [*head_parts, *sentences]:
+                usage.update(words)
+            accents.add([*head_parts, *sentences])
+            texts[keys[doc.id]] = analyse_document(head_parts, sentences, None, lexicon)
+            heads[keys[doc.id]] = head_parts
+        stopwords = Stopwords.from_usage(usage)
+        for key, head_parts in heads.items():
+            texts[key] = replace(texts[key], head_words=head_words(head_parts, stopwords, lexicon))
         vocab = Vocabulary.of(texts.values())
         return AnalysedState(synonyms, "", lexicon, texts, keys, usage, accents, vocab)
 
