@@ -213,3 +213,53 @@ def test_a_corrupt_vector_cache_is_rebuilt(engine, tmp_path):
         assert rebuilt.ask("muc dong bhyt ho gia dinh").best.id == "bhyt-muc-dong"
     finally:
         rebuilt.close()
+
+
+class HashEmbedder:
+    """A stand-in model: a fixed unit vector per text (for counting, not for meaning)."""
+
+    name = "hash-stand-in"
+
+    def embed(self, texts, *, query):
+        import hashlib
+
+        import numpy as np
+
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+            row = np.random.default_rng(seed).standard_normal(16)
+            rows.append(row / np.linalg.norm(row))
+        return np.array(rows, dtype=np.float32).reshape(len(texts), 16)
+
+
+def test_a_large_first_build_gets_better_progressively_without_copying_everything_often(
+    tmp_path, monkeypatch
+):
+    from wardbot import engine as engine_module
+
+    faq, content = write_ward(tmp_path)
+    for n in range(300):
+        (content / f"2024-10-{n % 28 + 1:02d}-thong-bao-{n}.md").write_text(
+            f"---\ntitle: Thông báo số {n}\ndate: 2024-10-{n % 28 + 1:02d}\n---\nNội dung {n}.\n",
+            encoding="utf-8",
+        )
+    monkeypatch.setattr(engine_module, "VECTOR_BATCH_DOCS", 4)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    installed: list[int] = []
+    install = engine._install_vectors
+
+    def counted(digests, vectors):
+        installed.append(len(vectors))
+        install(digests, vectors)
+
+    monkeypatch.setattr(engine, "_install_vectors", counted)
+    engine.embedder = HashEmbedder()
+    try:
+        engine.refresh_vectors()
+        total = len(engine.corpus.faq) + len(engine.corpus.announcements)
+        assert installed[0] == 4, "the first few documents answer by meaning early"
+        assert installed[-1] == total == engine.semantic_status()["documents"]
+        assert len(installed) < total / 4 / 2, "not one full copy per batch of four"
+    finally:
+        engine.close()

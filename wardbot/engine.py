@@ -91,7 +91,7 @@ SEMANTIC_CANDIDATES = 10
 # hôn', 'người ta'); below this share, missing diacritics are restored for the embedder.
 ACCENTED_SHARE = 0.5
 VECTOR_FILE = "vectors.npz"
-VECTOR_BATCH_DOCS = 64  # documents embedded between two swaps of the semantic index
+VECTOR_BATCH_DOCS = 64  # documents embedded at least between two swaps of the semantic index
 
 Doc = FaqEntry | Announcement
 
@@ -653,8 +653,9 @@ class Engine:
         """Compute the vectors documents lack (new or edited ones); returns how many.
 
         Vectors already in the semantic index or in the cache file are installed at
-        once; the rest are computed and swapped in every few dozen documents, so a large
-        first build makes answers better progressively rather than all at the end. The
+        once; the rest are computed and swapped in as they grow by an eighth (at least a
+        few dozen documents), so a large first build makes answers better progressively
+        rather than all at the end, without copying every vector after every batch. The
         cache is read for this and let go after: the semantic index holds what answering
         needs.
         """
@@ -683,10 +684,17 @@ class Engine:
             if len(vectors) != len(held) or any(d not in held for d in vectors):
                 self._install_vectors(digests, vectors)
             batches = list(todo.items())
+            waiting = 0  # computed but not installed yet
             for start in range(0, len(batches), VECTOR_BATCH_DOCS):
                 batch = dict(batches[start : start + VECTOR_BATCH_DOCS])
                 vectors.update(embed_documents(embedder, cache, batch))
-                self._install_vectors(digests, vectors)
+                waiting += len(batch)
+                # Installing copies every vector: swap in after an eighth more, not after
+                # every batch, so a large first build costs a few copies, not thousands.
+                last = start + VECTOR_BATCH_DOCS >= len(batches)
+                if last or waiting >= max(VECTOR_BATCH_DOCS, len(vectors) // 8):
+                    self._install_vectors(digests, vectors)
+                    waiting = 0
             cache.keep_only(wanted)
             cache.save()
             self.vector_error = None
