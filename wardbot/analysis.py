@@ -53,6 +53,7 @@ _PLACE_UNITS = (
     "khu phố|khu pho|kp|tổ dân phố|to dan pho|tdp|tổ|to|ấp|ap|thôn|thon|xóm|xom|khóm|khom|"
     "khu vực|khu vuc|kv|buôn|buon|bản|ban|làng|lang"
 )
+_HAS_DIGIT = re.compile(r"\d")
 _RANGE_RE = re.compile(
     rf"\b({_PLACE_UNITS})\s*(\d{{1,2}})\s*(?:-|–|đến|tới|den|toi)\s*(\d{{1,2}})\b(?![/.-]\d)",
     re.IGNORECASE,
@@ -108,7 +109,7 @@ def _expand_ranges(text: str) -> str:
 
 
 def _canonical_number(token: str) -> str:
-    return token.lstrip("0") or "0" if token.isdigit() else token
+    return token.lstrip("0") or "0"
 
 
 def bigrams(folded: list[str]) -> list[str]:
@@ -132,8 +133,10 @@ class Analyzer:
 
         Questions are decoded (Telex leftovers); staff texts are taken as written.
         """
-        raw = tokens(_expand_ranges(text), self.synonyms, self.known, decode=decode)
-        return [_canonical_number(t) for t in raw]
+        if _HAS_DIGIT.search(text):
+            text = _expand_ranges(text)
+        raw = tokens(text, self.synonyms, self.known, decode=decode)
+        return [_canonical_number(t) if t.isdigit() else t for t in raw]
 
     def asking_words(self, text: str) -> frozenset[str] | None:
         """The words of the clause that asks, in a message that also tells a story.
@@ -201,12 +204,12 @@ class Lexicon:
 
     def numbered(self, terms: Iterable[str]) -> list[int]:
         """The sorted numbers of `terms` (numbering the new ones)."""
-        numbers, number = self.numbers, self.number
-        found = set()
-        for term in terms:
-            n = numbers.get(term)
-            found.add(number(term) if n is None else n)
-        return sorted(found)
+        terms = terms if isinstance(terms, set | frozenset | list | tuple) else list(terms)
+        found: set[int | None] = set(map(self.numbers.get, terms))
+        if None in found:
+            found.discard(None)
+            found.update(self.number(term) for term in terms if term not in self.numbers)
+        return sorted(found)  # type: ignore[arg-type]
 
     def intern(self, term: str) -> str:
         """The lexicon's own copy of `term`: one string however many documents use it."""
