@@ -82,7 +82,7 @@ class SearchIndex:
             _release(self._in_use)
             raise
         self._lock = threading.Lock()
-        self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+        self._searcher = self._ix.searcher(weighting=_weighting())
         self._lengths = _field_lengths(self._searcher)
 
     # ---------------------------------------------------------------- lifecycle
@@ -167,7 +167,12 @@ class SearchIndex:
                 _write_contents(self.generation, contents)
             if fingerprint:
                 (self.generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
-            self._searcher = self._searcher.refresh()
+            # Not `searcher.refresh()`: it reuses the readers of unchanged segments, and
+            # with them their old sets of deleted documents (removed or replaced notices
+            # would still be found).
+            searcher = self._ix.searcher(weighting=_weighting())
+            self._searcher.close()
+            self._searcher = searcher
             self._lengths = _field_lengths(self._searcher)
 
     def contents(self) -> dict[str, object] | None:
@@ -224,6 +229,10 @@ def _write_contents(generation: Path, contents: Mapping[str, object]) -> None:
     partial = generation / ".CONTENTS.tmp"
     partial.write_text(json.dumps(contents), encoding="utf-8")
     os.replace(partial, generation / "CONTENTS")
+
+
+def _weighting() -> scoring.WeightingModel:
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
 
 
 def _field_lengths(searcher: Searcher) -> dict[str, np.ndarray]:

@@ -71,3 +71,18 @@ def test_a_common_word_is_scored_without_whoosh_walking_each_posting(index, monk
     assert len(found) == 30
     assert found[0][0] != found[1][0]
     assert calls == []
+
+
+def test_a_notice_removed_or_replaced_by_an_update_is_found_no_more(tmp_path):
+    index = SearchIndex.build(tmp_path / "index", [_doc(n) for n in range(40)], "v1")
+    try:
+        edited = IndexDoc("tb-5", "announcement", {"head_fold": ["thong", "bao", "moi"]})
+        index.update([edited], delete=["tb-8"])
+
+        found = [doc_id for doc_id, _, _ in index.search({"head_fold": [("thong", 1.0)]})]
+        assert "tb-8" not in found
+        assert found.count("tb-5") == 1
+        assert [i for i, _, _ in index.search({"head_fold": [("moi", 1.0)]})] == ["tb-5"]
+        assert index.doc_count() == 39
+    finally:
+        index.close()
