@@ -144,8 +144,8 @@ MAX_DOCS_WHY = {
     "engine re-stacks all vectors every 64 documents; reopening loads them the same way), "
     "with 7 GB in the worker",
 }
-# tantivy's writer: the heap Whoosh gets (SearchIndex.build: limitmb=256), one thread as ours.
-TANTIVY_HEAP = 256_000_000
+# tantivy's writer: the heap Whoosh gets (SearchIndex.build: limitmb=32), one thread as ours.
+TANTIVY_HEAP = 32_000_000
 
 # Wrappers for chatty questions. They are the benchmark's own words, not corpus text.
 GREETINGS = [
@@ -1149,7 +1149,7 @@ def main() -> None:
             )
         print(
             f"tantivy {retrieval_rows[0][1].get('tantivy_version', '?')}, one writer thread, "
-            f"{TANTIVY_HEAP // 1_000_000} MB heap (Whoosh: limitmb=256). build_s: the index "
+            f"{TANTIVY_HEAP // 1_000_000} MB heap (Whoosh: limitmb=32). build_s: the index "
             "write alone, from our engine's IndexDocs; open_ms: opening it again in the same "
             "process. p50/p99/max: one SearchIndex.search call (Whoosh) or the same boosted "
             "term queries OR-ed (tantivy), reading each hit's id and type, on every query "

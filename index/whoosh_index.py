@@ -93,10 +93,12 @@ class SearchIndex:
         docs: Iterable[IndexDoc],
         fingerprint: str,
         contents: Mapping[str, object] | None = None,
+        size: int = 0,
     ) -> SearchIndex:
         """Write a fresh index for `docs` beside the live one, then swap it in.
 
         `contents` is kept beside it for the caller to read back (see `contents()`).
+        `size`, the number of documents if known, sizes the writer's memory.
         """
         directory.mkdir(parents=True, exist_ok=True)
         with _writing(directory):
@@ -106,7 +108,10 @@ class SearchIndex:
                 shutil.rmtree(generation)
             generation.mkdir()
             ix = whoosh_index.create_in(str(generation), _schema())
-            writer = ix.writer(limitmb=32)
+            # Postings are pooled in memory, then spilled to sorted runs and merged: a
+            # small pool keeps a ward's build small, a larger one saves a province's
+            # archive many merges (10k documents: 32 MB; 100k: 250 MB).
+            writer = ix.writer(limitmb=min(256, max(32, size // 400)))
             for doc in docs:
                 writer.add_document(**_as_fields(doc))
             writer.commit()

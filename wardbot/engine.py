@@ -422,6 +422,7 @@ class Engine:
                 (_index_doc(e, vocab, body_limit) for e in entries.values()),
                 fingerprint,
                 contents,
+                size=len(entries),
             )
         if changed:
             state.save(self.data_dir)
