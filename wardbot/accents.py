@@ -13,7 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from wardbot.text import fold_word
 
@@ -24,10 +24,15 @@ _FLOOR = 1e-3
 
 @dataclass
 class AccentModel:
-    """Spellings per accent-folded syllable, and which spellings follow which."""
+    """How often each spelling is used, and which spellings follow which.
 
-    spellings: dict[str, Counter[str]] = field(default_factory=dict)
+    Counting only tallies words and pairs (fast, in bulk); the spellings of each
+    accent-folded syllable are grouped from the distinct words when first needed.
+    """
+
+    words: Counter[str] = field(default_factory=Counter)
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    _spellings: dict[str, Counter[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, sequences: Iterable[Sequence[str]]) -> AccentModel:
@@ -37,20 +42,28 @@ class AccentModel:
         return model
 
     def copy(self) -> AccentModel:
-        return AccentModel(
-            {folded: seen.copy() for folded, seen in self.spellings.items()}, self.pairs.copy()
-        )
+        return AccentModel(self.words.copy(), self.pairs.copy())
 
     def add(self, sequences: Iterable[Sequence[str]]) -> None:
         """Count more texts in (a notice added since the model was made)."""
-        spellings, pairs = self.spellings, self.pairs
-        for words in sequences:
-            for word in words:
+        sequences = list(sequences)
+        self.words.update(chain.from_iterable(sequences))
+        self.pairs.update(chain.from_iterable(map(pairwise, sequences)))
+        self._spellings = None
+
+    @property
+    def spellings(self) -> dict[str, Counter[str]]:
+        """Spellings per accent-folded syllable, with how often each is used."""
+        spellings = self._spellings
+        if spellings is None:
+            spellings = {}
+            for word, count in self.words.items():
                 seen = spellings.get(folded := fold_word(word))
                 if seen is None:
                     seen = spellings[folded] = Counter()
-                seen[word] += 1
-            pairs.update(pairwise(words))
+                seen[word] = count
+            self._spellings = spellings
+        return spellings
 
     def _options(self, word: str) -> list[str]:
         if word != fold_word(word) or not word.isalpha():

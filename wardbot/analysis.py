@@ -335,7 +335,7 @@ class DocText:
 
     def body_words(self) -> set[str]:
         """The folded words of the document that are not in its head (for the index)."""
-        head = self.head_terms
+        head = set(self.head_terms.plain_words())
         return {w for w in self.terms.plain_words() if w not in head}
 
 

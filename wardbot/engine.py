@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -493,9 +494,9 @@ class Engine:
         texts, heads = {}, {}
         for doc in docs:
             head_parts, sentences = analyzer.parts(*_heads_and_body(doc))
-            for words in [*head_parts, *sentences]:
-                usage.update(words)
-            accents.add([*head_parts, *sentences])
+            runs = [*head_parts, *sentences]
+            usage.update(chain.from_iterable(runs))
+            accents.add(runs)
             texts[keys[doc.id]] = analyse_document(head_parts, sentences, None, lexicon)
             heads[keys[doc.id]] = head_parts
         stopwords = Stopwords.from_usage(usage)
@@ -522,10 +523,9 @@ class Engine:
         usage, accents = state.usage.copy(), state.accents.copy()  # the old ones still serve
         analyzer = Analyzer.create(corpus.synonyms)
         parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in fresh}
-        for heads, sentences in parts.values():
-            for words in [*heads, *sentences]:
-                usage.update(words)
-        accents.add(words for heads, body in parts.values() for words in heads + body)
+        runs = [words for heads, body in parts.values() for words in heads + body]
+        usage.update(chain.from_iterable(runs))
+        accents.add(runs)
         stopwords = Stopwords.from_usage(usage)
         added = {
             keys[d.id]: analyse_document(*parts[d.id], stopwords, state.lexicon) for d in fresh

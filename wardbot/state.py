@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = "analysis.pickle"
 # Bump when anything pickled here changes shape.
-FORMAT = 6
+FORMAT = 7
 
 
 def doc_key(doc: FaqEntry | Announcement) -> str:

@@ -277,8 +277,10 @@ class Synonyms:
     def rewrite(self, tokens: list[str]) -> list[str]:
         if not self.table:
             return tokens
+        folded = list(map(fold_word, tokens))
+        if self.starts.isdisjoint(folded):  # most sentences: nothing to rewrite
+            return tokens
         out: list[str] = []
-        folded = [fold_word(t) for t in tokens]
         i = 0
         while i < len(tokens):
             if folded[i] not in self.starts:
@@ -316,7 +318,7 @@ def fold_word(word: str) -> str:
 
 def _basic_tokens(text: str) -> list[str]:
     """NFC, case-fold, split into words and put tones in one place. No decoding."""
-    return [_word(w) for w in _WORD_RE.findall(nfc(text).casefold())]
+    return list(map(_word, _WORD_RE.findall(nfc(text).casefold())))
 
 
 def tokens(
