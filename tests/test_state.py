@@ -13,6 +13,7 @@ from sample_ward import write_ward
 from index.whoosh_index import SearchIndex
 from wardbot import engine as engine_module
 from wardbot import loader
+from wardbot import state as state_module
 from wardbot.analysis import Analyzer
 from wardbot.engine import MAX_DRIFT_SHARE, Engine
 from wardbot.state import STATE_FILE
@@ -199,4 +200,17 @@ def test_a_state_that_cannot_be_saved_costs_only_time(
     engine = open_engine(ward)
     assert best(engine, "mất thẻ bhyt") == "bhyt-mat-the"
     assert "could not save the analysed documents" in caplog.text
+    engine.close()
+
+
+def test_a_state_from_another_version_is_not_even_unpickled(
+    ward: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_engine(ward).close()
+    monkeypatch.setattr(state_module, "FORMAT", state_module.FORMAT + 1)
+    monkeypatch.setattr(state_module, "_Unpickler", None)  # would fail if reached
+    counted = Counted(monkeypatch)
+    engine = open_engine(ward)
+    assert len(counted.read) == 5, "read and analysed afresh"
+    assert best(engine, "mất thẻ bhyt") == "bhyt-mat-the"
     engine.close()

@@ -51,7 +51,7 @@ def doc_key(doc: FaqEntry | Announcement) -> str:
 class AnalysedState:
     """Parsed files and analysed documents of the last load, with the counts over them."""
 
-    # What the analysis depends on beyond the documents (analysis version, synonyms).
+    # What the analysis depends on beyond the documents and ANALYSIS_VERSION: the synonyms.
     analysis: str
     # What parsing depends on beyond the files (topics, size cap).
     parsing: str
@@ -68,11 +68,13 @@ class AnalysedState:
     def save(self, folder: Path) -> bool:
         """Write the state into `folder`, whole or not at all; False when it cannot."""
         path = folder / STATE_FILE
-        partial = path.with_name(f".{STATE_FILE}.tmp")
+        # Its own partial file: `bot.py ask` or `announce` may save beside a running bot.
+        partial = path.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with partial.open("wb") as out:
-                _Pickler(out, self.lexicon.pool).dump((FORMAT, ANALYSIS_VERSION, self))
+                out.write(_header())
+                _Pickler(out, self.lexicon.pool).dump(self)
                 self.lexicon.pool.tofile(out)
             os.replace(partial, path)
         except OSError as exc:  # a full disk or a read-only folder: the next start is slower
@@ -87,17 +89,23 @@ class AnalysedState:
         path = folder / STATE_FILE
         try:
             with path.open("rb") as saved:
+                if saved.read(len(_header())) != _header():
+                    log.info("%s was written by another version; analysing afresh", path)
+                    return None
                 unpickler = _Unpickler(saved)
-                version, analysis, state = unpickler.load()
+                state = unpickler.load()
                 unpickler.read_pool(saved)
         except FileNotFoundError:
             return None
-        except Exception as exc:  # damaged, or written by another version: analyse afresh
+        except Exception as exc:  # damaged: analyse afresh
             log.info("not using %s (%s); analysing every document", path, exc)
             return None
-        if version != FORMAT or analysis != ANALYSIS_VERSION or not isinstance(state, cls):
-            return None
-        return state
+        return state if isinstance(state, cls) else None
+
+
+def _header() -> bytes:
+    """The first line of the file: what wrote it, checked before anything is unpickled."""
+    return f"wardbot analysed state {FORMAT} analysis {ANALYSIS_VERSION}\n".encode()
 
 
 # The lexicon's pool (every document's term numbers) is the one large array: it goes
