@@ -16,6 +16,7 @@ import threading
 from collections.abc import Sequence
 from typing import TextIO
 
+from wardbot import datadir
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Conversation, Reply
@@ -129,11 +130,16 @@ async def main(settings: Settings) -> int:
     for stream in (sys.stdin, sys.stdout):
         if isinstance(stream, io.TextIOWrapper):  # undecodable bytes must not end the chat
             stream.reconfigure(errors="replace")
-    engine = await asyncio.to_thread(settings.open_engine, background_vectors=True)
+    with datadir.usable(settings) as (engine_settings, read_only):
+        return await _chat(settings, engine_settings, read_only)
+
+
+async def _chat(settings: Settings, engine_settings: Settings, read_only: bool) -> int:
+    engine = await asyncio.to_thread(engine_settings.open_engine, background_vectors=True)
     for problem in engine.problems:
         print(problem, file=sys.stderr)
     try:
-        store = await Store.open(settings.data_dir / "bot.sqlite3")
+        store = await Store.open(settings.data_dir / datadir.DATABASE, read_only=read_only)
     except StoreError as exc:
         print(f"database: {exc}", file=sys.stderr)
         engine.close()

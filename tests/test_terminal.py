@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from test_telegram_app import read_only_folder
 
 from handlers.terminal import run_chat
 from wardbot import messages as msg
@@ -172,3 +173,39 @@ async def test_an_unsure_question_offers_numbered_matches_and_a_number_opens_one
     assert f"{msg.SUGGESTIONS}\n\n1. Mức đóng bảo hiểm y tế hộ gia đình" in offered
     assert "gọi đường dây nóng 0276 3822 123" in offered  # and whom to ask if not
     assert "Người thứ nhất đóng" in opened
+
+
+def test_bot_py_chat_answers_from_a_read_only_data_folder(tmp_path: Path, ward_files: Path) -> None:
+    data = tmp_path / "data"
+    command = [
+        sys.executable,
+        str(ROOT / "bot.py"),
+        "chat",
+        "--faq",
+        str(ward_files / "faq.yaml"),
+        "--content",
+        str(ward_files / "content"),
+        "--data",
+        str(data),
+    ]
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "SEMANTIC_MATCHING": "off",
+    }
+    with read_only_folder(data):  # a fresh folder that cannot be written: nothing in it
+        result = subprocess.run(
+            command,
+            input="dang ky tam tru can giay to gi\n/quit\n",
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    assert "Đăng ký tạm trú cần giấy tờ gì?" in result.stdout
+    assert f"the data folder {data} cannot be written" in result.stderr
+    assert "Traceback" not in result.stderr

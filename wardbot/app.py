@@ -5,18 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Iterator
-from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from starlette.routing import BaseRoute
 
+from wardbot import datadir
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts, ContentWatcher, Snapshot
 from wardbot.config import ConfigError, Settings
@@ -56,11 +53,6 @@ To put the bot on Zalo (Zalo Bot Platform):
 To try the bot without any token, talk to it in the terminal:
   python bot.py chat"""
 
-READ_ONLY = (
-    "the data folder %s cannot be written (%s): answering questions only; subscriptions, "
-    "alerts and the question log resume once it is writable and the bot is restarted"
-)
-DATABASE = "bot.sqlite3"
 STOP_GRACE_SECONDS = 5.0
 PURGE_EVERY_SECONDS = 6 * 3600.0
 
@@ -119,45 +111,16 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     with _redacted_logs(settings), _stop_on_signals(stop):
         # Looked at before loading, so an edit made while the index builds is not missed.
         snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
-        with contextlib.ExitStack() as scratch:
-            engine_settings = settings
-            unwritable = await asyncio.to_thread(_unwritable, settings.data_dir)
-            if unwritable:
-                log.error(READ_ONLY, settings.data_dir, unwritable)
-                folder = await asyncio.to_thread(_scratch_copy, settings, scratch)
-                engine_settings = replace(settings, data_dir=folder)
+        with datadir.usable(settings) as (engine_settings, read_only):
             engine = await asyncio.to_thread(engine_settings.open_engine, background_vectors=True)
             for problem in engine.problems:
                 log.warning("%s", problem)
-            store = await Store.open(settings.data_dir / DATABASE, read_only=bool(unwritable))
+            store = await Store.open(settings.data_dir / datadir.DATABASE, read_only=read_only)
             try:
                 await _serve(settings, engine, store, snapshot, stop)
             finally:
                 await store.close()
                 engine.close()
-
-
-def _unwritable(folder: Path) -> str | None:
-    """Why the bot cannot write in `folder` (made if missing); None when it can."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            return None
-    except OSError as exc:
-        return exc.strerror or str(exc)
-
-
-def _scratch_copy(settings: Settings, scratch: contextlib.ExitStack) -> Path:
-    """A temporary data folder for the search index, seeded with what DATA_DIR holds."""
-    folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="wardbot-")))
-    with contextlib.suppress(OSError):  # an unreadable DATA_DIR: start from nothing
-        shutil.copytree(
-            settings.data_dir,
-            folder,
-            ignore=shutil.ignore_patterns(f"{DATABASE}*"),
-            dirs_exist_ok=True,
-        )
-    return folder
 
 
 async def _serve(

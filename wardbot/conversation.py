@@ -377,8 +377,8 @@ class Conversation:
             answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
         # The log behind /stats and /unanswered: the question, not who the resident is.
         # Answering needs no disk: a full disk or a locked database loses a log line, not
-        # the resident's answer.
-        if self.settings.question_log_days:
+        # the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing.
+        if self.settings.question_log_days and self.store.writable:
             try:
                 await self.store.log_question(chat, scrub(question), answer.answered, self.clock())
             except Exception:
