@@ -126,8 +126,6 @@ def _open_engine(settings: Settings, report: bool = True):  # type: ignore[no-un
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from wardbot.render import plain_answer
-
     if args.batch:
         stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
         with stream:
@@ -137,10 +135,23 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if not questions[0].strip():
             print("bot.py ask: give a question, or --batch FILE", file=sys.stderr)
             return 2
-    engine = _open_engine(settings, report=False)
+    from wardbot import datadir
+
+    with datadir.usable(settings) as (engine_settings, _read_only):
+        engine = _open_engine(engine_settings, report=False)
+        try:
+            _print_answers(engine, questions, settings, as_json=args.json)
+        finally:
+            engine.close()
+    return 0
+
+
+def _print_answers(engine, questions: list[str], settings: Settings, *, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    from wardbot.render import plain_answer
+
     for question in questions:
         answer = engine.ask(question)
-        if args.json:
+        if as_json:
             payload = {
                 "question": question,
                 "answered": answer.answered,
@@ -154,7 +165,6 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(plain_answer(answer, settings))
             if len(questions) > 1:
                 print()
-    return 0
 
 
 def _cmd_check(settings: Settings) -> int:

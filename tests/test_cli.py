@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sample_ward import write_ward
+from test_telegram_app import read_only_folder
 
 import bot
 from wardbot.store import ChatRef, Store
@@ -51,6 +52,12 @@ def test_ask_json_follows_the_contract(ward, capsys):
 def test_ask_json_says_when_it_does_not_know(ward, capsys):
     bot.main(["ask", "--json", *ward, "giá vàng hôm nay"])
     assert json.loads(capsys.readouterr().out)["answered"] is False
+
+
+def test_ask_answers_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys):
+    with read_only_folder(tmp_path / "data"):  # fresh: not even an index in it
+        assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
 
 
 def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):
