@@ -58,9 +58,9 @@ from wardbot.semantic import (
     Embedder,
     SemanticIndex,
     VectorCache,
-    cache_keys,
     cached_vector,
     embed_documents,
+    text_keys,
 )
 from wardbot.state import AnalysedState, doc_key
 from wardbot.text import fold, fold_word
@@ -675,10 +675,12 @@ class Engine:
             for doc_id, entry in entries.items():
                 texts = _doc_texts(entry.doc)
                 digests[doc_id] = hash(texts)
-                wanted |= cache_keys(embedder, [texts])
+                heads, passage = text_keys(embedder, texts)
+                wanted.update(heads)
+                wanted.add(passage)
                 if held.get(doc_id) == digests[doc_id]:
                     vectors[doc_id] = semantic.vectors_of(doc_id)
-                elif (found := cached_vector(embedder, cache, texts)) is not None:
+                elif (found := cached_vector(cache, heads, passage)) is not None:
                     vectors[doc_id] = found
                 else:
                     todo[doc_id] = texts

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -191,12 +191,15 @@ def embed_documents(
 
     Batches stay small: a question waits for the model while a batch is embedded.
     """
-    wanted: list[tuple[str, bool, str]] = []  # (key, is_query, text) not cached yet
-    for texts in docs.values():
-        for head in texts.heads:
-            wanted.append((_key(embedder.name, "q", head), True, head))
-        wanted.append((_key(embedder.name, "p", texts.passage), False, texts.passage))
-    missing = {key: (query, text) for key, query, text in wanted if cache.get(key) is None}
+    keys = {doc_id: text_keys(embedder, texts) for doc_id, texts in docs.items()}
+    missing: dict[str, tuple[bool, str]] = {}  # key -> (is_query, text), not cached yet
+    for doc_id, texts in docs.items():
+        heads, passage = keys[doc_id]
+        for key, head in zip(heads, texts.heads, strict=True):
+            if cache.get(key) is None:
+                missing[key] = (True, head)
+        if cache.get(passage) is None:
+            missing[passage] = (False, texts.passage)
     for query in (True, False):
         todo = [(k, text) for k, (q, text) in missing.items() if q is query]
         for start in range(0, len(todo), batch):
@@ -204,35 +207,21 @@ def embed_documents(
             vectors = embedder.embed([text for _, text in chunk], query=query)
             for (key, _), vector in zip(chunk, vectors, strict=True):
                 cache.put(key, vector)
-    out = cached_vectors(embedder, cache, docs)
-    assert len(out) == len(docs)  # every text was computed above
-    return out
+    out = {doc_id: cached_vector(cache, *keys[doc_id]) for doc_id in docs}
+    assert all(v is not None for v in out.values())  # every text was computed above
+    return out  # type: ignore[return-value]
 
 
-def cached_vectors(
-    embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts]
-) -> dict[str, DocVectors]:
-    """The vectors of those of `docs` whose every text is in the cache; nothing computed."""
-    out = {}
-    for doc_id, texts in docs.items():
-        found = cached_vector(embedder, cache, texts)
-        if found is not None:
-            out[doc_id] = found
-    return out
+def text_keys(embedder: Embedder, texts: DocTexts) -> tuple[list[str], str]:
+    """The cache keys of a document's texts: (one per phrasing, its passage's)."""
+    heads = [_key(embedder.name, "q", h) for h in texts.heads]
+    return heads, _key(embedder.name, "p", texts.passage)
 
 
-def cached_vector(embedder: Embedder, cache: VectorCache, texts: DocTexts) -> DocVectors | None:
-    """One document's vectors from the cache (views of it), if all its texts are there."""
-    heads = [cache.get(_key(embedder.name, "q", h)) for h in texts.heads]
-    passage = cache.get(_key(embedder.name, "p", texts.passage))
-    if passage is None or any(h is None for h in heads):
+def cached_vector(cache: VectorCache, heads: list[str], passage: str) -> DocVectors | None:
+    """One document's vectors from the cache (views of it), by `text_keys`, if all there."""
+    found = [cache.get(key) for key in heads]
+    vector = cache.get(passage)
+    if vector is None or any(h is None for h in found):
         return None
-    return heads, passage  # type: ignore[return-value]
-
-
-def cache_keys(embedder: Embedder, docs: Iterable[DocTexts]) -> set[str]:
-    keys: set[str] = set()
-    for texts in docs:
-        keys.update(_key(embedder.name, "q", h) for h in texts.heads)
-        keys.add(_key(embedder.name, "p", texts.passage))
-    return keys
+    return found, vector  # type: ignore[return-value]
