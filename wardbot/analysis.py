@@ -301,30 +301,6 @@ class DocText:
     head_terms: TermSet  # the head's words (as written and folded) and pairs
     terms: TermSet  # the same for the whole document
 
-    @property
-    def head_exact(self) -> TermSet:
-        return self.head_terms
-
-    @property
-    def head_folded(self) -> TermSet:
-        return self.head_terms
-
-    @property
-    def head_bigrams(self) -> TermSet:
-        return self.head_terms
-
-    @property
-    def all_exact(self) -> TermSet:
-        return self.terms
-
-    @property
-    def all_folded(self) -> TermSet:
-        return self.terms
-
-    @property
-    def bigrams(self) -> TermSet:
-        return self.terms
-
     def __reduce__(self) -> tuple[object, ...]:
         fields = (self.head, self.heads_folded, self.head_words, self.head_terms, self.terms)
         return (DocText, fields)

@@ -289,12 +289,12 @@ def features(query: Query, doc: DocText, query_folded: str, vocab: Vocabulary) -
     total = query.total or 1.0
     cover = head_cover = missing = focus_cover = focus_total = 0.0
     for word, weight in query.weights.items():
-        found = _credit(query, word, doc.all_exact, doc.all_folded)
+        found = _credit(query, word, doc.terms)
         cover += weight * found
         if query.focus is not None and word in query.focus:
             focus_cover += weight * found
             focus_total += weight
-        head_cover += weight * _credit(query, word, doc.head_exact, doc.head_folded)
+        head_cover += weight * _credit(query, word, doc.head_terms)
         if found < 1.0 and not word.isdigit():
             missing = max(missing, weight * (1.0 - found))
     asked = {fold_word(w) for w in query.weights} | set(query.corrections.values())
@@ -304,8 +304,8 @@ def features(query: Query, doc: DocText, query_folded: str, vocab: Vocabulary) -
             weight = sum(vocab.idf(w) for w in words)
             recall = max(recall, sum(vocab.idf(w) for w in words & asked) / weight)
     if query.pairs:
-        pairs = len(query.pairs & doc.bigrams) / len(query.pairs)
-        head_pairs = len(query.pairs & doc.head_bigrams) / len(query.pairs)
+        pairs = len(query.pairs & doc.terms) / len(query.pairs)
+        head_pairs = len(query.pairs & doc.head_terms) / len(query.pairs)
     else:
         pairs, head_pairs = cover / total, head_cover / total
     fuzzy = max((fuzz.token_sort_ratio(query_folded, h) for h in doc.heads_folded), default=0.0)
@@ -317,27 +317,28 @@ def features(query: Query, doc: DocText, query_folded: str, vocab: Vocabulary) -
         recall=recall,
         fuzzy=fuzzy / 100.0,
         missing=missing / (vocab.max_idf() or 1.0),
-        year=(1.0 if query.years & doc.all_folded else -1.0) if query.years else 0.0,
+        year=(1.0 if query.years & doc.terms else -1.0) if query.years else 0.0,
         length=min(1.0, len(query.weights) / LONG_QUESTION_WORDS),
         focus_cover=focus_cover / focus_total if focus_total else cover / total,
     )
 
 
-def _credit(query: Query, word: str, exact: Container[str], folded: Container[str]) -> float:
-    """How far `word` of the question is present in a document's words (0 to 1).
+def _credit(query: Query, word: str, terms: Container[str]) -> float:
+    """How far `word` of the question is present in a document's `terms` (0 to 1).
 
     A word typed without diacritics matches any accented form; one typed with them
     matches its own spelling fully and other accents only in part ('hiễm' for 'hiểm'
-    is a typo, but 'tô' for 'tổ' is another word).
+    is a typo, but 'tô' for 'tổ' is another word). `terms` holds the words both as
+    written and folded (DocText).
     """
     plain = fold_word(word)
     accented = word != plain
-    if accented and word in exact:
+    if accented and word in terms:
         return 1.0
-    if plain in folded:
+    if plain in terms:
         return ACCENT_MISMATCH_CREDIT if accented else 1.0
     fixed = query.corrections.get(word)
-    if fixed is not None and fixed in folded:
+    if fixed is not None and fixed in terms:
         return TYPO_CREDIT * (ACCENT_MISMATCH_CREDIT if accented else 1.0)
     return 0.0
 
