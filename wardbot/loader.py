@@ -348,7 +348,7 @@ def load_content(
         return [], [Problem(str(content_dir), 0, f"cannot read the folder ({exc.strerror})")]
     notices: list[Announcement] = []
     problems: list[Problem] = []
-    known = dict(parsed or {})
+    kept: dict[str, tuple[Stamp, Announcement]] = {}  # what `parsed` becomes
     for path in paths:
         # Editor swap, backup and lock files are not announcements, nor are other formats.
         if path.name.startswith((".", "~", "#")) or not path.name.lower().endswith(".md"):
@@ -359,19 +359,20 @@ def load_content(
                 info = os.lstat(path)
                 if stat.S_ISREG(info.st_mode):  # links are checked again every time
                     stamped = file_stamp(info)
-            before = known.get(str(path))
+            before = parsed.get(str(path))
             if stamped is not None and before is not None and before[0] == stamped:
                 notices.append(before[1])
+                kept[str(path)] = before
                 continue
         notice, found = load_announcement(path, topics, folder=content_dir, max_bytes=max_bytes)
         problems.extend(found)
         if notice is not None:
             notices.append(notice)
             if stamped is not None:
-                known[str(path)] = (stamped, notice)
+                kept[str(path)] = (stamped, notice)
     if parsed is not None:
         parsed.clear()
-        parsed.update((n.path, known[n.path]) for n in notices if n.path in known)
+        parsed.update(kept)
     notices.sort(key=lambda n: (-n.date.toordinal(), n.id))
     return notices, problems
 
