@@ -171,10 +171,10 @@ async def _serve(
         # Notices added while the bot was down are alerted now; staff hear of bad files.
         await alerts.sync()
         await alerts.report_problems()
-        # A read-only data folder: nothing to send from, nothing to purge.
-        tasks = [watching, retention] if store.writable else [watching]
-        if store.writable:
+        tasks = [watching]
+        if store.writable:  # a read-only data folder: nothing to send from, nothing to purge
             senders.start()
+            tasks.append(retention)
         background = [asyncio.create_task(task.run(stop), name=task.name) for task in tasks]
         log.info("running; stop with Ctrl-C or SIGTERM")
         await stop.wait()

@@ -2,7 +2,8 @@
 
 A task that raises is not gone for good: the error is logged at once, the task starts
 again after a pause that doubles up to a cap, /healthz reports it down until it runs
-again, and admins are told once per outage (in Vietnamese, through the outbox).
+again, and admins are told once per outage (in Vietnamese: through the outbox, or straight
+through the channel when the database is what fails; see Alerts.task_failing).
 """
 
 from __future__ import annotations
