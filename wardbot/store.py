@@ -113,6 +113,50 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX questions_by_time ON questions (asked_at);
     CREATE INDEX questions_by_chat ON questions (channel, chat_id);
     """,
+    # 3: "hỏi cán bộ" (wardbot.desk). A ticket is one resident's question passed to ward
+    # staff; `ticket_messages` is what was said on it, each way; `staff_posts` maps the
+    # bot's messages in the staff group to their ticket (a staff reply names one of them);
+    # `staff_offers` holds the question a resident may choose to pass on, for a day.
+    """
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        created_at REAL NOT NULL,
+        active_at REAL NOT NULL,
+        answered_at REAL,
+        closed_at REAL,
+        thread_id INTEGER,
+        relay_error TEXT
+    );
+    CREATE INDEX tickets_by_chat ON tickets (channel, chat_id, state);
+    CREATE INDEX tickets_by_thread ON tickets (thread_id);
+    CREATE TABLE ticket_messages (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        signer TEXT,
+        created_at REAL NOT NULL,
+        state TEXT NOT NULL,
+        staff_message_id INTEGER
+    );
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
+    CREATE INDEX ticket_messages_pending ON ticket_messages (state, id);
+    CREATE TABLE staff_posts (
+        message_id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE
+    );
+    CREATE INDEX staff_posts_by_ticket ON staff_posts (ticket_id);
+    CREATE TABLE staff_offers (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        offered_at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    """,
 )
 
 
@@ -218,6 +262,18 @@ class Store:
                 except Exception:  # the first error is the one to report
                     log.warning("rollback failed after an error", exc_info=True)
             raise
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The connection, for modules that keep their own tables here (wardbot.tickets).
+        Reads may use it directly; writes go through `writing()`."""
+        return self._db
+
+    @contextlib.asynccontextmanager
+    async def writing(self, begin: str = "BEGIN IMMEDIATE") -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction, taking turns with every other writer of this store."""
+        async with self._write, self._transaction(begin):
+            yield self._db
 
     async def __aenter__(self) -> Store:
         return self

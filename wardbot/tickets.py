@@ -1,0 +1,353 @@
+"""Tickets: residents' questions passed to ward staff, and what was said on them, in SQLite.
+
+The tables are created by the store's migration 3 (wardbot.store). A ticket belongs to one
+resident's chat (`channel`, `chat_id`), so `/forget` deletes it, and with it (by foreign
+key) its messages and the map of the bot's posts in the staff group.
+
+States: `open` (waiting for staff), `answered` (staff replied; the resident may still add
+to it), `closed` (staff closed it). Messages on a ticket go both ways:
+
+- `resident` (and `note`, the bot's own remarks for staff) wait as `pending` until the
+  desk has posted them in the staff group, then are `posted`;
+- `staff` replies are `queued` in the outbox for the resident's channel, then `sent` or
+  `failed`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wardbot.store import ChatRef, Store
+
+MAX_TEXT_CHARS = 3500  # what one message on a ticket may hold (a Telegram message, with room)
+OPEN_STATES = ("open", "answered")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    chat: ChatRef
+    state: str
+    created_at: float
+    active_at: float
+    answered_at: float | None
+    closed_at: float | None
+    thread_id: int | None
+    relay_error: str | None
+
+    @property
+    def closed(self) -> bool:
+        return self.state == "closed"
+
+
+@dataclass(frozen=True)
+class TicketMessage:
+    id: int
+    ticket_id: int
+    author: str  # 'resident', 'staff' or 'note'
+    text: str
+    signer: str | None
+    created_at: float
+    state: str
+    staff_message_id: int | None
+
+
+_TICKET_COLUMNS = (
+    "id, channel, chat_id, state, created_at, active_at, answered_at, closed_at, thread_id, "
+    "relay_error"
+)
+_MESSAGE_COLUMNS = "id, ticket_id, author, text, signer, created_at, state, staff_message_id"
+
+
+def _ticket(row: Sequence[object]) -> Ticket:
+    return Ticket(
+        int(row[0]),  # type: ignore[call-overload]
+        ChatRef(str(row[1]), str(row[2])),
+        str(row[3]),
+        float(row[4]),  # type: ignore[arg-type]
+        float(row[5]),  # type: ignore[arg-type]
+        row[6],  # type: ignore[arg-type]
+        row[7],  # type: ignore[arg-type]
+        row[8],  # type: ignore[arg-type]
+        row[9],  # type: ignore[arg-type]
+    )
+
+
+def _message(row: Sequence[object]) -> TicketMessage:
+    return TicketMessage(*row)  # type: ignore[arg-type]
+
+
+class TicketBook:
+    """Reads and writes tickets in the bot's database (one `Store`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # --- offers: the question a resident may choose to pass on ----------------------
+
+    async def offer(self, chat: ChatRef, question: str, now: float) -> None:
+        """Remember `question` as the one to pass on if the resident accepts; '' means
+        'the next message is the question'."""
+        async with self.store.writing() as db:
+            await db.execute(
+                "INSERT OR REPLACE INTO staff_offers (channel, chat_id, question, offered_at) "
+                "VALUES (?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, question[:MAX_TEXT_CHARS], now),
+            )
+
+    async def offered(self, chat: ChatRef, since: float) -> str | None:
+        """The question offered to `chat` since `since` ('' when awaiting one), if any."""
+        async with self.store.db.execute(
+            "SELECT question FROM staff_offers WHERE channel = ? AND chat_id = ? "
+            "AND offered_at >= ?",
+            (chat.channel, chat.chat_id, since),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    async def drop_offer(self, chat: ChatRef) -> None:
+        async with self.store.writing() as db:
+            await db.execute(
+                "DELETE FROM staff_offers WHERE channel = ? AND chat_id = ?",
+                (chat.channel, chat.chat_id),
+            )
+
+    async def purge(self, before: float) -> int:
+        """Delete tickets (with what was said on them) last active before `before`."""
+        async with self.store.writing() as db:
+            cursor = await db.execute("DELETE FROM tickets WHERE active_at < ?", (before,))
+        return max(cursor.rowcount, 0)
+
+    async def purge_offers(self, before: float) -> int:
+        async with self.store.writing() as db:
+            cursor = await db.execute("DELETE FROM staff_offers WHERE offered_at < ?", (before,))
+        return max(cursor.rowcount, 0)
+
+    # --- tickets ----------------------------------------------------------------------
+
+    async def open(self, chat: ChatRef, question: str, now: float) -> Ticket:
+        """A new ticket with the resident's question waiting to be posted to staff; the
+        offer it came from is used up."""
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "INSERT INTO tickets (channel, chat_id, created_at, active_at) VALUES (?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, now, now),
+            )
+            ticket_id = int(cursor.lastrowid or 0)
+            await db.execute(
+                "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
+                "VALUES (?, 'resident', ?, ?, 'pending')",
+                (ticket_id, question[:MAX_TEXT_CHARS], now),
+            )
+            await db.execute(
+                "DELETE FROM staff_offers WHERE channel = ? AND chat_id = ?",
+                (chat.channel, chat.chat_id),
+            )
+        ticket = await self.get(ticket_id)
+        assert ticket is not None
+        return ticket
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        async with self.store.db.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id = ?",  # noqa: S608
+            (ticket_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _ticket(row)
+
+    async def active(self, chat: ChatRef, since: float) -> Ticket | None:
+        """The chat's latest ticket that is not closed and saw activity since `since`."""
+        async with self.store.db.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE channel = ? AND chat_id = ? "  # noqa: S608
+            "AND state IN ('open', 'answered') AND active_at >= ? ORDER BY id DESC LIMIT 1",
+            (chat.channel, chat.chat_id, since),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _ticket(row)
+
+    async def by_thread(self, thread_id: int) -> Ticket | None:
+        async with self.store.db.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE thread_id = ? "  # noqa: S608
+            "ORDER BY id DESC LIMIT 1",
+            (thread_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _ticket(row)
+
+    async def by_post(self, message_id: int) -> Ticket | None:
+        """The ticket a message the bot posted in the staff group belongs to."""
+        async with self.store.db.execute(
+            "SELECT ticket_id FROM staff_posts WHERE message_id = ?", (message_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else await self.get(int(row[0]))
+
+    async def listing(self, states: Sequence[str] = OPEN_STATES, limit: int = 30) -> list[Ticket]:
+        """Tickets in `states`, oldest activity first (the longest waiting on top)."""
+        marks = ",".join("?" * len(states))
+        async with self.store.db.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE state IN ({marks}) "  # noqa: S608
+            "ORDER BY state = 'answered', active_at LIMIT ?",
+            (*states, limit),
+        ) as cursor:
+            return [_ticket(row) for row in await cursor.fetchall()]
+
+    async def add_resident_message(self, ticket: Ticket, text: str, now: float) -> None:
+        """A further message from the resident: posted to the same place; the ticket waits
+        for staff again."""
+        async with self.store.writing() as db:
+            await db.execute(
+                "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
+                "VALUES (?, 'resident', ?, ?, 'pending')",
+                (ticket.id, text[:MAX_TEXT_CHARS], now),
+            )
+            await db.execute(
+                "UPDATE tickets SET state = 'open', active_at = ? WHERE id = ?", (now, ticket.id)
+            )
+
+    async def add_note(self, ticket_id: int, text: str, now: float) -> None:
+        """A remark of the bot's for staff on the ticket (a failed relay, say)."""
+        async with self.store.writing() as db:
+            await db.execute(
+                "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
+                "VALUES (?, 'note', ?, ?, 'pending')",
+                (ticket_id, text[:MAX_TEXT_CHARS], now),
+            )
+
+    async def pending_posts(self, limit: int = 50) -> list[TicketMessage]:
+        """Messages waiting to be posted in the staff group, oldest first."""
+        async with self.store.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages "  # noqa: S608
+            "WHERE state = 'pending' ORDER BY id LIMIT ?",
+            (limit,),
+        ) as cursor:
+            return [_message(row) for row in await cursor.fetchall()]
+
+    async def set_thread(self, ticket_id: int, thread_id: int | None) -> None:
+        async with self.store.writing() as db:
+            await db.execute(
+                "UPDATE tickets SET thread_id = ? WHERE id = ?", (thread_id, ticket_id)
+            )
+
+    async def mark_posted(self, message: TicketMessage, posted: Sequence[int]) -> None:
+        """`message` is in the staff group as the messages `posted` (a long one is split)."""
+        async with self.store.writing() as db:
+            await db.execute(
+                "UPDATE ticket_messages SET state = 'posted', staff_message_id = ? WHERE id = ?",
+                (posted[-1] if posted else None, message.id),
+            )
+            await db.executemany(
+                "INSERT OR REPLACE INTO staff_posts (message_id, ticket_id) VALUES (?, ?)",
+                [(posted_id, message.ticket_id) for posted_id in posted],
+            )
+
+    async def last_post(self, ticket_id: int) -> int | None:
+        """The bot's latest message about the ticket in the staff group."""
+        async with self.store.db.execute(
+            "SELECT MAX(message_id) FROM staff_posts WHERE ticket_id = ?", (ticket_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    async def posts(self, ticket_id: int) -> list[int]:
+        async with self.store.db.execute(
+            "SELECT message_id FROM staff_posts WHERE ticket_id = ? ORDER BY message_id",
+            (ticket_id,),
+        ) as cursor:
+            return [int(row[0]) for row in await cursor.fetchall()]
+
+    async def messages(self, ticket_id: int) -> list[TicketMessage]:
+        async with self.store.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages "  # noqa: S608
+            "WHERE ticket_id = ? ORDER BY id",
+            (ticket_id,),
+        ) as cursor:
+            return [_message(row) for row in await cursor.fetchall()]
+
+    async def message(self, message_id: int) -> TicketMessage | None:
+        async with self.store.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages WHERE id = ?",  # noqa: S608
+            (message_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _message(row)
+
+    async def add_staff_reply(
+        self,
+        ticket: Ticket,
+        text: str,
+        signer: str | None,
+        staff_message_id: int | None,
+        now: float,
+    ) -> TicketMessage:
+        """A staff answer for the resident, queued in the outbox in the same transaction:
+        a crash loses neither the answer nor its delivery."""
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "INSERT INTO ticket_messages "
+                "(ticket_id, author, text, signer, created_at, state, staff_message_id) "
+                "VALUES (?, 'staff', ?, ?, ?, 'queued', ?)",
+                (ticket.id, text[:MAX_TEXT_CHARS], signer, now, staff_message_id),
+            )
+            reply_id = int(cursor.lastrowid or 0)
+            await db.execute(
+                "UPDATE tickets SET state = 'answered', active_at = ?, relay_error = NULL, "
+                "answered_at = COALESCE(answered_at, ?), closed_at = NULL WHERE id = ?",
+                (now, now, ticket.id),
+            )
+            await db.execute(
+                "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
+                "not_before) VALUES (?, ?, 'reply', ?, ?, ?)",
+                (ticket.chat.channel, ticket.chat.chat_id, str(reply_id), now, now),
+            )
+        message = await self.message(reply_id)
+        assert message is not None
+        return message
+
+    async def reply_outcome(self, message_id: int, delivered: bool, error: str = "") -> None:
+        """How the relay of a staff reply ended; a failure is marked on the ticket too."""
+        async with self.store.writing() as db:
+            await db.execute(
+                "UPDATE ticket_messages SET state = ? WHERE id = ? AND author = 'staff'",
+                ("sent" if delivered else "failed", message_id),
+            )
+            if not delivered:
+                await db.execute(
+                    "UPDATE tickets SET relay_error = ? WHERE id = "
+                    "(SELECT ticket_id FROM ticket_messages WHERE id = ?)",
+                    (error[:300] or "failed", message_id),
+                )
+
+    async def close(self, ticket_id: int, now: float) -> bool:
+        """Close the ticket; False when it was closed already (or does not exist)."""
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "UPDATE tickets SET state = 'closed', closed_at = ? "
+                "WHERE id = ? AND state != 'closed'",
+                (now, ticket_id),
+            )
+        return cursor.rowcount > 0
+
+    async def of_chat(self, chat: ChatRef) -> list[Ticket]:
+        async with self.store.db.execute(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE channel = ? AND chat_id = ? "  # noqa: S608
+            "ORDER BY id",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            return [_ticket(row) for row in await cursor.fetchall()]
+
+    async def counts(self, since: float) -> tuple[int, int, float | None]:
+        """(tickets waiting for staff, tickets answered since `since`, median seconds from
+        a ticket's creation to its first answer among those)."""
+        async with self.store.db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE state = 'open'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        waiting = int(row[0]) if row else 0
+        async with self.store.db.execute(
+            "SELECT answered_at - created_at FROM tickets WHERE answered_at >= ?", (since,)
+        ) as cursor:
+            waits = [float(r[0]) for r in await cursor.fetchall()]
+        return waiting, len(waits), statistics.median(waits) if waits else None
