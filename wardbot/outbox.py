@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,11 +60,18 @@ class Composer:
     """
 
     def __init__(
-        self, corpus: Callable[[], Corpus], store: Store, content_dir: Path | None = None
+        self,
+        corpus: Callable[[], Corpus],
+        store: Store,
+        content_dir: Path | None = None,
+        *,
+        kinds: Mapping[str, Callable[[OutboxItem], Awaitable[list[Reply] | None]]] | None = None,
     ) -> None:
         self._corpus = corpus
         self._store = store
         self._content_dir = content_dir
+        # Rows queued by other modules: kind -> how to compose them ('reply': wardbot.desk).
+        self.kinds = dict(kinds or {})
 
     async def replies(self, item: OutboxItem) -> list[Reply] | None:
         """What to send for `item`; None when there is nothing left to send.
@@ -86,6 +93,8 @@ class Composer:
         if item.kind == "message":
             text = await self._store.message_text(item.ref)
             return [Reply(text)] if text else None
+        if item.kind in self.kinds:
+            return await self.kinds[item.kind](item)
         log.warning("outbox: unknown message kind %r dropped", item.kind)
         return None
 
@@ -113,8 +122,12 @@ class Sender:
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        on_done: Callable[[OutboxItem, str, str], Awaitable[object]] | None = None,
     ) -> None:
         self.store = store
+        # Told how each message ended: (item, 'sent' | 'unreachable' | 'failed', why not).
+        # wardbot.desk tells staff what became of their answers.
+        self.on_done = on_done
         self.channel = channel
         self.composer = composer
         self.clock = clock  # due times in the database
@@ -244,10 +257,12 @@ class Sender:
             self.stats.unreachable += 1
             await self.store.mark_unreachable(item.chat, _reason(exc), self.clock())
             log.info("%s: chat %s is unreachable (%s)", self.name, item.chat, _reason(exc))
+            await self._done(item, "unreachable", _reason(exc))
         except PermanentError as exc:
             self.stats.failed += 1
             await self.store.mark_done(item, "failed", self.clock(), _reason(exc))
             log.warning("%s: message %d cannot be sent: %s", self.name, item.id, _reason(exc))
+            await self._done(item, "failed", _reason(exc))
         except Exception as exc:  # TransientError, or a bug in a channel: retry later
             await self._retry(item, exc)
         else:
@@ -267,6 +282,16 @@ class Sender:
         for item_id, (item, sent_at) in list(self._unrecorded.items()):
             await self.store.mark_done(item, "sent", sent_at)
             del self._unrecorded[item_id]
+            await self._done(item, "sent", "")
+
+    async def _done(self, item: OutboxItem, outcome: str, error: str) -> None:
+        """Tell `on_done`; its failure is logged, never the sender's."""
+        if self.on_done is None:
+            return
+        try:
+            await self.on_done(item, outcome, error)
+        except Exception:
+            log.exception("%s: could not report how message %d ended", self.name, item.id)
 
     async def _wait_for_notice(self, item: OutboxItem) -> None:
         """Drop an alert whose notice has been gone for `WITHDRAWN_GRACE`; until then look
@@ -298,6 +323,7 @@ class Sender:
             self.stats.failed += 1
             await self.store.mark_done(item, "failed", self.clock(), reason)
             log.warning("%s: message %d failed %d times: %s", self.name, item.id, attempts, reason)
+            await self._done(item, "failed", reason)
             return
         self.stats.retried += 1
         delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (attempts - 1))
