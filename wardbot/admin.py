@@ -1,4 +1,5 @@
-"""Commands for ward staff listed in ADMIN_IDS: /stats, /broadcast, /unanswered, /reload.
+"""Commands for ward staff listed in ADMIN_IDS: /stats, /broadcast, /unanswered, /reload,
+/tickets.
 
 For anyone else these commands do not exist: the conversation answers them as it answers
 any unknown command, so they cannot even be discovered.
@@ -16,10 +17,11 @@ from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import Settings
 from wardbot.conversation import Reply, Searcher
+from wardbot.desk import Desk
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
-ADMIN_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
+ADMIN_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload", "tickets"})
 STATS_DAYS = 7
 UNANSWERED_DAYS = 30
 UNANSWERED_GROUPS = 10
@@ -71,8 +73,10 @@ class Admin:
         settings: Settings,
         reload: Callable[[], Awaitable[Sequence[str]]],
         *,
+        desk: Desk | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self.desk = desk
         self.engine = engine
         self.store = store
         self.alerts = alerts
@@ -102,6 +106,8 @@ class Admin:
             return [Reply(await self._unanswered())]
         if command == "broadcast":
             return [Reply(await self._broadcast(arg))]
+        if command == "tickets":
+            return [Reply(await self.desk.listing() if self.desk else msg.tickets_off())]
         problems = await self.reload()
         corpus = self.engine.corpus
         return [Reply(msg.admin_reloaded(len(corpus.faq), len(corpus.announcements), problems))]
@@ -112,6 +118,7 @@ class Admin:
         topics = [(t.name, counts.get(t.id, 0)) for t in self.engine.corpus.topics]
         questions, unanswered = await self.store.question_counts(since)
         outbox = await self.store.outbox_counts(since)
+        tickets = await self.desk.tickets.counts(since) if self.desk else None
         return msg.admin_stats(
             self.settings.ward_name,
             topics,
@@ -121,6 +128,7 @@ class Admin:
             sent=outbox.get("sent", 0),
             failed=outbox.get("failed", 0),
             waiting=outbox.get("pending", 0) + outbox.get("sending", 0),
+            tickets=tickets,
         )
 
     async def _unanswered(self) -> str:

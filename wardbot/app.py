@@ -19,9 +19,11 @@ from wardbot.alerts import Alerts, ContentWatcher, Snapshot
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import Deliverer
+from wardbot.desk import OFFER_KEEP, Desk
 from wardbot.outbox import Composer, Sender, Senders
 from wardbot.store import Store
 from wardbot.supervise import Restarts, Supervised
+from wardbot.tickets import TicketBook
 from wardbot.web import AsgiServer, web_app
 
 if TYPE_CHECKING:
@@ -133,9 +135,19 @@ async def _serve(
 ) -> None:
     conversation = Conversation(engine, store, settings)
     channels = _channels(settings, conversation)
-    composer = Composer(lambda: engine.corpus, store, settings.content_dir)
+    desk = _staff_desk(settings, store, engine, channels)
+    conversation.desk = desk
+    composer = Composer(
+        lambda: engine.corpus,
+        store,
+        settings.content_dir,
+        kinds={"reply": desk.compose} if desk else None,
+    )
     restarts = restarts or Restarts()
-    senders = Senders([Sender(store, channel, composer) for channel in channels], restarts)
+    on_done = desk.delivered if desk else None
+    senders = Senders(
+        [Sender(store, channel, composer, on_done=on_done) for channel in channels], restarts
+    )
     alerts = Alerts(
         engine,
         store,
@@ -153,10 +165,16 @@ async def _serve(
         await watcher.refresh(force=True)
         return [str(problem) for problem in engine.problems]
 
-    conversation.admin = Admin(engine, store, alerts, settings, reload)
+    conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk)
+    supervised = [*senders.supervised, watching, retention]
+    staffing = None
+    if desk is not None:
+        desk.wake_outbox, desk.reload = senders.wake, reload
+        staffing = Supervised(desk.name, desk.run, restarts, check=desk.is_running)
+        supervised.append(staffing)
     routes = [route for channel in channels for route in channel.routes()]
     checks = {channel.name: channel.is_running for channel in channels}
-    checks |= {task.name: task.is_running for task in [*senders.supervised, watching, retention]}
+    checks |= {task.name: task.is_running for task in supervised}
     if not store.writable:
         checks["data"] = lambda: False
     web = AsgiServer(
@@ -175,6 +193,8 @@ async def _serve(
         if store.writable:  # a read-only data folder: nothing to send from, nothing to purge
             senders.start()
             tasks.append(retention)
+        if staffing is not None:
+            tasks.append(staffing)
         background = [asyncio.create_task(task.run(stop), name=task.name) for task in tasks]
         log.info("running; stop with Ctrl-C or SIGTERM")
         await stop.wait()
@@ -213,6 +233,25 @@ def _channels(settings: Settings, conversation: Conversation) -> list[Channel]:
     return channels
 
 
+def _staff_desk(
+    settings: Settings, store: Store, engine: Engine, channels: list[Channel]
+) -> Desk | None:
+    """ "Hỏi cán bộ" when STAFF_CHAT_ID is set: the desk, in the Telegram staff group."""
+    if settings.staff_chat_id is None:
+        return None
+    if not store.writable:  # tickets live in the database
+        log.warning('the data folder is read-only: "hỏi cán bộ" is off until it is writable')
+        return None
+    from handlers.telegram import TelegramChannel
+    from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
+
+    telegram = next(c for c in channels if isinstance(c, TelegramChannel))
+    desk = Desk(TicketBook(store), settings, engine)
+    StaffHandlers(desk, settings.staff_chat_id).install(telegram.application)
+    desk.room = TelegramStaffRoom(telegram.application, settings.staff_chat_id)
+    return desk
+
+
 def retention_task(store: Store, settings: Settings, restarts: Restarts) -> Supervised:
     """The purge of old questions and finished alerts, kept running whatever happens."""
     return Supervised("retention", lambda stop: _purge_old(store, settings, stop), restarts)
@@ -222,7 +261,10 @@ async def _purge_old(store: Store, settings: Settings, stop: asyncio.Event) -> N
     """Keep the question log (and finished alerts) no longer than QUESTION_LOG_DAYS."""
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
-        deleted = await store.purge(time.time() - keep)
+        now = time.time()
+        deleted = await store.purge(now - keep)
+        tickets = TicketBook(store)
+        deleted += await tickets.purge(now - keep) + await tickets.purge_offers(now - OFFER_KEEP)
         if deleted:
             log.info("retention: deleted %d old row(s)", deleted)
         with contextlib.suppress(TimeoutError):

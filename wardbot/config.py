@@ -42,6 +42,10 @@ class Settings:
     question_log_days: int = 90
     semantic: bool = True  # match by meaning too (SEMANTIC_MATCHING=off: words only)
     max_notice_kb: int = 200  # a larger notice is skipped and reported (MAX_NOTICE_KB)
+    # "Hỏi cán bộ" (wardbot.desk): the Telegram group where ward staff answer residents,
+    # and whether answers are signed with the officer's name ('name') or the ward's.
+    staff_chat_id: int | None = None
+    staff_signature: str = "ward"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +98,20 @@ class Settings:
                     f"ADMIN_IDS entry {admin!r} must look like 'telegram:12345' or 'zalo:8a1b...'"
                 )
 
+        staff_text = text("STAFF_CHAT_ID")
+        staff_chat: int | None = None
+        if staff_text is not None:
+            try:
+                staff_chat = int(staff_text)
+            except ValueError:
+                raise ConfigError(
+                    f"STAFF_CHAT_ID must be the staff group's numeric id (like -1001234567890), "
+                    f"got {staff_text!r}"
+                ) from None
+        signature = (text("STAFF_SIGNATURE") or "ward").lower()
+        if signature not in ("ward", "name"):
+            raise ConfigError(f"STAFF_SIGNATURE must be 'ward' or 'name', got {signature!r}")
+
         settings = cls(
             faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
             content_dir=Path(text("CONTENT_DIR") or "content"),
@@ -112,6 +130,8 @@ class Settings:
             question_log_days=log_days,
             semantic=(text("SEMANTIC_MATCHING") or "on").lower() not in ("off", "0", "no", "false"),
             max_notice_kb=notice_kb,
+            staff_chat_id=staff_chat,
+            staff_signature=signature,
         )
         settings.validate()
         return settings
@@ -126,6 +146,16 @@ class Settings:
                 raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
             if self.zalo_token and not self.zalo_webhook_secret:
                 raise ConfigError("PUBLIC_URL is set: ZALO_WEBHOOK_SECRET is required too")
+        if self.staff_chat_id is not None and not self.telegram_token:
+            raise ConfigError(
+                "STAFF_CHAT_ID is set, but ward staff answer in a Telegram group: "
+                "TELEGRAM_BOT_TOKEN is required too"
+            )
+        if self.staff_chat_id is not None and self.staff_chat_id >= 0:
+            raise ConfigError(
+                f"STAFF_CHAT_ID must be a group's id, which is negative "
+                f"(like -1001234567890), got {self.staff_chat_id}"
+            )
         if self.zalo_webhook_secret and not 8 <= len(self.zalo_webhook_secret) <= 256:
             raise ConfigError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters long (Zalo's rule)")
 

@@ -15,7 +15,7 @@ import time
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -88,7 +88,22 @@ class AdminCommands(Protocol):
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]: ...
 
 
+class StaffDesk(Protocol):
+    """Passing questions to ward staff (wardbot.desk.Desk), for private chats."""
+
+    def ask_button(self) -> Button: ...
+    async def offer(self, chat: ChatRef, question: str) -> str: ...
+    async def accept(self, chat: ChatRef) -> list[Reply]: ...
+    async def request(self, chat: ChatRef, text: str) -> list[Reply]: ...
+    async def awaited(self, chat: ChatRef, text: str) -> list[Reply] | None: ...
+    async def active(self, chat: ChatRef) -> Any: ...
+    async def follow_up(self, chat: ChatRef, ticket: Any, text: str) -> Reply: ...
+    async def forget(self, chat: ChatRef) -> None: ...
+
+
 Typing = Callable[[], Awaitable[object]]
+# What a resident may add to a ticket that is open: questions and the small talk around them.
+RELAYED_INTENTS = frozenset({"question", "greet", "thanks"})
 
 
 class ChatLocks:
@@ -124,7 +139,7 @@ def _digest(ident: str) -> str:
     return hashlib.blake2b(ident.encode(), digest_size=10).hexdigest()
 
 
-def _label(text: str) -> str:
+def button_label(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
 
@@ -181,8 +196,8 @@ def scrub(text: str) -> str:
 def doc_button(doc: FaqEntry | Announcement) -> Button:
     """A button that opens `doc`, labelled with its question or title."""
     if isinstance(doc, FaqEntry):
-        return Button(_label(doc.question), make_action("faq", doc.id))
-    return Button(_label(doc.title), make_action("ann", doc.id))
+        return Button(button_label(doc.question), make_action("faq", doc.id))
+    return Button(button_label(doc.title), make_action("ann", doc.id))
 
 
 def document_reply(
@@ -230,16 +245,22 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
     )
 
 
-def no_answer_reply(answer: Answer, settings: Settings) -> Reply:
+def no_answer_reply(
+    answer: Answer, settings: Settings, staff: tuple[str, Button] | None = None
+) -> Reply:
     """Not sure: 'Có phải anh/chị muốn hỏi…' with the close matches the engine offers;
-    nothing plausible: 'no information yet' and whom to call."""
+    nothing plausible: 'no information yet' and whom to call. `staff`: the offer to pass
+    the question to ward staff (what it means, and its button), last."""
+    extra, ask = ((f"\n\n{staff[0]}",), (staff[1],)) if staff else ((), ())
     if answer.offers:
         return Reply(
-            msg.offer(settings.ward_name, settings.ward_hotline),
-            buttons=tuple(doc_button(hit.doc) for hit in answer.offers),
+            "".join((msg.offer(settings.ward_name, settings.ward_hotline), *extra)),
+            buttons=(*(doc_button(hit.doc) for hit in answer.offers), *ask),
             buttons_title=msg.SUGGESTIONS,
         )
-    return Reply(msg.no_answer(settings.ward_name, settings.ward_hotline))
+    return Reply(
+        "".join((msg.no_answer(settings.ward_name, settings.ward_hotline), *extra)), buttons=ask
+    )
 
 
 class Conversation:
@@ -252,12 +273,14 @@ class Conversation:
         settings: Settings,
         *,
         admin: AdminCommands | None = None,
+        desk: StaffDesk | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.engine = engine
         self.store = store
         self.settings = settings
         self.admin = admin
+        self.desk = desk
         self.clock = clock
 
     # --- entry points -------------------------------------------------------------
@@ -311,6 +334,10 @@ class Conversation:
                 said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
             listing = await self._topics_reply(chat)
             return [Reply(f"{said}\n\n{listing.text}", buttons=listing.buttons, replace=True)]
+        if kind == "staff" and ref == "ask":
+            if self.desk is None or not chat.private:
+                return [self._staff_unavailable(chat)]
+            return await self.desk.accept(chat)
         if kind in ("topics", "latest", "mysubs", "help") and not ref:
             return await self._dispatch(chat, Intent(kind), "", None)
         return [Reply(msg.not_found())]
@@ -333,6 +360,10 @@ class Conversation:
         manages: bool = True,
     ) -> list[Reply]:
         s = self.settings
+        if self.desk is not None and chat.private and intent.kind in RELAYED_INTENTS:
+            replies = await self._with_desk(self.desk, chat, intent, text, typing)
+            if replies is not None:
+                return replies
         match intent.kind:
             case "start":
                 return [Reply(msg.greeting(s.ward_name)), await self._topics_reply(chat)]
@@ -355,8 +386,14 @@ class Conversation:
             case "forget":
                 if not manages:
                     return [Reply(msg.group_staff_only())]
+                if self.desk is not None:
+                    await self.desk.forget(chat)
                 await self.store.forget(chat)
                 return [Reply(msg.forget_done())]
+            case "staff":
+                if self.desk is None or not chat.private:
+                    return [self._staff_unavailable(chat)]
+                return await self.desk.request(chat, intent.arg)
             case "subscribe":
                 replies = await self._subscribe(chat, intent, manages)
                 if replies is not None:
@@ -367,9 +404,47 @@ class Conversation:
                     return replies
         return [await self._answer(chat, text, typing)]
 
+    def _staff_unavailable(self, chat: ChatRef) -> Reply:
+        if self.desk is not None and not chat.private:
+            return Reply(msg.staff_private_only())
+        return Reply(msg.staff_unavailable(self.settings.ward_name, self.settings.ward_hotline))
+
+    async def _with_desk(
+        self, desk: StaffDesk, chat: ChatRef, intent: Intent, text: str, typing: Typing | None
+    ) -> list[Reply] | None:
+        """A message in a private chat while staff may be involved: the question the
+        resident was asked to type for staff; or, with a ticket open, a message that also
+        goes to staff (the bot still answers what it knows). None: staff are not involved."""
+        if intent.kind == "question":
+            opened = await desk.awaited(chat, text)
+            if opened is not None:
+                return opened
+        ticket = await desk.active(chat)
+        if ticket is None:
+            return None
+        relayed = await desk.follow_up(chat, ticket, text)
+        if intent.kind == "thanks":
+            return [Reply(msg.thanks())]
+        if intent.kind != "question":
+            return [relayed]
+        answer = await self._ask(chat, text, typing)
+        if answer.answered and answer.best is not None:
+            return [await self._document_reply(answer.best.doc)]
+        return [relayed]
+
     # --- questions ----------------------------------------------------------------
 
     async def _answer(self, chat: ChatRef, question: str, typing: Typing | None) -> Reply:
+        answer = await self._ask(chat, question, typing)
+        if answer.answered and answer.best is not None:
+            return await self._document_reply(answer.best.doc)
+        staff = None
+        if self.desk is not None and chat.private:
+            staff = (await self.desk.offer(chat, question), self.desk.ask_button())
+        return no_answer_reply(answer, self.settings, staff)
+
+    async def _ask(self, chat: ChatRef, question: str, typing: Typing | None) -> Answer:
+        """The engine's answer, logged for /stats and /unanswered."""
         if typing is None:
             answer = await self.engine.ask_async(question)
         else:
@@ -383,9 +458,7 @@ class Conversation:
                 await self.store.log_question(chat, scrub(question), answer.answered, self.clock())
             except Exception:
                 log.exception("could not log a question; answering anyway")
-        if answer.answered and answer.best is not None:
-            return await self._document_reply(answer.best.doc)
-        return no_answer_reply(answer, self.settings)
+        return answer
 
     async def _document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
         related = await asyncio.to_thread(self.engine.related, doc.id, 3)
@@ -501,7 +574,7 @@ class Conversation:
         notices = self.engine.latest(limit)
         headings = [msg.announcement_heading(a.date, a.title) for a in notices]
         buttons = tuple(
-            Button(_label(f"{msg.vn_date(a.date)} {a.title}"), make_action("ann", a.id))
+            Button(button_label(f"{msg.vn_date(a.date)} {a.title}"), make_action("ann", a.id))
             for a in notices
         )
         return Reply(msg.latest(self.settings.ward_name, headings), buttons=buttons)

@@ -26,6 +26,7 @@ def _phrases(text: str) -> tuple[list[str], ...]:
 
 COMMAND_NAMES = frozenset(
     {"start", "help", "topics", "subscribe", "unsubscribe", "mysubs", "latest", "forget"}
+    | {"hoicanbo"}
 )
 _COMMAND = re.compile(r"/([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 
@@ -83,6 +84,15 @@ _FIXED = (
         r"|(?:xem )?(?:danh sach |cac )?chu de (?:dang|da) (?:theo doi|dang ky)"
         r"(?: cua (?:toi|minh|em|tui))?"
         r"|(?:xem )?danh sach (?:theo doi|dang ky)(?: cua (?:toi|minh|em|tui))?",
+    ),
+    (
+        # Asking for a person: "cho em gặp cán bộ", "hỏi cán bộ", "gặp người thật".
+        "staff",
+        r"(?:gap|hoi|noi chuyen voi|noi chuyen|lien he|lien he voi|ket noi|ket noi voi|chat voi"
+        r"|nhan tin cho|nhan tin voi|chuyen cho|chuyen toi|chuyen den|chuyen cau hoi cho"
+        r"|chuyen cau hoi toi|chuyen cau hoi den)"
+        r" (?:truc tiep )?(?:can bo|nguoi that|nhan vien|nguoi truc|nguoi)"
+        r"(?: phuong| xa| ubnd| mot cua| that)?(?: truc tiep| duoc khong| duoc ko| dc khong)?",
     ),
     (
         "forget",
@@ -144,7 +154,7 @@ def topic_forms(topic_id: str, name: str) -> set[str]:
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'empty', 'unknown_command' and 'question'."""
+    'staff' (/hoicanbo, "cho em gặp cán bộ"), 'empty', 'unknown_command' and 'question'."""
     if text.startswith("/"):
         command = _command(text)
         if command is not None:
@@ -174,6 +184,8 @@ def _command(text: str) -> Intent | None:
         return Intent("unknown_command", "/" + match.group(1))
     if name == "unsubscribe" and " ".join(_WORD.findall(fold(arg))) in _ALL:
         arg = "all"
+    if name == "hoicanbo":
+        return Intent("staff", " ".join((match.group(2) or "").split(" ")).strip())
     return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
 
 

@@ -19,12 +19,14 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("mysubs", "Các chủ đề tôi đang nhận tin"),
     ("latest", "Thông báo mới nhất của phường"),
     ("forget", "Xóa mọi dữ liệu của tôi"),
+    ("hoicanbo", "Chuyển câu hỏi tới cán bộ phường"),
 )
 
 # How each command is written in /help (with its argument, when it takes one).
 _COMMAND_USAGE = {
     "subscribe": "/subscribe <chủ đề>",
     "unsubscribe": "/unsubscribe <chủ đề | all>",
+    "hoicanbo": "/hoicanbo [câu hỏi]",
 }
 
 EXAMPLE_QUESTION = "Đăng ký tạm trú cần giấy tờ gì?"
@@ -268,6 +270,7 @@ def admin_stats(
     sent: int,
     failed: int,
     waiting: int,
+    tickets: tuple[int, int, float | None] | None = None,
 ) -> str:
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
     lines += [f"• {name}: {count}" for name, count in topics] or ["• (chưa có chủ đề)"]
@@ -279,6 +282,14 @@ def admin_stats(
         f"• Chưa trả lời được: {unanswered}{share}",
         f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}, đang chờ gửi: {waiting}",
     ]
+    if tickets is not None:
+        open_now, answered, median = tickets
+        typical = f", thời gian trả lời trung vị {duration(median)}" if median is not None else ""
+        lines += [
+            f"• Hỏi cán bộ: {answered} phiếu đã trả lời{typical}",
+            "",
+            f"Phiếu đang chờ cán bộ trả lời: {open_now} (xem bằng /tickets)",
+        ]
     return "\n".join(lines)
 
 
@@ -425,3 +436,227 @@ def number_not_in_list(number: str, count: int) -> str:
         f"Dạ, số {number} không có trong danh sách em vừa gửi. Anh/chị chọn một số từ 1 "
         f"đến {count} dưới đây, hoặc gõ câu hỏi mới nhé."
     )
+
+
+# --- "hỏi cán bộ": passing a question to ward staff (wardbot.desk) -------------------
+
+ASK_STAFF_BUTTON = "💬 Hỏi cán bộ phường"
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web", "terminal": "máy tính"}
+
+
+def channel_name(channel: str) -> str:
+    return CHANNEL_NAMES.get(channel, channel)
+
+
+def staff_offer(channel: str, when: str) -> str:
+    """Under "no answer": what passing the question on means, before the resident agrees."""
+    return (
+        "Em có thể chuyển câu hỏi này tới cán bộ phường để được trả lời trực tiếp. "
+        f"Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh nhắn tin ({channel_name(channel)}) "
+        f"được chuyển đi, không kèm tên hay số điện thoại. {when}"
+    )
+
+
+def staff_offer_question(question: str, channel: str, when: str) -> str:
+    """After "hỏi cán bộ": offer to pass on the last question the bot could not answer."""
+    return f"Anh/chị muốn chuyển câu hỏi “{question}” tới cán bộ phường?\n\n" + staff_offer(
+        channel, when
+    )
+
+
+def staff_type_question(when: str) -> str:
+    return (
+        "Dạ, anh/chị vui lòng nhắn câu hỏi cần hỏi cán bộ phường trong tin tiếp theo; "
+        "em sẽ chuyển nguyên văn tới cán bộ (không kèm tên hay số điện thoại). "
+        f"{when}"
+    )
+
+
+def staff_private_only() -> str:
+    return "Dạ, để hỏi cán bộ phường, anh/chị vui lòng nhắn riêng cho bot."
+
+
+def staff_unavailable(ward_name: str, hotline: str) -> str:
+    return (
+        "Dạ, hiện bot chưa kết nối được với cán bộ phường. "
+        f"Anh/chị vui lòng {contact_line(ward_name, hotline)}."
+    )
+
+
+def ticket_received(ticket_id: int, when: str) -> str:
+    return (
+        f"✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số {ticket_id}). {when} "
+        "Câu trả lời sẽ được gửi tới anh/chị ngay trong cuộc trò chuyện này.\n\n"
+        "Nếu cần bổ sung thông tin, anh/chị cứ nhắn tiếp, em sẽ chuyển cho cán bộ."
+    )
+
+
+def ticket_already_open(ticket_id: int) -> str:
+    return (
+        f"Dạ, câu hỏi của anh/chị đã được chuyển tới cán bộ phường (phiếu số {ticket_id}). "
+        "Anh/chị cứ nhắn thêm, em sẽ chuyển tiếp cho cán bộ."
+    )
+
+
+def ticket_follow_up(ticket_id: int) -> str:
+    return f"Dạ, em đã chuyển thêm tin nhắn này tới cán bộ phường (phiếu số {ticket_id})."
+
+
+def staff_offer_gone() -> str:
+    return (
+        "Dạ, em không còn giữ câu hỏi trước đó. Anh/chị vui lòng nhắn lại câu hỏi, "
+        "hoặc gõ /hoicanbo rồi nhắn câu hỏi để chuyển tới cán bộ phường."
+    )
+
+
+def staff_answer_title(ward_name: str, ticket_id: int, signer: str | None) -> str:
+    who = f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
+    return f"💬 {who} trả lời (phiếu số {ticket_id})"
+
+
+STAFF_ANSWER_FOOTER = "Anh/chị có thể nhắn tiếp tại đây nếu cần hỏi thêm."
+
+
+# --- in the staff group -----------------------------------------------------------------
+
+
+def ticket_topic_name(ticket_id: int, channel: str, question: str) -> str:
+    """A forum topic's name: at most 128 characters (Telegram's limit)."""
+    name = f"#{ticket_id} · {channel_name(channel)} · {' '.join(question.split())}"
+    return name if len(name) <= 128 else name[:127].rstrip() + "…"
+
+
+def ticket_post(
+    ticket_id: int,
+    channel: str,
+    asked: str,
+    question: str,
+    followed: Sequence[str],
+    guesses: Sequence[str],
+) -> str:
+    lines = [
+        f"🙋 Phiếu số {ticket_id} · qua {channel_name(channel)} · {asked}",
+        "",
+        f"Câu hỏi: “{question}”",
+        "",
+        "Người dân đang theo dõi: " + (", ".join(followed) if followed else "chưa có chủ đề nào"),
+    ]
+    if guesses:
+        lines += ["", "Bot tìm được (chưa đủ chắc để tự trả lời):"]
+        lines += [f"{n}. {guess}" for n, guess in enumerate(guesses, 1)]
+    lines += [
+        "",
+        "↩️ Trả lời (reply) tin này để gửi câu trả lời cho người dân, thay mặt phường. "
+        "/close để đóng phiếu.",
+    ]
+    return "\n".join(lines)
+
+
+def ticket_follow_up_post(ticket_id: int, text: str) -> str:
+    return f"💬 Phiếu số {ticket_id} — người dân nhắn thêm:\n“{text}”"
+
+
+def ticket_note_post(ticket_id: int, text: str) -> str:
+    return f"⚠️ Phiếu số {ticket_id}: {text}"
+
+
+def relay_failed(reason: str) -> str:
+    return f"không gửi được câu trả lời tới người dân ({reason}). Người dân chưa nhận được tin này."
+
+
+def relay_unreachable() -> str:
+    return "người dân đã chặn bot, đã xóa cuộc trò chuyện hoặc không còn nhận được tin nhắn"
+
+
+def relay_not_sent_hint() -> str:
+    return (
+        "Tin này chưa được gửi cho người dân. Để gửi, hãy trả lời (reply) tin của bot "
+        "trong phiếu, hoặc gõ /r rồi nội dung."
+    )
+
+
+def staff_error() -> str:
+    return (
+        "⚠️ Bot gặp lỗi khi xử lý tin này; tin chưa được gửi cho người dân. Hãy thử lại sau ít phút."
+    )
+
+
+def staff_which_ticket() -> str:
+    return (
+        "Không rõ phiếu nào. Hãy trả lời (reply) tin của bot về phiếu đó, gõ lệnh trong chủ đề "
+        "của phiếu, hoặc ghi số phiếu, ví dụ: /r 12 nội dung trả lời."
+    )
+
+
+def staff_reply_empty() -> str:
+    return "Chưa có nội dung để gửi. Cách dùng: /r nội dung trả lời (hoặc /r 12 nội dung)."
+
+
+def ticket_closed(ticket_id: int) -> str:
+    return f"✔️ Đã đóng phiếu số {ticket_id}."
+
+
+def ticket_was_closed(ticket_id: int) -> str:
+    return f"Phiếu số {ticket_id} đã đóng từ trước."
+
+
+def staff_admin_only() -> str:
+    return "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml."
+
+
+def faq_variant_added(entry_id: str, question: str) -> str:
+    return (
+        f"📝 Đã thêm “{question}” làm một cách hỏi khác của mục {entry_id} trong faq.yaml; "
+        "bot đã nạp lại và từ nay tự trả lời câu này."
+    )
+
+
+def faq_entry_added(entry_id: str) -> str:
+    return (
+        f"📝 Đã thêm mục mới {entry_id} vào faq.yaml (câu hỏi của người dân, câu trả lời "
+        "của cán bộ); bot đã nạp lại. Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này."
+    )
+
+
+def faq_no_answer_yet(ticket_id: int) -> str:
+    return f"Phiếu số {ticket_id} chưa có câu trả lời của cán bộ để đưa vào faq.yaml."
+
+
+def faq_edit_failed(reason: str) -> str:
+    return f"Không sửa được faq.yaml: {reason}"
+
+
+def faq_variant_usage() -> str:
+    return "Cách dùng (trong phiếu): /variant MÃ_MỤC_FAQ, hoặc /variant 12 MÃ_MỤC_FAQ."
+
+
+VARIANT_BUTTON = "➕ Là cách hỏi khác của: "
+NEW_FAQ_BUTTON = "📝 Tạo mục FAQ mới từ câu trả lời"
+CLOSE_TICKET_BUTTON = "✔️ Đóng phiếu"
+
+
+def tickets_off() -> str:
+    return "Chức năng hỏi cán bộ chưa bật (đặt STAFF_CHAT_ID để bật)."
+
+
+def tickets_listing(rows: Sequence[str]) -> str:
+    if not rows:
+        return "Không có phiếu nào đang mở."
+    return "📋 Phiếu đang mở (chờ lâu nhất ở trên):\n\n" + "\n".join(rows)
+
+
+def ticket_row(ticket_id: int, channel: str, state: str, waited: str, question: str) -> str:
+    label = {"open": "chờ trả lời", "answered": "đã trả lời"}.get(state, state)
+    short = question if len(question) <= 80 else question[:79].rstrip() + "…"
+    return f"• #{ticket_id} · {channel_name(channel)} · {label} · {waited}: “{short}”"
+
+
+def duration(seconds: float) -> str:
+    """'5 phút', '3 giờ', '2 ngày': roughly how long."""
+    minutes = max(0, round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} phút"
+    hours = round(minutes / 60)
+    if hours < 48:
+        return f"{hours} giờ"
+    return f"{round(hours / 24)} ngày"

@@ -1,0 +1,171 @@
+"""The staff group on Telegram (`STAFF_CHAT_ID`): where ward staff answer residents' tickets.
+
+`TelegramStaffRoom` is the desk's view of the group (wardbot.desk.StaffRoom): forum topics
+when the group has them, messages, a 👍 on a relayed answer. `StaffHandlers` sit in front
+of the resident handlers of handlers.telegram and take every update from the staff group,
+so nothing said there is ever answered or relayed as a resident's message.
+
+Privacy mode can stay on: the bot receives replies to its own messages and commands, which
+is all the desk acts on. Messages in a topic that do not reply to the bot (staff talking
+among themselves) are never relayed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import LinkPreviewOptions, Message, ReactionTypeEmoji, ReplyParameters, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from handlers.telegram import keyboard, render_html
+from wardbot import messages as msg
+from wardbot.conversation import Reply
+from wardbot.desk import Desk, StaffMessage, TopicGone
+
+log = logging.getLogger(__name__)
+
+# What Telegram says when a message goes to a topic that no longer exists.
+_TOPIC_GONE = ("message thread not found", "topic_id_invalid", "topic_deleted", "topic_closed")
+_STAFF_GROUP = -1  # handler group: before the resident handlers (group 0)
+
+
+class TelegramStaffRoom:
+    """The staff group, for wardbot.desk; errors other than a deleted topic propagate
+    (the desk's poster is supervised and tries again)."""
+
+    def __init__(self, application: Application, chat_id: int) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.chat_id = chat_id
+
+    @property
+    def bot(self):  # type: ignore[no-untyped-def]
+        return self.application.bot
+
+    async def is_forum(self) -> bool:
+        chat = await self.bot.get_chat(self.chat_id)
+        return bool(chat.is_forum)
+
+    async def create_topic(self, name: str) -> int:
+        topic = await self.bot.create_forum_topic(self.chat_id, name)
+        return int(topic.message_thread_id)
+
+    async def post(
+        self, reply: Reply, *, thread_id: int | None = None, reply_to: int | None = None
+    ) -> list[int]:
+        parts = render_html(reply)
+        posted = []
+        for number, part in enumerate(parts, 1):
+            try:
+                message = await self.bot.send_message(
+                    self.chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=thread_id,
+                    reply_markup=keyboard(reply) if number == len(parts) else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to and number == 1
+                    else None,
+                )
+            except BadRequest as exc:
+                if thread_id is not None and any(t in str(exc).lower() for t in _TOPIC_GONE):
+                    raise TopicGone(str(exc)) from exc
+                raise
+            posted.append(message.message_id)
+        return posted
+
+    async def react(self, message_id: int) -> None:
+        await self.bot.set_message_reaction(
+            self.chat_id, message_id, reaction=[ReactionTypeEmoji("👍")]
+        )
+
+    async def close_topic(self, thread_id: int) -> None:
+        await self.bot.close_forum_topic(self.chat_id, thread_id)
+
+    async def delete_topic(self, thread_id: int) -> None:
+        await self.bot.delete_forum_topic(self.chat_id, thread_id)
+
+    async def delete_message(self, message_id: int) -> None:
+        await self.bot.delete_message(self.chat_id, message_id)
+
+
+def staff_message(message: Message) -> StaffMessage | None:
+    """The desk's view of a text message in the staff group (None: not a person's text)."""
+    user = message.from_user
+    if message.text is None or user is None or user.is_bot:
+        return None
+    replied = message.reply_to_message
+    # In a topic, a message that replies to nothing in particular still "replies" to the
+    # topic's opening message: only an explicit reply counts.
+    explicit = replied is not None and replied.forum_topic_created is None
+    return StaffMessage(
+        message_id=message.message_id,
+        text=message.text,
+        sender_id=str(user.id),
+        sender_name=user.first_name,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        reply_to=replied.message_id if explicit and replied is not None else None,
+    )
+
+
+class StaffHandlers:
+    """Every update from the staff group goes to the desk, and no further."""
+
+    def __init__(self, desk: Desk, chat_id: int) -> None:
+        self.desk = desk
+        self.chat_id = chat_id
+
+    def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        in_group = filters.Chat(self.chat_id)
+        application.add_handler(
+            MessageHandler(in_group & filters.UpdateType.MESSAGE, self._on_message), _STAFF_GROUP
+        )
+        application.add_handler(CallbackQueryHandler(self._on_button), _STAFF_GROUP)
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        said = staff_message(message) if message is not None else None
+        if message is not None and said is not None:
+            try:
+                await self._say(message, await self.desk.on_staff_message(said))
+            except Exception:
+                log.exception("staff group: failed to handle a staff message")
+                await self._say(message, [msg.staff_error()])
+        raise ApplicationHandlerStop  # never a resident's question
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None or chat.id != self.chat_id:
+            return  # a resident's button: the resident handlers take it
+        with contextlib.suppress(BadRequest):
+            await query.answer()
+        try:
+            notes = await self.desk.on_staff_action(str(query.from_user.id), query.data or "")
+        except Exception:
+            log.exception("staff group: failed to handle a button")
+            notes = [msg.staff_error()]
+        if isinstance(query.message, Message):
+            await self._say(query.message, notes)
+        raise ApplicationHandlerStop
+
+    async def _say(self, message: Message, notes: list[str]) -> None:
+        for note in notes:
+            try:
+                await message.reply_text(
+                    note,
+                    do_quote=True,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except TelegramError as exc:
+                log.warning("staff group: could not answer a staff member: %s", exc)

@@ -1,0 +1,491 @@
+"""“Hỏi cán bộ”: a question the bot cannot answer goes to ward staff, and the answer comes back.
+
+The desk is channel-agnostic. Residents reach it through the conversation (any channel);
+staff work in one Telegram group (`STAFF_CHAT_ID`), which a `StaffRoom` (handlers/
+telegram_staff.py) lets the desk post in. The flow:
+
+1. With "no answer", a private chat is offered to pass the question on (a button, a
+   numbered choice on Zalo). "hỏi cán bộ" or /hoicanbo offer the last question again, or
+   take the next message. Accepting opens a ticket (wardbot.tickets).
+2. `run()`, a supervised task, posts what waits for staff: each ticket in its own forum
+   topic when the group has topics, else as a thread of replies; with the ticket number,
+   the channel, the topics the resident follows and the bot's own best guesses.
+3. A staff member replies to the bot's message (or types /r TEXT there); the answer is
+   queued in the outbox for the resident's channel, signed as the ward. When it arrives
+   the staff message gets a 👍; when it cannot be delivered, staff are told in the topic.
+4. While the ticket is open the resident's further messages go to the same place.
+5. Admins turn an answered ticket into FAQ knowledge: the question as a variant of an
+   existing entry, or a new entry with the staff answer (wardbot.faq_edit), then reload.
+
+Only replies to the bot's messages and /r are relayed: staff talking among themselves in
+a topic never reaches a resident.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Button, Reply, button_label
+from wardbot.models import FaqEntry, Hit
+from wardbot.store import ChatRef, OutboxItem
+from wardbot.tickets import Ticket, TicketBook, TicketMessage
+
+if TYPE_CHECKING:
+    from wardbot.conversation import Searcher
+
+log = logging.getLogger(__name__)
+
+OFFER_KEEP = 86400.0  # an offered question can be accepted for a day
+AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' message is the question
+TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
+IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
+VN = dt.timezone(dt.timedelta(hours=7))
+_COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
+_NUMBER = re.compile(r"#?(\d{1,9})\b\s*(.*)", re.DOTALL)
+STAFF_COMMANDS = frozenset({"r", "close", "tickets", "variant", "newfaq"})
+
+
+class TopicGone(Exception):
+    """The ticket's forum topic no longer exists (staff deleted it): post in a new one."""
+
+
+class StaffRoom(Protocol):
+    """The staff group, as the desk uses it (handlers.telegram_staff.TelegramStaffRoom)."""
+
+    async def is_forum(self) -> bool: ...
+    async def create_topic(self, name: str) -> int: ...
+    async def post(
+        self, reply: Reply, *, thread_id: int | None = None, reply_to: int | None = None
+    ) -> list[int]: ...
+    async def react(self, message_id: int) -> None: ...
+    async def close_topic(self, thread_id: int) -> None: ...
+    async def delete_topic(self, thread_id: int) -> None: ...
+    async def delete_message(self, message_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    """A text message in the staff group, as the channel saw it.
+
+    `reply_to` is the message it explicitly replies to (not a forum topic's opening
+    message, which Telegram also presents as "replied to").
+    """
+
+    message_id: int
+    text: str
+    sender_id: str
+    sender_name: str
+    thread_id: int | None = None
+    reply_to: int | None = None
+
+
+FaqEditor = Callable[..., Awaitable[str]]
+
+
+def _digest(ident: str) -> str:
+    return hashlib.blake2b(ident.encode(), digest_size=6).hexdigest()
+
+
+class Desk:
+    """Tickets between residents and the staff group. Set `room` before `run()`."""
+
+    def __init__(
+        self,
+        tickets: TicketBook,
+        settings: Settings,
+        engine: Searcher,
+        *,
+        clock: Callable[[], float] = time.time,
+        wake_outbox: Callable[[], None] = lambda: None,
+        reload: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
+        self.tickets = tickets
+        self.settings = settings
+        self.engine = engine
+        self.clock = clock
+        self.wake_outbox = wake_outbox
+        self.reload = reload
+        self.room: StaffRoom | None = None
+        self.forum: bool | None = None  # asked of the room at the poster's start
+        self._wake = asyncio.Event()
+        self._running = False
+        self._hinted: set[int] = set()
+
+    name = "staff-desk"
+
+    # --- residents ---------------------------------------------------------------------
+
+    def when_staff_answer(self) -> str:
+        from wardbot.hours import staff_answer_time
+
+        at = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
+        return staff_answer_time(self.settings.office_hours, at)
+
+    def ask_button(self) -> Button:
+        return Button(msg.ASK_STAFF_BUTTON, "staff:ask")
+
+    async def offer(self, chat: ChatRef, question: str) -> str:
+        """Keep `question` in case the resident accepts; the sentence explaining the offer."""
+        await self.tickets.offer(chat, question, self.clock())
+        return msg.staff_offer(chat.channel, self.when_staff_answer())
+
+    async def accept(self, chat: ChatRef) -> list[Reply]:
+        """The resident pressed "Hỏi cán bộ": open a ticket with the offered question."""
+
+        active = await self.tickets.active(chat, self.clock() - TICKET_IDLE)
+        question = await self.tickets.offered(chat, self.clock() - OFFER_KEEP)
+        if active is not None and question:
+            await self.tickets.drop_offer(chat)
+            return [await self.follow_up(chat, active, question)]
+        if not question:
+            return [Reply(msg.staff_offer_gone())]
+        return [await self._open(chat, question)]
+
+    async def request(self, chat: ChatRef, text: str) -> list[Reply]:
+        """/hoicanbo [TEXT], "cho em gặp cán bộ": pass TEXT on, or offer the last
+        unanswered question, or take the next message as the question."""
+
+        now = self.clock()
+        active = await self.tickets.active(chat, now - TICKET_IDLE)
+        if text:
+            if active is not None:
+                return [await self.follow_up(chat, active, text)]
+            return [await self._open(chat, text)]
+        if active is not None:
+            return [Reply(msg.ticket_already_open(active.id))]
+        when = self.when_staff_answer()
+        question = await self.tickets.offered(chat, now - OFFER_KEEP)
+        if question:
+            return [
+                Reply(
+                    msg.staff_offer_question(question, chat.channel, when),
+                    buttons=(self.ask_button(),),
+                )
+            ]
+        await self.tickets.offer(chat, "", now)
+        return [Reply(msg.staff_type_question(when))]
+
+    async def awaited(self, chat: ChatRef, text: str) -> list[Reply] | None:
+        """When the resident was asked to type the question for staff: open the ticket."""
+        if await self.tickets.offered(chat, self.clock() - AWAIT_QUESTION) != "":
+            return None
+        return [await self._open(chat, text)]
+
+    async def active(self, chat: ChatRef) -> Ticket | None:
+        return await self.tickets.active(chat, self.clock() - TICKET_IDLE)
+
+    async def follow_up(self, chat: ChatRef, ticket: Ticket, text: str) -> Reply:
+        """A further message on an open ticket: to the same topic."""
+
+        await self.tickets.add_resident_message(ticket, text, self.clock())
+        self._wake.set()
+        return Reply(msg.ticket_follow_up(ticket.id))
+
+    async def _open(self, chat: ChatRef, question: str) -> Reply:
+
+        ticket = await self.tickets.open(chat, question, self.clock())
+        log.info("ticket %d opened from %s", ticket.id, chat.channel)
+        self._wake.set()
+        return Reply(msg.ticket_received(ticket.id, self.when_staff_answer()))
+
+    async def forget(self, chat: ChatRef) -> None:
+        """Before the chat's rows are deleted: take its tickets out of the staff group too
+        (best effort: a message Telegram no longer lets the bot delete stays)."""
+        room = self.room
+        if room is None:
+            return
+        for ticket in await self.tickets.of_chat(chat):
+            try:
+                if ticket.thread_id is not None:
+                    await room.delete_topic(ticket.thread_id)
+                    continue
+                for message_id in await self.tickets.posts(ticket.id):
+                    await room.delete_message(message_id)
+            except Exception:
+                log.warning("forget: could not remove ticket %d from the staff group", ticket.id)
+
+    # --- the outbox: staff answers to residents -----------------------------------------
+
+    async def compose(self, item: OutboxItem) -> list[Reply] | None:
+        """The resident's message for an outbox row of kind 'reply'."""
+
+        message = await self.tickets.message(int(item.ref))
+        if message is None:
+            return None
+        title = msg.staff_answer_title(self.settings.ward_name, message.ticket_id, message.signer)
+        return [Reply(message.text, title=title, footer=msg.STAFF_ANSWER_FOOTER)]
+
+    async def delivered(self, item: OutboxItem, outcome: str, error: str) -> None:
+        """How a staff answer's delivery ended (wardbot.outbox: 'sent', 'unreachable',
+        'failed'): a 👍 on the staff message, or a note in the ticket's topic."""
+        if item.kind != "reply":
+            return
+        message = await self.tickets.message(int(item.ref))
+        if message is None:
+            return
+        ok = outcome == "sent"
+        await self.tickets.reply_outcome(message.id, ok, error)
+        if ok:
+            if self.room is not None and message.staff_message_id is not None:
+                with contextlib.suppress(Exception):
+                    await self.room.react(message.staff_message_id)
+            return
+        why = msg.relay_unreachable() if outcome == "unreachable" else error
+        await self.tickets.add_note(message.ticket_id, msg.relay_failed(why), self.clock())
+        self._wake.set()
+
+    # --- posting in the staff group -----------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def is_running(self) -> bool:
+        return self._running
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Post what waits for staff until `stop`; an error ends it (supervised: it
+        restarts, and nothing is lost: a message is marked posted only once it is)."""
+        self._running = True
+        try:
+            while not stop.is_set():
+                await self.post_pending()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wait(stop), IDLE_POLL)
+                self._wake.clear()
+        finally:
+            self._running = False
+
+    async def _wait(self, stop: asyncio.Event) -> None:
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def post_pending(self) -> int:
+        """Post every message waiting for the staff group, in order; returns how many."""
+        room = self.room
+        if room is None:
+            return 0
+        if self.forum is None:
+            self.forum = await room.is_forum()
+        posted = 0
+        for message in await self.tickets.pending_posts():
+            ticket = await self.tickets.get(message.ticket_id)
+            if ticket is None:  # forgotten meanwhile
+                continue
+            await self._post(room, ticket, message)
+            posted += 1
+        return posted
+
+    async def _post(self, room: StaffRoom, ticket: Ticket, message: TicketMessage) -> None:
+        reply = await self._staff_reply(ticket, message)
+        for _ in range(2):  # a topic staff deleted is made again, once
+            thread = ticket.thread_id
+            if self.forum and thread is None:
+                first = (await self.tickets.messages(ticket.id))[0].text
+                thread = await room.create_topic(
+                    msg.ticket_topic_name(ticket.id, ticket.chat.channel, first)
+                )
+                await self.tickets.set_thread(ticket.id, thread)
+            reply_to = None if thread is not None else await self.tickets.last_post(ticket.id)
+            try:
+                posted = await room.post(reply, thread_id=thread, reply_to=reply_to)
+            except TopicGone:
+                log.info("ticket %d: its topic is gone; making a new one", ticket.id)
+                await self.tickets.set_thread(ticket.id, None)
+                ticket = await self.tickets.get(ticket.id) or ticket
+                continue
+            await self.tickets.mark_posted(message, posted)
+            return
+        raise RuntimeError(f"ticket {ticket.id}: could not post in a topic")
+
+    async def _staff_reply(self, ticket: Ticket, message: TicketMessage) -> Reply:
+
+        if message.author == "note":
+            return Reply(msg.ticket_note_post(ticket.id, message.text))
+        first = (await self.tickets.messages(ticket.id))[0]
+        if first.id != message.id:
+            return Reply(msg.ticket_follow_up_post(ticket.id, message.text))
+        answer = await self.engine.ask_async(message.text)
+        hits = [*answer.results[:3]]
+        followed = set(await self.tickets.store.subscriptions_of(ticket.chat))
+        names = [t.name for t in self.engine.corpus.topics if t.id in followed]
+        asked = dt.datetime.fromtimestamp(ticket.created_at, VN).strftime("%H:%M %d/%m/%Y")
+        guesses = [f"{hit.title} ({hit.id})" for hit in hits]
+        text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, names, guesses)
+        return Reply(text, buttons=self._ticket_buttons(ticket.id, hits))
+
+    def _ticket_buttons(self, ticket_id: int, hits: Sequence[Hit]) -> tuple[Button, ...]:
+        buttons = [
+            Button(
+                button_label(msg.VARIANT_BUTTON + hit.title), f"tv:{ticket_id}:{_digest(hit.id)}"
+            )
+            for hit in hits
+            if isinstance(hit.doc, FaqEntry)
+        ]
+        buttons.append(Button(msg.NEW_FAQ_BUTTON, f"tn:{ticket_id}"))
+        buttons.append(Button(msg.CLOSE_TICKET_BUTTON, f"tc:{ticket_id}"))
+        return tuple(buttons)
+
+    # --- staff in their group -------------------------------------------------------------
+
+    async def on_staff_message(self, message: StaffMessage) -> list[str]:
+        """A message in the staff group: relay it, run the command, or let it be.
+        Returns what to say back, in the same place."""
+        match = _COMMAND.fullmatch(message.text.strip())
+        if match is None:
+            return await self._on_plain(message)
+        command, arg = match.group(1).lower(), (match.group(2) or "").strip()
+        if command not in STAFF_COMMANDS:
+            return []  # another bot's command, or nothing of ours
+        if command == "tickets":
+            return [await self.listing()]
+        ticket, arg = await self._ticket_for(message, arg)
+        if ticket is None:
+            return [msg.staff_which_ticket()]
+        if command == "r":
+            if not arg:
+                return [msg.staff_reply_empty()]
+            return await self._relay(ticket, arg, message)
+        if command == "close":
+            return [await self._close(ticket)]
+        if not self.settings.is_admin("telegram", message.sender_id):
+            return [msg.staff_admin_only()]
+        if command == "variant":
+            if not arg:
+                return [msg.faq_variant_usage()]
+            return [await self.add_variant(ticket, arg.split()[0])]
+        return [await self.new_entry(ticket, arg.split()[0] if arg else None)]
+
+    async def on_staff_action(self, sender_id: str, action: str) -> list[str]:
+        """A button under a ticket post: 'tc:N' close, 'tv:N:DIGEST' add a variant,
+        'tn:N' a new FAQ entry."""
+        kind, _, rest = action.partition(":")
+        number, _, digest = rest.partition(":")
+        if kind not in ("tc", "tv", "tn") or not number.isdigit():
+            return []
+        ticket = await self.tickets.get(int(number))
+        if ticket is None:
+            return [msg.not_found()]
+        if kind == "tc":
+            return [await self._close(ticket)]
+        if not self.settings.is_admin("telegram", sender_id):
+            return [msg.staff_admin_only()]
+        if kind == "tn":
+            return [await self.new_entry(ticket, None)]
+        entry = next((e for e in self.engine.corpus.faq if _digest(e.id) == digest), None)
+        if entry is None:
+            return [msg.not_found()]
+        return [await self.add_variant(ticket, entry.id)]
+
+    async def _on_plain(self, message: StaffMessage) -> list[str]:
+        if message.reply_to is not None:
+            ticket = await self.tickets.by_post(message.reply_to)
+            if ticket is not None:
+                return await self._relay(ticket, message.text, message)
+        if message.thread_id is not None:
+            ticket = await self.tickets.by_thread(message.thread_id)
+            if ticket is not None and ticket.id not in self._hinted:
+                self._hinted.add(ticket.id)  # once per ticket: staff may talk among themselves
+                return [msg.relay_not_sent_hint()]
+        return []
+
+    async def _ticket_for(self, message: StaffMessage, arg: str) -> tuple[Ticket | None, str]:
+        """The ticket a command is about: a number first in `arg`, else the message it
+        replies to, else its topic. Returns it and the rest of `arg`."""
+        number = _NUMBER.fullmatch(arg)
+        if number is not None and (arg.startswith("#") or not message.reply_to):
+            ticket = await self.tickets.get(int(number.group(1)))
+            if ticket is not None:
+                return ticket, number.group(2).strip()
+        if message.reply_to is not None:
+            ticket = await self.tickets.by_post(message.reply_to)
+            if ticket is not None:
+                return ticket, arg
+        if message.thread_id is not None:
+            return await self.tickets.by_thread(message.thread_id), arg
+        return None, arg
+
+    async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
+        text = text.strip()
+        if not text:
+            return []
+        signer = message.sender_name if self.settings.staff_signature == "name" else None
+        await self.tickets.add_staff_reply(ticket, text, signer, message.message_id, self.clock())
+        log.info("ticket %d: a staff answer queued for %s", ticket.id, ticket.chat.channel)
+        self.wake_outbox()
+        return []
+
+    async def _close(self, ticket: Ticket) -> str:
+        if not await self.tickets.close(ticket.id, self.clock()):
+            return msg.ticket_was_closed(ticket.id)
+        if self.room is not None and ticket.thread_id is not None:
+            with contextlib.suppress(Exception):
+                await self.room.close_topic(ticket.thread_id)
+        return msg.ticket_closed(ticket.id)
+
+    async def listing(self) -> str:
+        now = self.clock()
+        rows = []
+        for ticket in await self.tickets.listing():
+            first = (await self.tickets.messages(ticket.id))[0].text
+            waited = msg.duration(now - ticket.active_at)
+            rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, first))
+        return msg.tickets_listing(rows)
+
+    # --- closing the loop: faq.yaml ----------------------------------------------------------
+
+    async def add_variant(self, ticket: Ticket, entry_id: str) -> str:
+        from wardbot.faq_edit import FaqEditError, add_variant
+
+        question = (await self.tickets.messages(ticket.id))[0].text
+        try:
+            await asyncio.to_thread(
+                add_variant,
+                self.settings.faq_file,
+                entry_id,
+                question,
+                backup_dir=self.settings.data_dir,
+            )
+        except FaqEditError as exc:
+            return msg.faq_edit_failed(str(exc))
+        await self._reload()
+        return msg.faq_variant_added(entry_id, question)
+
+    async def new_entry(self, ticket: Ticket, entry_id: str | None) -> str:
+        from wardbot.faq_edit import FaqEditError, add_entry
+
+        said = await self.tickets.messages(ticket.id)
+        answers = [m.text for m in said if m.author == "staff"]
+        if not answers:
+            return msg.faq_no_answer_yet(ticket.id)
+        try:
+            edit = await asyncio.to_thread(
+                add_entry,
+                self.settings.faq_file,
+                said[0].text,
+                answers[-1],
+                backup_dir=self.settings.data_dir,
+                entry_id=entry_id,
+            )
+        except FaqEditError as exc:
+            return msg.faq_edit_failed(str(exc))
+        await self._reload()
+        return msg.faq_entry_added(edit.entry_id)
+
+    async def _reload(self) -> None:
+        if self.reload is not None:
+            await self.reload()
