@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wardbot.hours import OfficeHours
+
 
 class ConfigError(ValueError):
     """A configuration value is missing or wrong; the message says which and how to fix it."""
@@ -42,6 +44,7 @@ class Settings:
     question_log_days: int = 90
     semantic: bool = True  # match by meaning too (SEMANTIC_MATCHING=off: words only)
     max_notice_kb: int = 200  # a larger notice is skipped and reported (MAX_NOTICE_KB)
+    office_hours: OfficeHours | None = None  # when staff answer residents (OFFICE_HOURS)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +97,9 @@ class Settings:
                     f"ADMIN_IDS entry {admin!r} must look like 'telegram:12345' or 'zalo:8a1b...'"
                 )
 
+        hours_text = text("OFFICE_HOURS")
+        office_hours = OfficeHours.parse(hours_text) if hours_text else None
+
         settings = cls(
             faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
             content_dir=Path(text("CONTENT_DIR") or "content"),
@@ -112,6 +118,7 @@ class Settings:
             question_log_days=log_days,
             semantic=(text("SEMANTIC_MATCHING") or "on").lower() not in ("off", "0", "no", "false"),
             max_notice_kb=notice_kb,
+            office_hours=office_hours,
         )
         settings.validate()
         return settings
