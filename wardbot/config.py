@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wardbot.hours import OfficeHours
+
 
 class ConfigError(ValueError):
     """A configuration value is missing or wrong; the message says which and how to fix it."""
@@ -46,6 +48,7 @@ class Settings:
     # and whether answers are signed with the officer's name ('name') or the ward's.
     staff_chat_id: int | None = None
     staff_signature: str = "ward"
+    office_hours: OfficeHours | None = None  # when staff answer residents (OFFICE_HOURS)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -111,6 +114,8 @@ class Settings:
         signature = (text("STAFF_SIGNATURE") or "ward").lower()
         if signature not in ("ward", "name"):
             raise ConfigError(f"STAFF_SIGNATURE must be 'ward' or 'name', got {signature!r}")
+        hours_text = text("OFFICE_HOURS")
+        office_hours = OfficeHours.parse(hours_text) if hours_text else None
 
         settings = cls(
             faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
@@ -132,6 +137,7 @@ class Settings:
             max_notice_kb=notice_kb,
             staff_chat_id=staff_chat,
             staff_signature=signature,
+            office_hours=office_hours,
         )
         settings.validate()
         return settings

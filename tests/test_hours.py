@@ -1,0 +1,244 @@
+"""Office hours: the OFFICE_HOURS setting, open or closed at a given moment, and the sentence
+telling residents when staff will answer. Times are injected (Vietnam is UTC+7)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from wardbot.config import ConfigError, Settings
+from wardbot.hours import NEUTRAL_SENTENCE, OfficeHours, staff_answer_time
+
+VN = timezone(timedelta(hours=7))
+WEEKDAYS = "T2-T6 7:30-11:30 13:30-17:00"
+WITH_SATURDAY = WEEKDAYS + "; T7 7:30-11:30"
+
+
+def vn(day: int, hour: int, minute: int = 0, second: int = 0, month: int = 11) -> datetime:
+    """A moment in Vietnam time, in the week of Monday 30/11/2026 (27/11 is a Friday)."""
+    return datetime(2026, month, day, hour, minute, second, tzinfo=VN)
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "t2-t6 7:30-11:30 13:30-17:00; t7 7:30-11:30",
+        "T2 - T6  7h30-11h30, 13h30 - 17h00 ; T7 7:30–11:30",
+        "Mon-Fri 7:30-11:30 13:30-17:00; Sat 7:30-11:30",
+        "T2,T3,T4,T5,T6 7:30-11:30 13:30-17:00\nSaturday 7:30-11:30;",
+        "T2-T6 7:30-11:30; T2-T6 13:30-17:00; T7 7:30-10:00 9:00-11:30",
+    ],
+)
+def test_the_same_hours_written_in_different_ways(text: str) -> None:
+    assert OfficeHours.parse(text) == OfficeHours.parse(WITH_SATURDAY)
+
+
+def test_a_day_list_and_sunday() -> None:
+    hours = OfficeHours.parse("T2, T4 8-11; CN 8:00-10:00")
+    assert hours.is_open(vn(30, 9))  # Monday
+    assert not hours.is_open(vn(1, 9, month=12))  # Tuesday
+    assert hours.is_open(vn(2, 9, month=12))  # Wednesday
+    assert hours.is_open(vn(29, 9))  # Sunday
+    assert not hours.is_open(vn(29, 10))
+
+
+def test_a_day_named_in_two_groups_keeps_both() -> None:
+    hours = OfficeHours.parse("T2-T6 7:30-11:30; T2 13:30-17:00")
+    assert hours.is_open(vn(30, 14))  # Monday afternoon
+    assert not hours.is_open(vn(1, 14, month=12))  # Tuesday afternoon
+    assert hours.is_open(vn(1, 8, month=12))
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "no days or times given"),
+        (" ; ", "no days or times given"),
+        ("T8 7:30-11:30", "unknown day 'T8' in 'T8 7:30-11:30'"),
+        ("Thứ 2 7:30-11:30", "unknown day 'Thứ'"),
+        ("T2-T6", "'T2-T6' has no opening times"),
+        ("7:30-11:30", "'7:30-11:30' names no days"),
+        ("T2-T6 7:30", "time '7:30' in 'T2-T6 7:30' must be a range"),
+        ("T2-T6 11:30-7:30", "time range '11:30-7:30' in 'T2-T6 11:30-7:30' ends before it starts"),
+        ("T2-T6 7:30-7:30", "'7:30-7:30' in 'T2-T6 7:30-7:30' ends before it starts"),
+        ("T6-T2 7:30-11:30", "day range 'T6-T2' in 'T6-T2 7:30-11:30' runs backwards"),
+        ("T2-T6 7:60-11:30", "'7:60' in '7:60-11:30'"),
+        ("T2-T6 7:30-25:00", "'25:00' in '7:30-25:00'"),
+        ("T2-T6 7.30-11.30", "'7.30' in '7.30-11.30'"),
+        ("T2 7:30-11:30 T3", "days must come before the times, got 'T3'"),
+        ("T2-T6 7:30-11:30; T7", "'T7' has no opening times"),
+    ],
+)
+def test_a_wrong_setting_says_which_part_is_wrong(text: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match="OFFICE_HOURS") as raised:
+        OfficeHours.parse(text)
+    assert problem in str(raised.value)
+
+
+# --- open or closed -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("at", "is_open"),
+    [
+        (vn(30, 7, 29), False),
+        (vn(30, 7, 29, 59), False),
+        (vn(30, 7, 30), True),
+        (vn(30, 11, 29, 59), True),
+        (vn(30, 11, 30), False),
+        (vn(30, 12, 15), False),  # lunch break
+        (vn(30, 13, 29), False),
+        (vn(30, 13, 30), True),
+        (vn(30, 16, 59), True),
+        (vn(30, 17, 0), False),
+        (vn(27, 10), True),  # Friday
+        (vn(28, 9), False),  # Saturday: not in these hours
+        (vn(29, 9), False),  # Sunday
+    ],
+)
+def test_open_only_within_the_hours(at: datetime, is_open: bool) -> None:
+    assert OfficeHours.parse(WEEKDAYS).is_open(at) is is_open
+
+
+def test_saturday_morning_offices() -> None:
+    hours = OfficeHours.parse(WITH_SATURDAY)
+    assert hours.is_open(vn(28, 9))
+    assert not hours.is_open(vn(28, 11, 30))
+    assert not hours.is_open(vn(28, 14))
+    assert not hours.is_open(vn(29, 9))
+
+
+def test_times_in_utc_are_read_as_vietnam_time() -> None:
+    hours = OfficeHours.parse(WEEKDAYS)
+    assert hours.is_open(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))  # 7:30 in Vietnam
+    assert not hours.is_open(datetime(2026, 11, 30, 0, 29, tzinfo=UTC))
+    assert not hours.is_open(datetime(2026, 11, 30, 4, 30, tzinfo=UTC))  # 11:30
+    # Sunday 23:00 UTC is already Monday 6:00 in Vietnam.
+    sunday_night = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
+    assert hours.next_opening(sunday_night) == datetime(2026, 11, 30, 0, 30, tzinfo=UTC)
+    assert hours.when_staff_answer(sunday_night) == (
+        "Hiện chưa đến giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng nay."
+    )
+
+
+def test_a_time_without_a_zone_is_refused() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        OfficeHours.parse(WEEKDAYS).is_open(datetime(2026, 11, 30, 8, 0))
+
+
+# --- next opening ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours_text", "at", "opening"),
+    [
+        (WEEKDAYS, vn(30, 6), vn(30, 7, 30)),
+        (WEEKDAYS, vn(30, 7, 30), vn(30, 7, 30)),
+        (WEEKDAYS, vn(30, 12), vn(30, 13, 30)),
+        (WEEKDAYS, vn(30, 17), vn(1, 7, 30, month=12)),
+        (WEEKDAYS, vn(27, 17), vn(30, 7, 30)),  # Friday evening: Monday
+        (WEEKDAYS, vn(28, 9), vn(30, 7, 30)),
+        (WITH_SATURDAY, vn(27, 17), vn(28, 7, 30)),  # Friday evening: Saturday
+        (WITH_SATURDAY, vn(28, 11, 30), vn(30, 7, 30)),
+    ],
+)
+def test_next_opening(hours_text: str, at: datetime, opening: datetime) -> None:
+    found = OfficeHours.parse(hours_text).next_opening(at)
+    assert found == opening
+    assert found is not None and found.utcoffset() == timedelta(hours=7)
+
+
+def test_no_opening_at_all() -> None:
+    closed = OfficeHours(week=((),) * 7)
+    assert closed.next_opening(vn(30, 8)) is None
+    assert closed.when_staff_answer(vn(30, 8)) == NEUTRAL_SENTENCE
+
+
+# --- the sentence for residents ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours_text", "at", "sentence"),
+    [
+        (WEEKDAYS, vn(30, 9), "Cán bộ thường trả lời trong giờ làm việc."),
+        (WEEKDAYS, vn(30, 6), "Hiện chưa đến giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng nay."),
+        (WEEKDAYS, vn(30, 12), "Hiện đang nghỉ trưa; cán bộ sẽ trả lời từ 13:30 chiều nay."),
+        (
+            WEEKDAYS,
+            vn(30, 17, 5),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng mai.",
+        ),
+        (
+            WEEKDAYS,
+            vn(27, 17, 5),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 30/11.",
+        ),
+        (
+            WEEKDAYS,
+            vn(29, 10),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng mai.",
+        ),
+        (
+            WITH_SATURDAY,
+            vn(27, 17, 5),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng mai.",
+        ),
+        (WITH_SATURDAY, vn(28, 9), "Cán bộ thường trả lời trong giờ làm việc."),
+        (
+            WITH_SATURDAY,
+            vn(5, 12, month=12),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 7/12.",
+        ),
+        (
+            "T2-T6 8:00-11:00; T5 14:00-16:30",
+            vn(1, 12, month=12),  # Tuesday: next is Wednesday morning
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 8:00 sáng mai.",
+        ),
+        (
+            "T5 14:00-16:30",
+            vn(30, 9),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 14:00 chiều thứ Năm, 3/12.",
+        ),
+    ],
+)
+def test_when_staff_answer(hours_text: str, at: datetime, sentence: str) -> None:
+    assert OfficeHours.parse(hours_text).when_staff_answer(at) == sentence
+
+
+def test_the_weekend_sentence_from_a_utc_time() -> None:
+    # Saturday 28/11 07:00 UTC is 14:00 in Vietnam, after the Saturday morning.
+    at = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+    assert OfficeHours.parse(WITH_SATURDAY).when_staff_answer(at) == (
+        "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 30/11."
+    )
+
+
+def test_without_office_hours_the_sentence_is_neutral() -> None:
+    assert staff_answer_time(None, vn(27, 23)) == "Cán bộ phường sẽ trả lời trong giờ hành chính."
+    hours = OfficeHours.parse(WEEKDAYS)
+    assert staff_answer_time(hours, vn(27, 23)) == hours.when_staff_answer(vn(27, 23))
+    assert "30/11" in staff_answer_time(hours, vn(27, 23))
+
+
+# --- the setting ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("env", [{}, {"OFFICE_HOURS": ""}, {"OFFICE_HOURS": "   "}])
+def test_office_hours_unset(env: dict[str, str]) -> None:
+    assert Settings.from_env(env).office_hours is None
+
+
+def test_office_hours_from_the_environment() -> None:
+    settings = Settings.from_env({"OFFICE_HOURS": f" {WITH_SATURDAY} "})
+    assert settings.office_hours == OfficeHours.parse(WITH_SATURDAY)
+    assert settings.office_hours is not None and settings.office_hours.is_open(vn(28, 9))
+
+
+def test_a_wrong_office_hours_setting_stops_start_up() -> None:
+    with pytest.raises(ConfigError, match=re.escape("OFFICE_HOURS: unknown day 'T8'")):
+        Settings.from_env({"OFFICE_HOURS": "T2-T8 7:30-11:30"})

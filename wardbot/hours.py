@@ -1,0 +1,213 @@
+"""The ward office's working hours (setting OFFICE_HOURS) and when staff will answer.
+
+The setting is short text staff can write themselves, e.g.
+`T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30`: groups separated by `;`, each a list of
+days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) followed by one
+or more time ranges (`7:30-11:30`, `7h30-11h30`, `8-11`). Times are Vietnam time, UTC+7
+all year (a fixed offset: no tzdata needed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+LOOKAHEAD_DAYS = 14  # next_opening looks this far ahead
+
+EXAMPLE = "T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30"
+NEUTRAL_SENTENCE = "Cán bộ phường sẽ trả lời trong giờ hành chính."
+OPEN_SENTENCE = "Cán bộ thường trả lời trong giờ làm việc."
+
+# Weekday numbers as datetime.weekday(): Monday is 0.
+_DAY_NAMES = {
+    "t2": 0,
+    "t3": 1,
+    "t4": 2,
+    "t5": 3,
+    "t6": 4,
+    "t7": 5,
+    "cn": 6,
+    **{name: day for day, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{
+        name: day
+        for day, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+}
+_WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+_TIME = re.compile(r"(\d{1,2})(?:[:hH](\d{2})?)?")
+
+Period = tuple[int, int]  # opening and closing minute of the day, closing excluded
+
+
+def _config_error(message: str) -> Exception:
+    from wardbot.config import ConfigError  # config imports this module
+
+    return ConfigError(f"OFFICE_HOURS: {message} (example: {EXAMPLE!r})")
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """Opening periods for each weekday (index 0 is Monday), sorted and not overlapping."""
+
+    week: tuple[tuple[Period, ...], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> OfficeHours:
+        """Read the OFFICE_HOURS text; ConfigError naming the part that is wrong."""
+        days: list[list[Period]] = [[] for _ in range(7)]
+        groups = [group.strip() for group in re.split(r"[;\n]", text) if group.strip()]
+        if not groups:
+            raise _config_error("no days or times given")
+        for group in groups:
+            group_days, periods = _parse_group(group)
+            for day in group_days:
+                days[day].extend(periods)
+        return cls(tuple(_merged(periods) for periods in days))
+
+    def is_open(self, at: datetime) -> bool:
+        """Whether the office is open at `at` (an aware datetime, any time zone)."""
+        local = _local(at)
+        second = local.hour * 3600 + local.minute * 60 + local.second
+        return any(start * 60 <= second < end * 60 for start, end in self.week[local.weekday()])
+
+    def next_opening(self, at: datetime) -> datetime | None:
+        """The start (in UTC+7) of the first opening period beginning at or after `at`.
+
+        None when no period begins within the next 14 days.
+        """
+        local = _local(at)
+        limit = local + timedelta(days=LOOKAHEAD_DAYS)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        for offset in range(LOOKAHEAD_DAYS + 1):
+            day = midnight + timedelta(days=offset)
+            for start, _ in self.week[day.weekday()]:
+                opening = day + timedelta(minutes=start)
+                if local <= opening <= limit:
+                    return opening
+        return None
+
+    def when_staff_answer(self, at: datetime) -> str:
+        """A Vietnamese sentence telling a resident, at `at`, when staff will answer."""
+        if self.is_open(at):
+            return OPEN_SENTENCE
+        opening = self.next_opening(at)
+        if opening is None:
+            return NEUTRAL_SENTENCE
+        local = _local(at)
+        today = local.date()
+        if opening.date() != today:
+            situation = "Hiện đã ngoài giờ làm việc"
+        elif all(start > _minute(local) for start, _ in self.week[today.weekday()]):
+            situation = "Hiện chưa đến giờ làm việc"
+        elif 11 <= local.hour < 14:
+            situation = "Hiện đang nghỉ trưa"
+        else:
+            situation = "Hiện đang ngoài giờ làm việc"
+        return f"{situation}; cán bộ sẽ trả lời từ {_when(opening, today)}."
+
+
+def staff_answer_time(hours: OfficeHours | None, at: datetime) -> str:
+    """When staff answer, as a sentence for residents; a neutral one when hours are unknown."""
+    return NEUTRAL_SENTENCE if hours is None else hours.when_staff_answer(at)
+
+
+def _parse_group(group: str) -> tuple[list[int], list[Period]]:
+    """The days and the periods of one `;`-separated group."""
+    # Staff write "T2 - T6", "7:30 – 11:30" (a dash from a word processor), "T2, T4".
+    normalized = re.sub(r"\s*([-–—,])\s*", r"\1", group).replace("–", "-").replace("—", "-")
+    tokens = [token for token in re.split(r"[\s,]+", normalized) if token]
+    days: list[int] = []
+    periods: list[Period] = []
+    for token in tokens:
+        if token[0].isdigit():
+            periods.append(_parse_period(token, group))
+        elif periods:
+            raise _config_error(f"days must come before the times, got {token!r} in {group!r}")
+        else:
+            days.extend(_parse_days(token, group))
+    if not days:
+        raise _config_error(f"{group!r} names no days (T2..T7, CN or Mon..Sun)")
+    if not periods:
+        raise _config_error(f"{group!r} has no opening times such as 7:30-11:30")
+    return days, periods
+
+
+def _parse_days(token: str, group: str) -> list[int]:
+    first, dash, last = token.partition("-")
+    start = _day(first, group)
+    if not dash:
+        return [start]
+    end = _day(last, group)
+    if end < start:
+        raise _config_error(
+            f"day range {token!r} in {group!r} runs backwards (the week is Monday to Sunday)"
+        )
+    return list(range(start, end + 1))
+
+
+def _day(name: str, group: str) -> int:
+    day = _DAY_NAMES.get(name.lower())
+    if day is None:
+        raise _config_error(f"unknown day {name!r} in {group!r} (use T2..T7, CN or Mon..Sun)")
+    return day
+
+
+def _parse_period(token: str, group: str) -> Period:
+    first, dash, last = token.partition("-")
+    if not dash:
+        raise _config_error(f"time {token!r} in {group!r} must be a range such as 7:30-11:30")
+    start, end = _time(first, token, group), _time(last, token, group)
+    if start >= end:
+        raise _config_error(f"time range {token!r} in {group!r} ends before it starts")
+    if start >= 24 * 60:
+        raise _config_error(f"time range {token!r} in {group!r} starts after 23:59")
+    return start, end
+
+
+def _time(text: str, token: str, group: str) -> int:
+    match = _TIME.fullmatch(text)
+    if match is None:
+        raise _config_error(f"{text!r} in {token!r} ({group!r}) is not a time such as 7:30 or 7h30")
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if minute > 59 or hour * 60 + minute > 24 * 60:
+        raise _config_error(f"{text!r} in {token!r} ({group!r}) is not a time of day")
+    return hour * 60 + minute
+
+
+def _merged(periods: list[Period]) -> tuple[Period, ...]:
+    """Periods sorted, overlapping or touching ones joined (a day may be in two groups)."""
+    merged: list[Period] = []
+    for start, end in sorted(periods):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _local(at: datetime) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"{at!r} has no time zone; give an aware datetime (e.g. in UTC)")
+    return at.astimezone(VIETNAM)
+
+
+def _minute(local: datetime) -> int:
+    return local.hour * 60 + local.minute
+
+
+def _when(opening: datetime, today: date) -> str:
+    """'7:30 sáng nay', '13:30 chiều mai', '7:30 sáng thứ Hai, 30/11'."""
+    hour = opening.hour
+    part = "sáng" if hour < 11 else "trưa" if hour < 13 else "chiều" if hour < 18 else "tối"
+    days = (opening.date() - today).days
+    if days == 0:
+        day = "nay"
+    elif days == 1:
+        day = "mai"
+    else:
+        day = f"{_WEEKDAYS_VI[opening.weekday()]}, {opening.day}/{opening.month}"
+    return f"{opening.hour}:{opening.minute:02d} {part} {day}"
