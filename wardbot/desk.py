@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Protocol
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Reply, button_label
+from wardbot.hours import staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.store import ChatRef, OutboxItem
 from wardbot.tickets import Ticket, TicketBook, TicketMessage
@@ -127,8 +128,6 @@ class Desk:
     # --- residents ---------------------------------------------------------------------
 
     def when_staff_answer(self) -> str:
-        from wardbot.hours import staff_answer_time
-
         at = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
         return staff_answer_time(self.settings.office_hours, at)
 

@@ -1,0 +1,588 @@
+"""“Hỏi cán bộ”: the conversation, the desk and the ticket book, with a staff room in memory.
+
+A real Engine over the chat ward, a real Store on a temp file, a fake staff group that
+records what the desk posts (tests/test_staff_e2e.py drives the same through `bot.py run`
+and the fake Telegram and Zalo servers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+
+import pytest
+
+from wardbot import messages as msg
+from wardbot.admin import Admin
+from wardbot.alerts import Alerts
+from wardbot.config import Settings
+from wardbot.conversation import Conversation, Reply
+from wardbot.desk import Desk, StaffMessage, TopicGone
+from wardbot.engine import Engine
+from wardbot.hours import OfficeHours
+from wardbot.outbox import Composer, Sender
+from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.tickets import TicketBook
+
+RESIDENT = ChatRef("zalo", "u-77")
+OTHER = ChatRef("telegram", "5151")
+GROUP = ChatRef("telegram", "-100200", private=False)
+STAFF = "9001"
+UNKNOWN = "Cho hỏi phường có tổ chức lớp dạy bơi miễn phí cho trẻ em trong hè không?"
+# Monday 30 November 2026, 09:00 in Vietnam (UTC+7): office hours.
+MONDAY_9AM = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC).timestamp()
+
+
+@dataclass
+class Post:
+    message_id: int
+    thread_id: int | None
+    reply_to: int | None
+    reply: Reply
+
+
+class FakeRoom:
+    """The staff group: topics and posts kept in lists; `fail` makes every call fail."""
+
+    def __init__(self, *, forum: bool = True) -> None:
+        self.forum = forum
+        self.topics: dict[int, str] = {}
+        self.closed: set[int] = set()
+        self.posts: list[Post] = []
+        self.reactions: list[int] = []
+        self.deleted_topics: list[int] = []
+        self.deleted_messages: list[int] = []
+        self.fail: Exception | None = None
+        self._ids = itertools.count(500)
+
+    async def is_forum(self) -> bool:
+        return self.forum
+
+    async def create_topic(self, name: str) -> int:
+        if self.fail:
+            raise self.fail
+        assert self.forum and 1 <= len(name) <= 128
+        thread = next(self._ids)
+        self.topics[thread] = name
+        return thread
+
+    async def post(
+        self, reply: Reply, *, thread_id: int | None = None, reply_to: int | None = None
+    ) -> list[int]:
+        if self.fail:
+            raise self.fail
+        if thread_id is not None and thread_id not in self.topics:
+            raise TopicGone("Bad Request: message thread not found")
+        post = Post(next(self._ids), thread_id, reply_to, reply)
+        self.posts.append(post)
+        return [post.message_id]
+
+    async def react(self, message_id: int) -> None:
+        self.reactions.append(message_id)
+
+    async def close_topic(self, thread_id: int) -> None:
+        self.closed.add(thread_id)
+
+    async def delete_topic(self, thread_id: int) -> None:
+        self.deleted_topics.append(thread_id)
+        self.topics.pop(thread_id, None)
+
+    async def delete_message(self, message_id: int) -> None:
+        self.deleted_messages.append(message_id)
+
+    def in_thread(self, thread_id: int | None) -> list[Post]:
+        return [p for p in self.posts if p.thread_id == thread_id]
+
+
+class Clock:
+    def __init__(self, now: float = MONDAY_9AM) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Pushed:
+    """A channel for the outbox sender: records what residents receive; can refuse."""
+
+    def __init__(self, name: str = "zalo") -> None:
+        self.name = name
+        self.sent: list[tuple[str, list[Reply]]] = []
+        self.error: Exception | None = None
+        from wardbot.delivery import Pace
+
+        self.pace = Pace(per_second=1000.0, per_chat_interval=0.0)
+
+    async def deliver(self, chat_id: str, replies: list[Reply]) -> None:
+        if self.error:
+            raise self.error
+        self.sent.append((chat_id, list(replies)))
+
+
+@pytest.fixture
+async def store(ward_settings: Settings) -> AsyncIterator[Store]:
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(ward_settings: Settings) -> Settings:
+    hours = OfficeHours.parse("T2-T6 7:30-11:30 13:30-17:00")
+    return replace(
+        ward_settings,
+        staff_chat_id=-100999,
+        office_hours=hours,
+        admin_ids=frozenset({f"telegram:{STAFF}"}),
+    )
+
+
+@pytest.fixture
+def room() -> FakeRoom:
+    return FakeRoom()
+
+
+@pytest.fixture
+def desk(
+    store: Store, settings: Settings, ward_engine: Engine, room: FakeRoom, clock: Clock
+) -> Desk:
+    made = Desk(TicketBook(store), settings, ward_engine, clock=clock)
+    made.room = room
+    return made
+
+
+@pytest.fixture
+def conversation(
+    ward_engine: Engine, store: Store, settings: Settings, desk: Desk, clock: Clock
+) -> Conversation:
+    return Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+
+
+def ask_button(reply: Reply) -> bool:
+    return any(b.action == "staff:ask" and b.label == msg.ASK_STAFF_BUTTON for b in reply.buttons)
+
+
+async def open_ticket(
+    conversation: Conversation, chat: ChatRef = RESIDENT, text: str = UNKNOWN
+) -> int:
+    [no_answer] = await conversation.handle_text(chat, text)
+    assert ask_button(no_answer)
+    [received] = await conversation.handle_action(chat, "staff:ask")
+    number = int(received.text.split("phiếu số ")[1].split(")")[0])
+    return number
+
+
+def staff(
+    text: str,
+    *,
+    reply_to: int | None = None,
+    thread: int | None = None,
+    sender: str = STAFF,
+    name: str = "Lan",
+    message_id: int = 7001,
+) -> StaffMessage:
+    return StaffMessage(message_id, text, sender, name, thread_id=thread, reply_to=reply_to)
+
+
+async def outbox(store: Store, channel: str = "zalo") -> list[OutboxItem]:
+    return await store.due(channel, 1e12)
+
+
+# --- the offer -------------------------------------------------------------------------
+
+
+async def test_no_answer_offers_to_ask_staff_saying_what_is_shared_and_when(
+    conversation: Conversation,
+) -> None:
+    [reply] = await conversation.handle_text(RESIDENT, UNKNOWN)
+    assert ask_button(reply)
+    assert "Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh nhắn tin (Zalo)" in reply.text
+    assert "Cán bộ thường trả lời trong giờ làm việc." in reply.text  # Monday 9:00
+
+
+async def test_outside_office_hours_the_offer_says_when_staff_answer(
+    conversation: Conversation, clock: Clock
+) -> None:
+    clock.now = MONDAY_9AM - 2 * 86400 + 10 * 3600  # Saturday 19:00
+    [reply] = await conversation.handle_text(RESIDENT, UNKNOWN)
+    assert "từ 7:30 sáng thứ Hai, 30/11" in reply.text
+
+
+async def test_an_answered_question_and_a_group_get_no_offer(conversation: Conversation) -> None:
+    [answered] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt làm sao")
+    assert answered.title and not ask_button(answered)
+    [in_group] = await conversation.handle_text(GROUP, UNKNOWN, sender="1")
+    assert not ask_button(in_group)
+    [asked] = await conversation.handle_text(GROUP, "/hoicanbo", sender="1")
+    assert asked.text == msg.staff_private_only()
+
+
+async def test_without_a_staff_group_asking_for_staff_gives_the_hotline(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    plain = Conversation(ward_engine, store, ward_settings)
+    [no_answer] = await plain.handle_text(RESIDENT, UNKNOWN)
+    assert not ask_button(no_answer)
+    [reply] = await plain.handle_text(RESIDENT, "cho em gặp cán bộ")
+    assert "0276 3822 123" in reply.text
+
+
+# --- tickets reach staff -------------------------------------------------------------------
+
+
+async def test_accepting_opens_a_ticket_posted_in_its_own_topic(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    await store.subscribe(RESIDENT, "bhyt")
+    number = await open_ticket(conversation)
+    assert number == 1
+    assert await desk.post_pending() == 1
+    [topic] = room.topics.items()
+    assert topic[1].startswith("#1 · Zalo · Cho hỏi phường có tổ chức lớp dạy bơi")
+    [post] = room.in_thread(topic[0])
+    assert f"“{UNKNOWN}”" in post.reply.text
+    assert "Người dân đang theo dõi: Bảo hiểm y tế" in post.reply.text
+    assert [b.action for b in post.reply.buttons][-2:] == ["tn:1", "tc:1"]
+    # A second resident gets a second topic.
+    assert (
+        await open_ticket(conversation, OTHER, "phường có cho mượn bàn ghế tổ chức đám cưới không")
+        == 2
+    )
+    await desk.post_pending()
+    assert len(room.topics) == 2
+    assert await desk.post_pending() == 0  # each posted once
+
+
+async def test_the_guesses_shown_to_staff_can_become_variants_by_button(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    await open_ticket(
+        conversation, text="thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    )
+    await desk.post_pending()
+    [post] = room.posts
+    variants = [b for b in post.reply.buttons if b.action.startswith("tv:1:")]
+    assert variants and all(b.label.startswith("➕ Là cách hỏi khác của: ") for b in variants)
+    assert "Bot tìm được (chưa đủ chắc để tự trả lời):" in post.reply.text
+
+
+async def test_without_topics_a_ticket_is_a_thread_of_replies(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    room.forum = False
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await conversation.handle_text(RESIDENT, "nhà em ở khu phố 3")
+    await desk.post_pending()
+    first, second = room.posts
+    assert first.thread_id is None and first.reply_to is None
+    assert second.reply_to == first.message_id
+    assert second.reply.text == msg.ticket_follow_up_post(1, "nhà em ở khu phố 3")
+    assert room.topics == {}
+
+
+async def test_a_failing_staff_group_loses_no_ticket(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    await open_ticket(conversation)
+    room.fail = RuntimeError("Telegram is down")
+    with pytest.raises(RuntimeError):
+        await desk.post_pending()
+    room.fail = None
+    assert await desk.post_pending() == 1
+    assert len(room.posts) == 1
+
+
+async def test_a_topic_staff_deleted_is_made_again(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [first_topic] = list(room.topics)
+    await room.delete_topic(first_topic)
+    await conversation.handle_text(RESIDENT, "em hỏi thêm: có mất phí không ạ")
+    await desk.post_pending()
+    [new_topic] = list(room.topics)
+    assert new_topic != first_topic
+    assert "có mất phí không" in room.in_thread(new_topic)[0].reply.text
+
+
+# --- the resident while a ticket is open --------------------------------------------------
+
+
+async def test_further_messages_go_to_the_same_topic_and_known_answers_still_come(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    [relayed] = await conversation.handle_text(RESIDENT, "lớp học ở hồ bơi nào ạ")
+    assert relayed.text == msg.ticket_follow_up(1)
+    [answered] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt làm sao")
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    await desk.post_pending()
+    texts = [p.reply.text for p in room.in_thread(thread)]
+    assert texts[1:] == [
+        msg.ticket_follow_up_post(1, "lớp học ở hồ bơi nào ạ"),
+        msg.ticket_follow_up_post(1, "mất thẻ bhyt làm sao"),
+    ]
+    # Commands are not relayed.
+    await conversation.handle_text(RESIDENT, "/topics")
+    assert await desk.post_pending() == 0
+
+
+async def test_asking_for_staff_by_words_or_command(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    [offer] = await conversation.handle_text(RESIDENT, "cho em gặp cán bộ")
+    assert offer.text.startswith("Dạ, anh/chị vui lòng nhắn câu hỏi")
+    [received] = await conversation.handle_text(
+        RESIDENT, "Con tôi bị mất giấy khai sinh bản gốc, giờ sao?"
+    )
+    assert received.text.startswith("✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số 1)")
+    [again] = await conversation.handle_text(RESIDENT, "/hoicanbo")
+    assert again.text == msg.ticket_already_open(1)
+    # Directly, with the question after the command, from another resident.
+    [direct] = await conversation.handle_text(
+        OTHER, "/hoicanbo phường có xe chở rác cồng kềnh không"
+    )
+    assert "phiếu số 2" in direct.text
+    await desk.post_pending()
+    assert [name.split(" · ")[0] for name in room.topics.values()] == ["#1", "#2"]
+
+
+async def test_after_no_answer_asking_for_staff_offers_that_question(
+    conversation: Conversation,
+) -> None:
+    await conversation.handle_text(RESIDENT, UNKNOWN)
+    [offer] = await conversation.handle_text(RESIDENT, "hỏi cán bộ")
+    assert f"“{UNKNOWN}”" in offer.text and ask_button(offer)
+
+
+async def test_an_offer_too_old_is_not_sent(conversation: Conversation, clock: Clock) -> None:
+    await conversation.handle_text(RESIDENT, UNKNOWN)
+    clock.now += 2 * 86400
+    [reply] = await conversation.handle_action(RESIDENT, "staff:ask")
+    assert reply.text == msg.staff_offer_gone()
+
+
+# --- staff answer ---------------------------------------------------------------------------
+
+
+async def test_a_staff_reply_reaches_the_resident_signed_as_the_ward(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    assert (
+        await desk.on_staff_message(
+            staff("Dạ có, lớp bơi mở từ 1/6 tại nhà văn hóa.", reply_to=post.message_id)
+        )
+        == []
+    )
+    [item] = await outbox(store)
+    assert item.kind == "reply" and item.chat == RESIDENT
+    channel = Pushed()
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(store, channel, composer, on_done=desk.delivered, clock=desk.clock)
+    await sender.drain()
+    [(chat_id, [reply])] = channel.sent
+    assert chat_id == RESIDENT.chat_id
+    assert reply.title == "💬 Cán bộ UBND Phường 2 trả lời (phiếu số 1)"
+    assert "Lan" not in reply.title
+    assert reply.text == "Dạ có, lớp bơi mở từ 1/6 tại nhà văn hóa."
+    assert room.reactions == [7001]  # 👍 on the staff message once delivered
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "answered"
+
+
+async def test_signed_with_the_officer_name_when_configured(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    desk.settings = replace(desk.settings, staff_signature="name")
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
+    [item] = await outbox(store)
+    [reply] = await desk.compose(item) or []
+    assert reply.title == "💬 Cán bộ Lan (UBND Phường 2) trả lời (phiếu số 1)"
+
+
+async def test_staff_talk_in_a_topic_is_not_relayed_and_r_is(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    hint = await desk.on_staff_message(staff("anh Nam xem giúp vụ này", thread=thread))
+    assert hint == [msg.relay_not_sent_hint()]
+    assert await desk.on_staff_message(staff("ok để anh xem", thread=thread)) == []  # hinted once
+    assert await outbox(store) == []
+    assert await desk.on_staff_message(staff("/r Dạ có ạ", thread=thread)) == []
+    [item] = await outbox(store)
+    assert (await desk.compose(item) or [])[0].text == "Dạ có ạ"
+    # Outside any topic, /r needs the ticket number.
+    assert await desk.on_staff_message(staff("/r trả lời")) == [msg.staff_which_ticket()]
+    assert (
+        await desk.on_staff_message(staff("/r #1 Bổ sung: mang theo ảnh.", message_id=7002)) == []
+    )
+    assert len(await outbox(store)) == 2
+    # Messages from the general chat, replying to nothing of the bot's: nothing happens.
+    assert await desk.on_staff_message(staff("chào cả nhà", reply_to=424242)) == []
+    assert len(await outbox(store)) == 2
+
+
+async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    from wardbot.delivery import ChatUnreachable
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
+    channel = Pushed()
+    channel.error = ChatUnreachable("Forbidden: bot was blocked by the user")
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, channel, composer, on_done=desk.delivered, clock=desk.clock).drain()
+    await desk.post_pending()
+    note = room.posts[-1]
+    assert note.thread_id == room.posts[0].thread_id
+    assert note.reply.text == msg.ticket_note_post(1, msg.relay_failed(msg.relay_unreachable()))
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.relay_error
+    assert room.reactions == []
+
+
+async def test_closing_a_ticket_stops_relaying_the_resident(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    assert await desk.on_staff_message(staff("/close", thread=thread)) == [msg.ticket_closed(1)]
+    assert thread in room.closed
+    assert await desk.on_staff_action(STAFF, "tc:1") == [msg.ticket_was_closed(1)]
+    [reply] = await conversation.handle_text(RESIDENT, "lớp bơi còn chỗ không")
+    assert ask_button(reply)  # a new question, not a follow-up
+    assert await desk.post_pending() == 0
+
+
+async def test_a_restarted_desk_maps_staff_replies_from_the_database(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    settings: Settings,
+    ward_engine: Engine,
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    restarted = Desk(TicketBook(store), settings, ward_engine)
+    restarted.room = room
+    await restarted.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
+    assert len(await outbox(store)) == 1
+
+
+# --- admins ------------------------------------------------------------------------------------
+
+
+async def test_tickets_and_stats_for_admins(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    settings: Settings,
+    ward_engine: Engine,
+    clock: Clock,
+) -> None:
+    admin = Admin(
+        ward_engine,
+        store,
+        Alerts(ward_engine, store, settings, ["zalo"]),
+        settings,
+        _no_reload,
+        desk=desk,
+        clock=clock,
+    )
+    conversation.admin = admin
+    me = ChatRef("telegram", STAFF)
+    await open_ticket(conversation)
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    clock.now += 2 * 3600
+    await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
+    [listing] = await conversation.handle_text(me, "/tickets", sender=STAFF)
+    lines = listing.text.splitlines()
+    assert lines[2].startswith("• #2 · Telegram · chờ trả lời · 2 giờ")
+    assert lines[3].startswith("• #1 · Zalo · đã trả lời · 0 phút")
+    [stats] = await conversation.handle_text(me, "/stats", sender=STAFF)
+    assert "Hỏi cán bộ: 1 phiếu đã trả lời, thời gian trả lời trung vị 2 giờ" in stats.text
+    assert "Phiếu đang chờ cán bộ trả lời: 1" in stats.text
+    # Not for residents, nor in the staff group from someone not in ADMIN_IDS.
+    [resident] = await conversation.handle_text(RESIDENT, "/tickets", sender="u-77")
+    assert "#1" not in resident.text
+    assert await desk.on_staff_action("12345", "tn:1") == [msg.staff_admin_only()]
+
+
+async def _no_reload() -> list[str]:
+    return []
+
+
+# --- privacy -------------------------------------------------------------------------------------
+
+
+async def test_forget_deletes_the_tickets_and_their_topics(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    await open_ticket(conversation)
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
+    [thread, _] = list(room.topics)
+    await conversation.handle_text(RESIDENT, "/forget")
+    assert room.deleted_topics == [thread]
+    book = desk.tickets
+    assert await book.of_chat(RESIDENT) == []
+    assert await book.by_post(room.posts[0].message_id) is None
+    async with store.db.execute("SELECT COUNT(*) FROM ticket_messages") as cursor:
+        assert (await cursor.fetchone())[0] == 1  # the other resident's question only
+    assert await outbox(store) == []  # the answer waiting for the forgotten resident is gone
+    assert [t.id for t in await book.listing()] == [2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gặp cán bộ",
+        "cho em gap nguoi that",
+        "em muốn nói chuyện với cán bộ phường",
+        "cho tôi hỏi cán bộ trực tiếp được không",
+        "/hoicanbo",
+        "/hoicanbo@phuong2_bot",
+    ],
+)
+def test_asking_for_a_person_is_understood(text: str) -> None:
+    from wardbot.intents import parse_intent
+
+    assert parse_intent(text).kind == "staff"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cán bộ địa chính ở đâu",
+        "hỏi cán bộ địa chính về sổ đỏ thế nào",
+        "gặp cán bộ tư pháp vào ngày nào",
+    ],
+)
+def test_questions_about_officers_stay_questions(text: str) -> None:
+    from wardbot.intents import parse_intent
+
+    assert parse_intent(text).kind == "question"
