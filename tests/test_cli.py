@@ -466,3 +466,18 @@ def test_fit_with_no_write_leaves_the_model_alone(ward, tmp_path, capsys):
     assert bot.main(["fit", str(north), "--lexical", "--no-write", "--out", str(out_file)]) == 0
     assert "answer at p >=" in capsys.readouterr().out
     assert not out_file.exists()
+
+
+def _chat_commands() -> list[str]:
+    from wardbot import messages as msg
+    from wardbot.admin import ADMIN_COMMANDS
+    from wardbot.desk import STAFF_COMMANDS
+
+    return sorted({name for name, _ in msg.COMMANDS} | ADMIN_COMMANDS | STAFF_COMMANDS)
+
+
+@pytest.mark.parametrize("command", _chat_commands())
+def test_every_chat_command_is_in_the_readme(command):
+    """Residents' commands, admins' and those of the staff group: each in a README table."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\|[^|\n]*`/{command}\b", readme, re.MULTILINE), command
