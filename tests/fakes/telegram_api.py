@@ -10,6 +10,44 @@ a number of calls or until told to recover), or late.
 Optionally (`rate_limit=30`) it enforces Telegram's overall limit as a sliding one-second
 window: a sendMessage beyond `rate_limit` in the last second gets 429 with retry_after.
 `delivered` counts the messages each chat received, `throttled` the 429s that limit gave.
+
+Staff groups with forum topics (`staff_group`): getChat, createForumTopic, editForumTopic,
+closeForumTopic, reopenForumTopic, deleteForumTopic, deleteMessage and setMessageReaction,
+with the errors the real Bot API gives (its source, tdlib/telegram-bot-api and tdlib, is
+where the texts come from):
+
+- createForumTopic works only in a forum supergroup ("Bad Request: the chat is not a
+  forum"; an unknown chat: "chat not found"). The name is cleaned as tdlib does: control
+  characters become spaces, it is trimmed and cut to 128 characters (not refused); an empty
+  name is "Bad Request: title must be non-empty". The topic's id is the id of its service
+  message (forum_topic_created, from the bot), which is stored like any message.
+- The topic methods answer "Bad Request: TOPIC_ID_INVALID" for a thread that does not exist
+  (never did, or was deleted) and "Bad Request: TOPIC_NOT_MODIFIED" for closing a closed
+  topic, reopening an open one, or renaming to the same name.
+- sendMessage with message_thread_id into a forum: the message carries message_thread_id,
+  is_topic_message and, as Telegram's implicit reply, reply_to_message = the topic's
+  creation message; an unknown or deleted thread (or 1, the General topic) is "Bad Request:
+  message thread not found". A reply (reply_parameters) to a message in a topic lands in
+  that topic without message_thread_id. The bot is taken to be an admin with
+  can_manage_topics, so it may still post in closed topics. In a group that is not a forum
+  the thread is ignored.
+- Every message is stored in `messages[(chat_id, message_id)]`: what the bot sent, the
+  topics' service messages, and whatever users wrote (queued or not), so that replies,
+  deleteMessage ("message to delete not found") and setMessageReaction ("message to react
+  not found"; one reaction at most, from Telegram's emoji list, else REACTION_INVALID /
+  REACTIONS_TOO_MANY) see the chat's real history. deleteForumTopic deletes the topic's
+  messages too; so does deleting its creation message (what clients report; not in the
+  Bot API's documentation).
+
+Privacy mode. A bot in privacy mode (BotFather's default) is not sent every group
+message. For a group registered with `staff_group(..., privacy=True)` (the default), or any
+group message given `privacy=True`, the fake delivers a user's message to getUpdates only if
+it is a command (a bare `/cmd`, or `/cmd@this_bot`; not `/cmd@other_bot`), mentions
+`@this_bot`, replies to a message from the bot -- which includes every message in a topic
+the bot created, since Telegram makes those implicit replies to the topic's creation
+message -- or is a service message. Anything else is stored but never queued: `send_text`
+returns the update with an extra key `"undelivered"` (the reason) and keeps it in
+`undelivered`. Groups not registered with `staff_group` get every message, as before.
 """
 
 from __future__ import annotations
@@ -29,6 +67,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from telegram.constants import ReactionEmoji
 
 from fakes.server import FakeApiServer
 
@@ -42,11 +81,29 @@ JSON_PARAMS = {
     "reply_parameters",
     "link_preview_options",
     "scope",
+    "reaction",
 }
 HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"}
 HTML_TAGS |= {"tg-spoiler", "span", "blockquote", "tg-emoji"}
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)((?:\s[^<>]*)?)>")
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+# The colours Telegram gives topic icons, in RGB.
+TOPIC_COLORS = (0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F)
+TOPIC_NAME_MAX = 128  # characters; tdlib cuts longer names to this
+GENERAL_TOPIC = 1  # the General topic's thread id, which sendMessage refuses
+# Service messages: a bot in privacy mode receives all of them.
+SERVICE_KEYS = frozenset(
+    {
+        "forum_topic_created",
+        "forum_topic_edited",
+        "forum_topic_closed",
+        "forum_topic_reopened",
+        "new_chat_members",
+        "left_chat_member",
+        "pinned_message",
+    }
+)
+REACTIONS = frozenset(emoji.value for emoji in ReactionEmoji)  # what a bot may react with
 
 
 class ApiError(Exception):
@@ -73,6 +130,13 @@ class Call:
     def chat_id(self) -> int | None:
         chat = self.params.get("chat_id")
         return int(chat) if chat is not None else None
+
+    @property
+    def thread_id(self) -> int | None:
+        """The forum topic the message went to (from the result when sent, else asked for)."""
+        if isinstance(self.result, dict) and "message_thread_id" in self.result:
+            return int(self.result["message_thread_id"])
+        return _thread_param(self.params)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -131,6 +195,22 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _thread_param(params: dict[str, Any]) -> int | None:
+    raw = params.get("message_thread_id")
+    return int(raw) if raw not in (None, "") else None
+
+
+def _as_reply(message: dict[str, Any]) -> dict[str, Any]:
+    """A message as it appears in reply_to_message: without a reply_to_message of its own."""
+    return {k: v for k, v in message.items() if k != "reply_to_message"}
+
+
+def topic_name(name: str) -> str:
+    """A topic name as tdlib keeps it: control characters as spaces, trimmed, cut to 128."""
+    cleaned = "".join(" " if ord(ch) < 32 or ch == "\x7f" else ch for ch in name).strip()
+    return cleaned[:TOPIC_NAME_MAX].rstrip()
+
+
 class FakeBotApi(FakeApiServer):
     """Start with `async with FakeBotApi() as api:`; point the bot at `api.base_url`."""
 
@@ -159,6 +239,16 @@ class FakeBotApi(FakeApiServer):
         self._message_ids = itertools.count(1000)
         self._query_ids = itertools.count(555000)
         self._chats: dict[int, dict[str, Any]] = {}
+        # Every message known to exist, by (chat id, message id): sent by the bot, service
+        # messages, users' messages. Deleted ones are removed.
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        # chat id -> thread id -> {"name", "closed", "icon_color", "created_by"}: live topics.
+        self.topics: dict[int, dict[int, dict[str, Any]]] = {}
+        self.deleted_topics: dict[int, dict[int, dict[str, Any]]] = {}
+        self.deleted_messages: list[tuple[int, int]] = []  # (chat id, message id), in order
+        self.reactions: dict[tuple[int, int], list[dict[str, Any]]] = {}  # the bot's, current
+        self.undelivered: list[dict[str, Any]] = []  # updates privacy mode kept from the bot
+        self._privacy: dict[int, bool] = {}  # chat id -> privacy mode (registered groups)
 
     @property
     def base_url(self) -> str:
@@ -182,15 +272,70 @@ class FakeBotApi(FakeApiServer):
             chat = {"id": chat_id, "type": "private", "first_name": "Dân"}
         return self._chats.setdefault(chat_id, chat)
 
+    def staff_group(
+        self,
+        chat_id: int,
+        *,
+        forum: bool = True,
+        title: str = "Cán bộ Phường 2",
+        privacy: bool = True,
+    ) -> dict[str, Any]:
+        """Register a supergroup (with topics when `forum`); the bot is an admin there.
+
+        getChat returns it; users' messages in it are filtered by privacy mode when `privacy`
+        (see the module docstring). Returns its Chat object."""
+        chat: dict[str, Any] = {"id": chat_id, "type": "supergroup", "title": title}
+        if forum:
+            chat["is_forum"] = True
+        self._chats[chat_id] = chat
+        self._privacy[chat_id] = privacy
+        return chat
+
+    def staff_topic(
+        self, chat_id: int, name: str, *, user_id: int, first_name: str = "Cán bộ"
+    ) -> int:
+        """A staff member (not the bot) creates a topic; the bot gets its service message.
+
+        Returns the topic's thread id. Messages in it reach a bot in privacy mode only when
+        they are addressed to it, since the topic's creation message is not the bot's."""
+        chat = self._chats.get(chat_id)
+        if chat is None or not chat.get("is_forum"):
+            raise ValueError(f"chat {chat_id} is not a registered forum (staff_group)")
+        icon_color = self._next_color(chat_id)
+        message = self._message(
+            chat_id,
+            user_id,
+            True,
+            first_name=first_name,
+            forum_topic_created={"name": topic_name(name), "icon_color": icon_color},
+        )
+        thread = message["message_id"]
+        message.update(message_thread_id=thread, is_topic_message=True)
+        self.topics.setdefault(chat_id, {})[thread] = {
+            "name": topic_name(name),
+            "closed": False,
+            "icon_color": icon_color,
+            "created_by": user_id,
+        }
+        self._deliver({"message": message}, None)
+        return thread
+
     def _message(
-        self, chat_id: int, user_id: int | None, group: bool, **fields: Any
+        self,
+        chat_id: int,
+        user_id: int | None,
+        group: bool,
+        *,
+        first_name: str | None = None,
+        **fields: Any,
     ) -> dict[str, Any]:
         user = user_id if user_id is not None else abs(chat_id)
+        sender = {"id": user, "is_bot": False, "first_name": first_name or "Dân"}
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": self.chat(chat_id, group=group),
-            "from": {"id": user, "is_bot": False, "first_name": "Dân", "language_code": "vi"},
+            "from": {**sender, "language_code": "vi"},
             **fields,
         }
 
@@ -201,9 +346,33 @@ class FakeBotApi(FakeApiServer):
         *,
         group: bool = False,
         user_id: int | None = None,
+        first_name: str | None = None,
         reply_to_bot: bool = False,
+        reply_to: Call | dict[str, Any] | int | None = None,
+        thread_id: int | None = None,
+        privacy: bool | None = None,
     ) -> dict[str, Any]:
-        """Queue a text message; commands and @mentions get their entities, as Telegram does."""
+        """Queue a text message; commands and @mentions get their entities, as Telegram does.
+
+        `reply_to`: the message replied to -- a bot's sendMessage Call, a message (or update)
+        dict, or a message id in this chat; it must exist in `messages`, and the update's
+        reply_to_message is that stored message. `thread_id`: the forum topic written in
+        (a reply to a topic message is in its topic anyway); without `reply_to` the message
+        replies implicitly to the topic's creation message, as in Telegram. `reply_to_bot`:
+        a reply to a stand-in message from the bot. `user_id`/`first_name`: the sender.
+        `privacy`: filter by privacy mode (default: the group's `staff_group` setting); an
+        update the bot would not get is returned with an "undelivered" key, not queued."""
+        if reply_to_bot and reply_to is not None:
+            raise ValueError("give reply_to or reply_to_bot, not both")
+        replied = self._replied(chat_id, reply_to) if reply_to is not None else None
+        if replied is not None:
+            in_thread = replied.get("message_thread_id")
+            if thread_id is None:
+                thread_id = in_thread
+            elif in_thread != thread_id:
+                raise ValueError(f"message {replied['message_id']} is not in thread {thread_id}")
+        if thread_id is not None and thread_id not in self.topics.get(chat_id, {}):
+            raise ValueError(f"no topic {thread_id} in chat {chat_id}")
         entities = []
         command = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", text)
         if command:
@@ -220,11 +389,67 @@ class FakeBotApi(FakeApiServer):
         fields: dict[str, Any] = {"text": text}
         if entities:
             fields["entities"] = entities
+        topic: dict[str, Any] = {}
+        if thread_id is not None:
+            topic = {"message_thread_id": thread_id, "is_topic_message": True}
+            if replied is None and not reply_to_bot:
+                replied = self.messages.get((chat_id, thread_id))
         if reply_to_bot:
             earlier = self._message(chat_id, None, group, text="(tin nhắn trước của bot)")
             earlier["from"] = self.bot_user
-            fields["reply_to_message"] = earlier
-        return self.push({"message": self._message(chat_id, user_id, group, **fields)})
+            earlier.update(topic)
+            replied = earlier
+        if replied is not None:
+            fields["reply_to_message"] = _as_reply(replied)
+        fields.update(topic)
+        message = self._message(chat_id, user_id, group, first_name=first_name, **fields)
+        return self._deliver({"message": message}, privacy)
+
+    def _replied(self, chat_id: int, reply_to: Call | dict[str, Any] | int) -> dict[str, Any]:
+        """The stored message `reply_to` names (see send_text)."""
+        if isinstance(reply_to, Call):
+            if not isinstance(reply_to.result, dict) or reply_to.chat_id != chat_id:
+                raise ValueError(f"{reply_to.method} call did not send a message to {chat_id}")
+            message_id = int(reply_to.result["message_id"])
+        elif isinstance(reply_to, dict):
+            message = reply_to if "message_id" in reply_to else reply_to["message"]
+            message_id = int(message["message_id"])
+        else:
+            message_id = int(reply_to)
+        stored = self.messages.get((chat_id, message_id))
+        if stored is None:
+            raise ValueError(f"no message {message_id} in chat {chat_id} to reply to")
+        return stored
+
+    def _deliver(self, update: dict[str, Any], privacy: bool | None) -> dict[str, Any]:
+        """Queue a user's update, unless privacy mode keeps it from the bot."""
+        message = update["message"]
+        chat = message["chat"]
+        if privacy is None:
+            privacy = self._privacy.get(chat["id"], False)
+        if chat["type"] != "private" and privacy and not self._addressed(message):
+            self._remember(message)
+            self.undelivered.append(update)
+            return {**update, "undelivered": "privacy mode: not addressed to the bot"}
+        return self.push(update)
+
+    def _addressed(self, message: dict[str, Any]) -> bool:
+        """Whether a bot in privacy mode receives this group message."""
+        if SERVICE_KEYS & message.keys():
+            return True
+        me = f"@{self.username}".lower()
+        text = message.get("text", "").encode("utf-16-le")
+        for entity in message.get("entities", []):
+            start, end = entity["offset"] * 2, (entity["offset"] + entity["length"]) * 2
+            shown = text[start:end].decode("utf-16-le")
+            if entity["type"] == "bot_command" and entity["offset"] == 0:
+                _, at, target = shown.partition("@")
+                if not at or f"@{target}".lower() == me:
+                    return True
+            if entity["type"] == "mention" and shown.lower() == me:
+                return True
+        replied = message.get("reply_to_message")
+        return bool(replied and replied.get("from", {}).get("id") == BOT_ID)
 
     def send_sticker(self, chat_id: int, *, group: bool = False) -> dict[str, Any]:
         sticker = {
@@ -237,7 +462,9 @@ class FakeBotApi(FakeApiServer):
             "is_video": False,
             "emoji": "👍",
         }
-        return self.push({"message": self._message(chat_id, None, group, sticker=sticker)})
+        return self._deliver(
+            {"message": self._message(chat_id, None, group, sticker=sticker)}, None
+        )
 
     def press(
         self,
@@ -253,6 +480,10 @@ class FakeBotApi(FakeApiServer):
         shown["from"] = self.bot_user
         if message is not None and isinstance(message.result, dict):
             shown["message_id"] = message.result["message_id"]
+            stored = self.messages.get((chat_id, int(shown["message_id"])), {})
+            for key in ("message_thread_id", "is_topic_message"):
+                if key in stored:
+                    shown[key] = stored[key]
         user = user_id if user_id is not None else abs(chat_id)
         query = {
             "id": str(next(self._query_ids)),
@@ -265,6 +496,9 @@ class FakeBotApi(FakeApiServer):
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), **update}
+        for message in (update.get("message"), update.get("callback_query", {}).get("message")):
+            if message is not None:
+                self._remember(message)
         self._updates.append(update)
         asyncio.get_running_loop().create_task(self._notify())
         return update
@@ -314,6 +548,19 @@ class FakeBotApi(FakeApiServer):
             for c in self.calls[since:]
             if c.method == "sendMessage" and c.status == 200 and chat_id in (None, c.chat_id)
         ]
+
+    def sent_in_thread(self, chat_id: int, thread_id: int, *, since: int = 0) -> list[Call]:
+        """Messages the bot sent successfully into one forum topic."""
+        return [c for c in self.sent(chat_id, since=since) if c.thread_id == thread_id]
+
+    def topic_named(self, chat_id: int, text: str) -> int:
+        """The thread id of the one live topic whose name contains `text` (any case)."""
+        live = self.topics.get(chat_id, {})
+        found = [t for t, topic in live.items() if text.casefold() in topic["name"].casefold()]
+        if len(found) != 1:
+            names = [topic["name"] for topic in live.values()]
+            raise AssertionError(f"{len(found)} topics match {text!r} in {chat_id}: {names}")
+        return found[0]
 
     async def say(
         self, chat_id: int, text: str, count: int = 1, *, within: float = 5.0, **kwargs: Any
@@ -414,13 +661,25 @@ class FakeBotApi(FakeApiServer):
             case "getupdates":
                 return await self._get_updates(params)
             case "sendmessage":
-                return self._message_result(params)
+                return self._send_message(params)
             case "editmessagetext":
-                result = self._message_result(params)
-                result["message_id"] = int(params["message_id"])
-                return result
+                return self._edit_message_text(params)
             case "sendchataction" | "answercallbackquery":
                 return True
+            case "getchat":
+                return self._get_chat(params)
+            case "createforumtopic":
+                return self._create_topic(params)
+            case "editforumtopic":
+                return self._edit_topic(params)
+            case "closeforumtopic" | "reopenforumtopic":
+                return self._close_topic(params, closed=method.lower() == "closeforumtopic")
+            case "deleteforumtopic":
+                return self._delete_topic(params)
+            case "deletemessage":
+                return self._delete_message(params)
+            case "setmessagereaction":
+                return self._set_reaction(params)
             case "setmycommands":
                 for command in params.get("commands", []):
                     if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]):
@@ -448,7 +707,235 @@ class FakeBotApi(FakeApiServer):
                     )
         return self._updates[:limit]
 
-    def _message_result(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        shown = self._shown_text(params)
+        chat_id = int(params["chat_id"])
+        thread, replied = self._placement(chat_id, params)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chats.get(chat_id, {"id": chat_id, "type": "private"}),
+            "from": self.bot_user,
+            "text": shown,
+        }
+        if thread is not None:
+            message.update(message_thread_id=thread, is_topic_message=True)
+        if replied is not None:
+            message["reply_to_message"] = _as_reply(replied)
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
+        shown = self._shown_text(params)
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        stored = self.messages.get((chat_id, message_id))
+        if stored is None:  # a message the fake never saw: answer as before
+            return {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": self._chats.get(chat_id, {"id": chat_id, "type": "private"}),
+                "from": self.bot_user,
+                "text": shown,
+            }
+        stored.update(text=shown, edit_date=int(time.time()))
+        return dict(stored)
+
+    def _placement(
+        self, chat_id: int, params: dict[str, Any]
+    ) -> tuple[int | None, dict[str, Any] | None]:
+        """The topic a new bot message goes to, and the message it replies to (if stored)."""
+        replied = None
+        wanted = params.get("reply_parameters") or {}
+        reply_id = wanted.get("message_id", params.get("reply_to_message_id"))
+        if reply_id is not None and int(wanted.get("chat_id", chat_id)) == chat_id:
+            replied = self.messages.get((chat_id, int(reply_id)))
+        thread = _thread_param(params)
+        chat = self._chats.get(chat_id, {"type": "private"})
+        if not chat.get("is_forum"):
+            if thread is not None and chat["type"] == "private":
+                raise ApiError(400, "Bad Request: message thread not found")
+            return None, replied
+        if thread is None and replied is not None:
+            thread = replied.get("message_thread_id")
+        if thread is None:
+            return None, replied
+        if thread == GENERAL_TOPIC or thread not in self.topics.get(chat_id, {}):
+            raise ApiError(400, "Bad Request: message thread not found")
+        if replied is None:
+            replied = self.messages.get((chat_id, thread))
+        return thread, replied
+
+    def _remember(self, message: dict[str, Any]) -> None:
+        """Store a message users wrote (and what it replies to) unless already known."""
+        chat_id = int(message["chat"]["id"])
+        replied = message.get("reply_to_message")
+        if replied is not None:
+            self.messages.setdefault((chat_id, int(replied["message_id"])), dict(replied))
+        self.messages.setdefault((chat_id, int(message["message_id"])), dict(message))
+
+    # --- forum topics, chats, deleting, reactions ---------------------------------------
+
+    def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._known_chat(params)
+        gifts = dict.fromkeys(
+            (
+                "unlimited_gifts",
+                "limited_gifts",
+                "unique_gifts",
+                "premium_subscription",
+                "gifts_from_channels",
+            ),
+            False,
+        )
+        # ChatFullInfo: the Chat plus the fields the Bot API always sends.
+        return {
+            **chat,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": gifts,
+        }
+
+    def _known_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            chat = self._chats.get(int(params.get("chat_id", "")))
+        except ValueError:  # @username: no such chats here
+            chat = None
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return chat
+
+    def _forum(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat = self._known_chat(params)
+        if not chat.get("is_forum"):
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        return int(chat["id"]), chat
+
+    def _topic(self, params: dict[str, Any]) -> tuple[int, int, dict[str, Any]]:
+        chat_id, _ = self._forum(params)
+        thread = _thread_param(params) or 0
+        if thread <= 0:
+            raise ApiError(400, "Bad Request: invalid message thread identifier specified")
+        topic = self.topics.get(chat_id, {}).get(thread)
+        if topic is None:
+            raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        return chat_id, thread, topic
+
+    def _next_color(self, chat_id: int) -> int:
+        made = len(self.topics.get(chat_id, {})) + len(self.deleted_topics.get(chat_id, {}))
+        return TOPIC_COLORS[made % len(TOPIC_COLORS)]
+
+    def _service(self, chat_id: int, thread: int, **content: Any) -> dict[str, Any]:
+        """A service message from the bot in a topic (stored; bots get no updates of theirs)."""
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chats[chat_id],
+            "from": self.bot_user,
+            "message_thread_id": thread,
+            "is_topic_message": True,
+            **content,
+        }
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _create_topic(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, chat = self._forum(params)
+        name = topic_name(str(params.get("name", "")))
+        if not name:
+            raise ApiError(400, "Bad Request: title must be non-empty")
+        icon_color = int(params.get("icon_color") or 0) or self._next_color(chat_id)
+        if not 0 <= icon_color <= 0xFFFFFF:
+            raise ApiError(400, "Bad Request: invalid icon color specified")
+        topic: dict[str, Any] = {"name": name, "icon_color": icon_color}
+        if params.get("icon_custom_emoji_id"):
+            topic["icon_custom_emoji_id"] = str(params["icon_custom_emoji_id"])
+        thread = next(self._message_ids)
+        self.messages[(chat_id, thread)] = {
+            "message_id": thread,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.bot_user,
+            "message_thread_id": thread,
+            "is_topic_message": True,
+            "forum_topic_created": dict(topic),
+        }
+        self.topics.setdefault(chat_id, {})[thread] = {
+            **topic,
+            "closed": False,
+            "created_by": BOT_ID,
+        }
+        return {"message_thread_id": thread, **topic}
+
+    def _edit_topic(self, params: dict[str, Any]) -> bool:
+        chat_id, thread, topic = self._topic(params)
+        edited: dict[str, Any] = {}
+        if params.get("name"):
+            name = topic_name(str(params["name"]))
+            if not name:
+                raise ApiError(400, "Bad Request: title must be non-empty")
+            if name != topic["name"]:
+                edited["name"] = name
+        if "icon_custom_emoji_id" in params:
+            emoji = str(params["icon_custom_emoji_id"] or "")
+            if emoji != topic.get("icon_custom_emoji_id", ""):
+                edited["icon_custom_emoji_id"] = emoji
+        if not params.get("name") and "icon_custom_emoji_id" not in params:
+            return True  # nothing asked for: tdlib answers without asking Telegram
+        if not edited:
+            raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        topic.update(edited)
+        self._service(chat_id, thread, forum_topic_edited=edited)
+        return True
+
+    def _close_topic(self, params: dict[str, Any], *, closed: bool) -> bool:
+        chat_id, thread, topic = self._topic(params)
+        if topic["closed"] == closed:
+            raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        topic["closed"] = closed
+        self._service(chat_id, thread, **{f"forum_topic_{'closed' if closed else 'reopened'}": {}})
+        return True
+
+    def _delete_topic(self, params: dict[str, Any]) -> bool:
+        chat_id, thread, _ = self._topic(params)
+        self._drop_topic(chat_id, thread)
+        return True
+
+    def _drop_topic(self, chat_id: int, thread: int) -> None:
+        """A topic is deleted, with all its messages."""
+        topic = self.topics[chat_id].pop(thread)
+        self.deleted_topics.setdefault(chat_id, {})[thread] = topic
+        for key, message in list(self.messages.items()):
+            if key[0] == chat_id and message.get("message_thread_id") == thread:
+                del self.messages[key]
+
+    def _delete_message(self, params: dict[str, Any]) -> bool:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        self.deleted_messages.append(key)
+        if key[1] in self.topics.get(key[0], {}):  # a topic's creation message: the topic
+            self._drop_topic(*key)
+        else:
+            del self.messages[key]
+        return True
+
+    def _set_reaction(self, params: dict[str, Any]) -> bool:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        reactions = params.get("reaction") or []
+        if isinstance(reactions, str):
+            reactions = json.loads(reactions)
+        for reaction in reactions:
+            if reaction.get("type") != "emoji" or reaction.get("emoji") not in REACTIONS:
+                raise ApiError(400, "Bad Request: REACTION_INVALID")
+        if key not in self.messages:
+            raise ApiError(400, "Bad Request: message to react not found")
+        if len(reactions) > 1:  # bots, like users without Premium, set one at most
+            raise ApiError(400, "Bad Request: REACTIONS_TOO_MANY")
+        self.reactions[key] = list(reactions)
+        return True
+
+    def _shown_text(self, params: dict[str, Any]) -> str:
+        """The message's visible text; ApiError where Telegram refuses the message."""
         text = str(params.get("text", ""))
         shown = visible_text(text) if str(params.get("parse_mode", "")).upper() == "HTML" else text
         if not shown.strip():
@@ -460,11 +947,4 @@ class FakeBotApi(FakeApiServer):
                 data = button.get("callback_data")
                 if data is not None and not 1 <= len(data.encode()) <= 64:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        chat_id = int(params["chat_id"])
-        return {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": self._chats.get(chat_id, {"id": chat_id, "type": "private"}),
-            "from": self.bot_user,
-            "text": shown,
-        }
+        return shown
