@@ -56,6 +56,7 @@ faq:
     answer: |
       Tờ khai, giấy chứng sinh và giấy tờ tùy thân của cha mẹ.
     topics: [ho-tich]
+    # Sinh ở nước ngoài: hỏi thêm bộ phận hộ tịch.
 
 # ---------------------------------------------------------------- Từ viết tắt
 synonyms:
@@ -250,6 +251,7 @@ def test_a_new_entry_goes_last_in_faq_and_loads_with_its_multiline_answer(
     # that heads the next section.
     assert (
         "    topics: [ho-tich]\n"
+        "    # Sinh ở nước ngoài: hỏi thêm bộ phận hộ tịch.\n"  # stays with its entry
         "\n"
         f"  - id: {edit.entry_id}\n"
         "    question: Làm lại giấy khai sinh bị mất thì làm sao?\n"
@@ -415,6 +417,19 @@ def test_a_file_that_keeps_changing_is_refused(
         add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
 
     assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ + "# sửa tiếp\n" * 2
+    assert leftovers(faq_file.parent) == []
+
+
+def test_an_edit_that_would_not_read_back_as_meant_is_refused(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A safety net: whatever the lines say, the loader must read exactly the change."""
+    monkeypatch.setattr(faq_edit, "_item_text", lambda text, flow: "một cách hỏi khác")
+
+    with pytest.raises(FaqEditError, match="đọc lại bản sửa"):
+        add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
     assert leftovers(faq_file.parent) == []
 
 
