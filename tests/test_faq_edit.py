@@ -1,0 +1,474 @@
+"""Editing the staff's faq.yaml in place: what the bot then knows, and that nothing else in the
+file moves (comments, quoting, layout), or that the edit is refused and the file untouched."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from wardbot import faq_edit
+from wardbot.faq_edit import FaqEditError, add_entry, add_variant, slug
+from wardbot.loader import load_faq
+
+# A ward's file as staff keep it: comments at the top, between entries and at line ends,
+# quoted values, `|` answers, flow and block lists, and a section after faq:.
+STAFF_FAQ = """\
+# FAQ của UBND phường — do cán bộ phường cập nhật.
+# Mỗi câu hỏi có id (chữ thường, gạch nối), câu hỏi, cách hỏi khác và câu trả lời.
+
+topics:
+  - id: bhyt                      # không đổi id này
+    name: Bảo hiểm y tế
+    keywords: [bảo hiểm y tế, bhyt, thẻ bhyt]
+  - id: ho-tich
+    name: Hộ tịch
+    keywords: [khai sinh, kết hôn]
+
+faq:
+  # ---------------------------------------------------------------- BHYT
+  - id: bhyt-muc-dong
+    question: Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?
+    variants:
+      - giá thẻ bhyt hộ gia đình
+      - 'mua bhyt cho cả nhà hết bao nhiêu'   # hỏi nhiều nhất
+    # Cập nhật khi lương cơ sở thay đổi.
+    answer: |
+      Người thứ nhất đóng 4,5% mức lương cơ sở.
+
+      Người thứ hai, thứ ba, thứ tư đóng lần lượt 70%, 60%, 50% mức của người thứ nhất.
+    topics: [bhyt]
+
+  - id: bhyt-mat-the
+    question: "Bị mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?"
+    answer: >
+      Bà con xuất trình thẻ căn cước gắn chip hoặc ứng dụng VNeID khi đi khám.
+    topics: [bhyt]  # cả căn cước
+
+  # ---------------------------------------------------------------- Hộ tịch
+  - id: ho-tich-khai-sinh
+    question: Đăng ký khai sinh cho con cần giấy tờ gì?
+    variants: [khai sinh cho bé, làm giấy khai sinh]
+    answer: |
+      Tờ khai, giấy chứng sinh và giấy tờ tùy thân của cha mẹ.
+    topics: [ho-tich]
+    # Sinh ở nước ngoài: hỏi thêm bộ phận hộ tịch.
+
+# ---------------------------------------------------------------- Từ viết tắt
+synonyms:
+  gks: [giấy khai sinh]
+  bhyt: [bảo hiểm y tế]
+"""
+
+
+@pytest.fixture
+def faq_file(tmp_path: Path) -> Path:
+    path = tmp_path / "ward" / "faq.yaml"
+    path.parent.mkdir()
+    path.write_text(STAFF_FAQ, encoding="utf-8")
+    assert load_faq(path).problems == []
+    return path
+
+
+@pytest.fixture
+def backups(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def entry(path: Path, entry_id: str):
+    loaded = load_faq(path)
+    assert loaded.problems == []
+    return next(e for e in loaded.faq if e.id == entry_id)
+
+
+def added_lines(before: str, after: str) -> list[str]:
+    """The lines `after` adds; fails when it removes or changes any line of `before`."""
+    added: list[str] = []
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        assert op in ("equal", "insert"), (op, before.splitlines()[i1:i2])
+        if op == "insert":
+            added += after.splitlines()[j1:j2]
+    return added
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "faq.yaml")
+
+
+# ------------------------------------------------------------------ add_variant
+
+
+def test_variant_is_added_and_the_bot_then_knows_it(faq_file: Path, backups: Path) -> None:
+    edit = add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà đóng bao nhiêu", backup_dir=backups)
+
+    assert (edit.faq_file, edit.entry_id) == (faq_file, "bhyt-muc-dong")
+    assert entry(faq_file, "bhyt-muc-dong").variants == (
+        "giá thẻ bhyt hộ gia đình",
+        "mua bhyt cho cả nhà hết bao nhiêu",
+        "bhyt cả nhà đóng bao nhiêu",
+    )
+    assert leftovers(faq_file.parent) == []  # no temporary file left beside it
+
+
+def test_only_the_new_line_is_added_everything_else_kept_byte_for_byte(
+    faq_file: Path, backups: Path
+) -> None:
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà đóng bao nhiêu", backup_dir=backups)
+
+    after = faq_file.read_text(encoding="utf-8")
+    # Under the last item, with its indentation; the comment before `answer:` stays below it.
+    assert added_lines(STAFF_FAQ, after) == ["      - bhyt cả nhà đóng bao nhiêu"]
+    assert (
+        "      - 'mua bhyt cho cả nhà hết bao nhiêu'   # hỏi nhiều nhất\n"
+        "      - bhyt cả nhà đóng bao nhiêu\n"
+        "    # Cập nhật khi lương cơ sở thay đổi.\n"
+    ) in after
+
+
+def test_an_entry_without_variants_gets_a_list_after_its_question(
+    faq_file: Path, backups: Path
+) -> None:
+    add_variant(faq_file, "bhyt-mat-the", "quên thẻ bhyt", backup_dir=backups)
+
+    after = faq_file.read_text(encoding="utf-8")
+    assert added_lines(STAFF_FAQ, after) == ["    variants:", "      - quên thẻ bhyt"]
+    assert '?"\n    variants:\n      - quên thẻ bhyt\n    answer: >\n' in after
+    assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bhyt",)
+
+
+def test_a_flow_list_stays_a_flow_list(faq_file: Path, backups: Path) -> None:
+    add_variant(faq_file, "ho-tich-khai-sinh", "khai sinh, cần gì?", backup_dir=backups)
+
+    after = faq_file.read_text(encoding="utf-8")
+    assert "    variants: [khai sinh cho bé, làm giấy khai sinh, 'khai sinh, cần gì?']\n" in after
+    assert len(after.splitlines()) == len(STAFF_FAQ.splitlines())
+    assert entry(faq_file, "ho-tich-khai-sinh").variants[-1] == "khai sinh, cần gì?"
+
+
+def test_text_that_yaml_would_misread_is_quoted(faq_file: Path, backups: Path) -> None:
+    add_variant(faq_file, "bhyt-muc-dong", "giờ nộp: 7:30", backup_dir=backups)
+    add_variant(faq_file, "bhyt-muc-dong", "yes", backup_dir=backups)
+
+    assert entry(faq_file, "bhyt-muc-dong").variants[-2:] == ("giờ nộp: 7:30", "yes")
+    assert "      - 'yes'\n" in faq_file.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "GIA THE BHYT HO GIA DINH",  # a variant it has, without accents, in capitals
+        "  mua bhyt   cho cả nhà hết bao nhiêu ",  # another, with stray spaces
+        "muc dong bao hiem y te ho gia dinh la bao nhieu",  # its question
+    ],
+)
+def test_a_variant_it_already_has_is_refused(faq_file: Path, backups: Path, variant: str) -> None:
+    with pytest.raises(FaqEditError, match="đã có") as refused:
+        add_variant(faq_file, "bhyt-muc-dong", variant, backup_dir=backups)
+
+    assert f"{faq_file}:" in str(refused.value)  # where the one it has is
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
+    assert not backups.exists()
+
+
+def test_an_unknown_entry_is_refused_by_its_id(faq_file: Path, backups: Path) -> None:
+    with pytest.raises(FaqEditError, match="'bhyt-khong-co'"):
+        add_variant(faq_file, "bhyt-khong-co", "hỏi gì đó", backup_dir=backups)
+
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
+
+
+def test_a_file_that_does_not_parse_is_refused_with_its_line(faq_file: Path, backups: Path) -> None:
+    broken = STAFF_FAQ.replace(
+        "    question: Đăng ký khai sinh cho con cần giấy tờ gì?",
+        "    question: Khai sinh: cần giấy tờ gì?",  # ': ' in unquoted text
+    )
+    faq_file.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("    question: Khai sinh: cần giấy tờ gì?") + 1
+
+    with pytest.raises(FaqEditError) as refused:
+        add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    assert re.search(rf"{re.escape(str(faq_file))}:{line}(?!\d)", str(refused.value))
+    assert faq_file.read_text(encoding="utf-8") == broken
+    assert leftovers(faq_file.parent) == []
+
+
+def test_an_unrelated_bad_entry_does_not_block_an_edit(faq_file: Path, backups: Path) -> None:
+    # Below the edit, so every line of these problems moves: a typo'd key, and an id used
+    # twice (its message names the line of the first one).
+    bad = STAFF_FAQ.replace(
+        "\n# ---",
+        "\n  - id: ho-tich-khai-sinh\n    question: Trùng id\n    answer: x\n\n"
+        "  - id: ho-tich-ket-hon\n    question: Kết hôn cần gì?\n    anwser: Tờ khai.\n"
+        "\n# ---",
+    )
+    faq_file.write_text(bad, encoding="utf-8")
+    assert len(load_faq(faq_file).problems) == 3
+
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà đóng bao nhiêu", backup_dir=backups)
+
+    loaded = load_faq(faq_file)
+    assert len(loaded.problems) == 3
+    assert "bhyt cả nhà đóng bao nhiêu" in entry_of(loaded, "bhyt-muc-dong").variants
+
+
+def entry_of(loaded, entry_id: str):
+    return next(e for e in loaded.faq if e.id == entry_id)
+
+
+# -------------------------------------------------------------------- add_entry
+
+
+def test_a_new_entry_goes_last_in_faq_and_loads_with_its_multiline_answer(
+    faq_file: Path, backups: Path
+) -> None:
+    answer = "Bà con đến bộ phận một cửa.\n\nMang theo:\n  - tờ khai\n  - căn cước  \n"
+    edit = add_entry(
+        faq_file,
+        "Làm lại giấy khai sinh bị mất thì làm sao?",
+        answer,
+        backup_dir=backups,
+        topics=["ho-tich"],
+        variants=["mất giấy khai sinh", "Mat giay khai sinh", "trích lục khai sinh"],
+    )
+
+    loaded = load_faq(faq_file)
+    assert loaded.problems == []
+    new = loaded.faq[-1]
+    assert new.id == edit.entry_id
+    assert new.answer == "Bà con đến bộ phận một cửa.\n\nMang theo:\n  - tờ khai\n  - căn cước"
+    assert new.variants == ("mất giấy khai sinh", "trích lục khai sinh")  # a repeat left out
+    assert new.topics == ("ho-tich",)
+
+    after = faq_file.read_text(encoding="utf-8")
+    assert len(added_lines(STAFF_FAQ, after)) == 13  # nothing removed or changed
+    # After the last entry and a blank line, as the file separates them; before the comment
+    # that heads the next section.
+    assert (
+        "    topics: [ho-tich]\n"
+        "    # Sinh ở nước ngoài: hỏi thêm bộ phận hộ tịch.\n"  # stays with its entry
+        "\n"
+        f"  - id: {edit.entry_id}\n"
+        "    question: Làm lại giấy khai sinh bị mất thì làm sao?\n"
+        "    variants:\n"
+        "      - mất giấy khai sinh\n"
+        "      - trích lục khai sinh\n"
+        "    answer: |\n"
+        "      Bà con đến bộ phận một cửa.\n"
+        "\n"
+        "      Mang theo:\n"
+        "        - tờ khai\n"
+        "        - căn cước\n"
+        "    topics: [ho-tich]\n"
+        "\n"
+        "# ----------------------------------------------------------------"
+    ) in after
+
+
+def test_a_one_line_answer_is_written_on_the_key_line(faq_file: Path, backups: Path) -> None:
+    edit = add_entry(faq_file, "Giờ làm việc?", "Từ 7:30 đến 17:00.", backup_dir=backups)
+
+    assert "    answer: Từ 7:30 đến 17:00.\n" in faq_file.read_text(encoding="utf-8")
+    assert entry(faq_file, edit.entry_id).answer == "Từ 7:30 đến 17:00."
+
+
+def test_the_id_is_made_from_the_question_and_made_unique(faq_file: Path, backups: Path) -> None:
+    first = add_entry(faq_file, "Bị mất thẻ BHYT", "Làm lại tại BHXH.", backup_dir=backups)
+    second = add_entry(faq_file, "Bị mất thẻ bhyt!", "Làm lại tại BHXH.", backup_dir=backups)
+    third = add_entry(faq_file, "bi mat the BHYT", "Làm lại tại BHXH.", backup_dir=backups)
+
+    assert [first.entry_id, second.entry_id, third.entry_id] == [
+        "bi-mat-the-bhyt",
+        "bi-mat-the-bhyt-2",
+        "bi-mat-the-bhyt-3",
+    ]
+    assert [e.id for e in load_faq(faq_file).faq][-3:] == [
+        "bi-mat-the-bhyt",
+        "bi-mat-the-bhyt-2",
+        "bi-mat-the-bhyt-3",
+    ]
+
+
+def test_a_given_id_that_is_taken_is_refused(faq_file: Path, backups: Path) -> None:
+    with pytest.raises(FaqEditError, match="'bhyt-mat-the' đã có"):
+        add_entry(faq_file, "Q?", "A.", entry_id="bhyt-mat-the", backup_dir=backups)
+
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
+
+
+@pytest.mark.parametrize(
+    ("answer", "topics", "why"),
+    [
+        ("   ", (), "'answer' is empty"),
+        ("Có.", ("bhxh",), "unknown topic 'bhxh'"),
+    ],
+)
+def test_an_edit_that_would_bring_a_problem_is_refused(
+    faq_file: Path, backups: Path, answer: str, topics: tuple[str, ...], why: str
+) -> None:
+    with pytest.raises(FaqEditError, match=re.escape(why)) as refused:
+        add_entry(faq_file, "Câu hỏi mới?", answer, topics=topics, backup_dir=backups)
+
+    assert f"{faq_file}:" in str(refused.value)
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
+    assert leftovers(faq_file.parent) == []
+    assert not backups.exists()
+
+
+def test_slug_is_a_short_ascii_id() -> None:
+    assert slug("Đăng ký thường trú cho con ở đâu?") == "dang-ky-thuong-tru-cho-con"
+    assert slug("Mất thẻ BHYT thì làm sao?") == "mat-the-bhyt-thi-lam-sao"
+    long = slug("Nghiêngggggggggggggggggg " * 5)
+    assert len(long) <= 50 and re.fullmatch(r"[a-z0-9-]+", long)
+    assert slug("???") == "cau-hoi"
+
+
+# ------------------------------------------------------------- writing safely
+
+
+def test_the_previous_versions_are_kept_last_three(faq_file: Path, backups: Path) -> None:
+    versions = [faq_file.read_bytes()]
+    edits = []
+    for n in range(4):
+        edits.append(add_variant(faq_file, "bhyt-muc-dong", f"cách hỏi {n}", backup_dir=backups))
+        versions.append(faq_file.read_bytes())
+
+    assert edits[-1].backup == backups / "faq.before-edit.yaml"
+    assert (backups / "faq.before-edit.yaml").read_bytes() == versions[3]
+    assert (backups / "faq.before-edit.1.yaml").read_bytes() == versions[2]
+    assert (backups / "faq.before-edit.2.yaml").read_bytes() == versions[1]
+    assert sorted(p.name for p in backups.iterdir()) == [
+        "faq.before-edit.1.yaml",
+        "faq.before-edit.2.yaml",
+        "faq.before-edit.yaml",
+    ]
+
+
+def test_the_file_keeps_its_permissions(faq_file: Path, backups: Path) -> None:
+    faq_file.chmod(0o640)
+
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    assert stat.S_IMODE(os.stat(faq_file).st_mode) == 0o640
+
+
+def test_a_linked_faq_file_stays_a_link(faq_file: Path, backups: Path, tmp_path: Path) -> None:
+    link = tmp_path / "faq-link.yaml"
+    link.symlink_to(faq_file)
+
+    add_variant(link, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    assert link.is_symlink()
+    assert "bhyt cả nhà" in entry(faq_file, "bhyt-muc-dong").variants
+
+
+def test_windows_line_ends_and_byte_order_mark_are_kept(faq_file: Path, backups: Path) -> None:
+    original = b"\xef\xbb\xbf" + STAFF_FAQ.replace("\n", "\r\n").encode()
+    faq_file.write_bytes(original)
+
+    add_variant(faq_file, "bhyt-mat-the", "quên thẻ bhyt", backup_dir=backups)
+
+    data = faq_file.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\n") == data.count(b"\r\n") == STAFF_FAQ.count("\n") + 2
+    assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bhyt",)
+
+
+def test_a_file_written_meanwhile_is_read_again(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone saves faq.yaml while the edit is being checked: their change is not lost."""
+    validate = faq_edit._validate
+    calls = []
+
+    def someone_saves(*args, **kwargs):
+        if not calls:
+            text = faq_file.read_text(encoding="utf-8")
+            faq_file.write_text(text + "  nhap: [nhập]  # thêm bởi cán bộ\n", encoding="utf-8")
+        calls.append(1)
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(faq_edit, "_validate", someone_saves)
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    assert len(calls) == 2
+    text = faq_file.read_text(encoding="utf-8")
+    assert "  nhap: [nhập]  # thêm bởi cán bộ\n" in text
+    assert "bhyt cả nhà" in entry(faq_file, "bhyt-muc-dong").variants
+
+
+def test_a_file_that_keeps_changing_is_refused(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validate = faq_edit._validate
+
+    def someone_keeps_saving(*args, **kwargs):
+        with faq_file.open("a", encoding="utf-8") as file:
+            file.write("# sửa tiếp\n")
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(faq_edit, "_validate", someone_keeps_saving)
+    with pytest.raises(FaqEditError, match=re.escape("faq.yaml vừa được sửa, hãy thử lại")):
+        add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ + "# sửa tiếp\n" * 2
+    assert leftovers(faq_file.parent) == []
+
+
+def test_an_edit_that_would_not_read_back_as_meant_is_refused(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A safety net: whatever the lines say, the loader must read exactly the change."""
+    monkeypatch.setattr(faq_edit, "_item_text", lambda text, flow: "một cách hỏi khác")
+
+    with pytest.raises(FaqEditError, match="đọc lại bản sửa"):
+        add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
+    assert leftovers(faq_file.parent) == []
+
+
+def test_a_file_in_another_layout_keeps_its_own(tmp_path: Path, backups: Path) -> None:
+    """Lists with '-' under their key, four-space keys: new lines follow the file, not ours."""
+    text = (
+        "topics:\n"
+        "- id: bhyt\n"
+        "  name: Bảo hiểm y tế\n"
+        "faq:\n"
+        "- id: a\n"
+        "  question: Câu hỏi A?\n"
+        "  variants:\n"
+        "  - hỏi a\n"
+        "  answer: |\n"
+        "      Trả lời A.\n"
+        "      Dòng hai.\n"
+        "- id: b\n"
+        "  question: Câu hỏi B rất dài\n"
+        "    viết tiếp dòng dưới\n"
+        "  answer: Trả lời B\n"
+    )
+    path = tmp_path / "faq.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    add_variant(path, "a", "hỏi a cách khác", backup_dir=backups)
+    add_variant(path, "b", "hỏi b", backup_dir=backups)
+    edit = add_entry(path, "Câu hỏi C?", "Một.\nHai.", backup_dir=backups)
+
+    assert added_lines(text, path.read_text(encoding="utf-8")) == [
+        "  - hỏi a cách khác",
+        "  variants:",
+        "  - hỏi b",
+        f"- id: {edit.entry_id}",
+        "  question: Câu hỏi C?",
+        "  answer: |",
+        "      Một.",
+        "      Hai.",
+    ]
+    loaded = load_faq(path)
+    assert loaded.problems == []
+    assert [e.variants for e in loaded.faq] == [("hỏi a", "hỏi a cách khác"), ("hỏi b",), ()]

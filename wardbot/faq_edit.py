@@ -1,0 +1,739 @@
+"""Edit the staff's faq.yaml in place: add a way of asking to an entry, or a new entry.
+
+Used when ward staff answer a resident's question in a group and an admin turns that
+answer into FAQ knowledge ("closing the loop"). Synchronous: callers run it in a thread.
+
+The staff's file stays as they wrote it. The file is not loaded and dumped again (a
+round-trip dump re-indents every list to one style, joins wrapped lines, respaces inline
+comments and puts an appended item after the comments that belong to the next key).
+Instead, the loader's own YAML parser says where each node starts and ends, ruamel.yaml
+renders only the new lines (quoting, `|` blocks, unicode as is, no line wrapping), and
+those lines are spliced into the original text with the indentation the file already
+uses. Every other byte is kept: comments, blank lines, key order, quoting, line endings.
+
+An edit is written only when it is safe:
+- the edited text is written to a temporary file beside faq.yaml and read back with
+  `load_faq`, the same checks as `bot.py check`: it must bring no new problem (problems
+  the file already had elsewhere do not block it) and must read back as exactly the old
+  FAQ plus the change;
+- faq.yaml must not have changed on disk since it was read (else read again and retry
+  once);
+- the previous version is kept in the backup folder (the last three), then the new one
+  replaces faq.yaml atomically, with the file's permissions.
+
+Messages for refusals are in Vietnamese, for ward staff, and name `file:line` where a line
+is concerned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import os
+import re
+import stat
+import tempfile
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+from wardbot.loader import FaqFile, Stamp, file_stamp, load_faq
+from wardbot.models import FaqEntry, Problem
+from wardbot.text import fold
+
+# Kept in the backup folder: the faq.yaml before the last edit, then the ones before it.
+BEFORE_EDIT_COPIES = (
+    "faq.before-edit.yaml",
+    "faq.before-edit.1.yaml",
+    "faq.before-edit.2.yaml",
+)
+SLUG_MAX = 50  # characters in an id made from a question
+SLUG_WORDS = 6  # words of the question it keeps
+
+_STR = "tag:yaml.org,2002:str"
+_ID = re.compile(r"[a-z0-9-]+")
+# Line breaks as PyYAML (the loader's parser) counts them, so marks and lines agree.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_LINE_ENDS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+# Control characters YAML refuses (a pasted chat message may carry one); tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_LINE_REF = re.compile(r"\bline (\d+)")
+_WIDE = 1_000_000  # never wrap a long Vietnamese line
+# One edit at a time in this process; other writers are caught by the file's stamp.
+_LOCK = threading.Lock()
+
+
+class FaqEditError(Exception):
+    """Why the edit was refused; message in Vietnamese for ward staff, naming file:line."""
+
+
+@dataclass(frozen=True)
+class FaqEdit:
+    """An edit that was written."""
+
+    faq_file: Path
+    entry_id: str  # the entry changed or created
+    backup: Path | None  # where the previous version was kept (always set by this module)
+
+
+# ------------------------------------------------------------------- public API
+
+
+def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path) -> FaqEdit:
+    """Append `variant` to the `variants:` list of FAQ entry `entry_id`.
+
+    The list is made when the entry has none. A variant the entry already has, or its
+    question, is refused; the comparison ignores case, accents, spacing and end punctuation.
+    """
+    variant = _one_line(variant)
+    if not variant:
+        raise FaqEditError("Cách hỏi trống, không có gì để thêm.")
+    shown = str(faq_file)
+
+    def plan(doc: _Doc, before: FaqFile) -> _Plan:
+        entry = _find_entry(doc, entry_id, shown)
+        _refuse_duplicate(entry, entry_id, variant, shown)
+        splice = _variant_splice(doc, entry, entry_id, variant, shown)
+        expected = [
+            dataclasses.replace(e, variants=(*e.variants, variant)) if e.id == entry_id else e
+            for e in before.faq
+        ]
+        return _Plan(splice, entry_id, expected)
+
+    return _edit(Path(faq_file), Path(backup_dir), plan)
+
+
+def add_entry(
+    faq_file: Path,
+    question: str,
+    answer: str,
+    *,
+    backup_dir: Path,
+    entry_id: str | None = None,
+    topics: Sequence[str] = (),
+    variants: Sequence[str] = (),
+) -> FaqEdit:
+    """Append a new entry at the end of `faq:`.
+
+    Without `entry_id`, the id is made from the question (`slug`) and given a `-2`, `-3`...
+    suffix when faq.yaml already uses it; a given id that is taken is refused. A multi-line
+    answer is written as a `|` block. Repeated or empty variants are left out.
+    """
+    question = _one_line(question)
+    answer = _clean_answer(answer)
+    topics = tuple(dict.fromkeys(t.strip() for t in topics if t.strip()))
+    seen = {_same_words(question)}
+    kept: list[str] = []
+    for text in map(_one_line, variants):
+        if text and _same_words(text) not in seen:
+            seen.add(_same_words(text))
+            kept.append(text)
+    if entry_id is not None and not _ID.fullmatch(entry_id):
+        raise FaqEditError(f"id '{entry_id}' không hợp lệ: chỉ dùng a-z, 0-9 và dấu '-'.")
+    shown = str(faq_file)
+
+    def plan(doc: _Doc, before: FaqFile) -> _Plan:
+        taken = _entry_ids(doc)
+        if entry_id is not None and entry_id in taken:
+            raise FaqEditError(f"id '{entry_id}' đã có trong {shown}:{taken[entry_id]}.")
+        new_id = entry_id or _unique(slug(question), taken)
+        pairs: list[tuple[str, Any]] = [("id", new_id), ("question", _scalar(question))]
+        if kept:
+            pairs.append(("variants", CommentedSeq([_scalar(v) for v in kept])))
+        if "\n" in answer:
+            pairs.append(("answer", LiteralScalarString(answer + "\n")))
+        else:
+            pairs.append(("answer", _scalar(answer)))
+        if topics:
+            flow = CommentedSeq([_scalar(t) for t in topics])
+            flow.fa.set_flow_style()
+            pairs.append(("topics", flow))
+        entry = FaqEntry(new_id, question, answer, tuple(kept), topics)
+        return _Plan(_entry_splice(doc, pairs, shown), new_id, [*before.faq, entry])
+
+    return _edit(Path(faq_file), Path(backup_dir), plan)
+
+
+def slug(text: str) -> str:
+    """An id made from a question: its first words, folded to ASCII, joined by '-'.
+
+    'Mất thẻ BHYT thì làm sao?' -> 'mat-the-bhyt-thi-lam-sao'. At most SLUG_WORDS words and
+    SLUG_MAX characters; 'cau-hoi' when nothing is left.
+    """
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    made = ""
+    for word in words[:SLUG_WORDS]:
+        longer = f"{made}-{word}" if made else word
+        if len(longer) > SLUG_MAX:
+            break
+        made = longer
+    if not made and words:
+        made = words[0][:SLUG_MAX]
+    return made or "cau-hoi"
+
+
+# ------------------------------------------------------------ reading the file
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """faq.yaml as read: its bytes, its lines (with their ends) and its YAML nodes."""
+
+    data: bytes
+    stamp: Stamp
+    mode: int
+    bom: bool
+    lines: list[str]
+    newline: str
+    root: MappingNode
+
+
+@dataclass(frozen=True)
+class _Splice:
+    """Replace `removed` lines from line index `at` (0-based) by `new` (without line ends)."""
+
+    at: int
+    removed: int
+    new: list[str]
+
+    def to_new(self, line: int) -> int:
+        """A 1-based line of the old text in the new one; 0 inside the replaced lines."""
+        if line <= self.at:
+            return line
+        if line > self.at + self.removed:
+            return line + len(self.new) - self.removed
+        return 0
+
+    def in_new(self, line: int) -> int:
+        """A 1-based line of the new text; 0 inside the new lines."""
+        return 0 if self.at < line <= self.at + len(self.new) else line
+
+
+@dataclass(frozen=True)
+class _Plan:
+    splice: _Splice
+    entry_id: str
+    expected: list[FaqEntry]  # what load_faq must read from the edited file
+
+
+_Planner = Callable[[_Doc, FaqFile], _Plan]
+
+
+def _read(real: Path, shown: str) -> tuple[_Doc, FaqFile]:
+    """The file and what the loader makes of it; refused when it cannot be read or parsed."""
+    try:
+        info = os.stat(real)  # before reading: any write after it changes the stamp
+        data = real.read_bytes() if stat.S_ISREG(info.st_mode) else b""
+    except FileNotFoundError:
+        raise FaqEditError(f"Không tìm thấy {shown}.") from None
+    except OSError as exc:
+        raise FaqEditError(f"Không đọc được {shown} ({exc.strerror}).") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FaqEditError(f"{shown} không phải là một tệp bình thường.")
+    before = load_faq(real)
+    if not before.ok_syntax:
+        where = "\n".join(_where(shown, p.line, p.message) for p in before.problems)
+        raise FaqEditError(
+            f"{shown} đang có lỗi nên chưa sửa được; hãy sửa lỗi này trước:\n{where}"
+        )
+    text = data.decode("utf-8-sig")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise FaqEditError(f"{shown}:{line}: không đọc được tệp YAML ({exc.problem}).") from None
+    if not isinstance(root, MappingNode) or root.flow_style:
+        raise FaqEditError(f"{shown}:1: tệp không có dạng 'topics:' / 'faq:' từng dòng.")
+    found = _LINE_BREAK.search(text)
+    newline = found.group() if found and found.group() in ("\r\n", "\r") else "\n"
+    bom = data.startswith(b"\xef\xbb\xbf")
+    mode = stat.S_IMODE(info.st_mode)
+    return _Doc(data, file_stamp(info), mode, bom, _split_lines(text), newline, root), before
+
+
+def _split_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    start = 0
+    for found in _LINE_BREAK.finditer(text):
+        lines.append(text[start : found.end()])
+        start = found.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
+def _apply(doc: _Doc, splice: _Splice) -> bytes:
+    head = doc.lines[: splice.at]
+    tail = doc.lines[splice.at + splice.removed :]
+    if head and not head[-1].endswith(_LINE_ENDS):
+        head[-1] += doc.newline
+    new = [line + doc.newline for line in splice.new]
+    replaced = doc.lines[splice.at : splice.at + splice.removed]
+    if new and replaced and not tail and not replaced[-1].endswith(_LINE_ENDS):
+        new[-1] = new[-1].removesuffix(doc.newline)
+    text = "".join([*head, *new, *tail])
+    return ("\ufeff" if doc.bom else "").encode() + text.encode()
+
+
+# ------------------------------------------------------------------ the nodes
+
+
+def _pair(mapping: MappingNode, name: str) -> tuple[Node, Node] | None:
+    """The first `name: value` of a mapping (the one the loader reads)."""
+    for key, value in mapping.value:
+        if isinstance(key, ScalarNode) and key.value == name:
+            return key, value
+    return None
+
+
+def _items(doc: _Doc, section: str) -> list[Node]:
+    found = _pair(doc.root, section)
+    if found is None or not isinstance(found[1], SequenceNode):
+        return []
+    return list(found[1].value)
+
+
+def _entry_ids(doc: _Doc) -> dict[str, int]:
+    """Every id in faq: (valid entries or not), with its 1-based line."""
+    ids: dict[str, int] = {}
+    for item in _items(doc, "faq"):
+        found = _pair(item, "id") if isinstance(item, MappingNode) else None
+        if found is not None and isinstance(found[1], ScalarNode):
+            ids.setdefault(str(found[1].value).strip(), found[1].start_mark.line + 1)
+    return ids
+
+
+def _find_entry(doc: _Doc, entry_id: str, shown: str) -> MappingNode:
+    for item in _items(doc, "faq"):
+        found = _pair(item, "id") if isinstance(item, MappingNode) else None
+        if (
+            found is not None
+            and isinstance(found[1], ScalarNode)
+            and str(found[1].value).strip() == entry_id.strip()
+        ):
+            assert isinstance(item, MappingNode)
+            return item
+    raise FaqEditError(f"Không có mục nào có id '{entry_id}' trong {shown}.")
+
+
+def _is_alias(key: Node, value: Node) -> bool:
+    """`key: *name`: the value node is the anchored one, written earlier in the file."""
+    return bool(value.start_mark.index < key.end_mark.index)
+
+
+def _last_line(doc: _Doc, node: Node) -> int:
+    """The 0-based index of the last line holding `node`'s text (not trailing blank lines)."""
+    while not getattr(node, "flow_style", True) and node.value:
+        if isinstance(node, MappingNode):
+            key, value = node.value[-1]
+            if _is_alias(key, value):
+                return int(key.end_mark.line)
+            node = value
+        else:
+            node = node.value[-1]
+    end = node.end_mark
+    line = min(end.line if end.column > 0 else end.line - 1, len(doc.lines) - 1)
+    while line > node.start_mark.line and not doc.lines[line].strip():
+        line -= 1  # a block scalar's end mark comes after the blank lines that follow it
+    return int(line)
+
+
+def _after(doc: _Doc, node: Node, column: int) -> int:
+    """Where to insert after `node`: past its text and comments indented deeper than column."""
+    at = _last_line(doc, node) + 1
+    while at < len(doc.lines):
+        line = doc.lines[at].rstrip("\r\n")
+        text = line.lstrip(" ")
+        if not text.startswith("#") or len(line) - len(text) <= column:
+            break
+        at += 1
+    return at
+
+
+def _indent(doc: _Doc, line: int) -> int:
+    text = doc.lines[line]
+    return len(text) - len(text.lstrip(" "))
+
+
+# ------------------------------------------------------------ the file's style
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How this faq.yaml indents, learnt from the file (FORMATS.md's layout by default)."""
+
+    list_offset: int = 2  # a block list's '-' to the right of its key
+    list_gap: int = 2  # from a '-' to the item's text
+    block: int = 2  # a `|` block's text to the right of its key
+    entry_gap: int = 2  # from an entry's '-' to its keys
+    section_offset: int = 2  # faq:'s and topics:' '-' to the right of the section key
+    blank_between: bool = True  # entries are separated by a blank line
+
+
+def _style(doc: _Doc) -> _Style:
+    offsets: Counter[int] = Counter()
+    gaps: Counter[int] = Counter()
+    blocks: Counter[int] = Counter()
+    entry_gaps: Counter[int] = Counter()
+    sections: Counter[int] = Counter()
+    blanks: Counter[bool] = Counter()
+    for name in ("topics", "faq"):
+        found = _pair(doc.root, name)
+        if found is None or not isinstance(found[1], SequenceNode) or found[1].flow_style:
+            continue
+        section, seq = found
+        dash = seq.start_mark.column
+        sections[dash - section.start_mark.column] += 1
+        previous: Node | None = None
+        for item in seq.value:
+            if previous is not None and name == "faq":
+                between = doc.lines[_last_line(doc, previous) + 1 : item.start_mark.line]
+                blanks[any(not line.strip() for line in between)] += 1
+            previous = item
+            if not isinstance(item, MappingNode) or item.flow_style:
+                continue
+            if item.start_mark.column > dash and _dash_at(doc, item.start_mark.line, dash):
+                entry_gaps[item.start_mark.column - dash] += 1
+            for key, value in item.value:
+                if _is_alias(key, value):
+                    continue
+                if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+                    offsets[value.start_mark.column - key.start_mark.column] += 1
+                    first = value.value[0]
+                    if first.start_mark.line == value.start_mark.line:
+                        gaps[first.start_mark.column - value.start_mark.column] += 1
+                elif isinstance(value, ScalarNode) and value.style in ("|", ">"):
+                    body = range(value.start_mark.line + 1, _last_line(doc, value) + 1)
+                    text = next((i for i in body if doc.lines[i].strip()), None)
+                    if text is not None:
+                        blocks[_indent(doc, text) - key.start_mark.column] += 1
+
+    def common(counts: Counter[int], default: int, low: int) -> int:
+        found = [(n, value) for value, n in counts.items() if low <= value <= 12]
+        return max(found)[1] if found else default
+
+    return _Style(
+        list_offset=common(offsets, 2, 0),
+        list_gap=common(gaps, 2, 2),
+        block=common(blocks, 2, 1),
+        entry_gap=common(entry_gaps, 2, 2),
+        section_offset=common(sections, 2, 0),
+        blank_between=blanks[True] >= blanks[False],
+    )
+
+
+def _dash_at(doc: _Doc, line: int, column: int) -> bool:
+    text = doc.lines[line]
+    return len(text) > column and text[column] == "-"
+
+
+# ---------------------------------------------------------------- new lines
+
+
+def _yaml(style: _Style, *, offset: int | None = None, gap: int | None = None) -> YAML:
+    dumper = YAML(typ="rt", pure=True)
+    dumper.width = _WIDE
+    dumper.allow_unicode = True
+    offset = style.list_offset if offset is None else offset
+    gap = style.list_gap if gap is None else gap
+    dumper.indent(mapping=style.block, sequence=offset + gap, offset=offset)
+    return dumper
+
+
+def _dump(data: Any, dumper: YAML) -> list[str]:
+    out = io.StringIO()
+    dumper.dump(data, out)
+    return out.getvalue().rstrip("\n").split("\n")
+
+
+def _scalar(text: str) -> str:
+    """Text ruamel may write plain, quoted when the bot's YAML 1.1 parser would not read it as
+    text (`yes`, `12:30`, `2024-07-15`)."""
+    tag = Resolver().resolve(ScalarNode, text, (True, False))
+    return text if tag == _STR else SingleQuotedScalarString(text)
+
+
+def _item_text(text: str, *, flow: bool) -> str:
+    """How one list item is written: `giá thẻ bhyt`, `'12:30'`..."""
+    seq = CommentedSeq([_scalar(text)])
+    if flow:
+        seq.fa.set_flow_style()
+    lines = _dump(seq, _yaml(_Style(), offset=0, gap=2))
+    if len(lines) != 1:
+        raise FaqEditError(f"Không viết được “{text}” trên một dòng.")
+    return lines[0][1:-1] if flow else lines[0][2:]
+
+
+def _pair_lines(key: str, value: Any, style: _Style) -> list[str]:
+    """`key: value` as lines at column 0 (a list or `|` block below the key as the file does)."""
+    data = CommentedMap()
+    data[key] = value
+    return _dump(data, _yaml(style))
+
+
+def _shift(lines: list[str], column: int) -> list[str]:
+    return [" " * column + line if line else "" for line in lines]
+
+
+def _variant_splice(
+    doc: _Doc, entry: MappingNode, entry_id: str, variant: str, shown: str
+) -> _Splice:
+    if entry.flow_style:
+        line = entry.start_mark.line + 1
+        raise FaqEditError(
+            f"{shown}:{line}: mục '{entry_id}' viết trên một dòng {{...}}, hãy sửa tay."
+        )
+    found = _pair(entry, "variants")
+    key_column = entry.start_mark.column
+    style = _style(doc)
+    if found is None:  # no list yet: `variants:` after the question, as FORMATS.md orders them
+        anchor = _pair(entry, "question") or _pair(entry, "id") or entry.value[0]
+        at = _after(doc, anchor[1], key_column)
+        lines = _pair_lines("variants", CommentedSeq([_scalar(variant)]), style)
+        return _Splice(at, 0, _shift(lines, key_column))
+    key, value = found
+    line = value.start_mark.line + 1
+    if _is_alias(key, value):
+        message = f"{shown}:{key.start_mark.line + 1}: 'variants' của mục '{entry_id}' dùng chung"
+        raise FaqEditError(f"{message} danh sách của chỗ khác (*), hãy sửa tay.")
+    if isinstance(value, ScalarNode) and value.tag == "tag:yaml.org,2002:null":
+        if value.start_mark.index == value.end_mark.index:  # `variants:` with nothing after it
+            lines = _pair_lines("variants", CommentedSeq([_scalar(variant)]), style)
+            return _Splice(key.start_mark.line + 1, 0, _shift(lines[1:], key_column))
+        start = value.start_mark  # `variants: ~`
+        text = doc.lines[start.line].rstrip("\r\n")
+        flow = "[" + _item_text(variant, flow=True) + "]"
+        edited = text[: start.column] + flow + text[value.end_mark.column :]
+        return _Splice(start.line, 1, [edited])
+    if not isinstance(value, SequenceNode):
+        raise FaqEditError(f"{shown}:{line}: 'variants' của mục '{entry_id}' không phải danh sách.")
+    if value.flow_style:  # `[a, b]`: add `, c` after the last item
+        last = value.value[-1].end_mark if value.value else value.start_mark
+        text = doc.lines[last.line].rstrip("\r\n")
+        item = _item_text(variant, flow=True)
+        split = last.column if value.value else last.column + 1
+        edited = text[:split] + (", " if value.value else "") + item + text[split:]
+        return _Splice(last.line, 1, [edited])
+    dash = value.start_mark.column
+    last_item = value.value[-1]
+    if last_item.start_mark.index < value.start_mark.index:
+        raise FaqEditError(f"{shown}:{line}: 'variants' có một mục dùng (*), hãy sửa tay.")
+    gap = style.list_gap
+    if _dash_at(doc, last_item.start_mark.line, dash) and last_item.start_mark.column > dash:
+        gap = last_item.start_mark.column - dash
+    text = " " * dash + "-" + " " * (gap - 1) + _item_text(variant, flow=False)
+    return _Splice(_after(doc, last_item, dash), 0, [text])
+
+
+def _entry_splice(doc: _Doc, pairs: list[tuple[str, Any]], shown: str) -> _Splice:
+    style = _style(doc)
+    found = _pair(doc.root, "faq")
+    if found is None:  # no faq: section at all: add one at the end
+        dash = doc.root.start_mark.column + style.section_offset
+        lines = ["", " " * doc.root.start_mark.column + "faq:", *_entry_lines(pairs, style, dash)]
+        return _Splice(len(doc.lines), 0, lines)
+    key, value = found
+    if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+        dash = value.start_mark.column
+        lines = _entry_lines(pairs, style, dash)
+        blank = [""] if style.blank_between else []
+        return _Splice(_after(doc, value.value[-1], dash), 0, blank + lines)
+    empty = isinstance(value, ScalarNode) and value.start_mark.index == value.end_mark.index
+    if empty and value.tag == "tag:yaml.org,2002:null":  # `faq:` with nothing after it
+        dash = key.start_mark.column + style.section_offset
+        return _Splice(key.start_mark.line + 1, 0, _entry_lines(pairs, style, dash))
+    line = key.start_mark.line + 1
+    raise FaqEditError(
+        f"{shown}:{line}: 'faq:' không phải danh sách '- id:' từng dòng, hãy sửa tay."
+    )
+
+
+def _entry_lines(pairs: list[tuple[str, Any]], style: _Style, dash: int) -> list[str]:
+    """A new entry's lines: '- id: ...' at column `dash`, its keys one under the other."""
+    out: list[str] = []
+    for key, value in pairs:
+        for line in _pair_lines(key, value, style):
+            lead = "-" + " " * (style.entry_gap - 1) if not out else " " * style.entry_gap
+            out.append(" " * dash + lead + line if line else "")
+    return out
+
+
+# --------------------------------------------------------------- checking it
+
+
+def _validate(doc: _Doc, before: FaqFile, after: FaqFile, plan: _Plan, shown: str) -> None:
+    """Refuse an edit that brings a problem or would not read back as intended."""
+    splice = plan.splice
+
+    def key(problem: Problem, to: Callable[[int], int]) -> tuple[int, str]:
+        message = _LINE_REF.sub(lambda m: f"line {to(int(m.group(1)))}", problem.message)
+        return to(problem.line), message
+
+    had = Counter(key(p, splice.to_new) for p in before.problems)
+    has = Counter(key(p, splice.in_new) for p in after.problems)
+    added = has - had
+    new = [p for p in after.problems if key(p, splice.in_new) in added]
+    if not after.ok_syntax or new:
+        where = "\n".join(_where(shown, p.line, p.message) for p in new or after.problems)
+        raise FaqEditError(
+            f"Không sửa {shown}: bản sửa sẽ gây lỗi (số dòng là của bản sau khi sửa):\n{where}"
+        )
+
+    def plain(entries: Sequence[FaqEntry]) -> list[FaqEntry]:
+        return [dataclasses.replace(e, line=0) for e in entries]
+
+    same = (
+        plain(after.faq) == plain(plan.expected)
+        and after.topics == before.topics
+        and after.synonyms == before.synonyms
+    )
+    if not same:
+        raise FaqEditError(
+            f"Không sửa {shown}: đọc lại bản sửa không ra đúng nội dung mong muốn "
+            "(lỗi của bot, xin báo bộ phận kỹ thuật); tệp giữ nguyên."
+        )
+
+
+def _refuse_duplicate(entry: MappingNode, entry_id: str, variant: str, shown: str) -> None:
+    wanted = _same_words(variant)
+    question = _pair(entry, "question")
+    asked = question[1] if question is not None else None
+    if isinstance(asked, ScalarNode) and _same_words(str(asked.value)) == wanted:
+        line = asked.start_mark.line + 1
+        raise FaqEditError(
+            f"Cách hỏi “{variant}” đã có: đó là câu hỏi của mục '{entry_id}' ({shown}:{line})."
+        )
+    found = _pair(entry, "variants")
+    items = found[1].value if found is not None and isinstance(found[1], SequenceNode) else []
+    for item in items:
+        if isinstance(item, ScalarNode) and _same_words(str(item.value)) == wanted:
+            line = item.start_mark.line + 1
+            raise FaqEditError(
+                f"Cách hỏi “{variant}” đã có trong mục '{entry_id}' ({shown}:{line})."
+            )
+
+
+def _same_words(text: str) -> str:
+    """What two ways of asking must share to be the same: folded words, no end punctuation."""
+    return " ".join(fold(text).split()).strip(" ?!.,;:…")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", unicodedata.normalize("NFC", text)).split())
+
+
+def _clean_answer(text: str) -> str:
+    """As the loader reads it back: NFC, '\\n' line ends, no trailing spaces, stripped."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _unique(base: str, taken: dict[str, int]) -> str:
+    made, n = base, 1
+    while made in taken:
+        n += 1
+        suffix = f"-{n}"
+        made = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+    return made
+
+
+def _where(shown: str, line: int, message: str) -> str:
+    return f"{shown}:{line}: {message}"
+
+
+# ------------------------------------------------------------------- writing
+
+
+def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
+    """Read, plan, check and write; once more when faq.yaml changed meanwhile."""
+    shown = str(faq_file)
+    real = Path(os.path.realpath(faq_file))  # a linked faq.yaml stays a link
+    with _LOCK:
+        for _ in range(2):
+            doc, before = _read(real, shown)
+            edit = plan(doc, before)
+            tmp = _write_temp(real, _apply(doc, edit.splice), doc.mode, shown)
+            try:
+                _validate(doc, before, load_faq(tmp), edit, shown)
+                if _stamp(real) != doc.stamp:
+                    continue
+                backup = _keep_backup(backup_dir, doc.data, shown)
+                try:
+                    os.replace(tmp, real)
+                except OSError as exc:
+                    raise FaqEditError(
+                        f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên."
+                    ) from None
+            finally:
+                tmp.unlink(missing_ok=True)
+            _sync_folder(real.parent)
+            return FaqEdit(faq_file, edit.entry_id, backup)
+    raise FaqEditError(f"{faq_file.name} vừa được sửa, hãy thử lại.")
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        return file_stamp(os.stat(path))
+    except OSError:
+        return None
+
+
+def _write_temp(real: Path, data: bytes, mode: int, shown: str) -> Path:
+    """The edited text beside faq.yaml (same disk, so the replace is atomic), synced."""
+    try:
+        fd, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".edit")
+    except OSError as exc:
+        raise FaqEditError(f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên.") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(tmp, mode)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FaqEditError(f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên.") from None
+    return tmp
+
+
+def _keep_backup(backup_dir: Path, data: bytes, shown: str) -> Path:
+    """Keep the version being replaced; the copies before it move one place down."""
+    copies = [backup_dir / name for name in BEFORE_EDIT_COPIES]
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        for older, newer in zip(reversed(copies[1:]), reversed(copies[:-1]), strict=True):
+            if newer.exists():
+                os.replace(newer, older)
+        partial = copies[0].with_name(f".{copies[0].name}.tmp")
+        partial.write_bytes(data)
+        os.replace(partial, copies[0])
+    except OSError as exc:
+        raise FaqEditError(
+            f"Không lưu được bản cũ của {shown} vào {backup_dir} ({exc.strerror}), nên chưa sửa."
+        ) from None
+    return copies[0]
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (where the system allows opening a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
