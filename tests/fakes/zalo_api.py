@@ -288,7 +288,7 @@ class FakeZaloApi(FakeApiServer):
                 html = fault.html
                 http_status = fault.http_status or (fault.code if html else None)
                 raise ApiError(fault.code, fault.description, retry_after=fault.retry_after)
-            result = await self._handle(method, call.params)
+            result = await self._handle(method, call.params, request)
         except ApiError as exc:
             call.code = exc.code
             call.http_status = http_status or self._error_status(exc.code)
@@ -338,7 +338,9 @@ class FakeZaloApi(FakeApiServer):
         params.update(parse_qsl(body.decode(), keep_blank_values=True))
         return params
 
-    async def _handle(self, method: str, params: dict[str, Any]) -> Any:
+    async def _handle(
+        self, method: str, params: dict[str, Any], request: Request | None = None
+    ) -> Any:
         match method:  # case-sensitive, as Zalo's
             case "getMe":
                 return {
@@ -348,7 +350,7 @@ class FakeZaloApi(FakeApiServer):
                     "can_join_groups": False,
                 }
             case "getUpdates":
-                return await self._get_updates(params)
+                return await self._get_updates(params, request)
             case "setWebhook":
                 url, secret = str(params.get("url") or ""), str(params.get("secret_token") or "")
                 if not url.startswith("https://"):
@@ -404,7 +406,11 @@ class FakeZaloApi(FakeApiServer):
         if len(value) > MESSAGE_LIMIT:
             raise ApiError(400, f"Bad Request: {name} must have at most 2000 characters")
 
-    async def _get_updates(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _get_updates(
+        self, params: dict[str, Any], request: Request | None = None
+    ) -> dict[str, Any]:
+        """Long polling: the oldest update, once one comes. A poller that went away while
+        waiting (a bot process stopped) takes nothing: the update stays for the next."""
         if self.webhook["url"]:
             raise ApiError(400, "Bad Request: a webhook is set; call deleteWebhook first")
         try:
@@ -418,6 +424,6 @@ class FakeZaloApi(FakeApiServer):
                         self._changed.wait_for(lambda: bool(self._updates) or self._closing),
                         timeout,
                     )
-        if not self._updates:
+        if not self._updates or (request is not None and await request.is_disconnected()):
             raise ApiError(408, "Request timeout")
         return self._updates.pop(0)
