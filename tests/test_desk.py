@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +23,9 @@ from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.desk import Desk, StaffMessage, TopicGone
 from wardbot.engine import Engine
+from wardbot.faq_edit import FaqEditor
 from wardbot.hours import OfficeHours
+from wardbot.loader import load_faq
 from wardbot.outbox import Composer, Sender
 from wardbot.store import ChatRef, OutboxItem, Store
 from wardbot.tickets import TicketBook
@@ -586,3 +590,118 @@ def test_questions_about_officers_stay_questions(text: str) -> None:
     from wardbot.intents import parse_intent
 
     assert parse_intent(text).kind == "question"
+
+
+# --- closing the loop: tickets and /unanswered into faq.yaml -------------------------------
+
+
+class Reloads:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def __call__(self) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def staff_files(
+    tmp_path: Path, settings: Settings, desk: Desk, conversation: Conversation, clock: Clock
+) -> tuple[Path, Reloads]:
+    """A copy of faq.yaml the desk and the admin commands may edit; reloads counted."""
+    faq = tmp_path / "faq.yaml"
+    shutil.copyfile(settings.faq_file, faq)
+    reloads = Reloads()
+    editor = FaqEditor(faq, tmp_path / "data", reloads)
+    desk.editor = editor
+    alerts = Alerts(desk.engine, desk.tickets.store, settings, ["zalo"])
+    conversation.admin = Admin(
+        desk.engine,
+        desk.tickets.store,
+        alerts,
+        settings,
+        _no_reload,
+        desk=desk,
+        editor=editor,
+        clock=clock,
+    )
+    return faq, reloads
+
+
+def variants_of(faq: Path, entry_id: str) -> tuple[str, ...]:
+    return next(e.variants for e in load_faq(faq).faq if e.id == entry_id)
+
+
+async def test_a_guess_button_makes_the_question_a_variant(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, reloads = staff_files
+    question = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await open_ticket(conversation, text=question)
+    await desk.post_pending()
+    button = next(b for b in room.posts[0].reply.buttons if "Mất thẻ bảo hiểm y tế" in b.label)
+    assert await desk.on_staff_action("12345", button.action) == [msg.staff_admin_only()]
+    assert question not in variants_of(faq, "bhyt-mat-the")
+    said = await desk.on_staff_action(STAFF, button.action)
+    assert said == [msg.faq_variant_added("bhyt-mat-the", question)]
+    assert question in variants_of(faq, "bhyt-mat-the")
+    assert reloads.count == 1
+    # Twice is refused, and says why.
+    [again] = await desk.on_staff_action(STAFF, button.action)
+    assert again.startswith("Không sửa được faq.yaml:") and reloads.count == 1
+
+
+async def test_a_new_entry_from_the_staff_answer(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, _ = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    assert await desk.on_staff_action(STAFF, "tn:1") == [msg.faq_no_answer_yet(1)]
+    answer = "Dạ có. Lớp bơi miễn phí mở từ 1/6 đến 31/7\ntại hồ bơi nhà văn hóa phường."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [said] = await desk.on_staff_action(STAFF, "tn:1")
+    entry = load_faq(faq).faq[-1]
+    assert said == msg.faq_entry_added(entry.id)
+    assert (entry.question, entry.answer.strip()) == (UNKNOWN, answer)
+
+
+async def test_admins_turn_tickets_into_faq_from_their_private_chat(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, _ = staff_files
+    me = ChatRef("telegram", STAFF)
+    await open_ticket(conversation)
+    [usage] = await conversation.handle_text(me, "/variant 1", sender=STAFF)
+    assert usage.text == msg.admin_ticket_usage("variant")
+    [done] = await conversation.handle_text(me, "/variant 1 hoc-bong-khuyen-hoc", sender=STAFF)
+    assert done.text == msg.faq_variant_added("hoc-bong-khuyen-hoc", UNKNOWN)
+    assert UNKNOWN in variants_of(faq, "hoc-bong-khuyen-hoc")
+    # A resident typing the same is answered as anyone typing an unknown command.
+    [refused] = await conversation.handle_text(RESIDENT, "/variant 1 bhyt-mat-the", sender="u-77")
+    assert UNKNOWN not in variants_of(faq, "bhyt-mat-the")
+    assert "/variant" in refused.text
+
+
+async def test_an_unanswered_group_becomes_a_variant_by_button(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
+) -> None:
+    faq, reloads = staff_files
+    me = ChatRef("telegram", STAFF)
+    asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await store.log_question(RESIDENT, asked, False, clock())
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    assert listing.buttons_title == msg.UNANSWERED_BUTTONS
+    entry_id = next(
+        e.id
+        for e in load_faq(faq).faq
+        if button.label.endswith(e.question[:20]) or e.question in button.label
+    )
+    # Only an admin, in a private chat, can press it.
+    assert (await conversation.handle_action(RESIDENT, button.action, sender="u-77"))[
+        0
+    ].text == msg.not_found()
+    [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert done.text == msg.faq_variant_added(entry_id, asked)
+    assert asked in variants_of(faq, entry_id)
+    assert reloads.count == 1

@@ -1,5 +1,5 @@
 """Commands for ward staff listed in ADMIN_IDS: /stats, /broadcast, /unanswered, /reload,
-/tickets.
+/tickets, and /variant and /newfaq (a ticket into faq.yaml; wardbot.desk).
 
 For anyone else these commands do not exist: the conversation answers them as it answers
 any unknown command, so they cannot even be discovered.
@@ -7,6 +7,7 @@ any unknown command, so they cannot even be discovered.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -16,18 +17,27 @@ from rapidfuzz import fuzz, process
 from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import Settings
-from wardbot.conversation import Reply, Searcher
+from wardbot.conversation import Button, Reply, Searcher, button_label
 from wardbot.desk import Desk
+from wardbot.faq_edit import FaqEditError, FaqEditor
+from wardbot.models import FaqEntry
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
-ADMIN_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload", "tickets"})
+ADMIN_COMMANDS = frozenset(
+    {"stats", "broadcast", "unanswered", "reload", "tickets", "variant", "newfaq"}
+)
+ADMIN_ACTIONS = frozenset({"uv"})  # a button under /unanswered: add a group as a variant
 STATS_DAYS = 7
 UNANSWERED_DAYS = 30
 UNANSWERED_GROUPS = 10
 SAME_QUESTION = 70  # rapidfuzz token_sort_ratio above which two questions are one group
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 DAY = 86400.0
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
 def group_questions(
@@ -74,9 +84,11 @@ class Admin:
         reload: Callable[[], Awaitable[Sequence[str]]],
         *,
         desk: Desk | None = None,
+        editor: FaqEditor | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.desk = desk
+        self.editor = editor
         self.engine = engine
         self.store = store
         self.alerts = alerts
@@ -96,6 +108,30 @@ class Admin:
             and self.settings.is_admin(chat.channel, sender)
         )
 
+    def acts(self, chat: ChatRef, sender: str | None, action: str) -> bool:
+        """Whether `action` is an admin's button, pressed by an admin in a private chat."""
+        return (
+            chat.private
+            and action.partition(":")[0] in ADMIN_ACTIONS
+            and sender is not None
+            and self.settings.is_admin(chat.channel, sender)
+        )
+
+    async def act(self, chat: ChatRef, action: str) -> list[Reply]:
+        """'uv:GROUP:ENTRY' (digests): the /unanswered group's wordings become variants."""
+        _, _, ref = action.partition(":")
+        group_ref, _, entry_ref = ref.partition(":")
+        texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
+        group = next((g for g in group_questions(texts) if _digest(g[1]) == group_ref), None)
+        entry = next((e for e in self.engine.corpus.faq if _digest(e.id) == entry_ref), None)
+        if group is None or entry is None or self.editor is None:
+            return [Reply(msg.not_found())]
+        try:
+            await self.editor.add_variant(entry.id, group[1])
+        except FaqEditError as exc:
+            return [Reply(msg.faq_edit_failed(str(exc)))]
+        return [Reply(msg.faq_variant_added(entry.id, group[1]))]
+
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]:
         match = _COMMAND.fullmatch(text.strip())
         assert match is not None
@@ -103,7 +139,9 @@ class Admin:
         if command == "stats":
             return [Reply(await self._stats())]
         if command == "unanswered":
-            return [Reply(await self._unanswered())]
+            return [await self._unanswered()]
+        if command in ("variant", "newfaq"):
+            return [Reply(await self._ticket_to_faq(command, arg))]
         if command == "broadcast":
             return [Reply(await self._broadcast(arg))]
         if command == "tickets":
@@ -131,10 +169,36 @@ class Admin:
             tickets=tickets,
         )
 
-    async def _unanswered(self) -> str:
+    async def _unanswered(self) -> Reply:
+        """The groups, each with a button adding it to the FAQ entry the engine finds
+        closest (when there is one)."""
         texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
         groups = group_questions(texts)[:UNANSWERED_GROUPS]
-        return msg.admin_unanswered(UNANSWERED_DAYS, groups)
+        buttons = []
+        for number, (_, example, _) in enumerate(groups, 1):
+            answer = await self.engine.ask_async(example)
+            entry = next((h.doc for h in answer.results if isinstance(h.doc, FaqEntry)), None)
+            if entry is not None and self.editor is not None:
+                label = button_label(f"{number}. ➕ {entry.question}")
+                buttons.append(Button(label, f"uv:{_digest(example)}:{_digest(entry.id)}"))
+        text = msg.admin_unanswered(UNANSWERED_DAYS, groups)
+        title = msg.UNANSWERED_BUTTONS if buttons else None
+        return Reply(text, buttons=tuple(buttons), buttons_title=title)
+
+    async def _ticket_to_faq(self, command: str, arg: str) -> str:
+        """/variant N FAQ_ID, /newfaq N [ID]: ticket N into faq.yaml, as in the staff group."""
+        number, _, rest = arg.partition(" ")
+        ticket = None
+        if self.desk is not None and number.lstrip("#").isdigit():
+            ticket = await self.desk.tickets.get(int(number.lstrip("#")))
+        if self.desk is None or ticket is None:
+            return msg.admin_ticket_usage(command)
+        entry_id = rest.split()[0] if rest.split() else None
+        if command == "variant":
+            if entry_id is None:
+                return msg.admin_ticket_usage(command)
+            return await self.desk.add_variant(ticket, entry_id)
+        return await self.desk.new_entry(ticket, entry_id)
 
     async def _broadcast(self, arg: str) -> str:
         topics = self.engine.corpus.topics

@@ -20,6 +20,7 @@ from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import Deliverer
 from wardbot.desk import OFFER_KEEP, Desk
+from wardbot.faq_edit import FaqEditor
 from wardbot.outbox import Composer, Sender, Senders
 from wardbot.store import Store
 from wardbot.supervise import Restarts, Supervised
@@ -165,11 +166,13 @@ async def _serve(
         await watcher.refresh(force=True)
         return [str(problem) for problem in engine.problems]
 
-    conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk)
+    editor = FaqEditor(settings.faq_file, settings.data_dir, reload)
+    conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk, editor=editor)
     supervised = [*senders.supervised, watching, retention]
     staffing = None
     if desk is not None:
-        desk.wake_outbox, desk.reload = senders.wake, reload
+        desk.wake_outbox = senders.wake
+        desk.editor = editor
         staffing = Supervised(desk.name, desk.run, restarts, check=desk.is_running)
         supervised.append(staffing)
     routes = [route for channel in channels for route in channel.routes()]

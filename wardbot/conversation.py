@@ -86,6 +86,8 @@ class AdminCommands(Protocol):
 
     def handles(self, chat: ChatRef, sender: str | None, text: str) -> bool: ...
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]: ...
+    def acts(self, chat: ChatRef, sender: str | None, action: str) -> bool: ...
+    async def act(self, chat: ChatRef, action: str) -> list[Reply]: ...
 
 
 class StaffDesk(Protocol):
@@ -312,6 +314,8 @@ class Conversation:
         """Reply to a button press (or, on channels without buttons, a numbered choice);
         `sender` is who pressed it, as in `handle_text`."""
         kind, _, ref = action.partition(":")
+        if self.admin is not None and self.admin.acts(chat, sender, action):
+            return await self.admin.act(chat, action)
         if kind in ("faq", "ann", "doc"):
             doc = self._document(ref)
             return [await self._document_reply(doc)] if doc else [Reply(msg.not_found())]

@@ -30,13 +30,14 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Reply, button_label
+from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.hours import staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.store import ChatRef, OutboxItem
@@ -91,9 +92,6 @@ class StaffMessage:
     reply_to: int | None = None
 
 
-FaqEditor = Callable[..., Awaitable[str]]
-
-
 def _digest(ident: str) -> str:
     return hashlib.blake2b(ident.encode(), digest_size=6).hexdigest()
 
@@ -109,14 +107,14 @@ class Desk:
         *,
         clock: Callable[[], float] = time.time,
         wake_outbox: Callable[[], None] = lambda: None,
-        reload: Callable[[], Awaitable[object]] | None = None,
+        editor: FaqEditor | None = None,
     ) -> None:
         self.tickets = tickets
         self.settings = settings
         self.engine = engine
         self.clock = clock
         self.wake_outbox = wake_outbox
-        self.reload = reload
+        self.editor = editor  # None: turning tickets into FAQ entries is off
         self.room: StaffRoom | None = None
         self.forum: bool | None = None  # asked of the room at the poster's start
         self._wake = asyncio.Event()
@@ -448,43 +446,26 @@ class Desk:
     # --- closing the loop: faq.yaml ----------------------------------------------------------
 
     async def add_variant(self, ticket: Ticket, entry_id: str) -> str:
-        from wardbot.faq_edit import FaqEditError, add_variant
-
+        """The ticket's question becomes a way of asking FAQ entry `entry_id`."""
         question = (await self.tickets.messages(ticket.id))[0].text
+        if self.editor is None:
+            return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:
-            await asyncio.to_thread(
-                add_variant,
-                self.settings.faq_file,
-                entry_id,
-                question,
-                backup_dir=self.settings.data_dir,
-            )
+            await self.editor.add_variant(entry_id, question)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        await self._reload()
         return msg.faq_variant_added(entry_id, question)
 
     async def new_entry(self, ticket: Ticket, entry_id: str | None) -> str:
-        from wardbot.faq_edit import FaqEditError, add_entry
-
+        """A new FAQ entry: the ticket's question, the latest staff answer."""
         said = await self.tickets.messages(ticket.id)
         answers = [m.text for m in said if m.author == "staff"]
         if not answers:
             return msg.faq_no_answer_yet(ticket.id)
+        if self.editor is None:
+            return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:
-            edit = await asyncio.to_thread(
-                add_entry,
-                self.settings.faq_file,
-                said[0].text,
-                answers[-1],
-                backup_dir=self.settings.data_dir,
-                entry_id=entry_id,
-            )
+            edit = await self.editor.add_entry(said[0].text, answers[-1], entry_id)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        await self._reload()
         return msg.faq_entry_added(edit.entry_id)
-
-    async def _reload(self) -> None:
-        if self.reload is not None:
-            await self.reload()

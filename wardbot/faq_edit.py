@@ -27,6 +27,7 @@ is concerned.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import io
@@ -37,7 +38,7 @@ import tempfile
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -737,3 +738,34 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+class FaqEditor:
+    """faq.yaml edits asked for in a chat (wardbot.desk, wardbot.admin): made in a thread,
+    the previous version kept in `backup_dir`, then `reload` so the bot answers with them."""
+
+    def __init__(
+        self, faq_file: Path, backup_dir: Path, reload: Callable[[], Awaitable[object]]
+    ) -> None:
+        self.faq_file = faq_file
+        self.backup_dir = backup_dir
+        self.reload = reload
+
+    async def add_variant(self, entry_id: str, variant: str) -> FaqEdit:
+        edit = await asyncio.to_thread(
+            add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
+        )
+        await self.reload()
+        return edit
+
+    async def add_entry(self, question: str, answer: str, entry_id: str | None = None) -> FaqEdit:
+        edit = await asyncio.to_thread(
+            add_entry,
+            self.faq_file,
+            question,
+            answer,
+            backup_dir=self.backup_dir,
+            entry_id=entry_id,
+        )
+        await self.reload()
+        return edit

@@ -306,6 +306,15 @@ def admin_unanswered(days: int, groups: Sequence[tuple[int, str, Sequence[str]]]
     return "\n".join(lines)
 
 
+UNANSWERED_BUTTONS = "Thêm một nhóm làm cách hỏi khác của mục FAQ gần nhất:"
+
+
+def admin_ticket_usage(command: str) -> str:
+    if command == "variant":
+        return "Cách dùng: /variant SỐ_PHIẾU MÃ_MỤC_FAQ, ví dụ /variant 12 bhyt-gia-han."
+    return "Cách dùng: /newfaq SỐ_PHIẾU [MÃ_MỤC_MỚI], ví dụ /newfaq 12."
+
+
 def admin_broadcast_usage(topic_ids: Sequence[str]) -> str:
     return (
         "Cách dùng: /broadcast CHỦ_ĐỀ NỘI DUNG, hoặc /broadcast all NỘI DUNG để gửi cho "
@@ -616,6 +625,9 @@ def faq_entry_added(entry_id: str) -> str:
         f"📝 Đã thêm mục mới {entry_id} vào faq.yaml (câu hỏi của người dân, câu trả lời "
         "của cán bộ); bot đã nạp lại. Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này."
     )
+
+
+FAQ_EDIT_OFF = "bot không được phép sửa faq.yaml ở đây (thư mục dữ liệu chỉ đọc)"
 
 
 def faq_no_answer_yet(ticket_id: int) -> str:
