@@ -7,7 +7,6 @@ any unknown command, so they cannot even be discovered.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -17,7 +16,7 @@ from rapidfuzz import fuzz, process
 from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import Settings
-from wardbot.conversation import Button, Reply, Searcher, button_label
+from wardbot.conversation import Button, Reply, Searcher, button_label, digest
 from wardbot.desk import Desk
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.models import FaqEntry
@@ -34,10 +33,6 @@ UNANSWERED_GROUPS = 10
 SAME_QUESTION = 70  # rapidfuzz token_sort_ratio above which two questions are one group
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 DAY = 86400.0
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
 def group_questions(
@@ -122,8 +117,8 @@ class Admin:
         _, _, ref = action.partition(":")
         group_ref, _, entry_ref = ref.partition(":")
         texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
-        group = next((g for g in group_questions(texts) if _digest(g[1]) == group_ref), None)
-        entry = next((e for e in self.engine.corpus.faq if _digest(e.id) == entry_ref), None)
+        group = next((g for g in group_questions(texts) if digest(g[1]) == group_ref), None)
+        entry = next((e for e in self.engine.corpus.faq if digest(e.id) == entry_ref), None)
         if group is None or entry is None or self.editor is None:
             return [Reply(msg.not_found())]
         try:
@@ -180,7 +175,7 @@ class Admin:
             entry = next((h.doc for h in answer.results if isinstance(h.doc, FaqEntry)), None)
             if entry is not None and self.editor is not None:
                 label = button_label(f"{number}. ➕ {entry.question}")
-                buttons.append(Button(label, f"uv:{_digest(example)}:{_digest(entry.id)}"))
+                buttons.append(Button(label, f"uv:{digest(example)}:{digest(entry.id)}"))
         text = msg.admin_unanswered(UNANSWERED_DAYS, groups)
         title = msg.UNANSWERED_BUTTONS if buttons else None
         return Reply(text, buttons=tuple(buttons), buttons_title=title)

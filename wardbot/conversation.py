@@ -134,10 +134,11 @@ def make_action(kind: str, ident: str) -> str:
     action = f"{kind}:{ident}"
     if len(action.encode()) <= MAX_ACTION_BYTES:
         return action
-    return f"{kind}:#{_digest(ident)}"
+    return f"{kind}:#{digest(ident)}"
 
 
-def _digest(ident: str) -> str:
+def digest(ident: str) -> str:
+    """A short stand-in for an id or a text in a button's action (64 bytes at most)."""
     return hashlib.blake2b(ident.encode(), digest_size=10).hexdigest()
 
 
@@ -473,14 +474,14 @@ class Conversation:
         if not ref.startswith("#"):
             return corpus.document(ref)
         docs: Sequence[FaqEntry | Announcement] = [*corpus.faq, *corpus.announcements]
-        return next((d for d in docs if _digest(d.id) == ref[1:]), None)
+        return next((d for d in docs if digest(d.id) == ref[1:]), None)
 
     # --- topics and subscriptions -------------------------------------------------
 
     def _topic(self, ref: str) -> Topic | None:
         topics = self.engine.corpus.topics
         if ref.startswith("#"):
-            return next((t for t in topics if _digest(t.id) == ref[1:]), None)
+            return next((t for t in topics if digest(t.id) == ref[1:]), None)
         return next((t for t in topics if t.id == ref), None)
 
     def _topic_name(self, topic_id: str) -> str:

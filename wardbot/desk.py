@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import re
 import time
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Button, Reply, button_label
+from wardbot.conversation import Button, Reply, button_label, digest
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.hours import staff_answer_time
 from wardbot.models import FaqEntry, Hit
@@ -90,10 +89,6 @@ class StaffMessage:
     sender_name: str
     thread_id: int | None = None
     reply_to: int | None = None
-
-
-def _digest(ident: str) -> str:
-    return hashlib.blake2b(ident.encode(), digest_size=6).hexdigest()
 
 
 class Desk:
@@ -327,9 +322,7 @@ class Desk:
 
     def _ticket_buttons(self, ticket_id: int, hits: Sequence[Hit]) -> tuple[Button, ...]:
         buttons = [
-            Button(
-                button_label(msg.VARIANT_BUTTON + hit.title), f"tv:{ticket_id}:{_digest(hit.id)}"
-            )
+            Button(button_label(msg.VARIANT_BUTTON + hit.title), f"tv:{ticket_id}:{digest(hit.id)}")
             for hit in hits
             if isinstance(hit.doc, FaqEntry)
         ]
@@ -371,7 +364,7 @@ class Desk:
         """A button under a ticket post: 'tc:N' close, 'tv:N:DIGEST' add a variant,
         'tn:N' a new FAQ entry."""
         kind, _, rest = action.partition(":")
-        number, _, digest = rest.partition(":")
+        number, _, entry_ref = rest.partition(":")
         if kind not in ("tc", "tv", "tn") or not number.isdigit():
             return []
         ticket = await self.tickets.get(int(number))
@@ -383,7 +376,7 @@ class Desk:
             return [msg.staff_admin_only()]
         if kind == "tn":
             return [await self.new_entry(ticket, None)]
-        entry = next((e for e in self.engine.corpus.faq if _digest(e.id) == digest), None)
+        entry = next((e for e in self.engine.corpus.faq if digest(e.id) == entry_ref), None)
         if entry is None:
             return [msg.not_found()]
         return [await self.add_variant(ticket, entry.id)]
