@@ -167,6 +167,15 @@ async def test_a_question_goes_to_staff_and_the_answer_comes_back(tmp_path: Path
             await asyncio.sleep(1.0)  # what would have been relayed would be out by now
             assert zalo.sent(ZALO_RESIDENT, since=mark) == []
 
+            # The Telegram resident blocked the bot: staff are told in that ticket's topic.
+            telegram.block(TELEGRAM_RESIDENT)
+            [second_post] = telegram.sent_in_thread(STAFF_GROUP, second)
+            telegram.send_text(
+                STAFF_GROUP, "Dạ có ạ.", group=True, user_id=CLERK, reply_to=second_post
+            )
+            await eventually(lambda: any("⚠️ Phiếu số 2" in p for p in posts(telegram, second)))
+            assert "người dân đã chặn bot" in posts(telegram, second)[-1]
+
             # The officer makes the question a variant of the renewal FAQ entry...
             telegram.send_text(
                 STAFF_GROUP, "/variant bhyt-gia-han", group=True, user_id=OFFICER, thread_id=first
