@@ -139,6 +139,40 @@ class Bot:
 
 
 @contextlib.asynccontextmanager
+async def bot_process(bot: Bot, *, cwd: Path) -> AsyncIterator[Bot]:
+    """`bot.py run` with `bot.env`, until the block ends: then SIGTERM, and it must exit 0."""
+    bot.process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        "run",
+        cwd=cwd,
+        env=bot.env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    reader = asyncio.create_task(bot._read_stderr())
+    try:
+        await bot.wait_log(r"running; stop with Ctrl-C", START_WITHIN)
+        assert (await bot.health())["code"] == 200, bot.stderr
+        try:
+            yield bot
+        except BaseException:
+            print(bot.stderr)  # shown by pytest with the failure
+            raise
+        bot.process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(bot.process.wait(), STOP_WITHIN)
+        await asyncio.wait_for(reader, STOP_WITHIN)
+    finally:
+        if bot.process.returncode is None:
+            bot.process.kill()
+            await bot.process.wait()
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+    assert bot.process.returncode == 0, bot.stderr
+
+
+@contextlib.asynccontextmanager
 async def running_bot(
     tmp_path: Path,
     *,
@@ -172,35 +206,8 @@ async def running_bot(
             "SEMANTIC_MATCHING": "off",  # words only: a start of seconds, not tens
             **(env or {}),
         }
-        bot.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(ROOT / "bot.py"),
-            "run",
-            cwd=tmp_path,  # no developer's .env
-            env=bot.env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        reader = asyncio.create_task(bot._read_stderr())
-        try:
-            await bot.wait_log(r"running; stop with Ctrl-C", START_WITHIN)
-            assert (await bot.health())["code"] == 200, bot.stderr
-            try:
-                yield bot
-            except BaseException:
-                print(bot.stderr)  # shown by pytest with the failure
-                raise
-            bot.process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(bot.process.wait(), STOP_WITHIN)
-            await asyncio.wait_for(reader, STOP_WITHIN)
-        finally:
-            if bot.process.returncode is None:
-                bot.process.kill()
-                await bot.process.wait()
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
-    assert bot.process.returncode == 0, bot.stderr
+        async with bot_process(bot, cwd=tmp_path):  # no developer's .env there
+            yield bot
     assert api.token not in bot.stderr
     assert api.token.split(":")[1] not in bot.stderr
     if not tracebacks:

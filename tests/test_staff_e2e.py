@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -20,7 +18,7 @@ from pathlib import Path
 from chat_ward import write_chat_ward
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
-from test_faults import ROOT, START_WITHIN, STOP_WITHIN, Bot, free_port
+from test_faults import Bot, bot_process, free_port
 
 STAFF_GROUP = -1001234567
 OFFICER = 9100  # in ADMIN_IDS: may also edit faq.yaml
@@ -64,37 +62,12 @@ async def bot_run(tmp_path: Path, telegram: FakeBotApi, zalo: FakeZaloApi) -> As
         "STAFF_CHAT_ID": str(STAFF_GROUP),
         "SEMANTIC_MATCHING": "off",  # words only: a start of seconds, not tens
     }
-    bot.process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "bot.py"),
-        "run",
-        cwd=tmp_path,
-        env=bot.env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    reader = asyncio.create_task(bot._read_stderr())
-    try:
-        await bot.wait_log(r"running; stop with Ctrl-C", START_WITHIN)
+    async with bot_process(bot, cwd=tmp_path):
         checks = (await bot.health())["checks"]
         assert checks["staff-desk"] is True, checks
-        try:
-            yield bot
-        except BaseException:
-            print(bot.stderr)
-            raise
-        bot.process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(bot.process.wait(), STOP_WITHIN)
-        await asyncio.wait_for(reader, STOP_WITHIN)
-    finally:
-        if bot.process.returncode is None:
-            bot.process.kill()
-            await bot.process.wait()
-        reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await reader
-    assert bot.process.returncode == 0, bot.stderr
+        yield bot
     assert "Traceback" not in bot.stderr, bot.stderr
+    assert telegram.token not in bot.stderr and zalo.token not in bot.stderr
 
 
 def choice(text: str, label: str) -> str:
