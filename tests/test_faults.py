@@ -138,6 +138,25 @@ class Bot:
                 self._logged.notify_all()
 
 
+def base_env(bot: Bot, home: Path) -> dict[str, str]:
+    """The environment staff would give `bot.py run`: the fake Telegram, the ward's files,
+    an admin (ADMIN), matching by words only (a start of seconds, not tens)."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "TELEGRAM_BOT_TOKEN": bot.api.token,
+        "TELEGRAM_BASE_URL": bot.api.base_url,
+        "HTTP_PORT": str(bot.port),
+        "FAQ_FILE": str(bot.ward / "faq.yaml"),
+        "CONTENT_DIR": str(bot.content),
+        "DATA_DIR": str(bot.data),
+        "WARD_NAME": "UBND Phường 2",
+        "WARD_HOTLINE": "0276 3822 123",
+        "ADMIN_IDS": f"telegram:{ADMIN}",
+        "SEMANTIC_MATCHING": "off",
+    }
+
+
 @contextlib.asynccontextmanager
 async def bot_process(bot: Bot, *, cwd: Path) -> AsyncIterator[Bot]:
     """`bot.py run` with `bot.env`, until the block ends: then SIGTERM, and it must exit 0."""
@@ -191,21 +210,7 @@ async def running_bot(
     prepare(ward / "content")
     async with FakeBotApi() as api:
         bot = Bot(api, ward, tmp_path / "data", free_port(), {})
-        bot.env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": str(tmp_path),
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_BASE_URL": api.base_url,
-            "HTTP_PORT": str(bot.port),
-            "FAQ_FILE": str(ward / "faq.yaml"),
-            "CONTENT_DIR": str(bot.content),
-            "DATA_DIR": str(bot.data),
-            "WARD_NAME": "UBND Phường 2",
-            "WARD_HOTLINE": "0276 3822 123",
-            "ADMIN_IDS": f"telegram:{ADMIN}",
-            "SEMANTIC_MATCHING": "off",  # words only: a start of seconds, not tens
-            **(env or {}),
-        }
+        bot.env = base_env(bot, tmp_path) | (env or {})
         async with bot_process(bot, cwd=tmp_path):  # no developer's .env there
             yield bot
     assert api.token not in bot.stderr

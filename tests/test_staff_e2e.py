@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -18,10 +17,10 @@ from pathlib import Path
 from chat_ward import write_chat_ward
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
-from test_faults import Bot, bot_process, free_port
+from test_faults import ADMIN, Bot, base_env, bot_process, free_port
 
 STAFF_GROUP = -1001234567
-OFFICER = 9100  # in ADMIN_IDS: may also edit faq.yaml
+OFFICER = ADMIN  # in ADMIN_IDS: may also edit faq.yaml
 CLERK = 9200  # in the staff group, not an admin
 ZALO_RESIDENT = "6ede9afb3c3e4d6f8a01"
 TELEGRAM_RESIDENT = 901
@@ -45,22 +44,10 @@ async def bot_run(tmp_path: Path, telegram: FakeBotApi, zalo: FakeZaloApi) -> As
         ward.mkdir()
         write_chat_ward(ward)
     bot = Bot(telegram, ward, tmp_path / "data", free_port(), {})
-    bot.env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "TELEGRAM_BOT_TOKEN": telegram.token,
-        "TELEGRAM_BASE_URL": telegram.base_url,
+    bot.env = base_env(bot, tmp_path) | {
         "ZALO_BOT_TOKEN": zalo.token,
         "ZALO_BOT_API_BASE": zalo.base_url,
-        "HTTP_PORT": str(bot.port),
-        "FAQ_FILE": str(ward / "faq.yaml"),
-        "CONTENT_DIR": str(bot.content),
-        "DATA_DIR": str(bot.data),
-        "WARD_NAME": "UBND Phường 2",
-        "WARD_HOTLINE": "0276 3822 123",
-        "ADMIN_IDS": f"telegram:{OFFICER}",
         "STAFF_CHAT_ID": str(STAFF_GROUP),
-        "SEMANTIC_MATCHING": "off",  # words only: a start of seconds, not tens
     }
     async with bot_process(bot, cwd=tmp_path):
         checks = (await bot.health())["checks"]
