@@ -115,6 +115,12 @@ def staff_message(message: Message) -> StaffMessage | None:
         sender_name=user.first_name,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=replied.message_id if explicit and replied is not None else None,
+        reply_to_bot=bool(
+            explicit
+            and replied is not None
+            and replied.from_user is not None
+            and replied.from_user.id == message.get_bot().id
+        ),
     )
 
 

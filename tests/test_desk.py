@@ -702,3 +702,51 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert done.text == msg.faq_variant_added(entry_id, asked)
     assert asked in variants_of(faq, entry_id)
     assert reloads.count == 1
+
+
+async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    await open_ticket(conversation)
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    first = room.posts[0].thread_id
+    await desk.on_staff_message(staff("/r 2 ngày nữa có kết quả", thread=first))
+    [item] = await outbox(store)
+    assert item.chat == RESIDENT
+    assert (await desk.compose(item) or [])[0].text == "2 ngày nữa có kết quả"
+    # With '#', the number is the ticket's, wherever it is typed.
+    await desk.on_staff_message(staff("/r #2 Dạ có.", thread=first, message_id=7002))
+    assert [i.chat for i in await outbox(store, "telegram")] == [OTHER]
+
+
+async def test_a_reply_to_any_bot_message_in_the_topic_is_relayed(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    thread = room.posts[0].thread_id
+    # The bot's reminder (not a ticket post) replied to: still that ticket's answer.
+    said = staff("Dạ có ạ.", thread=thread)
+    reply = replace(said, reply_to=99999, reply_to_bot=True)
+    assert await desk.on_staff_message(reply) == []
+    assert len(await outbox(store)) == 1
+    # A reply to a colleague's message in the topic is not.
+    colleague = replace(said, reply_to=88888, reply_to_bot=False, message_id=7005)
+    await desk.on_staff_message(colleague)
+    assert len(await outbox(store)) == 1
+
+
+async def test_the_bot_answers_even_when_the_desk_cannot_use_the_database(
+    conversation: Conversation, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def locked(*args: object) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(desk.tickets, "active", locked)
+    monkeypatch.setattr(desk.tickets, "offer", locked)
+    monkeypatch.setattr(desk.tickets, "offered", locked)
+    [known] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt làm sao")
+    assert known.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    [unknown] = await conversation.handle_text(RESIDENT, UNKNOWN)
+    assert "0276 3822 123" in unknown.text and not ask_button(unknown)

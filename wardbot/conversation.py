@@ -366,7 +366,11 @@ class Conversation:
     ) -> list[Reply]:
         s = self.settings
         if self.desk is not None and chat.private and intent.kind in RELAYED_INTENTS:
-            replies = await self._with_desk(self.desk, chat, intent, text, typing)
+            try:
+                replies = await self._with_desk(self.desk, chat, intent, text, typing)
+            except Exception:  # a locked database: the bot still answers what it knows
+                log.exception("could not check for a ticket; answering as the bot")
+                replies = None
             if replies is not None:
                 return replies
         match intent.kind:
@@ -445,7 +449,10 @@ class Conversation:
             return await self._document_reply(answer.best.doc)
         staff = None
         if self.desk is not None and chat.private:
-            staff = (await self.desk.offer(chat, question), self.desk.ask_button())
+            try:
+                staff = (await self.desk.offer(chat, question), self.desk.ask_button())
+            except Exception:  # without the offer, the hotline is still there
+                log.exception("could not keep the question to offer it to staff")
         return no_answer_reply(answer, self.settings, staff)
 
     async def _ask(self, chat: ChatRef, question: str, typing: Typing | None) -> Answer:

@@ -80,7 +80,8 @@ class StaffMessage:
     """A text message in the staff group, as the channel saw it.
 
     `reply_to` is the message it explicitly replies to (not a forum topic's opening
-    message, which Telegram also presents as "replied to").
+    message, which Telegram also presents as "replied to"), and `reply_to_bot` whether
+    that message is the bot's.
     """
 
     message_id: int
@@ -89,6 +90,7 @@ class StaffMessage:
     sender_name: str
     thread_id: int | None = None
     reply_to: int | None = None
+    reply_to_bot: bool = False
 
 
 class Desk:
@@ -382,8 +384,12 @@ class Desk:
         return [await self.add_variant(ticket, entry.id)]
 
     async def _on_plain(self, message: StaffMessage) -> list[str]:
+        """Relayed: a reply to the bot's post about a ticket, or to any message of the
+        bot's in a ticket's topic. Anything else is staff talking among themselves."""
         if message.reply_to is not None:
             ticket = await self.tickets.by_post(message.reply_to)
+            if ticket is None and message.reply_to_bot and message.thread_id is not None:
+                ticket = await self.tickets.by_thread(message.thread_id)
             if ticket is not None:
                 return await self._relay(ticket, message.text, message)
         if message.thread_id is not None:
@@ -394,19 +400,25 @@ class Desk:
         return []
 
     async def _ticket_for(self, message: StaffMessage, arg: str) -> tuple[Ticket | None, str]:
-        """The ticket a command is about: a number first in `arg`, else the message it
-        replies to, else its topic. Returns it and the rest of `arg`."""
+        """The ticket a command is about, and the rest of `arg`: '#12' first in `arg`;
+        else the ticket the message replies to or whose topic it is in; else a bare
+        number first in `arg`. In a ticket's topic "/r 3 ngày nữa có kết quả" is an
+        answer on that ticket, not on ticket 3."""
         number = _NUMBER.fullmatch(arg)
-        if number is not None and (arg.startswith("#") or not message.reply_to):
-            ticket = await self.tickets.get(int(number.group(1)))
-            if ticket is not None:
-                return ticket, number.group(2).strip()
+        numbered = None
+        if number is not None:
+            numbered = await self.tickets.get(int(number.group(1)))
+        if numbered is not None and number is not None and arg.startswith("#"):
+            return numbered, number.group(2).strip()
+        context = None
         if message.reply_to is not None:
-            ticket = await self.tickets.by_post(message.reply_to)
-            if ticket is not None:
-                return ticket, arg
-        if message.thread_id is not None:
-            return await self.tickets.by_thread(message.thread_id), arg
+            context = await self.tickets.by_post(message.reply_to)
+        if context is None and message.thread_id is not None:
+            context = await self.tickets.by_thread(message.thread_id)
+        if context is not None:
+            return context, arg
+        if numbered is not None and number is not None:
+            return numbered, number.group(2).strip()
         return None, arg
 
     async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
