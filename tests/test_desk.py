@@ -750,3 +750,24 @@ async def test_the_bot_answers_even_when_the_desk_cannot_use_the_database(
     assert known.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
     [unknown] = await conversation.handle_text(RESIDENT, UNKNOWN)
     assert "0276 3822 123" in unknown.text and not ask_button(unknown)
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+def test_the_staff_group_from_the_environment() -> None:
+    from wardbot.config import ConfigError
+
+    env = {"TELEGRAM_BOT_TOKEN": "1:x", "STAFF_CHAT_ID": " -1001234567890 "}
+    settings = Settings.from_env(env)
+    assert (settings.staff_chat_id, settings.staff_signature) == (-1001234567890, "ward")
+    assert Settings.from_env({**env, "STAFF_SIGNATURE": "Name"}).staff_signature == "name"
+    assert Settings.from_env({}).staff_chat_id is None
+    for wrong, complaint in [
+        ({**env, "STAFF_CHAT_ID": "nhom-can-bo"}, "numeric id"),
+        ({**env, "STAFF_CHAT_ID": "12345"}, "negative"),
+        ({"STAFF_CHAT_ID": "-100123"}, "TELEGRAM_BOT_TOKEN is required"),
+        ({**env, "STAFF_SIGNATURE": "officer"}, "'ward' or 'name'"),
+    ]:
+        with pytest.raises(ConfigError, match=complaint):
+            Settings.from_env(wrong)
