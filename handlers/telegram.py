@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
-import hmac
 import html
 import json
 import logging
@@ -53,9 +52,10 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from handlers.base import Answerer, Send
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import MAX_ACTION_BYTES, ChatLocks, Conversation, Reply
+from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply
 from wardbot.delivery import (
     ONCE,
     REPLY_RETRY,
@@ -70,7 +70,7 @@ from wardbot.delivery import (
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
-from wardbot.web import STALE_AFTER, Receiving, Recent, json_or_none, not_an_update
+from wardbot.web import STALE_AFTER, Receiving, Recent, not_an_update, webhook_json
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,6 @@ CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 UTF-16 units; leave room for its own counting
-MAX_UPDATE_BYTES = 1 << 20
 # Seconds to wait for Telegram's answer: python-telegram-bot's default for conversations;
 # longer for alerts, where giving up on a slow answer means sending the alert again.
 READ_TIMEOUT = 5.0
@@ -89,7 +88,6 @@ REFUSED_RETRY_FIRST = 5.0
 REFUSED_RETRY_MAX = 300.0
 ALLOWED_UPDATES = ["message", "callback_query"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
-TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
 NON_TEXT = (
     filters.Sticker.ALL
     | filters.PHOTO
@@ -294,9 +292,10 @@ class TelegramChannel:
         # python-telegram-bot: they show as no answer).
         self.receiving = Receiving(stale_after, clock)
         self._polling = _Polling(refused_retry, refused_retry_max, self.receiving)
-        self._locks = ChatLocks()
+        # A resident who blocked the bot cannot be told anything (python-telegram-bot's
+        # Forbidden): noted, not apologised for.
+        self.answerer = Answerer(CHANNEL, conversation, settings, quiet=(Forbidden,))
         self._seen = Recent(SEEN_MAX)
-        self._in_flight = 0
         builder = (
             Application.builder()
             .token(settings.telegram_token)
@@ -375,14 +374,14 @@ class TelegramChannel:
 
     async def webhook(self, request: Request) -> Response:
         """POST /telegram: an update from Telegram, trusted only with the right secret."""
-        expected = (self.settings.telegram_webhook_secret or "").encode()
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not expected or not hmac.compare_digest(given, expected):
-            return Response(status_code=403)
-        body = await request.body()
-        if len(body) > MAX_UPDATE_BYTES:
-            return Response(status_code=413)
-        data = json_or_none(body)
+        data = await webhook_json(
+            request,
+            secret=self.settings.telegram_webhook_secret,
+            header=SECRET_HEADER,
+            channel=CHANNEL,
+        )
+        if isinstance(data, Response):
+            return data
         if not isinstance(data, dict) or type(data.get("update_id")) is not int:
             return not_an_update(CHANNEL)
         try:
@@ -418,60 +417,70 @@ class TelegramChannel:
         if message is None or message.text is None:
             return
         chat = message.chat
-        text = _without_mention(message) if chat.type != ChatType.PRIVATE else message.text
+        private = chat.type == ChatType.PRIVATE
+        text = message.text if private else _without_mention(message)
+        quote = None if private else message.message_id  # in a group: whose question
 
         async def typing() -> None:
             with contextlib.suppress(TelegramError):
                 await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
 
-        # Under a burst the rate limiter's budget goes to answers, not to typing indicators.
-        calm = self._in_flight < TYPING_MAX_IN_FLIGHT
-        self._in_flight += 1
-        try:
-            async with self._locks.hold(chat.id):
-                user = message.from_user
-                replies = await self.conversation.handle_text(
-                    ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE),
-                    text,
-                    typing=typing if calm else None,
-                    sender=str(user.id) if user else None,
-                )
-                quote = message.message_id if chat.type != ChatType.PRIVATE else None
-                await self.send(chat.id, replies, quote=quote)
-        finally:
-            self._in_flight -= 1
+        async def send(replies: Sequence[Reply]) -> list[Button]:
+            await self.send(chat.id, replies, quote=quote)
+            return []
+
+        user = message.from_user
+        await self.answerer.text(
+            ChatRef(CHANNEL, str(chat.id), private=private),
+            text,
+            send,
+            sender=str(user.id) if user else None,
+            typing=typing,
+        )
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A sticker, photo, voice message...: ask for a typed question."""
-        if update.effective_chat is not None:
-            await self.send(update.effective_chat.id, [Reply(msg.please_type())])
+        chat = update.effective_chat
+        if chat is not None:
+            ref = ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE)
+            await self.answerer.say(ref, [Reply(msg.please_type())], self._sender(chat.id))
+
+    def _sender(self, chat_id: int) -> Send:
+        async def send(replies: Sequence[Reply]) -> list[Button]:
+            await self.send(chat_id, replies)
+            return []
+
+        return send
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An inline button: stop its spinner, then act and answer (or update the message)."""
         query = update.callback_query
-        if query is None or update.effective_chat is None:
+        chat = update.effective_chat
+        if query is None or chat is None:
             return
         try:
             await query.answer()
         except BadRequest as exc:  # a query too old to answer still gets its reply
             log.info("telegram: could not answer a button press: %s", exc)
-        chat_id = update.effective_chat.id
-        private = update.effective_chat.type == ChatType.PRIVATE
-        async with self._locks.hold(chat_id):
-            replies = await self.conversation.handle_action(
-                ChatRef(CHANNEL, str(chat_id), private=private),
-                query.data or "",
-                sender=str(query.from_user.id),
-            )
+        pressed = query.message
+
+        async def send(replies: Sequence[Reply]) -> list[Button]:
             for reply in replies:
-                message = query.message
                 edited = (
                     reply.replace
-                    and isinstance(message, Message)
-                    and await self._edit(message, reply)
+                    and isinstance(pressed, Message)
+                    and await self._edit(pressed, reply)
                 )
                 if not edited:
-                    await self.send(chat_id, [reply])
+                    await self.send(chat.id, [reply])
+            return []
+
+        await self.answerer.action(
+            ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE),
+            query.data or "",
+            send,
+            sender=str(query.from_user.id),
+        )
 
     async def _edit(self, message: Message, reply: Reply) -> bool:
         parts = render_html(reply)

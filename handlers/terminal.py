@@ -16,11 +16,11 @@ import threading
 from collections.abc import Sequence
 from typing import TextIO
 
+from handlers.base import Answerer
 from wardbot import datadir
-from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Conversation, Reply
-from wardbot.render import numbered_choice, numbered_menu, plain_text
+from wardbot.render import numbered_menu, plain_text
 from wardbot.store import ChatRef, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,12 @@ async def run_chat(
     interactive = source.isatty()
     lines = _Lines(source)
     sink.write("Type a question as a resident would; a number opens a listed item; /quit exits.\n")
-    menu = _show(await conversation.handle_text(chat, "/start"), sink)
+    answerer = Answerer("terminal", conversation, settings, numbered=True)
+
+    async def show(replies: Sequence[Reply]) -> list[Button]:
+        return _show(replies, sink)
+
+    await answerer.text(chat, "/start", show)
     while True:
         if interactive:
             sink.write("> ")
@@ -108,19 +113,7 @@ async def run_chat(
             break
         if not text.strip():
             continue
-        choice = numbered_choice(text, menu)
-        try:
-            if isinstance(choice, Button):
-                replies = await conversation.handle_action(chat, choice.action)
-            elif isinstance(choice, Reply):
-                replies = [choice]
-            else:
-                replies = await conversation.handle_text(chat, text)
-        except Exception:
-            log.exception("could not answer in the terminal")
-            replies = [Reply(msg.error(settings.ward_name, settings.ward_hotline))]
-        shown = _show(replies, sink)
-        menu = shown  # numbers always refer to the list shown last
+        await answerer.text(chat, text, show)  # a number picks from the list shown last
     sink.write("\n")
     sink.flush()
 

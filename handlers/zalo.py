@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import hmac
 import logging
 import math
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import Any
@@ -25,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from handlers.base import Answerer
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
     BadRequest,
@@ -39,7 +38,7 @@ from handlers.zalo_api import (
 )
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Button, ChatLocks, Conversation, Reply
+from wardbot.conversation import Button, Conversation, Reply
 from wardbot.delivery import (
     ONCE,
     REPLY_RETRY,
@@ -51,9 +50,9 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
-from wardbot.render import numbered_choice, numbered_menu, plain_text, split_text, utf16_len
+from wardbot.render import numbered_menu, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
-from wardbot.web import STALE_AFTER, Receiving, Recent, json_or_none, not_an_update
+from wardbot.web import STALE_AFTER, Receiving, Recent, not_an_update, webhook_json
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +62,12 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # Zalo allows 2000 characters. Its counting is undocumented: measure in UTF-16 units (an
 # emoji counts twice, as in Java and JavaScript) and keep a margin.
 MESSAGE_LIMIT = 1900
-MAX_UPDATE_BYTES = 1 << 20
 TEXT_EVENT = "message.text.received"
 NON_TEXT_EVENTS = frozenset(
     {"message.image.received", "message.sticker.received", "message.unsupported.received"}
 )
 CONCURRENT_UPDATES = 32
-TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
 SEEN_MAX = 4096  # recent message ids kept to drop repeated deliveries
-MENUS_MAX = 10_000  # chats whose last numbered list is remembered
 MAX_CHOICES = 99
 # Waits between getUpdates after a real failure.
 BACKOFF_FIRST = 1.0
@@ -203,12 +199,17 @@ class ZaloChannel:
         self.sleep = sleep
         self.receiving = Receiving(stale_after, clock)  # any failed getUpdates counts
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
-        self._locks = ChatLocks()
+        # Zalo bots have no buttons: lists are numbered and the resident types the number.
+        self.answerer = Answerer(
+            CHANNEL,
+            conversation,
+            settings,
+            numbered=True,
+            quiet=(InvalidToken, Forbidden, NotFound),
+            slots=CONCURRENT_UPDATES,
+        )
         self._seen = Recent(SEEN_MAX)
-        self._menus: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(CONCURRENT_UPDATES)
-        self._in_flight = 0
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_checked = -TOKEN_CHECK_TTL
@@ -313,14 +314,15 @@ class ZaloChannel:
     async def webhook(self, request: Request) -> Response:
         """POST /zalo: an update from Zalo, trusted only with the right secret; answered
         at once, handled in the background."""
-        expected = (self.settings.zalo_webhook_secret or "").encode()
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not expected or not hmac.compare_digest(given, expected):
-            return Response(status_code=403)
-        body = await request.body()
-        if len(body) > MAX_UPDATE_BYTES:
-            return Response(status_code=413)
-        update = _update_of(json_or_none(body))
+        data = await webhook_json(
+            request,
+            secret=self.settings.zalo_webhook_secret,
+            header=SECRET_HEADER,
+            channel=CHANNEL,
+        )
+        if isinstance(data, Response):
+            return data
+        update = _update_of(data)
         if update is None:
             return not_an_update(CHANNEL)
         self.accept(update)
@@ -354,54 +356,29 @@ class ZaloChannel:
     # --- answering ------------------------------------------------------------------
 
     async def _handle(self, chat_id: str, event: str, message: dict[str, Any]) -> None:
-        """Answer one message; errors are logged and the resident told politely."""
+        """Answer one message (errors: wardbot's polite reply, see handlers.base)."""
         sender = message.get("from")
         sender_id = sender.get("id") if isinstance(sender, dict) else None
         chat = ChatRef(CHANNEL, chat_id, private=_is_private(message, chat_id, sender_id))
         text = message.get("text")
-        self._in_flight += 1
-        try:
-            async with self._locks.hold(chat_id), self._slots:
-                try:
-                    if event == TEXT_EVENT and isinstance(text, str):
-                        await self._answer(chat, text, str(sender_id or chat_id))
-                    else:  # a sticker, an image, content Zalo does not pass on
-                        await self._send(chat_id, [Reply(msg.please_type())])
-                except (InvalidToken, Forbidden, NotFound) as exc:
-                    log.info("zalo: cannot answer a chat: %s", exc)
-                except Exception:
-                    log.exception("zalo: failed to handle an update")
-                    s = self.settings
-                    with contextlib.suppress(ZaloError):
-                        await self.api.send_message(chat_id, msg.error(s.ward_name, s.ward_hotline))
-        finally:
-            self._in_flight -= 1
+        send = functools.partial(self._send, chat_id)
+        if event != TEXT_EVENT or not isinstance(text, str):
+            # A sticker, an image, content Zalo does not pass on.
+            await self.answerer.say(chat, [Reply(msg.please_type())], send)
+            return
 
-    async def _answer(self, chat: ChatRef, text: str, sender: str) -> None:
-        choice = numbered_choice(text, self._menus.get(chat.chat_id, ()))
-        if isinstance(choice, Button):
-            replies = await self.conversation.handle_action(chat, choice.action, sender=sender)
-        elif isinstance(choice, Reply):
-            replies = [choice]
-        else:
+        async def typing() -> None:
+            with contextlib.suppress(ZaloError):
+                await self.api.send_chat_action(chat_id, "typing")
 
-            async def typing() -> None:
-                with contextlib.suppress(ZaloError):
-                    await self.api.send_chat_action(chat.chat_id, "typing")
+        await self.answerer.text(chat, text, send, sender=str(sender_id or chat_id), typing=typing)
 
-            # Under a burst the requests go to answers, not to typing indicators.
-            calm = self._in_flight <= TYPING_MAX_IN_FLIGHT
-            replies = await self.conversation.handle_text(
-                chat, text, typing=typing if calm else None, sender=sender
-            )
-        await self._send(chat.chat_id, replies)
-
-    async def _send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+    async def _send(self, chat_id: str, replies: Sequence[Reply]) -> list[Button]:
         """Send replies in a conversation, each part retried briefly on 429 and temporary
-        failures; then remember their numbered list."""
+        failures; returns the buttons, now numbered in the chat."""
         texts, buttons = render_plain(replies)
         await self._send_texts(chat_id, texts, retry=self.reply_retry, patient_from=0)
-        self._remember(chat_id, buttons)
+        return buttons
 
     async def _send_texts(
         self,
@@ -422,14 +399,6 @@ class ZaloChannel:
             )
             await (retry if number >= patient_from else ONCE).run(send, _retryable)
 
-    def _remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
-        """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
-        self._menus.pop(chat_id, None)
-        if buttons:
-            self._menus[chat_id] = tuple(buttons)
-            if len(self._menus) > MENUS_MAX:
-                self._menus.popitem(last=False)
-
     # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
@@ -439,7 +408,7 @@ class ZaloChannel:
         an alert is out, the rest is retried here rather than the whole alert resent.
         """
         texts, buttons = render_plain(replies)
-        async with self._locks.hold(chat_id):
+        async with self.answerer.locks.hold(chat_id):
             try:
                 # A slow answer is waited for: a message given up on may still arrive,
                 # and the retry would send it twice.
@@ -464,7 +433,8 @@ class ZaloChannel:
                 raise ChatUnreachable(str(exc)) from None
             except ZaloError as exc:
                 raise TransientError(str(exc)) from None
-            self._remember(chat_id, buttons)
+            assert self.answerer.menus is not None
+            self.answerer.menus.remember(chat_id, buttons)
 
     async def _token_works(self) -> bool:
         """Whether getMe succeeds (cached briefly): a refusal that is the chat's, not ours."""

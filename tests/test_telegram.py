@@ -341,7 +341,7 @@ async def test_a_refused_reply_is_not_retried(
 async def test_a_resident_who_blocked_the_bot_does_not_stop_it(
     api: FakeBotApi, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="handlers.telegram")
+    caplog.set_level(logging.INFO, logger="handlers.base")
     api.block(ALICE)
     mark = len(api.calls)
     api.send_text(ALICE, "mất thẻ bhyt")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import hmac
 import json
 import logging
 import socket
@@ -129,6 +130,26 @@ def web_app(
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     return Starlette(routes=[Route("/healthz", healthz, methods=["GET", "HEAD"]), *routes])
+
+
+MAX_UPDATE_BYTES = 1 << 20
+
+
+async def webhook_json(
+    request: Request, *, secret: str | None, header: str, channel: str
+) -> object | Response:
+    """The JSON body of a platform's webhook request, or the response refusing it: 403
+    without the right secret in `header` (compared in constant time; no secret set: every
+    request is refused), 413 when larger than MAX_UPDATE_BYTES, 400 when not JSON."""
+    expected = (secret or "").encode()
+    given = request.headers.get(header, "").encode()
+    if not expected or not hmac.compare_digest(given, expected):
+        return Response(status_code=403)
+    body = await request.body()
+    if len(body) > MAX_UPDATE_BYTES:
+        return Response(status_code=413)
+    data = json_or_none(body)
+    return not_an_update(channel) if data is None else data
 
 
 def json_or_none(body: bytes) -> object:

@@ -1,0 +1,175 @@
+"""What every chat channel does around the conversation, written once.
+
+A channel module (handlers.telegram, handlers.zalo, handlers.web, the terminal) only
+translates: platform updates into `Answerer.text` / `Answerer.action` calls, and replies
+into the platform's messages through the `send` function it passes. The rest is here:
+
+- one chat's messages are answered strictly in order, chats concurrently;
+- the typing indicator is sent only while few messages are being answered (under a burst
+  the platform's rate limit goes to answers);
+- on channels without buttons, the numbered list shown last in each chat, and what a
+  typed number means;
+- a polite reply with the hotline when answering fails, and the error logged once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Button, ChatLocks, Conversation, Reply, Typing
+from wardbot.render import numbered_choice
+from wardbot.store import ChatRef
+
+log = logging.getLogger(__name__)
+
+TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
+MENUS_MAX = 10_000  # chats whose last numbered list is remembered
+
+# Sends replies to the chat being answered; returns the buttons it showed as numbered
+# choices (nothing on channels with real buttons).
+Send = Callable[[Sequence[Reply]], Awaitable[Sequence[Button]]]
+
+
+class Menus:
+    """Per chat, the numbered list shown last: a typed number picks from it."""
+
+    def __init__(self, size: int = MENUS_MAX) -> None:
+        self.size = size
+        self._menus: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
+
+    def choice(self, chat_id: str, text: str) -> Button | Reply | None:
+        """The button `text` picks, a reply when its number is not on the list, or None
+        (not a number, or no list shown): a message like any."""
+        return numbered_choice(text, self._menus.get(chat_id, ()))
+
+    def remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
+        """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
+        self._menus.pop(chat_id, None)
+        if buttons:
+            self._menus[chat_id] = tuple(buttons)
+            if len(self._menus) > self.size:
+                self._menus.popitem(last=False)
+
+
+class Answerer:
+    """Answers one channel's messages through the conversation.
+
+    `numbered`: the channel shows buttons as numbered lines (Zalo, the terminal), so a
+    typed number presses one. `quiet`: errors meaning the chat cannot be written to (it
+    blocked the bot): logged briefly, no apology attempted.
+    """
+
+    def __init__(
+        self,
+        channel: str,
+        conversation: Conversation,
+        settings: Settings,
+        *,
+        numbered: bool = False,
+        quiet: tuple[type[BaseException], ...] = (),
+        calm_below: int = TYPING_MAX_IN_FLIGHT,
+        slots: int | None = None,
+    ) -> None:
+        self.channel = channel
+        self.conversation = conversation
+        self.settings = settings
+        self.menus = Menus() if numbered else None
+        self.quiet = quiet
+        self.calm_below = calm_below
+        self.locks = ChatLocks()
+        self.in_flight = 0
+        # At most `slots` messages answered at once (the others wait, in order per chat).
+        self._slots = asyncio.Semaphore(slots) if slots else None
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, chat: ChatRef) -> AsyncIterator[None]:
+        """This chat's turn: after its earlier messages, and within the slots."""
+        async with self.locks.hold(chat.chat_id):
+            if self._slots is None:
+                yield
+                return
+            async with self._slots:
+                yield
+
+    @contextlib.contextmanager
+    def _busy(self) -> Iterator[bool]:
+        """Counts a message being answered; yields whether things are calm enough for a
+        typing indicator."""
+        calm = self.in_flight < self.calm_below
+        self.in_flight += 1
+        try:
+            yield calm
+        finally:
+            self.in_flight -= 1
+
+    async def text(
+        self,
+        chat: ChatRef,
+        text: str,
+        send: Send,
+        *,
+        sender: str | None = None,
+        typing: Typing | None = None,
+    ) -> None:
+        """Answer a text message (or, where lists are numbered, a typed choice)."""
+        with self._busy() as calm:
+            async with self._turn(chat):
+                await self._guarded(chat, send, self._text(chat, text, sender, calm, typing))
+
+    async def action(
+        self, chat: ChatRef, action: str, send: Send, *, sender: str | None = None
+    ) -> None:
+        """Answer a button press."""
+        with self._busy():
+            async with self._turn(chat):
+                replies = self.conversation.handle_action(chat, action, sender=sender)
+                await self._guarded(chat, send, replies)
+
+    async def say(self, chat: ChatRef, replies: Sequence[Reply], send: Send) -> None:
+        """Send fixed replies in the chat's turn ("please type your question" for a
+        sticker, say)."""
+
+        async def fixed() -> list[Reply]:
+            return list(replies)
+
+        async with self._turn(chat):
+            await self._guarded(chat, send, fixed())
+
+    async def _text(
+        self, chat: ChatRef, text: str, sender: str | None, calm: bool, typing: Typing | None
+    ) -> list[Reply]:
+        choice = self.menus.choice(chat.chat_id, text) if self.menus else None
+        if isinstance(choice, Button):
+            return await self.conversation.handle_action(chat, choice.action, sender=sender)
+        if isinstance(choice, Reply):
+            return [choice]
+        return await self.conversation.handle_text(
+            chat, text, typing=typing if calm else None, sender=sender
+        )
+
+    async def _guarded(
+        self, chat: ChatRef, send: Send, replies: Awaitable[list[Reply]]
+    ) -> None:
+        """Send what `replies` gives; when anything fails, log it and apologise politely."""
+        try:
+            shown = await send(await replies)
+        except self.quiet as exc:
+            log.info("%s: a chat blocked the bot or is gone: %s", self.channel, exc)
+            return
+        except Exception:
+            log.exception("%s: failed to handle an update", self.channel)
+            with contextlib.suppress(Exception):
+                await send([self.apology()])
+            return
+        if self.menus is not None:
+            self.menus.remember(chat.chat_id, shown)
+
+    def apology(self) -> Reply:
+        """What the resident reads when answering failed: sorry, and whom to call."""
+        return Reply(msg.error(self.settings.ward_name, self.settings.ward_hotline))
