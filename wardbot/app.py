@@ -9,16 +9,14 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from starlette.routing import BaseRoute
-
-from wardbot import datadir
+from wardbot import channels, datadir
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts, ContentWatcher, Snapshot
+from wardbot.channels import Channel
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
-from wardbot.delivery import Deliverer
 from wardbot.desk import OFFER_KEEP, Desk
 from wardbot.faq_edit import FaqEditor
 from wardbot.outbox import Composer, Sender, Senders
@@ -60,15 +58,6 @@ STOP_GRACE_SECONDS = 5.0
 PURGE_EVERY_SECONDS = 6 * 3600.0
 
 
-class Channel(Deliverer, Protocol):
-    """A chat platform the bot runs on (handlers.telegram, handlers.zalo)."""
-
-    def routes(self) -> list[BaseRoute]: ...
-    async def start(self) -> None: ...
-    async def stop(self) -> None: ...
-    def is_running(self) -> bool: ...
-
-
 class _Redact(logging.Filter):
     """Replace secrets in log records (tokens sit inside Bot API URLs and some errors)."""
 
@@ -103,7 +92,7 @@ def _redacted_logs(settings: Settings) -> Iterator[None]:
 
 def check_channels(settings: Settings) -> None:
     """Raise ConfigError with how to get a token when no channel can run."""
-    if not (settings.telegram_token or settings.zalo_token):
+    if not channels.enabled(settings):
         raise ConfigError(NO_CHANNEL)
 
 
@@ -135,8 +124,8 @@ async def _serve(
     restarts: Restarts | None = None,
 ) -> None:
     conversation = Conversation(engine, store, settings)
-    channels = _channels(settings, conversation)
-    desk = _staff_desk(settings, store, engine, channels)
+    running = channels.build(settings, conversation)
+    desk = _staff_desk(settings, store, engine, running)
     conversation.desk = desk
     composer = Composer(
         lambda: engine.corpus,
@@ -147,15 +136,15 @@ async def _serve(
     restarts = restarts or Restarts()
     on_done = desk.delivered if desk else None
     senders = Senders(
-        [Sender(store, channel, composer, on_done=on_done) for channel in channels], restarts
+        [Sender(store, channel, composer, on_done=on_done) for channel in running], restarts
     )
     alerts = Alerts(
         engine,
         store,
         settings,
-        [c.name for c in channels],
+        [c.name for c in running],
         wake=senders.wake,
-        direct={c.name: c for c in channels},
+        direct={c.name: c for c in running},
     )
     restarts.notify = alerts.task_failing
     watcher = ContentWatcher(engine, alerts, settings, snapshot)
@@ -175,8 +164,8 @@ async def _serve(
         desk.editor = editor
         staffing = Supervised(desk.name, desk.run, restarts, check=desk.is_running)
         supervised.append(staffing)
-    routes = [route for channel in channels for route in channel.routes()]
-    checks = {channel.name: channel.is_running for channel in channels}
+    routes = [route for channel in running for route in channel.routes()]
+    checks = {channel.name: channel.is_running for channel in running}
     checks |= {task.name: task.is_running for task in supervised}
     if not store.writable:
         checks["data"] = lambda: False
@@ -187,7 +176,7 @@ async def _serve(
     log.info("web server on port %d (/healthz)", settings.http_port)
     background: list[asyncio.Task[None]] = []
     try:
-        for channel in channels:
+        for channel in running:
             await channel.start()
         # Notices added while the bot was down are alerted now; staff hear of bad files.
         await alerts.sync()
@@ -209,7 +198,7 @@ async def _serve(
         for task in background:
             await _stopped(task.get_name(), task)
         await senders.stop(STOP_GRACE_SECONDS)
-        for channel in reversed(channels):
+        for channel in reversed(running):
             await _stopped(channel.name, channel.stop())
 
 
@@ -223,21 +212,8 @@ async def _stopped(name: str, stopping: Awaitable[object]) -> None:
         log.exception("%s failed", name)
 
 
-def _channels(settings: Settings, conversation: Conversation) -> list[Channel]:
-    channels: list[Channel] = []
-    if settings.telegram_token:
-        from handlers.telegram import TelegramChannel
-
-        channels.append(TelegramChannel(settings, conversation))
-    if settings.zalo_token:
-        from handlers.zalo import ZaloChannel
-
-        channels.append(ZaloChannel(settings, conversation))
-    return channels
-
-
 def _staff_desk(
-    settings: Settings, store: Store, engine: Engine, channels: list[Channel]
+    settings: Settings, store: Store, engine: Engine, running: list[Channel]
 ) -> Desk | None:
     """ "Hỏi cán bộ" when STAFF_CHAT_ID is set: the desk, in the Telegram staff group."""
     if settings.staff_chat_id is None:
@@ -248,7 +224,7 @@ def _staff_desk(
     from handlers.telegram import TelegramChannel
     from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
 
-    telegram = next(c for c in channels if isinstance(c, TelegramChannel))
+    telegram = next(c for c in running if isinstance(c, TelegramChannel))
     desk = Desk(TicketBook(store), settings, engine)
     StaffHandlers(desk, settings.staff_chat_id).install(telegram.application)
     desk.room = TelegramStaffRoom(telegram.application, settings.staff_chat_id)

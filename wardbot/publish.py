@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
 from wardbot.loader import load_announcement, load_faq
 
@@ -47,9 +48,6 @@ def publish(source: Path, settings: Settings) -> Path:
     return target
 
 
-# Channels that push alerts. The bot's own process knows which it runs; `announce` queues
-# for subscribers on any of them, so its environment need not hold the bot's tokens.
-PUSH_CHANNELS = ("telegram", "zalo")
 
 
 async def queue_alerts(settings: Settings, published: str | None = None) -> dict[str, int]:

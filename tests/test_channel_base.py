@@ -1,0 +1,182 @@
+"""The channel toolkit (handlers.base) and the channel registry (wardbot.channels).
+
+Every channel answers through `Answerer`; here it is driven directly with a conversation
+that records what it is asked and can be held back, so order, bursts, numbered choices and
+failures are checked once for all channels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from handlers.base import Answerer
+from wardbot import channels
+from wardbot import messages as msg
+from wardbot.config import ConfigError, Secret, Settings
+from wardbot.conversation import Button, Reply
+from wardbot.store import ChatRef
+
+SETTINGS = Settings(ward_name="UBND Phường 2", ward_hotline="0276 3822 123")
+MENU = (Button("Mất thẻ BHYT", "faq:bhyt-mat-the"), Button("Gia hạn BHYT", "faq:bhyt-gia-han"))
+
+
+class Blocked(Exception):
+    """Stands for a platform's "the resident blocked the bot"."""
+
+
+class Talk:
+    """A conversation that answers "re: TEXT", remembers the order it was asked in, and
+    holds every answer while `gate` is closed."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.fail: Exception | None = None
+
+    async def handle_text(self, chat: ChatRef, text: str, **kwargs: Any) -> list[Reply]:
+        self.asked.append(text)
+        typing = kwargs.get("typing")
+        if typing is not None:
+            await typing()
+        await self.gate.wait()
+        if self.fail:
+            raise self.fail
+        return [Reply(f"re: {text}", buttons=MENU if text == "menu" else ())]
+
+    async def handle_action(self, chat: ChatRef, action: str, **kwargs: Any) -> list[Reply]:
+        self.asked.append(f"pressed {action}")
+        return [Reply(f"opened {action}")]
+
+
+class Screen:
+    """A chat screen: what was sent, and (numbered channels) the buttons it numbered."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.typing = 0
+        self.fail: Exception | None = None
+
+    async def send(self, replies: Sequence[Reply]) -> list[Button]:
+        if self.fail:
+            raise self.fail
+        self.shown += [reply.text for reply in replies]
+        return [button for reply in replies for button in reply.buttons]
+
+    async def typed(self) -> None:
+        self.typing += 1
+
+
+def chat(number: int = 1) -> ChatRef:
+    return ChatRef("test", str(number))
+
+
+async def test_one_chat_is_answered_in_order_while_others_go_on() -> None:
+    talk, screen, other = Talk(), Screen(), Screen()
+    answerer = Answerer("test", talk, SETTINGS)  # type: ignore[arg-type]
+    talk.gate.clear()
+    first = asyncio.create_task(answerer.text(chat(), "một", screen.send))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(answerer.text(chat(), "hai", screen.send))
+    await asyncio.sleep(0.01)
+    assert talk.asked == ["một"]  # "hai" waits for its chat's turn
+    talk.gate.set()
+    await asyncio.gather(first, second)
+    await answerer.text(chat(2), "ba", other.send)
+    assert screen.shown == ["re: một", "re: hai"] and other.shown == ["re: ba"]
+
+
+async def test_under_a_burst_no_typing_indicators() -> None:
+    talk, screens = Talk(), [Screen() for _ in range(10)]
+    answerer = Answerer("test", talk, SETTINGS, calm_below=4)  # type: ignore[arg-type]
+    talk.gate.clear()
+    tasks = [
+        asyncio.create_task(answerer.text(chat(n), "hỏi", s.send, typing=s.typed))
+        for n, s in enumerate(screens)
+    ]
+    await asyncio.sleep(0.01)
+    talk.gate.set()
+    await asyncio.gather(*tasks)
+    assert [s.typing for s in screens] == [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
+    assert all(s.shown == ["re: hỏi"] for s in screens)
+    # Calm again: typing again.
+    await answerer.text(chat(), "hỏi", screens[0].send, typing=screens[0].typed)
+    assert screens[0].typing == 2
+
+
+async def test_a_typed_number_presses_the_numbered_button() -> None:
+    talk, screen = Talk(), Screen()
+    answerer = Answerer("test", talk, SETTINGS, numbered=True)  # type: ignore[arg-type]
+    await answerer.text(chat(), "menu", screen.send)
+    await answerer.text(chat(), "2", screen.send)
+    assert talk.asked[-1] == "pressed faq:bhyt-gia-han"
+    await answerer.text(chat(), "menu", screen.send)
+    await answerer.text(chat(), "7", screen.send)
+    assert screen.shown[-1] == msg.number_not_in_list("7", 2)
+    # Numbers refer to the list shown last: after a reply without one, "1" is a question.
+    await answerer.text(chat(), "thanks", screen.send)
+    await answerer.text(chat(), "1", screen.send)
+    assert talk.asked[-1] == "1"
+    # On a channel with real buttons, a number is just a message.
+    buttons = Answerer("test", talk, SETTINGS)  # type: ignore[arg-type]
+    await buttons.text(chat(), "menu", screen.send)
+    await buttons.text(chat(), "2", screen.send)
+    assert talk.asked[-1] == "2"
+
+
+async def test_a_failure_gets_the_polite_apology_and_a_blocked_chat_nothing() -> None:
+    talk, screen = Talk(), Screen()
+    answerer = Answerer("test", talk, SETTINGS, quiet=(Blocked,))  # type: ignore[arg-type]
+    talk.fail = RuntimeError("the index is broken")
+    await answerer.text(chat(), "hỏi", screen.send)
+    assert screen.shown == [msg.error("UBND Phường 2", "0276 3822 123")]
+    talk.fail = Blocked("Forbidden: bot was blocked by the user")
+    await answerer.text(chat(), "hỏi", screen.send)
+    assert len(screen.shown) == 1  # nothing sent to a chat that cannot read it
+    talk.fail = None
+    screen.fail = RuntimeError("the platform is down")
+    await answerer.text(chat(), "hỏi", screen.send)  # no exception escapes
+    screen.fail = None
+    await answerer.text(chat(), "hỏi", screen.send)
+    assert screen.shown[-1] == "re: hỏi"
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+
+def test_the_registry_turns_channels_on_by_their_settings() -> None:
+    assert channels.enabled(SETTINGS) == []
+    both = replace(SETTINGS, telegram_token=Secret("1:a"), zalo_token=Secret("2:b"))
+    assert [spec.name for spec in channels.enabled(both)] == ["telegram", "zalo"]
+    assert set(channels.PUSH_CHANNELS) >= {"telegram", "zalo"}
+
+
+def test_a_channel_checks_only_its_own_settings_when_on() -> None:
+    short = replace(SETTINGS, zalo_webhook_secret=Secret("short"))
+    channels.check(short)  # Zalo is off: its secret is not looked at
+    with pytest.raises(ConfigError, match="8 to 256"):
+        channels.check(replace(short, zalo_token=Secret("2:b")))
+    hooked = replace(SETTINGS, telegram_token=Secret("1:a"), public_url="https://x.example")
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
+        channels.check(hooked)
+
+
+class EchoChannel:
+    """A channel as small as one can be: what a new channel module provides."""
+
+    name = "echo"
+
+    def __init__(self, settings: Settings, conversation: object) -> None:
+        self.settings, self.conversation = settings, conversation
+
+
+def test_a_new_channel_is_one_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = channels.ChannelSpec("echo", f"{__name__}:EchoChannel", lambda s: True, pushes=False)
+    monkeypatch.setattr(channels, "SPECS", (*channels.SPECS, spec))
+    [built] = channels.build(SETTINGS, conversation=object())  # type: ignore[arg-type]
+    assert isinstance(built, EchoChannel) and built.settings is SETTINGS

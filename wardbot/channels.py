@@ -1,0 +1,102 @@
+"""The chat channels the bot can run on, in one registry.
+
+A channel is one module in handlers/ whose class is built from (settings, conversation)
+and implements `Channel`, plus its settings in wardbot.config. Adding one means adding a
+`ChannelSpec` here: `bot.py run` starts every enabled channel, the alert sender pushes
+through those that can push, and `bot.py announce` queues alerts for their subscribers.
+Channel modules are imported only when enabled (python-telegram-bot is heavy).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from starlette.routing import BaseRoute
+
+from wardbot.config import ConfigError, Settings
+from wardbot.delivery import Deliverer
+
+if TYPE_CHECKING:
+    from wardbot.conversation import Conversation
+
+
+class Channel(Deliverer, Protocol):
+    """A chat platform the bot runs on (handlers.telegram, handlers.zalo)."""
+
+    def routes(self) -> list[BaseRoute]: ...
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    def is_running(self) -> bool: ...
+
+
+def _no_checks(settings: Settings) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel: its name (in chat references and ADMIN_IDS), where its class is
+    ("module:Class"), when it is on, whether alerts can be pushed to its chats, and the
+    checks its settings need beyond their types (ConfigError with what to fix)."""
+
+    name: str
+    factory: str
+    enabled: Callable[[Settings], bool]
+    pushes: bool = True
+    check: Callable[[Settings], None] = _no_checks
+
+    def build(self, settings: Settings, conversation: Conversation) -> Channel:
+        module, _, cls = self.factory.partition(":")
+        channel: Channel = getattr(importlib.import_module(module), cls)(settings, conversation)
+        return channel
+
+
+def _telegram_checks(settings: Settings) -> None:
+    if settings.public_url and not settings.telegram_webhook_secret:
+        raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
+
+
+def _zalo_checks(settings: Settings) -> None:
+    if settings.public_url and not settings.zalo_webhook_secret:
+        raise ConfigError("PUBLIC_URL is set: ZALO_WEBHOOK_SECRET is required too")
+    if settings.zalo_webhook_secret and not 8 <= len(settings.zalo_webhook_secret) <= 256:
+        raise ConfigError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters long (Zalo's rule)")
+
+
+SPECS: tuple[ChannelSpec, ...] = (
+    ChannelSpec(
+        "telegram",
+        "handlers.telegram:TelegramChannel",
+        lambda s: bool(s.telegram_token),
+        check=_telegram_checks,
+    ),
+    ChannelSpec(
+        "zalo",
+        "handlers.zalo:ZaloChannel",
+        lambda s: bool(s.zalo_token),
+        check=_zalo_checks,
+    ),
+)
+
+# Channels whose chats alerts can be pushed to. `bot.py announce` queues for all of them:
+# its environment need not hold the running bot's tokens.
+PUSH_CHANNELS = tuple(spec.name for spec in SPECS if spec.pushes)
+
+
+def enabled(settings: Settings) -> list[ChannelSpec]:
+    """The channels these settings turn on, in the registry's order."""
+    return [spec for spec in SPECS if spec.enabled(settings)]
+
+
+def check(settings: Settings) -> None:
+    """Every enabled channel's own checks; ConfigError on the first problem."""
+    for spec in enabled(settings):
+        spec.check(settings)
+
+
+def build(settings: Settings, conversation: Conversation) -> list[Channel]:
+    """One instance of each enabled channel, serving `conversation`."""
+    return [spec.build(settings, conversation) for spec in enabled(settings)]
