@@ -153,9 +153,7 @@ class Answerer:
             chat, text, typing=typing if calm else None, sender=sender
         )
 
-    async def _guarded(
-        self, chat: ChatRef, send: Send, replies: Awaitable[list[Reply]]
-    ) -> None:
+    async def _guarded(self, chat: ChatRef, send: Send, replies: Awaitable[list[Reply]]) -> None:
         """Send what `replies` gives; when anything fails, log it and apologise politely."""
         try:
             shown = await send(await replies)

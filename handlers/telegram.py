@@ -356,6 +356,14 @@ class TelegramChannel:
         with contextlib.suppress(RuntimeError):  # never initialized
             await app.shutdown()
 
+    def address(self) -> str | None:
+        """The bot's t.me link, once Telegram has said its username."""
+        try:
+            username = self.application.bot.username
+        except RuntimeError:  # not initialized yet
+            return None
+        return f"https://t.me/{username}" if username else None
+
     def is_running(self) -> bool:
         """Up and receiving: polling gets answers (webhook mode: the application runs)."""
         updater = self.application.updater

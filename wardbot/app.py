@@ -12,11 +12,12 @@ from collections.abc import Awaitable, Iterator
 from typing import TYPE_CHECKING
 
 from wardbot import channels, datadir
+from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts, ContentWatcher, Snapshot
 from wardbot.channels import Channel
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Conversation
+from wardbot.conversation import Conversation, Link
 from wardbot.desk import OFFER_KEEP, Desk
 from wardbot.faq_edit import FaqEditor
 from wardbot.outbox import Composer, Sender, Senders
@@ -50,6 +51,9 @@ To put the bot on Zalo (Zalo Bot Platform):
        export ZALO_BOT_TOKEN='1234567890:abcdef...'
      (or put the line ZALO_BOT_TOKEN=... in the .env file).
   3. Run `python bot.py run` again.
+
+To offer the chat on the ward's web portal (no token needed), set WEB_CHAT=on;
+see "Web chat" in the README.
 
 To try the bot without any token, talk to it in the terminal:
   python bot.py chat"""
@@ -125,6 +129,8 @@ async def _serve(
 ) -> None:
     conversation = Conversation(engine, store, settings)
     running = channels.build(settings, conversation)
+    conversation.no_alerts = channels.no_push()
+    conversation.alert_links = lambda: _alert_links(settings, running)
     desk = _staff_desk(settings, store, engine, running)
     conversation.desk = desk
     composer = Composer(
@@ -142,7 +148,7 @@ async def _serve(
         engine,
         store,
         settings,
-        [c.name for c in running],
+        [c.name for c in running if c.name in channels.PUSH_CHANNELS],
         wake=senders.wake,
         direct={c.name: c for c in running},
     )
@@ -210,6 +216,20 @@ async def _stopped(name: str, stopping: Awaitable[object]) -> None:
         log.warning("%s did not stop within %.0f s", name, STOP_GRACE_SECONDS)
     except Exception:
         log.exception("%s failed", name)
+
+
+def _alert_links(settings: Settings, running: list[Channel]) -> list[Link]:
+    """Where residents of the web chat can follow topics: the ward's Telegram bot (its
+    t.me address once it runs) and Zalo bot (ZALO_BOT_URL)."""
+    links = []
+    for channel in running:
+        address = getattr(channel, "address", None)
+        url = address() if callable(address) else None
+        if url:
+            links.append(Link(msg.follow_on(channel.name), url))
+    if settings.zalo_bot_url:
+        links.append(Link(msg.follow_on("zalo"), settings.zalo_bot_url))
+    return links
 
 
 def _staff_desk(

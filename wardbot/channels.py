@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class Channel(Deliverer, Protocol):
-    """A chat platform the bot runs on (handlers.telegram, handlers.zalo)."""
+    """A chat platform the bot runs on (handlers.telegram, handlers.zalo, handlers.webchat)."""
 
     def routes(self) -> list[BaseRoute]: ...
     async def start(self) -> None: ...
@@ -79,6 +79,8 @@ SPECS: tuple[ChannelSpec, ...] = (
         lambda s: bool(s.zalo_token),
         check=_zalo_checks,
     ),
+    # A closed page cannot be pushed to: web visitors follow topics on Zalo or Telegram.
+    ChannelSpec("web", "handlers.webchat:WebChatChannel", lambda s: s.web_chat, pushes=False),
 )
 
 # Channels whose chats alerts can be pushed to. `bot.py announce` queues for all of them:
@@ -95,6 +97,11 @@ def check(settings: Settings) -> None:
     """Every enabled channel's own checks; ConfigError on the first problem."""
     for spec in enabled(settings):
         spec.check(settings)
+
+
+def no_push(settings: Settings | None = None) -> frozenset[str]:
+    """Channels whose chats alerts cannot reach."""
+    return frozenset(spec.name for spec in SPECS if not spec.pushes)
 
 
 def build(settings: Settings, conversation: Conversation) -> list[Channel]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ class Secret(str):
         return "Secret('********')"
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_BASE = "https://bot-api.zaloplatforms.com"
 
@@ -49,6 +51,12 @@ class Settings:
     staff_chat_id: int | None = None
     staff_signature: str = "ward"
     office_hours: OfficeHours | None = None  # when staff answer residents (OFFICE_HOURS)
+    # The web chat (handlers.webchat): on or off, the sites that may embed its widget, and
+    # how long a browser session's history is kept.
+    web_chat: bool = False
+    web_allowed_origins: tuple[str, ...] = ()
+    web_history_days: int = 30
+    zalo_bot_url: str | None = None  # the ward's Zalo bot, offered to web visitors for alerts
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +125,22 @@ class Settings:
         hours_text = text("OFFICE_HOURS")
         office_hours = OfficeHours.parse(hours_text) if hours_text else None
 
+        origins = tuple(
+            part.strip().rstrip("/") for part in (text("WEB_ALLOWED_ORIGINS") or "").split(",")
+        )
+        origins = tuple(origin for origin in origins if origin)
+        for origin in origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise ConfigError(
+                    f"WEB_ALLOWED_ORIGINS entry {origin!r} must be an origin such as "
+                    "'https://phuong2.gov.vn' (scheme and host, no path)"
+                )
+        history_text = text("WEB_HISTORY_DAYS") or "30"
+        if not history_text.isdigit() or int(history_text) < 1:
+            raise ConfigError(
+                f"WEB_HISTORY_DAYS must be a whole number of days, at least 1, got {history_text!r}"
+            )
+
         settings = cls(
             faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
             content_dir=Path(text("CONTENT_DIR") or "content"),
@@ -138,6 +162,10 @@ class Settings:
             staff_chat_id=staff_chat,
             staff_signature=signature,
             office_hours=office_hours,
+            web_chat=(text("WEB_CHAT") or "off").lower() in ("on", "1", "yes", "true"),
+            web_allowed_origins=origins,
+            web_history_days=int(history_text),
+            zalo_bot_url=text("ZALO_BOT_URL"),
         )
         settings.validate()
         return settings

@@ -285,6 +285,10 @@ class Conversation:
         self.admin = admin
         self.desk = desk
         self.clock = clock
+        # Channels whose chats cannot be pushed to (the web chat: a closed page); their
+        # residents follow topics on the channels `alert_links` names instead.
+        self.no_alerts: frozenset[str] = frozenset()
+        self.alert_links: Callable[[], Sequence[Link]] = tuple
 
     # --- entry points -------------------------------------------------------------
 
@@ -325,6 +329,8 @@ class Conversation:
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
             return [await self._document_reply(doc, full=True)]
+        if kind in ("sub", "unsub", "topics", "mysubs") and chat.channel in self.no_alerts:
+            return [self._alerts_elsewhere()]
         if kind in ("sub", "unsub"):
             topic = self._topic(ref)
             if topic is None:
@@ -373,7 +379,11 @@ class Conversation:
                 replies = None
             if replies is not None:
                 return replies
+        if chat.channel in self.no_alerts and self._about_alerts(intent):
+            return [self._alerts_elsewhere()]
         match intent.kind:
+            case "start" if chat.channel in self.no_alerts:
+                return [Reply(msg.greeting(s.ward_name))]
             case "start":
                 return [Reply(msg.greeting(s.ward_name)), await self._topics_reply(chat)]
             case "greet":
@@ -412,6 +422,20 @@ class Conversation:
                 if replies is not None:
                     return replies
         return [await self._answer(chat, text, typing)]
+
+    def _about_alerts(self, intent: Intent) -> bool:
+        """Whether the message is about following topics (not a question naming one)."""
+        if intent.kind in ("topics", "mysubs"):
+            return True
+        if intent.kind not in ("subscribe", "unsubscribe"):
+            return False
+        return (
+            intent.explicit or not intent.arg or self._resolve(intent.arg, strict=True) is not None
+        )
+
+    def _alerts_elsewhere(self) -> Reply:
+        links = tuple(self.alert_links())
+        return Reply(msg.alerts_elsewhere(bool(links)), links=links)
 
     def _staff_unavailable(self, chat: ChatRef) -> Reply:
         if self.desk is not None and not chat.private:

@@ -674,3 +674,59 @@ def duration(seconds: float) -> str:
     if hours < 48:
         return f"{hours} giờ"
     return f"{round(hours / 24)} ngày"
+
+
+# --- the web chat (handlers.webchat) ------------------------------------------------------
+
+WEB_WIDGET_BUTTON = "💬 Hỏi đáp"
+WEB_WIDGET_CLOSE = "Đóng"
+WEB_FORBIDDEN = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang."
+WEB_BAD_REQUEST = "Tin nhắn không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
+
+
+def web_title(ward_name: str) -> str:
+    return f"Hỏi đáp {ward_name}"
+
+
+def web_slow_down(seconds: int) -> str:
+    return f"Anh/chị nhắn hơi nhanh, vui lòng đợi {seconds} giây rồi gửi tiếp."
+
+
+def follow_on(channel: str) -> str:
+    return f"Nhận tin qua {channel_name(channel)}"
+
+
+def alerts_elsewhere(has_links: bool) -> str:
+    """On the web chat: alerts cannot reach a closed page."""
+    where = (
+        "nhắn cho bot của phường trên Zalo hoặc Telegram (đường dẫn bên dưới) rồi chọn chủ đề"
+        if has_links
+        else "nhắn cho bot của phường trên Zalo hoặc Telegram rồi chọn chủ đề"
+    )
+    return (
+        "Trang web không gửi tin được cho anh/chị khi trang đã đóng. Để nhận thông báo mới "
+        f"của phường theo chủ đề (BHYT, học bổng, ...), anh/chị vui lòng {where}. "
+        "Ở đây anh/chị vẫn hỏi đáp và xem thông báo mới nhất (/latest) bình thường."
+    )
+
+
+def web_ui(ward_name: str, hotline: str) -> dict[str, str]:
+    """Every text the chat page shows by itself (its own labels, not the bot's replies)."""
+    return {
+        "title": web_title(ward_name),
+        "intro": f"Trợ lý tự động của {ward_name}. Nhắn câu hỏi, có dấu hay không dấu đều được.",
+        "log_label": "Tin nhắn",
+        "input_label": "Câu hỏi của anh/chị",
+        "placeholder": "Nhập câu hỏi…",
+        "send": "Gửi",
+        "you": "Anh/chị",
+        "bot": "Trợ lý phường",
+        "sending": "Đang gửi…",
+        "typing": "Trợ lý đang trả lời…",
+        "offline": "Mất kết nối, đang thử kết nối lại…",
+        "failed": "Chưa gửi được tin nhắn. Anh/chị vui lòng thử lại.",
+        "too_long": "Tin nhắn quá dài; anh/chị vui lòng rút gọn câu hỏi.",
+        "choices": "Lựa chọn",
+        "links": "Liên kết",
+        "hotline": contact_line(ward_name, hotline),
+    }

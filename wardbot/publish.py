@@ -48,8 +48,6 @@ def publish(source: Path, settings: Settings) -> Path:
     return target
 
 
-
-
 async def queue_alerts(settings: Settings, published: str | None = None) -> dict[str, int]:
     """Index the content folder and queue alerts for announcements not seen before.
 

@@ -157,6 +157,20 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     ) WITHOUT ROWID;
     """,
+    # 4: the web chat's history (handlers.webchat): what a browser session was told, so a
+    # reloaded page shows it again. `id` is the cursor a reconnecting page resumes from.
+    """
+    CREATE TABLE web_messages (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        body TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX web_messages_by_chat ON web_messages (channel, chat_id, id);
+    CREATE INDEX web_messages_by_time ON web_messages (at);
+    """,
 )
 
 

@@ -225,3 +225,37 @@ def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+class RateLimit:
+    """Token buckets per key (a browser session, an address): `burst` requests at once,
+    then one more every `every` seconds. The `size` most recent keys are remembered."""
+
+    def __init__(
+        self,
+        burst: int,
+        every: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        size: int = 10_000,
+    ) -> None:
+        self.burst = burst
+        self.every = every
+        self.clock = clock
+        self.size = size
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def wait(self, key: str) -> float:
+        """0 when `key` may go now (and its turn is taken); else how long until it may."""
+        now = self.clock()
+        tokens, at = self._buckets.pop(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - at) / self.every)
+        if tokens >= 1.0:
+            self._buckets[key] = (tokens - 1.0, now)
+            wait = 0.0
+        else:
+            self._buckets[key] = (tokens, now)
+            wait = (1.0 - tokens) * self.every
+        if len(self._buckets) > self.size:
+            self._buckets.popitem(last=False)
+        return wait

@@ -1,0 +1,436 @@
+"""The web chat: the conversation on the ward's portal, served by the bot's own web server.
+
+- `GET /chat`: a full-page chat (for a link or a QR code on the office wall);
+  `/chat?embed=1` is the same page made for the widget's frame.
+- `GET /widget.js`: one `<script>` tag adds a chat button and panel to any page of the
+  sites in `WEB_ALLOWED_ORIGINS` (the panel is a frame of `/chat?embed=1`, which the
+  browser shows only inside those sites: Content-Security-Policy frame-ancestors).
+- `POST /chat/api/send` a message or a button press; `GET /chat/api/events` the replies
+  as server-sent events, `GET /chat/api/poll` the same by long polling; both resume
+  after a cursor, so a page that reconnects refetches what it missed.
+
+A browser is an anonymous session: a random id the page keeps in its storage, nothing
+else. What the session was told is kept (`web_messages`, WEB_HISTORY_DAYS) so a reload
+shows it again; /forget deletes it. Web visitors cannot be pushed to when the page is
+closed: topics are followed on Zalo or Telegram instead; ward staff's answers ("hỏi cán
+bộ") reach an open page at once and are shown on the next visit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+
+from handlers.base import Answerer
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import MAX_MESSAGE_CHARS, Button, Conversation, Reply
+from wardbot.delivery import Pace
+from wardbot.store import ChatRef, Store
+from wardbot.web import RateLimit
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "web"
+SESSION = re.compile(r"[A-Za-z0-9_-]{22,64}")  # the page's random id (>= 128 bits)
+MAX_BODY_BYTES = 8 * 1024  # a message of MAX_MESSAGE_CHARS, in JSON, fits easily
+MAX_LABEL_CHARS = 120
+HEARTBEAT = 15.0  # an idle event stream sends a comment this often (proxies close idle ones)
+LONG_POLL = 25.0
+BATCH = 200
+CSRF_HEADER = "X-Ward-Chat"
+ASSETS = "handlers.web_assets"
+# A session may send `burst` messages at once, then one every `every` seconds; an address
+# (an office's shared connection, a school) gets more.
+SESSION_LIMIT = (8, 3.0)
+ADDRESS_LIMIT = (40, 0.5)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message in a session's history, as the page shows it."""
+
+    id: int
+    author: str  # 'resident' or 'bot'
+    body: dict[str, Any]
+    at: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "from": self.author, "at": self.at, **self.body}
+
+
+def reply_body(reply: Reply) -> dict[str, Any]:
+    """A reply as the page draws it: plain text fields (the page never parses HTML)."""
+    body: dict[str, Any] = {"text": reply.text}
+    if reply.title:
+        body["title"] = reply.title
+    if reply.footer:
+        body["footer"] = reply.footer
+    if reply.links:
+        body["links"] = [
+            {"label": link.label, "url": link.url}
+            for link in reply.links
+            if urlsplit(link.url).scheme in ("http", "https")
+        ]
+    if reply.buttons:
+        body["buttons"] = [{"label": b.label, "action": b.action} for b in reply.buttons]
+        if reply.buttons_title:
+            body["buttons_title"] = reply.buttons_title
+    return body
+
+
+class History:
+    """Each session's messages in the bot's database, and who is waiting for new ones."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+        self._waiters: dict[str, set[asyncio.Event]] = {}
+
+    async def add(self, session: str, author: str, body: dict[str, Any]) -> int:
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "INSERT INTO web_messages (channel, chat_id, author, body, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (CHANNEL, session, author, json.dumps(body, ensure_ascii=False), self.clock()),
+            )
+        self.wake(session)
+        return int(cursor.lastrowid or 0)
+
+    async def after(self, session: str, cursor: int, limit: int = BATCH) -> list[Entry]:
+        async with self.store.db.execute(
+            "SELECT id, author, body, at FROM web_messages WHERE channel = ? AND chat_id = ? "
+            "AND id > ? ORDER BY id LIMIT ?",
+            (CHANNEL, session, cursor, limit),
+        ) as rows:
+            return [Entry(r[0], r[1], json.loads(r[2]), r[3]) for r in await rows.fetchall()]
+
+    async def has(self, entry_id: int) -> bool:
+        async with self.store.db.execute(
+            "SELECT 1 FROM web_messages WHERE id = ?", (entry_id,)
+        ) as rows:
+            return await rows.fetchone() is not None
+
+    async def purge(self, before: float) -> int:
+        async with self.store.writing() as db:
+            cursor = await db.execute("DELETE FROM web_messages WHERE at < ?", (before,))
+        return max(cursor.rowcount, 0)
+
+    def wake(self, session: str | None = None) -> None:
+        """New messages for `session` (None: everyone, e.g. when stopping)."""
+        groups = self._waiters.values() if session is None else [self._waiters.get(session, ())]
+        for group in groups:
+            for event in group:
+                event.set()
+
+    @contextlib.contextmanager
+    def waiting(self, session: str) -> Any:
+        event = asyncio.Event()
+        self._waiters.setdefault(session, set()).add(event)
+        try:
+            yield event
+        finally:
+            group = self._waiters.get(session, set())
+            group.discard(event)
+            if not group:
+                self._waiters.pop(session, None)
+
+
+def _asset(name: str) -> str:
+    return resources.files(ASSETS).joinpath(name).read_text(encoding="utf-8")
+
+
+class WebChatChannel:
+    """The web chat, one more channel of the bot (wardbot.channels)."""
+
+    name = CHANNEL
+    # Nothing leaves the bot: a message is a row in the history, read by the page.
+    pace = Pace(per_second=1000.0, per_chat_interval=0.0)
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: Conversation,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.conversation = conversation
+        self.answerer = Answerer(CHANNEL, conversation, settings)
+        self.history = History(conversation.store)
+        self.per_session = RateLimit(*SESSION_LIMIT, clock=clock)
+        self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
+        self._running = False
+        self._purger: asyncio.Task[None] | None = None
+
+    # --- lifecycle (wardbot.app) ---------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/chat", self.page, methods=["GET"]),
+            Route("/chat/app.js", self.asset("chat.js", "text/javascript"), methods=["GET"]),
+            Route("/chat/app.css", self.asset("chat.css", "text/css"), methods=["GET"]),
+            Route("/widget.js", self.widget, methods=["GET"]),
+            Route("/chat/api/send", self.send, methods=["POST"]),
+            Route("/chat/api/events", self.events, methods=["GET"]),
+            Route("/chat/api/poll", self.poll, methods=["GET"]),
+        ]
+
+    async def start(self) -> None:
+        self._running = True
+        self._purger = asyncio.create_task(self._purge_old(), name="web-history")
+        log.info("web chat at /chat and /widget.js")
+
+    async def stop(self) -> None:
+        self._running = False
+        self.history.wake()  # open event streams end
+        if self._purger is not None:
+            self._purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purger
+
+    def is_running(self) -> bool:
+        return self._running
+
+    async def _purge_old(self) -> None:
+        keep = self.settings.web_history_days * 86400.0
+        while True:
+            try:
+                deleted = await self.history.purge(time.time() - keep)
+                if deleted:
+                    log.info("web chat: deleted %d old message(s)", deleted)
+            except Exception:
+                log.exception("web chat: could not delete old history")
+            await asyncio.sleep(3600.0)
+
+    # --- pushing (wardbot.outbox: ward staff's answers) ---------------------------------
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """A message for a session (a staff answer): into its history; an open page gets
+        it at once, a closed one on the next visit."""
+        for reply in replies:
+            await self.history.add(chat_id, "bot", reply_body(reply))
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def _headers(self, *, frame: bool = False) -> dict[str, str]:
+        ancestors = " ".join(("'self'", *self.settings.web_allowed_origins)) if frame else "'none'"
+        return {
+            "Content-Security-Policy": (
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                f"connect-src 'self'; base-uri 'none'; form-action 'none'; "
+                f"frame-ancestors {ancestors}"
+            ),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-store",
+        }
+
+    async def page(self, request: Request) -> Response:
+        """The chat page; `?embed=1` for the widget's frame (only inside allowed sites)."""
+        embed = request.query_params.get("embed") == "1"
+        ui = json.dumps(msg.web_ui(self.settings.ward_name, self.settings.ward_hotline))
+        text = (
+            _asset("chat.html")
+            .replace("{{lang}}", "vi")
+            .replace("{{title}}", html.escape(msg.web_title(self.settings.ward_name)))
+            .replace("{{mode}}", "embed" if embed else "page")
+            # In a <script type="application/json"> block: only "</" could end it early.
+            .replace("{{ui}}", ui.replace("</", "<\\/"))
+        )
+        return Response(
+            text, media_type="text/html; charset=utf-8", headers=self._headers(frame=embed)
+        )
+
+    def asset(self, name: str, media_type: str) -> Callable[[Request], Any]:
+        async def serve(request: Request) -> Response:
+            return Response(
+                _asset(name),
+                media_type=f"{media_type}; charset=utf-8",
+                headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
+            )
+
+        return serve
+
+    async def widget(self, request: Request) -> Response:
+        """The embeddable script; it shows itself only on the allowed sites."""
+        config = json.dumps(
+            {
+                "origins": list(self.settings.web_allowed_origins),
+                "label": msg.WEB_WIDGET_BUTTON,
+                "title": msg.web_title(self.settings.ward_name),
+                "close": msg.WEB_WIDGET_CLOSE,
+            },
+            ensure_ascii=False,
+        )
+        script = _asset("widget.js").replace("/*{{config}}*/null", config)
+        return Response(
+            script,
+            media_type="text/javascript; charset=utf-8",
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
+        )
+
+    # --- the API --------------------------------------------------------------------------
+
+    def _refused(self, request: Request) -> Response | None:
+        """Requests that are not the chat page's own: from another site (CSRF), without
+        the page's header, or not JSON."""
+        origin = request.headers.get("origin")
+        if origin is not None and not self._own_origin(request, origin):
+            return _error(403, msg.WEB_FORBIDDEN)
+        if request.headers.get(CSRF_HEADER) != "1":
+            return _error(403, msg.WEB_FORBIDDEN)
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            return _error(415, msg.WEB_FORBIDDEN)
+        return None
+
+    def _own_origin(self, request: Request, origin: str) -> bool:
+        """The page is served by this bot: its origin's host is this request's host (a
+        proxy may change the scheme), or PUBLIC_URL's."""
+        host = urlsplit(origin).netloc
+        public = urlsplit(self.settings.public_url or "").netloc
+        return bool(host) and host in (request.headers.get("host", ""), public)
+
+    def _limited(self, request: Request, session: str) -> Response | None:
+        address = request.client.host if request.client else "?"
+        wait = max(self.per_session.wait(session), self.per_address.wait(address))
+        if wait <= 0:
+            return None
+        seconds = max(1, round(wait))
+        response = _error(429, msg.web_slow_down(seconds))
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+    async def send(self, request: Request) -> Response:
+        """POST /chat/api/send {session, text} or {session, action, label}: stored, then
+        answered; the replies arrive through events or poll."""
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
+        data = _json(body)
+        session = data.get("session") if isinstance(data, dict) else None
+        if (
+            not isinstance(data, dict)
+            or not isinstance(session, str)
+            or not SESSION.fullmatch(session)
+        ):
+            return _error(400, msg.WEB_BAD_REQUEST)
+        text, action = data.get("text"), data.get("action")
+        if not (isinstance(text, str) and text.strip()) and not isinstance(action, str):
+            return _error(400, msg.WEB_BAD_REQUEST)
+        limited = self._limited(request, session)
+        if limited is not None:
+            return limited
+        chat = ChatRef(CHANNEL, session)
+        if isinstance(action, str):
+            label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
+            mine = await self.history.add(session, "resident", {"text": label, "action": True})
+            await self.answerer.action(chat, action, self._sender(session, mine))
+        else:
+            assert isinstance(text, str)
+            if len(text) > MAX_MESSAGE_CHARS:
+                return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
+            mine = await self.history.add(session, "resident", {"text": text})
+            await self.answerer.text(chat, text, self._sender(session, mine), sender=session)
+        return JSONResponse({"ok": True, "id": mine})
+
+    def _sender(self, session: str, mine: int) -> Callable[[Sequence[Reply]], Any]:
+        async def send(replies: Sequence[Reply]) -> list[Button]:
+            # /forget deleted the history, the resident's message with it: the page starts
+            # afresh from the reply that says so.
+            reset = not await self.history.has(mine)
+            for number, reply in enumerate(replies):
+                body = reply_body(reply)
+                if reset and number == 0:
+                    body["reset"] = True
+                await self.history.add(session, "bot", body)
+            return []
+
+        return send
+
+    def _session_and_cursor(self, request: Request) -> tuple[str, int] | Response:
+        session = request.query_params.get("session", "")
+        after = request.query_params.get("after", "0")
+        last = request.headers.get("last-event-id")
+        if last and last.isdigit():  # EventSource's own reconnect
+            after = last
+        if not SESSION.fullmatch(session) or not after.isdigit():
+            return _error(400, msg.WEB_BAD_REQUEST)
+        return session, int(after)
+
+    async def poll(self, request: Request) -> Response:
+        """GET /chat/api/poll?session=&after=&wait=1: the messages after the cursor; with
+        `wait`, held up to LONG_POLL seconds until there is one."""
+        found = self._session_and_cursor(request)
+        if isinstance(found, Response):
+            return found
+        session, after = found
+        entries = await self.history.after(session, after)
+        if not entries and request.query_params.get("wait") == "1" and self._running:
+            with self.history.waiting(session) as event:
+                entries = await self.history.after(session, after)
+                if not entries:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(event.wait(), LONG_POLL)
+                    entries = await self.history.after(session, after)
+        return JSONResponse(
+            {"messages": [e.as_json() for e in entries]}, headers={"Cache-Control": "no-store"}
+        )
+
+    async def events(self, request: Request) -> Response:
+        """GET /chat/api/events?session=&after=: server-sent events, one per message
+        (its cursor as the event id), a comment every HEARTBEAT seconds."""
+        found = self._session_and_cursor(request)
+        if isinstance(found, Response):
+            return found
+        session, after = found
+        return StreamingResponse(
+            self._stream(request, session, after),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    async def _stream(self, request: Request, session: str, after: int) -> AsyncIterator[str]:
+        yield "retry: 2000\n\n"
+        with self.history.waiting(session) as event:
+            while self._running and not await request.is_disconnected():
+                event.clear()
+                entries = await self.history.after(session, after)
+                for entry in entries:
+                    after = entry.id
+                    data = json.dumps(entry.as_json(), ensure_ascii=False)
+                    yield f"id: {entry.id}\ndata: {data}\n\n"
+                if entries:
+                    continue
+                try:
+                    await asyncio.wait_for(event.wait(), HEARTBEAT)
+                except TimeoutError:
+                    yield ": ping\n\n"
+
+
+def _json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _error(status: int, text: str) -> JSONResponse:
+    return JSONResponse({"error": text}, status_code=status)
