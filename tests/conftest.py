@@ -12,6 +12,9 @@ from wardbot.config import Settings
 from wardbot.engine import Engine
 from wardbot.semantic import load_embedder
 
+# Browser tests' fixtures: `browser`, `new_page`, `screenshot` (see tests/browser.py).
+pytest_plugins = ["browser"]
+
 
 @pytest.fixture(scope="session")
 def ward_files(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -1,5 +1,6 @@
 """Setting up: `make setup` (tools/venv.sh) with a Python too old, a Debian python3 without
-python3-venv, a half-made .venv; and .ci/run installing python3-venv when it is missing."""
+python3-venv, a half-made .venv; and .ci/run installing python3-venv and Chromium (with
+fonts) when they are missing."""
 
 from __future__ import annotations
 
@@ -101,9 +102,11 @@ def test_a_folder_that_is_not_a_venv_is_left_alone(tmp_path):
     assert (venv / "notes.txt").read_text() == "keep me"
 
 
-def _ci_machine(tmp_path: Path, has_ensurepip: bool) -> tuple[dict[str, str], Path]:
-    """PATH for .ci/run with a python3 (with or without ensurepip) and an apt-get and a make
-    that only write down how they were called."""
+def _ci_machine(
+    tmp_path: Path, has_ensurepip: bool, has_chromium: bool
+) -> tuple[dict[str, str], Path]:
+    """PATH for .ci/run with a python3 (with or without ensurepip), Chromium installed or not
+    (at $CHROMIUM), and an apt-get and a make that only write down how they were called."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls"
@@ -116,20 +119,44 @@ def _ci_machine(tmp_path: Path, has_ensurepip: bool) -> tuple[dict[str, str], Pa
     for name, text in tools.items():
         (bin_dir / name).write_text(text)
         (bin_dir / name).chmod(0o755)
-    return {"PATH": f"{bin_dir}:/usr/bin:/bin"}, log
+    chromium = tmp_path / "chromium"
+    if has_chromium:
+        chromium.write_text("#!/bin/sh\n")
+        chromium.chmod(0o755)
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin", "CHROMIUM": str(chromium)}, log
+
+
+def _ci_run(tmp_path: Path, *, has_ensurepip: bool, has_chromium: bool) -> list[str]:
+    """Run .ci/run on such a machine; the commands it ran."""
+    env, log = _ci_machine(tmp_path, has_ensurepip, has_chromium)
+    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
+    return log.read_text().splitlines()
+
+
+def _apt_get(*packages: str) -> list[str]:
+    return [
+        "apt-get update -qq (noninteractive)",
+        f"apt-get install -y -qq --no-install-recommends {' '.join(packages)} (noninteractive)",
+    ]
 
 
 def test_ci_installs_python3_venv_when_missing_then_runs_make_test(tmp_path):
-    env, log = _ci_machine(tmp_path, has_ensurepip=False)
-    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
-    calls = log.read_text().splitlines()
-    assert calls[-2:] == [
-        f"apt-get install -y -qq --no-install-recommends python{VERSION}-venv (noninteractive)",
+    calls = _ci_run(tmp_path, has_ensurepip=False, has_chromium=True)
+    assert calls == [*_apt_get(f"python{VERSION}-venv"), "make test"]
+
+
+def test_ci_installs_chromium_and_vietnamese_fonts_when_missing(tmp_path):
+    calls = _ci_run(tmp_path, has_ensurepip=True, has_chromium=False)
+    assert calls == [*_apt_get("chromium", "fonts-noto-core"), "make test"]
+
+
+def test_ci_on_a_bare_machine_installs_everything_at_once(tmp_path):
+    calls = _ci_run(tmp_path, has_ensurepip=False, has_chromium=False)
+    assert calls == [
+        *_apt_get(f"python{VERSION}-venv", "chromium", "fonts-noto-core"),
         "make test",
     ]
 
 
-def test_ci_with_python3_venv_only_runs_make_test(tmp_path):
-    env, log = _ci_machine(tmp_path, has_ensurepip=True)
-    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
-    assert log.read_text().splitlines() == ["make test"]
+def test_ci_with_everything_installed_only_runs_make_test(tmp_path):
+    assert _ci_run(tmp_path, has_ensurepip=True, has_chromium=True) == ["make test"]
