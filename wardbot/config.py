@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from wardbot.hours import OfficeHours
 
@@ -49,6 +50,10 @@ class Settings:
     staff_chat_id: int | None = None
     staff_signature: str = "ward"
     office_hours: OfficeHours | None = None  # when staff answer residents (OFFICE_HOURS)
+    # The ward portal's RSS/Atom feeds that `bot.py run` imports announcements from
+    # (wardbot.portal), and how often it reads them.
+    portal_feeds: tuple[str, ...] = ()
+    portal_poll_minutes: int = 15
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +122,26 @@ class Settings:
         hours_text = text("OFFICE_HOURS")
         office_hours = OfficeHours.parse(hours_text) if hours_text else None
 
+        feeds = tuple(
+            part.strip() for part in (text("PORTAL_FEEDS") or "").split(",") if part.strip()
+        )
+        for feed in feeds:
+            parts = urlsplit(feed)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ConfigError(
+                    f"PORTAL_FEEDS entry {feed!r} must be a feed's web address "
+                    "(http:// or https://), several separated by commas"
+                )
+        poll_text = text("PORTAL_POLL_MINUTES") or str(cls.portal_poll_minutes)
+        try:
+            poll_minutes = int(poll_text)
+        except ValueError:
+            raise ConfigError(
+                f"PORTAL_POLL_MINUTES must be a number of minutes, got {poll_text!r}"
+            ) from None
+        if poll_minutes < 1:
+            raise ConfigError(f"PORTAL_POLL_MINUTES must be at least 1, got {poll_minutes}")
+
         settings = cls(
             faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
             content_dir=Path(text("CONTENT_DIR") or "content"),
@@ -138,6 +163,8 @@ class Settings:
             staff_chat_id=staff_chat,
             staff_signature=signature,
             office_hours=office_hours,
+            portal_feeds=feeds,
+            portal_poll_minutes=poll_minutes,
         )
         settings.validate()
         return settings
