@@ -470,8 +470,10 @@ def test_a_feed_imports_each_of_its_items_once(ward, portal, capsys):
 
 def test_dry_run_prints_what_would_be_written_and_writes_nothing(ward, portal, capsys):
     feed = serve_feed(portal)
-    code, out, _ = run_import(ward, capsys, feed, dry_run=True)
+    repost = portal.put_fixture("/doan-the/chi-tiet?id=77", BHYT_PAGE)
+    code, out, _ = run_import(ward, capsys, feed, repost, dry_run=True)
     assert code == 0
+    assert out.count("would write") == 2 and f"skipped {repost}: same text as" in out
     assert (
         f"would write {ward.content}/2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
         in out
@@ -502,6 +504,10 @@ class Polls:
 
     async def finished(self) -> None:
         await asyncio.wait_for(self._done.get(), 30)
+
+    async def let_go(self) -> None:
+        """Let the follower out of its wait (to find `stop` set)."""
+        await self._go.put(None)
 
     async def again(self) -> None:
         """Let the follower poll once more, and wait until it has."""
@@ -566,7 +572,7 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     assert await alerts_waiting(ward) == 1
 
     stop.set()
-    await polls._go.put(None)
+    await polls.let_go()
     await asyncio.wait_for(running, 10)
     assert polls.intervals == [20 * 60.0] * 4
     assert failures == []
@@ -582,7 +588,7 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     await follower.poll()
     await follower.poll()
     assert failures == [
-        f"⚠️ Không nhập được tin từ cổng thông tin: {feed} (không tìm thấy trang (lỗi 404))."
+        f"⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n{feed}"
     ]
     serve_feed(portal)
     await follower.poll()
