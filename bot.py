@@ -100,6 +100,25 @@ def _parser() -> argparse.ArgumentParser:
         help="publish an announcement: copy it into content/ and index it",
     )
     announce.add_argument("file", type=Path, help="the announcement (YYYY-MM-DD-slug.md)")
+    portal = commands.add_parser(
+        "import",
+        parents=[common],
+        help="import announcements from the ward's web portal (pages or RSS/Atom feeds)",
+        description=(
+            "Import news articles from the ward's web portal into content/, then index them "
+            "and queue the alerts as announce does. A SOURCE is a page URL, a saved HTML "
+            "file, or an RSS/Atom feed (URL or file). What was imported is remembered in "
+            "the data folder: nothing is imported twice, an edited article updates its file "
+            "(without a second alert), a file staff deleted is not imported again. Exits 1 "
+            "when a source failed (each printed as 'SOURCE: why')."
+        ),
+    )
+    portal.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="page URL, saved HTML file, or feed"
+    )
+    portal.add_argument(
+        "--dry-run", action="store_true", help="print what would be written; write nothing"
+    )
     return parser
 
 
@@ -377,6 +396,50 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from wardbot.portal import Importer
+    from wardbot.portal_fetch import host_of, is_web_address
+    from wardbot.publish import queue_alerts
+
+    # Only the portal's hosts: those named here and those of PORTAL_FEEDS.
+    named = [*args.sources, *settings.portal_feeds]
+    hosts = sorted({host_of(source) for source in named if is_web_address(source)})
+    with Importer(settings, dry_run=args.dry_run, allowed_hosts=hosts) as importer:
+        outcomes = importer.run(args.sources)
+    for outcome in outcomes:
+        if outcome.failed:
+            print(outcome.describe(), file=sys.stderr)
+            continue
+        print(outcome.describe(args.dry_run))
+        if args.dry_run and outcome.written:
+            print(outcome.text)
+    failed = sum(outcome.failed for outcome in outcomes)
+    written = [outcome for outcome in outcomes if outcome.written]
+    if written and not args.dry_run:
+        try:
+            queued = asyncio.run(queue_alerts(settings))
+        except Exception as exc:
+            print(
+                f"the notices are in the content folder but indexing them or queueing their "
+                f"alerts failed ({exc}); a running bot picks them up by itself, or at its "
+                "next start",
+                file=sys.stderr,
+            )
+            return 1
+        for outcome in written:
+            assert outcome.path is not None
+            count = queued.get(outcome.path.stem)
+            if outcome.action == "updated":
+                print(f"{outcome.path.stem}: updated, no new alert")
+            elif count:
+                print(f"{outcome.path.stem}: {count} alert(s) queued")
+            else:
+                print(f"{outcome.path.stem}: indexed; no alerts (no follower, old, or first run)")
+    if failed:
+        print(f"{failed} source(s) failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # Small vector products (a question against every document) are fastest on one
     # thread, and extra BLAS threads stall on a busy host; numpy reads this on import.
@@ -410,6 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_fit(args)
     if args.command == "announce":
         return _cmd_announce(args, settings)
+    if args.command == "import":
+        return _cmd_import(args, settings)
     if args.command == "chat":
         from handlers.terminal import main as chat_main
 

@@ -18,7 +18,7 @@ import bot
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["chat", "run", "ask", "index", "check", "eval", "announce"]
+COMMANDS = ["chat", "run", "ask", "index", "check", "eval", "announce", "import"]
 
 
 @pytest.fixture

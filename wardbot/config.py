@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from wardbot.hours import OfficeHours
 
@@ -57,6 +58,10 @@ class Settings:
     web_allowed_origins: tuple[str, ...] = ()
     web_history_days: int = 30
     zalo_bot_url: str | None = None  # the ward's Zalo bot, offered to web visitors for alerts
+    # The ward portal's RSS/Atom feeds that `bot.py run` imports announcements from
+    # (wardbot.portal), and how often it reads them.
+    portal_feeds: tuple[str, ...] = ()
+    portal_poll_minutes: int = 15
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -140,6 +145,25 @@ class Settings:
             raise ConfigError(
                 f"WEB_HISTORY_DAYS must be a whole number of days, at least 1, got {history_text!r}"
             )
+        feeds = tuple(
+            part.strip() for part in (text("PORTAL_FEEDS") or "").split(",") if part.strip()
+        )
+        for feed in feeds:
+            parts = urlsplit(feed)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ConfigError(
+                    f"PORTAL_FEEDS entry {feed!r} must be a feed's web address "
+                    "(http:// or https://), several separated by commas"
+                )
+        poll_text = text("PORTAL_POLL_MINUTES") or str(cls.portal_poll_minutes)
+        try:
+            poll_minutes = int(poll_text)
+        except ValueError:
+            raise ConfigError(
+                f"PORTAL_POLL_MINUTES must be a number of minutes, got {poll_text!r}"
+            ) from None
+        if poll_minutes < 1:
+            raise ConfigError(f"PORTAL_POLL_MINUTES must be at least 1, got {poll_minutes}")
 
         settings = cls(
             faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
@@ -166,6 +190,8 @@ class Settings:
             web_allowed_origins=origins,
             web_history_days=int(history_text),
             zalo_bot_url=text("ZALO_BOT_URL"),
+            portal_feeds=feeds,
+            portal_poll_minutes=poll_minutes,
         )
         settings.validate()
         return settings

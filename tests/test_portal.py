@@ -1,0 +1,662 @@
+"""Announcements from the ward's web portal: `bot.py import` and the feed follower.
+
+The portal is a fake on 127.0.0.1 (tests/fakes/portal.py) serving the pages under
+tests/fixtures/portal/, written for these tests and built like real ward portal pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fakes.portal import FIXTURES, FakePortal
+from sample_ward import NOTICES, write_ward
+
+import bot
+from wardbot import portal_fetch
+from wardbot.config import ConfigError, Settings
+from wardbot.loader import load_announcement, load_faq
+from wardbot.models import Announcement
+from wardbot.portal import FeedFollower, failed_note, imported_note
+from wardbot.publish import queue_alerts
+from wardbot.store import ChatRef, Store
+
+BHYT_PAGE = "trao-the-bhyt-hoc-sinh.html"
+BHYT_TITLE = "Phường 5 trao thẻ BHYT cho học sinh có hoàn cảnh khó khăn"
+OLD_PAGE = "tong-ket-phong-trao-2019.html"
+CP1258_PAGE = "hoi-nghi-cuu-chien-binh-cp1258.html"
+CP1258_TITLE = "HỘI NGHỊ BAN CHẤP HÀNH HỘI CỰU CHIẾN BINH PHƯỜNG 3 SƠ KẾT 6 THÁNG ĐẦU NĂM 2024"
+WP_PAGE = "giao-ban-dan-van-quy-3.html"
+WINDOWS_1258 = "text/html; charset=windows-1258"
+
+
+@dataclass
+class Ward:
+    root: Path
+    faq: Path
+    content: Path
+    data: Path
+
+    @property
+    def args(self) -> list[str]:
+        return ["--faq", str(self.faq), "--content", str(self.content), "--data", str(self.data)]
+
+    def settings(self, **changes: object) -> Settings:
+        return Settings(faq_file=self.faq, content_dir=self.content, data_dir=self.data, **changes)
+
+    def imported(self) -> list[str]:
+        """Every file in content/ that the sample ward did not have (hidden ones too)."""
+        return sorted(p.name for p in self.content.iterdir() if p.name not in NOTICES)
+
+    def notice(self, name: str) -> Announcement:
+        notice, problems = load_announcement(self.content / name, load_faq(self.faq).topics)
+        assert problems == [] and notice is not None
+        return notice
+
+
+@pytest.fixture
+def ward(tmp_path, monkeypatch) -> Ward:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("FAQ_FILE", "CONTENT_DIR", "DATA_DIR", "PORTAL_FEEDS", "PORTAL_POLL_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SEMANTIC_MATCHING", "off")
+    faq, content = write_ward(tmp_path)
+    return Ward(tmp_path, faq, content, tmp_path / "data")
+
+
+@pytest.fixture
+def portal():
+    with FakePortal() as fake:
+        yield fake
+
+
+def run_import(ward: Ward, capsys, *sources: str, dry_run: bool = False) -> tuple[int, str, str]:
+    capsys.readouterr()
+    flags = ["--dry-run"] if dry_run else []
+    code = bot.main(["import", *flags, *ward.args, *sources])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def dmy(day: dt.date) -> bytes:
+    """A date as the portals write it: 8/7/2024."""
+    return f"{day.day}/{day.month}/{day.year}".encode()
+
+
+def page_of_today(name: str = BHYT_PAGE, event: bytes = b"12/3/2024") -> bytes:
+    """A fixture page whose article happened today (recent enough to be alerted)."""
+    data = (FIXTURES / name).read_bytes()
+    assert event in data
+    return data.replace(event, dmy(dt.date.today()))
+
+
+async def follow(ward: Ward, topic: str, chat: str = "77") -> None:
+    """A resident follows `topic`, on a bot that has run before (so alerts are sent)."""
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        await store.note_announcements([], time.time(), ["telegram"])
+        await store.subscribe(ChatRef("telegram", chat), topic)
+
+
+async def alerted(settings: Settings) -> dict[str, int]:
+    """What the running bot does with new files: index them, queue their alerts."""
+    return {notice: count for notice, count in (await queue_alerts(settings)).items() if count}
+
+
+async def alerts_waiting(ward: Ward) -> int:
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        return len(await store.due("telegram", time.time() + 1))
+
+
+# ------------------------------------------------------------------ extraction quality
+
+EXTRACTION = [
+    pytest.param(
+        BHYT_PAGE,
+        "text/html; charset=utf-8",
+        BHYT_TITLE,
+        dt.date(2024, 3, 12),  # "Chiều ngày 12/3/2024" in the text; no metadata
+        ["Chiều ngày 12/3/2024, Ủy ban nhân dân Phường 5", "Dịp này, Hội Khuyến học phường"],
+        [
+            "Trang chủ",
+            "Thủ tục hành chính",
+            "Thông tin khác",
+            "ra quân tổng vệ sinh",
+            "(0)",
+            "xếp hạng",
+            "THỐNG KÊ TRUY CẬP",
+            "Đang online",
+            "image banner",
+            "Ghi rõ nguồn",
+        ],
+        id="related-list-and-ratings",
+    ),
+    pytest.param(
+        OLD_PAGE,
+        "text/html; charset=utf-8",
+        "Phường Hòa Thuận tổng kết 5 năm thực hiện phong trào “Khu dân cư xanh, sạch, đẹp” "
+        "giai đoạn 2014-2019",
+        dt.date(2019, 9, 24),  # "Ngày đăng bài: 24/09/2019", not the meeting's 23/9
+        ["Ngày 23/9/2019, Ủy ban MTTQ Việt Nam phường Hòa Thuận", "Minh Tú"],
+        [
+            "CHUYÊN MỤC",
+            "Làm theo lời Bác",
+            "IMG20190923150211.jpg",
+            "Ngày đăng bài",
+            "Các tin khác",
+        ],
+        id="posting-date-line-and-image-names",
+    ),
+    pytest.param(
+        CP1258_PAGE,
+        WINDOWS_1258,
+        CP1258_TITLE,
+        dt.date(2024, 7, 8),  # a bare "08/7/2024" line over the article
+        ["Sáng ngày 05/7/2024, Ban Chấp hành Hội Cựu chiến binh", "“Bộ đội Cụ Hồ”"],
+        ["TRANG CHỦ", "Tin liên quan", "image advertisement", "Thư viện ảnh", "08/7/2024"],
+        id="windows-1258-bare-date",
+    ),
+    pytest.param(
+        WP_PAGE,
+        "text/html; charset=UTF-8",
+        "KHỐI DÂN VẬN ĐẢNG ỦY PHƯỜNG AN KHÁNH GIAO BAN CÔNG TÁC QUÝ III NĂM 2021",
+        dt.date(2021, 10, 15),  # article:published_time, not "Sáng ngày 14/10/2021"
+        ["Sáng ngày 14/10/2021, Khối Dân vận", "-Hồng Nhung-"],
+        ["Trả lời", "Email của bạn", "Bài viết mới", "Bài trước", "Phản hồi", "© 2021"],
+        id="metadata-date-and-comment-form",
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "content_type", "title", "date", "kept", "gone"), EXTRACTION)
+def test_an_imported_page_keeps_the_article_and_drops_the_portal_around_it(
+    ward, portal, capsys, page, content_type, title, date, kept, gone
+):
+    url = portal.put_fixture("/tin-tuc/bai-viet", page, content_type)
+    code, out, err = run_import(ward, capsys, url)
+    assert (code, err) == (0, "")
+    [name] = ward.imported()
+    assert name.startswith(f"{date.isoformat()}-") and f"imported {ward.content / name}" in out
+    notice = ward.notice(name)
+    assert (notice.title, notice.date, notice.source) == (title, date, url)
+    text = (ward.content / name).read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", text)
+    for phrase in kept:
+        assert notice.body.count(phrase) == 1, phrase  # there, and not repeated
+    for furniture in gone:
+        assert furniture not in notice.body, furniture
+
+
+def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys):
+    url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert "topics: [bhyt, hoc-bong]" in (ward.content / name).read_text(encoding="utf-8")
+    assert ward.notice(name).topics == ("bhyt", "hoc-bong")
+
+
+def test_a_repeated_lead_paragraph_is_written_once(ward, portal, capsys):
+    # The Windows-1258 page repeats its lead as the start of the first paragraph.
+    url = portal.put_fixture("/tin/1", CP1258_PAGE, WINDOWS_1258)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert ward.notice(name).body.count("Sáng ngày 05/7/2024") == 1
+
+
+# ---------------------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [WINDOWS_1258, "text/html; charset=iso-8859-1", "text/html; charset=utf-8", "text/html"],
+    ids=["declared", "labelled-latin-1", "labelled-utf-8", "unlabelled"],
+)
+def test_a_windows_1258_page_comes_out_as_nfc_vietnamese_however_it_is_labelled(
+    ward, portal, capsys, content_type
+):
+    url = portal.put_fixture("/tin/851", CP1258_PAGE, content_type)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    notice = ward.notice(name)
+    assert notice.title == CP1258_TITLE
+    assert "tặng 40 thẻ bảo hiểm y tế cho hội viên có hoàn cảnh khó khăn" in notice.body
+    assert unicodedata.is_normalized("NFC", (ward.content / name).read_text(encoding="utf-8"))
+    assert (
+        name
+        == "2024-07-08-hoi-nghi-ban-chap-hanh-hoi-cuu-chien-binh-phuong-3-so-ket-6-thang-dau.md"
+    )
+
+
+def test_a_page_in_decomposed_unicode_is_written_in_nfc(ward, portal, capsys):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    decomposed = unicodedata.normalize("NFD", page)
+    assert decomposed != page
+    url = portal.put("/tin/nfd", decomposed)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    text = (ward.content / name).read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", text)
+    assert f'title: "{BHYT_TITLE}"' in text
+    assert ward.notice(name).topics == ("bhyt", "hoc-bong")  # keywords match NFC text only
+
+
+# ----------------------------------------------------------------------- nothing twice
+
+
+def test_the_same_page_twice_is_imported_once(ward, portal, capsys):
+    url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    assert run_import(ward, capsys, url)[0] == 0
+    first = ward.imported()
+    code, out, _ = run_import(ward, capsys, url)
+    assert code == 0 and out.startswith(f"unchanged {ward.content / first[0]}")
+    assert ward.imported() == first
+    # Asked politely: a User-Agent naming the bot, and a conditional request the second time.
+    requests = portal.hits("/tin-tuc/trao-the-bhyt-hoc-sinh")
+    assert all(r.headers["User-Agent"].startswith("wardbot/") for r in requests)
+    assert requests[1].headers["If-None-Match"] == portal.routes[requests[1].path].etag
+
+
+def test_a_reposted_article_at_another_address_is_not_imported_again(ward, portal, capsys):
+    page = (FIXTURES / BHYT_PAGE).read_bytes()
+    first = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    # The same article under another section: other menus and other related news.
+    repost = page.replace("Tin tức - Sự kiện".encode(), "Hoạt động đoàn thể".encode())
+    repost = repost.replace(
+        "Lễ giao nhận quân năm 2024".encode(), "Khai giảng lớp tin học".encode()
+    )
+    second = portal.put("/doan-the/chi-tiet?id=77", repost)
+    code, out, _ = run_import(ward, capsys, first, second)
+    assert code == 0
+    assert f"skipped {second}: same text as {first}" in out
+    assert len(ward.imported()) == 1
+    # Re-posted with a word changed, under the same title: still the same article.
+    third = portal.put("/tin/ban-in-lai", page.replace("120 thẻ".encode(), "120 tấm thẻ".encode()))
+    code, out, _ = run_import(ward, capsys, third, second)
+    assert code == 0 and out.count("same text as") == 2
+    assert len(ward.imported()) == 1
+
+
+def test_an_edited_article_updates_its_file_without_a_second_alert(ward, portal, capsys):
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    url = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    code, out, _ = run_import(ward, capsys, url)
+    [name] = ward.imported()
+    assert code == 0 and f"{name.removesuffix('.md')}: 1 alert(s) queued" in out
+    assert asyncio.run(alerts_waiting(ward)) == 1
+
+    portal.put(url.removeprefix(portal.base), page.replace("120 thẻ".encode(), "125 thẻ".encode()))
+    code, out, _ = run_import(ward, capsys, url)
+    assert code == 0 and f"updated {ward.content / name}" in out and "no new alert" in out
+    assert ward.imported() == [name]
+    assert "trao 125 thẻ bảo hiểm y tế" in ward.notice(name).body
+    assert asyncio.run(alerts_waiting(ward)) == 1
+
+
+def test_a_file_staff_deleted_is_not_imported_again(ward, portal, capsys):
+    url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    (ward.content / name).unlink()
+    code, out, _ = run_import(ward, capsys, url)
+    assert code == 0 and "was deleted; not imported again" in out
+    # Not even once the portal edits it.
+    page = (FIXTURES / BHYT_PAGE).read_bytes().replace("120 thẻ".encode(), "125 thẻ".encode())
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    code, out, _ = run_import(ward, capsys, url)
+    assert code == 0 and "was deleted; not imported again" in out
+    assert ward.imported() == []
+
+
+def test_staff_edits_stay_until_the_portal_changes_the_article(ward, portal, capsys):
+    url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    path = ward.content / name
+    edited = path.read_text(encoding="utf-8") + "\nPhụ huynh nhớ mang theo thẻ căn cước.\n"
+    path.write_text(edited, encoding="utf-8")
+
+    code, out, _ = run_import(ward, capsys, url)
+    assert code == 0 and "edited by staff" in out
+    assert path.read_text(encoding="utf-8") == edited
+
+    page = (FIXTURES / BHYT_PAGE).read_bytes().replace("120 thẻ".encode(), "125 thẻ".encode())
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    code, out, _ = run_import(ward, capsys, url)
+    assert code == 0 and f"updated {ward.content / name}" in out
+    assert "125 thẻ" in path.read_text(encoding="utf-8")
+    [kept] = (ward.data / "portal-replaced").iterdir()
+    assert kept.read_text(encoding="utf-8") == edited and str(kept) in out
+
+
+# ---------------------------------------------------------------------------- bad pages
+
+
+@dataclass
+class Bad:
+    path: str
+    why: str
+    route: dict
+
+
+BAD = [
+    pytest.param(Bad("/khong-co-trang-nay", "the server answered 404 Not Found", {}), id="404"),
+    pytest.param(Bad("/cham", "timed out", {"hang": True}), id="timeout"),
+    pytest.param(
+        Bad("/lon", "too large (more than 16 KB)", {"body": b"<html>" + b"x" * 40_000}),
+        id="huge",
+    ),
+    pytest.param(
+        Bad("/lon-dan", "too large (more than 16 KB)", {"stream": 200_000}), id="huge-streamed"
+    ),
+    pytest.param(
+        Bad(
+            "/van-ban.pdf",
+            "not an HTML page or an RSS/Atom feed (application/pdf)",
+            {"body": b"%PDF-1.4 ...", "content_type": "application/pdf"},
+        ),
+        id="pdf",
+    ),
+    pytest.param(
+        Bad(
+            "/tin-tuc",
+            "no article found on the page (only menus, lists or links)",
+            {"body": (FIXTURES / "tin-tuc-danh-muc.html").read_bytes()},
+        ),
+        id="no-article",
+    ),
+    pytest.param(
+        Bad(
+            "/khong-ngay",
+            "no publication date found",
+            {
+                "body": (FIXTURES / BHYT_PAGE)
+                .read_bytes()
+                .replace("Chiều ngày 12/3/2024, ".encode(), b"")
+                .replace(b"31/12/2024", b"2024")
+            },
+        ),
+        id="no-date",
+    ),
+]
+
+
+@pytest.mark.parametrize("bad", BAD)
+def test_a_bad_page_is_reported_with_its_address_and_why_and_nothing_is_written(
+    ward, portal, capsys, monkeypatch, bad
+):
+    monkeypatch.setattr(portal_fetch, "READ_TIMEOUT", 0.3)
+    monkeypatch.setattr(portal_fetch, "MAX_BYTES", 16 * 1024)
+    if bad.route:
+        portal.put(bad.path, **bad.route)
+    good = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    url = portal.url(bad.path)
+    code, out, err = run_import(ward, capsys, url, good)
+    assert code == 1
+    assert f"{url}: {bad.why}" in err
+    assert f"imported {ward.content}/2024-03-12-" in out  # the good source still imported
+    assert len(ward.imported()) == 1  # nothing half-written, no temporary file left
+
+
+def test_an_article_longer_than_max_notice_kb_is_reported_not_written(
+    ward, portal, capsys, monkeypatch
+):
+    monkeypatch.setenv("MAX_NOTICE_KB", "1")  # the article is about 2 KB
+    url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    code, _, err = run_import(ward, capsys, url)
+    assert code == 1
+    assert f"{url}: the bot would not serve it: the file is too large (2 KB, at most 1 KB)" in err
+    assert ward.imported() == []
+
+
+def test_a_redirect_off_the_portal_is_not_followed(ward, portal, capsys):
+    away = f"http://localhost:{portal.base.rsplit(':', 1)[1]}/tin-tuc/trao-the-bhyt-hoc-sinh"
+    portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    url = portal.put("/chuyen-huong", b"", status=302, headers={"Location": away})
+    code, _, err = run_import(ward, capsys, url)
+    assert code == 1 and f"{url}: redirected to localhost" in err
+    assert portal.hits("/tin-tuc/trao-the-bhyt-hoc-sinh") == []
+    assert ward.imported() == []
+
+
+def test_a_missing_file_is_reported(ward, capsys, tmp_path):
+    code, _, err = run_import(ward, capsys, str(tmp_path / "khong-co.html"))
+    assert code == 1 and f"{tmp_path / 'khong-co.html'}: file not found" in err
+
+
+def test_a_saved_page_is_imported_from_its_file(ward, capsys):
+    code, _, _ = run_import(ward, capsys, str(FIXTURES / WP_PAGE))
+    assert code == 0
+    [name] = ward.imported()
+    # Its source is the address the page names as its own.
+    assert ward.notice(name).source == (
+        "https://ankhanh.example.vn/2021/10/15/khoi-dan-van-giao-ban-quy-iii/"
+    )
+
+
+def test_import_needs_a_source(ward, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        bot.main(["import", *ward.args])
+    assert stopped.value.code == 2
+
+
+# -------------------------------------------------------------------- feeds and dry-run
+
+
+def serve_feed(portal: FakePortal, feed: str = "rss.xml") -> str:
+    portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    portal.put_fixture("/tin-tuc/tong-ket-phong-trao-2019", OLD_PAGE)
+    return portal.put_fixture("/rss/tin-tuc.xml", feed, "application/rss+xml; charset=utf-8")
+
+
+def test_a_feed_imports_each_of_its_items_once(ward, portal, capsys):
+    feed = serve_feed(portal)
+    code, out, _ = run_import(ward, capsys, feed)
+    assert code == 0 and out.count(f"imported {ward.content}/") == 2
+    assert ward.imported() == [
+        "2019-09-24-phuong-hoa-thuan-tong-ket-5-nam-thuc-hien-phong-trao-khu-dan-cu-xanh.md",
+        "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md",
+    ]
+    pages_read = len(portal.requests)
+    code, out, _ = run_import(ward, capsys, feed)
+    assert code == 0 and out.count(f"unchanged {ward.content}/") == 2
+    # Items the feed shows unchanged are not fetched again: only the feed was read.
+    assert [r.path for r in portal.requests[pages_read:]] == ["/rss/tin-tuc.xml"]
+
+
+def test_dry_run_prints_what_would_be_written_and_writes_nothing(ward, portal, capsys):
+    feed = serve_feed(portal)
+    repost = portal.put_fixture("/doan-the/chi-tiet?id=77", BHYT_PAGE)
+    code, out, _ = run_import(ward, capsys, feed, repost, dry_run=True)
+    assert code == 0
+    assert out.count("would write") == 2 and f"skipped {repost}: same text as" in out
+    assert (
+        f"would write {ward.content}/2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
+        in out
+    )
+    assert f'---\ntitle: "{BHYT_TITLE}"\ndate: 2024-03-12\ntopics: [bhyt, hoc-bong]\n' in out
+    assert ward.imported() == []
+    assert not ward.data.exists()
+    # Nothing was remembered either: the real run imports both.
+    assert run_import(ward, capsys, feed)[0] == 0
+    assert len(ward.imported()) == 2
+
+
+# ------------------------------------------------------------------------ the follower
+
+
+class Polls:
+    """The follower's wait between polls, driven by the test: no wall-clock waits."""
+
+    def __init__(self) -> None:
+        self.intervals: list[float] = []
+        self._done: asyncio.Queue[None] = asyncio.Queue()
+        self._go: asyncio.Queue[None] = asyncio.Queue()
+
+    async def wait(self, seconds: float, stop: asyncio.Event) -> None:
+        self.intervals.append(seconds)
+        await self._done.put(None)
+        await self._go.get()
+
+    async def finished(self) -> None:
+        await asyncio.wait_for(self._done.get(), 30)
+
+    async def let_go(self) -> None:
+        """Let the follower out of its wait (to find `stop` set)."""
+        await self._go.put(None)
+
+    async def again(self) -> None:
+        """Let the follower poll once more, and wait until it has."""
+        await self._go.put(None)
+        await self.finished()
+
+
+async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once(ward, portal):
+    feed = serve_feed(portal)
+    settings = ward.settings(portal_feeds=(feed,), portal_poll_minutes=20)
+    await follow(ward, "bhyt")
+    notes: list[str] = []
+    failures: list[tuple[str, str]] = []
+
+    async def on_imported(title: str) -> None:  # as the bot tells admins: a coroutine
+        notes.append(imported_note(title))
+
+    polls = Polls()
+    follower = FeedFollower(
+        settings,
+        on_imported=on_imported,
+        on_failed=lambda source, why: failures.append((source, why)),
+        wait=polls.wait,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(follower.run(stop))
+    await polls.finished()
+    assert len(ward.imported()) == 2 and len(notes) == 2
+    assert any(BHYT_TITLE in note for note in notes)
+    assert await alerted(settings) == {}  # both too old to alert anyone
+
+    # The portal publishes a new notice (about BHYT, today) while the bot runs.
+    portal.put(
+        "/tin-tuc/hoi-nghi-cuu-chien-binh", page_of_today(CP1258_PAGE, b"08/7/2024"), WINDOWS_1258
+    )
+    portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
+    await polls.again()
+    [new] = [n for n in ward.imported() if n.startswith(dt.date.today().isoformat())]
+    assert len(ward.imported()) == 3 and len(notes) == 3 and CP1258_TITLE in notes[-1]
+    # What the running bot's content watcher does next: one alert, for the follower.
+    assert await alerted(settings) == {new.removesuffix(".md"): 1}
+    assert await alerts_waiting(ward) == 1
+
+    # Nothing new: the feed answers 304 and nothing else is fetched.
+    before = len(portal.requests)
+    await polls.again()
+    assert [(r.path, "If-None-Match" in r.headers) for r in portal.requests[before:]] == [
+        ("/rss/tin-tuc.xml", True)
+    ]
+    # The portal edits the notice (its feed item shows a new date): the file is updated,
+    # admins are not told of a new notice, and the subscriber gets no second alert.
+    edited = page_of_today(CP1258_PAGE, b"08/7/2024").replace(b"40 th", b"45 th")
+    portal.put("/tin-tuc/hoi-nghi-cuu-chien-binh", edited, WINDOWS_1258)
+    updated_feed = (FIXTURES / "rss-updated.xml").read_bytes()
+    portal.put(
+        "/rss/tin-tuc.xml", updated_feed.replace(b"10:15:00", b"11:30:00"), "application/rss+xml"
+    )
+    await polls.again()
+    assert "tặng 45 thẻ bảo hiểm y tế" in ward.notice(new).body
+    assert len(notes) == 3
+    assert await alerted(settings) == {}
+    assert await alerts_waiting(ward) == 1
+
+    stop.set()
+    await polls.let_go()
+    await asyncio.wait_for(running, 10)
+    assert polls.intervals == [20 * 60.0] * 4
+    assert failures == []
+
+
+async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(ward, portal):
+    feed = portal.url("/rss/tin-tuc.xml")  # not there yet: 404
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+    )
+    await follower.poll()
+    await follower.poll()
+    assert failures == [
+        f"⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n{feed}"
+    ]
+    serve_feed(portal)
+    await follower.poll()
+    assert len(ward.imported()) == 2 and len(failures) == 1
+    del portal.routes["/rss/tin-tuc.xml"]
+    await follower.poll()
+    assert len(failures) == 2
+
+
+async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal):
+    port = portal.base.rsplit(":", 1)[1]
+    rss = (FIXTURES / "rss.xml").read_bytes()
+    # One item on the portal, one elsewhere (localhost is not 127.0.0.1, the feed's host).
+    rss = rss.replace(
+        b"https://phuong5.example.vn/tin-tuc/tong-ket",
+        f"http://localhost:{port}/tin-tuc/tong-ket".encode(),
+    )
+    serve_feed(portal)
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    failures: list[tuple[str, str]] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append((source, why)),
+    )
+    outcomes = await follower.poll()
+    assert [o.action for o in outcomes] == ["failed", "new"]
+    assert outcomes[0].why == "host localhost is not one of the portal's (PORTAL_FEEDS)"
+    assert failures == [
+        (
+            f"http://localhost:{port}/tin-tuc/tong-ket-phong-trao-2019",
+            "địa chỉ không thuộc cổng thông tin đã cấu hình",
+        )
+    ]
+    assert portal.hits("/tin-tuc/tong-ket-phong-trao-2019") == []
+
+
+# ------------------------------------------------------------------------ configuration
+
+
+def test_portal_settings_come_from_the_environment():
+    settings = Settings.from_env(
+        {
+            "PORTAL_FEEDS": "https://phuong5.example.vn/rss.xml, http://ubnd.example.vn/feed",
+            "PORTAL_POLL_MINUTES": "30",
+        }
+    )
+    assert settings.portal_feeds == (
+        "https://phuong5.example.vn/rss.xml",
+        "http://ubnd.example.vn/feed",
+    )
+    assert settings.portal_poll_minutes == 30
+    assert (Settings.from_env({}).portal_feeds, Settings.from_env({}).portal_poll_minutes) == (
+        (),
+        15,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"PORTAL_FEEDS": "phuong5.example.vn/rss.xml"},
+            "PORTAL_FEEDS entry 'phuong5.example.vn/rss.xml'",
+        ),
+        ({"PORTAL_POLL_MINUTES": "15 phút"}, "PORTAL_POLL_MINUTES must be a number of minutes"),
+        ({"PORTAL_POLL_MINUTES": "0"}, "PORTAL_POLL_MINUTES must be at least 1"),
+    ],
+)
+def test_bad_portal_settings_are_refused_with_a_clear_message(env, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)

@@ -1,0 +1,154 @@
+"""Announcements from the ward's web portal: the feed follower inside `bot.py run`.
+
+`FeedFollower` polls `PORTAL_FEEDS` every `PORTAL_POLL_MINUTES` (conditional requests, only
+the feeds' hosts) and writes new notices into content/; the running bot's content watcher
+then indexes them and alerts subscribers. Admins hear of each imported notice and of each
+failing source through two callbacks. The importing itself (also `bot.py import`) is
+wardbot.portal_import; fetching, wardbot.portal_fetch; reading a page, wardbot.portal_extract.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from wardbot.config import Settings
+from wardbot.portal_fetch import Fetcher, host_of
+from wardbot.portal_import import NEW, Importer, Outcome
+from wardbot.supervise import pause
+
+__all__ = ["FeedFollower", "Importer", "Outcome", "failed_note", "imported_note", "reason_vi"]
+
+log = logging.getLogger(__name__)
+
+
+# Short Vietnamese reasons for admins, by the start of the English one.
+_REASONS_VI = (
+    ("timed out", "trang không trả lời kịp"),
+    ("the server answered 404", "không tìm thấy trang (lỗi 404)"),
+    ("the server answered", "máy chủ cổng thông tin báo lỗi"),
+    ("could not connect", "không kết nối được với cổng thông tin"),
+    ("too large", "trang quá lớn"),
+    ("not an HTML page", "không phải trang tin (HTML) hay nguồn tin RSS"),
+    ("no article found", "không tìm thấy bài viết trên trang"),
+    ("the article has no title", "bài viết không có tiêu đề"),
+    ("no publication date", "không tìm thấy ngày đăng bài"),
+    ("host", "địa chỉ không thuộc cổng thông tin đã cấu hình"),
+    ("redirected", "trang chuyển sang địa chỉ ngoài cổng thông tin"),
+    ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
+    ("the feed has no items", "nguồn tin RSS/Atom không có bài nào"),
+    ("could not write", "không ghi được tệp thông báo"),
+    ("the bot would not serve it", "thông báo không hợp lệ (quá dài?)"),
+)
+
+
+def reason_vi(why: str) -> str:
+    """A failure's reason in a few Vietnamese words, for admins."""
+    for start, vietnamese in _REASONS_VI:
+        if why.startswith(start):
+            return vietnamese
+    return "không nhập được"
+
+
+def imported_note(title: str) -> str:
+    """The message admins get for each notice the follower imported."""
+    return f"📥 Đã nhập thông báo mới từ cổng thông tin của phường: «{title}»."
+
+
+def failed_note(source: str, why: str) -> str:
+    """The message admins get when a portal page or feed cannot be imported."""
+    return f"⚠️ Không nhập được tin từ cổng thông tin: {why}.\n{source}"
+
+
+Callback = Callable[..., Awaitable[object] | object]
+
+
+class FeedFollower:
+    """Polls PORTAL_FEEDS every PORTAL_POLL_MINUTES inside `bot.py run`.
+
+    `on_imported(title)` is called for each new notice, `on_failed(source, why)` (why: a
+    short Vietnamese reason) once per source and reason until that source works again;
+    either may be a coroutine function. `wait(seconds, stop)` is how it waits between
+    polls (injectable: tests trigger polls themselves).
+    """
+
+    name = "portal"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        on_imported: Callback | None = None,
+        on_failed: Callback | None = None,
+        wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
+        today: Callable[[], dt.date] = dt.date.today,
+        fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
+    ) -> None:
+        self.settings = settings
+        self.feeds = tuple(settings.portal_feeds)
+        self.hosts = sorted({host_of(feed) for feed in self.feeds})
+        self.interval = settings.portal_poll_minutes * 60.0
+        self.on_imported = on_imported
+        self.on_failed = on_failed
+        self.wait = wait
+        self.today = today
+        self.fetcher = fetcher
+        self._failing: dict[str, str] = {}  # source -> the reason admins were told
+        self._running = False
+
+    def is_running(self) -> bool:
+        return self._running
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop` is set (an error propagates: the supervisor restarts it)."""
+        self._running = True
+        try:
+            while not stop.is_set():
+                await self.poll()
+                await self.wait(self.interval, stop)
+        finally:
+            self._running = False
+
+    async def poll(self) -> list[Outcome]:
+        """Read every feed once; import what is new; tell admins."""
+        if not self.feeds:
+            return []
+        outcomes = await asyncio.to_thread(self._poll)
+        for outcome in outcomes:
+            if outcome.failed:
+                log.warning("portal: %s", outcome.describe())
+                why = reason_vi(outcome.why or "")
+                if self._failing.get(outcome.source) != why:
+                    self._failing[outcome.source] = why
+                    await self._call(self.on_failed, outcome.source, why)
+                continue
+            self._failing.pop(outcome.source, None)
+            if outcome.written:
+                log.info("portal: %s", outcome.describe())
+            if outcome.action == NEW:
+                await self._call(self.on_imported, outcome.title or str(outcome.path))
+        # A feed that answered again (even "not modified") is no longer failing.
+        failed = {o.source for o in outcomes if o.failed}
+        for feed in self.feeds:
+            if feed not in failed:
+                self._failing.pop(feed, None)
+        return outcomes
+
+    def _poll(self) -> list[Outcome]:
+        importer = Importer(self.settings, today=self.today, fetcher=self.fetcher(self.hosts))
+        with importer:
+            return importer.follow(self.feeds)
+
+    @staticmethod
+    async def _call(callback: Callback | None, *args: str) -> None:
+        if callback is None:
+            return
+        try:
+            result = callback(*args)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            log.exception("portal: telling admins failed")

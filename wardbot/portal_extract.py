@@ -1,0 +1,396 @@
+"""From a ward portal's news page to an announcement: text encoding, article, title, date.
+
+- Encoding. Vietnamese portals still serve Windows-1258 (tone marks as separate combining
+  characters), label pages wrongly (ISO-8859-1 for a Windows-1258 page), or store
+  decomposed Unicode. Neither httpx (0.28: the header's charset, else UTF-8) nor trafilatura
+  (UTF-8, else charset-normalizer's guess; never the declared charset) settle this, so
+  `decode_html` does: valid UTF-8 wins; otherwise the declared charsets, Windows-1258 and
+  charset-normalizer's guess are each tried and the reading with the fewest impossible
+  Vietnamese words is kept. Everything comes out NFC.
+- The article: trafilatura finds the main text, title and metadata date. What it leaves of
+  the page's furniture is cleaned here line by line: image file names, "(0)" ratings,
+  "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, comment
+  forms, the date line itself, repeated paragraphs.
+- The date: the page's "Ngày đăng bài: 07/10/2019" line, else the metadata trafilatura
+  found (htmldate, without guessing from the whole text), else a date line at the top of
+  the article ("08/7/2024"), else the first date in its opening ("Chiều ngày 07/7/2022").
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+from charset_normalizer import from_bytes
+from lxml.etree import ParserError
+
+# ------------------------------------------------------------------------ encodings
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_SHAPE_MARKS = frozenset("\u0302\u0306\u031b")  # circumflex, breve, horn
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its own <meta> tags, if any."""
+    found = _META_CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+def decode_html(data: bytes, declared: str | None = None) -> str:
+    """A page's bytes as NFC text; `declared` is the charset the HTTP header named."""
+    try:
+        return unicodedata.normalize("NFC", data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    names = [declared, declared_charset(data), "cp1258"]
+    guess = from_bytes(data[:20000]).best()
+    if guess is not None:
+        names.append(guess.encoding)
+    names.append("cp1252")
+    best: tuple[int, str] | None = None
+    tried: set[str] = set()
+    for name in names:
+        codec = _codec(name)
+        if codec is None or codec in tried:
+            continue
+        tried.add(codec)
+        try:
+            text = unicodedata.normalize("NFC", data.decode(codec))
+        except UnicodeDecodeError:
+            continue
+        score = implausible_words(text)
+        if best is None or score < best[0]:
+            best = (score, text)
+    if best is None:  # every reading failed: keep what can be kept
+        return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+    return best[1]
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip()).name
+    except LookupError:
+        return None
+
+
+def implausible_words(text: str) -> int:
+    """How many words could not be Vietnamese (nor plain ASCII): two tone marks on one
+    word, letters outside the Vietnamese alphabet (ð, Þ, Cyrillic...), C1 controls, U+FFFD.
+    A wrong single-byte reading of a Vietnamese page scores high; the right one near zero."""
+    bad = sum(1 for ch in text if ch == "\ufffd" or "\x80" <= ch <= "\x9f")
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        tones = 0
+        for ch in unicodedata.normalize("NFD", word):
+            if ch in _TONE_MARKS:
+                tones += 1
+            elif ch in _SHAPE_MARKS or ch.isascii() or ch in "đĐ":
+                continue
+            else:
+                bad += 1
+                break
+        else:
+            bad += tones > 1
+    return bad
+
+
+# -------------------------------------------------------------------------- dates
+
+_DMY = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
+_LONG = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+_ANY_DATE = re.compile(rf"(?<!\d){_DMY}(?!\d)|{_LONG}", re.I)
+# "Ngày đăng bài: 07/10/2019", "Đăng ngày 15/10/2021", "Ngày đăng tin: ...", "Cập nhật: ..."
+_POSTED = re.compile(
+    r"(?:ngày\s+đăng(?:\s+bài|\s+tin)?|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản)\s*:?\s*"
+    r"(?:[^\d\n]{0,25}?)" + rf"(?<!\d){_DMY}(?!\d)",
+    re.I,
+)
+_UPDATED = re.compile(
+    r"(?:ngày\s+cập\s+nhật|cập\s+nhật(?:\s+lúc|\s+ngày)?)\s*:?\s*(?:[^\d\n]{0,25}?)"
+    + rf"(?<!\d){_DMY}(?!\d)",
+    re.I,
+)
+# A line that is only a date, maybe with the weekday and the time: "Thứ Hai, 08/7/2024 10:15".
+_DATE_LINE = re.compile(
+    r"^\s*(?:(?:thứ\s+\S+|chủ\s+nhật)\s*[,-]?\s*)?(?:ngày\s+)?"
+    rf"(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:am|pm|sa|ch)?\s*[,|-]?\s*)?{_DMY}"
+    r"(?:\s*[,|-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|sa|ch)?)?\s*$",
+    re.I,
+)
+_EARLIEST = dt.date(1990, 1, 1)
+
+
+def _date(day: str, month: str, year: str, today: dt.date) -> dt.date | None:
+    try:
+        found = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return found if _EARLIEST <= found <= today + dt.timedelta(days=1) else None
+
+
+def _first(pattern: re.Pattern[str], text: str, today: dt.date) -> dt.date | None:
+    for match in pattern.finditer(text):
+        day, month, year = [g for g in match.groups() if g is not None][-3:]
+        found = _date(day, month, year, today)
+        if found is not None:
+            return found
+    return None
+
+
+def posted_date(page_text: str, today: dt.date) -> dt.date | None:
+    """The date a page says it was posted ("Ngày đăng bài: 07/10/2019"), else updated."""
+    return _first(_POSTED, page_text, today) or _first(_UPDATED, page_text, today)
+
+
+def opening_date(paragraphs: list[str], today: dt.date) -> dt.date | None:
+    """A date line at the top of the article, else the first date in its first two
+    paragraphs ("Chiều ngày 07/7/2022, ...", "Ngày 08/7/2024, ...")."""
+    for line in paragraphs[:3]:
+        if _DATE_LINE.match(line):
+            found = _first(_ANY_DATE, line, today)
+            if found is not None:
+                return found
+    prose = [p for p in paragraphs if not _DATE_LINE.match(p)]
+    return _first(_ANY_DATE, "\n".join(prose[:2]), today)
+
+
+# -------------------------------------------------------------------- the article
+
+
+class NotAnArticle(Exception):
+    """The page holds no article that can become an announcement; `why` says what lacks."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    date: dt.date
+    paragraphs: tuple[str, ...]  # NFC, furniture removed; a list item starts with '- '
+    url: str | None = None  # the page's own address when it names one (canonical, og:url)
+
+    @property
+    def body(self) -> str:
+        """Markdown: paragraphs apart, list items of one list together."""
+        out: list[str] = []
+        for paragraph in self.paragraphs:
+            if out and paragraph.startswith("- ") and out[-1].startswith("- "):
+                out[-1] += "\n" + paragraph
+            else:
+                out.append(paragraph)
+        return "\n\n".join(out)
+
+
+# A paragraph with this many words makes a page an article; a list of links does not.
+MIN_PROSE_WORDS = 12
+
+
+def extract_article(
+    html: str,
+    *,
+    url: str | None = None,
+    today: dt.date | None = None,
+    fallback_date: dt.date | None = None,
+) -> Article:
+    """The news article in a page (already decoded); NotAnArticle when there is none.
+
+    `fallback_date` (a feed item's date) is used when the page itself shows none.
+    """
+    today = today or dt.date.today()
+    try:
+        tree = lxml.html.document_fromstring(
+            html.encode("utf-8", "surrogatepass"),
+            parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True),
+        )
+    except (ParserError, ValueError):
+        raise NotAnArticle("not an HTML page") from None
+    page_text = _page_text(tree)
+    title_hint = _heading_title(tree)
+    _drop_other_news(tree)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        favor_precision=True,
+        date_extraction_params={
+            "extensive_search": False,  # the page's metadata only; the text is read below
+            "original_date": True,
+            "max_date": (today + dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    text = "" if document is None or isinstance(document, dict) else (document.text or "")
+    if document is None or isinstance(document, dict) or not text.strip():
+        raise NotAnArticle("no article found on the page")
+    title = _clean_title(title_hint or document.title or "", document.sitename)
+    if not title:
+        raise NotAnArticle("the article has no title")
+    paragraphs = clean_paragraphs(text.splitlines(), title)
+    if not any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs):
+        raise NotAnArticle("no article found on the page (only menus, lists or links)")
+    meta_date = _parse_iso(document.date)
+    date = (
+        posted_date(page_text, today)
+        or meta_date
+        or opening_date(_raw_paragraphs(text), today)
+        or fallback_date
+    )
+    if date is None:
+        raise NotAnArticle("no publication date found (metadata, 'Ngày đăng', or the text)")
+    paragraphs = [p for p in paragraphs if not _DATE_LINE.match(p)]
+    own_url = document.url if document.url and document.url != url else None
+    return Article(title, date, tuple(paragraphs), own_url or url)
+
+
+def _parse_iso(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _page_text(tree: lxml.html.HtmlElement) -> str:
+    body = tree.find("body")
+    root = body if body is not None else tree
+    parts = [
+        text
+        for element in root.iter()
+        if isinstance(element.tag, str) and element.tag not in ("script", "style")
+        for text in (element.text, element.tail)
+        if text and text.strip()
+    ]
+    return unicodedata.normalize("NFC", "\n".join(parts))
+
+
+def _drop_other_news(tree: lxml.html.HtmlElement) -> None:
+    """Remove the "Thông tin khác" / "Tin liên quan" blocks (their heading and what follows
+    it in the same container): their dates, often marked class="date", would otherwise
+    be taken for the article's by the metadata reader."""
+    headings = [
+        element
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("html", "body")
+        and _END_OF_ARTICLE.match(" ".join(element.text_content().split()))
+    ]
+    removed: set[lxml.html.HtmlElement] = set()
+    for heading in headings:
+        parent = heading.getparent()
+        if parent is None or heading in removed or removed.intersection(heading.iterancestors()):
+            continue  # gone already, with an earlier block
+        for sibling in [heading, *heading.itersiblings()]:
+            removed.add(sibling)
+            parent.remove(sibling)
+
+
+_TITLE_CLASS = re.compile(r"title|tieu-?_?de|heading|headline", re.I)
+
+
+def _heading_title(tree: lxml.html.HtmlElement) -> str | None:
+    """The article's title where trafilatura would take the <title> tag's (a section
+    name such as 'Tin tức sự kiện'): a page without og:title or <h1> often marks its
+    title with a class ('ArticleTitle', 'tieude-tin')."""
+    if tree.xpath("//meta[@property='og:title']/@content") or any(
+        len(h.text_content().split()) >= 3 for h in tree.iter("h1")
+    ):
+        return None  # trafilatura reads those well
+    body = tree.find("body")
+    for element in (body if body is not None else tree).iter():
+        if not isinstance(element.tag, str) or element.tag in ("a", "script", "style"):
+            continue
+        marks = f"{element.get('class', '')} {element.get('id', '')}"
+        if not _TITLE_CLASS.search(marks) or element.xpath(".//a|ancestor::a"):
+            continue
+        text = " ".join(element.text_content().split())
+        if 5 <= len(text.split()) <= 60:
+            return text
+    return None
+
+
+def _clean_title(title: str, sitename: str | None) -> str:
+    title = " ".join(unicodedata.normalize("NFC", title).split())
+    if sitename:
+        for separator in (" - ", " – ", " | "):
+            suffix = f"{separator}{sitename}"
+            if title.endswith(suffix) and len(title) > len(suffix):
+                title = title[: -len(suffix)]
+    return title.strip()
+
+
+# ---------------------------------------------------------------- furniture clean-up
+
+_IMAGE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.I)
+_RATING = re.compile(r"^\(\d+\)$|xếp hạng và nhận xét|^đánh giá\s*:?\s*$|^\d+(?:[.,]\d+)?/5$", re.I)
+# Headings after which the page lists other news, counters or a comment form: the
+# article is over.
+_END_OF_ARTICLE = re.compile(
+    r"^(?:thông tin khác|tin liên quan|tin khác|các tin khác|các tin đã đưa|bài viết liên quan|"
+    r"tin cùng chuyên mục|tin mới(?: nhất)?|tin đọc nhiều|xem thêm|bài viết mới|"
+    r"thống kê truy cập|thư viện ảnh|liên kết website|ý kiến bạn đọc|"
+    r"gửi bình luận|để lại bình luận|viết bình luận)\s*:?$",
+    re.I,
+)
+_FURNITURE = re.compile(
+    r"^(?:[-_=*~.•]{3,}|image(?: banner| advertisement)?|"
+    r"in bài viết|in trang|gửi email|gửi bài viết|chia sẻ|"
+    r"quay lại|quay về|về đầu trang|trở về|lượt xem\s*:?\s*[\d.,]*|số lượt xem\s*:?\s*[\d.,]*|"
+    r"(?:đang online|hôm nay|trong tháng|tất cả|tổng truy cập)\s*:\s*[\d.,]+|"
+    r"email của bạn sẽ không được hiển thị công khai.*|"
+    r"(?:ngày đăng(?: bài| tin)?|đăng ngày|ngày cập nhật|cập nhật)\s*:?\s*[\d/.: -]*)$",
+    re.I,
+)
+
+
+def _raw_paragraphs(text: str) -> list[str]:
+    lines = (" ".join(unicodedata.normalize("NFC", line).split()) for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
+    """The article's paragraphs without what is left of the page around it."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    folded_title = title.casefold()
+    for raw in lines:
+        line = " ".join(unicodedata.normalize("NFC", raw).split())
+        if not line:
+            continue
+        bare = line.removeprefix("- ").strip()
+        if kept and _END_OF_ARTICLE.match(bare):
+            break
+        if (
+            _END_OF_ARTICLE.match(bare)
+            or _IMAGE_NAME.match(bare)
+            or _RATING.search(bare)
+            or _FURNITURE.match(bare)
+        ):
+            continue
+        if not kept and line.casefold() == folded_title:
+            continue  # the title again, at the top of the text
+        key = line.casefold()
+        if key in seen and len(line.split()) >= 5:
+            continue  # a paragraph the page repeats
+        seen.add(key)
+        kept.append(line)
+    # A lead the page repeats as the start of the next paragraph.
+    return [
+        line
+        for line, after in zip(kept, [*kept[1:], ""], strict=True)
+        if not (after.startswith(line) and len(line.split()) >= 8)
+    ]

@@ -1,0 +1,190 @@
+"""Fetching pages and feeds from the ward's web portal, politely and within limits.
+
+One `Fetcher` per import run: an httpx client with a User-Agent naming the bot, timeouts,
+a cap on the bytes read (and an overall deadline, so a page that trickles in cannot hold
+the bot), conditional requests (ETag / Last-Modified) and, when `allowed_hosts` is given,
+no request to any other host, redirects included. Every way a fetch can go wrong becomes
+a `FetchError` whose message says why in a few words, for staff.
+"""
+
+from __future__ import annotations
+
+import email.message
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+USER_AGENT = "wardbot/0.1 (ward office chatbot importing the ward's own news; python-httpx)"
+MAX_BYTES = 3 * 1024 * 1024  # a ward news page is well under 1 MB; a feed too
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 20.0
+DEADLINE = 60.0  # seconds for one whole request, however slowly the bytes arrive
+MAX_REDIRECTS = 5
+
+
+class FetchError(Exception):
+    """A page or feed could not be had; `why` says so in plain words."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a request brought back (a 304 has no body)."""
+
+    url: str  # after redirects
+    status: int
+    body: bytes = b""
+    content_type: str = ""  # the media type alone, lower case: 'text/html'
+    charset: str | None = None  # as the server declared it
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def is_web_address(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+class _HostRefused(Exception):
+    pass
+
+
+class Fetcher:
+    """GETs pages and feeds for the importer (synchronous: it runs in a worker thread)."""
+
+    def __init__(
+        self,
+        allowed_hosts: Collection[str] | None = None,
+        *,
+        max_bytes: int | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        # Limits default to the module's constants as they are when the fetcher is made.
+        self.allowed_hosts = (
+            None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
+        )
+        self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+        self.deadline = DEADLINE if deadline is None else deadline
+        self.clock = clock
+        read = READ_TIMEOUT if timeout is None else timeout
+        self._client = httpx.Client(
+            headers={"User-Agent": USER_AGENT},
+            timeout=httpx.Timeout(read, connect=min(CONNECT_TIMEOUT, read)),
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            event_hooks={"request": [self._check_host]},
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def allowed(self, url: str) -> bool:
+        return self.allowed_hosts is None or host_of(url) in self.allowed_hosts
+
+    def _check_host(self, request: httpx.Request) -> None:
+        # Runs before every request, the redirected ones too.
+        if not self.allowed(str(request.url)):
+            raise _HostRefused(request.url.host)
+
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
+        """GET `url`; raises FetchError with the reason on any failure (a 304 is no failure)."""
+        if not is_web_address(url):
+            raise FetchError("not a web address (http:// or https://)")
+        if not self.allowed(url):
+            raise FetchError(f"host {host_of(url)} is not one of the portal's (PORTAL_FEEDS)")
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        started = self.clock()
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304:
+                    return Fetched(str(response.url), 304, etag=etag, last_modified=last_modified)
+                if response.status_code >= 400:
+                    phrase = response.reason_phrase or "error"
+                    raise FetchError(f"the server answered {response.status_code} {phrase}")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self.max_bytes:
+                    raise FetchError(self._too_large())
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > self.max_bytes:
+                        raise FetchError(self._too_large())
+                    if self.clock() - started > self.deadline:
+                        raise FetchError(f"timed out (no complete answer in {self.deadline:g} s)")
+                media, charset = parse_content_type(response.headers.get("content-type", ""))
+                return Fetched(
+                    url=str(response.url),
+                    status=response.status_code,
+                    body=bytes(body),
+                    content_type=media,
+                    charset=charset,
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
+                )
+        except _HostRefused as exc:
+            raise FetchError(f"redirected to {exc}, which is not the portal's host") from None
+        except httpx.TimeoutException:
+            raise FetchError("timed out: the server did not answer in time") from None
+        except httpx.TooManyRedirects:
+            raise FetchError("too many redirects") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"could not connect ({type(exc).__name__})") from None
+
+    def _too_large(self) -> str:
+        return f"too large (more than {self.max_bytes // 1024} KB)"
+
+
+def parse_content_type(header: str) -> tuple[str, str | None]:
+    """('text/html', 'windows-1258') from 'text/html; charset=windows-1258'."""
+    if not header.strip():
+        return "", None
+    message = email.message.Message()
+    message["content-type"] = header
+    charset = message.get_param("charset")
+    return message.get_content_type().lower(), charset if isinstance(charset, str) else None
+
+
+def read_file(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A saved page or feed; FetchError when it cannot be read or is too large."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise FetchError("not a file")
+        if size > max_bytes:
+            raise FetchError(f"too large (more than {max_bytes // 1024} KB)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise FetchError("file not found") from None
+    except OSError as exc:
+        raise FetchError(f"cannot read the file ({exc.strerror})") from None

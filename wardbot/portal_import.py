@@ -1,0 +1,502 @@
+"""Importing announcements from the ward's web portal (`bot.py import`, the feed follower).
+
+A source is a page URL, a saved HTML file, or an RSS/Atom feed (URL or file), whose items
+are imported one by one. Each article becomes `content/YYYY-MM-DD-slug.md` (title, date,
+topics tagged from faq.yaml's keywords as the loader does, source), written in a staging
+folder, checked by the loader, then renamed in. `data/portal-imports.json`
+(wardbot.portal_log) remembers what was imported, so that nothing comes twice and nothing
+staff did is undone:
+
+- the same page again (by URL, or by the canonical address it names) changes nothing;
+  a page whose text changed rewrites its file under the same name (same id: no new alert);
+- another page with the same text (a re-post) is skipped, and remembered as such;
+- a file staff deleted is not imported again; a file staff edited is left alone until the
+  portal's text changes (the staff version is then kept in `data/portal-replaced/`).
+
+Bad input never raises: every source ends as an `Outcome`, a failure saying why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import feedparser
+import httpx
+from trafilatura.deduplication import Simhash
+
+from wardbot.config import Settings
+from wardbot.loader import load_announcement, load_faq, tag_topics
+from wardbot.portal_extract import Article, NotAnArticle, decode_html, extract_article
+from wardbot.portal_fetch import Fetched, Fetcher, FetchError, is_web_address, read_file
+from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError, digest, locked, plain_text
+from wardbot.text import fold
+
+log = logging.getLogger(__name__)
+
+REPLACED_DIR = "portal-replaced"
+MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
+
+# What happened to a source.
+NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, FAILED = (
+    "new",
+    "updated",
+    "unchanged",
+    "kept",
+    "deleted",
+    "duplicate",
+    "failed",
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One source's (or feed item's) result; `why` explains a failure or a skip."""
+
+    source: str
+    action: str
+    path: Path | None = None
+    title: str | None = None
+    why: str | None = None
+    text: str | None = None  # the file's text when written (or, with --dry-run, would be)
+
+    @property
+    def failed(self) -> bool:
+        return self.action == FAILED
+
+    @property
+    def written(self) -> bool:
+        return self.action in (NEW, UPDATED)
+
+    def describe(self, dry_run: bool = False) -> str:
+        """One line for staff (a failure: `SOURCE: why`)."""
+        where = str(self.path) if self.path else ""
+        if self.action == FAILED:
+            return f"{self.source}: {self.why}"
+        if self.written:
+            verb = "would write" if dry_run else ("imported" if self.action == NEW else "updated")
+            note = f" ({self.why})" if self.why else ""
+            return f"{verb} {where}: {self.title}{note}"
+        if self.action == UNCHANGED:
+            return f"unchanged {where}: {self.source}"
+        return f"skipped {self.source}: {self.why}"
+
+
+class _Refused(Exception):
+    """The loader would not serve the notice as written (too large for MAX_NOTICE_KB...)."""
+
+
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_FEED_TYPES = {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+}
+_SNIFFABLE = {"", "text/plain", "application/octet-stream"}
+
+
+def _kind(content_type: str, body: bytes) -> str | None:
+    """'page', 'feed', or None (neither) from the media type, sniffing when it is vague."""
+    head = body[:2048].lstrip().lower()
+    looks_feed = head.startswith(b"<?xml") and any(t in head for t in (b"<rss", b"<feed", b"<rdf"))
+    looks_feed = looks_feed or head.startswith((b"<rss", b"<feed"))
+    if content_type in _HTML_TYPES:
+        return "feed" if looks_feed else "page"
+    if content_type in _FEED_TYPES:
+        return "feed" if looks_feed or b"<html" not in head else "page"
+    if content_type in _SNIFFABLE:
+        if looks_feed:
+            return "feed"
+        if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+            return "page"
+    return None
+
+
+def _clean_url(url: str) -> str:
+    """The address as requested and remembered: percent-encoded, without its #fragment."""
+    try:
+        parts = urlsplit(str(httpx.URL(url)))
+    except (httpx.InvalidURL, ValueError):
+        raise FetchError("not a valid web address") from None
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def _failure(source: str, exc: Exception) -> Outcome:
+    """A source that went wrong, as staff read it; never an exception out of the importer."""
+    if isinstance(exc, FetchError | NotAnArticle):
+        return Outcome(source, FAILED, why=exc.why)
+    if isinstance(exc, ImportLogError):
+        return Outcome(source, FAILED, why=str(exc))
+    if isinstance(exc, OSError):
+        return Outcome(source, FAILED, why=f"could not write the notice ({exc.strerror or exc})")
+    log.exception("importing %s failed", source)
+    return Outcome(source, FAILED, why=f"unexpected error ({type(exc).__name__}: {exc})")
+
+
+class Importer:
+    """Imports sources into the content folder (or, with `dry_run`, only says what it would).
+
+    `allowed_hosts` (None: any) limits the hosts fetched, redirects included.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        dry_run: bool = False,
+        allowed_hosts: Sequence[str] | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        self.settings = settings
+        self.dry_run = dry_run
+        self.today = today
+        self.fetcher = fetcher or Fetcher(allowed_hosts)
+        self.max_bytes = self.fetcher.max_bytes
+        faq = load_faq(settings.faq_file)
+        self.topics = faq.topics
+        self.faq_ids = {entry.id for entry in faq.faq}
+        self.log_path = settings.data_dir / IMPORT_LOG
+        self._dry_log: ImportLog | None = None
+
+    def close(self) -> None:
+        self.fetcher.close()
+
+    def __enter__(self) -> Importer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- sources ----------------------------------------------------------------------
+
+    def run(self, sources: Sequence[str]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for source in sources:
+            outcomes.extend(self.import_source(source))
+        return outcomes
+
+    def import_source(self, source: str) -> list[Outcome]:
+        """A page URL, a feed URL, a saved page or a saved feed; never raises for bad input."""
+        try:
+            if is_web_address(source):
+                url = _clean_url(source)
+                known = self._log().find([url])
+                record = known[1] if known else {}
+                fetched = self.fetcher.get(
+                    url, etag=record.get("etag"), last_modified=record.get("last_modified")
+                )
+                if fetched.not_modified:
+                    return [self._unchanged(source, url)]
+                kind = _kind(fetched.content_type, fetched.body)
+                if kind is None:
+                    shown = fetched.content_type or "no Content-Type"
+                    raise FetchError(f"not an HTML page or an RSS/Atom feed ({shown})")
+                if kind == "feed":
+                    return self._feed(source, url, fetched.body)
+                return [self._page(source, url, fetched)]
+            path = Path(source)
+            body = read_file(path, self.max_bytes)
+            suffix = path.suffix.lower()
+            kind = {".html": "page", ".htm": "page", ".xhtml": "page"}.get(suffix)
+            kind = kind or {".xml": "feed", ".rss": "feed", ".atom": "feed"}.get(suffix)
+            kind = kind or _kind("", body)
+            if kind is None:
+                raise FetchError("not an HTML page or an RSS/Atom feed")
+            if kind == "feed":
+                return self._feed(source, None, body)
+            fetched = Fetched(f"file:{path.resolve()}", 200, body, "text/html")
+            return [self._page(source, None, fetched)]
+        except Exception as exc:
+            return [_failure(source, exc)]
+
+    def follow(self, feeds: Sequence[str]) -> list[Outcome]:
+        """Read each feed if it changed since the last read (ETag / Last-Modified)."""
+        outcomes: list[Outcome] = []
+        for feed in feeds:
+            try:
+                url = _clean_url(feed)
+                seen = self._log().feeds.get(url, {})
+                fetched = self.fetcher.get(
+                    url, etag=seen.get("etag"), last_modified=seen.get("last_modified")
+                )
+                if fetched.not_modified:
+                    continue
+                items = self._feed(feed, url, fetched.body)
+                outcomes.extend(items)
+                if not any(item.failed for item in items):  # else read it all again next time
+                    self._remember_feed(url, fetched)
+            except Exception as exc:
+                outcomes.append(_failure(feed, exc))
+        return outcomes
+
+    # --- feeds ------------------------------------------------------------------------
+
+    def _feed(self, source: str, url: str | None, body: bytes) -> list[Outcome]:
+        parsed = feedparser.parse(io.BytesIO(body))
+        entries = list(parsed.entries)
+        if not entries:
+            problem = "not a readable RSS/Atom feed" if parsed.bozo else "the feed has no items"
+            raise FetchError(problem)
+        base = url or ""
+        outcomes = []
+        # Oldest first: files appear, and admins hear of them, in the portal's order.
+        for entry in reversed(entries[:MAX_FEED_ITEMS]):
+            link = entry.get("link") or ""
+            item = urljoin(base, link) if base else link
+            if not is_web_address(item):
+                outcomes.append(
+                    Outcome(source, FAILED, why=f"a feed item has no page link: {link!r}")
+                )
+                continue
+            outcomes.append(self._feed_item(_clean_url(item), entry))
+        return outcomes
+
+    def _feed_item(self, url: str, entry: Any) -> Outcome:
+        # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
+        field = functools.partial(dict.get, entry)
+        stamp = str(field("updated") or field("published") or field("id") or "")
+        try:
+            known = self._log().find([url])
+            record = known[1] if known else {}
+            if stamp and record.get("feed_stamp") == stamp:
+                return self._unchanged(url, url)
+            fetched = self.fetcher.get(
+                url, etag=record.get("etag"), last_modified=record.get("last_modified")
+            )
+            if fetched.not_modified:
+                return self._unchanged(url, url)
+            if _kind(fetched.content_type, fetched.body) != "page":
+                raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
+            when = field("published_parsed") or field("updated_parsed")
+            feed_date = dt.date(*when[:3]) if when else None
+            return self._page(url, url, fetched, feed_date=feed_date, feed_stamp=stamp)
+        except Exception as exc:
+            return _failure(url, exc)
+
+    def _remember_feed(self, url: str, fetched: Fetched) -> None:
+        if self.dry_run:
+            return
+        with locked(self.settings.data_dir):
+            book = ImportLog.load(self.log_path)
+            book.feeds[url] = {"etag": fetched.etag, "last_modified": fetched.last_modified}
+            book.save()
+
+    # --- pages ------------------------------------------------------------------------
+
+    def _page(
+        self,
+        source: str,
+        url: str | None,
+        fetched: Fetched,
+        *,
+        feed_date: dt.date | None = None,
+        feed_stamp: str = "",
+    ) -> Outcome:
+        html = decode_html(fetched.body, fetched.charset)
+        article = extract_article(html, url=url, today=self.today(), fallback_date=feed_date)
+        # A page is known by its address; a saved page by the address it names as its own
+        # (not the site's root, which some portals name on every page), else by its file.
+        keys = [url] if url else []
+        if not keys and article.url:
+            with contextlib.suppress(FetchError):  # a malformed address: ignored
+                own = _clean_url(article.url)
+                if urlsplit(own).path.strip("/"):
+                    keys.append(own)
+        if not keys:
+            keys = [fetched.url]
+        validators = {
+            "etag": fetched.etag,
+            "last_modified": fetched.last_modified,
+            "feed_stamp": feed_stamp or None,
+        }
+        try:
+            if self.dry_run:
+                return self._decide(source, keys, article, validators, self._log())
+            with locked(self.settings.data_dir):
+                book = ImportLog.load(self.log_path)
+                outcome = self._decide(source, keys, article, validators, book)
+                book.save()
+                return outcome
+        except _Refused as exc:
+            return Outcome(source, FAILED, why=f"the bot would not serve it: {exc}")
+
+    def _decide(
+        self,
+        source: str,
+        keys: list[str],
+        article: Article,
+        validators: dict[str, Any],
+        book: ImportLog,
+    ) -> Outcome:
+        plain = plain_text(article.body)
+        text, simhash, title = digest(plain), Simhash(plain), plain_text(article.title)
+        found = book.find(keys)
+        if found is not None and found[1].get("same_as"):
+            if found[1].get("text") == text:
+                found[1].update(validators)
+                return Outcome(source, DUPLICATE, why=f"same text as {found[1]['same_as']}")
+            del book.articles[found[0]]  # the re-post changed: judge it afresh
+            found = None
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        if found is None:
+            twin = book.same_text(text, simhash, title)
+            if twin is not None:
+                book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
+                twin_file = book.articles[twin].get("file")
+                return Outcome(source, DUPLICATE, why=f"same text as {twin} ({twin_file})")
+            rendered = self.render(article, keys[0] if keys[0].startswith("http") else None)
+            name = self._free_name(article, rendered)
+            path = self.settings.content_dir / name
+            if not path.exists():  # (there already: written before the log was lost)
+                self._publish(path, rendered)
+            book.articles[keys[0]] = {
+                "file": name,
+                "text": text,
+                "simhash": simhash.to_hex(),
+                "title": title,
+                "written": digest(rendered),
+                "imported": now,
+                **validators,
+            }
+            return Outcome(source, NEW, path, article.title, text=rendered)
+
+        key, record = found
+        record.update(validators)
+        path = self.settings.content_dir / str(record.get("file"))
+        if not path.exists():
+            return Outcome(
+                source, DELETED, path, article.title, why=f"{path} was deleted; not imported again"
+            )
+        current = path.read_bytes()
+        staff_edited = digest(current) != record.get("written")
+        if record.get("text") == text and record.get("title") == title:
+            if staff_edited:
+                why = f"{path} was edited by staff and the portal's text has not changed"
+                return Outcome(source, KEPT, path, article.title, why=why)
+            return Outcome(source, UNCHANGED, path, article.title)
+        # The file keeps its name, so its id: subscribers are not alerted a second time.
+        rendered = self.render(article, key if key.startswith("http") else None)
+        note = None
+        if staff_edited and not self.dry_run:
+            note = f"the staff version is kept in {self._keep_staff_version(path, current)}"
+        self._publish(path, rendered)
+        record.update(
+            text=text, simhash=simhash.to_hex(), title=title, written=digest(rendered), updated=now
+        )
+        return Outcome(source, UPDATED, path, article.title, why=note, text=rendered)
+
+    def _unchanged(self, source: str, url: str) -> Outcome:
+        known = self._log().find([url])
+        record = known[1] if known else {}
+        if record.get("same_as"):
+            return Outcome(source, DUPLICATE, why=f"same text as {record['same_as']}")
+        if not record.get("file"):
+            return Outcome(source, UNCHANGED)
+        path = self.settings.content_dir / str(record["file"])
+        try:
+            current = path.read_bytes()
+        except FileNotFoundError:
+            return Outcome(source, DELETED, path, why=f"{path} was deleted; not imported again")
+        if digest(current) != record.get("written"):
+            why = f"{path} was edited by staff and the portal's text has not changed"
+            return Outcome(source, KEPT, path, why=why)
+        return Outcome(source, UNCHANGED, path)
+
+    def _log(self) -> ImportLog:
+        """The import log as saved; with --dry-run, one copy for the whole run, so that what
+        would be written is remembered (a re-post later in the run is seen) and not saved."""
+        if not self.dry_run:
+            return ImportLog.load(self.log_path)
+        if self._dry_log is None:
+            self._dry_log = ImportLog.load(self.log_path)
+        return self._dry_log
+
+    # --- files ------------------------------------------------------------------------
+
+    def render(self, article: Article, source: str | None) -> str:
+        """The announcement file: front matter as FORMATS.md has it, then the text."""
+        topics = tag_topics(article.title + "\n" + article.body, self.topics)
+        lines = [
+            "---",
+            f"title: {json.dumps(article.title, ensure_ascii=False)}",
+            f"date: {article.date.isoformat()}",
+        ]
+        if topics:
+            lines.append(f"topics: [{', '.join(topics)}]")
+        if source:
+            lines.append(f"source: {json.dumps(source, ensure_ascii=False)}")
+        return "\n".join([*lines, "---", article.body, ""])
+
+    def _free_name(self, article: Article, rendered: str) -> str:
+        """`date-slug.md`, or `date-slug-2.md`... when another notice (or FAQ id) has it;
+        a file holding exactly `rendered` is this very notice."""
+        stem = f"{article.date.isoformat()}-{slug(article.title)}"
+        name, number = stem, 1
+        while True:
+            path = self.settings.content_dir / f"{name}.md"
+            if name not in self.faq_ids and not path.exists():
+                return path.name
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                if path.read_text(encoding="utf-8") == rendered:
+                    return path.name
+            number += 1
+            name = f"{stem}-{number}"
+
+    def _publish(self, path: Path, text: str) -> None:
+        """Write the notice beside content/, check it as the bot will read it, then rename
+        it in: the content watcher never sees a half-written or broken file."""
+        if self.dry_run:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=".portal-"))
+        try:
+            draft = staging / path.name
+            draft.write_text(text, encoding="utf-8")
+            with open(draft, "rb") as written:
+                os.fsync(written.fileno())
+            notice, problems = load_announcement(
+                draft, self.topics, max_bytes=self.settings.max_notice_bytes
+            )
+            if notice is None or problems:
+                raise _Refused("; ".join(p.message for p in problems) or "unreadable")
+            os.replace(draft, path)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _keep_staff_version(self, path: Path, current: bytes) -> Path:
+        folder = self.settings.data_dir / REPLACED_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = folder / f"{path.stem}.{stamp}.md"
+        kept.write_bytes(current)
+        return kept
+
+
+_SLUG_MAX = 70
+
+
+def slug(title: str) -> str:
+    """'Phường 5 trao thẻ BHYT...' -> 'phuong-5-trao-the-bhyt...', at most _SLUG_MAX long."""
+    made = ""
+    for word in re.findall(r"[a-z0-9]+", fold(title)):
+        longer = f"{made}-{word}" if made else word
+        if len(longer) > _SLUG_MAX:
+            break
+        made = longer
+    return made or "thong-bao"

@@ -1,0 +1,114 @@
+"""What `bot.py import` and the feed follower remember: `data/portal-imports.json`.
+
+Articles by URL (their file, a digest and a simhash of their text, a digest of the file as
+written, the validators to ask "changed since?"), and each feed's validators. One writer
+at a time per data folder (a lock file), and every save is atomic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trafilatura.deduplication import Simhash
+
+from wardbot.text import fold
+
+IMPORT_LOG = "portal-imports.json"
+SIMILAR = 0.95  # simhash similarity above which same-titled texts are one article
+
+
+class ImportLogError(RuntimeError):
+    """data/portal-imports.json cannot be read; importing stops rather than duplicate."""
+
+
+@dataclass
+class ImportLog:
+    """What was imported: articles by URL, feeds' validators. JSON in the data folder."""
+
+    path: Path
+    articles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    feeds: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> ImportLog:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, ValueError) as exc:
+            raise ImportLogError(
+                f"{path}: cannot be read ({exc}); fix or remove it (it lists what was imported)"
+            ) from None
+        if not isinstance(raw, dict):
+            raise ImportLogError(f"{path}: not an import log; fix or remove it")
+        return cls(path, dict(raw.get("articles", {})), dict(raw.get("feeds", {})))
+
+    def save(self) -> None:
+        payload = {"version": 1, "articles": self.articles, "feeds": self.feeds}
+        write_atomically(
+            self.path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
+        )
+
+    def find(self, keys: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+        for key in keys:
+            if key in self.articles:
+                return key, self.articles[key]
+        return None
+
+    def same_text(self, text: str, simhash: Simhash, title: str) -> str | None:
+        """The URL of an imported article with this text (or nearly, under the same title)."""
+        for url, record in self.articles.items():
+            if record.get("same_as"):
+                continue
+            if record.get("text") == text:
+                return url
+            other = Simhash(existing_hash=record.get("simhash"))
+            if record.get("title") == title and simhash.similarity(other) >= SIMILAR:
+                return url
+        return None
+
+
+@contextlib.contextmanager
+def locked(data_dir: Path) -> Iterator[None]:
+    """One importer at a time per data folder (`bot.py import` beside a running bot)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / f"{IMPORT_LOG}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def digest(text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def plain_text(text: str) -> str:
+    """Text as compared for re-posts: folded, words only."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
