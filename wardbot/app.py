@@ -21,6 +21,7 @@ from wardbot.conversation import Conversation, Link
 from wardbot.desk import OFFER_KEEP, Desk
 from wardbot.faq_edit import FaqEditor
 from wardbot.outbox import Composer, Sender, Senders
+from wardbot.portal import FeedFollower, failed_note, imported_note
 from wardbot.store import Store
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
@@ -157,13 +158,28 @@ async def _serve(
     watching = Supervised(watcher.name, watcher.run, restarts, check=watcher.is_running)
     retention = retention_task(store, settings, restarts)
 
+    follower = None
+    if settings.portal_feeds and store.writable:  # it remembers its imports in data/
+        follower = FeedFollower(
+            settings,
+            on_imported=lambda title: alerts.tell_admins(imported_note(title)),
+            on_failed=lambda source, why: alerts.tell_admins(failed_note(source, why)),
+        )
+
     async def reload() -> list[str]:
+        """/reload: the portal's feeds read now, then faq.yaml and content/."""
+        if follower is not None:
+            await follower.poll()
         await watcher.refresh(force=True)
         return [str(problem) for problem in engine.problems]
 
     editor = FaqEditor(settings.faq_file, settings.data_dir, reload)
     conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk, editor=editor)
     supervised = [*senders.supervised, watching, retention]
+    portal = None
+    if follower is not None:
+        portal = Supervised(follower.name, follower.run, restarts, check=follower.is_running)
+        supervised.append(portal)
     staffing = None
     if desk is not None:
         desk.wake_outbox = senders.wake
@@ -191,8 +207,7 @@ async def _serve(
         if store.writable:  # a read-only data folder: nothing to send from, nothing to purge
             senders.start()
             tasks.append(retention)
-        if staffing is not None:
-            tasks.append(staffing)
+        tasks += [task for task in (staffing, portal) if task is not None]
         background = [asyncio.create_task(task.run(stop), name=task.name) for task in tasks]
         log.info("running; stop with Ctrl-C or SIGTERM")
         await stop.wait()

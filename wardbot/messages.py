@@ -388,6 +388,7 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
 _TASKS = {
     "watcher": "cập nhật khi faq.yaml hay thư mục thông báo thay đổi",
     "retention": "xóa nhật ký câu hỏi cũ (QUESTION_LOG_DAYS)",
+    "portal": "đọc tin từ cổng thông tin của phường (PORTAL_FEEDS)",
     "staff-desk": "chuyển câu hỏi của người dân vào nhóm cán bộ (STAFF_CHAT_ID; bot còn "
     "trong nhóm và còn quyền quản trị không?)",
 }

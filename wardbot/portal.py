@@ -98,6 +98,7 @@ class FeedFollower:
         self.fetcher = fetcher
         self._failing: dict[str, str] = {}  # source -> the reason admins were told
         self._running = False
+        self._polling = asyncio.Lock()  # the interval's poll and /reload's take turns
 
     def is_running(self) -> bool:
         return self._running
@@ -116,7 +117,8 @@ class FeedFollower:
         """Read every feed once; import what is new; tell admins."""
         if not self.feeds:
             return []
-        outcomes = await asyncio.to_thread(self._poll)
+        async with self._polling:
+            outcomes = await asyncio.to_thread(self._poll)
         for outcome in outcomes:
             if outcome.failed:
                 log.warning("portal: %s", outcome.describe())
