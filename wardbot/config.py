@@ -76,37 +76,26 @@ class Settings:
             value = text(name)
             return Secret(value) if value else None
 
-        port_text = text("HTTP_PORT") or "8080"
-        try:
-            port = int(port_text)
-        except ValueError:
-            raise ConfigError(f"HTTP_PORT must be a port number, got {port_text!r}") from None
-        if not 0 < port < 65536:
-            raise ConfigError(f"HTTP_PORT must be between 1 and 65535, got {port}")
+        def whole(name: str, default: int, what: str, least: int, most: int | None = None) -> int:
+            raw = text(name) or str(default)
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ConfigError(f"{name} must be {what}, got {raw!r}") from None
+            if value < least or (most is not None and value > most):
+                bound = f"between {least} and {most}" if most is not None else f"at least {least}"
+                raise ConfigError(f"{name} must be {bound}, got {value}")
+            return value
 
-        days_text = text("QUESTION_LOG_DAYS") or "90"
-        try:
-            log_days = int(days_text)
-        except ValueError:
-            raise ConfigError(
-                f"QUESTION_LOG_DAYS must be a number of days, got {days_text!r}"
-            ) from None
-        if log_days < 0:
-            raise ConfigError(f"QUESTION_LOG_DAYS cannot be negative, got {log_days}")
+        def items(name: str) -> tuple[str, ...]:
+            """A comma-separated list, without blanks."""
+            return tuple(part.strip() for part in (text(name) or "").split(",") if part.strip())
 
-        notice_text = text("MAX_NOTICE_KB") or str(cls.max_notice_kb)
-        try:
-            notice_kb = int(notice_text)
-        except ValueError:
-            raise ConfigError(
-                f"MAX_NOTICE_KB must be a size in kilobytes, got {notice_text!r}"
-            ) from None
-        if notice_kb < 1:
-            raise ConfigError(f"MAX_NOTICE_KB must be at least 1, got {notice_kb}")
+        port = whole("HTTP_PORT", cls.http_port, "a port number", 1, 65535)
+        log_days = whole("QUESTION_LOG_DAYS", cls.question_log_days, "a number of days", 0)
+        notice_kb = whole("MAX_NOTICE_KB", cls.max_notice_kb, "a size in kilobytes", 1)
 
-        admins = frozenset(
-            part.strip() for part in (text("ADMIN_IDS") or "").split(",") if part.strip()
-        )
+        admins = frozenset(items("ADMIN_IDS"))
         for admin in admins:
             channel, _, user = admin.partition(":")
             if not channel or not user:
@@ -130,24 +119,15 @@ class Settings:
         hours_text = text("OFFICE_HOURS")
         office_hours = OfficeHours.parse(hours_text) if hours_text else None
 
-        origins = tuple(
-            part.strip().rstrip("/") for part in (text("WEB_ALLOWED_ORIGINS") or "").split(",")
-        )
-        origins = tuple(origin for origin in origins if origin)
+        origins = tuple(origin.rstrip("/") for origin in items("WEB_ALLOWED_ORIGINS"))
         for origin in origins:
             if not _ORIGIN.fullmatch(origin):
                 raise ConfigError(
                     f"WEB_ALLOWED_ORIGINS entry {origin!r} must be an origin such as "
                     "'https://phuong2.gov.vn' (scheme and host, no path)"
                 )
-        history_text = text("WEB_HISTORY_DAYS") or "30"
-        if not history_text.isdigit() or int(history_text) < 1:
-            raise ConfigError(
-                f"WEB_HISTORY_DAYS must be a whole number of days, at least 1, got {history_text!r}"
-            )
-        feeds = tuple(
-            part.strip() for part in (text("PORTAL_FEEDS") or "").split(",") if part.strip()
-        )
+        history_days = whole("WEB_HISTORY_DAYS", cls.web_history_days, "a number of days", 1)
+        feeds = items("PORTAL_FEEDS")
         for feed in feeds:
             parts = urlsplit(feed)
             if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -155,15 +135,9 @@ class Settings:
                     f"PORTAL_FEEDS entry {feed!r} must be a feed's web address "
                     "(http:// or https://), several separated by commas"
                 )
-        poll_text = text("PORTAL_POLL_MINUTES") or str(cls.portal_poll_minutes)
-        try:
-            poll_minutes = int(poll_text)
-        except ValueError:
-            raise ConfigError(
-                f"PORTAL_POLL_MINUTES must be a number of minutes, got {poll_text!r}"
-            ) from None
-        if poll_minutes < 1:
-            raise ConfigError(f"PORTAL_POLL_MINUTES must be at least 1, got {poll_minutes}")
+        poll_minutes = whole(
+            "PORTAL_POLL_MINUTES", cls.portal_poll_minutes, "a number of minutes", 1
+        )
 
         settings = cls(
             faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
@@ -188,7 +162,7 @@ class Settings:
             office_hours=office_hours,
             web_chat=(text("WEB_CHAT") or "off").lower() in ("on", "1", "yes", "true"),
             web_allowed_origins=origins,
-            web_history_days=int(history_text),
+            web_history_days=history_days,
             zalo_bot_url=text("ZALO_BOT_URL"),
             portal_feeds=feeds,
             portal_poll_minutes=poll_minutes,
