@@ -171,6 +171,25 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX web_messages_by_chat ON web_messages (channel, chat_id, id);
     CREATE INDEX web_messages_by_time ON web_messages (at);
     """,
+    # 5: web_messages ids never come back. Without AUTOINCREMENT, SQLite gives the next row
+    # the highest id left plus one: after /forget deleted a session's newest rows, its reply
+    # got an id at or below the cursor of the page that asked, which never saw it.
+    """
+    CREATE TABLE web_messages_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        body TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    INSERT INTO web_messages_new (id, channel, chat_id, author, body, at)
+        SELECT id, channel, chat_id, author, body, at FROM web_messages;
+    DROP TABLE web_messages;
+    ALTER TABLE web_messages_new RENAME TO web_messages;
+    CREATE INDEX web_messages_by_chat ON web_messages (channel, chat_id, id);
+    CREATE INDEX web_messages_by_time ON web_messages (at);
+    """,
 )
 
 
