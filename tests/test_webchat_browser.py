@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from handlers.webchat import WebChatChannel
+from handlers.webchat import SESSION_LIMIT, WebChatChannel
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
@@ -79,7 +79,8 @@ async def bot(ward_settings: Settings, ward_engine: Engine) -> AsyncIterator[Bot
         settings = replace(ward_settings, web_chat=True, web_allowed_origins=(allowed,))
         store = await stack.enter_async_context(await Store.open(settings.data_dir / "bot.sqlite3"))
         conversation = Conversation(ward_engine, store, settings)
-        channel = WebChatChannel(settings, conversation)
+        # The rate limits' clock stands still: a test's messages all come at once.
+        channel = WebChatChannel(settings, conversation, clock=lambda: 1000.0)
         conversation.no_alerts = channels.no_push()
         conversation.alert_links = lambda: _alert_links(settings, [channel])
         await channel.start()
@@ -371,3 +372,24 @@ async def test_without_event_streams_the_page_falls_back_to_long_polling(
     await expect(replies).to_have_count(1)
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
     await expect(page.locator("#chat-offline")).to_be_hidden()
+
+
+async def test_a_flood_is_told_in_vietnamese_to_wait_and_the_message_is_kept(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    burst, every = SESSION_LIMIT
+    yours, replies = messages(page)
+    for n in range(burst):
+        await ask(page, f"cam on {n}")
+    await expect(replies).to_have_count(burst)
+    await ask(page, "cam on lan nua")
+    notice = page.locator("#chat-log .notice")
+    await expect(notice).to_have_text(msg.web_slow_down(round(every)))
+    await expect(notice).to_be_in_viewport(ratio=1)
+    # The message refused is back in the box, to send once the wait is over.
+    await expect(page.locator("#chat-input")).to_have_value("cam on lan nua")
+    await expect(page.get_by_role("button", name=UI["send"])).to_be_disabled()
+    await expect(yours).to_have_count(burst)
+    await screenshot(page, "slow-down", animations="disabled")
