@@ -43,6 +43,7 @@ PORTAL_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Cổng thông tin UBND Phường 2</title>
+<link rel="icon" href="data:,">
 <style>
   body {{ margin: 0; font: 16px/1.5 sans-serif; color: #222; }}
   header {{ background: #9b1c1c; color: #fff; padding: 1rem; }}
@@ -105,6 +106,13 @@ async def stored(store: Store) -> int:
     return int(row[0]) if row else 0
 
 
+def console_errors(page: Page) -> list[str]:
+    """Errors the page logs from now on (a script or style the CSP refused, a failed load)."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
 async def twice(route: Routed) -> None:
     """Fulfil a poll with each of its messages twice."""
     response = await route.fetch()
@@ -117,6 +125,7 @@ async def test_an_unaccented_question_is_answered_once_and_kept_after_a_reload(
     bot: Bot, new_page: NewPage, screenshot: Screenshot
 ) -> None:
     page = await new_page(*PHONE)
+    errors = console_errors(page)
     await page.goto(f"{bot.url}/chat")
     await expect(page.locator("#chat-intro")).to_have_text(UI["intro"])
     send = page.get_by_role("button", name=UI["send"])
@@ -135,6 +144,7 @@ async def test_an_unaccented_question_is_answered_once_and_kept_after_a_reload(
     # Each message names its sender for screen readers.
     await expect(replies.last.locator(".visually-hidden").first).to_have_text(f"{UI['bot']}: ")
     await screenshot(page, "answered", animations="disabled")
+    assert errors == []
     # Reloaded, through a connection that delivers every entry twice (as a reconnect
     # racing a refetch does): the history is shown, each message once.
     await page.route("**/chat/api/poll?**", twice)
@@ -262,6 +272,7 @@ async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escap
     bot: Bot, new_page: NewPage, screenshot: Screenshot, size: tuple[int, int]
 ) -> None:
     page = await new_page(*size)
+    errors = console_errors(page)  # the frame's too
     await page.goto(bot.portal)
     launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
     await expect(launcher).to_be_visible()
@@ -283,6 +294,7 @@ async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escap
     _, replies = messages(chat)
     await expect(replies.last).to_contain_text(LOST_CARD)
     await screenshot(page, "open", animations="disabled")
+    assert errors == []
     await page.keyboard.press("Escape")  # pressed inside the frame
     await expect(panel).to_be_hidden()
     await expect(launcher).to_be_focused()
