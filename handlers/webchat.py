@@ -249,8 +249,9 @@ class WebChatChannel:
             .replace("{{lang}}", "vi")
             .replace("{{title}}", html.escape(msg.web_title(self.settings.ward_name)))
             .replace("{{mode}}", "embed" if embed else "page")
-            # In a <script type="application/json"> block: only "</" could end it early.
-            .replace("{{ui}}", ui.replace("</", "<\\/"))
+            # In a <script type="application/json"> block: no "<" at all, so neither
+            # "</script>" nor "<!--<script>" (which would swallow the page) can occur.
+            .replace("{{ui}}", _script_safe(ui))
         )
         return Response(
             text, media_type="text/html; charset=utf-8", headers=self._headers(frame=embed)
@@ -321,8 +322,8 @@ class WebChatChannel:
         refused = self._refused(request)
         if refused is not None:
             return refused
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
+        body = await _body(request, MAX_BODY_BYTES)
+        if body is None:
             return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
         data = _json(body)
         session = data.get("session") if isinstance(data, dict) else None
@@ -423,6 +424,25 @@ class WebChatChannel:
                     await asyncio.wait_for(event.wait(), HEARTBEAT)
                 except TimeoutError:
                     yield ": ping\n\n"
+
+
+def _script_safe(data: str) -> str:
+    """JSON text that can sit inside a <script> element: its <, > and & escaped."""
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+async def _body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None as soon as it is longer than `limit` bytes (the rest is
+    not read: a body that never ends costs nothing)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
 
 
 def _json(body: bytes) -> object:

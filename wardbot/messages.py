@@ -679,7 +679,7 @@ def duration(seconds: float) -> str:
 
 # --- the web chat (handlers.webchat) ------------------------------------------------------
 
-WEB_WIDGET_BUTTON = "💬 Hỏi đáp"
+WEB_WIDGET_BUTTON = "Hỏi đáp"  # the widget draws its own chat icon (emoji fonts vary)
 WEB_WIDGET_CLOSE = "Đóng"
 WEB_FORBIDDEN = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang."
 WEB_BAD_REQUEST = "Tin nhắn không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
@@ -730,4 +730,7 @@ def web_ui(ward_name: str, hotline: str) -> dict[str, str]:
         "choices": "Lựa chọn",
         "links": "Liên kết",
         "hotline": contact_line(ward_name, hotline),
+        "contact": f"Cần hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
+        "hotline_number": hotline,
+        "new_tab": "(mở trong thẻ mới)",
     }

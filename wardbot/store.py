@@ -158,10 +158,11 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     """,
     # 4: the web chat's history (handlers.webchat): what a browser session was told, so a
-    # reloaded page shows it again. `id` is the cursor a reconnecting page resumes from.
+    # reloaded page shows it again. `id` is the cursor a reconnecting page resumes from:
+    # AUTOINCREMENT, so that an id /forget freed never comes back below a page's cursor.
     """
     CREATE TABLE web_messages (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         channel TEXT NOT NULL,
         chat_id TEXT NOT NULL,
         author TEXT NOT NULL,

@@ -1,0 +1,541 @@
+/* The ward's web chat page (/chat, and /chat?embed=1 inside the widget's frame).
+
+   Served by handlers/webchat.py as /chat/app.js; plain JavaScript, no build step, no
+   library. The page's own texts come from the JSON block #ui (wardbot.messages.web_ui);
+   everything from the server is drawn with textContent and createElement, never as HTML.
+
+   - The browser is an anonymous session: 32 random bytes (base64url) kept in
+     localStorage (else sessionStorage, else this page view only).
+   - On load the history is fetched (poll without wait) and drawn; new messages arrive by
+     server-sent events with a cursor, or by long polling when events do not work. After a
+     reconnect the page fetches what it missed after its cursor; an id already shown is
+     never drawn twice.
+   - A message sent is shown at once, then matched with the stored entry's id (from the
+     send's answer, or from the event that brings it first).
+*/
+(() => {
+  "use strict";
+
+  const MAX_CHARS = 1500; // handlers/webchat.py: MAX_MESSAGE_CHARS
+  const BATCH = 200; // the server's largest page of messages
+  const MAX_PAGES = 50; // history pages fetched at most in one go
+  const SSE_FAILURES = 3; // event-stream errors in a row before falling back to polling
+  const SESSION_KEY = "wardbot.chat.session";
+  const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
+  const API = "/chat/api/";
+  const URL_RE = /\bhttps?:\/\/[^\s<>"'“”‘’]+/g;
+
+  const ui = JSON.parse(document.getElementById("ui").textContent);
+  const embed = document.documentElement.dataset.mode === "embed";
+  const byId = (id) => document.getElementById(id);
+  const log = byId("chat-log");
+  const form = byId("chat-form");
+  const input = byId("chat-input");
+  const sendButton = byId("chat-send");
+  const offline = byId("chat-offline");
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const timeFormat = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit" });
+
+  // --- the session --------------------------------------------------------------------
+
+  function newSessionId() {
+    const bytes = new Uint8Array(32);
+    crypto.getRandomValues(bytes);
+    let binary = "";
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function sessionId() {
+    for (const name of ["localStorage", "sessionStorage"]) {
+      try {
+        const storage = window[name];
+        let id = storage.getItem(SESSION_KEY);
+        if (!id || !SESSION_RE.test(id)) {
+          id = newSessionId();
+          storage.setItem(SESSION_KEY, id);
+        }
+        if (storage.getItem(SESSION_KEY) === id) return id;
+      } catch (error) {
+        // Storage blocked (private mode, a sandboxed frame): try the next one.
+      }
+    }
+    return newSessionId(); // kept in memory: this page view only
+  }
+
+  const session = sessionId();
+
+  // --- state ---------------------------------------------------------------------------
+
+  const shown = new Map(); // entry id -> its element
+  let cursor = 0; // the highest entry id received
+  const inFlight = []; // messages sent, not yet answered: {text, action, id, el, answered}
+  let sending = Promise.resolve(); // sends go one after another, in order
+  let pausedUntil = 0; // after a 429: no sending before this time (ms)
+  let typing = null; // the "typing" bubble, while shown
+
+  // --- drawing -------------------------------------------------------------------------
+
+  function make(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function safeUrl(url) {
+    try {
+      const parsed = new URL(String(url));
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function link(url, label) {
+    const href = safeUrl(url);
+    if (!href) return document.createTextNode(String(label));
+    const anchor = make("a", "msg-link", label);
+    anchor.href = href;
+    anchor.rel = "noopener noreferrer";
+    anchor.target = "_blank";
+    anchor.append(make("span", "visually-hidden", " " + ui.new_tab));
+    return anchor;
+  }
+
+  /** The ward's hotline, a number to tap on a phone. */
+  function call(number) {
+    const anchor = make("a", "chat-call", number);
+    anchor.href = "tel:" + number.replace(/[^\d+]/g, "");
+    return anchor;
+  }
+
+  /** Plain text into `block`, the ward's hotline in it made a number to call. */
+  function appendText(block, text) {
+    const number = ui.hotline_number;
+    const parts = number ? text.split(number) : [text];
+    parts.forEach((part, index) => {
+      if (index > 0) block.append(call(number));
+      block.append(part);
+    });
+  }
+
+  /** Text with its web addresses made into links; line breaks kept by the CSS. */
+  function richText(className, text) {
+    const block = make("p", className);
+    const value = String(text);
+    let last = 0;
+    for (const match of value.matchAll(URL_RE)) {
+      let url = match[0];
+      const trailing = /[.,;:!?)\]}]+$/.exec(url);
+      if (trailing) url = url.slice(0, -trailing[0].length);
+      appendText(block, value.slice(last, match.index));
+      block.append(link(url, url));
+      last = match.index + url.length;
+    }
+    appendText(block, value.slice(last));
+    return block;
+  }
+
+  function timeOf(at) {
+    const date = new Date(typeof at === "number" ? at * 1000 : Date.now());
+    const stamp = make("time", "msg-time", timeFormat.format(date));
+    stamp.dateTime = date.toISOString();
+    stamp.setAttribute("aria-hidden", "true");
+    return stamp;
+  }
+
+  /** One message of the history (or one being sent) as an element. */
+  function drawEntry(entry) {
+    const mine = entry.from === "resident";
+    const item = make("div", mine ? "msg msg-you" : "msg msg-bot");
+    if (mine && entry.action) item.classList.add("msg-choice");
+    const bubble = make("div", "msg-bubble");
+    bubble.append(make("span", "visually-hidden", (mine ? ui.you : ui.bot) + ": "));
+    if (entry.title) bubble.append(make("p", "msg-title", entry.title));
+    if (entry.text) bubble.append(mine ? make("p", "msg-text", entry.text) : richText("msg-text", entry.text));
+    if (entry.footer) bubble.append(richText("msg-footer", entry.footer));
+    if (Array.isArray(entry.links) && entry.links.length) {
+      const list = make("ul", "msg-links");
+      list.setAttribute("aria-label", ui.links);
+      for (const item of entry.links) {
+        if (!item || !item.url) continue;
+        const row = make("li");
+        row.append(link(item.url, item.label || item.url));
+        list.append(row);
+      }
+      bubble.append(list);
+    }
+    if (Array.isArray(entry.buttons) && entry.buttons.length) {
+      const heading = entry.buttons_title || ui.choices;
+      if (entry.buttons_title) bubble.append(make("p", "msg-choices-title", entry.buttons_title));
+      const group = make("div", "msg-choices");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", heading);
+      for (const choice of entry.buttons) {
+        if (!choice || typeof choice.action !== "string") continue;
+        const button = make("button", "msg-choice-button", choice.label);
+        button.type = "button";
+        button.addEventListener("click", () => press(choice));
+        group.append(button);
+      }
+      bubble.append(group);
+    }
+    item.append(bubble, timeOf(entry.at));
+    return item;
+  }
+
+  function nearBottom() {
+    return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+  }
+
+  function scrollTo(top) {
+    log.scrollTo({ top, behavior: reducedMotion.matches ? "auto" : "smooth" });
+  }
+
+  /** Add `node` at the end of the log (before the typing bubble); `follow`: scroll to it. */
+  function place(node, follow) {
+    const wasNearBottom = nearBottom();
+    log.insertBefore(node, typing && typing.parentNode === log ? typing : null);
+    if (!follow && !wasNearBottom) return;
+    // A long reply is shown from its start; anything else, the end of the log.
+    const start = node.offsetTop - log.offsetTop - 8;
+    const end = log.scrollHeight - log.clientHeight;
+    scrollTo(node.offsetHeight > log.clientHeight ? start : end);
+  }
+
+  /** A note from the page itself (an error, a refusal): in the log, so it is read out. */
+  function notice(text) {
+    const last = log.lastElementChild === typing ? typing?.previousElementSibling : log.lastElementChild;
+    if (last && last.classList.contains("notice") && last.textContent === text) last.remove();
+    place(make("p", "notice", text), true);
+  }
+
+  function clearLog() {
+    for (const node of [...log.children]) if (node !== typing) node.remove();
+  }
+
+  function showTyping() {
+    const waiting = inFlight.some((sent) => !sent.answered);
+    if (waiting && !typing) {
+      typing = make("div", "msg msg-bot msg-typing");
+      const bubble = make("div", "msg-bubble");
+      const dots = make("span", "typing-dots");
+      dots.setAttribute("aria-hidden", "true");
+      dots.append(make("span"), make("span"), make("span"));
+      bubble.append(dots, make("span", "typing-text", ui.typing));
+      typing.append(bubble);
+      log.append(typing);
+      scrollTo(log.scrollHeight);
+    } else if (!waiting && typing) {
+      typing.remove();
+      typing = null;
+    }
+  }
+
+  // --- receiving -----------------------------------------------------------------------
+
+  /** Entries from the server, in id order: each drawn once. */
+  function receive(entries) {
+    for (const entry of entries) {
+      if (!entry || typeof entry.id !== "number") continue;
+      if (entry.id > cursor) cursor = entry.id;
+      if (shown.has(entry.id)) continue;
+      if (entry.reset) clearLog(); // /forget: the earlier messages are gone
+      if (entry.from === "resident") {
+        const sent = inFlight.find((one) => one.id === entry.id) || inFlight.find(
+          (one) => one.id === null && one.text === entry.text && one.action === Boolean(entry.action),
+        );
+        if (sent) {
+          sent.id = entry.id;
+          sent.el.classList.remove("is-sending");
+          shown.set(entry.id, sent.el);
+          continue;
+        }
+      }
+      const node = drawEntry(entry);
+      shown.set(entry.id, node);
+      place(node, entry.from === "bot" && inFlight.length > 0);
+      if (entry.from === "bot") {
+        for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
+        showTyping();
+      }
+    }
+  }
+
+  async function fetchAfter(wait) {
+    const query = new URLSearchParams({ session, after: String(cursor) });
+    if (wait) query.set("wait", "1");
+    const response = await fetch(API + "poll?" + query, { cache: "no-store" });
+    if (!response.ok) throw new Error("poll: " + response.status);
+    const data = await response.json();
+    return Array.isArray(data.messages) ? data.messages : [];
+  }
+
+  let catching = null;
+  let catchAgain = false;
+
+  /** Fetch and draw everything after the cursor (again if asked meanwhile). */
+  function catchUp() {
+    if (catching) {
+      catchAgain = true;
+      return catching;
+    }
+    catching = (async () => {
+      try {
+        do {
+          catchAgain = false;
+          for (let page = 0; page < MAX_PAGES; page += 1) {
+            const entries = await fetchAfter(false);
+            receive(entries);
+            if (entries.length < BATCH) break;
+          }
+        } while (catchAgain);
+      } finally {
+        catching = null;
+      }
+    })();
+    return catching;
+  }
+
+  function setOffline(isOffline) {
+    offline.hidden = !isOffline;
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function listen() {
+    if (typeof EventSource !== "function") {
+      poll();
+      return;
+    }
+    const query = new URLSearchParams({ session, after: String(cursor) });
+    const source = new EventSource(API + "events?" + query);
+    let failures = 0;
+    let failedBefore = false;
+    source.onopen = () => {
+      failures = 0;
+      setOffline(false);
+      if (failedBefore) catchUp().catch(() => setOffline(true)); // what the gap missed
+    };
+    source.onmessage = (event) => {
+      failures = 0;
+      setOffline(false);
+      try {
+        receive([JSON.parse(event.data)]);
+      } catch (error) {
+        // not an entry: ignored
+      }
+    };
+    source.onerror = () => {
+      failures += 1;
+      failedBefore = true;
+      setOffline(true);
+      if (source.readyState === EventSource.CLOSED || failures >= SSE_FAILURES) {
+        source.close();
+        poll();
+      }
+    };
+  }
+
+  /** Long polling, when server-sent events do not get through. */
+  async function poll() {
+    let delay = 1000;
+    for (;;) {
+      const started = Date.now();
+      try {
+        const entries = await fetchAfter(true);
+        setOffline(false);
+        delay = 1000;
+        receive(entries);
+        if (!entries.length && Date.now() - started < 1000) await sleep(1000);
+      } catch (error) {
+        setOffline(true);
+        await sleep(delay);
+        delay = Math.min(delay * 2, 30000);
+      }
+    }
+  }
+
+  // --- sending -------------------------------------------------------------------------
+
+  function paused() {
+    return Date.now() < pausedUntil;
+  }
+
+  function updateSend() {
+    sendButton.disabled = !input.value.trim() || paused();
+  }
+
+  function pause(seconds) {
+    pausedUntil = Date.now() + seconds * 1000;
+    updateSend();
+    setTimeout(updateSend, seconds * 1000 + 50);
+  }
+
+  function resize() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 2, 160) + "px";
+  }
+
+  function submitText() {
+    const text = input.value.trim();
+    if (!text || paused()) return;
+    if (text.length > MAX_CHARS) {
+      notice(ui.too_long);
+      return;
+    }
+    input.value = "";
+    resize();
+    updateSend();
+    send({ text }, text, false);
+  }
+
+  function press(choice) {
+    if (paused()) {
+      notice(ui.failed);
+      return;
+    }
+    send({ action: choice.action, label: choice.label }, String(choice.label), true);
+  }
+
+  /** Show the message at once, then send it after the ones before it. */
+  function send(message, text, action) {
+    const sent = { text, action, id: null, answered: false, el: null };
+    sent.el = drawEntry({ from: "resident", text, action });
+    sent.el.classList.add("is-sending");
+    const status = make("span", "msg-status", ui.sending);
+    status.setAttribute("aria-hidden", "true");
+    sent.el.append(status);
+    inFlight.push(sent);
+    place(sent.el, true);
+    showTyping();
+    sending = sending.then(() => deliver(sent, message));
+  }
+
+  async function deliver(sent, message) {
+    let response;
+    let data = null;
+    try {
+      response = await fetch(API + "send", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
+        body: JSON.stringify({ session, ...message }),
+        cache: "no-store",
+      });
+      data = await response.json().catch(() => null);
+    } catch (error) {
+      failed(sent, ui.failed, message.text);
+      return;
+    }
+    if (!response.ok || !data || data.ok !== true || typeof data.id !== "number") {
+      if (response.status === 429) {
+        const seconds = parseInt(response.headers.get("Retry-After") || "", 10);
+        pause(Number.isFinite(seconds) && seconds > 0 ? seconds : 5);
+      }
+      const text = data && typeof data.error === "string" ? data.error : ui.failed;
+      failed(sent, text, message.text);
+      return;
+    }
+    // The stored entry: drawn already if its event came first, else this bubble is it.
+    const drawn = shown.get(data.id);
+    if (drawn && drawn !== sent.el) sent.el.remove();
+    else shown.set(data.id, sent.el);
+    sent.id = data.id;
+    sent.el.classList.remove("is-sending");
+    sent.el.querySelector(".msg-status")?.remove();
+    // The replies were stored before the answer came: fetch them if no event brought them.
+    try {
+      await catchUp();
+    } catch (error) {
+      setOffline(true);
+    }
+    finish(sent);
+  }
+
+  function finish(sent) {
+    sent.answered = true;
+    const at = inFlight.indexOf(sent);
+    if (at >= 0) inFlight.splice(at, 1);
+    sent.el.querySelector(".msg-status")?.remove();
+    showTyping();
+  }
+
+  function failed(sent, text, restore) {
+    if (sent.id === null) sent.el.remove();
+    finish(sent);
+    notice(text);
+    if (restore && !input.value) {
+      input.value = restore;
+      resize();
+      updateSend();
+    }
+  }
+
+  // --- the form ------------------------------------------------------------------------
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    submitText();
+  });
+
+  // Pasting or typing past the limit: the browser cuts the text; say why.
+  input.addEventListener("beforeinput", (event) => {
+    const adding = event.data ?? event.dataTransfer?.getData("text/plain") ?? "";
+    if (!adding) return;
+    const selected = input.selectionEnd - input.selectionStart;
+    if (input.value.length - selected + adding.length > MAX_CHARS) notice(ui.too_long);
+  });
+
+  input.addEventListener("input", () => {
+    resize();
+    updateSend();
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitText();
+  });
+
+  if (embed) {
+    // Inside the widget's frame: Escape closes the panel (the host page cannot see keys
+    // pressed in here), and the frame's focus goes to the question box.
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") window.parent.postMessage({ wardChat: "close" }, "*");
+    });
+    window.addEventListener("focus", () => {
+      if (!document.activeElement || document.activeElement === document.body) input.focus();
+    });
+  }
+
+  // --- start ---------------------------------------------------------------------------
+
+  function fillTexts() {
+    byId("chat-intro").textContent = ui.intro;
+    byId("chat-input-label").textContent = ui.input_label;
+    input.placeholder = ui.placeholder;
+    input.maxLength = MAX_CHARS;
+    sendButton.textContent = ui.send;
+    offline.textContent = ui.offline;
+    log.setAttribute("aria-label", ui.log_label);
+    appendText(byId("chat-contact"), ui.contact);
+  }
+
+  async function start() {
+    fillTexts();
+    updateSend();
+    if (!embed && window.matchMedia("(pointer: fine)").matches) input.focus();
+    if (embed && document.hasFocus()) input.focus();
+    try {
+      await catchUp();
+    } catch (error) {
+      setOffline(true);
+    }
+    log.setAttribute("aria-busy", "false");
+    log.scrollTop = log.scrollHeight;
+    listen();
+  }
+
+  start();
+})();

@@ -1,0 +1,200 @@
+/* The ward's chat widget: one tag on a page of the ward's portal,
+       <script src="https://BOT/widget.js" defer></script>
+   adds a chat button and a panel holding BOT/chat?embed=1 in a frame.
+
+   Served by handlers/webchat.py, which puts its settings in place of the marker below:
+   {"origins": [the sites allowed to embed it], "label", "title", "close"}. On any other
+   site it does nothing (the browser would refuse the frame anyway: frame-ancestors).
+   Everything it draws lives in a shadow root, so the host page's styles and ours
+   do not touch; the one global is window.WardChat ({open, close}).
+*/
+(() => {
+  "use strict";
+
+  const config = /*{{config}}*/null;
+  const script = document.currentScript;
+  if (!config || !script || !script.src || window.WardChat) return;
+
+  const botOrigin = new URL(script.src, window.location.href).origin;
+  const origins = Array.isArray(config.origins) ? config.origins : [];
+  if (!origins.includes(window.location.origin)) {
+    console.warn(
+      `Ward chat: ${window.location.origin} is not in the bot's WEB_ALLOWED_ORIGINS; ` +
+        "the chat button is not shown.",
+    );
+    return;
+  }
+
+  const CSS = `
+    :host { all: initial; }
+    * { box-sizing: border-box; }
+    .launcher, .panel, .close {
+      font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
+    }
+    .launcher {
+      position: fixed; right: 20px; bottom: 20px; z-index: 2147483000;
+      display: inline-flex; align-items: center; gap: 8px;
+      min-height: 52px; margin: 0; padding: 0 20px 0 16px;
+      border: 2px solid #fff; border-radius: 26px;
+      background: #0b4a8b; color: #fff;
+      font-size: 17px; font-weight: 700; line-height: 1; letter-spacing: normal;
+      box-shadow: 0 4px 16px rgba(8, 30, 60, 0.35); cursor: pointer;
+    }
+    .launcher:hover { background: #083766; }
+    .launcher svg { width: 24px; height: 24px; flex: none; }
+    .launcher:focus { outline: none; }
+    .launcher:focus-visible, .close:focus-visible {
+      outline: 3px solid #1a1f25; outline-offset: 2px; box-shadow: 0 0 0 6px #ffd33d;
+    }
+    .panel {
+      position: fixed; right: 20px; bottom: 88px; z-index: 2147483001;
+      display: flex; flex-direction: column;
+      width: 380px; height: 640px; max-height: calc(100vh - 108px);
+      border: 1px solid #c9d3de; border-radius: 14px; overflow: hidden;
+      background: #fff; box-shadow: 0 12px 40px rgba(8, 30, 60, 0.3);
+    }
+    .panel[hidden] { display: none; }
+    .bar {
+      flex: none; display: flex; align-items: center; justify-content: space-between;
+      gap: 8px; min-height: 52px; padding: 6px 6px 6px 16px;
+      background: #0b4a8b; color: #fff;
+    }
+    .title {
+      margin: 0; font-size: 16px; font-weight: 700; line-height: 1.3;
+      overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+    }
+    .close {
+      flex: none; display: inline-flex; align-items: center; gap: 6px;
+      min-height: 40px; margin: 0; padding: 0 12px;
+      border: 1px solid rgba(255, 255, 255, 0.7); border-radius: 20px;
+      background: transparent; color: #fff; font-size: 15px; font-weight: 600; cursor: pointer;
+    }
+    .close:hover { background: rgba(255, 255, 255, 0.15); }
+    .close:focus { outline: none; }
+    .close svg { width: 14px; height: 14px; }
+    iframe { flex: 1 1 auto; width: 100%; min-height: 0; border: 0; background: #f6f8fa; }
+    @media (max-width: 520px), (max-height: 560px) {
+      .panel {
+        inset: 0; width: auto; height: auto; max-height: none;
+        border: 0; border-radius: 0;
+      }
+    }
+    @media (forced-colors: active) {
+      .launcher, .close, .panel { border: 2px solid CanvasText; }
+    }
+  `;
+
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function icon(paths) {
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    for (const d of paths) {
+      const path = document.createElementNS(SVG, "path");
+      path.setAttribute("d", d);
+      path.setAttribute("fill", "none");
+      path.setAttribute("stroke", "currentColor");
+      path.setAttribute("stroke-width", "2.2");
+      path.setAttribute("stroke-linecap", "round");
+      path.setAttribute("stroke-linejoin", "round");
+      svg.append(path);
+    }
+    return svg;
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  const host = document.createElement("div");
+  host.setAttribute("data-ward-chat", "");
+  const root = host.attachShadow({ mode: "open" });
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+  } catch (error) {
+    root.append(element("style", "", CSS)); // browsers without constructable style sheets
+  }
+
+  const launcher = element("button", "launcher");
+  launcher.type = "button";
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "ward-chat-panel");
+  launcher.append(
+    icon(["M4 5.5h16v10H9l-5 4z", "M8 9.5h8", "M8 12.5h5"]),
+    element("span", "", String(config.label || "")),
+  );
+
+  const panel = element("div", "panel");
+  panel.id = "ward-chat-panel";
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-label", String(config.title || ""));
+  const bar = element("div", "bar");
+  const close = element("button", "close");
+  close.type = "button";
+  close.append(icon(["M6 6l12 12", "M18 6L6 18"]), element("span", "", String(config.close || "")));
+  bar.append(element("p", "title", String(config.title || "")), close);
+  panel.append(bar);
+  root.append(launcher, panel);
+
+  let frame = null;
+
+  function open() {
+    if (!frame) {
+      frame = document.createElement("iframe");
+      frame.src = `${botOrigin}/chat?embed=1`;
+      frame.title = String(config.title || "");
+      frame.referrerPolicy = "no-referrer";
+      frame.addEventListener("load", () => {
+        if (!panel.hidden) frame.focus();
+      });
+      panel.append(frame);
+    }
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    frame.focus();
+  }
+
+  function shut() {
+    if (panel.hidden) return;
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", () => (panel.hidden ? open() : shut()));
+  close.addEventListener("click", shut);
+  // Escape on the panel's own controls; inside the frame, the chat page tells us.
+  root.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) {
+      event.stopPropagation();
+      shut();
+    }
+  });
+  window.addEventListener("message", (event) => {
+    if (
+      frame &&
+      event.origin === botOrigin &&
+      event.source === frame.contentWindow &&
+      event.data &&
+      event.data.wardChat === "close"
+    ) {
+      shut();
+    }
+  });
+
+  function mount() {
+    document.body.append(host);
+  }
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount, { once: true });
+
+  window.WardChat = Object.freeze({ open, close: shut });
+})();

@@ -1,0 +1,502 @@
+"""The web chat over HTTP (no browser): the real WebChatChannel, Conversation, Engine and
+Store behind the bot's own web server on 127.0.0.1, driven the way the page drives it.
+
+tests/test_webchat_browser.py drives the same through the page in a real Chromium.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from html.parser import HTMLParser
+from typing import Any
+
+import httpx
+import pytest
+from browser import serve
+
+from handlers.webchat import MAX_BODY_BYTES, SESSION_LIMIT, WebChatChannel
+from wardbot import channels
+from wardbot import messages as msg
+from wardbot.app import _alert_links
+from wardbot.config import Settings
+from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Reply
+from wardbot.engine import Engine
+from wardbot.store import Store
+from wardbot.web import web_app
+
+SESSION = "s" * 21 + "AbC_-0123456789xyz"  # 39 characters, as a page makes (43)
+OTHER = "o" * 43
+PORTAL = "https://phuong2.example.gov.vn"
+ZALO_BOT = "https://zalo.me/s/1234567890"
+HEADERS = {"X-Ward-Chat": "1", "Content-Type": "application/json"}
+EVENTS_TIMEOUT = 10.0  # seconds a test waits for an event before failing
+
+
+class Clock:
+    """The rate limits' clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def settings(ward_settings: Settings) -> Settings:
+    return replace(
+        ward_settings, web_chat=True, web_allowed_origins=(PORTAL,), zalo_bot_url=ZALO_BOT
+    )
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def web_channel(
+    settings: Settings, engine: Engine, store: Store, clock: Callable[[], float]
+) -> WebChatChannel:
+    """The channel as `bot.py run` wires it (wardbot.app._serve)."""
+    conversation = Conversation(engine, store, settings)
+    channel = WebChatChannel(settings, conversation, clock=clock)
+    conversation.no_alerts = channels.no_push()
+    conversation.alert_links = lambda: _alert_links(settings, [channel])
+    return channel
+
+
+@pytest.fixture
+async def channel(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> AsyncIterator[WebChatChannel]:
+    made = web_channel(settings, ward_engine, store, clock)
+    await made.start()
+    yield made
+    await made.stop()
+
+
+@pytest.fixture
+async def client(channel: WebChatChannel) -> AsyncIterator[httpx.AsyncClient]:
+    async with (
+        serve(web_app(channel.routes())) as url,
+        httpx.AsyncClient(base_url=url, timeout=30.0) as opened,
+    ):
+        yield opened
+
+
+async def send(client: httpx.AsyncClient, session: str = SESSION, **body: Any) -> httpx.Response:
+    """POST a message as the page does (same origin, its header, JSON)."""
+    origin = str(client.base_url).rstrip("/")
+    return await client.post(
+        "/chat/api/send",
+        content=json.dumps({"session": session, **body}),
+        headers={**HEADERS, "Origin": origin},
+    )
+
+
+async def history(
+    client: httpx.AsyncClient, session: str = SESSION, after: int = 0
+) -> list[dict[str, Any]]:
+    response = await client.get("/chat/api/poll", params={"session": session, "after": after})
+    assert response.status_code == 200
+    messages: list[dict[str, Any]] = response.json()["messages"]
+    return messages
+
+
+class Events:
+    """An open event stream, read one server-sent event at a time."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        self.lines = response.aiter_lines()
+
+    async def next(self, count: int) -> list[tuple[int, dict[str, Any]]]:
+        """The next `count` message events: (id, entry); fails after EVENTS_TIMEOUT."""
+        events: list[tuple[int, dict[str, Any]]] = []
+        event_id: int | None = None
+        data: list[str] = []
+        async with asyncio.timeout(EVENTS_TIMEOUT):
+            while len(events) < count:
+                line = await anext(self.lines)
+                if line.startswith("id: "):
+                    event_id = int(line[4:])
+                elif line.startswith("data: "):
+                    data.append(line[6:])
+                elif line == "" and data:
+                    assert event_id is not None, "every message event carries its cursor"
+                    events.append((event_id, json.loads("\n".join(data))))
+                    event_id, data = None, []
+        return events
+
+
+@contextlib.asynccontextmanager
+async def events(
+    client: httpx.AsyncClient, after: int = 0, headers: dict[str, str] | None = None
+) -> AsyncIterator[Events]:
+    params = {"session": SESSION, "after": str(after)}
+    async with client.stream("GET", "/chat/api/events", params=params, headers=headers) as r:
+        yield Events(r)
+
+
+# --- the page --------------------------------------------------------------------------
+
+
+class PageParts(HTMLParser):
+    """What a CSP of `script-src 'self'; style-src 'self'` would block, and the ui block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.styles: list[str] = []
+        self.inline: list[str] = []
+        self.html: dict[str, str | None] = {}
+        self._in_ui = False
+        self.ui = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "html":
+            self.html = found
+        if tag == "script":
+            self.scripts.append(found)
+            self._in_ui = found.get("id") == "ui"
+        if tag == "link" and found.get("rel") == "stylesheet":
+            self.styles.append(found.get("href") or "")
+        if tag == "style" or "style" in found or any(k.startswith("on") for k in found):
+            self.inline.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_ui = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_ui:
+            self.ui += data
+
+
+def parse_page(text: str) -> PageParts:
+    parts = PageParts()
+    parts.feed(text)
+    return parts
+
+
+def frame_ancestors(response: httpx.Response) -> str:
+    found = re.search(r"frame-ancestors ([^;]+)", response.headers["content-security-policy"])
+    assert found
+    return found.group(1).strip()
+
+
+async def test_the_page_loads_only_its_own_script_and_style_and_cannot_be_framed_elsewhere(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    response = await client.get("/chat")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp and "unsafe" not in csp
+    assert frame_ancestors(response) == "'none'"
+    page = parse_page(response.text)
+    assert page.html == {"lang": "vi", "data-mode": "page"}
+    assert [s.get("src") for s in page.scripts if s.get("type") != "application/json"] == [
+        "/chat/app.js"
+    ]
+    assert page.styles == ["/chat/app.css"]
+    assert page.inline == [], "inline styles or handlers would be blocked by the CSP"
+    assert json.loads(page.ui) == msg.web_ui(settings.ward_name, settings.ward_hotline)
+    assert f"<title>{msg.web_title(settings.ward_name)}</title>" in response.text
+    for path, kind in (("/chat/app.js", "text/javascript"), ("/chat/app.css", "text/css")):
+        asset = await client.get(path)
+        assert asset.status_code == 200
+        assert asset.headers["content-type"] == f"{kind}; charset=utf-8"
+        assert len(asset.text) > 1000
+
+
+async def test_the_embedded_page_may_be_framed_by_the_allowed_sites_only(
+    client: httpx.AsyncClient, settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    response = await client.get("/chat", params={"embed": "1"})
+    assert frame_ancestors(response) == f"'self' {PORTAL}"
+    assert parse_page(response.text).html["data-mode"] == "embed"
+    # Without WEB_ALLOWED_ORIGINS only the bot's own pages may frame it.
+    alone = web_channel(replace(settings, web_allowed_origins=()), ward_engine, store, clock)
+    async with serve(web_app(alone.routes())) as url, httpx.AsyncClient(base_url=url) as other:
+        assert frame_ancestors(await other.get("/chat?embed=1")) == "'self'"
+        assert frame_ancestors(await other.get("/chat")) == "'none'"
+        widget = await other.get("/widget.js")
+        assert '"origins": []' in widget.text
+
+
+async def test_the_widget_script_carries_its_settings(client: httpx.AsyncClient) -> None:
+    response = await client.get("/widget.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert "{{config}}" not in response.text
+    config = json.loads(re.search(r"const config = (\{.*?\});", response.text).group(1))  # type: ignore[union-attr]
+    assert config == {
+        "origins": [PORTAL],
+        "label": msg.WEB_WIDGET_BUTTON,
+        "title": "Hỏi đáp UBND Phường 2",
+        "close": msg.WEB_WIDGET_CLOSE,
+    }
+
+
+async def test_a_ward_name_with_markup_cannot_break_out_of_the_page(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    name = 'P2 <!--<script> </script><script>alert("x")</script> & <b>'
+    odd = web_channel(replace(settings, ward_name=name), ward_engine, store, clock)
+    async with serve(web_app(odd.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        text = (await client.get("/chat")).text
+    assert "<script>alert" not in text and "<!--" not in text and "<b>" not in text
+    page = parse_page(text)
+    assert len(page.scripts) == 2  # the ui block and app.js: nothing added by the name
+    assert json.loads(page.ui)["title"] == msg.web_title(name)
+
+
+# --- sending and receiving ---------------------------------------------------------------
+
+
+async def test_an_unaccented_question_is_answered_and_kept_in_the_history(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await send(client, text="mat the bhyt thi lam sao")
+    assert response.status_code == 200
+    sent = response.json()
+    assert sent["ok"] is True
+    mine, answer = await history(client)
+    assert mine["id"] == sent["id"]
+    assert (mine["from"], mine["text"]) == ("resident", "mat the bhyt thi lam sao")
+    assert answer["from"] == "bot" and answer["id"] > mine["id"]
+    assert answer["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert "VssID" in answer["text"]
+    # A page that has seen the question resumes after it; another session sees nothing.
+    assert [e["id"] for e in await history(client, after=mine["id"])] == [answer["id"]]
+    assert await history(client, OTHER) == []
+
+
+async def test_a_suggestion_pressed_is_kept_as_the_residents_choice_and_answered(
+    client: httpx.AsyncClient,
+) -> None:
+    label = "Đăng ký tạm trú cần giấy tờ gì?"
+    response = await send(client, action="faq:dang-ky-tam-tru", label=label)
+    assert response.status_code == 200
+    pressed, answer = await history(client)
+    assert pressed == {
+        "id": response.json()["id"],
+        "from": "resident",
+        "at": pressed["at"],
+        "text": label,
+        "action": True,
+    }
+    assert answer["title"] == label
+
+
+async def test_markup_is_stored_and_returned_verbatim_for_the_page_to_show_as_text(
+    client: httpx.AsyncClient,
+) -> None:
+    hostile = '<script>alert("x")</script><img src=x onerror="alert(1)"> & &amp; </p>'
+    assert (await send(client, text=hostile)).status_code == 200
+    mine, _ = await history(client)
+    assert mine["text"] == hostile
+    # An answer from faq.yaml with HTML-like text comes back as the ward wrote it.
+    await send(client, text="lam tam tru can giay to gi")
+    answer = (await history(client))[-1]
+    assert "Lưu ý: <b>không</b> cần bản sao sổ hộ khẩu & giấy tờ cũ." in answer["text"]
+
+
+async def test_events_bring_each_message_once_with_its_cursor_and_resume_after_one(
+    client: httpx.AsyncClient,
+) -> None:
+    await send(client, text="hoc bong khuyen hoc xet cho ai")
+    async with events(client) as stream:
+        (first, question), (second, answer) = await stream.next(2)
+        assert question["text"] == "hoc bong khuyen hoc xet cho ai" and first == question["id"]
+        assert answer["title"] == "Học bổng khuyến học của phường xét cho ai?"
+        assert second == answer["id"] > first
+        # While the stream is open, a new message arrives on it at once.
+        await send(client, text="dang ky thuong tru o dau")
+        (_, asked), (_, answered) = await stream.next(2)
+        assert asked["text"] == "dang ky thuong tru o dau"
+        assert answered["title"] == "Đăng ký thường trú ở đâu?"
+    # A page reconnecting after the first answer gets only what came after it...
+    async with events(client, after=second) as stream:
+        resumed = await stream.next(2)
+        assert resumed[0][1]["text"] == "dang ky thuong tru o dau"
+    # ... and so does EventSource's own reconnect, which says where it was in a header.
+    async with events(client, headers={"Last-Event-ID": str(resumed[0][0])}) as stream:
+        [(last, entry)] = await stream.next(1)
+        assert (last, entry["title"]) == (resumed[1][0], "Đăng ký thường trú ở đâu?")
+
+
+async def test_a_long_poll_waits_for_the_next_message(client: httpx.AsyncClient) -> None:
+    waiting = asyncio.create_task(
+        client.get("/chat/api/poll", params={"session": SESSION, "after": 0, "wait": 1})
+    )
+    await asyncio.sleep(0.2)
+    assert not waiting.done()
+    await send(client, text="mat the bhyt")
+    response = await asyncio.wait_for(waiting, EVENTS_TIMEOUT)
+    assert response.json()["messages"][0]["text"] == "mat the bhyt"
+
+
+# --- refused requests ------------------------------------------------------------------------
+
+
+async def test_a_message_from_another_site_is_refused(client: httpx.AsyncClient) -> None:
+    for origin in ("https://evil.example", PORTAL):  # the portal embeds the frame, not sends
+        response = await client.post(
+            "/chat/api/send",
+            content=json.dumps({"session": SESSION, "text": "/forget"}),
+            headers={**HEADERS, "Origin": origin},
+        )
+        assert response.status_code == 403
+        assert response.json() == {"error": msg.WEB_FORBIDDEN}
+    assert await history(client) == []
+
+
+async def test_a_message_without_the_pages_header_or_json_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    body = json.dumps({"session": SESSION, "text": "mat the bhyt"})
+    response = await client.post(
+        "/chat/api/send", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 403
+    assert response.json() == {"error": msg.WEB_FORBIDDEN}
+    # A plain HTML form can send neither the header nor JSON.
+    form = await client.post(
+        "/chat/api/send",
+        data={"session": SESSION, "text": "mat the bhyt"},
+        headers={"X-Ward-Chat": "1"},
+    )
+    assert form.status_code == 415
+    assert await history(client) == []
+
+
+@pytest.mark.parametrize("length", [10_000, MAX_MESSAGE_CHARS + 1])
+async def test_a_message_too_long_is_refused_in_vietnamese_and_not_stored(
+    client: httpx.AsyncClient, length: int
+) -> None:
+    response = await send(client, text="a" * length)
+    assert response.status_code == 413
+    assert response.json() == {"error": msg.too_long(MAX_MESSAGE_CHARS)}
+    assert await history(client) == []
+    # The longest allowed is answered.
+    assert (await send(client, text="a" * MAX_MESSAGE_CHARS)).status_code == 200
+
+
+async def test_a_body_that_does_not_end_is_refused_without_reading_it_all(
+    channel: WebChatChannel,
+) -> None:
+    app = web_app(channel.routes())
+    chunk = b"x" * 1024
+    read = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        read += 1
+        if read > 1000:  # 1 MB: the old way read it all before refusing
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def respond(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/chat/api/send",
+        "raw_path": b"/chat/api/send",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"bot.test"),
+            (b"x-ward-chat", b"1"),
+            (b"content-type", b"application/json"),
+        ],
+        "client": ("127.0.0.1", 5000),
+        "server": ("bot.test", 80),
+    }
+    await app(scope, receive, respond)
+    assert sent[0]["status"] == 413
+    assert read * len(chunk) <= MAX_BODY_BYTES + len(chunk)
+
+
+async def test_a_flood_from_one_session_is_slowed_down_with_retry_after(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    burst, every = SESSION_LIMIT
+    for n in range(burst):
+        assert (await send(client, text=f"cam on {n}")).status_code == 200
+    response = await send(client, text="cam on nua")
+    assert response.status_code == 429
+    seconds = round(every)
+    assert response.headers["Retry-After"] == str(seconds)
+    assert response.json() == {"error": msg.web_slow_down(seconds)}
+    assert len(await history(client)) == 2 * burst, "the refused message was not stored"
+    # Another browser is not slowed down; this one may go again once the time has passed.
+    assert (await send(client, OTHER, text="cam on")).status_code == 200
+    clock.now += every
+    assert (await send(client, text="cam on nua")).status_code == 200
+
+
+# --- /forget, staff answers, alerts ----------------------------------------------------------
+
+
+async def test_forget_deletes_the_history_and_the_page_is_told_to_clear_it(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    await send(client, text="mat the bhyt")
+    seen = (await history(client))[-1]["id"]  # what the open page has shown
+    await send(client, text="/forget")
+    [done] = await history(client)
+    assert done["from"] == "bot" and done["reset"] is True
+    assert done["text"] == msg.forget_done()
+    # The open page resumes after what it had seen: it gets the reset, not an empty list.
+    assert [e["id"] for e in await history(client, after=seen)] == [done["id"]]
+    async with store.db.execute("SELECT count(*) FROM web_messages") as rows:
+        assert (await rows.fetchone()) == (1,)
+
+
+async def test_a_staff_answer_reaches_an_open_page_and_a_later_visit(
+    client: httpx.AsyncClient, channel: WebChatChannel
+) -> None:
+    async with events(client) as stream:
+        await asyncio.sleep(0.1)  # the stream is waiting for messages
+        await channel.deliver(SESSION, [Reply("Dạ, phường có lớp bơi vào tháng 6.", title="#3")])
+        [(_, entry)] = await stream.next(1)
+    assert (entry["from"], entry["title"]) == ("bot", "#3")
+    assert [e["text"] for e in await history(client)] == ["Dạ, phường có lớp bơi vào tháng 6."]
+
+
+@pytest.mark.parametrize("text", ["/subscribe bhyt", "dang ky nhan tin hoc bong", "/topics"])
+async def test_following_a_topic_on_the_web_points_to_zalo(
+    client: httpx.AsyncClient, store: Store, text: str
+) -> None:
+    await send(client, text=text)
+    _, reply = await history(client)
+    assert reply["text"] == msg.alerts_elsewhere(True)
+    assert reply["links"] == [{"label": msg.follow_on("zalo"), "url": ZALO_BOT}]
+    assert await store.subscribers_of("bhyt") == []
+
+
+async def test_a_bad_session_id_or_cursor_is_refused(client: httpx.AsyncClient) -> None:
+    assert (await send(client, "short", text="xin chao")).status_code == 400
+    assert (await send(client, "x" * 30 + "/../", text="xin chao")).status_code == 400
+    bad = await client.get("/chat/api/poll", params={"session": SESSION, "after": "-1"})
+    assert bad.status_code == 400
+    assert bad.json() == {"error": msg.WEB_BAD_REQUEST}

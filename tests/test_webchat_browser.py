@@ -1,0 +1,407 @@
+"""The web chat in a real browser (Debian's Chromium, tests/browser.py): /chat on a phone
+and a desktop, with the mouse and with the keyboard only, hostile input, and the widget
+on a page of another site — one allowed to embed it, and one that is not.
+
+Behind the page: the real WebChatChannel, Conversation, Engine and Store (as in
+tests/test_webchat.py), served on 127.0.0.1; the portal pages by second servers on other
+ports (other origins).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+
+import pytest
+import pytest_asyncio
+from browser import DESKTOP, PHONE, NewPage, Screenshot, serve
+from playwright.async_api import ConsoleMessage, Frame, FrameLocator, Locator, Page, expect
+from playwright.async_api import Route as Routed
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from handlers.webchat import SESSION_LIMIT, WebChatChannel
+from wardbot import channels
+from wardbot import messages as msg
+from wardbot.app import _alert_links
+from wardbot.config import Settings
+from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Reply
+from wardbot.engine import Engine
+from wardbot.store import Store
+from wardbot.web import web_app
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+UI = msg.web_ui("UBND Phường 2", "0276 3822 123")
+LOST_CARD = "Mất thẻ bảo hiểm y tế thì làm sao?"
+UNKNOWN = "phuong co lop day boi mien phi cho tre em khong"
+HOSTILE = '<script>window.pwned = 1</script><img src="x" onerror="window.pwned = 2"> &amp;'
+
+PORTAL_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Cổng thông tin UBND Phường 2</title>
+<link rel="icon" href="data:,">
+<style>
+  body {{ margin: 0; font: 16px/1.5 sans-serif; color: #222; }}
+  header {{ background: #9b1c1c; color: #fff; padding: 1rem; }}
+  main {{ padding: 1rem; max-width: 60rem; }}
+</style>
+</head><body>
+<header><a href="#tin" style="color:#fff">Tin tức</a></header>
+<main><h1>Cổng thông tin điện tử UBND Phường 2</h1>
+<p id="tin">Thông báo lịch tiếp công dân, thủ tục hành chính, tin tức của phường.</p></main>
+<script src="{bot}/widget.js" defer></script>
+</body></html>"""
+
+
+@dataclass
+class Bot:
+    url: str  # the bot's own server: /chat, /widget.js, the API
+    portal: str  # a page of an allowed site, embedding the widget
+    stranger: str  # the same page on a site that is not allowed
+    store: Store
+    channel: WebChatChannel
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bot(ward_settings: Settings, ward_engine: Engine) -> AsyncIterator[Bot]:
+    bot_url: list[str] = []
+
+    async def portal(request: Request) -> Response:
+        return HTMLResponse(PORTAL_PAGE.format(bot=bot_url[0]))
+
+    pages = web_app([Route("/", portal)])
+    async with contextlib.AsyncExitStack() as stack:
+        allowed = await stack.enter_async_context(serve(pages))
+        stranger = await stack.enter_async_context(serve(pages))
+        settings = replace(ward_settings, web_chat=True, web_allowed_origins=(allowed,))
+        store = await stack.enter_async_context(await Store.open(settings.data_dir / "bot.sqlite3"))
+        conversation = Conversation(ward_engine, store, settings)
+        # The rate limits' clock stands still: a test's messages all come at once.
+        channel = WebChatChannel(settings, conversation, clock=lambda: 1000.0)
+        conversation.no_alerts = channels.no_push()
+        conversation.alert_links = lambda: _alert_links(settings, [channel])
+        await channel.start()
+        stack.push_async_callback(channel.stop)
+        bot_url.append(await stack.enter_async_context(serve(web_app(channel.routes()))))
+        yield Bot(bot_url[0], allowed + "/", stranger + "/", store, channel)
+
+
+def messages(page: Page | FrameLocator | Frame) -> tuple[Locator, Locator]:
+    """The resident's messages and the bot's, in the log."""
+    return page.locator("#chat-log .msg-you"), page.locator("#chat-log .msg-bot:not(.msg-typing)")
+
+
+async def ask(page: Page, question: str) -> None:
+    await page.locator("#chat-input").fill(question)
+    await page.locator("#chat-input").press("Enter")
+
+
+async def stored(store: Store) -> int:
+    async with store.db.execute("SELECT count(*) FROM web_messages") as rows:
+        row = await rows.fetchone()
+    return int(row[0]) if row else 0
+
+
+def console_errors(page: Page) -> list[str]:
+    """Errors the page logs from now on (a script or style the CSP refused, a failed load)."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
+async def twice(route: Routed) -> None:
+    """Fulfil a poll with each of its messages twice."""
+    response = await route.fetch()
+    body = await response.json()
+    body["messages"] = [entry for entry in body["messages"] for _ in range(2)]
+    await route.fulfill(response=response, json=body)
+
+
+async def test_an_unaccented_question_is_answered_once_and_kept_after_a_reload(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    page = await new_page(*PHONE)
+    errors = console_errors(page)
+    await page.goto(f"{bot.url}/chat")
+    await expect(page.locator("#chat-intro")).to_have_text(UI["intro"])
+    send = page.get_by_role("button", name=UI["send"])
+    await expect(send).to_be_disabled()  # nothing typed yet
+    await page.get_by_label(UI["input_label"]).fill("mat the bhyt thi lam sao")
+    await expect(send).to_be_enabled()
+    await send.click()
+    yours, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(replies.last).to_contain_text("VssID")
+    # The question shows once: the optimistic bubble became the stored entry.
+    await expect(yours).to_have_count(1)
+    await expect(yours.locator(".msg-text")).to_have_text("mat the bhyt thi lam sao")
+    await expect(page.locator("#chat-input")).to_have_value("")
+    await expect(page.locator(".msg-typing")).to_have_count(0)
+    # Each message names its sender for screen readers.
+    await expect(replies.last.locator(".visually-hidden").first).to_have_text(f"{UI['bot']}: ")
+    await screenshot(page, "answered", animations="disabled")
+    assert errors == []
+    # Reloaded, through a connection that delivers every entry twice (as a reconnect
+    # racing a refetch does): the history is shown, each message once.
+    await page.route("**/chat/api/poll?**", twice)
+    await page.reload()
+    await expect(replies).to_have_count(1)
+    await expect(replies.first).to_contain_text(LOST_CARD)
+    await expect(yours).to_have_count(1)
+    await expect(page.locator("#chat-log")).to_have_attribute("aria-busy", "false")
+
+
+async def test_a_suggestion_is_pressed_and_the_no_answer_reply_gives_the_hotline(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    page = await new_page(*DESKTOP)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "the bhyt")
+    yours, replies = messages(page)
+    offer = replies.last
+    await expect(offer).to_contain_text("Có phải anh/chị muốn hỏi:")
+    choices = offer.get_by_role("group", name="Có phải anh/chị muốn hỏi:").get_by_role("button")
+    await expect(choices).to_have_count(3)
+    await offer.get_by_role("button", name=LOST_CARD).click()
+    await expect(replies).to_have_count(2)
+    await expect(replies.last).to_contain_text("VssID")
+    await expect(yours.last).to_contain_text(LOST_CARD)
+    await ask(page, UNKNOWN)
+    await expect(replies).to_have_count(3)
+    await expect(replies.last).to_contain_text("hiện chưa có thông tin")
+    hotline = replies.last.get_by_role("link", name="0276 3822 123")
+    await expect(hotline).to_have_attribute("href", "tel:02763822123")  # a tap calls it
+    await expect(yours).to_have_count(3)
+    await expect(replies.last).to_be_in_viewport(ratio=1)  # scrolled to the newest
+    await screenshot(page, "desktop", animations="disabled")
+
+
+async def test_everything_with_the_keyboard_only(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    page = await new_page(*DESKTOP)
+    await page.goto(f"{bot.url}/chat")
+    box = page.locator("#chat-input")
+    await expect(box).to_be_focused()  # on a desktop the page starts in the question box
+    await page.keyboard.type("the bhyt")
+    await page.keyboard.press("Enter")
+    _, replies = messages(page)
+    await expect(replies.last.get_by_role("button")).to_have_count(3)
+    # Shift+Tab from the box reaches the newest suggestions, last one first.
+    await page.keyboard.press("Shift+Tab")
+    last_choice = replies.last.get_by_role("button").last
+    await expect(last_choice).to_be_focused()
+    outline = await last_choice.evaluate("b => getComputedStyle(b).outlineStyle")
+    assert outline == "solid", "the focused button shows a focus ring"
+    await screenshot(page, "focus", animations="disabled")
+    await page.keyboard.press("Shift+Tab")
+    chosen = replies.last.get_by_role("button").nth(1)
+    await expect(chosen).to_be_focused()
+    label = await chosen.text_content()
+    await page.keyboard.press("Enter")
+    await expect(replies).to_have_count(2)
+    await expect(replies.last.locator(".msg-title")).to_have_text(label or "")
+    # Back to the box with Tab, a line break with Shift+Enter, sent with Enter.
+    for _ in range(10):
+        if await box.evaluate("b => b === document.activeElement"):
+            break
+        await page.keyboard.press("Tab")
+    await expect(box).to_be_focused()
+    await page.keyboard.type("cho hoi")
+    await page.keyboard.press("Shift+Enter")
+    await page.keyboard.type("lam tam tru can gi")
+    await expect(box).to_have_value("cho hoi\nlam tam tru can gi")
+    await page.keyboard.press("Enter")
+    await expect(replies).to_have_count(3)
+    await expect(replies.last.locator(".msg-title")).to_have_text("Đăng ký tạm trú cần giấy tờ gì?")
+
+
+async def test_hostile_input_is_shown_as_text_and_a_long_paste_is_refused(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, HOSTILE)
+    yours, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    await expect(yours.last.locator(".msg-text")).to_have_text(HOSTILE)
+    assert await page.evaluate("window.pwned") is None
+    assert await page.locator("#chat-log img, #chat-log script").count() == 0
+    # The ward's own answer with HTML-like text shows it as written.
+    await ask(page, "lam tam tru can giay to gi")
+    await expect(replies.last).to_contain_text("Lưu ý: <b>không</b> cần bản sao sổ hộ khẩu &")
+    before = await stored(bot.store)
+    # 10,000 characters pasted: the box keeps what fits and says why.
+    box = page.locator("#chat-input")
+    await box.focus()
+    await page.keyboard.insert_text("a" * 10_000)
+    await expect(box).to_have_value("a" * MAX_MESSAGE_CHARS)
+    await expect(page.locator("#chat-log .notice").last).to_have_text(UI["too_long"])
+    # Past the box's limit by a script: refused in Vietnamese, nothing sent.
+    await box.evaluate(
+        "(b) => { b.value = 'a'.repeat(10000); b.dispatchEvent(new Event('input')); }"
+    )
+    await box.press("Enter")
+    await expect(page.locator("#chat-log .notice")).to_have_count(1)
+    await expect(page.locator("#chat-log .notice")).to_have_text(UI["too_long"])
+    await expect(yours).to_have_count(2)
+    assert await stored(bot.store) == before
+
+
+async def test_forget_clears_the_page(bot: Bot, new_page: NewPage) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt")
+    yours, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    await ask(page, "/forget")
+    await expect(replies).to_have_count(1)
+    await expect(replies.first).to_contain_text("đã xóa toàn bộ dữ liệu")
+    await expect(yours).to_have_count(0)
+    await page.reload()
+    await expect(replies).to_have_count(1)
+    await expect(replies.first).to_contain_text("đã xóa toàn bộ dữ liệu")
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escape(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot, size: tuple[int, int]
+) -> None:
+    page = await new_page(*size)
+    errors = console_errors(page)  # the frame's too
+    await page.goto(bot.portal)
+    launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+    await expect(launcher).to_be_visible()
+    await expect(launcher).to_have_attribute("aria-expanded", "false")
+    await screenshot(page, "closed", animations="disabled")
+    # From the page's own link to the chat button with Tab, opened with Enter.
+    await page.locator("header a").focus()
+    await page.keyboard.press("Tab")
+    await expect(launcher).to_be_focused()
+    await page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")
+    await expect(panel).to_be_visible()
+    await expect(launcher).to_have_attribute("aria-expanded", "true")
+    chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+    box = chat.locator("#chat-input")
+    await expect(box).to_be_focused()  # the resident can type at once
+    await page.keyboard.type("mat the bhyt thi lam sao")
+    await page.keyboard.press("Enter")
+    _, replies = messages(chat)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await screenshot(page, "open", animations="disabled")
+    assert errors == []
+    await page.keyboard.press("Escape")  # pressed inside the frame
+    await expect(panel).to_be_hidden()
+    await expect(launcher).to_be_focused()
+    await expect(launcher).to_have_attribute("aria-expanded", "false")
+    # Opened again: the conversation is still there; the close button closes it too.
+    await launcher.click()
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await panel.get_by_role("button", name=msg.WEB_WIDGET_CLOSE).click()
+    await expect(panel).to_be_hidden()
+    await expect(launcher).to_be_focused()
+
+
+async def test_the_widget_shows_nothing_on_a_site_that_is_not_allowed(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*DESKTOP)
+    warnings: list[str] = []
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "warning":
+            warnings.append(message.text)
+
+    page.on("console", console)
+    async with page.expect_response(f"{bot.url}/widget.js"):
+        await page.goto(bot.stranger)
+    await page.wait_for_load_state("load")
+    await expect(page.locator("[data-ward-chat]")).to_have_count(0)
+    await expect(page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)).to_have_count(0)
+    assert await page.evaluate("typeof window.WardChat") == "undefined"
+    assert len(warnings) == 1 and "WEB_ALLOWED_ORIGINS" in warnings[0]
+
+
+async def test_a_narrow_phone_and_reduced_motion(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    page = await new_page(320, 568, reduced_motion="reduce")
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "tam tru thuong tru")
+    _, replies = messages(page)
+    await expect(replies.last.get_by_role("button")).to_have_count(2)
+    await expect(replies.last).to_be_in_viewport()
+    # Nothing wider than the screen, nothing moving.
+    assert await page.evaluate("document.documentElement.scrollWidth") == 320
+    for selector in ("#chat-input", "#chat-send"):
+        box = await page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    animation = await replies.last.evaluate("m => getComputedStyle(m).animationName")
+    assert animation == "none"
+    await screenshot(page, "320px")
+
+
+STAFF_ANSWER = "Dạ, phường có lớp dạy bơi miễn phí cho trẻ em vào tháng 6 tại nhà văn hóa."
+
+
+async def session_of(page: Page) -> str:
+    session = await page.evaluate("localStorage.getItem('wardbot.chat.session')")
+    assert isinstance(session, str) and len(session) == 43  # 32 random bytes, base64url
+    return session
+
+
+async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER, title="Cán bộ")])
+    await expect(replies).to_have_count(2)
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await page.reload()
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await expect(replies).to_have_count(2)
+
+
+async def test_without_event_streams_the_page_falls_back_to_long_polling(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    # A proxy that does not pass server-sent events through.
+    await page.route("**/chat/api/events?**", lambda route: route.fulfill(status=503))
+    async with page.expect_request(lambda r: "/chat/api/poll" in r.url and "wait=1" in r.url):
+        await page.goto(f"{bot.url}/chat")
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await expect(page.locator("#chat-offline")).to_be_hidden()
+
+
+async def test_a_flood_is_told_in_vietnamese_to_wait_and_the_message_is_kept(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    burst, every = SESSION_LIMIT
+    yours, replies = messages(page)
+    for n in range(burst):
+        await ask(page, f"cam on {n}")
+    await expect(replies).to_have_count(burst)
+    await ask(page, "cam on lan nua")
+    notice = page.locator("#chat-log .notice")
+    await expect(notice).to_have_text(msg.web_slow_down(round(every)))
+    await expect(notice).to_be_in_viewport(ratio=1)
+    # The message refused is back in the box, to send once the wait is over.
+    await expect(page.locator("#chat-input")).to_have_value("cam on lan nua")
+    await expect(page.get_by_role("button", name=UI["send"])).to_be_disabled()
+    await expect(yours).to_have_count(burst)
+    await screenshot(page, "slow-down", animations="disabled")
