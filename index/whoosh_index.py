@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ from whoosh import scoring
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
+from whoosh.system import pack_uint
 
 TEXT_FIELDS = ("head_fold", "head_bi", "body_fold")
 BM25_B = 0.75
@@ -58,9 +60,20 @@ class IndexDoc:
     fields: Mapping[str, Sequence[str]]
 
 
+class _Words(TEXT):  # type: ignore[misc]
+    """A TEXT field given words already analysed, joined by spaces: split, counted and
+    encoded as Whoosh's Frequency format does, without its tokenizer's per-word
+    machinery (a province's archive is millions of postings)."""
+
+    def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+        boost = self.format.field_boost
+        counts = Counter(value.split())
+        return ((w.encode("utf-8"), n, n * boost, pack_uint(n)) for w, n in counts.items())
+
+
 def _schema() -> Schema:
     analyzer = SpaceSeparatedTokenizer()
-    text = {name: TEXT(analyzer=analyzer, phrase=False) for name in TEXT_FIELDS}
+    text = {name: _Words(analyzer=analyzer, phrase=False) for name in TEXT_FIELDS}
     return Schema(id=ID(stored=True, unique=True), type=ID(stored=True), **text)
 
 

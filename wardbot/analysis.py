@@ -12,9 +12,11 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+
+import numpy as np
 
 from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, fold_word, nfc, tokens
 
@@ -53,7 +55,8 @@ _PLACE_UNITS = (
     "khu phố|khu pho|kp|tổ dân phố|to dan pho|tdp|tổ|to|ấp|ap|thôn|thon|xóm|xom|khóm|khom|"
     "khu vực|khu vuc|kv|buôn|buon|bản|ban|làng|lang"
 )
-_HAS_DIGIT = re.compile(r"\d")
+# What every range has: a number, a dash or "đến", a number (a quick look before the full one).
+_RANGE_HINT = re.compile(r"\d\s*(?:-|–|đến|tới|den|toi)\s*\d", re.IGNORECASE)
 _RANGE_RE = re.compile(
     rf"\b({_PLACE_UNITS})\s*(\d{{1,2}})\s*(?:-|–|đến|tới|den|toi)\s*(\d{{1,2}})\b(?![/.-]\d)",
     re.IGNORECASE,
@@ -133,7 +136,7 @@ class Analyzer:
 
         Questions are decoded (Telex leftovers); staff texts are taken as written.
         """
-        if _HAS_DIGIT.search(text):
+        if _RANGE_HINT.search(text):
             text = _expand_ranges(text)
         raw = tokens(text, self.synonyms, self.known, decode=decode)
         return [_canonical_number(t) if t.isdigit() else t for t in raw]
@@ -211,6 +214,18 @@ class Lexicon:
             found.update(self.number(term) for term in terms if term not in self.numbers)
         return sorted(found)  # type: ignore[arg-type]
 
+    def frequencies(self, sets: Sequence[TermSet]) -> Counter[str]:
+        """In how many of `sets` (all this lexicon's) each term is."""
+        if not sets:
+            return Counter()
+        pool = np.frombuffer(self.pool, dtype=np.uint16 if self.pool.typecode == "H" else np.uint32)
+        counts = np.zeros(len(self.terms), dtype=np.int64)
+        for at in range(0, len(sets), 1024):  # in chunks: bincount's copy stays small
+            chunk = [pool[termset._start : termset._end] for termset in sets[at : at + 1024]]
+            counts += np.bincount(np.concatenate(chunk), minlength=len(self.terms))
+        terms = self.terms
+        return Counter({terms[n]: int(counts[n]) for n in np.flatnonzero(counts)})
+
     def intern(self, term: str) -> str:
         """The lexicon's own copy of `term`: one string however many documents use it."""
         return self.terms[self.number(term)]
@@ -248,6 +263,10 @@ class TermSet:
     def __reduce__(self) -> tuple[object, ...]:
         # A small tuple, not a state dict: loading tens of thousands of them stays cheap.
         return (TermSet._at, (self._lexicon, self._start, self._end))
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon
 
     def __contains__(self, term: object) -> bool:
         number = self._lexicon.numbers.get(term)  # type: ignore[call-overload]
@@ -370,12 +389,15 @@ class Vocabulary:
 
     @classmethod
     def of(cls, texts: Iterable[DocText]) -> Vocabulary:
+        texts = list(texts)
+        sets = [text.terms for text in texts]
+        lexicons = {id(termset.lexicon) for termset in sets}
+        if len(lexicons) == 1:  # the usual case: the numbers are counted, not the strings
+            return cls(sets[0].lexicon.frequencies(sets), len(texts))
         df: Counter[str] = Counter()
-        n = 0
-        for text in texts:
-            df.update(text.terms)
-            n += 1
-        return cls(df, n)
+        for termset in sets:
+            df.update(termset)
+        return cls(df, len(texts))
 
     def changed(self, removed: Iterable[DocText], added: Iterable[DocText]) -> Vocabulary:
         """A new vocabulary with some documents taken out and others put in."""

@@ -14,10 +14,8 @@ import hashlib
 import logging
 import os
 import threading
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -486,17 +484,15 @@ class Engine:
     ) -> AnalysedState:
         """Every document analysed, and the corpus-wide counts made, from scratch."""
         analyzer = Analyzer.create(corpus.synonyms)
-        usage: Counter[str] = Counter()
         accents = AccentModel()
+        usage = accents.words  # the same count: words as written, over every run
         lexicon = Lexicon()
         # One document at a time, keeping only its head's words for later: the stopwords
         # (for the heads' meaningful words) are known once every document is counted.
         texts, heads = {}, {}
         for doc in docs:
             head_parts, sentences = analyzer.parts(*_heads_and_body(doc))
-            runs = [*head_parts, *sentences]
-            usage.update(chain.from_iterable(runs))
-            accents.add(runs)
+            accents.add([*head_parts, *sentences])
             texts[keys[doc.id]] = analyse_document(head_parts, sentences, None, lexicon)
             heads[keys[doc.id]] = head_parts
         stopwords = Stopwords.from_usage(usage)
@@ -520,12 +516,11 @@ class Engine:
         drift = state.drift + len(fresh) + len(gone)
         if drift > MAX_DRIFT_SHARE * max(len(docs), 1):
             return None
-        usage, accents = state.usage.copy(), state.accents.copy()  # the old ones still serve
+        accents = state.accents.copy()  # the old counts still serve meanwhile
+        usage = accents.words
         analyzer = Analyzer.create(corpus.synonyms)
         parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in fresh}
-        runs = [words for heads, body in parts.values() for words in heads + body]
-        usage.update(chain.from_iterable(runs))
-        accents.add(runs)
+        accents.add([words for heads, body in parts.values() for words in heads + body])
         stopwords = Stopwords.from_usage(usage)
         added = {
             keys[d.id]: analyse_document(*parts[d.id], stopwords, state.lexicon) for d in fresh

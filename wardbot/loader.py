@@ -411,24 +411,35 @@ def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
     """
     lowered = unicodedata.normalize("NFC", text.casefold())
     folded = fold(text)
-    found: list[str] = []
+    return tuple(
+        topic.id
+        for topic, (accented, plain) in zip(topics, _keyword_patterns(tuple(topics)), strict=True)
+        if (accented and accented.search(lowered)) or (plain and plain.search(folded))
+    )
+
+
+_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
+
+
+@functools.lru_cache(maxsize=64)
+def _keyword_patterns(topics: tuple[Topic, ...]) -> list[_Patterns]:
+    """Per topic, one pattern for its keywords with diacritics and one for those without:
+    two searches a topic, however many keywords (a province's archive is tagged at once)."""
+    patterns = []
     for topic in topics:
-        for keyword in topic.keywords:
-            keyword = unicodedata.normalize("NFC", keyword.casefold()).strip()
-            if not keyword:
-                continue
-            haystack = folded if fold(keyword) == keyword else lowered
-            if _phrase(keyword).search(haystack):
-                found.append(topic.id)
-                break
-    return tuple(found)
+        keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
+        accented = sorted(k for k in keywords if k and fold(k) != k)
+        plain = sorted(k for k in keywords if k and fold(k) == k)
+        patterns.append((_phrases(accented), _phrases(plain)))
+    return patterns
 
 
-@functools.lru_cache(maxsize=4096)
-def _phrase(keyword: str) -> re.Pattern[str]:
+def _phrases(keywords: Sequence[str]) -> re.Pattern[str] | None:
+    if not keywords:
+        return None
     # Any run of whitespace between words, so a keyword still matches across a line break.
-    words = r"\s+".join(re.escape(word) for word in keyword.split())
-    return re.compile(rf"(?<!\w){words}(?!\w)")
+    alternatives = (r"\s+".join(re.escape(word) for word in k.split()) for k in keywords)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
 
 
 # ------------------------------------------------------------ reading and YAML
