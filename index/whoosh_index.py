@@ -42,6 +42,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 from whoosh.system import pack_uint
@@ -69,6 +70,15 @@ class _Words(TEXT):  # type: ignore[misc]
         boost = self.format.field_boost
         counts = Counter(value.split())
         return ((w.encode("utf-8"), n, n * boost, pack_uint(n)) for w, n in counts.items())
+
+
+class _Codec(W3Codec):  # type: ignore[misc]
+    """Whoosh's codec without per-block length statistics: they serve Whoosh's own block
+    skipping, which `search` does not use (it reads postings whole and scores them with
+    the lengths column, still written), and gathering them reads one document length
+    for every posting written."""
+
+    length_stats = False
 
 
 def _schema() -> Schema:
@@ -124,7 +134,7 @@ class SearchIndex:
             # Postings are pooled in memory, then spilled to sorted runs and merged: a
             # small pool keeps a ward's build small, a larger one saves a province's
             # archive many merges (10k documents: 32 MB; 100k: 250 MB).
-            writer = ix.writer(limitmb=min(256, max(32, size // 400)))
+            writer = ix.writer(limitmb=min(256, max(32, size // 400)), codec=_Codec())
             for doc in docs:
                 writer.add_document(**_as_fields(doc))
             writer.commit()
@@ -175,7 +185,7 @@ class SearchIndex:
     ) -> None:
         """Add or replace `docs` and remove the ids in `delete`, in one commit."""
         with self._lock, _writing(self.directory):
-            writer = self._ix.writer()
+            writer = self._ix.writer(codec=_Codec())
             for doc_id in delete:
                 writer.delete_by_term("id", doc_id)
             for doc in docs:
