@@ -134,7 +134,7 @@ class SearchIndex:
             # Postings are pooled in memory, then spilled to sorted runs and merged: a
             # small pool keeps a ward's build small, a larger one saves a province's
             # archive many merges (10k documents: 32 MB; 100k: 250 MB).
-            writer = ix.writer(limitmb=min(256, max(32, size // 400)), codec=_Codec())
+            writer = ix.writer(limitmb=min(384, max(32, size // 260)), codec=_Codec())
             for doc in docs:
                 writer.add_document(**_as_fields(doc))
             writer.commit()

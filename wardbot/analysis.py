@@ -139,6 +139,8 @@ class Analyzer:
         if _RANGE_HINT.search(text):
             text = _expand_ranges(text)
         raw = tokens(text, self.synonyms, self.known, decode=decode)
+        if not any(map(str.isdigit, raw)):
+            return raw
         return [_canonical_number(t) if t.isdigit() else t for t in raw]
 
     def asking_words(self, text: str) -> frozenset[str] | None:
