@@ -158,13 +158,7 @@ async def _serve(
     watching = Supervised(watcher.name, watcher.run, restarts, check=watcher.is_running)
     retention = retention_task(store, settings, restarts)
 
-    follower = None
-    if settings.portal_feeds and store.writable:  # it remembers its imports in data/
-        follower = FeedFollower(
-            settings,
-            on_imported=lambda title: alerts.tell_admins(imported_note(title)),
-            on_failed=lambda source, why: alerts.tell_admins(failed_note(source, why)),
-        )
+    follower = _follower(settings, store, alerts)
 
     async def reload() -> list[str]:
         """/reload: the portal's feeds read now, then faq.yaml and content/."""
@@ -231,6 +225,18 @@ async def _stopped(name: str, stopping: Awaitable[object]) -> None:
         log.warning("%s did not stop within %.0f s", name, STOP_GRACE_SECONDS)
     except Exception:
         log.exception("%s failed", name)
+
+
+def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower | None:
+    """The portal's feeds (PORTAL_FEEDS), followed when the data folder can keep what was
+    imported; admins hear of each notice imported and each source failing."""
+    if not settings.portal_feeds or not store.writable:
+        return None
+    return FeedFollower(
+        settings,
+        on_imported=lambda title: alerts.tell_admins(imported_note(title)),
+        on_failed=lambda source, why: alerts.tell_admins(failed_note(source, why)),
+    )
 
 
 def _alert_links(settings: Settings, running: list[Channel]) -> list[Link]:
