@@ -136,7 +136,6 @@ class Desk:
 
     async def accept(self, chat: ChatRef) -> list[Reply]:
         """The resident pressed "Hỏi cán bộ": open a ticket with the offered question."""
-
         active = await self.tickets.active(chat, self.clock() - TICKET_IDLE)
         question = await self.tickets.offered(chat, self.clock() - OFFER_KEEP)
         if active is not None and question:
@@ -149,7 +148,6 @@ class Desk:
     async def request(self, chat: ChatRef, text: str) -> list[Reply]:
         """/hoicanbo [TEXT], "cho em gặp cán bộ": pass TEXT on, or offer the last
         unanswered question, or take the next message as the question."""
-
         now = self.clock()
         active = await self.tickets.active(chat, now - TICKET_IDLE)
         if text:
@@ -181,13 +179,11 @@ class Desk:
 
     async def follow_up(self, chat: ChatRef, ticket: Ticket, text: str) -> Reply:
         """A further message on an open ticket: to the same topic."""
-
         await self.tickets.add_resident_message(ticket, text, self.clock())
         self._wake.set()
         return Reply(msg.ticket_follow_up(ticket.id))
 
     async def _open(self, chat: ChatRef, question: str) -> Reply:
-
         ticket = await self.tickets.open(chat, question, self.clock())
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
@@ -213,7 +209,6 @@ class Desk:
 
     async def compose(self, item: OutboxItem) -> list[Reply] | None:
         """The resident's message for an outbox row of kind 'reply'."""
-
         message = await self.tickets.message(int(item.ref))
         if message is None:
             return None
