@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup chat run test lint check eval fit bench bench-full clean
+.PHONY: setup system chat run test lint check eval fit bench bench-full clean
 
 setup: $(STAMP)
 
@@ -23,8 +23,13 @@ chat: $(STAMP)
 run: $(STAMP)
 	$(PY) bot.py run
 
-test: $(STAMP)
+# The system packages first (python3-venv, Chromium for the browser tests): installed as
+# root, otherwise named with the command to install them.
+test: system $(STAMP)
 	$(PY) -m pytest -q
+
+system:
+	bash tools/system-packages.sh
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

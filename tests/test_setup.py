@@ -103,10 +103,11 @@ def test_a_folder_that_is_not_a_venv_is_left_alone(tmp_path):
 
 
 def _ci_machine(
-    tmp_path: Path, has_ensurepip: bool, has_chromium: bool
+    tmp_path: Path, has_ensurepip: bool, has_chromium: bool, *, root: bool = True
 ) -> tuple[dict[str, str], Path]:
-    """PATH for .ci/run with a python3 (with or without ensurepip), Chromium installed or not
-    (at $CHROMIUM), and an apt-get and a make that only write down how they were called."""
+    """PATH for tools/system-packages.sh and .ci/run with a python3 (with or without
+    ensurepip), Chromium installed or not (at $CHROMIUM), root or not, and an apt-get and
+    a make that only write down how they were called."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls"
@@ -115,6 +116,7 @@ def _ci_machine(
         "python3": f'#!/bin/sh\n{no_ensurepip}exec "{sys.executable}" "$@"\n',
         "apt-get": f'#!/bin/sh\necho "apt-get $* ($DEBIAN_FRONTEND)" >> "{log}"\n',
         "make": f'#!/bin/sh\necho "make $*" >> "{log}"\n',
+        "id": f"#!/bin/sh\necho {0 if root else 1000}\n",
     }
     for name, text in tools.items():
         (bin_dir / name).write_text(text)
@@ -126,11 +128,14 @@ def _ci_machine(
     return {"PATH": f"{bin_dir}:/usr/bin:/bin", "CHROMIUM": str(chromium)}, log
 
 
-def _ci_run(tmp_path: Path, *, has_ensurepip: bool, has_chromium: bool) -> list[str]:
-    """Run .ci/run on such a machine; the commands it ran."""
-    env, log = _ci_machine(tmp_path, has_ensurepip, has_chromium)
-    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
-    return log.read_text().splitlines()
+def _system(
+    tmp_path: Path, *, has_ensurepip: bool, has_chromium: bool, root: bool = True
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run tools/system-packages.sh on such a machine; its result and the commands it ran."""
+    env, log = _ci_machine(tmp_path, has_ensurepip, has_chromium, root=root)
+    script = ROOT / "tools" / "system-packages.sh"
+    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True)
+    return result, log.read_text().splitlines() if log.exists() else []
 
 
 def _apt_get(*packages: str) -> list[str]:
@@ -140,23 +145,41 @@ def _apt_get(*packages: str) -> list[str]:
     ]
 
 
-def test_ci_installs_python3_venv_when_missing_then_runs_make_test(tmp_path):
-    calls = _ci_run(tmp_path, has_ensurepip=False, has_chromium=True)
-    assert calls == [*_apt_get(f"python{VERSION}-venv"), "make test"]
+def test_python3_venv_is_installed_when_missing(tmp_path):
+    result, calls = _system(tmp_path, has_ensurepip=False, has_chromium=True)
+    assert result.returncode == 0
+    assert calls == _apt_get(f"python{VERSION}-venv")
 
 
-def test_ci_installs_chromium_and_vietnamese_fonts_when_missing(tmp_path):
-    calls = _ci_run(tmp_path, has_ensurepip=True, has_chromium=False)
-    assert calls == [*_apt_get("chromium", "fonts-noto-core"), "make test"]
+def test_chromium_and_vietnamese_fonts_are_installed_when_missing(tmp_path):
+    result, calls = _system(tmp_path, has_ensurepip=True, has_chromium=False)
+    assert result.returncode == 0
+    assert calls == _apt_get("chromium", "fonts-noto-core")
 
 
-def test_ci_on_a_bare_machine_installs_everything_at_once(tmp_path):
-    calls = _ci_run(tmp_path, has_ensurepip=False, has_chromium=False)
-    assert calls == [
-        *_apt_get(f"python{VERSION}-venv", "chromium", "fonts-noto-core"),
-        "make test",
-    ]
+def test_a_bare_machine_gets_everything_at_once(tmp_path):
+    result, calls = _system(tmp_path, has_ensurepip=False, has_chromium=False)
+    assert result.returncode == 0
+    assert calls == _apt_get(f"python{VERSION}-venv", "chromium", "fonts-noto-core")
 
 
-def test_ci_with_everything_installed_only_runs_make_test(tmp_path):
-    assert _ci_run(tmp_path, has_ensurepip=True, has_chromium=True) == ["make test"]
+def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
+    result, calls = _system(tmp_path, has_ensurepip=True, has_chromium=True)
+    assert (result.returncode, calls) == (0, [])
+
+
+def test_without_root_the_command_to_install_is_named(tmp_path):
+    result, calls = _system(tmp_path, has_ensurepip=True, has_chromium=False, root=False)
+    assert result.returncode == 1 and calls == []
+    assert "sudo apt-get install chromium fonts-noto-core" in result.stderr
+
+
+def test_ci_runs_the_readme_test_command_which_installs_the_system_packages_first(tmp_path):
+    env, log = _ci_machine(tmp_path, has_ensurepip=True, has_chromium=True)
+    subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
+    assert log.read_text().splitlines() == ["make test"]
+    planned = subprocess.run(
+        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert planned[0] == "bash tools/system-packages.sh"
+    assert planned[-1].endswith("-m pytest -q")
