@@ -4,6 +4,7 @@ fonts) when they are missing."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -178,8 +179,15 @@ def test_ci_runs_the_readme_test_command_which_installs_the_system_packages_firs
     env, log = _ci_machine(tmp_path, has_ensurepip=True, has_chromium=True)
     subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, check=True)
     assert log.read_text().splitlines() == ["make test"]
+    # As run by hand (this test may itself run under `make test`: no parent make's flags).
+    clean = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     planned = subprocess.run(
-        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "test"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert planned[0] == "bash tools/system-packages.sh"
     assert planned[-1].endswith("-m pytest -q")
