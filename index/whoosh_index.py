@@ -62,13 +62,15 @@ class IndexDoc:
 
 
 class _Words(TEXT):  # type: ignore[misc]
-    """A TEXT field given words already analysed, joined by spaces: split, counted and
-    encoded as Whoosh's Frequency format does, without its tokenizer's per-word
+    """A TEXT field given words already analysed (a list, or joined by spaces): counted
+    and encoded as Whoosh's Frequency format does, without its tokenizer's per-word
     machinery (a province's archive is millions of postings)."""
 
-    def index(self, value: str, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(
+        self, value: str | Sequence[str], **kwargs: object
+    ) -> Iterator[tuple[bytes, int, float, bytes]]:
         boost = self.format.field_boost
-        counts = Counter(value.split())
+        counts = Counter(value.split() if isinstance(value, str) else value)
         return ((w.encode("utf-8"), n, n * boost, pack_uint(n)) for w, n in counts.items())
 
 
@@ -87,8 +89,8 @@ def _schema() -> Schema:
     return Schema(id=ID(stored=True, unique=True), type=ID(stored=True), **text)
 
 
-def _as_fields(doc: IndexDoc) -> dict[str, str]:
-    values = {name: " ".join(doc.fields.get(name, ())) for name in TEXT_FIELDS}
+def _as_fields(doc: IndexDoc) -> dict[str, str | Sequence[str]]:
+    values = {name: doc.fields.get(name, ()) for name in TEXT_FIELDS}
     return {"id": doc.id, "type": doc.type, **values}
 
 

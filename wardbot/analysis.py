@@ -352,11 +352,11 @@ def analyse_document(
     head = [intern(t) for part in head_parts for t in part]
     head_terms: set[str] = set(head)
     for part in head_parts:
-        folded = [fold_word(t) for t in part]
+        folded = list(map(fold_word, part))
         head_terms.update(folded, bigrams(folded))
     terms = set(head_terms)
     for part in body_parts:
-        folded = [fold_word(t) for t in part]
+        folded = list(map(fold_word, part))
         terms.update(part, folded, bigrams(folded))
     return DocText(
         head=tuple(head),
