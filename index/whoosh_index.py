@@ -75,12 +75,17 @@ class _Words(TEXT):  # type: ignore[misc]
 
 
 class _Codec(W3Codec):  # type: ignore[misc]
-    """Whoosh's codec without per-block length statistics: they serve Whoosh's own block
-    skipping, which `search` does not use (it reads postings whole and scores them with
-    the lengths column, still written), and gathering them reads one document length
-    for every posting written."""
+    """Whoosh's codec without per-block length statistics (they serve Whoosh's own block
+    skipping, which `search` does not use: it reads postings whole and scores them with
+    the lengths column, still written; gathering them reads one document length for
+    every posting written), and with the fastest compression."""
 
     length_stats = False
+
+    def __init__(self) -> None:
+        # zlib's fastest level for posting blocks: a province's archive writes tens of
+        # thousands of them, and they are read back whole either way.
+        super().__init__(compression=1)
 
 
 def _schema() -> Schema:
