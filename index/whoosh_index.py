@@ -140,8 +140,9 @@ class SearchIndex:
             ix = whoosh_index.create_in(str(generation), _schema())
             # Postings are pooled in memory, then spilled to sorted runs and merged: a
             # small pool keeps a ward's build small, a larger one saves a province's
-            # archive many merges (10k documents: 38 MB; 100k: 384 MB, the most).
-            writer = ix.writer(limitmb=min(384, max(32, size // 260)), codec=_Codec())
+            # archive many merges (10k documents: 32 MB; 100k: 384 MB, the most).
+            limit = min(384, max(32, size // 400, (size - 20_000) // 200))
+            writer = ix.writer(limitmb=limit, codec=_Codec())
             for doc in docs:
                 writer.add_document(**_as_fields(doc))
             writer.commit()
