@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import html
 import json
 import logging
@@ -41,7 +42,7 @@ from wardbot.config import Settings
 from wardbot.conversation import MAX_MESSAGE_CHARS, Button, Conversation, Reply
 from wardbot.delivery import Pace
 from wardbot.store import ChatRef, Store
-from wardbot.web import RateLimit
+from wardbot.web import RateLimit, json_or_none, read_limited
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,9 @@ class History:
                 self._waiters.pop(session, None)
 
 
+@functools.lru_cache(maxsize=8)
 def _asset(name: str) -> str:
+    """A file of the page (package data: it does not change while the bot runs)."""
     return resources.files(ASSETS).joinpath(name).read_text(encoding="utf-8")
 
 
@@ -322,10 +325,10 @@ class WebChatChannel:
         refused = self._refused(request)
         if refused is not None:
             return refused
-        body = await _body(request, MAX_BODY_BYTES)
+        body = await read_limited(request, MAX_BODY_BYTES)
         if body is None:
             return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
-        data = _json(body)
+        data = json_or_none(body)
         session = data.get("session") if isinstance(data, dict) else None
         if (
             not isinstance(data, dict)
@@ -429,27 +432,6 @@ class WebChatChannel:
 def _script_safe(data: str) -> str:
     """JSON text that can sit inside a <script> element: its <, > and & escaped."""
     return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-async def _body(request: Request, limit: int) -> bytes | None:
-    """The request's body, or None as soon as it is longer than `limit` bytes (the rest is
-    not read: a body that never ends costs nothing)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
-
-
-def _json(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        return None
 
 
 def _error(status: int, text: str) -> JSONResponse:
