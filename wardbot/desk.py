@@ -284,7 +284,7 @@ class Desk:
         for _ in range(2):  # a topic staff deleted is made again, once
             thread = ticket.thread_id
             if self.forum and thread is None:
-                first = (await self.tickets.messages(ticket.id))[0].text
+                first = await self.tickets.question(ticket.id)
                 thread = await room.create_topic(
                     msg.ticket_topic_name(ticket.id, ticket.chat.channel, first)
                 )
@@ -302,7 +302,6 @@ class Desk:
         raise RuntimeError(f"ticket {ticket.id}: could not post in a topic")
 
     async def _staff_reply(self, ticket: Ticket, message: TicketMessage) -> Reply:
-
         if message.author == "note":
             return Reply(msg.ticket_note_post(ticket.id, message.text))
         first = (await self.tickets.messages(ticket.id))[0]
@@ -438,7 +437,7 @@ class Desk:
         now = self.clock()
         rows = []
         for ticket in await self.tickets.listing():
-            first = (await self.tickets.messages(ticket.id))[0].text
+            first = await self.tickets.question(ticket.id)
             waited = msg.duration(now - ticket.active_at)
             rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, first))
         return msg.tickets_listing(rows)
@@ -447,7 +446,7 @@ class Desk:
 
     async def add_variant(self, ticket: Ticket, entry_id: str) -> str:
         """The ticket's question becomes a way of asking FAQ entry `entry_id`."""
-        question = (await self.tickets.messages(ticket.id))[0].text
+        question = await self.tickets.question(ticket.id)
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:

@@ -266,6 +266,15 @@ class TicketBook:
         ) as cursor:
             return [_message(row) for row in await cursor.fetchall()]
 
+    async def question(self, ticket_id: int) -> str:
+        """The resident's first message on the ticket: what was asked."""
+        async with self.store.db.execute(
+            "SELECT text FROM ticket_messages WHERE ticket_id = ? ORDER BY id LIMIT 1",
+            (ticket_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else ""
+
     async def message(self, message_id: int) -> TicketMessage | None:
         async with self.store.db.execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages WHERE id = ?",  # noqa: S608
