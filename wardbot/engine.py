@@ -44,6 +44,7 @@ from wardbot.loader import (
     FaqShrink,
     Stamp,
     faq_shrink,
+    keep_copy,
     load_announcement,
     load_content,
     load_faq,
@@ -368,12 +369,7 @@ class Engine:
         text = self.faq_file.read_bytes()
         if copies[0].exists() and copies[0].read_bytes() == text:
             return  # a restart or a touch: keep the older copies as they are
-        for older, newer in zip(reversed(copies[1:]), reversed(copies[:-1]), strict=True):
-            if newer.exists():
-                os.replace(newer, older)
-        partial = copies[0].with_name(f".{copies[0].name}.tmp")
-        partial.write_bytes(text)
-        os.replace(partial, copies[0])
+        keep_copy(copies, text)
 
     def _fingerprint(self, keys: dict[str, str], synonyms: str) -> str:
         """What the index was built from: the analysis, the synonyms and every document."""

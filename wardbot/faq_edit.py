@@ -50,7 +50,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarStri
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from wardbot.loader import FaqFile, Stamp, file_stamp, load_faq
+from wardbot.loader import FaqFile, Stamp, file_stamp, keep_copy, load_faq
 from wardbot.models import FaqEntry, Problem
 from wardbot.text import fold
 
@@ -717,12 +717,7 @@ def _keep_backup(backup_dir: Path, data: bytes, shown: str) -> Path:
     copies = [backup_dir / name for name in BEFORE_EDIT_COPIES]
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
-        for older, newer in zip(reversed(copies[1:]), reversed(copies[:-1]), strict=True):
-            if newer.exists():
-                os.replace(newer, older)
-        partial = copies[0].with_name(f".{copies[0].name}.tmp")
-        partial.write_bytes(data)
-        os.replace(partial, copies[0])
+        keep_copy(copies, data)
     except OSError as exc:
         raise FaqEditError(
             f"Không lưu được bản cũ của {shown} vào {backup_dir} ({exc.strerror}), nên chưa sửa."

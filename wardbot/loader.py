@@ -79,6 +79,19 @@ class FaqFile:
 # Kept in the data folder: the last faq.yaml that could be read, then the ones before it
 # (an edit that lost entries can be undone from faq.last-good.1.yaml).
 LAST_GOOD_FAQ_COPIES = ("faq.last-good.yaml", "faq.last-good.1.yaml", "faq.last-good.2.yaml")
+
+
+def keep_copy(copies: Sequence[Path], data: bytes) -> None:
+    """Save `data` as `copies[0]`; the copies before it move one place down, the oldest
+    is dropped. Each step is a rename: a crash leaves whole files."""
+    for older, newer in zip(reversed(copies[1:]), reversed(copies[:-1]), strict=True):
+        if newer.exists():
+            os.replace(newer, older)
+    partial = copies[0].with_name(f".{copies[0].name}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, copies[0])
+
+
 # An edit that drops at least this many entries, or this share of them (more than one),
 # is most likely a truncated or half-pasted file rather than a deliberate clean-up.
 SHRINK_MIN_ENTRIES = 5
