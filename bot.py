@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import sys
 import tempfile
 import time
@@ -441,9 +440,9 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Small vector products (a question against every document) are fastest on one
-    # thread, and extra BLAS threads stall on a busy host; numpy reads this on import.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from wardbot import process
+
+    process.prepare()  # before numpy or the model load
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

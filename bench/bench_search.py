@@ -854,6 +854,10 @@ def worker_tantivy(corpus: Path, questions: list[str], warmup: list[str]) -> dic
 
 
 def run_worker(args: argparse.Namespace) -> None:
+    if args.worker not in ("baseline", "open-baseline", "tantivy"):
+        from wardbot import process
+
+        process.prepare()  # the process bot.py runs in (threads, allocator)
     spec = json.loads(Path(args.spec).read_text(encoding="utf-8"))
     corpus = Path(spec["corpus"])
     if args.worker in ("ours", "meaning"):

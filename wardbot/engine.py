@@ -49,6 +49,7 @@ from wardbot.loader import (
     load_content,
     load_faq,
 )
+from wardbot.memory import give_back_memory
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.semantic import (
     PASSAGE_CHARS,
@@ -92,6 +93,9 @@ SEMANTIC_CANDIDATES = 10
 ACCENTED_SHARE = 0.5
 VECTOR_FILE = "vectors.npz"
 VECTOR_BATCH_DOCS = 64  # documents embedded at least between two swaps of the semantic index
+# A first build of at least this many documents is opened again from what it saved (see
+# Engine.open): smaller ones leave little garbage behind.
+COMPACT_AFTER_DOCS = 2000
 
 Doc = FaqEntry | Announcement
 
@@ -221,6 +225,7 @@ class Engine:
         self._state_read = False
         self._vocab_by_length: dict[int, list[str]] = {}
         self._force_build = False
+        self._built_afresh = 0  # documents the last load analysed from scratch (and saved)
         self._accents = AccentModel()
         self.ranker = ranker or ranking.load_ranker()
         # Meaning (wardbot.semantic): vectors are computed apart from answering, and a
@@ -254,19 +259,34 @@ class Engine:
         With an embedder, document vectors are computed before this returns, or, with
         `background_vectors`, in a thread while the engine already answers lexically.
         """
-        engine = cls(
-            faq_file,
-            content_dir,
-            data_dir,
-            today=today,
-            embedder=embedder,
-            ranker=ranker,
-            background_vectors=background_vectors,
-            max_notice_bytes=max_notice_bytes,
-        )
-        engine.reload()
-        if embedder is not None and not background_vectors:
-            engine.refresh_vectors()
+
+        def opened() -> Engine:
+            engine = cls(
+                faq_file,
+                content_dir,
+                data_dir,
+                today=today,
+                ranker=ranker,
+                max_notice_bytes=max_notice_bytes,
+            )
+            engine.reload()
+            return engine
+
+        engine = opened()
+        if engine._built_afresh >= COMPACT_AFTER_DOCS:
+            # What a first build keeps was made among its passing garbage, which leaves the
+            # process tens of MB larger than a restart: open again from what it just saved.
+            engine.close()
+            del engine
+            give_back_memory()
+            engine = opened()
+        engine.embedder = embedder
+        engine._background_vectors = background_vectors
+        if embedder is not None:
+            if background_vectors:
+                engine._want_vectors()
+            else:
+                engine.refresh_vectors()
         return engine
 
     @property
@@ -388,6 +408,7 @@ class Engine:
         state = None
         if saved is not None and saved.analysis == synonyms:
             state = self._analyse_changes(saved, docs, keys, corpus)
+        analysed_all = state is None
         if state is None:
             state = self._analyse_all(docs, keys, synonyms, corpus)
         changed = (
@@ -419,8 +440,8 @@ class Engine:
                 contents,
                 size=len(entries),
             )
-        if changed:
-            state.save(self.data_dir)
+        saved_now = changed and state.save(self.data_dir)
+        self._built_afresh = len(entries) if analysed_all and saved_now else 0
         with self._lock:
             old = self._index
             self.corpus = corpus
@@ -436,6 +457,8 @@ class Engine:
             self._state = state
         if old is not None and old is not index:
             old.close()
+        if analysed_all:  # a large, passing allocation: later peaks need not stack on it
+            give_back_memory()
         self._want_vectors()
 
     def _index_brought_up_to_date(
@@ -651,9 +674,16 @@ class Engine:
         cache is read for this and let go after: the semantic index holds what answering
         needs.
         """
+        computed, installed = self._refresh_vectors()
+        if installed >= VECTOR_BATCH_DOCS:  # a first build, a restart: let their copies go
+            give_back_memory()
+        return computed
+
+    def _refresh_vectors(self) -> tuple[int, int]:
+        """refresh_vectors(): (documents embedded, documents given vectors)."""
         embedder = self.embedder
         if embedder is None:
-            return 0
+            return 0, 0
         with self._vector_lock:
             with self._lock:
                 entries = dict(self._entries)
@@ -661,7 +691,8 @@ class Engine:
             cache = VectorCache(self.data_dir / VECTOR_FILE)
             digests: dict[str, int] = {}
             vectors: dict[str, DocVectors] = {}
-            todo: dict[str, DocTexts] = {}  # only these texts are kept: they go to the model
+            todo: list[str] = []  # documents to embed (their texts are made again then)
+            new_texts = 0
             wanted: set[str] = set()  # the cache entries still in use
             for doc_id, entry in entries.items():
                 texts = _doc_texts(entry.doc)
@@ -674,25 +705,28 @@ class Engine:
                 elif (found := cached_vector(cache, heads, passage)) is not None:
                     vectors[doc_id] = found
                 else:
-                    todo[doc_id] = texts
+                    todo.append(doc_id)
+                    new_texts += len(heads) + 1
             if len(vectors) != len(held) or any(d not in held for d in vectors):
                 self._install_vectors(digests, vectors)
-            batches = list(todo.items())
+            cache.reserve(new_texts)
             waiting = 0  # computed but not installed yet
-            for start in range(0, len(batches), VECTOR_BATCH_DOCS):
-                batch = dict(batches[start : start + VECTOR_BATCH_DOCS])
+            for start in range(0, len(todo), VECTOR_BATCH_DOCS):
+                batch = {
+                    d: _doc_texts(entries[d].doc) for d in todo[start : start + VECTOR_BATCH_DOCS]
+                }
                 vectors.update(embed_documents(embedder, cache, batch))
                 waiting += len(batch)
                 # Installing copies every vector: swap in after an eighth more, not after
                 # every batch, so a large first build costs a few copies, not thousands.
-                last = start + VECTOR_BATCH_DOCS >= len(batches)
+                last = start + VECTOR_BATCH_DOCS >= len(todo)
                 if last or waiting >= max(VECTOR_BATCH_DOCS, len(vectors) // 8):
                     self._install_vectors(digests, vectors)
                     waiting = 0
             cache.keep_only(wanted)
             cache.save()
             self.vector_error = None
-            return len(todo)
+            return len(todo), len(vectors) - len(held)
 
     def _install_vectors(self, digests: dict[str, int], vectors: dict[str, DocVectors]) -> None:
         semantic = SemanticIndex(vectors)

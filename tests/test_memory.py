@@ -1,0 +1,93 @@
+"""Keeping a large ward's bot small: what a first build leaves, and the allocator."""
+
+import datetime as dt
+
+from sample_ward import write_ward
+
+from wardbot import engine as engine_module
+from wardbot import memory
+from wardbot.engine import Engine
+from wardbot.state import AnalysedState
+
+TODAY = dt.date(2025, 1, 15)
+
+
+def counting(monkeypatch, owner, name):
+    calls = []
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls.append(result)
+        return result
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def test_a_large_first_build_is_opened_again_from_what_it_saved(tmp_path, monkeypatch):
+    faq, content = write_ward(tmp_path)
+    monkeypatch.setattr(engine_module, "COMPACT_AFTER_DOCS", 5)  # the sample ward is "large"
+    analysed = counting(monkeypatch, Engine, "_analyse_all")
+    loaded = counting(monkeypatch, AnalysedState, "load")
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        assert len(analysed) == 1, "every document is analysed once, not twice"
+        assert [state is not None for state in loaded] == [False, True], (
+            "the second opening reads back the state the first build saved"
+        )
+        assert engine.ask("muc dong bhyt ho gia dinh").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def test_a_small_first_build_is_kept_as_it_is(tmp_path):
+    faq, content = write_ward(tmp_path)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        assert engine._built_afresh > 0  # what made it: the sample ward is under the limit
+        assert engine._built_afresh < engine_module.COMPACT_AFTER_DOCS
+    finally:
+        engine.close()
+
+
+def test_a_first_build_that_could_not_be_saved_is_not_analysed_again(tmp_path, monkeypatch):
+    faq, content = write_ward(tmp_path)
+    monkeypatch.setattr(engine_module, "COMPACT_AFTER_DOCS", 5)
+    monkeypatch.setattr(AnalysedState, "save", lambda self, folder: False)  # a full disk
+    analysed = counting(monkeypatch, Engine, "_analyse_all")
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        assert len(analysed) == 1
+        assert engine.ask("muc dong bhyt ho gia dinh").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def test_large_buffers_are_kept_in_their_own_mappings(monkeypatch):
+    calls = []
+    monkeypatch.setattr(memory, "_glibc", lambda name: lambda *args: calls.append((name, args)))
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    memory.tune_allocator()
+    assert calls == [("mallopt", (memory.M_MMAP_THRESHOLD, 128 * 1024))]
+
+
+def test_the_operators_own_allocator_setting_wins(monkeypatch):
+    calls = []
+    monkeypatch.setattr(memory, "_glibc", lambda name: lambda *args: calls.append(args))
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    memory.tune_allocator()
+    assert calls == []
+
+
+def test_without_glibc_nothing_is_tuned_or_trimmed(monkeypatch):
+    monkeypatch.setattr(memory, "_glibc", lambda name: None)
+    memory.tune_allocator()
+    memory.give_back_memory()  # neither fails where malloc_trim or mallopt do not exist
+
+
+def test_giving_memory_back_trims_the_heap(monkeypatch):
+    calls = []
+    monkeypatch.setattr(memory, "_glibc", lambda name: lambda *args: calls.append((name, args)))
+    memory.give_back_memory()
+    assert calls == [("malloc_trim", (0,))]
