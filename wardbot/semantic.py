@@ -234,7 +234,7 @@ class _Rows:
 class SemanticIndex:
     """The documents' vectors stacked for scoring, and which rows belong to which id.
 
-    Vectors are kept packed (`Packed`): at 10k documents 15 MB instead of 31 MB of
+    Vectors are kept packed (`Packed`): at 10k notices 15 MB instead of 31 MB of
     float32, and a question is scored as fast as against float32 (`_products`).
     """
 
