@@ -12,24 +12,23 @@ def unit_rows(rng, n, dim=32):
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
-@pytest.fixture
-def docs():
+def floats(n=40, seed=7):
     """doc id -> (phrasing vectors, passage vector), 1 to 3 phrasings each, as floats."""
-    rng = np.random.default_rng(7)
-    return {f"doc-{i}": (list(unit_rows(rng, 1 + i % 3)), unit_rows(rng, 1)[0]) for i in range(40)}
+    rng = np.random.default_rng(seed)
+    return {f"doc-{seed}-{i}": (unit_rows(rng, 1 + i % 3), unit_rows(rng, 1)) for i in range(n)}
+
+
+def packed(docs):
+    return {d: (pack(heads), pack(passage)) for d, (heads, passage) in docs.items()}
 
 
 def float_scores(docs, question):
-    head = [max(float(v @ question) for v in heads) for heads, _ in docs.values()]
-    passage = [float(p @ question) for _, p in docs.values()]
+    head = [float((heads @ question).max()) for heads, _ in docs.values()]
+    passage = [float(p[0] @ question) for _, p in docs.values()]
     return np.array(head), np.array(passage)
 
 
-def test_a_packed_index_scores_a_question_as_the_float_vectors_do(docs, monkeypatch):
-    # Blocks of 7 rows: the products are made across several blocks and joined.
-    monkeypatch.setattr(semantic, "SCORE_BLOCK_ROWS", 7)
-    question = unit_rows(np.random.default_rng(8), 1)[0]
-    index = SemanticIndex(docs)
+def assert_scores_like(index, docs, question):
     scores = index.score(question)
     head, passage = float_scores(docs, question)
     # The ranker reads cosines as z-scores over a narrow spread: they must not move.
@@ -38,52 +37,91 @@ def test_a_packed_index_scores_a_question_as_the_float_vectors_do(docs, monkeypa
     assert index.ids == list(docs)
 
 
-def test_a_new_index_takes_another_indexs_vectors_as_they_are(docs):
+def test_a_packed_index_scores_a_question_as_the_float_vectors_do(monkeypatch):
+    # Blocks of 7 rows: the products are made across several blocks and joined.
+    monkeypatch.setattr(semantic, "SCORE_BLOCK_ROWS", 7)
+    docs = floats()
+    question = unit_rows(np.random.default_rng(8), 1)[0]
+    assert_scores_like(SemanticIndex(packed(docs)), docs, question)
+
+
+def test_a_new_index_takes_another_indexs_vectors_as_they_are():
+    docs = floats()
     question = unit_rows(np.random.default_rng(9), 1)[0]
-    first = SemanticIndex(docs)
-    # What a refresh does: the documents it holds from the old index, a new one as floats.
-    rng = np.random.default_rng(10)
-    new = (list(unit_rows(rng, 2)), unit_rows(rng, 1)[0])
-    second = SemanticIndex({**{d: first.vectors_of(d) for d in list(docs)[5:]}, "new": new})
+    first = SemanticIndex(packed(docs))
     kept = {d: docs[d] for d in list(docs)[5:]}
-    head, passage = float_scores({**kept, "new": new}, question)
-    scores = second.score(question)
-    assert np.abs(scores.head - head).max() < 1e-4
-    assert np.abs(scores.passage - passage).max() < 1e-4
+    new = floats(1, seed=10)
+    second = SemanticIndex({**{d: first.vectors_of(d) for d in kept}, **packed(new)})
+    assert_scores_like(second, {**kept, **new}, question)
 
 
-def test_packed_vectors_take_half_the_memory_of_floats(docs):
-    index = SemanticIndex(docs)
-    heads, passage = index.vectors_of("doc-2")
+def test_an_index_grows_into_its_room_without_copying_or_changing_the_one_read():
+    question = unit_rows(np.random.default_rng(11), 1)[0]
+    first, second, third = floats(10, seed=1), floats(7, seed=2), floats(5, seed=3)
+    room = len(second) + len(third), sum(len(h) for h, _ in [*second.values(), *third.values()])
+    start = SemanticIndex(packed(first), room=room)
+    grown = start.extended(packed(second))
+    full = grown.extended(packed(third))
+    assert_scores_like(start, first, question)  # a question reading it meanwhile: unchanged
+    assert_scores_like(grown, {**first, **second}, question)
+    assert_scores_like(full, {**first, **second, **third}, question)
+    assert np.shares_memory(start._heads.codes, full._heads.codes), "grown in place"
+    # Growing an index another has already grown from copies it: both stay right.
+    branch = grown.extended(packed(floats(3, seed=4)))
+    assert not np.shares_memory(branch._heads.codes, full._heads.codes)
+    assert_scores_like(branch, {**first, **second, **floats(3, seed=4)}, question)
+    assert_scores_like(full, {**first, **second, **third}, question)
+
+
+def test_packed_vectors_take_half_the_memory_of_floats():
+    index = SemanticIndex(packed(floats()))
+    heads, passage = index.vectors_of("doc-7-2")
     assert heads.codes.dtype.itemsize * 2 == np.dtype(np.float32).itemsize
     assert len(heads) == 3 and len(passage) == 1
 
 
 def test_a_zero_vector_packs_without_dividing_by_zero():
-    packed = pack([np.zeros(4, dtype=np.float32), np.array([0, 0.5, 0, 0], dtype=np.float32)])
-    assert not packed.codes[0].any() and packed.scales[0] == 0
-    assert packed.codes[1, 1] * packed.scales[1] == pytest.approx(0.5)
+    vectors = pack([np.zeros(4, dtype=np.float32), np.array([0, 0.5, 0, 0], dtype=np.float32)])
+    assert not vectors.codes[0].any() and vectors.scales[0] == 0
+    assert vectors.codes[1, 1] * vectors.scales[1] == pytest.approx(0.5)
 
 
-def test_the_vector_cache_keeps_what_was_put_across_a_restart(tmp_path):
+def test_saved_vectors_are_read_back_by_their_keys(tmp_path):
     path = tmp_path / "vectors.npz"
-    rng = np.random.default_rng(11)
-    rows = unit_rows(rng, 30)
+    docs = floats(6)
+    keys = {d: ([f"{d}-q{j}" for j in range(len(h))], f"{d}-p") for d, (h, _) in docs.items()}
+    SemanticIndex(packed(docs)).save(path, keys)
     cache = VectorCache(path)
-    cache.reserve(5)
-    for i, row in enumerate(rows):  # more than reserved: the matrix grows
-        cache.put(f"key-{i}", row)
-    held = cache.get("key-3")  # a vector handed out before the matrix grew stays right
-    cache.keep_only({f"key-{i}" for i in range(0, 30, 2)})
-    cache.save()
-    again = VectorCache(path)
-    assert again.get("key-1") is None
-    for i in range(0, 30, 2):
-        assert np.abs(again.get(f"key-{i}") - rows[i]).max() < 1e-3  # float16 on disk
-    assert np.abs(held - rows[3]).max() < 1e-3
+    assert cache.keys() == {k for heads, p in keys.values() for k in (*heads, p)}
+    doc = "doc-7-2"
+    heads = cache.get(keys[doc][0])
+    assert len(heads) == 3
+    assert np.abs(heads.codes * heads.scales[:, None] - docs[doc][0]).max() < 1e-4
+    assert cache.get([keys[doc][1], "not-there"]) is None
 
 
-def test_a_vector_cache_from_another_version_is_ignored(tmp_path):
+def test_the_float16_vectors_of_earlier_versions_are_read_packed(tmp_path):
     path = tmp_path / "vectors.npz"
-    np.savez(path, keys=np.array(["a", "b"]), vectors=np.zeros((3, 4), dtype=np.float16))
-    assert VectorCache(path).get("a") is None
+    rows = unit_rows(np.random.default_rng(12), 3)
+    np.savez(path, keys=np.array(["a", "b", "c"]), vectors=rows.astype(np.float16))
+    got = VectorCache(path).get(["c", "a"])
+    expected = rows[[2, 0]]
+    assert np.abs(got.codes * got.scales[:, None] - expected).max() < 1e-3  # float16 on disk
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not a numpy file",
+        {"keys": np.array(["a", "b"]), "vectors": np.zeros((3, 4), dtype=np.float16)},
+        {"head_keys": np.array(["a"]), "head_codes": np.zeros((1, 4)), "head_scales": np.ones(1)},
+    ],
+    ids=["garbage", "keys-and-rows-disagree", "incomplete"],
+)
+def test_a_vector_file_that_cannot_be_used_is_ignored(tmp_path, content):
+    path = tmp_path / "vectors.npz"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        np.savez(path, **content)
+    assert VectorCache(path).keys() == set()

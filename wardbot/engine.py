@@ -668,11 +668,11 @@ class Engine:
         """Compute the vectors documents lack (new or edited ones); returns how many.
 
         Vectors already in the semantic index or in the cache file are installed at
-        once; the rest are computed and swapped in as they grow by an eighth (at least a
-        few dozen documents), so a large first build makes answers better progressively
-        rather than all at the end, without copying every vector after every batch. The
-        cache is read for this and let go after: the semantic index holds what answering
-        needs.
+        once; the rest are computed in batches, each swapped in as it is done, so a large
+        first build makes answers better progressively rather than all at the end. The
+        index is made with room for them all, so a batch costs only its own vectors. The
+        cache file is read for this and let go after, then written from the new index:
+        the semantic index holds what answering needs.
         """
         computed, installed = self._refresh_vectors()
         if installed >= VECTOR_BATCH_DOCS:  # a first build, a restart: let their copies go
@@ -688,50 +688,44 @@ class Engine:
             with self._lock:
                 entries = dict(self._entries)
                 semantic, held = self._semantic, self._vector_texts
-            cache = VectorCache(self.data_dir / VECTOR_FILE)
+            path = self.data_dir / VECTOR_FILE
+            cache = VectorCache(path)
             digests: dict[str, int] = {}
+            keys: dict[str, tuple[list[str], str]] = {}
             vectors: dict[str, DocVectors] = {}
             todo: list[str] = []  # documents to embed (their texts are made again then)
-            new_texts = 0
-            wanted: set[str] = set()  # the cache entries still in use
+            todo_heads = 0
             for doc_id, entry in entries.items():
                 texts = _doc_texts(entry.doc)
                 digests[doc_id] = hash(texts)
-                heads, passage = text_keys(embedder, texts)
-                wanted.update(heads)
-                wanted.add(passage)
+                keys[doc_id] = heads, passage = text_keys(embedder, texts)
                 if held.get(doc_id) == digests[doc_id]:
                     vectors[doc_id] = semantic.vectors_of(doc_id)
                 elif (found := cached_vector(cache, heads, passage)) is not None:
                     vectors[doc_id] = found
                 else:
                     todo.append(doc_id)
-                    new_texts += len(heads) + 1
-            if len(vectors) != len(held) or any(d not in held for d in vectors):
-                self._install_vectors(digests, vectors)
-            cache.reserve(new_texts)
-            waiting = 0  # computed but not installed yet
+                    todo_heads += len(heads)
+            # Room for every document still to embed: each batch is added without copying.
+            index = SemanticIndex(vectors, room=(len(todo), todo_heads))
+            changed = len(vectors) != len(held) or any(d not in held for d in vectors)
+            if changed:
+                self._install_vectors(digests, index)
             for start in range(0, len(todo), VECTOR_BATCH_DOCS):
                 batch = {
                     d: _doc_texts(entries[d].doc) for d in todo[start : start + VECTOR_BATCH_DOCS]
                 }
-                vectors.update(embed_documents(embedder, cache, batch))
-                waiting += len(batch)
-                # Installing copies every vector: swap in after an eighth more, not after
-                # every batch, so a large first build costs a few copies, not thousands.
-                last = start + VECTOR_BATCH_DOCS >= len(todo)
-                if last or waiting >= max(VECTOR_BATCH_DOCS, len(vectors) // 8):
-                    self._install_vectors(digests, vectors)
-                    waiting = 0
-            cache.keep_only(wanted)
-            cache.save()
+                index = index.extended(embed_documents(embedder, cache, batch))
+                self._install_vectors(digests, index)
+            wanted = {k for heads, passage in keys.values() for k in (*heads, passage)}
+            if todo or changed or cache.keys() != wanted:
+                index.save(path, keys)
             self.vector_error = None
-            return len(todo), len(vectors) - len(held)
+            return len(todo), sum(held.get(d) != digests[d] for d in index.ids)
 
-    def _install_vectors(self, digests: dict[str, int], vectors: dict[str, DocVectors]) -> None:
-        semantic = SemanticIndex(vectors)
+    def _install_vectors(self, digests: dict[str, int], semantic: SemanticIndex) -> None:
         with self._lock:
-            self._vector_texts = {d: digests[d] for d in vectors}
+            self._vector_texts = {d: digests[d] for d in semantic.ids}
             self._semantic = semantic
 
     def semantic_status(self) -> dict[str, object]:

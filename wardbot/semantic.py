@@ -86,84 +86,6 @@ def _key(model: str, kind: str, text: str) -> str:
     return hashlib.sha256(f"{model}\0{kind}\0{text}".encode()).hexdigest()[:32]
 
 
-class VectorCache:
-    """Vectors by (model, kind, text), kept in one file under the data directory.
-
-    Stored as float16 (plenty for cosine similarity, half the disk and memory), in one
-    matrix with a row per key, so saving writes it as it is; a corrupt or foreign file
-    is ignored and rebuilt.
-    """
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._row: dict[str, int] = {}
-        self._matrix = np.zeros((0, 0), dtype=np.float16)
-        self._reserved = 0  # rows to make when the first vector says the dimension
-        self._dirty = False
-        if path is not None and path.exists():
-            try:
-                with np.load(path, allow_pickle=False) as data:
-                    keys, matrix = data["keys"], data["vectors"]
-                if matrix.ndim != 2 or len(keys) != len(matrix):
-                    raise ValueError(f"{len(keys)} keys for a matrix of shape {matrix.shape}")
-                self._matrix = matrix.astype(np.float16, copy=False)
-                self._row = {str(k): i for i, k in enumerate(keys)}
-            except Exception as exc:  # truncated, from another version: recompute
-                log.warning("ignoring the vector cache %s: %s", path, exc)
-
-    def get(self, key: str) -> np.ndarray | None:
-        row = self._row.get(key)
-        return None if row is None else self._matrix[row]
-
-    def reserve(self, more: int) -> None:
-        """Room for `more` new vectors, so putting them never copies the matrix (and
-        vectors already handed out never keep an old copy alive)."""
-        needed = len(self._row) + more
-        if not self._matrix.shape[1]:  # the dimension is not known yet
-            self._reserved = needed
-        elif needed > len(self._matrix):
-            self._resize(needed)
-
-    def put(self, key: str, vector: np.ndarray) -> None:
-        if not self._matrix.shape[1]:  # the first vector says the dimension
-            rows = max(self._reserved, 16)
-            self._matrix = np.zeros((rows, vector.shape[-1]), dtype=np.float16)
-        row = self._row.get(key)
-        if row is None:
-            row = len(self._row)
-            if row == len(self._matrix):
-                self._resize(max(2 * row, 16))
-            self._row[key] = row
-        self._matrix[row] = vector
-        self._dirty = True
-
-    def _resize(self, rows: int) -> None:
-        grown = np.zeros((rows, self._matrix.shape[1]), dtype=np.float16)
-        used = len(self._row)
-        grown[:used] = self._matrix[:used]
-        self._matrix = grown
-
-    def keep_only(self, keys: set[str]) -> None:
-        """Forget vectors of texts no document has any more."""
-        kept = [(k, row) for k, row in self._row.items() if k in keys]
-        if len(kept) == len(self._row):
-            return
-        self._matrix = self._matrix[[row for _, row in kept]]
-        self._row = {k: i for i, (k, _) in enumerate(kept)}
-        self._dirty = True
-
-    def save(self) -> None:
-        if self.path is None or not self._dirty:
-            return
-        keys = np.array(list(self._row), dtype="U32")  # in row order: rows are appended
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "wb") as out:
-            np.savez(out, keys=keys, vectors=self._matrix[: len(keys)])
-        os.replace(tmp, self.path)
-        self._dirty = False
-
-
 CODE_MAX = 32767  # packed vectors' largest code (int16)
 
 
@@ -179,18 +101,90 @@ class Packed:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def row(self, i: int) -> Packed:
+        return Packed(self.codes[i : i + 1], self.scales[i : i + 1])
+
+
+# Float vectors are packed this many at a time: the float32 copy stays a few MB.
+PACK_CHUNK = 2048
+
 
 def pack(rows: Sequence[np.ndarray] | np.ndarray) -> Packed:
     """`rows` (float vectors) as int16 codes, each scaled by its largest component."""
+    if len(rows) > PACK_CHUNK:
+        return _stack([pack(rows[i : i + PACK_CHUNK]) for i in range(0, len(rows), PACK_CHUNK)])
     x = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
     scales = np.abs(x).max(axis=1) / CODE_MAX if len(x) else np.zeros(0, dtype=np.float32)
     codes = np.rint(x / np.where(scales > 0, scales, 1)[:, None]).astype(np.int16)
     return Packed(codes, scales.astype(np.float32))
 
 
-# A document's vectors: one per phrasing (question, variants or title), and its passage's;
-# as floats (computed or from the cache) or packed (from a semantic index).
-DocVectors = tuple[Sequence[np.ndarray] | np.ndarray, np.ndarray] | tuple[Packed, Packed]
+def _stack(parts: Sequence[Packed]) -> Packed:
+    if len(parts) == 1:
+        return parts[0]
+    return Packed(
+        np.concatenate([p.codes for p in parts]), np.concatenate([p.scales for p in parts])
+    )
+
+
+# A document's vectors: one per phrasing (question, variants or title), and its passage's.
+DocVectors = tuple[Packed, Packed]
+
+
+class VectorCache:
+    """The vectors saved under the data directory, by key (`text_keys`: model, kind, text).
+
+    The file is a semantic index as it was packed (`SemanticIndex.save`), read back as it
+    is; a file of the float16 vectors earlier versions wrote is packed as it is read; a
+    corrupt or foreign file is ignored, and replaced by the next save.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._at: dict[str, tuple[Packed, int]] = {}
+        if path is None or not path.exists():
+            return
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                groups = _read_groups(data)
+        except Exception as exc:  # truncated, from another version: recompute
+            log.warning("ignoring the vector cache %s: %s", path, exc)
+            return
+        for keys, packed in groups:
+            for i, key in enumerate(keys):
+                self._at[str(key)] = (packed, i)
+
+    def keys(self) -> set[str]:
+        return set(self._at)
+
+    def get(self, keys: Sequence[str]) -> Packed | None:
+        """The vectors of these texts (views where it can), or None unless all are here."""
+        found = [self._at.get(key) for key in keys]
+        if not found or any(f is None for f in found):
+            return None
+        return _stack([packed.row(i) for packed, i in found])  # type: ignore[misc]
+
+
+GROUPS = ("head", "passage")
+
+
+def _read_groups(data: Mapping[str, np.ndarray]) -> list[tuple[np.ndarray, Packed]]:
+    if "head_codes" in data:
+        groups = []
+        for name in GROUPS:
+            keys, codes = data[f"{name}_keys"], data[f"{name}_codes"]
+            scales = data[f"{name}_scales"]
+            if (
+                codes.dtype != np.int16
+                or codes.ndim != 2
+                or not len(keys) == len(codes) == len(scales)
+            ):
+                raise ValueError(f"{name}: {len(keys)} keys, codes {codes.dtype} {codes.shape}")
+            groups.append((keys, Packed(codes, scales.astype(np.float32, copy=False))))
+        return groups
+    keys, vectors = data["keys"], data["vectors"]  # float16 vectors, as earlier versions wrote
+    if vectors.ndim != 2 or len(keys) != len(vectors):
+        raise ValueError(f"{len(keys)} keys for a matrix of shape {vectors.shape}")
+    return [(keys, pack(vectors))]
 
 
 @dataclass(frozen=True)
@@ -201,83 +195,141 @@ class SemanticScores:
     passage: np.ndarray  # cosine with its passage
 
 
-# Float vectors are packed this many at a time: the float32 copy stays a few MB.
-PACK_CHUNK = 2048
-
-
-class _Rows:
-    """One packed matrix being filled: packed rows are copied, float rows packed later in
-    chunks."""
+class _Store:
+    """Packed rows, with room for more: a filled row is never written again, so an index
+    reading the first rows is unaffected when another appends after them."""
 
     def __init__(self, rows: int, dim: int) -> None:
         self.codes = np.zeros((rows, dim), dtype=np.int16)
         self.scales = np.zeros(rows, dtype=np.float32)
-        self._at: list[int] = []
-        self._floats: list[np.ndarray] = []
+        self.filled = 0
 
-    def put(self, start: int, vectors: Packed | Sequence[np.ndarray] | np.ndarray) -> None:
-        if isinstance(vectors, Packed):
-            self.codes[start : start + len(vectors)] = vectors.codes
-            self.scales[start : start + len(vectors)] = vectors.scales
-        else:
-            self._at.extend(range(start, start + len(vectors)))
-            self._floats.extend(vectors)
+    def append(self, packed: Packed) -> int:
+        """Where `packed` went."""
+        start, end = self.filled, self.filled + len(packed)
+        self.codes[start:end] = packed.codes
+        self.scales[start:end] = packed.scales
+        self.filled = end
+        return start
 
-    def finish(self) -> None:
-        for start in range(0, len(self._floats), PACK_CHUNK):
-            at = self._at[start : start + PACK_CHUNK]
-            packed = pack(self._floats[start : start + PACK_CHUNK])
-            self.codes[at], self.scales[at] = packed.codes, packed.scales
-        self._at, self._floats = [], []
+    def copy(self, rows: int, room: int) -> _Store:
+        """The first `rows` in a new store with `room` more."""
+        new = _Store(rows + room, self.codes.shape[1])
+        new.append(Packed(self.codes[:rows], self.scales[:rows]))
+        return new
 
 
 class SemanticIndex:
     """The documents' vectors stacked for scoring, and which rows belong to which id.
 
     Vectors are kept packed (`Packed`): at 10k notices 15 MB instead of 31 MB of
-    float32, and a question is scored as fast as against float32 (`_products`).
+    float32, and a question is scored as fast as against float32 (`_products`). An index
+    made with room for more documents grows into it (`extended`) without copying what it
+    holds, so a first build adds thousands of documents batch by batch at the cost of
+    the new ones only.
     """
 
-    def __init__(self, vectors: Mapping[str, DocVectors]) -> None:
-        """`vectors`: doc id -> (its phrasings' vectors, its passage's vector), as floats
-        or packed (another index's `vectors_of`, copied without unpacking)."""
-        self.ids = list(vectors)
-        self.row = {doc_id: i for i, doc_id in enumerate(self.ids)}
-        counts = [len(vectors[i][0]) for i in self.ids]
-        self._starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int)
-        dim = _dimension(vectors[self.ids[0]]) if self.ids else 0
-        heads, passages = _Rows(sum(counts), dim), _Rows(len(self.ids), dim)
-        for i, doc_id in enumerate(self.ids):
-            head, passage = vectors[doc_id]
-            heads.put(int(self._starts[i]), head)
-            passages.put(i, passage if isinstance(passage, Packed) else [passage])
-        heads.finish()
-        passages.finish()
-        self._heads, self._head_scales = heads.codes, heads.scales
-        self._passages, self._passage_scales = passages.codes, passages.scales
+    def __init__(
+        self, vectors: Mapping[str, DocVectors] | None = None, *, room: tuple[int, int] = (0, 0)
+    ) -> None:
+        """`vectors`: doc id -> (its phrasings' vectors, its passage's vector); `room`:
+        (documents, phrasings) that `extended` can add later without copying."""
+        self.ids: list[str] = []
+        self.row: dict[str, int] = {}
+        self._starts = np.zeros(0, dtype=np.intp)  # each document's first phrasing row
+        self._heads: _Store | None = None
+        self._passages: _Store | None = None
+        self._head_rows = 0
+        self._room = room
+        if vectors:
+            self._add(vectors)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def vectors_of(self, doc_id: str) -> tuple[Packed, Packed]:
+    def extended(self, vectors: Mapping[str, DocVectors]) -> SemanticIndex:
+        """A new index: this one's documents, then `vectors`' (new ids). This one, which
+        questions may be reading meanwhile, is unchanged."""
+        new = SemanticIndex(room=self._room)
+        new.ids, new.row = list(self.ids), dict(self.row)
+        new._starts, new._head_rows = self._starts, self._head_rows
+        new._heads, new._passages = self._heads, self._passages
+        new._add(vectors)
+        return new
+
+    def _add(self, vectors: Mapping[str, DocVectors]) -> None:
+        heads = sum(len(h) for h, _ in vectors.values())
+        room_docs, room_heads = self._room
+        if self._heads is None or self._passages is None:
+            dim = next(iter(vectors.values()))[1].codes.shape[1]
+            self._heads = _Store(heads + room_heads, dim)
+            self._passages = _Store(len(vectors) + room_docs, dim)
+        elif (  # another index grew into this store already, or it is full: copy
+            self._heads.filled != self._head_rows
+            or self._passages.filled != len(self.ids)
+            or len(self._heads.codes) - self._head_rows < heads
+            or len(self._passages.codes) - len(self.ids) < len(vectors)
+        ):
+            self._heads = self._heads.copy(self._head_rows, max(heads, room_heads))
+            self._passages = self._passages.copy(len(self.ids), max(len(vectors), room_docs))
+        starts = []
+        for doc_id, (head, passage) in vectors.items():
+            self.row[doc_id] = len(self.ids)
+            self.ids.append(doc_id)
+            starts.append(self._heads.append(head))
+            self._passages.append(passage)
+        self._starts = np.concatenate((self._starts, np.asarray(starts, dtype=np.intp)))
+        self._head_rows = self._heads.filled
+        self._room = (max(0, room_docs - len(vectors)), max(0, room_heads - heads))
+
+    def vectors_of(self, doc_id: str) -> DocVectors:
         """A document's (phrasing vectors, passage vector), packed as here (views)."""
+        assert self._heads is not None and self._passages is not None
         row = self.row[doc_id]
         start = self._starts[row]
-        end = self._starts[row + 1] if row + 1 < len(self.ids) else len(self._heads)
+        end = self._starts[row + 1] if row + 1 < len(self.ids) else self._head_rows
         return (
-            Packed(self._heads[start:end], self._head_scales[start:end]),
-            Packed(self._passages[row : row + 1], self._passage_scales[row : row + 1]),
+            Packed(self._heads.codes[start:end], self._heads.scales[start:end]),
+            self._passages_packed().row(row),
         )
 
+    def _passages_packed(self) -> Packed:
+        assert self._passages is not None
+        n = len(self.ids)
+        return Packed(self._passages.codes[:n], self._passages.scales[:n])
+
     def score(self, question: np.ndarray) -> SemanticScores:
-        if not self.ids:
+        if not self.ids or self._heads is None:
             empty = np.zeros(0, dtype=np.float32)
             return SemanticScores(empty, empty)
         question = np.asarray(question, dtype=np.float32)
-        head = np.maximum.reduceat(
-            _products(self._heads, self._head_scales, question), self._starts
+        rows = self._head_rows
+        heads = _products(self._heads.codes[:rows], self._heads.scales[:rows], question)
+        passages = self._passages_packed()
+        return SemanticScores(
+            np.maximum.reduceat(heads, self._starts),
+            _products(passages.codes, passages.scales, question),
         )
-        return SemanticScores(head, _products(self._passages, self._passage_scales, question))
+
+    def save(self, path: Path, keys: Mapping[str, tuple[list[str], str]]) -> None:
+        """Write the vectors to `path` (atomically) for `VectorCache`; `keys`: each
+        document's `text_keys`."""
+        rows = self._head_rows
+        heads = Packed(self._heads.codes[:rows], self._heads.scales[:rows]) if self._heads else None
+        passages = self._passages_packed() if self._passages else None
+        arrays: dict[str, np.ndarray] = {}
+        for name, packed, names in (
+            ("head", heads, [k for d in self.ids for k in keys[d][0]]),
+            ("passage", passages, [keys[d][1] for d in self.ids]),
+        ):
+            arrays[f"{name}_keys"] = np.array(names, dtype="U32")
+            arrays[f"{name}_codes"] = packed.codes if packed else np.zeros((0, 0), np.int16)
+            arrays[f"{name}_scales"] = packed.scales if packed else np.zeros(0, np.float32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as out:
+            np.savez(out, **arrays)  # type: ignore[arg-type]
+        os.replace(tmp, path)
 
 
 # Packed rows are scored a block at a time through one float32 buffer: as fast as a
@@ -305,39 +357,35 @@ def _products(codes: np.ndarray, scales: np.ndarray, question: np.ndarray) -> np
     return out
 
 
-def _dimension(vectors: DocVectors) -> int:
-    passage = vectors[1]
-    if isinstance(passage, Packed):
-        return int(passage.codes.shape[1])
-    return int(np.asarray(passage).shape[-1])
-
-
 def embed_documents(
     embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts], batch: int = 4
 ) -> dict[str, DocVectors]:
-    """Vectors for `docs`, from the cache or computed (and cached) in batches.
+    """Vectors for `docs`: from the cache, the rest computed in batches.
 
     Batches stay small: a question waits for the model while a batch is embedded.
     """
     keys = {doc_id: text_keys(embedder, texts) for doc_id, texts in docs.items()}
-    missing: dict[str, tuple[bool, str]] = {}  # key -> (is_query, text), not cached yet
+    missing: dict[str, tuple[bool, str]] = {}  # key -> (is_query, text), not cached
     for doc_id, texts in docs.items():
         heads, passage = keys[doc_id]
         for key, head in zip(heads, texts.heads, strict=True):
-            if cache.get(key) is None:
+            if cache.get([key]) is None:
                 missing[key] = (True, head)
-        if cache.get(passage) is None:
+        if cache.get([passage]) is None:
             missing[passage] = (False, texts.passage)
+    fresh: dict[str, Packed] = {}
     for query in (True, False):
         todo = [(k, text) for k, (q, text) in missing.items() if q is query]
         for start in range(0, len(todo), batch):
             chunk = todo[start : start + batch]
-            vectors = embedder.embed([text for _, text in chunk], query=query)
-            for (key, _), vector in zip(chunk, vectors, strict=True):
-                cache.put(key, vector)
-    out = {doc_id: cached_vector(cache, *keys[doc_id]) for doc_id in docs}
-    assert all(v is not None for v in out.values())  # every text was computed above
-    return out  # type: ignore[return-value]
+            packed = pack(embedder.embed([text for _, text in chunk], query=query))
+            for i, (key, _) in enumerate(chunk):
+                fresh[key] = packed.row(i)
+
+    def vectors(keys: list[str]) -> Packed:
+        return _stack([fresh[k] if k in fresh else cache.get([k]) for k in keys])  # type: ignore[misc]
+
+    return {d: (vectors(heads), vectors([passage])) for d, (heads, passage) in keys.items()}
 
 
 def text_keys(embedder: Embedder, texts: DocTexts) -> tuple[list[str], str]:
@@ -347,9 +395,8 @@ def text_keys(embedder: Embedder, texts: DocTexts) -> tuple[list[str], str]:
 
 
 def cached_vector(cache: VectorCache, heads: list[str], passage: str) -> DocVectors | None:
-    """One document's vectors from the cache (views of it), by `text_keys`, if all there."""
-    found = [cache.get(key) for key in heads]
-    vector = cache.get(passage)
-    if vector is None or any(h is None for h in found):
+    """One document's vectors from the cache, by `text_keys`, if all are there."""
+    found, vector = cache.get(heads), cache.get([passage])
+    if found is None or vector is None:
         return None
-    return found, vector  # type: ignore[return-value]
+    return found, vector
