@@ -125,3 +125,41 @@ def test_a_vector_file_that_cannot_be_used_is_ignored(tmp_path, content):
     else:
         np.savez(path, **content)
     assert VectorCache(path).keys() == set()
+
+
+def saved(tmp_path, docs):
+    path = tmp_path / "vectors.npz"
+    keys = {d: ([f"{d}-q{j}" for j in range(len(h))], f"{d}-p") for d, (h, _) in docs.items()}
+    SemanticIndex(packed(docs)).save(path, keys)
+    return path, keys
+
+
+def test_a_restart_takes_the_saved_index_as_it_is(tmp_path):
+    docs = floats(9)
+    path, keys = saved(tmp_path, docs)
+    question = unit_rows(np.random.default_rng(13), 1)[0]
+    # The documents come back in another order: the index keeps the saved one.
+    shuffled = {d: keys[d] for d in reversed(list(keys))}
+    index = VectorCache(path).as_index(shuffled)
+    assert index is not None
+    assert_scores_like(index, docs, question)
+    assert_scores_like(
+        index.extended(packed(floats(2, seed=14))), {**docs, **floats(2, seed=14)}, question
+    )
+
+
+@pytest.mark.parametrize("change", ["a document more", "a document less", "a text changed"])
+def test_a_saved_index_of_other_documents_is_not_taken_as_it_is(tmp_path, change):
+    docs = floats(9)
+    path, keys = saved(tmp_path, docs)
+    first = next(iter(keys))
+    if change == "a document more":
+        keys["another"] = (["another-q0"], "another-p")
+    elif change == "a document less":
+        del keys[first]
+    else:
+        keys[first] = (["edited-q0"], keys[first][1])
+    cache = VectorCache(path)
+    assert cache.as_index(keys) is None
+    if change != "a document more":  # ...but what it holds is still found text by text
+        assert all(cache.get([p]) is not None for _, p in keys.values())

@@ -698,7 +698,11 @@ class Engine:
             for doc_id, entry in entries.items():
                 texts = _doc_texts(entry.doc)
                 digests[doc_id] = hash(texts)
-                keys[doc_id] = heads, passage = text_keys(embedder, texts)
+                keys[doc_id] = text_keys(embedder, texts)
+            if not held and (saved := cache.as_index(keys)) is not None:  # a restart
+                self._install_vectors(digests, saved)
+                return 0, len(saved)
+            for doc_id, (heads, passage) in keys.items():
                 if held.get(doc_id) == digests[doc_id]:
                     vectors[doc_id] = semantic.vectors_of(doc_id)
                 elif (found := cached_vector(cache, heads, passage)) is not None:

@@ -140,21 +140,26 @@ class VectorCache:
     """
 
     def __init__(self, path: Path | None) -> None:
-        self._at: dict[str, tuple[Packed, int]] = {}
+        self._groups: list[tuple[np.ndarray, Packed]] = []  # (keys, their vectors)
+        self._where: dict[str, tuple[Packed, int]] | None = None  # key -> (group, row)
         if path is None or not path.exists():
             return
         try:
             with np.load(path, allow_pickle=False) as data:
-                groups = _read_groups(data)
+                self._groups = _read_groups(data)
         except Exception as exc:  # truncated, from another version: recompute
             log.warning("ignoring the vector cache %s: %s", path, exc)
-            return
-        for keys, packed in groups:
-            for i, key in enumerate(keys):
-                self._at[str(key)] = (packed, i)
+
+    @property
+    def _at(self) -> dict[str, tuple[Packed, int]]:
+        if self._where is None:
+            self._where = {
+                str(key): (packed, i) for keys, packed in self._groups for i, key in enumerate(keys)
+            }
+        return self._where
 
     def keys(self) -> set[str]:
-        return set(self._at)
+        return {str(key) for keys, _ in self._groups for key in keys}
 
     def get(self, keys: Sequence[str]) -> Packed | None:
         """The vectors of these texts (views where it can), or None unless all are here."""
@@ -162,6 +167,24 @@ class VectorCache:
         if not found or any(f is None for f in found):
             return None
         return _stack([packed.row(i) for packed, i in found])  # type: ignore[misc]
+
+    def as_index(self, keys: Mapping[str, tuple[list[str], str]]) -> SemanticIndex | None:
+        """The saved index itself, without copying a vector, when it holds exactly the
+        documents of `keys` (doc id -> `text_keys`) with these texts: a restart."""
+        if len(self._groups) != len(GROUPS):
+            return None
+        (head_keys, heads), (passage_keys, passages) = self._groups
+        doc_of = {passage: doc_id for doc_id, (_, passage) in keys.items()}
+        if len(doc_of) != len(keys) or len(passage_keys) != len(keys):
+            return None  # two documents with one passage, or other documents
+        ids = [doc_of.get(str(key)) for key in passage_keys]
+        if None in ids or len(set(ids)) != len(ids):
+            return None
+        expected = np.array([k for d in ids for k in keys[d][0]], dtype=head_keys.dtype)  # type: ignore[index]
+        if expected.shape != head_keys.shape or not (expected == head_keys).all():
+            return None
+        counts = [len(keys[d][0]) for d in ids]  # type: ignore[index]
+        return SemanticIndex.of(ids, counts, heads, passages)  # type: ignore[arg-type]
 
 
 GROUPS = ("head", "passage")
@@ -212,6 +235,13 @@ class _Store:
         self.filled = end
         return start
 
+    @classmethod
+    def holding(cls, packed: Packed) -> _Store:
+        """A full store made of `packed` itself (no copy)."""
+        store = cls(0, packed.codes.shape[1])
+        store.codes, store.scales, store.filled = packed.codes, packed.scales, len(packed)
+        return store
+
     def copy(self, rows: int, room: int) -> _Store:
         """The first `rows` in a new store with `room` more."""
         new = _Store(rows + room, self.codes.shape[1])
@@ -243,6 +273,19 @@ class SemanticIndex:
         self._room = room
         if vectors:
             self._add(vectors)
+
+    @classmethod
+    def of(
+        cls, ids: list[str], counts: list[int], heads: Packed, passages: Packed
+    ) -> SemanticIndex:
+        """An index over these packed vectors as they are: document `ids[i]` has the next
+        `counts[i]` rows of `heads` and row i of `passages`."""
+        index = cls()
+        index.ids, index.row = list(ids), {doc_id: i for i, doc_id in enumerate(ids)}
+        index._starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
+        index._heads, index._passages = _Store.holding(heads), _Store.holding(passages)
+        index._head_rows = len(heads)
+        return index
 
     def __len__(self) -> int:
         return len(self.ids)
