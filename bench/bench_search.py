@@ -857,7 +857,7 @@ def run_worker(args: argparse.Namespace) -> None:
     if args.worker not in ("baseline", "open-baseline", "tantivy"):
         from wardbot import process
 
-        process.prepare()  # the process bot.py runs in (threads, allocator)
+        process.prepare()  # the process bot.py runs in (its BLAS threads)
     spec = json.loads(Path(args.spec).read_text(encoding="utf-8"))
     corpus = Path(spec["corpus"])
     if args.worker in ("ours", "meaning"):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from sample_ward import write_ward
 
 from wardbot import engine as engine_module
@@ -27,7 +28,7 @@ def counting(monkeypatch, owner, name):
 
 def test_a_large_first_build_is_opened_again_from_what_it_saved(tmp_path, monkeypatch):
     faq, content = write_ward(tmp_path)
-    monkeypatch.setattr(engine_module, "COMPACT_AFTER_DOCS", 5)  # the sample ward is "large"
+    monkeypatch.setattr(engine_module, "COMPACT_DOCS", (5, 1000))  # the sample ward is "large"
     analysed = counting(monkeypatch, Engine, "_analyse_all")
     loaded = counting(monkeypatch, AnalysedState, "load")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
@@ -41,19 +42,22 @@ def test_a_large_first_build_is_opened_again_from_what_it_saved(tmp_path, monkey
         engine.close()
 
 
-def test_a_small_first_build_is_kept_as_it_is(tmp_path):
+@pytest.mark.parametrize("limits", [(1000, 2000), (2, 5)], ids=["small", "very large"])
+def test_a_small_or_a_very_large_first_build_is_kept_as_it_is(tmp_path, monkeypatch, limits):
     faq, content = write_ward(tmp_path)
+    monkeypatch.setattr(engine_module, "COMPACT_DOCS", limits)
+    loaded = counting(monkeypatch, AnalysedState, "load")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     try:
-        assert engine._built_afresh > 0  # what made it: the sample ward is under the limit
-        assert engine._built_afresh < engine_module.COMPACT_AFTER_DOCS
+        assert loaded == [None], "opened once: nothing saved to read back"
+        assert engine.ask("muc dong bhyt ho gia dinh").best.id == "bhyt-muc-dong"
     finally:
         engine.close()
 
 
 def test_a_first_build_that_could_not_be_saved_is_not_analysed_again(tmp_path, monkeypatch):
     faq, content = write_ward(tmp_path)
-    monkeypatch.setattr(engine_module, "COMPACT_AFTER_DOCS", 5)
+    monkeypatch.setattr(engine_module, "COMPACT_DOCS", (5, 1000))
     monkeypatch.setattr(AnalysedState, "save", lambda self, folder: False)  # a full disk
     analysed = counting(monkeypatch, Engine, "_analyse_all")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
@@ -70,6 +74,21 @@ def test_large_buffers_are_kept_in_their_own_mappings(monkeypatch):
     monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
     memory.tune_allocator()
     assert calls == [("mallopt", (memory.M_MMAP_THRESHOLD, 128 * 1024))]
+
+
+def test_the_allocator_is_tuned_once_the_engine_is_open(tmp_path, monkeypatch):
+    faq, content = write_ward(tmp_path)
+    calls = []
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    built = counting(monkeypatch, Engine, "_analyse_all")
+
+    def after_the_build(name):
+        assert built, "not while building: mapping every large buffer slows a build"
+        return lambda *args: calls.append(name)
+
+    monkeypatch.setattr(memory, "_glibc", after_the_build)
+    Engine.open(faq, content, tmp_path / "data", today=TODAY).close()
+    assert "mallopt" in calls
 
 
 def test_the_operators_own_allocator_setting_wins(monkeypatch):

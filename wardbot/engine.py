@@ -49,7 +49,7 @@ from wardbot.loader import (
     load_content,
     load_faq,
 )
-from wardbot.memory import give_back_memory
+from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.semantic import (
     PASSAGE_CHARS,
@@ -93,9 +93,11 @@ SEMANTIC_CANDIDATES = 10
 ACCENTED_SHARE = 0.5
 VECTOR_FILE = "vectors.npz"
 VECTOR_BATCH_DOCS = 64  # documents embedded at least between two swaps of the semantic index
-# A first build of at least this many documents is opened again from what it saved (see
-# Engine.open): smaller ones leave little garbage behind.
-COMPACT_AFTER_DOCS = 2000
+# A first build of this many documents is opened again from what it saved (Engine.open):
+# a smaller one leaves little garbage behind; a larger one peaks at several times what it
+# keeps while building (1.3 GB at 100k), so the server has the memory anyway, and opening
+# it again would cost the build 15 s more.
+COMPACT_DOCS = (2_000, 30_000)
 
 Doc = FaqEntry | Announcement
 
@@ -273,13 +275,14 @@ class Engine:
             return engine
 
         engine = opened()
-        if engine._built_afresh >= COMPACT_AFTER_DOCS:
+        if COMPACT_DOCS[0] <= engine._built_afresh <= COMPACT_DOCS[1]:
             # What a first build keeps was made among its passing garbage, which leaves the
             # process tens of MB larger than a restart: open again from what it just saved.
             engine.close()
             del engine
             give_back_memory()
             engine = opened()
+        tune_allocator()  # the build is over: from here the process serves questions
         engine.embedder = embedder
         engine._background_vectors = background_vectors
         if embedder is not None:
@@ -457,8 +460,6 @@ class Engine:
             self._state = state
         if old is not None and old is not index:
             old.close()
-        if analysed_all:  # a large, passing allocation: later peaks need not stack on it
-            give_back_memory()
         self._want_vectors()
 
     def _index_brought_up_to_date(
@@ -675,7 +676,8 @@ class Engine:
         the semantic index holds what answering needs.
         """
         computed, installed = self._refresh_vectors()
-        if installed >= VECTOR_BATCH_DOCS:  # a first build, a restart: let their copies go
+        # A first build, a restart: let their copies go (not worth a pause past COMPACT_DOCS).
+        if VECTOR_BATCH_DOCS <= installed <= COMPACT_DOCS[1]:
             give_back_memory()
         return computed
 
@@ -892,7 +894,10 @@ class Engine:
         semantic = self._semantic
         sem = semantic.score(vector) if vector is not None and len(semantic) else None
         if sem is not None:
-            closest = np.argsort(-(sem.head + sem.passage))[:SEMANTIC_CANDIDATES]
+            closeness = -(sem.head + sem.passage)
+            top = np.argpartition(closeness, min(SEMANTIC_CANDIDATES, len(closeness)) - 1)
+            top = top[:SEMANTIC_CANDIDATES]
+            closest = top[np.argsort(closeness[top])]  # the closest first, as a full sort
             ids += [semantic.ids[i] for i in closest if semantic.ids[i] not in ids]
             head_mean, head_sd = float(sem.head.mean()), float(sem.head.std()) or 1.0
             passage_mean, passage_sd = float(sem.passage.mean()), float(sem.passage.std()) or 1.0

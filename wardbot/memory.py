@@ -8,9 +8,11 @@ stacks on top of it. `malloc_trim` hands the free pages back.
 Large buffers (the model's working memory, numpy arrays) are another way RSS creeps up:
 glibc serves them by mmap, but after the first is freed it raises its threshold and
 serves the next ones from the heap, where they stay stuck behind small objects made
-later. `tune_allocator()`, called once at start, keeps every buffer of 128 KB or more
-in its own mapping, returned whole when freed: at 10,000 notices a restarted bot peaked
-about 20 MB lower, at no measurable cost in speed (see bench/bench_search.py).
+later. `tune_allocator()`, called once the engine is open (Engine.open), keeps every
+buffer of 128 KB or more in its own mapping from then on, returned whole when freed: at
+10,000 notices a restarted bot peaked about 20 MB lower, and questions are as fast (see
+bench/bench_search.py). Not before: a first build makes and frees large buffers by the
+thousand, and mapping each afresh made a 100,000-notice build 9 s slower.
 """
 
 from __future__ import annotations
