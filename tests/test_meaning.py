@@ -287,3 +287,28 @@ def test_vectors_are_read_back_at_a_restart_and_not_computed_again(engine, tmp_p
         ]
     finally:
         again.close()
+
+
+def test_vectors_found_after_a_failed_pass_clear_the_reported_error(engine, tmp_path):
+    faq, content = write_ward(tmp_path)
+
+    class Failing:
+        name = engine.embedder.name
+
+        def embed(self, texts, *, query):
+            raise RuntimeError("the model crashed")
+
+    broken = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    broken.embedder = Failing()
+    try:
+        broken._vectors_wanted.set()
+        broken._vector_worker()  # what the background thread runs
+        assert "the model crashed" in broken.semantic_status()["error"]
+        # Meanwhile another process (`bot.py ask`) computed and saved every vector.
+        Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=engine.embedder).close()
+        broken.refresh_vectors()
+        status = broken.semantic_status()
+        assert status["error"] is None
+        assert status["documents"] == status["of"]
+    finally:
+        broken.close()

@@ -703,6 +703,7 @@ class Engine:
                 keys[doc_id] = text_keys(embedder, texts)
             if not held and (saved := cache.as_index(keys)) is not None:  # a restart
                 self._install_vectors(digests, saved)
+                self.vector_error = None
                 return 0, len(saved)
             for doc_id, (heads, passage) in keys.items():
                 if held.get(doc_id) == digests[doc_id]:

@@ -11,8 +11,9 @@ serves the next ones from the heap, where they stay stuck behind small objects m
 later. `tune_allocator()`, called once the engine is open (Engine.open), keeps every
 buffer of 128 KB or more in its own mapping from then on, returned whole when freed: at
 10,000 notices the bot grew by 18 MB instead of 48 MB over its first 320 questions with
-the embedding model, and questions are as fast (see bench/bench_search.py). Not before: a first build makes and frees large buffers by the
-thousand, and mapping each afresh made a 100,000-notice build 9 s slower.
+the embedding model, and questions are as fast (see bench/bench_search.py). Not before:
+a first build makes and frees large buffers by the thousand, and mapping each afresh
+made a 100,000-notice build 9 s slower.
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ class VectorCache:
     def as_index(self, keys: Mapping[str, tuple[list[str], str]]) -> SemanticIndex | None:
         """The saved index itself, without copying a vector, when it holds exactly the
         documents of `keys` (doc id -> `text_keys`) with these texts: a restart."""
-        if len(self._groups) != len(GROUPS):
+        if len(self._groups) != len(GROUPS) or not keys:
             return None
         (head_keys, heads), (passage_keys, passages) = self._groups
         doc_of = {passage: doc_id for doc_id, (_, passage) in keys.items()}
