@@ -312,3 +312,27 @@ def test_vectors_found_after_a_failed_pass_clear_the_reported_error(engine, tmp_
         assert status["documents"] == status["of"]
     finally:
         broken.close()
+
+
+def test_a_restarted_bot_answers_by_meaning_from_its_first_question(engine, tmp_path):
+    faq, content = write_ward(tmp_path)
+    faq.write_text(FAQ + MORE_FAQ, encoding="utf-8")
+    Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=engine.embedder).close()
+    # As `bot.py run` opens it: vectors in the background, answering at once.
+    again = Engine.open(
+        faq,
+        content,
+        tmp_path / "data",
+        today=TODAY,
+        embedder=engine.embedder,
+        background_vectors=True,
+    )
+    try:
+        status = again.semantic_status()
+        assert status["documents"] == status["of"], "the saved vectors are taken at once"
+        assert again._vector_thread is None, "nothing left to compute in the background"
+        assert again.ask("bà nội tôi 80 tuổi có được nhận tiền già không").best.id == (
+            "tro-cap-nguoi-cao-tuoi"
+        )
+    finally:
+        again.close()

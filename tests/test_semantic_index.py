@@ -163,3 +163,20 @@ def test_a_saved_index_of_other_documents_is_not_taken_as_it_is(tmp_path, change
     assert cache.as_index(keys) is None
     if change != "a document more":  # ...but what it holds is still found text by text
         assert all(cache.get([p]) is not None for _, p in keys.values())
+
+
+def test_a_restart_takes_the_saved_index_even_when_two_notices_have_one_text(tmp_path):
+    docs = floats(4)
+    first, second = list(docs)[:2]
+    docs[second] = docs[first]  # a notice posted twice: the same vectors
+    path = tmp_path / "vectors.npz"
+    keys = {d: ([f"{d}-q{j}" for j in range(len(h))], f"{d}-p") for d, (h, _) in docs.items()}
+    keys[second] = keys[first]
+    SemanticIndex(packed(docs)).save(path, keys)
+    index = VectorCache(path).as_index(keys)
+    assert index is not None and sorted(index.ids) == sorted(docs)
+    assert_scores_like(
+        SemanticIndex({d: index.vectors_of(d) for d in docs}),
+        docs,
+        unit_rows(np.random.default_rng(15), 1)[0],
+    )

@@ -286,10 +286,10 @@ class Engine:
         engine.embedder = embedder
         engine._background_vectors = background_vectors
         if embedder is not None:
-            if background_vectors:
-                engine._want_vectors()
-            else:
+            if not background_vectors:
                 engine.refresh_vectors()
+            elif not engine.take_saved_vectors():  # a restart has them at once, at no cost
+                engine._want_vectors()
         return engine
 
     @property
@@ -681,8 +681,17 @@ class Engine:
             give_back_memory()
         return computed
 
-    def _refresh_vectors(self) -> tuple[int, int]:
-        """refresh_vectors(): (documents embedded, documents given vectors)."""
+    def take_saved_vectors(self) -> bool:
+        """Install the saved vectors as they are, when they are exactly the documents'
+        (a restart): a fraction of a second, no model. False when there is more to do."""
+        _computed, installed = self._refresh_vectors(compute=False)
+        if VECTOR_BATCH_DOCS <= installed <= COMPACT_DOCS[1]:
+            give_back_memory()
+        return installed > 0
+
+    def _refresh_vectors(self, compute: bool = True) -> tuple[int, int]:
+        """refresh_vectors(): (documents embedded, documents given vectors). Without
+        `compute`, only the saved index as it is (take_saved_vectors)."""
         embedder = self.embedder
         if embedder is None:
             return 0, 0
@@ -705,6 +714,8 @@ class Engine:
                 self._install_vectors(digests, saved)
                 self.vector_error = None
                 return 0, len(saved)
+            if not compute:
+                return 0, 0
             for doc_id, (heads, passage) in keys.items():
                 if held.get(doc_id) == digests[doc_id]:
                     vectors[doc_id] = semantic.vectors_of(doc_id)

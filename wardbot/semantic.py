@@ -174,17 +174,23 @@ class VectorCache:
         if len(self._groups) != len(GROUPS) or not keys:
             return None
         (head_keys, heads), (passage_keys, passages) = self._groups
-        doc_of = {passage: doc_id for doc_id, (_, passage) in keys.items()}
-        if len(doc_of) != len(keys) or len(passage_keys) != len(keys):
-            return None  # two documents with one passage, or other documents
-        ids = [doc_of.get(str(key)) for key in passage_keys]
-        if None in ids or len(set(ids)) != len(ids):
+        if len(passage_keys) != len(keys):
             return None
-        expected = np.array([k for d in ids for k in keys[d][0]], dtype=head_keys.dtype)  # type: ignore[index]
+        # Documents by passage, in order: two notices may have the same text.
+        by_passage: dict[str, list[str]] = {}
+        for doc_id, (_, passage) in keys.items():
+            by_passage.setdefault(passage, []).append(doc_id)
+        ids = []
+        for key in passage_keys:
+            docs = by_passage.get(str(key))
+            if not docs:
+                return None  # a document that is not there any more
+            ids.append(docs.pop(0))
+        expected = np.array([k for d in ids for k in keys[d][0]], dtype=head_keys.dtype)
         if expected.shape != head_keys.shape or not (expected == head_keys).all():
             return None
-        counts = [len(keys[d][0]) for d in ids]  # type: ignore[index]
-        return SemanticIndex.of(ids, counts, heads, passages)  # type: ignore[arg-type]
+        counts = [len(keys[d][0]) for d in ids]
+        return SemanticIndex.of(ids, counts, heads, passages)
 
 
 GROUPS = ("head", "passage")
