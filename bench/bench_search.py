@@ -612,10 +612,11 @@ def worker_open(kind: str, corpus: Path, warmup: list[str]) -> dict:
     The parent adds first_answer_s: from starting this process to that first answer,
     the interpreter's own start-up and the imports included.
 
-    ours+meaning opens as the app does (`background_vectors=True`): the first answer is
-    lexical while the cached vectors load; vectors_s is from the start of `Engine.open` to
-    every document's vector installed, first_meaning_ask_ms the first question after that
-    (the model's own first-call set-up included).
+    ours+meaning opens as the app does (`background_vectors=True`): vectors saved for
+    exactly these documents are taken while it opens (Engine.take_saved_vectors), others
+    load in the background while the first answers are lexical; vectors_s is from the
+    start of `Engine.open` to every document's vector installed, first_meaning_ask_ms the
+    first question after that (the model's own first-call set-up included).
     """
     rss0 = peak_mb()
     start = time.perf_counter()
@@ -1119,8 +1120,9 @@ def main() -> None:
             "files + open_dir + searcher); model_s: loading the real model before it. "
             "1st_answer_s: from starting the process (interpreter, imports, model, open) to "
             "the first answer. ours+meaning opens with background_vectors=True as the app "
-            "does: its first answer is lexical; vectors_s = until every cached vector is "
-            "installed, 1st_sem_ms = the first question after that. peak_MB: this process "
+            "does: the saved vectors are taken while it opens, so its first answer uses "
+            "meaning; vectors_s = until every cached vector is installed (inside open_s when "
+            "they were all saved), 1st_sem_ms = the next question. peak_MB: this process "
             "after open + the 20 warm-up questions."
         )
     if retrieval_rows:
