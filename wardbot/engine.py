@@ -675,23 +675,24 @@ class Engine:
         cache file is read for this and let go after, then written from the new index:
         the semantic index holds what answering needs.
         """
-        computed, installed = self._refresh_vectors()
-        # A first build, a restart: let their copies go (not worth a pause past COMPACT_DOCS).
-        if VECTOR_BATCH_DOCS <= installed <= COMPACT_DOCS[1]:
-            give_back_memory()
-        return computed
+        return self._vectors_pass(compute=True)[0]
 
     def take_saved_vectors(self) -> bool:
         """Install the saved vectors as they are, when they are exactly the documents'
         (a restart): a fraction of a second, no model. False when there is more to do."""
-        _computed, installed = self._refresh_vectors(compute=False)
+        return self._vectors_pass(compute=False)[1] > 0
+
+    def _vectors_pass(self, compute: bool) -> tuple[int, int]:
+        """(documents embedded, documents given vectors); then, after a first build or a
+        restart, their copies go back to the system (not worth a pause past COMPACT_DOCS)."""
+        computed, installed = self._update_vectors(compute)
         if VECTOR_BATCH_DOCS <= installed <= COMPACT_DOCS[1]:
             give_back_memory()
-        return installed > 0
+        return computed, installed
 
-    def _refresh_vectors(self, compute: bool = True) -> tuple[int, int]:
-        """refresh_vectors(): (documents embedded, documents given vectors). Without
-        `compute`, only the saved index as it is (take_saved_vectors)."""
+    def _update_vectors(self, compute: bool) -> tuple[int, int]:
+        """_vectors_pass() before giving memory back. Without `compute`, only the saved
+        index as it is (take_saved_vectors)."""
         embedder = self.embedder
         if embedder is None:
             return 0, 0

@@ -414,25 +414,29 @@ def embed_documents(
     Batches stay small: a question waits for the model while a batch is embedded.
     """
     keys = {doc_id: text_keys(embedder, texts) for doc_id, texts in docs.items()}
+    found: dict[str, Packed] = {}  # key -> its vector, from the cache or computed
     missing: dict[str, tuple[bool, str]] = {}  # key -> (is_query, text), not cached
     for doc_id, texts in docs.items():
         heads, passage = keys[doc_id]
-        for key, head in zip(heads, texts.heads, strict=True):
-            if cache.get([key]) is None:
-                missing[key] = (True, head)
-        if cache.get([passage]) is None:
-            missing[passage] = (False, texts.passage)
-    fresh: dict[str, Packed] = {}
+        for key, is_query, text in [
+            *((k, True, h) for k, h in zip(heads, texts.heads, strict=True)),
+            (passage, False, texts.passage),
+        ]:
+            if key not in found and key not in missing:
+                if (cached := cache.get([key])) is not None:
+                    found[key] = cached
+                else:
+                    missing[key] = (is_query, text)
     for query in (True, False):
         todo = [(k, text) for k, (q, text) in missing.items() if q is query]
         for start in range(0, len(todo), batch):
             chunk = todo[start : start + batch]
             packed = pack(embedder.embed([text for _, text in chunk], query=query))
             for i, (key, _) in enumerate(chunk):
-                fresh[key] = packed.row(i)
+                found[key] = packed.row(i)
 
     def vectors(keys: list[str]) -> Packed:
-        return _stack([fresh[k] if k in fresh else cache.get([k]) for k in keys])  # type: ignore[misc]
+        return _stack([found[k] for k in keys])
 
     return {d: (vectors(heads), vectors([passage])) for d, (heads, passage) in keys.items()}
 
