@@ -240,7 +240,10 @@ def _cmd_index(settings: Settings) -> int:
         settings.data_dir,
         max_notice_bytes=settings.max_notice_bytes,
     )
-    engine.rebuild()
+    try:
+        engine.rebuild()
+    finally:
+        engine.close()
     for problem in engine.problems:
         print(problem, file=sys.stderr)
     took = time.perf_counter() - started

@@ -87,3 +87,26 @@ def test_a_notice_removed_or_replaced_by_an_update_is_found_no_more(tmp_path):
         assert index.doc_count() == 39
     finally:
         index.close()
+
+
+def test_opening_an_index_leaves_its_files_on_disk(tmp_path):
+    # An archive's index is read through the file system's cache, not copied into the
+    # bot's memory when it opens (Whoosh does copy compound segments).
+    import tracemalloc
+
+    def doc(n):
+        body = [f"w{(n * 7 + k * 13) % 4000}" for k in range(300)]
+        return IndexDoc(id=f"d{n}", type="announcement", fields={"body_fold": body})
+
+    SearchIndex.build(tmp_path / "index", [doc(n) for n in range(800)], "v1").close()
+    on_disk = sum(p.stat().st_size for p in (tmp_path / "index").rglob("*") if p.is_file())
+    tracemalloc.start()
+    try:
+        index = SearchIndex.open(tmp_path / "index", "v1")
+        in_memory = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert index is not None and index.search({"body_fold": [("w13", 1.0)]})
+    index.close()
+    assert on_disk > 500_000
+    assert in_memory < on_disk / 4, (in_memory, on_disk)

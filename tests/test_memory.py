@@ -110,3 +110,21 @@ def test_giving_memory_back_trims_the_heap(monkeypatch):
     monkeypatch.setattr(memory, "_glibc", lambda name: lambda *args: calls.append((name, args)))
     memory.give_back_memory()
     assert calls == [("malloc_trim", (0,))]
+
+
+def test_a_large_first_build_gives_memory_back_before_writing_its_state(tmp_path, monkeypatch):
+    # Writing the state holds a table of everything written: it goes into the memory the
+    # analysis and the index build freed, not on top of it.
+    faq, content = write_ward(tmp_path)
+    monkeypatch.setattr(engine_module, "COMPACT_DOCS", (5, 1000))
+    events = []
+    monkeypatch.setattr(engine_module, "give_back_memory", lambda: events.append("give back"))
+    save = AnalysedState.save
+
+    def saved(self, folder):
+        events.append("save")
+        return save(self, folder)
+
+    monkeypatch.setattr(AnalysedState, "save", saved)
+    Engine.open(faq, content, tmp_path / "data", today=TODAY).close()
+    assert events[:2] == ["give back", "save"]

@@ -180,3 +180,39 @@ def test_a_restart_takes_the_saved_index_even_when_two_notices_have_one_text(tmp
         docs,
         unit_rows(np.random.default_rng(15), 1)[0],
     )
+
+
+class RecordingEmbedder:
+    """Vectors from a hash of each text; records the texts of every call."""
+
+    name = "recording"
+
+    def __init__(self):
+        self.calls = []
+
+    def embed(self, texts, *, query):
+        self.calls.append(list(texts))
+        rng = np.random.default_rng([sum(map(ord, t)) for t in texts])
+        return unit_rows(rng, len(texts))
+
+
+def test_long_passages_are_embedded_a_few_at_a_time_short_texts_by_four():
+    # The model holds every token of a call at once: memory follows the batch's length.
+    long_text = "x" * (semantic.PASSAGE_CHARS + 50)
+    docs = {f"d{i}": semantic.DocTexts((f"câu hỏi {i}",), f"{i} {long_text}") for i in range(9)}
+    embedder = RecordingEmbedder()
+    vectors = semantic.embed_documents(embedder, VectorCache(None), docs)
+    assert set(vectors) == set(docs)
+    heads = [c for c in embedder.calls if c[0].startswith("câu hỏi")]
+    passages = [c for c in embedder.calls if not c[0].startswith("câu hỏi")]
+    assert [len(c) for c in heads] == [4, 4, 1]
+    assert [len(c) for c in passages] == [2, 2, 2, 2, 1]
+    assert all(sum(map(len, c)) <= semantic.BATCH_CHARS for c in passages)
+
+
+def test_a_passage_longer_than_a_batch_is_embedded_alone():
+    huge = "y" * (semantic.BATCH_CHARS * 2)
+    docs = {"a": semantic.DocTexts(("a",), "ngắn"), "b": semantic.DocTexts(("b",), huge)}
+    embedder = RecordingEmbedder()
+    semantic.embed_documents(embedder, VectorCache(None), docs)
+    assert ["ngắn"] in embedder.calls and [huge] in embedder.calls

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from wardbot import loader
 from wardbot import state as state_module
 from wardbot.analysis import Analyzer
 from wardbot.engine import MAX_DRIFT_SHARE, Engine
+from wardbot.models import kept_body
 from wardbot.state import STATE_FILE
 
 TODAY = dt.date(2024, 11, 2)
@@ -214,3 +217,105 @@ def test_a_state_from_another_version_is_not_even_unpickled(
     assert len(counted.read) == 5, "read and analysed afresh"
     assert best(engine, "mất thẻ bhyt") == "bhyt-mat-the"
     engine.close()
+
+
+def notice_bodies(engine: Engine) -> dict[str, str]:
+    return {n.id: n.body for n in engine.corpus.announcements}
+
+
+def test_a_restart_reads_each_notice_body_from_the_saved_state(
+    ward: tuple[Path, Path, Path],
+) -> None:
+    first = open_engine(ward)
+    bodies = notice_bodies(first)
+    first.close()
+    for path in ward[1].glob("*.md"):  # the notices stay what they were: nothing is re-read
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
+    again = open_engine(ward)
+    assert notice_bodies(again) == bodies
+    assert all(bodies.values())
+    again.close()
+
+
+def test_bodies_read_back_survive_their_state_file_being_replaced_or_removed(
+    ward: tuple[Path, Path, Path],
+) -> None:
+    faq, content, data = ward
+    open_engine(ward).close()
+    engine = open_engine(ward)  # its notices read their bodies from the saved state
+    bodies = notice_bodies(engine)
+    # An edit makes the engine save a new state in place of the one it read...
+    (content / "2024-10-25-thong-bao-moi.md").write_text(
+        notice("Thông báo mới về học bổng", "Hồ sơ học bổng nộp trước ngày 30."),
+        encoding="utf-8",
+    )
+    engine.reload()
+    assert notice_bodies(engine)["2024-10-25-thong-bao-moi"].startswith("Hồ sơ học bổng")
+    (data / STATE_FILE).unlink()  # ...and even with no state file at all
+    assert {k: v for k, v in notice_bodies(engine).items() if k in bodies} == bodies
+    engine.close()
+
+
+def test_a_new_state_carries_the_bodies_read_from_the_old_one(
+    ward: tuple[Path, Path, Path],
+) -> None:
+    open_engine(ward).close()
+    engine = open_engine(ward)
+    bodies = notice_bodies(engine)
+    (ward[0]).write_text(ward[0].read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    engine.reload()  # an faq.yaml edit: the state is saved again, bodies from the old file
+    engine.close()
+    state = state_module.AnalysedState.load(ward[2])
+    assert state is not None
+    assert {n.id: n.body for _, n in state.files.values()} == bodies
+
+
+def test_a_state_whose_bodies_are_cut_short_is_analysed_afresh(
+    ward: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_engine(ward).close()
+    path = ward[2] / STATE_FILE
+    path.write_bytes(path.read_bytes()[:-10])
+    counted = Counted(monkeypatch)
+    engine = open_engine(ward)
+    assert len(counted.read) == 5, "read and analysed afresh"
+    assert all(notice_bodies(engine).values())
+    assert best(engine, "mất thẻ bhyt") == "bhyt-mat-the"
+    engine.close()
+
+
+def test_notice_bodies_stay_on_disk_after_a_restart(tmp_path: Path) -> None:
+    # A province's archive: the bodies are most of a notice. Loading the saved state
+    # must not bring them into memory (they are read when a notice is shown).
+    rng = random.Random(4)
+    # Few words in random order: long bodies that deflate little but analyse small.
+    words = ["hồ", "sơ", "nộp", "tại", "phường", "trước", "ngày", "hạn", "giấy", "tờ"]
+
+    def ward(name: str, body_words: int) -> Path:
+        root = tmp_path / name
+        root.mkdir()
+        faq, content = write_ward(root)
+        for n in range(12):
+            body = " ".join(rng.choice(words) for _ in range(body_words))
+            (content / f"2024-09-{n % 28 + 1:02d}-so-{n}.md").write_text(
+                notice(f"Thông báo số {n}", body), encoding="utf-8"
+            )
+        Engine.open(faq, content, root / "data", today=TODAY).close()
+        return root / "data"
+
+    short, long = ward("short", 400), ward("long", 20_000)
+
+    def traced_load(data: Path) -> tuple[int, int]:
+        tracemalloc.start()
+        try:
+            state = state_module.AnalysedState.load(data)
+            size = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        assert state is not None
+        deflated = sum(len(kept_body(n)) for _, n in state.files.values())
+        return size, deflated
+
+    (short_size, _), (long_size, deflated) = traced_load(short), traced_load(long)
+    assert deflated > 80_000
+    assert long_size - short_size < deflated / 4, (long_size, short_size, deflated)

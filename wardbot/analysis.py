@@ -305,7 +305,7 @@ class TermSet:
         return f"TermSet({sorted(self)!r})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocText:
     """A document's terms, kept in memory for rescoring.
 

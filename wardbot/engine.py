@@ -124,7 +124,7 @@ class _Scored:
     candidate: ranking.Candidate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     doc: Doc
     text: DocText
@@ -443,6 +443,10 @@ class Engine:
                 contents,
                 size=len(entries),
             )
+        if analysed_all and COMPACT_DOCS[0] <= len(entries) <= COMPACT_DOCS[1]:
+            # Writing the state holds a table of everything written (20 MB at 10,000
+            # notices): put it in the memory the analysis and the index build just freed.
+            give_back_memory()
         saved_now = changed and state.save(self.data_dir)
         self._built_afresh = len(entries) if analysed_all and saved_now else 0
         with self._lock:

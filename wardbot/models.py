@@ -50,7 +50,11 @@ class FaqEntry:
 
 class _Compressed:
     """A text field kept deflated: a province's archive of notices takes a third of the
-    memory. Reading it inflates it again (microseconds for a notice)."""
+    memory. Reading it inflates it again (microseconds for a notice).
+
+    What is kept is the deflated bytes, or anything whose `read()` returns them: a notice
+    read back from the engine's saved state leaves its body in that file (wardbot.state).
+    """
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._slot = f"_{name}_z"
@@ -62,7 +66,8 @@ class _Compressed:
     def __get__(self, obj: object | None, owner: type | None = None) -> str:
         if obj is None:
             raise AttributeError("no default")  # for dataclasses: a required field
-        return zlib.decompress(getattr(obj, self._slot)).decode()
+        kept = getattr(obj, self._slot)
+        return zlib.decompress(kept if isinstance(kept, bytes) else kept.read()).decode()
 
     def __set__(self, obj: object, value: str) -> None:
         object.__setattr__(obj, self._slot, zlib.compress(value.encode(), 1))
@@ -83,6 +88,11 @@ class Announcement:
 
     def is_current(self, today: dt.date) -> bool:
         return self.expires is None or today <= self.expires
+
+
+def kept_body(notice: Announcement) -> object:
+    """What holds a notice's body: its deflated bytes, or what reads them (see _Compressed)."""
+    return notice.__dict__["_body_z"]
 
 
 @dataclass
