@@ -542,7 +542,8 @@ def _time_documents(engine, model, sample: int) -> dict:  # type: ignore[no-unty
     """The real model's cost per document, on `sample` documents spread over the index.
 
     `embed_documents` as `refresh_vectors` calls it (phrasings as queries, passage as a
-    passage, batches of 16), into an empty in-memory cache; no index swap, no file.
+    passage, batches of 4, long passages two at a time), into an empty in-memory cache;
+    no index swap, no file.
     """
     if sample <= 0:
         return {}

@@ -240,7 +240,7 @@ def test_a_restart_reads_each_notice_body_from_the_saved_state(
 def test_bodies_read_back_survive_their_state_file_being_replaced_or_removed(
     ward: tuple[Path, Path, Path],
 ) -> None:
-    faq, content, data = ward
+    _, content, data = ward
     open_engine(ward).close()
     engine = open_engine(ward)  # its notices read their bodies from the saved state
     bodies = notice_bodies(engine)
