@@ -138,12 +138,6 @@ SIDE_NAMES = {
 # After the side that built it, a fresh worker opens the same data dir again (a restart).
 OPEN_AFTER = {"ours": "open-ours", "meaning": "open-meaning", "baseline": "open-baseline"}
 WORKERS = [*SIDE_NAMES, *OPEN_AFTER.values()]
-# Why `make bench-full` leaves a side out above some size (--max-docs), printed with it.
-MAX_DOCS_WHY = {
-    "meaning": "at 100k its stand-in vectors alone had not finished after 10 minutes (the "
-    "engine re-stacks all vectors every 64 documents; reopening loads them the same way), "
-    "with 7 GB in the worker",
-}
 # tantivy's writer: the heap Whoosh gets (SearchIndex.build: limitmb=32), one thread as ours.
 TANTIVY_HEAP = 32_000_000
 
@@ -1022,8 +1016,6 @@ def main() -> None:
             for side in sides:
                 if size > limits.get(side, size):
                     reason = f"over {limits[side]} documents (--max-docs {side}={limits[side]})"
-                    if side in MAX_DOCS_WHY:
-                        reason += f": {MAX_DOCS_WHY[side]}"
                     log(f"{size}: {side} skipped: {reason}")
                     rows.append((size, SIDE_NAMES[side], {"skipped": reason}))
                     continue
