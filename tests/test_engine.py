@@ -257,3 +257,28 @@ def test_a_bad_entry_is_reported_and_the_rest_still_answer(tmp_path):
 @pytest.mark.parametrize("question", ["1", "2024", "xin chào", "alo ad ơi", "dạ em cảm ơn ạ"])
 def test_a_question_that_asks_nothing_specific_is_not_answered(engine, question):
     assert not engine.ask(question).answered
+
+
+def test_a_year_asked_picks_the_notice_of_that_year_not_one_that_mentions_it(tmp_path):
+    # Neither title names a year; the newer notice names the older year in passing ('up
+    # from 2023'). A question about 2023 still means the notice of 2023, however fresher
+    # the other one is.
+    faq, content = write_ward(tmp_path)
+    for path in content.glob("*muc-dong-bhyt*"):
+        path.unlink()
+    (content / "2023-07-10-muc-dong-bhyt.md").write_text(
+        "---\ntitle: Mức đóng BHYT hộ gia đình theo lương cơ sở mới\ndate: 2023-07-10\n---\n"
+        "Người thứ nhất đóng 972.000 đồng một năm.\n",
+        encoding="utf-8",
+    )
+    (content / "2024-07-12-muc-dong-bhyt.md").write_text(
+        "---\ntitle: Mức đóng BHYT hộ gia đình theo lương cơ sở mới\ndate: 2024-07-12\n---\n"
+        "Người thứ nhất đóng 1.263.600 đồng một năm, tăng so với mức của năm 2023.\n",
+        encoding="utf-8",
+    )
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        assert engine.ask("mức đóng bhyt hộ gia đình năm 2023").results[0].id.startswith("2023")
+        assert engine.ask("mức đóng bhyt hộ gia đình năm 2024").results[0].id.startswith("2024")
+    finally:
+        engine.close()

@@ -924,10 +924,11 @@ class Engine:
             entry = self._entries.get(doc_id)
             if entry is None or doc_id == exclude:
                 continue
-            adjust = 0.0
+            adjust, dated = 0.0, None
             if isinstance(entry.doc, Announcement):
                 adjust = ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
-            feats = ranking.features(query, entry.text, query_folded, self._vocab)
+                dated = str(entry.doc.date.year)
+            feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
             row = semantic.row.get(doc_id) if sem is not None else None
             if row is None or sem is None:
                 out.append(ranking.Candidate(doc_id, feats, adjust))

@@ -62,7 +62,7 @@ class Features:
     recall: float  # share of the best-matching phrasing's words the question contains
     fuzzy: float  # closest phrasing, character-level
     missing: float  # weight of the heaviest question word the document lacks
-    year: float  # +1 the document names the year asked about, -1 it does not, 0 none asked
+    year: float  # +1 the document is about the year asked, 0 mentions it or none asked, -1 not
     length: float  # how long the question is (0 short .. 1 long and chatty)
     focus_cover: float  # `cover` of the clause that asks alone (= cover for one clause)
 
@@ -285,7 +285,10 @@ def make_query(
     return Query(text, weights, correct, pairs, years, focus)
 
 
-def features(query: Query, doc: DocText, query_folded: str, vocab: Vocabulary) -> Features:
+def features(
+    query: Query, doc: DocText, query_folded: str, vocab: Vocabulary, dated: str | None = None
+) -> Features:
+    """What the rescoring reads of `doc` for `query`; `dated`: an announcement's year."""
     total = query.total or 1.0
     cover = head_cover = missing = focus_cover = focus_total = 0.0
     for word, weight in query.weights.items():
@@ -317,10 +320,21 @@ def features(query: Query, doc: DocText, query_folded: str, vocab: Vocabulary) -
         recall=recall,
         fuzzy=fuzzy / 100.0,
         missing=missing / (vocab.max_idf() or 1.0),
-        year=(1.0 if query.years & doc.terms else -1.0) if query.years else 0.0,
+        year=_year(query.years, doc, dated),
         length=min(1.0, len(query.weights) / LONG_QUESTION_WORDS),
         focus_cover=focus_cover / focus_total if focus_total else cover / total,
     )
+
+
+def _year(asked: frozenset[str], doc: DocText, dated: str | None) -> float:
+    """+1 the document is about a year asked (its title or phrasings name it, or it is an
+    announcement of that year), 0 it only mentions one ('... up from 2024'), -1 neither;
+    0 when no year is asked."""
+    if not asked:
+        return 0.0
+    if dated in asked or any(year in doc.head_terms for year in asked):
+        return 1.0
+    return 0.0 if asked & doc.terms else -1.0
 
 
 def _credit(query: Query, word: str, terms: Container[str]) -> float:
