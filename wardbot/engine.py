@@ -99,6 +99,12 @@ VECTOR_BATCH_DOCS = 64  # documents embedded at least between two swaps of the s
 # it again would cost the build 15 s more.
 COMPACT_DOCS = (2_000, 30_000)
 
+
+def _compacted(docs: int) -> bool:
+    """Whether a first build of `docs` documents is compacted (COMPACT_DOCS)."""
+    return COMPACT_DOCS[0] <= docs <= COMPACT_DOCS[1]
+
+
 Doc = FaqEntry | Announcement
 
 
@@ -275,7 +281,7 @@ class Engine:
             return engine
 
         engine = opened()
-        if COMPACT_DOCS[0] <= engine._built_afresh <= COMPACT_DOCS[1]:
+        if _compacted(engine._built_afresh):
             # What a first build keeps was made among its passing garbage, which leaves the
             # process tens of MB larger than a restart: open again from what it just saved.
             engine.close()
@@ -443,7 +449,7 @@ class Engine:
                 contents,
                 size=len(entries),
             )
-        if analysed_all and COMPACT_DOCS[0] <= len(entries) <= COMPACT_DOCS[1]:
+        if analysed_all and _compacted(len(entries)):
             # Writing the state holds a table of everything written (20 MB at 10,000
             # notices): put it in the memory the analysis and the index build just freed.
             give_back_memory()

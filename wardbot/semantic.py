@@ -346,6 +346,11 @@ class SemanticIndex:
             self._passages_packed().row(row),
         )
 
+    def _heads_packed(self) -> Packed:
+        assert self._heads is not None
+        rows = self._head_rows
+        return Packed(self._heads.codes[:rows], self._heads.scales[:rows])
+
     def _passages_packed(self) -> Packed:
         assert self._passages is not None
         n = len(self.ids)
@@ -356,19 +361,16 @@ class SemanticIndex:
             empty = np.zeros(0, dtype=np.float32)
             return SemanticScores(empty, empty)
         question = np.asarray(question, dtype=np.float32)
-        rows = self._head_rows
-        heads = _products(self._heads.codes[:rows], self._heads.scales[:rows], question)
-        passages = self._passages_packed()
+        heads, passages = self._heads_packed(), self._passages_packed()
         return SemanticScores(
-            np.maximum.reduceat(heads, self._starts),
+            np.maximum.reduceat(_products(heads.codes, heads.scales, question), self._starts),
             _products(passages.codes, passages.scales, question),
         )
 
     def save(self, path: Path, keys: Mapping[str, tuple[list[str], str]]) -> None:
         """Write the vectors to `path` (atomically) for `VectorCache`; `keys`: each
         document's `text_keys`."""
-        rows = self._head_rows
-        heads = Packed(self._heads.codes[:rows], self._heads.scales[:rows]) if self._heads else None
+        heads = self._heads_packed() if self._heads else None
         passages = self._passages_packed() if self._passages else None
         arrays: dict[str, np.ndarray] = {}
         for name, packed, names in (
