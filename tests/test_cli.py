@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sample_ward import write_ward
 from test_telegram_app import read_only_folder
@@ -458,6 +459,22 @@ def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward,
     assert 0 < ranker.lexical.offer <= ranker.lexical.answer < 1
     # The fitted model ranks: the words asked weigh for the answer, not against it.
     assert ranker.lexical.weights[ranking.LEXICAL_FEATURES.index("cover")] > 0
+
+
+def test_fit_with_the_embedder_writes_dimension_weights_for_it(ward, tmp_path, capsys):
+    from wardbot import ranking
+    from wardbot.semantic import load_embedder
+
+    north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", FIT_QUESTIONS)
+    out_file = tmp_path / "ranker.json"
+    assert bot.main(["fit", str(north), str(south), "--out", str(out_file)]) == 0
+    ranker = ranking.load_ranker(out_file)
+    embedder = load_embedder()
+    assert ranker.embedder == embedder.name
+    dims = ranker.semantic.dims
+    assert dims is not None and len(dims) == 2 * embedder.embed(["x"], query=True).shape[1]
+    assert np.abs(dims).max() > 0  # fitted, not left at zero
 
 
 def test_fit_with_no_write_leaves_the_model_alone(ward, tmp_path, capsys):

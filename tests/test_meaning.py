@@ -9,8 +9,12 @@ correction, the asking clause, the date adjustment, the restored diacritics).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
+import logging
 
+import numpy as np
 import pytest
 from sample_ward import FAQ, write_ward
 
@@ -182,6 +186,47 @@ def test_the_shipped_model_loads_and_matches_the_features():
     assert ranker.semantic.features == ranking.LEXICAL_FEATURES + ranking.SEMANTIC_FEATURES
     assert 0 < ranker.semantic.offer <= ranker.semantic.answer < 1
     assert len(ranker.trained_on) >= 2
+    # Its per-dimension weights were fitted for the embedder that ships, at its size.
+    embedder = load_embedder()
+    assert ranker.embedder == embedder.name
+    dim = embedder.embed(["câu hỏi"], query=True).shape[1]
+    assert ranker.semantic.dims is not None and ranker.semantic.dims.shape == (2 * dim,)
+
+
+def test_the_learned_dimensions_weigh_in_and_survive_the_model_file(tmp_path):
+    names = ranking.LEXICAL_FEATURES + ranking.SEMANTIC_FEATURES
+    model = ranking.LinearModel(
+        names, (0.5,) * len(names), -1.0, 0.4, 0.2, np.array([2.0, 0.0, -1.0], dtype=np.float32)
+    )
+    vector, pair = [1.0] * len(names), np.array([0.5, 9.0, 0.25], dtype=np.float32)
+    plain = 0.5 * len(names) - 1.0
+    assert model.logit(vector) == pytest.approx(plain)
+    assert model.logit(vector, pair) == pytest.approx(plain + 1.0 - 0.25)
+    lexical = ranking.LinearModel(
+        ranking.LEXICAL_FEATURES, (0.0,) * len(ranking.LEXICAL_FEATURES), 0.0, 0.5, 0.5
+    )
+    ranker = ranking.Ranker(lexical, model, ("a", "b"), "some-embedder")
+    ranker.save(tmp_path / "ranker.json")
+    loaded = ranking.load_ranker(tmp_path / "ranker.json")
+    assert loaded.embedder == "some-embedder"
+    assert loaded.semantic.logit(vector, pair) == pytest.approx(plain + 0.75, abs=1e-4)
+    # A file fitted before these weights existed still loads, and weighs no pair.
+    data = json.loads((tmp_path / "ranker.json").read_text(encoding="utf-8"))
+    del data["semantic"]["dims"], data["embedder"]
+    older = ranking.Ranker.from_json(data)
+    assert older.semantic.dims is None and older.embedder == ""
+    assert older.semantic.logit(vector, pair) == pytest.approx(plain)
+
+
+def test_a_ranker_fitted_for_another_embedder_is_reported(tmp_path, caplog):
+    faq, content = write_ward(tmp_path)
+    ranker = dataclasses.replace(ranking.load_ranker(), embedder="another-model")
+    with caplog.at_level(logging.WARNING, logger="wardbot.engine"):
+        engine = Engine.open(
+            faq, content, tmp_path / "data", embedder=HashEmbedder(), ranker=ranker
+        )
+    engine.close()
+    assert "fitted for embedder another-model" in caplog.text and "bot.py fit" in caplog.text
 
 
 class CountingEmbedder:

@@ -216,3 +216,17 @@ def test_a_passage_longer_than_a_batch_is_embedded_alone():
     embedder = RecordingEmbedder()
     semantic.embed_documents(embedder, VectorCache(None), docs)
     assert ["ngắn"] in embedder.calls and [huge] in embedder.calls
+
+
+def test_a_pair_is_the_question_times_its_closest_phrasing_and_its_passage():
+    rng = np.random.default_rng(12)
+    question = unit_rows(rng, 1)[0]
+    far, passage = unit_rows(rng, 1)[0], unit_rows(rng, 1)
+    near = question + 0.1 * far
+    near /= np.linalg.norm(near)
+    heads = np.vstack([far, near])  # the closer phrasing second: found, not taken first
+    index = SemanticIndex(packed({"doc": (heads, passage)}))
+    pair = index.pair("doc", question)
+    assert pair.shape == (2 * len(question),)
+    assert np.abs(pair[: len(question)] - question * near).max() < 1e-4
+    assert np.abs(pair[len(question) :] - question * passage[0]).max() < 1e-4

@@ -290,6 +290,13 @@ class Engine:
             engine = opened()
         tune_allocator()  # the build is over: from here the process serves questions
         engine.embedder = embedder
+        fitted_for = engine.ranker.embedder
+        if embedder is not None and fitted_for and fitted_for != embedder.name:
+            log.warning(
+                "the ranker was fitted for embedder %s, not %s: refit it (bot.py fit)",
+                fitted_for,
+                embedder.name,
+            )
         engine._background_vectors = background_vectors
         if embedder is not None:
             if not background_vectors:
@@ -936,7 +943,7 @@ class Engine:
                 dated = str(entry.doc.date.year)
             feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
             row = semantic.row.get(doc_id) if sem is not None else None
-            if row is None or sem is None:
+            if row is None or sem is None or vector is None:
                 out.append(ranking.Candidate(doc_id, feats, adjust))
                 continue
             head, passage = float(sem.head[row]), float(sem.passage[row])
@@ -949,6 +956,7 @@ class Engine:
                     passage,
                     (head - head_mean) / head_sd,
                     (passage - passage_mean) / passage_sd,
+                    semantic.pair(doc_id, vector),
                 )
             )
         return out

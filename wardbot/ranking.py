@@ -14,10 +14,11 @@ import datetime as dt
 import json
 import math
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from wardbot.analysis import DocText, Stopwords, Vocabulary, bigrams
@@ -133,29 +134,45 @@ class Candidate:
     sem_passage: float | None = None
     sem_head_z: float = 0.0
     sem_passage_z: float = 0.0
+    # The question's vector times, component by component, its closest phrasing's and
+    # then its passage's (see SemanticIndex.pair): what the semantic model's `dims`
+    # weigh. None without vectors.
+    sem_pair: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class LinearModel:
-    """A logistic model over named features, with the thresholds chosen for it."""
+    """A logistic model over named features, with the thresholds chosen for it.
+
+    `dims`, when given, weighs each dimension of a candidate's `sem_pair`: a cosine in
+    which the dimensions that tell a resident's question from its answer's neighbours
+    count more (fitted with the rest by `bot.py fit`, for the embedder it names).
+    """
 
     features: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float
     answer: float  # answer when the best candidate's probability reaches this
     offer: float  # below `answer`, offer candidates from this probability on
+    dims: np.ndarray | None = field(default=None, compare=False, repr=False)
 
-    def logit(self, vector: Sequence[float]) -> float:
-        return sum(w * x for w, x in zip(self.weights, vector, strict=True)) + self.bias
+    def logit(self, vector: Sequence[float], pair: np.ndarray | None = None) -> float:
+        linear = sum(w * x for w, x in zip(self.weights, vector, strict=True)) + self.bias
+        if self.dims is not None and pair is not None and len(pair) == len(self.dims):
+            linear += float(np.dot(self.dims, pair))
+        return linear
 
     def as_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "features": list(self.features),
             "weights": [round(w, 6) for w in self.weights],
             "bias": round(self.bias, 6),
             "answer": round(self.answer, 4),
             "offer": round(self.offer, 4),
         }
+        if self.dims is not None:
+            out["dims"] = [round(float(d), 5) for d in self.dims]
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], expected: tuple[str, ...]) -> LinearModel:
@@ -165,8 +182,14 @@ class LinearModel:
         weights = tuple(float(w) for w in data["weights"])
         if len(weights) != len(features):
             raise ValueError("the model needs one weight per feature")
+        dims = data.get("dims")
         return cls(
-            features, weights, float(data["bias"]), float(data["answer"]), float(data["offer"])
+            features,
+            weights,
+            float(data["bias"]),
+            float(data["answer"]),
+            float(data["offer"]),
+            None if dims is None else np.asarray(dims, dtype=np.float32),
         )
 
 
@@ -182,11 +205,15 @@ class Ranker:
     lexical: LinearModel
     semantic: LinearModel
     trained_on: tuple[str, ...] = ()
+    # The embedder whose vectors the semantic model was fitted on (Embedder.name): its
+    # weights, `dims` above all, mean nothing for another model's vectors.
+    embedder: str = ""
 
     def as_json(self) -> dict[str, object]:
         return {
             "version": MODEL_VERSION,
             "trained_on": list(self.trained_on),
+            "embedder": self.embedder,
             "lexical": self.lexical.as_json(),
             "semantic": self.semantic.as_json(),
         }
@@ -199,6 +226,7 @@ class Ranker:
             LinearModel.from_json(data["lexical"], LEXICAL_FEATURES),
             LinearModel.from_json(data["semantic"], LEXICAL_FEATURES + SEMANTIC_FEATURES),
             tuple(data.get("trained_on", ())),
+            str(data.get("embedder", "")),
         )
 
     def save(self, path: Path) -> None:
@@ -257,7 +285,8 @@ def score(candidates: Sequence[Candidate], ranker: Ranker) -> list[tuple[float, 
         rows = semantic_rows(candidates, ranker.lexical, lex)
         for i, c in enumerate(candidates):
             if c.sem_head is not None:
-                out[i] = (probability(ranker.semantic.logit(rows[i]) + c.adjust), ranker.semantic)
+                logit = ranker.semantic.logit(rows[i], c.sem_pair)
+                out[i] = (probability(logit + c.adjust), ranker.semantic)
     return out
 
 

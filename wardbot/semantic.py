@@ -356,6 +356,16 @@ class SemanticIndex:
         n = len(self.ids)
         return Packed(self._passages.codes[:n], self._passages.scales[:n])
 
+    def pair(self, doc_id: str, question: np.ndarray) -> np.ndarray:
+        """`question` times its closest phrasing of `doc_id`, component by component,
+        then times its passage: what ranking.LinearModel.dims weigh (2 x dim)."""
+        heads, passage = self.vectors_of(doc_id)
+        question = np.asarray(question, dtype=np.float32)
+        closest = int(np.argmax((heads.codes @ question) * heads.scales))
+        head = heads.codes[closest].astype(np.float32) * heads.scales[closest]
+        body = passage.codes[0].astype(np.float32) * passage.scales[0]
+        return np.concatenate((question * head, question * body))
+
     def score(self, question: np.ndarray) -> SemanticScores:
         if not self.ids or self._heads is None:
             empty = np.zeros(0, dtype=np.float32)
