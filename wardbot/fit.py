@@ -123,10 +123,10 @@ def _logistic(  # type: ignore[no-untyped-def]
 
 def _pairs(asked: Sequence[Asked]) -> np.ndarray | None:
     """Each candidate's Candidate.sem_pair, zeros where it has none; None if none has."""
-    found = [c.sem_pair for a in asked for c in a.candidates if c.sem_pair is not None]
-    if not found:
+    size = next((len(c.sem_pair) for a in asked for c in a.candidates if c.sem_pair is not None), 0)
+    if not size:
         return None
-    zeros = np.zeros(len(found[0]), dtype=np.float32)
+    zeros = np.zeros(size, dtype=np.float32)
     return np.vstack(
         [c.sem_pair if c.sem_pair is not None else zeros for a in asked for c in a.candidates]
     )
@@ -156,16 +156,12 @@ def fit(wards: Sequence[WardData]) -> ranking.Ranker:
     else:  # no embedder: the semantic model is never used; keep the file complete
         names = ranking.LEXICAL_FEATURES + ranking.SEMANTIC_FEATURES
         semantic = ranking.LinearModel(names, (0.0,) * len(names), -10.0, 1.0, 1.0)
-    lexical = _with_thresholds(lexical, wards, _lexical_only, lambda m: _pair(m, semantic))
-    semantic = _with_thresholds(semantic, wards, lambda c: c, lambda m: _pair(lexical, m))
+    lexical = _with_thresholds(lexical, wards, _lexical_only, lambda m: ranking.Ranker(m, semantic))
+    semantic = _with_thresholds(semantic, wards, lambda c: c, lambda m: ranking.Ranker(lexical, m))
     embedders = {w.engine.embedder.name for w in wards if w.engine.embedder is not None}
     return ranking.Ranker(
         lexical, semantic, tuple(w.ward.name for w in wards), ",".join(sorted(embedders))
     )
-
-
-def _pair(lexical: ranking.LinearModel, semantic: ranking.LinearModel) -> ranking.Ranker:
-    return ranking.Ranker(lexical, semantic)
 
 
 def _with_thresholds(

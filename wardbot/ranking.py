@@ -158,6 +158,7 @@ class LinearModel:
 
     def logit(self, vector: Sequence[float], pair: np.ndarray | None = None) -> float:
         linear = sum(w * x for w, x in zip(self.weights, vector, strict=True)) + self.bias
+        # A pair of another size comes from another embedder (Engine.open warns): unweighed.
         if self.dims is not None and pair is not None and len(pair) == len(self.dims):
             linear += float(np.dot(self.dims, pair))
         return linear
