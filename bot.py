@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--by-section",
         action="store_true",
-        help="also print the overall score of each section (the '# ====' comment headers)",
+        help="also print each section's scores (the '# ====' comment headers)",
     )
     fit = commands.add_parser(
         "fit",
@@ -93,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
         "--no-write", action="store_true", help="only print the leave-one-ward-out scores"
     )
     fit.add_argument("--lexical", action="store_true", help="fit without the embedding model")
+    fit.add_argument(
+        "--by-section",
+        action="store_true",
+        help="also print each left-out ward's sections (the '# ====' comment headers)",
+    )
     announce = commands.add_parser(
         "announce",
         parents=[common],
@@ -336,11 +341,18 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from wardbot import fit, ranking
-    from wardbot.evaluate import QuestionSetError, Ward, format_table
+    from wardbot.evaluate import (
+        QuestionSetError,
+        Ward,
+        format_sections,
+        format_table,
+        load_sections,
+    )
     from wardbot.semantic import load_embedder
 
     try:
         wards = [Ward.from_folder(folder) for folder in args.wards]
+        sections = {w.name: load_sections(w.questions) for w in wards if args.by_section}
     except QuestionSetError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -351,6 +363,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             print("leave-one-ward-out (each ward scored by a model fitted on the others):")
             reports = fit.leave_one_out(data)
             print(format_table(list(reports.items())))
+            wrongly = ", ".join(f"{n} {r.answered_wrongly()}" for n, r in reports.items())
+            print(f"answered wrongly (a wrong entry, or out of scope): {wrongly}")
+            for name, report in reports.items() if args.by_section else ():
+                print(format_sections(report, sections[name], name))
         ranker = fit.fit(data)
     for name, model in (("lexical", ranker.lexical), ("semantic", ranker.semantic)):
         print(f"{name} model: answer at p >= {model.answer:.3f}, offer at p >= {model.offer:.3f}")

@@ -282,11 +282,14 @@ def test_eval_by_section_prints_each_wards_sections(ward, tmp_path, capsys):
     assert bot.main(["eval", str(north), str(south), "--by-section"]) == 0
     out = capsys.readouterr().out
     assert "north: by section" in out and "south: by section" in out
-    rows = [line.split(maxsplit=2) for line in out.splitlines() if line.startswith("    ")]
+    rows = [line.split(maxsplit=4) for line in out.splitlines() if line.startswith("    ")]
+    # questions, overall, right entry first (answered or not), answered wrongly, section
     assert rows == [
-        ["3", "0.667", "1. Có dấu (with diacritics)"],
-        ["1", "1.000", "Ngoài phạm vi (out of scope)"],
-        ["1", "1.000", "(no section)"],
+        ["3", "0.667", "0.667", "1", "1. Có dấu (with diacritics)"],
+        ["1", "1.000", "-", "0", "Ngoài phạm vi (out of scope)"],
+        ["4", "0.750", "0.667", "1", "(all)"],
+        ["1", "1.000", "-", "0", "(no section)"],
+        ["1", "1.000", "-", "0", "(all)"],
     ]
     assert out.splitlines()[-1].startswith("mean")
 
@@ -459,6 +462,29 @@ def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward,
     assert 0 < ranker.lexical.offer <= ranker.lexical.answer < 1
     # The fitted model ranks: the words asked weigh for the answer, not against it.
     assert ranker.lexical.weights[ranking.LEXICAL_FEATURES.index("cover")] > 0
+
+
+def test_fit_by_section_prints_each_left_out_wards_sections_and_wrong_answers(
+    ward, tmp_path, capsys
+):
+    from wardbot.evaluate import NO_SECTION as NO
+
+    north = _labelled_ward(tmp_path / "north", SECTIONED_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", FIT_QUESTIONS)
+    args = ["fit", str(north), str(south), "--lexical", "--no-write", "--by-section"]
+    assert bot.main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    wrongly = next(line for line in lines if line.startswith("answered wrongly"))
+    counts = dict(part.rsplit(" ", 1) for part in wrongly.split(": ", 1)[1].split(", "))
+    for name, size, first in (("north", 4, "1. Có dấu (with diacritics)"), ("south", 6, NO)):
+        start = lines.index(f"{name}: by section") + 2
+        end = next(i for i in range(start, len(lines)) if lines[i].endswith("(all)"))
+        rows = [line.split(maxsplit=4) for line in lines[start : end + 1]]
+        assert rows[0][4] == first
+        # The last row is the whole ward: all its questions, and the wrong answers the
+        # summary line counts for it.
+        assert rows[-1][0] == str(size)
+        assert rows[-1][3] == counts[name]
 
 
 def test_fit_with_the_embedder_writes_dimension_weights_for_it(ward, tmp_path, capsys):

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from wardbot.evaluate import (
+    ALL_SECTIONS,
     NO_SECTION,
     QuestionSetError,
     Report,
@@ -126,16 +127,46 @@ def test_one_report_prints_one_metric_a_line_overall_last(tmp_path):
     ]
 
 
-def test_sections_print_their_size_and_overall(tmp_path):
+def test_sections_print_their_size_overall_first_and_wrong_answers(tmp_path):
     path = tmp_path / "questions.yaml"
     path.write_text(QUESTIONS, encoding="utf-8")
     report = Report.collect(_answers({"mức đóng bhyt": "bhyt"}), load_questions(path))
     lines = format_sections(report, load_sections(path), "north").splitlines()
     assert lines[0] == "north: by section"
-    rows = [line.split(maxsplit=2) for line in lines[2:]]
+    assert lines[1].split() == ["questions", "overall", "first", "wrong", "section"]
+    rows = [line.split(maxsplit=4) for line in lines[2:]]
     assert rows == [
-        ["1", "1.000", NO_SECTION],
-        ["3", "0.333", "1. Chuẩn, có dấu (standard)"],
-        ["1", "1.000", "Out of scope: the bot must abstain"],
-        ["1", "0.000", "nodiac | Không dấu"],
+        ["1", "1.000", "-", "0", NO_SECTION],
+        ["3", "0.333", "0.333", "0", "1. Chuẩn, có dấu (standard)"],
+        ["1", "1.000", "-", "0", "Out of scope: the bot must abstain"],
+        ["1", "0.000", "0.000", "0", "nodiac | Không dấu"],
+        ["6", "0.500", "0.250", "0", ALL_SECTIONS],
     ]
+
+
+def test_sections_tell_ranking_from_answering_and_count_wrong_answers(tmp_path):
+    """'first' counts the right entry ranked first even when the bot did not dare answer;
+    'wrong' counts a wrong entry given and an out-of-scope question answered."""
+    path = tmp_path / "questions.yaml"
+    path.write_text(
+        "- {q: wrong entry, expect: [x]}\n"
+        "- {q: right but unsure, expect: [x]}\n"
+        "- {q: out of scope, expect: []}\n",
+        encoding="utf-8",
+    )
+    replies = {
+        "wrong entry": ("y", True),
+        "right but unsure": ("x", False),
+        "out of scope": ("x", True),
+    }
+
+    def ask(question: str) -> Answer:
+        doc_id, answered = replies[question]
+        hit = Hit(type="faq", id=doc_id, title="", score=0.5, doc=None)
+        return Answer(question, answered, (hit,))
+
+    report = Report.collect(ask, load_questions(path))
+    assert report.ranked_first() == 0.5
+    assert report.answered_wrongly() == 2
+    last = format_sections(report, load_sections(path)).splitlines()[-1]
+    assert last.split(maxsplit=4) == ["3", "0.000", "0.500", "2", ALL_SECTIONS]

@@ -39,6 +39,18 @@ class Outcome:
         return self.answer.answered and top is not None and top.id in self.question.expect
 
     @property
+    def ranked_first(self) -> bool:
+        """The right entry comes first, whether or not the bot dared to answer with it."""
+        top = self.answer.best
+        return top is not None and top.id in self.question.expect
+
+    @property
+    def answered_wrongly(self) -> bool:
+        """Answered with a wrong entry, or answered what it should have declined: what
+        costs a resident a wasted trip, unlike an honest "I don't know"."""
+        return self.answer.answered and not self.correct
+
+    @property
     def reciprocal_rank(self) -> float:
         for rank, hit in enumerate(self.answer.results[:5], start=1):
             if hit.id in self.question.expect:
@@ -78,6 +90,15 @@ class Report:
             "overall": share(self.outcomes),
         }
 
+    def ranked_first(self) -> float | None:
+        """Share of answerable questions whose right entry is ranked first, answered or
+        not (None without answerable questions): the ranking alone, no abstention."""
+        answerable = self.answerable
+        return sum(o.ranked_first for o in answerable) / len(answerable) if answerable else None
+
+    def answered_wrongly(self) -> int:
+        return sum(o.answered_wrongly for o in self.outcomes)
+
     def misses(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.correct]
 
@@ -113,6 +134,7 @@ def load_questions(path: Path) -> list[Question]:
 
 
 NO_SECTION = "(no section)"
+ALL_SECTIONS = "(all)"  # the last row of format_sections
 _RULE = re.compile(r"#\s*={3,}\s*")  # '# =========='
 _TITLED_RULE = re.compile(r"#\s*={3,}\s*(?P<title>[^=\s].*?)\s*={3,}\s*")  # '# == Title =='
 _COMMENT = re.compile(r"#\s*(?P<text>.*?)\s*")
@@ -208,12 +230,24 @@ def format_misses(report: Report, ward: str | None = None) -> str:
 
 
 def format_sections(report: Report, sections: Sequence[str], ward: str | None = None) -> str:
-    """The number of questions and the overall score of each section."""
+    """Per section: its questions, overall score, the share of its answerable questions
+    whose right entry is ranked first (answered or not; '-' when it has none) and how
+    many it answered wrongly (a wrong entry, or an out-of-scope question answered); then
+    the same for all the questions.
+
+    north: by section
+      questions  overall  first  wrong  section
+              3    0.667  1.000      1  1. Có dấu
+              5    0.800  1.000      1  (all)
+    """
     title = f"{ward}: by section" if ward else "by section"
-    lines = [title, f"  {'questions':>9}  {'overall':>7}  section"]
-    for name, part in report.by_section(sections):
-        metrics = part.metrics()
-        lines.append(f"  {round(metrics['questions']):>9}  {metrics['overall']:>7.3f}  {name}")
+    lines = [title, f"  {'questions':>9}  {'overall':>7}  {'first':>5}  {'wrong':>5}  section"]
+    for name, part in [*report.by_section(sections), (ALL_SECTIONS, report)]:
+        first = part.ranked_first()
+        lines.append(
+            f"  {len(part.outcomes):>9}  {part.metrics()['overall']:>7.3f}  "
+            f"{'-' if first is None else f'{first:.3f}':>5}  {part.answered_wrongly():>5}  {name}"
+        )
     return "\n".join(lines)
 
 
