@@ -36,7 +36,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 UI = msg.web_ui("UBND Phường 2", "0276 3822 123")
 LOST_CARD = "Mất thẻ bảo hiểm y tế thì làm sao?"
-UNKNOWN = "phuong co lop day boi mien phi cho tre em khong"
+UNKNOWN = "phuong co cho thue san bong da khong"
 HOSTILE = '<script>window.pwned = 1</script><img src="x" onerror="window.pwned = 2"> &amp;'
 
 PORTAL_PAGE = """<!doctype html>
@@ -160,12 +160,12 @@ async def test_a_suggestion_is_pressed_and_the_no_answer_reply_gives_the_hotline
 ) -> None:
     page = await new_page(*DESKTOP)
     await page.goto(f"{bot.url}/chat")
-    await ask(page, "thẻ bhyt")
+    await ask(page, "the bhyt")
     yours, replies = messages(page)
     offer = replies.last
     await expect(offer).to_contain_text("Có phải anh/chị muốn hỏi:")
     choices = offer.get_by_role("group", name="Có phải anh/chị muốn hỏi:").get_by_role("button")
-    await expect(choices).to_have_count(2)
+    await expect(choices).to_have_count(3)
     await offer.get_by_role("button", name=LOST_CARD).click()
     await expect(replies).to_have_count(2)
     await expect(replies.last).to_contain_text("VssID")

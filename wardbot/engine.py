@@ -85,6 +85,11 @@ MAX_CANDIDATE_PAIRS = 8
 # Related entries need not answer anything; they must only be on the same subject.
 RELATED_FLOOR = 0.02
 MAX_OFFERS = 3  # "Có phải anh/chị muốn hỏi...": at most this many close matches
+# Once the best is plausible enough to offer, the next ones are offered beside it down
+# to this share of the offer threshold: a question's candidates share one probability,
+# so a close second may hold little of it (leave-one-ward-out: the right entry is among
+# the offers for 24 of the 42 answerable questions not answered, not 21).
+OFFER_COMPANION_SHARE = 0.1
 # The documents closest in meaning join the lexical candidates (a paraphrase may share
 # no selective word with its answer).
 SEMANTIC_CANDIDATES = 10
@@ -858,7 +863,10 @@ class Engine:
         if best is not None and best.prob >= best.model.answer and self.is_current(best.hit.doc):
             return Answer(question, True, hits)
         # Not sure: offer the plausible ones ("Có phải anh/chị muốn hỏi..."), if any.
-        offers = tuple(s.hit for s in ranked[:MAX_OFFERS] if s.prob >= s.model.offer)
+        if best is None or best.prob < best.model.offer:
+            return Answer(question, False, hits)
+        floor = best.model.offer * OFFER_COMPANION_SHARE
+        offers = tuple(s.hit for s in ranked[:MAX_OFFERS] if s.prob >= floor)
         return Answer(question, False, hits, offers)
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Candidate]]:

@@ -88,8 +88,17 @@ class Features:
         ]
 
 
-def probability(logit: float) -> float:
-    return 1.0 / (1.0 + math.exp(-logit))
+def probabilities(logits: Sequence[float]) -> list[float]:
+    """Each candidate's probability of being the answer: the softmax of the logits and
+    the outside option's 0. Candidates compete: two close ones share what one alone
+    would get, so neither is answered with as if it were alone (a lone candidate gets
+    the logistic sigmoid of its logit)."""
+    if not logits:
+        return []
+    top = max(0.0, *logits)
+    exps = [math.exp(logit - top) for logit in logits]
+    total = math.exp(-top) + sum(exps)
+    return [e / total for e in exps]
 
 
 LEXICAL_FEATURES = (
@@ -142,7 +151,11 @@ class Candidate:
 
 @dataclass(frozen=True)
 class LinearModel:
-    """A logistic model over named features, with the thresholds chosen for it.
+    """A linear model over named features, with the thresholds chosen for it.
+
+    A candidate's logit weighs it against the outside option, "none of the candidates
+    answers", whose logit is 0; `score` turns the logits of all a question's candidates
+    into probabilities that, with the outside option's, add up to 1.
 
     `dims`, when given, weighs each dimension of a candidate's `sem_pair`: a cosine in
     which the dimensions that tell a resident's question from its answer's neighbours
@@ -194,7 +207,9 @@ class LinearModel:
         )
 
 
-MODEL_VERSION = 1
+# 2: the logits are normalised over a question's candidates (`probabilities`), and
+# fitted that way; version 1's were each a probability on its own.
+MODEL_VERSION = 2
 # Written by `bot.py fit` from labelled wards (see wardbot.fit); loaded by the engine.
 DEFAULT_MODEL = Path(__file__).with_name("ranker.json")
 
@@ -279,16 +294,18 @@ def _best_others(values: Sequence[float]) -> list[float]:
 
 
 def score(candidates: Sequence[Candidate], ranker: Ranker) -> list[tuple[float, LinearModel]]:
-    """Each candidate's probability of answering the question, and the model behind it."""
-    lex = _lexical_logits(candidates, ranker.lexical)
-    out = [(probability(logit), ranker.lexical) for logit in lex]
+    """Each candidate's probability of answering the question, and the model behind it:
+    the semantic model for a candidate with vectors, else the lexical one. Both models'
+    logits are against the same outside option, so they are normalised together."""
+    logits = _lexical_logits(candidates, ranker.lexical)
+    models = [ranker.lexical] * len(candidates)
     if any(c.sem_head is not None for c in candidates):
-        rows = semantic_rows(candidates, ranker.lexical, lex)
+        rows = semantic_rows(candidates, ranker.lexical, logits)
         for i, c in enumerate(candidates):
             if c.sem_head is not None:
-                logit = ranker.semantic.logit(rows[i], c.sem_pair)
-                out[i] = (probability(logit + c.adjust), ranker.semantic)
-    return out
+                logits[i] = ranker.semantic.logit(rows[i], c.sem_pair) + c.adjust
+                models[i] = ranker.semantic
+    return list(zip(probabilities(logits), models, strict=True))
 
 
 def make_query(

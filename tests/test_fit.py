@@ -1,0 +1,75 @@
+"""The ranker's probabilities and the listwise fit behind them (wardbot.ranking, wardbot.fit)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from wardbot import fit, ranking
+from wardbot.evaluate import Question
+
+
+def test_a_lone_candidate_gets_the_sigmoid_of_its_logit():
+    assert ranking.probabilities([0.0]) == [0.5]
+    assert ranking.probabilities([2.0])[0] == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert ranking.probabilities([]) == []
+
+
+def test_candidates_share_one_probability_with_none_of_them():
+    """Two look-alikes share what one alone would get; with 'none of them' it adds up to 1."""
+    alone = ranking.probabilities([2.0])[0]
+    pair = ranking.probabilities([2.0, 2.0])
+    assert pair[0] == pytest.approx(pair[1]) and pair[0] < alone
+    assert sum(pair) < 1.0
+    assert sum(pair) + 1 / (1 + 2 * math.exp(2.0)) == pytest.approx(1.0)
+    # Far-out logits neither overflow nor lose the order.
+    huge = ranking.probabilities([1000.0, 999.0, -1000.0])
+    assert huge[0] > huge[1] > huge[2] >= 0.0 and sum(huge) == pytest.approx(1.0)
+
+
+def _candidate(doc_id: str, cover: float) -> ranking.Candidate:
+    features = ranking.Features(
+        cover=cover,
+        head_cover=cover,
+        pairs=0.0,
+        head_pairs=0.0,
+        recall=cover,
+        fuzzy=0.5,
+        missing=1.0 - cover,
+        year=0.0,
+        length=0.3,
+        focus_cover=cover,
+    )
+    return ranking.Candidate(doc_id, features)
+
+
+def _asked(rng: random.Random, n: int, answerable: bool) -> fit.Asked:
+    """Candidates covering the question a little; the right one, if any, covers it well."""
+    candidates = [_candidate(f"doc{i}", rng.uniform(0.0, 0.4)) for i in range(n)]
+    expect: tuple[str, ...] = ()
+    if answerable:
+        candidates[rng.randrange(n)] = _candidate("right", rng.uniform(0.6, 1.0))
+        expect = ("right",)
+    return fit.Asked(Question("q", expect), True, candidates, {c.doc_id: True for c in candidates})
+
+
+def test_the_listwise_fit_learns_which_candidate_answers_and_when_none_does():
+    rng = random.Random(7)
+    asked = [_asked(rng, rng.randint(3, 8), answerable=i % 3 != 0) for i in range(120)]
+    model = fit._listwise(
+        asked, [[c.lexical.vector() for c in a.candidates] for a in asked], ranking.LEXICAL_FEATURES
+    )
+    ranker = ranking.Ranker(model, model)
+
+    def probs(a: fit.Asked) -> dict[str, float]:
+        return {c.doc_id: p for c, (p, _) in zip(a.candidates, ranking.score(a.candidates, ranker))}
+
+    test = random.Random(8)
+    for _ in range(20):
+        answerable = probs(_asked(test, 5, answerable=True))
+        assert max(answerable, key=answerable.__getitem__) == "right"
+        assert answerable["right"] > 0.6
+        out_of_scope = probs(_asked(test, 5, answerable=False))
+        assert max(out_of_scope.values()) < 0.4  # "none of them" is the likeliest
