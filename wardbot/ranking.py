@@ -300,7 +300,7 @@ def score(candidates: Sequence[Candidate], ranker: Ranker) -> list[tuple[float, 
     logits = _lexical_logits(candidates, ranker.lexical)
     models = [ranker.lexical] * len(candidates)
     if any(c.sem_head is not None for c in candidates):
-        rows = semantic_rows(candidates, ranker.lexical, logits)
+        rows = semantic_rows(candidates, ranker.lexical, logits)  # reads them all first
         for i, c in enumerate(candidates):
             if c.sem_head is not None:
                 logits[i] = ranker.semantic.logit(rows[i], c.sem_pair) + c.adjust
