@@ -282,3 +282,34 @@ def test_a_year_asked_picks_the_notice_of_that_year_not_one_that_mentions_it(tmp
         assert engine.ask("mức đóng bhyt hộ gia đình năm 2024").results[0].id.startswith("2024")
     finally:
         engine.close()
+
+
+def test_a_school_year_asked_picks_that_school_years_notice(tmp_path):
+    # "năm học 2025-2026" names two years: the notice for 2025-2026 is about both, the
+    # one for 2024-2025 only about one, and the rescoring reads it so.
+    faq, content = write_ward(tmp_path)
+    for start in (2024, 2025):
+        (content / f"{start}-08-20-hoc-bong-nam-hoc-{start}-{start + 1}.md").write_text(
+            f"---\ntitle: Xét học bổng khuyến học năm học {start}-{start + 1}\n"
+            f"date: {start}-08-20\n---\n"
+            f"Hội Khuyến học phường nhận hồ sơ xét học bổng năm học {start}-{start + 1} "
+            f"đến hết ngày 15/9/{start}.\n",
+            encoding="utf-8",
+        )
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        for start in (2024, 2025):
+            question = f"hoc bong khuyen hoc nam hoc {start}-{start + 1} han nop ho so"
+            best = engine.ask(question).results[0].id
+            assert best == f"{start}-08-20-hoc-bong-nam-hoc-{start}-{start + 1}", question
+        years = {
+            hit.id: candidate.lexical.year
+            for hit, candidate in engine.explain("học bổng năm học 2025-2026")
+            if "hoc-bong-nam-hoc" in hit.id
+        }
+        assert years == {
+            "2025-08-20-hoc-bong-nam-hoc-2025-2026": 1.0,
+            "2024-08-20-hoc-bong-nam-hoc-2024-2025": 0.5,
+        }
+    finally:
+        engine.close()

@@ -374,13 +374,15 @@ def features(
 
 
 def _year(asked: frozenset[str], doc: DocText, dated: str | None) -> float:
-    """+1 the document is about a year asked (its title or phrasings name it, or it is an
-    announcement of that year), 0 it only mentions one ('... up from 2024'), -1 neither;
-    0 when no year is asked."""
+    """The share of the years asked that the document is about (its title or phrasings
+    name them, or it is an announcement of that year): 'năm học 2025-2026' is all about
+    a notice for 2025-2026 and half about one for 2024-2025. If it is about none: 0 it
+    only mentions one ('... up from 2024'), -1 not even that; 0 when no year is asked."""
     if not asked:
         return 0.0
-    if dated in asked or any(year in doc.head_terms for year in asked):
-        return 1.0
+    about = sum(year == dated or year in doc.head_terms for year in asked)
+    if about:
+        return about / len(asked)
     return 0.0 if asked & doc.terms else -1.0
 
 
