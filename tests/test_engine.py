@@ -313,3 +313,21 @@ def test_a_school_year_asked_picks_that_school_years_notice(tmp_path):
         }
     finally:
         engine.close()
+
+
+def test_a_current_notice_beats_a_newer_expired_look_alike(tmp_path):
+    # Same subject; the newer notice has already expired. The current one is ranked
+    # first and answers, rather than the bot declining because the best has expired.
+    faq, content = write_ward(tmp_path)
+    for day, expires in (("2024-10-01", ""), ("2024-12-01", "expires: 2024-12-31\n")):
+        (content / f"{day}-tiem-phong-dai.md").write_text(
+            f"---\ntitle: Tiêm phòng bệnh dại cho chó mèo\ndate: {day}\n{expires}---\n"
+            "Thú y phường tiêm phòng dại cho chó mèo tại nhà văn hóa khu phố.\n",
+            encoding="utf-8",
+        )
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        answer = engine.ask("tiêm phòng bệnh dại cho chó mèo")
+        assert answer.answered and answer.best.id == "2024-10-01-tiem-phong-dai"
+    finally:
+        engine.close()

@@ -68,6 +68,8 @@ ANSWERED = [
     ("unaccented", "dang ky ket hon can giay to gi", "dang-ky-ket-hon"),
     ("telex", "hocj boongr khuyeens hocj", "hoc-bong-khuyen-hoc"),
     ("typo", "đăng ký kếtt hôn cần giấy tờ gì", "dang-ky-ket-hon"),
+    # Unsure without typo correction: 'danhh' is what names the entry.
+    ("typo", "định danhh điện tử", "vneid-kich-hoat"),
     (
         "long",
         "Chào anh chị ạ, em ở khu phố 3, nhà em mới thuê thêm hai bạn sinh viên ở trọ, "
@@ -79,6 +81,14 @@ ANSWERED = [
         "Dạ chào cán bộ, con trai tôi năm nay đi làm ở xa, hôm trước về quê thì làm rơi ví "
         "ngoài chợ, trong ví có tiền và thẻ căn cước. Giờ mất căn cước thì làm lại ở đâu ạ?",
         "cccd-cap-lai",
+    ),
+    (
+        # The story names a notice's words (khu phố 5, kích hoạt định danh); the clause
+        # that asks is about something else.
+        "long",
+        "Chào phường, em ở khu phố 5, tuần trước công an về kích hoạt định danh điện tử ở "
+        "nhà văn hóa nhưng em bận. Cho em hỏi giờ làm việc của ủy ban thế nào ạ?",
+        "gio-lam-viec",
     ),
     ("year", "mức đóng bhyt hộ gia đình năm 2023", "2023-07-10-muc-dong-bhyt-ho-gia-dinh-2023"),
     ("year", "mức đóng bhyt hộ gia đình năm 2024", "2024-07-12-muc-dong-bhyt-ho-gia-dinh-2024"),
@@ -98,11 +108,9 @@ OUT_OF_SCOPE = [
 def test_residents_questions_get_the_right_answer(engine, kind, question, expected):
     answer = engine.ask(question)
     assert answer.best is not None and answer.best.id == expected, (kind, answer.results[:3])
-    if kind == "paraphrase":
-        # Few shared words: answered, or at least offered first ("Có phải anh/chị muốn hỏi").
-        assert answer.answered or answer.offers[0].id == expected, (kind, answer.best)
-    else:
-        assert answer.answered, (kind, answer.best)
+    # Answered, not only offered: the paraphrases share few words and are answered with
+    # less confidence than the rest (about 0.45-0.55), so a threshold set too high fails.
+    assert answer.answered, (kind, answer.best)
 
 
 @pytest.mark.parametrize("question", OUT_OF_SCOPE)
