@@ -33,10 +33,9 @@ class Outcome:
 
     @property
     def correct(self) -> bool:
-        top = self.answer.best
         if not self.question.expect:
             return not self.answer.answered
-        return self.answer.answered and top is not None and top.id in self.question.expect
+        return self.answer.answered and self.ranked_first
 
     @property
     def ranked_first(self) -> bool:
