@@ -189,3 +189,46 @@ def test_only_ranges_of_numbered_places_are_spelt_out(text, expected):
 )
 def test_abbreviations_never_swallow_words_or_units(text, expected):
     assert normalize(text, SYNONYMS) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("LÀM HỘ CHIẾU Ở MÔ", "làm hộ chiếu ở đâu"),
+        ("vneid đăng nhập lại răng", "vneid định danh điện tử đăng nhập lại sao"),
+        ("chừ rứa là răng", "giờ vậy là sao"),
+        ("mần giấy tờ cho tụi em", "làm giấy tờ cho chúng em"),
+        ("có được hông", "có được không"),
+        ("đóng nhiêu một năm", "đóng bao nhiêu một năm"),
+        ("mướn phòng trọ", "thuê phòng trọ"),
+    ],
+)
+def test_southern_and_central_words_are_read_as_standard_vietnamese(typed, expected):
+    assert normalize(typed, SYNONYMS) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "quy mô dự án",  # 'mô' is 'đâu' only on its own
+        "mô hình",
+        "mở cửa mấy giờ",  # matched with diacritics: 'mở' is not 'mô'
+        "khám răng miệng cho trẻ",
+        "trạm y tế có nhổ răng không",
+        "bên hông nhà",
+        "bao nhiêu",
+    ],
+)
+def test_regional_words_keep_their_standard_meaning_where_they_have_one(typed):
+    assert normalize(typed, SYNONYMS) == " ".join(tokens(typed, decode=False))
+
+
+def test_staff_texts_keep_regional_words_as_written():
+    assert " ".join(tokens("thuê người cắt lúa mướn", decode=False)) == "thuê người cắt lúa mướn"
+
+
+def test_a_question_asked_in_central_speech_has_its_asking_clause():
+    focus = Analyzer.create().asking_words("Nhà tui ở tổ 5, bị mất ví, chừ làm lại giấy tờ ở mô")
+    assert focus is not None
+    assert "giấy" in focus
+    assert "ví" not in focus

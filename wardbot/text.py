@@ -7,7 +7,9 @@ The same pipeline runs over documents and questions, so both sides meet in one f
    (hòa, thủy, khỏe), whichever way it was typed (hoà, thuỷ, khoẻ).
 3. Leftover Telex or VNI keystrokes decoded when they spell a valid syllable
    (hocj boongr -> học bổng, ho5c -> học).
-4. Abbreviations and synonyms rewritten to their full form (bhyt -> bảo hiểm y tế),
+4. In residents' questions only: southern and central words put in standard
+   Vietnamese (ở mô -> ở đâu, mần -> làm), matched with their diacritics.
+5. Abbreviations and synonyms rewritten to their full form (bhyt -> bảo hiểm y tế),
    from a built-in list that staff extend with `synonyms:` in faq.yaml.
 
 `fold()` then strips every diacritic, for the accent-insensitive side of the index.
@@ -251,6 +253,66 @@ BUILTIN_SYNONYMS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class _Regional:
+    """A word of regional speech, the standard word(s) for it, and the neighbours that
+    make it a standard word instead (the 'mô' of 'quy mô', the 'răng' of 'khám răng')."""
+
+    standard: tuple[str, ...]
+    kept_after: frozenset[str] = frozenset()
+    kept_before: frozenset[str] = frozenset()
+
+
+def _regional(standard: str, after: str = "", before: str = "") -> _Regional:
+    return _Regional(tuple(standard.split()), frozenset(after.split()), frozenset(before.split()))
+
+
+# Southern and central speech: function and everyday words that have a standard
+# equivalent the ward's texts would use. Keys are written with their diacritics and
+# only match so ('mô' is never 'mở'); words with a second, standard meaning that
+# matters at a ward office are left out ('vô' is also 'vô hiệu', 'chi' also 'chi trả',
+# 'mạ' also rice seedlings). Applied to residents' questions only.
+REGIONAL_WORDS: dict[str, _Regional] = {
+    "mô": _regional("đâu", after="quy", before="hình tả tô phỏng đun men"),
+    "răng": _regional(
+        "sao",
+        after="khám đau nhổ sâu trồng niềng hàm mọc trám chải chân",
+        before="miệng hàm sữa khôn giả cửa sâu khểnh nanh",
+    ),
+    "rứa": _regional("vậy"),
+    "chừ": _regional("giờ"),
+    "nớ": _regional("đó"),
+    "ni": _regional("này"),
+    "mệ": _regional("bà"),
+    "hổng": _regional("không"),
+    "hông": _regional("không", after="bên cạnh đau sườn thắt", before="nhà"),
+    "nhiêu": _regional("bao nhiêu", after="bao bấy bây", before="khê"),
+    "mần": _regional("làm"),
+    "dìa": _regional("về"),
+    "mướn": _regional("thuê"),
+    "tui": _regional("tôi"),
+    "tụi": _regional("chúng"),
+}
+
+
+def standard_words(words: list[str]) -> list[str]:
+    """`words` (normalised) with regional words in their standard form."""
+    if REGIONAL_WORDS.keys().isdisjoint(words):
+        return words
+    out: list[str] = []
+    for i, word in enumerate(words):
+        rule = REGIONAL_WORDS.get(word)
+        if (
+            rule is None
+            or (i > 0 and words[i - 1] in rule.kept_after)
+            or (i + 1 < len(words) and words[i + 1] in rule.kept_before)
+        ):
+            out.append(word)
+        else:
+            out.extend(rule.standard)
+    return out
+
+
 @dataclass
 class Synonyms:
     """Longest-match rewriting of token sequences (matched accent-folded)."""
@@ -345,6 +407,7 @@ def tokens(
                 decoded.append(better)
                 continue
         decoded.append(word)
+    decoded = standard_words(decoded)
     return synonyms.rewrite(decoded) if synonyms else decoded
 
 
