@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
+from types import SimpleNamespace
 
 import pytest
 
@@ -73,3 +75,34 @@ def test_the_listwise_fit_learns_which_candidate_answers_and_when_none_does():
         assert answerable["right"] > 0.6
         out_of_scope = probs(_asked(test, 5, answerable=False))
         assert max(out_of_scope.values()) < 0.4  # "none of them" is the likeliest
+
+
+def test_the_answer_threshold_leaves_unanswered_what_it_would_get_as_often_wrong_as_right():
+    """Answering the questions at p = 0.5 gains one right answer (B) and gives two wrong
+    ones (C, an out-of-scope question; D, a wrong entry) for losing a right abstention
+    (C): the overall score is the same either way, but a wrong answer sends a resident
+    on a wasted trip, so the threshold leaves them unanswered."""
+    names = ranking.LEXICAL_FEATURES
+    weights = tuple(1.0 if name == "cover" else 0.0 for name in names)
+    model = ranking.LinearModel(names, weights, 0.0, 1.0, 1.0)
+
+    def asked(expect: tuple[str, ...], doc_id: str, probability: float) -> fit.Asked:
+        logit = math.log(probability / (1 - probability))
+        candidate = _candidate(doc_id, 0.0)
+        features = dataclasses.replace(candidate.lexical, cover=logit)
+        return fit.Asked(
+            Question("q", expect), True, [ranking.Candidate(doc_id, features)], {doc_id: True}
+        )
+
+    ward = SimpleNamespace(
+        asked=[
+            asked(("a",), "a", 0.8),
+            asked(("a",), "a", 0.8),
+            asked(("b",), "b", 0.5),
+            asked((), "c", 0.5),
+            asked(("d",), "e", 0.5),
+        ]
+    )
+    chosen = fit._with_thresholds(model, [ward], lambda c: c, lambda m: ranking.Ranker(m, m))
+    assert 0.5 < chosen.answer <= 0.8
+    assert chosen.offer == pytest.approx(chosen.answer * fit.OFFER_SHARE, abs=1e-4)
