@@ -1,10 +1,11 @@
 """What residents mean, by kind of question, on a small ward with the real embedder.
 
 The table pins behaviour a resident notices: a paraphrase that shares no word with the
-FAQ is answered, a long story does not drown its question, unaccented and mistyped
-questions find their entry, and questions about other things get no answer. Each row
-fails when the part of the engine it depends on is broken (the threshold, typo
-correction, the asking clause, the date adjustment, the restored diacritics).
+FAQ is answered, a long story does not drown its question, unaccented, mistyped and
+regionally worded questions find their entry, and questions about other things get no
+answer. Each row fails when the part of the engine it depends on is broken (the
+threshold, typo correction, the asking clause, the date adjustment, the restored
+diacritics, the reading of regional words).
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ ANSWERED = [
     ("unaccented", "lam giay khai sinh cho con o dau", "khai-sinh"),
     ("unaccented", "muc dong bhyt ho gia dinh", "bhyt-muc-dong"),
     ("unaccented", "dang ky ket hon can giay to gi", "dang-ky-ket-hon"),
+    # Central and southern speech: unsure, or wrong, unless 'tui', 'mần', 'hông', 'rứa'
+    # are read as standard Vietnamese.
+    ("dialect", "nhà tui mới có em bé thì mần giấy tờ chi", "khai-sinh"),
+    ("dialect", "mệ tui 80 tuổi có được nhận tiền già hông", "tro-cap-nguoi-cao-tuoi"),
+    ("dialect", "hai đứa tui cưới nhau ra phường mần giấy chi rứa", "dang-ky-ket-hon"),
     ("telex", "hocj boongr khuyeens hocj", "hoc-bong-khuyen-hoc"),
     ("typo", "đăng ký kếtt hôn cần giấy tờ gì", "dang-ky-ket-hon"),
     # Unsure without typo correction: 'danhh' is what names the entry.
