@@ -37,15 +37,16 @@ from wardbot.semantic import Embedder
 log = logging.getLogger(__name__)
 
 # L2 regularisation (the inverse of the penalty on standardised weights, against the
-# likelihood summed over questions): chosen by leave-one-ward-out over the shared wards.
-# Mean overall 0.841 at 0.5, 0.858 at 1, 0.859 at 1.5, 0.864 at 2, 0.859 at 2.5; 2
-# answers 16 more questions wrongly than 1 (58 against 42) for its 7 more right ones.
+# likelihood summed over questions): chosen by leave-one-ward-out over the shared wards,
+# with the thresholds WRONG_ANSWER_COST chooses. Mean overall (questions answered
+# wrongly): 0.860 (38) at 0.75, 0.862 (38) at 1, 0.859 (41) at 1.5, 0.857 (47) at 2.
 REGULARISATION_C = 1.0
 # The semantic model also weighs each dimension of the question-times-document vectors
 # (ranking.Candidate.sem_pair): hundreds of weights from a few hundred questions, so
 # they are held back harder than the named features, by scaling their standardised
 # values down. Chosen by leave-one-ward-out over the shared wards: mean overall 0.839 at
-# 0.05, 0.843 at 0.07, 0.858 at 0.1, 0.860 at 0.15, 0.859 at 0.2.
+# 0.05, 0.843 at 0.07, 0.858 at 0.1, 0.860 at 0.15, 0.859 at 0.2; with the thresholds
+# WRONG_ANSWER_COST chooses, 0.862 (38 answered wrongly) at 0.1, 0.855 (42) at 0.13.
 PAIR_SCALE = 0.1
 # The offer threshold is this share of the answer threshold: a best candidate between
 # the two is offered as a close match, with its runners-up (engine.OFFER_COMPANION_SHARE).
