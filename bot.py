@@ -369,7 +369,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
                 print(format_sections(report, sections[name], name))
         ranker = fit.fit(data)
     for name, model in (("lexical", ranker.lexical), ("semantic", ranker.semantic)):
-        print(f"{name} model: answer at p >= {model.answer:.3f}, offer at p >= {model.offer:.3f}")
+        print(
+            f"{name} model: answer when the best is {model.answer_odds:.2f} times as likely"
+            f" as its rival (none of them, or the runner-up), offer from"
+            f" {model.offer_odds:.2f} times"
+        )
     if not args.no_write:
         out = args.out or ranking.DEFAULT_MODEL
         ranker.save(out)

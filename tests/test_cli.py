@@ -459,7 +459,7 @@ def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward,
     assert f"wrote {out_file}" in out
     ranker = ranking.load_ranker(out_file)
     assert ranker.trained_on == ("north", "south")
-    assert 0 < ranker.lexical.offer <= ranker.lexical.answer < 1
+    assert 0 < ranker.lexical.offer_odds <= ranker.lexical.answer_odds
     # The fitted model ranks: the words asked weigh for the answer, not against it.
     assert ranker.lexical.weights[ranking.LEXICAL_FEATURES.index("cover")] > 0
 
@@ -507,7 +507,7 @@ def test_fit_with_no_write_leaves_the_model_alone(ward, tmp_path, capsys):
     north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
     out_file = tmp_path / "ranker.json"
     assert bot.main(["fit", str(north), "--lexical", "--no-write", "--out", str(out_file)]) == 0
-    assert "answer at p >=" in capsys.readouterr().out
+    assert "times as likely as its rival" in capsys.readouterr().out
     assert not out_file.exists()
 
 

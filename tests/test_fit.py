@@ -78,10 +78,11 @@ def test_the_listwise_fit_learns_which_candidate_answers_and_when_none_does():
 
 
 def test_the_answer_threshold_leaves_unanswered_what_it_would_get_as_often_wrong_as_right():
-    """Answering the questions at p = 0.5 gains one right answer (B) and gives two wrong
-    ones (C, an out-of-scope question; D, a wrong entry) for losing a right abstention
-    (C): the overall score is the same either way, but a wrong answer sends a resident
-    on a wasted trip, so the threshold leaves them unanswered."""
+    """Answering the questions at p = 0.5 (as likely as "none of them": odds 1) gains one
+    right answer (B) and gives two wrong ones (C, an out-of-scope question; D, a wrong
+    entry) for losing a right abstention (C): the overall score is the same either way,
+    but a wrong answer sends a resident on a wasted trip, so the threshold leaves them
+    unanswered. The questions at p = 0.8 (odds 4) are answered."""
     names = ranking.LEXICAL_FEATURES
     weights = tuple(1.0 if name == "cover" else 0.0 for name in names)
     model = ranking.LinearModel(names, weights, 0.0, 1.0, 1.0)
@@ -104,5 +105,31 @@ def test_the_answer_threshold_leaves_unanswered_what_it_would_get_as_often_wrong
         ]
     )
     chosen = fit._with_thresholds(model, [ward], lambda c: c, lambda m: ranking.Ranker(m, m))
-    assert 0.5 < chosen.answer <= 0.8
-    assert chosen.offer == pytest.approx(chosen.answer * fit.OFFER_SHARE, abs=1e-4)
+    assert 1.0 < chosen.answer_odds <= 4.0
+    assert chosen.offer_odds == pytest.approx(chosen.answer_odds * fit.OFFER_SHARE, abs=1e-4)
+
+
+def test_the_bot_never_answers_with_an_entry_it_finds_less_likely_than_none():
+    """Even where answering at p = 0.4 would have been right every time, an entry the
+    model finds less likely than "none of them" (0.6) is not given as the answer."""
+    names = ranking.LEXICAL_FEATURES
+    weights = tuple(1.0 if name == "cover" else 0.0 for name in names)
+    model = ranking.LinearModel(names, weights, 0.0, 1.0, 1.0)
+    logit = math.log(0.4 / 0.6)
+    candidate = _candidate("a", 0.0)
+    features = dataclasses.replace(candidate.lexical, cover=logit)
+    question = fit.Asked(
+        Question("q", ("a",)), True, [ranking.Candidate("a", features)], {"a": True}
+    )
+    ward = SimpleNamespace(asked=[question] * 5)
+    chosen = fit._with_thresholds(model, [ward], lambda c: c, lambda m: ranking.Ranker(m, m))
+    assert chosen.answer_odds >= 1.0
+    assert not chosen.answers(0.4, ranking.rival_probability([0.4]))
+
+
+def test_the_best_is_measured_against_none_and_the_runner_up():
+    # Two entries splitting the probability: the rival is the runner-up.
+    assert ranking.rival_probability([0.5, 0.45, 0.01]) == pytest.approx(0.45)
+    # One entry and a strong "none of them": the rival is "none".
+    assert ranking.rival_probability([0.3, 0.05]) == pytest.approx(0.65)
+    assert ranking.rival_probability([]) == 1.0

@@ -88,7 +88,7 @@ MAX_OFFERS = 3  # "Có phải anh/chị muốn hỏi...": at most this many clos
 # Once the best is plausible enough to offer, the next ones are offered beside it down
 # to this share of the offer threshold: a question's candidates share one probability,
 # so a close second may hold little of it (leave-one-ward-out: the right entry is among
-# the offers for 26 of the 45 answerable questions not answered, not 22).
+# the offers for 31 of the 45 answerable questions not answered, not 28).
 OFFER_COMPANION_SHARE = 0.1
 # The documents closest in meaning join the lexical candidates (a paraphrase may share
 # no selective word with its answer).
@@ -844,28 +844,34 @@ class Engine:
         text = self._embedding_text(words, query.corrections)
         return self.embedder.embed([text], query=True)[0]
 
-    def _scored(self, question: str, limit: int) -> tuple[ranking.Query | None, list[_Scored]]:
-        """The analysed question and its ranked candidates."""
+    def _scored(
+        self, question: str, limit: int
+    ) -> tuple[ranking.Query | None, list[_Scored], float]:
+        """The analysed question, its ranked candidates, and the best one's rival
+        (ranking.rival_probability)."""
         words = self._question_words(question)
         if not words or self._index is None:
-            return None, []
+            return None, [], 1.0
         query = self._query(question, words)
         vector = self._question_vector(question, query)
-        return query, self._rank(query, words, vector, limit, exclude=None)
+        return query, *self._rank(query, words, vector, limit, exclude=None)
 
     def _ask(self, question: str, limit: int) -> Answer:
-        query, ranked = self._scored(question, limit)
+        query, ranked, rival = self._scored(question, limit)
         hits = tuple(s.hit for s in ranked)
         if query is None or not self._asks_something(query):
             # 'xin chào phường', '1': nothing specific was asked; suggest, don't answer.
             return Answer(question, False, hits)
         best = ranked[0] if ranked else None
-        if best is not None and best.prob >= best.model.answer and self.is_current(best.hit.doc):
+        if best is None:
+            return Answer(question, False, hits)
+        if best.model.answers(best.prob, rival) and self.is_current(best.hit.doc):
             return Answer(question, True, hits)
         # Not sure: offer the plausible ones ("Có phải anh/chị muốn hỏi..."), if any.
-        if best is None or best.prob < best.model.offer:
+        floor = best.model.offer_floor(rival)
+        if best.prob < floor:
             return Answer(question, False, hits)
-        floor = best.model.offer * OFFER_COMPANION_SHARE
+        floor *= OFFER_COMPANION_SHARE
         offers = tuple(s.hit for s in ranked[:MAX_OFFERS] if s.prob >= floor)
         return Answer(question, False, hits, offers)
 
@@ -976,19 +982,19 @@ class Engine:
         vector: np.ndarray | None,
         limit: int,
         exclude: str | None,
-    ) -> list[_Scored]:
+    ) -> tuple[list[_Scored], float]:
+        """The best `limit` candidates, and the best one's rival (ranking.rival_probability)."""
         candidates = self._candidates(query, words, vector, exclude)
         scored = []
-        for candidate, (prob, model) in zip(
-            candidates, ranking.score(candidates, self.ranker), strict=True
-        ):
+        probs = ranking.score(candidates, self.ranker)
+        for candidate, (prob, model) in zip(candidates, probs, strict=True):
             entry = self._entries[candidate.doc_id]
             doc = entry.doc
             title = doc.question if isinstance(doc, FaqEntry) else doc.title
             hit = Hit(entry.type, doc.id, title, round(max(0.0, min(prob, 1.0)), 4), doc)  # type: ignore[arg-type]
             scored.append(_Scored(hit, prob, model, candidate))
         scored.sort(key=lambda s: s.prob, reverse=True)
-        return scored[:limit]
+        return scored[:limit], ranking.rival_probability([p for p, _ in probs])
 
     def _asks_something(self, query: ranking.Query) -> bool:
         """Whether the words besides numbers say enough to pick an answer at all."""
@@ -1010,7 +1016,7 @@ class Engine:
             query = ranking.make_query(
                 entry.doc.id, words, self._vocab, self._analyzer.stopwords, {}
             )
-            hits = self._rank(query, words, None, limit * 3, exclude=doc_id)
+            hits, _ = self._rank(query, words, None, limit * 3, exclude=doc_id)
             return [s.hit for s in hits if s.hit.score >= RELATED_FLOOR][:limit]
 
     def latest(self, limit: int = 5) -> list[Announcement]:

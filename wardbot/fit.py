@@ -8,8 +8,10 @@ linear models: a lexical one (always usable) and one that adds the semantic feat
 outside option "none of them", so the models learn both which candidate answers and
 when none does (a conditional logit with an outside option, maximised with scipy's
 L-BFGS). Each model's answer threshold is chosen on the same training questions, and
-its offer threshold follows from it. The result is written as JSON (wardbot/ranker.json
-by default), which the engine loads.
+its offer threshold follows from it. Both are odds against the best candidate's rival,
+the likelier of "none of them" and the runner-up (ranking.rival_probability): the bot
+answers when its best is so many times as likely as anything else it could believe.
+The result is written as JSON (wardbot/ranker.json by default), which the engine loads.
 
 Before that it prints leave-one-ward-out results: for each ward, fit on the others and
 score that ward through `Engine.ask`, exactly as `bot.py eval` would. A figure for a
@@ -48,14 +50,14 @@ REGULARISATION_C = 1.0
 # 0.05, 0.843 at 0.07, 0.858 at 0.1, 0.860 at 0.15, 0.859 at 0.2; with the thresholds
 # WRONG_ANSWER_COST chooses, 0.862 (38 answered wrongly) at 0.1, 0.855 (42) at 0.13.
 PAIR_SCALE = 0.1
-# The offer threshold is this share of the answer threshold: a best candidate between
-# the two is offered as a close match, with its runners-up (engine.OFFER_COMPANION_SHARE).
-# The training wards cannot choose it: the models answer nearly all of their
-# questions, so there is almost nothing unsure to learn offering from. Chosen by
-# leave-one-ward-out: the right entry is offered for 26 of the 45 answerable questions
-# not answered, and about a quarter of the out-of-scope questions get offers, which
-# costs a resident little ("Có phải anh/chị muốn hỏi..." and the hotline).
-OFFER_SHARE = 1 / 3
+# The offer odds are this share of the answer odds: a best candidate between the two is
+# offered as a close match, with its runners-up (engine.OFFER_COMPANION_SHARE). The
+# training wards cannot choose it: the models answer nearly all of their questions, so
+# there is almost nothing unsure to learn offering from. Chosen by leave-one-ward-out:
+# the right entry is offered for 31 of the 45 answerable questions not answered (28 at
+# 0.2, 26 at 0.25), and about a quarter of the out-of-scope questions get offers (27 of
+# 114), which costs a resident little ("Có phải anh/chị muốn hỏi..." and the hotline).
+OFFER_SHARE = 0.15
 # Choosing the answer threshold, a wrong answer (a wrong entry, or an answer to an
 # out-of-scope question) costs this much more than a question left unanswered: it
 # sends a resident on a wasted trip, while the no-answer reply offers close matches and
@@ -239,39 +241,42 @@ def _with_thresholds(
     view: Callable[[ranking.Candidate], ranking.Candidate],
     ranker_of: Callable[[ranking.LinearModel], ranking.Ranker],
 ) -> ranking.LinearModel:
-    """Choose the answer threshold for the best mean score over the wards, where a right
-    answer or a right abstention scores 1 and a wrong answer -WRONG_ANSWER_COST; the
-    offer threshold is OFFER_SHARE of it."""
+    """Choose the answer odds (how many times as likely as its rival, "none of them" or
+    the runner-up, the best candidate must be) for the best mean score over the wards,
+    where a right answer or a right abstention scores 1 and a wrong answer
+    -WRONG_ANSWER_COST; of two as good, the more cautious. The offer odds are
+    OFFER_SHARE of them."""
     ranker = ranker_of(model)
-    # Per ward, per question: (expect, asks, [(doc id, prob, current)] best first).
+    # Per ward, per question: (expect, asks, best (doc id, prob, current) or None, rival).
     ranked = []
     for w in wards:
         rows = []
         for a in w.asked:
             scored = ranking.score([view(c) for c in a.candidates], ranker)
-            order = sorted(
-                zip(a.candidates, scored, strict=True), key=lambda item: item[1][0], reverse=True
-            )
-            rows.append(
-                (
-                    a.question.expect,
-                    a.asks,
-                    [(c.doc_id, p, a.current[c.doc_id]) for c, (p, _) in order],
-                )
-            )
+            probs = [p for p, _ in scored]
+            best = max(range(len(probs)), key=probs.__getitem__, default=None)
+            top = None
+            if best is not None:
+                doc_id = a.candidates[best].doc_id
+                top = (doc_id, probs[best], a.current[doc_id])
+            rows.append((a.question.expect, a.asks, top, ranking.rival_probability(probs)))
         ranked.append(rows)
-    grid = [round(t, 3) for t in np.linspace(0.02, 0.95, 94)]
+    # Never below 1: the bot does not answer with an entry it thinks less likely than
+    # "none of them", or than another entry.
+    grid = [round(float(x), 3) for x in np.geomspace(1.0, 10.0, 41)]
 
-    def worth(rows: list, t: float) -> float:
+    def worth(rows: list, odds: float) -> float:
         total = 0.0
-        for expect, asks, top in rows:
-            answered = asks and bool(top) and top[0][1] >= t and top[0][2]
-            right = (answered and top[0][0] in expect) if expect else not answered
+        for expect, asks, top, rival in rows:
+            answered = asks and top is not None and top[1] >= odds * rival and top[2]
+            right = (answered and top[0] in expect) if expect else not answered
             total += 1.0 if right else -WRONG_ANSWER_COST if answered else 0.0
         return total / len(rows) if rows else 0.0
 
-    answer = max(grid, key=lambda t: (statistics.fmean(worth(r, t) for r in ranked), -t))
-    return dataclasses.replace(model, answer=answer, offer=round(answer * OFFER_SHARE, 4))
+    odds = max(grid, key=lambda k: (statistics.fmean(worth(r, k) for r in ranked), k))
+    return dataclasses.replace(
+        model, answer_odds=odds, offer_odds=round(odds * OFFER_SHARE, 4)
+    )
 
 
 def evaluate(data: WardData, ranker: ranking.Ranker) -> Report:

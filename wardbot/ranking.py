@@ -101,6 +101,19 @@ def probabilities(logits: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+def rival_probability(probs: Sequence[float]) -> float:
+    """What the best of a question's candidates (`probabilities`, all of them) must beat
+    to be answered with: the likelier of "none of them" (the outside option: what the
+    candidates leave of 1) and the runner-up. Measuring the best against it, not on its
+    own, answers a question where two entries split the probability ('cư trú': permanent
+    or temporary residence?) with a choice of both, and one where "none" is strong with
+    nothing."""
+    if not probs:
+        return 1.0
+    ordered = sorted(probs, reverse=True)
+    return max(1.0 - sum(probs), ordered[1] if len(ordered) > 1 else 0.0, 0.0)
+
+
 LEXICAL_FEATURES = (
     "cover",
     "head_cover",
@@ -165,9 +178,19 @@ class LinearModel:
     features: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float
-    answer: float  # answer when the best candidate's probability reaches this
-    offer: float  # below `answer`, offer candidates from this probability on
+    # Answer when the best candidate is at least this many times as likely as its rival
+    # (`rival_probability`); below, offer candidates from `offer_odds` times it on.
+    answer_odds: float
+    offer_odds: float
     dims: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    def answers(self, best: float, rival: float) -> bool:
+        """Whether the best candidate, of probability `best`, is given as the answer."""
+        return best >= self.answer_odds * rival
+
+    def offer_floor(self, rival: float) -> float:
+        """The probability from which candidates are offered when none is answered."""
+        return self.offer_odds * rival
 
     def logit(self, vector: Sequence[float], pair: np.ndarray | None = None) -> float:
         linear = sum(w * x for w, x in zip(self.weights, vector, strict=True)) + self.bias
@@ -181,8 +204,8 @@ class LinearModel:
             "features": list(self.features),
             "weights": [round(w, 6) for w in self.weights],
             "bias": round(self.bias, 6),
-            "answer": round(self.answer, 4),
-            "offer": round(self.offer, 4),
+            "answer_odds": round(self.answer_odds, 4),
+            "offer_odds": round(self.offer_odds, 4),
         }
         if self.dims is not None:
             out["dims"] = [round(float(d), 5) for d in self.dims]
@@ -201,15 +224,17 @@ class LinearModel:
             features,
             weights,
             float(data["bias"]),
-            float(data["answer"]),
-            float(data["offer"]),
+            float(data["answer_odds"]),
+            float(data["offer_odds"]),
             None if dims is None else np.asarray(dims, dtype=np.float32),
         )
 
 
-# 2: the logits are normalised over a question's candidates (`probabilities`), and
-# fitted that way; version 1's were each a probability on its own.
-MODEL_VERSION = 2
+# 3: the thresholds are odds against the best candidate's rival (answer_odds,
+# offer_odds; rival_probability), not probabilities. 2: the logits are normalised over a
+# question's candidates (`probabilities`), and fitted that way; version 1's were each a
+# probability on its own.
+MODEL_VERSION = 3
 # Written by `bot.py fit` from labelled wards (see wardbot.fit); loaded by the engine.
 DEFAULT_MODEL = Path(__file__).with_name("ranker.json")
 
