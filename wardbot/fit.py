@@ -274,9 +274,7 @@ def _with_thresholds(
         return total / len(rows) if rows else 0.0
 
     odds = max(grid, key=lambda k: (statistics.fmean(worth(r, k) for r in ranked), k))
-    return dataclasses.replace(
-        model, answer_odds=odds, offer_odds=round(odds * OFFER_SHARE, 4)
-    )
+    return dataclasses.replace(model, answer_odds=odds, offer_odds=round(odds * OFFER_SHARE, 4))
 
 
 def evaluate(data: WardData, ranker: ranking.Ranker) -> Report:
