@@ -331,3 +331,30 @@ def test_a_current_notice_beats_a_newer_expired_look_alike(tmp_path):
         assert answer.answered and answer.best.id == "2024-10-01-tiem-phong-dai"
     finally:
         engine.close()
+
+
+def test_a_word_pair_typed_with_diacritics_matches_only_as_spelt(tmp_path):
+    # 'tiền già' (the old-age allowance, in residents' words) shares its letters, not its
+    # words, with 'tiền gia hạn' (the renewal fee): like single words, a pair typed with
+    # diacritics counts fully only where the document spells it so.
+    faq, content = write_ward(tmp_path)
+    faq.write_text(
+        "faq:\n"
+        "  - id: bhyt-gia-han\n"
+        "    question: Nộp tiền gia hạn thẻ BHYT ở đâu?\n"
+        "    answer: Tại đại lý thu BHYT hoặc qua ứng dụng VssID.\n"
+        "  - id: tro-cap-nguoi-gia\n"
+        "    question: Người già từ 80 tuổi có được trợ cấp hằng tháng không?\n"
+        "    answer: Có, nộp tờ khai tại bộ phận một cửa.\n",
+        encoding="utf-8",
+    )
+    for path in content.glob("*.md"):
+        path.unlink()
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        accented = engine.ask("tiền già")
+        assert not (accented.answered and accented.best.id == "bhyt-gia-han")
+        # Without diacritics both readings stand, and the pair points to the fee.
+        assert engine.ask("tien gia").results[0].id == "bhyt-gia-han"
+    finally:
+        engine.close()

@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,8 @@ class Query:
     text: str
     weights: dict[str, float]  # word as typed (tones in one place) -> weight
     corrections: dict[str, str]  # word as typed -> the corpus word (folded) it likely meant
-    pairs: frozenset[str]
+    # folded word pair -> the words of it typed with diacritics (and not corrected)
+    pairs: Mapping[str, tuple[str, ...]]
     years: frozenset[str]
     # The words of the clause that asks, when the message also tells a story (None: the
     # whole message asks). See Analyzer.asking_words.
@@ -352,7 +354,10 @@ def make_query(
             weight *= NUMBER_WEIGHT
         weights[word] = max(weights.get(word, 0.0), weight)
     folded = [correct.get(w, fold_word(w)) for w in words]
-    pairs = frozenset(bigrams(folded))
+    typed = [(w,) if w not in correct and w != fold_word(w) else () for w in words]
+    pairs: dict[str, tuple[str, ...]] = {}
+    for pair, (first, second) in zip(bigrams(folded), pairwise(typed), strict=True):
+        pairs[pair] = tuple(sorted({*pairs.get(pair, ()), *first, *second}))
     years = frozenset(w for w in folded if len(w) == 4 and w.isdigit() and w[:2] in ("19", "20"))
     return Query(text, weights, correct, pairs, years, focus)
 
@@ -379,8 +384,9 @@ def features(
             weight = sum(vocab.idf(w) for w in words)
             recall = max(recall, sum(vocab.idf(w) for w in words & asked) / weight)
     if query.pairs:
-        pairs = len(query.pairs & doc.terms) / len(query.pairs)
-        head_pairs = len(query.pairs & doc.head_terms) / len(query.pairs)
+        pairs = sum(_pair_credit(p, a, doc.terms) for p, a in query.pairs.items())
+        head_pairs = sum(_pair_credit(p, a, doc.head_terms) for p, a in query.pairs.items())
+        pairs, head_pairs = pairs / len(query.pairs), head_pairs / len(query.pairs)
     else:
         pairs, head_pairs = cover / total, head_cover / total
     fuzzy = max((fuzz.token_sort_ratio(query_folded, h) for h in doc.heads_folded), default=0.0)
@@ -409,6 +415,15 @@ def _year(asked: frozenset[str], doc: DocText, dated: str | None) -> float:
     if about:
         return about / len(asked)
     return 0.0 if asked & doc.terms else -1.0
+
+
+def _pair_credit(pair: str, accented: tuple[str, ...], terms: Container[str]) -> float:
+    """How far a question's word pair (folded) is in a document's `terms` (0 to 1): as
+    for a single word, a pair typed with diacritics counts fully only where the document
+    has those words spelt so ('tiền già' is not the 'tiền gia hạn' of a fee notice)."""
+    if pair not in terms:
+        return 0.0
+    return 1.0 if all(word in terms for word in accented) else ACCENT_MISMATCH_CREDIT
 
 
 def _credit(query: Query, word: str, terms: Container[str]) -> float:
