@@ -426,7 +426,7 @@ async def test_other_scripts_and_markup_are_just_questions(
 
 
 async def test_an_unsure_question_asks_which_entry_was_meant(conversation: Conversation) -> None:
-    reply = await one(conversation, "bảo hiểm")
+    reply = await one(conversation, "bhyt")
     assert reply.text.startswith("Dạ, em chưa chắc đã hiểu đúng câu hỏi")
     assert reply.buttons_title == "Có phải anh/chị muốn hỏi:"
     assert reply.buttons[0].action == "faq:bhyt-muc-dong-ho-gia-dinh"

@@ -109,22 +109,34 @@ def test_the_answer_threshold_leaves_unanswered_what_it_would_get_as_often_wrong
     assert chosen.offer_odds == pytest.approx(chosen.answer_odds * fit.OFFER_SHARE, abs=1e-4)
 
 
-def test_the_bot_never_answers_with_an_entry_it_finds_less_likely_than_none():
-    """Even where answering at p = 0.4 would have been right every time, an entry the
-    model finds less likely than "none of them" (0.6) is not given as the answer."""
+@pytest.mark.parametrize(
+    "probs",
+    [
+        pytest.param((0.4,), id="less likely than none of them"),
+        pytest.param((0.5, 0.45), id="a near tie with another entry"),
+    ],
+)
+def test_the_bot_never_answers_with_an_entry_not_clearly_likelier_than_its_rival(probs):
+    """Even where answering would have been right every time, an entry the model finds
+    less likely than "none of them" (0.4 against 0.6), or barely likelier than another
+    entry (0.5 against 0.45), is not given as the answer."""
     names = ranking.LEXICAL_FEATURES
     weights = tuple(1.0 if name == "cover" else 0.0 for name in names)
     model = ranking.LinearModel(names, weights, 0.0, 1.0, 1.0)
-    logit = math.log(0.4 / 0.6)
-    candidate = _candidate("a", 0.0)
-    features = dataclasses.replace(candidate.lexical, cover=logit)
+    none = 1.0 - sum(probs)
+    candidates = []
+    for i, p in enumerate(probs):
+        candidate = _candidate("right" if i == 0 else f"other{i}", 0.0)
+        features = dataclasses.replace(candidate.lexical, cover=math.log(p / none))
+        candidates.append(ranking.Candidate(candidate.doc_id, features))
     question = fit.Asked(
-        Question("q", ("a",)), True, [ranking.Candidate("a", features)], {"a": True}
+        Question("q", ("right",)), True, candidates, {c.doc_id: True for c in candidates}
     )
     ward = SimpleNamespace(asked=[question] * 5)
     chosen = fit._with_thresholds(model, [ward], lambda c: c, lambda m: ranking.Ranker(m, m))
-    assert chosen.answer_odds >= 1.0
-    assert not chosen.answers(0.4, ranking.rival_probability([0.4]))
+    scored = [p for p, _ in ranking.score(candidates, ranking.Ranker(chosen, chosen))]
+    assert scored == pytest.approx(probs)
+    assert not chosen.answers(max(scored), ranking.rival_probability(scored))
 
 
 def test_the_best_is_measured_against_none_and_the_runner_up():

@@ -74,8 +74,8 @@ ANSWERED = [
     ("dialect", "hai đứa tui cưới nhau ra phường mần giấy chi rứa", "dang-ky-ket-hon"),
     ("telex", "hocj boongr khuyeens hocj", "hoc-bong-khuyen-hoc"),
     ("typo", "đăng ký kếtt hôn cần giấy tờ gì", "dang-ky-ket-hon"),
-    # Unsure without typo correction: 'danhh' is what names the entry.
-    ("typo", "định danhh điện tử", "vneid-kich-hoat"),
+    # Unsure without typo correction: 'hônn' is what names the entry.
+    ("typo", "kết hônn cần gì", "dang-ky-ket-hon"),
     (
         "long",
         "Chào anh chị ạ, em ở khu phố 3, nhà em mới thuê thêm hai bạn sinh viên ở trọ, "

@@ -190,7 +190,7 @@ async def test_everything_with_the_keyboard_only(
     await page.keyboard.type("thẻ bhyt")
     await page.keyboard.press("Enter")
     _, replies = messages(page)
-    await expect(replies.last.get_by_role("button")).to_have_count(2)
+    await expect(replies.last.get_by_role("button").nth(1)).to_be_visible()  # two or more
     # Shift+Tab from the box reaches the newest suggestions, last one first.
     await page.keyboard.press("Shift+Tab")
     last_choice = replies.last.get_by_role("button").last
@@ -198,7 +198,8 @@ async def test_everything_with_the_keyboard_only(
     outline = await last_choice.evaluate("b => getComputedStyle(b).outlineStyle")
     assert outline == "solid", "the focused button shows a focus ring"
     await screenshot(page, "focus", animations="disabled")
-    await page.keyboard.press("Shift+Tab")
+    for _ in range(await replies.last.get_by_role("button").count() - 1):
+        await page.keyboard.press("Shift+Tab")  # back through the others to the first
     chosen = replies.last.get_by_role("button").first
     await expect(chosen).to_be_focused()
     label = await chosen.text_content()
@@ -334,7 +335,7 @@ async def test_a_narrow_phone_and_reduced_motion(
     await page.goto(f"{bot.url}/chat")
     await ask(page, "thẻ bhyt")
     _, replies = messages(page)
-    await expect(replies.last.get_by_role("button")).to_have_count(2)
+    await expect(replies.last.get_by_role("button").nth(1)).to_be_visible()  # suggestions
     await expect(replies.last).to_be_in_viewport()
     # Nothing wider than the screen, nothing moving.
     assert await page.evaluate("document.documentElement.scrollWidth") == 320

@@ -40,24 +40,27 @@ log = logging.getLogger(__name__)
 
 # L2 regularisation (the inverse of the penalty on standardised weights, against the
 # likelihood summed over questions): chosen by leave-one-ward-out over the shared wards,
-# with the thresholds WRONG_ANSWER_COST chooses. Mean overall (questions answered
-# wrongly): 0.860 (38) at 0.75, 0.862 (38) at 1, 0.859 (41) at 1.5, 0.857 (47) at 2.
-REGULARISATION_C = 1.0
+# with the answer odds WRONG_ANSWER_COST chooses. Mean overall (questions answered
+# wrongly): 0.848 (35) at 0.5, 0.862 (38) at 1, 0.867 (40) at 1.25, 0.873 (41) at 1.5,
+# 0.869 (39) at 1.75, 0.865 (39) at 2, 0.866 (44) at 3.
+REGULARISATION_C = 1.5
 # The semantic model also weighs each dimension of the question-times-document vectors
 # (ranking.Candidate.sem_pair): hundreds of weights from a few hundred questions, so
 # they are held back harder than the named features, by scaling their standardised
 # values down. Chosen by leave-one-ward-out over the shared wards: mean overall 0.839 at
 # 0.05, 0.843 at 0.07, 0.858 at 0.1, 0.860 at 0.15, 0.859 at 0.2; with the thresholds
-# WRONG_ANSWER_COST chooses, 0.862 (38 answered wrongly) at 0.1, 0.855 (42) at 0.13.
+# WRONG_ANSWER_COST chooses, 0.862 (38 answered wrongly) at 0.1, 0.855 (42) at 0.13;
+# with answer odds and REGULARISATION_C 1.5, 0.865 (40) at 0.07, 0.873 (41) at 0.1,
+# 0.864 (41) at 0.13.
 PAIR_SCALE = 0.1
 # The offer odds are this share of the answer odds: a best candidate between the two is
 # offered as a close match, with its runners-up (engine.OFFER_COMPANION_SHARE). The
 # training wards cannot choose it: the models answer nearly all of their questions, so
 # there is almost nothing unsure to learn offering from. Chosen by leave-one-ward-out:
-# the right entry is offered for 31 of the 45 answerable questions not answered (28 at
-# 0.2, 26 at 0.25), and about a quarter of the out-of-scope questions get offers (27 of
-# 114), which costs a resident little ("Có phải anh/chị muốn hỏi..." and the hotline).
-OFFER_SHARE = 0.15
+# the right entry is offered for 32 of the 49 answerable questions not answered (33 at
+# 0.15, 30 at 0.25), and 15 of 117 out-of-scope questions get offers (26 at 0.15), which
+# costs a resident little ("Có phải anh/chị muốn hỏi..." and the hotline).
+OFFER_SHARE = 0.2
 # Choosing the answer threshold, a wrong answer (a wrong entry, or an answer to an
 # out-of-scope question) costs this much more than a question left unanswered: it
 # sends a resident on a wasted trip, while the no-answer reply offers close matches and
@@ -67,6 +70,12 @@ OFFER_SHARE = 0.15
 # 0.25, 0.5 and 1; without it (`fit --lexical`): 0.797 (57) at 0, 0.777 (44) at 0.25,
 # 0.772 (37) at 0.5.
 WRONG_ANSWER_COST = 0.25
+# The answer odds are never below this: the bot answers only with an entry clearly
+# likelier than "none of them" and than any other entry; a near tie is offered. The
+# training wards alone would choose about 1 (their own questions flatter the models).
+# Leave-one-ward-out, mean overall (questions answered wrongly): 0.873 (41) at 1, 0.866
+# (37) at 1.25, 0.864 (34) at 1.3, 0.864 (33) at 1.35, 0.854 (32) at 1.5.
+MIN_ANSWER_ODDS = 1.35
 
 
 @dataclass
@@ -261,9 +270,7 @@ def _with_thresholds(
                 top = (doc_id, probs[best], a.current[doc_id])
             rows.append((a.question.expect, a.asks, top, ranking.rival_probability(probs)))
         ranked.append(rows)
-    # Never below 1: the bot does not answer with an entry it thinks less likely than
-    # "none of them", or than another entry.
-    grid = [round(float(x), 3) for x in np.geomspace(1.0, 10.0, 41)]
+    grid = [round(float(x), 3) for x in np.geomspace(MIN_ANSWER_ODDS, 10.0, 41)]
 
     def worth(rows: list, odds: float) -> float:
         total = 0.0
