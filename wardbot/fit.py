@@ -68,7 +68,9 @@ OFFER_SHARE = 0.2
 # barely moves while wrong answers do. Leave-one-ward-out over the shared wards, mean
 # overall (questions answered wrongly) with the embedder: 0.859 (45) at 0, 0.862 (38) at
 # 0.25, 0.5 and 1; without it (`fit --lexical`): 0.797 (57) at 0, 0.777 (44) at 0.25,
-# 0.772 (37) at 0.5.
+# 0.772 (37) at 0.5 (measured with the probability threshold the answer odds replaced;
+# with the odds, the shared wards' own choice stays near 1 up to a cost of 0.75, and
+# MIN_ANSWER_ODDS decides).
 WRONG_ANSWER_COST = 0.25
 # The answer odds are never below this: the bot answers only with an entry clearly
 # likelier than "none of them" and than any other entry; a near tie is offered. The
