@@ -77,34 +77,47 @@ def test_the_listwise_fit_learns_which_candidate_answers_and_when_none_does():
         assert max(out_of_scope.values()) < 0.4  # "none of them" is the likeliest
 
 
+# A model that reads only `cover`, as a logit: the questions below set each candidate's
+# probability exactly.
+COVER_ONLY = ranking.LinearModel(
+    ranking.LEXICAL_FEATURES,
+    tuple(1.0 if name == "cover" else 0.0 for name in ranking.LEXICAL_FEATURES),
+    0.0,
+    1.0,
+    1.0,
+)
+
+
+def _asked_with(expect: tuple[str, ...], probs: dict[str, float]) -> fit.Asked:
+    """A question whose candidates (doc id -> probability) COVER_ONLY scores so."""
+    none = 1.0 - sum(probs.values())
+    candidates = [
+        ranking.Candidate(
+            d, dataclasses.replace(_candidate(d, 0.0).lexical, cover=math.log(p / none))
+        )
+        for d, p in probs.items()
+    ]
+    return fit.Asked(Question("q", expect), True, candidates, {d: True for d in probs})
+
+
+def _thresholds(*asked: fit.Asked) -> ranking.LinearModel:
+    ward = SimpleNamespace(asked=list(asked))
+    return fit._with_thresholds(COVER_ONLY, [ward], lambda c: c, lambda m: ranking.Ranker(m, m))
+
+
 def test_the_answer_threshold_leaves_unanswered_what_it_would_get_as_often_wrong_as_right():
     """Answering the questions at p = 0.5 (as likely as "none of them": odds 1) gains one
     right answer (B) and gives two wrong ones (C, an out-of-scope question; D, a wrong
     entry) for losing a right abstention (C): the overall score is the same either way,
     but a wrong answer sends a resident on a wasted trip, so the threshold leaves them
     unanswered. The questions at p = 0.8 (odds 4) are answered."""
-    names = ranking.LEXICAL_FEATURES
-    weights = tuple(1.0 if name == "cover" else 0.0 for name in names)
-    model = ranking.LinearModel(names, weights, 0.0, 1.0, 1.0)
-
-    def asked(expect: tuple[str, ...], doc_id: str, probability: float) -> fit.Asked:
-        logit = math.log(probability / (1 - probability))
-        candidate = _candidate(doc_id, 0.0)
-        features = dataclasses.replace(candidate.lexical, cover=logit)
-        return fit.Asked(
-            Question("q", expect), True, [ranking.Candidate(doc_id, features)], {doc_id: True}
-        )
-
-    ward = SimpleNamespace(
-        asked=[
-            asked(("a",), "a", 0.8),
-            asked(("a",), "a", 0.8),
-            asked(("b",), "b", 0.5),
-            asked((), "c", 0.5),
-            asked(("d",), "e", 0.5),
-        ]
+    chosen = _thresholds(
+        _asked_with(("a",), {"a": 0.8}),
+        _asked_with(("a",), {"a": 0.8}),
+        _asked_with(("b",), {"b": 0.5}),
+        _asked_with((), {"c": 0.5}),
+        _asked_with(("d",), {"e": 0.5}),
     )
-    chosen = fit._with_thresholds(model, [ward], lambda c: c, lambda m: ranking.Ranker(m, m))
     assert 1.0 < chosen.answer_odds <= 4.0
     assert chosen.offer_odds == pytest.approx(chosen.answer_odds * fit.OFFER_SHARE, abs=1e-4)
 
@@ -112,30 +125,18 @@ def test_the_answer_threshold_leaves_unanswered_what_it_would_get_as_often_wrong
 @pytest.mark.parametrize(
     "probs",
     [
-        pytest.param((0.4,), id="less likely than none of them"),
-        pytest.param((0.5, 0.45), id="a near tie with another entry"),
+        pytest.param({"right": 0.4}, id="less likely than none of them"),
+        pytest.param({"right": 0.5, "other": 0.45}, id="a near tie with another entry"),
     ],
 )
 def test_the_bot_never_answers_with_an_entry_not_clearly_likelier_than_its_rival(probs):
     """Even where answering would have been right every time, an entry the model finds
     less likely than "none of them" (0.4 against 0.6), or barely likelier than another
     entry (0.5 against 0.45), is not given as the answer."""
-    names = ranking.LEXICAL_FEATURES
-    weights = tuple(1.0 if name == "cover" else 0.0 for name in names)
-    model = ranking.LinearModel(names, weights, 0.0, 1.0, 1.0)
-    none = 1.0 - sum(probs)
-    candidates = []
-    for i, p in enumerate(probs):
-        candidate = _candidate("right" if i == 0 else f"other{i}", 0.0)
-        features = dataclasses.replace(candidate.lexical, cover=math.log(p / none))
-        candidates.append(ranking.Candidate(candidate.doc_id, features))
-    question = fit.Asked(
-        Question("q", ("right",)), True, candidates, {c.doc_id: True for c in candidates}
-    )
-    ward = SimpleNamespace(asked=[question] * 5)
-    chosen = fit._with_thresholds(model, [ward], lambda c: c, lambda m: ranking.Ranker(m, m))
-    scored = [p for p, _ in ranking.score(candidates, ranking.Ranker(chosen, chosen))]
-    assert scored == pytest.approx(probs)
+    question = _asked_with(("right",), probs)
+    chosen = _thresholds(*[question] * 5)
+    scored = [p for p, _ in ranking.score(question.candidates, ranking.Ranker(chosen, chosen))]
+    assert scored == pytest.approx(list(probs.values()))
     assert not chosen.answers(max(scored), ranking.rival_probability(scored))
 
 
