@@ -185,7 +185,7 @@ def _print_answers(engine, questions: list[str], settings: Settings, *, as_json:
             }
             print(json.dumps(payload, ensure_ascii=False))
         else:
-            print(plain_answer(answer, settings))
+            print(plain_answer(answer, settings, engine.today))
             if len(questions) > 1:
                 print()
 

@@ -169,6 +169,19 @@ async def test_an_out_of_scope_question_gets_an_apology_and_the_hotline(
     assert reply.title is None
 
 
+async def test_an_expired_announcement_says_so_before_anything_else(
+    conversation: Conversation,
+) -> None:
+    """Asked about a past campaign, the resident gets it, marked as a record, not news."""
+    reply = await one(conversation, "chiến dịch diệt lăng quăng phòng sốt xuất huyết")
+    assert reply.title == "Chiến dịch diệt lăng quăng phòng sốt xuất huyết"
+    assert reply.text.startswith(
+        "⚠️ Lưu ý: thông báo này đã hết hạn từ ngày 30/06/2024, chỉ còn để tham khảo."
+    )
+    current = await one(conversation, "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
+    assert current.title is not None and "hết hạn" not in current.text
+
+
 async def test_an_announcement_shows_its_date_source_and_a_way_to_read_it_all(
     conversation: Conversation,
 ) -> None:
@@ -194,7 +207,9 @@ def test_read_it_all_of_a_huge_notice_sends_a_few_messages_then_where_the_rest_i
         for n in range(400)
     )
     notice = Announcement("2024-07-30-quy-hoach", "Quy hoạch", dt.date(2024, 7, 30), body)
-    reply = document_reply(replace(notice, source=source), ward_settings, full=True)
+    reply = document_reply(
+        replace(notice, source=source), ward_settings, today=dt.date(2024, 8, 1), full=True
+    )
     zalo_messages, zalo_menu = render_plain([reply])
     telegram_messages = render_html(reply)
     assert 1 <= len(zalo_messages) <= 3 and 1 <= len(telegram_messages) <= 3

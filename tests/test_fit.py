@@ -54,7 +54,7 @@ def _asked(rng: random.Random, n: int, answerable: bool) -> fit.Asked:
     if answerable:
         candidates[rng.randrange(n)] = _candidate("right", rng.uniform(0.6, 1.0))
         expect = ("right",)
-    return fit.Asked(Question("q", expect), True, candidates, {c.doc_id: True for c in candidates})
+    return fit.Asked(Question("q", expect), True, candidates)
 
 
 def test_the_listwise_fit_learns_which_candidate_answers_and_when_none_does():
@@ -97,7 +97,7 @@ def _asked_with(expect: tuple[str, ...], probs: dict[str, float]) -> fit.Asked:
         )
         for d, p in probs.items()
     ]
-    return fit.Asked(Question("q", expect), True, candidates, {d: True for d in probs})
+    return fit.Asked(Question("q", expect), True, candidates)
 
 
 def _thresholds(*asked: fit.Asked) -> ranking.LinearModel:

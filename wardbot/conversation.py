@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -74,6 +75,9 @@ class Searcher(Protocol):
     """What the conversation needs from the answer engine (wardbot.engine.Engine)."""
 
     corpus: Corpus
+
+    @property
+    def today(self) -> dt.date: ...
 
     async def ask_async(self, question: str, limit: int = 5) -> Answer: ...
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]: ...
@@ -208,9 +212,11 @@ def document_reply(
     settings: Settings,
     related: Sequence[Hit] = (),
     *,
+    today: dt.date,
     full: bool = False,
 ) -> Reply:
-    """An FAQ answer or an announcement, with its source and related entries as buttons."""
+    """An FAQ answer or an announcement, with its source and related entries as buttons.
+    A notice past its expiry date (`today` tells) opens with a note saying so."""
     buttons = [doc_button(hit.doc) for hit in related]
     if isinstance(doc, FaqEntry):
         text = doc.answer.strip()
@@ -224,6 +230,8 @@ def document_reply(
         elif trimmed:
             text += f"\n\n{msg.TRIMMED_NOTE}"
             buttons.insert(0, Button(msg.FULL_TEXT_BUTTON, make_action("full", doc.id)))
+        if doc.expires is not None and not doc.is_current(today):
+            text = f"{msg.expired_note(doc.expires)}\n\n{text}"
         title, footer = doc.title, msg.announcement_source(doc.date)
         links = (Link(msg.ORIGINAL_DOCUMENT, doc.source),) if doc.source else ()
     return Reply(
@@ -498,7 +506,7 @@ class Conversation:
 
     async def _document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
         related = await asyncio.to_thread(self.engine.related, doc.id, 3)
-        return document_reply(doc, self.settings, related, full=full)
+        return document_reply(doc, self.settings, related, today=self.engine.today, full=full)
 
     def _document(self, ref: str) -> FaqEntry | Announcement | None:
         corpus = self.engine.corpus

@@ -865,7 +865,9 @@ class Engine:
         best = ranked[0] if ranked else None
         if best is None:
             return Answer(question, False, hits)
-        if best.model.answers(best.prob, rival) and self.is_current(best.hit.doc):
+        if best.model.answers(best.prob, rival):
+            # An expired notice can still be the answer ('the blood drive of 2024, where
+            # was it?'): the ranker demands a much better match, and the reply says so.
             return Answer(question, True, hits)
         # Not sure: offer the plausible ones ("Có phải anh/chị muốn hỏi..."), if any.
         floor = best.model.offer_floor(rival)
@@ -1000,10 +1002,6 @@ class Engine:
         """Whether the words besides numbers say enough to pick an answer at all."""
         weight = sum(w for word, w in query.weights.items() if not word.isdigit())
         return weight >= MIN_QUESTION_WEIGHT * self._vocab.max_idf()
-
-    def is_current(self, doc: Doc) -> bool:
-        """An expired notice may be suggested, but never given as the answer."""
-        return not isinstance(doc, Announcement) or doc.is_current(self.today)
 
     # ---------------------------------------------------------------- browsing
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:

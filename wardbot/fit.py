@@ -87,7 +87,6 @@ class Asked:
     question: Question
     asks: bool  # the engine found something specific asked
     candidates: list[ranking.Candidate]
-    current: dict[str, bool]  # doc id -> may be given as the answer (not expired)
 
 
 @dataclass
@@ -112,12 +111,7 @@ def open_wards(
         asked = []
         for question in load_questions(ward.questions):
             candidates = engine.candidates(question.q)
-            current = {
-                c.doc_id: engine.is_current(doc)
-                for c in candidates
-                if (doc := engine.document(c.doc_id)) is not None
-            }
-            asked.append(Asked(question, engine.asks_something(question.q), candidates, current))
+            asked.append(Asked(question, engine.asks_something(question.q), candidates))
         out.append(WardData(ward, engine, asked))
     return out
 
@@ -258,7 +252,7 @@ def _with_thresholds(
     -WRONG_ANSWER_COST; of two as good, the more cautious. The offer odds are
     OFFER_SHARE of them."""
     ranker = ranker_of(model)
-    # Per ward, per question: (expect, asks, best (doc id, prob, current) or None, rival).
+    # Per ward, per question: (expect, asks, best (doc id, prob) or None, rival).
     ranked = []
     for w in wards:
         rows = []
@@ -268,8 +262,7 @@ def _with_thresholds(
             best = max(range(len(probs)), key=probs.__getitem__, default=None)
             top = None
             if best is not None:
-                doc_id = a.candidates[best].doc_id
-                top = (doc_id, probs[best], a.current[doc_id])
+                top = (a.candidates[best].doc_id, probs[best])
             rows.append((a.question.expect, a.asks, top, ranking.rival_probability(probs)))
         ranked.append(rows)
     grid = [round(float(x), 3) for x in np.geomspace(MIN_ANSWER_ODDS, 10.0, 41)]
@@ -277,7 +270,7 @@ def _with_thresholds(
     def worth(rows: list, odds: float) -> float:
         total = 0.0
         for expect, asks, top, rival in rows:
-            answered = asks and top is not None and top[1] >= odds * rival and top[2]
+            answered = asks and top is not None and top[1] >= odds * rival
             right = (answered and top[0] in expect) if expect else not answered
             total += 1.0 if right else -WRONG_ANSWER_COST if answered else 0.0
         return total / len(rows) if rows else 0.0

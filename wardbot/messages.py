@@ -96,6 +96,11 @@ def announcement_source(day: dt.date) -> str:
     return f"Thông báo ngày {vn_date(day)}"
 
 
+def expired_note(expires: dt.date) -> str:
+    """Above a notice given after its expiry date: it is a record, not current news."""
+    return f"⚠️ Lưu ý: thông báo này đã hết hạn từ ngày {vn_date(expires)}, chỉ còn để tham khảo."
+
+
 def announcement_heading(day: dt.date, title: str) -> str:
     return f"{vn_date(day)} — {title}"
 

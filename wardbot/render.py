@@ -6,6 +6,7 @@ Telegram's HTML rendering lives in handlers/telegram.py but splits with `split_t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -109,13 +110,13 @@ def numbered_choice(text: str, menu: Sequence[Button]) -> Button | Reply | None:
     return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
 
 
-def plain_answer(answer: Answer, settings: Settings) -> str:
-    """What a resident would read for `answer`, as plain text (used by `bot.py ask`).
+def plain_answer(answer: Answer, settings: Settings, today: dt.date) -> str:
+    """What a resident would read for `answer` on `today`, as plain text (`bot.py ask`).
 
     An announcement is shown as "read it all" shows it: there is no button to press.
     """
     if answer.answered and answer.best is not None:
-        reply = document_reply(answer.best.doc, settings, full=True)
+        reply = document_reply(answer.best.doc, settings, today=today, full=True)
     else:
         reply = no_answer_reply(answer, settings)
     text = plain_text(reply)
