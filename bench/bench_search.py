@@ -59,7 +59,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -377,13 +377,19 @@ def write_corpus(root: Path, size: int, faq_file: Path, seeds: list[SeedNotice],
             log(f"  wrote {k + 1}/{size} announcements")
 
 
-def make_questions(seed_questions: list[str], n: int, seed: int) -> list[str]:
-    """n questions: as written, wrapped in greetings and thanks, accents stripped, or both."""
+def make_questions(
+    seed_questions: list[str], n: int, seed: int, avoid: Collection[str] = ()
+) -> list[str]:
+    """n distinct questions, none in `avoid`: as written, wrapped in greetings and thanks,
+    accents stripped, or both. Distinct because the engine remembers the vectors of
+    recent questions: a repeat would time the memory, not the model."""
     from wardbot.text import fold
 
     rng = random.Random(seed)
-    out = []
-    for i in range(n):
+    out: list[str] = []
+    seen = set(avoid)
+    i = 0
+    while len(out) < n and i < 100 * n:
         q = seed_questions[i % len(seed_questions)]
         kind = rng.random()
         if kind < 0.35:  # chatty
@@ -394,8 +400,11 @@ def make_questions(seed_questions: list[str], n: int, seed: int) -> list[str]:
         elif kind < 0.65:  # chatty and without diacritics
             hello = rng.choice(GREETINGS).format(kp=rng.randint(1, 6), to=rng.randint(1, 40))
             q = fold(f"{hello} {q} {rng.choice(THANKS)}".strip())
-        out.append(q)
-        if (i + 1) % len(seed_questions) == 0:
+        if q not in seen:
+            seen.add(q)
+            out.append(q)
+        i += 1
+        if i % len(seed_questions) == 0:
             rng.shuffle(seed_questions)
     return out
 
@@ -973,8 +982,8 @@ def main() -> None:
         raise SystemExit(f"seed corpus not found: need {faq_file} and {content_dir}/")
     seeds = read_seed_notices(content_dir)
     seed_questions = read_seed_questions(questions_file, faq_file, seeds)
-    questions = make_questions(list(seed_questions), args.questions, args.random_seed)
     warmup = make_questions(list(seed_questions), WARMUP, args.random_seed + 1)
+    questions = make_questions(list(seed_questions), args.questions, args.random_seed, warmup)
     lengths = sorted(len(q) for q in questions)
     log(
         f"seed: {len(seeds)} announcements from {content_dir}, {len(seed_questions)} questions; "

@@ -281,6 +281,33 @@ class CountingEmbedder:
         return self.inner.embed(texts, query=query)
 
 
+class QueryCountingEmbedder(CountingEmbedder):
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.questions = 0
+
+    def embed(self, texts, *, query):
+        self.questions += len(texts) if query else 0
+        return super().embed(texts, query=query)
+
+
+def test_a_question_asked_again_is_answered_without_the_model(engine, tmp_path):
+    faq, content = write_ward(tmp_path)
+    embedder = QueryCountingEmbedder(engine.embedder)
+    fresh = Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=embedder)
+    try:
+        before = embedder.questions  # the documents' phrasings are embedded as questions
+        first = fresh.ask("muc dong bhyt ho gia dinh")
+        assert embedder.questions == before + 1
+        again = fresh.ask("muc dong bhyt ho gia dinh")
+        assert embedder.questions == before + 1 and again == first
+        assert again.answered and again.best.id == "bhyt-muc-dong"
+        fresh.ask("mất thẻ bhyt")
+        assert embedder.questions == before + 2
+    finally:
+        fresh.close()
+
+
 def test_a_model_that_cannot_load_leaves_the_bot_answering_by_words(monkeypatch, caplog):
     import sys
 

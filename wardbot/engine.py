@@ -56,6 +56,7 @@ from wardbot.semantic import (
     DocTexts,
     DocVectors,
     Embedder,
+    RecentQuestions,
     SemanticIndex,
     VectorCache,
     cached_vector,
@@ -244,6 +245,7 @@ class Engine:
         # Meaning (wardbot.semantic): vectors are computed apart from answering, and a
         # document without them yet is ranked lexically.
         self.embedder = embedder
+        self._recent: RecentQuestions | None = None  # the embedder's, for repeated questions
         self._background_vectors = background_vectors
         self._semantic = SemanticIndex({})
         # doc id -> hash of the texts its vectors in the semantic index were made from
@@ -842,7 +844,9 @@ class Engine:
             return None
         words = self._analyzer.words(question[:MAX_QUESTION_CHARS])
         text = self._embedding_text(words, query.corrections)
-        return self.embedder.embed([text], query=True)[0]
+        if self._recent is None or self._recent.embedder is not self.embedder:
+            self._recent = RecentQuestions(self.embedder)
+        return self._recent.vector(text)
 
     def _scored(
         self, question: str, limit: int

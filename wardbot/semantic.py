@@ -11,6 +11,7 @@ the lexical ones (wardbot.ranking), never alone.
 - A document's vectors cost about a tenth of a second (a question's, 15-25 ms), so they
   are computed once and kept under the data directory (`VectorCache`), keyed by the
   model and the exact text.
+- `RecentQuestions` keeps the vectors of recent questions: a repeat costs nothing.
 - `SemanticIndex` stacks the vectors of the documents that have them, so one matrix
   product scores a question against every document.
 """
@@ -21,6 +22,7 @@ import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,32 @@ class E5Embedder:
         with self._lock:
             vectors = self._model.query(list(texts)) if query else self._model.passage(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+class RecentQuestions:
+    """The vectors of the last questions embedded: residents ask the same few things
+    ("bhyt", "giờ làm việc") over and over, and a repeat then costs no model call (the
+    model is most of an answer's time). Keyed by the exact text the model reads."""
+
+    def __init__(self, embedder: Embedder, size: int = 1024) -> None:
+        self.embedder = embedder
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vector(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                return vector
+        vector = self.embedder.embed([text], query=True)[0]
+        vector.flags.writeable = False  # shared by every later asker
+        with self._lock:
+            self._vectors[text] = vector
+            if len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        return vector
 
 
 def load_embedder(threads: int | None = None) -> Embedder | None:
