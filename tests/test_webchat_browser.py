@@ -160,7 +160,7 @@ async def test_a_suggestion_is_pressed_and_the_no_answer_reply_gives_the_hotline
 ) -> None:
     page = await new_page(*DESKTOP)
     await page.goto(f"{bot.url}/chat")
-    await ask(page, "the bhyt")
+    await ask(page, "bhyt")
     yours, replies = messages(page)
     offer = replies.last
     await expect(offer).to_contain_text("Có phải anh/chị muốn hỏi:")

@@ -5,6 +5,11 @@ language; "mức đóng bảo hiểm y tế bao nhiêu" does not. Each unaccente
 be one of several words (bao: bao, báo, bảo, bão), so the choice is made for the whole
 sentence at once: a small bigram model over the spellings the ward's FAQ and
 announcements use, decoded with Viterbi. A syllable the texts never use stays as typed.
+
+The model is a proper conditional one, P(word | previous word), smoothed towards the
+word's own frequency by Witten-Bell: the more different words follow a word, the more
+its unseen followers are trusted. So one "ly hôn" in the texts beats many "quản lý"
+for "thu tuc ly hon": "lý" is common, but never followed by "hôn".
 """
 
 from __future__ import annotations
@@ -17,9 +22,9 @@ from itertools import chain, pairwise
 
 from wardbot.text import fold_word
 
-# How much a spelling's own frequency counts next to evidence from its neighbours.
-_UNIGRAM_MASS = 0.5
-_FLOOR = 1e-3
+# Added to every count when a word's own frequency is estimated (a word the texts never
+# use, typed as is, still gets a little).
+_ADD = 0.5
 
 
 @dataclass
@@ -33,6 +38,10 @@ class AccentModel:
     words: Counter[str] = field(default_factory=Counter)
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     _spellings: dict[str, Counter[str]] | None = field(default=None, repr=False, compare=False)
+    # How many different words follow each word (Witten-Bell's trust in the unseen), and
+    # the denominator of a word's own frequency; counted when first needed.
+    _followers: Counter[str] | None = field(default=None, repr=False, compare=False)
+    _total: float = field(default=0.0, repr=False, compare=False)
 
     @classmethod
     def of(cls, sequences: Iterable[Sequence[str]]) -> AccentModel:
@@ -49,7 +58,7 @@ class AccentModel:
         sequences = list(sequences)
         self.words.update(chain.from_iterable(sequences))
         self.pairs.update(chain.from_iterable(map(pairwise, sequences)))
-        self._spellings = None
+        self._spellings = self._followers = None
 
     @property
     def spellings(self) -> dict[str, Counter[str]]:
@@ -71,23 +80,33 @@ class AccentModel:
         seen = self.spellings.get(word)
         return list(seen) if seen else [word]
 
+    def _counted(self) -> Counter[str]:
+        followers = self._followers
+        if followers is None:
+            followers = self._followers = Counter(first for first, _ in self.pairs)
+            self._total = self.words.total() + _ADD * len(self.words)
+        return followers
+
     def _prior(self, word: str) -> float:
-        seen = self.spellings.get(fold_word(word))
-        if not seen:
-            return 1.0
-        return seen[word] / sum(seen.values())
+        """How often `word` is used, of all the words of the texts."""
+        self._counted()
+        return (self.words.get(word, 0) + _ADD) / self._total
 
     def _step(self, previous: str, word: str) -> float:
-        return math.log(
-            self.pairs.get((previous, word), 0) + _UNIGRAM_MASS * self._prior(word) + _FLOOR
-        )
+        """log P(word | previous), Witten-Bell smoothed towards P(word)."""
+        trust = max(1, self._counted()[previous])
+        seen = self.words.get(previous, 0)
+        prior = self._prior(word)
+        if not seen:
+            return math.log(prior)
+        return math.log((self.pairs.get((previous, word), 0) + trust * prior) / (seen + trust))
 
     def restore(self, words: Sequence[str]) -> list[str]:
         """The likeliest spelling of `words` (normalised syllables, some unaccented)."""
         if not words:
             return []
         # Viterbi over each word's possible spellings; short sentences, few options each.
-        best = {w: (math.log(self._prior(w) + _FLOOR), [w]) for w in self._options(words[0])}
+        best = {w: (math.log(self._prior(w)), [w]) for w in self._options(words[0])}
         for word in words[1:]:
             step = {}
             for option in self._options(word):

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = "analysis.pickle"
 # Bump when anything pickled here changes shape.
-FORMAT = 8
+FORMAT = 9
 
 
 def doc_key(doc: FaqEntry | Announcement) -> str:

@@ -1,0 +1,44 @@
+"""Diacritics put back from how the ward's own texts spell (wardbot.accents)."""
+
+from __future__ import annotations
+
+from wardbot.accents import AccentModel
+
+
+def model(*sentences: str) -> AccentModel:
+    return AccentModel.of(sentence.split() for sentence in sentences)
+
+
+WARD = model(
+    "mức đóng bảo hiểm y tế hộ gia đình năm nay",
+    "cơn bão số 5 gây mưa lớn",
+    "báo cáo kết quả quản lý đất đai",
+    "quản lý hộ tịch và quản lý cư trú",
+    "lý do chậm trả kết quả",
+    "cán bộ quản lý",
+    "nộp giấy tờ chứng minh đã ly hôn",
+    "thủ tục đăng ký kết hôn",
+)
+
+
+def test_an_unaccented_question_gets_the_wards_spellings_back() -> None:
+    words = "muc dong bao hiem y te ho gia dinh".split()
+    assert WARD.restore(words) == "mức đóng bảo hiểm y tế hộ gia đình".split()
+
+
+def test_a_rare_spelling_wins_where_its_neighbour_says_so() -> None:
+    # "lý" is used six times and "ly" once, but "lý" is never followed by "hôn".
+    assert WARD.restore("thu tuc ly hon".split()) == "thủ tục ly hôn".split()
+    assert WARD.restore("quan ly ho tich".split()) == "quản lý hộ tịch".split()
+
+
+def test_words_typed_with_diacritics_or_unknown_to_the_ward_stay_as_typed() -> None:
+    assert WARD.restore("mức dong xyz".split()) == "mức đóng xyz".split()
+    assert WARD.restore([]) == []
+
+
+def test_a_notice_counted_in_later_changes_the_spelling() -> None:
+    grown = model("báo cáo tình hình")
+    assert grown.restore("con bao".split())[1] == "báo"
+    grown.add([["cơn", "bão", "lớn"], ["cơn", "bão", "số", "3"]])
+    assert grown.restore("con bao".split()) == ["cơn", "bão"]
