@@ -176,7 +176,7 @@ async def test_an_expired_announcement_says_so_before_anything_else(
     reply = await one(conversation, "chiến dịch diệt lăng quăng phòng sốt xuất huyết")
     assert reply.title == "Chiến dịch diệt lăng quăng phòng sốt xuất huyết"
     assert reply.text.startswith(
-        "⚠️ Lưu ý: thông báo này đã hết hạn từ ngày 30/06/2024, chỉ còn để tham khảo."
+        "⚠️ Lưu ý: thông báo này đã hết hạn (có hiệu lực đến ngày 30/06/2024), chỉ còn để tham khảo."
     )
     current = await one(conversation, "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
     assert current.title is not None and "hết hạn" not in current.text

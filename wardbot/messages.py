@@ -97,8 +97,12 @@ def announcement_source(day: dt.date) -> str:
 
 
 def expired_note(expires: dt.date) -> str:
-    """Above a notice given after its expiry date: it is a record, not current news."""
-    return f"⚠️ Lưu ý: thông báo này đã hết hạn từ ngày {vn_date(expires)}, chỉ còn để tham khảo."
+    """Above a notice given after its expiry date (its last valid day): it is a record,
+    not current news."""
+    return (
+        f"⚠️ Lưu ý: thông báo này đã hết hạn (có hiệu lực đến ngày {vn_date(expires)}), "
+        "chỉ còn để tham khảo."
+    )
 
 
 def announcement_heading(day: dt.date, title: str) -> str:
