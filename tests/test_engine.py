@@ -332,6 +332,27 @@ def test_a_current_notice_beats_a_newer_expired_look_alike(tmp_path):
         engine.close()
 
 
+def test_a_notice_about_another_year_is_offered_not_answered(tmp_path):
+    # Asked about the 2025 drive, the ward has only the 2026 one: it is a close match,
+    # not the answer (a resident would go on the wrong day).
+    faq, content = write_ward(tmp_path)
+    (content / "2026-06-01-hien-mau.md").write_text(
+        "---\ntitle: Ngày hội hiến máu tình nguyện năm 2026\ndate: 2026-06-01\n---\n"
+        "Ngày hội hiến máu tình nguyện tổ chức tại hội trường UBND phường, 7 giờ sáng "
+        "Chủ nhật 14/6.\n",
+        encoding="utf-8",
+    )
+    engine = Engine.open(faq, content, tmp_path / "data", today=dt.date(2026, 6, 2))
+    try:
+        same = engine.ask("ngày hội hiến máu năm 2026 tổ chức ở đâu")
+        assert same.answered and same.best.id == "2026-06-01-hien-mau"
+        other = engine.ask("ngày hội hiến máu năm 2025 tổ chức ở đâu")
+        assert not other.answered
+        assert [hit.id for hit in other.offers][:1] == ["2026-06-01-hien-mau"]
+    finally:
+        engine.close()
+
+
 def test_a_word_pair_typed_with_diacritics_matches_only_as_spelt(tmp_path):
     # 'tiền già' (the old-age allowance, in residents' words) shares its letters, not its
     # words, with 'tiền gia hạn' (the renewal fee): like single words, a pair typed with

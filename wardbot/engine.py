@@ -869,7 +869,7 @@ class Engine:
         best = ranked[0] if ranked else None
         if best is None:
             return Answer(question, False, hits)
-        if best.model.answers(best.prob, rival):
+        if best.model.answers(best.prob, rival) and ranking.may_answer(best.candidate):
             # An expired notice can still be the answer ('the blood drive of 2024, where
             # was it?'): the ranker demands a much better match, and the reply says so.
             return Answer(question, True, hits)
@@ -963,8 +963,9 @@ class Engine:
                 dated = str(entry.doc.date.year)
             feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
             row = semantic.row.get(doc_id) if sem is not None else None
+            notice = dated is not None
             if row is None or sem is None or vector is None:
-                out.append(ranking.Candidate(doc_id, feats, adjust))
+                out.append(ranking.Candidate(doc_id, feats, adjust, notice=notice))
                 continue
             head, passage = float(sem.head[row]), float(sem.passage[row])
             out.append(
@@ -977,6 +978,7 @@ class Engine:
                     (head - head_mean) / head_sd,
                     (passage - passage_mean) / passage_sd,
                     semantic.pair(doc_id, vector),
+                    notice,
                 )
             )
         return out

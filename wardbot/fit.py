@@ -201,7 +201,7 @@ def _pairs(asked: Sequence[Asked]) -> list[np.ndarray] | None:
 
 
 def _lexical_only(c: ranking.Candidate) -> ranking.Candidate:
-    return ranking.Candidate(c.doc_id, c.lexical, c.adjust)
+    return ranking.Candidate(c.doc_id, c.lexical, c.adjust, notice=c.notice)
 
 
 def _teaches(a: Asked) -> bool:
@@ -252,7 +252,7 @@ def _with_thresholds(
     -WRONG_ANSWER_COST; of two as good, the more cautious. The offer odds are
     OFFER_SHARE of them."""
     ranker = ranker_of(model)
-    # Per ward, per question: (expect, asks, best (doc id, prob) or None, rival).
+    # Per ward, per question: (expect, asks, best (doc id, prob, may answer) or None, rival).
     ranked = []
     for w in wards:
         rows = []
@@ -262,7 +262,8 @@ def _with_thresholds(
             best = max(range(len(probs)), key=probs.__getitem__, default=None)
             top = None
             if best is not None:
-                top = (a.candidates[best].doc_id, probs[best])
+                chosen = a.candidates[best]
+                top = (chosen.doc_id, probs[best], ranking.may_answer(chosen))
             rows.append((a.question.expect, a.asks, top, ranking.rival_probability(probs)))
         ranked.append(rows)
     grid = [round(float(x), 3) for x in np.geomspace(MIN_ANSWER_ODDS, 10.0, 41)]
@@ -270,7 +271,7 @@ def _with_thresholds(
     def worth(rows: list, odds: float) -> float:
         total = 0.0
         for expect, asks, top, rival in rows:
-            answered = asks and top is not None and top[1] >= odds * rival
+            answered = asks and top is not None and top[1] >= odds * rival and top[2]
             right = (answered and top[0] in expect) if expect else not answered
             total += 1.0 if right else -WRONG_ANSWER_COST if answered else 0.0
         return total / len(rows) if rows else 0.0

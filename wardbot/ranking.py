@@ -162,6 +162,15 @@ class Candidate:
     # then its passage's (see SemanticIndex.pair): what the semantic model's `dims`
     # weigh. None without vectors.
     sem_pair: np.ndarray | None = field(default=None, compare=False, repr=False)
+    notice: bool = False  # an announcement (dated), not an FAQ entry
+
+
+def may_answer(candidate: Candidate) -> bool:
+    """Whether `candidate` may be given as the answer at all, however likely: not a
+    notice about none of the years asked, neither dated in one nor naming it anywhere
+    ("hiến máu năm 2025" is not answered with the 2026 drive's notice: it is offered).
+    An FAQ entry has no year of its own and is never held back so."""
+    return not (candidate.notice and candidate.lexical.year < 0)
 
 
 @dataclass(frozen=True)
