@@ -166,6 +166,16 @@ def test_a_plausible_best_brings_its_close_seconds_along(engine):
     assert len(answer.offers) > sum(hit.score >= floor for hit in answer.offers)
 
 
+@pytest.mark.parametrize("question", ["bảo hiểm", "bao hiem"])
+def test_a_topic_named_alone_offers_the_entries_about_it(engine, question):
+    """Too vague to answer, even to find one likely entry: but the ward has entries
+    about it, and 'no information' would be untrue."""
+    answer = engine.ask(question)
+    assert not answer.answered
+    assert "bhyt-muc-dong" in [hit.id for hit in answer.offers]
+    assert len(answer.offers) <= 3
+
+
 def test_no_idea_offers_nothing(engine):
     assert not engine.ask("giá vàng hôm nay bao nhiêu").offers
 

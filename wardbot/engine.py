@@ -91,6 +91,10 @@ MAX_OFFERS = 3  # "Có phải anh/chị muốn hỏi...": at most this many clos
 # so a close second may hold little of it (leave-one-ward-out: the right entry is among
 # the offers for 32 of the 49 answerable questions not answered, not 27).
 OFFER_COMPANION_SHARE = 0.1
+# A question of at most this many words, all of them in an entry's question or title,
+# names that entry's subject ("bảo hiểm", "thẻ bhyt"): too vague to answer, but the
+# entries about it are offered even when none is likely enough on its own.
+TOPIC_QUESTION_WORDS = 4
 # The documents closest in meaning join the lexical candidates (a paraphrase may share
 # no selective word with its answer).
 SEMANTIC_CANDIDATES = 10
@@ -876,10 +880,19 @@ class Engine:
         # Not sure: offer the plausible ones ("Có phải anh/chị muốn hỏi..."), if any.
         floor = best.model.offer_floor(rival)
         if best.prob < floor:
-            return Answer(question, False, hits)
+            return Answer(question, False, hits, self._about_the_topic(query, ranked))
         floor *= OFFER_COMPANION_SHARE
         offers = tuple(s.hit for s in ranked[:MAX_OFFERS] if s.prob >= floor)
         return Answer(question, False, hits, offers)
+
+    @staticmethod
+    def _about_the_topic(query: ranking.Query, ranked: list[_Scored]) -> tuple[Hit, ...]:
+        """The entries whose heading has every word of a short question (a topic named
+        alone), best first; none for a longer question (counted as typed: 'bhyt' is one
+        word, though it is read as 'bảo hiểm y tế')."""
+        if len(query.text.split()) > TOPIC_QUESTION_WORDS:
+            return ()
+        return tuple(s.hit for s in ranked[:MAX_OFFERS] if s.candidate.lexical.head_cover >= 1.0)
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Candidate]]:
         """The ranked hits with what the rescoring read of each (for tuning and debugging)."""
