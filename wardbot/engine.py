@@ -89,7 +89,7 @@ MAX_OFFERS = 3  # "Có phải anh/chị muốn hỏi...": at most this many clos
 # Once the best is plausible enough to offer, the next ones are offered beside it down
 # to this share of the offer threshold: a question's candidates share one probability,
 # so a close second may hold little of it (leave-one-ward-out: the right entry is among
-# the offers for 32 of the 49 answerable questions not answered, not 27).
+# the offers for 27 of the 43 answerable questions not answered, not 23).
 OFFER_COMPANION_SHARE = 0.1
 # A question of at most this many words, all of them in an entry's question or title,
 # names that entry's subject ("bảo hiểm", "thẻ bhyt"): too vague to answer, but the
