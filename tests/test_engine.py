@@ -353,6 +353,26 @@ def test_a_notice_about_another_year_is_offered_not_answered(tmp_path):
         engine.close()
 
 
+def test_a_notice_about_another_session_is_offered_not_answered(tmp_path):
+    # The ward has published the first session only: a question about the second is
+    # close to it, but the first session's date would send the resident on a wrong day.
+    faq, content = write_ward(tmp_path)
+    (content / "2026-04-08-ky-hop-thu-nhat.md").write_text(
+        "---\ntitle: Kỳ họp thứ nhất HĐND phường nhiệm kỳ 2026-2031\ndate: 2026-04-08\n---\n"
+        "Kỳ họp thứ nhất Hội đồng nhân dân phường khai mạc sáng 10/4 tại hội trường.\n",
+        encoding="utf-8",
+    )
+    engine = Engine.open(faq, content, tmp_path / "data", today=dt.date(2026, 4, 9))
+    try:
+        first = engine.ask("kỳ họp thứ nhất hđnd phường khai mạc ngày nào")
+        assert first.answered and first.best.id == "2026-04-08-ky-hop-thu-nhat"
+        second = engine.ask("kỳ họp thứ hai hđnd phường khai mạc ngày nào")
+        assert not second.answered
+        assert [hit.id for hit in second.offers][:1] == ["2026-04-08-ky-hop-thu-nhat"]
+    finally:
+        engine.close()
+
+
 def test_a_word_pair_typed_with_diacritics_matches_only_as_spelt(tmp_path):
     # 'tiền già' (the old-age allowance, in residents' words) shares its letters, not its
     # words, with 'tiền gia hạn' (the renewal fee): like single words, a pair typed with

@@ -13,6 +13,7 @@ from wardbot.text import (
     decode_vni,
     fold,
     normalize,
+    session_numbers,
     tokens,
 )
 
@@ -232,3 +233,21 @@ def test_a_question_asked_in_central_speech_has_its_asking_clause():
     assert focus is not None
     assert "giấy" in focus
     assert "ví" not in focus
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("Kỳ họp thứ hai HĐND phường họp ngày nào?", {2}),
+        ("KY HOP THU NHAT nhiệm kỳ 2026-2031", {1}),
+        ("Kỳ họp thứ 8 HĐND phường", {8}),
+        ("Đại hội Đảng bộ lần thứ XIV", {14}),
+        ("bầu cử đại biểu Quốc hội khóa XVI", {16}),
+        ("Tiêm phòng đợt thứ 3 năm 2025", {3}),
+        ("thứ hai phường có làm việc không", set()),  # a weekday, not a session
+        ("khoá học nghề miễn phí", set()),  # a course
+        ("người thứ nhất đóng bao nhiêu", set()),  # a household member
+    ],
+)
+def test_sessions_and_terms_are_read_with_their_numbers(text, numbers):
+    assert session_numbers(text) == numbers

@@ -970,15 +970,18 @@ class Engine:
             entry = self._entries.get(doc_id)
             if entry is None or doc_id == exclude:
                 continue
-            adjust, dated = 0.0, None
+            adjust, dated, other = 0.0, None, False
             if isinstance(entry.doc, Announcement):
                 adjust = ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
                 dated = str(entry.doc.date.year)
+                other = ranking.other_session(query, entry.doc.title)
             feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
             row = semantic.row.get(doc_id) if sem is not None else None
             notice = dated is not None
             if row is None or sem is None or vector is None:
-                out.append(ranking.Candidate(doc_id, feats, adjust, notice=notice))
+                out.append(
+                    ranking.Candidate(doc_id, feats, adjust, notice=notice, other_session=other)
+                )
                 continue
             head, passage = float(sem.head[row]), float(sem.passage[row])
             out.append(
@@ -992,6 +995,7 @@ class Engine:
                     (passage - passage_mean) / passage_sd,
                     semantic.pair(doc_id, vector),
                     notice,
+                    other,
                 )
             )
         return out

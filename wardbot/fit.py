@@ -201,7 +201,9 @@ def _pairs(asked: Sequence[Asked]) -> list[np.ndarray] | None:
 
 
 def _lexical_only(c: ranking.Candidate) -> ranking.Candidate:
-    return ranking.Candidate(c.doc_id, c.lexical, c.adjust, notice=c.notice)
+    return ranking.Candidate(
+        c.doc_id, c.lexical, c.adjust, notice=c.notice, other_session=c.other_session
+    )
 
 
 def _teaches(a: Asked) -> bool:

@@ -51,6 +51,36 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# A numbered session or term: "kỳ họp thứ hai", "lần thứ XIV", "đợt thứ 3", "khóa XVI".
+_SESSION_RE = re.compile(r"\b(?:(?:ky hop|lan|dot|phien) thu|khoa) ([a-z0-9]+)\b")
+_ORDINALS = {
+    "nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5,
+    "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+}  # fmt: skip
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def _roman(numeral: str) -> int:
+    values = [_ROMAN[ch] for ch in numeral]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+
+
+def session_numbers(text: str) -> frozenset[int]:
+    """The numbers of the sessions or terms `text` names: "Kỳ họp thứ hai HĐND" -> {2},
+    "Đại hội lần thứ XIV" -> {14}, "đại biểu Quốc hội khóa XVI" -> {16}. A "khóa" takes
+    only a numeral ("khóa học" is a course)."""
+    found = set()
+    for match in _SESSION_RE.finditer(" ".join(_WORD_RE.findall(fold(text)))):
+        word, after_khoa = match[1], match[0].startswith("khoa")
+        if word.isdigit():
+            found.add(int(word))
+        elif word in _ORDINALS and not after_khoa:
+            found.add(_ORDINALS[word])
+        elif set(word) <= _ROMAN.keys():
+            found.add(_roman(word))
+    return frozenset(found)
+
+
 def _split_tone(word: str) -> tuple[str, int]:
     """('hoà' -> ('hoa', 2)): the word without its tone mark, and the tone (0 = none)."""
     tone = 0
