@@ -332,43 +332,44 @@ def test_a_current_notice_beats_a_newer_expired_look_alike(tmp_path):
         engine.close()
 
 
-def test_a_notice_about_another_year_is_offered_not_answered(tmp_path):
-    # Asked about the 2025 drive, the ward has only the 2026 one: it is a close match,
-    # not the answer (a resident would go on the wrong day).
-    faq, content = write_ward(tmp_path)
-    (content / "2026-06-01-hien-mau.md").write_text(
-        "---\ntitle: Ngày hội hiến máu tình nguyện năm 2026\ndate: 2026-06-01\n---\n"
-        "Ngày hội hiến máu tình nguyện tổ chức tại hội trường UBND phường, 7 giờ sáng "
-        "Chủ nhật 14/6.\n",
-        encoding="utf-8",
-    )
-    engine = Engine.open(faq, content, tmp_path / "data", today=dt.date(2026, 6, 2))
-    try:
-        same = engine.ask("ngày hội hiến máu năm 2026 tổ chức ở đâu")
-        assert same.answered and same.best.id == "2026-06-01-hien-mau"
-        other = engine.ask("ngày hội hiến máu năm 2025 tổ chức ở đâu")
-        assert not other.answered
-        assert [hit.id for hit in other.offers][:1] == ["2026-06-01-hien-mau"]
-    finally:
-        engine.close()
+# A notice about one event, and questions about it and about its look-alike that the
+# ward has not published: the look-alike's date would send a resident on a wrong day.
+OTHER_EVENT = [
+    pytest.param(
+        "2026-06-01-hien-mau",
+        "Ngày hội hiến máu tình nguyện năm 2026",
+        "Ngày hội hiến máu tình nguyện tổ chức tại hội trường UBND phường, 7 giờ sáng 14/6.",
+        "ngày hội hiến máu năm 2026 tổ chức ở đâu",
+        "ngày hội hiến máu năm 2025 tổ chức ở đâu",
+        id="another year",
+    ),
+    pytest.param(
+        "2026-04-08-ky-hop-thu-nhat",
+        "Kỳ họp thứ nhất HĐND phường nhiệm kỳ 2026-2031",
+        "Kỳ họp thứ nhất Hội đồng nhân dân phường khai mạc sáng 10/4 tại hội trường.",
+        "kỳ họp thứ nhất hđnd phường khai mạc ngày nào",
+        "kỳ họp thứ hai hđnd phường khai mạc ngày nào",
+        id="another session",
+    ),
+]
 
 
-def test_a_notice_about_another_session_is_offered_not_answered(tmp_path):
-    # The ward has published the first session only: a question about the second is
-    # close to it, but the first session's date would send the resident on a wrong day.
+@pytest.mark.parametrize(("notice", "title", "body", "asked", "other"), OTHER_EVENT)
+def test_a_notice_about_another_event_is_offered_not_answered(
+    tmp_path, notice, title, body, asked, other
+):
     faq, content = write_ward(tmp_path)
-    (content / "2026-04-08-ky-hop-thu-nhat.md").write_text(
-        "---\ntitle: Kỳ họp thứ nhất HĐND phường nhiệm kỳ 2026-2031\ndate: 2026-04-08\n---\n"
-        "Kỳ họp thứ nhất Hội đồng nhân dân phường khai mạc sáng 10/4 tại hội trường.\n",
-        encoding="utf-8",
+    day = notice[:10]
+    (content / f"{notice}.md").write_text(
+        f"---\ntitle: {title}\ndate: {day}\n---\n{body}\n", encoding="utf-8"
     )
-    engine = Engine.open(faq, content, tmp_path / "data", today=dt.date(2026, 4, 9))
+    engine = Engine.open(faq, content, tmp_path / "data", today=dt.date.fromisoformat(day))
     try:
-        first = engine.ask("kỳ họp thứ nhất hđnd phường khai mạc ngày nào")
-        assert first.answered and first.best.id == "2026-04-08-ky-hop-thu-nhat"
-        second = engine.ask("kỳ họp thứ hai hđnd phường khai mạc ngày nào")
-        assert not second.answered
-        assert [hit.id for hit in second.offers][:1] == ["2026-04-08-ky-hop-thu-nhat"]
+        same = engine.ask(asked)
+        assert same.answered and same.best.id == notice
+        answer = engine.ask(other)
+        assert not answer.answered
+        assert [hit.id for hit in answer.offers][:1] == [notice]
     finally:
         engine.close()
 
