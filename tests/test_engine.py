@@ -351,6 +351,14 @@ OTHER_EVENT = [
         "kỳ họp thứ hai hđnd phường khai mạc ngày nào",
         id="another session",
     ),
+    pytest.param(
+        "2026-07-20-tuyen-sinh-lop-1-lop-6",
+        "Tuyển sinh lớp 1, lớp 6 năm học 2026-2027",
+        "Các trường trên địa bàn phường nhận hồ sơ tuyển sinh từ 1/7 đến 31/7.",
+        "tuyển sinh lớp 6 năm học 2026-2027 nhận hồ sơ đến ngày nào",
+        "tuyển sinh lớp 10 năm học 2026-2027 nhận hồ sơ đến ngày nào",
+        id="another school grade",
+    ),
 ]
 
 

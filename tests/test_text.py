@@ -11,9 +11,9 @@ from wardbot.text import (
     canonical_tone,
     decode_telex,
     decode_vni,
+    event_numbers,
     fold,
     normalize,
-    session_numbers,
     tokens,
 )
 
@@ -244,10 +244,12 @@ def test_a_question_asked_in_central_speech_has_its_asking_clause():
         ("Đại hội Đảng bộ lần thứ XIV", {14}),
         ("bầu cử đại biểu Quốc hội khóa XVI", {16}),
         ("Tiêm phòng đợt thứ 3 năm 2025", {3}),
+        ("Tuyển sinh lớp 1, lớp 6 năm học 2026-2027", {1, 6}),
+        ("lớp học tiếng Anh miễn phí", set()),  # a class, not a grade
         ("thứ hai phường có làm việc không", set()),  # a weekday, not a session
         ("khoá học nghề miễn phí", set()),  # a course
         ("người thứ nhất đóng bao nhiêu", set()),  # a household member
     ],
 )
-def test_sessions_and_terms_are_read_with_their_numbers(text, numbers):
-    assert session_numbers(text) == numbers
+def test_sessions_terms_and_grades_are_read_with_their_numbers(text, numbers):
+    assert event_numbers(text) == numbers

@@ -974,13 +974,13 @@ class Engine:
             if isinstance(entry.doc, Announcement):
                 adjust = ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
                 dated = str(entry.doc.date.year)
-                other = ranking.other_session(query, entry.doc.title)
+                other = ranking.other_event(query, entry.doc.title)
             feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
             row = semantic.row.get(doc_id) if sem is not None else None
             notice = dated is not None
             if row is None or sem is None or vector is None:
                 out.append(
-                    ranking.Candidate(doc_id, feats, adjust, notice=notice, other_session=other)
+                    ranking.Candidate(doc_id, feats, adjust, notice=notice, other_event=other)
                 )
                 continue
             head, passage = float(sem.head[row]), float(sem.passage[row])

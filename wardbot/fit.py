@@ -202,7 +202,7 @@ def _pairs(asked: Sequence[Asked]) -> list[np.ndarray] | None:
 
 def _lexical_only(c: ranking.Candidate) -> ranking.Candidate:
     return ranking.Candidate(
-        c.doc_id, c.lexical, c.adjust, notice=c.notice, other_session=c.other_session
+        c.doc_id, c.lexical, c.adjust, notice=c.notice, other_event=c.other_event
     )
 
 

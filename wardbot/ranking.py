@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from wardbot.analysis import DocText, Stopwords, Vocabulary, bigrams
-from wardbot.text import fold_word, session_numbers
+from wardbot.text import event_numbers, fold_word
 
 LIGHT_WEIGHT = 0.3
 NUMBER_WEIGHT = 0.5
@@ -50,8 +50,9 @@ class Query:
     # The words of the clause that asks, when the message also tells a story (None: the
     # whole message asks). See Analyzer.asking_words.
     focus: frozenset[str] | None = None
-    # The sessions or terms it names by number ("kỳ họp thứ hai": {2}; text.session_numbers).
-    sessions: frozenset[int] = frozenset()
+    # The sessions, terms or school grades it names by number ("kỳ họp thứ hai": {2};
+    # text.event_numbers).
+    events: frozenset[int] = frozenset()
 
     @property
     def total(self) -> float:
@@ -165,27 +166,29 @@ class Candidate:
     # weigh. None without vectors.
     sem_pair: np.ndarray | None = field(default=None, compare=False, repr=False)
     notice: bool = False  # an announcement (dated), not an FAQ entry
-    # A notice whose title numbers other sessions than the question does ("kỳ họp thứ
-    # nhất" for "kỳ họp thứ hai": other_session).
-    other_session: bool = False
+    # A notice whose title numbers other sessions, terms or grades than the question
+    # does ("kỳ họp thứ nhất" for "kỳ họp thứ hai": other_event).
+    other_event: bool = False
 
 
-def other_session(query: Query, title: str) -> bool:
-    """Whether `title` numbers sessions or terms, none of them one the question names."""
-    if not query.sessions:
+def other_event(query: Query, title: str) -> bool:
+    """Whether `title` numbers sessions, terms or grades, none of them one the question
+    names."""
+    if not query.events:
         return False
-    named = session_numbers(title)
-    return bool(named) and not (named & query.sessions)
+    named = event_numbers(title)
+    return bool(named) and not (named & query.events)
 
 
 def may_answer(candidate: Candidate) -> bool:
     """Whether `candidate` may be given as the answer at all, however likely. Not a
     notice about another event than the one asked: about none of the years asked,
     neither dated in one nor naming it anywhere ("hiến máu năm 2025" is not answered
-    with the 2026 drive's notice: it is offered), or numbering another session ("kỳ
-    họp thứ hai" is not answered with the first session's). An FAQ entry has no year
-    or session of its own and is never held back so."""
-    return not (candidate.notice and (candidate.lexical.year < 0 or candidate.other_session))
+    with the 2026 drive's notice: it is offered), or numbering another session, term
+    or school grade ("kỳ họp thứ hai" is not answered with the first session's, "lớp
+    10" with the admissions to grades 1 and 6). An FAQ entry has no year or number of
+    its own and is never held back so."""
+    return not (candidate.notice and (candidate.lexical.year < 0 or candidate.other_event))
 
 
 @dataclass(frozen=True)
@@ -383,7 +386,7 @@ def make_query(
     for pair, (first, second) in zip(bigrams(folded), pairwise(typed), strict=True):
         pairs[pair] = tuple(sorted({*pairs.get(pair, ()), *first, *second}))
     years = frozenset(w for w in folded if len(w) == 4 and w.isdigit() and w[:2] in ("19", "20"))
-    return Query(text, weights, correct, pairs, years, focus, session_numbers(text))
+    return Query(text, weights, correct, pairs, years, focus, event_numbers(text))
 
 
 def features(

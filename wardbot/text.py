@@ -51,8 +51,9 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-# A numbered session or term: "kỳ họp thứ hai", "lần thứ XIV", "đợt thứ 3", "khóa XVI".
-_SESSION_RE = re.compile(r"\b(?:(?:ky hop|lan|dot|phien) thu|khoa) ([a-z0-9]+)\b")
+# What numbers an event among its look-alikes: a session or term ("kỳ họp thứ hai",
+# "lần thứ XIV", "đợt thứ 3", "khóa XVI") or a school grade ("lớp 10").
+_EVENT_RE = re.compile(r"\b(?:(?:ky hop|lan|dot|phien) thu|khoa|lop) ([a-z0-9]+)\b")
 _ORDINALS = {
     "nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5,
     "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
@@ -65,16 +66,19 @@ def _roman(numeral: str) -> int:
     return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
 
 
-def session_numbers(text: str) -> frozenset[int]:
-    """The numbers of the sessions or terms `text` names: "Kỳ họp thứ hai HĐND" -> {2},
-    "Đại hội lần thứ XIV" -> {14}, "đại biểu Quốc hội khóa XVI" -> {16}. A "khóa" takes
-    only a numeral ("khóa học" is a course)."""
+def event_numbers(text: str) -> frozenset[int]:
+    """The numbers of the sessions, terms or school grades `text` names: "Kỳ họp thứ hai
+    HĐND" -> {2}, "Đại hội lần thứ XIV" -> {14}, "đại biểu Quốc hội khóa XVI" -> {16},
+    "tuyển sinh lớp 1, lớp 6" -> {1, 6}. A "khóa" takes only a numeral ("khóa học" is a
+    course), a "lớp" only digits ("lớp học")."""
     found = set()
-    for match in _SESSION_RE.finditer(" ".join(_WORD_RE.findall(fold(text)))):
-        word, after_khoa = match[1], match[0].startswith("khoa")
+    for match in _EVENT_RE.finditer(" ".join(_WORD_RE.findall(fold(text)))):
+        word, kind = match[1], match[0].split()[0]
         if word.isdigit():
             found.add(int(word))
-        elif word in _ORDINALS and not after_khoa:
+        elif kind == "lop":
+            continue
+        elif word in _ORDINALS and kind != "khoa":
             found.add(_ORDINALS[word])
         elif set(word) <= _ROMAN.keys():
             found.add(_roman(word))
