@@ -989,13 +989,13 @@ class Engine:
                     doc_id,
                     feats,
                     adjust,
-                    head,
-                    passage,
-                    (head - head_mean) / head_sd,
-                    (passage - passage_mean) / passage_sd,
-                    semantic.pair(doc_id, vector),
-                    notice,
-                    other,
+                    sem_head=head,
+                    sem_passage=passage,
+                    sem_head_z=(head - head_mean) / head_sd,
+                    sem_passage_z=(passage - passage_mean) / passage_sd,
+                    sem_pair=semantic.pair(doc_id, vector),
+                    notice=notice,
+                    other_event=other,
                 )
             )
         return out

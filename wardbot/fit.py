@@ -201,8 +201,9 @@ def _pairs(asked: Sequence[Asked]) -> list[np.ndarray] | None:
 
 
 def _lexical_only(c: ranking.Candidate) -> ranking.Candidate:
-    return ranking.Candidate(
-        c.doc_id, c.lexical, c.adjust, notice=c.notice, other_event=c.other_event
+    """`c` as it is before its document has vectors: everything but the meaning."""
+    return dataclasses.replace(
+        c, sem_head=None, sem_passage=None, sem_head_z=0.0, sem_passage_z=0.0, sem_pair=None
     )
 
 
