@@ -24,9 +24,8 @@ OLD_TITLE = "Phường 5 trao thẻ BHYT cho học sinh có hoàn cảnh khó kh
 NEW_TITLE = "Phường 5 phát thẻ BHYT đợt mới cho người cao tuổi trên địa bàn"
 
 
-def todays_page() -> str:
-    """A portal article published today, built like the fixture's page."""
-    today = dt.date.today()
+def todays_page(today: dt.date) -> str:
+    """A portal article published `today`, built like the fixture's page."""
     page = (FIXTURES / OLD_PAGE).read_text(encoding="utf-8")
     return page.replace(OLD_TITLE, NEW_TITLE).replace(
         "Chiều ngày 12/3/2024", f"Chiều ngày {today.day}/{today.month}/{today.year}"
@@ -65,7 +64,9 @@ async def test_a_new_portal_article_reaches_a_subscriber_as_one_alert(tmp_path: 
                 assert (await bot.health())["checks"]["portal"] is True
                 await telegram.say(RESIDENT, "/subscribe bhyt")
 
-                new = portal.put("/tin-tuc/phat-the-bhyt-nguoi-cao-tuoi", todays_page())
+                # One date for the page and the check: a run across midnight stays right.
+                today = dt.date.today()
+                new = portal.put("/tin-tuc/phat-the-bhyt-nguoi-cao-tuoi", todays_page(today))
                 now = dt.datetime.now(vn)
                 portal.put(rss, feed([(NEW_TITLE, new, now), (OLD_TITLE, old, then)]))
                 mark = len(telegram.calls)
@@ -94,4 +95,4 @@ async def test_a_new_portal_article_reaches_a_subscriber_as_one_alert(tmp_path: 
                 # The reloaded content holds the new notice: the bot answers with it.
                 (answer,) = await telegram.say(RESIDENT, "phát thẻ bhyt cho người cao tuổi")
                 assert NEW_TITLE in visible_text(answer.text)
-                assert len(list(bot.content.glob(f"{dt.date.today().isoformat()}-*.md"))) == 1
+                assert len(list(bot.content.glob(f"{today.isoformat()}-*.md"))) == 1
