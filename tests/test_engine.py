@@ -359,6 +359,14 @@ OTHER_EVENT = [
         "tuyển sinh lớp 10 năm học 2026-2027 nhận hồ sơ đến ngày nào",
         id="another school grade",
     ),
+    pytest.param(
+        "2025-12-20-ky-hop-hdnd-phuong-cuoi-nam",
+        "Kỳ họp HĐND phường cuối năm 2025",
+        "Hội đồng nhân dân phường họp ngày 20/12/2025, thông qua nghị quyết về dự toán ngân sách.",
+        "kỳ họp hđnd phường cuối năm 2025 thông qua nghị quyết gì",
+        "kỳ họp hđnd tỉnh cuối năm 2025 thông qua nghị quyết gì",
+        id="another tier's council",
+    ),
 ]
 
 
@@ -378,6 +386,30 @@ def test_a_notice_about_another_event_is_offered_not_answered(
         answer = engine.ask(other)
         assert not answer.answered
         assert [hit.id for hit in answer.offers][:1] == [notice]
+    finally:
+        engine.close()
+
+
+def test_a_question_about_another_tiers_committee_is_not_answered_with_the_wards_own(
+    tmp_path,
+):
+    # The ward's hotline is no answer to "the province's committee's number": a resident
+    # would call the wrong office. An FAQ entry is held back as a notice would be.
+    faq, content = write_ward(tmp_path)
+    faq.write_text(
+        "faq:\n"
+        "  - id: duong-day-nong\n"
+        "    question: Số điện thoại đường dây nóng của UBND phường là bao nhiêu?\n"
+        "    answer: Gọi 0236 3821 123 (Ủy ban nhân dân phường), trong giờ hành chính.\n",
+        encoding="utf-8",
+    )
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        own = engine.ask("số điện thoại ubnd phường")
+        assert own.answered and own.best.id == "duong-day-nong"
+        other = engine.ask("số điện thoại ubnd tỉnh")
+        assert not other.answered
+        assert [hit.id for hit in other.results][:1] == ["duong-day-nong"]
     finally:
         engine.close()
 

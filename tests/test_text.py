@@ -13,6 +13,8 @@ from wardbot.text import (
     decode_vni,
     event_numbers,
     fold,
+    fold_word,
+    government_tiers,
     normalize,
     tokens,
 )
@@ -253,3 +255,19 @@ def test_a_question_asked_in_central_speech_has_its_asking_clause():
 )
 def test_sessions_terms_and_grades_are_read_with_their_numbers(text, numbers):
     assert event_numbers(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "tiers"),
+    [
+        ("sđt ubnd tp.hcm", {"province"}),  # abbreviations expanded first
+        ("HĐND tỉnh họp kỳ cuối năm", {"province"}),
+        ("uy ban nhan dan phuong 5 o dau", {"commune"}),
+        ("UBND xã và UBND quận cũ", {"commune", "district"}),
+        ("người dân tỉnh Đồng Tháp", set()),  # the people of a province, no council
+        ("nhân dân thị xã", set()),  # a former town or a township: not judged
+    ],
+)
+def test_the_tier_of_a_council_or_committee_is_read_from_its_name(text, tiers):
+    words = [fold_word(word) for word in Analyzer.create().words(text)]
+    assert government_tiers(words) == tiers

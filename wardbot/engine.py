@@ -978,9 +978,12 @@ class Engine:
             feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
             row = semantic.row.get(doc_id) if sem is not None else None
             notice = dated is not None
+            tier = ranking.other_tier(query, entry.text.terms)
             if row is None or sem is None or vector is None:
                 out.append(
-                    ranking.Candidate(doc_id, feats, adjust, notice=notice, other_event=other)
+                    ranking.Candidate(
+                        doc_id, feats, adjust, notice=notice, other_event=other, other_tier=tier
+                    )
                 )
                 continue
             head, passage = float(sem.head[row]), float(sem.passage[row])
@@ -996,6 +999,7 @@ class Engine:
                     sem_pair=semantic.pair(doc_id, vector),
                     notice=notice,
                     other_event=other,
+                    other_tier=tier,
                 )
             )
         return out

@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from wardbot.analysis import DocText, Stopwords, Vocabulary, bigrams
-from wardbot.text import event_numbers, fold_word
+from wardbot.text import GOVERNMENT_TIERS, event_numbers, fold_word, government_tiers
 
 LIGHT_WEIGHT = 0.3
 NUMBER_WEIGHT = 0.5
@@ -53,6 +53,9 @@ class Query:
     # The sessions, terms or school grades it names by number ("kỳ họp thứ hai": {2};
     # text.event_numbers).
     events: frozenset[int] = frozenset()
+    # The tiers of government whose council or committee it names ("hđnd tỉnh":
+    # {"province"}; text.government_tiers).
+    tiers: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -169,6 +172,9 @@ class Candidate:
     # A notice whose title numbers other sessions, terms or grades than the question
     # does ("kỳ họp thứ nhất" for "kỳ họp thứ hai": other_event).
     other_event: bool = False
+    # A document about another tier's council or committee than the one asked about
+    # ("hđnd tỉnh" against the ward's own council: other_tier).
+    other_tier: bool = False
 
 
 def other_event(query: Query, title: str) -> bool:
@@ -180,6 +186,17 @@ def other_event(query: Query, title: str) -> bool:
     return bool(named) and not (named & query.events)
 
 
+def other_tier(query: Query, terms: Container[str]) -> bool:
+    """Whether a document (its folded `terms`, word pairs included) names the council
+    or committee of some tier of government, but of none the question names ("hđnd
+    tỉnh" against a notice on the ward's own council). A document that names none is
+    not judged."""
+    if not query.tiers:
+        return False
+    named = {tier for word, tier in GOVERNMENT_TIERS.items() if f"dan_{word}" in terms}
+    return bool(named) and not (named & query.tiers)
+
+
 def may_answer(candidate: Candidate) -> bool:
     """Whether `candidate` may be given as the answer at all, however likely. Not a
     notice about another event than the one asked: about none of the years asked,
@@ -187,7 +204,11 @@ def may_answer(candidate: Candidate) -> bool:
     with the 2026 drive's notice: it is offered), or numbering another session, term
     or school grade ("kỳ họp thứ hai" is not answered with the first session's, "lớp
     10" with the admissions to grades 1 and 6). An FAQ entry has no year or number of
-    its own and is never held back so."""
+    its own and is never held back so. Nor, notice or entry, a document about another
+    tier's council or committee ("sđt ubnd tỉnh" is not answered with the ward's own
+    hotline: other_tier)."""
+    if candidate.other_tier:
+        return False
     return not (candidate.notice and (candidate.lexical.year < 0 or candidate.other_event))
 
 
@@ -386,7 +407,10 @@ def make_query(
     for pair, (first, second) in zip(bigrams(folded), pairwise(typed), strict=True):
         pairs[pair] = tuple(sorted({*pairs.get(pair, ()), *first, *second}))
     years = frozenset(w for w in folded if len(w) == 4 and w.isdigit() and w[:2] in ("19", "20"))
-    return Query(text, weights, correct, pairs, years, focus, event_numbers(text))
+    # Read as typed: a tier the ward's texts never name ('tỉnh') is no typo for one of
+    # their words ('định').
+    tiers = government_tiers([fold_word(w) for w in words])
+    return Query(text, weights, correct, pairs, years, focus, event_numbers(text), tiers)
 
 
 def features(

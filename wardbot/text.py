@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,6 +83,34 @@ def event_numbers(text: str) -> frozenset[int]:
         elif set(word) <= _ROMAN.keys():
             found.add(_roman(word))
     return frozenset(found)
+
+
+# The tiers of government a people's council or committee (HĐND, UBND: "... nhân dân
+# <tier>") sits at, by the folded word that names the tier. Since 1 July 2025 there are
+# two: the province or centrally run city, and the commune, ward or special zone; the
+# district tier is gone but still named. "thị" is left out: "thị xã" was a district,
+# "thị trấn" a commune.
+GOVERNMENT_TIERS = {
+    "tinh": "province",
+    "thanh": "province",  # thành phố
+    "huyen": "district",
+    "quan": "district",
+    "xa": "commune",
+    "phuong": "commune",
+    "dac": "commune",  # đặc khu
+}
+
+
+def government_tiers(folded_words: Sequence[str]) -> frozenset[str]:
+    """The tiers whose people's council or committee the words name ("ủy ban nhân dân
+    tỉnh", "hđnd phường" once expanded), from folded words."""
+    return frozenset(
+        GOVERNMENT_TIERS[third]
+        for first, second, third in zip(
+            folded_words, folded_words[1:], folded_words[2:], strict=False
+        )
+        if first == "nhan" and second == "dan" and third in GOVERNMENT_TIERS
+    )
 
 
 def _split_tone(word: str) -> tuple[str, int]:
