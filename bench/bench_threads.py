@@ -32,10 +32,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+for path in (REPO, REPO / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
-DEFAULT_SEED = REPO.parent / "shared" / "eval" / "dev"
+from bench_search import DEFAULT_SEED  # noqa: E402 - after the path set-up
 
 # name -> (environment for the worker, model threads); None removes a variable.
 SETTINGS: dict[str, tuple[dict[str, str | None], int | None]] = {
@@ -69,7 +70,7 @@ def worker(seed: Path, limit: int, rounds: int, threads: int | None) -> None:
             start = time.perf_counter()
             model.embed([text], query=True)
             times.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({"times": times, "env": os.environ.get("GOMP_SPINCOUNT", "")}))
+    print(json.dumps({"times": times}))
 
 
 def run_worker(name: str, args: argparse.Namespace) -> list[float]:

@@ -186,6 +186,11 @@ def other_event(query: Query, title: str) -> bool:
     return bool(named) and not (named & query.events)
 
 
+# The folded word pair that ends a council's or committee's name ("... nhân dân tỉnh"),
+# as documents' terms hold it, and the tier it names.
+_TIER_PAIRS = {f"dan_{word}": tier for word, tier in GOVERNMENT_TIERS.items()}
+
+
 def other_tier(query: Query, terms: Container[str]) -> bool:
     """Whether a document (its folded `terms`, word pairs included) names the council
     or committee of some tier of government, but of none the question names ("hđnd
@@ -193,7 +198,7 @@ def other_tier(query: Query, terms: Container[str]) -> bool:
     not judged."""
     if not query.tiers:
         return False
-    named = {tier for word, tier in GOVERNMENT_TIERS.items() if f"dan_{word}" in terms}
+    named = {tier for pair, tier in _TIER_PAIRS.items() if pair in terms}
     return bool(named) and not (named & query.tiers)
 
 
