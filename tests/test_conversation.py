@@ -405,11 +405,20 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
     assert (await one(conversation, text)).text == msg.thanks()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "?!...", "👍", "1", "2024"])
+@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "?!...", "👍"])
 async def test_nothing_to_read_asks_for_a_typed_question(
     conversation: Conversation, text: str
 ) -> None:
     assert (await one(conversation, text)).text == msg.please_type()
+
+
+@pytest.mark.parametrize(("text", "number"), [("1", "1"), ("2024", "2024"), ("số 3", "3")])
+async def test_a_bare_number_with_no_list_on_screen_asks_for_a_question(
+    conversation: Conversation, text: str, number: str
+) -> None:
+    reply = (await one(conversation, text)).text
+    assert reply == msg.no_list_to_pick(number)
+    assert f"“{number}”" in reply and "gõ câu hỏi" in reply  # not "I only read text"
 
 
 async def test_a_very_long_message_is_declined_politely(conversation: Conversation) -> None:

@@ -63,7 +63,7 @@ async def test_numbers_refer_to_the_last_list_only(
         conversation, ward_settings, "muc dong bhyt ho gia dinh", "cảm ơn", "1", "/quit"
     )
     after = out.split("> 1\n", 1)[1]
-    assert msg.please_type() in after  # no list was shown last: "1" means nothing
+    assert msg.no_list_to_pick("1") in after  # no list was shown last: "1" means nothing
 
 
 async def test_the_no_answer_reply_gives_the_hotline(
@@ -82,7 +82,7 @@ async def test_a_number_not_on_the_list_says_so_and_shows_the_list_again(
     listed = [line for line in shown.splitlines() if line[:1].isdigit()]
     assert listed and len(listed) < 9
     assert msg.number_not_in_list("9", len(listed)) in again
-    assert msg.please_type() not in again
+    assert msg.no_list_to_pick("9") not in again
     assert [line for line in again.splitlines() if line[:1].isdigit()] == listed
     opened = out.split("> 1\n", 1)[1]  # its numbers still work
     assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened

@@ -290,7 +290,7 @@ async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Sto
     assert opened.text.startswith(menu(latest)[0].split(" ", 2)[2].rstrip("…"))
     await api.say(ALICE, "/help")  # no list at all now
     (plain,) = await api.say(ALICE, "1")
-    assert plain.text == msg.please_type()
+    assert plain.text == msg.no_list_to_pick("1")
 
 
 async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -> None:

@@ -402,6 +402,8 @@ class Conversation:
                 return [Reply(msg.thanks())]
             case "empty":
                 return [Reply(msg.please_type())]
+            case "number":
+                return [Reply(msg.no_list_to_pick(intent.arg))]
             case "unknown_command":
                 return [Reply(msg.unknown_command(intent.arg))]
             case "topics":

@@ -154,15 +154,19 @@ def topic_forms(topic_id: str, name: str) -> set[str]:
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'staff' (/hoicanbo, "cho em gặp cán bộ"), 'empty', 'unknown_command' and 'question'."""
+    'staff' (/hoicanbo, "cho em gặp cán bộ"), 'empty', 'number' (a bare number: a choice
+    from a list, when none is on screen), 'unknown_command' and 'question'."""
     if text.startswith("/"):
         command = _command(text)
         if command is not None:
             return command
     original = _WORD.findall(text)
     words = [fold(w) for w in original]
-    if not words or all(w.isdigit() for w in words):  # "1" with no list on screen says nothing
+    if not words:
         return Intent("empty")
+    numbers = words[1:] if words[0] == "so" else words  # "2", "số 2": a choice from a list,
+    if numbers and all(w.isdigit() for w in numbers):  # when none is on screen
+        return Intent("number", " ".join(numbers))
     if _only(words, _GREETING_CORE, _FILLER):
         return Intent("greet")
     if _thanks(words):

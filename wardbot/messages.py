@@ -447,6 +447,13 @@ def choose_by_number() -> str:
     return "Anh/chị nhắn số thứ tự (ví dụ: 1) để chọn."
 
 
+def no_list_to_pick(number: str) -> str:
+    return (
+        f"Dạ, em chưa hiểu số “{number}” là gì. Anh/chị vui lòng gõ câu hỏi, "
+        f"ví dụ: “{EXAMPLE_QUESTION}”"
+    )
+
+
 def number_not_in_list(number: str, count: int) -> str:
     if count == 1:
         return (
