@@ -20,6 +20,7 @@ from wardbot.analysis import Analyzer
 from wardbot.engine import MAX_DRIFT_SHARE, Engine
 from wardbot.models import kept_body
 from wardbot.state import STATE_FILE
+from wardbot.text import BUILTIN_SYNONYMS
 
 TODAY = dt.date(2024, 11, 2)
 
@@ -216,6 +217,24 @@ def test_a_state_from_another_version_is_not_even_unpickled(
     engine = open_engine(ward)
     assert len(counted.read) == 5, "read and analysed afresh"
     assert best(engine, "mất thẻ bhyt") == "bhyt-mat-the"
+    engine.close()
+
+
+def test_an_upgrade_that_adds_an_abbreviation_analyses_the_documents_again(
+    ward: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A notice written with a word that the next release reads as an abbreviation.
+    (ward[1] / "2024-10-20-tiem-phong-dai.md").write_text(
+        notice("Tiêm phòng dại cho chó mèo", "Tiêm miễn phí theo lịch pvd tại khu phố."),
+        encoding="utf-8",
+    )
+    open_engine(ward).close()
+    monkeypatch.setitem(BUILTIN_SYNONYMS, "pvd", "phòng vệ dịch")  # the upgrade
+    counted = Counted(monkeypatch)
+    engine = open_engine(ward)
+    assert len(counted.analysed) > 5, "analysed afresh"
+    answer = engine.ask("lịch phòng vệ dịch tiêm cho chó mèo")
+    assert answer.answered and answer.best and answer.best.doc.id == "2024-10-20-tiem-phong-dai"
     engine.close()
 
 

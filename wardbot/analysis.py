@@ -119,6 +119,14 @@ def bigrams(folded: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in pairwise(folded)]
 
 
+def synonyms_key(staff: Mapping[str, Iterable[str]]) -> str:
+    """What analysing a document depends on beyond its text and ANALYSIS_VERSION: the
+    built-in abbreviations and the ward's own synonyms. A change to either (an upgrade
+    that adds an abbreviation, staff adding one) has every document analysed again."""
+    own = sorted((term, list(means)) for term, means in staff.items())
+    return repr((sorted(BUILTIN_SYNONYMS.items()), own))
+
+
 @dataclass
 class Analyzer:
     """Tokenises text with the built-in and the ward's own synonyms."""

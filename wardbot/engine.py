@@ -36,6 +36,7 @@ from wardbot.analysis import (
     analyse_document,
     bigrams,
     head_words,
+    synonyms_key,
 )
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
@@ -430,7 +431,7 @@ class Engine:
     ) -> None:
         docs: list[Doc] = [*corpus.faq, *corpus.announcements]
         keys = {doc.id: doc_key(doc) for doc in docs}
-        synonyms = repr(sorted(corpus.synonyms.items()))
+        synonyms = synonyms_key(corpus.synonyms)
         saved = self._saved_state()
         state = None
         if saved is not None and saved.analysis == synonyms:

@@ -58,7 +58,8 @@ def doc_key(doc: FaqEntry | Announcement) -> str:
 class AnalysedState:
     """Parsed files and analysed documents of the last load, with the counts over them."""
 
-    # What the analysis depends on beyond the documents and ANALYSIS_VERSION: the synonyms.
+    # What the analysis depends on beyond the documents and ANALYSIS_VERSION: the synonyms
+    # (analysis.synonyms_key).
     analysis: str
     # What parsing depends on beyond the files (topics, size cap).
     parsing: str
