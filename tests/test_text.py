@@ -105,6 +105,7 @@ def test_numbers_in_abbreviations_are_not_vni(word):
         ("ko dc", "không được"),
         ("đc k", "được không"),
         ("VNeID", "vneid định danh điện tử"),
+        ("thủ tục ly dị", "thủ tục ly hôn"),  # an everyday word for the official one
     ],
 )
 def test_abbreviations_are_expanded(typed, expected):

@@ -312,6 +312,7 @@ BUILTIN_SYNONYMS: dict[str, str] = {
     "onl": "trực tuyến",
     "xài": "sử dụng",
     "xai": "sử dụng",
+    "ly di": "ly hôn",
 }
 
 
