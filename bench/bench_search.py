@@ -552,13 +552,13 @@ def _time_documents(engine, model, sample: int) -> dict:  # type: ignore[no-unty
     """
     if sample <= 0:
         return {}
-    from wardbot.engine import _doc_texts
     from wardbot.semantic import VectorCache, embed_documents
+    from wardbot.vectors import doc_texts
 
     ids = sorted(engine._entries)
     step = max(1, len(ids) // sample)
     chosen = ids[::step][:sample]
-    texts = {doc_id: _doc_texts(engine.document(doc_id)) for doc_id in chosen}
+    texts = {doc_id: doc_texts(engine.document(doc_id)) for doc_id in chosen}
     start = time.perf_counter()
     embed_documents(model, VectorCache(None), texts)
     took = time.perf_counter() - start
@@ -619,7 +619,7 @@ def worker_open(kind: str, corpus: Path, warmup: list[str]) -> dict:
     the interpreter's own start-up and the imports included.
 
     ours+meaning opens as the app does (`background_vectors=True`): vectors saved for
-    exactly these documents are taken while it opens (Engine.take_saved_vectors), others
+    exactly these documents are taken while it opens (DocumentVectors.take_saved), others
     load in the background while the first answers are lexical; vectors_s is from the
     start of `Engine.open` to every document's vector installed, first_meaning_ask_ms the
     first question after that (the model's own first-call set-up included).

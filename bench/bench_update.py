@@ -203,7 +203,7 @@ async def measure_meaning(
     )
     opened = time.perf_counter() - began
     while engine.semantic_status()["documents"] < engine.semantic_status()["of"]:
-        if engine.vector_error or time.perf_counter() - began > GIVE_UP_S:
+        if engine.vectors.error or time.perf_counter() - began > GIVE_UP_S:
             raise SystemExit(f"vectors not ready: {engine.semantic_status()}")
         await asyncio.sleep(POLL_S)
     ready = time.perf_counter() - began
@@ -237,7 +237,7 @@ async def measure_meaning(
         # Only a dictionary look-up from here on: asking would compete with the model.
         has_vector = False
         while not has_vector and time.perf_counter() - began < GIVE_UP_S:
-            has_vector = path.stem in engine._semantic.row
+            has_vector = path.stem in engine.vectors.index.row
             if has_vector:
                 vectored.append(time.perf_counter() - began)
             else:

@@ -387,7 +387,7 @@ def test_a_large_first_build_gets_better_progressively_without_copying_everythin
 ):
     import numpy as np
 
-    from wardbot import engine as engine_module
+    from wardbot import vectors as vectors_module
 
     faq, content = write_ward(tmp_path)
     for n in range(300):
@@ -395,16 +395,16 @@ def test_a_large_first_build_gets_better_progressively_without_copying_everythin
             f"---\ntitle: Thông báo số {n}\ndate: 2024-10-{n % 28 + 1:02d}\n---\nNội dung {n}.\n",
             encoding="utf-8",
         )
-    monkeypatch.setattr(engine_module, "VECTOR_BATCH_DOCS", 4)
+    monkeypatch.setattr(vectors_module, "VECTOR_BATCH_DOCS", 4)
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     installed = []
-    install = engine._install_vectors
+    install = engine.vectors._install
 
     def kept(digests, semantic):
         installed.append(semantic)
         install(digests, semantic)
 
-    monkeypatch.setattr(engine, "_install_vectors", kept)
+    monkeypatch.setattr(engine.vectors, "_install", kept)
     engine.embedder = HashEmbedder()
     try:
         engine.refresh_vectors()
@@ -450,8 +450,8 @@ def test_vectors_found_after_a_failed_pass_clear_the_reported_error(engine, tmp_
     broken = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     broken.embedder = Failing()
     try:
-        broken._vectors_wanted.set()
-        broken._vector_worker()  # what the background thread runs
+        broken.vectors._wanted.set()
+        broken.vectors._worker()  # what the background thread runs
         assert "the model crashed" in broken.semantic_status()["error"]
         # Meanwhile another process (`bot.py ask`) computed and saved every vector.
         Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=engine.embedder).close()
@@ -479,7 +479,7 @@ def test_a_restarted_bot_answers_by_meaning_from_its_first_question(engine, tmp_
     try:
         status = again.semantic_status()
         assert status["documents"] == status["of"], "the saved vectors are taken at once"
-        assert again._vector_thread is None, "nothing left to compute in the background"
+        assert again.vectors._thread is None, "nothing left to compute in the background"
         assert again.ask("bà nội tôi 80 tuổi có được nhận tiền già không").best.id == (
             "tro-cap-nguoi-cao-tuoi"
         )

@@ -3,7 +3,8 @@
 `Engine.open()` loads faq.yaml and content/, builds (or reuses) the Whoosh index under
 the data directory and keeps what it needs to rescore candidates in memory.
 `ask()` is synchronous and takes a few milliseconds; `ask_async()` runs it in a worker
-thread so a chat channel's event loop never waits on it.
+thread so a chat channel's event loop never waits on it. The documents' vectors, for
+matching by meaning, are kept up to date apart from answering (wardbot.vectors).
 """
 
 from __future__ import annotations
@@ -52,20 +53,10 @@ from wardbot.loader import (
 )
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
-from wardbot.semantic import (
-    PASSAGE_CHARS,
-    DocTexts,
-    DocVectors,
-    Embedder,
-    RecentQuestions,
-    SemanticIndex,
-    VectorCache,
-    cached_vector,
-    embed_documents,
-    text_keys,
-)
+from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.state import AnalysedState, doc_key
 from wardbot.text import fold, fold_word
+from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +93,11 @@ SEMANTIC_CANDIDATES = 10
 # A message mostly typed with diacritics meant its unaccented syllables as typed ('ly
 # hôn', 'người ta'); below this share, missing diacritics are restored for the embedder.
 ACCENTED_SHARE = 0.5
-VECTOR_FILE = "vectors.npz"
-VECTOR_BATCH_DOCS = 64  # documents embedded at least between two swaps of the semantic index
 # A first build of this many documents is opened again from what it saved (Engine.open):
 # a smaller one leaves little garbage behind; a larger one peaks at several times what it
 # keeps while building (1.3 GB at 100k), so the server has the memory anyway, and opening
 # it again would cost the build 15 s more.
-COMPACT_DOCS = (2_000, 30_000)
+COMPACT_DOCS = (2_000, GIVE_BACK_UP_TO)
 
 
 def _compacted(docs: int) -> bool:
@@ -156,15 +145,6 @@ def _heads_and_body(doc: Doc) -> tuple[list[str], str]:
         return [doc.question, *doc.variants], doc.answer
     # The year helps tell this year's notice from last year's.
     return [doc.title], f"{doc.body}\n\nnăm {doc.date.year}"
-
-
-def _doc_texts(doc: Doc) -> DocTexts:
-    """What the embedder reads of a document (see wardbot.semantic)."""
-    if isinstance(doc, FaqEntry):
-        return DocTexts(
-            (doc.question, *doc.variants), f"{doc.question}\n{doc.answer[:PASSAGE_CHARS]}"
-        )
-    return DocTexts((doc.title,), f"{doc.title}\n{doc.body[:PASSAGE_CHARS]}")
 
 
 def _index_doc(entry: _Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
@@ -247,18 +227,13 @@ class Engine:
         self._built_afresh = 0  # documents the last load analysed from scratch (and saved)
         self._accents = AccentModel()
         self.ranker = ranker or ranking.load_ranker()
-        # Meaning (wardbot.semantic): vectors are computed apart from answering, and a
+        # Meaning: vectors are computed apart from answering (wardbot.vectors), and a
         # document without them yet is ranked lexically.
+        self.vectors = DocumentVectors(
+            self.data_dir, self._documents, self._lock, background=background_vectors
+        )
         self.embedder = embedder
         self._recent: RecentQuestions | None = None  # the embedder's, for repeated questions
-        self._background_vectors = background_vectors
-        self._semantic = SemanticIndex({})
-        # doc id -> hash of the texts its vectors in the semantic index were made from
-        self._vector_texts: dict[str, int] = {}
-        self._vector_lock = threading.Lock()
-        self._vector_thread: threading.Thread | None = None
-        self._vectors_wanted = threading.Event()
-        self.vector_error: str | None = None
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -309,12 +284,12 @@ class Engine:
                 fitted_for,
                 embedder.name,
             )
-        engine._background_vectors = background_vectors
+        engine.vectors.background = background_vectors
         if embedder is not None:
             if not background_vectors:
                 engine.refresh_vectors()
-            elif not engine.take_saved_vectors():  # a restart has them at once, at no cost
-                engine._want_vectors()
+            elif not engine.vectors.take_saved():  # a restart has them at once, at no cost
+                engine.vectors.want()
         return engine
 
     @property
@@ -489,7 +464,7 @@ class Engine:
             self._state = state
         if old is not None and old is not index:
             old.close()
-        self._want_vectors()
+        self.vectors.want()
 
     def _index_brought_up_to_date(
         self,
@@ -670,120 +645,29 @@ class Engine:
             self._keys = keys
             self._vocab = vocab
             self._vocab_by_length = _by_length(vocab)
-        self._want_vectors()
+        self.vectors.want()
 
     # ---------------------------------------------------------------- meaning
-    def _want_vectors(self) -> None:
-        """Documents changed: bring their vectors up to date (in the background if asked)."""
-        if self.embedder is None or not self._background_vectors:
-            return
-        self._vectors_wanted.set()
-        if self._vector_thread is None or not self._vector_thread.is_alive():
-            self._vector_thread = threading.Thread(
-                target=self._vector_worker, name="vectors", daemon=True
-            )
-            self._vector_thread.start()
+    @property
+    def embedder(self) -> Embedder | None:
+        return self.vectors.embedder
 
-    def _vector_worker(self) -> None:
-        while self._vectors_wanted.is_set():
-            self._vectors_wanted.clear()
-            try:
-                self.refresh_vectors()
-            except Exception as exc:  # a full disk, a model fault: answer lexically, say so
-                self.vector_error = f"{type(exc).__name__}: {exc}"
-                log.exception("computing document vectors failed; ranking lexically")
-                return
+    @embedder.setter
+    def embedder(self, embedder: Embedder | None) -> None:
+        self.vectors.embedder = embedder
+
+    def _documents(self) -> dict[str, Doc]:
+        """Every document by id, for wardbot.vectors (called holding self._lock)."""
+        return {doc_id: entry.doc for doc_id, entry in self._entries.items()}
 
     def refresh_vectors(self) -> int:
-        """Compute the vectors documents lack (new or edited ones); returns how many.
-
-        Vectors already in the semantic index or in the cache file are installed at
-        once; the rest are computed in batches, each swapped in as it is done, so a large
-        first build makes answers better progressively rather than all at the end. The
-        index is made with room for them all, so a batch costs only its own vectors. The
-        cache file is read for this and let go after, then written from the new index:
-        the semantic index holds what answering needs.
-        """
-        return self._vectors_pass(compute=True)[0]
-
-    def take_saved_vectors(self) -> bool:
-        """Install the saved vectors as they are, when they are exactly the documents'
-        (a restart): a fraction of a second, no model. False when there is more to do."""
-        return self._vectors_pass(compute=False)[1] > 0
-
-    def _vectors_pass(self, compute: bool) -> tuple[int, int]:
-        """(documents embedded, documents given vectors); then, after a first build or a
-        restart, their copies go back to the system (not worth a pause past COMPACT_DOCS)."""
-        computed, installed = self._update_vectors(compute)
-        if VECTOR_BATCH_DOCS <= installed <= COMPACT_DOCS[1]:
-            give_back_memory()
-        return computed, installed
-
-    def _update_vectors(self, compute: bool) -> tuple[int, int]:
-        """_vectors_pass() before giving memory back. Without `compute`, only the saved
-        index as it is (take_saved_vectors)."""
-        embedder = self.embedder
-        if embedder is None:
-            return 0, 0
-        with self._vector_lock:
-            with self._lock:
-                entries = dict(self._entries)
-                semantic, held = self._semantic, self._vector_texts
-            path = self.data_dir / VECTOR_FILE
-            cache = VectorCache(path)
-            digests: dict[str, int] = {}
-            keys: dict[str, tuple[list[str], str]] = {}
-            vectors: dict[str, DocVectors] = {}
-            todo: list[str] = []  # documents to embed (their texts are made again then)
-            todo_heads = 0
-            for doc_id, entry in entries.items():
-                texts = _doc_texts(entry.doc)
-                digests[doc_id] = hash(texts)
-                keys[doc_id] = text_keys(embedder, texts)
-            if not held and (saved := cache.as_index(keys)) is not None:  # a restart
-                self._install_vectors(digests, saved)
-                self.vector_error = None
-                return 0, len(saved)
-            if not compute:
-                return 0, 0
-            for doc_id, (heads, passage) in keys.items():
-                if held.get(doc_id) == digests[doc_id]:
-                    vectors[doc_id] = semantic.vectors_of(doc_id)
-                elif (found := cached_vector(cache, heads, passage)) is not None:
-                    vectors[doc_id] = found
-                else:
-                    todo.append(doc_id)
-                    todo_heads += len(heads)
-            # Room for every document still to embed: each batch is added without copying.
-            index = SemanticIndex(vectors, room=(len(todo), todo_heads))
-            changed = len(vectors) != len(held) or any(d not in held for d in vectors)
-            if changed:
-                self._install_vectors(digests, index)
-            for start in range(0, len(todo), VECTOR_BATCH_DOCS):
-                batch = {
-                    d: _doc_texts(entries[d].doc) for d in todo[start : start + VECTOR_BATCH_DOCS]
-                }
-                index = index.extended(embed_documents(embedder, cache, batch))
-                self._install_vectors(digests, index)
-            wanted = {k for heads, passage in keys.values() for k in (*heads, passage)}
-            if todo or changed or cache.keys() != wanted:
-                index.save(path, keys)
-            self.vector_error = None
-            return len(todo), sum(held.get(d) != digests[d] for d in index.ids)
-
-    def _install_vectors(self, digests: dict[str, int], semantic: SemanticIndex) -> None:
-        with self._lock:
-            self._vector_texts = {d: digests[d] for d in semantic.ids}
-            self._semantic = semantic
+        """Compute the vectors documents lack (new or edited ones); returns how many
+        (DocumentVectors.refresh)."""
+        return self.vectors.refresh()
 
     def semantic_status(self) -> dict[str, object]:
         """For /healthz and the log: is meaning used, and for how many documents."""
-        return {
-            "model": self.embedder.name if self.embedder is not None else None,
-            "documents": len(self._semantic),
-            "of": len(self._entries),
-            "error": self.vector_error,
-        }
+        return self.vectors.status(len(self._entries))
 
     def _embedding_text(self, words: list[str], corrections: dict[str, str]) -> str:
         """The question as the embedder should read it: normalised, diacritics restored.
@@ -845,7 +729,7 @@ class Engine:
 
     def _question_vector(self, question: str, query: ranking.Query) -> np.ndarray | None:
         """The question's sentence vector, when documents have vectors to compare it with."""
-        if self.embedder is None or not len(self._semantic):
+        if self.embedder is None or not len(self.vectors.index):
             return None
         words = self._analyzer.words(question[:MAX_QUESTION_CHARS])
         text = self._embedding_text(words, query.corrections)
@@ -955,7 +839,7 @@ class Engine:
         terms = self._candidate_terms(query, words, folded_words)
         found = self._index.search(terms, limit=CANDIDATES) if self._index else []
         ids = list(dict.fromkeys(doc_id for doc_id, _type, _bm25 in found))
-        semantic = self._semantic
+        semantic = self.vectors.index
         sem = semantic.score(vector) if vector is not None and len(semantic) else None
         if sem is not None:
             closeness = -(sem.head + sem.passage)

@@ -1,0 +1,185 @@
+"""Keeping every document's vectors up to date, apart from answering.
+
+After each load or update the engine says its documents changed (`want`). This works
+out which lack vectors (new or edited ones), takes them from the cache under the data
+folder when it has them, computes the rest in batches (in a background thread when
+asked) and swaps each batch into the semantic index the engine reads. Until a document
+has its vectors it is ranked lexically. Embedding and the index itself are
+wardbot.semantic's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from wardbot.memory import give_back_memory
+from wardbot.models import Announcement, FaqEntry
+from wardbot.semantic import (
+    PASSAGE_CHARS,
+    DocTexts,
+    DocVectors,
+    Embedder,
+    SemanticIndex,
+    VectorCache,
+    cached_vector,
+    embed_documents,
+    text_keys,
+)
+
+log = logging.getLogger(__name__)
+
+VECTOR_FILE = "vectors.npz"
+VECTOR_BATCH_DOCS = 64  # documents embedded at least between two swaps of the semantic index
+# After a first build or a restart installs this many documents' vectors, their copies go
+# back to the system; past it the pause is not worth it (see engine.COMPACT_DOCS).
+GIVE_BACK_UP_TO = 30_000
+
+
+def doc_texts(doc: FaqEntry | Announcement) -> DocTexts:
+    """What the embedder reads of a document (see wardbot.semantic)."""
+    if isinstance(doc, FaqEntry):
+        return DocTexts(
+            (doc.question, *doc.variants), f"{doc.question}\n{doc.answer[:PASSAGE_CHARS]}"
+        )
+    return DocTexts((doc.title,), f"{doc.title}\n{doc.body[:PASSAGE_CHARS]}")
+
+
+class DocumentVectors:
+    """The semantic index of a ward's documents, kept up to date.
+
+    `documents()` gives the documents as they are now, by id; it is called holding
+    `lock`, the lock under which the engine also reads `index`.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        documents: Callable[[], Mapping[str, FaqEntry | Announcement]],
+        lock: threading.RLock,
+        *,
+        background: bool = False,
+    ) -> None:
+        self.embedder: Embedder | None = None
+        self.background = background
+        self.index = SemanticIndex({})
+        self.error: str | None = None  # the last failure, until a pass succeeds
+        self._path = data_dir / VECTOR_FILE
+        self._documents = documents
+        self._lock = lock
+        # doc id -> hash of the texts its vectors in `index` were made from
+        self._texts: dict[str, int] = {}
+        self._pass_lock = threading.Lock()  # one pass at a time
+        self._thread: threading.Thread | None = None
+        self._wanted = threading.Event()
+
+    def want(self) -> None:
+        """Documents changed: bring their vectors up to date (in the background if asked)."""
+        if self.embedder is None or not self.background:
+            return
+        self._wanted.set()
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._worker, name="vectors", daemon=True)
+            self._thread.start()
+
+    def _worker(self) -> None:
+        while self._wanted.is_set():
+            self._wanted.clear()
+            try:
+                self.refresh()
+            except Exception as exc:  # a full disk, a model fault: answer lexically, say so
+                self.error = f"{type(exc).__name__}: {exc}"
+                log.exception("computing document vectors failed; ranking lexically")
+                return
+
+    def refresh(self) -> int:
+        """Compute the vectors documents lack (new or edited ones); returns how many.
+
+        Vectors already in the semantic index or in the cache file are installed at
+        once; the rest are computed in batches, each swapped in as it is done, so a large
+        first build makes answers better progressively rather than all at the end. The
+        index is made with room for them all, so a batch costs only its own vectors. The
+        cache file is read for this and let go after, then written from the new index:
+        the semantic index holds what answering needs.
+        """
+        return self._pass(compute=True)[0]
+
+    def take_saved(self) -> bool:
+        """Install the saved vectors as they are, when they are exactly the documents'
+        (a restart): a fraction of a second, no model. False when there is more to do."""
+        return self._pass(compute=False)[1] > 0
+
+    def status(self, documents: int) -> dict[str, object]:
+        """For /healthz and the log: is meaning used, and for how many of the `documents`."""
+        return {
+            "model": self.embedder.name if self.embedder is not None else None,
+            "documents": len(self.index),
+            "of": documents,
+            "error": self.error,
+        }
+
+    def _pass(self, compute: bool) -> tuple[int, int]:
+        """(documents embedded, documents given vectors); then, after a first build or a
+        restart, their copies go back to the system (not worth a pause past GIVE_BACK_UP_TO)."""
+        computed, installed = self._update(compute)
+        if VECTOR_BATCH_DOCS <= installed <= GIVE_BACK_UP_TO:
+            give_back_memory()
+        return computed, installed
+
+    def _update(self, compute: bool) -> tuple[int, int]:
+        """_pass() before giving memory back. Without `compute`, only the saved index as
+        it is (take_saved)."""
+        embedder = self.embedder
+        if embedder is None:
+            return 0, 0
+        with self._pass_lock:
+            with self._lock:
+                documents = dict(self._documents())
+                semantic, held = self.index, self._texts
+            cache = VectorCache(self._path)
+            digests: dict[str, int] = {}
+            keys: dict[str, tuple[list[str], str]] = {}
+            vectors: dict[str, DocVectors] = {}
+            todo: list[str] = []  # documents to embed (their texts are made again then)
+            todo_heads = 0
+            for doc_id, doc in documents.items():
+                texts = doc_texts(doc)
+                digests[doc_id] = hash(texts)
+                keys[doc_id] = text_keys(embedder, texts)
+            if not held and (saved := cache.as_index(keys)) is not None:  # a restart
+                self._install(digests, saved)
+                self.error = None
+                return 0, len(saved)
+            if not compute:
+                return 0, 0
+            for doc_id, (heads, passage) in keys.items():
+                if held.get(doc_id) == digests[doc_id]:
+                    vectors[doc_id] = semantic.vectors_of(doc_id)
+                elif (found := cached_vector(cache, heads, passage)) is not None:
+                    vectors[doc_id] = found
+                else:
+                    todo.append(doc_id)
+                    todo_heads += len(heads)
+            # Room for every document still to embed: each batch is added without copying.
+            index = SemanticIndex(vectors, room=(len(todo), todo_heads))
+            changed = len(vectors) != len(held) or any(d not in held for d in vectors)
+            if changed:
+                self._install(digests, index)
+            for start in range(0, len(todo), VECTOR_BATCH_DOCS):
+                batch = {
+                    d: doc_texts(documents[d]) for d in todo[start : start + VECTOR_BATCH_DOCS]
+                }
+                index = index.extended(embed_documents(embedder, cache, batch))
+                self._install(digests, index)
+            wanted = {k for heads, passage in keys.values() for k in (*heads, passage)}
+            if todo or changed or cache.keys() != wanted:
+                index.save(self._path, keys)
+            self.error = None
+            return len(todo), sum(held.get(d) != digests[d] for d in index.ids)
+
+    def _install(self, digests: dict[str, int], semantic: SemanticIndex) -> None:
+        with self._lock:
+            self._texts = {d: digests[d] for d in semantic.ids}
+            self.index = semantic
