@@ -19,6 +19,10 @@ Decisions where the format leaves room:
   would silently become one phrase.
 - A duplicate key makes its entry bad; at the top level the later section is
   ignored. Either way it is reported at the duplicate's line.
+- A topic or FAQ entry with a bad optional field or an unknown key is reported and
+  loads without it; one missing a required field is skipped. An unknown topic in a
+  `topics` list is reported and left out, and the entry or notice still loads: one
+  topic's typo must not take away every answer and notice tagged with it.
 - Problems about a whole file are at line 1, or line 0 if it does not exist.
 - An empty faq.yaml or one whose top level is not a mapping also gives
   `ok_syntax=False`: there is nothing usable, so keep the last good version.
@@ -74,6 +78,9 @@ class FaqFile:
     problems: list[Problem] = field(default_factory=list)
     # False when nothing usable could be read: the caller keeps its last good version.
     ok_syntax: bool = True
+    # 'topics' or 'faq' is not in the file at all (a mistyped header, a save caught half
+    # written): where the last good version had it, the caller keeps that version.
+    missing_sections: tuple[str, ...] = ()
 
 
 # Kept in the data folder: the last faq.yaml that could be read, then the ones before it
@@ -125,6 +132,14 @@ class _Invalid(Exception):
         self.line = _line(node)
 
 
+class _Partly(_Invalid):
+    """Part of a value is wrong: reported, and the rest of it (`kept`) is used."""
+
+    def __init__(self, node: Node, message: str, kept: Any) -> None:
+        super().__init__(node, message)
+        self.kept = kept
+
+
 _Parser = Callable[[Node], Any]
 
 
@@ -151,11 +166,11 @@ def load_faq(path: Path) -> FaqFile:
             sections.setdefault(name, value)  # a later duplicate is already reported
         else:
             problems.append(Problem(src, _line(key), _unknown("section", name, _SECTIONS)))
-    for name in ("topics", "faq"):
-        if name not in sections:
-            problems.append(Problem(src, 1, f"missing the '{name}:' section"))
+    missing = tuple(name for name in ("topics", "faq") if name not in sections)
+    for name in missing:
+        problems.append(Problem(src, 1, f"missing the '{name}:' section"))
 
-    result = FaqFile(problems=problems)
+    result = FaqFile(problems=problems, missing_sections=missing)
     result.topics = _load_topics(sections.get("topics"), src, problems)
     known = {topic.id for topic in result.topics}
     result.faq = _load_entries(sections.get("faq"), known, src, problems)
@@ -166,7 +181,9 @@ def load_faq(path: Path) -> FaqFile:
 
 def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[Topic]:
     fields: dict[str, _Parser] = {"id": _id, "name": _text, "keywords": _list_of(_word)}
-    records = _unique_records(node, "topics", "topic", fields, ("id", "name"), src, problems)
+    records = _unique_records(
+        node, "topics", "topic", fields, ("id", "name"), src, problems, partial=True
+    )
     return [
         Topic(values["id"], values["name"], tuple(values.get("keywords", ())))
         for _, values in records
@@ -181,13 +198,16 @@ def _unique_records(
     required: tuple[str, ...],
     src: str,
     problems: list[Problem],
+    *,
+    partial: bool = False,
 ) -> Iterator[tuple[Node, dict[str, Any]]]:
-    """The valid records of a section, each with a first-seen id; the rest reported."""
+    """The valid records of a section, each with a first-seen id; the rest reported.
+    `partial`: see _record."""
     first_line: dict[str, int] = {}
     hint = f"each {kind} starts with '- id:'"
     for item in _items(node, section, hint, src, problems):
         label = _label(kind, item)
-        values = _record(item, label, fields, required, src, problems)
+        values = _record(item, label, fields, required, src, problems, partial=partial)
         if values is None:
             continue
         if values["id"] in first_line:
@@ -211,7 +231,8 @@ def _load_entries(
     }
     entries: list[FaqEntry] = []
     required = ("id", "question", "answer")
-    for item, values in _unique_records(node, "faq", "entry", fields, required, src, problems):
+    records = _unique_records(node, "faq", "entry", fields, required, src, problems, partial=True)
+    for item, values in records:
         entries.append(
             FaqEntry(
                 id=values["id"],
@@ -263,7 +284,9 @@ def load_announcement(
     folder: Path | None = None,
     max_bytes: int = MAX_NOTICE_BYTES,
 ) -> tuple[Announcement | None, list[Problem]]:
-    """Read one content/YYYY-MM-DD-slug.md file; None if anything is wrong with it.
+    """Read one content/YYYY-MM-DD-slug.md file; None if anything is wrong with it,
+    except an unknown topic: that is reported and left out, and the notice loads (tagged
+    from the keywords when none of its topics is known).
 
     With `folder` (the content folder), a link is only followed to a file inside it.
     """
@@ -309,15 +332,16 @@ def load_announcement(
     }
     if root is None:
         return None, sorted(problems, key=lambda p: p.line)
-    values = _record(root, "front matter", fields, ("title", "date"), src, problems)
+    notes: list[Problem] = []  # reported, but the notice loads (an unknown topic)
+    values = _record(root, "front matter", fields, ("title", "date"), src, problems, notes=notes)
     if values is not None and values.get("expires", values["date"]) < values["date"]:
         message = f"front matter: 'expires' {values['expires']} is before 'date' {values['date']}"
         problems.append(Problem(src, _key_line(root, "expires"), message))
     if values is None or problems:
-        return None, sorted(problems, key=lambda p: p.line)
+        return None, sorted(problems + notes, key=lambda p: p.line)
 
     tagged = values.get("topics")
-    if tagged is None:
+    if tagged is None:  # none given, or none of those given is known
         tagged = tag_topics(values["title"] + "\n" + body, topics)
     notice = Announcement(
         id=path.name.removesuffix(".md"),
@@ -329,7 +353,7 @@ def load_announcement(
         expires=values.get("expires"),
         path=src,
     )
-    return notice, []
+    return notice, notes
 
 
 Stamp = tuple[int, int, int, int]
@@ -381,7 +405,7 @@ def load_content(
         problems.extend(found)
         if notice is not None:
             notices.append(notice)
-            if stamped is not None:
+            if stamped is not None and not found:  # read again next time, to report again
                 kept[str(path)] = (stamped, notice)
     if parsed is not None:
         parsed.clear()
@@ -647,10 +671,18 @@ def _record(
     required: Sequence[str],
     src: str,
     problems: list[Problem],
+    *,
+    partial: bool = False,
+    notes: list[Problem] | None = None,
 ) -> dict[str, Any] | None:
     """Check one block of `key: value` lines; its values, or None if anything is wrong.
 
     A parser returns None for an empty value: absent if optional, reported if required.
+    With `partial`, a bad optional field or an unknown key is reported and left out, and
+    the record still loads: a typo in a topic's keywords or an entry's variants must not
+    take its answer away. A value that is only partly wrong (_Partly: an unknown topic
+    among known ones) is reported and the rest of it kept, in any record; those problems
+    go to `notes` when given, the record's others to `problems`.
     """
     if not isinstance(node, MappingNode):
         problems.append(Problem(src, _line(node), f"{label}: must be lines of `key: value`"))
@@ -664,7 +696,7 @@ def _record(
             problems.append(
                 Problem(src, _line(key), f"{label}: {_unknown('key', name, [*fields])}")
             )
-            ok = False
+            ok = ok and partial
             continue
         if name in seen:
             ok = False  # a duplicate key, already reported
@@ -672,9 +704,14 @@ def _record(
         seen.add(name)
         try:
             parsed = fields[name](value)
+        except _Partly as exc:
+            (problems if notes is None else notes).append(
+                Problem(src, exc.line, f"{label}: '{name}' {exc}")
+            )
+            parsed = exc.kept
         except _Invalid as exc:
             problems.append(Problem(src, exc.line, f"{label}: '{name}' {exc}"))
-            ok = False
+            ok = ok and partial and name not in required
             continue
         if parsed is not None:
             values[name] = parsed
@@ -777,9 +814,11 @@ def _topic_ids(known: Collection[str]) -> _Parser:
         if parsed is None:
             return None
         children = node.value if isinstance(node, SequenceNode) else [node]
+        kept = tuple(dict.fromkeys(t for t in parsed if t in known))  # repeats are harmless
         for topic, child in zip(parsed, children, strict=True):
-            if topic not in known:
-                raise _Invalid(child, "has " + _unknown("topic", topic, sorted(known)))
-        return tuple(dict.fromkeys(parsed))  # a repeated topic is harmless
+            if topic not in known:  # one topic's typo must not hide what is tagged with it
+                message = "has " + _unknown("topic", topic, sorted(known))
+                raise _Partly(child, message + " (left out)", kept or None)
+        return kept
 
     return parse
