@@ -194,6 +194,43 @@ def test_a_broken_faq_keeps_the_last_good_version_serving(tmp_path):
     engine.close()
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text.replace("\nfaq:\n", "\nFAQ:\n"),  # a mistyped header
+        lambda text: text.replace("topics:\n", "topic:\n", 1),
+        lambda text: text[: text.index("\nfaq:\n")],  # a save caught half written
+    ],
+    ids=["faq-header", "topics-header", "half-saved"],
+)
+def test_a_faq_that_lost_a_whole_section_keeps_the_last_good_version_serving(tmp_path, damage):
+    faq, content = write_ward(tmp_path)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    topics = [t.id for t in engine.corpus.topics]
+    faq.write_text(damage(faq.read_text(encoding="utf-8")), encoding="utf-8")
+    problems = engine.reload()
+    assert any("missing the" in p.message for p in problems)
+    assert not engine.faq_ok, "admins are told the file cannot be used"
+    assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
+    assert [t.id for t in engine.corpus.topics] == topics
+    engine.close()
+
+
+def test_a_faq_without_topics_still_updates_when_it_never_had_them(tmp_path):
+    faq, content = write_ward(tmp_path)
+    text = faq.read_text(encoding="utf-8")
+    no_topics = text[: text.index("topics:")] + text[text.index("\nfaq:\n") + 1 :]
+    faq.write_text(no_topics, encoding="utf-8")
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    before = len(engine.corpus.faq)
+    renamed = no_topics.replace("  - id: gio-lam-viec\n", "  - id: gio-lam-viec-2\n")
+    faq.write_text(renamed, encoding="utf-8")
+    engine.reload()
+    assert engine.faq_ok and len(engine.corpus.faq) == before
+    assert "gio-lam-viec-2" in {e.id for e in engine.corpus.faq}
+    engine.close()
+
+
 def test_a_broken_faq_on_a_fresh_data_folder_says_there_is_no_good_version(tmp_path, caplog):
     faq, content = write_ward(tmp_path)
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")

@@ -315,11 +315,16 @@ class Engine:
     def _reload(self) -> list[Problem]:
         faq = load_faq(self.faq_file)
         problems = list(faq.problems)
-        self.faq_ok = faq.ok_syntax
         previous = self._last_good_faq()
+        # A section the last good version had is gone (its header mistyped, the file
+        # caught half saved): that is no FAQ to serve, whatever else parsed.
+        lost = previous is not None and any(
+            getattr(previous, name) for name in faq.missing_sections
+        )
+        self.faq_ok = faq.ok_syntax and not lost
         self.faq_missing = not faq.ok_syntax and previous is None
         self.faq_shrink = None
-        if previous is not None and not faq.ok_syntax:
+        if previous is not None and not self.faq_ok:
             faq.topics, faq.faq, faq.synonyms = previous.topics, previous.faq, previous.synonyms
             log.warning("%s is unreadable; serving the last good version", self.faq_file)
         elif not faq.ok_syntax:
