@@ -242,3 +242,22 @@ def test_office_hours_from_the_environment() -> None:
 def test_a_wrong_office_hours_setting_stops_start_up() -> None:
     with pytest.raises(ConfigError, match=re.escape("OFFICE_HOURS: unknown day 'T8'")):
         Settings.from_env({"OFFICE_HOURS": "T2-T8 7:30-11:30"})
+
+
+def test_today_is_vietnams_date_whatever_the_servers_time_zone(monkeypatch, tmp_path) -> None:
+    from sample_ward import write_ward
+
+    from wardbot import hours
+    from wardbot.engine import Engine
+
+    class At(datetime):  # 18:30 UTC on 31 December is 01:30 on 1 January in Vietnam
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+            instant = datetime(2019, 12, 31, 18, 30, tzinfo=UTC)
+            return instant if tz is None else instant.astimezone(tz)
+
+    monkeypatch.setattr(hours, "datetime", At)
+    assert hours.vietnam_today().isoformat() == "2020-01-01"
+    faq, content = write_ward(tmp_path)
+    engine = Engine(faq, content, tmp_path / "data")  # no date injected: the real "today"
+    assert engine.today.isoformat() == "2020-01-01", "a notice that expired on the 31st is over"

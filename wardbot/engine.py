@@ -39,6 +39,7 @@ from wardbot.analysis import (
     head_words,
     synonyms_key,
 )
+from wardbot.hours import vietnam_today
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
     MAX_NOTICE_BYTES,
@@ -294,7 +295,7 @@ class Engine:
 
     @property
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self._today or vietnam_today()
 
     def rebuild(self) -> list[Problem]:
         """Reload the files and rebuild the index from scratch, whatever is on disk."""

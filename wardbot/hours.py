@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def vietnam_today() -> date:
+    """Today's date in Vietnam, whatever the server's time zone (containers run in UTC:
+    from 0:00 to 7:00 Vietnam time its date is still yesterday's)."""
+    return datetime.now(VIETNAM).date()
+
+
 LOOKAHEAD_DAYS = 14  # next_opening looks this far ahead
 
 EXAMPLE = "T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30"

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from wardbot.config import Settings
+from wardbot.hours import vietnam_today
 from wardbot.portal_fetch import Fetcher, host_of
 from wardbot.portal_import import NEW, Importer, Outcome
 from wardbot.supervise import pause
@@ -84,7 +85,7 @@ class FeedFollower:
         on_imported: Callback | None = None,
         on_failed: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date] = vietnam_today,
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
     ) -> None:
         self.settings = settings

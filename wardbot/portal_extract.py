@@ -30,6 +30,8 @@ import trafilatura
 from charset_normalizer import from_bytes
 from lxml.etree import ParserError
 
+from wardbot.hours import vietnam_today
+
 # ------------------------------------------------------------------------ encodings
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -210,7 +212,7 @@ def extract_article(
 
     `fallback_date` (a feed item's date) is used when the page itself shows none.
     """
-    today = today or dt.date.today()
+    today = today or vietnam_today()
     try:
         tree = lxml.html.document_fromstring(
             html.encode("utf-8", "surrogatepass"),

@@ -39,6 +39,7 @@ import httpx
 from trafilatura.deduplication import Simhash
 
 from wardbot.config import Settings
+from wardbot.hours import vietnam_today
 from wardbot.loader import load_announcement, load_faq, tag_topics
 from wardbot.portal_extract import Article, NotAnArticle, decode_html, extract_article
 from wardbot.portal_fetch import Fetched, Fetcher, FetchError, is_web_address, read_file
@@ -160,7 +161,7 @@ class Importer:
         *,
         dry_run: bool = False,
         allowed_hosts: Sequence[str] | None = None,
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date] = vietnam_today,
         fetcher: Fetcher | None = None,
     ) -> None:
         self.settings = settings
