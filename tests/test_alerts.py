@@ -499,6 +499,33 @@ async def test_a_link_loop_or_a_fifo_named_like_a_notice_is_reported_and_the_res
             engine.close()
 
 
+async def test_a_notice_moved_into_a_sub_folder_is_reported_while_running(ward: Ward) -> None:
+    kept = write_notice(ward.content, "giu", "Cấp thẻ bảo hiểm y tế đợt 3", topics="bhyt")
+    moved = write_notice(ward.content, "cu", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    await ward.watcher.refresh()
+    (ward.content / "2024").mkdir()
+    (ward.content / f"{moved}.md").rename(ward.content / "2024" / f"{moved}.md")
+    await ward.watcher.refresh()
+    assert ward.engine.document(moved) is None and ward.engine.document(kept) is not None
+    (problem,) = ward.engine.problems
+    assert problem.file == str(ward.content / "2024") and "not read" in problem.message
+    await ward.sender.drain()
+    note = next(r[0].text for chat, r, _ in ward.channel.sent if chat == ADMIN.chat_id)
+    assert f"{ward.content / '2024'}:0:" in note
+    # Moved back: served again, and the problem is gone.
+    (ward.content / "2024" / f"{moved}.md").rename(ward.content / f"{moved}.md")
+    await ward.watcher.refresh()
+    assert ward.engine.document(moved) is not None and ward.engine.problems == []
+
+
+async def test_an_editor_lock_file_is_not_reported_while_running(ward: Ward) -> None:
+    (ward.content / "~$2024-08-01-lich.md").write_text("lock", encoding="utf-8")
+    (ward.content / "2024-08-02-HOA.MD").write_text("---\ntitle: T\n---\n", encoding="utf-8")
+    await ward.watcher.refresh()
+    # As a full load does: the lock file is nobody's notice; the .MD one is named wrongly.
+    assert [Path(p.file).name for p in ward.engine.problems] == ["2024-08-02-HOA.MD"]
+
+
 async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: Ward) -> None:
     faq = ward.settings.faq_file
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")

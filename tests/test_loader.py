@@ -634,9 +634,22 @@ def test_editor_files_and_other_formats_are_ignored() -> None:
         "README",
     ]:
         write(f"content/{name}", "not an announcement")
-    Path("content/old").mkdir()
-    write("content/old/2024-07-15-inner.md", NOTICE)
+    Path("content/images").mkdir()  # a folder of attachments is no one's mistake
+    write("content/images/anh.jpg", "jpeg")
     assert load_content(Path("content"), TOPICS) == ([], [])
+
+
+def test_notices_moved_into_a_sub_folder_are_reported_as_not_read() -> None:
+    write("content/2024-07-16-ok.md", NOTICE)
+    Path("content/2024").mkdir()
+    write("content/2024/2024-07-15-inner.md", NOTICE)
+    write("content/2024/2024-07-14-other.md", NOTICE)
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [n.id for n in notices] == ["2024-07-16-ok"]
+    assert report(problems) == [
+        "content/2024:0: 2 notice file(s) in this sub-folder are not read: "
+        "notices must be directly in content/"
+    ]
 
 
 def test_anything_but_a_regular_file_is_reported_without_being_opened(tmp_path: Path) -> None:

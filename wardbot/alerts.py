@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Reply
-from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
+from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink, is_notice_file
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.store import ChatRef, NoticeRef, Store
 
@@ -209,7 +209,8 @@ class Snapshot:
         files = {}
         with contextlib.suppress(OSError):  # a missing or unreadable folder: no notices
             for path in content_dir.iterdir():
-                if _is_notice(path):
+                # Notices, and sub-folders: notices moved into one are reported as not read.
+                if is_notice_file(path.name) or _is_subfolder(path):
                     with contextlib.suppress(FileNotFoundError):
                         files[path] = _stamp(path)
         try:
@@ -226,16 +227,16 @@ class Snapshot:
         }
 
 
+def _is_subfolder(path: Path) -> bool:
+    return not path.name.startswith((".", "~", "#")) and path.is_dir()
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     try:
         stat = path.stat()
     except OSError:  # a broken link or a link loop: the loader reports it; keep watching
         stat = path.lstat()
     return stat.st_mtime_ns, stat.st_size
-
-
-def _is_notice(path: Path) -> bool:
-    return path.suffix == ".md" and not path.name.startswith(".")
 
 
 class ContentWatcher:
@@ -350,7 +351,9 @@ class ContentWatcher:
             self.faq_file.parent.resolve()
         ):
             return True
-        return candidate.parent.resolve() == self.content_dir.resolve() and _is_notice(candidate)
+        return candidate.parent.resolve() == self.content_dir.resolve() and (
+            is_notice_file(candidate.name) or _is_subfolder(candidate)
+        )
 
 
 def refs_for(notices: Sequence[Announcement], today: dt.date) -> list[NoticeRef]:

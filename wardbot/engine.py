@@ -47,10 +47,12 @@ from wardbot.loader import (
     FaqShrink,
     Stamp,
     faq_shrink,
+    is_notice_file,
     keep_copy,
     load_announcement,
     load_content,
     load_faq,
+    subfolder_problem,
 )
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
@@ -580,7 +582,10 @@ class Engine:
             changes = AnnouncementChanges()
             touched: set[str] = set()
             for path in {Path(p) for p in paths}:
-                if path.suffix != ".md" or path.name.startswith("."):
+                if not is_notice_file(path.name):  # a sub-folder, or what was one
+                    touched.add(str(path))
+                    if (problem := subfolder_problem(path)) is not None:
+                        changes.problems.append(problem)
                     continue
                 touched.add(str(path))
                 doc_id = path.stem

@@ -364,6 +364,32 @@ def file_stamp(info: os.stat_result) -> Stamp:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
+def is_notice_file(name: str) -> bool:
+    """Whether a file in content/ is meant as a notice (and read, or reported): named
+    *.md in any case, and not an editor's swap, backup or lock file ('.x.md.swp',
+    '~$x.md', '#x.md#'). The full load and the running bot's watcher both ask this."""
+    return not name.startswith((".", "~", "#")) and name.lower().endswith(".md")
+
+
+def subfolder_problem(path: Path) -> Problem | None:
+    """A folder inside content/ that holds notice files: they are not read, and staff who
+    moved notices there (to sort them by year) must be told so."""
+    if path.name.startswith((".", "~", "#")):
+        return None
+    try:
+        count = sum(is_notice_file(child.name) for child in path.iterdir())
+    except OSError:  # not a folder, gone, or unreadable
+        return None
+    if not count:
+        return None
+    where = path.parent.name or str(path.parent)
+    message = (
+        f"{count} notice file(s) in this sub-folder are not read: "
+        f"notices must be directly in {where}/"
+    )
+    return Problem(str(path), 0, message)
+
+
 def load_content(
     content_dir: Path,
     topics: Sequence[Topic],
@@ -388,7 +414,9 @@ def load_content(
     kept: dict[str, tuple[Stamp, Announcement]] = {}  # what `parsed` becomes
     for path in paths:
         # Editor swap, backup and lock files are not announcements, nor are other formats.
-        if path.name.startswith((".", "~", "#")) or not path.name.lower().endswith(".md"):
+        if not is_notice_file(path.name):
+            if (problem := subfolder_problem(path)) is not None:
+                problems.append(problem)
             continue
         stamped: Stamp | None = None
         if parsed is not None:
