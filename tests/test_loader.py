@@ -362,6 +362,37 @@ PARTLY_BAD_ENTRIES = [
 ]
 
 
+def test_text_cut_short_by_a_hash_is_kept_and_reported() -> None:
+    entry = (
+        "  - id: phim\n"
+        "    question: Gọi tổng đài thế nào?  # hỏi nhiều\n"
+        "    answer: Gọi 1022 rồi bấm phím #2 để gặp cán bộ.\n"
+        "  - id: quoted\n"
+        '    question: "Bấm phím #3 là gì?"\n'
+        "    answer: |\n"
+        "      Phím #3 là tổng đài viên.\n"
+    )
+    faq = load_faq(write("faq.yaml", FAQ_HEAD + entry))
+    assert report(faq.problems) == [
+        "faq.yaml:12: entry 'phim': 'question' stops at '…tổng đài thế nào?': what "
+        "follows ' #' on that line is read as a comment; if it is part of the text, put the "
+        "whole text in quotes",
+        "faq.yaml:13: entry 'phim': 'answer' stops at '…1022 rồi bấm phím': what follows "
+        "' #' on that line is read as a comment; if it is part of the text, put the whole "
+        "text in quotes",
+    ]
+    texts = {e.id: (e.question, e.answer) for e in faq.faq}
+    assert texts["phim"] == ("Gọi tổng đài thế nào?", "Gọi 1022 rồi bấm phím")  # as YAML reads
+    assert texts["quoted"] == ("Bấm phím #3 là gì?", "Phím #3 là tổng đài viên.")
+
+
+def test_a_notice_title_cut_short_by_a_hash_is_reported_and_the_notice_loads() -> None:
+    write(F, "---\ntitle: Thông báo #3 về tiêm chủng\ndate: 2024-07-15\n---\nB\n")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [n.title for n in notices] == ["Thông báo"]
+    assert [p.line for p in problems] == [2] and "in quotes" in problems[0].message
+
+
 @pytest.mark.parametrize(("entry", "expected", "fields"), PARTLY_BAD_ENTRIES)
 def test_an_entry_with_a_bad_optional_field_is_reported_and_answers_without_it(
     entry: str, expected: list[str], fields: dict[str, tuple[str, ...]]

@@ -619,7 +619,32 @@ def _compose(text: str, src: str, problems: list[Problem]) -> Node | None:
         return None
     if root is not None:
         problems.extend(_duplicate_keys(root, src))
+        _mark_comment_cuts(root, text.split("\n"))
     return root
+
+
+_COMMENT_AFTER = re.compile(r"\s+#")
+
+
+def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
+    """Mark each unquoted text followed by ' #' on its line: YAML reads the rest of the
+    line as a comment, so "bấm phím #2 để gặp cán bộ" would silently become "bấm phím"
+    (see _text)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: the same node again, or a loop ('&a [*a]')
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            end = node.end_mark
+            if not node.style and end.line < len(lines):
+                cut = bool(_COMMENT_AFTER.match(lines[end.line], end.column))
+                setattr(node, "cut_by_comment", cut)  # noqa: B010 (yaml's nodes declare none)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(value for _, value in node.value)
 
 
 def _duplicate_keys(root: Node, src: str) -> list[Problem]:
@@ -762,10 +787,20 @@ def _word(node: Node) -> str | None:
 
 
 def _text(node: Node) -> str | None:
-    """Free text: a bare number, true/false or date here is more likely a slip than meant."""
+    """Free text: a bare number, true/false or date here is more likely a slip than meant.
+    Text cut short by a ' #' (read as a comment) is kept as YAML read it, and reported."""
     if isinstance(node, ScalarNode) and node.tag not in (_STR, _NULL):
         raise _Invalid(node, f'must be text (write "{node.value}" in quotes if you mean it)')
-    return _word(node)
+    text = _word(node)
+    if text is not None and getattr(node, "cut_by_comment", False):
+        words = text.split()
+        end = ("…" if len(words) > 4 else "") + " ".join(words[-4:])
+        message = (
+            f"stops at '{end}': what follows ' #' on that line is read as a comment; "
+            "if it is part of the text, put the whole text in quotes"
+        )
+        raise _Partly(node, message, text)
+    return text
 
 
 def _answer(node: Node) -> str | None:
