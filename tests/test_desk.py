@@ -561,6 +561,25 @@ async def test_forget_deletes_the_tickets_and_their_topics(
     assert [t.id for t in await book.listing()] == [2]
 
 
+async def test_a_number_forget_or_retention_freed_never_names_another_residents_ticket(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    assert await open_ticket(conversation) == 1
+    await desk.post_pending()
+    await conversation.handle_text(RESIDENT, "/forget")
+    # The next resident's ticket gets a number of its own...
+    assert await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không") == 2
+    await desk.post_pending()
+    # ...so an answer staff meant for the forgotten ticket reaches no one.
+    said = await desk.on_staff_message(staff("/r 1 Hồ sơ CCCD của chị đã xong"))
+    assert said == [msg.staff_which_ticket()]
+    assert await outbox(store, "telegram") == [] and await outbox(store) == []
+    # Retention deleting the newest ticket frees no number either.
+    clock.now += 86400
+    assert await desk.tickets.purge(clock.now) == 1
+    assert await open_ticket(conversation) == 3
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -1,6 +1,8 @@
 """Tickets: residents' questions passed to ward staff, and what was said on them, in SQLite.
 
-The tables are created by the store's migration 3 (wardbot.store). A ticket belongs to one
+The tables are created by the store's migration 3 (wardbot.store); since migration 5 a
+ticket's number and a message's id are never given again, so a number staff type after
+`/forget` (or retention) deleted its ticket names no one. A ticket belongs to one
 resident's chat (`channel`, `chat_id`), so `/forget` deletes it, and with it (by foreign
 key) its messages and the map of the bot's posts in the staff group.
 
