@@ -190,20 +190,26 @@ class Desk:
         return Reply(msg.ticket_received(ticket.id, self.when_staff_answer()))
 
     async def forget(self, chat: ChatRef) -> None:
-        """Before the chat's rows are deleted: take its tickets out of the staff group too
-        (best effort: a message Telegram no longer lets the bot delete stays)."""
+        """Delete the chat's tickets, then take them out of the staff group too (best
+        effort: a message Telegram no longer lets the bot delete stays). A ticket being
+        posted at that moment is taken out by the poster (`_withdraw`)."""
         room = self.room
-        if room is None:
-            return
-        for ticket in await self.tickets.of_chat(chat):
-            try:
-                if ticket.thread_id is not None:
-                    await room.delete_topic(ticket.thread_id)
-                    continue
-                for message_id in await self.tickets.posts(ticket.id):
-                    await room.delete_message(message_id)
-            except Exception:
-                log.warning("forget: could not remove ticket %d from the staff group", ticket.id)
+        for placed in await self.tickets.forget(chat):
+            if room is not None:
+                await self._withdraw(room, placed.ticket_id, placed.thread_id, placed.posts)
+
+    async def _withdraw(
+        self, room: StaffRoom, ticket_id: int, thread_id: int | None, posts: Sequence[int]
+    ) -> None:
+        """Take a forgotten ticket out of the staff group: its topic, or its messages."""
+        try:
+            if thread_id is not None:
+                await room.delete_topic(thread_id)
+                return
+            for message_id in posts:
+                await room.delete_message(message_id)
+        except Exception:
+            log.warning("forget: could not remove ticket %d from the staff group", ticket_id)
 
     # --- the outbox: staff answers to residents -----------------------------------------
 
@@ -280,7 +286,11 @@ class Desk:
         return posted
 
     async def _post(self, room: StaffRoom, ticket: Ticket, message: TicketMessage) -> None:
+        """Post `message`. The resident may /forget meanwhile (the post waits on Telegram):
+        what was just posted is then deleted again, not left without its ticket."""
         reply = await self._staff_reply(ticket, message)
+        if reply is None:
+            return  # forgotten meanwhile
         for _ in range(2):  # a topic staff deleted is made again, once
             thread = ticket.thread_id
             if self.forum and thread is None:
@@ -288,23 +298,30 @@ class Desk:
                 thread = await room.create_topic(
                     msg.ticket_topic_name(ticket.id, ticket.chat.channel, first)
                 )
-                await self.tickets.set_thread(ticket.id, thread)
+                if not await self.tickets.set_thread(ticket.id, thread):
+                    await self._withdraw(room, ticket.id, thread, ())
+                    return
             reply_to = None if thread is not None else await self.tickets.last_post(ticket.id)
             try:
                 posted = await room.post(reply, thread_id=thread, reply_to=reply_to)
             except TopicGone:
+                if not await self.tickets.set_thread(ticket.id, None):
+                    return  # forgotten, and its topic deleted with it
                 log.info("ticket %d: its topic is gone; making a new one", ticket.id)
-                await self.tickets.set_thread(ticket.id, None)
                 ticket = await self.tickets.get(ticket.id) or ticket
                 continue
-            await self.tickets.mark_posted(message, posted)
+            if not await self.tickets.mark_posted(message, posted):
+                await self._withdraw(room, ticket.id, thread, posted)
             return
         raise RuntimeError(f"ticket {ticket.id}: could not post in a topic")
 
-    async def _staff_reply(self, ticket: Ticket, message: TicketMessage) -> Reply:
+    async def _staff_reply(self, ticket: Ticket, message: TicketMessage) -> Reply | None:
         if message.author == "note":
             return Reply(msg.ticket_note_post(ticket.id, message.text))
-        first = (await self.tickets.messages(ticket.id))[0]
+        said = await self.tickets.messages(ticket.id)
+        if not said:
+            return None
+        first = said[0]
         if first.id != message.id:
             return Reply(msg.ticket_follow_up_post(ticket.id, message.text))
         answer = await self.engine.ask_async(message.text)
@@ -434,13 +451,28 @@ class Desk:
         return msg.ticket_closed(ticket.id)
 
     async def listing(self) -> str:
+        """/tickets: numbers, channels, states and waits, with a link to each ticket in
+        the staff group; never the question. A listing is a message the desk keeps no
+        record of (in the group, or in an admin's own chat), so /forget could not take
+        a quote of a resident back; the question is one tap away, where /forget deletes it."""
         now = self.clock()
         rows = []
         for ticket in await self.tickets.listing():
-            first = await self.tickets.question(ticket.id)
             waited = msg.duration(now - ticket.active_at)
-            rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, first))
+            link = await self._link(ticket)
+            rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, link))
         return msg.tickets_listing(rows)
+
+    async def _link(self, ticket: Ticket) -> str | None:
+        """The ticket in the staff group for its members: its topic, or the bot's first
+        message about it. Only supergroups (ids -100…; forum groups are) have such links."""
+        group = str(self.settings.staff_chat_id or "")
+        if not group.startswith("-100"):
+            return None
+        target = ticket.thread_id
+        if target is None:
+            target = next(iter(await self.tickets.posts(ticket.id)), None)
+        return None if target is None else f"https://t.me/c/{group[4:]}/{target}"
 
     # --- closing the loop: faq.yaml ----------------------------------------------------------
 

@@ -673,13 +673,18 @@ def tickets_off() -> str:
 def tickets_listing(rows: Sequence[str]) -> str:
     if not rows:
         return "Không có phiếu nào đang mở."
-    return "📋 Phiếu đang mở (chờ lâu nhất ở trên):\n\n" + "\n".join(rows)
+    return (
+        "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ):\n\n"
+        + "\n".join(rows)
+    )
 
 
-def ticket_row(ticket_id: int, channel: str, state: str, waited: str, question: str) -> str:
+def ticket_row(ticket_id: int, channel: str, state: str, waited: str, link: str | None) -> str:
+    """One ticket in /tickets: no words of the resident's (a listing, once sent, is not
+    deleted by /forget); `link` opens the ticket in the staff group."""
     label = {"open": "chờ trả lời", "answered": "đã trả lời"}.get(state, state)
-    short = question if len(question) <= 80 else question[:79].rstrip() + "…"
-    return f"• #{ticket_id} · {channel_name(channel)} · {label} · {waited}: “{short}”"
+    row = f"• #{ticket_id} · {channel_name(channel)} · {label} · {waited}"
+    return f"{row} · {link}" if link else row
 
 
 def duration(seconds: float) -> str:
