@@ -22,7 +22,7 @@ from wardbot.admin import Admin
 from wardbot.alerts import Alerts
 from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
-from wardbot.desk import Desk, StaffMessage, TopicGone
+from wardbot.desk import HOUR, MAX_WAITING, TICKETS_PER_HOUR, Desk, StaffMessage, TopicGone
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.hours import OfficeHours
@@ -375,6 +375,47 @@ async def test_an_offer_too_old_is_not_sent(conversation: Conversation, clock: C
     clock.now += 2 * 86400
     [reply] = await conversation.handle_action(RESIDENT, "staff:ask")
     assert reply.text == msg.staff_offer_gone()
+
+
+async def test_a_resident_asking_staff_too_often_is_given_the_hotline(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    for number in range(1, TICKETS_PER_HOUR + 1):
+        [received] = await conversation.handle_text(RESIDENT, f"/hoicanbo câu hỏi số {number}")
+        assert f"phiếu số {number}" in received.text
+        await desk.on_staff_action(STAFF, f"tc:{number}")
+        clock.now += 60
+    [refused] = await conversation.handle_text(RESIDENT, "/hoicanbo câu hỏi thêm")
+    assert refused.text == msg.ticket_limit("UBND Phường 2", "0276 3822 123")
+    assert "gọi đường dây nóng 0276 3822 123" in refused.text
+    # Asked to type the question, the resident is refused once; the next message is a
+    # question for the bot again.
+    await conversation.handle_text(RESIDENT, "cho em gặp cán bộ")
+    [refused] = await conversation.handle_text(RESIDENT, UNKNOWN)
+    assert refused.text == msg.ticket_limit("UBND Phường 2", "0276 3822 123")
+    [answered] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt làm sao")
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    await desk.post_pending()
+    assert len(room.topics) == TICKETS_PER_HOUR
+    # Others are not held back, and an hour after the first ticket the resident is not.
+    assert "phiếu số 4" in (await conversation.handle_text(OTHER, "/hoicanbo loa đài"))[0].text
+    clock.now += HOUR - TICKETS_PER_HOUR * 60
+    assert "phiếu số 5" in (await conversation.handle_text(RESIDENT, "/hoicanbo lần nữa"))[0].text
+
+
+async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    room.fail = RuntimeError("Telegram is down")
+    for number in range(MAX_WAITING):
+        await conversation.handle_text(ChatRef("zalo", f"u-{number}"), f"/hoicanbo câu {number}")
+    [refused] = await conversation.handle_text(RESIDENT, f"/hoicanbo {UNKNOWN}")
+    assert refused.text == msg.staff_desk_busy("UBND Phường 2", "0276 3822 123")
+    assert await desk.tickets.of_chat(RESIDENT) == []
+    # Once the staff group has them, questions are taken again.
+    room.fail = None
+    assert await desk.post_pending() == MAX_WAITING
+    assert await open_ticket(conversation) == MAX_WAITING + 1
 
 
 # --- staff answer ---------------------------------------------------------------------------

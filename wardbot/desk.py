@@ -29,6 +29,7 @@ import datetime as dt
 import logging
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -51,10 +52,39 @@ OFFER_KEEP = 86400.0  # an offered question can be accepted for a day
 AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' message is the question
 TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
 IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
+# A flood of tickets (one web client making up session ids, say) must not bury the staff
+# group: a chat may open TICKETS_PER_HOUR tickets an hour, and so may an address where
+# the channel's chat ids are the client's own choice (ChatRef.origin); with MAX_WAITING
+# tickets not yet posted (the group down, or flooded) no more are opened.
+HOUR = 3600.0
+TICKETS_PER_HOUR = 3
+TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
+MAX_WAITING = 30
 VN = dt.timezone(dt.timedelta(hours=7))
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 _NUMBER = re.compile(r"#?(\d{1,9})\b\s*(.*)", re.DOTALL)
 STAFF_COMMANDS = frozenset({"r", "close", "tickets", "variant", "newfaq"})
+
+
+class PerHour:
+    """At most `limit` events per key in any hour, counted in memory only (a key may be an
+    address: personal data, never written down). The `size` latest keys are kept."""
+
+    def __init__(self, limit: int, clock: Callable[[], float], size: int = 10_000) -> None:
+        self.limit = limit
+        self.clock = clock
+        self.size = size
+        self._seen: OrderedDict[str, tuple[float, ...]] = OrderedDict()
+
+    def take(self, key: str) -> bool:
+        """True, and counted, when `key` is under its limit; False otherwise."""
+        now = self.clock()
+        recent = tuple(at for at in self._seen.pop(key, ()) if at > now - HOUR)
+        allowed = len(recent) < self.limit
+        self._seen[key] = (*recent, now) if allowed else recent
+        if len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+        return allowed
 
 
 class TopicGone(Exception):
@@ -117,6 +147,7 @@ class Desk:
         self._wake = asyncio.Event()
         self._running = False
         self._hinted: set[int] = set()
+        self._per_origin = PerHour(TICKETS_PER_ORIGIN_HOUR, clock)
 
     name = "staff-desk"
 
@@ -172,7 +203,10 @@ class Desk:
         """When the resident was asked to type the question for staff: open the ticket."""
         if await self.tickets.offered(chat, self.clock() - AWAIT_QUESTION) != "":
             return None
-        return [await self._open(chat, text)]
+        reply = await self._open(chat, text)
+        # Refused: the resident's next message is a question for the bot again.
+        await self.tickets.drop_offer(chat)
+        return [reply]
 
     async def active(self, chat: ChatRef) -> Ticket | None:
         return await self.tickets.active(chat, self.clock() - TICKET_IDLE)
@@ -184,10 +218,29 @@ class Desk:
         return Reply(msg.ticket_follow_up(ticket.id))
 
     async def _open(self, chat: ChatRef, question: str) -> Reply:
+        refused = await self._refused(chat)
+        if refused is not None:
+            return Reply(refused)
         ticket = await self.tickets.open(chat, question, self.clock())
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
         return Reply(msg.ticket_received(ticket.id, self.when_staff_answer()))
+
+    async def _refused(self, chat: ChatRef) -> str | None:
+        """Why no ticket may be opened for `chat` now (with the hotline), or None."""
+        ward, hotline = self.settings.ward_name, self.settings.ward_hotline
+        waiting = await self.tickets.waiting_to_post()
+        if waiting >= MAX_WAITING:
+            log.warning("no ticket opened: %d tickets wait to be posted to staff", waiting)
+            return msg.staff_desk_busy(ward, hotline)
+        opened = await self.tickets.opened_after(chat, self.clock() - HOUR)
+        # The address's count is taken last: only a ticket about to be opened counts.
+        if opened >= TICKETS_PER_HOUR or (
+            chat.origin is not None and not self._per_origin.take(chat.origin)
+        ):
+            log.info("no ticket opened for a %s chat: too many this hour", chat.channel)
+            return msg.ticket_limit(ward, hotline)
+        return None
 
     async def forget(self, chat: ChatRef) -> None:
         """Delete the chat's tickets, then take them out of the staff group too (best

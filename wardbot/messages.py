@@ -519,6 +519,22 @@ def ticket_received(ticket_id: int, when: str) -> str:
     )
 
 
+def ticket_limit(ward_name: str, hotline: str) -> str:
+    return (
+        "Dạ, em đã chuyển khá nhiều câu hỏi từ anh/chị tới cán bộ phường trong một giờ qua "
+        "nên tạm thời chưa chuyển thêm được. Anh/chị vui lòng thử lại sau ít lâu, hoặc "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ ngay. Em xin lỗi vì sự bất tiện này."
+    )
+
+
+def staff_desk_busy(ward_name: str, hotline: str) -> str:
+    return (
+        "Dạ, hiện có nhiều câu hỏi đang chờ chuyển tới cán bộ phường nên em tạm thời chưa "
+        "nhận thêm. Anh/chị vui lòng thử lại sau ít phút, hoặc "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ ngay. Em xin lỗi vì sự bất tiện này."
+    )
+
+
 def ticket_already_open(ticket_id: int) -> str:
     return (
         f"Dạ, câu hỏi của anh/chị đã được chuyển tới cán bộ phường (phiếu số {ticket_id}). "

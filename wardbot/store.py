@@ -33,12 +33,15 @@ class ChatRef:
 
     `private` says whether it is one person's chat with the bot rather than a group's, as
     the channel saw it (admin commands and a group's subscriptions depend on it); it is
-    not part of the chat's identity.
+    not part of the chat's identity. `origin`, where a channel's chat ids are chosen by
+    the client (the web chat's sessions), is where the message came from (the client's
+    address), for limits a chat id cannot enforce; it is never stored.
     """
 
     channel: str
     chat_id: str
     private: bool = field(default=True, compare=False)
+    origin: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.chat_id}"

@@ -389,6 +389,23 @@ class TicketBook:
         ) as cursor:
             return [_ticket(row) for row in await cursor.fetchall()]
 
+    async def opened_after(self, chat: ChatRef, after: float) -> int:
+        """How many tickets the chat opened after `after`."""
+        async with self.store.db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE channel = ? AND chat_id = ? AND created_at > ?",
+            (chat.channel, chat.chat_id, after),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def waiting_to_post(self) -> int:
+        """How many tickets have something waiting to be posted in the staff group."""
+        async with self.store.db.execute(
+            "SELECT COUNT(DISTINCT ticket_id) FROM ticket_messages WHERE state = 'pending'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def counts(self, since: float) -> tuple[int, int, float | None]:
         """(tickets waiting for staff, tickets answered since `since`, median seconds from
         a ticket's creation to its first answer among those)."""
