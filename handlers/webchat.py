@@ -310,7 +310,7 @@ class WebChatChannel:
         return bool(host) and host in (request.headers.get("host", ""), public)
 
     def _limited(self, request: Request, session: str) -> Response | None:
-        address = request.client.host if request.client else "?"
+        address = _address(request)
         wait = max(self.per_session.wait(session), self.per_address.wait(address))
         if wait <= 0:
             return None
@@ -342,7 +342,9 @@ class WebChatChannel:
         limited = self._limited(request, session)
         if limited is not None:
             return limited
-        chat = ChatRef(CHANNEL, session)
+        # The session id is the page's own choice: the address limits what one client
+        # may ask of ward staff (wardbot.desk), never stored.
+        chat = ChatRef(CHANNEL, session, origin=_address(request))
         if isinstance(action, str):
             label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
             mine = await self.history.add(session, "resident", {"text": label, "action": True})
@@ -427,6 +429,10 @@ class WebChatChannel:
                     await asyncio.wait_for(event.wait(), HEARTBEAT)
                 except TimeoutError:
                     yield ": ping\n\n"
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "?"
 
 
 def _script_safe(data: str) -> str:

@@ -7,6 +7,7 @@ and the fake Telegram and Zalo servers).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import shutil
@@ -21,7 +22,7 @@ from wardbot.admin import Admin
 from wardbot.alerts import Alerts
 from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
-from wardbot.desk import Desk, StaffMessage, TopicGone
+from wardbot.desk import HOUR, MAX_WAITING, TICKETS_PER_HOUR, Desk, StaffMessage, TopicGone
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.hours import OfficeHours
@@ -376,6 +377,47 @@ async def test_an_offer_too_old_is_not_sent(conversation: Conversation, clock: C
     assert reply.text == msg.staff_offer_gone()
 
 
+async def test_a_resident_asking_staff_too_often_is_given_the_hotline(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    for number in range(1, TICKETS_PER_HOUR + 1):
+        [received] = await conversation.handle_text(RESIDENT, f"/hoicanbo câu hỏi số {number}")
+        assert f"phiếu số {number}" in received.text
+        await desk.on_staff_action(STAFF, f"tc:{number}")
+        clock.now += 60
+    [refused] = await conversation.handle_text(RESIDENT, "/hoicanbo câu hỏi thêm")
+    assert refused.text == msg.ticket_limit("UBND Phường 2", "0276 3822 123")
+    assert "gọi đường dây nóng 0276 3822 123" in refused.text
+    # Asked to type the question, the resident is refused once; the next message is a
+    # question for the bot again.
+    await conversation.handle_text(RESIDENT, "cho em gặp cán bộ")
+    [refused] = await conversation.handle_text(RESIDENT, UNKNOWN)
+    assert refused.text == msg.ticket_limit("UBND Phường 2", "0276 3822 123")
+    [answered] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt làm sao")
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    await desk.post_pending()
+    assert len(room.topics) == TICKETS_PER_HOUR
+    # Others are not held back, and an hour after the first ticket the resident is not.
+    assert "phiếu số 4" in (await conversation.handle_text(OTHER, "/hoicanbo loa đài"))[0].text
+    clock.now += HOUR - TICKETS_PER_HOUR * 60
+    assert "phiếu số 5" in (await conversation.handle_text(RESIDENT, "/hoicanbo lần nữa"))[0].text
+
+
+async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    room.fail = RuntimeError("Telegram is down")
+    for number in range(MAX_WAITING):
+        await conversation.handle_text(ChatRef("zalo", f"u-{number}"), f"/hoicanbo câu {number}")
+    [refused] = await conversation.handle_text(RESIDENT, f"/hoicanbo {UNKNOWN}")
+    assert refused.text == msg.staff_desk_busy("UBND Phường 2", "0276 3822 123")
+    assert await desk.tickets.of_chat(RESIDENT) == []
+    # Once the staff group has them, questions are taken again.
+    room.fail = None
+    assert await desk.post_pending() == MAX_WAITING
+    assert await open_ticket(conversation) == MAX_WAITING + 1
+
+
 # --- staff answer ---------------------------------------------------------------------------
 
 
@@ -559,6 +601,138 @@ async def test_forget_deletes_the_tickets_and_their_topics(
         assert (await cursor.fetchone())[0] == 1  # the other resident's question only
     assert await outbox(store) == []  # the answer waiting for the forgotten resident is gone
     assert [t.id for t in await book.listing()] == [2]
+
+
+async def test_a_number_forget_or_retention_freed_never_names_another_residents_ticket(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    assert await open_ticket(conversation) == 1
+    await desk.post_pending()
+    await conversation.handle_text(RESIDENT, "/forget")
+    # The next resident's ticket gets a number of its own...
+    assert await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không") == 2
+    await desk.post_pending()
+    # ...so an answer staff meant for the forgotten ticket reaches no one.
+    said = await desk.on_staff_message(staff("/r 1 Hồ sơ CCCD của chị đã xong"))
+    assert said == [msg.staff_which_ticket()]
+    assert await outbox(store, "telegram") == [] and await outbox(store) == []
+    # Retention deleting the newest ticket frees no number either.
+    clock.now += 86400
+    assert await desk.tickets.purge(clock.now) == 1
+    assert await open_ticket(conversation) == 3
+
+
+@pytest.mark.parametrize("forum", [True, False])
+async def test_a_listing_links_to_each_ticket_and_quotes_no_resident(
+    conversation: Conversation, desk: Desk, room: FakeRoom, forum: bool
+) -> None:
+    """/tickets is answered with a message the bot cannot take back on /forget: numbers,
+    states and links to where the question is, never the question."""
+    room.forum = forum
+    said = "em tên Trần Thị B, nhà số 12 hẻm 5, hỏi trợ cấp cho con khuyết tật"
+    await open_ticket(conversation, text=said)
+    await desk.post_pending()
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")  # not posted yet
+    [listing] = await desk.on_staff_message(staff("/tickets"))
+    assert "Trần Thị B" not in listing and "loa đài" not in listing
+    # The ticket's topic, or without topics the bot's first message about it.
+    [post] = room.posts
+    where = post.thread_id if forum else post.message_id
+    assert listing.splitlines()[2:] == [
+        f"• #1 · Zalo · chờ trả lời · 0 phút · https://t.me/c/999/{where}",
+        "• #2 · Telegram · chờ trả lời · 0 phút",
+    ]
+
+
+class SlowRoom(FakeRoom):
+    """A staff group where making a topic or posting waits until `gate` opens (Telegram
+    slow, or the group's rate limit holding the bot back); deleting a topic can wait too."""
+
+    def __init__(self, *, forum: bool) -> None:
+        super().__init__(forum=forum)
+        self.gate = asyncio.Event()
+        self.entered = asyncio.Event()
+        self.delete_gate: asyncio.Event | None = None  # set: deleting a topic waits for it
+        self.deleting = asyncio.Event()
+
+    async def create_topic(self, name: str) -> int:
+        self.entered.set()
+        await self.gate.wait()
+        return await super().create_topic(name)
+
+    async def post(
+        self, reply: Reply, *, thread_id: int | None = None, reply_to: int | None = None
+    ) -> list[int]:
+        if not self.forum:
+            self.entered.set()
+            await self.gate.wait()
+        return await super().post(reply, thread_id=thread_id, reply_to=reply_to)
+
+    async def delete_topic(self, thread_id: int) -> None:
+        if self.delete_gate is not None:
+            self.deleting.set()
+            await self.delete_gate.wait()
+        await super().delete_topic(thread_id)
+
+    def left(self, text: str) -> list[str]:
+        """What in the group still says `text`: topic names, posts not deleted."""
+        names = [name for name in self.topics.values() if text in name]
+        posts = [
+            p.reply.text
+            for p in self.posts
+            if text in p.reply.text
+            and p.message_id not in self.deleted_messages
+            and (p.thread_id is None or p.thread_id in self.topics)
+        ]
+        return names + posts
+
+
+@pytest.mark.parametrize("forum", [True, False])
+async def test_forget_while_the_ticket_is_being_posted_takes_the_post_back(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock, forum: bool
+) -> None:
+    room = SlowRoom(forum=forum)
+    desk = Desk(TicketBook(store), settings, ward_engine, clock=clock)
+    desk.room = room
+    conversation = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+    await open_ticket(conversation)
+    poster = asyncio.create_task(desk.post_pending())
+    await room.entered.wait()  # the topic or the post is on its way to Telegram
+    [done] = await conversation.handle_text(RESIDENT, "/forget")
+    assert done.text == msg.forget_done()
+    # Another resident asks meanwhile: a number of their own, posted as theirs.
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    room.gate.set()
+    await poster
+    assert room.left(UNKNOWN) == []
+    await desk.post_pending()
+    [theirs] = [p for p in room.posts if "loa đài" in p.reply.text]
+    assert "Phiếu số 2" in theirs.reply.text
+    assert (await desk.tickets.by_post(theirs.message_id)) == await desk.tickets.get(2)
+    assert [p for p in room.posts if await desk.tickets.by_post(p.message_id)] == [theirs]
+
+
+async def test_a_ticket_posted_while_forget_clears_the_group_goes_too(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """/forget deletes the rows before it deletes anything in the group: a question the
+    desk posts while an earlier ticket's topic is being deleted is not left behind."""
+    room = SlowRoom(forum=True)
+    room.gate.set()
+    desk = Desk(TicketBook(store), settings, ward_engine, clock=clock)
+    desk.room = room
+    conversation = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+    await open_ticket(conversation, text="phường có cho mượn loa đài không")
+    await desk.post_pending()
+    await desk.on_staff_action(STAFF, "tc:1")
+    await open_ticket(conversation)  # a second ticket, not posted yet
+    room.delete_gate = asyncio.Event()
+    forget = asyncio.create_task(conversation.handle_text(RESIDENT, "/forget"))
+    await room.deleting.wait()  # /forget is deleting the first ticket's topic...
+    await desk.post_pending()  # ...while the desk posts what waits
+    room.delete_gate.set()
+    await forget
+    assert room.left(UNKNOWN) == [] and room.left("loa đài") == []
 
 
 @pytest.mark.parametrize(

@@ -148,9 +148,24 @@ async def test_a_question_goes_to_staff_and_the_answer_comes_back(tmp_path: Path
             (itself,) = await telegram.say(4242, RENEWAL, within=10)
             assert visible_text(itself.text).startswith("Gia hạn thẻ bảo hiểm y tế hộ gia đình")
 
-            # /forget: the ticket and its topic are gone.
+            # Staff list the tickets in the group: where each one is, not what was asked.
+            mark = len(telegram.calls)
+            telegram.send_text(STAFF_GROUP, "/tickets", group=True, user_id=CLERK)
+            (listing,) = await telegram.replies(STAFF_GROUP, since=mark, within=10)
+            shown = visible_text(listing.text)
+            [row] = [line for line in shown.splitlines() if line.startswith("• #1 · Zalo")]
+            assert "đã trả lời" in row and row.endswith(f" · https://t.me/c/1234567/{first}")
+            assert "thẻ khám bệnh" not in shown
+
+            # /forget: the ticket and its topic are gone; nothing in the group quotes it.
             await zalo.say(ZALO_RESIDENT, "/forget", within=10)
             assert first in telegram.deleted_topics.get(STAFF_GROUP, {})
+            quoting = [
+                message
+                for (chat_id, _), message in telegram.messages.items()
+                if chat_id == STAFF_GROUP and "thẻ khám bệnh" in str(message)
+            ]
+            assert quoting == []
             (listing,) = await telegram.say(OFFICER, "/tickets")
             assert "#1 " not in visible_text(listing.text)
             assert "#2 · Telegram" in visible_text(listing.text)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from wardbot.store import MIGRATIONS, ChatRef, Store, StoreError
+from wardbot.tickets import TicketBook
 
 ALICE = ChatRef("telegram", "1001")
 BINH = ChatRef("telegram", "1002")
@@ -128,3 +129,43 @@ async def test_a_full_disk_is_reported_as_such_and_loses_nothing_already_stored(
         assert await store.subscriptions_of(ALICE) == ["bhyt"]
         await store._db.execute("PRAGMA max_page_count = 1073741823")
         assert await store.queue_message("Họp tổ dân phố", [ALICE], now=2.0) == 1
+
+
+async def test_a_database_from_before_lasting_ticket_numbers_upgrades_in_place(
+    db_path: Path,
+) -> None:
+    """Tickets, what was said on them and the map of staff posts survive the upgrade that
+    stops ticket numbers being given again; from then on a forgotten number stays unused."""
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path)
+    for number, step in enumerate(MIGRATIONS[:4], 1):
+        raw.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {number};\nCOMMIT;")
+    raw.executescript(
+        """
+        INSERT INTO tickets (id, channel, chat_id, state, created_at, active_at, thread_id)
+        VALUES (1, 'telegram', '1001', 'open', 10.0, 10.0, 501),
+               (2, 'telegram', '1002', 'answered', 20.0, 30.0, 502);
+        INSERT INTO ticket_messages (id, ticket_id, author, text, created_at, state)
+        VALUES (1, 1, 'resident', 'lớp bơi hè', 10.0, 'posted'),
+               (2, 2, 'resident', 'mượn loa đài', 20.0, 'posted'),
+               (3, 2, 'staff', 'Dạ có.', 30.0, 'sent');
+        INSERT INTO staff_posts (message_id, ticket_id) VALUES (900, 1), (901, 2);
+        """
+    )
+    raw.commit()
+    raw.close()
+    async with await Store.open(db_path) as store:
+        assert await store.schema_version() == len(MIGRATIONS)
+        book = TicketBook(store)
+        first = await book.by_post(900)
+        assert first is not None and (first.chat, first.thread_id) == (ALICE, 501)
+        assert [m.text for m in await book.messages(2)] == ["mượn loa đài", "Dạ có."]
+        # Forgetting the newest ticket no longer frees its number, nor its messages' ids.
+        await store.forget(BINH)
+        assert await book.by_post(901) is None
+        ticket = await book.open(BINH, "mượn bàn ghế", 40.0)
+        assert ticket.id == 3
+        [message] = await book.messages(3)
+        assert message.id == 4
+        await store.forget(ALICE)  # foreign keys are on again: the messages go with it
+        assert await book.messages(1) == [] and await book.by_post(900) is None

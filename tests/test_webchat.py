@@ -25,8 +25,10 @@ from wardbot import messages as msg
 from wardbot.app import _alert_links
 from wardbot.config import Settings
 from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Reply
+from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
 from wardbot.engine import Engine
 from wardbot.store import Store
+from wardbot.tickets import TicketBook
 from wardbot.web import web_app
 
 SESSION = "s" * 21 + "AbC_-0123456789xyz"  # 39 characters, as a page makes (43)
@@ -452,6 +454,40 @@ async def test_a_flood_from_one_session_is_slowed_down_with_retry_after(
     assert (await send(client, OTHER, text="cam on")).status_code == 200
     clock.now += every
     assert (await send(client, text="cam on nua")).status_code == 200
+
+
+async def test_one_address_cannot_flood_ward_staff_with_tickets(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    """Session ids are the page's own choice: a client making up a new one for each
+    "/hoicanbo" is held back by its address, and told the hotline."""
+    staffed = replace(settings, staff_chat_id=-100999)
+    desk = Desk(TicketBook(store), staffed, ward_engine, clock=clock)
+    conversation = Conversation(ward_engine, store, staffed, desk=desk, clock=clock)
+    conversation.no_alerts = channels.no_push()
+    channel = WebChatChannel(staffed, conversation, clock=clock)
+    await channel.start()
+    try:
+        async with (
+            serve(web_app(channel.routes())) as url,
+            httpx.AsyncClient(base_url=url, timeout=30.0) as client,
+        ):
+            for number in range(1, TICKETS_PER_ORIGIN_HOUR + 1):
+                session = f"{number:03d}" + "s" * 40
+                await send(client, session, text=f"/hoicanbo câu hỏi {number}")
+                assert f"phiếu số {number}" in (await history(client, session))[-1]["text"]
+            made_up = "m" * 43
+            assert (await send(client, made_up, text="/hoicanbo thêm nữa")).status_code == 200
+            [_, refused] = await history(client, made_up)
+            assert refused["text"] == msg.ticket_limit("UBND Phường 2", "0276 3822 123")
+            assert len(await desk.tickets.listing()) == TICKETS_PER_ORIGIN_HOUR
+            # An hour later that address may ask staff again.
+            clock.now += HOUR
+            await send(client, made_up, text="/hoicanbo thêm nữa")
+            number = TICKETS_PER_ORIGIN_HOUR + 1
+            assert f"phiếu số {number}" in (await history(client, made_up))[-1]["text"]
+    finally:
+        await channel.stop()
 
 
 # --- /forget, staff answers, alerts ----------------------------------------------------------

@@ -29,6 +29,7 @@ import datetime as dt
 import logging
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -51,10 +52,39 @@ OFFER_KEEP = 86400.0  # an offered question can be accepted for a day
 AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' message is the question
 TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
 IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
+# A flood of tickets (one web client making up session ids, say) must not bury the staff
+# group: a chat may open TICKETS_PER_HOUR tickets an hour, and so may an address where
+# the channel's chat ids are the client's own choice (ChatRef.origin); with MAX_WAITING
+# tickets not yet posted (the group down, or flooded) no more are opened.
+HOUR = 3600.0
+TICKETS_PER_HOUR = 3
+TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
+MAX_WAITING = 30
 VN = dt.timezone(dt.timedelta(hours=7))
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 _NUMBER = re.compile(r"#?(\d{1,9})\b\s*(.*)", re.DOTALL)
 STAFF_COMMANDS = frozenset({"r", "close", "tickets", "variant", "newfaq"})
+
+
+class PerHour:
+    """At most `limit` events per key in any hour, counted in memory only (a key may be an
+    address: personal data, never written down). The `size` latest keys are kept."""
+
+    def __init__(self, limit: int, clock: Callable[[], float], size: int = 10_000) -> None:
+        self.limit = limit
+        self.clock = clock
+        self.size = size
+        self._seen: OrderedDict[str, tuple[float, ...]] = OrderedDict()
+
+    def take(self, key: str) -> bool:
+        """True, and counted, when `key` is under its limit; False otherwise."""
+        now = self.clock()
+        recent = tuple(at for at in self._seen.pop(key, ()) if at > now - HOUR)
+        allowed = len(recent) < self.limit
+        self._seen[key] = (*recent, now) if allowed else recent
+        if len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+        return allowed
 
 
 class TopicGone(Exception):
@@ -117,6 +147,7 @@ class Desk:
         self._wake = asyncio.Event()
         self._running = False
         self._hinted: set[int] = set()
+        self._per_origin = PerHour(TICKETS_PER_ORIGIN_HOUR, clock)
 
     name = "staff-desk"
 
@@ -172,7 +203,10 @@ class Desk:
         """When the resident was asked to type the question for staff: open the ticket."""
         if await self.tickets.offered(chat, self.clock() - AWAIT_QUESTION) != "":
             return None
-        return [await self._open(chat, text)]
+        reply = await self._open(chat, text)
+        # Refused: the resident's next message is a question for the bot again.
+        await self.tickets.drop_offer(chat)
+        return [reply]
 
     async def active(self, chat: ChatRef) -> Ticket | None:
         return await self.tickets.active(chat, self.clock() - TICKET_IDLE)
@@ -184,26 +218,51 @@ class Desk:
         return Reply(msg.ticket_follow_up(ticket.id))
 
     async def _open(self, chat: ChatRef, question: str) -> Reply:
+        refused = await self._refused(chat)
+        if refused is not None:
+            return Reply(refused)
         ticket = await self.tickets.open(chat, question, self.clock())
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
         return Reply(msg.ticket_received(ticket.id, self.when_staff_answer()))
 
+    async def _refused(self, chat: ChatRef) -> str | None:
+        """Why no ticket may be opened for `chat` now (with the hotline), or None."""
+        ward, hotline = self.settings.ward_name, self.settings.ward_hotline
+        waiting = await self.tickets.waiting_to_post()
+        if waiting >= MAX_WAITING:
+            log.warning("no ticket opened: %d tickets wait to be posted to staff", waiting)
+            return msg.staff_desk_busy(ward, hotline)
+        opened = await self.tickets.opened_after(chat, self.clock() - HOUR)
+        # The address's count is taken last: only a ticket about to be opened counts.
+        if opened >= TICKETS_PER_HOUR or (
+            chat.origin is not None and not self._per_origin.take(chat.origin)
+        ):
+            log.info("no ticket opened for a %s chat: too many this hour", chat.channel)
+            return msg.ticket_limit(ward, hotline)
+        return None
+
     async def forget(self, chat: ChatRef) -> None:
-        """Before the chat's rows are deleted: take its tickets out of the staff group too
-        (best effort: a message Telegram no longer lets the bot delete stays)."""
+        """Delete the chat's tickets, then take them out of the staff group too (best
+        effort: a message Telegram no longer lets the bot delete stays). A ticket being
+        posted at that moment is taken out by the poster (`_withdraw`)."""
         room = self.room
-        if room is None:
-            return
-        for ticket in await self.tickets.of_chat(chat):
-            try:
-                if ticket.thread_id is not None:
-                    await room.delete_topic(ticket.thread_id)
-                    continue
-                for message_id in await self.tickets.posts(ticket.id):
-                    await room.delete_message(message_id)
-            except Exception:
-                log.warning("forget: could not remove ticket %d from the staff group", ticket.id)
+        for placed in await self.tickets.forget(chat):
+            if room is not None:
+                await self._withdraw(room, placed.ticket_id, placed.thread_id, placed.posts)
+
+    async def _withdraw(
+        self, room: StaffRoom, ticket_id: int, thread_id: int | None, posts: Sequence[int]
+    ) -> None:
+        """Take a forgotten ticket out of the staff group: its topic, or its messages."""
+        try:
+            if thread_id is not None:
+                await room.delete_topic(thread_id)
+                return
+            for message_id in posts:
+                await room.delete_message(message_id)
+        except Exception:
+            log.warning("forget: could not remove ticket %d from the staff group", ticket_id)
 
     # --- the outbox: staff answers to residents -----------------------------------------
 
@@ -280,7 +339,11 @@ class Desk:
         return posted
 
     async def _post(self, room: StaffRoom, ticket: Ticket, message: TicketMessage) -> None:
+        """Post `message`. The resident may /forget meanwhile (the post waits on Telegram):
+        what was just posted is then deleted again, not left without its ticket."""
         reply = await self._staff_reply(ticket, message)
+        if reply is None:
+            return  # forgotten meanwhile
         for _ in range(2):  # a topic staff deleted is made again, once
             thread = ticket.thread_id
             if self.forum and thread is None:
@@ -288,23 +351,30 @@ class Desk:
                 thread = await room.create_topic(
                     msg.ticket_topic_name(ticket.id, ticket.chat.channel, first)
                 )
-                await self.tickets.set_thread(ticket.id, thread)
+                if not await self.tickets.set_thread(ticket.id, thread):
+                    await self._withdraw(room, ticket.id, thread, ())
+                    return
             reply_to = None if thread is not None else await self.tickets.last_post(ticket.id)
             try:
                 posted = await room.post(reply, thread_id=thread, reply_to=reply_to)
             except TopicGone:
+                if not await self.tickets.set_thread(ticket.id, None):
+                    return  # forgotten, and its topic deleted with it
                 log.info("ticket %d: its topic is gone; making a new one", ticket.id)
-                await self.tickets.set_thread(ticket.id, None)
                 ticket = await self.tickets.get(ticket.id) or ticket
                 continue
-            await self.tickets.mark_posted(message, posted)
+            if not await self.tickets.mark_posted(message, posted):
+                await self._withdraw(room, ticket.id, thread, posted)
             return
         raise RuntimeError(f"ticket {ticket.id}: could not post in a topic")
 
-    async def _staff_reply(self, ticket: Ticket, message: TicketMessage) -> Reply:
+    async def _staff_reply(self, ticket: Ticket, message: TicketMessage) -> Reply | None:
         if message.author == "note":
             return Reply(msg.ticket_note_post(ticket.id, message.text))
-        first = (await self.tickets.messages(ticket.id))[0]
+        said = await self.tickets.messages(ticket.id)
+        if not said:
+            return None
+        first = said[0]
         if first.id != message.id:
             return Reply(msg.ticket_follow_up_post(ticket.id, message.text))
         answer = await self.engine.ask_async(message.text)
@@ -434,13 +504,28 @@ class Desk:
         return msg.ticket_closed(ticket.id)
 
     async def listing(self) -> str:
+        """/tickets: numbers, channels, states and waits, with a link to each ticket in
+        the staff group; never the question. A listing is a message the desk keeps no
+        record of (in the group, or in an admin's own chat), so /forget could not take
+        a quote of a resident back; the question is one tap away, where /forget deletes it."""
         now = self.clock()
         rows = []
         for ticket in await self.tickets.listing():
-            first = await self.tickets.question(ticket.id)
             waited = msg.duration(now - ticket.active_at)
-            rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, first))
+            link = await self._link(ticket)
+            rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, link))
         return msg.tickets_listing(rows)
+
+    async def _link(self, ticket: Ticket) -> str | None:
+        """The ticket in the staff group for its members: its topic, or the bot's first
+        message about it. Only supergroups (ids -100…; forum groups are) have such links."""
+        group = str(self.settings.staff_chat_id or "")
+        if not group.startswith("-100"):
+            return None
+        target = ticket.thread_id
+        if target is None:
+            target = next(iter(await self.tickets.posts(ticket.id)), None)
+        return None if target is None else f"https://t.me/c/{group[4:]}/{target}"
 
     # --- closing the loop: faq.yaml ----------------------------------------------------------
 

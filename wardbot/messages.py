@@ -519,6 +519,22 @@ def ticket_received(ticket_id: int, when: str) -> str:
     )
 
 
+def ticket_limit(ward_name: str, hotline: str) -> str:
+    return (
+        "Dạ, em đã chuyển khá nhiều câu hỏi từ anh/chị tới cán bộ phường trong một giờ qua "
+        "nên tạm thời chưa chuyển thêm được. Anh/chị vui lòng thử lại sau ít lâu, hoặc "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ ngay. Em xin lỗi vì sự bất tiện này."
+    )
+
+
+def staff_desk_busy(ward_name: str, hotline: str) -> str:
+    return (
+        "Dạ, hiện có nhiều câu hỏi đang chờ chuyển tới cán bộ phường nên em tạm thời chưa "
+        "nhận thêm. Anh/chị vui lòng thử lại sau ít phút, hoặc "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ ngay. Em xin lỗi vì sự bất tiện này."
+    )
+
+
 def ticket_already_open(ticket_id: int) -> str:
     return (
         f"Dạ, câu hỏi của anh/chị đã được chuyển tới cán bộ phường (phiếu số {ticket_id}). "
@@ -673,13 +689,18 @@ def tickets_off() -> str:
 def tickets_listing(rows: Sequence[str]) -> str:
     if not rows:
         return "Không có phiếu nào đang mở."
-    return "📋 Phiếu đang mở (chờ lâu nhất ở trên):\n\n" + "\n".join(rows)
+    return (
+        "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ):\n\n"
+        + "\n".join(rows)
+    )
 
 
-def ticket_row(ticket_id: int, channel: str, state: str, waited: str, question: str) -> str:
+def ticket_row(ticket_id: int, channel: str, state: str, waited: str, link: str | None) -> str:
+    """One ticket in /tickets: no words of the resident's (a listing, once sent, is not
+    deleted by /forget); `link` opens the ticket in the staff group."""
     label = {"open": "chờ trả lời", "answered": "đã trả lời"}.get(state, state)
-    short = question if len(question) <= 80 else question[:79].rstrip() + "…"
-    return f"• #{ticket_id} · {channel_name(channel)} · {label} · {waited}: “{short}”"
+    row = f"• #{ticket_id} · {channel_name(channel)} · {label} · {waited}"
+    return f"{row} · {link}" if link else row
 
 
 def duration(seconds: float) -> str:

@@ -33,12 +33,15 @@ class ChatRef:
 
     `private` says whether it is one person's chat with the bot rather than a group's, as
     the channel saw it (admin commands and a group's subscriptions depend on it); it is
-    not part of the chat's identity.
+    not part of the chat's identity. `origin`, where a channel's chat ids are chosen by
+    the client (the web chat's sessions), is where the message came from (the client's
+    address), for limits a chat id cannot enforce; it is never stored.
     """
 
     channel: str
     chat_id: str
     private: bool = field(default=True, compare=False)
+    origin: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.chat_id}"
@@ -171,6 +174,52 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX web_messages_by_chat ON web_messages (channel, chat_id, id);
     CREATE INDEX web_messages_by_time ON web_messages (at);
+    """,
+    # 5: ticket numbers are never given again. Staff answer "/r 12 ..." by number, and the
+    # bot's posting refers to messages by id: a number /forget or retention freed must not
+    # name another resident's ticket. AUTOINCREMENT needs the tables made again (rows kept;
+    # `_migrate` turns foreign keys off meanwhile, so dropping the old table deletes
+    # nothing else). Rows left pointing at no ticket are not copied.
+    """
+    CREATE TABLE tickets_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        created_at REAL NOT NULL,
+        active_at REAL NOT NULL,
+        answered_at REAL,
+        closed_at REAL,
+        thread_id INTEGER,
+        relay_error TEXT
+    );
+    INSERT INTO tickets_new (id, channel, chat_id, state, created_at, active_at, answered_at,
+        closed_at, thread_id, relay_error)
+    SELECT id, channel, chat_id, state, created_at, active_at, answered_at, closed_at,
+        thread_id, relay_error FROM tickets ORDER BY id;
+    DROP TABLE tickets;
+    ALTER TABLE tickets_new RENAME TO tickets;
+    CREATE INDEX tickets_by_chat ON tickets (channel, chat_id, state);
+    CREATE INDEX tickets_by_thread ON tickets (thread_id);
+    CREATE TABLE ticket_messages_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        signer TEXT,
+        created_at REAL NOT NULL,
+        state TEXT NOT NULL,
+        staff_message_id INTEGER
+    );
+    INSERT INTO ticket_messages_new (id, ticket_id, author, text, signer, created_at, state,
+        staff_message_id)
+    SELECT id, ticket_id, author, text, signer, created_at, state, staff_message_id
+    FROM ticket_messages WHERE ticket_id IN (SELECT id FROM tickets) ORDER BY id;
+    DROP TABLE ticket_messages;
+    ALTER TABLE ticket_messages_new RENAME TO ticket_messages;
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
+    CREATE INDEX ticket_messages_pending ON ticket_messages (state, id);
+    DELETE FROM staff_posts WHERE ticket_id NOT IN (SELECT id FROM tickets);
     """,
 )
 
@@ -313,11 +362,37 @@ class Store:
                 f"the database has schema version {version}, newer than this bot knows "
                 f"({len(MIGRATIONS)}): upgrade the bot, or use another DATA_DIR"
             )
-        for number in range(version, len(MIGRATIONS)):
-            # One transaction per step: a failed migration leaves the previous version intact.
+        if version == len(MIGRATIONS):
+            return
+        # A step may make a table again (SQLite's way to change a column): with foreign
+        # keys on, dropping the old table would delete the rows that refer to it. They are
+        # off during the steps (a no-op inside a transaction, hence here) and checked
+        # before each step commits.
+        await self._db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for number in range(version, len(MIGRATIONS)):
+                await self._migrate_step(number)
+        finally:
+            await self._db.execute("PRAGMA foreign_keys = ON")
+
+    async def _migrate_step(self, number: int) -> None:
+        """One transaction per step: a failed migration leaves the previous version intact."""
+        try:
             await self._db.executescript(
-                f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+                f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};"
             )
+            async with self._db.execute("PRAGMA foreign_key_check") as cursor:
+                broken = await cursor.fetchone()
+            if broken is not None:
+                raise StoreError(
+                    f"migration {number + 1} left a row in {broken[0]} that refers to "
+                    f"nothing in {broken[2]}"
+                )
+            await self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                await self._db.execute("ROLLBACK")
+            raise
 
     # --- subscriptions ------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """Tickets: residents' questions passed to ward staff, and what was said on them, in SQLite.
 
-The tables are created by the store's migration 3 (wardbot.store). A ticket belongs to one
+The tables are created by the store's migration 3 (wardbot.store); since migration 5 a
+ticket's number and a message's id are never given again, so a number staff type after
+`/forget` (or retention) deleted its ticket names no one. A ticket belongs to one
 resident's chat (`channel`, `chat_id`), so `/forget` deletes it, and with it (by foreign
 key) its messages and the map of the bot's posts in the staff group.
 
@@ -52,6 +54,15 @@ class TicketMessage:
     created_at: float
     state: str
     staff_message_id: int | None
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a ticket is in the staff group: its forum topic, and the bot's messages."""
+
+    ticket_id: int
+    thread_id: int | None
+    posts: tuple[int, ...]
 
 
 _TICKET_COLUMNS = (
@@ -225,23 +236,30 @@ class TicketBook:
         ) as cursor:
             return [_message(row) for row in await cursor.fetchall()]
 
-    async def set_thread(self, ticket_id: int, thread_id: int | None) -> None:
+    async def set_thread(self, ticket_id: int, thread_id: int | None) -> bool:
+        """False when the ticket is gone (forgotten while its topic was being made)."""
         async with self.store.writing() as db:
-            await db.execute(
+            cursor = await db.execute(
                 "UPDATE tickets SET thread_id = ? WHERE id = ?", (thread_id, ticket_id)
             )
+        return cursor.rowcount > 0
 
-    async def mark_posted(self, message: TicketMessage, posted: Sequence[int]) -> None:
-        """`message` is in the staff group as the messages `posted` (a long one is split)."""
+    async def mark_posted(self, message: TicketMessage, posted: Sequence[int]) -> bool:
+        """`message` is in the staff group as the messages `posted` (a long one is split).
+        False, and nothing recorded, when it is gone: forgotten while it was being posted."""
         async with self.store.writing() as db:
-            await db.execute(
-                "UPDATE ticket_messages SET state = 'posted', staff_message_id = ? WHERE id = ?",
-                (posted[-1] if posted else None, message.id),
+            cursor = await db.execute(
+                "UPDATE ticket_messages SET state = 'posted', staff_message_id = ? "
+                "WHERE id = ? AND ticket_id = ?",
+                (posted[-1] if posted else None, message.id, message.ticket_id),
             )
+            if cursor.rowcount <= 0:
+                return False
             await db.executemany(
                 "INSERT OR REPLACE INTO staff_posts (message_id, ticket_id) VALUES (?, ?)",
                 [(posted_id, message.ticket_id) for posted_id in posted],
             )
+        return True
 
     async def last_post(self, ticket_id: int) -> int | None:
         """The bot's latest message about the ticket in the staff group."""
@@ -339,6 +357,30 @@ class TicketBook:
             )
         return cursor.rowcount > 0
 
+    async def forget(self, chat: ChatRef) -> list[Placed]:
+        """Delete the chat's tickets (their messages and posts with them); returns where
+        they were in the staff group. One transaction: what the desk posts meanwhile is
+        either recorded here, or finds its ticket gone (`set_thread`, `mark_posted`)."""
+        placed = []
+        async with self.store.writing() as db:
+            async with db.execute(
+                "SELECT id, thread_id FROM tickets WHERE channel = ? AND chat_id = ? ORDER BY id",
+                (chat.channel, chat.chat_id),
+            ) as cursor:
+                tickets = [(int(row[0]), row[1]) for row in await cursor.fetchall()]
+            for ticket_id, thread_id in tickets:
+                async with db.execute(
+                    "SELECT message_id FROM staff_posts WHERE ticket_id = ? ORDER BY message_id",
+                    (ticket_id,),
+                ) as cursor:
+                    posts = tuple(int(row[0]) for row in await cursor.fetchall())
+                placed.append(Placed(ticket_id, thread_id, posts))
+            await db.execute(
+                "DELETE FROM tickets WHERE channel = ? AND chat_id = ?",
+                (chat.channel, chat.chat_id),
+            )
+        return placed
+
     async def of_chat(self, chat: ChatRef) -> list[Ticket]:
         async with self.store.db.execute(
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE channel = ? AND chat_id = ? "  # noqa: S608
@@ -346,6 +388,23 @@ class TicketBook:
             (chat.channel, chat.chat_id),
         ) as cursor:
             return [_ticket(row) for row in await cursor.fetchall()]
+
+    async def opened_after(self, chat: ChatRef, after: float) -> int:
+        """How many tickets the chat opened after `after`."""
+        async with self.store.db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE channel = ? AND chat_id = ? AND created_at > ?",
+            (chat.channel, chat.chat_id, after),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def waiting_to_post(self) -> int:
+        """How many tickets have something waiting to be posted in the staff group."""
+        async with self.store.db.execute(
+            "SELECT COUNT(DISTINCT ticket_id) FROM ticket_messages WHERE state = 'pending'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def counts(self, since: float) -> tuple[int, int, float | None]:
         """(tickets waiting for staff, tickets answered since `since`, median seconds from
