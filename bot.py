@@ -191,19 +191,28 @@ def _print_answers(engine, questions: list[str], settings: Settings, *, as_json:
 
 
 def _cmd_check(settings: Settings) -> int:
-    from wardbot.loader import LAST_GOOD_FAQ_COPIES, faq_shrink, load_corpus, load_faq
-
-    corpus, problems = load_corpus(
-        settings.faq_file, settings.content_dir, max_bytes=settings.max_notice_bytes
+    from wardbot.loader import (
+        LAST_GOOD_FAQ_COPIES,
+        faq_shrink,
+        faq_usable,
+        load_corpus,
+        load_faq,
     )
-    for problem in problems:
-        print(problem)
-    # What a bot on this data folder serves, if it can still read it.
+
+    # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
     last_good = load_faq(saved) if saved.exists() else None
     if last_good is not None and not last_good.ok_syntax:
         last_good = None
-    if not load_faq(settings.faq_file).ok_syntax:
+    corpus, problems = load_corpus(
+        settings.faq_file,
+        settings.content_dir,
+        max_bytes=settings.max_notice_bytes,
+        last_good=last_good,
+    )
+    for problem in problems:
+        print(problem)
+    if not faq_usable(load_faq(settings.faq_file), last_good):
         if last_good is None:
             print(
                 f"{settings.faq_file} cannot be read and there is no good version of it yet "
@@ -213,7 +222,7 @@ def _cmd_check(settings: Settings) -> int:
             )
         else:
             print(
-                f"{settings.faq_file} cannot be read: the bot keeps serving {saved}",
+                f"{settings.faq_file} cannot be used: the bot keeps serving {saved}",
                 file=sys.stderr,
             )
         last_good = None

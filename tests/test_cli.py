@@ -141,6 +141,27 @@ def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_
     assert "no good version" in captured.err and "no FAQ and no topics" in captured.err
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [lambda text: text + "\n  - id: [oops\n", lambda text: text.replace("\nfaq:\n", "\nFAQ:\n")],
+    ids=["unreadable", "faq-header-mistyped"],
+)
+def test_check_with_an_unusable_faq_still_checks_the_notices(ward, tmp_path, capsys, damage):
+    assert bot.main(["index", *ward]) == 0  # the bot has served the full file
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(damage(faq.read_text(encoding="utf-8")), encoding="utf-8")
+    (tmp_path / "content" / "2024-08-01-loi.md").write_text(
+        "---\ntitle: T\ndate: 31/02/2025\n---\nB\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert bot.main(["check", *ward]) == 1
+    captured = capsys.readouterr()
+    assert re.search(rf"{re.escape(str(faq))}:\d+: ", captured.out)
+    assert "2024-08-01-loi.md:3: front matter: 'date'" in captured.out  # read, as the bot does
+    assert "the bot keeps serving" in captured.err
+    assert ", 8 FAQ entries," in captured.err  # what is served: the last good version
+
+
 def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert bot.main(["index", *ward]) == 0
     assert "8 FAQ entries" in capsys.readouterr().out

@@ -47,6 +47,7 @@ from wardbot.loader import (
     FaqShrink,
     Stamp,
     faq_shrink,
+    faq_usable,
     is_notice_file,
     keep_copy,
     load_announcement,
@@ -319,12 +320,7 @@ class Engine:
         faq = load_faq(self.faq_file)
         problems = list(faq.problems)
         previous = self._last_good_faq()
-        # A section the last good version had is gone (its header mistyped, the file
-        # caught half saved): that is no FAQ to serve, whatever else parsed.
-        lost = previous is not None and any(
-            getattr(previous, name) for name in faq.missing_sections
-        )
-        self.faq_ok = faq.ok_syntax and not lost
+        self.faq_ok = faq_usable(faq, previous)
         self.faq_missing = not faq.ok_syntax and previous is None
         self.faq_shrink = None
         if previous is not None and not self.faq_ok:

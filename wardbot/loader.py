@@ -442,16 +442,33 @@ def load_content(
     return notices, problems
 
 
+def faq_usable(new: FaqFile, last_good: FaqFile | None) -> bool:
+    """Whether `new` is served. Not when it cannot be read, nor when it lost a whole
+    section the last good version had (a mistyped 'faq:' header, a save caught half
+    written): then the last good version keeps serving, if there is one."""
+    if not new.ok_syntax:
+        return False
+    return last_good is None or not any(getattr(last_good, s) for s in new.missing_sections)
+
+
 def load_corpus(
-    faq_file: Path, content_dir: Path, *, max_bytes: int = MAX_NOTICE_BYTES
+    faq_file: Path,
+    content_dir: Path,
+    *,
+    max_bytes: int = MAX_NOTICE_BYTES,
+    last_good: FaqFile | None = None,
 ) -> tuple[Corpus, list[Problem]]:
-    """Load everything the bot knows; problems come faq.yaml first, then content/."""
+    """Load everything the bot knows; problems come faq.yaml first, then content/.
+
+    When faq.yaml is not usable (`faq_usable`), `last_good` is what the bot serves and
+    the notices are read against its topics."""
     faq = load_faq(faq_file)
-    if not faq.ok_syntax:
+    served = faq if faq_usable(faq, last_good) else last_good
+    if served is None:
         # Without the topics, every announcement's topics would be reported as unknown.
         return Corpus(), faq.problems
-    notices, problems = load_content(content_dir, faq.topics, max_bytes=max_bytes)
-    faq_lines = {entry.id: entry.line for entry in faq.faq}
+    notices, problems = load_content(content_dir, served.topics, max_bytes=max_bytes)
+    faq_lines = {entry.id: entry.line for entry in served.faq}
     kept: list[Announcement] = []
     for notice in notices:
         if notice.id in faq_lines:
@@ -459,7 +476,7 @@ def load_corpus(
             problems.append(Problem(notice.path, 1, f"id '{notice.id}' is already used at {where}"))
         else:
             kept.append(notice)
-    corpus = Corpus(faq.topics, faq.faq, kept, faq.synonyms)
+    corpus = Corpus(served.topics, served.faq, kept, served.synonyms)
     return corpus, faq.problems + problems
 
 
