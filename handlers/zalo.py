@@ -76,7 +76,6 @@ BACKOFF_MAX = 60.0
 # the alert again. Conversations keep the client's shorter wait (DEFAULT_TIMEOUT).
 ALERT_READ_TIMEOUT = 30.0
 RETRY_AFTER_DEFAULT = 5.0  # Zalo's 429 names no wait; OpenClaw waits 5 s
-TOKEN_CHECK_TTL = 60.0  # how long a successful getMe vouches for the token
 STOP_GRACE = 3.0
 
 
@@ -212,7 +211,7 @@ class ZaloChannel:
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._running = False
-        self._token_checked = -TOKEN_CHECK_TTL
+        self._token_ok = True  # false from a refused token until Zalo accepts it again
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -426,24 +425,45 @@ class ZaloChannel:
                 raise TransientError(str(exc)) from None
             except BadRequest as exc:
                 raise PermanentError(str(exc)) from None
-            except (InvalidToken, Forbidden, NotFound) as exc:
+            except InvalidToken as exc:
+                # Zalo refuses the bot's own token (reset in Bot Creator, or expired): never
+                # the chat's doing, whatever getMe answered a moment ago.
+                self._token_refused(exc)
+                raise TransientError(str(exc)) from None
+            except (Forbidden, NotFound) as exc:
                 if not await self._token_works():
                     # The bot's own problem (a reset token, an outage): not this chat's.
                     raise TransientError(str(exc)) from None
                 raise ChatUnreachable(str(exc)) from None
             except ZaloError as exc:
                 raise TransientError(str(exc)) from None
+            self._token_ok = True
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
 
     async def _token_works(self) -> bool:
-        """Whether getMe succeeds (cached briefly): a refusal that is the chat's, not ours."""
-        if time.monotonic() - self._token_checked < TOKEN_CHECK_TTL:
-            return True
+        """Whether Zalo accepts the bot's token now: asked afresh each time, as a chat
+        judged unreachable loses its subscriptions, and a token can be reset at any moment
+        (a success a minute old would vouch for a token that is gone)."""
         try:
             await self.api.get_me()
-        except ZaloError as exc:
-            log.error("zalo: the Bot API refuses the bot itself: %s", exc)
+        except InvalidToken as exc:
+            self._token_refused(exc)
             return False
-        self._token_checked = time.monotonic()
+        except ZaloError as exc:
+            log.warning("zalo: cannot check the bot's token (%s); the chat is not blamed", exc)
+            return False
+        self._token_ok = True
         return True
+
+    def _token_refused(self, exc: ZaloError) -> None:
+        """Log a refused token once per outage: an alert to a thousand chats must not
+        log a thousand errors."""
+        if self._token_ok:
+            log.error(
+                "zalo: Zalo refuses the bot's token (%s): reset in Bot Creator? Set the new "
+                "ZALO_BOT_TOKEN and restart; meanwhile alerts are retried later and no chat "
+                "loses its subscriptions",
+                exc,
+            )
+        self._token_ok = False
