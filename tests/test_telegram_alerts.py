@@ -17,7 +17,13 @@ from test_telegram_app import bot_settings, running_app
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
-from wardbot.delivery import ChatUnreachable, PermanentError, RetryLater, TransientError
+from wardbot.delivery import (
+    REPLY_RETRY,
+    ChatUnreachable,
+    PermanentError,
+    RetryLater,
+    TransientError,
+)
 from wardbot.engine import Engine
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender
 from wardbot.store import ChatRef, Store
@@ -212,5 +218,48 @@ async def test_an_alert_answered_late_by_telegram_is_sent_once(
             assert "cắt điện" in sent.text
             assert sender.stats.sent == 1 and sender.stats.retried == 0
             assert len(api.sent(int(CHAT.chat_id))) == 1
+        finally:
+            await telegram.application.shutdown()
+
+
+async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A broadcast too long for one Telegram message goes out in two. When the second
+    fails for a moment (a 502), it alone is sent again: the resident does not read the
+    first half twice."""
+    from handlers.telegram import TelegramChannel
+
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        telegram = TelegramChannel(
+            bot_settings(ward_settings, api),
+            Conversation(ward_engine, store, ward_settings),
+            reply_retry=replace(REPLY_RETRY, sleep=sleep),
+        )
+        await telegram.application.initialize()
+        try:
+            now = [time.time()]
+            sender = Sender(
+                store, telegram, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+            )
+            text = "\n\n".join(
+                f"Mục {n}: " + "Lịch cắt điện khu phố trong tuần tới. " * 10 for n in range(12)
+            )
+            text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+            await store.queue_message(text, [CHAT], now[0])
+            api.fail("sendMessage", 502, description="Bad Gateway", after=1)
+            await sender.drain()
+            now[0] += MAX_BACKOFF  # a retry of the whole broadcast would be due by now
+            await sender.drain()
+            sent = api.sent(int(CHAT.chat_id))
+            assert len(sent) == 2
+            assert "\n\n".join(call.text for call in sent) == text
+            assert waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
+            assert sender.stats.sent == 1 and sender.stats.retried == 0
         finally:
             await telegram.application.shutdown()

@@ -722,6 +722,30 @@ async def test_deliver_splits_a_long_alert(api: FakeZaloApi, channel: ZaloChanne
     assert "\n\n".join(p.text for p in parts) == f"Thông báo dài\n\n{long_text}"
 
 
+async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
+    api: FakeZaloApi, channel: ZaloChannel, store: Store, ward_engine: Engine, retries: Clock
+) -> None:
+    """An alert too long for one Zalo message goes out in two. When the second fails for a
+    moment (a 502), it alone is sent again: the resident does not read the first half
+    twice."""
+    now = [time.time()]
+    sender = Sender(
+        store, channel, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+    )
+    text = "\n\n".join(f"Mục {n}: " + "lịch cắt điện khu phố tuần tới. " * 6 for n in range(12))
+    text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+    await store.queue_message(text, [ChatRef("zalo", ALICE)], now[0])
+    api.fail(502, method="sendMessage", after=1)
+    await sender.drain()
+    now[0] += MAX_BACKOFF  # a retry of the whole alert would be due by now
+    await sender.drain()
+    sent = api.sent(ALICE)
+    assert len(sent) == 2
+    assert "\n\n".join(call.text for call in sent) == text
+    assert retries.waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
+    assert sender.stats.sent == 1 and sender.stats.retried == 0
+
+
 @pytest.mark.parametrize(
     ("fault", "error", "seconds"),
     [

@@ -155,6 +155,7 @@ class _Failure:
     description: str
     retry_after: int | None
     times: int | None  # None: until recover()
+    after: int = 0  # calls still let through before it starts
 
 
 def visible_text(text: str) -> str:
@@ -513,9 +514,11 @@ class FakeBotApi(FakeApiServer):
         times: int | None = 1,
         retry_after: int | None = None,
         description: str | None = None,
+        after: int = 0,
     ) -> None:
         """Answer the next `times` calls of `method` with an error (429 takes retry_after);
-        `times=None`: every call, until `recover(method)`."""
+        `times=None`: every call, until `recover(method)`. `after`: let that many calls
+        through first (the second part of a long message fails, say)."""
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after}",
@@ -524,7 +527,7 @@ class FakeBotApi(FakeApiServer):
                 404: "Not Found",
             }.get(status, "Bad Request")
         self._failures.setdefault(method.lower(), []).append(
-            _Failure(status, description, retry_after, times)
+            _Failure(status, description, retry_after, times, after)
         )
 
     def recover(self, method: str) -> None:
@@ -623,6 +626,9 @@ class FakeBotApi(FakeApiServer):
         pending = self._failures.get(method.lower())
         if pending:
             failure = pending[0]
+            if failure.after > 0:
+                failure.after -= 1
+                return
             if failure.times is not None:
                 failure.times -= 1
                 if failure.times <= 0:
