@@ -35,6 +35,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -58,6 +59,7 @@ from wardbot.config import ConfigError, Settings
 from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply
 from wardbot.delivery import (
     REPLY_RETRY,
+    ChatMoved,
     ChatUnreachable,
     DeliveryError,
     Pace,
@@ -247,6 +249,8 @@ def delivery_error(exc: Exception) -> DeliveryError | None:
         return RetryLater(_seconds(exc.retry_after), str(exc))
     if isinstance(exc, Forbidden):  # blocked by the user, kicked from the group
         return ChatUnreachable(str(exc))
+    if isinstance(exc, ChatMigrated):  # a group upgraded to a supergroup: a new id
+        return ChatMoved(str(exc.new_chat_id), str(exc))
     if isinstance(exc, BadRequest):
         if any(gone in str(exc).lower() for gone in CHAT_GONE):
             return ChatUnreachable(str(exc))

@@ -141,6 +141,30 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
         assert "Bảo hiểm y tế" in visible_text(mine.text)  # the group still follows it
 
 
+async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_alerts(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    """Upgrading a group to a supergroup gives it a new id, and Telegram refuses sends to
+    the old one, naming the new one. The alert goes there at once, and so do later ones:
+    the group's subscriptions moved with it."""
+    old, new = -4012345678, -1004012345678
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(old, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        api.migrate(old, new)
+        mark = len(api.calls)
+        notice(settings.content_dir, "cap-the-bhyt", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+        (first,) = await api.replies(new, since=mark, within=10)
+        assert "Cấp thẻ BHYT cho người cao tuổi" in visible_text(first.text)
+        mark = len(api.calls)
+        notice(settings.content_dir, "gia-han-bhyt", "Gia hạn thẻ BHYT năm nay", "bhyt")
+        (second,) = await api.replies(new, since=mark, within=10)
+        assert "Gia hạn thẻ BHYT năm nay" in visible_text(second.text)
+        (mine,) = await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
+        assert "Bảo hiểm y tế" in visible_text(mine.text)
+    assert api.sent(old)[1:] == []  # nothing but the answer to /subscribe
+
+
 # --- Telegram errors as the sender sees them -------------------------------------------
 
 
