@@ -9,7 +9,8 @@ into the platform's messages through the `send` function it passes. The rest is 
   the platform's rate limit goes to answers);
 - on channels without buttons, the numbered list shown last in each chat, and what a
   typed number means;
-- a polite reply with the hotline when answering fails, and the error logged once.
+- a polite reply with the hotline when answering fails, and the error logged once;
+- how the messages of one reply or alert are retried (`send_parts`).
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, ChatLocks, Conversation, Reply, Typing
+from wardbot.delivery import ONCE, DeliveryError, ReplyRetry
 from wardbot.render import numbered_choice
 from wardbot.store import ChatRef
 
@@ -34,6 +38,26 @@ MENUS_MAX = 10_000  # chats whose last numbered list is remembered
 # Sends replies to the chat being answered; returns the buttons it showed as numbered
 # choices (nothing on channels with real buttons).
 Send = Callable[[Sequence[Reply]], Awaitable[Sequence[Button]]]
+
+
+async def send_parts(
+    parts: Sequence[Callable[[], Awaitable[object]]],
+    classify: Callable[[Exception], DeliveryError | None],
+    retry: ReplyRetry,
+    *,
+    alert: bool = False,
+) -> None:
+    """Send the messages a reply or an alert was split into, in order, each retried as
+    `retry` says while `classify` calls its failure temporary.
+
+    `alert`: pushed for the outbox, which retries a failed alert whole, later and paced. Its
+    first message is tried once, so that until something is out those retries stay the
+    outbox's. Once a part is out, resending the whole alert would repeat what the chat
+    already has: the rest are retried here instead, waiting as long as the platform asks.
+    """
+    rest = replace(retry, longest_retry_after=math.inf, budget=math.inf) if alert else retry
+    for number, part in enumerate(parts):
+        await (ONCE if alert and number == 0 else rest).run(part, classify)
 
 
 class Menus:

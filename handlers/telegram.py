@@ -15,7 +15,7 @@ import html
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -35,6 +35,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -52,13 +53,13 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from handlers.base import Answerer, Send
+from handlers.base import Answerer, Send, send_parts
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply
 from wardbot.delivery import (
-    ONCE,
     REPLY_RETRY,
+    ChatMoved,
     ChatUnreachable,
     DeliveryError,
     Pace,
@@ -248,6 +249,8 @@ def delivery_error(exc: Exception) -> DeliveryError | None:
         return RetryLater(_seconds(exc.retry_after), str(exc))
     if isinstance(exc, Forbidden):  # blocked by the user, kicked from the group
         return ChatUnreachable(str(exc))
+    if isinstance(exc, ChatMigrated):  # a group upgraded to a supergroup: a new id
+        return ChatMoved(str(exc.new_chat_id), str(exc))
     if isinstance(exc, BadRequest):
         if any(gone in str(exc).lower() for gone in CHAT_GONE):
             return ChatUnreachable(str(exc))
@@ -509,47 +512,60 @@ class TelegramChannel:
         return True
 
     async def send(
+        self, chat_id: int | str, replies: Sequence[Reply], *, quote: int | None = None
+    ) -> None:
+        """Send replies to a chat: each as one or more HTML messages, buttons on the last;
+        each message retried briefly on temporary failures (`self.reply_retry`)."""
+        parts = self._messages(chat_id, replies, quote=quote, read_timeout=self.read_timeout)
+        await send_parts(parts, delivery_error, self.reply_retry)
+
+    def _messages(
         self,
         chat_id: int | str,
         replies: Sequence[Reply],
         *,
         quote: int | None = None,
-        read_timeout: float | None = None,
-        retry: ReplyRetry | None = None,
-    ) -> None:
-        """Send replies to a chat: each as one or more HTML messages, buttons on the last.
-
-        Each message is retried briefly on temporary failures (`retry`, by default
-        `self.reply_retry`). `read_timeout` replaces the usual wait for each answer."""
+        read_timeout: float,
+    ) -> list[Callable[[], Awaitable[object]]]:
+        """Each message's sendMessage, for handlers.base.send_parts: the first quotes
+        `quote` (in a group: whose question), each reply's last carries its buttons."""
         bot = self.application.bot
-        retry = self.reply_retry if retry is None else retry
+        messages: list[Callable[[], Awaitable[object]]] = []
         for reply in replies:
             parts = render_html(reply)
             for number, part in enumerate(parts, 1):
-                send = functools.partial(
-                    bot.send_message,
-                    chat_id,
-                    part,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply) if number == len(parts) else None,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
-                    if quote
-                    else None,
-                    read_timeout=read_timeout or self.read_timeout,
+                messages.append(
+                    functools.partial(
+                        bot.send_message,
+                        chat_id,
+                        part,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(reply) if number == len(parts) else None,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                        reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
+                        if quote
+                        else None,
+                        read_timeout=read_timeout,
+                    )
                 )
-                await retry.run(send, delivery_error)
                 quote = None
+        return messages
 
     # --- alerts (wardbot.outbox) -----------------------------------------------------
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Push replies to a chat for the alert sender, with failures as it understands them."""
+        """Push replies to a chat for the alert sender, with failures as it understands them.
+
+        The first message is tried once, so that the outbox paces retries; once part of
+        an alert is out, the rest is retried here rather than the whole alert resent
+        (handlers.base.send_parts).
+        """
         target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+        # A slow answer is waited for: a message given up on may still arrive, and the
+        # retry would send it twice.
+        parts = self._messages(target, replies, read_timeout=self.alert_read_timeout)
         try:
-            # A slow answer is waited for: a message given up on may still arrive, and the
-            # retry would send it twice. Tried once: the outbox paces the retries.
-            await self.send(target, replies, read_timeout=self.alert_read_timeout, retry=ONCE)
+            await send_parts(parts, delivery_error, self.reply_retry, alert=True)
         except TelegramError as exc:
             raise delivery_error(exc) or TransientError(str(exc)) from exc
 

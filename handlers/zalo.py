@@ -13,17 +13,15 @@ import asyncio
 import contextlib
 import functools
 import logging
-import math
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer
+from handlers.base import Answerer, send_parts
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
     BadRequest,
@@ -40,7 +38,6 @@ from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Button, Conversation, Reply
 from wardbot.delivery import (
-    ONCE,
     REPLY_RETRY,
     ChatUnreachable,
     DeliveryError,
@@ -76,7 +73,6 @@ BACKOFF_MAX = 60.0
 # the alert again. Conversations keep the client's shorter wait (DEFAULT_TIMEOUT).
 ALERT_READ_TIMEOUT = 30.0
 RETRY_AFTER_DEFAULT = 5.0  # Zalo's 429 names no wait; OpenClaw waits 5 s
-TOKEN_CHECK_TTL = 60.0  # how long a successful getMe vouches for the token
 STOP_GRACE = 3.0
 
 
@@ -212,7 +208,7 @@ class ZaloChannel:
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._running = False
-        self._token_checked = -TOKEN_CHECK_TTL
+        self._token_ok = True  # false from a refused token until Zalo accepts it again
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -377,27 +373,19 @@ class ZaloChannel:
         """Send replies in a conversation, each part retried briefly on 429 and temporary
         failures; returns the buttons, now numbered in the chat."""
         texts, buttons = render_plain(replies)
-        await self._send_texts(chat_id, texts, retry=self.reply_retry, patient_from=0)
+        await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
         return buttons
 
-    async def _send_texts(
-        self,
-        chat_id: str,
-        texts: Sequence[str],
-        *,
-        retry: ReplyRetry,
-        patient_from: int,
-        read_timeout: float | None = None,
-    ) -> None:
-        """Send `texts` in order. From part `patient_from` on, 429 and temporary failures
-        are retried here as `retry` says (a resend may duplicate a message that did
-        arrive; better than a half answer); earlier parts raise at once. `read_timeout`
-        replaces the client's."""
-        for number, text in enumerate(texts):
-            send = functools.partial(
-                self.api.send_message, chat_id, text, read_timeout=read_timeout
-            )
-            await (retry if number >= patient_from else ONCE).run(send, _retryable)
+    def _messages(
+        self, chat_id: str, texts: Sequence[str], read_timeout: float | None = None
+    ) -> list[Callable[[], Awaitable[object]]]:
+        """Each text's sendMessage, for handlers.base.send_parts (a resend may duplicate a
+        message that did arrive: better than a half answer). `read_timeout` replaces the
+        client's."""
+        return [
+            functools.partial(self.api.send_message, chat_id, text, read_timeout=read_timeout)
+            for text in texts
+        ]
 
     # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
 
@@ -405,45 +393,61 @@ class ZaloChannel:
         """Push replies to a chat outside a conversation, or raise a DeliveryError.
 
         The first message is tried once, so that the outbox paces retries; once part of
-        an alert is out, the rest is retried here rather than the whole alert resent.
+        an alert is out, the rest is retried here rather than the whole alert resent
+        (handlers.base.send_parts).
         """
         texts, buttons = render_plain(replies)
         async with self.answerer.locks.hold(chat_id):
             try:
                 # A slow answer is waited for: a message given up on may still arrive,
                 # and the retry would send it twice.
-                await self._send_texts(
-                    chat_id,
-                    texts,
-                    # Once part is out, whatever Zalo asks is waited for (no time limit).
-                    retry=replace(self.reply_retry, longest_retry_after=math.inf, budget=math.inf),
-                    patient_from=1,
-                    read_timeout=self.alert_read_timeout,
-                )
+                messages = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
+                await send_parts(messages, _retryable, self.reply_retry, alert=True)
             except TooManyRequests as exc:
                 raise RetryLater(exc.retry_after or RETRY_AFTER_DEFAULT, str(exc)) from None
             except (NetworkError, Unavailable) as exc:
                 raise TransientError(str(exc)) from None
             except BadRequest as exc:
                 raise PermanentError(str(exc)) from None
-            except (InvalidToken, Forbidden, NotFound) as exc:
+            except InvalidToken as exc:
+                # Zalo refuses the bot's own token (reset in Bot Creator, or expired): never
+                # the chat's doing, whatever getMe answered a moment ago.
+                self._token_refused(exc)
+                raise TransientError(str(exc)) from None
+            except (Forbidden, NotFound) as exc:
                 if not await self._token_works():
                     # The bot's own problem (a reset token, an outage): not this chat's.
                     raise TransientError(str(exc)) from None
                 raise ChatUnreachable(str(exc)) from None
             except ZaloError as exc:
                 raise TransientError(str(exc)) from None
+            self._token_ok = True
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
 
     async def _token_works(self) -> bool:
-        """Whether getMe succeeds (cached briefly): a refusal that is the chat's, not ours."""
-        if time.monotonic() - self._token_checked < TOKEN_CHECK_TTL:
-            return True
+        """Whether Zalo accepts the bot's token now: asked afresh each time, as a chat
+        judged unreachable loses its subscriptions, and a token can be reset at any moment
+        (a success a minute old would vouch for a token that is gone)."""
         try:
             await self.api.get_me()
-        except ZaloError as exc:
-            log.error("zalo: the Bot API refuses the bot itself: %s", exc)
+        except InvalidToken as exc:
+            self._token_refused(exc)
             return False
-        self._token_checked = time.monotonic()
+        except ZaloError as exc:
+            log.warning("zalo: cannot check the bot's token (%s); the chat is not blamed", exc)
+            return False
+        self._token_ok = True
         return True
+
+    def _token_refused(self, exc: ZaloError) -> None:
+        """Log a refused token once per outage: an alert to a thousand chats must not
+        log a thousand errors."""
+        if self._token_ok:
+            log.error(
+                "zalo: Zalo refuses the bot's token (%s): reset in Bot Creator? Set the new "
+                "ZALO_BOT_TOKEN and restart; meanwhile alerts are retried later and no chat "
+                "loses its subscriptions",
+                exc,
+            )
+        self._token_ok = False

@@ -25,7 +25,14 @@ from wardbot.alerts import Alerts, ContentWatcher
 from wardbot.app import retention_task
 from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
-from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
+from wardbot.delivery import (
+    ChatMoved,
+    ChatUnreachable,
+    Pace,
+    PermanentError,
+    RetryLater,
+    TransientError,
+)
 from wardbot.engine import Engine
 from wardbot.outbox import MAX_ATTEMPTS, WITHDRAWN_GRACE, Composer, Sender, Senders
 from wardbot.store import ChatRef, Store
@@ -615,6 +622,29 @@ async def test_a_chat_that_blocked_the_bot_loses_its_subscriptions(ward: Ward) -
     await ward.watcher.refresh()
     await ward.sender.drain()
     assert sorted(ward.channel.chats()) == ["1", "2", "2"]
+
+
+async def test_a_chat_with_a_new_id_takes_its_subscriptions_and_waiting_messages_along(
+    ward: Ward,
+) -> None:
+    """A Telegram group upgraded to a supergroup lives on under a new id, and sends to the
+    old one are refused, naming it. The group's subscriptions and waiting messages move
+    there and go out at once; what the new id had already is not doubled."""
+    old = await follow(ward, "-400", "bhyt", "hoc-bong")
+    new = await follow(ward, "-100400", "hoc-bong")  # staff subscribed the supergroup too
+    ward.channel.plan["-400"] = [ChatMoved("-100400")] * 5
+    await ward.store.queue_message("Chiều nay cắt điện khu phố 3.", [old, new], ward.now[0])
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["-100400", "-100400"]  # the broadcast once, the alert
+    assert await ward.store.subscriptions_of(old) == []
+    assert sorted(await ward.store.subscriptions_of(new)) == ["bhyt", "hoc-bong"]
+    write_notice(ward.content, "hoc-bong", "Trao học bổng khuyến học", topics="hoc-bong")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["-100400"] * 3
+    assert ward.sender.stats.unreachable == ward.sender.stats.failed == 0
 
 
 async def test_transient_errors_are_retried_with_growing_delays_then_recorded(

@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from handlers.base import Answerer
+from handlers.base import Answerer, send_parts
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Button, Reply
+from wardbot.delivery import DeliveryError, ReplyRetry, RetryLater, TransientError
 from wardbot.store import ChatRef
 
 SETTINGS = Settings(ward_name="UBND Phường 2", ward_hotline="0276 3822 123")
@@ -144,6 +145,56 @@ async def test_a_failure_gets_the_polite_apology_and_a_blocked_chat_nothing() ->
     screen.fail = None
     await answerer.text(chat(), "hỏi", screen.send)
     assert screen.shown[-1] == "re: hỏi"
+
+
+class Parts:
+    """A message split in parts, sent on a fake clock; `fail[n]`: the errors part n meets
+    in turn before it goes through."""
+
+    def __init__(self, count: int, **fail: list[DeliveryError]) -> None:
+        self.count = count
+        self.fail = fail
+        self.sent: list[int] = []
+        self.waits: list[float] = []
+        self.now = 0.0
+        self.retry = ReplyRetry(sleep=self.sleep, clock=lambda: self.now)
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+    def part(self, number: int) -> Any:
+        async def send() -> None:
+            errors = self.fail.get(f"part{number}", [])
+            if errors:
+                raise errors.pop(0)
+            self.sent.append(number)
+
+        return send
+
+    async def send(self, *, alert: bool) -> None:
+        parts = [self.part(n) for n in range(1, self.count + 1)]
+        classify = lambda exc: exc if isinstance(exc, DeliveryError) else None  # noqa: E731
+        await send_parts(parts, classify, self.retry, alert=alert)
+
+
+async def test_an_alert_in_parts_is_retried_from_the_part_that_failed() -> None:
+    # Nothing out yet: the failure is the outbox's to retry later, whole.
+    first = Parts(3, part1=[TransientError("502")])
+    with pytest.raises(TransientError):
+        await first.send(alert=True)
+    assert first.sent == [] and first.waits == []
+    # Part 1 is out: the rest is retried on the spot, waiting as long as the platform asks,
+    # and part 1 is not sent again.
+    later = Parts(3, part2=[TransientError("502"), RetryLater(60.0)])
+    await later.send(alert=True)
+    assert later.sent == [1, 2, 3]
+    assert later.waits == [0.5, 60.0]
+    # A resident waiting for a reply is not kept a minute: that 429 ends the retries.
+    reply = Parts(3, part2=[TransientError("502"), RetryLater(60.0)])
+    with pytest.raises(RetryLater):
+        await reply.send(alert=False)
+    assert reply.sent == [1]
 
 
 # --- the registry ----------------------------------------------------------------------------

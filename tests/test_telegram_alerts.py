@@ -17,7 +17,13 @@ from test_telegram_app import bot_settings, running_app
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
-from wardbot.delivery import ChatUnreachable, PermanentError, RetryLater, TransientError
+from wardbot.delivery import (
+    REPLY_RETRY,
+    ChatUnreachable,
+    PermanentError,
+    RetryLater,
+    TransientError,
+)
 from wardbot.engine import Engine
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender
 from wardbot.store import ChatRef, Store
@@ -135,6 +141,30 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
         assert "Bảo hiểm y tế" in visible_text(mine.text)  # the group still follows it
 
 
+async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_alerts(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    """Upgrading a group to a supergroup gives it a new id, and Telegram refuses sends to
+    the old one, naming the new one. The alert goes there at once, and so do later ones:
+    the group's subscriptions moved with it."""
+    old, new = -4012345678, -1004012345678
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(old, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        api.migrate(old, new)
+        mark = len(api.calls)
+        notice(settings.content_dir, "cap-the-bhyt", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+        (first,) = await api.replies(new, since=mark, within=10)
+        assert "Cấp thẻ BHYT cho người cao tuổi" in visible_text(first.text)
+        mark = len(api.calls)
+        notice(settings.content_dir, "gia-han-bhyt", "Gia hạn thẻ BHYT năm nay", "bhyt")
+        (second,) = await api.replies(new, since=mark, within=10)
+        assert "Gia hạn thẻ BHYT năm nay" in visible_text(second.text)
+        (mine,) = await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
+        assert "Bảo hiểm y tế" in visible_text(mine.text)
+    assert api.sent(old)[1:] == []  # nothing but the answer to /subscribe
+
+
 # --- Telegram errors as the sender sees them -------------------------------------------
 
 
@@ -212,5 +242,48 @@ async def test_an_alert_answered_late_by_telegram_is_sent_once(
             assert "cắt điện" in sent.text
             assert sender.stats.sent == 1 and sender.stats.retried == 0
             assert len(api.sent(int(CHAT.chat_id))) == 1
+        finally:
+            await telegram.application.shutdown()
+
+
+async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A broadcast too long for one Telegram message goes out in two. When the second
+    fails for a moment (a 502), it alone is sent again: the resident does not read the
+    first half twice."""
+    from handlers.telegram import TelegramChannel
+
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        telegram = TelegramChannel(
+            bot_settings(ward_settings, api),
+            Conversation(ward_engine, store, ward_settings),
+            reply_retry=replace(REPLY_RETRY, sleep=sleep),
+        )
+        await telegram.application.initialize()
+        try:
+            now = [time.time()]
+            sender = Sender(
+                store, telegram, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+            )
+            text = "\n\n".join(
+                f"Mục {n}: " + "Lịch cắt điện khu phố trong tuần tới. " * 10 for n in range(12)
+            )
+            text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+            await store.queue_message(text, [CHAT], now[0])
+            api.fail("sendMessage", 502, description="Bad Gateway", after=1)
+            await sender.drain()
+            now[0] += MAX_BACKOFF  # a retry of the whole broadcast would be due by now
+            await sender.drain()
+            sent = api.sent(int(CHAT.chat_id))
+            assert len(sent) == 2
+            assert "\n\n".join(call.text for call in sent) == text
+            assert waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
+            assert sender.stats.sent == 1 and sender.stats.retried == 0
         finally:
             await telegram.application.shutdown()

@@ -722,6 +722,30 @@ async def test_deliver_splits_a_long_alert(api: FakeZaloApi, channel: ZaloChanne
     assert "\n\n".join(p.text for p in parts) == f"Thông báo dài\n\n{long_text}"
 
 
+async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
+    api: FakeZaloApi, channel: ZaloChannel, store: Store, ward_engine: Engine, retries: Clock
+) -> None:
+    """An alert too long for one Zalo message goes out in two. When the second fails for a
+    moment (a 502), it alone is sent again: the resident does not read the first half
+    twice."""
+    now = [time.time()]
+    sender = Sender(
+        store, channel, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+    )
+    text = "\n\n".join(f"Mục {n}: " + "lịch cắt điện khu phố tuần tới. " * 6 for n in range(12))
+    text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+    await store.queue_message(text, [ChatRef("zalo", ALICE)], now[0])
+    api.fail(502, method="sendMessage", after=1)
+    await sender.drain()
+    now[0] += MAX_BACKOFF  # a retry of the whole alert would be due by now
+    await sender.drain()
+    sent = api.sent(ALICE)
+    assert len(sent) == 2
+    assert "\n\n".join(call.text for call in sent) == text
+    assert retries.waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
+    assert sender.stats.sent == 1 and sender.stats.retried == 0
+
+
 @pytest.mark.parametrize(
     ("fault", "error", "seconds"),
     [
@@ -732,7 +756,7 @@ async def test_deliver_splits_a_long_alert(api: FakeZaloApi, channel: ZaloChanne
         ({"code": 503, "http_status": 200}, TransientError, None),
         ({"code": 502, "html": True}, TransientError, None),
         ({"code": 400}, PermanentError, None),
-        ({"code": 401}, ChatUnreachable, None),
+        ({"code": 401}, TransientError, None),  # the bot's token, never the chat's fault
         ({"code": 403}, ChatUnreachable, None),
         ({"code": 404, "http_status": 200}, ChatUnreachable, None),
     ],
@@ -814,6 +838,54 @@ async def test_deliver_with_a_reset_token_does_not_blame_the_chat(
                 await channel.deliver(ALICE, [alert()])
         finally:
             await channel.stop()
+
+
+@pytest.mark.parametrize("refusal", [401, 403])
+async def test_a_token_reset_during_an_alert_costs_no_chat_its_subscriptions(
+    api: FakeZaloApi,
+    channel: ZaloChannel,
+    store: Store,
+    ward_engine: Engine,
+    refusal: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Staff reset the token in Bot Creator while an alert goes out, right after a chat
+    that blocked the bot was told apart (getMe answered then). Zalo now refuses every send
+    (401; or 403, which its docs also use for internal errors) and getMe too: that is the
+    bot's problem, logged once. Only the chat that blocked the bot loses its subscriptions;
+    the others get the alert once the token works again."""
+    chi = "9c0d1e2f3a4b5c6d7e8f"
+    chats = [ChatRef("zalo", chat_id) for chat_id in (ALICE, BINH, chi)]
+    for chat in chats:
+        await store.subscribe(chat, "bhyt")
+    api.block(ALICE)
+
+    async def reset_after_the_blocked_chat(item: object, outcome: str, error: str) -> None:
+        if outcome == "unreachable":
+            api.fail(refusal, times=None, method="sendMessage")
+            api.fail(401, times=None, method="getMe")
+
+    now = [time.time()]
+    sender = Sender(
+        store,
+        channel,
+        Composer(lambda: ward_engine.corpus, store),
+        clock=lambda: now[0],
+        on_done=reset_after_the_blocked_chat,
+    )
+    await store.queue_message("Chiều nay cắt điện khu phố 3.", chats, now[0])
+    await sender.drain()
+    assert api.sent() == []
+    refused = [r for r in caplog.records if r.levelno == logging.ERROR and "token" in r.message]
+    assert len(refused) == 1, [r.message for r in refused]
+    assert await store.subscriptions_of(chats[0]) == []  # ALICE did block the bot
+    for chat in chats[1:]:
+        assert await store.subscriptions_of(chat) == ["bhyt"]
+    api.recover("sendMessage")  # the new token is in place
+    api.recover("getMe")
+    now[0] += MAX_BACKOFF
+    await sender.drain()
+    assert [call.chat_id for call in api.sent()] == [BINH, chi]
 
 
 async def test_deliver_while_zalo_is_unreachable(

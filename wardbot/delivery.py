@@ -46,6 +46,16 @@ class ChatUnreachable(DeliveryError):
     """
 
 
+class ChatMoved(DeliveryError):
+    """The chat lives on under another id (a Telegram group upgraded to a supergroup: the
+    same people, a new id): its subscriptions and waiting messages move to `new_chat_id`,
+    and the message goes out again, there."""
+
+    def __init__(self, new_chat_id: str, message: str = "") -> None:
+        super().__init__(message or f"the chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
 class PermanentError(DeliveryError):
     """This message can never be sent as it is (a 400): recorded as failed, not retried."""
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from wardbot.conversation import Reply, alert_reply
 from wardbot.delivery import (
+    ChatMoved,
     ChatUnreachable,
     Deliverer,
     PermanentError,
@@ -253,6 +254,11 @@ class Sender:
                 item, self.clock() + exc.seconds, f"429: {exc}", item.attempts
             )
             log.info("%s: rate limited, pausing %.1f s", self.name, exc.seconds)
+        except ChatMoved as exc:
+            if exc.new_chat_id == chat_id:  # nowhere new to go: retried like any failure
+                await self._retry(item, exc)
+            else:
+                await self._moved(item, exc.new_chat_id, _reason(exc))
         except ChatUnreachable as exc:
             self.stats.unreachable += 1
             await self.store.mark_unreachable(item.chat, _reason(exc), self.clock())
@@ -272,6 +278,20 @@ class Sender:
         finally:
             self._last_to[chat_id] = self.monotonic()
             self._forget_old_chats()
+
+    async def _moved(self, item: OutboxItem, new_chat_id: str, reason: str) -> None:
+        """The chat lives on under a new id: this message waits again (not a failed
+        attempt), then it moves there with the chat's subscriptions and other waiting
+        messages, and goes out at once."""
+        await self.store.mark_retry(item, self.clock(), reason, item.attempts)
+        moved = await self.store.move_chat(item.chat, new_chat_id, self.clock())
+        log.info(
+            "%s: chat %s moved to %s; %d waiting message(s) follow it",
+            self.name,
+            item.chat,
+            new_chat_id,
+            moved,
+        )
 
     async def _record_sent(self) -> None:
         """Mark delivered messages `sent`; one whose mark failed stays here until it is.

@@ -614,6 +614,41 @@ class Store:
                 (now, reason, chat.channel, chat.chat_id),
             )
 
+    async def move_chat(self, chat: ChatRef, new_chat_id: str, now: float) -> int:
+        """The chat lives on under `new_chat_id` (a Telegram group upgraded to a
+        supergroup): its subscriptions and the messages waiting for it move there. What the
+        new id has already stays (a topic it follows too; a message queued for both ids is
+        sent once). Returns how many waiting messages moved."""
+        old = (chat.channel, chat.chat_id)
+        new = (chat.channel, new_chat_id)
+        async with self._write, self._transaction():
+            await self._db.execute(
+                "INSERT OR IGNORE INTO chats (channel, chat_id) VALUES (?, ?)", new
+            )
+            # As for a chat that subscribes: one marked unreachable can be reached again.
+            await self._db.execute("DELETE FROM unreachable WHERE channel = ? AND chat_id = ?", new)
+            await self._db.execute(
+                "INSERT OR IGNORE INTO subscriptions (channel, chat_id, topic_id, since) "
+                "SELECT channel, ?, topic_id, since FROM subscriptions "
+                "WHERE channel = ? AND chat_id = ?",
+                (new_chat_id, *old),
+            )
+            await self._db.execute(
+                "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?", old
+            )
+            cursor = await self._db.execute(
+                "UPDATE OR IGNORE outbox SET chat_id = ? "
+                "WHERE channel = ? AND chat_id = ? AND state = 'pending'",
+                (new_chat_id, *old),
+            )
+            moved = max(cursor.rowcount, 0)
+            await self._db.execute(  # those the new id has already
+                "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
+                "WHERE channel = ? AND chat_id = ? AND state = 'pending'",
+                (now, f"the chat moved to {new_chat_id}, which has it already", *old),
+            )
+        return moved
+
     async def outbox_counts(self, since: float) -> dict[str, int]:
         """State -> messages: those waiting, and those finished since `since`."""
         async with self._db.execute(

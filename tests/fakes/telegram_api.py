@@ -107,9 +107,16 @@ REACTIONS = frozenset(emoji.value for emoji in ReactionEmoji)  # what a bot may 
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.status, self.description, self.retry_after = status, description, retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
 
 @dataclass
@@ -155,6 +162,7 @@ class _Failure:
     description: str
     retry_after: int | None
     times: int | None  # None: until recover()
+    after: int = 0  # calls still let through before it starts
 
 
 def visible_text(text: str) -> str:
@@ -232,6 +240,7 @@ class FakeBotApi(FakeApiServer):
         self.commands: list[dict[str, str]] = []
         self.webhook: dict[str, Any] = {}
         self.blocked: set[int] = set()
+        self.migrated: dict[int, int] = {}  # a group's old id -> its supergroup's id
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
         self._updates: list[dict[str, Any]] = []
@@ -513,9 +522,11 @@ class FakeBotApi(FakeApiServer):
         times: int | None = 1,
         retry_after: int | None = None,
         description: str | None = None,
+        after: int = 0,
     ) -> None:
         """Answer the next `times` calls of `method` with an error (429 takes retry_after);
-        `times=None`: every call, until `recover(method)`."""
+        `times=None`: every call, until `recover(method)`. `after`: let that many calls
+        through first (the second part of a long message fails, say)."""
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after}",
@@ -524,7 +535,7 @@ class FakeBotApi(FakeApiServer):
                 404: "Not Found",
             }.get(status, "Bad Request")
         self._failures.setdefault(method.lower(), []).append(
-            _Failure(status, description, retry_after, times)
+            _Failure(status, description, retry_after, times, after)
         )
 
     def recover(self, method: str) -> None:
@@ -538,6 +549,11 @@ class FakeBotApi(FakeApiServer):
     def block(self, chat_id: int) -> None:
         """The resident blocked the bot: every send to the chat gets 403."""
         self.blocked.add(chat_id)
+
+    def migrate(self, chat_id: int, new_chat_id: int) -> None:
+        """The group was upgraded to a supergroup: sends to its old id get 400 with
+        `migrate_to_chat_id`, as Telegram answers."""
+        self.migrated[chat_id] = new_chat_id
 
     # --- inspection -------------------------------------------------------------------
 
@@ -593,6 +609,8 @@ class FakeBotApi(FakeApiServer):
             }
             if exc.retry_after is not None:
                 body["parameters"] = {"retry_after": exc.retry_after}
+            if exc.migrate_to_chat_id is not None:
+                body["parameters"] = {"migrate_to_chat_id": exc.migrate_to_chat_id}
             await self._record(call)
             return JSONResponse(body, status_code=exc.status)
         call.result = result
@@ -620,9 +638,18 @@ class FakeBotApi(FakeApiServer):
         sends = ("sendMessage", "sendChatAction", "editMessageText")
         if method in sends and chat is not None and int(chat) in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if method in sends and chat is not None and int(chat) in self.migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.migrated[int(chat)],
+            )
         pending = self._failures.get(method.lower())
         if pending:
             failure = pending[0]
+            if failure.after > 0:
+                failure.after -= 1
+                return
             if failure.times is not None:
                 failure.times -= 1
                 if failure.times <= 0:

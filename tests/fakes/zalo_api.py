@@ -94,6 +94,7 @@ class _Fault:
     http_status: int | None
     html: bool
     retry_after: float | None
+    after: int = 0  # calls still let through before it starts
 
 
 class FakeZaloApi(FakeApiServer):
@@ -209,9 +210,11 @@ class FakeZaloApi(FakeApiServer):
         description: str | None = None,
         retry_after: float | None = None,
         html: bool = False,
+        after: int = 0,
     ) -> None:
         """Answer the next `times` calls (of `method`, or any) with error `code`;
-        `times=None`: every call, until `recover()`.
+        `times=None`: every call, until `recover()`. `after`: let that many calls through
+        first (the second part of a long message fails, say).
 
         `http_status`: the HTTP status sent with it (default: 200 if errors_with_http_200,
         else `code`). `html`: a proxy's HTML error page instead of the JSON envelope.
@@ -225,7 +228,7 @@ class FakeZaloApi(FakeApiServer):
                 429: "Too Many Requests: quota exceeded",
             }.get(code, "Internal Server Error" if code >= 500 else "Error")
         self._faults.append(
-            _Fault(code, description, times, method, http_status, html, retry_after)
+            _Fault(code, description, times, method, http_status, html, retry_after, after)
         )
 
     def recover(self, method: str | None = None) -> None:
@@ -316,6 +319,9 @@ class FakeZaloApi(FakeApiServer):
     def _take_fault(self, method: str) -> _Fault | None:
         for fault in self._faults:
             if fault.method in (None, method):
+                if fault.after > 0:
+                    fault.after -= 1
+                    return None
                 if fault.times is None:
                     return fault
                 fault.times -= 1
