@@ -27,7 +27,15 @@ from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.delivery import ChatUnreachable, Pace, PermanentError, RetryLater, TransientError
 from wardbot.engine import Engine
-from wardbot.outbox import MAX_ATTEMPTS, WITHDRAWN_GRACE, Composer, Sender, Senders
+from wardbot.outbox import (
+    MAX_ATTEMPTS,
+    MAX_BACKOFF,
+    RETRY_FOR,
+    WITHDRAWN_GRACE,
+    Composer,
+    Sender,
+    Senders,
+)
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts, Supervised
 
@@ -608,9 +616,50 @@ async def test_transient_errors_are_retried_with_growing_delays_then_recorded(
         delays.append(due - ward.now[0])
         ward.now[0] = due
     assert ward.channel.chats() == ["1"]  # after two failures
-    assert delays == sorted(delays) and delays[-1] > delays[0]
+    assert delays == sorted(delays) and delays[-1] == MAX_BACKOFF, "growing, then hourly"
+    assert sum(delays) >= RETRY_FOR, "given up only after a week of tries"
     counts = await ward.store.outbox_counts(0)
     assert counts == {"sent": 1, "failed": 1}
+
+
+class Outage(Recorder):
+    """A channel that cannot reach its platform (the network is down) until `back_at`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock: Callable[[], float] = time.time
+        self.back_at = 0.0
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        if self.clock() < self.back_at:
+            self.tried.append((chat_id, self.ticks()))
+            raise TransientError("All connection attempts failed")
+        await super().deliver(chat_id, replies)
+
+
+async def test_an_alert_outlives_an_outage_of_days_and_leaves_within_the_hour_after_it(
+    tmp_path: Path,
+) -> None:
+    channel = Outage()
+    ward = await open_ward(tmp_path, channel)
+    try:
+        await ward.alerts.sync()
+        await follow(ward, "1", "bhyt")
+        channel.clock = ward.clock
+        channel.back_at = ward.now[0] + 6 * 86400  # down for six days (a long holiday)
+        write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+        await ward.watcher.refresh()
+        while True:
+            await ward.sender.drain()
+            due = await ward.store.next_due(channel.name)
+            if due is None:
+                break
+            ward.now[0] = due
+        assert channel.chats() == ["1"], "not lost, and sent once"
+        assert ward.now[0] - channel.back_at <= MAX_BACKOFF
+        assert await ward.store.outbox_counts(0) == {"sent": 1}
+    finally:
+        await close_ward(ward)
 
 
 async def test_a_message_that_can_never_be_sent_is_recorded_not_retried(ward: Ward) -> None:

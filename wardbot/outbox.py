@@ -9,8 +9,9 @@ A crash between 1 and 3 leaves one row `sending`; at the next start it is sent a
 kill -9 loses nothing and repeats at most the one message that was in flight. Messages
 leave one at a time, spaced to the channel's pace (`Pace.per_second`), no faster than one
 per `Pace.per_chat_interval` to a chat; a 429 pauses the whole channel for the time the
-platform asks, other transient failures are retried with growing delays, and a chat that
-blocked the bot is marked unreachable and loses its subscriptions.
+platform asks, other transient failures are retried with growing delays (up to an hour,
+for a week: an outage loses nothing), and a chat that blocked the bot is marked
+unreachable and loses its subscriptions.
 """
 
 from __future__ import annotations
@@ -38,14 +39,37 @@ from wardbot.supervise import Restarts, Supervised
 log = logging.getLogger(__name__)
 
 BATCH = 200
-MAX_ATTEMPTS = 8  # transient failures before a message is recorded as failed
 FIRST_BACKOFF = 5.0
 MAX_BACKOFF = 3600.0
+# A message that fails for a passing reason (the network, the platform down) is tried
+# again for this long before it is recorded as failed: an outage of hours, or of a long
+# holiday's days, loses nothing. What should no longer go out by then is dropped when it
+# is composed (an expired notice), not by giving up on it.
+RETRY_FOR = 7 * 86400.0
 IDLE_POLL = 1.0  # how often an idle sender looks for rows queued by another process
 # Alerts for a notice that left content/ wait this long before they are dropped: a file
 # deleted and written back (an editor's save, a move out and in) must not lose them.
 WITHDRAWN_GRACE = 60.0
 NOTICE_RECHECK = 5.0  # meanwhile, how often to look whether the notice is back
+
+
+def retry_delay(attempts: int) -> float:
+    """The wait after a message's `attempts`-th failed try: 5 s, doubling up to an hour."""
+    return min(MAX_BACKOFF, FIRST_BACKOFF * 2.0 ** min(attempts - 1, 30))
+
+
+def _tries_within(seconds: float) -> int:
+    """How many tries it takes, waiting `retry_delay` between them, to span `seconds`."""
+    tries, waited = 1, 0.0
+    while waited < seconds:
+        waited += retry_delay(tries)
+        tries += 1
+    return tries
+
+
+# Counted in tries rather than time since queued, so that days the bot was stopped (when
+# nothing is tried) do not count against a message.
+MAX_ATTEMPTS = _tries_within(RETRY_FOR)
 
 
 class NoticeGone(Exception):
@@ -326,8 +350,7 @@ class Sender:
             await self._done(item, "failed", reason)
             return
         self.stats.retried += 1
-        delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (attempts - 1))
-        await self.store.mark_retry(item, self.clock() + delay, reason, attempts)
+        await self.store.mark_retry(item, self.clock() + retry_delay(attempts), reason, attempts)
 
     def _forget_old_chats(self) -> None:
         if len(self._last_to) < 4096:
