@@ -106,7 +106,7 @@ class Ward:
         return self.now[0]
 
 
-async def open_ward(root: Path, channel: Recorder | None = None) -> Ward:
+async def open_ward(root: Path, channel: Recorder | None = None, *, today: dt.date = TODAY) -> Ward:
     faq, content = root / "faq.yaml", root / "content"
     if not faq.exists():
         write_chat_ward(root)
@@ -117,14 +117,14 @@ async def open_ward(root: Path, channel: Recorder | None = None) -> Ward:
         ward_name="UBND Phường 2",
         admin_ids=frozenset({f"{ADMIN.channel}:{ADMIN.chat_id}"}),
     )
-    engine = Engine.open(faq, content, settings.data_dir, today=TODAY)
+    engine = Engine.open(faq, content, settings.data_dir, today=today)
     store = await Store.open(settings.data_dir / "bot.sqlite3")
     now = [time.time()]
     channel = channel or Recorder()
     sender = Sender(
         store,
         channel,
-        Composer(lambda: engine.corpus, store, content),
+        Composer(lambda: engine.corpus, store, content, today=lambda: engine.today),
         clock=lambda: now[0],
         monotonic=channel.ticks,
         sleep=channel.ticks.sleep,
@@ -317,6 +317,31 @@ async def test_expired_and_old_notices_are_indexed_but_not_alerted(ward: Ward) -
     assert ward.engine.document(expired) is not None and ward.engine.document(archived) is not None
     assert not await ward.sender.drain()
     assert ward.channel.sent == []
+
+
+async def test_an_alert_still_waiting_when_its_notice_expires_is_dropped_not_sent(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "bhyt")
+    write_notice(
+        ward.content, "hop", "Họp tổ dân phố về BHYT tối nay", topics="bhyt", expires=TODAY
+    )
+    ward.channel.plan["1"] = [TransientError("502 Bad Gateway")]
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == []  # to be tried again in a few seconds, but the bot stops
+    await close_ward(ward)
+
+    again = await open_ward(ward.root, today=TODAY + dt.timedelta(days=1))  # the next day
+    try:
+        again.now[0] = ward.now[0] + 86400
+        await again.alerts.sync()
+        await again.sender.drain()
+        assert again.channel.sent == []
+        assert await again.store.outbox_counts(0) == {"dropped": 1}, "not retried either"
+    finally:
+        await close_ward(again)
+    ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
 
 
 async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -76,11 +77,18 @@ class NoticeGone(Exception):
     """The alert's announcement is neither loaded nor on disk (withdrawn, or for a moment)."""
 
 
+class NoLongerWanted(Exception):
+    """The message should not go out any more (its notice expired while it waited); it is
+    dropped, not retried. The message says why."""
+
+
 class Composer:
     """Turns an outbox row into the replies to send, from the current corpus and store.
 
     `corpus` is read at send time: a notice withdrawn before its alert left is not sent
-    (the sender drops it once it has stayed away for `WITHDRAWN_GRACE`).
+    (the sender drops it once it has stayed away for `WITHDRAWN_GRACE`), nor is one that
+    has expired by `today` (an alert retried through an outage, or queued while the bot
+    was stopped, can leave days after it was queued).
     """
 
     def __init__(
@@ -89,11 +97,13 @@ class Composer:
         store: Store,
         content_dir: Path | None = None,
         *,
+        today: Callable[[], dt.date] = dt.date.today,
         kinds: Mapping[str, Callable[[OutboxItem], Awaitable[list[Reply] | None]]] | None = None,
     ) -> None:
         self._corpus = corpus
         self._store = store
         self._content_dir = content_dir
+        self._today = today
         # Rows queued by other modules: kind -> how to compose them ('reply': wardbot.desk).
         self.kinds = dict(kinds or {})
 
@@ -101,8 +111,8 @@ class Composer:
         """What to send for `item`; None when there is nothing left to send.
 
         Raises TransientError for a notice that is on disk but not loaded yet (queued by
-        `bot.py announce` a moment before this process noticed the file), and NoticeGone
-        for one that is nowhere.
+        `bot.py announce` a moment before this process noticed the file), NoticeGone
+        for one that is nowhere, and NoLongerWanted for one that has expired.
         """
         if item.kind == "alert":
             corpus = self._corpus()
@@ -111,6 +121,8 @@ class Composer:
                 if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
                     raise TransientError(f"announcement {item.ref} is not loaded yet")
                 raise NoticeGone(item.ref)
+            if not doc.is_current(self._today()):
+                raise NoLongerWanted("the announcement has expired")
             followed = set(await self._store.subscriptions_of(item.chat))
             names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
             return [alert_reply(doc, names)]
@@ -256,6 +268,10 @@ class Sender:
             return
         except NoticeGone:
             await self._wait_for_notice(item)
+            return
+        except NoLongerWanted as exc:
+            await self.store.mark_done(item, "dropped", self.clock(), _reason(exc))
+            self.stats.dropped += 1
             return
         if item.kind == "alert":
             self._gone_since.pop(item.ref, None)
