@@ -623,6 +623,66 @@ async def test_a_chat_that_blocked_the_bot_loses_its_subscriptions(ward: Ward) -
     assert sorted(ward.channel.chats()) == ["1", "2", "2"]
 
 
+class ForgetsWhileSending(Recorder):
+    """A channel during whose delivery to chat `during` the chat `forgetting` sends /forget."""
+
+    def __init__(self, during: str, forgetting: str) -> None:
+        super().__init__()
+        self.during, self.forgetting = during, forgetting
+        self.store: Store | None = None
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        if chat_id == self.during and self.store is not None:
+            store, self.store = self.store, None  # once
+            await store.forget(ChatRef(self.name, self.forgetting))
+        await super().deliver(chat_id, replies)
+
+
+async def rows_about(store: Store, chat: ChatRef) -> int:
+    """How many rows the database holds about `chat`, in every table."""
+    rows = 0
+    for table in await store.per_chat_tables():
+        async with store.db.execute(
+            f'SELECT COUNT(*) FROM "{table}" WHERE channel = ? AND chat_id = ?',
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        rows += row[0] if row else 0
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("during", "blocked"),
+    [("1", False), ("1", True), ("2", True)],
+    ids=[
+        "forgets-while-another-chat-is-sent-to",
+        "and-had-blocked-the-bot",
+        "while-its-own-leaves",
+    ],
+)
+async def test_a_chat_that_forgets_while_alerts_go_out_gets_none_and_nothing_is_kept(
+    tmp_path: Path, during: str, blocked: bool
+) -> None:
+    channel = ForgetsWhileSending(during=during, forgetting="2")
+    ward = await open_ward(tmp_path, channel)
+    try:
+        await ward.alerts.sync()
+        for chat in ("1", "2", "3"):
+            await follow(ward, chat, "bhyt")
+        if blocked:
+            channel.plan["2"] = [ChatUnreachable("Forbidden: bot was blocked by the user")]
+        write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+        await ward.watcher.refresh()
+        channel.store = ward.store
+        await ward.sender.drain()
+        assert channel.store is None, "/forget was sent mid fan-out"
+        sent = ["1", "3"] if blocked or during == "1" else ["1", "2", "3"]
+        assert sorted(channel.chats()) == sent
+        assert await rows_about(ward.store, ChatRef(channel.name, "2")) == 0
+    finally:
+        await close_ward(ward)
+
+
 async def test_transient_errors_are_retried_with_growing_delays_then_recorded(
     ward: Ward,
 ) -> None:

@@ -280,7 +280,11 @@ class Sender:
             self.stats.dropped += 1
             return
         await self._pace()
-        await self.store.mark_sending(item)
+        if not await self.store.mark_sending(item):
+            # Since this batch was read, the chat sent /forget (or was found unreachable):
+            # nothing goes to it, and nothing about it is written back.
+            self.stats.dropped += 1
+            return
         chat_id = item.chat.chat_id
         try:
             await self.channel.deliver(chat_id, replies)
@@ -294,10 +298,11 @@ class Sender:
             )
             log.info("%s: rate limited, pausing %.1f s", self.name, exc.seconds)
         except ChatUnreachable as exc:
-            self.stats.unreachable += 1
-            await self.store.mark_unreachable(item.chat, _reason(exc), self.clock())
-            log.info("%s: chat %s is unreachable (%s)", self.name, item.chat, _reason(exc))
-            await self._done(item, "unreachable", _reason(exc))
+            # Not recorded for a chat that sent /forget while this message was leaving.
+            if await self.store.mark_unreachable(item, _reason(exc), self.clock()):
+                self.stats.unreachable += 1
+                log.info("%s: chat %s is unreachable (%s)", self.name, item.chat, _reason(exc))
+                await self._done(item, "unreachable", _reason(exc))
         except PermanentError as exc:
             self.stats.failed += 1
             await self.store.mark_done(item, "failed", self.clock(), _reason(exc))

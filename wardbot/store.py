@@ -495,13 +495,19 @@ class Store:
             row = await cursor.fetchone()
         return row[0] if row and row[0] is not None else None
 
-    async def mark_sending(self, item: OutboxItem) -> None:
-        """Written before the message leaves: after a crash it is the one that may repeat."""
+    async def mark_sending(self, item: OutboxItem) -> bool:
+        """Written before the message leaves: after a crash it is the one that may repeat.
+
+        False when the message is no longer waiting: /forget deleted it (or its chat was
+        found unreachable) after the sender read it. It must not be sent then.
+        """
         async with self._write:
-            await self._db.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
+            cursor = await self._db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+                "WHERE id = ? AND state = 'pending'",
                 (item.id,),
             )
+        return cursor.rowcount > 0
 
     async def mark_done(self, item: OutboxItem, state: str, now: float, error: str = "") -> None:
         """Finish a message: 'sent', 'failed' (with why) or 'dropped' (nothing left to send)."""
@@ -521,9 +527,18 @@ class Store:
                 (not_before, error, attempts, item.id),
             )
 
-    async def mark_unreachable(self, chat: ChatRef, reason: str, now: float) -> None:
-        """The chat blocked the bot (or is gone): drop its subscriptions and waiting messages."""
+    async def mark_unreachable(self, item: OutboxItem, reason: str, now: float) -> bool:
+        """`item`'s chat blocked the bot (or is gone): drop its subscriptions and waiting
+        messages, and remember it (a new subscription clears that).
+
+        Nothing is written, and False returned, when `item` is gone: the chat sent /forget
+        while the message was leaving, and nothing about it may be kept.
+        """
+        chat = item.chat
         async with self._write, self._transaction():
+            async with self._db.execute("SELECT 1 FROM outbox WHERE id = ?", (item.id,)) as cur:
+                if await cur.fetchone() is None:
+                    return False
             await self._db.execute(
                 "INSERT OR REPLACE INTO unreachable (channel, chat_id, since, reason) "
                 "VALUES (?, ?, ?, ?)",
@@ -538,6 +553,7 @@ class Store:
                 "WHERE channel = ? AND chat_id = ? AND state IN ('pending', 'sending')",
                 (now, reason, chat.channel, chat.chat_id),
             )
+        return True
 
     async def outbox_counts(self, since: float) -> dict[str, int]:
         """State -> messages: those waiting, and those finished since `since`."""
