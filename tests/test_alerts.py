@@ -683,6 +683,24 @@ async def test_a_chat_that_forgets_while_alerts_go_out_gets_none_and_nothing_is_
         await close_ward(ward)
 
 
+async def test_an_alert_waiting_for_a_chat_that_unsubscribed_since_is_not_sent(
+    ward: Ward,
+) -> None:
+    one_topic = await follow(ward, "1", "bhyt", "hoc-bong")
+    every_topic = await follow(ward, "2", "bhyt")
+    await follow(ward, "3", "bhyt")
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()  # three alerts wait (a long fan-out, a channel down)
+    conversation = Conversation(ward.engine, ward.store, ward.settings)
+    await conversation.handle_text(one_topic, "/unsubscribe bhyt")
+    await conversation.handle_text(every_topic, "/unsubscribe all")
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["3"]
+    ward.now[0] += MAX_BACKOFF
+    assert not await ward.sender.drain(), "dropped, not retried"
+    assert ward.channel.chats() == ["3"]
+
+
 async def test_transient_errors_are_retried_with_growing_delays_then_recorded(
     ward: Ward,
 ) -> None:

@@ -78,8 +78,8 @@ class NoticeGone(Exception):
 
 
 class NoLongerWanted(Exception):
-    """The message should not go out any more (its notice expired while it waited); it is
-    dropped, not retried. The message says why."""
+    """The message should not go out any more (its notice expired while it waited, or the
+    chat stopped following its topics); it is dropped, not retried. The message says why."""
 
 
 class Composer:
@@ -88,7 +88,8 @@ class Composer:
     `corpus` is read at send time: a notice withdrawn before its alert left is not sent
     (the sender drops it once it has stayed away for `WITHDRAWN_GRACE`), nor is one that
     has expired by `today` (an alert retried through an outage, or queued while the bot
-    was stopped, can leave days after it was queued).
+    was stopped, can leave days after it was queued). So are the chat's subscriptions: an
+    alert waiting for a chat that has since unsubscribed from its topics is not sent.
     """
 
     def __init__(
@@ -112,7 +113,8 @@ class Composer:
 
         Raises TransientError for a notice that is on disk but not loaded yet (queued by
         `bot.py announce` a moment before this process noticed the file), NoticeGone
-        for one that is nowhere, and NoLongerWanted for one that has expired.
+        for one that is nowhere, and NoLongerWanted for one that has expired or that the
+        chat no longer follows.
         """
         if item.kind == "alert":
             corpus = self._corpus()
@@ -125,6 +127,8 @@ class Composer:
                 raise NoLongerWanted("the announcement has expired")
             followed = set(await self._store.subscriptions_of(item.chat))
             names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
+            if not names:
+                raise NoLongerWanted("the chat no longer follows the announcement's topics")
             return [alert_reply(doc, names)]
         if item.kind == "message":
             text = await self._store.message_text(item.ref)
