@@ -344,6 +344,58 @@ async def test_an_alert_still_waiting_when_its_notice_expires_is_dropped_not_sen
     ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
 
 
+@pytest.mark.parametrize(
+    ("mistake", "fixed"),
+    [
+        ("date: 2023-08-01\ntopics: [bhyt]", "date: 2024-08-01\ntopics: [bhyt]"),
+        ("date: 2024-08-01\ntopics: []", "date: 2024-08-01\ntopics: [bhyt]"),
+        (
+            "date: 2024-07-20\nexpires: 2024-07-31\ntopics: [bhyt]",  # meant 2024-08-31
+            "date: 2024-07-20\nexpires: 2024-08-31\ntopics: [bhyt]",
+        ),
+    ],
+    ids=["last-year-typed", "no-topic-yet", "expiry-in-the-past"],
+)
+async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fixed(
+    ward: Ward, mistake: str, fixed: str
+) -> None:
+    await follow(ward, "1", "bhyt")
+    path = ward.content / f"{TODAY.isoformat()}-cap-the.md"
+    text = "---\ntitle: Cấp thẻ BHYT học sinh\n{}\n---\nLịch nhận thẻ tại trường.\n"
+    path.write_text(text.format(mistake), encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == []
+    path.write_text(text.format(fixed), encoding="utf-8")  # a minute later
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+    # Alerted once: a later edit, or a restart, does not alert again.
+    path.write_text(text.format(fixed).replace("tại trường", "tại nhà văn hóa"), "utf-8")
+    assert await ward.watcher.refresh()
+    await ward.alerts.sync()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+
+async def test_a_notice_there_at_installation_is_not_alerted_when_edited_later(
+    tmp_path: Path,
+) -> None:
+    write_chat_ward(tmp_path)
+    notice = write_notice(tmp_path / "content", "lich", "Lịch tiêm chủng tháng 8", topics="")
+    ward = await open_ward(tmp_path)
+    try:
+        await follow(ward, "1", "bhyt")
+        assert await ward.alerts.sync() == {}
+        write_notice(ward.content, "lich", "Lịch tiêm chủng tháng 8", topics="bhyt")
+        assert await ward.watcher.refresh()
+        assert ward.engine.document(notice).topics == ("bhyt",)
+        assert not await ward.sender.drain()
+        assert ward.channel.sent == []
+    finally:
+        await close_ward(ward)
+
+
 async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
     await follow(ward, "1", "bhyt")
     notice = write_notice(ward.content, "nham", "Thông báo gửi nhầm về bhyt", topics="bhyt")

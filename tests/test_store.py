@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wardbot.store import MIGRATIONS, ChatRef, Store, StoreError
+from wardbot.store import MIGRATIONS, ChatRef, NoticeRef, Store, StoreError
 
 ALICE = ChatRef("telegram", "1001")
 BINH = ChatRef("telegram", "1002")
@@ -128,3 +128,29 @@ async def test_a_full_disk_is_reported_as_such_and_loses_nothing_already_stored(
         assert await store.subscriptions_of(ALICE) == ["bhyt"]
         await store._db.execute("PRAGMA max_page_count = 1073741823")
         assert await store.queue_message("Họp tổ dân phố", [ALICE], now=2.0) == 1
+
+
+async def test_after_an_upgrade_notices_there_at_installation_stay_unalerted(
+    db_path: Path,
+) -> None:
+    """Version 4 left every notice not alerted at 0, those indexed when the bot was
+    installed too: a later fix of one of those alerts it, the installed ones never."""
+    installed_at = 1722486012.3456789
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path, isolation_level=None)
+    for number, migration in enumerate(MIGRATIONS[:4]):
+        raw.executescript(f"BEGIN;\n{migration}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    raw.execute("INSERT INTO meta VALUES ('alerts_since', ?)", (str(installed_at),))
+    raw.executemany(
+        "INSERT INTO seen_announcements (id, seen_at, alerted) VALUES (?, ?, 0)",
+        [("2024-07-01-installed", installed_at), ("2024-08-01-no-topic", installed_at + 600)],
+    )
+    raw.close()
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+        notices = [
+            NoticeRef("2024-07-01-installed", ("bhyt",)),
+            NoticeRef("2024-08-01-no-topic", ("bhyt",)),
+        ]
+        queued = await store.note_announcements(notices, installed_at + 7200, ["telegram"])
+        assert queued == {"2024-08-01-no-topic": 1}

@@ -172,6 +172,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX web_messages_by_chat ON web_messages (channel, chat_id, id);
     CREATE INDEX web_messages_by_time ON web_messages (at);
     """,
+    # 5: a notice first seen as not worth an alert (no topic yet, a mistyped date) is
+    # alerted once staff fix it, so `alerted` is read now: 1 once its alerts are queued,
+    # or when it is never to be (those indexed when the bot was installed, which the
+    # earlier versions left at 0). `alerts_since` is that moment, kept as text: a second
+    # covers its rounding.
+    """
+    UPDATE seen_announcements SET alerted = 1
+    WHERE seen_at < (SELECT CAST(value AS REAL) + 1.0 FROM meta WHERE key = 'alerts_since');
+    """,
 )
 
 
@@ -401,13 +410,16 @@ class Store:
     async def note_announcements(
         self, notices: Sequence[NoticeRef], now: float, channels: Sequence[str]
     ) -> dict[str, int] | None:
-        """Remember `notices`; queue one alert per subscriber for those never seen before.
+        """Remember `notices`; queue one alert per subscriber for those not alerted yet
+        that are worth it: new ones, and those first seen as not worth an alert (no topic,
+        a mistyped date) that staff have fixed since.
 
         The very first call on a database only remembers them (installing the bot must
-        not flood anyone) and returns None. Otherwise returns, for each notice seen for
-        the first time, how many alerts were queued for subscribers on `channels` (those
-        that can push: not the terminal). Marking a notice seen and queueing its
-        alerts is one transaction: a crash leaves either both or neither.
+        not flood anyone, then or when those notices are edited later) and returns None.
+        Otherwise returns, for each notice seen for the first time or alerted now, how
+        many alerts were queued for subscribers on `channels` (those that can push: not
+        the terminal). Marking a notice alerted and queueing its alerts is one
+        transaction: a crash leaves either both or neither.
         """
         async with self._write, self._transaction("BEGIN IMMEDIATE"):
             return await self._note_announcements(notices, now, channels)
@@ -417,36 +429,47 @@ class Store:
     ) -> dict[str, int] | None:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
-        async with self._db.execute("SELECT id FROM seen_announcements") as cursor:
-            seen = {row[0] for row in await cursor.fetchall()}
-        fresh = [notice for notice in notices if notice.id not in seen]
+        async with self._db.execute("SELECT id, alerted FROM seen_announcements") as cursor:
+            alerted = {row[0]: bool(row[1]) for row in await cursor.fetchall()}
         if baseline is None:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
             )
         queued: dict[str, int] = {}
-        for notice in fresh:
-            alert = baseline is not None and notice.alert and bool(notice.topics)
-            await self._db.execute(
-                "INSERT INTO seen_announcements (id, seen_at, alerted) VALUES (?, ?, ?)",
-                (notice.id, now, int(alert)),
-            )
-            if not alert:
+        for notice in notices:
+            if alerted.get(notice.id):
+                continue  # alerted already, or there when the bot was installed
+            worth = baseline is not None and notice.alert and bool(notice.topics)
+            first_seen = notice.id not in alerted
+            if first_seen:
+                await self._db.execute(
+                    "INSERT INTO seen_announcements (id, seen_at, alerted) VALUES (?, ?, ?)",
+                    (notice.id, now, int(worth or baseline is None)),
+                )
+            elif worth:  # first seen as not worth an alert, and fixed since
+                await self._db.execute(
+                    "UPDATE seen_announcements SET alerted = 1 WHERE id = ?", (notice.id,)
+                )
+            if worth:
+                queued[notice.id] = await self._queue_alerts(notice, now, channels)
+            elif first_seen:
                 queued[notice.id] = 0
-                continue
-            cursor = await self._db.execute(
-                "INSERT OR IGNORE INTO outbox "
-                "(channel, chat_id, kind, ref, created_at, not_before) "
-                "SELECT DISTINCT s.channel, s.chat_id, 'alert', ?, ?, ? FROM subscriptions s "
-                "WHERE s.topic_id IN (SELECT value FROM json_each(?)) "
-                "AND s.channel IN (SELECT value FROM json_each(?)) "
-                "AND NOT EXISTS (SELECT 1 FROM unreachable u "
-                "WHERE u.channel = s.channel AND u.chat_id = s.chat_id) "
-                "ORDER BY s.channel, s.chat_id",
-                (notice.id, now, now, json.dumps(list(notice.topics)), json.dumps(list(channels))),
-            )
-            queued[notice.id] = max(cursor.rowcount, 0)
         return None if baseline is None else queued
+
+    async def _queue_alerts(self, notice: NoticeRef, now: float, channels: Sequence[str]) -> int:
+        """One alert for each subscriber of `notice`'s topics on `channels`; how many."""
+        cursor = await self._db.execute(
+            "INSERT OR IGNORE INTO outbox "
+            "(channel, chat_id, kind, ref, created_at, not_before) "
+            "SELECT DISTINCT s.channel, s.chat_id, 'alert', ?, ?, ? FROM subscriptions s "
+            "WHERE s.topic_id IN (SELECT value FROM json_each(?)) "
+            "AND s.channel IN (SELECT value FROM json_each(?)) "
+            "AND NOT EXISTS (SELECT 1 FROM unreachable u "
+            "WHERE u.channel = s.channel AND u.chat_id = s.chat_id) "
+            "ORDER BY s.channel, s.chat_id",
+            (notice.id, now, now, json.dumps(list(notice.topics)), json.dumps(list(channels))),
+        )
+        return max(cursor.rowcount, 0)
 
     async def queue_message(self, text: str, chats: Sequence[ChatRef], now: float) -> int:
         """Queue `text` (a broadcast, a note to staff) for each chat; returns how many."""
