@@ -277,6 +277,53 @@ async def test_editing_a_notice_does_not_alert_again_and_deleting_it_unindexes_i
     assert all(hit.id != notice for hit in answer.results)
 
 
+@pytest.mark.parametrize("how", ["renamed", "saved-as-then-old-deleted"])
+async def test_a_notice_file_renamed_is_not_alerted_again(ward: Ward, how: str) -> None:
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+    old, new = ward.content / f"{notice}.md", ward.content / f"{TODAY}-lich-tiem-chung.md"
+    if how == "renamed":
+        old.rename(new)
+    else:  # an editor's "Save as", then the old file deleted
+        new.write_bytes(old.read_bytes())
+        assert await ward.watcher.refresh()
+        old.unlink()
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(new.stem) is not None
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"], "not alerted again"
+
+    # Another notice the same day is news, and so is one with that title on another day.
+    write_notice(ward.content, "tiem-bo-sung", "Lịch tiêm chủng bổ sung tháng 8", topics="bhyt")
+    later = TODAY + dt.timedelta(days=7)
+    write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt", day=later)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", "1", "1"]
+
+
+async def test_a_notice_file_renamed_before_its_alerts_all_left_still_reaches_everyone_once(
+    ward: Ward,
+) -> None:
+    for chat in ("1", "2", "3"):
+        await follow(ward, chat, "bhyt")
+    notice = write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    await ward.watcher.refresh()  # three alerts wait (a long fan-out, a channel down)
+    new = ward.content / f"{TODAY}-lich-tiem-chung.md"
+    (ward.content / f"{notice}.md").rename(new)
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.now[0] += WITHDRAWN_GRACE
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2", "3"]
+    for _, (reply,), _ in ward.channel.sent:
+        assert reply.buttons[0].action == f"full:{new.stem}"  # opens the notice as named now
+
+
 async def test_a_notice_added_while_the_bot_was_down_is_alerted_at_the_next_start(
     ward: Ward,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -154,3 +155,24 @@ async def test_after_an_upgrade_notices_there_at_installation_stay_unalerted(
         ]
         queued = await store.note_announcements(notices, installed_at + 7200, ["telegram"])
         assert queued == {"2024-08-01-no-topic": 1}
+
+
+async def test_after_an_upgrade_a_notice_alerted_before_it_is_not_alerted_again_if_renamed(
+    db_path: Path,
+) -> None:
+    """Version 5 kept no title or date: they are filled in from the notices still there."""
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path, isolation_level=None)
+    for number, migration in enumerate(MIGRATIONS[:5]):
+        raw.executescript(f"BEGIN;\n{migration}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    raw.execute("INSERT INTO meta VALUES ('alerts_since', '1722400000.0')")
+    raw.execute("INSERT INTO seen_announcements VALUES ('2024-08-01-lich-tim', 1722480000.0, 1)")
+    raw.close()
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+        notice = NoticeRef("2024-08-01-lich-tim", ("bhyt",), True, "Lịch tiêm", "2024-08-01")
+        assert await store.note_announcements([notice], 1722490000.0, ["telegram"]) == {}
+        renamed = dataclasses.replace(notice, id="2024-08-01-lich-tiem")
+        assert await store.note_announcements([renamed], 1722490060.0, ["telegram"]) == {
+            "2024-08-01-lich-tiem": 0
+        }

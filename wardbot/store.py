@@ -181,17 +181,27 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE seen_announcements SET alerted = 1
     WHERE seen_at < (SELECT CAST(value AS REAL) + 1.0 FROM meta WHERE key = 'alerts_since');
     """,
+    # 6: a notice renamed (its file name fixed: a new id for the same notice) is not
+    # alerted again, so notices are remembered by title and date (ISO) too. Rows from
+    # earlier versions get them at the next look at the notices still there.
+    """
+    ALTER TABLE seen_announcements ADD COLUMN title TEXT;
+    ALTER TABLE seen_announcements ADD COLUMN date TEXT;
+    """,
 )
 
 
 @dataclass(frozen=True)
 class NoticeRef:
-    """An announcement as the alert queue sees it: its id, topics, and whether it is
-    worth an alert at all (an expired notice added late is indexed, not alerted)."""
+    """An announcement as the alert queue sees it: its id, topics, whether it is worth an
+    alert at all (an expired notice added late is indexed, not alerted), and its title
+    and date (ISO), which tell a renamed notice from a new one."""
 
     id: str
     topics: tuple[str, ...]
     alert: bool = True
+    title: str = ""
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -414,6 +424,12 @@ class Store:
         that are worth it: new ones, and those first seen as not worth an alert (no topic,
         a mistyped date) that staff have fixed since.
 
+        A notice with the title and date of one already alerted is the same notice under
+        a new name (its file renamed): it is not alerted again, and the alerts for the old
+        name still waiting go out for the new one (a rename mid fan-out loses none). Both
+        being worth an alert means that date is within the last ALERT_MAX_AGE_DAYS
+        (wardbot.alerts), so the match is always with a recent alert.
+
         The very first call on a database only remembers them (installing the bot must
         not flood anyone, then or when those notices are edited later) and returns None.
         Otherwise returns, for each notice seen for the first time or alerted now, how
@@ -429,8 +445,21 @@ class Store:
     ) -> dict[str, int] | None:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
-        async with self._db.execute("SELECT id, alerted FROM seen_announcements") as cursor:
-            alerted = {row[0]: bool(row[1]) for row in await cursor.fetchall()}
+        # Known notices as they read now: a renamed one is compared with its last version.
+        await self._db.executemany(
+            "UPDATE seen_announcements SET title = ?, date = ? "
+            "WHERE id = ? AND (title IS NOT ? OR date IS NOT ?)",
+            [
+                (n.title or None, n.date or None, n.id, n.title or None, n.date or None)
+                for n in notices
+            ],
+        )
+        async with self._db.execute(
+            "SELECT id, alerted, title, date FROM seen_announcements"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        alerted = {row[0]: bool(row[1]) for row in rows}
+        told = {(row[3], row[2]): row[0] for row in rows if row[1] and row[2] and row[3]}
         if baseline is None:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
@@ -443,14 +472,37 @@ class Store:
             first_seen = notice.id not in alerted
             if first_seen:
                 await self._db.execute(
-                    "INSERT INTO seen_announcements (id, seen_at, alerted) VALUES (?, ?, ?)",
-                    (notice.id, now, int(worth or baseline is None)),
+                    "INSERT INTO seen_announcements (id, seen_at, alerted, title, date) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        notice.id,
+                        now,
+                        int(worth or baseline is None),
+                        notice.title or None,
+                        notice.date or None,
+                    ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
                 await self._db.execute(
                     "UPDATE seen_announcements SET alerted = 1 WHERE id = ?", (notice.id,)
                 )
-            if worth:
+            same = told.get((notice.date, notice.title)) if notice.title else None
+            if worth and same is not None:
+                moved = await self._db.execute(
+                    "UPDATE OR IGNORE outbox SET ref = ? "
+                    "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
+                    (notice.id, same),
+                )
+                log.info(
+                    "%s is %s renamed (same title and date): not alerted again; %d alert(s) "
+                    "still waiting go out under the new name",
+                    notice.id,
+                    same,
+                    max(moved.rowcount, 0),
+                )
+                queued[notice.id] = 0
+            elif worth:
+                told[(notice.date, notice.title)] = notice.id
                 queued[notice.id] = await self._queue_alerts(notice, now, channels)
             elif first_seen:
                 queued[notice.id] = 0
