@@ -34,7 +34,15 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.engine import Engine
-from wardbot.outbox import MAX_ATTEMPTS, WITHDRAWN_GRACE, Composer, Sender, Senders
+from wardbot.outbox import (
+    MAX_ATTEMPTS,
+    MAX_BACKOFF,
+    RETRY_FOR,
+    WITHDRAWN_GRACE,
+    Composer,
+    Sender,
+    Senders,
+)
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts, Supervised
 
@@ -105,7 +113,7 @@ class Ward:
         return self.now[0]
 
 
-async def open_ward(root: Path, channel: Recorder | None = None) -> Ward:
+async def open_ward(root: Path, channel: Recorder | None = None, *, today: dt.date = TODAY) -> Ward:
     faq, content = root / "faq.yaml", root / "content"
     if not faq.exists():
         write_chat_ward(root)
@@ -116,14 +124,14 @@ async def open_ward(root: Path, channel: Recorder | None = None) -> Ward:
         ward_name="UBND Phường 2",
         admin_ids=frozenset({f"{ADMIN.channel}:{ADMIN.chat_id}"}),
     )
-    engine = Engine.open(faq, content, settings.data_dir, today=TODAY)
+    engine = Engine.open(faq, content, settings.data_dir, today=today)
     store = await Store.open(settings.data_dir / "bot.sqlite3")
     now = [time.time()]
     channel = channel or Recorder()
     sender = Sender(
         store,
         channel,
-        Composer(lambda: engine.corpus, store, content),
+        Composer(lambda: engine.corpus, store, content, today=lambda: engine.today),
         clock=lambda: now[0],
         monotonic=channel.ticks,
         sleep=channel.ticks.sleep,
@@ -276,6 +284,53 @@ async def test_editing_a_notice_does_not_alert_again_and_deleting_it_unindexes_i
     assert all(hit.id != notice for hit in answer.results)
 
 
+@pytest.mark.parametrize("how", ["renamed", "saved-as-then-old-deleted"])
+async def test_a_notice_file_renamed_is_not_alerted_again(ward: Ward, how: str) -> None:
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+    old, new = ward.content / f"{notice}.md", ward.content / f"{TODAY}-lich-tiem-chung.md"
+    if how == "renamed":
+        old.rename(new)
+    else:  # an editor's "Save as", then the old file deleted
+        new.write_bytes(old.read_bytes())
+        assert await ward.watcher.refresh()
+        old.unlink()
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(new.stem) is not None
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"], "not alerted again"
+
+    # Another notice the same day is news, and so is one with that title on another day.
+    write_notice(ward.content, "tiem-bo-sung", "Lịch tiêm chủng bổ sung tháng 8", topics="bhyt")
+    later = TODAY + dt.timedelta(days=7)
+    write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt", day=later)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", "1", "1"]
+
+
+async def test_a_notice_file_renamed_before_its_alerts_all_left_still_reaches_everyone_once(
+    ward: Ward,
+) -> None:
+    for chat in ("1", "2", "3"):
+        await follow(ward, chat, "bhyt")
+    notice = write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    await ward.watcher.refresh()  # three alerts wait (a long fan-out, a channel down)
+    new = ward.content / f"{TODAY}-lich-tiem-chung.md"
+    (ward.content / f"{notice}.md").rename(new)
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.now[0] += WITHDRAWN_GRACE
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2", "3"]
+    for _, (reply,), _ in ward.channel.sent:
+        assert reply.buttons[0].action == f"full:{new.stem}"  # opens the notice as named now
+
+
 async def test_a_notice_added_while_the_bot_was_down_is_alerted_at_the_next_start(
     ward: Ward,
 ) -> None:
@@ -316,6 +371,83 @@ async def test_expired_and_old_notices_are_indexed_but_not_alerted(ward: Ward) -
     assert ward.engine.document(expired) is not None and ward.engine.document(archived) is not None
     assert not await ward.sender.drain()
     assert ward.channel.sent == []
+
+
+async def test_an_alert_still_waiting_when_its_notice_expires_is_dropped_not_sent(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "bhyt")
+    write_notice(
+        ward.content, "hop", "Họp tổ dân phố về BHYT tối nay", topics="bhyt", expires=TODAY
+    )
+    ward.channel.plan["1"] = [TransientError("502 Bad Gateway")]
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == []  # to be tried again in a few seconds, but the bot stops
+    await close_ward(ward)
+
+    again = await open_ward(ward.root, today=TODAY + dt.timedelta(days=1))  # the next day
+    try:
+        again.now[0] = ward.now[0] + 86400
+        await again.alerts.sync()
+        await again.sender.drain()
+        assert again.channel.sent == []
+        assert await again.store.outbox_counts(0) == {"dropped": 1}, "not retried either"
+    finally:
+        await close_ward(again)
+    ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
+
+
+@pytest.mark.parametrize(
+    ("mistake", "fixed"),
+    [
+        ("date: 2023-08-01\ntopics: [bhyt]", "date: 2024-08-01\ntopics: [bhyt]"),
+        ("date: 2024-08-01\ntopics: []", "date: 2024-08-01\ntopics: [bhyt]"),
+        (
+            "date: 2024-07-20\nexpires: 2024-07-31\ntopics: [bhyt]",  # meant 2024-08-31
+            "date: 2024-07-20\nexpires: 2024-08-31\ntopics: [bhyt]",
+        ),
+    ],
+    ids=["last-year-typed", "no-topic-yet", "expiry-in-the-past"],
+)
+async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fixed(
+    ward: Ward, mistake: str, fixed: str
+) -> None:
+    await follow(ward, "1", "bhyt")
+    path = ward.content / f"{TODAY.isoformat()}-cap-the.md"
+    text = "---\ntitle: Cấp thẻ BHYT học sinh\n{}\n---\nLịch nhận thẻ tại trường.\n"
+    path.write_text(text.format(mistake), encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == []
+    path.write_text(text.format(fixed), encoding="utf-8")  # a minute later
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+    # Alerted once: a later edit, or a restart, does not alert again.
+    path.write_text(text.format(fixed).replace("tại trường", "tại nhà văn hóa"), "utf-8")
+    assert await ward.watcher.refresh()
+    await ward.alerts.sync()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+
+async def test_a_notice_there_at_installation_is_not_alerted_when_edited_later(
+    tmp_path: Path,
+) -> None:
+    write_chat_ward(tmp_path)
+    notice = write_notice(tmp_path / "content", "lich", "Lịch tiêm chủng tháng 8", topics="")
+    ward = await open_ward(tmp_path)
+    try:
+        await follow(ward, "1", "bhyt")
+        assert await ward.alerts.sync() == {}
+        write_notice(ward.content, "lich", "Lịch tiêm chủng tháng 8", topics="bhyt")
+        assert await ward.watcher.refresh()
+        assert ward.engine.document(notice).topics == ("bhyt",)
+        assert not await ward.sender.drain()
+        assert ward.channel.sent == []
+    finally:
+        await close_ward(ward)
 
 
 async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
@@ -647,6 +779,84 @@ async def test_a_chat_with_a_new_id_takes_its_subscriptions_and_waiting_messages
     assert ward.sender.stats.unreachable == ward.sender.stats.failed == 0
 
 
+class ForgetsWhileSending(Recorder):
+    """A channel during whose delivery to chat `during` the chat `forgetting` sends /forget."""
+
+    def __init__(self, during: str, forgetting: str) -> None:
+        super().__init__()
+        self.during, self.forgetting = during, forgetting
+        self.store: Store | None = None
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        if chat_id == self.during and self.store is not None:
+            store, self.store = self.store, None  # once
+            await store.forget(ChatRef(self.name, self.forgetting))
+        await super().deliver(chat_id, replies)
+
+
+async def rows_about(store: Store, chat: ChatRef) -> int:
+    """How many rows the database holds about `chat`, in every table."""
+    rows = 0
+    for table in await store.per_chat_tables():
+        async with store.db.execute(
+            f'SELECT COUNT(*) FROM "{table}" WHERE channel = ? AND chat_id = ?',
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        rows += row[0] if row else 0
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("during", "blocked"),
+    [("1", False), ("1", True), ("2", True)],
+    ids=[
+        "forgets-while-another-chat-is-sent-to",
+        "and-had-blocked-the-bot",
+        "while-its-own-leaves",
+    ],
+)
+async def test_a_chat_that_forgets_while_alerts_go_out_gets_none_and_nothing_is_kept(
+    tmp_path: Path, during: str, blocked: bool
+) -> None:
+    channel = ForgetsWhileSending(during=during, forgetting="2")
+    ward = await open_ward(tmp_path, channel)
+    try:
+        await ward.alerts.sync()
+        for chat in ("1", "2", "3"):
+            await follow(ward, chat, "bhyt")
+        if blocked:
+            channel.plan["2"] = [ChatUnreachable("Forbidden: bot was blocked by the user")]
+        write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+        await ward.watcher.refresh()
+        channel.store = ward.store
+        await ward.sender.drain()
+        assert channel.store is None, "/forget was sent mid fan-out"
+        sent = ["1", "3"] if blocked or during == "1" else ["1", "2", "3"]
+        assert sorted(channel.chats()) == sent
+        assert await rows_about(ward.store, ChatRef(channel.name, "2")) == 0
+    finally:
+        await close_ward(ward)
+
+
+async def test_an_alert_waiting_for_a_chat_that_unsubscribed_since_is_not_sent(
+    ward: Ward,
+) -> None:
+    one_topic = await follow(ward, "1", "bhyt", "hoc-bong")
+    every_topic = await follow(ward, "2", "bhyt")
+    await follow(ward, "3", "bhyt")
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()  # three alerts wait (a long fan-out, a channel down)
+    conversation = Conversation(ward.engine, ward.store, ward.settings)
+    await conversation.handle_text(one_topic, "/unsubscribe bhyt")
+    await conversation.handle_text(every_topic, "/unsubscribe all")
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["3"]
+    ward.now[0] += MAX_BACKOFF
+    assert not await ward.sender.drain(), "dropped, not retried"
+    assert ward.channel.chats() == ["3"]
+
+
 async def test_transient_errors_are_retried_with_growing_delays_then_recorded(
     ward: Ward,
 ) -> None:
@@ -665,9 +875,50 @@ async def test_transient_errors_are_retried_with_growing_delays_then_recorded(
         delays.append(due - ward.now[0])
         ward.now[0] = due
     assert ward.channel.chats() == ["1"]  # after two failures
-    assert delays == sorted(delays) and delays[-1] > delays[0]
+    assert delays == sorted(delays) and delays[-1] == MAX_BACKOFF, "growing, then hourly"
+    assert sum(delays) >= RETRY_FOR, "given up only after a week of tries"
     counts = await ward.store.outbox_counts(0)
     assert counts == {"sent": 1, "failed": 1}
+
+
+class Outage(Recorder):
+    """A channel that cannot reach its platform (the network is down) until `back_at`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock: Callable[[], float] = time.time
+        self.back_at = 0.0
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        if self.clock() < self.back_at:
+            self.tried.append((chat_id, self.ticks()))
+            raise TransientError("All connection attempts failed")
+        await super().deliver(chat_id, replies)
+
+
+async def test_an_alert_outlives_an_outage_of_days_and_leaves_within_the_hour_after_it(
+    tmp_path: Path,
+) -> None:
+    channel = Outage()
+    ward = await open_ward(tmp_path, channel)
+    try:
+        await ward.alerts.sync()
+        await follow(ward, "1", "bhyt")
+        channel.clock = ward.clock
+        channel.back_at = ward.now[0] + 6 * 86400  # down for six days (a long holiday)
+        write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+        await ward.watcher.refresh()
+        while True:
+            await ward.sender.drain()
+            due = await ward.store.next_due(channel.name)
+            if due is None:
+                break
+            ward.now[0] = due
+        assert channel.chats() == ["1"], "not lost, and sent once"
+        assert ward.now[0] - channel.back_at <= MAX_BACKOFF
+        assert await ward.store.outbox_counts(0) == {"sent": 1}
+    finally:
+        await close_ward(ward)
 
 
 async def test_a_message_that_can_never_be_sent_is_recorded_not_retried(ward: Ward) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from wardbot.store import MIGRATIONS, ChatRef, Store, StoreError
+from wardbot.store import MIGRATIONS, ChatRef, NoticeRef, Store, StoreError
 from wardbot.tickets import TicketBook
 
 ALICE = ChatRef("telegram", "1001")
@@ -169,3 +170,50 @@ async def test_a_database_from_before_lasting_ticket_numbers_upgrades_in_place(
         assert message.id == 4
         await store.forget(ALICE)  # foreign keys are on again: the messages go with it
         assert await book.messages(1) == [] and await book.by_post(900) is None
+
+
+async def test_after_an_upgrade_notices_there_at_installation_stay_unalerted(
+    db_path: Path,
+) -> None:
+    """Version 4 left every notice not alerted at 0, those indexed when the bot was
+    installed too: a later fix of one of those alerts it, the installed ones never."""
+    installed_at = 1722486012.3456789
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path, isolation_level=None)
+    for number, migration in enumerate(MIGRATIONS[:4]):
+        raw.executescript(f"BEGIN;\n{migration}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    raw.execute("INSERT INTO meta VALUES ('alerts_since', ?)", (str(installed_at),))
+    raw.executemany(
+        "INSERT INTO seen_announcements (id, seen_at, alerted) VALUES (?, ?, 0)",
+        [("2024-07-01-installed", installed_at), ("2024-08-01-no-topic", installed_at + 600)],
+    )
+    raw.close()
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+        notices = [
+            NoticeRef("2024-07-01-installed", ("bhyt",)),
+            NoticeRef("2024-08-01-no-topic", ("bhyt",)),
+        ]
+        queued = await store.note_announcements(notices, installed_at + 7200, ["telegram"])
+        assert queued == {"2024-08-01-no-topic": 1}
+
+
+async def test_after_an_upgrade_a_notice_alerted_before_it_is_not_alerted_again_if_renamed(
+    db_path: Path,
+) -> None:
+    """Version 6 kept no title or date: they are filled in from the notices still there."""
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path, isolation_level=None)
+    for number, migration in enumerate(MIGRATIONS[:6]):
+        raw.executescript(f"BEGIN;\n{migration}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    raw.execute("INSERT INTO meta VALUES ('alerts_since', '1722400000.0')")
+    raw.execute("INSERT INTO seen_announcements VALUES ('2024-08-01-lich-tim', 1722480000.0, 1)")
+    raw.close()
+    async with await Store.open(db_path) as store:
+        await store.subscribe(ALICE, "bhyt")
+        notice = NoticeRef("2024-08-01-lich-tim", ("bhyt",), True, "Lịch tiêm", "2024-08-01")
+        assert await store.note_announcements([notice], 1722490000.0, ["telegram"]) == {}
+        renamed = dataclasses.replace(notice, id="2024-08-01-lich-tiem")
+        assert await store.note_announcements([renamed], 1722490060.0, ["telegram"]) == {
+            "2024-08-01-lich-tiem": 0
+        }

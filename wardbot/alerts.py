@@ -357,4 +357,7 @@ class ContentWatcher:
 
 
 def refs_for(notices: Sequence[Announcement], today: dt.date) -> list[NoticeRef]:
-    return [NoticeRef(a.id, a.topics, worth_alerting(a, today)) for a in notices]
+    return [
+        NoticeRef(a.id, a.topics, worth_alerting(a, today), a.title, a.date.isoformat())
+        for a in notices
+    ]

@@ -138,6 +138,7 @@ async def _serve(
         lambda: engine.corpus,
         store,
         settings.content_dir,
+        today=lambda: engine.today,
         kinds={"reply": desk.compose} if desk else None,
     )
     restarts = restarts or Restarts()

@@ -9,14 +9,16 @@ A crash between 1 and 3 leaves one row `sending`; at the next start it is sent a
 kill -9 loses nothing and repeats at most the one message that was in flight. Messages
 leave one at a time, spaced to the channel's pace (`Pace.per_second`), no faster than one
 per `Pace.per_chat_interval` to a chat; a 429 pauses the whole channel for the time the
-platform asks, other transient failures are retried with growing delays, and a chat that
-blocked the bot is marked unreachable and loses its subscriptions.
+platform asks, other transient failures are retried with growing delays (up to an hour,
+for a week: an outage loses nothing), and a chat that blocked the bot is marked
+unreachable and loses its subscriptions.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -39,9 +41,13 @@ from wardbot.supervise import Restarts, Supervised
 log = logging.getLogger(__name__)
 
 BATCH = 200
-MAX_ATTEMPTS = 8  # transient failures before a message is recorded as failed
 FIRST_BACKOFF = 5.0
 MAX_BACKOFF = 3600.0
+# A message that fails for a passing reason (the network, the platform down) is tried
+# again for this long before it is recorded as failed: an outage of hours, or of a long
+# holiday's days, loses nothing. What should no longer go out by then is dropped when it
+# is composed (an expired notice), not by giving up on it.
+RETRY_FOR = 7 * 86400.0
 IDLE_POLL = 1.0  # how often an idle sender looks for rows queued by another process
 # Alerts for a notice that left content/ wait this long before they are dropped: a file
 # deleted and written back (an editor's save, a move out and in) must not lose them.
@@ -49,15 +55,42 @@ WITHDRAWN_GRACE = 60.0
 NOTICE_RECHECK = 5.0  # meanwhile, how often to look whether the notice is back
 
 
+def retry_delay(attempts: int) -> float:
+    """The wait after a message's `attempts`-th failed try: 5 s, doubling up to an hour."""
+    return min(MAX_BACKOFF, FIRST_BACKOFF * 2.0 ** min(attempts - 1, 30))
+
+
+def _tries_within(seconds: float) -> int:
+    """How many tries it takes, waiting `retry_delay` between them, to span `seconds`."""
+    tries, waited = 1, 0.0
+    while waited < seconds:
+        waited += retry_delay(tries)
+        tries += 1
+    return tries
+
+
+# Counted in tries rather than time since queued, so that days the bot was stopped (when
+# nothing is tried) do not count against a message.
+MAX_ATTEMPTS = _tries_within(RETRY_FOR)
+
+
 class NoticeGone(Exception):
     """The alert's announcement is neither loaded nor on disk (withdrawn, or for a moment)."""
+
+
+class NoLongerWanted(Exception):
+    """The message should not go out any more (its notice expired while it waited, or the
+    chat stopped following its topics); it is dropped, not retried. The message says why."""
 
 
 class Composer:
     """Turns an outbox row into the replies to send, from the current corpus and store.
 
     `corpus` is read at send time: a notice withdrawn before its alert left is not sent
-    (the sender drops it once it has stayed away for `WITHDRAWN_GRACE`).
+    (the sender drops it once it has stayed away for `WITHDRAWN_GRACE`), nor is one that
+    has expired by `today` (an alert retried through an outage, or queued while the bot
+    was stopped, can leave days after it was queued). So are the chat's subscriptions: an
+    alert waiting for a chat that has since unsubscribed from its topics is not sent.
     """
 
     def __init__(
@@ -66,11 +99,13 @@ class Composer:
         store: Store,
         content_dir: Path | None = None,
         *,
+        today: Callable[[], dt.date] = dt.date.today,
         kinds: Mapping[str, Callable[[OutboxItem], Awaitable[list[Reply] | None]]] | None = None,
     ) -> None:
         self._corpus = corpus
         self._store = store
         self._content_dir = content_dir
+        self._today = today
         # Rows queued by other modules: kind -> how to compose them ('reply': wardbot.desk).
         self.kinds = dict(kinds or {})
 
@@ -78,8 +113,9 @@ class Composer:
         """What to send for `item`; None when there is nothing left to send.
 
         Raises TransientError for a notice that is on disk but not loaded yet (queued by
-        `bot.py announce` a moment before this process noticed the file), and NoticeGone
-        for one that is nowhere.
+        `bot.py announce` a moment before this process noticed the file), NoticeGone
+        for one that is nowhere, and NoLongerWanted for one that has expired or that the
+        chat no longer follows.
         """
         if item.kind == "alert":
             corpus = self._corpus()
@@ -88,8 +124,12 @@ class Composer:
                 if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
                     raise TransientError(f"announcement {item.ref} is not loaded yet")
                 raise NoticeGone(item.ref)
+            if not doc.is_current(self._today()):
+                raise NoLongerWanted("the announcement has expired")
             followed = set(await self._store.subscriptions_of(item.chat))
             names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
+            if not names:
+                raise NoLongerWanted("the chat no longer follows the announcement's topics")
             return [alert_reply(doc, names)]
         if item.kind == "message":
             text = await self._store.message_text(item.ref)
@@ -234,6 +274,10 @@ class Sender:
         except NoticeGone:
             await self._wait_for_notice(item)
             return
+        except NoLongerWanted as exc:
+            if await self.store.drop_waiting(item, self.clock(), _reason(exc)):
+                self.stats.dropped += 1
+            return
         if item.kind == "alert":
             self._gone_since.pop(item.ref, None)
         if replies is None:
@@ -241,7 +285,11 @@ class Sender:
             self.stats.dropped += 1
             return
         await self._pace()
-        await self.store.mark_sending(item)
+        if not await self.store.mark_sending(item):
+            # Since this batch was read, the chat sent /forget (or was found unreachable):
+            # nothing goes to it, and nothing about it is written back.
+            self.stats.dropped += 1
+            return
         chat_id = item.chat.chat_id
         try:
             await self.channel.deliver(chat_id, replies)
@@ -260,10 +308,11 @@ class Sender:
             else:
                 await self._moved(item, exc.new_chat_id, _reason(exc))
         except ChatUnreachable as exc:
-            self.stats.unreachable += 1
-            await self.store.mark_unreachable(item.chat, _reason(exc), self.clock())
-            log.info("%s: chat %s is unreachable (%s)", self.name, item.chat, _reason(exc))
-            await self._done(item, "unreachable", _reason(exc))
+            # Not recorded for a chat that sent /forget while this message was leaving.
+            if await self.store.mark_unreachable(item, _reason(exc), self.clock()):
+                self.stats.unreachable += 1
+                log.info("%s: chat %s is unreachable (%s)", self.name, item.chat, _reason(exc))
+                await self._done(item, "unreachable", _reason(exc))
         except PermanentError as exc:
             self.stats.failed += 1
             await self.store.mark_done(item, "failed", self.clock(), _reason(exc))
@@ -346,8 +395,7 @@ class Sender:
             await self._done(item, "failed", reason)
             return
         self.stats.retried += 1
-        delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (attempts - 1))
-        await self.store.mark_retry(item, self.clock() + delay, reason, attempts)
+        await self.store.mark_retry(item, self.clock() + retry_delay(attempts), reason, attempts)
 
     def _forget_old_chats(self) -> None:
         if len(self._last_to) < 4096:

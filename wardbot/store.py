@@ -221,17 +221,36 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX ticket_messages_pending ON ticket_messages (state, id);
     DELETE FROM staff_posts WHERE ticket_id NOT IN (SELECT id FROM tickets);
     """,
+    # 6: a notice first seen as not worth an alert (no topic yet, a mistyped date) is
+    # alerted once staff fix it, so `alerted` is read now: 1 once its alerts are queued,
+    # or when it is never to be (those indexed when the bot was installed, which the
+    # earlier versions left at 0). `alerts_since` is that moment, kept as text: a second
+    # covers its rounding.
+    """
+    UPDATE seen_announcements SET alerted = 1
+    WHERE seen_at < (SELECT CAST(value AS REAL) + 1.0 FROM meta WHERE key = 'alerts_since');
+    """,
+    # 7: a notice renamed (its file name fixed: a new id for the same notice) is not
+    # alerted again, so notices are remembered by title and date (ISO) too. Rows from
+    # earlier versions get them at the next look at the notices still there.
+    """
+    ALTER TABLE seen_announcements ADD COLUMN title TEXT;
+    ALTER TABLE seen_announcements ADD COLUMN date TEXT;
+    """,
 )
 
 
 @dataclass(frozen=True)
 class NoticeRef:
-    """An announcement as the alert queue sees it: its id, topics, and whether it is
-    worth an alert at all (an expired notice added late is indexed, not alerted)."""
+    """An announcement as the alert queue sees it: its id, topics, whether it is worth an
+    alert at all (an expired notice added late is indexed, not alerted), and its title
+    and date (ISO), which tell a renamed notice from a new one."""
 
     id: str
     topics: tuple[str, ...]
     alert: bool = True
+    title: str = ""
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -476,13 +495,22 @@ class Store:
     async def note_announcements(
         self, notices: Sequence[NoticeRef], now: float, channels: Sequence[str]
     ) -> dict[str, int] | None:
-        """Remember `notices`; queue one alert per subscriber for those never seen before.
+        """Remember `notices`; queue one alert per subscriber for those not alerted yet
+        that are worth it: new ones, and those first seen as not worth an alert (no topic,
+        a mistyped date) that staff have fixed since.
+
+        A notice with the title and date of one already alerted is the same notice under
+        a new name (its file renamed): it is not alerted again, and the alerts for the old
+        name still waiting go out for the new one (a rename mid fan-out loses none). Both
+        being worth an alert means that date is within the last ALERT_MAX_AGE_DAYS
+        (wardbot.alerts), so the match is always with a recent alert.
 
         The very first call on a database only remembers them (installing the bot must
-        not flood anyone) and returns None. Otherwise returns, for each notice seen for
-        the first time, how many alerts were queued for subscribers on `channels` (those
-        that can push: not the terminal). Marking a notice seen and queueing its
-        alerts is one transaction: a crash leaves either both or neither.
+        not flood anyone, then or when those notices are edited later) and returns None.
+        Otherwise returns, for each notice seen for the first time or alerted now, how
+        many alerts were queued for subscribers on `channels` (those that can push: not
+        the terminal). Marking a notice alerted and queueing its alerts is one
+        transaction: a crash leaves either both or neither.
         """
         async with self._write, self._transaction("BEGIN IMMEDIATE"):
             return await self._note_announcements(notices, now, channels)
@@ -492,36 +520,83 @@ class Store:
     ) -> dict[str, int] | None:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
-        async with self._db.execute("SELECT id FROM seen_announcements") as cursor:
-            seen = {row[0] for row in await cursor.fetchall()}
-        fresh = [notice for notice in notices if notice.id not in seen]
+        # Known notices as they read now: a renamed one is compared with its last version.
+        await self._db.executemany(
+            "UPDATE seen_announcements SET title = ?, date = ? "
+            "WHERE id = ? AND (title IS NOT ? OR date IS NOT ?)",
+            [
+                (n.title or None, n.date or None, n.id, n.title or None, n.date or None)
+                for n in notices
+            ],
+        )
+        async with self._db.execute(
+            "SELECT id, alerted, title, date FROM seen_announcements"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        alerted = {row[0]: bool(row[1]) for row in rows}
+        told = {(row[3], row[2]): row[0] for row in rows if row[1] and row[2] and row[3]}
         if baseline is None:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
             )
         queued: dict[str, int] = {}
-        for notice in fresh:
-            alert = baseline is not None and notice.alert and bool(notice.topics)
-            await self._db.execute(
-                "INSERT INTO seen_announcements (id, seen_at, alerted) VALUES (?, ?, ?)",
-                (notice.id, now, int(alert)),
-            )
-            if not alert:
+        for notice in notices:
+            if alerted.get(notice.id):
+                continue  # alerted already, or there when the bot was installed
+            worth = baseline is not None and notice.alert and bool(notice.topics)
+            first_seen = notice.id not in alerted
+            if first_seen:
+                await self._db.execute(
+                    "INSERT INTO seen_announcements (id, seen_at, alerted, title, date) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        notice.id,
+                        now,
+                        int(worth or baseline is None),
+                        notice.title or None,
+                        notice.date or None,
+                    ),
+                )
+            elif worth:  # first seen as not worth an alert, and fixed since
+                await self._db.execute(
+                    "UPDATE seen_announcements SET alerted = 1 WHERE id = ?", (notice.id,)
+                )
+            same = told.get((notice.date, notice.title)) if notice.title else None
+            if worth and same is not None:
+                moved = await self._db.execute(
+                    "UPDATE OR IGNORE outbox SET ref = ? "
+                    "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
+                    (notice.id, same),
+                )
+                log.info(
+                    "%s is %s renamed (same title and date): not alerted again; %d alert(s) "
+                    "still waiting go out under the new name",
+                    notice.id,
+                    same,
+                    max(moved.rowcount, 0),
+                )
                 queued[notice.id] = 0
-                continue
-            cursor = await self._db.execute(
-                "INSERT OR IGNORE INTO outbox "
-                "(channel, chat_id, kind, ref, created_at, not_before) "
-                "SELECT DISTINCT s.channel, s.chat_id, 'alert', ?, ?, ? FROM subscriptions s "
-                "WHERE s.topic_id IN (SELECT value FROM json_each(?)) "
-                "AND s.channel IN (SELECT value FROM json_each(?)) "
-                "AND NOT EXISTS (SELECT 1 FROM unreachable u "
-                "WHERE u.channel = s.channel AND u.chat_id = s.chat_id) "
-                "ORDER BY s.channel, s.chat_id",
-                (notice.id, now, now, json.dumps(list(notice.topics)), json.dumps(list(channels))),
-            )
-            queued[notice.id] = max(cursor.rowcount, 0)
+            elif worth:
+                told[(notice.date, notice.title)] = notice.id
+                queued[notice.id] = await self._queue_alerts(notice, now, channels)
+            elif first_seen:
+                queued[notice.id] = 0
         return None if baseline is None else queued
+
+    async def _queue_alerts(self, notice: NoticeRef, now: float, channels: Sequence[str]) -> int:
+        """One alert for each subscriber of `notice`'s topics on `channels`; how many."""
+        cursor = await self._db.execute(
+            "INSERT OR IGNORE INTO outbox "
+            "(channel, chat_id, kind, ref, created_at, not_before) "
+            "SELECT DISTINCT s.channel, s.chat_id, 'alert', ?, ?, ? FROM subscriptions s "
+            "WHERE s.topic_id IN (SELECT value FROM json_each(?)) "
+            "AND s.channel IN (SELECT value FROM json_each(?)) "
+            "AND NOT EXISTS (SELECT 1 FROM unreachable u "
+            "WHERE u.channel = s.channel AND u.chat_id = s.chat_id) "
+            "ORDER BY s.channel, s.chat_id",
+            (notice.id, now, now, json.dumps(list(notice.topics)), json.dumps(list(channels))),
+        )
+        return max(cursor.rowcount, 0)
 
     async def queue_message(self, text: str, chats: Sequence[ChatRef], now: float) -> int:
         """Queue `text` (a broadcast, a note to staff) for each chat; returns how many."""
@@ -570,13 +645,31 @@ class Store:
             row = await cursor.fetchone()
         return row[0] if row and row[0] is not None else None
 
-    async def mark_sending(self, item: OutboxItem) -> None:
-        """Written before the message leaves: after a crash it is the one that may repeat."""
+    async def mark_sending(self, item: OutboxItem) -> bool:
+        """Written before the message leaves: after a crash it is the one that may repeat.
+
+        False when the message is no longer waiting for that chat: /forget deleted it (or
+        its chat was found unreachable, or moved to a new id) after the sender read it. It
+        must not be sent then (a moved one goes to the new id at the next drain).
+        """
         async with self._write:
-            await self._db.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
-                (item.id,),
+            cursor = await self._db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+                "WHERE id = ? AND channel = ? AND chat_id = ? AND state = 'pending'",
+                (item.id, item.chat.channel, item.chat.chat_id),
             )
+        return cursor.rowcount > 0
+
+    async def drop_waiting(self, item: OutboxItem, now: float, error: str) -> bool:
+        """Drop a message no longer wanted, if it still waits for the chat it was read for
+        (not when it has moved to a chat's new id since: there it may be wanted)."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
+                "WHERE id = ? AND channel = ? AND chat_id = ? AND state = 'pending'",
+                (now, error, item.id, item.chat.channel, item.chat.chat_id),
+            )
+        return cursor.rowcount > 0
 
     async def mark_done(self, item: OutboxItem, state: str, now: float, error: str = "") -> None:
         """Finish a message: 'sent', 'failed' (with why) or 'dropped' (nothing left to send)."""
@@ -596,9 +689,18 @@ class Store:
                 (not_before, error, attempts, item.id),
             )
 
-    async def mark_unreachable(self, chat: ChatRef, reason: str, now: float) -> None:
-        """The chat blocked the bot (or is gone): drop its subscriptions and waiting messages."""
+    async def mark_unreachable(self, item: OutboxItem, reason: str, now: float) -> bool:
+        """`item`'s chat blocked the bot (or is gone): drop its subscriptions and waiting
+        messages, and remember it (a new subscription clears that).
+
+        Nothing is written, and False returned, when `item` is gone: the chat sent /forget
+        while the message was leaving, and nothing about it may be kept.
+        """
+        chat = item.chat
         async with self._write, self._transaction():
+            async with self._db.execute("SELECT 1 FROM outbox WHERE id = ?", (item.id,)) as cur:
+                if await cur.fetchone() is None:
+                    return False
             await self._db.execute(
                 "INSERT OR REPLACE INTO unreachable (channel, chat_id, since, reason) "
                 "VALUES (?, ?, ?, ?)",
@@ -613,6 +715,7 @@ class Store:
                 "WHERE channel = ? AND chat_id = ? AND state IN ('pending', 'sending')",
                 (now, reason, chat.channel, chat.chat_id),
             )
+        return True
 
     async def move_chat(self, chat: ChatRef, new_chat_id: str, now: float) -> int:
         """The chat lives on under `new_chat_id` (a Telegram group upgraded to a
