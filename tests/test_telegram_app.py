@@ -24,6 +24,7 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from wardbot import app
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-Webhook_token"
@@ -42,13 +43,16 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Settings, *, healthy: bool = True) -> AsyncIterator[str]:
+async def running_app(
+    settings: Settings, *, healthy: bool = True, restarts: Restarts | None = None
+) -> AsyncIterator[str]:
     """app.run() in a task; yields the web server's base URL; stops it as SIGTERM would.
 
     Yields once /healthz says all is well or, unless `healthy`, once it answers at all.
+    `restarts`: how the bot's failed parts are tried again (injected waits).
     """
     stop = asyncio.Event()
-    task = asyncio.create_task(app.run(settings, stop=stop))
+    task = asyncio.create_task(app.run(settings, stop=stop, restarts=restarts))
     base = f"http://127.0.0.1:{settings.http_port}"
     async with httpx.AsyncClient() as client:
         for _ in range(200):
