@@ -20,6 +20,11 @@ from pathlib import Path
 
 from wardbot.config import ConfigError, Settings
 
+# The bot's own loggers: -v shows their debug messages, which name no resident and quote
+# no message. Libraries' stay at INFO: python-telegram-bot's print whole updates (names,
+# messages), aiosqlite's every SQL parameter (web chat sessions, questions).
+OWN_LOGGERS = ("wardbot", "handlers", "__main__")
+
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -30,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--data", type=Path, help="where the index and database live (default: $DATA_DIR or data/)"
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="log more")
+    common.add_argument(
+        "-v", "--verbose", action="store_true", help="log the bot's own debug messages too"
+    )
 
     parser = argparse.ArgumentParser(
         prog="bot.py", description="A chatbot for a Vietnamese ward office (phường)."
@@ -477,9 +484,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     process.prepare()  # before numpy or the model load
     args = _parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.verbose:
+        for name in OWN_LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "web"
 SESSION = re.compile(r"[A-Za-z0-9_-]{22,64}")  # the page's random id (>= 128 bits)
+# A cursor is a message's row id: SQLite's INTEGER, at most 2**63 - 1 (19 digits).
+CURSOR = re.compile(r"[0-9]{1,19}")
+MAX_CURSOR = 2**63 - 1
 MAX_BODY_BYTES = 8 * 1024  # a message of MAX_MESSAGE_CHARS, in JSON, fits easily
 MAX_LABEL_CHARS = 120
 HEARTBEAT = 15.0  # an idle event stream sends a comment this often (proxies close idle ones)
@@ -373,13 +376,12 @@ class WebChatChannel:
 
     def _session_and_cursor(self, request: Request) -> tuple[str, int] | Response:
         session = request.query_params.get("session", "")
-        after = request.query_params.get("after", "0")
-        last = request.headers.get("last-event-id")
-        if last and last.isdigit():  # EventSource's own reconnect
-            after = last
-        if not SESSION.fullmatch(session) or not after.isdigit():
+        # EventSource's own reconnect says where it was in a header.
+        after = request.headers.get("last-event-id") or request.query_params.get("after", "0")
+        cursor = _cursor(after)
+        if not SESSION.fullmatch(session) or cursor is None:
             return _error(400, msg.WEB_BAD_REQUEST)
-        return session, int(after)
+        return session, cursor
 
     async def poll(self, request: Request) -> Response:
         """GET /chat/api/poll?session=&after=&wait=1: the messages after the cursor; with
@@ -438,6 +440,15 @@ def _address(request: Request) -> str:
 def _script_safe(data: str) -> str:
     """JSON text that can sit inside a <script> element: its <, > and & escaped."""
     return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _cursor(text: str) -> int | None:
+    """The cursor `text` names; None unless it is one (ASCII digits, not past MAX_CURSOR:
+    anything else would fail in int() or in SQLite, as a 500 with a traceback)."""
+    if not CURSOR.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= MAX_CURSOR else None
 
 
 def _error(status: int, text: str) -> JSONResponse:

@@ -151,9 +151,13 @@ class ZaloBotApi:
         self._token = str(token)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self._transport = transport
         self._redact = _RedactToken(self._token)
+        self._http = self._open()
+
+    def _open(self) -> httpx.AsyncClient:
         logging.getLogger("httpx").addFilter(self._redact)
+        return httpx.AsyncClient(timeout=self.timeout, transport=self._transport)
 
     def __repr__(self) -> str:
         return f"ZaloBotApi(base_url={self.base_url!r})"
@@ -170,7 +174,8 @@ class ZaloBotApi:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connections; the client cannot be used afterwards."""
+        """Close the connections; a later call opens new ones (a channel whose start
+        failed, and closed its client, can be started again)."""
         await self._http.aclose()
         logging.getLogger("httpx").removeFilter(self._redact)
 
@@ -191,6 +196,8 @@ class ZaloBotApi:
         `read_timeout` replaces the client's for waiting on the answer (long polls, alerts).
         """
         url = f"{self.base_url}/bot{self._token}/{method}"
+        if self._http.is_closed:
+            self._http = self._open()
         limits = (
             httpx.Timeout(self.timeout, read=read_timeout)
             if read_timeout

@@ -1,13 +1,17 @@
 """`bot.py run` with Telegram and Zalo side by side: one process, one conversation core,
-one database, and alerts reaching the subscribers of each platform (and nobody else)."""
+one database, and alerts reaching the subscribers of each platform (and nobody else); a
+platform, or the database, failing while the bot starts keeps nothing else from serving."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +20,8 @@ from fakes.zalo_api import FakeZaloApi
 from test_telegram_app import bot_settings, running_app
 
 from wardbot.config import Secret, Settings
+from wardbot.store import Store
+from wardbot.supervise import Restarts
 
 ZALO_FAN = "6ede9afb3c3e4d6f8a01"
 ZALO_OTHER = "8a1b2c3d4e5f60718293"
@@ -118,3 +124,172 @@ async def test_zalo_alone_is_enough_to_run(
         assert "UBND Phường 2" in greeting.text
         assert "1. 🔔 Nhận tin: Bảo hiểm y tế" in topics.text
     assert telegram.calls == []
+
+
+# --- a part failing while the bot starts ------------------------------------------------------
+
+
+class Retries:
+    """Restart pauses that end only when the test lets them: `release()` ends one,
+    `open()` ends every pause from now on. Each pause's length is recorded."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self._released = asyncio.Semaphore(0)
+        self._open = asyncio.Event()
+
+    async def __call__(self, seconds: float, stop: asyncio.Event) -> None:
+        self.delays.append(seconds)
+        waiters = [
+            asyncio.ensure_future(self._released.acquire()),
+            asyncio.ensure_future(self._open.wait()),
+            asyncio.ensure_future(stop.wait()),
+        ]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    def release(self) -> None:
+        self._released.release()
+
+    def open(self) -> None:
+        self._open.set()
+
+
+async def eventually(condition: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("not reached")
+
+
+async def health(base: str) -> tuple[int, dict[str, bool]]:
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{base}/healthz")
+    return response.status_code, response.json()["checks"]
+
+
+async def healthy(base: str) -> None:
+    for _ in range(500):
+        if (await health(base))[0] == 200:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"/healthz never said all is well: {await health(base)}")
+
+
+def write_news(content: Path, title: str) -> None:
+    day = dt.date.today().isoformat()
+    (content / f"{day}-tin-moi.md").write_text(
+        f"---\ntitle: {title}\ndate: {day}\ntopics: [bhyt]\n---\n"
+        "Người dân nhận thẻ tại nhà văn hóa khu phố từ thứ hai.\n",
+        encoding="utf-8",
+    )
+
+
+async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back(
+    both: Settings, telegram: FakeBotApi, zalo: FakeZaloApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    telegram.fail("getMe", 502, times=None)  # Telegram's API down while the bot starts
+    retries = Retries()
+    async with running_app(both, healthy=False, restarts=Restarts(wait=retries)) as base:
+        # Zalo residents are answered and alerted all the same.
+        (answer,) = await zalo.say(ZALO_FAN, "mat the bhyt")
+        assert answer.text.startswith("Mất thẻ bảo hiểm y tế")
+        await zalo.say(ZALO_FAN, "đăng ký nhận tin bảo hiểm y tế")
+        mark = len(zalo.calls)
+        write_news(both.content_dir, "Phát thẻ BHYT đợt 4")
+        (alert,) = await zalo.replies(ZALO_FAN, since=mark, within=10)
+        assert "Phát thẻ BHYT đợt 4" in alert.text
+        # /healthz tells which part is down; the Zalo admin hears of it, in Vietnamese.
+        code, checks = await health(base)
+        assert code == 503
+        assert checks == {
+            "telegram": False,
+            "zalo": True,
+            "telegram-alerts": False,
+            "zalo-alerts": True,
+            "watcher": True,
+            "retention": True,
+        }
+        (note,) = await zalo.replies(ZALO_ADMIN, within=10)
+        assert "kết nối với Telegram" in note.text and "“telegram”: false" in note.text
+        # Tried again, backing off as any failed part of the bot.
+        retries.release()
+        await eventually(lambda: len(retries.delays) == 2)
+        assert retries.delays == [1.0, 2.0]
+        # Each failed try is one line of the log that says why, without a traceback.
+        tries = [r for r in caplog.records if "cannot reach the Telegram Bot API" in r.message]
+        assert len(tries) == 2 and not any(r.exc_info for r in tries)
+        # Telegram answers again: it is served from the next try on.
+        telegram.recover("getMe")
+        retries.open()
+        await healthy(base)
+        (reply,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")
+        assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
+
+
+async def test_zalo_unreachable_at_start_is_tried_again_while_telegram_serves(
+    both: Settings, telegram: FakeBotApi, zalo: FakeZaloApi
+) -> None:
+    zalo.fail(502, method="getMe", times=1)  # Zalo's API down at the first try
+    retries = Retries()
+    async with running_app(both, healthy=False, restarts=Restarts(wait=retries)) as base:
+        (reply,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")
+        assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
+        code, checks = await health(base)
+        assert (code, checks["zalo"], checks["telegram"]) == (503, False, True)
+        retries.open()
+        await healthy(base)
+        (answer,) = await zalo.say(ZALO_FAN, "mat the bhyt")
+        assert answer.text.startswith("Mất thẻ bảo hiểm y tế")
+
+
+async def test_a_database_locked_at_start_delays_the_first_alerts_and_stops_nothing(
+    both: Settings, telegram: FakeBotApi, zalo: FakeZaloApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_app(both):
+        await telegram.say(TELEGRAM_FAN, "/subscribe bhyt")
+    # A notice published while the bot is down; at the next start the database is locked
+    # (another program holds it) when the bot looks for such notices.
+    write_news(both.content_dir, "Phát thẻ BHYT đợt 5")
+    real = Store.note_announcements
+    tries: list[object] = []
+
+    async def locked_at_first(self: Store, *args: Any) -> object:
+        tries.append(args)
+        if len(tries) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return await real(self, *args)
+
+    monkeypatch.setattr(Store, "note_announcements", locked_at_first)
+    retries = Retries()
+    mark = len(telegram.calls)
+    async with running_app(both, healthy=False, restarts=Restarts(wait=retries)) as base:
+        # The bot runs and answers meanwhile; /healthz says the watcher is down.
+        (reply,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")
+        assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
+        (answer,) = await zalo.say(ZALO_FAN, "mat the bhyt")
+        assert answer.text.startswith("Mất thẻ bảo hiểm y tế")
+        code, checks = await health(base)
+        assert (code, checks["watcher"], checks["telegram"], checks["zalo"]) == (
+            503,
+            False,
+            True,
+            True,
+        )
+        (note,) = await zalo.replies(ZALO_ADMIN, within=10)
+        assert "“watcher”: false" in note.text
+        assert not any(
+            "đợt 5" in visible_text(c.text) for c in telegram.sent(TELEGRAM_FAN, since=mark)
+        )
+        # Tried again: the notice published while the bot was down is alerted.
+        retries.open()
+        await healthy(base)
+        await telegram.wait_until(
+            lambda: any("đợt 5" in visible_text(c.text) for c in telegram.sent(TELEGRAM_FAN)),
+            within=10,
+        )
+    assert retries.delays == [1.0]

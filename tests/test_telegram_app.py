@@ -24,6 +24,7 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from wardbot import app
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-Webhook_token"
@@ -42,13 +43,16 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Settings, *, healthy: bool = True) -> AsyncIterator[str]:
+async def running_app(
+    settings: Settings, *, healthy: bool = True, restarts: Restarts | None = None
+) -> AsyncIterator[str]:
     """app.run() in a task; yields the web server's base URL; stops it as SIGTERM would.
 
     Yields once /healthz says all is well or, unless `healthy`, once it answers at all.
+    `restarts`: how the bot's failed parts are tried again (injected waits).
     """
     stop = asyncio.Event()
-    task = asyncio.create_task(app.run(settings, stop=stop))
+    task = asyncio.create_task(app.run(settings, stop=stop, restarts=restarts))
     base = f"http://127.0.0.1:{settings.http_port}"
     async with httpx.AsyncClient() as client:
         for _ in range(200):
@@ -275,6 +279,76 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
     assert process.returncode == 0, err.decode()
     assert api.token not in err.decode()
     assert "Traceback" not in err.decode()
+
+
+async def test_bot_py_run_verbose_logs_no_residents_name_message_or_web_session(
+    api: FakeBotApi, ward_files: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "PUBLIC_URL": "https://bot.phuong2.example.vn",
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "WEB_CHAT": "on",
+        "HTTP_PORT": str(port),
+        "FAQ_FILE": str(ward_files / "faq.yaml"),
+        "CONTENT_DIR": str(ward_files / "content"),
+        "DATA_DIR": str(tmp_path / "data"),
+        "SEMANTIC_MATCHING": "off",
+    }
+    base = f"http://127.0.0.1:{port}"
+    name, card, session = "Nguyễn Văn Ánh", "079123456789", "Phien_Trinh_Duyet_" + "x" * 26
+    resident = {"id": 4242, "type": "private", "first_name": name}
+    question = {
+        "update_id": 77,
+        "message": {
+            "message_id": 77,
+            "date": int(time.time()),
+            "chat": resident,
+            "from": {**resident, "is_bot": False},
+            "text": f"so cccd cua toi {card} bi mat",
+        },
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        "run",
+        "-v",
+        cwd=tmp_path,  # no developer's .env
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            for _ in range(600):
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.05)
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            for _ in range(2):  # Telegram delivering it twice: dropped once, at DEBUG
+                assert (await client.post("/telegram", json=question, headers=headers)).is_success
+            await api.replies(4242, within=30)
+            web = await client.post(
+                "/chat/api/send",
+                content=json.dumps({"session": session, "text": "mat the bhyt"}),
+                headers={"X-Ward-Chat": "1", "Content-Type": "application/json", "Origin": base},
+            )
+            assert web.status_code == 200
+        process.terminate()
+        _, raw = await asyncio.wait_for(process.communicate(), 15)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    err = raw.decode()
+    assert "DEBUG handlers.telegram: telegram: a repeated update dropped" in err, err
+    for secret in (name, card, session, "mat the bhyt", SECRET, api.token):
+        assert secret not in err
 
 
 def test_run_on_a_port_in_use_says_so_without_a_traceback(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
+import logging.handlers
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -536,3 +538,41 @@ async def test_a_bad_session_id_or_cursor_is_refused(client: httpx.AsyncClient) 
     bad = await client.get("/chat/api/poll", params={"session": SESSION, "after": "-1"})
     assert bad.status_code == 400
     assert bad.json() == {"error": msg.WEB_BAD_REQUEST}
+
+
+@pytest.mark.parametrize(
+    ("params", "headers"),
+    [
+        ({"after": str(2**63)}, {}),  # past SQLite's INTEGER
+        ({"after": "9" * 5000}, {}),  # past what int() reads
+        ({"after": "0" * 20}, {}),  # more than 19 digits
+        ({"after": "²"}, {}),  # a digit to str.isdigit(), not to int()
+        ({}, {"Last-Event-ID": str(2**63)}),
+        ({}, {"Last-Event-ID": "1" * 20}),
+    ],
+)
+async def test_a_cursor_no_message_can_have_is_refused_without_an_error_logged(
+    client: httpx.AsyncClient, params: dict[str, str], headers: dict[str, str]
+) -> None:
+    logged = logging.handlers.BufferingHandler(100)
+    server_log = logging.getLogger("uvicorn.error")  # where a 500's traceback goes
+    server_log.addHandler(logged)
+    try:
+        for path in ("/chat/api/poll", "/chat/api/events"):
+            response = await client.get(
+                path, params={"session": SESSION, **params}, headers=headers
+            )
+            assert response.status_code == 400, path
+            assert response.json() == {"error": msg.WEB_BAD_REQUEST}
+    finally:
+        server_log.removeHandler(logged)
+    assert logged.buffer == []
+
+
+async def test_the_largest_cursor_is_still_one(client: httpx.AsyncClient) -> None:
+    await send(client, text="xin chao")
+    largest = {"session": SESSION, "after": str(2**63 - 1)}
+    response = await client.get("/chat/api/poll", params=largest)
+    assert (response.status_code, response.json()) == (200, {"messages": []})
+    padded = await client.get("/chat/api/poll", params={"session": SESSION, "after": "0" * 19})
+    assert padded.json()["messages"][0]["text"] == "xin chao"

@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
 from wardbot import channels, datadir
@@ -101,8 +101,12 @@ def check_channels(settings: Settings) -> None:
         raise ConfigError(NO_CHANNEL)
 
 
-async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
-    """Serve every configured channel until `stop` is set, SIGTERM or SIGINT."""
+async def run(
+    settings: Settings, *, stop: asyncio.Event | None = None, restarts: Restarts | None = None
+) -> None:
+    """Serve every configured channel until `stop` is set, SIGTERM or SIGINT.
+
+    `restarts`: how failed parts are tried again (tests inject their waits)."""
     check_channels(settings)
     stop = stop or asyncio.Event()
     with _redacted_logs(settings), _stop_on_signals(stop):
@@ -114,7 +118,7 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
                 log.warning("%s", problem)
             store = await Store.open(settings.data_dir / datadir.DATABASE, read_only=read_only)
             try:
-                await _serve(settings, engine, store, snapshot, stop)
+                await _serve(settings, engine, store, snapshot, stop, restarts)
             finally:
                 await store.close()
                 engine.close()
@@ -156,7 +160,20 @@ async def _serve(
     )
     restarts.notify = alerts.task_failing
     watcher = ContentWatcher(engine, alerts, settings, snapshot)
-    watching = Supervised(watcher.name, watcher.run, restarts, check=watcher.is_running)
+    synced = asyncio.Event()  # the first attempt at the start-up sync is over
+
+    async def watch(stop: asyncio.Event) -> None:
+        try:
+            # Notices added while the bot was down are alerted now; staff hear of bad files.
+            # Here, not before the start: a database locked meanwhile is retried like any
+            # error of the watcher, and the channels serve all the same.
+            await alerts.sync()
+            await alerts.report_problems()
+        finally:
+            synced.set()
+        await watcher.run(stop)
+
+    watching = Supervised(watcher.name, watch, restarts, check=watcher.is_running)
     retention = retention_task(store, settings, restarts)
 
     follower = _follower(settings, store, alerts)
@@ -181,8 +198,22 @@ async def _serve(
         desk.editor = editor
         staffing = Supervised(desk.name, desk.run, restarts, check=desk.is_running)
         supervised.append(staffing)
+    background: list[asyncio.Task[None]] = []
+
+    def launch(task: Supervised) -> None:
+        background.append(asyncio.create_task(task.run(stop), name=task.name))
+
+    def serving(channel: Channel) -> None:
+        """What waits for a channel to be up: its alert sender, and the staff desk (in the
+        Telegram staff group)."""
+        if store.writable:  # a read-only data folder: nothing to send from
+            senders.start(channel.name)
+        if staffing is not None and channel.name == "telegram":
+            launch(staffing)
+
+    starting = [_ChannelStart(channel, restarts, serving) for channel in running]
     routes = [route for channel in running for route in channel.routes()]
-    checks = {channel.name: channel.is_running for channel in running}
+    checks = {start.task.name: start.task.is_running for start in starting}
     checks |= {task.name: task.is_running for task in supervised}
     if not store.writable:
         checks["data"] = lambda: False
@@ -191,19 +222,18 @@ async def _serve(
     )
     await web.start()
     log.info("web server on port %d (/healthz)", settings.http_port)
-    background: list[asyncio.Task[None]] = []
     try:
-        for channel in running:
-            await channel.start()
-        # Notices added while the bot was down are alerted now; staff hear of bad files.
-        await alerts.sync()
-        await alerts.report_problems()
-        tasks = [watching]
-        if store.writable:  # a read-only data folder: nothing to send from, nothing to purge
-            senders.start()
-            tasks.append(retention)
-        tasks += [task for task in (staffing, portal) if task is not None]
-        background = [asyncio.create_task(task.run(stop), name=task.name) for task in tasks]
+        # Each channel starts on its own: one whose platform cannot be reached (or that
+        # refuses its token) is tried again, backing off, while the others serve.
+        for start in starting:
+            launch(start.task)
+        launch(watching)
+        if store.writable:  # nothing to purge in a read-only data folder
+            launch(retention)
+        if portal is not None:
+            launch(portal)
+        # "running" once every part has had its first try, well or not (the log says which).
+        await _first_tries([*(start.tried for start in starting), synced], stop)
         log.info("running; stop with Ctrl-C or SIGTERM")
         await stop.wait()
         log.info("stopping")
@@ -216,6 +246,53 @@ async def _serve(
         await senders.stop(STOP_GRACE_SECONDS)
         for channel in reversed(running):
             await _stopped(channel.name, channel.stop())
+
+
+class _ChannelStart:
+    """A channel started under supervision: an attempt that fails (its platform cannot be
+    reached, its token is refused) is let go and tried again after the restart delays,
+    /healthz reporting the channel down meanwhile. `serving(channel)` runs once it is up."""
+
+    def __init__(
+        self, channel: Channel, restarts: Restarts, serving: Callable[[Channel], None]
+    ) -> None:
+        self.channel = channel
+        self.serving = serving
+        self.tried = asyncio.Event()  # the first attempt is over
+        self.task = Supervised(
+            channel.name,
+            self._run,
+            restarts,
+            check=channel.is_running,
+            quiet=(ConfigError, ConnectionError),  # the channels' own clear messages
+        )
+
+    async def _run(self, stop: asyncio.Event) -> None:
+        try:
+            await self.channel.start()
+        except Exception:
+            # Whatever started half-way is let go: the next attempt starts afresh.
+            await _stopped(self.channel.name, self.channel.stop())
+            raise
+        finally:
+            self.tried.set()
+        self.serving(self.channel)
+        await stop.wait()  # stopped by _serve, after the senders
+
+
+async def _first_tries(events: list[asyncio.Event], stop: asyncio.Event) -> None:
+    """Wait until every event is set, or `stop` is."""
+
+    async def all_set() -> None:
+        for event in events:
+            await event.wait()
+
+    waiting = [asyncio.ensure_future(all_set()), asyncio.ensure_future(stop.wait())]
+    try:
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for future in waiting:
+            future.cancel()
 
 
 async def _stopped(name: str, stopping: Awaitable[object]) -> None:

@@ -395,24 +395,36 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
 
 
 _TASKS = {
-    "watcher": "cập nhật khi faq.yaml hay thư mục thông báo thay đổi",
+    "watcher": "theo dõi faq.yaml và thư mục thông báo (cập nhật câu trả lời, chuẩn bị tin "
+    "báo về thông báo mới)",
     "retention": "xóa nhật ký câu hỏi cũ (QUESTION_LOG_DAYS)",
     "portal": "đọc tin từ cổng thông tin của phường (PORTAL_FEEDS)",
     "staff-desk": "chuyển câu hỏi của người dân vào nhóm cán bộ (STAFF_CHAT_ID; bot còn "
     "trong nhóm và còn quyền quản trị không?)",
 }
+# Chat channels that could not start: (platform, the setting holding the bot's token).
+_CHANNELS = {"telegram": ("Telegram", "TELEGRAM_BOT_TOKEN"), "zalo": ("Zalo", "ZALO_BOT_TOKEN")}
 
 
 def admin_task_failing(task: str) -> str:
-    """A background part of the bot stopped on an error and is being restarted."""
+    """A part of the bot stopped on an error (or could not start) and is tried again."""
     channel, _, kind = task.partition("-")
-    what = f"gửi tin báo qua {channel.capitalize()}" if kind == "alerts" else _TASKS.get(task, task)
+    check = (
+        "máy chủ (ổ đĩa còn trống không, tệp dữ liệu bot.sqlite3 có bị chương trình khác giữ không)"
+    )
+    if task in _CHANNELS:
+        platform, token = _CHANNELS[task]
+        what = f"kết nối với {platform} (người dân nhắn qua {platform} tạm chưa được trả lời)"
+        check = f"kết nối mạng của máy chủ tới {platform} và mã bot {token} (có bị đổi không)"
+    elif kind == "alerts":
+        what = f"gửi tin báo qua {channel.capitalize()}"
+    else:
+        what = _TASKS.get(task, task)
     return (
         f"⚠️ Bot vừa gặp lỗi ở phần {what} và đang tự chạy lại phần này "
         "(các lần thử thưa dần); chi tiết lỗi có trong nhật ký (log) của bot.\n\n"
         f"Trong lúc lỗi, /healthz báo “{task}”: false. Nếu lỗi kéo dài, vui lòng kiểm tra "
-        "máy chủ (ổ đĩa còn trống không, tệp dữ liệu bot.sqlite3 có bị chương trình khác "
-        "giữ không)."
+        f"{check}."
     )
 
 

@@ -420,9 +420,18 @@ class Senders:
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
-    def start(self) -> None:
-        self._stop.clear()
-        self._tasks = [asyncio.create_task(s.run(self._stop), name=s.name) for s in self.supervised]
+    def start(self, channel: str | None = None) -> None:
+        """Start the senders not running yet: every channel's, or only `channel`'s (the bot
+        starts a channel's sender once the channel itself is up)."""
+        if not self._tasks:
+            self._stop.clear()
+        running = {task.get_name() for task in self._tasks}
+        for sender, supervised in zip(self.senders, self.supervised, strict=True):
+            if channel not in (None, sender.channel.name) or supervised.name in running:
+                continue
+            self._tasks.append(
+                asyncio.create_task(supervised.run(self._stop), name=supervised.name)
+            )
 
     def wake(self) -> None:
         for sender in self.senders:

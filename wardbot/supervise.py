@@ -1,4 +1,4 @@
-"""Keeping the bot's long-running tasks alive (alert senders, file watcher, retention).
+"""Keeping the bot's parts alive (the channels' start, alert senders, file watcher, retention).
 
 A task that raises is not gone for good: the error is logged at once, the task starts
 again after a pause that doubles up to a cap, /healthz reports it down until it runs
@@ -54,11 +54,15 @@ class Supervised:
         restarts: Restarts,
         *,
         check: Callable[[], bool] = lambda: True,
+        quiet: tuple[type[Exception], ...] = (),
     ) -> None:
         self.name = name
         self.work = work
         self.restarts = restarts
         self.check = check
+        # Errors that explain themselves (a channel that cannot reach its API): one line in
+        # the log, without a traceback.
+        self.quiet = quiet
         self.failures = 0
         self._running = False
         self._told = False
@@ -75,12 +79,15 @@ class Supervised:
             try:
                 await self.work(stop)
                 return
-            except Exception:
+            except Exception as exc:
                 self._running = False
                 self.failures += 1
                 if self.restarts.clock() - started >= self.restarts.max_delay:
                     delay, self._told = self.restarts.first_delay, False
-                log.exception("%s stopped on an error; restarting in %.0f s", self.name, delay)
+                if isinstance(exc, self.quiet):
+                    log.error("%s: %s; trying again in %.0f s", self.name, exc, delay)
+                else:
+                    log.exception("%s stopped on an error; restarting in %.0f s", self.name, delay)
                 await self._tell()
                 await self.restarts.wait(delay, stop)
                 delay = min(delay * 2, self.restarts.max_delay)
