@@ -506,6 +506,36 @@ async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
     assert room.reactions == []
 
 
+async def test_an_answer_late_for_minutes_is_told_to_staff_once_and_still_delivered(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    from wardbot.delivery import TransientError
+    from wardbot.outbox import DELAYED_AFTER
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
+    channel = Pushed()
+    channel.error = TransientError("All connection attempts failed")  # the platform is down
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(store, channel, composer, on_done=desk.delivered, clock=clock)
+    notes = []
+    for tries in range(1, DELAYED_AFTER + 3):
+        if tries == DELAYED_AFTER + 2:
+            channel.error = None  # back
+        await sender.drain()
+        await desk.post_pending()
+        notes = [p.reply.text for p in room.posts[1:]]
+        if tries < DELAYED_AFTER:
+            assert notes == [], "a moment's failure is not worth a note"
+        due = await store.next_due(channel.name)
+        clock.now = due if due is not None else clock.now
+    late = msg.ticket_note_post(1, msg.relay_delayed("All connection attempts failed"))
+    assert notes == [late], "told once, while it is still being sent"
+    assert [chat for chat, _ in channel.sent] == [RESIDENT.chat_id]
+    assert room.reactions == [7001]  # 👍 on the staff message once delivered
+
+
 async def test_closing_a_ticket_stops_relaying_the_resident(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

@@ -276,11 +276,16 @@ class Desk:
 
     async def delivered(self, item: OutboxItem, outcome: str, error: str) -> None:
         """How a staff answer's delivery ended (wardbot.outbox: 'sent', 'unreachable',
-        'failed'): a 👍 on the staff message, or a note in the ticket's topic."""
+        'failed'): a 👍 on the staff message, or a note in the ticket's topic. A note too
+        when it is late ('delayed'), once: it is still being sent."""
         if item.kind != "reply":
             return
         message = await self.tickets.message(int(item.ref))
         if message is None:
+            return
+        if outcome == "delayed":
+            await self.tickets.add_note(message.ticket_id, msg.relay_delayed(error), self.clock())
+            self._wake.set()
             return
         ok = outcome == "sent"
         await self.tickets.reply_outcome(message.id, ok, error)

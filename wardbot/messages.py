@@ -620,6 +620,13 @@ def relay_failed(reason: str) -> str:
     return f"không gửi được câu trả lời tới người dân ({reason}). Người dân chưa nhận được tin này."
 
 
+def relay_delayed(reason: str) -> str:
+    return (
+        f"chưa gửi được câu trả lời tới người dân ({reason}). Bot vẫn đang tự gửi lại và sẽ "
+        "thả 👍 vào tin trả lời khi người dân nhận được."
+    )
+
+
 def relay_unreachable() -> str:
     return "người dân đã chặn bot, đã xóa cuộc trò chuyện hoặc không còn nhận được tin nhắn"
 

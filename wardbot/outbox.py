@@ -72,6 +72,10 @@ def _tries_within(seconds: float) -> int:
 # Counted in tries rather than time since queued, so that days the bot was stopped (when
 # nothing is tried) do not count against a message.
 MAX_ATTEMPTS = _tries_within(RETRY_FOR)
+# After this many failed tries (about ten minutes), whoever waits on the message is told
+# once that it is late, while it is still tried (`on_done` with 'delayed'): staff should
+# not wait a week to learn that their answer has not reached the resident.
+DELAYED_AFTER = _tries_within(600.0)
 
 
 class NoticeGone(Exception):
@@ -166,8 +170,9 @@ class Sender:
         on_done: Callable[[OutboxItem, str, str], Awaitable[object]] | None = None,
     ) -> None:
         self.store = store
-        # Told how each message ended: (item, 'sent' | 'unreachable' | 'failed', why not).
-        # wardbot.desk tells staff what became of their answers.
+        # Told how each message ended: (item, 'sent' | 'unreachable' | 'failed', why not),
+        # and once that it is late ('delayed': still tried). wardbot.desk tells staff what
+        # became of their answers.
         self.on_done = on_done
         self.channel = channel
         self.composer = composer
@@ -396,6 +401,8 @@ class Sender:
             return
         self.stats.retried += 1
         await self.store.mark_retry(item, self.clock() + retry_delay(attempts), reason, attempts)
+        if attempts == DELAYED_AFTER:
+            await self._done(item, "delayed", reason)
 
     def _forget_old_chats(self) -> None:
         if len(self._last_to) < 4096:
