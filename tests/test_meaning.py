@@ -485,3 +485,37 @@ def test_a_restarted_bot_answers_by_meaning_from_its_first_question(engine, tmp_
         )
     finally:
         again.close()
+
+
+class QueryRecordingEmbedder(CountingEmbedder):
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.asked: list[str] = []
+
+    def embed(self, texts, *, query):
+        if query:
+            self.asked += list(texts)
+        return super().embed(texts, query=query)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        # An abbreviation expands to words with diacritics; the resident typed none.
+        ("lam cccd o dau", "làm căn cước công dân ở đâu"),
+        ("làm CCCD ở đâu", "làm căn cước công dân ở đâu"),  # typed with them: as typed
+    ],
+)
+def test_the_model_reads_a_question_typed_without_diacritics_with_them_restored(
+    engine, tmp_path, typed, read
+):
+    faq, content = write_ward(tmp_path)
+    faq.write_text(FAQ + MORE_FAQ, encoding="utf-8")
+    embedder = QueryRecordingEmbedder(engine.embedder)
+    fresh = Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=embedder)
+    try:
+        embedder.asked.clear()
+        fresh.ask(typed)
+        assert embedder.asked == [read]
+    finally:
+        fresh.close()

@@ -59,7 +59,7 @@ from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.state import AnalysedState, doc_key
-from wardbot.text import fold, fold_word
+from wardbot.text import diacritics_share, fold, fold_word
 from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
 
 log = logging.getLogger(__name__)
@@ -676,14 +676,14 @@ class Engine:
         """For /healthz and the log: is meaning used, and for how many documents."""
         return self.vectors.status(len(self._entries))
 
-    def _embedding_text(self, words: list[str], corrections: dict[str, str]) -> str:
-        """The question as the embedder should read it: normalised, diacritics restored.
+    def _embedding_text(self, question: str, words: list[str], corrections: dict[str, str]) -> str:
+        """The question as the embedder should read it: normalised, diacritics restored
+        when it was typed mostly without them.
 
-        `corrections`: the typo corrections the lexical side already found (Query).
+        `words`: the question analysed; `corrections`: the typo corrections the lexical
+        side already found (Query).
         """
-        letters = [w for w in words if w.isalpha()]
-        accented = sum(w != fold_word(w) for w in letters)
-        if letters and accented >= ACCENTED_SHARE * len(letters):
+        if diacritics_share(question) >= ACCENTED_SHARE:
             return " ".join(words)
         fixes = {w: f for w, f in corrections.items() if w == fold_word(w)}
         return " ".join(self._accents.restore([fixes.get(w, w) for w in words]))
@@ -738,8 +738,8 @@ class Engine:
         """The question's sentence vector, when documents have vectors to compare it with."""
         if self.embedder is None or not len(self.vectors.index):
             return None
-        words = self._analyzer.words(question[:MAX_QUESTION_CHARS])
-        text = self._embedding_text(words, query.corrections)
+        question = question[:MAX_QUESTION_CHARS]
+        text = self._embedding_text(question, self._analyzer.words(question), query.corrections)
         if self._recent is None or self._recent.embedder is not self.embedder:
             self._recent = RecentQuestions(self.embedder)
         return self._recent.vector(text)

@@ -441,6 +441,14 @@ def fold_word(word: str) -> str:
     return fold(word)
 
 
+def diacritics_share(text: str) -> float:
+    """The share of `text`'s words (letters only) typed with diacritics, as typed: before
+    abbreviations are expanded ('lam cccd o dau' is typed without any, though 'cccd'
+    stands for 'căn cước công dân') and Telex is decoded. 0 when it has no such word."""
+    letters = [w for w in _basic_tokens(text) if w.isalpha()]
+    return sum(w != fold_word(w) for w in letters) / len(letters) if letters else 0.0
+
+
 def _basic_tokens(text: str) -> list[str]:
     """NFC, case-fold, split into words and put tones in one place. No decoding."""
     return list(map(_word, _WORD_RE.findall(nfc(text).casefold())))
