@@ -1,8 +1,9 @@
 # The ward bot: `python bot.py run` (Telegram; webhook mode when PUBLIC_URL is set).
 #   docker build -t wardbot .
 #   docker run -d --name wardbot -e TELEGRAM_BOT_TOKEN=... -p 8080:8080 \
-#     -v "$PWD/faq.yaml:/app/faq.yaml:ro" -v "$PWD/content:/app/content:ro" \
+#     -v "$PWD:/app/ward:ro" -e FAQ_FILE=/app/ward/faq.yaml -e CONTENT_DIR=/app/ward/content \
 #     -v wardbot-data:/app/data wardbot
+# (mount the folder, not faq.yaml alone: editors save by replacing the file; see README)
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -29,7 +29,7 @@ test: system $(STAMP)
 	$(PY) -m pytest -q
 
 system:
-	bash tools/system-packages.sh
+	bash tools/system-packages.sh $(PYTHON)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

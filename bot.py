@@ -492,9 +492,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    from dotenv import load_dotenv
+    from dotenv import find_dotenv, load_dotenv
 
-    load_dotenv(override=False)
+    # The working directory's .env (or its parents'), as the README says: not the one
+    # beside bot.py when the bot is started from elsewhere.
+    load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         settings = _settings(args)
     except ConfigError as exc:

@@ -86,6 +86,14 @@ def test_ask_plain_without_an_answer_gives_the_hotline(ward, monkeypatch, capsys
     assert "0299 123 456" in capsys.readouterr().out
 
 
+def test_a_dotenv_file_in_the_working_directory_is_read(ward, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("WARD_HOTLINE", "")  # restored (unset) after the test...
+    monkeypatch.delenv("WARD_HOTLINE")  # ...and unset now: the .env is what sets it
+    (tmp_path / ".env").write_text("WARD_HOTLINE=0299 555 777\n", encoding="utf-8")
+    bot.main(["ask", *ward, "giá vàng hôm nay"])
+    assert "0299 555 777" in capsys.readouterr().out
+
+
 def test_check_passes_on_good_files(ward, capsys):
     assert bot.main(["check", *ward]) == 0
 

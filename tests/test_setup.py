@@ -104,17 +104,28 @@ def test_a_folder_that_is_not_a_venv_is_left_alone(tmp_path):
 
 
 def _ci_machine(
-    tmp_path: Path, has_ensurepip: bool, has_chromium: bool, *, root: bool = True
+    tmp_path: Path,
+    has_ensurepip: bool,
+    has_chromium: bool,
+    *,
+    root: bool = True,
+    has_fonts: bool | None = None,
+    other_python: bool = False,
 ) -> tuple[dict[str, str], Path]:
     """PATH for tools/system-packages.sh and .ci/run with a python3 (with or without
-    ensurepip), Chromium installed or not (at $CHROMIUM), root or not, and an apt-get and
-    a make that only write down how they were called."""
+    ensurepip), Chromium installed or not (at $CHROMIUM), the Vietnamese fonts installed or
+    not (as dpkg says; by default as Chromium), root or not, and an apt-get and a make that
+    only write down how they were called. `other_python`: python3 has ensurepip, and the
+    one without it is `python-other`."""
+    has_fonts = has_chromium if has_fonts is None else has_fonts
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls"
     no_ensurepip = "" if has_ensurepip else 'case "$2" in *ensurepip*) exit 1;; esac\n'
     tools = {
-        "python3": f'#!/bin/sh\n{no_ensurepip}exec "{sys.executable}" "$@"\n',
+        "python3": f'#!/bin/sh\n{"" if other_python else no_ensurepip}exec "{sys.executable}" "$@"\n',
+        "python-other": f'#!/bin/sh\n{no_ensurepip}exec "{sys.executable}" "$@"\n',
+        "dpkg": f"#!/bin/sh\nexit {0 if has_fonts else 1}\n",
         "apt-get": f'#!/bin/sh\necho "apt-get $* ($DEBIAN_FRONTEND)" >> "{log}"\n',
         "make": f'#!/bin/sh\necho "make $*" >> "{log}"\n',
         "id": f"#!/bin/sh\necho {0 if root else 1000}\n",
@@ -130,12 +141,27 @@ def _ci_machine(
 
 
 def _system(
-    tmp_path: Path, *, has_ensurepip: bool, has_chromium: bool, root: bool = True
+    tmp_path: Path,
+    *,
+    has_ensurepip: bool,
+    has_chromium: bool,
+    root: bool = True,
+    has_fonts: bool | None = None,
+    python: str | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    """Run tools/system-packages.sh on such a machine; its result and the commands it ran."""
-    env, log = _ci_machine(tmp_path, has_ensurepip, has_chromium, root=root)
+    """Run tools/system-packages.sh on such a machine (for `python`, as `make test
+    PYTHON=...` does); its result and the commands it ran."""
+    env, log = _ci_machine(
+        tmp_path,
+        has_ensurepip,
+        has_chromium,
+        root=root,
+        has_fonts=has_fonts,
+        other_python=python is not None,
+    )
     script = ROOT / "tools" / "system-packages.sh"
-    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True)
+    command = ["bash", str(script), *([python] if python else [])]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
     return result, log.read_text().splitlines() if log.exists() else []
 
 
@@ -164,6 +190,19 @@ def test_a_bare_machine_gets_everything_at_once(tmp_path):
     assert calls == _apt_get(f"python{VERSION}-venv", "chromium", "fonts-noto-core")
 
 
+def test_vietnamese_fonts_are_installed_when_only_they_are_missing(tmp_path):
+    result, calls = _system(tmp_path, has_ensurepip=True, has_chromium=True, has_fonts=False)
+    assert result.returncode == 0
+    assert calls == _apt_get("fonts-noto-core")
+
+
+def test_the_venv_package_is_that_of_the_python_make_uses(tmp_path):
+    # `make test PYTHON=python-other`: python3 has ensurepip, python-other does not.
+    result, calls = _system(tmp_path, has_ensurepip=False, has_chromium=True, python="python-other")
+    assert result.returncode == 0
+    assert calls == _apt_get(f"python{VERSION}-venv")
+
+
 def test_nothing_is_installed_when_nothing_is_missing(tmp_path):
     result, calls = _system(tmp_path, has_ensurepip=True, has_chromium=True)
     assert (result.returncode, calls) == (0, [])
@@ -189,5 +228,5 @@ def test_ci_runs_the_readme_test_command_which_installs_the_system_packages_firs
         text=True,
         check=True,
     ).stdout.splitlines()
-    assert planned[0] == "bash tools/system-packages.sh"
+    assert planned[0] == "bash tools/system-packages.sh python3"
     assert planned[-1].endswith("-m pytest -q")

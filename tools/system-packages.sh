@@ -5,13 +5,18 @@
 #   and fonts with Vietnamese glyphs so that its screenshots show diacritics.
 # As root (CI, a container) they are installed with apt-get; otherwise the command to run
 # is printed and the script fails, before any test does.
+# Usage: system-packages.sh [PYTHON] (the interpreter make builds .venv with; python3).
 set -euo pipefail
+python="${1:-python3}"
 packages=()
-if ! python3 -c 'import ensurepip' 2>/dev/null; then
-    packages+=("python$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv")
+if command -v "$python" >/dev/null && ! "$python" -c 'import ensurepip' 2>/dev/null; then
+    packages+=("python$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv")
 fi
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-    packages+=(chromium fonts-noto-core)
+    packages+=(chromium)
+fi
+if command -v dpkg >/dev/null && ! dpkg -s fonts-noto-core >/dev/null 2>&1; then
+    packages+=(fonts-noto-core)
 fi
 if [ ${#packages[@]} -eq 0 ]; then
     exit 0
