@@ -96,6 +96,21 @@ async def test_subscribing_by_number_from_the_start_menu(
     assert "Anh/chị đang nhận tin về:\n• Học bổng và khuyến học" in out
 
 
+async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """A typed "đăng ký cư trú" gets an answer, not a subscription; its last number follows."""
+    out = await chat(conversation, ward_settings, "đăng ký cư trú", "/mysubs", "/quit")
+    asked = out.split("> đăng ký cư trú\n", 1)[1].split("> /mysubs\n", 1)[0]
+    assert msg.subscribed("Cư trú") not in asked
+    choices = [line for line in asked.splitlines() if line[:1].isdigit()]
+    assert choices[-1] == f"{len(choices)}. {msg.subscribe_button('Cư trú')}"
+    assert msg.mysubs([]) in out.split("> /mysubs\n", 1)[1]
+    out = await chat(conversation, ward_settings, "đăng ký cư trú", str(len(choices)), "/mysubs")
+    assert msg.subscribed("Cư trú") in out
+    assert "Anh/chị đang nhận tin về:\n• Cư trú" in out
+
+
 async def test_odd_input_never_crashes_and_end_of_input_exits(
     conversation: Conversation, ward_settings: Settings
 ) -> None:

@@ -15,7 +15,7 @@ import re
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from wardbot import messages as msg
@@ -256,6 +256,11 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
     )
 
 
+def _with_button(reply: Reply, button: Button | None) -> Reply:
+    """`reply` with `button` last among its choices (unchanged without one)."""
+    return reply if button is None else replace(reply, buttons=(*reply.buttons, button))
+
+
 def no_answer_reply(
     answer: Answer, settings: Settings, staff: tuple[str, Button] | None = None
 ) -> Reply:
@@ -337,8 +342,18 @@ class Conversation:
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
             return [await self._document_reply(doc, full=True)]
-        if kind in ("sub", "unsub", "topics", "mysubs") and chat.channel in self.no_alerts:
+        if (
+            kind in ("sub", "unsub", "follow", "topics", "mysubs")
+            and chat.channel in self.no_alerts
+        ):
             return [self._alerts_elsewhere()]
+        if kind == "follow":  # under an answer: the answer stays, the news comes below it
+            topic = self._topic(ref)
+            if topic is None:
+                return [Reply(msg.not_found())]
+            if not self._manages(chat, sender):
+                return [Reply(msg.group_staff_only())]
+            return [await self._follow(chat, topic)]
         if kind in ("sub", "unsub"):
             topic = self._topic(ref)
             if topic is None:
@@ -379,9 +394,10 @@ class Conversation:
         manages: bool = True,
     ) -> list[Reply]:
         s = self.settings
+        follow = await self._follow_button(chat, intent, manages)
         if self.desk is not None and chat.private and intent.kind in RELAYED_INTENTS:
             try:
-                replies = await self._with_desk(self.desk, chat, intent, text, typing)
+                replies = await self._with_desk(self.desk, chat, intent, text, typing, follow)
             except Exception:  # a locked database: the bot still answers what it knows
                 log.exception("could not check for a ticket; answering as the bot")
                 replies = None
@@ -431,7 +447,7 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
-        return [await self._answer(chat, text, typing)]
+        return [await self._answer(chat, text, typing, follow)]
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""
@@ -453,7 +469,13 @@ class Conversation:
         return Reply(msg.staff_unavailable(self.settings.ward_name, self.settings.ward_hotline))
 
     async def _with_desk(
-        self, desk: StaffDesk, chat: ChatRef, intent: Intent, text: str, typing: Typing | None
+        self,
+        desk: StaffDesk,
+        chat: ChatRef,
+        intent: Intent,
+        text: str,
+        typing: Typing | None,
+        follow: Button | None,
     ) -> list[Reply] | None:
         """A message in a private chat while staff may be involved: the question the
         resident was asked to type for staff; or, with a ticket open, a message that also
@@ -472,22 +494,26 @@ class Conversation:
             return [relayed]
         answer = await self._ask(chat, text, typing)
         if answer.answered and answer.best is not None:
-            return [await self._document_reply(answer.best.doc)]
+            return [_with_button(await self._document_reply(answer.best.doc), follow)]
         return [relayed]
 
     # --- questions ----------------------------------------------------------------
 
-    async def _answer(self, chat: ChatRef, question: str, typing: Typing | None) -> Reply:
+    async def _answer(
+        self, chat: ChatRef, question: str, typing: Typing | None, follow: Button | None = None
+    ) -> Reply:
+        """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
+        follow) last under any of them."""
         answer = await self._ask(chat, question, typing)
         if answer.answered and answer.best is not None:
-            return await self._document_reply(answer.best.doc)
+            return _with_button(await self._document_reply(answer.best.doc), follow)
         staff = None
         if self.desk is not None and chat.private:
             try:
                 staff = (await self.desk.offer(chat, question), self.desk.ask_button())
             except Exception:  # without the offer, the hotline is still there
                 log.exception("could not keep the question to offer it to staff")
-        return no_answer_reply(answer, self.settings, staff)
+        return _with_button(no_answer_reply(answer, self.settings, staff), follow)
 
     async def _ask(self, chat: ChatRef, question: str, typing: Typing | None) -> Answer:
         """The engine's answer, logged for /stats and /unanswered."""
@@ -550,9 +576,25 @@ class Conversation:
             return self._unknown_topic(intent.arg) if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only())]
+        return [await self._follow(chat, topic)]
+
+    async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
         added = await self.store.subscribe(chat, topic.id)
         text = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
-        return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
+        return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+
+    async def _follow_button(self, chat: ChatRef, intent: Intent, manages: bool) -> Button | None:
+        """For a question like "đăng ký cư trú" naming a topic exactly (never by a keyword:
+        "đăng ký tạm trú" is only a question) that the chat does not follow yet: a button
+        to follow it, so that a resident who meant to subscribe is one tap away."""
+        if intent.kind != "question" or not intent.arg or not manages:
+            return None
+        if chat.channel in self.no_alerts:
+            return None
+        topic = self._resolve(intent.arg, strict=True)
+        if topic is None or topic.id in await self.store.subscriptions_of(chat):
+            return None
+        return Button(msg.subscribe_button(topic.name), make_action("follow", topic.id))
 
     async def _unsubscribe(
         self, chat: ChatRef, intent: Intent, manages: bool

@@ -3,7 +3,8 @@
 Matching runs on accent-folded words, so "hủy đăng ký học bổng" and "huy dang ky hoc bong"
 are the same request. The patterns are deliberately narrow: anything they do not clearly
 recognise is a question for the answer engine ("đăng ký thường trú ở đâu" is a question,
-not a subscription).
+not a subscription; so is "đăng ký cư trú": only "nhận tin", "theo dõi tin" or /subscribe
+subscribe).
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ _QUESTION = re.compile(
 
 @dataclass(frozen=True)
 class Intent:
-    """What the message asks for. `arg`: a topic as typed (or 'all').
+    """What the message asks for. `arg`: a topic as typed (or 'all'); for a question, what
+    follows a bare "đăng ký"/"theo dõi" ("đăng ký cư trú": "cư trú"), a topic the resident
+    may want to follow besides the answer.
 
     `explicit`: the words clearly ask about alerts ("nhận tin", "theo dõi tin"), so an
     unknown topic deserves an answer about topics; otherwise the topic must be exact.
@@ -259,8 +262,10 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     for pattern in _SUBSCRIBE_BARE:
         match = pattern.fullmatch(said)
         if match and not looks_like_question:
-            # Only the topic itself may follow: "đăng ký nhận học bổng" asks how to apply.
+            # "đăng ký cư trú", "đăng ký nghĩa vụ quân sự": "đăng ký" is the verb of most
+            # ward procedures, so this asks about the procedure. It stays a question; the
+            # phrase is kept so that a topic it names exactly can be offered to follow.
             folded, typed = _topic_phrase(match.group("rest"), original, ("chu de",))
             if folded:
-                return Intent("subscribe", typed, explicit=False)
+                return Intent("question", typed, explicit=False)
     return None
