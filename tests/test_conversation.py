@@ -325,6 +325,21 @@ async def test_unsubscribing_in_words_or_by_command(
     assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
+@pytest.mark.parametrize(
+    "text", ["hủy đăng ký tạm trú", "huy dang ky ket hon", "/unsubscribe tạm trú"]
+)
+async def test_a_procedure_named_by_a_topic_keyword_never_unsubscribes(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "hủy đăng ký tạm trú" is about cancelling a residence registration: keywords of
+    Cư trú or Hộ tịch are procedures, only a topic's own name stops its alerts."""
+    await store.subscribe(CHAT, "cu-tru")
+    await store.subscribe(CHAT, "ho-tich")
+    reply = await one(conversation, text)
+    assert reply.text not in (msg.unsubscribed("Cư trú"), msg.unsubscribed("Hộ tịch"))
+    assert sorted(await store.subscriptions_of(CHAT)) == ["cu-tru", "ho-tich"]
+
+
 @pytest.mark.parametrize("text", ["/unsubscribe all", "huy dang ky tat ca", "hủy nhận tin tất cả"])
 async def test_unsubscribing_from_everything(
     conversation: Conversation, store: Store, text: str

@@ -20,10 +20,9 @@ from typing import Any, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.intents import Intent, parse_intent, topic_forms
+from wardbot.intents import Intent, parse_intent, topic_forms, topic_key
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.store import ChatRef, Store
-from wardbot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -561,9 +560,9 @@ class Conversation:
         Keywords are procedures too ('đăng ký khai sinh' is a question, not a subscription).
         """
         if strict:
-            folded = " ".join(fold(wanted).split())
+            key = topic_key(wanted)
             return next(
-                (t for t in self.engine.corpus.topics if folded in topic_forms(t.id, t.name)),
+                (t for t in self.engine.corpus.topics if key in topic_forms(t.id, t.name)),
                 None,
             )
         return self.engine.find_topic(wanted)
@@ -608,11 +607,9 @@ class Conversation:
             if not followed:
                 return [await self._mysubs_reply(chat)]
             return [Reply(msg.choose_topic_to_unsubscribe(), buttons=self._unsub_buttons(followed))]
-        topic = self._resolve(intent.arg, strict=not intent.explicit)
-        if topic is None and not intent.explicit and followed:
-            # 'hủy đăng ký bảo hiểm' from someone following bhyt means bhyt.
-            found = self.engine.find_topic(intent.arg)
-            topic = found if found is not None and found.id in followed else None
+        # Only a topic's own name, id or part of its name: a keyword names a procedure too
+        # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
+        topic = self._resolve(intent.arg, strict=True)
         if topic is None:
             return self._unknown_topic(intent.arg) if intent.explicit else None
         if not manages:

@@ -148,11 +148,17 @@ class Intent:
     explicit: bool = True
 
 
+def topic_key(text: str) -> str:
+    """How a topic is compared when named exactly: folded words ("hoc-bong": "hoc bong")."""
+    return " ".join(_WORD.findall(fold(text)))
+
+
 def topic_forms(topic_id: str, name: str) -> set[str]:
-    """Folded ways to name a topic exactly: its id, its name and each part of the name."""
-    forms = {topic_id, topic_id.replace("-", " "), name}
+    """Keys (topic_key) of the ways to name a topic exactly: its id, its name and each
+    part of the name ("Học bổng và khuyến học": "học bổng" too)."""
+    forms = {topic_id, name}
     forms |= {part for part in re.split(r",| và | - |/", name) if part.strip()}
-    return {" ".join(_WORD.findall(fold(form))) for form in forms}
+    return {topic_key(form) for form in forms}
 
 
 def parse_intent(text: str) -> Intent:
