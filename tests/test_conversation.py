@@ -357,7 +357,7 @@ async def test_mysubs_empty_then_listed(conversation: Conversation, store: Store
     await store.subscribe(CHAT, "bhyt")
     listed = await one(conversation, "tôi đang theo dõi gì")
     assert "• Bảo hiểm y tế" in listed.text
-    assert [b.action for b in listed.buttons] == ["unsub:bhyt"]
+    assert [b.label for b in listed.buttons] == [msg.unsubscribe_button("Bảo hiểm y tế")]
 
 
 async def test_topic_buttons_toggle_and_update_the_list(
@@ -371,6 +371,26 @@ async def test_topic_buttons_toggle_and_update_the_list(
     (unsubscribed,) = await conversation.handle_action(CHAT, "unsub:cu-tru")
     assert unsubscribed.text.startswith(msg.unsubscribed("Cư trú"))
     assert "sub:cu-tru" in [b.action for b in unsubscribed.buttons]
+    assert await store.subscriptions_of(CHAT) == []
+
+
+async def test_a_button_of_mysubs_shows_the_topics_still_followed_not_every_topic(
+    conversation: Conversation, store: Store
+) -> None:
+    """After "🔕 Bỏ nhận tin" in /mysubs, the list shown is what the chat still follows:
+    no button there subscribes to anything."""
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "hoc-bong")
+    mine = await one(conversation, "/mysubs")
+    (after,) = await conversation.handle_action(CHAT, mine.buttons[0].action)
+    assert after.replace
+    assert after.text == "\n\n".join(
+        [msg.unsubscribed("Bảo hiểm y tế"), msg.mysubs(["Học bổng và khuyến học"])]
+    )
+    assert [b.label for b in after.buttons] == [msg.unsubscribe_button("Học bổng và khuyến học")]
+    (last,) = await conversation.handle_action(CHAT, after.buttons[0].action)
+    assert last.text == msg.unsubscribed("Học bổng và khuyến học")
+    assert [b.label for b in last.buttons] == [msg.TOPICS_BUTTON]
     assert await store.subscriptions_of(CHAT) == []
 
 

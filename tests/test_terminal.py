@@ -111,6 +111,23 @@ async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
     assert "Anh/chị đang nhận tin về:\n• Cư trú" in out
 
 
+async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_followed(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """Follow two topics, /mysubs, 1 (stop the first), 2: no second line is left on
+    screen, so "2" subscribes to nothing."""
+    lines = ("/subscribe bhyt", "/subscribe hoc-bong", "/mysubs", "1", "2", "/mysubs")
+    out = await chat(conversation, ward_settings, *lines)
+    first = out.split("> 1\n", 1)[1].split("> 2\n", 1)[0]
+    assert msg.unsubscribed("Bảo hiểm y tế") in first
+    assert [line for line in first.splitlines() if line[:1].isdigit()] == [
+        f"1. {msg.unsubscribe_button('Học bổng và khuyến học')}"
+    ]
+    assert msg.number_not_in_list("2", 1) in out.split("> 2\n", 1)[1]
+    still = msg.mysubs(["Học bổng và khuyến học"])
+    assert f"{still}\n\n1. " in out.rsplit("> /mysubs\n", 1)[1]
+
+
 async def test_odd_input_never_crashes_and_end_of_input_exits(
     conversation: Conversation, ward_settings: Settings
 ) -> None:

@@ -107,6 +107,9 @@ class StaffDesk(Protocol):
 
 
 Typing = Callable[[], Awaitable[object]]
+# A topic's buttons, by the list they are in (see Conversation._toggle): 'sub' and 'unsub'
+# in the list of every topic, 'drop' in the list of the chat's own, 'follow' under an answer.
+TOPIC_ACTIONS = ("sub", "unsub", "drop", "follow")
 # What a resident may add to a ticket that is open: questions and the small talk around them.
 RELAYED_INTENTS = frozenset({"question", "greet", "thanks"})
 
@@ -341,32 +344,15 @@ class Conversation:
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
             return [await self._document_reply(doc, full=True)]
-        if (
-            kind in ("sub", "unsub", "follow", "topics", "mysubs")
-            and chat.channel in self.no_alerts
-        ):
+        if kind in (*TOPIC_ACTIONS, "topics", "mysubs") and chat.channel in self.no_alerts:
             return [self._alerts_elsewhere()]
-        if kind == "follow":  # under an answer: the answer stays, the news comes below it
+        if kind in TOPIC_ACTIONS:
             topic = self._topic(ref)
             if topic is None:
                 return [Reply(msg.not_found())]
             if not self._manages(chat, sender):
                 return [Reply(msg.group_staff_only())]
-            return [await self._follow(chat, topic)]
-        if kind in ("sub", "unsub"):
-            topic = self._topic(ref)
-            if topic is None:
-                return [Reply(msg.not_found())]
-            if not self._manages(chat, sender):
-                return [Reply(msg.group_staff_only())]
-            if kind == "sub":
-                added = await self.store.subscribe(chat, topic.id)
-                said = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
-            else:
-                removed = await self.store.unsubscribe(chat, topic.id)
-                said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
-            listing = await self._topics_reply(chat)
-            return [Reply(f"{said}\n\n{listing.text}", buttons=listing.buttons, replace=True)]
+            return [await self._toggle(chat, kind, topic)]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
                 return [self._staff_unavailable(chat)]
@@ -577,6 +563,24 @@ class Conversation:
             return [Reply(msg.group_staff_only())]
         return [await self._follow(chat, topic)]
 
+    async def _toggle(self, chat: ChatRef, kind: str, topic: Topic) -> Reply:
+        """A topic's button pressed (`kind`: one of TOPIC_ACTIONS). The list it was in is
+        shown again, updated in place where the channel can: the numbers on screen must keep
+        meaning what the resident sees, so a button of their own topics' list shows what
+        they still follow, not every topic. Under an answer, the answer stays."""
+        if kind == "follow":
+            return await self._follow(chat, topic)
+        if kind == "sub":
+            added = await self.store.subscribe(chat, topic.id)
+            said = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
+        else:
+            removed = await self.store.unsubscribe(chat, topic.id)
+            said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
+        if kind == "drop" and not await self.store.subscriptions_of(chat):
+            return Reply(said, buttons=(Button(msg.TOPICS_BUTTON, "topics"),), replace=True)
+        listing = await (self._mysubs_reply(chat) if kind == "drop" else self._topics_reply(chat))
+        return Reply(f"{said}\n\n{listing.text}", buttons=listing.buttons, replace=True)
+
     async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
         added = await self.store.subscribe(chat, topic.id)
         text = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
@@ -626,8 +630,9 @@ class Conversation:
         return [Reply(msg.unknown_topic(wanted, [t.name for t in topics]), buttons=buttons)]
 
     def _unsub_buttons(self, topic_ids: Sequence[str]) -> tuple[Button, ...]:
+        """A "🔕 Bỏ nhận tin" button for each of the chat's own topics (in their own list)."""
         return tuple(
-            Button(msg.unsubscribe_button(self._topic_name(t)), make_action("unsub", t))
+            Button(msg.unsubscribe_button(self._topic_name(t)), make_action("drop", t))
             for t in topic_ids
         )
 
