@@ -340,6 +340,37 @@ async def test_a_procedure_named_by_a_topic_keyword_never_unsubscribes(
     assert sorted(await store.subscriptions_of(CHAT)) == ["cu-tru", "ho-tich"]
 
 
+@pytest.mark.parametrize(
+    ("text", "unclear"),
+    [("/unsubscribe bảo hiểm", "bảo hiểm"), ("hủy nhận tin tạm trú", "tạm trú")],
+)
+async def test_stopping_an_unclear_topic_offers_only_the_chats_own_topics_to_stop(
+    conversation: Conversation, store: Store, text: str, unclear: str
+) -> None:
+    """Which topic to stop is unclear: the choices stop one of the chat's own topics,
+    none subscribes to anything."""
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "cu-tru")
+    reply = await one(conversation, text)
+    assert reply.text == msg.unknown_topic_to_unsubscribe(unclear, ["Bảo hiểm y tế", "Cư trú"])
+    assert [b.label for b in reply.buttons] == [
+        msg.unsubscribe_button("Bảo hiểm y tế"),
+        msg.unsubscribe_button("Cư trú"),
+    ]
+    (stopped,) = await conversation.handle_action(CHAT, reply.buttons[0].action)
+    assert stopped.text.startswith(msg.unsubscribed("Bảo hiểm y tế"))
+    assert await store.subscriptions_of(CHAT) == ["cu-tru"]
+
+
+async def test_stopping_an_unclear_topic_while_following_none_says_so(
+    conversation: Conversation, store: Store
+) -> None:
+    reply = await one(conversation, "/unsubscribe bảo hiểm")
+    assert reply.text == msg.unknown_topic_to_unsubscribe("bảo hiểm", [])
+    assert "chưa nhận tin chủ đề nào" in reply.text
+    assert reply.buttons == ()
+
+
 @pytest.mark.parametrize("text", ["/unsubscribe all", "huy dang ky tat ca", "hủy nhận tin tất cả"])
 async def test_unsubscribing_from_everything(
     conversation: Conversation, store: Store, text: str

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_telegram_app import read_only_folder
 
-from handlers.terminal import run_chat
+from handlers.terminal import CHAT, run_chat
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
@@ -126,6 +126,18 @@ async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_follow
     assert msg.number_not_in_list("2", 1) in out.split("> 2\n", 1)[1]
     still = msg.mysubs(["Học bổng và khuyến học"])
     assert f"{still}\n\n1. " in out.rsplit("> /mysubs\n", 1)[1]
+
+
+async def test_a_number_after_stopping_an_unclear_topic_never_subscribes(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "/subscribe cư trú", "/unsubscribe bảo hiểm", "1")
+    listed = out.split("> /unsubscribe bảo hiểm\n", 1)[1].split("> 1\n", 1)[0]
+    assert [line for line in listed.splitlines() if line[:1].isdigit()] == [
+        f"1. {msg.unsubscribe_button('Cư trú')}"
+    ]
+    assert msg.unsubscribed("Cư trú") in out.split("> 1\n", 1)[1]
+    assert await conversation.store.subscriptions_of(CHAT) == []
 
 
 async def test_odd_input_never_crashes_and_end_of_input_exits(

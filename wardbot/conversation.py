@@ -614,8 +614,16 @@ class Conversation:
         # Only a topic's own name, id or part of its name: a keyword names a procedure too
         # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
         topic = self._resolve(intent.arg, strict=True)
+        if topic is None and intent.explicit:  # which one? only the chat's own can be meant
+            names = [self._topic_name(t) for t in followed]
+            return [
+                Reply(
+                    msg.unknown_topic_to_unsubscribe(intent.arg, names),
+                    buttons=self._unsub_buttons(followed),
+                )
+            ]
         if topic is None:
-            return self._unknown_topic(intent.arg) if intent.explicit else None
+            return None
         if not manages:
             return [Reply(msg.group_staff_only())]
         removed = await self.store.unsubscribe(chat, topic.id)

@@ -215,6 +215,22 @@ def unknown_topic(text: str, names: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
+    """Stopping alerts of a topic not found: `followed` are the ones the chat can stop."""
+    if not followed:
+        return (
+            f"Dạ, em chưa tìm thấy chủ đề “{text}”. Hiện anh/chị chưa nhận tin chủ đề nào "
+            "nên không cần hủy ạ."
+        )
+    lines = [
+        f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin:",
+        *(f"• {name}" for name in followed),
+        "",
+        "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn bên dưới giúp em nhé.",
+    ]
+    return "\n".join(lines)
+
+
 def choose_topic_to_unsubscribe() -> str:
     return (
         "Dạ, anh/chị muốn hủy nhận tin chủ đề nào? "
