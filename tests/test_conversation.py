@@ -356,6 +356,7 @@ async def test_stopping_an_unclear_topic_offers_only_the_chats_own_topics_to_sto
     assert [b.label for b in reply.buttons] == [
         msg.unsubscribe_button("Bảo hiểm y tế"),
         msg.unsubscribe_button("Cư trú"),
+        msg.UNSUBSCRIBE_ALL_BUTTON,
     ]
     (stopped,) = await conversation.handle_action(CHAT, reply.buttons[0].action)
     assert stopped.text.startswith(msg.unsubscribed("Bảo hiểm y tế"))
@@ -495,12 +496,67 @@ async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, te
     assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
 
 
-@pytest.mark.parametrize("text", ["cảm ơn", "cam on ad nhieu a", "ok cảm ơn nhé", "thanks"])
+@pytest.mark.parametrize(
+    "text", ["cảm ơn", "cam on ad nhieu a", "ok cảm ơn nhé", "ok cảm ơn", "thanks"]
+)
 async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text: str) -> None:
     assert (await one(conversation, text)).text == msg.thanks()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "?!...", "👍"])
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("vâng", msg.acknowledged()),
+        ("dạ", msg.acknowledged()),
+        ("được rồi", msg.acknowledged()),
+        ("ok", msg.acknowledged()),
+        ("dạ vâng, em hiểu rồi ạ", msg.acknowledged()),
+        ("👍", msg.acknowledged()),
+        ("😀😀😀", msg.acknowledged()),
+        ("bye", msg.farewell()),
+        ("tạm biệt", msg.farewell()),
+        ("cảm ơn em, tạm biệt nhé", msg.farewell()),
+    ],
+)
+async def test_acknowledgements_and_farewells_get_a_short_natural_reply(
+    conversation: Conversation, store: Store, text: str, said: str
+) -> None:
+    """Not "no information about this question", no suggestions, no "text only"."""
+    reply = await one(conversation, text)
+    assert reply.text == said and reply.buttons == ()
+    async with store.db.execute("SELECT count(*) FROM questions") as rows:
+        assert (await rows.fetchone()) == (0,)  # not logged as an unanswered question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "không muốn nhận tin nữa",
+        "đừng gửi tin nữa",
+        "thôi nhận tin",
+        "em không muốn nhận thông báo nữa ạ",
+    ],
+)
+async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_yet(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "cu-tru")
+    reply = await one(conversation, text)
+    assert [b.label for b in reply.buttons] == [
+        msg.unsubscribe_button("Bảo hiểm y tế"),
+        msg.unsubscribe_button("Cư trú"),
+        msg.UNSUBSCRIBE_ALL_BUTTON,
+    ]
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "cu-tru"]
+    (stopped,) = await conversation.handle_action(CHAT, reply.buttons[-1].action)
+    assert stopped.text == msg.unsubscribed_all(2)
+    assert await store.subscriptions_of(CHAT) == []
+    nothing = await one(conversation, text)
+    assert nothing.text == msg.unsubscribed_all(0) and nothing.buttons == ()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!..."])
 async def test_nothing_to_read_asks_for_a_typed_question(
     conversation: Conversation, text: str
 ) -> None:

@@ -167,6 +167,7 @@ async def test_subscribe_then_mysubs_then_forget(api: FakeBotApi, store: Store) 
     assert [label for label, _ in mine.buttons] == [
         msg.unsubscribe_button("Bảo hiểm y tế"),
         msg.unsubscribe_button("Học bổng và khuyến học"),
+        msg.UNSUBSCRIBE_ALL_BUTTON,
     ]
     await api.say(ALICE, "/forget")
     assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == []

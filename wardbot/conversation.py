@@ -111,7 +111,13 @@ Typing = Callable[[], Awaitable[object]]
 # in the list of every topic, 'drop' in the list of the chat's own, 'follow' under an answer.
 TOPIC_ACTIONS = ("sub", "unsub", "drop", "follow")
 # What a resident may add to a ticket that is open: questions and the small talk around them.
-RELAYED_INTENTS = frozenset({"question", "greet", "thanks"})
+# Small talk closing a turn, and its short reply.
+SMALL_TALK: dict[str, Callable[[], str]] = {
+    "thanks": msg.thanks,
+    "ack": msg.acknowledged,
+    "bye": msg.farewell,
+}
+RELAYED_INTENTS = frozenset({"question", "greet", *SMALL_TALK})
 
 
 class ChatLocks:
@@ -344,8 +350,15 @@ class Conversation:
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
             return [await self._document_reply(doc, full=True)]
-        if kind in (*TOPIC_ACTIONS, "topics", "mysubs") and chat.channel in self.no_alerts:
+        if (
+            kind in (*TOPIC_ACTIONS, "dropall", "topics", "mysubs")
+            and chat.channel in self.no_alerts
+        ):
             return [self._alerts_elsewhere()]
+        if kind == "dropall":
+            if not self._manages(chat, sender):
+                return [Reply(msg.group_staff_only())]
+            return [await self._drop_all(chat, in_place=True)]
         if kind in TOPIC_ACTIONS:
             topic = self._topic(ref)
             if topic is None:
@@ -399,8 +412,8 @@ class Conversation:
                 return [Reply(msg.greeting(s.ward_name))]
             case "help":
                 return [Reply(msg.help_text(s.ward_name, s.ward_hotline))]
-            case "thanks":
-                return [Reply(msg.thanks())]
+            case "thanks" | "ack" | "bye":
+                return [Reply(SMALL_TALK[intent.kind]())]
             case "empty":
                 return [Reply(msg.please_type())]
             case "number":
@@ -473,8 +486,8 @@ class Conversation:
         if ticket is None:
             return None
         relayed = await desk.follow_up(chat, ticket, text)
-        if intent.kind == "thanks":
-            return [Reply(msg.thanks())]
+        if intent.kind in SMALL_TALK:
+            return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":
             return [relayed]
         answer = await self._ask(chat, text, typing)
@@ -605,11 +618,12 @@ class Conversation:
         if intent.arg == "all" and not manages:
             return [Reply(msg.group_staff_only())]
         if intent.arg == "all":
-            return [Reply(msg.unsubscribed_all(await self.store.unsubscribe_all(chat)))]
+            return [await self._drop_all(chat)]
         followed = await self._followed(chat)
         if not intent.arg:
+            # "hủy nhận tin", "đừng gửi tin nữa": which topics, or all; never all unasked.
             if not followed:
-                return [await self._mysubs_reply(chat)]
+                return [Reply(msg.unsubscribed_all(0))]
             return [Reply(msg.choose_topic_to_unsubscribe(), buttons=self._unsub_buttons(followed))]
         # Only a topic's own name, id or part of its name: a keyword names a procedure too
         # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
@@ -638,11 +652,17 @@ class Conversation:
         return [Reply(msg.unknown_topic(wanted, [t.name for t in topics]), buttons=buttons)]
 
     def _unsub_buttons(self, topic_ids: Sequence[str]) -> tuple[Button, ...]:
-        """A "🔕 Bỏ nhận tin" button for each of the chat's own topics (in their own list)."""
-        return tuple(
+        """The buttons of the chat's own topics' list: "🔕 Bỏ nhận tin" for each, then one
+        for all of them when there are several."""
+        each = tuple(
             Button(msg.unsubscribe_button(self._topic_name(t)), make_action("drop", t))
             for t in topic_ids
         )
+        return (*each, Button(msg.UNSUBSCRIBE_ALL_BUTTON, "dropall")) if len(each) > 1 else each
+
+    async def _drop_all(self, chat: ChatRef, *, in_place: bool = False) -> Reply:
+        count = await self.store.unsubscribe_all(chat)
+        return Reply(msg.unsubscribed_all(count), replace=in_place)
 
     async def _topics_reply(self, chat: ChatRef) -> Reply:
         followed = set(await self.store.subscriptions_of(chat))

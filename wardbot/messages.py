@@ -85,6 +85,15 @@ def thanks() -> str:
     return "Dạ, không có gì ạ! Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
 
 
+def acknowledged() -> str:
+    """To "vâng", "được rồi", "ok", "👍": the turn is closed, the door left open."""
+    return "Dạ vâng ạ. Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
+
+
+def farewell() -> str:
+    return "Dạ, em chào anh/chị ạ. Khi cần hỏi về thủ tục, giấy tờ, anh/chị cứ nhắn em nhé."
+
+
 # --- answers ----------------------------------------------------------------------
 
 
@@ -179,6 +188,7 @@ def unsubscribe_button(name: str) -> str:
     return f"🔕 Bỏ nhận tin: {name}"
 
 
+UNSUBSCRIBE_ALL_BUTTON = "🔕 Bỏ nhận tin tất cả"
 TOPICS_BUTTON = "📋 Các chủ đề"
 LATEST_BUTTON = "📰 Thông báo mới"
 
