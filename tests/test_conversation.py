@@ -426,6 +426,27 @@ async def test_a_button_of_mysubs_shows_the_topics_still_followed_not_every_topi
     assert await store.subscriptions_of(CHAT) == []
 
 
+async def test_a_topic_removed_from_faq_yaml_is_shown_as_such_and_can_be_stopped(
+    conversation: Conversation, store: Store
+) -> None:
+    """The chat followed "quan-su" before staff removed it: /mysubs names it by its id,
+    marked as no longer offered, and both its button and /unsubscribe stop it."""
+    gone = msg.retired_topic("quan-su")
+    assert gone.startswith("quan-su") and gone != "quan-su"
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "quan-su")
+    mine = await one(conversation, "/mysubs")
+    assert mine.text == msg.mysubs(["Bảo hiểm y tế", gone])
+    assert mine.buttons[1].label == msg.unsubscribe_button(gone)
+    (pressed,) = await conversation.handle_action(CHAT, mine.buttons[1].action)
+    assert pressed.text.startswith(msg.unsubscribed(gone))
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+    await store.subscribe(CHAT, "quan-su")
+    typed = await one(conversation, "/unsubscribe quan-su")
+    assert typed.text == msg.unsubscribed(gone)
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+
+
 async def test_forget_deletes_the_chats_subscriptions(
     conversation: Conversation, store: Store
 ) -> None:

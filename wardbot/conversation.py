@@ -360,7 +360,8 @@ class Conversation:
                 return [Reply(msg.group_staff_only())]
             return [await self._drop_all(chat, in_place=True)]
         if kind in TOPIC_ACTIONS:
-            topic = self._topic(ref)
+            stops = kind in ("unsub", "drop")
+            topic = self._topic(ref, await self.store.subscriptions_of(chat) if stops else ())
             if topic is None:
                 return [Reply(msg.not_found())]
             if not self._manages(chat, sender):
@@ -543,27 +544,35 @@ class Conversation:
 
     # --- topics and subscriptions -------------------------------------------------
 
-    def _topic(self, ref: str) -> Topic | None:
-        topics = self.engine.corpus.topics
+    def _topic(self, ref: str, followed: Sequence[str] = ()) -> Topic | None:
+        """The topic a button's `ref` (its id, or '#digest') means; among the `followed`
+        ones faq.yaml no longer has too, so that they can still be stopped."""
+        topics = [*self.engine.corpus.topics, *self._retired(followed)]
         if ref.startswith("#"):
             return next((t for t in topics if digest(t.id) == ref[1:]), None)
         return next((t for t in topics if t.id == ref), None)
 
+    def _retired(self, followed: Sequence[str]) -> list[Topic]:
+        """The topics in `followed` since removed from faq.yaml: named by their id, marked
+        as no longer offered (alerts no longer come for them, but the chat follows them)."""
+        corpus = self.engine.corpus
+        return [Topic(t, msg.retired_topic(t)) for t in followed if corpus.topic(t) is None]
+
     def _topic_name(self, topic_id: str) -> str:
         topic = self.engine.corpus.topic(topic_id)
-        return topic.name if topic else topic_id
+        return topic.name if topic else msg.retired_topic(topic_id)
 
-    def _resolve(self, wanted: str, *, strict: bool) -> Topic | None:
-        """The topic `wanted` names. Strict: only its id or name, never a keyword.
+    def _resolve(self, wanted: str, *, strict: bool, followed: Sequence[str] = ()) -> Topic | None:
+        """The topic `wanted` names. Strict: only its id or name, never a keyword; or the
+        id of one of the `followed` topics faq.yaml no longer has.
 
         Keywords are procedures too ('đăng ký khai sinh' is a question, not a subscription).
         """
         if strict:
             key = topic_key(wanted)
-            return next(
-                (t for t in self.engine.corpus.topics if key in topic_forms(t.id, t.name)),
-                None,
-            )
+            named = (t for t in self.engine.corpus.topics if key in topic_forms(t.id, t.name))
+            retired = (t for t in self._retired(followed) if key == topic_key(t.id))
+            return next(named, None) or next(retired, None)
         return self.engine.find_topic(wanted)
 
     async def _subscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
@@ -627,7 +636,7 @@ class Conversation:
             return [Reply(msg.choose_topic_to_unsubscribe(), buttons=self._unsub_buttons(followed))]
         # Only a topic's own name, id or part of its name: a keyword names a procedure too
         # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
-        topic = self._resolve(intent.arg, strict=True)
+        topic = self._resolve(intent.arg, strict=True, followed=followed)
         if topic is None and intent.explicit:  # which one? only the chat's own can be meant
             names = [self._topic_name(t) for t in followed]
             return [

@@ -180,6 +180,12 @@ def topics_list(names: Sequence[tuple[str, bool]]) -> str:
     return "\n".join(lines)
 
 
+def retired_topic(topic_id: str) -> str:
+    """A topic a chat still follows that the ward no longer offers (gone from faq.yaml):
+    its id is all that is left of it."""
+    return f"{topic_id} (chủ đề đã ngừng)"
+
+
 def subscribe_button(name: str) -> str:
     return f"🔔 Nhận tin: {name}"
 
