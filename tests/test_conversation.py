@@ -126,6 +126,7 @@ async def test_an_unknown_command_points_to_help(conversation: Conversation) -> 
         ("dang ky tam tru can giay to gi", "dang-ky-tam-tru"),
         ("đăng ký thường trú ở đâu", "dang-ky-thuong-tru"),
         ("đăng ký khai sinh", "dang-ky-khai-sinh"),
+        ("đăng ký tạm trú", "dang-ky-tam-tru"),
         ("hoc bong khuyen hoc xet cho ai", "hoc-bong-khuyen-hoc"),
     ],
 )
@@ -138,6 +139,8 @@ async def test_questions_get_the_faq_answer(
     assert reply.text.startswith(entry.answer.strip()[:40])
     assert reply.footer == "Nguồn: Hỏi đáp thủ tục của UBND Phường 2"
     assert await store.subscriptions_of(CHAT) == []  # "đăng ký ..." questions are not subscriptions
+    # A topic's keyword ("tạm trú", "khai sinh") is not its name: nothing to follow offered.
+    assert not any(b.label.startswith(msg.subscribe_button("")) for b in reply.buttons)
 
 
 async def test_an_answer_offers_its_links_and_related_questions(conversation: Conversation) -> None:
@@ -244,7 +247,6 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("/subscribe bao hiem y te", "bhyt"),
         ("đăng ký nhận tin bhyt", "bhyt"),
         ("DANG KY NHAN TIN BHYT", "bhyt"),
-        ("dang ky hoc bong", "hoc-bong"),
         ("theo dõi tin học bổng", "hoc-bong"),
         ("cho em đăng ký nhận thông báo về cư trú với ạ", "cu-tru"),
     ],
@@ -258,6 +260,33 @@ async def test_subscribing_in_words_or_by_command(
     assert await store.subscriptions_of(CHAT) == [topic]
     again = await one(conversation, text)
     assert again.text == msg.already_subscribed(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("đăng ký cư trú", "Cư trú"),
+        ("dang ky ho tich", "Hộ tịch"),
+        ("đăng ký học bổng", "Học bổng và khuyến học"),
+    ],
+)
+async def test_registering_for_a_topic_is_a_question_with_following_one_tap_away(
+    conversation: Conversation, store: Store, text: str, name: str
+) -> None:
+    """The verb "đăng ký" is how ward procedures are named: "đăng ký cư trú" asks how to register
+    residence. It is answered (or offered) as any question; the topic it names is offered
+    to follow, last, and that button subscribes without replacing the answer."""
+    asked = await one(conversation, text)
+    assert asked.text != msg.subscribed(name)
+    assert await store.subscriptions_of(CHAT) == []
+    follow = asked.buttons[-1]
+    assert follow.label == msg.subscribe_button(name)
+    assert [b.label for b in asked.buttons].count(follow.label) == 1
+    (followed,) = await conversation.handle_action(CHAT, follow.action)
+    assert followed.text == msg.subscribed(name) and not followed.replace
+    assert len(await store.subscriptions_of(CHAT)) == 1
+    again = await one(conversation, text)  # followed now: nothing more to offer
+    assert msg.subscribe_button(name) not in [b.label for b in again.buttons]
 
 
 async def test_subscribe_without_a_topic_offers_the_list(conversation: Conversation) -> None:
@@ -296,6 +325,53 @@ async def test_unsubscribing_in_words_or_by_command(
     assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
+@pytest.mark.parametrize(
+    "text", ["hủy đăng ký tạm trú", "huy dang ky ket hon", "/unsubscribe tạm trú"]
+)
+async def test_a_procedure_named_by_a_topic_keyword_never_unsubscribes(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "hủy đăng ký tạm trú" is about cancelling a residence registration: keywords of
+    Cư trú or Hộ tịch are procedures, only a topic's own name stops its alerts."""
+    await store.subscribe(CHAT, "cu-tru")
+    await store.subscribe(CHAT, "ho-tich")
+    reply = await one(conversation, text)
+    assert reply.text not in (msg.unsubscribed("Cư trú"), msg.unsubscribed("Hộ tịch"))
+    assert sorted(await store.subscriptions_of(CHAT)) == ["cu-tru", "ho-tich"]
+
+
+@pytest.mark.parametrize(
+    ("text", "unclear"),
+    [("/unsubscribe bảo hiểm", "bảo hiểm"), ("hủy nhận tin tạm trú", "tạm trú")],
+)
+async def test_stopping_an_unclear_topic_offers_only_the_chats_own_topics_to_stop(
+    conversation: Conversation, store: Store, text: str, unclear: str
+) -> None:
+    """Which topic to stop is unclear: the choices stop one of the chat's own topics,
+    none subscribes to anything."""
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "cu-tru")
+    reply = await one(conversation, text)
+    assert reply.text == msg.unknown_topic_to_unsubscribe(unclear, ["Bảo hiểm y tế", "Cư trú"])
+    assert [b.label for b in reply.buttons] == [
+        msg.unsubscribe_button("Bảo hiểm y tế"),
+        msg.unsubscribe_button("Cư trú"),
+        msg.UNSUBSCRIBE_ALL_BUTTON,
+    ]
+    (stopped,) = await conversation.handle_action(CHAT, reply.buttons[0].action)
+    assert stopped.text.startswith(msg.unsubscribed("Bảo hiểm y tế"))
+    assert await store.subscriptions_of(CHAT) == ["cu-tru"]
+
+
+async def test_stopping_an_unclear_topic_while_following_none_says_so(
+    conversation: Conversation, store: Store
+) -> None:
+    reply = await one(conversation, "/unsubscribe bảo hiểm")
+    assert reply.text == msg.unknown_topic_to_unsubscribe("bảo hiểm", [])
+    assert "chưa nhận tin chủ đề nào" in reply.text
+    assert reply.buttons == ()
+
+
 @pytest.mark.parametrize("text", ["/unsubscribe all", "huy dang ky tat ca", "hủy nhận tin tất cả"])
 async def test_unsubscribing_from_everything(
     conversation: Conversation, store: Store, text: str
@@ -313,7 +389,7 @@ async def test_mysubs_empty_then_listed(conversation: Conversation, store: Store
     await store.subscribe(CHAT, "bhyt")
     listed = await one(conversation, "tôi đang theo dõi gì")
     assert "• Bảo hiểm y tế" in listed.text
-    assert [b.action for b in listed.buttons] == ["unsub:bhyt"]
+    assert [b.label for b in listed.buttons] == [msg.unsubscribe_button("Bảo hiểm y tế")]
 
 
 async def test_topic_buttons_toggle_and_update_the_list(
@@ -328,6 +404,47 @@ async def test_topic_buttons_toggle_and_update_the_list(
     assert unsubscribed.text.startswith(msg.unsubscribed("Cư trú"))
     assert "sub:cu-tru" in [b.action for b in unsubscribed.buttons]
     assert await store.subscriptions_of(CHAT) == []
+
+
+async def test_a_button_of_mysubs_shows_the_topics_still_followed_not_every_topic(
+    conversation: Conversation, store: Store
+) -> None:
+    """After "🔕 Bỏ nhận tin" in /mysubs, the list shown is what the chat still follows:
+    no button there subscribes to anything."""
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "hoc-bong")
+    mine = await one(conversation, "/mysubs")
+    (after,) = await conversation.handle_action(CHAT, mine.buttons[0].action)
+    assert after.replace
+    assert after.text == "\n\n".join(
+        [msg.unsubscribed("Bảo hiểm y tế"), msg.mysubs(["Học bổng và khuyến học"])]
+    )
+    assert [b.label for b in after.buttons] == [msg.unsubscribe_button("Học bổng và khuyến học")]
+    (last,) = await conversation.handle_action(CHAT, after.buttons[0].action)
+    assert last.text == msg.unsubscribed("Học bổng và khuyến học")
+    assert [b.label for b in last.buttons] == [msg.TOPICS_BUTTON]
+    assert await store.subscriptions_of(CHAT) == []
+
+
+async def test_a_topic_removed_from_faq_yaml_is_shown_as_such_and_can_be_stopped(
+    conversation: Conversation, store: Store
+) -> None:
+    """The chat followed "quan-su" before staff removed it: /mysubs names it by its id,
+    marked as no longer offered, and both its button and /unsubscribe stop it."""
+    gone = msg.retired_topic("quan-su")
+    assert gone.startswith("quan-su") and gone != "quan-su"
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "quan-su")
+    mine = await one(conversation, "/mysubs")
+    assert mine.text == msg.mysubs(["Bảo hiểm y tế", gone])
+    assert mine.buttons[1].label == msg.unsubscribe_button(gone)
+    (pressed,) = await conversation.handle_action(CHAT, mine.buttons[1].action)
+    assert pressed.text.startswith(msg.unsubscribed(gone))
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+    await store.subscribe(CHAT, "quan-su")
+    typed = await one(conversation, "/unsubscribe quan-su")
+    assert typed.text == msg.unsubscribed(gone)
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
 async def test_forget_deletes_the_chats_subscriptions(
@@ -400,12 +517,67 @@ async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, te
     assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
 
 
-@pytest.mark.parametrize("text", ["cảm ơn", "cam on ad nhieu a", "ok cảm ơn nhé", "thanks"])
+@pytest.mark.parametrize(
+    "text", ["cảm ơn", "cam on ad nhieu a", "ok cảm ơn nhé", "ok cảm ơn", "thanks"]
+)
 async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text: str) -> None:
     assert (await one(conversation, text)).text == msg.thanks()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "?!...", "👍"])
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("vâng", msg.acknowledged()),
+        ("dạ", msg.acknowledged()),
+        ("được rồi", msg.acknowledged()),
+        ("ok", msg.acknowledged()),
+        ("dạ vâng, em hiểu rồi ạ", msg.acknowledged()),
+        ("👍", msg.acknowledged()),
+        ("😀😀😀", msg.acknowledged()),
+        ("bye", msg.farewell()),
+        ("tạm biệt", msg.farewell()),
+        ("cảm ơn em, tạm biệt nhé", msg.farewell()),
+    ],
+)
+async def test_acknowledgements_and_farewells_get_a_short_natural_reply(
+    conversation: Conversation, store: Store, text: str, said: str
+) -> None:
+    """Not "no information about this question", no suggestions, no "text only"."""
+    reply = await one(conversation, text)
+    assert reply.text == said and reply.buttons == ()
+    async with store.db.execute("SELECT count(*) FROM questions") as rows:
+        assert (await rows.fetchone()) == (0,)  # not logged as an unanswered question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "không muốn nhận tin nữa",
+        "đừng gửi tin nữa",
+        "thôi nhận tin",
+        "em không muốn nhận thông báo nữa ạ",
+    ],
+)
+async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_yet(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "cu-tru")
+    reply = await one(conversation, text)
+    assert [b.label for b in reply.buttons] == [
+        msg.unsubscribe_button("Bảo hiểm y tế"),
+        msg.unsubscribe_button("Cư trú"),
+        msg.UNSUBSCRIBE_ALL_BUTTON,
+    ]
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "cu-tru"]
+    (stopped,) = await conversation.handle_action(CHAT, reply.buttons[-1].action)
+    assert stopped.text == msg.unsubscribed_all(2)
+    assert await store.subscriptions_of(CHAT) == []
+    nothing = await one(conversation, text)
+    assert nothing.text == msg.unsubscribed_all(0) and nothing.buttons == ()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!..."])
 async def test_nothing_to_read_asks_for_a_typed_question(
     conversation: Conversation, text: str
 ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_telegram_app import read_only_folder
 
-from handlers.terminal import run_chat
+from handlers.terminal import CHAT, run_chat
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
@@ -96,6 +96,50 @@ async def test_subscribing_by_number_from_the_start_menu(
     assert "Anh/chị đang nhận tin về:\n• Học bổng và khuyến học" in out
 
 
+async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """A typed "đăng ký cư trú" gets an answer, not a subscription; its last number follows."""
+    out = await chat(conversation, ward_settings, "đăng ký cư trú", "/mysubs", "/quit")
+    asked = out.split("> đăng ký cư trú\n", 1)[1].split("> /mysubs\n", 1)[0]
+    assert msg.subscribed("Cư trú") not in asked
+    choices = [line for line in asked.splitlines() if line[:1].isdigit()]
+    assert choices[-1] == f"{len(choices)}. {msg.subscribe_button('Cư trú')}"
+    assert msg.mysubs([]) in out.split("> /mysubs\n", 1)[1]
+    out = await chat(conversation, ward_settings, "đăng ký cư trú", str(len(choices)), "/mysubs")
+    assert msg.subscribed("Cư trú") in out
+    assert "Anh/chị đang nhận tin về:\n• Cư trú" in out
+
+
+async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_followed(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """Follow two topics, /mysubs, 1 (stop the first), 2: no second line is left on
+    screen, so "2" subscribes to nothing."""
+    lines = ("/subscribe bhyt", "/subscribe hoc-bong", "/mysubs", "1", "2", "/mysubs")
+    out = await chat(conversation, ward_settings, *lines)
+    first = out.split("> 1\n", 1)[1].split("> 2\n", 1)[0]
+    assert msg.unsubscribed("Bảo hiểm y tế") in first
+    assert [line for line in first.splitlines() if line[:1].isdigit()] == [
+        f"1. {msg.unsubscribe_button('Học bổng và khuyến học')}"
+    ]
+    assert msg.number_not_in_list("2", 1) in out.split("> 2\n", 1)[1]
+    still = msg.mysubs(["Học bổng và khuyến học"])
+    assert f"{still}\n\n1. " in out.rsplit("> /mysubs\n", 1)[1]
+
+
+async def test_a_number_after_stopping_an_unclear_topic_never_subscribes(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "/subscribe cư trú", "/unsubscribe bảo hiểm", "1")
+    listed = out.split("> /unsubscribe bảo hiểm\n", 1)[1].split("> 1\n", 1)[0]
+    assert [line for line in listed.splitlines() if line[:1].isdigit()] == [
+        f"1. {msg.unsubscribe_button('Cư trú')}"
+    ]
+    assert msg.unsubscribed("Cư trú") in out.split("> 1\n", 1)[1]
+    assert await conversation.store.subscriptions_of(CHAT) == []
+
+
 async def test_odd_input_never_crashes_and_end_of_input_exits(
     conversation: Conversation, ward_settings: Settings
 ) -> None:
@@ -103,7 +147,8 @@ async def test_odd_input_never_crashes_and_end_of_input_exits(
     lines = ["", "   ", "x" * 10_000, "😀🎉", "?!?...", nfd, "这是什么", "Как дела?", "\t"]
     out = await chat(conversation, ward_settings, *lines)  # no /quit: end of input ends the chat
     assert msg.too_long(1500) in out
-    assert out.count(msg.please_type()) == 2
+    assert out.count(msg.please_type()) == 1  # "?!?..."; "😀🎉" is a reaction
+    assert out.count(msg.acknowledged()) == 1
     assert "Người dân dùng ứng dụng VssID" in out  # the NFD question is understood
     assert "Traceback" not in out
 

@@ -532,6 +532,18 @@ async def test_following_a_topic_on_the_web_points_to_zalo(
     assert await store.subscribers_of("bhyt") == []
 
 
+async def test_registering_for_a_topic_on_the_web_is_answered_without_a_follow_button(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    """A closed page gets no alerts: "đăng ký cư trú" is answered, nothing offers following."""
+    await send(client, text="đăng ký cư trú")
+    _, reply = await history(client)
+    assert reply["text"] != msg.alerts_elsewhere(True)
+    labels = [button["label"] for button in reply.get("buttons", [])]
+    assert msg.subscribe_button("Cư trú") not in labels
+    assert await store.subscribers_of("cu-tru") == []
+
+
 async def test_a_bad_session_id_or_cursor_is_refused(client: httpx.AsyncClient) -> None:
     assert (await send(client, "short", text="xin chao")).status_code == 400
     assert (await send(client, "x" * 30 + "/../", text="xin chao")).status_code == 400

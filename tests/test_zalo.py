@@ -303,6 +303,7 @@ async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -
     assert menu(mine) == [
         "1. 🔕 Bỏ nhận tin: Bảo hiểm y tế",
         "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học",
+        f"3. {msg.UNSUBSCRIBE_ALL_BUTTON}",
     ]
     (dropped,) = await api.say(ALICE, "1")
     assert dropped.text.startswith(msg.unsubscribed("Bảo hiểm y tế"))

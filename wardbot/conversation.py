@@ -15,15 +15,14 @@ import re
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.intents import Intent, parse_intent, topic_forms
+from wardbot.intents import Intent, parse_intent, topic_forms, topic_key
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.store import ChatRef, Store
-from wardbot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +107,17 @@ class StaffDesk(Protocol):
 
 
 Typing = Callable[[], Awaitable[object]]
+# A topic's buttons, by the list they are in (see Conversation._toggle): 'sub' and 'unsub'
+# in the list of every topic, 'drop' in the list of the chat's own, 'follow' under an answer.
+TOPIC_ACTIONS = ("sub", "unsub", "drop", "follow")
 # What a resident may add to a ticket that is open: questions and the small talk around them.
-RELAYED_INTENTS = frozenset({"question", "greet", "thanks"})
+# Small talk closing a turn, and its short reply.
+SMALL_TALK: dict[str, Callable[[], str]] = {
+    "thanks": msg.thanks,
+    "ack": msg.acknowledged,
+    "bye": msg.farewell,
+}
+RELAYED_INTENTS = frozenset({"question", "greet", *SMALL_TALK})
 
 
 class ChatLocks:
@@ -256,6 +264,11 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
     )
 
 
+def _with_button(reply: Reply, button: Button | None) -> Reply:
+    """`reply` with `button` last among its choices (unchanged without one)."""
+    return reply if button is None else replace(reply, buttons=(*reply.buttons, button))
+
+
 def no_answer_reply(
     answer: Answer, settings: Settings, staff: tuple[str, Button] | None = None
 ) -> Reply:
@@ -337,22 +350,23 @@ class Conversation:
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
             return [await self._document_reply(doc, full=True)]
-        if kind in ("sub", "unsub", "topics", "mysubs") and chat.channel in self.no_alerts:
+        if (
+            kind in (*TOPIC_ACTIONS, "dropall", "topics", "mysubs")
+            and chat.channel in self.no_alerts
+        ):
             return [self._alerts_elsewhere()]
-        if kind in ("sub", "unsub"):
-            topic = self._topic(ref)
+        if kind == "dropall":
+            if not self._manages(chat, sender):
+                return [Reply(msg.group_staff_only())]
+            return [await self._drop_all(chat, in_place=True)]
+        if kind in TOPIC_ACTIONS:
+            stops = kind in ("unsub", "drop")
+            topic = self._topic(ref, await self.store.subscriptions_of(chat) if stops else ())
             if topic is None:
                 return [Reply(msg.not_found())]
             if not self._manages(chat, sender):
                 return [Reply(msg.group_staff_only())]
-            if kind == "sub":
-                added = await self.store.subscribe(chat, topic.id)
-                said = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
-            else:
-                removed = await self.store.unsubscribe(chat, topic.id)
-                said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
-            listing = await self._topics_reply(chat)
-            return [Reply(f"{said}\n\n{listing.text}", buttons=listing.buttons, replace=True)]
+            return [await self._toggle(chat, kind, topic)]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
                 return [self._staff_unavailable(chat)]
@@ -379,9 +393,10 @@ class Conversation:
         manages: bool = True,
     ) -> list[Reply]:
         s = self.settings
+        follow = await self._follow_button(chat, intent, manages)
         if self.desk is not None and chat.private and intent.kind in RELAYED_INTENTS:
             try:
-                replies = await self._with_desk(self.desk, chat, intent, text, typing)
+                replies = await self._with_desk(self.desk, chat, intent, text, typing, follow)
             except Exception:  # a locked database: the bot still answers what it knows
                 log.exception("could not check for a ticket; answering as the bot")
                 replies = None
@@ -398,8 +413,8 @@ class Conversation:
                 return [Reply(msg.greeting(s.ward_name))]
             case "help":
                 return [Reply(msg.help_text(s.ward_name, s.ward_hotline))]
-            case "thanks":
-                return [Reply(msg.thanks())]
+            case "thanks" | "ack" | "bye":
+                return [Reply(SMALL_TALK[intent.kind]())]
             case "empty":
                 return [Reply(msg.please_type())]
             case "number":
@@ -431,7 +446,7 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
-        return [await self._answer(chat, text, typing)]
+        return [await self._answer(chat, text, typing, follow)]
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""
@@ -453,7 +468,13 @@ class Conversation:
         return Reply(msg.staff_unavailable(self.settings.ward_name, self.settings.ward_hotline))
 
     async def _with_desk(
-        self, desk: StaffDesk, chat: ChatRef, intent: Intent, text: str, typing: Typing | None
+        self,
+        desk: StaffDesk,
+        chat: ChatRef,
+        intent: Intent,
+        text: str,
+        typing: Typing | None,
+        follow: Button | None,
     ) -> list[Reply] | None:
         """A message in a private chat while staff may be involved: the question the
         resident was asked to type for staff; or, with a ticket open, a message that also
@@ -466,28 +487,32 @@ class Conversation:
         if ticket is None:
             return None
         relayed = await desk.follow_up(chat, ticket, text)
-        if intent.kind == "thanks":
-            return [Reply(msg.thanks())]
+        if intent.kind in SMALL_TALK:
+            return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":
             return [relayed]
         answer = await self._ask(chat, text, typing)
         if answer.answered and answer.best is not None:
-            return [await self._document_reply(answer.best.doc)]
+            return [_with_button(await self._document_reply(answer.best.doc), follow)]
         return [relayed]
 
     # --- questions ----------------------------------------------------------------
 
-    async def _answer(self, chat: ChatRef, question: str, typing: Typing | None) -> Reply:
+    async def _answer(
+        self, chat: ChatRef, question: str, typing: Typing | None, follow: Button | None = None
+    ) -> Reply:
+        """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
+        follow) last under any of them."""
         answer = await self._ask(chat, question, typing)
         if answer.answered and answer.best is not None:
-            return await self._document_reply(answer.best.doc)
+            return _with_button(await self._document_reply(answer.best.doc), follow)
         staff = None
         if self.desk is not None and chat.private:
             try:
                 staff = (await self.desk.offer(chat, question), self.desk.ask_button())
             except Exception:  # without the offer, the hotline is still there
                 log.exception("could not keep the question to offer it to staff")
-        return no_answer_reply(answer, self.settings, staff)
+        return _with_button(no_answer_reply(answer, self.settings, staff), follow)
 
     async def _ask(self, chat: ChatRef, question: str, typing: Typing | None) -> Answer:
         """The engine's answer, logged for /stats and /unanswered."""
@@ -519,27 +544,35 @@ class Conversation:
 
     # --- topics and subscriptions -------------------------------------------------
 
-    def _topic(self, ref: str) -> Topic | None:
-        topics = self.engine.corpus.topics
+    def _topic(self, ref: str, followed: Sequence[str] = ()) -> Topic | None:
+        """The topic a button's `ref` (its id, or '#digest') means; among the `followed`
+        ones faq.yaml no longer has too, so that they can still be stopped."""
+        topics = [*self.engine.corpus.topics, *self._retired(followed)]
         if ref.startswith("#"):
             return next((t for t in topics if digest(t.id) == ref[1:]), None)
         return next((t for t in topics if t.id == ref), None)
 
+    def _retired(self, followed: Sequence[str]) -> list[Topic]:
+        """The topics in `followed` since removed from faq.yaml: named by their id, marked
+        as no longer offered (alerts no longer come for them, but the chat follows them)."""
+        corpus = self.engine.corpus
+        return [Topic(t, msg.retired_topic(t)) for t in followed if corpus.topic(t) is None]
+
     def _topic_name(self, topic_id: str) -> str:
         topic = self.engine.corpus.topic(topic_id)
-        return topic.name if topic else topic_id
+        return topic.name if topic else msg.retired_topic(topic_id)
 
-    def _resolve(self, wanted: str, *, strict: bool) -> Topic | None:
-        """The topic `wanted` names. Strict: only its id or name, never a keyword.
+    def _resolve(self, wanted: str, *, strict: bool, followed: Sequence[str] = ()) -> Topic | None:
+        """The topic `wanted` names. Strict: only its id or name, never a keyword; or the
+        id of one of the `followed` topics faq.yaml no longer has.
 
         Keywords are procedures too ('đăng ký khai sinh' is a question, not a subscription).
         """
         if strict:
-            folded = " ".join(fold(wanted).split())
-            return next(
-                (t for t in self.engine.corpus.topics if folded in topic_forms(t.id, t.name)),
-                None,
-            )
+            key = topic_key(wanted)
+            named = (t for t in self.engine.corpus.topics if key in topic_forms(t.id, t.name))
+            retired = (t for t in self._retired(followed) if key == topic_key(t.id))
+            return next(named, None) or next(retired, None)
         return self.engine.find_topic(wanted)
 
     async def _subscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
@@ -550,9 +583,43 @@ class Conversation:
             return self._unknown_topic(intent.arg) if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only())]
+        return [await self._follow(chat, topic)]
+
+    async def _toggle(self, chat: ChatRef, kind: str, topic: Topic) -> Reply:
+        """A topic's button pressed (`kind`: one of TOPIC_ACTIONS). The list it was in is
+        shown again, updated in place where the channel can: the numbers on screen must keep
+        meaning what the resident sees, so a button of their own topics' list shows what
+        they still follow, not every topic. Under an answer, the answer stays."""
+        if kind == "follow":
+            return await self._follow(chat, topic)
+        if kind == "sub":
+            added = await self.store.subscribe(chat, topic.id)
+            said = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
+        else:
+            removed = await self.store.unsubscribe(chat, topic.id)
+            said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
+        if kind == "drop" and not await self.store.subscriptions_of(chat):
+            return Reply(said, buttons=(Button(msg.TOPICS_BUTTON, "topics"),), replace=True)
+        listing = await (self._mysubs_reply(chat) if kind == "drop" else self._topics_reply(chat))
+        return Reply(f"{said}\n\n{listing.text}", buttons=listing.buttons, replace=True)
+
+    async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
         added = await self.store.subscribe(chat, topic.id)
         text = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
-        return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
+        return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+
+    async def _follow_button(self, chat: ChatRef, intent: Intent, manages: bool) -> Button | None:
+        """For a question like "đăng ký cư trú" naming a topic exactly (never by a keyword:
+        "đăng ký tạm trú" is only a question) that the chat does not follow yet: a button
+        to follow it, so that a resident who meant to subscribe is one tap away."""
+        if intent.kind != "question" or not intent.arg or not manages:
+            return None
+        if chat.channel in self.no_alerts:
+            return None
+        topic = self._resolve(intent.arg, strict=True)
+        if topic is None or topic.id in await self.store.subscriptions_of(chat):
+            return None
+        return Button(msg.subscribe_button(topic.name), make_action("follow", topic.id))
 
     async def _unsubscribe(
         self, chat: ChatRef, intent: Intent, manages: bool
@@ -560,19 +627,26 @@ class Conversation:
         if intent.arg == "all" and not manages:
             return [Reply(msg.group_staff_only())]
         if intent.arg == "all":
-            return [Reply(msg.unsubscribed_all(await self.store.unsubscribe_all(chat)))]
+            return [await self._drop_all(chat)]
         followed = await self._followed(chat)
         if not intent.arg:
+            # "hủy nhận tin", "đừng gửi tin nữa": which topics, or all; never all unasked.
             if not followed:
-                return [await self._mysubs_reply(chat)]
+                return [Reply(msg.unsubscribed_all(0))]
             return [Reply(msg.choose_topic_to_unsubscribe(), buttons=self._unsub_buttons(followed))]
-        topic = self._resolve(intent.arg, strict=not intent.explicit)
-        if topic is None and not intent.explicit and followed:
-            # 'hủy đăng ký bảo hiểm' from someone following bhyt means bhyt.
-            found = self.engine.find_topic(intent.arg)
-            topic = found if found is not None and found.id in followed else None
+        # Only a topic's own name, id or part of its name: a keyword names a procedure too
+        # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
+        topic = self._resolve(intent.arg, strict=True, followed=followed)
+        if topic is None and intent.explicit:  # which one? only the chat's own can be meant
+            names = [self._topic_name(t) for t in followed]
+            return [
+                Reply(
+                    msg.unknown_topic_to_unsubscribe(intent.arg, names),
+                    buttons=self._unsub_buttons(followed),
+                )
+            ]
         if topic is None:
-            return self._unknown_topic(intent.arg) if intent.explicit else None
+            return None
         if not manages:
             return [Reply(msg.group_staff_only())]
         removed = await self.store.unsubscribe(chat, topic.id)
@@ -587,10 +661,17 @@ class Conversation:
         return [Reply(msg.unknown_topic(wanted, [t.name for t in topics]), buttons=buttons)]
 
     def _unsub_buttons(self, topic_ids: Sequence[str]) -> tuple[Button, ...]:
-        return tuple(
-            Button(msg.unsubscribe_button(self._topic_name(t)), make_action("unsub", t))
+        """The buttons of the chat's own topics' list: "🔕 Bỏ nhận tin" for each, then one
+        for all of them when there are several."""
+        each = tuple(
+            Button(msg.unsubscribe_button(self._topic_name(t)), make_action("drop", t))
             for t in topic_ids
         )
+        return (*each, Button(msg.UNSUBSCRIBE_ALL_BUTTON, "dropall")) if len(each) > 1 else each
+
+    async def _drop_all(self, chat: ChatRef, *, in_place: bool = False) -> Reply:
+        count = await self.store.unsubscribe_all(chat)
+        return Reply(msg.unsubscribed_all(count), replace=in_place)
 
     async def _topics_reply(self, chat: ChatRef) -> Reply:
         followed = set(await self.store.subscriptions_of(chat))

@@ -3,12 +3,14 @@
 Matching runs on accent-folded words, so "hủy đăng ký học bổng" and "huy dang ky hoc bong"
 are the same request. The patterns are deliberately narrow: anything they do not clearly
 recognise is a question for the answer engine ("đăng ký thường trú ở đâu" is a question,
-not a subscription).
+not a subscription; so is "đăng ký cư trú": only "nhận tin", "theo dõi tin" or /subscribe
+subscribe).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from wardbot.text import fold
@@ -41,9 +43,17 @@ _FILLER = _words(
     "xin ad admin add bot ban a em anh chi co chu bac ca nha moi nguoi phuong ubnd oi buoi sang "
     "chieu trua toi tui nhe nghe cho hoi minh muon voi chut xiu da vang d nhieu ah a"
 )
-_THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam", "ok", "oke", "okay"})
+_THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
 _THANKS_FILLER = _FILLER | _words(
     "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm"
+)
+# Closing a turn: acknowledgements ("vâng", "được rồi", "ok em hiểu rồi") and farewells
+# ("tạm biệt", "bye"), around pronouns and particles only ("dạ vâng ạ", "chào em nhé").
+_ACK_CORE = _words("vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro")
+_BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
+_SMALL_TALK_FILLER = _ACK_CORE | _words(
+    "a ah nhe nha nghe ne em anh chi co chu bac ad admin bot ban minh toi tui ca nha moi nguoi "
+    "phuong oi nhieu lam rat vay the chao cam on bye bai tam biet goodbye hen gap lai"
 )
 
 # Politeness around a request: "cho em ...", "... giúp em ạ".
@@ -104,12 +114,17 @@ _FIXED = (
 _FIXED_RE = tuple((kind, re.compile(pattern)) for kind, pattern in _FIXED)
 
 _REST = r"(?P<rest>(?: .*)?)"
+# Stopping: "hủy", "bỏ", "thôi", "đừng"/"dừng", "không muốn", "thôi không" ...
+_STOP = r"(?:thoi )?(?:huy|bo|ngung|dung|thoi|tat|ngat|(?:khong|ko|k|chang)(?: muon| can)?)"
+_NEWS = r"(?:tin|thong bao|tin nhan|tin tuc|ban tin)"
 _UNSUBSCRIBE = (
+    re.compile(_STOP + r" (?P<verb>dang ky|dang ki|dk|theo doi)" + _REST),
+    re.compile(_STOP + rf" (?P<verb>nhan) {_NEWS}" + _REST),
+    # "đừng gửi tin nữa", "không muốn gửi thông báo cho em": not a bare "không gửi tin"
+    # ("(phường) không gửi tin", a complaint that alerts do not come).
     re.compile(
-        r"(?:huy|bo|ngung|dung|thoi|tat|ngat|khong) (?P<verb>dang ky|dang ki|dk|theo doi)" + _REST
-    ),
-    re.compile(
-        r"(?:huy|bo|ngung|dung|thoi|tat|ngat|khong) (?P<verb>nhan) (?:tin|thong bao)" + _REST
+        r"(?:thoi )?(?:ngung|dung|thoi|(?:khong|ko|k|chang) (?:muon|can))"
+        rf" (?P<verb>gui) {_NEWS}" + _REST
     ),
     re.compile(r"(?:tat|bo|ngung|dung|huy) (?P<verb>tin|thong bao)" + _REST),
 )
@@ -134,7 +149,9 @@ _QUESTION = re.compile(
 
 @dataclass(frozen=True)
 class Intent:
-    """What the message asks for. `arg`: a topic as typed (or 'all').
+    """What the message asks for. `arg`: a topic as typed (or 'all'); for a question, what
+    follows a bare "đăng ký"/"theo dõi" ("đăng ký cư trú": "cư trú"), a topic the resident
+    may want to follow besides the answer.
 
     `explicit`: the words clearly ask about alerts ("nhận tin", "theo dõi tin"), so an
     unknown topic deserves an answer about topics; otherwise the topic must be exact.
@@ -145,17 +162,24 @@ class Intent:
     explicit: bool = True
 
 
+def topic_key(text: str) -> str:
+    """How a topic is compared when named exactly: folded words ("hoc-bong": "hoc bong")."""
+    return " ".join(_WORD.findall(fold(text)))
+
+
 def topic_forms(topic_id: str, name: str) -> set[str]:
-    """Folded ways to name a topic exactly: its id, its name and each part of the name."""
-    forms = {topic_id, topic_id.replace("-", " "), name}
+    """Keys (topic_key) of the ways to name a topic exactly: its id, its name and each
+    part of the name ("Học bổng và khuyến học": "học bổng" too)."""
+    forms = {topic_id, name}
     forms |= {part for part in re.split(r",| và | - |/", name) if part.strip()}
-    return {" ".join(_WORD.findall(fold(form))) for form in forms}
+    return {topic_key(form) for form in forms}
 
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'staff' (/hoicanbo, "cho em gặp cán bộ"), 'empty', 'number' (a bare number: a choice
-    from a list, when none is on screen), 'unknown_command' and 'question'."""
+    'ack' (an acknowledgement, an emoji alone), 'bye', 'staff' (/hoicanbo, "cho em gặp cán
+    bộ"), 'empty', 'number' (a bare number: a choice from a list, when none is on screen),
+    'unknown_command' and 'question'."""
     if text.startswith("/"):
         command = _command(text)
         if command is not None:
@@ -163,7 +187,9 @@ def parse_intent(text: str) -> Intent:
     original = _WORD.findall(text)
     words = [fold(w) for w in original]
     if not words:
-        return Intent("empty")
+        # "👍", "😊": an emoji alone answers or closes a turn, like "ok".
+        emoji = any(unicodedata.category(ch) == "So" for ch in text)
+        return Intent("ack" if emoji else "empty")
     numbers = words[1:] if words[0] == "so" else words  # "2", "số 2": a choice from a list,
     if numbers and all(w.isdigit() for w in numbers):  # when none is on screen
         return Intent("number", " ".join(numbers))
@@ -171,6 +197,11 @@ def parse_intent(text: str) -> Intent:
         return Intent("greet")
     if _thanks(words):
         return Intent("thanks")
+    small_talk = all(w in _SMALL_TALK_FILLER for w in words)
+    if small_talk and _BYE.search(" ".join(words)):
+        return Intent("bye")
+    if small_talk and any(w in _ACK_CORE for w in words):
+        return Intent("ack")
     words, original = _strip_politeness(words, original)
     said = " ".join(words)
     for kind, pattern in _FIXED_RE:
@@ -246,8 +277,10 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
             explicit = explicit or match.group("rest").split()[:1] in (["nhan"], ["tin"])
             if folded in _ALL:
                 return Intent("unsubscribe", "all")
-            # A question ("hủy đăng ký kết hôn thế nào?") keeps only an exactly named topic.
-            return Intent("unsubscribe", typed, explicit and not looks_like_question)
+            # A question ("hủy đăng ký kết hôn thế nào?") keeps only an exactly named topic;
+            # "không" of "không muốn nhận tin" is no question word there.
+            asks = "?" in text or _QUESTION.search(match.group("rest")) is not None
+            return Intent("unsubscribe", typed, explicit and not asks)
     for pattern in _SUBSCRIBE_EXPLICIT:
         match = pattern.fullmatch(said)
         if match:
@@ -259,8 +292,10 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     for pattern in _SUBSCRIBE_BARE:
         match = pattern.fullmatch(said)
         if match and not looks_like_question:
-            # Only the topic itself may follow: "đăng ký nhận học bổng" asks how to apply.
+            # "đăng ký cư trú", "đăng ký nghĩa vụ quân sự": "đăng ký" is the verb of most
+            # ward procedures, so this asks about the procedure. It stays a question; the
+            # phrase is kept so that a topic it names exactly can be offered to follow.
             folded, typed = _topic_phrase(match.group("rest"), original, ("chu de",))
             if folded:
-                return Intent("subscribe", typed, explicit=False)
+                return Intent("question", typed, explicit=False)
     return None

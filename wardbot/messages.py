@@ -85,6 +85,15 @@ def thanks() -> str:
     return "Dạ, không có gì ạ! Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
 
 
+def acknowledged() -> str:
+    """To "vâng", "được rồi", "ok", "👍": the turn is closed, the door left open."""
+    return "Dạ vâng ạ. Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
+
+
+def farewell() -> str:
+    return "Dạ, em chào anh/chị ạ. Khi cần hỏi về thủ tục, giấy tờ, anh/chị cứ nhắn em nhé."
+
+
 # --- answers ----------------------------------------------------------------------
 
 
@@ -171,6 +180,12 @@ def topics_list(names: Sequence[tuple[str, bool]]) -> str:
     return "\n".join(lines)
 
 
+def retired_topic(topic_id: str) -> str:
+    """A topic a chat still follows that the ward no longer offers (gone from faq.yaml):
+    its id is all that is left of it."""
+    return f"{topic_id} (chủ đề đã ngừng)"
+
+
 def subscribe_button(name: str) -> str:
     return f"🔔 Nhận tin: {name}"
 
@@ -179,6 +194,7 @@ def unsubscribe_button(name: str) -> str:
     return f"🔕 Bỏ nhận tin: {name}"
 
 
+UNSUBSCRIBE_ALL_BUTTON = "🔕 Bỏ nhận tin tất cả"
 TOPICS_BUTTON = "📋 Các chủ đề"
 LATEST_BUTTON = "📰 Thông báo mới"
 
@@ -212,6 +228,22 @@ def unknown_topic(text: str, names: Sequence[str]) -> str:
     lines = [f"Dạ, em chưa tìm thấy chủ đề “{text}”."]
     if names:
         lines += ["Các chủ đề hiện có:"] + [f"• {name}" for name in names]
+    return "\n".join(lines)
+
+
+def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
+    """Stopping alerts of a topic not found: `followed` are the ones the chat can stop."""
+    if not followed:
+        return (
+            f"Dạ, em chưa tìm thấy chủ đề “{text}”. Hiện anh/chị chưa nhận tin chủ đề nào "
+            "nên không cần hủy ạ."
+        )
+    lines = [
+        f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin:",
+        *(f"• {name}" for name in followed),
+        "",
+        "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn bên dưới giúp em nhé.",
+    ]
     return "\n".join(lines)
 
 
