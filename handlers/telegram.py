@@ -375,7 +375,9 @@ class TelegramChannel:
         return updater.running and self.receiving.ok()
 
     async def _set_commands(self) -> None:
-        commands = [BotCommand(name, about) for name, about in msg.COMMANDS]
+        # /hoicanbo only where ward staff answer it (STAFF_CHAT_ID set up).
+        offered = msg.commands(staff=self.conversation.desk is not None)
+        commands = [BotCommand(name, about) for name, about in offered]
         try:
             await self.application.bot.set_my_commands(commands)
         except TelegramError as exc:  # the bot works without its menu

@@ -79,8 +79,25 @@ async def test_start_greets_with_the_ward_name_and_offers_topics(
 async def test_help_lists_every_command_and_the_hotline(conversation: Conversation) -> None:
     reply = await one(conversation, "/help")
     for name, _ in msg.COMMANDS:
-        assert f"/{name}" in reply.text
+        if name != "hoicanbo":
+            assert f"/{name}" in reply.text
     assert "0276 3822 123" in reply.text
+
+
+async def test_without_a_staff_desk_hoicanbo_is_not_offered_and_its_question_is_answered(
+    conversation: Conversation,
+) -> None:
+    """No STAFF_CHAT_ID: /help does not offer /hoicanbo, and a resident who types it
+    anyway gets their question answered, or the usual no-answer reply with the hotline."""
+    assert "/hoicanbo" not in (await one(conversation, "/help")).text
+    answered = await one(conversation, "/hoicanbo cho hỏi đăng ký tạm trú cần giấy tờ gì")
+    assert answered.title == "Đăng ký tạm trú cần giấy tờ gì?"
+    assert "CT01" in answered.text
+    unknown = await one(conversation, "/hoicanbo cho hỏi về giá vàng hôm nay")
+    assert unknown.text == msg.no_answer("UBND Phường 2", "0276 3822 123")
+    asked = await one(conversation, "/hoicanbo")  # no question: how to reach staff
+    assert "gọi đường dây nóng 0276 3822 123" in asked.text
+    assert "chưa kết nối" not in asked.text
 
 
 async def test_without_a_hotline_residents_are_sent_to_the_one_stop_desk(

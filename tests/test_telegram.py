@@ -20,8 +20,10 @@ from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import ReplyRetry
+from wardbot.desk import Desk
 from wardbot.engine import Engine
 from wardbot.store import ChatRef, Store
+from wardbot.tickets import TicketBook
 
 ALICE = 501
 BINH = 502
@@ -77,9 +79,31 @@ def shown(call: object) -> str:
 async def test_start_up_sets_the_vietnamese_command_menu_and_polls(
     api: FakeBotApi, store: Store
 ) -> None:
-    assert [(c["command"], c["description"]) for c in api.commands] == list(msg.COMMANDS)
+    # No staff desk (STAFF_CHAT_ID): no /hoicanbo in the menu.
+    expected = [command for command in msg.COMMANDS if command[0] != "hoicanbo"]
+    assert [(c["command"], c["description"]) for c in api.commands] == expected
     assert api.of("deleteWebhook"), "polling starts by removing any webhook"
     await api.wait_until(lambda: bool(api.of("getUpdates")))  # a long poll, answered after 1 s
+
+
+async def test_with_a_staff_desk_the_menu_offers_hoicanbo(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    settings = replace(
+        ward_settings,
+        telegram_token=Secret(api.token),
+        telegram_base_url=api.base_url,
+        staff_chat_id=-100999,
+    )
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        desk = Desk(TicketBook(store), settings, ward_engine)
+        conversation = Conversation(ward_engine, store, settings, desk=desk)
+        channel = TelegramChannel(settings, conversation, poll_timeout=1)
+        await channel.start()
+        try:
+            assert [(c["command"], c["description"]) for c in api.commands] == list(msg.COMMANDS)
+        finally:
+            await channel.stop()
 
 
 @pytest.mark.parametrize("status", [404, 401])

@@ -397,7 +397,8 @@ class Conversation:
             case "greet":
                 return [Reply(msg.greeting(s.ward_name))]
             case "help":
-                return [Reply(msg.help_text(s.ward_name, s.ward_hotline))]
+                staff = self.desk is not None
+                return [Reply(msg.help_text(s.ward_name, s.ward_hotline, staff=staff))]
             case "thanks":
                 return [Reply(msg.thanks())]
             case "empty":
@@ -420,6 +421,9 @@ class Conversation:
                 await self.store.forget(chat)
                 return [Reply(msg.forget_done())]
             case "staff":
+                if self.desk is None and intent.arg:
+                    # No staff desk: the question after /hoicanbo is answered like any other.
+                    return [await self._answer(chat, intent.arg, typing)]
                 if self.desk is None or not chat.private:
                     return [self._staff_unavailable(chat)]
                 return await self.desk.request(chat, intent.arg)

@@ -32,6 +32,12 @@ _COMMAND_USAGE = {
 EXAMPLE_QUESTION = "Đăng ký tạm trú cần giấy tờ gì?"
 
 
+def commands(*, staff: bool) -> tuple[tuple[str, str], ...]:
+    """The commands offered to residents (in /help and Telegram's menu): /hoicanbo only
+    where ward staff answer it (a staff desk is set up)."""
+    return tuple(command for command in COMMANDS if staff or command[0] != "hoicanbo")
+
+
 def vn_date(day: dt.date) -> str:
     """15/07/2024: the way dates are written in Vietnamese documents."""
     return day.strftime("%d/%m/%Y")
@@ -58,7 +64,8 @@ def greeting(ward_name: str) -> str:
     )
 
 
-def help_text(ward_name: str, hotline: str) -> str:
+def help_text(ward_name: str, hotline: str, *, staff: bool) -> str:
+    """`staff`: whether /hoicanbo passes questions to ward staff here (else it is not listed)."""
     lines = [
         "Cách hỏi: anh/chị nhắn câu hỏi bằng tiếng Việt, có dấu hoặc không dấu đều được "
         "(ví dụ: “muc dong bhyt ho gia dinh”). Hỏi càng cụ thể (nêu tên thủ tục, giấy tờ), "
@@ -66,7 +73,9 @@ def help_text(ward_name: str, hotline: str) -> str:
         "",
         "Các lệnh:",
     ]
-    lines += [f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}" for name, about in COMMANDS]
+    lines += [
+        f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}" for name, about in commands(staff=staff)
+    ]
     lines += [
         "",
         "Không cần gõ lệnh, anh/chị cũng có thể nhắn: “đăng ký nhận tin bhyt”, "
@@ -517,9 +526,11 @@ def staff_private_only() -> str:
 
 
 def staff_unavailable(ward_name: str, hotline: str) -> str:
+    """Asking for a person where no staff desk is set up: how to reach one instead."""
     return (
-        "Dạ, hiện bot chưa kết nối được với cán bộ phường. "
-        f"Anh/chị vui lòng {contact_line(ward_name, hotline)}."
+        "Dạ, em là trợ lý trả lời tự động; tại đây chưa có cán bộ phường trực tin nhắn. "
+        f"Để trao đổi trực tiếp với cán bộ, anh/chị vui lòng {contact_line(ward_name, hotline)}. "
+        "Anh/chị cũng có thể nhắn câu hỏi ngay tại đây, em sẽ trả lời nếu có thông tin."
     )
 
 
