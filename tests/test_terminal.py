@@ -56,6 +56,20 @@ async def test_typing_a_number_opens_the_listed_item(
     assert "Thông báo ngày 25/07/2024" in opened
 
 
+BHYT_NOTICE = "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024"  # trimmed: "read it all"
+
+
+async def test_read_it_all_stands_apart_before_the_related_questions_numbered_as_typed(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, BHYT_NOTICE, "1", "/quit")
+    notice = out.split(f"> {BHYT_NOTICE}\n", 1)[1].split("> 1\n", 1)[0]
+    assert f"1. {msg.FULL_TEXT_BUTTON}\n\n{msg.RELATED}\n\n2. " in notice
+    assert f"{msg.RELATED}\n\n1. " not in notice
+    opened = out.split("> 1\n", 1)[1]  # 1 is the notice's full text, as listed
+    assert "Đoạn 7" in opened and msg.TRIMMED_NOTE not in opened
+
+
 async def test_numbers_refer_to_the_last_list_only(
     conversation: Conversation, ward_settings: Settings
 ) -> None:

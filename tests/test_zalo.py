@@ -276,6 +276,17 @@ async def test_a_question_then_the_number_of_a_related_question(
     assert "Nguồn: Hỏi đáp thủ tục" in opened.text
 
 
+async def test_read_it_all_is_numbered_first_apart_from_the_related_questions(
+    api: FakeZaloApi, store: Store
+) -> None:
+    (notice,) = await api.say(ALICE, "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
+    lines = menu(notice)
+    assert lines[0] == f"1. {msg.FULL_TEXT_BUTTON}" and len(lines) >= 2
+    assert f"{lines[0]}\n\n{msg.RELATED}\n\n{lines[1]}" in notice.text
+    (related,) = await api.say(ALICE, "2")  # the first related question, as numbered
+    assert related.text.startswith(lines[1].removeprefix("2. ").rstrip("…"))
+
+
 async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Store) -> None:
     (answer,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
     count = len(menu(answer))

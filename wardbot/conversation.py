@@ -58,8 +58,10 @@ class Reply:
     """One message to the resident, in plain text: the channel escapes and decorates it.
 
     `title` is shown emphasised above `text`, `footer` (the source) below it, then `links`,
-    then `buttons_title` introducing the buttons. `replace` asks the channel to update the
-    message whose button was pressed, if it can.
+    then `buttons_title` introducing the buttons. The first `lead` buttons act on this reply
+    itself ("📄 Xem toàn văn"): they come first, apart, and `buttons_title` introduces only
+    the others. `replace` asks the channel to update the message whose button was pressed,
+    if it can.
     """
 
     text: str
@@ -69,6 +71,7 @@ class Reply:
     links: tuple[Link, ...] = ()
     buttons_title: str | None = None
     replace: bool = False
+    lead: int = 0
 
 
 class Searcher(Protocol):
@@ -218,6 +221,7 @@ def document_reply(
     """An FAQ answer or an announcement, with its source and related entries as buttons.
     A notice past its expiry date (`today` tells) opens with a note saying so."""
     buttons = [doc_button(hit.doc) for hit in related]
+    lead = 0
     if isinstance(doc, FaqEntry):
         text = doc.answer.strip()
         title, footer = doc.question, msg.faq_source(settings.ward_name)
@@ -230,6 +234,7 @@ def document_reply(
         elif trimmed:
             text += f"\n\n{msg.TRIMMED_NOTE}"
             buttons.insert(0, Button(msg.FULL_TEXT_BUTTON, make_action("full", doc.id)))
+            lead = 1  # not a related question: before them, apart
         if doc.expires is not None and not doc.is_current(today):
             text = f"{msg.expired_note(doc.expires)}\n\n{text}"
         title, footer = doc.title, msg.announcement_source(doc.date)
@@ -241,6 +246,7 @@ def document_reply(
         buttons=tuple(buttons),
         links=links,
         buttons_title=msg.RELATED if related else None,
+        lead=lead,
     )
 
 
