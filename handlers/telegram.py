@@ -570,6 +570,7 @@ class TelegramChannel:
             await send_parts(parts, delivery_error, self.reply_retry, alert=True)
         except TelegramError as exc:
             raise delivery_error(exc) or TransientError(str(exc)) from exc
+        self.answerer.full_texts.seen(chat_id, replies)  # "xem toàn văn" opens this alert
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

@@ -423,6 +423,7 @@ class ZaloChannel:
             self._token_ok = True
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
+            self.answerer.full_texts.seen(chat_id, replies)
 
     async def _token_works(self) -> bool:
         """Whether Zalo accepts the bot's token now: asked afresh each time, as a chat

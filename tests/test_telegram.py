@@ -18,10 +18,11 @@ from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 from handlers.telegram import TelegramChannel
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
-from wardbot.conversation import Conversation
+from wardbot.conversation import Conversation, alert_reply
 from wardbot.delivery import ReplyRetry
 from wardbot.desk import Desk
 from wardbot.engine import Engine
+from wardbot.models import Announcement
 from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
 
@@ -176,6 +177,19 @@ async def test_start(api: FakeBotApi, store: Store) -> None:
 async def test_every_command(api: FakeBotApi, store: Store, command: str, expected: str) -> None:
     (reply,) = await api.say(ALICE, command)
     assert expected in shown(reply)
+
+
+async def test_typing_xem_toan_van_after_an_alert_opens_that_notice(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    notice = ward_engine.corpus.document("2024-07-15-dieu-chinh-muc-dong-bhyt")
+    assert isinstance(notice, Announcement)
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        await channel.deliver(str(ALICE), [alert_reply(notice)])
+        replies = await api.say(ALICE, "Xem toàn văn")
+        whole = "\n".join(shown(reply) for reply in replies)
+        assert whole.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024")
+        assert "Đoạn 7" in whole
 
 
 async def test_help_shows_the_hotline(api: FakeBotApi, store: Store) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_telegram_app import read_only_folder
 
-from handlers.terminal import run_chat
+from handlers.terminal import RULE, run_chat
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
@@ -68,6 +68,30 @@ async def test_read_it_all_stands_apart_before_the_related_questions_numbered_as
     assert f"{msg.RELATED}\n\n1. " not in notice
     opened = out.split("> 1\n", 1)[1]  # 1 is the notice's full text, as listed
     assert "Đoạn 7" in opened and msg.TRIMMED_NOTE not in opened
+
+
+async def test_typing_xem_toan_van_opens_the_notice_shown_last(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """As the trimmed notice's note says; what came in between does not matter, a
+    document opened since does."""
+    lines = (
+        "xem toàn văn",
+        BHYT_NOTICE,
+        "cảm ơn",
+        "Xem toan van a",
+        "mất thẻ bhyt",
+        "đọc toàn văn",
+    )
+    out = await chat(conversation, ward_settings, *lines, "/quit")
+    before = out.split(f"> {lines[0]}\n", 1)[1].split(f"> {BHYT_NOTICE}\n", 1)[0]
+    assert msg.full_text_which() in before and f"1. {msg.LATEST_BUTTON}" in before
+    assert "Xin lỗi, hiện chưa có thông tin" not in before
+    opened = out.split(f"> {lines[3]}\n", 1)[1].split(f"> {lines[4]}\n", 1)[0]
+    assert opened.startswith(f"{RULE}\nVề việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024")
+    assert "Đoạn 7" in opened and msg.TRIMMED_NOTE not in opened
+    after_an_answer = out.split(f"> {lines[5]}\n", 1)[1]
+    assert msg.full_text_sent() in after_an_answer and "Đoạn 7" not in after_an_answer
 
 
 async def test_numbers_refer_to_the_last_list_only(

@@ -724,6 +724,15 @@ async def test_deliver_reaches_the_chat_and_its_number_opens_the_notice(
     await api.wait_until(lambda: "Đoạn 7:" in api.sent(BINH)[-1].text)
 
 
+async def test_typing_xem_toan_van_after_an_alert_opens_that_notice(
+    api: FakeZaloApi, channel: ZaloChannel
+) -> None:
+    await channel.deliver(BINH, [alert()])
+    (opened,) = await api.say(BINH, "xem toàn văn")
+    assert opened.text.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình")
+    await api.wait_until(lambda: "Đoạn 7:" in api.sent(BINH)[-1].text)
+
+
 async def test_deliver_splits_a_long_alert(api: FakeZaloApi, channel: ZaloChannel) -> None:
     long_text = "\n\n".join(f"Đoạn {n}: " + "nội dung thông báo " * 40 for n in range(12))
     long_text = "\n\n".join(paragraph.strip() for paragraph in long_text.split("\n\n"))

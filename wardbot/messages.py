@@ -126,6 +126,19 @@ FULL_TEXT_BUTTON = "📄 Xem toàn văn"
 TRIMMED_NOTE = "(Nội dung đã rút gọn; chọn “Xem toàn văn” để đọc đầy đủ.)"
 
 
+def full_text_which() -> str:
+    """What typing "xem toàn văn" gets before any notice was shown in the chat."""
+    return (
+        "Dạ, anh/chị muốn xem toàn văn thông báo nào ạ? Anh/chị chọn “Thông báo mới” để xem "
+        "các thông báo mới nhất của phường, rồi mở thông báo cần đọc."
+    )
+
+
+def full_text_sent() -> str:
+    """What typing "xem toàn văn" gets after a document shown whole (an answer, a short notice)."""
+    return "Dạ, em đã gửi hết nội dung em có về mục anh/chị vừa xem rồi ạ."
+
+
 def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
     """Under the first part of a notice too long to send whole: where to read the rest."""
     if has_source:
