@@ -19,6 +19,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import (
     MAX_ACTION_BYTES,
+    MAX_LABEL_CHARS,
     Conversation,
     Reply,
     document_reply,
@@ -389,6 +390,22 @@ async def test_latest_lists_current_announcements_newest_first(
     assert lines[1].startswith("• 20/07/2024 — Thông báo xét học bổng")
     assert "lăng quăng" not in reply.text  # expired on 30/06/2024
     assert len(reply.buttons) == 3
+
+
+async def test_labels_too_long_for_a_button_are_cut_between_words(
+    conversation: Conversation,
+) -> None:
+    reply = await one(conversation, "/latest")
+    headings = [
+        line[2:].replace(" — ", " ") for line in reply.text.splitlines() if line[:2] == "• "
+    ]
+    labels = [button.label for button in reply.buttons]
+    cut = [(label, full) for label, full in zip(labels, headings, strict=True) if label != full]
+    assert cut, "the ward has a notice whose title does not fit on a button"
+    for label, full in cut:
+        assert len(label) <= MAX_LABEL_CHARS and label.endswith("…")
+        assert full.startswith(label.removesuffix("…") + " "), label  # whole words only
+    assert labels[0] == "25/07/2024 Lịch tiếp công dân định kỳ của Chủ tịch UBND…"
 
 
 async def test_an_announcement_with_a_long_id_opens_from_its_button(

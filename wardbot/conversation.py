@@ -150,8 +150,15 @@ def digest(ident: str) -> str:
 
 
 def button_label(text: str) -> str:
+    """`text` on one line, within MAX_LABEL_CHARS: cut between words ("…" marks the cut),
+    inside a word only when a single word is that long."""
     text = " ".join(text.split())
-    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+    if len(text) <= MAX_LABEL_CHARS:
+        return text
+    kept = text[: MAX_LABEL_CHARS - 1]
+    if text[len(kept)] != " " and " " in kept:
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(" ,;:-–—") + "…"
 
 
 def _plain_markdown(body: str) -> str:
