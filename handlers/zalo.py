@@ -48,7 +48,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
-from wardbot.render import numbered_buttons, plain_text, split_text, utf16_len
+from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
 from wardbot.web import STALE_AFTER, Receiving, Recent, not_an_update, webhook_json
 
@@ -88,7 +88,7 @@ def render_plain(
     messages and the buttons in the order of their numbers."""
     texts: list[str] = []
     buttons: list[Button] = []
-    for reply in replies:
+    for reply in map(numbered, replies):
         shown = reply.buttons[: MAX_CHOICES - len(buttons)]
         menu = numbered_buttons(replace(reply, buttons=shown), start=len(buttons) + 1)
         texts.extend(_render_one(reply, menu, limit))

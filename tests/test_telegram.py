@@ -157,6 +157,8 @@ async def test_start(api: FakeBotApi, store: Store) -> None:
         "sub:ho-tich",
     ]
     assert topics.params["parse_mode"] == "HTML"
+    # Buttons apart from the text: the text lists the topics, as before.
+    assert "• Học bổng và khuyến học\n" in shown(topics)
 
 
 @pytest.mark.parametrize(

@@ -94,6 +94,29 @@ async def test_typing_xem_toan_van_opens_the_notice_shown_last(
     assert msg.full_text_sent() in after_an_answer and "Đoạn 7" not in after_an_answer
 
 
+async def test_topics_and_latest_show_each_item_once_as_a_numbered_line(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "/topics", "2", "/latest", "/quit")
+    topics = out.split("> /topics\n", 1)[1].split("> 2\n", 1)[0]
+    toggled = out.split("> 2\n", 1)[1].split("> /latest\n", 1)[0]
+    said = msg.subscribed("Học bổng và khuyến học")
+    assert said in toggled
+    toggled = toggled.replace(said, "")  # the list under it
+    latest = out.split("> /latest\n", 1)[1]
+    for shown in (topics, toggled):
+        assert "• " not in shown
+        for name in ("Bảo hiểm y tế", "Học bổng và khuyến học", "Cư trú", "Hộ tịch"):
+            assert shown.count(name) == 1, (name, shown)
+    assert "1. 🔔 Nhận tin: Bảo hiểm y tế" in topics
+    assert "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học" in toggled
+    assert "• " not in latest
+    # Each notice once, its title uncut: a line has room where a button does not.
+    title = "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8"
+    assert latest.count(title[:30]) == 1
+    assert f"1. 25/07/2024 — {title}\n" in latest
+
+
 async def test_numbers_refer_to_the_last_list_only(
     conversation: Conversation, ward_settings: Settings
 ) -> None:

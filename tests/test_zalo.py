@@ -251,6 +251,7 @@ async def test_start_offers_the_topics_as_numbered_choices(api: FakeZaloApi, sto
         "Dạ, xin chào anh/chị! Đây là trợ lý tự động của UBND Phường 2."
     )
     assert menu(topics) == TOPICS_MENU
+    assert topics.text.count("Bảo hiểm y tế") == 1  # the numbered lines are the list
     assert topics.text.endswith(msg.choose_by_number())
     (done,) = await api.say(ALICE, "2")
     assert done.text.startswith(msg.subscribed("Học bổng và khuyến học"))
@@ -297,8 +298,9 @@ async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Sto
     (still,) = await api.say(ALICE, "1")  # and its numbers still work
     assert still.text.startswith(menu(answer)[0].removeprefix("1. ").rstrip("…"))
     (latest,) = await api.say(ALICE, "/latest")  # a new list replaces the old one
+    assert latest.text.count("Lịch tiếp công dân") == 1  # each notice once
     (opened,) = await api.say(ALICE, "số 1")
-    assert opened.text.startswith(menu(latest)[0].split(" ", 2)[2].rstrip("…"))
+    assert opened.text.startswith(menu(latest)[0].split(" — ", 1)[1])
     await api.say(ALICE, "/help")  # no list at all now
     (plain,) = await api.say(ALICE, "1")
     assert plain.text == msg.no_list_to_pick("1")

@@ -41,10 +41,14 @@ MAX_ACTION_BYTES = 64  # Telegram's callback_data limit
 
 @dataclass(frozen=True)
 class Button:
-    """A choice offered under a reply; `action` goes back to `handle_action` when chosen."""
+    """A choice offered under a reply; `action` goes back to `handle_action` when chosen.
+
+    `full_label`: the label uncut, for numbered lines (Zalo, the terminal), which have room
+    for it where a button does not (`label` is cut to fit one)."""
 
     label: str
     action: str
+    full_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,10 @@ class Reply:
     `title` is shown emphasised above `text`, `footer` (the source) below it, then `links`,
     then `buttons_title` introducing the buttons. The first `lead` buttons act on this reply
     itself ("📄 Xem toàn văn"): they come first, apart, and `buttons_title` introduces only
-    the others. `replace` asks the channel to update the message whose button was pressed,
-    if it can.
+    the others. `numbered_text`, when `text` lists the buttons' items itself (/topics,
+    /latest), replaces it where the buttons are numbered lines (Zalo, the terminal), so that
+    each item shows once. `replace` asks the channel to update the message whose button was
+    pressed, if it can.
     """
 
     text: str
@@ -72,6 +78,7 @@ class Reply:
     buttons_title: str | None = None
     replace: bool = False
     lead: int = 0
+    numbered_text: str | None = None
 
 
 class Searcher(Protocol):
@@ -365,7 +372,15 @@ class Conversation:
                 removed = await self.store.unsubscribe(chat, topic.id)
                 said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
             listing = await self._topics_reply(chat)
-            return [Reply(f"{said}\n\n{listing.text}", buttons=listing.buttons, replace=True)]
+            numbered = f"{said}\n\n{listing.numbered_text}"
+            return [
+                Reply(
+                    f"{said}\n\n{listing.text}",
+                    buttons=listing.buttons,
+                    replace=True,
+                    numbered_text=numbered,
+                )
+            ]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
                 return [self._staff_unavailable(chat)]
@@ -618,7 +633,8 @@ class Conversation:
             else Button(msg.subscribe_button(t.name), make_action("sub", t.id))
             for t in topics
         )
-        return Reply(msg.topics_list([(t.name, t.id in followed) for t in topics]), buttons=buttons)
+        names = [(t.name, t.id in followed) for t in topics]
+        return Reply(msg.topics_list(names), buttons=buttons, numbered_text=msg.topics_menu(names))
 
     async def _followed(self, chat: ChatRef) -> list[str]:
         """The chat's topic ids, in the order of faq.yaml (topics since removed last)."""
@@ -637,7 +653,16 @@ class Conversation:
         notices = self.engine.latest(limit)
         headings = [msg.announcement_heading(a.date, a.title) for a in notices]
         buttons = tuple(
-            Button(button_label(f"{msg.vn_date(a.date)} {a.title}"), make_action("ann", a.id))
-            for a in notices
+            Button(
+                button_label(f"{msg.vn_date(a.date)} {a.title}"),
+                make_action("ann", a.id),
+                full_label=heading,
+            )
+            for a, heading in zip(notices, headings, strict=True)
         )
-        return Reply(msg.latest(self.settings.ward_name, headings), buttons=buttons)
+        ward = self.settings.ward_name
+        return Reply(
+            msg.latest(ward, headings),
+            buttons=buttons,
+            numbered_text=msg.latest_menu(ward, len(headings)),
+        )

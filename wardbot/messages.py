@@ -193,6 +193,20 @@ def topics_list(names: Sequence[tuple[str, bool]]) -> str:
     return "\n".join(lines)
 
 
+def topics_menu(names: Sequence[tuple[str, bool]]) -> str:
+    """`topics_list` where the topics follow as numbered lines ("🔔 Nhận tin: …",
+    "🔕 Bỏ nhận tin: …"; Zalo, the terminal): those lines are the list."""
+    if not names:
+        return topics_list(names)
+    lines = [
+        "Chọn một chủ đề dưới đây để bật/tắt nhận tin, hoặc nhắn “đăng ký nhận tin <tên chủ đề>”."
+    ]
+    if any(followed for _, followed in names):
+        lines[0] += " Chủ đề có dấu 🔕 là chủ đề anh/chị đang nhận tin."
+    lines += ["", "Các chủ đề anh/chị có thể nhận tin:"]
+    return "\n".join(lines)
+
+
 def subscribe_button(name: str) -> str:
     return f"🔔 Nhận tin: {name}"
 
@@ -257,6 +271,13 @@ def latest(ward_name: str, headings: Sequence[str]) -> str:
     lines += [f"• {heading}" for heading in headings]
     lines += ["", "Chọn từng thông báo bên dưới để xem nội dung."]
     return "\n".join(lines)
+
+
+def latest_menu(ward_name: str, count: int) -> str:
+    """`latest` where the notices follow as numbered lines (Zalo, the terminal)."""
+    if not count:
+        return latest(ward_name, [])
+    return f"Các thông báo mới nhất của {ward_name} (chọn một thông báo để xem nội dung):"
 
 
 def group_staff_only() -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -84,6 +85,14 @@ def _hard_split(text: str, limit: int, measure: Measure) -> list[str]:
     return parts
 
 
+def numbered(reply: Reply) -> Reply:
+    """The reply as shown where its buttons are numbered lines: with `numbered_text`, if
+    it has one, as its text (the lines list its items; the text need not list them too)."""
+    if reply.numbered_text is None or not reply.buttons:
+        return reply
+    return replace(reply, text=reply.numbered_text)
+
+
 def plain_text(reply: Reply) -> str:
     """The reply's title, text, source and links, as plain text (no buttons: see
     `numbered_buttons`)."""
@@ -93,8 +102,12 @@ def plain_text(reply: Reply) -> str:
 
 
 def numbered_menu(buttons: Sequence[Button], start: int = 1) -> str:
-    """Buttons as a numbered list, for channels where the resident types the number."""
-    return "\n".join(f"{number}. {button.label}" for number, button in enumerate(buttons, start))
+    """Buttons as a numbered list, for channels where the resident types the number (each
+    labelled in full: a line has room where a button does not)."""
+    return "\n".join(
+        f"{number}. {button.full_label or button.label}"
+        for number, button in enumerate(buttons, start)
+    )
 
 
 def numbered_buttons(reply: Reply, start: int = 1) -> str:
