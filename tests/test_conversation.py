@@ -325,6 +325,18 @@ async def test_unsubscribing_from_everything(
     assert await store.subscriptions_of(CHAT) == []
 
 
+async def test_unsubscribing_from_everything_reads_naturally_for_one_topic_or_several(
+    conversation: Conversation, store: Store
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    one_topic = await one(conversation, "/unsubscribe all")
+    assert one_topic.text.startswith("Dạ, đã hủy nhận tin chủ đề anh/chị đang theo dõi.")
+    for topic in ("bhyt", "hoc-bong", "cu-tru"):
+        await store.subscribe(CHAT, topic)
+    several = await one(conversation, "hủy nhận tin tất cả")
+    assert several.text.startswith("Dạ, đã hủy nhận tin cả 3 chủ đề anh/chị đang theo dõi.")
+
+
 async def test_mysubs_empty_then_listed(conversation: Conversation, store: Store) -> None:
     empty = await one(conversation, "/mysubs")
     assert empty.text == msg.mysubs([])

@@ -241,7 +241,11 @@ def not_subscribed(name: str) -> str:
 def unsubscribed_all(count: int) -> str:
     if count == 0:
         return "Dạ, anh/chị hiện chưa nhận tin chủ đề nào nên không cần hủy ạ."
-    return f"Dạ, đã hủy nhận tin tất cả {count} chủ đề. Anh/chị sẽ không nhận thêm tin nào."
+    followed = "chủ đề" if count == 1 else f"cả {count} chủ đề"
+    return (
+        f"Dạ, đã hủy nhận tin {followed} anh/chị đang theo dõi. Anh/chị sẽ không nhận thêm "
+        "tin báo nào nữa và có thể đăng ký lại bất cứ lúc nào."
+    )
 
 
 def unknown_topic(text: str, names: Sequence[str]) -> str:
