@@ -9,6 +9,7 @@ into the platform's messages through the `send` function it passes. The rest is 
   the platform's rate limit goes to answers);
 - on channels without buttons, the numbered list shown last in each chat, and what a
   typed number means;
+- "xem toàn văn" typed: the full text of the notice shown last in the chat;
 - a polite reply with the hotline when answering fails, and the error logged once;
 - how the messages of one reply or alert are retried (`send_parts`).
 """
@@ -19,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import math
+import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
@@ -29,11 +31,23 @@ from wardbot.conversation import Button, ChatLocks, Conversation, Reply, Typing
 from wardbot.delivery import ONCE, DeliveryError, ReplyRetry
 from wardbot.render import numbered_choice
 from wardbot.store import ChatRef
+from wardbot.text import fold
 
 log = logging.getLogger(__name__)
 
 TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
 MENUS_MAX = 10_000  # chats whose last numbered list is remembered
+
+# "xem toàn văn" as the trimmed notice's note says, and its close variants (accents
+# optional, "📄" from a pasted label ignored): "đọc toàn văn", "cho em xem đầy đủ", "xem
+# hết thông báo nhé". Only the whole message: "xem toàn văn luật đất đai" is a question.
+_FULL_TEXT = re.compile(
+    r"(?:cho (?:em|toi|minh|tui) )?"
+    r"(?:(?:(?:xem|doc|mo) )?toan van|(?:xem|doc|mo) (?:noi dung |ban )?day du"
+    r"|(?:xem|doc) (?:het|tiep|ca bai))"
+    r"(?: (?:thong bao|van ban)(?: nay| do)?)?(?: (?:a|nhe|nha|voi|di))?"
+)
+_WORD = re.compile(r"[^\W_]+")
 
 # Sends replies to the chat being answered; returns the buttons it showed as numbered
 # choices (nothing on channels with real buttons).
@@ -81,6 +95,40 @@ class Menus:
                 self._menus.popitem(last=False)
 
 
+def asks_full_text(text: str) -> bool:
+    """Whether the message asks for the whole of the notice just shown ("xem toàn văn")."""
+    return _FULL_TEXT.fullmatch(" ".join(_WORD.findall(fold(text)))) is not None
+
+
+class FullTexts:
+    """Per chat, what typing "xem toàn văn" opens: the "📄 Xem toàn văn" button of the
+    document shown last (an answer, a notice, an alert: a reply with a title), or nothing
+    more when that one was shown whole."""
+
+    def __init__(self, size: int = MENUS_MAX) -> None:
+        self.size = size
+        self._shown: OrderedDict[str, Button | None] = OrderedDict()
+
+    def seen(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Note the documents among replies just sent to the chat (the last one counts)."""
+        for reply in replies:
+            if reply.title is None:  # "thanks", a list of topics: not a document
+                continue
+            self._shown.pop(chat_id, None)
+            self._shown[chat_id] = next(
+                (b for b in reply.buttons if b.action.partition(":")[0] == "full"), None
+            )
+            if len(self._shown) > self.size:
+                self._shown.popitem(last=False)
+
+    def open(self, chat_id: str) -> Button | Reply:
+        """The button to press for the chat's "xem toàn văn", or what to say instead."""
+        if chat_id not in self._shown:
+            return Reply(msg.full_text_which(), buttons=(Button(msg.LATEST_BUTTON, "latest"),))
+        button = self._shown[chat_id]
+        return button if button is not None else Reply(msg.full_text_sent())
+
+
 class Answerer:
     """Answers one channel's messages through the conversation.
 
@@ -104,6 +152,7 @@ class Answerer:
         self.conversation = conversation
         self.settings = settings
         self.menus = Menus() if numbered else None
+        self.full_texts = FullTexts()
         self.quiet = quiet
         self.calm_below = calm_below
         self.locks = ChatLocks()
@@ -169,6 +218,8 @@ class Answerer:
         self, chat: ChatRef, text: str, sender: str | None, calm: bool, typing: Typing | None
     ) -> list[Reply]:
         choice = self.menus.choice(chat.chat_id, text) if self.menus else None
+        if choice is None and asks_full_text(text):
+            choice = self.full_texts.open(chat.chat_id)
         if isinstance(choice, Button):
             return await self.conversation.handle_action(chat, choice.action, sender=sender)
         if isinstance(choice, Reply):
@@ -180,7 +231,8 @@ class Answerer:
     async def _guarded(self, chat: ChatRef, send: Send, replies: Awaitable[list[Reply]]) -> None:
         """Send what `replies` gives; when anything fails, log it and apologise politely."""
         try:
-            shown = await send(await replies)
+            answered = await replies
+            shown = await send(answered)
         except self.quiet as exc:
             log.info("%s: a chat blocked the bot or is gone: %s", self.channel, exc)
             return
@@ -191,6 +243,7 @@ class Answerer:
             return
         if self.menus is not None:
             self.menus.remember(chat.chat_id, shown)
+        self.full_texts.seen(chat.chat_id, answered)
 
     def apology(self) -> Reply:
         """What the resident reads when answering failed: sorry, and whom to call."""

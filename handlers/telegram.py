@@ -375,7 +375,9 @@ class TelegramChannel:
         return updater.running and self.receiving.ok()
 
     async def _set_commands(self) -> None:
-        commands = [BotCommand(name, about) for name, about in msg.COMMANDS]
+        # /hoicanbo only where ward staff answer it (STAFF_CHAT_ID set up).
+        offered = msg.commands(staff=self.conversation.desk is not None)
+        commands = [BotCommand(name, about) for name, about in offered]
         try:
             await self.application.bot.set_my_commands(commands)
         except TelegramError as exc:  # the bot works without its menu
@@ -568,6 +570,7 @@ class TelegramChannel:
             await send_parts(parts, delivery_error, self.reply_retry, alert=True)
         except TelegramError as exc:
             raise delivery_error(exc) or TransientError(str(exc)) from exc
+        self.answerer.full_texts.seen(chat_id, replies)  # "xem toàn văn" opens this alert
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

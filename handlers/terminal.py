@@ -20,7 +20,7 @@ from handlers.base import Answerer
 from wardbot import datadir
 from wardbot.config import Settings
 from wardbot.conversation import Button, Conversation, Reply
-from wardbot.render import numbered_menu, plain_text
+from wardbot.render import numbered, numbered_buttons, plain_text
 from wardbot.store import ChatRef, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -67,10 +67,10 @@ class _Lines:
 def _show(replies: Sequence[Reply], output: TextIO) -> list[Button]:
     """Print the replies; returns their buttons, numbered in the order shown."""
     buttons: list[Button] = []
-    for reply in replies:
+    for reply in map(numbered, replies):
         output.write(f"{RULE}\n{plain_text(reply)}\n")
         if reply.buttons:
-            output.write(f"\n{numbered_menu(reply.buttons, start=len(buttons) + 1)}\n")
+            output.write(f"\n{numbered_buttons(reply, start=len(buttons) + 1)}\n")
             buttons.extend(reply.buttons)
     output.write(f"{RULE}\n")
     output.flush()

@@ -90,8 +90,13 @@ def reply_body(reply: Reply) -> dict[str, Any]:
             for link in reply.links
             if urlsplit(link.url).scheme in ("http", "https")
         ]
-    if reply.buttons:
-        body["buttons"] = [{"label": b.label, "action": b.action} for b in reply.buttons]
+    # The reply's own actions ("📄 Xem toàn văn") are drawn first, apart from the buttons
+    # that `buttons_title` introduces.
+    own, others = reply.buttons[: reply.lead], reply.buttons[reply.lead :]
+    if own:
+        body["actions"] = [{"label": b.label, "action": b.action} for b in own]
+    if others:
+        body["buttons"] = [{"label": b.label, "action": b.action} for b in others]
         if reply.buttons_title:
             body["buttons_title"] = reply.buttons_title
     return body

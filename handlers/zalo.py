@@ -15,6 +15,7 @@ import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -47,7 +48,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
-from wardbot.render import numbered_menu, plain_text, split_text, utf16_len
+from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
 from wardbot.web import STALE_AFTER, Receiving, Recent, not_an_update, webhook_json
 
@@ -87,9 +88,9 @@ def render_plain(
     messages and the buttons in the order of their numbers."""
     texts: list[str] = []
     buttons: list[Button] = []
-    for reply in replies:
+    for reply in map(numbered, replies):
         shown = reply.buttons[: MAX_CHOICES - len(buttons)]
-        menu = numbered_menu(shown, start=len(buttons) + 1) if shown else ""
+        menu = numbered_buttons(replace(reply, buttons=shown), start=len(buttons) + 1)
         texts.extend(_render_one(reply, menu, limit))
         buttons.extend(shown)
     return texts, buttons
@@ -104,9 +105,7 @@ def _render_one(reply: Reply, menu: str, limit: int) -> list[str]:
     stay with its last paragraph."""
     head = plain_text(Reply("", title=reply.title))
     tail = _join(
-        plain_text(
-            Reply("", footer=reply.footer, links=reply.links, buttons_title=reply.buttons_title)
-        ),
+        plain_text(Reply("", footer=reply.footer, links=reply.links)),
         menu,
         msg.choose_by_number() if menu else "",
     )
@@ -424,6 +423,7 @@ class ZaloChannel:
             self._token_ok = True
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
+            self.answerer.full_texts.seen(chat_id, replies)
 
     async def _token_works(self) -> bool:
         """Whether Zalo accepts the bot's token now: asked afresh each time, as a chat

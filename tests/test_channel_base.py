@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from handlers.base import Answerer, send_parts
+from handlers.base import Answerer, asks_full_text, send_parts
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Secret, Settings
@@ -128,6 +128,24 @@ async def test_a_typed_number_presses_the_numbered_button() -> None:
     await buttons.text(chat(), "menu", screen.send)
     await buttons.text(chat(), "2", screen.send)
     assert talk.asked[-1] == "2"
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("xem toàn văn", True),
+        ("Xem toan van a", True),
+        ("📄 Xem toàn văn", True),  # the label pasted back
+        ("cho em đọc toàn văn thông báo này nhé", True),
+        ("xem đầy đủ", True),
+        ("toàn văn", True),
+        ("xem toàn văn luật đất đai", False),  # a question
+        ("đầy đủ", False),
+        ("hết", False),
+    ],
+)
+def test_which_messages_ask_for_the_whole_notice(text: str, asks: bool) -> None:
+    assert asks_full_text(text) is asks
 
 
 async def test_a_failure_gets_the_polite_apology_and_a_blocked_chat_nothing() -> None:

@@ -19,6 +19,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import (
     MAX_ACTION_BYTES,
+    MAX_LABEL_CHARS,
     Conversation,
     Reply,
     document_reply,
@@ -79,8 +80,25 @@ async def test_start_greets_with_the_ward_name_and_offers_topics(
 async def test_help_lists_every_command_and_the_hotline(conversation: Conversation) -> None:
     reply = await one(conversation, "/help")
     for name, _ in msg.COMMANDS:
-        assert f"/{name}" in reply.text
+        if name != "hoicanbo":
+            assert f"/{name}" in reply.text
     assert "0276 3822 123" in reply.text
+
+
+async def test_without_a_staff_desk_hoicanbo_is_not_offered_and_its_question_is_answered(
+    conversation: Conversation,
+) -> None:
+    """No STAFF_CHAT_ID: /help does not offer /hoicanbo, and a resident who types it
+    anyway gets their question answered, or the usual no-answer reply with the hotline."""
+    assert "/hoicanbo" not in (await one(conversation, "/help")).text
+    answered = await one(conversation, "/hoicanbo cho hỏi đăng ký tạm trú cần giấy tờ gì")
+    assert answered.title == "Đăng ký tạm trú cần giấy tờ gì?"
+    assert "CT01" in answered.text
+    unknown = await one(conversation, "/hoicanbo cho hỏi về giá vàng hôm nay")
+    assert unknown.text == msg.no_answer("UBND Phường 2", "0276 3822 123")
+    asked = await one(conversation, "/hoicanbo")  # no question: how to reach staff
+    assert "gọi đường dây nóng 0276 3822 123" in asked.text
+    assert "chưa kết nối" not in asked.text
 
 
 async def test_without_a_hotline_residents_are_sent_to_the_one_stop_desk(
@@ -383,6 +401,18 @@ async def test_unsubscribing_from_everything(
     assert await store.subscriptions_of(CHAT) == []
 
 
+async def test_unsubscribing_from_everything_reads_naturally_for_one_topic_or_several(
+    conversation: Conversation, store: Store
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    one_topic = await one(conversation, "/unsubscribe all")
+    assert one_topic.text.startswith("Dạ, đã hủy nhận tin chủ đề anh/chị đang theo dõi.")
+    for topic in ("bhyt", "hoc-bong", "cu-tru"):
+        await store.subscribe(CHAT, topic)
+    several = await one(conversation, "hủy nhận tin tất cả")
+    assert several.text.startswith("Dạ, đã hủy nhận tin cả 3 chủ đề anh/chị đang theo dõi.")
+
+
 async def test_mysubs_empty_then_listed(conversation: Conversation, store: Store) -> None:
     empty = await one(conversation, "/mysubs")
     assert empty.text == msg.mysubs([])
@@ -489,6 +519,22 @@ async def test_latest_lists_current_announcements_newest_first(
     assert lines[1].startswith("• 20/07/2024 — Thông báo xét học bổng")
     assert "lăng quăng" not in reply.text  # expired on 30/06/2024
     assert len(reply.buttons) == 3
+
+
+async def test_labels_too_long_for_a_button_are_cut_between_words(
+    conversation: Conversation,
+) -> None:
+    reply = await one(conversation, "/latest")
+    headings = [
+        line[2:].replace(" — ", " ") for line in reply.text.splitlines() if line[:2] == "• "
+    ]
+    labels = [button.label for button in reply.buttons]
+    cut = [(label, full) for label, full in zip(labels, headings, strict=True) if label != full]
+    assert cut, "the ward has a notice whose title does not fit on a button"
+    for label, full in cut:
+        assert len(label) <= MAX_LABEL_CHARS and label.endswith("…")
+        assert full.startswith(label.removesuffix("…") + " "), label  # whole words only
+    assert labels[0] == "25/07/2024 Lịch tiếp công dân định kỳ của Chủ tịch UBND…"
 
 
 async def test_an_announcement_with_a_long_id_opens_from_its_button(

@@ -228,6 +228,11 @@ async def test_an_answered_question_and_a_group_get_no_offer(conversation: Conve
     assert asked.text == msg.staff_private_only()
 
 
+async def test_with_a_staff_desk_help_offers_hoicanbo(conversation: Conversation) -> None:
+    [reply] = await conversation.handle_text(RESIDENT, "/help")
+    assert "/hoicanbo [câu hỏi] — Chuyển câu hỏi tới cán bộ phường" in reply.text
+
+
 async def test_without_a_staff_group_asking_for_staff_gives_the_hotline(
     ward_engine: Engine, store: Store, ward_settings: Settings
 ) -> None:

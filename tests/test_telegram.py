@@ -18,10 +18,13 @@ from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 from handlers.telegram import TelegramChannel
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
-from wardbot.conversation import Conversation
+from wardbot.conversation import Conversation, alert_reply
 from wardbot.delivery import ReplyRetry
+from wardbot.desk import Desk
 from wardbot.engine import Engine
+from wardbot.models import Announcement
 from wardbot.store import ChatRef, Store
+from wardbot.tickets import TicketBook
 
 ALICE = 501
 BINH = 502
@@ -77,9 +80,31 @@ def shown(call: object) -> str:
 async def test_start_up_sets_the_vietnamese_command_menu_and_polls(
     api: FakeBotApi, store: Store
 ) -> None:
-    assert [(c["command"], c["description"]) for c in api.commands] == list(msg.COMMANDS)
+    # No staff desk (STAFF_CHAT_ID): no /hoicanbo in the menu.
+    expected = [command for command in msg.COMMANDS if command[0] != "hoicanbo"]
+    assert [(c["command"], c["description"]) for c in api.commands] == expected
     assert api.of("deleteWebhook"), "polling starts by removing any webhook"
     await api.wait_until(lambda: bool(api.of("getUpdates")))  # a long poll, answered after 1 s
+
+
+async def test_with_a_staff_desk_the_menu_offers_hoicanbo(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    settings = replace(
+        ward_settings,
+        telegram_token=Secret(api.token),
+        telegram_base_url=api.base_url,
+        staff_chat_id=-100999,
+    )
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        desk = Desk(TicketBook(store), settings, ward_engine)
+        conversation = Conversation(ward_engine, store, settings, desk=desk)
+        channel = TelegramChannel(settings, conversation, poll_timeout=1)
+        await channel.start()
+        try:
+            assert [(c["command"], c["description"]) for c in api.commands] == list(msg.COMMANDS)
+        finally:
+            await channel.stop()
 
 
 @pytest.mark.parametrize("status", [404, 401])
@@ -132,6 +157,8 @@ async def test_start(api: FakeBotApi, store: Store) -> None:
         "sub:ho-tich",
     ]
     assert topics.params["parse_mode"] == "HTML"
+    # Buttons apart from the text: the text lists the topics, as before.
+    assert "• Học bổng và khuyến học\n" in shown(topics)
 
 
 @pytest.mark.parametrize(
@@ -152,6 +179,19 @@ async def test_start(api: FakeBotApi, store: Store) -> None:
 async def test_every_command(api: FakeBotApi, store: Store, command: str, expected: str) -> None:
     (reply,) = await api.say(ALICE, command)
     assert expected in shown(reply)
+
+
+async def test_typing_xem_toan_van_after_an_alert_opens_that_notice(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    notice = ward_engine.corpus.document("2024-07-15-dieu-chinh-muc-dong-bhyt")
+    assert isinstance(notice, Announcement)
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        await channel.deliver(str(ALICE), [alert_reply(notice)])
+        replies = await api.say(ALICE, "Xem toàn văn")
+        whole = "\n".join(shown(reply) for reply in replies)
+        assert whole.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024")
+        assert "Đoạn 7" in whole
 
 
 async def test_help_shows_the_hotline(api: FakeBotApi, store: Store) -> None:

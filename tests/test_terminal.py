@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_telegram_app import read_only_folder
 
-from handlers.terminal import CHAT, run_chat
+from handlers.terminal import CHAT, RULE, run_chat
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
@@ -54,6 +54,67 @@ async def test_typing_a_number_opens_the_listed_item(
     opened = out.split("> 1\n", 1)[1]
     assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened
     assert "Thông báo ngày 25/07/2024" in opened
+
+
+BHYT_NOTICE = "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024"  # trimmed: "read it all"
+
+
+async def test_read_it_all_stands_apart_before_the_related_questions_numbered_as_typed(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, BHYT_NOTICE, "1", "/quit")
+    notice = out.split(f"> {BHYT_NOTICE}\n", 1)[1].split("> 1\n", 1)[0]
+    assert f"1. {msg.FULL_TEXT_BUTTON}\n\n{msg.RELATED}\n\n2. " in notice
+    assert f"{msg.RELATED}\n\n1. " not in notice
+    opened = out.split("> 1\n", 1)[1]  # 1 is the notice's full text, as listed
+    assert "Đoạn 7" in opened and msg.TRIMMED_NOTE not in opened
+
+
+async def test_typing_xem_toan_van_opens_the_notice_shown_last(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """As the trimmed notice's note says; what came in between does not matter, a
+    document opened since does."""
+    lines = (
+        "xem toàn văn",
+        BHYT_NOTICE,
+        "cảm ơn",
+        "Xem toan van a",
+        "mất thẻ bhyt",
+        "đọc toàn văn",
+    )
+    out = await chat(conversation, ward_settings, *lines, "/quit")
+    before = out.split(f"> {lines[0]}\n", 1)[1].split(f"> {BHYT_NOTICE}\n", 1)[0]
+    assert msg.full_text_which() in before and f"1. {msg.LATEST_BUTTON}" in before
+    assert "Xin lỗi, hiện chưa có thông tin" not in before
+    opened = out.split(f"> {lines[3]}\n", 1)[1].split(f"> {lines[4]}\n", 1)[0]
+    assert opened.startswith(f"{RULE}\nVề việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024")
+    assert "Đoạn 7" in opened and msg.TRIMMED_NOTE not in opened
+    after_an_answer = out.split(f"> {lines[5]}\n", 1)[1]
+    assert msg.full_text_sent() in after_an_answer and "Đoạn 7" not in after_an_answer
+
+
+async def test_topics_and_latest_show_each_item_once_as_a_numbered_line(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "/topics", "2", "/latest", "/quit")
+    topics = out.split("> /topics\n", 1)[1].split("> 2\n", 1)[0]
+    toggled = out.split("> 2\n", 1)[1].split("> /latest\n", 1)[0]
+    said = msg.subscribed("Học bổng và khuyến học")
+    assert said in toggled
+    toggled = toggled.replace(said, "")  # the list under it
+    latest = out.split("> /latest\n", 1)[1]
+    for shown in (topics, toggled):
+        assert "• " not in shown
+        for name in ("Bảo hiểm y tế", "Học bổng và khuyến học", "Cư trú", "Hộ tịch"):
+            assert shown.count(name) == 1, (name, shown)
+    assert "1. 🔔 Nhận tin: Bảo hiểm y tế" in topics
+    assert "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học" in toggled
+    assert "• " not in latest
+    # Each notice once, its title uncut: a line has room where a button does not.
+    title = "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8"
+    assert latest.count(title[:30]) == 1
+    assert f"1. 25/07/2024 — {title}\n" in latest
 
 
 async def test_numbers_refer_to_the_last_list_only(

@@ -305,6 +305,16 @@ async def test_a_suggestion_pressed_is_kept_as_the_residents_choice_and_answered
     assert answer["title"] == label
 
 
+async def test_read_it_all_comes_apart_from_the_related_questions(
+    client: httpx.AsyncClient,
+) -> None:
+    await send(client, text="điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
+    notice = (await history(client))[-1]
+    assert [b["label"] for b in notice["actions"]] == [msg.FULL_TEXT_BUTTON]
+    assert notice["buttons_title"] == msg.RELATED
+    assert notice["buttons"] and msg.FULL_TEXT_BUTTON not in [b["label"] for b in notice["buttons"]]
+
+
 async def test_markup_is_stored_and_returned_verbatim_for_the_page_to_show_as_text(
     client: httpx.AsyncClient,
 ) -> None:

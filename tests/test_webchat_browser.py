@@ -180,6 +180,25 @@ async def test_a_suggestion_is_pressed_and_the_no_answer_reply_gives_the_hotline
     await screenshot(page, "desktop", animations="disabled")
 
 
+async def test_read_it_all_is_drawn_before_the_related_questions_and_opens_the_notice(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*DESKTOP)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
+    _, replies = messages(page)
+    notice = replies.last
+    related = notice.get_by_role("group", name=msg.RELATED)
+    await expect(related.get_by_role("button").first).to_be_visible()
+    await expect(related.get_by_role("button", name=msg.FULL_TEXT_BUTTON)).to_have_count(0)
+    # Top to bottom: "read it all", then the heading, then the related questions.
+    order = await notice.locator(".msg-choice-button, .msg-choices-title").all_inner_texts()
+    assert order[:2] == [msg.FULL_TEXT_BUTTON, msg.RELATED]
+    await notice.get_by_role("button", name=msg.FULL_TEXT_BUTTON).click()
+    await expect(replies).to_have_count(2)
+    await expect(replies.last).to_contain_text("Đoạn 7")
+
+
 async def test_everything_with_the_keyboard_only(
     bot: Bot, new_page: NewPage, screenshot: Screenshot
 ) -> None:

@@ -251,6 +251,7 @@ async def test_start_offers_the_topics_as_numbered_choices(api: FakeZaloApi, sto
         "Dạ, xin chào anh/chị! Đây là trợ lý tự động của UBND Phường 2."
     )
     assert menu(topics) == TOPICS_MENU
+    assert topics.text.count("Bảo hiểm y tế") == 1  # the numbered lines are the list
     assert topics.text.endswith(msg.choose_by_number())
     (done,) = await api.say(ALICE, "2")
     assert done.text.startswith(msg.subscribed("Học bổng và khuyến học"))
@@ -276,6 +277,17 @@ async def test_a_question_then_the_number_of_a_related_question(
     assert "Nguồn: Hỏi đáp thủ tục" in opened.text
 
 
+async def test_read_it_all_is_numbered_first_apart_from_the_related_questions(
+    api: FakeZaloApi, store: Store
+) -> None:
+    (notice,) = await api.say(ALICE, "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
+    lines = menu(notice)
+    assert lines[0] == f"1. {msg.FULL_TEXT_BUTTON}" and len(lines) >= 2
+    assert f"{lines[0]}\n\n{msg.RELATED}\n\n{lines[1]}" in notice.text
+    (related,) = await api.say(ALICE, "2")  # the first related question, as numbered
+    assert related.text.startswith(lines[1].removeprefix("2. ").rstrip("…"))
+
+
 async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Store) -> None:
     (answer,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
     count = len(menu(answer))
@@ -286,8 +298,9 @@ async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Sto
     (still,) = await api.say(ALICE, "1")  # and its numbers still work
     assert still.text.startswith(menu(answer)[0].removeprefix("1. ").rstrip("…"))
     (latest,) = await api.say(ALICE, "/latest")  # a new list replaces the old one
+    assert latest.text.count("Lịch tiếp công dân") == 1  # each notice once
     (opened,) = await api.say(ALICE, "số 1")
-    assert opened.text.startswith(menu(latest)[0].split(" ", 2)[2].rstrip("…"))
+    assert opened.text.startswith(menu(latest)[0].split(" — ", 1)[1])
     await api.say(ALICE, "/help")  # no list at all now
     (plain,) = await api.say(ALICE, "1")
     assert plain.text == msg.no_list_to_pick("1")
@@ -711,6 +724,15 @@ async def test_deliver_reaches_the_chat_and_its_number_opens_the_notice(
     (opened,) = await api.say(BINH, "1")
     assert opened.text.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình")
     # The whole notice this time, up to its last paragraph.
+    await api.wait_until(lambda: "Đoạn 7:" in api.sent(BINH)[-1].text)
+
+
+async def test_typing_xem_toan_van_after_an_alert_opens_that_notice(
+    api: FakeZaloApi, channel: ZaloChannel
+) -> None:
+    await channel.deliver(BINH, [alert()])
+    (opened,) = await api.say(BINH, "xem toàn văn")
+    assert opened.text.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình")
     await api.wait_until(lambda: "Đoạn 7:" in api.sent(BINH)[-1].text)
 
 

@@ -40,10 +40,14 @@ MAX_ACTION_BYTES = 64  # Telegram's callback_data limit
 
 @dataclass(frozen=True)
 class Button:
-    """A choice offered under a reply; `action` goes back to `handle_action` when chosen."""
+    """A choice offered under a reply; `action` goes back to `handle_action` when chosen.
+
+    `full_label`: the label uncut, for numbered lines (Zalo, the terminal), which have room
+    for it where a button does not (`label` is cut to fit one)."""
 
     label: str
     action: str
+    full_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,12 @@ class Reply:
     """One message to the resident, in plain text: the channel escapes and decorates it.
 
     `title` is shown emphasised above `text`, `footer` (the source) below it, then `links`,
-    then `buttons_title` introducing the buttons. `replace` asks the channel to update the
-    message whose button was pressed, if it can.
+    then `buttons_title` introducing the buttons. The first `lead` buttons act on this reply
+    itself ("📄 Xem toàn văn"): they come first, apart, and `buttons_title` introduces only
+    the others. `numbered_text`, when `text` lists the buttons' items itself (/topics,
+    /latest), replaces it where the buttons are numbered lines (Zalo, the terminal), so that
+    each item shows once. `replace` asks the channel to update the message whose button was
+    pressed, if it can.
     """
 
     text: str
@@ -68,6 +76,8 @@ class Reply:
     links: tuple[Link, ...] = ()
     buttons_title: str | None = None
     replace: bool = False
+    lead: int = 0
+    numbered_text: str | None = None
 
 
 class Searcher(Protocol):
@@ -155,8 +165,15 @@ def digest(ident: str) -> str:
 
 
 def button_label(text: str) -> str:
+    """`text` on one line, within MAX_LABEL_CHARS: cut between words ("…" marks the cut),
+    inside a word only when a single word is that long."""
     text = " ".join(text.split())
-    return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+    if len(text) <= MAX_LABEL_CHARS:
+        return text
+    kept = text[: MAX_LABEL_CHARS - 1]
+    if text[len(kept)] != " " and " " in kept:
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(" ,;:-–—") + "…"
 
 
 def _plain_markdown(body: str) -> str:
@@ -226,6 +243,7 @@ def document_reply(
     """An FAQ answer or an announcement, with its source and related entries as buttons.
     A notice past its expiry date (`today` tells) opens with a note saying so."""
     buttons = [doc_button(hit.doc) for hit in related]
+    lead = 0
     if isinstance(doc, FaqEntry):
         text = doc.answer.strip()
         title, footer = doc.question, msg.faq_source(settings.ward_name)
@@ -238,6 +256,7 @@ def document_reply(
         elif trimmed:
             text += f"\n\n{msg.TRIMMED_NOTE}"
             buttons.insert(0, Button(msg.FULL_TEXT_BUTTON, make_action("full", doc.id)))
+            lead = 1  # not a related question: before them, apart
         if doc.expires is not None and not doc.is_current(today):
             text = f"{msg.expired_note(doc.expires)}\n\n{text}"
         title, footer = doc.title, msg.announcement_source(doc.date)
@@ -249,6 +268,7 @@ def document_reply(
         buttons=tuple(buttons),
         links=links,
         buttons_title=msg.RELATED if related else None,
+        lead=lead,
     )
 
 
@@ -412,7 +432,8 @@ class Conversation:
             case "greet":
                 return [Reply(msg.greeting(s.ward_name))]
             case "help":
-                return [Reply(msg.help_text(s.ward_name, s.ward_hotline))]
+                staff = self.desk is not None
+                return [Reply(msg.help_text(s.ward_name, s.ward_hotline, staff=staff))]
             case "thanks" | "ack" | "bye":
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "empty":
@@ -435,6 +456,9 @@ class Conversation:
                 await self.store.forget(chat)
                 return [Reply(msg.forget_done())]
             case "staff":
+                if self.desk is None and intent.arg:
+                    # No staff desk: the question after /hoicanbo is answered like any other.
+                    return [await self._answer(chat, intent.arg, typing)]
                 if self.desk is None or not chat.private:
                     return [self._staff_unavailable(chat)]
                 return await self.desk.request(chat, intent.arg)
@@ -601,7 +625,13 @@ class Conversation:
         if kind == "drop" and not await self.store.subscriptions_of(chat):
             return Reply(said, buttons=(Button(msg.TOPICS_BUTTON, "topics"),), replace=True)
         listing = await (self._mysubs_reply(chat) if kind == "drop" else self._topics_reply(chat))
-        return Reply(f"{said}\n\n{listing.text}", buttons=listing.buttons, replace=True)
+        numbered = listing.numbered_text and f"{said}\n\n{listing.numbered_text}"
+        return Reply(
+            f"{said}\n\n{listing.text}",
+            buttons=listing.buttons,
+            replace=True,
+            numbered_text=numbered,
+        )
 
     async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
         added = await self.store.subscribe(chat, topic.id)
@@ -682,7 +712,8 @@ class Conversation:
             else Button(msg.subscribe_button(t.name), make_action("sub", t.id))
             for t in topics
         )
-        return Reply(msg.topics_list([(t.name, t.id in followed) for t in topics]), buttons=buttons)
+        names = [(t.name, t.id in followed) for t in topics]
+        return Reply(msg.topics_list(names), buttons=buttons, numbered_text=msg.topics_menu(names))
 
     async def _followed(self, chat: ChatRef) -> list[str]:
         """The chat's topic ids, in the order of faq.yaml (topics since removed last)."""
@@ -701,7 +732,16 @@ class Conversation:
         notices = self.engine.latest(limit)
         headings = [msg.announcement_heading(a.date, a.title) for a in notices]
         buttons = tuple(
-            Button(button_label(f"{msg.vn_date(a.date)} {a.title}"), make_action("ann", a.id))
-            for a in notices
+            Button(
+                button_label(f"{msg.vn_date(a.date)} {a.title}"),
+                make_action("ann", a.id),
+                full_label=heading,
+            )
+            for a, heading in zip(notices, headings, strict=True)
         )
-        return Reply(msg.latest(self.settings.ward_name, headings), buttons=buttons)
+        ward = self.settings.ward_name
+        return Reply(
+            msg.latest(ward, headings),
+            buttons=buttons,
+            numbered_text=msg.latest_menu(ward, len(headings)),
+        )

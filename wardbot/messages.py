@@ -32,6 +32,12 @@ _COMMAND_USAGE = {
 EXAMPLE_QUESTION = "Đăng ký tạm trú cần giấy tờ gì?"
 
 
+def commands(*, staff: bool) -> tuple[tuple[str, str], ...]:
+    """The commands offered to residents (in /help and Telegram's menu): /hoicanbo only
+    where ward staff answer it (a staff desk is set up)."""
+    return tuple(command for command in COMMANDS if staff or command[0] != "hoicanbo")
+
+
 def vn_date(day: dt.date) -> str:
     """15/07/2024: the way dates are written in Vietnamese documents."""
     return day.strftime("%d/%m/%Y")
@@ -58,7 +64,8 @@ def greeting(ward_name: str) -> str:
     )
 
 
-def help_text(ward_name: str, hotline: str) -> str:
+def help_text(ward_name: str, hotline: str, *, staff: bool) -> str:
+    """`staff`: whether /hoicanbo passes questions to ward staff here (else it is not listed)."""
     lines = [
         "Cách hỏi: anh/chị nhắn câu hỏi bằng tiếng Việt, có dấu hoặc không dấu đều được "
         "(ví dụ: “muc dong bhyt ho gia dinh”). Hỏi càng cụ thể (nêu tên thủ tục, giấy tờ), "
@@ -66,7 +73,9 @@ def help_text(ward_name: str, hotline: str) -> str:
         "",
         "Các lệnh:",
     ]
-    lines += [f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}" for name, about in COMMANDS]
+    lines += [
+        f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}" for name, about in commands(staff=staff)
+    ]
     lines += [
         "",
         "Không cần gõ lệnh, anh/chị cũng có thể nhắn: “đăng ký nhận tin bhyt”, "
@@ -124,6 +133,19 @@ READ_MORE = "Xem thêm"
 ORIGINAL_DOCUMENT = "Xem văn bản gốc"
 FULL_TEXT_BUTTON = "📄 Xem toàn văn"
 TRIMMED_NOTE = "(Nội dung đã rút gọn; chọn “Xem toàn văn” để đọc đầy đủ.)"
+
+
+def full_text_which() -> str:
+    """What typing "xem toàn văn" gets before any notice was shown in the chat."""
+    return (
+        "Dạ, anh/chị muốn xem toàn văn thông báo nào ạ? Anh/chị chọn “Thông báo mới” để xem "
+        "các thông báo mới nhất của phường, rồi mở thông báo cần đọc."
+    )
+
+
+def full_text_sent() -> str:
+    """What typing "xem toàn văn" gets after a document shown whole (an answer, a short notice)."""
+    return "Dạ, em đã gửi hết nội dung em có về mục anh/chị vừa xem rồi ạ."
 
 
 def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
@@ -186,6 +208,20 @@ def retired_topic(topic_id: str) -> str:
     return f"{topic_id} (chủ đề đã ngừng)"
 
 
+def topics_menu(names: Sequence[tuple[str, bool]]) -> str:
+    """`topics_list` where the topics follow as numbered lines ("🔔 Nhận tin: …",
+    "🔕 Bỏ nhận tin: …"; Zalo, the terminal): those lines are the list."""
+    if not names:
+        return topics_list(names)
+    lines = [
+        "Chọn một chủ đề dưới đây để bật/tắt nhận tin, hoặc nhắn “đăng ký nhận tin <tên chủ đề>”."
+    ]
+    if any(followed for _, followed in names):
+        lines[0] += " Chủ đề có dấu 🔕 là chủ đề anh/chị đang nhận tin."
+    lines += ["", "Các chủ đề anh/chị có thể nhận tin:"]
+    return "\n".join(lines)
+
+
 def subscribe_button(name: str) -> str:
     return f"🔔 Nhận tin: {name}"
 
@@ -221,7 +257,11 @@ def not_subscribed(name: str) -> str:
 def unsubscribed_all(count: int) -> str:
     if count == 0:
         return "Dạ, anh/chị hiện chưa nhận tin chủ đề nào nên không cần hủy ạ."
-    return f"Dạ, đã hủy nhận tin tất cả {count} chủ đề. Anh/chị sẽ không nhận thêm tin nào."
+    followed = "chủ đề" if count == 1 else f"cả {count} chủ đề"
+    return (
+        f"Dạ, đã hủy nhận tin {followed} anh/chị đang theo dõi. Anh/chị sẽ không nhận thêm "
+        "tin báo nào nữa và có thể đăng ký lại bất cứ lúc nào."
+    )
 
 
 def unknown_topic(text: str, names: Sequence[str]) -> str:
@@ -267,6 +307,13 @@ def latest(ward_name: str, headings: Sequence[str]) -> str:
     lines += [f"• {heading}" for heading in headings]
     lines += ["", "Chọn từng thông báo bên dưới để xem nội dung."]
     return "\n".join(lines)
+
+
+def latest_menu(ward_name: str, count: int) -> str:
+    """`latest` where the notices follow as numbered lines (Zalo, the terminal)."""
+    if not count:
+        return latest(ward_name, [])
+    return f"Các thông báo mới nhất của {ward_name} (chọn một thông báo để xem nội dung):"
 
 
 def group_staff_only() -> str:
@@ -549,9 +596,11 @@ def staff_private_only() -> str:
 
 
 def staff_unavailable(ward_name: str, hotline: str) -> str:
+    """Asking for a person where no staff desk is set up: how to reach one instead."""
     return (
-        "Dạ, hiện bot chưa kết nối được với cán bộ phường. "
-        f"Anh/chị vui lòng {contact_line(ward_name, hotline)}."
+        "Dạ, em là trợ lý trả lời tự động; tại đây chưa có cán bộ phường trực tin nhắn. "
+        f"Để trao đổi trực tiếp với cán bộ, anh/chị vui lòng {contact_line(ward_name, hotline)}. "
+        "Anh/chị cũng có thể nhắn câu hỏi ngay tại đây, em sẽ trả lời nếu có thông tin."
     )
 
 

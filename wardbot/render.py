@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -84,17 +85,40 @@ def _hard_split(text: str, limit: int, measure: Measure) -> list[str]:
     return parts
 
 
+def numbered(reply: Reply) -> Reply:
+    """The reply as shown where its buttons are numbered lines: with `numbered_text`, if
+    it has one, as its text (the lines list its items; the text need not list them too)."""
+    if reply.numbered_text is None or not reply.buttons:
+        return reply
+    return replace(reply, text=reply.numbered_text)
+
+
 def plain_text(reply: Reply) -> str:
-    """The reply's title, text, source, links and buttons' title, as plain text (no buttons)."""
+    """The reply's title, text, source and links, as plain text (no buttons: see
+    `numbered_buttons`)."""
     blocks = [reply.title or "", reply.text, reply.footer or ""]
     blocks.append("\n".join(f"{link.label}: {link.url}" for link in reply.links))
-    blocks.append(reply.buttons_title or "")
     return "\n\n".join(block.strip() for block in blocks if block.strip())
 
 
 def numbered_menu(buttons: Sequence[Button], start: int = 1) -> str:
-    """Buttons as a numbered list, for channels where the resident types the number."""
-    return "\n".join(f"{number}. {button.label}" for number, button in enumerate(buttons, start))
+    """Buttons as a numbered list, for channels where the resident types the number (each
+    labelled in full: a line has room where a button does not)."""
+    return "\n".join(
+        f"{number}. {button.full_label or button.label}"
+        for number, button in enumerate(buttons, start)
+    )
+
+
+def numbered_buttons(reply: Reply, start: int = 1) -> str:
+    """The reply's buttons as numbered lines from `start`, in their order (the numbers a
+    resident types): its own actions ("📄 Xem toàn văn") first, apart, then `buttons_title`
+    above the buttons it introduces ("Câu hỏi liên quan:")."""
+    own, others = reply.buttons[: reply.lead], reply.buttons[reply.lead :]
+    blocks = [numbered_menu(own, start)]
+    if others:
+        blocks += [reply.buttons_title or "", numbered_menu(others, start + len(own))]
+    return "\n\n".join(block.strip() for block in blocks if block.strip())
 
 
 def numbered_choice(text: str, menu: Sequence[Button]) -> Button | Reply | None:
@@ -119,7 +143,4 @@ def plain_answer(answer: Answer, settings: Settings, today: dt.date) -> str:
         reply = document_reply(answer.best.doc, settings, today=today, full=True)
     else:
         reply = no_answer_reply(answer, settings)
-    text = plain_text(reply)
-    if reply.buttons:
-        text += "\n\n" + numbered_menu(reply.buttons)
-    return text
+    return "\n\n".join(block for block in (plain_text(reply), numbered_buttons(reply)) if block)

@@ -166,23 +166,32 @@
       }
       bubble.append(list);
     }
+    // The reply's own actions ("read it all") first, apart from the titled choices.
+    if (Array.isArray(entry.actions) && entry.actions.length) {
+      bubble.append(choiceGroup(entry.actions, ui.choices));
+    }
     if (Array.isArray(entry.buttons) && entry.buttons.length) {
       const heading = entry.buttons_title || ui.choices;
       if (entry.buttons_title) bubble.append(make("p", "msg-choices-title", entry.buttons_title));
-      const group = make("div", "msg-choices");
-      group.setAttribute("role", "group");
-      group.setAttribute("aria-label", heading);
-      for (const choice of entry.buttons) {
-        if (!choice || typeof choice.action !== "string") continue;
-        const button = make("button", "msg-choice-button", choice.label);
-        button.type = "button";
-        button.addEventListener("click", () => press(choice));
-        group.append(button);
-      }
-      bubble.append(group);
+      bubble.append(choiceGroup(entry.buttons, heading));
     }
     item.append(bubble, timeOf(entry.at));
     return item;
+  }
+
+  /** Buttons that send their choice, as a group named `heading` for screen readers. */
+  function choiceGroup(choices, heading) {
+    const group = make("div", "msg-choices");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", heading);
+    for (const choice of choices) {
+      if (!choice || typeof choice.action !== "string") continue;
+      const button = make("button", "msg-choice-button", choice.label);
+      button.type = "button";
+      button.addEventListener("click", () => press(choice));
+      group.append(button);
+    }
+    return group;
   }
 
   function nearBottom() {
