@@ -869,6 +869,29 @@ async def test_a_new_entry_from_the_staff_answer(
     assert (entry.question, entry.answer.strip()) == (UNKNOWN, answer)
 
 
+async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_first(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, reloads = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    answer = "Dạ có. Lớp bơi miễn phí mở từ 1/6 đến 31/7."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [added] = await desk.on_staff_action(STAFF, "tn:1")
+    entry_id = load_faq(faq).faq[-1].id
+    assert added == msg.faq_entry_added(entry_id) and reloads.count == 1
+    # The button pressed again, or /newfaq typed after it: two entries asking the same would
+    # split the match and the bot would answer neither.
+    [again] = await desk.on_staff_action(STAFF, "tn:1")
+    thread = room.posts[0].thread_id
+    [typed] = await desk.on_staff_message(staff("/newfaq", thread=thread, message_id=7002))
+    for said in (again, typed):
+        assert said.startswith("Không sửa được faq.yaml: Câu hỏi")
+        assert f"đó là câu hỏi của mục '{entry_id}'" in said
+    assert [e.id for e in load_faq(faq).faq if e.question == UNKNOWN] == [entry_id]
+    assert reloads.count == 1
+
+
 async def test_admins_turn_tickets_into_faq_from_their_private_chat(
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
 ) -> None:
