@@ -499,11 +499,14 @@ class Store:
         that are worth it: new ones, and those first seen as not worth an alert (no topic,
         a mistyped date) that staff have fixed since.
 
-        A notice with the title and date of one already alerted is the same notice under
-        a new name (its file renamed): it is not alerted again, and the alerts for the old
-        name still waiting go out for the new one (a rename mid fan-out loses none). Both
-        being worth an alert means that date is within the last ALERT_MAX_AGE_DAYS
-        (wardbot.alerts), so the match is always with a recent alert.
+        `notices` are all the notices there are now. A new one with the title and date of
+        one already alerted that is no longer among them (its file left content/) is the
+        same notice under a new name (its file renamed): it is not alerted again, and the
+        alerts for the old name still waiting go out for the new one (a rename mid fan-out
+        loses none). While both are there they are two notices (a power cut in two
+        neighbourhoods the same day, under the same title), each alerted. Both being worth
+        an alert means that date is within the last ALERT_MAX_AGE_DAYS (wardbot.alerts),
+        so the match is always with a recent alert.
 
         The very first call on a database only remembers them (installing the bot must
         not flood anyone, then or when those notices are edited later) and returns None.
@@ -534,7 +537,13 @@ class Store:
         ) as cursor:
             rows = await cursor.fetchall()
         alerted = {row[0]: bool(row[1]) for row in rows}
-        told = {(row[3], row[2]): row[0] for row in rows if row[1] and row[2] and row[3]}
+        current = {notice.id for notice in notices}
+        # Alerted notices that left content/, by date and title: what a new one may be
+        # renamed from.
+        gone: dict[tuple[str, str], list[str]] = {}
+        for row in rows:
+            if row[1] and row[2] and row[3] and row[0] not in current:
+                gone.setdefault((row[3], row[2]), []).append(row[0])
         if baseline is None:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
@@ -561,12 +570,18 @@ class Store:
                 await self._db.execute(
                     "UPDATE seen_announcements SET alerted = 1 WHERE id = ?", (notice.id,)
                 )
-            same = told.get((notice.date, notice.title)) if notice.title else None
-            if worth and same is not None:
+            renamed_from = gone.get((notice.date, notice.title), []) if notice.title else []
+            if worth and renamed_from:
+                same = renamed_from.pop(0)  # one new name for each old one
                 moved = await self._db.execute(
                     "UPDATE OR IGNORE outbox SET ref = ? "
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
                     (notice.id, same),
+                )
+                # Taken: another notice with that title and date later is a new one.
+                await self._db.execute(
+                    "UPDATE seen_announcements SET title = NULL, date = NULL WHERE id = ?",
+                    (same,),
                 )
                 log.info(
                     "%s is %s renamed (same title and date): not alerted again; %d alert(s) "
@@ -577,7 +592,6 @@ class Store:
                 )
                 queued[notice.id] = 0
             elif worth:
-                told[(notice.date, notice.title)] = notice.id
                 queued[notice.id] = await self._queue_alerts(notice, now, channels)
             elif first_seen:
                 queued[notice.id] = 0
