@@ -449,6 +449,27 @@ async def test_a_staff_reply_reaches_the_resident_signed_as_the_ward(
     assert ticket is not None and ticket.state == "answered"
 
 
+async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    from handlers.zalo import MESSAGE_LIMIT, render_plain
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    steps = [f"Bước {i}: nộp bản sao giấy tờ số {i} tại bộ phận một cửa." for i in range(1, 71)]
+    answer = "\n".join(["Dạ, hồ sơ gồm:", *steps, "Trân trọng."])
+    assert 3500 < len(answer) < 4096  # longer than a ticket message, as Telegram lets staff send
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [item] = await outbox(store)
+    [reply] = await desk.compose(item) or []
+    assert reply.text == answer
+    # Zalo takes 2,000 characters a message: it arrives in parts, none of it lost.
+    parts, _ = render_plain([reply])
+    assert len(parts) > 1 and all(len(part) <= MESSAGE_LIMIT for part in parts)
+    said = "\n".join(parts)
+    assert all(step in said for step in steps) and "Trân trọng." in said
+
+
 async def test_signed_with_the_officer_name_when_configured(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
