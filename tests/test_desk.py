@@ -968,6 +968,39 @@ async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
     assert [i.chat for i in await outbox(store, "telegram")] == [OTHER]
 
 
+async def test_in_a_topic_a_number_first_in_close_variant_newfaq_is_the_ticket_number(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, _ = staff_files
+    first = await open_ticket(conversation)
+    second = await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    thread = room.posts[0].thread_id  # the first ticket's topic
+    answer = "Dạ có, lớp bơi mở từ 1/6."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    # As the README writes them: the ticket's own number, typed in its topic.
+    said = await desk.on_staff_message(staff(f"/newfaq {first}", thread=thread, message_id=7002))
+    new = load_faq(faq).faq[-1]
+    assert said == [msg.faq_entry_added(new.id)]
+    assert (new.id, new.question) != (str(first), UNKNOWN) and new.question == UNKNOWN
+    said = await desk.on_staff_message(
+        staff(f"/variant {second} hoc-bong-khuyen-hoc", thread=thread, message_id=7003)
+    )
+    asked = "phường có cho mượn loa đài không"
+    assert said == [msg.faq_variant_added("hoc-bong-khuyen-hoc", asked)]
+    # Another ticket's number, typed in this topic, is that ticket.
+    said = await desk.on_staff_message(staff(f"/close {second}", thread=thread, message_id=7004))
+    assert said == [msg.ticket_closed(second)]
+    assert [(await desk.tickets.get(n)).state for n in (first, second)] == ["answered", "closed"]
+    # A number that is no ticket is not taken for this one.
+    said = await desk.on_staff_message(staff("/close 99", thread=thread, message_id=7005))
+    assert said == [msg.staff_no_ticket(99)]
+    assert (await desk.tickets.get(first)).state == "answered"
+    # An FAQ id that starts with digits is an id, not a ticket number.
+    said = await desk.on_staff_message(staff("/variant 2024-khong-co", thread=thread))
+    assert said == [msg.faq_edit_failed(f"Không có mục nào có id '2024-khong-co' trong {faq}.")]
+
+
 async def test_a_reply_to_any_bot_message_in_the_topic_is_relayed(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -659,6 +659,10 @@ def ticket_closed(ticket_id: int) -> str:
     return f"✔️ Đã đóng phiếu số {ticket_id}."
 
 
+def staff_no_ticket(ticket_id: int) -> str:
+    return f"Không có phiếu số {ticket_id}. Xem các phiếu đang mở bằng lệnh /tickets."
+
+
 def ticket_was_closed(ticket_id: int) -> str:
     return f"Phiếu số {ticket_id} đã đóng từ trước."
 
