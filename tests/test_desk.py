@@ -21,7 +21,7 @@ from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts
 from wardbot.config import Settings
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation, Reply, digest
 from wardbot.desk import HOUR, MAX_WAITING, TICKETS_PER_HOUR, Desk, StaffMessage, TopicGone
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
@@ -886,8 +886,35 @@ async def test_a_new_entry_from_the_staff_answer(
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [said] = await desk.on_staff_action(STAFF, "tn:1")
     entry = load_faq(faq).faq[-1]
-    assert said == msg.faq_entry_added(entry.id)
+    assert said == msg.faq_entry_added(entry.id, UNKNOWN)
     assert (entry.question, entry.answer.strip()) == (UNKNOWN, answer)
+
+
+async def test_a_question_goes_into_faq_yaml_without_the_residents_phone_or_id_number(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, _ = staff_files
+    asked = "Em là Lan, sđt 0912 345 678, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
+    written = "Em là Lan, sđt …, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
+    await open_ticket(conversation, text=asked)
+    await desk.post_pending()
+    answer = "Dạ có, lớp bơi miễn phí mở từ 1/6 tại nhà văn hóa; liên hệ 0276 3822 123."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [said] = await desk.on_staff_action(STAFF, "tn:1")
+    new = load_faq(faq).faq[-1]
+    # The question is a public title (and the id is made from it): blanked as in the log.
+    assert (new.id, new.question) == ("em-la-lan-sdt-cho-hoi", written)
+    assert "345" not in faq.read_text(encoding="utf-8")
+    assert new.answer == answer  # the ward's own number, in the staff answer, stays
+    # Staff see what was written, to fix what no pattern finds (a name).
+    assert said == msg.faq_entry_added(new.id, written) and f"“{written}”" in said
+    # As a variant of an entry, the same.
+    cccd = "cccd 079123456789 của em bị mất thì làm lại ở đâu"
+    await open_ticket(conversation, OTHER, cccd)
+    await desk.post_pending()
+    [said] = await desk.on_staff_action(STAFF, "tv:2:" + digest("bhyt-mat-the"))
+    assert said == msg.faq_variant_added("bhyt-mat-the", "cccd … của em bị mất thì làm lại ở đâu")
+    assert "079123" not in faq.read_text(encoding="utf-8")
 
 
 async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_first(
@@ -900,7 +927,7 @@ async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_fi
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [added] = await desk.on_staff_action(STAFF, "tn:1")
     entry_id = load_faq(faq).faq[-1].id
-    assert added == msg.faq_entry_added(entry_id) and reloads.count == 1
+    assert added == msg.faq_entry_added(entry_id, UNKNOWN) and reloads.count == 1
     # The button pressed again, or /newfaq typed after it: two entries asking the same would
     # split the match and the bot would answer neither.
     [again] = await desk.on_staff_action(STAFF, "tn:1")
@@ -981,7 +1008,7 @@ async def test_in_a_topic_a_number_first_in_close_variant_newfaq_is_the_ticket_n
     # As the README writes them: the ticket's own number, typed in its topic.
     said = await desk.on_staff_message(staff(f"/newfaq {first}", thread=thread, message_id=7002))
     new = load_faq(faq).faq[-1]
-    assert said == [msg.faq_entry_added(new.id)]
+    assert said == [msg.faq_entry_added(new.id, UNKNOWN)]
     assert (new.id, new.question) != (str(first), UNKNOWN) and new.question == UNKNOWN
     said = await desk.on_staff_message(
         staff(f"/variant {second} hoc-bong-khuyen-hoc", thread=thread, message_id=7003)

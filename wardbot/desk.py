@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Button, Reply, button_label, digest
+from wardbot.conversation import Button, Reply, button_label, digest, scrub
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.hours import staff_answer_time
 from wardbot.models import FaqEntry, Hit
@@ -549,8 +549,9 @@ class Desk:
     # --- closing the loop: faq.yaml ----------------------------------------------------------
 
     async def add_variant(self, ticket: Ticket, entry_id: str) -> str:
-        """The ticket's question becomes a way of asking FAQ entry `entry_id`."""
-        question = await self.tickets.question(ticket.id)
+        """The ticket's question becomes a way of asking FAQ entry `entry_id`, its phone,
+        ID-card and account numbers and e-mail addresses blanked as in the question log."""
+        question = _published(await self.tickets.question(ticket.id))
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:
@@ -560,15 +561,23 @@ class Desk:
         return msg.faq_variant_added(entry_id, question)
 
     async def new_entry(self, ticket: Ticket, entry_id: str | None) -> str:
-        """A new FAQ entry: the ticket's question, the latest staff answer."""
+        """A new FAQ entry: the ticket's question (blanked as for a variant), the latest
+        staff answer. Staff are shown the question as written: it is a public title."""
         said = await self.tickets.messages(ticket.id)
         answers = [m.text for m in said if m.author == "staff"]
         if not answers:
             return msg.faq_no_answer_yet(ticket.id)
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
+        question = _published(said[0].text)
         try:
-            edit = await self.editor.add_entry(said[0].text, answers[-1], entry_id)
+            edit = await self.editor.add_entry(question, answers[-1], entry_id)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_entry_added(edit.entry_id)
+        return msg.faq_entry_added(edit.entry_id, question)
+
+
+def _published(question: str) -> str:
+    """A resident's question as it goes into faq.yaml: on one line, without the numbers
+    and addresses that identify someone (wardbot.conversation.scrub, as the question log)."""
+    return " ".join(scrub(question).split())

@@ -678,10 +678,12 @@ def faq_variant_added(entry_id: str, question: str) -> str:
     )
 
 
-def faq_entry_added(entry_id: str) -> str:
+def faq_entry_added(entry_id: str, question: str) -> str:
     return (
-        f"📝 Đã thêm mục mới {entry_id} vào faq.yaml (câu hỏi của người dân, câu trả lời "
-        "của cán bộ); bot đã nạp lại. Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này."
+        f"📝 Đã thêm mục mới {entry_id} vào faq.yaml với câu hỏi “{question}” (câu hỏi của "
+        "người dân, đã che số điện thoại, số giấy tờ, địa chỉ e-mail) và câu trả lời của cán bộ; "
+        "bot đã nạp lại. Nên xem lại câu chữ (bỏ tên người hỏi nếu có) và thêm chủ đề (topics) "
+        "cho mục này."
     )
 
 
