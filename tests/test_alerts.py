@@ -1060,11 +1060,11 @@ def locked_once(real: Callable[..., Awaitable[object]], times: int = 1) -> Any:
     """`real`, except that its first `times` calls find the database locked."""
     calls: list[object] = []
 
-    async def flaky(*args: object) -> object:
+    async def flaky(*args: object, **kwargs: object) -> object:
         calls.append(args)
         if len(calls) <= times:
             raise sqlite3.OperationalError("database is locked")
-        return await real(*args)
+        return await real(*args, **kwargs)
 
     return flaky
 

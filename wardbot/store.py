@@ -255,8 +255,9 @@ class NoticeRef:
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """One message waiting in the outbox: an 'alert' (ref: announcement id) or a
-    'message' (ref: id of a broadcast or staff note in the messages table)."""
+    """One message waiting in the outbox: an 'alert' (ref: announcement id), a 'message'
+    (a broadcast) or a 'note' (to admins) (ref: id of its text in the messages table), or
+    a 'reply' (a staff answer on a ticket: wardbot.tickets)."""
 
     id: int
     chat: ChatRef
@@ -612,8 +613,11 @@ class Store:
         )
         return max(cursor.rowcount, 0)
 
-    async def queue_message(self, text: str, chats: Sequence[ChatRef], now: float) -> int:
-        """Queue `text` (a broadcast, a note to staff) for each chat; returns how many."""
+    async def queue_message(
+        self, text: str, chats: Sequence[ChatRef], now: float, *, kind: str = "message"
+    ) -> int:
+        """Queue `text` for each chat, a broadcast ('message') or a note to admins ('note');
+        returns how many."""
         async with self._write, self._transaction("BEGIN IMMEDIATE"):
             cursor = await self._db.execute(
                 "INSERT INTO messages (text, created_at) VALUES (?, ?)", (text, now)
@@ -621,8 +625,8 @@ class Store:
             ref = str(cursor.lastrowid)
             await self._db.executemany(
                 "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
-                "not_before) VALUES (?, ?, 'message', ?, ?, ?)",
-                [(chat.channel, chat.chat_id, ref, now, now) for chat in chats],
+                "not_before) VALUES (?, ?, ?, ?, ?, ?)",
+                [(chat.channel, chat.chat_id, kind, ref, now, now) for chat in chats],
             )
         return len(set(chats))
 
@@ -767,10 +771,11 @@ class Store:
         return moved
 
     async def outbox_counts(self, since: float) -> dict[str, int]:
-        """State -> messages: those waiting, and those finished since `since`."""
+        """State -> alerts and broadcasts (not staff answers, not notes to admins): those
+        waiting, and those finished since `since`."""
         async with self._db.execute(
-            "SELECT state, COUNT(*) FROM outbox "
-            "WHERE state IN ('pending', 'sending') OR done_at >= ? GROUP BY state",
+            "SELECT state, COUNT(*) FROM outbox WHERE kind IN ('alert', 'message') "
+            "AND (state IN ('pending', 'sending') OR done_at >= ?) GROUP BY state",
             (since,),
         ) as cursor:
             return {row[0]: row[1] for row in await cursor.fetchall()}
@@ -815,7 +820,8 @@ class Store:
             )
             await self._db.execute(
                 "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
-                "SELECT 1 FROM outbox WHERE kind = 'message' AND ref = CAST(messages.id AS TEXT))",
+                "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "
+                "AND ref = CAST(messages.id AS TEXT))",
                 (before,),
             )
         return max(questions.rowcount, 0) + max(finished.rowcount, 0)
