@@ -979,6 +979,35 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert reloads.count == 1
 
 
+async def test_an_unanswered_button_still_works_after_the_question_is_asked_again(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
+) -> None:
+    faq, reloads = staff_files
+    me = ChatRef("telegram", STAFF)
+    asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await store.log_question(RESIDENT, asked, False, clock())
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    entry_id = next(
+        e.id
+        for e in load_faq(faq).faq
+        if e.question.startswith(button.label.removeprefix("1. ➕ ").rstrip("…"))
+    )
+    # A minute later another resident asks the same, typed differently: that wording is
+    # now the group's newest, but the button adds the wording staff were shown.
+    clock.now += 60
+    again = "the bao hiem cua ba toi rach nat het roi xin cai moi duoc khong"
+    await store.log_question(OTHER, again, False, clock())
+    [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert done.text == msg.faq_variant_added(entry_id, asked)
+    assert asked in variants_of(faq, entry_id) and reloads.count == 1
+    # Gone from the list (the resident sent /forget): staff are told, in staff terms.
+    await conversation.handle_text(RESIDENT, "/forget")
+    assert await store.unanswered(0) == [again]
+    [gone] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert gone.text == msg.unanswered_button_stale(30) and reloads.count == 1
+
+
 async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -318,6 +318,14 @@ def admin_unanswered(days: int, groups: Sequence[tuple[int, str, Sequence[str]]]
 UNANSWERED_BUTTONS = "Thêm một nhóm làm cách hỏi khác của mục FAQ gần nhất:"
 
 
+def unanswered_button_stale(days: int) -> str:
+    return (
+        "Nút này đã cũ: câu hỏi đó không còn trong danh sách chưa trả lời được "
+        f"({days} ngày qua) hoặc mục FAQ đó không còn trong faq.yaml, nên chưa sửa gì. "
+        "Gõ /unanswered để xem danh sách mới."
+    )
+
+
 def admin_ticket_usage(command: str) -> str:
     if command == "variant":
         return "Cách dùng: /variant SỐ_PHIẾU MÃ_MỤC_FAQ, ví dụ /variant 12 bhyt-gia-han."
