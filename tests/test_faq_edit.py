@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from wardbot import faq_edit
 from wardbot.faq_edit import FaqEditError, add_entry, add_variant, slug
@@ -148,6 +149,24 @@ def test_a_flow_list_stays_a_flow_list(faq_file: Path, backups: Path) -> None:
     assert "    variants: [khai sinh cho bé, làm giấy khai sinh, 'khai sinh, cần gì?']\n" in after
     assert len(after.splitlines()) == len(STAFF_FAQ.splitlines())
     assert entry(faq_file, "ho-tich-khai-sinh").variants[-1] == "khai sinh, cần gì?"
+
+
+@pytest.mark.parametrize(
+    "variant", ["? khai sinh", "?khai sinh", ": khai sinh", "khai sinh cần gì?", "khai sinh ?con"]
+)
+def test_a_flow_list_item_a_yaml_parser_would_misread_is_quoted(
+    faq_file: Path, backups: Path, variant: str
+) -> None:
+    add_variant(faq_file, "ho-tich-khai-sinh", variant, backup_dir=backups)
+
+    text = faq_file.read_text(encoding="utf-8")
+    assert f"    variants: [khai sinh cho bé, làm giấy khai sinh, '{variant}']\n" in text
+    assert entry(faq_file, "ho-tich-khai-sinh").variants[-1] == variant
+    # PyYAML without libyaml reads it the same (it ends plain text at '?' in a [...]
+    # list), so the next edit can still read the file.
+    assert yaml.safe_load(text)["faq"][2]["variants"][-1] == variant
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà đóng bao nhiêu", backup_dir=backups)
+    assert entry(faq_file, "bhyt-muc-dong").variants[-1] == "bhyt cả nhà đóng bao nhiêu"
 
 
 def test_text_that_yaml_would_misread_is_quoted(faq_file: Path, backups: Path) -> None:

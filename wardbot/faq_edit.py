@@ -472,14 +472,37 @@ def _scalar(text: str) -> str:
 
 
 def _item_text(text: str, *, flow: bool) -> str:
-    """How one list item is written: `giá thẻ bhyt`, `'12:30'`..."""
-    seq = CommentedSeq([_scalar(text)])
-    if flow:
-        seq.fa.set_flow_style()
-    lines = _dump(seq, _yaml(_Style(), offset=0, gap=2))
-    if len(lines) != 1:
-        raise FaqEditError(f"Không viết được “{text}” trên một dòng.")
-    return lines[0][1:-1] if flow else lines[0][2:]
+    """How one list item is written: `giá thẻ bhyt`, `'12:30'`, `'? hỏi'`... Quoted when
+    ruamel would write it plain but a parser the bot reads with would not read it back
+    (in a `[...]` list, PyYAML ends plain text at '?' and reads '? x' as a key)."""
+    for value in (_scalar(text), SingleQuotedScalarString(text)):
+        seq = CommentedSeq([value])
+        if flow:
+            seq.fa.set_flow_style()
+        lines = _dump(seq, _yaml(_Style(), offset=0, gap=2))
+        if len(lines) != 1:
+            break
+        item = lines[0][1:-1] if flow else lines[0][2:]
+        if _reads_back(item, text, flow=flow):
+            return item
+    raise FaqEditError(f"Không viết được “{text}” trên một dòng.")
+
+
+# The loader reads with libyaml when PyYAML has it, and this module with PyYAML's own
+# parser (for its marks); they differ on plain text in a `[...]` list.
+_PARSERS = tuple(dict.fromkeys([yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)]))
+
+
+def _reads_back(item: str, text: str, *, flow: bool) -> bool:
+    """Whether every parser reads `item`, as a list's item, as `text`."""
+    doc = f"[{item}]" if flow else f"- {item}"
+    for loader in _PARSERS:
+        try:
+            if yaml.load(doc, Loader=loader) != [text]:  # noqa: S506 (safe loaders only)
+                return False
+        except yaml.YAMLError:
+            return False
+    return True
 
 
 def _pair_lines(key: str, value: Any, style: _Style) -> list[str]:
