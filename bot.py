@@ -204,13 +204,12 @@ def _cmd_check(settings: Settings) -> int:
         faq_usable,
         load_corpus,
         load_faq,
+        read_last_good,
     )
 
     # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
-    last_good = load_faq(saved) if saved.exists() else None
-    if last_good is not None and not last_good.ok_syntax:
-        last_good = None
+    last_good = read_last_good(settings.data_dir)
     corpus, problems = load_corpus(
         settings.faq_file,
         settings.content_dir,
@@ -401,10 +400,12 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     from wardbot.publish import PublishError, publish, queue_alerts
 
     try:
-        target = publish(args.file, settings)
+        target, warning = publish(args.file, settings)
     except PublishError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if warning:
+        print(warning, file=sys.stderr)
     try:
         queued = asyncio.run(queue_alerts(settings, target.stem)).get(target.stem)
     except PublishError as exc:

@@ -21,6 +21,7 @@ from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.engine import Engine
 from wardbot.store import ChatRef, Store
+from wardbot.tickets import TicketBook
 
 DAY = 86400.0
 NOW = 1_722_500_000.0  # 2024-08-01, the test ward's "today"
@@ -111,7 +112,7 @@ class Bot:
         with sqlite3.connect(self.db_path) as db:
             return db.execute(
                 "SELECT o.channel, o.chat_id, m.text FROM outbox o "
-                "JOIN messages m ON o.kind = 'message' AND o.ref = CAST(m.id AS TEXT) "
+                "JOIN messages m ON o.kind IN ('message', 'note') AND o.ref = CAST(m.id AS TEXT) "
                 "ORDER BY o.channel, o.chat_id"
             ).fetchall()
 
@@ -277,6 +278,24 @@ async def test_stats_names_each_topic_with_its_followers_and_the_weeks_questions
         "• Tin báo đã gửi: 1, gửi lỗi: 1, đang chờ gửi: 1",
     ):
         assert line in lines, f"{line!r} not in:\n{text}"
+
+
+async def test_stats_count_alerts_and_broadcasts_not_staff_answers_or_notes_to_admins(
+    bot: Bot,
+) -> None:
+    # This week: a note to admins ("faq.yaml có lỗi"), a staff answer on a ticket, both
+    # delivered; no alert, no broadcast.
+    await bot.alerts.tell_admins("⚠️ faq.yaml có lỗi nên chưa nạp được")
+    book = TicketBook(bot.store)
+    ticket = await book.open(ALICE, "cho hỏi lớp học bơi", NOW)
+    await book.add_staff_reply(ticket, "Dạ có.", None, 1, NOW)
+    await finish(bot.store, "telegram", "sent", NOW)
+    assert "• Tin báo đã gửi: 0, gửi lỗi: 0, đang chờ gửi: 0" in (await bot.staff("/stats"))
+    # A broadcast is counted, as an alert would be.
+    await bot.store.subscribe(BINH, "bhyt")
+    assert "Đã xếp 1 tin" in await bot.staff("/broadcast bhyt Họp tổ dân phố tối nay.")
+    lines = (await bot.staff("/stats")).splitlines()
+    assert "• Tin báo đã gửi: 0, gửi lỗi: 0, đang chờ gửi: 1" in lines
 
 
 async def test_stats_window_moves_with_the_clock(bot: Bot) -> None:

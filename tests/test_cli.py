@@ -422,16 +422,58 @@ def test_announce_refuses_the_id_of_an_faq_entry(ward, tmp_path, capsys):
     assert not (tmp_path / "content" / notice.name).exists()
 
 
-def test_announce_says_when_the_bot_does_not_serve_what_it_copied(ward, tmp_path, capsys):
+def test_announce_says_when_the_bot_does_not_serve_what_it_copied(
+    ward, tmp_path, capsys, monkeypatch
+):
+    import wardbot.publish
+
     faq = tmp_path / "faq.yaml"
-    faq.write_text(faq.read_text(encoding="utf-8") + SOI_FAQ, encoding="utf-8")
+    good = faq.read_text(encoding="utf-8") + SOI_FAQ
+    faq.write_text(good, encoding="utf-8")
     assert bot.main(["index", *ward]) == 0  # the data folder keeps this faq.yaml as good
-    faq.write_text("faq: [", encoding="utf-8")  # unreadable: the last good copy serves
+    faq.write_text(good.replace(SOI_FAQ, ""), encoding="utf-8")
+    real = wardbot.publish.publish
+
+    def then_faq_breaks(*args):
+        copied = real(*args)
+        faq.write_text("faq: [", encoding="utf-8")  # unreadable: the last good copy serves
+        return copied
+
+    monkeypatch.setattr(wardbot.publish, "publish", then_faq_breaks)
     notice = _soi_notice(tmp_path)
     assert bot.main(["announce", str(notice), *ward]) == 1
     captured = capsys.readouterr()
     assert "published" not in captured.out
     assert "already used" in captured.err and "does not serve it" in captured.err
+
+
+def test_announce_checks_against_what_the_bot_serves_while_faq_yaml_is_broken(
+    ward, tmp_path, capsys
+):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8") + SOI_FAQ, encoding="utf-8")
+    assert bot.main(["index", *ward]) == 0  # the data folder keeps this faq.yaml as good
+    faq.write_text(faq.read_text(encoding="utf-8").replace("faq:", "faq: [", 1), encoding="utf-8")
+    capsys.readouterr()
+    # Its topic is one the bot still serves, from the last good copy: published, and
+    # staff are told faq.yaml is broken.
+    today = dt.date.today().isoformat()
+    notice = tmp_path / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    captured = capsys.readouterr()
+    assert "published" in captured.out and "unknown topic" not in captured.err
+    assert f"warning: {faq} cannot be used" in captured.err
+    assert "faq.last-good.yaml" in captured.err
+    # The id of an entry the bot serves (from that copy) is refused before it is copied.
+    notice = _soi_notice(tmp_path)
+    assert bot.main(["announce", str(notice), *ward]) == 1
+    captured = capsys.readouterr()
+    assert "already used" in captured.err and f"{faq} cannot be used" in captured.err
+    assert not (tmp_path / "content" / notice.name).exists()
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -21,7 +21,7 @@ from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts
 from wardbot.config import Settings
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation, Reply, digest
 from wardbot.desk import HOUR, MAX_WAITING, TICKETS_PER_HOUR, Desk, StaffMessage, TopicGone
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
@@ -454,6 +454,27 @@ async def test_a_staff_reply_reaches_the_resident_signed_as_the_ward(
     assert ticket is not None and ticket.state == "answered"
 
 
+async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    from handlers.zalo import MESSAGE_LIMIT, render_plain
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    steps = [f"Bước {i}: nộp bản sao giấy tờ số {i} tại bộ phận một cửa." for i in range(1, 71)]
+    answer = "\n".join(["Dạ, hồ sơ gồm:", *steps, "Trân trọng."])
+    assert 3500 < len(answer) < 4096  # longer than a ticket message, as Telegram lets staff send
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [item] = await outbox(store)
+    [reply] = await desk.compose(item) or []
+    assert reply.text == answer
+    # Zalo takes 2,000 characters a message: it arrives in parts, none of it lost.
+    parts, _ = render_plain([reply])
+    assert len(parts) > 1 and all(len(part) <= MESSAGE_LIMIT for part in parts)
+    said = "\n".join(parts)
+    assert all(step in said for step in steps) and "Trân trọng." in said
+
+
 async def test_signed_with_the_officer_name_when_configured(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -870,8 +891,58 @@ async def test_a_new_entry_from_the_staff_answer(
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [said] = await desk.on_staff_action(STAFF, "tn:1")
     entry = load_faq(faq).faq[-1]
-    assert said == msg.faq_entry_added(entry.id)
+    assert said == msg.faq_entry_added(entry.id, UNKNOWN)
     assert (entry.question, entry.answer.strip()) == (UNKNOWN, answer)
+
+
+async def test_a_question_goes_into_faq_yaml_without_the_residents_phone_or_id_number(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, _ = staff_files
+    asked = "Em là Lan, sđt 0912 345 678, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
+    written = "Em là Lan, sđt …, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
+    await open_ticket(conversation, text=asked)
+    await desk.post_pending()
+    answer = "Dạ có, lớp bơi miễn phí mở từ 1/6 tại nhà văn hóa; liên hệ 0276 3822 123."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [said] = await desk.on_staff_action(STAFF, "tn:1")
+    new = load_faq(faq).faq[-1]
+    # The question is a public title (and the id is made from it): blanked as in the log.
+    assert (new.id, new.question) == ("em-la-lan-sdt-cho-hoi", written)
+    assert "345" not in faq.read_text(encoding="utf-8")
+    assert new.answer == answer  # the ward's own number, in the staff answer, stays
+    # Staff see what was written, to fix what no pattern finds (a name).
+    assert said == msg.faq_entry_added(new.id, written) and f"“{written}”" in said
+    # As a variant of an entry, the same.
+    cccd = "cccd 079123456789 của em bị mất thì làm lại ở đâu"
+    await open_ticket(conversation, OTHER, cccd)
+    await desk.post_pending()
+    [said] = await desk.on_staff_action(STAFF, "tv:2:" + digest("bhyt-mat-the"))
+    assert said == msg.faq_variant_added("bhyt-mat-the", "cccd … của em bị mất thì làm lại ở đâu")
+    assert "079123" not in faq.read_text(encoding="utf-8")
+
+
+async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_first(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, reloads = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    answer = "Dạ có. Lớp bơi miễn phí mở từ 1/6 đến 31/7."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [added] = await desk.on_staff_action(STAFF, "tn:1")
+    entry_id = load_faq(faq).faq[-1].id
+    assert added == msg.faq_entry_added(entry_id, UNKNOWN) and reloads.count == 1
+    # The button pressed again, or /newfaq typed after it: two entries asking the same would
+    # split the match and the bot would answer neither.
+    [again] = await desk.on_staff_action(STAFF, "tn:1")
+    thread = room.posts[0].thread_id
+    [typed] = await desk.on_staff_message(staff("/newfaq", thread=thread, message_id=7002))
+    for said in (again, typed):
+        assert said.startswith("Không sửa được faq.yaml: Câu hỏi")
+        assert f"đó là câu hỏi của mục '{entry_id}'" in said
+    assert [e.id for e in load_faq(faq).faq if e.question == UNKNOWN] == [entry_id]
+    assert reloads.count == 1
 
 
 async def test_admins_turn_tickets_into_faq_from_their_private_chat(
@@ -913,6 +984,35 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert reloads.count == 1
 
 
+async def test_an_unanswered_button_still_works_after_the_question_is_asked_again(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
+) -> None:
+    faq, reloads = staff_files
+    me = ChatRef("telegram", STAFF)
+    asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await store.log_question(RESIDENT, asked, False, clock())
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    entry_id = next(
+        e.id
+        for e in load_faq(faq).faq
+        if e.question.startswith(button.label.removeprefix("1. ➕ ").rstrip("…"))
+    )
+    # A minute later another resident asks the same, typed differently: that wording is
+    # now the group's newest, but the button adds the wording staff were shown.
+    clock.now += 60
+    again = "the bao hiem cua ba toi rach nat het roi xin cai moi duoc khong"
+    await store.log_question(OTHER, again, False, clock())
+    [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert done.text == msg.faq_variant_added(entry_id, asked)
+    assert asked in variants_of(faq, entry_id) and reloads.count == 1
+    # Gone from the list (the resident sent /forget): staff are told, in staff terms.
+    await conversation.handle_text(RESIDENT, "/forget")
+    assert await store.unanswered(0) == [again]
+    [gone] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert gone.text == msg.unanswered_button_stale(30) and reloads.count == 1
+
+
 async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -927,6 +1027,39 @@ async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
     # With '#', the number is the ticket's, wherever it is typed.
     await desk.on_staff_message(staff("/r #2 Dạ có.", thread=first, message_id=7002))
     assert [i.chat for i in await outbox(store, "telegram")] == [OTHER]
+
+
+async def test_in_a_topic_a_number_first_in_close_variant_newfaq_is_the_ticket_number(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, _ = staff_files
+    first = await open_ticket(conversation)
+    second = await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    thread = room.posts[0].thread_id  # the first ticket's topic
+    answer = "Dạ có, lớp bơi mở từ 1/6."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    # As the README writes them: the ticket's own number, typed in its topic.
+    said = await desk.on_staff_message(staff(f"/newfaq {first}", thread=thread, message_id=7002))
+    new = load_faq(faq).faq[-1]
+    assert said == [msg.faq_entry_added(new.id, UNKNOWN)]
+    assert (new.id, new.question) != (str(first), UNKNOWN) and new.question == UNKNOWN
+    said = await desk.on_staff_message(
+        staff(f"/variant {second} hoc-bong-khuyen-hoc", thread=thread, message_id=7003)
+    )
+    asked = "phường có cho mượn loa đài không"
+    assert said == [msg.faq_variant_added("hoc-bong-khuyen-hoc", asked)]
+    # Another ticket's number, typed in this topic, is that ticket.
+    said = await desk.on_staff_message(staff(f"/close {second}", thread=thread, message_id=7004))
+    assert said == [msg.ticket_closed(second)]
+    assert [(await desk.tickets.get(n)).state for n in (first, second)] == ["answered", "closed"]
+    # A number that is no ticket is not taken for this one.
+    said = await desk.on_staff_message(staff("/close 99", thread=thread, message_id=7005))
+    assert said == [msg.staff_no_ticket(99)]
+    assert (await desk.tickets.get(first)).state == "answered"
+    # An FAQ id that starts with digits is an id, not a ticket number.
+    said = await desk.on_staff_message(staff("/variant 2024-khong-co", thread=thread))
+    assert said == [msg.faq_edit_failed(f"Không có mục nào có id '2024-khong-co' trong {faq}.")]
 
 
 async def test_a_reply_to_any_bot_message_in_the_topic_is_relayed(

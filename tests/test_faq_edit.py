@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from wardbot import faq_edit
 from wardbot.faq_edit import FaqEditError, add_entry, add_variant, slug
@@ -150,6 +151,24 @@ def test_a_flow_list_stays_a_flow_list(faq_file: Path, backups: Path) -> None:
     assert entry(faq_file, "ho-tich-khai-sinh").variants[-1] == "khai sinh, cần gì?"
 
 
+@pytest.mark.parametrize(
+    "variant", ["? khai sinh", "?khai sinh", ": khai sinh", "khai sinh cần gì?", "khai sinh ?con"]
+)
+def test_a_flow_list_item_a_yaml_parser_would_misread_is_quoted(
+    faq_file: Path, backups: Path, variant: str
+) -> None:
+    add_variant(faq_file, "ho-tich-khai-sinh", variant, backup_dir=backups)
+
+    text = faq_file.read_text(encoding="utf-8")
+    assert f"    variants: [khai sinh cho bé, làm giấy khai sinh, '{variant}']\n" in text
+    assert entry(faq_file, "ho-tich-khai-sinh").variants[-1] == variant
+    # PyYAML without libyaml reads it the same (it ends plain text at '?' in a [...]
+    # list), so the next edit can still read the file.
+    assert yaml.safe_load(text)["faq"][2]["variants"][-1] == variant
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà đóng bao nhiêu", backup_dir=backups)
+    assert entry(faq_file, "bhyt-muc-dong").variants[-1] == "bhyt cả nhà đóng bao nhiêu"
+
+
 def test_text_that_yaml_would_misread_is_quoted(faq_file: Path, backups: Path) -> None:
     add_variant(faq_file, "bhyt-muc-dong", "giờ nộp: 7:30", backup_dir=backups)
     add_variant(faq_file, "bhyt-muc-dong", "yes", backup_dir=backups)
@@ -278,20 +297,51 @@ def test_a_one_line_answer_is_written_on_the_key_line(faq_file: Path, backups: P
 
 
 def test_the_id_is_made_from_the_question_and_made_unique(faq_file: Path, backups: Path) -> None:
-    first = add_entry(faq_file, "Bị mất thẻ BHYT", "Làm lại tại BHXH.", backup_dir=backups)
-    second = add_entry(faq_file, "Bị mất thẻ bhyt!", "Làm lại tại BHXH.", backup_dir=backups)
-    third = add_entry(faq_file, "bi mat the BHYT", "Làm lại tại BHXH.", backup_dir=backups)
+    # Different questions whose first six words are the same.
+    first = add_entry(faq_file, "Bị mất thẻ BHYT làm lại ở đâu?", "Ở BHXH.", backup_dir=backups)
+    second = add_entry(faq_file, "Bị mất thẻ BHYT làm lại bao lâu?", "7 ngày.", backup_dir=backups)
+    third = add_entry(
+        faq_file, "bi mat the BHYT lam lai mat phi khong", "Không.", backup_dir=backups
+    )
 
     assert [first.entry_id, second.entry_id, third.entry_id] == [
-        "bi-mat-the-bhyt",
-        "bi-mat-the-bhyt-2",
-        "bi-mat-the-bhyt-3",
+        "bi-mat-the-bhyt-lam-lai",
+        "bi-mat-the-bhyt-lam-lai-2",
+        "bi-mat-the-bhyt-lam-lai-3",
     ]
     assert [e.id for e in load_faq(faq_file).faq][-3:] == [
-        "bi-mat-the-bhyt",
-        "bi-mat-the-bhyt-2",
-        "bi-mat-the-bhyt-3",
+        "bi-mat-the-bhyt-lam-lai",
+        "bi-mat-the-bhyt-lam-lai-2",
+        "bi-mat-the-bhyt-lam-lai-3",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "variants", "entry_id", "line"),
+    [
+        # Another entry's question, typed without accents and with other end punctuation.
+        ("bi mat the bao hiem y te thi di kham benh bang gi", (), "bhyt-mat-the", 27),
+        # A variant of another entry, in capitals.
+        ("LÀM GIẤY KHAI SINH", (), "ho-tich-khai-sinh", 35),
+        # A new question, but one of its variants is another entry's.
+        ("Giá thẻ BHYT năm nay?", ("giá thẻ bhyt hộ gia đình",), "bhyt-muc-dong", 17),
+    ],
+)
+def test_a_new_entry_asking_what_an_entry_already_asks_is_refused(
+    faq_file: Path,
+    backups: Path,
+    question: str,
+    variants: tuple[str, ...],
+    entry_id: str,
+    line: int,
+) -> None:
+    # Two entries asking the same split the match: the bot would answer neither.
+    with pytest.raises(FaqEditError, match=f"đã có: đó là .* của mục '{entry_id}'") as refused:
+        add_entry(faq_file, question, "Trả lời.", variants=variants, backup_dir=backups)
+
+    assert f"{faq_file}:{line})" in str(refused.value)  # where staff find it
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
+    assert not backups.exists()
 
 
 def test_a_given_id_that_is_taken_is_refused(faq_file: Path, backups: Path) -> None:

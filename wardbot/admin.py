@@ -113,19 +113,25 @@ class Admin:
         )
 
     async def act(self, chat: ChatRef, action: str) -> list[Reply]:
-        """'uv:GROUP:ENTRY' (digests): the /unanswered group's wordings become variants."""
+        """'uv:WORDING:ENTRY' (digests): the wording a /unanswered group was shown with
+        becomes a variant of the entry. It is looked up among every unanswered question,
+        not as the group's example: a question asked again since the list was shown makes
+        the newest wording the group's example."""
         _, _, ref = action.partition(":")
-        group_ref, _, entry_ref = ref.partition(":")
+        wording_ref, _, entry_ref = ref.partition(":")
+        if self.editor is None:
+            return [Reply(msg.faq_edit_failed(msg.FAQ_EDIT_OFF))]
         texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
-        group = next((g for g in group_questions(texts) if digest(g[1]) == group_ref), None)
+        wordings = (" ".join(text.split()) for text in texts)  # as group_questions shows them
+        wording = next((w for w in wordings if digest(w) == wording_ref), None)
         entry = next((e for e in self.engine.corpus.faq if digest(e.id) == entry_ref), None)
-        if group is None or entry is None or self.editor is None:
-            return [Reply(msg.not_found())]
+        if wording is None or entry is None:
+            return [Reply(msg.unanswered_button_stale(UNANSWERED_DAYS))]
         try:
-            await self.editor.add_variant(entry.id, group[1])
+            await self.editor.add_variant(entry.id, wording)
         except FaqEditError as exc:
             return [Reply(msg.faq_edit_failed(str(exc)))]
-        return [Reply(msg.faq_variant_added(entry.id, group[1]))]
+        return [Reply(msg.faq_variant_added(entry.id, wording))]
 
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]:
         match = _COMMAND.fullmatch(text.strip())

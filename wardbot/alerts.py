@@ -128,7 +128,9 @@ class Alerts:
             log.warning("not sent to admins (the data folder is read-only): %s", text)
             return 0
         chats = [c for c in admin_chats(self.settings) if c.channel in self.channels]
-        count = await self.store.queue_message(text, chats, self.clock()) if chats else 0
+        if not chats:
+            return 0
+        count = await self.store.queue_message(text, chats, self.clock(), kind="note")
         if count:
             self.wake()
         return count

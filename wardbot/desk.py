@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Button, Reply, button_label, digest
+from wardbot.conversation import Button, Reply, button_label, digest, scrub
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.hours import staff_answer_time
 from wardbot.models import FaqEntry, Hit
@@ -62,8 +62,13 @@ TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
 MAX_WAITING = 30
 VN = dt.timezone(dt.timedelta(hours=7))
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
-_NUMBER = re.compile(r"#?(\d{1,9})\b\s*(.*)", re.DOTALL)
+# A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
+# as '2024-thue'.
+_NUMBER = re.compile(r"#?(\d{1,9})(?![\w-])\s*(.*)", re.DOTALL)
 STAFF_COMMANDS = frozenset({"r", "close", "tickets", "variant", "newfaq"})
+# Commands whose leading number is always the ticket's (/close 12, /variant 12 ID, /newfaq 12),
+# even in another ticket's topic; /r's is only with '#' there ("/r 3 ngày nữa" is an answer).
+NUMBER_FIRST = frozenset({"close", "variant", "newfaq"})
 
 
 class PerHour:
@@ -414,9 +419,10 @@ class Desk:
             return []  # another bot's command, or nothing of ours
         if command == "tickets":
             return [await self.listing()]
-        ticket, arg = await self._ticket_for(message, arg)
-        if ticket is None:
-            return [msg.staff_which_ticket()]
+        found = await self._ticket_for(message, arg, number_first=command in NUMBER_FIRST)
+        if isinstance(found, str):
+            return [found]
+        ticket, arg = found
         if command == "r":
             if not arg:
                 return [msg.staff_reply_empty()]
@@ -468,17 +474,23 @@ class Desk:
                 return [msg.relay_not_sent_hint()]
         return []
 
-    async def _ticket_for(self, message: StaffMessage, arg: str) -> tuple[Ticket | None, str]:
-        """The ticket a command is about, and the rest of `arg`: '#12' first in `arg`;
-        else the ticket the message replies to or whose topic it is in; else a bare
-        number first in `arg`. In a ticket's topic "/r 3 ngày nữa có kết quả" is an
-        answer on that ticket, not on ticket 3."""
+    async def _ticket_for(
+        self, message: StaffMessage, arg: str, *, number_first: bool
+    ) -> tuple[Ticket, str] | str:
+        """The ticket a command is about and the rest of `arg`, or what to tell staff.
+
+        A number first in `arg` is the ticket's when it has '#', or when `number_first`
+        (/close, /variant, /newfaq, as the README documents them); else the ticket is the
+        one the message replies to or whose topic it is in; else a bare number first in
+        `arg`. In a ticket's topic "/r 3 ngày nữa có kết quả" is an answer on that ticket,
+        not on ticket 3, while "/close 3" closes ticket 3."""
         number = _NUMBER.fullmatch(arg)
-        numbered = None
-        if number is not None:
+        if number is not None and (number_first or arg.startswith("#")):
             numbered = await self.tickets.get(int(number.group(1)))
-        if numbered is not None and number is not None and arg.startswith("#"):
-            return numbered, number.group(2).strip()
+            if numbered is not None:
+                return numbered, number.group(2).strip()
+            if number_first:
+                return msg.staff_no_ticket(int(number.group(1)))
         context = None
         if message.reply_to is not None:
             context = await self.tickets.by_post(message.reply_to)
@@ -486,9 +498,11 @@ class Desk:
             context = await self.tickets.by_thread(message.thread_id)
         if context is not None:
             return context, arg
-        if numbered is not None and number is not None:
-            return numbered, number.group(2).strip()
-        return None, arg
+        if number is not None:
+            numbered = await self.tickets.get(int(number.group(1)))
+            if numbered is not None:
+                return numbered, number.group(2).strip()
+        return msg.staff_which_ticket()
 
     async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
         text = text.strip()
@@ -535,8 +549,9 @@ class Desk:
     # --- closing the loop: faq.yaml ----------------------------------------------------------
 
     async def add_variant(self, ticket: Ticket, entry_id: str) -> str:
-        """The ticket's question becomes a way of asking FAQ entry `entry_id`."""
-        question = await self.tickets.question(ticket.id)
+        """The ticket's question becomes a way of asking FAQ entry `entry_id`, its phone,
+        ID-card and account numbers and e-mail addresses blanked as in the question log."""
+        question = _published(await self.tickets.question(ticket.id))
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:
@@ -546,15 +561,23 @@ class Desk:
         return msg.faq_variant_added(entry_id, question)
 
     async def new_entry(self, ticket: Ticket, entry_id: str | None) -> str:
-        """A new FAQ entry: the ticket's question, the latest staff answer."""
+        """A new FAQ entry: the ticket's question (blanked as for a variant), the latest
+        staff answer. Staff are shown the question as written: it is a public title."""
         said = await self.tickets.messages(ticket.id)
         answers = [m.text for m in said if m.author == "staff"]
         if not answers:
             return msg.faq_no_answer_yet(ticket.id)
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
+        question = _published(said[0].text)
         try:
-            edit = await self.editor.add_entry(said[0].text, answers[-1], entry_id)
+            edit = await self.editor.add_entry(question, answers[-1], entry_id)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_entry_added(edit.entry_id)
+        return msg.faq_entry_added(edit.entry_id, question)
+
+
+def _published(question: str) -> str:
+    """A resident's question as it goes into faq.yaml: on one line, without the numbers
+    and addresses that identify someone (wardbot.conversation.scrub, as the question log)."""
+    return " ".join(scrub(question).split())

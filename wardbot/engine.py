@@ -53,6 +53,7 @@ from wardbot.loader import (
     load_announcement,
     load_content,
     load_faq,
+    read_last_good,
     subfolder_problem,
 )
 from wardbot.memory import give_back_memory, tune_allocator
@@ -66,7 +67,6 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
 CANDIDATES = 30
-LAST_GOOD_FAQ = LAST_GOOD_FAQ_COPIES[0]
 # A question must carry at least this share of one unknown word's weight: a lone
 # 'phường' or a number asks nothing the bot could answer.
 MIN_QUESTION_WEIGHT = 0.3
@@ -383,11 +383,7 @@ class Engine:
         corpus = self.corpus
         if corpus.topics or corpus.faq:
             return FaqFile(corpus.topics, corpus.faq, corpus.synonyms)
-        saved = self.data_dir / LAST_GOOD_FAQ
-        if not saved.exists():
-            return None
-        previous = load_faq(saved)
-        return previous if previous.ok_syntax else None
+        return read_last_good(self.data_dir)
 
     def _keep_last_good(self) -> None:
         """Save faq.yaml as the last good copy; the copies before it move one place down."""

@@ -38,7 +38,7 @@ import tempfile
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,9 +128,12 @@ def add_entry(
 ) -> FaqEdit:
     """Append a new entry at the end of `faq:`.
 
-    Without `entry_id`, the id is made from the question (`slug`) and given a `-2`, `-3`...
-    suffix when faq.yaml already uses it; a given id that is taken is refused. A multi-line
-    answer is written as a `|` block. Repeated or empty variants are left out.
+    A question (or variant) that an entry already asks, as its question or a variant, is
+    refused, naming that entry: two entries asking the same split the match and the bot
+    would answer neither. Without `entry_id`, the id is made from the question (`slug`)
+    and given a `-2`, `-3`... suffix when faq.yaml already uses it; a given id that is taken
+    is refused. A multi-line answer is written as a `|` block. Repeated or empty variants
+    are left out.
     """
     question = _one_line(question)
     answer = _clean_answer(answer)
@@ -146,6 +149,7 @@ def add_entry(
     shown = str(faq_file)
 
     def plan(doc: _Doc, before: FaqFile) -> _Plan:
+        _refuse_asked(doc, [question, *kept], shown)
         taken = _entry_ids(doc)
         if entry_id is not None and entry_id in taken:
             raise FaqEditError(f"id '{entry_id}' đã có trong {shown}:{taken[entry_id]}.")
@@ -468,14 +472,37 @@ def _scalar(text: str) -> str:
 
 
 def _item_text(text: str, *, flow: bool) -> str:
-    """How one list item is written: `giá thẻ bhyt`, `'12:30'`..."""
-    seq = CommentedSeq([_scalar(text)])
-    if flow:
-        seq.fa.set_flow_style()
-    lines = _dump(seq, _yaml(_Style(), offset=0, gap=2))
-    if len(lines) != 1:
-        raise FaqEditError(f"Không viết được “{text}” trên một dòng.")
-    return lines[0][1:-1] if flow else lines[0][2:]
+    """How one list item is written: `giá thẻ bhyt`, `'12:30'`, `'? hỏi'`... Quoted when
+    ruamel would write it plain but a parser the bot reads with would not read it back
+    (in a `[...]` list, PyYAML ends plain text at '?' and reads '? x' as a key)."""
+    for value in (_scalar(text), SingleQuotedScalarString(text)):
+        seq = CommentedSeq([value])
+        if flow:
+            seq.fa.set_flow_style()
+        lines = _dump(seq, _yaml(_Style(), offset=0, gap=2))
+        if len(lines) != 1:
+            break
+        item = lines[0][1:-1] if flow else lines[0][2:]
+        if _reads_back(item, text, flow=flow):
+            return item
+    raise FaqEditError(f"Không viết được “{text}” trên một dòng.")
+
+
+# The loader reads with libyaml when PyYAML has it, and this module with PyYAML's own
+# parser (for its marks); they differ on plain text in a `[...]` list.
+_PARSERS = tuple(dict.fromkeys([yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)]))
+
+
+def _reads_back(item: str, text: str, *, flow: bool) -> bool:
+    """Whether every parser reads `item`, as a list's item, as `text`."""
+    doc = f"[{item}]" if flow else f"- {item}"
+    for loader in _PARSERS:
+        try:
+            if yaml.load(doc, Loader=loader) != [text]:  # noqa: S506 (safe loaders only)
+                return False
+        except yaml.YAMLError:
+            return False
+    return True
 
 
 def _pair_lines(key: str, value: Any, style: _Style) -> list[str]:
@@ -608,22 +635,49 @@ def _validate(doc: _Doc, before: FaqFile, after: FaqFile, plan: _Plan, shown: st
         )
 
 
-def _refuse_duplicate(entry: MappingNode, entry_id: str, variant: str, shown: str) -> None:
-    wanted = _same_words(variant)
+def _asked(entry: MappingNode) -> Iterator[tuple[ScalarNode, bool]]:
+    """The ways an entry is asked, as nodes: its question (True), then its variants (False)."""
     question = _pair(entry, "question")
-    asked = question[1] if question is not None else None
-    if isinstance(asked, ScalarNode) and _same_words(str(asked.value)) == wanted:
-        line = asked.start_mark.line + 1
-        raise FaqEditError(
-            f"Cách hỏi “{variant}” đã có: đó là câu hỏi của mục '{entry_id}' ({shown}:{line})."
-        )
+    if question is not None and isinstance(question[1], ScalarNode):
+        yield question[1], True
     found = _pair(entry, "variants")
     items = found[1].value if found is not None and isinstance(found[1], SequenceNode) else []
     for item in items:
-        if isinstance(item, ScalarNode) and _same_words(str(item.value)) == wanted:
-            line = item.start_mark.line + 1
+        if isinstance(item, ScalarNode):
+            yield item, False
+
+
+def _refuse_duplicate(entry: MappingNode, entry_id: str, variant: str, shown: str) -> None:
+    wanted = _same_words(variant)
+    for node, is_question in _asked(entry):
+        if _same_words(str(node.value)) != wanted:
+            continue
+        line = node.start_mark.line + 1
+        if is_question:
             raise FaqEditError(
-                f"Cách hỏi “{variant}” đã có trong mục '{entry_id}' ({shown}:{line})."
+                f"Cách hỏi “{variant}” đã có: đó là câu hỏi của mục '{entry_id}' ({shown}:{line})."
+            )
+        raise FaqEditError(f"Cách hỏi “{variant}” đã có trong mục '{entry_id}' ({shown}:{line}).")
+
+
+def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
+    """Refuse a new entry asking what an entry of faq: already asks (its question or a
+    variant), naming that entry."""
+    wanted = {_same_words(text): text for text in texts}
+    for item in _items(doc, "faq"):
+        if not isinstance(item, MappingNode):
+            continue
+        found = _pair(item, "id")
+        entry_id = str(found[1].value).strip() if found and isinstance(found[1], ScalarNode) else ""
+        for node, is_question in _asked(item):
+            text = wanted.get(_same_words(str(node.value)))
+            if text is None:
+                continue
+            where = f"{shown}:{node.start_mark.line + 1}"
+            kind = "câu hỏi" if is_question else "một cách hỏi"
+            raise FaqEditError(
+                f"Câu hỏi “{text}” đã có: đó là {kind} của mục '{entry_id}' ({where}), "
+                "nên không tạo mục mới. Nếu cần đổi câu trả lời, hãy sửa mục đó trong faq.yaml."
             )
 
 

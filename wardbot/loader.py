@@ -442,6 +442,16 @@ def load_content(
     return notices, problems
 
 
+def read_last_good(data_dir: Path) -> FaqFile | None:
+    """The last good faq.yaml kept in the data folder, when it reads: what a bot on that
+    folder serves, from its start, while faq.yaml cannot be used (`faq_usable`)."""
+    saved = data_dir / LAST_GOOD_FAQ_COPIES[0]
+    if not saved.exists():
+        return None
+    previous = load_faq(saved)
+    return previous if previous.ok_syntax else None
+
+
 def faq_usable(new: FaqFile, last_good: FaqFile | None) -> bool:
     """Whether `new` is served. Not when it cannot be read, nor when it lost a whole
     section the last good version had (a mistyped 'faq:' header, a save caught half

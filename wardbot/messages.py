@@ -397,6 +397,14 @@ def admin_unanswered(days: int, groups: Sequence[tuple[int, str, Sequence[str]]]
 UNANSWERED_BUTTONS = "Thêm một nhóm làm cách hỏi khác của mục FAQ gần nhất:"
 
 
+def unanswered_button_stale(days: int) -> str:
+    return (
+        "Nút này đã cũ: câu hỏi đó không còn trong danh sách chưa trả lời được "
+        f"({days} ngày qua) hoặc mục FAQ đó không còn trong faq.yaml, nên chưa sửa gì. "
+        "Gõ /unanswered để xem danh sách mới."
+    )
+
+
 def admin_ticket_usage(command: str) -> str:
     if command == "variant":
         return "Cách dùng: /variant SỐ_PHIẾU MÃ_MỤC_FAQ, ví dụ /variant 12 bhyt-gia-han."
@@ -740,6 +748,10 @@ def ticket_closed(ticket_id: int) -> str:
     return f"✔️ Đã đóng phiếu số {ticket_id}."
 
 
+def staff_no_ticket(ticket_id: int) -> str:
+    return f"Không có phiếu số {ticket_id}. Xem các phiếu đang mở bằng lệnh /tickets."
+
+
 def ticket_was_closed(ticket_id: int) -> str:
     return f"Phiếu số {ticket_id} đã đóng từ trước."
 
@@ -755,10 +767,12 @@ def faq_variant_added(entry_id: str, question: str) -> str:
     )
 
 
-def faq_entry_added(entry_id: str) -> str:
+def faq_entry_added(entry_id: str, question: str) -> str:
     return (
-        f"📝 Đã thêm mục mới {entry_id} vào faq.yaml (câu hỏi của người dân, câu trả lời "
-        "của cán bộ); bot đã nạp lại. Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này."
+        f"📝 Đã thêm mục mới {entry_id} vào faq.yaml với câu hỏi “{question}” (câu hỏi của "
+        "người dân, đã che số điện thoại, số giấy tờ, địa chỉ e-mail) và câu trả lời của cán bộ; "
+        "bot đã nạp lại. Nên xem lại câu chữ (bỏ tên người hỏi nếu có) và thêm chủ đề (topics) "
+        "cho mục này."
     )
 
 

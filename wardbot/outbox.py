@@ -135,7 +135,7 @@ class Composer:
             if not names:
                 raise NoLongerWanted("the chat no longer follows the announcement's topics")
             return [alert_reply(doc, names)]
-        if item.kind == "message":
+        if item.kind in ("message", "note"):
             text = await self._store.message_text(item.ref)
             return [Reply(text)] if text else None
         if item.kind in self.kinds:

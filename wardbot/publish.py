@@ -12,26 +12,58 @@ from pathlib import Path
 
 from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
-from wardbot.loader import load_announcement, load_faq
+from wardbot.loader import (
+    LAST_GOOD_FAQ_COPIES,
+    FaqFile,
+    faq_usable,
+    load_announcement,
+    load_faq,
+    read_last_good,
+)
 
 
 class PublishError(Exception):
     """The announcement cannot be published; the message says why, as `file:line: ...`."""
 
 
-def publish(source: Path, settings: Settings) -> Path:
-    """Copy a valid announcement into the content folder.
+def served_faq(settings: Settings) -> tuple[FaqFile, str | None]:
+    """The FAQ a bot on this data folder serves (as `bot.py check` tells it), and, when
+    that is not faq.yaml because faq.yaml cannot be used, a warning saying so."""
+    faq = load_faq(settings.faq_file)
+    last_good = read_last_good(settings.data_dir)
+    if faq_usable(faq, last_good):
+        return faq, None
+    if last_good is None:
+        return faq, (
+            f"warning: {settings.faq_file} cannot be read and there is no good version of it "
+            "yet: the bot has no topics until it is fixed (see `bot.py check`)"
+        )
+    saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
+    return last_good, (
+        f"warning: {settings.faq_file} cannot be used (see `bot.py check`): the bot keeps "
+        f"serving {saved}, and the notice is checked against its topics and ids"
+    )
+
+
+def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
+    """Copy a valid announcement into the content folder; returns where, and a warning
+    when faq.yaml cannot be used (the notice is then checked against the FAQ the bot
+    serves instead, its last good copy in the data folder).
 
     Nothing is copied when the file has a problem, would replace another notice, or has
     the id of an FAQ entry (the bot would never serve it).
     """
     source = Path(source)
-    faq = load_faq(settings.faq_file)
+    faq, warning = served_faq(settings)
+
+    def refused(message: str) -> PublishError:
+        return PublishError("\n".join(filter(None, [message, warning])))
+
     notice, problems = load_announcement(source, faq.topics, max_bytes=settings.max_notice_bytes)
     if notice is None or problems:
-        raise PublishError("\n".join(str(p) for p in problems) or f"{source}: cannot be read")
+        raise refused("\n".join(str(p) for p in problems) or f"{source}: cannot be read")
     if notice.id in {entry.id for entry in faq.faq}:
-        raise PublishError(
+        raise refused(
             f"{source}:1: id '{notice.id}' is already used in {settings.faq_file}: "
             "the bot would not serve this notice; give the file another name"
         )
@@ -45,7 +77,7 @@ def publish(source: Path, settings: Settings) -> Path:
         os.close(fd)
         shutil.copyfile(source, tmp)
         os.replace(tmp, target)
-    return target
+    return target, warning
 
 
 async def queue_alerts(settings: Settings, published: str | None = None) -> dict[str, int]:

@@ -255,8 +255,9 @@ class NoticeRef:
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """One message waiting in the outbox: an 'alert' (ref: announcement id) or a
-    'message' (ref: id of a broadcast or staff note in the messages table)."""
+    """One message waiting in the outbox: an 'alert' (ref: announcement id), a 'message'
+    (a broadcast) or a 'note' (to admins) (ref: id of its text in the messages table), or
+    a 'reply' (a staff answer on a ticket: wardbot.tickets)."""
 
     id: int
     chat: ChatRef
@@ -499,11 +500,14 @@ class Store:
         that are worth it: new ones, and those first seen as not worth an alert (no topic,
         a mistyped date) that staff have fixed since.
 
-        A notice with the title and date of one already alerted is the same notice under
-        a new name (its file renamed): it is not alerted again, and the alerts for the old
-        name still waiting go out for the new one (a rename mid fan-out loses none). Both
-        being worth an alert means that date is within the last ALERT_MAX_AGE_DAYS
-        (wardbot.alerts), so the match is always with a recent alert.
+        `notices` are all the notices there are now. A new one with the title and date of
+        one already alerted that is no longer among them (its file left content/) is the
+        same notice under a new name (its file renamed): it is not alerted again, and the
+        alerts for the old name still waiting go out for the new one (a rename mid fan-out
+        loses none). While both are there they are two notices (a power cut in two
+        neighbourhoods the same day, under the same title), each alerted. Both being worth
+        an alert means that date is within the last ALERT_MAX_AGE_DAYS (wardbot.alerts),
+        so the match is always with a recent alert.
 
         The very first call on a database only remembers them (installing the bot must
         not flood anyone, then or when those notices are edited later) and returns None.
@@ -534,7 +538,13 @@ class Store:
         ) as cursor:
             rows = await cursor.fetchall()
         alerted = {row[0]: bool(row[1]) for row in rows}
-        told = {(row[3], row[2]): row[0] for row in rows if row[1] and row[2] and row[3]}
+        current = {notice.id for notice in notices}
+        # Alerted notices that left content/, by date and title: what a new one may be
+        # renamed from.
+        gone: dict[tuple[str, str], list[str]] = {}
+        for row in rows:
+            if row[1] and row[2] and row[3] and row[0] not in current:
+                gone.setdefault((row[3], row[2]), []).append(row[0])
         if baseline is None:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
@@ -561,12 +571,18 @@ class Store:
                 await self._db.execute(
                     "UPDATE seen_announcements SET alerted = 1 WHERE id = ?", (notice.id,)
                 )
-            same = told.get((notice.date, notice.title)) if notice.title else None
-            if worth and same is not None:
+            renamed_from = gone.get((notice.date, notice.title), []) if notice.title else []
+            if worth and renamed_from:
+                same = renamed_from.pop(0)  # one new name for each old one
                 moved = await self._db.execute(
                     "UPDATE OR IGNORE outbox SET ref = ? "
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
                     (notice.id, same),
+                )
+                # Taken: another notice with that title and date later is a new one.
+                await self._db.execute(
+                    "UPDATE seen_announcements SET title = NULL, date = NULL WHERE id = ?",
+                    (same,),
                 )
                 log.info(
                     "%s is %s renamed (same title and date): not alerted again; %d alert(s) "
@@ -577,7 +593,6 @@ class Store:
                 )
                 queued[notice.id] = 0
             elif worth:
-                told[(notice.date, notice.title)] = notice.id
                 queued[notice.id] = await self._queue_alerts(notice, now, channels)
             elif first_seen:
                 queued[notice.id] = 0
@@ -598,8 +613,11 @@ class Store:
         )
         return max(cursor.rowcount, 0)
 
-    async def queue_message(self, text: str, chats: Sequence[ChatRef], now: float) -> int:
-        """Queue `text` (a broadcast, a note to staff) for each chat; returns how many."""
+    async def queue_message(
+        self, text: str, chats: Sequence[ChatRef], now: float, *, kind: str = "message"
+    ) -> int:
+        """Queue `text` for each chat, a broadcast ('message') or a note to admins ('note');
+        returns how many."""
         async with self._write, self._transaction("BEGIN IMMEDIATE"):
             cursor = await self._db.execute(
                 "INSERT INTO messages (text, created_at) VALUES (?, ?)", (text, now)
@@ -607,8 +625,8 @@ class Store:
             ref = str(cursor.lastrowid)
             await self._db.executemany(
                 "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
-                "not_before) VALUES (?, ?, 'message', ?, ?, ?)",
-                [(chat.channel, chat.chat_id, ref, now, now) for chat in chats],
+                "not_before) VALUES (?, ?, ?, ?, ?, ?)",
+                [(chat.channel, chat.chat_id, kind, ref, now, now) for chat in chats],
             )
         return len(set(chats))
 
@@ -753,10 +771,11 @@ class Store:
         return moved
 
     async def outbox_counts(self, since: float) -> dict[str, int]:
-        """State -> messages: those waiting, and those finished since `since`."""
+        """State -> alerts and broadcasts (not staff answers, not notes to admins): those
+        waiting, and those finished since `since`."""
         async with self._db.execute(
-            "SELECT state, COUNT(*) FROM outbox "
-            "WHERE state IN ('pending', 'sending') OR done_at >= ? GROUP BY state",
+            "SELECT state, COUNT(*) FROM outbox WHERE kind IN ('alert', 'message') "
+            "AND (state IN ('pending', 'sending') OR done_at >= ?) GROUP BY state",
             (since,),
         ) as cursor:
             return {row[0]: row[1] for row in await cursor.fetchall()}
@@ -801,7 +820,8 @@ class Store:
             )
             await self._db.execute(
                 "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
-                "SELECT 1 FROM outbox WHERE kind = 'message' AND ref = CAST(messages.id AS TEXT))",
+                "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "
+                "AND ref = CAST(messages.id AS TEXT))",
                 (before,),
             )
         return max(questions.rowcount, 0) + max(finished.rowcount, 0)

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 
 from wardbot.store import ChatRef, Store
 
-MAX_TEXT_CHARS = 3500  # what one message on a ticket may hold (a Telegram message, with room)
+# What a resident's message on a ticket may hold (posted in the staff group: a Telegram
+# message, with room). A staff answer is kept whole: Telegram bounds it, and the
+# channels send a long one in parts.
+MAX_TEXT_CHARS = 3500
 OPEN_STATES = ("open", "answered")
 
 
@@ -316,7 +319,7 @@ class TicketBook:
                 "INSERT INTO ticket_messages "
                 "(ticket_id, author, text, signer, created_at, state, staff_message_id) "
                 "VALUES (?, 'staff', ?, ?, ?, 'queued', ?)",
-                (ticket.id, text[:MAX_TEXT_CHARS], signer, now, staff_message_id),
+                (ticket.id, text, signer, now, staff_message_id),
             )
             reply_id = int(cursor.lastrowid or 0)
             await db.execute(
