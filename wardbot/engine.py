@@ -767,20 +767,24 @@ class Engine:
             return Answer(question, True, hits)
         # Not sure: offer the plausible ones ("Có phải anh/chị muốn hỏi..."), if any.
         floor = best.model.offer_floor(rival)
-        if best.prob < floor:
-            return Answer(question, False, hits, self._about_the_topic(query, ranked))
-        floor *= OFFER_COMPANION_SHARE
-        offers = tuple(s.hit for s in ranked[:MAX_OFFERS] if s.prob >= floor)
+        topic = self._names_a_topic(query)  # its entries are offered, likely or not
+        if best.prob >= floor:
+            floor *= OFFER_COMPANION_SHARE
+        elif not topic:
+            return Answer(question, False, hits)
+        offers = tuple(
+            s.hit
+            for s in ranked[:MAX_OFFERS]
+            if (s.prob >= floor) or (topic and s.candidate.lexical.head_cover >= 1.0)
+        )
         return Answer(question, False, hits, offers)
 
     @staticmethod
-    def _about_the_topic(query: ranking.Query, ranked: list[_Scored]) -> tuple[Hit, ...]:
-        """The entries whose heading has every word of a short question (a topic named
-        alone), best first; none for a longer question (counted as typed: 'bhyt' is one
-        word, though it is read as 'bảo hiểm y tế')."""
-        if len(query.text.split()) > TOPIC_QUESTION_WORDS:
-            return ()
-        return tuple(s.hit for s in ranked[:MAX_OFFERS] if s.candidate.lexical.head_cover >= 1.0)
+    def _names_a_topic(query: ranking.Query) -> bool:
+        """A short question (a topic named alone: 'bhyt', 'hộ nghèo'), whose entries are
+        those whose heading has every word of it; counted as typed ('bhyt' is one word,
+        though it is read as 'bảo hiểm y tế')."""
+        return len(query.text.split()) <= TOPIC_QUESTION_WORDS
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Candidate]]:
         """The ranked hits with what the rescoring read of each (for tuning and debugging)."""
