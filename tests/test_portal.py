@@ -231,6 +231,32 @@ def test_a_windows_1258_page_comes_out_as_nfc_vietnamese_however_it_is_labelled(
     )
 
 
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [
+        # The CMS cut an other-news title at a byte count, in the middle of "ậ".
+        (
+            "Lễ giao nhận quân năm 2024".encode(),
+            "Lễ giao nh".encode() + "ậ".encode()[:2] + b"...",
+        ),
+        # A quote pasted from a Windows-1252 document, inside the article itself.
+        ("Trần Thị Mỹ Linh".encode(), b"\x93" + "Trần Thị Mỹ Linh".encode() + b"\x94"),
+    ],
+    ids=["title-cut-mid-character", "windows-1252-quote"],
+)
+def test_a_utf8_page_with_a_stray_byte_is_still_read_as_utf8(ward, portal, capsys, good, bad):
+    page = (FIXTURES / BHYT_PAGE).read_bytes()
+    assert good in page
+    url = portal.put("/tin-tuc/trao-the-bhyt", page.replace(good, bad), "text/html; charset=utf-8")
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert name == "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
+    notice = ward.notice(name)
+    assert (notice.title, notice.date) == (BHYT_TITLE, dt.date(2024, 3, 12))
+    assert "trao 120 thẻ bảo hiểm y tế cho học sinh có hoàn cảnh khó khăn" in notice.body
+    assert notice.topics == ("bhyt", "hoc-bong")
+
+
 def test_a_page_in_decomposed_unicode_is_written_in_nfc(ward, portal, capsys):
     page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
     decomposed = unicodedata.normalize("NFD", page)

@@ -4,7 +4,9 @@
   characters), label pages wrongly (ISO-8859-1 for a Windows-1258 page), or store
   decomposed Unicode. Neither httpx (0.28: the header's charset, else UTF-8) nor trafilatura
   (UTF-8, else charset-normalizer's guess; never the declared charset) settle this, so
-  `decode_html` does: valid UTF-8 wins; otherwise the declared charsets, Windows-1258 and
+  `decode_html` does: valid UTF-8 wins, and so does UTF-8 with a few bad bytes replaced
+  when the page is overwhelmingly UTF-8 (a title cut mid-character must not turn the
+  whole page into mojibake); otherwise the declared charsets, Windows-1258 and
   charset-normalizer's guess are each tried and the reading with the fewest impossible
   Vietnamese words is kept. Everything comes out NFC.
 - The article: trafilatura finds the main text, title and metadata date. What it leaves of
@@ -52,6 +54,9 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
         return unicodedata.normalize("NFC", data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    mended = _mostly_utf8(data)
+    if mended is not None:
+        return unicodedata.normalize("NFC", mended)
     names = [declared, declared_charset(data), "cp1258"]
     guess = from_bytes(data[:20000]).best()
     if guess is not None:
@@ -74,6 +79,21 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     if best is None:  # every reading failed: keep what can be kept
         return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     return best[1]
+
+
+# A page this much UTF-8 (valid multi-byte characters per invalid byte sequence) is UTF-8
+# with a few stray bytes (a title cut mid-character, a pasted Windows-1252 quote).
+UTF8_SHARE = 20
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The page as UTF-8 with its bad bytes replaced (U+FFFD), when it is overwhelmingly
+    UTF-8: a Windows-1258 page almost never holds a valid multi-byte UTF-8 sequence, while
+    one stray byte in a UTF-8 page would otherwise turn it all into mojibake."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for ch in text if ch > "\x7f") - text.count("\ufffd")
+    return text if invalid > 0 and valid >= UTF8_SHARE * invalid else None
 
 
 def _codec(name: str | None) -> str | None:
