@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -189,6 +190,63 @@ def test_an_imported_page_keeps_the_article_and_drops_the_portal_around_it(
         assert notice.body.count(phrase) == 1, phrase  # there, and not repeated
     for furniture in gone:
         assert furniture not in notice.body, furniture
+
+
+def dated_beside(case: str, today: dt.date) -> bytes:
+    """A fixture page showing today's date near the article, but not as its date."""
+    shown = f"{today:%d/%m/%Y}"
+    if case == "site-footer":
+        page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+        page = page.replace("<p>Ghi rõ nguồn", f"<p>Cập nhật: {shown}</p><p>Ghi rõ nguồn")
+    elif case == "other-news":  # with the article's own date in its metadata
+        page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+        page = page.replace(
+            '<meta name="viewport"',
+            '<meta property="article:published_time" content="2024-03-12T16:20:00+07:00">\n'
+            '<meta name="viewport"',
+        )
+        page = re.sub(
+            r'<span class="date">\(\d\d/\d\d/2024\)', f'<span class="date">Ngày đăng: {shown}', page
+        )
+    elif case in ("registration-day", "in-the-text"):
+        line = {
+            "registration-day": f"Ngày đăng ký nhận thẻ bổ sung: {shown}.",
+            "in-the-text": f"Danh sách học sinh được nhận thẻ đợt 2 đã được đăng ngày {shown} "
+            "trên bảng tin của phường và trên cổng thông tin điện tử để phụ huynh theo dõi.",
+        }[case]
+        page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+        page = page.replace("<p>Dịp này,", f"<p>{line}</p><p>Dịp này,")
+    else:  # a sidebar (no "Tin mới" heading) beside a WordPress post without metadata
+        page = (FIXTURES / WP_PAGE).read_text(encoding="utf-8")
+        page = re.sub(r'<meta property="article:\w+_time"[^>]*>', "", page)
+        page = page.replace(
+            '<div id="content" class="site-content">',
+            '<div id="content" class="site-content"><aside class="left"><h2>Lịch công tác</h2>'
+            f'<ul><li><a href="/lich">Lịch công tác tuần 12</a> Đăng ngày {shown}</li></ul></aside>',
+        )
+    return page.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("case", "date"),
+    [
+        ("site-footer", dt.date(2024, 3, 12)),  # "Chiều ngày 12/3/2024" in the text
+        ("other-news", dt.date(2024, 3, 12)),  # article:published_time
+        ("sidebar", dt.date(2021, 10, 15)),  # "Đăng ngày 15/10/2021" under the title
+        ("registration-day", dt.date(2024, 3, 12)),  # "ngày đăng ký" is no "ngày đăng"
+        ("in-the-text", dt.date(2024, 3, 12)),  # "đăng ngày" in prose is not the dateline
+    ],
+)
+def test_an_old_article_is_not_dated_by_the_footer_a_sidebar_other_news_or_its_text(
+    ward, portal, capsys, case, date
+):
+    asyncio.run(follow(ward, "bhyt"))
+    url = portal.put("/tin-tuc/bai-cu", dated_beside(case, dt.date.today()))
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert name.startswith(f"{date.isoformat()}-")
+    assert ward.notice(name).date == date
+    assert asyncio.run(alerts_waiting(ward)) == 0  # an old article: nobody is alerted
 
 
 def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys):

@@ -13,14 +13,19 @@
   the page's furniture is cleaned here line by line: image file names, "(0)" ratings,
   "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, comment
   forms, the date line itself, repeated paragraphs.
-- The date: the page's "Ngày đăng bài: 07/10/2019" line, else the metadata trafilatura
-  found (htmldate, without guessing from the whole text), else a date line at the top of
-  the article ("08/7/2024"), else the first date in its opening ("Chiều ngày 07/7/2022").
+- The date is the article's, never one from the page around it (the site footer's
+  "Cập nhật: ...", a sidebar, the other-news lists): the page's metadata (meta tags,
+  JSON-LD, a dated address; htmldate reading the <head> only), else what the article's
+  zone (the smallest element holding its title and its text, furniture removed) shows: a
+  "Ngày đăng bài: 07/10/2019" line, a date its markup marks (<time>, class="date"), a
+  "Cập nhật: ..." line; else a date line at the top of the article ("08/7/2024"), else the
+  first date in its opening ("Chiều ngày 07/7/2022").
 """
 
 from __future__ import annotations
 
 import codecs
+import copy
 import datetime as dt
 import re
 import unicodedata
@@ -30,6 +35,7 @@ from dataclasses import dataclass
 import lxml.html
 import trafilatura
 from charset_normalizer import from_bytes
+from htmldate import find_date
 from lxml.etree import ParserError
 
 from wardbot.hours import vietnam_today
@@ -132,9 +138,11 @@ def implausible_words(text: str) -> int:
 _DMY = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
 _LONG = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
 _ANY_DATE = re.compile(rf"(?<!\d){_DMY}(?!\d)|{_LONG}", re.I)
-# "Ngày đăng bài: 07/10/2019", "Đăng ngày 15/10/2021", "Ngày đăng tin: ...", "Cập nhật: ..."
+# "Ngày đăng bài: 07/10/2019", "Đăng ngày 15/10/2021", "Ngày đăng tin: ..." (not "Ngày đăng
+# ký", registration), "Cập nhật: ..."
 _POSTED = re.compile(
-    r"(?:ngày\s+đăng(?:\s+bài|\s+tin)?|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản)\s*:?\s*"
+    r"(?:ngày\s+đăng(?:\s+bài|\s+tin)?(?!\s*k[ýí])|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản)"
+    r"\s*:?\s*"
     r"(?:[^\d\n]{0,25}?)" + rf"(?<!\d){_DMY}(?!\d)",
     re.I,
 )
@@ -170,9 +178,28 @@ def _first(pattern: re.Pattern[str], text: str, today: dt.date) -> dt.date | Non
     return None
 
 
-def posted_date(page_text: str, today: dt.date) -> dt.date | None:
-    """The date a page says it was posted ("Ngày đăng bài: 07/10/2019"), else updated."""
-    return _first(_POSTED, page_text, today) or _first(_UPDATED, page_text, today)
+# A "Ngày đăng ..." line longer than this is prose ("... văn bản đăng ngày 10/01/2024 ..."),
+# not the page saying when it posted the article.
+META_LINE_WORDS = 16
+
+
+def posted_date(lines: Iterable[str], today: dt.date) -> dt.date | None:
+    """The date the article says it was posted ("Ngày đăng bài: 07/10/2019")."""
+    return _labelled(_POSTED, lines, today)
+
+
+def updated_date(lines: Iterable[str], today: dt.date) -> dt.date | None:
+    """The date the article says it was last updated ("Cập nhật: 07/10/2019")."""
+    return _labelled(_UPDATED, lines, today)
+
+
+def _labelled(pattern: re.Pattern[str], lines: Iterable[str], today: dt.date) -> dt.date | None:
+    for line in lines:
+        if len(line.split()) <= META_LINE_WORDS:
+            found = _first(pattern, line, today)
+            if found is not None:
+                return found
+    return None
 
 
 def opening_date(paragraphs: list[str], today: dt.date) -> dt.date | None:
@@ -240,9 +267,9 @@ def extract_article(
         )
     except (ParserError, ValueError):
         raise NotAnArticle("not an HTML page") from None
-    page_text = _page_text(tree)
     title_hint = _heading_title(tree)
     _drop_other_news(tree)
+    page = copy.deepcopy(tree)  # for the date: trafilatura prunes the tree it reads
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -251,11 +278,7 @@ def extract_article(
         include_tables=True,
         include_images=False,
         favor_precision=True,
-        date_extraction_params={
-            "extensive_search": False,  # the page's metadata only; the text is read below
-            "original_date": True,
-            "max_date": (today + dt.timedelta(days=1)).isoformat(),
-        },
+        date_extraction_params={"extensive_search": False},  # unused: see article_zone
     )
     text = "" if document is None or isinstance(document, dict) else (document.text or "")
     if document is None or isinstance(document, dict) or not text.strip():
@@ -266,13 +289,16 @@ def extract_article(
     paragraphs = clean_paragraphs(text.splitlines(), title)
     if not any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs):
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
-    meta_date = _parse_iso(document.date)
-    date = (
-        posted_date(page_text, today)
-        or meta_date
-        or opening_date(_raw_paragraphs(text), today)
-        or fallback_date
-    )
+    date = metadata_date(page, url, today)
+    if date is None:
+        zone = article_zone(page, title, paragraphs)
+        date = (
+            posted_date(zone.lines, today)
+            or _marked_date(zone.root, today)
+            or updated_date(zone.lines, today)
+            or opening_date(_raw_paragraphs(text), today)
+            or fallback_date
+        )
     if date is None:
         raise NotAnArticle("no publication date found (metadata, 'Ngày đăng', or the text)")
     paragraphs = [p for p in paragraphs if not _DATE_LINE.match(p)]
@@ -287,17 +313,176 @@ def _parse_iso(text: str | None) -> dt.date | None:
         return None
 
 
-def _page_text(tree: lxml.html.HtmlElement) -> str:
-    body = tree.find("body")
-    root = body if body is not None else tree
-    parts = [
-        text
-        for element in root.iter()
-        if isinstance(element.tag, str) and element.tag not in ("script", "style")
-        for text in (element.text, element.tail)
-        if text and text.strip()
+# ---------------------------------------------------------- where the date is read
+
+# Elements that start a new line of text; the others (a, span, b, td...) run on.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 "
+    "h4 h5 h6 header hr li main nav ol p pre section table tr ul".split()
+)
+# The page around an article: never where its date is read.
+_FURNITURE_TAGS = frozenset({"footer", "aside", "nav"})
+_FURNITURE_MARK = re.compile(r"footer|sidebar|widget|menu|navbar|banner", re.I)
+_PROBE_CHARS = 60  # how much of the article's first paragraph finds it on the page
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The part of the page that is the article: its title, its dateline, its text."""
+
+    root: lxml.html.HtmlElement
+    lines: tuple[str, ...]
+
+
+def article_zone(page: lxml.html.HtmlElement, title: str, paragraphs: list[str]) -> Zone:
+    """The smallest element holding both the article's title and its text, without the
+    page furniture inside it (site footer, sidebars, menus; the other-news lists are gone
+    already): where the date the page shows for the article is. A "Cập nhật: ..." in the
+    site footer, a sidebar's "Đăng ngày ..." or the date of a related article is not it.
+    """
+    body = page.find("body")
+    root = body if body is not None else page
+    prose = [p for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS and p[:2] != "- "]
+    anchors = [
+        found
+        for found in (
+            _element_with_title(root, title),
+            _element_with_text(root, prose[0][:_PROBE_CHARS] if prose else ""),
+        )
+        if found is not None
     ]
-    return unicodedata.normalize("NFC", "\n".join(parts))
+    if anchors:
+        root = _common_ancestor(anchors)
+    kept = {id(el) for anchor in anchors for el in (anchor, *anchor.iterancestors())}
+    for element in list(root.iterdescendants()):
+        if id(element) in kept or not _is_furniture(element):
+            continue
+        if any(a.tag == "article" for a in element.iterancestors()):
+            continue  # an <article> holds only the article (and its footer, its date)
+        element.drop_tree()
+    return Zone(root, tuple(_lines(root)))
+
+
+def _is_furniture(element: lxml.html.HtmlElement) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    marks = f"{element.get('class', '')} {element.get('id', '')}"
+    return element.tag in _FURNITURE_TAGS or bool(_FURNITURE_MARK.search(marks))
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _element_with_title(root: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
+    """The element showing the title: a heading if one does, else any element (not a
+    link: the breadcrumb and the other-news lists link to articles by their titles)."""
+    wanted = _norm(title)
+    if not wanted:
+        return None
+    found = [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("a", "title", "script", "style")
+        and not any(a.tag == "a" for a in element.iterancestors())
+        and _norm(element.text_content()) == wanted
+    ]
+    headings = [
+        e
+        for e in found
+        if e.tag in ("h1", "h2", "h3")
+        or _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}")
+    ]
+    return (headings or found or [None])[0]
+
+
+def _element_with_text(root: lxml.html.HtmlElement, probe: str) -> lxml.html.HtmlElement | None:
+    """The innermost element holding the start of the article's text."""
+    wanted = _norm(probe)
+    if not wanted or wanted not in _norm(root.text_content()):
+        return None
+    element = root
+    while True:
+        inner = next(
+            (
+                child
+                for child in element
+                if isinstance(child.tag, str) and wanted in _norm(child.text_content())
+            ),
+            None,
+        )
+        if inner is None:
+            return element
+        element = inner
+
+
+def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    first, *others = elements
+    for candidate in (first, *first.iterancestors()):
+        if all(candidate is other or candidate in other.iterancestors() for other in others):
+            return candidate
+    return first.getroottree().getroot()
+
+
+def _lines(root: lxml.html.HtmlElement) -> list[str]:
+    """The element's text as the page shows it, a line per block (NFC, spaces squeezed)."""
+    parts: list[str] = [root.text or ""]
+    for child in root:
+        _collect_text(child, parts)
+    text = unicodedata.normalize("NFC", "".join(parts))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+def _collect_text(element: lxml.html.HtmlElement, parts: list[str]) -> None:
+    # Recursion is fine: libxml2 nests an HTML tree 256 deep at most.
+    tag = element.tag if isinstance(element.tag, str) else None  # None: a comment, a PI
+    if tag is not None and tag not in ("script", "style", "template"):
+        block = tag in _BLOCK_TAGS
+        parts.append("\n" if block else " " if tag in ("td", "th") else "")
+        parts.append(element.text or "")
+        for child in element:
+            _collect_text(child, parts)
+        parts.append("\n" if block else "")
+    parts.append(element.tail or "")
+
+
+def metadata_date(page: lxml.html.HtmlElement, url: str | None, today: dt.date) -> dt.date | None:
+    """The publication date the page's metadata gives (meta tags, JSON-LD, a dated
+    address), read by htmldate from the <head> alone: not from the page's text."""
+    head = page.find("head")
+    document = lxml.html.Element("html")
+    if head is not None:
+        document.append(copy.deepcopy(head))
+        for title in list(document.iter("title")):
+            title.drop_tree()  # a date in the title is the event's, not the post's
+    scripts = lxml.html.Element("body")
+    for script in page.xpath("//body//script[@type='application/ld+json']"):
+        scripts.append(copy.deepcopy(script))
+    document.append(scripts)
+    return _htmldate(document, url, today)
+
+
+def _marked_date(zone: lxml.html.HtmlElement, today: dt.date) -> dt.date | None:
+    """A date the article's own markup gives: <time>, an element marked class="date"..."""
+    document = lxml.html.Element("html")
+    body = lxml.html.Element("body")
+    body.append(copy.deepcopy(zone))
+    document.append(body)
+    return _htmldate(document, None, today)
+
+
+def _htmldate(document: lxml.html.HtmlElement, url: str | None, today: dt.date) -> dt.date | None:
+    found = find_date(
+        document,
+        extensive_search=False,  # marked-up dates only; the text is read here
+        original_date=True,  # when it was posted, not last modified
+        url=url,
+        min_date=_EARLIEST.isoformat(),
+        max_date=(today + dt.timedelta(days=1)).isoformat(),
+    )
+    return _parse_iso(found)
 
 
 def _drop_other_news(tree: lxml.html.HtmlElement) -> None:
