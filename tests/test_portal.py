@@ -249,6 +249,44 @@ def test_an_old_article_is_not_dated_by_the_footer_a_sidebar_other_news_or_its_t
     assert asyncio.run(alerts_waiting(ward)) == 0  # an old article: nobody is alerted
 
 
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+DATELINES = [
+    pytest.param('<div class="date">{weekday}, ngày {d} tháng {m} năm {y}</div>', id="long"),
+    pytest.param('<div class="date">Ngày {d} tháng {m} năm {y}</div>', id="long-no-weekday"),
+    pytest.param('<div class="meta">Ngày đăng: ngày {d} tháng {m} năm {y}</div>', id="posted-long"),
+    pytest.param('<div class="date">{weekday}, {dmy} - 08:30 (GMT+7)</div>', id="time-zone"),
+    pytest.param('<div class="date">08:30 | {weekday}, {dmy}</div>', id="time-first"),
+]
+
+
+@pytest.mark.parametrize("dateline", DATELINES)
+def test_a_vietnamese_dateline_dates_the_notice(ward, portal, capsys, dateline):
+    # Posted today; the text cites an older plan ("... ngày 20/01/2024") and no event date.
+    asyncio.run(follow(ward, "bhyt"))
+    today = dt.date.today()
+    shown = dateline.format(
+        weekday=WEEKDAYS_VI[today.weekday()],
+        d=today.day,
+        m=today.month,
+        y=today.year,
+        dmy=f"{today:%d/%m/%Y}",
+    )
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    heading = f'<h1 class="title">{BHYT_TITLE}</h1>'
+    page = page.replace(heading, f"{heading}\n{shown}").replace(
+        "Chiều ngày 12/3/2024, Ủy ban",
+        "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2024 của UBND quận, chiều nay Ủy ban",
+    )
+    url = portal.put("/tin-tuc/trao-the-bhyt", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert name.startswith(f"{today.isoformat()}-")
+    notice = ward.notice(name)
+    assert notice.date == today
+    assert notice.body.startswith("Thực hiện Kế hoạch số 15/KH-UBND")  # no dateline left in it
+    assert asyncio.run(alerts_waiting(ward)) == 1  # new today: the resident is alerted
+
+
 def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys):
     url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     assert run_import(ward, capsys, url)[0] == 0

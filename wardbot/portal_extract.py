@@ -17,9 +17,11 @@
   "Cập nhật: ...", a sidebar, the other-news lists): the page's metadata (meta tags,
   JSON-LD, a dated address; htmldate reading the <head> only), else what the article's
   zone (the smallest element holding its title and its text, furniture removed) shows: a
-  "Ngày đăng bài: 07/10/2019" line, a date its markup marks (<time>, class="date"), a
-  "Cập nhật: ..." line; else a date line at the top of the article ("08/7/2024"), else the
-  first date in its opening ("Chiều ngày 07/7/2022").
+  "Ngày đăng bài: 07/10/2019" line, a dateline over the text ("Thứ Sáu, ngày 15 tháng 3
+  năm 2024", "08:30 | Thứ Sáu, 15/03/2024", "Thứ Sáu, 15/03/2024 - 08:30 (GMT+7)"), a
+  date its markup marks (<time>, class="date"), a "Cập nhật: ..." line; else a date line
+  at the top of the article's text ("08/7/2024"), else the first date in its opening
+  ("Chiều ngày 07/7/2022").
 """
 
 from __future__ import annotations
@@ -135,29 +137,34 @@ def implausible_words(text: str) -> int:
 
 # -------------------------------------------------------------------------- dates
 
-_DMY = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
-_LONG = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
-_ANY_DATE = re.compile(rf"(?<!\d){_DMY}(?!\d)|{_LONG}", re.I)
+_DMY = r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
+# "ngày 15 tháng 3 năm 2024", "15 tháng 03 năm 2024"
+_LONG = r"(?:ngày\s+)?(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})(?!\d)"
+_DAY = rf"(?:{_DMY}|{_LONG})"
+_ANY_DATE = re.compile(_DAY, re.I)
+# What may stand beside the date in a dateline: "Thứ Sáu", "08:30", "8h30", "(GMT+7)".
+_WEEKDAY = r"(?:thứ\s+(?:[2-7]|[^\W\d_]+)|chủ\s+nhật|cn)"
+_TIME = r"(?:\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?(?:\s*(?:am|pm|sa|ch))?)"
+_ZONE = r"(?:\(?\s*(?:gmt|utc)\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?)"
+_SEP = r"\s*[,|–—-]?\s*"
+# A date with the weekday and the time around it, in the orders the portals use:
+# "Thứ Hai, 08/7/2024 10:15", "08:30 | Thứ Sáu, 15/03/2024", "Thứ Sáu, 15/03/2024 - 08:30
+# (GMT+7)", "Thứ Sáu, ngày 15 tháng 3 năm 2024".
+_DATELINE = (
+    rf"(?:{_TIME}{_SEP})?(?:{_WEEKDAY}{_SEP})?(?:{_TIME}{_SEP})?(?:ngày\s+)?{_DAY}"
+    rf"(?:{_SEP}{_TIME})?(?:\s*{_ZONE})?"
+)
+_DATE_LINE = re.compile(rf"^\s*{_DATELINE}\s*$", re.I)
 # "Ngày đăng bài: 07/10/2019", "Đăng ngày 15/10/2021", "Ngày đăng tin: ..." (not "Ngày đăng
-# ký", registration), "Cập nhật: ..."
-_POSTED = re.compile(
+# ký", registration), "Đăng lúc: 08:30 15/03/2024", "Ngày đăng: ngày 15 tháng 3 năm 2024"
+_POSTED_LABEL = (
     r"(?:ngày\s+đăng(?:\s+bài|\s+tin)?(?!\s*k[ýí])|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản)"
-    r"\s*:?\s*"
-    r"(?:[^\d\n]{0,25}?)" + rf"(?<!\d){_DMY}(?!\d)",
-    re.I,
 )
-_UPDATED = re.compile(
-    r"(?:ngày\s+cập\s+nhật|cập\s+nhật(?:\s+lúc|\s+ngày)?)\s*:?\s*(?:[^\d\n]{0,25}?)"
-    + rf"(?<!\d){_DMY}(?!\d)",
-    re.I,
-)
-# A line that is only a date, maybe with the weekday and the time: "Thứ Hai, 08/7/2024 10:15".
-_DATE_LINE = re.compile(
-    r"^\s*(?:(?:thứ\s+\S+|chủ\s+nhật)\s*[,-]?\s*)?(?:ngày\s+)?"
-    rf"(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:am|pm|sa|ch)?\s*[,|-]?\s*)?{_DMY}"
-    r"(?:\s*[,|-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|sa|ch)?)?\s*$",
-    re.I,
-)
+_UPDATED_LABEL = r"(?:ngày\s+cập\s+nhật|cập\s+nhật(?:\s+lúc|\s+ngày)?)"
+# The label, maybe a few words ("Thứ Sáu, ", "lúc "), maybe the time, then the date.
+_AFTER_LABEL = rf"\s*:?\s*(?:[^\d\n]{{0,25}}?)(?:{_TIME}{_SEP})?{_DAY}"
+_POSTED = re.compile(_POSTED_LABEL + _AFTER_LABEL, re.I)
+_UPDATED = re.compile(_UPDATED_LABEL + _AFTER_LABEL, re.I)
 _EARLIEST = dt.date(1990, 1, 1)
 
 
@@ -205,11 +212,9 @@ def _labelled(pattern: re.Pattern[str], lines: Iterable[str], today: dt.date) ->
 def opening_date(paragraphs: list[str], today: dt.date) -> dt.date | None:
     """A date line at the top of the article, else the first date in its first two
     paragraphs ("Chiều ngày 07/7/2022, ...", "Ngày 08/7/2024, ...")."""
-    for line in paragraphs[:3]:
-        if _DATE_LINE.match(line):
-            found = _first(_ANY_DATE, line, today)
-            if found is not None:
-                return found
+    found = dateline_date(paragraphs[:3], today)
+    if found is not None:
+        return found
     prose = [p for p in paragraphs if not _DATE_LINE.match(p)]
     return _first(_ANY_DATE, "\n".join(prose[:2]), today)
 
@@ -294,6 +299,7 @@ def extract_article(
         zone = article_zone(page, title, paragraphs)
         date = (
             posted_date(zone.lines, today)
+            or dateline_date(zone.head, today)
             or _marked_date(zone.root, today)
             or updated_date(zone.lines, today)
             or opening_date(_raw_paragraphs(text), today)
@@ -332,6 +338,17 @@ class Zone:
 
     root: lxml.html.HtmlElement
     lines: tuple[str, ...]
+    head: tuple[str, ...]  # the lines before the article's text: title, dateline, author
+
+
+def dateline_date(lines: Iterable[str], today: dt.date) -> dt.date | None:
+    """The date of a line that is only a date ("Thứ Sáu, ngày 15 tháng 3 năm 2024")."""
+    for line in lines:
+        if _DATE_LINE.match(line):
+            found = _first(_ANY_DATE, line, today)
+            if found is not None:
+                return found
+    return None
 
 
 def article_zone(page: lxml.html.HtmlElement, title: str, paragraphs: list[str]) -> Zone:
@@ -360,7 +377,10 @@ def article_zone(page: lxml.html.HtmlElement, title: str, paragraphs: list[str])
         if any(a.tag == "article" for a in element.iterancestors()):
             continue  # an <article> holds only the article (and its footer, its date)
         element.drop_tree()
-    return Zone(root, tuple(_lines(root)))
+    lines = _lines(root)
+    probe = _norm(prose[0][:_PROBE_CHARS]) if prose else ""
+    start = next((i for i, line in enumerate(lines) if probe and probe in _norm(line)), 0)
+    return Zone(root, tuple(lines), tuple(lines[:start]))
 
 
 def _is_furniture(element: lxml.html.HtmlElement) -> bool:
@@ -559,7 +579,7 @@ _FURNITURE = re.compile(
     r"quay lại|quay về|về đầu trang|trở về|lượt xem\s*:?\s*[\d.,]*|số lượt xem\s*:?\s*[\d.,]*|"
     r"(?:đang online|hôm nay|trong tháng|tất cả|tổng truy cập)\s*:\s*[\d.,]+|"
     r"email của bạn sẽ không được hiển thị công khai.*|"
-    r"(?:ngày đăng(?: bài| tin)?|đăng ngày|ngày cập nhật|cập nhật)\s*:?\s*[\d/.: -]*)$",
+    rf"(?:{_POSTED_LABEL}|{_UPDATED_LABEL})\s*:?\s*(?:{_DATELINE})?)$",
     re.I,
 )
 
