@@ -419,6 +419,58 @@ def test_an_edited_article_updates_its_file_without_a_second_alert(ward, portal,
     assert asyncio.run(alerts_waiting(ward)) == 1
 
 
+@pytest.mark.parametrize("old_address", ["gone", "redirects", "shows-the-new-version"])
+def test_a_moved_article_edited_on_the_way_updates_its_file_without_a_second_alert(
+    ward, portal, capsys, old_address
+):
+    # A portal that makes addresses from titles: correcting the title moves the article.
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    old = portal.put("/tin-tuc/phuong-5-trao-the-bhyt-cho-hoc-sinh", page)
+    assert run_import(ward, capsys, old)[0] == 0
+    [name] = ward.imported()
+    assert asyncio.run(alerts_waiting(ward)) == 1
+
+    title = f"{BHYT_TITLE} năm 2024"
+    edited = page.replace(BHYT_TITLE.encode(), title.encode())
+    edited = edited.replace("120 thẻ".encode(), "125 thẻ".encode())
+    new = portal.put("/tin-tuc/phuong-5-trao-the-bhyt-cho-hoc-sinh-nam-2024", edited)
+    moved = old.removeprefix(portal.base)
+    if old_address == "gone":
+        del portal.routes[moved]
+    elif old_address == "redirects":
+        portal.put(moved, b"", status=301, headers={"Location": new})
+    else:  # the portal finds the article by its id: the old address shows it too
+        portal.put(moved, edited)
+    code, out, _ = run_import(ward, capsys, new)
+    assert code == 0 and f"updated {ward.content / name}" in out and "no new alert" in out
+    assert ward.imported() == [name]  # one notice, under its first name (its id)
+    notice = ward.notice(name)
+    assert notice.title == title and notice.source == new  # its link works again
+    assert "trao 125 thẻ bảo hiểm y tế" in notice.body
+    assert asyncio.run(alerts_waiting(ward)) == 1
+    # The old address, should it come back with the old text, changes nothing.
+    portal.put(moved, page)
+    code, out, _ = run_import(ward, capsys, old)
+    assert code == 0 and f"skipped {old}: same text as {new}" in out
+    assert ward.imported() == [name] and "125 thẻ" in ward.notice(name).body
+
+
+def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, portal, capsys):
+    # One template, two neighbourhoods: nearly the same text, the same date.
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    first = page.replace(BHYT_TITLE.encode(), f"{BHYT_TITLE} khu phố 1".encode())
+    second = page.replace(BHYT_TITLE.encode(), f"{BHYT_TITLE} khu phố 2".encode())
+    second = second.replace("120 thẻ".encode(), "85 thẻ".encode())
+    second = second.replace("214 học sinh".encode(), "160 học sinh".encode())
+    urls = [portal.put("/tin/kp1", first), portal.put("/tin/kp2", second)]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2
+    assert len(ward.imported()) == 2
+    assert asyncio.run(alerts_waiting(ward)) == 2
+
+
 def test_a_file_staff_deleted_is_not_imported_again(ward, portal, capsys):
     url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     assert run_import(ward, capsys, url)[0] == 0

@@ -29,9 +29,10 @@ MAX_REDIRECTS = 5
 class FetchError(Exception):
     """A page or feed could not be had; `why` says so in plain words."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, status: int | None = None) -> None:
         super().__init__(why)
         self.why = why
+        self.status = status  # the HTTP status when the server answered with an error
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,10 @@ class Fetcher:
                     return Fetched(str(response.url), 304, etag=etag, last_modified=last_modified)
                 if response.status_code >= 400:
                     phrase = response.reason_phrase or "error"
-                    raise FetchError(f"the server answered {response.status_code} {phrase}")
+                    raise FetchError(
+                        f"the server answered {response.status_code} {phrase}",
+                        response.status_code,
+                    )
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(self._too_large())
