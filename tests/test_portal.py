@@ -772,6 +772,38 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     assert len(failures) == 2
 
 
+@pytest.mark.parametrize(
+    "bad_link",
+    ["https://ubnd.example.vn:80a/tin-tuc/abc", "http://[ubnd.example.vn/tin-tuc/abc"],
+    ids=["port-typo", "unclosed-bracket"],
+)
+async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
+    ward, portal, bad_link
+):
+    good = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    rss = rss.replace("https://phuong5.example.vn/tin-tuc/trao-the-bhyt-hoc-sinh", good)
+    rss = rss.replace("https://phuong5.example.vn/tin-tuc/tong-ket-phong-trao-2019", bad_link)
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+    )
+    outcomes = await follower.poll()
+    await follower.poll()
+    assert ward.imported() == [
+        "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
+    ]
+    assert [(o.source, o.action, o.why) for o in outcomes if o.failed] == [
+        (bad_link, "failed", "a feed item's page link is not a valid web address")
+    ]
+    assert failures == [  # once, naming the item's link as the feed gives it
+        "⚠️ Không nhập được tin từ cổng thông tin: một bài trong nguồn tin RSS/Atom có liên "
+        f"kết sai.\n{bad_link}"
+    ]
+
+
 async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal):
     port = portal.base.rsplit(":", 1)[1]
     rss = (FIXTURES / "rss.xml").read_bytes()

@@ -41,6 +41,8 @@ _REASONS_VI = (
     ("redirected", "trang chuyển sang địa chỉ ngoài cổng thông tin"),
     ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
     ("the feed has no items", "nguồn tin RSS/Atom không có bài nào"),
+    ("a feed item has no page link", "một bài trong nguồn tin RSS/Atom không có liên kết"),
+    ("a feed item's page link is not", "một bài trong nguồn tin RSS/Atom có liên kết sai"),
     ("could not write", "không ghi được tệp thông báo"),
     ("the bot would not serve it", "thông báo không hợp lệ (quá dài?)"),
 )

@@ -139,6 +139,20 @@ def _clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
+def _item_url(base: str, link: str) -> str:
+    """A feed item's page address (relative links are the feed's); FetchError when its
+    link is none or malformed ("https://host:80a/...", "http://[host/...")."""
+    if not link:
+        raise FetchError("a feed item has no page link")
+    try:
+        item = urljoin(base, link) if base else link
+        if is_web_address(item):
+            return _clean_url(item)
+    except (ValueError, FetchError):
+        pass
+    raise FetchError("a feed item's page link is not a valid web address")
+
+
 def _failure(source: str, exc: Exception) -> Outcome:
     """A source that went wrong, as staff read it; never an exception out of the importer."""
     if isinstance(exc, FetchError | NotAnArticle):
@@ -260,14 +274,13 @@ class Importer:
         outcomes = []
         # Oldest first: files appear, and admins hear of them, in the portal's order.
         for entry in reversed(entries[:MAX_FEED_ITEMS]):
-            link = entry.get("link") or ""
-            item = urljoin(base, link) if base else link
-            if not is_web_address(item):
-                outcomes.append(
-                    Outcome(source, FAILED, why=f"a feed item has no page link: {link!r}")
-                )
+            link = str(entry.get("link") or "").strip()
+            try:
+                url = _item_url(base, link)
+            except FetchError as exc:  # this item only: the others are still imported
+                outcomes.append(Outcome(link or source, FAILED, why=exc.why))
                 continue
-            outcomes.append(self._feed_item(_clean_url(item), entry))
+            outcomes.append(self._feed_item(url, entry))
         return outcomes
 
     def _feed_item(self, url: str, entry: Any) -> Outcome:
