@@ -23,7 +23,7 @@ from wardbot import portal_fetch
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
-from wardbot.portal import FeedFollower, failed_note, imported_note
+from wardbot.portal import FeedFollower, failed_note, imported_note, replaced_note
 from wardbot.publish import queue_alerts
 from wardbot.store import ChatRef, Store
 
@@ -770,6 +770,50 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     del portal.routes["/rss/tin-tuc.xml"]
     await follower.poll()
     assert len(failures) == 2
+
+
+async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(ward, portal):
+    page = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    rss = (
+        (FIXTURES / "rss.xml")
+        .read_bytes()
+        .replace(b"https://phuong5.example.vn/tin-tuc/trao-the-bhyt-hoc-sinh", page.encode())
+    )
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    told: list[str] = []
+
+    async def on_replaced(title: str, notice: str, kept: str) -> None:
+        told.append(replaced_note(title, notice, kept))
+
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_imported=lambda title: told.append(imported_note(title)),
+        on_replaced=on_replaced,
+    )
+    await follower.poll()
+    [name] = [n for n in ward.imported() if "bhyt" in n]
+    path = ward.content / name
+    assert told == [imported_note(BHYT_TITLE)]
+    # The portal edits the article once: no staff edit to replace, nothing to tell.
+    portal.put(page.removeprefix(portal.base), page_of_today().replace(b"120 th", b"121 th"))
+    portal.put(feed.removeprefix(portal.base), rss.replace(b"16:20:00", b"16:40:00"))
+    await follower.poll()
+    assert "121 thẻ" in path.read_text(encoding="utf-8") and len(told) == 1
+
+    staff = path.read_text(encoding="utf-8") + "\nPhụ huynh mang theo căn cước khi nhận thẻ.\n"
+    path.write_text(staff, encoding="utf-8")
+    portal.put(page.removeprefix(portal.base), page_of_today().replace(b"120 th", b"125 th"))
+    portal.put(feed.removeprefix(portal.base), rss.replace(b"16:20:00", b"17:00:00"))
+    await follower.poll()
+    assert "125 thẻ" in path.read_text(encoding="utf-8")
+    [kept] = (ward.data / "portal-replaced").iterdir()
+    assert kept.read_text(encoding="utf-8") == staff
+    assert told[1:] == [
+        f"✏️ Cổng thông tin của phường vừa sửa bài «{BHYT_TITLE}», nên tệp thông báo {path} "
+        "(cán bộ đã chỉnh sửa trước đó) đã được thay bằng nội dung mới từ cổng thông tin.\n"
+        f"Bản cán bộ đã sửa được lưu tại {kept}; nếu vẫn cần phần đã chỉnh, vui lòng sửa lại "
+        "tệp thông báo."
+    ]
 
 
 @pytest.mark.parametrize(

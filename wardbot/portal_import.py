@@ -75,6 +75,7 @@ class Outcome:
     title: str | None = None
     why: str | None = None
     text: str | None = None  # the file's text when written (or, with --dry-run, would be)
+    kept: Path | None = None  # where the staff version it replaced is kept (an update)
 
     @property
     def failed(self) -> bool:
@@ -455,8 +456,10 @@ class Importer:
         # The file keeps its name, so its id: subscribers are not alerted a second time.
         rendered = self.render(article, key if key.startswith("http") else None)
         notes = [moved] if moved else []
+        kept = None
         if staff_edited and not self.dry_run:
-            notes.append(f"the staff version is kept in {self._keep_staff_version(path, current)}")
+            kept = self._keep_staff_version(path, current)
+            notes.append(f"the staff version is kept in {kept}")
         self._publish(path, rendered)
         record.update(
             text=text,
@@ -467,7 +470,7 @@ class Importer:
             updated=now,
         )
         note = "; ".join(notes) or None
-        return Outcome(source, UPDATED, path, article.title, why=note, text=rendered)
+        return Outcome(source, UPDATED, path, article.title, why=note, text=rendered, kept=kept)
 
     def _unchanged(self, source: str, url: str) -> Outcome:
         known = self._log().find([url])
