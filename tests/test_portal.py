@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import re
 import time
 import unicodedata
@@ -846,6 +847,26 @@ async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
         "⚠️ Không nhập được tin từ cổng thông tin: một bài trong nguồn tin RSS/Atom có liên "
         f"kết sai.\n{bad_link}"
     ]
+
+
+async def test_a_feed_trickling_in_its_headers_is_given_up_at_the_deadline(ward, portal):
+    # Each header byte comes within the read timeout; the whole answer takes seconds of
+    # (real) time, and many more on the fetcher's clock, which ticks a second a look.
+    serve_feed(portal)
+    feed = portal.put_fixture("/rss/tin-tuc.xml", "rss.xml", "application/rss+xml", trickle=True)
+    ticks = itertools.count()
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        fetcher=lambda hosts: portal_fetch.Fetcher(hosts, deadline=30, clock=lambda: next(ticks)),
+    )
+    [outcome] = await follower.poll()
+    assert (outcome.source, outcome.why) == (feed, "timed out (no complete answer in 30 s)")
+    assert failures == [
+        f"⚠️ Không nhập được tin từ cổng thông tin: trang không trả lời kịp.\n{feed}"
+    ]
+    assert ward.imported() == []
 
 
 async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal):
