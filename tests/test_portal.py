@@ -643,6 +643,28 @@ def test_a_feed_imports_each_of_its_items_once(ward, portal, capsys):
     assert [r.path for r in portal.requests[pages_read:]] == ["/rss/tin-tuc.xml"]
 
 
+@pytest.mark.parametrize(
+    ("encoding", "content_type"),
+    [
+        ("utf-8-sig", "text/html; charset=utf-8"),
+        ("utf-8-sig", "text/plain"),
+        ("utf-16", "application/octet-stream"),
+    ],
+    ids=["utf-8-labelled-html", "utf-8-labelled-text", "utf-16-unlabelled"],
+)
+def test_a_feed_starting_with_a_byte_order_mark_is_read_however_it_is_labelled(
+    ward, portal, capsys, encoding, content_type
+):
+    serve_feed(portal)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    rss = rss.replace("https://phuong5.example.vn", portal.base)  # (put() does UTF-8 only)
+    rss = rss.replace('encoding="utf-8"', f'encoding="{encoding.removesuffix("-sig")}"')
+    feed = portal.put("/rss.xml", rss.encode(encoding), content_type)  # with its BOM
+    code, out, err = run_import(ward, capsys, feed)
+    assert (code, err) == (0, "")
+    assert out.count(f"imported {ward.content}/") == 2 and len(ward.imported()) == 2
+
+
 def test_dry_run_prints_what_would_be_written_and_writes_nothing(ward, portal, capsys):
     feed = serve_feed(portal)
     repost = portal.put_fixture("/doan-the/chi-tiet?id=77", BHYT_PAGE)

@@ -20,6 +20,7 @@ Bad input never raises: every source ends as an `Outcome`, a failure saying why.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import functools
@@ -114,9 +115,27 @@ _FEED_TYPES = {
 _SNIFFABLE = {"", "text/plain", "application/octet-stream"}
 
 
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _head(body: bytes) -> bytes:
+    """The start of a page or feed as sniffed: after its byte order mark (which some
+    portals' feeds begin with), in UTF-8, without leading white space, lower case."""
+    head = body[:2048]
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(codec, "ignore").encode("utf-8")
+            break
+    return head.lstrip().lower()
+
+
 def _kind(content_type: str, body: bytes) -> str | None:
     """'page', 'feed', or None (neither) from the media type, sniffing when it is vague."""
-    head = body[:2048].lstrip().lower()
+    head = _head(body)
     looks_feed = head.startswith(b"<?xml") and any(t in head for t in (b"<rss", b"<feed", b"<rdf"))
     looks_feed = looks_feed or head.startswith((b"<rss", b"<feed"))
     if content_type in _HTML_TYPES:
