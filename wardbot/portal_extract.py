@@ -9,7 +9,7 @@
   whole page into mojibake); otherwise the declared charsets, Windows-1258 and
   charset-normalizer's guess are each tried and the reading with the fewest impossible
   Vietnamese words is kept. Everything comes out NFC.
-- The article: trafilatura finds the main text, title and metadata date. What it leaves of
+- The article: trafilatura finds the main text and the title. What it leaves of
   the page's furniture is cleaned here line by line: image file names, "(0)" ratings,
   "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, comment
   forms, the date line itself, repeated paragraphs.
@@ -283,7 +283,7 @@ def extract_article(
         include_tables=True,
         include_images=False,
         favor_precision=True,
-        date_extraction_params={"extensive_search": False},  # unused: see article_zone
+        date_extraction_params={"extensive_search": False},  # not used: see metadata_date
     )
     text = "" if document is None or isinstance(document, dict) else (document.text or "")
     if document is None or isinstance(document, dict) or not text.strip():
