@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
+import re
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from wardbot import portal_fetch
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
-from wardbot.portal import FeedFollower, failed_note, imported_note
+from wardbot.portal import FeedFollower, failed_note, imported_note, replaced_note
 from wardbot.publish import queue_alerts
 from wardbot.store import ChatRef, Store
 
@@ -191,6 +193,101 @@ def test_an_imported_page_keeps_the_article_and_drops_the_portal_around_it(
         assert furniture not in notice.body, furniture
 
 
+def dated_beside(case: str, today: dt.date) -> bytes:
+    """A fixture page showing today's date near the article, but not as its date."""
+    shown = f"{today:%d/%m/%Y}"
+    if case == "site-footer":
+        page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+        page = page.replace("<p>Ghi rõ nguồn", f"<p>Cập nhật: {shown}</p><p>Ghi rõ nguồn")
+    elif case == "other-news":  # with the article's own date in its metadata
+        page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+        page = page.replace(
+            '<meta name="viewport"',
+            '<meta property="article:published_time" content="2024-03-12T16:20:00+07:00">\n'
+            '<meta name="viewport"',
+        )
+        page = re.sub(
+            r'<span class="date">\(\d\d/\d\d/2024\)', f'<span class="date">Ngày đăng: {shown}', page
+        )
+    elif case in ("registration-day", "in-the-text"):
+        line = {
+            "registration-day": f"Ngày đăng ký nhận thẻ bổ sung: {shown}.",
+            "in-the-text": f"Danh sách học sinh được nhận thẻ đợt 2 đã được đăng ngày {shown} "
+            "trên bảng tin của phường và trên cổng thông tin điện tử để phụ huynh theo dõi.",
+        }[case]
+        page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+        page = page.replace("<p>Dịp này,", f"<p>{line}</p><p>Dịp này,")
+    else:  # a sidebar (no "Tin mới" heading) beside a WordPress post without metadata
+        page = (FIXTURES / WP_PAGE).read_text(encoding="utf-8")
+        page = re.sub(r'<meta property="article:\w+_time"[^>]*>', "", page)
+        page = page.replace(
+            '<div id="content" class="site-content">',
+            '<div id="content" class="site-content"><aside class="left"><h2>Lịch công tác</h2>'
+            f'<ul><li><a href="/lich">Lịch công tác tuần 12</a> Đăng ngày {shown}</li></ul></aside>',
+        )
+    return page.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("case", "date"),
+    [
+        ("site-footer", dt.date(2024, 3, 12)),  # "Chiều ngày 12/3/2024" in the text
+        ("other-news", dt.date(2024, 3, 12)),  # article:published_time
+        ("sidebar", dt.date(2021, 10, 15)),  # "Đăng ngày 15/10/2021" under the title
+        ("registration-day", dt.date(2024, 3, 12)),  # "ngày đăng ký" is no "ngày đăng"
+        ("in-the-text", dt.date(2024, 3, 12)),  # "đăng ngày" in prose is not the dateline
+    ],
+)
+def test_an_old_article_is_not_dated_by_the_footer_a_sidebar_other_news_or_its_text(
+    ward, portal, capsys, case, date
+):
+    asyncio.run(follow(ward, "bhyt"))
+    url = portal.put("/tin-tuc/bai-cu", dated_beside(case, dt.date.today()))
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert name.startswith(f"{date.isoformat()}-")
+    assert ward.notice(name).date == date
+    assert asyncio.run(alerts_waiting(ward)) == 0  # an old article: nobody is alerted
+
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+DATELINES = [
+    pytest.param('<div class="date">{weekday}, ngày {d} tháng {m} năm {y}</div>', id="long"),
+    pytest.param('<div class="date">Ngày {d} tháng {m} năm {y}</div>', id="long-no-weekday"),
+    pytest.param('<div class="meta">Ngày đăng: ngày {d} tháng {m} năm {y}</div>', id="posted-long"),
+    pytest.param('<div class="date">{weekday}, {dmy} - 08:30 (GMT+7)</div>', id="time-zone"),
+    pytest.param('<div class="date">08:30 | {weekday}, {dmy}</div>', id="time-first"),
+]
+
+
+@pytest.mark.parametrize("dateline", DATELINES)
+def test_a_vietnamese_dateline_dates_the_notice(ward, portal, capsys, dateline):
+    # Posted today; the text cites an older plan ("... ngày 20/01/2024") and no event date.
+    asyncio.run(follow(ward, "bhyt"))
+    today = dt.date.today()
+    shown = dateline.format(
+        weekday=WEEKDAYS_VI[today.weekday()],
+        d=today.day,
+        m=today.month,
+        y=today.year,
+        dmy=f"{today:%d/%m/%Y}",
+    )
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    heading = f'<h1 class="title">{BHYT_TITLE}</h1>'
+    page = page.replace(heading, f"{heading}\n{shown}").replace(
+        "Chiều ngày 12/3/2024, Ủy ban",
+        "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2024 của UBND quận, chiều nay Ủy ban",
+    )
+    url = portal.put("/tin-tuc/trao-the-bhyt", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert name.startswith(f"{today.isoformat()}-")
+    notice = ward.notice(name)
+    assert notice.date == today
+    assert notice.body.startswith("Thực hiện Kế hoạch số 15/KH-UBND")  # no dateline left in it
+    assert asyncio.run(alerts_waiting(ward)) == 1  # new today: the resident is alerted
+
+
 def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys):
     url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     assert run_import(ward, capsys, url)[0] == 0
@@ -229,6 +326,32 @@ def test_a_windows_1258_page_comes_out_as_nfc_vietnamese_however_it_is_labelled(
         name
         == "2024-07-08-hoi-nghi-ban-chap-hanh-hoi-cuu-chien-binh-phuong-3-so-ket-6-thang-dau.md"
     )
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [
+        # The CMS cut an other-news title at a byte count, in the middle of "ậ".
+        (
+            "Lễ giao nhận quân năm 2024".encode(),
+            "Lễ giao nh".encode() + "ậ".encode()[:2] + b"...",
+        ),
+        # A quote pasted from a Windows-1252 document, inside the article itself.
+        ("Trần Thị Mỹ Linh".encode(), b"\x93" + "Trần Thị Mỹ Linh".encode() + b"\x94"),
+    ],
+    ids=["title-cut-mid-character", "windows-1252-quote"],
+)
+def test_a_utf8_page_with_a_stray_byte_is_still_read_as_utf8(ward, portal, capsys, good, bad):
+    page = (FIXTURES / BHYT_PAGE).read_bytes()
+    assert good in page
+    url = portal.put("/tin-tuc/trao-the-bhyt", page.replace(good, bad), "text/html; charset=utf-8")
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert name == "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
+    notice = ward.notice(name)
+    assert (notice.title, notice.date) == (BHYT_TITLE, dt.date(2024, 3, 12))
+    assert "trao 120 thẻ bảo hiểm y tế cho học sinh có hoàn cảnh khó khăn" in notice.body
+    assert notice.topics == ("bhyt", "hoc-bong")
 
 
 def test_a_page_in_decomposed_unicode_is_written_in_nfc(ward, portal, capsys):
@@ -295,6 +418,58 @@ def test_an_edited_article_updates_its_file_without_a_second_alert(ward, portal,
     assert ward.imported() == [name]
     assert "trao 125 thẻ bảo hiểm y tế" in ward.notice(name).body
     assert asyncio.run(alerts_waiting(ward)) == 1
+
+
+@pytest.mark.parametrize("old_address", ["gone", "redirects", "shows-the-new-version"])
+def test_a_moved_article_edited_on_the_way_updates_its_file_without_a_second_alert(
+    ward, portal, capsys, old_address
+):
+    # A portal that makes addresses from titles: correcting the title moves the article.
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    old = portal.put("/tin-tuc/phuong-5-trao-the-bhyt-cho-hoc-sinh", page)
+    assert run_import(ward, capsys, old)[0] == 0
+    [name] = ward.imported()
+    assert asyncio.run(alerts_waiting(ward)) == 1
+
+    title = f"{BHYT_TITLE} năm 2024"
+    edited = page.replace(BHYT_TITLE.encode(), title.encode())
+    edited = edited.replace("120 thẻ".encode(), "125 thẻ".encode())
+    new = portal.put("/tin-tuc/phuong-5-trao-the-bhyt-cho-hoc-sinh-nam-2024", edited)
+    moved = old.removeprefix(portal.base)
+    if old_address == "gone":
+        del portal.routes[moved]
+    elif old_address == "redirects":
+        portal.put(moved, b"", status=301, headers={"Location": new})
+    else:  # the portal finds the article by its id: the old address shows it too
+        portal.put(moved, edited)
+    code, out, _ = run_import(ward, capsys, new)
+    assert code == 0 and f"updated {ward.content / name}" in out and "no new alert" in out
+    assert ward.imported() == [name]  # one notice, under its first name (its id)
+    notice = ward.notice(name)
+    assert notice.title == title and notice.source == new  # its link works again
+    assert "trao 125 thẻ bảo hiểm y tế" in notice.body
+    assert asyncio.run(alerts_waiting(ward)) == 1
+    # The old address, should it come back with the old text, changes nothing.
+    portal.put(moved, page)
+    code, out, _ = run_import(ward, capsys, old)
+    assert code == 0 and f"skipped {old}: same text as {new}" in out
+    assert ward.imported() == [name] and "125 thẻ" in ward.notice(name).body
+
+
+def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, portal, capsys):
+    # One template, two neighbourhoods: nearly the same text, the same date.
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    first = page.replace(BHYT_TITLE.encode(), f"{BHYT_TITLE} khu phố 1".encode())
+    second = page.replace(BHYT_TITLE.encode(), f"{BHYT_TITLE} khu phố 2".encode())
+    second = second.replace("120 thẻ".encode(), "85 thẻ".encode())
+    second = second.replace("214 học sinh".encode(), "160 học sinh".encode())
+    urls = [portal.put("/tin/kp1", first), portal.put("/tin/kp2", second)]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2
+    assert len(ward.imported()) == 2
+    assert asyncio.run(alerts_waiting(ward)) == 2
 
 
 def test_a_file_staff_deleted_is_not_imported_again(ward, portal, capsys):
@@ -468,6 +643,28 @@ def test_a_feed_imports_each_of_its_items_once(ward, portal, capsys):
     assert [r.path for r in portal.requests[pages_read:]] == ["/rss/tin-tuc.xml"]
 
 
+@pytest.mark.parametrize(
+    ("encoding", "content_type"),
+    [
+        ("utf-8-sig", "text/html; charset=utf-8"),
+        ("utf-8-sig", "text/plain"),
+        ("utf-16", "application/octet-stream"),
+    ],
+    ids=["utf-8-labelled-html", "utf-8-labelled-text", "utf-16-unlabelled"],
+)
+def test_a_feed_starting_with_a_byte_order_mark_is_read_however_it_is_labelled(
+    ward, portal, capsys, encoding, content_type
+):
+    serve_feed(portal)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    rss = rss.replace("https://phuong5.example.vn", portal.base)  # (put() does UTF-8 only)
+    rss = rss.replace('encoding="utf-8"', f'encoding="{encoding.removesuffix("-sig")}"')
+    feed = portal.put("/rss.xml", rss.encode(encoding), content_type)  # with its BOM
+    code, out, err = run_import(ward, capsys, feed)
+    assert (code, err) == (0, "")
+    assert out.count(f"imported {ward.content}/") == 2 and len(ward.imported()) == 2
+
+
 def test_dry_run_prints_what_would_be_written_and_writes_nothing(ward, portal, capsys):
     feed = serve_feed(portal)
     repost = portal.put_fixture("/doan-the/chi-tiet?id=77", BHYT_PAGE)
@@ -596,6 +793,102 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     del portal.routes["/rss/tin-tuc.xml"]
     await follower.poll()
     assert len(failures) == 2
+
+
+async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(ward, portal):
+    page = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    rss = (
+        (FIXTURES / "rss.xml")
+        .read_bytes()
+        .replace(b"https://phuong5.example.vn/tin-tuc/trao-the-bhyt-hoc-sinh", page.encode())
+    )
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    told: list[str] = []
+
+    async def on_replaced(title: str, notice: str, kept: str) -> None:
+        told.append(replaced_note(title, notice, kept))
+
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_imported=lambda title: told.append(imported_note(title)),
+        on_replaced=on_replaced,
+    )
+    await follower.poll()
+    [name] = [n for n in ward.imported() if "bhyt" in n]
+    path = ward.content / name
+    assert told == [imported_note(BHYT_TITLE)]
+    # The portal edits the article once: no staff edit to replace, nothing to tell.
+    portal.put(page.removeprefix(portal.base), page_of_today().replace(b"120 th", b"121 th"))
+    portal.put(feed.removeprefix(portal.base), rss.replace(b"16:20:00", b"16:40:00"))
+    await follower.poll()
+    assert "121 thẻ" in path.read_text(encoding="utf-8") and len(told) == 1
+
+    staff = path.read_text(encoding="utf-8") + "\nPhụ huynh mang theo căn cước khi nhận thẻ.\n"
+    path.write_text(staff, encoding="utf-8")
+    portal.put(page.removeprefix(portal.base), page_of_today().replace(b"120 th", b"125 th"))
+    portal.put(feed.removeprefix(portal.base), rss.replace(b"16:20:00", b"17:00:00"))
+    await follower.poll()
+    assert "125 thẻ" in path.read_text(encoding="utf-8")
+    [kept] = (ward.data / "portal-replaced").iterdir()
+    assert kept.read_text(encoding="utf-8") == staff
+    assert told[1:] == [
+        f"✏️ Cổng thông tin của phường vừa sửa bài «{BHYT_TITLE}», nên tệp thông báo {path} "
+        "(cán bộ đã chỉnh sửa trước đó) đã được thay bằng nội dung mới từ cổng thông tin.\n"
+        f"Bản cán bộ đã sửa được lưu tại {kept}; nếu vẫn cần phần đã chỉnh, vui lòng sửa lại "
+        "tệp thông báo."
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad_link",
+    ["https://ubnd.example.vn:80a/tin-tuc/abc", "http://[ubnd.example.vn/tin-tuc/abc"],
+    ids=["port-typo", "unclosed-bracket"],
+)
+async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
+    ward, portal, bad_link
+):
+    good = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    rss = rss.replace("https://phuong5.example.vn/tin-tuc/trao-the-bhyt-hoc-sinh", good)
+    rss = rss.replace("https://phuong5.example.vn/tin-tuc/tong-ket-phong-trao-2019", bad_link)
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+    )
+    outcomes = await follower.poll()
+    await follower.poll()
+    assert ward.imported() == [
+        "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
+    ]
+    assert [(o.source, o.action, o.why) for o in outcomes if o.failed] == [
+        (bad_link, "failed", "a feed item's page link is not a valid web address")
+    ]
+    assert failures == [  # once, naming the item's link as the feed gives it
+        "⚠️ Không nhập được tin từ cổng thông tin: một bài trong nguồn tin RSS/Atom có liên "
+        f"kết sai.\n{bad_link}"
+    ]
+
+
+async def test_a_feed_trickling_in_its_headers_is_given_up_at_the_deadline(ward, portal):
+    # Each header byte comes within the read timeout; the whole answer takes seconds of
+    # (real) time, and many more on the fetcher's clock, which ticks a second a look.
+    serve_feed(portal)
+    feed = portal.put_fixture("/rss/tin-tuc.xml", "rss.xml", "application/rss+xml", trickle=True)
+    ticks = itertools.count()
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        fetcher=lambda hosts: portal_fetch.Fetcher(hosts, deadline=30, clock=lambda: next(ticks)),
+    )
+    [outcome] = await follower.poll()
+    assert (outcome.source, outcome.why) == (feed, "timed out (no complete answer in 30 s)")
+    assert failures == [
+        f"⚠️ Không nhập được tin từ cổng thông tin: trang không trả lời kịp.\n{feed}"
+    ]
+    assert ward.imported() == []
 
 
 async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal):

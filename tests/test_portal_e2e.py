@@ -96,3 +96,41 @@ async def test_a_new_portal_article_reaches_a_subscriber_as_one_alert(tmp_path: 
                 (answer,) = await telegram.say(RESIDENT, "phát thẻ bhyt cho người cao tuổi")
                 assert NEW_TITLE in visible_text(answer.text)
                 assert len(list(bot.content.glob(f"{today.isoformat()}-*.md"))) == 1
+
+
+async def test_admins_hear_when_the_portal_replaces_a_notice_staff_edited(tmp_path: Path) -> None:
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    write_chat_ward(ward)
+    vn = dt.timezone(dt.timedelta(hours=7))
+    then = dt.datetime(2024, 3, 12, 16, 20, tzinfo=vn)
+    page = (FIXTURES / OLD_PAGE).read_text(encoding="utf-8")
+    with FakePortal() as portal:
+        url = portal.put("/tin-tuc/trao-the-bhyt", page)
+        rss = "/rss/tin-tuc.xml"
+        feed_url = portal.put(rss, feed([(OLD_TITLE, url, then)]), "application/rss+xml")
+        async with FakeBotApi() as telegram:
+            bot = Bot(telegram, ward, tmp_path / "data", free_port(), {})
+            bot.env = base_env(bot, tmp_path) | {"PORTAL_FEEDS": feed_url}
+            async with bot_process(bot, cwd=tmp_path):
+                await eventually(lambda: len(list(bot.content.glob("2024-03-12-*.md"))) == 1)
+                [notice] = bot.content.glob("2024-03-12-*.md")
+                # Staff add a line of their own to the imported notice.
+                staff = notice.read_text(encoding="utf-8") + "\nMang theo căn cước khi nhận thẻ.\n"
+                notice.write_text(staff, encoding="utf-8")
+                # Then the portal corrects the article (its feed item shows a new date).
+                portal.put("/tin-tuc/trao-the-bhyt", page.replace("120 thẻ", "125 thẻ"))
+                portal.put(rss, feed([(OLD_TITLE, url, then + dt.timedelta(hours=1))]))
+                mark = len(telegram.calls)
+                telegram.send_text(ADMIN, "/reload")
+
+                def told() -> list[str]:
+                    shown = [visible_text(c.text) for c in telegram.sent(ADMIN, since=mark)]
+                    return [text for text in shown if "vừa sửa bài" in text]
+
+                await eventually(told)
+                [kept] = (tmp_path / "data" / "portal-replaced").iterdir()
+                assert kept.read_text(encoding="utf-8") == staff
+                assert "125 thẻ" in notice.read_text(encoding="utf-8")
+                [message] = told()
+                assert OLD_TITLE in message and notice.name in message and kept.name in message

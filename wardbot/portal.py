@@ -2,9 +2,10 @@
 
 `FeedFollower` polls `PORTAL_FEEDS` every `PORTAL_POLL_MINUTES` (conditional requests, only
 the feeds' hosts) and writes new notices into content/; the running bot's content watcher
-then indexes them and alerts subscribers. Admins hear of each imported notice and of each
-failing source through two callbacks. The importing itself (also `bot.py import`) is
-wardbot.portal_import; fetching, wardbot.portal_fetch; reading a page, wardbot.portal_extract.
+then indexes them and alerts subscribers. Admins hear of each imported notice, of each
+notice staff had edited that the portal's version replaced, and of each failing source
+through callbacks. The importing itself (also `bot.py import`) is wardbot.portal_import;
+fetching, wardbot.portal_fetch; reading a page, wardbot.portal_extract.
 """
 
 from __future__ import annotations
@@ -18,10 +19,18 @@ from collections.abc import Awaitable, Callable, Sequence
 from wardbot.config import Settings
 from wardbot.hours import vietnam_today
 from wardbot.portal_fetch import Fetcher, host_of
-from wardbot.portal_import import NEW, Importer, Outcome
+from wardbot.portal_import import NEW, UPDATED, Importer, Outcome
 from wardbot.supervise import pause
 
-__all__ = ["FeedFollower", "Importer", "Outcome", "failed_note", "imported_note", "reason_vi"]
+__all__ = [
+    "FeedFollower",
+    "Importer",
+    "Outcome",
+    "failed_note",
+    "imported_note",
+    "reason_vi",
+    "replaced_note",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +50,8 @@ _REASONS_VI = (
     ("redirected", "trang chuyển sang địa chỉ ngoài cổng thông tin"),
     ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
     ("the feed has no items", "nguồn tin RSS/Atom không có bài nào"),
+    ("a feed item has no page link", "một bài trong nguồn tin RSS/Atom không có liên kết"),
+    ("a feed item's page link is not", "một bài trong nguồn tin RSS/Atom có liên kết sai"),
     ("could not write", "không ghi được tệp thông báo"),
     ("the bot would not serve it", "thông báo không hợp lệ (quá dài?)"),
 )
@@ -59,6 +70,17 @@ def imported_note(title: str) -> str:
     return f"📥 Đã nhập thông báo mới từ cổng thông tin của phường: «{title}»."
 
 
+def replaced_note(title: str, notice: str, kept: str) -> str:
+    """The message admins get when the portal edited an article whose notice staff had
+    edited: the follower wrote the portal's version over theirs, keeping theirs aside."""
+    return (
+        f"✏️ Cổng thông tin của phường vừa sửa bài «{title}», nên tệp thông báo {notice} "
+        "(cán bộ đã chỉnh sửa trước đó) đã được thay bằng nội dung mới từ cổng thông tin.\n"
+        f"Bản cán bộ đã sửa được lưu tại {kept}; nếu vẫn cần phần đã chỉnh, vui lòng sửa lại "
+        "tệp thông báo."
+    )
+
+
 def failed_note(source: str, why: str) -> str:
     """The message admins get when a portal page or feed cannot be imported."""
     return f"⚠️ Không nhập được tin từ cổng thông tin: {why}.\n{source}"
@@ -70,9 +92,11 @@ Callback = Callable[..., Awaitable[object] | object]
 class FeedFollower:
     """Polls PORTAL_FEEDS every PORTAL_POLL_MINUTES inside `bot.py run`.
 
-    `on_imported(title)` is called for each new notice, `on_failed(source, why)` (why: a
-    short Vietnamese reason) once per source and reason until that source works again;
-    either may be a coroutine function. `wait(seconds, stop)` is how it waits between
+    `on_imported(title)` is called for each new notice, `on_replaced(title, notice, kept)`
+    for each notice staff had edited that the portal's edited article replaced (`kept`:
+    where the staff version is), `on_failed(source, why)` (why: a short Vietnamese reason)
+    once per source and reason until that source works again; each may be a coroutine
+    function. `wait(seconds, stop)` is how it waits between
     polls (injectable: tests trigger polls themselves).
     """
 
@@ -84,6 +108,7 @@ class FeedFollower:
         *,
         on_imported: Callback | None = None,
         on_failed: Callback | None = None,
+        on_replaced: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
@@ -94,6 +119,7 @@ class FeedFollower:
         self.interval = settings.portal_poll_minutes * 60.0
         self.on_imported = on_imported
         self.on_failed = on_failed
+        self.on_replaced = on_replaced
         self.wait = wait
         self.today = today
         self.fetcher = fetcher
@@ -133,6 +159,9 @@ class FeedFollower:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
                 await self._call(self.on_imported, outcome.title or str(outcome.path))
+            elif outcome.action == UPDATED and outcome.kept is not None:
+                title = outcome.title or str(outcome.path)
+                await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
         # A feed that answered again (even "not modified") is no longer failing.
         failed = {o.source for o in outcomes if o.failed}
         for feed in self.feeds:

@@ -4,21 +4,30 @@
   characters), label pages wrongly (ISO-8859-1 for a Windows-1258 page), or store
   decomposed Unicode. Neither httpx (0.28: the header's charset, else UTF-8) nor trafilatura
   (UTF-8, else charset-normalizer's guess; never the declared charset) settle this, so
-  `decode_html` does: valid UTF-8 wins; otherwise the declared charsets, Windows-1258 and
+  `decode_html` does: valid UTF-8 wins, and so does UTF-8 with a few bad bytes replaced
+  when the page is overwhelmingly UTF-8 (a title cut mid-character must not turn the
+  whole page into mojibake); otherwise the declared charsets, Windows-1258 and
   charset-normalizer's guess are each tried and the reading with the fewest impossible
   Vietnamese words is kept. Everything comes out NFC.
-- The article: trafilatura finds the main text, title and metadata date. What it leaves of
+- The article: trafilatura finds the main text and the title. What it leaves of
   the page's furniture is cleaned here line by line: image file names, "(0)" ratings,
   "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, comment
   forms, the date line itself, repeated paragraphs.
-- The date: the page's "Ngày đăng bài: 07/10/2019" line, else the metadata trafilatura
-  found (htmldate, without guessing from the whole text), else a date line at the top of
-  the article ("08/7/2024"), else the first date in its opening ("Chiều ngày 07/7/2022").
+- The date is the article's, never one from the page around it (the site footer's
+  "Cập nhật: ...", a sidebar, the other-news lists): the page's metadata (meta tags,
+  JSON-LD, a dated address; htmldate reading the <head> only), else what the article's
+  zone (the smallest element holding its title and its text, furniture removed) shows: a
+  "Ngày đăng bài: 07/10/2019" line, a dateline over the text ("Thứ Sáu, ngày 15 tháng 3
+  năm 2024", "08:30 | Thứ Sáu, 15/03/2024", "Thứ Sáu, 15/03/2024 - 08:30 (GMT+7)"), a
+  date its markup marks (<time>, class="date"), a "Cập nhật: ..." line; else a date line
+  at the top of the article's text ("08/7/2024"), else the first date in its opening
+  ("Chiều ngày 07/7/2022").
 """
 
 from __future__ import annotations
 
 import codecs
+import copy
 import datetime as dt
 import re
 import unicodedata
@@ -28,6 +37,7 @@ from dataclasses import dataclass
 import lxml.html
 import trafilatura
 from charset_normalizer import from_bytes
+from htmldate import find_date
 from lxml.etree import ParserError
 
 from wardbot.hours import vietnam_today
@@ -52,6 +62,9 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
         return unicodedata.normalize("NFC", data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    mended = _mostly_utf8(data)
+    if mended is not None:
+        return unicodedata.normalize("NFC", mended)
     names = [declared, declared_charset(data), "cp1258"]
     guess = from_bytes(data[:20000]).best()
     if guess is not None:
@@ -74,6 +87,21 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     if best is None:  # every reading failed: keep what can be kept
         return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     return best[1]
+
+
+# A page this much UTF-8 (valid multi-byte characters per invalid byte sequence) is UTF-8
+# with a few stray bytes (a title cut mid-character, a pasted Windows-1252 quote).
+UTF8_SHARE = 20
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The page as UTF-8 with its bad bytes replaced (U+FFFD), when it is overwhelmingly
+    UTF-8: a Windows-1258 page almost never holds a valid multi-byte UTF-8 sequence, while
+    one stray byte in a UTF-8 page would otherwise turn it all into mojibake."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for ch in text if ch > "\x7f") - text.count("\ufffd")
+    return text if invalid > 0 and valid >= UTF8_SHARE * invalid else None
 
 
 def _codec(name: str | None) -> str | None:
@@ -109,27 +137,34 @@ def implausible_words(text: str) -> int:
 
 # -------------------------------------------------------------------------- dates
 
-_DMY = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
-_LONG = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
-_ANY_DATE = re.compile(rf"(?<!\d){_DMY}(?!\d)|{_LONG}", re.I)
-# "Ngày đăng bài: 07/10/2019", "Đăng ngày 15/10/2021", "Ngày đăng tin: ...", "Cập nhật: ..."
-_POSTED = re.compile(
-    r"(?:ngày\s+đăng(?:\s+bài|\s+tin)?|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản)\s*:?\s*"
-    r"(?:[^\d\n]{0,25}?)" + rf"(?<!\d){_DMY}(?!\d)",
-    re.I,
+_DMY = r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
+# "ngày 15 tháng 3 năm 2024", "15 tháng 03 năm 2024"
+_LONG = r"(?:ngày\s+)?(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})(?!\d)"
+_DAY = rf"(?:{_DMY}|{_LONG})"
+_ANY_DATE = re.compile(_DAY, re.I)
+# What may stand beside the date in a dateline: "Thứ Sáu", "08:30", "8h30", "(GMT+7)".
+_WEEKDAY = r"(?:thứ\s+(?:[2-7]|[^\W\d_]+)|chủ\s+nhật|cn)"
+_TIME = r"(?:\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?(?:\s*(?:am|pm|sa|ch))?)"
+_ZONE = r"(?:\(?\s*(?:gmt|utc)\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?)"
+_SEP = r"\s*[,|–—-]?\s*"
+# A date with the weekday and the time around it, in the orders the portals use:
+# "Thứ Hai, 08/7/2024 10:15", "08:30 | Thứ Sáu, 15/03/2024", "Thứ Sáu, 15/03/2024 - 08:30
+# (GMT+7)", "Thứ Sáu, ngày 15 tháng 3 năm 2024".
+_DATELINE = (
+    rf"(?:{_TIME}{_SEP})?(?:{_WEEKDAY}{_SEP})?(?:{_TIME}{_SEP})?(?:ngày\s+)?{_DAY}"
+    rf"(?:{_SEP}{_TIME})?(?:\s*{_ZONE})?"
 )
-_UPDATED = re.compile(
-    r"(?:ngày\s+cập\s+nhật|cập\s+nhật(?:\s+lúc|\s+ngày)?)\s*:?\s*(?:[^\d\n]{0,25}?)"
-    + rf"(?<!\d){_DMY}(?!\d)",
-    re.I,
+_DATE_LINE = re.compile(rf"^\s*{_DATELINE}\s*$", re.I)
+# "Ngày đăng bài: 07/10/2019", "Đăng ngày 15/10/2021", "Ngày đăng tin: ..." (not "Ngày đăng
+# ký", registration), "Đăng lúc: 08:30 15/03/2024", "Ngày đăng: ngày 15 tháng 3 năm 2024"
+_POSTED_LABEL = (
+    r"(?:ngày\s+đăng(?:\s+bài|\s+tin)?(?!\s*k[ýí])|đăng\s+ngày|đăng\s+lúc|ngày\s+xuất\s+bản)"
 )
-# A line that is only a date, maybe with the weekday and the time: "Thứ Hai, 08/7/2024 10:15".
-_DATE_LINE = re.compile(
-    r"^\s*(?:(?:thứ\s+\S+|chủ\s+nhật)\s*[,-]?\s*)?(?:ngày\s+)?"
-    rf"(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:am|pm|sa|ch)?\s*[,|-]?\s*)?{_DMY}"
-    r"(?:\s*[,|-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|sa|ch)?)?\s*$",
-    re.I,
-)
+_UPDATED_LABEL = r"(?:ngày\s+cập\s+nhật|cập\s+nhật(?:\s+lúc|\s+ngày)?)"
+# The label, maybe a few words ("Thứ Sáu, ", "lúc "), maybe the time, then the date.
+_AFTER_LABEL = rf"\s*:?\s*(?:[^\d\n]{{0,25}}?)(?:{_TIME}{_SEP})?{_DAY}"
+_POSTED = re.compile(_POSTED_LABEL + _AFTER_LABEL, re.I)
+_UPDATED = re.compile(_UPDATED_LABEL + _AFTER_LABEL, re.I)
 _EARLIEST = dt.date(1990, 1, 1)
 
 
@@ -150,19 +185,36 @@ def _first(pattern: re.Pattern[str], text: str, today: dt.date) -> dt.date | Non
     return None
 
 
-def posted_date(page_text: str, today: dt.date) -> dt.date | None:
-    """The date a page says it was posted ("Ngày đăng bài: 07/10/2019"), else updated."""
-    return _first(_POSTED, page_text, today) or _first(_UPDATED, page_text, today)
+# A "Ngày đăng ..." line longer than this is prose ("... văn bản đăng ngày 10/01/2024 ..."),
+# not the page saying when it posted the article.
+META_LINE_WORDS = 16
+
+
+def posted_date(lines: Iterable[str], today: dt.date) -> dt.date | None:
+    """The date the article says it was posted ("Ngày đăng bài: 07/10/2019")."""
+    return _labelled(_POSTED, lines, today)
+
+
+def updated_date(lines: Iterable[str], today: dt.date) -> dt.date | None:
+    """The date the article says it was last updated ("Cập nhật: 07/10/2019")."""
+    return _labelled(_UPDATED, lines, today)
+
+
+def _labelled(pattern: re.Pattern[str], lines: Iterable[str], today: dt.date) -> dt.date | None:
+    for line in lines:
+        if len(line.split()) <= META_LINE_WORDS:
+            found = _first(pattern, line, today)
+            if found is not None:
+                return found
+    return None
 
 
 def opening_date(paragraphs: list[str], today: dt.date) -> dt.date | None:
     """A date line at the top of the article, else the first date in its first two
     paragraphs ("Chiều ngày 07/7/2022, ...", "Ngày 08/7/2024, ...")."""
-    for line in paragraphs[:3]:
-        if _DATE_LINE.match(line):
-            found = _first(_ANY_DATE, line, today)
-            if found is not None:
-                return found
+    found = dateline_date(paragraphs[:3], today)
+    if found is not None:
+        return found
     prose = [p for p in paragraphs if not _DATE_LINE.match(p)]
     return _first(_ANY_DATE, "\n".join(prose[:2]), today)
 
@@ -220,9 +272,9 @@ def extract_article(
         )
     except (ParserError, ValueError):
         raise NotAnArticle("not an HTML page") from None
-    page_text = _page_text(tree)
     title_hint = _heading_title(tree)
     _drop_other_news(tree)
+    page = copy.deepcopy(tree)  # for the date: trafilatura prunes the tree it reads
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -231,11 +283,7 @@ def extract_article(
         include_tables=True,
         include_images=False,
         favor_precision=True,
-        date_extraction_params={
-            "extensive_search": False,  # the page's metadata only; the text is read below
-            "original_date": True,
-            "max_date": (today + dt.timedelta(days=1)).isoformat(),
-        },
+        date_extraction_params={"extensive_search": False},  # not used: see metadata_date
     )
     text = "" if document is None or isinstance(document, dict) else (document.text or "")
     if document is None or isinstance(document, dict) or not text.strip():
@@ -246,13 +294,17 @@ def extract_article(
     paragraphs = clean_paragraphs(text.splitlines(), title)
     if not any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs):
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
-    meta_date = _parse_iso(document.date)
-    date = (
-        posted_date(page_text, today)
-        or meta_date
-        or opening_date(_raw_paragraphs(text), today)
-        or fallback_date
-    )
+    date = metadata_date(page, url, today)
+    if date is None:
+        zone = article_zone(page, title, paragraphs)
+        date = (
+            posted_date(zone.lines, today)
+            or dateline_date(zone.head, today)
+            or _marked_date(zone.root, today)
+            or updated_date(zone.lines, today)
+            or opening_date(_raw_paragraphs(text), today)
+            or fallback_date
+        )
     if date is None:
         raise NotAnArticle("no publication date found (metadata, 'Ngày đăng', or the text)")
     paragraphs = [p for p in paragraphs if not _DATE_LINE.match(p)]
@@ -267,17 +319,190 @@ def _parse_iso(text: str | None) -> dt.date | None:
         return None
 
 
-def _page_text(tree: lxml.html.HtmlElement) -> str:
-    body = tree.find("body")
-    root = body if body is not None else tree
-    parts = [
-        text
-        for element in root.iter()
-        if isinstance(element.tag, str) and element.tag not in ("script", "style")
-        for text in (element.text, element.tail)
-        if text and text.strip()
+# ---------------------------------------------------------- where the date is read
+
+# Elements that start a new line of text; the others (a, span, b, td...) run on.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 "
+    "h4 h5 h6 header hr li main nav ol p pre section table tr ul".split()
+)
+# The page around an article: never where its date is read.
+_FURNITURE_TAGS = frozenset({"footer", "aside", "nav"})
+_FURNITURE_MARK = re.compile(r"footer|sidebar|widget|menu|navbar|banner", re.I)
+_PROBE_CHARS = 60  # how much of the article's first paragraph finds it on the page
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The part of the page that is the article: its title, its dateline, its text."""
+
+    root: lxml.html.HtmlElement
+    lines: tuple[str, ...]
+    head: tuple[str, ...]  # the lines before the article's text: title, dateline, author
+
+
+def dateline_date(lines: Iterable[str], today: dt.date) -> dt.date | None:
+    """The date of a line that is only a date ("Thứ Sáu, ngày 15 tháng 3 năm 2024")."""
+    for line in lines:
+        if _DATE_LINE.match(line):
+            found = _first(_ANY_DATE, line, today)
+            if found is not None:
+                return found
+    return None
+
+
+def article_zone(page: lxml.html.HtmlElement, title: str, paragraphs: list[str]) -> Zone:
+    """The smallest element holding both the article's title and its text, without the
+    page furniture inside it (site footer, sidebars, menus; the other-news lists are gone
+    already): where the date the page shows for the article is. A "Cập nhật: ..." in the
+    site footer, a sidebar's "Đăng ngày ..." or the date of a related article is not it.
+    """
+    body = page.find("body")
+    root = body if body is not None else page
+    prose = [p for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS and p[:2] != "- "]
+    anchors = [
+        found
+        for found in (
+            _element_with_title(root, title),
+            _element_with_text(root, prose[0][:_PROBE_CHARS] if prose else ""),
+        )
+        if found is not None
     ]
-    return unicodedata.normalize("NFC", "\n".join(parts))
+    if anchors:
+        root = _common_ancestor(anchors)
+    kept = {id(el) for anchor in anchors for el in (anchor, *anchor.iterancestors())}
+    for element in list(root.iterdescendants()):
+        if id(element) in kept or not _is_furniture(element):
+            continue
+        if any(a.tag == "article" for a in element.iterancestors()):
+            continue  # an <article> holds only the article (and its footer, its date)
+        element.drop_tree()
+    lines = _lines(root)
+    probe = _norm(prose[0][:_PROBE_CHARS]) if prose else ""
+    start = next((i for i, line in enumerate(lines) if probe and probe in _norm(line)), 0)
+    return Zone(root, tuple(lines), tuple(lines[:start]))
+
+
+def _is_furniture(element: lxml.html.HtmlElement) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    marks = f"{element.get('class', '')} {element.get('id', '')}"
+    return element.tag in _FURNITURE_TAGS or bool(_FURNITURE_MARK.search(marks))
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _element_with_title(root: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
+    """The element showing the title: a heading if one does, else any element (not a
+    link: the breadcrumb and the other-news lists link to articles by their titles)."""
+    wanted = _norm(title)
+    if not wanted:
+        return None
+    found = [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("a", "title", "script", "style")
+        and not any(a.tag == "a" for a in element.iterancestors())
+        and _norm(element.text_content()) == wanted
+    ]
+    headings = [
+        e
+        for e in found
+        if e.tag in ("h1", "h2", "h3")
+        or _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}")
+    ]
+    return (headings or found or [None])[0]
+
+
+def _element_with_text(root: lxml.html.HtmlElement, probe: str) -> lxml.html.HtmlElement | None:
+    """The innermost element holding the start of the article's text."""
+    wanted = _norm(probe)
+    if not wanted or wanted not in _norm(root.text_content()):
+        return None
+    element = root
+    while True:
+        inner = next(
+            (
+                child
+                for child in element
+                if isinstance(child.tag, str) and wanted in _norm(child.text_content())
+            ),
+            None,
+        )
+        if inner is None:
+            return element
+        element = inner
+
+
+def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    first, *others = elements
+    for candidate in (first, *first.iterancestors()):
+        if all(candidate is other or candidate in other.iterancestors() for other in others):
+            return candidate
+    return first.getroottree().getroot()
+
+
+def _lines(root: lxml.html.HtmlElement) -> list[str]:
+    """The element's text as the page shows it, a line per block (NFC, spaces squeezed)."""
+    parts: list[str] = [root.text or ""]
+    for child in root:
+        _collect_text(child, parts)
+    text = unicodedata.normalize("NFC", "".join(parts))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+def _collect_text(element: lxml.html.HtmlElement, parts: list[str]) -> None:
+    # Recursion is fine: libxml2 nests an HTML tree 256 deep at most.
+    tag = element.tag if isinstance(element.tag, str) else None  # None: a comment, a PI
+    if tag is not None and tag not in ("script", "style", "template"):
+        block = tag in _BLOCK_TAGS
+        parts.append("\n" if block else " " if tag in ("td", "th") else "")
+        parts.append(element.text or "")
+        for child in element:
+            _collect_text(child, parts)
+        parts.append("\n" if block else "")
+    parts.append(element.tail or "")
+
+
+def metadata_date(page: lxml.html.HtmlElement, url: str | None, today: dt.date) -> dt.date | None:
+    """The publication date the page's metadata gives (meta tags, JSON-LD, a dated
+    address), read by htmldate from the <head> alone: not from the page's text."""
+    head = page.find("head")
+    document = lxml.html.Element("html")
+    if head is not None:
+        document.append(copy.deepcopy(head))
+        for title in list(document.iter("title")):
+            title.drop_tree()  # a date in the title is the event's, not the post's
+    scripts = lxml.html.Element("body")
+    for script in page.xpath("//body//script[@type='application/ld+json']"):
+        scripts.append(copy.deepcopy(script))
+    document.append(scripts)
+    return _htmldate(document, url, today)
+
+
+def _marked_date(zone: lxml.html.HtmlElement, today: dt.date) -> dt.date | None:
+    """A date the article's own markup gives: <time>, an element marked class="date"..."""
+    document = lxml.html.Element("html")
+    body = lxml.html.Element("body")
+    body.append(copy.deepcopy(zone))
+    document.append(body)
+    return _htmldate(document, None, today)
+
+
+def _htmldate(document: lxml.html.HtmlElement, url: str | None, today: dt.date) -> dt.date | None:
+    found = find_date(
+        document,
+        extensive_search=False,  # marked-up dates only; the text is read here
+        original_date=True,  # when it was posted, not last modified
+        url=url,
+        min_date=_EARLIEST.isoformat(),
+        max_date=(today + dt.timedelta(days=1)).isoformat(),
+    )
+    return _parse_iso(found)
 
 
 def _drop_other_news(tree: lxml.html.HtmlElement) -> None:
@@ -354,7 +579,7 @@ _FURNITURE = re.compile(
     r"quay lại|quay về|về đầu trang|trở về|lượt xem\s*:?\s*[\d.,]*|số lượt xem\s*:?\s*[\d.,]*|"
     r"(?:đang online|hôm nay|trong tháng|tất cả|tổng truy cập)\s*:\s*[\d.,]+|"
     r"email của bạn sẽ không được hiển thị công khai.*|"
-    r"(?:ngày đăng(?: bài| tin)?|đăng ngày|ngày cập nhật|cập nhật)\s*:?\s*[\d/.: -]*)$",
+    rf"(?:{_POSTED_LABEL}|{_UPDATED_LABEL})\s*:?\s*(?:{_DATELINE})?)$",
     re.I,
 )
 

@@ -1,21 +1,30 @@
 """Fetching pages and feeds from the ward's web portal, politely and within limits.
 
 One `Fetcher` per import run: an httpx client with a User-Agent naming the bot, timeouts,
-a cap on the bytes read (and an overall deadline, so a page that trickles in cannot hold
-the bot), conditional requests (ETag / Last-Modified) and, when `allowed_hosts` is given,
-no request to any other host, redirects included. Every way a fetch can go wrong becomes
-a `FetchError` whose message says why in a few words, for staff.
+a cap on the bytes read, one overall deadline per request (connecting, the status line
+and headers, the body, redirects: a server that trickles its answer in, even before its
+headers, cannot hold the bot's poll and the lock /reload waits on), conditional requests
+(ETag / Last-Modified) and, when `allowed_hosts` is given, no request to any other host,
+redirects included. Every way a fetch can go wrong becomes a `FetchError` whose message
+says why in a few words, for staff.
+
+httpx's timeouts bound each read, not a whole answer, so the deadline is kept below it:
+every socket operation of the client's connections (connect, TLS, each read and write)
+waits at most until the deadline of the request under way.
 """
 
 from __future__ import annotations
 
 import email.message
+import ssl
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 USER_AGENT = "wardbot/0.1 (ward office chatbot importing the ward's own news; python-httpx)"
@@ -29,9 +38,10 @@ MAX_REDIRECTS = 5
 class FetchError(Exception):
     """A page or feed could not be had; `why` says so in plain words."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, status: int | None = None) -> None:
         super().__init__(why)
         self.why = why
+        self.status = status  # the HTTP status when the server answered with an error
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,73 @@ class _HostRefused(Exception):
     pass
 
 
+_Budget = Callable[[float | None, type[httpcore.TimeoutException]], float | None]
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every operation ends by the deadline of the request under way."""
+
+    def __init__(self, stream: httpcore.NetworkStream, budget: _Budget) -> None:
+        self._stream = stream
+        self._budget = budget
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._budget(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._budget(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        within = self._budget(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, within), self._budget
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, its connections kept to the request's deadline."""
+
+    def __init__(self, backend: httpcore.NetworkBackend, budget: _Budget) -> None:
+        self._backend = backend
+        self._budget = budget
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        within = self._budget(timeout, httpcore.ConnectTimeout)
+        stream = self._backend.connect_tcp(host, port, within, local_address, socket_options)
+        return _DeadlineStream(stream, self._budget)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        within = self._budget(timeout, httpcore.ConnectTimeout)
+        stream = self._backend.connect_unix_socket(path, within, socket_options)
+        return _DeadlineStream(stream, self._budget)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
 class Fetcher:
     """GETs pages and feeds for the importer (synchronous: it runs in a worker thread)."""
 
@@ -93,6 +170,26 @@ class Fetcher:
             event_hooks={"request": [self._check_host]},
             transport=transport,
         )
+        self._ends_at: float | None = None  # the deadline of the request under way
+        # The client's own transports (direct, and those of proxies from the environment):
+        # their connections are made through a backend that keeps to the deadline. (httpx
+        # offers no overall timeout, nor a public way to give its transport a backend.)
+        for mounted in (self._client._transport, *self._client._mounts.values()):
+            pool = getattr(mounted, "_pool", None)
+            if pool is not None and hasattr(pool, "_network_backend"):
+                pool._network_backend = _DeadlineBackend(pool._network_backend, self._budget)
+
+    def _budget(
+        self, timeout: float | None, expired: type[httpcore.TimeoutException]
+    ) -> float | None:
+        """How long a socket operation may wait: its own timeout, cut to what is left
+        of the request's deadline; `expired` is raised when nothing is."""
+        if self._ends_at is None:
+            return timeout
+        left = self._ends_at - self.clock()
+        if left <= 0:
+            raise expired(f"no complete answer in {self.deadline:g} s")
+        return left if timeout is None else min(timeout, left)
 
     def close(self) -> None:
         self._client.close()
@@ -125,13 +222,17 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         started = self.clock()
+        self._ends_at = started + self.deadline
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 if response.status_code == 304:
                     return Fetched(str(response.url), 304, etag=etag, last_modified=last_modified)
                 if response.status_code >= 400:
                     phrase = response.reason_phrase or "error"
-                    raise FetchError(f"the server answered {response.status_code} {phrase}")
+                    raise FetchError(
+                        f"the server answered {response.status_code} {phrase}",
+                        response.status_code,
+                    )
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(self._too_large())
@@ -155,11 +256,15 @@ class Fetcher:
         except _HostRefused as exc:
             raise FetchError(f"redirected to {exc}, which is not the portal's host") from None
         except httpx.TimeoutException:
+            if self.clock() - started >= self.deadline:
+                raise FetchError(f"timed out (no complete answer in {self.deadline:g} s)") from None
             raise FetchError("timed out: the server did not answer in time") from None
         except httpx.TooManyRedirects:
             raise FetchError("too many redirects") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"could not connect ({type(exc).__name__})") from None
+        finally:
+            self._ends_at = None
 
     def _too_large(self) -> str:
         return f"too large (more than {self.max_bytes // 1024} KB)"

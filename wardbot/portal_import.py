@@ -10,6 +10,8 @@ staff did is undone:
 - the same page again (by URL, or by the canonical address it names) changes nothing;
   a page whose text changed rewrites its file under the same name (same id: no new alert);
 - another page with the same text (a re-post) is skipped, and remembered as such;
+- an article that moved (nearly the same text, the same date, its old address gone or
+  showing the new text) updates its file, and its record follows it to the new address;
 - a file staff deleted is not imported again; a file staff edited is left alone until the
   portal's text changes (the staff version is then kept in `data/portal-replaced/`).
 
@@ -18,6 +20,7 @@ Bad input never raises: every source ends as an `Outcome`, a failure saying why.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import functools
@@ -73,6 +76,7 @@ class Outcome:
     title: str | None = None
     why: str | None = None
     text: str | None = None  # the file's text when written (or, with --dry-run, would be)
+    kept: Path | None = None  # where the staff version it replaced is kept (an update)
 
     @property
     def failed(self) -> bool:
@@ -111,9 +115,27 @@ _FEED_TYPES = {
 _SNIFFABLE = {"", "text/plain", "application/octet-stream"}
 
 
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _head(body: bytes) -> bytes:
+    """The start of a page or feed as sniffed: after its byte order mark (which some
+    portals' feeds begin with), in UTF-8, without leading white space, lower case."""
+    head = body[:2048]
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(codec, "ignore").encode("utf-8")
+            break
+    return head.lstrip().lower()
+
+
 def _kind(content_type: str, body: bytes) -> str | None:
     """'page', 'feed', or None (neither) from the media type, sniffing when it is vague."""
-    head = body[:2048].lstrip().lower()
+    head = _head(body)
     looks_feed = head.startswith(b"<?xml") and any(t in head for t in (b"<rss", b"<feed", b"<rdf"))
     looks_feed = looks_feed or head.startswith((b"<rss", b"<feed"))
     if content_type in _HTML_TYPES:
@@ -135,6 +157,20 @@ def _clean_url(url: str) -> str:
     except (httpx.InvalidURL, ValueError):
         raise FetchError("not a valid web address") from None
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def _item_url(base: str, link: str) -> str:
+    """A feed item's page address (relative links are the feed's); FetchError when its
+    link is none or malformed ("https://host:80a/...", "http://[host/...")."""
+    if not link:
+        raise FetchError("a feed item has no page link")
+    try:
+        item = urljoin(base, link) if base else link
+        if is_web_address(item):
+            return _clean_url(item)
+    except (ValueError, FetchError):
+        pass
+    raise FetchError("a feed item's page link is not a valid web address")
 
 
 def _failure(source: str, exc: Exception) -> Outcome:
@@ -258,14 +294,13 @@ class Importer:
         outcomes = []
         # Oldest first: files appear, and admins hear of them, in the portal's order.
         for entry in reversed(entries[:MAX_FEED_ITEMS]):
-            link = entry.get("link") or ""
-            item = urljoin(base, link) if base else link
-            if not is_web_address(item):
-                outcomes.append(
-                    Outcome(source, FAILED, why=f"a feed item has no page link: {link!r}")
-                )
+            link = str(entry.get("link") or "").strip()
+            try:
+                url = _item_url(base, link)
+            except FetchError as exc:  # this item only: the others are still imported
+                outcomes.append(Outcome(link or source, FAILED, why=exc.why))
                 continue
-            outcomes.append(self._feed_item(_clean_url(item), entry))
+            outcomes.append(self._feed_item(url, entry))
         return outcomes
 
     def _feed_item(self, url: str, entry: Any) -> Outcome:
@@ -326,16 +361,52 @@ class Importer:
             "last_modified": fetched.last_modified,
             "feed_stamp": feed_stamp or None,
         }
+        moved_from = self._moved_from(keys, article)  # (fetching: before the lock)
         try:
             if self.dry_run:
-                return self._decide(source, keys, article, validators, self._log())
+                return self._decide(source, keys, article, validators, self._log(), moved_from)
             with locked(self.settings.data_dir):
                 book = ImportLog.load(self.log_path)
-                outcome = self._decide(source, keys, article, validators, book)
+                outcome = self._decide(source, keys, article, validators, book, moved_from)
                 book.save()
                 return outcome
         except _Refused as exc:
             return Outcome(source, FAILED, why=f"the bot would not serve it: {exc}")
+
+    def _moved_from(self, keys: list[str], article: Article) -> str | None:
+        """The address of an imported article this new page is, moved (a portal that makes
+        the address from the title moves an article whose title is corrected) and maybe
+        edited on the way: nearly the same text, the same date, and its old address no
+        longer shows it: gone, sending here, or showing this page's edited text. Two pages
+        both still there are two articles however alike (one template for two
+        neighbourhoods' notices), or one article posted twice."""
+        book = self._log()
+        if book.find(keys) is not None:
+            return None
+        plain = plain_text(article.body)
+        old = book.same_article(Simhash(plain), article.date.isoformat())
+        if old is None or not is_web_address(old):
+            return None
+        record = book.articles[old]
+        edited = record.get("text") != digest(plain) or record.get("title") != plain_text(
+            article.title
+        )
+        try:
+            there = self.fetcher.get(old)
+        except FetchError as exc:
+            return old if exc.status in (404, 410) else None
+        with contextlib.suppress(FetchError):
+            if _clean_url(there.url) in keys:
+                return old  # redirected here
+        try:
+            shown = extract_article(
+                decode_html(there.body, there.charset), url=old, today=self.today()
+            )
+        except NotAnArticle:
+            return old  # it shows a list of news, or nothing: the article is not there
+        # Both addresses show the new text (the portal finds articles by their id, not
+        # by the words of their address); the same text as before is a re-post.
+        return old if edited and plain_text(shown.body) == plain else None
 
     def _decide(
         self,
@@ -344,6 +415,7 @@ class Importer:
         article: Article,
         validators: dict[str, Any],
         book: ImportLog,
+        moved_from: str | None = None,
     ) -> Outcome:
         plain = plain_text(article.body)
         text, simhash, title = digest(plain), Simhash(plain), plain_text(article.title)
@@ -355,6 +427,14 @@ class Importer:
             del book.articles[found[0]]  # the re-post changed: judge it afresh
             found = None
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        moved: str | None = None
+        old = book.articles.get(moved_from or "")
+        if found is None and old and old.get("file") and not old.get("same_as"):
+            # The article moved: its record follows it, its old address points to it.
+            assert moved_from is not None
+            book.articles[moved_from] = {"same_as": keys[0], "text": old.get("text")}
+            book.articles[keys[0]] = old
+            found, moved = (keys[0], old), f"moved from {moved_from}"
         if found is None:
             twin = book.same_text(text, simhash, title)
             if twin is not None:
@@ -368,6 +448,7 @@ class Importer:
                 self._publish(path, rendered)
             book.articles[keys[0]] = {
                 "file": name,
+                "date": article.date.isoformat(),
                 "text": text,
                 "simhash": simhash.to_hex(),
                 "title": title,
@@ -386,21 +467,29 @@ class Importer:
             )
         current = path.read_bytes()
         staff_edited = digest(current) != record.get("written")
-        if record.get("text") == text and record.get("title") == title:
+        if record.get("text") == text and record.get("title") == title and not moved:
             if staff_edited:
                 why = f"{path} was edited by staff and the portal's text has not changed"
                 return Outcome(source, KEPT, path, article.title, why=why)
             return Outcome(source, UNCHANGED, path, article.title)
         # The file keeps its name, so its id: subscribers are not alerted a second time.
         rendered = self.render(article, key if key.startswith("http") else None)
-        note = None
+        notes = [moved] if moved else []
+        kept = None
         if staff_edited and not self.dry_run:
-            note = f"the staff version is kept in {self._keep_staff_version(path, current)}"
+            kept = self._keep_staff_version(path, current)
+            notes.append(f"the staff version is kept in {kept}")
         self._publish(path, rendered)
         record.update(
-            text=text, simhash=simhash.to_hex(), title=title, written=digest(rendered), updated=now
+            text=text,
+            simhash=simhash.to_hex(),
+            title=title,
+            date=article.date.isoformat(),
+            written=digest(rendered),
+            updated=now,
         )
-        return Outcome(source, UPDATED, path, article.title, why=note, text=rendered)
+        note = "; ".join(notes) or None
+        return Outcome(source, UPDATED, path, article.title, why=note, text=rendered, kept=kept)
 
     def _unchanged(self, source: str, url: str) -> Outcome:
         known = self._log().find([url])

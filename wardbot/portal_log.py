@@ -1,8 +1,8 @@
 """What `bot.py import` and the feed follower remember: `data/portal-imports.json`.
 
-Articles by URL (their file, a digest and a simhash of their text, a digest of the file as
-written, the validators to ask "changed since?"), and each feed's validators. One writer
-at a time per data folder (a lock file), and every save is atomic.
+Articles by URL (their file, date, a digest and a simhash of their text, a digest of the
+file as written, the validators to ask "changed since?"), and each feed's validators. One
+writer at a time per data folder (a lock file), and every save is atomic.
 """
 
 from __future__ import annotations
@@ -65,6 +65,18 @@ class ImportLog:
                 return key, self.articles[key]
         return None
 
+    def same_article(self, simhash: Simhash, date: str) -> str | None:
+        """The URL of an imported article with nearly this text and this date (ISO)."""
+        for url, record in self.articles.items():
+            if record.get("same_as") or not record.get("file") or not record.get("simhash"):
+                continue
+            if record_date(record) != date:
+                continue
+            other = Simhash(existing_hash=record["simhash"])
+            if simhash.similarity(other) >= SIMILAR:
+                return url
+        return None
+
     def same_text(self, text: str, simhash: Simhash, title: str) -> str | None:
         """The URL of an imported article with this text (or nearly, under the same title)."""
         for url, record in self.articles.items():
@@ -76,6 +88,12 @@ class ImportLog:
             if record.get("title") == title and simhash.similarity(other) >= SIMILAR:
                 return url
         return None
+
+
+def record_date(record: dict[str, Any]) -> str:
+    """An imported article's date (ISO): remembered, or its file's name begins with it
+    (records written before the date was remembered)."""
+    return str(record.get("date") or str(record.get("file", ""))[:10])
 
 
 @contextlib.contextmanager

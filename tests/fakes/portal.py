@@ -1,5 +1,6 @@
 """A fake ward web portal on 127.0.0.1: news pages and an RSS feed, and the ways real
-portals fail (404, a server that never answers, a huge page, a PDF, a redirect away).
+portals fail (404, a server that never answers or trickles its answer in, a huge page, a
+PDF, a redirect away).
 
 Like the fake Bot API servers (tests/fakes/server.py) it records every request and is a
 context manager; unlike them it runs in its own threads, because `bot.py import` and the
@@ -33,6 +34,7 @@ class Route:
     last_modified: str = ""
     hang: bool = False  # never answer (until the server closes)
     stream: int = 0  # send this many bytes, with no Content-Length
+    trickle: bool = False  # send the status line and headers a byte at a time
 
     @property
     def etag(self) -> str:
@@ -114,6 +116,9 @@ class FakePortal:
         if route.hang:
             self._released.wait()
             return
+        if route.trickle:
+            self._trickle(handler, route)
+            return
         # If-None-Match, when sent, decides alone (RFC 9110, 13.2.2).
         tag, since = handler.headers.get("If-None-Match"), handler.headers.get("If-Modified-Since")
         fresh = tag == route.etag if tag is not None else since == route.last_modified
@@ -143,3 +148,23 @@ class FakePortal:
         handler.send_header("Content-Length", str(len(route.body)))
         handler.end_headers()
         handler.wfile.write(route.body)
+
+    TRICKLE_PAUSE = 0.005  # seconds between two bytes of a trickled answer's headers
+
+    def _trickle(self, handler: BaseHTTPRequestHandler, route: Route) -> None:
+        """A server that answers at once but sends its headers (600 bytes) a byte at a
+        time: no read waits long, the whole answer takes seconds."""
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: {route.content_type}\r\n"
+            f"X-Padding: {'a' * 500}\r\nContent-Length: {len(route.body)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode("latin-1")
+        handler.close_connection = True
+        try:
+            for byte in head:
+                handler.wfile.write(bytes([byte]))
+                if self._released.wait(self.TRICKLE_PAUSE):
+                    return
+            handler.wfile.write(route.body)
+        except OSError:
+            pass  # the client gave up, as it should
