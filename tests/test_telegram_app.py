@@ -239,6 +239,20 @@ async def test_webhook_answers_a_repeated_update_once(api: FakeBotApi, webhook: 
 # --- the real process -----------------------------------------------------------------------
 
 
+async def bot_py_run_verbose(env: dict[str, str], folder: Path) -> asyncio.subprocess.Process:
+    """`bot.py run -v` in its own process, run from `folder` (no developer's .env)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        "run",
+        "-v",
+        cwd=folder,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_bot_py_run_stops_cleanly_on_a_signal(
     api: FakeBotApi, ward_files: Path, tmp_path: Path, sig: signal.Signals
@@ -255,16 +269,7 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
         "DATA_DIR": str(tmp_path / "data"),
         "WARD_NAME": "UBND Phường 2",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "bot.py"),
-        "run",
-        "-v",
-        cwd=tmp_path,  # no developer's .env
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await bot_py_run_verbose(env, tmp_path)
     try:
         (reply,) = await api.say(704, "/help", within=30)
         assert visible_text(reply.text).startswith("Cách hỏi")
@@ -312,16 +317,7 @@ async def test_bot_py_run_verbose_logs_no_residents_name_message_or_web_session(
             "text": f"so cccd cua toi {card} bi mat",
         },
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "bot.py"),
-        "run",
-        "-v",
-        cwd=tmp_path,  # no developer's .env
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await bot_py_run_verbose(env, tmp_path)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             for _ in range(600):
