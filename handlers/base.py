@@ -24,6 +24,7 @@ import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import Generic, TypeVar
 
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
 MENUS_MAX = 10_000  # chats whose last numbered list is remembered
+T = TypeVar("T")
 
 # "xem toàn văn" as the trimmed notice's note says, and its close variants (accents
 # optional, "📄" from a pasted label ignored): "đọc toàn văn", "cho em xem đầy đủ", "xem
@@ -74,12 +76,35 @@ async def send_parts(
         await (ONCE if alert and number == 0 else rest).run(part, classify)
 
 
+class LastPerChat(Generic[T]):
+    """Per chat, one thing shown last, for the `size` chats written to most recently (the
+    oldest is let go: a bot with many chats keeps a bounded memory)."""
+
+    def __init__(self, size: int = MENUS_MAX) -> None:
+        self.size = size
+        self._last: OrderedDict[str, T] = OrderedDict()
+
+    def __contains__(self, chat_id: str) -> bool:
+        return chat_id in self._last
+
+    def get(self, chat_id: str, default: T) -> T:
+        return self._last.get(chat_id, default)
+
+    def set(self, chat_id: str, value: T) -> None:
+        self._last.pop(chat_id, None)
+        self._last[chat_id] = value
+        if len(self._last) > self.size:
+            self._last.popitem(last=False)
+
+    def drop(self, chat_id: str) -> None:
+        self._last.pop(chat_id, None)
+
+
 class Menus:
     """Per chat, the numbered list shown last: a typed number picks from it."""
 
     def __init__(self, size: int = MENUS_MAX) -> None:
-        self.size = size
-        self._menus: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
+        self._menus: LastPerChat[tuple[Button, ...]] = LastPerChat(size)
 
     def choice(self, chat_id: str, text: str) -> Button | Reply | None:
         """The button `text` picks, a reply when its number is not on the list, or None
@@ -88,11 +113,10 @@ class Menus:
 
     def remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
         """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
-        self._menus.pop(chat_id, None)
         if buttons:
-            self._menus[chat_id] = tuple(buttons)
-            if len(self._menus) > self.size:
-                self._menus.popitem(last=False)
+            self._menus.set(chat_id, tuple(buttons))
+        else:
+            self._menus.drop(chat_id)
 
 
 def asks_full_text(text: str) -> bool:
@@ -106,26 +130,21 @@ class FullTexts:
     more when that one was shown whole."""
 
     def __init__(self, size: int = MENUS_MAX) -> None:
-        self.size = size
-        self._shown: OrderedDict[str, Button | None] = OrderedDict()
+        self._shown: LastPerChat[Button | None] = LastPerChat(size)
 
     def seen(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Note the documents among replies just sent to the chat (the last one counts)."""
         for reply in replies:
             if reply.title is None:  # "thanks", a list of topics: not a document
                 continue
-            self._shown.pop(chat_id, None)
-            self._shown[chat_id] = next(
-                (b for b in reply.buttons if b.action.partition(":")[0] == "full"), None
-            )
-            if len(self._shown) > self.size:
-                self._shown.popitem(last=False)
+            full = (b for b in reply.buttons if b.action.partition(":")[0] == "full")
+            self._shown.set(chat_id, next(full, None))
 
     def open(self, chat_id: str) -> Button | Reply:
         """The button to press for the chat's "xem toàn văn", or what to say instead."""
         if chat_id not in self._shown:
             return Reply(msg.full_text_which(), buttons=(Button(msg.LATEST_BUTTON, "latest"),))
-        button = self._shown[chat_id]
+        button = self._shown.get(chat_id, None)
         return button if button is not None else Reply(msg.full_text_sent())
 
 
