@@ -38,7 +38,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Reply, button_label, digest, scrub
 from wardbot.faq_edit import FaqEditError, FaqEditor
-from wardbot.hours import staff_answer_time
+from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.store import ChatRef, OutboxItem
 from wardbot.tickets import Ticket, TicketBook, TicketMessage
@@ -60,7 +60,6 @@ HOUR = 3600.0
 TICKETS_PER_HOUR = 3
 TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
 MAX_WAITING = 30
-VN = dt.timezone(dt.timedelta(hours=7))
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
 # as '2024-thue'.
@@ -391,7 +390,7 @@ class Desk:
         hits = [*answer.results[:3]]
         followed = set(await self.tickets.store.subscriptions_of(ticket.chat))
         names = [t.name for t in self.engine.corpus.topics if t.id in followed]
-        asked = dt.datetime.fromtimestamp(ticket.created_at, VN).strftime("%H:%M %d/%m/%Y")
+        asked = dt.datetime.fromtimestamp(ticket.created_at, VIETNAM).strftime("%H:%M %d/%m/%Y")
         guesses = [f"{hit.title} ({hit.id})" for hit in hits]
         text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, names, guesses)
         return Reply(text, buttons=self._ticket_buttons(ticket.id, hits))
