@@ -524,19 +524,21 @@ class Store:
     ) -> dict[str, int] | None:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
-        # Known notices as they read now: a renamed one is compared with its last version.
-        await self._db.executemany(
-            "UPDATE seen_announcements SET title = ?, date = ? "
-            "WHERE id = ? AND (title IS NOT ? OR date IS NOT ?)",
-            [
-                (n.title or None, n.date or None, n.id, n.title or None, n.date or None)
-                for n in notices
-            ],
-        )
         async with self._db.execute(
             "SELECT id, alerted, title, date FROM seen_announcements"
         ) as cursor:
             rows = await cursor.fetchall()
+        # Known notices as they read now (only those edited since: this runs on every
+        # change to content/): a renamed one is compared with its last version.
+        known = {row[0]: (row[2], row[3]) for row in rows}
+        await self._db.executemany(
+            "UPDATE seen_announcements SET title = ?, date = ? WHERE id = ?",
+            [
+                (n.title or None, n.date or None, n.id)
+                for n in notices
+                if n.id in known and known[n.id] != (n.title or None, n.date or None)
+            ],
+        )
         alerted = {row[0]: bool(row[1]) for row in rows}
         current = {notice.id for notice in notices}
         # Alerted notices that left content/, by date and title: what a new one may be
