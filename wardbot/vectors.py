@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from wardbot.memory import give_back_memory
@@ -50,14 +50,15 @@ def doc_texts(doc: FaqEntry | Announcement) -> DocTexts:
 class DocumentVectors:
     """The semantic index of a ward's documents, kept up to date.
 
-    `documents()` gives the documents as they are now, by id; it is called holding
-    `lock`, the lock under which the engine also reads `index`.
+    `documents()` gives the documents as they are now, by id, in a dict of its own (kept
+    by the pass); it is called holding `lock`, the lock under which the engine also reads
+    `index`.
     """
 
     def __init__(
         self,
         data_dir: Path,
-        documents: Callable[[], Mapping[str, FaqEntry | Announcement]],
+        documents: Callable[[], dict[str, FaqEntry | Announcement]],
         lock: threading.RLock,
         *,
         background: bool = False,
@@ -136,7 +137,7 @@ class DocumentVectors:
             return 0, 0
         with self._pass_lock:
             with self._lock:
-                documents = dict(self._documents())
+                documents = self._documents()
                 semantic, held = self.index, self._texts
             cache = VectorCache(self._path)
             digests: dict[str, int] = {}
