@@ -210,15 +210,17 @@ def _cmd_check(settings: Settings) -> int:
     # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
     last_good = read_last_good(settings.data_dir)
+    faq = load_faq(settings.faq_file)
     corpus, problems = load_corpus(
         settings.faq_file,
         settings.content_dir,
         max_bytes=settings.max_notice_bytes,
         last_good=last_good,
+        faq=faq,
     )
     for problem in problems:
         print(problem)
-    if not faq_usable(load_faq(settings.faq_file), last_good):
+    if not faq_usable(faq, last_good):
         if last_good is None:
             print(
                 f"{settings.faq_file} cannot be read and there is no good version of it yet "

@@ -476,3 +476,28 @@ def test_a_word_pair_typed_with_diacritics_matches_only_as_spelt(tmp_path):
         assert engine.ask("tien gia").results[0].id == "bhyt-gia-han"
     finally:
         engine.close()
+
+
+def test_a_notice_with_an_faq_entrys_id_is_reported_where_the_entry_is(tmp_path):
+    """Staff are told which faq.yaml line already has the id, whether the notice was there
+    at start or dropped in later; the FAQ entry keeps answering."""
+    faq, content = write_ward(tmp_path)
+    text = faq.read_text(encoding="utf-8").replace(
+        "  - id: bhyt-muc-dong", "  - id: 2024-08-01-muc-dong-bhyt", 1
+    )
+    faq.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  - id: 2024-08-01-muc-dong-bhyt") + 1
+    clashing = content / "2024-08-01-muc-dong-bhyt.md"
+    clashing.write_text("---\ntitle: Lịch tiêm\ndate: 2024-08-01\n---\nTiêm.\n", encoding="utf-8")
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        said = f"{clashing}:1: id '2024-08-01-muc-dong-bhyt' is already used at {faq}:{line}"
+        assert [str(p) for p in engine.problems] == [said]
+        clashing.write_text(
+            "---\ntitle: Lịch tiêm\ndate: 2024-08-02\n---\nTiêm.\n", encoding="utf-8"
+        )
+        assert [str(p) for p in engine.update_announcements([clashing]).problems] == [said]
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "2024-08-01-muc-dong-bhyt"
+        assert "Lịch tiêm" not in {a.title for a in engine.corpus.announcements}
+    finally:
+        engine.close()

@@ -48,6 +48,7 @@ from wardbot.loader import (
     Stamp,
     faq_shrink,
     faq_usable,
+    id_clash,
     is_notice_file,
     keep_copy,
     load_announcement,
@@ -55,6 +56,7 @@ from wardbot.loader import (
     load_faq,
     read_last_good,
     subfolder_problem,
+    without_id_clashes,
 )
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
@@ -353,17 +355,8 @@ class Engine:
             self.content_dir, faq.topics, max_bytes=self.max_notice_bytes, parsed=files
         )
         problems += content_problems
-        faq_ids = {e.id for e in faq.faq}
-        kept = []
-        for notice in notices:
-            if notice.id in faq_ids:
-                problems.append(
-                    Problem(
-                        notice.path or notice.id, 1, f"id '{notice.id}' is already used in faq.yaml"
-                    )
-                )
-            else:
-                kept.append(notice)
+        kept, clashes = without_id_clashes(notices, faq.faq, self.faq_file)
+        problems += clashes
         corpus = Corpus(topics=faq.topics, faq=faq.faq, announcements=kept, synonyms=faq.synonyms)
         self._install(corpus, parsing, files)
         self.problems = problems
@@ -570,7 +563,7 @@ class Engine:
         with self._update_lock:
             corpus = self.corpus
             current = {a.id: a for a in corpus.announcements}
-            faq_ids = {e.id for e in corpus.faq}
+            faq_lines = {e.id: e.line for e in corpus.faq}
             changes = AnnouncementChanges()
             touched: set[str] = set()
             for path in {Path(p) for p in paths}:
@@ -588,10 +581,8 @@ class Engine:
                 notice, problems = load_announcement(
                     path, corpus.topics, folder=self.content_dir, max_bytes=self.max_notice_bytes
                 )
-                if notice is not None and notice.id in faq_ids:
-                    problems.append(
-                        Problem(str(path), 1, f"id '{notice.id}' is already used in faq.yaml")
-                    )
+                if notice is not None and (clash := id_clash(notice, faq_lines, self.faq_file)):
+                    problems.append(clash)
                     notice = None
                 changes.problems += problems
                 old = current.pop(doc_id, None)

@@ -461,33 +461,59 @@ def faq_usable(new: FaqFile, last_good: FaqFile | None) -> bool:
     return last_good is None or not any(getattr(last_good, s) for s in new.missing_sections)
 
 
+def served(new: FaqFile, last_good: FaqFile | None) -> FaqFile | None:
+    """The FAQ a bot serves given faq.yaml as read now and its last good version: the new
+    one when usable (`faq_usable`), else the last good one (None when there is none)."""
+    return new if faq_usable(new, last_good) else last_good
+
+
+def id_clash(notice: Announcement, faq_lines: Mapping[str, int], faq_file: Path) -> Problem | None:
+    """The problem with a notice that has the id of an FAQ entry (`faq_lines`: id -> line),
+    or None. The entry wins: the notice is not served."""
+    line = faq_lines.get(notice.id)
+    if line is None:
+        return None
+    where = f"{faq_file}:{line}" if line else str(faq_file)
+    return Problem(notice.path or notice.id, 1, f"id '{notice.id}' is already used at {where}")
+
+
+def without_id_clashes(
+    notices: Sequence[Announcement], faq: Sequence[FaqEntry], faq_file: Path
+) -> tuple[list[Announcement], list[Problem]]:
+    """The notices no FAQ entry shares an id with, and a problem for each of the others."""
+    lines = {entry.id: entry.line for entry in faq}
+    kept: list[Announcement] = []
+    problems: list[Problem] = []
+    for notice in notices:
+        if (clash := id_clash(notice, lines, faq_file)) is not None:
+            problems.append(clash)
+        else:
+            kept.append(notice)
+    return kept, problems
+
+
 def load_corpus(
     faq_file: Path,
     content_dir: Path,
     *,
     max_bytes: int = MAX_NOTICE_BYTES,
     last_good: FaqFile | None = None,
+    faq: FaqFile | None = None,
 ) -> tuple[Corpus, list[Problem]]:
     """Load everything the bot knows; problems come faq.yaml first, then content/.
 
-    When faq.yaml is not usable (`faq_usable`), `last_good` is what the bot serves and
-    the notices are read against its topics."""
-    faq = load_faq(faq_file)
-    served = faq if faq_usable(faq, last_good) else last_good
-    if served is None:
+    `faq` is faq.yaml when the caller has read it already. When it is not usable
+    (`faq_usable`), `last_good` is what the bot serves and the notices are read against
+    its topics."""
+    faq = load_faq(faq_file) if faq is None else faq
+    serving = served(faq, last_good)
+    if serving is None:
         # Without the topics, every announcement's topics would be reported as unknown.
         return Corpus(), faq.problems
-    notices, problems = load_content(content_dir, served.topics, max_bytes=max_bytes)
-    faq_lines = {entry.id: entry.line for entry in served.faq}
-    kept: list[Announcement] = []
-    for notice in notices:
-        if notice.id in faq_lines:
-            where = f"{faq_file}:{faq_lines[notice.id]}"
-            problems.append(Problem(notice.path, 1, f"id '{notice.id}' is already used at {where}"))
-        else:
-            kept.append(notice)
-    corpus = Corpus(served.topics, served.faq, kept, served.synonyms)
-    return corpus, faq.problems + problems
+    notices, problems = load_content(content_dir, serving.topics, max_bytes=max_bytes)
+    kept, clashes = without_id_clashes(notices, serving.faq, faq_file)
+    corpus = Corpus(serving.topics, serving.faq, kept, serving.synonyms)
+    return corpus, faq.problems + problems + clashes
 
 
 # ------------------------------------------------------------------ topic tags

@@ -15,10 +15,11 @@ from wardbot.config import Settings
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
     FaqFile,
-    faq_usable,
+    id_clash,
     load_announcement,
     load_faq,
     read_last_good,
+    served,
 )
 
 
@@ -31,7 +32,8 @@ def served_faq(settings: Settings) -> tuple[FaqFile, str | None]:
     that is not faq.yaml because faq.yaml cannot be used, a warning saying so."""
     faq = load_faq(settings.faq_file)
     last_good = read_last_good(settings.data_dir)
-    if faq_usable(faq, last_good):
+    serving = served(faq, last_good)
+    if serving is faq:
         return faq, None
     if last_good is None:
         return faq, (
@@ -62,11 +64,8 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
     notice, problems = load_announcement(source, faq.topics, max_bytes=settings.max_notice_bytes)
     if notice is None or problems:
         raise refused("\n".join(str(p) for p in problems) or f"{source}: cannot be read")
-    if notice.id in {entry.id for entry in faq.faq}:
-        raise refused(
-            f"{source}:1: id '{notice.id}' is already used in {settings.faq_file}: "
-            "the bot would not serve this notice; give the file another name"
-        )
+    if (clash := id_clash(notice, {e.id: e.line for e in faq.faq}, settings.faq_file)) is not None:
+        raise refused(f"{clash}: the bot would not serve this notice; give the file another name")
     target = settings.content_dir / source.name
     if target.exists() and target.resolve() != source.resolve():
         raise PublishError(f"{target}:1: an announcement with this name already exists")
