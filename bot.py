@@ -395,6 +395,12 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         out = args.out or ranking.DEFAULT_MODEL
         ranker.save(out)
         print(f"wrote {out} (fitted on {', '.join(ranker.trained_on)})")
+        if args.lexical:
+            print(
+                f"warning: {out} has no model for meaning: a bot using it answers by words "
+                "only (fit without --lexical to restore it)",
+                file=sys.stderr,
+            )
     return 0
 
 

@@ -535,6 +535,35 @@ def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward,
     assert ranker.lexical.weights[ranking.LEXICAL_FEATURES.index("cover")] > 0
 
 
+def test_a_model_fitted_with_lexical_leaves_a_bot_with_the_embedder_answering(
+    ward, tmp_path, capsys
+):
+    """`fit --lexical` writes no model for meaning; a bot that has the embedder must not
+    use the stand-in (it would answer nothing) but answer by words, and say so."""
+    from wardbot import ranking
+    from wardbot.engine import Engine
+    from wardbot.semantic import load_embedder
+
+    north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", FIT_QUESTIONS)
+    out_file = tmp_path / "ranker.json"
+    assert bot.main(["fit", str(north), str(south), "--lexical", "--out", str(out_file)]) == 0
+    assert "answers by words only" in capsys.readouterr().err
+    engine = Engine.open(
+        north / "faq.yaml",
+        north / "content",
+        tmp_path / "data",
+        embedder=load_embedder(),
+        ranker=ranking.load_ranker(out_file),
+    )
+    try:
+        answer = engine.ask("mức đóng bảo hiểm y tế hộ gia đình")
+        assert answer.answered and answer.best.id == "bhyt-muc-dong"
+        assert "fit --lexical" in str(engine.semantic_status()["error"])
+    finally:
+        engine.close()
+
+
 def test_fit_by_section_prints_each_left_out_wards_sections_and_wrong_answers(
     ward, tmp_path, capsys
 ):

@@ -282,9 +282,18 @@ class Engine:
             give_back_memory()
             engine = opened()
         tune_allocator()  # the build is over: from here the process serves questions
-        engine.embedder = embedder
         fitted_for = engine.ranker.embedder
-        if embedder is not None and fitted_for and fitted_for != embedder.name:
+        if embedder is not None and not fitted_for:
+            # `bot.py fit --lexical` wrote a ranker without a model for meaning: its
+            # stand-in would make every document with vectors unanswerable.
+            log.warning(
+                "the ranker was fitted without the embedding model (bot.py fit --lexical): "
+                "answering by words only"
+            )
+            embedder = None
+            engine.vectors.error = "the ranker was fitted without meaning (bot.py fit --lexical)"
+        engine.embedder = embedder
+        if embedder is not None and fitted_for != embedder.name:
             log.warning(
                 "the ranker was fitted for embedder %s, not %s: refit it (bot.py fit)",
                 fitted_for,

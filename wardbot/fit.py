@@ -100,7 +100,10 @@ def open_wards(
     wards: Sequence[Ward], embedder: Embedder | None, stack: ExitStack
 ) -> list[WardData]:
     """Each ward in its own engine (on a temporary data directory) with its candidates."""
-    placeholder = _neutral_ranker()
+    # Named for the embedder: a ranker for no embedder makes the engine drop it.
+    placeholder = dataclasses.replace(
+        _neutral_ranker(), embedder=embedder.name if embedder is not None else ""
+    )
     out = []
     for ward in wards:
         data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fit-")))
