@@ -519,3 +519,39 @@ def test_the_model_reads_a_question_typed_without_diacritics_with_them_restored(
         assert embedder.asked == [read]
     finally:
         fresh.close()
+
+
+def test_a_pasted_run_of_symbols_is_read_only_up_to_the_models_budget(engine):
+    """A run of symbols is a token a character: read whole, 600 of them held every other
+    resident's question for a second. The model reads only its end; a real question,
+    even a long story, is read whole."""
+    from wardbot.semantic import MAX_QUESTION_TOKENS
+
+    model = engine.embedder._model
+    read: list[str] = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(model, name)
+
+        def query(self, texts):
+            read.extend(texts)
+            return model.query(texts)
+
+    story = (
+        "Dạ chào anh chị ủy ban. Em là con út, đang làm công nhân ở xa nên ít về nhà. Ba em "
+        "năm nay tám mươi mốt tuổi, sống một mình, không có lương hưu. Em nghe nói người già "
+        "trên tám mươi được nhà nước cho tiền hàng tháng, vậy em phải làm giấy tờ gì, nộp ở "
+        "đâu, có cần ba em lên phường không hay em làm thay được ạ? Em cảm ơn nhiều."
+    )
+    symbols = "ễ#ộ̃ýß1ảắợ🙂ｆ" * 40 + " bhyt"
+    engine.embedder._model = Spy()
+    try:
+        engine.ask(story)
+        engine.ask(symbols)
+    finally:
+        engine.embedder._model = model
+    assert len(read) == 2
+    assert read[0].startswith("dạ chào") and read[0].endswith("cảm ơn nhiều")  # whole
+    assert model.token_count(read[1], True) <= MAX_QUESTION_TOKENS
+    assert read[1].endswith("bảo hiểm y tế")
