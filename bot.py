@@ -167,12 +167,8 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     from wardbot import datadir
 
-    with datadir.usable(settings) as (engine_settings, _read_only):
-        engine = _open_engine(engine_settings, report=False)
-        try:
-            _print_answers(engine, questions, settings, as_json=args.json)
-        finally:
-            engine.close()
+    with datadir.engine_for(settings) as (engine, _read_only):
+        _print_answers(engine, questions, settings, as_json=args.json)
     return 0
 
 

@@ -21,7 +21,7 @@ from wardbot import datadir
 from wardbot.config import Settings
 from wardbot.conversation import Button, Conversation, Reply
 from wardbot.render import numbered, numbered_buttons, plain_text
-from wardbot.store import ChatRef, Store, StoreError
+from wardbot.store import ChatRef, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -123,32 +123,23 @@ async def main(settings: Settings) -> int:
     for stream in (sys.stdin, sys.stdout):
         if isinstance(stream, io.TextIOWrapper):  # undecodable bytes must not end the chat
             stream.reconfigure(errors="replace")
-    with datadir.usable(settings) as (engine_settings, read_only):
-        return await _chat(settings, engine_settings, read_only)
-
-
-async def _chat(settings: Settings, engine_settings: Settings, read_only: bool) -> int:
-    engine = await asyncio.to_thread(engine_settings.open_engine, background_vectors=True)
-    for problem in engine.problems:
-        print(problem, file=sys.stderr)
     try:
-        store = await Store.open(settings.data_dir / datadir.DATABASE, read_only=read_only)
+        async with datadir.opened(settings) as (engine, store):
+            for problem in engine.problems:
+                print(problem, file=sys.stderr)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            handled: list[signal.Signals] = []
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, stop.set)
+                    handled.append(sig)
+            try:
+                await run_chat(Conversation(engine, store, settings), settings, stop=stop)
+            finally:
+                for sig in handled:
+                    loop.remove_signal_handler(sig)
     except StoreError as exc:
         print(f"database: {exc}", file=sys.stderr)
-        engine.close()
         return 1
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    handled: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, stop.set)
-            handled.append(sig)
-    try:
-        await run_chat(Conversation(engine, store, settings), settings, stop=stop)
-    finally:
-        for sig in handled:
-            loop.remove_signal_handler(sig)
-        await store.close()
-        engine.close()
     return 0

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import disk
 from sample_ward import write_ward
 from test_telegram_app import read_only_folder
 
 import bot
+from index.whoosh_index import SearchIndex
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +61,24 @@ def test_ask_answers_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys):
     with read_only_folder(tmp_path / "data"):  # fresh: not even an index in it
         assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
+
+
+def test_ask_answers_when_the_data_disk_fills_up_while_indexing(
+    ward, tmp_path, monkeypatch, capsys, caplog
+):
+    """The first write fits (the disk had a few kilobytes left); the index does not."""
+    data = tmp_path / "data"
+    build = SearchIndex.build.__func__  # type: ignore[attr-defined]
+
+    def filling(cls, directory, *args, **kwargs):
+        if disk.inside(directory, data):
+            raise disk.no_space()
+        return build(cls, directory, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "build", classmethod(filling))
+    assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
+    assert f"the data folder {data} is full (No space left on device)" in caplog.text
 
 
 def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):

@@ -12,8 +12,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from fakes import disk
 from test_telegram_app import read_only_folder
 
+import bot
 from handlers.terminal import CHAT, RULE, run_chat
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -315,3 +317,54 @@ def test_bot_py_chat_answers_from_a_read_only_data_folder(tmp_path: Path, ward_f
     assert "Đăng ký tạm trú cần giấy tờ gì?" in result.stdout
     assert f"the data folder {data} cannot be written" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def bot_chat(monkeypatch: pytest.MonkeyPatch, ward_files: Path, data: Path, *lines: str) -> int:
+    """`python bot.py chat` in this process (so a test can inject faults), typing `lines`."""
+    monkeypatch.chdir(data.parent)  # no stray .env from the developer's checkout
+    monkeypatch.setenv("SEMANTIC_MATCHING", "off")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    files = ["--faq", str(ward_files / "faq.yaml"), "--content", str(ward_files / "content")]
+    return bot.main(["chat", *files, "--data", str(data)])
+
+
+@pytest.mark.parametrize(
+    "flushes",
+    [
+        pytest.param(True, id="nothing-fits"),  # found by the first write it tries
+        pytest.param(False, id="a-few-kilobytes-left"),  # found when the database opens
+    ],
+)
+def test_bot_py_chat_on_a_full_data_disk_answers_and_says_the_folder_is_full(
+    tmp_path: Path,
+    ward_files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    flushes: bool,
+) -> None:
+    data = tmp_path / "data"
+    assert bot_chat(monkeypatch, ward_files, data, "/subscribe bhyt") == 0  # yesterday
+    capsys.readouterr()
+    disk.fill(data, monkeypatch, flushes=flushes)
+    caplog.clear()
+    status = bot_chat(
+        monkeypatch,
+        ward_files,
+        data,
+        "dang ky tam tru can giay to gi",
+        "/mysubs",
+        "/subscribe cu-tru",
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Đăng ký tạm trú cần giấy tờ gì?" in out
+    assert "Anh/chị đang nhận tin về:\n• Bảo hiểm y tế\n" in out  # what was saved is read
+    refused = out.split("> /subscribe cu-tru\n", 1)[1]
+    assert "Xin lỗi, hệ thống đang gặp sự cố" in refused  # and to try again later
+    full = [r.getMessage() for r in caplog.records if "is full" in r.getMessage()]
+    assert full == [
+        f"the data folder {data} is full ({disk.NO_SPACE if flushes else 'database or disk is full'}): "
+        "answering questions only; subscriptions, alerts and the question log resume once "
+        "its disk has room and the bot is restarted"
+    ]
