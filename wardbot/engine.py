@@ -676,6 +676,7 @@ class Engine:
         return " ".join(self._accents.restore([fixes.get(w, w) for w in words]))
 
     def close(self) -> None:
+        self.vectors.close()  # a pass under way saves what it computed
         with self._lock:
             if self._index is not None:
                 self._index.close()
