@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fakes import disk
-from sample_ward import write_ward
+from sample_ward import NOTICES, write_ward
 from test_telegram_app import read_only_folder
 
 import bot
@@ -167,6 +167,35 @@ def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_
     captured = capsys.readouterr()
     assert re.search(rf"{re.escape(str(faq))}:\d+: ", captured.out)
     assert "no good version" in captured.err and "no FAQ and no topics" in captured.err
+
+
+def test_check_without_any_usable_faq_checks_and_counts_the_notices_the_bot_serves(
+    ward, tmp_path, capsys
+):
+    faq, content = tmp_path / "faq.yaml", tmp_path / "content"
+    faq.write_text("topics: [\nfaq:\n", encoding="utf-8")  # a fresh data folder: no good copy
+    (content / "2024-10-01-the-bhyt-mien-phi.md").write_text(
+        "---\ntitle: Cấp thẻ BHYT miễn phí cho người từ 75 tuổi\ndate: 2024-10-01\n"
+        "topics: [bhyt]\n---\nNgười từ 75 tuổi được cấp thẻ BHYT miễn phí.\n",
+        encoding="utf-8",
+    )
+    missing_date = content / "2024-10-02-thieu-ngay.md"
+    missing_date.write_text("---\ntitle: Thiếu ngày\n---\nNội dung\n", encoding="utf-8")
+    served = len(NOTICES) + 1
+    assert bot.main(["check", *ward]) == 1
+    captured = capsys.readouterr()
+    notice_problems = [line for line in captured.out.splitlines() if ".md:" in line]
+    # The notice's own problem; its topics are unknown while faq.yaml is, not wrong.
+    assert notice_problems == [f"{missing_date}:2: front matter: missing 'date'"]
+    assert f"2 problem(s); 0 topics, 0 FAQ entries, {served} announcements loaded" in captured.err
+    # What the bot serves: the same notices, with the same problems.
+    assert bot.main(["index", *ward]) == 0
+    captured = capsys.readouterr()
+    assert f"indexed 0 FAQ entries and {served} announcements" in captured.out
+    assert [line for line in captured.err.splitlines() if ".md:" in line] == notice_problems
+    assert bot.main(["ask", "--json", *ward, "the bhyt mien phi nguoi 75 tuoi"]) == 0
+    first = json.loads(capsys.readouterr().out)["results"][0]
+    assert first["id"] == "2024-10-01-the-bhyt-mien-phi"
 
 
 @pytest.mark.parametrize(
@@ -494,6 +523,24 @@ def test_announce_checks_against_what_the_bot_serves_while_faq_yaml_is_broken(
     captured = capsys.readouterr()
     assert "already used" in captured.err and f"{faq} cannot be used" in captured.err
     assert not (tmp_path / "content" / notice.name).exists()
+
+
+def test_announce_with_no_usable_faq_at_all_does_not_call_the_topics_unknown(
+    ward, tmp_path, capsys
+):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text("topics: [\nfaq:\n", encoding="utf-8")  # a fresh data folder: no good copy
+    today = dt.date.today().isoformat()
+    notice = tmp_path / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    # As the bot serves it and `check` reports it: the notice, its topics not known yet.
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    captured = capsys.readouterr()
+    assert "published" in captured.out and "unknown topic" not in captured.err
+    assert "no good version" in captured.err
 
 
 @pytest.mark.parametrize("command", COMMANDS)
