@@ -18,6 +18,7 @@ from test_telegram_app import read_only_folder
 
 import bot
 from index.whoosh_index import SearchIndex
+from wardbot.config import Settings
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -662,3 +663,28 @@ def test_every_chat_command_is_in_the_readme(command):
     """Residents' commands, admins' and those of the staff group: each in a README table."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"^\|[^|\n]*`/{command}\b", readme, re.MULTILINE), command
+
+
+@pytest.mark.parametrize("name", ["WEB_CHAT", "SEMANTIC_MATCHING"])
+def test_an_on_off_setting_with_another_value_is_a_configuration_error(
+    ward, monkeypatch, capsys, name
+):
+    monkeypatch.setenv(name, "maybe")
+    assert bot.main(["ask", *ward, "mat the bhyt"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"configuration: {name} must be 'on' or 'off', got 'maybe'\n"
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [
+        *[(value, True) for value in ("on", "ON", "yes", "true", "1")],
+        *[(value, False) for value in ("off", "Off", "no", "false", "0")],
+    ],
+)
+def test_on_off_settings_take_the_usual_spellings(value, on):
+    settings = Settings.from_env({"WEB_CHAT": value, "SEMANTIC_MATCHING": value})
+    assert (settings.web_chat, settings.semantic) == (on, on)
+    defaults = Settings.from_env({})
+    assert (defaults.web_chat, defaults.semantic) == (False, True)
