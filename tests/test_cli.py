@@ -96,6 +96,36 @@ def test_ask_batch_reads_stdin(ward, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "hoc-bong-khuyen-hoc"
 
 
+def test_ask_batch_with_a_file_that_is_not_there_says_so_in_one_line(ward, tmp_path, capsys):
+    missing = tmp_path / "cau-hoi.txt"
+    assert bot.main(["ask", "--batch", str(missing), *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"bot.py ask: cannot read {missing} (No such file or directory)\n"
+    assert captured.out == ""
+
+
+def test_ask_batch_with_a_file_not_in_utf8_names_its_line(ward, tmp_path, monkeypatch, capsys):
+    questions = tmp_path / "cau-hoi.txt"
+    # Saved by an old editor in Windows-1258: "mất thẻ" is not UTF-8 on the second line.
+    questions.write_bytes(b"lam lai cccd\r\nm\xe2t th\xea\xf2 bhyt\r\n")
+    assert bot.main(["ask", "--batch", str(questions), *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"bot.py ask: {questions}:2: not UTF-8 text; save the file as UTF-8\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff\n")))
+    assert bot.main(["ask", "--batch", "-", *ward]) == 2
+    assert capsys.readouterr().err == (
+        "bot.py ask: standard input:1: not UTF-8 text; save the file as UTF-8\n"
+    )
+
+
+def test_ask_batch_skips_a_byte_order_mark_and_reads_windows_line_ends(ward, tmp_path, capsys):
+    questions = tmp_path / "cau-hoi.txt"
+    questions.write_bytes("\ufeffmất thẻ bhyt\r\nlam lai cccd\r\n".encode())
+    assert bot.main(["ask", "--json", "--batch", str(questions), *ward]) == 0
+    asked = [json.loads(line)["question"] for line in capsys.readouterr().out.splitlines()]
+    assert asked == ["mất thẻ bhyt", "lam lai cccd"]
+
+
 def test_ask_plain_shows_the_answer_text(ward, capsys):
     bot.main(["ask", *ward, "lam lai cccd bi mat o dau"])
     assert "Công an cấp xã" in capsys.readouterr().out
@@ -224,6 +254,15 @@ def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert bot.main(["index", *ward]) == 0
     assert "8 FAQ entries" in capsys.readouterr().out
     assert (tmp_path / "data" / "index" / "CURRENT").exists()
+
+
+def test_index_into_a_data_folder_it_cannot_write_says_so_in_one_line(ward, tmp_path, capsys):
+    data = tmp_path / "data"
+    with read_only_folder(data):
+        assert bot.main(["index", *ward]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"bot.py index: cannot write in {data} (")
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
 
 
 def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
