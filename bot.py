@@ -553,9 +553,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "import":
         return _cmd_import(args, settings)
     if args.command == "chat":
-        from handlers.terminal import main as chat_main
+        try:
+            from handlers.terminal import main as chat_main
 
-        return asyncio.run(chat_main(settings)) or 0
+            return asyncio.run(chat_main(settings)) or 0
+        except KeyboardInterrupt:  # Ctrl-C before the chat could take it itself
+            print(file=sys.stderr)
+            return 130
     if args.command == "run":
         from wardbot.app import main as run_main
 

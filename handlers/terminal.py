@@ -13,7 +13,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from handlers.base import Answerer
@@ -119,27 +119,56 @@ async def run_chat(
 
 
 async def main(settings: Settings) -> int:
-    """`python bot.py chat`: open the engine and the database, then chat until /quit."""
+    """`python bot.py chat`: open the engine and the database, then chat until /quit.
+
+    Ctrl-C (or SIGTERM) ends it quietly at any time, even while the engine is still
+    opening: then the exit status is the signal's (130 for Ctrl-C)."""
     for stream in (sys.stdin, sys.stdout):
         if isinstance(stream, io.TextIOWrapper):  # undecodable bytes must not end the chat
             stream.reconfigure(errors="replace")
-    try:
-        async with datadir.opened(settings) as (engine, store):
+    stop = asyncio.Event()
+    received: list[int] = []
+    with _stop_on_signals(stop, received):
+        async with contextlib.AsyncExitStack() as stack:
+            opening = asyncio.ensure_future(stack.enter_async_context(datadir.opened(settings)))
+            stopped = asyncio.ensure_future(stop.wait())
+            try:
+                await asyncio.wait((opening, stopped), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stopped.cancel()
+            if not opening.done():
+                opening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await opening
+                print(file=sys.stderr)  # after the ^C the terminal echoed
+                return 128 + (received[0] if received else signal.SIGINT)
+            try:
+                engine, store = opening.result()
+            except StoreError as exc:
+                print(f"database: {exc}", file=sys.stderr)
+                return 1
             for problem in engine.problems:
                 print(problem, file=sys.stderr)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            handled: list[signal.Signals] = []
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.add_signal_handler(sig, stop.set)
-                    handled.append(sig)
-            try:
-                await run_chat(Conversation(engine, store, settings), settings, stop=stop)
-            finally:
-                for sig in handled:
-                    loop.remove_signal_handler(sig)
-    except StoreError as exc:
-        print(f"database: {exc}", file=sys.stderr)
-        return 1
+            await run_chat(Conversation(engine, store, settings), settings, stop=stop)
     return 0
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: asyncio.Event, received: list[int]) -> Iterator[None]:
+    """SIGINT and SIGTERM set `stop` (and are noted in `received`) instead of raising."""
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+
+    def on_signal(sig: signal.Signals) -> None:
+        received.append(int(sig))
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, on_signal, sig)
+            handled.append(sig)
+    try:
+        yield
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)

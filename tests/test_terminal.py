@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import signal
 import subprocess
 import sys
+import threading
 import unicodedata
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from fakes import disk
 from test_telegram_app import read_only_folder
 
 import bot
+from handlers import terminal
 from handlers.terminal import CHAT, RULE, run_chat
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -368,3 +371,47 @@ def test_bot_py_chat_on_a_full_data_disk_answers_and_says_the_folder_is_full(
         "answering questions only; subscriptions, alerts and the question log resume once "
         "its disk has room and the bot is restarted"
     ]
+
+
+async def test_ctrl_c_while_the_chat_starts_leaves_at_once_without_a_traceback(
+    ward_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C while a large ward's index is still being built: the chat leaves at once,
+    with Ctrl-C's exit status, instead of a KeyboardInterrupt traceback once it is built."""
+    opening, release = threading.Event(), threading.Event()
+
+    def slow_open(self: Settings, **kwargs: object) -> Engine:
+        opening.set()
+        release.wait(30)
+        raise RuntimeError("opened too late to matter")
+
+    monkeypatch.setattr(Settings, "open_engine", slow_open)
+    # Whatever happens, no KeyboardInterrupt reaches the test runner.
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        chatting = asyncio.create_task(terminal.main(ward_settings))
+        assert await asyncio.to_thread(opening.wait, 10)
+        os.kill(os.getpid(), signal.SIGINT)
+        assert await asyncio.wait_for(chatting, 5) == 128 + signal.SIGINT
+    finally:
+        release.set()
+        signal.signal(signal.SIGINT, previous)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_before_the_chat_takes_it_exits_with_its_status_and_no_traceback(
+    tmp_path: Path,
+    ward_files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def interrupted(settings: Settings) -> int:  # Ctrl-C while modules still load
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(terminal, "main", interrupted)
+    try:
+        status = bot_chat(monkeypatch, ward_files, tmp_path / "data")
+    except KeyboardInterrupt:  # not to the test runner, which would stop every test
+        pytest.fail("bot.py chat let Ctrl-C out as a KeyboardInterrupt traceback")
+    assert status == 130
+    assert capsys.readouterr().err == "\n"
