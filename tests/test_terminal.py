@@ -415,3 +415,35 @@ def test_ctrl_c_before_the_chat_takes_it_exits_with_its_status_and_no_traceback(
         pytest.fail("bot.py chat let Ctrl-C out as a KeyboardInterrupt traceback")
     assert status == 130
     assert capsys.readouterr().err == "\n"
+
+
+def test_changes_refused_by_a_read_only_data_folder_are_one_log_line_each(
+    tmp_path: Path,
+    ward_files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """As the README says: the bot says once, at start-up, that nothing can be saved; each
+    change a resident then asks for is apologised for and logged in one line, not with a
+    traceback per message."""
+    data = tmp_path / "data"
+    assert bot_chat(monkeypatch, ward_files, data, "/subscribe bhyt") == 0
+    capsys.readouterr()
+    caplog.clear()
+    with read_only_folder(data):
+        status = bot_chat(
+            monkeypatch, ward_files, data, "/subscribe cu-tru", "/unsubscribe bhyt", "/forget"
+        )
+    out = capsys.readouterr().out
+    assert status == 0
+    for command in ("/subscribe cu-tru", "/unsubscribe bhyt", "/forget"):
+        reply = out.split(f"> {command}\n", 1)[1].split("> ", 1)[0]
+        assert "Xin lỗi, hệ thống đang gặp sự cố" in reply, reply  # ... try again later
+    assert not [r for r in caplog.records if r.exc_info], "no traceback"
+    not_saved = [r.getMessage() for r in caplog.records if "not saved" in r.getMessage()]
+    assert len(not_saved) == 3
+    assert all(
+        m.startswith("terminal: a change was not saved: the data folder is read-only (")
+        for m in not_saved
+    )
