@@ -66,12 +66,6 @@ def _probe(folder: Path) -> Exception | None:
     return None
 
 
-def unwritable(folder: Path) -> str | None:
-    """Why the bot cannot write in `folder` (made if missing); None when it can."""
-    problem = _probe(folder)
-    return None if problem is None else _why(problem)
-
-
 def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
