@@ -155,11 +155,41 @@ def _open_engine(settings: Settings, report: bool = True):  # type: ignore[no-un
     return engine
 
 
+class _BatchError(Exception):
+    """--batch FILE cannot be read; the message says why, in one line."""
+
+
+def _read_batch(name: str) -> list[str]:
+    """The questions in --batch FILE (`-`: standard input), one a line, blank lines skipped."""
+    try:
+        if name == "-":
+            raw: bytes | str = (
+                sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+            )
+        else:
+            raw = Path(name).read_bytes()
+    except OSError as exc:
+        raise _BatchError(f"cannot read {name} ({exc.strerror or exc})") from None
+    if isinstance(raw, str):
+        text = raw
+    else:
+        try:
+            text = raw.decode("utf-8-sig")  # a byte order mark, as Notepad writes, is no question
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            where = "standard input" if name == "-" else name
+            raise _BatchError(f"{where}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line.strip() for line in lines if line.strip()]
+
+
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch:
-        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
-        with stream:
-            questions = [line.strip() for line in stream if line.strip()]
+        try:
+            questions = _read_batch(args.batch)
+        except _BatchError as exc:
+            print(f"bot.py ask: {exc}", file=sys.stderr)
+            return 2
     else:
         questions = [" ".join(args.question)]
         if not questions[0].strip():
@@ -167,12 +197,8 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     from wardbot import datadir
 
-    with datadir.usable(settings) as (engine_settings, _read_only):
-        engine = _open_engine(engine_settings, report=False)
-        try:
-            _print_answers(engine, questions, settings, as_json=args.json)
-        finally:
-            engine.close()
+    with datadir.engine_for(settings) as (engine, _read_only):
+        _print_answers(engine, questions, settings, as_json=args.json)
     return 0
 
 
@@ -264,6 +290,12 @@ def _cmd_index(settings: Settings) -> int:
     )
     try:
         engine.rebuild()
+    except OSError as exc:  # a read-only or full data folder: one line, not a traceback
+        print(
+            f"bot.py index: cannot write in {settings.data_dir} ({exc.strerror or exc})",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         engine.close()
     for problem in engine.problems:
@@ -527,9 +559,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "import":
         return _cmd_import(args, settings)
     if args.command == "chat":
-        from handlers.terminal import main as chat_main
+        try:
+            from handlers.terminal import main as chat_main
 
-        return asyncio.run(chat_main(settings)) or 0
+            return asyncio.run(chat_main(settings)) or 0
+        except KeyboardInterrupt:  # Ctrl-C before the chat could take it itself
+            print(file=sys.stderr)
+            return 130
     if args.command == "run":
         from wardbot.app import main as run_main
 

@@ -21,6 +21,7 @@ import contextlib
 import logging
 import math
 import re
+import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
@@ -255,14 +256,31 @@ class Answerer:
         except self.quiet as exc:
             log.info("%s: a chat blocked the bot or is gone: %s", self.channel, exc)
             return
-        except Exception:
-            log.exception("%s: failed to handle an update", self.channel)
+        except Exception as exc:
+            why = self._not_saved(exc)
+            if why is not None:  # expected meanwhile, and said at start-up: one line each
+                log.warning("%s: a change was not saved: %s (%s)", self.channel, why, exc)
+            else:
+                log.exception("%s: failed to handle an update", self.channel)
             with contextlib.suppress(Exception):
                 await send([self.apology()])
             return
         if self.menus is not None:
             self.menus.remember(chat.chat_id, shown)
         self.full_texts.seen(chat.chat_id, answered)
+
+    def _not_saved(self, exc: Exception) -> str | None:
+        """Why a write failed, when that is all that went wrong: the data folder cannot be
+        written (the bot started read-only, see wardbot.datadir) or its disk is full. The
+        resident is asked to try again later; a traceback would tell staff nothing new."""
+        if not isinstance(exc, sqlite3.OperationalError):
+            return None
+        store = getattr(self.conversation, "store", None)
+        if store is not None and not store.writable:
+            return "the data folder is read-only"
+        if "full" in str(exc):  # SQLite: "database or disk is full"
+            return "the data folder's disk is full"
+        return None
 
     def apology(self) -> Reply:
         """What the resident reads when answering failed: sorry, and whom to call."""

@@ -13,7 +13,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from handlers.base import Answerer
@@ -21,7 +21,7 @@ from wardbot import datadir
 from wardbot.config import Settings
 from wardbot.conversation import Button, Conversation, Reply
 from wardbot.render import numbered, numbered_buttons, plain_text
-from wardbot.store import ChatRef, Store, StoreError
+from wardbot.store import ChatRef, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -119,36 +119,56 @@ async def run_chat(
 
 
 async def main(settings: Settings) -> int:
-    """`python bot.py chat`: open the engine and the database, then chat until /quit."""
+    """`python bot.py chat`: open the engine and the database, then chat until /quit.
+
+    Ctrl-C (or SIGTERM) ends it quietly at any time, even while the engine is still
+    opening: then the exit status is the signal's (130 for Ctrl-C)."""
     for stream in (sys.stdin, sys.stdout):
         if isinstance(stream, io.TextIOWrapper):  # undecodable bytes must not end the chat
             stream.reconfigure(errors="replace")
-    with datadir.usable(settings) as (engine_settings, read_only):
-        return await _chat(settings, engine_settings, read_only)
-
-
-async def _chat(settings: Settings, engine_settings: Settings, read_only: bool) -> int:
-    engine = await asyncio.to_thread(engine_settings.open_engine, background_vectors=True)
-    for problem in engine.problems:
-        print(problem, file=sys.stderr)
-    try:
-        store = await Store.open(settings.data_dir / datadir.DATABASE, read_only=read_only)
-    except StoreError as exc:
-        print(f"database: {exc}", file=sys.stderr)
-        engine.close()
-        return 1
     stop = asyncio.Event()
+    received: list[int] = []
+    with _stop_on_signals(stop, received):
+        async with contextlib.AsyncExitStack() as stack:
+            opening = asyncio.ensure_future(stack.enter_async_context(datadir.opened(settings)))
+            stopped = asyncio.ensure_future(stop.wait())
+            try:
+                await asyncio.wait((opening, stopped), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stopped.cancel()
+            if not opening.done():
+                opening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await opening
+                print(file=sys.stderr)  # after the ^C the terminal echoed
+                return 128 + (received[0] if received else signal.SIGINT)
+            try:
+                engine, store = opening.result()
+            except StoreError as exc:
+                print(f"database: {exc}", file=sys.stderr)
+                return 1
+            for problem in engine.problems:
+                print(problem, file=sys.stderr)
+            await run_chat(Conversation(engine, store, settings), settings, stop=stop)
+    return 0
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: asyncio.Event, received: list[int]) -> Iterator[None]:
+    """SIGINT and SIGTERM set `stop` (and are noted in `received`) instead of raising."""
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
+
+    def on_signal(sig: signal.Signals) -> None:
+        received.append(int(sig))
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal, sig)
             handled.append(sig)
     try:
-        await run_chat(Conversation(engine, store, settings), settings, stop=stop)
+        yield
     finally:
         for sig in handled:
             loop.remove_signal_handler(sig)
-        await store.close()
-        engine.close()
-    return 0

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sample_ward import write_ward
+from fakes import disk
+from sample_ward import NOTICES, write_ward
 from test_telegram_app import read_only_folder
 
 import bot
+from index.whoosh_index import SearchIndex
+from wardbot.config import Settings
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +64,24 @@ def test_ask_answers_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
 
 
+def test_ask_answers_when_the_data_disk_fills_up_while_indexing(
+    ward, tmp_path, monkeypatch, capsys, caplog
+):
+    """The first write fits (the disk had a few kilobytes left); the index does not."""
+    data = tmp_path / "data"
+    build = SearchIndex.build.__func__  # type: ignore[attr-defined]
+
+    def filling(cls, directory, *args, **kwargs):
+        if disk.inside(directory, data):
+            raise disk.no_space()
+        return build(cls, directory, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "build", classmethod(filling))
+    assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
+    assert f"the data folder {data} is full (No space left on device)" in caplog.text
+
+
 def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):
     questions = tmp_path / "q.txt"
     questions.write_text("mất thẻ bhyt\n\ngiá vàng hôm nay\nlam lai cccd\n", encoding="utf-8")
@@ -73,6 +94,36 @@ def test_ask_batch_reads_stdin(ward, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO("khi nào phát học bổng\n"))
     bot.main(["ask", "--json", "--batch", "-", *ward])
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "hoc-bong-khuyen-hoc"
+
+
+def test_ask_batch_with_a_file_that_is_not_there_says_so_in_one_line(ward, tmp_path, capsys):
+    missing = tmp_path / "cau-hoi.txt"
+    assert bot.main(["ask", "--batch", str(missing), *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"bot.py ask: cannot read {missing} (No such file or directory)\n"
+    assert captured.out == ""
+
+
+def test_ask_batch_with_a_file_not_in_utf8_names_its_line(ward, tmp_path, monkeypatch, capsys):
+    questions = tmp_path / "cau-hoi.txt"
+    # Saved by an old editor in Windows-1258: "mất thẻ" is not UTF-8 on the second line.
+    questions.write_bytes(b"lam lai cccd\r\nm\xe2t th\xea\xf2 bhyt\r\n")
+    assert bot.main(["ask", "--batch", str(questions), *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"bot.py ask: {questions}:2: not UTF-8 text; save the file as UTF-8\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff\n")))
+    assert bot.main(["ask", "--batch", "-", *ward]) == 2
+    assert capsys.readouterr().err == (
+        "bot.py ask: standard input:1: not UTF-8 text; save the file as UTF-8\n"
+    )
+
+
+def test_ask_batch_skips_a_byte_order_mark_and_reads_windows_line_ends(ward, tmp_path, capsys):
+    questions = tmp_path / "cau-hoi.txt"
+    questions.write_bytes("\ufeffmất thẻ bhyt\r\nlam lai cccd\r\n".encode())
+    assert bot.main(["ask", "--json", "--batch", str(questions), *ward]) == 0
+    asked = [json.loads(line)["question"] for line in capsys.readouterr().out.splitlines()]
+    assert asked == ["mất thẻ bhyt", "lam lai cccd"]
 
 
 def test_ask_plain_shows_the_answer_text(ward, capsys):
@@ -149,6 +200,35 @@ def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_
     assert "no good version" in captured.err and "no FAQ and no topics" in captured.err
 
 
+def test_check_without_any_usable_faq_checks_and_counts_the_notices_the_bot_serves(
+    ward, tmp_path, capsys
+):
+    faq, content = tmp_path / "faq.yaml", tmp_path / "content"
+    faq.write_text("topics: [\nfaq:\n", encoding="utf-8")  # a fresh data folder: no good copy
+    (content / "2024-10-01-the-bhyt-mien-phi.md").write_text(
+        "---\ntitle: Cấp thẻ BHYT miễn phí cho người từ 75 tuổi\ndate: 2024-10-01\n"
+        "topics: [bhyt]\n---\nNgười từ 75 tuổi được cấp thẻ BHYT miễn phí.\n",
+        encoding="utf-8",
+    )
+    missing_date = content / "2024-10-02-thieu-ngay.md"
+    missing_date.write_text("---\ntitle: Thiếu ngày\n---\nNội dung\n", encoding="utf-8")
+    served = len(NOTICES) + 1
+    assert bot.main(["check", *ward]) == 1
+    captured = capsys.readouterr()
+    notice_problems = [line for line in captured.out.splitlines() if ".md:" in line]
+    # The notice's own problem; its topics are unknown while faq.yaml is, not wrong.
+    assert notice_problems == [f"{missing_date}:2: front matter: missing 'date'"]
+    assert f"2 problem(s); 0 topics, 0 FAQ entries, {served} announcements loaded" in captured.err
+    # What the bot serves: the same notices, with the same problems.
+    assert bot.main(["index", *ward]) == 0
+    captured = capsys.readouterr()
+    assert f"indexed 0 FAQ entries and {served} announcements" in captured.out
+    assert [line for line in captured.err.splitlines() if ".md:" in line] == notice_problems
+    assert bot.main(["ask", "--json", *ward, "the bhyt mien phi nguoi 75 tuoi"]) == 0
+    first = json.loads(capsys.readouterr().out)["results"][0]
+    assert first["id"] == "2024-10-01-the-bhyt-mien-phi"
+
+
 @pytest.mark.parametrize(
     "damage",
     [lambda text: text + "\n  - id: [oops\n", lambda text: text.replace("\nfaq:\n", "\nFAQ:\n")],
@@ -174,6 +254,15 @@ def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert bot.main(["index", *ward]) == 0
     assert "8 FAQ entries" in capsys.readouterr().out
     assert (tmp_path / "data" / "index" / "CURRENT").exists()
+
+
+def test_index_into_a_data_folder_it_cannot_write_says_so_in_one_line(ward, tmp_path, capsys):
+    data = tmp_path / "data"
+    with read_only_folder(data):
+        assert bot.main(["index", *ward]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"bot.py index: cannot write in {data} (")
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
 
 
 def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
@@ -476,6 +565,24 @@ def test_announce_checks_against_what_the_bot_serves_while_faq_yaml_is_broken(
     assert not (tmp_path / "content" / notice.name).exists()
 
 
+def test_announce_with_no_usable_faq_at_all_does_not_call_the_topics_unknown(
+    ward, tmp_path, capsys
+):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text("topics: [\nfaq:\n", encoding="utf-8")  # a fresh data folder: no good copy
+    today = dt.date.today().isoformat()
+    notice = tmp_path / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    # As the bot serves it and `check` reports it: the notice, its topics not known yet.
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    captured = capsys.readouterr()
+    assert "published" in captured.out and "unknown topic" not in captured.err
+    assert "no good version" in captured.err
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(
@@ -624,3 +731,28 @@ def test_every_chat_command_is_in_the_readme(command):
     """Residents' commands, admins' and those of the staff group: each in a README table."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"^\|[^|\n]*`/{command}\b", readme, re.MULTILINE), command
+
+
+@pytest.mark.parametrize("name", ["WEB_CHAT", "SEMANTIC_MATCHING"])
+def test_an_on_off_setting_with_another_value_is_a_configuration_error(
+    ward, monkeypatch, capsys, name
+):
+    monkeypatch.setenv(name, "maybe")
+    assert bot.main(["ask", *ward, "mat the bhyt"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"configuration: {name} must be 'on' or 'off', got 'maybe'\n"
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [
+        *[(value, True) for value in ("on", "ON", "yes", "true", "1")],
+        *[(value, False) for value in ("off", "Off", "no", "false", "0")],
+    ],
+)
+def test_on_off_settings_take_the_usual_spellings(value, on):
+    settings = Settings.from_env({"WEB_CHAT": value, "SEMANTIC_MATCHING": value})
+    assert (settings.web_chat, settings.semantic) == (on, on)
+    defaults = Settings.from_env({})
+    assert (defaults.web_chat, defaults.semantic) == (False, True)

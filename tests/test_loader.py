@@ -783,12 +783,15 @@ def test_corpus_rejects_an_announcement_reusing_an_faq_id() -> None:
     assert [t.id for t in corpus.topics] == ["bhyt", "cu-tru"]
 
 
-def test_corpus_with_a_broken_faq_is_empty_and_reports_only_that() -> None:
+def test_corpus_with_a_broken_faq_and_no_good_copy_has_the_notices_their_topics_unknown() -> None:
+    """As the bot serves it: no FAQ, no topics, the notices; their topics are not known,
+    so they are not reported as unknown (nor kept)."""
     faq = write("faq.yaml", "topics: [\n")
     write("content/2024-07-15-a.md", NOTICE.replace("---\nN", "topics: [bhyt]\n---\nN"))
     corpus, problems = load_corpus(faq, Path("content"))
     assert [(p.file, p.line) for p in problems] == [("faq.yaml", 2)]
-    assert (corpus.faq, corpus.announcements) == ([], [])
+    assert (corpus.topics, corpus.faq) == ([], [])
+    assert [(n.id, n.topics) for n in corpus.announcements] == [("2024-07-15-a", ())]
 
 
 def test_corpus_problems_come_faq_first() -> None:

@@ -1,10 +1,18 @@
 """The documents' vectors in memory and on disk: packed small, scored as the floats are."""
 
+import datetime as dt
+import threading
+
 import numpy as np
 import pytest
+from sample_ward import write_ward
 
 from wardbot import semantic
+from wardbot import vectors as vectors_module
+from wardbot.engine import Engine
+from wardbot.models import Announcement
 from wardbot.semantic import SemanticIndex, VectorCache, pack
+from wardbot.vectors import DocumentVectors
 
 
 def unit_rows(rng, n, dim=32):
@@ -230,3 +238,113 @@ def test_a_pair_is_the_question_times_its_closest_phrasing_and_its_passage():
     assert pair.shape == (2 * len(question),)
     assert np.abs(pair[: len(question)] - question * near).max() < 1e-4
     assert np.abs(pair[len(question) :] - question * passage[0]).max() < 1e-4
+
+
+def notices(n):
+    return {
+        f"2024-10-01-tb-{i}": Announcement(
+            id=f"2024-10-01-tb-{i}",
+            title=f"Thông báo số {i}",
+            date=dt.date(2024, 10, 1),
+            body=f"Nội dung thông báo số {i}.",
+        )
+        for i in range(n)
+    }
+
+
+class PausingEmbedder(RecordingEmbedder):
+    """Each call is `seconds` of work on `clock`; call number `pause_at` waits for
+    `release` (after setting `paused`), as a long first pass is caught mid-way."""
+
+    def __init__(self, clock=None, seconds=0.0, pause_at=None):
+        super().__init__()
+        self.clock, self.seconds, self.pause_at = clock, seconds, pause_at
+        self.paused, self.release = threading.Event(), threading.Event()
+
+    def embed(self, texts, *, query):
+        if len(self.calls) + 1 == self.pause_at:
+            self.paused.set()
+            assert self.release.wait(30)
+        if self.clock is not None:
+            self.clock[0] += self.seconds
+        return super().embed(texts, query=query)
+
+
+def saved_documents(path):
+    """How many documents the vector file holds (one passage each)."""
+    if not path.exists():
+        return 0
+    with np.load(path) as saved:
+        return len(saved["passage_keys"])
+
+
+class PassageCounting(RecordingEmbedder):
+    def __init__(self):
+        super().__init__()
+        self.passages = 0
+
+    def embed(self, texts, *, query):
+        self.passages += 0 if query else len(texts)
+        return super().embed(texts, query=query)
+
+
+def test_a_long_first_pass_saves_its_progress_every_30_seconds_and_a_restart_goes_on_from_it(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(vectors_module, "VECTOR_BATCH_DOCS", 2)
+    docs = notices(12)
+    clock = [0.0]
+    # A batch of two notices is two calls (titles, passages): 20 s of work on `clock`.
+    embedder = PausingEmbedder(clock, seconds=10.0, pause_at=9)  # in the fifth batch
+    first = DocumentVectors(
+        tmp_path, lambda: dict(docs), threading.RLock(), background=True, clock=lambda: clock[0]
+    )
+    first.embedder = embedder
+    try:
+        first.want()
+        assert embedder.paused.wait(30)
+        # The process dies here (a power cut, kill -9): the file holds the first four
+        # batches, saved after 40 s and 80 s of work.
+        assert saved_documents(tmp_path / vectors_module.VECTOR_FILE) == 8
+        counting = PassageCounting()
+        again = DocumentVectors(tmp_path, lambda: dict(docs), threading.RLock())
+        again.embedder = counting
+        assert not again.take_saved()  # not all of them: the rest is computed
+        assert again.refresh() == 4
+        assert sorted(again.index.ids) == sorted(docs)
+        assert counting.passages == 4
+    finally:
+        embedder.release.set()
+        first.close()
+
+
+def test_closing_during_a_first_pass_saves_what_it_computed(tmp_path, monkeypatch):
+    faq, content = write_ward(tmp_path)
+    for n in range(40):
+        (content / f"2024-10-{n % 28 + 1:02d}-thong-bao-{n}.md").write_text(
+            f"---\ntitle: Thông báo số {n}\ndate: 2024-10-{n % 28 + 1:02d}\n---\nNội dung {n}.\n",
+            encoding="utf-8",
+        )
+    monkeypatch.setattr(vectors_module, "VECTOR_BATCH_DOCS", 4)
+    embedder = PausingEmbedder(pause_at=7)  # in the second batch or so
+    engine = Engine.open(
+        faq, content, tmp_path / "data", embedder=embedder, background_vectors=True
+    )
+    total = len(engine.corpus.faq) + len(engine.corpus.announcements)
+    assert embedder.paused.wait(30)
+    closing = threading.Thread(target=engine.close)  # SIGTERM, Ctrl-C, docker stop
+    closing.start()
+    closing.join(0.5)
+    assert closing.is_alive()  # waiting for the pass to stop and save
+    embedder.release.set()
+    closing.join(10)
+    assert not closing.is_alive()
+    kept = saved_documents(tmp_path / "data" / vectors_module.VECTOR_FILE)
+    assert 0 < kept < total
+    counting = PassageCounting()
+    again = Engine.open(faq, content, tmp_path / "data", embedder=counting)
+    try:
+        assert again.semantic_status()["documents"] == total
+        assert counting.passages == total - kept  # the rest, and only the rest
+    finally:
+        again.close()

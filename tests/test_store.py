@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from test_telegram_app import read_only_folder
 
 from wardbot.store import MIGRATIONS, ChatRef, NoticeRef, Store, StoreError
 from wardbot.tickets import TicketBook
@@ -217,3 +219,31 @@ async def test_after_an_upgrade_a_notice_alerted_before_it_is_not_alerted_again_
         assert await store.note_announcements([renamed], 1722490060.0, ["telegram"]) == {
             "2024-08-01-lich-tiem": 0
         }
+
+
+async def test_a_read_only_folder_shows_what_a_crashed_bot_left_in_the_write_ahead_log(
+    tmp_path: Path,
+) -> None:
+    """A bot killed (kill -9, a power cut) leaves its last writes in bot.sqlite3-wal; a
+    bot started on that folder read-only must read them too."""
+    running = tmp_path / "running"
+    store = await Store.open(running / "bot.sqlite3")
+    try:
+        await store.subscribe(ALICE, "bhyt")
+        await store.subscribe(BINH, "hoc-bong")
+        await store.unsubscribe(BINH, "hoc-bong")
+        # The folder as the crash leaves it: the changes are in the log only.
+        left = tmp_path / "left"
+        left.mkdir()
+        for name in ("bot.sqlite3", "bot.sqlite3-wal"):
+            shutil.copyfile(running / name, left / name)
+    finally:
+        await store.close()
+    assert (left / "bot.sqlite3-wal").stat().st_size > 0
+    with read_only_folder(left):
+        async with await Store.open(left / "bot.sqlite3", read_only=True) as reading:
+            assert await reading.subscriptions_of(ALICE) == ["bhyt"]
+            assert await reading.subscriptions_of(BINH) == []
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                await reading.subscribe(BINH, "bhyt")
+    assert sorted(p.name for p in left.iterdir()) == ["bot.sqlite3", "bot.sqlite3-wal"]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fakes import disk
 from fakes.telegram_api import FakeBotApi, visible_text
 
 from wardbot import app
@@ -407,3 +408,31 @@ async def test_a_read_only_data_folder_still_answers_and_says_what_is_wrong(
         ), errors
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
         assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
+
+
+async def test_a_full_data_disk_still_answers_and_says_the_folder_is_full(
+    api: FakeBotApi,
+    ward_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bot ran here yesterday; today the disk is full: it starts all the same, on the
+    read-only path, rather than stopping on SQLite's "disk I/O error" at every restart."""
+    settings = bot_settings(ward_settings, api)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        await store.subscribe(ChatRef("telegram", "708"), "bhyt")
+    disk.fill(settings.data_dir, monkeypatch, flushes=False)  # a few kilobytes left
+    async with running_app(settings, healthy=False) as base:
+        (answer,) = await api.say(708, "mất thẻ bhyt")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+        (subs,) = await api.say(708, "/mysubs")
+        assert "Bảo hiểm y tế" in visible_text(subs.text)
+        async with httpx.AsyncClient() as client:
+            checks = (await client.get(f"{base}/healthz")).json()["checks"]
+        assert checks["data"] is False and checks["telegram"] is True
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [e for e in errors if "data folder" in e] == [
+        f"the data folder {settings.data_dir} is full (database or disk is full): answering "
+        "questions only; subscriptions, alerts and the question log resume once its disk "
+        "has room and the bot is restarted"
+    ]

@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import signal
 import subprocess
 import sys
+import threading
 import unicodedata
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from fakes import disk
 from test_telegram_app import read_only_folder
 
+import bot
+from handlers import terminal
 from handlers.terminal import CHAT, RULE, run_chat
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -315,3 +320,130 @@ def test_bot_py_chat_answers_from_a_read_only_data_folder(tmp_path: Path, ward_f
     assert "Đăng ký tạm trú cần giấy tờ gì?" in result.stdout
     assert f"the data folder {data} cannot be written" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def bot_chat(monkeypatch: pytest.MonkeyPatch, ward_files: Path, data: Path, *lines: str) -> int:
+    """`python bot.py chat` in this process (so a test can inject faults), typing `lines`."""
+    monkeypatch.chdir(data.parent)  # no stray .env from the developer's checkout
+    monkeypatch.setenv("SEMANTIC_MATCHING", "off")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    files = ["--faq", str(ward_files / "faq.yaml"), "--content", str(ward_files / "content")]
+    return bot.main(["chat", *files, "--data", str(data)])
+
+
+@pytest.mark.parametrize(
+    "flushes",
+    [
+        pytest.param(True, id="nothing-fits"),  # found by the first write it tries
+        pytest.param(False, id="a-few-kilobytes-left"),  # found when the database opens
+    ],
+)
+def test_bot_py_chat_on_a_full_data_disk_answers_and_says_the_folder_is_full(
+    tmp_path: Path,
+    ward_files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    flushes: bool,
+) -> None:
+    data = tmp_path / "data"
+    assert bot_chat(monkeypatch, ward_files, data, "/subscribe bhyt") == 0  # yesterday
+    capsys.readouterr()
+    disk.fill(data, monkeypatch, flushes=flushes)
+    caplog.clear()
+    status = bot_chat(
+        monkeypatch,
+        ward_files,
+        data,
+        "dang ky tam tru can giay to gi",
+        "/mysubs",
+        "/subscribe cu-tru",
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Đăng ký tạm trú cần giấy tờ gì?" in out
+    assert "Anh/chị đang nhận tin về:\n• Bảo hiểm y tế\n" in out  # what was saved is read
+    refused = out.split("> /subscribe cu-tru\n", 1)[1]
+    assert "Xin lỗi, hệ thống đang gặp sự cố" in refused  # and to try again later
+    full = [r.getMessage() for r in caplog.records if "is full" in r.getMessage()]
+    assert full == [
+        f"the data folder {data} is full ({disk.NO_SPACE if flushes else 'database or disk is full'}): "
+        "answering questions only; subscriptions, alerts and the question log resume once "
+        "its disk has room and the bot is restarted"
+    ]
+
+
+async def test_ctrl_c_while_the_chat_starts_leaves_at_once_without_a_traceback(
+    ward_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C while a large ward's index is still being built: the chat leaves at once,
+    with Ctrl-C's exit status, instead of a KeyboardInterrupt traceback once it is built."""
+    opening, release = threading.Event(), threading.Event()
+
+    def slow_open(self: Settings, **kwargs: object) -> Engine:
+        opening.set()
+        release.wait(30)
+        raise RuntimeError("opened too late to matter")
+
+    monkeypatch.setattr(Settings, "open_engine", slow_open)
+    # Whatever happens, no KeyboardInterrupt reaches the test runner.
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        chatting = asyncio.create_task(terminal.main(ward_settings))
+        assert await asyncio.to_thread(opening.wait, 10)
+        os.kill(os.getpid(), signal.SIGINT)
+        assert await asyncio.wait_for(chatting, 5) == 128 + signal.SIGINT
+    finally:
+        release.set()
+        signal.signal(signal.SIGINT, previous)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_before_the_chat_takes_it_exits_with_its_status_and_no_traceback(
+    tmp_path: Path,
+    ward_files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def interrupted(settings: Settings) -> int:  # Ctrl-C while modules still load
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(terminal, "main", interrupted)
+    try:
+        status = bot_chat(monkeypatch, ward_files, tmp_path / "data")
+    except KeyboardInterrupt:  # not to the test runner, which would stop every test
+        pytest.fail("bot.py chat let Ctrl-C out as a KeyboardInterrupt traceback")
+    assert status == 130
+    assert capsys.readouterr().err == "\n"
+
+
+def test_changes_refused_by_a_read_only_data_folder_are_one_log_line_each(
+    tmp_path: Path,
+    ward_files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """As the README says: the bot says once, at start-up, that nothing can be saved; each
+    change a resident then asks for is apologised for and logged in one line, not with a
+    traceback per message."""
+    data = tmp_path / "data"
+    assert bot_chat(monkeypatch, ward_files, data, "/subscribe bhyt") == 0
+    capsys.readouterr()
+    caplog.clear()
+    with read_only_folder(data):
+        status = bot_chat(
+            monkeypatch, ward_files, data, "/subscribe cu-tru", "/unsubscribe bhyt", "/forget"
+        )
+    out = capsys.readouterr().out
+    assert status == 0
+    for command in ("/subscribe cu-tru", "/unsubscribe bhyt", "/forget"):
+        reply = out.split(f"> {command}\n", 1)[1].split("> ", 1)[0]
+        assert "Xin lỗi, hệ thống đang gặp sự cố" in reply, reply  # ... try again later
+    assert not [r for r in caplog.records if r.exc_info], "no traceback"
+    not_saved = [r.getMessage() for r in caplog.records if "not saved" in r.getMessage()]
+    assert len(not_saved) == 3
+    assert all(
+        m.startswith("terminal: a change was not saved: the data folder is read-only (")
+        for m in not_saved
+    )

@@ -112,16 +112,10 @@ async def run(
     with _redacted_logs(settings), _stop_on_signals(stop):
         # Looked at before loading, so an edit made while the index builds is not missed.
         snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
-        with datadir.usable(settings) as (engine_settings, read_only):
-            engine = await asyncio.to_thread(engine_settings.open_engine, background_vectors=True)
+        async with datadir.opened(settings) as (engine, store):
             for problem in engine.problems:
                 log.warning("%s", problem)
-            store = await Store.open(settings.data_dir / datadir.DATABASE, read_only=read_only)
-            try:
-                await _serve(settings, engine, store, snapshot, stop, restarts)
-            finally:
-                await store.close()
-                engine.close()
+            await _serve(settings, engine, store, snapshot, stop, restarts)
 
 
 async def _serve(

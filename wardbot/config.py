@@ -26,6 +26,10 @@ class Secret(str):
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_BASE = "https://bot-api.zaloplatforms.com"
+# How an on/off setting (SEMANTIC_MATCHING, WEB_CHAT) may be spelt; anything else is a
+# mistake worth stopping for ("maybe", "of", "enabled").
+ON = frozenset({"on", "yes", "true", "1"})
+OFF = frozenset({"off", "no", "false", "0"})
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,16 @@ class Settings:
                 bound = f"between {least} and {most}" if most is not None else f"at least {least}"
                 raise ConfigError(f"{name} must be {bound}, got {value}")
             return value
+
+        def switch(name: str, default: bool) -> bool:
+            """An on/off setting: on, yes, true, 1 or off, no, false, 0 (any case)."""
+            raw = text(name)
+            if raw is None:
+                return default
+            value = raw.lower()
+            if value not in ON | OFF:
+                raise ConfigError(f"{name} must be 'on' or 'off', got {raw!r}")
+            return value in ON
 
         def items(name: str) -> tuple[str, ...]:
             """A comma-separated list, without blanks."""
@@ -155,12 +169,12 @@ class Settings:
             http_port=port,
             admin_ids=admins,
             question_log_days=log_days,
-            semantic=(text("SEMANTIC_MATCHING") or "on").lower() not in ("off", "0", "no", "false"),
+            semantic=switch("SEMANTIC_MATCHING", cls.semantic),
             max_notice_kb=notice_kb,
             staff_chat_id=staff_chat,
             staff_signature=signature,
             office_hours=office_hours,
-            web_chat=(text("WEB_CHAT") or "off").lower() in ("on", "1", "yes", "true"),
+            web_chat=switch("WEB_CHAT", cls.web_chat),
             web_allowed_origins=origins,
             web_history_days=history_days,
             zalo_bot_url=text("ZALO_BOT_URL"),

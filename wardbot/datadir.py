@@ -1,50 +1,102 @@
 """The data folder: whether the bot can write there, and a stand-in folder when it cannot.
 
-Answering needs no writes. When DATA_DIR is read-only (a read-only mount, the wrong
-owner), the search index is built in a temporary folder seeded with what DATA_DIR holds,
-and the database is opened read-only (see Store.open): the bot answers, reads the saved
-subscriptions, and saves nothing until the folder is writable again.
+Answering needs no writes. When DATA_DIR cannot be written (a read-only mount, the wrong
+owner, a full disk), the search index is built in a temporary folder seeded with what
+DATA_DIR holds, and the database is opened read-only (see Store.open): the bot answers,
+reads the saved subscriptions, and saves nothing until the folder is writable again.
+
+Whether it can be written is tried with real bytes flushed to the disk (an empty file is
+made on a full disk all the same); a write that fails anyway while the engine or the
+database opens (the disk filled up meanwhile, or had only a few kilobytes left) sends the
+bot down the same read-only path instead of stopping it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import errno
+import functools
 import logging
+import os
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from wardbot.config import Settings
+from wardbot.store import Store
+
+if TYPE_CHECKING:
+    from wardbot.engine import Engine
 
 log = logging.getLogger(__name__)
 
 DATABASE = "bot.sqlite3"
+PROBE_BYTES = 64 * 1024  # written and flushed to find a full disk; about 16 database pages
 READ_ONLY = (
     "the data folder %s cannot be written (%s): answering questions only; subscriptions, "
     "alerts and the question log resume once it is writable and the bot is restarted"
 )
+FULL = (
+    "the data folder %s is full (%s): answering questions only; subscriptions, alerts and "
+    "the question log resume once its disk has room and the bot is restarted"
+)
+# What a write into the data folder raises when it fails: the file system's errors, and
+# SQLite's ("disk I/O error", "database or disk is full", "attempt to write a readonly
+# database"). A locked database is none of these: another process is writing.
+WRITE_FAILURES = (OSError, sqlite3.OperationalError)
+T = TypeVar("T")
 
 
-def unwritable(folder: Path) -> str | None:
+def _probe(folder: Path) -> Exception | None:
     """Why the bot cannot write in `folder` (made if missing); None when it can."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            return None
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(os.urandom(PROBE_BYTES))  # random: no file system compresses it away
+            probe.flush()
+            os.fsync(probe.fileno())
     except OSError as exc:
+        return exc
+    return None
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
         return exc.strerror or str(exc)
+    return str(exc)
+
+
+def is_write_failure(exc: BaseException) -> bool:
+    """Whether `exc` says the data folder cannot take a write (not a locked database)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" not in str(exc) and "busy" not in str(exc)
+    return isinstance(exc, OSError)
+
+
+def _full(folder: Path, exc: BaseException) -> bool:
+    """Whether the write failed because the folder's disk is full."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if "full" in str(exc):  # SQLite: "database or disk is full"
+        return True
+    try:  # SQLite says only "disk I/O error" when it cannot grow its files
+        return shutil.disk_usage(folder).free < PROBE_BYTES
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
-def usable(settings: Settings) -> Iterator[tuple[Settings, bool]]:
-    """(settings whose data folder the engine can write, whether DATA_DIR is read-only)."""
-    problem = unwritable(settings.data_dir)
-    if problem is None:
-        yield settings, False
-        return
-    log.error(READ_ONLY, settings.data_dir, problem)
+def _stand_in(settings: Settings, problem: BaseException) -> Iterator[Settings]:
+    """`settings` with a temporary data folder seeded with what DATA_DIR holds (the
+    database aside: it is opened read-only where it is); says why, in one line."""
+    full = _full(settings.data_dir, problem)
+    log.error(FULL if full else READ_ONLY, settings.data_dir, _why(problem))
     with tempfile.TemporaryDirectory(prefix="wardbot-") as scratch:
         with contextlib.suppress(OSError):  # an unreadable DATA_DIR: start from nothing
             shutil.copytree(
@@ -53,4 +105,90 @@ def usable(settings: Settings) -> Iterator[tuple[Settings, bool]]:
                 ignore=shutil.ignore_patterns(f"{DATABASE}*"),
                 dirs_exist_ok=True,
             )
-        yield replace(settings, data_dir=Path(scratch)), True
+        yield replace(settings, data_dir=Path(scratch))
+
+
+@contextlib.contextmanager
+def engine_for(
+    settings: Settings, *, background_vectors: bool = False, failed: BaseException | None = None
+) -> Iterator[tuple[Engine, bool]]:
+    """(the engine over `settings`' files, whether the data folder is read-only).
+
+    The engine's files go to a stand-in folder when the data folder cannot be written:
+    found so before it opens, or when a write fails while it opens. `failed`: a write
+    there failed already (the database's): go to the stand-in folder at once.
+    """
+    problem = failed or _probe(settings.data_dir)
+    if problem is None:
+        try:
+            engine = settings.open_engine(background_vectors=background_vectors)
+        except WRITE_FAILURES as exc:
+            if not is_write_failure(exc):
+                raise
+            problem = exc
+        else:
+            try:
+                yield engine, False
+            finally:
+                engine.close()
+            return
+    with _stand_in(settings, problem) as stand_in:
+        engine = stand_in.open_engine(background_vectors=background_vectors)
+        try:
+            yield engine, True
+        finally:
+            engine.close()
+
+
+@contextlib.asynccontextmanager
+async def opened(
+    settings: Settings, *, background_vectors: bool = True
+) -> AsyncIterator[tuple[Engine, Store]]:
+    """The engine and the database of `settings`, as `bot.py run` and `chat` serve them:
+    both read-only when the data folder cannot be written, found so before they open or
+    when a write fails while they do (`engine_for`). The engine opens in a thread of its
+    own: a start-up interrupted meanwhile does not wait for it."""
+    database = settings.data_dir / DATABASE
+    with contextlib.ExitStack() as stack:
+
+        def engine(failed: BaseException | None = None) -> tuple[Engine, bool]:
+            return stack.enter_context(
+                engine_for(settings, background_vectors=background_vectors, failed=failed)
+            )
+
+        engine_now, read_only = await in_thread(engine)
+        try:
+            store = await Store.open(database, read_only=read_only)
+        except WRITE_FAILURES as exc:
+            if read_only or not is_write_failure(exc):
+                raise
+            stack.close()  # the engine too: nothing is written in the data folder now
+            engine_now, read_only = await in_thread(functools.partial(engine, exc))
+            store = await Store.open(database, read_only=True)
+        async with store:
+            yield engine_now, store
+
+
+async def in_thread(work: Callable[[], T]) -> T:
+    """`work()` in a daemon thread, awaited: unlike asyncio.to_thread, a process that stops
+    meanwhile (Ctrl-C while the engine opens) exits without waiting for it to finish."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not done.done():  # cancelled meanwhile: nobody waits for it
+            outcome()
+
+    def run() -> None:
+        try:
+            result = work()
+        except BaseException as exc:  # handed to the awaiting task, which raises it
+            failure = exc
+            with contextlib.suppress(RuntimeError):  # the loop is closed
+                loop.call_soon_threadsafe(settle, lambda: done.set_exception(failure))
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, lambda: done.set_result(result))
+
+    threading.Thread(target=run, name="opening", daemon=True).start()
+    return await done

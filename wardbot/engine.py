@@ -358,10 +358,13 @@ class Engine:
                 )
             self._keep_last_good()
         state = self._saved_state()
-        parsing = repr((faq.topics, self.max_notice_bytes))
+        # No FAQ and no good copy of it: the topics are unknown, not an empty list (a
+        # notice's topics are then neither checked nor reported, as `bot.py check` does).
+        topics = None if self.faq_missing else faq.topics
+        parsing = repr((topics, self.max_notice_bytes))
         files = dict(state.files) if state is not None and state.parsing == parsing else {}
         notices, content_problems = load_content(
-            self.content_dir, faq.topics, max_bytes=self.max_notice_bytes, parsed=files
+            self.content_dir, topics, max_bytes=self.max_notice_bytes, parsed=files
         )
         problems += content_problems
         kept, clashes = without_id_clashes(notices, faq.faq, self.faq_file)
@@ -588,7 +591,10 @@ class Engine:
                         changes.removed.append(current.pop(doc_id))
                     continue
                 notice, problems = load_announcement(
-                    path, corpus.topics, folder=self.content_dir, max_bytes=self.max_notice_bytes
+                    path,
+                    None if self.faq_missing else corpus.topics,
+                    folder=self.content_dir,
+                    max_bytes=self.max_notice_bytes,
                 )
                 if notice is not None and (clash := id_clash(notice, faq_lines, self.faq_file)):
                     problems.append(clash)
@@ -685,6 +691,7 @@ class Engine:
         return " ".join(self._accents.restore([fixes.get(w, w) for w in words]))
 
     def close(self) -> None:
+        self.vectors.close()  # a pass under way saves what it computed
         with self._lock:
             if self._index is not None:
                 self._index.close()

@@ -279,7 +279,7 @@ def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict
 
 def load_announcement(
     path: Path,
-    topics: Sequence[Topic],
+    topics: Sequence[Topic] | None,
     *,
     folder: Path | None = None,
     max_bytes: int = MAX_NOTICE_BYTES,
@@ -288,7 +288,10 @@ def load_announcement(
     except an unknown topic: that is reported and left out, and the notice loads (tagged
     from the keywords when none of its topics is known).
 
-    With `folder` (the content folder), a link is only followed to a file inside it.
+    `topics` None: faq.yaml's topics are not known (it cannot be read and there is no
+    good copy of it): a notice's topics cannot be checked, so none is reported as unknown
+    and none is kept. With `folder` (the content folder), a link is only followed to a
+    file inside it.
     """
     src = str(path)
     name = _FILE_NAME.fullmatch(path.name)
@@ -322,7 +325,7 @@ def load_announcement(
     if not body:
         problems.append(Problem(src, end + 1, "the announcement has no text after the '---'"))
 
-    known = {topic.id for topic in topics}
+    known = None if topics is None else {topic.id for topic in topics}
     fields: dict[str, _Parser] = {
         "title": _text,
         "date": _date,
@@ -342,7 +345,7 @@ def load_announcement(
 
     tagged = values.get("topics")
     if tagged is None:  # none given, or none of those given is known
-        tagged = tag_topics(values["title"] + "\n" + body, topics)
+        tagged = tag_topics(values["title"] + "\n" + body, topics or ())
     notice = Announcement(
         id=path.name.removesuffix(".md"),
         title=values["title"],
@@ -392,12 +395,14 @@ def subfolder_problem(path: Path) -> Problem | None:
 
 def load_content(
     content_dir: Path,
-    topics: Sequence[Topic],
+    topics: Sequence[Topic] | None,
     *,
     max_bytes: int = MAX_NOTICE_BYTES,
     parsed: dict[str, tuple[Stamp, Announcement]] | None = None,
 ) -> tuple[list[Announcement], list[Problem]]:
     """Read every announcement in content_dir, newest first (then by id).
+
+    `topics` None: faq.yaml's topics are not known (see `load_announcement`).
 
     `parsed` holds notices read before, by path, with their file's stamp: a regular file
     whose stamp is unchanged is taken from it instead of being read again. It must come
@@ -504,12 +509,13 @@ def load_corpus(
 
     `faq` is faq.yaml when the caller has read it already. When it is not usable
     (`faq_usable`), `last_good` is what the bot serves and the notices are read against
-    its topics."""
+    its topics; without a last good copy either, the bot serves the notices alone, their
+    topics unknown (`load_announcement`)."""
     faq = load_faq(faq_file) if faq is None else faq
     serving = served(faq, last_good)
     if serving is None:
-        # Without the topics, every announcement's topics would be reported as unknown.
-        return Corpus(), faq.problems
+        notices, problems = load_content(content_dir, None, max_bytes=max_bytes)
+        return Corpus(announcements=notices), faq.problems + problems
     notices, problems = load_content(content_dir, serving.topics, max_bytes=max_bytes)
     kept, clashes = without_id_clashes(notices, serving.faq, faq_file)
     corpus = Corpus(serving.topics, serving.faq, kept, serving.synonyms)
@@ -921,13 +927,14 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
     return parse
 
 
-def _topic_ids(known: Collection[str]) -> _Parser:
-    """A list of topic ids (or one id), each declared in faq.yaml's topics."""
+def _topic_ids(known: Collection[str] | None) -> _Parser:
+    """A list of topic ids (or one id), each declared in faq.yaml's topics. `known`
+    None: the topics are not known; the ids are read, none is checked and none kept."""
     ids = _list_of(_id, single=True)
 
     def parse(node: Node) -> tuple[str, ...] | None:
         parsed = ids(node)
-        if parsed is None:
+        if parsed is None or known is None:
             return None
         children = node.value if isinstance(node, SequenceNode) else [node]
         kept = tuple(dict.fromkeys(t for t in parsed if t in known))  # repeats are harmless

@@ -23,7 +23,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -485,13 +485,23 @@ def _products(codes: np.ndarray, scales: np.ndarray, question: np.ndarray) -> np
     return out
 
 
+class Stopped(Exception):
+    """`embed_documents` was told to stop before it was done."""
+
+
 def embed_documents(
-    embedder: Embedder, cache: VectorCache, docs: Mapping[str, DocTexts], batch: int = 4
+    embedder: Embedder,
+    cache: VectorCache,
+    docs: Mapping[str, DocTexts],
+    batch: int = 4,
+    *,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, DocVectors]:
     """Vectors for `docs`: from the cache, the rest computed in batches.
 
     Batches stay small (`batch` texts, `BATCH_CHARS` at most unless a text is longer): a
-    question waits for the model while a batch is embedded.
+    question waits for the model while a batch is embedded. When `stop()` says so before
+    a batch, this raises Stopped (a bot stopping does not wait for all of them).
     """
     keys = {doc_id: text_keys(embedder, texts) for doc_id, texts in docs.items()}
     found: dict[str, Packed] = {}  # key -> its vector, from the cache or computed
@@ -510,6 +520,8 @@ def embed_documents(
     for query in (True, False):
         todo = [(k, text) for k, (q, text) in missing.items() if q is query]
         for chunk in _batches(todo, batch):
+            if stop is not None and stop():
+                raise Stopped
             packed = pack(embedder.embed([text for _, text in chunk], query=query))
             for i, (key, _) in enumerate(chunk):
                 found[key] = packed.row(i)

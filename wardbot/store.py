@@ -13,6 +13,9 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,6 +272,44 @@ class OutboxItem:
 MAX_LOGGED_CHARS = 500
 
 
+class _Copy:
+    """A database and its write-ahead log copied into a temporary folder of their own."""
+
+    def __init__(self, path: Path) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="wardbot-db-")
+        try:
+            self.name = Path(self._folder.name) / path.name
+            for suffix in ("", "-wal"):  # the log after the database: it only adds to it
+                shutil.copyfile(f"{path}{suffix}", f"{self.name}{suffix}")
+        except BaseException:
+            self._folder.cleanup()
+            raise
+
+    def cleanup(self) -> None:
+        self._folder.cleanup()
+
+
+def _with_its_log(path: Path) -> _Copy | None:
+    """A copy of the database at `path` with its write-ahead log, when it has one that
+    holds anything; None when the file alone is the whole database, or it cannot be
+    copied (then what only the log holds is not read, and the log says so)."""
+    try:
+        if os.path.getsize(f"{path}-wal") == 0:
+            return None
+    except OSError:  # no log: the database was closed cleanly
+        return None
+    try:
+        return _Copy(path)
+    except OSError as exc:
+        log.warning(
+            "%s: cannot copy it to read its write-ahead log (%s): the changes saved last "
+            "before the bot stopped are not read",
+            path,
+            exc.strerror or exc,
+        )
+        return None
+
+
 class Store:
     """Async access to the bot's database. Open with `await Store.open(path)`."""
 
@@ -277,6 +318,7 @@ class Store:
         # One connection is shared by concurrent handlers: writes take turns, so a
         # transaction never interleaves with another coroutine's statements.
         self._write = asyncio.Lock()
+        self._copy: _Copy | None = None  # a read-only database read from a copy
 
     writable = True
 
@@ -285,8 +327,9 @@ class Store:
         """Open (creating if needed) and migrate the database at `path`.
 
         `read_only` is for a data folder the bot cannot write: what is saved there is
-        read (a resident's subscriptions), every write fails with "attempt to write a
-        readonly database", and without a database the bot starts with an empty one.
+        read (a resident's subscriptions, those still in the write-ahead log a crash left
+        included), every write fails with "attempt to write a readonly database", and
+        without a database the bot starts with an empty one.
         """
         if read_only:
             return await cls._open_read_only(Path(path))
@@ -313,9 +356,15 @@ class Store:
             store = await cls.open(":memory:")
         else:
             # Without write access SQLite cannot make the write-ahead log's index file;
-            # "immutable" reads the database as it is (the bot is its only writer).
-            uri = f"{(await asyncio.to_thread(path.resolve)).as_uri()}?mode=ro&immutable=1"
+            # "immutable" reads the database file as it is (the bot is its only writer).
+            # What a bot that stopped abruptly (a crash, a power cut) left in the
+            # write-ahead log would go unread: the two are then read from a copy.
+            copy = await asyncio.to_thread(_with_its_log, path)
+            where = copy.name if copy is not None else path
+            mode = "mode=ro" if copy is not None else "mode=ro&immutable=1"
+            uri = f"{(await asyncio.to_thread(where.resolve)).as_uri()}?{mode}"
             store = cls(await aiosqlite.connect(uri, uri=True, isolation_level=None))
+            store._copy = copy
             if await store.schema_version() != len(MIGRATIONS):
                 log.error("%s needs an upgrade this bot cannot write; starting empty", path)
                 await store.close()
@@ -326,6 +375,9 @@ class Store:
 
     async def close(self) -> None:
         await self._db.close()
+        if self._copy is not None:
+            await asyncio.to_thread(self._copy.cleanup)
+            self._copy = None
 
     @contextlib.asynccontextmanager
     async def _transaction(self, begin: str = "BEGIN") -> AsyncIterator[None]:

@@ -4,14 +4,16 @@ After each load or update the engine says its documents changed (`want`). This w
 out which lack vectors (new or edited ones), takes them from the cache under the data
 folder when it has them, computes the rest in batches (in a background thread when
 asked) and swaps each batch into the semantic index the engine reads. Until a document
-has its vectors it is ranked lexically. Embedding and the index itself are
-wardbot.semantic's.
+has its vectors it is ranked lexically. A long pass saves its progress every
+SAVE_EVERY_SECONDS and when the engine closes, so a restart carries on from there.
+Embedding and the index itself are wardbot.semantic's.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from wardbot.semantic import (
     DocVectors,
     Embedder,
     SemanticIndex,
+    Stopped,
     VectorCache,
     cached_vector,
     embed_documents,
@@ -36,6 +39,11 @@ VECTOR_BATCH_DOCS = 64  # documents embedded at least between two swaps of the s
 # After a first build or a restart installs this many documents' vectors, their copies go
 # back to the system; past it the pause is not worth it (see engine.COMPACT_DOCS).
 GIVE_BACK_UP_TO = 30_000
+# A long pass (a first build over thousands of notices) saves what it has computed this
+# often, so a bot stopped or killed meanwhile starts again from there, not from nothing.
+SAVE_EVERY_SECONDS = 30.0
+# How long closing waits for a pass under way to stop at its next few texts and save.
+CLOSE_WAIT_SECONDS = 5.0
 
 
 def doc_texts(doc: FaqEntry | Announcement) -> DocTexts:
@@ -62,7 +70,9 @@ class DocumentVectors:
         lock: threading.RLock,
         *,
         background: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`clock`: seconds, for when progress is saved (tests inject their own)."""
         self.embedder: Embedder | None = None
         self.background = background
         self.index = SemanticIndex({})
@@ -75,18 +85,28 @@ class DocumentVectors:
         self._pass_lock = threading.Lock()  # one pass at a time
         self._thread: threading.Thread | None = None
         self._wanted = threading.Event()
+        self._clock = clock
+        self._closing = threading.Event()
 
     def want(self) -> None:
         """Documents changed: bring their vectors up to date (in the background if asked)."""
-        if self.embedder is None or not self.background:
+        if self.embedder is None or not self.background or self._closing.is_set():
             return
         self._wanted.set()
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._worker, name="vectors", daemon=True)
             self._thread.start()
 
+    def close(self, wait: float = CLOSE_WAIT_SECONDS) -> None:
+        """Stop: a pass under way stops within a few texts and saves what it computed
+        (waited for up to `wait` seconds); no pass starts after."""
+        self._closing.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(wait)
+
     def _worker(self) -> None:
-        while self._wanted.is_set():
+        while self._wanted.is_set() and not self._closing.is_set():
             self._wanted.clear()
             try:
                 self.refresh()
@@ -168,17 +188,28 @@ class DocumentVectors:
             changed = len(vectors) != len(held) or any(d not in held for d in vectors)
             if changed:
                 self._install(digests, index)
+            saved_at = self._clock()
+            embedded = 0
             for start in range(0, len(todo), VECTOR_BATCH_DOCS):
                 batch = {
                     d: doc_texts(documents[d]) for d in todo[start : start + VECTOR_BATCH_DOCS]
                 }
-                index = index.extended(embed_documents(embedder, cache, batch))
+                try:
+                    computed = embed_documents(embedder, cache, batch, stop=self._closing.is_set)
+                except Stopped:  # closing: what is done so far is saved below
+                    log.info("document vectors: stopped with %d of %d", len(index), len(keys))
+                    break
+                index = index.extended(computed)
+                embedded += len(computed)
                 self._install(digests, index)
+                if self._clock() - saved_at >= SAVE_EVERY_SECONDS:
+                    index.save(self._path, keys)  # a stop or a crash now loses little
+                    saved_at = self._clock()
             wanted = {k for heads, passage in keys.values() for k in (*heads, passage)}
             if todo or changed or cache.keys() != wanted:
                 index.save(self._path, keys)
             self.error = None
-            return len(todo), sum(held.get(d) != digests[d] for d in index.ids)
+            return embedded, sum(held.get(d) != digests[d] for d in index.ids)
 
     def _install(self, digests: dict[str, int], semantic: SemanticIndex) -> None:
         with self._lock:

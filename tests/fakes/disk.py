@@ -1,0 +1,62 @@
+"""A data folder whose disk is full, without root (no tmpfs): writes into it fail as they
+do on a full disk, everything else on the machine is written as usual.
+
+The failures are injected where the bot's writes meet the system. On a full disk a file
+is still made (an empty one needs no room) and a write may even seem to succeed (the
+page cache takes it); it fails when flushed to the disk, so `os.fsync` fails there.
+SQLite writes from its own C code, out of Python's reach: opening the database there for
+writing fails with SQLite's message.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+
+NO_SPACE = os.strerror(errno.ENOSPC)  # "No space left on device"
+
+
+def inside(path: str | os.PathLike[str], folder: Path) -> bool:
+    try:
+        return Path(os.path.abspath(path)).is_relative_to(folder.resolve())
+    except (TypeError, ValueError):
+        return False
+
+
+def no_space() -> OSError:
+    return OSError(errno.ENOSPC, NO_SPACE)
+
+
+def fill(folder: Path, monkeypatch: pytest.MonkeyPatch, *, flushes: bool = True) -> None:
+    """From now on `folder`'s disk is full: SQLite cannot open its database there for
+    writing and, with `flushes`, no file written there reaches the disk. Without
+    `flushes`: a disk with a few kilobytes left, where a small file still fits."""
+    real_connect = aiosqlite.connect
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("uri") and inside(str(database), folder):
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite, "connect", connect)
+    if not flushes:
+        return
+    real_fsync = os.fsync
+
+    def fsync(fd: Any) -> None:
+        fd = fd if isinstance(fd, int) else fd.fileno()
+        try:
+            where = os.readlink(f"/proc/self/fd/{fd}").removesuffix(" (deleted)")
+        except OSError:  # not a file of this process's: the real call says what is wrong
+            where = ""
+        if where and inside(where, folder):
+            raise no_space()
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
