@@ -38,7 +38,7 @@ from starlette.routing import BaseRoute, Route
 
 from handlers.base import Answerer
 from wardbot import messages as msg
-from wardbot.config import Settings
+from wardbot.config import Settings, authority
 from wardbot.conversation import MAX_MESSAGE_CHARS, Button, Conversation, Reply
 from wardbot.delivery import Pace
 from wardbot.store import ChatRef, Store
@@ -311,11 +311,22 @@ class WebChatChannel:
         return None
 
     def _own_origin(self, request: Request, origin: str) -> bool:
-        """The page is served by this bot: its origin's host is this request's host (a
-        proxy may change the scheme), or PUBLIC_URL's."""
-        host = urlsplit(origin).netloc
+        """The page is served by this bot. A browser says so itself: Sec-Fetch-Site is
+        "same-origin" for the page's own requests (whatever a reverse proxy did to the Host
+        header on the way) and "cross-site" or "same-site" for another site's. Without it
+        (an older browser, plain http), the origin's host must be the one the request was
+        sent to: its Host (a proxy may change the scheme), a proxy's X-Forwarded-Host (its
+        first value), or PUBLIC_URL's."""
+        site = request.headers.get("sec-fetch-site")
+        if site is not None:
+            return site == "same-origin"
+        scheme, netloc = urlsplit(origin)[:2]
+        if not netloc:
+            return False
+        forwarded = request.headers.get("x-forwarded-host", "").split(",")[0]
         public = urlsplit(self.settings.public_url or "").netloc
-        return bool(host) and host in (request.headers.get("host", ""), public)
+        ours = {authority(scheme, h) for h in (request.headers.get("host", ""), forwarded, public)}
+        return authority(scheme, netloc) in ours - {""}
 
     def _limited(self, request: Request, session: str) -> Response | None:
         address = _address(request)

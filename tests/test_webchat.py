@@ -378,6 +378,62 @@ async def test_a_message_from_another_site_is_refused(client: httpx.AsyncClient)
     assert await history(client) == []
 
 
+PUBLIC = "https://hoidap.phuong2.example.gov.vn"
+# nginx's plain `proxy_pass http://127.0.0.1:8080;` passes this Host on, not the browser's.
+PROXY_HOST = "127.0.0.1:8080"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin"},  # what a browser says of the page's own request
+        {"X-Forwarded-Host": "hoidap.phuong2.example.gov.vn, 10.0.0.7"},  # an older browser
+        {"X-Forwarded-Host": "HoiDap.Phuong2.example.gov.vn:443"},
+    ],
+    ids=["sec-fetch-site", "x-forwarded-host", "x-forwarded-host-spelt-otherwise"],
+)
+async def test_a_message_through_a_reverse_proxy_that_rewrote_the_host_is_answered(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await client.post(
+        "/chat/api/send",
+        content=json.dumps({"session": SESSION, "text": "mat the bhyt"}),
+        headers={**HEADERS, "Host": PROXY_HOST, "Origin": PUBLIC, **headers},
+    )
+    assert response.status_code == 200, response.text
+    assert (await history(client))[-1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+
+
+async def test_behind_a_proxy_public_url_names_the_pages_origin(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    public = web_channel(replace(settings, public_url=PUBLIC), ward_engine, store, clock)
+    async with serve(web_app(public.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        body = json.dumps({"session": SESSION, "text": "mat the bhyt"})
+        ours = {**HEADERS, "Host": PROXY_HOST, "Origin": PUBLIC}
+        response = await client.post("/chat/api/send", content=body, headers=ours)
+        assert response.status_code == 200
+        evil = {**ours, "Origin": "https://evil.example"}
+        response = await client.post("/chat/api/send", content=body, headers=evil)
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+async def test_a_browser_saying_the_request_comes_from_another_site_is_refused(
+    client: httpx.AsyncClient, site: str
+) -> None:
+    """Even when the Origin it names looks like this bot's (Host, X-Forwarded-Host)."""
+    own = str(client.base_url).rstrip("/")
+    response = await client.post(
+        "/chat/api/send",
+        content=json.dumps({"session": SESSION, "text": "/forget"}),
+        headers={**HEADERS, "Origin": own, "Sec-Fetch-Site": site},
+    )
+    assert response.status_code == 403
+    assert response.json() == {"error": msg.WEB_FORBIDDEN}
+    assert await history(client) == []
+
+
 async def test_a_message_without_the_pages_header_or_json_is_refused(
     client: httpx.AsyncClient,
 ) -> None:

@@ -21,6 +21,7 @@ from playwright.async_api import Route as Routed
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from handlers.webchat import SESSION_LIMIT, WebChatChannel
 from wardbot import channels
@@ -425,3 +426,32 @@ async def test_a_flood_is_told_in_vietnamese_to_wait_and_the_message_is_kept(
     await expect(page.get_by_role("button", name=UI["send"])).to_be_disabled()
     await expect(yours).to_have_count(burst)
     await screenshot(page, "slow-down", animations="disabled")
+
+
+class HostRewritingProxy:
+    """What nginx's plain `proxy_pass http://127.0.0.1:8080;` does to a request: the Host
+    header the bot sees is the proxy's upstream, not the address in the browser."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
+            scope = {**scope, "headers": [*headers, (b"host", b"127.0.0.1:8080")]}
+        await self.app(scope, receive, send)
+
+
+async def test_behind_a_proxy_that_rewrites_the_host_the_page_still_chats(
+    bot: Bot, new_page: NewPage
+) -> None:
+    proxied = web_app(bot.channel.routes())
+    proxied.add_middleware(HostRewritingProxy)
+    async with serve(proxied) as url:
+        page = await new_page(*PHONE)
+        await page.goto(f"{url}/chat")
+        await ask(page, "mat the bhyt thi lam sao")
+        yours, replies = messages(page)
+        await expect(replies.last).to_contain_text(LOST_CARD)
+        await expect(yours).to_have_count(1)
+        await expect(page.locator("#chat-log .notice")).to_have_count(0)

@@ -24,8 +24,25 @@ class Secret(str):
 
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_BASE = "https://bot-api.zaloplatforms.com"
+
+
+def authority(scheme: str, netloc: str) -> str:
+    """`host[:port]` as browsers write it in an origin: lower case, without the scheme's
+    default port ("Phuong2.gov.vn:443" over https is "phuong2.gov.vn")."""
+    host, _, port = netloc.strip().lower().rpartition(":")
+    if not host or not port.isdigit() or "]" in port:  # no port (or an IPv6 address's colon)
+        return netloc.strip().lower()
+    return host if int(port) == DEFAULT_PORTS.get(scheme.lower()) else f"{host}:{int(port)}"
+
+
+def normal_origin(origin: str) -> str:
+    """An origin as a browser's `location.origin` spells it: "HTTPS://Phuong2.gov.vn:443/"
+    is "https://phuong2.gov.vn"."""
+    scheme, _, rest = origin.strip().rstrip("/").partition("://")
+    return f"{scheme.lower()}://{authority(scheme, rest)}"
 
 
 @dataclass(frozen=True)
