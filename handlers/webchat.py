@@ -25,7 +25,9 @@ import html
 import json
 import logging
 import re
+import sqlite3
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -62,6 +64,9 @@ ASSETS = "handlers.web_assets"
 # (an office's shared connection, a school) gets more.
 SESSION_LIMIT = (8, 3.0)
 ADDRESS_LIMIT = (40, 0.5)
+# While the database cannot be written: what is held in memory instead (History).
+MEMORY_MESSAGES = BATCH
+MEMORY_SESSIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -103,22 +108,82 @@ def reply_body(reply: Reply) -> dict[str, Any]:
 
 
 class History:
-    """Each session's messages in the bot's database, and who is waiting for new ones."""
+    """Each session's messages in the bot's database, and who is waiting for new ones.
+
+    When the database cannot be written (a read-only data folder, a full disk), messages
+    are held in memory instead, so that the page still shows its replies: the newest
+    MEMORY_MESSAGES of the MEMORY_SESSIONS sessions heard from last, lost at a restart.
+    Their ids carry on from the database's, and the database's next ones go past them, so
+    a page's cursor never skips a message.
+    """
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.clock = clock
         self._waiters: dict[str, set[asyncio.Event]] = {}
+        self._memory: OrderedDict[str, list[Entry]] = OrderedDict()
+        self._last_held = 0  # the highest id given to a message held in memory
+        self.failing = False  # the last write failed: messages are held in memory
+
+    @property
+    def stored(self) -> bool:
+        """Whether new messages go to the database (else they are held in memory only)."""
+        return self.store.writable and not self.failing
 
     async def add(self, session: str, author: str, body: dict[str, Any]) -> int:
-        async with self.store.writing() as db:
-            cursor = await db.execute(
-                "INSERT INTO web_messages (channel, chat_id, author, body, at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (CHANNEL, session, author, json.dumps(body, ensure_ascii=False), self.clock()),
-            )
+        entry_id = None
+        if self.store.writable:
+            try:
+                entry_id = await self._insert(session, author, body)
+            except sqlite3.Error as exc:
+                if not self.failing:
+                    log.warning("web chat: cannot store messages (%s); keeping them in memory", exc)
+                self.failing = True
+            else:
+                if self.failing:
+                    log.info("web chat: storing messages again")
+                self.failing = False
+        if entry_id is None:
+            entry_id = await self._hold(session, author, body)
         self.wake(session)
+        return entry_id
+
+    async def _insert(self, session: str, author: str, body: dict[str, Any]) -> int:
+        row = (CHANNEL, session, author, json.dumps(body, ensure_ascii=False), self.clock())
+        async with self.store.writing() as db:
+            if not self._last_held:
+                cursor = await db.execute(
+                    "INSERT INTO web_messages (channel, chat_id, author, body, at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    row,
+                )
+            else:  # past the ids given to messages held in memory
+                cursor = await db.execute(
+                    "INSERT INTO web_messages (id, channel, chat_id, author, body, at) "
+                    "VALUES (max(?, COALESCE((SELECT seq FROM sqlite_sequence "
+                    "WHERE name = 'web_messages'), 0)) + 1, ?, ?, ?, ?, ?)",
+                    (self._last_held, *row),
+                )
         return int(cursor.lastrowid or 0)
+
+    async def _hold(self, session: str, author: str, body: dict[str, Any]) -> int:
+        if not self._last_held:
+            self._last_held = await self._highest_stored()
+        self._last_held += 1
+        entries = self._memory.pop(session, [])
+        entries.append(Entry(self._last_held, author, body, self.clock()))
+        self._memory[session] = entries[-MEMORY_MESSAGES:]
+        if len(self._memory) > MEMORY_SESSIONS:
+            self._memory.popitem(last=False)
+        return self._last_held
+
+    async def _highest_stored(self) -> int:
+        async with self.store.db.execute(
+            "SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'web_messages'), "
+            "0), COALESCE((SELECT max(id) FROM web_messages), 0))"
+        ) as rows:
+            row = await rows.fetchone()
+        return int(row[0]) if row else 0
 
     async def after(self, session: str, cursor: int, limit: int = BATCH) -> list[Entry]:
         async with self.store.db.execute(
@@ -126,18 +191,34 @@ class History:
             "AND id > ? ORDER BY id LIMIT ?",
             (CHANNEL, session, cursor, limit),
         ) as rows:
-            return [Entry(r[0], r[1], json.loads(r[2]), r[3]) for r in await rows.fetchall()]
+            found = [Entry(r[0], r[1], json.loads(r[2]), r[3]) for r in await rows.fetchall()]
+        held = [entry for entry in self._memory.get(session, ()) if entry.id > cursor]
+        if held:
+            found = sorted(found + held, key=lambda entry: entry.id)[:limit]
+        return found
 
     async def has(self, entry_id: int) -> bool:
+        if any(entry.id == entry_id for entries in self._memory.values() for entry in entries):
+            return True
         async with self.store.db.execute(
             "SELECT 1 FROM web_messages WHERE id = ?", (entry_id,)
         ) as rows:
             return await rows.fetchone() is not None
 
     async def purge(self, before: float) -> int:
-        async with self.store.writing() as db:
-            cursor = await db.execute("DELETE FROM web_messages WHERE at < ?", (before,))
-        return max(cursor.rowcount, 0)
+        deleted = 0
+        for session, entries in list(self._memory.items()):
+            kept = [entry for entry in entries if entry.at >= before]
+            deleted += len(entries) - len(kept)
+            if kept:
+                self._memory[session] = kept
+            else:
+                del self._memory[session]
+        if self.store.writable:  # a read-only data folder holds nothing to delete
+            async with self.store.writing() as db:
+                cursor = await db.execute("DELETE FROM web_messages WHERE at < ?", (before,))
+            deleted += max(cursor.rowcount, 0)
+        return deleted
 
     def wake(self, session: str | None = None) -> None:
         """New messages for `session` (None: everyone, e.g. when stopping)."""
@@ -219,14 +300,26 @@ class WebChatChannel:
 
     async def _purge_old(self) -> None:
         keep = self.settings.web_history_days * 86400.0
+        failing = False
         while True:
             try:
                 deleted = await self.history.purge(time.time() - keep)
                 if deleted:
                     log.info("web chat: deleted %d old message(s)", deleted)
-            except Exception:
-                log.exception("web chat: could not delete old history")
+                failing = False
+            except Exception as exc:
+                # Once with its traceback, then one line an hour until it works again.
+                if failing:
+                    log.warning("web chat: still cannot delete old history: %s", exc)
+                else:
+                    log.exception("web chat: could not delete old history")
+                failing = True
             await asyncio.sleep(3600.0)
+
+    def status(self) -> dict[str, object]:
+        """For /healthz: where the conversations go ('memory': the database cannot be
+        written, so they are lost at a restart)."""
+        return {"history": "database" if self.history.stored else "memory"}
 
     # --- pushing (wardbot.outbox: ward staff's answers) ---------------------------------
 

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from browser import serve
+from test_telegram_app import free_port, read_only_folder, running_app
 
 from handlers.webchat import MAX_BODY_BYTES, SESSION_LIMIT, WebChatChannel
 from wardbot import channels
@@ -654,3 +655,72 @@ async def test_the_largest_cursor_is_still_one(client: httpx.AsyncClient) -> Non
     assert (response.status_code, response.json()) == (200, {"messages": []})
     padded = await client.get("/chat/api/poll", params={"session": SESSION, "after": "0" * 19})
     assert padded.json()["messages"][0]["text"] == "xin chao"
+
+
+# --- a data folder that cannot be written -------------------------------------------------
+
+
+async def test_a_read_only_data_folder_still_answers_on_the_web_and_healthz_says_so(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """README: with DATA_DIR read-only the bot still answers. The page shows the replies
+    (held in memory); /healthz says the data folder is down, the web chat up, and where its
+    conversations go; the hourly purge does not fill the log with tracebacks."""
+    settings = replace(settings, http_port=free_port())
+    async with await Store.open(settings.data_dir / "bot.sqlite3"):
+        pass  # a database from before, as a bot that ran there leaves it
+    with read_only_folder(settings.data_dir):
+        async with (
+            running_app(settings, healthy=False) as base,
+            httpx.AsyncClient(base_url=base, timeout=30.0) as client,
+        ):
+            response = await send(client, text="mat the bhyt thi lam sao")
+            assert response.status_code == 200, response.text
+            mine, answer = await history(client)
+            assert (mine["id"], mine["text"]) == (response.json()["id"], "mat the bhyt thi lam sao")
+            assert answer["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+            assert await history(client, after=mine["id"]) == [answer]
+            health = await client.get("/healthz")
+            assert health.status_code == 503
+            assert health.json()["checks"]["data"] is False
+            assert health.json()["checks"]["web"] is True
+            assert health.json()["web"] == {"history": "memory"}
+    logged = [r for r in caplog.records if r.name.startswith(("handlers", "uvicorn"))]
+    assert [r.getMessage() for r in logged if r.levelno >= logging.ERROR or r.exc_info] == []
+
+
+async def test_healthz_says_the_web_chat_keeps_its_conversations_when_it_can(
+    settings: Settings,
+) -> None:
+    settings = replace(settings, http_port=free_port())
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        body = (await client.get("/healthz")).json()
+        assert body["checks"]["web"] is True and body["web"] == {"history": "database"}
+
+
+async def test_while_the_database_refuses_writes_the_page_gets_every_reply_in_order(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store
+) -> None:
+    """A full disk, say: held in memory meanwhile, and nothing skipped once it is back."""
+    await send(client, text="xin chao")
+    seen = (await history(client))[-1]["id"]  # the open page's cursor
+    await store.db.execute("PRAGMA query_only = ON")  # every write fails from now on
+    try:
+        response = await send(client, text="mat the bhyt")
+        assert response.status_code == 200
+        held = await history(client, after=seen)
+        assert [e["from"] for e in held] == ["resident", "bot"]
+        assert held[0]["id"] == response.json()["id"] > seen
+        assert held[1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+        await channel.deliver(SESSION, [Reply("Dạ, cán bộ phường đã nhận câu hỏi.")])
+        seen = (await history(client, after=seen))[-1]["id"]
+    finally:
+        await store.db.execute("PRAGMA query_only = OFF")
+    await send(client, text="dang ky thuong tru o dau")
+    after = await history(client, after=seen)
+    assert [e["text"] for e in after][:1] == ["dang ky thuong tru o dau"]
+    assert after[-1]["title"] == "Đăng ký thường trú ở đâu?"
+    # A reload shows it all, in order, each message once.
+    everything = await history(client)
+    assert len(everything) == 7
+    assert [e["id"] for e in everything] == sorted({e["id"] for e in everything})
