@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import functools
 import html
+import ipaddress
 import json
 import logging
 import re
@@ -64,8 +65,19 @@ ASSETS = "handlers.web_assets"
 # (an office's shared connection, a school) gets more.
 SESSION_LIMIT = (8, 3.0)
 ADDRESS_LIMIT = (40, 0.5)
+# What one browser, and one client address, may add to the database: a session keeps its
+# newest SESSION_MESSAGES (a reload shows them: one page of history); an address (an IPv6
+# /64 network: one household or office) starts at most NEW_SESSIONS_PER_DAY conversations
+# and stores at most BYTES_PER_DAY of messages, questions and answers, a day (Vietnam's).
+# Session ids are the page's own choice: without these, one client could add ~0.7 GB a
+# day within the rate limits, kept WEB_HISTORY_DAYS.
+SESSION_MESSAGES = BATCH
+NEW_SESSIONS_PER_DAY = 50
+BYTES_PER_DAY = 4 * 1024 * 1024
+DAY = 86400.0
+VIETNAM_OFFSET = 7 * 3600.0
 # While the database cannot be written: what is held in memory instead (History).
-MEMORY_MESSAGES = BATCH
+MEMORY_MESSAGES = SESSION_MESSAGES
 MEMORY_SESSIONS = 1000
 
 
@@ -164,6 +176,13 @@ class History:
                     "WHERE name = 'web_messages'), 0)) + 1, ?, ?, ?, ?, ?)",
                     (self._last_held, *row),
                 )
+            # The session's oldest messages beyond SESSION_MESSAGES go.
+            await db.execute(
+                "DELETE FROM web_messages WHERE channel = ? AND chat_id = ? AND id <= ("
+                "SELECT id FROM web_messages WHERE channel = ? AND chat_id = ? "
+                "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                (CHANNEL, session, CHANNEL, session, SESSION_MESSAGES),
+            )
         return int(cursor.lastrowid or 0)
 
     async def _hold(self, session: str, author: str, body: dict[str, Any]) -> int:
@@ -196,6 +215,16 @@ class History:
         if held:
             found = sorted(found + held, key=lambda entry: entry.id)[:limit]
         return found
+
+    async def exists(self, session: str) -> bool:
+        """Whether `session` has any message (else it is a new conversation)."""
+        if session in self._memory:
+            return True
+        async with self.store.db.execute(
+            "SELECT 1 FROM web_messages WHERE channel = ? AND chat_id = ? LIMIT 1",
+            (CHANNEL, session),
+        ) as rows:
+            return await rows.fetchone() is not None
 
     async def has(self, entry_id: int) -> bool:
         if any(entry.id == entry_id for entries in self._memory.values() for entry in entries):
@@ -240,6 +269,55 @@ class History:
                 self._waiters.pop(session, None)
 
 
+class DailyAllowance:
+    """What each client address may add in a day (Vietnam's, by `clock`): `sessions` new
+    conversations and `size` bytes of messages. In memory, for the `remembered` addresses
+    heard from last (as the rate limits)."""
+
+    def __init__(
+        self,
+        sessions: int = NEW_SESSIONS_PER_DAY,
+        size: int = BYTES_PER_DAY,
+        *,
+        clock: Callable[[], float] = time.time,
+        remembered: int = 10_000,
+    ) -> None:
+        self.sessions = sessions
+        self.size = size
+        self.clock = clock
+        self.remembered = remembered
+        self._used: OrderedDict[str, tuple[int, int, int]] = OrderedDict()  # day, sessions, bytes
+
+    def _today(self) -> int:
+        return int((self.clock() + VIETNAM_OFFSET) // DAY)
+
+    def _usage(self, client: str) -> tuple[int, int]:
+        day, sessions, size = self._used.pop(client, (self._today(), 0, 0))
+        if day != self._today():
+            sessions, size = 0, 0
+        self._used[client] = (self._today(), sessions, size)
+        if len(self._used) > self.remembered:
+            self._used.popitem(last=False)
+        return sessions, size
+
+    def exceeded(self, client: str, *, new_session: bool) -> str | None:
+        """'sessions' or 'size' when `client` has used that up today; else None."""
+        sessions, size = self._usage(client)
+        if size >= self.size:
+            return "size"
+        if new_session and sessions >= self.sessions:
+            return "sessions"
+        return None
+
+    def spend(self, client: str, *, new_session: bool = False, size: int = 0) -> None:
+        sessions, used = self._usage(client)
+        self._used[client] = (self._today(), sessions + new_session, used + size)
+
+    def until_tomorrow(self) -> float:
+        """Seconds until the next day begins (Vietnam's midnight)."""
+        return (self._today() + 1) * DAY - VIETNAM_OFFSET - self.clock()
+
+
 @functools.lru_cache(maxsize=8)
 def _asset(name: str) -> str:
     """A file of the page (package data: it does not change while the bot runs)."""
@@ -259,13 +337,16 @@ class WebChatChannel:
         conversation: Conversation,
         *,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], float] = time.time,
     ) -> None:
+        """`clock` paces the rate limits; `now` (the time of day) dates the daily ones."""
         self.settings = settings
         self.conversation = conversation
         self.answerer = Answerer(CHANNEL, conversation, settings)
         self.history = History(conversation.store)
         self.per_session = RateLimit(*SESSION_LIMIT, clock=clock)
         self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
+        self.allowance = DailyAllowance(clock=now)
         self._running = False
         self._purger: asyncio.Task[None] | None = None
 
@@ -421,15 +502,28 @@ class WebChatChannel:
         ours = {authority(scheme, h) for h in (request.headers.get("host", ""), forwarded, public)}
         return authority(scheme, netloc) in ours - {""}
 
-    def _limited(self, request: Request, session: str) -> Response | None:
-        address = _address(request)
-        wait = max(self.per_session.wait(session), self.per_address.wait(address))
+    def _limited(self, client: str, session: str) -> Response | None:
+        wait = max(self.per_session.wait(session), self.per_address.wait(client))
         if wait <= 0:
             return None
         seconds = max(1, round(wait))
-        response = _error(429, msg.web_slow_down(seconds))
-        response.headers["Retry-After"] = str(seconds)
-        return response
+        return _error(429, msg.web_slow_down(seconds), retry_after=seconds)
+
+    async def _beyond_allowance(self, client: str, session: str) -> Response | None:
+        """Refused when the address has added what it may today (its new conversations,
+        its bytes); a new conversation is counted."""
+        new = not await self.history.exists(session)
+        exceeded = self.allowance.exceeded(client, new_session=new)
+        if exceeded is None:
+            self.allowance.spend(client, new_session=new)
+            return None
+        s = self.settings
+        text = (
+            msg.web_too_many_sessions(s.ward_name, s.ward_hotline)
+            if exceeded == "sessions"
+            else msg.web_daily_limit(s.ward_name, s.ward_hotline)
+        )
+        return _error(429, text, retry_after=max(1, round(self.allowance.until_tomorrow())))
 
     async def send(self, request: Request) -> Response:
         """POST /chat/api/send {session, text} or {session, action, label}: stored, then
@@ -451,25 +545,32 @@ class WebChatChannel:
         text, action = data.get("text"), data.get("action")
         if not (isinstance(text, str) and text.strip()) and not isinstance(action, str):
             return _error(400, msg.WEB_BAD_REQUEST)
-        limited = self._limited(request, session)
+        if isinstance(text, str) and len(text) > MAX_MESSAGE_CHARS and not isinstance(action, str):
+            return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
+        client = _client(request)
+        limited = self._limited(client, session) or await self._beyond_allowance(client, session)
         if limited is not None:
             return limited
         # The session id is the page's own choice: the address limits what one client
         # may ask of ward staff (wardbot.desk), never stored.
-        chat = ChatRef(CHANNEL, session, origin=_address(request))
+        chat = ChatRef(CHANNEL, session, origin=client)
         if isinstance(action, str):
             label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
-            mine = await self.history.add(session, "resident", {"text": label, "action": True})
-            await self.answerer.action(chat, action, self._sender(session, mine))
+            mine = await self._add(client, session, "resident", {"text": label, "action": True})
+            await self.answerer.action(chat, action, self._sender(client, session, mine))
         else:
             assert isinstance(text, str)
-            if len(text) > MAX_MESSAGE_CHARS:
-                return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
-            mine = await self.history.add(session, "resident", {"text": text})
-            await self.answerer.text(chat, text, self._sender(session, mine), sender=session)
+            mine = await self._add(client, session, "resident", {"text": text})
+            sender = self._sender(client, session, mine)
+            await self.answerer.text(chat, text, sender, sender=session)
         return JSONResponse({"ok": True, "id": mine})
 
-    def _sender(self, session: str, mine: int) -> Callable[[Sequence[Reply]], Any]:
+    async def _add(self, client: str, session: str, author: str, body: dict[str, Any]) -> int:
+        """Into the session's history, counted against the client's daily allowance."""
+        self.allowance.spend(client, size=len(json.dumps(body, ensure_ascii=False).encode()))
+        return await self.history.add(session, author, body)
+
+    def _sender(self, client: str, session: str, mine: int) -> Callable[[Sequence[Reply]], Any]:
         async def send(replies: Sequence[Reply]) -> list[Button]:
             # /forget deleted the history, the resident's message with it: the page starts
             # afresh from the reply that says so.
@@ -478,7 +579,7 @@ class WebChatChannel:
                 body = reply_body(reply)
                 if reset and number == 0:
                     body["reset"] = True
-                await self.history.add(session, "bot", body)
+                await self._add(client, session, "bot", body)
             return []
 
         return send
@@ -546,6 +647,21 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
+def _client(request: Request) -> str:
+    """Who the limits count: the client's address; for IPv6 its /64 network (one home or
+    office gets a whole /64, and picks any address in it)."""
+    address = _address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return address
+
+
 def _script_safe(data: str) -> str:
     """JSON text that can sit inside a <script> element: its <, > and & escaped."""
     return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -560,5 +676,6 @@ def _cursor(text: str) -> int | None:
     return value if value <= MAX_CURSOR else None
 
 
-def _error(status: int, text: str) -> JSONResponse:
-    return JSONResponse({"error": text}, status_code=status)
+def _error(status: int, text: str, *, retry_after: int | None = None) -> JSONResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return JSONResponse({"error": text}, status_code=status, headers=headers)

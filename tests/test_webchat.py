@@ -22,7 +22,13 @@ import pytest
 from browser import serve
 from test_telegram_app import free_port, read_only_folder, running_app
 
-from handlers.webchat import MAX_BODY_BYTES, SESSION_LIMIT, WebChatChannel
+from handlers.webchat import (
+    ADDRESS_LIMIT,
+    MAX_BODY_BYTES,
+    SESSION_LIMIT,
+    SESSION_MESSAGES,
+    WebChatChannel,
+)
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
@@ -724,3 +730,91 @@ async def test_while_the_database_refuses_writes_the_page_gets_every_reply_in_or
     everything = await history(client)
     assert len(everything) == 7
     assert [e["id"] for e in everything] == sorted({e["id"] for e in everything})
+
+
+# --- what one client may add to the database ----------------------------------------------
+
+
+async def stored_rows(store: Store, session: str = SESSION) -> int:
+    async with store.db.execute(
+        "SELECT count(*) FROM web_messages WHERE chat_id = ?", (session,)
+    ) as rows:
+        row = await rows.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def test_a_session_keeps_its_newest_messages_and_drops_the_oldest(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store
+) -> None:
+    await channel.deliver(SESSION, [Reply(f"tin số {n}") for n in range(SESSION_MESSAGES + 5)])
+    await send(client, text="mat the bhyt")
+    kept = await history(client)  # what a reload shows
+    assert len(kept) == SESSION_MESSAGES == await stored_rows(store)
+    assert kept[0]["text"] == "tin số 7"  # the 7 oldest are gone
+    assert kept[-2]["text"] == "mat the bhyt"
+    assert kept[-1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+
+
+def from_address(address: str) -> dict[str, str]:
+    """A request from `address`, as a proxy on 127.0.0.1 (FORWARDED_ALLOW_IPS) says."""
+    return {**HEADERS, "X-Forwarded-For": address}
+
+
+async def send_from(
+    client: httpx.AsyncClient, address: str, session: str, text: str
+) -> httpx.Response:
+    return await client.post(
+        "/chat/api/send",
+        content=json.dumps({"session": session, "text": text}),
+        headers={**from_address(address), "Origin": str(client.base_url).rstrip("/")},
+    )
+
+
+async def test_one_address_making_up_sessions_is_refused_new_ones_until_the_next_day(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    channel = web_channel(settings, ward_engine, store, clock)
+    channel.allowance = type(channel.allowance)(sessions=3, clock=clock)
+    home = "2001:db8:1:2::"  # one household's IPv6 /64: any address in it is the same client
+    async with serve(web_app(channel.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        for n in range(3):
+            response = await send_from(client, f"{home}{n + 1}", f"{n:03d}" + "s" * 40, "xin chao")
+            assert response.status_code == 200
+        response = await send_from(client, f"{home}99", "n" * 43, "mat the bhyt")
+        assert response.status_code == 429
+        assert response.json() == {
+            "error": msg.web_too_many_sessions("UBND Phường 2", "0276 3822 123")
+        }
+        assert int(response.headers["Retry-After"]) > 0
+        assert await history(client, "n" * 43) == []
+        # A conversation already under way goes on; another network starts its own.
+        assert (await send_from(client, f"{home}1", "000" + "s" * 40, "cam on")).status_code == 200
+        assert (await send_from(client, "2001:db8:1:3::1", "n" * 43, "xin chao")).status_code == 200
+        # The next day (Vietnam's) the household may start new ones again.
+        clock.now += 86400
+        assert (await send_from(client, f"{home}7", "m" * 43, "xin chao")).status_code == 200
+
+
+async def test_one_address_storing_too_much_in_a_day_is_told_to_come_back_tomorrow(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    channel = web_channel(settings, ward_engine, store, clock)
+    channel.allowance = type(channel.allowance)(size=20_000, clock=clock)
+    long = ("Cho em hỏi thủ tục đăng ký thường trú cho con mới sinh ở phường mình ạ. " * 30)[
+        :MAX_MESSAGE_CHARS
+    ]
+    async with serve(web_app(channel.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        for accepted in range(ADDRESS_LIMIT[0]):  # within the rate limit
+            response = await send_from(client, "203.0.113.7", f"{accepted:03d}" * 15, long)
+            if response.status_code != 200:
+                break
+        assert response.status_code == 429 and 0 < accepted < 10
+        assert response.json() == {"error": msg.web_daily_limit("UBND Phường 2", "0276 3822 123")}
+        async with store.db.execute(
+            "SELECT sum(length(CAST(body AS BLOB))) FROM web_messages"
+        ) as r:
+            assert 20_000 <= (await r.fetchone())[0] < 20_000 + 10_000  # type: ignore[index]
+        # Another address is not held back; this one is, until the next day.
+        assert (await send_from(client, "198.51.100.1", "x" * 43, "xin chao")).status_code == 200
+        clock.now += 86400
+        assert (await send_from(client, "203.0.113.7", "y" * 43, "xin chao")).status_code == 200

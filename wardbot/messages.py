@@ -844,6 +844,24 @@ def web_slow_down(seconds: int) -> str:
     return f"Anh/chị nhắn hơi nhanh, vui lòng đợi {seconds} giây rồi gửi tiếp."
 
 
+def web_too_many_sessions(ward_name: str, hotline: str) -> str:
+    """A client address that started too many conversations today (session ids are free)."""
+    return (
+        "Dạ, hôm nay đã có quá nhiều cuộc trò chuyện mới từ cùng một mạng với anh/chị nên "
+        "em chưa mở thêm được. Anh/chị vui lòng tiếp tục ở trang đang trò chuyện, quay lại "
+        f"vào ngày mai, hoặc {contact_line(ward_name, hotline)}."
+    )
+
+
+def web_daily_limit(ward_name: str, hotline: str) -> str:
+    """A client address that sent more than a day's worth of messages."""
+    return (
+        "Dạ, hôm nay em đã nhận quá nhiều tin nhắn từ cùng một mạng với anh/chị nên tạm "
+        "ngừng nhận thêm đến hết ngày. Anh/chị vui lòng quay lại vào ngày mai, hoặc "
+        f"{contact_line(ward_name, hotline)}."
+    )
+
+
 def follow_on(channel: str) -> str:
     return f"Nhận tin qua {channel_name(channel)}"
 
