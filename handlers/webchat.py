@@ -7,7 +7,9 @@
   browser shows only inside those sites: Content-Security-Policy frame-ancestors).
 - `POST /chat/api/send` a message or a button press; `GET /chat/api/events` the replies
   as server-sent events, `GET /chat/api/poll` the same by long polling; both resume
-  after a cursor, so a page that reconnects refetches what it missed.
+  after a cursor, so a page that reconnects refetches what it missed. They name the
+  session in the X-Ward-Session header, never in the URL: the id is the only key to a
+  conversation, and proxies and CDNs write URLs to their logs.
 
 A browser is an anonymous session: a random id the page keeps in its storage, nothing
 else. What the session was told is kept (`web_messages`, WEB_HISTORY_DAYS) so a reload
@@ -60,6 +62,7 @@ HEARTBEAT = 15.0  # an idle event stream sends a comment this often (proxies clo
 LONG_POLL = 25.0
 BATCH = 200
 CSRF_HEADER = "X-Ward-Chat"
+SESSION_HEADER = "X-Ward-Session"
 ASSETS = "handlers.web_assets"
 # A session may send `burst` messages at once, then one every `every` seconds; an address
 # (an office's shared connection, a school) gets more.
@@ -585,7 +588,8 @@ class WebChatChannel:
         return send
 
     def _session_and_cursor(self, request: Request) -> tuple[str, int] | Response:
-        session = request.query_params.get("session", "")
+        # From the header only: a URL naming a session (in a log) opens nothing.
+        session = request.headers.get(SESSION_HEADER, "")
         # EventSource's own reconnect says where it was in a header.
         after = request.headers.get("last-event-id") or request.query_params.get("after", "0")
         cursor = _cursor(after)
@@ -594,8 +598,8 @@ class WebChatChannel:
         return session, cursor
 
     async def poll(self, request: Request) -> Response:
-        """GET /chat/api/poll?session=&after=&wait=1: the messages after the cursor; with
-        `wait`, held up to LONG_POLL seconds until there is one."""
+        """GET /chat/api/poll?after=&wait=1 (the session in X-Ward-Session): the messages
+        after the cursor; with `wait`, held up to LONG_POLL seconds until there is one."""
         found = self._session_and_cursor(request)
         if isinstance(found, Response):
             return found
@@ -613,7 +617,7 @@ class WebChatChannel:
         )
 
     async def events(self, request: Request) -> Response:
-        """GET /chat/api/events?session=&after=: server-sent events, one per message
+        """GET /chat/api/events?after= (X-Ward-Session): server-sent events, one per message
         (its cursor as the event id), a comment every HEARTBEAT seconds."""
         found = self._session_and_cursor(request)
         if isinstance(found, Response):

@@ -45,6 +45,7 @@ OTHER = "o" * 43
 PORTAL = "https://phuong2.example.gov.vn"
 ZALO_BOT = "https://zalo.me/s/1234567890"
 HEADERS = {"X-Ward-Chat": "1", "Content-Type": "application/json"}
+OURS = {"X-Ward-Session": SESSION}  # how the page names its session when reading
 EVENTS_TIMEOUT = 10.0  # seconds a test waits for an event before failing
 
 
@@ -119,7 +120,9 @@ async def send(client: httpx.AsyncClient, session: str = SESSION, **body: Any) -
 async def history(
     client: httpx.AsyncClient, session: str = SESSION, after: int = 0
 ) -> list[dict[str, Any]]:
-    response = await client.get("/chat/api/poll", params={"session": session, "after": after})
+    response = await client.get(
+        "/chat/api/poll", params={"after": after}, headers={"X-Ward-Session": session}
+    )
     assert response.status_code == 200
     messages: list[dict[str, Any]] = response.json()["messages"]
     return messages
@@ -155,7 +158,8 @@ class Events:
 async def events(
     client: httpx.AsyncClient, after: int = 0, headers: dict[str, str] | None = None
 ) -> AsyncIterator[Events]:
-    params = {"session": SESSION, "after": str(after)}
+    headers = {"X-Ward-Session": SESSION, **(headers or {})}
+    params = {"after": str(after)}
     async with client.stream("GET", "/chat/api/events", params=params, headers=headers) as r:
         yield Events(r)
 
@@ -361,7 +365,7 @@ async def test_events_bring_each_message_once_with_its_cursor_and_resume_after_o
 
 async def test_a_long_poll_waits_for_the_next_message(client: httpx.AsyncClient) -> None:
     waiting = asyncio.create_task(
-        client.get("/chat/api/poll", params={"session": SESSION, "after": 0, "wait": 1})
+        client.get("/chat/api/poll", params={"after": 0, "wait": 1}, headers=OURS)
     )
     await asyncio.sleep(0.2)
     assert not waiting.done()
@@ -620,9 +624,21 @@ async def test_registering_for_a_topic_on_the_web_is_answered_without_a_follow_b
 async def test_a_bad_session_id_or_cursor_is_refused(client: httpx.AsyncClient) -> None:
     assert (await send(client, "short", text="xin chao")).status_code == 400
     assert (await send(client, "x" * 30 + "/../", text="xin chao")).status_code == 400
-    bad = await client.get("/chat/api/poll", params={"session": SESSION, "after": "-1"})
+    bad = await client.get("/chat/api/poll", params={"after": "-1"}, headers=OURS)
     assert bad.status_code == 400
     assert bad.json() == {"error": msg.WEB_BAD_REQUEST}
+
+
+async def test_a_url_naming_a_session_opens_nothing(client: httpx.AsyncClient) -> None:
+    """The session id is the only key to a conversation, and proxies and CDNs log URLs: a
+    logged URL of an older page (?session=...) must not read the conversation."""
+    await send(client, text="toi ten Tran Thi B, CCCD 079123456789, xin lam lai the bhyt")
+    for path in ("/chat/api/poll", "/chat/api/events"):
+        response = await client.get(path, params={"session": SESSION, "after": 0})
+        assert response.status_code == 400, path
+        assert response.json() == {"error": msg.WEB_BAD_REQUEST}
+        assert "079123456789" not in response.text
+    assert len(await history(client)) == 2  # named in the header, it is read
 
 
 @pytest.mark.parametrize(
@@ -644,9 +660,7 @@ async def test_a_cursor_no_message_can_have_is_refused_without_an_error_logged(
     server_log.addHandler(logged)
     try:
         for path in ("/chat/api/poll", "/chat/api/events"):
-            response = await client.get(
-                path, params={"session": SESSION, **params}, headers=headers
-            )
+            response = await client.get(path, params=params, headers={**OURS, **headers})
             assert response.status_code == 400, path
             assert response.json() == {"error": msg.WEB_BAD_REQUEST}
     finally:
@@ -656,10 +670,10 @@ async def test_a_cursor_no_message_can_have_is_refused_without_an_error_logged(
 
 async def test_the_largest_cursor_is_still_one(client: httpx.AsyncClient) -> None:
     await send(client, text="xin chao")
-    largest = {"session": SESSION, "after": str(2**63 - 1)}
-    response = await client.get("/chat/api/poll", params=largest)
+    largest = {"after": str(2**63 - 1)}
+    response = await client.get("/chat/api/poll", params=largest, headers=OURS)
     assert (response.status_code, response.json()) == (200, {"messages": []})
-    padded = await client.get("/chat/api/poll", params={"session": SESSION, "after": "0" * 19})
+    padded = await client.get("/chat/api/poll", params={"after": "0" * 19}, headers=OURS)
     assert padded.json()["messages"][0]["text"] == "xin chao"
 
 

@@ -455,3 +455,23 @@ async def test_behind_a_proxy_that_rewrites_the_host_the_page_still_chats(
         await expect(replies.last).to_contain_text(LOST_CARD)
         await expect(yours).to_have_count(1)
         await expect(page.locator("#chat-log .notice")).to_have_count(0)
+
+
+async def test_the_session_id_never_appears_in_a_url(bot: Bot, new_page: NewPage) -> None:
+    """Proxies and CDNs log URLs; the session id is the only key to a conversation."""
+    page = await new_page(*PHONE)
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt thi lam sao")
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    session = await session_of(page)
+    # A staff answer reaches the open page through its event stream...
+    await bot.channel.deliver(session, [Reply(STAFF_ANSWER)])
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await page.reload()  # ...and a reload fetches the history
+    await expect(replies).to_have_count(2)
+    assert any("/chat/api/events" in url for url in urls)
+    assert any("/chat/api/poll" in url for url in urls)
+    assert [url for url in urls if session in url or "session=" in url] == []

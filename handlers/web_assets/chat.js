@@ -5,11 +5,13 @@
    everything from the server is drawn with textContent and createElement, never as HTML.
 
    - The browser is an anonymous session: 32 random bytes (base64url) kept in
-     localStorage (else sessionStorage, else this page view only).
+     localStorage (else sessionStorage, else this page view only). The id is the only key
+     to the conversation, so it never goes into a URL (proxies and CDNs log URLs): it
+     travels in the X-Ward-Session header, or in a message's JSON body.
    - On load the history is fetched (poll without wait) and drawn; new messages arrive by
-     server-sent events with a cursor, or by long polling when events do not work. After a
-     reconnect the page fetches what it missed after its cursor; an id already shown is
-     never drawn twice.
+     server-sent events with a cursor (read from a fetch() response: EventSource cannot
+     send a header), or by long polling when events do not work. A stream that reconnects
+     resumes after the page's cursor; an id already shown is never drawn twice.
    - A message sent is shown at once, then matched with the stored entry's id (from the
      send's answer, or from the event that brings it first).
 */
@@ -19,8 +21,11 @@
   const MAX_CHARS = 1500; // handlers/webchat.py: MAX_MESSAGE_CHARS
   const BATCH = 200; // the server's largest page of messages
   const MAX_PAGES = 50; // history pages fetched at most in one go
-  const SSE_FAILURES = 3; // event-stream errors in a row before falling back to polling
+  const SSE_FAILURES = 3; // event streams failing in a row before falling back to polling
+  const SSE_RETRY = 2000; // ms before an event stream that ended is opened again
+  const SSE_LASTED = 10000; // ms: a stream open this long worked (it ended, it did not fail)
   const SESSION_KEY = "wardbot.chat.session";
+  const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
   const API = "/chat/api/";
   const URL_RE = /\bhttps?:\/\/[^\s<>"'“”‘’]+/g;
@@ -64,6 +69,7 @@
   }
 
   const session = sessionId();
+  const sessionHeaders = { [SESSION_HEADER]: session };
 
   // --- state ---------------------------------------------------------------------------
 
@@ -273,9 +279,12 @@
   }
 
   async function fetchAfter(wait) {
-    const query = new URLSearchParams({ session, after: String(cursor) });
+    const query = new URLSearchParams({ after: String(cursor) });
     if (wait) query.set("wait", "1");
-    const response = await fetch(API + "poll?" + query, { cache: "no-store" });
+    const response = await fetch(API + "poll?" + query, {
+      headers: sessionHeaders,
+      cache: "no-store",
+    });
     if (!response.ok) throw new Error("poll: " + response.status);
     const data = await response.json();
     return Array.isArray(data.messages) ? data.messages : [];
@@ -313,38 +322,68 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  function listen() {
-    if (typeof EventSource !== "function") {
+  /** Read server-sent events from the stream of messages after the cursor, drawing
+      each; returns when the stream ends, throws when it cannot be opened. */
+  async function readEvents(signal) {
+    const query = new URLSearchParams({ after: String(cursor) });
+    const response = await fetch(API + "events?" + query, {
+      headers: sessionHeaders,
+      cache: "no-store",
+      signal,
+    });
+    if (!response.ok || !response.body) throw new Error("events: " + response.status);
+    setOffline(false);
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let data = [];
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, end).replace(/\r$/, "");
+        buffer = buffer.slice(end + 1);
+        if (line.startsWith("data:")) {
+          data.push(line.slice(5).replace(/^ /, ""));
+        } else if (line === "" && data.length) {
+          const text = data.join("\n");
+          data = [];
+          try {
+            receive([JSON.parse(text)]);
+          } catch (error) {
+            // not an entry: ignored
+          }
+        }
+        // "id:", "retry:" and ": ping" lines: the entry carries its id; retries are ours.
+      }
+    }
+  }
+
+  /** Server-sent events, opened again when they end; long polling once they keep failing. */
+  async function listen() {
+    if (typeof ReadableStream !== "function" || typeof TextDecoder !== "function") {
       poll();
       return;
     }
-    const query = new URLSearchParams({ session, after: String(cursor) });
-    const source = new EventSource(API + "events?" + query);
     let failures = 0;
-    let failedBefore = false;
-    source.onopen = () => {
-      failures = 0;
-      setOffline(false);
-      if (failedBefore) catchUp().catch(() => setOffline(true)); // what the gap missed
-    };
-    source.onmessage = (event) => {
-      failures = 0;
-      setOffline(false);
+    for (;;) {
+      const opened = Date.now();
       try {
-        receive([JSON.parse(event.data)]);
+        await readEvents(undefined);
       } catch (error) {
-        // not an entry: ignored
+        // not opened, or cut: as an ended stream
       }
-    };
-    source.onerror = () => {
+      if (Date.now() - opened >= SSE_LASTED) failures = 0;
       failures += 1;
-      failedBefore = true;
       setOffline(true);
-      if (source.readyState === EventSource.CLOSED || failures >= SSE_FAILURES) {
-        source.close();
+      if (failures >= SSE_FAILURES) {
         poll();
+        return;
       }
-    };
+      await sleep(SSE_RETRY);
+    }
   }
 
   /** Long polling, when server-sent events do not get through. */
