@@ -190,7 +190,7 @@ async def _serve(
     supervised = [*senders.supervised, watching, retention]
     portal = None
     if follower is not None:
-        portal = Supervised(follower.name, follower.run, restarts, check=follower.is_running)
+        portal = Supervised(follower.name, follower.run, restarts, check=follower.healthy)
         supervised.append(portal)
     staffing = None
     if desk is not None:
@@ -218,12 +218,14 @@ async def _serve(
     if not store.writable:
         checks["data"] = lambda: False
     # What is degraded without being down: matching by words only, a web chat that cannot
-    # keep its conversations.
+    # keep its conversations; and how many of the portal's feeds fail.
     details: dict[str, Callable[[], object]] = {"semantic": engine.semantic_status}
     for channel in running:
         status = getattr(channel, "status", None)
         if callable(status):
             details[channel.name] = status
+    if follower is not None:
+        details[follower.name] = follower.status
     web = AsgiServer(web_app(routes, checks, details), port=settings.http_port)
     await web.start()
     log.info("web server on port %d (/healthz)", settings.http_port)
