@@ -265,6 +265,33 @@ async def test_the_widget_script_carries_its_settings(client: httpx.AsyncClient)
     }
 
 
+async def test_allowed_origins_are_read_as_browsers_spell_them(
+    ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    """Capitals and a default port in WEB_ALLOWED_ORIGINS: the widget's check against
+    `location.origin` and the frame's CSP must still name the ward's site."""
+    env = {
+        "WEB_CHAT": "on",
+        "WEB_ALLOWED_ORIGINS": "HTTPS://Phuong2.Example.gov.vn:443/, http://WWW.phuong2.example.gov.vn:80,"
+        "https://phuong2.example.gov.vn, http://localhost:8080",
+    }
+    settings = Settings.from_env(env)
+    assert settings.web_allowed_origins == (
+        "https://phuong2.example.gov.vn",
+        "http://www.phuong2.example.gov.vn",
+        "http://localhost:8080",
+    )
+    channel = web_channel(settings, ward_engine, store, clock)
+    async with serve(web_app(channel.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        widget = (await client.get("/widget.js")).text
+        assert '"origins": ["https://phuong2.example.gov.vn", "http://www.phuong2' in widget
+        framed = await client.get("/chat?embed=1")
+        assert frame_ancestors(framed) == (
+            "'self' https://phuong2.example.gov.vn http://www.phuong2.example.gov.vn "
+            "http://localhost:8080"
+        )
+
+
 async def test_a_ward_name_with_markup_cannot_break_out_of_the_page(
     settings: Settings, ward_engine: Engine, store: Store, clock: Clock
 ) -> None:

@@ -475,3 +475,30 @@ async def test_the_session_id_never_appears_in_a_url(bot: Bot, new_page: NewPage
     assert any("/chat/api/events" in url for url in urls)
     assert any("/chat/api/poll" in url for url in urls)
     assert [url for url in urls if session in url or "session=" in url] == []
+
+
+async def test_the_widget_shows_on_an_allowed_site_spelt_with_capitals(
+    bot: Bot, new_page: NewPage, ward_settings: Settings, ward_engine: Engine
+) -> None:
+    """WEB_ALLOWED_ORIGINS=http://LocalHost:PORT/ is the portal at http://localhost:PORT."""
+    bot_url: list[str] = []
+
+    async def portal(request: Request) -> Response:
+        return HTMLResponse(PORTAL_PAGE.format(bot=bot_url[0]))
+
+    async with serve(web_app([Route("/", portal)])) as site:
+        port = site.rsplit(":", 1)[1]
+        env = {"WEB_CHAT": "on", "WEB_ALLOWED_ORIGINS": f"http://LocalHost:{port}/"}
+        settings = replace(
+            ward_settings, web_allowed_origins=Settings.from_env(env).web_allowed_origins
+        )
+        channel = WebChatChannel(settings, Conversation(ward_engine, bot.store, settings))
+        async with serve(web_app(channel.routes())) as url:
+            bot_url.append(url)
+            page = await new_page(*DESKTOP)
+            await page.goto(f"http://localhost:{port}/")
+            launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+            await expect(launcher).to_be_visible()
+            await launcher.click()
+            chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+            await expect(chat.locator("#chat-input")).to_be_visible()  # the frame is allowed

@@ -23,7 +23,7 @@ class Secret(str):
         return "Secret('********')"
 
 
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?", re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_BASE = "https://bot-api.zaloplatforms.com"
@@ -143,6 +143,8 @@ class Settings:
                     f"WEB_ALLOWED_ORIGINS entry {origin!r} must be an origin such as "
                     "'https://phuong2.gov.vn' (scheme and host, no path)"
                 )
+        # As browsers spell an origin (the widget compares it with location.origin).
+        origins = tuple(dict.fromkeys(normal_origin(origin) for origin in origins))
         history_days = whole("WEB_HISTORY_DAYS", cls.web_history_days, "a number of days", 1)
         feeds = items("PORTAL_FEEDS")
         for feed in feeds:
