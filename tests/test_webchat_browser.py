@@ -502,3 +502,30 @@ async def test_the_widget_shows_on_an_allowed_site_spelt_with_capitals(
             await launcher.click()
             chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
             await expect(chat.locator("#chat-input")).to_be_visible()  # the frame is allowed
+
+
+async def test_the_connection_lost_note_is_a_status_that_goes_once_the_bot_answers(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Back online, the resident sends a message: the note goes with its answer, not when
+    a long poll (held up to 25 s) next returns; screen readers hear it come and go."""
+    page = await new_page(*PHONE)
+    held: list[Routed] = []
+
+    async def hold(route: Routed) -> None:  # a long poll the bot has not answered yet
+        held.append(route)
+
+    await page.route("**/chat/api/events?**", lambda route: route.fulfill(status=502))
+    await page.route(lambda url: "/chat/api/poll" in url and "wait=1" in url, hold)
+    async with page.expect_request(lambda r: "/chat/api/poll" in r.url and "wait=1" in r.url):
+        await page.goto(f"{bot.url}/chat")
+    status = page.get_by_role("status")
+    await expect(status).to_have_text(UI["offline"])
+    await expect(page.locator("#chat-offline")).to_be_visible()
+    await ask(page, "mat the bhyt thi lam sao")
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(page.locator("#chat-offline")).to_be_hidden()
+    await expect(status).to_have_text("")
+    assert held, "the long poll was still waiting"
+    await page.unroute_all(behavior="ignoreErrors")

@@ -286,6 +286,7 @@
       cache: "no-store",
     });
     if (!response.ok) throw new Error("poll: " + response.status);
+    reachable();
     const data = await response.json();
     return Array.isArray(data.messages) ? data.messages : [];
   }
@@ -316,11 +317,34 @@
     return catching;
   }
 
+  /** The "connection lost" note, in a status region: screen readers hear it come and go. */
   function setOffline(isOffline) {
     offline.hidden = !isOffline;
+    offline.textContent = isOffline ? ui.offline : "";
   }
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  let wakeUp = null; // ends the current nap early
+
+  /** A pause before trying to reach the bot again, cut short once it is reachable. */
+  function nap(ms) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        if (wakeUp === done) wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  /** Any answer from the bot: the connection is back; whoever waits to retry, retries now. */
+  function reachable() {
+    setOffline(false);
+    if (wakeUp) wakeUp();
+  }
 
   /** Read server-sent events from the stream of messages after the cursor, drawing
       each; returns when the stream ends, throws when it cannot be opened. */
@@ -332,7 +356,7 @@
       signal,
     });
     if (!response.ok || !response.body) throw new Error("events: " + response.status);
-    setOffline(false);
+    reachable();
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let buffer = "";
@@ -382,7 +406,7 @@
         poll();
         return;
       }
-      await sleep(SSE_RETRY);
+      await nap(SSE_RETRY);
     }
   }
 
@@ -393,13 +417,12 @@
       const started = Date.now();
       try {
         const entries = await fetchAfter(true);
-        setOffline(false);
         delay = 1000;
         receive(entries);
         if (!entries.length && Date.now() - started < 1000) await sleep(1000);
       } catch (error) {
         setOffline(true);
-        await sleep(delay);
+        await nap(delay);
         delay = Math.min(delay * 2, 30000);
       }
     }
@@ -476,6 +499,7 @@
       failed(sent, ui.failed, message.text);
       return;
     }
+    if (response.ok) reachable(); // the bot is back: no need to wait for a poll to say so
     if (!response.ok || !data || data.ok !== true || typeof data.id !== "number") {
       if (response.status === 429) {
         const seconds = parseInt(response.headers.get("Retry-After") || "", 10);
@@ -565,7 +589,6 @@
     input.placeholder = ui.placeholder;
     input.maxLength = MAX_CHARS;
     sendButton.textContent = ui.send;
-    offline.textContent = ui.offline;
     log.setAttribute("aria-label", ui.log_label);
     appendText(byId("chat-contact"), ui.contact);
   }
