@@ -636,6 +636,37 @@ async def test_following_a_topic_on_the_web_points_to_zalo(
     assert await store.subscribers_of("bhyt") == []
 
 
+ALERT_COMMANDS = ("/topics", "/subscribe", "/unsubscribe", "/mysubs")
+
+
+@pytest.mark.parametrize("text", ["/start", "/help", "xin chào"])
+async def test_start_and_help_on_the_web_promise_alerts_on_zalo_not_here(
+    client: httpx.AsyncClient, text: str
+) -> None:
+    await send(client, text=text)
+    _, reply = await history(client)
+    assert "Nhắn tin cho anh/chị khi phường có thông báo mới" not in reply["text"]
+    assert [c for c in ALERT_COMMANDS if c in reply["text"]] == []
+    assert "đăng ký nhận tin bhyt" not in reply["text"]
+    assert "trên Zalo hoặc Telegram (đường dẫn bên dưới)" in reply["text"]
+    assert reply["links"] == [{"label": msg.follow_on("zalo"), "url": ZALO_BOT}]
+    if text == "/help":
+        assert "/latest" in reply["text"] and "/forget" in reply["text"]
+
+
+@pytest.mark.parametrize("text", ["/start", "/help"])
+async def test_without_zalo_or_telegram_the_web_says_it_sends_no_alerts(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock, text: str
+) -> None:
+    alone = web_channel(replace(settings, zalo_bot_url=None), ward_engine, store, clock)
+    async with serve(web_app(alone.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        await send(client, text=text)
+        _, reply = await history(client)
+    assert "Trang web này không tự gửi thông báo khi phường có tin mới" in reply["text"]
+    assert "Zalo" not in reply["text"] and "links" not in reply
+    assert [c for c in ALERT_COMMANDS if c in reply["text"]] == []
+
+
 async def test_registering_for_a_topic_on_the_web_is_answered_without_a_follow_button(
     client: httpx.AsyncClient, store: Store
 ) -> None:
