@@ -529,3 +529,26 @@ async def test_the_connection_lost_note_is_a_status_that_goes_once_the_bot_answe
     await expect(status).to_have_text("")
     assert held, "the long poll was still waiting"
     await page.unroute_all(behavior="ignoreErrors")
+
+
+async def test_a_page_left_open_across_a_fresh_database_still_shows_what_is_said(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The bot reinstalled with an empty database (or an older backup): its ids start
+    again below the open page's cursor. The page shows the conversation as it is now."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    yours, replies = messages(page)
+    for question in ("mat the bhyt", "cam on", "lam tam tru can giay to gi"):
+        await ask(page, question)
+    await expect(replies).to_have_count(3)
+    async with bot.store.writing() as db:  # a fresh database: ids count from 1 again
+        await db.execute("DELETE FROM web_messages")
+        await db.execute("DELETE FROM sqlite_sequence WHERE name = 'web_messages'")
+    await ask(page, "dang ky thuong tru o dau")
+    await expect(replies.last.locator(".msg-title")).to_have_text("Đăng ký thường trú ở đâu?")
+    await expect(yours.locator(".msg-text")).to_have_text(["dang ky thuong tru o dau"])
+    await expect(replies).to_have_count(1)
+    # The open page hears what comes next (a staff answer) at once.
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)

@@ -74,8 +74,11 @@
   // --- state ---------------------------------------------------------------------------
 
   const shown = new Map(); // entry id -> its element
+  const drawnAt = new WeakMap(); // element drawn from an entry -> when (a count of drawings)
+  let drawings = 0;
   let cursor = 0; // the highest entry id received
-  const inFlight = []; // messages sent, not yet answered: {text, action, id, el, answered}
+  // Messages sent, not yet answered: {text, action, id, el, answered, mark: drawings then}.
+  const inFlight = [];
   let sending = Promise.resolve(); // sends go one after another, in order
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
   let typing = null; // the "typing" bubble, while shown
@@ -270,6 +273,8 @@
       }
       const node = drawEntry(entry);
       shown.set(entry.id, node);
+      drawings += 1;
+      drawnAt.set(node, drawings);
       place(node, entry.from === "bot" && inFlight.length > 0);
       if (entry.from === "bot") {
         for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
@@ -385,6 +390,9 @@
     }
   }
 
+  let stream = null; // the open event stream's AbortController
+  let reopening = false; // the stream was cut on purpose, to resume after a new cursor
+
   /** Server-sent events, opened again when they end; long polling once they keep failing. */
   async function listen() {
     if (typeof ReadableStream !== "function" || typeof TextDecoder !== "function") {
@@ -394,10 +402,16 @@
     let failures = 0;
     for (;;) {
       const opened = Date.now();
+      stream = new AbortController();
       try {
-        await readEvents(undefined);
+        await readEvents(stream.signal);
       } catch (error) {
         // not opened, or cut: as an ended stream
+      }
+      stream = null;
+      if (reopening) {
+        reopening = false;
+        continue;
       }
       if (Date.now() - opened >= SSE_LASTED) failures = 0;
       failures += 1;
@@ -472,7 +486,7 @@
 
   /** Show the message at once, then send it after the ones before it. */
   function send(message, text, action) {
-    const sent = { text, action, id: null, answered: false, el: null };
+    const sent = { text, action, id: null, answered: false, el: null, mark: drawings };
     sent.el = drawEntry({ from: "resident", text, action });
     sent.el.classList.add("is-sending");
     const status = make("span", "msg-status", ui.sending);
@@ -509,8 +523,22 @@
       failed(sent, text, message.text);
       return;
     }
-    // The stored entry: drawn already if its event came first, else this bubble is it.
     const drawn = shown.get(data.id);
+    if (data.id <= cursor && sent.id !== data.id && !(drawn && drawnAt.get(drawn) > sent.mark)) {
+      // An id the page has passed, yet not this message's (its event would have said so):
+      // the bot's database started afresh (reinstalled, an older backup) and counts from 1
+      // again. Show the conversation as the database has it now, as a reload would.
+      sent.id = -1; // drawn again from the history, not matched
+      sent.el.remove();
+      try {
+        await startAfresh();
+      } catch (error) {
+        setOffline(true);
+      }
+      finish(sent);
+      return;
+    }
+    // The stored entry: drawn already if its event came first, else this bubble is it.
     if (drawn && drawn !== sent.el) sent.el.remove();
     else shown.set(data.id, sent.el);
     sent.id = data.id;
@@ -523,6 +551,21 @@
       setOffline(true);
     }
     finish(sent);
+  }
+
+  /** Forget what was shown and fetch the history from the start; the event stream
+      resumes after the new cursor. */
+  async function startAfresh() {
+    const waiting = inFlight.filter((one) => one.id === null).map((one) => one.el);
+    cursor = 0;
+    shown.clear();
+    clearLog();
+    await catchUp();
+    for (const node of waiting) place(node, true); // messages still being sent: last
+    if (stream) {
+      reopening = true;
+      stream.abort();
+    }
   }
 
   function finish(sent) {
