@@ -552,3 +552,20 @@ async def test_a_page_left_open_across_a_fresh_database_still_shows_what_is_said
     # The open page hears what comes next (a staff answer) at once.
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
+
+
+async def test_a_phone_losing_its_network_shows_the_note_at_once_and_clears_it_when_back(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt thi lam sao")
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    status = page.get_by_role("status")
+    await page.context.set_offline(True)
+    await expect(status).to_have_text(UI["offline"])
+    await page.context.set_offline(False)
+    await expect(status).to_have_text("")  # the event stream is opened again at once
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)

@@ -24,6 +24,9 @@
   const SSE_FAILURES = 3; // event streams failing in a row before falling back to polling
   const SSE_RETRY = 2000; // ms before an event stream that ended is opened again
   const SSE_LASTED = 10000; // ms: a stream open this long worked (it ended, it did not fail)
+  // ms without a byte (the bot sends a comment every 15 s) before a stream counts as cut:
+  // a connection lost without a word (a phone leaving Wi-Fi) would otherwise wait forever.
+  const SSE_SILENCE = 40000;
   const SESSION_KEY = "wardbot.chat.session";
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
@@ -351,42 +354,60 @@
     if (wakeUp) wakeUp();
   }
 
+  // The device says it lost or found its network: say so at once; once back, whoever waits
+  // retries now, and the event stream (perhaps cut without a word) is opened again.
+  window.addEventListener("offline", () => setOffline(true));
+  window.addEventListener("online", () => {
+    if (wakeUp) wakeUp();
+    if (stream) {
+      reopening = true;
+      stream.abort();
+    }
+  });
+
   /** Read server-sent events from the stream of messages after the cursor, drawing
       each; returns when the stream ends, throws when it cannot be opened. */
-  async function readEvents(signal) {
+  async function readEvents(control) {
     const query = new URLSearchParams({ after: String(cursor) });
-    const response = await fetch(API + "events?" + query, {
-      headers: sessionHeaders,
-      cache: "no-store",
-      signal,
-    });
-    if (!response.ok || !response.body) throw new Error("events: " + response.status);
-    reachable();
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    let data = [];
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, end).replace(/\r$/, "");
-        buffer = buffer.slice(end + 1);
-        if (line.startsWith("data:")) {
-          data.push(line.slice(5).replace(/^ /, ""));
-        } else if (line === "" && data.length) {
-          const text = data.join("\n");
-          data = [];
-          try {
-            receive([JSON.parse(text)]);
-          } catch (error) {
-            // not an entry: ignored
+    let silence = setTimeout(() => control.abort(), SSE_SILENCE);
+    try {
+      const response = await fetch(API + "events?" + query, {
+        headers: sessionHeaders,
+        cache: "no-store",
+        signal: control.signal,
+      });
+      if (!response.ok || !response.body) throw new Error("events: " + response.status);
+      reachable();
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = "";
+      let data = [];
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        clearTimeout(silence);
+        silence = setTimeout(() => control.abort(), SSE_SILENCE);
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf("\n")) >= 0) {
+          const line = buffer.slice(0, end).replace(/\r$/, "");
+          buffer = buffer.slice(end + 1);
+          if (line.startsWith("data:")) {
+            data.push(line.slice(5).replace(/^ /, ""));
+          } else if (line === "" && data.length) {
+            const text = data.join("\n");
+            data = [];
+            try {
+              receive([JSON.parse(text)]);
+            } catch (error) {
+              // not an entry: ignored
+            }
           }
+          // "id:", "retry:" and ": ping" lines: the entry carries its id; retries are ours.
         }
-        // "id:", "retry:" and ": ping" lines: the entry carries its id; retries are ours.
       }
+    } finally {
+      clearTimeout(silence);
     }
   }
 
@@ -404,7 +425,7 @@
       const opened = Date.now();
       stream = new AbortController();
       try {
-        await readEvents(stream.signal);
+        await readEvents(stream);
       } catch (error) {
         // not opened, or cut: as an ended stream
       }
