@@ -7,7 +7,9 @@
   browser shows only inside those sites: Content-Security-Policy frame-ancestors).
 - `POST /chat/api/send` a message or a button press; `GET /chat/api/events` the replies
   as server-sent events, `GET /chat/api/poll` the same by long polling; both resume
-  after a cursor, so a page that reconnects refetches what it missed.
+  after a cursor, so a page that reconnects refetches what it missed. They name the
+  session in the X-Ward-Session header, never in the URL: the id is the only key to a
+  conversation, and proxies and CDNs write URLs to their logs.
 
 A browser is an anonymous session: a random id the page keeps in its storage, nothing
 else. What the session was told is kept (`web_messages`, WEB_HISTORY_DAYS) so a reload
@@ -22,10 +24,13 @@ import asyncio
 import contextlib
 import functools
 import html
+import ipaddress
 import json
 import logging
 import re
+import sqlite3
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -38,7 +43,7 @@ from starlette.routing import BaseRoute, Route
 
 from handlers.base import Answerer
 from wardbot import messages as msg
-from wardbot.config import Settings
+from wardbot.config import Settings, authority
 from wardbot.conversation import MAX_MESSAGE_CHARS, Button, Conversation, Reply
 from wardbot.delivery import Pace
 from wardbot.store import ChatRef, Store
@@ -57,11 +62,26 @@ HEARTBEAT = 15.0  # an idle event stream sends a comment this often (proxies clo
 LONG_POLL = 25.0
 BATCH = 200
 CSRF_HEADER = "X-Ward-Chat"
+SESSION_HEADER = "X-Ward-Session"
 ASSETS = "handlers.web_assets"
 # A session may send `burst` messages at once, then one every `every` seconds; an address
 # (an office's shared connection, a school) gets more.
 SESSION_LIMIT = (8, 3.0)
 ADDRESS_LIMIT = (40, 0.5)
+# What one browser, and one client address, may add to the database: a session keeps its
+# newest SESSION_MESSAGES (a reload shows them: one page of history); an address (an IPv6
+# /64 network: one household or office) starts at most NEW_SESSIONS_PER_DAY conversations
+# and stores at most BYTES_PER_DAY of messages, questions and answers, a day (Vietnam's).
+# Session ids are the page's own choice: without these, one client could add ~0.7 GB a
+# day within the rate limits, kept WEB_HISTORY_DAYS.
+SESSION_MESSAGES = BATCH
+NEW_SESSIONS_PER_DAY = 50
+BYTES_PER_DAY = 4 * 1024 * 1024
+DAY = 86400.0
+VIETNAM_OFFSET = 7 * 3600.0
+# While the database cannot be written: what is held in memory instead (History).
+MEMORY_MESSAGES = SESSION_MESSAGES
+MEMORY_SESSIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -103,22 +123,89 @@ def reply_body(reply: Reply) -> dict[str, Any]:
 
 
 class History:
-    """Each session's messages in the bot's database, and who is waiting for new ones."""
+    """Each session's messages in the bot's database, and who is waiting for new ones.
+
+    When the database cannot be written (a read-only data folder, a full disk), messages
+    are held in memory instead, so that the page still shows its replies: the newest
+    MEMORY_MESSAGES of the MEMORY_SESSIONS sessions heard from last, lost at a restart.
+    Their ids carry on from the database's, and the database's next ones go past them, so
+    a page's cursor never skips a message.
+    """
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.clock = clock
         self._waiters: dict[str, set[asyncio.Event]] = {}
+        self._memory: OrderedDict[str, list[Entry]] = OrderedDict()
+        self._last_held = 0  # the highest id given to a message held in memory
+        self.failing = False  # the last write failed: messages are held in memory
+
+    @property
+    def stored(self) -> bool:
+        """Whether new messages go to the database (else they are held in memory only)."""
+        return self.store.writable and not self.failing
 
     async def add(self, session: str, author: str, body: dict[str, Any]) -> int:
-        async with self.store.writing() as db:
-            cursor = await db.execute(
-                "INSERT INTO web_messages (channel, chat_id, author, body, at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (CHANNEL, session, author, json.dumps(body, ensure_ascii=False), self.clock()),
-            )
+        entry_id = None
+        if self.store.writable:
+            try:
+                entry_id = await self._insert(session, author, body)
+            except sqlite3.Error as exc:
+                if not self.failing:
+                    log.warning("web chat: cannot store messages (%s); keeping them in memory", exc)
+                self.failing = True
+            else:
+                if self.failing:
+                    log.info("web chat: storing messages again")
+                self.failing = False
+        if entry_id is None:
+            entry_id = await self._hold(session, author, body)
         self.wake(session)
+        return entry_id
+
+    async def _insert(self, session: str, author: str, body: dict[str, Any]) -> int:
+        row = (CHANNEL, session, author, json.dumps(body, ensure_ascii=False), self.clock())
+        async with self.store.writing() as db:
+            if not self._last_held:
+                cursor = await db.execute(
+                    "INSERT INTO web_messages (channel, chat_id, author, body, at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    row,
+                )
+            else:  # past the ids given to messages held in memory
+                cursor = await db.execute(
+                    "INSERT INTO web_messages (id, channel, chat_id, author, body, at) "
+                    "VALUES (max(?, COALESCE((SELECT seq FROM sqlite_sequence "
+                    "WHERE name = 'web_messages'), 0)) + 1, ?, ?, ?, ?, ?)",
+                    (self._last_held, *row),
+                )
+            # The session's oldest messages beyond SESSION_MESSAGES go.
+            await db.execute(
+                "DELETE FROM web_messages WHERE channel = ? AND chat_id = ? AND id <= ("
+                "SELECT id FROM web_messages WHERE channel = ? AND chat_id = ? "
+                "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                (CHANNEL, session, CHANNEL, session, SESSION_MESSAGES),
+            )
         return int(cursor.lastrowid or 0)
+
+    async def _hold(self, session: str, author: str, body: dict[str, Any]) -> int:
+        if not self._last_held:
+            self._last_held = await self._highest_stored()
+        self._last_held += 1
+        entries = self._memory.pop(session, [])
+        entries.append(Entry(self._last_held, author, body, self.clock()))
+        self._memory[session] = entries[-MEMORY_MESSAGES:]
+        if len(self._memory) > MEMORY_SESSIONS:
+            self._memory.popitem(last=False)
+        return self._last_held
+
+    async def _highest_stored(self) -> int:
+        async with self.store.db.execute(
+            "SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'web_messages'), "
+            "0), COALESCE((SELECT max(id) FROM web_messages), 0))"
+        ) as rows:
+            row = await rows.fetchone()
+        return int(row[0]) if row else 0
 
     async def after(self, session: str, cursor: int, limit: int = BATCH) -> list[Entry]:
         async with self.store.db.execute(
@@ -126,18 +213,44 @@ class History:
             "AND id > ? ORDER BY id LIMIT ?",
             (CHANNEL, session, cursor, limit),
         ) as rows:
-            return [Entry(r[0], r[1], json.loads(r[2]), r[3]) for r in await rows.fetchall()]
+            found = [Entry(r[0], r[1], json.loads(r[2]), r[3]) for r in await rows.fetchall()]
+        held = [entry for entry in self._memory.get(session, ()) if entry.id > cursor]
+        if held:
+            found = sorted(found + held, key=lambda entry: entry.id)[:limit]
+        return found
+
+    async def exists(self, session: str) -> bool:
+        """Whether `session` has any message (else it is a new conversation)."""
+        if session in self._memory:
+            return True
+        async with self.store.db.execute(
+            "SELECT 1 FROM web_messages WHERE channel = ? AND chat_id = ? LIMIT 1",
+            (CHANNEL, session),
+        ) as rows:
+            return await rows.fetchone() is not None
 
     async def has(self, entry_id: int) -> bool:
+        if any(entry.id == entry_id for entries in self._memory.values() for entry in entries):
+            return True
         async with self.store.db.execute(
             "SELECT 1 FROM web_messages WHERE id = ?", (entry_id,)
         ) as rows:
             return await rows.fetchone() is not None
 
     async def purge(self, before: float) -> int:
-        async with self.store.writing() as db:
-            cursor = await db.execute("DELETE FROM web_messages WHERE at < ?", (before,))
-        return max(cursor.rowcount, 0)
+        deleted = 0
+        for session, entries in list(self._memory.items()):
+            kept = [entry for entry in entries if entry.at >= before]
+            deleted += len(entries) - len(kept)
+            if kept:
+                self._memory[session] = kept
+            else:
+                del self._memory[session]
+        if self.store.writable:  # a read-only data folder holds nothing to delete
+            async with self.store.writing() as db:
+                cursor = await db.execute("DELETE FROM web_messages WHERE at < ?", (before,))
+            deleted += max(cursor.rowcount, 0)
+        return deleted
 
     def wake(self, session: str | None = None) -> None:
         """New messages for `session` (None: everyone, e.g. when stopping)."""
@@ -159,6 +272,55 @@ class History:
                 self._waiters.pop(session, None)
 
 
+class DailyAllowance:
+    """What each client address may add in a day (Vietnam's, by `clock`): `sessions` new
+    conversations and `size` bytes of messages. In memory, for the `remembered` addresses
+    heard from last (as the rate limits)."""
+
+    def __init__(
+        self,
+        sessions: int = NEW_SESSIONS_PER_DAY,
+        size: int = BYTES_PER_DAY,
+        *,
+        clock: Callable[[], float] = time.time,
+        remembered: int = 10_000,
+    ) -> None:
+        self.sessions = sessions
+        self.size = size
+        self.clock = clock
+        self.remembered = remembered
+        self._used: OrderedDict[str, tuple[int, int, int]] = OrderedDict()  # day, sessions, bytes
+
+    def _today(self) -> int:
+        return int((self.clock() + VIETNAM_OFFSET) // DAY)
+
+    def _usage(self, client: str) -> tuple[int, int]:
+        day, sessions, size = self._used.pop(client, (self._today(), 0, 0))
+        if day != self._today():
+            sessions, size = 0, 0
+        self._used[client] = (self._today(), sessions, size)
+        if len(self._used) > self.remembered:
+            self._used.popitem(last=False)
+        return sessions, size
+
+    def exceeded(self, client: str, *, new_session: bool) -> str | None:
+        """'sessions' or 'size' when `client` has used that up today; else None."""
+        sessions, size = self._usage(client)
+        if size >= self.size:
+            return "size"
+        if new_session and sessions >= self.sessions:
+            return "sessions"
+        return None
+
+    def spend(self, client: str, *, new_session: bool = False, size: int = 0) -> None:
+        sessions, used = self._usage(client)
+        self._used[client] = (self._today(), sessions + new_session, used + size)
+
+    def until_tomorrow(self) -> float:
+        """Seconds until the next day begins (Vietnam's midnight)."""
+        return (self._today() + 1) * DAY - VIETNAM_OFFSET - self.clock()
+
+
 @functools.lru_cache(maxsize=8)
 def _asset(name: str) -> str:
     """A file of the page (package data: it does not change while the bot runs)."""
@@ -178,13 +340,16 @@ class WebChatChannel:
         conversation: Conversation,
         *,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], float] = time.time,
     ) -> None:
+        """`clock` paces the rate limits; `now` (the time of day) dates the daily ones."""
         self.settings = settings
         self.conversation = conversation
         self.answerer = Answerer(CHANNEL, conversation, settings)
         self.history = History(conversation.store)
         self.per_session = RateLimit(*SESSION_LIMIT, clock=clock)
         self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
+        self.allowance = DailyAllowance(clock=now)
         self._running = False
         self._purger: asyncio.Task[None] | None = None
 
@@ -219,14 +384,26 @@ class WebChatChannel:
 
     async def _purge_old(self) -> None:
         keep = self.settings.web_history_days * 86400.0
+        failing = False
         while True:
             try:
                 deleted = await self.history.purge(time.time() - keep)
                 if deleted:
                     log.info("web chat: deleted %d old message(s)", deleted)
-            except Exception:
-                log.exception("web chat: could not delete old history")
+                failing = False
+            except Exception as exc:
+                # Once with its traceback, then one line an hour until it works again.
+                if failing:
+                    log.warning("web chat: still cannot delete old history: %s", exc)
+                else:
+                    log.exception("web chat: could not delete old history")
+                failing = True
             await asyncio.sleep(3600.0)
+
+    def status(self) -> dict[str, object]:
+        """For /healthz: where the conversations go ('memory': the database cannot be
+        written, so they are lost at a restart)."""
+        return {"history": "database" if self.history.stored else "memory"}
 
     # --- pushing (wardbot.outbox: ward staff's answers) ---------------------------------
 
@@ -311,21 +488,45 @@ class WebChatChannel:
         return None
 
     def _own_origin(self, request: Request, origin: str) -> bool:
-        """The page is served by this bot: its origin's host is this request's host (a
-        proxy may change the scheme), or PUBLIC_URL's."""
-        host = urlsplit(origin).netloc
+        """The page is served by this bot. A browser says so itself: Sec-Fetch-Site is
+        "same-origin" for the page's own requests (whatever a reverse proxy did to the Host
+        header on the way) and "cross-site" or "same-site" for another site's. Without it
+        (an older browser, plain http), the origin's host must be the one the request was
+        sent to: its Host (a proxy may change the scheme), a proxy's X-Forwarded-Host (its
+        first value), or PUBLIC_URL's."""
+        site = request.headers.get("sec-fetch-site")
+        if site is not None:
+            return site == "same-origin"
+        scheme, netloc = urlsplit(origin)[:2]
+        if not netloc:
+            return False
+        forwarded = request.headers.get("x-forwarded-host", "").split(",")[0]
         public = urlsplit(self.settings.public_url or "").netloc
-        return bool(host) and host in (request.headers.get("host", ""), public)
+        ours = {authority(scheme, h) for h in (request.headers.get("host", ""), forwarded, public)}
+        return authority(scheme, netloc) in ours - {""}
 
-    def _limited(self, request: Request, session: str) -> Response | None:
-        address = _address(request)
-        wait = max(self.per_session.wait(session), self.per_address.wait(address))
+    def _limited(self, client: str, session: str) -> Response | None:
+        wait = max(self.per_session.wait(session), self.per_address.wait(client))
         if wait <= 0:
             return None
         seconds = max(1, round(wait))
-        response = _error(429, msg.web_slow_down(seconds))
-        response.headers["Retry-After"] = str(seconds)
-        return response
+        return _error(429, msg.web_slow_down(seconds), retry_after=seconds)
+
+    async def _beyond_allowance(self, client: str, session: str) -> Response | None:
+        """Refused when the address has added what it may today (its new conversations,
+        its bytes); a new conversation is counted."""
+        new = not await self.history.exists(session)
+        exceeded = self.allowance.exceeded(client, new_session=new)
+        if exceeded is None:
+            self.allowance.spend(client, new_session=new)
+            return None
+        s = self.settings
+        text = (
+            msg.web_too_many_sessions(s.ward_name, s.ward_hotline)
+            if exceeded == "sessions"
+            else msg.web_daily_limit(s.ward_name, s.ward_hotline)
+        )
+        return _error(429, text, retry_after=max(1, round(self.allowance.until_tomorrow())))
 
     async def send(self, request: Request) -> Response:
         """POST /chat/api/send {session, text} or {session, action, label}: stored, then
@@ -347,25 +548,32 @@ class WebChatChannel:
         text, action = data.get("text"), data.get("action")
         if not (isinstance(text, str) and text.strip()) and not isinstance(action, str):
             return _error(400, msg.WEB_BAD_REQUEST)
-        limited = self._limited(request, session)
+        if isinstance(text, str) and len(text) > MAX_MESSAGE_CHARS and not isinstance(action, str):
+            return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
+        client = _client(request)
+        limited = self._limited(client, session) or await self._beyond_allowance(client, session)
         if limited is not None:
             return limited
         # The session id is the page's own choice: the address limits what one client
         # may ask of ward staff (wardbot.desk), never stored.
-        chat = ChatRef(CHANNEL, session, origin=_address(request))
+        chat = ChatRef(CHANNEL, session, origin=client)
         if isinstance(action, str):
             label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
-            mine = await self.history.add(session, "resident", {"text": label, "action": True})
-            await self.answerer.action(chat, action, self._sender(session, mine))
+            mine = await self._add(client, session, "resident", {"text": label, "action": True})
+            await self.answerer.action(chat, action, self._sender(client, session, mine))
         else:
             assert isinstance(text, str)
-            if len(text) > MAX_MESSAGE_CHARS:
-                return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
-            mine = await self.history.add(session, "resident", {"text": text})
-            await self.answerer.text(chat, text, self._sender(session, mine), sender=session)
+            mine = await self._add(client, session, "resident", {"text": text})
+            sender = self._sender(client, session, mine)
+            await self.answerer.text(chat, text, sender, sender=session)
         return JSONResponse({"ok": True, "id": mine})
 
-    def _sender(self, session: str, mine: int) -> Callable[[Sequence[Reply]], Any]:
+    async def _add(self, client: str, session: str, author: str, body: dict[str, Any]) -> int:
+        """Into the session's history, counted against the client's daily allowance."""
+        self.allowance.spend(client, size=len(json.dumps(body, ensure_ascii=False).encode()))
+        return await self.history.add(session, author, body)
+
+    def _sender(self, client: str, session: str, mine: int) -> Callable[[Sequence[Reply]], Any]:
         async def send(replies: Sequence[Reply]) -> list[Button]:
             # /forget deleted the history, the resident's message with it: the page starts
             # afresh from the reply that says so.
@@ -374,13 +582,14 @@ class WebChatChannel:
                 body = reply_body(reply)
                 if reset and number == 0:
                     body["reset"] = True
-                await self.history.add(session, "bot", body)
+                await self._add(client, session, "bot", body)
             return []
 
         return send
 
     def _session_and_cursor(self, request: Request) -> tuple[str, int] | Response:
-        session = request.query_params.get("session", "")
+        # From the header only: a URL naming a session (in a log) opens nothing.
+        session = request.headers.get(SESSION_HEADER, "")
         # EventSource's own reconnect says where it was in a header.
         after = request.headers.get("last-event-id") or request.query_params.get("after", "0")
         cursor = _cursor(after)
@@ -389,8 +598,8 @@ class WebChatChannel:
         return session, cursor
 
     async def poll(self, request: Request) -> Response:
-        """GET /chat/api/poll?session=&after=&wait=1: the messages after the cursor; with
-        `wait`, held up to LONG_POLL seconds until there is one."""
+        """GET /chat/api/poll?after=&wait=1 (the session in X-Ward-Session): the messages
+        after the cursor; with `wait`, held up to LONG_POLL seconds until there is one."""
         found = self._session_and_cursor(request)
         if isinstance(found, Response):
             return found
@@ -408,7 +617,7 @@ class WebChatChannel:
         )
 
     async def events(self, request: Request) -> Response:
-        """GET /chat/api/events?session=&after=: server-sent events, one per message
+        """GET /chat/api/events?after= (X-Ward-Session): server-sent events, one per message
         (its cursor as the event id), a comment every HEARTBEAT seconds."""
         found = self._session_and_cursor(request)
         if isinstance(found, Response):
@@ -442,6 +651,21 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
+def _client(request: Request) -> str:
+    """Who the limits count: the client's address; for IPv6 its /64 network (one home or
+    office gets a whole /64, and picks any address in it)."""
+    address = _address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return address
+
+
 def _script_safe(data: str) -> str:
     """JSON text that can sit inside a <script> element: its <, > and & escaped."""
     return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -456,5 +680,6 @@ def _cursor(text: str) -> int | None:
     return value if value <= MAX_CURSOR else None
 
 
-def _error(status: int, text: str) -> JSONResponse:
-    return JSONResponse({"error": text}, status_code=status)
+def _error(status: int, text: str, *, retry_after: int | None = None) -> JSONResponse:
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return JSONResponse({"error": text}, status_code=status, headers=headers)

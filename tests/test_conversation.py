@@ -83,6 +83,9 @@ async def test_help_lists_every_command_and_the_hotline(conversation: Conversati
         if name != "hoicanbo":
             assert f"/{name}" in reply.text
     assert "0276 3822 123" in reply.text
+    # Where alerts reach the chat, the greeting promises them.
+    greeting, _topics = await say(conversation, "/start")
+    assert "Nhắn tin cho anh/chị khi phường có thông báo mới" in greeting.text
 
 
 async def test_without_a_staff_desk_hoicanbo_is_not_offered_and_its_question_is_answered(

@@ -9,22 +9,26 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import json
 import re
 import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from fakes.portal import FIXTURES, FakePortal
+from fakes.telegram_api import FakeBotApi
 from sample_ward import NOTICES, write_ward
+from test_telegram_app import bot_settings, running_app
 
 import bot
 from wardbot import portal_fetch
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
-from wardbot.portal import FeedFollower, failed_note, imported_note, replaced_note
+from wardbot.portal import FAILING_POLLS, FeedFollower, failed_note, imported_note, replaced_note
 from wardbot.publish import queue_alerts
 from wardbot.store import ChatRef, Store
 
@@ -916,6 +920,84 @@ async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal
         )
     ]
     assert portal.hits("/tin-tuc/tong-ket-phong-trao-2019") == []
+
+
+async def test_a_feed_failing_poll_after_poll_makes_the_follower_unhealthy_until_it_answers(
+    ward, portal
+):
+    broken = portal.url("/rss/thong-bao.xml")  # not there: 404
+    polls = Polls()
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(broken, serve_feed(portal))), wait=polls.wait
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(follower.run(stop))
+    await polls.finished()
+    for _ in range(FAILING_POLLS - 1):  # a moment of the portal's is not an outage
+        assert follower.healthy()
+        await polls.again()
+    assert not follower.healthy()
+    assert follower.status() == {"feeds": 2, "failing": 1}
+    portal.put_fixture("/rss/thong-bao.xml", "rss.xml", "application/rss+xml")
+    await polls.again()
+    assert follower.healthy() and follower.status() == {"feeds": 2, "failing": 0}
+    stop.set()
+    await polls.let_go()
+    await asyncio.wait_for(running, 10)
+    assert not follower.healthy()  # stopped
+
+
+async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward, portal):
+    """An item's page gone (404) is that notice's problem, reported to admins; the feed
+    itself is read."""
+    feed = serve_feed(portal)
+    del portal.routes["/tin-tuc/tong-ket-phong-trao-2019"]
+    polls = Polls()
+    follower = FeedFollower(ward.settings(portal_feeds=(feed,)), wait=polls.wait)
+    stop = asyncio.Event()
+    running = asyncio.create_task(follower.run(stop))
+    await polls.finished()
+    for _ in range(FAILING_POLLS):
+        await polls.again()
+    assert follower.healthy()
+    assert any(o.failed for o in await follower.poll())
+    stop.set()
+    await polls.let_go()
+    await asyncio.wait_for(running, 10)
+
+
+async def test_healthz_says_the_portal_is_down_while_its_feed_cannot_be_read(ward, portal):
+    """`bot.py run` with PORTAL_FEEDS unreachable: /healthz tells the truth (without the
+    feed's address), and is well again once the feed answers."""
+    feed = portal.url("/rss/tin-tuc.xml")  # not there yet: 404
+    async with FakeBotApi() as telegram:
+        settings = bot_settings(
+            ward.settings(
+                portal_feeds=(feed,), semantic=False, admin_ids=frozenset({"telegram:5"})
+            ),
+            telegram,
+        )
+        async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+            for _ in range(FAILING_POLLS - 1):  # the poll at the start, then each /reload
+                await telegram.say(5, "/reload")
+
+            async def healthz() -> dict:
+                response = await client.get("/healthz")
+                return {"code": response.status_code, **response.json()}
+
+            for _ in range(500):
+                body = await healthz()
+                if not body["checks"]["portal"]:
+                    break
+                await asyncio.sleep(0.02)
+            assert body["code"] == 503 and body["checks"]["portal"] is False
+            assert body["portal"] == {"feeds": 1, "failing": 1}
+            assert "127.0.0.1" not in json.dumps(body)
+            serve_feed(portal)
+            await telegram.say(5, "/reload")
+            body = await healthz()
+            assert body["code"] == 200 and body["checks"]["portal"] is True
+            assert body["portal"] == {"feeds": 1, "failing": 0}
 
 
 # ------------------------------------------------------------------------ configuration

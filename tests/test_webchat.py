@@ -20,8 +20,15 @@ from typing import Any
 import httpx
 import pytest
 from browser import serve
+from test_telegram_app import free_port, read_only_folder, running_app
 
-from handlers.webchat import MAX_BODY_BYTES, SESSION_LIMIT, WebChatChannel
+from handlers.webchat import (
+    ADDRESS_LIMIT,
+    MAX_BODY_BYTES,
+    SESSION_LIMIT,
+    SESSION_MESSAGES,
+    WebChatChannel,
+)
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
@@ -38,6 +45,7 @@ OTHER = "o" * 43
 PORTAL = "https://phuong2.example.gov.vn"
 ZALO_BOT = "https://zalo.me/s/1234567890"
 HEADERS = {"X-Ward-Chat": "1", "Content-Type": "application/json"}
+OURS = {"X-Ward-Session": SESSION}  # how the page names its session when reading
 EVENTS_TIMEOUT = 10.0  # seconds a test waits for an event before failing
 
 
@@ -112,7 +120,9 @@ async def send(client: httpx.AsyncClient, session: str = SESSION, **body: Any) -
 async def history(
     client: httpx.AsyncClient, session: str = SESSION, after: int = 0
 ) -> list[dict[str, Any]]:
-    response = await client.get("/chat/api/poll", params={"session": session, "after": after})
+    response = await client.get(
+        "/chat/api/poll", params={"after": after}, headers={"X-Ward-Session": session}
+    )
     assert response.status_code == 200
     messages: list[dict[str, Any]] = response.json()["messages"]
     return messages
@@ -148,7 +158,8 @@ class Events:
 async def events(
     client: httpx.AsyncClient, after: int = 0, headers: dict[str, str] | None = None
 ) -> AsyncIterator[Events]:
-    params = {"session": SESSION, "after": str(after)}
+    headers = {"X-Ward-Session": SESSION, **(headers or {})}
+    params = {"after": str(after)}
     async with client.stream("GET", "/chat/api/events", params=params, headers=headers) as r:
         yield Events(r)
 
@@ -254,6 +265,33 @@ async def test_the_widget_script_carries_its_settings(client: httpx.AsyncClient)
     }
 
 
+async def test_allowed_origins_are_read_as_browsers_spell_them(
+    ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    """Capitals and a default port in WEB_ALLOWED_ORIGINS: the widget's check against
+    `location.origin` and the frame's CSP must still name the ward's site."""
+    env = {
+        "WEB_CHAT": "on",
+        "WEB_ALLOWED_ORIGINS": "HTTPS://Phuong2.Example.gov.vn:443/, http://WWW.phuong2.example.gov.vn:80,"
+        "https://phuong2.example.gov.vn, http://localhost:8080",
+    }
+    settings = Settings.from_env(env)
+    assert settings.web_allowed_origins == (
+        "https://phuong2.example.gov.vn",
+        "http://www.phuong2.example.gov.vn",
+        "http://localhost:8080",
+    )
+    channel = web_channel(settings, ward_engine, store, clock)
+    async with serve(web_app(channel.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        widget = (await client.get("/widget.js")).text
+        assert '"origins": ["https://phuong2.example.gov.vn", "http://www.phuong2' in widget
+        framed = await client.get("/chat?embed=1")
+        assert frame_ancestors(framed) == (
+            "'self' https://phuong2.example.gov.vn http://www.phuong2.example.gov.vn "
+            "http://localhost:8080"
+        )
+
+
 async def test_a_ward_name_with_markup_cannot_break_out_of_the_page(
     settings: Settings, ward_engine: Engine, store: Store, clock: Clock
 ) -> None:
@@ -354,7 +392,7 @@ async def test_events_bring_each_message_once_with_its_cursor_and_resume_after_o
 
 async def test_a_long_poll_waits_for_the_next_message(client: httpx.AsyncClient) -> None:
     waiting = asyncio.create_task(
-        client.get("/chat/api/poll", params={"session": SESSION, "after": 0, "wait": 1})
+        client.get("/chat/api/poll", params={"after": 0, "wait": 1}, headers=OURS)
     )
     await asyncio.sleep(0.2)
     assert not waiting.done()
@@ -375,6 +413,62 @@ async def test_a_message_from_another_site_is_refused(client: httpx.AsyncClient)
         )
         assert response.status_code == 403
         assert response.json() == {"error": msg.WEB_FORBIDDEN}
+    assert await history(client) == []
+
+
+PUBLIC = "https://hoidap.phuong2.example.gov.vn"
+# nginx's plain `proxy_pass http://127.0.0.1:8080;` passes this Host on, not the browser's.
+PROXY_HOST = "127.0.0.1:8080"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin"},  # what a browser says of the page's own request
+        {"X-Forwarded-Host": "hoidap.phuong2.example.gov.vn, 10.0.0.7"},  # an older browser
+        {"X-Forwarded-Host": "HoiDap.Phuong2.example.gov.vn:443"},
+    ],
+    ids=["sec-fetch-site", "x-forwarded-host", "x-forwarded-host-spelt-otherwise"],
+)
+async def test_a_message_through_a_reverse_proxy_that_rewrote_the_host_is_answered(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await client.post(
+        "/chat/api/send",
+        content=json.dumps({"session": SESSION, "text": "mat the bhyt"}),
+        headers={**HEADERS, "Host": PROXY_HOST, "Origin": PUBLIC, **headers},
+    )
+    assert response.status_code == 200, response.text
+    assert (await history(client))[-1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+
+
+async def test_behind_a_proxy_public_url_names_the_pages_origin(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    public = web_channel(replace(settings, public_url=PUBLIC), ward_engine, store, clock)
+    async with serve(web_app(public.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        body = json.dumps({"session": SESSION, "text": "mat the bhyt"})
+        ours = {**HEADERS, "Host": PROXY_HOST, "Origin": PUBLIC}
+        response = await client.post("/chat/api/send", content=body, headers=ours)
+        assert response.status_code == 200
+        evil = {**ours, "Origin": "https://evil.example"}
+        response = await client.post("/chat/api/send", content=body, headers=evil)
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+async def test_a_browser_saying_the_request_comes_from_another_site_is_refused(
+    client: httpx.AsyncClient, site: str
+) -> None:
+    """Even when the Origin it names looks like this bot's (Host, X-Forwarded-Host)."""
+    own = str(client.base_url).rstrip("/")
+    response = await client.post(
+        "/chat/api/send",
+        content=json.dumps({"session": SESSION, "text": "/forget"}),
+        headers={**HEADERS, "Origin": own, "Sec-Fetch-Site": site},
+    )
+    assert response.status_code == 403
+    assert response.json() == {"error": msg.WEB_FORBIDDEN}
     assert await history(client) == []
 
 
@@ -542,6 +636,37 @@ async def test_following_a_topic_on_the_web_points_to_zalo(
     assert await store.subscribers_of("bhyt") == []
 
 
+ALERT_COMMANDS = ("/topics", "/subscribe", "/unsubscribe", "/mysubs")
+
+
+@pytest.mark.parametrize("text", ["/start", "/help", "xin chào"])
+async def test_start_and_help_on_the_web_promise_alerts_on_zalo_not_here(
+    client: httpx.AsyncClient, text: str
+) -> None:
+    await send(client, text=text)
+    _, reply = await history(client)
+    assert "Nhắn tin cho anh/chị khi phường có thông báo mới" not in reply["text"]
+    assert [c for c in ALERT_COMMANDS if c in reply["text"]] == []
+    assert "đăng ký nhận tin bhyt" not in reply["text"]
+    assert "trên Zalo hoặc Telegram (đường dẫn bên dưới)" in reply["text"]
+    assert reply["links"] == [{"label": msg.follow_on("zalo"), "url": ZALO_BOT}]
+    if text == "/help":
+        assert "/latest" in reply["text"] and "/forget" in reply["text"]
+
+
+@pytest.mark.parametrize("text", ["/start", "/help"])
+async def test_without_zalo_or_telegram_the_web_says_it_sends_no_alerts(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock, text: str
+) -> None:
+    alone = web_channel(replace(settings, zalo_bot_url=None), ward_engine, store, clock)
+    async with serve(web_app(alone.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        await send(client, text=text)
+        _, reply = await history(client)
+    assert "Trang web này không tự gửi thông báo khi phường có tin mới" in reply["text"]
+    assert "Zalo" not in reply["text"] and "links" not in reply
+    assert [c for c in ALERT_COMMANDS if c in reply["text"]] == []
+
+
 async def test_registering_for_a_topic_on_the_web_is_answered_without_a_follow_button(
     client: httpx.AsyncClient, store: Store
 ) -> None:
@@ -557,9 +682,21 @@ async def test_registering_for_a_topic_on_the_web_is_answered_without_a_follow_b
 async def test_a_bad_session_id_or_cursor_is_refused(client: httpx.AsyncClient) -> None:
     assert (await send(client, "short", text="xin chao")).status_code == 400
     assert (await send(client, "x" * 30 + "/../", text="xin chao")).status_code == 400
-    bad = await client.get("/chat/api/poll", params={"session": SESSION, "after": "-1"})
+    bad = await client.get("/chat/api/poll", params={"after": "-1"}, headers=OURS)
     assert bad.status_code == 400
     assert bad.json() == {"error": msg.WEB_BAD_REQUEST}
+
+
+async def test_a_url_naming_a_session_opens_nothing(client: httpx.AsyncClient) -> None:
+    """The session id is the only key to a conversation, and proxies and CDNs log URLs: a
+    logged URL of an older page (?session=...) must not read the conversation."""
+    await send(client, text="toi ten Tran Thi B, CCCD 079123456789, xin lam lai the bhyt")
+    for path in ("/chat/api/poll", "/chat/api/events"):
+        response = await client.get(path, params={"session": SESSION, "after": 0})
+        assert response.status_code == 400, path
+        assert response.json() == {"error": msg.WEB_BAD_REQUEST}
+        assert "079123456789" not in response.text
+    assert len(await history(client)) == 2  # named in the header, it is read
 
 
 @pytest.mark.parametrize(
@@ -581,9 +718,7 @@ async def test_a_cursor_no_message_can_have_is_refused_without_an_error_logged(
     server_log.addHandler(logged)
     try:
         for path in ("/chat/api/poll", "/chat/api/events"):
-            response = await client.get(
-                path, params={"session": SESSION, **params}, headers=headers
-            )
+            response = await client.get(path, params=params, headers={**OURS, **headers})
             assert response.status_code == 400, path
             assert response.json() == {"error": msg.WEB_BAD_REQUEST}
     finally:
@@ -593,8 +728,165 @@ async def test_a_cursor_no_message_can_have_is_refused_without_an_error_logged(
 
 async def test_the_largest_cursor_is_still_one(client: httpx.AsyncClient) -> None:
     await send(client, text="xin chao")
-    largest = {"session": SESSION, "after": str(2**63 - 1)}
-    response = await client.get("/chat/api/poll", params=largest)
+    largest = {"after": str(2**63 - 1)}
+    response = await client.get("/chat/api/poll", params=largest, headers=OURS)
     assert (response.status_code, response.json()) == (200, {"messages": []})
-    padded = await client.get("/chat/api/poll", params={"session": SESSION, "after": "0" * 19})
+    padded = await client.get("/chat/api/poll", params={"after": "0" * 19}, headers=OURS)
     assert padded.json()["messages"][0]["text"] == "xin chao"
+
+
+# --- a data folder that cannot be written -------------------------------------------------
+
+
+async def test_a_read_only_data_folder_still_answers_on_the_web_and_healthz_says_so(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """README: with DATA_DIR read-only the bot still answers. The page shows the replies
+    (held in memory); /healthz says the data folder is down, the web chat up, and where its
+    conversations go; the hourly purge does not fill the log with tracebacks."""
+    settings = replace(settings, http_port=free_port())
+    async with await Store.open(settings.data_dir / "bot.sqlite3"):
+        pass  # a database from before, as a bot that ran there leaves it
+    with read_only_folder(settings.data_dir):
+        async with (
+            running_app(settings, healthy=False) as base,
+            httpx.AsyncClient(base_url=base, timeout=30.0) as client,
+        ):
+            response = await send(client, text="mat the bhyt thi lam sao")
+            assert response.status_code == 200, response.text
+            mine, answer = await history(client)
+            assert (mine["id"], mine["text"]) == (response.json()["id"], "mat the bhyt thi lam sao")
+            assert answer["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+            assert await history(client, after=mine["id"]) == [answer]
+            health = await client.get("/healthz")
+            assert health.status_code == 503
+            assert health.json()["checks"]["data"] is False
+            assert health.json()["checks"]["web"] is True
+            assert health.json()["web"] == {"history": "memory"}
+    logged = [r for r in caplog.records if r.name.startswith(("handlers", "uvicorn"))]
+    assert [r.getMessage() for r in logged if r.levelno >= logging.ERROR or r.exc_info] == []
+
+
+async def test_healthz_says_the_web_chat_keeps_its_conversations_when_it_can(
+    settings: Settings,
+) -> None:
+    settings = replace(settings, http_port=free_port())
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        body = (await client.get("/healthz")).json()
+        assert body["checks"]["web"] is True and body["web"] == {"history": "database"}
+
+
+async def test_while_the_database_refuses_writes_the_page_gets_every_reply_in_order(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store
+) -> None:
+    """A full disk, say: held in memory meanwhile, and nothing skipped once it is back."""
+    await send(client, text="xin chao")
+    seen = (await history(client))[-1]["id"]  # the open page's cursor
+    await store.db.execute("PRAGMA query_only = ON")  # every write fails from now on
+    try:
+        response = await send(client, text="mat the bhyt")
+        assert response.status_code == 200
+        held = await history(client, after=seen)
+        assert [e["from"] for e in held] == ["resident", "bot"]
+        assert held[0]["id"] == response.json()["id"] > seen
+        assert held[1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+        await channel.deliver(SESSION, [Reply("Dạ, cán bộ phường đã nhận câu hỏi.")])
+        seen = (await history(client, after=seen))[-1]["id"]
+    finally:
+        await store.db.execute("PRAGMA query_only = OFF")
+    await send(client, text="dang ky thuong tru o dau")
+    after = await history(client, after=seen)
+    assert [e["text"] for e in after][:1] == ["dang ky thuong tru o dau"]
+    assert after[-1]["title"] == "Đăng ký thường trú ở đâu?"
+    # A reload shows it all, in order, each message once.
+    everything = await history(client)
+    assert len(everything) == 7
+    assert [e["id"] for e in everything] == sorted({e["id"] for e in everything})
+
+
+# --- what one client may add to the database ----------------------------------------------
+
+
+async def stored_rows(store: Store, session: str = SESSION) -> int:
+    async with store.db.execute(
+        "SELECT count(*) FROM web_messages WHERE chat_id = ?", (session,)
+    ) as rows:
+        row = await rows.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def test_a_session_keeps_its_newest_messages_and_drops_the_oldest(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store
+) -> None:
+    await channel.deliver(SESSION, [Reply(f"tin số {n}") for n in range(SESSION_MESSAGES + 5)])
+    await send(client, text="mat the bhyt")
+    kept = await history(client)  # what a reload shows
+    assert len(kept) == SESSION_MESSAGES == await stored_rows(store)
+    assert kept[0]["text"] == "tin số 7"  # the 7 oldest are gone
+    assert kept[-2]["text"] == "mat the bhyt"
+    assert kept[-1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+
+
+def from_address(address: str) -> dict[str, str]:
+    """A request from `address`, as a proxy on 127.0.0.1 (FORWARDED_ALLOW_IPS) says."""
+    return {**HEADERS, "X-Forwarded-For": address}
+
+
+async def send_from(
+    client: httpx.AsyncClient, address: str, session: str, text: str
+) -> httpx.Response:
+    return await client.post(
+        "/chat/api/send",
+        content=json.dumps({"session": session, "text": text}),
+        headers={**from_address(address), "Origin": str(client.base_url).rstrip("/")},
+    )
+
+
+async def test_one_address_making_up_sessions_is_refused_new_ones_until_the_next_day(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    channel = web_channel(settings, ward_engine, store, clock)
+    channel.allowance = type(channel.allowance)(sessions=3, clock=clock)
+    home = "2001:db8:1:2::"  # one household's IPv6 /64: any address in it is the same client
+    async with serve(web_app(channel.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        for n in range(3):
+            response = await send_from(client, f"{home}{n + 1}", f"{n:03d}" + "s" * 40, "xin chao")
+            assert response.status_code == 200
+        response = await send_from(client, f"{home}99", "n" * 43, "mat the bhyt")
+        assert response.status_code == 429
+        assert response.json() == {
+            "error": msg.web_too_many_sessions("UBND Phường 2", "0276 3822 123")
+        }
+        assert int(response.headers["Retry-After"]) > 0
+        assert await history(client, "n" * 43) == []
+        # A conversation already under way goes on; another network starts its own.
+        assert (await send_from(client, f"{home}1", "000" + "s" * 40, "cam on")).status_code == 200
+        assert (await send_from(client, "2001:db8:1:3::1", "n" * 43, "xin chao")).status_code == 200
+        # The next day (Vietnam's) the household may start new ones again.
+        clock.now += 86400
+        assert (await send_from(client, f"{home}7", "m" * 43, "xin chao")).status_code == 200
+
+
+async def test_one_address_storing_too_much_in_a_day_is_told_to_come_back_tomorrow(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    channel = web_channel(settings, ward_engine, store, clock)
+    channel.allowance = type(channel.allowance)(size=20_000, clock=clock)
+    long = ("Cho em hỏi thủ tục đăng ký thường trú cho con mới sinh ở phường mình ạ. " * 30)[
+        :MAX_MESSAGE_CHARS
+    ]
+    async with serve(web_app(channel.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        for accepted in range(ADDRESS_LIMIT[0]):  # within the rate limit
+            response = await send_from(client, "203.0.113.7", f"{accepted:03d}" * 15, long)
+            if response.status_code != 200:
+                break
+        assert response.status_code == 429 and 0 < accepted < 10
+        assert response.json() == {"error": msg.web_daily_limit("UBND Phường 2", "0276 3822 123")}
+        async with store.db.execute(
+            "SELECT sum(length(CAST(body AS BLOB))) FROM web_messages"
+        ) as r:
+            assert 20_000 <= (await r.fetchone())[0] < 20_000 + 10_000  # type: ignore[index]
+        # Another address is not held back; this one is, until the next day.
+        assert (await send_from(client, "198.51.100.1", "x" * 43, "xin chao")).status_code == 200
+        clock.now += 86400
+        assert (await send_from(client, "203.0.113.7", "y" * 43, "xin chao")).status_code == 200

@@ -21,6 +21,7 @@ from playwright.async_api import Route as Routed
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from handlers.webchat import SESSION_LIMIT, WebChatChannel
 from wardbot import channels
@@ -425,3 +426,146 @@ async def test_a_flood_is_told_in_vietnamese_to_wait_and_the_message_is_kept(
     await expect(page.get_by_role("button", name=UI["send"])).to_be_disabled()
     await expect(yours).to_have_count(burst)
     await screenshot(page, "slow-down", animations="disabled")
+
+
+class HostRewritingProxy:
+    """What nginx's plain `proxy_pass http://127.0.0.1:8080;` does to a request: the Host
+    header the bot sees is the proxy's upstream, not the address in the browser."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
+            scope = {**scope, "headers": [*headers, (b"host", b"127.0.0.1:8080")]}
+        await self.app(scope, receive, send)
+
+
+async def test_behind_a_proxy_that_rewrites_the_host_the_page_still_chats(
+    bot: Bot, new_page: NewPage
+) -> None:
+    proxied = web_app(bot.channel.routes())
+    proxied.add_middleware(HostRewritingProxy)
+    async with serve(proxied) as url:
+        page = await new_page(*PHONE)
+        await page.goto(f"{url}/chat")
+        await ask(page, "mat the bhyt thi lam sao")
+        yours, replies = messages(page)
+        await expect(replies.last).to_contain_text(LOST_CARD)
+        await expect(yours).to_have_count(1)
+        await expect(page.locator("#chat-log .notice")).to_have_count(0)
+
+
+async def test_the_session_id_never_appears_in_a_url(bot: Bot, new_page: NewPage) -> None:
+    """Proxies and CDNs log URLs; the session id is the only key to a conversation."""
+    page = await new_page(*PHONE)
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt thi lam sao")
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    session = await session_of(page)
+    # A staff answer reaches the open page through its event stream...
+    await bot.channel.deliver(session, [Reply(STAFF_ANSWER)])
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await page.reload()  # ...and a reload fetches the history
+    await expect(replies).to_have_count(2)
+    assert any("/chat/api/events" in url for url in urls)
+    assert any("/chat/api/poll" in url for url in urls)
+    assert [url for url in urls if session in url or "session=" in url] == []
+
+
+async def test_the_widget_shows_on_an_allowed_site_spelt_with_capitals(
+    bot: Bot, new_page: NewPage, ward_settings: Settings, ward_engine: Engine
+) -> None:
+    """WEB_ALLOWED_ORIGINS=http://LocalHost:PORT/ is the portal at http://localhost:PORT."""
+    bot_url: list[str] = []
+
+    async def portal(request: Request) -> Response:
+        return HTMLResponse(PORTAL_PAGE.format(bot=bot_url[0]))
+
+    async with serve(web_app([Route("/", portal)])) as site:
+        port = site.rsplit(":", 1)[1]
+        env = {"WEB_CHAT": "on", "WEB_ALLOWED_ORIGINS": f"http://LocalHost:{port}/"}
+        settings = replace(
+            ward_settings, web_allowed_origins=Settings.from_env(env).web_allowed_origins
+        )
+        channel = WebChatChannel(settings, Conversation(ward_engine, bot.store, settings))
+        async with serve(web_app(channel.routes())) as url:
+            bot_url.append(url)
+            page = await new_page(*DESKTOP)
+            await page.goto(f"http://localhost:{port}/")
+            launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+            await expect(launcher).to_be_visible()
+            await launcher.click()
+            chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+            await expect(chat.locator("#chat-input")).to_be_visible()  # the frame is allowed
+
+
+async def test_the_connection_lost_note_is_a_status_that_goes_once_the_bot_answers(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Back online, the resident sends a message: the note goes with its answer, not when
+    a long poll (held up to 25 s) next returns; screen readers hear it come and go."""
+    page = await new_page(*PHONE)
+    held: list[Routed] = []
+
+    async def hold(route: Routed) -> None:  # a long poll the bot has not answered yet
+        held.append(route)
+
+    await page.route("**/chat/api/events?**", lambda route: route.fulfill(status=502))
+    await page.route(lambda url: "/chat/api/poll" in url and "wait=1" in url, hold)
+    async with page.expect_request(lambda r: "/chat/api/poll" in r.url and "wait=1" in r.url):
+        await page.goto(f"{bot.url}/chat")
+    status = page.get_by_role("status")
+    await expect(status).to_have_text(UI["offline"])
+    await expect(page.locator("#chat-offline")).to_be_visible()
+    await ask(page, "mat the bhyt thi lam sao")
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(page.locator("#chat-offline")).to_be_hidden()
+    await expect(status).to_have_text("")
+    assert held, "the long poll was still waiting"
+    await page.unroute_all(behavior="ignoreErrors")
+
+
+async def test_a_page_left_open_across_a_fresh_database_still_shows_what_is_said(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The bot reinstalled with an empty database (or an older backup): its ids start
+    again below the open page's cursor. The page shows the conversation as it is now."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    yours, replies = messages(page)
+    for question in ("mat the bhyt", "cam on", "lam tam tru can giay to gi"):
+        await ask(page, question)
+    await expect(replies).to_have_count(3)
+    async with bot.store.writing() as db:  # a fresh database: ids count from 1 again
+        await db.execute("DELETE FROM web_messages")
+        await db.execute("DELETE FROM sqlite_sequence WHERE name = 'web_messages'")
+    await ask(page, "dang ky thuong tru o dau")
+    await expect(replies.last.locator(".msg-title")).to_have_text("Đăng ký thường trú ở đâu?")
+    await expect(yours.locator(".msg-text")).to_have_text(["dang ky thuong tru o dau"])
+    await expect(replies).to_have_count(1)
+    # The open page hears what comes next (a staff answer) at once.
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+
+
+async def test_a_phone_losing_its_network_shows_the_note_at_once_and_clears_it_when_back(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt thi lam sao")
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    status = page.get_by_role("status")
+    await page.context.set_offline(True)
+    await expect(status).to_have_text(UI["offline"])
+    await page.context.set_offline(False)
+    await expect(status).to_have_text("")  # the event stream is opened again at once
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)

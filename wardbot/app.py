@@ -184,7 +184,7 @@ async def _serve(
     supervised = [*senders.supervised, watching, retention]
     portal = None
     if follower is not None:
-        portal = Supervised(follower.name, follower.run, restarts, check=follower.is_running)
+        portal = Supervised(follower.name, follower.run, restarts, check=follower.healthy)
         supervised.append(portal)
     staffing = None
     if desk is not None:
@@ -211,9 +211,16 @@ async def _serve(
     checks |= {task.name: task.is_running for task in supervised}
     if not store.writable:
         checks["data"] = lambda: False
-    web = AsgiServer(
-        web_app(routes, checks, {"semantic": engine.semantic_status}), port=settings.http_port
-    )
+    # What is degraded without being down: matching by words only, a web chat that cannot
+    # keep its conversations; and how many of the portal's feeds fail.
+    details: dict[str, Callable[[], object]] = {"semantic": engine.semantic_status}
+    for channel in running:
+        status = getattr(channel, "status", None)
+        if callable(status):
+            details[channel.name] = status
+    if follower is not None:
+        details[follower.name] = follower.status
+    web = AsgiServer(web_app(routes, checks, details), port=settings.http_port)
     await web.start()
     log.info("web server on port %d (/healthz)", settings.http_port)
     try:

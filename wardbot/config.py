@@ -23,13 +23,30 @@ class Secret(str):
         return "Secret('********')"
 
 
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?", re.IGNORECASE)
+DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_BASE = "https://bot-api.zaloplatforms.com"
 # How an on/off setting (SEMANTIC_MATCHING, WEB_CHAT) may be spelt; anything else is a
 # mistake worth stopping for ("maybe", "of", "enabled").
 ON = frozenset({"on", "yes", "true", "1"})
 OFF = frozenset({"off", "no", "false", "0"})
+
+
+def authority(scheme: str, netloc: str) -> str:
+    """`host[:port]` as browsers write it in an origin: lower case, without the scheme's
+    default port ("Phuong2.gov.vn:443" over https is "phuong2.gov.vn")."""
+    host, _, port = netloc.strip().lower().rpartition(":")
+    if not host or not port.isdigit() or "]" in port:  # no port (or an IPv6 address's colon)
+        return netloc.strip().lower()
+    return host if int(port) == DEFAULT_PORTS.get(scheme.lower()) else f"{host}:{int(port)}"
+
+
+def normal_origin(origin: str) -> str:
+    """An origin as a browser's `location.origin` spells it: "HTTPS://Phuong2.gov.vn:443/"
+    is "https://phuong2.gov.vn"."""
+    scheme, _, rest = origin.strip().rstrip("/").partition("://")
+    return f"{scheme.lower()}://{authority(scheme, rest)}"
 
 
 @dataclass(frozen=True)
@@ -140,6 +157,8 @@ class Settings:
                     f"WEB_ALLOWED_ORIGINS entry {origin!r} must be an origin such as "
                     "'https://phuong2.gov.vn' (scheme and host, no path)"
                 )
+        # As browsers spell an origin (the widget compares it with location.origin).
+        origins = tuple(dict.fromkeys(normal_origin(origin) for origin in origins))
         history_days = whole("WEB_HISTORY_DAYS", cls.web_history_days, "a number of days", 1)
         feeds = items("PORTAL_FEEDS")
         for feed in feeds:

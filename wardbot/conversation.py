@@ -425,15 +425,18 @@ class Conversation:
         if chat.channel in self.no_alerts and self._about_alerts(intent):
             return [self._alerts_elsewhere()]
         match intent.kind:
-            case "start" if chat.channel in self.no_alerts:
-                return [Reply(msg.greeting(s.ward_name))]
+            case "start" | "greet" if chat.channel in self.no_alerts:
+                alerts, links = self._alerts_where(chat)
+                return [Reply(msg.greeting(s.ward_name, alerts=alerts), links=links)]
             case "start":
                 return [Reply(msg.greeting(s.ward_name)), await self._topics_reply(chat)]
             case "greet":
                 return [Reply(msg.greeting(s.ward_name))]
             case "help":
                 staff = self.desk is not None
-                return [Reply(msg.help_text(s.ward_name, s.ward_hotline, staff=staff))]
+                alerts, links = self._alerts_where(chat)
+                text = msg.help_text(s.ward_name, s.ward_hotline, staff=staff, alerts=alerts)
+                return [Reply(text, links=links)]
             case "thanks" | "ack" | "bye":
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "empty":
@@ -481,6 +484,14 @@ class Conversation:
         return (
             intent.explicit or not intent.arg or self._resolve(intent.arg, strict=True) is not None
         )
+
+    def _alerts_where(self, chat: ChatRef) -> tuple[str, tuple[Link, ...]]:
+        """Where `chat` gets alerts (messages.HERE, ELSEWHERE, NOWHERE), and the links to
+        the ward's bots that send them, for the texts that speak of alerts."""
+        if chat.channel not in self.no_alerts:
+            return msg.HERE, ()
+        links = tuple(self.alert_links())
+        return (msg.ELSEWHERE if links else msg.NOWHERE), links
 
     def _alerts_elsewhere(self) -> Reply:
         links = tuple(self.alert_links())

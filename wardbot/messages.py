@@ -32,10 +32,25 @@ _COMMAND_USAGE = {
 EXAMPLE_QUESTION = "Đăng ký tạm trú cần giấy tờ gì?"
 
 
-def commands(*, staff: bool) -> tuple[tuple[str, str], ...]:
+# Following topics: not offered where alerts cannot reach the chat (the web chat).
+_ALERT_COMMANDS = frozenset({"topics", "subscribe", "unsubscribe", "mysubs"})
+
+# Where a chat gets alerts, for the texts that promise them: HERE (Telegram, Zalo);
+# ELSEWHERE, on the ward's Zalo or Telegram bot, whose links come with the reply (the web
+# chat, when they are configured); NOWHERE (the web chat without such links).
+HERE, ELSEWHERE, NOWHERE = "here", "elsewhere", "nowhere"
+
+
+def commands(*, staff: bool, alerts: str = HERE) -> tuple[tuple[str, str], ...]:
     """The commands offered to residents (in /help and Telegram's menu): /hoicanbo only
-    where ward staff answer it (a staff desk is set up)."""
-    return tuple(command for command in COMMANDS if staff or command[0] != "hoicanbo")
+    where ward staff answer it (a staff desk is set up), following topics only where
+    alerts reach the chat."""
+    return tuple(
+        command
+        for command in COMMANDS
+        if (staff or command[0] != "hoicanbo")
+        and (alerts == HERE or command[0] not in _ALERT_COMMANDS)
+    )
 
 
 def vn_date(day: dt.date) -> str:
@@ -52,20 +67,39 @@ def contact_line(ward_name: str, hotline: str) -> str:
 # --- greeting and help ------------------------------------------------------------
 
 
-def greeting(ward_name: str) -> str:
+_ALERTS_ELSEWHERE = (
+    "Để nhận thông báo mới theo chủ đề anh/chị quan tâm, anh/chị vui lòng nhắn cho bot của "
+    "phường trên Zalo hoặc Telegram (đường dẫn bên dưới), vì trang web không gửi tin được "
+    "khi đã đóng."
+)
+_ALERTS_NOWHERE = (
+    "Trang web này không tự gửi thông báo khi phường có tin mới; anh/chị gõ /latest để xem "
+    "các thông báo mới nhất."
+)
+
+
+def greeting(ward_name: str, *, alerts: str = HERE) -> str:
+    """`alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE)."""
+    promise = (
+        "• Nhắn tin cho anh/chị khi phường có thông báo mới về chủ đề anh/chị quan tâm\n"
+        if alerts == HERE
+        else ""
+    )
+    note = {ELSEWHERE: _ALERTS_ELSEWHERE + "\n\n", NOWHERE: _ALERTS_NOWHERE + "\n\n"}
     return (
         f"Dạ, xin chào anh/chị! Đây là trợ lý tự động của {ward_name}.\n\n"
         "Em có thể:\n"
         "• Giải đáp các thủ tục, giấy tờ thường gặp (cư trú, hộ tịch, BHYT, căn cước, ...)\n"
         "• Gửi các thông báo mới nhất của phường\n"
-        "• Nhắn tin cho anh/chị khi phường có thông báo mới về chủ đề anh/chị quan tâm\n\n"
+        f"{promise}\n{note.get(alerts, '')}"
         "Anh/chị cứ nhắn câu hỏi như khi hỏi cán bộ phường, có dấu hay không dấu đều được, "
         f"ví dụ: “{EXAMPLE_QUESTION}”"
     )
 
 
-def help_text(ward_name: str, hotline: str, *, staff: bool) -> str:
-    """`staff`: whether /hoicanbo passes questions to ward staff here (else it is not listed)."""
+def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) -> str:
+    """`staff`: whether /hoicanbo passes questions to ward staff here (else it is not listed);
+    `alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE)."""
     lines = [
         "Cách hỏi: anh/chị nhắn câu hỏi bằng tiếng Việt, có dấu hoặc không dấu đều được "
         "(ví dụ: “muc dong bhyt ho gia dinh”). Hỏi càng cụ thể (nêu tên thủ tục, giấy tờ), "
@@ -74,15 +108,23 @@ def help_text(ward_name: str, hotline: str, *, staff: bool) -> str:
         "Các lệnh:",
     ]
     lines += [
-        f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}" for name, about in commands(staff=staff)
+        f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}"
+        for name, about in commands(staff=staff, alerts=alerts)
     ]
-    lines += [
-        "",
-        "Không cần gõ lệnh, anh/chị cũng có thể nhắn: “đăng ký nhận tin bhyt”, "
-        "“hủy đăng ký học bổng”, “tin mới”, “tôi đang theo dõi gì”, “xóa dữ liệu của tôi”.",
-        "",
-        f"Cần hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
-    ]
+    if alerts == HERE:
+        lines += [
+            "",
+            "Không cần gõ lệnh, anh/chị cũng có thể nhắn: “đăng ký nhận tin bhyt”, "
+            "“hủy đăng ký học bổng”, “tin mới”, “tôi đang theo dõi gì”, “xóa dữ liệu của tôi”.",
+        ]
+    else:
+        lines += [
+            "",
+            "Không cần gõ lệnh, anh/chị cũng có thể nhắn: “tin mới”, “xóa dữ liệu của tôi”.",
+            "",
+            _ALERTS_ELSEWHERE if alerts == ELSEWHERE else _ALERTS_NOWHERE,
+        ]
+    lines += ["", f"Cần hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}."]
     return "\n".join(lines)
 
 
@@ -842,6 +884,24 @@ def web_title(ward_name: str) -> str:
 
 def web_slow_down(seconds: int) -> str:
     return f"Anh/chị nhắn hơi nhanh, vui lòng đợi {seconds} giây rồi gửi tiếp."
+
+
+def web_too_many_sessions(ward_name: str, hotline: str) -> str:
+    """A client address that started too many conversations today (session ids are free)."""
+    return (
+        "Dạ, hôm nay đã có quá nhiều cuộc trò chuyện mới từ cùng một mạng với anh/chị nên "
+        "em chưa mở thêm được. Anh/chị vui lòng tiếp tục ở trang đang trò chuyện, quay lại "
+        f"vào ngày mai, hoặc {contact_line(ward_name, hotline)}."
+    )
+
+
+def web_daily_limit(ward_name: str, hotline: str) -> str:
+    """A client address that sent more than a day's worth of messages."""
+    return (
+        "Dạ, hôm nay em đã nhận quá nhiều tin nhắn từ cùng một mạng với anh/chị nên tạm "
+        "ngừng nhận thêm đến hết ngày. Anh/chị vui lòng quay lại vào ngày mai, hoặc "
+        f"{contact_line(ward_name, hotline)}."
+    )
 
 
 def follow_on(channel: str) -> str:

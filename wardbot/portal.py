@@ -34,6 +34,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Polls in a row a feed must fail (unreachable, an error page, not a feed) before /healthz
+# reports the portal down: one failed poll is often a moment of the portal's.
+FAILING_POLLS = 3
+
 
 # Short Vietnamese reasons for admins, by the start of the English one.
 _REASONS_VI = (
@@ -124,11 +128,24 @@ class FeedFollower:
         self.today = today
         self.fetcher = fetcher
         self._failing: dict[str, str] = {}  # source -> the reason admins were told
+        self._failed_polls = dict.fromkeys(self.feeds, 0)  # feed -> its polls failed in a row
         self._running = False
         self._polling = asyncio.Lock()  # the interval's poll and /reload's take turns
 
     def is_running(self) -> bool:
         return self._running
+
+    def failing_feeds(self) -> int:
+        """How many feeds failed their last FAILING_POLLS polls."""
+        return sum(count >= FAILING_POLLS for count in self._failed_polls.values())
+
+    def healthy(self) -> bool:
+        """For /healthz: polling, and no feed failing poll after poll."""
+        return self._running and not self.failing_feeds()
+
+    def status(self) -> dict[str, int]:
+        """For /healthz: counts only (a feed's address may hold a password or a key)."""
+        return {"feeds": len(self.feeds), "failing": self.failing_feeds()}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set (an error propagates: the supervisor restarts it)."""
@@ -162,11 +179,15 @@ class FeedFollower:
             elif outcome.action == UPDATED and outcome.kept is not None:
                 title = outcome.title or str(outcome.path)
                 await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
-        # A feed that answered again (even "not modified") is no longer failing.
+        # A feed that answered again (even "not modified") is no longer failing. A feed's
+        # own failure counts against the portal, not one of its items' pages.
         failed = {o.source for o in outcomes if o.failed}
         for feed in self.feeds:
             if feed not in failed:
                 self._failing.pop(feed, None)
+                self._failed_polls[feed] = 0
+            else:
+                self._failed_polls[feed] += 1
         return outcomes
 
     def _poll(self) -> list[Outcome]:

@@ -5,11 +5,13 @@
    everything from the server is drawn with textContent and createElement, never as HTML.
 
    - The browser is an anonymous session: 32 random bytes (base64url) kept in
-     localStorage (else sessionStorage, else this page view only).
+     localStorage (else sessionStorage, else this page view only). The id is the only key
+     to the conversation, so it never goes into a URL (proxies and CDNs log URLs): it
+     travels in the X-Ward-Session header, or in a message's JSON body.
    - On load the history is fetched (poll without wait) and drawn; new messages arrive by
-     server-sent events with a cursor, or by long polling when events do not work. After a
-     reconnect the page fetches what it missed after its cursor; an id already shown is
-     never drawn twice.
+     server-sent events with a cursor (read from a fetch() response: EventSource cannot
+     send a header), or by long polling when events do not work. A stream that reconnects
+     resumes after the page's cursor; an id already shown is never drawn twice.
    - A message sent is shown at once, then matched with the stored entry's id (from the
      send's answer, or from the event that brings it first).
 */
@@ -19,8 +21,14 @@
   const MAX_CHARS = 1500; // handlers/webchat.py: MAX_MESSAGE_CHARS
   const BATCH = 200; // the server's largest page of messages
   const MAX_PAGES = 50; // history pages fetched at most in one go
-  const SSE_FAILURES = 3; // event-stream errors in a row before falling back to polling
+  const SSE_FAILURES = 3; // event streams failing in a row before falling back to polling
+  const SSE_RETRY = 2000; // ms before an event stream that ended is opened again
+  const SSE_LASTED = 10000; // ms: a stream open this long worked (it ended, it did not fail)
+  // ms without a byte (the bot sends a comment every 15 s) before a stream counts as cut:
+  // a connection lost without a word (a phone leaving Wi-Fi) would otherwise wait forever.
+  const SSE_SILENCE = 40000;
   const SESSION_KEY = "wardbot.chat.session";
+  const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
   const API = "/chat/api/";
   const URL_RE = /\bhttps?:\/\/[^\s<>"'“”‘’]+/g;
@@ -64,12 +72,16 @@
   }
 
   const session = sessionId();
+  const sessionHeaders = { [SESSION_HEADER]: session };
 
   // --- state ---------------------------------------------------------------------------
 
   const shown = new Map(); // entry id -> its element
+  const drawnAt = new WeakMap(); // element drawn from an entry -> when (a count of drawings)
+  let drawings = 0;
   let cursor = 0; // the highest entry id received
-  const inFlight = []; // messages sent, not yet answered: {text, action, id, el, answered}
+  // Messages sent, not yet answered: {text, action, id, el, answered, mark: drawings then}.
+  const inFlight = [];
   let sending = Promise.resolve(); // sends go one after another, in order
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
   let typing = null; // the "typing" bubble, while shown
@@ -264,6 +276,8 @@
       }
       const node = drawEntry(entry);
       shown.set(entry.id, node);
+      drawings += 1;
+      drawnAt.set(node, drawings);
       place(node, entry.from === "bot" && inFlight.length > 0);
       if (entry.from === "bot") {
         for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
@@ -273,10 +287,14 @@
   }
 
   async function fetchAfter(wait) {
-    const query = new URLSearchParams({ session, after: String(cursor) });
+    const query = new URLSearchParams({ after: String(cursor) });
     if (wait) query.set("wait", "1");
-    const response = await fetch(API + "poll?" + query, { cache: "no-store" });
+    const response = await fetch(API + "poll?" + query, {
+      headers: sessionHeaders,
+      cache: "no-store",
+    });
     if (!response.ok) throw new Error("poll: " + response.status);
+    reachable();
     const data = await response.json();
     return Array.isArray(data.messages) ? data.messages : [];
   }
@@ -307,44 +325,124 @@
     return catching;
   }
 
+  /** The "connection lost" note, in a status region: screen readers hear it come and go. */
   function setOffline(isOffline) {
     offline.hidden = !isOffline;
+    offline.textContent = isOffline ? ui.offline : "";
   }
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  function listen() {
-    if (typeof EventSource !== "function") {
+  let wakeUp = null; // ends the current nap early
+
+  /** A pause before trying to reach the bot again, cut short once it is reachable. */
+  function nap(ms) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        if (wakeUp === done) wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  /** Any answer from the bot: the connection is back; whoever waits to retry, retries now. */
+  function reachable() {
+    setOffline(false);
+    if (wakeUp) wakeUp();
+  }
+
+  // The device says it lost or found its network: say so at once; once back, whoever waits
+  // retries now, and the event stream (perhaps cut without a word) is opened again.
+  window.addEventListener("offline", () => setOffline(true));
+  window.addEventListener("online", () => {
+    if (wakeUp) wakeUp();
+    if (stream) {
+      reopening = true;
+      stream.abort();
+    }
+  });
+
+  /** Read server-sent events from the stream of messages after the cursor, drawing
+      each; returns when the stream ends, throws when it cannot be opened. */
+  async function readEvents(control) {
+    const query = new URLSearchParams({ after: String(cursor) });
+    let silence = setTimeout(() => control.abort(), SSE_SILENCE);
+    try {
+      const response = await fetch(API + "events?" + query, {
+        headers: sessionHeaders,
+        cache: "no-store",
+        signal: control.signal,
+      });
+      if (!response.ok || !response.body) throw new Error("events: " + response.status);
+      reachable();
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = "";
+      let data = [];
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        clearTimeout(silence);
+        silence = setTimeout(() => control.abort(), SSE_SILENCE);
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf("\n")) >= 0) {
+          const line = buffer.slice(0, end).replace(/\r$/, "");
+          buffer = buffer.slice(end + 1);
+          if (line.startsWith("data:")) {
+            data.push(line.slice(5).replace(/^ /, ""));
+          } else if (line === "" && data.length) {
+            const text = data.join("\n");
+            data = [];
+            try {
+              receive([JSON.parse(text)]);
+            } catch (error) {
+              // not an entry: ignored
+            }
+          }
+          // "id:", "retry:" and ": ping" lines: the entry carries its id; retries are ours.
+        }
+      }
+    } finally {
+      clearTimeout(silence);
+    }
+  }
+
+  let stream = null; // the open event stream's AbortController
+  let reopening = false; // the stream was cut on purpose, to resume after a new cursor
+
+  /** Server-sent events, opened again when they end; long polling once they keep failing. */
+  async function listen() {
+    if (typeof ReadableStream !== "function" || typeof TextDecoder !== "function") {
       poll();
       return;
     }
-    const query = new URLSearchParams({ session, after: String(cursor) });
-    const source = new EventSource(API + "events?" + query);
     let failures = 0;
-    let failedBefore = false;
-    source.onopen = () => {
-      failures = 0;
-      setOffline(false);
-      if (failedBefore) catchUp().catch(() => setOffline(true)); // what the gap missed
-    };
-    source.onmessage = (event) => {
-      failures = 0;
-      setOffline(false);
+    for (;;) {
+      const opened = Date.now();
+      stream = new AbortController();
       try {
-        receive([JSON.parse(event.data)]);
+        await readEvents(stream);
       } catch (error) {
-        // not an entry: ignored
+        // not opened, or cut: as an ended stream
       }
-    };
-    source.onerror = () => {
+      stream = null;
+      if (reopening) {
+        reopening = false;
+        continue;
+      }
+      if (Date.now() - opened >= SSE_LASTED) failures = 0;
       failures += 1;
-      failedBefore = true;
       setOffline(true);
-      if (source.readyState === EventSource.CLOSED || failures >= SSE_FAILURES) {
-        source.close();
+      if (failures >= SSE_FAILURES) {
         poll();
+        return;
       }
-    };
+      await nap(SSE_RETRY);
+    }
   }
 
   /** Long polling, when server-sent events do not get through. */
@@ -354,13 +452,12 @@
       const started = Date.now();
       try {
         const entries = await fetchAfter(true);
-        setOffline(false);
         delay = 1000;
         receive(entries);
         if (!entries.length && Date.now() - started < 1000) await sleep(1000);
       } catch (error) {
         setOffline(true);
-        await sleep(delay);
+        await nap(delay);
         delay = Math.min(delay * 2, 30000);
       }
     }
@@ -410,7 +507,7 @@
 
   /** Show the message at once, then send it after the ones before it. */
   function send(message, text, action) {
-    const sent = { text, action, id: null, answered: false, el: null };
+    const sent = { text, action, id: null, answered: false, el: null, mark: drawings };
     sent.el = drawEntry({ from: "resident", text, action });
     sent.el.classList.add("is-sending");
     const status = make("span", "msg-status", ui.sending);
@@ -437,6 +534,7 @@
       failed(sent, ui.failed, message.text);
       return;
     }
+    if (response.ok) reachable(); // the bot is back: no need to wait for a poll to say so
     if (!response.ok || !data || data.ok !== true || typeof data.id !== "number") {
       if (response.status === 429) {
         const seconds = parseInt(response.headers.get("Retry-After") || "", 10);
@@ -446,8 +544,22 @@
       failed(sent, text, message.text);
       return;
     }
-    // The stored entry: drawn already if its event came first, else this bubble is it.
     const drawn = shown.get(data.id);
+    if (data.id <= cursor && sent.id !== data.id && !(drawn && drawnAt.get(drawn) > sent.mark)) {
+      // An id the page has passed, yet not this message's (its event would have said so):
+      // the bot's database started afresh (reinstalled, an older backup) and counts from 1
+      // again. Show the conversation as the database has it now, as a reload would.
+      sent.id = -1; // drawn again from the history, not matched
+      sent.el.remove();
+      try {
+        await startAfresh();
+      } catch (error) {
+        setOffline(true);
+      }
+      finish(sent);
+      return;
+    }
+    // The stored entry: drawn already if its event came first, else this bubble is it.
     if (drawn && drawn !== sent.el) sent.el.remove();
     else shown.set(data.id, sent.el);
     sent.id = data.id;
@@ -460,6 +572,21 @@
       setOffline(true);
     }
     finish(sent);
+  }
+
+  /** Forget what was shown and fetch the history from the start; the event stream
+      resumes after the new cursor. */
+  async function startAfresh() {
+    const waiting = inFlight.filter((one) => one.id === null).map((one) => one.el);
+    cursor = 0;
+    shown.clear();
+    clearLog();
+    await catchUp();
+    for (const node of waiting) place(node, true); // messages still being sent: last
+    if (stream) {
+      reopening = true;
+      stream.abort();
+    }
   }
 
   function finish(sent) {
@@ -526,7 +653,6 @@
     input.placeholder = ui.placeholder;
     input.maxLength = MAX_CHARS;
     sendButton.textContent = ui.send;
-    offline.textContent = ui.offline;
     log.setAttribute("aria-label", ui.log_label);
     appendText(byId("chat-contact"), ui.contact);
   }

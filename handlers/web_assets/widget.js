@@ -16,7 +16,14 @@
   if (!config || !script || !script.src || window.WardChat) return;
 
   const botOrigin = new URL(script.src, window.location.href).origin;
-  const origins = Array.isArray(config.origins) ? config.origins : [];
+  // Compared as the browser spells origins (lower case, no default port).
+  const origins = (Array.isArray(config.origins) ? config.origins : []).map((origin) => {
+    try {
+      return new URL(String(origin)).origin;
+    } catch (error) {
+      return String(origin);
+    }
+  });
   if (!origins.includes(window.location.origin)) {
     console.warn(
       `Ward chat: ${window.location.origin} is not in the bot's WEB_ALLOWED_ORIGINS; ` +
