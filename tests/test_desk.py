@@ -945,6 +945,28 @@ async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_fi
     assert reloads.count == 1
 
 
+async def test_a_question_another_entry_already_has_is_not_added_to_a_second_one(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """Two residents ask the same; two officers each make it a variant of a different
+    entry (or one presses a wrong button, then the right one). The second is refused,
+    naming the first: two entries asking the same, the bot would answer neither."""
+    faq, reloads = staff_files
+    first = await open_ticket(conversation)
+    second = await open_ticket(conversation, OTHER, UNKNOWN)
+    await desk.post_pending()
+    [added] = await desk.on_staff_message(staff(f"/variant {first} hoc-bong-khuyen-hoc"))
+    assert added == msg.faq_variant_added("hoc-bong-khuyen-hoc", UNKNOWN)
+    [refused] = await desk.on_staff_message(
+        staff(f"/variant {second} bhyt-mat-the", message_id=7002)
+    )
+    assert refused.startswith("Không sửa được faq.yaml: Cách hỏi")
+    assert "đó là một cách hỏi của mục 'hoc-bong-khuyen-hoc'" in refused
+    assert msg.faq_variant_added("bhyt-mat-the", UNKNOWN) != refused
+    owners = [e.id for e in load_faq(faq).faq if UNKNOWN in e.variants]
+    assert owners == ["hoc-bong-khuyen-hoc"] and reloads.count == 1
+
+
 async def test_admins_turn_tickets_into_faq_from_their_private_chat(
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
 ) -> None:

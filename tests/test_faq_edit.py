@@ -194,6 +194,29 @@ def test_a_variant_it_already_has_is_refused(faq_file: Path, backups: Path, vari
     assert not backups.exists()
 
 
+@pytest.mark.parametrize(
+    ("variant", "owner", "kind", "line"),
+    [
+        ("Gia the BHYT ho gia dinh", "bhyt-muc-dong", "một cách hỏi", 17),  # its variant
+        ("dang ky khai sinh cho con can giay to gi", "ho-tich-khai-sinh", "câu hỏi", 34),
+        ("làm giấy khai sinh", "ho-tich-khai-sinh", "một cách hỏi", 35),  # in a [...] list
+    ],
+)
+def test_a_variant_another_entry_asks_is_refused_naming_that_entry(
+    faq_file: Path, backups: Path, variant: str, owner: str, kind: str, line: int
+) -> None:
+    """Two officers, or a wrong button then the right one: the second entry asking the
+    same would split the match, and the bot would answer neither."""
+    with pytest.raises(FaqEditError) as refused:
+        add_variant(faq_file, "bhyt-mat-the", variant, backup_dir=backups)
+
+    said = str(refused.value)
+    assert f"đó là {kind} của mục '{owner}' ({faq_file}:{line})" in said
+    assert "bot không trả lời được mục nào" in said
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
+    assert not backups.exists()
+
+
 def test_an_unknown_entry_is_refused_by_its_id(faq_file: Path, backups: Path) -> None:
     with pytest.raises(FaqEditError, match="'bhyt-khong-co'"):
         add_variant(faq_file, "bhyt-khong-co", "hỏi gì đó", backup_dir=backups)

@@ -96,7 +96,9 @@ def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path
     """Append `variant` to the `variants:` list of FAQ entry `entry_id`.
 
     The list is made when the entry has none. A variant the entry already has, or its
-    question, is refused; the comparison ignores case, accents, spacing and end punctuation.
+    question, is refused; so is one another entry asks (as its question or a variant),
+    naming that entry: two entries asking the same split the match and the bot would
+    answer neither. The comparison ignores case, accents, spacing and end punctuation.
     """
     variant = _one_line(variant)
     if not variant:
@@ -106,6 +108,7 @@ def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path
     def plan(doc: _Doc, before: FaqFile) -> _Plan:
         entry = _find_entry(doc, entry_id, shown)
         _refuse_duplicate(entry, entry_id, variant, shown)
+        _refuse_asked_elsewhere(doc, entry, variant, shown)
         splice = _variant_splice(doc, entry, entry_id, variant, shown)
         expected = [
             dataclasses.replace(e, variants=(*e.variants, variant)) if e.id == entry_id else e
@@ -660,6 +663,31 @@ def _refuse_duplicate(entry: MappingNode, entry_id: str, variant: str, shown: st
         raise FaqEditError(f"Cách hỏi “{variant}” đã có trong mục '{entry_id}' ({shown}:{line}).")
 
 
+def _refuse_asked_elsewhere(doc: _Doc, entry: MappingNode, variant: str, shown: str) -> None:
+    """Refuse a variant that another entry of faq: already asks, naming that entry."""
+    wanted = _same_words(variant)
+    for item in _items(doc, "faq"):
+        if item is entry or not isinstance(item, MappingNode):
+            continue
+        for node, is_question in _asked(item):
+            if _same_words(str(node.value)) != wanted:
+                continue
+            other = _id_of(item)
+            where = f"{shown}:{node.start_mark.line + 1}"
+            kind = "câu hỏi" if is_question else "một cách hỏi"
+            raise FaqEditError(
+                f"Cách hỏi “{variant}” đã có: đó là {kind} của mục '{other}' ({where}). "
+                "Hai mục cùng một cách hỏi thì bot không trả lời được mục nào, nên không thêm. "
+                f"Nếu câu này đúng ra thuộc mục khác, hãy bỏ nó khỏi mục '{other}' trong "
+                "faq.yaml trước."
+            )
+
+
+def _id_of(item: MappingNode) -> str:
+    found = _pair(item, "id")
+    return str(found[1].value).strip() if found and isinstance(found[1], ScalarNode) else ""
+
+
 def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
     """Refuse a new entry asking what an entry of faq: already asks (its question or a
     variant), naming that entry."""
@@ -667,8 +695,7 @@ def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
     for item in _items(doc, "faq"):
         if not isinstance(item, MappingNode):
             continue
-        found = _pair(item, "id")
-        entry_id = str(found[1].value).strip() if found and isinstance(found[1], ScalarNode) else ""
+        entry_id = _id_of(item)
         for node, is_question in _asked(item):
             text = wanted.get(_same_words(str(node.value)))
             if text is None:
