@@ -20,15 +20,26 @@ import pytest
 from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts
+from wardbot.app import retention_task
 from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply, digest
-from wardbot.desk import HOUR, MAX_WAITING, TICKETS_PER_HOUR, Desk, StaffMessage, TopicGone
+from wardbot.desk import (
+    HOUR,
+    MAX_WAITING,
+    TICKETS_PER_HOUR,
+    WITHDRAW_FOR,
+    AlreadyGone,
+    Desk,
+    StaffMessage,
+    TopicGone,
+)
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.hours import OfficeHours
 from wardbot.loader import load_faq
 from wardbot.outbox import Composer, Sender
 from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.supervise import Restarts
 from wardbot.tickets import TicketBook
 
 RESIDENT = ChatRef("zalo", "u-77")
@@ -49,7 +60,8 @@ class Post:
 
 
 class FakeRoom:
-    """The staff group: topics and posts kept in lists; `fail` makes every call fail."""
+    """The staff group: topics and posts kept in lists; `fail` makes posting fail,
+    `delete_fail` deleting."""
 
     def __init__(self, *, forum: bool = True) -> None:
         self.forum = forum
@@ -60,6 +72,7 @@ class FakeRoom:
         self.deleted_topics: list[int] = []
         self.deleted_messages: list[int] = []
         self.fail: Exception | None = None
+        self.delete_fail: Exception | None = None  # deleting fails (Telegram down, no rights)
         self._ids = itertools.count(500)
 
     async def is_forum(self) -> bool:
@@ -91,10 +104,16 @@ class FakeRoom:
         self.closed.add(thread_id)
 
     async def delete_topic(self, thread_id: int) -> None:
+        if self.delete_fail:
+            raise self.delete_fail
+        if thread_id not in self.topics:
+            raise AlreadyGone("Bad Request: TOPIC_ID_INVALID")
         self.deleted_topics.append(thread_id)
         self.topics.pop(thread_id, None)
 
     async def delete_message(self, message_id: int) -> None:
+        if self.delete_fail:
+            raise self.delete_fail
         self.deleted_messages.append(message_id)
 
     def in_thread(self, thread_id: int | None) -> list[Post]:
@@ -674,8 +693,158 @@ async def test_a_number_forget_or_retention_freed_never_names_another_residents_
     assert await outbox(store, "telegram") == [] and await outbox(store) == []
     # Retention deleting the newest ticket frees no number either.
     clock.now += 86400
-    assert await desk.tickets.purge(clock.now) == 1
+    assert await desk.purge(clock.now) == 1
     assert await open_ticket(conversation) == 3
+
+
+DAY = 86400.0
+
+
+def bot_post(post: Post, text: str, *, message_id: int = 7001) -> StaffMessage:
+    """A staff member's reply to the bot's post `post`, as the staff group hands it over."""
+    return StaffMessage(
+        message_id,
+        text,
+        STAFF,
+        "Lan",
+        thread_id=post.thread_id,
+        reply_to=post.message_id,
+        reply_to_bot=True,
+        reply_to_text=post.reply.text,
+    )
+
+
+@pytest.mark.parametrize("forum", [True, False])
+async def test_retention_takes_a_ticket_out_of_the_staff_group_too(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock, forum: bool
+) -> None:
+    """After QUESTION_LOG_DAYS the ticket's topic (or, without topics, the bot's posts
+    quoting the resident) goes with its rows; the resident's later /forget finds nothing
+    left to take out."""
+    room.forum = forum
+    await open_ticket(conversation)
+    await conversation.handle_text(RESIDENT, "em hỏi thêm: lớp bơi có học buổi tối không")
+    await desk.post_pending()
+    posted = [p.message_id for p in room.posts]
+    clock.now += 91 * DAY
+    assert await desk.purge(clock.now - 90 * DAY) == 1
+    if forum:
+        assert room.deleted_topics == [room.posts[0].thread_id]
+    else:
+        assert room.deleted_messages == posted
+    assert room.topics == {}
+    assert await desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_a_deletion_in_the_staff_group_that_fails_is_tried_again_later(
+    ward_engine: Engine, conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    room.delete_fail = RuntimeError("Telegram is down")
+    clock.now += 91 * DAY
+    await desk.purge(clock.now - 90 * DAY)
+    assert thread in room.topics and room.deleted_topics == []
+    # Tried again after a minute, then after two; not before.
+    clock.now += 30
+    await desk.withdraw_due()
+    clock.now += 31
+    await desk.withdraw_due()  # a minute on: tried, fails again
+    assert len(await desk.tickets.due_withdrawals(clock.now + 120)) == 1
+    room.delete_fail = None
+    clock.now += 60
+    await desk.withdraw_due()
+    assert room.deleted_topics == [], "two minutes after the second failure, not one"
+    # A restarted bot still knows: another desk on the same database deletes it.
+    clock.now += 60
+    again = Desk(desk.tickets, desk.settings, ward_engine, clock=clock)
+    again.room = room
+    assert await again.withdraw_due() == 1
+    assert room.deleted_topics == [thread]
+    assert await desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_a_forget_whose_deletion_fails_is_tried_again_and_given_up_after_a_week(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    await open_ticket(conversation)
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    first, second = list(room.topics)
+    room.delete_fail = RuntimeError("Forbidden: not enough rights to delete the topic")
+    await conversation.handle_text(RESIDENT, "/forget")
+    await conversation.handle_text(OTHER, "/forget")
+    assert set(room.topics) == {first, second}
+    # Staff delete one topic by hand meanwhile: nothing left to try for it.
+    del room.topics[first]
+    room.delete_fail = None
+    clock.now += 61
+    await desk.withdraw_due()
+    assert room.deleted_topics == [second]
+    assert await desk.tickets.due_withdrawals(1e12) == []
+    # Rights that never come back: tried for a week, then let go.
+    await open_ticket(conversation, ChatRef("zalo", "u-88"), "phường có cho mượn bàn ghế không")
+    await desk.post_pending()
+    room.delete_fail = RuntimeError("Forbidden: not enough rights to delete the topic")
+    await conversation.handle_text(ChatRef("zalo", "u-88"), "/forget")
+    clock.now += WITHDRAW_FOR - 1
+    await desk.withdraw_due()
+    assert len(await desk.tickets.due_withdrawals(1e12)) == 1
+    clock.now += 3600
+    await desk.withdraw_due()
+    assert await desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_the_retention_task_deletes_old_tickets_through_the_desk(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    """What `bot.py run` does every few hours (wardbot.app): QUESTION_LOG_DAYS on."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    clock.now += 91 * DAY
+    stop = asyncio.Event()
+    retention = retention_task(store, replace(settings, question_log_days=90), Restarts(), desk)
+    running = asyncio.create_task(retention.run(stop))
+    try:
+        for _ in range(500):
+            if room.deleted_topics:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await running
+    assert room.deleted_topics == [thread]
+    assert await desk.tickets.of_chat(RESIDENT) == []
+
+
+async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """The topic is still there (Telegram refused to delete it): an answer typed in it
+    reaches no one, and staff are told so instead of hearing nothing."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    room.delete_fail = RuntimeError("Telegram is down")
+    clock.now += 91 * DAY
+    await desk.purge(clock.now - 90 * DAY)
+    said = await desk.on_staff_message(bot_post(post, "Dạ, phường có lớp bơi vào tháng 6."))
+    assert said == [msg.staff_ticket_gone(1)]
+    assert "đã xóa theo thời hạn lưu hoặc người dân đã xóa dữ liệu" in said[0]
+    assert await outbox(store) == []
+    # /r as a reply to that post, the same.
+    said = await desk.on_staff_message(bot_post(post, "/r Dạ có.", message_id=7002))
+    assert said == [msg.staff_ticket_gone(1)]
+    # A reply to another message of the bot's (not a ticket post) is left alone.
+    other = replace(bot_post(post, "cảm ơn bot"), reply_to_text="✔️ Đã đóng phiếu số 1.")
+    assert await desk.on_staff_message(other) == []
 
 
 @pytest.mark.parametrize("forum", [True, False])

@@ -174,7 +174,7 @@ async def _serve(
         await watcher.run(stop)
 
     watching = Supervised(watcher.name, watch, restarts, check=watcher.is_running)
-    retention = retention_task(store, settings, restarts)
+    retention = retention_task(store, settings, restarts, desk)
 
     follower = _follower(settings, store, alerts)
 
@@ -352,19 +352,30 @@ def _staff_desk(
     return desk
 
 
-def retention_task(store: Store, settings: Settings, restarts: Restarts) -> Supervised:
-    """The purge of old questions and finished alerts, kept running whatever happens."""
-    return Supervised("retention", lambda stop: _purge_old(store, settings, stop), restarts)
+def retention_task(
+    store: Store, settings: Settings, restarts: Restarts, desk: Desk | None = None
+) -> Supervised:
+    """The purge of old questions, tickets and finished alerts, kept running whatever
+    happens."""
+    return Supervised("retention", lambda stop: _purge_old(store, settings, stop, desk), restarts)
 
 
-async def _purge_old(store: Store, settings: Settings, stop: asyncio.Event) -> None:
-    """Keep the question log (and finished alerts) no longer than QUESTION_LOG_DAYS."""
+async def _purge_old(
+    store: Store, settings: Settings, stop: asyncio.Event, desk: Desk | None = None
+) -> None:
+    """Keep the question log, tickets (and finished alerts) no longer than
+    QUESTION_LOG_DAYS; a ticket goes from the staff group too, through the desk."""
+    clock = desk.clock if desk is not None else time.time
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
-        now = time.time()
+        now = clock()
         deleted = await store.purge(now - keep)
-        tickets = TicketBook(store)
-        deleted += await tickets.purge(now - keep) + await tickets.purge_offers(now - OFFER_KEEP)
+        tickets = desk.tickets if desk is not None else TicketBook(store)
+        if desk is not None:
+            deleted += await desk.purge(now - keep)
+        else:
+            deleted += await tickets.purge(now - keep, now)
+        deleted += await tickets.purge_offers(now - OFFER_KEEP)
         if deleted:
             log.info("retention: deleted %d old row(s)", deleted)
         with contextlib.suppress(TimeoutError):

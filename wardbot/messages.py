@@ -7,6 +7,7 @@ Functions take what they show as arguments, so nothing here reads settings or fi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 # The chat commands (FORMATS.md) and their menu descriptions, in menu order.
@@ -697,6 +698,11 @@ def ticket_post(
     return "\n".join(lines)
 
 
+# How the bot's posts about a ticket (ticket_post, ticket_follow_up_post, ticket_note_post)
+# begin: a reply to one names the ticket even once it is gone.
+TICKET_POST_NUMBER = re.compile(r"\W*Phiếu số (\d+)\b")
+
+
 def ticket_follow_up_post(ticket_id: int, text: str) -> str:
     return f"💬 Phiếu số {ticket_id} — người dân nhắn thêm:\n“{text}”"
 
@@ -737,6 +743,13 @@ def staff_which_ticket() -> str:
     return (
         "Không rõ phiếu nào. Hãy trả lời (reply) tin của bot về phiếu đó, gõ lệnh trong chủ đề "
         "của phiếu, hoặc ghi số phiếu, ví dụ: /r 12 nội dung trả lời."
+    )
+
+
+def staff_ticket_gone(ticket_id: int) -> str:
+    return (
+        f"Phiếu số {ticket_id} không còn (đã xóa theo thời hạn lưu hoặc người dân đã xóa "
+        "dữ liệu), nên tin này không được gửi cho ai."
     )
 
 
