@@ -427,6 +427,35 @@ async def test_a_resident_asking_staff_too_often_is_given_the_hotline(
     assert "phiếu số 5" in (await conversation.handle_text(RESIDENT, "/hoicanbo lần nữa"))[0].text
 
 
+async def test_forget_does_not_reset_the_limit_of_tickets_an_hour(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """/forget deletes the tickets the limit was counted from: a chat sending /forget after
+    each would open a new topic in the staff group every few seconds."""
+    for number in range(1, TICKETS_PER_HOUR + 1):
+        [received] = await conversation.handle_text(RESIDENT, f"/hoicanbo câu hỏi số {number}")
+        assert f"phiếu số {number}" in received.text
+        await desk.post_pending()
+        await conversation.handle_text(RESIDENT, "/forget")
+        clock.now += 60
+    [refused] = await conversation.handle_text(RESIDENT, "/hoicanbo câu hỏi thêm")
+    assert refused.text == msg.ticket_limit("UBND Phường 2", "0276 3822 123")
+    await desk.post_pending()
+    assert len(room.deleted_topics) == TICKETS_PER_HOUR and room.topics == {}
+    # The count is kept in memory only: /forget still leaves nothing about the chat.
+    await conversation.handle_text(RESIDENT, "/forget")
+    for table in await store.per_chat_tables():
+        async with store.db.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE chat_id = ?",
+            (RESIDENT.chat_id,),
+        ) as cursor:
+            assert (await cursor.fetchone())[0] == 0, table
+    # An hour after the first ticket, the resident may ask staff again.
+    clock.now += HOUR - TICKETS_PER_HOUR * 60
+    [received] = await conversation.handle_text(RESIDENT, "/hoicanbo lần nữa")
+    assert f"phiếu số {TICKETS_PER_HOUR + 1}" in received.text
+
+
 async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

@@ -53,9 +53,10 @@ AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' m
 TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
 IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
 # A flood of tickets (one web client making up session ids, say) must not bury the staff
-# group: a chat may open TICKETS_PER_HOUR tickets an hour, and so may an address where
-# the channel's chat ids are the client's own choice (ChatRef.origin); with MAX_WAITING
-# tickets not yet posted (the group down, or flooded) no more are opened.
+# group: a chat may open TICKETS_PER_HOUR tickets an hour (counted in the database and in
+# memory: /forget deletes the tickets, not what they count for), and so may an address
+# where the channel's chat ids are the client's own choice (ChatRef.origin); with
+# MAX_WAITING tickets not yet posted (the group down, or flooded) no more are opened.
 HOUR = 3600.0
 TICKETS_PER_HOUR = 3
 TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
@@ -95,6 +96,11 @@ class PerHour:
         if len(self._seen) > self.size:
             self._seen.popitem(last=False)
         return allowed
+
+    def full(self, key: str) -> bool:
+        """Whether `key` has reached its limit (nothing counted)."""
+        now = self.clock()
+        return sum(at > now - HOUR for at in self._seen.get(key, ())) >= self.limit
 
 
 class TopicGone(Exception):
@@ -166,6 +172,7 @@ class Desk:
         self._running = False
         self._hinted: set[int] = set()
         self._per_origin = PerHour(TICKETS_PER_ORIGIN_HOUR, clock)
+        self._per_chat = PerHour(TICKETS_PER_HOUR, clock)
         self._withdrawing: set[int] = set()  # withdrawals on their way to Telegram
 
     name = "staff-desk"
@@ -253,12 +260,16 @@ class Desk:
             log.warning("no ticket opened: %d tickets wait to be posted to staff", waiting)
             return msg.staff_desk_busy(ward, hotline)
         opened = await self.tickets.opened_after(chat, self.clock() - HOUR)
-        # The address's count is taken last: only a ticket about to be opened counts.
-        if opened >= TICKETS_PER_HOUR or (
-            chat.origin is not None and not self._per_origin.take(chat.origin)
+        key = f"{chat.channel}:{chat.chat_id}"
+        # The counts are taken last: only a ticket about to be opened counts.
+        if (
+            opened >= TICKETS_PER_HOUR
+            or self._per_chat.full(key)
+            or (chat.origin is not None and not self._per_origin.take(chat.origin))
         ):
             log.info("no ticket opened for a %s chat: too many this hour", chat.channel)
             return msg.ticket_limit(ward, hotline)
+        self._per_chat.take(key)
         return None
 
     async def forget(self, chat: ChatRef) -> None:
