@@ -545,3 +545,67 @@ def test_a_file_in_another_layout_keeps_its_own(tmp_path: Path, backups: Path) -
     loaded = load_faq(path)
     assert loaded.problems == []
     assert [e.variants for e in loaded.faq] == [("hỏi a", "hỏi a cách khác"), ("hỏi b",), ()]
+
+
+def test_a_file_the_bot_serves_with_tabs_before_comments_can_be_edited(
+    tmp_path: Path, backups: Path
+) -> None:
+    """Staff align line-end comments with the Tab key: the bot loads such a file (and
+    `bot.py check` passes it), so /variant and /newfaq must edit it too."""
+    text = (
+        "topics:\n"
+        "  - id: bhyt\t\t# không đổi id này\n"
+        "    name: Bảo hiểm y tế\n"
+        "faq:\n"
+        "  - id: bhyt-mat-the\t# hỏi nhiều nhất\n"
+        "    question: Mất thẻ bảo hiểm y tế thì làm sao?\n"
+        "    variants:\n"
+        "      - mất thẻ bhyt\t# từ Zalo\n"
+        "    answer: Dùng ứng dụng VssID.\n"
+    )
+    path = tmp_path / "faq.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_faq(path).problems == []
+
+    add_variant(path, "bhyt-mat-the", "làm lại thẻ bhyt", backup_dir=backups)
+    edit = add_entry(path, "Gia hạn thẻ BHYT ở đâu?", "Tại đại lý thu.", backup_dir=backups)
+
+    assert added_lines(text, path.read_text(encoding="utf-8")) == [
+        "      - làm lại thẻ bhyt",
+        "",
+        f"  - id: {edit.entry_id}",
+        "    question: Gia hạn thẻ BHYT ở đâu?",
+        "    answer: Tại đại lý thu.",
+    ]
+    loaded = load_faq(path)
+    assert loaded.problems == []
+    assert loaded.faq[0].variants == ("mất thẻ bhyt", "làm lại thẻ bhyt")
+
+
+@pytest.mark.parametrize("line", ["faq: []", "faq: []   # chưa có câu hỏi nào", "faq: [ ]"])
+def test_a_new_wards_empty_faq_list_gets_its_first_entries(
+    tmp_path: Path, backups: Path, line: str
+) -> None:
+    text = f"topics:\n  - id: bhyt\n    name: Bảo hiểm y tế\n\n{line}\n"
+    path = tmp_path / "faq.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_faq(path).problems == []
+
+    first = add_entry(path, "Làm CCCD ở đâu?", "Tại công an phường.", backup_dir=backups)
+    second = add_entry(path, "Làm hộ chiếu ở đâu?", "Tại công an tỉnh.", backup_dir=backups)
+
+    comment = line.partition("#")[2]
+    written = path.read_text(encoding="utf-8").splitlines()
+    assert written[4] == "faq:" + (f"   #{comment}" if comment else "")
+    assert written[5:] == [
+        f"  - id: {first.entry_id}",
+        "    question: Làm CCCD ở đâu?",
+        "    answer: Tại công an phường.",
+        "",
+        f"  - id: {second.entry_id}",
+        "    question: Làm hộ chiếu ở đâu?",
+        "    answer: Tại công an tỉnh.",
+    ]
+    loaded = load_faq(path)
+    assert loaded.problems == []
+    assert [e.question for e in loaded.faq] == ["Làm CCCD ở đâu?", "Làm hộ chiếu ở đâu?"]

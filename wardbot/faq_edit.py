@@ -74,6 +74,10 @@ _LINE_REF = re.compile(r"\bline (\d+)")
 _WIDE = 1_000_000  # never wrap a long Vietnamese line
 # One edit at a time in this process; other writers are caught by the file's stamp.
 _LOCK = threading.Lock()
+# The file is composed by the parser the loader reads it with (libyaml when PyYAML has it):
+# whatever the bot serves can be edited. PyYAML's own refuses some files libyaml reads (a
+# Tab before a comment at a line's end); both give the same nodes and marks otherwise.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FaqEditError(Exception):
@@ -258,7 +262,7 @@ def _read(real: Path, shown: str) -> tuple[_Doc, FaqFile]:
         )
     text = data.decode("utf-8-sig")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -491,9 +495,9 @@ def _item_text(text: str, *, flow: bool) -> str:
     raise FaqEditError(f"Không viết được “{text}” trên một dòng.")
 
 
-# The loader reads with libyaml when PyYAML has it, and this module with PyYAML's own
-# parser (for its marks); they differ on plain text in a `[...]` list.
-_PARSERS = tuple(dict.fromkeys([yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)]))
+# The parsers a new item must read back the same with: PyYAML's own, and libyaml (which
+# the loader uses when PyYAML has it); they differ on plain text in a `[...]` list.
+_PARSERS = tuple(dict.fromkeys([yaml.SafeLoader, _COMPOSER]))
 
 
 def _reads_back(item: str, text: str, *, flow: bool) -> bool:
@@ -586,6 +590,16 @@ def _entry_splice(doc: _Doc, pairs: list[tuple[str, Any]], shown: str) -> _Splic
     if empty and value.tag == "tag:yaml.org,2002:null":  # `faq:` with nothing after it
         dash = key.start_mark.column + style.section_offset
         return _Splice(key.start_mark.line + 1, 0, _entry_lines(pairs, style, dash))
+    if (
+        isinstance(value, SequenceNode)
+        and not value.value
+        and value.start_mark.line == value.end_mark.line == key.start_mark.line
+    ):  # `faq: []` (a new ward's file): no entries yet; the list is written in block style
+        line = key.start_mark.line
+        text = doc.lines[line].rstrip("\r\n")
+        kept = text[: value.start_mark.column].rstrip() + text[value.end_mark.column :]
+        dash = key.start_mark.column + style.section_offset
+        return _Splice(line, 1, [kept, *_entry_lines(pairs, style, dash)])
     line = key.start_mark.line + 1
     raise FaqEditError(
         f"{shown}:{line}: 'faq:' không phải danh sách '- id:' từng dòng, hãy sửa tay."
