@@ -178,14 +178,20 @@ async def _serve(
 
     follower = _follower(settings, store, alerts)
 
+    async def refresh() -> list[str]:
+        """faq.yaml and content/ read again now (after the FAQ editor's edit)."""
+        await watcher.refresh(force=True)
+        return [str(problem) for problem in engine.problems]
+
     async def reload() -> list[str]:
         """/reload: the portal's feeds read now, then faq.yaml and content/."""
         if follower is not None:
             await follower.poll()
-        await watcher.refresh(force=True)
-        return [str(problem) for problem in engine.problems]
+        return await refresh()
 
-    editor = FaqEditor(settings.faq_file, settings.data_dir, reload)
+    # An edit of faq.yaml reloads the local files only: staff are not kept waiting on the
+    # portal (down, a fetch takes its whole deadline), nor is its news imported meanwhile.
+    editor = FaqEditor(settings.faq_file, settings.data_dir, refresh)
     conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk, editor=editor)
     supervised = [*senders.supervised, watching, retention]
     portal = None
