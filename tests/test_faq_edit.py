@@ -430,6 +430,33 @@ def test_the_file_keeps_its_permissions(faq_file: Path, backups: Path) -> None:
     assert stat.S_IMODE(os.stat(faq_file).st_mode) == 0o640
 
 
+@pytest.mark.parametrize("bot_is_root", [True, False])
+def test_the_file_keeps_its_group_and_as_root_its_owner(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch, bot_is_root: bool
+) -> None:
+    """Staff share the ward's folder through a group: an edit by the bot must not hand
+    faq.yaml to the bot's own user and group, which would take their write access away."""
+    if os.geteuid() == 0:
+        staff_user, shared_group = 65534, 100  # nobody, users
+        os.chown(faq_file, staff_user, shared_group)
+        if not bot_is_root:  # the bot as another user of that group: it keeps the group
+            monkeypatch.setattr(os, "geteuid", lambda: 1000)
+            staff_user = 0
+    else:
+        groups = [g for g in os.getgroups() if g != os.getegid()]
+        if bot_is_root or not groups:
+            pytest.skip("needs root, or a second group of this user's")
+        staff_user, shared_group = os.geteuid(), groups[0]
+        os.chown(faq_file, -1, shared_group)
+    faq_file.chmod(0o2664)
+
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    info = os.stat(faq_file)
+    assert (info.st_uid, info.st_gid) == (staff_user, shared_group)
+    assert stat.S_IMODE(info.st_mode) == 0o2664
+
+
 def test_a_linked_faq_file_stays_a_link(faq_file: Path, backups: Path, tmp_path: Path) -> None:
     link = tmp_path / "faq-link.yaml"
     link.symlink_to(faq_file)

@@ -206,6 +206,7 @@ class _Doc:
     data: bytes
     stamp: Stamp
     mode: int
+    owner: tuple[int, int]  # the file's uid and gid
     bom: bool
     lines: list[str]
     newline: str
@@ -273,7 +274,9 @@ def _read(real: Path, shown: str) -> tuple[_Doc, FaqFile]:
     newline = found.group() if found and found.group() in ("\r\n", "\r") else "\n"
     bom = data.startswith(b"\xef\xbb\xbf")
     mode = stat.S_IMODE(info.st_mode)
-    return _Doc(data, file_stamp(info), mode, bom, _split_lines(text), newline, root), before
+    owner = (info.st_uid, info.st_gid)
+    lines = _split_lines(text)
+    return _Doc(data, file_stamp(info), mode, owner, bom, lines, newline, root), before
 
 
 def _split_lines(text: str) -> list[str]:
@@ -762,7 +765,7 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
         for _ in range(2):
             doc, before = _read(real, shown)
             edit = plan(doc, before)
-            tmp = _write_temp(real, _apply(doc, edit.splice), doc.mode, shown)
+            tmp = _write_temp(real, _apply(doc, edit.splice), doc, shown)
             try:
                 _validate(doc, before, load_faq(tmp), edit, shown)
                 if _stamp(real) != doc.stamp:
@@ -788,8 +791,10 @@ def _stamp(path: Path) -> Stamp | None:
         return None
 
 
-def _write_temp(real: Path, data: bytes, mode: int, shown: str) -> Path:
-    """The edited text beside faq.yaml (same disk, so the replace is atomic), synced."""
+def _write_temp(real: Path, data: bytes, doc: _Doc, shown: str) -> Path:
+    """The edited text beside faq.yaml (same disk, so the replace is atomic), synced, with
+    the file's permissions and, as far as the bot may, its owner and group: staff sharing
+    the folder through a group keep their write access."""
     try:
         fd, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".edit")
     except OSError as exc:
@@ -800,11 +805,20 @@ def _write_temp(real: Path, data: bytes, mode: int, shown: str) -> Path:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(tmp, mode)
+        _keep_owner(tmp, doc.owner)
+        os.chmod(tmp, doc.mode)  # after chown, which may clear the setgid bit
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise FaqEditError(f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên.") from None
     return tmp
+
+
+def _keep_owner(path: Path, owner: tuple[int, int]) -> None:
+    """Give `path` faq.yaml's group (a group the bot is in), and its owner when the bot
+    runs as root; a change the system refuses leaves the bot's own."""
+    uid, gid = owner
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: no chown (Windows)
+        os.chown(path, uid if os.geteuid() == 0 else -1, gid)
 
 
 def _keep_backup(backup_dir: Path, data: bytes, shown: str) -> Path:
