@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import logging
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -560,10 +561,15 @@ async def test_staff_talk_in_a_topic_is_not_relayed_and_r_is(
 
 
 async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
-    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from wardbot.delivery import ChatUnreachable
 
+    caplog.set_level(logging.INFO)  # the log's default level
     await open_ticket(conversation)
     await desk.post_pending()
     await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
@@ -578,6 +584,10 @@ async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
     ticket = await desk.tickets.get(1)
     assert ticket is not None and ticket.relay_error
     assert room.reactions == []
+    # The log says which channel, never which chat: it outlives the resident's /forget.
+    [unreachable] = [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()]
+    assert unreachable.startswith("zalo-alerts: ")
+    assert RESIDENT.chat_id not in caplog.text
 
 
 async def test_an_answer_late_for_minutes_is_told_to_staff_once_and_still_delivered(
