@@ -908,6 +908,24 @@ async def test_a_listing_links_to_each_ticket_and_quotes_no_resident(
     ]
 
 
+async def test_a_long_listing_says_how_many_tickets_it_leaves_out(
+    conversation: Conversation, desk: Desk, clock: Clock
+) -> None:
+    for number in range(1, 36):
+        clock.now += 60
+        await conversation.handle_text(
+            ChatRef("telegram", str(1000 + number)), f"/hoicanbo câu {number}"
+        )
+        await desk.post_pending()
+        if number == 30:
+            [listing] = await desk.on_staff_message(staff("/tickets"))
+            assert listing.splitlines()[-1].startswith("• #30 ")  # all of them: nothing more
+    [listing] = await desk.on_staff_message(staff("/tickets"))
+    lines = listing.splitlines()
+    assert [line.split(" · ")[0] for line in lines[2:-1]] == [f"• #{n}" for n in range(1, 31)]
+    assert lines[-1] == "… và 5 phiếu khác (tổng cộng 35 phiếu đang mở)."
+
+
 class SlowRoom(FakeRoom):
     """A staff group where making a topic or posting waits until `gate` opens (Telegram
     slow, or the group's rate limit holding the bot back); deleting a topic can wait too."""

@@ -61,6 +61,7 @@ HOUR = 3600.0
 TICKETS_PER_HOUR = 3
 TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
 MAX_WAITING = 30
+LISTED = 30  # tickets /tickets shows; it says how many more there are
 # What a ticket gone by /forget or retention left in the staff group is deleted there; a
 # deletion that fails (Telegram down, the bot's rights taken away) is tried again after a
 # minute, then doubling up to hourly, for a week.
@@ -606,11 +607,13 @@ class Desk:
         a quote of a resident back; the question is one tap away, where /forget deletes it."""
         now = self.clock()
         rows = []
-        for ticket in await self.tickets.listing():
+        listed = await self.tickets.listing(limit=LISTED + 1)
+        for ticket in listed[:LISTED]:
             waited = msg.duration(now - ticket.active_at)
             link = await self._link(ticket)
             rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, link))
-        return msg.tickets_listing(rows)
+        total = await self.tickets.count() if len(listed) > LISTED else len(rows)
+        return msg.tickets_listing(rows, total)
 
     async def _link(self, ticket: Ticket) -> str | None:
         """The ticket in the staff group for its members: its topic, or the bot's first

@@ -813,13 +813,18 @@ def tickets_off() -> str:
     return "Chức năng hỏi cán bộ chưa bật (đặt STAFF_CHAT_ID để bật)."
 
 
-def tickets_listing(rows: Sequence[str]) -> str:
+def tickets_listing(rows: Sequence[str], total: int) -> str:
+    """The first `rows` of `total` open tickets."""
     if not rows:
         return "Không có phiếu nào đang mở."
-    return (
+    text = (
         "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ):\n\n"
         + "\n".join(rows)
     )
+    if total > len(rows):
+        more = total - len(rows)
+        text += f"\n… và {more} phiếu khác (tổng cộng {total} phiếu đang mở)."
+    return text
 
 
 def ticket_row(ticket_id: int, channel: str, state: str, waited: str, link: str | None) -> str:

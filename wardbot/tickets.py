@@ -216,6 +216,16 @@ class TicketBook:
         ) as cursor:
             return [_ticket(row) for row in await cursor.fetchall()]
 
+    async def count(self, states: Sequence[str] = OPEN_STATES) -> int:
+        """How many tickets are in `states`."""
+        marks = ",".join("?" * len(states))
+        async with self.store.db.execute(
+            f"SELECT COUNT(*) FROM tickets WHERE state IN ({marks})",  # noqa: S608
+            tuple(states),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def add_resident_message(self, ticket: Ticket, text: str, now: float) -> None:
         """A further message from the resident: posted to the same place; the ticket waits
         for staff again."""
