@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from read_only import read_only
 
 from wardbot import messages as msg
 from wardbot.admin import Admin
@@ -175,9 +176,19 @@ def room() -> FakeRoom:
 
 @pytest.fixture
 def desk(
-    store: Store, settings: Settings, ward_engine: Engine, room: FakeRoom, clock: Clock
+    store: Store,
+    settings: Settings,
+    ward_engine: Engine,
+    room: FakeRoom,
+    clock: Clock,
+    tmp_path: Path,
 ) -> Desk:
-    made = Desk(TicketBook(store), settings, ward_engine, clock=clock)
+    """The desk as `bot.py run` makes it, its FAQ editor on a copy of faq.yaml."""
+    faq = tmp_path / "desk-ward" / "faq.yaml"
+    faq.parent.mkdir()
+    shutil.copyfile(settings.faq_file, faq)
+    editor = FaqEditor(faq, tmp_path / "desk-data", _no_reload)
+    made = Desk(TicketBook(store), settings, ward_engine, clock=clock, editor=editor)
     made.room = room
     return made
 
@@ -1191,6 +1202,59 @@ async def test_a_question_another_entry_already_has_is_not_added_to_a_second_one
     assert msg.faq_variant_added("bhyt-mat-the", UNKNOWN) != refused
     owners = [e.id for e in load_faq(faq).faq if UNKNOWN in e.variants]
     assert owners == ["hoc-bong-khuyen-hoc"] and reloads.count == 1
+
+
+async def test_with_a_read_only_faq_folder_no_edit_is_offered_and_admins_are_told_once(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    """Docker's `:ro` mount (or a folder of another user's): buttons that could only fail
+    are not shown, and admins learn why, once."""
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    shutil.copyfile(settings.faq_file, ward / "faq.yaml")
+    told: list[str] = []
+
+    async def tell_admins(text: str) -> None:
+        told.append(text)
+
+    worn = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    with read_only(ward) as folder:
+        desk.editor = editor = FaqEditor(
+            folder.path / "faq.yaml", tmp_path / "data", _no_reload, tell_admins=tell_admins
+        )
+        alerts = Alerts(desk.engine, store, settings, ["zalo"])
+        conversation.admin = Admin(
+            desk.engine, store, alerts, settings, _no_reload, desk=desk, editor=editor, clock=clock
+        )
+        await open_ticket(conversation, text=worn)
+        await open_ticket(conversation, OTHER, UNKNOWN)
+        await desk.post_pending()
+        assert [[b.action for b in p.reply.buttons] for p in room.posts] == [["tc:1"], ["tc:2"]]
+        assert told == [msg.faq_folder_read_only_note(str(folder.path))]
+        assert "➕ Là cách hỏi khác của" in told[0] and "uid 10001" in told[0]
+        # /unanswered offers no button either; typed anyway, the edit says why.
+        await store.log_question(RESIDENT, worn, False, clock())
+        me = ChatRef("telegram", STAFF)
+        [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+        assert listing.buttons == ()
+        [said] = await desk.on_staff_message(staff("/variant 1 bhyt-mat-the"))
+        assert said == msg.faq_edit_failed(msg.faq_folder_read_only(str(folder.path)))
+        assert len(told) == 1
+        # Made writable (mounted read-write): the buttons are back, at once.
+        folder.lift()
+        await open_ticket(conversation, ChatRef("zalo", "u-99"), worn)
+        await desk.post_pending()
+        actions = [b.action for b in room.posts[-1].reply.buttons]
+        assert any(a.startswith("tv:3:") for a in actions) and "tn:3" in actions
+        [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+        assert listing.buttons != ()
+        assert len(told) == 1
 
 
 async def test_admins_turn_tickets_into_faq_from_their_private_chat(

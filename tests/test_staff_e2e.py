@@ -19,6 +19,7 @@ from chat_ward import write_chat_ward
 from fakes.portal import FakePortal
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
+from read_only import read_only
 from test_faults import ADMIN, Bot, base_env, bot_process, free_port
 
 STAFF_GROUP = -1001234567
@@ -40,11 +41,15 @@ async def eventually(condition: Callable[[], object], within: float = 20.0) -> N
 
 @contextlib.asynccontextmanager
 async def bot_run(
-    tmp_path: Path, telegram: FakeBotApi, zalo: FakeZaloApi, env: dict[str, str] | None = None
+    tmp_path: Path,
+    telegram: FakeBotApi,
+    zalo: FakeZaloApi,
+    env: dict[str, str] | None = None,
+    ward: Path | None = None,
 ) -> AsyncIterator[Bot]:
-    """`bot.py run` on the ward in tmp_path (written on the first start, kept after), with
-    `env` added to its environment."""
-    ward = tmp_path / "ward"
+    """`bot.py run` on the ward in tmp_path (written on the first start, kept after), or in
+    `ward`, with `env` added to its environment."""
+    ward = ward or tmp_path / "ward"
     if not ward.exists():
         ward.mkdir()
         write_chat_ward(ward)
@@ -213,3 +218,31 @@ async def test_an_faq_edit_reloads_the_wards_files_without_reading_the_portal(
                 await eventually(lambda: any("Đã thêm" in p for p in posts(telegram, thread)), 30)
                 assert len(portal.hits(rss)) == read
                 assert list(bot.content.glob("2024-03-12-*.md")) == []
+
+
+async def test_a_ward_folder_mounted_read_only_offers_no_faq_edits_and_admins_hear_why(
+    tmp_path: Path,
+) -> None:
+    """Docker's `-v "$PWD:/app/ward:ro"`: the bot serves, but cannot write faq.yaml.
+    Admins are told so once, at the start; tickets come without the buttons that edit it."""
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    write_chat_ward(ward)
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        with read_only(ward) as folder:
+            async with bot_run(tmp_path, telegram, zalo, ward=folder.path):
+
+                def notes() -> list[str]:
+                    shown = [visible_text(c.text) for c in telegram.sent(ADMIN)]
+                    return [text for text in shown if "không có quyền ghi" in text]
+
+                await eventually(notes)
+                assert str(folder.path) in notes()[0]
+                await telegram.say(TELEGRAM_RESIDENT, f"/hoicanbo {RENEWAL}")
+                await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
+                [thread] = list(telegram.topics[STAFF_GROUP])
+                await eventually(lambda: telegram.sent_in_thread(STAFF_GROUP, thread))
+                [post] = telegram.sent_in_thread(STAFF_GROUP, thread)
+                assert [label for label, _ in post.buttons] == ["✔️ Đóng phiếu"]
+                assert len(notes()) == 1

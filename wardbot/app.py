@@ -160,22 +160,6 @@ async def _serve(
     )
     restarts.notify = alerts.task_failing
     watcher = ContentWatcher(engine, alerts, settings, snapshot)
-    synced = asyncio.Event()  # the first attempt at the start-up sync is over
-
-    async def watch(stop: asyncio.Event) -> None:
-        try:
-            # Notices added while the bot was down are alerted now; staff hear of bad files.
-            # Here, not before the start: a database locked meanwhile is retried like any
-            # error of the watcher, and the channels serve all the same.
-            await alerts.sync()
-            await alerts.report_problems()
-        finally:
-            synced.set()
-        await watcher.run(stop)
-
-    watching = Supervised(watcher.name, watch, restarts, check=watcher.is_running)
-    retention = retention_task(store, settings, restarts, desk)
-
     follower = _follower(settings, store, alerts)
 
     async def refresh() -> list[str]:
@@ -191,7 +175,28 @@ async def _serve(
 
     # An edit of faq.yaml reloads the local files only: staff are not kept waiting on the
     # portal (down, a fetch takes its whole deadline), nor is its news imported meanwhile.
-    editor = FaqEditor(settings.faq_file, settings.data_dir, refresh)
+    editor = FaqEditor(
+        settings.faq_file, settings.data_dir, refresh, tell_admins=alerts.tell_admins
+    )
+    synced = asyncio.Event()  # the first attempt at the start-up sync is over
+
+    async def watch(stop: asyncio.Event) -> None:
+        try:
+            # Notices added while the bot was down are alerted now; staff hear of bad files,
+            # and of a faq.yaml the bot cannot edit for them (a read-only folder).
+            # Here, not before the start: a database locked meanwhile is retried like any
+            # error of the watcher, and the channels serve all the same.
+            await alerts.sync()
+            await alerts.report_problems()
+            if settings.admin_ids:  # only admins edit faq.yaml from chat
+                await editor.can_edit()
+        finally:
+            synced.set()
+        await watcher.run(stop)
+
+    watching = Supervised(watcher.name, watch, restarts, check=watcher.is_running)
+    retention = retention_task(store, settings, restarts, desk)
+
     conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk, editor=editor)
     supervised = [*senders.supervised, watching, retention]
     portal = None

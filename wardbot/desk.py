@@ -463,20 +463,28 @@ class Desk:
             return Reply(msg.ticket_follow_up_post(ticket.id, message.text))
         answer = await self.engine.ask_async(message.text)
         hits = [*answer.results[:3]]
+        # Buttons that edit faq.yaml only when it can be (admins are told once why not).
+        editable = self.editor is not None and await self.editor.can_edit()
         followed = set(await self.tickets.store.subscriptions_of(ticket.chat))
         names = [t.name for t in self.engine.corpus.topics if t.id in followed]
         asked = dt.datetime.fromtimestamp(ticket.created_at, VIETNAM).strftime("%H:%M %d/%m/%Y")
         guesses = [f"{hit.title} ({hit.id})" for hit in hits]
         text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, names, guesses)
-        return Reply(text, buttons=self._ticket_buttons(ticket.id, hits))
+        return Reply(text, buttons=self._ticket_buttons(ticket.id, hits, editable=editable))
 
-    def _ticket_buttons(self, ticket_id: int, hits: Sequence[Hit]) -> tuple[Button, ...]:
-        buttons = [
-            Button(button_label(msg.VARIANT_BUTTON + hit.title), f"tv:{ticket_id}:{digest(hit.id)}")
-            for hit in hits
-            if isinstance(hit.doc, FaqEntry)
-        ]
-        buttons.append(Button(msg.NEW_FAQ_BUTTON, f"tn:{ticket_id}"))
+    def _ticket_buttons(
+        self, ticket_id: int, hits: Sequence[Hit], *, editable: bool
+    ) -> tuple[Button, ...]:
+        buttons = []
+        if editable:
+            buttons += [
+                Button(
+                    button_label(msg.VARIANT_BUTTON + hit.title), f"tv:{ticket_id}:{digest(hit.id)}"
+                )
+                for hit in hits
+                if isinstance(hit.doc, FaqEntry)
+            ]
+            buttons.append(Button(msg.NEW_FAQ_BUTTON, f"tn:{ticket_id}"))
         buttons.append(Button(msg.CLOSE_TICKET_BUTTON, f"tc:{ticket_id}"))
         return tuple(buttons)
 

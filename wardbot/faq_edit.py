@@ -31,6 +31,7 @@ import asyncio
 import contextlib
 import dataclasses
 import io
+import logging
 import os
 import re
 import stat
@@ -50,6 +51,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarStri
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from wardbot import messages as msg
 from wardbot.loader import FaqFile, Stamp, file_stamp, keep_copy, load_faq
 from wardbot.models import FaqEntry, Problem
 from wardbot.text import fold
@@ -62,6 +64,8 @@ BEFORE_EDIT_COPIES = (
 )
 SLUG_MAX = 50  # characters in an id made from a question
 SLUG_WORDS = 6  # words of the question it keeps
+
+log = logging.getLogger(__name__)
 
 _STR = "tag:yaml.org,2002:str"
 _ID = re.compile(r"[a-z0-9-]+")
@@ -846,16 +850,54 @@ def _sync_folder(folder: Path) -> None:
 
 class FaqEditor:
     """faq.yaml edits asked for in a chat (wardbot.desk, wardbot.admin): made in a thread,
-    the previous version kept in `backup_dir`, then `reload` so the bot answers with them."""
+    the previous version kept in `backup_dir`, then `reload` so the bot answers with them.
+
+    An edit is written beside faq.yaml, then renamed over it: its folder must be writable
+    (a read-only mount, or a folder of another user's, is not). Callers ask `can_edit()`
+    before offering an edit; admins are told once why not (`tell_admins`), and again
+    should the folder become read-only after being writable."""
 
     def __init__(
-        self, faq_file: Path, backup_dir: Path, reload: Callable[[], Awaitable[object]]
+        self,
+        faq_file: Path,
+        backup_dir: Path,
+        reload: Callable[[], Awaitable[object]],
+        *,
+        tell_admins: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
         self.faq_file = faq_file
         self.backup_dir = backup_dir
         self.reload = reload
+        self.tell_admins = tell_admins
+        self._told = False
+
+    @property
+    def folder(self) -> Path:
+        return Path(os.path.realpath(self.faq_file)).parent
+
+    def writable(self) -> bool:
+        """Whether the bot may write faq.yaml's folder (as its effective user)."""
+        effective = os.access in os.supports_effective_ids
+        return os.access(self.folder, os.W_OK | os.X_OK, effective_ids=effective)
+
+    async def can_edit(self) -> bool:
+        """`writable()`; when not, admins are told why (once, until it is writable again)."""
+        if self.writable():
+            self._told = False
+            return True
+        if not self._told:
+            self._told = True
+            log.warning("%s cannot be written: staff cannot edit faq.yaml from chat", self.folder)
+            if self.tell_admins is not None:
+                await self.tell_admins(msg.faq_folder_read_only_note(str(self.folder)))
+        return False
+
+    def _refuse_read_only(self) -> None:
+        if not self.writable():
+            raise FaqEditError(msg.faq_folder_read_only(str(self.folder)))
 
     async def add_variant(self, entry_id: str, variant: str) -> FaqEdit:
+        self._refuse_read_only()
         edit = await asyncio.to_thread(
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
@@ -863,6 +905,7 @@ class FaqEditor:
         return edit
 
     async def add_entry(self, question: str, answer: str, entry_id: str | None = None) -> FaqEdit:
+        self._refuse_read_only()
         edit = await asyncio.to_thread(
             add_entry,
             self.faq_file,

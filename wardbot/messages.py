@@ -792,6 +792,27 @@ def faq_entry_added(entry_id: str, question: str) -> str:
 FAQ_EDIT_OFF = "bot không được phép sửa faq.yaml ở đây (thư mục dữ liệu chỉ đọc)"
 
 
+def faq_folder_read_only(folder: str) -> str:
+    """Why an edit of faq.yaml is refused: its folder cannot be written."""
+    return (
+        f"bot không có quyền ghi vào thư mục chứa faq.yaml ({folder}), nên chưa sửa được. "
+        "Cần cho bot quyền ghi thư mục này (với Docker: gắn thư mục không có ':ro' và cho "
+        "người dùng của bot, uid 10001, quyền ghi; xem README)."
+    )
+
+
+def faq_folder_read_only_note(folder: str) -> str:
+    """To admins, once: why the buttons turning tickets into FAQ entries are not offered."""
+    return (
+        f"⚠️ Bot không có quyền ghi vào thư mục chứa faq.yaml ({folder}), nên tạm không đưa "
+        "câu hỏi vào faq.yaml được: các nút “➕ Là cách hỏi khác của…”, “📝 Tạo mục FAQ mới…” "
+        "(dưới phiếu hỏi cán bộ và /unanswered) không hiện, lệnh /variant, /newfaq không chạy. "
+        "Để bật lại: cho người dùng chạy bot quyền ghi thư mục này (với Docker: gắn thư mục "
+        "không có ':ro' và cho uid 10001 quyền ghi; xem README). Các nút hiện lại ngay khi "
+        "thư mục ghi được."
+    )
+
+
 def faq_no_answer_yet(ticket_id: int) -> str:
     return f"Phiếu số {ticket_id} chưa có câu trả lời của cán bộ để đưa vào faq.yaml."
 
