@@ -116,7 +116,7 @@ def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path
     def plan(doc: _Doc, before: FaqFile) -> _Plan:
         entry = _find_entry(doc, entry_id, shown)
         _refuse_duplicate(entry, entry_id, variant, shown)
-        _refuse_asked_elsewhere(doc, entry, variant, shown)
+        _refuse_asked_elsewhere(doc, entry, entry_id, variant, shown)
         splice = _variant_splice(doc, entry, entry_id, variant, shown)
         expected = [
             dataclasses.replace(e, variants=(*e.variants, variant)) if e.id == entry_id else e
@@ -684,7 +684,9 @@ def _refuse_duplicate(entry: MappingNode, entry_id: str, variant: str, shown: st
         raise FaqEditError(f"Cách hỏi “{variant}” đã có trong mục '{entry_id}' ({shown}:{line}).")
 
 
-def _refuse_asked_elsewhere(doc: _Doc, entry: MappingNode, variant: str, shown: str) -> None:
+def _refuse_asked_elsewhere(
+    doc: _Doc, entry: MappingNode, entry_id: str, variant: str, shown: str
+) -> None:
     """Refuse a variant that another entry of faq: already asks, naming that entry."""
     wanted = _same_words(variant)
     for item in _items(doc, "faq"):
@@ -699,8 +701,8 @@ def _refuse_asked_elsewhere(doc: _Doc, entry: MappingNode, variant: str, shown: 
             raise FaqEditError(
                 f"Cách hỏi “{variant}” đã có: đó là {kind} của mục '{other}' ({where}). "
                 "Hai mục cùng một cách hỏi thì bot không trả lời được mục nào, nên không thêm. "
-                f"Nếu câu này đúng ra thuộc mục khác, hãy bỏ nó khỏi mục '{other}' trong "
-                "faq.yaml trước."
+                f"Nếu câu này đúng ra thuộc mục '{entry_id}', hãy bỏ nó khỏi mục '{other}' "
+                "trong faq.yaml trước."
             )
 
 
