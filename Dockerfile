@@ -1,9 +1,10 @@
 # The ward bot: `python bot.py run` (Telegram; webhook mode when PUBLIC_URL is set).
 #   docker build -t wardbot .
 #   docker run -d --name wardbot -e TELEGRAM_BOT_TOKEN=... -p 8080:8080 \
-#     -v "$PWD:/app/ward:ro" -e FAQ_FILE=/app/ward/faq.yaml -e CONTENT_DIR=/app/ward/content \
+#     -v "$PWD:/app/ward" -e FAQ_FILE=/app/ward/faq.yaml -e CONTENT_DIR=/app/ward/content \
 #     -v wardbot-data:/app/data wardbot
-# (mount the folder, not faq.yaml alone: editors save by replacing the file; see README)
+# (mount the folder, not faq.yaml alone: editors save by replacing the file; read-write and
+# writable by uid/gid 10001, for staff's FAQ edits from chat; see README)
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,8 +28,10 @@ COPY handlers/ handlers/
 COPY faq.yaml ./
 COPY content/ content/
 
-# A non-root user; it may write only to data/ (the search index and the database).
-RUN useradd --create-home --uid 10001 ward \
+# A non-root user, uid and gid 10001 (the owner a host's ward folder is given, README); in
+# the image it may write only to data/ (the search index and the database).
+RUN groupadd --gid 10001 ward \
+ && useradd --create-home --uid 10001 --gid 10001 ward \
  && mkdir -p /app/data \
  && chown ward:ward /app/data
 USER ward

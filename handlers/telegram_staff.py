@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterator
 
 from telegram import LinkPreviewOptions, Message, ReactionTypeEmoji, ReplyParameters, Update
 from telegram.constants import ParseMode
@@ -30,12 +31,19 @@ from telegram.ext import (
 from handlers.telegram import keyboard, render_html
 from wardbot import messages as msg
 from wardbot.conversation import Reply
-from wardbot.desk import Desk, StaffMessage, TopicGone
+from wardbot.desk import AlreadyGone, Desk, StaffMessage, TopicGone
 
 log = logging.getLogger(__name__)
 
 # What Telegram says when a message goes to a topic that no longer exists.
 _TOPIC_GONE = ("message thread not found", "topic_id_invalid", "topic_deleted", "topic_closed")
+# ...and when what the desk deletes is not there any more (staff deleted it first).
+_DELETED_ALREADY = (
+    "message thread not found",
+    "topic_id_invalid",
+    "topic_deleted",
+    "message to delete not found",
+)
 _STAFF_GROUP = -1  # handler group: before the resident handlers (group 0)
 
 
@@ -93,10 +101,23 @@ class TelegramStaffRoom:
         await self.bot.close_forum_topic(self.chat_id, thread_id)
 
     async def delete_topic(self, thread_id: int) -> None:
-        await self.bot.delete_forum_topic(self.chat_id, thread_id)
+        with _gone_already():
+            await self.bot.delete_forum_topic(self.chat_id, thread_id)
 
     async def delete_message(self, message_id: int) -> None:
-        await self.bot.delete_message(self.chat_id, message_id)
+        with _gone_already():
+            await self.bot.delete_message(self.chat_id, message_id)
+
+
+@contextlib.contextmanager
+def _gone_already() -> Iterator[None]:
+    """Telegram refusing to delete what is not there: AlreadyGone (nothing to try again)."""
+    try:
+        yield
+    except BadRequest as exc:
+        if any(text in str(exc).lower() for text in _DELETED_ALREADY):
+            raise AlreadyGone(str(exc)) from exc
+        raise
 
 
 def staff_message(message: Message) -> StaffMessage | None:
@@ -108,6 +129,12 @@ def staff_message(message: Message) -> StaffMessage | None:
     # In a topic, a message that replies to nothing in particular still "replies" to the
     # topic's opening message: only an explicit reply counts.
     explicit = replied is not None and replied.forum_topic_created is None
+    to_bot = bool(
+        explicit
+        and replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == message.get_bot().id
+    )
     return StaffMessage(
         message_id=message.message_id,
         text=message.text,
@@ -115,12 +142,8 @@ def staff_message(message: Message) -> StaffMessage | None:
         sender_name=user.first_name,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=replied.message_id if explicit and replied is not None else None,
-        reply_to_bot=bool(
-            explicit
-            and replied is not None
-            and replied.from_user is not None
-            and replied.from_user.id == message.get_bot().id
-        ),
+        reply_to_bot=to_bot,
+        reply_to_text=(replied.text or "") if to_bot and replied is not None else "",
     )
 
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import itertools
+import logging
 import os
 import sqlite3
 import time
@@ -776,11 +777,12 @@ async def test_a_chat_that_blocked_the_bot_loses_its_subscriptions(ward: Ward) -
 
 
 async def test_a_chat_with_a_new_id_takes_its_subscriptions_and_waiting_messages_along(
-    ward: Ward,
+    ward: Ward, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A Telegram group upgraded to a supergroup lives on under a new id, and sends to the
     old one are refused, naming it. The group's subscriptions and waiting messages move
     there and go out at once; what the new id had already is not doubled."""
+    caplog.set_level(logging.INFO)
     old = await follow(ward, "-400", "bhyt", "hoc-bong")
     new = await follow(ward, "-100400", "hoc-bong")  # staff subscribed the supergroup too
     ward.channel.plan["-400"] = [ChatMoved("-100400")] * 5
@@ -796,6 +798,9 @@ async def test_a_chat_with_a_new_id_takes_its_subscriptions_and_waiting_messages
     await ward.sender.drain()
     assert ward.channel.chats() == ["-100400"] * 3
     assert ward.sender.stats.unreachable == ward.sender.stats.failed == 0
+    logged = [r.getMessage() for r in caplog.records if r.name == "wardbot.outbox"]
+    assert any("moved to a new id" in line for line in logged)
+    assert not any("400" in line for line in logged)  # the log outlives /forget: no chat id
 
 
 class ForgetsWhileSending(Recorder):

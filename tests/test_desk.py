@@ -10,25 +10,38 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import logging
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from read_only import read_only
 
 from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts
+from wardbot.app import retention_task
 from wardbot.config import Settings
 from wardbot.conversation import Conversation, Reply, digest
-from wardbot.desk import HOUR, MAX_WAITING, TICKETS_PER_HOUR, Desk, StaffMessage, TopicGone
+from wardbot.desk import (
+    HOUR,
+    MAX_WAITING,
+    TICKETS_PER_HOUR,
+    WITHDRAW_FOR,
+    AlreadyGone,
+    Desk,
+    StaffMessage,
+    TopicGone,
+)
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.hours import OfficeHours
 from wardbot.loader import load_faq
 from wardbot.outbox import Composer, Sender
 from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.supervise import Restarts
 from wardbot.tickets import TicketBook
 
 RESIDENT = ChatRef("zalo", "u-77")
@@ -49,7 +62,8 @@ class Post:
 
 
 class FakeRoom:
-    """The staff group: topics and posts kept in lists; `fail` makes every call fail."""
+    """The staff group: topics and posts kept in lists; `fail` makes posting fail,
+    `delete_fail` deleting."""
 
     def __init__(self, *, forum: bool = True) -> None:
         self.forum = forum
@@ -60,6 +74,7 @@ class FakeRoom:
         self.deleted_topics: list[int] = []
         self.deleted_messages: list[int] = []
         self.fail: Exception | None = None
+        self.delete_fail: Exception | None = None  # deleting fails (Telegram down, no rights)
         self._ids = itertools.count(500)
 
     async def is_forum(self) -> bool:
@@ -91,10 +106,16 @@ class FakeRoom:
         self.closed.add(thread_id)
 
     async def delete_topic(self, thread_id: int) -> None:
+        if self.delete_fail:
+            raise self.delete_fail
+        if thread_id not in self.topics:
+            raise AlreadyGone("Bad Request: TOPIC_ID_INVALID")
         self.deleted_topics.append(thread_id)
         self.topics.pop(thread_id, None)
 
     async def delete_message(self, message_id: int) -> None:
+        if self.delete_fail:
+            raise self.delete_fail
         self.deleted_messages.append(message_id)
 
     def in_thread(self, thread_id: int | None) -> list[Post]:
@@ -155,9 +176,19 @@ def room() -> FakeRoom:
 
 @pytest.fixture
 def desk(
-    store: Store, settings: Settings, ward_engine: Engine, room: FakeRoom, clock: Clock
+    store: Store,
+    settings: Settings,
+    ward_engine: Engine,
+    room: FakeRoom,
+    clock: Clock,
+    tmp_path: Path,
 ) -> Desk:
-    made = Desk(TicketBook(store), settings, ward_engine, clock=clock)
+    """The desk as `bot.py run` makes it, its FAQ editor on a copy of faq.yaml."""
+    faq = tmp_path / "desk-ward" / "faq.yaml"
+    faq.parent.mkdir()
+    shutil.copyfile(settings.faq_file, faq)
+    editor = FaqEditor(faq, tmp_path / "desk-data", _no_reload)
+    made = Desk(TicketBook(store), settings, ward_engine, clock=clock, editor=editor)
     made.room = room
     return made
 
@@ -408,6 +439,35 @@ async def test_a_resident_asking_staff_too_often_is_given_the_hotline(
     assert "phiếu số 5" in (await conversation.handle_text(RESIDENT, "/hoicanbo lần nữa"))[0].text
 
 
+async def test_forget_does_not_reset_the_limit_of_tickets_an_hour(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """/forget deletes the tickets the limit was counted from: a chat sending /forget after
+    each would open a new topic in the staff group every few seconds."""
+    for number in range(1, TICKETS_PER_HOUR + 1):
+        [received] = await conversation.handle_text(RESIDENT, f"/hoicanbo câu hỏi số {number}")
+        assert f"phiếu số {number}" in received.text
+        await desk.post_pending()
+        await conversation.handle_text(RESIDENT, "/forget")
+        clock.now += 60
+    [refused] = await conversation.handle_text(RESIDENT, "/hoicanbo câu hỏi thêm")
+    assert refused.text == msg.ticket_limit("UBND Phường 2", "0276 3822 123")
+    await desk.post_pending()
+    assert len(room.deleted_topics) == TICKETS_PER_HOUR and room.topics == {}
+    # The count is kept in memory only: /forget still leaves nothing about the chat.
+    await conversation.handle_text(RESIDENT, "/forget")
+    for table in await store.per_chat_tables():
+        async with store.db.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE chat_id = ?",
+            (RESIDENT.chat_id,),
+        ) as cursor:
+            assert (await cursor.fetchone())[0] == 0, table
+    # An hour after the first ticket, the resident may ask staff again.
+    clock.now += HOUR - TICKETS_PER_HOUR * 60
+    [received] = await conversation.handle_text(RESIDENT, "/hoicanbo lần nữa")
+    assert f"phiếu số {TICKETS_PER_HOUR + 1}" in received.text
+
+
 async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
@@ -512,10 +572,15 @@ async def test_staff_talk_in_a_topic_is_not_relayed_and_r_is(
 
 
 async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
-    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from wardbot.delivery import ChatUnreachable
 
+    caplog.set_level(logging.INFO)  # the log's default level
     await open_ticket(conversation)
     await desk.post_pending()
     await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
@@ -530,6 +595,10 @@ async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
     ticket = await desk.tickets.get(1)
     assert ticket is not None and ticket.relay_error
     assert room.reactions == []
+    # The log says which channel, never which chat: it outlives the resident's /forget.
+    [unreachable] = [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()]
+    assert unreachable.startswith("zalo-alerts: ")
+    assert RESIDENT.chat_id not in caplog.text
 
 
 async def test_an_answer_late_for_minutes_is_told_to_staff_once_and_still_delivered(
@@ -674,8 +743,158 @@ async def test_a_number_forget_or_retention_freed_never_names_another_residents_
     assert await outbox(store, "telegram") == [] and await outbox(store) == []
     # Retention deleting the newest ticket frees no number either.
     clock.now += 86400
-    assert await desk.tickets.purge(clock.now) == 1
+    assert await desk.purge(clock.now) == 1
     assert await open_ticket(conversation) == 3
+
+
+DAY = 86400.0
+
+
+def bot_post(post: Post, text: str, *, message_id: int = 7001) -> StaffMessage:
+    """A staff member's reply to the bot's post `post`, as the staff group hands it over."""
+    return StaffMessage(
+        message_id,
+        text,
+        STAFF,
+        "Lan",
+        thread_id=post.thread_id,
+        reply_to=post.message_id,
+        reply_to_bot=True,
+        reply_to_text=post.reply.text,
+    )
+
+
+@pytest.mark.parametrize("forum", [True, False])
+async def test_retention_takes_a_ticket_out_of_the_staff_group_too(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock, forum: bool
+) -> None:
+    """After QUESTION_LOG_DAYS the ticket's topic (or, without topics, the bot's posts
+    quoting the resident) goes with its rows; the resident's later /forget finds nothing
+    left to take out."""
+    room.forum = forum
+    await open_ticket(conversation)
+    await conversation.handle_text(RESIDENT, "em hỏi thêm: lớp bơi có học buổi tối không")
+    await desk.post_pending()
+    posted = [p.message_id for p in room.posts]
+    clock.now += 91 * DAY
+    assert await desk.purge(clock.now - 90 * DAY) == 1
+    if forum:
+        assert room.deleted_topics == [room.posts[0].thread_id]
+    else:
+        assert room.deleted_messages == posted
+    assert room.topics == {}
+    assert await desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_a_deletion_in_the_staff_group_that_fails_is_tried_again_later(
+    ward_engine: Engine, conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    room.delete_fail = RuntimeError("Telegram is down")
+    clock.now += 91 * DAY
+    await desk.purge(clock.now - 90 * DAY)
+    assert thread in room.topics and room.deleted_topics == []
+    # Tried again after a minute, then after two; not before.
+    clock.now += 30
+    await desk.withdraw_due()
+    clock.now += 31
+    await desk.withdraw_due()  # a minute on: tried, fails again
+    assert len(await desk.tickets.due_withdrawals(clock.now + 120)) == 1
+    room.delete_fail = None
+    clock.now += 60
+    await desk.withdraw_due()
+    assert room.deleted_topics == [], "two minutes after the second failure, not one"
+    # A restarted bot still knows: another desk on the same database deletes it.
+    clock.now += 60
+    again = Desk(desk.tickets, desk.settings, ward_engine, clock=clock)
+    again.room = room
+    assert await again.withdraw_due() == 1
+    assert room.deleted_topics == [thread]
+    assert await desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_a_forget_whose_deletion_fails_is_tried_again_and_given_up_after_a_week(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    await open_ticket(conversation)
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    first, second = list(room.topics)
+    room.delete_fail = RuntimeError("Forbidden: not enough rights to delete the topic")
+    await conversation.handle_text(RESIDENT, "/forget")
+    await conversation.handle_text(OTHER, "/forget")
+    assert set(room.topics) == {first, second}
+    # Staff delete one topic by hand meanwhile: nothing left to try for it.
+    del room.topics[first]
+    room.delete_fail = None
+    clock.now += 61
+    await desk.withdraw_due()
+    assert room.deleted_topics == [second]
+    assert await desk.tickets.due_withdrawals(1e12) == []
+    # Rights that never come back: tried for a week, then let go.
+    await open_ticket(conversation, ChatRef("zalo", "u-88"), "phường có cho mượn bàn ghế không")
+    await desk.post_pending()
+    room.delete_fail = RuntimeError("Forbidden: not enough rights to delete the topic")
+    await conversation.handle_text(ChatRef("zalo", "u-88"), "/forget")
+    clock.now += WITHDRAW_FOR - 1
+    await desk.withdraw_due()
+    assert len(await desk.tickets.due_withdrawals(1e12)) == 1
+    clock.now += 3600
+    await desk.withdraw_due()
+    assert await desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_the_retention_task_deletes_old_tickets_through_the_desk(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    """What `bot.py run` does every few hours (wardbot.app): QUESTION_LOG_DAYS on."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    clock.now += 91 * DAY
+    stop = asyncio.Event()
+    retention = retention_task(store, replace(settings, question_log_days=90), Restarts(), desk)
+    running = asyncio.create_task(retention.run(stop))
+    try:
+        for _ in range(500):
+            if room.deleted_topics:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await running
+    assert room.deleted_topics == [thread]
+    assert await desk.tickets.of_chat(RESIDENT) == []
+
+
+async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """The topic is still there (Telegram refused to delete it): an answer typed in it
+    reaches no one, and staff are told so instead of hearing nothing."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    room.delete_fail = RuntimeError("Telegram is down")
+    clock.now += 91 * DAY
+    await desk.purge(clock.now - 90 * DAY)
+    said = await desk.on_staff_message(bot_post(post, "Dạ, phường có lớp bơi vào tháng 6."))
+    assert said == [msg.staff_ticket_gone(1)]
+    assert "đã xóa theo thời hạn lưu hoặc người dân đã xóa dữ liệu" in said[0]
+    assert await outbox(store) == []
+    # /r as a reply to that post, the same.
+    said = await desk.on_staff_message(bot_post(post, "/r Dạ có.", message_id=7002))
+    assert said == [msg.staff_ticket_gone(1)]
+    # A reply to another message of the bot's (not a ticket post) is left alone.
+    other = replace(bot_post(post, "cảm ơn bot"), reply_to_text="✔️ Đã đóng phiếu số 1.")
+    assert await desk.on_staff_message(other) == []
 
 
 @pytest.mark.parametrize("forum", [True, False])
@@ -698,6 +917,24 @@ async def test_a_listing_links_to_each_ticket_and_quotes_no_resident(
         f"• #1 · Zalo · chờ trả lời · 0 phút · https://t.me/c/999/{where}",
         "• #2 · Telegram · chờ trả lời · 0 phút",
     ]
+
+
+async def test_a_long_listing_says_how_many_tickets_it_leaves_out(
+    conversation: Conversation, desk: Desk, clock: Clock
+) -> None:
+    for number in range(1, 36):
+        clock.now += 60
+        await conversation.handle_text(
+            ChatRef("telegram", str(1000 + number)), f"/hoicanbo câu {number}"
+        )
+        await desk.post_pending()
+        if number == 30:
+            [listing] = await desk.on_staff_message(staff("/tickets"))
+            assert listing.splitlines()[-1].startswith("• #30 ")  # all of them: nothing more
+    [listing] = await desk.on_staff_message(staff("/tickets"))
+    lines = listing.splitlines()
+    assert [line.split(" · ")[0] for line in lines[2:-1]] == [f"• #{n}" for n in range(1, 31)]
+    assert lines[-1] == "… và 5 phiếu khác (tổng cộng 35 phiếu đang mở)."
 
 
 class SlowRoom(FakeRoom):
@@ -943,6 +1180,81 @@ async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_fi
         assert f"đó là câu hỏi của mục '{entry_id}'" in said
     assert [e.id for e in load_faq(faq).faq if e.question == UNKNOWN] == [entry_id]
     assert reloads.count == 1
+
+
+async def test_a_question_another_entry_already_has_is_not_added_to_a_second_one(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """Two residents ask the same; two officers each make it a variant of a different
+    entry (or one presses a wrong button, then the right one). The second is refused,
+    naming the first: two entries asking the same, the bot would answer neither."""
+    faq, reloads = staff_files
+    first = await open_ticket(conversation)
+    second = await open_ticket(conversation, OTHER, UNKNOWN)
+    await desk.post_pending()
+    [added] = await desk.on_staff_message(staff(f"/variant {first} hoc-bong-khuyen-hoc"))
+    assert added == msg.faq_variant_added("hoc-bong-khuyen-hoc", UNKNOWN)
+    [refused] = await desk.on_staff_message(
+        staff(f"/variant {second} bhyt-mat-the", message_id=7002)
+    )
+    assert refused.startswith("Không sửa được faq.yaml: Cách hỏi")
+    assert "đó là một cách hỏi của mục 'hoc-bong-khuyen-hoc'" in refused
+    assert msg.faq_variant_added("bhyt-mat-the", UNKNOWN) != refused
+    owners = [e.id for e in load_faq(faq).faq if UNKNOWN in e.variants]
+    assert owners == ["hoc-bong-khuyen-hoc"] and reloads.count == 1
+
+
+async def test_with_a_read_only_faq_folder_no_edit_is_offered_and_admins_are_told_once(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    """Docker's `:ro` mount (or a folder of another user's): buttons that could only fail
+    are not shown, and admins learn why, once."""
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    shutil.copyfile(settings.faq_file, ward / "faq.yaml")
+    told: list[str] = []
+
+    async def tell_admins(text: str) -> None:
+        told.append(text)
+
+    worn = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    with read_only(ward) as folder:
+        desk.editor = editor = FaqEditor(
+            folder.path / "faq.yaml", tmp_path / "data", _no_reload, tell_admins=tell_admins
+        )
+        alerts = Alerts(desk.engine, store, settings, ["zalo"])
+        conversation.admin = Admin(
+            desk.engine, store, alerts, settings, _no_reload, desk=desk, editor=editor, clock=clock
+        )
+        await open_ticket(conversation, text=worn)
+        await open_ticket(conversation, OTHER, UNKNOWN)
+        await desk.post_pending()
+        assert [[b.action for b in p.reply.buttons] for p in room.posts] == [["tc:1"], ["tc:2"]]
+        assert told == [msg.faq_folder_read_only_note(str(folder.path))]
+        assert "➕ Là cách hỏi khác của" in told[0] and "uid 10001" in told[0]
+        # /unanswered offers no button either; typed anyway, the edit says why.
+        await store.log_question(RESIDENT, worn, False, clock())
+        me = ChatRef("telegram", STAFF)
+        [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+        assert listing.buttons == ()
+        [said] = await desk.on_staff_message(staff("/variant 1 bhyt-mat-the"))
+        assert said == msg.faq_edit_failed(msg.faq_folder_read_only(str(folder.path)))
+        assert len(told) == 1
+        # Made writable (mounted read-write): the buttons are back, at once.
+        folder.lift()
+        await open_ticket(conversation, ChatRef("zalo", "u-99"), worn)
+        await desk.post_pending()
+        actions = [b.action for b in room.posts[-1].reply.buttons]
+        assert any(a.startswith("tv:3:") for a in actions) and "tn:3" in actions
+        [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+        assert listing.buttons != ()
+        assert len(told) == 1
 
 
 async def test_admins_turn_tickets_into_faq_from_their_private_chat(

@@ -194,6 +194,29 @@ def test_a_variant_it_already_has_is_refused(faq_file: Path, backups: Path, vari
     assert not backups.exists()
 
 
+@pytest.mark.parametrize(
+    ("variant", "owner", "kind", "line"),
+    [
+        ("Gia the BHYT ho gia dinh", "bhyt-muc-dong", "một cách hỏi", 17),  # its variant
+        ("dang ky khai sinh cho con can giay to gi", "ho-tich-khai-sinh", "câu hỏi", 34),
+        ("làm giấy khai sinh", "ho-tich-khai-sinh", "một cách hỏi", 35),  # in a [...] list
+    ],
+)
+def test_a_variant_another_entry_asks_is_refused_naming_that_entry(
+    faq_file: Path, backups: Path, variant: str, owner: str, kind: str, line: int
+) -> None:
+    """Two officers, or a wrong button then the right one: the second entry asking the
+    same would split the match, and the bot would answer neither."""
+    with pytest.raises(FaqEditError) as refused:
+        add_variant(faq_file, "bhyt-mat-the", variant, backup_dir=backups)
+
+    said = str(refused.value)
+    assert f"đó là {kind} của mục '{owner}' ({faq_file}:{line})" in said
+    assert "bot không trả lời được mục nào" in said
+    assert faq_file.read_text(encoding="utf-8") == STAFF_FAQ
+    assert not backups.exists()
+
+
 def test_an_unknown_entry_is_refused_by_its_id(faq_file: Path, backups: Path) -> None:
     with pytest.raises(FaqEditError, match="'bhyt-khong-co'"):
         add_variant(faq_file, "bhyt-khong-co", "hỏi gì đó", backup_dir=backups)
@@ -407,6 +430,33 @@ def test_the_file_keeps_its_permissions(faq_file: Path, backups: Path) -> None:
     assert stat.S_IMODE(os.stat(faq_file).st_mode) == 0o640
 
 
+@pytest.mark.parametrize("bot_is_root", [True, False])
+def test_the_file_keeps_its_group_and_as_root_its_owner(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch, bot_is_root: bool
+) -> None:
+    """Staff share the ward's folder through a group: an edit by the bot must not hand
+    faq.yaml to the bot's own user and group, which would take their write access away."""
+    if os.geteuid() == 0:
+        staff_user, shared_group = 65534, 100  # nobody, users
+        os.chown(faq_file, staff_user, shared_group)
+        if not bot_is_root:  # the bot as another user of that group: it keeps the group
+            monkeypatch.setattr(os, "geteuid", lambda: 1000)
+            staff_user = 0
+    else:
+        groups = [g for g in os.getgroups() if g != os.getegid()]
+        if bot_is_root or not groups:
+            pytest.skip("needs root, or a second group of this user's")
+        staff_user, shared_group = os.geteuid(), groups[0]
+        os.chown(faq_file, -1, shared_group)
+    faq_file.chmod(0o2664)
+
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+
+    info = os.stat(faq_file)
+    assert (info.st_uid, info.st_gid) == (staff_user, shared_group)
+    assert stat.S_IMODE(info.st_mode) == 0o2664
+
+
 def test_a_linked_faq_file_stays_a_link(faq_file: Path, backups: Path, tmp_path: Path) -> None:
     link = tmp_path / "faq-link.yaml"
     link.symlink_to(faq_file)
@@ -522,3 +572,67 @@ def test_a_file_in_another_layout_keeps_its_own(tmp_path: Path, backups: Path) -
     loaded = load_faq(path)
     assert loaded.problems == []
     assert [e.variants for e in loaded.faq] == [("hỏi a", "hỏi a cách khác"), ("hỏi b",), ()]
+
+
+def test_a_file_the_bot_serves_with_tabs_before_comments_can_be_edited(
+    tmp_path: Path, backups: Path
+) -> None:
+    """Staff align line-end comments with the Tab key: the bot loads such a file (and
+    `bot.py check` passes it), so /variant and /newfaq must edit it too."""
+    text = (
+        "topics:\n"
+        "  - id: bhyt\t\t# không đổi id này\n"
+        "    name: Bảo hiểm y tế\n"
+        "faq:\n"
+        "  - id: bhyt-mat-the\t# hỏi nhiều nhất\n"
+        "    question: Mất thẻ bảo hiểm y tế thì làm sao?\n"
+        "    variants:\n"
+        "      - mất thẻ bhyt\t# từ Zalo\n"
+        "    answer: Dùng ứng dụng VssID.\n"
+    )
+    path = tmp_path / "faq.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_faq(path).problems == []
+
+    add_variant(path, "bhyt-mat-the", "làm lại thẻ bhyt", backup_dir=backups)
+    edit = add_entry(path, "Gia hạn thẻ BHYT ở đâu?", "Tại đại lý thu.", backup_dir=backups)
+
+    assert added_lines(text, path.read_text(encoding="utf-8")) == [
+        "      - làm lại thẻ bhyt",
+        "",
+        f"  - id: {edit.entry_id}",
+        "    question: Gia hạn thẻ BHYT ở đâu?",
+        "    answer: Tại đại lý thu.",
+    ]
+    loaded = load_faq(path)
+    assert loaded.problems == []
+    assert loaded.faq[0].variants == ("mất thẻ bhyt", "làm lại thẻ bhyt")
+
+
+@pytest.mark.parametrize("line", ["faq: []", "faq: []   # chưa có câu hỏi nào", "faq: [ ]"])
+def test_a_new_wards_empty_faq_list_gets_its_first_entries(
+    tmp_path: Path, backups: Path, line: str
+) -> None:
+    text = f"topics:\n  - id: bhyt\n    name: Bảo hiểm y tế\n\n{line}\n"
+    path = tmp_path / "faq.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_faq(path).problems == []
+
+    first = add_entry(path, "Làm CCCD ở đâu?", "Tại công an phường.", backup_dir=backups)
+    second = add_entry(path, "Làm hộ chiếu ở đâu?", "Tại công an tỉnh.", backup_dir=backups)
+
+    comment = line.partition("#")[2]
+    written = path.read_text(encoding="utf-8").splitlines()
+    assert written[4] == "faq:" + (f"   #{comment}" if comment else "")
+    assert written[5:] == [
+        f"  - id: {first.entry_id}",
+        "    question: Làm CCCD ở đâu?",
+        "    answer: Tại công an phường.",
+        "",
+        f"  - id: {second.entry_id}",
+        "    question: Làm hộ chiếu ở đâu?",
+        "    answer: Tại công an tỉnh.",
+    ]
+    loaded = load_faq(path)
+    assert loaded.problems == []
+    assert [e.question for e in loaded.faq] == ["Làm CCCD ở đâu?", "Làm hộ chiếu ở đâu?"]

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from chat_ward import write_chat_ward
+from fakes.portal import FakePortal
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
+from read_only import read_only
 from test_faults import ADMIN, Bot, base_env, bot_process, free_port
 
 STAFF_GROUP = -1001234567
@@ -37,18 +40,29 @@ async def eventually(condition: Callable[[], object], within: float = 20.0) -> N
 
 
 @contextlib.asynccontextmanager
-async def bot_run(tmp_path: Path, telegram: FakeBotApi, zalo: FakeZaloApi) -> AsyncIterator[Bot]:
-    """`bot.py run` on the ward in tmp_path (written on the first start, kept after)."""
-    ward = tmp_path / "ward"
+async def bot_run(
+    tmp_path: Path,
+    telegram: FakeBotApi,
+    zalo: FakeZaloApi,
+    env: dict[str, str] | None = None,
+    ward: Path | None = None,
+) -> AsyncIterator[Bot]:
+    """`bot.py run` on the ward in tmp_path (written on the first start, kept after), or in
+    `ward`, with `env` added to its environment."""
+    ward = ward or tmp_path / "ward"
     if not ward.exists():
         ward.mkdir()
         write_chat_ward(ward)
     bot = Bot(telegram, ward, tmp_path / "data", free_port(), {})
-    bot.env = base_env(bot, tmp_path) | {
-        "ZALO_BOT_TOKEN": zalo.token,
-        "ZALO_BOT_API_BASE": zalo.base_url,
-        "STAFF_CHAT_ID": str(STAFF_GROUP),
-    }
+    bot.env = (
+        base_env(bot, tmp_path)
+        | {
+            "ZALO_BOT_TOKEN": zalo.token,
+            "ZALO_BOT_API_BASE": zalo.base_url,
+            "STAFF_CHAT_ID": str(STAFF_GROUP),
+        }
+        | (env or {})
+    )
     async with bot_process(bot, cwd=tmp_path):
         checks = (await bot.health())["checks"]
         assert checks["staff-desk"] is True, checks
@@ -169,3 +183,66 @@ async def test_a_question_goes_to_staff_and_the_answer_comes_back(tmp_path: Path
             (listing,) = await telegram.say(OFFICER, "/tickets")
             assert "#1 " not in visible_text(listing.text)
             assert "#2 · Telegram" in visible_text(listing.text)
+
+
+async def test_an_faq_edit_reloads_the_wards_files_without_reading_the_portal(
+    tmp_path: Path,
+) -> None:
+    """With PORTAL_FEEDS, /variant and /newfaq reload faq.yaml and content/ only (/reload
+    reads the feeds too): staff are not kept waiting on the portal, and the portal's news
+    is not imported as a side effect of an FAQ edit."""
+    from test_portal_e2e import OLD_PAGE, OLD_TITLE, feed  # it imports from this module
+
+    with FakePortal() as portal:
+        rss = "/rss/tin-tuc.xml"
+        feed_url = portal.put(rss, feed([]), "application/rss+xml")
+        async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+            telegram.staff_group(STAFF_GROUP, forum=True)
+            async with bot_run(tmp_path, telegram, zalo, {"PORTAL_FEEDS": feed_url}) as bot:
+                await eventually(lambda: portal.hits(rss))  # read once at the start
+                await telegram.say(TELEGRAM_RESIDENT, f"/hoicanbo {RENEWAL}")
+                await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
+                [thread] = list(telegram.topics[STAFF_GROUP])
+                # An article on the portal meanwhile, for its next poll (in 15 minutes).
+                page = portal.put_fixture("/tin-tuc/trao-the-bhyt", OLD_PAGE)
+                then = dt.datetime(2024, 3, 12, 16, 20, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+                portal.put(rss, feed([(OLD_TITLE, page, then)]))
+                read = len(portal.hits(rss))
+                telegram.send_text(
+                    STAFF_GROUP,
+                    "/variant bhyt-gia-han",
+                    group=True,
+                    user_id=OFFICER,
+                    thread_id=thread,
+                )
+                await eventually(lambda: any("Đã thêm" in p for p in posts(telegram, thread)), 30)
+                assert len(portal.hits(rss)) == read
+                assert list(bot.content.glob("2024-03-12-*.md")) == []
+
+
+async def test_a_ward_folder_mounted_read_only_offers_no_faq_edits_and_admins_hear_why(
+    tmp_path: Path,
+) -> None:
+    """Docker's `-v "$PWD:/app/ward:ro"`: the bot serves, but cannot write faq.yaml.
+    Admins are told so once, at the start; tickets come without the buttons that edit it."""
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    write_chat_ward(ward)
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        with read_only(ward) as folder:
+            async with bot_run(tmp_path, telegram, zalo, ward=folder.path):
+
+                def notes() -> list[str]:
+                    shown = [visible_text(c.text) for c in telegram.sent(ADMIN)]
+                    return [text for text in shown if "không có quyền ghi" in text]
+
+                await eventually(notes)
+                assert str(folder.path) in notes()[0]
+                await telegram.say(TELEGRAM_RESIDENT, f"/hoicanbo {RENEWAL}")
+                await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
+                [thread] = list(telegram.topics[STAFF_GROUP])
+                await eventually(lambda: telegram.sent_in_thread(STAFF_GROUP, thread))
+                [post] = telegram.sent_in_thread(STAFF_GROUP, thread)
+                assert [label for label, _ in post.buttons] == ["✔️ Đóng phiếu"]
+                assert len(notes()) == 1

@@ -176,10 +176,11 @@ class Admin:
         texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
         groups = group_questions(texts)[:UNANSWERED_GROUPS]
         buttons = []
+        editable = self.editor is not None and bool(groups) and await self.editor.can_edit()
         for number, (_, example, _) in enumerate(groups, 1):
             answer = await self.engine.ask_async(example)
             entry = next((h.doc for h in answer.results if isinstance(h.doc, FaqEntry)), None)
-            if entry is not None and self.editor is not None:
+            if entry is not None and editable:
                 label = button_label(f"{number}. ➕ {entry.question}")
                 buttons.append(Button(label, f"uv:{digest(example)}:{digest(entry.id)}"))
         text = msg.admin_unanswered(UNANSWERED_DAYS, groups)

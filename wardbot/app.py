@@ -154,32 +154,43 @@ async def _serve(
     )
     restarts.notify = alerts.task_failing
     watcher = ContentWatcher(engine, alerts, settings, snapshot)
-    synced = asyncio.Event()  # the first attempt at the start-up sync is over
-
-    async def watch(stop: asyncio.Event) -> None:
-        try:
-            # Notices added while the bot was down are alerted now; staff hear of bad files.
-            # Here, not before the start: a database locked meanwhile is retried like any
-            # error of the watcher, and the channels serve all the same.
-            await alerts.sync()
-            await alerts.report_problems()
-        finally:
-            synced.set()
-        await watcher.run(stop)
-
-    watching = Supervised(watcher.name, watch, restarts, check=watcher.is_running)
-    retention = retention_task(store, settings, restarts)
-
     follower = _follower(settings, store, alerts)
+
+    async def refresh() -> list[str]:
+        """faq.yaml and content/ read again now (after the FAQ editor's edit)."""
+        await watcher.refresh(force=True)
+        return [str(problem) for problem in engine.problems]
 
     async def reload() -> list[str]:
         """/reload: the portal's feeds read now, then faq.yaml and content/."""
         if follower is not None:
             await follower.poll()
-        await watcher.refresh(force=True)
-        return [str(problem) for problem in engine.problems]
+        return await refresh()
 
-    editor = FaqEditor(settings.faq_file, settings.data_dir, reload)
+    # An edit of faq.yaml reloads the local files only: staff are not kept waiting on the
+    # portal (down, a fetch takes its whole deadline), nor is its news imported meanwhile.
+    editor = FaqEditor(
+        settings.faq_file, settings.data_dir, refresh, tell_admins=alerts.tell_admins
+    )
+    synced = asyncio.Event()  # the first attempt at the start-up sync is over
+
+    async def watch(stop: asyncio.Event) -> None:
+        try:
+            # Notices added while the bot was down are alerted now; staff hear of bad files,
+            # and of a faq.yaml the bot cannot edit for them (a read-only folder).
+            # Here, not before the start: a database locked meanwhile is retried like any
+            # error of the watcher, and the channels serve all the same.
+            await alerts.sync()
+            await alerts.report_problems()
+            if settings.admin_ids:  # only admins edit faq.yaml from chat
+                await editor.can_edit()
+        finally:
+            synced.set()
+        await watcher.run(stop)
+
+    watching = Supervised(watcher.name, watch, restarts, check=watcher.is_running)
+    retention = retention_task(store, settings, restarts, desk)
+
     conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk, editor=editor)
     supervised = [*senders.supervised, watching, retention]
     portal = None
@@ -353,19 +364,30 @@ def _staff_desk(
     return desk
 
 
-def retention_task(store: Store, settings: Settings, restarts: Restarts) -> Supervised:
-    """The purge of old questions and finished alerts, kept running whatever happens."""
-    return Supervised("retention", lambda stop: _purge_old(store, settings, stop), restarts)
+def retention_task(
+    store: Store, settings: Settings, restarts: Restarts, desk: Desk | None = None
+) -> Supervised:
+    """The purge of old questions, tickets and finished alerts, kept running whatever
+    happens."""
+    return Supervised("retention", lambda stop: _purge_old(store, settings, stop, desk), restarts)
 
 
-async def _purge_old(store: Store, settings: Settings, stop: asyncio.Event) -> None:
-    """Keep the question log (and finished alerts) no longer than QUESTION_LOG_DAYS."""
+async def _purge_old(
+    store: Store, settings: Settings, stop: asyncio.Event, desk: Desk | None = None
+) -> None:
+    """Keep the question log, tickets (and finished alerts) no longer than
+    QUESTION_LOG_DAYS; a ticket goes from the staff group too, through the desk."""
+    clock = desk.clock if desk is not None else time.time
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
-        now = time.time()
+        now = clock()
         deleted = await store.purge(now - keep)
-        tickets = TicketBook(store)
-        deleted += await tickets.purge(now - keep) + await tickets.purge_offers(now - OFFER_KEEP)
+        tickets = desk.tickets if desk is not None else TicketBook(store)
+        if desk is not None:
+            deleted += await desk.purge(now - keep)
+        else:
+            deleted += await tickets.purge(now - keep, now)
+        deleted += await tickets.purge_offers(now - OFFER_KEEP)
         if deleted:
             log.info("retention: deleted %d old row(s)", deleted)
         with contextlib.suppress(TimeoutError):

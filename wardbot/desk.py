@@ -41,7 +41,7 @@ from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.store import ChatRef, OutboxItem
-from wardbot.tickets import Ticket, TicketBook, TicketMessage
+from wardbot.tickets import Ticket, TicketBook, TicketMessage, Withdrawal
 
 if TYPE_CHECKING:
     from wardbot.conversation import Searcher
@@ -53,13 +53,21 @@ AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' m
 TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
 IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
 # A flood of tickets (one web client making up session ids, say) must not bury the staff
-# group: a chat may open TICKETS_PER_HOUR tickets an hour, and so may an address where
-# the channel's chat ids are the client's own choice (ChatRef.origin); with MAX_WAITING
-# tickets not yet posted (the group down, or flooded) no more are opened.
+# group: a chat may open TICKETS_PER_HOUR tickets an hour (counted in the database and in
+# memory: /forget deletes the tickets, not what they count for), and so may an address
+# where the channel's chat ids are the client's own choice (ChatRef.origin); with
+# MAX_WAITING tickets not yet posted (the group down, or flooded) no more are opened.
 HOUR = 3600.0
 TICKETS_PER_HOUR = 3
 TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
 MAX_WAITING = 30
+LISTED = 30  # tickets /tickets shows; it says how many more there are
+# What a ticket gone by /forget or retention left in the staff group is deleted there; a
+# deletion that fails (Telegram down, the bot's rights taken away) is tried again after a
+# minute, then doubling up to hourly, for a week.
+WITHDRAW_RETRY = 60.0
+WITHDRAW_RETRY_MAX = 3600.0
+WITHDRAW_FOR = 7 * 86400.0
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
 # as '2024-thue'.
@@ -90,13 +98,24 @@ class PerHour:
             self._seen.popitem(last=False)
         return allowed
 
+    def full(self, key: str) -> bool:
+        """Whether `key` has reached its limit (nothing counted)."""
+        now = self.clock()
+        return sum(at > now - HOUR for at in self._seen.get(key, ())) >= self.limit
+
 
 class TopicGone(Exception):
     """The ticket's forum topic no longer exists (staff deleted it): post in a new one."""
 
 
+class AlreadyGone(Exception):
+    """What the desk meant to delete in the staff group is not there any more."""
+
+
 class StaffRoom(Protocol):
-    """The staff group, as the desk uses it (handlers.telegram_staff.TelegramStaffRoom)."""
+    """The staff group, as the desk uses it (handlers.telegram_staff.TelegramStaffRoom).
+    `post` raises TopicGone for a topic that is no longer there; `delete_topic` and
+    `delete_message` raise AlreadyGone for what is no longer there."""
 
     async def is_forum(self) -> bool: ...
     async def create_topic(self, name: str) -> int: ...
@@ -114,8 +133,9 @@ class StaffMessage:
     """A text message in the staff group, as the channel saw it.
 
     `reply_to` is the message it explicitly replies to (not a forum topic's opening
-    message, which Telegram also presents as "replied to"), and `reply_to_bot` whether
-    that message is the bot's.
+    message, which Telegram also presents as "replied to"), `reply_to_bot` whether
+    that message is the bot's, and `reply_to_text` its text when it is (a post about a
+    ticket names the ticket, even once the ticket is gone).
     """
 
     message_id: int
@@ -125,6 +145,7 @@ class StaffMessage:
     thread_id: int | None = None
     reply_to: int | None = None
     reply_to_bot: bool = False
+    reply_to_text: str = ""
 
 
 class Desk:
@@ -152,6 +173,8 @@ class Desk:
         self._running = False
         self._hinted: set[int] = set()
         self._per_origin = PerHour(TICKETS_PER_ORIGIN_HOUR, clock)
+        self._per_chat = PerHour(TICKETS_PER_HOUR, clock)
+        self._withdrawing: set[int] = set()  # withdrawals on their way to Telegram
 
     name = "staff-desk"
 
@@ -238,35 +261,80 @@ class Desk:
             log.warning("no ticket opened: %d tickets wait to be posted to staff", waiting)
             return msg.staff_desk_busy(ward, hotline)
         opened = await self.tickets.opened_after(chat, self.clock() - HOUR)
-        # The address's count is taken last: only a ticket about to be opened counts.
-        if opened >= TICKETS_PER_HOUR or (
-            chat.origin is not None and not self._per_origin.take(chat.origin)
+        key = f"{chat.channel}:{chat.chat_id}"
+        # The counts are taken last: only a ticket about to be opened counts.
+        if (
+            opened >= TICKETS_PER_HOUR
+            or self._per_chat.full(key)
+            or (chat.origin is not None and not self._per_origin.take(chat.origin))
         ):
             log.info("no ticket opened for a %s chat: too many this hour", chat.channel)
             return msg.ticket_limit(ward, hotline)
+        self._per_chat.take(key)
         return None
 
     async def forget(self, chat: ChatRef) -> None:
-        """Delete the chat's tickets, then take them out of the staff group too (best
-        effort: a message Telegram no longer lets the bot delete stays). A ticket being
-        posted at that moment is taken out by the poster (`_withdraw`)."""
-        room = self.room
-        for placed in await self.tickets.forget(chat):
-            if room is not None:
-                await self._withdraw(room, placed.ticket_id, placed.thread_id, placed.posts)
+        """Delete the chat's tickets, then take them out of the staff group too (what fails
+        there is tried again later: `withdraw_due`). A ticket being posted at that moment is
+        taken out by the poster (`_post`)."""
+        withdrawals = await self.tickets.forget(chat, self.clock())
+        if self.room is not None:
+            await self._withdraw(self.room, withdrawals)
 
-    async def _withdraw(
-        self, room: StaffRoom, ticket_id: int, thread_id: int | None, posts: Sequence[int]
-    ) -> None:
-        """Take a forgotten ticket out of the staff group: its topic, or its messages."""
+    async def purge(self, before: float) -> int:
+        """Retention: delete the tickets quiet since before `before`, and take them out of
+        the staff group as /forget does."""
+        deleted = await self.tickets.purge(before, self.clock())
+        if deleted:
+            await self.withdraw_due()
+        return deleted
+
+    async def withdraw_due(self) -> int:
+        """Delete in the staff group what gone tickets left there and is due (new, or a
+        deletion that failed and is to be tried again); returns how many were tried."""
+        if self.room is None:
+            return 0
+        due = await self.tickets.due_withdrawals(self.clock())
+        await self._withdraw(self.room, due)
+        return len(due)
+
+    async def _withdraw(self, room: StaffRoom, withdrawals: Sequence[Withdrawal]) -> None:
+        """Take what gone tickets left out of the staff group: a topic, or messages. One
+        that fails stays written down, to be tried again later (for WITHDRAW_FOR)."""
+        for withdrawal in withdrawals:
+            if withdrawal.id in self._withdrawing:
+                continue  # being deleted by another task (the poster, a /forget)
+            self._withdrawing.add(withdrawal.id)
+            try:
+                await self._delete(room, withdrawal)
+            finally:
+                self._withdrawing.discard(withdrawal.id)
+
+    async def _delete(self, room: StaffRoom, withdrawal: Withdrawal) -> None:
+        what = "topic" if withdrawal.thread_id is not None else "message"
         try:
-            if thread_id is not None:
-                await room.delete_topic(thread_id)
+            if withdrawal.thread_id is not None:
+                await room.delete_topic(withdrawal.thread_id)
+            elif withdrawal.message_id is not None:
+                await room.delete_message(withdrawal.message_id)
+        except AlreadyGone:
+            pass
+        except Exception as exc:
+            now = self.clock()
+            if now - withdrawal.created_at >= WITHDRAW_FOR:
+                log.warning("gave up deleting a gone ticket's %s in the staff group: %s", what, exc)
+            else:
+                wait = min(WITHDRAW_RETRY * 2**withdrawal.attempts, WITHDRAW_RETRY_MAX)
+                log.warning(
+                    "could not delete a gone ticket's %s in the staff group (%s); "
+                    "trying again in %.0f s",
+                    what,
+                    exc,
+                    wait,
+                )
+                await self.tickets.withdraw_later(withdrawal, now + wait)
                 return
-            for message_id in posts:
-                await room.delete_message(message_id)
-        except Exception:
-            log.warning("forget: could not remove ticket %d from the staff group", ticket_id)
+        await self.tickets.withdrawn(withdrawal.id)
 
     # --- the outbox: staff answers to residents -----------------------------------------
 
@@ -316,6 +384,7 @@ class Desk:
         self._running = True
         try:
             while not stop.is_set():
+                await self.withdraw_due()
                 await self.post_pending()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wait(stop), IDLE_POLL)
@@ -361,7 +430,7 @@ class Desk:
                     msg.ticket_topic_name(ticket.id, ticket.chat.channel, first)
                 )
                 if not await self.tickets.set_thread(ticket.id, thread):
-                    await self._withdraw(room, ticket.id, thread, ())
+                    await self._take_back(room, thread, ())
                     return
             reply_to = None if thread is not None else await self.tickets.last_post(ticket.id)
             try:
@@ -373,9 +442,15 @@ class Desk:
                 ticket = await self.tickets.get(ticket.id) or ticket
                 continue
             if not await self.tickets.mark_posted(message, posted):
-                await self._withdraw(room, ticket.id, thread, posted)
+                await self._take_back(room, thread, posted)
             return
         raise RuntimeError(f"ticket {ticket.id}: could not post in a topic")
+
+    async def _take_back(
+        self, room: StaffRoom, thread_id: int | None, posts: Sequence[int]
+    ) -> None:
+        """What was just posted for a ticket forgotten meanwhile: deleted again."""
+        await self._withdraw(room, await self.tickets.withdraw(thread_id, posts, self.clock()))
 
     async def _staff_reply(self, ticket: Ticket, message: TicketMessage) -> Reply | None:
         if message.author == "note":
@@ -388,20 +463,28 @@ class Desk:
             return Reply(msg.ticket_follow_up_post(ticket.id, message.text))
         answer = await self.engine.ask_async(message.text)
         hits = [*answer.results[:3]]
+        # Buttons that edit faq.yaml only when it can be (admins are told once why not).
+        editable = self.editor is not None and await self.editor.can_edit()
         followed = set(await self.tickets.store.subscriptions_of(ticket.chat))
         names = [t.name for t in self.engine.corpus.topics if t.id in followed]
         asked = dt.datetime.fromtimestamp(ticket.created_at, VIETNAM).strftime("%H:%M %d/%m/%Y")
         guesses = [f"{hit.title} ({hit.id})" for hit in hits]
         text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, names, guesses)
-        return Reply(text, buttons=self._ticket_buttons(ticket.id, hits))
+        return Reply(text, buttons=self._ticket_buttons(ticket.id, hits, editable=editable))
 
-    def _ticket_buttons(self, ticket_id: int, hits: Sequence[Hit]) -> tuple[Button, ...]:
-        buttons = [
-            Button(button_label(msg.VARIANT_BUTTON + hit.title), f"tv:{ticket_id}:{digest(hit.id)}")
-            for hit in hits
-            if isinstance(hit.doc, FaqEntry)
-        ]
-        buttons.append(Button(msg.NEW_FAQ_BUTTON, f"tn:{ticket_id}"))
+    def _ticket_buttons(
+        self, ticket_id: int, hits: Sequence[Hit], *, editable: bool
+    ) -> tuple[Button, ...]:
+        buttons = []
+        if editable:
+            buttons += [
+                Button(
+                    button_label(msg.VARIANT_BUTTON + hit.title), f"tv:{ticket_id}:{digest(hit.id)}"
+                )
+                for hit in hits
+                if isinstance(hit.doc, FaqEntry)
+            ]
+            buttons.append(Button(msg.NEW_FAQ_BUTTON, f"tn:{ticket_id}"))
         buttons.append(Button(msg.CLOSE_TICKET_BUTTON, f"tc:{ticket_id}"))
         return tuple(buttons)
 
@@ -466,6 +549,9 @@ class Desk:
                 ticket = await self.tickets.by_thread(message.thread_id)
             if ticket is not None:
                 return await self._relay(ticket, message.text, message)
+            gone = _gone_ticket(message)
+            if gone is not None:
+                return [msg.staff_ticket_gone(gone)]
         if message.thread_id is not None:
             ticket = await self.tickets.by_thread(message.thread_id)
             if ticket is not None and ticket.id not in self._hinted:
@@ -501,7 +587,8 @@ class Desk:
             numbered = await self.tickets.get(int(number.group(1)))
             if numbered is not None:
                 return numbered, number.group(2).strip()
-        return msg.staff_which_ticket()
+        gone = _gone_ticket(message)
+        return msg.staff_which_ticket() if gone is None else msg.staff_ticket_gone(gone)
 
     async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
         text = text.strip()
@@ -528,11 +615,13 @@ class Desk:
         a quote of a resident back; the question is one tap away, where /forget deletes it."""
         now = self.clock()
         rows = []
-        for ticket in await self.tickets.listing():
+        listed = await self.tickets.listing(limit=LISTED + 1)
+        for ticket in listed[:LISTED]:
             waited = msg.duration(now - ticket.active_at)
             link = await self._link(ticket)
             rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, link))
-        return msg.tickets_listing(rows)
+        total = await self.tickets.count() if len(listed) > LISTED else len(rows)
+        return msg.tickets_listing(rows, total)
 
     async def _link(self, ticket: Ticket) -> str | None:
         """The ticket in the staff group for its members: its topic, or the bot's first
@@ -574,6 +663,15 @@ class Desk:
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
         return msg.faq_entry_added(edit.entry_id, question)
+
+
+def _gone_ticket(message: StaffMessage) -> int | None:
+    """The number of the ticket whose post `message` replies to, when the desk found no
+    such ticket: it is gone (retention, or the resident's /forget)."""
+    if not message.reply_to_bot:
+        return None
+    found = msg.TICKET_POST_NUMBER.match(message.reply_to_text)
+    return int(found.group(1)) if found else None
 
 
 def _published(question: str) -> str:

@@ -31,6 +31,7 @@ import asyncio
 import contextlib
 import dataclasses
 import io
+import logging
 import os
 import re
 import stat
@@ -50,6 +51,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarStri
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from wardbot import messages as msg
 from wardbot.loader import FaqFile, Stamp, file_stamp, keep_copy, load_faq
 from wardbot.models import FaqEntry, Problem
 from wardbot.text import fold
@@ -63,6 +65,8 @@ BEFORE_EDIT_COPIES = (
 SLUG_MAX = 50  # characters in an id made from a question
 SLUG_WORDS = 6  # words of the question it keeps
 
+log = logging.getLogger(__name__)
+
 _STR = "tag:yaml.org,2002:str"
 _ID = re.compile(r"[a-z0-9-]+")
 # Line breaks as PyYAML (the loader's parser) counts them, so marks and lines agree.
@@ -74,6 +78,10 @@ _LINE_REF = re.compile(r"\bline (\d+)")
 _WIDE = 1_000_000  # never wrap a long Vietnamese line
 # One edit at a time in this process; other writers are caught by the file's stamp.
 _LOCK = threading.Lock()
+# The file is composed by the parser the loader reads it with (libyaml when PyYAML has it):
+# whatever the bot serves can be edited. PyYAML's own refuses some files libyaml reads (a
+# Tab before a comment at a line's end); both give the same nodes and marks otherwise.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FaqEditError(Exception):
@@ -96,7 +104,9 @@ def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path
     """Append `variant` to the `variants:` list of FAQ entry `entry_id`.
 
     The list is made when the entry has none. A variant the entry already has, or its
-    question, is refused; the comparison ignores case, accents, spacing and end punctuation.
+    question, is refused; so is one another entry asks (as its question or a variant),
+    naming that entry: two entries asking the same split the match and the bot would
+    answer neither. The comparison ignores case, accents, spacing and end punctuation.
     """
     variant = _one_line(variant)
     if not variant:
@@ -106,6 +116,7 @@ def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path
     def plan(doc: _Doc, before: FaqFile) -> _Plan:
         entry = _find_entry(doc, entry_id, shown)
         _refuse_duplicate(entry, entry_id, variant, shown)
+        _refuse_asked_elsewhere(doc, entry, entry_id, variant, shown)
         splice = _variant_splice(doc, entry, entry_id, variant, shown)
         expected = [
             dataclasses.replace(e, variants=(*e.variants, variant)) if e.id == entry_id else e
@@ -199,6 +210,7 @@ class _Doc:
     data: bytes
     stamp: Stamp
     mode: int
+    owner: tuple[int, int]  # the file's uid and gid
     bom: bool
     lines: list[str]
     newline: str
@@ -255,7 +267,7 @@ def _read(real: Path, shown: str) -> tuple[_Doc, FaqFile]:
         )
     text = data.decode("utf-8-sig")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -266,7 +278,9 @@ def _read(real: Path, shown: str) -> tuple[_Doc, FaqFile]:
     newline = found.group() if found and found.group() in ("\r\n", "\r") else "\n"
     bom = data.startswith(b"\xef\xbb\xbf")
     mode = stat.S_IMODE(info.st_mode)
-    return _Doc(data, file_stamp(info), mode, bom, _split_lines(text), newline, root), before
+    owner = (info.st_uid, info.st_gid)
+    lines = _split_lines(text)
+    return _Doc(data, file_stamp(info), mode, owner, bom, lines, newline, root), before
 
 
 def _split_lines(text: str) -> list[str]:
@@ -488,9 +502,9 @@ def _item_text(text: str, *, flow: bool) -> str:
     raise FaqEditError(f"Không viết được “{text}” trên một dòng.")
 
 
-# The loader reads with libyaml when PyYAML has it, and this module with PyYAML's own
-# parser (for its marks); they differ on plain text in a `[...]` list.
-_PARSERS = tuple(dict.fromkeys([yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)]))
+# The parsers a new item must read back the same with: PyYAML's own, and libyaml (which
+# the loader uses when PyYAML has it); they differ on plain text in a `[...]` list.
+_PARSERS = tuple(dict.fromkeys([yaml.SafeLoader, _COMPOSER]))
 
 
 def _reads_back(item: str, text: str, *, flow: bool) -> bool:
@@ -583,6 +597,16 @@ def _entry_splice(doc: _Doc, pairs: list[tuple[str, Any]], shown: str) -> _Splic
     if empty and value.tag == "tag:yaml.org,2002:null":  # `faq:` with nothing after it
         dash = key.start_mark.column + style.section_offset
         return _Splice(key.start_mark.line + 1, 0, _entry_lines(pairs, style, dash))
+    if (
+        isinstance(value, SequenceNode)
+        and not value.value
+        and value.start_mark.line == value.end_mark.line == key.start_mark.line
+    ):  # `faq: []` (a new ward's file): no entries yet; the list is written in block style
+        line = key.start_mark.line
+        text = doc.lines[line].rstrip("\r\n")
+        kept = text[: value.start_mark.column].rstrip() + text[value.end_mark.column :]
+        dash = key.start_mark.column + style.section_offset
+        return _Splice(line, 1, [kept, *_entry_lines(pairs, style, dash)])
     line = key.start_mark.line + 1
     raise FaqEditError(
         f"{shown}:{line}: 'faq:' không phải danh sách '- id:' từng dòng, hãy sửa tay."
@@ -660,6 +684,33 @@ def _refuse_duplicate(entry: MappingNode, entry_id: str, variant: str, shown: st
         raise FaqEditError(f"Cách hỏi “{variant}” đã có trong mục '{entry_id}' ({shown}:{line}).")
 
 
+def _refuse_asked_elsewhere(
+    doc: _Doc, entry: MappingNode, entry_id: str, variant: str, shown: str
+) -> None:
+    """Refuse a variant that another entry of faq: already asks, naming that entry."""
+    wanted = _same_words(variant)
+    for item in _items(doc, "faq"):
+        if item is entry or not isinstance(item, MappingNode):
+            continue
+        for node, is_question in _asked(item):
+            if _same_words(str(node.value)) != wanted:
+                continue
+            other = _id_of(item)
+            where = f"{shown}:{node.start_mark.line + 1}"
+            kind = "câu hỏi" if is_question else "một cách hỏi"
+            raise FaqEditError(
+                f"Cách hỏi “{variant}” đã có: đó là {kind} của mục '{other}' ({where}). "
+                "Hai mục cùng một cách hỏi thì bot không trả lời được mục nào, nên không thêm. "
+                f"Nếu câu này đúng ra thuộc mục '{entry_id}', hãy bỏ nó khỏi mục '{other}' "
+                "trong faq.yaml trước."
+            )
+
+
+def _id_of(item: MappingNode) -> str:
+    found = _pair(item, "id")
+    return str(found[1].value).strip() if found and isinstance(found[1], ScalarNode) else ""
+
+
 def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
     """Refuse a new entry asking what an entry of faq: already asks (its question or a
     variant), naming that entry."""
@@ -667,8 +718,7 @@ def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
     for item in _items(doc, "faq"):
         if not isinstance(item, MappingNode):
             continue
-        found = _pair(item, "id")
-        entry_id = str(found[1].value).strip() if found and isinstance(found[1], ScalarNode) else ""
+        entry_id = _id_of(item)
         for node, is_question in _asked(item):
             text = wanted.get(_same_words(str(node.value)))
             if text is None:
@@ -721,7 +771,7 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
         for _ in range(2):
             doc, before = _read(real, shown)
             edit = plan(doc, before)
-            tmp = _write_temp(real, _apply(doc, edit.splice), doc.mode, shown)
+            tmp = _write_temp(real, _apply(doc, edit.splice), doc, shown)
             try:
                 _validate(doc, before, load_faq(tmp), edit, shown)
                 if _stamp(real) != doc.stamp:
@@ -747,8 +797,10 @@ def _stamp(path: Path) -> Stamp | None:
         return None
 
 
-def _write_temp(real: Path, data: bytes, mode: int, shown: str) -> Path:
-    """The edited text beside faq.yaml (same disk, so the replace is atomic), synced."""
+def _write_temp(real: Path, data: bytes, doc: _Doc, shown: str) -> Path:
+    """The edited text beside faq.yaml (same disk, so the replace is atomic), synced, with
+    the file's permissions and, as far as the bot may, its owner and group: staff sharing
+    the folder through a group keep their write access."""
     try:
         fd, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".edit")
     except OSError as exc:
@@ -759,11 +811,20 @@ def _write_temp(real: Path, data: bytes, mode: int, shown: str) -> Path:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(tmp, mode)
+        _keep_owner(tmp, doc.owner)
+        os.chmod(tmp, doc.mode)  # after chown, which may clear the setgid bit
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise FaqEditError(f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên.") from None
     return tmp
+
+
+def _keep_owner(path: Path, owner: tuple[int, int]) -> None:
+    """Give `path` faq.yaml's group (a group the bot is in), and its owner when the bot
+    runs as root; a change the system refuses leaves the bot's own."""
+    uid, gid = owner
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: no chown (Windows)
+        os.chown(path, uid if os.geteuid() == 0 else -1, gid)
 
 
 def _keep_backup(backup_dir: Path, data: bytes, shown: str) -> Path:
@@ -791,16 +852,54 @@ def _sync_folder(folder: Path) -> None:
 
 class FaqEditor:
     """faq.yaml edits asked for in a chat (wardbot.desk, wardbot.admin): made in a thread,
-    the previous version kept in `backup_dir`, then `reload` so the bot answers with them."""
+    the previous version kept in `backup_dir`, then `reload` so the bot answers with them.
+
+    An edit is written beside faq.yaml, then renamed over it: its folder must be writable
+    (a read-only mount, or a folder of another user's, is not). Callers ask `can_edit()`
+    before offering an edit; admins are told once why not (`tell_admins`), and again
+    should the folder become read-only after being writable."""
 
     def __init__(
-        self, faq_file: Path, backup_dir: Path, reload: Callable[[], Awaitable[object]]
+        self,
+        faq_file: Path,
+        backup_dir: Path,
+        reload: Callable[[], Awaitable[object]],
+        *,
+        tell_admins: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
         self.faq_file = faq_file
         self.backup_dir = backup_dir
         self.reload = reload
+        self.tell_admins = tell_admins
+        self._told = False
+
+    @property
+    def folder(self) -> Path:
+        return Path(os.path.realpath(self.faq_file)).parent
+
+    def writable(self) -> bool:
+        """Whether the bot may write faq.yaml's folder (as its effective user)."""
+        effective = os.access in os.supports_effective_ids
+        return os.access(self.folder, os.W_OK | os.X_OK, effective_ids=effective)
+
+    async def can_edit(self) -> bool:
+        """`writable()`; when not, admins are told why (once, until it is writable again)."""
+        if self.writable():
+            self._told = False
+            return True
+        if not self._told:
+            self._told = True
+            log.warning("%s cannot be written: staff cannot edit faq.yaml from chat", self.folder)
+            if self.tell_admins is not None:
+                await self.tell_admins(msg.faq_folder_read_only_note(str(self.folder)))
+        return False
+
+    def _refuse_read_only(self) -> None:
+        if not self.writable():
+            raise FaqEditError(msg.faq_folder_read_only(str(self.folder)))
 
     async def add_variant(self, entry_id: str, variant: str) -> FaqEdit:
+        self._refuse_read_only()
         edit = await asyncio.to_thread(
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
@@ -808,6 +907,7 @@ class FaqEditor:
         return edit
 
     async def add_entry(self, question: str, answer: str, entry_id: str | None = None) -> FaqEdit:
+        self._refuse_read_only()
         edit = await asyncio.to_thread(
             add_entry,
             self.faq_file,

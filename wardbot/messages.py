@@ -7,6 +7,7 @@ Functions take what they show as arguments, so nothing here reads settings or fi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 # The chat commands (FORMATS.md) and their menu descriptions, in menu order.
@@ -739,6 +740,11 @@ def ticket_post(
     return "\n".join(lines)
 
 
+# How the bot's posts about a ticket (ticket_post, ticket_follow_up_post, ticket_note_post)
+# begin: a reply to one names the ticket even once it is gone.
+TICKET_POST_NUMBER = re.compile(r"\W*Phiếu số (\d+)\b")
+
+
 def ticket_follow_up_post(ticket_id: int, text: str) -> str:
     return f"💬 Phiếu số {ticket_id} — người dân nhắn thêm:\n“{text}”"
 
@@ -782,6 +788,13 @@ def staff_which_ticket() -> str:
     )
 
 
+def staff_ticket_gone(ticket_id: int) -> str:
+    return (
+        f"Phiếu số {ticket_id} không còn (đã xóa theo thời hạn lưu hoặc người dân đã xóa "
+        "dữ liệu), nên tin này không được gửi cho ai."
+    )
+
+
 def staff_reply_empty() -> str:
     return "Chưa có nội dung để gửi. Cách dùng: /r nội dung trả lời (hoặc /r 12 nội dung)."
 
@@ -821,6 +834,27 @@ def faq_entry_added(entry_id: str, question: str) -> str:
 FAQ_EDIT_OFF = "bot không được phép sửa faq.yaml ở đây (thư mục dữ liệu chỉ đọc)"
 
 
+def faq_folder_read_only(folder: str) -> str:
+    """Why an edit of faq.yaml is refused: its folder cannot be written."""
+    return (
+        f"bot không có quyền ghi vào thư mục chứa faq.yaml ({folder}), nên chưa sửa được. "
+        "Cần cho bot quyền ghi thư mục này (với Docker: gắn thư mục không có ':ro' và cho "
+        "người dùng của bot, uid 10001, quyền ghi; xem README)."
+    )
+
+
+def faq_folder_read_only_note(folder: str) -> str:
+    """To admins, once: why the buttons turning tickets into FAQ entries are not offered."""
+    return (
+        f"⚠️ Bot không có quyền ghi vào thư mục chứa faq.yaml ({folder}), nên tạm không đưa "
+        "câu hỏi vào faq.yaml được: các nút “➕ Là cách hỏi khác của…”, “📝 Tạo mục FAQ mới…” "
+        "(dưới phiếu hỏi cán bộ và /unanswered) không hiện, lệnh /variant, /newfaq không chạy. "
+        "Để bật lại: cho người dùng chạy bot quyền ghi thư mục này (với Docker: gắn thư mục "
+        "không có ':ro' và cho uid 10001 quyền ghi; xem README). Các nút hiện lại ngay khi "
+        "thư mục ghi được."
+    )
+
+
 def faq_no_answer_yet(ticket_id: int) -> str:
     return f"Phiếu số {ticket_id} chưa có câu trả lời của cán bộ để đưa vào faq.yaml."
 
@@ -842,13 +876,18 @@ def tickets_off() -> str:
     return "Chức năng hỏi cán bộ chưa bật (đặt STAFF_CHAT_ID để bật)."
 
 
-def tickets_listing(rows: Sequence[str]) -> str:
+def tickets_listing(rows: Sequence[str], total: int) -> str:
+    """The first `rows` of `total` open tickets."""
     if not rows:
         return "Không có phiếu nào đang mở."
-    return (
+    text = (
         "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ):\n\n"
         + "\n".join(rows)
     )
+    if total > len(rows):
+        more = total - len(rows)
+        text += f"\n… và {more} phiếu khác (tổng cộng {total} phiếu đang mở)."
+    return text
 
 
 def ticket_row(ticket_id: int, channel: str, state: str, waited: str, link: str | None) -> str:

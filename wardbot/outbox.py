@@ -316,7 +316,8 @@ class Sender:
             # Not recorded for a chat that sent /forget while this message was leaving.
             if await self.store.mark_unreachable(item, _reason(exc), self.clock()):
                 self.stats.unreachable += 1
-                log.info("%s: chat %s is unreachable (%s)", self.name, item.chat, _reason(exc))
+                # No chat id: it names a resident, and the log outlives their /forget.
+                log.info("%s: a chat is unreachable (%s)", self.name, _reason(exc))
                 await self._done(item, "unreachable", _reason(exc))
         except PermanentError as exc:
             self.stats.failed += 1
@@ -339,13 +340,7 @@ class Sender:
         messages, and goes out at once."""
         await self.store.mark_retry(item, self.clock(), reason, item.attempts)
         moved = await self.store.move_chat(item.chat, new_chat_id, self.clock())
-        log.info(
-            "%s: chat %s moved to %s; %d waiting message(s) follow it",
-            self.name,
-            item.chat,
-            new_chat_id,
-            moved,
-        )
+        log.info("%s: a chat moved to a new id; %d waiting message(s) follow it", self.name, moved)
 
     async def _record_sent(self) -> None:
         """Mark delivered messages `sent`; one whose mark failed stays here until it is.

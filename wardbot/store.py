@@ -240,6 +240,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE seen_announcements ADD COLUMN title TEXT;
     ALTER TABLE seen_announcements ADD COLUMN date TEXT;
     """,
+    # 8: what the desk still has to delete in the staff group once a ticket is gone
+    # (/forget, or retention after QUESTION_LOG_DAYS): its forum topic, or without topics
+    # each of the bot's messages about it. Written with the ticket's deletion and kept
+    # until Telegram has done it, so a deletion that failed is tried again later. Ids in
+    # the staff group only: nothing names the resident.
+    """
+    CREATE TABLE staff_withdrawals (
+        id INTEGER PRIMARY KEY,
+        thread_id INTEGER,
+        message_id INTEGER,
+        created_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before REAL NOT NULL
+    );
+    CREATE INDEX staff_withdrawals_due ON staff_withdrawals (not_before);
+    """,
 )
 
 

@@ -4,7 +4,9 @@ The tables are created by the store's migration 3 (wardbot.store); since migrati
 ticket's number and a message's id are never given again, so a number staff type after
 `/forget` (or retention) deleted its ticket names no one. A ticket belongs to one
 resident's chat (`channel`, `chat_id`), so `/forget` deletes it, and with it (by foreign
-key) its messages and the map of the bot's posts in the staff group.
+key) its messages and the map of the bot's posts in the staff group. What it leaves in
+the staff group (its topic, or the bot's messages) is written down in the same
+transaction as `Withdrawal`s (migration 8), for the desk to delete there.
 
 States: `open` (waiting for staff), `answered` (staff replied; the resident may still add
 to it), `closed` (staff closed it). Messages on a ticket go both ways:
@@ -20,6 +22,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import aiosqlite
 
 from wardbot.store import ChatRef, Store
 
@@ -60,12 +64,15 @@ class TicketMessage:
 
 
 @dataclass(frozen=True)
-class Placed:
-    """Where a ticket is in the staff group: its forum topic, and the bot's messages."""
+class Withdrawal:
+    """What the desk still has to delete in the staff group for a ticket that is gone:
+    its forum topic (`thread_id`), or one of the bot's messages (`message_id`)."""
 
-    ticket_id: int
+    id: int
     thread_id: int | None
-    posts: tuple[int, ...]
+    message_id: int | None
+    created_at: float
+    attempts: int
 
 
 _TICKET_COLUMNS = (
@@ -128,11 +135,12 @@ class TicketBook:
                 (chat.channel, chat.chat_id),
             )
 
-    async def purge(self, before: float) -> int:
-        """Delete tickets (with what was said on them) last active before `before`."""
+    async def purge(self, before: float, now: float) -> int:
+        """Delete tickets (with what was said on them) last active before `before`; what
+        they left in the staff group is to be withdrawn (`due_withdrawals`)."""
         async with self.store.writing() as db:
-            cursor = await db.execute("DELETE FROM tickets WHERE active_at < ?", (before,))
-        return max(cursor.rowcount, 0)
+            deleted, _ = await _take_out(db, "active_at < ?", (before,), now)
+        return deleted
 
     async def purge_offers(self, before: float) -> int:
         async with self.store.writing() as db:
@@ -207,6 +215,16 @@ class TicketBook:
             (*states, limit),
         ) as cursor:
             return [_ticket(row) for row in await cursor.fetchall()]
+
+    async def count(self, states: Sequence[str] = OPEN_STATES) -> int:
+        """How many tickets are in `states`."""
+        marks = ",".join("?" * len(states))
+        async with self.store.db.execute(
+            f"SELECT COUNT(*) FROM tickets WHERE state IN ({marks})",  # noqa: S608
+            tuple(states),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def add_resident_message(self, ticket: Ticket, text: str, now: float) -> None:
         """A further message from the resident: posted to the same place; the ticket waits
@@ -360,29 +378,45 @@ class TicketBook:
             )
         return cursor.rowcount > 0
 
-    async def forget(self, chat: ChatRef) -> list[Placed]:
-        """Delete the chat's tickets (their messages and posts with them); returns where
-        they were in the staff group. One transaction: what the desk posts meanwhile is
-        either recorded here, or finds its ticket gone (`set_thread`, `mark_posted`)."""
-        placed = []
+    async def forget(self, chat: ChatRef, now: float) -> list[Withdrawal]:
+        """Delete the chat's tickets (their messages and posts with them); returns what they
+        left in the staff group, to withdraw. One transaction: what the desk posts meanwhile
+        is either recorded here, or finds its ticket gone (`set_thread`, `mark_posted`)."""
         async with self.store.writing() as db:
-            async with db.execute(
-                "SELECT id, thread_id FROM tickets WHERE channel = ? AND chat_id = ? ORDER BY id",
-                (chat.channel, chat.chat_id),
-            ) as cursor:
-                tickets = [(int(row[0]), row[1]) for row in await cursor.fetchall()]
-            for ticket_id, thread_id in tickets:
-                async with db.execute(
-                    "SELECT message_id FROM staff_posts WHERE ticket_id = ? ORDER BY message_id",
-                    (ticket_id,),
-                ) as cursor:
-                    posts = tuple(int(row[0]) for row in await cursor.fetchall())
-                placed.append(Placed(ticket_id, thread_id, posts))
-            await db.execute(
-                "DELETE FROM tickets WHERE channel = ? AND chat_id = ?",
-                (chat.channel, chat.chat_id),
+            _, withdrawals = await _take_out(
+                db, "channel = ? AND chat_id = ?", (chat.channel, chat.chat_id), now
             )
-        return placed
+        return withdrawals
+
+    # --- withdrawals: what gone tickets left in the staff group ---------------------------
+
+    async def withdraw(
+        self, thread_id: int | None, posts: Sequence[int], now: float
+    ) -> list[Withdrawal]:
+        """Write down a topic (or, without one, messages) the desk posted for a ticket that
+        was deleted meanwhile."""
+        async with self.store.writing() as db:
+            return await _withdrawals(db, thread_id, posts, now)
+
+    async def due_withdrawals(self, now: float, limit: int = 50) -> list[Withdrawal]:
+        async with self.store.db.execute(
+            f"SELECT {_WITHDRAWAL_COLUMNS} FROM staff_withdrawals "  # noqa: S608
+            "WHERE not_before <= ? ORDER BY id LIMIT ?",
+            (now, limit),
+        ) as cursor:
+            return [_withdrawal(row) for row in await cursor.fetchall()]
+
+    async def withdrawn(self, withdrawal_id: int) -> None:
+        """Done (or given up): nothing more to delete for it."""
+        async with self.store.writing() as db:
+            await db.execute("DELETE FROM staff_withdrawals WHERE id = ?", (withdrawal_id,))
+
+    async def withdraw_later(self, withdrawal: Withdrawal, not_before: float) -> None:
+        async with self.store.writing() as db:
+            await db.execute(
+                "UPDATE staff_withdrawals SET attempts = ?, not_before = ? WHERE id = ?",
+                (withdrawal.attempts + 1, not_before, withdrawal.id),
+            )
 
     async def of_chat(self, chat: ChatRef) -> list[Ticket]:
         async with self.store.db.execute(
@@ -422,3 +456,51 @@ class TicketBook:
         ) as cursor:
             waits = [float(r[0]) for r in await cursor.fetchall()]
         return waiting, len(waits), statistics.median(waits) if waits else None
+
+
+_WITHDRAWAL_COLUMNS = "id, thread_id, message_id, created_at, attempts"
+
+
+def _withdrawal(row: Sequence[object]) -> Withdrawal:
+    return Withdrawal(*row)  # type: ignore[arg-type]
+
+
+async def _take_out(
+    db: aiosqlite.Connection, where: str, params: tuple[object, ...], now: float
+) -> tuple[int, list[Withdrawal]]:
+    """Delete the tickets matching `where` (inside the caller's transaction), writing down
+    what they left in the staff group: a ticket's topic (its messages go with it), or
+    without one each of the bot's messages about it."""
+    async with db.execute(
+        f"SELECT id, thread_id FROM tickets WHERE {where} ORDER BY id",  # noqa: S608
+        params,
+    ) as cursor:
+        tickets = [(int(row[0]), row[1]) for row in await cursor.fetchall()]
+    withdrawals: list[Withdrawal] = []
+    for ticket_id, thread_id in tickets:
+        posts: tuple[int, ...] = ()
+        if thread_id is None:
+            async with db.execute(
+                "SELECT message_id FROM staff_posts WHERE ticket_id = ? ORDER BY message_id",
+                (ticket_id,),
+            ) as cursor:
+                posts = tuple(int(row[0]) for row in await cursor.fetchall())
+        withdrawals += await _withdrawals(db, thread_id, posts, now)
+    if tickets:
+        await db.executemany("DELETE FROM tickets WHERE id = ?", [(t,) for t, _ in tickets])
+    return len(tickets), withdrawals
+
+
+async def _withdrawals(
+    db: aiosqlite.Connection, thread_id: int | None, posts: Sequence[int], now: float
+) -> list[Withdrawal]:
+    targets = [(thread_id, None)] if thread_id is not None else [(None, p) for p in posts]
+    made = []
+    for thread, message in targets:
+        cursor = await db.execute(
+            "INSERT INTO staff_withdrawals (thread_id, message_id, created_at, not_before) "
+            "VALUES (?, ?, ?, ?)",
+            (thread, message, now, now),
+        )
+        made.append(Withdrawal(int(cursor.lastrowid or 0), thread, message, now, 0))
+    return made

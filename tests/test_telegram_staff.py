@@ -1,0 +1,104 @@
+"""The staff group through the real python-telegram-bot Application (handlers.telegram_staff)
+against the fake Bot API on 127.0.0.1: a resident on Telegram, a forum group of staff, the
+desk on an injected clock (retention and retries without waiting for them)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+
+from fakes.telegram_api import FakeBotApi, visible_text
+from test_desk import DAY, Clock
+
+from handlers.telegram import TelegramChannel
+from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
+from wardbot import messages as msg
+from wardbot.config import Secret, Settings
+from wardbot.conversation import Conversation
+from wardbot.desk import Desk
+from wardbot.engine import Engine
+from wardbot.store import Store
+from wardbot.tickets import TicketBook
+
+STAFF_GROUP = -1001234567
+RESIDENT = 901
+OFFICER = 9001
+QUESTION = "phường có lớp dạy bơi miễn phí cho trẻ em trong hè không"
+
+
+@dataclass
+class Staffed:
+    api: FakeBotApi
+    desk: Desk
+    clock: Clock
+
+
+@contextlib.asynccontextmanager
+async def staffed(api: FakeBotApi, engine: Engine, settings: Settings) -> AsyncIterator[Staffed]:
+    """The Telegram channel with the staff desk wired in as `bot.py run` does."""
+    settings = replace(
+        settings,
+        telegram_token=Secret(api.token),
+        telegram_base_url=api.base_url,
+        staff_chat_id=STAFF_GROUP,
+        admin_ids=frozenset({f"telegram:{OFFICER}"}),
+    )
+    api.staff_group(STAFF_GROUP, forum=True)
+    clock = Clock()
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        desk = Desk(TicketBook(store), settings, engine, clock=clock)
+        conversation = Conversation(engine, store, settings, desk=desk, clock=clock)
+        channel = TelegramChannel(settings, conversation, poll_timeout=1)
+        StaffHandlers(desk, STAFF_GROUP).install(channel.application)
+        desk.room = TelegramStaffRoom(channel.application, STAFF_GROUP)
+        await channel.start()
+        try:
+            yield Staffed(api, desk, clock)
+        finally:
+            await channel.stop()
+
+
+async def test_retention_deletes_the_topic_once_telegram_lets_it_and_answers_in_it_are_refused(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        (received,) = await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        assert "phiếu số 1" in visible_text(received.text)
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+        [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+
+        # Quiet for QUESTION_LOG_DAYS: retention, while Telegram refuses to delete.
+        api.fail("deleteForumTopic", 500, times=None, description="Internal Server Error")
+        staff.clock.now += 91 * DAY
+        assert await staff.desk.purge(staff.clock.now - 90 * DAY) == 1
+        assert thread in api.topics[STAFF_GROUP]
+
+        # An officer answers in the topic left behind: told, not left wondering.
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "Dạ có ạ.", group=True, user_id=OFFICER, reply_to=ticket_post)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_ticket_gone(1)
+        assert api.sent(RESIDENT, since=mark) == []
+
+        # Telegram works again: the topic goes at the next try.
+        api.recover("deleteForumTopic")
+        staff.clock.now += 61
+        await staff.desk.withdraw_due()
+        assert thread in api.deleted_topics[STAFF_GROUP]
+        assert await staff.desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_a_topic_staff_deleted_first_is_not_tried_again(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+        api._drop_topic(STAFF_GROUP, thread)  # an officer deleted the topic by hand
+        (done,) = await api.say(RESIDENT, "/forget")
+        assert visible_text(done.text) == msg.forget_done()
+        assert [c.status for c in api.of("deleteForumTopic")] == [400]  # TOPIC_ID_INVALID
+        assert await staff.desk.tickets.due_withdrawals(1e12) == []
