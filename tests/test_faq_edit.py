@@ -436,18 +436,19 @@ def test_the_file_keeps_its_group_and_as_root_its_owner(
 ) -> None:
     """Staff share the ward's folder through a group: an edit by the bot must not hand
     faq.yaml to the bot's own user and group, which would take their write access away."""
-    if os.geteuid() == 0:
-        staff_user, shared_group = 65534, 100  # nobody, users
-        os.chown(faq_file, staff_user, shared_group)
-        if not bot_is_root:  # the bot as another user of that group: it keeps the group
-            monkeypatch.setattr(os, "geteuid", lambda: 1000)
-            staff_user = 0
-    else:
-        groups = [g for g in os.getgroups() if g != os.getegid()]
-        if bot_is_root or not groups:
-            pytest.skip("needs root, or a second group of this user's")
-        staff_user, shared_group = os.geteuid(), groups[0]
-        os.chown(faq_file, -1, shared_group)
+    if os.geteuid() != 0:  # only root can hand a file to others: see what is asked for
+        info = os.stat(faq_file)
+        asked: list[tuple[int, int]] = []
+        monkeypatch.setattr(os, "chown", lambda _path, uid, gid: asked.append((uid, gid)))
+        monkeypatch.setattr(os, "geteuid", lambda: 0 if bot_is_root else info.st_uid)
+        add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
+        assert asked == [(info.st_uid if bot_is_root else -1, info.st_gid)]
+        return
+    staff_user, shared_group = 65534, 100  # nobody, users
+    os.chown(faq_file, staff_user, shared_group)
+    if not bot_is_root:  # the bot as another user of that group: it keeps the group
+        monkeypatch.setattr(os, "geteuid", lambda: 1000)
+        staff_user = 0
     faq_file.chmod(0o2664)
 
     add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
