@@ -22,6 +22,7 @@ from wardbot.conversation import (
     MAX_LABEL_CHARS,
     Conversation,
     Reply,
+    alert_reply,
     document_reply,
     make_action,
 )
@@ -241,6 +242,63 @@ def test_read_it_all_of_a_huge_notice_sends_a_few_messages_then_where_the_rest_i
     else:
         assert f"bộ phận một cửa của {ward_settings.ward_name}" in zalo_messages[-1]
     assert "Điều 399." not in "".join(zalo_messages)
+
+
+OUTAGE = Announcement(
+    "2024-07-23-cup-dien-khan",
+    "Tạm ngừng cung cấp điện khu phố 3, 4 ngày 25/7",
+    dt.date(2024, 7, 23),
+    "## Thông báo khẩn\n\n"
+    "Do sự cố đường dây trung thế, Điện lực tạm ngừng cung cấp điện khu phố 3 và khu phố 4 "
+    "từ 7 giờ đến 16 giờ ngày 25/7/2024 để sửa chữa, thay thế thiết bị. "
+    "Các hộ dân, cơ sở kinh doanh chủ động sắp xếp công việc, không đến gần khu vực thi công. "
+    "Mọi thắc mắc xin liên hệ tổng đài Điện lực 1900 1006 hoặc bộ phận một cửa UBND phường "
+    "trong giờ hành chính để được hướng dẫn cụ thể, kể cả ngoài giờ khi có việc khẩn cấp.\n\n"
+    "Trân trọng thông báo.",
+)
+
+
+def test_an_alert_fills_its_room_past_a_heading_and_a_long_paragraph() -> None:
+    """An alert whose notice opens with a heading, then a paragraph longer than the alert:
+    the resident reads the heading and most of the paragraph, not the heading alone."""
+    (alert,) = render_plain([alert_reply(OUTAGE)])[0]
+    text = alert_reply(OUTAGE).text
+    assert text.startswith("Thông báo khẩn\n\nDo sự cố đường dây trung thế, Điện lực")
+    assert "Các hộ dân, cơ sở kinh doanh chủ động" in text
+    assert "tổng đài Điện lực 1900 1006" in text
+    assert 380 < len(text) <= 400 and text.endswith("…")
+    assert "Do sự cố đường dây trung thế" in alert
+
+
+def test_a_preview_is_never_a_heading_alone() -> None:
+    """A heading whose paragraph cannot start within the room is left out with it."""
+    body = "Mở đầu thông báo. " * 20 + "\n\n## Thời gian\n\n" + "Từ 7 giờ đến 16 giờ. " * 30
+    notice = replace(OUTAGE, body=body)
+    text = alert_reply(notice).text
+    assert "Thời gian" not in text and text.endswith("Mở đầu thông báo. …")
+
+
+def test_a_paragraph_cut_in_a_preview_ends_with_a_whole_word() -> None:
+    words = " ".join(f"từ{n}" for n in range(200))  # no sentence end to cut at
+    text = alert_reply(replace(OUTAGE, body=words)).text
+    assert len(text) <= 400 and text.endswith("…")
+    assert text[:-1].split()[-1] in words.split()
+
+
+def test_read_it_all_sends_up_to_its_limit_not_only_the_paragraphs_that_fit_whole(
+    ward_settings: Settings,
+) -> None:
+    """A notice of long paragraphs opened with "Xem toàn văn": close to 3,000 characters of
+    it (two Zalo messages), not the one paragraph that fits whole."""
+    paragraph = (
+        "Ủy ban MTTQ phường tổ chức hội nghị sơ kết công tác Mặt trận sáu tháng đầu năm. " * 20
+    )
+    notice = replace(OUTAGE, body="\n\n".join([paragraph.strip()] * 3))
+    reply = document_reply(notice, ward_settings, today=dt.date(2024, 8, 1), full=True)
+    shown, _ = reply.text.split("\n\n(Văn bản dài", 1)
+    assert 2_800 < len(shown) <= 3_000
+    assert shown.endswith("sáu tháng đầu năm. …")
+    assert len("".join(render_plain([reply])[0])) > 2_800
 
 
 async def test_the_search_runs_with_the_typing_indicator(conversation: Conversation) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from wardbot import messages as msg
+from wardbot import plaintext
 from wardbot.config import Settings
 from wardbot.intents import Intent, parse_intent, topic_forms, topic_key
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
@@ -176,30 +177,6 @@ def button_label(text: str) -> str:
     return kept.rstrip(" ,;:-–—") + "…"
 
 
-def _plain_markdown(body: str) -> str:
-    """Announcement Markdown shown as plain text: no #, **, _ or [link](url) syntax."""
-    body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", body)
-    body = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1 (\2)", body)
-    body = re.sub(r"^\s{0,3}#{1,6}\s*", "", body, flags=re.MULTILINE)
-    body = re.sub(r"(\*\*|__)(.+?)\1", r"\2", body)
-    return re.sub(r"\n{3,}", "\n\n", body).strip()
-
-
-def _preview(body: str, limit: int) -> tuple[str, bool]:
-    """The first paragraphs of `body` within `limit` characters, and whether it was cut."""
-    if len(body) <= limit:
-        return body, False
-    kept = ""
-    for paragraph in body.split("\n\n"):
-        candidate = f"{kept}\n\n{paragraph}" if kept else paragraph
-        if len(candidate) > limit:
-            break
-        kept = candidate
-    if not kept:  # one huge paragraph: cut at a word
-        kept = body[:limit].rsplit(" ", 1)[0]
-    return kept.rstrip() + " …", True
-
-
 def _clean(text: str) -> str:
     """NFC, what the engine and the patterns see: a control character (a lone carriage
     return, a vertical tab) becomes a space, since it separated words; other invisible
@@ -249,8 +226,9 @@ def document_reply(
         title, footer = doc.question, msg.faq_source(settings.ward_name)
         links = tuple(Link(msg.READ_MORE, url) for url in doc.links)
     else:
-        body = _plain_markdown(doc.body)
-        text, trimmed = _preview(body, FULL_TEXT_CHARS if full else ANNOUNCEMENT_PREVIEW_CHARS)
+        body = plaintext.blocks(doc.body)
+        limit = FULL_TEXT_CHARS if full else ANNOUNCEMENT_PREVIEW_CHARS
+        text, trimmed = plaintext.preview(body, limit)
         if trimmed and full:
             text += "\n\n" + msg.rest_elsewhere(settings.ward_name, has_source=bool(doc.source))
         elif trimmed:
@@ -274,7 +252,7 @@ def document_reply(
 
 def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
     """A new notice pushed to its subscribers: title, date, first lines, 'read it all'."""
-    text, _ = _preview(_plain_markdown(doc.body), ALERT_PREVIEW_CHARS)
+    text, _ = plaintext.preview(plaintext.blocks(doc.body), ALERT_PREVIEW_CHARS)
     return Reply(
         text,
         title=msg.alert_title(doc.title),
