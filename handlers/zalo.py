@@ -359,7 +359,7 @@ class ZaloChannel:
         send = functools.partial(self._send, chat_id)
         if event != TEXT_EVENT or not isinstance(text, str):
             # A sticker, an image, content Zalo does not pass on.
-            await self.answerer.say(chat, [Reply(msg.please_type())], send)
+            await self.answerer.say(chat, [Reply(msg.please_type(), keeps_choices=True)], send)
             return
 
         async def typing() -> None:

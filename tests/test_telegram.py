@@ -246,6 +246,41 @@ async def test_a_related_question_button_opens_that_answer(api: FakeBotApi, stor
     assert "<b>" in opened.text  # the question is the bold title
 
 
+@pytest.mark.parametrize("typed", ["2", "số 2 ạ", "chọn 2"])
+async def test_a_number_typed_under_buttons_presses_the_button_in_that_place(
+    api: FakeBotApi, store: Store, typed: str
+) -> None:
+    (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
+    label, _ = answer.buttons[1]
+    (opened,) = await api.say(ALICE, typed)
+    assert shown(opened).startswith(label.rstrip("…"))
+    assert "Nguồn: Hỏi đáp thủ tục" in shown(opened)
+
+
+async def test_a_number_past_the_buttons_points_to_them_and_shows_them_again(
+    api: FakeBotApi, store: Store
+) -> None:
+    (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
+    (hint,) = await api.say(ALICE, "9")
+    assert shown(hint) == msg.number_not_a_button("9")
+    assert hint.buttons == answer.buttons
+    (unanswered,) = await api.say(ALICE, "giá vàng hôm nay bao nhiêu")  # no choices of its own
+    assert unanswered.buttons == []
+    (opened,) = await api.say(ALICE, "1")  # the buttons on screen still count
+    assert shown(opened).startswith(answer.buttons[0][0].rstrip("…"))
+
+
+async def test_a_number_under_an_alert_opens_it(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    notice = ward_engine.corpus.document("2024-07-15-dieu-chinh-muc-dong-bhyt")
+    assert isinstance(notice, Announcement)
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        await channel.deliver(str(ALICE), [alert_reply(notice)])
+        replies = await api.say(ALICE, "1")
+        assert "Đoạn 7" in "\n".join(shown(reply) for reply in replies)
+
+
 # --- questions ----------------------------------------------------------------------------
 
 

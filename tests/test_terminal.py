@@ -127,6 +127,67 @@ async def test_numbers_refer_to_the_last_list_only(
     assert msg.no_list_to_pick("1") in after  # no list was shown last: "1" means nothing
 
 
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("số 2 ạ", 2),
+        ("2 nhé", 2),
+        ("chọn 2", 2),
+        ("chon 2", 2),
+        ("câu 2", 2),
+        ("cau so 2", 2),
+        ("mục 1", 1),
+        ("Số 1 nha", 1),
+        ("chọn câu 2 đi", 2),
+    ],
+)
+async def test_a_number_typed_the_way_people_talk_picks_from_the_list(
+    conversation: Conversation, ward_settings: Settings, typed: str, number: int
+) -> None:
+    out = await chat(conversation, ward_settings, "/latest", typed, "/quit")
+    listed = out.split("> /latest\n", 1)[1].split(f"> {typed}\n", 1)[0]
+    line = next(line for line in listed.splitlines() if line.startswith(f"{number}. "))
+    title = line.split(" — ", 1)[1]
+    opened = out.split(f"> {typed}\n", 1)[1]
+    assert opened.startswith(f"{RULE}\n{title}\n"), opened
+    assert "Xin lỗi" not in opened and "không có thông tin" not in opened
+
+
+async def test_a_question_the_bot_cannot_answer_leaves_the_list_in_effect(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """A message that is no choice and gets "no information" (a choice typed oddly, a
+    question out of scope) does not make the list on screen mean nothing."""
+    out = await chat(
+        conversation, ward_settings, "/latest", "giá vàng hôm nay bao nhiêu", "1", "/quit"
+    )
+    listed = out.split("> /latest\n", 1)[1].split("> giá vàng", 1)[0]
+    title = next(line for line in listed.splitlines() if line.startswith("1. ")).split(" — ")[1]
+    opened = out.split("> 1\n", 1)[1]
+    assert msg.no_list_to_pick("1") not in opened
+    assert opened.startswith(f"{RULE}\n{title}\n")
+
+
+async def test_choice_words_with_no_list_shown_are_a_question(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "cảm ơn", "câu 2 nhé", "/quit")
+    asked = out.split("> câu 2 nhé\n", 1)[1]
+    assert msg.no_list_to_pick("2") not in asked
+    assert "0276 3822 123" in asked  # searched for: offers or "no information", the hotline
+
+
+@pytest.mark.parametrize("typed", ["xem thêm", "đọc thêm", "xem chi tiết", "Xem chi tiet a"])
+async def test_asking_for_more_after_a_shortened_notice_opens_its_full_text(
+    conversation: Conversation, ward_settings: Settings, typed: str
+) -> None:
+    out = await chat(conversation, ward_settings, BHYT_NOTICE, typed, "/quit")
+    assert msg.TRIMMED_NOTE in out.split(f"> {typed}\n", 1)[0]
+    opened = out.split(f"> {typed}\n", 1)[1]
+    assert opened.startswith(f"{RULE}\nVề việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024")
+    assert "Đoạn 7" in opened and msg.TRIMMED_NOTE not in opened
+
+
 async def test_the_no_answer_reply_gives_the_hotline(
     conversation: Conversation, ward_settings: Settings
 ) -> None:

@@ -306,6 +306,16 @@ async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Sto
     assert plain.text == msg.no_list_to_pick("1")
 
 
+async def test_a_choice_typed_with_politeness_after_an_unanswered_question(
+    api: FakeZaloApi, store: Store
+) -> None:
+    (answer,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    (unanswered,) = await api.say(ALICE, "giá vàng hôm nay bao nhiêu")
+    assert menu(unanswered) == []
+    (opened,) = await api.say(ALICE, "số 2 ạ")  # the list above still counts
+    assert opened.text.startswith(menu(answer)[1].removeprefix("2. ").rstrip("…"))
+
+
 async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -> None:
     (reply,) = await api.say(ALICE, "đăng ký nhận tin học bổng")
     assert reply.text.startswith(msg.subscribed("Học bổng và khuyến học"))

@@ -67,7 +67,9 @@ class Reply:
     the others. `numbered_text`, when `text` lists the buttons' items itself (/topics,
     /latest), replaces it where the buttons are numbered lines (Zalo, the terminal), so that
     each item shows once. `replace` asks the channel to update the message whose button was
-    pressed, if it can.
+    pressed, if it can. `keeps_choices`: the reply answers nothing and offers no choice
+    of its own ("no information", "please type"): numbers typed next still pick from the
+    list shown before it.
     """
 
     text: str
@@ -79,6 +81,7 @@ class Reply:
     replace: bool = False
     lead: int = 0
     numbered_text: str | None = None
+    keeps_choices: bool = False
 
 
 class Searcher(Protocol):
@@ -281,7 +284,9 @@ def no_answer_reply(
             buttons_title=msg.SUGGESTIONS,
         )
     return Reply(
-        "".join((msg.no_answer(settings.ward_name, settings.ward_hotline), *extra)), buttons=ask
+        "".join((msg.no_answer(settings.ward_name, settings.ward_hotline), *extra)),
+        buttons=ask,
+        keeps_choices=not ask,
     )
 
 
@@ -415,7 +420,7 @@ class Conversation:
             case "thanks" | "ack" | "bye":
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "empty":
-                return [Reply(msg.please_type())]
+                return [Reply(msg.please_type(), keeps_choices=True)]
             case "number":
                 return [Reply(msg.no_list_to_pick(intent.arg))]
             case "unknown_command":

@@ -565,6 +565,15 @@ def number_not_in_list(number: str, count: int) -> str:
     )
 
 
+def number_not_a_button(number: str) -> str:
+    """On Telegram, where choices are buttons: a typed number picks the button in that
+    place; this is for a number past the last one (the buttons follow again)."""
+    return (
+        f"Dạ, số {number} không có trong các lựa chọn em vừa gửi. Anh/chị bấm vào một nút "
+        "bên dưới, hoặc gõ câu hỏi mới nhé."
+    )
+
+
 # --- "hỏi cán bộ": passing a question to ward staff (wardbot.desk) -------------------
 
 ASK_STAFF_BUTTON = "💬 Hỏi cán bộ phường"
