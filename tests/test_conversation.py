@@ -27,7 +27,7 @@ from wardbot.conversation import (
     make_action,
 )
 from wardbot.engine import Engine
-from wardbot.models import Announcement
+from wardbot.models import Announcement, FaqEntry
 from wardbot.store import ChatRef, Store
 
 CHAT = ChatRef("test", "42")
@@ -299,6 +299,64 @@ def test_read_it_all_sends_up_to_its_limit_not_only_the_paragraphs_that_fit_whol
     assert 2_800 < len(shown) <= 3_000
     assert shown.endswith("sáu tháng đầu năm. …")
     assert len("".join(render_plain([reply])[0])) > 2_800
+
+
+STAFF_MARKDOWN = """\
+## Thời gian
+
+Từ **7 giờ** đến *16 giờ* ngày 25/7, __cả ngày__ _thứ Năm_.
+
+### Khu vực ảnh hưởng
+
+* Đường Nguyễn Huệ
++ Chợ phường
+- Hẻm 12 < hẻm 14 > hẻm 16
+
+| Khu phố | Giờ cắt |
+|---|---|
+| KP3 | 7:00 |
+| KP4 | 12:00 |
+
+Xem <https://pc.example.vn/tra_cuu> hoặc [tại đây](https://pc.example.vn/lich_cat_dien?khu=kp_3).\x20\x20
+Giá \\*dự kiến\\*; `mã_KH` trên hóa đơn; mã BHYT_HGD, 2*3*4.
+Tin mới: https://phuong2.example.vn/_tin_/*moi*"""
+
+STAFF_PLAIN = """\
+Thời gian
+
+Từ 7 giờ đến 16 giờ ngày 25/7, cả ngày thứ Năm.
+
+Khu vực ảnh hưởng
+
+• Đường Nguyễn Huệ
+• Chợ phường
+• Hẻm 12 < hẻm 14 > hẻm 16
+
+Khu phố — Giờ cắt
+KP3 — 7:00
+KP4 — 12:00
+
+Xem https://pc.example.vn/tra_cuu hoặc tại đây (https://pc.example.vn/lich_cat_dien?khu=kp_3).
+Giá *dự kiến*; mã_KH trên hóa đơn; mã BHYT_HGD, 2*3*4.
+Tin mới: https://phuong2.example.vn/_tin_/*moi*"""
+
+
+def test_staff_markdown_in_a_notice_reads_as_plain_text(ward_settings: Settings) -> None:
+    """Headings apart, no emphasis marks, escapes or brackets, bullets as •, a table's rows
+    as lines; an address keeps its underscores."""
+    notice = replace(OUTAGE, body=STAFF_MARKDOWN)
+    reply = document_reply(notice, ward_settings, today=dt.date(2024, 8, 1))
+    assert reply.text == STAFF_PLAIN
+    (zalo,), _ = render_plain([reply])
+    assert STAFF_PLAIN in zalo
+
+
+def test_staff_markdown_in_an_faq_answer_reads_as_in_a_notice(ward_settings: Settings) -> None:
+    entry = FaqEntry("lich-cat-dien", "Lịch cắt điện khu phố 3?", STAFF_MARKDOWN + "\n")
+    reply = document_reply(entry, ward_settings, today=dt.date(2024, 8, 1))
+    assert reply.text == STAFF_PLAIN
+    (telegram,) = render_html(reply)
+    assert "**" not in telegram and "## " not in telegram and "|---" not in telegram
 
 
 async def test_the_search_runs_with_the_typing_indicator(conversation: Conversation) -> None:

@@ -225,7 +225,7 @@ def document_reply(
     buttons = [doc_button(hit.doc) for hit in related]
     lead = 0
     if isinstance(doc, FaqEntry):
-        text = doc.answer.strip()
+        text = plaintext.plain(doc.answer)
         title, footer = doc.question, msg.faq_source(settings.ward_name)
         links = tuple(Link(msg.READ_MORE, url) for url in doc.links)
     else:
