@@ -56,7 +56,7 @@ from telegram.request import HTTPXRequest
 from handlers.base import Answerer, Send, send_parts
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply
+from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply, one_line
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatMoved,
@@ -79,6 +79,10 @@ CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 UTF-16 units; leave room for its own counting
+# Room for the title is kept in every part of a reply: a title longer than this (a pasted
+# paragraph) is cut at a word, "…" marking the cut. Even all "&" (escaped five times as
+# long) it leaves room for the text.
+MAX_TITLE_CHARS = 600
 # Seconds to wait for Telegram's answer: python-telegram-bot's default for conversations;
 # longer for alerts, where giving up on a slow answer means sending the alert again.
 READ_TIMEOUT = 5.0
@@ -121,7 +125,7 @@ def render_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 
     Everything in the reply is escaped: it comes from staff files and residents.
     """
-    title = (reply.title or "")[:300]
+    title = one_line(reply.title or "", MAX_TITLE_CHARS)
     head = f"<b>{html.escape(title, quote=False)}</b>" if title else ""
     tail_blocks = []
     if reply.footer:

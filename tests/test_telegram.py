@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 
-from handlers.telegram import TelegramChannel
+from handlers.telegram import TelegramChannel, render_html
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
-from wardbot.conversation import Conversation, alert_reply
+from wardbot.conversation import Conversation, Reply, alert_reply
 from wardbot.delivery import ReplyRetry
 from wardbot.desk import Desk
 from wardbot.engine import Engine
@@ -322,6 +322,24 @@ async def test_a_long_answer_is_split_between_paragraphs(api: FakeBotApi, store:
         assert shown(part).startswith("Bước ")  # each part starts a paragraph
     assert not any(part.buttons for part in replies[:-1])  # buttons go under the last part
     assert "Nguồn:" in shown(replies[-1])
+
+
+LONG_TITLE = (
+    "Thông báo về việc tổ chức lấy ý kiến nhân dân về dự thảo điều chỉnh quy hoạch chi tiết "
+    "xây dựng tỷ lệ 1/500 khu dân cư và tái định cư phục vụ dự án mở rộng tuyến đường liên "
+    "phường đoạn từ cầu Sa Đéc đến nút giao Quốc lộ 80, bao gồm các khu phố 1, 2, 3, 4, 5 và "
+    "6 cùng các hộ dân bị ảnh hưởng bởi dự án trên địa bàn phường (đợt 2 năm 2024)"
+)
+
+
+def test_a_long_title_is_shown_whole_and_a_pasted_paragraph_cut_at_a_word() -> None:
+    (whole,) = render_html(Reply("Nội dung.", title=LONG_TITLE))
+    assert visible_text(whole).startswith(f"{LONG_TITLE}\n\nNội dung.")
+    pasted = " ".join([LONG_TITLE] * 3)
+    (cut,) = render_html(Reply("Nội dung.", title=pasted))
+    title = visible_text(cut).split("\n\n", 1)[0]
+    assert len(title) <= 600 and title.endswith("…")
+    assert pasted.startswith(title[:-1]) and pasted[len(title) - 1] == " "
 
 
 async def test_html_like_text_is_escaped(api: FakeBotApi, store: Store) -> None:

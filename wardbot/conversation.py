@@ -169,12 +169,17 @@ def digest(ident: str) -> str:
 
 
 def button_label(text: str) -> str:
-    """`text` on one line, within MAX_LABEL_CHARS: cut between words ("…" marks the cut),
-    inside a word only when a single word is that long."""
+    """`text` on one line, within MAX_LABEL_CHARS (see `one_line`)."""
+    return one_line(text, MAX_LABEL_CHARS)
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line, within `limit` characters: cut between words ("…" marks the
+    cut), inside a word only when a single word is that long."""
     text = " ".join(text.split())
-    if len(text) <= MAX_LABEL_CHARS:
+    if len(text) <= limit:
         return text
-    kept = text[: MAX_LABEL_CHARS - 1]
+    kept = text[: limit - 1]
     if text[len(kept)] != " " and " " in kept:
         kept = kept.rsplit(" ", 1)[0]
     return kept.rstrip(" ,;:-–—") + "…"
