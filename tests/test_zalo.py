@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import re
 import time
@@ -26,7 +27,14 @@ from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Secret, Settings
-from wardbot.conversation import Button, Conversation, Reply, make_action
+from wardbot.conversation import (
+    Button,
+    Conversation,
+    Reply,
+    document_reply,
+    make_action,
+    no_answer_reply,
+)
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatUnreachable,
@@ -36,6 +44,7 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.engine import Engine
+from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender
 from wardbot.store import ChatRef, Store
 from wardbot.web import AsgiServer, bound_socket, web_app
@@ -702,6 +711,42 @@ async def test_webhook_answers_before_the_reply_is_sent(api: FakeZaloApi, webhoo
     release.set()
     (reply,) = await api.replies(ALICE)
     assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+
+
+# --- what the numbered lines say -------------------------------------------------------------
+
+LONG_QUESTION = FaqEntry(
+    "tam-tru-sinh-vien",
+    "Sinh viên thuê trọ dài hạn có phải đăng ký tạm trú tại Công an phường không, hồ sơ gồm gì?",
+    "Có. Hồ sơ gồm tờ khai CT01 và hợp đồng thuê nhà.",
+)
+LONG_NOTICE_TITLE = Announcement(
+    "2024-07-21-lay-y-kien-quy-hoach",
+    "Thông báo lấy ý kiến nhân dân về dự thảo điều chỉnh quy hoạch khu dân cư phục vụ "
+    "dự án mở rộng tuyến đường liên phường",
+    dt.date(2024, 7, 21),
+    "Nội dung.",
+)
+
+
+def hit(doc: FaqEntry | Announcement) -> Hit:
+    kind = "faq" if isinstance(doc, FaqEntry) else "announcement"
+    return Hit(kind, doc.id, doc.title, 0.5, doc)
+
+
+def test_related_questions_and_close_matches_are_numbered_in_full(
+    ward_settings: Settings,
+) -> None:
+    """A button's label is cut at 60 characters; a numbered line has room for it all."""
+    assert len(LONG_QUESTION.question) > 60 and len(LONG_NOTICE_TITLE.title) > 60
+    related = [hit(LONG_QUESTION), hit(LONG_NOTICE_TITLE)]
+    answer = document_reply(LONG_QUESTION, ward_settings, related, today=dt.date(2024, 8, 1))
+    (text,), _ = zalo.render_plain([answer])
+    assert f"1. {LONG_QUESTION.question}\n2. {LONG_NOTICE_TITLE.title}\n" in text
+    offered = no_answer_reply(Answer("tam tru", False, offers=tuple(related)), ward_settings)
+    (text,), _ = zalo.render_plain([offered])
+    assert f"1. {LONG_QUESTION.question}\n2. {LONG_NOTICE_TITLE.title}\n" in text
+    assert "…" not in text
 
 
 # --- alerts: deliver() ----------------------------------------------------------------------

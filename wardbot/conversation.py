@@ -211,10 +211,11 @@ def scrub(text: str) -> str:
 
 
 def doc_button(doc: FaqEntry | Announcement) -> Button:
-    """A button that opens `doc`, labelled with its question or title."""
-    if isinstance(doc, FaqEntry):
-        return Button(button_label(doc.question), make_action("faq", doc.id))
-    return Button(button_label(doc.title), make_action("ann", doc.id))
+    """A button that opens `doc`, labelled with its question or title (in full on a
+    numbered line)."""
+    kind = "faq" if isinstance(doc, FaqEntry) else "ann"
+    label = " ".join(doc.title.split())
+    return Button(button_label(label), make_action(kind, doc.id), full_label=label)
 
 
 def document_reply(
