@@ -174,6 +174,19 @@ async def test_an_answer_offers_its_links_and_related_questions(conversation: Co
     ]
 
 
+async def test_related_entries_with_a_notice_among_them_are_called_content_not_questions(
+    conversation: Conversation,
+) -> None:
+    with_notice = await one(conversation, "gia hạn thẻ bhyt")
+    assert any(b.action.startswith("ann:") for b in with_notice.buttons)
+    (text,), _ = render_plain([with_notice])
+    assert "Nội dung liên quan:\n\n1. " in text and "Câu hỏi liên quan" not in text
+    questions = await one(conversation, "đăng ký thường trú ở đâu")
+    assert questions.buttons and all(b.action.startswith("faq:") for b in questions.buttons)
+    (text,), _ = render_plain([questions])
+    assert "Câu hỏi liên quan:\n\n1. " in text
+
+
 async def test_pressing_a_related_question_opens_it(conversation: Conversation) -> None:
     first = await one(conversation, "dang ky tam tru can giay to gi")
     button = first.buttons[0]

@@ -254,9 +254,16 @@ def document_reply(
         footer=footer,
         buttons=tuple(buttons),
         links=links,
-        buttons_title=msg.RELATED if related else None,
+        buttons_title=_related_title(related),
         lead=lead,
     )
+
+
+def _related_title(related: Sequence[Hit]) -> str | None:
+    """ "Câu hỏi liên quan:", or "Nội dung liên quan:" when notices are among them."""
+    if not related:
+        return None
+    return msg.related(notices=any(isinstance(hit.doc, Announcement) for hit in related))
 
 
 def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:

@@ -128,6 +128,14 @@ def announcement_heading(day: dt.date, title: str) -> str:
 
 
 RELATED = "Câu hỏi liên quan:"
+RELATED_CONTENT = "Nội dung liên quan:"
+
+
+def related(*, notices: bool) -> str:
+    """Above the entries related to an answer: questions, or notices among them."""
+    return RELATED_CONTENT if notices else RELATED
+
+
 SUGGESTIONS = "Có phải anh/chị muốn hỏi:"
 READ_MORE = "Xem thêm"
 ORIGINAL_DOCUMENT = "Xem văn bản gốc"
