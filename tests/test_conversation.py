@@ -451,6 +451,10 @@ async def test_an_unknown_topic_lists_the_real_ones(
         assert "• Bảo hiểm y tế" in reply.text
         assert [b.action for b in reply.buttons][:1] == ["sub:bhyt"]
     assert await store.subscriptions_of(CHAT) == []
+    await store.subscribe(CHAT, "bhyt")  # followed: marked, and not offered again
+    reply = await one(conversation, "/subscribe tiêm chủng")
+    assert "• Bảo hiểm y tế — đang nhận tin ✅" in reply.text
+    assert [b.action for b in reply.buttons] == ["sub:hoc-bong", "sub:cu-tru", "sub:ho-tich"]
 
 
 @pytest.mark.parametrize(

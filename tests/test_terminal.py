@@ -215,7 +215,8 @@ async def test_subscribing_by_number_from_the_start_menu(
 ) -> None:
     out = await chat(conversation, ward_settings, "2", "/mysubs")
     assert msg.subscribed("Học bổng và khuyến học") in out
-    assert "Anh/chị đang nhận tin về:\n• Học bổng và khuyến học" in out
+    mine = out.split("> /mysubs\n", 1)[1]
+    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in mine
 
 
 async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
@@ -230,7 +231,7 @@ async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
     assert msg.mysubs([]) in out.split("> /mysubs\n", 1)[1]
     out = await chat(conversation, ward_settings, "đăng ký cư trú", str(len(choices)), "/mysubs")
     assert msg.subscribed("Cư trú") in out
-    assert "Anh/chị đang nhận tin về:\n• Cư trú" in out
+    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Cư trú\n" in out
 
 
 async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_followed(
@@ -246,8 +247,30 @@ async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_follow
         f"1. {msg.unsubscribe_button('Học bổng và khuyến học')}"
     ]
     assert msg.number_not_in_list("2", 1) in out.split("> 2\n", 1)[1]
-    still = msg.mysubs(["Học bổng và khuyến học"])
-    assert f"{still}\n\n1. " in out.rsplit("> /mysubs\n", 1)[1]
+    still = out.rsplit("> /mysubs\n", 1)[1]
+    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in still
+
+
+async def test_topic_lists_on_numbered_lines_show_each_topic_once(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """/mysubs, and an unknown topic to follow or to stop: the numbered lines are the list,
+    with no bulleted copy above them; a topic already followed is not offered again."""
+    lines = ("/subscribe bhyt", "/subscribe cu-tru", "/mysubs", "/subscribe tiêm chủng")
+    out = await chat(conversation, ward_settings, *lines, "/unsubscribe học phí", "/quit")
+    mine = out.split("> /mysubs\n", 1)[1].split("> /subscribe tiêm chủng\n", 1)[0]
+    unknown = out.split("> /subscribe tiêm chủng\n", 1)[1].split("> /unsubscribe", 1)[0]
+    stop = out.split("> /unsubscribe học phí\n", 1)[1]
+    for shown in (mine, unknown, stop):
+        assert "• " not in shown, shown
+    assert mine.count("Bảo hiểm y tế") == 1 and mine.count("Cư trú") == 1
+    assert msg.unknown_topic_menu("tiêm chủng") in unknown
+    assert [line for line in unknown.splitlines() if line[:1].isdigit()] == [
+        f"1. {msg.subscribe_button('Học bổng và khuyến học')}",
+        f"2. {msg.subscribe_button('Hộ tịch')}",
+    ]
+    assert msg.unknown_topic_to_unsubscribe_menu("học phí") in stop
+    assert stop.count("Bảo hiểm y tế") == 1 and stop.count("Cư trú") == 1
 
 
 async def test_a_number_after_stopping_an_unclear_topic_never_subscribes(

@@ -325,13 +325,30 @@ async def test_a_choice_typed_with_politeness_after_an_unanswered_question(
     assert opened.text.startswith(menu(answer)[1].removeprefix("2. ").rstrip("…"))
 
 
+async def test_an_unknown_topic_offers_only_the_topics_not_followed_yet_once_each(
+    api: FakeZaloApi, store: Store
+) -> None:
+    await api.say(ALICE, "/subscribe bhyt")
+    (reply,) = await api.say(ALICE, "đăng ký nhận tin tiêm chủng")
+    assert reply.text.startswith(msg.unknown_topic_menu("tiêm chủng"))
+    assert "• " not in reply.text and "Bảo hiểm y tế" not in reply.text
+    assert menu(reply) == [
+        f"1. {msg.subscribe_button('Học bổng và khuyến học')}",
+        f"2. {msg.subscribe_button('Cư trú')}",
+        f"3. {msg.subscribe_button('Hộ tịch')}",
+    ]
+    (done,) = await api.say(ALICE, "2")
+    assert done.text.startswith(msg.subscribed("Cư trú"))
+
+
 async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -> None:
     (reply,) = await api.say(ALICE, "đăng ký nhận tin học bổng")
     assert reply.text.startswith(msg.subscribed("Học bổng và khuyến học"))
     (also,) = await api.say(ALICE, "dang ky nhan tin bhyt")
     assert also.text.startswith(msg.subscribed("Bảo hiểm y tế"))
     (mine,) = await api.say(ALICE, "/mysubs")
-    assert "• Bảo hiểm y tế\n• Học bổng và khuyến học" in mine.text
+    assert mine.text.startswith(msg.mysubs_menu())
+    assert mine.text.count("Bảo hiểm y tế") == 1  # the numbered lines are the list
     assert menu(mine) == [
         "1. 🔕 Bỏ nhận tin: Bảo hiểm y tế",
         "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học",

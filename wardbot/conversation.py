@@ -600,7 +600,7 @@ class Conversation:
             return [await self._topics_reply(chat)]
         topic = self._resolve(intent.arg, strict=not intent.explicit)
         if topic is None:
-            return self._unknown_topic(intent.arg) if intent.explicit else None
+            return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only())]
         return [await self._follow(chat, topic)]
@@ -669,6 +669,7 @@ class Conversation:
                 Reply(
                     msg.unknown_topic_to_unsubscribe(intent.arg, names),
                     buttons=self._unsub_buttons(followed),
+                    numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg),
                 )
             ]
         if topic is None:
@@ -679,12 +680,21 @@ class Conversation:
         text = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
         return [Reply(text)]
 
-    def _unknown_topic(self, wanted: str) -> list[Reply]:
+    async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:
+        """Following a topic not found: the topics there are, and a "🔔 Nhận tin" choice
+        for each one the chat does not follow yet."""
+        followed = set(await self.store.subscriptions_of(chat))
         topics = self.engine.corpus.topics
         buttons = tuple(
-            Button(msg.subscribe_button(t.name), make_action("sub", t.id)) for t in topics
+            Button(msg.subscribe_button(t.name), make_action("sub", t.id))
+            for t in topics
+            if t.id not in followed
         )
-        return [Reply(msg.unknown_topic(wanted, [t.name for t in topics]), buttons=buttons)]
+        return Reply(
+            msg.unknown_topic(wanted, [(t.name, t.id in followed) for t in topics]),
+            buttons=buttons,
+            numbered_text=msg.unknown_topic_menu(wanted),
+        )
 
     def _unsub_buttons(self, topic_ids: Sequence[str]) -> tuple[Button, ...]:
         """The buttons of the chat's own topics' list: "🔕 Bỏ nhận tin" for each, then one
@@ -722,7 +732,11 @@ class Conversation:
         if not followed:
             return Reply(msg.mysubs([]), buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
         names = [self._topic_name(t) for t in followed]
-        return Reply(msg.mysubs(names), buttons=self._unsub_buttons(followed))
+        return Reply(
+            msg.mysubs(names),
+            buttons=self._unsub_buttons(followed),
+            numbered_text=msg.mysubs_menu(),
+        )
 
     def _latest_reply(self, limit: int = 5) -> Reply:
         notices = self.engine.latest(limit)

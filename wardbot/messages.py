@@ -272,11 +272,21 @@ def unsubscribed_all(count: int) -> str:
     )
 
 
-def unknown_topic(text: str, names: Sequence[str]) -> str:
+def unknown_topic(text: str, names: Sequence[tuple[str, bool]]) -> str:
+    """`names`: each topic's name and whether this chat follows it."""
     lines = [f"Dạ, em chưa tìm thấy chủ đề “{text}”."]
     if names:
-        lines += ["Các chủ đề hiện có:"] + [f"• {name}" for name in names]
+        lines += ["Các chủ đề hiện có:"]
+        lines += [f"• {name}" + (" — đang nhận tin ✅" if on else "") for name, on in names]
     return "\n".join(lines)
+
+
+def unknown_topic_menu(text: str) -> str:
+    """`unknown_topic` where the topics not followed yet follow as numbered lines."""
+    return (
+        f"Dạ, em chưa tìm thấy chủ đề “{text}”. Anh/chị chọn chủ đề muốn nhận tin "
+        "trong các chủ đề dưới đây nhé:"
+    )
 
 
 def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
@@ -295,6 +305,14 @@ def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def unknown_topic_to_unsubscribe_menu(text: str) -> str:
+    """`unknown_topic_to_unsubscribe` where the chat's topics follow as numbered lines."""
+    return (
+        f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin. "
+        "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn dưới đây giúp em nhé:"
+    )
+
+
 def choose_topic_to_unsubscribe() -> str:
     return (
         "Dạ, anh/chị muốn hủy nhận tin chủ đề nào? "
@@ -306,6 +324,11 @@ def mysubs(names: Sequence[str]) -> str:
     if not names:
         return "Dạ, anh/chị chưa đăng ký nhận tin chủ đề nào. Gõ /topics để xem các chủ đề."
     return "\n".join(["Anh/chị đang nhận tin về:", *(f"• {name}" for name in names)])
+
+
+def mysubs_menu() -> str:
+    """`mysubs` where the chat's topics follow as numbered lines ("🔕 Bỏ nhận tin: …")."""
+    return "Anh/chị đang nhận tin về các chủ đề dưới đây (chọn một chủ đề để bỏ nhận tin):"
 
 
 def latest(ward_name: str, headings: Sequence[str]) -> str:
