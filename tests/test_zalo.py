@@ -766,6 +766,26 @@ def test_related_questions_and_close_matches_are_numbered_in_full(
     assert "…" not in text
 
 
+@pytest.mark.parametrize("words", [400, 327])
+def test_a_long_first_paragraph_starts_under_the_title_not_in_a_message_of_its_own(
+    words: int,
+) -> None:
+    """ "Xem toàn văn" of a notice whose first paragraph is long: the first message is the
+    title and the start of the text (with 255 words the text fits beside the title or
+    beside the source, not both); nothing is lost or repeated."""
+    paragraph = " ".join(f"từ{n}" for n in range(words))
+    reply = Reply(
+        paragraph, title="Lịch tiêm chủng mở rộng tháng 7", footer="Thông báo ngày 22/07/2024"
+    )
+    texts, _ = zalo.render_plain([reply])
+    assert len(texts) == 2
+    assert texts[0].startswith("Lịch tiêm chủng mở rộng tháng 7\n\ntừ0 từ1 ")
+    assert all(zalo.utf16_len(text) <= zalo.MESSAGE_LIMIT for text in texts)
+    assert texts[-1].endswith("\n\nThông báo ngày 22/07/2024")
+    shown = " ".join(texts).split("\n\n", 1)[1].rsplit("\n\n", 1)[0]
+    assert shown.split() == paragraph.split()
+
+
 # --- alerts: deliver() ----------------------------------------------------------------------
 
 

@@ -32,19 +32,29 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def split_text(text: str, limit: int, measure: Measure = len) -> list[str]:
-    """Cut `text` into parts with measure(part) <= limit.
+def split_text(
+    text: str, limit: int, measure: Measure = len, *, first: int | None = None
+) -> list[str]:
+    """Cut `text` into parts with measure(part) <= limit (the first part <= `first`, when
+    given: room is taken by a title above it).
 
     Cuts fall between paragraphs when possible, else between lines, then words, and only
     as a last resort inside a word. `measure` must add up character by character
     (len, utf16_len, the length after HTML escaping, ...).
     """
-    if limit < 1:
+    if limit < 1 or (first is not None and first < 1):
         raise ValueError("limit must be positive")
     text = text.strip()
     if not text:
         return []
-    return [part for part in _split(text, limit, measure, ("\n\n", "\n", " ")) if part]
+    if first is not None and first < limit and measure(text) > first:
+        head = _split(text, first, measure, _SEPARATORS)[0]
+        if text.startswith(head):  # always: parts are stripped pieces, in order
+            return [head, *split_text(text[len(head) :], limit, measure)]
+    return [part for part in _split(text, limit, measure, _SEPARATORS) if part]
+
+
+_SEPARATORS = ("\n\n", "\n", " ")
 
 
 def _split(text: str, limit: int, measure: Measure, separators: Sequence[str]) -> list[str]:
