@@ -199,7 +199,7 @@ async def test_an_out_of_scope_question_gets_an_apology_and_the_hotline(
     conversation: Conversation,
 ) -> None:
     reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
-    assert reply.text.startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert reply.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.")
     assert "gọi đường dây nóng 0276 3822 123" in reply.text
     assert reply.title is None
 
@@ -797,20 +797,23 @@ async def test_other_scripts_and_markup_are_just_questions(
     conversation: Conversation, text: str
 ) -> None:
     reply = await one(conversation, text)
-    assert reply.text.startswith("Xin lỗi")
+    assert reply.text.startswith("Dạ, em xin lỗi")
 
 
 async def test_an_unsure_question_asks_which_entry_was_meant(conversation: Conversation) -> None:
     reply = await one(conversation, "bhyt")
-    assert reply.text.startswith("Dạ, em chưa chắc đã hiểu đúng câu hỏi")
-    assert reply.buttons_title == "Có phải anh/chị muốn hỏi:"
+    assert reply.text == (
+        "Dạ, có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+        "anh/chị vui lòng gọi đường dây nóng 0276 3822 123."
+    )
+    assert reply.buttons_title is None  # the text asks it; no second question above them
     assert reply.buttons[0].action == "faq:bhyt-muc-dong-ho-gia-dinh"
     assert 1 <= len(reply.buttons) <= 3
 
 
 async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation) -> None:
     reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
-    assert reply.text.startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert reply.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.")
     assert reply.buttons == ()
 
 

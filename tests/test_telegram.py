@@ -298,7 +298,7 @@ async def test_an_out_of_scope_question_apologises_and_gives_the_hotline(
     api: FakeBotApi, store: Store
 ) -> None:
     (reply,) = await api.say(ALICE, "giá vàng hôm nay bao nhiêu")
-    assert shown(reply).startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert shown(reply).startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.")
     assert "0276 3822 123" in shown(reply)
 
 
@@ -347,7 +347,7 @@ async def test_html_like_text_is_escaped(api: FakeBotApi, store: Store) -> None:
     assert "Lưu ý: <b>không</b> cần bản sao sổ hộ khẩu & giấy tờ cũ." in shown(reply)
     assert "&lt;b&gt;không&lt;/b&gt;" in reply.text
     (odd,) = await api.say(ALICE, "<b>giá vàng</b> & <script>alert(1)</script>")
-    assert shown(odd).startswith("Xin lỗi")
+    assert shown(odd).startswith("Dạ, em xin lỗi")
     assert all(call.status == 200 for call in api.of("sendMessage"))
 
 

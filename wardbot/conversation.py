@@ -286,15 +286,15 @@ def _with_button(reply: Reply, button: Button | None) -> Reply:
 def no_answer_reply(
     answer: Answer, settings: Settings, staff: tuple[str, Button] | None = None
 ) -> Reply:
-    """Not sure: 'Có phải anh/chị muốn hỏi…' with the close matches the engine offers;
-    nothing plausible: 'no information yet' and whom to call. `staff`: the offer to pass
-    the question to ward staff (what it means, and its button), last."""
+    """Not sure: 'Có phải anh/chị muốn hỏi một trong các câu dưới đây?' with the close
+    matches the engine offers (the text asks it: no title above them); nothing plausible:
+    'no information yet' and whom to call. `staff`: the offer to pass the question to
+    ward staff (what it means, and its button), last."""
     extra, ask = ((f"\n\n{staff[0]}",), (staff[1],)) if staff else ((), ())
     if answer.offers:
         return Reply(
             "".join((msg.offer(settings.ward_name, settings.ward_hotline), *extra)),
             buttons=(*(doc_button(hit.doc) for hit in answer.offers), *ask),
-            buttons_title=msg.SUGGESTIONS,
         )
     return Reply(
         "".join((msg.no_answer(settings.ward_name, settings.ward_hotline), *extra)),

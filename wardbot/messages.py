@@ -136,7 +136,6 @@ def related(*, notices: bool) -> str:
     return RELATED_CONTENT if notices else RELATED
 
 
-SUGGESTIONS = "Có phải anh/chị muốn hỏi:"
 READ_MORE = "Xem thêm"
 ORIGINAL_DOCUMENT = "Xem văn bản gốc"
 FULL_TEXT_BUTTON = "📄 Xem toàn văn"
@@ -172,7 +171,7 @@ def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
 def no_answer(ward_name: str, hotline: str) -> str:
     return "\n\n".join(
         [
-            "Xin lỗi, hiện chưa có thông tin về câu hỏi này.",
+            "Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.",
             "Anh/chị có thể hỏi lại bằng từ ngữ khác, nêu rõ tên thủ tục hoặc giấy tờ cần làm.",
             f"Để được hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
         ]
@@ -180,13 +179,11 @@ def no_answer(ward_name: str, hotline: str) -> str:
 
 
 def offer(ward_name: str, hotline: str) -> str:
-    """The bot is not sure: it offers close matches (as buttons or numbered choices)."""
-    return "\n\n".join(
-        [
-            "Dạ, em chưa chắc đã hiểu đúng câu hỏi của anh/chị.",
-            "Nếu không phải các câu dưới đây, anh/chị vui lòng "
-            f"{contact_line(ward_name, hotline)}.",
-        ]
+    """The bot is not sure: it asks which of the close matches below (buttons or numbered
+    choices) was meant, then whom to call if none."""
+    return (
+        "Dạ, có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+        f"anh/chị vui lòng {contact_line(ward_name, hotline)}."
     )
 
 
@@ -565,8 +562,8 @@ def too_long(limit: int) -> str:
 
 def error(ward_name: str, hotline: str) -> str:
     return (
-        "Xin lỗi, hệ thống đang gặp sự cố nên chưa trả lời được. Anh/chị vui lòng thử lại "
-        f"sau ít phút, hoặc {contact_line(ward_name, hotline)}."
+        "Dạ, em xin lỗi, hệ thống đang gặp sự cố nên em chưa trả lời được ạ. "
+        f"Anh/chị vui lòng thử lại sau ít phút, hoặc {contact_line(ward_name, hotline)}."
     )
 
 
