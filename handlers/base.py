@@ -7,8 +7,8 @@ into the platform's messages through the `send` function it passes. The rest is 
 - one chat's messages are answered strictly in order, chats concurrently;
 - the typing indicator is sent only while few messages are being answered (under a burst
   the platform's rate limit goes to answers);
-- on channels without buttons, the numbered list shown last in each chat, and what a
-  typed number means;
+- the choices shown last in each chat (numbered lines on Zalo and the terminal, buttons on
+  Telegram), and what a typed number ("2", "số 2 ạ", "chọn 2") means;
 - "xem toàn văn" typed: the full text of the notice shown last in the chat;
 - a polite reply with the hotline when answering fails, and the error logged once;
 - how the messages of one reply or alert are retried (`send_parts`).
@@ -43,11 +43,12 @@ T = TypeVar("T")
 
 # "xem toàn văn" as the trimmed notice's note says, and its close variants (accents
 # optional, "📄" from a pasted label ignored): "đọc toàn văn", "cho em xem đầy đủ", "xem
-# hết thông báo nhé". Only the whole message: "xem toàn văn luật đất đai" is a question.
+# hết thông báo nhé", "xem thêm", "xem chi tiết". Only the whole message: "xem toàn văn
+# luật đất đai" is a question.
 _FULL_TEXT = re.compile(
     r"(?:cho (?:em|toi|minh|tui) )?"
     r"(?:(?:(?:xem|doc|mo) )?toan van|(?:xem|doc|mo) (?:noi dung |ban )?day du"
-    r"|(?:xem|doc) (?:het|tiep|ca bai))"
+    r"|(?:xem|doc) (?:het|tiep|ca bai|them|chi tiet))"
     r"(?: (?:thong bao|van ban)(?: nay| do)?)?(?: (?:a|nhe|nha|voi|di))?"
 )
 _WORD = re.compile(r"[^\W_]+")
@@ -102,15 +103,17 @@ class LastPerChat(Generic[T]):
 
 
 class Menus:
-    """Per chat, the numbered list shown last: a typed number picks from it."""
+    """Per chat, the choices shown last: a typed number picks from them. `numbered`: they
+    are shown as numbered lines (else as buttons, which residents count down to)."""
 
-    def __init__(self, size: int = MENUS_MAX) -> None:
+    def __init__(self, size: int = MENUS_MAX, *, numbered: bool = True) -> None:
         self._menus: LastPerChat[tuple[Button, ...]] = LastPerChat(size)
+        self.numbered = numbered
 
     def choice(self, chat_id: str, text: str) -> Button | Reply | None:
         """The button `text` picks, a reply when its number is not on the list, or None
         (not a number, or no list shown): a message like any."""
-        return numbered_choice(text, self._menus.get(chat_id, ()))
+        return numbered_choice(text, self._menus.get(chat_id, ()), numbered=self.numbered)
 
     def remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
         """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
@@ -118,6 +121,13 @@ class Menus:
             self._menus.set(chat_id, tuple(buttons))
         else:
             self._menus.drop(chat_id)
+
+    def after(self, chat_id: str, replies: Sequence[Reply], shown: Sequence[Button]) -> None:
+        """Replies were sent showing `shown`: their choices are the list now, unless they
+        offer none and answered nothing ("no information", a sticker), so that the list
+        on screen before them still counts."""
+        if shown or not all(reply.keeps_choices for reply in replies):
+            self.remember(chat_id, shown)
 
 
 def asks_full_text(text: str) -> bool:
@@ -153,8 +163,10 @@ class Answerer:
     """Answers one channel's messages through the conversation.
 
     `numbered`: the channel shows buttons as numbered lines (Zalo, the terminal), so a
-    typed number presses one. `quiet`: errors meaning the chat cannot be written to (it
-    blocked the bot): logged briefly, no apology attempted.
+    typed number presses one. `counted`: the channel shows real buttons, yet a typed
+    number presses the one in that place (Telegram: "2" under three buttons means the
+    second). `quiet`: errors meaning the chat cannot be written to (it blocked the bot):
+    logged briefly, no apology attempted.
     """
 
     def __init__(
@@ -164,6 +176,7 @@ class Answerer:
         settings: Settings,
         *,
         numbered: bool = False,
+        counted: bool = False,
         quiet: tuple[type[BaseException], ...] = (),
         calm_below: int = TYPING_MAX_IN_FLIGHT,
         slots: int | None = None,
@@ -171,7 +184,7 @@ class Answerer:
         self.channel = channel
         self.conversation = conversation
         self.settings = settings
-        self.menus = Menus() if numbered else None
+        self.menus = Menus(numbered=numbered) if numbered or counted else None
         self.full_texts = FullTexts()
         self.quiet = quiet
         self.calm_below = calm_below
@@ -266,7 +279,7 @@ class Answerer:
                 await send([self.apology()])
             return
         if self.menus is not None:
-            self.menus.remember(chat.chat_id, shown)
+            self.menus.after(chat.chat_id, answered, shown)
         self.full_texts.seen(chat.chat_id, answered)
 
     def _not_saved(self, exc: Exception) -> str | None:

@@ -56,7 +56,7 @@ from telegram.request import HTTPXRequest
 from handlers.base import Answerer, Send, send_parts
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply
+from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply, one_line
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatMoved,
@@ -79,6 +79,10 @@ CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 UTF-16 units; leave room for its own counting
+# Room for the title is kept in every part of a reply: a title longer than this (a pasted
+# paragraph) is cut at a word, "…" marking the cut. Even all "&" (escaped five times as
+# long) it leaves room for the text.
+MAX_TITLE_CHARS = 600
 # Seconds to wait for Telegram's answer: python-telegram-bot's default for conversations;
 # longer for alerts, where giving up on a slow answer means sending the alert again.
 READ_TIMEOUT = 5.0
@@ -121,7 +125,7 @@ def render_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 
     Everything in the reply is escaped: it comes from staff files and residents.
     """
-    title = (reply.title or "")[:300]
+    title = one_line(reply.title or "", MAX_TITLE_CHARS)
     head = f"<b>{html.escape(title, quote=False)}</b>" if title else ""
     tail_blocks = []
     if reply.footer:
@@ -141,13 +145,21 @@ def render_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Reply.buttons as inline buttons, one per row (labels are questions, often long)."""
-    rows = []
-    for button in reply.buttons:
-        if len(button.action.encode()) > MAX_ACTION_BYTES:
-            log.warning("button action longer than %d bytes dropped", MAX_ACTION_BYTES)
-            continue
-        rows.append([InlineKeyboardButton(button.label, callback_data=button.action)])
+    kept = _sendable(reply.buttons)
+    if len(kept) < len(reply.buttons):
+        log.warning("button action longer than %d bytes dropped", MAX_ACTION_BYTES)
+    rows = [[InlineKeyboardButton(b.label, callback_data=b.action)] for b in kept]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _sendable(buttons: Sequence[Button]) -> list[Button]:
+    """The buttons Telegram accepts (callback_data within 64 bytes)."""
+    return [b for b in buttons if len(b.action.encode()) <= MAX_ACTION_BYTES]
+
+
+def shown_buttons(replies: Sequence[Reply]) -> list[Button]:
+    """The buttons the replies show, top to bottom: a number typed next picks among them."""
+    return [button for reply in replies for button in _sendable(reply.buttons)]
 
 
 # --- which group messages are for us ------------------------------------------------
@@ -296,8 +308,9 @@ class TelegramChannel:
         self.receiving = Receiving(stale_after, clock)
         self._polling = _Polling(refused_retry, refused_retry_max, self.receiving)
         # A resident who blocked the bot cannot be told anything (python-telegram-bot's
-        # Forbidden): noted, not apologised for.
-        self.answerer = Answerer(CHANNEL, conversation, settings, quiet=(Forbidden,))
+        # Forbidden): noted, not apologised for. Residents type "2" under buttons too: it
+        # presses the second.
+        self.answerer = Answerer(CHANNEL, conversation, settings, counted=True, quiet=(Forbidden,))
         self._seen = Recent(SEEN_MAX)
         builder = (
             Application.builder()
@@ -440,7 +453,7 @@ class TelegramChannel:
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
             await self.send(chat.id, replies, quote=quote)
-            return []
+            return shown_buttons(replies)
 
         user = message.from_user
         await self.answerer.text(
@@ -456,12 +469,13 @@ class TelegramChannel:
         chat = update.effective_chat
         if chat is not None:
             ref = ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE)
-            await self.answerer.say(ref, [Reply(msg.please_type())], self._sender(chat.id))
+            please = Reply(msg.please_type(), keeps_choices=True)
+            await self.answerer.say(ref, [please], self._sender(chat.id))
 
     def _sender(self, chat_id: int) -> Send:
         async def send(replies: Sequence[Reply]) -> list[Button]:
             await self.send(chat_id, replies)
-            return []
+            return shown_buttons(replies)
 
         return send
 
@@ -486,7 +500,7 @@ class TelegramChannel:
                 )
                 if not edited:
                     await self.send(chat.id, [reply])
-            return []
+            return shown_buttons(replies)
 
         await self.answerer.action(
             ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE),
@@ -571,6 +585,8 @@ class TelegramChannel:
         except TelegramError as exc:
             raise delivery_error(exc) or TransientError(str(exc)) from exc
         self.answerer.full_texts.seen(chat_id, replies)  # "xem toàn văn" opens this alert
+        if self.answerer.menus is not None:  # and "1", its first button
+            self.answerer.menus.remember(chat_id, shown_buttons(replies))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

@@ -101,22 +101,31 @@ def _join(*blocks: str) -> str:
 
 
 def _render_one(reply: Reply, menu: str, limit: int) -> list[str]:
-    """One reply: the title on its first message; the source, links and numbered list
-    stay with its last paragraph."""
+    """One reply: the title above the start of its text on its first message; the source,
+    links and numbered list stay with its last paragraph."""
     head = plain_text(Reply("", title=reply.title))
     tail = _join(
         plain_text(Reply("", footer=reply.footer, links=reply.links)),
         menu,
         msg.choose_by_number() if menu else "",
     )
-    whole = _join(head, reply.text.strip(), tail)
-    budget = limit - utf16_len(tail) - 2  # for the last paragraph, beside the tail
-    if utf16_len(whole) <= limit or budget < limit // 4:  # short, or an unusually long list
+    text = reply.text.strip()
+    whole = _join(head, text, tail)
+    # Room for the text beside the tail (in every part: any may be the last), and in the
+    # first part beside the title too.
+    budget = limit - utf16_len(tail) - 2 if tail else limit
+    first = min(budget, limit - utf16_len(head) - 2) if head else budget
+    if utf16_len(whole) <= limit or first < limit // 4:  # short, or an unusual title or list
         return split_text(whole, limit, utf16_len)
-    parts = split_text(_join(head, reply.text.strip()), limit, utf16_len) or [""]
-    last = split_text(parts.pop(), budget, utf16_len) or [""]
-    parts += last[:-1]
-    parts.append(_join(last[-1], tail))
+    parts = split_text(text, budget, utf16_len, first=first) or [""]
+    if len(parts) == 1:  # the text fits beside the title or beside the tail, not both
+        both = limit - utf16_len(head) - utf16_len(tail) - 4
+        if both >= limit // 4:
+            parts = split_text(text, budget, utf16_len, first=both)
+        else:
+            parts.append("")  # the tail in a message of its own
+    parts[0] = _join(head, parts[0])
+    parts[-1] = _join(parts[-1], tail)
     return [part for part in parts if part]
 
 
@@ -359,7 +368,7 @@ class ZaloChannel:
         send = functools.partial(self._send, chat_id)
         if event != TEXT_EVENT or not isinstance(text, str):
             # A sticker, an image, content Zalo does not pass on.
-            await self.answerer.say(chat, [Reply(msg.please_type())], send)
+            await self.answerer.say(chat, [Reply(msg.please_type(), keeps_choices=True)], send)
             return
 
         async def typing() -> None:

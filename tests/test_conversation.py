@@ -22,11 +22,12 @@ from wardbot.conversation import (
     MAX_LABEL_CHARS,
     Conversation,
     Reply,
+    alert_reply,
     document_reply,
     make_action,
 )
 from wardbot.engine import Engine
-from wardbot.models import Announcement
+from wardbot.models import Announcement, FaqEntry
 from wardbot.store import ChatRef, Store
 
 CHAT = ChatRef("test", "42")
@@ -176,6 +177,19 @@ async def test_an_answer_offers_its_links_and_related_questions(conversation: Co
     ]
 
 
+async def test_related_entries_with_a_notice_among_them_are_called_content_not_questions(
+    conversation: Conversation,
+) -> None:
+    with_notice = await one(conversation, "gia hạn thẻ bhyt")
+    assert any(b.action.startswith("ann:") for b in with_notice.buttons)
+    (text,), _ = render_plain([with_notice])
+    assert "Nội dung liên quan:\n\n1. " in text and "Câu hỏi liên quan" not in text
+    questions = await one(conversation, "đăng ký thường trú ở đâu")
+    assert questions.buttons and all(b.action.startswith("faq:") for b in questions.buttons)
+    (text,), _ = render_plain([questions])
+    assert "Câu hỏi liên quan:\n\n1. " in text
+
+
 async def test_pressing_a_related_question_opens_it(conversation: Conversation) -> None:
     first = await one(conversation, "dang ky tam tru can giay to gi")
     button = first.buttons[0]
@@ -188,7 +202,7 @@ async def test_an_out_of_scope_question_gets_an_apology_and_the_hotline(
     conversation: Conversation,
 ) -> None:
     reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
-    assert reply.text.startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert reply.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.")
     assert "gọi đường dây nóng 0276 3822 123" in reply.text
     assert reply.title is None
 
@@ -244,6 +258,121 @@ def test_read_it_all_of_a_huge_notice_sends_a_few_messages_then_where_the_rest_i
     else:
         assert f"bộ phận một cửa của {ward_settings.ward_name}" in zalo_messages[-1]
     assert "Điều 399." not in "".join(zalo_messages)
+
+
+OUTAGE = Announcement(
+    "2024-07-23-cup-dien-khan",
+    "Tạm ngừng cung cấp điện khu phố 3, 4 ngày 25/7",
+    dt.date(2024, 7, 23),
+    "## Thông báo khẩn\n\n"
+    "Do sự cố đường dây trung thế, Điện lực tạm ngừng cung cấp điện khu phố 3 và khu phố 4 "
+    "từ 7 giờ đến 16 giờ ngày 25/7/2024 để sửa chữa, thay thế thiết bị. "
+    "Các hộ dân, cơ sở kinh doanh chủ động sắp xếp công việc, không đến gần khu vực thi công. "
+    "Mọi thắc mắc xin liên hệ tổng đài Điện lực 1900 1006 hoặc bộ phận một cửa UBND phường "
+    "trong giờ hành chính để được hướng dẫn cụ thể, kể cả ngoài giờ khi có việc khẩn cấp.\n\n"
+    "Trân trọng thông báo.",
+)
+
+
+def test_an_alert_fills_its_room_past_a_heading_and_a_long_paragraph() -> None:
+    """An alert whose notice opens with a heading, then a paragraph longer than the alert:
+    the resident reads the heading and most of the paragraph, not the heading alone."""
+    (alert,) = render_plain([alert_reply(OUTAGE)])[0]
+    text = alert_reply(OUTAGE).text
+    assert text.startswith("Thông báo khẩn\n\nDo sự cố đường dây trung thế, Điện lực")
+    assert "Các hộ dân, cơ sở kinh doanh chủ động" in text
+    assert "tổng đài Điện lực 1900 1006" in text
+    assert 380 < len(text) <= 400 and text.endswith("…")
+    assert "Do sự cố đường dây trung thế" in alert
+
+
+def test_a_preview_is_never_a_heading_alone() -> None:
+    """A heading whose paragraph cannot start within the room is left out with it."""
+    body = "Mở đầu thông báo. " * 20 + "\n\n## Thời gian\n\n" + "Từ 7 giờ đến 16 giờ. " * 30
+    notice = replace(OUTAGE, body=body)
+    text = alert_reply(notice).text
+    assert "Thời gian" not in text and text.endswith("Mở đầu thông báo. …")
+
+
+def test_a_paragraph_cut_in_a_preview_ends_with_a_whole_word() -> None:
+    words = " ".join(f"từ{n}" for n in range(200))  # no sentence end to cut at
+    text = alert_reply(replace(OUTAGE, body=words)).text
+    assert len(text) <= 400 and text.endswith("…")
+    assert text[:-1].split()[-1] in words.split()
+
+
+def test_read_it_all_sends_up_to_its_limit_not_only_the_paragraphs_that_fit_whole(
+    ward_settings: Settings,
+) -> None:
+    """A notice of long paragraphs opened with "Xem toàn văn": close to 3,000 characters of
+    it (two Zalo messages), not the one paragraph that fits whole."""
+    paragraph = (
+        "Ủy ban MTTQ phường tổ chức hội nghị sơ kết công tác Mặt trận sáu tháng đầu năm. " * 20
+    )
+    notice = replace(OUTAGE, body="\n\n".join([paragraph.strip()] * 3))
+    reply = document_reply(notice, ward_settings, today=dt.date(2024, 8, 1), full=True)
+    shown, _ = reply.text.split("\n\n(Văn bản dài", 1)
+    assert 2_800 < len(shown) <= 3_000
+    assert shown.endswith("sáu tháng đầu năm. …")
+    assert len("".join(render_plain([reply])[0])) > 2_800
+
+
+STAFF_MARKDOWN = """\
+## Thời gian
+
+Từ **7 giờ** đến *16 giờ* ngày 25/7, __cả ngày__ _thứ Năm_.
+
+### Khu vực ảnh hưởng
+
+* Đường Nguyễn Huệ
++ Chợ phường
+- Hẻm 12 < hẻm 14 > hẻm 16
+
+| Khu phố | Giờ cắt |
+|---|---|
+| KP3 | 7:00 |
+| KP4 | 12:00 |
+
+Xem <https://pc.example.vn/tra_cuu> hoặc [tại đây](https://pc.example.vn/lich_cat_dien?khu=kp_3).\x20\x20
+Giá \\*dự kiến\\*; `mã_KH` trên hóa đơn; mã BHYT_HGD, 2*3*4.
+Tin mới: https://phuong2.example.vn/_tin_/*moi*"""
+
+STAFF_PLAIN = """\
+Thời gian
+
+Từ 7 giờ đến 16 giờ ngày 25/7, cả ngày thứ Năm.
+
+Khu vực ảnh hưởng
+
+• Đường Nguyễn Huệ
+• Chợ phường
+• Hẻm 12 < hẻm 14 > hẻm 16
+
+Khu phố — Giờ cắt
+KP3 — 7:00
+KP4 — 12:00
+
+Xem https://pc.example.vn/tra_cuu hoặc tại đây (https://pc.example.vn/lich_cat_dien?khu=kp_3).
+Giá *dự kiến*; mã_KH trên hóa đơn; mã BHYT_HGD, 2*3*4.
+Tin mới: https://phuong2.example.vn/_tin_/*moi*"""
+
+
+def test_staff_markdown_in_a_notice_reads_as_plain_text(ward_settings: Settings) -> None:
+    """Headings apart, no emphasis marks, escapes or brackets, bullets as •, a table's rows
+    as lines; an address keeps its underscores."""
+    notice = replace(OUTAGE, body=STAFF_MARKDOWN)
+    reply = document_reply(notice, ward_settings, today=dt.date(2024, 8, 1))
+    assert reply.text == STAFF_PLAIN
+    (zalo,), _ = render_plain([reply])
+    assert STAFF_PLAIN in zalo
+
+
+def test_staff_markdown_in_an_faq_answer_reads_as_in_a_notice(ward_settings: Settings) -> None:
+    entry = FaqEntry("lich-cat-dien", "Lịch cắt điện khu phố 3?", STAFF_MARKDOWN + "\n")
+    reply = document_reply(entry, ward_settings, today=dt.date(2024, 8, 1))
+    assert reply.text == STAFF_PLAIN
+    (telegram,) = render_html(reply)
+    assert "**" not in telegram and "## " not in telegram and "|---" not in telegram
 
 
 async def test_the_search_runs_with_the_typing_indicator(conversation: Conversation) -> None:
@@ -325,6 +454,10 @@ async def test_an_unknown_topic_lists_the_real_ones(
         assert "• Bảo hiểm y tế" in reply.text
         assert [b.action for b in reply.buttons][:1] == ["sub:bhyt"]
     assert await store.subscriptions_of(CHAT) == []
+    await store.subscribe(CHAT, "bhyt")  # followed: marked, and not offered again
+    reply = await one(conversation, "/subscribe tiêm chủng")
+    assert "• Bảo hiểm y tế — đang nhận tin ✅" in reply.text
+    assert [b.action for b in reply.buttons] == ["sub:hoc-bong", "sub:cu-tru", "sub:ho-tich"]
 
 
 @pytest.mark.parametrize(
@@ -667,20 +800,23 @@ async def test_other_scripts_and_markup_are_just_questions(
     conversation: Conversation, text: str
 ) -> None:
     reply = await one(conversation, text)
-    assert reply.text.startswith("Xin lỗi")
+    assert reply.text.startswith("Dạ, em xin lỗi")
 
 
 async def test_an_unsure_question_asks_which_entry_was_meant(conversation: Conversation) -> None:
     reply = await one(conversation, "bhyt")
-    assert reply.text.startswith("Dạ, em chưa chắc đã hiểu đúng câu hỏi")
-    assert reply.buttons_title == "Có phải anh/chị muốn hỏi:"
+    assert reply.text == (
+        "Dạ, có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+        "anh/chị vui lòng gọi đường dây nóng 0276 3822 123."
+    )
+    assert reply.buttons_title is None  # the text asks it; no second question above them
     assert reply.buttons[0].action == "faq:bhyt-muc-dong-ho-gia-dinh"
     assert 1 <= len(reply.buttons) <= 3
 
 
 async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation) -> None:
     reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
-    assert reply.text.startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert reply.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.")
     assert reply.buttons == ()
 
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 
-from handlers.telegram import TelegramChannel
+from handlers.telegram import TelegramChannel, render_html
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
-from wardbot.conversation import Conversation, alert_reply
+from wardbot.conversation import Conversation, Reply, alert_reply
 from wardbot.delivery import ReplyRetry
 from wardbot.desk import Desk
 from wardbot.engine import Engine
@@ -246,6 +246,41 @@ async def test_a_related_question_button_opens_that_answer(api: FakeBotApi, stor
     assert "<b>" in opened.text  # the question is the bold title
 
 
+@pytest.mark.parametrize("typed", ["2", "số 2 ạ", "chọn 2"])
+async def test_a_number_typed_under_buttons_presses_the_button_in_that_place(
+    api: FakeBotApi, store: Store, typed: str
+) -> None:
+    (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
+    label, _ = answer.buttons[1]
+    (opened,) = await api.say(ALICE, typed)
+    assert shown(opened).startswith(label.rstrip("…"))
+    assert "Nguồn: Hỏi đáp thủ tục" in shown(opened)
+
+
+async def test_a_number_past_the_buttons_points_to_them_and_shows_them_again(
+    api: FakeBotApi, store: Store
+) -> None:
+    (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
+    (hint,) = await api.say(ALICE, "9")
+    assert shown(hint) == msg.number_not_a_button("9")
+    assert hint.buttons == answer.buttons
+    (unanswered,) = await api.say(ALICE, "giá vàng hôm nay bao nhiêu")  # no choices of its own
+    assert unanswered.buttons == []
+    (opened,) = await api.say(ALICE, "1")  # the buttons on screen still count
+    assert shown(opened).startswith(answer.buttons[0][0].rstrip("…"))
+
+
+async def test_a_number_under_an_alert_opens_it(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    notice = ward_engine.corpus.document("2024-07-15-dieu-chinh-muc-dong-bhyt")
+    assert isinstance(notice, Announcement)
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        await channel.deliver(str(ALICE), [alert_reply(notice)])
+        replies = await api.say(ALICE, "1")
+        assert "Đoạn 7" in "\n".join(shown(reply) for reply in replies)
+
+
 # --- questions ----------------------------------------------------------------------------
 
 
@@ -263,7 +298,7 @@ async def test_an_out_of_scope_question_apologises_and_gives_the_hotline(
     api: FakeBotApi, store: Store
 ) -> None:
     (reply,) = await api.say(ALICE, "giá vàng hôm nay bao nhiêu")
-    assert shown(reply).startswith("Xin lỗi, hiện chưa có thông tin về câu hỏi này.")
+    assert shown(reply).startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.")
     assert "0276 3822 123" in shown(reply)
 
 
@@ -289,12 +324,30 @@ async def test_a_long_answer_is_split_between_paragraphs(api: FakeBotApi, store:
     assert "Nguồn:" in shown(replies[-1])
 
 
+LONG_TITLE = (
+    "Thông báo về việc tổ chức lấy ý kiến nhân dân về dự thảo điều chỉnh quy hoạch chi tiết "
+    "xây dựng tỷ lệ 1/500 khu dân cư và tái định cư phục vụ dự án mở rộng tuyến đường liên "
+    "phường đoạn từ cầu Sa Đéc đến nút giao Quốc lộ 80, bao gồm các khu phố 1, 2, 3, 4, 5 và "
+    "6 cùng các hộ dân bị ảnh hưởng bởi dự án trên địa bàn phường (đợt 2 năm 2024)"
+)
+
+
+def test_a_long_title_is_shown_whole_and_a_pasted_paragraph_cut_at_a_word() -> None:
+    (whole,) = render_html(Reply("Nội dung.", title=LONG_TITLE))
+    assert visible_text(whole).startswith(f"{LONG_TITLE}\n\nNội dung.")
+    pasted = " ".join([LONG_TITLE] * 3)
+    (cut,) = render_html(Reply("Nội dung.", title=pasted))
+    title = visible_text(cut).split("\n\n", 1)[0]
+    assert len(title) <= 600 and title.endswith("…")
+    assert pasted.startswith(title[:-1]) and pasted[len(title) - 1] == " "
+
+
 async def test_html_like_text_is_escaped(api: FakeBotApi, store: Store) -> None:
     (reply,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
     assert "Lưu ý: <b>không</b> cần bản sao sổ hộ khẩu & giấy tờ cũ." in shown(reply)
     assert "&lt;b&gt;không&lt;/b&gt;" in reply.text
     (odd,) = await api.say(ALICE, "<b>giá vàng</b> & <script>alert(1)</script>")
-    assert shown(odd).startswith("Xin lỗi")
+    assert shown(odd).startswith("Dạ, em xin lỗi")
     assert all(call.status == 200 for call in api.of("sendMessage"))
 
 

@@ -395,7 +395,7 @@ async def test_a_read_only_data_folder_still_answers_and_says_what_is_wrong(
             (subs,) = await api.say(708, "/mysubs")
             assert "Bảo hiểm y tế" in visible_text(subs.text)
             (refused,) = await api.say(708, "/subscribe hoc-bong")
-            assert visible_text(refused.text).startswith("Xin lỗi, hệ thống đang gặp sự cố")
+            assert visible_text(refused.text).startswith("Dạ, em xin lỗi, hệ thống đang gặp sự cố")
             async with httpx.AsyncClient() as client:
                 health = await client.get(f"{base}/healthz")
             assert health.status_code == 503

@@ -91,7 +91,7 @@ async def test_typing_xem_toan_van_opens_the_notice_shown_last(
     out = await chat(conversation, ward_settings, *lines, "/quit")
     before = out.split(f"> {lines[0]}\n", 1)[1].split(f"> {BHYT_NOTICE}\n", 1)[0]
     assert msg.full_text_which() in before and f"1. {msg.LATEST_BUTTON}" in before
-    assert "Xin lỗi, hiện chưa có thông tin" not in before
+    assert "chưa có thông tin" not in before
     opened = out.split(f"> {lines[3]}\n", 1)[1].split(f"> {lines[4]}\n", 1)[0]
     assert opened.startswith(f"{RULE}\nVề việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024")
     assert "Đoạn 7" in opened and msg.TRIMMED_NOTE not in opened
@@ -132,6 +132,67 @@ async def test_numbers_refer_to_the_last_list_only(
     assert msg.no_list_to_pick("1") in after  # no list was shown last: "1" means nothing
 
 
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("số 2 ạ", 2),
+        ("2 nhé", 2),
+        ("chọn 2", 2),
+        ("chon 2", 2),
+        ("câu 2", 2),
+        ("cau so 2", 2),
+        ("mục 1", 1),
+        ("Số 1 nha", 1),
+        ("chọn câu 2 đi", 2),
+    ],
+)
+async def test_a_number_typed_the_way_people_talk_picks_from_the_list(
+    conversation: Conversation, ward_settings: Settings, typed: str, number: int
+) -> None:
+    out = await chat(conversation, ward_settings, "/latest", typed, "/quit")
+    listed = out.split("> /latest\n", 1)[1].split(f"> {typed}\n", 1)[0]
+    line = next(line for line in listed.splitlines() if line.startswith(f"{number}. "))
+    title = line.split(" — ", 1)[1]
+    opened = out.split(f"> {typed}\n", 1)[1]
+    assert opened.startswith(f"{RULE}\n{title}\n"), opened
+    assert "xin lỗi" not in opened and "chưa có thông tin" not in opened
+
+
+async def test_a_question_the_bot_cannot_answer_leaves_the_list_in_effect(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """A message that is no choice and gets "no information" (a choice typed oddly, a
+    question out of scope) does not make the list on screen mean nothing."""
+    out = await chat(
+        conversation, ward_settings, "/latest", "giá vàng hôm nay bao nhiêu", "1", "/quit"
+    )
+    listed = out.split("> /latest\n", 1)[1].split("> giá vàng", 1)[0]
+    title = next(line for line in listed.splitlines() if line.startswith("1. ")).split(" — ")[1]
+    opened = out.split("> 1\n", 1)[1]
+    assert msg.no_list_to_pick("1") not in opened
+    assert opened.startswith(f"{RULE}\n{title}\n")
+
+
+async def test_choice_words_with_no_list_shown_are_a_question(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "cảm ơn", "câu 2 nhé", "/quit")
+    asked = out.split("> câu 2 nhé\n", 1)[1]
+    assert msg.no_list_to_pick("2") not in asked
+    assert "0276 3822 123" in asked  # searched for: offers or "no information", the hotline
+
+
+@pytest.mark.parametrize("typed", ["xem thêm", "đọc thêm", "xem chi tiết", "Xem chi tiet a"])
+async def test_asking_for_more_after_a_shortened_notice_opens_its_full_text(
+    conversation: Conversation, ward_settings: Settings, typed: str
+) -> None:
+    out = await chat(conversation, ward_settings, BHYT_NOTICE, typed, "/quit")
+    assert msg.TRIMMED_NOTE in out.split(f"> {typed}\n", 1)[0]
+    opened = out.split(f"> {typed}\n", 1)[1]
+    assert opened.startswith(f"{RULE}\nVề việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024")
+    assert "Đoạn 7" in opened and msg.TRIMMED_NOTE not in opened
+
+
 async def test_the_no_answer_reply_gives_the_hotline(
     conversation: Conversation, ward_settings: Settings
 ) -> None:
@@ -159,7 +220,8 @@ async def test_subscribing_by_number_from_the_start_menu(
 ) -> None:
     out = await chat(conversation, ward_settings, "2", "/mysubs")
     assert msg.subscribed("Học bổng và khuyến học") in out
-    assert "Anh/chị đang nhận tin về:\n• Học bổng và khuyến học" in out
+    mine = out.split("> /mysubs\n", 1)[1]
+    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in mine
 
 
 async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
@@ -174,7 +236,7 @@ async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
     assert msg.mysubs([]) in out.split("> /mysubs\n", 1)[1]
     out = await chat(conversation, ward_settings, "đăng ký cư trú", str(len(choices)), "/mysubs")
     assert msg.subscribed("Cư trú") in out
-    assert "Anh/chị đang nhận tin về:\n• Cư trú" in out
+    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Cư trú\n" in out
 
 
 async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_followed(
@@ -190,8 +252,30 @@ async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_follow
         f"1. {msg.unsubscribe_button('Học bổng và khuyến học')}"
     ]
     assert msg.number_not_in_list("2", 1) in out.split("> 2\n", 1)[1]
-    still = msg.mysubs(["Học bổng và khuyến học"])
-    assert f"{still}\n\n1. " in out.rsplit("> /mysubs\n", 1)[1]
+    still = out.rsplit("> /mysubs\n", 1)[1]
+    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in still
+
+
+async def test_topic_lists_on_numbered_lines_show_each_topic_once(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """/mysubs, and an unknown topic to follow or to stop: the numbered lines are the list,
+    with no bulleted copy above them; a topic already followed is not offered again."""
+    lines = ("/subscribe bhyt", "/subscribe cu-tru", "/mysubs", "/subscribe tiêm chủng")
+    out = await chat(conversation, ward_settings, *lines, "/unsubscribe học phí", "/quit")
+    mine = out.split("> /mysubs\n", 1)[1].split("> /subscribe tiêm chủng\n", 1)[0]
+    unknown = out.split("> /subscribe tiêm chủng\n", 1)[1].split("> /unsubscribe", 1)[0]
+    stop = out.split("> /unsubscribe học phí\n", 1)[1]
+    for shown in (mine, unknown, stop):
+        assert "• " not in shown, shown
+    assert mine.count("Bảo hiểm y tế") == 1 and mine.count("Cư trú") == 1
+    assert msg.unknown_topic_menu("tiêm chủng") in unknown
+    assert [line for line in unknown.splitlines() if line[:1].isdigit()] == [
+        f"1. {msg.subscribe_button('Học bổng và khuyến học')}",
+        f"2. {msg.subscribe_button('Hộ tịch')}",
+    ]
+    assert msg.unknown_topic_to_unsubscribe_menu("học phí") in stop
+    assert stop.count("Bảo hiểm y tế") == 1 and stop.count("Cư trú") == 1
 
 
 async def test_a_number_after_stopping_an_unclear_topic_never_subscribes(
@@ -280,8 +364,10 @@ async def test_an_unsure_question_offers_numbered_matches_and_a_number_opens_one
 ) -> None:
     out = await chat(conversation, ward_settings, "bhyt", "1", "/quit")
     offered, opened = out.split("> bhyt\n", 1)[1].split("> 1\n", 1)
-    assert "Dạ, em chưa chắc đã hiểu đúng câu hỏi" in offered
-    assert f"{msg.SUGGESTIONS}\n\n1. Mức đóng bảo hiểm y tế hộ gia đình" in offered
+    assert (
+        "Dạ, có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, anh/chị "
+        "vui lòng gọi đường dây nóng 0276 3822 123.\n\n1. Mức đóng bảo hiểm y tế hộ gia đình"
+    ) in offered
     assert "gọi đường dây nóng 0276 3822 123" in offered  # and whom to ask if not
     assert "Người thứ nhất đóng" in opened
 

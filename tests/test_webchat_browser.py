@@ -164,8 +164,8 @@ async def test_a_suggestion_is_pressed_and_the_no_answer_reply_gives_the_hotline
     await ask(page, "bhyt")
     yours, replies = messages(page)
     offer = replies.last
-    await expect(offer).to_contain_text("Có phải anh/chị muốn hỏi:")
-    choices = offer.get_by_role("group", name="Có phải anh/chị muốn hỏi:").get_by_role("button")
+    await expect(offer).to_contain_text("Dạ, có phải anh/chị muốn hỏi một trong các câu dưới đây?")
+    choices = offer.get_by_role("group", name="Lựa chọn").get_by_role("button")
     await expect(choices).to_have_count(3)
     await offer.get_by_role("button", name=LOST_CARD).click()
     await expect(replies).to_have_count(2)
@@ -173,7 +173,7 @@ async def test_a_suggestion_is_pressed_and_the_no_answer_reply_gives_the_hotline
     await expect(yours.last).to_contain_text(LOST_CARD)
     await ask(page, UNKNOWN)
     await expect(replies).to_have_count(3)
-    await expect(replies.last).to_contain_text("hiện chưa có thông tin")
+    await expect(replies.last).to_contain_text("hiện em chưa có thông tin")
     hotline = replies.last.get_by_role("link", name="0276 3822 123")
     await expect(hotline).to_have_attribute("href", "tel:02763822123")  # a tap calls it
     await expect(yours).to_have_count(3)

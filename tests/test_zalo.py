@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import re
 import time
@@ -26,7 +27,14 @@ from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Secret, Settings
-from wardbot.conversation import Button, Conversation, Reply, make_action
+from wardbot.conversation import (
+    Button,
+    Conversation,
+    Reply,
+    document_reply,
+    make_action,
+    no_answer_reply,
+)
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatUnreachable,
@@ -36,6 +44,7 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.engine import Engine
+from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender
 from wardbot.store import ChatRef, Store
 from wardbot.web import AsgiServer, bound_socket, web_app
@@ -306,13 +315,40 @@ async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Sto
     assert plain.text == msg.no_list_to_pick("1")
 
 
+async def test_a_choice_typed_with_politeness_after_an_unanswered_question(
+    api: FakeZaloApi, store: Store
+) -> None:
+    (answer,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    (unanswered,) = await api.say(ALICE, "giá vàng hôm nay bao nhiêu")
+    assert menu(unanswered) == []
+    (opened,) = await api.say(ALICE, "số 2 ạ")  # the list above still counts
+    assert opened.text.startswith(menu(answer)[1].removeprefix("2. ").rstrip("…"))
+
+
+async def test_an_unknown_topic_offers_only_the_topics_not_followed_yet_once_each(
+    api: FakeZaloApi, store: Store
+) -> None:
+    await api.say(ALICE, "/subscribe bhyt")
+    (reply,) = await api.say(ALICE, "đăng ký nhận tin tiêm chủng")
+    assert reply.text.startswith(msg.unknown_topic_menu("tiêm chủng"))
+    assert "• " not in reply.text and "Bảo hiểm y tế" not in reply.text
+    assert menu(reply) == [
+        f"1. {msg.subscribe_button('Học bổng và khuyến học')}",
+        f"2. {msg.subscribe_button('Cư trú')}",
+        f"3. {msg.subscribe_button('Hộ tịch')}",
+    ]
+    (done,) = await api.say(ALICE, "2")
+    assert done.text.startswith(msg.subscribed("Cư trú"))
+
+
 async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -> None:
     (reply,) = await api.say(ALICE, "đăng ký nhận tin học bổng")
     assert reply.text.startswith(msg.subscribed("Học bổng và khuyến học"))
     (also,) = await api.say(ALICE, "dang ky nhan tin bhyt")
     assert also.text.startswith(msg.subscribed("Bảo hiểm y tế"))
     (mine,) = await api.say(ALICE, "/mysubs")
-    assert "• Bảo hiểm y tế\n• Học bổng và khuyến học" in mine.text
+    assert mine.text.startswith(msg.mysubs_menu())
+    assert mine.text.count("Bảo hiểm y tế") == 1  # the numbered lines are the list
     assert menu(mine) == [
         "1. 🔕 Bỏ nhận tin: Bảo hiểm y tế",
         "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học",
@@ -692,6 +728,62 @@ async def test_webhook_answers_before_the_reply_is_sent(api: FakeZaloApi, webhoo
     release.set()
     (reply,) = await api.replies(ALICE)
     assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+
+
+# --- what the numbered lines say -------------------------------------------------------------
+
+LONG_QUESTION = FaqEntry(
+    "tam-tru-sinh-vien",
+    "Sinh viên thuê trọ dài hạn có phải đăng ký tạm trú tại Công an phường không, hồ sơ gồm gì?",
+    "Có. Hồ sơ gồm tờ khai CT01 và hợp đồng thuê nhà.",
+)
+LONG_NOTICE_TITLE = Announcement(
+    "2024-07-21-lay-y-kien-quy-hoach",
+    "Thông báo lấy ý kiến nhân dân về dự thảo điều chỉnh quy hoạch khu dân cư phục vụ "
+    "dự án mở rộng tuyến đường liên phường",
+    dt.date(2024, 7, 21),
+    "Nội dung.",
+)
+
+
+def hit(doc: FaqEntry | Announcement) -> Hit:
+    kind = "faq" if isinstance(doc, FaqEntry) else "announcement"
+    return Hit(kind, doc.id, doc.title, 0.5, doc)
+
+
+def test_related_questions_and_close_matches_are_numbered_in_full(
+    ward_settings: Settings,
+) -> None:
+    """A button's label is cut at 60 characters; a numbered line has room for it all."""
+    assert len(LONG_QUESTION.question) > 60 and len(LONG_NOTICE_TITLE.title) > 60
+    related = [hit(LONG_QUESTION), hit(LONG_NOTICE_TITLE)]
+    answer = document_reply(LONG_QUESTION, ward_settings, related, today=dt.date(2024, 8, 1))
+    (text,), _ = zalo.render_plain([answer])
+    assert f"1. {LONG_QUESTION.question}\n2. {LONG_NOTICE_TITLE.title}\n" in text
+    offered = no_answer_reply(Answer("tam tru", False, offers=tuple(related)), ward_settings)
+    (text,), _ = zalo.render_plain([offered])
+    assert f"1. {LONG_QUESTION.question}\n2. {LONG_NOTICE_TITLE.title}\n" in text
+    assert "…" not in text
+
+
+@pytest.mark.parametrize("words", [400, 327])
+def test_a_long_first_paragraph_starts_under_the_title_not_in_a_message_of_its_own(
+    words: int,
+) -> None:
+    """ "Xem toàn văn" of a notice whose first paragraph is long: the first message is the
+    title and the start of the text (with 255 words the text fits beside the title or
+    beside the source, not both); nothing is lost or repeated."""
+    paragraph = " ".join(f"từ{n}" for n in range(words))
+    reply = Reply(
+        paragraph, title="Lịch tiêm chủng mở rộng tháng 7", footer="Thông báo ngày 22/07/2024"
+    )
+    texts, _ = zalo.render_plain([reply])
+    assert len(texts) == 2
+    assert texts[0].startswith("Lịch tiêm chủng mở rộng tháng 7\n\ntừ0 từ1 ")
+    assert all(zalo.utf16_len(text) <= zalo.MESSAGE_LIMIT for text in texts)
+    assert texts[-1].endswith("\n\nThông báo ngày 22/07/2024")
+    shown = " ".join(texts).split("\n\n", 1)[1].rsplit("\n\n", 1)[0]
+    assert shown.split() == paragraph.split()
 
 
 # --- alerts: deliver() ----------------------------------------------------------------------

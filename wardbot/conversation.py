@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from wardbot import messages as msg
+from wardbot import plaintext
 from wardbot.config import Settings
 from wardbot.intents import Intent, parse_intent, topic_forms, topic_key
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
@@ -66,7 +67,9 @@ class Reply:
     the others. `numbered_text`, when `text` lists the buttons' items itself (/topics,
     /latest), replaces it where the buttons are numbered lines (Zalo, the terminal), so that
     each item shows once. `replace` asks the channel to update the message whose button was
-    pressed, if it can.
+    pressed, if it can. `keeps_choices`: the reply answers nothing and offers no choice
+    of its own ("no information", "please type"): numbers typed next still pick from the
+    list shown before it.
     """
 
     text: str
@@ -78,6 +81,7 @@ class Reply:
     replace: bool = False
     lead: int = 0
     numbered_text: str | None = None
+    keeps_choices: bool = False
 
 
 class Searcher(Protocol):
@@ -165,39 +169,20 @@ def digest(ident: str) -> str:
 
 
 def button_label(text: str) -> str:
-    """`text` on one line, within MAX_LABEL_CHARS: cut between words ("…" marks the cut),
-    inside a word only when a single word is that long."""
+    """`text` on one line, within MAX_LABEL_CHARS (see `one_line`)."""
+    return one_line(text, MAX_LABEL_CHARS)
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line, within `limit` characters: cut between words ("…" marks the
+    cut), inside a word only when a single word is that long."""
     text = " ".join(text.split())
-    if len(text) <= MAX_LABEL_CHARS:
+    if len(text) <= limit:
         return text
-    kept = text[: MAX_LABEL_CHARS - 1]
+    kept = text[: limit - 1]
     if text[len(kept)] != " " and " " in kept:
         kept = kept.rsplit(" ", 1)[0]
     return kept.rstrip(" ,;:-–—") + "…"
-
-
-def _plain_markdown(body: str) -> str:
-    """Announcement Markdown shown as plain text: no #, **, _ or [link](url) syntax."""
-    body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", body)
-    body = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1 (\2)", body)
-    body = re.sub(r"^\s{0,3}#{1,6}\s*", "", body, flags=re.MULTILINE)
-    body = re.sub(r"(\*\*|__)(.+?)\1", r"\2", body)
-    return re.sub(r"\n{3,}", "\n\n", body).strip()
-
-
-def _preview(body: str, limit: int) -> tuple[str, bool]:
-    """The first paragraphs of `body` within `limit` characters, and whether it was cut."""
-    if len(body) <= limit:
-        return body, False
-    kept = ""
-    for paragraph in body.split("\n\n"):
-        candidate = f"{kept}\n\n{paragraph}" if kept else paragraph
-        if len(candidate) > limit:
-            break
-        kept = candidate
-    if not kept:  # one huge paragraph: cut at a word
-        kept = body[:limit].rsplit(" ", 1)[0]
-    return kept.rstrip() + " …", True
 
 
 def _clean(text: str) -> str:
@@ -226,10 +211,11 @@ def scrub(text: str) -> str:
 
 
 def doc_button(doc: FaqEntry | Announcement) -> Button:
-    """A button that opens `doc`, labelled with its question or title."""
-    if isinstance(doc, FaqEntry):
-        return Button(button_label(doc.question), make_action("faq", doc.id))
-    return Button(button_label(doc.title), make_action("ann", doc.id))
+    """A button that opens `doc`, labelled with its question or title (in full on a
+    numbered line)."""
+    kind = "faq" if isinstance(doc, FaqEntry) else "ann"
+    label = " ".join(doc.title.split())
+    return Button(button_label(label), make_action(kind, doc.id), full_label=label)
 
 
 def document_reply(
@@ -245,12 +231,13 @@ def document_reply(
     buttons = [doc_button(hit.doc) for hit in related]
     lead = 0
     if isinstance(doc, FaqEntry):
-        text = doc.answer.strip()
+        text = plaintext.plain(doc.answer)
         title, footer = doc.question, msg.faq_source(settings.ward_name)
         links = tuple(Link(msg.READ_MORE, url) for url in doc.links)
     else:
-        body = _plain_markdown(doc.body)
-        text, trimmed = _preview(body, FULL_TEXT_CHARS if full else ANNOUNCEMENT_PREVIEW_CHARS)
+        body = plaintext.blocks(doc.body)
+        limit = FULL_TEXT_CHARS if full else ANNOUNCEMENT_PREVIEW_CHARS
+        text, trimmed = plaintext.preview(body, limit)
         if trimmed and full:
             text += "\n\n" + msg.rest_elsewhere(settings.ward_name, has_source=bool(doc.source))
         elif trimmed:
@@ -267,14 +254,21 @@ def document_reply(
         footer=footer,
         buttons=tuple(buttons),
         links=links,
-        buttons_title=msg.RELATED if related else None,
+        buttons_title=_related_title(related),
         lead=lead,
     )
 
 
+def _related_title(related: Sequence[Hit]) -> str | None:
+    """ "Câu hỏi liên quan:", or "Nội dung liên quan:" when notices are among them."""
+    if not related:
+        return None
+    return msg.related(notices=any(isinstance(hit.doc, Announcement) for hit in related))
+
+
 def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
     """A new notice pushed to its subscribers: title, date, first lines, 'read it all'."""
-    text, _ = _preview(_plain_markdown(doc.body), ALERT_PREVIEW_CHARS)
+    text, _ = plaintext.preview(plaintext.blocks(doc.body), ALERT_PREVIEW_CHARS)
     return Reply(
         text,
         title=msg.alert_title(doc.title),
@@ -292,18 +286,20 @@ def _with_button(reply: Reply, button: Button | None) -> Reply:
 def no_answer_reply(
     answer: Answer, settings: Settings, staff: tuple[str, Button] | None = None
 ) -> Reply:
-    """Not sure: 'Có phải anh/chị muốn hỏi…' with the close matches the engine offers;
-    nothing plausible: 'no information yet' and whom to call. `staff`: the offer to pass
-    the question to ward staff (what it means, and its button), last."""
+    """Not sure: 'Có phải anh/chị muốn hỏi một trong các câu dưới đây?' with the close
+    matches the engine offers (the text asks it: no title above them); nothing plausible:
+    'no information yet' and whom to call. `staff`: the offer to pass the question to
+    ward staff (what it means, and its button), last."""
     extra, ask = ((f"\n\n{staff[0]}",), (staff[1],)) if staff else ((), ())
     if answer.offers:
         return Reply(
             "".join((msg.offer(settings.ward_name, settings.ward_hotline), *extra)),
             buttons=(*(doc_button(hit.doc) for hit in answer.offers), *ask),
-            buttons_title=msg.SUGGESTIONS,
         )
     return Reply(
-        "".join((msg.no_answer(settings.ward_name, settings.ward_hotline), *extra)), buttons=ask
+        "".join((msg.no_answer(settings.ward_name, settings.ward_hotline), *extra)),
+        buttons=ask,
+        keeps_choices=not ask,
     )
 
 
@@ -440,7 +436,7 @@ class Conversation:
             case "thanks" | "ack" | "bye":
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "empty":
-                return [Reply(msg.please_type())]
+                return [Reply(msg.please_type(), keeps_choices=True)]
             case "number":
                 return [Reply(msg.no_list_to_pick(intent.arg))]
             case "unknown_command":
@@ -615,7 +611,7 @@ class Conversation:
             return [await self._topics_reply(chat)]
         topic = self._resolve(intent.arg, strict=not intent.explicit)
         if topic is None:
-            return self._unknown_topic(intent.arg) if intent.explicit else None
+            return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only())]
         return [await self._follow(chat, topic)]
@@ -684,6 +680,7 @@ class Conversation:
                 Reply(
                     msg.unknown_topic_to_unsubscribe(intent.arg, names),
                     buttons=self._unsub_buttons(followed),
+                    numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg),
                 )
             ]
         if topic is None:
@@ -694,12 +691,21 @@ class Conversation:
         text = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
         return [Reply(text)]
 
-    def _unknown_topic(self, wanted: str) -> list[Reply]:
+    async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:
+        """Following a topic not found: the topics there are, and a "🔔 Nhận tin" choice
+        for each one the chat does not follow yet."""
+        followed = set(await self.store.subscriptions_of(chat))
         topics = self.engine.corpus.topics
         buttons = tuple(
-            Button(msg.subscribe_button(t.name), make_action("sub", t.id)) for t in topics
+            Button(msg.subscribe_button(t.name), make_action("sub", t.id))
+            for t in topics
+            if t.id not in followed
         )
-        return [Reply(msg.unknown_topic(wanted, [t.name for t in topics]), buttons=buttons)]
+        return Reply(
+            msg.unknown_topic(wanted, [(t.name, t.id in followed) for t in topics]),
+            buttons=buttons,
+            numbered_text=msg.unknown_topic_menu(wanted),
+        )
 
     def _unsub_buttons(self, topic_ids: Sequence[str]) -> tuple[Button, ...]:
         """The buttons of the chat's own topics' list: "🔕 Bỏ nhận tin" for each, then one
@@ -737,7 +743,11 @@ class Conversation:
         if not followed:
             return Reply(msg.mysubs([]), buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
         names = [self._topic_name(t) for t in followed]
-        return Reply(msg.mysubs(names), buttons=self._unsub_buttons(followed))
+        return Reply(
+            msg.mysubs(names),
+            buttons=self._unsub_buttons(followed),
+            numbered_text=msg.mysubs_menu(),
+        )
 
     def _latest_reply(self, limit: int = 5) -> Reply:
         notices = self.engine.latest(limit)

@@ -171,7 +171,14 @@ def announcement_heading(day: dt.date, title: str) -> str:
 
 
 RELATED = "Câu hỏi liên quan:"
-SUGGESTIONS = "Có phải anh/chị muốn hỏi:"
+RELATED_CONTENT = "Nội dung liên quan:"
+
+
+def related(*, notices: bool) -> str:
+    """Above the entries related to an answer: questions, or notices among them."""
+    return RELATED_CONTENT if notices else RELATED
+
+
 READ_MORE = "Xem thêm"
 ORIGINAL_DOCUMENT = "Xem văn bản gốc"
 FULL_TEXT_BUTTON = "📄 Xem toàn văn"
@@ -207,7 +214,7 @@ def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
 def no_answer(ward_name: str, hotline: str) -> str:
     return "\n\n".join(
         [
-            "Xin lỗi, hiện chưa có thông tin về câu hỏi này.",
+            "Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.",
             "Anh/chị có thể hỏi lại bằng từ ngữ khác, nêu rõ tên thủ tục hoặc giấy tờ cần làm.",
             f"Để được hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
         ]
@@ -215,13 +222,11 @@ def no_answer(ward_name: str, hotline: str) -> str:
 
 
 def offer(ward_name: str, hotline: str) -> str:
-    """The bot is not sure: it offers close matches (as buttons or numbered choices)."""
-    return "\n\n".join(
-        [
-            "Dạ, em chưa chắc đã hiểu đúng câu hỏi của anh/chị.",
-            "Nếu không phải các câu dưới đây, anh/chị vui lòng "
-            f"{contact_line(ward_name, hotline)}.",
-        ]
+    """The bot is not sure: it asks which of the close matches below (buttons or numbered
+    choices) was meant, then whom to call if none."""
+    return (
+        "Dạ, có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+        f"anh/chị vui lòng {contact_line(ward_name, hotline)}."
     )
 
 
@@ -307,11 +312,21 @@ def unsubscribed_all(count: int) -> str:
     )
 
 
-def unknown_topic(text: str, names: Sequence[str]) -> str:
+def unknown_topic(text: str, names: Sequence[tuple[str, bool]]) -> str:
+    """`names`: each topic's name and whether this chat follows it."""
     lines = [f"Dạ, em chưa tìm thấy chủ đề “{text}”."]
     if names:
-        lines += ["Các chủ đề hiện có:"] + [f"• {name}" for name in names]
+        lines += ["Các chủ đề hiện có:"]
+        lines += [f"• {name}" + (" — đang nhận tin ✅" if on else "") for name, on in names]
     return "\n".join(lines)
+
+
+def unknown_topic_menu(text: str) -> str:
+    """`unknown_topic` where the topics not followed yet follow as numbered lines."""
+    return (
+        f"Dạ, em chưa tìm thấy chủ đề “{text}”. Anh/chị chọn chủ đề muốn nhận tin "
+        "trong các chủ đề dưới đây nhé:"
+    )
 
 
 def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
@@ -330,6 +345,14 @@ def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def unknown_topic_to_unsubscribe_menu(text: str) -> str:
+    """`unknown_topic_to_unsubscribe` where the chat's topics follow as numbered lines."""
+    return (
+        f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin. "
+        "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn dưới đây giúp em nhé:"
+    )
+
+
 def choose_topic_to_unsubscribe() -> str:
     return (
         "Dạ, anh/chị muốn hủy nhận tin chủ đề nào? "
@@ -341,6 +364,11 @@ def mysubs(names: Sequence[str]) -> str:
     if not names:
         return "Dạ, anh/chị chưa đăng ký nhận tin chủ đề nào. Gõ /topics để xem các chủ đề."
     return "\n".join(["Anh/chị đang nhận tin về:", *(f"• {name}" for name in names)])
+
+
+def mysubs_menu() -> str:
+    """`mysubs` where the chat's topics follow as numbered lines ("🔕 Bỏ nhận tin: …")."""
+    return "Anh/chị đang nhận tin về các chủ đề dưới đây (chọn một chủ đề để bỏ nhận tin):"
 
 
 def latest(ward_name: str, headings: Sequence[str]) -> str:
@@ -577,8 +605,8 @@ def too_long(limit: int) -> str:
 
 def error(ward_name: str, hotline: str) -> str:
     return (
-        "Xin lỗi, hệ thống đang gặp sự cố nên chưa trả lời được. Anh/chị vui lòng thử lại "
-        f"sau ít phút, hoặc {contact_line(ward_name, hotline)}."
+        "Dạ, em xin lỗi, hệ thống đang gặp sự cố nên em chưa trả lời được ạ. "
+        f"Anh/chị vui lòng thử lại sau ít phút, hoặc {contact_line(ward_name, hotline)}."
     )
 
 
@@ -605,6 +633,15 @@ def number_not_in_list(number: str, count: int) -> str:
     return (
         f"Dạ, số {number} không có trong danh sách em vừa gửi. Anh/chị chọn một số từ 1 "
         f"đến {count} dưới đây, hoặc gõ câu hỏi mới nhé."
+    )
+
+
+def number_not_a_button(number: str) -> str:
+    """On Telegram, where choices are buttons: a typed number picks the button in that
+    place; this is for a number past the last one (the buttons follow again)."""
+    return (
+        f"Dạ, số {number} không có trong các lựa chọn em vừa gửi. Anh/chị bấm vào một nút "
+        "bên dưới, hoặc gõ câu hỏi mới nhé."
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -16,10 +15,15 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Reply, document_reply, no_answer_reply
 from wardbot.models import Answer
+from wardbot.text import fold
 
 Measure = Callable[[str], int]
-# "3", "3.", "số 3", "so 3": a choice from the list shown last.
-_CHOICE = re.compile(r"\s*(?:s[ốo]\s*)?(\d+)\s*[.)]?\s*", re.IGNORECASE)
+# A choice from the list shown last, as typed with its diacritics folded: "3", "3.", "số 3",
+# "so 3", "chọn 3", "câu 3", "mục số 3", "số 3 ạ", "3 nhé", "chọn câu 3 đi".
+_CHOICE = re.compile(
+    r"\s*(?:chon\s+)?(?:(?:cau|muc)\s+)?(?:so\s*)?(\d+)\s*[.)]?"
+    r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
+)
 MAX_CHOICE_DIGITS = 3
 
 
@@ -28,19 +32,29 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def split_text(text: str, limit: int, measure: Measure = len) -> list[str]:
-    """Cut `text` into parts with measure(part) <= limit.
+def split_text(
+    text: str, limit: int, measure: Measure = len, *, first: int | None = None
+) -> list[str]:
+    """Cut `text` into parts with measure(part) <= limit (the first part <= `first`, when
+    given: room is taken by a title above it).
 
     Cuts fall between paragraphs when possible, else between lines, then words, and only
     as a last resort inside a word. `measure` must add up character by character
     (len, utf16_len, the length after HTML escaping, ...).
     """
-    if limit < 1:
+    if limit < 1 or (first is not None and first < 1):
         raise ValueError("limit must be positive")
     text = text.strip()
     if not text:
         return []
-    return [part for part in _split(text, limit, measure, ("\n\n", "\n", " ")) if part]
+    if first is not None and first < limit and measure(text) > first:
+        head = _split(text, first, measure, _SEPARATORS)[0]
+        if text.startswith(head):  # always: parts are stripped pieces, in order
+            return [head, *split_text(text[len(head) :], limit, measure)]
+    return [part for part in _split(text, limit, measure, _SEPARATORS) if part]
+
+
+_SEPARATORS = ("\n\n", "\n", " ")
 
 
 def _split(text: str, limit: int, measure: Measure, separators: Sequence[str]) -> list[str]:
@@ -121,16 +135,21 @@ def numbered_buttons(reply: Reply, start: int = 1) -> str:
     return "\n\n".join(block.strip() for block in blocks if block.strip())
 
 
-def numbered_choice(text: str, menu: Sequence[Button]) -> Button | Reply | None:
-    """What `text` means where `menu` was the numbered list shown last: the button its
+def numbered_choice(
+    text: str, menu: Sequence[Button], *, numbered: bool = True
+) -> Button | Reply | None:
+    """What `text` means where `menu` was the list of choices shown last: the button its
     number picks; a number not on the list gets a reply saying so, with the list again;
-    None when it is not a number or no list is shown (then it is a message like any)."""
-    match = _CHOICE.fullmatch(unicodedata.normalize("NFC", text)) if menu else None
+    None when it is not a number or no list is shown (then it is a message like any).
+    `numbered`: the choices were shown as numbered lines (else as buttons, on Telegram)."""
+    match = _CHOICE.fullmatch(fold(text)) if menu else None
     if match is None:
         return None
     digits = match.group(1)
     if len(digits) <= MAX_CHOICE_DIGITS and 1 <= int(digits) <= len(menu):
         return menu[int(digits) - 1]
+    if not numbered:
+        return Reply(msg.number_not_a_button(digits), buttons=tuple(menu))
     return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
 
 
