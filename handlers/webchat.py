@@ -139,6 +139,12 @@ class History:
         self._memory: OrderedDict[str, list[Entry]] = OrderedDict()
         self._last_held = 0  # the highest id given to a message held in memory
         self.failing = False  # the last write failed: messages are held in memory
+        store.forgetting.append(self._forget)
+
+    def _forget(self, chat: ChatRef) -> None:
+        """/forget: the session's messages held in memory go too."""
+        if chat.channel == CHANNEL:
+            self._memory.pop(chat.chat_id, None)
 
     @property
     def stored(self) -> bool:
@@ -158,6 +164,8 @@ class History:
                 if self.failing:
                     log.info("web chat: storing messages again")
                 self.failing = False
+                if self._last_held:  # the next messages held go past this one
+                    self._last_held = max(self._last_held, entry_id)
         if entry_id is None:
             entry_id = await self._hold(session, author, body)
         self.wake(session)

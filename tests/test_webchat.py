@@ -804,6 +804,39 @@ async def test_while_the_database_refuses_writes_the_page_gets_every_reply_in_or
     assert [e["id"] for e in everything] == sorted({e["id"] for e in everything})
 
 
+async def test_a_second_spell_of_refused_writes_still_gets_every_reply_to_the_page(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    """Messages held in a second outage go past those the database stored in between: the
+    page's cursor never passes over them."""
+    for question in ("mat the bhyt", "dang ky thuong tru o dau", "mat the bhyt"):
+        await store.db.execute("PRAGMA query_only = ON")  # an outage
+        try:
+            seen = (await history(client))[-1]["id"] if await history(client) else 0
+            await send(client, text=question)
+            assert [e["from"] for e in await history(client, after=seen)] == ["resident", "bot"]
+        finally:
+            await store.db.execute("PRAGMA query_only = OFF")
+        seen = (await history(client))[-1]["id"]
+        await send(client, text="xin chao")  # stored again
+        assert [e["text"] for e in await history(client, after=seen)][:1] == ["xin chao"]
+    everything = await history(client)
+    assert len(everything) == 12
+    assert [e["id"] for e in everything] == sorted({e["id"] for e in everything})
+
+
+async def test_forget_deletes_the_messages_held_in_memory_too(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    await store.db.execute("PRAGMA query_only = ON")  # held in memory from here
+    await send(client, text="so cccd cua toi la 079123456789 mat the bhyt")
+    await store.db.execute("PRAGMA query_only = OFF")
+    await send(client, text="/forget")
+    kept = await history(client)  # what anyone with the session id gets
+    assert "079123456789" not in json.dumps(kept, ensure_ascii=False)
+    assert [e.get("reset") for e in kept][:1] == [True]  # the page starts afresh
+
+
 # --- what one client may add to the database ----------------------------------------------
 
 

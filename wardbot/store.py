@@ -16,7 +16,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -335,6 +335,9 @@ class Store:
         # transaction never interleaves with another coroutine's statements.
         self._write = asyncio.Lock()
         self._copy: _Copy | None = None  # a read-only database read from a copy
+        # Called with the chat at each /forget, before its rows go: what a part of the bot
+        # keeps about chats outside the database (the web chat's messages held in memory).
+        self.forgetting: list[Callable[[ChatRef], None]] = []
 
     writable = True
 
@@ -914,7 +917,10 @@ class Store:
         return tables
 
     async def forget(self, chat: ChatRef) -> int:
-        """Delete every row about `chat`, in every per-chat table; returns rows deleted."""
+        """Delete every row about `chat`, in every per-chat table (and what `forgetting`
+        keeps elsewhere, first); returns rows deleted."""
+        for forget in self.forgetting:
+            forget(chat)
         tables = await self.per_chat_tables()
         # The chats table goes last, after the tables that refer to it.
         tables.sort(key=lambda name: name == "chats")
