@@ -1,12 +1,14 @@
 """Staff Markdown (notices in content/, answers in faq.yaml) as the plain text residents
 read on every channel, and previews of it that fill the room they are given.
 
-Only what staff type is understood, line by line: headings, emphasis (**, *, __, _, ~~),
-backslash escapes, `code`, links and <autolinks>, bullets (-, *, + become •), quotes,
-rules and tables (each row one line, its cells joined by " — "). Line breaks are kept as
-typed: staff break lines on purpose in faq.yaml. Punctuation that must stay as it is (in
-an address, in code, escaped) is set aside while the rest is read, so "lich_cat_dien" in
-a link is not taken for emphasis.
+markdown-it-py reads the text as CommonMark with tables, ~~strikethrough~~ and bare
+addresses found (linkify, so "lich_cat_dien" in an address is not taken for emphasis);
+walking its tokens gives the plain text: headings on their own line, no emphasis or code
+marks, escapes resolved, links as "text (address)", bullets as "•", ordered items with
+their numbers, each table row on one line, its cells joined by " — ". Line breaks stay as
+typed: staff break lines on purpose in faq.yaml. Raw HTML is shown as typed, never
+interpreted, and a line indented by four spaces is still a paragraph (staff do not mean
+code). Blocks that touch in the source (a list under its lead line) stay one paragraph.
 
 A text is read as blocks: paragraphs and headings. A preview keeps the whole blocks that
 fit, then the start of the next one cut at the end of a sentence or a word, so that an
@@ -20,38 +22,34 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 # A cut part of a paragraph shorter than this says nothing: better leave it out.
 MIN_CUT_CHARS = 40
 ELLIPSIS = "…"
 
-# Set-aside ASCII punctuation rides in the Private Use Area until the text is read.
-_SET_ASIDE = 0xE000
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_SET_ASIDE_CHAR = re.compile("[\ue021-\ue07e]")
-
-_HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
-_UNDERLINE = re.compile(r"[ \t]{0,3}(?:=+|-+)[ \t]*")  # under a heading's line
-_RULE = re.compile(r"[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
-_FENCE = re.compile(r"[ \t]{0,3}(?:```|~~~).*")
-_BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+(?=\S)")
-_QUOTE = re.compile(r"[ \t]{0,3}>[ \t]?")
-_TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*")
-
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]+)>")
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-_CODE = re.compile(r"(`+)(.+?)\1")
-_EMPHASIS = (
-    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
-    re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
-    re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"),
-    re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"),
-    re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"),
-)
 # Where a sentence or a list item ends: after . ! ? … ; followed by a space, or at a line end.
 _SENTENCE_END = re.compile(r"[.!?…;](?=\s)|(?=\n)")
+
+
+class _Reader(MarkdownIt):
+    """Addresses kept as staff typed them, not percent-encoded: residents read them."""
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
+
+
+_MARKDOWN = (
+    _Reader("commonmark", {"html": False, "linkify": True})
+    .enable(["table", "strikethrough", "linkify"])
+    .disable("code")
+)
+# Where a block starts: in the paragraph before it when no blank line comes between.
+_BLOCKS = ("paragraph_open", "heading_open", "fence", "table_open", "hr")
 
 
 @dataclass(frozen=True)
@@ -62,91 +60,97 @@ class Block:
     heading: bool = False
 
 
-def _set_aside(text: str) -> str:
-    return _PUNCTUATION.sub(lambda m: chr(_SET_ASIDE + ord(m.group())), text)
-
-
-def _restore(text: str) -> str:
-    return _SET_ASIDE_CHAR.sub(lambda m: chr(ord(m.group()) - _SET_ASIDE), text)
-
-
-def _link(match: re.Match[str]) -> str:
-    label, url = match.group(1), match.group(2)
+def _link(link: Token, label: str) -> str:
+    url = str(link.attrs.get("href", ""))
+    if link.markup in ("autolink", "linkify"):  # <https://…> or a bare address
+        return label.removeprefix("mailto:")
     if not url.startswith(("http://", "https://", "mailto:")):
         return label  # a page of the portal's own, meaningless here
     url = url.removeprefix("mailto:")
-    return _set_aside(url) if label.strip() == url else f"{label} ({_set_aside(url)})"
+    return url if label.strip() in ("", url) else f"{label} ({url})"
 
 
-def _inline(line: str) -> str:
-    """One line's emphasis, code and links as plain text."""
-    line = _CODE.sub(lambda m: _set_aside(m.group(2).strip()), line)
-    line = _IMAGE.sub("", line)
-    line = _LINK.sub(_link, line)
-    line = _AUTOLINK.sub(lambda m: _set_aside(m.group(1).removeprefix("mailto:")), line)
-    line = _URL.sub(lambda m: _set_aside(m.group()), line)
-    for pattern in _EMPHASIS:
-        line = pattern.sub(r"\1", line)
-    return line
-
-
-def _table_row(line: str) -> str:
-    cells = (cell.strip() for cell in line.strip().strip("|").split("|"))
-    return " — ".join(_inline(cell) for cell in cells if cell)
+def _inline(tokens: Sequence[Token]) -> str:
+    """One paragraph's, heading's or cell's text without its marks."""
+    out: list[str] = []
+    links: list[tuple[Token, int]] = []  # the links open, and where their label starts
+    kept: list[bool] = []  # for each emphasis open: whether its marks stay as typed
+    for number, token in enumerate(tokens):
+        if token.type in ("text", "code_inline"):
+            out.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif token.type in ("em_open", "strong_open"):
+            # "2*3*4" inside a word is a product, not emphasis
+            following = tokens[number + 1].content[:1] if number + 1 < len(tokens) else ""
+            inside_word = token.markup[0] == "*" and out and out[-1][-1:].isalnum()
+            kept.append(bool(inside_word and following.isalnum()))
+            if kept[-1]:
+                out.append(token.markup)
+        elif token.type in ("em_close", "strong_close") and kept.pop():
+            out.append(token.markup)
+        elif token.type == "link_open":
+            links.append((token, len(out)))
+        elif token.type == "link_close":
+            link, start = links.pop()
+            out[start:] = [_link(link, "".join(out[start:]))]
+    return "".join(out)  # images, ~~ marks: nothing
 
 
 def blocks(markdown: str) -> list[Block]:
     """The text's paragraphs and headings, as plain text, in order."""
-    lines = _ESCAPED.sub(lambda m: _set_aside(m.group(1)), markdown.replace("\r\n", "\n"))
     found: list[Block] = []
-    paragraph: list[str] = []
+    lines: list[str] = []  # of the paragraph being read
+    end = 0  # the source line after the last block read
+    indents: list[str] = []  # for each list item open: the indent of its lines after the first
+    marker = ""  # the bullet or number that starts the next line
+    cells: list[str] | None = None  # of the table row being read, in a table
 
     def end_paragraph() -> None:
-        text = _restore("\n".join(paragraph)).strip()
-        if text:
+        text = "\n".join(lines).strip("\n")
+        if text.strip():
             found.append(Block(text))
-        paragraph.clear()
+        lines.clear()
 
-    def heading(text: str) -> None:
-        end_paragraph()
-        text = _restore(_inline(text)).strip()
-        if text:
-            found.append(Block(text, heading=True))
+    def put(text: str) -> None:
+        nonlocal marker
+        for line in text.split("\n"):
+            lines.append(((marker or (indents[-1] if indents else "")) + line).rstrip())
+            marker = ""
 
-    rows = lines.split("\n")
-    code = False
-    table = False
-    for number, line in enumerate(rows):
-        line = line.rstrip()
-        following = rows[number + 1] if number + 1 < len(rows) else ""
-        if table and _TABLE_RULE.fullmatch(line):  # the rule under the header row
-            continue
-        if _FENCE.fullmatch(line):
-            code = not code
-            continue
-        if code:
-            paragraph.append(_set_aside(line))
-            continue
-        if table and "|" in line:
-            paragraph.append(_table_row(line))
-            continue
-        table = False
-        line = line.removesuffix("\\").rstrip()  # a hard line break
-        while _QUOTE.match(line):
-            line = line[_QUOTE.match(line).end() :]  # type: ignore[union-attr]
-        if not line.strip():
-            end_paragraph()
-        elif (found_heading := _HEADING.fullmatch(line)) is not None:
-            heading(found_heading.group(1) or "")
-        elif _UNDERLINE.fullmatch(line) and len(paragraph) == 1:
-            heading(paragraph.pop())
-        elif _RULE.fullmatch(line):
-            end_paragraph()
-        elif "|" in line and _TABLE_RULE.fullmatch(following):
-            paragraph.append(_table_row(line))
-            table = True
-        else:
-            paragraph.append(_inline(_BULLET.sub(r"\1• ", line, count=1)))
+    heading = False
+    for token in _MARKDOWN.parse(markdown):
+        if token.map is not None and token.type in _BLOCKS:
+            if token.map[0] > end or token.type in ("heading_open", "hr"):
+                end_paragraph()  # a blank line or a heading before it
+            end = token.map[1]
+        if token.type == "heading_open":
+            heading = True
+        elif token.type == "inline" and heading:
+            if text := _inline(token.children or []).strip():
+                found.append(Block(text, heading=True))
+            heading = False
+        elif token.type == "inline" and cells is not None:
+            cells.append(_inline(token.children or []).strip())
+        elif token.type == "inline":
+            put(_inline(token.children or []))
+        elif token.type == "fence":
+            put(token.content.rstrip("\n"))
+        elif token.type == "list_item_open":
+            outer = indents[-1] if indents else ""
+            mark = f"{token.info}{token.markup} " if token.info else "• "
+            marker = outer + mark
+            indents.append(outer + " " * len(mark))
+        elif token.type == "list_item_close":
+            indents.pop()
+            marker = ""
+        elif token.type in ("table_open", "tr_open"):
+            cells = []
+        elif token.type == "tr_close" and cells is not None:
+            if row := " — ".join(cell for cell in cells if cell):
+                put(row)
+        elif token.type == "table_close":
+            cells = None
     end_paragraph()
     return found
 
