@@ -226,6 +226,7 @@ def _print_answers(engine, questions: list[str], settings: Settings, *, as_json:
 def _cmd_check(settings: Settings) -> int:
     from wardbot.loader import (
         LAST_GOOD_FAQ_COPIES,
+        another_file,
         faq_shrink,
         faq_usable,
         load_corpus,
@@ -246,6 +247,13 @@ def _cmd_check(settings: Settings) -> int:
     )
     for problem in problems:
         print(problem)
+    if last_good is not None and another_file(faq, last_good):
+        print(
+            f"{saved} is not an earlier version of {settings.faq_file} (none of its ids is "
+            "in it), so the bot does not serve it",
+            file=sys.stderr,
+        )
+        last_good = None
     if not faq_usable(faq, last_good):
         if last_good is None:
             print(

@@ -35,13 +35,13 @@ def served_faq(settings: Settings) -> tuple[FaqFile, str | None]:
     serving = served(faq, last_good)
     if serving is faq:
         return faq, None
-    if last_good is None:
+    if serving is None:  # no good version, or another file's (loader.another_file)
         return faq, (
             f"warning: {settings.faq_file} cannot be read and there is no good version of it "
             "yet: the bot has no topics until it is fixed (see `bot.py check`)"
         )
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
-    return last_good, (
+    return serving, (
         f"warning: {settings.faq_file} cannot be used (see `bot.py check`): the bot keeps "
         f"serving {saved}, and the notice is checked against its topics and ids"
     )
