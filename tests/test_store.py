@@ -174,6 +174,43 @@ async def test_a_database_from_before_lasting_ticket_numbers_upgrades_in_place(
         assert await book.messages(1) == [] and await book.by_post(900) is None
 
 
+async def test_tickets_posted_before_the_staff_group_was_recorded_are_taken_for_the_current(
+    db_path: Path,
+) -> None:
+    """Migration 9 leaves the staff group of tickets posted before it NULL; the desk's
+    first start takes them to be in the group configured then (where they were posted,
+    the ward's group unchanged), so retention and /forget still take the residents'
+    questions out of it. A ticket never posted names no group."""
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path)
+    for number, step in enumerate(MIGRATIONS[:8], 1):
+        raw.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {number};\nCOMMIT;")
+    raw.executescript(
+        """
+        INSERT INTO tickets (id, channel, chat_id, state, created_at, active_at, thread_id)
+        VALUES (1, 'telegram', '1001', 'open', 10.0, 10.0, 501),
+               (2, 'telegram', '1002', 'open', 20.0, 20.0, NULL),
+               (3, 'zalo', '1001', 'open', 30.0, 30.0, NULL);
+        INSERT INTO staff_posts (message_id, ticket_id) VALUES (900, 2), (901, 2);
+        """
+    )
+    raw.commit()
+    raw.close()
+    async with await Store.open(db_path) as store:
+        book = TicketBook(store)
+        assert [t.staff_chat_id for t in await book.listing()] == [None, None, None]
+        assert await book.claim(-100999) == 2
+        assert await book.claim(-100777) == 0  # once: later tickets record their group
+        assert [t.staff_chat_id for t in await book.listing()] == [-100999, -100999, None]
+        assert await book.purge(100.0, 100.0) == 3
+        due = await book.due_withdrawals(1e12)
+        assert [(w.chat_id, w.thread_id, w.message_id) for w in due] == [
+            (-100999, 501, None),
+            (-100999, None, 900),
+            (-100999, None, 901),
+        ]
+
+
 async def test_after_an_upgrade_notices_there_at_installation_stay_unalerted(
     db_path: Path,
 ) -> None:

@@ -244,10 +244,14 @@ MIGRATIONS: tuple[str, ...] = (
     # (/forget, or retention after QUESTION_LOG_DAYS): its forum topic, or without topics
     # each of the bot's messages about it. Written with the ticket's deletion and kept
     # until Telegram has done it, so a deletion that failed is tried again later. Ids in
-    # the staff group only: nothing names the resident.
+    # the staff group only: nothing names the resident. `chat_id` is the staff group the
+    # topic or message is in: a ward that moved to another group (turning Topics on makes
+    # a new supergroup) must not have messages of the same ids deleted in the new one.
+    # NULL: the group is not known, and nothing is deleted.
     """
     CREATE TABLE staff_withdrawals (
         id INTEGER PRIMARY KEY,
+        chat_id INTEGER,
         thread_id INTEGER,
         message_id INTEGER,
         created_at REAL NOT NULL,
@@ -255,6 +259,13 @@ MIGRATIONS: tuple[str, ...] = (
         not_before REAL NOT NULL
     );
     CREATE INDEX staff_withdrawals_due ON staff_withdrawals (not_before);
+    """,
+    # 9: the staff group a ticket's topic and the bot's posts about it are in, for the same
+    # reason. Tickets posted before have NULL: the desk takes them for the group it is
+    # configured with when it first starts after this migration (`TicketBook.claim`), the
+    # group they were posted in unless the ward changed group in the same upgrade.
+    """
+    ALTER TABLE tickets ADD COLUMN staff_chat_id INTEGER;
     """,
 )
 
