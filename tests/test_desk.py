@@ -1001,6 +1001,42 @@ async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
     assert await desk.on_staff_message(other) == []
 
 
+async def test_a_reply_to_the_bots_answer_about_a_live_ticket_is_not_told_it_is_gone(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    """The bot's answers to staff name a ticket too ("Phiếu số 1 chưa có câu trả lời…"):
+    a reply to one is no reply to a ticket post, and the ticket is there. Only a reply to
+    one of the bot's posts about a ticket that really is gone says so."""
+    room.forum = False
+    number = await open_ticket(conversation)
+    await desk.post_pending()
+    [answer] = await desk.on_staff_message(staff(f"/newfaq {number}"))
+    assert answer.startswith(f"Phiếu số {number} ")
+    reply = StaffMessage(
+        7003,
+        "Dạ, phường có lớp bơi miễn phí vào tháng 6.",
+        STAFF,
+        "Lan",
+        reply_to=8000,
+        reply_to_bot=True,
+        reply_to_text=answer,
+    )
+    assert await desk.on_staff_message(reply) == []
+    said = await desk.on_staff_message(replace(reply, text="/r Dạ có ạ."))
+    assert said == [msg.staff_which_ticket()]
+    for text in (msg.ticket_was_closed(number), msg.staff_ticket_gone(number)):
+        assert await desk.on_staff_message(replace(reply, reply_to_text=text)) == []
+    # Its real posts, once the ticket is gone: told so.
+    await conversation.handle_text(RESIDENT, "em hỏi thêm: có mất phí không ạ")
+    await desk.post_pending()
+    room.delete_fail = RuntimeError("Telegram is down")
+    clock.now += 91 * DAY
+    await desk.purge(clock.now - 90 * DAY)
+    for post in room.posts:
+        said = await desk.on_staff_message(bot_post(post, "Dạ có."))
+        assert said == [msg.staff_ticket_gone(number)]
+
+
 @pytest.mark.parametrize("forum", [True, False])
 async def test_a_listing_links_to_each_ticket_and_quotes_no_resident(
     conversation: Conversation, desk: Desk, room: FakeRoom, forum: bool

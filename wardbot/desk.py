@@ -604,7 +604,7 @@ class Desk:
                 ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None:
                 return await self._relay(ticket, message.text, message)
-            gone = _gone_ticket(message)
+            gone = await self._gone_ticket(message)
             if gone is not None:
                 return [msg.staff_ticket_gone(gone)]
         if message.thread_id is not None:
@@ -643,8 +643,20 @@ class Desk:
             numbered = await self.tickets.get(int(number.group(1)))
             if numbered is not None:
                 return numbered, number.group(2).strip()
-        gone = _gone_ticket(message)
+        gone = await self._gone_ticket(message)
         return msg.staff_which_ticket() if gone is None else msg.staff_ticket_gone(gone)
+
+    async def _gone_ticket(self, message: StaffMessage) -> int | None:
+        """The number of the ticket whose post (one of the bot's posts about a ticket, not
+        its answers to staff) `message` replies to, when that ticket no longer exists:
+        retention or the resident's /forget deleted it."""
+        if not message.reply_to_bot:
+            return None
+        found = msg.TICKET_POST_NUMBER.match(message.reply_to_text)
+        if found is None:
+            return None
+        number = int(found.group(1))
+        return number if await self.tickets.get(number) is None else None
 
     async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
         text = text.strip()
@@ -721,15 +733,6 @@ class Desk:
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
         return msg.faq_entry_added(edit.entry_id, question)
-
-
-def _gone_ticket(message: StaffMessage) -> int | None:
-    """The number of the ticket whose post `message` replies to, when the desk found no
-    such ticket: it is gone (retention, or the resident's /forget)."""
-    if not message.reply_to_bot:
-        return None
-    found = msg.TICKET_POST_NUMBER.match(message.reply_to_text)
-    return int(found.group(1)) if found else None
 
 
 def _published(question: str) -> str:
