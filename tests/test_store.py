@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -284,3 +290,93 @@ async def test_a_read_only_folder_shows_what_a_crashed_bot_left_in_the_write_ahe
             with pytest.raises(sqlite3.OperationalError, match="readonly"):
                 await reading.subscribe(BINH, "bhyt")
     assert sorted(p.name for p in left.iterdir()) == ["bot.sqlite3", "bot.sqlite3-wal"]
+
+
+async def crashed_folder(tmp_path: Path) -> Path:
+    """A data folder as a killed bot leaves it: its last writes in bot.sqlite3-wal."""
+    running = tmp_path / "running"
+    async with await Store.open(running / "bot.sqlite3") as store:
+        await store.subscribe(ALICE, "bhyt")
+        left = tmp_path / "left"
+        left.mkdir()
+        for name in ("bot.sqlite3", "bot.sqlite3-wal"):
+            shutil.copyfile(running / name, left / name)
+    assert (left / "bot.sqlite3-wal").stat().st_size > 0
+    return left
+
+
+READ_ONLY_BOT = """
+import asyncio, sys
+from wardbot.store import Store
+
+async def serve():
+    store = await Store.open(sys.argv[1], read_only=True)
+    print("serving", flush=True)
+    await asyncio.sleep(60)
+    await store.close()
+
+asyncio.run(serve())
+"""
+
+
+def kill_read_only_bots(folders: list[Path], tmp: Path) -> None:
+    """Start a read-only bot on each folder in turn (TMPDIR `tmp`), and kill -9 it."""
+    for folder in folders:
+        bot = subprocess.Popen(
+            [sys.executable, "-c", READ_ONLY_BOT, str(folder / "bot.sqlite3")],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**os.environ, "TMPDIR": str(tmp)},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert bot.stdout is not None and bot.stdout.readline() == "serving\n"
+        finally:
+            bot.kill()
+            bot.wait()
+            if bot.stdout is not None:
+                bot.stdout.close()
+
+
+async def test_copies_of_the_database_killed_bots_left_are_removed_at_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only start reads the database from a copy in TMPDIR (chat ids, tickets, web
+    conversations): a bot killed meanwhile (kill -9, docker kill, out of memory) cannot
+    remove it, and /forget never reaches it. The next read-only start removes such copies
+    of the same database; a running bot's copy, and copies of other databases, stay."""
+    left = await crashed_folder(tmp_path)
+    other = await crashed_folder(tmp_path / "other-ward")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    # Killed twice, and another ward's bot once.
+    await asyncio.to_thread(kill_read_only_bots, [left, left, other], tmp)
+    assert len(list(tmp.glob("wardbot-db-*"))) == 2  # without removal: 3
+    with read_only_folder(left):
+        async with await Store.open(left / "bot.sqlite3", read_only=True) as running:
+            async with await Store.open(left / "bot.sqlite3", read_only=True) as started:
+                assert await started.subscriptions_of(ALICE) == ["bhyt"]
+                copies = {p.name for p in tmp.glob("wardbot-db-*")}
+                assert len(copies) == 3  # the running bot's, this one's, the other ward's
+            assert await running.subscriptions_of(ALICE) == ["bhyt"]
+    [kept] = tmp.glob("wardbot-db-*")
+    assert [p.name for p in kept.glob("*.sqlite3")] == ["bot.sqlite3"]
+    assert json.loads((kept / "owner.json").read_text())["source"] == str(
+        (other / "bot.sqlite3").resolve()
+    )
+
+
+async def test_a_read_only_start_that_fails_leaves_no_copy_of_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    left = tmp_path / "left"
+    left.mkdir()
+    (left / "bot.sqlite3").write_bytes(b"not a database, " * 512)
+    (left / "bot.sqlite3-wal").write_bytes(b"nor a log" * 64)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    with read_only_folder(left), pytest.raises(sqlite3.DatabaseError):
+        await Store.open(left / "bot.sqlite3", read_only=True)
+    assert list(tmp.iterdir()) == []
