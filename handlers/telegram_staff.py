@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from telegram import LinkPreviewOptions, Message, ReactionTypeEmoji, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -31,7 +31,7 @@ from telegram.ext import (
 from handlers.telegram import keyboard, render_html
 from wardbot import messages as msg
 from wardbot.conversation import Reply
-from wardbot.desk import AlreadyGone, Desk, StaffMessage, TopicGone
+from wardbot.desk import AlreadyGone, Desk, GroupUnreachable, StaffMessage, TopicGone
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +44,15 @@ _DELETED_ALREADY = (
     "topic_deleted",
     "message to delete not found",
 )
+# ...and when the bot cannot reach the group at all (not a member, the group gone).
+_NO_GROUP = ("chat not found", "not a member", "kicked")
 _STAFF_GROUP = -1  # handler group: before the resident handlers (group 0)
 
 
 class TelegramStaffRoom:
     """The staff group, for wardbot.desk; errors other than a deleted topic propagate
-    (the desk's poster is supervised and tries again)."""
+    (the desk's poster is supervised and tries again). It posts in `chat_id`; it deletes
+    in the group it is told, which may be the one the ward used before."""
 
     def __init__(self, application: Application, chat_id: int) -> None:  # type: ignore[type-arg]
         self.application = application
@@ -100,23 +103,29 @@ class TelegramStaffRoom:
     async def close_topic(self, thread_id: int) -> None:
         await self.bot.close_forum_topic(self.chat_id, thread_id)
 
-    async def delete_topic(self, thread_id: int) -> None:
+    async def delete_topic(self, chat_id: int, thread_id: int) -> None:
         with _gone_already():
-            await self.bot.delete_forum_topic(self.chat_id, thread_id)
+            await self.bot.delete_forum_topic(chat_id, thread_id)
 
-    async def delete_message(self, message_id: int) -> None:
+    async def delete_message(self, chat_id: int, message_id: int) -> None:
         with _gone_already():
-            await self.bot.delete_message(self.chat_id, message_id)
+            await self.bot.delete_message(chat_id, message_id)
 
 
 @contextlib.contextmanager
 def _gone_already() -> Iterator[None]:
-    """Telegram refusing to delete what is not there: AlreadyGone (nothing to try again)."""
+    """Telegram refusing to delete what is not there: AlreadyGone (nothing to try again);
+    refusing because the bot cannot reach the group: GroupUnreachable."""
     try:
         yield
+    except (Forbidden, ChatMigrated) as exc:
+        raise GroupUnreachable(str(exc)) from exc
     except BadRequest as exc:
-        if any(text in str(exc).lower() for text in _DELETED_ALREADY):
+        text = str(exc).lower()
+        if any(gone in text for gone in _DELETED_ALREADY):
             raise AlreadyGone(str(exc)) from exc
+        if any(gone in text for gone in _NO_GROUP):
+            raise GroupUnreachable(str(exc)) from exc
         raise
 
 

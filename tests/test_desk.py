@@ -32,6 +32,7 @@ from wardbot.desk import (
     WITHDRAW_FOR,
     AlreadyGone,
     Desk,
+    GroupUnreachable,
     StaffMessage,
     TopicGone,
 )
@@ -48,6 +49,7 @@ RESIDENT = ChatRef("zalo", "u-77")
 OTHER = ChatRef("telegram", "5151")
 GROUP = ChatRef("telegram", "-100200", private=False)
 STAFF = "9001"
+STAFF_GROUP = -100999  # settings.staff_chat_id
 UNKNOWN = "Cho hỏi phường có tổ chức lớp dạy bơi miễn phí cho trẻ em trong hè không?"
 # Monday 30 November 2026, 09:00 in Vietnam (UTC+7): office hours.
 MONDAY_9AM = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC).timestamp()
@@ -62,10 +64,14 @@ class Post:
 
 
 class FakeRoom:
-    """The staff group: topics and posts kept in lists; `fail` makes posting fail,
-    `delete_fail` deleting."""
+    """The staff group `chat_id`: topics and posts kept in lists; `fail` makes posting
+    fail, `delete_fail` deleting. Ids are the group's own, so two groups give the same
+    ones. Deleting in another group reaches it when it is in `elsewhere` (the bot is still
+    a member there); any other group is "chat not found"."""
 
-    def __init__(self, *, forum: bool = True) -> None:
+    def __init__(self, *, forum: bool = True, chat_id: int = STAFF_GROUP) -> None:
+        self.chat_id = chat_id
+        self.elsewhere: dict[int, FakeRoom] = {}
         self.forum = forum
         self.topics: dict[int, str] = {}
         self.closed: set[int] = set()
@@ -105,18 +111,26 @@ class FakeRoom:
     async def close_topic(self, thread_id: int) -> None:
         self.closed.add(thread_id)
 
-    async def delete_topic(self, thread_id: int) -> None:
-        if self.delete_fail:
-            raise self.delete_fail
-        if thread_id not in self.topics:
-            raise AlreadyGone("Bad Request: TOPIC_ID_INVALID")
-        self.deleted_topics.append(thread_id)
-        self.topics.pop(thread_id, None)
+    def group(self, chat_id: int) -> FakeRoom:
+        if chat_id == self.chat_id:
+            return self
+        if chat_id in self.elsewhere:
+            return self.elsewhere[chat_id]
+        raise GroupUnreachable("Bad Request: chat not found")
 
-    async def delete_message(self, message_id: int) -> None:
+    async def delete_topic(self, chat_id: int, thread_id: int) -> None:
         if self.delete_fail:
             raise self.delete_fail
-        self.deleted_messages.append(message_id)
+        room = self.group(chat_id)
+        if thread_id not in room.topics:
+            raise AlreadyGone("Bad Request: TOPIC_ID_INVALID")
+        room.deleted_topics.append(thread_id)
+        room.topics.pop(thread_id, None)
+
+    async def delete_message(self, chat_id: int, message_id: int) -> None:
+        if self.delete_fail:
+            raise self.delete_fail
+        self.group(chat_id).deleted_messages.append(message_id)
 
     def in_thread(self, thread_id: int | None) -> list[Post]:
         return [p for p in self.posts if p.thread_id == thread_id]
@@ -163,7 +177,7 @@ def settings(ward_settings: Settings) -> Settings:
     hours = OfficeHours.parse("T2-T6 7:30-11:30 13:30-17:00")
     return replace(
         ward_settings,
-        staff_chat_id=-100999,
+        staff_chat_id=STAFF_GROUP,
         office_hours=hours,
         admin_ids=frozenset({f"telegram:{STAFF}"}),
     )
@@ -346,7 +360,7 @@ async def test_a_topic_staff_deleted_is_made_again(
     await open_ticket(conversation)
     await desk.post_pending()
     [first_topic] = list(room.topics)
-    await room.delete_topic(first_topic)
+    await room.delete_topic(room.chat_id, first_topic)
     await conversation.handle_text(RESIDENT, "em hỏi thêm: có mất phí không ạ")
     await desk.post_pending()
     [new_topic] = list(room.topics)
@@ -874,6 +888,96 @@ async def test_the_retention_task_deletes_old_tickets_through_the_desk(
     assert await desk.tickets.of_chat(RESIDENT) == []
 
 
+OLD_GROUP = -100888  # the staff group a ward used before turning Topics on
+
+
+@pytest.mark.parametrize("still_member", [False, True])
+async def test_after_a_move_to_a_new_staff_group_retention_deletes_nothing_there_by_old_ids(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock, still_member: bool
+) -> None:
+    """Turning Topics on makes the staff group a new supergroup (a new STAFF_CHAT_ID) whose
+    ids start again: retention of a ticket posted in the old group must not delete the live
+    ticket that has the same id in the new one. In the old group its post is deleted while
+    the bot is still a member there, else given up at once (not tried for a week)."""
+    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
+    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
+    before.clock = clock
+    before.room = old
+    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
+    await before.post_pending()
+    [old_post] = old.posts
+    clock.now += 60 * DAY
+    new = FakeRoom(forum=True)
+    if still_member:
+        new.elsewhere[OLD_GROUP] = old
+    desk = Desk(before.tickets, settings, ward_engine, clock=clock)
+    desk.room = new
+    number = await open_ticket(Conversation(ward_engine, store, settings, desk=desk, clock=clock))
+    await desk.post_pending()
+    [live] = new.posts
+    assert live.thread_id == old_post.message_id  # the same id, in another group
+    clock.now += 31 * DAY
+    assert await desk.purge(clock.now - 90 * DAY) == 1
+    assert (new.deleted_topics, new.deleted_messages) == ([], [])
+    assert live.thread_id in new.topics and await desk.tickets.get(number) is not None
+    assert old.deleted_messages == ([old_post.message_id] if still_member else [])
+    assert await desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_an_answer_in_a_new_staff_group_never_reaches_an_old_groups_resident(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """A reply in the new group to a bot message whose id was a ticket post in the old
+    group is no answer on that ticket."""
+    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
+    before.clock = clock
+    before.room = FakeRoom(forum=False, chat_id=OLD_GROUP)
+    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
+    await before.post_pending()
+    [old_post] = before.room.posts
+    desk = Desk(before.tickets, settings, ward_engine, clock=clock)
+    desk.room = FakeRoom(forum=True)
+    # The bot's answer to /tickets in the new group happens to have the same id.
+    reply = StaffMessage(
+        7001,
+        "Dạ, phường có lớp bơi vào tháng 6.",
+        STAFF,
+        "Lan",
+        reply_to=old_post.message_id,
+        reply_to_bot=True,
+        reply_to_text="Phiếu đang chờ: 1",
+    )
+    assert await desk.on_staff_message(reply) == []
+    assert await outbox(store) == []
+
+
+async def test_a_ticket_open_when_the_ward_moves_group_is_posted_again_in_the_new_one(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """The resident writes again after the move: the question and what followed are
+    posted in the new group (in a topic of its own), and taken out of the old one."""
+    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
+    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
+    before.clock = clock
+    before.room = old
+    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
+    await before.post_pending()
+    new = FakeRoom(forum=True)
+    new.elsewhere[OLD_GROUP] = old
+    desk = Desk(before.tickets, settings, ward_engine, clock=clock)
+    desk.room = new
+    conversation = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+    await conversation.handle_text(RESIDENT, "em hỏi thêm: lớp bơi có học buổi tối không")
+    for _ in range(3):
+        await desk.post_pending()
+    [thread] = list(new.topics)
+    texts = [p.reply.text for p in new.in_thread(thread)]
+    assert len(texts) == 2 and "lớp dạy bơi" in texts[0] and "buổi tối" in texts[1]
+    assert old.deleted_messages == [old.posts[0].message_id]
+    said = await desk.on_staff_message(bot_post(new.in_thread(thread)[0], "Dạ có ạ."))
+    assert said == [] and len(await outbox(store)) == 1
+
+
 async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
 ) -> None:
@@ -895,6 +999,42 @@ async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
     # A reply to another message of the bot's (not a ticket post) is left alone.
     other = replace(bot_post(post, "cảm ơn bot"), reply_to_text="✔️ Đã đóng phiếu số 1.")
     assert await desk.on_staff_message(other) == []
+
+
+async def test_a_reply_to_the_bots_answer_about_a_live_ticket_is_not_told_it_is_gone(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    """The bot's answers to staff name a ticket too ("Phiếu số 1 chưa có câu trả lời…"):
+    a reply to one is no reply to a ticket post, and the ticket is there. Only a reply to
+    one of the bot's posts about a ticket that really is gone says so."""
+    room.forum = False
+    number = await open_ticket(conversation)
+    await desk.post_pending()
+    [answer] = await desk.on_staff_message(staff(f"/newfaq {number}"))
+    assert answer.startswith(f"Phiếu số {number} ")
+    reply = StaffMessage(
+        7003,
+        "Dạ, phường có lớp bơi miễn phí vào tháng 6.",
+        STAFF,
+        "Lan",
+        reply_to=8000,
+        reply_to_bot=True,
+        reply_to_text=answer,
+    )
+    assert await desk.on_staff_message(reply) == []
+    said = await desk.on_staff_message(replace(reply, text="/r Dạ có ạ."))
+    assert said == [msg.staff_which_ticket()]
+    for text in (msg.ticket_was_closed(number), msg.staff_ticket_gone(number)):
+        assert await desk.on_staff_message(replace(reply, reply_to_text=text)) == []
+    # Its real posts, once the ticket is gone: told so.
+    await conversation.handle_text(RESIDENT, "em hỏi thêm: có mất phí không ạ")
+    await desk.post_pending()
+    room.delete_fail = RuntimeError("Telegram is down")
+    clock.now += 91 * DAY
+    await desk.purge(clock.now - 90 * DAY)
+    for post in room.posts:
+        said = await desk.on_staff_message(bot_post(post, "Dạ có."))
+        assert said == [msg.staff_ticket_gone(number)]
 
 
 @pytest.mark.parametrize("forum", [True, False])
@@ -961,11 +1101,11 @@ class SlowRoom(FakeRoom):
             await self.gate.wait()
         return await super().post(reply, thread_id=thread_id, reply_to=reply_to)
 
-    async def delete_topic(self, thread_id: int) -> None:
+    async def delete_topic(self, chat_id: int, thread_id: int) -> None:
         if self.delete_gate is not None:
             self.deleting.set()
             await self.delete_gate.wait()
-        await super().delete_topic(thread_id)
+        await super().delete_topic(chat_id, thread_id)
 
     def left(self, text: str) -> list[str]:
         """What in the group still says `text`: topic names, posts not deleted."""

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -174,6 +180,43 @@ async def test_a_database_from_before_lasting_ticket_numbers_upgrades_in_place(
         assert await book.messages(1) == [] and await book.by_post(900) is None
 
 
+async def test_tickets_posted_before_the_staff_group_was_recorded_are_taken_for_the_current(
+    db_path: Path,
+) -> None:
+    """Migration 9 leaves the staff group of tickets posted before it NULL; the desk's
+    first start takes them to be in the group configured then (where they were posted,
+    the ward's group unchanged), so retention and /forget still take the residents'
+    questions out of it. A ticket never posted names no group."""
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path)
+    for number, step in enumerate(MIGRATIONS[:8], 1):
+        raw.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {number};\nCOMMIT;")
+    raw.executescript(
+        """
+        INSERT INTO tickets (id, channel, chat_id, state, created_at, active_at, thread_id)
+        VALUES (1, 'telegram', '1001', 'open', 10.0, 10.0, 501),
+               (2, 'telegram', '1002', 'open', 20.0, 20.0, NULL),
+               (3, 'zalo', '1001', 'open', 30.0, 30.0, NULL);
+        INSERT INTO staff_posts (message_id, ticket_id) VALUES (900, 2), (901, 2);
+        """
+    )
+    raw.commit()
+    raw.close()
+    async with await Store.open(db_path) as store:
+        book = TicketBook(store)
+        assert [t.staff_chat_id for t in await book.listing()] == [None, None, None]
+        assert await book.claim(-100999) == 2
+        assert await book.claim(-100777) == 0  # once: later tickets record their group
+        assert [t.staff_chat_id for t in await book.listing()] == [-100999, -100999, None]
+        assert await book.purge(100.0, 100.0) == 3
+        due = await book.due_withdrawals(1e12)
+        assert [(w.chat_id, w.thread_id, w.message_id) for w in due] == [
+            (-100999, 501, None),
+            (-100999, None, 900),
+            (-100999, None, 901),
+        ]
+
+
 async def test_after_an_upgrade_notices_there_at_installation_stay_unalerted(
     db_path: Path,
 ) -> None:
@@ -247,3 +290,93 @@ async def test_a_read_only_folder_shows_what_a_crashed_bot_left_in_the_write_ahe
             with pytest.raises(sqlite3.OperationalError, match="readonly"):
                 await reading.subscribe(BINH, "bhyt")
     assert sorted(p.name for p in left.iterdir()) == ["bot.sqlite3", "bot.sqlite3-wal"]
+
+
+async def crashed_folder(tmp_path: Path) -> Path:
+    """A data folder as a killed bot leaves it: its last writes in bot.sqlite3-wal."""
+    running = tmp_path / "running"
+    async with await Store.open(running / "bot.sqlite3") as store:
+        await store.subscribe(ALICE, "bhyt")
+        left = tmp_path / "left"
+        left.mkdir()
+        for name in ("bot.sqlite3", "bot.sqlite3-wal"):
+            shutil.copyfile(running / name, left / name)
+    assert (left / "bot.sqlite3-wal").stat().st_size > 0
+    return left
+
+
+READ_ONLY_BOT = """
+import asyncio, sys
+from wardbot.store import Store
+
+async def serve():
+    store = await Store.open(sys.argv[1], read_only=True)
+    print("serving", flush=True)
+    await asyncio.sleep(60)
+    await store.close()
+
+asyncio.run(serve())
+"""
+
+
+def kill_read_only_bots(folders: list[Path], tmp: Path) -> None:
+    """Start a read-only bot on each folder in turn (TMPDIR `tmp`), and kill -9 it."""
+    for folder in folders:
+        bot = subprocess.Popen(
+            [sys.executable, "-c", READ_ONLY_BOT, str(folder / "bot.sqlite3")],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**os.environ, "TMPDIR": str(tmp)},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert bot.stdout is not None and bot.stdout.readline() == "serving\n"
+        finally:
+            bot.kill()
+            bot.wait()
+            if bot.stdout is not None:
+                bot.stdout.close()
+
+
+async def test_copies_of_the_database_killed_bots_left_are_removed_at_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only start reads the database from a copy in TMPDIR (chat ids, tickets, web
+    conversations): a bot killed meanwhile (kill -9, docker kill, out of memory) cannot
+    remove it, and /forget never reaches it. The next read-only start removes such copies
+    of the same database; a running bot's copy, and copies of other databases, stay."""
+    left = await crashed_folder(tmp_path)
+    other = await crashed_folder(tmp_path / "other-ward")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    # Killed twice, and another ward's bot once.
+    await asyncio.to_thread(kill_read_only_bots, [left, left, other], tmp)
+    assert len(list(tmp.glob("wardbot-db-*"))) == 2  # without removal: 3
+    with read_only_folder(left):
+        async with await Store.open(left / "bot.sqlite3", read_only=True) as running:
+            async with await Store.open(left / "bot.sqlite3", read_only=True) as started:
+                assert await started.subscriptions_of(ALICE) == ["bhyt"]
+                copies = {p.name for p in tmp.glob("wardbot-db-*")}
+                assert len(copies) == 3  # the running bot's, this one's, the other ward's
+            assert await running.subscriptions_of(ALICE) == ["bhyt"]
+    [kept] = tmp.glob("wardbot-db-*")
+    assert [p.name for p in kept.glob("*.sqlite3")] == ["bot.sqlite3"]
+    assert json.loads((kept / "owner.json").read_text())["source"] == str(
+        (other / "bot.sqlite3").resolve()
+    )
+
+
+async def test_a_read_only_start_that_fails_leaves_no_copy_of_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    left = tmp_path / "left"
+    left.mkdir()
+    (left / "bot.sqlite3").write_bytes(b"not a database, " * 512)
+    (left / "bot.sqlite3-wal").write_bytes(b"nor a log" * 64)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    with read_only_folder(left), pytest.raises(sqlite3.DatabaseError):
+        await Store.open(left / "bot.sqlite3", read_only=True)
+    assert list(tmp.iterdir()) == []

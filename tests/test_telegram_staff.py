@@ -5,9 +5,11 @@ desk on an injected clock (retention and retries without waiting for them)."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
+import pytest
 from fakes.telegram_api import FakeBotApi, visible_text
 from test_desk import DAY, Clock
 
@@ -22,7 +24,9 @@ from wardbot.store import Store
 from wardbot.tickets import TicketBook
 
 STAFF_GROUP = -1001234567
+OLD_GROUP = -1009876543  # the group the ward used before turning Topics on
 RESIDENT = 901
+NEIGHBOUR = 902
 OFFICER = 9001
 QUESTION = "phường có lớp dạy bơi miễn phí cho trẻ em trong hè không"
 
@@ -35,23 +39,30 @@ class Staffed:
 
 
 @contextlib.asynccontextmanager
-async def staffed(api: FakeBotApi, engine: Engine, settings: Settings) -> AsyncIterator[Staffed]:
+async def staffed(
+    api: FakeBotApi,
+    engine: Engine,
+    settings: Settings,
+    *,
+    group: int = STAFF_GROUP,
+    forum: bool = True,
+) -> AsyncIterator[Staffed]:
     """The Telegram channel with the staff desk wired in as `bot.py run` does."""
     settings = replace(
         settings,
         telegram_token=Secret(api.token),
         telegram_base_url=api.base_url,
-        staff_chat_id=STAFF_GROUP,
+        staff_chat_id=group,
         admin_ids=frozenset({f"telegram:{OFFICER}"}),
     )
-    api.staff_group(STAFF_GROUP, forum=True)
+    api.staff_group(group, forum=forum)
     clock = Clock()
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
         desk = Desk(TicketBook(store), settings, engine, clock=clock)
         conversation = Conversation(engine, store, settings, desk=desk, clock=clock)
         channel = TelegramChannel(settings, conversation, poll_timeout=1)
-        StaffHandlers(desk, STAFF_GROUP).install(channel.application)
-        desk.room = TelegramStaffRoom(channel.application, STAFF_GROUP)
+        StaffHandlers(desk, group).install(channel.application)
+        desk.room = TelegramStaffRoom(channel.application, group)
         await channel.start()
         try:
             yield Staffed(api, desk, clock)
@@ -102,3 +113,38 @@ async def test_a_topic_staff_deleted_first_is_not_tried_again(
         assert visible_text(done.text) == msg.forget_done()
         assert [c.status for c in api.of("deleteForumTopic")] == [400]  # TOPIC_ID_INVALID
         assert await staff.desk.tickets.due_withdrawals(1e12) == []
+
+
+@pytest.mark.parametrize("still_member", [True, False])
+async def test_after_a_move_to_a_new_staff_group_old_posts_are_deleted_in_the_old_one_only(
+    ward_engine: Engine,
+    ward_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    still_member: bool,
+) -> None:
+    """STAFF_CHAT_ID now names a new group: retention deletes a ticket posted in the old
+    group there, while the bot is still a member; out of it, the deletion is given up at
+    once with one line in the log. Nothing is deleted in the new group by the old ids."""
+    async with FakeBotApi() as api:
+        async with staffed(api, ward_engine, ward_settings, group=OLD_GROUP, forum=False) as old:
+            await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+            await old.desk.post_pending()
+            old_posts = [(OLD_GROUP, c.result["message_id"]) for c in api.sent(OLD_GROUP)]
+            assert len(old_posts) == 1
+        if not still_member:
+            del api._chats[OLD_GROUP]  # the bot left the old group: "chat not found"
+        async with staffed(api, ward_engine, ward_settings) as staff:
+            staff.clock.now += 60 * DAY
+            await api.say(NEIGHBOUR, "/hoicanbo phường có cho mượn loa đài không")
+            await staff.desk.post_pending()
+            thread = api.topic_named(STAFF_GROUP, "#2 · Telegram")
+            staff.clock.now += 31 * DAY
+            with caplog.at_level(logging.WARNING, logger="wardbot.desk"):
+                assert await staff.desk.purge(staff.clock.now - 90 * DAY) == 1
+            deletes = [c for c in api.calls if c.method in ("deleteMessage", "deleteForumTopic")]
+            assert [c.chat_id for c in deletes] == [OLD_GROUP]
+            assert api.deleted_messages == (old_posts if still_member else [])
+            assert thread in api.topics[STAFF_GROUP]
+            assert await staff.desk.tickets.due_withdrawals(1e12) == []
+            left = [r for r in caplog.records if "cannot reach" in r.getMessage()]
+            assert len(left) == (0 if still_member else 1)

@@ -112,10 +112,18 @@ class AlreadyGone(Exception):
     """What the desk meant to delete in the staff group is not there any more."""
 
 
+class GroupUnreachable(Exception):
+    """The bot cannot act in that group: it is no member of it, or the group is gone."""
+
+
 class StaffRoom(Protocol):
     """The staff group, as the desk uses it (handlers.telegram_staff.TelegramStaffRoom).
-    `post` raises TopicGone for a topic that is no longer there; `delete_topic` and
-    `delete_message` raise AlreadyGone for what is no longer there."""
+    `chat_id` is the group it posts in; deleting names the group, since a ticket may have
+    been posted in the one the ward used before. `post` raises TopicGone for a topic that
+    is no longer there; `delete_topic` and `delete_message` raise AlreadyGone for what is
+    no longer there, GroupUnreachable when the bot cannot reach the group."""
+
+    chat_id: int
 
     async def is_forum(self) -> bool: ...
     async def create_topic(self, name: str) -> int: ...
@@ -124,8 +132,8 @@ class StaffRoom(Protocol):
     ) -> list[int]: ...
     async def react(self, message_id: int) -> None: ...
     async def close_topic(self, thread_id: int) -> None: ...
-    async def delete_topic(self, thread_id: int) -> None: ...
-    async def delete_message(self, message_id: int) -> None: ...
+    async def delete_topic(self, chat_id: int, thread_id: int) -> None: ...
+    async def delete_message(self, chat_id: int, message_id: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,7 @@ class Desk:
         self._per_origin = PerHour(TICKETS_PER_ORIGIN_HOUR, clock)
         self._per_chat = PerHour(TICKETS_PER_HOUR, clock)
         self._withdrawing: set[int] = set()  # withdrawals on their way to Telegram
+        self._claimed = False  # tickets posted before their group was recorded: claimed
 
     name = "staff-desk"
 
@@ -277,6 +286,7 @@ class Desk:
         """Delete the chat's tickets, then take them out of the staff group too (what fails
         there is tried again later: `withdraw_due`). A ticket being posted at that moment is
         taken out by the poster (`_post`)."""
+        await self._group()
         withdrawals = await self.tickets.forget(chat, self.clock())
         if self.room is not None:
             await self._withdraw(self.room, withdrawals)
@@ -284,6 +294,7 @@ class Desk:
     async def purge(self, before: float) -> int:
         """Retention: delete the tickets quiet since before `before`, and take them out of
         the staff group as /forget does."""
+        await self._group()
         deleted = await self.tickets.purge(before, self.clock())
         if deleted:
             await self.withdraw_due()
@@ -294,6 +305,7 @@ class Desk:
         deletion that failed and is to be tried again); returns how many were tried."""
         if self.room is None:
             return 0
+        await self._group()
         due = await self.tickets.due_withdrawals(self.clock())
         await self._withdraw(self.room, due)
         return len(due)
@@ -310,31 +322,65 @@ class Desk:
             finally:
                 self._withdrawing.discard(withdrawal.id)
 
+    async def _group(self) -> int | None:
+        """The staff group the room posts in. At the first call, tickets posted before
+        their group was recorded are taken to be there (`TicketBook.claim`)."""
+        if self.room is None:
+            return None
+        if not self._claimed:
+            self._claimed = True
+            claimed = await self.tickets.claim(self.room.chat_id)
+            if claimed:
+                log.info("%d ticket(s) posted before now recorded as in the staff group", claimed)
+        return self.room.chat_id
+
     async def _delete(self, room: StaffRoom, withdrawal: Withdrawal) -> None:
+        """Delete in the group the topic or message is in, never by its id in another one
+        (ids are the group's own). The group the ward used before is tried as well: the
+        resident's question is there as long as the bot is; a group the bot cannot reach,
+        or one not known, is given up at once, with one line in the log."""
         what = "topic" if withdrawal.thread_id is not None else "message"
+        group = withdrawal.chat_id
+        if group is None:
+            log.warning("a gone ticket's %s is in a staff group not known: left there", what)
+            await self.tickets.withdrawn(withdrawal.id)
+            return
         try:
             if withdrawal.thread_id is not None:
-                await room.delete_topic(withdrawal.thread_id)
+                await room.delete_topic(group, withdrawal.thread_id)
             elif withdrawal.message_id is not None:
-                await room.delete_message(withdrawal.message_id)
+                await room.delete_message(group, withdrawal.message_id)
         except AlreadyGone:
             pass
-        except Exception as exc:
-            now = self.clock()
-            if now - withdrawal.created_at >= WITHDRAW_FOR:
-                log.warning("gave up deleting a gone ticket's %s in the staff group: %s", what, exc)
-            else:
-                wait = min(WITHDRAW_RETRY * 2**withdrawal.attempts, WITHDRAW_RETRY_MAX)
-                log.warning(
-                    "could not delete a gone ticket's %s in the staff group (%s); "
-                    "trying again in %.0f s",
-                    what,
-                    exc,
-                    wait,
-                )
-                await self.tickets.withdraw_later(withdrawal, now + wait)
+        except GroupUnreachable as exc:
+            if group == room.chat_id:  # the bot's own group: its rights may come back
+                await self._retry(withdrawal, what, exc)
                 return
+            log.warning(
+                "a gone ticket's %s is in a staff group the bot cannot reach (%s): left there",
+                what,
+                exc,
+            )
+        except Exception as exc:
+            await self._retry(withdrawal, what, exc)
+            return
         await self.tickets.withdrawn(withdrawal.id)
+
+    async def _retry(self, withdrawal: Withdrawal, what: str, exc: Exception) -> None:
+        """A deletion that failed: tried again later, or given up after WITHDRAW_FOR."""
+        now = self.clock()
+        if now - withdrawal.created_at >= WITHDRAW_FOR:
+            log.warning("gave up deleting a gone ticket's %s in the staff group: %s", what, exc)
+            await self.tickets.withdrawn(withdrawal.id)
+            return
+        wait = min(WITHDRAW_RETRY * 2**withdrawal.attempts, WITHDRAW_RETRY_MAX)
+        log.warning(
+            "could not delete a gone ticket's %s in the staff group (%s); trying again in %.0f s",
+            what,
+            exc,
+            wait,
+        )
+        await self.tickets.withdraw_later(withdrawal, now + wait)
 
     # --- the outbox: staff answers to residents -----------------------------------------
 
@@ -405,6 +451,7 @@ class Desk:
         room = self.room
         if room is None:
             return 0
+        group = await self._group()
         if self.forum is None:
             self.forum = await room.is_forum()
         posted = 0
@@ -412,6 +459,12 @@ class Desk:
             ticket = await self.tickets.get(message.ticket_id)
             if ticket is None:  # forgotten meanwhile
                 continue
+            if ticket.staff_chat_id not in (None, group):
+                # Posted in the group the ward used before: taken out of it, and what the
+                # resident said is posted here again, in order, from the next round on.
+                await self._withdraw(room, await self.tickets.move(ticket.id, self.clock()))
+                self._wake.set()
+                break
             await self._post(room, ticket, message)
             posted += 1
         return posted
@@ -429,7 +482,7 @@ class Desk:
                 thread = await room.create_topic(
                     msg.ticket_topic_name(ticket.id, ticket.chat.channel, first)
                 )
-                if not await self.tickets.set_thread(ticket.id, thread):
+                if not await self.tickets.set_thread(ticket.id, thread, room.chat_id):
                     await self._take_back(room, thread, ())
                     return
             reply_to = None if thread is not None else await self.tickets.last_post(ticket.id)
@@ -441,7 +494,7 @@ class Desk:
                 log.info("ticket %d: its topic is gone; making a new one", ticket.id)
                 ticket = await self.tickets.get(ticket.id) or ticket
                 continue
-            if not await self.tickets.mark_posted(message, posted):
+            if not await self.tickets.mark_posted(message, posted, room.chat_id):
                 await self._take_back(room, thread, posted)
             return
         raise RuntimeError(f"ticket {ticket.id}: could not post in a topic")
@@ -450,7 +503,8 @@ class Desk:
         self, room: StaffRoom, thread_id: int | None, posts: Sequence[int]
     ) -> None:
         """What was just posted for a ticket forgotten meanwhile: deleted again."""
-        await self._withdraw(room, await self.tickets.withdraw(thread_id, posts, self.clock()))
+        withdrawals = await self.tickets.withdraw(room.chat_id, thread_id, posts, self.clock())
+        await self._withdraw(room, withdrawals)
 
     async def _staff_reply(self, ticket: Ticket, message: TicketMessage) -> Reply | None:
         if message.author == "note":
@@ -543,17 +597,18 @@ class Desk:
     async def _on_plain(self, message: StaffMessage) -> list[str]:
         """Relayed: a reply to the bot's post about a ticket, or to any message of the
         bot's in a ticket's topic. Anything else is staff talking among themselves."""
+        group = await self._group()
         if message.reply_to is not None:
-            ticket = await self.tickets.by_post(message.reply_to)
+            ticket = await self.tickets.by_post(message.reply_to, group)
             if ticket is None and message.reply_to_bot and message.thread_id is not None:
-                ticket = await self.tickets.by_thread(message.thread_id)
+                ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None:
                 return await self._relay(ticket, message.text, message)
-            gone = _gone_ticket(message)
+            gone = await self._gone_ticket(message)
             if gone is not None:
                 return [msg.staff_ticket_gone(gone)]
         if message.thread_id is not None:
-            ticket = await self.tickets.by_thread(message.thread_id)
+            ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None and ticket.id not in self._hinted:
                 self._hinted.add(ticket.id)  # once per ticket: staff may talk among themselves
                 return [msg.relay_not_sent_hint()]
@@ -577,18 +632,31 @@ class Desk:
             if number_first:
                 return msg.staff_no_ticket(int(number.group(1)))
         context = None
+        group = await self._group()
         if message.reply_to is not None:
-            context = await self.tickets.by_post(message.reply_to)
+            context = await self.tickets.by_post(message.reply_to, group)
         if context is None and message.thread_id is not None:
-            context = await self.tickets.by_thread(message.thread_id)
+            context = await self.tickets.by_thread(message.thread_id, group)
         if context is not None:
             return context, arg
         if number is not None:
             numbered = await self.tickets.get(int(number.group(1)))
             if numbered is not None:
                 return numbered, number.group(2).strip()
-        gone = _gone_ticket(message)
+        gone = await self._gone_ticket(message)
         return msg.staff_which_ticket() if gone is None else msg.staff_ticket_gone(gone)
+
+    async def _gone_ticket(self, message: StaffMessage) -> int | None:
+        """The number of the ticket whose post (one of the bot's posts about a ticket, not
+        its answers to staff) `message` replies to, when that ticket no longer exists:
+        retention or the resident's /forget deleted it."""
+        if not message.reply_to_bot:
+            return None
+        found = msg.TICKET_POST_NUMBER.match(message.reply_to_text)
+        if found is None:
+            return None
+        number = int(found.group(1))
+        return number if await self.tickets.get(number) is None else None
 
     async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
         text = text.strip()
@@ -603,9 +671,11 @@ class Desk:
     async def _close(self, ticket: Ticket) -> str:
         if not await self.tickets.close(ticket.id, self.clock()):
             return msg.ticket_was_closed(ticket.id)
-        if self.room is not None and ticket.thread_id is not None:
+        room = self.room
+        in_room = room is not None and ticket.staff_chat_id in (None, room.chat_id)
+        if room is not None and in_room and ticket.thread_id is not None:
             with contextlib.suppress(Exception):
-                await self.room.close_topic(ticket.thread_id)
+                await room.close_topic(ticket.thread_id)
         return msg.ticket_closed(ticket.id)
 
     async def listing(self) -> str:
@@ -626,7 +696,7 @@ class Desk:
     async def _link(self, ticket: Ticket) -> str | None:
         """The ticket in the staff group for its members: its topic, or the bot's first
         message about it. Only supergroups (ids -100…; forum groups are) have such links."""
-        group = str(self.settings.staff_chat_id or "")
+        group = str(ticket.staff_chat_id or self.settings.staff_chat_id or "")
         if not group.startswith("-100"):
             return None
         target = ticket.thread_id
@@ -663,15 +733,6 @@ class Desk:
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
         return msg.faq_entry_added(edit.entry_id, question)
-
-
-def _gone_ticket(message: StaffMessage) -> int | None:
-    """The number of the ticket whose post `message` replies to, when the desk found no
-    such ticket: it is gone (retention, or the resident's /forget)."""
-    if not message.reply_to_bot:
-        return None
-    found = msg.TICKET_POST_NUMBER.match(message.reply_to_text)
-    return int(found.group(1)) if found else None
 
 
 def _published(question: str) -> str:

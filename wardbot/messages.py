@@ -778,8 +778,9 @@ def ticket_post(
 
 
 # How the bot's posts about a ticket (ticket_post, ticket_follow_up_post, ticket_note_post)
-# begin: a reply to one names the ticket even once it is gone.
-TICKET_POST_NUMBER = re.compile(r"\W*Phiếu số (\d+)\b")
+# begin: a reply to one names the ticket even once it is gone. Only those: the bot's
+# answers to staff ("Phiếu số 3 đã đóng từ trước.") name a ticket too, and are no post.
+TICKET_POST_NUMBER = re.compile(r"(?:🙋|💬|⚠️) Phiếu số (\d+)(?: · qua | — người dân nhắn thêm:|: )")
 
 
 def ticket_follow_up_post(ticket_id: int, text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import logging
 import os
@@ -244,10 +245,14 @@ MIGRATIONS: tuple[str, ...] = (
     # (/forget, or retention after QUESTION_LOG_DAYS): its forum topic, or without topics
     # each of the bot's messages about it. Written with the ticket's deletion and kept
     # until Telegram has done it, so a deletion that failed is tried again later. Ids in
-    # the staff group only: nothing names the resident.
+    # the staff group only: nothing names the resident. `chat_id` is the staff group the
+    # topic or message is in: a ward that moved to another group (turning Topics on makes
+    # a new supergroup) must not have messages of the same ids deleted in the new one.
+    # NULL: the group is not known, and nothing is deleted.
     """
     CREATE TABLE staff_withdrawals (
         id INTEGER PRIMARY KEY,
+        chat_id INTEGER,
         thread_id INTEGER,
         message_id INTEGER,
         created_at REAL NOT NULL,
@@ -255,6 +260,13 @@ MIGRATIONS: tuple[str, ...] = (
         not_before REAL NOT NULL
     );
     CREATE INDEX staff_withdrawals_due ON staff_withdrawals (not_before);
+    """,
+    # 9: the staff group a ticket's topic and the bot's posts about it are in, for the same
+    # reason. Tickets posted before have NULL: the desk takes them for the group it is
+    # configured with when it first starts after this migration (`TicketBook.claim`), the
+    # group they were posted in unless the ward changed group in the same upgrade.
+    """
+    ALTER TABLE tickets ADD COLUMN staff_chat_id INTEGER;
     """,
 )
 
@@ -288,27 +300,72 @@ class OutboxItem:
 MAX_LOGGED_CHARS = 500
 
 
+COPY_PREFIX = "wardbot-db-"
+COPY_OWNER = "owner.json"  # in a copy's folder: the database copied, and the bot's pid
+
+
 class _Copy:
-    """A database and its write-ahead log copied into a temporary folder of their own."""
+    """A database and its write-ahead log copied into a temporary folder of their own.
+
+    The copy holds everything the database does (chat ids, tickets, web conversations): a
+    bot killed before `cleanup` leaves it behind. So the folder names its source in
+    `COPY_OWNER`, whose lock the bot holds while it runs (the system lets go of it when the
+    process ends, however it ends); the next read-only start removes the copies of the same
+    database whose lock it can take (`_remove_stale_copies`)."""
 
     def __init__(self, path: Path) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="wardbot-db-")
+        self._folder = tempfile.TemporaryDirectory(prefix=COPY_PREFIX)
+        self._owner: int | None = None
         try:
-            self.name = Path(self._folder.name) / path.name
+            folder = Path(self._folder.name)
+            self._owner = os.open(folder / COPY_OWNER, os.O_WRONLY | os.O_CREAT, 0o600)
+            fcntl.flock(self._owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            owner = {"source": str(path.resolve()), "pid": os.getpid()}
+            os.write(self._owner, json.dumps(owner).encode())
+            self.name = folder / path.name
             for suffix in ("", "-wal"):  # the log after the database: it only adds to it
                 shutil.copyfile(f"{path}{suffix}", f"{self.name}{suffix}")
         except BaseException:
-            self._folder.cleanup()
+            self.cleanup()
             raise
 
     def cleanup(self) -> None:
+        if self._owner is not None:
+            os.close(self._owner)
+            self._owner = None
         self._folder.cleanup()
+
+
+def _remove_stale_copies(path: Path) -> None:
+    """Remove the copies of the database at `path` that bots no longer running left in
+    the temporary folder (killed: no `_Copy.cleanup`). Others' copies, and those of a bot
+    still running (it holds its lock), are left alone."""
+    source = str(path.resolve())
+    for folder in Path(tempfile.gettempdir()).glob(f"{COPY_PREFIX}*"):
+        try:
+            fd = os.open(folder / COPY_OWNER, os.O_RDONLY)
+        except OSError:  # not one of ours, or not readable
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            owner = json.loads(os.read(fd, 65536) or b"{}")
+        except (OSError, ValueError):  # its bot is running (or the file is not ours)
+            continue
+        finally:
+            os.close(fd)
+        if isinstance(owner, dict) and owner.get("source") == source:
+            shutil.rmtree(folder, ignore_errors=True)
+            log.info("removed a copy of %s a stopped bot left in %s", path, folder.parent)
 
 
 def _with_its_log(path: Path) -> _Copy | None:
     """A copy of the database at `path` with its write-ahead log, when it has one that
     holds anything; None when the file alone is the whole database, or it cannot be
     copied (then what only the log holds is not read, and the log says so)."""
+    try:
+        _remove_stale_copies(path)
+    except OSError as exc:  # the temporary folder cannot be listed: nothing to remove
+        log.warning("cannot look for copies of %s left behind: %s", path, exc)
     try:
         if os.path.getsize(f"{path}-wal") == 0:
             return None
@@ -379,12 +436,23 @@ class Store:
             # What a bot that stopped abruptly (a crash, a power cut) left in the
             # write-ahead log would go unread: the two are then read from a copy.
             copy = await asyncio.to_thread(_with_its_log, path)
-            where = copy.name if copy is not None else path
-            mode = "mode=ro" if copy is not None else "mode=ro&immutable=1"
-            uri = f"{(await asyncio.to_thread(where.resolve)).as_uri()}?{mode}"
-            store = cls(await aiosqlite.connect(uri, uri=True, isolation_level=None))
+            try:
+                where = copy.name if copy is not None else path
+                mode = "mode=ro" if copy is not None else "mode=ro&immutable=1"
+                uri = f"{(await asyncio.to_thread(where.resolve)).as_uri()}?{mode}"
+                db = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+            except BaseException:
+                if copy is not None:
+                    await asyncio.to_thread(copy.cleanup)
+                raise
+            store = cls(db)
             store._copy = copy
-            if await store.schema_version() != len(MIGRATIONS):
+            try:
+                version = await store.schema_version()
+            except BaseException:
+                await store.close()
+                raise
+            if version != len(MIGRATIONS):
                 log.error("%s needs an upgrade this bot cannot write; starting empty", path)
                 await store.close()
                 store = await cls.open(":memory:")

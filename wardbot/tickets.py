@@ -6,7 +6,9 @@ ticket's number and a message's id are never given again, so a number staff type
 resident's chat (`channel`, `chat_id`), so `/forget` deletes it, and with it (by foreign
 key) its messages and the map of the bot's posts in the staff group. What it leaves in
 the staff group (its topic, or the bot's messages) is written down in the same
-transaction as `Withdrawal`s (migration 8), for the desk to delete there.
+transaction as `Withdrawal`s (migration 8), for the desk to delete there. A ticket
+records the staff group it was posted in (migration 9), and so does each withdrawal:
+ids are a group's own, and the ward may have moved to another group since.
 
 States: `open` (waiting for staff), `answered` (staff replied; the resident may still add
 to it), `closed` (staff closed it). Messages on a ticket go both ways:
@@ -45,6 +47,7 @@ class Ticket:
     closed_at: float | None
     thread_id: int | None
     relay_error: str | None
+    staff_chat_id: int | None = None  # the staff group its topic and posts are in
 
     @property
     def closed(self) -> bool:
@@ -66,9 +69,11 @@ class TicketMessage:
 @dataclass(frozen=True)
 class Withdrawal:
     """What the desk still has to delete in the staff group for a ticket that is gone:
-    its forum topic (`thread_id`), or one of the bot's messages (`message_id`)."""
+    its forum topic (`thread_id`), or one of the bot's messages (`message_id`), in the
+    group `chat_id` (None: not known, so never deleted)."""
 
     id: int
+    chat_id: int | None
     thread_id: int | None
     message_id: int | None
     created_at: float
@@ -77,7 +82,7 @@ class Withdrawal:
 
 _TICKET_COLUMNS = (
     "id, channel, chat_id, state, created_at, active_at, answered_at, closed_at, thread_id, "
-    "relay_error"
+    "relay_error, staff_chat_id"
 )
 _MESSAGE_COLUMNS = "id, ticket_id, author, text, signer, created_at, state, staff_message_id"
 
@@ -93,6 +98,7 @@ def _ticket(row: Sequence[object]) -> Ticket:
         row[7],  # type: ignore[arg-type]
         row[8],  # type: ignore[arg-type]
         row[9],  # type: ignore[arg-type]
+        row[10],  # type: ignore[arg-type]
     )
 
 
@@ -189,19 +195,23 @@ class TicketBook:
             row = await cursor.fetchone()
         return None if row is None else _ticket(row)
 
-    async def by_thread(self, thread_id: int) -> Ticket | None:
+    async def by_thread(self, thread_id: int, group: int | None = None) -> Ticket | None:
+        """The ticket whose topic `thread_id` is in the staff group `group` (None: any)."""
         async with self.store.db.execute(
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE thread_id = ? "  # noqa: S608
-            "ORDER BY id DESC LIMIT 1",
-            (thread_id,),
+            "AND (? IS NULL OR staff_chat_id = ?) ORDER BY id DESC LIMIT 1",
+            (thread_id, group, group),
         ) as cursor:
             row = await cursor.fetchone()
         return None if row is None else _ticket(row)
 
-    async def by_post(self, message_id: int) -> Ticket | None:
-        """The ticket a message the bot posted in the staff group belongs to."""
+    async def by_post(self, message_id: int, group: int | None = None) -> Ticket | None:
+        """The ticket a message the bot posted in the staff group `group` (None: any)
+        belongs to."""
         async with self.store.db.execute(
-            "SELECT ticket_id FROM staff_posts WHERE message_id = ?", (message_id,)
+            "SELECT ticket_id FROM staff_posts JOIN tickets ON tickets.id = ticket_id "
+            "WHERE message_id = ? AND (? IS NULL OR staff_chat_id = ?)",
+            (message_id, group, group),
         ) as cursor:
             row = await cursor.fetchone()
         return None if row is None else await self.get(int(row[0]))
@@ -257,17 +267,25 @@ class TicketBook:
         ) as cursor:
             return [_message(row) for row in await cursor.fetchall()]
 
-    async def set_thread(self, ticket_id: int, thread_id: int | None) -> bool:
-        """False when the ticket is gone (forgotten while its topic was being made)."""
+    async def set_thread(
+        self, ticket_id: int, thread_id: int | None, group: int | None = None
+    ) -> bool:
+        """The ticket's topic is `thread_id` (in the staff group `group`, when given).
+        False when the ticket is gone (forgotten while its topic was being made)."""
         async with self.store.writing() as db:
             cursor = await db.execute(
-                "UPDATE tickets SET thread_id = ? WHERE id = ?", (thread_id, ticket_id)
+                "UPDATE tickets SET thread_id = ?, staff_chat_id = COALESCE(?, staff_chat_id) "
+                "WHERE id = ?",
+                (thread_id, group, ticket_id),
             )
         return cursor.rowcount > 0
 
-    async def mark_posted(self, message: TicketMessage, posted: Sequence[int]) -> bool:
-        """`message` is in the staff group as the messages `posted` (a long one is split).
-        False, and nothing recorded, when it is gone: forgotten while it was being posted."""
+    async def mark_posted(
+        self, message: TicketMessage, posted: Sequence[int], group: int | None = None
+    ) -> bool:
+        """`message` is in the staff group (`group`, when given) as the messages `posted`
+        (a long one is split). False, and nothing recorded, when it is gone: forgotten
+        while it was being posted."""
         async with self.store.writing() as db:
             cursor = await db.execute(
                 "UPDATE ticket_messages SET state = 'posted', staff_message_id = ? "
@@ -276,6 +294,10 @@ class TicketBook:
             )
             if cursor.rowcount <= 0:
                 return False
+            await db.execute(
+                "UPDATE tickets SET staff_chat_id = COALESCE(?, staff_chat_id) WHERE id = ?",
+                (group, message.ticket_id),
+            )
             await db.executemany(
                 "INSERT OR REPLACE INTO staff_posts (message_id, ticket_id) VALUES (?, ?)",
                 [(posted_id, message.ticket_id) for posted_id in posted],
@@ -391,12 +413,49 @@ class TicketBook:
     # --- withdrawals: what gone tickets left in the staff group ---------------------------
 
     async def withdraw(
-        self, thread_id: int | None, posts: Sequence[int], now: float
+        self, group: int, thread_id: int | None, posts: Sequence[int], now: float
     ) -> list[Withdrawal]:
-        """Write down a topic (or, without one, messages) the desk posted for a ticket that
-        was deleted meanwhile."""
+        """Write down a topic (or, without one, messages) the desk posted in the staff
+        group `group` for a ticket that was deleted meanwhile."""
         async with self.store.writing() as db:
-            return await _withdrawals(db, thread_id, posts, now)
+            return await _withdrawals(db, group, thread_id, posts, now)
+
+    async def claim(self, group: int) -> int:
+        """Tickets posted before the staff group was recorded (migration 9) are taken to be
+        in `group`, the one configured now: the one they were posted in, unless the ward
+        changed group in the same upgrade. Returns how many."""
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "UPDATE tickets SET staff_chat_id = ? WHERE staff_chat_id IS NULL AND "
+                "(thread_id IS NOT NULL OR id IN (SELECT ticket_id FROM staff_posts))",
+                (group,),
+            )
+        return max(cursor.rowcount, 0)
+
+    async def move(self, ticket_id: int, now: float) -> list[Withdrawal]:
+        """A ticket still open when the ward moved to another staff group: what it left in
+        the old group is to be deleted there, and what the resident said is posted again
+        (in the new group)."""
+        async with self.store.writing() as db:
+            async with db.execute(
+                "SELECT staff_chat_id, thread_id FROM tickets WHERE id = ?", (ticket_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row[0] is None:
+                return []
+            posts = await _posts(db, ticket_id) if row[1] is None else ()
+            made = await _withdrawals(db, int(row[0]), row[1], posts, now)
+            await db.execute("DELETE FROM staff_posts WHERE ticket_id = ?", (ticket_id,))
+            await db.execute(
+                "UPDATE tickets SET staff_chat_id = NULL, thread_id = NULL WHERE id = ?",
+                (ticket_id,),
+            )
+            await db.execute(
+                "UPDATE ticket_messages SET state = 'pending' "
+                "WHERE ticket_id = ? AND author != 'staff' AND state = 'posted'",
+                (ticket_id,),
+            )
+        return made
 
     async def due_withdrawals(self, now: float, limit: int = 50) -> list[Withdrawal]:
         async with self.store.db.execute(
@@ -458,7 +517,7 @@ class TicketBook:
         return waiting, len(waits), statistics.median(waits) if waits else None
 
 
-_WITHDRAWAL_COLUMNS = "id, thread_id, message_id, created_at, attempts"
+_WITHDRAWAL_COLUMNS = "id, chat_id, thread_id, message_id, created_at, attempts"
 
 
 def _withdrawal(row: Sequence[object]) -> Withdrawal:
@@ -472,35 +531,41 @@ async def _take_out(
     what they left in the staff group: a ticket's topic (its messages go with it), or
     without one each of the bot's messages about it."""
     async with db.execute(
-        f"SELECT id, thread_id FROM tickets WHERE {where} ORDER BY id",  # noqa: S608
+        f"SELECT id, staff_chat_id, thread_id FROM tickets WHERE {where} ORDER BY id",  # noqa: S608
         params,
     ) as cursor:
-        tickets = [(int(row[0]), row[1]) for row in await cursor.fetchall()]
+        tickets = [(int(row[0]), row[1], row[2]) for row in await cursor.fetchall()]
     withdrawals: list[Withdrawal] = []
-    for ticket_id, thread_id in tickets:
-        posts: tuple[int, ...] = ()
-        if thread_id is None:
-            async with db.execute(
-                "SELECT message_id FROM staff_posts WHERE ticket_id = ? ORDER BY message_id",
-                (ticket_id,),
-            ) as cursor:
-                posts = tuple(int(row[0]) for row in await cursor.fetchall())
-        withdrawals += await _withdrawals(db, thread_id, posts, now)
+    for ticket_id, group, thread_id in tickets:
+        posts = await _posts(db, ticket_id) if thread_id is None else ()
+        withdrawals += await _withdrawals(db, group, thread_id, posts, now)
     if tickets:
-        await db.executemany("DELETE FROM tickets WHERE id = ?", [(t,) for t, _ in tickets])
+        await db.executemany("DELETE FROM tickets WHERE id = ?", [(t[0],) for t in tickets])
     return len(tickets), withdrawals
 
 
+async def _posts(db: aiosqlite.Connection, ticket_id: int) -> tuple[int, ...]:
+    async with db.execute(
+        "SELECT message_id FROM staff_posts WHERE ticket_id = ? ORDER BY message_id",
+        (ticket_id,),
+    ) as cursor:
+        return tuple(int(row[0]) for row in await cursor.fetchall())
+
+
 async def _withdrawals(
-    db: aiosqlite.Connection, thread_id: int | None, posts: Sequence[int], now: float
+    db: aiosqlite.Connection,
+    group: int | None,
+    thread_id: int | None,
+    posts: Sequence[int],
+    now: float,
 ) -> list[Withdrawal]:
     targets = [(thread_id, None)] if thread_id is not None else [(None, p) for p in posts]
     made = []
     for thread, message in targets:
         cursor = await db.execute(
-            "INSERT INTO staff_withdrawals (thread_id, message_id, created_at, not_before) "
-            "VALUES (?, ?, ?, ?)",
-            (thread, message, now, now),
+            "INSERT INTO staff_withdrawals (chat_id, thread_id, message_id, created_at, "
+            "not_before) VALUES (?, ?, ?, ?, ?)",
+            (group, thread, message, now, now),
         )
-        made.append(Withdrawal(int(cursor.lastrowid or 0), thread, message, now, 0))
+        made.append(Withdrawal(int(cursor.lastrowid or 0), group, thread, message, now, 0))
     return made

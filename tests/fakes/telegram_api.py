@@ -936,6 +936,7 @@ class FakeBotApi(FakeApiServer):
                 del self.messages[key]
 
     def _delete_message(self, params: dict[str, Any]) -> bool:
+        self._known_chat(params)
         key = (int(params["chat_id"]), int(params["message_id"]))
         if key not in self.messages:
             raise ApiError(400, "Bad Request: message to delete not found")
