@@ -745,6 +745,37 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
 
 
 @pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        (
+            "ADMIN_IDS",
+            "telegram:42,telgram:43",
+            "ADMIN_IDS entry 'telgram:43' must be 'telegram:<user id>' or 'zalo:<user id>'",
+        ),
+        (
+            "TELEGRAM_WEBHOOK_SECRET",
+            "mật khẩu của phường!",
+            "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters, each a letter A-Z or a-z, "
+            "a digit, _ or - (Telegram's rule)",
+        ),
+        ("TELEGRAM_WEBHOOK_SECRET", "x" * 257, "TELEGRAM_WEBHOOK_SECRET must be 1 to 256"),
+    ],
+)
+def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
+    ward, monkeypatch, capsys, name, value, line
+):
+    """A mistyped ADMIN_IDS entry would never match anyone; Telegram's setWebhook refuses
+    such a secret only once the bot is running: both are told at once, in one line."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")
+    monkeypatch.setenv(name, value)
+    assert bot.main(["ask", *ward, "mat the bhyt"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"configuration: {line}")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    assert value not in captured.err or name == "ADMIN_IDS"  # a secret is never shown
+
+
+@pytest.mark.parametrize(
     ("value", "on"),
     [
         *[(value, True) for value in ("on", "ON", "yes", "true", "1")],

@@ -129,6 +129,16 @@ def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) 
     return "\n".join(lines)
 
 
+def admins_only(own_id: str) -> str:
+    """An admin command from someone not in ADMIN_IDS, in a private chat: their own id
+    (`telegram:123456789`), which neither app shows, to pass on if they are staff."""
+    return (
+        "Dạ, lệnh này chỉ dành cho cán bộ quản trị của phường. "
+        f"Mã của anh/chị là {own_id} — nếu anh/chị là cán bộ, nhờ người cài đặt bot "
+        "thêm mã này vào ADMIN_IDS."
+    )
+
+
 def unknown_command(command: str) -> str:
     return f"Dạ, em chưa hiểu lệnh “{command}”. Anh/chị gõ /help để xem các lệnh nhé."
 
