@@ -421,6 +421,56 @@ def test_eval_refuses_a_ward_folder_without_questions(ward, tmp_path, capsys):
     assert captured.out == ""  # nothing scored: the error comes first
 
 
+@pytest.mark.parametrize(
+    ("questions", "error"),
+    [
+        # `expected:` would make the question silently out of scope (expect: []).
+        (
+            "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+            "- q: giờ làm việc\n  expected: [gio-lam-viec]\n",
+            "questions.yaml:4: item 2: unknown key 'expected' (did you mean 'expect'?)",
+        ),
+        # A tab: one line with the file and line, no PyYAML trace.
+        (
+            "- q: muc dong bhyt\n\texpect: [bhyt-muc-dong]\n",
+            "questions.yaml:2: a tab character: YAML is indented with spaces only",
+        ),
+        (
+            "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n- expect: [tam-tru]\n",
+            "questions.yaml:3: item 2 needs a 'q' string",
+        ),
+    ],
+    ids=["unknown-key", "tab", "no-q"],
+)
+def test_eval_refuses_a_question_file_mistake_in_one_line_with_its_line(
+    ward, tmp_path, capsys, questions, error
+):
+    path = tmp_path / "questions.yaml"
+    path.write_text(questions, encoding="utf-8")
+    assert bot.main(["eval", str(path), *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"{tmp_path}/{error}")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+
+
+def test_eval_warns_of_an_expected_id_no_entry_has_and_still_scores(ward, tmp_path, capsys):
+    """A mistyped id, or one of an entry the ward removed, is scored as a miss: say so."""
+    path = tmp_path / "questions.yaml"
+    path.write_text(
+        "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+        "- q: lam tam tru\n  expect:\n    - tam-tru\n    - tam-tru-cu\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["eval", str(path), *ward]) == 0
+    captured = capsys.readouterr()
+    warnings = [line for line in captured.err.splitlines() if "warning:" in line]
+    assert warnings == [
+        f"{path}:6: warning: expect id 'tam-tru-cu' is no FAQ entry or notice of this ward, "
+        "so 'lam tam tru' cannot be answered right"
+    ]
+    assert captured.out.splitlines()[0] == "questions             2"
+
+
 def test_eval_refuses_faq_and_content_with_ward_folders(ward, tmp_path, capsys):
     north = _labelled_ward(tmp_path / "north", "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n")
     assert bot.main(["eval", str(north), *ward]) == 2
