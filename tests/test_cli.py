@@ -783,6 +783,31 @@ def test_every_chat_command_is_in_the_readme(command):
     assert re.search(rf"^\|[^|\n]*`/{command}\b", readme, re.MULTILINE), command
 
 
+def _settings_read() -> list[str]:
+    """Every environment variable the bot reads: wardbot/config.py's, and uvicorn's
+    FORWARDED_ALLOW_IPS (whom the web server trusts for X-Forwarded-For)."""
+    config = (ROOT / "wardbot" / "config.py").read_text(encoding="utf-8")
+    names = re.findall(r'\b(?:text|secret|whole|switch|items)\(\s*"([A-Z_]+)"', config)
+    return sorted({*names, "FORWARDED_ALLOW_IPS"})
+
+
+@pytest.mark.parametrize("name", _settings_read())
+def test_every_setting_is_in_the_readmes_configuration_table(name):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    table = table[: table.index("\n## ")]
+    assert re.search(rf"^\|[^|\n]*`{name}`", table, re.MULTILINE), name
+
+
+def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
+    """nginx on the host reaches the container from the bridge's gateway, not 127.0.0.1:
+    without FORWARDED_ALLOW_IPS every resident counts as the proxy for the web chat."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docker = readme[readme.index("## Running with Docker") :]
+    docker = docker[: docker.index("\n## ")]
+    assert "-e FORWARDED_ALLOW_IPS=172.17.0.1" in docker
+
+
 @pytest.mark.parametrize("name", ["WEB_CHAT", "SEMANTIC_MATCHING"])
 def test_an_on_off_setting_with_another_value_is_a_configuration_error(
     ward, monkeypatch, capsys, name
