@@ -327,6 +327,7 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         format_table,
         load_questions,
         load_sections,
+        unknown_ids,
     )
 
     targets: list[Path] = args.targets
@@ -361,6 +362,10 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             )
             engine = _open_engine(ward_settings)
             try:
+                corpus = engine.corpus
+                known = {e.id for e in corpus.faq} | {a.id for a in corpus.announcements}
+                for warning in unknown_ids(ward.questions, asked, known):
+                    print(warning, file=sys.stderr)
                 report = Report.collect(engine.ask, asked)
             finally:
                 engine.close()

@@ -162,21 +162,32 @@ async def finish(store: Store, channel: str, state: str, now: float) -> None:
 
 @pytest.mark.parametrize("command", ["/stats", "/unanswered", "/reload", "/broadcast all Hi"])
 @pytest.mark.parametrize(
-    ("chat", "sender"),
+    ("chat", "sender", "own_id"),
     [
-        (ALICE, "1001"),  # a resident
-        (ChatRef("zalo", "42"), "42"),  # the admin's user id, but on another channel
-        (ADMIN, None),  # the channel did not say who wrote
+        (ALICE, "1001", "telegram:1001"),  # a resident
+        (ChatRef("zalo", "42"), "42", "zalo:42"),  # the admin's user id, on another channel
+        (ChatRef("zalo", "8a1b2c"), "8a1b2c", "zalo:8a1b2c"),
+        (ADMIN, None, None),  # the channel did not say who wrote
+        (TERMINAL, "local", None),  # no user of the terminal can be an admin
     ],
-    ids=["resident", "other-channel", "no-sender"],
+    ids=["resident", "other-channel", "zalo", "no-sender", "terminal"],
 )
-async def test_admin_commands_do_not_exist_for_anyone_else(
-    bot: Bot, chat: ChatRef, sender: str | None, command: str
+async def test_admin_commands_refuse_anyone_else_and_tell_them_their_id(
+    bot: Bot, chat: ChatRef, sender: str | None, own_id: str | None, command: str
 ) -> None:
+    """Neither Telegram nor Zalo shows a user their id: a member of staff not yet in
+    ADMIN_IDS who tries an admin command is told theirs, to pass on. Nothing else happens."""
     await bot.store.subscribe(ALICE, "bhyt")
     reply = await bot.say(chat, command, sender=sender)
     name = command.split()[0]
-    assert reply.text == msg.unknown_command(name)
+    if own_id is None:
+        assert reply.text == msg.unknown_command(name)
+    else:
+        assert reply.text == (
+            "Dạ, lệnh này chỉ dành cho cán bộ quản trị của phường. "
+            f"Mã của anh/chị là {own_id} — nếu anh/chị là cán bộ, nhờ người cài đặt bot "
+            "thêm mã này vào ADMIN_IDS."
+        )
     assert reply.buttons == ()
     assert bot.outbox() == []
     assert bot.reloads.calls == 0
@@ -595,6 +606,34 @@ async def test_purge_deletes_only_old_questions_and_finished_messages(bot: Bot) 
 
 
 # --- configuration ----------------------------------------------------------------------
+
+
+def test_admin_ids_take_the_channel_in_any_case_and_match_the_admin(bot: Bot) -> None:
+    settings = Settings.from_env({"ADMIN_IDS": " Telegram:42 , ZALO:8a1B2c "})
+    assert settings.admin_ids == {"telegram:42", "zalo:8a1B2c"}
+    assert settings.is_admin("telegram", "42") and settings.is_admin("zalo", "8a1B2c")
+
+
+@pytest.mark.parametrize(
+    ("value", "entry"),
+    [
+        ("telgram:123", "telgram:123"),  # a typo in the channel: it would never match
+        ("telegram:42,web:abc", "web:abc"),  # web chat visitors are anonymous
+        ("terminal:local", "terminal:local"),
+        ("123456789", "123456789"),  # the channel left out
+        ("telegram:@tuan", "telegram:@tuan"),  # a username, not the numeric id
+        ("telegram:", "telegram:"),
+        ("zalo:8a1b 2c", "zalo:8a1b 2c"),
+    ],
+)
+def test_an_admin_id_that_could_never_match_is_a_configuration_error(
+    value: str, entry: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env({"ADMIN_IDS": value})
+    message = str(raised.value)
+    assert message.startswith(f"ADMIN_IDS entry {entry!r}")
+    assert "\n" not in message and "/stats" in message  # how to find one's own id
 
 
 @pytest.mark.parametrize(

@@ -441,6 +441,56 @@ def test_eval_refuses_a_ward_folder_without_questions(ward, tmp_path, capsys):
     assert captured.out == ""  # nothing scored: the error comes first
 
 
+@pytest.mark.parametrize(
+    ("questions", "error"),
+    [
+        # `expected:` would make the question silently out of scope (expect: []).
+        (
+            "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+            "- q: giờ làm việc\n  expected: [gio-lam-viec]\n",
+            "questions.yaml:4: item 2: unknown key 'expected' (did you mean 'expect'?)",
+        ),
+        # A tab: one line with the file and line, no PyYAML trace.
+        (
+            "- q: muc dong bhyt\n\texpect: [bhyt-muc-dong]\n",
+            "questions.yaml:2: a tab character: YAML is indented with spaces only",
+        ),
+        (
+            "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n- expect: [tam-tru]\n",
+            "questions.yaml:3: item 2 needs a 'q' string",
+        ),
+    ],
+    ids=["unknown-key", "tab", "no-q"],
+)
+def test_eval_refuses_a_question_file_mistake_in_one_line_with_its_line(
+    ward, tmp_path, capsys, questions, error
+):
+    path = tmp_path / "questions.yaml"
+    path.write_text(questions, encoding="utf-8")
+    assert bot.main(["eval", str(path), *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"{tmp_path}/{error}")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+
+
+def test_eval_warns_of_an_expected_id_no_entry_has_and_still_scores(ward, tmp_path, capsys):
+    """A mistyped id, or one of an entry the ward removed, is scored as a miss: say so."""
+    path = tmp_path / "questions.yaml"
+    path.write_text(
+        "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+        "- q: lam tam tru\n  expect:\n    - tam-tru\n    - tam-tru-cu\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["eval", str(path), *ward]) == 0
+    captured = capsys.readouterr()
+    warnings = [line for line in captured.err.splitlines() if "warning:" in line]
+    assert warnings == [
+        f"{path}:6: warning: expect id 'tam-tru-cu' is no FAQ entry or notice of this ward, "
+        "so 'lam tam tru' cannot be answered right"
+    ]
+    assert captured.out.splitlines()[0] == "questions             2"
+
+
 def test_eval_refuses_faq_and_content_with_ward_folders(ward, tmp_path, capsys):
     north = _labelled_ward(tmp_path / "north", "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n")
     assert bot.main(["eval", str(north), *ward]) == 2
@@ -753,6 +803,31 @@ def test_every_chat_command_is_in_the_readme(command):
     assert re.search(rf"^\|[^|\n]*`/{command}\b", readme, re.MULTILINE), command
 
 
+def _settings_read() -> list[str]:
+    """Every environment variable the bot reads: wardbot/config.py's, and uvicorn's
+    FORWARDED_ALLOW_IPS (whom the web server trusts for X-Forwarded-For)."""
+    config = (ROOT / "wardbot" / "config.py").read_text(encoding="utf-8")
+    names = re.findall(r'\b(?:text|secret|whole|switch|items)\(\s*"([A-Z_]+)"', config)
+    return sorted({*names, "FORWARDED_ALLOW_IPS"})
+
+
+@pytest.mark.parametrize("name", _settings_read())
+def test_every_setting_is_in_the_readmes_configuration_table(name):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    table = table[: table.index("\n## ")]
+    assert re.search(rf"^\|[^|\n]*`{name}`", table, re.MULTILINE), name
+
+
+def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
+    """nginx on the host reaches the container from the bridge's gateway, not 127.0.0.1:
+    without FORWARDED_ALLOW_IPS every resident counts as the proxy for the web chat."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docker = readme[readme.index("## Running with Docker") :]
+    docker = docker[: docker.index("\n## ")]
+    assert "-e FORWARDED_ALLOW_IPS=172.17.0.1" in docker
+
+
 @pytest.mark.parametrize("name", ["WEB_CHAT", "SEMANTIC_MATCHING"])
 def test_an_on_off_setting_with_another_value_is_a_configuration_error(
     ward, monkeypatch, capsys, name
@@ -762,6 +837,37 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
     captured = capsys.readouterr()
     assert captured.err == f"configuration: {name} must be 'on' or 'off', got 'maybe'\n"
     assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        (
+            "ADMIN_IDS",
+            "telegram:42,telgram:43",
+            "ADMIN_IDS entry 'telgram:43' must be 'telegram:<user id>' or 'zalo:<user id>'",
+        ),
+        (
+            "TELEGRAM_WEBHOOK_SECRET",
+            "mật khẩu của phường!",
+            "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters, each a letter A-Z or a-z, "
+            "a digit, _ or - (Telegram's rule)",
+        ),
+        ("TELEGRAM_WEBHOOK_SECRET", "x" * 257, "TELEGRAM_WEBHOOK_SECRET must be 1 to 256"),
+    ],
+)
+def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
+    ward, monkeypatch, capsys, name, value, line
+):
+    """A mistyped ADMIN_IDS entry would never match anyone; Telegram's setWebhook refuses
+    such a secret only once the bot is running: both are told at once, in one line."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")
+    monkeypatch.setenv(name, value)
+    assert bot.main(["ask", *ward, "mat the bhyt"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"configuration: {line}")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    assert value not in captured.err or name == "ADMIN_IDS"  # a secret is never shown
 
 
 @pytest.mark.parametrize(

@@ -1408,10 +1408,10 @@ async def test_admins_turn_tickets_into_faq_from_their_private_chat(
     [done] = await conversation.handle_text(me, "/variant 1 hoc-bong-khuyen-hoc", sender=STAFF)
     assert done.text == msg.faq_variant_added("hoc-bong-khuyen-hoc", UNKNOWN)
     assert UNKNOWN in variants_of(faq, "hoc-bong-khuyen-hoc")
-    # A resident typing the same is answered as anyone typing an unknown command.
+    # A resident typing the same is refused (and told their own id, for ADMIN_IDS).
     [refused] = await conversation.handle_text(RESIDENT, "/variant 1 bhyt-mat-the", sender="u-77")
     assert UNKNOWN not in variants_of(faq, "bhyt-mat-the")
-    assert "/variant" in refused.text
+    assert refused.text == msg.admins_only(f"{RESIDENT.channel}:u-77")
 
 
 async def test_an_unanswered_group_becomes_a_variant_by_button(

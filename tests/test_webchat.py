@@ -667,6 +667,25 @@ async def test_without_zalo_or_telegram_the_web_says_it_sends_no_alerts(
     assert [c for c in ALERT_COMMANDS if c in reply["text"]] == []
 
 
+@pytest.mark.parametrize("text", ["đăng ký nhận tin", "/subscribe bhyt", "/topics"])
+async def test_without_zalo_or_telegram_following_a_topic_sends_nobody_to_them(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock, text: str
+) -> None:
+    """A web-only ward has no bot on Zalo or Telegram: the reply must not send residents
+    there, and the "tin mới" it suggests instead really lists the latest notices."""
+    alone = web_channel(replace(settings, zalo_bot_url=None), ward_engine, store, clock)
+    async with serve(web_app(alone.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        await send(client, text=text)
+        _, reply = await history(client)
+        assert "Zalo" not in reply["text"] and "Telegram" not in reply["text"]
+        assert "không gửi được thông báo tự động" in reply["text"]
+        assert "“tin mới”" in reply["text"] and "links" not in reply
+        await send(client, text="tin mới")
+        await send(client, text="/latest")
+        *_, latest, _, command = await history(client)
+    assert latest["text"] == command["text"] != reply["text"]
+
+
 async def test_registering_for_a_topic_on_the_web_is_answered_without_a_follow_button(
     client: httpx.AsyncClient, store: Store
 ) -> None:

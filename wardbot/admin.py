@@ -1,8 +1,11 @@
 """Commands for ward staff listed in ADMIN_IDS: /stats, /broadcast, /unanswered, /reload,
 /tickets, and /variant and /newfaq (a ticket into faq.yaml; wardbot.desk).
 
-For anyone else these commands do not exist: the conversation answers them as it answers
-any unknown command, so they cannot even be discovered.
+For anyone else in a private chat on Telegram or Zalo, an admin command gets a short
+refusal with the sender's own id (`telegram:123456789`) to pass on to whoever installs the
+bot: neither app shows it, and it is the sender's own. In a group, and on channels whose
+users cannot be admins, these commands do not exist: the conversation answers them as it
+answers any unknown command.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from wardbot import messages as msg
 from wardbot.alerts import Alerts
-from wardbot.config import Settings
+from wardbot.config import ADMIN_CHANNELS, Settings
 from wardbot.conversation import Button, Reply, Searcher, button_label, digest
 from wardbot.desk import Desk
 from wardbot.faq_edit import FaqEditError, FaqEditor
@@ -102,6 +105,22 @@ class Admin:
             and sender is not None
             and self.settings.is_admin(chat.channel, sender)
         )
+
+    def refuses(self, chat: ChatRef, sender: str | None, text: str) -> str | None:
+        """The sender's own ADMIN_IDS entry when `text` is an admin command from someone
+        who is not an admin, in a private chat on a channel whose users can be admins;
+        else None."""
+        match = _COMMAND.fullmatch(text.strip())
+        if (
+            chat.private
+            and match is not None
+            and match.group(1).lower() in ADMIN_COMMANDS
+            and sender is not None
+            and chat.channel in ADMIN_CHANNELS
+            and not self.settings.is_admin(chat.channel, sender)
+        ):
+            return f"{chat.channel}:{sender}"
+        return None
 
     def acts(self, chat: ChatRef, sender: str | None, action: str) -> bool:
         """Whether `action` is an admin's button, pressed by an admin in a private chat."""

@@ -10,6 +10,7 @@ Channel modules are imported only when enabled (python-telegram-bot is heavy).
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -54,9 +55,19 @@ class ChannelSpec:
         return channel
 
 
+# Telegram's rule for a webhook's secret_token: setWebhook refuses anything else.
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
 def _telegram_checks(settings: Settings) -> None:
     if settings.public_url and not settings.telegram_webhook_secret:
         raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
+    secret = settings.telegram_webhook_secret
+    if secret and not _TELEGRAM_SECRET.fullmatch(secret):
+        raise ConfigError(
+            "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters, each a letter A-Z or a-z, "
+            "a digit, _ or - (Telegram's rule)"
+        )
 
 
 def _zalo_checks(settings: Settings) -> None:

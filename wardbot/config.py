@@ -49,6 +49,36 @@ def normal_origin(origin: str) -> str:
     return f"{scheme.lower()}://{authority(scheme, rest)}"
 
 
+# The channels whose users can be admins, and what their user ids look like: Telegram's
+# are numbers; Zalo's are letters and digits ("8a1b..."). The web chat and the terminal
+# have no users to name. An admin who sends an admin command in a private chat is told
+# their own id in this form (wardbot.admin).
+ADMIN_CHANNELS = {
+    "telegram": (re.compile(r"[0-9]{1,20}"), "a number such as telegram:123456789"),
+    "zalo": (re.compile(r"[A-Za-z0-9_-]{1,64}"), "letters and digits such as zalo:8a1b2c3d4e5f"),
+}
+
+
+def admin_id(entry: str) -> str:
+    """One ADMIN_IDS entry as is_admin compares it ("Telegram: 123" is "telegram:123");
+    ConfigError naming the entry when its channel is unknown or its id malformed, since
+    such an entry would never match anyone."""
+    channel, colon, user = entry.partition(":")
+    channel, user = channel.strip().lower(), user.strip()
+    how = "whoever sends the bot /stats in a private chat is told their own id"
+    if not colon or channel not in ADMIN_CHANNELS:
+        raise ConfigError(
+            f"ADMIN_IDS entry {entry!r} must be 'telegram:<user id>' or 'zalo:<user id>', "
+            f"separated by commas ({how})"
+        )
+    pattern, shape = ADMIN_CHANNELS[channel]
+    if not pattern.fullmatch(user):
+        raise ConfigError(
+            f"ADMIN_IDS entry {entry!r}: a {channel.capitalize()} user id is {shape} ({how})"
+        )
+    return f"{channel}:{user}"
+
+
 @dataclass(frozen=True)
 class Settings:
     faq_file: Path = Path("faq.yaml")
@@ -126,13 +156,7 @@ class Settings:
         log_days = whole("QUESTION_LOG_DAYS", cls.question_log_days, "a number of days", 0)
         notice_kb = whole("MAX_NOTICE_KB", cls.max_notice_kb, "a size in kilobytes", 1)
 
-        admins = frozenset(items("ADMIN_IDS"))
-        for admin in admins:
-            channel, _, user = admin.partition(":")
-            if not channel or not user:
-                raise ConfigError(
-                    f"ADMIN_IDS entry {admin!r} must look like 'telegram:12345' or 'zalo:8a1b...'"
-                )
+        admins = frozenset(admin_id(entry) for entry in items("ADMIN_IDS"))
 
         staff_text = text("STAFF_CHAT_ID")
         staff_chat: int | None = None

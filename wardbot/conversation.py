@@ -99,10 +99,12 @@ class Searcher(Protocol):
 
 
 class AdminCommands(Protocol):
-    """Staff commands (wardbot.admin.Admin); for anyone else they do not exist."""
+    """Staff commands (wardbot.admin.Admin); anyone else is refused in private, with their
+    own id for ADMIN_IDS (`refuses`), and in a group they do not exist."""
 
     def handles(self, chat: ChatRef, sender: str | None, text: str) -> bool: ...
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]: ...
+    def refuses(self, chat: ChatRef, sender: str | None, text: str) -> str | None: ...
     def acts(self, chat: ChatRef, sender: str | None, action: str) -> bool: ...
     async def act(self, chat: ChatRef, action: str) -> list[Reply]: ...
 
@@ -347,6 +349,8 @@ class Conversation:
             return [Reply(msg.too_long(MAX_MESSAGE_CHARS))]
         if self.admin is not None and self.admin.handles(chat, sender, text):
             return await self.admin.handle(chat, text)
+        if self.admin is not None and (own_id := self.admin.refuses(chat, sender, text)):
+            return [Reply(msg.admins_only(own_id))]
         intent = parse_intent(text)
         return await self._dispatch(chat, intent, text, typing, manages=self._manages(chat, sender))
 

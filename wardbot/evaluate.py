@@ -24,6 +24,9 @@ class QuestionSetError(ValueError):
 class Question:
     q: str
     expect: tuple[str, ...]
+    # Where it is in its file (1-based): the item, and each `expect` id, for messages.
+    line: int = field(default=0, compare=False)
+    expect_lines: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -114,22 +117,84 @@ class Report:
         return list(parts.items())
 
 
+QUESTION_KEYS = ("q", "expect")
+
+
 def load_questions(path: Path) -> list[Question]:
+    """The questions of `path`; QuestionSetError as `file:line: message` when the file is
+    not a list of {q, expect} items (an unknown key such as `expected:` included: it would
+    silently make the question out of scope)."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        raise QuestionSetError(_yaml_problem(path, exc)) from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise QuestionSetError(f"{path}: {exc}") from exc
-    if not isinstance(data, list):
+    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
         raise QuestionSetError(f"{path}: expected a list of questions")
     questions = []
-    for number, item in enumerate(data, start=1):
+    for number, (item, node) in enumerate(zip(data, root.value, strict=True), start=1):
+        line = node.start_mark.line + 1
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
-            raise QuestionSetError(f"{path}: item {number} needs a 'q' string")
+            raise QuestionSetError(f"{path}:{line}: item {number} needs a 'q' string")
+        assert isinstance(node, yaml.MappingNode)
+        values: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            if key.value not in QUESTION_KEYS:
+                hint = f" (did you mean {close!r}?)" if (close := _close_key(key.value)) else ""
+                raise QuestionSetError(
+                    f"{path}:{key.start_mark.line + 1}: item {number}: unknown key "
+                    f"{key.value!r}{hint}; a question has only 'q' and 'expect'"
+                )
+            values[key.value] = value
         expect = item.get("expect") or []
         if not isinstance(expect, list):
-            raise QuestionSetError(f"{path}: item {number}: 'expect' must be a list of ids")
-        questions.append(Question(item["q"], tuple(str(e) for e in expect)))
+            raise QuestionSetError(f"{path}:{line}: item {number}: 'expect' must be a list of ids")
+        ids = values.get("expect")
+        lines = (
+            tuple(n.start_mark.line + 1 for n in ids.value)
+            if isinstance(ids, yaml.SequenceNode)
+            else (line,) * len(expect)
+        )
+        questions.append(Question(item["q"], tuple(str(e) for e in expect), line, lines))
     return questions
+
+
+def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> str:
+    """A YAML syntax error as `file:line: what`, without PyYAML's quoted excerpt."""
+    mark = exc.problem_mark or exc.context_mark
+    line = f":{mark.line + 1}" if mark is not None else ""
+    problem = exc.problem or exc.context or "not valid YAML"
+    if "'\\t'" in problem:
+        problem = "a tab character: YAML is indented with spaces only"
+    return f"{path}{line}: {problem}"
+
+
+def _close_key(key: str) -> str | None:
+    """The question key `key` is probably a typo of ('expected' -> 'expect')."""
+    folded = key.strip().lower()
+    for known in QUESTION_KEYS:
+        if folded.startswith(known) or (len(folded) > 1 and known.startswith(folded)):
+            return known
+    return None
+
+
+def unknown_ids(path: Path, questions: Sequence[Question], known: set[str]) -> list[str]:
+    """A `file:line: warning: ...` line for each `expect` id that no FAQ entry or notice
+    has (a typo, or an entry the ward removed): such a question can never be answered
+    right, and is scored as a wrong answer."""
+    warnings = []
+    for question in questions:
+        for number, doc_id in enumerate(question.expect):
+            if doc_id not in known:
+                line = question.expect_lines[number] if question.expect_lines else question.line
+                warnings.append(
+                    f"{path}:{line}: warning: expect id {doc_id!r} is no FAQ entry or notice of "
+                    f"this ward, so {question.q!r} cannot be answered right"
+                )
+    return warnings
 
 
 NO_SECTION = "(no section)"

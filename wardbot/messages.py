@@ -129,6 +129,16 @@ def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) 
     return "\n".join(lines)
 
 
+def admins_only(own_id: str) -> str:
+    """An admin command from someone not in ADMIN_IDS, in a private chat: their own id
+    (`telegram:123456789`), which neither app shows, to pass on if they are staff."""
+    return (
+        "Dạ, lệnh này chỉ dành cho cán bộ quản trị của phường. "
+        f"Mã của anh/chị là {own_id} — nếu anh/chị là cán bộ, nhờ người cài đặt bot "
+        "thêm mã này vào ADMIN_IDS."
+    )
+
+
 def unknown_command(command: str) -> str:
     return f"Dạ, em chưa hiểu lệnh “{command}”. Anh/chị gõ /help để xem các lệnh nhé."
 
@@ -986,15 +996,19 @@ def follow_on(channel: str) -> str:
 
 
 def alerts_elsewhere(has_links: bool) -> str:
-    """On the web chat: alerts cannot reach a closed page."""
-    where = (
-        "nhắn cho bot của phường trên Zalo hoặc Telegram (đường dẫn bên dưới) rồi chọn chủ đề"
-        if has_links
-        else "nhắn cho bot của phường trên Zalo hoặc Telegram rồi chọn chủ đề"
-    )
+    """On the web chat: alerts cannot reach a closed page. `has_links`: the ward has a bot
+    on Zalo or Telegram (its links come with the reply); without one there is nowhere to
+    send the resident, so the reply says what the web chat itself offers."""
+    if not has_links:
+        return (
+            "Dạ, trang hỏi đáp này không gửi được thông báo tự động cho anh/chị. "
+            "Anh/chị xem các thông báo mới nhất của phường bằng cách nhắn “tin mới” "
+            "(hoặc gõ /latest), hoặc theo dõi trang thông tin điện tử của phường ạ."
+        )
     return (
         "Trang web không gửi tin được cho anh/chị khi trang đã đóng. Để nhận thông báo mới "
-        f"của phường theo chủ đề (BHYT, học bổng, ...), anh/chị vui lòng {where}. "
+        "của phường theo chủ đề (BHYT, học bổng, ...), anh/chị vui lòng nhắn cho bot của "
+        "phường trên Zalo hoặc Telegram (đường dẫn bên dưới) rồi chọn chủ đề. "
         "Ở đây anh/chị vẫn hỏi đáp và xem thông báo mới nhất (/latest) bình thường."
     )
 
