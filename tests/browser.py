@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 from starlette.applications import Starlette
 
 from wardbot.web import AsgiServer, bound_socket
@@ -48,8 +48,10 @@ FLAGS = [
 ]
 PHONE = (390, 844)
 DESKTOP = (1280, 800)
-# How long a page action (click, goto, wait_for_selector...) waits before failing.
+# How long a page action (click, goto, wait_for_selector...) or an assertion about the
+# page (expect(...)) waits before failing: long enough for a busy shared host.
 ACTION_TIMEOUT_MS = 10_000
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 MISSING_CHROMIUM = """\
 Browser tests need Chromium at {path}: Debian's package (Playwright's own browser
