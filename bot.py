@@ -227,6 +227,7 @@ def _cmd_check(settings: Settings) -> int:
     from wardbot import messages as msg
     from wardbot.loader import (
         LAST_GOOD_FAQ_COPIES,
+        another_file,
         faq_shrink,
         faq_usable,
         load_corpus,
@@ -247,6 +248,9 @@ def _cmd_check(settings: Settings) -> int:
     )
     for problem in problems:
         print(problem)
+    if last_good is not None and another_file(faq, last_good):
+        print(msg.faq_other_files_copy(str(saved), str(settings.faq_file)), file=sys.stderr)
+        last_good = None
     if not faq_usable(faq, last_good):
         kept = None if last_good is None else str(saved)
         print(msg.faq_unusable(str(settings.faq_file), kept), file=sys.stderr)

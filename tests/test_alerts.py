@@ -604,6 +604,23 @@ async def test_a_problem_note_that_failed_to_queue_is_queued_at_the_next_pass(
 # --- problems in staff files ----------------------------------------------------------
 
 
+async def test_a_mistake_made_while_the_bot_runs_is_in_its_log_once(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A ward without admins (the web chat alone) reads its mistakes in the log: each one
+    with its file and line when an edit brings it, not again at every later edit."""
+    bad = ward.content / "2024-08-01-loi.md"
+    bad.write_text("---\ntitle: Thiếu ngày\ntopics: [bhyt]\n---\nNội dung\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="wardbot.alerts"):
+        await ward.watcher.refresh()
+        write_notice(ward.content, "dung", "Cấp thẻ bảo hiểm y tế đợt 3", topics="bhyt")
+        await ward.watcher.refresh()
+    logged = [r.getMessage() for r in caplog.records if r.name == "wardbot.alerts"]
+    assert [line for line in logged if "2024-08-01-loi.md:" in line] == [
+        str(p) for p in ward.engine.problems
+    ]
+
+
 async def test_a_malformed_notice_is_skipped_and_reported_to_admins(ward: Ward) -> None:
     await follow(ward, "1", "bhyt")
     (ward.content / "2024-08-01-loi.md").write_text(

@@ -200,6 +200,26 @@ def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_
     assert "no good version" in captured.err and "no FAQ and no topics" in captured.err
 
 
+def test_check_says_a_new_wards_broken_faq_is_not_served_from_the_samples_copy(
+    ward, tmp_path, capsys
+):
+    assert bot.main(["index", *ward]) == 0  # the sample, tried first
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(
+        "topics:\n  - id: ho-tich\n    name: Hộ tịch\nfaq:\n"
+        "  - id: khai-sinh\n    question: Khai sinh ở đâu?\n    answer: Tại UBND xã.\n"
+        '  - id: ket-hon\n    question: Kết hôn cần gì?\n    answer: "Giấy tờ\n'
+        "  - id: khai-tu\n    question: Khai tử ở đâu?\n    answer: Tại UBND xã.\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert bot.main(["check", *ward]) == 1
+    err = capsys.readouterr().err
+    assert "faq.last-good.yaml không phải bản trước đây của" in err
+    assert "không có câu hỏi đáp và chủ đề nào" in err and "vẫn dùng bản đúng" not in err
+    assert ", 0 câu hỏi đáp," in err
+
+
 def test_check_without_any_usable_faq_checks_and_counts_the_notices_the_bot_serves(
     ward, tmp_path, capsys
 ):

@@ -194,6 +194,40 @@ def test_a_broken_faq_keeps_the_last_good_version_serving(tmp_path):
     engine.close()
 
 
+ANOTHER_WARDS_BROKEN_FAQ = """\
+topics:
+  - id: ho-tich
+    name: Hộ tịch
+faq:
+  - id: khai-sinh
+    question: Làm giấy khai sinh ở đâu?
+    answer: Tại UBND xã.
+  - id: ket-hon
+    question: Đăng ký kết hôn cần gì?
+    answer: "Giấy tờ tùy thân
+  - id: khai-tu
+    question: Khai tử ở đâu?
+    answer: Tại UBND xã.
+"""
+
+
+def test_a_new_wards_first_broken_faq_never_serves_the_last_good_copy_of_another(tmp_path):
+    """The sample tried first leaves its faq.yaml as the last good copy; the ward's own
+    file, broken from the start, must not make the bot answer with the sample's entries."""
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()  # the sample, tried first
+    faq.write_text(ANOTHER_WARDS_BROKEN_FAQ, encoding="utf-8")
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        assert engine.faq_missing and not engine.corpus.faq
+        assert engine.problems and str(engine.problems[0]).startswith(f"{faq}:")
+        best = engine.ask("mức đóng bhyt hộ gia đình").best
+        assert best is None or best.type == "announcement"
+    finally:
+        engine.close()
+
+
 @pytest.mark.parametrize(
     "damage",
     [

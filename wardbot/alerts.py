@@ -90,6 +90,9 @@ class Alerts:
         self.wake = wake
         self.clock = clock
         self._reported: frozenset[str] = frozenset()
+        # The problems the log has: those of the files as they were at the start (logged
+        # then, by whoever opened the engine), then each new one as edits bring it.
+        self._logged = frozenset(str(p) for p in engine.problems)
         self._reported_shrink: FaqShrink | None = None
         self._notices = len(engine.corpus.announcements)
 
@@ -166,6 +169,10 @@ class Alerts:
     async def report_problems(self) -> None:
         """Tell staff, in chat, about problems in their files they have not been told of."""
         problems = [str(p) for p in self.engine.problems]
+        for problem in problems:  # for a ward with no admin to tell, the log says it
+            if problem not in self._logged:
+                log.warning("%s", problem)
+        self._logged = frozenset(problems)
         new = [p for p in problems if p not in self._reported]
         if new:
             await self.tell_admins(

@@ -46,6 +46,7 @@ from wardbot.loader import (
     FaqFile,
     FaqShrink,
     Stamp,
+    another_file,
     faq_shrink,
     faq_usable,
     id_clash,
@@ -331,6 +332,13 @@ class Engine:
         faq = load_faq(self.faq_file)
         problems = list(faq.problems)
         previous = self._last_good_faq()
+        if previous is not None and another_file(faq, previous):
+            log.warning(
+                "%s cannot be read, and the last good version is another file's (none of "
+                "its ids is in it): not serving it",
+                self.faq_file,
+            )
+            previous = None
         self.faq_ok = faq_usable(faq, previous)
         self.faq_missing = not faq.ok_syntax and previous is None
         self.faq_shrink = None

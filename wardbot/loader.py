@@ -95,6 +95,8 @@ class FaqFile:
     # 'topics' or 'faq' is not in the file at all (a mistyped header, a save caught half
     # written): where the last good version had it, the caller keeps that version.
     missing_sections: tuple[str, ...] = ()
+    # In a file that cannot be read: the ids its `id:` lines show (see `another_file`).
+    ids_seen: frozenset[str] = frozenset()
 
 
 # Kept in the data folder: the last faq.yaml that could be read, then the ones before it
@@ -202,7 +204,8 @@ def load_faq(path: Path) -> FaqFile:
         )
         problems.append(Problem(src, _line(root), message))
     if not isinstance(root, MappingNode):
-        return FaqFile(problems=problems, ok_syntax=False)
+        seen = frozenset(_ID_LINE.findall(text or ""))
+        return FaqFile(problems=problems, ok_syntax=False, ids_seen=seen)
 
     sections: dict[str, Node] = {}
     for key, value in root.value:
@@ -598,10 +601,33 @@ def faq_usable(new: FaqFile, last_good: FaqFile | None) -> bool:
     return last_good is None or not any(getattr(last_good, s) for s in new.missing_sections)
 
 
+# An `id:` line as faq.yaml writes them, looked for in a file YAML cannot read.
+_ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]*)?id[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.M)
+# So many ids shown and none of them the last good version's: another ward's file.
+OTHER_FILE_IDS = 3
+
+
+def another_file(new: FaqFile, last_good: FaqFile) -> bool:
+    """Whether `last_good` is another file's, not an earlier version of `new`: `new`
+    cannot be read, yet its `id:` lines show several ids and not one of them is in
+    `last_good` (a new ward's first faq.yaml, over the copy the sample left in the data
+    folder). Serving it would answer residents with another ward's entries. A file saved
+    half-way shows the ids it kept, or none."""
+    if new.ok_syntax or len(new.ids_seen) < OTHER_FILE_IDS:
+        return False
+    ids = {topic.id for topic in last_good.topics} | {entry.id for entry in last_good.faq}
+    return not new.ids_seen & ids
+
+
 def served(new: FaqFile, last_good: FaqFile | None) -> FaqFile | None:
     """The FAQ a bot serves given faq.yaml as read now and its last good version: the new
-    one when usable (`faq_usable`), else the last good one (None when there is none)."""
-    return new if faq_usable(new, last_good) else last_good
+    one when usable (`faq_usable`), else the last good one, unless that is another file's
+    (`another_file`); None when there is none."""
+    if faq_usable(new, last_good):
+        return new
+    if last_good is not None and another_file(new, last_good):
+        return None
+    return last_good
 
 
 def id_clash(notice: Announcement, faq_lines: Mapping[str, int], faq_file: Path) -> Problem | None:

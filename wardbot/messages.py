@@ -575,6 +575,14 @@ def faq_unusable(faq_file: str, saved: str | None) -> str:
     return f"{faq_file} chưa dùng được: bot vẫn dùng bản đúng gần nhất, {saved}."
 
 
+def faq_other_files_copy(saved: str, faq_file: str) -> str:
+    """The last good copy is another file's (loader.another_file): not served."""
+    return (
+        f"{saved} không phải bản trước đây của {faq_file} (không có mã id nào của tệp này "
+        "trong đó), nên bot không dùng bản đó."
+    )
+
+
 def faq_shrank_warning(faq_file: str, gone: Sequence[str], before: int, saved: str) -> str:
     return (
         f"cảnh báo: {faq_file} mất {len(gone)} trong số {before} câu hỏi đáp so với {saved} "

@@ -36,10 +36,10 @@ def served_faq(settings: Settings) -> tuple[FaqFile, str | None]:
     serving = served(faq, last_good)
     if serving is faq:
         return faq, None
-    if last_good is None:
+    if serving is None:  # no good version, or another file's (loader.another_file)
         return faq, msg.announce_faq_warning(str(settings.faq_file), None)
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
-    return last_good, msg.announce_faq_warning(str(settings.faq_file), str(saved))
+    return serving, msg.announce_faq_warning(str(settings.faq_file), str(saved))
 
 
 def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
