@@ -224,6 +224,7 @@ def _print_answers(engine, questions: list[str], settings: Settings, *, as_json:
 
 
 def _cmd_check(settings: Settings) -> int:
+    from wardbot import messages as msg
     from wardbot.loader import (
         LAST_GOOD_FAQ_COPIES,
         another_file,
@@ -248,42 +249,27 @@ def _cmd_check(settings: Settings) -> int:
     for problem in problems:
         print(problem)
     if last_good is not None and another_file(faq, last_good):
-        print(
-            f"{saved} is not an earlier version of {settings.faq_file} (none of its ids is "
-            "in it), so the bot does not serve it",
-            file=sys.stderr,
-        )
+        print(msg.faq_other_files_copy(str(saved), str(settings.faq_file)), file=sys.stderr)
         last_good = None
     if not faq_usable(faq, last_good):
-        if last_good is None:
-            print(
-                f"{settings.faq_file} cannot be read and there is no good version of it yet "
-                f"(no {saved}): the bot has no FAQ and no topics until the problems above "
-                "are fixed",
-                file=sys.stderr,
-            )
-        else:
-            print(
-                f"{settings.faq_file} cannot be used: the bot keeps serving {saved}",
-                file=sys.stderr,
-            )
+        kept = None if last_good is None else str(saved)
+        print(msg.faq_unusable(str(settings.faq_file), kept), file=sys.stderr)
         last_good = None
     shrink = faq_shrink(last_good.faq, corpus.faq) if last_good is not None else None
     if shrink is not None:
-        print(
-            f"warning: {settings.faq_file} lost {len(shrink.gone)} of the {shrink.before} "
-            f"FAQ entries in {saved}: {', '.join(shrink.gone)}",
-            file=sys.stderr,
+        warning = msg.faq_shrank_warning(
+            str(settings.faq_file), shrink.gone, shrink.before, str(saved)
         )
-    summary = (
-        f"{len(corpus.topics)} topics, {len(corpus.faq)} FAQ entries, "
-        f"{len(corpus.announcements)} announcements loaded"
+        print(warning, file=sys.stderr)
+    summary = msg.check_summary(
+        len(corpus.topics),
+        len(corpus.faq),
+        len(corpus.announcements),
+        len(problems),
+        warned=shrink is not None,
     )
-    if problems:
-        print(f"{len(problems)} problem(s); {summary}", file=sys.stderr)
-        return 1
-    print(f"OK{', with a warning' if shrink else ''}: {summary}", file=sys.stderr)
-    return 0
+    print(summary, file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _cmd_index(settings: Settings) -> int:
@@ -450,6 +436,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
+    from wardbot import messages as msg
     from wardbot.publish import PublishError, publish, queue_alerts
 
     try:
@@ -463,28 +450,12 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         queued = asyncio.run(queue_alerts(settings, target.stem)).get(target.stem)
     except PublishError as exc:
         print(exc, file=sys.stderr)
-        print(
-            f"{target} is in the content folder but the bot does not serve it: fix or remove it",
-            file=sys.stderr,
-        )
+        print(msg.announce_kept_unserved(str(target)), file=sys.stderr)
         return 1
     except Exception as exc:
-        print(
-            f"{target} is in the content folder but indexing it or queueing its alerts "
-            f"failed ({exc}); a running bot picks it up by itself, or run announce again",
-            file=sys.stderr,
-        )
+        print(msg.announce_failed(str(target), exc), file=sys.stderr)
         return 1
-    print(f"published {target}")
-    if queued is None:
-        print("indexed; no alerts queued (it was known already, or the bot never ran here)")
-    elif queued == 0:
-        print("indexed; no subscriber follows its topics (or it is expired or old): no alerts")
-    else:
-        print(
-            f"indexed; {queued} alert(s) queued: they go out at once if the bot is running, "
-            "otherwise when it next starts"
-        )
+    print(msg.announce_published(str(target), queued))
     return 0
 
 

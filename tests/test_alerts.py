@@ -662,8 +662,8 @@ async def test_a_link_loop_or_a_fifo_named_like_a_notice_is_reported_and_the_res
     sent = {chat: replies for chat, replies, _ in ward.channel.sent}
     assert set(sent) == {"1", ADMIN.chat_id}
     note = sent[ADMIN.chat_id][0].text
-    assert "2024-08-01-vong.md:1: is a link that leads back to itself" in note
-    assert "2024-08-01-ong.md:1: is not an ordinary file" in note
+    assert "2024-08-01-vong.md:1: là lối tắt (link) trỏ vòng về chính nó" in note
+    assert "2024-08-01-ong.md:1: không phải tệp bình thường" in note
     # A restart over the same folder loads, reports the same and watches again.
     with released(fifo):
         engine = Engine.open(ward.settings.faq_file, ward.content, ward.root / "data2", today=TODAY)
@@ -684,7 +684,7 @@ async def test_a_notice_moved_into_a_sub_folder_is_reported_while_running(ward: 
     await ward.watcher.refresh()
     assert ward.engine.document(moved) is None and ward.engine.document(kept) is not None
     (problem,) = ward.engine.problems
-    assert problem.file == str(ward.content / "2024") and "not read" in problem.message
+    assert problem.file == str(ward.content / "2024") and "bot không đọc" in problem.message
     await ward.sender.drain()
     note = next(r[0].text for chat, r, _ in ward.channel.sent if chat == ADMIN.chat_id)
     assert f"{ward.content / '2024'}:0:" in note
@@ -692,6 +692,27 @@ async def test_a_notice_moved_into_a_sub_folder_is_reported_while_running(ward: 
     (ward.content / "2024" / f"{moved}.md").rename(ward.content / f"{moved}.md")
     await ward.watcher.refresh()
     assert ward.engine.document(moved) is not None and ward.engine.problems == []
+
+
+async def test_a_notice_saved_as_md_txt_is_reported_while_running(ward: Ward) -> None:
+    """Notepad saves "x.md" as x.md.txt (Windows hides the .txt): dropped into content/
+    while the bot runs, it is not served, and staff are told what to rename it to."""
+    await ward.watcher.refresh()
+    name = "2024-08-01-lich-tiem.md"
+    text = "---\ntitle: Lịch tiêm chủng\ndate: 2024-08-01\n---\nTiêm chủng tháng 8.\n"
+    (ward.content / f"{name}.txt").write_text(text, encoding="utf-8")
+    await ward.watcher.refresh()
+    (problem,) = ward.engine.problems
+    assert (problem.file, problem.line) == (str(ward.content / f"{name}.txt"), 1)
+    assert f"đổi tên thành {name}" in problem.message
+    await ward.sender.drain()
+    note = next(r[0].text for chat, r, _ in ward.channel.sent if chat == ADMIN.chat_id)
+    assert f"{ward.content / name}.txt:1: tệp không có đuôi .md" in note
+    # Renamed as told: served, and the problem is gone.
+    (ward.content / f"{name}.txt").rename(ward.content / name)
+    await ward.watcher.refresh()
+    assert ward.engine.document("2024-08-01-lich-tiem") is not None
+    assert ward.engine.problems == []
 
 
 async def test_an_editor_lock_file_is_not_reported_while_running(ward: Ward) -> None:

@@ -173,8 +173,7 @@ def test_check_reports_a_notice_over_max_notice_kb(ward, tmp_path, monkeypatch, 
     assert bot.main(["check", *ward]) == 1
     out = capsys.readouterr().out.splitlines()
     assert any(
-        line.startswith(f"{biggest}:1: the file is too large ({size_kb} KB, at most 1 KB)")
-        for line in out
+        line.startswith(f"{biggest}:1: tệp quá lớn ({size_kb} KB, tối đa 1 KB)") for line in out
     ), out
 
 
@@ -186,9 +185,9 @@ def test_check_warns_when_faq_lost_many_entries_since_the_last_good_copy(ward, t
     capsys.readouterr()
     assert bot.main(["check", *ward]) == 0
     err = capsys.readouterr().err
-    assert "warning:" in err and "lost 3 of the 8 FAQ entries" in err
+    assert "cảnh báo:" in err and "mất 3 trong số 8 câu hỏi đáp" in err
     assert "tam-tru, thuong-tru, gio-lam-viec" in err
-    assert "OK, with a warning" in err
+    assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
 
 
 def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_path, capsys):
@@ -197,7 +196,8 @@ def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_
     assert bot.main(["check", *ward]) == 1
     captured = capsys.readouterr()
     assert re.search(rf"{re.escape(str(faq))}:\d+: ", captured.out)
-    assert "no good version" in captured.err and "no FAQ and no topics" in captured.err
+    assert "chưa có bản đúng nào" in captured.err
+    assert "không có câu hỏi đáp và chủ đề nào" in captured.err
 
 
 def test_check_says_a_new_wards_broken_faq_is_not_served_from_the_samples_copy(
@@ -215,9 +215,9 @@ def test_check_says_a_new_wards_broken_faq_is_not_served_from_the_samples_copy(
     capsys.readouterr()
     assert bot.main(["check", *ward]) == 1
     err = capsys.readouterr().err
-    assert "faq.last-good.yaml is not an earlier version" in err
-    assert "no FAQ and no topics" in err and "keeps serving" not in err
-    assert ", 0 FAQ entries," in err
+    assert "faq.last-good.yaml không phải bản trước đây của" in err
+    assert "không có câu hỏi đáp và chủ đề nào" in err and "vẫn dùng bản đúng" not in err
+    assert ", 0 câu hỏi đáp," in err
 
 
 def test_check_without_any_usable_faq_checks_and_counts_the_notices_the_bot_serves(
@@ -237,8 +237,12 @@ def test_check_without_any_usable_faq_checks_and_counts_the_notices_the_bot_serv
     captured = capsys.readouterr()
     notice_problems = [line for line in captured.out.splitlines() if ".md:" in line]
     # The notice's own problem; its topics are unknown while faq.yaml is, not wrong.
-    assert notice_problems == [f"{missing_date}:2: front matter: missing 'date'"]
-    assert f"2 problem(s); 0 topics, 0 FAQ entries, {served} announcements loaded" in captured.err
+    assert notice_problems == [
+        f"{missing_date}:2: thiếu dòng date: (ngày đăng, ví dụ date: 2026-11-26) — thông báo "
+        "này chưa được đăng"
+    ]
+    summary = f"2 lỗi cần sửa (ở các dòng trên); đã nạp 0 chủ đề, 0 câu hỏi đáp, {served} thông báo"
+    assert summary in captured.err
     # What the bot serves: the same notices, with the same problems.
     assert bot.main(["index", *ward]) == 0
     captured = capsys.readouterr()
@@ -265,9 +269,9 @@ def test_check_with_an_unusable_faq_still_checks_the_notices(ward, tmp_path, cap
     assert bot.main(["check", *ward]) == 1
     captured = capsys.readouterr()
     assert re.search(rf"{re.escape(str(faq))}:\d+: ", captured.out)
-    assert "2024-08-01-loi.md:3: front matter: 'date'" in captured.out  # read, as the bot does
-    assert "the bot keeps serving" in captured.err
-    assert ", 8 FAQ entries," in captured.err  # what is served: the last good version
+    assert "2024-08-01-loi.md:3: dòng date: " in captured.out  # read, as the bot does
+    assert "bot vẫn dùng bản đúng gần nhất" in captured.err
+    assert ", 8 câu hỏi đáp," in captured.err  # what is served: the last good version
 
 
 def test_index_builds_and_reports(ward, tmp_path, capsys):
@@ -529,7 +533,7 @@ def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, ca
         encoding="utf-8",
     )
     assert bot.main(["announce", str(notice), *ward]) == 0
-    assert "2 alert(s) queued" in capsys.readouterr().out
+    assert "đã xếp 2 tin báo" in capsys.readouterr().out
 
     async def queued() -> list[tuple[str, str]]:
         async with await Store.open(data / "bot.sqlite3") as store:
@@ -542,7 +546,7 @@ def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, ca
     assert asyncio.run(queued()) == [("telegram", "77"), ("zalo", "ab12")]
     # Announcing it again queues nothing more.
     assert bot.main(["announce", str(tmp_path / "content" / notice.name), *ward]) == 0
-    assert "no alerts queued" in capsys.readouterr().out
+    assert "không xếp tin báo nào" in capsys.readouterr().out
     assert len(asyncio.run(queued())) == 2
 
 
@@ -576,8 +580,8 @@ def test_announce_refuses_the_id_of_an_faq_entry(ward, tmp_path, capsys):
     notice = _soi_notice(tmp_path)
     assert bot.main(["announce", str(notice), *ward]) == 1
     captured = capsys.readouterr()
-    assert "published" not in captured.out
-    assert "already used" in captured.err and "would not serve" in captured.err
+    assert "đã đăng" not in captured.out
+    assert "trùng với mã một câu hỏi đáp" in captured.err and "chưa được đăng" in captured.err
     assert not (tmp_path / "content" / notice.name).exists()
 
 
@@ -602,8 +606,8 @@ def test_announce_says_when_the_bot_does_not_serve_what_it_copied(
     notice = _soi_notice(tmp_path)
     assert bot.main(["announce", str(notice), *ward]) == 1
     captured = capsys.readouterr()
-    assert "published" not in captured.out
-    assert "already used" in captured.err and "does not serve it" in captured.err
+    assert "đã đăng" not in captured.out
+    assert "trùng với mã một câu hỏi đáp" in captured.err and "bot không đăng" in captured.err
 
 
 def test_announce_checks_against_what_the_bot_serves_while_faq_yaml_is_broken(
@@ -624,14 +628,16 @@ def test_announce_checks_against_what_the_bot_serves_while_faq_yaml_is_broken(
     )
     assert bot.main(["announce", str(notice), *ward]) == 0
     captured = capsys.readouterr()
-    assert "published" in captured.out and "unknown topic" not in captured.err
-    assert f"warning: {faq} cannot be used" in captured.err
+    assert "đã đăng" in captured.out and "không có trong phần topics:" not in captured.err
+    assert f"cảnh báo: {faq} chưa dùng được" in captured.err
     assert "faq.last-good.yaml" in captured.err
     # The id of an entry the bot serves (from that copy) is refused before it is copied.
     notice = _soi_notice(tmp_path)
     assert bot.main(["announce", str(notice), *ward]) == 1
     captured = capsys.readouterr()
-    assert "already used" in captured.err and f"{faq} cannot be used" in captured.err
+    assert (
+        "trùng với mã một câu hỏi đáp" in captured.err and f"{faq} chưa dùng được" in captured.err
+    )
     assert not (tmp_path / "content" / notice.name).exists()
 
 
@@ -649,8 +655,8 @@ def test_announce_with_no_usable_faq_at_all_does_not_call_the_topics_unknown(
     # As the bot serves it and `check` reports it: the notice, its topics not known yet.
     assert bot.main(["announce", str(notice), *ward]) == 0
     captured = capsys.readouterr()
-    assert "published" in captured.out and "unknown topic" not in captured.err
-    assert "no good version" in captured.err
+    assert "đã đăng" in captured.out and "không có trong phần topics:" not in captured.err
+    assert "chưa có bản đúng nào" in captured.err
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -243,7 +243,7 @@ def test_a_faq_that_lost_a_whole_section_keeps_the_last_good_version_serving(tmp
     topics = [t.id for t in engine.corpus.topics]
     faq.write_text(damage(faq.read_text(encoding="utf-8")), encoding="utf-8")
     problems = engine.reload()
-    assert any("missing the" in p.message for p in problems)
+    assert any("thiếu phần" in p.message for p in problems)
     assert not engine.faq_ok, "admins are told the file cannot be used"
     assert engine.ask("mức đóng bhyt").best.id == "bhyt-muc-dong"
     assert [t.id for t in engine.corpus.topics] == topics
@@ -525,7 +525,11 @@ def test_a_notice_with_an_faq_entrys_id_is_reported_where_the_entry_is(tmp_path)
     clashing.write_text("---\ntitle: Lịch tiêm\ndate: 2024-08-01\n---\nTiêm.\n", encoding="utf-8")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     try:
-        said = f"{clashing}:1: id '2024-08-01-muc-dong-bhyt' is already used at {faq}:{line}"
+        said = (
+            f"{clashing}:1: mã '2024-08-01-muc-dong-bhyt' (tên tệp) trùng với mã một câu hỏi "
+            f"đáp ở {faq}:{line} — thông báo này chưa được đăng; hãy đổi tên tệp, ví dụ "
+            "2024-08-01-muc-dong-bhyt-tb.md"
+        )
         assert [str(p) for p in engine.problems] == [said]
         clashing.write_text(
             "---\ntitle: Lịch tiêm\ndate: 2024-08-02\n---\nTiêm.\n", encoding="utf-8"

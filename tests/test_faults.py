@@ -402,7 +402,7 @@ async def test_odd_files_in_content_and_long_notices(tmp_path: Path) -> None:
             assert f"{bot.content / name}:1:" in bot.stderr, name
         (told,) = await api.replies(ADMIN, within=30)
         assert all(name in visible_text(told.text) for name in (LOOP, PIPE, OUTSIDE, HUGE))
-        assert "too large" in visible_text(told.text)
+        assert "tệp quá lớn" in visible_text(told.text)
         # The other notices are served.
         (answer,) = await api.say(901, "lich tiep cong dan cua chu tich phuong", within=30)
         assert "Lịch tiếp công dân" in visible_text(answer.text)
@@ -517,7 +517,7 @@ async def test_commands_beside_a_webhook_bot_and_bodies_that_are_not_updates(
             )
             for code, out, err in runs:
                 assert code == 0, out + err
-            assert "published" in runs[1][1]
+            assert "đã đăng" in runs[1][1]
             (alert,) = await api.replies(1001, since=mark, within=30)
             assert "Phát thẻ BHYT miễn phí" in visible_text(alert.text)
             (answer,) = await say(1001, "phat the bhyt mien phi cho nguoi cao tuoi")
@@ -528,6 +528,6 @@ async def test_commands_beside_a_webhook_bot_and_bodies_that_are_not_updates(
             clash = tmp_path / f"{CLASHING}.md"
             clash.write_text(notice("Lịch tiêm", "Tiêm chủng.", day=dt.date(2024, 8, 1)))
             code, out, err = await bot.command("announce", str(clash))
-            assert code != 0 and "published" not in out
-            assert f"id '{CLASHING}' is already used" in err
+            assert code != 0 and "đã đăng" not in out
+            assert f"mã '{CLASHING}' (tên tệp) trùng với mã một câu hỏi đáp" in err
             assert not (bot.content / clash.name).exists()

@@ -114,18 +114,18 @@ def test_faq_text_is_normalised_to_nfc_and_crlf_bom_files_keep_their_lines() -> 
     assert faq.faq[0].question == "Hỏi về thẻ?"
     assert unicodedata.is_normalized("NFC", faq.faq[0].question)
     assert report(faq.problems) == [
-        "faq.yaml:11: entry 'bad': missing 'question'",
-        "faq.yaml:11: entry 'bad': missing 'answer'",
+        "faq.yaml:11: mục 'bad': thiếu dòng question: (câu hỏi) — cả mục này bị bỏ qua",
+        "faq.yaml:11: mục 'bad': thiếu dòng answer: (câu trả lời) — cả mục này bị bỏ qua",
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        (FAQ_HEAD + "  - id: x\n    question: Thẻ: gia hạn?\n", 12, "mapping values are not"),
-        (FAQ_HEAD + "  - id: x\n\tquestion: q\n", 12, "spaces, not tabs"),
-        ("topics: [bhyt\nfaq: []\n", 2, "YAML syntax error"),
-        ("topics: []\nfaq: []\n\x07\n", 3, "control character"),
+        (FAQ_HEAD + "  - id: x\n    question: Thẻ: gia hạn?\n", 12, "phải đặt trong ngoặc kép"),
+        (FAQ_HEAD + "  - id: x\n\tquestion: q\n", 12, "hãy thụt lề bằng dấu cách"),
+        ("topics: [bhyt\nfaq: []\n", 2, "tệp viết sai cách ở đây"),
+        ("topics: []\nfaq: []\n\x07\n", 3, "ký tự điều khiển vô hình"),
     ],
 )
 def test_faq_syntax_error_loads_nothing(text: str, line: int, message: str) -> None:
@@ -135,23 +135,39 @@ def test_faq_syntax_error_loads_nothing(text: str, line: int, message: str) -> N
     [problem] = faq.problems
     assert (problem.file, problem.line) == ("faq.yaml", line)
     assert message in problem.message
+    assert problem.message.endswith(" — bot chưa đọc được cả tệp này")
 
 
 def test_missing_faq_file() -> None:
     faq = load_faq(Path("nowhere.yaml"))
     assert not faq.ok_syntax
-    assert report(faq.problems) == ["nowhere.yaml:0: file not found"]
+    assert report(faq.problems) == [
+        ("nowhere.yaml:0: không tìm thấy tệp — bot chưa đọc được cả tệp này")
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "faq.yaml:1: the file is empty"),
-        ("# only a comment\n", "faq.yaml:1: the file is empty"),
-        ("- id: a\n", "faq.yaml:1: the file must have a 'topics:' and a 'faq:' section"),
+        ("", "faq.yaml:1: tệp trống, chưa có nội dung — bot chưa đọc được cả tệp này"),
+        (
+            "# only a comment\n",
+            ("faq.yaml:1: tệp trống, chưa có nội dung — bot chưa đọc được cả tệp này"),
+        ),
+        (
+            "- id: a\n",
+            (
+                "faq.yaml:1: tệp phải có phần topics: và phần faq: (mỗi phần bắt đầu bằng một dòng "
+                "sát lề trái) — bot chưa đọc được cả tệp này"
+            ),
+        ),
         (
             b"topics: []\nfaq:\n  - id: caf\xe9\n",
-            "faq.yaml:3: the file is not saved as UTF-8 text; save it as UTF-8",
+            (
+                "faq.yaml:3: tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã "
+                "UTF-8 (trong Notepad: Lưu thành, mục Encoding chọn UTF-8) — bot chưa đọc được "
+                "cả tệp này"
+            ),
         ),
     ],
 )
@@ -165,18 +181,30 @@ def test_top_level_sections() -> None:
     faq = load_faq(write("faq.yaml", "topics: []\nfaqs: []\nsynonym: {}\n"))
     assert faq.ok_syntax
     assert report(faq.problems) == [
-        "faq.yaml:1: missing the 'faq:' section",
-        "faq.yaml:2: unknown section 'faqs' (did you mean 'faq'?)",
-        "faq.yaml:3: unknown section 'synonym' (did you mean 'synonyms'?)",
+        (
+            "faq.yaml:1: thiếu phần faq: (một dòng faq: sát lề trái, các mục viết bên dưới) — "
+            "chưa có câu hỏi đáp nào được nạp từ tệp này"
+        ),
+        "faq.yaml:2: 'faqs' viết sai, có phải 'faq'? — cả phần này bị bỏ qua",
+        "faq.yaml:3: 'synonym' viết sai, có phải 'synonyms'? — cả phần này bị bỏ qua",
     ]
 
 
 def test_sections_of_the_wrong_type() -> None:
     faq = load_faq(write("faq.yaml", "topics: bhyt\nfaq:\n  id: a\nsynonyms: [hk]\n"))
     assert report(faq.problems) == [
-        "faq.yaml:1: 'topics' must be a list: each topic starts with '- id:'",
-        "faq.yaml:3: 'faq' must be a list: each entry starts with '- id:'",
-        "faq.yaml:4: 'synonyms' must be lines like `hk: [hộ khẩu]`",
+        (
+            "faq.yaml:1: phần topics: phải là một danh sách, mỗi chủ đề bắt đầu bằng một dòng '- "
+            "id:' — cả phần này bị bỏ qua"
+        ),
+        (
+            "faq.yaml:3: phần faq: phải là một danh sách, mỗi mục bắt đầu bằng một dòng '- id:' "
+            "— cả phần này bị bỏ qua"
+        ),
+        (
+            "faq.yaml:4: phần synonyms: phải gồm các dòng dạng `hk: [hộ khẩu]` — cả phần này bị "
+            "bỏ qua"
+        ),
     ]
 
 
@@ -193,8 +221,14 @@ def test_duplicate_keys_are_reported_at_the_duplicate() -> None:
     )
     faq = load_faq(write("faq.yaml", text))
     assert report(faq.problems) == [
-        "faq.yaml:14: duplicate key 'answer' (already on line 13)",
-        "faq.yaml:15: duplicate key 'faq' (already on line 7)",
+        (
+            "faq.yaml:14: dòng answer: lặp lại (đã có ở dòng 13): hãy xóa một trong hai dòng — "
+            "cả mục này bị bỏ qua"
+        ),
+        (
+            "faq.yaml:15: dòng faq: lặp lại (đã có ở dòng 7): hãy xóa một trong hai dòng — phần "
+            "lặp lại này bị bỏ qua"
+        ),
     ]
     assert [e.id for e in faq.faq] == ["good"]
 
@@ -221,12 +255,27 @@ faq: []
 """
     faq = load_faq(write("faq.yaml", text))
     assert report(faq.problems) == [
-        "faq.yaml:4: topic 'Bad Id': 'id' must use only a-z, 0-9 and '-', not 'Bad Id'",
-        "faq.yaml:6: topic 'no-name': missing 'name'",
-        "faq.yaml:7: topic 'bhyt': id already used on line 2",
-        "faq.yaml:11: topic 'kw': unknown key 'keyword' (did you mean 'keywords'?)",
-        "faq.yaml:14: topic 'kw2': 'keywords' must be a list, like [first, second]",
-        "faq.yaml:16: topic 'blank': 'name' is empty",
+        (
+            "faq.yaml:4: chủ đề 'Bad Id': dòng id: mã chỉ dùng chữ thường không dấu, số và dấu "
+            "'-', ví dụ bad-id (không viết 'Bad Id') — cả chủ đề này bị bỏ qua"
+        ),
+        "faq.yaml:6: chủ đề 'no-name': thiếu dòng name: (tên chủ đề) — cả chủ đề này bị bỏ qua",
+        (
+            "faq.yaml:7: mã (id) 'bhyt' đã dùng ở dòng 2 — cả chủ đề này bị bỏ qua; hãy đặt mã "
+            "khác, ví dụ bhyt-2"
+        ),
+        (
+            "faq.yaml:11: chủ đề 'kw': 'keyword' viết sai, có phải 'keywords'? — dòng này bị bỏ "
+            "qua, chủ đề vẫn được dùng"
+        ),
+        (
+            "faq.yaml:14: chủ đề 'kw2': dòng keywords: phải là một danh sách trong ngoặc vuông, "
+            "ví dụ [thứ nhất, thứ hai] — chỉ bỏ qua dòng keywords:, chủ đề vẫn được dùng"
+        ),
+        (
+            "faq.yaml:16: chủ đề 'blank': dòng name: còn trống, chưa có tên chủ đề — cả chủ đề "
+            "này bị bỏ qua"
+        ),
     ]
     # A typo in a topic's keywords leaves them out, not the topic its residents follow.
     assert [(t.id, t.keywords) for t in faq.topics] == [("bhyt", ()), ("kw", ()), ("kw2", ())]
@@ -237,59 +286,103 @@ BAD_ENTRIES = [
     (
         "  - id: bad\n    question: Q?\n    anwser: A.\n",
         [
-            "faq.yaml:11: entry 'bad': missing 'answer'",
-            "faq.yaml:13: entry 'bad': unknown key 'anwser' (did you mean 'answer'?)",
+            "faq.yaml:13: mục 'bad': 'anwser' viết sai, có phải 'answer'? — cả mục này bị bỏ "
+            "qua vì thiếu câu trả lời"
         ],
     ),
     (
         "  - id: bad\n    answer: A.\n",
-        ["faq.yaml:11: entry 'bad': missing 'question'"],
+        ["faq.yaml:11: mục 'bad': thiếu dòng question: (câu hỏi) — cả mục này bị bỏ qua"],
     ),
     (
         "  - question: Q?\n    answer: A.\n",
-        ["faq.yaml:11: entry: missing 'id'"],
+        [
+            (
+                "faq.yaml:11: mục: thiếu dòng id: (mã, viết thường không dấu, ví dụ id: ho-tich) — "
+                "cả mục này bị bỏ qua"
+            )
+        ],
     ),
     (
         "  - id: bad\n    question:\n    answer: A.\n",
-        ["faq.yaml:12: entry 'bad': 'question' is empty"],
+        [
+            (
+                "faq.yaml:12: mục 'bad': dòng question: còn trống, chưa có câu hỏi — cả mục này bị "
+                "bỏ qua"
+            )
+        ],
     ),
     (
         '  - id: bad\n    question: Q?\n    answer: ""\n',
-        ["faq.yaml:13: entry 'bad': 'answer' is empty"],
+        [
+            (
+                "faq.yaml:13: mục 'bad': dòng answer: còn trống, chưa có câu trả lời — cả mục này bị "
+                "bỏ qua"
+            )
+        ],
     ),
     (
         "  - id: bad\n    question: 123\n    answer: A.\n",
         [
-            "faq.yaml:12: entry 'bad': 'question' must be text "
-            '(write "123" in quotes if you mean it)'
+            (
+                "faq.yaml:12: mục 'bad': dòng question: phải là chữ; nếu đúng ý là 123, hãy đặt "
+                'trong ngoặc kép: "123" — cả mục này bị bỏ qua'
+            )
         ],
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: yes\n",
         [
-            "faq.yaml:13: entry 'bad': 'answer' must be text "
-            '(write "yes" in quotes if you mean it)'
+            (
+                "faq.yaml:13: mục 'bad': dòng answer: phải là chữ; nếu đúng ý là yes, hãy đặt "
+                'trong ngoặc kép: "yes" — cả mục này bị bỏ qua'
+            )
         ],
     ),
     (
         "  - id: bad\n    question:\n      vi: Q?\n    answer: A.\n",
-        ["faq.yaml:13: entry 'bad': 'question' must be text, not a list or a block"],
+        [
+            (
+                "faq.yaml:13: mục 'bad': dòng question: phải là chữ, không phải một danh sách hay "
+                "một khối — cả mục này bị bỏ qua"
+            )
+        ],
     ),
     (
         "  - id: Bad_Id\n    question: Q?\n    answer: A.\n",
-        ["faq.yaml:11: entry 'Bad_Id': 'id' must use only a-z, 0-9 and '-', not 'Bad_Id'"],
+        [
+            (
+                "faq.yaml:11: mục 'Bad_Id': dòng id: mã chỉ dùng chữ thường không dấu, số và dấu "
+                "'-', ví dụ bad-id (không viết 'Bad_Id') — cả mục này bị bỏ qua"
+            )
+        ],
     ),
     (
         "  - id: good\n    question: Q2?\n    answer: A2.\n",
-        ["faq.yaml:11: entry 'good': id already used on line 8"],
+        [
+            (
+                "faq.yaml:11: mã (id) 'good' đã dùng ở dòng 8 — cả mục này bị bỏ qua; hãy đặt mã "
+                "khác, ví dụ good-2"
+            )
+        ],
     ),
     (
         "  - just a question\n",
-        ["faq.yaml:11: entry: must be lines of `key: value`"],
+        [
+            (
+                "faq.yaml:11: mục: phải gồm các dòng dạng `tên: nội dung`, ví dụ `answer: ...` — cả "
+                "mục này bị bỏ qua"
+            )
+        ],
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    answer: B.\n",
-        ["faq.yaml:14: duplicate key 'answer' (already on line 13)"],
+        [
+            (
+                "faq.yaml:14: dòng answer: lặp lại (đã có ở dòng 13): hãy xóa một trong hai dòng — "
+                "cả mục này bị bỏ qua"
+            )
+        ],
     ),
 ]
 
@@ -307,55 +400,92 @@ def test_bad_faq_entry_is_reported_and_skipped(entry: str, expected: list[str]) 
 PARTLY_BAD_ENTRIES = [
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    Topics: [bhyt]\n",
-        ["faq.yaml:14: entry 'bad': unknown key 'Topics' (did you mean 'topics'?)"],
+        [
+            (
+                "faq.yaml:14: mục 'bad': 'Topics' viết sai, có phải 'topics'? — dòng này bị bỏ qua, "
+                "mục vẫn được dùng"
+            )
+        ],
         {"topics": ()},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    variants: mua bhyt, giá\n",
-        ["faq.yaml:14: entry 'bad': 'variants' must be a list, like [first, second]"],
+        [
+            (
+                "faq.yaml:14: mục 'bad': dòng variants: phải là một danh sách trong ngoặc vuông, ví "
+                "dụ [thứ nhất, thứ hai] — chỉ bỏ qua dòng variants:, mục vẫn được dùng"
+            )
+        ],
         {"variants": ()},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    variants:\n      - a\n      -\n",
-        ["faq.yaml:16: entry 'bad': 'variants' has an empty item"],
+        [
+            (
+                "faq.yaml:16: mục 'bad': dòng variants: có một mục để trống trong danh sách — chỉ bỏ "
+                "qua dòng variants:, mục vẫn được dùng"
+            )
+        ],
         {"variants": ()},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    variants:\n      - [a, b]\n",
-        ["faq.yaml:15: entry 'bad': 'variants' must be text, not a list or a block"],
+        [
+            (
+                "faq.yaml:15: mục 'bad': dòng variants: phải là chữ, không phải một danh sách hay "
+                "một khối — chỉ bỏ qua dòng variants:, mục vẫn được dùng"
+            )
+        ],
         {"variants": ()},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    topics: [bhyt, cu-tr]\n",
         [
-            "faq.yaml:14: entry 'bad': 'topics' has unknown topic 'cu-tr' "
-            "(did you mean 'cu-tru'?) (left out)"
+            (
+                "faq.yaml:14: mục 'bad': dòng topics: chủ đề 'cu-tr' không có trong phần topics: "
+                "của faq.yaml, có phải 'cu-tru'? — chủ đề này bị bỏ qua, mục vẫn được dùng"
+            )
         ],
         {"topics": ("bhyt",)},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    topics:\n      - bhyt\n      - xyz\n",
-        ["faq.yaml:16: entry 'bad': 'topics' has unknown topic 'xyz' (left out)"],
+        [
+            (
+                "faq.yaml:16: mục 'bad': dòng topics: chủ đề 'xyz' không có trong phần topics: của "
+                "faq.yaml — chủ đề này bị bỏ qua, mục vẫn được dùng"
+            )
+        ],
         {"topics": ("bhyt",)},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    topics: xyz\n",
-        ["faq.yaml:14: entry 'bad': 'topics' has unknown topic 'xyz' (left out)"],
+        [
+            (
+                "faq.yaml:14: mục 'bad': dòng topics: chủ đề 'xyz' không có trong phần topics: của "
+                "faq.yaml — chủ đề này bị bỏ qua, mục vẫn được dùng"
+            )
+        ],
         {"topics": ()},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    links: [ftp://x.vn/a]\n",
         [
-            "faq.yaml:14: entry 'bad': 'links' must be a web address (http:// or https://), "
-            "not 'ftp://x.vn/a'"
+            (
+                "faq.yaml:14: mục 'bad': dòng links: phải là địa chỉ web bắt đầu bằng http:// "
+                "hoặc https://, không phải 'ftp://x.vn/a' — chỉ bỏ qua dòng links:, mục vẫn được "
+                "dùng"
+            )
         ],
         {"links": ()},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    links: [www.x.vn]\n",
         [
-            "faq.yaml:14: entry 'bad': 'links' must be a web address (http:// or https://), "
-            "not 'www.x.vn'"
+            (
+                "faq.yaml:14: mục 'bad': dòng links: phải là địa chỉ web bắt đầu bằng http:// "
+                "hoặc https://, không phải 'www.x.vn' — chỉ bỏ qua dòng links:, mục vẫn được dùng"
+            )
         ],
         {"links": ()},
     ),
@@ -374,12 +504,16 @@ def test_text_cut_short_by_a_hash_is_kept_and_reported() -> None:
     )
     faq = load_faq(write("faq.yaml", FAQ_HEAD + entry))
     assert report(faq.problems) == [
-        "faq.yaml:12: entry 'phim': 'question' stops at '…tổng đài thế nào?': what "
-        "follows ' #' on that line is read as a comment; if it is part of the text, put the "
-        "whole text in quotes",
-        "faq.yaml:13: entry 'phim': 'answer' stops at '…1022 rồi bấm phím': what follows "
-        "' #' on that line is read as a comment; if it is part of the text, put the whole "
-        "text in quotes",
+        (
+            "faq.yaml:12: mục 'phim': dòng question: dừng ở '…tổng đài thế nào?': phần sau dấu ' "
+            "#' trên dòng đó bị hiểu là ghi chú; nếu nó là một phần nội dung, hãy đặt cả đoạn "
+            'trong ngoặc kép "…" — phần sau dấu # bị mất, mục vẫn được dùng'
+        ),
+        (
+            "faq.yaml:13: mục 'phim': dòng answer: dừng ở '…1022 rồi bấm phím': phần sau dấu ' "
+            "#' trên dòng đó bị hiểu là ghi chú; nếu nó là một phần nội dung, hãy đặt cả đoạn "
+            'trong ngoặc kép "…" — phần sau dấu # bị mất, mục vẫn được dùng'
+        ),
     ]
     texts = {e.id: (e.question, e.answer) for e in faq.faq}
     assert texts["phim"] == ("Gọi tổng đài thế nào?", "Gọi 1022 rồi bấm phím")  # as YAML reads
@@ -390,7 +524,7 @@ def test_a_notice_title_cut_short_by_a_hash_is_reported_and_the_notice_loads() -
     write(F, "---\ntitle: Thông báo #3 về tiêm chủng\ndate: 2024-07-15\n---\nB\n")
     notices, problems = load_content(Path("content"), TOPICS)
     assert [n.title for n in notices] == ["Thông báo"]
-    assert [p.line for p in problems] == [2] and "in quotes" in problems[0].message
+    assert [p.line for p in problems] == [2] and "trong ngoặc kép" in problems[0].message
 
 
 @pytest.mark.parametrize(("entry", "expected", "fields"), PARTLY_BAD_ENTRIES)
@@ -419,9 +553,15 @@ synonyms:
 """
     faq = load_faq(write("faq.yaml", text))
     assert report(faq.problems) == [
-        "faq.yaml:5: synonym 'gks' has no meaning after it",
-        "faq.yaml:6: synonym 'cccd' must be a list, like [first, second]",
-        "faq.yaml:7: synonym 'kb' has an empty item",
+        (
+            "faq.yaml:5: synonyms: 'gks' chưa có nghĩa nào, ví dụ gks: [từ đầy đủ] — dòng này bị "
+            "bỏ qua"
+        ),
+        (
+            "faq.yaml:6: synonyms: 'cccd' phải là một danh sách trong ngoặc vuông, ví dụ [thứ "
+            "nhất, thứ hai] — dòng này bị bỏ qua"
+        ),
+        "faq.yaml:7: synonyms: 'kb' có một mục để trống trong danh sách — dòng này bị bỏ qua",
     ]
     assert faq.synonyms == {"hk": ["hộ khẩu", "sổ hộ khẩu"], "2024": ["năm nay"]}
 
@@ -507,81 +647,172 @@ def test_announcement_topics(front: str, expected: tuple[str, ...]) -> None:
 
 F = "content/2024-07-15-a.md"
 BAD_NOTICES = [
-    ("---\ndate: 2024-07-15\n---\nB\n", [f"{F}:2: front matter: missing 'title'"]),
-    ("---\ntitle: T\n---\nB\n", [f"{F}:2: front matter: missing 'date'"]),
-    ("---\ntitle: T\ndate:\n---\nB\n", [f"{F}:3: front matter: 'date' is empty"]),
+    (
+        "---\ndate: 2024-07-15\n---\nB\n",
+        [(f"{F}:2: thiếu dòng title: (tiêu đề thông báo) — thông báo này chưa được đăng")],
+    ),
+    (
+        "---\ntitle: T\n---\nB\n",
+        [
+            (
+                f"{F}:2: thiếu dòng date: (ngày đăng, ví dụ date: 2026-11-26) — thông báo này chưa được đăng"
+            )
+        ],
+    ),
+    (
+        "---\ntitle: T\ndate:\n---\nB\n",
+        [
+            (
+                f"{F}:3: dòng date: còn trống, chưa có ngày đăng, ví dụ date: 2026-11-26 — thông báo này "
+                "chưa được đăng"
+            )
+        ],
+    ),
     (
         "---\ntitel: T\ndate: 2024-07-15\n---\nB\n",
         [
-            f"{F}:2: front matter: unknown key 'titel' (did you mean 'title'?)",
-            f"{F}:2: front matter: missing 'title'",
+            f"{F}:2: 'titel' viết sai, có phải 'title'? — thông báo này chưa được đăng vì thiếu "
+            "tiêu đề thông báo"
         ],
     ),
     (
         "---\ntitle: T\ndate: 15/07/2024\n---\nB\n",
-        [f"{F}:3: front matter: 'date' must be a date written like 2024-07-15, not '15/07/2024'"],
+        [
+            (
+                f"{F}:3: dòng date: ngày phải viết dạng 2024-07-15 (năm-tháng-ngày), không phải "
+                "15/07/2024 — thông báo này chưa được đăng"
+            )
+        ],
     ),
     (
         "---\ntitle: T\ndate: 2024-7-5\n---\nB\n",
-        [f"{F}:3: front matter: 'date' must be a date written like 2024-07-15, not '2024-7-5'"],
+        [
+            (
+                f"{F}:3: dòng date: ngày phải viết dạng 2026-11-25 (năm-tháng-ngày), không phải 2024-7-5 "
+                "— thông báo này chưa được đăng"
+            )
+        ],
     ),
     (
         "---\ntitle: T\ndate: 2024-02-30\n---\nB\n",
-        [f"{F}:3: front matter: 'date' 2024-02-30 is not a real date"],
+        [f"{F}:3: dòng date: ngày 2024-02-30 không có thật — thông báo này chưa được đăng"],
     ),
     (
         "---\ntitle: 2024\ndate: 2024-07-15\n---\nB\n",
-        [f"{F}:2: front matter: 'title' must be text (write \"2024\" in quotes if you mean it)"],
+        [
+            (
+                f'{F}:2: dòng title: phải là chữ; nếu đúng ý là 2024, hãy đặt trong ngoặc kép: "2024" '
+                "— thông báo này chưa được đăng"
+            )
+        ],
     ),
     (
         "---\ntitle: T\ndate: 2024-07-15\nsource: x.gov.vn\n---\nB\n",
         [
-            f"{F}:4: front matter: 'source' must be a web address (http:// or https://), "
-            "not 'x.gov.vn'"
+            (
+                f"{F}:4: dòng source: phải là địa chỉ web bắt đầu bằng http:// hoặc https://, không "
+                "phải 'x.gov.vn' — thông báo này chưa được đăng"
+            )
         ],
     ),
     (
         "---\ntitle: T\ndate: 2024-07-15\nexpires: 2024-07-14\n---\nB\n",
-        [f"{F}:4: front matter: 'expires' 2024-07-14 is before 'date' 2024-07-15"],
+        [
+            (
+                f"{F}:4: ngày hết hạn (expires: 2024-07-14) trước ngày đăng (date: 2024-07-15) — thông "
+                "báo này chưa được đăng"
+            )
+        ],
     ),
     (
         "---\ntitle: T\ndate: 2024-07-15\nexpires: soon\n---\nB\n",
-        [f"{F}:4: front matter: 'expires' must be a date written like 2024-07-15, not 'soon'"],
+        [
+            (
+                f"{F}:4: dòng expires: ngày phải viết dạng 2026-11-25 (năm-tháng-ngày), không phải soon "
+                "— thông báo này chưa được đăng"
+            )
+        ],
     ),
     (
         "---\ntitle: T\ntitle: U\ndate: 2024-07-15\n---\nB\n",
-        [f"{F}:3: duplicate key 'title' (already on line 2)"],
+        [
+            (
+                f"{F}:3: dòng title: lặp lại (đã có ở dòng 2): hãy xóa một trong hai dòng — thông báo "
+                "này chưa được đăng"
+            )
+        ],
     ),
     (
         "---\ntitle: T\ndate: 2024-07-15\n---\n\n  \n",
-        [f"{F}:4: the announcement has no text after the '---'"],
+        [f"{F}:4: thông báo chưa có nội dung dưới dòng --- — thông báo này chưa được đăng"],
     ),
     (
         "Thông báo\n",
-        [f"{F}:1: front matter is missing: start the file with '---', title:, date:, then '---'"],
+        [
+            (
+                f"{F}:1: thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và "
+                "date:, rồi một dòng --- nữa — thông báo này chưa được đăng"
+            )
+        ],
     ),
-    ("", [f"{F}:1: front matter is missing: start the file with '---', title:, date:, then '---'"]),
+    (
+        "",
+        [
+            (
+                f"{F}:1: thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và date:, "
+                "rồi một dòng --- nữa — thông báo này chưa được đăng"
+            )
+        ],
+    ),
     (
         "---\ntitle: T\ndate: 2024-07-15\nB\n",
-        [f"{F}:1: front matter is not closed by a line '---'"],
+        [
+            (
+                f"{F}:1: phần đầu (title:, date:) chưa được đóng bằng một dòng --- ở dưới — thông báo "
+                "này chưa được đăng"
+            )
+        ],
     ),
-    ("---\n---\nB\n", [f"{F}:1: front matter is empty: add title: and date:"]),
-    ("---\n- title\n---\nB\n", [f"{F}:2: front matter: must be lines of `key: value`"]),
+    (
+        "---\n---\nB\n",
+        [
+            (
+                f"{F}:1: phần đầu giữa hai dòng --- còn trống: hãy thêm title: và date: — thông báo này chưa "
+                "được đăng"
+            )
+        ],
+    ),
+    (
+        "---\n- title\n---\nB\n",
+        [
+            (
+                f"{F}:2: phải gồm các dòng dạng `tên: nội dung`, ví dụ `date: 2026-11-25` — thông báo này "
+                "chưa được đăng"
+            )
+        ],
+    ),
     (
         "---\ntitle: Thẻ: mới\ndate: 2024-07-15\n---\nB\n",
         [
-            f"{F}:2: YAML syntax error: mapping values are not allowed here "
-            "(put text that contains ': ' in quotes)"
+            (
+                f"{F}:2: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, ví "
+                'dụ answer: "Giờ làm việc: sáng 7h30" — thông báo này chưa được đăng'
+            )
         ],
     ),
     (
         # Lines are the .md file's own, also after blank lines at the top.
         "\n\n---\ntitle: T\ndate: 2024-07-15\ntopic: bhyt\n---\nB\n",
-        [f"{F}:6: front matter: unknown key 'topic' (did you mean 'topics'?)"],
+        [f"{F}:6: 'topic' viết sai, có phải 'topics'? — thông báo này chưa được đăng"],
     ),
     (
         b"---\ntitle: T\ndate: 2024-07-15\n---\nB\xe1o c\xe1o\n",
-        [f"{F}:5: the file is not saved as UTF-8 text; save it as UTF-8"],
+        [
+            (
+                f"{F}:5: tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã UTF-8 (trong "
+                "Notepad: Lưu thành, mục Encoding chọn UTF-8) — thông báo này chưa được đăng"
+            )
+        ],
     ),
 ]
 
@@ -601,14 +832,21 @@ def test_bad_announcement_is_reported_and_skipped(text: str | bytes, expected: l
         (
             "topics: [bhty, cu-tru]",
             [
-                f"{F}:4: front matter: 'topics' has unknown topic 'bhty' (did you mean 'bhyt'?) "
-                "(left out)"
+                (
+                    f"{F}:4: dòng topics: chủ đề 'bhty' không có trong phần topics: của faq.yaml, có "
+                    "phải 'bhyt'? — chủ đề này bị bỏ qua, thông báo vẫn được đăng"
+                )
             ],
             ("cu-tru",),
         ),
         (  # none of its topics is known: tagged from the keywords, as without topics
             "topics: bhxh",
-            [f"{F}:4: front matter: 'topics' has unknown topic 'bhxh' (left out)"],
+            [
+                (
+                    f"{F}:4: dòng topics: chủ đề 'bhxh' không có trong phần topics: của faq.yaml — chủ "
+                    "đề này bị bỏ qua, thông báo vẫn được đăng"
+                )
+            ],
             ("bhyt",),
         ),
     ],
@@ -626,25 +864,25 @@ def test_an_unknown_topic_is_reported_and_the_notice_still_loads(
     assert again == notices
 
 
+BAD_NAME = (
+    "tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ thường không dấu, số và "
+    "dấu '-' — thông báo này chưa được đăng; "
+)
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("2024-7-15-a.md", "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')"),
-        ("2024-07-15.md", "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')"),
+        ("2024-7-15-a.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
+        ("2024-07-15.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
+        ("2024-07-15-Tiêu-đề.md", BAD_NAME + "đổi tên thành 2024-07-15-tieu-de.md"),
+        ("2024-07-15 a.md", BAD_NAME + "đổi tên thành 2024-07-15-a.md"),
+        ("2024-07-15-a.MD", BAD_NAME + "đổi tên thành 2024-07-15-a.md"),
+        ("thong-bao.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
         (
-            "2024-07-15-Tiêu-đề.md",
-            "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')",
+            "2024-02-30-a.md",
+            "ngày 2024-02-30 trong tên tệp không có thật — thông báo này chưa được đăng",
         ),
-        (
-            "2024-07-15 a.md",
-            "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')",
-        ),
-        (
-            "2024-07-15-a.MD",
-            "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')",
-        ),
-        ("thong-bao.md", "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')"),
-        ("2024-02-30-a.md", "file name date 2024-02-30 is not a real date"),
     ],
 )
 def test_bad_file_names_are_reported_at_line_1(name: str, message: str) -> None:
@@ -654,20 +892,43 @@ def test_bad_file_names_are_reported_at_line_1(name: str, message: str) -> None:
     assert notices == []
 
 
-def test_editor_files_and_other_formats_are_ignored() -> None:
+def test_editor_files_attachments_and_other_files_are_ignored() -> None:
     for name in [
         ".2024-07-15-a.md.swp",
         ".2024-07-15-a.md",
         "#2024-07-15-a.md#",
         "~2024-07-15-a.md",
         "2024-07-15-a.md~",
-        "2024-07-15-a.txt",
+        "2024-07-15-a.md.bak",
+        "2024-07-15-a.txt.tmp",
+        "~$2024-07-15-a.docx",
+        "anh.jpg",
+        "to-khai.pdf",
         "README",
     ]:
         write(f"content/{name}", "not an announcement")
     Path("content/images").mkdir()  # a folder of attachments is no one's mistake
     write("content/images/anh.jpg", "jpeg")
     assert load_content(Path("content"), TOPICS) == ([], [])
+
+
+def test_notices_saved_in_another_format_are_reported_not_read() -> None:
+    """Notepad's x.md.txt (Windows hides the .txt), a .txt, a Word file: not read, and
+    staff are told how to fix each, so a notice does not silently stay unpublished."""
+    for name in ["2024-07-15-a.md.txt", "2024-07-16-b.txt", "2024-07-17-c.docx"]:
+        write(f"content/{name}", NOTICE)
+    write("content/2024-07-18-ok.md", NOTICE)
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [n.id for n in notices] == ["2024-07-18-ok"]
+    assert report(problems) == [
+        "content/2024-07-15-a.md.txt:1: tệp không có đuôi .md nên bot không đọc — thông báo "
+        "này chưa được đăng; đổi tên thành 2024-07-15-a.md (Windows có thể đang ẩn đuôi .txt)",
+        "content/2024-07-16-b.txt:1: tệp không có đuôi .md nên bot không đọc — thông báo này "
+        "chưa được đăng; đổi tên thành 2024-07-16-b.md (Windows có thể đang ẩn đuôi .txt)",
+        "content/2024-07-17-c.docx:1: tệp .docx (soạn bằng Word) bot không đọc được — thông "
+        "báo này chưa được đăng; hãy mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) "
+        "với bảng mã UTF-8, rồi đổi tên tệp thành 2024-07-17-c.md",
+    ]
 
 
 def test_notices_moved_into_a_sub_folder_are_reported_as_not_read() -> None:
@@ -678,8 +939,10 @@ def test_notices_moved_into_a_sub_folder_are_reported_as_not_read() -> None:
     notices, problems = load_content(Path("content"), TOPICS)
     assert [n.id for n in notices] == ["2024-07-16-ok"]
     assert report(problems) == [
-        "content/2024:0: 2 notice file(s) in this sub-folder are not read: "
-        "notices must be directly in content/"
+        (
+            "content/2024:0: thư mục con này có 2 tệp thông báo mà bot không đọc: thông báo phải "
+            "nằm ngay trong thư mục content/ — các thông báo này chưa được đăng"
+        )
     ]
 
 
@@ -697,14 +960,26 @@ def test_anything_but_a_regular_file_is_reported_without_being_opened(tmp_path: 
     notices, problems = load_content(Path("content"), TOPICS)
     assert [n.id for n in notices] == ["2024-07-15-good", "2024-07-16-inside"]
     assert report(problems) == [
-        "content/2024-07-16-broken.md:1: is a link to a file that does not exist: delete the link",
-        "content/2024-07-16-folder.md:1: is a folder, not a file: "
-        "an announcement must be one .md file",
-        "content/2024-07-16-loop.md:1: is a link that leads back to itself: delete the link",
-        "content/2024-07-16-outside.md:1: is a link to a file outside the content folder: "
-        "copy the file here",
-        "content/2024-07-16-pipe.md:1: is not an ordinary file (a pipe, socket or device): "
-        "delete it",
+        (
+            "content/2024-07-16-broken.md:1: là lối tắt (link) tới một tệp không còn nữa: hãy "
+            "xóa lối tắt này — thông báo này chưa được đăng"
+        ),
+        (
+            "content/2024-07-16-folder.md:1: là một thư mục, không phải tệp: mỗi thông báo là "
+            "một tệp .md — thông báo này chưa được đăng"
+        ),
+        (
+            "content/2024-07-16-loop.md:1: là lối tắt (link) trỏ vòng về chính nó: hãy xóa lối "
+            "tắt này — thông báo này chưa được đăng"
+        ),
+        (
+            "content/2024-07-16-outside.md:1: là lối tắt (link) tới một tệp ngoài thư mục thông "
+            "báo: hãy chép chính tệp đó vào đây — thông báo này chưa được đăng"
+        ),
+        (
+            "content/2024-07-16-pipe.md:1: không phải tệp bình thường (mà là pipe, socket hay "
+            "thiết bị): hãy xóa nó — thông báo này chưa được đăng"
+        ),
     ]
 
 
@@ -716,8 +991,8 @@ def test_a_notice_over_the_size_cap_is_reported_before_it_is_read() -> None:
     assert [n.id for n in notices] == ["2024-07-16-small"]
     size_kb = -(-len(big.encode()) // 1024)
     assert report(problems) == [
-        f"content/2024-07-15-big.md:1: the file is too large ({size_kb} KB, at most 200 KB): "
-        "shorten it and put the full text behind a 'source:' link"
+        f"content/2024-07-15-big.md:1: tệp quá lớn ({size_kb} KB, tối đa 200 KB) — thông báo "
+        "này chưa được đăng; hãy rút gọn và để toàn văn ở đường dẫn source:"
     ]
     notices, problems = load_content(Path("content"), TOPICS, max_bytes=1024 * 1024)
     assert (len(notices), problems) == (2, [])
@@ -733,7 +1008,9 @@ def test_announcements_are_newest_first_then_by_id() -> None:
 
 
 def test_missing_content_folder() -> None:
-    assert report(load_content(Path("nowhere"), TOPICS)[1]) == ["nowhere:0: folder not found"]
+    assert report(load_content(Path("nowhere"), TOPICS)[1]) == [
+        ("nowhere:0: không tìm thấy thư mục thông báo — bot chưa có thông báo nào")
+    ]
 
 
 # ----------------------------------------------------------------- topic tags
@@ -775,7 +1052,11 @@ def test_corpus_rejects_an_announcement_reusing_an_faq_id() -> None:
     write("content/2024-07-16-b.md", NOTICE.replace("Nội dung.", "Thẻ BHYT."))
     corpus, problems = load_corpus(faq, Path("content"))
     assert report(problems) == [
-        "content/2024-07-15-a.md:1: id '2024-07-15-a' is already used at faq.yaml:8"
+        (
+            "content/2024-07-15-a.md:1: mã '2024-07-15-a' (tên tệp) trùng với mã một câu hỏi đáp "
+            "ở faq.yaml:8 — thông báo này chưa được đăng; hãy đổi tên tệp, ví dụ "
+            "2024-07-15-a-tb.md"
+        )
     ]
     assert [e.id for e in corpus.faq] == ["2024-07-15-a"]
     assert [n.id for n in corpus.announcements] == ["2024-07-16-b"]

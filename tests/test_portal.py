@@ -28,7 +28,14 @@ from wardbot import portal_fetch
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
-from wardbot.portal import FAILING_POLLS, FeedFollower, failed_note, imported_note, replaced_note
+from wardbot.portal import (
+    FAILING_POLLS,
+    FeedFollower,
+    failed_note,
+    imported_note,
+    reason_vi,
+    replaced_note,
+)
 from wardbot.publish import queue_alerts
 from wardbot.store import ChatRef, Store
 
@@ -588,7 +595,11 @@ def test_an_article_longer_than_max_notice_kb_is_reported_not_written(
     url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     code, _, err = run_import(ward, capsys, url)
     assert code == 1
-    assert f"{url}: the bot would not serve it: the file is too large (2 KB, at most 1 KB)" in err
+    said = "tệp quá lớn (2 KB, tối đa 1 KB) — thông báo này chưa được đăng"
+    assert f"{url}: the bot would not serve it: {said}" in err
+    # Admins are told the loader's own words, in Vietnamese.
+    why = err.split(f"{url}: ", 1)[1].splitlines()[0]
+    assert reason_vi(why).startswith(said)
     assert ward.imported() == []
 
 

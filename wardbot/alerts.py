@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Reply
-from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink, is_notice_file
+from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink, is_misnamed_notice, is_notice_file
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.store import ChatRef, NoticeRef, Store
 
@@ -218,8 +218,9 @@ class Snapshot:
         files = {}
         with contextlib.suppress(OSError):  # a missing or unreadable folder: no notices
             for path in content_dir.iterdir():
-                # Notices, and sub-folders: notices moved into one are reported as not read.
-                if is_notice_file(path.name) or _is_subfolder(path):
+                # Notices, and what is reported as not read: sub-folders (notices moved
+                # into one) and notices saved in another format (x.md.txt).
+                if _watched(path):
                     with contextlib.suppress(FileNotFoundError):
                         files[path] = _stamp(path)
         try:
@@ -234,6 +235,11 @@ class Snapshot:
             for path in self.files.keys() | newer.files.keys()
             if self.files.get(path) != newer.files.get(path)
         }
+
+
+def _watched(path: Path) -> bool:
+    """Whether a change to this entry of content/ can change what is served or reported."""
+    return is_notice_file(path.name) or is_misnamed_notice(path.name) or _is_subfolder(path)
 
 
 def _is_subfolder(path: Path) -> bool:
@@ -360,9 +366,7 @@ class ContentWatcher:
             self.faq_file.parent.resolve()
         ):
             return True
-        return candidate.parent.resolve() == self.content_dir.resolve() and (
-            is_notice_file(candidate.name) or _is_subfolder(candidate)
-        )
+        return candidate.parent.resolve() == self.content_dir.resolve() and _watched(candidate)
 
 
 def refs_for(notices: Sequence[Announcement], today: dt.date) -> list[NoticeRef]:

@@ -56,7 +56,7 @@ from wardbot.loader import (
     load_content,
     load_faq,
     read_last_good,
-    subfolder_problem,
+    unread_problem,
     without_id_clashes,
 )
 from wardbot.memory import give_back_memory, tune_allocator
@@ -587,9 +587,9 @@ class Engine:
             changes = AnnouncementChanges()
             touched: set[str] = set()
             for path in {Path(p) for p in paths}:
-                if not is_notice_file(path.name):  # a sub-folder, or what was one
+                if not is_notice_file(path.name):  # a sub-folder, a misnamed notice
                     touched.add(str(path))
-                    if (problem := subfolder_problem(path)) is not None:
+                    if (problem := unread_problem(path)) is not None:
                         changes.problems.append(problem)
                     continue
                 touched.add(str(path))

@@ -52,7 +52,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from wardbot import messages as msg
-from wardbot.loader import FaqFile, Stamp, file_stamp, keep_copy, load_faq
+from wardbot.loader import LINE_REF, FaqFile, Stamp, file_stamp, keep_copy, load_faq
 from wardbot.models import FaqEntry, Problem
 from wardbot.text import fold
 
@@ -74,7 +74,6 @@ _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _LINE_ENDS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 # Control characters YAML refuses (a pasted chat message may carry one); tab and newline stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
-_LINE_REF = re.compile(r"\bline (\d+)")
 _WIDE = 1_000_000  # never wrap a long Vietnamese line
 # One edit at a time in this process; other writers are caught by the file's stamp.
 _LOCK = threading.Lock()
@@ -631,7 +630,7 @@ def _validate(doc: _Doc, before: FaqFile, after: FaqFile, plan: _Plan, shown: st
     splice = plan.splice
 
     def key(problem: Problem, to: Callable[[int], int]) -> tuple[int, str]:
-        message = _LINE_REF.sub(lambda m: f"line {to(int(m.group(1)))}", problem.message)
+        message = LINE_REF.sub(lambda m: f"dòng {to(int(m.group(1)))}", problem.message)
         return to(problem.line), message
 
     had = Counter(key(p, splice.to_new) for p in before.problems)

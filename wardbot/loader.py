@@ -1,8 +1,14 @@
 """Load and check the files ward staff edit: faq.yaml and content/*.md.
 
 Nothing here raises for bad input. Every mistake becomes a `Problem`
-(`file:line: message`, in plain English for non-programmers) and only the
-bad item is skipped, so one typo never takes the whole bot down.
+(`file:line: message`) and only the bad item is skipped, so one typo never takes the
+whole bot down.
+
+The messages are for ward staff, not programmers, so they are in plain Vietnamese (the
+project's rule) and all written here, next to the rule each reports: what is wrong, with
+field names and examples as staff must type them (`answer:`, `date: 2026-11-25`), and
+after " — " what the mistake costs (the whole file, the entry or notice, or only one
+line left out), so staff know what residents are missing until it is fixed.
 
 YAML is composed into nodes instead of loaded into Python objects: nodes keep
 their line numbers and show duplicate keys, which `yaml.safe_load` silently
@@ -64,6 +70,14 @@ _ID = re.compile(r"[a-z0-9-]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
 _SECTIONS = ("topics", "faq", "synonyms")
+# Other files' line references in messages ("đã dùng ở dòng 20"): faq_edit renumbers them.
+LINE_REF = re.compile(r"\bdòng (\d+)")
+# What a problem costs, said after " — ".
+_FAQ_UNREAD = "bot chưa đọc được cả tệp này"
+_NOTICE_SKIPPED = "thông báo này chưa được đăng"
+# Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
+_CURLY_QUOTES = "“”‘’"
+_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
 # A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
 MAX_NOTICE_BYTES = 200 * 1024
 
@@ -135,14 +149,41 @@ class _Invalid(Exception):
 
 
 class _Partly(_Invalid):
-    """Part of a value is wrong: reported, and the rest of it (`kept`) is used."""
+    """Part of a value is wrong: reported, and the rest of it (`kept`) is used; `lost`
+    says what is left out."""
 
-    def __init__(self, node: Node, message: str, kept: Any) -> None:
+    def __init__(self, node: Node, message: str, kept: Any, lost: str) -> None:
         super().__init__(node, message)
         self.kept = kept
+        self.lost = lost
 
 
 _Parser = Callable[[Node], Any]
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What a block of `key: value` lines is, for the messages about it."""
+
+    noun: str  # "mục"; "" for a notice's front matter: the file is the notice
+    skipped: str  # what a bad required field costs
+    kept: str  # what still works when only one field or line is left out
+    example: str  # a line as staff would type it
+
+
+_TOPIC = _Kind("chủ đề", "cả chủ đề này bị bỏ qua", "chủ đề vẫn được dùng", "name: Hộ tịch")
+_ENTRY = _Kind("mục", "cả mục này bị bỏ qua", "mục vẫn được dùng", "answer: ...")
+_NOTICE = _Kind("", _NOTICE_SKIPPED, "thông báo vẫn được đăng", "date: 2026-11-25")
+
+# Required fields, as staff know them: said when one is missing or empty.
+_WHAT = {
+    "id": "mã, viết thường không dấu, ví dụ id: ho-tich",
+    "name": "tên chủ đề",
+    "question": "câu hỏi",
+    "answer": "câu trả lời",
+    "title": "tiêu đề thông báo",
+    "date": "ngày đăng, ví dụ date: 2026-11-26",
+}
 
 
 # --------------------------------------------------------------------- faq.yaml
@@ -151,12 +192,16 @@ _Parser = Callable[[Node], Any]
 def load_faq(path: Path) -> FaqFile:
     """Read faq.yaml: its topics, FAQ entries and synonyms."""
     src = str(path)
-    text, problems = _read(path)
-    root = None if text is None else _compose(text, src, problems)
+    text, problems = _read(path, unread=_FAQ_UNREAD)
+    duplicates = ("phần lặp lại này bị bỏ qua", "dòng lặp lại này bị bỏ qua", _ENTRY.skipped)
+    root = None if text is None else _compose(text, src, problems, _FAQ_UNREAD, duplicates)
     if text is not None and root is None and not problems:
-        problems.append(Problem(src, 1, "the file is empty"))
+        problems.append(Problem(src, 1, f"tệp trống, chưa có nội dung — {_FAQ_UNREAD}"))
     elif root is not None and not isinstance(root, MappingNode):
-        message = "the file must have a 'topics:' and a 'faq:' section"
+        message = (
+            "tệp phải có phần topics: và phần faq: (mỗi phần bắt đầu bằng một dòng sát lề "
+            f"trái) — {_FAQ_UNREAD}"
+        )
         problems.append(Problem(src, _line(root), message))
     if not isinstance(root, MappingNode):
         seen = frozenset(_ID_LINE.findall(text or ""))
@@ -168,10 +213,16 @@ def load_faq(path: Path) -> FaqFile:
         if name in _SECTIONS:
             sections.setdefault(name, value)  # a later duplicate is already reported
         else:
-            problems.append(Problem(src, _line(key), _unknown("section", name, _SECTIONS)))
+            message = f"{_unknown('phần', name, _SECTIONS)} — cả phần này bị bỏ qua"
+            problems.append(Problem(src, _line(key), message))
     missing = tuple(name for name in ("topics", "faq") if name not in sections)
     for name in missing:
-        problems.append(Problem(src, 1, f"missing the '{name}:' section"))
+        what = "chủ đề" if name == "topics" else "câu hỏi đáp"
+        message = (
+            f"thiếu phần {name}: (một dòng {name}: sát lề trái, các mục viết bên dưới) — "
+            f"chưa có {what} nào được nạp từ tệp này"
+        )
+        problems.append(Problem(src, 1, message))
 
     result = FaqFile(problems=problems, missing_sections=missing)
     result.topics = _load_topics(sections.get("topics"), src, problems)
@@ -185,7 +236,7 @@ def load_faq(path: Path) -> FaqFile:
 def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[Topic]:
     fields: dict[str, _Parser] = {"id": _id, "name": _text, "keywords": _list_of(_word)}
     records = _unique_records(
-        node, "topics", "topic", fields, ("id", "name"), src, problems, partial=True
+        node, "topics", _TOPIC, fields, ("id", "name"), src, problems, partial=True
     )
     return [
         Topic(values["id"], values["name"], tuple(values.get("keywords", ())))
@@ -196,7 +247,7 @@ def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[T
 def _unique_records(
     node: Node | None,
     section: str,
-    kind: str,
+    kind: _Kind,
     fields: dict[str, _Parser],
     required: tuple[str, ...],
     src: str,
@@ -207,14 +258,15 @@ def _unique_records(
     """The valid records of a section, each with a first-seen id; the rest reported.
     `partial`: see _record."""
     first_line: dict[str, int] = {}
-    hint = f"each {kind} starts with '- id:'"
-    for item in _items(node, section, hint, src, problems):
-        label = _label(kind, item)
-        values = _record(item, label, fields, required, src, problems, partial=partial)
+    for item in _items(node, section, kind, src, problems):
+        values = _record(item, kind, fields, required, src, problems, partial=partial)
         if values is None:
             continue
         if values["id"] in first_line:
-            message = f"{label}: id already used on line {first_line[values['id']]}"
+            message = (
+                f"mã (id) '{values['id']}' đã dùng ở dòng {first_line[values['id']]} — "
+                f"{kind.skipped}; hãy đặt mã khác, ví dụ {values['id']}-2"
+            )
             problems.append(Problem(src, _line(item), message))
             continue
         first_line[values["id"]] = _line(item)
@@ -234,7 +286,7 @@ def _load_entries(
     }
     entries: list[FaqEntry] = []
     required = ("id", "question", "answer")
-    records = _unique_records(node, "faq", "entry", fields, required, src, problems, partial=True)
+    records = _unique_records(node, "faq", _ENTRY, fields, required, src, problems, partial=True)
     for item, values in records:
         entries.append(
             FaqEntry(
@@ -254,7 +306,7 @@ def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict
     if node is None or _is_null(node):
         return {}
     if not isinstance(node, MappingNode):
-        message = "'synonyms' must be lines like `hk: [hộ khẩu]`"
+        message = "phần synonyms: phải gồm các dòng dạng `hk: [hộ khẩu]` — cả phần này bị bỏ qua"
         problems.append(Problem(src, _line(node), message))
         return {}
     synonyms: dict[str, list[str]] = {}
@@ -262,16 +314,18 @@ def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict
     for key, value in node.value:
         term = _key_name(key).strip()
         if not term:
-            problems.append(Problem(src, _line(key), "synonyms: a term is empty"))
+            message = "synonyms: có một dòng chưa có từ trước dấu hai chấm — dòng này bị bỏ qua"
+            problems.append(Problem(src, _line(key), message))
             continue
         if term in synonyms:
             continue  # a duplicate, already reported
         try:
             found = meanings(value)
             if not found:
-                raise _Invalid(value, "has no meaning after it")
+                raise _Invalid(value, f"chưa có nghĩa nào, ví dụ {term}: [từ đầy đủ]")
         except _Invalid as exc:
-            problems.append(Problem(src, exc.line, f"synonym '{term}' {exc}"))
+            message = f"synonyms: '{term}' {exc} — dòng này bị bỏ qua"
+            problems.append(Problem(src, exc.line, message))
         else:
             synonyms[term] = list(found)
     return synonyms
@@ -299,34 +353,44 @@ def load_announcement(
     src = str(path)
     name = _FILE_NAME.fullmatch(path.name)
     if name is None:
-        message = "file name must look like 2024-07-15-short-title.md (a-z, 0-9 and '-')"
-        return None, [Problem(src, 1, message)]
+        return None, [Problem(src, 1, _bad_file_name(path.name))]
     if _parse_date(name.group(1)) is None:
-        return None, [Problem(src, 1, f"file name date {name.group(1)} is not a real date")]
+        message = f"ngày {name.group(1)} trong tên tệp không có thật — {_NOTICE_SKIPPED}"
+        return None, [Problem(src, 1, message)]
     unusable = _unusable_file(path, folder, max_bytes)
     if unusable is not None:
         return None, [unusable]
-    text, problems = _read(path, max_bytes)
+    text, problems = _read(path, max_bytes, unread=_NOTICE_SKIPPED)
     if text is None:
         return None, problems
 
     lines = text.split("\n")
     start = next((i for i, line in enumerate(lines) if line.strip()), 0)
     if lines[start].rstrip() != "---":
-        message = "front matter is missing: start the file with '---', title:, date:, then '---'"
+        message = (
+            "thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và "
+            f"date:, rồi một dòng --- nữa — {_NOTICE_SKIPPED}"
+        )
         return None, [Problem(src, start + 1, message)]
     end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "---"), None)
     if end is None:
-        return None, [Problem(src, start + 1, "front matter is not closed by a line '---'")]
+        message = (
+            "phần đầu (title:, date:) chưa được đóng bằng một dòng --- ở dưới — " + _NOTICE_SKIPPED
+        )
+        return None, [Problem(src, start + 1, message)]
     # Blank lines in place of everything before the YAML keep its line numbers the file's own.
     front = "\n" * (start + 1) + "\n".join(lines[start + 1 : end])
     before = len(problems)
-    root = _compose(front, src, problems)
+    root = _compose(front, src, problems, _NOTICE_SKIPPED, (_NOTICE_SKIPPED,))
     if root is None and len(problems) == before:
-        problems.append(Problem(src, start + 1, "front matter is empty: add title: and date:"))
+        message = (
+            f"phần đầu giữa hai dòng --- còn trống: hãy thêm title: và date: — {_NOTICE_SKIPPED}"
+        )
+        problems.append(Problem(src, start + 1, message))
     body = "\n".join(lines[end + 1 :]).strip()
     if not body:
-        problems.append(Problem(src, end + 1, "the announcement has no text after the '---'"))
+        message = f"thông báo chưa có nội dung dưới dòng --- — {_NOTICE_SKIPPED}"
+        problems.append(Problem(src, end + 1, message))
 
     known = None if topics is None else {topic.id for topic in topics}
     fields: dict[str, _Parser] = {
@@ -339,9 +403,12 @@ def load_announcement(
     if root is None:
         return None, sorted(problems, key=lambda p: p.line)
     notes: list[Problem] = []  # reported, but the notice loads (an unknown topic)
-    values = _record(root, "front matter", fields, ("title", "date"), src, problems, notes=notes)
+    values = _record(root, _NOTICE, fields, ("title", "date"), src, problems, notes=notes)
     if values is not None and values.get("expires", values["date"]) < values["date"]:
-        message = f"front matter: 'expires' {values['expires']} is before 'date' {values['date']}"
+        message = (
+            f"ngày hết hạn (expires: {values['expires']}) trước ngày đăng "
+            f"(date: {values['date']}) — {_NOTICE_SKIPPED}"
+        )
         problems.append(Problem(src, _key_line(root, "expires"), message))
     if values is None or problems:
         return None, sorted(problems + notes, key=lambda p: p.line)
@@ -377,6 +444,68 @@ def is_notice_file(name: str) -> bool:
     return not name.startswith((".", "~", "#")) and name.lower().endswith(".md")
 
 
+def _bad_file_name(name: str) -> str:
+    """What is wrong with a notice's file name, with the right name when it is plain."""
+    stem = name[: -len(".md")] if name.lower().endswith(".md") else name
+    fixed = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".md"
+    how = (
+        f"đổi tên thành {fixed}"
+        if _FILE_NAME.fullmatch(fixed)
+        else "ví dụ 2026-11-25-hop-to-dan.md"
+    )
+    return (
+        "tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ thường không dấu, "
+        f"số và dấu '-' — {_NOTICE_SKIPPED}; {how}"
+    )
+
+
+# A notice saved in another format: Notepad's .txt (shown without it when Windows hides
+# extensions, so "x.md" typed as the name becomes x.md.txt), Word's and LibreOffice's.
+_TEXT_FORMATS = (".txt", ".markdown")
+_WORD_FORMATS = (".doc", ".docx", ".odt", ".rtf")
+# Editors' and downloads' temporary copies are never reported ('x.md~', 'x.md.swp', ...).
+_TEMPORARY = ("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".bak", ".part", ".crdownload")
+
+
+def is_misnamed_notice(name: str) -> bool:
+    """Whether a file in content/ looks like a notice saved in another format: not read,
+    but reported (`unread_problem`). Images and PDFs (attachments) and temporary copies
+    are not; the full load and the running bot's watcher both ask this."""
+    lower = name.lower()
+    if is_notice_file(name) or name.startswith((".", "~", "#")) or lower.endswith(_TEMPORARY):
+        return False
+    return lower.endswith(_TEXT_FORMATS + _WORD_FORMATS) or ".md." in lower
+
+
+def unread_problem(path: Path) -> Problem | None:
+    """Why something in content/ that is not a notice file is still worth telling staff
+    about: a sub-folder holding notices, or a notice saved in another format; None for
+    anything else (an attachment, a temporary file, nothing at all)."""
+    return subfolder_problem(path) or _misnamed_problem(path)
+
+
+def _misnamed_problem(path: Path) -> Problem | None:
+    if not is_misnamed_notice(path.name) or not path.is_file():
+        return None
+    name, lower = path.name, path.name.lower()
+    cut = lower.find(".md.")
+    target = name[: cut + 3] if cut >= 0 else name.rsplit(".", 1)[0] + ".md"
+    extension = "." + lower.rsplit(".", 1)[1]
+    if lower.endswith(_WORD_FORMATS):
+        message = (
+            f"tệp {extension} (soạn bằng Word) bot không đọc được — {_NOTICE_SKIPPED}; hãy "
+            "mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, rồi "
+            f"đổi tên tệp thành {target}"
+        )
+    else:
+        hidden = f" (Windows có thể đang ẩn đuôi {extension})" if extension == ".txt" else ""
+        message = (
+            f"tệp không có đuôi .md nên bot không đọc — {_NOTICE_SKIPPED}; "
+            f"đổi tên thành {target}{hidden}"
+        )
+    return Problem(str(path), 1, message)
+
+
 def subfolder_problem(path: Path) -> Problem | None:
     """A folder inside content/ that holds notice files: they are not read, and staff who
     moved notices there (to sort them by year) must be told so."""
@@ -390,8 +519,8 @@ def subfolder_problem(path: Path) -> Problem | None:
         return None
     where = path.parent.name or str(path.parent)
     message = (
-        f"{count} notice file(s) in this sub-folder are not read: "
-        f"notices must be directly in {where}/"
+        f"thư mục con này có {count} tệp thông báo mà bot không đọc: thông báo phải nằm "
+        f"ngay trong thư mục {where}/ — các thông báo này chưa được đăng"
     )
     return Problem(str(path), 0, message)
 
@@ -414,16 +543,19 @@ def load_content(
     try:
         paths = sorted(content_dir.iterdir())
     except FileNotFoundError:
-        return [], [Problem(str(content_dir), 0, "folder not found")]
+        message = "không tìm thấy thư mục thông báo — bot chưa có thông báo nào"
+        return [], [Problem(str(content_dir), 0, message)]
     except OSError as exc:
-        return [], [Problem(str(content_dir), 0, f"cannot read the folder ({exc.strerror})")]
+        message = f"không đọc được thư mục ({exc.strerror}) — bot chưa có thông báo nào"
+        return [], [Problem(str(content_dir), 0, message)]
     notices: list[Announcement] = []
     problems: list[Problem] = []
     kept: dict[str, tuple[Stamp, Announcement]] = {}  # what `parsed` becomes
     for path in paths:
-        # Editor swap, backup and lock files are not announcements, nor are other formats.
+        # Editor swap, backup and lock files are not announcements, nor are other formats
+        # (those that look like a notice saved in the wrong one are reported).
         if not is_notice_file(path.name):
-            if (problem := subfolder_problem(path)) is not None:
+            if (problem := unread_problem(path)) is not None:
                 problems.append(problem)
             continue
         stamped: Stamp | None = None
@@ -505,7 +637,11 @@ def id_clash(notice: Announcement, faq_lines: Mapping[str, int], faq_file: Path)
     if line is None:
         return None
     where = f"{faq_file}:{line}" if line else str(faq_file)
-    return Problem(notice.path or notice.id, 1, f"id '{notice.id}' is already used at {where}")
+    message = (
+        f"mã '{notice.id}' (tên tệp) trùng với mã một câu hỏi đáp ở {where} — "
+        f"{_NOTICE_SKIPPED}; hãy đổi tên tệp, ví dụ {notice.id}-tb.md"
+    )
+    return Problem(notice.path or notice.id, 1, message)
 
 
 def without_id_clashes(
@@ -598,30 +734,39 @@ def _phrases(keywords: Sequence[str]) -> re.Pattern[str] | None:
 def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem | None:
     """Why `path` cannot be a notice, decided by `stat` alone: opening a FIFO would block."""
     src = str(path)
+
+    def problem(line: int, what: str) -> Problem:
+        return Problem(src, line, f"{what} — {_NOTICE_SKIPPED}")
+
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        return Problem(src, 0, "file not found")
+        return problem(0, "không tìm thấy tệp")
     except OSError as exc:
-        return Problem(src, 0, f"cannot read the file ({exc.strerror})")
+        return problem(0, f"không đọc được tệp ({exc.strerror})")
     if stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(path)
         except FileNotFoundError:
-            return Problem(src, 1, "is a link to a file that does not exist: delete the link")
+            return problem(1, "là lối tắt (link) tới một tệp không còn nữa: hãy xóa lối tắt này")
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                return Problem(src, 1, "is a link that leads back to itself: delete the link")
-            return Problem(src, 1, f"cannot read the file ({exc.strerror})")
+                return problem(1, "là lối tắt (link) trỏ vòng về chính nó: hãy xóa lối tắt này")
+            return problem(1, f"không đọc được tệp ({exc.strerror})")
         if folder is not None:
             target, inside = os.path.realpath(path), os.path.realpath(folder)
             if os.path.commonpath([target, inside]) != inside:
-                message = "is a link to a file outside the content folder: copy the file here"
-                return Problem(src, 1, message)
+                return problem(
+                    1,
+                    "là lối tắt (link) tới một tệp ngoài thư mục thông báo: "
+                    "hãy chép chính tệp đó vào đây",
+                )
     if stat.S_ISDIR(info.st_mode):
-        return Problem(src, 1, "is a folder, not a file: an announcement must be one .md file")
+        return problem(1, "là một thư mục, không phải tệp: mỗi thông báo là một tệp .md")
     if not stat.S_ISREG(info.st_mode):
-        return Problem(src, 1, "is not an ordinary file (a pipe, socket or device): delete it")
+        return problem(
+            1, "không phải tệp bình thường (mà là pipe, socket hay thiết bị): hãy xóa nó"
+        )
     if info.st_size > max_bytes:
         return _too_large(src, info.st_size, max_bytes)
     return None
@@ -629,39 +774,50 @@ def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem |
 
 def _too_large(src: str, size: int, max_bytes: int) -> Problem:
     message = (
-        f"the file is too large ({-(-size // 1024)} KB, at most {max_bytes // 1024} KB): "
-        "shorten it and put the full text behind a 'source:' link"
+        f"tệp quá lớn ({-(-size // 1024)} KB, tối đa {max_bytes // 1024} KB) — "
+        f"{_NOTICE_SKIPPED}; hãy rút gọn và để toàn văn ở đường dẫn source:"
     )
     return Problem(src, 1, message)
 
 
-def _read(path: Path, max_bytes: int | None = None) -> tuple[str | None, list[Problem]]:
-    """The file's text (NFC, '\\n' line ends), or None and why it cannot be read.
+def _read(
+    path: Path, max_bytes: int | None = None, *, unread: str
+) -> tuple[str | None, list[Problem]]:
+    """The file's text (NFC, '\\n' line ends), or None and why it cannot be read
+    (`unread`: what that costs).
 
     Never blocks: a FIFO or device is refused after opening without waiting, in case one
     replaced the file since it was checked.
     """
     src = str(path)
+
+    def problem(line: int, what: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(src, line, f"{what} — {unread}")]
+
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        return None, [Problem(src, 0, "file not found")]
+        return problem(0, "không tìm thấy tệp")
     except OSError as exc:
-        return None, [Problem(src, 0, f"cannot read the file ({exc.strerror})")]
+        return problem(0, f"không đọc được tệp ({exc.strerror})")
     try:
         with os.fdopen(fd, "rb") as file:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None, [Problem(src, 1, "is not an ordinary file: save it as a text file")]
+                return problem(1, "không phải tệp bình thường: hãy lưu lại thành tệp văn bản")
             data = file.read() if max_bytes is None else file.read(max_bytes + 1)
     except OSError as exc:
-        return None, [Problem(src, 0, f"cannot read the file ({exc.strerror})")]
+        return problem(0, f"không đọc được tệp ({exc.strerror})")
     if max_bytes is not None and len(data) > max_bytes:
         return None, [_too_large(src, len(data), max_bytes)]
     try:
         text = data.decode("utf-8-sig")  # Notepad's byte-order mark is harmless
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [Problem(src, line, "the file is not saved as UTF-8 text; save it as UTF-8")]
+        what = (
+            "tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã UTF-8 "
+            "(trong Notepad: Lưu thành, mục Encoding chọn UTF-8)"
+        )
+        return problem(line, what)
     # Staff paste decomposed accents (e.g. from PDFs); NFC makes equal words compare equal.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text), []
@@ -681,31 +837,74 @@ def _compose_fast(text: str) -> Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def _compose(text: str, src: str, problems: list[Problem]) -> Node | None:
-    """Parse YAML into nodes; on a syntax error report it and return None."""
+def _compose(
+    text: str, src: str, problems: list[Problem], unread: str, duplicates: Sequence[str]
+) -> Node | None:
+    """Parse YAML into nodes; on a syntax error report it (`unread`: what that costs) and
+    return None. `duplicates`: what a repeated key costs, by depth (the last for deeper)."""
     try:
         root = _compose_fast(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "unreadable"
-        if "mapping values are not allowed" in problem:
-            hint = "put text that contains ': ' in quotes"
-        elif "\\t" in problem:
-            hint = "indent with spaces, not tabs"
-        else:
-            hint = "check the indentation and quotes here and on the line above"
-        line = mark.line + 1 if mark else 1
-        problems.append(Problem(src, line, f"YAML syntax error: {problem} ({hint})"))
+        line, what = _syntax_error(exc, text.split("\n"))
+        problems.append(Problem(src, line, f"{what} — {unread}"))
         return None
     except yaml.YAMLError as exc:  # a ReaderError: a control character YAML refuses
         position = getattr(exc, "position", 0)
         line = text[:position].count("\n") + 1
-        problems.append(Problem(src, line, "the file contains an invisible control character"))
+        what = (
+            "dòng này có một ký tự điều khiển vô hình (thường do dán từ nơi khác): "
+            "hãy xóa dòng và gõ lại"
+        )
+        problems.append(Problem(src, line, f"{what} — {unread}"))
         return None
     if root is not None:
-        problems.extend(_duplicate_keys(root, src))
+        problems.extend(_duplicate_keys(root, src, duplicates))
         _mark_comment_cuts(root, text.split("\n"))
     return root
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, str]:
+    """Where a YAML syntax error is and what to do about it, in staff's words."""
+    mark = exc.problem_mark or exc.context_mark
+    index = mark.line if mark else 0
+    problem = exc.problem or exc.context or ""
+    here = lines[index] if index < len(lines) else ""
+    if any(quote in here for quote in _CURLY_QUOTES):
+        words = here.strip().translate(_STRAIGHT).split()
+        fixed = " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
+        return index + 1, (
+            "dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot không "
+            f'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết `{fixed}`'
+        )
+    if "could not find expected ':'" in problem:
+        # Noticed at the next line that has something on it; the key without its colon
+        # is on the line with something before it.
+        before = next(
+            (i for i in range(index - 1, -1, -1) if lines[i].strip() and not _comment(lines[i])),
+            None,
+        )
+        if before is not None and ":" not in lines[before]:
+            typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", lines[before])
+            fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
+            return before + 1, f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
+    if "mapping values are not allowed" in problem:
+        return index + 1, (
+            "chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+            'ví dụ answer: "Giờ làm việc: sáng 7h30"'
+        )
+    if "\\t" in problem:
+        return index + 1, "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
+    if "end of stream" in problem and "quoted" in (exc.context or ""):
+        start = exc.context_mark.line + 1 if exc.context_mark else index + 1
+        return start, "ngoặc kép mở ở dòng này chưa được đóng: thêm dấu ngoặc kép ở cuối"
+    return index + 1, (
+        "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
+        f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
+    )
+
+
+def _comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
 
 
 _COMMENT_AFTER = re.compile(r"\s+#")
@@ -732,12 +931,12 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
             stack.extend(value for _, value in node.value)
 
 
-def _duplicate_keys(root: Node, src: str) -> list[Problem]:
+def _duplicate_keys(root: Node, src: str, costs: Sequence[str]) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[int] = set()  # anchors and aliases share nodes, even in cycles
-    stack = [root]
+    stack = [(root, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
@@ -746,13 +945,16 @@ def _duplicate_keys(root: Node, src: str) -> list[Problem]:
             for key, value in node.value:
                 name = _key_name(key)
                 if name in first:
-                    message = f"duplicate key '{name}' (already on line {first[name]})"
+                    message = (
+                        f"dòng {name}: lặp lại (đã có ở dòng {first[name]}): hãy xóa một trong "
+                        f"hai dòng — {costs[min(depth, len(costs) - 1)]}"
+                    )
                     problems.append(Problem(src, _line(key), message))
                 else:
                     first[name] = _line(key)
-                stack.extend((key, value))
+                stack.extend(((key, depth + 1), (value, depth + 1)))
         elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+            stack.extend((child, depth + 1) for child in node.value)
     return problems
 
 
@@ -774,37 +976,50 @@ def _is_null(node: Node) -> bool:
 
 
 def _unknown(what: str, name: str, allowed: Sequence[str]) -> str:
+    close = _close(name, allowed)
+    if close:
+        return f"'{name}' viết sai, có phải '{close}'?"
+    return f"'{name}' không phải {what} bot biết (chỉ có {', '.join(allowed)})"
+
+
+def _close(name: str, allowed: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(name.lower(), allowed, n=1)
-    return f"unknown {what} '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+    return close[0] if close else None
 
 
 # ----------------------------------------------------- records and their values
 
 
 def _items(
-    node: Node | None, section: str, how: str, src: str, problems: list[Problem]
+    node: Node | None, section: str, kind: _Kind, src: str, problems: list[Problem]
 ) -> list[Node]:
     """The items of a top-level list section (an empty section has none)."""
     if node is None or _is_null(node):
         return []
     if not isinstance(node, SequenceNode):
-        problems.append(Problem(src, _line(node), f"'{section}' must be a list: {how}"))
+        message = (
+            f"phần {section}: phải là một danh sách, mỗi {kind.noun} bắt đầu bằng một dòng "
+            "'- id:' — cả phần này bị bỏ qua"
+        )
+        problems.append(Problem(src, _line(node), message))
         return []
     return list(node.value)
 
 
-def _label(kind: str, node: Node) -> str:
-    """`entry 'bhyt-gia-han'`, or just `entry` while it has no readable id."""
+def _label(kind: _Kind, node: Node) -> str:
+    """`mục 'bhyt-gia-han': `, `mục: ` while it has no readable id, nothing for a notice."""
+    if not kind.noun:
+        return ""
     if isinstance(node, MappingNode):
         for key, value in node.value:
             if _key_name(key) == "id" and not _is_null(value) and isinstance(value, ScalarNode):
-                return f"{kind} '{value.value.strip()}'"
-    return kind
+                return f"{kind.noun} '{value.value.strip()}': "
+    return f"{kind.noun}: "
 
 
 def _record(
     node: Node,
-    label: str,
+    kind: _Kind,
     fields: Mapping[str, _Parser],
     required: Sequence[str],
     src: str,
@@ -821,19 +1036,31 @@ def _record(
     take its answer away. A value that is only partly wrong (_Partly: an unknown topic
     among known ones) is reported and the rest of it kept, in any record; those problems
     go to `notes` when given, the record's others to `problems`.
+
+    A misspelt required key ('anwser') is one problem, at its line: the key is unknown
+    and the entry skipped for want of what it meant.
     """
+    label = _label(kind, node)
     if not isinstance(node, MappingNode):
-        problems.append(Problem(src, _line(node), f"{label}: must be lines of `key: value`"))
+        message = (
+            f"{label}phải gồm các dòng dạng `tên: nội dung`, ví dụ `{kind.example}` — "
+            + kind.skipped
+        )
+        problems.append(Problem(src, _line(node), message))
         return None
     values: dict[str, Any] = {}
     seen: set[str] = set()
+    misspelt: dict[str, tuple[int, str]] = {}  # a required key -> its typo's problem's place
     ok = True
     for key, value in node.value:
         name = _key_name(key)
         if name not in fields:
-            problems.append(
-                Problem(src, _line(key), f"{label}: {_unknown('key', name, [*fields])}")
-            )
+            lost = f"dòng này bị bỏ qua, {kind.kept}" if partial else kind.skipped
+            message = f"{label}{_unknown('tên dòng', name, [*fields])} — {lost}"
+            meant = _close(name, [*fields])
+            if meant is not None and meant in required and meant not in misspelt:
+                misspelt[meant] = (len(problems), name)
+            problems.append(Problem(src, _line(key), message))
             ok = ok and partial
             continue
         if name in seen:
@@ -843,30 +1070,45 @@ def _record(
         try:
             parsed = fields[name](value)
         except _Partly as exc:
-            (problems if notes is None else notes).append(
-                Problem(src, exc.line, f"{label}: '{name}' {exc}")
-            )
+            message = f"{label}dòng {name}: {exc} — {exc.lost}, {kind.kept}"
+            (problems if notes is None else notes).append(Problem(src, exc.line, message))
             parsed = exc.kept
         except _Invalid as exc:
-            problems.append(Problem(src, exc.line, f"{label}: '{name}' {exc}"))
+            if partial and name not in required:
+                lost = f"chỉ bỏ qua dòng {name}:, {kind.kept}"
+            else:
+                lost = kind.skipped
+            problems.append(Problem(src, exc.line, f"{label}dòng {name}: {exc} — {lost}"))
             ok = ok and partial and name not in required
             continue
         if parsed is not None:
             values[name] = parsed
         elif name in required:
-            problems.append(Problem(src, _line(value), f"{label}: '{name}' is empty"))
+            message = f"{label}dòng {name}: còn trống, chưa có {_WHAT[name]} — {kind.skipped}"
+            problems.append(Problem(src, _line(value), message))
             ok = False
     for name in required:
-        if name not in seen:
-            problems.append(Problem(src, _line(node), f"{label}: missing '{name}'"))
-            ok = False
+        if name in seen:
+            continue
+        ok = False
+        if name in misspelt:
+            index, typo = misspelt[name]
+            problems[index] = Problem(
+                problems[index].file,
+                problems[index].line,
+                f"{label}'{typo}' viết sai, có phải '{name}'? — {kind.skipped} vì thiếu "
+                f"{_WHAT[name]}",
+            )
+            continue
+        message = f"{label}thiếu dòng {name}: ({_WHAT[name]}) — {kind.skipped}"
+        problems.append(Problem(src, _line(node), message))
     return values if ok else None
 
 
 def _word(node: Node) -> str | None:
     """Any scalar, as typed and stripped; None if empty."""
     if not isinstance(node, ScalarNode):
-        raise _Invalid(node, "must be text, not a list or a block")
+        raise _Invalid(node, "phải là chữ, không phải một danh sách hay một khối")
     text = "" if node.tag == _NULL else str(node.value).strip()
     return text or None
 
@@ -875,16 +1117,19 @@ def _text(node: Node) -> str | None:
     """Free text: a bare number, true/false or date here is more likely a slip than meant.
     Text cut short by a ' #' (read as a comment) is kept as YAML read it, and reported."""
     if isinstance(node, ScalarNode) and node.tag not in (_STR, _NULL):
-        raise _Invalid(node, f'must be text (write "{node.value}" in quotes if you mean it)')
+        value = node.value
+        raise _Invalid(
+            node, f'phải là chữ; nếu đúng ý là {value}, hãy đặt trong ngoặc kép: "{value}"'
+        )
     text = _word(node)
     if text is not None and getattr(node, "cut_by_comment", False):
         words = text.split()
         end = ("…" if len(words) > 4 else "") + " ".join(words[-4:])
         message = (
-            f"stops at '{end}': what follows ' #' on that line is read as a comment; "
-            "if it is part of the text, put the whole text in quotes"
+            f"dừng ở '{end}': phần sau dấu ' #' trên dòng đó bị hiểu là ghi chú; nếu nó là "
+            'một phần nội dung, hãy đặt cả đoạn trong ngoặc kép "…"'
         )
-        raise _Partly(node, message, text)
+        raise _Partly(node, message, text, "phần sau dấu # bị mất")
     return text
 
 
@@ -897,7 +1142,12 @@ def _answer(node: Node) -> str | None:
 def _id(node: Node) -> str | None:
     text = _word(node)
     if text is not None and not _ID.fullmatch(text):
-        raise _Invalid(node, f"must use only a-z, 0-9 and '-', not '{text}'")
+        example = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "ho-tich"
+        raise _Invalid(
+            node,
+            f"mã chỉ dùng chữ thường không dấu, số và dấu '-', ví dụ {example} "
+            f"(không viết '{text}')",
+        )
     return text
 
 
@@ -907,7 +1157,9 @@ def _url(node: Node) -> str | None:
         return None
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-        raise _Invalid(node, f"must be a web address (http:// or https://), not '{text}'")
+        raise _Invalid(
+            node, f"phải là địa chỉ web bắt đầu bằng http:// hoặc https://, không phải '{text}'"
+        )
     return text
 
 
@@ -916,10 +1168,17 @@ def _date(node: Node) -> dt.date | None:
     if text is None:
         return None
     if not _DATE.fullmatch(text):
-        raise _Invalid(node, f"must be a date written like 2024-07-15, not '{text}'")
+        # Written the Vietnamese way (25/11/2026): show that very date as it must be typed.
+        day_first = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        example = (
+            f"{day_first[3]}-{int(day_first[2]):02}-{int(day_first[1]):02}"
+            if day_first
+            else "2026-11-25"
+        )
+        raise _Invalid(node, f"ngày phải viết dạng {example} (năm-tháng-ngày), không phải {text}")
     date = _parse_date(text)
     if date is None:
-        raise _Invalid(node, f"{text} is not a real date")
+        raise _Invalid(node, f"ngày {text} không có thật")
     return date
 
 
@@ -941,12 +1200,14 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
         elif single and isinstance(node, ScalarNode):
             children = [node]
         else:
-            raise _Invalid(node, "must be a list, like [first, second]")
+            raise _Invalid(
+                node, "phải là một danh sách trong ngoặc vuông, ví dụ [thứ nhất, thứ hai]"
+            )
         parsed = []
         for child in children:
             value = item(child)
             if value is None:
-                raise _Invalid(child, "has an empty item")
+                raise _Invalid(child, "có một mục để trống trong danh sách")
             parsed.append(value)
         return tuple(parsed)
 
@@ -966,8 +1227,11 @@ def _topic_ids(known: Collection[str] | None) -> _Parser:
         kept = tuple(dict.fromkeys(t for t in parsed if t in known))  # repeats are harmless
         for topic, child in zip(parsed, children, strict=True):
             if topic not in known:  # one topic's typo must not hide what is tagged with it
-                message = "has " + _unknown("topic", topic, sorted(known))
-                raise _Partly(child, message + " (left out)", kept or None)
+                message = f"chủ đề '{topic}' không có trong phần topics: của faq.yaml"
+                close = _close(topic, sorted(known))
+                if close:
+                    message += f", có phải '{close}'?"
+                raise _Partly(child, message, kept or None, "chủ đề này bị bỏ qua")
         return kept
 
     return parse

@@ -562,6 +562,104 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     )
 
 
+# --- the staff files, on the command line (bot.py check, bot.py announce) ------------
+# Each problem itself (`file:line: ...`) is worded where it is found, in wardbot/loader.py.
+
+
+def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned: bool) -> str:
+    loaded = f"đã nạp {topics} chủ đề, {faq} câu hỏi đáp, {notices} thông báo"
+    if problems:
+        return f"{problems} lỗi cần sửa (ở các dòng trên); {loaded}."
+    if warned:
+        return f"Không có lỗi, nhưng xem cảnh báo ở trên; {loaded}."
+    return f"Không có lỗi; {loaded}."
+
+
+def faq_unusable(faq_file: str, saved: str | None) -> str:
+    """faq.yaml cannot be used; `saved`: the last good copy the bot keeps serving, if any."""
+    if saved is None:
+        return (
+            f"{faq_file} chưa đọc được và chưa có bản đúng nào trước đó: bot không có câu hỏi "
+            "đáp và chủ đề nào cho đến khi sửa xong các lỗi trên."
+        )
+    return f"{faq_file} chưa dùng được: bot vẫn dùng bản đúng gần nhất, {saved}."
+
+
+def faq_other_files_copy(saved: str, faq_file: str) -> str:
+    """The last good copy is another file's (loader.another_file): not served."""
+    return (
+        f"{saved} không phải bản trước đây của {faq_file} (không có mã id nào của tệp này "
+        "trong đó), nên bot không dùng bản đó."
+    )
+
+
+def faq_shrank_warning(faq_file: str, gone: Sequence[str], before: int, saved: str) -> str:
+    return (
+        f"cảnh báo: {faq_file} mất {len(gone)} trong số {before} câu hỏi đáp so với {saved} "
+        f"(có thể tệp bị cắt mất một đoạn hay bị xóa nhầm): {', '.join(gone)}"
+    )
+
+
+def announce_faq_warning(faq_file: str, saved: str | None) -> str:
+    """`announce` while faq.yaml cannot be used."""
+    if saved is None:
+        return (
+            f"cảnh báo: {faq_file} chưa đọc được và chưa có bản đúng nào trước đó: bot không "
+            "có chủ đề nào cho đến khi sửa xong (xem `bot.py check`)."
+        )
+    return (
+        f"cảnh báo: {faq_file} chưa dùng được (xem `bot.py check`): bot vẫn dùng {saved}, "
+        "và thông báo được kiểm tra theo chủ đề và mã trong bản đó."
+    )
+
+
+def announce_unreadable(source: str) -> str:
+    return f"{source}: không đọc được tệp — thông báo này chưa được đăng"
+
+
+def announce_exists(target: str) -> str:
+    return (
+        f"{target}:1: đã có một thông báo tên này trong thư mục thông báo — thông báo mới "
+        "chưa được đăng; hãy đặt tên tệp khác"
+    )
+
+
+def announce_not_served(notice_id: str) -> str:
+    return f"{notice_id}: bot không có thông báo này trong số thông báo đang đăng"
+
+
+def announce_kept_unserved(target: str) -> str:
+    return (
+        f"{target} đã nằm trong thư mục thông báo nhưng bot không đăng: hãy sửa lỗi hoặc xóa tệp."
+    )
+
+
+def announce_failed(target: str, error: object) -> str:
+    return (
+        f"{target} đã nằm trong thư mục thông báo nhưng chưa lập chỉ mục hay xếp tin báo được "
+        f"({error}); bot đang chạy sẽ tự nhận tệp, hoặc chạy lại announce."
+    )
+
+
+def announce_published(target: str, queued: int | None) -> str:
+    if queued is None:
+        then = (
+            "đã lập chỉ mục; không xếp tin báo nào (thông báo đã có từ trước, hoặc bot chưa "
+            "từng chạy ở đây)"
+        )
+    elif queued == 0:
+        then = (
+            "đã lập chỉ mục; không ai theo dõi chủ đề của thông báo (hoặc nó đã hết hạn hay "
+            "đã cũ): không gửi tin báo"
+        )
+    else:
+        then = (
+            f"đã lập chỉ mục; đã xếp {queued} tin báo: gửi ngay nếu bot đang chạy, nếu không "
+            "thì khi bot chạy lại"
+        )
+    return f"đã đăng {target}\n{then}"
+
+
 _TASKS = {
     "watcher": "theo dõi faq.yaml và thư mục thông báo (cập nhật câu trả lời, chuẩn bị tin "
     "báo về thông báo mới)",

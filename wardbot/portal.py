@@ -57,12 +57,16 @@ _REASONS_VI = (
     ("a feed item has no page link", "một bài trong nguồn tin RSS/Atom không có liên kết"),
     ("a feed item's page link is not", "một bài trong nguồn tin RSS/Atom có liên kết sai"),
     ("could not write", "không ghi được tệp thông báo"),
-    ("the bot would not serve it", "thông báo không hợp lệ (quá dài?)"),
 )
+# The loader's own problems (already in Vietnamese, for staff) follow this.
+_REFUSED = "the bot would not serve it: "
 
 
 def reason_vi(why: str) -> str:
-    """A failure's reason in a few Vietnamese words, for admins."""
+    """A failure's reason in a few Vietnamese words, for admins; the loader's problems
+    with the notice as written are passed on as they are."""
+    if why.startswith(_REFUSED):
+        return why[len(_REFUSED) :]
     for start, vietnamese in _REASONS_VI:
         if why.startswith(start):
             return vietnamese

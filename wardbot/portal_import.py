@@ -564,7 +564,7 @@ class Importer:
                 draft, self.topics, max_bytes=self.settings.max_notice_bytes
             )
             if notice is None or problems:
-                raise _Refused("; ".join(p.message for p in problems) or "unreadable")
+                raise _Refused("; ".join(p.message for p in problems) or "không đọc được tệp")
             os.replace(draft, path)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

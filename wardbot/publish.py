@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from wardbot import messages as msg
 from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
 from wardbot.loader import (
@@ -36,15 +37,9 @@ def served_faq(settings: Settings) -> tuple[FaqFile, str | None]:
     if serving is faq:
         return faq, None
     if serving is None:  # no good version, or another file's (loader.another_file)
-        return faq, (
-            f"warning: {settings.faq_file} cannot be read and there is no good version of it "
-            "yet: the bot has no topics until it is fixed (see `bot.py check`)"
-        )
+        return faq, msg.announce_faq_warning(str(settings.faq_file), None)
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
-    return serving, (
-        f"warning: {settings.faq_file} cannot be used (see `bot.py check`): the bot keeps "
-        f"serving {saved}, and the notice is checked against its topics and ids"
-    )
+    return serving, msg.announce_faq_warning(str(settings.faq_file), str(saved))
 
 
 def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
@@ -66,12 +61,12 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
     topics = faq.topics if faq.ok_syntax else None
     notice, problems = load_announcement(source, topics, max_bytes=settings.max_notice_bytes)
     if notice is None or problems:
-        raise refused("\n".join(str(p) for p in problems) or f"{source}: cannot be read")
+        raise refused("\n".join(str(p) for p in problems) or msg.announce_unreadable(str(source)))
     if (clash := id_clash(notice, {e.id: e.line for e in faq.faq}, settings.faq_file)) is not None:
-        raise refused(f"{clash}: the bot would not serve this notice; give the file another name")
+        raise refused(str(clash))
     target = settings.content_dir / source.name
     if target.exists() and target.resolve() != source.resolve():
-        raise PublishError(f"{target}:1: an announcement with this name already exists")
+        raise PublishError(msg.announce_exists(str(target)))
     settings.content_dir.mkdir(parents=True, exist_ok=True)
     if target.resolve() != source.resolve():
         # Copy aside, then rename: the watcher never sees a half-written file.
@@ -102,7 +97,7 @@ async def queue_alerts(settings: Settings, published: str | None = None) -> dict
     try:
         if published is not None and published not in {a.id for a in engine.corpus.announcements}:
             why = [str(p) for p in engine.problems if Path(p.file).stem == published]
-            raise PublishError("\n".join(why) or f"{published}: not among the notices served")
+            raise PublishError("\n".join(why) or msg.announce_not_served(published))
         async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
             return await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
     finally:

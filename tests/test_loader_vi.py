@@ -1,0 +1,133 @@
+"""Ward staff's mistakes in their own words: what is wrong, what it costs, how to fix it.
+
+The problem texts are Vietnamese (the project's rule for messages to ward staff); these
+tests pin the hints a clerk needs most: Word's curly quotes, a missing colon, a notice
+saved in another format, and whether a whole entry or notice, or only one line, is lost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wardbot.loader import load_content, load_faq
+from wardbot.models import Topic
+
+TOPICS = [Topic("hanh-chinh", "Hành chính", ())]
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    return tmp_path
+
+
+def faq_problems(text: str) -> list[str]:
+    Path("faq.yaml").write_text(text, encoding="utf-8")
+    return [str(p) for p in load_faq(Path("faq.yaml")).problems]
+
+
+HEAD = "topics:\n  - id: hanh-chinh\n    name: Hành chính\nfaq:\n"
+
+
+def test_words_curly_quotes_are_named_and_the_line_shown_with_straight_ones() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: “Giờ làm việc: sáng 7h30”\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot "
+        'không tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết '
+        '`answer: "Giờ làm việc: sáng 7h30"` — bot chưa đọc được cả tệp này'
+    ]
+
+
+def test_curly_quotes_that_break_nothing_are_kept_silently() -> None:
+    assert faq_problems(HEAD + "  - id: gio\n    question: “Mấy giờ?”\n    answer: Sáng.\n") == []
+
+
+def test_a_missing_colon_is_pointed_at_on_its_own_line() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n    topics [hanh-chinh]\n"
+        "\n  - id: tiep-dan\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có thể thiếu dấu hai chấm: viết `topics: [hanh-chinh]` — "
+        "bot chưa đọc được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "2026-11-26-hop-to-dan.md.txt",
+            "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
+            "tên thành 2026-11-26-hop-to-dan.md (Windows có thể đang ẩn đuôi .txt)",
+        ),
+        (
+            "2026-11-27-lich.txt",
+            "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
+            "tên thành 2026-11-27-lich.md (Windows có thể đang ẩn đuôi .txt)",
+        ),
+        (
+            "2026-11-27-lich.markdown",
+            "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
+            "tên thành 2026-11-27-lich.md",
+        ),
+        (
+            "2026-11-28-thong-bao.docx",
+            "tệp .docx (soạn bằng Word) bot không đọc được — thông báo này chưa được đăng; "
+            "hãy mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, "
+            "rồi đổi tên tệp thành 2026-11-28-thong-bao.md",
+        ),
+    ],
+)
+def test_a_notice_saved_in_another_format_is_reported(name: str, said: str) -> None:
+    Path("content", name).write_text("---\ntitle: T\ndate: 2026-11-26\n---\nB\n", "utf-8")
+
+    notices, problems = load_content(Path("content"), TOPICS)
+
+    assert notices == [] and [str(p) for p in problems] == [f"content/{name}:1: {said}"]
+
+
+@pytest.mark.parametrize(
+    "name", ["anh.jpg", "to-trinh.pdf", "~$thong-bao.docx", ".x.md.swp", "x.md~", "x.md.bak"]
+)
+def test_attachments_and_temporary_files_are_not_reported(name: str) -> None:
+    Path("content", name).write_bytes(b"x")
+
+    assert load_content(Path("content"), TOPICS) == ([], [])
+
+
+def test_each_problem_says_what_it_costs() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: khai-sinh\n    question: Q?\n    answer: A.\n    variants: a, b\n"
+        "  - id: khai-sinh\n    question: Q2?\n    answer: A2.\n"
+        "  - id: cu-tru\n    question: Q3?\n    anwser: A3.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: mục 'khai-sinh': dòng variants: phải là một danh sách trong ngoặc "
+        "vuông, ví dụ [thứ nhất, thứ hai] — chỉ bỏ qua dòng variants:, mục vẫn được dùng",
+        "faq.yaml:9: mã (id) 'khai-sinh' đã dùng ở dòng 5 — cả mục này bị bỏ qua; hãy đặt "
+        "mã khác, ví dụ khai-sinh-2",
+        "faq.yaml:14: mục 'cu-tru': 'anwser' viết sai, có phải 'answer'? — cả mục này bị "
+        "bỏ qua vì thiếu câu trả lời",
+    ]
+
+
+def test_a_notice_date_typed_the_vietnamese_way_is_shown_as_it_must_be() -> None:
+    Path("content/2026-11-25-cat-dien.md").write_text(
+        "---\ntitle: Cắt điện\ndate: 25/11/2026\n---\nB\n", "utf-8"
+    )
+
+    _, problems = load_content(Path("content"), TOPICS)
+
+    assert [str(p) for p in problems] == [
+        "content/2026-11-25-cat-dien.md:3: dòng date: ngày phải viết dạng 2026-11-25 "
+        "(năm-tháng-ngày), không phải 25/11/2026 — thông báo này chưa được đăng"
+    ]
