@@ -70,7 +70,7 @@ class FakeApiServer:
     def of(self, method: str, *, since: int = 0) -> list[Any]:
         return [c for c in self.calls[since:] if c.method == method]
 
-    async def wait_until(self, condition: Callable[[], bool], within: float = 5.0) -> None:
+    async def wait_until(self, condition: Callable[[], bool], within: float = 30.0) -> None:
         async def wait() -> None:
             async with self._changed:
                 await self._changed.wait_for(condition)
@@ -81,7 +81,7 @@ class FakeApiServer:
             raise AssertionError(f"timed out; calls so far: {self._calls_so_far()}") from None
 
     async def replies(
-        self, chat_id: Any, count: int = 1, *, since: int = 0, within: float = 5.0
+        self, chat_id: Any, count: int = 1, *, since: int = 0, within: float = 30.0
     ) -> list[Any]:
         """Wait for `count` messages to `chat_id` after call number `since`; return them."""
         await self.wait_until(lambda: len(self.sent(chat_id, since=since)) >= count, within)

@@ -579,7 +579,7 @@ class FakeBotApi(FakeApiServer):
         return found[0]
 
     async def say(
-        self, chat_id: int, text: str, count: int = 1, *, within: float = 5.0, **kwargs: Any
+        self, chat_id: int, text: str, count: int = 1, *, within: float = 30.0, **kwargs: Any
     ) -> list[Call]:
         """A resident sends `text`; returns the bot's `count` replies."""
         mark = len(self.calls)

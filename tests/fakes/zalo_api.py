@@ -265,7 +265,7 @@ class FakeZaloApi(FakeApiServer):
         return [(c.method, c.code) for c in self.calls if c.method != "getUpdates"]
 
     async def say(
-        self, chat_id: str, text: str, count: int = 1, *, within: float = 5.0, **kwargs: Any
+        self, chat_id: str, text: str, count: int = 1, *, within: float = 30.0, **kwargs: Any
     ) -> list[Call]:
         """A resident sends `text` (polling); returns the bot's first `count` replies."""
         mark = len(self.calls)
