@@ -60,6 +60,51 @@ def test_a_missing_colon_is_pointed_at_on_its_own_line() -> None:
     ]
 
 
+def test_a_key_without_its_colon_above_the_lines_of_its_text_is_pointed_at() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer\n      Sáng 7h30 đến 11h30\n"
+        "  - id: tiep-dan\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: dòng này có thể thiếu dấu hai chấm: viết `answer:` — bot chưa đọc "
+        "được cả tệp này"
+    ]
+
+
+def test_an_entry_whose_id_lost_its_colon_is_told_so_not_to_quote_the_next_line() -> None:
+    problems = faq_problems(HEAD + "  - id gio\n    question: Mấy giờ?\n    answer: Sáng.\n")
+
+    assert problems == [
+        "faq.yaml:5: dòng này có thể thiếu dấu hai chấm: viết `- id: gio` — bot chưa đọc "
+        "được cả tệp này"
+    ]
+
+
+def test_a_repeated_line_says_what_it_costs_where_it_is() -> None:
+    problems = faq_problems(
+        "topics:\n  - id: hanh-chinh\n    name: Hành chính\n    name: HC\nfaq:\n"
+        "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+        "    links:\n      - title: A\n        title: B\n"
+        "  - id: tiep-dan\n    question: Tiếp dân?\n    answer: Thứ Năm.\n    answer: Thứ Sáu.\n"
+    )
+
+    assert problems[0] == (
+        "faq.yaml:4: dòng name: lặp lại (đã có ở dòng 3): hãy xóa một trong hai dòng — "
+        "cả chủ đề này bị bỏ qua"
+    )
+    assert problems[-1] == (
+        "faq.yaml:15: dòng answer: lặp lại (đã có ở dòng 14): hãy xóa một trong hai dòng — "
+        "cả mục này bị bỏ qua"
+    )
+    # Inside a line's value: that line's own check says what becomes of it.
+    assert "faq.yaml:11: dòng title: lặp lại (đã có ở dòng 10): hãy xóa một trong hai dòng" in (
+        problems
+    )
+    faq = load_faq(Path("faq.yaml"))
+    assert [e.id for e in faq.faq] == ["gio"] and faq.topics == []
+
+
 @pytest.mark.parametrize(
     ("name", "said"),
     [
@@ -79,6 +124,12 @@ def test_a_missing_colon_is_pointed_at_on_its_own_line() -> None:
             "tên thành 2026-11-27-lich.md",
         ),
         (
+            "Thông báo họp.docx",
+            "tệp .docx (soạn bằng Word) bot không đọc được — thông báo này chưa được đăng; "
+            "hãy mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, "
+            "rồi đổi tên tệp thành một tên như 2026-11-25-hop-to-dan.md",
+        ),
+        (
             "2026-11-28-thong-bao.docx",
             "tệp .docx (soạn bằng Word) bot không đọc được — thông báo này chưa được đăng; "
             "hãy mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, "
@@ -95,7 +146,11 @@ def test_a_notice_saved_in_another_format_is_reported(name: str, said: str) -> N
 
 
 @pytest.mark.parametrize(
-    "name", ["anh.jpg", "to-trinh.pdf", "~$thong-bao.docx", ".x.md.swp", "x.md~", "x.md.bak"]
+    "name",
+    [
+        *("anh.jpg", "to-trinh.pdf", "ghi-chu.md.pdf", "~$thong-bao.docx"),
+        *(".x.md.swp", "x.md~", "x.md.bak", "2024-07-01-hop-dan.md.orig"),
+    ],
 )
 def test_attachments_and_temporary_files_are_not_reported(name: str) -> None:
     Path("content", name).write_bytes(b"x")

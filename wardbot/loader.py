@@ -193,7 +193,14 @@ def load_faq(path: Path) -> FaqFile:
     """Read faq.yaml: its topics, FAQ entries and synonyms."""
     src = str(path)
     text, problems = _read(path, unread=_FAQ_UNREAD)
-    duplicates = ("phần lặp lại này bị bỏ qua", "dòng lặp lại này bị bỏ qua", _ENTRY.skipped)
+    # What a repeated key costs, by its depth: a later section is ignored; a repeated word
+    # in synonyms: is; a topic or an entry with a repeated key is skipped.
+    duplicates = {
+        (0, ""): "phần lặp lại này bị bỏ qua",
+        (1, "synonyms"): "dòng lặp lại này bị bỏ qua",
+        (2, "topics"): _TOPIC.skipped,
+        (2, "faq"): _ENTRY.skipped,
+    }
     root = None if text is None else _compose(text, src, problems, _FAQ_UNREAD, duplicates)
     if text is not None and root is None and not problems:
         problems.append(Problem(src, 1, f"tệp trống, chưa có nội dung — {_FAQ_UNREAD}"))
@@ -381,7 +388,7 @@ def load_announcement(
     # Blank lines in place of everything before the YAML keep its line numbers the file's own.
     front = "\n" * (start + 1) + "\n".join(lines[start + 1 : end])
     before = len(problems)
-    root = _compose(front, src, problems, _NOTICE_SKIPPED, (_NOTICE_SKIPPED,))
+    root = _compose(front, src, problems, _NOTICE_SKIPPED, {(0, ""): _NOTICE_SKIPPED})
     if root is None and len(problems) == before:
         message = (
             f"phần đầu giữa hai dòng --- còn trống: hãy thêm title: và date: — {_NOTICE_SKIPPED}"
@@ -464,7 +471,10 @@ def _bad_file_name(name: str) -> str:
 _TEXT_FORMATS = (".txt", ".markdown")
 _WORD_FORMATS = (".doc", ".docx", ".odt", ".rtf")
 # Editors' and downloads' temporary copies are never reported ('x.md~', 'x.md.swp', ...).
-_TEMPORARY = ("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".bak", ".part", ".crdownload")
+_TEMPORARY = (
+    *("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".bak", ".orig", ".rej"),
+    *(".part", ".crdownload"),
+)
 
 
 def is_misnamed_notice(name: str) -> bool:
@@ -474,7 +484,7 @@ def is_misnamed_notice(name: str) -> bool:
     lower = name.lower()
     if is_notice_file(name) or name.startswith((".", "~", "#")) or lower.endswith(_TEMPORARY):
         return False
-    return lower.endswith(_TEXT_FORMATS + _WORD_FORMATS) or ".md." in lower
+    return lower.endswith(_TEXT_FORMATS + _WORD_FORMATS)
 
 
 def unread_problem(path: Path) -> Problem | None:
@@ -490,6 +500,9 @@ def _misnamed_problem(path: Path) -> Problem | None:
     name, lower = path.name, path.name.lower()
     cut = lower.find(".md.")
     target = name[: cut + 3] if cut >= 0 else name.rsplit(".", 1)[0] + ".md"
+    if not _FILE_NAME.fullmatch(target):  # "Thông báo họp.docx": a name as the loader wants
+        plain = re.sub(r"[^a-z0-9]+", "-", fold(target[: -len(".md")])).strip("-") + ".md"
+        target = plain if _FILE_NAME.fullmatch(plain) else "một tên như 2026-11-25-hop-to-dan.md"
     extension = "." + lower.rsplit(".", 1)[1]
     if lower.endswith(_WORD_FORMATS):
         message = (
@@ -838,10 +851,15 @@ def _compose_fast(text: str) -> Node | None:
 
 
 def _compose(
-    text: str, src: str, problems: list[Problem], unread: str, duplicates: Sequence[str]
+    text: str,
+    src: str,
+    problems: list[Problem],
+    unread: str,
+    duplicates: Mapping[tuple[int, str], str],
 ) -> Node | None:
     """Parse YAML into nodes; on a syntax error report it (`unread`: what that costs) and
-    return None. `duplicates`: what a repeated key costs, by depth (the last for deeper)."""
+    return None. `duplicates`: what a repeated key costs, by its depth and top-level
+    section (see _duplicate_keys)."""
     try:
         root = _compose_fast(text)
     except yaml.MarkedYAMLError as exc:
@@ -878,16 +896,16 @@ def _syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int,
         )
     if "could not find expected ':'" in problem:
         # Noticed at the next line that has something on it; the key without its colon
-        # is on the line with something before it.
-        before = next(
-            (i for i in range(index - 1, -1, -1) if lines[i].strip() and not _comment(lines[i])),
-            None,
-        )
-        if before is not None and ":" not in lines[before]:
-            typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", lines[before])
-            fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
-            return before + 1, f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
+        # is above, before the lines that go on its text (indented deeper).
+        key = _colonless_key(lines, index)
+        if key is not None:
+            return key + 1, _missing_colon(lines[key])
     if "mapping values are not allowed" in problem:
+        # "- id a" then "question: ...": the item's first key lost its colon, and YAML
+        # reads "id a question" as one text followed by ': '.
+        key = _colonless_key(lines, index)
+        if key is not None and re.match(r"\s*-\s+\S", lines[key]):
+            return key + 1, _missing_colon(lines[key])
         return index + 1, (
             "chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
             'ví dụ answer: "Giờ làm việc: sáng 7h30"'
@@ -905,6 +923,28 @@ def _syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int,
 
 def _comment(line: str) -> bool:
     return line.lstrip().startswith("#")
+
+
+def _colonless_key(lines: Sequence[str], index: int) -> int | None:
+    """The line above `index` that may lack its key's colon: of the lines without a ':'
+    just above it (blank lines and comments aside), the least indented, the first of
+    those; None when the line just above has a ':'."""
+    found: list[int] = []
+    for i in range(index - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]):
+            continue
+        if ":" in lines[i]:
+            break
+        found.append(i)
+    if not found:
+        return None
+    return min(reversed(found), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
+
+
+def _missing_colon(line: str) -> str:
+    typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", line)
+    fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
+    return f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
 
 
 _COMMENT_AFTER = re.compile(r"\s+#")
@@ -931,12 +971,15 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
             stack.extend(value for _, value in node.value)
 
 
-def _duplicate_keys(root: Node, src: str, costs: Sequence[str]) -> list[Problem]:
+def _duplicate_keys(root: Node, src: str, costs: Mapping[tuple[int, str], str]) -> list[Problem]:
+    """Each key repeated in its block, at the repeat's line. `costs`: what that costs, by
+    (depth, top-level section; "" at the top); where none is given (deeper, inside a
+    field's value), the field's own check says what happens to it."""
     problems: list[Problem] = []
     seen: set[int] = set()  # anchors and aliases share nodes, even in cycles
-    stack = [(root, 0)]
+    stack: list[tuple[Node, int, str]] = [(root, 0, "")]
     while stack:
-        node, depth = stack.pop()
+        node, depth, section = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
@@ -945,16 +988,18 @@ def _duplicate_keys(root: Node, src: str, costs: Sequence[str]) -> list[Problem]
             for key, value in node.value:
                 name = _key_name(key)
                 if name in first:
+                    cost = costs.get((depth, section))
                     message = (
                         f"dòng {name}: lặp lại (đã có ở dòng {first[name]}): hãy xóa một trong "
-                        f"hai dòng — {costs[min(depth, len(costs) - 1)]}"
+                        "hai dòng" + (f" — {cost}" if cost else "")
                     )
                     problems.append(Problem(src, _line(key), message))
                 else:
                     first[name] = _line(key)
-                stack.extend(((key, depth + 1), (value, depth + 1)))
+                inside = name if depth == 0 else section
+                stack.extend(((key, depth + 1, inside), (value, depth + 1, inside)))
         elif isinstance(node, SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+            stack.extend((child, depth + 1, section) for child in node.value)
     return problems
 
 
