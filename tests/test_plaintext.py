@@ -84,6 +84,11 @@ from wardbot.plaintext import Block, blocks, plain
             id="link-text-with-brackets",
         ),
         pytest.param(
+            "Nộp [tại đây](dichvucong.gov.vn) hoặc [mẫu](mau-ct01.pdf).",
+            "Nộp tại đây (dichvucong.gov.vn) hoặc mẫu.",
+            id="address-typed-without-http-kept-a-file-of-the-portals-own-not",
+        ),
+        pytest.param(
             "Đăng ký [tại đây][dvc].\n\n[dvc]: https://dichvucong.example.vn",
             "Đăng ký tại đây (https://dichvucong.example.vn).",
             id="reference-link",

@@ -60,11 +60,20 @@ class Block:
     heading: bool = False
 
 
+# A link's address typed without http:// ("dichvucong.gov.vn/thu-tuc"): residents can
+# still type it, unlike a path of the portal's own ("/tin-tuc/123").
+_DOMAIN = re.compile(
+    r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"\.(?!(?:pdf|docx?|xlsx?|odt|jpe?g|png|gif|html?|md|txt|zip)\b)[a-z]{2,}(?:[/?#]\S*)?$",
+    re.I,
+)
+
+
 def _link(link: Token, label: str) -> str:
     url = str(link.attrs.get("href", ""))
     if link.markup in ("autolink", "linkify"):  # <https://…> or a bare address
         return label.removeprefix("mailto:")
-    if not url.startswith(("http://", "https://", "mailto:")):
+    if not url.startswith(("http://", "https://", "mailto:")) and not _DOMAIN.match(url):
         return label  # a page of the portal's own, meaningless here
     url = url.removeprefix("mailto:")
     return url if label.strip() in ("", url) else f"{label} ({url})"
