@@ -44,6 +44,9 @@ BATCH_CHARS = 2 * (PASSAGE_CHARS + 100)
 # symbols or emoji is a token a character, and 600 of them took the model 1.3 s on a
 # busy host while every other question waited. Such a text is cut to its last words.
 MAX_QUESTION_TOKENS = 192
+# A character is at most two of the model's tokens (itself and a word-start mark), plus
+# "query: " and the start and end marks: a question this short fits without counting.
+SURELY_FITS_CHARS = (MAX_QUESTION_TOKENS - 8) // 2
 
 
 class Embedder(Protocol):
@@ -92,7 +95,7 @@ class E5Embedder:
         def fits(start: int) -> bool:
             return self._model.token_count(text[start:], True) <= MAX_QUESTION_TOKENS
 
-        if fits(0):
+        if len(text) <= SURELY_FITS_CHARS or fits(0):  # most questions: no counting
             return text
         low, high = 1, len(text)  # the first start that fits is in (low - 1, high]
         while low < high:
