@@ -271,11 +271,12 @@ class ZaloChannel:
             await self.api.aclose()
 
     def is_running(self) -> bool:
-        """Up and receiving: polling gets answers (webhook mode: started and not stopped)."""
+        """Up and receiving: polling gets answers (webhook mode: started, not stopped, and
+        the token not refused by Zalo since it last accepted it)."""
         if not self._running:
             return False
         if self.webhook_mode:
-            return True
+            return self._token_ok  # no poll to fail: a reply or alert refused the token
         return self._poller is not None and not self._poller.done() and self.receiving.ok()
 
     # --- receiving ------------------------------------------------------------------
@@ -381,7 +382,14 @@ class ZaloChannel:
         """Send replies in a conversation, each part retried briefly on 429 and temporary
         failures; returns the buttons, now numbered in the chat."""
         texts, buttons = render_plain(replies)
-        await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
+        try:
+            await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
+        except InvalidToken as exc:
+            # The bot's own token, not the chat (which just wrote): said once, and /healthz
+            # says so in webhook mode, where no failing poll would.
+            self._token_refused(exc)
+            raise
+        self._token_ok = True
         return buttons
 
     def _messages(

@@ -730,6 +730,46 @@ async def test_webhook_answers_before_the_reply_is_sent(api: FakeZaloApi, webhoo
     assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
 
 
+async def test_webhook_mode_says_so_when_zalo_refuses_the_token(
+    api: FakeZaloApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The token is reset in Bot Creator while the bot runs on a webhook: no poll fails to
+    show it, so the refused replies do. Staff read one error naming the token (not only an
+    info line per resident) and /healthz says Zalo is down until a reply goes out."""
+    caplog.set_level(logging.INFO)
+    async with running_channel(
+        api, ward_engine, ward_settings, public_url=PUBLIC_URL, zalo_webhook_secret=Secret(SECRET)
+    ) as (channel, _):
+        server = AsgiServer(web_app(channel.routes()), host="127.0.0.1")
+        await server.start(bound_socket())
+        url = f"http://127.0.0.1:{server.port}/zalo"
+        try:
+            assert await healthz(channel) == {"zalo": True}
+            api.fail(401, times=None, method="sendMessage")
+            for chat in (ALICE, BINH):
+                update = api.update("message.text.received", chat, text="mất thẻ bhyt")
+                assert (await api.post_webhook(url, update)).status_code == 200
+            await api.wait_until(lambda: len(api.of("sendMessage")) == 2)
+            # Both replies given up on (each noted in passing as a chat gone).
+            await api.wait_until(lambda: caplog.text.count("blocked the bot") == 2)
+            refused = [r for r in caplog.records if r.levelno == logging.ERROR]
+            assert len(refused) == 1 and "ZALO_BOT_TOKEN" in refused[0].message
+            assert await healthz(channel) == {"zalo": False}
+            api.recover("sendMessage")  # the new token is in place
+            mark = len(api.calls)
+            update = api.update("message.text.received", ALICE, text="/help")
+            assert (await api.post_webhook(url, update)).status_code == 200
+            (reply,) = await api.replies(ALICE, since=mark)
+            assert reply.text.startswith("Cách hỏi")
+            await api.wait_until(channel.is_running)
+            assert await healthz(channel) == {"zalo": True}
+        finally:
+            await server.stop()
+
+
 # --- what the numbered lines say -------------------------------------------------------------
 
 LONG_QUESTION = FaqEntry(
