@@ -74,6 +74,11 @@ BACKOFF_MAX = 60.0
 # the alert again. Conversations keep the client's shorter wait (DEFAULT_TIMEOUT).
 ALERT_READ_TIMEOUT = 30.0
 RETRY_AFTER_DEFAULT = 5.0  # Zalo's 429 names no wait; OpenClaw waits 5 s
+# Alerts refused with 429 time after time: Zalo's "quota exceeded" may be a quota used up
+# for the day or the month, not a burst. The pause doubles up to this (reset by an alert
+# that goes out), and staff are told once it has lasted QUOTA_WARN_AFTER.
+QUOTA_WAIT_MAX = 3600.0
+QUOTA_WARN_AFTER = 300.0
 STOP_GRACE = 3.0
 
 
@@ -217,6 +222,7 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
+        self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -420,7 +426,7 @@ class ZaloChannel:
                 messages = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
                 await send_parts(messages, _retryable, self.reply_retry, alert=True)
             except TooManyRequests as exc:
-                raise RetryLater(exc.retry_after or RETRY_AFTER_DEFAULT, str(exc)) from None
+                raise self._rate_limited(exc) from None
             except (NetworkError, Unavailable) as exc:
                 raise TransientError(str(exc)) from None
             except BadRequest as exc:
@@ -438,9 +444,27 @@ class ZaloChannel:
             except ZaloError as exc:
                 raise TransientError(str(exc)) from None
             self._token_ok = True
+            self._quota_wait = 0.0
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
             self.answerer.full_texts.seen(chat_id, replies)
+
+    def _rate_limited(self, exc: TooManyRequests) -> RetryLater:
+        """The outbox's pause after an alert refused with 429: the wait Zalo names, else
+        RETRY_AFTER_DEFAULT doubling while the refusals go on, so that a used-up quota is
+        not asked about every few seconds for days, and staff hear of it."""
+        if exc.retry_after:
+            return RetryLater(exc.retry_after, str(exc))
+        before = self._quota_wait
+        self._quota_wait = min(max(before * 2, RETRY_AFTER_DEFAULT), QUOTA_WAIT_MAX)
+        if before < QUOTA_WARN_AFTER <= self._quota_wait:
+            log.warning(
+                "zalo: Zalo has refused alerts as over quota (429) for several minutes: the "
+                "bot's Zalo sending quota may be used up; alerts wait and are tried again at "
+                "most every %.0f minutes",
+                QUOTA_WAIT_MAX / 60,
+            )
+        return RetryLater(self._quota_wait, str(exc))
 
     async def _token_works(self) -> bool:
         """Whether Zalo accepts the bot's token now: asked afresh each time, as a chat

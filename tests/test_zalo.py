@@ -934,6 +934,50 @@ async def test_deliver_failures_say_what_to_do(
     assert len(api.sent(ALICE)) == 1
 
 
+async def test_alerts_over_quota_for_hours_are_asked_about_ever_less_often(
+    api: FakeZaloApi,
+    channel: ZaloChannel,
+    store: Store,
+    ward_engine: Engine,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Zalo answers every alert "quota exceeded" (429, no wait named): the bot's quota is
+    used up. The pause doubles from 5 s up to an hour instead of asking every 5 s all day;
+    staff read one warning; once Zalo takes alerts again they go out, and a later 429
+    pauses 5 s again."""
+    now, ticks = [time.time()], [1000.0]
+
+    async def sleep(seconds: float) -> None:
+        ticks[0] += seconds
+
+    sender = Sender(
+        store,
+        channel,
+        Composer(lambda: ward_engine.corpus, store),
+        clock=lambda: now[0],
+        monotonic=lambda: ticks[0],
+        sleep=sleep,
+    )
+    await store.queue_message("Chiều nay cắt điện khu phố 3.", [ChatRef("zalo", BINH)], now[0])
+    api.fail(429, times=None, method="sendMessage")
+    for _ in range(240):  # four hours, a minute at a time
+        await sender.drain()
+        now[0] += 60
+        ticks[0] += 60
+    asked = len(api.of("sendMessage"))
+    assert 8 <= asked <= 16, asked  # not 240 (or 2,880 at one try every 5 s)
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING and "quota" in r.message]
+    assert len(warned) == 1
+    api.recover("sendMessage")
+    now[0] += zalo.QUOTA_WAIT_MAX
+    await sender.drain()
+    assert [call.text for call in api.sent(BINH)] == ["Chiều nay cắt điện khu phố 3."]
+    api.fail(429, method="sendMessage")
+    with pytest.raises(RetryLater) as raised:
+        await channel.deliver(BINH, [alert()])
+    assert raised.value.seconds == zalo.RETRY_AFTER_DEFAULT
+
+
 async def test_an_alert_answered_late_by_zalo_is_sent_once(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
