@@ -348,6 +348,12 @@ class ZaloChannel:
             return False
         if not isinstance(message, dict):
             return False
+        sender = message.get("from")
+        if isinstance(sender, dict) and sender.get("is_bot") is True:
+            # The bot's own message echoed, or another bot's in a group: answering it could
+            # start two bots answering each other without end.
+            log.debug("zalo: a bot's message ignored")
+            return False
         chat = message.get("chat")
         chat_id = chat.get("id") if isinstance(chat, dict) else None
         if not isinstance(chat_id, str | int) or not str(chat_id):

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fakes import zalo_api
 from fakes.zalo_api import Call, FakeZaloApi
 
 from handlers import zalo
@@ -689,6 +690,22 @@ async def test_webhook_ignores_unknown_events_and_repeats(api: FakeZaloApi, webh
     assert replies[0].text.startswith("Mất thẻ bảo hiểm y tế")
     assert replies[1].text == msg.please_type()
     assert len(api.sent(ALICE)) == 2
+
+
+async def test_messages_from_bots_are_not_answered(api: FakeZaloApi, webhook: str) -> None:
+    """The bot's own message sent back, or another bot's in a group: two bots answering
+    each other would never stop."""
+    group = "g9f8e7d6c5b4a3928170"
+    for chat, sender in ((ALICE, zalo_api.BOT_ID), (group, "7b6a5f4e3d2c1b0a9f8e")):
+        echo = api.update("message.text.received", chat, user_id=sender, text="mất thẻ bhyt")
+        echo["message"]["from"]["is_bot"] = True
+        assert (await api.post_webhook(webhook, echo)).status_code == 200
+    mark = len(api.calls)
+    question = api.update("message.text.received", ALICE, text="/help")
+    assert (await api.post_webhook(webhook, question)).status_code == 200
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text.startswith("Cách hỏi")
+    assert [call.text for call in api.sent()] == [reply.text]
 
 
 NOT_UPDATES = [
