@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, send_parts
+from handlers.base import Answerer, LastPerChat, send_parts
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
     BadRequest,
@@ -79,6 +79,10 @@ RETRY_AFTER_DEFAULT = 5.0  # Zalo's 429 names no wait; OpenClaw waits 5 s
 # that goes out), and staff are told once it has lasted QUOTA_WARN_AFTER.
 QUOTA_WAIT_MAX = 3600.0
 QUOTA_WARN_AFTER = 300.0
+# A chat whose alerts Zalo refuses (403/404, the token accepted) for this long has blocked
+# the bot and loses its subscriptions. Not at once: Zalo's docs label 403 "internal server
+# error", and a moment of that must not unsubscribe everyone an alert was going to.
+UNREACHABLE_AFTER = 600.0
 STOP_GRACE = 3.0
 
 
@@ -203,7 +207,8 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.alert_read_timeout = alert_read_timeout
         self.reply_retry = reply_retry
-        # The poll loop's clock and waits: injectable so tests need not wait.
+        # The poll loop's clock and waits (the clock also times chats refusing alerts):
+        # injectable so tests need not wait.
         self.clock = clock
         self.sleep = sleep
         self.receiving = Receiving(stale_after, clock)  # any failed getUpdates counts
@@ -223,6 +228,7 @@ class ZaloChannel:
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
+        self._refusing: LastPerChat[float] = LastPerChat()  # chat -> first refusal (clock)
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -446,10 +452,16 @@ class ZaloChannel:
                 if not await self._token_works():
                     # The bot's own problem (a reset token, an outage): not this chat's.
                     raise TransientError(str(exc)) from None
+                first = self._refusing.get(chat_id, self.clock())
+                if self.clock() - first < UNREACHABLE_AFTER:
+                    self._refusing.set(chat_id, first)
+                    raise TransientError(str(exc)) from None
+                self._refusing.drop(chat_id)
                 raise ChatUnreachable(str(exc)) from None
             except ZaloError as exc:
                 raise TransientError(str(exc)) from None
             self._token_ok = True
+            self._refusing.drop(chat_id)
             self._quota_wait = 0.0
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
