@@ -152,7 +152,9 @@ def _retryable(exc: Exception) -> DeliveryError | None:
     """A 429 or a temporary failure, as ReplyRetry understands them; None for the rest."""
     if isinstance(exc, TooManyRequests):
         return RetryLater(exc.retry_after or 0.0, str(exc))
-    if isinstance(exc, Unavailable):  # a 5xx, no answer, an unreadable answer
+    if isinstance(exc, Unavailable | Forbidden):  # a 5xx, no answer, an unreadable answer
+        # 403 too: Zalo's docs label it "internal server error", and a chat that has just
+        # written (or just received the first part of an alert) has not blocked the bot.
         return TransientError(str(exc))
     return None
 

@@ -500,10 +500,10 @@ async def test_a_burst_of_502_still_gets_the_question_answered_once(
     assert [c.code for c in api.of("sendMessage")] == [502, 502, 200, 200]
 
 
-@pytest.mark.parametrize("code", [400, 403])
+@pytest.mark.parametrize("code", [400, 404])
 async def test_a_refused_reply_is_not_retried(api: FakeZaloApi, store: Store, code: int) -> None:
-    # A 400 gets the polite error message instead; a 403 means the chat cannot be reached.
-    expected = [400, 200] if code == 400 else [403]
+    # A 400 gets the polite error message instead; a 404 means the chat cannot be reached.
+    expected = [400, 200] if code == 400 else [404]
     to_alice = lambda: [c.code for c in api.of("sendMessage") if c.chat_id == ALICE]  # noqa: E731
     api.fail(code, method="sendMessage")
     api.send_text(ALICE, "mất thẻ bhyt")
@@ -511,6 +511,17 @@ async def test_a_refused_reply_is_not_retried(api: FakeZaloApi, store: Store, co
     (reply,) = await api.say(BINH, "mất thẻ bhyt")  # a retry would have come by now
     assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
     assert to_alice() == expected
+
+
+async def test_a_reply_refused_with_403_is_sent_again(
+    api: FakeZaloApi, store: Store, retries: Clock
+) -> None:
+    """Zalo's docs label 403 "internal server error"; the resident has just written, so
+    it is not that they blocked the bot: the answer is sent again, as after a 5xx."""
+    api.fail(403, method="sendMessage")
+    (reply,) = await api.say(ALICE, "mất thẻ bhyt")
+    assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+    assert [c.code for c in api.of("sendMessage")] == [403, 200]
 
 
 async def test_a_429_asking_for_a_long_wait_does_not_leave_the_resident_waiting(
