@@ -61,9 +61,8 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # emoji counts twice, as in Java and JavaScript) and keep a margin.
 MESSAGE_LIMIT = 1900
 TEXT_EVENT = "message.text.received"
-NON_TEXT_EVENTS = frozenset(
-    {"message.image.received", "message.sticker.received", "message.unsupported.received"}
-)
+HIDDEN_EVENT = "message.unsupported.received"  # Zalo withheld the content
+NON_TEXT_EVENTS = frozenset({"message.image.received", "message.sticker.received", HIDDEN_EVENT})
 CONCURRENT_UPDATES = 32
 SEEN_MAX = 4096  # recent message ids kept to drop repeated deliveries
 MAX_CHOICES = 99
@@ -388,8 +387,13 @@ class ZaloChannel:
         text = message.get("text")
         send = functools.partial(self._send, chat_id)
         if event != TEXT_EVENT or not isinstance(text, str):
-            # A sticker, an image, content Zalo does not pass on.
-            await self.answerer.say(chat, [Reply(msg.please_type(), keeps_choices=True)], send)
+            # A sticker, an image; content Zalo does not pass on, which typing again may not
+            # help (a protected account): whom to contact too.
+            if event == HIDDEN_EVENT:
+                said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
+            else:
+                said = msg.please_type()
+            await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send)
             return
 
         async def typing() -> None:

@@ -361,14 +361,24 @@ async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -
     assert await store.subscriptions_of(ChatRef("telegram", ALICE)) == []
 
 
-@pytest.mark.parametrize("send", ["send_sticker", "send_image", "send_unsupported"])
-async def test_stickers_images_and_hidden_content_get_a_polite_request_to_type(
+@pytest.mark.parametrize("send", ["send_sticker", "send_image"])
+async def test_stickers_and_images_get_a_polite_request_to_type(
     api: FakeZaloApi, store: Store, send: str
 ) -> None:
     mark = len(api.calls)
     getattr(api, send)(ALICE)
     (reply,) = await api.replies(ALICE, since=mark)
     assert reply.text == msg.please_type()
+
+
+async def test_content_zalo_withholds_gets_the_hotline_too(api: FakeZaloApi, store: Store) -> None:
+    """Zalo sends "unsupported" instead of what a protected account (a child's) wrote:
+    asking them to type, and nothing more, would answer every message of theirs alike."""
+    mark = len(api.calls)
+    api.send_unsupported(ALICE)
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text.startswith("Dạ, Zalo không chuyển nội dung tin nhắn này cho em")
+    assert "gọi đường dây nóng 0276 3822 123" in reply.text
 
 
 async def test_a_10000_character_message_is_declined_politely(

@@ -704,6 +704,17 @@ def please_type() -> str:
     )
 
 
+def content_hidden(ward_name: str, hotline: str) -> str:
+    """Zalo passed on a message without its content (its "unsupported" event, sent for
+    protected accounts, such as children's, and for kinds of message it does not pass
+    on): typing again may not help, so whom to contact comes too."""
+    return (
+        "Dạ, Zalo không chuyển nội dung tin nhắn này cho em nên em chưa đọc được ạ. "
+        "Anh/chị vui lòng gõ câu hỏi bằng chữ; nếu vẫn nhận được tin này, anh/chị vui lòng "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ."
+    )
+
+
 def too_long(limit: int) -> str:
     return (
         f"Dạ, tin nhắn hơi dài (quá {limit} ký tự) nên em chưa xử lý được. "
