@@ -82,6 +82,7 @@ QUOTA_WARN_AFTER = 300.0
 # the bot and loses its subscriptions. Not at once: Zalo's docs label 403 "internal server
 # error", and a moment of that must not unsubscribe everyone an alert was going to.
 UNREACHABLE_AFTER = 600.0
+REFUSED_LOG_EVERY = 600.0  # seconds between log lines about refused webhook requests
 STOP_GRACE = 3.0
 
 
@@ -230,6 +231,7 @@ class ZaloChannel:
         self._token_ok = True  # false from a refused token until Zalo accepts it again
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
         self._refusing: LastPerChat[float] = LastPerChat()  # chat -> first refusal (clock)
+        self._refused_at: float | None = None  # when a refused webhook request was logged
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -339,12 +341,28 @@ class ZaloChannel:
             channel=CHANNEL,
         )
         if isinstance(data, Response):
+            if data.status_code == 403:
+                self._refused_webhook()
             return data
         update = _update_of(data)
         if update is None:
             return not_an_update(CHANNEL)
         self.accept(update)
         return Response(status_code=200)
+
+    def _refused_webhook(self) -> None:
+        """Say that a delivery was refused for its secret, at most once a REFUSED_LOG_EVERY:
+        a proxy that drops the header leaves the bot deaf, and nothing else would show it
+        (a stranger's requests must not flood the log either)."""
+        now = self.clock()
+        if self._refused_at is not None and now - self._refused_at < REFUSED_LOG_EVERY:
+            return
+        self._refused_at = now
+        log.warning(
+            "zalo: refused a webhook request without the right %s header (a stranger's, or "
+            "the proxy in front of the bot drops the header: then residents get no answers)",
+            SECRET_HEADER,
+        )
 
     def accept(self, update: dict[str, Any]) -> bool:
         """Take one update (polled or posted); False when it is ignored or a repeat."""

@@ -649,19 +649,31 @@ async def test_an_internal_error_is_logged_and_answered_politely(
 
 
 @pytest.fixture
-async def webhook(
-    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
-) -> AsyncIterator[str]:
-    """The channel in webhook mode behind the bot's web server; yields the local /zalo URL."""
+async def webhook_mode(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, polls: Clock
+) -> AsyncIterator[tuple[ZaloChannel, str]]:
+    """The channel in webhook mode (its clock: `polls`) behind the bot's web server;
+    yields it and the local /zalo URL."""
     async with running_channel(
-        api, ward_engine, ward_settings, public_url=PUBLIC_URL, zalo_webhook_secret=Secret(SECRET)
+        api,
+        ward_engine,
+        ward_settings,
+        polls=polls,
+        public_url=PUBLIC_URL,
+        zalo_webhook_secret=Secret(SECRET),
     ) as (channel, _):
         server = AsgiServer(web_app(channel.routes()), host="127.0.0.1")
         await server.start(bound_socket())
         try:
-            yield f"http://127.0.0.1:{server.port}/zalo"
+            yield channel, f"http://127.0.0.1:{server.port}/zalo"
         finally:
             await server.stop()
+
+
+@pytest.fixture
+def webhook(webhook_mode: tuple[ZaloChannel, str]) -> str:
+    """The local /zalo URL of the channel in webhook mode."""
+    return webhook_mode[1]
 
 
 async def test_webhook_mode_registers_the_url_and_secret(api: FakeZaloApi, webhook: str) -> None:
@@ -770,42 +782,50 @@ async def test_webhook_answers_before_the_reply_is_sent(api: FakeZaloApi, webhoo
 
 async def test_webhook_mode_says_so_when_zalo_refuses_the_token(
     api: FakeZaloApi,
-    ward_engine: Engine,
-    ward_settings: Settings,
+    webhook_mode: tuple[ZaloChannel, str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The token is reset in Bot Creator while the bot runs on a webhook: no poll fails to
     show it, so the refused replies do. Staff read one error naming the token (not only an
     info line per resident) and /healthz says Zalo is down until a reply goes out."""
     caplog.set_level(logging.INFO)
-    async with running_channel(
-        api, ward_engine, ward_settings, public_url=PUBLIC_URL, zalo_webhook_secret=Secret(SECRET)
-    ) as (channel, _):
-        server = AsgiServer(web_app(channel.routes()), host="127.0.0.1")
-        await server.start(bound_socket())
-        url = f"http://127.0.0.1:{server.port}/zalo"
-        try:
-            assert await healthz(channel) == {"zalo": True}
-            api.fail(401, times=None, method="sendMessage")
-            for chat in (ALICE, BINH):
-                update = api.update("message.text.received", chat, text="mất thẻ bhyt")
-                assert (await api.post_webhook(url, update)).status_code == 200
-            await api.wait_until(lambda: len(api.of("sendMessage")) == 2)
-            # Both replies given up on (each noted in passing as a chat gone).
-            await api.wait_until(lambda: caplog.text.count("blocked the bot") == 2)
-            refused = [r for r in caplog.records if r.levelno == logging.ERROR]
-            assert len(refused) == 1 and "ZALO_BOT_TOKEN" in refused[0].message
-            assert await healthz(channel) == {"zalo": False}
-            api.recover("sendMessage")  # the new token is in place
-            mark = len(api.calls)
-            update = api.update("message.text.received", ALICE, text="/help")
-            assert (await api.post_webhook(url, update)).status_code == 200
-            (reply,) = await api.replies(ALICE, since=mark)
-            assert reply.text.startswith("Cách hỏi")
-            await api.wait_until(channel.is_running)
-            assert await healthz(channel) == {"zalo": True}
-        finally:
-            await server.stop()
+    channel, url = webhook_mode
+    assert await healthz(channel) == {"zalo": True}
+    api.fail(401, times=None, method="sendMessage")
+    for chat in (ALICE, BINH):
+        update = api.update("message.text.received", chat, text="mất thẻ bhyt")
+        assert (await api.post_webhook(url, update)).status_code == 200
+    await api.wait_until(lambda: len(api.of("sendMessage")) == 2)
+    # Both replies given up on (each noted in passing as a chat gone).
+    await api.wait_until(lambda: caplog.text.count("blocked the bot") == 2)
+    refused = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(refused) == 1 and "ZALO_BOT_TOKEN" in refused[0].message
+    assert await healthz(channel) == {"zalo": False}
+    api.recover("sendMessage")  # the new token is in place
+    mark = len(api.calls)
+    update = api.update("message.text.received", ALICE, text="/help")
+    assert (await api.post_webhook(url, update)).status_code == 200
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text.startswith("Cách hỏi")
+    await api.wait_until(channel.is_running)
+    assert await healthz(channel) == {"zalo": True}
+
+
+async def test_refused_webhook_requests_are_logged_without_flooding_the_log(
+    api: FakeZaloApi, webhook: str, polls: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A proxy that drops the secret header leaves the bot deaf: the log says so, once in
+    a while, however many requests come."""
+    refused = api.update("message.text.received", ALICE, text="/help")
+    for _ in range(3):
+        assert (await api.post_webhook(webhook, refused, secret=None)).status_code == 403
+    warned = lambda: [r for r in caplog.records if zalo.SECRET_HEADER in r.message]  # noqa: E731
+    assert len(warned()) == 1
+    assert warned()[0].levelno == logging.WARNING
+    polls.now += zalo.REFUSED_LOG_EVERY
+    assert (await api.post_webhook(webhook, refused, secret="wrong-secret")).status_code == 403
+    assert len(warned()) == 2
+    assert api.sent() == []
 
 
 # --- what the numbered lines say -------------------------------------------------------------
