@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -232,6 +233,8 @@ class ZaloChannel:
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
         self._refusing: LastPerChat[float] = LastPerChat()  # chat -> first refusal (clock)
         self._refused_at: float | None = None  # when a refused webhook request was logged
+        # chat and alert -> how many of its parts went out, while the rest has not
+        self._alert_progress: LastPerChat[int] = LastPerChat()
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -452,14 +455,13 @@ class ZaloChannel:
 
         The first message is tried once, so that the outbox paces retries; once part of
         an alert is out, the rest is retried here rather than the whole alert resent
-        (handlers.base.send_parts).
+        (handlers.base.send_parts). When even that fails, the outbox's retry sends only
+        the parts that did not go out (`_alert_messages`).
         """
         texts, buttons = render_plain(replies)
         async with self.answerer.locks.hold(chat_id):
             try:
-                # A slow answer is waited for: a message given up on may still arrive,
-                # and the retry would send it twice.
-                messages = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
+                messages = self._alert_messages(chat_id, texts)
                 await send_parts(messages, _retryable, self.reply_retry, alert=True)
             except TooManyRequests as exc:
                 raise self._rate_limited(exc) from None
@@ -490,6 +492,31 @@ class ZaloChannel:
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
             self.answerer.full_texts.seen(chat_id, replies)
+
+    def _alert_messages(
+        self, chat_id: str, texts: Sequence[str]
+    ) -> list[Callable[[], Awaitable[object]]]:
+        """The sendMessage of each part of an alert not yet out: a retry of an alert whose
+        first parts went out before the rest failed starts where it stopped (the same
+        texts, remembered here: the resident does not read the first half twice)."""
+        joined = "\x00".join(texts)
+        key = f"{chat_id}:{hashlib.blake2b(joined.encode(), digest_size=10).hexdigest()}"
+        # A slow answer is waited for: a message given up on may still arrive, and the
+        # retry would send it twice.
+        sends = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
+
+        def part(number: int) -> Callable[[], Awaitable[object]]:
+            async def send() -> object:
+                result = await sends[number]()
+                if number + 1 < len(sends):
+                    self._alert_progress.set(key, number + 1)
+                else:
+                    self._alert_progress.drop(key)
+                return result
+
+            return send
+
+        return [part(number) for number in range(self._alert_progress.get(key, 0), len(sends))]
 
     def _rate_limited(self, exc: TooManyRequests) -> RetryLater:
         """The outbox's pause after an alert refused with 429: the wait Zalo names, else

@@ -959,6 +959,32 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
     assert sender.stats.sent == 1 and sender.stats.retried == 0
 
 
+async def test_a_long_alert_whose_second_part_fails_for_long_is_resent_from_there(
+    api: FakeZaloApi, channel: ZaloChannel, store: Store, ward_engine: Engine
+) -> None:
+    """The second part of a long alert keeps failing (Zalo down for a minute) after the
+    first went out: the outbox tries the alert again later, and only what the resident
+    has not received goes out then."""
+    now = [time.time()]
+    sender = Sender(
+        store, channel, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+    )
+    text = "\n\n".join(f"Mục {n}: " + "lịch cắt điện khu phố tuần tới. " * 6 for n in range(20))
+    text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+    await store.queue_message(text, [ChatRef("zalo", ALICE)], now[0])
+    api.fail(502, method="sendMessage", after=1, times=len(REPLY_RETRY.waits) + 1)
+    await sender.drain()
+    assert len(api.sent(ALICE)) == 1 and sender.stats.retried == 1
+    now[0] += MAX_BACKOFF
+    await sender.drain()
+    sent = api.sent(ALICE)
+    assert len(sent) == 3
+    assert "\n\n".join(call.text for call in sent) == text
+    assert sender.stats.sent == 1
+    await channel.deliver(ALICE, [Reply(text)])  # sent again on purpose: whole, as new
+    assert [call.text for call in api.sent(ALICE)[3:]] == [call.text for call in sent]
+
+
 @pytest.mark.parametrize(
     ("fault", "error", "seconds"),
     [
