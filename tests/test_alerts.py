@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from chat_ward import TODAY, write_chat_ward
 
+from wardbot import outbox
 from wardbot.alerts import Alerts, ContentWatcher
 from wardbot.app import retention_task
 from wardbot.config import Settings
@@ -1057,6 +1058,35 @@ async def test_a_crash_mid_fan_out_loses_nothing_and_repeats_at_most_one(ward: W
     everything = before + restarted.chats()
     assert sorted(set(everything)) == sorted(chats), "nothing lost"
     assert len(everything) - len(set(everything)) <= 1, "at most the one in flight repeats"
+
+
+async def test_an_alert_that_cannot_be_composed_holds_up_no_other_message(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug composing one alert (a notice the renderer chokes on) is that alert's problem:
+    it is retried later like a failed send, and the channel's other messages still go."""
+    for chat in ("1", "2"):
+        await follow(ward, chat, "bhyt")
+    broken = write_notice(ward.content, "loi", "Thông báo bị lỗi hiển thị", topics="bhyt")
+    await ward.watcher.refresh()
+    fine = write_notice(ward.content, "tot", "Lịch tiêm chủng bổ sung", topics="bhyt")
+    await ward.watcher.refresh()
+    real = outbox.alert_reply
+
+    def choking(doc: Any, names: Sequence[str]) -> Reply:
+        if doc.id == broken:
+            raise ValueError("cannot render")
+        return real(doc, names)
+
+    monkeypatch.setattr(outbox, "alert_reply", choking)
+    await ward.sender.drain()
+    opened = sorted((chat, reply.buttons[0].action) for chat, (reply,), _ in ward.channel.sent)
+    assert opened == [("1", f"full:{fine}"), ("2", f"full:{fine}")]
+    assert (await ward.store.outbox_counts(0)).get("pending") == 2  # tried again later
+    monkeypatch.setattr(outbox, "alert_reply", real)  # the bug fixed
+    ward.now[0] += MAX_BACKOFF
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "1", "2", "2"]
 
 
 # --- announce -------------------------------------------------------------------------

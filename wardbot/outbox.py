@@ -283,6 +283,11 @@ class Sender:
             if await self.store.drop_waiting(item, self.clock(), _reason(exc)):
                 self.stats.dropped += 1
             return
+        except Exception as exc:
+            # A bug composing this one message (a notice the renderer chokes on): it is
+            # retried later like a failed send, and the channel's other messages still go.
+            await self._retry(item, exc)
+            return
         if item.kind == "alert":
             self._gone_since.pop(item.ref, None)
         if replies is None:
