@@ -439,6 +439,7 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     from wardbot import messages as msg
     from wardbot.publish import PublishError, publish, queue_alerts
 
+    copied_at = time.time()  # a running bot may queue its alerts from then on
     try:
         target, warning = publish(args.file, settings)
     except PublishError as exc:
@@ -447,7 +448,7 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     if warning:
         print(warning, file=sys.stderr)
     try:
-        queued = asyncio.run(queue_alerts(settings, target.stem)).get(target.stem)
+        queued = asyncio.run(queue_alerts(settings, target.stem, copied_at)).get(target.stem)
     except PublishError as exc:
         print(exc, file=sys.stderr)
         print(msg.announce_kept_unserved(str(target)), file=sys.stderr)

@@ -77,12 +77,17 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
     return target, warning
 
 
-async def queue_alerts(settings: Settings, published: str | None = None) -> dict[str, int]:
+async def queue_alerts(
+    settings: Settings, published: str | None = None, since: float | None = None
+) -> dict[str, int]:
     """Index the content folder and queue alerts for announcements not seen before.
 
     A running bot's sender picks the queued alerts up within a second; otherwise they go
     out when it next starts. Returns {announcement id: alerts queued}. Raises PublishError
     when the announcement `published` (an id) is not among those the bot serves.
+
+    A running bot may notice `published` (copied at `since`) and queue its alerts first:
+    those are counted for it too.
     """
     from wardbot.alerts import Alerts
     from wardbot.engine import Engine
@@ -99,6 +104,11 @@ async def queue_alerts(settings: Settings, published: str | None = None) -> dict
             why = [str(p) for p in engine.problems if Path(p.file).stem == published]
             raise PublishError("\n".join(why) or msg.announce_not_served(published))
         async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-            return await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
+            queued = await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
+            if published is not None and published not in queued and since is not None:
+                by_the_bot = await store.alerts_queued_since(published, since)
+                if by_the_bot is not None:
+                    queued[published] = by_the_bot
+            return queued
     finally:
         engine.close()

@@ -739,6 +739,24 @@ class Store:
                 queued[notice.id] = 0
         return None if baseline is None else queued
 
+    async def alerts_queued_since(self, notice_id: str, since: float) -> int | None:
+        """How many alerts were queued for `notice_id` by whoever first noticed it, if that
+        was at `since` or later (the running bot's watcher, while `bot.py announce` was
+        still opening the index); None when it was noticed before, not at all, or by the
+        first start (which queues none)."""
+        async with self._db.execute(
+            "SELECT 1 FROM seen_announcements WHERE id = ? AND seen_at >= ? AND seen_at >= "
+            "(SELECT CAST(value AS REAL) + 1.0 FROM meta WHERE key = 'alerts_since')",
+            (notice_id, since),
+        ) as cursor:
+            if await cursor.fetchone() is None:
+                return None
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'alert' AND ref = ?", (notice_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def _queue_alerts(self, notice: NoticeRef, now: float, channels: Sequence[str]) -> int:
         """One alert for each subscriber of `notice`'s topics on `channels`; how many."""
         cursor = await self._db.execute(
