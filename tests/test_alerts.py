@@ -453,6 +453,51 @@ async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fi
     assert ward.channel.chats() == ["1"]
 
 
+async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_right_one(
+    ward: Ward,
+) -> None:
+    """Published under the wrong topic (tagged from a keyword, or mistyped), then fixed:
+    the followers of the right topic hear of it too, once; nobody hears of it twice."""
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "hoc-bong")
+    await follow(ward, "3", "bhyt", "hoc-bong")
+    path = ward.content / f"{TODAY.isoformat()}-hoc-bong.md"
+    text = "---\ntitle: Trao học bổng cho học sinh nghèo vượt khó\ndate: {}\n{}---\n{}\n"
+    body = "Hội khuyến học phường trao 20 suất học bổng."
+    path.write_text(text.format(TODAY, "topics: [bhyt]\n", body), encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "3"]
+
+    path.write_text(text.format(TODAY, "topics: [hoc-bong]\n", body), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2", "3"]
+    (reply,) = ward.channel.sent[-1][1]
+    assert reply.footer is not None and "Học bổng" in reply.footer
+
+    # Back and forth, another edit, faq.yaml unusable for a while: nothing more.
+    path.write_text(text.format(TODAY, "topics: [bhyt, hoc-bong]\n", body + " Sửa."), "utf-8")
+    assert await ward.watcher.refresh()
+    faq = ward.settings.faq_file.read_text(encoding="utf-8")
+    ward.settings.faq_file.write_text("topics: [\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    ward.settings.faq_file.write_text(faq, encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.alerts.sync()
+    await ward.sender.drain()  # the admin hears of faq.yaml
+    assert sorted(c for c in ward.channel.chats() if c != ADMIN.chat_id) == ["1", "2", "3"]
+
+    # An old notice's topic corrected is not news.
+    old = TODAY - dt.timedelta(days=60)
+    path = ward.content / f"{old.isoformat()}-tong-ket.md"
+    path.write_text(text.format(old, "topics: [bhyt]\n", body), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    path.write_text(text.format(old, "topics: [hoc-bong]\n", body), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert not await ward.sender.drain()
+
+
 async def test_a_notice_there_at_installation_is_not_alerted_when_edited_later(
     tmp_path: Path,
 ) -> None:

@@ -268,6 +268,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE tickets ADD COLUMN staff_chat_id INTEGER;
     """,
+    # 10: the topics a notice was alerted for (JSON), so that a notice whose topics are
+    # corrected after its alert (tagged from a keyword, or mistyped) reaches the followers
+    # of the right one too. NULL: not known (alerted by an earlier version, or there when
+    # the bot was installed): such a notice is not alerted again for a topic it gains.
+    """
+    ALTER TABLE seen_announcements ADD COLUMN topics TEXT;
+    """,
 )
 
 
@@ -637,7 +644,9 @@ class Store:
     ) -> dict[str, int] | None:
         """Remember `notices`; queue one alert per subscriber for those not alerted yet
         that are worth it: new ones, and those first seen as not worth an alert (no topic,
-        a mistyped date) that staff have fixed since.
+        a mistyped date) that staff have fixed since. An alerted notice that gains a topic
+        (a wrong one corrected) is alerted to that topic's followers who follow none of the
+        topics it was alerted for.
 
         `notices` are all the notices there are now. A new one with the title and date of
         one already alerted that is no longer among them (its file left content/) is the
@@ -664,9 +673,11 @@ class Store:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
         async with self._db.execute(
-            "SELECT id, alerted, title, date FROM seen_announcements"
+            "SELECT id, alerted, title, date, topics FROM seen_announcements"
         ) as cursor:
             rows = await cursor.fetchall()
+        # The topics each notice was alerted for (None: not known).
+        alerted_for = {row[0]: json.loads(row[4]) if row[4] else None for row in rows}
         # Known notices as they read now (only those edited since: this runs on every
         # change to content/): a renamed one is compared with its last version.
         known = {row[0]: (row[2], row[3]) for row in rows}
@@ -692,25 +703,37 @@ class Store:
             )
         queued: dict[str, int] = {}
         for notice in notices:
-            if alerted.get(notice.id):
-                continue  # alerted already, or there when the bot was installed
             worth = baseline is not None and notice.alert and bool(notice.topics)
+            if alerted.get(notice.id):
+                # Alerted already, or there when the bot was installed; its topics
+                # corrected since, the followers of the new ones hear of it.
+                before = alerted_for.get(notice.id)
+                if worth and before is not None and set(notice.topics) - set(before):
+                    queued[notice.id] = await self._queue_alerts(notice, now, channels, before)
+                    await self._db.execute(
+                        "UPDATE seen_announcements SET topics = ? WHERE id = ?",
+                        (json.dumps(sorted({*before, *notice.topics})), notice.id),
+                    )
+                continue
             first_seen = notice.id not in alerted
+            topics = json.dumps(sorted(notice.topics)) if worth else None
             if first_seen:
                 await self._db.execute(
-                    "INSERT INTO seen_announcements (id, seen_at, alerted, title, date) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO seen_announcements (id, seen_at, alerted, title, date, topics) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         notice.id,
                         now,
                         int(worth or baseline is None),
                         notice.title or None,
                         notice.date or None,
+                        topics,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
                 await self._db.execute(
-                    "UPDATE seen_announcements SET alerted = 1 WHERE id = ?", (notice.id,)
+                    "UPDATE seen_announcements SET alerted = 1, topics = ? WHERE id = ?",
+                    (topics, notice.id),
                 )
             renamed_from = gone.get((notice.date, notice.title), []) if notice.title else []
             if worth and renamed_from:
@@ -719,6 +742,12 @@ class Store:
                     "UPDATE OR IGNORE outbox SET ref = ? "
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
                     (notice.id, same),
+                )
+                # Alerted for the old name's topics (a topic it gains is alerted next time).
+                await self._db.execute(
+                    "UPDATE seen_announcements SET topics = "
+                    "(SELECT topics FROM seen_announcements WHERE id = ?) WHERE id = ?",
+                    (same, notice.id),
                 )
                 # Taken: another notice with that title and date later is a new one.
                 await self._db.execute(
@@ -757,8 +786,15 @@ class Store:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def _queue_alerts(self, notice: NoticeRef, now: float, channels: Sequence[str]) -> int:
-        """One alert for each subscriber of `notice`'s topics on `channels`; how many."""
+    async def _queue_alerts(
+        self,
+        notice: NoticeRef,
+        now: float,
+        channels: Sequence[str],
+        alerted_for: Sequence[str] = (),
+    ) -> int:
+        """One alert for each subscriber of `notice`'s topics on `channels`, but not those
+        following one of `alerted_for` (the topics it was alerted for already); how many."""
         cursor = await self._db.execute(
             "INSERT OR IGNORE INTO outbox "
             "(channel, chat_id, kind, ref, created_at, not_before) "
@@ -767,8 +803,18 @@ class Store:
             "AND s.channel IN (SELECT value FROM json_each(?)) "
             "AND NOT EXISTS (SELECT 1 FROM unreachable u "
             "WHERE u.channel = s.channel AND u.chat_id = s.chat_id) "
+            "AND NOT EXISTS (SELECT 1 FROM subscriptions o "
+            "WHERE o.channel = s.channel AND o.chat_id = s.chat_id "
+            "AND o.topic_id IN (SELECT value FROM json_each(?))) "
             "ORDER BY s.channel, s.chat_id",
-            (notice.id, now, now, json.dumps(list(notice.topics)), json.dumps(list(channels))),
+            (
+                notice.id,
+                now,
+                now,
+                json.dumps(list(notice.topics)),
+                json.dumps(list(channels)),
+                json.dumps(list(alerted_for)),
+            ),
         )
         return max(cursor.rowcount, 0)
 
