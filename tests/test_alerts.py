@@ -989,6 +989,48 @@ async def test_transient_errors_are_retried_with_growing_delays_then_recorded(
     assert counts == {"sent": 1, "failed": 1}
 
 
+async def test_alerts_stuck_behind_a_failing_platform_show_in_the_log_and_healthz(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The platform answers every send with a 5xx while the bot still receives: the log
+    says so at once, /healthz reports the sender down once it has failed for ten minutes,
+    and both say when it sends again."""
+    caplog.set_level(logging.INFO, logger="wardbot.outbox")
+    for chat in ("1", "2"):
+        await follow(ward, chat, "bhyt")
+    ward.channel.plan = {chat: [TransientError("502 Bad Gateway")] * 20 for chat in ("1", "2")}
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    failing = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(failing) == 1 and "502 Bad Gateway" in failing[0], "said once, not per message"
+    assert ward.sender.sending(), "a moment of failure is not an outage"
+    for _ in range(20):  # twenty minutes of tries, every one failing
+        ward.channel.ticks.now += 60
+        ward.now[0] += 60
+        await ward.sender.drain()
+    assert ward.channel.sent == [] and not ward.sender.sending()
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        "telegram-alerts: every message has failed for 10 minutes (502 Bad Gateway); "
+        "/healthz reports telegram-alerts down until one goes out"
+    ]
+    ward.channel.plan = {}
+    ward.now[0] += MAX_BACKOFF
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2"] and ward.sender.sending()
+    assert "sending works again" in caplog.records[-1].getMessage()
+
+    # One chat's sends failing for long is that chat's trouble, not the channel's.
+    ward.channel.plan = {"1": [TransientError("502 Bad Gateway")] * 20}
+    write_notice(ward.content, "sau", "Thông báo thứ hai về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    for _ in range(20):
+        ward.channel.ticks.now += 60
+        ward.now[0] += 60
+        await ward.sender.drain()
+    assert ward.channel.chats()[2:] == ["2"] and ward.sender.sending()
+
+
 class Outage(Recorder):
     """A channel that cannot reach its platform (the network is down) until `back_at`."""
 
