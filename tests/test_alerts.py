@@ -1117,6 +1117,25 @@ async def test_the_overall_pace_spaces_messages(tmp_path: Path) -> None:
         await close_ward(ward)
 
 
+async def test_a_note_or_staff_answer_does_not_wait_behind_a_long_fan_out(tmp_path: Path) -> None:
+    """Thousands of alerts take minutes at the platform's pace (10 a second on Zalo): a
+    note to admins (or a staff answer to a resident) queued meanwhile goes out next."""
+    channel = Recorder(pace=Pace(per_second=10.0, per_chat_interval=1.0))
+    ward = await open_ward(tmp_path, channel)
+    try:
+        await ward.alerts.sync()
+        for number in range(300):
+            await follow(ward, str(1000 + number), "bhyt")
+        write_notice(ward.content, "a", "Thông báo bảo hiểm y tế", topics="bhyt")
+        await ward.watcher.refresh()  # 300 alerts: half a minute at this pace
+        assert await ward.alerts.tell_admins("Dạ, có tệp cần sửa.") == 1
+        await ward.sender.drain()
+        assert len(channel.sent) == 301
+        assert channel.chats().index(ADMIN.chat_id) == 0
+    finally:
+        await close_ward(ward)
+
+
 async def test_a_crash_mid_fan_out_loses_nothing_and_repeats_at_most_one(ward: Ward) -> None:
     chats = [str(n) for n in range(1, 21)]
     for chat in chats:

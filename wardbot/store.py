@@ -850,10 +850,13 @@ class Store:
         return cursor.rowcount
 
     async def due(self, channel: str, now: float, limit: int = 100) -> list[OutboxItem]:
-        """Messages for `channel` waiting to be sent and due by `now`, oldest first."""
+        """Messages for `channel` waiting to be sent and due by `now`: one chat's (a staff
+        answer, a note to admins) first, then alerts and broadcasts, each oldest first; a
+        fan-out to thousands of chats takes minutes at the platform's pace."""
         async with self._db.execute(
             "SELECT id, chat_id, kind, ref, attempts FROM outbox "
-            "WHERE channel = ? AND state = 'pending' AND not_before <= ? ORDER BY id LIMIT ?",
+            "WHERE channel = ? AND state = 'pending' AND not_before <= ? "
+            "ORDER BY kind IN ('alert', 'message'), id LIMIT ?",
             (channel, now, limit),
         ) as cursor:
             rows = await cursor.fetchall()
