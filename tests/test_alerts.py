@@ -820,6 +820,34 @@ async def test_an_edit_that_loses_many_faq_entries_tells_admins_which(ward: Ward
     assert len(ward.channel.sent) == 1
 
 
+async def test_a_followed_topic_removed_from_the_faq_is_reported_to_admins_once(
+    ward: Ward,
+) -> None:
+    """Staff who "fix" a topic's id (hoc-bong -> khuyen-hoc) cut its followers off every
+    alert: they are told, with how many follow it, and how to undo it."""
+    await follow(ward, "1", "hoc-bong")
+    await follow(ward, "2", "hoc-bong", "bhyt")
+    faq = ward.settings.faq_file
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("hoc-bong", "khuyen-hoc"), encoding="utf-8"
+    )
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    def told() -> list[str]:
+        texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+        return [text for text in texts if "người theo dõi" in text]
+
+    (text,) = told()
+    assert "hoc-bong: 2 người theo dõi" in text and "bhyt" not in text
+    assert "đặt lại mã cũ" in text
+    # Told once: the next change does not repeat it.
+    write_notice(ward.content, "khac", "Một thông báo khác", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(told()) == 1
+
+
 # --- the sender -----------------------------------------------------------------------
 
 

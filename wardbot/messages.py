@@ -548,6 +548,19 @@ def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) 
     return "\n".join(lines)
 
 
+def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
+    """Topics faq.yaml no longer has that chats follow: (topic id, how many follow it)."""
+    lines = [
+        "⚠️ faq.yaml không còn các chủ đề dưới đây, nhưng vẫn có người dân đang theo dõi: "
+        "họ sẽ không nhận được tin báo nào về các chủ đề này nữa.",
+        *(f"• {topic_id}: {count} người theo dõi" for topic_id, count in followed),
+        "",
+        "Nếu chỉ định đổi mã (id) của chủ đề, vui lòng đặt lại mã cũ trong faq.yaml để người "
+        "theo dõi vẫn nhận được tin. Nếu cố ý bỏ chủ đề thì không cần làm gì thêm.",
+    ]
+    return "\n".join(lines)
+
+
 def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     where = (
         f"Thư mục thông báo {folder} không còn nữa (bị xóa, đổi tên hay chuyển đi nơi khác?)"
