@@ -488,6 +488,15 @@ async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_ri
     await ward.sender.drain()  # the admin hears of faq.yaml
     assert sorted(c for c in ward.channel.chats() if c != ADMIN.chat_id) == ["1", "2", "3"]
 
+    # Renamed, with a topic gained on the way: its followers hear of it at once.
+    await follow(ward, "4", "cu-tru")
+    renamed = ward.content / f"{TODAY.isoformat()}-trao-hoc-bong.md"
+    path.unlink()
+    renamed.write_text(text.format(TODAY, "topics: [hoc-bong, cu-tru]\n", body), "utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(c for c in ward.channel.chats() if c != ADMIN.chat_id) == ["1", "2", "3", "4"]
+
     # An old notice's topic corrected is not news.
     old = TODAY - dt.timedelta(days=60)
     path = ward.content / f"{old.isoformat()}-tong-ket.md"

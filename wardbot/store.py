@@ -743,11 +743,16 @@ class Store:
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
                     (notice.id, same),
                 )
-                # Alerted for the old name's topics (a topic it gains is alerted next time).
+                # Alerted for the old name's topics; one it gained on the way is news to
+                # its followers (those who follow none of the old ones).
+                before = alerted_for.get(same)
+                gained = before is not None and bool(set(notice.topics) - set(before))
                 await self._db.execute(
-                    "UPDATE seen_announcements SET topics = "
-                    "(SELECT topics FROM seen_announcements WHERE id = ?) WHERE id = ?",
-                    (same, notice.id),
+                    "UPDATE seen_announcements SET topics = ? WHERE id = ?",
+                    (
+                        None if before is None else json.dumps(sorted({*before, *notice.topics})),
+                        notice.id,
+                    ),
                 )
                 # Taken: another notice with that title and date later is a new one.
                 await self._db.execute(
@@ -761,7 +766,9 @@ class Store:
                     same,
                     max(moved.rowcount, 0),
                 )
-                queued[notice.id] = 0
+                queued[notice.id] = (
+                    await self._queue_alerts(notice, now, channels, before or ()) if gained else 0
+                )
             elif worth:
                 queued[notice.id] = await self._queue_alerts(notice, now, channels)
             elif first_seen:
