@@ -437,7 +437,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     from wardbot import messages as msg
-    from wardbot.publish import PublishError, publish, queue_alerts
+    from wardbot.publish import PublishError, publish, queue_alerts, why_nobody
 
     copied_at = time.time()  # a running bot may queue its alerts from then on
     try:
@@ -456,7 +456,8 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     except Exception as exc:
         print(msg.announce_failed(str(target), exc), file=sys.stderr)
         return 1
-    print(msg.announce_published(str(target), queued))
+    why = why_nobody(settings, target.stem) if queued == 0 else None
+    print(msg.announce_published(str(target), queued, why))
     return 0
 
 

@@ -588,6 +588,39 @@ def test_announce_beside_a_running_bot_counts_the_alerts_the_bot_queued_first(
     assert "không xếp tin báo nào" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("age", "front", "said"),
+    [
+        # No topics: and no topic's keyword in it: staff must learn to add one.
+        (0, "", "không thuộc chủ đề nào"),
+        (0, "topics: [hoc-bong]\n", "chưa ai theo dõi chủ đề Học bổng"),
+        (45, "topics: [bhyt]\n", "cũ hơn 30 ngày"),
+        (5, "topics: [bhyt]\nexpires: {yesterday}\n", "đã hết hạn"),
+    ],
+    ids=["no-topic", "no-follower", "old", "expired"],
+)
+def test_announce_says_why_a_notice_alerts_nobody(ward, tmp_path, capsys, age, front, said):
+    async def followers() -> None:
+        async with await Store.open(tmp_path / "data" / "bot.sqlite3") as store:
+            await store.note_announcements([], time.time() - 60, ["telegram"])  # the bot ran
+            await store.subscribe(ChatRef("telegram", "77"), "bhyt")
+
+    asyncio.run(followers())
+    day = (dt.date.today() - dt.timedelta(days=age)).isoformat()
+    front = front.format(yesterday=dt.date.today() - dt.timedelta(days=1))
+    notice = tmp_path / f"{day}-nghi-tet.md"
+    notice.write_text(
+        f"---\ntitle: Lịch nghỉ Tết của bộ phận một cửa\ndate: {day}\n{front}---\n"
+        "Bộ phận một cửa nghỉ từ ngày 26 tháng Chạp.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    out = capsys.readouterr().out
+    assert said in out and "không gửi tin báo" in out
+    if not front:
+        assert "topics:" in out  # what to add
+
+
 def test_announce_refuses_a_broken_notice_and_copies_nothing(ward, tmp_path, capsys):
     notice = tmp_path / "2025-01-10-thieu-tieu-de.md"
     notice.write_text("---\ndate: 2025-01-10\n---\nNội dung.\n", encoding="utf-8")

@@ -654,7 +654,8 @@ def announce_failed(target: str, error: object) -> str:
     )
 
 
-def announce_published(target: str, queued: int | None) -> str:
+def announce_published(target: str, queued: int | None, why: str | None = None) -> str:
+    """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*)."""
     if queued is None:
         then = (
             "đã lập chỉ mục; không xếp tin báo nào (thông báo đã có từ trước, hoặc bot chưa "
@@ -662,8 +663,7 @@ def announce_published(target: str, queued: int | None) -> str:
         )
     elif queued == 0:
         then = (
-            "đã lập chỉ mục; không ai theo dõi chủ đề của thông báo (hoặc nó đã hết hạn hay "
-            "đã cũ): không gửi tin báo"
+            f"đã lập chỉ mục; {why or 'không ai theo dõi chủ đề của thông báo'}: không gửi tin báo"
         )
     else:
         then = (
@@ -671,6 +671,29 @@ def announce_published(target: str, queued: int | None) -> str:
             "thì khi bot chạy lại"
         )
     return f"đã đăng {target}\n{then}"
+
+
+def announce_silent_expired(expires: dt.date) -> str:
+    return f"thông báo đã hết hạn (expires: {vn_date(expires)})"
+
+
+def announce_silent_old(day: dt.date, max_age: int) -> str:
+    return (
+        f"thông báo đề ngày {vn_date(day)}, cũ hơn {max_age} ngày, nên được lưu như tin cũ "
+        "(không báo lại cho người dân)"
+    )
+
+
+def announce_silent_no_topic() -> str:
+    return (
+        "thông báo không thuộc chủ đề nào (không có dòng topics: và trong bài không có từ khóa "
+        "của chủ đề nào), nên chưa ai nhận tin; thêm dòng topics: [mã chủ đề] vào thông báo "
+        "(xem mã ở phần topics: của faq.yaml) thì bot sẽ báo cho người theo dõi chủ đề đó"
+    )
+
+
+def announce_silent_no_follower(topic_names: Sequence[str]) -> str:
+    return f"chưa ai theo dõi chủ đề {', '.join(topic_names)} của thông báo"
 
 
 _TASKS = {

@@ -77,6 +77,31 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
     return target, warning
 
 
+def why_nobody(settings: Settings, notice_id: str) -> str | None:
+    """Why the published notice `notice_id` alerts nobody, for staff: expired, older than
+    ALERT_MAX_AGE_DAYS, in no topic, or in topics nobody follows (None: not readable)."""
+    from wardbot.alerts import ALERT_MAX_AGE_DAYS
+    from wardbot.hours import vietnam_today
+
+    faq, _ = served_faq(settings)
+    notice, _ = load_announcement(
+        settings.content_dir / f"{notice_id}.md",
+        faq.topics if faq.ok_syntax else None,
+        max_bytes=settings.max_notice_bytes,
+    )
+    if notice is None:
+        return None
+    today = vietnam_today()
+    if notice.expires is not None and not notice.is_current(today):
+        return msg.announce_silent_expired(notice.expires)
+    if (today - notice.date).days > ALERT_MAX_AGE_DAYS:
+        return msg.announce_silent_old(notice.date, ALERT_MAX_AGE_DAYS)
+    if not notice.topics:
+        return msg.announce_silent_no_topic()
+    names = [topic.name for topic in faq.topics if topic.id in notice.topics]
+    return msg.announce_silent_no_follower(names or list(notice.topics))
+
+
 async def queue_alerts(
     settings: Settings, published: str | None = None, since: float | None = None
 ) -> dict[str, int]:
