@@ -469,6 +469,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     # Only the portal's hosts: those named here and those of PORTAL_FEEDS.
     named = [*args.sources, *settings.portal_feeds]
     hosts = sorted({host_of(source) for source in named if is_web_address(source)})
+    started = time.time()  # a running bot may queue the alerts of what is written from then on
     with Importer(settings, dry_run=args.dry_run, allowed_hosts=hosts) as importer:
         outcomes = importer.run(args.sources)
     for outcome in outcomes:
@@ -482,7 +483,8 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     written = [outcome for outcome in outcomes if outcome.written]
     if written and not args.dry_run:
         try:
-            queued = asyncio.run(queue_alerts(settings))
+            stems = [outcome.path.stem for outcome in written if outcome.path is not None]
+            queued = asyncio.run(queue_alerts(settings, since=started, written=stems))
         except Exception as exc:
             print(
                 f"the notices are in the content folder but indexing them or queueing their "

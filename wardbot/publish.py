@@ -8,6 +8,7 @@ import functools
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from wardbot import messages as msg
@@ -103,7 +104,10 @@ def why_nobody(settings: Settings, notice_id: str) -> str | None:
 
 
 async def queue_alerts(
-    settings: Settings, published: str | None = None, since: float | None = None
+    settings: Settings,
+    published: str | None = None,
+    since: float | None = None,
+    written: Sequence[str] = (),
 ) -> dict[str, int]:
     """Index the content folder and queue alerts for announcements not seen before.
 
@@ -111,8 +115,9 @@ async def queue_alerts(
     out when it next starts. Returns {announcement id: alerts queued}. Raises PublishError
     when the announcement `published` (an id) is not among those the bot serves.
 
-    A running bot may notice `published` (copied at `since`) and queue its alerts first:
-    those are counted for it too.
+    A running bot may notice `published`, or the notices `written` (ids; by `bot.py
+    import`), copied at `since` or later, and queue their alerts first: those are counted
+    for them too.
     """
     from wardbot.alerts import Alerts
     from wardbot.engine import Engine
@@ -130,10 +135,12 @@ async def queue_alerts(
             raise PublishError("\n".join(why) or msg.announce_not_served(published))
         async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
             queued = await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
-            if published is not None and published not in queued and since is not None:
-                by_the_bot = await store.alerts_queued_since(published, since)
+            for notice_id in [*written, *([published] if published else [])]:
+                if notice_id in queued or since is None:
+                    continue
+                by_the_bot = await store.alerts_queued_since(notice_id, since)
                 if by_the_bot is not None:
-                    queued[published] = by_the_bot
+                    queued[notice_id] = by_the_bot
             return queued
     finally:
         engine.close()
