@@ -334,6 +334,41 @@ async def test_two_notices_with_one_title_the_same_day_are_two_notices(ward: War
     assert len(ward.channel.sent) == 3
 
 
+async def test_a_notice_copied_to_be_edited_is_alerted_once_edited_not_as_a_duplicate(
+    ward: Ward,
+) -> None:
+    """Staff copy yesterday's power cut notice for another neighbourhood, then edit the
+    copy: residents get the edited one, never a second copy of the first; a copy made to
+    move a file (copied, then the original deleted) is not news at all."""
+    await follow(ward, "1", "bhyt")
+    title = "Thông báo lịch cắt điện"
+    kp1 = write_notice(ward.content, "cat-dien-kp1", title, topics="bhyt", body="Khu phố 1.")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 1
+
+    copy = ward.content / f"{TODAY.isoformat()}-cat-dien-kp3.md"
+    copy.write_bytes((ward.content / f"{kp1}.md").read_bytes())
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 1, "an unedited copy is the same notice twice"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("Khu phố 1.", "Khu phố 3."), "utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 2
+    (reply,) = ward.channel.sent[-1][1]
+    assert "Khu phố 3." in reply.text and reply.buttons[0].action == f"full:{copy.stem}"
+
+    moved = ward.content / f"{TODAY.isoformat()}-cat-dien-khu-pho-3.md"
+    moved.write_bytes(copy.read_bytes())  # a move done as copy, then delete
+    assert await ward.watcher.refresh()
+    copy.unlink()
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 2
+    assert ward.engine.document(moved.stem) is not None
+
+
 async def test_a_notice_file_renamed_before_its_alerts_all_left_still_reaches_everyone_once(
     ward: Ward,
 ) -> None:

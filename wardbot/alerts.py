@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -392,6 +393,13 @@ class ContentWatcher:
 
 def refs_for(notices: Sequence[Announcement], today: dt.date) -> list[NoticeRef]:
     return [
-        NoticeRef(a.id, a.topics, worth_alerting(a, today), a.title, a.date.isoformat())
+        NoticeRef(
+            a.id,
+            a.topics,
+            worth_alerting(a, today),
+            a.title,
+            a.date.isoformat(),
+            functools.partial(getattr, a, "body"),
+        )
         for a in notices
     ]

@@ -282,13 +282,32 @@ MIGRATIONS: tuple[str, ...] = (
 class NoticeRef:
     """An announcement as the alert queue sees it: its id, topics, whether it is worth an
     alert at all (an expired notice added late is indexed, not alerted), and its title
-    and date (ISO), which tell a renamed notice from a new one."""
+    and date (ISO), which tell a renamed notice from a new one; `body` reads its text
+    (asked only of a new notice sharing its title and date with another: a copy)."""
 
     id: str
     topics: tuple[str, ...]
     alert: bool = True
     title: str = ""
     date: str = ""
+    body: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+
+def _copy_of(
+    notice: NoticeRef,
+    by_heading: dict[tuple[str, str], list[NoticeRef]],
+    alerted: dict[str, bool],
+) -> str | None:
+    """The id of an alerted notice still there of which `notice` is a copy: the same title,
+    date and text (two neighbourhoods' notices of one day differ in their text)."""
+    if notice.body is None or not notice.title:
+        return None
+    for other in by_heading.get((notice.date, notice.title), ()):
+        if other.id == notice.id or not alerted.get(other.id) or other.body is None:
+            continue
+        if other.body() == notice.body():
+            return other.id
+    return None
 
 
 @dataclass(frozen=True)
@@ -702,6 +721,9 @@ class Store:
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
             )
         queued: dict[str, int] = {}
+        by_heading: dict[tuple[str, str], list[NoticeRef]] = {}
+        for notice in notices:
+            by_heading.setdefault((notice.date, notice.title), []).append(notice)
         for notice in notices:
             worth = baseline is not None and notice.alert and bool(notice.topics)
             if alerted.get(notice.id):
@@ -716,6 +738,15 @@ class Store:
                     )
                 continue
             first_seen = notice.id not in alerted
+            copied = _copy_of(notice, by_heading, alerted) if worth and first_seen else None
+            if copied is not None:
+                # Copied to be edited (another neighbourhood's notice), or to be moved (the
+                # original deleted next): not news until its text differs, or the original
+                # is gone (then it is that notice renamed).
+                log.debug("%s is an unedited copy of %s: not alerted", notice.id, copied)
+                continue
+            if worth:
+                alerted[notice.id] = True  # a copy of it in this same pass is no news
             topics = json.dumps(sorted(notice.topics)) if worth else None
             if first_seen:
                 await self._db.execute(
