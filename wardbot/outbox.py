@@ -1,7 +1,8 @@
 """Pushing alerts and broadcasts: the durable outbox, drained by one paced sender per channel.
 
 Every message to push is a row in the database's `outbox` table before anything is sent
-(wardbot.store). A sender takes the rows of one channel in order and, for each:
+(wardbot.store). A sender takes the rows of one channel in order (a staff answer or a
+note to admins before the alerts and broadcasts waiting) and, for each:
 
 1. marks it `sending` (committed), 2. delivers it, 3. marks it `sent`.
 
