@@ -437,8 +437,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     from wardbot import messages as msg
-    from wardbot.publish import PublishError, publish, queue_alerts
+    from wardbot.publish import PublishError, publish, queue_alerts, why_nobody
 
+    copied_at = time.time()  # a running bot may queue its alerts from then on
     try:
         target, warning = publish(args.file, settings)
     except PublishError as exc:
@@ -447,7 +448,7 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     if warning:
         print(warning, file=sys.stderr)
     try:
-        queued = asyncio.run(queue_alerts(settings, target.stem)).get(target.stem)
+        queued = asyncio.run(queue_alerts(settings, target.stem, copied_at)).get(target.stem)
     except PublishError as exc:
         print(exc, file=sys.stderr)
         print(msg.announce_kept_unserved(str(target)), file=sys.stderr)
@@ -455,7 +456,8 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     except Exception as exc:
         print(msg.announce_failed(str(target), exc), file=sys.stderr)
         return 1
-    print(msg.announce_published(str(target), queued))
+    why = why_nobody(settings, target.stem) if queued == 0 else None
+    print(msg.announce_published(str(target), queued, why))
     return 0
 
 
@@ -467,6 +469,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     # Only the portal's hosts: those named here and those of PORTAL_FEEDS.
     named = [*args.sources, *settings.portal_feeds]
     hosts = sorted({host_of(source) for source in named if is_web_address(source)})
+    started = time.time()  # a running bot may queue the alerts of what is written from then on
     with Importer(settings, dry_run=args.dry_run, allowed_hosts=hosts) as importer:
         outcomes = importer.run(args.sources)
     for outcome in outcomes:
@@ -480,7 +483,8 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     written = [outcome for outcome in outcomes if outcome.written]
     if written and not args.dry_run:
         try:
-            queued = asyncio.run(queue_alerts(settings))
+            stems = [outcome.path.stem for outcome in written if outcome.path is not None]
+            queued = asyncio.run(queue_alerts(settings, since=started, written=stems))
         except Exception as exc:
             print(
                 f"the notices are in the content folder but indexing them or queueing their "

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from chat_ward import TODAY, write_chat_ward
 
+from wardbot import outbox
 from wardbot.alerts import Alerts, ContentWatcher
 from wardbot.app import retention_task
 from wardbot.config import Settings
@@ -333,6 +334,41 @@ async def test_two_notices_with_one_title_the_same_day_are_two_notices(ward: War
     assert len(ward.channel.sent) == 3
 
 
+async def test_a_notice_copied_to_be_edited_is_alerted_once_edited_not_as_a_duplicate(
+    ward: Ward,
+) -> None:
+    """Staff copy yesterday's power cut notice for another neighbourhood, then edit the
+    copy: residents get the edited one, never a second copy of the first; a copy made to
+    move a file (copied, then the original deleted) is not news at all."""
+    await follow(ward, "1", "bhyt")
+    title = "Thông báo lịch cắt điện"
+    kp1 = write_notice(ward.content, "cat-dien-kp1", title, topics="bhyt", body="Khu phố 1.")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 1
+
+    copy = ward.content / f"{TODAY.isoformat()}-cat-dien-kp3.md"
+    copy.write_bytes((ward.content / f"{kp1}.md").read_bytes())
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 1, "an unedited copy is the same notice twice"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("Khu phố 1.", "Khu phố 3."), "utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 2
+    (reply,) = ward.channel.sent[-1][1]
+    assert "Khu phố 3." in reply.text and reply.buttons[0].action == f"full:{copy.stem}"
+
+    moved = ward.content / f"{TODAY.isoformat()}-cat-dien-khu-pho-3.md"
+    moved.write_bytes(copy.read_bytes())  # a move done as copy, then delete
+    assert await ward.watcher.refresh()
+    copy.unlink()
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 2
+    assert ward.engine.document(moved.stem) is not None
+
+
 async def test_a_notice_file_renamed_before_its_alerts_all_left_still_reaches_everyone_once(
     ward: Ward,
 ) -> None:
@@ -450,6 +486,60 @@ async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fi
     await ward.alerts.sync()
     await ward.sender.drain()
     assert ward.channel.chats() == ["1"]
+
+
+async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_right_one(
+    ward: Ward,
+) -> None:
+    """Published under the wrong topic (tagged from a keyword, or mistyped), then fixed:
+    the followers of the right topic hear of it too, once; nobody hears of it twice."""
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "hoc-bong")
+    await follow(ward, "3", "bhyt", "hoc-bong")
+    path = ward.content / f"{TODAY.isoformat()}-hoc-bong.md"
+    text = "---\ntitle: Trao học bổng cho học sinh nghèo vượt khó\ndate: {}\n{}---\n{}\n"
+    body = "Hội khuyến học phường trao 20 suất học bổng."
+    path.write_text(text.format(TODAY, "topics: [bhyt]\n", body), encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "3"]
+
+    path.write_text(text.format(TODAY, "topics: [hoc-bong]\n", body), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2", "3"]
+    (reply,) = ward.channel.sent[-1][1]
+    assert reply.footer is not None and "Học bổng" in reply.footer
+
+    # Back and forth, another edit, faq.yaml unusable for a while: nothing more.
+    path.write_text(text.format(TODAY, "topics: [bhyt, hoc-bong]\n", body + " Sửa."), "utf-8")
+    assert await ward.watcher.refresh()
+    faq = ward.settings.faq_file.read_text(encoding="utf-8")
+    ward.settings.faq_file.write_text("topics: [\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    ward.settings.faq_file.write_text(faq, encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.alerts.sync()
+    await ward.sender.drain()  # the admin hears of faq.yaml
+    assert sorted(c for c in ward.channel.chats() if c != ADMIN.chat_id) == ["1", "2", "3"]
+
+    # Renamed, with a topic gained on the way: its followers hear of it at once.
+    await follow(ward, "4", "cu-tru")
+    renamed = ward.content / f"{TODAY.isoformat()}-trao-hoc-bong.md"
+    path.unlink()
+    renamed.write_text(text.format(TODAY, "topics: [hoc-bong, cu-tru]\n", body), "utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(c for c in ward.channel.chats() if c != ADMIN.chat_id) == ["1", "2", "3", "4"]
+
+    # An old notice's topic corrected is not news.
+    old = TODAY - dt.timedelta(days=60)
+    path = ward.content / f"{old.isoformat()}-tong-ket.md"
+    path.write_text(text.format(old, "topics: [bhyt]\n", body), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    path.write_text(text.format(old, "topics: [hoc-bong]\n", body), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert not await ward.sender.drain()
 
 
 async def test_a_notice_there_at_installation_is_not_alerted_when_edited_later(
@@ -774,6 +864,34 @@ async def test_an_edit_that_loses_many_faq_entries_tells_admins_which(ward: Ward
     assert len(ward.channel.sent) == 1
 
 
+async def test_a_followed_topic_removed_from_the_faq_is_reported_to_admins_once(
+    ward: Ward,
+) -> None:
+    """Staff who "fix" a topic's id (hoc-bong -> khuyen-hoc) cut its followers off every
+    alert: they are told, with how many follow it, and how to undo it."""
+    await follow(ward, "1", "hoc-bong")
+    await follow(ward, "2", "hoc-bong", "bhyt")
+    faq = ward.settings.faq_file
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("hoc-bong", "khuyen-hoc"), encoding="utf-8"
+    )
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    def told() -> list[str]:
+        texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+        return [text for text in texts if "người theo dõi" in text]
+
+    (text,) = told()
+    assert "hoc-bong: 2 người theo dõi" in text and "bhyt" not in text
+    assert "đặt lại mã cũ" in text
+    # Told once: the next change does not repeat it.
+    write_notice(ward.content, "khac", "Một thông báo khác", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(told()) == 1
+
+
 # --- the sender -----------------------------------------------------------------------
 
 
@@ -943,6 +1061,48 @@ async def test_transient_errors_are_retried_with_growing_delays_then_recorded(
     assert counts == {"sent": 1, "failed": 1}
 
 
+async def test_alerts_stuck_behind_a_failing_platform_show_in_the_log_and_healthz(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The platform answers every send with a 5xx while the bot still receives: the log
+    says so at once, /healthz reports the sender down once it has failed for ten minutes,
+    and both say when it sends again."""
+    caplog.set_level(logging.INFO, logger="wardbot.outbox")
+    for chat in ("1", "2"):
+        await follow(ward, chat, "bhyt")
+    ward.channel.plan = {chat: [TransientError("502 Bad Gateway")] * 20 for chat in ("1", "2")}
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    failing = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(failing) == 1 and "502 Bad Gateway" in failing[0], "said once, not per message"
+    assert ward.sender.sending(), "a moment of failure is not an outage"
+    for _ in range(20):  # twenty minutes of tries, every one failing
+        ward.channel.ticks.now += 60
+        ward.now[0] += 60
+        await ward.sender.drain()
+    assert ward.channel.sent == [] and not ward.sender.sending()
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        "telegram-alerts: every message has failed for 10 minutes (502 Bad Gateway); "
+        "/healthz reports telegram-alerts down until one goes out"
+    ]
+    ward.channel.plan = {}
+    ward.now[0] += MAX_BACKOFF
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "2"] and ward.sender.sending()
+    assert "sending works again" in caplog.records[-1].getMessage()
+
+    # One chat's sends failing for long is that chat's trouble, not the channel's.
+    ward.channel.plan = {"1": [TransientError("502 Bad Gateway")] * 20}
+    write_notice(ward.content, "sau", "Thông báo thứ hai về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    for _ in range(20):
+        ward.channel.ticks.now += 60
+        ward.now[0] += 60
+        await ward.sender.drain()
+    assert ward.channel.chats()[2:] == ["2"] and ward.sender.sending()
+
+
 class Outage(Recorder):
     """A channel that cannot reach its platform (the network is down) until `back_at`."""
 
@@ -1029,6 +1189,25 @@ async def test_the_overall_pace_spaces_messages(tmp_path: Path) -> None:
         await close_ward(ward)
 
 
+async def test_a_note_or_staff_answer_does_not_wait_behind_a_long_fan_out(tmp_path: Path) -> None:
+    """Thousands of alerts take minutes at the platform's pace (10 a second on Zalo): a
+    note to admins (or a staff answer to a resident) queued meanwhile goes out next."""
+    channel = Recorder(pace=Pace(per_second=10.0, per_chat_interval=1.0))
+    ward = await open_ward(tmp_path, channel)
+    try:
+        await ward.alerts.sync()
+        for number in range(300):
+            await follow(ward, str(1000 + number), "bhyt")
+        write_notice(ward.content, "a", "Thông báo bảo hiểm y tế", topics="bhyt")
+        await ward.watcher.refresh()  # 300 alerts: half a minute at this pace
+        assert await ward.alerts.tell_admins("Dạ, có tệp cần sửa.") == 1
+        await ward.sender.drain()
+        assert len(channel.sent) == 301
+        assert channel.chats().index(ADMIN.chat_id) == 0
+    finally:
+        await close_ward(ward)
+
+
 async def test_a_crash_mid_fan_out_loses_nothing_and_repeats_at_most_one(ward: Ward) -> None:
     chats = [str(n) for n in range(1, 21)]
     for chat in chats:
@@ -1057,6 +1236,35 @@ async def test_a_crash_mid_fan_out_loses_nothing_and_repeats_at_most_one(ward: W
     everything = before + restarted.chats()
     assert sorted(set(everything)) == sorted(chats), "nothing lost"
     assert len(everything) - len(set(everything)) <= 1, "at most the one in flight repeats"
+
+
+async def test_an_alert_that_cannot_be_composed_holds_up_no_other_message(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug composing one alert (a notice the renderer chokes on) is that alert's problem:
+    it is retried later like a failed send, and the channel's other messages still go."""
+    for chat in ("1", "2"):
+        await follow(ward, chat, "bhyt")
+    broken = write_notice(ward.content, "loi", "Thông báo bị lỗi hiển thị", topics="bhyt")
+    await ward.watcher.refresh()
+    fine = write_notice(ward.content, "tot", "Lịch tiêm chủng bổ sung", topics="bhyt")
+    await ward.watcher.refresh()
+    real = outbox.alert_reply
+
+    def choking(doc: Any, names: Sequence[str]) -> Reply:
+        if doc.id == broken:
+            raise ValueError("cannot render")
+        return real(doc, names)
+
+    monkeypatch.setattr(outbox, "alert_reply", choking)
+    await ward.sender.drain()
+    opened = sorted((chat, reply.buttons[0].action) for chat, (reply,), _ in ward.channel.sent)
+    assert opened == [("1", f"full:{fine}"), ("2", f"full:{fine}")]
+    assert (await ward.store.outbox_counts(0)).get("pending") == 2  # tried again later
+    monkeypatch.setattr(outbox, "alert_reply", real)  # the bug fixed
+    ward.now[0] += MAX_BACKOFF
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", "1", "2", "2"]
 
 
 # --- announce -------------------------------------------------------------------------

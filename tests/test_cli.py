@@ -18,6 +18,7 @@ from test_telegram_app import read_only_folder
 
 import bot
 from index.whoosh_index import SearchIndex
+from wardbot import publish
 from wardbot.config import Settings
 from wardbot.store import ChatRef, Store
 
@@ -548,6 +549,76 @@ def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, ca
     assert bot.main(["announce", str(tmp_path / "content" / notice.name), *ward]) == 0
     assert "không xếp tin báo nào" in capsys.readouterr().out
     assert len(asyncio.run(queued())) == 2
+
+
+def test_announce_beside_a_running_bot_counts_the_alerts_the_bot_queued_first(
+    ward, tmp_path, capsys, monkeypatch
+):
+    """The running bot's watcher sees the copied file before `announce` has opened the
+    index: staff are told of the alerts it queued, not that none were (and announce again)."""
+    data = tmp_path / "data"
+
+    async def followers() -> None:
+        async with await Store.open(data / "bot.sqlite3") as store:
+            # The bot ran before (a minute ago).
+            await store.note_announcements([], time.time() - 60, ["telegram"])
+            await store.subscribe(ChatRef("telegram", "77"), "bhyt")
+            await store.subscribe(ChatRef("telegram", "78"), "bhyt")
+
+    asyncio.run(followers())
+    copy = publish.publish
+
+    def copied_then_seen_by_the_bot(source, settings):
+        copied = copy(source, settings)
+        asyncio.run(publish.queue_alerts(settings))  # the running bot's watcher, meanwhile
+        return copied
+
+    monkeypatch.setattr(publish, "publish", copied_then_seen_by_the_bot)
+    today = dt.date.today().isoformat()
+    notice = tmp_path / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    assert "đã xếp 2 tin báo" in capsys.readouterr().out
+    monkeypatch.setattr(publish, "publish", copy)
+    # Announcing it again, later, says that nothing more was queued.
+    assert bot.main(["announce", str(tmp_path / "content" / notice.name), *ward]) == 0
+    assert "không xếp tin báo nào" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("age", "front", "said"),
+    [
+        # No topics: and no topic's keyword in it: staff must learn to add one.
+        (0, "", "không thuộc chủ đề nào"),
+        (0, "topics: [hoc-bong]\n", "chưa ai theo dõi chủ đề Học bổng"),
+        (45, "topics: [bhyt]\n", "cũ hơn 30 ngày"),
+        (5, "topics: [bhyt]\nexpires: {yesterday}\n", "đã hết hạn"),
+    ],
+    ids=["no-topic", "no-follower", "old", "expired"],
+)
+def test_announce_says_why_a_notice_alerts_nobody(ward, tmp_path, capsys, age, front, said):
+    async def followers() -> None:
+        async with await Store.open(tmp_path / "data" / "bot.sqlite3") as store:
+            await store.note_announcements([], time.time() - 60, ["telegram"])  # the bot ran
+            await store.subscribe(ChatRef("telegram", "77"), "bhyt")
+
+    asyncio.run(followers())
+    day = (dt.date.today() - dt.timedelta(days=age)).isoformat()
+    front = front.format(yesterday=dt.date.today() - dt.timedelta(days=1))
+    notice = tmp_path / f"{day}-nghi-tet.md"
+    notice.write_text(
+        f"---\ntitle: Lịch nghỉ Tết của bộ phận một cửa\ndate: {day}\n{front}---\n"
+        "Bộ phận một cửa nghỉ từ ngày 26 tháng Chạp.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    out = capsys.readouterr().out
+    assert said in out and "không gửi tin báo" in out
+    if not front:
+        assert "topics:" in out  # what to add
 
 
 def test_announce_refuses_a_broken_notice_and_copies_nothing(ward, tmp_path, capsys):

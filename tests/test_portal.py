@@ -24,7 +24,7 @@ from sample_ward import NOTICES, write_ward
 from test_telegram_app import bot_settings, running_app
 
 import bot
-from wardbot import portal_fetch
+from wardbot import portal_fetch, publish
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
@@ -412,6 +412,32 @@ def test_a_reposted_article_at_another_address_is_not_imported_again(ward, porta
     code, out, _ = run_import(ward, capsys, third, second)
     assert code == 0 and out.count("same text as") == 2
     assert len(ward.imported()) == 1
+
+
+def test_import_beside_a_running_bot_counts_the_alerts_the_bot_queued_first(
+    ward, portal, capsys, monkeypatch
+):
+    """The running bot's watcher sees the imported file before `import` has opened the
+    index: staff are told of the alerts it queued, not that the notice alerts nobody."""
+
+    async def ran_before() -> None:
+        async with await Store.open(ward.data / "bot.sqlite3") as store:
+            await store.note_announcements([], time.time() - 60, ["telegram"])
+
+    asyncio.run(ran_before())
+    asyncio.run(follow(ward, "bhyt"))
+    queue = publish.queue_alerts
+
+    async def seen_by_the_bot_first(settings, *args, **kwargs):
+        await queue(settings)  # the running bot's watcher, meanwhile
+        return await queue(settings, *args, **kwargs)
+
+    monkeypatch.setattr(publish, "queue_alerts", seen_by_the_bot_first)
+    url = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    code, out, _ = run_import(ward, capsys, url)
+    [name] = ward.imported()
+    assert code == 0 and f"{name.removesuffix('.md')}: 1 alert(s) queued" in out
+    assert asyncio.run(alerts_waiting(ward)) == 1
 
 
 def test_an_edited_article_updates_its_file_without_a_second_alert(ward, portal, capsys):

@@ -362,6 +362,23 @@ def test_run_on_a_port_in_use_says_so_without_a_traceback(
     assert "Traceback" not in err
 
 
+async def test_a_second_bot_on_the_same_data_folder_refuses_to_start(
+    api: FakeBotApi, ward_settings: Settings
+) -> None:
+    """Two bots on one database (another HTTP_PORT) would send alerts side by side at twice
+    the platform's pace, each sending again what the other has in flight at its start."""
+    settings = bot_settings(ward_settings, api)
+    async with running_app(settings):
+        second = replace(settings, http_port=free_port())
+        with pytest.raises(ConfigError) as refused:
+            await asyncio.wait_for(app.run(second, stop=asyncio.Event()), 60)
+        assert f"pid {os.getpid()}" in str(refused.value)
+        assert str(settings.data_dir) in str(refused.value)
+        assert api.sent() == [], "it sent nothing, and did not take the first bot's updates"
+    async with running_app(replace(settings, http_port=free_port())):
+        pass  # the first stopped: the folder is free again
+
+
 @contextlib.contextmanager
 def read_only_folder(folder: Path) -> Iterator[None]:
     """`folder` cannot be written, even by root (who ignores permission bits)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -95,6 +96,7 @@ class Alerts:
         self._logged = frozenset(str(p) for p in engine.problems)
         self._reported_shrink: FaqShrink | None = None
         self._notices = len(engine.corpus.announcements)
+        self._topics_gone: frozenset[str] = frozenset()  # followed topics faq.yaml lost
 
     async def sync(self) -> dict[str, int]:
         """Queue alerts for every announcement not seen before; {id: alerts queued}.
@@ -189,6 +191,26 @@ class Alerts:
             )
         self._reported_shrink = shrink
         await self._report_content_gone()
+        await self._report_topics_gone()
+
+    async def _report_topics_gone(self) -> None:
+        """A topic that chats follow gone from faq.yaml (its id "fixed", say) cuts them off
+        every alert about it: staff hear of it once, with how many follow it."""
+        if not self.engine.faq_ok:  # what faq.yaml means to have is not known
+            return
+        known = {topic.id for topic in self.engine.corpus.topics}
+        followed = await self.store.subscriber_counts()
+        gone = {topic: count for topic, count in followed.items() if topic not in known}
+        new = sorted(
+            (topic, count) for topic, count in gone.items() if topic not in self._topics_gone
+        )
+        if new:
+            log.warning(
+                "faq.yaml no longer has topic(s) that chats follow: %s",
+                ", ".join(f"{topic} ({count})" for topic, count in new),
+            )
+            await self.tell_admins(msg.admin_topics_gone(new))
+        self._topics_gone = frozenset(gone)
 
     async def _report_content_gone(self) -> None:
         """Every notice gone at once (content/ deleted or emptied) is news for staff.
@@ -371,6 +393,13 @@ class ContentWatcher:
 
 def refs_for(notices: Sequence[Announcement], today: dt.date) -> list[NoticeRef]:
     return [
-        NoticeRef(a.id, a.topics, worth_alerting(a, today), a.title, a.date.isoformat())
+        NoticeRef(
+            a.id,
+            a.topics,
+            worth_alerting(a, today),
+            a.title,
+            a.date.isoformat(),
+            functools.partial(getattr, a, "body"),
+        )
         for a in notices
     ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import os
 import signal
 import sys
 import time
@@ -60,6 +62,7 @@ To try the bot without any token, talk to it in the terminal:
   python bot.py chat"""
 
 STOP_GRACE_SECONDS = 5.0
+RUN_LOCK = "run.lock"  # in the data folder: held by the running bot, holds its pid
 PURGE_EVERY_SECONDS = 6 * 3600.0
 
 
@@ -109,13 +112,44 @@ async def run(
     `restarts`: how failed parts are tried again (tests inject their waits)."""
     check_channels(settings)
     stop = stop or asyncio.Event()
-    with _redacted_logs(settings), _stop_on_signals(stop):
+    with _sole_bot(settings), _redacted_logs(settings), _stop_on_signals(stop):
         # Looked at before loading, so an edit made while the index builds is not missed.
         snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
         async with datadir.opened(settings) as (engine, store):
             for problem in engine.problems:
                 log.warning("%s", problem)
             await _serve(settings, engine, store, snapshot, stop, restarts)
+
+
+@contextlib.contextmanager
+def _sole_bot(settings: Settings) -> Iterator[None]:
+    """Hold the data folder's lock while the bot runs: a second bot on the same database
+    (another HTTP_PORT) would send alerts beside this one at twice the platform's pace,
+    and at its start send again the message this one has in flight. Raises ConfigError
+    naming the bot that holds it. A folder the bot cannot write is not locked (no alert
+    is sent from it)."""
+    lock = settings.data_dir / RUN_LOCK
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise ConfigError(
+                f"another `bot.py run` (pid {holder}) is serving the data folder "
+                f"{settings.data_dir}: stop it first, or give this one its own DATA_DIR"
+            ) from None
+        with contextlib.suppress(OSError):  # which bot holds it: a full disk only hides it
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # lets go of the lock
 
 
 async def _serve(

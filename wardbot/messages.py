@@ -548,6 +548,19 @@ def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) 
     return "\n".join(lines)
 
 
+def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
+    """Topics faq.yaml no longer has that chats follow: (topic id, how many follow it)."""
+    lines = [
+        "⚠️ faq.yaml không còn các chủ đề dưới đây, nhưng vẫn có người dân đang theo dõi: "
+        "họ sẽ không nhận được tin báo nào về các chủ đề này nữa.",
+        *(f"• {topic_id}: {count} người theo dõi" for topic_id, count in followed),
+        "",
+        "Nếu chỉ định đổi mã (id) của chủ đề, vui lòng đặt lại mã cũ trong faq.yaml để người "
+        "theo dõi vẫn nhận được tin. Nếu cố ý bỏ chủ đề thì không cần làm gì thêm.",
+    ]
+    return "\n".join(lines)
+
+
 def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     where = (
         f"Thư mục thông báo {folder} không còn nữa (bị xóa, đổi tên hay chuyển đi nơi khác?)"
@@ -641,7 +654,8 @@ def announce_failed(target: str, error: object) -> str:
     )
 
 
-def announce_published(target: str, queued: int | None) -> str:
+def announce_published(target: str, queued: int | None, why: str | None = None) -> str:
+    """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*)."""
     if queued is None:
         then = (
             "đã lập chỉ mục; không xếp tin báo nào (thông báo đã có từ trước, hoặc bot chưa "
@@ -649,8 +663,7 @@ def announce_published(target: str, queued: int | None) -> str:
         )
     elif queued == 0:
         then = (
-            "đã lập chỉ mục; không ai theo dõi chủ đề của thông báo (hoặc nó đã hết hạn hay "
-            "đã cũ): không gửi tin báo"
+            f"đã lập chỉ mục; {why or 'không ai theo dõi chủ đề của thông báo'}: không gửi tin báo"
         )
     else:
         then = (
@@ -658,6 +671,29 @@ def announce_published(target: str, queued: int | None) -> str:
             "thì khi bot chạy lại"
         )
     return f"đã đăng {target}\n{then}"
+
+
+def announce_silent_expired(expires: dt.date) -> str:
+    return f"thông báo đã hết hạn (expires: {vn_date(expires)})"
+
+
+def announce_silent_old(day: dt.date, max_age: int) -> str:
+    return (
+        f"thông báo đề ngày {vn_date(day)}, cũ hơn {max_age} ngày, nên được lưu như tin cũ "
+        "(không báo lại cho người dân)"
+    )
+
+
+def announce_silent_no_topic() -> str:
+    return (
+        "thông báo không thuộc chủ đề nào (không có dòng topics: và trong bài không có từ khóa "
+        "của chủ đề nào), nên chưa ai nhận tin; thêm dòng topics: [mã chủ đề] vào thông báo "
+        "(xem mã ở phần topics: của faq.yaml) thì bot sẽ báo cho người theo dõi chủ đề đó"
+    )
+
+
+def announce_silent_no_follower(topic_names: Sequence[str]) -> str:
+    return f"chưa ai theo dõi chủ đề {', '.join(topic_names)} của thông báo"
 
 
 _TASKS = {

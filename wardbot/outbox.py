@@ -1,7 +1,8 @@
 """Pushing alerts and broadcasts: the durable outbox, drained by one paced sender per channel.
 
 Every message to push is a row in the database's `outbox` table before anything is sent
-(wardbot.store). A sender takes the rows of one channel in order and, for each:
+(wardbot.store). A sender takes the rows of one channel in order (a staff answer or a
+note to admins before the alerts and broadcasts waiting) and, for each:
 
 1. marks it `sending` (committed), 2. delivers it, 3. marks it `sent`.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -72,6 +74,10 @@ def _tries_within(seconds: float) -> int:
 # Counted in tries rather than time since queued, so that days the bot was stopped (when
 # nothing is tried) do not count against a message.
 MAX_ATTEMPTS = _tries_within(RETRY_FOR)
+# A channel whose every send has failed for this long (the platform refuses or does not
+# answer sends, though the bot may still receive) is reported down by /healthz until one
+# goes out: alerts are stuck, not merely late.
+FAILING_AFTER = 600.0
 # After this many failed tries (about ten minutes), whoever waits on the message is told
 # once that it is late, while it is still tried (`on_done` with 'delayed'): staff should
 # not wait a week to learn that their answer has not reached the resident.
@@ -188,6 +194,12 @@ class Sender:
         self._gone_since: dict[str, float] = {}  # announcement id -> when first seen missing
         self._unrecorded: dict[int, tuple[OutboxItem, float]] = {}  # sent, not marked yet
         self._running = False
+        # Since when (monotonic) every send has failed, how many tries, and whether the log
+        # said it is an outage: None while sends go out.
+        self._failing_since: float | None = None
+        self._failed_tries = 0
+        self._failed_chats: set[str] = set()
+        self._outage_told = False
 
     @property
     def name(self) -> str:
@@ -199,6 +211,44 @@ class Sender:
 
     def is_running(self) -> bool:
         return self._running
+
+    def sending(self) -> bool:
+        """False once every send, to more than one chat, has failed for FAILING_AFTER
+        (until one goes out): one chat's trouble is not the channel's."""
+        since = self._failing_since
+        return (
+            since is None or self.monotonic() - since < FAILING_AFTER or len(self._failed_chats) < 2
+        )
+
+    def _send_failed(self, chat_id: str, exc: Exception) -> None:
+        """A send failed for a passing reason: the log hears of it once, not per message,
+        and again once it has lasted FAILING_AFTER."""
+        self._failed_tries += 1
+        self._failed_chats.add(chat_id)
+        if self._failing_since is None:
+            self._failing_since = self.monotonic()
+            log.warning(
+                "%s: a message could not be sent (%s); it and those failing after it are "
+                "tried again with growing delays",
+                self.name,
+                _reason(exc),
+            )
+        elif not self._outage_told and not self.sending():
+            self._outage_told = True
+            log.error(
+                "%s: every message has failed for %.0f minutes (%s); /healthz reports %s "
+                "down until one goes out",
+                self.name,
+                FAILING_AFTER / 60,
+                _reason(exc),
+                self.name,
+            )
+
+    def _send_worked(self) -> None:
+        if self._failing_since is not None:
+            log.info("%s: sending works again after %d failed tries", self.name, self._failed_tries)
+        self._failing_since, self._failed_tries, self._outage_told = None, 0, False
+        self._failed_chats.clear()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set; a message being sent when it is set is finished first.
@@ -283,6 +333,11 @@ class Sender:
             if await self.store.drop_waiting(item, self.clock(), _reason(exc)):
                 self.stats.dropped += 1
             return
+        except Exception as exc:
+            # A bug composing this one message (a notice the renderer chokes on): it is
+            # retried later like a failed send, and the channel's other messages still go.
+            await self._retry(item, exc)
+            return
         if item.kind == "alert":
             self._gone_since.pop(item.ref, None)
         if replies is None:
@@ -325,8 +380,10 @@ class Sender:
             log.warning("%s: message %d cannot be sent: %s", self.name, item.id, _reason(exc))
             await self._done(item, "failed", _reason(exc))
         except Exception as exc:  # TransientError, or a bug in a channel: retry later
+            self._send_failed(chat_id, exc)
             await self._retry(item, exc)
         else:
+            self._send_worked()
             self.stats.sent += 1
             self._unrecorded[item.id] = (item, self.clock())
             await self._record_sent()
@@ -406,6 +463,11 @@ class Sender:
         self._last_to = {chat: t for chat, t in self._last_to.items() if t > horizon}
 
 
+def _healthy(sender: Sender) -> bool:
+    """For /healthz: the sender runs, and its sends have not all failed for long."""
+    return sender.is_running() and sender.sending()
+
+
 def _reason(exc: BaseException) -> str:
     return (str(exc) or type(exc).__name__)[:300]
 
@@ -417,7 +479,8 @@ class Senders:
         self.senders = list(senders)
         restarts = restarts or Restarts()
         self.supervised = [
-            Supervised(s.name, s.run, restarts, check=s.is_running) for s in self.senders
+            Supervised(s.name, s.run, restarts, check=functools.partial(_healthy, s))
+            for s in self.senders
         ]
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []

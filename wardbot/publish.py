@@ -8,6 +8,7 @@ import functools
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from wardbot import messages as msg
@@ -77,12 +78,46 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
     return target, warning
 
 
-async def queue_alerts(settings: Settings, published: str | None = None) -> dict[str, int]:
+def why_nobody(settings: Settings, notice_id: str) -> str | None:
+    """Why the published notice `notice_id` alerts nobody, for staff: expired, older than
+    ALERT_MAX_AGE_DAYS, in no topic, or in topics nobody follows (None: not readable)."""
+    from wardbot.alerts import ALERT_MAX_AGE_DAYS
+    from wardbot.hours import vietnam_today
+
+    faq, _ = served_faq(settings)
+    notice, _ = load_announcement(
+        settings.content_dir / f"{notice_id}.md",
+        faq.topics if faq.ok_syntax else None,
+        max_bytes=settings.max_notice_bytes,
+    )
+    if notice is None:
+        return None
+    today = vietnam_today()
+    if notice.expires is not None and not notice.is_current(today):
+        return msg.announce_silent_expired(notice.expires)
+    if (today - notice.date).days > ALERT_MAX_AGE_DAYS:
+        return msg.announce_silent_old(notice.date, ALERT_MAX_AGE_DAYS)
+    if not notice.topics:
+        return msg.announce_silent_no_topic()
+    names = [topic.name for topic in faq.topics if topic.id in notice.topics]
+    return msg.announce_silent_no_follower(names or list(notice.topics))
+
+
+async def queue_alerts(
+    settings: Settings,
+    published: str | None = None,
+    since: float | None = None,
+    written: Sequence[str] = (),
+) -> dict[str, int]:
     """Index the content folder and queue alerts for announcements not seen before.
 
     A running bot's sender picks the queued alerts up within a second; otherwise they go
     out when it next starts. Returns {announcement id: alerts queued}. Raises PublishError
     when the announcement `published` (an id) is not among those the bot serves.
+
+    A running bot may notice `published`, or the notices `written` (ids; by `bot.py
+    import`), copied at `since` or later, and queue their alerts first: those are counted
+    for them too.
     """
     from wardbot.alerts import Alerts
     from wardbot.engine import Engine
@@ -99,6 +134,13 @@ async def queue_alerts(settings: Settings, published: str | None = None) -> dict
             why = [str(p) for p in engine.problems if Path(p.file).stem == published]
             raise PublishError("\n".join(why) or msg.announce_not_served(published))
         async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-            return await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
+            queued = await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
+            for notice_id in [*written, *([published] if published else [])]:
+                if notice_id in queued or since is None:
+                    continue
+                by_the_bot = await store.alerts_queued_since(notice_id, since)
+                if by_the_bot is not None:
+                    queued[notice_id] = by_the_bot
+            return queued
     finally:
         engine.close()

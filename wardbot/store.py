@@ -268,6 +268,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE tickets ADD COLUMN staff_chat_id INTEGER;
     """,
+    # 10: the topics a notice was alerted for (JSON), so that a notice whose topics are
+    # corrected after its alert (tagged from a keyword, or mistyped) reaches the followers
+    # of the right one too. NULL: not known (alerted by an earlier version, or there when
+    # the bot was installed): such a notice is not alerted again for a topic it gains.
+    """
+    ALTER TABLE seen_announcements ADD COLUMN topics TEXT;
+    """,
 )
 
 
@@ -275,13 +282,32 @@ MIGRATIONS: tuple[str, ...] = (
 class NoticeRef:
     """An announcement as the alert queue sees it: its id, topics, whether it is worth an
     alert at all (an expired notice added late is indexed, not alerted), and its title
-    and date (ISO), which tell a renamed notice from a new one."""
+    and date (ISO), which tell a renamed notice from a new one; `body` reads its text
+    (asked only of a new notice sharing its title and date with another: a copy)."""
 
     id: str
     topics: tuple[str, ...]
     alert: bool = True
     title: str = ""
     date: str = ""
+    body: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+
+def _copy_of(
+    notice: NoticeRef,
+    by_heading: dict[tuple[str, str], list[NoticeRef]],
+    alerted: dict[str, bool],
+) -> str | None:
+    """The id of an alerted notice still there of which `notice` is a copy: the same title,
+    date and text (two neighbourhoods' notices of one day differ in their text)."""
+    if notice.body is None or not notice.title:
+        return None
+    for other in by_heading.get((notice.date, notice.title), ()):
+        if other.id == notice.id or not alerted.get(other.id) or other.body is None:
+            continue
+        if other.body() == notice.body():
+            return other.id
+    return None
 
 
 @dataclass(frozen=True)
@@ -637,7 +663,9 @@ class Store:
     ) -> dict[str, int] | None:
         """Remember `notices`; queue one alert per subscriber for those not alerted yet
         that are worth it: new ones, and those first seen as not worth an alert (no topic,
-        a mistyped date) that staff have fixed since.
+        a mistyped date) that staff have fixed since. An alerted notice that gains a topic
+        (a wrong one corrected) is alerted to that topic's followers who follow none of the
+        topics it was alerted for.
 
         `notices` are all the notices there are now. A new one with the title and date of
         one already alerted that is no longer among them (its file left content/) is the
@@ -664,9 +692,11 @@ class Store:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
         async with self._db.execute(
-            "SELECT id, alerted, title, date FROM seen_announcements"
+            "SELECT id, alerted, title, date, topics FROM seen_announcements"
         ) as cursor:
             rows = await cursor.fetchall()
+        # The topics each notice was alerted for (None: not known).
+        alerted_for = {row[0]: json.loads(row[4]) if row[4] else None for row in rows}
         # Known notices as they read now (only those edited since: this runs on every
         # change to content/): a renamed one is compared with its last version.
         known = {row[0]: (row[2], row[3]) for row in rows}
@@ -691,26 +721,50 @@ class Store:
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
             )
         queued: dict[str, int] = {}
+        by_heading: dict[tuple[str, str], list[NoticeRef]] = {}
         for notice in notices:
-            if alerted.get(notice.id):
-                continue  # alerted already, or there when the bot was installed
+            by_heading.setdefault((notice.date, notice.title), []).append(notice)
+        for notice in notices:
             worth = baseline is not None and notice.alert and bool(notice.topics)
+            if alerted.get(notice.id):
+                # Alerted already, or there when the bot was installed; its topics
+                # corrected since, the followers of the new ones hear of it.
+                before = alerted_for.get(notice.id)
+                if worth and before is not None and set(notice.topics) - set(before):
+                    queued[notice.id] = await self._queue_alerts(notice, now, channels, before)
+                    await self._db.execute(
+                        "UPDATE seen_announcements SET topics = ? WHERE id = ?",
+                        (json.dumps(sorted({*before, *notice.topics})), notice.id),
+                    )
+                continue
             first_seen = notice.id not in alerted
+            copied = _copy_of(notice, by_heading, alerted) if worth and first_seen else None
+            if copied is not None:
+                # Copied to be edited (another neighbourhood's notice), or to be moved (the
+                # original deleted next): not news until its text differs, or the original
+                # is gone (then it is that notice renamed).
+                log.debug("%s is an unedited copy of %s: not alerted", notice.id, copied)
+                continue
+            if worth:
+                alerted[notice.id] = True  # a copy of it in this same pass is no news
+            topics = json.dumps(sorted(notice.topics)) if worth else None
             if first_seen:
                 await self._db.execute(
-                    "INSERT INTO seen_announcements (id, seen_at, alerted, title, date) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO seen_announcements (id, seen_at, alerted, title, date, topics) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         notice.id,
                         now,
                         int(worth or baseline is None),
                         notice.title or None,
                         notice.date or None,
+                        topics,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
                 await self._db.execute(
-                    "UPDATE seen_announcements SET alerted = 1 WHERE id = ?", (notice.id,)
+                    "UPDATE seen_announcements SET alerted = 1, topics = ? WHERE id = ?",
+                    (topics, notice.id),
                 )
             renamed_from = gone.get((notice.date, notice.title), []) if notice.title else []
             if worth and renamed_from:
@@ -719,6 +773,17 @@ class Store:
                     "UPDATE OR IGNORE outbox SET ref = ? "
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
                     (notice.id, same),
+                )
+                # Alerted for the old name's topics; one it gained on the way is news to
+                # its followers (those who follow none of the old ones).
+                before = alerted_for.get(same)
+                gained = before is not None and bool(set(notice.topics) - set(before))
+                await self._db.execute(
+                    "UPDATE seen_announcements SET topics = ? WHERE id = ?",
+                    (
+                        None if before is None else json.dumps(sorted({*before, *notice.topics})),
+                        notice.id,
+                    ),
                 )
                 # Taken: another notice with that title and date later is a new one.
                 await self._db.execute(
@@ -732,15 +797,42 @@ class Store:
                     same,
                     max(moved.rowcount, 0),
                 )
-                queued[notice.id] = 0
+                queued[notice.id] = (
+                    await self._queue_alerts(notice, now, channels, before or ()) if gained else 0
+                )
             elif worth:
                 queued[notice.id] = await self._queue_alerts(notice, now, channels)
             elif first_seen:
                 queued[notice.id] = 0
         return None if baseline is None else queued
 
-    async def _queue_alerts(self, notice: NoticeRef, now: float, channels: Sequence[str]) -> int:
-        """One alert for each subscriber of `notice`'s topics on `channels`; how many."""
+    async def alerts_queued_since(self, notice_id: str, since: float) -> int | None:
+        """How many alerts were queued for `notice_id` by whoever first noticed it, if that
+        was at `since` or later (the running bot's watcher, while `bot.py announce` was
+        still opening the index); None when it was noticed before, not at all, or by the
+        first start (which queues none)."""
+        async with self._db.execute(
+            "SELECT 1 FROM seen_announcements WHERE id = ? AND seen_at >= ? AND seen_at >= "
+            "(SELECT CAST(value AS REAL) + 1.0 FROM meta WHERE key = 'alerts_since')",
+            (notice_id, since),
+        ) as cursor:
+            if await cursor.fetchone() is None:
+                return None
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'alert' AND ref = ?", (notice_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _queue_alerts(
+        self,
+        notice: NoticeRef,
+        now: float,
+        channels: Sequence[str],
+        alerted_for: Sequence[str] = (),
+    ) -> int:
+        """One alert for each subscriber of `notice`'s topics on `channels`, but not those
+        following one of `alerted_for` (the topics it was alerted for already); how many."""
         cursor = await self._db.execute(
             "INSERT OR IGNORE INTO outbox "
             "(channel, chat_id, kind, ref, created_at, not_before) "
@@ -749,8 +841,18 @@ class Store:
             "AND s.channel IN (SELECT value FROM json_each(?)) "
             "AND NOT EXISTS (SELECT 1 FROM unreachable u "
             "WHERE u.channel = s.channel AND u.chat_id = s.chat_id) "
+            "AND NOT EXISTS (SELECT 1 FROM subscriptions o "
+            "WHERE o.channel = s.channel AND o.chat_id = s.chat_id "
+            "AND o.topic_id IN (SELECT value FROM json_each(?))) "
             "ORDER BY s.channel, s.chat_id",
-            (notice.id, now, now, json.dumps(list(notice.topics)), json.dumps(list(channels))),
+            (
+                notice.id,
+                now,
+                now,
+                json.dumps(list(notice.topics)),
+                json.dumps(list(channels)),
+                json.dumps(list(alerted_for)),
+            ),
         )
         return max(cursor.rowcount, 0)
 
@@ -786,10 +888,13 @@ class Store:
         return cursor.rowcount
 
     async def due(self, channel: str, now: float, limit: int = 100) -> list[OutboxItem]:
-        """Messages for `channel` waiting to be sent and due by `now`, oldest first."""
+        """Messages for `channel` waiting to be sent and due by `now`: one chat's (a staff
+        answer, a note to admins) first, then alerts and broadcasts, each oldest first; a
+        fan-out to thousands of chats takes minutes at the platform's pace."""
         async with self._db.execute(
             "SELECT id, chat_id, kind, ref, attempts FROM outbox "
-            "WHERE channel = ? AND state = 'pending' AND not_before <= ? ORDER BY id LIMIT ?",
+            "WHERE channel = ? AND state = 'pending' AND not_before <= ? "
+            "ORDER BY kind IN ('alert', 'message'), id LIMIT ?",
             (channel, now, limit),
         ) as cursor:
             rows = await cursor.fetchall()
