@@ -433,6 +433,7 @@ class ZaloChannel:
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
             self.answerer.full_texts.seen(chat_id, replies)
+            await self.answerer.keep_shown(chat_id)  # for "1" after a restart too
 
     async def _token_works(self) -> bool:
         """Whether Zalo accepts the bot's token now: asked afresh each time, as a chat
