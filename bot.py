@@ -507,6 +507,18 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+@contextlib.contextmanager
+def _log_level(level: int) -> Iterator[None]:
+    """The root logger at `level` meanwhile."""
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(level)
+    try:
+        yield
+    finally:
+        root.setLevel(before)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from wardbot import process
 
@@ -547,13 +559,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "import":
         return _cmd_import(args, settings)
     if args.command == "chat":
-        try:
-            from handlers.terminal import main as chat_main
+        # Warnings only (unless -v): the chat itself says when it reloads the staff files.
+        with _log_level(logging.INFO if args.verbose else logging.WARNING):
+            try:
+                from handlers.terminal import main as chat_main
 
-            return asyncio.run(chat_main(settings)) or 0
-        except KeyboardInterrupt:  # Ctrl-C before the chat could take it itself
-            print(file=sys.stderr)
-            return 130
+                return asyncio.run(chat_main(settings)) or 0
+            except KeyboardInterrupt:  # Ctrl-C before the chat could take it itself
+                print(file=sys.stderr)
+                return 130
     if args.command == "run":
         from wardbot.app import main as run_main
 

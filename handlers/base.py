@@ -9,7 +9,9 @@ into the platform's messages through the `send` function it passes. The rest is 
   the platform's rate limit goes to answers);
 - the choices shown last in each chat (numbered lines on Zalo and the terminal, buttons on
   Telegram), and what a typed number ("2", "số 2 ạ", "chọn 2") means;
-- "xem toàn văn" typed: the full text of the notice shown last in the chat;
+- "xem toàn văn" typed: the full text of the notice shown last in the chat; that notice
+  (its id, and the number of its "Xem toàn văn" line) is kept in the database, so that
+  after a restart "xem toàn văn" and that number still open it;
 - a polite reply with the hotline when answering fails, and the error logged once;
 - how the messages of one reply or alert are retried (`send_parts`).
 """
@@ -22,6 +24,7 @@ import logging
 import math
 import re
 import sqlite3
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
@@ -31,7 +34,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, ChatLocks, Conversation, Reply, Typing
 from wardbot.delivery import ONCE, DeliveryError, ReplyRetry
-from wardbot.render import numbered_choice
+from wardbot.render import numbered_choice, typed_number
 from wardbot.store import ChatRef
 from wardbot.text import fold
 
@@ -115,6 +118,13 @@ class Menus:
         (not a number, or no list shown): a message like any."""
         return numbered_choice(text, self._menus.get(chat_id, ()), numbered=self.numbered)
 
+    def __contains__(self, chat_id: str) -> bool:
+        return chat_id in self._menus
+
+    def shown(self, chat_id: str) -> tuple[Button, ...]:
+        """The choices shown last in the chat (none known: nothing)."""
+        return self._menus.get(chat_id, ())
+
     def remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
         """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
         if buttons:
@@ -151,6 +161,17 @@ class FullTexts:
             full = (b for b in reply.buttons if b.action.partition(":")[0] == "full")
             self._shown.set(chat_id, next(full, None))
 
+    def __contains__(self, chat_id: str) -> bool:
+        return chat_id in self._shown
+
+    def last(self, chat_id: str) -> Button | None:
+        """The "📄 Xem toàn văn" button of the document shown last (None: shown whole)."""
+        return self._shown.get(chat_id, None)
+
+    def restore(self, chat_id: str, button: Button | None) -> None:
+        """What the database kept from before a restart (see Answerer.recall)."""
+        self._shown.set(chat_id, button)
+
     def open(self, chat_id: str) -> Button | Reply:
         """The button to press for the chat's "xem toàn văn", or what to say instead."""
         if chat_id not in self._shown:
@@ -186,6 +207,10 @@ class Answerer:
         self.settings = settings
         self.menus = Menus(numbered=numbered) if numbered or counted else None
         self.full_texts = FullTexts()
+        # What "xem toàn văn" opens, per chat, as last written to the database; and the
+        # chats whose kept one was read since the start.
+        self._kept: LastPerChat[tuple[str | None, int | None]] = LastPerChat()
+        self._recalled: LastPerChat[bool] = LastPerChat()
         self.quiet = quiet
         self.calm_below = calm_below
         self.locks = ChatLocks()
@@ -251,6 +276,8 @@ class Answerer:
         self, chat: ChatRef, text: str, sender: str | None, calm: bool, typing: Typing | None
     ) -> list[Reply]:
         choice = self.menus.choice(chat.chat_id, text) if self.menus else None
+        if choice is None:
+            choice = await self.recall(chat.chat_id, text)
         if choice is None and asks_full_text(text):
             choice = self.full_texts.open(chat.chat_id)
         if isinstance(choice, Button):
@@ -281,6 +308,51 @@ class Answerer:
         if self.menus is not None:
             self.menus.after(chat.chat_id, answered, shown)
         self.full_texts.seen(chat.chat_id, answered)
+        await self.keep_shown(chat.chat_id)
+
+    async def keep_shown(self, chat_id: str) -> None:
+        """Write down what "xem toàn văn" opens in the chat now (the notice's action, and
+        the number of its line in the list shown last), when it changed: so that after a
+        restart it still does (`recall`). A failed write costs only that."""
+        if chat_id not in self.full_texts:
+            return
+        button = self.full_texts.last(chat_id)
+        shown = self.menus.shown(chat_id) if self.menus is not None else ()
+        number = shown.index(button) + 1 if button is not None and button in shown else None
+        kept = (button.action if button is not None else None, number)
+        if chat_id in self._kept and self._kept.get(chat_id, kept) == kept:
+            return
+        try:
+            await self.conversation.store.keep_shown(
+                ChatRef(self.channel, chat_id), *kept, time.time()
+            )
+        except Exception as exc:  # a read-only data folder, a locked database
+            log.debug("%s: what a chat was shown last is not kept: %s", self.channel, exc)
+            return
+        self._kept.set(chat_id, kept)
+
+    async def recall(self, chat_id: str, text: str) -> Button | None:
+        """For a chat nothing was shown to since the start (the bot restarted): what was
+        kept of the notice shown last before, read once. It is what "xem toàn văn" opens,
+        and what the number of its line, typed now, presses."""
+        if chat_id in self.full_texts or (self.menus is not None and chat_id in self.menus):
+            return None
+        number = typed_number(text) if self.menus is not None else None
+        if chat_id in self._recalled or (number is None and not asks_full_text(text)):
+            return None
+        self._recalled.set(chat_id, True)
+        try:
+            kept = await self.conversation.store.shown(ChatRef(self.channel, chat_id))
+        except Exception as exc:  # a locked database: as if nothing was kept
+            log.debug("%s: what a chat was shown last cannot be read: %s", self.channel, exc)
+            return None
+        if kept is None:
+            return None
+        action, kept_number = kept
+        button = Button(msg.FULL_TEXT_BUTTON, action) if action else None
+        self.full_texts.restore(chat_id, button)
+        self._kept.set(chat_id, kept)
+        return button if number is not None and number == kept_number else None
 
     def _not_saved(self, exc: Exception) -> str | None:
         """Why a write failed, when that is all that went wrong: the data folder cannot be

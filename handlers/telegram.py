@@ -587,6 +587,7 @@ class TelegramChannel:
         self.answerer.full_texts.seen(chat_id, replies)  # "xem toàn văn" opens this alert
         if self.answerer.menus is not None:  # and "1", its first button
             self.answerer.menus.remember(chat_id, shown_buttons(replies))
+        await self.answerer.keep_shown(chat_id)  # even after a restart
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

@@ -1,7 +1,9 @@
 """Talk to the bot in a terminal (`python bot.py chat`): no token, no network.
 
 It shows exactly what a resident would read. Buttons become a numbered list and typing
-the number presses the button, as on Zalo, where there are no buttons.
+the number presses the button, as on Zalo, where there are no buttons. Edits of faq.yaml
+and content/ are applied while it runs, by the watcher `bot.py run` uses (staff try their
+edits here): a line says so, and the problems found are printed as at start-up.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
 
 from handlers.base import Answerer
 from wardbot import datadir
+from wardbot import messages as msg
+from wardbot.alerts import Content, ContentWatcher, Snapshot
 from wardbot.config import Settings
 from wardbot.conversation import Button, Conversation, Reply
 from wardbot.render import numbered, numbered_buttons, plain_text
@@ -28,6 +32,7 @@ log = logging.getLogger(__name__)
 CHAT = ChatRef("terminal", "local")
 QUIT = frozenset({"/quit", "/exit", "/q"})
 RULE = "─" * 60
+WATCHER_STOP_SECONDS = 2.0
 
 
 class _Lines:
@@ -64,6 +69,39 @@ class _Lines:
         return None
 
 
+class _Notes:
+    """What the terminal says when the watcher has applied an edit (`bot.py run` alerts
+    subscribers and tells admins instead; here nothing is queued, so that the running
+    bot alerts each new notice itself)."""
+
+    def __init__(self, engine: Content, say: Callable[[str], None], errors: TextIO) -> None:
+        self.engine = engine
+        self.say = say
+        self.errors = errors
+        self._shown = frozenset(str(p) for p in engine.problems)  # printed at start-up
+
+    async def report_problems(self) -> None:
+        problems = [str(p) for p in self.engine.problems]
+        for problem in problems:
+            if problem not in self._shown:
+                print(problem, file=self.errors)
+        self.errors.flush()
+        self._shown = frozenset(problems)
+        corpus = self.engine.corpus
+        self.say(
+            msg.terminal_reloaded(
+                len(corpus.faq),
+                len(corpus.announcements),
+                len(problems),
+                faq_broken=not self.engine.faq_ok,
+                no_good_version=self.engine.faq_missing,
+            )
+        )
+
+    async def sync(self) -> None:
+        """Alerts are not queued from the terminal."""
+
+
 def _show(replies: Sequence[Reply], output: TextIO) -> list[Button]:
     """Print the replies; returns their buttons, numbered in the order shown."""
     buttons: list[Button] = []
@@ -85,8 +123,14 @@ async def run_chat(
     *,
     stop: asyncio.Event | None = None,
     chat: ChatRef = CHAT,
+    watch: tuple[Content, Snapshot] | None = None,
+    errors: TextIO | None = None,
 ) -> None:
-    """Read messages line by line and print the replies, until /quit, end of input or `stop`."""
+    """Read messages line by line and print the replies, until /quit, end of input or `stop`.
+
+    `watch`: the conversation's engine and how the staff files looked when it opened;
+    edits made since, and while the chat runs, are applied to it (problems printed to
+    `errors`, stderr by default)."""
     source = input if input is not None else sys.stdin
     sink = output if output is not None else sys.stdout
     stop = stop or asyncio.Event()
@@ -94,26 +138,47 @@ async def run_chat(
     lines = _Lines(source)
     sink.write("Type a question as a resident would; a number opens a listed item; /quit exits.\n")
     answerer = Answerer("terminal", conversation, settings, numbered=True)
+    prompting = False  # "> " is shown, waiting for a line
 
     async def show(replies: Sequence[Reply]) -> list[Button]:
         return _show(replies, sink)
 
-    await answerer.text(chat, "/start", show)
-    while True:
-        if interactive:
-            sink.write("> ")
-            sink.flush()
-        line = await lines.next(stop)
-        if line is None:
-            break
-        text = line.rstrip("\r\n")
-        if not interactive:
-            sink.write(f"> {text}\n")  # a transcript reads better with the questions in it
-        if text.strip().lower() in QUIT:
-            break
-        if not text.strip():
-            continue
-        await answerer.text(chat, text, show)  # a number picks from the list shown last
+    def say(note: str) -> None:
+        # On a line of its own, and the prompt shown again after it.
+        sink.write(f"\n{note}\n> " if prompting else f"{note}\n")
+        sink.flush()
+
+    watching = None
+    done = asyncio.Event()  # the chat is over: the watcher stops too
+    if watch is not None:
+        engine, snapshot = watch
+        notes = _Notes(engine, say, errors or sys.stderr)
+        watcher = ContentWatcher(engine, notes, settings, snapshot)
+        watching = asyncio.create_task(watcher.run(done), name=watcher.name)
+    try:
+        await answerer.text(chat, "/start", show)
+        while True:
+            if interactive:
+                sink.write("> ")
+                sink.flush()
+            prompting = interactive
+            line = await lines.next(stop)
+            prompting = False
+            if line is None:
+                break
+            text = line.rstrip("\r\n")
+            if not interactive:
+                sink.write(f"> {text}\n")  # a transcript reads better with the questions in it
+            if text.strip().lower() in QUIT:
+                break
+            if not text.strip():
+                continue
+            await answerer.text(chat, text, show)  # a number picks from the list shown last
+    finally:
+        done.set()
+        if watching is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(watching, WATCHER_STOP_SECONDS)
     sink.write("\n")
     sink.flush()
 
@@ -129,6 +194,8 @@ async def main(settings: Settings) -> int:
     stop = asyncio.Event()
     received: list[int] = []
     with _stop_on_signals(stop, received):
+        # Looked at before loading, so an edit made while the index builds is not missed.
+        snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
         async with contextlib.AsyncExitStack() as stack:
             opening = asyncio.ensure_future(stack.enter_async_context(datadir.opened(settings)))
             stopped = asyncio.ensure_future(stop.wait())
@@ -149,7 +216,8 @@ async def main(settings: Settings) -> int:
                 return 1
             for problem in engine.problems:
                 print(problem, file=sys.stderr)
-            await run_chat(Conversation(engine, store, settings), settings, stop=stop)
+            conversation = Conversation(engine, store, settings)
+            await run_chat(conversation, settings, stop=stop, watch=(engine, snapshot))
     return 0
 
 

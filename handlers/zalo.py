@@ -492,6 +492,7 @@ class ZaloChannel:
             assert self.answerer.menus is not None
             self.answerer.menus.remember(chat_id, buttons)
             self.answerer.full_texts.seen(chat_id, replies)
+            await self.answerer.keep_shown(chat_id)  # for "1" after a restart too
 
     def _alert_messages(
         self, chat_id: str, texts: Sequence[str]

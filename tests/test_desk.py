@@ -24,7 +24,13 @@ from wardbot.admin import Admin
 from wardbot.alerts import Alerts
 from wardbot.app import retention_task
 from wardbot.config import Settings
-from wardbot.conversation import Conversation, Reply, digest
+from wardbot.conversation import (
+    MAX_MESSAGE_CHARS,
+    MAX_STAFF_MESSAGE_CHARS,
+    Conversation,
+    Reply,
+    digest,
+)
 from wardbot.desk import (
     HOUR,
     MAX_WAITING,
@@ -1565,3 +1571,21 @@ def test_the_staff_group_from_the_environment() -> None:
     ]:
         with pytest.raises(ConfigError, match=complaint):
             Settings.from_env(wrong)
+
+
+async def test_only_a_message_for_staff_may_be_longer_than_a_question(
+    conversation: Conversation, desk: Desk
+) -> None:
+    """Past 1,500 characters a message is a pasted document, not a question for the bot;
+    staff read it whole (up to a Telegram message), and only when it is for them."""
+    long = "Nhà em ở hẻm 5, khu phố 3, chưa được cấp sổ. " * 40
+    assert MAX_MESSAGE_CHARS < len(long) <= MAX_STAFF_MESSAGE_CHARS
+    [refused] = await conversation.handle_text(RESIDENT, long)
+    assert refused.text == msg.too_long(MAX_MESSAGE_CHARS)
+    await open_ticket(conversation)
+    [relayed] = await conversation.handle_text(RESIDENT, long)
+    assert relayed.text == msg.ticket_follow_up(1)
+    [refused] = await conversation.handle_text(RESIDENT, long * 3)  # more than Telegram sends
+    assert refused.text == msg.too_long(MAX_MESSAGE_CHARS)
+    said = await desk.tickets.messages(1)
+    assert said[-1].text == long.strip()

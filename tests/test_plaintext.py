@@ -89,6 +89,23 @@ from wardbot.plaintext import Block, blocks, plain
             id="address-typed-without-http-kept-a-file-of-the-portals-own-not",
         ),
         pytest.param(
+            "Liên hệ:\n+ 84 912 345 678 (anh Nam)\n\n+ 84-276-3822-123\n\n+ (84) 912345678",
+            "Liên hệ:\n+ 84 912 345 678 (anh Nam)\n\n+ 84-276-3822-123\n\n+ (84) 912345678",
+            id="phone-number-with-a-space-after-its-plus-keeps-the-plus",
+        ),
+        pytest.param(
+            "Mang theo:\n+ Bản sao CCCD\n+ 84 tuổi trở lên: thẻ BHYT\n+ 2 ảnh 3x4\n"
+            "+ 84 912 345 678",
+            "Mang theo:\n• Bản sao CCCD\n• 84 tuổi trở lên: thẻ BHYT\n• 2 ảnh 3x4\n"
+            "+ 84 912 345 678",
+            id="plus-bullets-followed-by-words-stay-a-list",
+        ),
+        pytest.param(
+            "Gọi:\n- 0912 345 678\n- 0276 3822 123\n\n1. 0909 111 222\n2. Phòng một cửa",
+            "Gọi:\n• 0912 345 678\n• 0276 3822 123\n\n1. 0909 111 222\n2. Phòng một cửa",
+            id="dash-and-numbered-items-of-phone-numbers-stay-lists",
+        ),
+        pytest.param(
             "Đăng ký [tại đây][dvc].\n\n[dvc]: https://dichvucong.example.vn",
             "Đăng ký tại đây (https://dichvucong.example.vn).",
             id="reference-link",

@@ -380,3 +380,21 @@ async def test_a_read_only_start_that_fails_leaves_no_copy_of_the_database(
     with read_only_folder(left), pytest.raises(sqlite3.DatabaseError):
         await Store.open(left / "bot.sqlite3", read_only=True)
     assert list(tmp.iterdir()) == []
+
+
+async def test_the_notice_shown_last_is_kept_per_chat_and_goes_with_the_question_log(
+    db_path: Path,
+) -> None:
+    """What "xem toàn văn" opens survives a restart; retention deletes it with the old
+    questions."""
+    async with await Store.open(db_path) as store:
+        await store.keep_shown(ALICE, "full:2024-07-15-bhyt", 1, 100.0)
+        await store.keep_shown(ZALO_ALICE, None, None, 200.0)
+        await store.keep_shown(ALICE, "full:2024-07-16-hoc-bong", None, 300.0)
+    async with await Store.open(db_path) as store:
+        assert await store.shown(ALICE) == ("full:2024-07-16-hoc-bong", None)
+        assert await store.shown(ZALO_ALICE) == (None, None)
+        assert await store.shown(BINH) is None
+        await store.purge(250.0)
+        assert await store.shown(ZALO_ALICE) is None
+        assert await store.shown(ALICE) is not None

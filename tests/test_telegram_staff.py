@@ -18,7 +18,7 @@ from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.conversation import Conversation
-from wardbot.desk import Desk
+from wardbot.desk import Desk, StaffMessage
 from wardbot.engine import Engine
 from wardbot.store import Store
 from wardbot.tickets import TicketBook
@@ -29,6 +29,11 @@ RESIDENT = 901
 NEIGHBOUR = 902
 OFFICER = 9001
 QUESTION = "phường có lớp dạy bơi miễn phí cho trẻ em trong hè không"
+
+
+def desk_reply(text: str, reply_to: int) -> StaffMessage:
+    """An officer's reply (Telegram's Reply) to the bot's message `reply_to`."""
+    return StaffMessage(reply_to + 1000, text, str(OFFICER), "Lan", reply_to=reply_to)
 
 
 @dataclass
@@ -148,3 +153,38 @@ async def test_after_a_move_to_a_new_staff_group_old_posts_are_deleted_in_the_ol
             assert await staff.desk.tickets.due_withdrawals(1e12) == []
             left = [r for r in caplog.records if "cannot reach" in r.getMessage()]
             assert len(left) == (0 if still_member else 1)
+
+
+async def test_a_long_message_for_staff_is_posted_whole_in_parts_and_a_reply_to_any_part_answers(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A resident who writes staff at length (longer than a question for the bot, up to a
+    Telegram message) is not told to be brief: the staff group gets every word, over as
+    many messages as it takes, and a reply to any of them answers the ticket."""
+    facts = [
+        f"Ý {n}: nhà số {n} hẻm 5 & 7 <khu phố 3> chưa được cấp sổ hồng." for n in range(1, 65)
+    ]
+    question = f"{QUESTION}? " + " ".join(facts)
+    assert 3500 < len(question) <= 4096
+    more = "Bổ sung: " + " ".join(reversed(facts))[:3000]
+    async with (
+        FakeBotApi() as api,
+        staffed(api, ward_engine, ward_settings, forum=False) as staff,
+    ):
+        (asked,) = await api.say(RESIDENT, "/hoicanbo")
+        assert visible_text(asked.text).startswith("Dạ, anh/chị vui lòng nhắn câu hỏi")
+        (received,) = await api.say(RESIDENT, question)
+        assert "phiếu số 1" in visible_text(received.text)
+        (added,) = await api.say(RESIDENT, more)
+        assert visible_text(added.text) == msg.ticket_follow_up(1)
+        await staff.desk.post_pending()
+        posts = api.sent(STAFF_GROUP)
+        assert len(posts) > 2  # each message did not fit in one
+        shown = " ".join(" ".join(visible_text(post.text) for post in posts).split())
+        assert " ".join(question.split()) in shown and " ".join(more.split()) in shown
+        for number, post in enumerate(posts):
+            answer = f"Dạ, phường đã nhận hồ sơ ({number})."
+            said = desk_reply(answer, post.result["message_id"])
+            assert await staff.desk.on_staff_message(said) == []
+            ticket = await staff.desk.tickets.messages(1)
+            assert ticket[-1].author == "staff" and ticket[-1].text == answer

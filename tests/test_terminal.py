@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import logging
 import os
 import signal
 import subprocess
@@ -14,6 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from chat_ward import TODAY, write_chat_ward
 from fakes import disk
 from test_telegram_app import read_only_folder
 
@@ -21,6 +24,7 @@ import bot
 from handlers import terminal
 from handlers.terminal import CHAT, RULE, run_chat
 from wardbot import messages as msg
+from wardbot.alerts import Snapshot
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
@@ -534,3 +538,102 @@ def test_changes_refused_by_a_read_only_data_folder_are_one_log_line_each(
         m.startswith("terminal: a change was not saved: the data folder is read-only (")
         for m in not_saved
     )
+
+
+class _Screen(io.StringIO):
+    """The chat's output, which a test can wait on (each write wakes it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        self.written.set()
+        return super().write(text)
+
+    async def shows(self, text: str, after: int = 0) -> int:
+        """Wait until `text` appears after position `after`; returns where it ends."""
+        async with asyncio.timeout(30):  # only a broken chat waits that long
+            while (at := self.getvalue().find(text, after)) < 0:
+                self.written.clear()
+                await self.written.wait()
+        return at + len(text)
+
+
+async def test_the_chat_applies_staff_edits_by_itself_and_keeps_the_last_good_faq(
+    tmp_path: Path,
+) -> None:
+    """Staff try their edits in the terminal chat: a notice dropped into content/ is
+    answered without a restart, and a faq.yaml broken meanwhile is reported as file:line
+    while the last good version keeps answering; each reload is one line in the chat."""
+    faq, content = write_chat_ward(tmp_path)
+    settings = Settings(
+        faq_file=faq, content_dir=content, data_dir=tmp_path / "data", ward_name="UBND Phường 2"
+    )
+    snapshot = Snapshot.take(faq, content)
+    engine = Engine.open(faq, content, settings.data_dir, today=TODAY)
+    screen, errors = _Screen(), io.StringIO()
+    read_end, write_end = os.pipe()
+    # Opening a pipe's descriptors does not block.
+    source = open(read_end, encoding="utf-8")  # noqa: ASYNC230, SIM115
+    typing = open(write_end, "w", encoding="utf-8")  # noqa: ASYNC230, SIM115
+
+    def type_line(line: str) -> None:
+        typing.write(f"{line}\n")
+        typing.flush()
+
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        with source, typing, contextlib.closing(engine):
+            conversation = Conversation(engine, store, settings)
+            chatting = asyncio.create_task(
+                run_chat(
+                    conversation, settings, source, screen, watch=(engine, snapshot), errors=errors
+                )
+            )
+            question = "lich cat dien khu pho 4"
+            type_line(question)
+            seen = await screen.shows("> " + question)
+            seen = await screen.shows("chưa có thông tin về câu hỏi này", seen)
+            good = faq.read_text(encoding="utf-8")
+            faq.write_text(good.replace("topics:\n", "topics:\n  - id: [oops\n", 1), "utf-8")
+            (content / "2024-07-30-cat-dien-khu-pho-4.md").write_text(
+                "---\ntitle: Lịch cắt điện khu phố 4\ndate: 2024-07-30\n---\n"
+                "Ngày 05/8/2024 cắt điện khu phố 4 từ 7 giờ đến 16 giờ.\n",
+                encoding="utf-8",
+            )
+            seen = await screen.shows(
+                "⚠️ faq.yaml có lỗi nên chưa nạp được; em vẫn dùng bản đúng gần nhất", seen
+            )
+            assert (
+                f"{faq}:" in errors.getvalue() and "bot chưa đọc được cả tệp" in errors.getvalue()
+            )
+            type_line(question)
+            seen = await screen.shows("> " + question, seen)
+            seen = await screen.shows("Ngày 05/8/2024 cắt điện khu phố 4", seen)
+            type_line("muc dong bhyt ho gia dinh")  # the last good FAQ still answers
+            seen = await screen.shows("Người thứ nhất đóng", seen)
+            faq.write_text(good, encoding="utf-8")
+            seen = await screen.shows("🔄 Em đã nạp nội dung vừa sửa", seen)
+            type_line("/quit")
+            await asyncio.wait_for(chatting, 10)
+
+
+def test_bot_py_chat_watches_the_staff_files_and_logs_only_warnings(
+    tmp_path: Path, ward_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bot.py chat` hands the chat the files as they were before the engine opened (an
+    edit made while it loads is applied too), and its log does not narrate each reload
+    (the chat says so in one line); -v still shows everything."""
+    seen: list[tuple[object, int]] = []
+
+    async def chatting(*args: object, watch: object = None, **kwargs: object) -> None:
+        seen.append((watch, logging.getLogger("wardbot.alerts").getEffectiveLevel()))
+
+    monkeypatch.setattr(terminal, "run_chat", chatting)
+    before = logging.getLogger().level
+    assert bot_chat(monkeypatch, ward_files, tmp_path / "data") == 0
+    ((watch, level),) = seen
+    assert isinstance(watch, tuple) and isinstance(watch[1], Snapshot)
+    assert watch[1].faq is not None and watch[1].files
+    assert level == logging.WARNING
+    assert logging.getLogger().level == before  # as it was, after the chat

@@ -926,6 +926,35 @@ async def test_typing_xem_toan_van_after_an_alert_opens_that_notice(
     await api.wait_until(lambda: "Đoạn 7:" in api.sent(BINH)[-1].text)
 
 
+async def test_after_a_restart_the_number_and_xem_toan_van_still_open_the_notice_shown_last(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A resident reads an alert (or a shortened notice given as an answer) and chooses
+    "1. 📄 Xem toàn văn" after the bot restarted: the notice opens, as before the restart
+    (the database keeps its id and the number of its line). A list shown after it takes
+    that number over: the notice is then no longer what "1" opens."""
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        await channel.deliver(BINH, [alert()])
+        (asked,) = await api.say(ALICE, "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
+        assert menu(asked)[0] == f"1. {msg.FULL_TEXT_BUTTON}"
+        await api.say(ALICE, "/topics")
+    async with running_channel(api, ward_engine, ward_settings) as (channel, store):
+        (opened,) = await api.say(BINH, "1")
+        assert opened.text.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình")
+        await api.wait_until(lambda: "Đoạn 7:" in api.sent(BINH)[-1].text)
+        (pressed,) = await api.say(ALICE, "1")
+        assert not pressed.text.startswith("Về việc điều chỉnh mức đóng BHYT")
+        (typed,) = await api.say(ALICE, "xem toàn văn")  # the notice shown last, still
+        assert typed.text.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình")
+        await api.wait_until(lambda: "Đoạn 7:" in api.sent(ALICE)[-1].text)
+    async with running_channel(api, ward_engine, ward_settings) as (channel, store):
+        (whole,) = await api.say(BINH, "xem toàn văn")  # the notice was just sent whole
+        assert whole.text == msg.full_text_sent()
+        assert await store.shown(ChatRef("zalo", BINH)) is not None
+        await api.say(BINH, "/forget")
+        assert await store.shown(ChatRef("zalo", BINH)) is None
+
+
 async def test_deliver_splits_a_long_alert(api: FakeZaloApi, channel: ZaloChannel) -> None:
     long_text = "\n\n".join(f"Đoạn {n}: " + "nội dung thông báo " * 40 for n in range(12))
     long_text = "\n\n".join(paragraph.strip() for paragraph in long_text.split("\n\n"))

@@ -276,8 +276,16 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
+class Listener(Protocol):
+    """Who hears of an edit the watcher applied: `Alerts` in `bot.py run` (staff told of
+    problems, subscribers alerted); the terminal chat prints what staff need to see."""
+
+    async def report_problems(self) -> None: ...
+    async def sync(self) -> object: ...
+
+
 class ContentWatcher:
-    """Applies edits of faq.yaml and content/ to the running engine, then queues alerts.
+    """Applies edits of faq.yaml and content/ to the running engine, then tells `alerts`.
 
     File events only wake it up; what changed is decided by comparing snapshots, so a
     missed or coalesced event costs nothing but the wait for the next rescan.
@@ -286,7 +294,7 @@ class ContentWatcher:
     def __init__(
         self,
         engine: Content,
-        alerts: Alerts,
+        alerts: Listener,
         settings: Settings,
         snapshot: Snapshot | None = None,
         *,

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 __all__ = ["Button", "ChatRef", "Conversation", "Link", "Reply"]
 
 MAX_MESSAGE_CHARS = 1500  # longer is a pasted document, not a question
+# ...except for ward staff, who read what a resident writes them (the question typed for
+# them, more on an open ticket, /hoicanbo TEXT) whole: up to a Telegram message.
+MAX_STAFF_MESSAGE_CHARS = 4096
 ANNOUNCEMENT_PREVIEW_CHARS = 900
 # "Read it all" sends at most this much (about three Zalo messages, one or two on
 # Telegram), then says where the rest is: a long decree must not become hundreds of messages.
@@ -119,6 +122,7 @@ class StaffDesk(Protocol):
     async def awaited(self, chat: ChatRef, text: str) -> list[Reply] | None: ...
     async def active(self, chat: ChatRef) -> Any: ...
     async def follow_up(self, chat: ChatRef, ticket: Any, text: str) -> Reply: ...
+    async def listening(self, chat: ChatRef) -> bool: ...
     async def forget(self, chat: ChatRef) -> None: ...
 
 
@@ -345,7 +349,7 @@ class Conversation:
         group's subscriptions); in a private chat it is usually the chat id.
         """
         text = _clean(text).strip()
-        if len(text) > MAX_MESSAGE_CHARS:
+        if len(text) > MAX_MESSAGE_CHARS and not await self._for_staff(chat, text):
             return [Reply(msg.too_long(MAX_MESSAGE_CHARS))]
         if self.admin is not None and self.admin.handles(chat, sender, text):
             return await self.admin.handle(chat, text)
@@ -353,6 +357,18 @@ class Conversation:
             return [Reply(msg.admins_only(own_id))]
         intent = parse_intent(text)
         return await self._dispatch(chat, intent, text, typing, manages=self._manages(chat, sender))
+
+    async def _for_staff(self, chat: ChatRef, text: str) -> bool:
+        """Whether a message too long for a question goes to staff, who read it whole."""
+        if self.desk is None or not chat.private or len(text) > MAX_STAFF_MESSAGE_CHARS:
+            return False
+        if parse_intent(text).kind == "staff":  # /hoicanbo TEXT
+            return True
+        try:
+            return await self.desk.listening(chat)
+        except Exception:  # a locked database: refused as too long, as without a desk
+            log.exception("could not check for a ticket")
+            return False
 
     async def handle_action(
         self, chat: ChatRef, action: str, *, sender: str | None = None

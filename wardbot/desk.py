@@ -247,6 +247,13 @@ class Desk:
     async def active(self, chat: ChatRef) -> Ticket | None:
         return await self.tickets.active(chat, self.clock() - TICKET_IDLE)
 
+    async def listening(self, chat: ChatRef) -> bool:
+        """Whether the chat's next message goes to staff: the question it was asked to
+        type for them, or more on its open ticket."""
+        if await self.tickets.offered(chat, self.clock() - AWAIT_QUESTION) == "":
+            return True
+        return await self.active(chat) is not None
+
     async def follow_up(self, chat: ChatRef, ticket: Ticket, text: str) -> Reply:
         """A further message on an open ticket: to the same topic."""
         await self.tickets.add_resident_message(ticket, text, self.clock())

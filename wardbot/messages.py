@@ -517,6 +517,22 @@ def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str
     return "\n".join(lines)
 
 
+def terminal_reloaded(
+    faq: int, announcements: int, problems: int, *, faq_broken: bool, no_good_version: bool
+) -> str:
+    """One line in `bot.py chat` when an edit of faq.yaml or content/ has been applied."""
+    if faq_broken and no_good_version:
+        head = "⚠️ faq.yaml có lỗi nên chưa nạp được, và chưa có bản đúng nào trước đó"
+    elif faq_broken:
+        head = "⚠️ faq.yaml có lỗi nên chưa nạp được; em vẫn dùng bản đúng gần nhất"
+    else:
+        head = "🔄 Em đã nạp nội dung vừa sửa"
+    line = f"{head}: {faq} câu hỏi đáp, {announcements} thông báo."
+    if problems:
+        line += f" Còn {problems} lỗi cần sửa (tệp:dòng: lỗi, in ở trên)."
+    return line
+
+
 def admin_problems(
     problems: Sequence[str], *, faq_broken: bool, no_good_version: bool = False
 ) -> str:

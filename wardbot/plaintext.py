@@ -4,11 +4,12 @@ read on every channel, and previews of it that fill the room they are given.
 markdown-it-py reads the text as CommonMark with tables, ~~strikethrough~~ and bare
 addresses found (linkify, so "lich_cat_dien" in an address is not taken for emphasis);
 walking its tokens gives the plain text: headings on their own line, no emphasis or code
-marks, escapes resolved, links as "text (address)", bullets as "•", ordered items with
-their numbers, each table row on one line, its cells joined by " — ". Line breaks stay as
-typed: staff break lines on purpose in faq.yaml. Raw HTML is shown as typed, never
-interpreted, and a line indented by four spaces is still a paragraph (staff do not mean
-code). Blocks that touch in the source (a list under its lead line) stay one paragraph.
+marks, escapes resolved, links as "text (address)", bullets as "•" (but "+ 84 912 345 678"
+is a phone number and keeps its plus), ordered items with their numbers, each table row
+on one line, its cells joined by " — ". Line breaks stay as typed: staff break lines on
+purpose in faq.yaml. Raw HTML is shown as typed, never interpreted, and a line indented
+by four spaces is still a paragraph (staff do not mean code). Blocks that touch in the
+source (a list under its lead line) stay one paragraph.
 
 A text is read as blocks: paragraphs and headings. A preview keeps the whole blocks that
 fit, then the start of the next one cut at the end of a sentence or a word, so that an
@@ -67,6 +68,20 @@ _DOMAIN = re.compile(
     r"\.(?!(?:pdf|docx?|xlsx?|odt|jpe?g|png|gif|html?|md|txt|zip)\b)[a-z]{2,}(?:[/?#]\S*)?$",
     re.I,
 )
+
+
+# "+ 84 912 345 678": a phone number typed with a space after its plus, which Markdown
+# reads as a "+" bullet. A bullet followed by words ("+ 84 tuổi", "+ 2 bản sao") is one.
+_PHONE_ITEM = re.compile(r"(?:84|\(84\))(?:[ .\-]?\d){8,10}(?![\d\w])")
+
+
+def _phone_item(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the list item opened at `at` is a "+" one whose text starts with +84's
+    number: its "+" is the number's, not a bullet."""
+    item = tokens[at]
+    if item.markup != "+" or at + 2 >= len(tokens) or tokens[at + 2].type != "inline":
+        return False
+    return bool(_PHONE_ITEM.match(tokens[at + 2].content))
 
 
 def _link(link: Token, label: str) -> str:
@@ -128,7 +143,8 @@ def blocks(markdown: str) -> list[Block]:
             marker = ""
 
     heading = False
-    for token in _MARKDOWN.parse(markdown):
+    tokens = _MARKDOWN.parse(markdown)
+    for at, token in enumerate(tokens):
         if token.map is not None and token.type in _BLOCKS:
             if token.map[0] > end or token.type in ("heading_open", "hr"):
                 end_paragraph()  # a blank line or a heading before it
@@ -147,7 +163,10 @@ def blocks(markdown: str) -> list[Block]:
             put(token.content.rstrip("\n"))
         elif token.type == "list_item_open":
             outer = indents[-1] if indents else ""
-            mark = f"{token.info}{token.markup} " if token.info else "• "
+            if token.info:  # "1." or "1)"
+                mark = f"{token.info}{token.markup} "
+            else:
+                mark = "+ " if _phone_item(tokens, at) else "• "
             marker = outer + mark
             indents.append(outer + " " * len(mark))
         elif token.type == "list_item_close":

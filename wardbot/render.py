@@ -135,6 +135,14 @@ def numbered_buttons(reply: Reply, start: int = 1) -> str:
     return "\n\n".join(block.strip() for block in blocks if block.strip())
 
 
+def typed_number(text: str) -> int | None:
+    """The number a message picks from a list ("2", "số 2 ạ", "chọn 2"), or None."""
+    match = _CHOICE.fullmatch(fold(text))
+    if match is None or len(match.group(1)) > MAX_CHOICE_DIGITS:
+        return None
+    return int(match.group(1))
+
+
 def numbered_choice(
     text: str, menu: Sequence[Button], *, numbered: bool = True
 ) -> Button | Reply | None:

@@ -275,6 +275,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE seen_announcements ADD COLUMN topics TEXT;
     """,
+    # 11: what "xem toàn văn" (or the number of its line) opens in a chat, so that it
+    # still does after a restart: the action of the notice shown last ('full:' and its
+    # id; NULL when the document shown last was shown whole) and its number in the list
+    # shown last (NULL: not in it). No text: the notice is found again by its id.
+    """
+    CREATE TABLE shown_last (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        action TEXT,
+        number INTEGER,
+        shown_at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    );
+    """,
 )
 
 
@@ -1036,6 +1050,28 @@ class Store:
                 (chat.channel, chat.chat_id, now, text[:MAX_LOGGED_CHARS], int(answered)),
             )
 
+    # --- what a chat was shown last ----------------------------------------------------
+
+    async def keep_shown(
+        self, chat: ChatRef, action: str | None, number: int | None, now: float
+    ) -> None:
+        """What "xem toàn văn" opens in `chat` now (see migration 10)."""
+        async with self._write:
+            await self._db.execute(
+                "INSERT OR REPLACE INTO shown_last (channel, chat_id, action, number, shown_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, action, number, now),
+            )
+
+    async def shown(self, chat: ChatRef) -> tuple[str | None, int | None] | None:
+        """(action, number) kept by `keep_shown` for `chat`; None when nothing is kept."""
+        async with self._db.execute(
+            "SELECT action, number FROM shown_last WHERE channel = ? AND chat_id = ?",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else (row[0], row[1])
+
     async def question_counts(self, since: float) -> tuple[int, int]:
         """(questions, unanswered questions) asked since `since`."""
         async with self._db.execute(
@@ -1055,7 +1091,8 @@ class Store:
             return [row[0] for row in await cursor.fetchall()]
 
     async def purge(self, before: float) -> int:
-        """Delete logged questions, and finished outbox rows, older than `before`."""
+        """Delete logged questions, finished outbox rows, and what a chat was shown last,
+        older than `before`."""
         async with self._write:
             questions = await self._db.execute(
                 "DELETE FROM questions WHERE asked_at < ?", (before,)
@@ -1064,6 +1101,7 @@ class Store:
                 "DELETE FROM outbox WHERE state NOT IN ('pending', 'sending') AND done_at < ?",
                 (before,),
             )
+            await self._db.execute("DELETE FROM shown_last WHERE shown_at < ?", (before,))
             await self._db.execute(
                 "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
                 "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "

@@ -29,9 +29,9 @@ import aiosqlite
 
 from wardbot.store import ChatRef, Store
 
-# What a resident's message on a ticket may hold (posted in the staff group: a Telegram
-# message, with room). A staff answer is kept whole: Telegram bounds it, and the
-# channels send a long one in parts.
+# What a note of the bot's on a ticket may hold. What the resident and staff say is kept
+# whole (the channels bound it: wardbot.conversation.MAX_STAFF_MESSAGE_CHARS, Telegram's
+# limit for staff), and a long one is posted or sent in parts.
 MAX_TEXT_CHARS = 3500
 OPEN_STATES = ("open", "answered")
 
@@ -121,7 +121,7 @@ class TicketBook:
             await db.execute(
                 "INSERT OR REPLACE INTO staff_offers (channel, chat_id, question, offered_at) "
                 "VALUES (?, ?, ?, ?)",
-                (chat.channel, chat.chat_id, question[:MAX_TEXT_CHARS], now),
+                (chat.channel, chat.chat_id, question, now),
             )
 
     async def offered(self, chat: ChatRef, since: float) -> str | None:
@@ -167,7 +167,7 @@ class TicketBook:
             await db.execute(
                 "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
                 "VALUES (?, 'resident', ?, ?, 'pending')",
-                (ticket_id, question[:MAX_TEXT_CHARS], now),
+                (ticket_id, question, now),
             )
             await db.execute(
                 "DELETE FROM staff_offers WHERE channel = ? AND chat_id = ?",
@@ -243,7 +243,7 @@ class TicketBook:
             await db.execute(
                 "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
                 "VALUES (?, 'resident', ?, ?, 'pending')",
-                (ticket.id, text[:MAX_TEXT_CHARS], now),
+                (ticket.id, text, now),
             )
             await db.execute(
                 "UPDATE tickets SET state = 'open', active_at = ? WHERE id = ?", (now, ticket.id)
