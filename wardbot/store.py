@@ -1055,7 +1055,7 @@ class Store:
     async def keep_shown(
         self, chat: ChatRef, action: str | None, number: int | None, now: float
     ) -> None:
-        """What "xem toàn văn" opens in `chat` now (see migration 10)."""
+        """What "xem toàn văn" opens in `chat` now (see migration 11)."""
         async with self._write:
             await self._db.execute(
                 "INSERT OR REPLACE INTO shown_last (channel, chat_id, action, number, shown_at) "
