@@ -248,6 +248,32 @@ class _Polling(HTTPXRequest):
         return HTTPStatus.OK, NO_UPDATES
 
 
+class _Requests(HTTPXRequest):
+    """Every other Bot API request: notes whether Telegram refuses the token (401/404).
+
+    In webhook mode no getUpdates shows a revoked token: Telegram still posts updates and
+    refuses every answer. Refused until a request is answered again, for /healthz.
+    """
+
+    def __init__(self, read_timeout: float) -> None:
+        super().__init__(read_timeout=read_timeout)
+        self.refused = False
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND):
+            if not self.refused:
+                log.error(
+                    "telegram: Telegram refused TELEGRAM_BOT_TOKEN (%d): was it revoked? "
+                    "copy the current one from @BotFather (/token) and restart the bot",
+                    code,
+                )
+            self.refused = True
+        elif code == HTTPStatus.OK:
+            self.refused = False
+        return code, payload
+
+
 # --- the channel ----------------------------------------------------------------------
 
 
@@ -312,12 +338,13 @@ class TelegramChannel:
         # presses the second.
         self.answerer = Answerer(CHANNEL, conversation, settings, counted=True, quiet=(Forbidden,))
         self._seen = Recent(SEEN_MAX)
+        self._requests = _Requests(read_timeout)
         builder = (
             Application.builder()
             .token(settings.telegram_token)
             .base_url(settings.telegram_base_url)
             .concurrent_updates(32)
-            .read_timeout(read_timeout)
+            .request(self._requests)
             .rate_limiter(AIORateLimiter(max_retries=3))
         )
         if self.webhook_mode:
@@ -381,11 +408,12 @@ class TelegramChannel:
         return f"https://t.me/{username}" if username else None
 
     def is_running(self) -> bool:
-        """Up and receiving: polling gets answers (webhook mode: the application runs)."""
+        """Up and receiving: polling gets answers (webhook mode: the application runs), and
+        Telegram did not refuse the token in the latest answer to a request."""
         updater = self.application.updater
-        if not self.application.running or updater is None:
-            return self.application.running
-        return updater.running and self.receiving.ok()
+        if not self.application.running or self._requests.refused:
+            return False
+        return updater is None or (updater.running and self.receiving.ok())
 
     async def _set_commands(self) -> None:
         # /hoicanbo only where ward staff answer it (STAFF_CHAT_ID set up).

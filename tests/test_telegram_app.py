@@ -220,6 +220,30 @@ async def test_webhook_rejects_a_body_that_is_not_an_update(
     assert caplog.text.count("not an update") == len(NOT_UPDATES)
 
 
+async def test_webhook_mode_reports_telegram_down_while_it_refuses_the_token(
+    api: FakeBotApi, webhook: str
+) -> None:
+    """A token revoked in @BotFather: Telegram still posts updates, and refuses every answer
+    (401). No getUpdates shows it in webhook mode: the answers refused do."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    health = webhook.replace("/telegram", "/healthz")
+    refused = lambda: [c for c in api.of("sendMessage") if c.status == 401]  # noqa: E731
+    async with httpx.AsyncClient() as client:
+        api.fail("sendMessage", 401, times=None)
+        api.fail("sendChatAction", 401, times=None)
+        await client.post(webhook, json=update(707, "mất thẻ bhyt"), headers=headers)
+        await api.wait_until(lambda: len(refused()) == 2)  # the answer, then the apology
+        down = await client.get(health)
+        assert down.status_code == 503 and down.json()["checks"]["telegram"] is False
+        api.recover("sendMessage")  # a new token set, say
+        api.recover("sendChatAction")
+        mark = len(api.calls)
+        await client.post(webhook, json=update(707, "/help", update_id=9004), headers=headers)
+        await api.replies(707, since=mark)
+        up = await client.get(health)
+        assert up.status_code == 200 and up.json()["checks"]["telegram"] is True
+
+
 async def test_webhook_answers_a_repeated_update_once(api: FakeBotApi, webhook: str) -> None:
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     async with httpx.AsyncClient() as client:
