@@ -195,10 +195,16 @@ class _Addressed(filters.MessageFilter):
 
 
 def _without_mention(message: Message) -> str:
-    """The text with '@ourbot' taken out: 'hi @ward_bot lịch tiếp dân' -> 'hi lịch tiếp dân'."""
-    text = message.text or ""
+    """The text (or a photo's caption) with '@ourbot' taken out: 'hi @ward_bot lịch tiếp
+    dân' -> 'hi lịch tiếp dân'."""
+    text = message.text or message.caption or ""
     username = (message.get_bot().username or "").lower()
-    for value in message.parse_entities([MessageEntity.MENTION]).values():
+    mentions = (
+        message.parse_entities([MessageEntity.MENTION])
+        if message.text is not None
+        else message.parse_caption_entities([MessageEntity.MENTION])
+    )
+    for value in mentions.values():
         if value[1:].lower() == username:
             text = text.replace(value, " ", 1)
     return " ".join(text.split()) if text.strip() else text
@@ -461,18 +467,26 @@ class TelegramChannel:
         app.add_handler(
             MessageHandler(new & filters.TEXT & ~filters.COMMAND & _Addressed(), self._on_text)
         )
+        # A photo with a question typed under it: the question is answered.
+        app.add_handler(
+            MessageHandler(new & NON_TEXT & filters.CAPTION & _Addressed(), self._on_text)
+        )
         app.add_handler(MessageHandler(new & NON_TEXT & _Addressed(), self._on_non_text))
         app.add_handler(CallbackQueryHandler(self._on_button))
         app.add_error_handler(self._on_error)
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A command or a question: ask the conversation, send what it says."""
+        """A command or a question (typed, or under a photo): ask the conversation, send
+        what it says."""
         message = update.effective_message
-        if message is None or message.text is None:
+        if message is None:
+            return
+        typed = message.text if message.text is not None else message.caption
+        if typed is None:
             return
         chat = message.chat
         private = chat.type == ChatType.PRIVATE
-        text = message.text if private else _without_mention(message)
+        text = typed if private else _without_mention(message)
         quote = None if private else message.message_id  # in a group: whose question
 
         async def typing() -> None:

@@ -358,6 +358,25 @@ async def test_a_sticker_gets_a_polite_request_to_type(api: FakeBotApi, store: S
     assert shown(reply) == msg.please_type()
 
 
+async def test_a_photo_with_a_question_typed_under_it_gets_the_answer(
+    api: FakeBotApi, store: Store
+) -> None:
+    mark = len(api.calls)
+    api.send_photo(ALICE, "mất thẻ bhyt thì làm sao")
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert shown(reply).startswith("Mất thẻ bảo hiểm y tế thì làm sao?")
+    mark = len(api.calls)
+    api.send_photo(ALICE)  # nothing typed: asked to type
+    (bare,) = await api.replies(ALICE, since=mark)
+    assert shown(bare) == msg.please_type()
+    mark = len(api.calls)
+    api.send_photo(GROUP, "ảnh đẹp quá", group=True)  # for the group, not the bot
+    photo = api.send_photo(GROUP, "@phuong2_test_bot gia han the bhyt o dau", group=True)
+    (answer,) = await api.replies(GROUP, since=mark)
+    assert shown(answer).startswith("Gia hạn thẻ bảo hiểm y tế")
+    assert answer.params["reply_parameters"]["message_id"] == photo["message"]["message_id"]
+
+
 # --- groups -------------------------------------------------------------------------------
 
 

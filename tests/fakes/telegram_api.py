@@ -203,6 +203,22 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _entities(text: str) -> list[dict[str, Any]]:
+    """The entities Telegram finds in a typed text: a command at its start, @mentions."""
+    entities = []
+    command = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", text)
+    if command:
+        entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))})
+    for mention in re.finditer(r"@\w+", text):
+        if command and mention.start() < command.end():
+            continue
+        offset = utf16_len(text[: mention.start()])
+        entities.append(
+            {"type": "mention", "offset": offset, "length": utf16_len(mention.group(0))}
+        )
+    return entities
+
+
 def _thread_param(params: dict[str, Any]) -> int | None:
     raw = params.get("message_thread_id")
     return int(raw) if raw not in (None, "") else None
@@ -382,19 +398,7 @@ class FakeBotApi(FakeApiServer):
                 raise ValueError(f"message {replied['message_id']} is not in thread {thread_id}")
         if thread_id is not None and thread_id not in self.topics.get(chat_id, {}):
             raise ValueError(f"no topic {thread_id} in chat {chat_id}")
-        entities = []
-        command = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", text)
-        if command:
-            entities.append(
-                {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
-            )
-        for mention in re.finditer(r"@\w+", text):
-            if command and mention.start() < command.end():
-                continue
-            offset = utf16_len(text[: mention.start()])
-            entities.append(
-                {"type": "mention", "offset": offset, "length": utf16_len(mention.group(0))}
-            )
+        entities = _entities(text)
         fields: dict[str, Any] = {"text": text}
         if entities:
             fields["entities"] = entities
@@ -474,6 +478,18 @@ class FakeBotApi(FakeApiServer):
         return self._deliver(
             {"message": self._message(chat_id, None, group, sticker=sticker)}, None
         )
+
+    def send_photo(
+        self, chat_id: int, caption: str | None = None, *, group: bool = False
+    ) -> dict[str, Any]:
+        """A photo, with the text typed under it (its caption, @mentions found) if given."""
+        size = {"file_id": "AgACAgphoto", "file_unique_id": "AQADphoto", "width": 1280}
+        fields: dict[str, Any] = {"photo": [{**size, "height": 960}]}
+        if caption is not None:
+            fields["caption"] = caption
+            if entities := _entities(caption):
+                fields["caption_entities"] = entities
+        return self._deliver({"message": self._message(chat_id, None, group, **fields)}, None)
 
     def press(
         self,
