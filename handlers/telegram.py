@@ -459,6 +459,7 @@ class TelegramChannel:
     def _add_handlers(self) -> None:
         new = filters.UpdateType.MESSAGE
         app = self.application
+        app.add_handler(MessageHandler(new & filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_handler(CommandHandler(sorted(COMMAND_NAMES), self._on_text, filters=new))
         # Unknown commands get a hint in private; in groups they may be for another bot.
         app.add_handler(
@@ -513,6 +514,28 @@ class TelegramChannel:
             ref = ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE)
             please = Reply(msg.please_type(), keeps_choices=True)
             await self.answerer.say(ref, [please], self._sender(chat.id))
+
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group upgraded to a supergroup (a new id; Telegram says so in both): what it
+        follows moves there now, not at its next alert, so that /mysubs, /unsubscribe and
+        /forget in the supergroup see it. In the new id's turn: before its next message."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        store = self.conversation.store
+        async with self.answerer.locks.hold(str(new)):
+            try:
+                moved = await store.move_chat(ChatRef(CHANNEL, str(old)), str(new), time.time())
+            except Exception:  # the outbox still moves it at its next alert
+                log.exception("telegram: could not move a group upgraded to a supergroup")
+                return
+        log.info("telegram: a group moved to a new id; %d waiting message(s) follow it", moved)
 
     def _sender(self, chat_id: int) -> Send:
         async def send(replies: Sequence[Reply]) -> list[Button]:

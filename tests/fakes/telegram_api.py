@@ -99,6 +99,8 @@ SERVICE_KEYS = frozenset(
         "forum_topic_closed",
         "forum_topic_reopened",
         "new_chat_members",
+        "migrate_to_chat_id",
+        "migrate_from_chat_id",
         "left_chat_member",
         "pinned_message",
     }
@@ -570,6 +572,16 @@ class FakeBotApi(FakeApiServer):
         """The group was upgraded to a supergroup: sends to its old id get 400 with
         `migrate_to_chat_id`, as Telegram answers."""
         self.migrated[chat_id] = new_chat_id
+
+    def upgrade(self, chat_id: int, new_chat_id: int, *, user_id: int) -> None:
+        """A member upgrades the group to a supergroup: sends to the old id are refused
+        (`migrate`), and the bot gets Telegram's two service messages, in the old group
+        (migrate_to_chat_id) and in the supergroup (migrate_from_chat_id)."""
+        self.migrate(chat_id, new_chat_id)
+        old = self._message(chat_id, user_id, True, migrate_to_chat_id=new_chat_id)
+        self._deliver({"message": old}, None)
+        new = self._message(new_chat_id, user_id, True, migrate_from_chat_id=chat_id)
+        self._deliver({"message": new}, None)
 
     # --- inspection -------------------------------------------------------------------
 
