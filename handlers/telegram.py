@@ -508,12 +508,16 @@ class TelegramChannel:
         )
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A sticker, photo, voice message...: ask for a typed question."""
-        chat = update.effective_chat
-        if chat is not None:
-            ref = ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE)
+        """A sticker, photo, voice message...: ask for a typed question (in a group, quoting
+        it: whose it was, and in its topic)."""
+        message = update.effective_message
+        if message is not None:
+            chat = message.chat
+            private = chat.type == ChatType.PRIVATE
+            ref = ChatRef(CHANNEL, str(chat.id), private=private)
             please = Reply(msg.please_type(), keeps_choices=True)
-            await self.answerer.say(ref, [please], self._sender(chat.id))
+            quote = None if private else message.message_id
+            await self.answerer.say(ref, [please], self._sender(chat.id, quote=quote))
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group upgraded to a supergroup (a new id; Telegram says so in both): what it
@@ -537,9 +541,9 @@ class TelegramChannel:
                 return
         log.info("telegram: a group moved to a new id; %d waiting message(s) follow it", moved)
 
-    def _sender(self, chat_id: int) -> Send:
+    def _sender(self, chat_id: int, *, quote: int | None = None) -> Send:
         async def send(replies: Sequence[Reply]) -> list[Button]:
-            await self.send(chat_id, replies)
+            await self.send(chat_id, replies, quote=quote)
             return shown_buttons(replies)
 
         return send
@@ -555,6 +559,10 @@ class TelegramChannel:
         except BadRequest as exc:  # a query too old to answer still gets its reply
             log.info("telegram: could not answer a button press: %s", exc)
         pressed = query.message
+        # In a group with topics, what the press sends goes to the pressed message's topic.
+        thread = None
+        if isinstance(pressed, Message) and pressed.is_topic_message:
+            thread = pressed.message_thread_id
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
             for reply in replies:
@@ -564,7 +572,7 @@ class TelegramChannel:
                     and await self._edit(pressed, reply)
                 )
                 if not edited:
-                    await self.send(chat.id, [reply])
+                    await self.send(chat.id, [reply], thread=thread)
             return shown_buttons(replies)
 
         await self.answerer.action(
@@ -593,11 +601,19 @@ class TelegramChannel:
         return True
 
     async def send(
-        self, chat_id: int | str, replies: Sequence[Reply], *, quote: int | None = None
+        self,
+        chat_id: int | str,
+        replies: Sequence[Reply],
+        *,
+        quote: int | None = None,
+        thread: int | None = None,
     ) -> None:
-        """Send replies to a chat: each as one or more HTML messages, buttons on the last;
-        each message retried briefly on temporary failures (`self.reply_retry`)."""
-        parts = self._messages(chat_id, replies, quote=quote, read_timeout=self.read_timeout)
+        """Send replies to a chat (into forum topic `thread`, if given): each as one or
+        more HTML messages, buttons on the last; each message retried briefly on temporary
+        failures (`self.reply_retry`)."""
+        parts = self._messages(
+            chat_id, replies, quote=quote, thread=thread, read_timeout=self.read_timeout
+        )
         await send_parts(parts, delivery_error, self.reply_retry)
 
     def _messages(
@@ -606,6 +622,7 @@ class TelegramChannel:
         replies: Sequence[Reply],
         *,
         quote: int | None = None,
+        thread: int | None = None,
         read_timeout: float,
     ) -> list[Callable[[], Awaitable[object]]]:
         """Each message's sendMessage, for handlers.base.send_parts: the first quotes
@@ -626,6 +643,7 @@ class TelegramChannel:
                         reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
                         if quote
                         else None,
+                        message_thread_id=thread,
                         read_timeout=read_timeout,
                     )
                 )

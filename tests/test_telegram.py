@@ -399,6 +399,30 @@ async def test_in_a_group_only_messages_for_the_bot_are_answered(
     assert len(api.sent(GROUP, since=mark)) == 2  # nothing for the chatter or the other bot
 
 
+async def test_in_a_group_with_topics_answers_stay_in_the_topic_asked_in(
+    api: FakeBotApi, store: Store
+) -> None:
+    forum = -1005550001
+    api.staff_group(forum, title="Cư dân khu phố 3")  # a residents' group with topics
+    thread = api.staff_topic(forum, "Hỏi đáp thủ tục", user_id=77)
+    mark = len(api.calls)
+    question = "@phuong2_test_bot dang ky tam tru can giay to gi"
+    api.send_text(forum, question, group=True, user_id=77, thread_id=thread)
+    (answer,) = await api.replies(forum, since=mark)
+    assert answer.result["message_thread_id"] == thread
+    label, data = answer.buttons[0]
+    mark = len(api.calls)
+    api.press(forum, data, message=answer, group=True, user_id=77)
+    (opened,) = await api.replies(forum, since=mark)
+    assert shown(opened).startswith(label.rstrip("…"))
+    assert opened.result.get("message_thread_id") == thread  # not the General topic
+    mark = len(api.calls)
+    api.send_photo(forum, group=True, reply_to=answer)  # no question typed under it
+    (please,) = await api.replies(forum, since=mark)
+    assert shown(please) == msg.please_type()
+    assert please.result.get("message_thread_id") == thread
+
+
 # --- persistence, failures ------------------------------------------------------------------
 
 

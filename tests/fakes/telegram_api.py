@@ -482,15 +482,27 @@ class FakeBotApi(FakeApiServer):
         )
 
     def send_photo(
-        self, chat_id: int, caption: str | None = None, *, group: bool = False
+        self,
+        chat_id: int,
+        caption: str | None = None,
+        *,
+        group: bool = False,
+        reply_to: Call | dict[str, Any] | int | None = None,
     ) -> dict[str, Any]:
-        """A photo, with the text typed under it (its caption, @mentions found) if given."""
+        """A photo, with the text typed under it (its caption, @mentions found) if given.
+        `reply_to`: the message it replies to (see send_text), in whose topic it is."""
         size = {"file_id": "AgACAgphoto", "file_unique_id": "AQADphoto", "width": 1280}
         fields: dict[str, Any] = {"photo": [{**size, "height": 960}]}
         if caption is not None:
             fields["caption"] = caption
             if entities := _entities(caption):
                 fields["caption_entities"] = entities
+        if reply_to is not None:
+            replied = self._replied(chat_id, reply_to)
+            fields["reply_to_message"] = _as_reply(replied)
+            if "message_thread_id" in replied:
+                fields.update(message_thread_id=replied["message_thread_id"])
+                fields.update(is_topic_message=True)
         return self._deliver({"message": self._message(chat_id, None, group, **fields)}, None)
 
     def press(
