@@ -91,7 +91,7 @@ SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
 # getUpdates refused (401/404): ask again after this wait, doubled each time, capped.
 REFUSED_RETRY_FIRST = 5.0
 REFUSED_RETRY_MAX = 300.0
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 NON_TEXT = (
     filters.Sticker.ALL
@@ -473,6 +473,10 @@ class TelegramChannel:
             MessageHandler(new & NON_TEXT & filters.CAPTION & _Addressed(), self._on_text)
         )
         app.add_handler(MessageHandler(new & NON_TEXT & _Addressed(), self._on_non_text))
+        # A message edited in a private chat (a command's typo fixed) is answered again; in
+        # groups edits are chatter corrected, and a live location sends edits by the minute.
+        edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+        app.add_handler(MessageHandler(edited & (filters.TEXT | filters.CAPTION), self._on_text))
         app.add_handler(CallbackQueryHandler(self._on_button))
         app.add_error_handler(self._on_error)
 

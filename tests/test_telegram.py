@@ -246,6 +246,20 @@ async def test_a_related_question_button_opens_that_answer(api: FakeBotApi, stor
     assert "<b>" in opened.text  # the question is the bold title
 
 
+async def test_a_command_corrected_by_editing_the_message_is_done(
+    api: FakeBotApi, store: Store
+) -> None:
+    mark = len(api.calls)
+    typo = api.send_text(ALICE, "/subscibe bhyt")
+    (unknown,) = await api.replies(ALICE, since=mark)
+    assert shown(unknown) == msg.unknown_command("/subscibe")
+    mark = len(api.calls)
+    api.edit_text(typo, "/subscribe bhyt")  # fixed in place, as Telegram lets one do
+    (done,) = await api.replies(ALICE, since=mark)
+    assert shown(done).startswith(msg.subscribed("Bảo hiểm y tế"))
+    assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["bhyt"]
+
+
 @pytest.mark.parametrize("typed", ["2", "số 2 ạ", "chọn 2"])
 async def test_a_number_typed_under_buttons_presses_the_button_in_that_place(
     api: FakeBotApi, store: Store, typed: str

@@ -481,6 +481,16 @@ class FakeBotApi(FakeApiServer):
             {"message": self._message(chat_id, None, group, sticker=sticker)}, None
         )
 
+    def edit_text(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """The resident edits a message they sent (`sent`: the update send_text returned):
+        an edited_message update with the new text and its entities."""
+        message = {**sent["message"], "text": text, "edit_date": int(time.time())}
+        message.pop("entities", None)
+        if entities := _entities(text):
+            message["entities"] = entities
+        self.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
+        return self.push({"edited_message": message})
+
     def send_photo(
         self,
         chat_id: int,
@@ -765,6 +775,9 @@ class FakeBotApi(FakeApiServer):
         limit = int(params.get("limit") or 100)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        allowed = params.get("allowed_updates")
+        if allowed:  # Telegram never sends the bot updates of the other kinds
+            self._updates = [u for u in self._updates if u.keys() & set(allowed)]
         if not self._updates and timeout > 0 and not self._closing:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
