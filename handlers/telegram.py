@@ -560,7 +560,7 @@ class TelegramChannel:
             return
         try:
             await query.answer()
-        except BadRequest as exc:  # a query too old to answer still gets its reply
+        except TelegramError as exc:  # too old to answer, a moment of outage: still acted on
             log.info("telegram: could not answer a button press: %s", exc)
         pressed = query.message
         # In a group with topics, what the press sends goes to the pressed message's topic.

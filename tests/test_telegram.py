@@ -235,6 +235,19 @@ async def test_a_topic_button_subscribes_and_updates_the_list_in_place(
     assert "• Bảo hiểm y tế" in shown(mine)
 
 
+async def test_a_button_press_is_acted_on_when_stopping_its_spinner_fails(
+    api: FakeBotApi, store: Store
+) -> None:
+    (topics,) = await api.say(ALICE, "/topics")
+    api.fail("answerCallbackQuery", 502, description="Bad Gateway")  # a moment of outage
+    mark = len(api.calls)
+    api.press(ALICE, "sub:bhyt", message=topics)
+    await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
+    (edit,) = api.of("editMessageText", since=mark)
+    assert shown(edit).startswith(msg.subscribed("Bảo hiểm y tế"))  # not the apology
+    assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["bhyt"]
+
+
 async def test_a_related_question_button_opens_that_answer(api: FakeBotApi, store: Store) -> None:
     (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
     label, data = answer.buttons[0]
