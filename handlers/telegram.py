@@ -602,6 +602,11 @@ class TelegramChannel:
                 return True
             log.info("telegram: could not edit a message (%s); sending a new one", exc)
             return False
+        except Forbidden:  # blocked: nothing new can go either
+            raise
+        except TelegramError as exc:  # a 5xx, a timeout: a new message, retried, says it
+            log.info("telegram: could not edit a message (%s); sending a new one", exc)
+            return False
         return True
 
     async def send(

@@ -248,6 +248,18 @@ async def test_a_button_press_is_acted_on_when_stopping_its_spinner_fails(
     assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["bhyt"]
 
 
+async def test_a_list_that_cannot_be_updated_for_a_moment_is_sent_anew(
+    api: FakeBotApi, store: Store
+) -> None:
+    (topics,) = await api.say(ALICE, "/topics")
+    api.fail("editMessageText", 502, description="Bad Gateway")
+    mark = len(api.calls)
+    api.press(ALICE, "sub:bhyt", message=topics)
+    (sent,) = await api.replies(ALICE, since=mark)
+    assert shown(sent).startswith(msg.subscribed("Bảo hiểm y tế"))  # not the apology
+    assert ("🔕 Bỏ nhận tin: Bảo hiểm y tế", "unsub:bhyt") in sent.buttons
+
+
 async def test_a_related_question_button_opens_that_answer(api: FakeBotApi, store: Store) -> None:
     (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
     label, data = answer.buttons[0]
