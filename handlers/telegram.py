@@ -213,6 +213,13 @@ def _without_mention(message: Message) -> str:
 # --- receiving ------------------------------------------------------------------------
 
 NO_UPDATES = json.dumps({"ok": True, "result": []}).encode()
+# getUpdates answers waited out (see _Polling), and what they mean.
+_REFUSED: dict[int, str] = {
+    HTTPStatus.UNAUTHORIZED: "token revoked, or a Telegram outage",
+    HTTPStatus.NOT_FOUND: "token revoked, or a Telegram outage",
+    # Two bots polling with one token: Telegram answers 409 to the one that asked first.
+    HTTPStatus.CONFLICT: "another copy of the bot is running with this token: stop one",
+}
 
 
 class _Polling(HTTPXRequest):
@@ -220,8 +227,9 @@ class _Polling(HTTPXRequest):
 
     python-telegram-bot takes a 401/404 from getUpdates for a revoked token and stops
     polling for good, while the process looks alive. Telegram answers so for a moment in
-    outages too. Here a refusal is logged, waited out (5 s, doubling up to 5 min) and
-    handed on as "no updates", so the polling loop simply asks again.
+    outages too; and 409 while another copy of the bot polls with the token. Here a refusal
+    is logged, waited out (5 s, doubling up to 5 min) and handed on as "no updates", so the
+    polling loop simply asks again.
     """
 
     def __init__(self, retry_first: float, retry_max: float, receiving: Receiving) -> None:
@@ -234,7 +242,8 @@ class _Polling(HTTPXRequest):
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await super().do_request(*args, **kwargs)
-        if code not in (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND):
+        why = _REFUSED.get(code)
+        if why is None:
             if code == HTTPStatus.OK:
                 self.receiving.answered()
                 self._retry = self.retry_first
@@ -243,12 +252,7 @@ class _Polling(HTTPXRequest):
         if self.closing.is_set():
             return code, payload
         wait, self._retry = self._retry, min(self._retry * 2, self.retry_max)
-        log.error(
-            "telegram: getUpdates refused (%d; token revoked, or a Telegram outage); "
-            "asking again in %.0f s",
-            code,
-            wait,
-        )
+        log.error("telegram: getUpdates refused (%d; %s); asking again in %.0f s", code, why, wait)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
         return HTTPStatus.OK, NO_UPDATES

@@ -127,6 +127,24 @@ async def test_polling_survives_a_while_of_refused_get_updates(
         assert channel.is_running()
 
 
+async def test_another_instance_polling_with_the_same_token_is_reported(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Telegram answers 409 to the one of two bots polling with one token that asked first.
+    quick = {"refused_retry": 0.01, "refused_retry_max": 0.05}
+    async with polling_channel(api, ward_engine, ward_settings, **quick) as (channel, _):
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        conflict = "Conflict: terminated by other getUpdates request"
+        api.fail("getUpdates", 409, times=None, description=conflict)
+        await api.wait_until(lambda: sum(c.status == 409 for c in api.of("getUpdates")) >= 2)
+        assert not channel.is_running(), "/healthz must say Telegram is down meanwhile"
+        assert "another copy of the bot" in caplog.text
+        api.recover("getUpdates")
+        (reply,) = await api.say(ALICE, "/help")
+        assert "Cách hỏi:" in shown(reply)
+        assert channel.is_running()
+
+
 async def test_polling_that_gets_no_answer_is_reported_down(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
