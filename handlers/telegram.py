@@ -502,8 +502,11 @@ class TelegramChannel:
             with contextlib.suppress(TelegramError):
                 await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
 
+        # Under a photo or a file: the resident is told it went unseen (not to staff either).
+        note = [Reply(msg.attachment_unread())] if message.text is None else []
+
         async def send(replies: Sequence[Reply]) -> list[Button]:
-            await self.send(chat.id, replies, quote=quote)
+            await self.send(chat.id, [*note, *replies], quote=quote)
             return shown_buttons(replies)
 
         user = message.from_user

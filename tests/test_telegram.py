@@ -420,7 +420,8 @@ async def test_a_photo_with_a_question_typed_under_it_gets_the_answer(
 ) -> None:
     mark = len(api.calls)
     api.send_photo(ALICE, "mất thẻ bhyt thì làm sao")
-    (reply,) = await api.replies(ALICE, since=mark)
+    note, reply = await api.replies(ALICE, 2, since=mark)
+    assert shown(note) == msg.attachment_unread()  # the photo itself is not seen
     assert shown(reply).startswith("Mất thẻ bảo hiểm y tế thì làm sao?")
     mark = len(api.calls)
     api.send_photo(ALICE)  # nothing typed: asked to type
@@ -429,9 +430,9 @@ async def test_a_photo_with_a_question_typed_under_it_gets_the_answer(
     mark = len(api.calls)
     api.send_photo(GROUP, "ảnh đẹp quá", group=True)  # for the group, not the bot
     photo = api.send_photo(GROUP, "@phuong2_test_bot gia han the bhyt o dau", group=True)
-    (answer,) = await api.replies(GROUP, since=mark)
+    note, answer = await api.replies(GROUP, 2, since=mark)
+    assert note.params["reply_parameters"]["message_id"] == photo["message"]["message_id"]
     assert shown(answer).startswith("Gia hạn thẻ bảo hiểm y tế")
-    assert answer.params["reply_parameters"]["message_id"] == photo["message"]["message_id"]
 
 
 # --- groups -------------------------------------------------------------------------------
