@@ -88,6 +88,7 @@ MAX_TITLE_CHARS = 600
 READ_TIMEOUT = 5.0
 ALERT_READ_TIMEOUT = 30.0
 SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
+WEBHOOK_CHECK = 60.0  # seconds between two looks at getWebhookInfo (webhook mode)
 # getUpdates refused (401/404): ask again after this wait, doubled each time, capped.
 REFUSED_RETRY_FIRST = 5.0
 REFUSED_RETRY_MAX = 300.0
@@ -328,6 +329,8 @@ class TelegramChannel:
         refused_retry_max: float = REFUSED_RETRY_MAX,
         stale_after: float = STALE_AFTER,
         clock: Callable[[], float] = time.monotonic,
+        webhook_check: float = WEBHOOK_CHECK,
+        wall_clock: Callable[[], float] = time.time,
         reply_retry: ReplyRetry = REPLY_RETRY,
     ) -> None:
         if not settings.telegram_token:
@@ -342,6 +345,13 @@ class TelegramChannel:
         # Answered lately, and not with a refusal (5xx and network errors are retried by
         # python-telegram-bot: they show as no answer).
         self.receiving = Receiving(stale_after, clock)
+        # Webhook mode: why Telegram's updates do not reach the bot, if they do not (as
+        # getWebhookInfo tells), and when the last one did (Telegram's clock: Unix time).
+        self.webhook_check = webhook_check
+        self.wall_clock = wall_clock
+        self.webhook_trouble: str | None = None
+        self._received_at = wall_clock()
+        self._watching: asyncio.Task[None] | None = None
         self._polling = _Polling(refused_retry, refused_retry_max, self.receiving)
         # A resident who blocked the bot cannot be told anything (python-telegram-bot's
         # Forbidden): noted, not apologised for. Residents type "2" under buttons too: it
@@ -391,6 +401,8 @@ class TelegramChannel:
                 allowed_updates=ALLOWED_UPDATES,
             )
             log.info("telegram: webhook set at %s%s", self.settings.public_url, WEBHOOK_PATH)
+            self.webhook_trouble, self._received_at = None, self.wall_clock()
+            self._watching = asyncio.create_task(self._watch_webhook(), name="telegram-webhook")
         elif app.updater is not None:
             self._polling.closing.clear()
             self.receiving.restart()
@@ -402,6 +414,11 @@ class TelegramChannel:
     async def stop(self) -> None:
         app = self.application
         self._polling.closing.set()
+        if self._watching is not None:
+            self._watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watching
+            self._watching = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -421,7 +438,7 @@ class TelegramChannel:
         """Up and receiving: polling gets answers (webhook mode: the application runs), and
         Telegram did not refuse the token in the latest answer to a request."""
         updater = self.application.updater
-        if not self.application.running or self._requests.refused:
+        if not self.application.running or self._requests.refused or self.webhook_trouble:
             return False
         return updater is None or (updater.running and self.receiving.ok())
 
@@ -435,6 +452,38 @@ class TelegramChannel:
             log.warning("telegram: could not set the command menu: %s", exc)
 
     # --- webhook --------------------------------------------------------------------
+
+    async def _watch_webhook(self) -> None:
+        """Every `webhook_check` seconds, whether Telegram's updates still reach the
+        webhook: it is still ours (another copy of the bot, polling with the token, removes
+        it), and Telegram has not failed to post since the last update came."""
+        ours = f"{self.settings.public_url}{WEBHOOK_PATH}"
+        while True:
+            await asyncio.sleep(self.webhook_check)
+            try:
+                info = await self.application.bot.get_webhook_info()
+            except Exception as exc:  # a refused token is noted by _Requests
+                log.info("telegram: could not check the webhook: %s", exc)
+                continue
+            trouble = None
+            failed_at = info.last_error_date
+            if info.url != ours:
+                trouble = (
+                    "the webhook is no longer set (is another copy of the bot polling with "
+                    "this token?); restart this bot to set it again"
+                )
+            elif (
+                failed_at
+                and failed_at.timestamp() > self._received_at
+                and info.pending_update_count
+            ):
+                trouble = (
+                    f"Telegram cannot post updates to {ours}: {info.last_error_message} "
+                    f"({info.pending_update_count} waiting)"
+                )
+            if trouble and trouble != self.webhook_trouble:
+                log.error("telegram: %s", trouble)
+            self.webhook_trouble = trouble
 
     async def webhook(self, request: Request) -> Response:
         """POST /telegram: an update from Telegram, trusted only with the right secret."""
@@ -455,6 +504,7 @@ class TelegramChannel:
         if self._seen.seen(str(update.update_id)):
             log.debug("telegram: a repeated update dropped")
             return Response(status_code=200)
+        self._received_at = self.wall_clock()
         await self.application.update_queue.put(update)
         return Response(status_code=200)
 

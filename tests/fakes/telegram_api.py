@@ -257,6 +257,10 @@ class FakeBotApi(FakeApiServer):
         self._recent_sends: deque[float] = deque()  # monotonic times, within the last second
         self.commands: list[dict[str, str]] = []
         self.webhook: dict[str, Any] = {}
+        # Telegram failing to post updates to the webhook: (unix time, why), and how many
+        # updates wait meanwhile (getWebhookInfo's last_error_date/_message, pending count).
+        self.webhook_error: tuple[int, str] | None = None
+        self.webhook_pending = 0
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}  # a group's old id -> its supergroup's id
         self._failures: dict[str, list[_Failure]] = {}
@@ -735,6 +739,12 @@ class FakeBotApi(FakeApiServer):
             case "setwebhook":
                 self.webhook = dict(params)
                 return True
+            case "getwebhookinfo":
+                info = {"url": self.webhook.get("url", ""), "has_custom_certificate": False}
+                info["pending_update_count"] = self.webhook_pending
+                if self.webhook_error is not None:
+                    info["last_error_date"], info["last_error_message"] = self.webhook_error
+                return info
             case "getupdates":
                 return await self._get_updates(params)
             case "sendmessage":
