@@ -137,11 +137,26 @@ def render_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
         tail_blocks.append(html.escape(reply.buttons_title, quote=False))
     tail = "\n\n".join(tail_blocks)
     budget = limit - utf16_len(head) - utf16_len(tail) - 4
+    after: list[str] = []
+    if budget < limit // 4:  # many links, say: they follow in messages of their own
+        after, tail = _by_lines(tail, limit), ""
+        budget = limit - utf16_len(head) - 4
     parts = [html.escape(p, quote=False) for p in split_text(reply.text, budget, _escaped_len)]
     parts = parts or [""]
     parts[0] = "\n\n".join(block for block in (head, parts[0]) if block)
     parts[-1] = "\n\n".join(block for block in (parts[-1], tail) if block)
-    return [part for part in parts if part]
+    return [part for part in (*parts, *after) if part.strip()]
+
+
+def _by_lines(rendered: str, limit: int) -> list[str]:
+    """Rendered HTML in messages within `limit`, cut between lines (a link is one line)."""
+    parts: list[str] = []
+    for line in rendered.split("\n"):
+        if parts and utf16_len(parts[-1]) + 1 + utf16_len(line) <= limit:
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line)
+    return [part.strip("\n") for part in parts]
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -18,7 +18,7 @@ from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 from handlers.telegram import TelegramChannel, render_html
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
-from wardbot.conversation import Conversation, Reply, alert_reply
+from wardbot.conversation import Conversation, Link, Reply, alert_reply
 from wardbot.delivery import ReplyRetry
 from wardbot.desk import Desk
 from wardbot.engine import Engine
@@ -397,6 +397,19 @@ def test_a_long_title_is_shown_whole_and_a_pasted_paragraph_cut_at_a_word() -> N
     title = visible_text(cut).split("\n\n", 1)[0]
     assert len(title) <= 600 and title.endswith("…")
     assert pasted.startswith(title[:-1]) and pasted[len(title) - 1] == " "
+
+
+def test_an_answer_with_many_long_links_is_sent_in_parts_telegram_accepts() -> None:
+    # Staff may list many links under an answer (a portal's long addresses): more than
+    # one message holds.
+    base = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc="
+    links = tuple(Link(f"Thủ tục {n}", f"{base}{n:04d}&{'x' * 60}") for n in range(40))
+    parts = render_html(Reply("Nội dung trả lời.", title="Tiêu đề", footer="Nguồn", links=links))
+    assert len(parts) > 1
+    assert all(utf16_len(part) <= 4000 for part in parts)
+    whole = "\n".join(visible_text(part) for part in parts)  # each part parses alone
+    assert whole.startswith("Tiêu đề\n\nNội dung trả lời.")
+    assert all(f"Thủ tục {n}" in whole for n in range(40))
 
 
 async def test_html_like_text_is_escaped(api: FakeBotApi, store: Store) -> None:
