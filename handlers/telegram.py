@@ -210,6 +210,18 @@ class _Addressed(filters.MessageFilter):
         return _mentions_bot(message)
 
 
+class _CommandForUs(filters.MessageFilter):
+    """A command addressed to this bot by name: '/lenh@ourbot'."""
+
+    def filter(self, message: Message) -> bool:
+        username = (message.get_bot().username or "").lower()
+        for entity, text in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+            if entity.offset == 0:
+                _, at, target = text.partition("@")
+                return bool(at) and target.lower() == username
+        return False
+
+
 def _without_mention(message: Message) -> str:
     """The text (or a photo's caption) with '@ourbot' taken out: 'hi @ward_bot lịch tiếp
     dân' -> 'hi lịch tiếp dân'."""
@@ -530,10 +542,10 @@ class TelegramChannel:
         app = self.application
         app.add_handler(MessageHandler(new & filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_handler(CommandHandler(sorted(COMMAND_NAMES), self._on_text, filters=new))
-        # Unknown commands get a hint in private; in groups they may be for another bot.
-        app.add_handler(
-            MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, self._on_text)
-        )
+        # Unknown commands get a hint in private, and in groups when addressed to this bot
+        # by name (others may be for another bot).
+        ours = filters.ChatType.PRIVATE | _CommandForUs()
+        app.add_handler(MessageHandler(new & filters.COMMAND & ours, self._on_text))
         app.add_handler(
             MessageHandler(new & filters.TEXT & ~filters.COMMAND & _Addressed(), self._on_text)
         )

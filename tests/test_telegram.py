@@ -468,6 +468,9 @@ async def test_in_a_group_only_messages_for_the_bot_are_answered(
     (helped,) = await api.say(GROUP, "/help", group=True)
     assert shown(helped).startswith("Cách hỏi")
     assert len(api.sent(GROUP, since=mark)) == 2  # nothing for the chatter or the other bot
+    # A command this bot does not have, addressed to it by name: a hint, not silence.
+    (hint,) = await api.say(GROUP, "/subscibe@phuong2_test_bot bhyt", group=True)
+    assert shown(hint) == msg.unknown_command("/subscibe")
 
 
 async def test_in_a_group_with_topics_answers_stay_in_the_topic_asked_in(
