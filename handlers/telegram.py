@@ -88,10 +88,11 @@ MAX_TITLE_CHARS = 600
 READ_TIMEOUT = 5.0
 ALERT_READ_TIMEOUT = 30.0
 SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
+WEBHOOK_CHECK = 60.0  # seconds between two looks at getWebhookInfo (webhook mode)
 # getUpdates refused (401/404): ask again after this wait, doubled each time, capped.
 REFUSED_RETRY_FIRST = 5.0
 REFUSED_RETRY_MAX = 300.0
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 NON_TEXT = (
     filters.Sticker.ALL
@@ -136,11 +137,26 @@ def render_html(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
         tail_blocks.append(html.escape(reply.buttons_title, quote=False))
     tail = "\n\n".join(tail_blocks)
     budget = limit - utf16_len(head) - utf16_len(tail) - 4
+    after: list[str] = []
+    if budget < limit // 4:  # many links, say: they follow in messages of their own
+        after, tail = _by_lines(tail, limit), ""
+        budget = limit - utf16_len(head) - 4
     parts = [html.escape(p, quote=False) for p in split_text(reply.text, budget, _escaped_len)]
     parts = parts or [""]
     parts[0] = "\n\n".join(block for block in (head, parts[0]) if block)
     parts[-1] = "\n\n".join(block for block in (parts[-1], tail) if block)
-    return [part for part in parts if part]
+    return [part for part in (*parts, *after) if part.strip()]
+
+
+def _by_lines(rendered: str, limit: int) -> list[str]:
+    """Rendered HTML in messages within `limit`, cut between lines (a link is one line)."""
+    parts: list[str] = []
+    for line in rendered.split("\n"):
+        if parts and utf16_len(parts[-1]) + 1 + utf16_len(line) <= limit:
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line)
+    return [part.strip("\n") for part in parts]
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -194,11 +210,29 @@ class _Addressed(filters.MessageFilter):
         return _mentions_bot(message)
 
 
+class _CommandForUs(filters.MessageFilter):
+    """A command addressed to this bot by name: '/lenh@ourbot'."""
+
+    def filter(self, message: Message) -> bool:
+        username = (message.get_bot().username or "").lower()
+        for entity, text in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+            if entity.offset == 0:
+                _, at, target = text.partition("@")
+                return bool(at) and target.lower() == username
+        return False
+
+
 def _without_mention(message: Message) -> str:
-    """The text with '@ourbot' taken out: 'hi @ward_bot lịch tiếp dân' -> 'hi lịch tiếp dân'."""
-    text = message.text or ""
+    """The text (or a photo's caption) with '@ourbot' taken out: 'hi @ward_bot lịch tiếp
+    dân' -> 'hi lịch tiếp dân'."""
+    text = message.text or message.caption or ""
     username = (message.get_bot().username or "").lower()
-    for value in message.parse_entities([MessageEntity.MENTION]).values():
+    mentions = (
+        message.parse_entities([MessageEntity.MENTION])
+        if message.text is not None
+        else message.parse_caption_entities([MessageEntity.MENTION])
+    )
+    for value in mentions.values():
         if value[1:].lower() == username:
             text = text.replace(value, " ", 1)
     return " ".join(text.split()) if text.strip() else text
@@ -207,6 +241,13 @@ def _without_mention(message: Message) -> str:
 # --- receiving ------------------------------------------------------------------------
 
 NO_UPDATES = json.dumps({"ok": True, "result": []}).encode()
+# getUpdates answers waited out (see _Polling), and what they mean.
+_REFUSED: dict[int, str] = {
+    HTTPStatus.UNAUTHORIZED: "token revoked, or a Telegram outage",
+    HTTPStatus.NOT_FOUND: "token revoked, or a Telegram outage",
+    # Two bots polling with one token: Telegram answers 409 to the one that asked first.
+    HTTPStatus.CONFLICT: "another copy of the bot is running with this token: stop one",
+}
 
 
 class _Polling(HTTPXRequest):
@@ -214,8 +255,9 @@ class _Polling(HTTPXRequest):
 
     python-telegram-bot takes a 401/404 from getUpdates for a revoked token and stops
     polling for good, while the process looks alive. Telegram answers so for a moment in
-    outages too. Here a refusal is logged, waited out (5 s, doubling up to 5 min) and
-    handed on as "no updates", so the polling loop simply asks again.
+    outages too; and 409 while another copy of the bot polls with the token. Here a refusal
+    is logged, waited out (5 s, doubling up to 5 min) and handed on as "no updates", so the
+    polling loop simply asks again.
     """
 
     def __init__(self, retry_first: float, retry_max: float, receiving: Receiving) -> None:
@@ -228,7 +270,8 @@ class _Polling(HTTPXRequest):
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await super().do_request(*args, **kwargs)
-        if code not in (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND):
+        why = _REFUSED.get(code)
+        if why is None:
             if code == HTTPStatus.OK:
                 self.receiving.answered()
                 self._retry = self.retry_first
@@ -237,15 +280,36 @@ class _Polling(HTTPXRequest):
         if self.closing.is_set():
             return code, payload
         wait, self._retry = self._retry, min(self._retry * 2, self.retry_max)
-        log.error(
-            "telegram: getUpdates refused (%d; token revoked, or a Telegram outage); "
-            "asking again in %.0f s",
-            code,
-            wait,
-        )
+        log.error("telegram: getUpdates refused (%d; %s); asking again in %.0f s", code, why, wait)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
         return HTTPStatus.OK, NO_UPDATES
+
+
+class _Requests(HTTPXRequest):
+    """Every other Bot API request: notes whether Telegram refuses the token (401/404).
+
+    In webhook mode no getUpdates shows a revoked token: Telegram still posts updates and
+    refuses every answer. Refused until a request is answered again, for /healthz.
+    """
+
+    def __init__(self, read_timeout: float) -> None:
+        super().__init__(read_timeout=read_timeout)
+        self.refused = False
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND):
+            if not self.refused:
+                log.error(
+                    "telegram: Telegram refused TELEGRAM_BOT_TOKEN (%d): was it revoked? "
+                    "copy the current one from @BotFather (/token) and restart the bot",
+                    code,
+                )
+            self.refused = True
+        elif code == HTTPStatus.OK:
+            self.refused = False
+        return code, payload
 
 
 # --- the channel ----------------------------------------------------------------------
@@ -292,6 +356,8 @@ class TelegramChannel:
         refused_retry_max: float = REFUSED_RETRY_MAX,
         stale_after: float = STALE_AFTER,
         clock: Callable[[], float] = time.monotonic,
+        webhook_check: float = WEBHOOK_CHECK,
+        wall_clock: Callable[[], float] = time.time,
         reply_retry: ReplyRetry = REPLY_RETRY,
     ) -> None:
         if not settings.telegram_token:
@@ -306,18 +372,26 @@ class TelegramChannel:
         # Answered lately, and not with a refusal (5xx and network errors are retried by
         # python-telegram-bot: they show as no answer).
         self.receiving = Receiving(stale_after, clock)
+        # Webhook mode: why Telegram's updates do not reach the bot, if they do not (as
+        # getWebhookInfo tells), and when the last one did (Telegram's clock: Unix time).
+        self.webhook_check = webhook_check
+        self.wall_clock = wall_clock
+        self.webhook_trouble: str | None = None
+        self._received_at = wall_clock()
+        self._watching: asyncio.Task[None] | None = None
         self._polling = _Polling(refused_retry, refused_retry_max, self.receiving)
         # A resident who blocked the bot cannot be told anything (python-telegram-bot's
         # Forbidden): noted, not apologised for. Residents type "2" under buttons too: it
         # presses the second.
         self.answerer = Answerer(CHANNEL, conversation, settings, counted=True, quiet=(Forbidden,))
         self._seen = Recent(SEEN_MAX)
+        self._requests = _Requests(read_timeout)
         builder = (
             Application.builder()
             .token(settings.telegram_token)
             .base_url(settings.telegram_base_url)
             .concurrent_updates(32)
-            .read_timeout(read_timeout)
+            .request(self._requests)
             .rate_limiter(AIORateLimiter(max_retries=3))
         )
         if self.webhook_mode:
@@ -354,6 +428,8 @@ class TelegramChannel:
                 allowed_updates=ALLOWED_UPDATES,
             )
             log.info("telegram: webhook set at %s%s", self.settings.public_url, WEBHOOK_PATH)
+            self.webhook_trouble, self._received_at = None, self.wall_clock()
+            self._watching = asyncio.create_task(self._watch_webhook(), name="telegram-webhook")
         elif app.updater is not None:
             self._polling.closing.clear()
             self.receiving.restart()
@@ -365,6 +441,11 @@ class TelegramChannel:
     async def stop(self) -> None:
         app = self.application
         self._polling.closing.set()
+        if self._watching is not None:
+            self._watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watching
+            self._watching = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -381,11 +462,12 @@ class TelegramChannel:
         return f"https://t.me/{username}" if username else None
 
     def is_running(self) -> bool:
-        """Up and receiving: polling gets answers (webhook mode: the application runs)."""
+        """Up and receiving: polling gets answers (webhook mode: the application runs), and
+        Telegram did not refuse the token in the latest answer to a request."""
         updater = self.application.updater
-        if not self.application.running or updater is None:
-            return self.application.running
-        return updater.running and self.receiving.ok()
+        if not self.application.running or self._requests.refused or self.webhook_trouble:
+            return False
+        return updater is None or (updater.running and self.receiving.ok())
 
     async def _set_commands(self) -> None:
         # /hoicanbo only where ward staff answer it (STAFF_CHAT_ID set up).
@@ -397,6 +479,38 @@ class TelegramChannel:
             log.warning("telegram: could not set the command menu: %s", exc)
 
     # --- webhook --------------------------------------------------------------------
+
+    async def _watch_webhook(self) -> None:
+        """Every `webhook_check` seconds, whether Telegram's updates still reach the
+        webhook: it is still ours (another copy of the bot, polling with the token, removes
+        it), and Telegram has not failed to post since the last update came."""
+        ours = f"{self.settings.public_url}{WEBHOOK_PATH}"
+        while True:
+            await asyncio.sleep(self.webhook_check)
+            try:
+                info = await self.application.bot.get_webhook_info()
+            except Exception as exc:  # a refused token is noted by _Requests
+                log.info("telegram: could not check the webhook: %s", exc)
+                continue
+            trouble = None
+            failed_at = info.last_error_date
+            if info.url != ours:
+                trouble = (
+                    "the webhook is no longer set (is another copy of the bot polling with "
+                    "this token?); restart this bot to set it again"
+                )
+            elif (
+                failed_at
+                and failed_at.timestamp() > self._received_at
+                and info.pending_update_count
+            ):
+                trouble = (
+                    f"Telegram cannot post updates to {ours}: {info.last_error_message} "
+                    f"({info.pending_update_count} waiting)"
+                )
+            if trouble and trouble != self.webhook_trouble:
+                log.error("telegram: %s", trouble)
+            self.webhook_trouble = trouble
 
     async def webhook(self, request: Request) -> Response:
         """POST /telegram: an update from Telegram, trusted only with the right secret."""
@@ -417,6 +531,7 @@ class TelegramChannel:
         if self._seen.seen(str(update.update_id)):
             log.debug("telegram: a repeated update dropped")
             return Response(status_code=200)
+        self._received_at = self.wall_clock()
         await self.application.update_queue.put(update)
         return Response(status_code=200)
 
@@ -425,34 +540,50 @@ class TelegramChannel:
     def _add_handlers(self) -> None:
         new = filters.UpdateType.MESSAGE
         app = self.application
+        app.add_handler(MessageHandler(new & filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_handler(CommandHandler(sorted(COMMAND_NAMES), self._on_text, filters=new))
-        # Unknown commands get a hint in private; in groups they may be for another bot.
-        app.add_handler(
-            MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, self._on_text)
-        )
+        # Unknown commands get a hint in private, and in groups when addressed to this bot
+        # by name (others may be for another bot).
+        ours = filters.ChatType.PRIVATE | _CommandForUs()
+        app.add_handler(MessageHandler(new & filters.COMMAND & ours, self._on_text))
         app.add_handler(
             MessageHandler(new & filters.TEXT & ~filters.COMMAND & _Addressed(), self._on_text)
         )
+        # A photo with a question typed under it: the question is answered.
+        app.add_handler(
+            MessageHandler(new & NON_TEXT & filters.CAPTION & _Addressed(), self._on_text)
+        )
         app.add_handler(MessageHandler(new & NON_TEXT & _Addressed(), self._on_non_text))
+        # A message edited in a private chat (a command's typo fixed) is answered again; in
+        # groups edits are chatter corrected, and a live location sends edits by the minute.
+        edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+        app.add_handler(MessageHandler(edited & (filters.TEXT | filters.CAPTION), self._on_text))
         app.add_handler(CallbackQueryHandler(self._on_button))
         app.add_error_handler(self._on_error)
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A command or a question: ask the conversation, send what it says."""
+        """A command or a question (typed, or under a photo): ask the conversation, send
+        what it says."""
         message = update.effective_message
-        if message is None or message.text is None:
+        if message is None:
+            return
+        typed = message.text if message.text is not None else message.caption
+        if typed is None:
             return
         chat = message.chat
         private = chat.type == ChatType.PRIVATE
-        text = message.text if private else _without_mention(message)
+        text = typed if private else _without_mention(message)
         quote = None if private else message.message_id  # in a group: whose question
 
         async def typing() -> None:
             with contextlib.suppress(TelegramError):
                 await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
 
+        # Under a photo or a file: the resident is told it went unseen (not to staff either).
+        note = [Reply(msg.attachment_unread())] if message.text is None else []
+
         async def send(replies: Sequence[Reply]) -> list[Button]:
-            await self.send(chat.id, replies, quote=quote)
+            await self.send(chat.id, [*note, *replies], quote=quote)
             return shown_buttons(replies)
 
         user = message.from_user
@@ -465,16 +596,42 @@ class TelegramChannel:
         )
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A sticker, photo, voice message...: ask for a typed question."""
-        chat = update.effective_chat
-        if chat is not None:
-            ref = ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE)
+        """A sticker, photo, voice message...: ask for a typed question (in a group, quoting
+        it: whose it was, and in its topic)."""
+        message = update.effective_message
+        if message is not None:
+            chat = message.chat
+            private = chat.type == ChatType.PRIVATE
+            ref = ChatRef(CHANNEL, str(chat.id), private=private)
             please = Reply(msg.please_type(), keeps_choices=True)
-            await self.answerer.say(ref, [please], self._sender(chat.id))
+            quote = None if private else message.message_id
+            await self.answerer.say(ref, [please], self._sender(chat.id, quote=quote))
 
-    def _sender(self, chat_id: int) -> Send:
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group upgraded to a supergroup (a new id; Telegram says so in both): what it
+        follows moves there now, not at its next alert, so that /mysubs, /unsubscribe and
+        /forget in the supergroup see it. In the new id's turn: before its next message."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        store = self.conversation.store
+        async with self.answerer.locks.hold(str(new)):
+            try:
+                moved = await store.move_chat(ChatRef(CHANNEL, str(old)), str(new), time.time())
+            except Exception:  # the outbox still moves it at its next alert
+                log.exception("telegram: could not move a group upgraded to a supergroup")
+                return
+        log.info("telegram: a group moved to a new id; %d waiting message(s) follow it", moved)
+
+    def _sender(self, chat_id: int, *, quote: int | None = None) -> Send:
         async def send(replies: Sequence[Reply]) -> list[Button]:
-            await self.send(chat_id, replies)
+            await self.send(chat_id, replies, quote=quote)
             return shown_buttons(replies)
 
         return send
@@ -487,9 +644,13 @@ class TelegramChannel:
             return
         try:
             await query.answer()
-        except BadRequest as exc:  # a query too old to answer still gets its reply
+        except TelegramError as exc:  # too old to answer, a moment of outage: still acted on
             log.info("telegram: could not answer a button press: %s", exc)
         pressed = query.message
+        # In a group with topics, what the press sends goes to the pressed message's topic.
+        thread = None
+        if isinstance(pressed, Message) and pressed.is_topic_message:
+            thread = pressed.message_thread_id
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
             for reply in replies:
@@ -499,7 +660,7 @@ class TelegramChannel:
                     and await self._edit(pressed, reply)
                 )
                 if not edited:
-                    await self.send(chat.id, [reply])
+                    await self.send(chat.id, [reply], thread=thread)
             return shown_buttons(replies)
 
         await self.answerer.action(
@@ -525,14 +686,27 @@ class TelegramChannel:
                 return True
             log.info("telegram: could not edit a message (%s); sending a new one", exc)
             return False
+        except Forbidden:  # blocked: nothing new can go either
+            raise
+        except TelegramError as exc:  # a 5xx, a timeout: a new message, retried, says it
+            log.info("telegram: could not edit a message (%s); sending a new one", exc)
+            return False
         return True
 
     async def send(
-        self, chat_id: int | str, replies: Sequence[Reply], *, quote: int | None = None
+        self,
+        chat_id: int | str,
+        replies: Sequence[Reply],
+        *,
+        quote: int | None = None,
+        thread: int | None = None,
     ) -> None:
-        """Send replies to a chat: each as one or more HTML messages, buttons on the last;
-        each message retried briefly on temporary failures (`self.reply_retry`)."""
-        parts = self._messages(chat_id, replies, quote=quote, read_timeout=self.read_timeout)
+        """Send replies to a chat (into forum topic `thread`, if given): each as one or
+        more HTML messages, buttons on the last; each message retried briefly on temporary
+        failures (`self.reply_retry`)."""
+        parts = self._messages(
+            chat_id, replies, quote=quote, thread=thread, read_timeout=self.read_timeout
+        )
         await send_parts(parts, delivery_error, self.reply_retry)
 
     def _messages(
@@ -541,6 +715,7 @@ class TelegramChannel:
         replies: Sequence[Reply],
         *,
         quote: int | None = None,
+        thread: int | None = None,
         read_timeout: float,
     ) -> list[Callable[[], Awaitable[object]]]:
         """Each message's sendMessage, for handlers.base.send_parts: the first quotes
@@ -561,6 +736,7 @@ class TelegramChannel:
                         reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
                         if quote
                         else None,
+                        message_thread_id=thread,
                         read_timeout=read_timeout,
                     )
                 )

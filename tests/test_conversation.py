@@ -395,6 +395,9 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("/subscribe bhyt", "bhyt"),
         ("/subscribe@phuong2_test_bot Bảo hiểm y tế", "bhyt"),
         ("/subscribe bao hiem y te", "bhyt"),
+        # As /help writes it ("/subscribe <chủ đề>"), or quoted as the replies quote it.
+        ("/subscribe <bhyt>", "bhyt"),
+        ("/subscribe “Học bổng và khuyến học”", "hoc-bong"),
         ("đăng ký nhận tin bhyt", "bhyt"),
         ("DANG KY NHAN TIN BHYT", "bhyt"),
         ("theo dõi tin học bổng", "hoc-bong"),

@@ -18,7 +18,7 @@ from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 from handlers.telegram import TelegramChannel, render_html
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
-from wardbot.conversation import Conversation, Reply, alert_reply
+from wardbot.conversation import Conversation, Link, Reply, alert_reply
 from wardbot.delivery import ReplyRetry
 from wardbot.desk import Desk
 from wardbot.engine import Engine
@@ -121,6 +121,24 @@ async def test_polling_survives_a_while_of_refused_get_updates(
         refused = lambda: [c for c in api.of("getUpdates") if c.status == status]  # noqa: E731
         await api.wait_until(lambda: len(refused()) >= 3)  # still asking, again and again
         assert not channel.is_running(), "/healthz must say Telegram is down meanwhile"
+        api.recover("getUpdates")
+        (reply,) = await api.say(ALICE, "/help")
+        assert "Cách hỏi:" in shown(reply)
+        assert channel.is_running()
+
+
+async def test_another_instance_polling_with_the_same_token_is_reported(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Telegram answers 409 to the one of two bots polling with one token that asked first.
+    quick = {"refused_retry": 0.01, "refused_retry_max": 0.05}
+    async with polling_channel(api, ward_engine, ward_settings, **quick) as (channel, _):
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        conflict = "Conflict: terminated by other getUpdates request"
+        api.fail("getUpdates", 409, times=None, description=conflict)
+        await api.wait_until(lambda: sum(c.status == 409 for c in api.of("getUpdates")) >= 2)
+        assert not channel.is_running(), "/healthz must say Telegram is down meanwhile"
+        assert "another copy of the bot" in caplog.text
         api.recover("getUpdates")
         (reply,) = await api.say(ALICE, "/help")
         assert "Cách hỏi:" in shown(reply)
@@ -235,6 +253,31 @@ async def test_a_topic_button_subscribes_and_updates_the_list_in_place(
     assert "• Bảo hiểm y tế" in shown(mine)
 
 
+async def test_a_button_press_is_acted_on_when_stopping_its_spinner_fails(
+    api: FakeBotApi, store: Store
+) -> None:
+    (topics,) = await api.say(ALICE, "/topics")
+    api.fail("answerCallbackQuery", 502, description="Bad Gateway")  # a moment of outage
+    mark = len(api.calls)
+    api.press(ALICE, "sub:bhyt", message=topics)
+    await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
+    (edit,) = api.of("editMessageText", since=mark)
+    assert shown(edit).startswith(msg.subscribed("Bảo hiểm y tế"))  # not the apology
+    assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["bhyt"]
+
+
+async def test_a_list_that_cannot_be_updated_for_a_moment_is_sent_anew(
+    api: FakeBotApi, store: Store
+) -> None:
+    (topics,) = await api.say(ALICE, "/topics")
+    api.fail("editMessageText", 502, description="Bad Gateway")
+    mark = len(api.calls)
+    api.press(ALICE, "sub:bhyt", message=topics)
+    (sent,) = await api.replies(ALICE, since=mark)
+    assert shown(sent).startswith(msg.subscribed("Bảo hiểm y tế"))  # not the apology
+    assert ("🔕 Bỏ nhận tin: Bảo hiểm y tế", "unsub:bhyt") in sent.buttons
+
+
 async def test_a_related_question_button_opens_that_answer(api: FakeBotApi, store: Store) -> None:
     (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
     label, data = answer.buttons[0]
@@ -244,6 +287,20 @@ async def test_a_related_question_button_opens_that_answer(api: FakeBotApi, stor
     (opened,) = await api.replies(ALICE, since=mark)
     assert shown(opened).startswith(label.rstrip("…"))
     assert "<b>" in opened.text  # the question is the bold title
+
+
+async def test_a_command_corrected_by_editing_the_message_is_done(
+    api: FakeBotApi, store: Store
+) -> None:
+    mark = len(api.calls)
+    typo = api.send_text(ALICE, "/subscibe bhyt")
+    (unknown,) = await api.replies(ALICE, since=mark)
+    assert shown(unknown) == msg.unknown_command("/subscibe")
+    mark = len(api.calls)
+    api.edit_text(typo, "/subscribe bhyt")  # fixed in place, as Telegram lets one do
+    (done,) = await api.replies(ALICE, since=mark)
+    assert shown(done).startswith(msg.subscribed("Bảo hiểm y tế"))
+    assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["bhyt"]
 
 
 @pytest.mark.parametrize("typed", ["2", "số 2 ạ", "chọn 2"])
@@ -342,6 +399,19 @@ def test_a_long_title_is_shown_whole_and_a_pasted_paragraph_cut_at_a_word() -> N
     assert pasted.startswith(title[:-1]) and pasted[len(title) - 1] == " "
 
 
+def test_an_answer_with_many_long_links_is_sent_in_parts_telegram_accepts() -> None:
+    # Staff may list many links under an answer (a portal's long addresses): more than
+    # one message holds.
+    base = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc="
+    links = tuple(Link(f"Thủ tục {n}", f"{base}{n:04d}&{'x' * 60}") for n in range(40))
+    parts = render_html(Reply("Nội dung trả lời.", title="Tiêu đề", footer="Nguồn", links=links))
+    assert len(parts) > 1
+    assert all(utf16_len(part) <= 4000 for part in parts)
+    whole = "\n".join(visible_text(part) for part in parts)  # each part parses alone
+    assert whole.startswith("Tiêu đề\n\nNội dung trả lời.")
+    assert all(f"Thủ tục {n}" in whole for n in range(40))
+
+
 async def test_html_like_text_is_escaped(api: FakeBotApi, store: Store) -> None:
     (reply,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
     assert "Lưu ý: <b>không</b> cần bản sao sổ hộ khẩu & giấy tờ cũ." in shown(reply)
@@ -356,6 +426,26 @@ async def test_a_sticker_gets_a_polite_request_to_type(api: FakeBotApi, store: S
     api.send_sticker(ALICE)
     (reply,) = await api.replies(ALICE, since=mark)
     assert shown(reply) == msg.please_type()
+
+
+async def test_a_photo_with_a_question_typed_under_it_gets_the_answer(
+    api: FakeBotApi, store: Store
+) -> None:
+    mark = len(api.calls)
+    api.send_photo(ALICE, "mất thẻ bhyt thì làm sao")
+    note, reply = await api.replies(ALICE, 2, since=mark)
+    assert shown(note) == msg.attachment_unread()  # the photo itself is not seen
+    assert shown(reply).startswith("Mất thẻ bảo hiểm y tế thì làm sao?")
+    mark = len(api.calls)
+    api.send_photo(ALICE)  # nothing typed: asked to type
+    (bare,) = await api.replies(ALICE, since=mark)
+    assert shown(bare) == msg.please_type()
+    mark = len(api.calls)
+    api.send_photo(GROUP, "ảnh đẹp quá", group=True)  # for the group, not the bot
+    photo = api.send_photo(GROUP, "@phuong2_test_bot gia han the bhyt o dau", group=True)
+    note, answer = await api.replies(GROUP, 2, since=mark)
+    assert note.params["reply_parameters"]["message_id"] == photo["message"]["message_id"]
+    assert shown(answer).startswith("Gia hạn thẻ bảo hiểm y tế")
 
 
 # --- groups -------------------------------------------------------------------------------
@@ -378,6 +468,33 @@ async def test_in_a_group_only_messages_for_the_bot_are_answered(
     (helped,) = await api.say(GROUP, "/help", group=True)
     assert shown(helped).startswith("Cách hỏi")
     assert len(api.sent(GROUP, since=mark)) == 2  # nothing for the chatter or the other bot
+    # A command this bot does not have, addressed to it by name: a hint, not silence.
+    (hint,) = await api.say(GROUP, "/subscibe@phuong2_test_bot bhyt", group=True)
+    assert shown(hint) == msg.unknown_command("/subscibe")
+
+
+async def test_in_a_group_with_topics_answers_stay_in_the_topic_asked_in(
+    api: FakeBotApi, store: Store
+) -> None:
+    forum = -1005550001
+    api.staff_group(forum, title="Cư dân khu phố 3")  # a residents' group with topics
+    thread = api.staff_topic(forum, "Hỏi đáp thủ tục", user_id=77)
+    mark = len(api.calls)
+    question = "@phuong2_test_bot dang ky tam tru can giay to gi"
+    api.send_text(forum, question, group=True, user_id=77, thread_id=thread)
+    (answer,) = await api.replies(forum, since=mark)
+    assert answer.result["message_thread_id"] == thread
+    label, data = answer.buttons[0]
+    mark = len(api.calls)
+    api.press(forum, data, message=answer, group=True, user_id=77)
+    (opened,) = await api.replies(forum, since=mark)
+    assert shown(opened).startswith(label.rstrip("…"))
+    assert opened.result.get("message_thread_id") == thread  # not the General topic
+    mark = len(api.calls)
+    api.send_photo(forum, group=True, reply_to=answer)  # no question typed under it
+    (please,) = await api.replies(forum, since=mark)
+    assert shown(please) == msg.please_type()
+    assert please.result.get("message_thread_id") == thread
 
 
 # --- persistence, failures ------------------------------------------------------------------

@@ -171,6 +171,27 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_alerts(
     assert api.sent(old)[1:] == []  # nothing but the answer to /subscribe
 
 
+async def test_a_group_upgraded_to_a_supergroup_manages_its_topics_there_at_once(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Telegram tells the bot of the upgrade: what the group follows moves to the new id
+    then, not at the next alert. Staff see it in /mysubs there, and stopping it there stops
+    it (no alert reaches the supergroup through the old id afterwards)."""
+    from test_telegram import polling_channel
+
+    old, new = -4012345679, -1004012345679
+    settings = replace(ward_settings, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with polling_channel(api, ward_engine, settings) as (_, store):
+        await api.say(old, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        api.upgrade(old, new, user_id=ADMIN_ID)
+        (mine,) = await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
+        assert "Bảo hiểm y tế" in visible_text(mine.text)
+        (stopped,) = await api.say(new, "/unsubscribe all", group=True, user_id=ADMIN_ID)
+        assert visible_text(stopped.text) == msg.unsubscribed_all(1)
+        for chat_id in (old, new):
+            assert await store.subscriptions_of(ChatRef("telegram", str(chat_id))) == []
+
+
 # --- Telegram errors as the sender sees them -------------------------------------------
 
 

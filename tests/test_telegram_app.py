@@ -21,9 +21,12 @@ import httpx
 import pytest
 from fakes import disk
 from fakes.telegram_api import FakeBotApi, visible_text
+from starlette.applications import Starlette
 
 from wardbot import app
 from wardbot.config import ConfigError, Secret, Settings
+from wardbot.conversation import Conversation
+from wardbot.engine import Engine
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts
 
@@ -218,6 +221,82 @@ async def test_webhook_rejects_a_body_that_is_not_an_update(
     assert visible_text(reply.text).startswith("Cách hỏi")
     assert not [r for r in caplog.records if r.exc_info], "no traceback for a bad body"
     assert caplog.text.count("not an update") == len(NOT_UPDATES)
+
+
+async def test_webhook_mode_reports_telegram_down_while_it_refuses_the_token(
+    api: FakeBotApi, webhook: str
+) -> None:
+    """A token revoked in @BotFather: Telegram still posts updates, and refuses every answer
+    (401). No getUpdates shows it in webhook mode: the answers refused do."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    health = webhook.replace("/telegram", "/healthz")
+    refused = lambda: [c for c in api.of("sendMessage") if c.status == 401]  # noqa: E731
+    async with httpx.AsyncClient() as client:
+        api.fail("sendMessage", 401, times=None)
+        api.fail("sendChatAction", 401, times=None)
+        await client.post(webhook, json=update(707, "mất thẻ bhyt"), headers=headers)
+        await api.wait_until(lambda: len(refused()) == 2)  # the answer, then the apology
+        down = await client.get(health)
+        assert down.status_code == 503 and down.json()["checks"]["telegram"] is False
+        api.recover("sendMessage")  # a new token set, say
+        api.recover("sendChatAction")
+        mark = len(api.calls)
+        await client.post(webhook, json=update(707, "/help", update_id=9004), headers=headers)
+        await api.replies(707, since=mark)
+        up = await client.get(health)
+        assert up.status_code == 200 and up.json()["checks"]["telegram"] is True
+
+
+async def test_webhook_mode_reports_telegram_down_while_updates_do_not_reach_it(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing arrives at the webhook: quiet, or Telegram cannot post to it (a bad
+    certificate), or another copy of the bot polling with the token removed it.
+    getWebhookInfo tells these apart; /healthz reports the last two."""
+    from handlers.telegram import TelegramChannel
+
+    now = [2_000_000_000.0]
+    settings = bot_settings(
+        ward_settings,
+        api,
+        public_url="https://bot.phuong2.example.vn",
+        telegram_webhook_secret=Secret(SECRET),
+    )
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = TelegramChannel(
+            settings,
+            Conversation(ward_engine, store, settings),
+            webhook_check=0.01,
+            wall_clock=lambda: now[0],
+        )
+
+        async def checked() -> None:
+            """Until the bot has read getWebhookInfo's answer as it is now (asked twice)."""
+            asked = len(api.of("getWebhookInfo"))
+            await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 2)
+
+        await channel.start()
+        try:
+            await checked()
+            assert channel.is_running()
+            api.webhook_error = (int(now[0]) + 60, "SSL error {certificate verify failed}")
+            api.webhook_pending = 3
+            await checked()
+            assert not channel.is_running()
+            assert "certificate verify failed" in caplog.text
+            now[0] += 120  # delivered again: an update arrives after the error
+            transport = httpx.ASGITransport(app=Starlette(routes=channel.routes()))
+            async with httpx.AsyncClient(transport=transport, base_url="https://bot") as client:
+                headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                await client.post("/telegram", json=update(708, "/help"), headers=headers)
+            await checked()
+            assert channel.is_running()
+            api.webhook = {}  # deleteWebhook from another copy of the bot, which polls
+            await checked()
+            assert not channel.is_running()
+            assert "webhook" in caplog.text.split("certificate verify failed")[-1]
+        finally:
+            await channel.stop()
 
 
 async def test_webhook_answers_a_repeated_update_once(api: FakeBotApi, webhook: str) -> None:

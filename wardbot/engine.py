@@ -40,6 +40,7 @@ from wardbot.analysis import (
     synonyms_key,
 )
 from wardbot.hours import vietnam_today
+from wardbot.intents import topic_key
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
     MAX_NOTICE_BYTES,
@@ -959,14 +960,15 @@ class Engine:
         return current[:limit]
 
     def find_topic(self, text: str) -> Topic | None:
-        """A topic named by id, name or keyword, accents and small typos forgiven."""
-        wanted = " ".join(fold(text).split())
+        """A topic named by id, name or keyword, accents and small typos forgiven, and the
+        brackets or quotes around it ("/subscribe <bhyt>", as /help writes it)."""
+        wanted = topic_key(text)
         if not wanted:
             return None
         choices: dict[str, Topic] = {}
         for topic in self.corpus.topics:
-            for label in (topic.id, topic.id.replace("-", " "), topic.name, *topic.keywords):
-                choices.setdefault(" ".join(fold(label).split()), topic)
+            for label in (topic.id, topic.name, *topic.keywords):
+                choices.setdefault(topic_key(label), topic)
         if wanted in choices:
             return choices[wanted]
         match = process.extractOne(wanted, list(choices), scorer=fuzz.ratio, score_cutoff=85)

@@ -749,6 +749,13 @@ def admin_task_failing(task: str) -> str:
 # --- problems ---------------------------------------------------------------------
 
 
+def attachment_unread() -> str:
+    """Before the answer to a question typed under a photo or a file."""
+    return (
+        "Dạ, em chưa xem được ảnh và tệp đính kèm; em xin trả lời theo phần chữ anh/chị gửi kèm ạ."
+    )
+
+
 def please_type() -> str:
     return (
         "Dạ, hiện em chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi, "

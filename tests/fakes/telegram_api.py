@@ -99,6 +99,8 @@ SERVICE_KEYS = frozenset(
         "forum_topic_closed",
         "forum_topic_reopened",
         "new_chat_members",
+        "migrate_to_chat_id",
+        "migrate_from_chat_id",
         "left_chat_member",
         "pinned_message",
     }
@@ -203,6 +205,22 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _entities(text: str) -> list[dict[str, Any]]:
+    """The entities Telegram finds in a typed text: a command at its start, @mentions."""
+    entities = []
+    command = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", text)
+    if command:
+        entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))})
+    for mention in re.finditer(r"@\w+", text):
+        if command and mention.start() < command.end():
+            continue
+        offset = utf16_len(text[: mention.start()])
+        entities.append(
+            {"type": "mention", "offset": offset, "length": utf16_len(mention.group(0))}
+        )
+    return entities
+
+
 def _thread_param(params: dict[str, Any]) -> int | None:
     raw = params.get("message_thread_id")
     return int(raw) if raw not in (None, "") else None
@@ -239,6 +257,10 @@ class FakeBotApi(FakeApiServer):
         self._recent_sends: deque[float] = deque()  # monotonic times, within the last second
         self.commands: list[dict[str, str]] = []
         self.webhook: dict[str, Any] = {}
+        # Telegram failing to post updates to the webhook: (unix time, why), and how many
+        # updates wait meanwhile (getWebhookInfo's last_error_date/_message, pending count).
+        self.webhook_error: tuple[int, str] | None = None
+        self.webhook_pending = 0
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}  # a group's old id -> its supergroup's id
         self._failures: dict[str, list[_Failure]] = {}
@@ -382,19 +404,7 @@ class FakeBotApi(FakeApiServer):
                 raise ValueError(f"message {replied['message_id']} is not in thread {thread_id}")
         if thread_id is not None and thread_id not in self.topics.get(chat_id, {}):
             raise ValueError(f"no topic {thread_id} in chat {chat_id}")
-        entities = []
-        command = re.match(r"/[A-Za-z0-9_]+(?:@\w+)?", text)
-        if command:
-            entities.append(
-                {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
-            )
-        for mention in re.finditer(r"@\w+", text):
-            if command and mention.start() < command.end():
-                continue
-            offset = utf16_len(text[: mention.start()])
-            entities.append(
-                {"type": "mention", "offset": offset, "length": utf16_len(mention.group(0))}
-            )
+        entities = _entities(text)
         fields: dict[str, Any] = {"text": text}
         if entities:
             fields["entities"] = entities
@@ -475,6 +485,40 @@ class FakeBotApi(FakeApiServer):
             {"message": self._message(chat_id, None, group, sticker=sticker)}, None
         )
 
+    def edit_text(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """The resident edits a message they sent (`sent`: the update send_text returned):
+        an edited_message update with the new text and its entities."""
+        message = {**sent["message"], "text": text, "edit_date": int(time.time())}
+        message.pop("entities", None)
+        if entities := _entities(text):
+            message["entities"] = entities
+        self.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
+        return self.push({"edited_message": message})
+
+    def send_photo(
+        self,
+        chat_id: int,
+        caption: str | None = None,
+        *,
+        group: bool = False,
+        reply_to: Call | dict[str, Any] | int | None = None,
+    ) -> dict[str, Any]:
+        """A photo, with the text typed under it (its caption, @mentions found) if given.
+        `reply_to`: the message it replies to (see send_text), in whose topic it is."""
+        size = {"file_id": "AgACAgphoto", "file_unique_id": "AQADphoto", "width": 1280}
+        fields: dict[str, Any] = {"photo": [{**size, "height": 960}]}
+        if caption is not None:
+            fields["caption"] = caption
+            if entities := _entities(caption):
+                fields["caption_entities"] = entities
+        if reply_to is not None:
+            replied = self._replied(chat_id, reply_to)
+            fields["reply_to_message"] = _as_reply(replied)
+            if "message_thread_id" in replied:
+                fields.update(message_thread_id=replied["message_thread_id"])
+                fields.update(is_topic_message=True)
+        return self._deliver({"message": self._message(chat_id, None, group, **fields)}, None)
+
     def press(
         self,
         chat_id: int,
@@ -554,6 +598,16 @@ class FakeBotApi(FakeApiServer):
         """The group was upgraded to a supergroup: sends to its old id get 400 with
         `migrate_to_chat_id`, as Telegram answers."""
         self.migrated[chat_id] = new_chat_id
+
+    def upgrade(self, chat_id: int, new_chat_id: int, *, user_id: int) -> None:
+        """A member upgrades the group to a supergroup: sends to the old id are refused
+        (`migrate`), and the bot gets Telegram's two service messages, in the old group
+        (migrate_to_chat_id) and in the supergroup (migrate_from_chat_id)."""
+        self.migrate(chat_id, new_chat_id)
+        old = self._message(chat_id, user_id, True, migrate_to_chat_id=new_chat_id)
+        self._deliver({"message": old}, None)
+        new = self._message(new_chat_id, user_id, True, migrate_from_chat_id=chat_id)
+        self._deliver({"message": new}, None)
 
     # --- inspection -------------------------------------------------------------------
 
@@ -685,6 +739,12 @@ class FakeBotApi(FakeApiServer):
             case "setwebhook":
                 self.webhook = dict(params)
                 return True
+            case "getwebhookinfo":
+                info = {"url": self.webhook.get("url", ""), "has_custom_certificate": False}
+                info["pending_update_count"] = self.webhook_pending
+                if self.webhook_error is not None:
+                    info["last_error_date"], info["last_error_message"] = self.webhook_error
+                return info
             case "getupdates":
                 return await self._get_updates(params)
             case "sendmessage":
@@ -725,6 +785,9 @@ class FakeBotApi(FakeApiServer):
         limit = int(params.get("limit") or 100)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        allowed = params.get("allowed_updates")
+        if allowed:  # Telegram never sends the bot updates of the other kinds
+            self._updates = [u for u in self._updates if u.keys() & set(allowed)]
         if not self._updates and timeout > 0 and not self._closing:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
