@@ -401,6 +401,8 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("đăng ký nhận tin bhyt", "bhyt"),
         ("DANG KY NHAN TIN BHYT", "bhyt"),
         ("theo dõi tin học bổng", "hoc-bong"),
+        ("nhận tin học bổng", "hoc-bong"),
+        ("nhan thong bao bhyt", "bhyt"),
         ("cho em đăng ký nhận thông báo về cư trú với ạ", "cu-tru"),
     ],
 )
@@ -413,6 +415,20 @@ async def test_subscribing_in_words_or_by_command(
     assert await store.subscriptions_of(CHAT) == [topic]
     again = await one(conversation, text)
     assert again.text == msg.already_subscribed(name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nhan tin cho can bo phuong", "nhắn tin hỏi phường được không", "nhận tin học bổng ở đâu?"],
+)
+async def test_texting_the_ward_is_no_subscription(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """Unaccented "nhan tin" is "nhắn tin" (to text) as often as "nhận tin" (to get news):
+    only a topic named exactly, and no question, makes it a subscription."""
+    replies = await say(conversation, text)
+    assert all("chưa tìm thấy chủ đề" not in r.text for r in replies)
+    assert await store.subscriptions_of(CHAT) == []
 
 
 @pytest.mark.parametrize(

@@ -136,6 +136,9 @@ _SUBSCRIBE_EXPLICIT = (
     re.compile(r"(?:dang ky|dang ki|dk) theo doi" + _REST),
     re.compile(r"theo doi (?:tin|thong bao|tin tuc|chu de)" + _REST),
 )
+# "nhận tin học bổng": to get a topic's news, but unaccented "nhan tin" is also "nhắn tin"
+# (to text someone): only a topic named exactly makes it a subscription.
+_SUBSCRIBE_RECEIVE = re.compile(r"(?:xin |muon )?nhan (?:tin|thong bao|tin tuc|ban tin)" + _REST)
 _SUBSCRIBE_BARE = (
     re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),
     re.compile(r"theo doi (?P<rest>.+)"),
@@ -289,6 +292,11 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
                 # "đăng ký nhận tin ở đâu?": a question, unless it names a topic exactly.
                 return Intent("subscribe", typed, explicit=False)
             return Intent("subscribe", typed, explicit=True)
+    match = _SUBSCRIBE_RECEIVE.fullmatch(said)
+    if match and not looks_like_question:
+        folded, typed = _topic_phrase(match.group("rest"), original)
+        if folded:
+            return Intent("subscribe", typed, explicit=False)
     for pattern in _SUBSCRIBE_BARE:
         match = pattern.fullmatch(said)
         if match and not looks_like_question:
