@@ -559,6 +559,38 @@ async def test_a_page_left_open_across_a_fresh_database_still_shows_what_is_said
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
 
 
+async def test_an_answer_already_on_its_way_when_the_network_went_leaves_the_note(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """A response sent before the phone lost its network, arriving after, is drawn; the
+    note stays until the phone says it is back (it was cleared, and an event stream
+    opened just before stayed quiet: nothing brought the note back)."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    _, replies = messages(page)
+    await ask(page, "mat the bhyt thi lam sao")
+    await expect(replies).to_have_count(1)
+    held: list[Routed] = []
+
+    async def hold(route: Routed) -> None:  # the catch-up after a send, on its way
+        held.append(route)
+
+    await page.route(lambda url: "/chat/api/poll" in url and "wait=1" not in url, hold)
+    async with page.expect_request(lambda r: "/chat/api/poll" in r.url and "wait=1" not in r.url):
+        await ask(page, "cam on")
+    status = page.get_by_role("status")
+    await page.context.set_offline(True)
+    await expect(status).to_have_text(UI["offline"])
+    late = {"id": 10**6, "from": "bot", "text": STAFF_ANSWER}
+    for route in held:
+        await route.fulfill(json={"messages": [late]})
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await expect(status).to_have_text(UI["offline"])
+    await page.context.set_offline(False)
+    await expect(status).to_have_text("")
+    await page.unroute_all(behavior="ignoreErrors")
+
+
 async def test_a_phone_losing_its_network_shows_the_note_at_once_and_clears_it_when_back(
     bot: Bot, new_page: NewPage
 ) -> None:

@@ -348,8 +348,10 @@
     });
   }
 
-  /** Any answer from the bot: the connection is back; whoever waits to retry, retries now. */
+  /** Any answer from the bot: the connection is back; whoever waits to retry, retries now.
+      Not while the device says it is offline: that answer was on its way before. */
   function reachable() {
+    if (navigator.onLine === false) return;
     setOffline(false);
     if (wakeUp) wakeUp();
   }
