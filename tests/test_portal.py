@@ -204,6 +204,67 @@ def test_an_imported_page_keeps_the_article_and_drops_the_portal_around_it(
         assert furniture not in notice.body, furniture
 
 
+BYLINE = '<p style="text-align:right"><strong>Tin, ảnh: Ngọc Hân</strong></p>'
+SITE_FOOTERS = [
+    pytest.param(
+        "<p>CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5</p>"
+        "<p>Địa chỉ: số 12 đường Lê Lợi, Phường 5, thành phố Mỹ Tho</p>"
+        "<p>Điện thoại: 0273 3822 555 - Đường dây nóng: 0912 345 678</p>"
+        "<p>Email: ubndphuong5@example.vn</p>"
+        "<p>Bản quyền thuộc Ủy ban nhân dân Phường 5.</p>"
+        "<p>Chịu trách nhiệm chính: Nguyễn Văn An - Chủ tịch UBND phường</p>"
+        "<p>Số lượt truy cập: 351.286</p><p>Đang truy cập: 12</p>",
+        ["CỔNG THÔNG TIN", "Địa chỉ", "0273 3822 555", "0912 345 678", "ubndphuong5@", "Bản quyền"],
+        id="address-hotline-copyright-counters",
+    ),
+    pytest.param(
+        "<p>© 2024 UBND Phường 5 - Địa chỉ: số 12 đường Lê Lợi - Điện thoại: 0273 3822 555</p>",
+        ["©", "Địa chỉ", "0273 3822 555"],
+        id="one-copyright-line",
+    ),
+    pytest.param(
+        "<p>CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5</p><p>Địa chỉ: số 12 đường Lê Lợi, Phường 5</p>"
+        "<p>Điện thoại: 0273 3822 555</p>",
+        ["CỔNG THÔNG TIN", "Địa chỉ", "0273 3822 555"],
+        id="site-name-and-contacts",
+    ),
+    pytest.param(
+        '<div class="share">Chia sẻ: <a href="#">Facebook</a> <a href="#">Zalo</a></div>'
+        "<p>Chia sẻ bài viết</p><p>In bài</p><p>Tags: BHYT, học sinh, khuyến học</p>",
+        ["Chia sẻ", "Facebook", "In bài", "Tags"],
+        id="share-buttons-and-tags",
+    ),
+]
+
+
+@pytest.mark.parametrize(("footer", "gone"), SITE_FOOTERS)
+def test_a_site_footer_inside_the_article_block_is_not_in_the_notice(
+    ward, portal, capsys, footer, gone
+):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    url = portal.put("/tin-tuc/trao-the-bhyt", page.replace(BYLINE, BYLINE + footer))
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    body = ward.notice(name).body
+    assert body.startswith("Chiều ngày 12/3/2024") and body.endswith("Tin, ảnh: Ngọc Hân")
+    for furniture in gone:
+        assert furniture not in body, furniture
+
+
+def test_a_notices_own_contact_lines_at_its_end_are_kept(ward, portal, capsys):
+    contact = (
+        "<p>Phụ huynh có thắc mắc xin liên hệ bộ phận một cửa của phường.</p>"
+        "<p>Địa chỉ: số 12 đường Lê Lợi, Phường 5</p><p>Điện thoại: 0273 3822 555</p>"
+    )
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    url = portal.put("/tin-tuc/trao-the-bhyt", page.replace(BYLINE, contact))
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert ward.notice(name).body.endswith(
+        "Địa chỉ: số 12 đường Lê Lợi, Phường 5\n\nĐiện thoại: 0273 3822 555"
+    )
+
+
 def dated_beside(case: str, today: dt.date) -> bytes:
     """A fixture page showing today's date near the article, but not as its date."""
     shown = f"{today:%d/%m/%Y}"

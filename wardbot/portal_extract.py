@@ -11,8 +11,10 @@
   Vietnamese words is kept. Everything comes out NFC.
 - The article: trafilatura finds the main text and the title. What it leaves of
   the page's furniture is cleaned here line by line: image file names, "(0)" ratings,
-  "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, comment
-  forms, the date line itself, repeated paragraphs.
+  "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, share
+  buttons, comment forms, the site's footer when it sits inside the article's block
+  (copyright, then the site's name and contact lines above it), the date line itself,
+  repeated paragraphs.
 - The date is the article's, never one from the page around it (the site footer's
   "Cập nhật: ...", a sidebar, the other-news lists): the page's metadata (meta tags,
   JSON-LD, a dated address; htmldate reading the <head> only), else what the article's
@@ -575,13 +577,61 @@ _END_OF_ARTICLE = re.compile(
 )
 _FURNITURE = re.compile(
     r"^(?:[-_=*~.•]{3,}|image(?: banner| advertisement)?|"
-    r"in bài viết|in trang|gửi email|gửi bài viết|chia sẻ|"
+    r"in bài(?: viết)?|in trang|gửi email|gửi bài viết|"
+    r"chia sẻ(?:\s+(?:bài viết|bài|lên|qua|trên)\b.{0,30})?\s*:?|"
+    r"(?:tags?|từ khóa|từ khoá)\s*:.{0,200}|facebook|zalo|twitter|"
     r"quay lại|quay về|về đầu trang|trở về|lượt xem\s*:?\s*[\d.,]*|số lượt xem\s*:?\s*[\d.,]*|"
     r"(?:đang online|hôm nay|trong tháng|tất cả|tổng truy cập)\s*:\s*[\d.,]+|"
     r"email của bạn sẽ không được hiển thị công khai.*|"
     rf"(?:{_POSTED_LABEL}|{_UPDATED_LABEL})\s*:?\s*(?:{_DATELINE})?)$",
     re.I,
 )
+
+
+# The site's own footer, which some portals put inside the article's block: its copyright,
+# its publisher, its licence, its visit counters. The article is over; the site's name,
+# address, telephone and e-mail lines just above it are the footer's too.
+_SITE_FOOTER = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b|bản quyền\b|(?:người\s+)?chịu trách nhiệm\s+(?:chính|nội dung|"
+    r"xuất bản)|cơ quan chủ quản|giấy phép\s+(?:số|thiết lập|hoạt động|xuất bản)|ghi rõ nguồn|"
+    r"thiết kế\s+(?:bởi|và phát triển)|phát triển bởi|(?:tổng\s+|số\s+)?lượt truy cập|"
+    r"đang truy cập)",
+    re.I,
+)
+# Within a line: "CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5 - Bản quyền thuộc ... - Địa chỉ: ...".
+_SITE_FOOTER_WITHIN = re.compile(r"bản quyền thuộc|ghi rõ nguồn", re.I)
+_CONTACT_WITHIN = re.compile(r"(?:địa chỉ|điện thoại|đt|fax|e-?mail|website)\s*:", re.I)
+_SITE_NAME = re.compile(r"^(?:cổng|trang) thông tin(?: điện tử)?\b", re.I)
+_SITE_CONTACT = re.compile(
+    r"^(?:địa chỉ|trụ sở|điện thoại|đt|tel|fax|e-?mail|website|hotline|đường dây nóng)\b"
+    r"\s*(?:liên hệ\s*)?:",
+    re.I,
+)
+# A footer line is short; prose that cites a copyright or a hotline is not one.
+FOOTER_LINE_WORDS = 60
+
+
+def _is_site_footer(line: str) -> bool:
+    if len(line.split()) > FOOTER_LINE_WORDS:
+        return False
+    within = bool(_SITE_FOOTER_WITHIN.search(line) and _CONTACT_WITHIN.search(line))
+    return bool(_SITE_FOOTER.match(line)) or "©" in line or within
+
+
+def _without_site_footer(kept: list[str], cut: bool) -> list[str]:
+    """The article without the site's name and contact lines at its end: always when the
+    site's footer (copyright...) was cut off after them, else only when they start with the
+    site's name ("CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5", then "Địa chỉ: ...")."""
+    end = len(kept)
+    while end > 1 and len(kept[end - 1].split()) <= FOOTER_LINE_WORDS:
+        line = kept[end - 1]
+        if not (_SITE_CONTACT.match(line) or _SITE_NAME.match(line)):
+            break
+        end -= 1
+    tail = kept[end:]
+    if cut or (len(tail) >= 2 and _SITE_NAME.match(tail[0])):
+        return kept[:end]
+    return kept
 
 
 def _raw_paragraphs(text: str) -> list[str]:
@@ -594,6 +644,7 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
     kept: list[str] = []
     seen: set[str] = set()
     folded_title = title.casefold()
+    footer = False
     for raw in lines:
         line = " ".join(unicodedata.normalize("NFC", raw).split())
         if not line:
@@ -601,8 +652,12 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
         bare = line.removeprefix("- ").strip()
         if kept and _END_OF_ARTICLE.match(bare):
             break
+        if kept and _is_site_footer(bare):
+            footer = True
+            break
         if (
             _END_OF_ARTICLE.match(bare)
+            or _is_site_footer(bare)
             or _IMAGE_NAME.match(bare)
             or _RATING.search(bare)
             or _FURNITURE.match(bare)
@@ -615,6 +670,7 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
             continue  # a paragraph the page repeats
         seen.add(key)
         kept.append(line)
+    kept = _without_site_footer(kept, footer)
     # A lead the page repeats as the start of the next paragraph.
     return [
         line
