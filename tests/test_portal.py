@@ -741,6 +741,58 @@ def test_a_feed_starting_with_a_byte_order_mark_is_read_however_it_is_labelled(
     assert out.count(f"imported {ward.content}/") == 2 and len(ward.imported()) == 2
 
 
+ERROR_PAGES = [
+    pytest.param("Không tìm thấy trang", "Trang bạn yêu cầu không tồn tại", id="not-found"),
+    pytest.param("404 - Page not found", "The page you requested was not found", id="404"),
+    pytest.param("Hệ thống đang bảo trì", "Cổng thông tin đang được nâng cấp", id="maintenance"),
+    pytest.param("Đăng nhập hệ thống", "Vui lòng nhập tên đăng nhập và mật khẩu", id="login"),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), ERROR_PAGES)
+def test_a_feed_items_error_page_served_as_200_is_not_a_notice_and_the_article_comes_later(
+    ward, portal, capsys, title, text
+):
+    # The portal answers 200 with an error page while the article is not ready.
+    serve_feed(portal)
+    error_page = (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f'<div class="content"><h1>{title}</h1><p>{text}, xin vui lòng quay lại trang chủ '
+        "hoặc dùng chức năng tìm kiếm để tìm thông tin cần thiết trên cổng thông tin.</p>"
+        "</div></body></html>"
+    )
+    page = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", error_page)
+    code, _, err = run_import(ward, capsys, portal.url("/rss/tin-tuc.xml"))
+    assert code == 1 and f"{page}: an error, maintenance or login page" in err
+    assert ward.imported() == [
+        "2019-09-24-phuong-hoa-thuan-tong-ket-5-nam-thuc-hien-phong-trao-khu-dan-cu-xanh.md"
+    ]
+    portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)  # the article, at last
+    assert run_import(ward, capsys, portal.url("/rss/tin-tuc.xml"))[0] == 0
+    assert "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md" in (
+        ward.imported()
+    )
+    assert reason_vi(f"an error, maintenance or login page, not an article («{title}»)") == (
+        "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập"
+    )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "404 hộ gia đình được nhận thẻ BHYT năm 2024",
+        "Hướng dẫn đăng nhập ứng dụng VNeID mức 2",
+        "Không tìm thấy chủ sở hữu xe máy bị tạm giữ, phường thông báo",
+    ],
+)
+def test_an_article_titled_like_an_error_page_is_still_imported(ward, portal, capsys, title):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8").replace(BHYT_TITLE, title)
+    url = portal.put("/tin-tuc/bai-viet", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert ward.notice(name).title == title
+
+
 def test_dry_run_prints_what_would_be_written_and_writes_nothing(ward, portal, capsys):
     feed = serve_feed(portal)
     repost = portal.put_fixture("/doan-the/chi-tiet?id=77", BHYT_PAGE)

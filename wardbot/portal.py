@@ -48,6 +48,7 @@ _REASONS_VI = (
     ("too large", "trang quá lớn"),
     ("not an HTML page", "không phải trang tin (HTML) hay nguồn tin RSS"),
     ("no article found", "không tìm thấy bài viết trên trang"),
+    ("an error, maintenance or login page", "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập"),
     ("the article has no title", "bài viết không có tiêu đề"),
     ("no publication date", "không tìm thấy ngày đăng bài"),
     ("host", "địa chỉ không thuộc cổng thông tin đã cấu hình"),

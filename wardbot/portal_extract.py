@@ -254,6 +254,36 @@ class Article:
 # A paragraph with this many words makes a page an article; a list of links does not.
 MIN_PROSE_WORDS = 12
 
+# What an error, maintenance or login page is titled, though the portal answers it with
+# 200 OK ("Không tìm thấy trang", "404 - Page not found", "Hệ thống đang bảo trì", "Đăng
+# nhập"). Imported, it would be a notice, and the article, once the portal shows it, would
+# never be read again: the feed item is remembered as imported.
+_ERROR_TITLE = re.compile(
+    r"^(?:(?:lỗi|error|http)\s*)?[45]\d\d(?:\s*[-:–|]?\s*(?:not found|page not found|forbidden|"
+    r"error|internal server error|lỗi\b.*|không tìm thấy\b.*))?$|"
+    r"^(?:page |file )?not found$|"
+    r"^không (?:tìm thấy|tồn tại) (?:trang|bài viết|nội dung|dữ liệu|đường dẫn|kết quả)\b|"
+    r"^(?:trang|bài viết|nội dung|đường dẫn)(?: bạn (?:yêu cầu|tìm|truy cập|tìm kiếm))? "
+    r"(?:không tồn tại|không tìm thấy|đã bị xóa|đã bị xoá|không còn tồn tại)\b|"
+    r"^đã (?:xảy|có) ra lỗi\b|^(?:có )?lỗi(?: hệ thống| xảy ra)?$|^error$|"
+    r"^(?:server|runtime|application|internal server|system|database) error\b|"
+    r"^(?:hệ thống|website|trang web|trang thông tin|cổng thông tin)(?: điện tử)? (?:đang )?"
+    r"(?:bảo trì|nâng cấp)\b|^(?:đang bảo trì|under maintenance)\b|"
+    r"^(?:đăng nhập|login|log in|sign in)(?: vào)?(?: hệ thống)?(?: quản trị)?$|"
+    r"^(?:truy cập bị từ chối|access denied|forbidden|bạn không có quyền)\b",
+    re.I,
+)
+ERROR_TITLE_WORDS = 12  # an article's title may start so; an error page's is short
+
+
+def _error_page(*titles: str | None) -> str | None:
+    """The title that shows the page is an error, maintenance or login page, if one does."""
+    for title in titles:
+        shown = " ".join((title or "").split())
+        if shown and len(shown.split()) <= ERROR_TITLE_WORDS and _ERROR_TITLE.match(shown):
+            return shown
+    return None
+
 
 def extract_article(
     html: str,
@@ -293,6 +323,10 @@ def extract_article(
     title = _clean_title(title_hint or document.title or "", document.sitename)
     if not title:
         raise NotAnArticle("the article has no title")
+    page_title = page.findtext(".//title")
+    error = _error_page(title, page_title and _clean_title(page_title, document.sitename))
+    if error:
+        raise NotAnArticle(f"an error, maintenance or login page, not an article («{error}»)")
     paragraphs = clean_paragraphs(text.splitlines(), title)
     if not any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs):
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
