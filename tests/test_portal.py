@@ -329,6 +329,8 @@ DATELINES = [
     pytest.param('<div class="meta">Ngày đăng: ngày {d} tháng {m} năm {y}</div>', id="posted-long"),
     pytest.param('<div class="date">{weekday}, {dmy} - 08:30 (GMT+7)</div>', id="time-zone"),
     pytest.param('<div class="date">08:30 | {weekday}, {dmy}</div>', id="time-first"),
+    pytest.param("<div>({dmy})</div>", id="in-brackets"),
+    pytest.param("<div>Ngày {d} tháng {m}, {y}</div>", id="long-comma-year"),
 ]
 
 

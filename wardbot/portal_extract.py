@@ -140,8 +140,8 @@ def implausible_words(text: str) -> int:
 # -------------------------------------------------------------------------- dates
 
 _DMY = r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
-# "ngày 15 tháng 3 năm 2024", "15 tháng 03 năm 2024"
-_LONG = r"(?:ngày\s+)?(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})(?!\d)"
+# "ngày 15 tháng 3 năm 2024", "15 tháng 03 năm 2024", "Ngày 15 tháng 3, 2024"
+_LONG = r"(?:ngày\s+)?(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:,?\s+năm\s+|,\s*)(\d{4})(?!\d)"
 _DAY = rf"(?:{_DMY}|{_LONG})"
 _ANY_DATE = re.compile(_DAY, re.I)
 # What may stand beside the date in a dateline: "Thứ Sáu", "08:30", "8h30", "(GMT+7)".
@@ -156,7 +156,8 @@ _DATELINE = (
     rf"(?:{_TIME}{_SEP})?(?:{_WEEKDAY}{_SEP})?(?:{_TIME}{_SEP})?(?:ngày\s+)?{_DAY}"
     rf"(?:{_SEP}{_TIME})?(?:\s*{_ZONE})?"
 )
-_DATE_LINE = re.compile(rf"^\s*{_DATELINE}\s*$", re.I)
+# ... alone on its line, maybe in brackets: "(15/03/2024)".
+_DATE_LINE = re.compile(rf"^\s*[(\[]?\s*{_DATELINE}\s*[)\]]?\s*$", re.I)
 # "Ngày đăng bài: 07/10/2019", "Đăng ngày 15/10/2021", "Ngày đăng tin: ..." (not "Ngày đăng
 # ký", registration), "Đăng lúc: 08:30 15/03/2024", "Ngày đăng: ngày 15 tháng 3 năm 2024"
 _POSTED_LABEL = (
