@@ -743,6 +743,31 @@ def test_a_feed_starting_with_a_byte_order_mark_is_read_however_it_is_labelled(
     assert out.count(f"imported {ward.content}/") == 2 and len(ward.imported()) == 2
 
 
+@pytest.mark.parametrize(
+    "published",
+    [
+        "Tue, 12 Mar 2024 06:20:00 +0700",  # 11 March in UTC, which feedparser gives
+        "12/03/2024 06:20",  # as Vietnamese portals write it (feedparser reads no date)
+    ],
+)
+def test_a_page_without_a_date_takes_its_feed_items_date_as_in_vietnam(
+    ward, portal, capsys, published
+):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace("Chiều ngày 12/3/2024,", "Chiều qua,").replace(
+        " đến hết ngày 31/12/2024", ""
+    )
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    rss = rss.replace("Tue, 12 Mar 2024 16:20:00 +0700", published)
+    portal.put_fixture("/tin-tuc/tong-ket-phong-trao-2019", OLD_PAGE)
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    assert run_import(ward, capsys, feed)[0] == 0
+    name = "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
+    assert name in ward.imported()
+    assert ward.notice(name).date == dt.date(2024, 3, 12)
+
+
 ERROR_PAGES = [
     pytest.param("Không tìm thấy trang", "Trang bạn yêu cầu không tồn tại", id="not-found"),
     pytest.param("404 - Page not found", "The page you requested was not found", id="404"),

@@ -188,6 +188,11 @@ def _first(pattern: re.Pattern[str], text: str, today: dt.date) -> dt.date | Non
     return None
 
 
+def text_date(text: str, today: dt.date) -> dt.date | None:
+    """The first date written the Vietnamese way in `text` ("12/03/2024 06:20")."""
+    return _first(_ANY_DATE, text, today)
+
+
 # A "Ngày đăng ..." line longer than this is prose ("... văn bản đăng ngày 10/01/2024 ..."),
 # not the page saying when it posted the article.
 META_LINE_WORDS = 16

@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import email.utils
 import functools
 import io
 import json
@@ -42,9 +43,15 @@ import httpx
 from trafilatura.deduplication import Simhash
 
 from wardbot.config import Settings
-from wardbot.hours import vietnam_today
+from wardbot.hours import VIETNAM, vietnam_today
 from wardbot.loader import load_announcement, load_faq, tag_topics
-from wardbot.portal_extract import Article, NotAnArticle, decode_html, extract_article
+from wardbot.portal_extract import (
+    Article,
+    NotAnArticle,
+    decode_html,
+    extract_article,
+    text_date,
+)
 from wardbot.portal_fetch import Fetched, Fetcher, FetchError, is_web_address, read_file
 from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError, digest, locked, plain_text
 from wardbot.text import fold
@@ -171,6 +178,25 @@ def _item_url(base: str, link: str) -> str:
     except (ValueError, FetchError):
         pass
     raise FetchError("a feed item's page link is not a valid web address")
+
+
+def _feed_date(written: str, parsed: Any, today: dt.date) -> dt.date | None:
+    """A feed item's day in Vietnam, from its date as written: feedparser's own reading
+    (`parsed`) is in UTC ("Tue, 12 Mar 2024 06:20:00 +0700" is 11 March there), and it
+    reads none from "12/03/2024 06:20", the way Vietnamese portals write it."""
+    written = written.strip()
+    posted: dt.datetime | None = None
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        posted = email.utils.parsedate_to_datetime(written)
+    if posted is None:
+        with contextlib.suppress(ValueError):
+            posted = dt.datetime.fromisoformat(written)
+    if posted is None and parsed:
+        posted = dt.datetime(*tuple(parsed)[:6]).replace(tzinfo=dt.UTC)
+    if posted is None:
+        return text_date(written, today)
+    # A date without its zone is the portal's: Vietnam's.
+    return (posted.astimezone(VIETNAM) if posted.tzinfo else posted).date()
 
 
 def _failure(source: str, exc: Exception) -> Outcome:
@@ -319,8 +345,9 @@ class Importer:
                 return self._unchanged(url, url)
             if _kind(fetched.content_type, fetched.body) != "page":
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
+            written = str(field("published") or field("updated") or "")
             when = field("published_parsed") or field("updated_parsed")
-            feed_date = dt.date(*when[:3]) if when else None
+            feed_date = _feed_date(written, when, self.today())
             return self._page(url, url, fetched, feed_date=feed_date, feed_stamp=stamp)
         except Exception as exc:
             return _failure(url, exc)
