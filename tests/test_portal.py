@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import itertools
 import json
+import logging
 import re
 import time
 import unicodedata
@@ -948,6 +949,24 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     del portal.routes["/rss/tin-tuc.xml"]
     await follower.poll()
     assert len(failures) == 2
+
+
+async def test_a_feeds_password_and_key_are_in_no_log_nor_admin_message(ward, portal, caplog):
+    base = portal.base.replace("http://", "http://quantri:Mk-9f2x@")
+    feed = f"{base}/rss/tin-tuc.xml?catid=5&token=tk-8c1e77"  # not there: 404
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+    )
+    with caplog.at_level(logging.INFO, logger="wardbot"):  # (the bot keeps httpx quiet)
+        await follower.poll()
+    [failure] = failures
+    shown = f"http://quantri:***@{portal.base.removeprefix('http://')}/rss/tin-tuc.xml"
+    assert failure.endswith(f"{shown}?catid=5&token=***")  # still says which feed
+    assert caplog.records and f"{shown}?catid=5&token=***" in caplog.text
+    for secret in ("Mk-9f2x", "tk-8c1e77"):
+        assert secret not in failure and secret not in caplog.text
 
 
 async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(ward, portal):

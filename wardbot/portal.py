@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from wardbot.config import Settings
 from wardbot.hours import vietnam_today
-from wardbot.portal_fetch import Fetcher, host_of
+from wardbot.portal_fetch import Fetcher, host_of, shown_address
 from wardbot.portal_import import NEW, UPDATED, Importer, Outcome
 from wardbot.supervise import pause
 
@@ -170,11 +170,13 @@ class FeedFollower:
             outcomes = await asyncio.to_thread(self._poll)
         for outcome in outcomes:
             if outcome.failed:
-                log.warning("portal: %s", outcome.describe())
+                # A feed's address may hold a password or a key: never in logs or chats.
+                shown = shown_address(outcome.source)
+                log.warning("portal: %s: %s", shown, outcome.why)
                 why = reason_vi(outcome.why or "")
                 if self._failing.get(outcome.source) != why:
                     self._failing[outcome.source] = why
-                    await self._call(self.on_failed, outcome.source, why)
+                    await self._call(self.on_failed, shown, why)
                 continue
             self._failing.pop(outcome.source, None)
             if outcome.written:

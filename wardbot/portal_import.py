@@ -52,7 +52,14 @@ from wardbot.portal_extract import (
     extract_article,
     text_date,
 )
-from wardbot.portal_fetch import Fetched, Fetcher, FetchError, is_web_address, read_file
+from wardbot.portal_fetch import (
+    Fetched,
+    Fetcher,
+    FetchError,
+    is_web_address,
+    read_file,
+    shown_address,
+)
 from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError, digest, locked, plain_text
 from wardbot.text import fold
 
@@ -207,7 +214,7 @@ def _failure(source: str, exc: Exception) -> Outcome:
         return Outcome(source, FAILED, why=str(exc))
     if isinstance(exc, OSError):
         return Outcome(source, FAILED, why=f"could not write the notice ({exc.strerror or exc})")
-    log.exception("importing %s failed", source)
+    log.exception("importing %s failed", shown_address(source))
     return Outcome(source, FAILED, why=f"unexpected error ({type(exc).__name__}: {exc})")
 
 
