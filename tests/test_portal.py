@@ -969,6 +969,40 @@ async def test_a_feeds_password_and_key_are_in_no_log_nor_admin_message(ward, po
         assert secret not in failure and secret not in caplog.text
 
 
+async def test_a_feed_sending_to_its_www_address_is_followed_there(ward):
+    """PORTAL_FEEDS names the portal without www.; it sends every request to www. (or back):
+    the same portal, not a host outside it. (An in-memory portal: no network.)"""
+    pages = {
+        "/rss/tin-tuc.xml": (FIXTURES / "rss.xml").read_bytes(),
+        "/tin-tuc/trao-the-bhyt-hoc-sinh": (FIXTURES / BHYT_PAGE).read_bytes(),
+        "/tin-tuc/tong-ket-phong-trao-2019": (FIXTURES / OLD_PAGE).read_bytes(),
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "www.phuong5.example.vn":
+            return httpx.Response(
+                301, headers={"Location": str(request.url.copy_with(host="www.phuong5.example.vn"))}
+            )
+        return httpx.Response(
+            200,
+            content=pages[request.url.path],
+            headers={
+                "Content-Type": "text/html; charset=utf-8"
+                if "tin-tuc/" in request.url.path
+                else "application/rss+xml"
+            },
+        )
+
+    failures: list[tuple[str, str]] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=("https://phuong5.example.vn/rss/tin-tuc.xml",)),
+        on_failed=lambda source, why: failures.append((source, why)),
+        fetcher=lambda hosts: portal_fetch.Fetcher(hosts, transport=httpx.MockTransport(answer)),
+    )
+    await follower.poll()
+    assert failures == [] and len(ward.imported()) == 2
+
+
 async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(ward, portal):
     page = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
     rss = (

@@ -224,7 +224,13 @@ class Fetcher:
         self.close()
 
     def allowed(self, url: str) -> bool:
-        return self.allowed_hosts is None or host_of(url) in self.allowed_hosts
+        """Whether `url` is on an allowed host; a host's www. twin is the same site
+        (phuong5.gov.vn sending to www.phuong5.gov.vn, or back)."""
+        if self.allowed_hosts is None:
+            return True
+        host = host_of(url)
+        twin = host.removeprefix("www.") if host.startswith("www.") else f"www.{host}"
+        return host in self.allowed_hosts or twin in self.allowed_hosts
 
     def _check_host(self, request: httpx.Request) -> None:
         # Runs before every request, the redirected ones too.
