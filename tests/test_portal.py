@@ -252,8 +252,9 @@ def test_a_site_footer_inside_the_article_block_is_not_in_the_notice(
         assert furniture not in body, furniture
 
 
-def test_a_notices_own_contact_lines_at_its_end_are_kept(ward, portal, capsys):
+def test_a_notices_own_copyright_and_contact_lines_are_kept(ward, portal, capsys):
     contact = (
+        "<p>Bản quyền tác giả đối với ảnh trong bài thuộc về Hội Khuyến học phường.</p>"
         "<p>Phụ huynh có thắc mắc xin liên hệ bộ phận một cửa của phường.</p>"
         "<p>Địa chỉ: số 12 đường Lê Lợi, Phường 5</p><p>Điện thoại: 0273 3822 555</p>"
     )
@@ -261,6 +262,7 @@ def test_a_notices_own_contact_lines_at_its_end_are_kept(ward, portal, capsys):
     url = portal.put("/tin-tuc/trao-the-bhyt", page.replace(BYLINE, contact))
     assert run_import(ward, capsys, url)[0] == 0
     [name] = ward.imported()
+    assert "Bản quyền tác giả đối với ảnh" in ward.notice(name).body
     assert ward.notice(name).body.endswith(
         "Địa chỉ: số 12 đường Lê Lợi, Phường 5\n\nĐiện thoại: 0273 3822 555"
     )

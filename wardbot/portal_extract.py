@@ -631,11 +631,14 @@ _FURNITURE = re.compile(
 # The site's own footer, which some portals put inside the article's block: its copyright,
 # its publisher, its licence, its visit counters. The article is over; the site's name,
 # address, telephone and e-mail lines just above it are the footer's too.
+# Each as footers write it, not as a sentence of the article would start ("Bản quyền tác
+# giả là ...", "Cơ quan chủ quản của dự án ...").
 _SITE_FOOTER = re.compile(
-    r"^(?:©|\(c\)\s|copyright\b|bản quyền\b|(?:người\s+)?chịu trách nhiệm\s+(?:chính|nội dung|"
-    r"xuất bản)|cơ quan chủ quản|giấy phép\s+(?:số|thiết lập|hoạt động|xuất bản)|ghi rõ nguồn|"
-    r"thiết kế\s+(?:bởi|và phát triển)|phát triển bởi|(?:tổng\s+|số\s+)?lượt truy cập|"
-    r"đang truy cập)",
+    r"^(?:©|\(c\)\s|copyright\b|bản quyền\s*(?:thuộc|©|:|\(c\)|\d{4})|"
+    r"(?:người\s+)?chịu trách nhiệm(?:\s+(?:chính|nội dung|xuất bản|quản lý))?\s*:|"
+    r"cơ quan chủ quản\s*:|giấy phép\b.{0,60}\d+\s*/\s*gp|ghi rõ nguồn|"
+    r"(?:thiết kế|phát triển)(?:\s+và\s+phát triển)?\s+bởi|"
+    r"(?:(?:tổng|số)\s+)?(?:lượt|người) truy cập\s*:?\s*[\d.,]+$|đang truy cập\s*:?\s*[\d.,]+$)",
     re.I,
 )
 # Within a line: "CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5 - Bản quyền thuộc ... - Địa chỉ: ...".
