@@ -7,6 +7,7 @@ tests/fixtures/portal/, written for these tests and built like real ward portal 
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import itertools
 import json
@@ -951,6 +952,16 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     del portal.routes["/rss/tin-tuc.xml"]
     await follower.poll()
     assert len(failures) == 2
+
+
+async def test_a_feed_behind_a_password_is_asked_with_that_password_as_written(ward, portal):
+    serve_feed(portal)
+    feed = portal.url("/rss/tin-tuc.xml").replace("http://", "http://QuanTri:Mk-9F2x@")
+    await FeedFollower(ward.settings(portal_feeds=(feed,))).poll()
+    [asked] = portal.hits("/rss/tin-tuc.xml")
+    assert (
+        asked.headers["Authorization"] == "Basic " + base64.b64encode(b"QuanTri:Mk-9F2x").decode()
+    )
 
 
 async def test_a_feeds_password_and_key_are_in_no_log_nor_admin_message(ward, portal, caplog):

@@ -170,7 +170,10 @@ def _clean_url(url: str) -> str:
         parts = urlsplit(str(httpx.URL(url)))
     except (httpx.InvalidURL, ValueError):
         raise FetchError("not a valid web address") from None
-    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    # The host in lower case; a user name and password as written.
+    user, at, host = parts.netloc.rpartition("@")
+    netloc = f"{user}{at}{host.lower()}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 def _item_url(base: str, link: str) -> str:
