@@ -26,7 +26,7 @@ from sample_ward import NOTICES, write_ward
 from test_telegram_app import bot_settings, running_app
 
 import bot
-from wardbot import portal_fetch
+from wardbot import portal_fetch, portal_import
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
@@ -770,6 +770,35 @@ def test_a_page_without_a_date_takes_its_feed_items_date_as_in_vietnam(
     name = "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
     assert name in ward.imported()
     assert ward.notice(name).date == dt.date(2024, 3, 12)
+
+
+def test_a_feed_listing_its_items_oldest_first_has_its_newest_imported(
+    ward, portal, capsys, monkeypatch
+):
+    monkeypatch.setattr(portal_import, "MAX_FEED_ITEMS", 3)  # of 5 items: the 3 newest
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    first = dt.date.today() - dt.timedelta(days=4)
+    items = []
+    for number in range(5):  # oldest first
+        day = first + dt.timedelta(days=number)
+        portal.put(
+            f"/tin-tuc/{number}",
+            page.replace("12/3/2024", dmy(day).decode()).replace(BHYT_TITLE, f"Tin số {number}"),
+        )
+        items.append(
+            f"<item><title>Tin {number}</title><link>{portal.base}/tin-tuc/{number}</link>"
+            f"<pubDate>{day:%a, %d %b %Y} 08:00:00 +0700</pubDate></item>"
+        )
+    feed = portal.put(
+        "/rss/tin-tuc.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{"".join(items)}'
+        "</channel></rss>",
+        "application/rss+xml",
+    )
+    assert run_import(ward, capsys, feed)[0] == 0
+    assert [name[:10] for name in ward.imported()] == [
+        (first + dt.timedelta(days=number)).isoformat() for number in (2, 3, 4)
+    ]
 
 
 ERROR_PAGES = [

@@ -329,7 +329,7 @@ class Importer:
         base = url or ""
         outcomes = []
         # Oldest first: files appear, and admins hear of them, in the portal's order.
-        for entry in reversed(entries[:MAX_FEED_ITEMS]):
+        for entry in reversed(self._newest(entries)):
             link = str(entry.get("link") or "").strip()
             try:
                 url = _item_url(base, link)
@@ -338,6 +338,24 @@ class Importer:
                 continue
             outcomes.append(self._feed_item(url, entry))
         return outcomes
+
+    def _newest(self, entries: list[Any]) -> list[Any]:
+        """The feed's MAX_FEED_ITEMS newest items, newest first: by their dates when every
+        item has one (some portals list theirs oldest first, and the newest would never
+        be read), else in the feed's order."""
+        dated = [(self._entry_date(entry), entry) for entry in entries]
+        if all(day is not None for day, _ in dated):
+            # (A stable sort: items of one day keep the feed's order.)
+            dated.sort(key=lambda pair: pair[0] or dt.date.min, reverse=True)
+            entries = [entry for _, entry in dated]
+        return entries[:MAX_FEED_ITEMS]
+
+    def _entry_date(self, entry: Any) -> dt.date | None:
+        # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
+        field = functools.partial(dict.get, entry)
+        written = str(field("published") or field("updated") or "")
+        when = field("published_parsed") or field("updated_parsed")
+        return _feed_date(written, when, self.today())
 
     def _feed_item(self, url: str, entry: Any) -> Outcome:
         # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
@@ -355,9 +373,7 @@ class Importer:
                 return self._unchanged(url, url)
             if _kind(fetched.content_type, fetched.body) != "page":
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
-            written = str(field("published") or field("updated") or "")
-            when = field("published_parsed") or field("updated_parsed")
-            feed_date = _feed_date(written, when, self.today())
+            feed_date = self._entry_date(entry)
             return self._page(url, url, fetched, feed_date=feed_date, feed_stamp=stamp)
         except Exception as exc:
             return _failure(url, exc)
