@@ -550,6 +550,18 @@ def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, p
     assert asyncio.run(alerts_waiting(ward)) == 2
 
 
+def test_a_notice_posted_again_a_week_later_but_for_its_days_is_a_new_notice(ward, portal, capsys):
+    # One title, one text each week but for its date: each week's notice is news.
+    asyncio.run(follow(ward, "bhyt"))
+    today = dt.date.today()
+    last_week = page_of_today().replace(dmy(today), dmy(today - dt.timedelta(days=7)))
+    urls = [portal.put("/tin/tuan-truoc", last_week), portal.put("/tin/tuan-nay", page_of_today())]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2 and "same text" not in out
+    assert len(ward.imported()) == 2
+    assert asyncio.run(alerts_waiting(ward)) == 2
+
+
 def test_a_file_staff_deleted_is_not_imported_again(ward, portal, capsys):
     url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     assert run_import(ward, capsys, url)[0] == 0

@@ -9,7 +9,8 @@ staff did is undone:
 
 - the same page again (by URL, or by the canonical address it names) changes nothing;
   a page whose text changed rewrites its file under the same name (same id: no new alert);
-- another page with the same text (a re-post) is skipped, and remembered as such;
+- another page with the same text (a re-post: nearly the same text is one only under the
+  same title and date) is skipped, and remembered as such;
 - an article that moved (nearly the same text, the same date, its old address gone or
   showing the new text) updates its file, and its record follows it to the new address;
 - a file staff deleted is not imported again; a file staff edited is left alone until the
@@ -489,7 +490,7 @@ class Importer:
             book.articles[keys[0]] = old
             found, moved = (keys[0], old), f"moved from {moved_from}"
         if found is None:
-            twin = book.same_text(text, simhash, title)
+            twin = book.same_text(text, simhash, title, article.date.isoformat())
             if twin is not None:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")

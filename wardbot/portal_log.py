@@ -77,15 +77,19 @@ class ImportLog:
                 return url
         return None
 
-    def same_text(self, text: str, simhash: Simhash, title: str) -> str | None:
-        """The URL of an imported article with this text (or nearly, under the same title)."""
+    def same_text(self, text: str, simhash: Simhash, title: str, date: str) -> str | None:
+        """The URL of an imported article with this text (or nearly, under the same title
+        and of the same date (ISO): a notice the portal posts again each week, the same
+        text but for its days, is a new notice each time)."""
         for url, record in self.articles.items():
             if record.get("same_as"):
                 continue
             if record.get("text") == text:
                 return url
+            if record.get("title") != title or record_date(record) != date:
+                continue
             other = Simhash(existing_hash=record.get("simhash"))
-            if record.get("title") == title and simhash.similarity(other) >= SIMILAR:
+            if simhash.similarity(other) >= SIMILAR:
                 return url
         return None
 
