@@ -550,6 +550,21 @@ def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, p
     assert asyncio.run(alerts_waiting(ward)) == 2
 
 
+def test_two_notices_of_one_day_under_one_title_for_other_places_are_two_notices(
+    ward, portal, capsys
+):
+    # One template, one title, one day: the cards handed out in two neighbourhoods.
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    first = page.replace("120 thẻ".encode(), "120 thẻ tại khu phố 1".encode())
+    second = page.replace("120 thẻ".encode(), "85 thẻ tại khu phố 3".encode())
+    urls = [portal.put("/tin/kp1", first), portal.put("/tin/kp3", second)]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2 and "same text" not in out
+    assert len(ward.imported()) == 2
+    assert asyncio.run(alerts_waiting(ward)) == 2
+
+
 def test_a_notice_posted_again_a_week_later_but_for_its_days_is_a_new_notice(ward, portal, capsys):
     # One title, one text each week but for its date: each week's notice is news.
     asyncio.run(follow(ward, "bhyt"))

@@ -61,7 +61,15 @@ from wardbot.portal_fetch import (
     read_file,
     shown_address,
 )
-from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError, digest, locked, plain_text
+from wardbot.portal_log import (
+    IMPORT_LOG,
+    ImportLog,
+    ImportLogError,
+    digest,
+    locked,
+    numbers_of,
+    plain_text,
+)
 from wardbot.text import fold
 
 log = logging.getLogger(__name__)
@@ -473,6 +481,7 @@ class Importer:
     ) -> Outcome:
         plain = plain_text(article.body)
         text, simhash, title = digest(plain), Simhash(plain), plain_text(article.title)
+        numbers = numbers_of(plain)
         found = book.find(keys)
         if found is not None and found[1].get("same_as"):
             if found[1].get("text") == text:
@@ -490,7 +499,7 @@ class Importer:
             book.articles[keys[0]] = old
             found, moved = (keys[0], old), f"moved from {moved_from}"
         if found is None:
-            twin = book.same_text(text, simhash, title, article.date.isoformat())
+            twin = book.same_text(text, simhash, title, article.date.isoformat(), numbers)
             if twin is not None:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")
@@ -505,6 +514,7 @@ class Importer:
                 "date": article.date.isoformat(),
                 "text": text,
                 "simhash": simhash.to_hex(),
+                "numbers": numbers,
                 "title": title,
                 "written": digest(rendered),
                 "imported": now,
@@ -537,6 +547,7 @@ class Importer:
         record.update(
             text=text,
             simhash=simhash.to_hex(),
+            numbers=numbers,
             title=title,
             date=article.date.isoformat(),
             written=digest(rendered),
