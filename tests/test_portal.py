@@ -990,6 +990,32 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     assert failures == []
 
 
+async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_already_had(
+    ward, portal
+):
+    # The bot has run for a while (a resident follows BHYT); staff now add the portal's
+    # feed, which lists a recent article: imported, and no alert for it.
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        follower = FeedFollower(settings, note_quietly=store.note_quietly)  # as the bot has it
+        await follower.poll()
+        assert len(ward.imported()) == 2
+        assert await alerted(settings) == {}
+        # What the portal publishes afterwards is news.
+        portal.put(
+            "/tin-tuc/hoi-nghi-cuu-chien-binh",
+            page_of_today(CP1258_PAGE, b"08/7/2024"),
+            WINDOWS_1258,
+        )
+        portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
+        await follower.poll()
+    [new] = [n for n in ward.imported() if "cuu-chien-binh" in n]
+    assert await alerted(settings) == {new.removesuffix(".md"): 1}
+
+
 async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(ward, portal):
     feed = portal.url("/rss/tin-tuc.xml")  # not there yet: 404
     failures: list[str] = []

@@ -46,6 +46,7 @@ from trafilatura.deduplication import Simhash
 from wardbot.config import Settings
 from wardbot.hours import VIETNAM, vietnam_today
 from wardbot.loader import load_announcement, load_faq, tag_topics
+from wardbot.models import Announcement
 from wardbot.portal_extract import (
     Article,
     NotAnArticle,
@@ -234,6 +235,9 @@ class Importer:
     """Imports sources into the content folder (or, with `dry_run`, only says what it would).
 
     `allowed_hosts` (None: any) limits the hosts fetched, redirects included.
+    `on_backlog(notice)` is called for each new notice of a feed read for the first time,
+    before its file is in the content folder (the follower has it remembered as alerted:
+    what the portal already had is no news to subscribers).
     """
 
     def __init__(
@@ -244,9 +248,12 @@ class Importer:
         allowed_hosts: Sequence[str] | None = None,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Fetcher | None = None,
+        on_backlog: Callable[[Announcement], None] | None = None,
     ) -> None:
         self.settings = settings
         self.dry_run = dry_run
+        self.on_backlog = on_backlog
+        self._backlog = False  # reading a feed for the first time
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
         self.max_bytes = self.fetcher.max_bytes
@@ -319,7 +326,11 @@ class Importer:
                 )
                 if fetched.not_modified:
                     continue
-                items = self._feed(feed, url, fetched.body)
+                self._backlog = url not in self._log().feeds
+                try:
+                    items = self._feed(feed, url, fetched.body)
+                finally:
+                    self._backlog = False
                 outcomes.extend(items)
                 if not any(item.failed for item in items):  # else read it all again next time
                     self._remember_feed(url, fetched)
@@ -508,7 +519,7 @@ class Importer:
             name = self._free_name(article, rendered)
             path = self.settings.content_dir / name
             if not path.exists():  # (there already: written before the log was lost)
-                self._publish(path, rendered)
+                self._publish(path, rendered, backlog=self._backlog)
             book.articles[keys[0]] = {
                 "file": name,
                 "date": article.date.isoformat(),
@@ -613,7 +624,7 @@ class Importer:
             number += 1
             name = f"{stem}-{number}"
 
-    def _publish(self, path: Path, text: str) -> None:
+    def _publish(self, path: Path, text: str, *, backlog: bool = False) -> None:
         """Write the notice beside content/, check it as the bot will read it, then rename
         it in: the content watcher never sees a half-written or broken file."""
         if self.dry_run:
@@ -630,6 +641,8 @@ class Importer:
             )
             if notice is None or problems:
                 raise _Refused("; ".join(p.message for p in problems) or "không đọc được tệp")
+            if backlog and self.on_backlog is not None:
+                self.on_backlog(notice)  # (its id: the file's name, the draft's too)
             os.replace(draft, path)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
