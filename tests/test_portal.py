@@ -13,6 +13,7 @@ import itertools
 import json
 import logging
 import re
+import sqlite3
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -998,11 +999,12 @@ async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_alrea
     await follow(ward, "bhyt")
     feed = serve_feed(portal)
     portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    del portal.routes["/tin-tuc/tong-ket-phong-trao-2019"]  # one item failing, poll after poll
     settings = ward.settings(portal_feeds=(feed,))
     async with await Store.open(ward.data / "bot.sqlite3") as store:
         follower = FeedFollower(settings, note_quietly=store.note_quietly)  # as the bot has it
         await follower.poll()
-        assert len(ward.imported()) == 2
+        assert len(ward.imported()) == 1
         assert await alerted(settings) == {}
         # What the portal publishes afterwards is news.
         portal.put(
@@ -1014,6 +1016,28 @@ async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_alrea
         await follower.poll()
     [new] = [n for n in ward.imported() if "cuu-chien-binh" in n]
     assert await alerted(settings) == {new.removesuffix(".md"): 1}
+
+
+async def test_a_first_read_whose_news_could_not_be_remembered_is_tried_again_quietly(ward, portal):
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        locked = [True]
+
+        async def note_quietly(refs, now):  # the database busy, the first time
+            if locked.pop() if locked else False:
+                raise sqlite3.OperationalError("database is locked")
+            await store.note_quietly(refs, now)
+
+        follower = FeedFollower(settings, note_quietly=note_quietly)
+        [failed] = await follower.poll()
+        assert failed.failed and failed.source == feed
+        assert ward.imported() == []  # not one file without its note
+        await follower.poll()
+        assert len(ward.imported()) == 2
+    assert await alerted(settings) == {}
 
 
 async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(ward, portal):

@@ -128,6 +128,11 @@ class _Refused(Exception):
     """The loader would not serve the notice as written (too large for MAX_NOTICE_KB...)."""
 
 
+class _BacklogNotRemembered(Exception):
+    """A feed's first read could not have its notices remembered as alerted: the whole feed
+    fails (and is read for the first time again), or its items would be alerted later."""
+
+
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _FEED_TYPES = {
     "application/rss+xml",
@@ -332,8 +337,10 @@ class Importer:
                 finally:
                     self._backlog = False
                 outcomes.extend(items)
-                if not any(item.failed for item in items):  # else read it all again next time
-                    self._remember_feed(url, fetched)
+                # Read: what it lists from now on is news. Its validators only when every
+                # item was imported; else it is read in full again next time.
+                failed = any(item.failed for item in items)
+                self._remember_feed(url, None if failed else fetched)
             except Exception as exc:
                 outcomes.append(_failure(feed, exc))
         return outcomes
@@ -395,15 +402,19 @@ class Importer:
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
             feed_date = self._entry_date(entry)
             return self._page(url, url, fetched, feed_date=feed_date, feed_stamp=stamp)
+        except _BacklogNotRemembered:
+            raise
         except Exception as exc:
             return _failure(url, exc)
 
-    def _remember_feed(self, url: str, fetched: Fetched) -> None:
+    def _remember_feed(self, url: str, fetched: Fetched | None) -> None:
         if self.dry_run:
             return
         with locked(self.settings.data_dir):
             book = ImportLog.load(self.log_path)
-            book.feeds[url] = {"etag": fetched.etag, "last_modified": fetched.last_modified}
+            book.feeds[url] = (
+                {"etag": fetched.etag, "last_modified": fetched.last_modified} if fetched else {}
+            )
             book.save()
 
     # --- pages ------------------------------------------------------------------------
@@ -642,7 +653,10 @@ class Importer:
             if notice is None or problems:
                 raise _Refused("; ".join(p.message for p in problems) or "không đọc được tệp")
             if backlog and self.on_backlog is not None:
-                self.on_backlog(notice)  # (its id: the file's name, the draft's too)
+                try:
+                    self.on_backlog(notice)  # (its id: the file's name, the draft's too)
+                except Exception as exc:
+                    raise _BacklogNotRemembered(f"{type(exc).__name__}: {exc}") from exc
             os.replace(draft, path)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
