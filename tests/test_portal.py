@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
+import email.utils
 import itertools
 import json
 import logging
@@ -798,6 +799,36 @@ def test_a_page_without_a_date_takes_its_feed_items_date_as_in_vietnam(
     name = "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
     assert name in ward.imported()
     assert ward.notice(name).date == dt.date(2024, 3, 12)
+
+
+@pytest.mark.parametrize("stamps", ["its own", "one for all"])
+def test_a_feed_items_date_comes_before_a_date_its_text_cites(ward, portal, capsys, stamps):
+    # Posted today with no date on the page; its text cites January's plan.
+    asyncio.run(follow(ward, "bhyt"))
+    posted = dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))  # in Vietnam
+    page = (
+        (FIXTURES / BHYT_PAGE)
+        .read_text(encoding="utf-8")
+        .replace(
+            "Chiều ngày 12/3/2024, Ủy ban",
+            "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2024 của UBND quận, chiều nay Ủy ban",
+        )
+    )
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    portal.put_fixture("/tin-tuc/tong-ket-phong-trao-2019", OLD_PAGE)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    now = email.utils.format_datetime(posted)
+    rss = rss.replace("Tue, 12 Mar 2024 16:20:00 +0700", now)
+    if stamps == "one for all":  # a feed stamping every item with the time it was made
+        rss = rss.replace("Tue, 24 Sep 2019 09:00:00 +0700", now)
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    assert run_import(ward, capsys, feed)[0] == 0
+    [name] = [n for n in ward.imported() if "bhyt" in n]
+    if stamps == "its own":
+        assert ward.notice(name).date == posted.date()
+        assert asyncio.run(alerts_waiting(ward)) == 1  # news today: the resident is alerted
+    else:  # such dates say nothing of the article: the page's own is kept
+        assert ward.notice(name).date == dt.date(2024, 1, 20)
 
 
 def test_a_feed_listing_its_items_oldest_first_has_its_newest_imported(

@@ -22,8 +22,8 @@
   "Ngày đăng bài: 07/10/2019" line, a dateline over the text ("Thứ Sáu, ngày 15 tháng 3
   năm 2024", "08:30 | Thứ Sáu, 15/03/2024", "Thứ Sáu, 15/03/2024 - 08:30 (GMT+7)"), a
   date its markup marks (<time>, class="date"), a "Cập nhật: ..." line; else a date line
-  at the top of the article's text ("08/7/2024"), else the first date in its opening
-  ("Chiều ngày 07/7/2022").
+  at the top of the article's text ("08/7/2024"), else a feed item's date, else the first
+  date in its opening ("Chiều ngày 07/7/2022").
 """
 
 from __future__ import annotations
@@ -300,7 +300,9 @@ def extract_article(
 ) -> Article:
     """The news article in a page (already decoded); NotAnArticle when there is none.
 
-    `fallback_date` (a feed item's date) is used when the page itself shows none.
+    `fallback_date` (a feed item's date) is used when the page shows no date of its own
+    (metadata, a dateline, a date line over the text): before the first date its text
+    cites, which is often an older plan's or an event's.
     """
     today = today or vietnam_today()
     try:
@@ -344,8 +346,9 @@ def extract_article(
             or dateline_date(zone.head, today)
             or _marked_date(zone.root, today)
             or updated_date(zone.lines, today)
+            or dateline_date(_raw_paragraphs(text)[:3], today)
+            or fallback_date  # before a date the text cites ("Kế hoạch ... ngày 20/01/2024")
             or opening_date(_raw_paragraphs(text), today)
-            or fallback_date
         )
     if date is None:
         raise NotAnArticle("no publication date found (metadata, 'Ngày đăng', or the text)")

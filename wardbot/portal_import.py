@@ -355,6 +355,10 @@ class Importer:
             raise FetchError(problem)
         base = url or ""
         outcomes = []
+        # A feed giving all its items one date and time (when it was made) says nothing of
+        # when each was posted.
+        written = {str(dict.get(e, "published") or dict.get(e, "updated") or "") for e in entries}
+        dated = len(entries) < 2 or len(written) > 1
         # Oldest first: files appear, and admins hear of them, in the portal's order.
         for entry in reversed(self._newest(entries)):
             link = str(entry.get("link") or "").strip()
@@ -363,7 +367,7 @@ class Importer:
             except FetchError as exc:  # this item only: the others are still imported
                 outcomes.append(Outcome(link or source, FAILED, why=exc.why))
                 continue
-            outcomes.append(self._feed_item(url, entry))
+            outcomes.append(self._feed_item(url, entry, dated))
         return outcomes
 
     def _newest(self, entries: list[Any]) -> list[Any]:
@@ -384,7 +388,7 @@ class Importer:
         when = field("published_parsed") or field("updated_parsed")
         return _feed_date(written, when, self.today())
 
-    def _feed_item(self, url: str, entry: Any) -> Outcome:
+    def _feed_item(self, url: str, entry: Any, dated: bool = True) -> Outcome:
         # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
         field = functools.partial(dict.get, entry)
         stamp = str(field("updated") or field("published") or field("id") or "")
@@ -400,7 +404,7 @@ class Importer:
                 return self._unchanged(url, url)
             if _kind(fetched.content_type, fetched.body) != "page":
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
-            feed_date = self._entry_date(entry)
+            feed_date = self._entry_date(entry) if dated else None
             return self._page(url, url, fetched, feed_date=feed_date, feed_stamp=stamp)
         except _BacklogNotRemembered:
             raise
