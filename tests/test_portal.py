@@ -801,6 +801,31 @@ def test_a_page_without_a_date_takes_its_feed_items_date_as_in_vietnam(
     assert ward.notice(name).date == dt.date(2024, 3, 12)
 
 
+@pytest.mark.parametrize(
+    "broken", ["9999-12-31T23:00:00-05:00", "Fri, 31 Dec 2099 08:00:00 +0700", "0001-01-01"]
+)
+def test_a_feed_items_impossible_date_neither_dates_a_notice_nor_stops_the_feed(
+    ward, portal, capsys, broken
+):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace("Chiều ngày 12/3/2024,", "Chiều qua,").replace(
+        " đến hết ngày 31/12/2024", ""
+    )
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)  # no date of its own
+    portal.put_fixture("/tin-tuc/tong-ket-phong-trao-2019", OLD_PAGE)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    feed = portal.put(
+        "/rss/tin-tuc.xml",
+        rss.replace("Tue, 12 Mar 2024 16:20:00 +0700", broken),
+        "application/rss+xml",
+    )
+    code, _, err = run_import(ward, capsys, feed)
+    assert code == 1 and "no publication date" in err  # that item only, for what it lacks
+    assert ward.imported() == [
+        "2019-09-24-phuong-hoa-thuan-tong-ket-5-nam-thuc-hien-phong-trao-khu-dan-cu-xanh.md"
+    ]
+
+
 @pytest.mark.parametrize("stamps", ["its own", "one for all"])
 def test_a_feed_items_date_comes_before_a_date_its_text_cites(ward, portal, capsys, stamps):
     # Posted today with no date on the page; its text cites January's plan.

@@ -176,7 +176,12 @@ def _date(day: str, month: str, year: str, today: dt.date) -> dt.date | None:
         found = dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
-    return found if _EARLIEST <= found <= today + dt.timedelta(days=1) else None
+    return found if possible_date(found, today) else None
+
+
+def possible_date(day: dt.date, today: dt.date) -> bool:
+    """A day the ward could have posted on: not before 1990, not after tomorrow."""
+    return _EARLIEST <= day <= today + dt.timedelta(days=1)
 
 
 def _first(pattern: re.Pattern[str], text: str, today: dt.date) -> dt.date | None:

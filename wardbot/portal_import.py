@@ -52,6 +52,7 @@ from wardbot.portal_extract import (
     NotAnArticle,
     decode_html,
     extract_article,
+    possible_date,
     text_date,
 )
 from wardbot.portal_fetch import (
@@ -220,8 +221,12 @@ def _feed_date(written: str, parsed: Any, today: dt.date) -> dt.date | None:
         posted = dt.datetime(*tuple(parsed)[:6]).replace(tzinfo=dt.UTC)
     if posted is None:
         return text_date(written, today)
-    # A date without its zone is the portal's: Vietnam's.
-    return (posted.astimezone(VIETNAM) if posted.tzinfo else posted).date()
+    try:  # a date without its zone is the portal's: Vietnam's
+        day = (posted.astimezone(VIETNAM) if posted.tzinfo else posted).date()
+    except OverflowError:  # "9999-12-31T23:00:00-05:00"
+        return None
+    # Not a day the ward could have posted on (the year 1, the year 2099): no date.
+    return day if possible_date(day, today) else None
 
 
 def _failure(source: str, exc: Exception) -> Outcome:
