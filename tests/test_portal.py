@@ -921,6 +921,25 @@ def test_a_feed_items_error_page_served_as_200_is_not_a_notice_and_the_article_c
     )
 
 
+def test_a_category_page_of_teasers_is_not_a_notice(ward, portal, capsys):
+    teasers = "".join(
+        f'<div class="news-item"><h3><a href="/tin-tuc/bai-{number}">Phường 5 tổ chức hoạt '
+        f"động số {number} cho người dân trên địa bàn</a></h3><span>1{number}/03/2024</span>"
+        f"<p>Sáng ngày 1{number}/3/2024, UBND Phường 5 phối hợp với các đoàn thể tổ chức hoạt "
+        f"động số {number} nhằm chăm lo đời sống vật chất, tinh thần cho người dân.</p></div>"
+        for number in range(6)
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>Tin tức - Sự kiện</title></head><body>'
+        f'<div id="main"><h1>Tin tức - Sự kiện</h1>{teasers}'
+        '<div class="paging"><a href="?page=2">2</a></div></div></body></html>'
+    )
+    url = portal.put("/tin-tuc", page)
+    code, _, err = run_import(ward, capsys, url)
+    assert code == 1 and f"{url}: no article found on the page (a list of articles)" in err
+    assert ward.imported() == []
+
+
 @pytest.mark.parametrize(
     "title",
     [

@@ -343,6 +343,8 @@ def extract_article(
     paragraphs = clean_paragraphs(text.splitlines(), title)
     if not any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs):
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
+    if _teasers(page, paragraphs):
+        raise NotAnArticle("no article found on the page (a list of articles)")
     date = metadata_date(page, url, today)
     if date is None:
         zone = article_zone(page, title, paragraphs)
@@ -360,6 +362,38 @@ def extract_article(
     paragraphs = [p for p in paragraphs if not _DATE_LINE.match(p)]
     own_url = document.url if document.url and document.url != url else None
     return Article(title, date, tuple(paragraphs), own_url or url)
+
+
+# Prose paragraphs, each in a block of its own under a link to its article (five words
+# or more: a title), make the page a list of articles (a category page), not an article.
+TEASERS = 3
+
+
+def _teasers(page: lxml.html.HtmlElement, paragraphs: list[str]) -> bool:
+    """Whether the page's text is the teasers of a list of articles: its first prose
+    paragraph, and most of the others, each in their own block after the link to their
+    article. (An article's paragraphs share their block, whatever links the text holds;
+    a list of other news after it does not start the text.)"""
+    body = page.find("body")
+    root = body if body is not None else page
+    prose = [p for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS and p[:2] != "- "]
+    blocks: set[int] = set()
+    for paragraph in prose:
+        element = _element_with_text(root, paragraph[:_PROBE_CHARS])
+        parent = element.getparent() if element is not None else None
+        if element is None or parent is None or element is root:
+            continue
+        linked = any(
+            len(link.text_content().split()) >= 5
+            for before in element.itersiblings(preceding=True)
+            if isinstance(before.tag, str)
+            for link in before.iter("a")
+        )
+        if linked:
+            blocks.add(id(parent))
+        elif not blocks:
+            return False  # the text starts with a paragraph of an article
+    return len(blocks) >= TEASERS and 2 * len(blocks) > len(prose)
 
 
 def _parse_iso(text: str | None) -> dt.date | None:
