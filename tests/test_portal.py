@@ -277,6 +277,10 @@ def dated_beside(case: str, today: dt.date) -> bytes:
     if case == "site-footer":
         page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
         page = page.replace("<p>Ghi rõ nguồn", f"<p>Cập nhật: {shown}</p><p>Ghi rõ nguồn")
+    elif case == "site-footer-in-the-article":
+        page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+        footer = f"<p>Cập nhật: {shown}</p><p>Bản quyền thuộc UBND Phường 5.</p>"
+        page = page.replace(BYLINE, BYLINE + footer)
     elif case == "other-news":  # with the article's own date in its metadata
         page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
         page = page.replace(
@@ -310,6 +314,7 @@ def dated_beside(case: str, today: dt.date) -> bytes:
     ("case", "date"),
     [
         ("site-footer", dt.date(2024, 3, 12)),  # "Chiều ngày 12/3/2024" in the text
+        ("site-footer-in-the-article", dt.date(2024, 3, 12)),
         ("other-news", dt.date(2024, 3, 12)),  # article:published_time
         ("sidebar", dt.date(2021, 10, 15)),  # "Đăng ngày 15/10/2021" under the title
         ("registration-day", dt.date(2024, 3, 12)),  # "ngày đăng ký" is no "ngày đăng"

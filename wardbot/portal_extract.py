@@ -352,7 +352,7 @@ def extract_article(
             posted_date(zone.lines, today)
             or dateline_date(zone.head, today)
             or _marked_date(zone.root, today)
-            or updated_date(zone.lines, today)
+            or updated_date(_without_site_footer_lines(zone.lines, paragraphs), today)
             or dateline_date(_raw_paragraphs(text)[:3], today)
             or fallback_date  # before a date the text cites ("Kế hoạch ... ngày 20/01/2024")
             or opening_date(_raw_paragraphs(text), today)
@@ -465,6 +465,16 @@ def article_zone(page: lxml.html.HtmlElement, title: str, paragraphs: list[str])
     probe = _norm(prose[0][:_PROBE_CHARS]) if prose else ""
     start = next((i for i, line in enumerate(lines) if probe and probe in _norm(line)), 0)
     return Zone(root, tuple(lines), tuple(lines[:start]))
+
+
+def _without_site_footer_lines(lines: tuple[str, ...], paragraphs: list[str]) -> tuple[str, ...]:
+    """The zone's lines up to the article's last paragraph when the site's footer follows
+    it inside the zone: its "Cập nhật: <today>" is the site's, not the article's."""
+    probe = _norm(paragraphs[-1][:_PROBE_CHARS]) if paragraphs else ""
+    ends = [i for i, line in enumerate(lines) if probe and probe in _norm(line)]
+    if ends and any(_is_site_footer(line) for line in lines[ends[-1] + 1 :]):
+        return lines[: ends[-1] + 1]
+    return lines
 
 
 def _is_furniture(element: lxml.html.HtmlElement) -> bool:
