@@ -468,6 +468,27 @@ def test_the_same_page_twice_is_imported_once(ward, portal, capsys):
     assert requests[1].headers["If-None-Match"] == portal.routes[requests[1].path].etag
 
 
+def test_an_article_shared_with_a_tracking_address_and_edited_is_one_notice(ward, portal, capsys):
+    # Staff import the link shared on Zalo; the portal later adds to the article, and the
+    # feed (or staff) brings its plain address.
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    added = "".join(
+        f"<p>Bổ sung đợt {number}: học sinh khu phố {number} nhận thẻ tại nhà văn hóa khu "
+        "phố vào sáng thứ bảy tuần này, phụ huynh mang theo giấy tờ tùy thân.</p>"
+        for number in range(1, 6)
+    )
+    edited = page.replace(BYLINE, added + BYLINE)
+    shared = portal.put("/tin/5?utm_source=zalo&zarsrc=30", page)
+    portal.put("/tin/5", page)  # (one article, whatever the address adds)
+    assert run_import(ward, capsys, shared)[0] == 0
+    portal.put("/tin/5?utm_source=zalo&zarsrc=30", edited)
+    plain = portal.put("/tin/5", edited)
+    code, out, _ = run_import(ward, capsys, plain)
+    assert code == 0 and "updated" in out
+    [name] = ward.imported()
+    assert ward.notice(name).source == plain and "Bổ sung đợt 5" in ward.notice(name).body
+
+
 def test_a_reposted_article_at_another_address_is_not_imported_again(ward, portal, capsys):
     page = (FIXTURES / BHYT_PAGE).read_bytes()
     first = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)

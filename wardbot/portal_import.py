@@ -189,7 +189,14 @@ def _clean_url(url: str) -> str:
     # The host in lower case; a user name and password as written.
     user, at, host = parts.netloc.rpartition("@")
     netloc = f"{user}{at}{host.lower()}"
-    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    # Without what a share adds (?utm_source=zalo, &fbclid=...): one article, one address.
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair))
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", query, ""))
+
+
+_TRACKING = re.compile(
+    r"(?:utm_\w+|fbclid|gclid|zarsrc|zaloid|_hsenc|_hsmi|mc_[ce]id)(?:=|$)", re.I
+)
 
 
 def _item_url(base: str, link: str) -> str:
