@@ -377,7 +377,9 @@ def _teasers(page: lxml.html.HtmlElement, paragraphs: list[str]) -> bool:
     body = page.find("body")
     root = body if body is not None else page
     prose = [p for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS and p[:2] != "- "]
-    blocks: set[int] = set()
+    # The blocks themselves, not their id(): lxml makes an element's Python object anew
+    # once none is held, and a freed object's id is soon another's.
+    blocks: list[lxml.html.HtmlElement] = []
     for paragraph in prose:
         element = _element_with_text(root, paragraph[:_PROBE_CHARS])
         parent = element.getparent() if element is not None else None
@@ -390,7 +392,8 @@ def _teasers(page: lxml.html.HtmlElement, paragraphs: list[str]) -> bool:
             for link in before.iter("a")
         )
         if linked:
-            blocks.add(id(parent))
+            if not any(parent is block for block in blocks):
+                blocks.append(parent)
         elif not blocks:
             return False  # the text starts with a paragraph of an article
     return len(blocks) >= TEASERS and 2 * len(blocks) > len(prose)
