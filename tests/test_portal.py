@@ -7,10 +7,14 @@ tests/fixtures/portal/, written for these tests and built like real ward portal 
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
+import email.utils
 import itertools
 import json
+import logging
 import re
+import sqlite3
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -24,7 +28,7 @@ from sample_ward import NOTICES, write_ward
 from test_telegram_app import bot_settings, running_app
 
 import bot
-from wardbot import portal_fetch, publish
+from wardbot import portal_fetch, portal_import, publish
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
@@ -204,12 +208,79 @@ def test_an_imported_page_keeps_the_article_and_drops_the_portal_around_it(
         assert furniture not in notice.body, furniture
 
 
+BYLINE = '<p style="text-align:right"><strong>Tin, ảnh: Ngọc Hân</strong></p>'
+SITE_FOOTERS = [
+    pytest.param(
+        "<p>CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5</p>"
+        "<p>Địa chỉ: số 12 đường Lê Lợi, Phường 5, thành phố Mỹ Tho</p>"
+        "<p>Điện thoại: 0273 3822 555 - Đường dây nóng: 0912 345 678</p>"
+        "<p>Email: ubndphuong5@example.vn</p>"
+        "<p>Bản quyền thuộc Ủy ban nhân dân Phường 5.</p>"
+        "<p>Chịu trách nhiệm chính: Nguyễn Văn An - Chủ tịch UBND phường</p>"
+        "<p>Số lượt truy cập: 351.286</p><p>Đang truy cập: 12</p>",
+        ["CỔNG THÔNG TIN", "Địa chỉ", "0273 3822 555", "0912 345 678", "ubndphuong5@", "Bản quyền"],
+        id="address-hotline-copyright-counters",
+    ),
+    pytest.param(
+        "<p>© 2024 UBND Phường 5 - Địa chỉ: số 12 đường Lê Lợi - Điện thoại: 0273 3822 555</p>",
+        ["©", "Địa chỉ", "0273 3822 555"],
+        id="one-copyright-line",
+    ),
+    pytest.param(
+        "<p>CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5</p><p>Địa chỉ: số 12 đường Lê Lợi, Phường 5</p>"
+        "<p>Điện thoại: 0273 3822 555</p>",
+        ["CỔNG THÔNG TIN", "Địa chỉ", "0273 3822 555"],
+        id="site-name-and-contacts",
+    ),
+    pytest.param(
+        '<div class="share">Chia sẻ: <a href="#">Facebook</a> <a href="#">Zalo</a></div>'
+        "<p>Chia sẻ bài viết</p><p>In bài</p><p>Tags: BHYT, học sinh, khuyến học</p>",
+        ["Chia sẻ", "Facebook", "In bài", "Tags"],
+        id="share-buttons-and-tags",
+    ),
+]
+
+
+@pytest.mark.parametrize(("footer", "gone"), SITE_FOOTERS)
+def test_a_site_footer_inside_the_article_block_is_not_in_the_notice(
+    ward, portal, capsys, footer, gone
+):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    url = portal.put("/tin-tuc/trao-the-bhyt", page.replace(BYLINE, BYLINE + footer))
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    body = ward.notice(name).body
+    assert body.startswith("Chiều ngày 12/3/2024") and body.endswith("Tin, ảnh: Ngọc Hân")
+    for furniture in gone:
+        assert furniture not in body, furniture
+
+
+def test_a_notices_own_copyright_and_contact_lines_are_kept(ward, portal, capsys):
+    contact = (
+        "<p>Bản quyền tác giả đối với ảnh trong bài thuộc về Hội Khuyến học phường.</p>"
+        "<p>Phụ huynh có thắc mắc xin liên hệ bộ phận một cửa của phường.</p>"
+        "<p>Địa chỉ: số 12 đường Lê Lợi, Phường 5</p><p>Điện thoại: 0273 3822 555</p>"
+    )
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    url = portal.put("/tin-tuc/trao-the-bhyt", page.replace(BYLINE, contact))
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert "Bản quyền tác giả đối với ảnh" in ward.notice(name).body
+    assert ward.notice(name).body.endswith(
+        "Địa chỉ: số 12 đường Lê Lợi, Phường 5\n\nĐiện thoại: 0273 3822 555"
+    )
+
+
 def dated_beside(case: str, today: dt.date) -> bytes:
     """A fixture page showing today's date near the article, but not as its date."""
     shown = f"{today:%d/%m/%Y}"
     if case == "site-footer":
         page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
         page = page.replace("<p>Ghi rõ nguồn", f"<p>Cập nhật: {shown}</p><p>Ghi rõ nguồn")
+    elif case == "site-footer-in-the-article":
+        page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+        footer = f"<p>Cập nhật: {shown}</p><p>Bản quyền thuộc UBND Phường 5.</p>"
+        page = page.replace(BYLINE, BYLINE + footer)
     elif case == "other-news":  # with the article's own date in its metadata
         page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
         page = page.replace(
@@ -243,6 +314,7 @@ def dated_beside(case: str, today: dt.date) -> bytes:
     ("case", "date"),
     [
         ("site-footer", dt.date(2024, 3, 12)),  # "Chiều ngày 12/3/2024" in the text
+        ("site-footer-in-the-article", dt.date(2024, 3, 12)),
         ("other-news", dt.date(2024, 3, 12)),  # article:published_time
         ("sidebar", dt.date(2021, 10, 15)),  # "Đăng ngày 15/10/2021" under the title
         ("registration-day", dt.date(2024, 3, 12)),  # "ngày đăng ký" is no "ngày đăng"
@@ -268,6 +340,8 @@ DATELINES = [
     pytest.param('<div class="meta">Ngày đăng: ngày {d} tháng {m} năm {y}</div>', id="posted-long"),
     pytest.param('<div class="date">{weekday}, {dmy} - 08:30 (GMT+7)</div>', id="time-zone"),
     pytest.param('<div class="date">08:30 | {weekday}, {dmy}</div>', id="time-first"),
+    pytest.param("<div>({dmy})</div>", id="in-brackets"),
+    pytest.param("<div>Ngày {d} tháng {m}, {y}</div>", id="long-comma-year"),
 ]
 
 
@@ -394,6 +468,27 @@ def test_the_same_page_twice_is_imported_once(ward, portal, capsys):
     assert requests[1].headers["If-None-Match"] == portal.routes[requests[1].path].etag
 
 
+def test_an_article_shared_with_a_tracking_address_and_edited_is_one_notice(ward, portal, capsys):
+    # Staff import the link shared on Zalo; the portal later adds to the article, and the
+    # feed (or staff) brings its plain address.
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    added = "".join(
+        f"<p>Bổ sung đợt {number}: học sinh khu phố {number} nhận thẻ tại nhà văn hóa khu "
+        "phố vào sáng thứ bảy tuần này, phụ huynh mang theo giấy tờ tùy thân.</p>"
+        for number in range(1, 6)
+    )
+    edited = page.replace(BYLINE, added + BYLINE)
+    shared = portal.put("/tin/5?utm_source=zalo&zarsrc=30", page)
+    portal.put("/tin/5", page)  # (one article, whatever the address adds)
+    assert run_import(ward, capsys, shared)[0] == 0
+    portal.put("/tin/5?utm_source=zalo&zarsrc=30", edited)
+    plain = portal.put("/tin/5", edited)
+    code, out, _ = run_import(ward, capsys, plain)
+    assert code == 0 and "updated" in out
+    [name] = ward.imported()
+    assert ward.notice(name).source == plain and "Bổ sung đợt 5" in ward.notice(name).body
+
+
 def test_a_reposted_article_at_another_address_is_not_imported_again(ward, portal, capsys):
     page = (FIXTURES / BHYT_PAGE).read_bytes()
     first = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
@@ -505,6 +600,33 @@ def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, p
     urls = [portal.put("/tin/kp1", first), portal.put("/tin/kp2", second)]
     code, out, _ = run_import(ward, capsys, *urls)
     assert code == 0 and out.count("imported") == 2
+    assert len(ward.imported()) == 2
+    assert asyncio.run(alerts_waiting(ward)) == 2
+
+
+def test_two_notices_of_one_day_under_one_title_for_other_places_are_two_notices(
+    ward, portal, capsys
+):
+    # One template, one title, one day: the cards handed out in two neighbourhoods.
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    first = page.replace("120 thẻ".encode(), "120 thẻ tại khu phố 1".encode())
+    second = page.replace("120 thẻ".encode(), "85 thẻ tại khu phố 3".encode())
+    urls = [portal.put("/tin/kp1", first), portal.put("/tin/kp3", second)]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2 and "same text" not in out
+    assert len(ward.imported()) == 2
+    assert asyncio.run(alerts_waiting(ward)) == 2
+
+
+def test_a_notice_posted_again_a_week_later_but_for_its_days_is_a_new_notice(ward, portal, capsys):
+    # One title, one text each week but for its date: each week's notice is news.
+    asyncio.run(follow(ward, "bhyt"))
+    today = dt.date.today()
+    last_week = page_of_today().replace(dmy(today), dmy(today - dt.timedelta(days=7)))
+    urls = [portal.put("/tin/tuan-truoc", last_week), portal.put("/tin/tuan-nay", page_of_today())]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2 and "same text" not in out
     assert len(ward.imported()) == 2
     assert asyncio.run(alerts_waiting(ward)) == 2
 
@@ -706,6 +828,187 @@ def test_a_feed_starting_with_a_byte_order_mark_is_read_however_it_is_labelled(
     assert out.count(f"imported {ward.content}/") == 2 and len(ward.imported()) == 2
 
 
+@pytest.mark.parametrize(
+    "published",
+    [
+        "Tue, 12 Mar 2024 06:20:00 +0700",  # 11 March in UTC, which feedparser gives
+        "12/03/2024 06:20",  # as Vietnamese portals write it (feedparser reads no date)
+    ],
+)
+def test_a_page_without_a_date_takes_its_feed_items_date_as_in_vietnam(
+    ward, portal, capsys, published
+):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace("Chiều ngày 12/3/2024,", "Chiều qua,").replace(
+        " đến hết ngày 31/12/2024", ""
+    )
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    rss = rss.replace("Tue, 12 Mar 2024 16:20:00 +0700", published)
+    portal.put_fixture("/tin-tuc/tong-ket-phong-trao-2019", OLD_PAGE)
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    assert run_import(ward, capsys, feed)[0] == 0
+    name = "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md"
+    assert name in ward.imported()
+    assert ward.notice(name).date == dt.date(2024, 3, 12)
+
+
+@pytest.mark.parametrize(
+    "broken", ["9999-12-31T23:00:00-05:00", "Fri, 31 Dec 2099 08:00:00 +0700", "0001-01-01"]
+)
+def test_a_feed_items_impossible_date_neither_dates_a_notice_nor_stops_the_feed(
+    ward, portal, capsys, broken
+):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace("Chiều ngày 12/3/2024,", "Chiều qua,").replace(
+        " đến hết ngày 31/12/2024", ""
+    )
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)  # no date of its own
+    portal.put_fixture("/tin-tuc/tong-ket-phong-trao-2019", OLD_PAGE)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    feed = portal.put(
+        "/rss/tin-tuc.xml",
+        rss.replace("Tue, 12 Mar 2024 16:20:00 +0700", broken),
+        "application/rss+xml",
+    )
+    code, _, err = run_import(ward, capsys, feed)
+    assert code == 1 and "no publication date" in err  # that item only, for what it lacks
+    assert ward.imported() == [
+        "2019-09-24-phuong-hoa-thuan-tong-ket-5-nam-thuc-hien-phong-trao-khu-dan-cu-xanh.md"
+    ]
+
+
+@pytest.mark.parametrize("stamps", ["its own", "one for all"])
+def test_a_feed_items_date_comes_before_a_date_its_text_cites(ward, portal, capsys, stamps):
+    # Posted today with no date on the page; its text cites January's plan.
+    asyncio.run(follow(ward, "bhyt"))
+    posted = dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))  # in Vietnam
+    page = (
+        (FIXTURES / BHYT_PAGE)
+        .read_text(encoding="utf-8")
+        .replace(
+            "Chiều ngày 12/3/2024, Ủy ban",
+            "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2024 của UBND quận, chiều nay Ủy ban",
+        )
+    )
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    portal.put_fixture("/tin-tuc/tong-ket-phong-trao-2019", OLD_PAGE)
+    rss = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    now = email.utils.format_datetime(posted)
+    rss = rss.replace("Tue, 12 Mar 2024 16:20:00 +0700", now)
+    if stamps == "one for all":  # a feed stamping every item with the time it was made
+        rss = rss.replace("Tue, 24 Sep 2019 09:00:00 +0700", now)
+    feed = portal.put("/rss/tin-tuc.xml", rss, "application/rss+xml")
+    assert run_import(ward, capsys, feed)[0] == 0
+    [name] = [n for n in ward.imported() if "bhyt" in n]
+    if stamps == "its own":
+        assert ward.notice(name).date == posted.date()
+        assert asyncio.run(alerts_waiting(ward)) == 1  # news today: the resident is alerted
+    else:  # such dates say nothing of the article: the page's own is kept
+        assert ward.notice(name).date == dt.date(2024, 1, 20)
+
+
+def test_a_feed_listing_its_items_oldest_first_has_its_newest_imported(
+    ward, portal, capsys, monkeypatch
+):
+    monkeypatch.setattr(portal_import, "MAX_FEED_ITEMS", 3)  # of 5 items: the 3 newest
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    first = dt.date.today() - dt.timedelta(days=4)
+    items = []
+    for number in range(5):  # oldest first
+        day = first + dt.timedelta(days=number)
+        portal.put(
+            f"/tin-tuc/{number}",
+            page.replace("12/3/2024", dmy(day).decode()).replace(BHYT_TITLE, f"Tin số {number}"),
+        )
+        items.append(
+            f"<item><title>Tin {number}</title><link>{portal.base}/tin-tuc/{number}</link>"
+            f"<pubDate>{day:%a, %d %b %Y} 08:00:00 +0700</pubDate></item>"
+        )
+    feed = portal.put(
+        "/rss/tin-tuc.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{"".join(items)}'
+        "</channel></rss>",
+        "application/rss+xml",
+    )
+    assert run_import(ward, capsys, feed)[0] == 0
+    assert [name[:10] for name in ward.imported()] == [
+        (first + dt.timedelta(days=number)).isoformat() for number in (2, 3, 4)
+    ]
+
+
+ERROR_PAGES = [
+    pytest.param("Không tìm thấy trang", "Trang bạn yêu cầu không tồn tại", id="not-found"),
+    pytest.param("404 - Page not found", "The page you requested was not found", id="404"),
+    pytest.param("Hệ thống đang bảo trì", "Cổng thông tin đang được nâng cấp", id="maintenance"),
+    pytest.param("Đăng nhập hệ thống", "Vui lòng nhập tên đăng nhập và mật khẩu", id="login"),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), ERROR_PAGES)
+def test_a_feed_items_error_page_served_as_200_is_not_a_notice_and_the_article_comes_later(
+    ward, portal, capsys, title, text
+):
+    # The portal answers 200 with an error page while the article is not ready.
+    serve_feed(portal)
+    error_page = (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f'<div class="content"><h1>{title}</h1><p>{text}, xin vui lòng quay lại trang chủ '
+        "hoặc dùng chức năng tìm kiếm để tìm thông tin cần thiết trên cổng thông tin.</p>"
+        "</div></body></html>"
+    )
+    page = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", error_page)
+    code, _, err = run_import(ward, capsys, portal.url("/rss/tin-tuc.xml"))
+    assert code == 1 and f"{page}: an error, maintenance or login page" in err
+    assert ward.imported() == [
+        "2019-09-24-phuong-hoa-thuan-tong-ket-5-nam-thuc-hien-phong-trao-khu-dan-cu-xanh.md"
+    ]
+    portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)  # the article, at last
+    assert run_import(ward, capsys, portal.url("/rss/tin-tuc.xml"))[0] == 0
+    assert "2024-03-12-phuong-5-trao-the-bhyt-cho-hoc-sinh-co-hoan-canh-kho-khan.md" in (
+        ward.imported()
+    )
+    assert reason_vi(f"an error, maintenance or login page, not an article («{title}»)") == (
+        "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập"
+    )
+
+
+def test_a_category_page_of_teasers_is_not_a_notice(ward, portal, capsys):
+    teasers = "".join(
+        f'<div class="news-item"><h3><a href="/tin-tuc/bai-{number}">Phường 5 tổ chức hoạt '
+        f"động số {number} cho người dân trên địa bàn</a></h3><span>1{number}/03/2024</span>"
+        f"<p>Sáng ngày 1{number}/3/2024, UBND Phường 5 phối hợp với các đoàn thể tổ chức hoạt "
+        f"động số {number} nhằm chăm lo đời sống vật chất, tinh thần cho người dân.</p></div>"
+        for number in range(6)
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>Tin tức - Sự kiện</title></head><body>'
+        f'<div id="main"><h1>Tin tức - Sự kiện</h1>{teasers}'
+        '<div class="paging"><a href="?page=2">2</a></div></div></body></html>'
+    )
+    # Under many addresses: every time, not now and then.
+    urls = [portal.put(f"/tin-tuc?trang={number}", page) for number in range(40)]
+    code, _, err = run_import(ward, capsys, *urls)
+    assert code == 1 and err.count(": no article found on the page (a list of articles)") == 40
+    assert ward.imported() == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "404 hộ gia đình được nhận thẻ BHYT năm 2024",
+        "Hướng dẫn đăng nhập ứng dụng VNeID mức 2",
+        "Không tìm thấy chủ sở hữu xe máy bị tạm giữ, phường thông báo",
+    ],
+)
+def test_an_article_titled_like_an_error_page_is_still_imported(ward, portal, capsys, title):
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8").replace(BHYT_TITLE, title)
+    url = portal.put("/tin-tuc/bai-viet", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert ward.notice(name).title == title
+
+
 def test_dry_run_prints_what_would_be_written_and_writes_nothing(ward, portal, capsys):
     feed = serve_feed(portal)
     repost = portal.put_fixture("/doan-the/chi-tiet?id=77", BHYT_PAGE)
@@ -816,6 +1119,55 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     assert failures == []
 
 
+async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_already_had(
+    ward, portal
+):
+    # The bot has run for a while (a resident follows BHYT); staff now add the portal's
+    # feed, which lists a recent article: imported, and no alert for it.
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    del portal.routes["/tin-tuc/tong-ket-phong-trao-2019"]  # one item failing, poll after poll
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        follower = FeedFollower(settings, note_quietly=store.note_quietly)  # as the bot has it
+        await follower.poll()
+        assert len(ward.imported()) == 1
+        assert await alerted(settings) == {}
+        # What the portal publishes afterwards is news.
+        portal.put(
+            "/tin-tuc/hoi-nghi-cuu-chien-binh",
+            page_of_today(CP1258_PAGE, b"08/7/2024"),
+            WINDOWS_1258,
+        )
+        portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
+        await follower.poll()
+    [new] = [n for n in ward.imported() if "cuu-chien-binh" in n]
+    assert await alerted(settings) == {new.removesuffix(".md"): 1}
+
+
+async def test_a_first_read_whose_news_could_not_be_remembered_is_tried_again_quietly(ward, portal):
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        locked = [True]
+
+        async def note_quietly(refs, now):  # the database busy, the first time
+            if locked.pop() if locked else False:
+                raise sqlite3.OperationalError("database is locked")
+            await store.note_quietly(refs, now)
+
+        follower = FeedFollower(settings, note_quietly=note_quietly)
+        [failed] = await follower.poll()
+        assert failed.failed and failed.source == feed
+        assert ward.imported() == []  # not one file without its note
+        await follower.poll()
+        assert len(ward.imported()) == 2
+    assert await alerted(settings) == {}
+
+
 async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(ward, portal):
     feed = portal.url("/rss/tin-tuc.xml")  # not there yet: 404
     failures: list[str] = []
@@ -834,6 +1186,68 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     del portal.routes["/rss/tin-tuc.xml"]
     await follower.poll()
     assert len(failures) == 2
+
+
+async def test_a_feed_behind_a_password_is_asked_with_that_password_as_written(ward, portal):
+    serve_feed(portal)
+    feed = portal.url("/rss/tin-tuc.xml").replace("http://", "http://QuanTri:Mk-9F2x@")
+    await FeedFollower(ward.settings(portal_feeds=(feed,))).poll()
+    [asked] = portal.hits("/rss/tin-tuc.xml")
+    assert (
+        asked.headers["Authorization"] == "Basic " + base64.b64encode(b"QuanTri:Mk-9F2x").decode()
+    )
+
+
+async def test_a_feeds_password_and_key_are_in_no_log_nor_admin_message(ward, portal, caplog):
+    base = portal.base.replace("http://", "http://quantri:Mk-9f2x@")
+    feed = f"{base}/rss/tin-tuc.xml?catid=5&token=tk-8c1e77"  # not there: 404
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+    )
+    with caplog.at_level(logging.INFO, logger="wardbot"):  # (the bot keeps httpx quiet)
+        await follower.poll()
+    [failure] = failures
+    shown = f"http://quantri:***@{portal.base.removeprefix('http://')}/rss/tin-tuc.xml"
+    assert failure.endswith(f"{shown}?catid=5&token=***")  # still says which feed
+    assert caplog.records and f"{shown}?catid=5&token=***" in caplog.text
+    for secret in ("Mk-9f2x", "tk-8c1e77"):
+        assert secret not in failure and secret not in caplog.text
+
+
+async def test_a_feed_sending_to_its_www_address_is_followed_there(ward):
+    """PORTAL_FEEDS names the portal without www.; it sends every request to www. (or back):
+    the same portal, not a host outside it. (An in-memory portal: no network.)"""
+    pages = {
+        "/rss/tin-tuc.xml": (FIXTURES / "rss.xml").read_bytes(),
+        "/tin-tuc/trao-the-bhyt-hoc-sinh": (FIXTURES / BHYT_PAGE).read_bytes(),
+        "/tin-tuc/tong-ket-phong-trao-2019": (FIXTURES / OLD_PAGE).read_bytes(),
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "www.phuong5.example.vn":
+            return httpx.Response(
+                301, headers={"Location": str(request.url.copy_with(host="www.phuong5.example.vn"))}
+            )
+        return httpx.Response(
+            200,
+            content=pages[request.url.path],
+            headers={
+                "Content-Type": "text/html; charset=utf-8"
+                if "tin-tuc/" in request.url.path
+                else "application/rss+xml"
+            },
+        )
+
+    failures: list[tuple[str, str]] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=("https://phuong5.example.vn/rss/tin-tuc.xml",)),
+        on_failed=lambda source, why: failures.append((source, why)),
+        fetcher=lambda hosts: portal_fetch.Fetcher(hosts, transport=httpx.MockTransport(answer)),
+    )
+    await follower.poll()
+    assert failures == [] and len(ward.imported()) == 2
 
 
 async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(ward, portal):
@@ -1003,6 +1417,17 @@ async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward
     await asyncio.wait_for(running, 10)
 
 
+async def reload_by_admin(telegram: FakeBotApi, admin: int) -> None:
+    """An admin's /reload, once answered: its poll is over. (The note telling admins the
+    feed fails goes to the same chat, at its own time: it is no answer to /reload.)"""
+    mark = len(telegram.calls)
+    telegram.send_text(admin, "/reload")
+    await telegram.wait_until(
+        lambda: any(c.text.startswith("Đã nạp lại") for c in telegram.sent(admin, since=mark)),
+        within=60,
+    )
+
+
 async def test_healthz_says_the_portal_is_down_while_its_feed_cannot_be_read(ward, portal):
     """`bot.py run` with PORTAL_FEEDS unreachable: /healthz tells the truth (without the
     feed's address), and is well again once the feed answers."""
@@ -1015,21 +1440,8 @@ async def test_healthz_says_the_portal_is_down_while_its_feed_cannot_be_read(war
             telegram,
         )
         async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
-
-            async def reload() -> None:
-                """/reload, until its own answer (which comes once its poll is over; the
-                admins' note that the feed fails may come before it)."""
-                mark = len(telegram.calls)
-                telegram.send_text(5, "/reload")
-
-                def answered() -> bool:
-                    sent = telegram.sent(5, since=mark)
-                    return any(c.params["text"].startswith("Đã nạp lại") for c in sent)
-
-                await telegram.wait_until(answered, within=60)  # a busy host may be slow
-
             for _ in range(FAILING_POLLS - 1):  # the poll at the start, then each /reload
-                await reload()
+                await reload_by_admin(telegram, 5)
 
             async def healthz() -> dict:
                 response = await client.get("/healthz")
@@ -1044,7 +1456,7 @@ async def test_healthz_says_the_portal_is_down_while_its_feed_cannot_be_read(war
             assert body["portal"] == {"feeds": 1, "failing": 1}
             assert "127.0.0.1" not in json.dumps(body)
             serve_feed(portal)
-            await reload()
+            await reload_by_admin(telegram, 5)
             body = await healthz()
             assert body["code"] == 200 and body["checks"]["portal"] is True
             assert body["portal"] == {"feeds": 1, "failing": 0}

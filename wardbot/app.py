@@ -362,6 +362,7 @@ def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower 
         on_imported=lambda title: alerts.tell_admins(imported_note(title)),
         on_failed=lambda source, why: alerts.tell_admins(failed_note(source, why)),
         on_replaced=lambda *about: alerts.tell_admins(replaced_note(*about)),
+        note_quietly=store.note_quietly,
     )
 
 

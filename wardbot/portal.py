@@ -14,12 +14,16 @@ import asyncio
 import datetime as dt
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
 
 from wardbot.config import Settings
 from wardbot.hours import vietnam_today
-from wardbot.portal_fetch import Fetcher, host_of
+from wardbot.models import Announcement
+from wardbot.portal_fetch import Fetcher, host_of, shown_address
 from wardbot.portal_import import NEW, UPDATED, Importer, Outcome
+from wardbot.store import NoticeRef
 from wardbot.supervise import pause
 
 __all__ = [
@@ -37,6 +41,7 @@ log = logging.getLogger(__name__)
 # Polls in a row a feed must fail (unreachable, an error page, not a feed) before /healthz
 # reports the portal down: one failed poll is often a moment of the portal's.
 FAILING_POLLS = 3
+QUIET_TIMEOUT = 60.0  # seconds to remember a notice as alerted (the database may be busy)
 
 
 # Short Vietnamese reasons for admins, by the start of the English one.
@@ -48,6 +53,7 @@ _REASONS_VI = (
     ("too large", "trang quá lớn"),
     ("not an HTML page", "không phải trang tin (HTML) hay nguồn tin RSS"),
     ("no article found", "không tìm thấy bài viết trên trang"),
+    ("an error, maintenance or login page", "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập"),
     ("the article has no title", "bài viết không có tiêu đề"),
     ("no publication date", "không tìm thấy ngày đăng bài"),
     ("host", "địa chỉ không thuộc cổng thông tin đã cấu hình"),
@@ -105,7 +111,8 @@ class FeedFollower:
     where the staff version is), `on_failed(source, why)` (why: a short Vietnamese reason)
     once per source and reason until that source works again; each may be a coroutine
     function. `wait(seconds, stop)` is how it waits between
-    polls (injectable: tests trigger polls themselves).
+    polls (injectable: tests trigger polls themselves). `note_quietly(refs, now)` (the
+    store's) remembers the notices of a feed read for the first time as alerted.
     """
 
     name = "portal"
@@ -120,6 +127,8 @@ class FeedFollower:
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
+        note_quietly: Callable[[Sequence[NoticeRef], float], Coroutine[Any, Any, None]]
+        | None = None,
     ) -> None:
         self.settings = settings
         self.feeds = tuple(settings.portal_feeds)
@@ -131,6 +140,8 @@ class FeedFollower:
         self.wait = wait
         self.today = today
         self.fetcher = fetcher
+        self.note_quietly = note_quietly
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._failing: dict[str, str] = {}  # source -> the reason admins were told
         self._failed_polls = dict.fromkeys(self.feeds, 0)  # feed -> its polls failed in a row
         self._running = False
@@ -166,14 +177,17 @@ class FeedFollower:
         if not self.feeds:
             return []
         async with self._polling:
+            self._loop = asyncio.get_running_loop()
             outcomes = await asyncio.to_thread(self._poll)
         for outcome in outcomes:
             if outcome.failed:
-                log.warning("portal: %s", outcome.describe())
+                # A feed's address may hold a password or a key: never in logs or chats.
+                shown = shown_address(outcome.source)
+                log.warning("portal: %s: %s", shown, outcome.why)
                 why = reason_vi(outcome.why or "")
                 if self._failing.get(outcome.source) != why:
                     self._failing[outcome.source] = why
-                    await self._call(self.on_failed, outcome.source, why)
+                    await self._call(self.on_failed, shown, why)
                 continue
             self._failing.pop(outcome.source, None)
             if outcome.written:
@@ -195,9 +209,25 @@ class FeedFollower:
         return outcomes
 
     def _poll(self) -> list[Outcome]:
-        importer = Importer(self.settings, today=self.today, fetcher=self.fetcher(self.hosts))
+        importer = Importer(
+            self.settings,
+            today=self.today,
+            fetcher=self.fetcher(self.hosts),
+            on_backlog=self._quietly if self.note_quietly else None,
+        )
         with importer:
             return importer.follow(self.feeds)
+
+    def _quietly(self, notice: Announcement) -> None:
+        """(In the poll's thread, before the notice's file is written.) A feed read for the
+        first time: what it lists is no news to subscribers, however recent (one alert per
+        item at once, weeks of them), as the notices there when the bot is installed."""
+        assert self.note_quietly is not None and self._loop is not None
+        ref = NoticeRef(notice.id, notice.topics, False, notice.title, notice.date.isoformat())
+        remembered = asyncio.run_coroutine_threadsafe(
+            self.note_quietly([ref], time.time()), self._loop
+        )
+        remembered.result(timeout=QUIET_TIMEOUT)
 
     @staticmethod
     async def _call(callback: Callback | None, *args: str) -> None:

@@ -11,8 +11,10 @@
   Vietnamese words is kept. Everything comes out NFC.
 - The article: trafilatura finds the main text and the title. What it leaves of
   the page's furniture is cleaned here line by line: image file names, "(0)" ratings,
-  "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, comment
-  forms, the date line itself, repeated paragraphs.
+  "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, share
+  buttons, comment forms, the site's footer when it sits inside the article's block
+  (copyright, then the site's name and contact lines above it), the date line itself,
+  repeated paragraphs.
 - The date is the article's, never one from the page around it (the site footer's
   "Cập nhật: ...", a sidebar, the other-news lists): the page's metadata (meta tags,
   JSON-LD, a dated address; htmldate reading the <head> only), else what the article's
@@ -20,8 +22,8 @@
   "Ngày đăng bài: 07/10/2019" line, a dateline over the text ("Thứ Sáu, ngày 15 tháng 3
   năm 2024", "08:30 | Thứ Sáu, 15/03/2024", "Thứ Sáu, 15/03/2024 - 08:30 (GMT+7)"), a
   date its markup marks (<time>, class="date"), a "Cập nhật: ..." line; else a date line
-  at the top of the article's text ("08/7/2024"), else the first date in its opening
-  ("Chiều ngày 07/7/2022").
+  at the top of the article's text ("08/7/2024"), else a feed item's date, else the first
+  date in its opening ("Chiều ngày 07/7/2022").
 """
 
 from __future__ import annotations
@@ -138,8 +140,8 @@ def implausible_words(text: str) -> int:
 # -------------------------------------------------------------------------- dates
 
 _DMY = r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"
-# "ngày 15 tháng 3 năm 2024", "15 tháng 03 năm 2024"
-_LONG = r"(?:ngày\s+)?(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})(?!\d)"
+# "ngày 15 tháng 3 năm 2024", "15 tháng 03 năm 2024", "Ngày 15 tháng 3, 2024"
+_LONG = r"(?:ngày\s+)?(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:,?\s+năm\s+|,\s*)(\d{4})(?!\d)"
 _DAY = rf"(?:{_DMY}|{_LONG})"
 _ANY_DATE = re.compile(_DAY, re.I)
 # What may stand beside the date in a dateline: "Thứ Sáu", "08:30", "8h30", "(GMT+7)".
@@ -154,7 +156,8 @@ _DATELINE = (
     rf"(?:{_TIME}{_SEP})?(?:{_WEEKDAY}{_SEP})?(?:{_TIME}{_SEP})?(?:ngày\s+)?{_DAY}"
     rf"(?:{_SEP}{_TIME})?(?:\s*{_ZONE})?"
 )
-_DATE_LINE = re.compile(rf"^\s*{_DATELINE}\s*$", re.I)
+# ... alone on its line, maybe in brackets: "(15/03/2024)".
+_DATE_LINE = re.compile(rf"^\s*[(\[]?\s*{_DATELINE}\s*[)\]]?\s*$", re.I)
 # "Ngày đăng bài: 07/10/2019", "Đăng ngày 15/10/2021", "Ngày đăng tin: ..." (not "Ngày đăng
 # ký", registration), "Đăng lúc: 08:30 15/03/2024", "Ngày đăng: ngày 15 tháng 3 năm 2024"
 _POSTED_LABEL = (
@@ -173,7 +176,12 @@ def _date(day: str, month: str, year: str, today: dt.date) -> dt.date | None:
         found = dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
-    return found if _EARLIEST <= found <= today + dt.timedelta(days=1) else None
+    return found if possible_date(found, today) else None
+
+
+def possible_date(day: dt.date, today: dt.date) -> bool:
+    """A day the ward could have posted on: not before 1990, not after tomorrow."""
+    return _EARLIEST <= day <= today + dt.timedelta(days=1)
 
 
 def _first(pattern: re.Pattern[str], text: str, today: dt.date) -> dt.date | None:
@@ -183,6 +191,11 @@ def _first(pattern: re.Pattern[str], text: str, today: dt.date) -> dt.date | Non
         if found is not None:
             return found
     return None
+
+
+def text_date(text: str, today: dt.date) -> dt.date | None:
+    """The first date written the Vietnamese way in `text` ("12/03/2024 06:20")."""
+    return _first(_ANY_DATE, text, today)
 
 
 # A "Ngày đăng ..." line longer than this is prose ("... văn bản đăng ngày 10/01/2024 ..."),
@@ -252,6 +265,36 @@ class Article:
 # A paragraph with this many words makes a page an article; a list of links does not.
 MIN_PROSE_WORDS = 12
 
+# What an error, maintenance or login page is titled, though the portal answers it with
+# 200 OK ("Không tìm thấy trang", "404 - Page not found", "Hệ thống đang bảo trì", "Đăng
+# nhập"). Imported, it would be a notice, and the article, once the portal shows it, would
+# never be read again: the feed item is remembered as imported.
+_ERROR_TITLE = re.compile(
+    r"^(?:(?:lỗi|error|http)\s*)?[45]\d\d(?:\s*[-:–|]?\s*(?:not found|page not found|forbidden|"
+    r"error|internal server error|lỗi\b.*|không tìm thấy\b.*))?$|"
+    r"^(?:page |file )?not found$|"
+    r"^không (?:tìm thấy|tồn tại) (?:trang|bài viết|nội dung|dữ liệu|đường dẫn|kết quả)\b|"
+    r"^(?:trang|bài viết|nội dung|đường dẫn)(?: bạn (?:yêu cầu|tìm|truy cập|tìm kiếm))? "
+    r"(?:không tồn tại|không tìm thấy|đã bị xóa|đã bị xoá|không còn tồn tại)\b|"
+    r"^đã (?:xảy|có) ra lỗi\b|^(?:có )?lỗi(?: hệ thống| xảy ra)?$|^error$|"
+    r"^(?:server|runtime|application|internal server|system|database) error\b|"
+    r"^(?:hệ thống|website|trang web|trang thông tin|cổng thông tin)(?: điện tử)? (?:đang )?"
+    r"(?:bảo trì|nâng cấp)\b|^(?:đang bảo trì|under maintenance)\b|"
+    r"^(?:đăng nhập|login|log in|sign in)(?: vào)?(?: hệ thống)?(?: quản trị)?$|"
+    r"^(?:truy cập bị từ chối|access denied|forbidden|bạn không có quyền)\b",
+    re.I,
+)
+ERROR_TITLE_WORDS = 12  # an article's title may start so; an error page's is short
+
+
+def _error_page(*titles: str | None) -> str | None:
+    """The title that shows the page is an error, maintenance or login page, if one does."""
+    for title in titles:
+        shown = " ".join((title or "").split())
+        if shown and len(shown.split()) <= ERROR_TITLE_WORDS and _ERROR_TITLE.match(shown):
+            return shown
+    return None
+
 
 def extract_article(
     html: str,
@@ -262,7 +305,9 @@ def extract_article(
 ) -> Article:
     """The news article in a page (already decoded); NotAnArticle when there is none.
 
-    `fallback_date` (a feed item's date) is used when the page itself shows none.
+    `fallback_date` (a feed item's date) is used when the page shows no date of its own
+    (metadata, a dateline, a date line over the text): before the first date its text
+    cites, which is often an older plan's or an event's.
     """
     today = today or vietnam_today()
     try:
@@ -291,9 +336,15 @@ def extract_article(
     title = _clean_title(title_hint or document.title or "", document.sitename)
     if not title:
         raise NotAnArticle("the article has no title")
+    page_title = page.findtext(".//title")
+    error = _error_page(title, page_title and _clean_title(page_title, document.sitename))
+    if error:
+        raise NotAnArticle(f"an error, maintenance or login page, not an article («{error}»)")
     paragraphs = clean_paragraphs(text.splitlines(), title)
     if not any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs):
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
+    if _teasers(page, paragraphs):
+        raise NotAnArticle("no article found on the page (a list of articles)")
     date = metadata_date(page, url, today)
     if date is None:
         zone = article_zone(page, title, paragraphs)
@@ -301,15 +352,51 @@ def extract_article(
             posted_date(zone.lines, today)
             or dateline_date(zone.head, today)
             or _marked_date(zone.root, today)
-            or updated_date(zone.lines, today)
+            or updated_date(_without_site_footer_lines(zone.lines, paragraphs), today)
+            or dateline_date(_raw_paragraphs(text)[:3], today)
+            or fallback_date  # before a date the text cites ("Kế hoạch ... ngày 20/01/2024")
             or opening_date(_raw_paragraphs(text), today)
-            or fallback_date
         )
     if date is None:
         raise NotAnArticle("no publication date found (metadata, 'Ngày đăng', or the text)")
     paragraphs = [p for p in paragraphs if not _DATE_LINE.match(p)]
     own_url = document.url if document.url and document.url != url else None
     return Article(title, date, tuple(paragraphs), own_url or url)
+
+
+# Prose paragraphs, each in a block of its own under a link to its article (five words
+# or more: a title), make the page a list of articles (a category page), not an article.
+TEASERS = 3
+
+
+def _teasers(page: lxml.html.HtmlElement, paragraphs: list[str]) -> bool:
+    """Whether the page's text is the teasers of a list of articles: its first prose
+    paragraph, and most of the others, each in their own block after the link to their
+    article. (An article's paragraphs share their block, whatever links the text holds;
+    a list of other news after it does not start the text.)"""
+    body = page.find("body")
+    root = body if body is not None else page
+    prose = [p for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS and p[:2] != "- "]
+    # The blocks themselves, not their id(): lxml makes an element's Python object anew
+    # once none is held, and a freed object's id is soon another's.
+    blocks: list[lxml.html.HtmlElement] = []
+    for paragraph in prose:
+        element = _element_with_text(root, paragraph[:_PROBE_CHARS])
+        parent = element.getparent() if element is not None else None
+        if element is None or parent is None or element is root:
+            continue
+        linked = any(
+            len(link.text_content().split()) >= 5
+            for before in element.itersiblings(preceding=True)
+            if isinstance(before.tag, str)
+            for link in before.iter("a")
+        )
+        if linked:
+            if not any(parent is block for block in blocks):
+                blocks.append(parent)
+        elif not blocks:
+            return False  # the text starts with a paragraph of an article
+    return len(blocks) >= TEASERS and 2 * len(blocks) > len(prose)
 
 
 def _parse_iso(text: str | None) -> dt.date | None:
@@ -381,6 +468,16 @@ def article_zone(page: lxml.html.HtmlElement, title: str, paragraphs: list[str])
     probe = _norm(prose[0][:_PROBE_CHARS]) if prose else ""
     start = next((i for i, line in enumerate(lines) if probe and probe in _norm(line)), 0)
     return Zone(root, tuple(lines), tuple(lines[:start]))
+
+
+def _without_site_footer_lines(lines: tuple[str, ...], paragraphs: list[str]) -> tuple[str, ...]:
+    """The zone's lines up to the article's last paragraph when the site's footer follows
+    it inside the zone: its "Cập nhật: <today>" is the site's, not the article's."""
+    probe = _norm(paragraphs[-1][:_PROBE_CHARS]) if paragraphs else ""
+    ends = [i for i, line in enumerate(lines) if probe and probe in _norm(line)]
+    if ends and any(_is_site_footer(line) for line in lines[ends[-1] + 1 :]):
+        return lines[: ends[-1] + 1]
+    return lines
 
 
 def _is_furniture(element: lxml.html.HtmlElement) -> bool:
@@ -575,13 +672,64 @@ _END_OF_ARTICLE = re.compile(
 )
 _FURNITURE = re.compile(
     r"^(?:[-_=*~.•]{3,}|image(?: banner| advertisement)?|"
-    r"in bài viết|in trang|gửi email|gửi bài viết|chia sẻ|"
+    r"in bài(?: viết)?|in trang|gửi email|gửi bài viết|"
+    r"chia sẻ(?:\s+(?:bài viết|bài|lên|qua|trên)\b.{0,30})?\s*:?|"
+    r"(?:tags?|từ khóa|từ khoá)\s*:.{0,200}|facebook|zalo|twitter|"
     r"quay lại|quay về|về đầu trang|trở về|lượt xem\s*:?\s*[\d.,]*|số lượt xem\s*:?\s*[\d.,]*|"
     r"(?:đang online|hôm nay|trong tháng|tất cả|tổng truy cập)\s*:\s*[\d.,]+|"
     r"email của bạn sẽ không được hiển thị công khai.*|"
     rf"(?:{_POSTED_LABEL}|{_UPDATED_LABEL})\s*:?\s*(?:{_DATELINE})?)$",
     re.I,
 )
+
+
+# The site's own footer, which some portals put inside the article's block: its copyright,
+# its publisher, its licence, its visit counters. The article is over; the site's name,
+# address, telephone and e-mail lines just above it are the footer's too.
+# Each as footers write it, not as a sentence of the article would start ("Bản quyền tác
+# giả là ...", "Cơ quan chủ quản của dự án ...").
+_SITE_FOOTER = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b|bản quyền\s*(?:thuộc|©|:|\(c\)|\d{4})|"
+    r"(?:người\s+)?chịu trách nhiệm(?:\s+(?:chính|nội dung|xuất bản|quản lý))?\s*:|"
+    r"cơ quan chủ quản\s*:|giấy phép\b.{0,60}\d+\s*/\s*gp|ghi rõ nguồn|"
+    r"(?:thiết kế|phát triển)(?:\s+và\s+phát triển)?\s+bởi|"
+    r"(?:(?:tổng|số)\s+)?(?:lượt|người) truy cập\s*:?\s*[\d.,]+$|đang truy cập\s*:?\s*[\d.,]+$)",
+    re.I,
+)
+# Within a line: "CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5 - Bản quyền thuộc ... - Địa chỉ: ...".
+_SITE_FOOTER_WITHIN = re.compile(r"bản quyền thuộc|ghi rõ nguồn", re.I)
+_CONTACT_WITHIN = re.compile(r"(?:địa chỉ|điện thoại|đt|fax|e-?mail|website)\s*:", re.I)
+_SITE_NAME = re.compile(r"^(?:cổng|trang) thông tin(?: điện tử)?\b", re.I)
+_SITE_CONTACT = re.compile(
+    r"^(?:địa chỉ|trụ sở|điện thoại|đt|tel|fax|e-?mail|website|hotline|đường dây nóng)\b"
+    r"\s*(?:liên hệ\s*)?:",
+    re.I,
+)
+# A footer line is short; prose that cites a copyright or a hotline is not one.
+FOOTER_LINE_WORDS = 60
+
+
+def _is_site_footer(line: str) -> bool:
+    if len(line.split()) > FOOTER_LINE_WORDS:
+        return False
+    within = bool(_SITE_FOOTER_WITHIN.search(line) and _CONTACT_WITHIN.search(line))
+    return bool(_SITE_FOOTER.match(line)) or "©" in line or within
+
+
+def _without_site_footer(kept: list[str], cut: bool) -> list[str]:
+    """The article without the site's name and contact lines at its end: always when the
+    site's footer (copyright...) was cut off after them, else only when they start with the
+    site's name ("CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5", then "Địa chỉ: ...")."""
+    end = len(kept)
+    while end > 1 and len(kept[end - 1].split()) <= FOOTER_LINE_WORDS:
+        line = kept[end - 1]
+        if not (_SITE_CONTACT.match(line) or _SITE_NAME.match(line)):
+            break
+        end -= 1
+    tail = kept[end:]
+    if cut or (len(tail) >= 2 and _SITE_NAME.match(tail[0])):
+        return kept[:end]
+    return kept
 
 
 def _raw_paragraphs(text: str) -> list[str]:
@@ -594,6 +742,7 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
     kept: list[str] = []
     seen: set[str] = set()
     folded_title = title.casefold()
+    footer = False
     for raw in lines:
         line = " ".join(unicodedata.normalize("NFC", raw).split())
         if not line:
@@ -601,8 +750,12 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
         bare = line.removeprefix("- ").strip()
         if kept and _END_OF_ARTICLE.match(bare):
             break
+        if kept and _is_site_footer(bare):
+            footer = True
+            break
         if (
             _END_OF_ARTICLE.match(bare)
+            or _is_site_footer(bare)
             or _IMAGE_NAME.match(bare)
             or _RATING.search(bare)
             or _FURNITURE.match(bare)
@@ -615,6 +768,7 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
             continue  # a paragraph the page repeats
         seen.add(key)
         kept.append(line)
+    kept = _without_site_footer(kept, footer)
     # A lead the page repeats as the start of the next paragraph.
     return [
         line

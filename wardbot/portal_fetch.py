@@ -16,13 +16,14 @@ waits at most until the deadline of the request under way.
 from __future__ import annotations
 
 import email.message
+import re
 import ssl
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpcore
 import httpx
@@ -68,6 +69,28 @@ def host_of(url: str) -> str:
 def is_web_address(text: str) -> bool:
     parts = urlsplit(text)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+# Query parameters whose values are credentials, never shown in logs or to admins.
+_SECRET_PARAM = re.compile(r"key|token|secret|pass|pwd|auth|sig|session|sid|credential", re.I)
+
+
+def shown_address(url: str) -> str:
+    """`url` as logs and admins see it: without a password (https://user:...@host) or the
+    values of its key-like query parameters (?token=..., ?apikey=...)."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            user, _, host = netloc.rpartition("@")
+            netloc = f"{user.partition(':')[0]}:***@{host}" if ":" in user else netloc
+        query = "&".join(
+            f"{name}=***" if sep and _SECRET_PARAM.search(name) else f"{name}{sep}{value}"
+            for name, sep, value in (pair.partition("=") for pair in parts.query.split("&"))
+        )
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    except ValueError:  # malformed ("http://[host/..."): no credentials to find in it
+        return url
 
 
 class _HostRefused(Exception):
@@ -201,7 +224,13 @@ class Fetcher:
         self.close()
 
     def allowed(self, url: str) -> bool:
-        return self.allowed_hosts is None or host_of(url) in self.allowed_hosts
+        """Whether `url` is on an allowed host; a host's www. twin is the same site
+        (phuong5.gov.vn sending to www.phuong5.gov.vn, or back)."""
+        if self.allowed_hosts is None:
+            return True
+        host = host_of(url)
+        twin = host.removeprefix("www.") if host.startswith("www.") else f"www.{host}"
+        return host in self.allowed_hosts or twin in self.allowed_hosts
 
     def _check_host(self, request: httpx.Request) -> None:
         # Runs before every request, the redirected ones too.

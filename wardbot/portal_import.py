@@ -9,7 +9,8 @@ staff did is undone:
 
 - the same page again (by URL, or by the canonical address it names) changes nothing;
   a page whose text changed rewrites its file under the same name (same id: no new alert);
-- another page with the same text (a re-post) is skipped, and remembered as such;
+- another page with the same text (a re-post: nearly the same text is one only under the
+  same title and date) is skipped, and remembered as such;
 - an article that moved (nearly the same text, the same date, its old address gone or
   showing the new text) updates its file, and its record follows it to the new address;
 - a file staff deleted is not imported again; a file staff edited is left alone until the
@@ -23,6 +24,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import email.utils
 import functools
 import io
 import json
@@ -42,11 +44,34 @@ import httpx
 from trafilatura.deduplication import Simhash
 
 from wardbot.config import Settings
-from wardbot.hours import vietnam_today
+from wardbot.hours import VIETNAM, vietnam_today
 from wardbot.loader import load_announcement, load_faq, tag_topics
-from wardbot.portal_extract import Article, NotAnArticle, decode_html, extract_article
-from wardbot.portal_fetch import Fetched, Fetcher, FetchError, is_web_address, read_file
-from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError, digest, locked, plain_text
+from wardbot.models import Announcement
+from wardbot.portal_extract import (
+    Article,
+    NotAnArticle,
+    decode_html,
+    extract_article,
+    possible_date,
+    text_date,
+)
+from wardbot.portal_fetch import (
+    Fetched,
+    Fetcher,
+    FetchError,
+    is_web_address,
+    read_file,
+    shown_address,
+)
+from wardbot.portal_log import (
+    IMPORT_LOG,
+    ImportLog,
+    ImportLogError,
+    digest,
+    locked,
+    numbers_of,
+    plain_text,
+)
 from wardbot.text import fold
 
 log = logging.getLogger(__name__)
@@ -104,6 +129,11 @@ class _Refused(Exception):
     """The loader would not serve the notice as written (too large for MAX_NOTICE_KB...)."""
 
 
+class _BacklogNotRemembered(Exception):
+    """A feed's first read could not have its notices remembered as alerted: the whole feed
+    fails (and is read for the first time again), or its items would be alerted later."""
+
+
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _FEED_TYPES = {
     "application/rss+xml",
@@ -156,7 +186,17 @@ def _clean_url(url: str) -> str:
         parts = urlsplit(str(httpx.URL(url)))
     except (httpx.InvalidURL, ValueError):
         raise FetchError("not a valid web address") from None
-    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    # The host in lower case; a user name and password as written.
+    user, at, host = parts.netloc.rpartition("@")
+    netloc = f"{user}{at}{host.lower()}"
+    # Without what a share adds (?utm_source=zalo, &fbclid=...): one article, one address.
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair))
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", query, ""))
+
+
+_TRACKING = re.compile(
+    r"(?:utm_\w+|fbclid|gclid|zarsrc|zaloid|_hsenc|_hsmi|mc_[ce]id)(?:=|$)", re.I
+)
 
 
 def _item_url(base: str, link: str) -> str:
@@ -173,6 +213,29 @@ def _item_url(base: str, link: str) -> str:
     raise FetchError("a feed item's page link is not a valid web address")
 
 
+def _feed_date(written: str, parsed: Any, today: dt.date) -> dt.date | None:
+    """A feed item's day in Vietnam, from its date as written: feedparser's own reading
+    (`parsed`) is in UTC ("Tue, 12 Mar 2024 06:20:00 +0700" is 11 March there), and it
+    reads none from "12/03/2024 06:20", the way Vietnamese portals write it."""
+    written = written.strip()
+    posted: dt.datetime | None = None
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        posted = email.utils.parsedate_to_datetime(written)
+    if posted is None:
+        with contextlib.suppress(ValueError):
+            posted = dt.datetime.fromisoformat(written)
+    if posted is None and parsed:
+        posted = dt.datetime(*tuple(parsed)[:6]).replace(tzinfo=dt.UTC)
+    if posted is None:
+        return text_date(written, today)
+    try:  # a date without its zone is the portal's: Vietnam's
+        day = (posted.astimezone(VIETNAM) if posted.tzinfo else posted).date()
+    except OverflowError:  # "9999-12-31T23:00:00-05:00"
+        return None
+    # Not a day the ward could have posted on (the year 1, the year 2099): no date.
+    return day if possible_date(day, today) else None
+
+
 def _failure(source: str, exc: Exception) -> Outcome:
     """A source that went wrong, as staff read it; never an exception out of the importer."""
     if isinstance(exc, FetchError | NotAnArticle):
@@ -181,7 +244,7 @@ def _failure(source: str, exc: Exception) -> Outcome:
         return Outcome(source, FAILED, why=str(exc))
     if isinstance(exc, OSError):
         return Outcome(source, FAILED, why=f"could not write the notice ({exc.strerror or exc})")
-    log.exception("importing %s failed", source)
+    log.exception("importing %s failed", shown_address(source))
     return Outcome(source, FAILED, why=f"unexpected error ({type(exc).__name__}: {exc})")
 
 
@@ -189,6 +252,9 @@ class Importer:
     """Imports sources into the content folder (or, with `dry_run`, only says what it would).
 
     `allowed_hosts` (None: any) limits the hosts fetched, redirects included.
+    `on_backlog(notice)` is called for each new notice of a feed read for the first time,
+    before its file is in the content folder (the follower has it remembered as alerted:
+    what the portal already had is no news to subscribers).
     """
 
     def __init__(
@@ -199,9 +265,12 @@ class Importer:
         allowed_hosts: Sequence[str] | None = None,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Fetcher | None = None,
+        on_backlog: Callable[[Announcement], None] | None = None,
     ) -> None:
         self.settings = settings
         self.dry_run = dry_run
+        self.on_backlog = on_backlog
+        self._backlog = False  # reading a feed for the first time
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
         self.max_bytes = self.fetcher.max_bytes
@@ -274,10 +343,16 @@ class Importer:
                 )
                 if fetched.not_modified:
                     continue
-                items = self._feed(feed, url, fetched.body)
+                self._backlog = url not in self._log().feeds
+                try:
+                    items = self._feed(feed, url, fetched.body)
+                finally:
+                    self._backlog = False
                 outcomes.extend(items)
-                if not any(item.failed for item in items):  # else read it all again next time
-                    self._remember_feed(url, fetched)
+                # Read: what it lists from now on is news. Its validators only when every
+                # item was imported; else it is read in full again next time.
+                failed = any(item.failed for item in items)
+                self._remember_feed(url, None if failed else fetched)
             except Exception as exc:
                 outcomes.append(_failure(feed, exc))
         return outcomes
@@ -292,18 +367,40 @@ class Importer:
             raise FetchError(problem)
         base = url or ""
         outcomes = []
+        # A feed giving all its items one date and time (when it was made) says nothing of
+        # when each was posted.
+        written = {str(dict.get(e, "published") or dict.get(e, "updated") or "") for e in entries}
+        dated = len(entries) < 2 or len(written) > 1
         # Oldest first: files appear, and admins hear of them, in the portal's order.
-        for entry in reversed(entries[:MAX_FEED_ITEMS]):
+        for entry in reversed(self._newest(entries)):
             link = str(entry.get("link") or "").strip()
             try:
                 url = _item_url(base, link)
             except FetchError as exc:  # this item only: the others are still imported
                 outcomes.append(Outcome(link or source, FAILED, why=exc.why))
                 continue
-            outcomes.append(self._feed_item(url, entry))
+            outcomes.append(self._feed_item(url, entry, dated))
         return outcomes
 
-    def _feed_item(self, url: str, entry: Any) -> Outcome:
+    def _newest(self, entries: list[Any]) -> list[Any]:
+        """The feed's MAX_FEED_ITEMS newest items, newest first: by their dates when every
+        item has one (some portals list theirs oldest first, and the newest would never
+        be read), else in the feed's order."""
+        dated = [(self._entry_date(entry), entry) for entry in entries]
+        if all(day is not None for day, _ in dated):
+            # (A stable sort: items of one day keep the feed's order.)
+            dated.sort(key=lambda pair: pair[0] or dt.date.min, reverse=True)
+            entries = [entry for _, entry in dated]
+        return entries[:MAX_FEED_ITEMS]
+
+    def _entry_date(self, entry: Any) -> dt.date | None:
+        # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
+        field = functools.partial(dict.get, entry)
+        written = str(field("published") or field("updated") or "")
+        when = field("published_parsed") or field("updated_parsed")
+        return _feed_date(written, when, self.today())
+
+    def _feed_item(self, url: str, entry: Any, dated: bool = True) -> Outcome:
         # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
         field = functools.partial(dict.get, entry)
         stamp = str(field("updated") or field("published") or field("id") or "")
@@ -319,18 +416,21 @@ class Importer:
                 return self._unchanged(url, url)
             if _kind(fetched.content_type, fetched.body) != "page":
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
-            when = field("published_parsed") or field("updated_parsed")
-            feed_date = dt.date(*when[:3]) if when else None
+            feed_date = self._entry_date(entry) if dated else None
             return self._page(url, url, fetched, feed_date=feed_date, feed_stamp=stamp)
+        except _BacklogNotRemembered:
+            raise
         except Exception as exc:
             return _failure(url, exc)
 
-    def _remember_feed(self, url: str, fetched: Fetched) -> None:
+    def _remember_feed(self, url: str, fetched: Fetched | None) -> None:
         if self.dry_run:
             return
         with locked(self.settings.data_dir):
             book = ImportLog.load(self.log_path)
-            book.feeds[url] = {"etag": fetched.etag, "last_modified": fetched.last_modified}
+            book.feeds[url] = (
+                {"etag": fetched.etag, "last_modified": fetched.last_modified} if fetched else {}
+            )
             book.save()
 
     # --- pages ------------------------------------------------------------------------
@@ -419,6 +519,7 @@ class Importer:
     ) -> Outcome:
         plain = plain_text(article.body)
         text, simhash, title = digest(plain), Simhash(plain), plain_text(article.title)
+        numbers = numbers_of(plain)
         found = book.find(keys)
         if found is not None and found[1].get("same_as"):
             if found[1].get("text") == text:
@@ -436,7 +537,7 @@ class Importer:
             book.articles[keys[0]] = old
             found, moved = (keys[0], old), f"moved from {moved_from}"
         if found is None:
-            twin = book.same_text(text, simhash, title)
+            twin = book.same_text(text, simhash, title, article.date.isoformat(), numbers)
             if twin is not None:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")
@@ -445,12 +546,13 @@ class Importer:
             name = self._free_name(article, rendered)
             path = self.settings.content_dir / name
             if not path.exists():  # (there already: written before the log was lost)
-                self._publish(path, rendered)
+                self._publish(path, rendered, backlog=self._backlog)
             book.articles[keys[0]] = {
                 "file": name,
                 "date": article.date.isoformat(),
                 "text": text,
                 "simhash": simhash.to_hex(),
+                "numbers": numbers,
                 "title": title,
                 "written": digest(rendered),
                 "imported": now,
@@ -483,6 +585,7 @@ class Importer:
         record.update(
             text=text,
             simhash=simhash.to_hex(),
+            numbers=numbers,
             title=title,
             date=article.date.isoformat(),
             written=digest(rendered),
@@ -548,7 +651,7 @@ class Importer:
             number += 1
             name = f"{stem}-{number}"
 
-    def _publish(self, path: Path, text: str) -> None:
+    def _publish(self, path: Path, text: str, *, backlog: bool = False) -> None:
         """Write the notice beside content/, check it as the bot will read it, then rename
         it in: the content watcher never sees a half-written or broken file."""
         if self.dry_run:
@@ -565,6 +668,11 @@ class Importer:
             )
             if notice is None or problems:
                 raise _Refused("; ".join(p.message for p in problems) or "không đọc được tệp")
+            if backlog and self.on_backlog is not None:
+                try:
+                    self.on_backlog(notice)  # (its id: the file's name, the draft's too)
+                except Exception as exc:
+                    raise _BacklogNotRemembered(f"{type(exc).__name__}: {exc}") from exc
             os.replace(draft, path)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

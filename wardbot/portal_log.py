@@ -77,15 +77,24 @@ class ImportLog:
                 return url
         return None
 
-    def same_text(self, text: str, simhash: Simhash, title: str) -> str | None:
-        """The URL of an imported article with this text (or nearly, under the same title)."""
+    def same_text(
+        self, text: str, simhash: Simhash, title: str, date: str, numbers: str
+    ) -> str | None:
+        """The URL of an imported article with this text (or nearly, under the same title,
+        of the same date (ISO) and with the same numbers: a notice the portal posts again
+        each week, the same text but for its days, is a new notice each time, and so is
+        one of the same day for other streets, at other hours)."""
         for url, record in self.articles.items():
             if record.get("same_as"):
                 continue
             if record.get("text") == text:
                 return url
+            if record.get("title") != title or record_date(record) != date:
+                continue
+            if record.get("numbers", numbers) != numbers:  # (none: remembered before them)
+                continue
             other = Simhash(existing_hash=record.get("simhash"))
-            if record.get("title") == title and simhash.similarity(other) >= SIMILAR:
+            if simhash.similarity(other) >= SIMILAR:
                 return url
         return None
 
@@ -125,6 +134,12 @@ def write_atomically(path: Path, text: str) -> None:
 def digest(text: str | bytes) -> str:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+def numbers_of(plain: str) -> str:
+    """A digest of the numbers of a text (as plain_text has it): its dates, hours, house
+    numbers, quantities, in order."""
+    return digest(" ".join(word for word in plain.split() if word.isdigit()))
 
 
 def plain_text(text: str) -> str:

@@ -700,6 +700,17 @@ class Store:
         async with self._write, self._transaction("BEGIN IMMEDIATE"):
             return await self._note_announcements(notices, now, channels)
 
+    async def note_quietly(self, notices: Sequence[NoticeRef], now: float) -> None:
+        """Remember `notices` as alerted, queueing no alert: news subscribers would get all
+        at once, as the portal's feed has it when the bot first reads it. (Before their
+        files appear in content/: the watcher then finds them known.)"""
+        async with self._write, self._transaction("BEGIN IMMEDIATE"):
+            await self._db.executemany(
+                "INSERT OR IGNORE INTO seen_announcements (id, seen_at, alerted, title, date) "
+                "VALUES (?, ?, 1, ?, ?)",
+                [(n.id, now, n.title or None, n.date or None) for n in notices],
+            )
+
     async def _note_announcements(
         self, notices: Sequence[NoticeRef], now: float, channels: Sequence[str]
     ) -> dict[str, int] | None:
