@@ -454,6 +454,53 @@ async def test_an_alert_still_waiting_when_its_notice_expires_is_dropped_not_sen
     ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
 
 
+async def test_an_alert_queued_before_a_long_stop_is_dropped_once_its_notice_is_old_news(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    for chat_id in ("1", "2", "3"):
+        await follow(ward, chat_id, "bhyt")
+    write_notice(ward.content, "gia-han", "Gia hạn thẻ BHYT hộ gia đình", topics="bhyt")
+    await ward.watcher.refresh()  # queued, then the bot stops before sending any
+    await close_ward(ward)
+
+    # Two months later (the notice has no expiry date): news no more, as when queueing.
+    later = TODAY + dt.timedelta(days=60)
+    again = await open_ward(ward.root, today=later)
+    try:
+        again.now[0] = ward.now[0] + 60 * 86400
+        await again.alerts.sync()
+        with caplog.at_level(logging.INFO, logger="wardbot.outbox"):
+            await again.sender.drain()
+        assert again.channel.sent == []
+        assert await again.store.outbox_counts(0) == {"dropped": 3}, "not retried either"
+        dropped = [r for r in caplog.records if "dropped" in r.getMessage()]
+        assert len(dropped) == 1, "one line for the notice, not one per chat"
+        assert "30 days" in dropped[0].getMessage()
+    finally:
+        await close_ward(again)
+    ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
+
+
+async def test_an_alert_that_waited_a_few_days_for_a_recent_notice_still_goes(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    write_notice(
+        ward.content,
+        "gia-han",
+        "Gia hạn thẻ BHYT hộ gia đình",
+        day=TODAY - dt.timedelta(days=20),
+        topics="bhyt",
+    )
+    await ward.watcher.refresh()
+    await close_ward(ward)
+    again = await open_ward(ward.root, today=TODAY + dt.timedelta(days=10))  # 30 days old
+    try:
+        await again.sender.drain()
+        assert again.channel.chats() == ["1"]
+    finally:
+        await close_ward(again)
+    ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
+
+
 @pytest.mark.parametrize(
     ("mistake", "fixed"),
     [
@@ -1224,7 +1271,11 @@ async def test_a_crash_mid_fan_out_loses_nothing_and_repeats_at_most_one(ward: W
     assert len(before) == 7
 
     restarted = Recorder()
-    sender = Sender(ward.store, restarted, Composer(lambda: ward.engine.corpus, ward.store))
+    sender = Sender(
+        ward.store,
+        restarted,
+        Composer(lambda: ward.engine.corpus, ward.store, today=lambda: ward.engine.today),
+    )
     stop = asyncio.Event()
     run = asyncio.create_task(sender.run(stop))
     for _ in range(200):

@@ -54,9 +54,20 @@ class Content(Protocol):
     def update_announcements(self, paths: Iterable[Path]) -> object: ...
 
 
+def not_worth_alerting(notice: Announcement, today: dt.date) -> str | None:
+    """Why `notice` is no news by `today` (expired, or older than ALERT_MAX_AGE_DAYS);
+    None when it is. The rule for queueing an alert, and again for sending one (an alert
+    that waited through an outage or a long stop may have become old meanwhile)."""
+    if not notice.is_current(today):
+        return "the announcement has expired"
+    if (today - notice.date).days > ALERT_MAX_AGE_DAYS:
+        return f"the announcement is more than {ALERT_MAX_AGE_DAYS} days old"
+    return None
+
+
 def worth_alerting(notice: Announcement, today: dt.date) -> bool:
     """Current, and recent enough to be news."""
-    return notice.is_current(today) and (today - notice.date).days <= ALERT_MAX_AGE_DAYS
+    return not_worth_alerting(notice, today) is None
 
 
 def admin_chats(settings: Settings) -> list[ChatRef]:

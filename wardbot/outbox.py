@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wardbot.alerts import not_worth_alerting
 from wardbot.conversation import Reply, alert_reply
 from wardbot.delivery import (
     ChatMoved,
@@ -89,7 +90,8 @@ class NoticeGone(Exception):
 
 
 class NoLongerWanted(Exception):
-    """The message should not go out any more (its notice expired while it waited, or the
+    """The message should not go out any more (its notice expired or became old news while
+    it waited, or the
     chat stopped following its topics); it is dropped, not retried. The message says why."""
 
 
@@ -98,8 +100,9 @@ class Composer:
 
     `corpus` is read at send time: a notice withdrawn before its alert left is not sent
     (the sender drops it once it has stayed away for `WITHDRAWN_GRACE`), nor is one that
-    has expired by `today` (an alert retried through an outage, or queued while the bot
-    was stopped, can leave days after it was queued). So are the chat's subscriptions: an
+    is no news any more by `today`, by the rule alerts are queued by (expired, or older
+    than ALERT_MAX_AGE_DAYS: an alert retried through an outage, or queued before a long
+    stop, can leave weeks after it was queued). So are the chat's subscriptions: an
     alert waiting for a chat that has since unsubscribed from its topics is not sent.
     """
 
@@ -124,8 +127,8 @@ class Composer:
 
         Raises TransientError for a notice that is on disk but not loaded yet (queued by
         `bot.py announce` a moment before this process noticed the file), NoticeGone
-        for one that is nowhere, and NoLongerWanted for one that has expired or that the
-        chat no longer follows.
+        for one that is nowhere, and NoLongerWanted for one that is no news any more
+        (expired, or too old) or that the chat no longer follows.
         """
         if item.kind == "alert":
             corpus = self._corpus()
@@ -134,8 +137,9 @@ class Composer:
                 if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
                     raise TransientError(f"announcement {item.ref} is not loaded yet")
                 raise NoticeGone(item.ref)
-            if not doc.is_current(self._today()):
-                raise NoLongerWanted("the announcement has expired")
+            stale = not_worth_alerting(doc, self._today())
+            if stale is not None:
+                raise NoLongerWanted(stale)
             followed = set(await self._store.subscriptions_of(item.chat))
             names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
             if not names:
@@ -192,6 +196,7 @@ class Sender:
         self._next_slot = 0.0  # monotonic time before which nothing may leave
         self._last_to: dict[str, float] = {}  # chat id -> monotonic time of its last message
         self._gone_since: dict[str, float] = {}  # announcement id -> when first seen missing
+        self._dropped_refs: set[str] = set()  # announcements whose dropped alerts were logged
         self._unrecorded: dict[int, tuple[OutboxItem, float]] = {}  # sent, not marked yet
         self._running = False
         # Since when (monotonic) every send has failed, how many tries, and whether the log
@@ -332,6 +337,7 @@ class Sender:
         except NoLongerWanted as exc:
             if await self.store.drop_waiting(item, self.clock(), _reason(exc)):
                 self.stats.dropped += 1
+                self._dropped_once(item, _reason(exc))
             return
         except Exception as exc:
             # A bug composing this one message (a notice the renderer chokes on): it is
@@ -390,6 +396,15 @@ class Sender:
         finally:
             self._last_to[chat_id] = self.monotonic()
             self._forget_old_chats()
+
+    def _dropped_once(self, item: OutboxItem, reason: str) -> None:
+        """One log line per notice whose waiting alerts are dropped, not one per chat."""
+        if item.kind != "alert" or item.ref in self._dropped_refs:
+            return
+        if len(self._dropped_refs) >= 4096:
+            self._dropped_refs.clear()
+        self._dropped_refs.add(item.ref)
+        log.info("%s: alerts still waiting for %s are dropped: %s", self.name, item.ref, reason)
 
     async def _moved(self, item: OutboxItem, new_chat_id: str, reason: str) -> None:
         """The chat lives on under a new id: this message waits again (not a failed
