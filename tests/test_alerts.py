@@ -607,6 +607,29 @@ async def test_a_notice_there_at_installation_is_not_alerted_when_edited_later(
         await close_ward(ward)
 
 
+async def test_alerts_waiting_for_a_channel_the_bot_does_not_run_are_dropped_at_its_start(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Queued for Zalo by an older `bot.py announce` on a ward that runs Telegram only:
+    nothing would ever send them, /stats would count them as waiting for ever."""
+    await follow(ward, "1", "bhyt")
+    await ward.store.subscribe(ChatRef("zalo", "ab12"), "bhyt")
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    ward.engine.reload()
+    older = Alerts(ward.engine, ward.store, ward.settings, ["telegram", "zalo"], clock=ward.clock)
+    assert list((await older.sync()).values()) == [2]
+
+    with caplog.at_level(logging.INFO, logger="wardbot.alerts"):
+        assert await ward.alerts.drop_unrun() == 1  # the bot runs Telegram only
+        assert await ward.alerts.drop_unrun() == 0
+    assert [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()] == [
+        "1 alert(s) waiting for zalo dropped: the bot does not run zalo"
+    ]
+    assert await ward.store.outbox_counts(0) == {"pending": 1, "dropped": 1}
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+
 async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
     await follow(ward, "1", "bhyt")
     notice = write_notice(ward.content, "nham", "Thông báo gửi nhầm về bhyt", topics="bhyt")

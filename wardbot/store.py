@@ -1030,6 +1030,18 @@ class Store:
             )
         return moved
 
+    async def drop_pushes(self, channels: Sequence[str], now: float, error: str) -> int:
+        """Drop the alerts and broadcasts waiting for `channels` (ones the bot does not
+        run); how many."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
+                "WHERE kind IN ('alert', 'message') AND state IN ('pending', 'sending') "
+                "AND channel IN (SELECT value FROM json_each(?))",
+                (now, error, json.dumps(list(channels))),
+            )
+        return max(cursor.rowcount, 0)
+
     async def outbox_counts(self, since: float) -> dict[str, int]:
         """State -> alerts and broadcasts (not staff answers, not notes to admins): those
         waiting, and those finished since `since`."""
