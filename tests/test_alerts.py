@@ -981,6 +981,31 @@ async def test_a_429_pauses_sending_then_every_alert_goes_once(ward: Ward) -> No
     assert ward.sender.stats.rate_limited == 1
 
 
+async def test_an_alert_slowed_by_429s_for_hours_is_neither_failed_nor_reported_late(
+    ward: Ward,
+) -> None:
+    """A fan-out the platform slows down: no try failed, so no alert gives up early (only
+    a message to one chat, such as a staff answer, is reported late: tests/test_desk.py)."""
+    ended: list[str] = []
+
+    async def on_done(item: Any, outcome: str, error: str) -> None:
+        ended.append(outcome)
+
+    ward.sender.on_done = on_done
+    await follow(ward, "1", "bhyt")
+    ward.channel.plan["1"] = [RetryLater(60.0)] * 300  # five hours of 429s
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    for _ in range(300):
+        await ward.sender.drain()
+        due = await ward.store.next_due(ward.channel.name)
+        assert due is not None
+        ward.now[0] = max(ward.now[0], due)
+    assert ended == [] and (await ward.store.due("telegram", ward.now[0]))[0].attempts == 0
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"] and ended == ["sent"]
+
+
 async def test_a_chat_that_blocked_the_bot_loses_its_subscriptions(ward: Ward) -> None:
     blocked = await follow(ward, "1", "bhyt", "hoc-bong")
     await follow(ward, "2", "bhyt")

@@ -81,8 +81,13 @@ MAX_ATTEMPTS = _tries_within(RETRY_FOR)
 FAILING_AFTER = 600.0
 # After this many failed tries (about ten minutes), whoever waits on the message is told
 # once that it is late, while it is still tried (`on_done` with 'delayed'): staff should
-# not wait a week to learn that their answer has not reached the resident.
-DELAYED_AFTER = _tries_within(600.0)
+# not wait a week to learn that their answer has not reached the resident. So is one for
+# a single chat (a staff answer, a note) that fails, however (a 429 included), once it has
+# waited DELAYED_SECONDS since it was queued: 429s are no failed tries (a fan-out that
+# the platform slows down must not fail its alerts early), so they alone would never
+# count up to DELAYED_AFTER.
+DELAYED_SECONDS = 600.0
+DELAYED_AFTER = _tries_within(DELAYED_SECONDS)
 
 
 class NoticeGone(Exception):
@@ -364,10 +369,16 @@ class Sender:
             self.stats.rate_limited += 1
             self._next_slot = max(self._next_slot, self.monotonic() + exc.seconds)
             # Not counted as a failed attempt: the message itself is fine.
+            late = self._late(item, item.attempts)
             await self.store.mark_retry(
-                item, self.clock() + exc.seconds, f"429: {exc}", item.attempts
+                item,
+                self.clock() + exc.seconds,
+                f"429: {exc}",
+                max(item.attempts, DELAYED_AFTER) if late else item.attempts,
             )
             log.info("%s: rate limited, pausing %.1f s", self.name, exc.seconds)
+            if late:
+                await self._done(item, "delayed", f"429: {exc}")
         except ChatMoved as exc:
             if exc.new_chat_id == chat_id:  # nowhere new to go: retried like any failure
                 await self._retry(item, exc)
@@ -467,9 +478,25 @@ class Sender:
             await self._done(item, "failed", reason)
             return
         self.stats.retried += 1
-        await self.store.mark_retry(item, self.clock() + retry_delay(attempts), reason, attempts)
-        if attempts == DELAYED_AFTER:
+        late = attempts == DELAYED_AFTER or self._late(item, attempts)
+        await self.store.mark_retry(
+            item,
+            self.clock() + retry_delay(attempts),
+            reason,
+            max(attempts, DELAYED_AFTER) if late else attempts,
+        )
+        if late:
             await self._done(item, "delayed", reason)
+
+    def _late(self, item: OutboxItem, attempts: int) -> bool:
+        """A message for one chat (not an alert or a broadcast) waiting for
+        DELAYED_SECONDS, whose lateness has not been told: its tries are then counted as
+        DELAYED_AFTER (and told), so that it is told once, across restarts too."""
+        return (
+            item.kind not in ("alert", "message")
+            and attempts < DELAYED_AFTER
+            and self.clock() - item.created_at >= DELAYED_SECONDS
+        )
 
     def _forget_old_chats(self) -> None:
         if len(self._last_to) < 4096:
