@@ -437,6 +437,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     from wardbot import messages as msg
+    from wardbot.channels import pushing
     from wardbot.publish import PublishError, publish, queue_alerts, why_nobody
 
     copied_at = time.time()  # a running bot may queue its alerts from then on
@@ -456,12 +457,16 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     except Exception as exc:
         print(msg.announce_failed(str(target), exc), file=sys.stderr)
         return 1
+    if queued is None and not pushing(settings):
+        print(msg.announce_left_to_the_bot(str(target)))
+        return 0
     why = why_nobody(settings, target.stem) if queued == 0 else None
     print(msg.announce_published(str(target), queued, why))
     return 0
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from wardbot.channels import pushing
     from wardbot.portal import Importer
     from wardbot.portal_fetch import host_of, is_web_address
     from wardbot.publish import queue_alerts
@@ -500,6 +505,11 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{outcome.path.stem}: updated, no new alert")
             elif count:
                 print(f"{outcome.path.stem}: {count} alert(s) queued")
+            elif count is None and not pushing(settings):
+                print(
+                    f"{outcome.path.stem}: indexed; the bot queues its alerts when it sees it "
+                    "(no TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN here)"
+                )
             else:
                 print(f"{outcome.path.stem}: indexed; no alerts (no follower, old, or first run)")
     if failed:

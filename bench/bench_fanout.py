@@ -258,7 +258,9 @@ async def run_in_process(count: int, limit_s: float, rate_limit: int) -> Result:
         async with FakeBotApi(rate_limit=rate_limit) as api:
             settings, engine, store = await prepare(root, api, count)
             channel = TelegramChannel(settings, Conversation(engine, store, settings))
-            composer = Composer(lambda: engine.corpus, store, settings.content_dir)
+            composer = Composer(
+                lambda: engine.corpus, store, settings.content_dir, today=lambda: engine.today
+            )
             sender = Sender(store, channel, composer)
             breakdown = Breakdown()
             breakdown.attach(sender)
@@ -401,7 +403,9 @@ async def sender_child(root: Path, base_url: str, token: str, index: str) -> Non
     store = await Store.open(settings.data_dir / "bot.sqlite3")
     counts = await store.outbox_counts(0)
     channel = TelegramChannel(settings, Conversation(engine, store, settings))
-    composer = Composer(lambda: engine.corpus, store, settings.content_dir)
+    composer = Composer(
+        lambda: engine.corpus, store, settings.content_dir, today=lambda: engine.today
+    )
     sender = Sender(store, channel, composer)
     breakdown = Breakdown()
     breakdown.attach(sender)

@@ -44,7 +44,13 @@ from starlette.routing import BaseRoute, Route
 from handlers.base import Answerer
 from wardbot import messages as msg
 from wardbot.config import Settings, authority
-from wardbot.conversation import MAX_MESSAGE_CHARS, Button, Conversation, Reply
+from wardbot.conversation import (
+    MAX_MESSAGE_CHARS,
+    MAX_STAFF_MESSAGE_CHARS,
+    Button,
+    Conversation,
+    Reply,
+)
 from wardbot.delivery import Pace
 from wardbot.store import ChatRef, Store
 from wardbot.web import RateLimit, json_or_none, read_limited
@@ -56,7 +62,8 @@ SESSION = re.compile(r"[A-Za-z0-9_-]{22,64}")  # the page's random id (>= 128 bi
 # A cursor is a message's row id: SQLite's INTEGER, at most 2**63 - 1 (19 digits).
 CURSOR = re.compile(r"[0-9]{1,19}")
 MAX_CURSOR = 2**63 - 1
-MAX_BODY_BYTES = 8 * 1024  # a message of MAX_MESSAGE_CHARS, in JSON, fits easily
+# A message of MAX_STAFF_MESSAGE_CHARS, in JSON (each character escaped, even), fits.
+MAX_BODY_BYTES = 6 * MAX_STAFF_MESSAGE_CHARS + 1024
 MAX_LABEL_CHARS = 120
 HEARTBEAT = 15.0  # an idle event stream sends a comment this often (proxies close idle ones)
 LONG_POLL = 25.0
@@ -439,7 +446,9 @@ class WebChatChannel:
     async def page(self, request: Request) -> Response:
         """The chat page; `?embed=1` for the widget's frame (only inside allowed sites)."""
         embed = request.query_params.get("embed") == "1"
-        ui = json.dumps(msg.web_ui(self.settings.ward_name, self.settings.ward_hotline))
+        texts = msg.web_ui(self.settings.ward_name, self.settings.ward_hotline)
+        # What the box takes: the server's own limit, so both refuse the same messages.
+        ui = json.dumps({**texts, "max_chars": self.conversation.longest_message()})
         text = (
             _asset("chat.html")
             .replace("{{lang}}", "vi")
@@ -556,7 +565,10 @@ class WebChatChannel:
         text, action = data.get("text"), data.get("action")
         if not (isinstance(text, str) and text.strip()) and not isinstance(action, str):
             return _error(400, msg.WEB_BAD_REQUEST)
-        if isinstance(text, str) and len(text) > MAX_MESSAGE_CHARS and not isinstance(action, str):
+        # Longer than any message may be; within it, the conversation decides as on every
+        # channel (a question, or up to MAX_STAFF_MESSAGE_CHARS for staff).
+        longest = self.conversation.longest_message()
+        if isinstance(text, str) and len(text) > longest and not isinstance(action, str):
             return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
         client = _client(request)
         limited = self._limited(client, session) or await self._beyond_allowance(client, session)

@@ -454,6 +454,53 @@ async def test_an_alert_still_waiting_when_its_notice_expires_is_dropped_not_sen
     ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
 
 
+async def test_an_alert_queued_before_a_long_stop_is_dropped_once_its_notice_is_old_news(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    for chat_id in ("1", "2", "3"):
+        await follow(ward, chat_id, "bhyt")
+    write_notice(ward.content, "gia-han", "Gia hạn thẻ BHYT hộ gia đình", topics="bhyt")
+    await ward.watcher.refresh()  # queued, then the bot stops before sending any
+    await close_ward(ward)
+
+    # Two months later (the notice has no expiry date): news no more, as when queueing.
+    later = TODAY + dt.timedelta(days=60)
+    again = await open_ward(ward.root, today=later)
+    try:
+        again.now[0] = ward.now[0] + 60 * 86400
+        await again.alerts.sync()
+        with caplog.at_level(logging.INFO, logger="wardbot.outbox"):
+            await again.sender.drain()
+        assert again.channel.sent == []
+        assert await again.store.outbox_counts(0) == {"dropped": 3}, "not retried either"
+        dropped = [r for r in caplog.records if "dropped" in r.getMessage()]
+        assert len(dropped) == 1, "one line for the notice, not one per chat"
+        assert "30 days" in dropped[0].getMessage()
+    finally:
+        await close_ward(again)
+    ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
+
+
+async def test_an_alert_that_waited_a_few_days_for_a_recent_notice_still_goes(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    write_notice(
+        ward.content,
+        "gia-han",
+        "Gia hạn thẻ BHYT hộ gia đình",
+        day=TODAY - dt.timedelta(days=20),
+        topics="bhyt",
+    )
+    await ward.watcher.refresh()
+    await close_ward(ward)
+    again = await open_ward(ward.root, today=TODAY + dt.timedelta(days=10))  # 30 days old
+    try:
+        await again.sender.drain()
+        assert again.channel.chats() == ["1"]
+    finally:
+        await close_ward(again)
+    ward.store = await Store.open(ward.settings.data_dir / "bot.sqlite3")  # for the fixture
+
+
 @pytest.mark.parametrize(
     ("mistake", "fixed"),
     [
@@ -558,6 +605,29 @@ async def test_a_notice_there_at_installation_is_not_alerted_when_edited_later(
         assert ward.channel.sent == []
     finally:
         await close_ward(ward)
+
+
+async def test_alerts_waiting_for_a_channel_the_bot_does_not_run_are_dropped_at_its_start(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Queued for Zalo by an older `bot.py announce` on a ward that runs Telegram only:
+    nothing would ever send them, /stats would count them as waiting for ever."""
+    await follow(ward, "1", "bhyt")
+    await ward.store.subscribe(ChatRef("zalo", "ab12"), "bhyt")
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    ward.engine.reload()
+    older = Alerts(ward.engine, ward.store, ward.settings, ["telegram", "zalo"], clock=ward.clock)
+    assert list((await older.sync()).values()) == [2]
+
+    with caplog.at_level(logging.INFO, logger="wardbot.alerts"):
+        assert await ward.alerts.drop_unrun() == 1  # the bot runs Telegram only
+        assert await ward.alerts.drop_unrun() == 0
+    assert [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()] == [
+        "1 alert(s) waiting for zalo dropped: the bot does not run zalo"
+    ]
+    assert await ward.store.outbox_counts(0) == {"pending": 1, "dropped": 1}
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
 
 
 async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
@@ -911,6 +981,31 @@ async def test_a_429_pauses_sending_then_every_alert_goes_once(ward: Ward) -> No
     assert ward.sender.stats.rate_limited == 1
 
 
+async def test_an_alert_slowed_by_429s_for_hours_is_neither_failed_nor_reported_late(
+    ward: Ward,
+) -> None:
+    """A fan-out the platform slows down: no try failed, so no alert gives up early (only
+    a message to one chat, such as a staff answer, is reported late: tests/test_desk.py)."""
+    ended: list[str] = []
+
+    async def on_done(item: Any, outcome: str, error: str) -> None:
+        ended.append(outcome)
+
+    ward.sender.on_done = on_done
+    await follow(ward, "1", "bhyt")
+    ward.channel.plan["1"] = [RetryLater(60.0)] * 300  # five hours of 429s
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    for _ in range(300):
+        await ward.sender.drain()
+        due = await ward.store.next_due(ward.channel.name)
+        assert due is not None
+        ward.now[0] = max(ward.now[0], due)
+    assert ended == [] and (await ward.store.due("telegram", ward.now[0]))[0].attempts == 0
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"] and ended == ["sent"]
+
+
 async def test_a_chat_that_blocked_the_bot_loses_its_subscriptions(ward: Ward) -> None:
     blocked = await follow(ward, "1", "bhyt", "hoc-bong")
     await follow(ward, "2", "bhyt")
@@ -1224,7 +1319,11 @@ async def test_a_crash_mid_fan_out_loses_nothing_and_repeats_at_most_one(ward: W
     assert len(before) == 7
 
     restarted = Recorder()
-    sender = Sender(ward.store, restarted, Composer(lambda: ward.engine.corpus, ward.store))
+    sender = Sender(
+        ward.store,
+        restarted,
+        Composer(lambda: ward.engine.corpus, ward.store, today=lambda: ward.engine.today),
+    )
     stop = asyncio.Event()
     run = asyncio.create_task(sender.run(stop))
     for _ in range(200):

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,9 @@ def ward(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
     for name in ("FAQ_FILE", "CONTENT_DIR", "DATA_DIR", "WARD_HOTLINE", "WARD_NAME"):
         monkeypatch.delenv(name, raising=False)
+    # A ward on Telegram only: `announce` queues alerts for the channels the bot runs.
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")
+    monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
     # The command line's plumbing, on the lexical ranker; meaning: tests/test_meaning.py.
     monkeypatch.setenv("SEMANTIC_MATCHING", "off")
     faq, content = write_ward(tmp_path)
@@ -516,7 +520,7 @@ def test_announce_publishes_a_valid_notice(ward, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "2025-01-10-tiem-chung-soi"
 
 
-def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, capsys):
+def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, capsys, monkeypatch):
     data = tmp_path / "data"
 
     async def followers() -> None:
@@ -534,7 +538,9 @@ def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, ca
         encoding="utf-8",
     )
     assert bot.main(["announce", str(notice), *ward]) == 0
-    assert "đã xếp 2 tin báo" in capsys.readouterr().out
+    # The ward runs Telegram only: its Zalo follower (from when it ran Zalo) gets nothing,
+    # no alert waits for a channel that does not run, and the count says so.
+    assert "đã xếp 1 tin báo" in capsys.readouterr().out
 
     async def queued() -> list[tuple[str, str]]:
         async with await Store.open(data / "bot.sqlite3") as store:
@@ -542,13 +548,64 @@ def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, ca
                 *await store.due("telegram", time.time() + 1),
                 *await store.due("zalo", time.time() + 1),
             ]
+            assert await store.outbox_counts(0) == {"pending": len(items)}  # as /stats says
         return sorted((item.chat.channel, item.chat.chat_id) for item in items)
 
-    assert asyncio.run(queued()) == [("telegram", "77"), ("zalo", "ab12")]
+    assert asyncio.run(queued()) == [("telegram", "77")]
     # Announcing it again queues nothing more.
     assert bot.main(["announce", str(tmp_path / "content" / notice.name), *ward]) == 0
     assert "không xếp tin báo nào" in capsys.readouterr().out
-    assert len(asyncio.run(queued())) == 2
+    assert len(asyncio.run(queued())) == 1
+
+    # On a ward running both, both hear of the next notice.
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1234567890:abcdef")
+    notice = tmp_path / f"{today}-the-bhyt-2.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT đợt 2\ndate: {today}\ntopics: [bhyt]\n---\nĐợt 2.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    assert "đã xếp 2 tin báo" in capsys.readouterr().out
+    assert len(asyncio.run(queued())) == 3
+
+
+def test_announce_without_a_token_leaves_the_alerts_to_the_bot(ward, tmp_path, capsys, monkeypatch):
+    """Run from a shell without the bot's environment, `announce` cannot know which
+    channels the bot runs: it queues nothing and says so, and the bot queues them."""
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
+    data = tmp_path / "data"
+
+    async def followers() -> None:
+        async with await Store.open(data / "bot.sqlite3") as store:
+            await store.note_announcements([], time.time() - 60, ["telegram"])  # the bot ran
+            await store.subscribe(ChatRef("telegram", "77"), "bhyt")
+            await store.subscribe(ChatRef("zalo", "ab12"), "bhyt")
+
+    asyncio.run(followers())
+    today = dt.date.today().isoformat()
+    notice = tmp_path / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    out = capsys.readouterr().out
+    assert "chưa xếp tin báo" in out and "TELEGRAM_BOT_TOKEN" in out
+
+    async def the_bot_on_telegram() -> dict[str, int]:
+        async with await Store.open(data / "bot.sqlite3") as store:
+            assert await store.outbox_counts(0) == {}
+        settings = replace(
+            Settings.from_env(),
+            faq_file=tmp_path / "faq.yaml",
+            content_dir=tmp_path / "content",
+            data_dir=data,
+            telegram_token="123456789:AAE-test",
+        )
+        queued = await publish.queue_alerts(settings)  # what the running bot's watcher does
+        return {notice_id: count for notice_id, count in queued.items() if count}
+
+    assert asyncio.run(the_bot_on_telegram()) == {notice.stem: 1}
 
 
 def test_announce_beside_a_running_bot_counts_the_alerts_the_bot_queued_first(

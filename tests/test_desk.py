@@ -651,6 +651,45 @@ async def test_an_answer_late_for_minutes_is_told_to_staff_once_and_still_delive
     assert room.reactions == [7001]  # 👍 on the staff message once delivered
 
 
+async def test_an_answer_held_up_by_429s_for_minutes_is_told_to_staff_once_and_still_delivered(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Zalo answering 429 to every send (a big fan-out going on, or the bot's quota spent):
+    no try fails, yet staff must hear that their answer is late, as for any failure."""
+    from wardbot.delivery import RetryLater
+    from wardbot.outbox import DELAYED_SECONDS
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
+    answered_at = clock.now
+    channel = Pushed()
+    channel.error = RetryLater(60)
+
+    async def sleep(seconds: float) -> None:  # the sender's pause after a 429, at once
+        clock.now += seconds
+
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(
+        store, channel, composer, on_done=desk.delivered, clock=clock, monotonic=clock, sleep=sleep
+    )
+    late = msg.ticket_note_post(1, msg.relay_delayed("429: retry after 60 s"))
+    for _ in range(30):  # half an hour of 429s
+        await sender.drain()
+        await desk.post_pending()
+        notes = [p.reply.text for p in room.posts[1:]]
+        if clock.now - answered_at < DELAYED_SECONDS:
+            assert notes == [], "a few 429s are not worth a note"
+        due = await store.next_due(channel.name)
+        assert due is not None, "still being sent"
+        clock.now = max(clock.now, due)
+    assert notes == [late], "told once, while it is still being sent"
+    channel.error = None
+    await sender.drain()
+    assert [chat for chat, _ in channel.sent] == [RESIDENT.chat_id]
+    assert room.reactions == [7001]  # 👍 on the staff message once delivered
+
+
 async def test_closing_a_ticket_stops_relaying_the_resident(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

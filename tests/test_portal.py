@@ -17,7 +17,7 @@ import re
 import sqlite3
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -82,6 +82,8 @@ def ward(tmp_path, monkeypatch) -> Ward:
     for name in ("FAQ_FILE", "CONTENT_DIR", "DATA_DIR", "PORTAL_FEEDS", "PORTAL_POLL_MINUTES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SEMANTIC_MATCHING", "off")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")  # the ward runs Telegram
+    monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
     faq, content = write_ward(tmp_path)
     return Ward(tmp_path, faq, content, tmp_path / "data")
 
@@ -120,8 +122,10 @@ async def follow(ward: Ward, topic: str, chat: str = "77") -> None:
 
 
 async def alerted(settings: Settings) -> dict[str, int]:
-    """What the running bot does with new files: index them, queue their alerts."""
-    return {notice: count for notice, count in (await queue_alerts(settings)).items() if count}
+    """What the running bot (on Telegram) does with new files: index them, queue their
+    alerts."""
+    on_telegram = replace(settings, telegram_token="123456789:AAE-test")
+    return {notice: count for notice, count in (await queue_alerts(on_telegram)).items() if count}
 
 
 async def alerts_waiting(ward: Ward) -> int:

@@ -33,7 +33,7 @@ from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
 from wardbot.config import Settings
-from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Reply
+from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation, Reply
 from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
 from wardbot.engine import Engine
 from wardbot.store import Store
@@ -227,7 +227,10 @@ async def test_the_page_loads_only_its_own_script_and_style_and_cannot_be_framed
     ]
     assert page.styles == ["/chat/app.css"]
     assert page.inline == [], "inline styles or handlers would be blocked by the CSP"
-    assert json.loads(page.ui) == msg.web_ui(settings.ward_name, settings.ward_hotline)
+    assert json.loads(page.ui) == {
+        **msg.web_ui(settings.ward_name, settings.ward_hotline),
+        "max_chars": MAX_MESSAGE_CHARS,  # no staff desk here: a question's limit
+    }
     assert f"<title>{msg.web_title(settings.ward_name)}</title>" in response.text
     for path, kind in (("/chat/app.js", "text/javascript"), ("/chat/app.css", "text/css")):
         asset = await client.get(path)
@@ -592,6 +595,47 @@ async def test_one_address_cannot_flood_ward_staff_with_tickets(
             await send(client, made_up, text="/hoicanbo thêm nữa")
             number = TICKETS_PER_ORIGIN_HOUR + 1
             assert f"phiếu số {number}" in (await history(client, made_up))[-1]["text"]
+    finally:
+        await channel.stop()
+
+
+async def test_a_long_message_for_ward_staff_is_taken_as_on_telegram_and_zalo(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    """Staff read what a resident writes them whole (up to MAX_STAFF_MESSAGE_CHARS): a
+    long "/hoicanbo ..." and more on an open ticket reach them; a long question does not."""
+    staffed = replace(settings, staff_chat_id=-100999)
+    desk = Desk(TicketBook(store), staffed, ward_engine, clock=clock)
+    conversation = Conversation(ward_engine, store, staffed, desk=desk, clock=clock)
+    conversation.no_alerts = channels.no_push()
+    channel = WebChatChannel(staffed, conversation, clock=clock)
+    story = ("Nhà em ở khu phố 3, mẹ em già yếu không đi lại được, cần xác nhận cư trú. " * 60)[
+        :3000
+    ].strip()
+    await channel.start()
+    try:
+        async with (
+            serve(web_app(channel.routes())) as url,
+            httpx.AsyncClient(base_url=url, timeout=30.0) as client,
+        ):
+            page = parse_page((await client.get("/chat")).text)
+            assert json.loads(page.ui)["max_chars"] == MAX_STAFF_MESSAGE_CHARS
+            assert (await send(client, text=f"/hoicanbo {story}")).status_code == 200
+            assert "phiếu số 1" in (await history(client))[-1]["text"]
+            [ticket] = await desk.tickets.listing()
+            assert story in "\n".join(m.text for m in await desk.tickets.messages(ticket.id))
+            # More on the open ticket, as long: to staff too.
+            more = "Em bổ sung: " + story
+            assert (await send(client, text=more)).status_code == 200
+            texts = [m.text for m in await desk.tickets.messages(ticket.id)]
+            assert more in texts
+            # A long question with no ticket open is refused as on every channel.
+            assert (await send(client, OTHER, text=story)).status_code == 200
+            assert (await history(client, OTHER))[-1]["text"] == msg.too_long(MAX_MESSAGE_CHARS)
+            # Past what staff take: refused before anything is stored.
+            too_long = "a" * (MAX_STAFF_MESSAGE_CHARS + 1)
+            response = await send(client, text=f"/hoicanbo {too_long}")
+            assert response.status_code == 413
     finally:
         await channel.stop()
 

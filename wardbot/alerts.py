@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
+from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
 from wardbot.conversation import Reply
 from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink, is_misnamed_notice, is_notice_file
@@ -54,9 +55,20 @@ class Content(Protocol):
     def update_announcements(self, paths: Iterable[Path]) -> object: ...
 
 
+def not_worth_alerting(notice: Announcement, today: dt.date) -> str | None:
+    """Why `notice` is no news by `today` (expired, or older than ALERT_MAX_AGE_DAYS);
+    None when it is. The rule for queueing an alert, and again for sending one (an alert
+    that waited through an outage or a long stop may have become old meanwhile)."""
+    if not notice.is_current(today):
+        return "the announcement has expired"
+    if (today - notice.date).days > ALERT_MAX_AGE_DAYS:
+        return f"the announcement is more than {ALERT_MAX_AGE_DAYS} days old"
+    return None
+
+
 def worth_alerting(notice: Announcement, today: dt.date) -> bool:
     """Current, and recent enough to be news."""
-    return notice.is_current(today) and (today - notice.date).days <= ALERT_MAX_AGE_DAYS
+    return not_worth_alerting(notice, today) is None
 
 
 def admin_chats(settings: Settings) -> list[ChatRef]:
@@ -115,6 +127,24 @@ class Alerts:
         if any(queued.values()):
             self.wake()
         return queued
+
+    async def drop_unrun(self) -> int:
+        """At the start: drop the alerts and broadcasts waiting for a channel that can push
+        but does not run here (queued by an older `bot.py announce`, or while it ran): no
+        sender takes them, /stats would count them as waiting forever, and turned on
+        months later it would send them. One log line per channel."""
+        if not self.store.writable:
+            return 0
+        total = 0
+        for channel in PUSH_CHANNELS:
+            if channel in self.channels:
+                continue
+            why = f"the bot does not run {channel}"
+            dropped = await self.store.drop_pushes([channel], self.clock(), why)
+            if dropped:
+                log.info("%d alert(s) waiting for %s dropped: %s", dropped, channel, why)
+            total += dropped
+        return total
 
     async def broadcast(self, topic_id: str | None, text: str) -> int:
         """Queue `text` for the followers of a topic (None: of any topic)."""

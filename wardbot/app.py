@@ -182,7 +182,7 @@ async def _serve(
         engine,
         store,
         settings,
-        [c.name for c in running if c.name in channels.PUSH_CHANNELS],
+        channels.pushing(settings),
         wake=senders.wake,
         direct={c.name: c for c in running},
     )
@@ -214,6 +214,7 @@ async def _serve(
             # and of a faq.yaml the bot cannot edit for them (a read-only folder).
             # Here, not before the start: a database locked meanwhile is retried like any
             # error of the watcher, and the channels serve all the same.
+            await alerts.drop_unrun()
             await alerts.sync()
             await alerts.report_problems()
             if settings.admin_ids:  # only admins edit faq.yaml from chat

@@ -94,14 +94,21 @@ SPECS: tuple[ChannelSpec, ...] = (
     ChannelSpec("web", "handlers.webchat:WebChatChannel", lambda s: s.web_chat, pushes=False),
 )
 
-# Channels whose chats alerts can be pushed to. `bot.py announce` queues for all of them:
-# its environment need not hold the running bot's tokens.
+# Channels whose chats alerts can be pushed to.
 PUSH_CHANNELS = tuple(spec.name for spec in SPECS if spec.pushes)
 
 
 def enabled(settings: Settings) -> list[ChannelSpec]:
     """The channels these settings turn on, in the registry's order."""
     return [spec for spec in SPECS if spec.enabled(settings)]
+
+
+def pushing(settings: Settings) -> list[str]:
+    """The channels alerts are queued for with these settings: those turned on that push.
+    `bot.py run` queues for these, and so do `announce` and `import` in the same
+    environment (a channel the ward does not run would keep its alerts waiting forever,
+    to go out months later if it is turned on)."""
+    return [spec.name for spec in enabled(settings) if spec.pushes]
 
 
 def check(settings: Settings) -> None:

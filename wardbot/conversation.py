@@ -358,6 +358,12 @@ class Conversation:
         intent = parse_intent(text)
         return await self._dispatch(chat, intent, text, typing, manages=self._manages(chat, sender))
 
+    def longest_message(self) -> int:
+        """The longest message any chat may send (a channel refuses longer ones before
+        they reach `handle_text`, which decides between MAX_MESSAGE_CHARS and, for a
+        message to staff, MAX_STAFF_MESSAGE_CHARS)."""
+        return MAX_STAFF_MESSAGE_CHARS if self.desk is not None else MAX_MESSAGE_CHARS
+
     async def _for_staff(self, chat: ChatRef, text: str) -> bool:
         """Whether a message too long for a question goes to staff, who read it whole."""
         if self.desk is None or not chat.private or len(text) > MAX_STAFF_MESSAGE_CHARS:

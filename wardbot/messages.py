@@ -689,6 +689,16 @@ def announce_published(target: str, queued: int | None, why: str | None = None) 
     return f"đã đăng {target}\n{then}"
 
 
+def announce_left_to_the_bot(target: str) -> str:
+    """`announce` where no channel that sends alerts is configured (no token in its
+    environment): the running bot queues them for the channels it runs."""
+    return (
+        f"đã đăng {target}\nđã lập chỉ mục; chưa xếp tin báo: ở đây chưa cấu hình kênh gửi "
+        "tin (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN), nên bot sẽ tự xếp tin báo cho các kênh "
+        "của nó khi thấy thông báo: ngay nếu bot đang chạy, nếu không thì khi bot chạy lại"
+    )
+
+
 def announce_silent_expired(expires: dt.date) -> str:
     return f"thông báo đã hết hạn (expires: {vn_date(expires)})"
 

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wardbot.alerts import not_worth_alerting
 from wardbot.conversation import Reply, alert_reply
 from wardbot.delivery import (
     ChatMoved,
@@ -80,8 +81,13 @@ MAX_ATTEMPTS = _tries_within(RETRY_FOR)
 FAILING_AFTER = 600.0
 # After this many failed tries (about ten minutes), whoever waits on the message is told
 # once that it is late, while it is still tried (`on_done` with 'delayed'): staff should
-# not wait a week to learn that their answer has not reached the resident.
-DELAYED_AFTER = _tries_within(600.0)
+# not wait a week to learn that their answer has not reached the resident. So is one for
+# a single chat (a staff answer, a note) that fails, however (a 429 included), once it has
+# waited DELAYED_SECONDS since it was queued: 429s are no failed tries (a fan-out that
+# the platform slows down must not fail its alerts early), so they alone would never
+# count up to DELAYED_AFTER.
+DELAYED_SECONDS = 600.0
+DELAYED_AFTER = _tries_within(DELAYED_SECONDS)
 
 
 class NoticeGone(Exception):
@@ -89,7 +95,8 @@ class NoticeGone(Exception):
 
 
 class NoLongerWanted(Exception):
-    """The message should not go out any more (its notice expired while it waited, or the
+    """The message should not go out any more (its notice expired or became old news while
+    it waited, or the
     chat stopped following its topics); it is dropped, not retried. The message says why."""
 
 
@@ -98,8 +105,9 @@ class Composer:
 
     `corpus` is read at send time: a notice withdrawn before its alert left is not sent
     (the sender drops it once it has stayed away for `WITHDRAWN_GRACE`), nor is one that
-    has expired by `today` (an alert retried through an outage, or queued while the bot
-    was stopped, can leave days after it was queued). So are the chat's subscriptions: an
+    is no news any more by `today`, by the rule alerts are queued by (expired, or older
+    than ALERT_MAX_AGE_DAYS: an alert retried through an outage, or queued before a long
+    stop, can leave weeks after it was queued). So are the chat's subscriptions: an
     alert waiting for a chat that has since unsubscribed from its topics is not sent.
     """
 
@@ -124,8 +132,8 @@ class Composer:
 
         Raises TransientError for a notice that is on disk but not loaded yet (queued by
         `bot.py announce` a moment before this process noticed the file), NoticeGone
-        for one that is nowhere, and NoLongerWanted for one that has expired or that the
-        chat no longer follows.
+        for one that is nowhere, and NoLongerWanted for one that is no news any more
+        (expired, or too old) or that the chat no longer follows.
         """
         if item.kind == "alert":
             corpus = self._corpus()
@@ -134,8 +142,9 @@ class Composer:
                 if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
                     raise TransientError(f"announcement {item.ref} is not loaded yet")
                 raise NoticeGone(item.ref)
-            if not doc.is_current(self._today()):
-                raise NoLongerWanted("the announcement has expired")
+            stale = not_worth_alerting(doc, self._today())
+            if stale is not None:
+                raise NoLongerWanted(stale)
             followed = set(await self._store.subscriptions_of(item.chat))
             names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
             if not names:
@@ -192,6 +201,7 @@ class Sender:
         self._next_slot = 0.0  # monotonic time before which nothing may leave
         self._last_to: dict[str, float] = {}  # chat id -> monotonic time of its last message
         self._gone_since: dict[str, float] = {}  # announcement id -> when first seen missing
+        self._dropped_refs: set[str] = set()  # announcements whose dropped alerts were logged
         self._unrecorded: dict[int, tuple[OutboxItem, float]] = {}  # sent, not marked yet
         self._running = False
         # Since when (monotonic) every send has failed, how many tries, and whether the log
@@ -332,6 +342,7 @@ class Sender:
         except NoLongerWanted as exc:
             if await self.store.drop_waiting(item, self.clock(), _reason(exc)):
                 self.stats.dropped += 1
+                self._dropped_once(item, _reason(exc))
             return
         except Exception as exc:
             # A bug composing this one message (a notice the renderer chokes on): it is
@@ -358,10 +369,16 @@ class Sender:
             self.stats.rate_limited += 1
             self._next_slot = max(self._next_slot, self.monotonic() + exc.seconds)
             # Not counted as a failed attempt: the message itself is fine.
+            late = self._late(item, item.attempts)
             await self.store.mark_retry(
-                item, self.clock() + exc.seconds, f"429: {exc}", item.attempts
+                item,
+                self.clock() + exc.seconds,
+                f"429: {exc}",
+                max(item.attempts, DELAYED_AFTER) if late else item.attempts,
             )
             log.info("%s: rate limited, pausing %.1f s", self.name, exc.seconds)
+            if late:
+                await self._done(item, "delayed", f"429: {exc}")
         except ChatMoved as exc:
             if exc.new_chat_id == chat_id:  # nowhere new to go: retried like any failure
                 await self._retry(item, exc)
@@ -390,6 +407,15 @@ class Sender:
         finally:
             self._last_to[chat_id] = self.monotonic()
             self._forget_old_chats()
+
+    def _dropped_once(self, item: OutboxItem, reason: str) -> None:
+        """One log line per notice whose waiting alerts are dropped, not one per chat."""
+        if item.kind != "alert" or item.ref in self._dropped_refs:
+            return
+        if len(self._dropped_refs) >= 4096:
+            self._dropped_refs.clear()
+        self._dropped_refs.add(item.ref)
+        log.info("%s: alerts still waiting for %s are dropped: %s", self.name, item.ref, reason)
 
     async def _moved(self, item: OutboxItem, new_chat_id: str, reason: str) -> None:
         """The chat lives on under a new id: this message waits again (not a failed
@@ -452,9 +478,25 @@ class Sender:
             await self._done(item, "failed", reason)
             return
         self.stats.retried += 1
-        await self.store.mark_retry(item, self.clock() + retry_delay(attempts), reason, attempts)
-        if attempts == DELAYED_AFTER:
+        late = attempts == DELAYED_AFTER or self._late(item, attempts)
+        await self.store.mark_retry(
+            item,
+            self.clock() + retry_delay(attempts),
+            reason,
+            max(attempts, DELAYED_AFTER) if late else attempts,
+        )
+        if late:
             await self._done(item, "delayed", reason)
+
+    def _late(self, item: OutboxItem, attempts: int) -> bool:
+        """A message for one chat (not an alert or a broadcast) waiting for
+        DELAYED_SECONDS, whose lateness has not been told: its tries are then counted as
+        DELAYED_AFTER (and told), so that it is told once, across restarts too."""
+        return (
+            item.kind not in ("alert", "message")
+            and attempts < DELAYED_AFTER
+            and self.clock() - item.created_at >= DELAYED_SECONDS
+        )
 
     def _forget_old_chats(self) -> None:
         if len(self._last_to) < 4096:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wardbot import messages as msg
-from wardbot.channels import PUSH_CHANNELS
+from wardbot.channels import pushing
 from wardbot.config import Settings
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
@@ -118,6 +118,12 @@ async def queue_alerts(
     A running bot may notice `published`, or the notices `written` (ids; by `bot.py
     import`), copied at `since` or later, and queue their alerts first: those are counted
     for them too.
+
+    Alerts are queued for the channels these settings run (`channels.pushing`), as `bot.py
+    run` in the same environment would. With none (no token here: a shell without the
+    bot's environment), nothing is queued nor marked as alerted: the bot queues the
+    alerts for its own channels when it notices the notices (within seconds when it runs,
+    else at its next start).
     """
     from wardbot.alerts import Alerts
     from wardbot.engine import Engine
@@ -134,7 +140,8 @@ async def queue_alerts(
             why = [str(p) for p in engine.problems if Path(p.file).stem == published]
             raise PublishError("\n".join(why) or msg.announce_not_served(published))
         async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-            queued = await Alerts(engine, store, settings, PUSH_CHANNELS).sync()
+            channels = pushing(settings)
+            queued = await Alerts(engine, store, settings, channels).sync() if channels else {}
             for notice_id in [*written, *([published] if published else [])]:
                 if notice_id in queued or since is None:
                     continue

@@ -335,6 +335,7 @@ class OutboxItem:
     kind: str
     ref: str
     attempts: int
+    created_at: float = 0.0  # when it was queued (time.time())
 
 
 MAX_LOGGED_CHARS = 500
@@ -917,13 +918,13 @@ class Store:
         answer, a note to admins) first, then alerts and broadcasts, each oldest first; a
         fan-out to thousands of chats takes minutes at the platform's pace."""
         async with self._db.execute(
-            "SELECT id, chat_id, kind, ref, attempts FROM outbox "
+            "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
             "WHERE channel = ? AND state = 'pending' AND not_before <= ? "
             "ORDER BY kind IN ('alert', 'message'), id LIMIT ?",
             (channel, now, limit),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [OutboxItem(r[0], ChatRef(channel, r[1]), r[2], r[3], r[4]) for r in rows]
+        return [OutboxItem(r[0], ChatRef(channel, r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
     async def next_due(self, channel: str) -> float | None:
         """When the earliest waiting message for `channel` is due (None: nothing waits)."""
@@ -1040,6 +1041,18 @@ class Store:
                 (now, f"the chat moved to {new_chat_id}, which has it already", *old),
             )
         return moved
+
+    async def drop_pushes(self, channels: Sequence[str], now: float, error: str) -> int:
+        """Drop the alerts and broadcasts waiting for `channels` (ones the bot does not
+        run); how many."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
+                "WHERE kind IN ('alert', 'message') AND state IN ('pending', 'sending') "
+                "AND channel IN (SELECT value FROM json_each(?))",
+                (now, error, json.dumps(list(channels))),
+            )
+        return max(cursor.rowcount, 0)
 
     async def outbox_counts(self, since: float) -> dict[str, int]:
         """State -> alerts and broadcasts (not staff answers, not notes to admins): those

@@ -18,7 +18,6 @@
 (() => {
   "use strict";
 
-  const MAX_CHARS = 1500; // handlers/webchat.py: MAX_MESSAGE_CHARS
   const BATCH = 200; // the server's largest page of messages
   const MAX_PAGES = 50; // history pages fetched at most in one go
   const SSE_FAILURES = 3; // event streams failing in a row before falling back to polling
@@ -34,6 +33,9 @@
   const URL_RE = /\bhttps?:\/\/[^\s<>"'“”‘’]+/g;
 
   const ui = JSON.parse(document.getElementById("ui").textContent);
+  // The longest message the server takes (Conversation.longest_message: more for one to
+  // ward staff); a longer question is refused by the server, in the chat, as elsewhere.
+  const MAX_CHARS = ui.max_chars;
   const embed = document.documentElement.dataset.mode === "embed";
   const byId = (id) => document.getElementById(id);
   const log = byId("chat-log");
