@@ -28,7 +28,7 @@ from sample_ward import NOTICES, write_ward
 from test_telegram_app import bot_settings, running_app
 
 import bot
-from wardbot import portal_fetch, portal_import, publish
+from wardbot import portal_fetch, portal_import, portal_log, publish
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
@@ -487,6 +487,62 @@ def test_an_article_shared_with_a_tracking_address_and_edited_is_one_notice(ward
     assert code == 0 and "updated" in out
     [name] = ward.imported()
     assert ward.notice(name).source == plain and "Bổ sung đợt 5" in ward.notice(name).body
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("/tin/5", "/tin/5/"),
+        ("/index.php?id=5&cat=2", "/index.php?cat=2&id=5"),
+        ("/tin/5", "saved page naming https://HOST/tin/5/#top"),
+    ],
+    ids=["trailing-slash", "parameter-order", "saved-page-naming-it-https"],
+)
+def test_an_edited_article_met_at_another_form_of_its_address_is_one_notice(
+    ward, portal, capsys, first, then
+):
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today().decode("utf-8")
+    added = "".join(
+        f"<p>Bổ sung đợt {number}: học sinh khu phố {number} nhận thẻ tại nhà văn hóa khu "
+        "phố vào sáng thứ bảy tuần này, phụ huynh mang theo giấy tờ tùy thân.</p>"
+        for number in range(1, 6)
+    )
+    edited = page.replace(BYLINE, added + BYLINE)
+    url = portal.put(first, page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert asyncio.run(alerts_waiting(ward)) == 1
+    portal.put(first, edited)
+    if then.startswith("/"):
+        source = portal.put(then, edited)
+    else:  # staff saved the page; it names its address in another form
+        named = then.split()[-1].replace("HOST", portal.base.removeprefix("http://"))
+        saved = ward.root / "tin-5.html"
+        saved.write_text(
+            edited.replace("</head>", f'<link rel="canonical" href="{named}"></head>'),
+            encoding="utf-8",
+        )
+        source = str(saved)
+    code, out, _ = run_import(ward, capsys, source)
+    assert code == 0 and f"updated {ward.content / name}" in out and "no new alert" in out
+    assert ward.imported() == [name]  # no "-2.md"
+    assert "Bổ sung đợt 5" in ward.notice(name).body
+    assert ward.notice(name).source == url  # as first imported: that address works
+    assert asyncio.run(alerts_waiting(ward)) == 1
+
+
+def test_the_forms_of_one_address_are_one_key_and_other_addresses_are_not():
+    key = portal_log.page_key
+    assert (
+        key("http://Phuong5.Example.VN:80/index.php?id=5&cat=2#binh-luan")
+        == key("https://phuong5.example.vn:443/index.php/?cat=2&id=5&utm_source=zalo")
+        == "https://phuong5.example.vn/index.php?cat=2&id=5"
+    )
+    assert key("https://phuong5.example.vn/tin/t%c3%a1") == key("https://phuong5.example.vn/tin/tá")
+    assert key("https://phuong5.example.vn/tin/5") != key("https://phuong5.example.vn/tin/6")
+    assert key("https://phuong5.example.vn/?id=5") != key("https://phuong5.example.vn/?id=5&p=2")
+    assert key("https://phuong5.example.vn:8080/tin/5") != key("https://phuong5.example.vn/tin/5")
 
 
 def test_a_reposted_article_at_another_address_is_not_imported_again(ward, portal, capsys):

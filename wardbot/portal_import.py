@@ -65,11 +65,13 @@ from wardbot.portal_fetch import (
 )
 from wardbot.portal_log import (
     IMPORT_LOG,
+    TRACKING,
     ImportLog,
     ImportLogError,
     digest,
     locked,
     numbers_of,
+    page_key,
     plain_text,
 )
 from wardbot.text import fold
@@ -190,13 +192,8 @@ def _clean_url(url: str) -> str:
     user, at, host = parts.netloc.rpartition("@")
     netloc = f"{user}{at}{host.lower()}"
     # Without what a share adds (?utm_source=zalo, &fbclid=...): one article, one address.
-    query = "&".join(pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair))
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not TRACKING.match(pair))
     return urlunsplit((parts.scheme, netloc, parts.path or "/", query, ""))
-
-
-_TRACKING = re.compile(
-    r"(?:utm_\w+|fbclid|gclid|zarsrc|zaloid|_hsenc|_hsmi|mc_[ce]id)(?:=|$)", re.I
-)
 
 
 def _item_url(base: str, link: str) -> str:
@@ -495,9 +492,8 @@ class Importer:
             there = self.fetcher.get(old)
         except FetchError as exc:
             return old if exc.status in (404, 410) else None
-        with contextlib.suppress(FetchError):
-            if _clean_url(there.url) in keys:
-                return old  # redirected here
+        if page_key(there.url) in {page_key(key) for key in keys}:
+            return old  # redirected here
         try:
             shown = extract_article(
                 decode_html(there.body, there.charset), url=old, today=self.today()
