@@ -1049,6 +1049,48 @@ def test_a_category_page_of_teasers_is_not_a_notice(ward, portal, capsys):
     assert ward.imported() == []
 
 
+def other_news(number: int, shape: str) -> str:
+    """A teaser of another article of the site, as the portals lay them out."""
+    title = f"Phường 5 tổ chức hoạt động số {number} cho người dân trên địa bàn"
+    lead = (
+        f"Sáng ngày 1{number}/3/2024, UBND Phường 5 phối hợp với các đoàn thể tổ chức hoạt "
+        f"động số {number} nhằm chăm lo đời sống vật chất, tinh thần cho người dân."
+    )
+    link = f"/tin-tuc/hoat-dong-{number}"
+    if shape == "cards":
+        return (
+            f'<div class="card"><a href="{link}"><img src="/anh/{number}.jpg" alt=""></a>'
+            f'<h4><a href="{link}">{title}</a></h4><span class="date">1{number}/03/2024</span>'
+            f'<p class="sapo">{lead}</p></div>'
+        )
+    return f'<div class="item"><h3><a href="{link}">{title}</a></h3><p>{lead}</p></div>'
+
+
+@pytest.mark.parametrize("shape", ["related-without-heading", "cards"])
+def test_a_list_of_other_articles_after_the_article_is_not_in_the_notice(
+    ward, portal, capsys, shape
+):
+    teasers = "".join(other_news(number, shape) for number in range(8))
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace('<div class="other-news">', teasers + '<div class="other-news">')
+    # The article's own paragraphs with links to the site, one under a linked title.
+    own = (
+        '<div class="box"><h3><a href="/van-ban/ke-hoach-12">Kế hoạch số 12/KH-UBND về BHYT '
+        'học sinh</a></h3><p>Phụ huynh xem <a href="/van-ban/ke-hoach-12">Kế hoạch số '
+        "12/KH-UBND về bảo hiểm y tế học sinh</a> để biết danh sách các em được nhận thẻ đợt "
+        "tiếp theo.</p></div>"
+    )
+    page = page.replace(BYLINE, own + BYLINE)
+    url = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    body = ward.notice(name).body
+    assert "hoạt động số" not in body and "Phường 5 tổ chức" not in body
+    for own_paragraph in ("Chiều ngày 12/3/2024", "Dịp này", "Phụ huynh xem Kế hoạch", "Ngọc Hân"):
+        assert body.count(own_paragraph) == 1, own_paragraph
+    assert len(body.split("\n\n")) == 6
+
+
 @pytest.mark.parametrize(
     "title",
     [
