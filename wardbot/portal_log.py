@@ -113,7 +113,7 @@ TRACKING = re.compile(r"(?:utm_\w+|fbclid|gclid|zarsrc|zaloid|_hsenc|_hsmi|mc_[c
 _ESCAPE = re.compile(r"%[0-9a-f]{2}", re.I)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def page_key(url: str) -> str:
     """An article's address as compared: the forms of it one site treats as one page are
     one key (http:// or https://, the host's case, a default port, a trailing slash, the
