@@ -28,7 +28,7 @@ from sample_ward import NOTICES, write_ward
 from test_telegram_app import bot_settings, running_app
 
 import bot
-from wardbot import portal_fetch, portal_import, publish
+from wardbot import portal_fetch, portal_import, portal_log, publish
 from wardbot.config import ConfigError, Settings
 from wardbot.loader import load_announcement, load_faq
 from wardbot.models import Announcement
@@ -491,6 +491,62 @@ def test_an_article_shared_with_a_tracking_address_and_edited_is_one_notice(ward
     assert code == 0 and "updated" in out
     [name] = ward.imported()
     assert ward.notice(name).source == plain and "Bổ sung đợt 5" in ward.notice(name).body
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("/tin/5", "/tin/5/"),
+        ("/index.php?id=5&cat=2", "/index.php?cat=2&id=5"),
+        ("/tin/5", "saved page naming https://HOST/tin/5/#top"),
+    ],
+    ids=["trailing-slash", "parameter-order", "saved-page-naming-it-https"],
+)
+def test_an_edited_article_met_at_another_form_of_its_address_is_one_notice(
+    ward, portal, capsys, first, then
+):
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today().decode("utf-8")
+    added = "".join(
+        f"<p>Bổ sung đợt {number}: học sinh khu phố {number} nhận thẻ tại nhà văn hóa khu "
+        "phố vào sáng thứ bảy tuần này, phụ huynh mang theo giấy tờ tùy thân.</p>"
+        for number in range(1, 6)
+    )
+    edited = page.replace(BYLINE, added + BYLINE)
+    url = portal.put(first, page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert asyncio.run(alerts_waiting(ward)) == 1
+    portal.put(first, edited)
+    if then.startswith("/"):
+        source = portal.put(then, edited)
+    else:  # staff saved the page; it names its address in another form
+        named = then.split()[-1].replace("HOST", portal.base.removeprefix("http://"))
+        saved = ward.root / "tin-5.html"
+        saved.write_text(
+            edited.replace("</head>", f'<link rel="canonical" href="{named}"></head>'),
+            encoding="utf-8",
+        )
+        source = str(saved)
+    code, out, _ = run_import(ward, capsys, source)
+    assert code == 0 and f"updated {ward.content / name}" in out and "no new alert" in out
+    assert ward.imported() == [name]  # no "-2.md"
+    assert "Bổ sung đợt 5" in ward.notice(name).body
+    assert ward.notice(name).source == url  # as first imported: that address works
+    assert asyncio.run(alerts_waiting(ward)) == 1
+
+
+def test_the_forms_of_one_address_are_one_key_and_other_addresses_are_not():
+    key = portal_log.page_key
+    assert (
+        key("http://Phuong5.Example.VN:80/index.php?id=5&cat=2#binh-luan")
+        == key("https://phuong5.example.vn:443/index.php/?cat=2&id=5&utm_source=zalo")
+        == "https://phuong5.example.vn/index.php?cat=2&id=5"
+    )
+    assert key("https://phuong5.example.vn/tin/t%c3%a1") == key("https://phuong5.example.vn/tin/tá")
+    assert key("https://phuong5.example.vn/tin/5") != key("https://phuong5.example.vn/tin/6")
+    assert key("https://phuong5.example.vn/?id=5") != key("https://phuong5.example.vn/?id=5&p=2")
+    assert key("https://phuong5.example.vn:8080/tin/5") != key("https://phuong5.example.vn/tin/5")
 
 
 def test_a_reposted_article_at_another_address_is_not_imported_again(ward, portal, capsys):
@@ -997,6 +1053,48 @@ def test_a_category_page_of_teasers_is_not_a_notice(ward, portal, capsys):
     assert ward.imported() == []
 
 
+def other_news(number: int, shape: str) -> str:
+    """A teaser of another article of the site, as the portals lay them out."""
+    title = f"Phường 5 tổ chức hoạt động số {number} cho người dân trên địa bàn"
+    lead = (
+        f"Sáng ngày 1{number}/3/2024, UBND Phường 5 phối hợp với các đoàn thể tổ chức hoạt "
+        f"động số {number} nhằm chăm lo đời sống vật chất, tinh thần cho người dân."
+    )
+    link = f"/tin-tuc/hoat-dong-{number}"
+    if shape == "cards":
+        return (
+            f'<div class="card"><a href="{link}"><img src="/anh/{number}.jpg" alt=""></a>'
+            f'<h4><a href="{link}">{title}</a></h4><span class="date">1{number}/03/2024</span>'
+            f'<p class="sapo">{lead}</p></div>'
+        )
+    return f'<div class="item"><h3><a href="{link}">{title}</a></h3><p>{lead}</p></div>'
+
+
+@pytest.mark.parametrize("shape", ["related-without-heading", "cards"])
+def test_a_list_of_other_articles_after_the_article_is_not_in_the_notice(
+    ward, portal, capsys, shape
+):
+    teasers = "".join(other_news(number, shape) for number in range(8))
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace('<div class="other-news">', teasers + '<div class="other-news">')
+    # The article's own paragraphs with links to the site, one under a linked title.
+    own = (
+        '<div class="box"><h3><a href="/van-ban/ke-hoach-12">Kế hoạch số 12/KH-UBND về BHYT '
+        'học sinh</a></h3><p>Phụ huynh xem <a href="/van-ban/ke-hoach-12">Kế hoạch số '
+        "12/KH-UBND về bảo hiểm y tế học sinh</a> để biết danh sách các em được nhận thẻ đợt "
+        "tiếp theo.</p></div>"
+    )
+    page = page.replace(BYLINE, own + BYLINE)
+    url = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    body = ward.notice(name).body
+    assert "hoạt động số" not in body and "Phường 5 tổ chức" not in body
+    for own_paragraph in ("Chiều ngày 12/3/2024", "Dịp này", "Phụ huynh xem Kế hoạch", "Ngọc Hân"):
+        assert body.count(own_paragraph) == 1, own_paragraph
+    assert len(body.split("\n\n")) == 6
+
+
 @pytest.mark.parametrize(
     "title",
     [
@@ -1402,20 +1500,66 @@ async def test_a_feed_failing_poll_after_poll_makes_the_follower_unhealthy_until
     assert not follower.healthy()  # stopped
 
 
+async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(ward, portal):
+    """A feed listing a PDF: the feed is asked "changed since?" (and answers 304), the PDF
+    is fetched less and less often, at least once a day, and admins hear of it once."""
+    pdf = "/tin-tuc/ke-hoach-2019"
+    feed_text = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    feed_text = feed_text.replace("/tin-tuc/tong-ket-phong-trao-2019", pdf)
+    portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    portal.put(pdf, b"%PDF-1.4 " + b"x" * 200_000, "application/pdf")
+    feed = portal.put("/rss/tin-tuc.xml", feed_text, "application/rss+xml")
+    now = [1_800_000_000.0]
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(f"{source}: {why}"),
+        clock=lambda: now[0],
+    )
+    fetched_at: list[float] = []
+    for _ in range(2 * 24 * 4):  # two days of polls, every 15 minutes
+        asked = len(portal.hits(pdf))
+        await follower.poll()
+        if len(portal.hits(pdf)) > asked:
+            fetched_at.append(now[0])
+        now[0] += 15 * 60
+    assert len(ward.imported()) == 1  # the article; the PDF is no notice
+    assert failures == [f"{portal.url(pdf)}: không phải trang tin (HTML) hay nguồn tin RSS"]
+    assert 3 <= len(fetched_at) <= 12  # not 192 times
+    gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at)]
+    assert gaps == sorted(gaps) and max(gaps) <= 24 * 3600
+    # The feed itself is asked "changed since?" and answers 304, which counts as answering.
+    later = portal.hits("/rss/tin-tuc.xml")[1:]
+    assert later and all(
+        r.headers["If-None-Match"] == portal.routes["/rss/tin-tuc.xml"].etag for r in later
+    )
+    assert follower.failing_feeds() == 0
+    # The portal puts the article there and shows the item with a new date: read at once.
+    portal.put_fixture(pdf, OLD_PAGE)
+    portal.put("/rss/tin-tuc.xml", feed_text.replace("09:00:00 +0700", "09:30:00 +0700"))
+    await follower.poll()
+    assert len(ward.imported()) == 2 and len(failures) == 1
+
+
 async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward, portal):
     """An item's page gone (404) is that notice's problem, reported to admins; the feed
     itself is read."""
     feed = serve_feed(portal)
     del portal.routes["/tin-tuc/tong-ket-phong-trao-2019"]
     polls = Polls()
-    follower = FeedFollower(ward.settings(portal_feeds=(feed,)), wait=polls.wait)
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        wait=polls.wait,
+        on_failed=lambda source, why: failures.append(source),
+    )
     stop = asyncio.Event()
     running = asyncio.create_task(follower.run(stop))
     await polls.finished()
     for _ in range(FAILING_POLLS):
         await polls.again()
     assert follower.healthy()
-    assert any(o.failed for o in await follower.poll())
+    assert failures == [portal.url("/tin-tuc/tong-ket-phong-trao-2019")]
     stop.set()
     await polls.let_go()
     await asyncio.wait_for(running, 10)

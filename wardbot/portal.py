@@ -111,7 +111,8 @@ class FeedFollower:
     where the staff version is), `on_failed(source, why)` (why: a short Vietnamese reason)
     once per source and reason until that source works again; each may be a coroutine
     function. `wait(seconds, stop)` is how it waits between
-    polls (injectable: tests trigger polls themselves). `note_quietly(refs, now)` (the
+    polls (injectable: tests trigger polls themselves); `clock` (the epoch's seconds) when
+    a feed's failing items are due to be tried again. `note_quietly(refs, now)` (the
     store's) remembers the notices of a feed read for the first time as alerted.
     """
 
@@ -129,8 +130,10 @@ class FeedFollower:
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
         note_quietly: Callable[[Sequence[NoticeRef], float], Coroutine[Any, Any, None]]
         | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.feeds = tuple(settings.portal_feeds)
         self.hosts = sorted({host_of(feed) for feed in self.feeds})
         self.interval = settings.portal_poll_minutes * 60.0
@@ -214,6 +217,7 @@ class FeedFollower:
             today=self.today,
             fetcher=self.fetcher(self.hosts),
             on_backlog=self._quietly if self.note_quietly else None,
+            clock=self.clock,
         )
         with importer:
             return importer.follow(self.feeds)

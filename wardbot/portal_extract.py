@@ -35,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -345,6 +346,8 @@ def extract_article(
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
     if _teasers(page, paragraphs):
         raise NotAnArticle("no article found on the page (a list of articles)")
+    start, end = _other_news_at_end(page, paragraphs, url)
+    paragraphs = paragraphs[:start] + paragraphs[end:]
     date = metadata_date(page, url, today)
     if date is None:
         zone = article_zone(page, title, paragraphs)
@@ -385,18 +388,79 @@ def _teasers(page: lxml.html.HtmlElement, paragraphs: list[str]) -> bool:
         parent = element.getparent() if element is not None else None
         if element is None or parent is None or element is root:
             continue
-        linked = any(
-            len(link.text_content().split()) >= 5
-            for before in element.itersiblings(preceding=True)
-            if isinstance(before.tag, str)
-            for link in before.iter("a")
-        )
-        if linked:
+        if _title_links(element):
             if not any(parent is block for block in blocks):
                 blocks.append(parent)
         elif not blocks:
             return False  # the text starts with a paragraph of an article
     return len(blocks) >= TEASERS and 2 * len(blocks) > len(prose)
+
+
+def _title_links(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The links (five words or more: a title) in the elements before `element` in its
+    block: a teaser's, when `element` is the first lines of the article they name."""
+    return [
+        link
+        for before in element.itersiblings(preceding=True)
+        if isinstance(before.tag, str)
+        for link in before.iter("a")
+        if len(link.text_content().split()) >= 5
+    ]
+
+
+def _other_article(link: lxml.html.HtmlElement, url: str | None) -> bool:
+    """Whether a link leads to another page of the site the page at `url` is on (a saved
+    page, of unknown address: a link within its site, without a host)."""
+    href = (link.get("href") or "").strip()
+    try:
+        target, here = urlsplit(urljoin(url or "", href)), urlsplit(url or "")
+        host, own = target.hostname or "", here.hostname or ""
+    except ValueError:
+        return False
+    if not href or href.startswith("#") or target.scheme not in ("", "http", "https"):
+        return False
+    if host.removeprefix("www.") != own.removeprefix("www."):
+        return False
+    return bool(target.path.strip("/")) and target.path.rstrip("/") != here.path.rstrip("/")
+
+
+def _other_news_at_end(
+    page: lxml.html.HtmlElement, paragraphs: list[str], url: str | None
+) -> tuple[int, int]:
+    """Where a list of the site's other articles is at the end of the text (start, end),
+    when no heading ("Tin liên quan") announced it (else nowhere: (len, len)): TEASERS or
+    more blocks side by side in one container, each a title linking to another page of
+    the site and the first lines of that article (its title and date may be lines of the
+    text too). Short lines after the list (a byline) are not in it; the article's own
+    lines before it end it, whatever they link to (its paragraphs share their block)."""
+    body = page.find("body")
+    root = body if body is not None else page
+    blocks: list[lxml.html.HtmlElement] = []
+    start = end = len(paragraphs)
+    for index in range(len(paragraphs) - 1, -1, -1):
+        paragraph = paragraphs[index]
+        element = _element_with_text(root, paragraph[:_PROBE_CHARS])
+        parent = element.getparent() if element is not None else None
+        if element is None or parent is None or element is root:
+            if blocks or len(paragraph.split()) >= MIN_PROSE_WORDS:
+                break
+            continue
+        if any(block in element.iterancestors() for block in blocks):
+            start = index  # a teaser's title or date
+            continue
+        links = _title_links(element)
+        listed = not blocks or parent.getparent() is blocks[0].getparent()
+        if links and listed and all(_other_article(link, url) for link in links):
+            blocks.append(parent)
+            start, end = index, end if blocks[1:] else index + 1
+            continue
+        if blocks or len(paragraph.split()) >= MIN_PROSE_WORDS:
+            break
+    kept = paragraphs[:start]
+    article = any(len(p.split()) >= MIN_PROSE_WORDS and p[:2] != "- " for p in kept)
+    if len(blocks) >= TEASERS and article:
+        return start, end
+    return len(paragraphs), len(paragraphs)
 
 
 def _parse_iso(text: str | None) -> dt.date | None:

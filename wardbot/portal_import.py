@@ -33,6 +33,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,11 +66,13 @@ from wardbot.portal_fetch import (
 )
 from wardbot.portal_log import (
     IMPORT_LOG,
+    TRACKING,
     ImportLog,
     ImportLogError,
     digest,
     locked,
     numbers_of,
+    page_key,
     plain_text,
 )
 from wardbot.text import fold
@@ -78,6 +81,19 @@ log = logging.getLogger(__name__)
 
 REPLACED_DIR = "portal-replaced"
 MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
+# A followed feed's item failing again and again for the same reason (a PDF, a page on
+# another host) is fetched less and less often: the first failure is tried again at the
+# next poll, the second after RETRY_AFTER, then twice as long each time, up to RETRY_AT_MOST.
+RETRY_AFTER = 30 * 60.0
+RETRY_AT_MOST = 24 * 3600.0
+
+
+def retry_after(failures: int) -> float:
+    """Seconds until a feed item that failed `failures` times in a row is tried again."""
+    if failures <= 1:
+        return 0.0
+    return min(RETRY_AT_MOST, RETRY_AFTER * 2 ** min(failures - 2, 16))
+
 
 # What happened to a source.
 NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, FAILED = (
@@ -190,13 +206,8 @@ def _clean_url(url: str) -> str:
     user, at, host = parts.netloc.rpartition("@")
     netloc = f"{user}{at}{host.lower()}"
     # Without what a share adds (?utm_source=zalo, &fbclid=...): one article, one address.
-    query = "&".join(pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair))
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not TRACKING.match(pair))
     return urlunsplit((parts.scheme, netloc, parts.path or "/", query, ""))
-
-
-_TRACKING = re.compile(
-    r"(?:utm_\w+|fbclid|gclid|zarsrc|zaloid|_hsenc|_hsmi|mc_[ce]id)(?:=|$)", re.I
-)
 
 
 def _item_url(base: str, link: str) -> str:
@@ -254,7 +265,8 @@ class Importer:
     `allowed_hosts` (None: any) limits the hosts fetched, redirects included.
     `on_backlog(notice)` is called for each new notice of a feed read for the first time,
     before its file is in the content folder (the follower has it remembered as alerted:
-    what the portal already had is no news to subscribers).
+    what the portal already had is no news to subscribers). `clock` (seconds, the epoch's)
+    says when a followed feed's failing items are due to be tried again.
     """
 
     def __init__(
@@ -266,8 +278,10 @@ class Importer:
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Fetcher | None = None,
         on_backlog: Callable[[Announcement], None] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.dry_run = dry_run
         self.on_backlog = on_backlog
         self._backlog = False  # reading a feed for the first time
@@ -332,8 +346,12 @@ class Importer:
             return [_failure(source, exc)]
 
     def follow(self, feeds: Sequence[str]) -> list[Outcome]:
-        """Read each feed if it changed since the last read (ETag / Last-Modified)."""
+        """Read each feed if it changed since the last read (ETag / Last-Modified), and
+        try again those of its items that failed and are due (see `retry_after`): an item
+        that keeps failing is neither fetched at each poll nor keeps its feed read in full
+        (the items failing are remembered with the feed's validators)."""
         outcomes: list[Outcome] = []
+        now = self.clock()
         for feed in feeds:
             try:
                 url = _clean_url(feed)
@@ -341,25 +359,36 @@ class Importer:
                 fetched = self.fetcher.get(
                     url, etag=seen.get("etag"), last_modified=seen.get("last_modified")
                 )
+                failing = seen.get("failing")
+                failing = dict(failing) if isinstance(failing, dict) else {}
                 if fetched.not_modified:
-                    continue
-                self._backlog = url not in self._log().feeds
-                try:
-                    items = self._feed(feed, url, fetched.body)
-                finally:
-                    self._backlog = False
+                    items = self._retry(failing, now)
+                else:
+                    self._backlog = url not in self._log().feeds
+                    try:
+                        items = self._feed(feed, url, fetched.body, failing=failing, now=now)
+                    finally:
+                        self._backlog = False
                 outcomes.extend(items)
-                # Read: what it lists from now on is news. Its validators only when every
-                # item was imported; else it is read in full again next time.
-                failed = any(item.failed for item in items)
-                self._remember_feed(url, None if failed else fetched)
+                # Read: what it lists from now on is news.
+                self._remember_feed(url, fetched, failing, seen)
             except Exception as exc:
                 outcomes.append(_failure(feed, exc))
         return outcomes
 
     # --- feeds ------------------------------------------------------------------------
 
-    def _feed(self, source: str, url: str | None, body: bytes) -> list[Outcome]:
+    def _feed(
+        self,
+        source: str,
+        url: str | None,
+        body: bytes,
+        *,
+        failing: dict[str, Any] | None = None,
+        now: float = 0.0,
+    ) -> list[Outcome]:
+        """The feed's items imported; with `failing` (a followed feed's items that failed,
+        by their page_key), those not due again are skipped and the list is kept."""
         parsed = feedparser.parse(io.BytesIO(body))
         entries = list(parsed.entries)
         if not entries:
@@ -371,6 +400,7 @@ class Importer:
         # when each was posted.
         written = {str(dict.get(e, "published") or dict.get(e, "updated") or "") for e in entries}
         dated = len(entries) < 2 or len(written) > 1
+        listed: set[str] = set()
         # Oldest first: files appear, and admins hear of them, in the portal's order.
         for entry in reversed(self._newest(entries)):
             link = str(entry.get("link") or "").strip()
@@ -379,8 +409,69 @@ class Importer:
             except FetchError as exc:  # this item only: the others are still imported
                 outcomes.append(Outcome(link or source, FAILED, why=exc.why))
                 continue
-            outcomes.append(self._feed_item(url, entry, dated))
+            # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
+            field = functools.partial(dict.get, entry)
+            stamp = str(field("updated") or field("published") or field("id") or "")
+            feed_date = self._entry_date(entry) if dated else None
+            if failing is None:
+                outcomes.append(self._feed_item(url, stamp, feed_date))
+                continue
+            listed.add(page_key(url))
+            outcome = self._feed_item_again(url, stamp, feed_date, failing, now)
+            if outcome is not None:
+                outcomes.append(outcome)
+        if failing is not None:
+            for gone in set(failing) - listed:  # no longer among the feed's newest
+                del failing[gone]
         return outcomes
+
+    def _retry(self, failing: dict[str, Any], now: float) -> list[Outcome]:
+        """The items of an unchanged feed that failed, those due tried again."""
+        outcomes = []
+        for key, last in list(failing.items()):
+            try:
+                date = dt.date.fromisoformat(last["date"]) if last.get("date") else None
+                url, stamp = str(last["url"]), str(last.get("stamp") or "")
+            except (AttributeError, KeyError, TypeError, ValueError):
+                del failing[key]  # not as written here: read again with the feed's next change
+                continue
+            outcome = self._feed_item_again(url, stamp, date, failing, now)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def _feed_item_again(
+        self,
+        url: str,
+        stamp: str,
+        feed_date: dt.date | None,
+        failing: dict[str, Any],
+        now: float,
+    ) -> Outcome | None:
+        """A followed feed's item imported, unless it failed before for a reason not due
+        to be tried again yet (None: not fetched; admins were told already). Its failures
+        in a row for one reason are counted in `failing`; the feed showing the item with
+        another date, or another reason, starts the count again."""
+        key = page_key(url)
+        last = failing.get(key) or {}
+        again = bool(last) and last.get("stamp") == stamp
+        if again and now < float(last.get("next") or 0):
+            return None
+        outcome = self._feed_item(url, stamp, feed_date)
+        if not outcome.failed:
+            failing.pop(key, None)
+            return outcome
+        same = again and last.get("why") == outcome.why
+        count = int(last.get("failures") or 0) + 1 if same else 1
+        failing[key] = {
+            "url": url,
+            "stamp": stamp,
+            "date": feed_date.isoformat() if feed_date else None,
+            "why": outcome.why,
+            "failures": count,
+            "next": now + retry_after(count),
+        }
+        return outcome
 
     def _newest(self, entries: list[Any]) -> list[Any]:
         """The feed's MAX_FEED_ITEMS newest items, newest first: by their dates when every
@@ -400,10 +491,7 @@ class Importer:
         when = field("published_parsed") or field("updated_parsed")
         return _feed_date(written, when, self.today())
 
-    def _feed_item(self, url: str, entry: Any, dated: bool = True) -> Outcome:
-        # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
-        field = functools.partial(dict.get, entry)
-        stamp = str(field("updated") or field("published") or field("id") or "")
+    def _feed_item(self, url: str, stamp: str, feed_date: dt.date | None) -> Outcome:
         try:
             known = self._log().find([url])
             record = known[1] if known else {}
@@ -416,21 +504,25 @@ class Importer:
                 return self._unchanged(url, url)
             if _kind(fetched.content_type, fetched.body) != "page":
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
-            feed_date = self._entry_date(entry) if dated else None
             return self._page(url, url, fetched, feed_date=feed_date, feed_stamp=stamp)
         except _BacklogNotRemembered:
             raise
         except Exception as exc:
             return _failure(url, exc)
 
-    def _remember_feed(self, url: str, fetched: Fetched | None) -> None:
-        if self.dry_run:
+    def _remember_feed(
+        self, url: str, fetched: Fetched, failing: dict[str, Any], seen: dict[str, Any]
+    ) -> None:
+        """The feed's validators, and its items failing (when to try them again); `seen`:
+        what was remembered (an unchanged feed with no item tried: nothing to write)."""
+        remembered: dict[str, Any] = {"etag": fetched.etag, "last_modified": fetched.last_modified}
+        if failing:
+            remembered["failing"] = failing
+        if self.dry_run or (url in self._log().feeds and remembered == seen):
             return
         with locked(self.settings.data_dir):
             book = ImportLog.load(self.log_path)
-            book.feeds[url] = (
-                {"etag": fetched.etag, "last_modified": fetched.last_modified} if fetched else {}
-            )
+            book.feeds[url] = remembered
             book.save()
 
     # --- pages ------------------------------------------------------------------------
@@ -495,9 +587,8 @@ class Importer:
             there = self.fetcher.get(old)
         except FetchError as exc:
             return old if exc.status in (404, 410) else None
-        with contextlib.suppress(FetchError):
-            if _clean_url(there.url) in keys:
-                return old  # redirected here
+        if page_key(there.url) in {page_key(key) for key in keys}:
+            return old  # redirected here
         try:
             shown = extract_article(
                 decode_html(there.body, there.charset), url=old, today=self.today()

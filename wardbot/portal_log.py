@@ -16,9 +16,12 @@ import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 from trafilatura.deduplication import Simhash
 
 from wardbot.text import fold
@@ -60,9 +63,15 @@ class ImportLog:
         )
 
     def find(self, keys: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+        """The record of the article at one of `keys`: at that very address, else at
+        another form of it the site treats as the same page (see `page_key`)."""
         for key in keys:
             if key in self.articles:
                 return key, self.articles[key]
+        wanted = {page_key(key) for key in keys}
+        for key, record in self.articles.items():
+            if page_key(key) in wanted:
+                return key, record
         return None
 
     def same_article(self, simhash: Simhash, date: str) -> str | None:
@@ -97,6 +106,31 @@ class ImportLog:
             if simhash.similarity(other) >= SIMILAR:
                 return url
         return None
+
+
+# What a share adds to an address (?utm_source=zalo, &fbclid=...): one article, one address.
+TRACKING = re.compile(r"(?:utm_\w+|fbclid|gclid|zarsrc|zaloid|_hsenc|_hsmi|mc_[ce]id)(?:=|$)", re.I)
+_ESCAPE = re.compile(r"%[0-9a-f]{2}", re.I)
+
+
+@lru_cache(maxsize=65536)
+def page_key(url: str) -> str:
+    """An article's address as compared: the forms of it one site treats as one page are
+    one key (http:// or https://, the host's case, a default port, a trailing slash, the
+    order of the query's parameters, a #fragment, what a share adds). Not an address to
+    fetch (the site may serve http:// only); a saved page's file name is left as it is."""
+    try:
+        parts = urlsplit(str(httpx.URL(url)))  # the host in lower case, no default port
+    except (httpx.InvalidURL, ValueError):
+        return url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return url
+    user, at, host = parts.netloc.rpartition("@")
+    netloc = f"{user}{at}{host.lower()}"
+    path = _ESCAPE.sub(lambda m: m.group().upper(), parts.path).rstrip("/") or "/"
+    pairs = (pair for pair in parts.query.split("&") if pair and not TRACKING.match(pair))
+    query = "&".join(sorted(_ESCAPE.sub(lambda m: m.group().upper(), p) for p in pairs))
+    return urlunsplit(("https", netloc, path, query, ""))
 
 
 def record_date(record: dict[str, Any]) -> str:
