@@ -1542,6 +1542,50 @@ async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(war
     assert len(ward.imported()) == 2 and len(failures) == 1
 
 
+async def test_an_admins_reload_tries_a_backed_off_item_at_once(ward, portal):
+    """An item backed off for hours is tried at once by an admin's /reload (staff fixed
+    the portal and want it now); the interval's polls keep waiting for it."""
+    pdf = "/tin-tuc/ke-hoach-2019"
+    feed_text = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    feed_text = feed_text.replace("/tin-tuc/tong-ket-phong-trao-2019", pdf)
+    portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    portal.put(pdf, b"%PDF-1.4 " + b"x" * 2_000, "application/pdf")
+    feed = portal.put("/rss/tin-tuc.xml", feed_text, "application/rss+xml")
+    now = [1_800_000_000.0]
+    follower = FeedFollower(ward.settings(portal_feeds=(feed,)), clock=lambda: now[0])
+    for _ in range(3):  # failed 3 times in an hour: next tried an hour after the third
+        await follower.poll()
+        now[0] += 30 * 60
+    portal.put_fixture(pdf, OLD_PAGE)  # staff put the article there, the feed unchanged
+    asked = len(portal.hits(pdf))
+    await follower.poll()
+    assert len(portal.hits(pdf)) == asked  # not due yet
+    await follower.poll(every_item=True)
+    assert len(portal.hits(pdf)) == asked + 1
+    assert len(ward.imported()) == 2
+
+
+async def test_reload_by_an_admin_tries_the_failing_items_of_the_running_bots_feed(ward, portal):
+    pdf = "/tin-tuc/ke-hoach-2019"
+    feed_text = (FIXTURES / "rss.xml").read_text(encoding="utf-8")
+    feed_text = feed_text.replace("/tin-tuc/tong-ket-phong-trao-2019", pdf)
+    portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    portal.put(pdf, b"%PDF-1.4 " + b"x" * 2_000, "application/pdf")
+    feed = portal.put("/rss/tin-tuc.xml", feed_text, "application/rss+xml")
+    async with FakeBotApi() as telegram:
+        settings = bot_settings(
+            ward.settings(
+                portal_feeds=(feed,), semantic=False, admin_ids=frozenset({"telegram:5"})
+            ),
+            telegram,
+        )
+        async with running_app(settings):
+            await reload_by_admin(telegram, 5)  # the start's poll, then this: failed twice
+            asked = len(portal.hits(pdf))  # next due in 30 minutes
+            await reload_by_admin(telegram, 5)
+            assert len(portal.hits(pdf)) == asked + 1
+
+
 async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward, portal):
     """An item's page gone (404) is that notice's problem, reported to admins; the feed
     itself is read."""

@@ -198,7 +198,7 @@ async def _serve(
     async def reload() -> list[str]:
         """/reload: the portal's feeds read now, then faq.yaml and content/."""
         if follower is not None:
-            await follower.poll()
+            await follower.poll(every_item=True)  # staff may have fixed the portal
         return await refresh()
 
     # An edit of faq.yaml reloads the local files only: staff are not kept waiting on the

@@ -175,13 +175,14 @@ class FeedFollower:
         finally:
             self._running = False
 
-    async def poll(self) -> list[Outcome]:
-        """Read every feed once; import what is new; tell admins."""
+    async def poll(self, *, every_item: bool = False) -> list[Outcome]:
+        """Read every feed once; import what is new; tell admins. `every_item`: the items
+        failing are all tried again, not only those due (an admin's /reload)."""
         if not self.feeds:
             return []
         async with self._polling:
             self._loop = asyncio.get_running_loop()
-            outcomes = await asyncio.to_thread(self._poll)
+            outcomes = await asyncio.to_thread(self._poll, every_item)
         for outcome in outcomes:
             if outcome.failed:
                 # A feed's address may hold a password or a key: never in logs or chats.
@@ -211,7 +212,7 @@ class FeedFollower:
                 self._failed_polls[feed] += 1
         return outcomes
 
-    def _poll(self) -> list[Outcome]:
+    def _poll(self, every_item: bool) -> list[Outcome]:
         importer = Importer(
             self.settings,
             today=self.today,
@@ -220,7 +221,7 @@ class FeedFollower:
             clock=self.clock,
         )
         with importer:
-            return importer.follow(self.feeds)
+            return importer.follow(self.feeds, every_item=every_item)
 
     def _quietly(self, notice: Announcement) -> None:
         """(In the poll's thread, before the notice's file is written.) A feed read for the

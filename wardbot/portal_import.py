@@ -282,6 +282,7 @@ class Importer:
     ) -> None:
         self.settings = settings
         self.clock = clock
+        self._every_item = False  # follow(every_item=...)
         self.dry_run = dry_run
         self.on_backlog = on_backlog
         self._backlog = False  # reading a feed for the first time
@@ -345,13 +346,15 @@ class Importer:
         except Exception as exc:
             return [_failure(source, exc)]
 
-    def follow(self, feeds: Sequence[str]) -> list[Outcome]:
+    def follow(self, feeds: Sequence[str], *, every_item: bool = False) -> list[Outcome]:
         """Read each feed if it changed since the last read (ETag / Last-Modified), and
         try again those of its items that failed and are due (see `retry_after`): an item
         that keeps failing is neither fetched at each poll nor keeps its feed read in full
-        (the items failing are remembered with the feed's validators)."""
+        (the items failing are remembered with the feed's validators). `every_item`: those
+        not due yet too (an admin's /reload, after staff fixed the portal)."""
         outcomes: list[Outcome] = []
         now = self.clock()
+        self._every_item = every_item
         for feed in feeds:
             try:
                 url = _clean_url(feed)
@@ -455,7 +458,7 @@ class Importer:
         key = page_key(url)
         last = failing.get(key) or {}
         again = bool(last) and last.get("stamp") == stamp
-        if again and now < float(last.get("next") or 0):
+        if again and now < float(last.get("next") or 0) and not self._every_item:
             return None
         outcome = self._feed_item(url, stamp, feed_date)
         if not outcome.failed:
