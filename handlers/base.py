@@ -121,6 +121,9 @@ class Menus:
     def __contains__(self, chat_id: str) -> bool:
         return chat_id in self._menus
 
+    def drop(self, chat_id: str) -> None:
+        self._menus.drop(chat_id)
+
     def shown(self, chat_id: str) -> tuple[Button, ...]:
         """The choices shown last in the chat (none known: nothing)."""
         return self._menus.get(chat_id, ())
@@ -163,6 +166,9 @@ class FullTexts:
 
     def __contains__(self, chat_id: str) -> bool:
         return chat_id in self._shown
+
+    def drop(self, chat_id: str) -> None:
+        self._shown.drop(chat_id)
 
     def last(self, chat_id: str) -> Button | None:
         """The "📄 Xem toàn văn" button of the document shown last (None: shown whole)."""
@@ -217,6 +223,18 @@ class Answerer:
         self.in_flight = 0
         # At most `slots` messages answered at once (the others wait, in order per chat).
         self._slots = asyncio.Semaphore(slots) if slots else None
+        conversation.store.forgetting.append(self.forget)
+
+    def forget(self, chat: ChatRef) -> None:
+        """/forget: what this chat was shown goes from memory too (else the turn's end
+        would write it down again, and "xem toàn văn" or a number would still open it)."""
+        if chat.channel != self.channel:
+            return
+        if self.menus is not None:
+            self.menus.drop(chat.chat_id)
+        self.full_texts.drop(chat.chat_id)
+        self._kept.drop(chat.chat_id)
+        self._recalled.drop(chat.chat_id)
 
     @contextlib.asynccontextmanager
     async def _turn(self, chat: ChatRef) -> AsyncIterator[None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -39,6 +40,7 @@ class Talk:
         self.gate = asyncio.Event()
         self.gate.set()
         self.fail: Exception | None = None
+        self.store = SimpleNamespace(forgetting=[])  # what the Answerer hooks /forget to
 
     async def handle_text(self, chat: ChatRef, text: str, **kwargs: Any) -> list[Reply]:
         self.asked.append(text)

@@ -955,6 +955,26 @@ async def test_after_a_restart_the_number_and_xem_toan_van_still_open_the_notice
         assert await store.shown(ChatRef("zalo", BINH)) is None
 
 
+async def test_forget_leaves_nothing_for_xem_toan_van_to_open(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """/forget right after a shortened notice: neither the database nor the running bot
+    keeps what the chat was shown (the row was written again after its reply, in memory
+    it stayed), so "xem toàn văn" opens nothing, before a restart or after."""
+    chat = ChatRef("zalo", ALICE)
+    async with running_channel(api, ward_engine, ward_settings) as (_, store):
+        (asked,) = await api.say(ALICE, "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024")
+        assert menu(asked)[0] == f"1. {msg.FULL_TEXT_BUTTON}"
+        await api.say(ALICE, "/forget")
+        (typed,) = await api.say(ALICE, "xem toàn văn")  # after /forget's turn is over
+        assert typed.text.startswith(msg.full_text_which())
+        assert await store.shown(chat) is None
+    async with running_channel(api, ward_engine, ward_settings) as (_, store):
+        (typed,) = await api.say(ALICE, "xem toàn văn")
+        assert typed.text.startswith(msg.full_text_which())
+        assert await store.shown(chat) is None
+
+
 async def test_deliver_splits_a_long_alert(api: FakeZaloApi, channel: ZaloChannel) -> None:
     long_text = "\n\n".join(f"Đoạn {n}: " + "nội dung thông báo " * 40 for n in range(12))
     long_text = "\n\n".join(paragraph.strip() for paragraph in long_text.split("\n\n"))
