@@ -1198,6 +1198,30 @@ async def test_alerts_stuck_behind_a_failing_platform_show_in_the_log_and_health
     assert ward.channel.chats()[2:] == ["2"] and ward.sender.sending()
 
 
+async def test_chats_found_unreachable_after_failing_for_long_leave_the_channel_healthy(
+    ward: Ward,
+) -> None:
+    """Two residents who blocked the bot: the platform first answers their sends with
+    passing errors (Zalo's 403 for 10 minutes), then they are found unreachable. Nothing
+    is failing any more, so /healthz says the sender is well (it stayed down until some
+    other message went out: days, in a quiet ward)."""
+    for chat in ("1", "2"):
+        await follow(ward, chat, "bhyt")
+    blocked = [*[TransientError("403 Forbidden")] * 9, ChatUnreachable("blocked")]
+    ward.channel.plan = {chat: list(blocked) for chat in ("1", "2")}
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    down = False
+    for _ in range(240):  # four hours of tries, a minute apart
+        await ward.sender.drain()
+        down = down or not ward.sender.sending()
+        ward.channel.ticks.now += 60
+        ward.now[0] += 60
+    assert down, "every send failing to two chats for long is an outage"
+    assert ward.sender.stats.unreachable == 2 and ward.channel.sent == []
+    assert ward.sender.sending()
+
+
 class Outage(Recorder):
     """A channel that cannot reach its platform (the network is down) until `back_at`."""
 

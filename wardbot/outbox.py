@@ -254,6 +254,14 @@ class Sender:
                 self.name,
             )
 
+    def _chat_settled(self, chat_id: str) -> None:
+        """A message to `chat_id` ended without going out (the chat is unreachable, the
+        message failed for good or went elsewhere): its failures no longer count against
+        the channel, and with no chat left failing, nothing is."""
+        self._failed_chats.discard(chat_id)
+        if not self._failed_chats:
+            self._failing_since, self._failed_tries, self._outage_told = None, 0, False
+
     def _send_worked(self) -> None:
         if self._failing_since is not None:
             log.info("%s: sending works again after %d failed tries", self.name, self._failed_tries)
@@ -383,15 +391,18 @@ class Sender:
             if exc.new_chat_id == chat_id:  # nowhere new to go: retried like any failure
                 await self._retry(item, exc)
             else:
+                self._chat_settled(chat_id)
                 await self._moved(item, exc.new_chat_id, _reason(exc))
         except ChatUnreachable as exc:
             # Not recorded for a chat that sent /forget while this message was leaving.
+            self._chat_settled(chat_id)
             if await self.store.mark_unreachable(item, _reason(exc), self.clock()):
                 self.stats.unreachable += 1
                 # No chat id: it names a resident, and the log outlives their /forget.
                 log.info("%s: a chat is unreachable (%s)", self.name, _reason(exc))
                 await self._done(item, "unreachable", _reason(exc))
         except PermanentError as exc:
+            self._chat_settled(chat_id)
             self.stats.failed += 1
             await self.store.mark_done(item, "failed", self.clock(), _reason(exc))
             log.warning("%s: message %d cannot be sent: %s", self.name, item.id, _reason(exc))
@@ -472,6 +483,7 @@ class Sender:
         if not isinstance(exc, TransientError):
             log.error("%s: unexpected error sending message %d", self.name, item.id, exc_info=exc)
         if attempts >= MAX_ATTEMPTS:
+            self._chat_settled(item.chat.chat_id)
             self.stats.failed += 1
             await self.store.mark_done(item, "failed", self.clock(), reason)
             log.warning("%s: message %d failed %d times: %s", self.name, item.id, attempts, reason)
