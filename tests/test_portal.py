@@ -1249,6 +1249,34 @@ async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_alrea
     assert await alerted(settings) == {new.removesuffix(".md"): 1}
 
 
+async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgrade(ward, portal):
+    """An older version wrote no record of a feed one of whose items kept failing; what it
+    imported from the feed is in the import log. After the upgrade, what the portal
+    published meanwhile is news (it was taken for a new feed's backlog: nobody heard)."""
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    del portal.routes["/tin-tuc/tong-ket-phong-trao-2019"]  # one item failing, poll after poll
+    settings = ward.settings(portal_feeds=(feed,))
+    await FeedFollower(settings).poll()  # the older version's poll
+    assert len(ward.imported()) == 1
+    await alerted(settings)  # and the bot noticed what it imported
+    log_path = ward.data / "portal-imports.json"
+    kept = json.loads(log_path.read_text(encoding="utf-8"))
+    kept["feeds"] = {}  # as the older version left it
+    log_path.write_text(json.dumps(kept), encoding="utf-8")
+    portal.put(
+        "/tin-tuc/hoi-nghi-cuu-chien-binh",
+        page_of_today(CP1258_PAGE, b"08/7/2024"),
+        WINDOWS_1258,
+    )
+    portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        await FeedFollower(settings, note_quietly=store.note_quietly).poll()
+    [new] = [n for n in ward.imported() if "cuu-chien-binh" in n]
+    assert await alerted(settings) == {new.removesuffix(".md"): 1}
+
+
 async def test_a_first_read_whose_news_could_not_be_remembered_is_tried_again_quietly(ward, portal):
     await follow(ward, "bhyt")
     feed = serve_feed(portal)

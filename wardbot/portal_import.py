@@ -404,6 +404,10 @@ class Importer:
         written = {str(dict.get(e, "published") or dict.get(e, "updated") or "") for e in entries}
         dated = len(entries) < 2 or len(written) > 1
         listed: set[str] = set()
+        if self._backlog and any(self._imported(base, entry) for entry in entries):
+            # Followed before, by a version that wrote no record of a feed with an item
+            # failing: what it lists now that is not imported yet is news.
+            self._backlog = False
         # Oldest first: files appear, and admins hear of them, in the portal's order.
         for entry in reversed(self._newest(entries)):
             link = str(entry.get("link") or "").strip()
@@ -427,6 +431,14 @@ class Importer:
             for gone in set(failing) - listed:  # no longer among the feed's newest
                 del failing[gone]
         return outcomes
+
+    def _imported(self, base: str, entry: Any) -> bool:
+        """Whether the article a feed item links to was imported before."""
+        try:
+            url = _item_url(base, str(entry.get("link") or "").strip())
+        except FetchError:
+            return False
+        return self._log().find([url]) is not None
 
     def _retry(self, failing: dict[str, Any], now: float) -> list[Outcome]:
         """The items of an unchanged feed that failed, those due tried again."""
