@@ -46,12 +46,19 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
 
 TEXT_FIELDS = ("head_fold", "head_bi", "body_fold")
 # A segment's files stay apart, read through the file system's cache: joining them into
 # one compound file left a first build 7 to 11 MB larger at 10,000 notices. It costs
 # reads: p50/p99 +0.05/+0.1 ms at 10,000 notices, +0.1/+2 ms at 100,000 (bench/).
 COMPOUND = False
+# Whoosh's own write lock is left to `_writing`, which holds one across processes: a
+# write that failed on a full disk (even while Whoosh set it up) kept Whoosh's lock taken
+# by this process until its garbage was collected, and every later write of the running
+# bot was refused (LockError): new notices were neither indexed nor alerted. Without
+# fcntl (Windows), where `_writing` cannot lock, Whoosh's lock is all there is.
+WHOOSH_LOCK = fcntl is None
 BM25_B = 0.75
 BM25_K1 = 1.2
 
@@ -141,19 +148,30 @@ class SearchIndex:
             if generation.exists():
                 shutil.rmtree(generation)
             generation.mkdir()
-            ix = whoosh_index.create_in(str(generation), _schema())
-            # Postings are pooled in memory, then spilled to sorted runs and merged: a
-            # small pool keeps a ward's build small, a larger one saves a province's
-            # archive many merges (10k documents: 32 MB; 100k: 384 MB, the most).
-            limit = min(384, max(32, size // 400, (size - 20_000) // 200))
-            writer = ix.writer(limitmb=limit, codec=_Codec(), compound=COMPOUND)
-            for doc in docs:
-                writer.add_document(**_as_fields(doc))
-            writer.commit()
-            ix.close()
-            (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
-            if contents is not None:
-                _write_contents(generation, contents)
+            try:
+                ix = whoosh_index.create_in(str(generation), _schema())
+                # Postings are pooled in memory, then spilled to sorted runs and merged: a
+                # small pool keeps a ward's build small, a larger one saves a province's
+                # archive many merges (10k documents: 32 MB; 100k: 384 MB, the most).
+                limit = min(384, max(32, size // 400, (size - 20_000) // 200))
+                writer = ix.writer(
+                    limitmb=limit, codec=_Codec(), compound=COMPOUND, _lk=WHOOSH_LOCK
+                )
+                try:
+                    for doc in docs:
+                        writer.add_document(**_as_fields(doc))
+                    writer.commit()
+                except BaseException:
+                    _abandon(writer)
+                    raise
+                finally:
+                    ix.close()
+                (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
+                if contents is not None:
+                    _write_contents(generation, contents)
+            except BaseException:  # a full disk: the half-made generation goes, not its room
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
             _write_current(directory, generation.name)
             index = cls(directory, generation)  # held before another writer may clean up
             for old in directory.glob("gen-*"):
@@ -197,12 +215,16 @@ class SearchIndex:
     ) -> None:
         """Add or replace `docs` and remove the ids in `delete`, in one commit."""
         with self._lock, _writing(self.directory):
-            writer = self._ix.writer(codec=_Codec(), compound=COMPOUND)
-            for doc_id in delete:
-                writer.delete_by_term("id", doc_id)
-            for doc in docs:
-                writer.update_document(**_as_fields(doc))
-            writer.commit()
+            writer = self._ix.writer(codec=_Codec(), compound=COMPOUND, _lk=WHOOSH_LOCK)
+            try:
+                for doc_id in delete:
+                    writer.delete_by_term("id", doc_id)
+                for doc in docs:
+                    writer.update_document(**_as_fields(doc))
+                writer.commit()
+            except BaseException:
+                _abandon(writer)
+                raise
             if contents is not None:
                 _write_contents(self.generation, contents)
             if fingerprint:
@@ -303,6 +325,12 @@ def _postings(searcher: Searcher, field: str, text: str) -> tuple[np.ndarray, np
         tf.append(matcher.weight())
         matcher.next()
     return np.array(ids, dtype=np.int64), np.array(tf, dtype=np.float64)
+
+
+def _abandon(writer: SegmentWriter) -> None:
+    """Give up a write that failed (a full disk): its open files and temporary pools."""
+    with contextlib.suppress(Exception):
+        writer.cancel()
 
 
 @contextlib.contextmanager
