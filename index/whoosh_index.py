@@ -24,7 +24,9 @@ to one at once; readers never wait for it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import logging
 import os
 import shutil
 import threading
@@ -48,6 +50,8 @@ from whoosh.searching import Searcher
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+log = logging.getLogger(__name__)
+
 TEXT_FIELDS = ("head_fold", "head_bi", "body_fold")
 # A segment's files stay apart, read through the file system's cache: joining them into
 # one compound file left a first build 7 to 11 MB larger at 10,000 notices. It costs
@@ -61,6 +65,20 @@ COMPOUND = False
 WHOOSH_LOCK = fcntl is None
 BM25_B = 0.75
 BM25_K1 = 1.2
+
+
+class IndexDamaged(Exception):
+    """The index's files cannot be read (cut short or overwritten by a crash, a disk fault):
+    it must be built again from the documents."""
+
+
+# What a write that fails for want of room or rights raises: the caller's to handle (a
+# read-only data folder, a full disk tried again later), not a damaged index.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def _damaged(generation: Path, exc: Exception) -> IndexDamaged:
+    return IndexDamaged(f"{generation}: {type(exc).__name__}: {exc}")
 
 
 @dataclass(frozen=True)
@@ -194,7 +212,10 @@ class SearchIndex:
             return None
         try:
             return cls(directory, generation)
-        except Exception:  # a damaged index is rebuilt, never fatal
+        except Exception as exc:  # a damaged index is rebuilt, never fatal
+            log.warning(
+                "the search index %s cannot be read (%s): building it again", generation, exc
+            )
             return None
 
     def close(self) -> None:
@@ -213,7 +234,29 @@ class SearchIndex:
         fingerprint: str = "",
         contents: Mapping[str, object] | None = None,
     ) -> None:
-        """Add or replace `docs` and remove the ids in `delete`, in one commit."""
+        """Add or replace `docs` and remove the ids in `delete`, in one commit.
+
+        Raises IndexDamaged when the index's own files cannot be read; a write that fails
+        (a full disk, a read-only folder) raises as it came.
+        """
+        try:
+            self._update(docs, delete, fingerprint, contents)
+        except OSError as exc:
+            if exc.errno in _WRITE_ERRNOS:
+                raise
+            raise _damaged(self.generation, exc) from exc
+        except (MemoryError, IndexDamaged):
+            raise
+        except Exception as exc:
+            raise _damaged(self.generation, exc) from exc
+
+    def _update(
+        self,
+        docs: Iterable[IndexDoc],
+        delete: Iterable[str],
+        fingerprint: str,
+        contents: Mapping[str, object] | None,
+    ) -> None:
         with self._lock, _writing(self.directory):
             writer = self._ix.writer(codec=_Codec(), compound=COMPOUND, _lk=WHOOSH_LOCK)
             try:
@@ -255,8 +298,18 @@ class SearchIndex:
         The same documents, scores and order as Whoosh's `searcher.search(Or(Term(field,
         text, boost=weight) ...), limit=limit)` with BM25F: a document's score is the sum
         over the terms it contains (a term given twice counts twice); equal scores go to
-        the earlier document.
+        the earlier document. Raises IndexDamaged when the index's files cannot be read.
         """
+        try:
+            return self._search(terms, limit)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise _damaged(self.generation, exc) from exc
+
+    def _search(
+        self, terms: Mapping[str, Iterable[tuple[str, float]]], limit: int
+    ) -> list[tuple[str, str, float]]:
         clauses = [
             (field, text, weight) for field, weighted in terms.items() for text, weight in weighted
         ]

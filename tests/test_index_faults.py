@@ -2,6 +2,7 @@
 
 import datetime as dt
 import errno
+import logging
 from pathlib import Path
 
 import pytest
@@ -82,5 +83,72 @@ def test_a_rebuild_that_met_a_full_disk_leaves_no_half_made_index_behind(
         assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
         engine.rebuild()
         assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def _damage_index(data: Path) -> None:
+    """Cut the live index's postings short, as a crash or a disk fault may leave them."""
+    live = data / "index" / (data / "index" / "CURRENT").read_text()
+    postings = list(live.glob("*.pst"))
+    assert postings
+    for path in postings:
+        with path.open("r+b") as file:
+            file.truncate(100)
+
+
+def test_a_damaged_index_is_built_again_and_the_question_answered(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    _damage_index(data)
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        with caplog.at_level(logging.INFO):
+            assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+        assert "the search index cannot be read" in caplog.text
+        assert "built again" in caplog.text
+        assert engine.ask("mất thẻ căn cước làm lại ở đâu").best.id == "cccd-cap-lai"
+    finally:
+        engine.close()
+    # The next start finds the index it built, whole.
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def test_a_damaged_index_does_not_stop_a_start_after_an_edit(tmp_path: Path) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    _damage_index(data)
+    notice = content / "2025-01-10-tiem-vac-xin-soi.md"
+    notice.write_text(NOTICE, encoding="utf-8")  # added while the bot was stopped
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        assert engine.ask("lịch tiêm vắc xin sởi cho trẻ").best.id == notice.stem
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def test_a_notice_edited_while_the_index_is_damaged_is_answered_as_edited(tmp_path: Path) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    _damage_index(data)
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        edited = content / "2023-07-10-muc-dong-bhyt-ho-gia-dinh-2023.md"
+        edited.write_text(
+            NOTICE.replace("2025-01-10", "2023-07-10").replace("vắc xin sởi", "vắc xin bại liệt"),
+            encoding="utf-8",
+        )
+        engine.update_announcements([edited])
+        assert engine.ask("lịch tiêm vắc xin bại liệt cho trẻ").best.id == edited.stem
     finally:
         engine.close()
