@@ -1,6 +1,7 @@
 """The documents' vectors in memory and on disk: packed small, scored as the floats are."""
 
 import datetime as dt
+import os
 import threading
 
 import numpy as np
@@ -115,6 +116,35 @@ def test_the_float16_vectors_of_earlier_versions_are_read_packed(tmp_path):
     got = VectorCache(path).get(["c", "a"])
     expected = rows[[2, 0]]
     assert np.abs(got.codes * got.scales[:, None] - expected).max() < 1e-3  # float16 on disk
+
+
+def test_two_processes_saving_vectors_at_once_both_succeed_and_leave_a_whole_file(
+    tmp_path, monkeypatch
+):
+    # `bot.py ask` computing vectors beside a running bot that saves its progress: both
+    # wrote the same partial file, and one crashed ('No such file') or left a file made
+    # of both, ignored at the next start (every vector computed again).
+    ours, theirs = floats(6, seed=1), floats(8, seed=2)
+    path, keys = saved(tmp_path, ours)
+    their_keys = {
+        d: ([f"{d}-x{j}" for j in range(len(h))], f"{d}-y") for d, (h, _) in theirs.items()
+    }
+    real_savez, real_getpid = np.savez, os.getpid
+    other = []
+
+    def savez(out, **arrays):
+        if not other:  # the other process saves while this one is writing
+            other.append(True)
+            monkeypatch.setattr(os, "getpid", lambda: real_getpid() + 1)
+            SemanticIndex(packed(theirs)).save(path, their_keys)
+            monkeypatch.setattr(os, "getpid", real_getpid)
+        real_savez(out, **arrays)
+
+    monkeypatch.setattr(np, "savez", savez)
+    SemanticIndex(packed(ours)).save(path, keys)
+    assert other
+    assert VectorCache(path).keys() == {k for heads, p in keys.values() for k in (*heads, p)}
+    assert [p.name for p in tmp_path.iterdir()] == ["vectors.npz"]
 
 
 @pytest.mark.parametrize(
