@@ -257,7 +257,11 @@ class SearchIndex:
         fingerprint: str,
         contents: Mapping[str, object] | None,
     ) -> None:
-        with self._lock, _writing(self.directory):
+        # Searches go on meanwhile, on the segments as they were (a segment is never
+        # changed, only replaced); only swapping the searcher waits for them. Holding their
+        # lock here made every question wait for the whole commit, and for as long as
+        # another process held the writer lock (`bot.py index` rebuilding an archive).
+        with _writing(self.directory):
             writer = self._ix.writer(codec=_Codec(), compound=COMPOUND, _lk=WHOOSH_LOCK)
             try:
                 for doc_id in delete:
@@ -276,9 +280,10 @@ class SearchIndex:
             # with them their old sets of deleted documents (removed or replaced notices
             # would still be found).
             searcher = self._ix.searcher(weighting=_weighting())
-            self._searcher.close()
-            self._searcher = searcher
-            self._lengths = _field_lengths(self._searcher)
+            lengths = _field_lengths(searcher)
+            with self._lock:
+                old, self._searcher, self._lengths = self._searcher, searcher, lengths
+                old.close()
 
     def contents(self) -> dict[str, object] | None:
         """What the caller said the index holds, at its last build or update (None: unknown)."""

@@ -1,8 +1,14 @@
-"""The search index on disk meeting faults: a full disk while writing, damaged files."""
+"""The search index on disk meeting faults (a full disk while writing, damaged files) and
+other processes writing it."""
 
+import contextlib
 import datetime as dt
 import errno
+import fcntl
 import logging
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +16,7 @@ from sample_ward import write_ward
 from whoosh.filedb import structfile
 from whoosh.writing import SegmentWriter
 
+from index import whoosh_index
 from wardbot.engine import Engine
 
 TODAY = dt.date(2025, 1, 15)
@@ -151,4 +158,45 @@ def test_a_notice_edited_while_the_index_is_damaged_is_answered_as_edited(tmp_pa
         engine.update_announcements([edited])
         assert engine.ask("lịch tiêm vắc xin bại liệt cho trẻ").best.id == edited.stem
     finally:
+        engine.close()
+
+
+def test_residents_are_answered_while_an_update_waits_for_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `bot.py index` rebuilding a large archive beside the running bot holds the index's
+    # writer lock for minutes; a notice saved meanwhile waits for it, questions must not.
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    real_writing = whoosh_index._writing
+    waiting = threading.Event()
+
+    @contextlib.contextmanager
+    def writing(directory: Path) -> Iterator[None]:
+        waiting.set()
+        with real_writing(directory):
+            yield
+
+    monkeypatch.setattr(whoosh_index, "_writing", writing)
+    notice = content / "2025-01-10-tiem-vac-xin-soi.md"
+    notice.write_text(NOTICE, encoding="utf-8")
+    other = os.open(data / "index" / "WRITING", os.O_RDWR)
+    fcntl.flock(other, fcntl.LOCK_EX)  # the other process
+    updating = threading.Thread(target=engine.update_announcements, args=([notice],))
+    answers: list[str] = []
+    asking = threading.Thread(
+        target=lambda: answers.append(engine.ask("mức đóng bhyt hộ gia đình").best.id)
+    )
+    try:
+        updating.start()
+        assert waiting.wait(timeout=30)
+        asking.start()
+        asking.join(timeout=30)
+        assert answers == ["bhyt-muc-dong"], "the question waited for the other process"
+    finally:
+        os.close(other)  # the other process is done
+        updating.join()
+        asking.join()
+        assert engine.ask("lịch tiêm vắc xin sởi cho trẻ").best.id == notice.stem
         engine.close()
