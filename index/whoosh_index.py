@@ -357,9 +357,17 @@ def _weighting() -> scoring.WeightingModel:
 
 def _field_lengths(searcher: Searcher) -> dict[str, np.ndarray]:
     """Each text field's length in every document, as BM25F reads it (Whoosh stores it
-    rounded to one byte), by document number."""
+    rounded to one byte), by document number.
+
+    Every file the search reads is opened here too: another process bringing the same
+    generation up to date (`bot.py ask` after an edit) deletes the segments it merges,
+    and a segment's stored fields, which Whoosh opens when first read, would be gone.
+    """
     reader = searcher.reader()
     count = searcher.doc_count_all()
+    for leaf, _offset in reader.leaf_readers():
+        if leaf.doc_count_all():
+            leaf.stored_fields(0)
     return {
         field: np.fromiter(
             (reader.doc_field_length(docnum, field, 1) for docnum in range(count)),
