@@ -257,11 +257,14 @@ class Engine:
         ranker: ranking.Ranker | None = None,
         background_vectors: bool = False,
         max_notice_bytes: int = MAX_NOTICE_BYTES,
+        embed_at_most: int | None = None,
     ) -> Engine:
         """Load the ward's files and make sure the index is current.
 
         With an embedder, document vectors are computed before this returns, or, with
         `background_vectors`, in a thread while the engine already answers lexically.
+        `embed_at_most`: compute none before returning when more documents than this lack
+        them (DocumentVectors.refresh).
         """
 
         def opened() -> Engine:
@@ -305,7 +308,7 @@ class Engine:
         engine.vectors.background = background_vectors
         if embedder is not None:
             if not background_vectors:
-                engine.refresh_vectors()
+                engine.vectors.refresh(at_most=embed_at_most)
             elif not engine.vectors.take_saved():  # a restart has them at once, at no cost
                 engine.vectors.want()
         return engine

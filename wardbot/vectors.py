@@ -77,6 +77,7 @@ class DocumentVectors:
         self.background = background
         self.index = SemanticIndex({})
         self.error: str | None = None  # the last failure, until a pass succeeds
+        self.pending = 0  # documents the last pass left without vectors (refresh's at_most)
         self._path = data_dir / VECTOR_FILE
         self._documents = documents
         self._lock = lock
@@ -115,8 +116,12 @@ class DocumentVectors:
                 log.exception("computing document vectors failed; ranking lexically")
                 return
 
-    def refresh(self) -> int:
+    def refresh(self, at_most: int | None = None) -> int:
         """Compute the vectors documents lack (new or edited ones); returns how many.
+
+        With `at_most`, when more documents than that lack them, none is computed: those
+        saved are installed and the rest are counted in `pending` (`bot.py ask` beside a
+        bot still computing a large archive's would wait for them all, printing nothing).
 
         Vectors already in the semantic index or in the cache file are installed at
         once; the rest are computed in batches, each swapped in as it is done, so a large
@@ -125,7 +130,7 @@ class DocumentVectors:
         cache file is read for this and let go after, then written from the new index:
         the semantic index holds what answering needs.
         """
-        return self._pass(compute=True)[0]
+        return self._pass(compute=True, at_most=at_most)[0]
 
     def take_saved(self) -> bool:
         """Install the saved vectors as they are, when they are exactly the documents'
@@ -141,15 +146,15 @@ class DocumentVectors:
             "error": self.error,
         }
 
-    def _pass(self, compute: bool) -> tuple[int, int]:
+    def _pass(self, compute: bool, at_most: int | None = None) -> tuple[int, int]:
         """(documents embedded, documents given vectors); then, after a first build or a
         restart, their copies go back to the system (not worth a pause past GIVE_BACK_UP_TO)."""
-        computed, installed = self._update(compute)
+        computed, installed = self._update(compute, at_most)
         if VECTOR_BATCH_DOCS <= installed <= GIVE_BACK_UP_TO:
             give_back_memory()
         return computed, installed
 
-    def _update(self, compute: bool) -> tuple[int, int]:
+    def _update(self, compute: bool, at_most: int | None = None) -> tuple[int, int]:
         """_pass() before giving memory back. Without `compute`, only the saved index as
         it is (take_saved)."""
         embedder = self.embedder
@@ -184,6 +189,9 @@ class DocumentVectors:
                     todo.append(doc_id)
                     todo_heads += len(heads)
             # Room for every document still to embed: each batch is added without copying.
+            self.pending = 0
+            if at_most is not None and len(todo) > at_most:
+                self.pending, todo, todo_heads = len(todo), [], 0
             index = SemanticIndex(vectors, room=(len(todo), todo_heads))
             changed = len(vectors) != len(held) or any(d not in held for d in vectors)
             if changed:
@@ -206,7 +214,7 @@ class DocumentVectors:
                     index.save(self._path, keys)  # a stop or a crash now loses little
                     saved_at = self._clock()
             wanted = {k for heads, passage in keys.values() for k in (*heads, passage)}
-            if todo or changed or cache.keys() != wanted:
+            if not self.pending and (todo or changed or cache.keys() != wanted):
                 index.save(self._path, keys)
             self.error = None
             return embedded, sum(held.get(d) != digests[d] for d in index.ids)
