@@ -211,12 +211,14 @@ class SearchIndex:
         if fingerprint is not None and stored != fingerprint:
             return None
         try:
-            return cls(directory, generation)
+            index = cls(directory, generation)
         except Exception as exc:  # a damaged index is rebuilt, never fatal
             log.warning(
                 "the search index %s cannot be read (%s): building it again", generation, exc
             )
             return None
+        _remove_leftovers(directory, current)
+        return index
 
     def close(self) -> None:
         with self._lock:
@@ -457,6 +459,30 @@ def _remove_unused(generation: Path) -> None:
             os.close(fd)
         return
     shutil.rmtree(generation, ignore_errors=True)
+
+
+def _remove_leftovers(directory: Path, current: str) -> None:
+    """Delete the generations that builds killed half-way left: never pointed to, and the
+    next start opens the live one without building, so nothing else would (a province's
+    archive leaves hundreds of MB each time). Not while a writer is at work, whose new
+    generation is no leftover; none that a process holds."""
+    if fcntl is None:
+        return
+    try:
+        fd = os.open(directory / "WRITING", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only folder: nothing can be deleted anyway
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return
+        live = {current, _read_current(directory)}  # a build may have ended meanwhile
+        for old in directory.glob("gen-*"):
+            if old.name not in live and old.is_dir():
+                _remove_unused(old)
+    finally:
+        os.close(fd)
 
 
 def _gen_number(name: str) -> int:

@@ -200,3 +200,19 @@ def test_residents_are_answered_while_an_update_waits_for_another_process(
         asking.join()
         assert engine.ask("lịch tiêm vắc xin sởi cho trẻ").best.id == notice.stem
         engine.close()
+
+
+def test_what_a_build_killed_half_way_left_is_removed_at_the_next_start(tmp_path: Path) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    live = (data / "index" / "CURRENT").read_text()
+    killed = data / "index" / "gen-99"  # a build killed half-way: never pointed to
+    killed.mkdir()
+    (killed / "MAIN_x1.pst").write_bytes(b"\0" * 4096)
+    engine = Engine.open(faq, content, data, today=TODAY)  # opens the live one, unchanged
+    try:
+        assert [p.name for p in (data / "index").glob("gen-*")] == [live]
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
