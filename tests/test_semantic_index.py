@@ -1,6 +1,7 @@
 """The documents' vectors in memory and on disk: packed small, scored as the floats are."""
 
 import datetime as dt
+import errno
 import os
 import threading
 
@@ -378,3 +379,30 @@ def test_closing_during_a_first_pass_saves_what_it_computed(tmp_path, monkeypatc
         assert counting.passages == total - kept  # the rest, and only the rest
     finally:
         again.close()
+
+
+def test_a_full_disk_while_a_first_pass_saves_its_progress_does_not_stop_the_pass(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setattr(vectors_module, "VECTOR_BATCH_DOCS", 2)
+    docs = notices(12)
+    clock = [0.0]
+    embedder = PausingEmbedder(clock, seconds=10.0)  # a batch is 20 s of work
+    real_save, saves = SemanticIndex.save, []
+
+    def save(self, path, keys):
+        saves.append(len(self))
+        if len(saves) == 1:  # the disk is full for a moment
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_save(self, path, keys)
+
+    monkeypatch.setattr(SemanticIndex, "save", save)
+    vectors = DocumentVectors(
+        tmp_path, lambda: dict(docs), threading.RLock(), clock=lambda: clock[0]
+    )
+    vectors.embedder = embedder
+    assert vectors.refresh() == 12
+    assert sorted(vectors.index.ids) == sorted(docs)
+    assert vectors.status(12)["error"] is None
+    assert saved_documents(tmp_path / vectors_module.VECTOR_FILE) == 12
+    assert "could not save the document vectors" in caplog.text

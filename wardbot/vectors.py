@@ -211,13 +211,27 @@ class DocumentVectors:
                 embedded += len(computed)
                 self._install(digests, index)
                 if self._clock() - saved_at >= SAVE_EVERY_SECONDS:
-                    index.save(self._path, keys)  # a stop or a crash now loses little
+                    self._save(index, keys)  # a stop or a crash now loses little
                     saved_at = self._clock()
             wanted = {k for heads, passage in keys.values() for k in (*heads, passage)}
             if not self.pending and (todo or changed or cache.keys() != wanted):
-                index.save(self._path, keys)
+                self._save(index, keys)
             self.error = None
             return embedded, sum(held.get(d) != digests[d] for d in index.ids)
+
+    def _save(self, index: SemanticIndex, keys: dict[str, tuple[list[str], str]]) -> None:
+        """Save the vectors for a restart. A failure (a full disk) costs only that: the
+        pass goes on (it stopped there, and the documents after waited for the next
+        change of the ward's files for their vectors) and the next save tries again."""
+        try:
+            index.save(self._path, keys)
+        except OSError as exc:
+            log.warning(
+                "could not save the document vectors in %s (%s): a restart now would "
+                "compute them again",
+                self._path,
+                exc,
+            )
 
     def _install(self, digests: dict[str, int], semantic: SemanticIndex) -> None:
         with self._lock:
