@@ -589,3 +589,27 @@ def test_an_engine_told_to_embed_at_most_a_few_answers_at_once_with_the_saved_ve
         assert few.semantic_status()["documents"] == few.semantic_status()["of"]
     finally:
         few.close()
+
+
+def test_an_edited_notice_is_never_ranked_by_its_old_texts_meaning(engine, tmp_path):
+    # During a long pass (a large archive's first), an edit waited for the pass to end,
+    # maybe an hour, ranked by the meaning of the text it replaced meanwhile.
+    faq, content = write_ward(tmp_path)
+    running = Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=engine.embedder)
+    try:
+        notice = content / "2024-11-02-thong-bao-cat-nuoc-tam-thoi.md"
+        notice.write_text(
+            "---\ntitle: Lịch tiêm phòng dại cho chó mèo\ndate: 2024-11-02\n---\n"
+            "Tiêm miễn phí tại nhà văn hóa khu phố.\n",
+            encoding="utf-8",
+        )
+        running.update_announcements([notice])
+
+        def read(question):
+            return {hit.id: c for hit, c in running.explain(question, limit=30)}[notice.stem]
+
+        assert read("tiêm phòng dại cho chó").sem_head is None  # by its words, until...
+        running.refresh_vectors()
+        assert read("tiêm phòng dại cho chó").sem_head is not None  # ...its own vectors
+    finally:
+        running.close()

@@ -461,6 +461,7 @@ class Engine:
         self._built_afresh = len(entries) if analysed_all and saved_now else 0
         with self._lock:
             old = self._index
+            self.vectors.forget(d for d, k in self._keys.items() if keys.get(d) != k)
             self.corpus = corpus
             self._analyzer = analyzer
             self._accents = state.accents
@@ -715,6 +716,7 @@ class Engine:
                 index = self._build_index(entries, vocab, keys, self._synonyms)
         with self._lock:
             self._index = index
+            self.vectors.forget(a.id for a in changes.edited + changes.removed)
             self.corpus = new_corpus
             self._entries = entries
             self._keys = keys
@@ -931,7 +933,12 @@ class Engine:
             top = np.argpartition(closeness, min(SEMANTIC_CANDIDATES, len(closeness)) - 1)
             top = top[:SEMANTIC_CANDIDATES]
             closest = top[np.argsort(closeness[top])]  # the closest first, as a full sort
-            ids += [semantic.ids[i] for i in closest if semantic.ids[i] not in ids]
+            stale = self.vectors.stale
+            ids += [
+                semantic.ids[i]
+                for i in closest
+                if semantic.ids[i] not in ids and semantic.ids[i] not in stale
+            ]
             head_mean, head_sd = float(sem.head.mean()), float(sem.head.std()) or 1.0
             passage_mean, passage_sd = float(sem.passage.mean()), float(sem.passage.std()) or 1.0
         query_folded = " ".join(folded_words)
@@ -946,7 +953,11 @@ class Engine:
                 dated = str(entry.doc.date.year)
                 other = ranking.other_event(query, entry.doc.title)
             feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
-            row = semantic.row.get(doc_id) if sem is not None else None
+            row = (
+                semantic.row.get(doc_id)
+                if sem is not None and doc_id not in self.vectors.stale
+                else None
+            )
             notice = dated is not None
             tier = ranking.other_tier(query, entry.text.terms)
             if row is None or sem is None or vector is None:

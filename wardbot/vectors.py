@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from wardbot.memory import give_back_memory
@@ -78,6 +78,9 @@ class DocumentVectors:
         self.index = SemanticIndex({})
         self.error: str | None = None  # the last failure, until a pass succeeds
         self.pending = 0  # documents the last pass left without vectors (refresh's at_most)
+        # Documents edited or removed since the pass under way (or the last) read them:
+        # their vectors in `index` were made from other texts, and are not used.
+        self.stale: set[str] = set()
         self._path = data_dir / VECTOR_FILE
         self._documents = documents
         self._lock = lock
@@ -88,6 +91,12 @@ class DocumentVectors:
         self._wanted = threading.Event()
         self._clock = clock
         self._closing = threading.Event()
+
+    def forget(self, doc_ids: Iterable[str]) -> None:
+        """These documents changed: their vectors go unused until a pass has read them
+        again (called holding the lock). A pass under way, over thousands of notices,
+        would otherwise go on ranking an edited entry by its old text's meaning."""
+        self.stale.update(doc_ids)
 
     def want(self) -> None:
         """Documents changed: bring their vectors up to date (in the background if asked)."""
@@ -164,6 +173,7 @@ class DocumentVectors:
             with self._lock:
                 documents = self._documents()
                 semantic, held = self.index, self._texts
+                self.stale.clear()  # this pass reads every document as it is now
             cache = VectorCache(self._path)
             digests: dict[str, int] = {}
             keys: dict[str, tuple[list[str], str]] = {}
