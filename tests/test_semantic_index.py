@@ -3,6 +3,8 @@
 import datetime as dt
 import errno
 import os
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -406,3 +408,19 @@ def test_a_full_disk_while_a_first_pass_saves_its_progress_does_not_stop_the_pas
     assert vectors.status(12)["error"] is None
     assert saved_documents(tmp_path / vectors_module.VECTOR_FILE) == 12
     assert "could not save the document vectors" in caplog.text
+
+
+def test_partial_files_killed_processes_left_are_removed_at_the_next_save(tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", ""])  # killed while saving, say
+    dead.wait()
+    left = [data / f".analysis.pickle.{dead.pid}.tmp", data / f".vectors.npz.{dead.pid}.tmp"]
+    for partial in left:
+        partial.write_bytes(b"\0" * 4096)
+    writing = data / f".vectors.npz.{os.getppid()}.tmp"  # a process still at it
+    writing.write_bytes(b"\0")
+    Engine.open(faq, content, data, embedder=RecordingEmbedder()).close()
+    assert [partial.exists() for partial in left] == [False, False]
+    assert writing.exists()

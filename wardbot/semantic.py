@@ -30,6 +30,8 @@ from typing import Protocol
 
 import numpy as np
 
+from wardbot.process import remove_killed_partials
+
 log = logging.getLogger(__name__)
 
 # What of a document's text is embedded with its question or title: the start, where
@@ -459,6 +461,7 @@ class SemanticIndex:
         # Its own partial file: `bot.py ask` may save beside a running bot (one partial file
         # for both was written by both, and one of them then failed to move it in place).
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        remove_killed_partials(path)
         try:
             with open(tmp, "wb") as out:
                 np.savez(out, **arrays)  # type: ignore[arg-type]
