@@ -24,6 +24,10 @@ from wardbot.config import ConfigError, Settings
 # no message. Libraries' stay at INFO: python-telegram-bot's print whole updates (names,
 # messages), aiosqlite's every SQL parameter (web chat sessions, questions).
 OWN_LOGGERS = ("wardbot", "handlers", "__main__")
+# `ask` computes the vectors documents lack before answering only when they are this few
+# (about a minute's work): beside a bot still computing a large archive's, or on a fresh
+# data folder, it would wait for them all, printing nothing.
+ASK_EMBED_AT_MOST = 300
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -197,7 +201,15 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     from wardbot import datadir
 
-    with datadir.engine_for(settings) as (engine, _read_only):
+    with datadir.engine_for(settings, embed_at_most=ASK_EMBED_AT_MOST) as (engine, _read_only):
+        if engine.vectors.pending:
+            print(
+                f"bot.py ask: {engine.vectors.pending} of {engine.semantic_status()['of']} "
+                "documents have no vectors yet: they are ranked by their words, as a running "
+                "bot ranks them until it has computed them (bot.py run and chat compute them "
+                "in the background and save them in the data folder)",
+                file=sys.stderr,
+            )
         _print_answers(engine, questions, settings, as_json=args.json)
     return 0
 

@@ -24,7 +24,9 @@ to one at once; readers never wait for it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import logging
 import os
 import shutil
 import threading
@@ -46,14 +48,37 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
+
+log = logging.getLogger(__name__)
 
 TEXT_FIELDS = ("head_fold", "head_bi", "body_fold")
 # A segment's files stay apart, read through the file system's cache: joining them into
 # one compound file left a first build 7 to 11 MB larger at 10,000 notices. It costs
 # reads: p50/p99 +0.05/+0.1 ms at 10,000 notices, +0.1/+2 ms at 100,000 (bench/).
 COMPOUND = False
+# Whoosh's own write lock is left to `_writing`, which holds one across processes: a
+# write that failed on a full disk (even while Whoosh set it up) kept Whoosh's lock taken
+# by this process until its garbage was collected, and every later write of the running
+# bot was refused (LockError): new notices were neither indexed nor alerted. Without
+# fcntl (Windows), where `_writing` cannot lock, Whoosh's lock is all there is.
+WHOOSH_LOCK = fcntl is None
 BM25_B = 0.75
 BM25_K1 = 1.2
+
+
+class IndexDamaged(Exception):
+    """The index's files cannot be read (cut short or overwritten by a crash, a disk fault):
+    it must be built again from the documents."""
+
+
+# What a write that fails for want of room or rights raises: the caller's to handle (a
+# read-only data folder, a full disk tried again later), not a damaged index.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def _damaged(generation: Path, exc: Exception) -> IndexDamaged:
+    return IndexDamaged(f"{generation}: {type(exc).__name__}: {exc}")
 
 
 @dataclass(frozen=True)
@@ -141,19 +166,30 @@ class SearchIndex:
             if generation.exists():
                 shutil.rmtree(generation)
             generation.mkdir()
-            ix = whoosh_index.create_in(str(generation), _schema())
-            # Postings are pooled in memory, then spilled to sorted runs and merged: a
-            # small pool keeps a ward's build small, a larger one saves a province's
-            # archive many merges (10k documents: 32 MB; 100k: 384 MB, the most).
-            limit = min(384, max(32, size // 400, (size - 20_000) // 200))
-            writer = ix.writer(limitmb=limit, codec=_Codec(), compound=COMPOUND)
-            for doc in docs:
-                writer.add_document(**_as_fields(doc))
-            writer.commit()
-            ix.close()
-            (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
-            if contents is not None:
-                _write_contents(generation, contents)
+            try:
+                ix = whoosh_index.create_in(str(generation), _schema())
+                # Postings are pooled in memory, then spilled to sorted runs and merged: a
+                # small pool keeps a ward's build small, a larger one saves a province's
+                # archive many merges (10k documents: 32 MB; 100k: 384 MB, the most).
+                limit = min(384, max(32, size // 400, (size - 20_000) // 200))
+                writer = ix.writer(
+                    limitmb=limit, codec=_Codec(), compound=COMPOUND, _lk=WHOOSH_LOCK
+                )
+                try:
+                    for doc in docs:
+                        writer.add_document(**_as_fields(doc))
+                    writer.commit()
+                except BaseException:
+                    _abandon(writer)
+                    raise
+                finally:
+                    ix.close()
+                (generation / "FINGERPRINT").write_text(fingerprint, encoding="utf-8")
+                if contents is not None:
+                    _write_contents(generation, contents)
+            except BaseException:  # a full disk: the half-made generation goes, not its room
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
             _write_current(directory, generation.name)
             index = cls(directory, generation)  # held before another writer may clean up
             for old in directory.glob("gen-*"):
@@ -175,9 +211,14 @@ class SearchIndex:
         if fingerprint is not None and stored != fingerprint:
             return None
         try:
-            return cls(directory, generation)
-        except Exception:  # a damaged index is rebuilt, never fatal
+            index = cls(directory, generation)
+        except Exception as exc:  # a damaged index is rebuilt, never fatal
+            log.warning(
+                "the search index %s cannot be read (%s): building it again", generation, exc
+            )
             return None
+        _remove_leftovers(directory, current)
+        return index
 
     def close(self) -> None:
         with self._lock:
@@ -195,14 +236,44 @@ class SearchIndex:
         fingerprint: str = "",
         contents: Mapping[str, object] | None = None,
     ) -> None:
-        """Add or replace `docs` and remove the ids in `delete`, in one commit."""
-        with self._lock, _writing(self.directory):
-            writer = self._ix.writer(codec=_Codec(), compound=COMPOUND)
-            for doc_id in delete:
-                writer.delete_by_term("id", doc_id)
-            for doc in docs:
-                writer.update_document(**_as_fields(doc))
-            writer.commit()
+        """Add or replace `docs` and remove the ids in `delete`, in one commit.
+
+        Raises IndexDamaged when the index's own files cannot be read; a write that fails
+        (a full disk, a read-only folder) raises as it came.
+        """
+        try:
+            self._update(docs, delete, fingerprint, contents)
+        except OSError as exc:
+            if exc.errno in _WRITE_ERRNOS:
+                raise
+            raise _damaged(self.generation, exc) from exc
+        except (MemoryError, IndexDamaged):
+            raise
+        except Exception as exc:
+            raise _damaged(self.generation, exc) from exc
+
+    def _update(
+        self,
+        docs: Iterable[IndexDoc],
+        delete: Iterable[str],
+        fingerprint: str,
+        contents: Mapping[str, object] | None,
+    ) -> None:
+        # Searches go on meanwhile, on the segments as they were (a segment is never
+        # changed, only replaced); only swapping the searcher waits for them. Holding their
+        # lock here made every question wait for the whole commit, and for as long as
+        # another process held the writer lock (`bot.py index` rebuilding an archive).
+        with _writing(self.directory):
+            writer = self._ix.writer(codec=_Codec(), compound=COMPOUND, _lk=WHOOSH_LOCK)
+            try:
+                for doc_id in delete:
+                    writer.delete_by_term("id", doc_id)
+                for doc in docs:
+                    writer.update_document(**_as_fields(doc))
+                writer.commit()
+            except BaseException:
+                _abandon(writer)
+                raise
             if contents is not None:
                 _write_contents(self.generation, contents)
             if fingerprint:
@@ -211,9 +282,10 @@ class SearchIndex:
             # with them their old sets of deleted documents (removed or replaced notices
             # would still be found).
             searcher = self._ix.searcher(weighting=_weighting())
-            self._searcher.close()
-            self._searcher = searcher
-            self._lengths = _field_lengths(self._searcher)
+            lengths = _field_lengths(searcher)
+            with self._lock:
+                old, self._searcher, self._lengths = self._searcher, searcher, lengths
+                old.close()
 
     def contents(self) -> dict[str, object] | None:
         """What the caller said the index holds, at its last build or update (None: unknown)."""
@@ -233,8 +305,18 @@ class SearchIndex:
         The same documents, scores and order as Whoosh's `searcher.search(Or(Term(field,
         text, boost=weight) ...), limit=limit)` with BM25F: a document's score is the sum
         over the terms it contains (a term given twice counts twice); equal scores go to
-        the earlier document.
+        the earlier document. Raises IndexDamaged when the index's files cannot be read.
         """
+        try:
+            return self._search(terms, limit)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise _damaged(self.generation, exc) from exc
+
+    def _search(
+        self, terms: Mapping[str, Iterable[tuple[str, float]]], limit: int
+    ) -> list[tuple[str, str, float]]:
         clauses = [
             (field, text, weight) for field, weighted in terms.items() for text, weight in weighted
         ]
@@ -277,9 +359,17 @@ def _weighting() -> scoring.WeightingModel:
 
 def _field_lengths(searcher: Searcher) -> dict[str, np.ndarray]:
     """Each text field's length in every document, as BM25F reads it (Whoosh stores it
-    rounded to one byte), by document number."""
+    rounded to one byte), by document number.
+
+    Every file the search reads is opened here too: another process bringing the same
+    generation up to date (`bot.py ask` after an edit) deletes the segments it merges,
+    and a segment's stored fields, which Whoosh opens when first read, would be gone.
+    """
     reader = searcher.reader()
     count = searcher.doc_count_all()
+    for leaf, _offset in reader.leaf_readers():
+        if leaf.doc_count_all():
+            leaf.stored_fields(0)
     return {
         field: np.fromiter(
             (reader.doc_field_length(docnum, field, 1) for docnum in range(count)),
@@ -303,6 +393,12 @@ def _postings(searcher: Searcher, field: str, text: str) -> tuple[np.ndarray, np
         tf.append(matcher.weight())
         matcher.next()
     return np.array(ids, dtype=np.int64), np.array(tf, dtype=np.float64)
+
+
+def _abandon(writer: SegmentWriter) -> None:
+    """Give up a write that failed (a full disk): its open files and temporary pools."""
+    with contextlib.suppress(Exception):
+        writer.cancel()
 
 
 @contextlib.contextmanager
@@ -363,6 +459,30 @@ def _remove_unused(generation: Path) -> None:
             os.close(fd)
         return
     shutil.rmtree(generation, ignore_errors=True)
+
+
+def _remove_leftovers(directory: Path, current: str) -> None:
+    """Delete the generations that builds killed half-way left: never pointed to, and the
+    next start opens the live one without building, so nothing else would (a province's
+    archive leaves hundreds of MB each time). Not while a writer is at work, whose new
+    generation is no leftover; none that a process holds."""
+    if fcntl is None:
+        return
+    try:
+        fd = os.open(directory / "WRITING", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only folder: nothing can be deleted anyway
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return
+        live = {current, _read_current(directory)}  # a build may have ended meanwhile
+        for old in directory.glob("gen-*"):
+            if old.name not in live and old.is_dir():
+                _remove_unused(old)
+    finally:
+        os.close(fd)
 
 
 def _gen_number(name: str) -> int:

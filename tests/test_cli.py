@@ -1016,3 +1016,16 @@ def test_on_off_settings_take_the_usual_spellings(value, on):
     assert (settings.web_chat, settings.semantic) == (on, on)
     defaults = Settings.from_env({})
     assert (defaults.web_chat, defaults.semantic) == (False, True)
+
+
+def test_ask_answers_at_once_when_many_documents_still_lack_vectors(ward, capsys, monkeypatch):
+    # Beside a bot still computing a large archive's vectors (or on a fresh data folder),
+    # `ask` computed them all before answering, printing nothing for many minutes.
+    monkeypatch.setenv("SEMANTIC_MATCHING", "on")
+    monkeypatch.setattr(bot, "ASK_EMBED_AT_MOST", 3)
+    assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["results"][0]["id"] == "bhyt-muc-dong"
+    documents = len(NOTICES) + 8  # and the FAQ entries
+    assert f"bot.py ask: {documents} of {documents} documents have no vectors yet" in err
+    assert not (Path(ward[-1]) / "vectors.npz").exists()  # none computed

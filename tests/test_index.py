@@ -110,3 +110,25 @@ def test_opening_an_index_leaves_its_files_on_disk(tmp_path):
     index.close()
     assert on_disk > 500_000
     assert in_memory < on_disk / 4, (in_memory, on_disk)
+
+
+def test_an_index_another_process_brought_up_to_date_still_answers_here(tmp_path):
+    # The running bot searches the generation that `bot.py ask` or `announce`, started
+    # after an edit, brings up to date in place: its merges delete the segments the bot
+    # still reads, and a segment whose stored ids the bot had not read yet was gone.
+    live = SearchIndex.build(tmp_path / "index", [_doc(n) for n in range(60)], "v1")
+    try:
+        for n in range(200, 212):  # notices added one at a time: small segments
+            live.update([_doc(n)])
+        other = SearchIndex.open(tmp_path / "index")
+        assert other is not None
+        for n in range(300, 312):
+            other.update([_doc(n)], delete=[f"tb-{n - 300}"])
+        other.close()
+
+        found = live.search({"head_fold": [("thong", 1.0)]}, limit=200)
+        assert {doc_id for doc_id, _, _ in found} == {
+            f"tb-{n}" for n in (*range(60), *range(200, 212))
+        }
+    finally:
+        live.close()

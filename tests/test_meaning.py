@@ -555,3 +555,61 @@ def test_a_pasted_run_of_symbols_is_read_only_up_to_the_models_budget(engine):
     assert read[0].startswith("dạ chào") and read[0].endswith("cảm ơn nhiều")  # whole
     assert model.token_count(read[1], True) <= MAX_QUESTION_TOKENS
     assert read[1].endswith("bảo hiểm y tế")
+
+
+def test_an_engine_told_to_embed_at_most_a_few_answers_at_once_with_the_saved_vectors(
+    engine, tmp_path
+):
+    # `bot.py ask` beside a bot still computing a large archive's vectors: it answers at
+    # once with those saved so far, instead of computing every other one first.
+    faq, content = write_ward(tmp_path)
+    embedder = CountingEmbedder(engine.embedder)
+    Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=embedder).close()
+    computed = embedder.texts
+    for day in (10, 11):
+        (content / f"2025-01-{day}-tiem-phong-dai-dot-{day}.md").write_text(
+            f"---\ntitle: Tiêm phòng dại cho chó mèo đợt {day}\ndate: 2025-01-{day}\n---\n"
+            "Tiêm miễn phí.\n",
+            encoding="utf-8",
+        )
+    data = tmp_path / "data"
+    asked = Engine.open(faq, content, data, today=TODAY, embedder=embedder, embed_at_most=1)
+    try:
+        assert embedder.texts == computed
+        status = asked.semantic_status()
+        assert asked.vectors.pending == 2 and status["documents"] == status["of"] - 2
+        assert asked.ask("muc dong bhyt ho gia dinh").best.id == "bhyt-muc-dong"
+    finally:
+        asked.close()
+    computed = embedder.texts  # and the question
+    few = Engine.open(faq, content, data, today=TODAY, embedder=embedder, embed_at_most=2)
+    try:
+        assert embedder.texts - computed == 4  # two titles, two passages
+        assert few.vectors.pending == 0
+        assert few.semantic_status()["documents"] == few.semantic_status()["of"]
+    finally:
+        few.close()
+
+
+def test_an_edited_notice_is_never_ranked_by_its_old_texts_meaning(engine, tmp_path):
+    # During a long pass (a large archive's first), an edit waited for the pass to end,
+    # maybe an hour, ranked by the meaning of the text it replaced meanwhile.
+    faq, content = write_ward(tmp_path)
+    running = Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=engine.embedder)
+    try:
+        notice = content / "2024-11-02-thong-bao-cat-nuoc-tam-thoi.md"
+        notice.write_text(
+            "---\ntitle: Lịch tiêm phòng dại cho chó mèo\ndate: 2024-11-02\n---\n"
+            "Tiêm miễn phí tại nhà văn hóa khu phố.\n",
+            encoding="utf-8",
+        )
+        running.update_announcements([notice])
+
+        def read(question):
+            return {hit.id: c for hit, c in running.explain(question, limit=30)}[notice.stem]
+
+        assert read("tiêm phòng dại cho chó").sem_head is None  # by its words, until...
+        running.refresh_vectors()
+        assert read("tiêm phòng dại cho chó").sem_head is not None  # ...its own vectors
+    finally:
+        running.close()

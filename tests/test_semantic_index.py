@@ -1,6 +1,10 @@
 """The documents' vectors in memory and on disk: packed small, scored as the floats are."""
 
 import datetime as dt
+import errno
+import os
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -115,6 +119,35 @@ def test_the_float16_vectors_of_earlier_versions_are_read_packed(tmp_path):
     got = VectorCache(path).get(["c", "a"])
     expected = rows[[2, 0]]
     assert np.abs(got.codes * got.scales[:, None] - expected).max() < 1e-3  # float16 on disk
+
+
+def test_two_processes_saving_vectors_at_once_both_succeed_and_leave_a_whole_file(
+    tmp_path, monkeypatch
+):
+    # `bot.py ask` computing vectors beside a running bot that saves its progress: both
+    # wrote the same partial file, and one crashed ('No such file') or left a file made
+    # of both, ignored at the next start (every vector computed again).
+    ours, theirs = floats(6, seed=1), floats(8, seed=2)
+    path, keys = saved(tmp_path, ours)
+    their_keys = {
+        d: ([f"{d}-x{j}" for j in range(len(h))], f"{d}-y") for d, (h, _) in theirs.items()
+    }
+    real_savez, real_getpid = np.savez, os.getpid
+    other = []
+
+    def savez(out, **arrays):
+        if not other:  # the other process saves while this one is writing
+            other.append(True)
+            monkeypatch.setattr(os, "getpid", lambda: real_getpid() + 1)
+            SemanticIndex(packed(theirs)).save(path, their_keys)
+            monkeypatch.setattr(os, "getpid", real_getpid)
+        real_savez(out, **arrays)
+
+    monkeypatch.setattr(np, "savez", savez)
+    SemanticIndex(packed(ours)).save(path, keys)
+    assert other
+    assert VectorCache(path).keys() == {k for heads, p in keys.values() for k in (*heads, p)}
+    assert [p.name for p in tmp_path.iterdir()] == ["vectors.npz"]
 
 
 @pytest.mark.parametrize(
@@ -348,3 +381,46 @@ def test_closing_during_a_first_pass_saves_what_it_computed(tmp_path, monkeypatc
         assert counting.passages == total - kept  # the rest, and only the rest
     finally:
         again.close()
+
+
+def test_a_full_disk_while_a_first_pass_saves_its_progress_does_not_stop_the_pass(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setattr(vectors_module, "VECTOR_BATCH_DOCS", 2)
+    docs = notices(12)
+    clock = [0.0]
+    embedder = PausingEmbedder(clock, seconds=10.0)  # a batch is 20 s of work
+    real_save, saves = SemanticIndex.save, []
+
+    def save(self, path, keys):
+        saves.append(len(self))
+        if len(saves) == 1:  # the disk is full for a moment
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_save(self, path, keys)
+
+    monkeypatch.setattr(SemanticIndex, "save", save)
+    vectors = DocumentVectors(
+        tmp_path, lambda: dict(docs), threading.RLock(), clock=lambda: clock[0]
+    )
+    vectors.embedder = embedder
+    assert vectors.refresh() == 12
+    assert sorted(vectors.index.ids) == sorted(docs)
+    assert vectors.status(12)["error"] is None
+    assert saved_documents(tmp_path / vectors_module.VECTOR_FILE) == 12
+    assert "could not save the document vectors" in caplog.text
+
+
+def test_partial_files_killed_processes_left_are_removed_at_the_next_save(tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", ""])  # killed while saving, say
+    dead.wait()
+    left = [data / f".analysis.pickle.{dead.pid}.tmp", data / f".vectors.npz.{dead.pid}.tmp"]
+    for partial in left:
+        partial.write_bytes(b"\0" * 4096)
+    writing = data / f".vectors.npz.{os.getppid()}.tmp"  # a process still at it
+    writing.write_bytes(b"\0")
+    Engine.open(faq, content, data, embedder=RecordingEmbedder()).close()
+    assert [partial.exists() for partial in left] == [False, False]
+    assert writing.exists()

@@ -245,11 +245,14 @@ class Settings:
                 f"(like -1001234567890), got {self.staff_chat_id}"
             )
 
-    def open_engine(self, *, background_vectors: bool = False):  # type: ignore[no-untyped-def]
+    def open_engine(  # type: ignore[no-untyped-def]
+        self, *, background_vectors: bool = False, embed_at_most: int | None = None
+    ):
         """The answer engine over these files, matching by meaning when enabled.
 
         With `background_vectors` the engine answers at once (lexically) while document
-        vectors are computed; otherwise they are computed before this returns.
+        vectors are computed; otherwise they are computed before this returns (unless
+        more documents than `embed_at_most` lack them: see Engine.open).
         """
         from wardbot.engine import Engine  # heavy (Whoosh, the embedder): only when used
         from wardbot.semantic import load_embedder
@@ -261,6 +264,7 @@ class Settings:
             embedder=load_embedder() if self.semantic else None,
             background_vectors=background_vectors,
             max_notice_bytes=self.max_notice_bytes,
+            embed_at_most=embed_at_most,
         )
 
     @property

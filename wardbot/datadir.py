@@ -110,18 +110,25 @@ def _stand_in(settings: Settings, problem: BaseException) -> Iterator[Settings]:
 
 @contextlib.contextmanager
 def engine_for(
-    settings: Settings, *, background_vectors: bool = False, failed: BaseException | None = None
+    settings: Settings,
+    *,
+    background_vectors: bool = False,
+    failed: BaseException | None = None,
+    embed_at_most: int | None = None,
 ) -> Iterator[tuple[Engine, bool]]:
     """(the engine over `settings`' files, whether the data folder is read-only).
 
     The engine's files go to a stand-in folder when the data folder cannot be written:
     found so before it opens, or when a write fails while it opens. `failed`: a write
     there failed already (the database's): go to the stand-in folder at once.
+    `embed_at_most`: see Engine.open.
     """
     problem = failed or _probe(settings.data_dir)
     if problem is None:
         try:
-            engine = settings.open_engine(background_vectors=background_vectors)
+            engine = settings.open_engine(
+                background_vectors=background_vectors, embed_at_most=embed_at_most
+            )
         except WRITE_FAILURES as exc:
             if not is_write_failure(exc):
                 raise
@@ -133,7 +140,9 @@ def engine_for(
                 engine.close()
             return
     with _stand_in(settings, problem) as stand_in:
-        engine = stand_in.open_engine(background_vectors=background_vectors)
+        engine = stand_in.open_engine(
+            background_vectors=background_vectors, embed_at_most=embed_at_most
+        )
         try:
             yield engine, True
         finally:

@@ -15,16 +15,16 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from index.whoosh_index import IndexDoc, SearchIndex
+from index.whoosh_index import IndexDamaged, IndexDoc, SearchIndex
 from wardbot import ranking
 from wardbot.accents import AccentModel
 from wardbot.analysis import (
@@ -68,6 +68,7 @@ from wardbot.text import diacritics_share, fold, fold_word
 from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
 CANDIDATES = 30
@@ -256,11 +257,14 @@ class Engine:
         ranker: ranking.Ranker | None = None,
         background_vectors: bool = False,
         max_notice_bytes: int = MAX_NOTICE_BYTES,
+        embed_at_most: int | None = None,
     ) -> Engine:
         """Load the ward's files and make sure the index is current.
 
         With an embedder, document vectors are computed before this returns, or, with
         `background_vectors`, in a thread while the engine already answers lexically.
+        `embed_at_most`: compute none before returning when more documents than this lack
+        them (DocumentVectors.refresh).
         """
 
         def opened() -> Engine:
@@ -304,7 +308,7 @@ class Engine:
         engine.vectors.background = background_vectors
         if embedder is not None:
             if not background_vectors:
-                engine.refresh_vectors()
+                engine.vectors.refresh(at_most=embed_at_most)
             elif not engine.vectors.take_saved():  # a restart has them at once, at no cost
                 engine.vectors.want()
         return engine
@@ -448,15 +452,7 @@ class Engine:
                 index_dir, entries, vocab, fingerprint, contents
             )
         if index is None:
-            # Twice the query-time limit leaves room for notices added later.
-            body_limit = 2 * _selective_limit(vocab)
-            index = SearchIndex.build(
-                index_dir,
-                (_index_doc(e, vocab, body_limit) for e in entries.values()),
-                fingerprint,
-                contents,
-                size=len(entries),
-            )
+            index = self._build_index(entries, vocab, keys, synonyms)
         if analysed_all and _compacted(len(entries)):
             # Writing the state holds a table of everything written (20 MB at 10,000
             # notices): put it in the memory the analysis and the index build just freed.
@@ -465,6 +461,7 @@ class Engine:
         self._built_afresh = len(entries) if analysed_all and saved_now else 0
         with self._lock:
             old = self._index
+            self.vectors.forget(d for d, k in self._keys.items() if keys.get(d) != k)
             self.corpus = corpus
             self._analyzer = analyzer
             self._accents = state.accents
@@ -479,6 +476,56 @@ class Engine:
         if old is not None and old is not index:
             old.close()
         self.vectors.want()
+
+    def _build_index(
+        self, entries: dict[str, _Entry], vocab: Vocabulary, keys: dict[str, str], synonyms: str
+    ) -> SearchIndex:
+        """A new index of `entries`, built from scratch and made the live one."""
+        # Twice the query-time limit leaves room for notices added later.
+        body_limit = 2 * _selective_limit(vocab)
+        return SearchIndex.build(
+            self.data_dir / "index",
+            (_index_doc(e, vocab, body_limit) for e in entries.values()),
+            self._fingerprint(keys, synonyms),
+            _index_contents(keys, synonyms),
+            size=len(entries),
+        )
+
+    def _repair_index(self, damaged: SearchIndex, why: IndexDamaged) -> None:
+        """Build the index again when its files turned out unreadable while answering (a
+        crash or a disk fault damaged them): every question would fail until then, and
+        at every start after."""
+        with self._update_lock:
+            with self._lock:
+                if self._index is not damaged:
+                    return  # built again meanwhile
+                entries, vocab, keys, synonyms = (
+                    self._entries,
+                    self._vocab,
+                    self._keys,
+                    self._synonyms,
+                )
+            log.error("the search index cannot be read (%s): building it again", why)
+            index = self._build_index(entries, vocab, keys, synonyms)
+            with self._lock:
+                self._index = index
+            damaged.close()
+            log.info("the search index was built again: answering as usual")
+
+    def _searching(self, work: Callable[[], T]) -> T:
+        """`work()` holding the lock; once more after building the index again when its
+        files could not be read."""
+        with self._lock:
+            index = self._index
+            try:
+                return work()
+            except IndexDamaged as exc:
+                if index is None:
+                    raise
+                why = exc
+        self._repair_index(index, why)
+        with self._lock:
+            return work()
 
     def _index_brought_up_to_date(
         self,
@@ -508,12 +555,17 @@ class Engine:
             index.close()
             return None
         body_limit = 2 * _selective_limit(vocab)
-        index.update(
-            (_index_doc(entries[doc_id], vocab, body_limit) for doc_id in changed),
-            delete=removed,
-            fingerprint=fingerprint,
-            contents=contents,
-        )
+        try:
+            index.update(
+                (_index_doc(entries[doc_id], vocab, body_limit) for doc_id in changed),
+                delete=removed,
+                fingerprint=fingerprint,
+                contents=contents,
+            )
+        except IndexDamaged as exc:
+            log.warning("the search index cannot be read (%s): building it again", exc)
+            index.close()
+            return None
         log.info("index: %d document(s) replaced, %d removed", len(changed), len(removed))
         return index
 
@@ -650,19 +702,28 @@ class Engine:
             keys.pop(notice.id, None)
         keys.update((entry.doc.id, doc_key(entry.doc)) for entry in fresh)
         body_limit = 2 * _selective_limit(vocab)
-        if self._index is not None:
-            self._index.update(
-                (_index_doc(entry, vocab, body_limit) for entry in fresh),
-                delete=[a.id for a in changes.removed],
-                fingerprint=self._fingerprint(keys, self._synonyms),
-                contents=_index_contents(keys, self._synonyms),
-            )
+        old = index = self._index
+        if index is not None:
+            try:
+                index.update(
+                    (_index_doc(entry, vocab, body_limit) for entry in fresh),
+                    delete=[a.id for a in changes.removed],
+                    fingerprint=self._fingerprint(keys, self._synonyms),
+                    contents=_index_contents(keys, self._synonyms),
+                )
+            except IndexDamaged as exc:
+                log.error("the search index cannot be read (%s): building it again", exc)
+                index = self._build_index(entries, vocab, keys, self._synonyms)
         with self._lock:
+            self._index = index
+            self.vectors.forget(a.id for a in changes.edited + changes.removed)
             self.corpus = new_corpus
             self._entries = entries
             self._keys = keys
             self._vocab = vocab
             self._vocab_by_length = _by_length(vocab)
+        if old is not None and old is not index:
+            old.close()
         self.vectors.want()
 
     # ---------------------------------------------------------------- meaning
@@ -709,8 +770,7 @@ class Engine:
     # ---------------------------------------------------------------- asking
     def ask(self, question: str, limit: int = 5) -> Answer:
         """Ranked results for `question`, and whether the best is trusted enough to answer."""
-        with self._lock:
-            return self._ask(question, limit)
+        return self._searching(lambda: self._ask(question, limit))
 
     async def ask_async(self, question: str, limit: int = 5) -> Answer:
         return await asyncio.to_thread(self.ask, question, limit)
@@ -804,12 +864,14 @@ class Engine:
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Candidate]]:
         """The ranked hits with what the rescoring read of each (for tuning and debugging)."""
-        with self._lock:
-            return [(s.hit, s.candidate) for s in self._scored(question, limit)[1]]
+        return self._searching(
+            lambda: [(s.hit, s.candidate) for s in self._scored(question, limit)[1]]
+        )
 
     def candidates(self, question: str) -> list[ranking.Candidate]:
         """Every candidate the ranker would score for `question`, unranked (for fitting)."""
-        with self._lock:
+
+        def candidates() -> list[ranking.Candidate]:
             words = self._question_words(question)
             if not words or self._index is None:
                 return []
@@ -817,6 +879,8 @@ class Engine:
             return self._candidates(
                 query, words, self._question_vector(question, query), exclude=None
             )
+
+        return self._searching(candidates)
 
     def asks_something(self, question: str) -> bool:
         with self._lock:
@@ -869,7 +933,12 @@ class Engine:
             top = np.argpartition(closeness, min(SEMANTIC_CANDIDATES, len(closeness)) - 1)
             top = top[:SEMANTIC_CANDIDATES]
             closest = top[np.argsort(closeness[top])]  # the closest first, as a full sort
-            ids += [semantic.ids[i] for i in closest if semantic.ids[i] not in ids]
+            stale = self.vectors.stale
+            ids += [
+                semantic.ids[i]
+                for i in closest
+                if semantic.ids[i] not in ids and semantic.ids[i] not in stale
+            ]
             head_mean, head_sd = float(sem.head.mean()), float(sem.head.std()) or 1.0
             passage_mean, passage_sd = float(sem.passage.mean()), float(sem.passage.std()) or 1.0
         query_folded = " ".join(folded_words)
@@ -884,7 +953,11 @@ class Engine:
                 dated = str(entry.doc.date.year)
                 other = ranking.other_event(query, entry.doc.title)
             feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
-            row = semantic.row.get(doc_id) if sem is not None else None
+            row = (
+                semantic.row.get(doc_id)
+                if sem is not None and doc_id not in self.vectors.stale
+                else None
+            )
             notice = dated is not None
             tier = ranking.other_tier(query, entry.text.terms)
             if row is None or sem is None or vector is None:
@@ -941,7 +1014,8 @@ class Engine:
     # ---------------------------------------------------------------- browsing
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
         """Other entries close to `doc_id`, for 'related questions' buttons."""
-        with self._lock:
+
+        def related() -> list[Hit]:
             entry = self._entries.get(doc_id)
             if entry is None:
                 return []
@@ -951,6 +1025,8 @@ class Engine:
             )
             hits, _ = self._rank(query, words, None, limit * 3, exclude=doc_id)
             return [s.hit for s in hits if s.hit.score >= RELATED_FLOOR][:limit]
+
+        return self._searching(related)
 
     def latest(self, limit: int = 5) -> list[Announcement]:
         """Current announcements, newest first."""

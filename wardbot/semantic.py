@@ -30,6 +30,8 @@ from typing import Protocol
 
 import numpy as np
 
+from wardbot.process import remove_killed_partials
+
 log = logging.getLogger(__name__)
 
 # What of a document's text is embedded with its question or title: the start, where
@@ -456,10 +458,17 @@ class SemanticIndex:
             arrays[f"{name}_codes"] = packed.codes if packed else np.zeros((0, 0), np.int16)
             arrays[f"{name}_scales"] = packed.scales if packed else np.zeros(0, np.float32)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as out:
-            np.savez(out, **arrays)  # type: ignore[arg-type]
-        os.replace(tmp, path)
+        # Its own partial file: `bot.py ask` may save beside a running bot (one partial file
+        # for both was written by both, and one of them then failed to move it in place).
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        remove_killed_partials(path)
+        try:
+            with open(tmp, "wb") as out:
+                np.savez(out, **arrays)  # type: ignore[arg-type]
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 # Packed rows are scored a block at a time through one float32 buffer: as fast as a

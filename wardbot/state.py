@@ -41,6 +41,7 @@ from wardbot.accents import AccentModel
 from wardbot.analysis import ANALYSIS_VERSION, DocText, Lexicon, Vocabulary
 from wardbot.loader import Stamp
 from wardbot.models import Announcement, FaqEntry, kept_body
+from wardbot.process import remove_killed_partials
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class AnalysedState:
         partial = path.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            remove_killed_partials(path)
             with partial.open("wb") as out:
                 out.write(_header())
                 bodies = _Bodies(kept_body(notice) for _, notice in self.files.values())

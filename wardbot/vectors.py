@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from wardbot.memory import give_back_memory
@@ -77,6 +77,10 @@ class DocumentVectors:
         self.background = background
         self.index = SemanticIndex({})
         self.error: str | None = None  # the last failure, until a pass succeeds
+        self.pending = 0  # documents the last pass left without vectors (refresh's at_most)
+        # Documents edited or removed since the pass under way (or the last) read them:
+        # their vectors in `index` were made from other texts, and are not used.
+        self.stale: set[str] = set()
         self._path = data_dir / VECTOR_FILE
         self._documents = documents
         self._lock = lock
@@ -87,6 +91,12 @@ class DocumentVectors:
         self._wanted = threading.Event()
         self._clock = clock
         self._closing = threading.Event()
+
+    def forget(self, doc_ids: Iterable[str]) -> None:
+        """These documents changed: their vectors go unused until a pass has read them
+        again (called holding the lock). A pass under way, over thousands of notices,
+        would otherwise go on ranking an edited entry by its old text's meaning."""
+        self.stale.update(doc_ids)
 
     def want(self) -> None:
         """Documents changed: bring their vectors up to date (in the background if asked)."""
@@ -115,8 +125,12 @@ class DocumentVectors:
                 log.exception("computing document vectors failed; ranking lexically")
                 return
 
-    def refresh(self) -> int:
+    def refresh(self, at_most: int | None = None) -> int:
         """Compute the vectors documents lack (new or edited ones); returns how many.
+
+        With `at_most`, when more documents than that lack them, none is computed: those
+        saved are installed and the rest are counted in `pending` (`bot.py ask` beside a
+        bot still computing a large archive's would wait for them all, printing nothing).
 
         Vectors already in the semantic index or in the cache file are installed at
         once; the rest are computed in batches, each swapped in as it is done, so a large
@@ -125,7 +139,7 @@ class DocumentVectors:
         cache file is read for this and let go after, then written from the new index:
         the semantic index holds what answering needs.
         """
-        return self._pass(compute=True)[0]
+        return self._pass(compute=True, at_most=at_most)[0]
 
     def take_saved(self) -> bool:
         """Install the saved vectors as they are, when they are exactly the documents'
@@ -141,15 +155,15 @@ class DocumentVectors:
             "error": self.error,
         }
 
-    def _pass(self, compute: bool) -> tuple[int, int]:
+    def _pass(self, compute: bool, at_most: int | None = None) -> tuple[int, int]:
         """(documents embedded, documents given vectors); then, after a first build or a
         restart, their copies go back to the system (not worth a pause past GIVE_BACK_UP_TO)."""
-        computed, installed = self._update(compute)
+        computed, installed = self._update(compute, at_most)
         if VECTOR_BATCH_DOCS <= installed <= GIVE_BACK_UP_TO:
             give_back_memory()
         return computed, installed
 
-    def _update(self, compute: bool) -> tuple[int, int]:
+    def _update(self, compute: bool, at_most: int | None = None) -> tuple[int, int]:
         """_pass() before giving memory back. Without `compute`, only the saved index as
         it is (take_saved)."""
         embedder = self.embedder
@@ -159,6 +173,7 @@ class DocumentVectors:
             with self._lock:
                 documents = self._documents()
                 semantic, held = self.index, self._texts
+                self.stale.clear()  # this pass reads every document as it is now
             cache = VectorCache(self._path)
             digests: dict[str, int] = {}
             keys: dict[str, tuple[list[str], str]] = {}
@@ -184,6 +199,9 @@ class DocumentVectors:
                     todo.append(doc_id)
                     todo_heads += len(heads)
             # Room for every document still to embed: each batch is added without copying.
+            self.pending = 0
+            if at_most is not None and len(todo) > at_most:
+                self.pending, todo, todo_heads = len(todo), [], 0
             index = SemanticIndex(vectors, room=(len(todo), todo_heads))
             changed = len(vectors) != len(held) or any(d not in held for d in vectors)
             if changed:
@@ -203,13 +221,27 @@ class DocumentVectors:
                 embedded += len(computed)
                 self._install(digests, index)
                 if self._clock() - saved_at >= SAVE_EVERY_SECONDS:
-                    index.save(self._path, keys)  # a stop or a crash now loses little
+                    self._save(index, keys)  # a stop or a crash now loses little
                     saved_at = self._clock()
             wanted = {k for heads, passage in keys.values() for k in (*heads, passage)}
-            if todo or changed or cache.keys() != wanted:
-                index.save(self._path, keys)
+            if not self.pending and (todo or changed or cache.keys() != wanted):
+                self._save(index, keys)
             self.error = None
             return embedded, sum(held.get(d) != digests[d] for d in index.ids)
+
+    def _save(self, index: SemanticIndex, keys: dict[str, tuple[list[str], str]]) -> None:
+        """Save the vectors for a restart. A failure (a full disk) costs only that: the
+        pass goes on (it stopped there, and the documents after waited for the next
+        change of the ward's files for their vectors) and the next save tries again."""
+        try:
+            index.save(self._path, keys)
+        except OSError as exc:
+            log.warning(
+                "could not save the document vectors in %s (%s): a restart now would "
+                "compute them again",
+                self._path,
+                exc,
+            )
 
     def _install(self, digests: dict[str, int], semantic: SemanticIndex) -> None:
         with self._lock:

@@ -1,0 +1,218 @@
+"""The search index on disk meeting faults (a full disk while writing, damaged files) and
+other processes writing it."""
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sample_ward import write_ward
+from whoosh.filedb import structfile
+from whoosh.writing import SegmentWriter
+
+from index import whoosh_index
+from wardbot.engine import Engine
+
+TODAY = dt.date(2025, 1, 15)
+NOTICE = """\
+---
+title: Lịch tiêm vắc xin sởi cho trẻ em tại trạm y tế
+date: 2025-01-10
+---
+
+Trạm y tế phường tiêm vắc xin sởi miễn phí cho trẻ từ 9 tháng tuổi.
+"""
+
+
+def _fail_one_write(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The next write of an index's commit fails as on a full disk; the later ones work."""
+    real_commit, real_write = SegmentWriter.commit, structfile.StructFile.write
+    committing: list[bool] = []
+    failed: list[str] = []
+
+    def commit(self: SegmentWriter, *args: object, **kwargs: object) -> object:
+        committing.append(True)
+        try:
+            return real_commit(self, *args, **kwargs)
+        finally:
+            committing.pop()
+
+    def write(self: structfile.StructFile, data: bytes) -> object:
+        if committing and not failed:
+            failed.append(str(self._name))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(SegmentWriter, "commit", commit)
+    monkeypatch.setattr(structfile.StructFile, "write", write)
+    return failed
+
+
+def test_a_notice_that_met_a_full_disk_is_indexed_once_there_is_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faq, content = write_ward(tmp_path)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        notice = content / "2025-01-10-tiem-vac-xin-soi.md"
+        notice.write_text(NOTICE, encoding="utf-8")
+        failed = _fail_one_write(monkeypatch)
+        with pytest.raises(OSError, match="No space left"):
+            engine.update_announcements([notice])
+        assert failed
+        # The disk has room again: the watcher's next pass applies the change.
+        engine.update_announcements([notice])
+        assert engine.ask("lịch tiêm vắc xin sởi cho trẻ").best.id == notice.stem
+    finally:
+        engine.close()
+
+
+def test_a_rebuild_that_met_a_full_disk_leaves_no_half_made_index_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faq, content = write_ward(tmp_path)
+    index = tmp_path / "data" / "index"
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        live = sorted(p.name for p in index.glob("gen-*"))
+        failed = _fail_one_write(monkeypatch)
+        with pytest.raises(OSError, match="No space left"):
+            engine.rebuild()
+        assert failed
+        # Its files would keep the disk full; the index it was replacing still serves.
+        assert sorted(p.name for p in index.glob("gen-*")) == live
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+        engine.rebuild()
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def _damage_index(data: Path) -> None:
+    """Cut the live index's postings short, as a crash or a disk fault may leave them."""
+    live = data / "index" / (data / "index" / "CURRENT").read_text()
+    postings = list(live.glob("*.pst"))
+    assert postings
+    for path in postings:
+        with path.open("r+b") as file:
+            file.truncate(100)
+
+
+def test_a_damaged_index_is_built_again_and_the_question_answered(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    _damage_index(data)
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        with caplog.at_level(logging.INFO):
+            assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+        assert "the search index cannot be read" in caplog.text
+        assert "built again" in caplog.text
+        assert engine.ask("mất thẻ căn cước làm lại ở đâu").best.id == "cccd-cap-lai"
+    finally:
+        engine.close()
+    # The next start finds the index it built, whole.
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def test_a_damaged_index_does_not_stop_a_start_after_an_edit(tmp_path: Path) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    _damage_index(data)
+    notice = content / "2025-01-10-tiem-vac-xin-soi.md"
+    notice.write_text(NOTICE, encoding="utf-8")  # added while the bot was stopped
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        assert engine.ask("lịch tiêm vắc xin sởi cho trẻ").best.id == notice.stem
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def test_a_notice_edited_while_the_index_is_damaged_is_answered_as_edited(tmp_path: Path) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    _damage_index(data)
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        edited = content / "2023-07-10-muc-dong-bhyt-ho-gia-dinh-2023.md"
+        edited.write_text(
+            NOTICE.replace("2025-01-10", "2023-07-10").replace("vắc xin sởi", "vắc xin bại liệt"),
+            encoding="utf-8",
+        )
+        engine.update_announcements([edited])
+        assert engine.ask("lịch tiêm vắc xin bại liệt cho trẻ").best.id == edited.stem
+    finally:
+        engine.close()
+
+
+def test_residents_are_answered_while_an_update_waits_for_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `bot.py index` rebuilding a large archive beside the running bot holds the index's
+    # writer lock for minutes; a notice saved meanwhile waits for it, questions must not.
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    real_writing = whoosh_index._writing
+    waiting = threading.Event()
+
+    @contextlib.contextmanager
+    def writing(directory: Path) -> Iterator[None]:
+        waiting.set()
+        with real_writing(directory):
+            yield
+
+    monkeypatch.setattr(whoosh_index, "_writing", writing)
+    notice = content / "2025-01-10-tiem-vac-xin-soi.md"
+    notice.write_text(NOTICE, encoding="utf-8")
+    other = os.open(data / "index" / "WRITING", os.O_RDWR)
+    fcntl.flock(other, fcntl.LOCK_EX)  # the other process
+    updating = threading.Thread(target=engine.update_announcements, args=([notice],))
+    answers: list[str] = []
+    asking = threading.Thread(
+        target=lambda: answers.append(engine.ask("mức đóng bhyt hộ gia đình").best.id)
+    )
+    try:
+        updating.start()
+        assert waiting.wait(timeout=30)
+        asking.start()
+        asking.join(timeout=30)
+        assert answers == ["bhyt-muc-dong"], "the question waited for the other process"
+    finally:
+        os.close(other)  # the other process is done
+        updating.join()
+        asking.join()
+        assert engine.ask("lịch tiêm vắc xin sởi cho trẻ").best.id == notice.stem
+        engine.close()
+
+
+def test_what_a_build_killed_half_way_left_is_removed_at_the_next_start(tmp_path: Path) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    live = (data / "index" / "CURRENT").read_text()
+    killed = data / "index" / "gen-99"  # a build killed half-way: never pointed to
+    killed.mkdir()
+    (killed / "MAIN_x1.pst").write_bytes(b"\0" * 4096)
+    engine = Engine.open(faq, content, data, today=TODAY)  # opens the live one, unchanged
+    try:
+        assert [p.name for p in (data / "index").glob("gen-*")] == [live]
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
