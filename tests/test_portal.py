@@ -1263,7 +1263,9 @@ async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgra
     await alerted(settings)  # and the bot noticed what it imported
     log_path = ward.data / "portal-imports.json"
     kept = json.loads(log_path.read_text(encoding="utf-8"))
-    kept["feeds"] = {}  # as the older version left it
+    kept["feeds"] = {}  # as the older version left it, recording no article's feed
+    for record in kept["articles"].values():
+        record.pop("feed", None)
     log_path.write_text(json.dumps(kept), encoding="utf-8")
     portal.put(
         "/tin-tuc/hoi-nghi-cuu-chien-binh",
@@ -1275,6 +1277,29 @@ async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgra
         await FeedFollower(settings, note_quietly=store.note_quietly).poll()
     [new] = [n for n in ward.imported() if "cuu-chien-binh" in n]
     assert await alerted(settings) == {new.removesuffix(".md"): 1}
+
+
+async def test_a_second_feed_of_the_portal_read_for_the_first_time_alerts_nobody(ward, portal):
+    """Staff add the portal's category feed beside the main one; it shares an article with
+    it. What only the new feed lists is its backlog, not news."""
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        await FeedFollower(settings, note_quietly=store.note_quietly).poll()
+    assert await alerted(settings) == {}
+    portal.put(
+        "/tin-tuc/hoi-nghi-cuu-chien-binh",
+        page_of_today(CP1258_PAGE, b"08/7/2024"),
+        WINDOWS_1258,
+    )
+    second = portal.put_fixture("/rss/thong-bao.xml", "rss-updated.xml", "application/rss+xml")
+    settings = ward.settings(portal_feeds=(feed, second))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        await FeedFollower(settings, note_quietly=store.note_quietly).poll()
+    assert any("cuu-chien-binh" in n for n in ward.imported())
+    assert await alerted(settings) == {}
 
 
 async def test_a_first_read_whose_news_could_not_be_remembered_is_tried_again_quietly(ward, portal):

@@ -286,6 +286,7 @@ class Importer:
         self.dry_run = dry_run
         self.on_backlog = on_backlog
         self._backlog = False  # reading a feed for the first time
+        self._feed_url: str | None = None  # the feed whose items are being imported
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
         self.max_bytes = self.fetcher.max_bytes
@@ -391,7 +392,23 @@ class Importer:
         now: float = 0.0,
     ) -> list[Outcome]:
         """The feed's items imported; with `failing` (a followed feed's items that failed,
-        by their page_key), those not due again are skipped and the list is kept."""
+        by their page_key), those not due again are skipped and the list is kept. What is
+        imported is recorded as the feed's (see `_imported`)."""
+        self._feed_url = url
+        try:
+            return self._feed_items(source, url, body, failing=failing, now=now)
+        finally:
+            self._feed_url = None
+
+    def _feed_items(
+        self,
+        source: str,
+        url: str | None,
+        body: bytes,
+        *,
+        failing: dict[str, Any] | None,
+        now: float,
+    ) -> list[Outcome]:
         parsed = feedparser.parse(io.BytesIO(body))
         entries = list(parsed.entries)
         if not entries:
@@ -433,12 +450,20 @@ class Importer:
         return outcomes
 
     def _imported(self, base: str, entry: Any) -> bool:
-        """Whether the article a feed item links to was imported before."""
+        """Whether the article a feed item links to was imported from this feed before:
+        by an older version, which recorded no feed of a feed with an item failing (nor
+        which feed an article came from: such a record counts), or by `bot.py import`
+        given the feed. An article another feed brought does not count: a second feed
+        of the portal (a category) shares some of its news with the first."""
         try:
             url = _item_url(base, str(entry.get("link") or "").strip())
         except FetchError:
             return False
-        return self._log().find([url]) is not None
+        found = self._log().find([url])
+        if found is None:
+            return False
+        record = found[1]
+        return "feed" not in record or (bool(base) and record["feed"] == base)
 
     def _retry(self, failing: dict[str, Any], now: float) -> list[Outcome]:
         """The items of an unchanged feed that failed, those due tried again."""
@@ -662,6 +687,7 @@ class Importer:
                 "title": title,
                 "written": digest(rendered),
                 "imported": now,
+                "feed": self._feed_url,  # None: imported as a page of its own
                 **validators,
             }
             return Outcome(source, NEW, path, article.title, text=rendered)
