@@ -1222,6 +1222,22 @@ async def test_chats_found_unreachable_after_failing_for_long_leave_the_channel_
     assert ward.sender.sending()
 
 
+async def test_alerts_given_up_after_a_week_of_outage_leave_the_sender_down(ward: Ward) -> None:
+    """The platform down for longer than alerts are tried (a week): once they are given
+    up, nothing proves it answers again, so /healthz still says the sender is down."""
+    for chat in ("1", "2"):
+        await follow(ward, chat, "bhyt")
+    ward.channel.plan = {chat: [TransientError("502 Bad Gateway")] * 1000 for chat in ("1", "2")}
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    for _ in range(12 * 24):  # twelve days, an hour apart
+        await ward.sender.drain()
+        ward.channel.ticks.now += 3600
+        ward.now[0] += 3600
+    assert ward.sender.stats.failed == 2 and ward.channel.sent == []
+    assert not ward.sender.sending()
+
+
 class Outage(Recorder):
     """A channel that cannot reach its platform (the network is down) until `back_at`."""
 

@@ -255,9 +255,10 @@ class Sender:
             )
 
     def _chat_settled(self, chat_id: str) -> None:
-        """A message to `chat_id` ended without going out (the chat is unreachable, the
-        message failed for good or went elsewhere): its failures no longer count against
-        the channel, and with no chat left failing, nothing is."""
+        """The platform answered a message to `chat_id` that ended without going out (the
+        chat is unreachable, the message is refused for good or went elsewhere): its
+        failures no longer count against the channel, and with no chat left failing,
+        nothing is."""
         self._failed_chats.discard(chat_id)
         if not self._failed_chats:
             self._failing_since, self._failed_tries, self._outage_told = None, 0, False
@@ -483,7 +484,7 @@ class Sender:
         if not isinstance(exc, TransientError):
             log.error("%s: unexpected error sending message %d", self.name, item.id, exc_info=exc)
         if attempts >= MAX_ATTEMPTS:
-            self._chat_settled(item.chat.chat_id)
+            # Not settled: the platform never answered it (down for a week): still down.
             self.stats.failed += 1
             await self.store.mark_done(item, "failed", self.clock(), reason)
             log.warning("%s: message %d failed %d times: %s", self.name, item.id, attempts, reason)
