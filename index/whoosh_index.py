@@ -135,14 +135,22 @@ class SearchIndex:
         self.directory = directory
         self.generation = generation
         self._in_use = _hold(generation)
+        ix = searcher = None
         try:
-            self._ix = whoosh_index.open_dir(str(generation))
+            ix = whoosh_index.open_dir(str(generation))
+            searcher = ix.searcher(weighting=_weighting())
+            self._lengths = _field_lengths(searcher)
         except BaseException:
+            # Damaged (a file cut short): nothing of it stays open, nor held, so that the
+            # generation can go once another replaces it.
+            for opened in (searcher, ix):
+                if opened is not None:
+                    with contextlib.suppress(Exception):
+                        opened.close()
             _release(self._in_use)
             raise
+        self._ix, self._searcher = ix, searcher
         self._lock = threading.Lock()
-        self._searcher = self._ix.searcher(weighting=_weighting())
-        self._lengths = _field_lengths(self._searcher)
 
     # ---------------------------------------------------------------- lifecycle
     @classmethod

@@ -128,6 +128,37 @@ def test_a_damaged_index_is_built_again_and_the_question_answered(
         engine.close()
 
 
+def _open_files() -> list[str]:
+    """What this process has open (the listing's own descriptor is gone once read)."""
+    names = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            names.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return names
+
+
+def test_an_index_damaged_in_its_stored_fields_is_let_go_once_rebuilt(tmp_path: Path) -> None:
+    """Stored fields cut short fail when the index is opened, not at open_dir: the damaged
+    generation is neither held open nor kept on disk (as large as the whole index) once
+    the rebuilt one serves."""
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    damaged = data / "index" / (data / "index" / "CURRENT").read_text()
+    stored = list(damaged.glob("*_stored.col"))
+    assert stored
+    for path in stored:
+        with path.open("r+b") as file:
+            file.truncate(10)
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+        assert not [name for name in _open_files() if str(damaged) in name]
+        assert not damaged.exists()
+    finally:
+        engine.close()
+
+
 def test_a_damaged_index_does_not_stop_a_start_after_an_edit(tmp_path: Path) -> None:
     faq, content = write_ward(tmp_path)
     data = tmp_path / "data"
