@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from wardbot import semantic
 from wardbot import vectors as vectors_module
 from wardbot.engine import Engine
 from wardbot.models import Announcement
+from wardbot.process import remove_killed_partials
 from wardbot.semantic import SemanticIndex, VectorCache, pack
 from wardbot.vectors import DocumentVectors
 
@@ -414,13 +416,36 @@ def test_partial_files_killed_processes_left_are_removed_at_the_next_save(tmp_pa
     faq, content = write_ward(tmp_path)
     data = tmp_path / "data"
     data.mkdir()
-    dead = subprocess.Popen([sys.executable, "-c", ""])  # killed while saving, say
-    dead.wait()
-    left = [data / f".analysis.pickle.{dead.pid}.tmp", data / f".vectors.npz.{dead.pid}.tmp"]
-    for partial in left:
+    an_hour_ago = time.time() - 3600
+    left = [data / ".analysis.pickle.4242.tmp", data / ".vectors.npz.a8x_2k.tmp"]
+    for partial in left:  # killed while saving, say
         partial.write_bytes(b"\0" * 4096)
-    writing = data / f".vectors.npz.{os.getppid()}.tmp"  # a process still at it
+        os.utime(partial, (an_hour_ago, an_hour_ago))
+    # Another process still at it, in another container: the process id in its name is
+    # no process here (one that has ended). Its lock says it is being written.
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()
+    writing = data / f".vectors.npz.{ended.pid}.tmp"
     writing.write_bytes(b"\0")
-    Engine.open(faq, content, data, embedder=RecordingEmbedder()).close()
-    assert [partial.exists() for partial in left] == [False, False]
-    assert writing.exists()
+    os.utime(writing, (an_hour_ago, an_hour_ago))
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys; f = open(sys.argv[1], 'rb'); fcntl.flock(f, fcntl.LOCK_EX); "
+            "print('locked', flush=True); sys.stdin.read()",
+            str(writing),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        Engine.open(faq, content, data, embedder=RecordingEmbedder()).close()
+        assert [partial.exists() for partial in left] == [False, False]
+        assert writing.exists()
+    finally:
+        holder.communicate("")
+    remove_killed_partials(data / "vectors.npz")  # its writer gone: no one's now
+    assert not writing.exists()

@@ -7,9 +7,18 @@ is set by `Engine.open`: see wardbot.memory.)
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import os
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+# A partial file younger than this is left alone: its writer may not have locked it yet.
+PARTIAL_GRACE_SECONDS = 60.0
 
 
 def prepare() -> None:
@@ -19,17 +28,39 @@ def prepare() -> None:
 
 
 def remove_killed_partials(path: Path) -> None:
-    """Delete the partial copies of `path` (`.NAME.PID.tmp`, each process writing its own)
-    that processes killed while writing them left: nothing else would, and a bot killed
-    over and over at that moment (out of memory after a large build) filled its disk."""
+    """Delete the partial copies of `path` (`.NAME.*.tmp`) that processes killed while
+    writing them left: nothing else would, and a bot killed over and over at that moment
+    (out of memory after a large build) filled its disk. One is being written while its
+    writer holds its lock (see `partial_file`): a process id would not tell, since a bot
+    in another container is in another process namespace (and both are pid 1 there)."""
     prefix = f".{path.name}."
+    now = time.time()
     for partial in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
-        pid = partial.name[len(prefix) : -len(".tmp")]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue  # our own is written over
         try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:  # gone: what it left is no one's
-            partial.unlink(missing_ok=True)
-        except OSError:  # alive (another user's), or cannot tell
+            with partial.open("rb") as file:
+                if now - os.fstat(file.fileno()).st_mtime < PARTIAL_GRACE_SECONDS:
+                    continue
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                partial.unlink(missing_ok=True)  # no one's: its writer is gone
+        except OSError:  # being written (locked), gone meanwhile, or not ours to read
             continue
+
+
+@contextlib.contextmanager
+def partial_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write `path`'s new content into, moved over `path` when the block ends
+    well (and removed when it does not): a name of its own, whichever process writes
+    (`bot.py ask` beside a running bot), and locked until it is moved, so that no other
+    process's `remove_killed_partials` takes it meanwhile."""
+    remove_killed_partials(path)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    partial = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+            yield out
+            out.flush()
+            os.replace(partial, path)  # still locked: never taken for a killed one's
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

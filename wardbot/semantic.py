@@ -30,7 +30,7 @@ from typing import Protocol
 
 import numpy as np
 
-from wardbot.process import remove_killed_partials
+from wardbot.process import partial_file
 
 log = logging.getLogger(__name__)
 
@@ -460,15 +460,8 @@ class SemanticIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Its own partial file: `bot.py ask` may save beside a running bot (one partial file
         # for both was written by both, and one of them then failed to move it in place).
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        remove_killed_partials(path)
-        try:
-            with open(tmp, "wb") as out:
-                np.savez(out, **arrays)  # type: ignore[arg-type]
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with partial_file(path) as out:
+            np.savez(out, **arrays)  # type: ignore[arg-type]
 
 
 # Packed rows are scored a block at a time through one float32 buffer: as fast as a

@@ -41,7 +41,7 @@ from wardbot.accents import AccentModel
 from wardbot.analysis import ANALYSIS_VERSION, DocText, Lexicon, Vocabulary
 from wardbot.loader import Stamp
 from wardbot.models import Announcement, FaqEntry, kept_body
-from wardbot.process import remove_killed_partials
+from wardbot.process import partial_file
 
 log = logging.getLogger(__name__)
 
@@ -78,20 +78,16 @@ class AnalysedState:
         """Write the state into `folder`, whole or not at all; False when it cannot."""
         path = folder / STATE_FILE
         # Its own partial file: `bot.py ask` or `announce` may save beside a running bot.
-        partial = path.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            remove_killed_partials(path)
-            with partial.open("wb") as out:
+            with partial_file(path) as out:
                 out.write(_header())
                 bodies = _Bodies(kept_body(notice) for _, notice in self.files.values())
                 _Pickler(out, self.lexicon.pool, bodies).dump(self)
                 self.lexicon.pool.tofile(out)
                 bodies.write(out)
-            os.replace(partial, path)
         except OSError as exc:  # a full disk or a read-only folder: the next start is slower
             log.warning("could not save the analysed documents in %s: %s", path, exc)
-            partial.unlink(missing_ok=True)
             return False
         return True
 
