@@ -1264,6 +1264,7 @@ async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgra
     log_path = ward.data / "portal-imports.json"
     kept = json.loads(log_path.read_text(encoding="utf-8"))
     kept["feeds"] = {}  # as the older version left it, recording no article's feed
+    kept["version"] = 1
     for record in kept["articles"].values():
         record.pop("feed", None)
     log_path.write_text(json.dumps(kept), encoding="utf-8")
@@ -1279,7 +1280,10 @@ async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgra
     assert await alerted(settings) == {new.removesuffix(".md"): 1}
 
 
-async def test_a_second_feed_of_the_portal_read_for_the_first_time_alerts_nobody(ward, portal):
+@pytest.mark.parametrize("upgraded", [False, True], ids=["new-ward", "upgraded-ward"])
+async def test_a_second_feed_of_the_portal_read_for_the_first_time_alerts_nobody(
+    ward, portal, upgraded
+):
     """Staff add the portal's category feed beside the main one; it shares an article with
     it. What only the new feed lists is its backlog, not news."""
     await follow(ward, "bhyt")
@@ -1289,6 +1293,12 @@ async def test_a_second_feed_of_the_portal_read_for_the_first_time_alerts_nobody
     async with await Store.open(ward.data / "bot.sqlite3") as store:
         await FeedFollower(settings, note_quietly=store.note_quietly).poll()
     assert await alerted(settings) == {}
+    if upgraded:  # the main feed's articles imported by an older version, polled since
+        log_path = ward.data / "portal-imports.json"
+        kept = json.loads(log_path.read_text(encoding="utf-8"))
+        for record in kept["articles"].values():
+            record.pop("feed", None)
+        log_path.write_text(json.dumps(kept), encoding="utf-8")
     portal.put(
         "/tin-tuc/hoi-nghi-cuu-chien-binh",
         page_of_today(CP1258_PAGE, b"08/7/2024"),
@@ -1300,6 +1310,31 @@ async def test_a_second_feed_of_the_portal_read_for_the_first_time_alerts_nobody
         await FeedFollower(settings, note_quietly=store.note_quietly).poll()
     assert any("cuu-chien-binh" in n for n in ward.imported())
     assert await alerted(settings) == {}
+
+
+async def test_a_feed_staff_imported_at_another_form_of_its_address_is_no_first_read(
+    ward, portal, capsys
+):
+    """Staff ran `bot.py import` on the feed's https address with a trailing slash; the
+    follower reads it at its plain form: the same feed, so what it lists next is news."""
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put_fixture("/rss/tin-tuc.xml/", "rss.xml", "application/rss+xml")  # the same
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    await asyncio.to_thread(run_import, ward, capsys, feed + "/")
+    assert ward.imported()
+    await alerted(ward.settings())  # the bot noticed it
+    portal.put(
+        "/tin-tuc/hoi-nghi-cuu-chien-binh",
+        page_of_today(CP1258_PAGE, b"08/7/2024"),
+        WINDOWS_1258,
+    )
+    portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        await FeedFollower(settings, note_quietly=store.note_quietly).poll()
+    [new] = [n for n in ward.imported() if "cuu-chien-binh" in n]
+    assert await alerted(settings) == {new.removesuffix(".md"): 1}
 
 
 async def test_a_first_read_whose_news_could_not_be_remembered_is_tried_again_quietly(ward, portal):

@@ -66,6 +66,7 @@ from wardbot.portal_fetch import (
 )
 from wardbot.portal_log import (
     IMPORT_LOG,
+    LOG_VERSION,
     TRACKING,
     ImportLog,
     ImportLogError,
@@ -450,20 +451,24 @@ class Importer:
         return outcomes
 
     def _imported(self, base: str, entry: Any) -> bool:
-        """Whether the article a feed item links to was imported from this feed before:
-        by an older version, which recorded no feed of a feed with an item failing (nor
-        which feed an article came from: such a record counts), or by `bot.py import`
-        given the feed. An article another feed brought does not count: a second feed
-        of the portal (a category) shares some of its news with the first."""
+        """Whether the article a feed item links to was imported from this feed before
+        (by the follower, or `bot.py import` given the feed). An article another feed
+        brought does not count: a second feed of the portal (a category) shares some of
+        its news with the first. In a log an older version left (its first poll since the
+        upgrade), which names no article's feed and no feed with an item failing, any
+        article counts: that version followed the feed, most likely."""
         try:
             url = _item_url(base, str(entry.get("link") or "").strip())
         except FetchError:
             return False
-        found = self._log().find([url])
+        book = self._log()
+        found = book.find([url])
         if found is None:
             return False
-        record = found[1]
-        return "feed" not in record or (bool(base) and record["feed"] == base)
+        came_from = found[1].get("feed")
+        if came_from is None:
+            return "feed" not in found[1] and book.version < LOG_VERSION
+        return bool(base) and page_key(str(came_from)) == page_key(base)
 
     def _retry(self, failing: dict[str, Any], now: float) -> list[Outcome]:
         """The items of an unchanged feed that failed, those due tried again."""

@@ -27,6 +27,9 @@ from trafilatura.deduplication import Simhash
 from wardbot.text import fold
 
 IMPORT_LOG = "portal-imports.json"
+# 2: each article's record names the feed it came from ("feed"; None: a page of its own).
+# A log of version 1, as older versions left it, names none.
+LOG_VERSION = 2
 SIMILAR = 0.95  # simhash similarity above which same-titled texts are one article
 
 
@@ -41,6 +44,7 @@ class ImportLog:
     path: Path
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)
     feeds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    version: int = LOG_VERSION  # as found on disk (saved as LOG_VERSION)
 
     @classmethod
     def load(cls, path: Path) -> ImportLog:
@@ -54,10 +58,16 @@ class ImportLog:
             ) from None
         if not isinstance(raw, dict):
             raise ImportLogError(f"{path}: not an import log; fix or remove it")
-        return cls(path, dict(raw.get("articles", {})), dict(raw.get("feeds", {})))
+        version = raw.get("version")
+        return cls(
+            path,
+            dict(raw.get("articles", {})),
+            dict(raw.get("feeds", {})),
+            version if isinstance(version, int) else 1,
+        )
 
     def save(self) -> None:
-        payload = {"version": 1, "articles": self.articles, "feeds": self.feeds}
+        payload = {"version": LOG_VERSION, "articles": self.articles, "feeds": self.feeds}
         write_atomically(
             self.path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
         )
