@@ -412,6 +412,12 @@ def test_a_full_disk_while_a_first_pass_saves_its_progress_does_not_stop_the_pas
     assert "could not save the document vectors" in caplog.text
 
 
+def test_saved_vectors_are_readable_by_the_group_as_before(tmp_path):
+    """`bot.py ask` run as another user of the bot's group (or root) may read them."""
+    path, _ = saved(tmp_path, floats(3, seed=1))
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 def test_partial_files_killed_processes_left_are_removed_at_the_next_save(tmp_path):
     faq, content = write_ward(tmp_path)
     data = tmp_path / "data"

@@ -57,7 +57,11 @@ def partial_file(path: Path) -> Iterator[BinaryIO]:
     partial = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
-            fcntl.flock(out.fileno(), fcntl.LOCK_EX)
+            os.fchmod(out.fileno(), 0o644)  # as open() makes it (mkstemp: the owner's only)
+            # Where the filesystem has no locks (NFS without its lock daemon) the minute
+            # of grace still keeps the file from a cleaner.
+            with contextlib.suppress(OSError):
+                fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             yield out
             out.flush()
             os.replace(partial, path)  # still locked: never taken for a killed one's
