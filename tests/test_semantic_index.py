@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sample_ward import write_ward
 
-from wardbot import semantic
+from wardbot import process, semantic
 from wardbot import vectors as vectors_module
 from wardbot.engine import Engine
 from wardbot.models import Announcement
@@ -416,6 +416,18 @@ def test_saved_vectors_are_readable_by_the_group_as_before(tmp_path):
     """`bot.py ask` run as another user of the bot's group (or root) may read them."""
     path, _ = saved(tmp_path, floats(3, seed=1))
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_vectors_are_saved_on_a_filesystem_without_locks(tmp_path, monkeypatch):
+    """NFS without its lock daemon refuses flock: the vectors are saved all the same."""
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(process.fcntl, "flock", no_locks)
+    docs = floats(3, seed=1)
+    path, keys = saved(tmp_path, docs)
+    assert VectorCache(path).keys() == {k for heads, p in keys.values() for k in (*heads, p)}
 
 
 def test_partial_files_killed_processes_left_are_removed_at_the_next_save(tmp_path):
