@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from wardbot.delivery import Deliverer
 
 log = logging.getLogger(__name__)
+# Alerts waiting for a channel the bot does not run are dropped at its start once this old.
+UNRUN_GRACE = 86400.0
 
 # A notice dated longer ago than this is indexed but not alerted: staff adding old
 # notices to the archive should not wake every subscriber.
@@ -132,15 +134,18 @@ class Alerts:
         """At the start: drop the alerts and broadcasts waiting for a channel that can push
         but does not run here (queued by an older `bot.py announce`, or while it ran): no
         sender takes them, /stats would count them as waiting forever, and turned on
-        months later it would send them. One log line per channel."""
+        months later it would send them. Those queued in the last UNRUN_GRACE are kept: a
+        restart with a token left out of the environment by mistake, put back the same
+        day, loses no alert. One log line per channel."""
         if not self.store.writable:
             return 0
         total = 0
+        now = self.clock()
         for channel in PUSH_CHANNELS:
             if channel in self.channels:
                 continue
             why = f"the bot does not run {channel}"
-            dropped = await self.store.drop_pushes([channel], self.clock(), why)
+            dropped = await self.store.drop_pushes([channel], now, why, now - UNRUN_GRACE)
             if dropped:
                 log.info("%d alert(s) waiting for %s dropped: %s", dropped, channel, why)
             total += dropped

@@ -1042,15 +1042,17 @@ class Store:
             )
         return moved
 
-    async def drop_pushes(self, channels: Sequence[str], now: float, error: str) -> int:
+    async def drop_pushes(
+        self, channels: Sequence[str], now: float, error: str, queued_by: float
+    ) -> int:
         """Drop the alerts and broadcasts waiting for `channels` (ones the bot does not
-        run); how many."""
+        run) that were queued by `queued_by`; how many."""
         async with self._write:
             cursor = await self._db.execute(
                 "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
                 "WHERE kind IN ('alert', 'message') AND state IN ('pending', 'sending') "
-                "AND channel IN (SELECT value FROM json_each(?))",
-                (now, error, json.dumps(list(channels))),
+                "AND channel IN (SELECT value FROM json_each(?)) AND created_at <= ?",
+                (now, error, json.dumps(list(channels)), queued_by),
             )
         return max(cursor.rowcount, 0)
 
