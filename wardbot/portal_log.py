@@ -11,9 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from trafilatura.deduplication import Simhash
 
+from wardbot.process import partial_file
 from wardbot.text import fold
 
 IMPORT_LOG = "portal-imports.json"
@@ -162,17 +161,10 @@ def locked(data_dir: Path) -> Iterator[None]:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """`text` in place of `path`, whole or not at all; the owner's only (a feed's address
+    may hold a password)."""
+    with partial_file(path, mode=0o600) as out:
+        out.write(text.encode("utf-8"))
 
 
 def digest(text: str | bytes) -> str:

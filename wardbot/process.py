@@ -47,23 +47,25 @@ def remove_killed_partials(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def partial_file(path: Path) -> Iterator[BinaryIO]:
+def partial_file(path: Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
     """A file to write `path`'s new content into, moved over `path` when the block ends
     well (and removed when it does not): a name of its own, whichever process writes
     (`bot.py ask` beside a running bot), and locked until it is moved, so that no other
-    process's `remove_killed_partials` takes it meanwhile."""
+    process's `remove_killed_partials` takes it meanwhile. `mode`: 0o644 as open() makes
+    a file; 0o600 for one that may hold a secret."""
     remove_killed_partials(path)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     partial = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o644)  # as open() makes it (mkstemp: the owner's only)
+            os.fchmod(out.fileno(), mode)
             # Where the filesystem has no locks (NFS without its lock daemon) the minute
             # of grace still keeps the file from a cleaner.
             with contextlib.suppress(OSError):
                 fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             yield out
             out.flush()
+            os.fsync(out.fileno())  # whole on disk before it replaces the last good copy
             os.replace(partial, path)  # still locked: never taken for a killed one's
     except BaseException:
         partial.unlink(missing_ok=True)
