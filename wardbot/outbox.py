@@ -378,16 +378,9 @@ class Sender:
             self.stats.rate_limited += 1
             self._next_slot = max(self._next_slot, self.monotonic() + exc.seconds)
             # Not counted as a failed attempt: the message itself is fine.
-            late = self._late(item, item.attempts)
-            await self.store.mark_retry(
-                item,
-                self.clock() + exc.seconds,
-                f"429: {exc}",
-                max(item.attempts, DELAYED_AFTER) if late else item.attempts,
-            )
             log.info("%s: rate limited, pausing %.1f s", self.name, exc.seconds)
-            if late:
-                await self._done(item, "delayed", f"429: {exc}")
+            late = self._late(item, item.attempts)
+            await self._put_back(item, exc.seconds, f"429: {exc}", item.attempts, late)
         except ChatMoved as exc:
             if exc.new_chat_id == chat_id:  # nowhere new to go: retried like any failure
                 await self._retry(item, exc)
@@ -492,9 +485,16 @@ class Sender:
             return
         self.stats.retried += 1
         late = attempts == DELAYED_AFTER or self._late(item, attempts)
+        await self._put_back(item, retry_delay(attempts), reason, attempts, late)
+
+    async def _put_back(
+        self, item: OutboxItem, delay: float, reason: str, attempts: int, late: bool
+    ) -> None:
+        """`item` tried again in `delay` seconds; `late`: its lateness is told now, once
+        (its tries counted as DELAYED_AFTER at least, so that it is not told again)."""
         await self.store.mark_retry(
             item,
-            self.clock() + retry_delay(attempts),
+            self.clock() + delay,
             reason,
             max(attempts, DELAYED_AFTER) if late else attempts,
         )
