@@ -14,7 +14,9 @@ import contextlib
 import functools
 import hashlib
 import logging
+import re
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import replace
 from typing import Any
@@ -149,6 +151,25 @@ def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> boo
     return sender_id is None or str(sender_id) == chat_id
 
 
+def _mention_pattern(name: object) -> re.Pattern[str] | None:
+    """What a resident types to ask the bot in a group: '@' and its name as Zalo shows it
+    ('@Bot Phường 2'), in any case and spacing; None when Zalo gave no name."""
+    if not isinstance(name, str) or not name.split():
+        return None
+    words = unicodedata.normalize("NFC", name).split()
+    return re.compile(r"(?<!\S)@" + r"\s*".join(map(re.escape, words)) + r"(?!\w)", re.IGNORECASE)
+
+
+def _without_mention(text: str, mention: re.Pattern[str] | None) -> str:
+    """A group message with the bot's mention taken out, '@Bot Phường 2 cho hỏi lịch tiếp
+    dân' -> 'cho hỏi lịch tiếp dân': Zalo passes it as plain text, and the bot's name in
+    the question would be searched for too."""
+    if mention is None:
+        return text
+    text = mention.sub(" ", unicodedata.normalize("NFC", text))
+    return " ".join(text.split()).lstrip(",.:;-– ")  # "@Bot Phường 2, /help"
+
+
 def _retryable(exc: Exception) -> DeliveryError | None:
     """A 429 or a temporary failure, as ReplyRetry understands them; None for the rest."""
     if isinstance(exc, TooManyRequests):
@@ -230,6 +251,7 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
+        self._mention: re.Pattern[str] | None = None  # '@<the bot's name>', from getMe
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
         self._refusing: LastPerChat[float] = LastPerChat()  # chat -> first refusal (clock)
         self._refused_at: float | None = None  # when a refused webhook request was logged
@@ -246,6 +268,7 @@ class ZaloChannel:
         """Check the token, then set the webhook or start polling."""
         try:
             me = await self.api.get_me()
+            self._mention = _mention_pattern(me.get("account_name"))
             if self.webhook_mode:
                 url = f"{self.settings.public_url}{WEBHOOK_PATH}"
                 await self.api.set_webhook(url, str(self.settings.zalo_webhook_secret))
@@ -421,6 +444,8 @@ class ZaloChannel:
             with contextlib.suppress(ZaloError):
                 await self.api.send_chat_action(chat_id, "typing")
 
+        if not chat.private:  # Zalo shows the bot group messages that mention or quote it
+            text = _without_mention(text, self._mention)
         await self.answerer.text(chat, text, send, sender=str(sender_id or chat_id), typing=typing)
 
     async def _send(self, chat_id: str, replies: Sequence[Reply]) -> list[Button]:

@@ -431,6 +431,25 @@ async def test_a_repeated_delivery_is_answered_once(api: FakeZaloApi, store: Sto
     assert len(api.sent(ALICE, since=mark)) == 2
 
 
+@pytest.mark.parametrize("mention", ["@Bot Phường 2", "@bot phường  2,"])
+async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
+    api: FakeZaloApi, store: Store, mention: str
+) -> None:
+    """In a group, Zalo shows the bot only messages that mention it, the mention as plain
+    text: the question after it is answered as it would be in private, and a command
+    after it is the command."""
+    group = "g9f8e7d6c5b4a3928170"
+    (private,) = await api.say(ALICE, "mất thẻ bhyt")
+    (asked,) = await api.say(group, f"{mention} mất thẻ bhyt", group=True, user_id=ALICE)
+    assert asked.text == private.text
+    (helped,) = await api.say(group, f"{mention} /help", group=True, user_id=ALICE)
+    assert helped.text.startswith("Cách hỏi")
+    # A resident's own words that merely contain "@" and the name's first word stay.
+    assert zalo._without_mention("email a@Bot.vn", zalo._mention_pattern("Bot")) == (
+        "email a@Bot.vn"
+    )
+
+
 async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_alerts(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

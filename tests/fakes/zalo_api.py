@@ -33,6 +33,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from fakes.server import FakeApiServer
 
 BOT_ID = "4213657089215436870"
+# The bot's name as residents see it; in a group they write "@Bot Phường 2 ..." to ask it.
+ACCOUNT_NAME = "Bot Phường 2"
 TOKEN = f"{BOT_ID}:FakeZaloBotSecret_k3Jx9QwE7pL2"
 MESSAGE_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -351,7 +353,7 @@ class FakeZaloApi(FakeApiServer):
             case "getMe":
                 return {
                     "id": BOT_ID,
-                    "account_name": "bot.phuong2",
+                    "account_name": ACCOUNT_NAME,
                     "account_type": "BASIC",
                     "can_join_groups": False,
                 }
