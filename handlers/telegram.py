@@ -71,7 +71,15 @@ from wardbot.delivery import (
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
-from wardbot.web import STALE_AFTER, Receiving, Recent, not_an_update, webhook_json
+from wardbot.web import (
+    STALE_AFTER,
+    WEBHOOK_CHECK,
+    Receiving,
+    Recent,
+    WebhookWatch,
+    not_an_update,
+    webhook_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +96,6 @@ MAX_TITLE_CHARS = 600
 READ_TIMEOUT = 5.0
 ALERT_READ_TIMEOUT = 30.0
 SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
-WEBHOOK_CHECK = 60.0  # seconds between two looks at getWebhookInfo (webhook mode)
 # getUpdates refused (401/404): ask again after this wait, doubled each time, capped.
 REFUSED_RETRY_FIRST = 5.0
 REFUSED_RETRY_MAX = 300.0
@@ -374,11 +381,9 @@ class TelegramChannel:
         self.receiving = Receiving(stale_after, clock)
         # Webhook mode: why Telegram's updates do not reach the bot, if they do not (as
         # getWebhookInfo tells), and when the last one did (Telegram's clock: Unix time).
-        self.webhook_check = webhook_check
         self.wall_clock = wall_clock
-        self.webhook_trouble: str | None = None
         self._received_at = wall_clock()
-        self._watching: asyncio.Task[None] | None = None
+        self._webhook = WebhookWatch(CHANNEL, self._look_at_webhook, webhook_check)
         self._polling = _Polling(refused_retry, refused_retry_max, self.receiving)
         # A resident who blocked the bot cannot be told anything (python-telegram-bot's
         # Forbidden): noted, not apologised for. Residents type "2" under buttons too: it
@@ -428,8 +433,8 @@ class TelegramChannel:
                 allowed_updates=ALLOWED_UPDATES,
             )
             log.info("telegram: webhook set at %s%s", self.settings.public_url, WEBHOOK_PATH)
-            self.webhook_trouble, self._received_at = None, self.wall_clock()
-            self._watching = asyncio.create_task(self._watch_webhook(), name="telegram-webhook")
+            self._received_at = self.wall_clock()
+            self._webhook.start()
         elif app.updater is not None:
             self._polling.closing.clear()
             self.receiving.restart()
@@ -441,11 +446,7 @@ class TelegramChannel:
     async def stop(self) -> None:
         app = self.application
         self._polling.closing.set()
-        if self._watching is not None:
-            self._watching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watching
-            self._watching = None
+        await self._webhook.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -465,7 +466,7 @@ class TelegramChannel:
         """Up and receiving: polling gets answers (webhook mode: the application runs), and
         Telegram did not refuse the token in the latest answer to a request."""
         updater = self.application.updater
-        if not self.application.running or self._requests.refused or self.webhook_trouble:
+        if not self.application.running or self._requests.refused or self._webhook.trouble:
             return False
         return updater is None or (updater.running and self.receiving.ok())
 
@@ -480,37 +481,24 @@ class TelegramChannel:
 
     # --- webhook --------------------------------------------------------------------
 
-    async def _watch_webhook(self) -> None:
-        """Every `webhook_check` seconds, whether Telegram's updates still reach the
-        webhook: it is still ours (another copy of the bot, polling with the token, removes
-        it), and Telegram has not failed to post since the last update came."""
+    async def _look_at_webhook(self) -> str | None:
+        """What keeps Telegram's updates from the webhook, as getWebhookInfo tells: it is
+        no longer ours (another copy of the bot, polling with the token, removes it), or
+        Telegram has failed to post since the last update came."""
         ours = f"{self.settings.public_url}{WEBHOOK_PATH}"
-        while True:
-            await asyncio.sleep(self.webhook_check)
-            try:
-                info = await self.application.bot.get_webhook_info()
-            except Exception as exc:  # a refused token is noted by _Requests
-                log.info("telegram: could not check the webhook: %s", exc)
-                continue
-            trouble = None
-            failed_at = info.last_error_date
-            if info.url != ours:
-                trouble = (
-                    "the webhook is no longer set (is another copy of the bot polling with "
-                    "this token?); restart this bot to set it again"
-                )
-            elif (
-                failed_at
-                and failed_at.timestamp() > self._received_at
-                and info.pending_update_count
-            ):
-                trouble = (
-                    f"Telegram cannot post updates to {ours}: {info.last_error_message} "
-                    f"({info.pending_update_count} waiting)"
-                )
-            if trouble and trouble != self.webhook_trouble:
-                log.error("telegram: %s", trouble)
-            self.webhook_trouble = trouble
+        info = await self.application.bot.get_webhook_info()
+        failed_at = info.last_error_date
+        if info.url != ours:
+            return (
+                "the webhook is no longer set (is another copy of the bot polling with "
+                "this token?); restart this bot to set it again"
+            )
+        if failed_at and failed_at.timestamp() > self._received_at and info.pending_update_count:
+            return (
+                f"Telegram cannot post updates to {ours}: {info.last_error_message} "
+                f"({info.pending_update_count} waiting)"
+            )
+        return None
 
     async def webhook(self, request: Request) -> Response:
         """POST /telegram: an update from Telegram, trusted only with the right secret."""

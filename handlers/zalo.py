@@ -53,7 +53,15 @@ from wardbot.delivery import (
 )
 from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
-from wardbot.web import STALE_AFTER, Receiving, Recent, not_an_update, webhook_json
+from wardbot.web import (
+    STALE_AFTER,
+    WEBHOOK_CHECK,
+    Receiving,
+    Recent,
+    WebhookWatch,
+    not_an_update,
+    webhook_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +223,7 @@ class ZaloChannel:
         alert_read_timeout: float = ALERT_READ_TIMEOUT,
         reply_retry: ReplyRetry = REPLY_RETRY,
         stale_after: float = STALE_AFTER,
+        webhook_check: float = WEBHOOK_CHECK,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
@@ -236,6 +245,8 @@ class ZaloChannel:
         self.clock = clock
         self.sleep = sleep
         self.receiving = Receiving(stale_after, clock)  # any failed getUpdates counts
+        self.webhook_url = f"{settings.public_url}{WEBHOOK_PATH}"
+        self._webhook = WebhookWatch(CHANNEL, self._look_at_webhook, webhook_check)
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
         # Zalo bots have no buttons: lists are numbered and the resident types the number.
         self.answerer = Answerer(
@@ -270,9 +281,9 @@ class ZaloChannel:
             me = await self.api.get_me()
             self._mention = _mention_pattern(me.get("account_name"))
             if self.webhook_mode:
-                url = f"{self.settings.public_url}{WEBHOOK_PATH}"
-                await self.api.set_webhook(url, str(self.settings.zalo_webhook_secret))
-                log.info("zalo: webhook set at %s", url)
+                await self.api.set_webhook(self.webhook_url, str(self.settings.zalo_webhook_secret))
+                log.info("zalo: webhook set at %s", self.webhook_url)
+                self._webhook.start()
             else:
                 await self.api.delete_webhook()  # getUpdates fails while a webhook is set
                 self.receiving.restart()
@@ -298,6 +309,7 @@ class ZaloChannel:
         """Stop receiving, let the replies under way finish (briefly), close the client."""
         self._running = False
         try:
+            await self._webhook.stop()
             if self._poller is not None:
                 self._poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -312,12 +324,12 @@ class ZaloChannel:
             await self.api.aclose()
 
     def is_running(self) -> bool:
-        """Up and receiving: polling gets answers (webhook mode: started, not stopped, and
-        the token not refused by Zalo since it last accepted it)."""
+        """Up and receiving: polling gets answers (webhook mode: started, not stopped, the
+        token not refused by Zalo since it last accepted it, and the webhook still ours)."""
         if not self._running:
             return False
-        if self.webhook_mode:
-            return self._token_ok  # no poll to fail: a reply or alert refused the token
+        if self.webhook_mode:  # no poll to fail: a reply or alert refused the token
+            return self._token_ok and not self._webhook.trouble
         return self._poller is not None and not self._poller.done() and self.receiving.ok()
 
     # --- receiving ------------------------------------------------------------------
@@ -389,6 +401,18 @@ class ZaloChannel:
             "the proxy in front of the bot drops the header: then residents get no answers)",
             SECRET_HEADER,
         )
+
+    async def _look_at_webhook(self) -> str | None:
+        """Whether Zalo still posts updates here, as getWebhookInfo tells: not when another
+        copy of the bot, polling with the token, deleted the webhook, or one set it
+        elsewhere."""
+        info = await self.api.get_webhook_info()
+        if info.get("url") != self.webhook_url:
+            return (
+                "the webhook is no longer set here (is another copy of the bot running with "
+                "this token?); restart this bot to set it again"
+            )
+        return None
 
     def accept(self, update: dict[str, Any]) -> bool:
         """Take one update (polled or posted); False when it is ignored or a repeat."""

@@ -112,13 +112,17 @@ async def running_channel(
     *,
     polls: Clock | None = None,
     retries: Clock | None = None,
+    webhook_check: float | None = None,
     **changes: Any,
 ) -> AsyncIterator[tuple[ZaloChannel, Store]]:
     """A started Zalo channel talking to the fake API; yields it and its store.
 
-    `polls`: the poll loop's clock and waits; `retries`: those of its replies' retries."""
+    `polls`: the poll loop's clock and waits; `retries`: those of its replies' retries;
+    `webhook_check`: seconds between its looks at getWebhookInfo."""
     settings = zalo_settings(settings, api, **changes)
     options: dict[str, Any] = {}
+    if webhook_check is not None:
+        options["webhook_check"] = webhook_check
     if polls is not None:
         options |= {"clock": polls, "sleep": polls.sleep}
     if retries is not None:
@@ -828,6 +832,44 @@ async def test_webhook_mode_says_so_when_zalo_refuses_the_token(
     assert reply.text.startswith("Cách hỏi")
     await api.wait_until(channel.is_running)
     assert await healthz(channel) == {"zalo": True}
+
+
+async def test_webhook_mode_reports_zalo_down_when_the_webhook_is_no_longer_ours(
+    api: FakeZaloApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    polls: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another copy of the bot started with the same token (on a laptop, say: it polls,
+    deleting the webhook) or set its own: Zalo posts nothing here any more, and no failing
+    poll would show it. /healthz says so, and the log once, until the webhook is ours again."""
+    async with running_channel(
+        api,
+        ward_engine,
+        ward_settings,
+        polls=polls,
+        webhook_check=0.01,
+        public_url=PUBLIC_URL,
+        zalo_webhook_secret=Secret(SECRET),
+    ) as (channel, _):
+
+        async def checked() -> None:
+            """Until the bot has read getWebhookInfo's answer as it is now (asked twice)."""
+            asked = len(api.of("getWebhookInfo"))
+            await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 2)
+
+        await checked()
+        assert await healthz(channel) == {"zalo": True}
+        api.webhook = {"url": "", "updated_at": 1}  # the other copy's deleteWebhook
+        await checked()
+        await checked()
+        assert await healthz(channel) == {"zalo": False}
+        errors = [r.message for r in caplog.records if r.levelno == logging.ERROR]
+        assert len(errors) == 1 and "webhook is no longer set" in errors[0]
+        api.webhook = {"url": f"{PUBLIC_URL}/zalo", "updated_at": 2}  # this bot restarted
+        await checked()
+        assert await healthz(channel) == {"zalo": True}
 
 
 async def test_refused_webhook_requests_are_logged_without_flooding_the_log(

@@ -17,7 +17,7 @@ import logging
 import socket
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
@@ -225,6 +225,51 @@ class Receiving:
 
     def ok(self) -> bool:
         return not self.failing and self.clock() - self.answered_at < self.stale_after
+
+
+# Webhook mode: seconds between two looks at whether the platform still posts to the bot.
+WEBHOOK_CHECK = 60.0
+
+
+class WebhookWatch:
+    """Webhook mode, where no failing poll tells that updates stopped coming: every `every`
+    seconds, `look` asks the platform (its getWebhookInfo) and returns what keeps updates
+    from reaching the bot, or None. The latest answer is `trouble`, for /healthz; the log
+    says each new trouble once."""
+
+    def __init__(
+        self, channel: str, look: Callable[[], Awaitable[str | None]], every: float = WEBHOOK_CHECK
+    ) -> None:
+        self.channel = channel
+        self.look = look
+        self.every = every
+        self.trouble: str | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """The webhook was just set: no trouble until a look finds some."""
+        self.trouble = None
+        if self._task is None:
+            self._task = asyncio.create_task(self._watch(), name=f"{self.channel}-webhook")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self.every)
+            try:
+                trouble = await self.look()
+            except Exception as exc:  # the platform unreachable, a refused token: retried
+                log.info("%s: could not check the webhook: %s", self.channel, exc)
+                continue
+            if trouble and trouble != self.trouble:
+                log.error("%s: %s", self.channel, trouble)
+            self.trouble = trouble
 
 
 def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
