@@ -679,6 +679,21 @@ def test_two_notices_of_one_day_under_one_title_for_other_places_are_two_notices
     assert asyncio.run(alerts_waiting(ward)) == 2
 
 
+def test_two_notices_of_one_day_under_one_title_that_differ_only_in_the_place_are_two_notices(
+    ward, portal, capsys
+):
+    # One template, one day, the same numbers: only the neighbourhood's name differs.
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    first = page.replace("120 thẻ".encode(), "120 thẻ tại nhà văn hóa khu phố Tân Lập".encode())
+    second = page.replace("120 thẻ".encode(), "120 thẻ tại nhà văn hóa khu phố Hòa Bình".encode())
+    urls = [portal.put("/tin/tan-lap", first), portal.put("/tin/hoa-binh", second)]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2 and "same text" not in out
+    assert len(ward.imported()) == 2
+    assert asyncio.run(alerts_waiting(ward)) == 2
+
+
 def test_a_notice_posted_again_a_week_later_but_for_its_days_is_a_new_notice(ward, portal, capsys):
     # One title, one text each week but for its date: each week's notice is news.
     asyncio.run(follow(ward, "bhyt"))

@@ -10,7 +10,7 @@ staff did is undone:
 - the same page again (by URL, or by the canonical address it names) changes nothing;
   a page whose text changed rewrites its file under the same name (same id: no new alert);
 - another page with the same text (a re-post: nearly the same text is one only under the
-  same title and date) is skipped, and remembered as such;
+  same title and date, with the same numbers and names) is skipped, and remembered as such;
 - an article that moved (nearly the same text, the same date, its old address gone or
   showing the new text) updates its file, and its record follows it to the new address;
 - a file staff deleted is not imported again; a file staff edited is left alone until the
@@ -72,9 +72,9 @@ from wardbot.portal_log import (
     ImportLogError,
     digest,
     locked,
-    numbers_of,
     page_key,
     plain_text,
+    specifics_of,
 )
 from wardbot.text import fold
 
@@ -655,7 +655,7 @@ class Importer:
     ) -> Outcome:
         plain = plain_text(article.body)
         text, simhash, title = digest(plain), Simhash(plain), plain_text(article.title)
-        numbers = numbers_of(plain)
+        specifics = specifics_of(article.body)
         found = book.find(keys)
         if found is not None and found[1].get("same_as"):
             if found[1].get("text") == text:
@@ -673,7 +673,7 @@ class Importer:
             book.articles[keys[0]] = old
             found, moved = (keys[0], old), f"moved from {moved_from}"
         if found is None:
-            twin = book.same_text(text, simhash, title, article.date.isoformat(), numbers)
+            twin = book.same_text(text, simhash, title, article.date.isoformat(), specifics)
             if twin is not None:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")
@@ -688,7 +688,7 @@ class Importer:
                 "date": article.date.isoformat(),
                 "text": text,
                 "simhash": simhash.to_hex(),
-                "numbers": numbers,
+                **specifics,
                 "title": title,
                 "written": digest(rendered),
                 "imported": now,
@@ -722,7 +722,7 @@ class Importer:
         record.update(
             text=text,
             simhash=simhash.to_hex(),
-            numbers=numbers,
+            **specifics,
             title=title,
             date=article.date.isoformat(),
             written=digest(rendered),

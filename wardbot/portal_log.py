@@ -96,12 +96,13 @@ class ImportLog:
         return None
 
     def same_text(
-        self, text: str, simhash: Simhash, title: str, date: str, numbers: str
+        self, text: str, simhash: Simhash, title: str, date: str, specifics: dict[str, str]
     ) -> str | None:
         """The URL of an imported article with this text (or nearly, under the same title,
-        of the same date (ISO) and with the same numbers: a notice the portal posts again
-        each week, the same text but for its days, is a new notice each time, and so is
-        one of the same day for other streets, at other hours)."""
+        of the same date (ISO) and with the same `specifics`, its numbers and names (see
+        specifics_of): a notice the portal posts again each week, the same text but for its
+        days, is a new notice each time, and so is one of the same day for other streets,
+        at other hours)."""
         for url, record in self.articles.items():
             if record.get("same_as"):
                 continue
@@ -109,7 +110,8 @@ class ImportLog:
                 return url
             if record.get("title") != title or record_date(record) != date:
                 continue
-            if record.get("numbers", numbers) != numbers:  # (none: remembered before them)
+            # (one not in the record: remembered by a version that did not compare it)
+            if any(record.get(key, value) != value for key, value in specifics.items()):
                 continue
             other = Simhash(existing_hash=record.get("simhash"))
             if simhash.similarity(other) >= SIMILAR:
@@ -172,10 +174,23 @@ def digest(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def numbers_of(plain: str) -> str:
-    """A digest of the numbers of a text (as plain_text has it): its dates, hours, house
-    numbers, quantities, in order."""
-    return digest(" ".join(word for word in plain.split() if word.isdigit()))
+# A sentence's or a line's start, where any word has a capital letter.
+_SENTENCE = re.compile(r"[.!?:;\n]+")
+
+
+def specifics_of(body: str) -> dict[str, str]:
+    """What tells apart two notices of one template (as an import log record keeps them):
+    digests of the numbers of a text, its dates, hours, house numbers, quantities, in
+    order; and of its names, the words written with a capital letter inside a sentence
+    (streets, hamlets, buildings: "tại nhà văn hóa khu phố Tân Lập"), in any order."""
+    numbers = " ".join(word for word in plain_text(body).split() if word.isdigit())
+    names = {
+        fold(word)
+        for sentence in _SENTENCE.split(body)
+        for word in re.findall(r"\w+", sentence)[1:]
+        if word[0].isupper()
+    }
+    return {"numbers": digest(numbers), "names": digest(" ".join(sorted(names)))}
 
 
 def plain_text(text: str) -> str:
