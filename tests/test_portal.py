@@ -664,30 +664,27 @@ def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, p
     assert asyncio.run(alerts_waiting(ward)) == 2
 
 
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        pytest.param("120 thẻ tại khu phố 1", "85 thẻ tại khu phố 3", id="other-numbers"),
+        pytest.param(  # the same numbers: only the neighbourhood's name differs
+            "120 thẻ tại nhà văn hóa khu phố Tân Lập",
+            "120 thẻ tại nhà văn hóa khu phố Hòa Bình",
+            id="other-names",
+        ),
+    ],
+)
 def test_two_notices_of_one_day_under_one_title_for_other_places_are_two_notices(
-    ward, portal, capsys
+    ward, portal, capsys, first, second
 ):
     # One template, one title, one day: the cards handed out in two neighbourhoods.
     asyncio.run(follow(ward, "bhyt"))
     page = page_of_today()
-    first = page.replace("120 thẻ".encode(), "120 thẻ tại khu phố 1".encode())
-    second = page.replace("120 thẻ".encode(), "85 thẻ tại khu phố 3".encode())
-    urls = [portal.put("/tin/kp1", first), portal.put("/tin/kp3", second)]
-    code, out, _ = run_import(ward, capsys, *urls)
-    assert code == 0 and out.count("imported") == 2 and "same text" not in out
-    assert len(ward.imported()) == 2
-    assert asyncio.run(alerts_waiting(ward)) == 2
-
-
-def test_two_notices_of_one_day_under_one_title_that_differ_only_in_the_place_are_two_notices(
-    ward, portal, capsys
-):
-    # One template, one day, the same numbers: only the neighbourhood's name differs.
-    asyncio.run(follow(ward, "bhyt"))
-    page = page_of_today()
-    first = page.replace("120 thẻ".encode(), "120 thẻ tại nhà văn hóa khu phố Tân Lập".encode())
-    second = page.replace("120 thẻ".encode(), "120 thẻ tại nhà văn hóa khu phố Hòa Bình".encode())
-    urls = [portal.put("/tin/tan-lap", first), portal.put("/tin/hoa-binh", second)]
+    urls = [
+        portal.put(f"/tin/{i}", page.replace("120 thẻ".encode(), place.encode()))
+        for i, place in enumerate((first, second))
+    ]
     code, out, _ = run_import(ward, capsys, *urls)
     assert code == 0 and out.count("imported") == 2 and "same text" not in out
     assert len(ward.imported()) == 2
