@@ -27,6 +27,7 @@ from wardbot.conversation import (
     make_action,
 )
 from wardbot.engine import Engine
+from wardbot.intents import parse_intent
 from wardbot.models import Announcement, FaqEntry
 from wardbot.store import ChatRef, Store
 
@@ -778,11 +779,57 @@ async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_
     assert nothing.text == msg.unsubscribed_all(0) and nothing.buttons == ()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "?!..."])
-async def test_nothing_to_read_asks_for_a_typed_question(
+@pytest.mark.parametrize("text", ["", "   ", "?!...", "?"])
+async def test_nothing_to_read_asks_what_the_question_is(
     conversation: Conversation, text: str
 ) -> None:
-    assert (await one(conversation, text)).text == msg.please_type()
+    # Not "I can only read text": it was text.
+    assert (await one(conversation, text)).text == msg.ask_what()
+
+
+@pytest.mark.parametrize(
+    "text", ["sai rồi", "Không phải ạ", "ko dung", "trả lời sai rồi em ơi", "không phải ý tôi"]
+)
+async def test_saying_the_answer_missed_offers_the_other_close_matches_and_tells_staff(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    question = "mất thẻ bhyt làm sao"
+    answered = await one(conversation, question)
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    sorry = await one(conversation, text)
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị. Có phải")
+    offered = [b.label for b in sorry.buttons]
+    assert 1 <= len(offered) <= 3 and answered.title not in offered
+    # Staff see it among the questions the bot could not answer (/unanswered, /stats).
+    assert await store.unanswered(0) == [question]
+    assert await store.question_counts(0) == (1, 1)
+    # Said again, of the same question: no list again, a way to ask again and the hotline.
+    again = await one(conversation, "sai rồi")
+    assert again.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.\n\n")
+    assert "0276 3822 123" in again.text and again.buttons == ()
+
+
+async def test_saying_the_answer_missed_long_after_takes_nothing_back(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    now = [1_800_000_000.0]
+    conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+    await one(conversation, "mất thẻ bhyt làm sao")
+    now[0] += 2 * 3600  # another day's "sai rồi" is not about that answer
+    sorry = await one(conversation, "sai rồi")
+    assert sorry.buttons == () and await store.unanswered(0) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "khai sai ngày sinh trong giấy khai sinh thì sửa thế nào",
+        "không phải đóng bhyt à",
+        "sai tên trên thẻ căn cước",
+    ],
+)
+def test_questions_about_mistakes_stay_questions(text: str) -> None:
+    assert parse_intent(text).kind == "question"
 
 
 @pytest.mark.parametrize(("text", "number"), [("1", "1"), ("2024", "2024"), ("số 3", "3")])

@@ -398,6 +398,43 @@ async def test_further_messages_go_to_the_same_topic_and_known_answers_still_com
     assert await desk.post_pending() == 0
 
 
+async def test_a_number_alone_with_a_ticket_open_reaches_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Staff ask for a phone number, or how many people: the resident answers with a number
+    alone, after a list of answers too."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    [answered] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt làm sao")
+    assert answered.buttons  # related questions, numbered on Zalo
+    for text in ("0912 345 678", "0912345678"):
+        [relayed] = await conversation.handle_text(RESIDENT, text)
+        assert relayed.text == msg.ticket_follow_up(1)
+    await desk.post_pending()
+    texts = [p.reply.text for p in room.in_thread(thread)][-2:]
+    assert texts == [
+        msg.ticket_follow_up_post(1, "0912 345 678"),
+        msg.ticket_follow_up_post(1, "0912345678"),
+    ]
+
+
+async def test_saying_the_answer_missed_offers_that_question_to_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    question = "bà tôi bị mất thẻ bảo hiểm thì làm lại ở đâu"
+    [answered] = await conversation.handle_text(RESIDENT, question)
+    assert answered.title
+    [sorry] = await conversation.handle_text(RESIDENT, "không phải ạ")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert ask_button(sorry)
+    [received] = await conversation.handle_action(RESIDENT, "staff:ask")
+    assert "phiếu số 1" in received.text
+    await desk.post_pending()
+    [post] = room.posts
+    assert f"“{question}”" in post.reply.text  # the question, not "không phải ạ"
+
+
 async def test_asking_for_staff_by_words_or_command(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

@@ -301,7 +301,7 @@ async def test_odd_input_never_crashes_and_end_of_input_exits(
     lines = ["", "   ", "x" * 10_000, "😀🎉", "?!?...", nfd, "这是什么", "Как дела?", "\t"]
     out = await chat(conversation, ward_settings, *lines)  # no /quit: end of input ends the chat
     assert msg.too_long(1500) in out
-    assert out.count(msg.please_type()) == 1  # "?!?..."; "😀🎉" is a reaction
+    assert out.count(msg.ask_what()) == 1  # "?!?..."; "😀🎉" is a reaction
     assert out.count(msg.acknowledged()) == 1
     assert "Người dân dùng ứng dụng VssID" in out  # the NFD question is understood
     assert "Traceback" not in out
@@ -637,3 +637,14 @@ def test_bot_py_chat_watches_the_staff_files_and_logs_only_warnings(
     assert watch[1].faq is not None and watch[1].files
     assert level == logging.WARNING
     assert logging.getLogger().level == before  # as it was, after the chat
+
+
+async def test_a_phone_number_is_no_choice_and_the_list_still_works_after_it(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    out = await chat(conversation, ward_settings, "/latest", "0912345678", "1", "/quit")
+    said = out.split("> 0912345678\n", 1)[1].split("> 1\n", 1)[0]
+    assert msg.no_list_to_pick("0912345678") in said
+    assert "không có trong danh sách" not in said
+    opened = out.split("> 1\n", 1)[1]  # the list shown before it still answers to "1"
+    assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened

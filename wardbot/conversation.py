@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import logging
 import re
 import time
@@ -137,7 +138,12 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "ack": msg.acknowledged,
     "bye": msg.farewell,
 }
-RELAYED_INTENTS = frozenset({"question", "greet", *SMALL_TALK})
+# With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
+# "2 người"), as may "không phải".
+RELAYED_INTENTS = frozenset({"question", "greet", "wrong", "number", *SMALL_TALK})
+# "Sai rồi" takes back the chat's answer to a question asked this recently.
+WRONG_WITHIN = 30 * 60.0
+WRONG_OFFERS = 3  # the other close matches offered then
 
 
 class ChatLocks:
@@ -461,10 +467,12 @@ class Conversation:
                 return [Reply(text, links=links)]
             case "thanks" | "ack" | "bye":
                 return [Reply(SMALL_TALK[intent.kind]())]
-            case "empty":
-                return [Reply(msg.please_type(), keeps_choices=True)]
-            case "number":
-                return [Reply(msg.no_list_to_pick(intent.arg))]
+            case "wrong":
+                return [await self._wrong(chat)]
+            case "empty":  # "?", "..."
+                return [Reply(msg.ask_what(), keeps_choices=True)]
+            case "number":  # no list on screen, or too long a number to pick from one
+                return [Reply(msg.no_list_to_pick(intent.arg), keeps_choices=True)]
             case "unknown_command":
                 return [Reply(msg.unknown_command(intent.arg))]
             case "topics":
@@ -570,6 +578,38 @@ class Conversation:
             except Exception:  # without the offer, the hotline is still there
                 log.exception("could not keep the question to offer it to staff")
         return _with_button(no_answer_reply(answer, self.settings, staff), follow)
+
+    async def _wrong(self, chat: ChatRef) -> Reply:
+        """The resident says the last answer missed ("sai rồi", "không phải"): sorry; the
+        question counts as unanswered, so staff see it in /unanswered; the other close
+        matches to it are offered (not again when the bot had only offered some), then
+        ward staff or the hotline."""
+        taken = None
+        if self.store.writable:
+            try:
+                taken = await self.store.take_back_answer(chat, self.clock() - WRONG_WITHIN)
+            except Exception:  # a locked database: the apology and the hotline still go
+                log.exception("could not take back an answer")
+        offers: tuple[Hit, ...] = ()
+        staff = None
+        if taken is not None:
+            question, answered = taken
+            if answered:
+                answer = await self.engine.ask_async(question)
+                wrong = answer.best.doc.id if answer.answered and answer.best else None
+                others = (hit for hit in answer.results if hit.doc.id != wrong)
+                offers = tuple(itertools.islice(others, WRONG_OFFERS))
+            if self.desk is not None and chat.private:
+                try:
+                    staff = (await self.desk.offer(chat, question), self.desk.ask_button())
+                except Exception:  # without the offer, the hotline is still there
+                    log.exception("could not keep the question to offer it to staff")
+        s = self.settings
+        text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=bool(offers))
+        if staff is not None:
+            text = f"{text}\n\n{staff[0]}"
+        buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
+        return Reply(text, buttons=buttons, keeps_choices=not buttons)
 
     async def _ask(self, chat: ChatRef, question: str, typing: Typing | None) -> Answer:
         """The engine's answer, logged for /stats and /unanswered."""

@@ -105,6 +105,15 @@ _FIXED = (
         r"(?: phuong| xa| ubnd| mot cua| that)?(?: truc tiep| duoc khong| duoc ko| dc khong)?",
     ),
     (
+        # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".
+        "wrong",
+        r"(?:(?:tra loi|cau tra loi|bot|ban|em) )?(?:sai|nham|(?:khong|ko|k|hong|chua) (?:dung"
+        r"|phai|lien quan))(?: (?:bet|het|mat|roi|nua))*"
+        r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|do|kia|toi|em|minh|tui|can hoi)"
+        r"(?: hoi| can hoi)?)?"
+        r"(?: (?:roi|ma|dau|ha|a|ah|ak|oi|em oi|ad oi|bot oi))*",
+    ),
+    (
         "forget",
         r"(?:xoa|xoa bo|xoa het|xoa sach|xoa toan bo|xoa tat ca)(?: het| toan bo| tat ca| sach)?"
         r" (?:du lieu|thong tin)(?: ca nhan)?(?: cua (?:toi|minh|em|tui))?"
@@ -181,8 +190,8 @@ def topic_forms(topic_id: str, name: str) -> set[str]:
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
     'ack' (an acknowledgement, an emoji alone), 'bye', 'staff' (/hoicanbo, "cho em gặp cán
-    bộ"), 'empty', 'number' (a bare number: a choice from a list, when none is on screen),
-    'unknown_command' and 'question'."""
+    bộ"), 'wrong' (the last answer missed: "sai rồi"), 'empty', 'number' (a bare number: a
+    choice from a list, when none is on screen), 'unknown_command' and 'question'."""
     if text.startswith("/"):
         command = _command(text)
         if command is not None:

@@ -240,6 +240,25 @@ def offer(ward_name: str, hotline: str) -> str:
     )
 
 
+def wrong_answer(ward_name: str, hotline: str, *, offers: bool) -> str:
+    """The resident says the last answer missed (“sai rồi”, “không phải”): sorry, then the
+    other close matches (`offers`: listed below) or a way to ask again, and whom to call."""
+    sorry = "Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị."
+    contact = contact_line(ward_name, hotline)
+    if offers:
+        return (
+            f"{sorry} Có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+            f"anh/chị vui lòng {contact}."
+        )
+    return "\n\n".join(
+        [
+            sorry,
+            "Anh/chị có thể hỏi lại bằng từ ngữ khác, nêu rõ tên thủ tục hoặc giấy tờ cần làm.",
+            f"Để được hỗ trợ trực tiếp, anh/chị vui lòng {contact}.",
+        ]
+    )
+
+
 def not_found() -> str:
     return "Dạ, nội dung này không còn nữa. Anh/chị vui lòng hỏi lại giúp em nhé."
 
@@ -764,6 +783,11 @@ def attachment_unread() -> str:
     return (
         "Dạ, em chưa xem được ảnh và tệp đính kèm; em xin trả lời theo phần chữ anh/chị gửi kèm ạ."
     )
+
+
+def ask_what() -> str:
+    """A message with nothing to read in it ("?", "...")."""
+    return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
 
 
 def please_type() -> str:

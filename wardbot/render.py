@@ -151,10 +151,10 @@ def numbered_choice(
     None when it is not a number or no list is shown (then it is a message like any).
     `numbered`: the choices were shown as numbered lines (else as buttons, on Telegram)."""
     match = _CHOICE.fullmatch(fold(text)) if menu else None
-    if match is None:
+    if match is None or len(match.group(1)) > MAX_CHOICE_DIGITS:  # a phone number, a year
         return None
     digits = match.group(1)
-    if len(digits) <= MAX_CHOICE_DIGITS and 1 <= int(digits) <= len(menu):
+    if 1 <= int(digits) <= len(menu):
         return menu[int(digits) - 1]
     if not numbered:
         return Reply(msg.number_not_a_button(digits), buttons=tuple(menu))
