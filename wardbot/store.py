@@ -338,6 +338,14 @@ class OutboxItem:
     created_at: float = 0.0  # when it was queued (time.time())
 
 
+def _rows(items: OutboxItem | Sequence[OutboxItem]) -> list[OutboxItem]:
+    return [items] if isinstance(items, OutboxItem) else list(items)
+
+
+class _NotWaiting(Exception):
+    """A row to mark is no longer waiting: the transaction marking it is rolled back."""
+
+
 MAX_LOGGED_CHARS = 500
 
 
@@ -913,42 +921,84 @@ class Store:
             )
         return cursor.rowcount
 
-    async def due(self, channel: str, now: float, limit: int = 100) -> list[OutboxItem]:
+    async def due(
+        self, channel: str, now: float, limit: int = 100, *, settle: float = 0.0
+    ) -> list[OutboxItem]:
         """Messages for `channel` waiting to be sent and due by `now`: one chat's (a staff
         answer, a note to admins) first, then alerts and broadcasts, each oldest first; a
-        fan-out to thousands of chats takes minutes at the platform's pace."""
+        fan-out to thousands of chats takes minutes at the platform's pace. An alert is due
+        only once queued `settle` seconds ago: the other notices of its burst (files
+        copied one by one, a portal import) are queued meanwhile, and go out with it."""
         async with self._db.execute(
             "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
             "WHERE channel = ? AND state = 'pending' AND not_before <= ? "
+            "AND (kind != 'alert' OR created_at <= ?) "
             "ORDER BY kind IN ('alert', 'message'), id LIMIT ?",
-            (channel, now, limit),
+            (channel, now, now - settle, limit),
         ) as cursor:
             rows = await cursor.fetchall()
         return [OutboxItem(r[0], ChatRef(channel, r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
-    async def next_due(self, channel: str) -> float | None:
-        """When the earliest waiting message for `channel` is due (None: nothing waits)."""
+    async def alerts_with(
+        self, item: OutboxItem, now: float, window: float, limit: int
+    ) -> list[OutboxItem]:
+        """The alerts that go out in one message with the alert `item` (itself first): those
+        waiting for its chat, due by `now`, queued at most `window` seconds after it; at
+        most `limit`, oldest first."""
         async with self._db.execute(
-            "SELECT MIN(not_before) FROM outbox WHERE channel = ? AND state = 'pending'",
-            (channel,),
+            "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
+            "WHERE channel = ? AND chat_id = ? AND kind = 'alert' AND state = 'pending' "
+            "AND not_before <= ? AND created_at >= ? AND created_at <= ? AND id != ? "
+            "ORDER BY id LIMIT ?",
+            (
+                item.chat.channel,
+                item.chat.chat_id,
+                now,
+                item.created_at,
+                item.created_at + window,
+                item.id,
+                max(0, limit - 1),
+            ),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        chat = item.chat
+        return [item, *(OutboxItem(r[0], chat, r[2], r[3], r[4], r[5]) for r in rows)]
+
+    async def next_due(self, channel: str, settle: float = 0.0) -> float | None:
+        """When the earliest waiting message for `channel` is due (None: nothing waits);
+        an alert, `settle` seconds after it was queued at the earliest (see `due`)."""
+        async with self._db.execute(
+            "SELECT MIN(CASE WHEN kind = 'alert' THEN MAX(not_before, created_at + ?) "
+            "ELSE not_before END) FROM outbox WHERE channel = ? AND state = 'pending'",
+            (settle, channel),
         ) as cursor:
             row = await cursor.fetchone()
         return row[0] if row and row[0] is not None else None
 
-    async def mark_sending(self, item: OutboxItem) -> bool:
+    async def mark_sending(self, items: OutboxItem | Sequence[OutboxItem]) -> bool:
         """Written before the message leaves: after a crash it is the one that may repeat.
+        Several rows sent as one message (a burst of alerts) are marked together, in one
+        transaction: all or none.
 
-        False when the message is no longer waiting for that chat: /forget deleted it (or
-        its chat was found unreachable, or moved to a new id) after the sender read it. It
-        must not be sent then (a moved one goes to the new id at the next drain).
+        False, and nothing marked, when one is no longer waiting for that chat: /forget
+        deleted it (or its chat was found unreachable, or moved to a new id) after the
+        sender read it. It must not be sent then (a moved one goes to the new id at the
+        next drain).
         """
-        async with self._write:
-            cursor = await self._db.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
-                "WHERE id = ? AND channel = ? AND chat_id = ? AND state = 'pending'",
-                (item.id, item.chat.channel, item.chat.chat_id),
-            )
-        return cursor.rowcount > 0
+        rows = _rows(items)
+        try:
+            async with self._write, self._transaction("BEGIN IMMEDIATE"):
+                for item in rows:
+                    cursor = await self._db.execute(
+                        "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+                        "WHERE id = ? AND channel = ? AND chat_id = ? AND state = 'pending'",
+                        (item.id, item.chat.channel, item.chat.chat_id),
+                    )
+                    if cursor.rowcount < 1:
+                        raise _NotWaiting
+        except _NotWaiting:
+            return False
+        return True
 
     async def drop_waiting(self, item: OutboxItem, now: float, error: str) -> bool:
         """Drop a message no longer wanted, if it still waits for the chat it was read for
@@ -961,12 +1011,16 @@ class Store:
             )
         return cursor.rowcount > 0
 
-    async def mark_done(self, item: OutboxItem, state: str, now: float, error: str = "") -> None:
-        """Finish a message: 'sent', 'failed' (with why) or 'dropped' (nothing left to send)."""
-        async with self._write:
-            await self._db.execute(
+    async def mark_done(
+        self, items: OutboxItem | Sequence[OutboxItem], state: str, now: float, error: str = ""
+    ) -> None:
+        """Finish a message: 'sent', 'failed' (with why) or 'dropped' (nothing left to send).
+        The rows of one message (a burst of alerts) are finished together, in one
+        transaction."""
+        async with self._write, self._transaction():
+            await self._db.executemany(
                 "UPDATE outbox SET state = ?, done_at = ?, error = ? WHERE id = ?",
-                (state, now, error or None, item.id),
+                [(state, now, error or None, item.id) for item in _rows(items)],
             )
 
     async def mark_retry(
