@@ -310,6 +310,85 @@ async def test_a_notice_file_renamed_is_not_alerted_again(ward: Ward) -> None:
     assert len(ward.channel.sent[-1][1][0].buttons) == 2
 
 
+SCHEDULE = (
+    "Trạm y tế phường tiêm vắc xin sởi cho trẻ từ 9 tháng tuổi vào sáng thứ Bảy 10/8, "
+    "từ 7 giờ 30 đến 11 giờ, tại nhà văn hóa khu phố 2. Phụ huynh mang theo sổ tiêm chủng."
+)
+
+
+async def test_a_notice_renamed_with_its_title_typo_fixed_is_not_alerted_again(
+    ward: Ward,
+) -> None:
+    """Staff fix a typo in a notice's title and its file name at once (the file moved to
+    the new name): the same notice, not news."""
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(
+        ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", topics="bhyt", body=SCHEDULE
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+    (ward.content / f"{notice}.md").unlink()
+    fixed = write_notice(
+        ward.content, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", topics="bhyt", body=SCHEDULE
+    )
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(fixed) is not None
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"], "not alerted again"
+
+    # Its accents fixed too, and its text retyped (spaces, a diacritic): still the same.
+    (ward.content / f"{fixed}.md").unlink()
+    write_notice(
+        ward.content,
+        "lich-tiem-chung-thang-8",
+        "LỊCH TIÊM CHỦNG THÁNG 8",
+        topics="bhyt",
+        body=SCHEDULE.replace(", ", " ,  ").replace("sởi", "sơi"),
+    )
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"], "not alerted again"
+
+
+async def test_a_new_notice_like_one_removed_is_still_news(ward: Ward) -> None:
+    """Next week's schedule put in place of this week's (the old file deleted), the same
+    text but for its dates and a title a few letters apart, is a new notice; so is another
+    text under a title one letter apart."""
+    await follow(ward, "1", "bhyt")
+    week = write_notice(
+        ward.content, "lich-tiem-tuan-1", "Lịch tiêm chủng tuần 1", topics="bhyt", body=SCHEDULE
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    (ward.content / f"{week}.md").unlink()
+    write_notice(
+        ward.content,
+        "lich-tiem-tuan-2",
+        "Lịch tiêm chủng tuần 2",
+        topics="bhyt",
+        body=SCHEDULE.replace("10/8", "17/8"),
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", "1"]
+
+    ward.now[0] += 3600
+    other = write_notice(
+        ward.content, "hop-to-1", "Họp tổ dân phố An Hòa", topics="bhyt", body="Họp về an ninh."
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    (ward.content / f"{other}.md").unlink()
+    write_notice(
+        ward.content, "hop-to-2", "Họp tổ dân phố An Hội", topics="bhyt", body="Họp về vệ sinh."
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", "1", "1", "1"]
+
+
 async def test_two_notices_with_one_title_the_same_day_are_two_notices(ward: Ward) -> None:
     await follow(ward, "1", "bhyt")
     title = "Thông báo lịch cắt điện"

@@ -23,7 +23,6 @@ import httpx
 from trafilatura.deduplication import Simhash
 
 from wardbot.process import partial_file
-from wardbot.text import fold
 
 IMPORT_LOG = "portal-imports.json"
 # 2: each article's record names the feed it came from ("feed"; None: a page of its own).
@@ -173,11 +172,6 @@ def digest(text: str | bytes) -> str:
 
 
 def numbers_of(plain: str) -> str:
-    """A digest of the numbers of a text (as plain_text has it): its dates, hours, house
+    """A digest of the numbers of a text (as text.plain_words has it): its dates, hours, house
     numbers, quantities, in order."""
     return digest(" ".join(word for word in plain.split() if word.isdigit()))
-
-
-def plain_text(text: str) -> str:
-    """Text as compared for re-posts: folded, words only."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))

@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -23,6 +25,9 @@ from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
+from rapidfuzz import fuzz
+
+from wardbot.text import plain_words
 
 log = logging.getLogger(__name__)
 
@@ -289,6 +294,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     );
     """,
+    # 12: a digest of an alerted notice's text (its words, folded: text.plain_words) as it
+    # was when first alerted, so that one renamed with a typo in its title fixed on the way
+    # is known by its text. NULL: not known (noticed by an earlier version, or not alerted).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
+    """,
 )
 
 
@@ -305,6 +316,60 @@ class NoticeRef:
     title: str = ""
     date: str = ""
     body: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class _Gone:
+    """An alerted notice no longer in content/: what a new one may be renamed from."""
+
+    id: str
+    title: str
+    date: str
+    text_digest: str | None
+
+
+# A title "fixed" by at most this much (rapidfuzz's ratio of the titles' words, 0-100),
+# its numbers the same, is a typo fixed, when the text is the same.
+TITLE_TYPO_RATIO = 85.0
+_NUMBER = re.compile(r"\d+")
+
+
+def _text_digest(body: str) -> str:
+    return hashlib.blake2b(plain_words(body).encode(), digest_size=16).hexdigest()
+
+
+def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
+    """The id of the alerted notice that `notice` is under a new name (its file renamed),
+    taken from `gone` (one new name for each old one): of the same date, with the same
+    title, or one that differs from it only in accents, capitals and punctuation, or by a
+    typo (its numbers the same) when the text is the same word for word. Next week's
+    schedule in place of this week's (other numbers), or another text under a look-alike
+    title, is a new notice."""
+    if not notice.title:
+        return None
+    same_day = [old for old in gone if old.date == notice.date]
+    words = plain_words(notice.title)
+    match = next((old for old in same_day if old.title == notice.title), None) or next(
+        (old for old in same_day if plain_words(old.title) == words), None
+    )
+    if match is None and notice.body is not None:
+        typos = [old for old in same_day if old.text_digest and _typo_of(old.title, words)]
+        if typos:
+            digest = _text_digest(notice.body())
+            match = next((old for old in typos if old.text_digest == digest), None)
+    if match is None:
+        return None
+    gone.remove(match)
+    return match.id
+
+
+def _typo_of(title: str, words: str) -> bool:
+    """Whether `title` is `words` (a title's plain words) with a small typo."""
+    theirs = plain_words(title)
+    return (
+        _NUMBER.findall(theirs) == _NUMBER.findall(words)
+        and fuzz.ratio(theirs, words) >= TITLE_TYPO_RATIO
+    )
 
 
 def _copy_of(
@@ -691,7 +756,8 @@ class Store:
         topics it was alerted for.
 
         `notices` are all the notices there are now. A new one with the title and date of
-        one already alerted that is no longer among them (its file left content/) is the
+        one already alerted that is no longer among them (its file left content/), or that
+        title with a typo fixed (`_renamed_from`), is the
         same notice under a new name (its file renamed): it is not alerted again, and the
         alerts for the old name still waiting go out for the new one (a rename mid fan-out
         loses none). While both are there they are two notices (a power cut in two
@@ -726,7 +792,7 @@ class Store:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
         async with self._db.execute(
-            "SELECT id, alerted, title, date, topics FROM seen_announcements"
+            "SELECT id, alerted, title, date, topics, text_digest FROM seen_announcements"
         ) as cursor:
             rows = await cursor.fetchall()
         # The topics each notice was alerted for (None: not known).
@@ -744,12 +810,12 @@ class Store:
         )
         alerted = {row[0]: bool(row[1]) for row in rows}
         current = {notice.id for notice in notices}
-        # Alerted notices that left content/, by date and title: what a new one may be
-        # renamed from.
-        gone: dict[tuple[str, str], list[str]] = {}
-        for row in rows:
-            if row[1] and row[2] and row[3] and row[0] not in current:
-                gone.setdefault((row[3], row[2]), []).append(row[0])
+        # Alerted notices that left content/: what a new one may be renamed from.
+        gone = [
+            _Gone(row[0], row[2], row[3], row[5])
+            for row in rows
+            if row[1] and row[2] and row[3] and row[0] not in current
+        ]
         if baseline is None:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
@@ -784,8 +850,9 @@ class Store:
             topics = json.dumps(sorted(notice.topics)) if worth else None
             if first_seen:
                 await self._db.execute(
-                    "INSERT INTO seen_announcements (id, seen_at, alerted, title, date, topics) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO seen_announcements "
+                    "(id, seen_at, alerted, title, date, topics, text_digest) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         notice.id,
                         now,
@@ -793,6 +860,7 @@ class Store:
                         notice.title or None,
                         notice.date or None,
                         topics,
+                        _text_digest(notice.body()) if worth and notice.body else None,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
@@ -800,9 +868,8 @@ class Store:
                     "UPDATE seen_announcements SET alerted = 1, topics = ? WHERE id = ?",
                     (topics, notice.id),
                 )
-            renamed_from = gone.get((notice.date, notice.title), []) if notice.title else []
-            if worth and renamed_from:
-                same = renamed_from.pop(0)  # one new name for each old one
+            same = _renamed_from(notice, gone) if worth else None
+            if same is not None:
                 moved = await self._db.execute(
                     "UPDATE OR IGNORE outbox SET ref = ? "
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
@@ -825,7 +892,8 @@ class Store:
                     (same,),
                 )
                 log.info(
-                    "%s is %s renamed (same title and date): not alerted again; %d alert(s) "
+                    "%s is %s renamed (same date and title, or its typo fixed): not alerted again; "
+                    "%d alert(s) "
                     "still waiting go out under the new name",
                     notice.id,
                     same,
