@@ -816,8 +816,9 @@ def error(ward_name: str, hotline: str) -> str:
 # --- channels without buttons (Zalo) ------------------------------------------------
 
 
-def choose_by_number() -> str:
-    return "Anh/chị nhắn số thứ tự (ví dụ: 1) để chọn."
+def choose_by_number(example: int = 1) -> str:
+    """Under numbered lines, the first of which is `example`."""
+    return f"Anh/chị nhắn số thứ tự (ví dụ: {example}) để chọn."
 
 
 def no_list_to_pick(number: str) -> str:
