@@ -316,6 +316,16 @@ SCHEDULE = (
 )
 
 
+async def in_place_of(ward: Ward, old: str, slug: str, title: str, body: str) -> str:
+    """The notice `old` deleted and another one written (the same one renamed and edited,
+    or a new one in its place), both noticed at once; then what is due is sent."""
+    (ward.content / f"{old}.md").unlink()
+    new = write_notice(ward.content, slug, title, topics="bhyt", body=body)
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    return new
+
+
 async def test_a_notice_renamed_with_its_title_typo_fixed_is_not_alerted_again(
     ward: Ward,
 ) -> None:
@@ -329,26 +339,13 @@ async def test_a_notice_renamed_with_its_title_typo_fixed_is_not_alerted_again(
     await ward.sender.drain()
     assert ward.channel.chats() == ["1"]
 
-    (ward.content / f"{notice}.md").unlink()
-    fixed = write_notice(
-        ward.content, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", topics="bhyt", body=SCHEDULE
-    )
-    assert await ward.watcher.refresh()
+    fixed = await in_place_of(ward, notice, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", SCHEDULE)
     assert ward.engine.document(fixed) is not None
-    await ward.sender.drain()
     assert ward.channel.chats() == ["1"], "not alerted again"
 
     # Its accents fixed too, and its text retyped (spaces, a diacritic): still the same.
-    (ward.content / f"{fixed}.md").unlink()
-    write_notice(
-        ward.content,
-        "lich-tiem-chung-thang-8",
-        "LỊCH TIÊM CHỦNG THÁNG 8",
-        topics="bhyt",
-        body=SCHEDULE.replace(", ", " ,  ").replace("sởi", "sơi"),
-    )
-    assert await ward.watcher.refresh()
-    await ward.sender.drain()
+    retyped = SCHEDULE.replace(", ", " ,  ").replace("sởi", "sơi")
+    await in_place_of(ward, fixed, "lich-tiem-chung-thang-8", "LỊCH TIÊM CHỦNG THÁNG 8", retyped)
     assert ward.channel.chats() == ["1"], "not alerted again"
 
 
@@ -362,16 +359,8 @@ async def test_a_new_notice_like_one_removed_is_still_news(ward: Ward) -> None:
     )
     await ward.watcher.refresh()
     await ward.sender.drain()
-    (ward.content / f"{week}.md").unlink()
-    write_notice(
-        ward.content,
-        "lich-tiem-tuan-2",
-        "Lịch tiêm chủng tuần 2",
-        topics="bhyt",
-        body=SCHEDULE.replace("10/8", "17/8"),
-    )
-    await ward.watcher.refresh()
-    await ward.sender.drain()
+    next_week = SCHEDULE.replace("10/8", "17/8")
+    await in_place_of(ward, week, "lich-tiem-tuan-2", "Lịch tiêm chủng tuần 2", next_week)
     assert ward.channel.chats() == ["1", "1"]
 
     ward.now[0] += 3600
@@ -380,12 +369,7 @@ async def test_a_new_notice_like_one_removed_is_still_news(ward: Ward) -> None:
     )
     await ward.watcher.refresh()
     await ward.sender.drain()
-    (ward.content / f"{other}.md").unlink()
-    write_notice(
-        ward.content, "hop-to-2", "Họp tổ dân phố An Hội", topics="bhyt", body="Họp về vệ sinh."
-    )
-    await ward.watcher.refresh()
-    await ward.sender.drain()
+    await in_place_of(ward, other, "hop-to-2", "Họp tổ dân phố An Hội", "Họp về vệ sinh.")
     assert ward.channel.chats() == ["1", "1", "1", "1"]
 
 
