@@ -18,6 +18,7 @@ import pytest
 from chat_ward import TODAY
 from test_alerts import Recorder, Ward, close_ward, follow, open_ward, write_notice
 
+from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import RetryLater, TransientError
 from wardbot.outbox import BURST_MAX, BURST_WINDOW, Composer, Sender
@@ -221,3 +222,15 @@ async def test_a_very_large_burst_is_split_into_messages_of_at_most_burst_max(
     await ward.sender.drain()
     sizes = [len(replies[0].buttons) for _, replies, _ in ward.channel.sent]
     assert sizes == [BURST_MAX, 2]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 30), ("0", 0), ("120", 120)])
+def test_alert_gather_seconds_is_read_from_the_environment(value: str | None, seconds: int) -> None:
+    env = {} if value is None else {"ALERT_GATHER_SECONDS": value}
+    assert Settings.from_env(env).alert_gather_seconds == seconds
+
+
+@pytest.mark.parametrize("value", ["-1", "601", "half a minute"])
+def test_a_wrong_alert_gather_seconds_stops_the_start_saying_so(value: str) -> None:
+    with pytest.raises(ConfigError, match="ALERT_GATHER_SECONDS"):
+        Settings.from_env({"ALERT_GATHER_SECONDS": value})
