@@ -25,9 +25,9 @@ from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
-from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-from wardbot.text import plain_words
+from wardbot.text import plain_words, tokens
 
 log = logging.getLogger(__name__)
 
@@ -294,8 +294,8 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     );
     """,
-    # 12: a digest of an alerted notice's text (its words, folded: text.plain_words) as it
-    # was when first alerted, so that one renamed with a typo in its title fixed on the way
+    # 12: a digest of an alerted notice's text (its words: `_text_digest`) as it was when
+    # first alerted, so that one renamed with a typo in its title fixed on the way
     # is known by its text. NULL: not known (noticed by an earlier version, or not alerted).
     """
     ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
@@ -328,30 +328,32 @@ class _Gone:
     text_digest: str | None
 
 
-# A title "fixed" by at most this much (rapidfuzz's ratio of the titles' words, 0-100),
-# its numbers the same, is a typo fixed, when the text is the same.
-TITLE_TYPO_RATIO = 85.0
+# A title's typo: at most this many of its words misspelt, each by at most this many
+# letters (added, dropped or changed), in a word of TYPO_WORD_LETTERS letters at least.
+TYPO_WORDS = 2
+TYPO_LETTERS = 2
+TYPO_WORD_LETTERS = 3
 _NUMBER = re.compile(r"\d+")
 
 
 def _text_digest(body: str) -> str:
-    return hashlib.blake2b(plain_words(body).encode(), digest_size=16).hexdigest()
+    """A notice's text as compared for a rename: its words (case, spaces and punctuation
+    aside; accents kept: "Tân Hòa" and "Tân Hóa" may be two places)."""
+    words = " ".join(tokens(body, decode=False))
+    return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
 
 
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
     """The id of the alerted notice that `notice` is under a new name (its file renamed),
     taken from `gone` (one new name for each old one): of the same date, with the same
-    title, or one that differs from it only in accents, capitals and punctuation, or by a
-    typo (its numbers the same) when the text is the same word for word. Next week's
-    schedule in place of this week's (other numbers), or another text under a look-alike
-    title, is a new notice."""
+    title, or with a typo of it fixed (`_typo_of`) when the text is the same word for word.
+    Next week's schedule in place of this week's (other numbers), or another text under a
+    look-alike title, is a new notice."""
     if not notice.title:
         return None
     same_day = [old for old in gone if old.date == notice.date]
+    match = next((old for old in same_day if old.title == notice.title), None)
     words = plain_words(notice.title)
-    match = next((old for old in same_day if old.title == notice.title), None) or next(
-        (old for old in same_day if plain_words(old.title) == words), None
-    )
     if match is None and notice.body is not None:
         typos = [old for old in same_day if old.text_digest and _typo_of(old.title, words)]
         if typos:
@@ -364,25 +366,40 @@ def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
 
 
 def _typo_of(title: str, words: str) -> bool:
-    """Whether `title` is `words` (a title's plain words) with a small typo."""
+    """Whether `title` is the title whose plain words are `words` but for a typo: its
+    accents, capitals, punctuation or spaces, or a word or two misspelt by a letter or two
+    ("thág", "chng"). Not another number ("tuần 1", "tuần 2"), nor another word ("mới",
+    "thứ hai"; "tổ A", "tổ B": too short a word to tell a typo)."""
     theirs = plain_words(title)
-    return (
-        _NUMBER.findall(theirs) == _NUMBER.findall(words)
-        and fuzz.ratio(theirs, words) >= TITLE_TYPO_RATIO
+    if _NUMBER.findall(theirs) != _NUMBER.findall(words):
+        return False
+    if theirs.replace(" ", "") == words.replace(" ", ""):
+        return True
+    old, new = theirs.split(), words.split()
+    if len(old) != len(new):
+        return False
+    changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    return len(changed) <= TYPO_WORDS and all(
+        min(len(a), len(b)) >= TYPO_WORD_LETTERS and Levenshtein.distance(a, b) <= TYPO_LETTERS
+        for a, b in changed
     )
 
 
 def _copy_of(
     notice: NoticeRef,
-    by_heading: dict[tuple[str, str], list[NoticeRef]],
+    by_date: dict[str, list[NoticeRef]],
     alerted: dict[str, bool],
 ) -> str | None:
-    """The id of an alerted notice still there of which `notice` is a copy: the same title,
-    date and text (two neighbourhoods' notices of one day differ in their text)."""
+    """The id of an alerted notice still there of which `notice` is a copy: the same date
+    and text, and the same title or a typo of it fixed in the copy (two neighbourhoods'
+    notices of one day differ in their text)."""
     if notice.body is None or not notice.title:
         return None
-    for other in by_heading.get((notice.date, notice.title), ()):
+    words = plain_words(notice.title)
+    for other in by_date.get(notice.date, ()):
         if other.id == notice.id or not alerted.get(other.id) or other.body is None:
+            continue
+        if other.title != notice.title and not _typo_of(other.title, words):
             continue
         if other.body() == notice.body():
             return other.id
@@ -821,9 +838,9 @@ class Store:
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
             )
         queued: dict[str, int] = {}
-        by_heading: dict[tuple[str, str], list[NoticeRef]] = {}
+        by_date: dict[str, list[NoticeRef]] = {}
         for notice in notices:
-            by_heading.setdefault((notice.date, notice.title), []).append(notice)
+            by_date.setdefault(notice.date, []).append(notice)
         for notice in notices:
             worth = baseline is not None and notice.alert and bool(notice.topics)
             if alerted.get(notice.id):
@@ -838,7 +855,7 @@ class Store:
                     )
                 continue
             first_seen = notice.id not in alerted
-            copied = _copy_of(notice, by_heading, alerted) if worth and first_seen else None
+            copied = _copy_of(notice, by_date, alerted) if worth and first_seen else None
             if copied is not None:
                 # Copied to be edited (another neighbourhood's notice), or to be moved (the
                 # original deleted next): not news until its text differs, or the original
