@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 TYPING_MAX_IN_FLIGHT = 4  # more messages than this being answered: skip "typing…"
 MENUS_MAX = 10_000  # chats whose last numbered list is remembered
+# For this long after a list was shown in answer to the resident, they may still be
+# choosing from it: an alert arriving meanwhile numbers its own lines after it.
+ANSWERED_LIST_FRESH = 600.0
 T = TypeVar("T")
 
 # "xem toàn văn" as the trimmed notice's note says, and its close variants (accents
@@ -107,16 +110,31 @@ class LastPerChat(Generic[T]):
 
 class Menus:
     """Per chat, the choices shown last: a typed number picks from them. `numbered`: they
-    are shown as numbered lines (else as buttons, which residents count down to)."""
+    are shown as numbered lines (else as buttons, which residents count down to).
 
-    def __init__(self, size: int = MENUS_MAX, *, numbered: bool = True) -> None:
-        self._menus: LastPerChat[tuple[Button, ...]] = LastPerChat(size)
+    An alert pushed while the resident may still be choosing from a list shown in answer
+    to them (for ANSWERED_LIST_FRESH) does not take its numbers: "2" still means the
+    second choice the resident asked for, and the alert's own choices come after the
+    list's (numbered on from it where lines are numbered), so that every number on screen
+    picks one thing. Later, an alert's choices are the list, from 1, as any reply's."""
+
+    def __init__(
+        self,
+        size: int = MENUS_MAX,
+        *,
+        numbered: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        # Per chat: the choices, how many of the first were shown in answer to the
+        # resident, and when.
+        self._menus: LastPerChat[tuple[tuple[Button, ...], int, float]] = LastPerChat(size)
         self.numbered = numbered
+        self.clock = clock
 
     def choice(self, chat_id: str, text: str) -> Button | Reply | None:
         """The button `text` picks, a reply when its number is not on the list, or None
         (not a number, or no list shown): a message like any."""
-        return numbered_choice(text, self._menus.get(chat_id, ()), numbered=self.numbered)
+        return numbered_choice(text, self.shown(chat_id), numbered=self.numbered)
 
     def __contains__(self, chat_id: str) -> bool:
         return chat_id in self._menus
@@ -126,12 +144,33 @@ class Menus:
 
     def shown(self, chat_id: str) -> tuple[Button, ...]:
         """The choices shown last in the chat (none known: nothing)."""
-        return self._menus.get(chat_id, ())
+        return self._menus.get(chat_id, ((), 0, 0.0))[0]
 
     def remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
-        """Numbers typed in this chat now refer to `buttons` (none: numbers mean nothing)."""
+        """Numbers typed in this chat now refer to `buttons`, shown in answer to the
+        resident (none: numbers mean nothing)."""
         if buttons:
-            self._menus.set(chat_id, tuple(buttons))
+            self._menus.set(chat_id, (tuple(buttons), len(buttons), self.clock()))
+        else:
+            self._menus.drop(chat_id)
+
+    def pushed_after(self, chat_id: str) -> int:
+        """How many choices on screen a message pushed to the chat now (an alert) numbers
+        its own after: those of the chat's list while the resident may still be choosing
+        from it (see the class), else none."""
+        buttons, answered, at = self._menus.get(chat_id, ((), 0, 0.0))
+        fresh = answered and self.clock() - at < ANSWERED_LIST_FRESH
+        return len(buttons) if fresh else 0
+
+    def pushed(self, chat_id: str, buttons: Sequence[Button], after: int) -> None:
+        """A pushed message showed `buttons`, numbered after the first `after` choices of
+        the list (`pushed_after`, asked before it was sent)."""
+        kept, answered, at = self._menus.get(chat_id, ((), 0, 0.0))
+        if not after:
+            kept, answered, at = (), 0, self.clock()
+        choices = (*kept[:after], *buttons)
+        if choices:
+            self._menus.set(chat_id, (choices, min(answered, after), at))
         else:
             self._menus.drop(chat_id)
 
@@ -207,11 +246,12 @@ class Answerer:
         quiet: tuple[type[BaseException], ...] = (),
         calm_below: int = TYPING_MAX_IN_FLIGHT,
         slots: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.channel = channel
         self.conversation = conversation
         self.settings = settings
-        self.menus = Menus(numbered=numbered) if numbered or counted else None
+        self.menus = Menus(numbered=numbered, clock=clock) if numbered or counted else None
         self.full_texts = FullTexts()
         # What "xem toàn văn" opens, per chat, as last written to the database; and the
         # chats whose kept one was read since the start.

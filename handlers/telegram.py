@@ -749,8 +749,9 @@ class TelegramChannel:
         except TelegramError as exc:
             raise delivery_error(exc) or TransientError(str(exc)) from exc
         self.answerer.full_texts.seen(chat_id, replies)  # "xem toàn văn" opens this alert
-        if self.answerer.menus is not None:  # and "1", its first button
-            self.answerer.menus.remember(chat_id, shown_buttons(replies))
+        menus = self.answerer.menus
+        if menus is not None:  # and a number its buttons, counted after a list still chosen from
+            menus.pushed(chat_id, shown_buttons(replies), menus.pushed_after(chat_id))
         await self.answerer.keep_shown(chat_id)  # even after a restart
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -101,17 +101,19 @@ STOP_GRACE = 3.0
 
 
 def render_plain(
-    replies: Sequence[Reply], limit: int = MESSAGE_LIMIT
+    replies: Sequence[Reply], limit: int = MESSAGE_LIMIT, *, after: int = 0
 ) -> tuple[list[str], list[Button]]:
     """The replies as plain-text messages within `limit` UTF-16 units, split between
-    paragraphs, with their buttons as one numbered list across the replies; returns the
-    messages and the buttons in the order of their numbers."""
+    paragraphs, with their buttons as one numbered list across the replies, numbered on
+    after `after` choices already on screen; returns the messages and the buttons in the
+    order of their numbers."""
     texts: list[str] = []
     buttons: list[Button] = []
     for reply in map(numbered, replies):
-        shown = reply.buttons[: MAX_CHOICES - len(buttons)]
-        menu = numbered_buttons(replace(reply, buttons=shown), start=len(buttons) + 1)
-        texts.extend(_render_one(reply, menu, limit))
+        shown = reply.buttons[: max(0, MAX_CHOICES - after - len(buttons))]
+        start = after + len(buttons) + 1
+        menu = numbered_buttons(replace(reply, buttons=shown), start=start)
+        texts.extend(_render_one(reply, menu, limit, start))
         buttons.extend(shown)
     return texts, buttons
 
@@ -120,14 +122,14 @@ def _join(*blocks: str) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def _render_one(reply: Reply, menu: str, limit: int) -> list[str]:
+def _render_one(reply: Reply, menu: str, limit: int, first: int = 1) -> list[str]:
     """One reply: the title above the start of its text on its first message; the source,
-    links and numbered list stay with its last paragraph."""
+    links and numbered list (whose first number is `first`) stay with its last paragraph."""
     head = plain_text(Reply("", title=reply.title))
     tail = _join(
         plain_text(Reply("", footer=reply.footer, links=reply.links)),
         menu,
-        msg.choose_by_number() if menu else "",
+        msg.choose_by_number(first) if menu else "",
     )
     text = reply.text.strip()
     whole = _join(head, text, tail)
@@ -256,6 +258,7 @@ class ZaloChannel:
             numbered=True,
             quiet=(InvalidToken, Forbidden, NotFound),
             slots=CONCURRENT_UPDATES,
+            clock=clock,
         )
         self._seen = Recent(SEEN_MAX)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -507,8 +510,12 @@ class ZaloChannel:
         (handlers.base.send_parts). When even that fails, the outbox's retry sends only
         the parts that did not go out (`_alert_messages`).
         """
-        texts, buttons = render_plain(replies)
+        menus = self.answerer.menus
+        assert menus is not None
         async with self.answerer.locks.hold(chat_id):
+            # Numbered on after the list the resident may still be choosing from.
+            after = menus.pushed_after(chat_id)
+            texts, buttons = render_plain(replies, after=after)
             try:
                 messages = self._alert_messages(chat_id, texts)
                 await send_parts(messages, _retryable, self.reply_retry, alert=True)
@@ -538,8 +545,7 @@ class ZaloChannel:
             self._token_ok = True
             self._refusing.drop(chat_id)
             self._quota_wait = 0.0
-            assert self.answerer.menus is not None
-            self.answerer.menus.remember(chat_id, buttons)
+            menus.pushed(chat_id, buttons, after)
             self.answerer.full_texts.seen(chat_id, replies)
             await self.answerer.keep_shown(chat_id)  # for "1" after a restart too
 

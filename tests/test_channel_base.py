@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from handlers.base import Answerer, asks_full_text, send_parts
+from handlers.base import ANSWERED_LIST_FRESH, Answerer, Menus, asks_full_text, send_parts
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Secret, Settings
@@ -251,3 +251,34 @@ def test_a_new_channel_is_one_spec(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(channels, "SPECS", (*channels.SPECS, spec))
     [built] = channels.build(SETTINGS, conversation=object())  # type: ignore[arg-type]
     assert isinstance(built, EchoChannel) and built.settings is SETTINGS
+
+
+@pytest.mark.parametrize("numbered", [True, False])
+def test_an_alert_does_not_take_the_numbers_of_a_list_still_chosen_from(numbered: bool) -> None:
+    """On Zalo and in the terminal (numbered lines), and on Telegram (buttons a typed
+    number counts down to), an alert pushed while the resident may still be choosing
+    from the list they were answered with comes after it: "2" keeps meaning that list's
+    second choice. Long after, the alert's choices are the list."""
+    now = [0.0]
+    menus = Menus(numbered=numbered, clock=lambda: now[0])
+    asked = tuple(Button(f"Câu {n}", f"faq:{n}") for n in (1, 2, 3))
+    alert = (Button(msg.FULL_TEXT_BUTTON, "full:a"),)
+    menus.remember("c", asked)
+    now[0] += ANSWERED_LIST_FRESH - 1
+    after = menus.pushed_after("c")
+    assert after == 3
+    menus.pushed("c", alert, after)
+    assert menus.choice("c", "2") == asked[1]
+    assert menus.choice("c", "4") == alert[0]
+    # A broadcast (no choices) meanwhile leaves the numbers as they are; a second alert
+    # numbers on after the first.
+    menus.pushed("c", (), menus.pushed_after("c"))
+    second = (Button(msg.FULL_TEXT_BUTTON, "full:b"),)
+    menus.pushed("c", second, menus.pushed_after("c"))
+    assert [menus.choice("c", n) for n in "245"] == [asked[1], alert[0], second[0]]
+
+    now[0] += 2  # the list was shown ANSWERED_LIST_FRESH ago: the resident moved on
+    assert menus.pushed_after("c") == 0
+    menus.pushed("c", alert, 0)
+    assert menus.choice("c", "1") == alert[0]
+    assert menus.pushed_after("c") == 0, "an alert's list is not one the resident asked for"

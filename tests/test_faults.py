@@ -156,6 +156,7 @@ def base_env(bot: Bot, home: Path) -> dict[str, str]:
         "WARD_HOTLINE": "0276 3822 123",
         "ADMIN_IDS": f"telegram:{ADMIN}",
         "SEMANTIC_MATCHING": "off",
+        "ALERT_GATHER_SECONDS": "0",  # each alert leaves at once (no burst to wait for)
     }
 
 

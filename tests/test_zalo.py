@@ -987,6 +987,59 @@ async def test_typing_xem_toan_van_after_an_alert_opens_that_notice(
     await api.wait_until(lambda: "Đoạn 7:" in api.sent(BINH)[-1].text)
 
 
+SCHOLARSHIP = "2024-07-20-xet-hoc-bong-khuyen-hoc"
+
+
+def burst() -> Reply:
+    """An alert listing two notices, each opened by its own line."""
+    return Reply(
+        "• Về việc điều chỉnh mức đóng BHYT…\n\n• Thông báo xét học bổng khuyến học năm 2024…",
+        title="🔔 2 thông báo mới",
+        buttons=(
+            Button("Điều chỉnh mức đóng BHYT", make_action("full", LONG_NOTICE)),
+            Button("Xét học bổng khuyến học", make_action("full", SCHOLARSHIP)),
+        ),
+        buttons_title=msg.ALERT_BURST_OPEN,
+    )
+
+
+async def test_a_number_typed_after_an_alert_picks_from_the_list_the_resident_asked_for(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """A resident is offered close matches and answers "2"; an alert that came in between
+    (with numbered lines of its own) does not take the number: its lines continue the
+    numbers on screen, so each number still means one thing."""
+    (offered,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    asked = menu(offered)
+    assert len(asked) >= 2
+    await channel.deliver(ALICE, [burst()])
+    alerted = api.sent(ALICE)[-1]
+    after = len(asked)
+    assert menu(alerted) == [
+        f"{after + 1}. Điều chỉnh mức đóng BHYT",
+        f"{after + 2}. Xét học bổng khuyến học",
+    ]
+    assert alerted.text.endswith(msg.choose_by_number(after + 1))
+    (picked,) = await api.say(ALICE, "2")
+    assert picked.text.startswith(asked[1].removeprefix("2. ").rstrip("…"))
+
+    # The alert's own numbers open its notices, while the resident's list stands.
+    (offered,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    await channel.deliver(ALICE, [burst()])
+    assert menu(api.sent(ALICE)[-1])[0].startswith(f"{len(menu(offered)) + 1}. ")
+    (opened,) = await api.say(ALICE, str(len(menu(offered)) + 2))
+    assert opened.text.startswith("Thông báo xét học bổng khuyến học năm 2024")
+
+    # Long after the resident's last list, an alert's lines are numbered from 1 again.
+    await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    async with channel.answerer.locks.hold(ALICE):  # its turn is over: the list is shown
+        polls.now += 3600
+    await channel.deliver(ALICE, [burst()])
+    assert menu(api.sent(ALICE)[-1])[0] == "1. Điều chỉnh mức đóng BHYT"
+    (opened,) = await api.say(ALICE, "2")
+    assert opened.text.startswith("Thông báo xét học bổng khuyến học năm 2024")
+
+
 async def test_after_a_restart_the_number_and_xem_toan_van_still_open_the_notice_shown_last(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -176,7 +176,11 @@ async def _serve(
     restarts = restarts or Restarts()
     on_done = desk.delivered if desk else None
     senders = Senders(
-        [Sender(store, channel, composer, on_done=on_done) for channel in running], restarts
+        [
+            Sender(store, channel, composer, on_done=on_done, settle=settings.alert_gather_seconds)
+            for channel in running
+        ],
+        restarts,
     )
     alerts = Alerts(
         engine,

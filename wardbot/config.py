@@ -113,6 +113,9 @@ class Settings:
     # (wardbot.portal), and how often it reads them.
     portal_feeds: tuple[str, ...] = ()
     portal_poll_minutes: int = 15
+    # How long an alert waits for the other notices of its burst, to go out with them as
+    # one message (wardbot.outbox); 0: at once.
+    alert_gather_seconds: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -196,6 +199,10 @@ class Settings:
             "PORTAL_POLL_MINUTES", cls.portal_poll_minutes, "a number of minutes", 1
         )
 
+        gather = whole(
+            "ALERT_GATHER_SECONDS", cls.alert_gather_seconds, "a number of seconds", 0, 600
+        )
+
         settings = cls(
             faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
             content_dir=Path(text("CONTENT_DIR") or "content"),
@@ -223,6 +230,7 @@ class Settings:
             zalo_bot_url=text("ZALO_BOT_URL"),
             portal_feeds=feeds,
             portal_poll_minutes=poll_minutes,
+            alert_gather_seconds=gather,
         )
         settings.validate()
         return settings

@@ -290,6 +290,35 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
     )
 
 
+ALERT_BURST_LINE_CHARS = 140  # each notice of a burst: its title, and its first line
+
+
+def alerts_reply(notices: Sequence[tuple[Announcement, Sequence[str]]]) -> Reply:
+    """Notices published together, pushed to a chat as one message (wardbot.outbox): each
+    one's title, date and first line, and a button that opens it whole. One notice is
+    alerted as `alert_reply` shows it. `notices`: each with the names of the topics the
+    chat follows it by."""
+    if len(notices) == 1:
+        return alert_reply(*notices[0])
+    items = []
+    for doc, _ in notices:
+        # Its first paragraph, on one line (a heading says less than the text under it).
+        first = next((b.text for b in plaintext.blocks(doc.body) if not b.heading), "")
+        line = plaintext.cut_text(" ".join(first.split()), ALERT_BURST_LINE_CHARS)
+        items.append(msg.alert_burst_item(doc.date, doc.title, line))
+    names = list(dict.fromkeys(name for _, topic_names in notices for name in topic_names))
+    return Reply(
+        "\n\n".join(items),
+        title=msg.alert_burst_title(len(notices)),
+        footer=msg.alert_footer(None, names),
+        buttons=tuple(
+            Button(button_label(doc.title), make_action("full", doc.id), full_label=doc.title)
+            for doc, _ in notices
+        ),
+        buttons_title=msg.ALERT_BURST_OPEN,
+    )
+
+
 def _with_button(reply: Reply, button: Button | None) -> Reply:
     """`reply` with `button` last among its choices (unchanged without one)."""
     return reply if button is None else replace(reply, buttons=(*reply.buttons, button))

@@ -438,12 +438,27 @@ def alert_title(title: str) -> str:
     return f"🔔 Thông báo mới: {title}"
 
 
-def alert_footer(day: dt.date, topic_names: Sequence[str]) -> str:
-    lines = [announcement_source(day)]
+def alert_footer(day: dt.date | None, topic_names: Sequence[str]) -> str:
+    """Below an alert: the notice's date (None: a burst of notices, each dated above), why
+    the chat gets it, and how to stop."""
+    lines = [announcement_source(day)] if day is not None else []
     if topic_names:
         lines.append(f"Anh/chị nhận tin này vì đang theo dõi: {', '.join(topic_names)}.")
     lines.append("Ngừng nhận tin: gõ /unsubscribe")
     return "\n".join(lines)
+
+
+def alert_burst_title(count: int) -> str:
+    """Above the one alert that lists the notices published together."""
+    return f"🔔 {count} thông báo mới"
+
+
+def alert_burst_item(day: dt.date, title: str, first_line: str) -> str:
+    """One notice in that alert: its title and date, then the start of its text."""
+    return f"• {title} ({vn_date(day)})" + (f"\n{first_line}" if first_line else "")
+
+
+ALERT_BURST_OPEN = "📄 Xem toàn văn từng thông báo:"
 
 
 # --- for ward staff (admin commands) ------------------------------------------------
@@ -825,8 +840,9 @@ def error(ward_name: str, hotline: str) -> str:
 # --- channels without buttons (Zalo) ------------------------------------------------
 
 
-def choose_by_number() -> str:
-    return "Anh/chị nhắn số thứ tự (ví dụ: 1) để chọn."
+def choose_by_number(example: int = 1) -> str:
+    """Under numbered lines, the first of which is `example`."""
+    return f"Anh/chị nhắn số thứ tự (ví dụ: {example}) để chọn."
 
 
 def no_list_to_pick(number: str) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wardbot.alerts import not_worth_alerting
-from wardbot.conversation import Reply, alert_reply
+from wardbot.conversation import Reply, alerts_reply
 from wardbot.delivery import (
     ChatMoved,
     ChatUnreachable,
@@ -56,6 +56,13 @@ IDLE_POLL = 1.0  # how often an idle sender looks for rows queued by another pro
 # deleted and written back (an editor's save, a move out and in) must not lose them.
 WITHDRAWN_GRACE = 60.0
 NOTICE_RECHECK = 5.0  # meanwhile, how often to look whether the notice is back
+# A burst of notices (staff dropping several files into content/, a portal import) is one
+# message to each chat, not one per notice: an alert waits `Sender.settle` seconds after it
+# was queued (ALERT_GATHER_SECONDS, 30 by default) for the rest of its burst, then goes out with
+# every alert for the same chat queued within BURST_WINDOW after it (more when they had
+# to wait: a fan-out to many chats, an outage, the bot stopped), BURST_MAX at most.
+BURST_WINDOW = 300.0
+BURST_MAX = 10
 
 
 def retry_delay(attempts: int) -> float:
@@ -136,20 +143,7 @@ class Composer:
         (expired, or too old) or that the chat no longer follows.
         """
         if item.kind == "alert":
-            corpus = self._corpus()
-            doc = corpus.document(item.ref)
-            if not isinstance(doc, Announcement):
-                if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
-                    raise TransientError(f"announcement {item.ref} is not loaded yet")
-                raise NoticeGone(item.ref)
-            stale = not_worth_alerting(doc, self._today())
-            if stale is not None:
-                raise NoLongerWanted(stale)
-            followed = set(await self._store.subscriptions_of(item.chat))
-            names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
-            if not names:
-                raise NoLongerWanted("the chat no longer follows the announcement's topics")
-            return [alert_reply(doc, names)]
+            return [alerts_reply([await self.notice(item)])]
         if item.kind in ("message", "note"):
             text = await self._store.message_text(item.ref)
             return [Reply(text)] if text else None
@@ -157,6 +151,28 @@ class Composer:
             return await self.kinds[item.kind](item)
         log.warning("outbox: unknown message kind %r dropped", item.kind)
         return None
+
+    async def notice(self, item: OutboxItem) -> tuple[Announcement, list[str]]:
+        """The announcement of the alert `item`, and the names of the topics the chat
+        follows it by; raises as `replies` says."""
+        corpus = self._corpus()
+        doc = corpus.document(item.ref)
+        if not isinstance(doc, Announcement):
+            if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
+                raise TransientError(f"announcement {item.ref} is not loaded yet")
+            raise NoticeGone(item.ref)
+        stale = not_worth_alerting(doc, self._today())
+        if stale is not None:
+            raise NoLongerWanted(stale)
+        followed = set(await self._store.subscriptions_of(item.chat))
+        names = [t.name for t in corpus.topics if t.id in doc.topics and t.id in followed]
+        if not names:
+            raise NoLongerWanted("the chat no longer follows the announcement's topics")
+        return doc, names
+
+    def alerts(self, notices: Sequence[tuple[Announcement, list[str]]]) -> list[Reply]:
+        """The one message for alerts of a burst, composed by `notice` each."""
+        return [alerts_reply(notices)]
 
 
 @dataclass
@@ -183,8 +199,10 @@ class Sender:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         on_done: Callable[[OutboxItem, str, str], Awaitable[object]] | None = None,
+        settle: float = 0.0,
     ) -> None:
         self.store = store
+        self.settle = settle  # how long an alert waits for the rest of its burst
         # Told how each message ended: (item, 'sent' | 'unreachable' | 'failed', why not),
         # and once that it is late ('delayed': still tried). wardbot.desk tells staff what
         # became of their answers.
@@ -202,7 +220,8 @@ class Sender:
         self._last_to: dict[str, float] = {}  # chat id -> monotonic time of its last message
         self._gone_since: dict[str, float] = {}  # announcement id -> when first seen missing
         self._dropped_refs: set[str] = set()  # announcements whose dropped alerts were logged
-        self._unrecorded: dict[int, tuple[OutboxItem, float]] = {}  # sent, not marked yet
+        # Sent, not marked yet: the rows of each message, by its first.
+        self._unrecorded: dict[int, tuple[list[OutboxItem], float]] = {}
         self._running = False
         # Since when (monotonic) every send has failed, how many tries, and whether the log
         # said it is an outage: None while sends go out.
@@ -293,16 +312,19 @@ class Sender:
         attempted = False
         await self._record_sent()
         while stop is None or not stop.is_set():
-            items = await self.store.due(self.channel.name, self.clock(), BATCH)
+            items = await self.store.due(self.channel.name, self.clock(), BATCH, settle=self.settle)
             if not items:
                 break
             progressed = False
+            taken: set[int] = set()  # sent with an earlier one (a burst of alerts)
             for item in items:
                 if stop is not None and stop.is_set():
                     return attempted
+                if item.id in taken:
+                    continue
                 if not self._chat_ready(item.chat.chat_id):
                     continue  # this chat had a message less than a second ago: later
-                await self._send(item)
+                taken.update(one.id for one in await self._send(item))
                 attempted = progressed = True
             if not progressed:
                 # Everything due is for chats that just got a message: wait for the first.
@@ -310,7 +332,7 @@ class Sender:
         return attempted
 
     async def _idle(self, stop: asyncio.Event) -> None:
-        due = await self.store.next_due(self.channel.name)
+        due = await self.store.next_due(self.channel.name, self.settle)
         timeout = IDLE_POLL if due is None else min(IDLE_POLL, max(0.0, due - self.clock()))
         waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
         try:
@@ -339,37 +361,24 @@ class Sender:
         else:  # behind schedule (or idle until now): start again from now, no catch-up burst
             self._next_slot = now + self._interval
 
-    async def _send(self, item: OutboxItem) -> None:
-        try:
-            replies = await self.composer.replies(item)
-        except TransientError as exc:
-            await self._retry(item, exc)
-            return
-        except NoticeGone:
-            await self._wait_for_notice(item)
-            return
-        except NoLongerWanted as exc:
-            if await self.store.drop_waiting(item, self.clock(), _reason(exc)):
-                self.stats.dropped += 1
-                self._dropped_once(item, _reason(exc))
-            return
-        except Exception as exc:
-            # A bug composing this one message (a notice the renderer chokes on): it is
-            # retried later like a failed send, and the channel's other messages still go.
-            await self._retry(item, exc)
-            return
-        if item.kind == "alert":
-            self._gone_since.pop(item.ref, None)
-        if replies is None:
-            await self.store.mark_done(item, "dropped", self.clock(), "nothing left to send")
-            self.stats.dropped += 1
-            return
+    async def _send(self, item: OutboxItem) -> list[OutboxItem]:
+        """Send `item` (an alert with the others of its burst for the same chat, in one
+        message); returns the rows it took, whatever became of them."""
+        now = self.clock()
+        group = (
+            await self.store.alerts_with(item, now, BURST_WINDOW, BURST_MAX)
+            if item.kind == "alert"
+            else [item]
+        )
+        items, replies = await self._compose(group)
+        if not items:
+            return group
         await self._pace()
-        if not await self.store.mark_sending(item):
+        if not await self.store.mark_sending(items):
             # Since this batch was read, the chat sent /forget (or was found unreachable):
             # nothing goes to it, and nothing about it is written back.
-            self.stats.dropped += 1
-            return
+            self.stats.dropped += len(items)
+            return group
         chat_id = item.chat.chat_id
         try:
             await self.channel.deliver(chat_id, replies)
@@ -379,14 +388,15 @@ class Sender:
             self._next_slot = max(self._next_slot, self.monotonic() + exc.seconds)
             # Not counted as a failed attempt: the message itself is fine.
             log.info("%s: rate limited, pausing %.1f s", self.name, exc.seconds)
-            late = self._late(item, item.attempts)
-            await self._put_back(item, exc.seconds, f"429: {exc}", item.attempts, late)
+            for one in items:
+                late = self._late(one, one.attempts)
+                await self._put_back(one, exc.seconds, f"429: {exc}", one.attempts, late)
         except ChatMoved as exc:
             if exc.new_chat_id == chat_id:  # nowhere new to go: retried like any failure
-                await self._retry(item, exc)
+                await self._retry_all(items, exc)
             else:
                 self._chat_settled(chat_id)
-                await self._moved(item, exc.new_chat_id, _reason(exc))
+                await self._moved(items, exc.new_chat_id, _reason(exc))
         except ChatUnreachable as exc:
             # Not recorded for a chat that sent /forget while this message was leaving.
             self._chat_settled(chat_id)
@@ -394,24 +404,78 @@ class Sender:
                 self.stats.unreachable += 1
                 # No chat id: it names a resident, and the log outlives their /forget.
                 log.info("%s: a chat is unreachable (%s)", self.name, _reason(exc))
-                await self._done(item, "unreachable", _reason(exc))
+                for one in items:
+                    await self._done(one, "unreachable", _reason(exc))
         except PermanentError as exc:
             self._chat_settled(chat_id)
-            self.stats.failed += 1
-            await self.store.mark_done(item, "failed", self.clock(), _reason(exc))
+            self.stats.failed += len(items)
+            await self.store.mark_done(items, "failed", self.clock(), _reason(exc))
             log.warning("%s: message %d cannot be sent: %s", self.name, item.id, _reason(exc))
-            await self._done(item, "failed", _reason(exc))
+            for one in items:
+                await self._done(one, "failed", _reason(exc))
         except Exception as exc:  # TransientError, or a bug in a channel: retry later
             self._send_failed(chat_id, exc)
-            await self._retry(item, exc)
+            await self._retry_all(items, exc)
         else:
             self._send_worked()
-            self.stats.sent += 1
-            self._unrecorded[item.id] = (item, self.clock())
+            self.stats.sent += len(items)
+            self._unrecorded[item.id] = (items, self.clock())
             await self._record_sent()
         finally:
             self._last_to[chat_id] = self.monotonic()
             self._forget_old_chats()
+        return group
+
+    async def _compose(self, group: list[OutboxItem]) -> tuple[list[OutboxItem], list[Reply]]:
+        """The rows of `group` that still go out, and the message they make. Each row is
+        judged on its own: one whose notice is gone, old news or no longer followed is
+        left out (waiting, or dropped), the others still go."""
+        ready: list[OutboxItem] = []
+        notices: list[tuple[Announcement, list[str]]] = []
+        replies: list[Reply] | None = None
+        for one in group:
+            try:
+                if one.kind == "alert":
+                    notice = await self.composer.notice(one)
+                    # Rendered alone too: a notice the renderer chokes on is left out.
+                    replies = self.composer.alerts([notice])
+                    notices.append(notice)
+                else:
+                    replies = await self.composer.replies(one)
+            except TransientError as exc:
+                await self._retry(one, exc)
+                continue
+            except NoticeGone:
+                await self._wait_for_notice(one)
+                continue
+            except NoLongerWanted as exc:
+                if await self.store.drop_waiting(one, self.clock(), _reason(exc)):
+                    self.stats.dropped += 1
+                    self._dropped_once(one, _reason(exc))
+                continue
+            except Exception as exc:
+                # A bug composing this one message (a notice the renderer chokes on): it is
+                # retried later like a failed send, and the channel's other messages still go.
+                await self._retry(one, exc)
+                continue
+            if one.kind == "alert":
+                self._gone_since.pop(one.ref, None)
+            elif replies is None:
+                await self.store.mark_done(one, "dropped", self.clock(), "nothing left to send")
+                self.stats.dropped += 1
+                continue
+            ready.append(one)
+        if len(notices) > 1:
+            try:
+                replies = self.composer.alerts(notices)
+            except Exception as exc:  # a bug in the burst's message: each tried again later
+                await self._retry_all(ready, exc)
+                return [], []
+        return ready, replies or []
+
+    async def _retry_all(self, items: Sequence[OutboxItem], exc: Exception) -> None:
+        for one in items:
+            await self._retry(one, exc)
 
     def _dropped_once(self, item: OutboxItem, reason: str) -> None:
         """One log line per notice whose waiting alerts are dropped, not one per chat."""
@@ -422,12 +486,13 @@ class Sender:
         self._dropped_refs.add(item.ref)
         log.info("%s: alerts still waiting for %s are dropped: %s", self.name, item.ref, reason)
 
-    async def _moved(self, item: OutboxItem, new_chat_id: str, reason: str) -> None:
+    async def _moved(self, items: Sequence[OutboxItem], new_chat_id: str, reason: str) -> None:
         """The chat lives on under a new id: this message waits again (not a failed
         attempt), then it moves there with the chat's subscriptions and other waiting
         messages, and goes out at once."""
-        await self.store.mark_retry(item, self.clock(), reason, item.attempts)
-        moved = await self.store.move_chat(item.chat, new_chat_id, self.clock())
+        for item in items:
+            await self.store.mark_retry(item, self.clock(), reason, item.attempts)
+        moved = await self.store.move_chat(items[0].chat, new_chat_id, self.clock())
         log.info("%s: a chat moved to a new id; %d waiting message(s) follow it", self.name, moved)
 
     async def _record_sent(self) -> None:
@@ -436,10 +501,11 @@ class Sender:
         Until then its row stays `sending`, which no drain picks up: it is not sent twice
         (unless the process ends first, as for any message in flight).
         """
-        for item_id, (item, sent_at) in list(self._unrecorded.items()):
-            await self.store.mark_done(item, "sent", sent_at)
+        for item_id, (items, sent_at) in list(self._unrecorded.items()):
+            await self.store.mark_done(items, "sent", sent_at)
             del self._unrecorded[item_id]
-            await self._done(item, "sent", "")
+            for item in items:
+                await self._done(item, "sent", "")
 
     async def _done(self, item: OutboxItem, outcome: str, error: str) -> None:
         """Tell `on_done`; its failure is logged, never the sender's."""

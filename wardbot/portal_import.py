@@ -73,10 +73,9 @@ from wardbot.portal_log import (
     digest,
     locked,
     page_key,
-    plain_text,
     specifics_of,
 )
-from wardbot.text import fold
+from wardbot.text import fold, plain_words
 
 log = logging.getLogger(__name__)
 
@@ -620,12 +619,12 @@ class Importer:
         book = self._log()
         if book.find(keys) is not None:
             return None
-        plain = plain_text(article.body)
+        plain = plain_words(article.body)
         old = book.same_article(Simhash(plain), article.date.isoformat())
         if old is None or not is_web_address(old):
             return None
         record = book.articles[old]
-        edited = record.get("text") != digest(plain) or record.get("title") != plain_text(
+        edited = record.get("text") != digest(plain) or record.get("title") != plain_words(
             article.title
         )
         try:
@@ -642,7 +641,7 @@ class Importer:
             return old  # it shows a list of news, or nothing: the article is not there
         # Both addresses show the new text (the portal finds articles by their id, not
         # by the words of their address); the same text as before is a re-post.
-        return old if edited and plain_text(shown.body) == plain else None
+        return old if edited and plain_words(shown.body) == plain else None
 
     def _decide(
         self,
@@ -653,8 +652,8 @@ class Importer:
         book: ImportLog,
         moved_from: str | None = None,
     ) -> Outcome:
-        plain = plain_text(article.body)
-        text, simhash, title = digest(plain), Simhash(plain), plain_text(article.title)
+        plain = plain_words(article.body)
+        text, simhash, title = digest(plain), Simhash(plain), plain_words(article.title)
         specifics = specifics_of(article.body)
         found = book.find(keys)
         if found is not None and found[1].get("same_as"):

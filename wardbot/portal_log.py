@@ -23,7 +23,7 @@ import httpx
 from trafilatura.deduplication import Simhash
 
 from wardbot.process import partial_file
-from wardbot.text import fold
+from wardbot.text import fold, plain_words
 
 IMPORT_LOG = "portal-imports.json"
 # 2: each article's record names the feed it came from ("feed"; None: a page of its own).
@@ -183,7 +183,7 @@ def specifics_of(body: str) -> dict[str, str]:
     digests of the numbers of a text, its dates, hours, house numbers, quantities, in
     order; and of its names, the words written with a capital letter inside a sentence
     (streets, hamlets, buildings: "tại nhà văn hóa khu phố Tân Lập"), in any order."""
-    numbers = " ".join(word for word in plain_text(body).split() if word.isdigit())
+    numbers = " ".join(word for word in plain_words(body).split() if word.isdigit())
     names = {
         fold(word)
         for sentence in _SENTENCE.split(body)
@@ -191,8 +191,3 @@ def specifics_of(body: str) -> dict[str, str]:
         if word[0].isupper()
     }
     return {"numbers": digest(numbers), "names": digest(" ".join(sorted(names)))}
-
-
-def plain_text(text: str) -> str:
-    """Text as compared for re-posts: folded, words only."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))

@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -23,6 +25,9 @@ from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
+from rapidfuzz.distance import Levenshtein
+
+from wardbot.text import plain_words, tokens
 
 log = logging.getLogger(__name__)
 
@@ -289,6 +294,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     );
     """,
+    # 12: a digest of an alerted notice's text (its words: `_text_digest`) as it was when
+    # first alerted, so that one renamed with a typo in its title fixed on the way
+    # is known by its text. NULL: not known (noticed by an earlier version, or not alerted).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
+    """,
 )
 
 
@@ -307,17 +318,88 @@ class NoticeRef:
     body: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class _Gone:
+    """An alerted notice no longer in content/: what a new one may be renamed from."""
+
+    id: str
+    title: str
+    date: str
+    text_digest: str | None
+
+
+# A title's typo: at most this many of its words misspelt, each by at most this many
+# letters (added, dropped or changed), in a word of TYPO_WORD_LETTERS letters at least.
+TYPO_WORDS = 2
+TYPO_LETTERS = 2
+TYPO_WORD_LETTERS = 3
+_NUMBER = re.compile(r"\d+")
+
+
+def _text_digest(body: str) -> str:
+    """A notice's text as compared for a rename: its words (case, spaces and punctuation
+    aside; accents kept: "Tân Hòa" and "Tân Hóa" may be two places)."""
+    words = " ".join(tokens(body, decode=False))
+    return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
+
+
+def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
+    """The id of the alerted notice that `notice` is under a new name (its file renamed),
+    taken from `gone` (one new name for each old one): of the same date, with the same
+    title, or with a typo of it fixed (`_typo_of`) when the text is the same word for word.
+    Next week's schedule in place of this week's (other numbers), or another text under a
+    look-alike title, is a new notice."""
+    if not notice.title:
+        return None
+    same_day = [old for old in gone if old.date == notice.date]
+    match = next((old for old in same_day if old.title == notice.title), None)
+    words = plain_words(notice.title)
+    if match is None and notice.body is not None:
+        typos = [old for old in same_day if old.text_digest and _typo_of(old.title, words)]
+        if typos:
+            digest = _text_digest(notice.body())
+            match = next((old for old in typos if old.text_digest == digest), None)
+    if match is None:
+        return None
+    gone.remove(match)
+    return match.id
+
+
+def _typo_of(title: str, words: str) -> bool:
+    """Whether `title` is the title whose plain words are `words` but for a typo: its
+    accents, capitals, punctuation or spaces, or a word or two misspelt by a letter or two
+    ("thág", "chng"). Not another number ("tuần 1", "tuần 2"), nor another word ("mới",
+    "thứ hai"; "tổ A", "tổ B": too short a word to tell a typo)."""
+    theirs = plain_words(title)
+    if _NUMBER.findall(theirs) != _NUMBER.findall(words):
+        return False
+    if theirs.replace(" ", "") == words.replace(" ", ""):
+        return True
+    old, new = theirs.split(), words.split()
+    if len(old) != len(new):
+        return False
+    changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    return len(changed) <= TYPO_WORDS and all(
+        min(len(a), len(b)) >= TYPO_WORD_LETTERS and Levenshtein.distance(a, b) <= TYPO_LETTERS
+        for a, b in changed
+    )
+
+
 def _copy_of(
     notice: NoticeRef,
-    by_heading: dict[tuple[str, str], list[NoticeRef]],
+    by_date: dict[str, list[NoticeRef]],
     alerted: dict[str, bool],
 ) -> str | None:
-    """The id of an alerted notice still there of which `notice` is a copy: the same title,
-    date and text (two neighbourhoods' notices of one day differ in their text)."""
+    """The id of an alerted notice still there of which `notice` is a copy: the same date
+    and text, and the same title or a typo of it fixed in the copy (two neighbourhoods'
+    notices of one day differ in their text)."""
     if notice.body is None or not notice.title:
         return None
-    for other in by_heading.get((notice.date, notice.title), ()):
+    words = plain_words(notice.title)
+    for other in by_date.get(notice.date, ()):
         if other.id == notice.id or not alerted.get(other.id) or other.body is None:
+            continue
+        if other.title != notice.title and not _typo_of(other.title, words):
             continue
         if other.body() == notice.body():
             return other.id
@@ -336,6 +418,14 @@ class OutboxItem:
     ref: str
     attempts: int
     created_at: float = 0.0  # when it was queued (time.time())
+
+
+def _rows(items: OutboxItem | Sequence[OutboxItem]) -> list[OutboxItem]:
+    return [items] if isinstance(items, OutboxItem) else list(items)
+
+
+class _NotWaiting(Exception):
+    """A row to mark is no longer waiting: the transaction marking it is rolled back."""
 
 
 MAX_LOGGED_CHARS = 500
@@ -683,7 +773,8 @@ class Store:
         topics it was alerted for.
 
         `notices` are all the notices there are now. A new one with the title and date of
-        one already alerted that is no longer among them (its file left content/) is the
+        one already alerted that is no longer among them (its file left content/), or that
+        title with a typo fixed (`_renamed_from`), is the
         same notice under a new name (its file renamed): it is not alerted again, and the
         alerts for the old name still waiting go out for the new one (a rename mid fan-out
         loses none). While both are there they are two notices (a power cut in two
@@ -718,7 +809,7 @@ class Store:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
         async with self._db.execute(
-            "SELECT id, alerted, title, date, topics FROM seen_announcements"
+            "SELECT id, alerted, title, date, topics, text_digest FROM seen_announcements"
         ) as cursor:
             rows = await cursor.fetchall()
         # The topics each notice was alerted for (None: not known).
@@ -736,20 +827,20 @@ class Store:
         )
         alerted = {row[0]: bool(row[1]) for row in rows}
         current = {notice.id for notice in notices}
-        # Alerted notices that left content/, by date and title: what a new one may be
-        # renamed from.
-        gone: dict[tuple[str, str], list[str]] = {}
-        for row in rows:
-            if row[1] and row[2] and row[3] and row[0] not in current:
-                gone.setdefault((row[3], row[2]), []).append(row[0])
+        # Alerted notices that left content/: what a new one may be renamed from.
+        gone = [
+            _Gone(row[0], row[2], row[3], row[5])
+            for row in rows
+            if row[1] and row[2] and row[3] and row[0] not in current
+        ]
         if baseline is None:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
             )
         queued: dict[str, int] = {}
-        by_heading: dict[tuple[str, str], list[NoticeRef]] = {}
+        by_date: dict[str, list[NoticeRef]] = {}
         for notice in notices:
-            by_heading.setdefault((notice.date, notice.title), []).append(notice)
+            by_date.setdefault(notice.date, []).append(notice)
         for notice in notices:
             worth = baseline is not None and notice.alert and bool(notice.topics)
             if alerted.get(notice.id):
@@ -764,7 +855,7 @@ class Store:
                     )
                 continue
             first_seen = notice.id not in alerted
-            copied = _copy_of(notice, by_heading, alerted) if worth and first_seen else None
+            copied = _copy_of(notice, by_date, alerted) if worth and first_seen else None
             if copied is not None:
                 # Copied to be edited (another neighbourhood's notice), or to be moved (the
                 # original deleted next): not news until its text differs, or the original
@@ -776,8 +867,9 @@ class Store:
             topics = json.dumps(sorted(notice.topics)) if worth else None
             if first_seen:
                 await self._db.execute(
-                    "INSERT INTO seen_announcements (id, seen_at, alerted, title, date, topics) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO seen_announcements "
+                    "(id, seen_at, alerted, title, date, topics, text_digest) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         notice.id,
                         now,
@@ -785,6 +877,7 @@ class Store:
                         notice.title or None,
                         notice.date or None,
                         topics,
+                        _text_digest(notice.body()) if worth and notice.body else None,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
@@ -792,9 +885,8 @@ class Store:
                     "UPDATE seen_announcements SET alerted = 1, topics = ? WHERE id = ?",
                     (topics, notice.id),
                 )
-            renamed_from = gone.get((notice.date, notice.title), []) if notice.title else []
-            if worth and renamed_from:
-                same = renamed_from.pop(0)  # one new name for each old one
+            same = _renamed_from(notice, gone) if worth else None
+            if same is not None:
                 moved = await self._db.execute(
                     "UPDATE OR IGNORE outbox SET ref = ? "
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
@@ -817,7 +909,8 @@ class Store:
                     (same,),
                 )
                 log.info(
-                    "%s is %s renamed (same title and date): not alerted again; %d alert(s) "
+                    "%s is %s renamed (same date and title, or its typo fixed): not alerted again; "
+                    "%d alert(s) "
                     "still waiting go out under the new name",
                     notice.id,
                     same,
@@ -913,42 +1006,87 @@ class Store:
             )
         return cursor.rowcount
 
-    async def due(self, channel: str, now: float, limit: int = 100) -> list[OutboxItem]:
+    async def due(
+        self, channel: str, now: float, limit: int = 100, *, settle: float = 0.0
+    ) -> list[OutboxItem]:
         """Messages for `channel` waiting to be sent and due by `now`: one chat's (a staff
         answer, a note to admins) first, then alerts and broadcasts, each oldest first; a
-        fan-out to thousands of chats takes minutes at the platform's pace."""
+        fan-out to thousands of chats takes minutes at the platform's pace. An alert is due
+        only once queued `settle` seconds ago: the other notices of its burst (files
+        copied one by one, a portal import) are queued meanwhile, and go out with it."""
         async with self._db.execute(
             "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
             "WHERE channel = ? AND state = 'pending' AND not_before <= ? "
+            "AND (kind != 'alert' OR created_at <= ?) "
             "ORDER BY kind IN ('alert', 'message'), id LIMIT ?",
-            (channel, now, limit),
+            (channel, now, now - settle, limit),
         ) as cursor:
             rows = await cursor.fetchall()
         return [OutboxItem(r[0], ChatRef(channel, r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
-    async def next_due(self, channel: str) -> float | None:
-        """When the earliest waiting message for `channel` is due (None: nothing waits)."""
+    async def alerts_with(
+        self, item: OutboxItem, now: float, window: float, limit: int
+    ) -> list[OutboxItem]:
+        """The alerts that go out in one message with the alert `item` (itself first): those
+        waiting for its chat, due by `now`, queued at most `window` seconds after it; at
+        most `limit`, oldest first."""
+        # Looked up by the chat (the unique index), not among every row waiting for the
+        # channel (`outbox_due`, which `+` keeps out): a fan-out to 10,000 chats asks this
+        # 10,000 times.
         async with self._db.execute(
-            "SELECT MIN(not_before) FROM outbox WHERE channel = ? AND state = 'pending'",
-            (channel,),
+            "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
+            "WHERE channel = ? AND chat_id = ? AND kind = 'alert' AND +state = 'pending' "
+            "AND +not_before <= ? AND created_at >= ? AND created_at <= ? AND id != ? "
+            "ORDER BY id LIMIT ?",
+            (
+                item.chat.channel,
+                item.chat.chat_id,
+                now,
+                item.created_at,
+                item.created_at + window,
+                item.id,
+                max(0, limit - 1),
+            ),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        chat = item.chat
+        return [item, *(OutboxItem(r[0], chat, r[2], r[3], r[4], r[5]) for r in rows)]
+
+    async def next_due(self, channel: str, settle: float = 0.0) -> float | None:
+        """When the earliest waiting message for `channel` is due (None: nothing waits);
+        an alert, `settle` seconds after it was queued at the earliest (see `due`)."""
+        async with self._db.execute(
+            "SELECT MIN(CASE WHEN kind = 'alert' THEN MAX(not_before, created_at + ?) "
+            "ELSE not_before END) FROM outbox WHERE channel = ? AND state = 'pending'",
+            (settle, channel),
         ) as cursor:
             row = await cursor.fetchone()
         return row[0] if row and row[0] is not None else None
 
-    async def mark_sending(self, item: OutboxItem) -> bool:
+    async def mark_sending(self, items: OutboxItem | Sequence[OutboxItem]) -> bool:
         """Written before the message leaves: after a crash it is the one that may repeat.
+        Several rows sent as one message (a burst of alerts) are marked together, in one
+        transaction: all or none.
 
-        False when the message is no longer waiting for that chat: /forget deleted it (or
-        its chat was found unreachable, or moved to a new id) after the sender read it. It
-        must not be sent then (a moved one goes to the new id at the next drain).
+        False, and nothing marked, when one is no longer waiting for that chat: /forget
+        deleted it (or its chat was found unreachable, or moved to a new id) after the
+        sender read it. It must not be sent then (a moved one goes to the new id at the
+        next drain).
         """
-        async with self._write:
-            cursor = await self._db.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
-                "WHERE id = ? AND channel = ? AND chat_id = ? AND state = 'pending'",
-                (item.id, item.chat.channel, item.chat.chat_id),
-            )
-        return cursor.rowcount > 0
+        rows = _rows(items)
+        try:
+            async with self._write, self._transaction("BEGIN IMMEDIATE"):
+                for item in rows:
+                    cursor = await self._db.execute(
+                        "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+                        "WHERE id = ? AND channel = ? AND chat_id = ? AND state = 'pending'",
+                        (item.id, item.chat.channel, item.chat.chat_id),
+                    )
+                    if cursor.rowcount < 1:
+                        raise _NotWaiting
+        except _NotWaiting:
+            return False
+        return True
 
     async def drop_waiting(self, item: OutboxItem, now: float, error: str) -> bool:
         """Drop a message no longer wanted, if it still waits for the chat it was read for
@@ -961,12 +1099,16 @@ class Store:
             )
         return cursor.rowcount > 0
 
-    async def mark_done(self, item: OutboxItem, state: str, now: float, error: str = "") -> None:
-        """Finish a message: 'sent', 'failed' (with why) or 'dropped' (nothing left to send)."""
-        async with self._write:
-            await self._db.execute(
+    async def mark_done(
+        self, items: OutboxItem | Sequence[OutboxItem], state: str, now: float, error: str = ""
+    ) -> None:
+        """Finish a message: 'sent', 'failed' (with why) or 'dropped' (nothing left to send).
+        The rows of one message (a burst of alerts) are finished together, in one
+        transaction."""
+        async with self._write, self._transaction():
+            await self._db.executemany(
                 "UPDATE outbox SET state = ?, done_at = ?, error = ? WHERE id = ?",
-                (state, now, error or None, item.id),
+                [(state, now, error or None, item.id) for item in _rows(items)],
             )
 
     async def mark_retry(

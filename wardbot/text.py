@@ -51,6 +51,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def plain_words(text: str) -> str:
+    """Text as compared for a notice posted again or renamed: folded, words only (a
+    retyped space, accent or capital changes nothing)."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
 # What numbers an event among its look-alikes: a session or term ("kỳ họp thứ hai",
 # "lần thứ XIV", "đợt thứ 3", "khóa XVI") or a school grade ("lớp 10").
 _EVENT_RE = re.compile(r"\b(?:(?:ky hop|lan|dot|phien) thu|khoa|lop) ([a-z0-9]+)\b")

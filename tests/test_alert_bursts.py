@@ -1,0 +1,236 @@
+"""Several notices published at once reach a follower as one message, not one each.
+
+Staff drop a handful of announcements into content/, or a portal import brings several:
+each chat gets one alert listing those it follows (title and first line each, and a way to
+open each), with the outbox's guarantees kept: rows sent together are marked together, a
+crash repeats the message at most once, a 429 or a failing chat delays the whole burst and
+loses none of it, and each notice is still judged on its own when it leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from chat_ward import TODAY
+from test_alerts import Recorder, Ward, close_ward, follow, open_ward, write_notice
+
+from wardbot.config import ConfigError, Settings
+from wardbot.conversation import Conversation
+from wardbot.delivery import RetryLater, TransientError
+from wardbot.outbox import BURST_MAX, BURST_WINDOW, Composer, Sender
+from wardbot.store import ChatRef
+
+
+@pytest.fixture
+async def ward(tmp_path: Path) -> AsyncIterator[Ward]:
+    opened = await open_ward(tmp_path)
+    assert await opened.alerts.sync() == {}
+    yield opened
+    await close_ward(opened)
+
+
+def sender_for(
+    ward: Ward, channel: Recorder, *, settle: float = 0.0, today: list[dt.date]
+) -> Sender:
+    """A sender over the ward's outbox on the ward's clock, judging notices by `today[0]`."""
+    return Sender(
+        ward.store,
+        channel,
+        Composer(lambda: ward.engine.corpus, ward.store, ward.content, today=lambda: today[0]),
+        clock=ward.clock,
+        monotonic=channel.ticks,
+        sleep=channel.ticks.sleep,
+        settle=settle,
+    )
+
+
+async def states(ward: Ward) -> dict[str, str]:
+    """Each alert's notice -> its row's state (one chat's)."""
+    async with ward.store.db.execute("SELECT ref, state FROM outbox WHERE kind = 'alert'") as cur:
+        return {ref: state for ref, state in await cur.fetchall()}
+
+
+TITLES = ("Lịch tiêm chủng tháng 8", "Cấp thẻ BHYT cho học sinh", "Thu phí BHYT đợt 2")
+
+
+def publish_three(ward: Ward, **extra: dt.date) -> list[str]:
+    return [
+        write_notice(
+            ward.content,
+            f"tin-{number}",
+            title,
+            topics="bhyt",
+            body=f"Dòng đầu của thông báo số {number}.\n\nĐoạn sau không hiện trong tin báo.",
+            expires=extra.get(f"expires{number}"),
+        )
+        for number, title in enumerate(TITLES, 1)
+    ]
+
+
+async def test_notices_published_together_reach_a_follower_as_one_message(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "hoc-bong")
+    ids = publish_three(ward)
+    scholarship = write_notice(ward.content, "hoc-bong", "Trao học bổng", topics="hoc-bong")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    sent = {chat: replies for chat, replies, _ in ward.channel.sent}
+    assert sorted(ward.channel.chats()) == ["1", "2"], "one message each"
+    (burst,) = sent["1"]
+    assert burst.title is not None and "3 thông báo mới" in burst.title
+    for number, title in enumerate(TITLES, 1):  # each: its title, date and first line
+        assert f"{title} (01/08/2024)\nDòng đầu của thông báo số {number}." in burst.text
+    assert "Đoạn sau" not in burst.text
+    assert burst.footer is not None and "Bảo hiểm y tế" in burst.footer
+    # Each opens as a single alert's "📄 Xem toàn văn" does.
+    assert [b.action for b in burst.buttons] == [f"full:{notice}" for notice in ids]
+    conversation = Conversation(ward.engine, ward.store, ward.settings)
+    (whole,) = await conversation.handle_action(ChatRef("telegram", "1"), burst.buttons[1].action)
+    assert "Đoạn sau không hiện" in whole.text
+
+    # A single notice keeps the alert it always had.
+    (single,) = sent["2"]
+    assert single.title == "🔔 Thông báo mới: Trao học bổng"
+    assert [b.action for b in single.buttons] == [f"full:{scholarship}"]
+    assert set((await states(ward)).values()) == {"sent"}
+
+
+async def test_an_alert_waits_for_the_rest_of_its_burst(ward: Ward) -> None:
+    """Files copied one by one (or imported from the portal one at a time) are noticed
+    apart: an alert waits `settle` seconds after it was queued, and the notices queued
+    meanwhile go with it."""
+    await follow(ward, "1", "bhyt")
+    channel = Recorder()
+    sender = sender_for(ward, channel, settle=30.0, today=[TODAY])
+    start = ward.now[0]
+    first = write_notice(ward.content, "a", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    await ward.watcher.refresh()
+    assert not await sender.drain()
+    assert await ward.store.next_due("telegram", 30.0) == pytest.approx(start + 30.0)
+    ward.now[0] += 20
+    second = write_notice(ward.content, "b", "Cấp thẻ BHYT cho học sinh", topics="bhyt")
+    await ward.watcher.refresh()
+    assert not await sender.drain()
+    ward.now[0] = start + 30.0
+    await sender.drain()
+    ((chat, (reply,), _),) = channel.sent
+    assert chat == "1" and [b.action for b in reply.buttons] == [f"full:{first}", f"full:{second}"]
+
+    # Published long after (past BURST_WINDOW) is another burst, even when both wait.
+    ward.now[0] += 10
+    third = write_notice(ward.content, "c", "Thu phí BHYT đợt 2", topics="bhyt")
+    await ward.watcher.refresh()
+    ward.now[0] += BURST_WINDOW + 1
+    fourth = write_notice(ward.content, "d", "Lịch khám sức khỏe", topics="bhyt")
+    await ward.watcher.refresh()
+    ward.now[0] += 30.0
+    await sender.drain()
+    opened = [[b.action for b in replies[0].buttons] for _, replies, _ in channel.sent[1:]]
+    assert opened == [[f"full:{third}"], [f"full:{fourth}"]]
+
+
+async def test_a_crash_while_a_burst_leaves_repeats_it_once_and_loses_nothing(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "bhyt")
+    ids = publish_three(ward)
+    await ward.watcher.refresh()
+    ward.channel.hold_at = 1  # the process dies while the burst's message is leaving
+    task = asyncio.create_task(ward.sender.drain())
+    await asyncio.wait_for(ward.channel.holding.wait(), 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert set((await states(ward)).values()) == {"sending"}, "marked together"
+
+    restarted = Recorder()
+    sender = sender_for(ward, restarted, today=[TODAY])
+    assert await ward.store.recover_outbox("telegram") == 3
+    await sender.drain()
+    ((_, (reply,), _),) = restarted.sent  # the same message, once more
+    assert [b.action for b in reply.buttons] == [f"full:{notice}" for notice in ids]
+    assert await states(ward) == dict.fromkeys(ids, "sent")
+
+
+async def test_a_burst_rate_limited_or_failing_goes_later_whole(ward: Ward) -> None:
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "bhyt")
+    ids = publish_three(ward)
+    await ward.watcher.refresh()
+    ward.channel.plan["1"] = [RetryLater(7.0), TransientError("502 Bad Gateway")]
+    await ward.sender.drain()
+    # The other chat is not held up by the first one's trouble.
+    assert ward.channel.chats() == ["2"]
+    async with ward.store.db.execute(
+        "SELECT state, attempts, not_before FROM outbox WHERE chat_id = '1'"
+    ) as cursor:
+        rows = await cursor.fetchall()
+    # A 429 is no failed try: all three wait together for the time asked.
+    assert rows == [("pending", 0, pytest.approx(ward.now[0] + 7.0))] * 3
+
+    ward.now[0] += 7.0
+    await ward.sender.drain()  # 502: tried again later, each counting one try
+    assert ward.channel.chats() == ["2"]
+    ward.now[0] += 5.0
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["2", "1"]
+    (reply,) = ward.channel.sent[-1][1]
+    assert [b.action for b in reply.buttons] == [f"full:{notice}" for notice in ids]
+    async with ward.store.db.execute("SELECT DISTINCT state FROM outbox") as cursor:
+        assert await cursor.fetchall() == [("sent",)]
+
+
+async def test_each_notice_of_a_burst_is_judged_when_it_leaves(ward: Ward) -> None:
+    """An alert that has become old news while it waited is dropped, not sent, as it
+    would be alone; the burst goes without it (one left: the usual single alert)."""
+    await follow(ward, "1", "bhyt")
+    ids = publish_three(ward, expires1=TODAY + dt.timedelta(days=1))
+    await ward.watcher.refresh()
+    today = [TODAY + dt.timedelta(days=2)]  # an outage: the first has expired meanwhile
+    channel = Recorder()
+    await sender_for(ward, channel, today=today).drain()
+    ((_, (reply,), _),) = channel.sent
+    assert [b.action for b in reply.buttons] == [f"full:{ids[1]}", f"full:{ids[2]}"]
+    assert await states(ward) == {ids[0]: "dropped", ids[1]: "sent", ids[2]: "sent"}
+
+    # The chat stops following the topic of one of two: the other goes, as a single alert.
+    await follow(ward, "2", "bhyt", "hoc-bong")
+    scholarship = write_notice(ward.content, "hb", "Trao học bổng", topics="hoc-bong")
+    health = write_notice(ward.content, "yt", "Khám sức khỏe", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.store.unsubscribe(ChatRef("telegram", "2"), "hoc-bong")
+    await sender_for(ward, channel, today=[TODAY]).drain()
+    (single,) = channel.sent[-1][1]
+    assert single.title == "🔔 Thông báo mới: Khám sức khỏe"
+    assert [b.action for b in single.buttons] == [f"full:{health}"]
+    assert scholarship not in {b.action.partition(":")[2] for b in single.buttons}
+
+
+async def test_a_very_large_burst_is_split_into_messages_of_at_most_burst_max(
+    ward: Ward,
+) -> None:
+    await follow(ward, "1", "bhyt")
+    count = BURST_MAX + 2
+    for number in range(count):
+        write_notice(ward.content, f"tin-{number:02d}", f"Thông báo số {number}", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    sizes = [len(replies[0].buttons) for _, replies, _ in ward.channel.sent]
+    assert sizes == [BURST_MAX, 2]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 30), ("0", 0), ("120", 120)])
+def test_alert_gather_seconds_is_read_from_the_environment(value: str | None, seconds: int) -> None:
+    env = {} if value is None else {"ALERT_GATHER_SECONDS": value}
+    assert Settings.from_env(env).alert_gather_seconds == seconds
+
+
+@pytest.mark.parametrize("value", ["-1", "601", "half a minute"])
+def test_a_wrong_alert_gather_seconds_stops_the_start_saying_so(value: str) -> None:
+    with pytest.raises(ConfigError, match="ALERT_GATHER_SECONDS"):
+        Settings.from_env({"ALERT_GATHER_SECONDS": value})
