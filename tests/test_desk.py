@@ -1322,26 +1322,65 @@ async def test_a_question_goes_into_faq_yaml_without_the_residents_phone_or_id_n
 ) -> None:
     faq, _ = staff_files
     asked = "Em là Lan, sđt 0912 345 678, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
-    written = "Em là Lan, sđt …, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
+    written = "Em là …, sđt …, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
     await open_ticket(conversation, text=asked)
     await desk.post_pending()
     answer = "Dạ có, lớp bơi miễn phí mở từ 1/6 tại nhà văn hóa; liên hệ 0276 3822 123."
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [said] = await desk.on_staff_action(STAFF, "tn:1")
     new = load_faq(faq).faq[-1]
-    # The question is a public title (and the id is made from it): blanked as in the log.
-    assert (new.id, new.question) == ("em-la-lan-sdt-cho-hoi", written)
+    # The question is a public title (and the id is made from it): blanked.
+    assert (new.id, new.question) == ("em-la-sdt-cho-hoi-phuong", written)
     assert "345" not in faq.read_text(encoding="utf-8")
     assert new.answer == answer  # the ward's own number, in the staff answer, stays
-    # Staff see what was written, to fix what no pattern finds (a name).
-    assert said == msg.faq_entry_added(new.id, written) and f"“{written}”" in said
+    # Staff see what was written and what was blanked, to fix what no pattern finds.
+    assert said == msg.faq_entry_added(new.id, written, ("name", "number"))
+    assert f"“{written}”" in said and "Đã che (…): tên người, số điện thoại / số giấy tờ." in said
     # As a variant of an entry, the same.
     cccd = "cccd 079123456789 của em bị mất thì làm lại ở đâu"
     await open_ticket(conversation, OTHER, cccd)
     await desk.post_pending()
     [said] = await desk.on_staff_action(STAFF, "tv:2:" + digest("bhyt-mat-the"))
-    assert said == msg.faq_variant_added("bhyt-mat-the", "cccd … của em bị mất thì làm lại ở đâu")
+    assert said == msg.faq_variant_added(
+        "bhyt-mat-the", "cccd … của em bị mất thì làm lại ở đâu", ("number",)
+    )
     assert "079123" not in faq.read_text(encoding="utf-8")
+
+
+async def test_a_residents_name_address_and_birth_date_stay_out_of_faq_yaml(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """faq.yaml is public and kept in git: /forget cannot take back what went into it. The
+    resident's name (after an introduction, a form of address, or a family name), house
+    number and date of birth are blanked in the question, and so is what the staff answer
+    repeats of them; the ward's own hotline in the answer stays."""
+    faq, _ = staff_files
+    asked = (
+        "Dạ cháu tên là Trần Thị Bích, nhà số 45/7 hẻm 12 đường Lê Lợi, sinh ngày 03/04/1990, "
+        "cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không ạ?"
+    )
+    await open_ticket(conversation, text=asked)
+    await conversation.handle_text(RESIDENT, "số của cháu là 0912 345 678 ạ")
+    await desk.post_pending()
+    answer = (
+        "Dạ chị Bích, phường có lớp bơi miễn phí từ 1/6; cán bộ sẽ gọi lại chị ở số "
+        "0912.345.678, hoặc chị gọi 0276 3822 123."
+    )
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [said] = await desk.on_staff_action(STAFF, "tn:1")
+    text = faq.read_text(encoding="utf-8")
+    for personal in ("Bích", "Trần", "45/7", "Lê Lợi", "03/04/1990", "345"):
+        assert personal not in text
+    new = load_faq(faq).faq[-1]
+    assert new.question == (
+        "Dạ cháu tên là …, nhà số … hẻm … đường …, sinh ngày …, "
+        "cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không ạ?"
+    )
+    assert new.answer == (
+        "Dạ chị …, phường có lớp bơi miễn phí từ 1/6; cán bộ sẽ gọi lại chị ở số …, "
+        "hoặc chị gọi 0276 3822 123."
+    )
+    assert said == msg.faq_entry_added(new.id, new.question, ("name", "address", "birth", "quoted"))
 
 
 async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_first(
@@ -1479,6 +1518,22 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert done.text == msg.faq_variant_added(entry_id, asked)
     assert asked in variants_of(faq, entry_id)
     assert reloads.count == 1
+
+
+async def test_an_unanswered_question_naming_its_resident_goes_into_faq_yaml_blanked(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
+) -> None:
+    """The question log blanks numbers only (it is private); faq.yaml is public."""
+    faq, _ = staff_files
+    me = ChatRef("telegram", STAFF)
+    asked = "tôi tên Nguyễn Văn An, thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await store.log_question(RESIDENT, asked, False, clock())
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert "Nguyễn Văn An" not in faq.read_text(encoding="utf-8")
+    written = asked.replace("Nguyễn Văn An", "…")
+    assert written in done.text and "Đã che (…): tên người." in done.text
 
 
 async def test_an_unanswered_button_still_works_after_the_question_is_asked_again(

@@ -23,6 +23,7 @@ from wardbot.conversation import Button, Reply, Searcher, button_label, digest
 from wardbot.desk import Desk
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.models import FaqEntry
+from wardbot.redact import for_faq
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
@@ -146,11 +147,13 @@ class Admin:
         entry = next((e for e in self.engine.corpus.faq if digest(e.id) == entry_ref), None)
         if wording is None or entry is None:
             return [Reply(msg.unanswered_button_stale(UNANSWERED_DAYS))]
+        # The log blanks numbers only: faq.yaml is public, and so blanks names too.
+        written = for_faq(wording)
         try:
-            await self.editor.add_variant(entry.id, wording)
+            await self.editor.add_variant(entry.id, written.text)
         except FaqEditError as exc:
             return [Reply(msg.faq_edit_failed(str(exc)))]
-        return [Reply(msg.faq_variant_added(entry.id, wording))]
+        return [Reply(msg.faq_variant_added(entry.id, written.text, written.kinds))]
 
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]:
         match = _COMMAND.fullmatch(text.strip())

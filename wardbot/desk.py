@@ -36,10 +36,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Button, Reply, button_label, digest, scrub
+from wardbot.conversation import Button, Reply, button_label, digest
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
+from wardbot.redact import blank_found, for_faq
 from wardbot.store import ChatRef, OutboxItem
 from wardbot.tickets import Ticket, TicketBook, TicketMessage, Withdrawal
 
@@ -714,35 +715,34 @@ class Desk:
     # --- closing the loop: faq.yaml ----------------------------------------------------------
 
     async def add_variant(self, ticket: Ticket, entry_id: str) -> str:
-        """The ticket's question becomes a way of asking FAQ entry `entry_id`, its phone,
-        ID-card and account numbers and e-mail addresses blanked as in the question log."""
-        question = _published(await self.tickets.question(ticket.id))
+        """The ticket's question becomes a way of asking FAQ entry `entry_id`, with what
+        identifies the resident blanked (wardbot.redact.for_faq: faq.yaml is public)."""
+        question = for_faq(await self.tickets.question(ticket.id))
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:
-            await self.editor.add_variant(entry_id, question)
+            await self.editor.add_variant(entry_id, question.text)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_variant_added(entry_id, question)
+        return msg.faq_variant_added(entry_id, question.text, question.kinds)
 
     async def new_entry(self, ticket: Ticket, entry_id: str | None) -> str:
         """A new FAQ entry: the ticket's question (blanked as for a variant), the latest
-        staff answer. Staff are shown the question as written: it is a public title."""
+        staff answer, with what it quotes of the resident's personal data (what was blanked
+        in anything the resident wrote on the ticket) blanked too. Staff are shown the
+        question as written and what was blanked: it is a public title."""
         said = await self.tickets.messages(ticket.id)
         answers = [m.text for m in said if m.author == "staff"]
         if not answers:
             return msg.faq_no_answer_yet(ticket.id)
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
-        question = _published(said[0].text)
+        question = for_faq(said[0].text)
+        found = [f for m in said if m.author == "resident" for f in for_faq(m.text).found]
+        answer = blank_found(answers[-1], found)
+        kinds = question.kinds if answer == answers[-1] else (*question.kinds, "quoted")
         try:
-            edit = await self.editor.add_entry(question, answers[-1], entry_id)
+            edit = await self.editor.add_entry(question.text, answer, entry_id)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_entry_added(edit.entry_id, question)
-
-
-def _published(question: str) -> str:
-    """A resident's question as it goes into faq.yaml: on one line, without the numbers
-    and addresses that identify someone (wardbot.conversation.scrub, as the question log)."""
-    return " ".join(scrub(question).split())
+        return msg.faq_entry_added(edit.entry_id, question.text, kinds)

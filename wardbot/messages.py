@@ -1041,19 +1041,42 @@ def staff_admin_only() -> str:
     return "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml."
 
 
-def faq_variant_added(entry_id: str, question: str) -> str:
+# What wardbot.redact blanked, as staff are told (its kinds; "quoted": in the staff answer,
+# what it repeated of the resident's).
+_BLANKED = {
+    "number": "số điện thoại / số giấy tờ",
+    "email": "e-mail",
+    "name": "tên người",
+    "address": "số nhà, hẻm",
+    "birth": "ngày sinh",
+    "quoted": "chỗ câu trả lời nhắc lại thông tin của người dân",
+}
+
+
+def faq_blanked(kinds: Sequence[str]) -> str:
+    """What was blanked in a resident's words before they went into faq.yaml (public)."""
+    if kinds:
+        done = "Đã che (…): " + ", ".join(_BLANKED[kind] for kind in kinds) + "."
+    else:
+        done = "Không thấy số điện thoại, số giấy tờ, e-mail, tên hay số nhà nào để che."
     return (
-        f"📝 Đã thêm “{question}” làm một cách hỏi khác của mục {entry_id} trong faq.yaml; "
-        "bot đã nạp lại và từ nay tự trả lời câu này."
+        f"{done} faq.yaml là tệp công khai: nếu câu trên còn thông tin riêng của người dân "
+        "(tên viết thường, địa chỉ), xin sửa lại trong faq.yaml ngay."
     )
 
 
-def faq_entry_added(entry_id: str, question: str) -> str:
+def faq_variant_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
+    return (
+        f"📝 Đã thêm “{question}” làm một cách hỏi khác của mục {entry_id} trong faq.yaml; "
+        f"bot đã nạp lại và từ nay tự trả lời câu này.\n{faq_blanked(blanked)}"
+    )
+
+
+def faq_entry_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
     return (
         f"📝 Đã thêm mục mới {entry_id} vào faq.yaml với câu hỏi “{question}” (câu hỏi của "
-        "người dân, đã che số điện thoại, số giấy tờ, địa chỉ e-mail) và câu trả lời của cán bộ; "
-        "bot đã nạp lại. Nên xem lại câu chữ (bỏ tên người hỏi nếu có) và thêm chủ đề (topics) "
-        "cho mục này."
+        "người dân) và câu trả lời của cán bộ; bot đã nạp lại. Nên xem lại câu chữ và thêm "
+        f"chủ đề (topics) cho mục này.\n{faq_blanked(blanked)}"
     )
 
 
