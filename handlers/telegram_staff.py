@@ -130,9 +130,13 @@ def _gone_already() -> Iterator[None]:
 
 
 def staff_message(message: Message) -> StaffMessage | None:
-    """The desk's view of a text message in the staff group (None: not a person's text)."""
+    """The desk's view of a text message in the staff group (None: not a person's text).
+    An administrator of the group with "Remain anonymous" on writes as the group itself
+    (`sender_chat`, with a stand-in bot as `from_user`): staff, though no one in
+    particular; a channel's post forwarded into the group is no one's."""
     user = message.from_user
-    if message.text is None or user is None or user.is_bot:
+    anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat.id
+    if message.text is None or user is None or (user.is_bot and not anonymous):
         return None
     replied = message.reply_to_message
     # In a topic, a message that replies to nothing in particular still "replies" to the
@@ -147,12 +151,13 @@ def staff_message(message: Message) -> StaffMessage | None:
     return StaffMessage(
         message_id=message.message_id,
         text=message.text,
-        sender_id=str(user.id),
-        sender_name=user.first_name,
+        sender_id="" if anonymous else str(user.id),
+        sender_name="" if anonymous else user.first_name,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=replied.message_id if explicit and replied is not None else None,
         reply_to_bot=to_bot,
         reply_to_text=(replied.text or "") if to_bot and replied is not None else "",
+        anonymous=anonymous,
     )
 
 

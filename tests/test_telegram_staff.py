@@ -4,6 +4,7 @@ desk on an injected clock (retention and retries without waiting for them)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -188,3 +189,44 @@ async def test_a_long_message_for_staff_is_posted_whole_in_parts_and_a_reply_to_
             assert await staff.desk.on_staff_message(said) == []
             ticket = await staff.desk.tickets.messages(1)
             assert ticket[-1].author == "staff" and ticket[-1].text == answer
+
+
+async def test_an_anonymous_admin_answering_as_the_group_reaches_the_resident(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An administrator of the staff group with "Remain anonymous" on writes as the group
+    (Telegram's stand-in bot as the sender): the answer is the ward's, relayed and signed
+    by the ward, even with STAFF_SIGNATURE=name. Editing faq.yaml needs to know who asks:
+    they are told how, not left wondering."""
+    settings = replace(ward_settings, staff_signature="name")
+    async with FakeBotApi() as api, staffed(api, ward_engine, settings) as staff:
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+        [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+
+        api.send_text(
+            STAFF_GROUP, "Dạ có ạ, từ 1/6.", group=True, reply_to=ticket_post, as_group=True
+        )
+        [*_, answer] = await wait_for(lambda: staff.desk.tickets.messages(1), 2)
+        assert (answer.author, answer.text, answer.signer) == ("staff", "Dạ có ạ, từ 1/6.", None)
+
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "/newfaq", group=True, thread_id=thread, as_group=True)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_anonymous()
+
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "/close", group=True, thread_id=thread, as_group=True)
+        (closed,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(closed.text) == msg.ticket_closed(1)
+
+
+async def wait_for(read, count: int, within: float = 10.0):  # type: ignore[no-untyped-def]
+    """What `read()` returns once it holds `count` items (the bot handles updates apart)."""
+    for _ in range(int(within / 0.05)):
+        found = await read()
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never {count}: {found}")

@@ -144,7 +144,8 @@ class StaffMessage:
     `reply_to` is the message it explicitly replies to (not a forum topic's opening
     message, which Telegram also presents as "replied to"), `reply_to_bot` whether
     that message is the bot's, and `reply_to_text` its text when it is (a post about a
-    ticket names the ticket, even once the ticket is gone).
+    ticket names the ticket, even once the ticket is gone). `anonymous`: an administrator
+    wrote as the group itself: no sender id or name (`sender_id` and `sender_name` empty).
     """
 
     message_id: int
@@ -155,6 +156,7 @@ class StaffMessage:
     reply_to: int | None = None
     reply_to_bot: bool = False
     reply_to_text: str = ""
+    anonymous: bool = False
 
 
 class Desk:
@@ -573,6 +575,8 @@ class Desk:
             return await self._relay(ticket, arg, message)
         if command == "close":
             return [await self._close(ticket)]
+        if message.anonymous:
+            return [msg.staff_anonymous()]
         if not self.settings.is_admin("telegram", message.sender_id):
             return [msg.staff_admin_only()]
         if command == "variant":
@@ -670,7 +674,8 @@ class Desk:
         text = text.strip()
         if not text:
             return []
-        signer = message.sender_name if self.settings.staff_signature == "name" else None
+        named = self.settings.staff_signature == "name" and not message.anonymous
+        signer = message.sender_name if named else None
         await self.tickets.add_staff_reply(ticket, text, signer, message.message_id, self.clock())
         log.info("ticket %d: a staff answer queued for %s", ticket.id, ticket.chat.channel)
         self.wake_outbox()

@@ -1041,6 +1041,16 @@ def staff_admin_only() -> str:
     return "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml."
 
 
+def staff_anonymous() -> str:
+    """/variant or /newfaq sent "as the group" (anonymous admin): who sent it is unknown."""
+    return (
+        "Anh/chị đang gửi ẩn danh dưới tên nhóm nên bot không biết ai gửi, mà chỉ cán bộ có "
+        "tên trong ADMIN_IDS mới sửa được faq.yaml. Xin bấm nút dưới tin về phiếu, gõ lệnh "
+        "trong chat riêng với bot (ví dụ /newfaq 12), hoặc tắt “Ẩn danh” (Remain anonymous) "
+        "trong quyền quản trị của mình."
+    )
+
+
 # What wardbot.redact blanked, as staff are told (its kinds; "quoted": in the staff answer,
 # what it repeated of the resident's).
 _BLANKED = {
