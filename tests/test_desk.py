@@ -969,6 +969,37 @@ async def test_after_a_move_to_a_new_staff_group_retention_deletes_nothing_there
     assert await desk.tickets.due_withdrawals(1e12) == []
 
 
+async def test_a_post_id_the_new_group_gives_again_still_names_the_old_groups_ticket(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """Both groups without topics: the bot's first post in the new group has the id its
+    first post in the old one had. Each stays its own ticket's: a reply in the new group
+    answers the new ticket, and the old ticket's /forget still deletes its question in the
+    old group (where the bot still is)."""
+    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
+    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
+    before.clock = clock
+    before.room = old
+    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
+    await before.post_pending()
+    [old_post] = old.posts
+    new = FakeRoom(forum=False)
+    new.elsewhere[OLD_GROUP] = old
+    desk = Desk(before.tickets, settings, ward_engine, clock=clock)
+    desk.room = new
+    conversation = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+    await open_ticket(conversation, OTHER, "phường có cho mượn bàn ghế tổ chức đám cưới không")
+    await desk.post_pending()
+    [new_post] = new.posts
+    assert new_post.message_id == old_post.message_id  # the same id, in another group
+    assert await desk.on_staff_message(bot_post(new_post, "Dạ có ạ.")) == []
+    [reply] = await outbox(store, "telegram")
+    assert reply.chat.chat_id == OTHER.chat_id
+    await conversation.handle_text(RESIDENT, "/forget")
+    assert old.deleted_messages == [old_post.message_id]
+    assert new.deleted_messages == [] and await desk.tickets.get(2) is not None
+
+
 async def test_an_answer_in_a_new_staff_group_never_reaches_an_old_groups_resident(
     ward_engine: Engine, store: Store, settings: Settings, clock: Clock
 ) -> None:

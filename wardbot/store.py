@@ -289,6 +289,23 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     );
     """,
+    # 12: a message id is the staff group's own, and the ward may have moved to another
+    # group (migration 9): the bot's post in the new group may have the id one of its posts
+    # in the old group had. Both are kept, each for its ticket (whose `staff_chat_id` says
+    # which group it is in); before, the new one took the old one's place, and the old
+    # ticket's /forget left its question in the old group.
+    """
+    CREATE TABLE staff_posts_new (
+        message_id INTEGER NOT NULL,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        PRIMARY KEY (message_id, ticket_id)
+    );
+    INSERT INTO staff_posts_new (message_id, ticket_id)
+    SELECT message_id, ticket_id FROM staff_posts;
+    DROP TABLE staff_posts;
+    ALTER TABLE staff_posts_new RENAME TO staff_posts;
+    CREATE INDEX staff_posts_by_ticket ON staff_posts (ticket_id);
+    """,
 )
 
 

@@ -8,7 +8,8 @@ key) its messages and the map of the bot's posts in the staff group. What it lea
 the staff group (its topic, or the bot's messages) is written down in the same
 transaction as `Withdrawal`s (migration 8), for the desk to delete there. A ticket
 records the staff group it was posted in (migration 9), and so does each withdrawal:
-ids are a group's own, and the ward may have moved to another group since.
+ids are a group's own, and the ward may have moved to another group since (so one id
+may be two tickets' posts, one in each group: migration 12).
 
 States: `open` (waiting for staff), `answered` (staff replied; the resident may still add
 to it), `closed` (staff closed it). Messages on a ticket go both ways:
@@ -206,11 +207,12 @@ class TicketBook:
         return None if row is None else _ticket(row)
 
     async def by_post(self, message_id: int, group: int | None = None) -> Ticket | None:
-        """The ticket a message the bot posted in the staff group `group` (None: any)
-        belongs to."""
+        """The ticket a message the bot posted in the staff group `group` (None: any; the
+        newest ticket, then, since two groups may have given the id) belongs to."""
         async with self.store.db.execute(
             "SELECT ticket_id FROM staff_posts JOIN tickets ON tickets.id = ticket_id "
-            "WHERE message_id = ? AND (? IS NULL OR staff_chat_id = ?)",
+            "WHERE message_id = ? AND (? IS NULL OR staff_chat_id = ?) "
+            "ORDER BY ticket_id DESC LIMIT 1",
             (message_id, group, group),
         ) as cursor:
             row = await cursor.fetchone()
