@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from telegram import LinkPreviewOptions, Message, ReactionTypeEmoji, ReplyParameters, Update
 from telegram.constants import ParseMode
@@ -173,14 +173,27 @@ class StaffHandlers:
         application.add_handler(
             MessageHandler(in_group & filters.UpdateType.MESSAGE, self._on_message), _STAFF_GROUP
         )
+        application.add_handler(
+            MessageHandler(in_group & filters.UpdateType.EDITED_MESSAGE, self._on_edit),
+            _STAFF_GROUP,
+        )
         application.add_handler(CallbackQueryHandler(self._on_button), _STAFF_GROUP)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._handle(update, self.desk.on_staff_message)
+
+    async def _on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message edited in the group: an answer relayed before is corrected."""
+        await self._handle(update, self.desk.on_staff_edit)
+
+    async def _handle(
+        self, update: Update, handle: Callable[[StaffMessage], Awaitable[list[str]]]
+    ) -> None:
         message = update.effective_message
         said = staff_message(message) if message is not None else None
         if message is not None and said is not None:
             try:
-                await self._say(message, await self.desk.on_staff_message(said))
+                await self._say(message, await handle(said))
             except Exception:
                 log.exception("staff group: failed to handle a staff message")
                 await self._say(message, [msg.staff_error()])

@@ -534,6 +534,39 @@ async def test_a_staff_reply_reaches_the_resident_signed_as_the_ward(
     assert ticket is not None and ticket.state == "answered"
 
 
+async def test_a_staff_answer_edited_in_the_group_reaches_the_resident_corrected(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """Staff fix their answer with Telegram's Edit (a wrong date, a typo): before it went
+    out, the resident gets the corrected text only; after, the correction follows, saying
+    it is one. An edit of anything else (staff talking among themselves) relays nothing."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    edited = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
+    assert await desk.on_staff_edit(edited) == [msg.staff_answer_revised(1, sent=False)]
+    channel = Pushed()
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(store, channel, composer, on_done=desk.delivered, clock=desk.clock)
+    await sender.drain()
+    [(_, [first])] = channel.sent
+    assert first.text == "Dạ có, lớp bơi mở từ 1/6."
+    # Sent already: the correction follows.
+    fixed = staff("/r Dạ có, lớp bơi mở từ 1/6, học buổi sáng.", thread=post.thread_id)
+    assert await desk.on_staff_edit(fixed) == [msg.staff_answer_revised(1, sent=True)]
+    await sender.drain()
+    [_, (_, [second])] = channel.sent
+    assert second.text == "Dạ có, lớp bơi mở từ 1/6, học buổi sáng."
+    assert second.title == msg.staff_correction_title("UBND Phường 2", 1, None)
+    assert room.reactions == [7001, 7001]
+    # Edited again to the same text, or an edit of a message that was never relayed: nothing.
+    assert await desk.on_staff_edit(fixed) == []
+    chatting = staff("mình gọi lại cho dân nhé", thread=post.thread_id, message_id=7002)
+    assert await desk.on_staff_edit(chatting) == []
+    assert await outbox(store) == []
+
+
 async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -230,3 +230,26 @@ async def wait_for(read, count: int, within: float = 10.0):  # type: ignore[no-u
             return found
         await asyncio.sleep(0.05)
     raise AssertionError(f"never {count}: {found}")
+
+
+async def test_an_officer_editing_an_answer_in_the_group_corrects_it_for_the_resident(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+        [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+        answer = api.send_text(
+            STAFF_GROUP, "Dạ có, từ 1/5.", group=True, user_id=OFFICER, reply_to=ticket_post
+        )
+        await wait_for(lambda: staff.desk.tickets.messages(1), 2)
+        api.edit_text(answer, "Dạ có, từ 1/6.")
+        [*_, corrected] = await wait_for(
+            lambda: _texts(staff.desk.tickets.messages(1), "Dạ có, từ 1/6."), 1
+        )
+        assert corrected.author == "staff"
+
+
+async def _texts(read, text: str):  # type: ignore[no-untyped-def]
+    return [m for m in await read if m.text == text]

@@ -399,7 +399,12 @@ class Desk:
         message = await self.tickets.message(int(item.ref))
         if message is None:
             return None
-        title = msg.staff_answer_title(self.settings.ward_name, message.ticket_id, message.signer)
+        title_of = (
+            msg.staff_correction_title
+            if await self.tickets.corrects(message)
+            else msg.staff_answer_title
+        )
+        title = title_of(self.settings.ward_name, message.ticket_id, message.signer)
         return [Reply(message.text, title=title, footer=msg.STAFF_ANSWER_FOOTER)]
 
     async def delivered(self, item: OutboxItem, outcome: str, error: str) -> None:
@@ -584,6 +589,37 @@ class Desk:
                 return [msg.faq_variant_usage()]
             return [await self.add_variant(ticket, arg.split()[0])]
         return [await self.new_entry(ticket, arg.split()[0] if arg else None)]
+
+    async def on_staff_edit(self, message: StaffMessage) -> list[str]:
+        """Staff edited a message in their group. When it was an answer relayed to a
+        resident (a reply to the bot, or /r), the corrected text replaces it while it has
+        not gone out, else follows it as a correction. Any other edit relays nothing."""
+        earlier = await self.tickets.answer_from(message.message_id, await self._group())
+        ticket = None if earlier is None else await self.tickets.get(earlier.ticket_id)
+        if earlier is None or ticket is None:
+            return []
+        text = message.text.strip()
+        match = _COMMAND.fullmatch(text)
+        if match is not None:  # "/r TEXT", "/r 12 TEXT": its text, on the same ticket
+            if match.group(1).lower() != "r":
+                return []
+            found = await self._ticket_for(
+                message, (match.group(2) or "").strip(), number_first=False
+            )
+            if isinstance(found, str) or found[0].id != ticket.id:
+                return []
+            text = found[1].strip()
+        if not text or text == earlier.text:
+            return []
+        if await self.tickets.revise(earlier.id, text):
+            log.info("ticket %d: a staff answer corrected before it went out", ticket.id)
+            return [msg.staff_answer_revised(ticket.id, sent=False)]
+        await self.tickets.add_staff_reply(
+            ticket, text, earlier.signer, message.message_id, self.clock()
+        )
+        log.info("ticket %d: a staff answer's correction queued", ticket.id)
+        self.wake_outbox()
+        return [msg.staff_answer_revised(ticket.id, sent=True)]
 
     async def on_staff_action(self, sender_id: str, action: str) -> list[str]:
         """A button under a ticket post: 'tc:N' close, 'tv:N:DIGEST' add a variant,

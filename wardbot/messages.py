@@ -927,6 +927,22 @@ def staff_answer_title(ward_name: str, ticket_id: int, signer: str | None) -> st
     return f"💬 {who} trả lời (phiếu số {ticket_id})"
 
 
+def staff_correction_title(ward_name: str, ticket_id: int, signer: str | None) -> str:
+    """A staff answer sent again, corrected (the officer edited it in the staff group)."""
+    who = f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
+    return f"✏️ {who} sửa lại câu trả lời (phiếu số {ticket_id})"
+
+
+def staff_answer_revised(ticket_id: int, *, sent: bool) -> str:
+    """To staff: their edit of an answer reached the resident."""
+    if sent:
+        return (
+            f"✏️ Câu trả lời đã gửi trước đó nên bot gửi thêm bản sửa cho người dân "
+            f"(phiếu số {ticket_id})."
+        )
+    return f"✏️ Câu trả lời chưa gửi đi: người dân sẽ nhận bản đã sửa (phiếu số {ticket_id})."
+
+
 STAFF_ANSWER_FOOTER = "Anh/chị có thể nhắn tiếp tại đây nếu cần hỏi thêm."
 
 

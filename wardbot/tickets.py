@@ -378,6 +378,42 @@ class TicketBook:
         assert message is not None
         return message
 
+    async def answer_from(self, staff_message_id: int, group: int | None) -> TicketMessage | None:
+        """The latest staff answer relayed from message `staff_message_id` of the staff
+        group `group` (None: any): what an edit of that message corrects."""
+        async with self.store.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages "  # noqa: S608
+            "WHERE author = 'staff' AND staff_message_id = ? AND ticket_id IN "
+            "(SELECT id FROM tickets WHERE ? IS NULL OR staff_chat_id = ?) "
+            "ORDER BY id DESC LIMIT 1",
+            (staff_message_id, group, group),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _message(row)
+
+    async def revise(self, message_id: int, text: str) -> bool:
+        """Staff corrected their answer before it went out: the resident gets `text`
+        instead. False when it is on its way, or went out (nothing changed)."""
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "UPDATE ticket_messages SET text = ? WHERE id = ? AND author = 'staff' "
+                "AND state = 'queued' AND EXISTS (SELECT 1 FROM outbox WHERE kind = 'reply' "
+                "AND ref = ? AND state = 'pending' AND attempts = 0)",
+                (text, message_id, str(message_id)),
+            )
+        return cursor.rowcount > 0
+
+    async def corrects(self, message: TicketMessage) -> bool:
+        """Whether staff answer `message` corrects an earlier one (its staff message edited)."""
+        if message.staff_message_id is None:
+            return False
+        async with self.store.db.execute(
+            "SELECT 1 FROM ticket_messages WHERE ticket_id = ? AND author = 'staff' "
+            "AND staff_message_id = ? AND id < ? LIMIT 1",
+            (message.ticket_id, message.staff_message_id, message.id),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
     async def reply_outcome(self, message_id: int, delivered: bool, error: str = "") -> None:
         """How the relay of a staff reply ended; a failure is marked on the ticket too."""
         async with self.store.writing() as db:
