@@ -1087,6 +1087,20 @@ async def test_a_ticket_open_when_the_ward_moves_group_is_posted_again_in_the_ne
     assert said == [] and len(await outbox(store)) == 1
 
 
+async def test_staff_typing_an_admin_command_or_help_in_their_group_are_told_where_it_works(
+    desk: Desk,
+) -> None:
+    """/stats, /unanswered... answer in a private chat only (what they show is not for a
+    group); typed in the staff group they were met with silence."""
+    assert await desk.on_staff_message(staff("/stats")) == [msg.staff_command_private("stats")]
+    assert await desk.on_staff_message(staff("/unanswered@phuong2_bot")) == [
+        msg.staff_command_private("unanswered")
+    ]
+    [help_text] = await desk.on_staff_message(staff("/help"))
+    assert help_text == msg.staff_help() and "/r" in help_text
+    assert await desk.on_staff_message(staff("/weather")) == []  # another bot's command
+
+
 async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
 ) -> None:

@@ -20,16 +20,14 @@ from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import ADMIN_CHANNELS, Settings
 from wardbot.conversation import Button, Reply, Searcher, button_label, digest
-from wardbot.desk import Desk
+from wardbot.desk import PRIVATE_COMMANDS, Desk
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.models import FaqEntry
 from wardbot.redact import for_faq
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
-ADMIN_COMMANDS = frozenset(
-    {"stats", "broadcast", "unanswered", "reload", "tickets", "variant", "newfaq"}
-)
+ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq"}
 ADMIN_ACTIONS = frozenset({"uv"})  # a button under /unanswered: add a group as a variant
 STATS_DAYS = 7
 UNANSWERED_DAYS = 30

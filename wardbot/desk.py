@@ -74,6 +74,10 @@ _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # as '2024-thue'.
 _NUMBER = re.compile(r"#?(\d{1,9})(?![\w-])\s*(.*)", re.DOTALL)
 STAFF_COMMANDS = frozenset({"r", "close", "tickets", "variant", "newfaq"})
+# Admin commands for a private chat with the bot only (wardbot.admin): typed in the staff
+# group, staff are told where they work rather than met with silence.
+PRIVATE_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
+HELP_COMMANDS = frozenset({"help", "start"})
 # Commands whose leading number is always the ticket's (/close 12, /variant 12 ID, /newfaq 12),
 # even in another ticket's topic; /r's is only with '#' there ("/r 3 ngày nữa" is an answer).
 NUMBER_FIRST = frozenset({"close", "variant", "newfaq"})
@@ -566,6 +570,10 @@ class Desk:
         if match is None:
             return await self._on_plain(message)
         command, arg = match.group(1).lower(), (match.group(2) or "").strip()
+        if command in PRIVATE_COMMANDS:
+            return [msg.staff_command_private(command)]
+        if command in HELP_COMMANDS:
+            return [msg.staff_help()]
         if command not in STAFF_COMMANDS:
             return []  # another bot's command, or nothing of ours
         if command == "tickets":

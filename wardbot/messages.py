@@ -1023,6 +1023,28 @@ def staff_error() -> str:
     )
 
 
+def staff_command_private(command: str) -> str:
+    """An admin command typed in the staff group: it works in a private chat only."""
+    return (
+        f"Lệnh /{command} chỉ dùng trong chat riêng với bot (nhắn riêng cho bot), không dùng "
+        "trong nhóm này."
+    )
+
+
+def staff_help() -> str:
+    """/help in the staff group: how staff answer, in a few lines."""
+    return (
+        "Cách trả lời người dân trong nhóm này:\n"
+        "• Trả lời (reply) tin của bot về phiếu: nội dung được gửi cho người dân.\n"
+        "• /r NỘI DUNG trong chủ đề của phiếu (hoặc /r 12 NỘI DUNG): như trên.\n"
+        "• Sửa (Edit) câu trả lời đã gửi: người dân nhận bản sửa.\n"
+        "• /close (hoặc nút ✔️ Đóng phiếu): đóng phiếu.\n"
+        "• /tickets: các phiếu đang mở.\n"
+        "• /variant MÃ_MỤC, /newfaq (cán bộ trong ADMIN_IDS): đưa câu hỏi vào faq.yaml.\n"
+        "Tin nhắn khác trong nhóm không được gửi cho người dân."
+    )
+
+
 def staff_which_ticket() -> str:
     return (
         "Không rõ phiếu nào. Hãy trả lời (reply) tin của bot về phiếu đó, gõ lệnh trong chủ đề "
