@@ -136,7 +136,11 @@ def staff_message(message: Message) -> StaffMessage | None:
     particular; a channel's post forwarded into the group is no one's."""
     user = message.from_user
     anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat.id
-    if message.text is None or user is None or (user.is_bot and not anonymous):
+    # A photo, a file or a sticker (its caption as the text): never relayed, but not
+    # ignored either (staff are told).
+    attachment = message.text is None and message.effective_attachment is not None
+    text = message.text if message.text is not None else message.caption
+    if user is None or (user.is_bot and not anonymous) or (text is None and not attachment):
         return None
     replied = message.reply_to_message
     # In a topic, a message that replies to nothing in particular still "replies" to the
@@ -150,7 +154,7 @@ def staff_message(message: Message) -> StaffMessage | None:
     )
     return StaffMessage(
         message_id=message.message_id,
-        text=message.text,
+        text=text or "",
         sender_id="" if anonymous else str(user.id),
         sender_name="" if anonymous else user.first_name,
         thread_id=message.message_thread_id if message.is_topic_message else None,
@@ -158,6 +162,7 @@ def staff_message(message: Message) -> StaffMessage | None:
         reply_to_bot=to_bot,
         reply_to_text=(replied.text or "") if to_bot and replied is not None else "",
         anonymous=anonymous,
+        attachment=attachment,
     )
 
 

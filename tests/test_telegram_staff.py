@@ -253,3 +253,21 @@ async def test_an_officer_editing_an_answer_in_the_group_corrects_it_for_the_res
 
 async def _texts(read, text: str):  # type: ignore[no-untyped-def]
     return [m for m in await read if m.text == text]
+
+
+async def test_a_photo_sent_as_an_answer_is_not_lost_silently(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Residents get text only: an officer replying to a ticket with a photo or a file (a
+    form's scan, with a caption) is told it did not reach the resident, and nothing half
+    (the caption without its photo) is sent."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+        [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+        mark = len(api.calls)
+        api.send_photo(STAFF_GROUP, "Mẫu đơn đây ạ", group=True, reply_to=ticket_post)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_attachment_not_sent()
+        assert [m.author for m in await staff.desk.tickets.messages(1)] == ["resident"]

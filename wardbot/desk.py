@@ -150,6 +150,7 @@ class StaffMessage:
     that message is the bot's, and `reply_to_text` its text when it is (a post about a
     ticket names the ticket, even once the ticket is gone). `anonymous`: an administrator
     wrote as the group itself: no sender id or name (`sender_id` and `sender_name` empty).
+    `attachment`: a photo, file or sticker, `text` its caption: residents get text only.
     """
 
     message_id: int
@@ -161,6 +162,7 @@ class StaffMessage:
     reply_to_bot: bool = False
     reply_to_text: str = ""
     anonymous: bool = False
+    attachment: bool = False
 
 
 class Desk:
@@ -715,6 +717,8 @@ class Desk:
         return number if await self.tickets.get(number) is None else None
 
     async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
+        if message.attachment:  # not its caption alone: "the form is attached" without it
+            return [msg.staff_attachment_not_sent()]
         text = text.strip()
         if not text:
             return []

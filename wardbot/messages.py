@@ -1023,6 +1023,14 @@ def staff_error() -> str:
     )
 
 
+def staff_attachment_not_sent() -> str:
+    """A photo, file or sticker as an answer: the bot passes text only."""
+    return (
+        "⚠️ Ảnh, tệp hay nhãn dán chưa được gửi cho người dân (bot chỉ chuyển chữ), kể cả "
+        "dòng chữ kèm theo. Hãy gõ nội dung trả lời, hoặc gửi đường link tới tệp."
+    )
+
+
 def staff_command_private(command: str) -> str:
     """An admin command typed in the staff group: it works in a private chat only."""
     return (
