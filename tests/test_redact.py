@@ -30,7 +30,11 @@ from wardbot.redact import blank_found, for_faq, scrub
         ("địa chỉ: 12 đường Cao Thắng", "địa chỉ: … đường …", ("address", "name")),
         ("ngày sinh: 12-05-1988, CCCD 079088001234", "ngày sinh: …, CCCD …", ("birth", "number")),
         ("mail cho em: an.nguyen@gmail.com nhé", "mail cho em: … nhé", ("email",)),
+        ("số nhà 27 kiệt 4 phải đăng ký gì", "số nhà … kiệt … phải đăng ký gì", ("address",)),
         # Not personal: left as typed.
+        ("gia đình 4 người, nhà 2 tầng thì đóng bao nhiêu", None, ()),
+        ("lịch nghỉ Tết Giáp Ngọ 2026 thế nào", None, ()),
+        ("học bổng năm học 2026-2027 nộp khi nào", None, ()),
         ("chuyển hộ khẩu từ Hồ Chí Minh về Hà Nội cần gì", None, ()),
         ("Hồ sơ đăng ký tạm trú cho con gồm gì", None, ()),
         ("Chị cho hỏi hồ sơ làm CCCD gồm gì ạ", None, ()),
@@ -48,6 +52,10 @@ def test_what_goes_into_faq_yaml(typed: str, written: str | None, kinds: tuple[s
 
 def test_the_question_log_blanks_numbers_and_emails_only() -> None:
     assert scrub("Em là Lan, sđt 0912 345 678") == "Em là Lan, sđt …"
+    assert (
+        scrub("nhiệm kỳ 2026 – 2031, năm học 2025/2026")
+        == "nhiệm kỳ 2026 – 2031, năm học 2025/2026"
+    )
 
 
 def test_a_staff_answer_loses_what_it_repeats_of_the_residents_words_only() -> None:

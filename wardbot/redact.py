@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from wardbot.text import fold_word
@@ -56,15 +56,28 @@ _FAMILY = frozenset(
 )
 _PLACES = ("Hồ Chí Minh", "Cao Bằng", "Lâm Đồng", "Ho Chi Minh")
 # A word of an address (folded) before the number that is the resident's.
-_ADDRESS = frozenset("nha hem hxh ngo ngach kiet thua".split())
-_ADDRESS_PAIRS = (("can", "ho"), ("dia", "chi"))
+# In lower case, with and without diacritics where that is no other word ("ngo" is also
+# "Ngọ", a year's name; "nhà 5 người" is a household): "nhà" and "số" only together.
+_ADDRESS = frozenset("hẻm hem hxh ngõ ngách ngach kiệt kiet thửa".split())
+_ADDRESS_PAIRS = frozenset(
+    {("số", "nhà"), ("so", "nha"), ("nhà", "số"), ("nha", "so"), ("căn", "hộ"), ("can", "ho")}
+    | {("địa", "chỉ"), ("dia", "chi")}
+)
 _STREET = frozenset({"đường", "duong"})  # "45 đường Lê Lợi": the number before it
 _FULL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 
 
+# A school year or a term ("2025-2026", "2026 – 2031") has as many digits as a phone.
+_YEARS = re.compile(r"(?:19|20)\d\d\s?[-–/]\s?(?:19|20)\d\d")
+
+
 def scrub(text: str) -> str:
     """The question without the numbers and addresses that identify someone."""
-    return _CONTACT.sub(BLANK, text)
+    return _CONTACT.sub(lambda m: m.group() if _YEARS.fullmatch(m.group()) else BLANK, text)
+
+
+def _contacts(text: str) -> Iterator[re.Match[str]]:
+    return (m for m in _CONTACT.finditer(text) if not _YEARS.fullmatch(m.group()))
 
 
 @dataclass(frozen=True)
@@ -109,7 +122,7 @@ class _Token:
 def for_faq(text: str) -> Redacted:
     """`text` on one line with what identifies its writer blanked (see the module doc)."""
     spans: list[tuple[int, int, str]] = []
-    for match in _CONTACT.finditer(text):
+    for match in _contacts(text):
         kind = "email" if "@" in match.group() else "number"
         spans.append((match.start(), match.end(), kind))
     tokens = [_Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -220,11 +233,12 @@ def _introduced(tokens: Sequence[_Token], i: int) -> int | None:
 def _addresses(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
     spans = []
     for i, token in enumerate(tokens):
-        pair = (tokens[i - 1].folded, token.folded) if i > 0 else ("", "")
-        if token.folded not in _ADDRESS and pair not in _ADDRESS_PAIRS:
+        word = token.text.lower()
+        pair = (tokens[i - 1].text.lower(), word) if i > 0 else ("", "")
+        if word not in _ADDRESS and pair not in _ADDRESS_PAIRS:
             continue
         j = i + 1
-        if j < len(tokens) and tokens[j].folded == "so":
+        if j < len(tokens) and tokens[j].folded == "so" and pair[1] != "so":
             j += 1
         if j < len(tokens) and tokens[j].ends_clause:
             j += 1  # "địa chỉ: 12 ..."
