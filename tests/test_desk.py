@@ -1197,7 +1197,16 @@ async def test_a_long_listing_says_how_many_tickets_it_leaves_out(
     [listing] = await desk.on_staff_message(staff("/tickets"))
     lines = listing.splitlines()
     assert [line.split(" · ")[0] for line in lines[2:-1]] == [f"• #{n}" for n in range(1, 31)]
-    assert lines[-1] == "… và 5 phiếu khác (tổng cộng 35 phiếu đang mở)."
+    assert lines[-1] == (
+        "… và 5 phiếu khác (tổng cộng 35 phiếu đang mở): gõ /tickets 2 để xem tiếp."
+    )
+    # The next page: the 5 left out, and no "more".
+    [second] = await desk.on_staff_message(staff("/tickets 2"))
+    lines = second.splitlines()
+    assert lines[0].endswith(", trang 2:")
+    assert [line.split(" · ")[0] for line in lines[2:]] == [f"• #{n}" for n in range(31, 36)]
+    [past] = await desk.on_staff_message(staff("/tickets 3"))
+    assert past.startswith("Không có trang 3: chỉ có 35 phiếu đang mở.")
 
 
 class SlowRoom(FakeRoom):

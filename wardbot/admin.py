@@ -166,7 +166,7 @@ class Admin:
         if command == "broadcast":
             return [Reply(await self._broadcast(arg))]
         if command == "tickets":
-            return [Reply(await self.desk.listing() if self.desk else msg.tickets_off())]
+            return [Reply(await self.desk.listing(arg) if self.desk else msg.tickets_off())]
         problems = await self.reload()
         corpus = self.engine.corpus
         return [Reply(msg.admin_reloaded(len(corpus.faq), len(corpus.announcements), problems))]

@@ -579,7 +579,7 @@ class Desk:
         if command not in STAFF_COMMANDS:
             return []  # another bot's command, or nothing of ours
         if command == "tickets":
-            return [await self.listing()]
+            return [await self.listing(arg)]
         found = await self._ticket_for(message, arg, number_first=command in NUMBER_FIRST)
         if isinstance(found, str):
             return [found]
@@ -739,20 +739,22 @@ class Desk:
                 await room.close_topic(ticket.thread_id)
         return msg.ticket_closed(ticket.id)
 
-    async def listing(self) -> str:
-        """/tickets: numbers, channels, states and waits, with a link to each ticket in
-        the staff group; never the question. A listing is a message the desk keeps no
-        record of (in the group, or in an admin's own chat), so /forget could not take
-        a quote of a resident back; the question is one tap away, where /forget deletes it."""
+    async def listing(self, page: str = "") -> str:
+        """/tickets [PAGE]: numbers, channels, states and waits, with a link to each ticket
+        in the staff group, LISTED a page; never the question. A listing is a message the
+        desk keeps no record of (in the group, or in an admin's own chat), so /forget could
+        not take a quote of a resident back; the question is one tap away, where /forget
+        deletes it."""
+        number = int(page) if page.strip().isdigit() and int(page) > 0 else 1
         now = self.clock()
         rows = []
-        listed = await self.tickets.listing(limit=LISTED + 1)
-        for ticket in listed[:LISTED]:
+        listed = await self.tickets.listing(limit=LISTED, offset=(number - 1) * LISTED)
+        for ticket in listed:
             waited = msg.duration(now - ticket.active_at)
             link = await self._link(ticket)
             rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, link))
-        total = await self.tickets.count() if len(listed) > LISTED else len(rows)
-        return msg.tickets_listing(rows, total)
+        total = await self.tickets.count()
+        return msg.tickets_listing(rows, total, number, first=(number - 1) * LISTED)
 
     async def _link(self, ticket: Ticket) -> str | None:
         """The ticket in the staff group for its members: its topic, or the bot's first

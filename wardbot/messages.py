@@ -1181,17 +1181,22 @@ def tickets_off() -> str:
     return "Chức năng hỏi cán bộ chưa bật (đặt STAFF_CHAT_ID để bật)."
 
 
-def tickets_listing(rows: Sequence[str], total: int) -> str:
-    """The first `rows` of `total` open tickets."""
-    if not rows:
+def tickets_listing(rows: Sequence[str], total: int, page: int = 1, *, first: int = 0) -> str:
+    """Page `page` of the `total` open tickets: `rows`, the `first`-th on."""
+    if not total:
         return "Không có phiếu nào đang mở."
-    text = (
-        "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ):\n\n"
-        + "\n".join(rows)
-    )
-    if total > len(rows):
-        more = total - len(rows)
-        text += f"\n… và {more} phiếu khác (tổng cộng {total} phiếu đang mở)."
+    if not rows:
+        return f"Không có trang {page}: chỉ có {total} phiếu đang mở. Gõ /tickets để xem từ đầu."
+    head = "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ)"
+    if page > 1:
+        head += f", trang {page}"
+    text = f"{head}:\n\n" + "\n".join(rows)
+    more = total - first - len(rows)
+    if more > 0:
+        text += (
+            f"\n… và {more} phiếu khác (tổng cộng {total} phiếu đang mở): "
+            f"gõ /tickets {page + 1} để xem tiếp."
+        )
     return text
 
 

@@ -218,13 +218,16 @@ class TicketBook:
             row = await cursor.fetchone()
         return None if row is None else await self.get(int(row[0]))
 
-    async def listing(self, states: Sequence[str] = OPEN_STATES, limit: int = 30) -> list[Ticket]:
-        """Tickets in `states`, oldest activity first (the longest waiting on top)."""
+    async def listing(
+        self, states: Sequence[str] = OPEN_STATES, limit: int = 30, offset: int = 0
+    ) -> list[Ticket]:
+        """Tickets in `states`, oldest activity first (the longest waiting on top), from
+        the `offset`-th on."""
         marks = ",".join("?" * len(states))
         async with self.store.db.execute(
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE state IN ({marks}) "  # noqa: S608
-            "ORDER BY state = 'answered', active_at LIMIT ?",
-            (*states, limit),
+            "ORDER BY state = 'answered', active_at, id LIMIT ? OFFSET ?",
+            (*states, limit, offset),
         ) as cursor:
             return [_ticket(row) for row in await cursor.fetchall()]
 
