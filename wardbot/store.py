@@ -1085,6 +1085,24 @@ class Store:
 
     # --- the question log ----------------------------------------------------------
 
+    async def told_failing(self, task: str) -> bool:
+        """Whether admins were told that the background task `task` fails, and it has not
+        run well since (wardbot.supervise; kept across restarts)."""
+        async with self._db.execute(
+            "SELECT 1 FROM meta WHERE key = ?", (f"told-failing:{task}",)
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def set_told_failing(self, task: str, told: bool) -> None:
+        async with self._write:
+            if told:
+                await self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')",
+                    (f"told-failing:{task}",),
+                )
+            else:
+                await self._db.execute("DELETE FROM meta WHERE key = ?", (f"told-failing:{task}",))
+
     async def log_question(self, chat: ChatRef, text: str, answered: bool, now: float) -> None:
         async with self._write:
             await self._db.execute(
