@@ -969,6 +969,21 @@ async def test_the_retention_task_deletes_old_tickets_through_the_desk(
 OLD_GROUP = -100888  # the staff group a ward used before turning Topics on
 
 
+async def posted_in_old_group(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> tuple[Desk, FakeRoom, Post]:
+    """A ticket posted in the staff group the ward used before (without topics): the desk
+    of then, that group, and the ticket's post there."""
+    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
+    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
+    before.clock = clock
+    before.room = old
+    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
+    await before.post_pending()
+    [old_post] = old.posts
+    return before, old, old_post
+
+
 @pytest.mark.parametrize("still_member", [False, True])
 async def test_after_a_move_to_a_new_staff_group_retention_deletes_nothing_there_by_old_ids(
     ward_engine: Engine, store: Store, settings: Settings, clock: Clock, still_member: bool
@@ -977,13 +992,7 @@ async def test_after_a_move_to_a_new_staff_group_retention_deletes_nothing_there
     ids start again: retention of a ticket posted in the old group must not delete the live
     ticket that has the same id in the new one. In the old group its post is deleted while
     the bot is still a member there, else given up at once (not tried for a week)."""
-    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
-    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
-    before.clock = clock
-    before.room = old
-    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
-    await before.post_pending()
-    [old_post] = old.posts
+    before, old, old_post = await posted_in_old_group(ward_engine, store, settings, clock)
     clock.now += 60 * DAY
     new = FakeRoom(forum=True)
     if still_member:
@@ -1009,13 +1018,7 @@ async def test_a_post_id_the_new_group_gives_again_still_names_the_old_groups_ti
     first post in the old one had. Each stays its own ticket's: a reply in the new group
     answers the new ticket, and the old ticket's /forget still deletes its question in the
     old group (where the bot still is)."""
-    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
-    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
-    before.clock = clock
-    before.room = old
-    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
-    await before.post_pending()
-    [old_post] = old.posts
+    before, old, old_post = await posted_in_old_group(ward_engine, store, settings, clock)
     new = FakeRoom(forum=False)
     new.elsewhere[OLD_GROUP] = old
     desk = Desk(before.tickets, settings, ward_engine, clock=clock)
@@ -1065,12 +1068,7 @@ async def test_a_ticket_open_when_the_ward_moves_group_is_posted_again_in_the_ne
 ) -> None:
     """The resident writes again after the move: the question and what followed are
     posted in the new group (in a topic of its own), and taken out of the old one."""
-    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
-    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
-    before.clock = clock
-    before.room = old
-    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
-    await before.post_pending()
+    before, old, _ = await posted_in_old_group(ward_engine, store, settings, clock)
     new = FakeRoom(forum=True)
     new.elsewhere[OLD_GROUP] = old
     desk = Desk(before.tickets, settings, ward_engine, clock=clock)
@@ -1612,12 +1610,11 @@ async def test_an_unanswered_question_naming_its_resident_goes_into_faq_yaml_bla
 ) -> None:
     """The question log blanks numbers only (it is private); faq.yaml is public."""
     faq, _ = staff_files
-    me = ChatRef("telegram", STAFF)
     asked = "tôi tên Nguyễn Văn An, thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
     await store.log_question(RESIDENT, asked, False, clock())
+    me = ChatRef("telegram", STAFF)
     [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
-    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
-    [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+    [done] = await conversation.handle_action(me, listing.buttons[0].action, sender=STAFF)
     assert "Nguyễn Văn An" not in faq.read_text(encoding="utf-8")
     written = asked.replace("Nguyễn Văn An", "…")
     assert written in done.text and "Đã che (…): tên người." in done.text

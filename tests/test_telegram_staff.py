@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
 import pytest
-from fakes.telegram_api import FakeBotApi, visible_text
+from fakes.telegram_api import Call, FakeBotApi, visible_text
 from test_desk import DAY, Clock
 
 from handlers.telegram import TelegramChannel
@@ -35,6 +35,15 @@ QUESTION = "phường có lớp dạy bơi miễn phí cho trẻ em trong hè kh
 def desk_reply(text: str, reply_to: int) -> StaffMessage:
     """An officer's reply (Telegram's Reply) to the bot's message `reply_to`."""
     return StaffMessage(reply_to + 1000, text, str(OFFICER), "Lan", reply_to=reply_to)
+
+
+async def ticket_posted(api: FakeBotApi, desk: Desk) -> tuple[int, Call]:
+    """The resident asks for staff: the ticket's topic, and the bot's post in it."""
+    await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+    await desk.post_pending()
+    thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+    [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+    return thread, ticket_post
 
 
 @dataclass
@@ -200,10 +209,7 @@ async def test_an_anonymous_admin_answering_as_the_group_reaches_the_resident(
     they are told how, not left wondering."""
     settings = replace(ward_settings, staff_signature="name")
     async with FakeBotApi() as api, staffed(api, ward_engine, settings) as staff:
-        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
-        await staff.desk.post_pending()
-        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
-        [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+        thread, ticket_post = await ticket_posted(api, staff.desk)
 
         api.send_text(
             STAFF_GROUP, "Dạ có ạ, từ 1/6.", group=True, reply_to=ticket_post, as_group=True
@@ -236,10 +242,7 @@ async def test_an_officer_editing_an_answer_in_the_group_corrects_it_for_the_res
     ward_engine: Engine, ward_settings: Settings
 ) -> None:
     async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
-        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
-        await staff.desk.post_pending()
-        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
-        [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+        _, ticket_post = await ticket_posted(api, staff.desk)
         answer = api.send_text(
             STAFF_GROUP, "Dạ có, từ 1/5.", group=True, user_id=OFFICER, reply_to=ticket_post
         )
@@ -262,10 +265,7 @@ async def test_a_photo_sent_as_an_answer_is_not_lost_silently(
     form's scan, with a caption) is told it did not reach the resident, and nothing half
     (the caption without its photo) is sent."""
     async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
-        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
-        await staff.desk.post_pending()
-        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
-        [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+        _, ticket_post = await ticket_posted(api, staff.desk)
         mark = len(api.calls)
         api.send_photo(STAFF_GROUP, "Mẫu đơn đây ạ", group=True, reply_to=ticket_post)
         (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)

@@ -923,14 +923,16 @@ def staff_offer_gone() -> str:
 
 
 def staff_answer_title(ward_name: str, ticket_id: int, signer: str | None) -> str:
-    who = f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
-    return f"💬 {who} trả lời (phiếu số {ticket_id})"
+    return f"💬 {_staff_signed(ward_name, signer)} trả lời (phiếu số {ticket_id})"
 
 
 def staff_correction_title(ward_name: str, ticket_id: int, signer: str | None) -> str:
     """A staff answer sent again, corrected (the officer edited it in the staff group)."""
-    who = f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
-    return f"✏️ {who} sửa lại câu trả lời (phiếu số {ticket_id})"
+    return f"✏️ {_staff_signed(ward_name, signer)} sửa lại câu trả lời (phiếu số {ticket_id})"
+
+
+def _staff_signed(ward_name: str, signer: str | None) -> str:
+    return f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
 
 
 def staff_answer_revised(ticket_id: int, *, sent: bool) -> str:
