@@ -1468,6 +1468,23 @@ async def test_a_residents_name_address_and_birth_date_stay_out_of_faq_yaml(
     assert said == msg.faq_entry_added(new.id, new.question, ("name", "address", "birth", "quoted"))
 
 
+async def test_a_question_that_was_only_a_phone_number_is_not_published_blank(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """ "Gọi em 0912 345 678" blanks to "Gọi em …"; "0912 345 678" alone to "…": no question
+    to add to faq.yaml, as an entry or as a way of asking one."""
+    faq, reloads = staff_files
+    before = faq.read_bytes()
+    await conversation.handle_text(RESIDENT, "/hoicanbo 0912 345 678")
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ, cán bộ sẽ gọi lại.", reply_to=room.posts[0].message_id))
+    [new] = await desk.on_staff_action(STAFF, "tn:1")
+    [variant] = await desk.on_staff_action(STAFF, "tv:1:" + digest("bhyt-mat-the"))
+    for said in (new, variant):
+        assert said.startswith("Không sửa được faq.yaml:") and "trống" in said
+    assert faq.read_bytes() == before and reloads.count == 0
+
+
 async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_first(
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
 ) -> None:
