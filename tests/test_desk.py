@@ -1036,6 +1036,23 @@ async def test_a_post_id_the_new_group_gives_again_still_names_the_old_groups_ti
     assert new.deleted_messages == [] and await desk.tickets.get(2) is not None
 
 
+async def test_an_answer_given_in_the_old_group_gets_no_thumbs_up_in_the_new_one(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """Staff answered in the old group just before the ward moved; the answer goes out
+    after the bot restarted in the new group: its 👍 would land on whatever message has
+    that id there. None is given (the answer itself still reaches the resident)."""
+    before, old, old_post = await posted_in_old_group(ward_engine, store, settings, clock)
+    await before.on_staff_message(bot_post(old_post, "Dạ có ạ.", message_id=old_post.message_id))
+    desk = Desk(before.tickets, settings, ward_engine, clock=clock)
+    desk.room = new = FakeRoom(forum=True)
+    channel = Pushed()
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, channel, composer, on_done=desk.delivered, clock=clock).drain()
+    assert len(channel.sent) == 1
+    assert new.reactions == [] and old.reactions == []
+
+
 async def test_an_answer_in_a_new_staff_group_never_reaches_an_old_groups_resident(
     ward_engine: Engine, store: Store, settings: Settings, clock: Clock
 ) -> None:

@@ -429,9 +429,13 @@ class Desk:
         ok = outcome == "sent"
         await self.tickets.reply_outcome(message.id, ok, error)
         if ok:
-            if self.room is not None and message.staff_message_id is not None:
+            # Only in the group the ticket is in: the staff message's id is that group's.
+            ticket = await self.tickets.get(message.ticket_id)
+            room = self.room
+            here = room is not None and ticket is not None and self._in_room(ticket, room)
+            if room is not None and here and message.staff_message_id is not None:
                 with contextlib.suppress(Exception):
-                    await self.room.react(message.staff_message_id)
+                    await room.react(message.staff_message_id)
             return
         why = msg.relay_unreachable() if outcome == "unreachable" else error
         await self.tickets.add_note(message.ticket_id, msg.relay_failed(why), self.clock())
@@ -733,11 +737,16 @@ class Desk:
         if not await self.tickets.close(ticket.id, self.clock()):
             return msg.ticket_was_closed(ticket.id)
         room = self.room
-        in_room = room is not None and ticket.staff_chat_id in (None, room.chat_id)
-        if room is not None and in_room and ticket.thread_id is not None:
+        if room is not None and self._in_room(ticket, room) and ticket.thread_id is not None:
             with contextlib.suppress(Exception):
                 await room.close_topic(ticket.thread_id)
         return msg.ticket_closed(ticket.id)
+
+    @staticmethod
+    def _in_room(ticket: Ticket, room: StaffRoom) -> bool:
+        """Whether the ticket is in the group the room posts in (or in none yet): ids of
+        its topic and messages name something there."""
+        return ticket.staff_chat_id in (None, room.chat_id)
 
     async def listing(self, page: str = "") -> str:
         """/tickets [PAGE]: numbers, channels, states and waits, with a link to each ticket
