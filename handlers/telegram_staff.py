@@ -28,7 +28,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.telegram import keyboard, render_html
+from handlers.telegram import command_addressee, keyboard, render_html
 from wardbot import messages as msg
 from wardbot.conversation import Reply
 from wardbot.desk import AlreadyGone, Desk, GroupUnreachable, StaffMessage, TopicGone
@@ -142,6 +142,9 @@ def staff_message(message: Message) -> StaffMessage | None:
     text = message.text if message.text is not None else message.caption
     if user is None or (user.is_bot and not anonymous) or (text is None and not attachment):
         return None
+    addressee = command_addressee(message)
+    if addressee is not None and addressee != (message.get_bot().username or "").lower():
+        return None  # another bot's command ('/close@lich_truc_bot'), seen without privacy
     replied = message.reply_to_message
     # In a topic, a message that replies to nothing in particular still "replies" to the
     # topic's opening message: only an explicit reply counts.

@@ -271,3 +271,28 @@ async def test_a_photo_sent_as_an_answer_is_not_lost_silently(
         (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
         assert visible_text(told.text) == msg.staff_attachment_not_sent()
         assert [m.author for m in await staff.desk.tickets.messages(1)] == ["resident"]
+
+
+async def test_a_command_for_another_bot_in_the_staff_group_is_left_to_it(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """With privacy mode off the bot sees every command in the group, other bots' too:
+    '/help@another_bot' is not for it (nor would '/close@another_bot' close a ticket)."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        for text in ("/help@lich_truc_bot", "/close@lich_truc_bot 1", f"/help@{api.username}"):
+            sent = api.send_text(STAFF_GROUP, text, group=True, user_id=OFFICER, privacy=False)
+        ours = sent["message"]["message_id"]
+
+        def answered() -> bool:  # the last one: those before it were handled first
+            return any(
+                c.params.get("reply_parameters", {}).get("message_id") == ours
+                for c in api.sent(STAFF_GROUP, since=mark)
+            )
+
+        await api.wait_until(answered, 10)
+        [helped] = api.sent(STAFF_GROUP, since=mark)
+        assert visible_text(helped.text) == msg.staff_help()
+        ticket = await staff.desk.tickets.get(1)
+        assert ticket is not None and ticket.state == "open"
