@@ -31,7 +31,10 @@ from wardbot.redact import blank_found, for_faq, scrub
         ("ngày sinh: 12-05-1988, CCCD 079088001234", "ngày sinh: …, CCCD …", ("birth", "number")),
         ("mail cho em: an.nguyen@gmail.com nhé", "mail cho em: … nhé", ("email",)),
         ("số nhà 27 kiệt 4 phải đăng ký gì", "số nhà … kiệt … phải đăng ký gì", ("address",)),
+        ("TÔI TÊN NGUYỄN VĂN AN, HỎI VỀ BHYT", "TÔI TÊN …, HỎI VỀ BHYT", ("name",)),
+        ("CHỊ TRẦN THỊ HOA MẤT THẺ BHYT", "CHỊ … MẤT THẺ BHYT", ("name",)),
         # Not personal: left as typed.
+        ("LÀM LẠI CCCD Ở ĐÂU", None, ()),
         ("gia đình 4 người, nhà 2 tầng thì đóng bao nhiêu", None, ()),
         ("lịch nghỉ Tết Giáp Ngọ 2026 thế nào", None, ()),
         ("học bổng năm học 2026-2027 nộp khi nào", None, ()),

@@ -32,11 +32,13 @@ _CONTACT = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+(?:[/.-][^\W_]+)*|[^\w\s]")
 _CLAUSE_END = frozenset(',.;:!?()[]"“”…\n')
-# Folded words that end a name typed after an introduction ("toi ten an muon hoi ...").
+# Words that end a name typed after an introduction ("toi ten an muon hoi ..."), in lower
+# case; without diacritics only where that is no given name too ("tam": Tâm, "minh": Minh).
 _AFTER_NAME = frozenset(
-    "muon xin hoi o sinh nha co can dang cho nam hien nay thi va la so tai dia duoc bi lam "
-    "da vua de nhung khong ko k dc e em toi minh chau con tui hien hoc que thuong tam "
-    "nhan vien ma vi nen gio".split()
+    "muốn xin hỏi ở sinh nhà có cần đang cho năm hiện nay thì và là số tại địa được bị làm "
+    "đã vừa để nhưng không em tôi mình cháu con tui học quê thường tạm nhân viên mà vì nên "
+    "giờ mất muon hoi o co can thi va la so dia duoc dc bi da vua de khong ko k e toi tui "
+    "hoc que vien ma nen gio mat".split()
 )
 # Who is introduced or addressed, in lower case: "tôi tên", "cháu là", "chị Lan". Without
 # diacritics only where the word is no other one ("co" is "có" as often as "cô").
@@ -193,25 +195,45 @@ def _names(tokens: Sequence[_Token], text: str) -> list[tuple[int, int, str]]:
             if tokens[i + 1].text.lower() in _TITLES:
                 continue
             start = i + 1
-        elif token.text in _FAMILY and i + 1 < n and tokens[i + 1].capitalised:
+        elif _family(token) and i + 1 < n and _family_next(token, tokens[i + 1]):
             if any(text.startswith(place, token.start) for place in _PLACES):
                 continue
             start = i
         if start is None:
             continue
         end = start
-        while end < n and end - start < 4:
+        # Typed in capitals, every word is: a family name's run is taken as 3 words long,
+        # an introduction's as far as a word that does not name.
+        shouting = tokens[start].text.isupper() and (loose or _family(tokens[start]))
+        longest = 3 if shouting and not loose else 4
+        while end < n and end - start < longest:
             word = tokens[end]
             if word.ends_clause or word.digits or (end > start and word.person):
                 break
-            if not word.capitalised and not (loose and word.folded not in _AFTER_NAME):
-                break
-            if word.text.isupper() and len(word.text) > 1:  # CCCD, UBND
+            if shouting:
+                stop = not word.text.isupper() or word.text.lower() in _AFTER_NAME
+            else:
+                stop = (
+                    not word.capitalised and not (loose and word.text.lower() not in _AFTER_NAME)
+                ) or (
+                    word.text.isupper() and len(word.text) > 1  # CCCD, UBND
+                )
+            if stop:
                 break
             end += 1
         if end > start:
             spans.append((tokens[start].start, tokens[end - 1].end, "name"))
     return spans
+
+
+def _family(token: _Token) -> bool:
+    """A common family name, as typed or in capitals ("NGUYỄN")."""
+    return token.text in _FAMILY or (token.text.isupper() and token.text.title() in _FAMILY)
+
+
+def _family_next(family: _Token, token: _Token) -> bool:
+    """Whether `token` can follow a family name in a name: capitalised like it."""
+    return token.text.isupper() if family.text.isupper() else token.capitalised
 
 
 def _introduced(tokens: Sequence[_Token], i: int) -> int | None:
