@@ -32,6 +32,7 @@ from wardbot.redact import blank_found, for_faq, scrub
         ("mail cho em: an.nguyen@gmail.com nhé", "mail cho em: … nhé", ("email",)),
         ("số nhà 27 kiệt 4 phải đăng ký gì", "số nhà … kiệt … phải đăng ký gì", ("address",)),
         ("TÔI TÊN NGUYỄN VĂN AN, HỎI VỀ BHYT", "TÔI TÊN …, HỎI VỀ BHYT", ("name",)),
+        ("toi ten tam muon hoi ve bhyt", "toi ten … muon hoi ve bhyt", ("name",)),
         ("CHỊ TRẦN THỊ HOA MẤT THẺ BHYT", "CHỊ … MẤT THẺ BHYT", ("name",)),
         # Not personal: left as typed.
         ("LÀM LẠI CCCD Ở ĐÂU", None, ()),
