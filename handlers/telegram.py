@@ -221,12 +221,17 @@ class _CommandForUs(filters.MessageFilter):
     """A command addressed to this bot by name: '/lenh@ourbot'."""
 
     def filter(self, message: Message) -> bool:
-        username = (message.get_bot().username or "").lower()
-        for entity, text in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
-            if entity.offset == 0:
-                _, at, target = text.partition("@")
-                return bool(at) and target.lower() == username
-        return False
+        return command_addressee(message) == (message.get_bot().username or "").lower()
+
+
+def command_addressee(message: Message) -> str | None:
+    """The bot a command names ('/lenh@somebot': 'somebot', lower-cased); None when the
+    message is no command or names no bot."""
+    for entity, text in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+        if entity.offset == 0:
+            _, at, target = text.partition("@")
+            return target.lower() if at else None
+    return None
 
 
 def _without_mention(message: Message) -> str:

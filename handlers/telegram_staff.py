@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from telegram import LinkPreviewOptions, Message, ReactionTypeEmoji, ReplyParameters, Update
 from telegram.constants import ParseMode
@@ -28,7 +28,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.telegram import keyboard, render_html
+from handlers.telegram import command_addressee, keyboard, render_html
 from wardbot import messages as msg
 from wardbot.conversation import Reply
 from wardbot.desk import AlreadyGone, Desk, GroupUnreachable, StaffMessage, TopicGone
@@ -130,10 +130,21 @@ def _gone_already() -> Iterator[None]:
 
 
 def staff_message(message: Message) -> StaffMessage | None:
-    """The desk's view of a text message in the staff group (None: not a person's text)."""
+    """The desk's view of a text message in the staff group (None: not a person's text).
+    An administrator of the group with "Remain anonymous" on writes as the group itself
+    (`sender_chat`, with a stand-in bot as `from_user`): staff, though no one in
+    particular; a channel's post forwarded into the group is no one's."""
     user = message.from_user
-    if message.text is None or user is None or user.is_bot:
+    anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat.id
+    # A photo, a file or a sticker (its caption as the text): never relayed, but not
+    # ignored either (staff are told).
+    attachment = message.text is None and message.effective_attachment is not None
+    text = message.text if message.text is not None else message.caption
+    if user is None or (user.is_bot and not anonymous) or (text is None and not attachment):
         return None
+    addressee = command_addressee(message)
+    if addressee is not None and addressee != (message.get_bot().username or "").lower():
+        return None  # another bot's command ('/close@lich_truc_bot'), seen without privacy
     replied = message.reply_to_message
     # In a topic, a message that replies to nothing in particular still "replies" to the
     # topic's opening message: only an explicit reply counts.
@@ -146,13 +157,15 @@ def staff_message(message: Message) -> StaffMessage | None:
     )
     return StaffMessage(
         message_id=message.message_id,
-        text=message.text,
-        sender_id=str(user.id),
-        sender_name=user.first_name,
+        text=text or "",
+        sender_id="" if anonymous else str(user.id),
+        sender_name="" if anonymous else user.first_name,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_to=replied.message_id if explicit and replied is not None else None,
         reply_to_bot=to_bot,
         reply_to_text=(replied.text or "") if to_bot and replied is not None else "",
+        anonymous=anonymous,
+        attachment=attachment,
     )
 
 
@@ -168,14 +181,27 @@ class StaffHandlers:
         application.add_handler(
             MessageHandler(in_group & filters.UpdateType.MESSAGE, self._on_message), _STAFF_GROUP
         )
+        application.add_handler(
+            MessageHandler(in_group & filters.UpdateType.EDITED_MESSAGE, self._on_edit),
+            _STAFF_GROUP,
+        )
         application.add_handler(CallbackQueryHandler(self._on_button), _STAFF_GROUP)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._handle(update, self.desk.on_staff_message)
+
+    async def _on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message edited in the group: an answer relayed before is corrected."""
+        await self._handle(update, self.desk.on_staff_edit)
+
+    async def _handle(
+        self, update: Update, handle: Callable[[StaffMessage], Awaitable[list[str]]]
+    ) -> None:
         message = update.effective_message
         said = staff_message(message) if message is not None else None
         if message is not None and said is not None:
             try:
-                await self._say(message, await self.desk.on_staff_message(said))
+                await self._say(message, await handle(said))
             except Exception:
                 log.exception("staff group: failed to handle a staff message")
                 await self._say(message, [msg.staff_error()])

@@ -46,7 +46,7 @@ from wardbot.outbox import (
     Senders,
 )
 from wardbot.store import ChatRef, Store
-from wardbot.supervise import Restarts, Supervised
+from wardbot.supervise import MAX_DELAY, Restarts, Supervised
 
 ADMIN = ChatRef("telegram", "42")
 
@@ -1674,3 +1674,39 @@ async def test_when_the_database_fails_admins_are_told_directly_once(
     ((chat, replies, _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert "gửi tin báo qua Telegram" in replies[0].text
+
+
+async def test_a_task_still_failing_after_a_restart_is_not_told_again(ward: Ward) -> None:
+    """Admins told that a task fails are not told again by the next start of the bot while
+    it still fails; once it ran well (MAX_DELAY without an error), a new failure is news."""
+    now = [0.0]
+    restarts = Restarts(
+        wait=Waits(),
+        notify=ward.alerts.task_failing,
+        recovered=ward.alerts.task_recovered,
+        clock=lambda: now[0],
+    )
+
+    async def a_run(failures: int, *, then_well_for: float = 0.0) -> None:
+        """One start of the bot: the task fails `failures` times, then runs `then_well_for`
+        seconds (by the clock) until the bot stops."""
+        stop = asyncio.Event()
+        tries = 0
+
+        async def work(_stop: asyncio.Event) -> None:
+            nonlocal tries
+            tries += 1
+            if tries <= failures:
+                raise RuntimeError("portal down")
+            now[0] += then_well_for
+            stop.set()
+
+        await asyncio.wait_for(Supervised("portal", work, restarts).run(stop), 5)
+
+    await a_run(2)
+    assert len(await admin_notes(ward)) == 1
+    await a_run(2)  # restarted: still failing
+    await a_run(1, then_well_for=MAX_DELAY)  # still failing, then well until the bot stops
+    assert len(await admin_notes(ward)) == 1
+    await a_run(1)  # a new failure, after it ran well
+    assert len(await admin_notes(ward)) == 2

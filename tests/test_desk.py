@@ -571,6 +571,39 @@ async def test_a_staff_reply_reaches_the_resident_signed_as_the_ward(
     assert ticket is not None and ticket.state == "answered"
 
 
+async def test_a_staff_answer_edited_in_the_group_reaches_the_resident_corrected(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """Staff fix their answer with Telegram's Edit (a wrong date, a typo): before it went
+    out, the resident gets the corrected text only; after, the correction follows, saying
+    it is one. An edit of anything else (staff talking among themselves) relays nothing."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    edited = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
+    assert await desk.on_staff_edit(edited) == [msg.staff_answer_revised(1, sent=False)]
+    channel = Pushed()
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(store, channel, composer, on_done=desk.delivered, clock=desk.clock)
+    await sender.drain()
+    [(_, [first])] = channel.sent
+    assert first.text == "Dạ có, lớp bơi mở từ 1/6."
+    # Sent already: the correction follows.
+    fixed = staff("/r Dạ có, lớp bơi mở từ 1/6, học buổi sáng.", thread=post.thread_id)
+    assert await desk.on_staff_edit(fixed) == [msg.staff_answer_revised(1, sent=True)]
+    await sender.drain()
+    [_, (_, [second])] = channel.sent
+    assert second.text == "Dạ có, lớp bơi mở từ 1/6, học buổi sáng."
+    assert second.title == msg.staff_correction_title("UBND Phường 2", 1, None)
+    assert room.reactions == [7001, 7001]
+    # Edited again to the same text, or an edit of a message that was never relayed: nothing.
+    assert await desk.on_staff_edit(fixed) == []
+    chatting = staff("mình gọi lại cho dân nhé", thread=post.thread_id, message_id=7002)
+    assert await desk.on_staff_edit(chatting) == []
+    assert await outbox(store) == []
+
+
 async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -973,6 +1006,21 @@ async def test_the_retention_task_deletes_old_tickets_through_the_desk(
 OLD_GROUP = -100888  # the staff group a ward used before turning Topics on
 
 
+async def posted_in_old_group(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> tuple[Desk, FakeRoom, Post]:
+    """A ticket posted in the staff group the ward used before (without topics): the desk
+    of then, that group, and the ticket's post there."""
+    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
+    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
+    before.clock = clock
+    before.room = old
+    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
+    await before.post_pending()
+    [old_post] = old.posts
+    return before, old, old_post
+
+
 @pytest.mark.parametrize("still_member", [False, True])
 async def test_after_a_move_to_a_new_staff_group_retention_deletes_nothing_there_by_old_ids(
     ward_engine: Engine, store: Store, settings: Settings, clock: Clock, still_member: bool
@@ -981,13 +1029,7 @@ async def test_after_a_move_to_a_new_staff_group_retention_deletes_nothing_there
     ids start again: retention of a ticket posted in the old group must not delete the live
     ticket that has the same id in the new one. In the old group its post is deleted while
     the bot is still a member there, else given up at once (not tried for a week)."""
-    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
-    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
-    before.clock = clock
-    before.room = old
-    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
-    await before.post_pending()
-    [old_post] = old.posts
+    before, old, old_post = await posted_in_old_group(ward_engine, store, settings, clock)
     clock.now += 60 * DAY
     new = FakeRoom(forum=True)
     if still_member:
@@ -1004,6 +1046,48 @@ async def test_after_a_move_to_a_new_staff_group_retention_deletes_nothing_there
     assert live.thread_id in new.topics and await desk.tickets.get(number) is not None
     assert old.deleted_messages == ([old_post.message_id] if still_member else [])
     assert await desk.tickets.due_withdrawals(1e12) == []
+
+
+async def test_a_post_id_the_new_group_gives_again_still_names_the_old_groups_ticket(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """Both groups without topics: the bot's first post in the new group has the id its
+    first post in the old one had. Each stays its own ticket's: a reply in the new group
+    answers the new ticket, and the old ticket's /forget still deletes its question in the
+    old group (where the bot still is)."""
+    before, old, old_post = await posted_in_old_group(ward_engine, store, settings, clock)
+    new = FakeRoom(forum=False)
+    new.elsewhere[OLD_GROUP] = old
+    desk = Desk(before.tickets, settings, ward_engine, clock=clock)
+    desk.room = new
+    conversation = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+    await open_ticket(conversation, OTHER, "phường có cho mượn bàn ghế tổ chức đám cưới không")
+    await desk.post_pending()
+    [new_post] = new.posts
+    assert new_post.message_id == old_post.message_id  # the same id, in another group
+    assert await desk.on_staff_message(bot_post(new_post, "Dạ có ạ.")) == []
+    [reply] = await outbox(store, "telegram")
+    assert reply.chat.chat_id == OTHER.chat_id
+    await conversation.handle_text(RESIDENT, "/forget")
+    assert old.deleted_messages == [old_post.message_id]
+    assert new.deleted_messages == [] and await desk.tickets.get(2) is not None
+
+
+async def test_an_answer_given_in_the_old_group_gets_no_thumbs_up_in_the_new_one(
+    ward_engine: Engine, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """Staff answered in the old group just before the ward moved; the answer goes out
+    after the bot restarted in the new group: its 👍 would land on whatever message has
+    that id there. None is given (the answer itself still reaches the resident)."""
+    before, old, old_post = await posted_in_old_group(ward_engine, store, settings, clock)
+    await before.on_staff_message(bot_post(old_post, "Dạ có ạ.", message_id=old_post.message_id))
+    desk = Desk(before.tickets, settings, ward_engine, clock=clock)
+    desk.room = new = FakeRoom(forum=True)
+    channel = Pushed()
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, channel, composer, on_done=desk.delivered, clock=clock).drain()
+    assert len(channel.sent) == 1
+    assert new.reactions == [] and old.reactions == []
 
 
 async def test_an_answer_in_a_new_staff_group_never_reaches_an_old_groups_resident(
@@ -1038,12 +1122,7 @@ async def test_a_ticket_open_when_the_ward_moves_group_is_posted_again_in_the_ne
 ) -> None:
     """The resident writes again after the move: the question and what followed are
     posted in the new group (in a topic of its own), and taken out of the old one."""
-    old = FakeRoom(forum=False, chat_id=OLD_GROUP)
-    before = Desk(TicketBook(store), replace(settings, staff_chat_id=OLD_GROUP), ward_engine)
-    before.clock = clock
-    before.room = old
-    await open_ticket(Conversation(ward_engine, store, settings, desk=before, clock=clock))
-    await before.post_pending()
+    before, old, _ = await posted_in_old_group(ward_engine, store, settings, clock)
     new = FakeRoom(forum=True)
     new.elsewhere[OLD_GROUP] = old
     desk = Desk(before.tickets, settings, ward_engine, clock=clock)
@@ -1058,6 +1137,20 @@ async def test_a_ticket_open_when_the_ward_moves_group_is_posted_again_in_the_ne
     assert old.deleted_messages == [old.posts[0].message_id]
     said = await desk.on_staff_message(bot_post(new.in_thread(thread)[0], "Dạ có ạ."))
     assert said == [] and len(await outbox(store)) == 1
+
+
+async def test_staff_typing_an_admin_command_or_help_in_their_group_are_told_where_it_works(
+    desk: Desk,
+) -> None:
+    """/stats, /unanswered... answer in a private chat only (what they show is not for a
+    group); typed in the staff group they were met with silence."""
+    assert await desk.on_staff_message(staff("/stats")) == [msg.staff_command_private("stats")]
+    assert await desk.on_staff_message(staff("/unanswered@phuong2_bot")) == [
+        msg.staff_command_private("unanswered")
+    ]
+    [help_text] = await desk.on_staff_message(staff("/help"))
+    assert help_text == msg.staff_help() and "/r" in help_text
+    assert await desk.on_staff_message(staff("/weather")) == []  # another bot's command
 
 
 async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
@@ -1156,7 +1249,16 @@ async def test_a_long_listing_says_how_many_tickets_it_leaves_out(
     [listing] = await desk.on_staff_message(staff("/tickets"))
     lines = listing.splitlines()
     assert [line.split(" · ")[0] for line in lines[2:-1]] == [f"• #{n}" for n in range(1, 31)]
-    assert lines[-1] == "… và 5 phiếu khác (tổng cộng 35 phiếu đang mở)."
+    assert lines[-1] == (
+        "… và 5 phiếu khác (tổng cộng 35 phiếu đang mở): gõ /tickets 2 để xem tiếp."
+    )
+    # The next page: the 5 left out, and no "more".
+    [second] = await desk.on_staff_message(staff("/tickets 2"))
+    lines = second.splitlines()
+    assert lines[0].endswith(", trang 2:")
+    assert [line.split(" · ")[0] for line in lines[2:]] == [f"• #{n}" for n in range(31, 36)]
+    [past] = await desk.on_staff_message(staff("/tickets 3"))
+    assert past.startswith("Không có trang 3: chỉ có 35 phiếu đang mở.")
 
 
 class SlowRoom(FakeRoom):
@@ -1359,26 +1461,82 @@ async def test_a_question_goes_into_faq_yaml_without_the_residents_phone_or_id_n
 ) -> None:
     faq, _ = staff_files
     asked = "Em là Lan, sđt 0912 345 678, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
-    written = "Em là Lan, sđt …, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
+    written = "Em là …, sđt …, cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không?"
     await open_ticket(conversation, text=asked)
     await desk.post_pending()
     answer = "Dạ có, lớp bơi miễn phí mở từ 1/6 tại nhà văn hóa; liên hệ 0276 3822 123."
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [said] = await desk.on_staff_action(STAFF, "tn:1")
     new = load_faq(faq).faq[-1]
-    # The question is a public title (and the id is made from it): blanked as in the log.
-    assert (new.id, new.question) == ("em-la-lan-sdt-cho-hoi", written)
+    # The question is a public title (and the id is made from it): blanked.
+    assert (new.id, new.question) == ("em-la-sdt-cho-hoi-phuong", written)
     assert "345" not in faq.read_text(encoding="utf-8")
     assert new.answer == answer  # the ward's own number, in the staff answer, stays
-    # Staff see what was written, to fix what no pattern finds (a name).
-    assert said == msg.faq_entry_added(new.id, written) and f"“{written}”" in said
+    # Staff see what was written and what was blanked, to fix what no pattern finds.
+    assert said == msg.faq_entry_added(new.id, written, ("name", "number"))
+    assert f"“{written}”" in said and "Đã che (…): tên người, số điện thoại / số giấy tờ." in said
     # As a variant of an entry, the same.
     cccd = "cccd 079123456789 của em bị mất thì làm lại ở đâu"
     await open_ticket(conversation, OTHER, cccd)
     await desk.post_pending()
     [said] = await desk.on_staff_action(STAFF, "tv:2:" + digest("bhyt-mat-the"))
-    assert said == msg.faq_variant_added("bhyt-mat-the", "cccd … của em bị mất thì làm lại ở đâu")
+    assert said == msg.faq_variant_added(
+        "bhyt-mat-the", "cccd … của em bị mất thì làm lại ở đâu", ("number",)
+    )
     assert "079123" not in faq.read_text(encoding="utf-8")
+
+
+async def test_a_residents_name_address_and_birth_date_stay_out_of_faq_yaml(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """faq.yaml is public and kept in git: /forget cannot take back what went into it. The
+    resident's name (after an introduction, a form of address, or a family name), house
+    number and date of birth are blanked in the question, and so is what the staff answer
+    repeats of them; the ward's own hotline in the answer stays."""
+    faq, _ = staff_files
+    asked = (
+        "Dạ cháu tên là Trần Thị Bích, nhà số 45/7 hẻm 12 đường Lê Lợi, sinh ngày 03/04/1990, "
+        "cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không ạ?"
+    )
+    await open_ticket(conversation, text=asked)
+    await conversation.handle_text(RESIDENT, "số của cháu là 0912 345 678 ạ")
+    await desk.post_pending()
+    answer = (
+        "Dạ chị Bích, phường có lớp bơi miễn phí từ 1/6; cán bộ sẽ gọi lại chị ở số "
+        "0912.345.678, hoặc chị gọi 0276 3822 123."
+    )
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [said] = await desk.on_staff_action(STAFF, "tn:1")
+    text = faq.read_text(encoding="utf-8")
+    for personal in ("Bích", "Trần", "45/7", "Lê Lợi", "03/04/1990", "345"):
+        assert personal not in text
+    new = load_faq(faq).faq[-1]
+    assert new.question == (
+        "Dạ cháu tên là …, nhà số … hẻm … đường …, sinh ngày …, "
+        "cho hỏi phường có lớp dạy bơi miễn phí cho trẻ em không ạ?"
+    )
+    assert new.answer == (
+        "Dạ chị …, phường có lớp bơi miễn phí từ 1/6; cán bộ sẽ gọi lại chị ở số …, "
+        "hoặc chị gọi 0276 3822 123."
+    )
+    assert said == msg.faq_entry_added(new.id, new.question, ("name", "address", "birth", "quoted"))
+
+
+async def test_a_question_that_was_only_a_phone_number_is_not_published_blank(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """ "Gọi em 0912 345 678" blanks to "Gọi em …"; "0912 345 678" alone to "…": no question
+    to add to faq.yaml, as an entry or as a way of asking one."""
+    faq, reloads = staff_files
+    before = faq.read_bytes()
+    await conversation.handle_text(RESIDENT, "/hoicanbo 0912 345 678")
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ, cán bộ sẽ gọi lại.", reply_to=room.posts[0].message_id))
+    [new] = await desk.on_staff_action(STAFF, "tn:1")
+    [variant] = await desk.on_staff_action(STAFF, "tv:1:" + digest("bhyt-mat-the"))
+    for said in (new, variant):
+        assert said.startswith("Không sửa được faq.yaml:") and "trống" in said
+    assert faq.read_bytes() == before and reloads.count == 0
 
 
 async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_first(
@@ -1516,6 +1674,21 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert done.text == msg.faq_variant_added(entry_id, asked)
     assert asked in variants_of(faq, entry_id)
     assert reloads.count == 1
+
+
+async def test_an_unanswered_question_naming_its_resident_goes_into_faq_yaml_blanked(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
+) -> None:
+    """The question log blanks numbers only (it is private); faq.yaml is public."""
+    faq, _ = staff_files
+    asked = "tôi tên Nguyễn Văn An, thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await store.log_question(RESIDENT, asked, False, clock())
+    me = ChatRef("telegram", STAFF)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    [done] = await conversation.handle_action(me, listing.buttons[0].action, sender=STAFF)
+    assert "Nguyễn Văn An" not in faq.read_text(encoding="utf-8")
+    written = asked.replace("Nguyễn Văn An", "…")
+    assert written in done.text and "Đã che (…): tên người." in done.text
 
 
 async def test_an_unanswered_button_still_works_after_the_question_is_asked_again(

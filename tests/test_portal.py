@@ -1391,6 +1391,30 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     assert len(failures) == 2
 
 
+async def test_a_failure_admins_were_told_of_is_not_told_again_after_a_restart(ward, portal):
+    """The bot restarted (an update, a reboot) while an item and a feed still fail for the
+    same reasons: admins heard of each once, and hear nothing new. A new reason is news."""
+    feed = serve_feed(portal)
+    del portal.routes["/tin-tuc/tong-ket-phong-trao-2019"]  # one item failing
+    broken = portal.url("/rss/thong-bao.xml")  # a second feed, not there: 404
+    settings = ward.settings(portal_feeds=(feed, broken))
+    failures: list[str] = []
+
+    def started() -> FeedFollower:
+        return FeedFollower(settings, on_failed=lambda source, why: failures.append(source))
+
+    await started().poll()
+    item = portal.url("/tin-tuc/tong-ket-phong-trao-2019")
+    assert sorted(failures) == sorted([broken, item])
+    told = list(failures)
+    await started().poll(every_item=True)  # after a restart, the item tried again too
+    assert failures == told
+    # The item fails for another reason now: news.
+    portal.put("/tin-tuc/tong-ket-phong-trao-2019", b"%PDF-1.4", "application/pdf")
+    await started().poll(every_item=True)
+    assert len(failures) == 3
+
+
 async def test_a_feed_behind_a_password_is_asked_with_that_password_as_written(ward, portal):
     serve_feed(portal)
     feed = portal.url("/rss/tin-tuc.xml").replace("http://", "http://QuanTri:Mk-9F2x@")

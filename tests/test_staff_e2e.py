@@ -203,6 +203,7 @@ async def test_an_faq_edit_reloads_the_wards_files_without_reading_the_portal(
                 await telegram.say(TELEGRAM_RESIDENT, f"/hoicanbo {RENEWAL}")
                 await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
                 [thread] = list(telegram.topics[STAFF_GROUP])
+                await eventually(lambda: posts(telegram, thread))  # the topic is the ticket's
                 # An article on the portal meanwhile, for its next poll (in 15 minutes).
                 page = portal.put_fixture("/tin-tuc/trao-the-bhyt", OLD_PAGE)
                 then = dt.datetime(2024, 3, 12, 16, 20, tzinfo=dt.timezone(dt.timedelta(hours=7)))

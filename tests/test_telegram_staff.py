@@ -4,13 +4,14 @@ desk on an injected clock (retention and retries without waiting for them)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
 import pytest
-from fakes.telegram_api import FakeBotApi, visible_text
+from fakes.telegram_api import Call, FakeBotApi, visible_text
 from test_desk import DAY, Clock
 
 from handlers.telegram import TelegramChannel
@@ -34,6 +35,15 @@ QUESTION = "phường có lớp dạy bơi miễn phí cho trẻ em trong hè kh
 def desk_reply(text: str, reply_to: int) -> StaffMessage:
     """An officer's reply (Telegram's Reply) to the bot's message `reply_to`."""
     return StaffMessage(reply_to + 1000, text, str(OFFICER), "Lan", reply_to=reply_to)
+
+
+async def ticket_posted(api: FakeBotApi, desk: Desk) -> tuple[int, Call]:
+    """The resident asks for staff: the ticket's topic, and the bot's post in it."""
+    await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+    await desk.post_pending()
+    thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+    [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+    return thread, ticket_post
 
 
 @dataclass
@@ -188,3 +198,101 @@ async def test_a_long_message_for_staff_is_posted_whole_in_parts_and_a_reply_to_
             assert await staff.desk.on_staff_message(said) == []
             ticket = await staff.desk.tickets.messages(1)
             assert ticket[-1].author == "staff" and ticket[-1].text == answer
+
+
+async def test_an_anonymous_admin_answering_as_the_group_reaches_the_resident(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An administrator of the staff group with "Remain anonymous" on writes as the group
+    (Telegram's stand-in bot as the sender): the answer is the ward's, relayed and signed
+    by the ward, even with STAFF_SIGNATURE=name. Editing faq.yaml needs to know who asks:
+    they are told how, not left wondering."""
+    settings = replace(ward_settings, staff_signature="name")
+    async with FakeBotApi() as api, staffed(api, ward_engine, settings) as staff:
+        thread, ticket_post = await ticket_posted(api, staff.desk)
+
+        api.send_text(
+            STAFF_GROUP, "Dạ có ạ, từ 1/6.", group=True, reply_to=ticket_post, as_group=True
+        )
+        [*_, answer] = await wait_for(lambda: staff.desk.tickets.messages(1), 2)
+        assert (answer.author, answer.text, answer.signer) == ("staff", "Dạ có ạ, từ 1/6.", None)
+
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "/newfaq", group=True, thread_id=thread, as_group=True)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_anonymous()
+
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "/close", group=True, thread_id=thread, as_group=True)
+        (closed,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(closed.text) == msg.ticket_closed(1)
+
+
+async def wait_for(read, count: int, within: float = 10.0):  # type: ignore[no-untyped-def]
+    """What `read()` returns once it holds `count` items (the bot handles updates apart)."""
+    for _ in range(int(within / 0.05)):
+        found = await read()
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never {count}: {found}")
+
+
+async def test_an_officer_editing_an_answer_in_the_group_corrects_it_for_the_resident(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        answer = api.send_text(
+            STAFF_GROUP, "Dạ có, từ 1/5.", group=True, user_id=OFFICER, reply_to=ticket_post
+        )
+        await wait_for(lambda: staff.desk.tickets.messages(1), 2)
+        api.edit_text(answer, "Dạ có, từ 1/6.")
+        [*_, corrected] = await wait_for(
+            lambda: _texts(staff.desk.tickets.messages(1), "Dạ có, từ 1/6."), 1
+        )
+        assert corrected.author == "staff"
+
+
+async def _texts(read, text: str):  # type: ignore[no-untyped-def]
+    return [m for m in await read if m.text == text]
+
+
+async def test_a_photo_sent_as_an_answer_is_not_lost_silently(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Residents get text only: an officer replying to a ticket with a photo or a file (a
+    form's scan, with a caption) is told it did not reach the resident, and nothing half
+    (the caption without its photo) is sent."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        api.send_photo(STAFF_GROUP, "Mẫu đơn đây ạ", group=True, reply_to=ticket_post)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_attachment_not_sent()
+        assert [m.author for m in await staff.desk.tickets.messages(1)] == ["resident"]
+
+
+async def test_a_command_for_another_bot_in_the_staff_group_is_left_to_it(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """With privacy mode off the bot sees every command in the group, other bots' too:
+    '/help@another_bot' is not for it (nor would '/close@another_bot' close a ticket)."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        for text in ("/help@lich_truc_bot", "/close@lich_truc_bot 1", f"/help@{api.username}"):
+            sent = api.send_text(STAFF_GROUP, text, group=True, user_id=OFFICER, privacy=False)
+        ours = sent["message"]["message_id"]
+
+        def answered() -> bool:  # the last one: those before it were handled first
+            return any(
+                c.params.get("reply_parameters", {}).get("message_id") == ours
+                for c in api.sent(STAFF_GROUP, since=mark)
+            )
+
+        await api.wait_until(answered, 10)
+        [helped] = api.sent(STAFF_GROUP, since=mark)
+        assert visible_text(helped.text) == msg.staff_help()
+        ticket = await staff.desk.tickets.get(1)
+        assert ticket is not None and ticket.state == "open"

@@ -20,15 +20,14 @@ from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import ADMIN_CHANNELS, Settings
 from wardbot.conversation import Button, Reply, Searcher, button_label, digest
-from wardbot.desk import Desk
+from wardbot.desk import PRIVATE_COMMANDS, Desk
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.models import FaqEntry
+from wardbot.redact import for_faq
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
-ADMIN_COMMANDS = frozenset(
-    {"stats", "broadcast", "unanswered", "reload", "tickets", "variant", "newfaq"}
-)
+ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq"}
 ADMIN_ACTIONS = frozenset({"uv"})  # a button under /unanswered: add a group as a variant
 STATS_DAYS = 7
 UNANSWERED_DAYS = 30
@@ -146,11 +145,13 @@ class Admin:
         entry = next((e for e in self.engine.corpus.faq if digest(e.id) == entry_ref), None)
         if wording is None or entry is None:
             return [Reply(msg.unanswered_button_stale(UNANSWERED_DAYS))]
+        # The log blanks numbers only: faq.yaml is public, and so blanks names too.
+        written = for_faq(wording)
         try:
-            await self.editor.add_variant(entry.id, wording)
+            await self.editor.add_variant(entry.id, written.text)
         except FaqEditError as exc:
             return [Reply(msg.faq_edit_failed(str(exc)))]
-        return [Reply(msg.faq_variant_added(entry.id, wording))]
+        return [Reply(msg.faq_variant_added(entry.id, written.text, written.kinds))]
 
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]:
         match = _COMMAND.fullmatch(text.strip())
@@ -165,7 +166,7 @@ class Admin:
         if command == "broadcast":
             return [Reply(await self._broadcast(arg))]
         if command == "tickets":
-            return [Reply(await self.desk.listing() if self.desk else msg.tickets_off())]
+            return [Reply(await self.desk.listing(arg) if self.desk else msg.tickets_off())]
         problems = await self.reload()
         corpus = self.engine.corpus
         return [Reply(msg.admin_reloaded(len(corpus.faq), len(corpus.announcements), problems))]

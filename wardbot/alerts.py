@@ -184,7 +184,12 @@ class Alerts:
         """
         text = msg.admin_task_failing(task)
         try:
-            return await self.tell_admins(text)
+            if await self.store.told_failing(task):
+                return 1  # told before the bot (re)started, and it has not run well since
+            told = await self.tell_admins(text)
+            if told:
+                await self.store.set_told_failing(task, True)
+            return told
         except Exception:
             if not self.direct:
                 raise
@@ -202,6 +207,12 @@ class Alerts:
         if not told:
             raise RuntimeError(f"no admin could be told that {task} is failing")
         return told
+
+    async def task_recovered(self, task: str) -> None:
+        """The task ran well again after admins were told it failed: its next failure is
+        told (wardbot.supervise)."""
+        if self.store.writable:
+            await self.store.set_told_failing(task, False)
 
     async def report_problems(self) -> None:
         """Tell staff, in chat, about problems in their files they have not been told of."""

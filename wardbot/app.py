@@ -191,6 +191,7 @@ async def _serve(
         direct={c.name: c for c in running},
     )
     restarts.notify = alerts.task_failing
+    restarts.recovered = alerts.task_recovered
     watcher = ContentWatcher(engine, alerts, settings, snapshot)
     follower = _follower(settings, store, alerts)
 

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import itertools
 import logging
-import re
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
@@ -24,6 +23,7 @@ from wardbot import plaintext
 from wardbot.config import Settings
 from wardbot.intents import Intent, parse_intent, topic_forms, topic_key
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
+from wardbot.redact import scrub
 from wardbot.store import ChatRef, Store
 
 log = logging.getLogger(__name__)
@@ -209,17 +209,6 @@ def _clean_char(ch: str) -> str:
     if ch in "\n\t" or category[0] != "C":
         return ch
     return " " if category == "Cc" else ""
-
-
-_CONTACT = re.compile(
-    r"[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail addresses
-    r"|\+?\d(?:[\s.()-]{0,3}\d){6,}"  # phone, ID card, account numbers: 7+ digits
-)
-
-
-def scrub(text: str) -> str:
-    """The question without the numbers and addresses that identify someone."""
-    return _CONTACT.sub("…", text)
 
 
 def doc_button(doc: FaqEntry | Announcement) -> Button:

@@ -36,10 +36,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Button, Reply, button_label, digest, scrub
+from wardbot.conversation import Button, Reply, button_label, digest
 from wardbot.faq_edit import FaqEditError, FaqEditor
 from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
+from wardbot.redact import blank_found, for_faq
 from wardbot.store import ChatRef, OutboxItem
 from wardbot.tickets import Ticket, TicketBook, TicketMessage, Withdrawal
 
@@ -73,6 +74,10 @@ _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # as '2024-thue'.
 _NUMBER = re.compile(r"#?(\d{1,9})(?![\w-])\s*(.*)", re.DOTALL)
 STAFF_COMMANDS = frozenset({"r", "close", "tickets", "variant", "newfaq"})
+# Admin commands for a private chat with the bot only (wardbot.admin): typed in the staff
+# group, staff are told where they work rather than met with silence.
+PRIVATE_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
+HELP_COMMANDS = frozenset({"help", "start"})
 # Commands whose leading number is always the ticket's (/close 12, /variant 12 ID, /newfaq 12),
 # even in another ticket's topic; /r's is only with '#' there ("/r 3 ngày nữa" is an answer).
 NUMBER_FIRST = frozenset({"close", "variant", "newfaq"})
@@ -143,7 +148,9 @@ class StaffMessage:
     `reply_to` is the message it explicitly replies to (not a forum topic's opening
     message, which Telegram also presents as "replied to"), `reply_to_bot` whether
     that message is the bot's, and `reply_to_text` its text when it is (a post about a
-    ticket names the ticket, even once the ticket is gone).
+    ticket names the ticket, even once the ticket is gone). `anonymous`: an administrator
+    wrote as the group itself: no sender id or name (`sender_id` and `sender_name` empty).
+    `attachment`: a photo, file or sticker, `text` its caption: residents get text only.
     """
 
     message_id: int
@@ -154,6 +161,8 @@ class StaffMessage:
     reply_to: int | None = None
     reply_to_bot: bool = False
     reply_to_text: str = ""
+    anonymous: bool = False
+    attachment: bool = False
 
 
 class Desk:
@@ -396,7 +405,12 @@ class Desk:
         message = await self.tickets.message(int(item.ref))
         if message is None:
             return None
-        title = msg.staff_answer_title(self.settings.ward_name, message.ticket_id, message.signer)
+        title_of = (
+            msg.staff_correction_title
+            if await self.tickets.corrects(message)
+            else msg.staff_answer_title
+        )
+        title = title_of(self.settings.ward_name, message.ticket_id, message.signer)
         return [Reply(message.text, title=title, footer=msg.STAFF_ANSWER_FOOTER)]
 
     async def delivered(self, item: OutboxItem, outcome: str, error: str) -> None:
@@ -415,9 +429,13 @@ class Desk:
         ok = outcome == "sent"
         await self.tickets.reply_outcome(message.id, ok, error)
         if ok:
-            if self.room is not None and message.staff_message_id is not None:
+            # Only in the group the ticket is in: the staff message's id is that group's.
+            ticket = await self.tickets.get(message.ticket_id)
+            room = self.room
+            here = room is not None and ticket is not None and self._in_room(ticket, room)
+            if room is not None and here and message.staff_message_id is not None:
                 with contextlib.suppress(Exception):
-                    await self.room.react(message.staff_message_id)
+                    await room.react(message.staff_message_id)
             return
         why = msg.relay_unreachable() if outcome == "unreachable" else error
         await self.tickets.add_note(message.ticket_id, msg.relay_failed(why), self.clock())
@@ -558,10 +576,14 @@ class Desk:
         if match is None:
             return await self._on_plain(message)
         command, arg = match.group(1).lower(), (match.group(2) or "").strip()
+        if command in PRIVATE_COMMANDS:
+            return [msg.staff_command_private(command)]
+        if command in HELP_COMMANDS:
+            return [msg.staff_help()]
         if command not in STAFF_COMMANDS:
             return []  # another bot's command, or nothing of ours
         if command == "tickets":
-            return [await self.listing()]
+            return [await self.listing(arg)]
         found = await self._ticket_for(message, arg, number_first=command in NUMBER_FIRST)
         if isinstance(found, str):
             return [found]
@@ -572,6 +594,8 @@ class Desk:
             return await self._relay(ticket, arg, message)
         if command == "close":
             return [await self._close(ticket)]
+        if message.anonymous:
+            return [msg.staff_anonymous()]
         if not self.settings.is_admin("telegram", message.sender_id):
             return [msg.staff_admin_only()]
         if command == "variant":
@@ -579,6 +603,37 @@ class Desk:
                 return [msg.faq_variant_usage()]
             return [await self.add_variant(ticket, arg.split()[0])]
         return [await self.new_entry(ticket, arg.split()[0] if arg else None)]
+
+    async def on_staff_edit(self, message: StaffMessage) -> list[str]:
+        """Staff edited a message in their group. When it was an answer relayed to a
+        resident (a reply to the bot, or /r), the corrected text replaces it while it has
+        not gone out, else follows it as a correction. Any other edit relays nothing."""
+        earlier = await self.tickets.answer_from(message.message_id, await self._group())
+        ticket = None if earlier is None else await self.tickets.get(earlier.ticket_id)
+        if earlier is None or ticket is None:
+            return []
+        text = message.text.strip()
+        match = _COMMAND.fullmatch(text)
+        if match is not None:  # "/r TEXT", "/r 12 TEXT": its text, on the same ticket
+            if match.group(1).lower() != "r":
+                return []
+            found = await self._ticket_for(
+                message, (match.group(2) or "").strip(), number_first=False
+            )
+            if isinstance(found, str) or found[0].id != ticket.id:
+                return []
+            text = found[1].strip()
+        if not text or text == earlier.text:
+            return []
+        if await self.tickets.revise(earlier.id, text):
+            log.info("ticket %d: a staff answer corrected before it went out", ticket.id)
+            return [msg.staff_answer_revised(ticket.id, sent=False)]
+        await self.tickets.add_staff_reply(
+            ticket, text, earlier.signer, message.message_id, self.clock()
+        )
+        log.info("ticket %d: a staff answer's correction queued", ticket.id)
+        self.wake_outbox()
+        return [msg.staff_answer_revised(ticket.id, sent=True)]
 
     async def on_staff_action(self, sender_id: str, action: str) -> list[str]:
         """A button under a ticket post: 'tc:N' close, 'tv:N:DIGEST' add a variant,
@@ -666,10 +721,13 @@ class Desk:
         return number if await self.tickets.get(number) is None else None
 
     async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
+        if message.attachment:  # not its caption alone: "the form is attached" without it
+            return [msg.staff_attachment_not_sent()]
         text = text.strip()
         if not text:
             return []
-        signer = message.sender_name if self.settings.staff_signature == "name" else None
+        named = self.settings.staff_signature == "name" and not message.anonymous
+        signer = message.sender_name if named else None
         await self.tickets.add_staff_reply(ticket, text, signer, message.message_id, self.clock())
         log.info("ticket %d: a staff answer queued for %s", ticket.id, ticket.chat.channel)
         self.wake_outbox()
@@ -679,26 +737,33 @@ class Desk:
         if not await self.tickets.close(ticket.id, self.clock()):
             return msg.ticket_was_closed(ticket.id)
         room = self.room
-        in_room = room is not None and ticket.staff_chat_id in (None, room.chat_id)
-        if room is not None and in_room and ticket.thread_id is not None:
+        if room is not None and self._in_room(ticket, room) and ticket.thread_id is not None:
             with contextlib.suppress(Exception):
                 await room.close_topic(ticket.thread_id)
         return msg.ticket_closed(ticket.id)
 
-    async def listing(self) -> str:
-        """/tickets: numbers, channels, states and waits, with a link to each ticket in
-        the staff group; never the question. A listing is a message the desk keeps no
-        record of (in the group, or in an admin's own chat), so /forget could not take
-        a quote of a resident back; the question is one tap away, where /forget deletes it."""
+    @staticmethod
+    def _in_room(ticket: Ticket, room: StaffRoom) -> bool:
+        """Whether the ticket is in the group the room posts in (or in none yet): ids of
+        its topic and messages name something there."""
+        return ticket.staff_chat_id in (None, room.chat_id)
+
+    async def listing(self, page: str = "") -> str:
+        """/tickets [PAGE]: numbers, channels, states and waits, with a link to each ticket
+        in the staff group, LISTED a page; never the question. A listing is a message the
+        desk keeps no record of (in the group, or in an admin's own chat), so /forget could
+        not take a quote of a resident back; the question is one tap away, where /forget
+        deletes it."""
+        number = int(page) if page.strip().isdigit() and int(page) > 0 else 1
         now = self.clock()
         rows = []
-        listed = await self.tickets.listing(limit=LISTED + 1)
-        for ticket in listed[:LISTED]:
+        listed = await self.tickets.listing(limit=LISTED, offset=(number - 1) * LISTED)
+        for ticket in listed:
             waited = msg.duration(now - ticket.active_at)
             link = await self._link(ticket)
             rows.append(msg.ticket_row(ticket.id, ticket.chat.channel, ticket.state, waited, link))
-        total = await self.tickets.count() if len(listed) > LISTED else len(rows)
-        return msg.tickets_listing(rows, total)
+        total = await self.tickets.count()
+        return msg.tickets_listing(rows, total, number, first=(number - 1) * LISTED)
 
     async def _link(self, ticket: Ticket) -> str | None:
         """The ticket in the staff group for its members: its topic, or the bot's first
@@ -714,35 +779,34 @@ class Desk:
     # --- closing the loop: faq.yaml ----------------------------------------------------------
 
     async def add_variant(self, ticket: Ticket, entry_id: str) -> str:
-        """The ticket's question becomes a way of asking FAQ entry `entry_id`, its phone,
-        ID-card and account numbers and e-mail addresses blanked as in the question log."""
-        question = _published(await self.tickets.question(ticket.id))
+        """The ticket's question becomes a way of asking FAQ entry `entry_id`, with what
+        identifies the resident blanked (wardbot.redact.for_faq: faq.yaml is public)."""
+        question = for_faq(await self.tickets.question(ticket.id))
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:
-            await self.editor.add_variant(entry_id, question)
+            await self.editor.add_variant(entry_id, question.text)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_variant_added(entry_id, question)
+        return msg.faq_variant_added(entry_id, question.text, question.kinds)
 
     async def new_entry(self, ticket: Ticket, entry_id: str | None) -> str:
         """A new FAQ entry: the ticket's question (blanked as for a variant), the latest
-        staff answer. Staff are shown the question as written: it is a public title."""
+        staff answer, with what it quotes of the resident's personal data (what was blanked
+        in anything the resident wrote on the ticket) blanked too. Staff are shown the
+        question as written and what was blanked: it is a public title."""
         said = await self.tickets.messages(ticket.id)
         answers = [m.text for m in said if m.author == "staff"]
         if not answers:
             return msg.faq_no_answer_yet(ticket.id)
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
-        question = _published(said[0].text)
+        question = for_faq(said[0].text)
+        found = [f for m in said if m.author == "resident" for f in for_faq(m.text).found]
+        answer = blank_found(answers[-1], found)
+        kinds = question.kinds if answer == answers[-1] else (*question.kinds, "quoted")
         try:
-            edit = await self.editor.add_entry(question, answers[-1], entry_id)
+            edit = await self.editor.add_entry(question.text, answer, entry_id)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_entry_added(edit.entry_id, question)
-
-
-def _published(question: str) -> str:
-    """A resident's question as it goes into faq.yaml: on one line, without the numbers
-    and addresses that identify someone (wardbot.conversation.scrub, as the question log)."""
-    return " ".join(scrub(question).split())
+        return msg.faq_entry_added(edit.entry_id, question.text, kinds)

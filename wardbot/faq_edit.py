@@ -108,8 +108,8 @@ def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path
     answer neither. The comparison ignores case, accents, spacing and end punctuation.
     """
     variant = _one_line(variant)
-    if not variant:
-        raise FaqEditError("Cách hỏi trống, không có gì để thêm.")
+    if not _has_words(variant):
+        raise FaqEditError(_NO_WORDS.format(what="Cách hỏi"))
     shown = str(faq_file)
 
     def plan(doc: _Doc, before: FaqFile) -> _Plan:
@@ -146,6 +146,8 @@ def add_entry(
     are left out.
     """
     question = _one_line(question)
+    if not _has_words(question):
+        raise FaqEditError(_NO_WORDS.format(what="Câu hỏi"))
     answer = _clean_answer(answer)
     topics = tuple(dict.fromkeys(t.strip() for t in topics if t.strip()))
     seen = {_same_words(question)}
@@ -733,6 +735,14 @@ def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
 def _same_words(text: str) -> str:
     """What two ways of asking must share to be the same: folded words, no end punctuation."""
     return " ".join(fold(text).split()).strip(" ?!.,;:…")
+
+
+# A question that is only what identified its writer, blanked ("…": wardbot.redact).
+_NO_WORDS = "{what} trống (hoặc chỉ còn dấu … sau khi che thông tin cá nhân), không có gì để thêm."
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _one_line(text: str) -> str:

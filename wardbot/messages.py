@@ -963,8 +963,26 @@ def staff_offer_gone() -> str:
 
 
 def staff_answer_title(ward_name: str, ticket_id: int, signer: str | None) -> str:
-    who = f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
-    return f"💬 {who} trả lời (phiếu số {ticket_id})"
+    return f"💬 {_staff_signed(ward_name, signer)} trả lời (phiếu số {ticket_id})"
+
+
+def staff_correction_title(ward_name: str, ticket_id: int, signer: str | None) -> str:
+    """A staff answer sent again, corrected (the officer edited it in the staff group)."""
+    return f"✏️ {_staff_signed(ward_name, signer)} sửa lại câu trả lời (phiếu số {ticket_id})"
+
+
+def _staff_signed(ward_name: str, signer: str | None) -> str:
+    return f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
+
+
+def staff_answer_revised(ticket_id: int, *, sent: bool) -> str:
+    """To staff: their edit of an answer reached the resident."""
+    if sent:
+        return (
+            f"✏️ Câu trả lời đã gửi trước đó nên bot gửi thêm bản sửa cho người dân "
+            f"(phiếu số {ticket_id})."
+        )
+    return f"✏️ Câu trả lời chưa gửi đi: người dân sẽ nhận bản đã sửa (phiếu số {ticket_id})."
 
 
 STAFF_ANSWER_FOOTER = "Anh/chị có thể nhắn tiếp tại đây nếu cần hỏi thêm."
@@ -1047,6 +1065,36 @@ def staff_error() -> str:
     )
 
 
+def staff_attachment_not_sent() -> str:
+    """A photo, file or sticker as an answer: the bot passes text only."""
+    return (
+        "⚠️ Ảnh, tệp hay nhãn dán chưa được gửi cho người dân (bot chỉ chuyển chữ), kể cả "
+        "dòng chữ kèm theo. Hãy gõ nội dung trả lời, hoặc gửi đường link tới tệp."
+    )
+
+
+def staff_command_private(command: str) -> str:
+    """An admin command typed in the staff group: it works in a private chat only."""
+    return (
+        f"Lệnh /{command} chỉ dùng trong chat riêng với bot (nhắn riêng cho bot), không dùng "
+        "trong nhóm này."
+    )
+
+
+def staff_help() -> str:
+    """/help in the staff group: how staff answer, in a few lines."""
+    return (
+        "Cách trả lời người dân trong nhóm này:\n"
+        "• Trả lời (reply) tin của bot về phiếu: nội dung được gửi cho người dân.\n"
+        "• /r NỘI DUNG trong chủ đề của phiếu (hoặc /r 12 NỘI DUNG): như trên.\n"
+        "• Sửa (Edit) câu trả lời đã gửi: người dân nhận bản sửa.\n"
+        "• /close (hoặc nút ✔️ Đóng phiếu): đóng phiếu.\n"
+        "• /tickets: các phiếu đang mở.\n"
+        "• /variant MÃ_MỤC, /newfaq (cán bộ trong ADMIN_IDS): đưa câu hỏi vào faq.yaml.\n"
+        "Tin nhắn khác trong nhóm không được gửi cho người dân."
+    )
+
+
 def staff_which_ticket() -> str:
     return (
         "Không rõ phiếu nào. Hãy trả lời (reply) tin của bot về phiếu đó, gõ lệnh trong chủ đề "
@@ -1081,19 +1129,52 @@ def staff_admin_only() -> str:
     return "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml."
 
 
-def faq_variant_added(entry_id: str, question: str) -> str:
+def staff_anonymous() -> str:
+    """/variant or /newfaq sent "as the group" (anonymous admin): who sent it is unknown."""
     return (
-        f"📝 Đã thêm “{question}” làm một cách hỏi khác của mục {entry_id} trong faq.yaml; "
-        "bot đã nạp lại và từ nay tự trả lời câu này."
+        "Anh/chị đang gửi ẩn danh dưới tên nhóm nên bot không biết ai gửi, mà chỉ cán bộ có "
+        "tên trong ADMIN_IDS mới sửa được faq.yaml. Xin bấm nút dưới tin về phiếu, gõ lệnh "
+        "trong chat riêng với bot (ví dụ /newfaq 12), hoặc tắt “Ẩn danh” (Remain anonymous) "
+        "trong quyền quản trị của mình."
     )
 
 
-def faq_entry_added(entry_id: str, question: str) -> str:
+# What wardbot.redact blanked, as staff are told (its kinds; "quoted": in the staff answer,
+# what it repeated of the resident's).
+_BLANKED = {
+    "number": "số điện thoại / số giấy tờ",
+    "email": "e-mail",
+    "name": "tên người",
+    "address": "số nhà, hẻm",
+    "birth": "ngày sinh",
+    "quoted": "chỗ câu trả lời nhắc lại thông tin của người dân",
+}
+
+
+def faq_blanked(kinds: Sequence[str]) -> str:
+    """What was blanked in a resident's words before they went into faq.yaml (public)."""
+    if kinds:
+        done = "Đã che (…): " + ", ".join(_BLANKED[kind] for kind in kinds) + "."
+    else:
+        done = "Không thấy số điện thoại, số giấy tờ, e-mail, tên hay số nhà nào để che."
+    return (
+        f"{done} faq.yaml là tệp công khai: nếu câu trên còn thông tin riêng của người dân "
+        "(tên viết thường, địa chỉ), xin sửa lại trong faq.yaml ngay."
+    )
+
+
+def faq_variant_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
+    return (
+        f"📝 Đã thêm “{question}” làm một cách hỏi khác của mục {entry_id} trong faq.yaml; "
+        f"bot đã nạp lại và từ nay tự trả lời câu này.\n{faq_blanked(blanked)}"
+    )
+
+
+def faq_entry_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
     return (
         f"📝 Đã thêm mục mới {entry_id} vào faq.yaml với câu hỏi “{question}” (câu hỏi của "
-        "người dân, đã che số điện thoại, số giấy tờ, địa chỉ e-mail) và câu trả lời của cán bộ; "
-        "bot đã nạp lại. Nên xem lại câu chữ (bỏ tên người hỏi nếu có) và thêm chủ đề (topics) "
-        "cho mục này."
+        "người dân) và câu trả lời của cán bộ; bot đã nạp lại. Nên xem lại câu chữ và thêm "
+        f"chủ đề (topics) cho mục này.\n{faq_blanked(blanked)}"
     )
 
 
@@ -1142,17 +1223,22 @@ def tickets_off() -> str:
     return "Chức năng hỏi cán bộ chưa bật (đặt STAFF_CHAT_ID để bật)."
 
 
-def tickets_listing(rows: Sequence[str], total: int) -> str:
-    """The first `rows` of `total` open tickets."""
-    if not rows:
+def tickets_listing(rows: Sequence[str], total: int, page: int = 1, *, first: int = 0) -> str:
+    """Page `page` of the `total` open tickets: `rows`, the `first`-th on."""
+    if not total:
         return "Không có phiếu nào đang mở."
-    text = (
-        "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ):\n\n"
-        + "\n".join(rows)
-    )
-    if total > len(rows):
-        more = total - len(rows)
-        text += f"\n… và {more} phiếu khác (tổng cộng {total} phiếu đang mở)."
+    if not rows:
+        return f"Không có trang {page}: chỉ có {total} phiếu đang mở. Gõ /tickets để xem từ đầu."
+    head = "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ)"
+    if page > 1:
+        head += f", trang {page}"
+    text = f"{head}:\n\n" + "\n".join(rows)
+    more = total - first - len(rows)
+    if more > 0:
+        text += (
+            f"\n… và {more} phiếu khác (tổng cộng {total} phiếu đang mở): "
+            f"gõ /tickets {page + 1} để xem tiếp."
+        )
     return text
 
 

@@ -145,7 +145,10 @@ class FeedFollower:
         self.fetcher = fetcher
         self.note_quietly = note_quietly
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._failing: dict[str, str] = {}  # source -> the reason admins were told
+        # source -> the reason admins were told; from the first poll on, with what failed
+        # before the bot (re)started, as the import log remembers it: they were told then.
+        self._failing: dict[str, str] = {}
+        self._polled = False
         self._failed_polls = dict.fromkeys(self.feeds, 0)  # feed -> its polls failed in a row
         self._running = False
         self._polling = asyncio.Lock()  # the interval's poll and /reload's take turns
@@ -182,7 +185,10 @@ class FeedFollower:
             return []
         async with self._polling:
             self._loop = asyncio.get_running_loop()
-            outcomes = await asyncio.to_thread(self._poll, every_item)
+            told, outcomes = await asyncio.to_thread(self._poll, every_item, not self._polled)
+            if not self._polled:
+                self._failing.update({source: reason_vi(why) for source, why in told.items()})
+                self._polled = True
         for outcome in outcomes:
             if outcome.failed:
                 # A feed's address may hold a password or a key: never in logs or chats.
@@ -212,7 +218,9 @@ class FeedFollower:
                 self._failed_polls[feed] += 1
         return outcomes
 
-    def _poll(self, every_item: bool) -> list[Outcome]:
+    def _poll(self, every_item: bool, first: bool) -> tuple[dict[str, str], list[Outcome]]:
+        """(In a thread.) What failed before the poll (`first`: else nothing), and what
+        this poll brought."""
         importer = Importer(
             self.settings,
             today=self.today,
@@ -221,7 +229,8 @@ class FeedFollower:
             clock=self.clock,
         )
         with importer:
-            return importer.follow(self.feeds, every_item=every_item)
+            told = importer.failing(self.feeds) if first else {}
+            return told, importer.follow(self.feeds, every_item=every_item)
 
     def _quietly(self, notice: Announcement) -> None:
         """(In the poll's thread, before the notice's file is written.) A feed read for the

@@ -377,8 +377,31 @@ class Importer:
                 # Read: what it lists from now on is news.
                 self._remember_feed(url, fetched, failing, seen)
             except Exception as exc:
-                outcomes.append(_failure(feed, exc))
+                failed = _failure(feed, exc)
+                outcomes.append(failed)
+                with contextlib.suppress(ImportLogError, OSError):  # (what failed, maybe)
+                    self._remember_feed_failed(feed, failed.why or "")
         return outcomes
+
+    def failing(self, feeds: Sequence[str]) -> dict[str, str]:
+        """What failed at its last try among `feeds` and their items, with why (as the
+        Outcome said it): the feeds themselves, and their items still to be tried again.
+        A follower starting again tells admins only of what is new."""
+        try:
+            book = self._log()
+        except ImportLogError:
+            return {}  # each feed's poll says so
+        found = {}
+        for feed in feeds:
+            with contextlib.suppress(FetchError):
+                seen = book.feeds.get(_clean_url(feed), {})
+                if seen.get("failed"):
+                    found[feed] = str(seen["failed"])
+                items = seen.get("failing")
+                for item in items.values() if isinstance(items, dict) else ():
+                    if isinstance(item, dict) and item.get("url") and item.get("why"):
+                        found[str(item["url"])] = str(item["why"])
+        return found
 
     # --- feeds ------------------------------------------------------------------------
 
@@ -567,6 +590,20 @@ class Importer:
         with locked(self.settings.data_dir):
             book = ImportLog.load(self.log_path)
             book.feeds[url] = remembered
+            book.save()
+
+    def _remember_feed_failed(self, feed: str, why: str) -> None:
+        """The feed could not be read: why, with what is remembered of it (its validators,
+        its items failing), until it is read again (`_remember_feed` leaves it out)."""
+        try:
+            url = _clean_url(feed)
+        except FetchError:
+            return  # never a feed: no record of it
+        if self.dry_run or self._log().feeds.get(url, {}).get("failed") == why:
+            return
+        with locked(self.settings.data_dir):
+            book = ImportLog.load(self.log_path)
+            book.feeds[url] = {**book.feeds.get(url, {}), "failed": why}
             book.save()
 
     # --- pages ------------------------------------------------------------------------

@@ -300,6 +300,23 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
     """,
+    # 13: a message id is the staff group's own, and the ward may have moved to another
+    # group (migration 9): the bot's post in the new group may have the id one of its posts
+    # in the old group had. Both are kept, each for its ticket (whose `staff_chat_id` says
+    # which group it is in); before, the new one took the old one's place, and the old
+    # ticket's /forget left its question in the old group.
+    """
+    CREATE TABLE staff_posts_new (
+        message_id INTEGER NOT NULL,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        PRIMARY KEY (message_id, ticket_id)
+    );
+    INSERT INTO staff_posts_new (message_id, ticket_id)
+    SELECT message_id, ticket_id FROM staff_posts;
+    DROP TABLE staff_posts;
+    ALTER TABLE staff_posts_new RENAME TO staff_posts;
+    CREATE INDEX staff_posts_by_ticket ON staff_posts (ticket_id);
+    """,
 )
 
 
@@ -1209,6 +1226,24 @@ class Store:
             return {row[0]: row[1] for row in await cursor.fetchall()}
 
     # --- the question log ----------------------------------------------------------
+
+    async def told_failing(self, task: str) -> bool:
+        """Whether admins were told that the background task `task` fails, and it has not
+        run well since (wardbot.supervise; kept across restarts)."""
+        async with self._db.execute(
+            "SELECT 1 FROM meta WHERE key = ?", (f"told-failing:{task}",)
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def set_told_failing(self, task: str, told: bool) -> None:
+        async with self._write:
+            if told:
+                await self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')",
+                    (f"told-failing:{task}",),
+                )
+            else:
+                await self._db.execute("DELETE FROM meta WHERE key = ?", (f"told-failing:{task}",))
 
     async def log_question(self, chat: ChatRef, text: str, answered: bool, now: float) -> None:
         async with self._write:

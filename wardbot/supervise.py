@@ -38,6 +38,9 @@ class Restarts:
     clock: Callable[[], float] = time.monotonic
     # Tells admins that the named task is failing; set once the outbox exists (wardbot.app).
     notify: Callable[[str], Awaitable[object]] | None = field(default=None)
+    # The named task ran well for `max_delay` after failing: a new failure is news again,
+    # even after a restart (Alerts keeps whom it told in the database).
+    recovered: Callable[[str], Awaitable[object]] | None = field(default=None)
 
 
 class Supervised:
@@ -78,12 +81,15 @@ class Supervised:
             self._running = True
             try:
                 await self.work(stop)
+                if self.restarts.clock() - started >= self.restarts.max_delay:
+                    await self._recovered()
                 return
             except Exception as exc:
                 self._running = False
                 self.failures += 1
                 if self.restarts.clock() - started >= self.restarts.max_delay:
                     delay, self._told = self.restarts.first_delay, False
+                    await self._recovered()
                 if isinstance(exc, self.quiet):
                     log.error("%s: %s; trying again in %.0f s", self.name, exc, delay)
                 else:
@@ -93,6 +99,14 @@ class Supervised:
                 delay = min(delay * 2, self.restarts.max_delay)
             finally:
                 self._running = False
+
+    async def _recovered(self) -> None:
+        if self.restarts.recovered is None:
+            return
+        try:
+            await self.restarts.recovered(self.name)
+        except Exception:  # the next failure is not told: a lesser evil than a crash here
+            log.exception("%s: could not note that it works again", self.name)
 
     async def _tell(self) -> None:
         # Not the error's text: it may hold a request URL, and so a bot token.

@@ -8,7 +8,8 @@ key) its messages and the map of the bot's posts in the staff group. What it lea
 the staff group (its topic, or the bot's messages) is written down in the same
 transaction as `Withdrawal`s (migration 8), for the desk to delete there. A ticket
 records the staff group it was posted in (migration 9), and so does each withdrawal:
-ids are a group's own, and the ward may have moved to another group since.
+ids are a group's own, and the ward may have moved to another group since (so one id
+may be two tickets' posts, one in each group: migration 13).
 
 States: `open` (waiting for staff), `answered` (staff replied; the resident may still add
 to it), `closed` (staff closed it). Messages on a ticket go both ways:
@@ -206,23 +207,27 @@ class TicketBook:
         return None if row is None else _ticket(row)
 
     async def by_post(self, message_id: int, group: int | None = None) -> Ticket | None:
-        """The ticket a message the bot posted in the staff group `group` (None: any)
-        belongs to."""
+        """The ticket a message the bot posted in the staff group `group` (None: any; the
+        newest ticket, then, since two groups may have given the id) belongs to."""
         async with self.store.db.execute(
             "SELECT ticket_id FROM staff_posts JOIN tickets ON tickets.id = ticket_id "
-            "WHERE message_id = ? AND (? IS NULL OR staff_chat_id = ?)",
+            "WHERE message_id = ? AND (? IS NULL OR staff_chat_id = ?) "
+            "ORDER BY ticket_id DESC LIMIT 1",
             (message_id, group, group),
         ) as cursor:
             row = await cursor.fetchone()
         return None if row is None else await self.get(int(row[0]))
 
-    async def listing(self, states: Sequence[str] = OPEN_STATES, limit: int = 30) -> list[Ticket]:
-        """Tickets in `states`, oldest activity first (the longest waiting on top)."""
+    async def listing(
+        self, states: Sequence[str] = OPEN_STATES, limit: int = 30, offset: int = 0
+    ) -> list[Ticket]:
+        """Tickets in `states`, oldest activity first (the longest waiting on top), from
+        the `offset`-th on."""
         marks = ",".join("?" * len(states))
         async with self.store.db.execute(
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE state IN ({marks}) "  # noqa: S608
-            "ORDER BY state = 'answered', active_at LIMIT ?",
-            (*states, limit),
+            "ORDER BY state = 'answered', active_at, id LIMIT ? OFFSET ?",
+            (*states, limit, offset),
         ) as cursor:
             return [_ticket(row) for row in await cursor.fetchall()]
 
@@ -375,6 +380,42 @@ class TicketBook:
         message = await self.message(reply_id)
         assert message is not None
         return message
+
+    async def answer_from(self, staff_message_id: int, group: int | None) -> TicketMessage | None:
+        """The latest staff answer relayed from message `staff_message_id` of the staff
+        group `group` (None: any): what an edit of that message corrects."""
+        async with self.store.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages "  # noqa: S608
+            "WHERE author = 'staff' AND staff_message_id = ? AND ticket_id IN "
+            "(SELECT id FROM tickets WHERE ? IS NULL OR staff_chat_id = ?) "
+            "ORDER BY id DESC LIMIT 1",
+            (staff_message_id, group, group),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _message(row)
+
+    async def revise(self, message_id: int, text: str) -> bool:
+        """Staff corrected their answer before it went out: the resident gets `text`
+        instead. False when it is on its way, or went out (nothing changed)."""
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "UPDATE ticket_messages SET text = ? WHERE id = ? AND author = 'staff' "
+                "AND state = 'queued' AND EXISTS (SELECT 1 FROM outbox WHERE kind = 'reply' "
+                "AND ref = ? AND state = 'pending' AND attempts = 0)",
+                (text, message_id, str(message_id)),
+            )
+        return cursor.rowcount > 0
+
+    async def corrects(self, message: TicketMessage) -> bool:
+        """Whether staff answer `message` corrects an earlier one (its staff message edited)."""
+        if message.staff_message_id is None:
+            return False
+        async with self.store.db.execute(
+            "SELECT 1 FROM ticket_messages WHERE ticket_id = ? AND author = 'staff' "
+            "AND staff_message_id = ? AND id < ? LIMIT 1",
+            (message.ticket_id, message.staff_message_id, message.id),
+        ) as cursor:
+            return await cursor.fetchone() is not None
 
     async def reply_outcome(self, message_id: int, delivered: bool, error: str = "") -> None:
         """How the relay of a staff reply ended; a failure is marked on the ticket too."""

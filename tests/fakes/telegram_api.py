@@ -72,6 +72,13 @@ from telegram.constants import ReactionEmoji
 from fakes.server import FakeApiServer
 
 BOT_ID = 7000000001
+# The stand-in sender of what an anonymous administrator sends "as the group".
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 TOKEN = "7000000001:AAFakeTokenForTests_x9"
 JSON_PARAMS = {
     "reply_markup",
@@ -382,6 +389,7 @@ class FakeBotApi(FakeApiServer):
         reply_to: Call | dict[str, Any] | int | None = None,
         thread_id: int | None = None,
         privacy: bool | None = None,
+        as_group: bool = False,
     ) -> dict[str, Any]:
         """Queue a text message; commands and @mentions get their entities, as Telegram does.
 
@@ -392,7 +400,9 @@ class FakeBotApi(FakeApiServer):
         replies implicitly to the topic's creation message, as in Telegram. `reply_to_bot`:
         a reply to a stand-in message from the bot. `user_id`/`first_name`: the sender.
         `privacy`: filter by privacy mode (default: the group's `staff_group` setting); an
-        update the bot would not get is returned with an "undelivered" key, not queued."""
+        update the bot would not get is returned with an "undelivered" key, not queued.
+        `as_group`: sent by an anonymous administrator "as the group": Telegram names the
+        group as `sender_chat` and a stand-in bot, GroupAnonymousBot, as `from`."""
         if reply_to_bot and reply_to is not None:
             raise ValueError("give reply_to or reply_to_bot, not both")
         replied = self._replied(chat_id, reply_to) if reply_to is not None else None
@@ -422,6 +432,9 @@ class FakeBotApi(FakeApiServer):
             fields["reply_to_message"] = _as_reply(replied)
         fields.update(topic)
         message = self._message(chat_id, user_id, group, first_name=first_name, **fields)
+        if as_group:
+            message["from"] = dict(ANONYMOUS_ADMIN)
+            message["sender_chat"] = self.chat(chat_id, group=True)
         return self._deliver({"message": message}, privacy)
 
     def _replied(self, chat_id: int, reply_to: Call | dict[str, Any] | int) -> dict[str, Any]:

@@ -1,0 +1,73 @@
+"""What identifies a resident, blanked before their words go into faq.yaml (wardbot.redact)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wardbot.redact import blank_found, for_faq, scrub
+
+
+@pytest.mark.parametrize(
+    ("typed", "written", "kinds"),
+    [
+        (
+            "Em là Lan, sđt 0912 345 678, hỏi về BHYT",
+            "Em là …, sđt …, hỏi về BHYT",
+            ("name", "number"),
+        ),
+        (
+            "toi ten nguyen van an muon hoi lam cccd o dau",
+            "toi ten … muon hoi lam cccd o dau",
+            ("name",),
+        ),
+        (
+            "tên con tôi là Minh Khôi, muốn đổi tên cho con",
+            "tên con tôi là …, muốn đổi tên cho con",
+            ("name",),
+        ),
+        ("bà Nguyễn Thị Hoa mất thẻ BHYT", "bà … mất thẻ BHYT", ("name",)),
+        ("nhà số 45/7 hẻm 12 đường Lê Lợi", "nhà số … hẻm … đường …", ("address", "name")),
+        ("địa chỉ: 12 đường Cao Thắng", "địa chỉ: … đường …", ("address", "name")),
+        ("ngày sinh: 12-05-1988, CCCD 079088001234", "ngày sinh: …, CCCD …", ("birth", "number")),
+        ("mail cho em: an.nguyen@gmail.com nhé", "mail cho em: … nhé", ("email",)),
+        ("số nhà 27 kiệt 4 phải đăng ký gì", "số nhà … kiệt … phải đăng ký gì", ("address",)),
+        ("TÔI TÊN NGUYỄN VĂN AN, HỎI VỀ BHYT", "TÔI TÊN …, HỎI VỀ BHYT", ("name",)),
+        ("toi ten tam muon hoi ve bhyt", "toi ten … muon hoi ve bhyt", ("name",)),
+        ("CHỊ TRẦN THỊ HOA MẤT THẺ BHYT", "CHỊ … MẤT THẺ BHYT", ("name",)),
+        # Not personal: left as typed.
+        ("LÀM LẠI CCCD Ở ĐÂU", None, ()),
+        ("gia đình 4 người, nhà 2 tầng thì đóng bao nhiêu", None, ()),
+        ("lịch nghỉ Tết Giáp Ngọ 2026 thế nào", None, ()),
+        ("học bổng năm học 2026-2027 nộp khi nào", None, ()),
+        ("chuyển hộ khẩu từ Hồ Chí Minh về Hà Nội cần gì", None, ()),
+        ("Hồ sơ đăng ký tạm trú cho con gồm gì", None, ()),
+        ("Chị cho hỏi hồ sơ làm CCCD gồm gì ạ", None, ()),
+        ("ông Chủ tịch UBND tiếp dân ngày nào", None, ()),
+        ("muốn đổi tên cho con thì làm sao", None, ()),
+        ("mẹ tôi sinh năm 1950 có được trợ cấp không", None, ()),
+        ("Tôi là người dân khu phố 3, hỏi về tuyển sinh lớp 10", None, ()),
+        ("thẻ bảo hiểm của bà tôi rách nát hết rồi", None, ()),
+    ],
+)
+def test_what_goes_into_faq_yaml(typed: str, written: str | None, kinds: tuple[str, ...]) -> None:
+    redacted = for_faq(typed)
+    assert (redacted.text, redacted.kinds) == (written or typed, kinds)
+
+
+def test_the_question_log_blanks_numbers_and_emails_only() -> None:
+    assert scrub("Em là Lan, sđt 0912 345 678") == "Em là Lan, sđt …"
+    assert (
+        scrub("nhiệm kỳ 2026 – 2031, năm học 2025/2026")
+        == "nhiệm kỳ 2026 – 2031, năm học 2025/2026"
+    )
+
+
+def test_a_staff_answer_loses_what_it_repeats_of_the_residents_words_only() -> None:
+    found = for_faq("cháu tên là Trần Thị Bích, số cháu 0912 345 678, mail bich@gmail.com").found
+    answer = (
+        "Chào chị Bích (Trần Thị Bích): cán bộ gọi lại 0912.345.678 và gửi về BICH@gmail.com; "
+        "hoặc gọi 0276 3822 123, gặp chị Hoa."
+    )
+    assert blank_found(answer, found) == (
+        "Chào chị … (…): cán bộ gọi lại … và gửi về …; hoặc gọi 0276 3822 123, gặp chị Hoa."
+    )

@@ -1,0 +1,285 @@
+"""What identifies a resident, blanked: in the question log, and in what goes into faq.yaml.
+
+`scrub` is the question log's rule (private, in the database): e-mail addresses and numbers
+of seven digits or more (phones, ID cards, bank accounts). `for_faq` is stricter, since
+faq.yaml is public and kept in git, where `/forget` cannot reach: it also blanks what
+follows a resident's introduction ("tôi tên …", "cháu là …"), a capitalised name after a
+form of address ("chị …", "ông …") or starting with a common family name ("Nguyễn Văn …"),
+the number after a word of an address ("nhà số …", "hẻm …", "ngõ …") and a full date of
+birth ("sinh ngày …"). A name typed in lower case without an introduction is not found:
+the staff who publish are shown the text written, and told what was blanked.
+
+Over-blanking a question costs a little matching; leaving a name in costs a resident's
+privacy for good, so the rules err on blanking (a street named after a person, "Lê Lợi",
+is blanked too: it is often part of a resident's address).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from wardbot.text import fold_word
+
+BLANK = "…"
+KINDS = ("number", "email", "name", "address", "birth")
+
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail addresses
+    r"|\+?\d(?:[\s.()-]{0,3}\d){6,}"  # phone, ID card, account numbers: 7+ digits
+)
+_WORD = re.compile(r"[^\W_]+(?:[/.-][^\W_]+)*|[^\w\s]")
+_CLAUSE_END = frozenset(',.;:!?()[]"“”…\n')
+# Words that end a name typed after an introduction ("toi ten an muon hoi ..."), in lower
+# case; without diacritics only where that is no given name too ("tam": Tâm, "minh": Minh).
+_AFTER_NAME = frozenset(
+    "muốn xin hỏi ở sinh nhà có cần đang cho năm hiện nay thì và là số tại địa được bị làm "
+    "đã vừa để nhưng không em tôi mình cháu con tui học quê thường tạm nhân viên mà vì nên "
+    "giờ mất muon hoi o co can thi va la so dia duoc dc bi da vua de khong ko k e toi tui "
+    "hoc que vien ma nen gio mat".split()
+)
+# Who is introduced or addressed, in lower case: "tôi tên", "cháu là", "chị Lan". Without
+# diacritics only where the word is no other one ("co" is "có" as often as "cô").
+_PERSON = frozenset(
+    "tôi em mình cháu con tui bé anh chị ông bà cô chú bác cụ dì cậu mợ thím vợ chồng mẹ bố "
+    "ba cha bạn toi minh chau chi ong bac chong".split()
+)
+_INTRO_POSSESSIVE = frozenset({"của", "cua", *_PERSON})  # "tên (của) con tôi là"
+# A title after a form of address is no name: "ông Chủ tịch", "bà Tổ trưởng".
+_TITLES = frozenset("chủ phó trưởng tổ bí cán công giám hiệu thầy bác trợ kế".split())
+# Family names most Vietnamese have, as written with and without diacritics ("Hà", "Thái"
+# are left out: "Hà Nội", "Thái Bình").
+_FAMILY = frozenset(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Trịnh "
+    "Lâm Trương Đào Lương Quách Tạ Châu Lưu Mai Cao Tô Tăng Kiều Triệu Mạc Lục Vương "
+    "Nguyen Tran Pham Hoang Huynh Dang Bui Duong Truong Trinh Doan Dinh Luong Ngo".split()
+)
+_PLACES = ("Hồ Chí Minh", "Cao Bằng", "Lâm Đồng", "Ho Chi Minh")
+# A word of an address (folded) before the number that is the resident's.
+# In lower case, with and without diacritics where that is no other word ("ngo" is also
+# "Ngọ", a year's name; "nhà 5 người" is a household): "nhà" and "số" only together.
+_ADDRESS = frozenset("hẻm hem hxh ngõ ngách ngach kiệt kiet thửa".split())
+_ADDRESS_PAIRS = frozenset(
+    {("số", "nhà"), ("so", "nha"), ("nhà", "số"), ("nha", "so"), ("căn", "hộ"), ("can", "ho")}
+    | {("địa", "chỉ"), ("dia", "chi")}
+)
+_STREET = frozenset({"đường", "duong"})  # "45 đường Lê Lợi": the number before it
+_FULL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+# A school year or a term ("2025-2026", "2026 – 2031") has as many digits as a phone.
+_YEARS = re.compile(r"(?:19|20)\d\d\s?[-–/]\s?(?:19|20)\d\d")
+
+
+def scrub(text: str) -> str:
+    """The question without the numbers and addresses that identify someone."""
+    return _CONTACT.sub(lambda m: m.group() if _YEARS.fullmatch(m.group()) else BLANK, text)
+
+
+def _contacts(text: str) -> Iterator[re.Match[str]]:
+    return (m for m in _CONTACT.finditer(text) if not _YEARS.fullmatch(m.group()))
+
+
+@dataclass(frozen=True)
+class Redacted:
+    """A resident's text fit for faq.yaml: `text`, the kinds of things blanked (`kinds`:
+    KINDS, in the order met) and the strings blanked (`found`, to blank them in a staff
+    answer quoting them)."""
+
+    text: str
+    kinds: tuple[str, ...]
+    found: tuple[str, ...]
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def folded(self) -> str:
+        return fold_word(self.text)
+
+    @property
+    def person(self) -> bool:
+        return self.text.lower() in _PERSON
+
+    @property
+    def digits(self) -> bool:
+        return any(ch.isdigit() for ch in self.text)
+
+    @property
+    def capitalised(self) -> bool:
+        word = self.text
+        return word[:1].isupper() and (len(word) == 1 or not word[1:].isupper())
+
+    @property
+    def ends_clause(self) -> bool:
+        return self.text in _CLAUSE_END
+
+
+def for_faq(text: str) -> Redacted:
+    """`text` on one line with what identifies its writer blanked (see the module doc)."""
+    spans: list[tuple[int, int, str]] = []
+    for match in _contacts(text):
+        kind = "email" if "@" in match.group() else "number"
+        spans.append((match.start(), match.end(), kind))
+    tokens = [_Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    spans += _names(tokens, text)
+    spans += _addresses(tokens)
+    spans += _births(tokens)
+    if not spans:
+        return Redacted(" ".join(text.split()), (), ())
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        if merged and start <= merged[-1][1]:  # overlapping: one blank, the first kind
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end), merged[-1][2])
+        else:
+            merged.append((start, end, kind))
+    out, last = [], 0
+    for start, end, _ in merged:
+        out += [text[last:start], BLANK]
+        last = end
+    out.append(text[last:])
+    written = " ".join("".join(out).split())
+    written = re.sub(rf"{BLANK}(?:\s*{BLANK})+", BLANK, written)  # "… …" is one blank
+    kinds = tuple(dict.fromkeys(kind for _, _, kind in merged))
+    found = tuple(text[start:end] for start, end, _ in merged)
+    return Redacted(written, kinds, found)
+
+
+def blank_found(text: str, found: Iterable[str]) -> str:
+    """`text` (a staff answer) with the strings `for_faq` blanked in the resident's words
+    blanked here too, wherever staff quoted them: a number however it is spaced, an e-mail
+    address, a name whole or its last word ("Chào chị Bích")."""
+    contacts: set[str] = set()
+    words: set[str] = set()
+    for item in found:
+        if _CONTACT.fullmatch(item):
+            contacts.add(_contact_key(item))
+        elif any(ch.isalpha() for ch in item):
+            words.add(item)
+            last = item.split()[-1]
+            if last[:1].isupper():
+                words.add(last)
+    if contacts:
+        text = _CONTACT.sub(
+            lambda m: BLANK if _contact_key(m.group()) in contacts else m.group(), text
+        )
+    for word in sorted(words, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", BLANK, text)
+    return text
+
+
+def _contact_key(text: str) -> str:
+    """An e-mail address in lower case; a number's digits, however it is spaced."""
+    return text.lower() if "@" in text else re.sub(r"\D", "", text)
+
+
+def _names(tokens: Sequence[_Token], text: str) -> list[tuple[int, int, str]]:
+    spans = []
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        start = None
+        loose = False  # any words (an introduction), not only capitalised ones
+        if token.folded == "ten":
+            start = _introduced(tokens, i)
+            loose = True
+        elif token.folded == "la" and i > 0 and tokens[i - 1].person:
+            start = i + 1
+        elif token.person and i + 1 < n and not tokens[i + 1].person:
+            if tokens[i + 1].text.lower() in _TITLES:
+                continue
+            start = i + 1
+        elif _family(token) and i + 1 < n and _family_next(token, tokens[i + 1]):
+            if any(text.startswith(place, token.start) for place in _PLACES):
+                continue
+            start = i
+        if start is None:
+            continue
+        end = start
+        # Typed in capitals, every word is: a family name's run is taken as 3 words long,
+        # an introduction's as far as a word that does not name.
+        shouting = tokens[start].text.isupper() and (loose or _family(tokens[start]))
+        longest = 3 if shouting and not loose else 4
+        while end < n and end - start < longest:
+            word = tokens[end]
+            if word.ends_clause or word.digits or (end > start and word.person):
+                break
+            if shouting:
+                stop = not word.text.isupper() or word.text.lower() in _AFTER_NAME
+            else:
+                stop = (
+                    not word.capitalised and not (loose and word.text.lower() not in _AFTER_NAME)
+                ) or (
+                    word.text.isupper() and len(word.text) > 1  # CCCD, UBND
+                )
+            if stop:
+                break
+            end += 1
+        if end > start:
+            spans.append((tokens[start].start, tokens[end - 1].end, "name"))
+    return spans
+
+
+def _family(token: _Token) -> bool:
+    """A common family name, as typed or in capitals ("NGUYỄN")."""
+    return token.text in _FAMILY or (token.text.isupper() and token.text.title() in _FAMILY)
+
+
+def _family_next(family: _Token, token: _Token) -> bool:
+    """Whether `token` can follow a family name in a name: capitalised like it."""
+    return token.text.isupper() if family.text.isupper() else token.capitalised
+
+
+def _introduced(tokens: Sequence[_Token], i: int) -> int | None:
+    """Where the name that 'tên' at `i` introduces starts: after "tôi tên (là)", "tên tôi
+    là", "tên của con là"; None when it introduces none ("đổi tên cho con")."""
+    after = i + 1
+    if i > 0 and tokens[i - 1].person:
+        if after < len(tokens) and tokens[after].folded == "la":
+            after += 1
+        return after
+    for j in range(i + 1, min(i + 5, len(tokens))):
+        if tokens[j].folded == "la":
+            return j + 1 if j > i + 1 else None
+        if tokens[j].text.lower() not in _INTRO_POSSESSIVE:
+            return None
+    return None
+
+
+def _addresses(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
+    spans = []
+    for i, token in enumerate(tokens):
+        word = token.text.lower()
+        pair = (tokens[i - 1].text.lower(), word) if i > 0 else ("", "")
+        if word not in _ADDRESS and pair not in _ADDRESS_PAIRS:
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j].folded == "so" and pair[1] != "so":
+            j += 1
+        if j < len(tokens) and tokens[j].ends_clause:
+            j += 1  # "địa chỉ: 12 ..."
+        while j < len(tokens) and tokens[j].digits:
+            spans.append((tokens[j].start, tokens[j].end, "address"))
+            j += 1
+    for before, token in itertools.pairwise(tokens):
+        if before.digits and token.text.lower() in _STREET:
+            spans.append((before.start, before.end, "address"))
+    return spans
+
+
+def _births(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
+    spans = []
+    for i, token in enumerate(tokens):
+        if token.folded not in ("sinh", "ns", "sn"):
+            continue
+        for later in tokens[i + 1 : i + 4]:
+            if _FULL_DATE.fullmatch(later.text):
+                spans.append((later.start, later.end, "birth"))
+                break
+    return spans
