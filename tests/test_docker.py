@@ -50,3 +50,51 @@ async def test_the_healthcheck_asks_the_bot_itself_behind_an_outgoing_proxy():
     # which set both spellings): the bot's own address is not asked through it.
     proxy = "http://127.0.0.1:9"  # nothing listens there
     assert await _healthcheck_status(True, HTTP_PROXY=proxy, http_proxy=proxy) == 0
+
+
+def _docker_ignores(path: str) -> bool:
+    """Whether .dockerignore leaves `path` (relative, with '/') out of the build context,
+    by Docker's rules: each pattern is matched against the whole path from the context's
+    root with Go's filepath.Match (`*` and `?` stay within one folder; `**` spans any
+    number), a pattern matching a folder takes everything in it, `!` lets a path back in,
+    and the last pattern that matches wins."""
+    ignored = False
+    for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        keep = pattern.startswith("!")
+        parts = re.split(r"(\*\*/?|\*|\?)", pattern.lstrip("!").strip("/"))
+        wildcards = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+        regex = "".join(wildcards.get(part, re.escape(part)) for part in parts)
+        if re.fullmatch(f"{regex}(?:/.*)?", path):
+            ignored = not keep
+    return ignored
+
+
+def test_the_image_gets_the_program_and_the_ward_files_without_the_checkouts_leftovers():
+    shipped = [
+        "bot.py",
+        "pyproject.toml",
+        "faq.yaml",
+        "content/2024-07-15-khoi-cong-xay-dung-cong-trinh-cau-sa-dec.md",
+        "wardbot/config.py",
+        "wardbot/ranker.json",
+        "handlers/web_assets/widget.js",
+        "index/whoosh_index.py",
+    ]
+    assert [path for path in shipped if _docker_ignores(path)] == []
+    # What a developer's or a ward's checkout holds beside them: the bytecode of the
+    # Python the tests ran with, wherever it lies, secrets, the data folder.
+    left_out = [
+        "wardbot/__pycache__/config.cpython-312.pyc",
+        "handlers/__pycache__/telegram.cpython-312.pyc",
+        "index/__pycache__/whoosh_index.cpython-311.pyc",
+        "__pycache__/bot.cpython-312.pyc",
+        "wardbot/stray.pyc",
+        ".env",
+        "data/bot.sqlite3",
+        ".venv/bin/python",
+        "tests/test_docker.py",
+    ]
+    assert [path for path in left_out if not _docker_ignores(path)] == []
