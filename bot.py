@@ -467,7 +467,12 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         print(msg.announce_kept_unserved(str(target)), file=sys.stderr)
         return 1
     except Exception as exc:
-        print(msg.announce_failed(str(target), exc), file=sys.stderr)
+        from wardbot import datadir
+
+        failure = str(exc)
+        if datadir.is_write_failure(exc):
+            failure = msg.data_not_written(str(settings.data_dir), datadir.reason(exc))
+        print(msg.announce_failed(str(target), str(args.file), failure), file=sys.stderr)
         return 1
     if queued is None and not pushing(settings):
         print(msg.announce_left_to_the_bot(str(target)))

@@ -787,6 +787,33 @@ def test_announce_with_no_usable_faq_at_all_does_not_call_the_topics_unknown(
     assert "chưa có bản đúng nào" in captured.err
 
 
+def test_announce_run_again_as_told_after_a_failure_publishes_the_same_notice(
+    ward, tmp_path, capsys
+):
+    """A data folder that cannot be written stops `announce` after the copy; staff are told
+    to run it again, and do, with the same command: the notice is published then, not
+    refused as a second notice of that name (which they would rename and publish twice)."""
+    today = dt.date.today().isoformat()
+    notice = tmp_path / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    with read_only_folder(tmp_path / "data"):
+        assert bot.main(["announce", str(notice), *ward]) == 1
+    err = capsys.readouterr().err
+    assert "chạy lại" in err and str(notice) in err  # the command to run again
+    assert (tmp_path / "content" / notice.name).exists()
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    captured = capsys.readouterr()
+    assert "đã đăng" in captured.out and captured.err == ""
+    assert sorted(p.name for p in (tmp_path / "content").glob(f"{today}-*")) == [notice.name]
+    # Another notice under that name is still refused.
+    notice.write_text(notice.read_text(encoding="utf-8") + "Đợt 2.\n", encoding="utf-8")
+    assert bot.main(["announce", str(notice), *ward]) == 1
+    assert "đã có một thông báo tên này" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(

@@ -66,7 +66,8 @@ def _probe(folder: Path) -> Exception | None:
     return None
 
 
-def _why(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """Why a write failed, in a few words ("No space left on device")."""
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
@@ -96,7 +97,7 @@ def _stand_in(settings: Settings, problem: BaseException) -> Iterator[Settings]:
     """`settings` with a temporary data folder seeded with what DATA_DIR holds (the
     database aside: it is opened read-only where it is); says why, in one line."""
     full = _full(settings.data_dir, problem)
-    log.error(FULL if full else READ_ONLY, settings.data_dir, _why(problem))
+    log.error(FULL if full else READ_ONLY, settings.data_dir, reason(problem))
     with tempfile.TemporaryDirectory(prefix="wardbot-") as scratch:
         with contextlib.suppress(OSError):  # an unreadable DATA_DIR: start from nothing
             shutil.copytree(
