@@ -151,12 +151,18 @@ def _settings(args: argparse.Namespace) -> Settings:
     return replace(settings, **overrides)
 
 
-def _open_engine(settings: Settings, report: bool = True):  # type: ignore[no-untyped-def]
+def _open_engine(settings: Settings):  # type: ignore[no-untyped-def]
     engine = settings.open_engine()
-    if report:
-        for problem in engine.problems:
-            print(problem, file=sys.stderr)
+    _report_problems(engine)
     return engine
+
+
+def _report_problems(engine) -> None:  # type: ignore[no-untyped-def]
+    """What keeps the engine from serving all of faq.yaml and content/, on stderr as
+    `file:line: ...` (a mistyped --content would otherwise look like a bot that knows
+    nothing)."""
+    for problem in engine.problems:
+        print(problem, file=sys.stderr)
 
 
 class _BatchError(Exception):
@@ -202,6 +208,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from wardbot import datadir
 
     with datadir.engine_for(settings, embed_at_most=ASK_EMBED_AT_MOST) as (engine, _read_only):
+        _report_problems(engine)
         if engine.vectors.pending:
             print(
                 f"bot.py ask: {engine.vectors.pending} of {engine.semantic_status()['of']} "

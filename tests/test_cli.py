@@ -63,6 +63,16 @@ def test_ask_json_says_when_it_does_not_know(ward, capsys):
     assert json.loads(capsys.readouterr().out)["answered"] is False
 
 
+def test_ask_says_why_the_ward_files_give_it_nothing(ward, tmp_path, capsys):
+    """A mistyped --content (or a notice with a problem): the answers would miss every
+    notice; staff are told why on stderr, `file:line: ...` as `check` says it."""
+    args = [*ward[:2], "--content", str(tmp_path / "contnet"), *ward[4:]]
+    assert bot.main(["ask", "--json", *args, "khoi cong cau sa dec"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["question"] == "khoi cong cau sa dec"  # stdout: JSON only
+    assert f"{tmp_path / 'contnet'}:0: không tìm thấy thư mục thông báo" in captured.err
+
+
 def test_ask_answers_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys):
     with read_only_folder(tmp_path / "data"):  # fresh: not even an index in it
         assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
