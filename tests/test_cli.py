@@ -1042,6 +1042,35 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
 
 
 @pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        # `docker run --env-file` keeps the quotes of TELEGRAM_BOT_TOKEN="..." in the value.
+        ("TELEGRAM_BOT_TOKEN", '"123456789:Tk-s3cret"', "TELEGRAM_BOT_TOKEN has quotes"),
+        ("TELEGRAM_BOT_TOKEN", "123456789:Tk-s3cret'", "TELEGRAM_BOT_TOKEN has quotes"),
+        ("ZALO_BOT_TOKEN", "'1234567890:z4lo-s3cret'", "ZALO_BOT_TOKEN has quotes"),
+        ("TELEGRAM_BOT_TOKEN", "Tk-s3cret", "TELEGRAM_BOT_TOKEN is not a bot token"),
+        ("TELEGRAM_BOT_TOKEN", "123456789:Tk s3cret", "TELEGRAM_BOT_TOKEN is not a bot token"),
+        ("ZALO_BOT_TOKEN", "z4lo-s3cret", "ZALO_BOT_TOKEN is not a bot token"),
+        ("TELEGRAM_BASE_URL", "api.telegram.org/bot", "TELEGRAM_BASE_URL must be a web address"),
+        ("ZALO_BOT_API_BASE", "bot-api.zaloplatforms.com", "ZALO_BOT_API_BASE must be a web"),
+        ("ZALO_BOT_URL", "zalo.me/4213657089", "ZALO_BOT_URL must be a web address"),
+    ],
+)
+def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
+    ward, monkeypatch, capsys, name, value, line
+):
+    """The bot ran with it, each try at the platform refused or failing, and the log said
+    to copy the token again from @BotFather: the same quoted token, refused again."""
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1234567890:z4lo-s3cret")
+    monkeypatch.setenv(name, value)
+    assert bot.main(["check", *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"configuration: {line}")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    assert "s3cret" not in captured.err  # a token is never shown
+
+
+@pytest.mark.parametrize(
     ("value", "on"),
     [
         *[(value, True) for value in ("on", "ON", "yes", "true", "1")],

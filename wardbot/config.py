@@ -42,6 +42,12 @@ def authority(scheme: str, netloc: str) -> str:
     return host if int(port) == DEFAULT_PORTS.get(scheme.lower()) else f"{host}:{int(port)}"
 
 
+def web_address(value: str) -> bool:
+    """Whether `value` is an http:// or https:// address with a host."""
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def normal_origin(origin: str) -> str:
     """An origin as a browser's `location.origin` spells it: "HTTPS://Phuong2.gov.vn:443/"
     is "https://phuong2.gov.vn"."""
@@ -186,12 +192,17 @@ class Settings:
         history_days = whole("WEB_HISTORY_DAYS", cls.web_history_days, "a number of days", 1)
         feeds = items("PORTAL_FEEDS")
         for feed in feeds:
-            parts = urlsplit(feed)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            if not web_address(feed):
                 raise ConfigError(
                     f"PORTAL_FEEDS entry {feed!r} must be a feed's web address "
                     "(http:// or https://), several separated by commas"
                 )
+        zalo_bot_url = text("ZALO_BOT_URL")
+        if zalo_bot_url is not None and not web_address(zalo_bot_url):
+            raise ConfigError(
+                f"ZALO_BOT_URL must be a web address such as https://zalo.me/1234567890 "
+                f"(the ward's Zalo bot, offered to web chat visitors), got {zalo_bot_url!r}"
+            )
         poll_minutes = whole(
             "PORTAL_POLL_MINUTES", cls.portal_poll_minutes, "a number of minutes", 1
         )
@@ -220,7 +231,7 @@ class Settings:
             web_chat=switch("WEB_CHAT", cls.web_chat),
             web_allowed_origins=origins,
             web_history_days=history_days,
-            zalo_bot_url=text("ZALO_BOT_URL"),
+            zalo_bot_url=zalo_bot_url,
             portal_feeds=feeds,
             portal_poll_minutes=poll_minutes,
         )
