@@ -558,6 +558,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     process.prepare()  # before numpy or the model load
     args = _parser().parse_args(argv)
+    if args.command == "run":
+        process.stop_on_sigterm()  # while it starts: see wardbot.app for once it runs
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

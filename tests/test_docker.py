@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import sys
 from pathlib import Path
+
+import pytest
 
 from wardbot.web import AsgiServer, bound_socket, web_app
 
@@ -98,3 +101,30 @@ def test_the_image_gets_the_program_and_the_ward_files_without_the_checkouts_lef
         "tests/test_docker.py",
     ]
     assert [path for path in left_out if not _docker_ignores(path)] == []
+
+
+def test_docker_stop_while_the_bot_is_starting_stops_it(monkeypatch, tmp_path):
+    """In the image `python bot.py run` is PID 1, and the kernel drops a signal PID 1 has
+    no handler for: a `docker stop` (SIGTERM) while the bot was still importing its parts
+    was lost, the bot started all the same, and Docker killed it 10 s later (SIGKILL, in
+    the middle of whatever it was sending)."""
+    import bot
+    import wardbot.app
+
+    def starting(settings):  # `docker stop` arrives while the bot is still starting
+        signal.raise_signal(signal.SIGTERM)
+        return 0  # reached only when the signal was dropped: the bot would run on
+
+    before = signal.signal(signal.SIGTERM, signal.SIG_IGN)  # what PID 1 has: nothing
+    monkeypatch.setattr(wardbot.app, "main", starting)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WEB_CHAT", "on")
+    monkeypatch.setenv("SEMANTIC_MATCHING", "off")
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            bot.main(["run"])
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert stopped.value.code == 128 + signal.SIGTERM
