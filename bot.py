@@ -580,6 +580,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration: {exc}", file=sys.stderr)
         return 2
 
+    from wardbot.datadir import NoScratch
+
+    try:
+        return _command(args, settings)
+    except NoScratch as exc:  # `run` says it itself
+        print(f"bot.py {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command `args` name; its exit status."""
     if args.command == "ask":
         return _cmd_ask(args, settings)
     if args.command == "check":

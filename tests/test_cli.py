@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -77,6 +78,25 @@ def test_ask_answers_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys):
     with read_only_folder(tmp_path / "data"):  # fresh: not even an index in it
         assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
+
+
+@pytest.mark.parametrize("command", ["ask", "chat"])
+def test_with_no_folder_to_write_at_all_the_command_says_what_to_do(
+    ward, tmp_path, monkeypatch, capsys, command
+):
+    """`docker run --read-only` with a data volume that cannot be written (mounted :ro,
+    another owner, full): the bot answers from a temporary folder, and there is none; it
+    stopped on a traceback ending in "No usable temporary directory found"."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    args = ["mat the bhyt"] if command == "ask" else []
+    with read_only_folder(tmp_path / "data"), read_only_folder(scratch):
+        assert bot.main([command, *ward, *args]) == 1
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"bot.py {command}: the data folder {tmp_path / 'data'} cannot")
+    assert "--tmpfs /tmp" in err
 
 
 def test_ask_answers_when_the_data_disk_fills_up_while_indexing(

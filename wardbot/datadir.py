@@ -46,6 +46,11 @@ FULL = (
     "the data folder %s is full (%s): answering questions only; subscriptions, alerts and "
     "the question log resume once its disk has room and the bot is restarted"
 )
+NO_SCRATCH = (
+    "the data folder {} cannot be written ({}), and no temporary folder can be written "
+    "either to answer from meanwhile: make the data folder writable, or give the bot a "
+    "writable temporary folder (TMPDIR; with docker run --read-only, add --tmpfs /tmp)"
+)
 # What a write into the data folder raises when it fails: the file system's errors, and
 # SQLite's ("disk I/O error", "database or disk is full", "attempt to write a readonly
 # database"). A locked database is none of these: another process is writing.
@@ -92,13 +97,22 @@ def _full(folder: Path, exc: BaseException) -> bool:
         return False
 
 
+class NoScratch(OSError):
+    """Neither the data folder nor a temporary folder can be written: there is nowhere to
+    answer from. The message says what to do (NO_SCRATCH)."""
+
+
 @contextlib.contextmanager
 def _stand_in(settings: Settings, problem: BaseException) -> Iterator[Settings]:
     """`settings` with a temporary data folder seeded with what DATA_DIR holds (the
     database aside: it is opened read-only where it is); says why, in one line."""
     full = _full(settings.data_dir, problem)
     log.error(FULL if full else READ_ONLY, settings.data_dir, reason(problem))
-    with tempfile.TemporaryDirectory(prefix="wardbot-") as scratch:
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="wardbot-")
+    except OSError:  # a read-only root too (docker run --read-only), or a full /tmp
+        raise NoScratch(NO_SCRATCH.format(settings.data_dir, reason(problem))) from None
+    with folder as scratch:
         with contextlib.suppress(OSError):  # an unreadable DATA_DIR: start from nothing
             shutil.copytree(
                 settings.data_dir,
