@@ -407,7 +407,7 @@ def _eval_data_dir(settings: Settings, ward: str | None, data: Path | None) -> I
 def _cmd_fit(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
-    from wardbot import fit, ranking
+    from wardbot import datadir, fit, ranking
     from wardbot.evaluate import (
         QuestionSetError,
         Ward,
@@ -423,6 +423,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     except QuestionSetError as exc:
         print(exc, file=sys.stderr)
         return 2
+    out = args.out or ranking.DEFAULT_MODEL
+    # Before the fit (minutes with the embedder), not after it.
+    if not args.no_write and (problem := datadir.probe(out.parent)) is not None:
+        print(f"bot.py fit: cannot write {out} ({datadir.reason(problem)})", file=sys.stderr)
+        return 1
     embedder = None if args.lexical else load_embedder()
     with ExitStack() as stack:
         data = fit.open_wards(wards, embedder, stack)
@@ -442,8 +447,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             f" {model.offer_odds:.2f} times"
         )
     if not args.no_write:
-        out = args.out or ranking.DEFAULT_MODEL
-        ranker.save(out)
+        try:
+            ranker.save(out)
+        except OSError as exc:  # the disk filled up meanwhile
+            print(f"bot.py fit: cannot write {out} ({datadir.reason(exc)})", file=sys.stderr)
+            return 1
         print(f"wrote {out} (fitted on {', '.join(ranker.trained_on)})")
         if args.lexical:
             print(

@@ -903,6 +903,18 @@ def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward,
     assert ranker.lexical.weights[ranking.LEXICAL_FEATURES.index("cover")] > 0
 
 
+def test_fit_into_a_folder_it_cannot_write_says_so_before_fitting(ward, tmp_path, capsys):
+    """It fitted (minutes, with the embedder), then stopped on a traceback at the write."""
+    north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", FIT_QUESTIONS)
+    out_file = tmp_path / "models" / "ranker.json"
+    with read_only_folder(out_file.parent):
+        assert bot.main(["fit", str(north), str(south), "--lexical", "--out", str(out_file)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"bot.py fit: cannot write {out_file} (")
+    assert captured.err.count("\n") == 1 and captured.out == ""  # nothing fitted
+
+
 def test_a_model_fitted_with_lexical_leaves_a_bot_with_the_embedder_answering(
     ward, tmp_path, capsys
 ):

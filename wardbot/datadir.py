@@ -58,7 +58,7 @@ WRITE_FAILURES = (OSError, sqlite3.OperationalError)
 T = TypeVar("T")
 
 
-def _probe(folder: Path) -> Exception | None:
+def probe(folder: Path) -> Exception | None:
     """Why the bot cannot write in `folder` (made if missing); None when it can."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -138,7 +138,7 @@ def engine_for(
     there failed already (the database's): go to the stand-in folder at once.
     `embed_at_most`: see Engine.open.
     """
-    problem = failed or _probe(settings.data_dir)
+    problem = failed or probe(settings.data_dir)
     if problem is None:
         try:
             engine = settings.open_engine(
