@@ -151,12 +151,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     return replace(settings, **overrides)
 
 
-def _open_engine(settings: Settings):  # type: ignore[no-untyped-def]
-    engine = settings.open_engine()
-    _report_problems(engine)
-    return engine
-
-
 def _report_problems(engine) -> None:  # type: ignore[no-untyped-def]
     """What keeps the engine from serving all of faq.yaml and content/, on stderr as
     `file:line: ...` (a mistyped --content would otherwise look like a bot that knows
@@ -359,21 +353,22 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(exc, file=sys.stderr)
         return 2
 
+    from wardbot import datadir
+
     reports: list[Report] = []
     for ward, asked, ward_sections in zip(wards, questions, sections, strict=True):
         with _eval_data_dir(settings, None if one_file else ward.name, args.data) as data:
             ward_settings = replace(
                 settings, faq_file=ward.faq, content_dir=ward.content, data_dir=data
             )
-            engine = _open_engine(ward_settings)
-            try:
+            # A data folder it cannot write: scored from a copy, as `ask` answers.
+            with datadir.engine_for(ward_settings) as (engine, _read_only):
+                _report_problems(engine)
                 corpus = engine.corpus
                 known = {e.id for e in corpus.faq} | {a.id for a in corpus.announcements}
                 for warning in unknown_ids(ward.questions, asked, known):
                     print(warning, file=sys.stderr)
                 report = Report.collect(engine.ask, asked)
-            finally:
-                engine.close()
         reports.append(report)
         if args.show_misses and report.misses():
             print(format_misses(report, ward.name))

@@ -355,6 +355,24 @@ def test_eval_prints_metrics_and_misses(ward, tmp_path, capsys):
     assert "MISS 'giờ làm việc ubnd'" in out and "expected: tam-tru" in out
 
 
+@pytest.mark.parametrize("form", ["question file", "ward folder"])
+def test_eval_scores_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys, form):
+    """As `ask` does (a copy of the index in a temporary folder); it stopped on a
+    traceback."""
+    questions = "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+    if form == "question file":
+        target = tmp_path / "questions.yaml"
+        target.write_text(questions, encoding="utf-8")
+        args = [str(target), *ward]
+    else:
+        target = _labelled_ward(tmp_path / "north", questions)
+        args = [str(target), "--data", str(tmp_path / "data")]
+    with read_only_folder(tmp_path / "data"):
+        assert bot.main(["eval", *args]) == 0
+    out = capsys.readouterr().out
+    assert "questions             1" in out
+
+
 def test_eval_old_form_prints_sections_and_ends_with_overall(ward, tmp_path, capsys):
     questions = tmp_path / "questions.yaml"
     questions.write_text(SECTIONED_QUESTIONS, encoding="utf-8")
