@@ -489,6 +489,16 @@ def test_eval_by_section_prints_each_wards_sections(ward, tmp_path, capsys):
     assert out.splitlines()[-1].startswith("mean")
 
 
+def test_eval_says_in_words_why_it_cannot_read_a_question_file(ward, tmp_path, capsys):
+    missing = tmp_path / "questons.yaml"
+    assert bot.main(["eval", str(missing), *ward]) == 2
+    assert capsys.readouterr().err == f"{missing}: cannot read it (No such file or directory)\n"
+    legacy = tmp_path / "questions.yaml"  # its third line saved in Windows-1258
+    legacy.write_bytes(b"- q: muc dong\n  expect: []\n- q: gi\xf2 l\xe0m vi\xeac\n")
+    assert bot.main(["eval", str(legacy), *ward]) == 2
+    assert capsys.readouterr().err == f"{legacy}:3: not UTF-8 text; save the file as UTF-8\n"
+
+
 def test_eval_refuses_a_ward_folder_without_questions(ward, tmp_path, capsys):
     north = _labelled_ward(tmp_path / "north", "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n")
     south = _labelled_ward(tmp_path / "south", None)
