@@ -1111,7 +1111,7 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
         ("TELEGRAM_BOT_TOKEN", "Tk-s3cret", "TELEGRAM_BOT_TOKEN is not a bot token"),
         ("TELEGRAM_BOT_TOKEN", "123456789:Tk s3cret", "TELEGRAM_BOT_TOKEN is not a bot token"),
         ("ZALO_BOT_TOKEN", "z4lo-s3cret", "ZALO_BOT_TOKEN is not a bot token"),
-        ("TELEGRAM_BASE_URL", "api.telegram.org/bot", "TELEGRAM_BASE_URL must be a web address"),
+        ("TELEGRAM_BASE_URL", "api.telegram.org/bot1:s3cret", "TELEGRAM_BASE_URL must be a web"),
         ("ZALO_BOT_API_BASE", "bot-api.zaloplatforms.com", "ZALO_BOT_API_BASE must be a web"),
         ("ZALO_BOT_URL", "zalo.me/4213657089", "ZALO_BOT_URL must be a web address"),
     ],

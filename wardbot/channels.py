@@ -78,8 +78,9 @@ def _token_check(name: str, token: str, shape: re.Pattern[str], example: str) ->
 
 
 def _base_check(name: str, base: str) -> None:
+    """Not shown: a token pasted into it by mistake would be."""
     if not web_address(base):
-        raise ConfigError(f"{name} must be a web address (http:// or https://), got {base!r}")
+        raise ConfigError(f"{name} must be a web address starting with http:// or https://")
 
 
 def _telegram_checks(settings: Settings) -> None:
