@@ -174,6 +174,7 @@ def _read_batch(name: str) -> list[str]:
             raw = Path(name).read_bytes()
     except OSError as exc:
         raise _BatchError(f"cannot read {name} ({exc.strerror or exc})") from None
+    where = "standard input" if name == "-" else name
     if isinstance(raw, str):
         text = raw
     else:
@@ -181,10 +182,12 @@ def _read_batch(name: str) -> list[str]:
             text = raw.decode("utf-8-sig")  # a byte order mark, as Notepad writes, is no question
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
-            where = "standard input" if name == "-" else name
             raise _BatchError(f"{where}:{line}: not UTF-8 text; save the file as UTF-8") from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [line.strip() for line in lines if line.strip()]
+    questions = [line.strip() for line in lines if line.strip()]
+    if not questions:  # the wrong file, or one saved empty
+        raise _BatchError(f"{where} holds no question (one a line)")
+    return questions
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -117,6 +117,16 @@ def test_ask_answers_when_the_data_disk_fills_up_while_indexing(
     assert f"the data folder {data} is full (No space left on device)" in caplog.text
 
 
+def test_ask_batch_with_no_question_in_the_file_says_so(ward, tmp_path, capsys):
+    """The wrong file, or one saved empty: it printed nothing and exited 0."""
+    questions = tmp_path / "q.txt"
+    questions.write_text("\n  \n", encoding="utf-8")
+    assert bot.main(["ask", "--json", "--batch", str(questions), *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"bot.py ask: {questions} holds no question (one a line)\n"
+    assert captured.out == ""
+
+
 def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):
     questions = tmp_path / "q.txt"
     questions.write_text("mất thẻ bhyt\n\ngiá vàng hôm nay\nlam lai cccd\n", encoding="utf-8")
