@@ -1124,6 +1124,9 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
         ("TELEGRAM_BASE_URL", "api.telegram.org/bot1:s3cret", "TELEGRAM_BASE_URL must be a web"),
         ("ZALO_BOT_API_BASE", "bot-api.zaloplatforms.com", "ZALO_BOT_API_BASE must be a web"),
         ("ZALO_BOT_URL", "zalo.me/4213657089", "ZALO_BOT_URL must be a web address"),
+        ("PUBLIC_URL", "http://bot.phuong2.vn", "PUBLIC_URL must be the https:// address"),
+        ("PUBLIC_URL", "https://", "PUBLIC_URL must be the https:// address"),
+        ("PUBLIC_URL", "https:// bot.phuong2.vn", "PUBLIC_URL must be the https:// address"),
     ],
 )
 def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(

@@ -42,10 +42,10 @@ def authority(scheme: str, netloc: str) -> str:
     return host if int(port) == DEFAULT_PORTS.get(scheme.lower()) else f"{host}:{int(port)}"
 
 
-def web_address(value: str) -> bool:
-    """Whether `value` is an http:// or https:// address with a host."""
+def web_address(value: str, schemes: tuple[str, ...] = ("http", "https")) -> bool:
+    """Whether `value` is an address with one of `schemes`, a host, and no space."""
     parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return parts.scheme in schemes and bool(parts.hostname) and not re.search(r"\s", value)
 
 
 def normal_origin(origin: str) -> str:
@@ -242,8 +242,11 @@ class Settings:
         """Checks across settings; each channel's own are in its wardbot.channels entry."""
         from wardbot import channels  # the registry reads these settings
 
-        if self.public_url and not self.public_url.startswith("https://"):
-            raise ConfigError("PUBLIC_URL must start with https:// (Telegram and Zalo require it)")
+        if self.public_url and not web_address(self.public_url, ("https",)):
+            raise ConfigError(
+                "PUBLIC_URL must be the https:// address of this bot, such as "
+                "https://bot.phuong2.gov.vn (Telegram and Zalo require https)"
+            )
         channels.check(self)
         if self.staff_chat_id is not None and not self.telegram_token:
             raise ConfigError(
