@@ -1131,6 +1131,13 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
         ("PUBLIC_URL", "http://bot.phuong2.vn", "PUBLIC_URL must be the https:// address"),
         ("PUBLIC_URL", "https://", "PUBLIC_URL must be the https:// address"),
         ("PUBLIC_URL", "https:// bot.phuong2.vn", "PUBLIC_URL must be the https:// address"),
+        # uvicorn takes what is no address for a name, and trusts no proxy at all.
+        (
+            "FORWARDED_ALLOW_IPS",
+            "172.17.0.1/16",
+            "FORWARDED_ALLOW_IPS entry '172.17.0.1/16' is not a network: write 172.17.0.0/16",
+        ),
+        ("FORWARDED_ALLOW_IPS", "nginx", "FORWARDED_ALLOW_IPS entry 'nginx' must be an IP"),
     ],
 )
 def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
@@ -1145,6 +1152,11 @@ def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
     assert captured.err.startswith(f"configuration: {line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
     assert "s3cret" not in captured.err  # a token is never shown
+
+
+@pytest.mark.parametrize("value", ["172.17.0.1", "*", " 172.17.0.1, 10.0.0.0/8,::1 ", ""])
+def test_the_proxies_trusted_may_be_addresses_networks_or_any(value):
+    Settings.from_env({"FORWARDED_ALLOW_IPS": value})
 
 
 @pytest.mark.parametrize(

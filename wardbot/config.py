@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -53,6 +55,35 @@ def normal_origin(origin: str) -> str:
     is "https://phuong2.gov.vn"."""
     scheme, _, rest = origin.strip().rstrip("/").partition("://")
     return f"{scheme.lower()}://{authority(scheme, rest)}"
+
+
+def trusted_proxy(entry: str, alone: bool) -> None:
+    """One FORWARDED_ALLOW_IPS entry as uvicorn reads it: an address, a network, or `*`
+    (`alone`: the whole setting); ConfigError otherwise, since uvicorn takes anything else
+    for a name no connection has, trusts no proxy, and every resident of the web chat
+    counts as the proxy's one address."""
+    if entry == "*" and alone:
+        return
+    try:
+        if "/" not in entry:
+            ipaddress.ip_address(entry)
+            return
+        ipaddress.ip_network(entry)  # uvicorn's reading: no host bits (172.17.0.0/16)
+        return
+    except ValueError:
+        network = None
+        if "/" in entry:
+            with contextlib.suppress(ValueError):
+                network = ipaddress.ip_network(entry, strict=False)
+    if network is not None:
+        raise ConfigError(
+            f"FORWARDED_ALLOW_IPS entry {entry!r} is not a network: write {network} (or the "
+            f"proxy's own address, {entry.partition('/')[0]})"
+        )
+    raise ConfigError(
+        f"FORWARDED_ALLOW_IPS entry {entry!r} must be an IP address (the reverse proxy's, "
+        "such as 172.17.0.1), a network such as 172.17.0.0/16, or * alone for any"
+    )
 
 
 # The channels whose users can be admins, and what their user ids look like: Telegram's
@@ -180,6 +211,9 @@ class Settings:
         hours_text = text("OFFICE_HOURS")
         office_hours = OfficeHours.parse(hours_text) if hours_text else None
 
+        proxies = items("FORWARDED_ALLOW_IPS")  # read by uvicorn itself: only checked here
+        for proxy in proxies:
+            trusted_proxy(proxy, alone=len(proxies) == 1)
         origins = tuple(origin.rstrip("/") for origin in items("WEB_ALLOWED_ORIGINS"))
         for origin in origins:
             if not _ORIGIN.fullmatch(origin):
