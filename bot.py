@@ -593,6 +593,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoScratch as exc:  # `run` says it itself
         print(f"bot.py {args.command}: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
+        print(file=sys.stderr)
+        return 130
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
@@ -614,13 +617,9 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "chat":
         # Warnings only (unless -v): the chat itself says when it reloads the staff files.
         with _log_level(logging.INFO if args.verbose else logging.WARNING):
-            try:
-                from handlers.terminal import main as chat_main
+            from handlers.terminal import main as chat_main
 
-                return asyncio.run(chat_main(settings)) or 0
-            except KeyboardInterrupt:  # Ctrl-C before the chat could take it itself
-                print(file=sys.stderr)
-                return 130
+            return asyncio.run(chat_main(settings)) or 0
     if args.command == "run":
         from wardbot.app import main as run_main
 

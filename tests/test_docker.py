@@ -128,3 +128,31 @@ def test_docker_stop_while_the_bot_is_starting_stops_it(monkeypatch, tmp_path):
     finally:
         signal.signal(signal.SIGTERM, before)
     assert stopped.value.code == 128 + signal.SIGTERM
+
+
+def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(
+    monkeypatch, tmp_path, capsys
+):
+    """`make run`, then Ctrl-C at once: a KeyboardInterrupt traceback from the imports."""
+    import bot
+    import wardbot.app
+
+    def starting(settings):
+        signal.raise_signal(signal.SIGINT)
+        return 0
+
+    monkeypatch.setattr(wardbot.app, "main", starting)
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WEB_CHAT", "on")
+    monkeypatch.setenv("SEMANTIC_MATCHING", "off")
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        code = bot.main(["run"])
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C came out of bot.main as a traceback")
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert code == 128 + signal.SIGINT
+    assert capsys.readouterr().err == "\n"
