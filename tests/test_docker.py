@@ -1,5 +1,6 @@
-"""The Docker image as the ward's IT person runs it: the Dockerfile's HEALTHCHECK command,
-run as Docker runs it, against the bot's real /healthz (no Docker needed)."""
+"""The Docker image as the ward's IT person builds and runs it, without Docker: the
+Dockerfile's HEALTHCHECK command against the bot's real /healthz, what .dockerignore
+leaves out of the image, and `bot.py run` stopped (docker stop, Ctrl-C) while it starts."""
 
 from __future__ import annotations
 
@@ -103,56 +104,52 @@ def test_the_image_gets_the_program_and_the_ward_files_without_the_checkouts_lef
     assert [path for path in left_out if not _docker_ignores(path)] == []
 
 
-def test_docker_stop_while_the_bot_is_starting_stops_it(monkeypatch, tmp_path):
-    """In the image `python bot.py run` is PID 1, and the kernel drops a signal PID 1 has
-    no handler for: a `docker stop` (SIGTERM) while the bot was still importing its parts
-    was lost, the bot started all the same, and Docker killed it 10 s later (SIGKILL, in
-    the middle of whatever it was sending)."""
-    import bot
+@pytest.fixture
+def starting(monkeypatch, tmp_path):
+    """`bot.py run` (the web chat alone) whose start meets `starting.signal`; SIGTERM's
+    handler as it was afterwards."""
     import wardbot.app
 
-    def starting(settings):  # `docker stop` arrives while the bot is still starting
-        signal.raise_signal(signal.SIGTERM)
-        return 0  # reached only when the signal was dropped: the bot would run on
+    class Start:
+        signal = signal.SIGTERM
 
-    before = signal.signal(signal.SIGTERM, signal.SIG_IGN)  # what PID 1 has: nothing
-    monkeypatch.setattr(wardbot.app, "main", starting)
+        def __call__(self, settings: object) -> int:  # wardbot.app.main, still starting
+            signal.raise_signal(self.signal)
+            return 0  # reached only when the signal was dropped: the bot would run on
+
+    start = Start()
+    monkeypatch.setattr(wardbot.app, "main", start)
     monkeypatch.chdir(tmp_path)  # no stray .env
     for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("WEB_CHAT", "on")
     monkeypatch.setenv("SEMANTIC_MATCHING", "off")
-    try:
-        with pytest.raises(SystemExit) as stopped:
-            bot.main(["run"])
-    finally:
-        signal.signal(signal.SIGTERM, before)
+    before = signal.getsignal(signal.SIGTERM)
+    yield start
+    signal.signal(signal.SIGTERM, before)
+
+
+def test_docker_stop_while_the_bot_is_starting_stops_it(starting):
+    """In the image `python bot.py run` is PID 1, and the kernel drops a signal PID 1 has
+    no handler for: a `docker stop` (SIGTERM) while the bot was still importing its parts
+    was lost, the bot started all the same, and Docker killed it 10 s later (SIGKILL, in
+    the middle of whatever it was sending)."""
+    import bot
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # what PID 1 has: nothing
+    with pytest.raises(SystemExit) as stopped:
+        bot.main(["run"])
     assert stopped.value.code == 128 + signal.SIGTERM
 
 
-def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(
-    monkeypatch, tmp_path, capsys
-):
+def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(starting, capsys):
     """`make run`, then Ctrl-C at once: a KeyboardInterrupt traceback from the imports."""
     import bot
-    import wardbot.app
 
-    def starting(settings):
-        signal.raise_signal(signal.SIGINT)
-        return 0
-
-    monkeypatch.setattr(wardbot.app, "main", starting)
-    monkeypatch.chdir(tmp_path)
-    for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "DATA_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("WEB_CHAT", "on")
-    monkeypatch.setenv("SEMANTIC_MATCHING", "off")
-    before = signal.getsignal(signal.SIGTERM)
+    starting.signal = signal.SIGINT
     try:
         code = bot.main(["run"])
     except KeyboardInterrupt:
         pytest.fail("Ctrl-C came out of bot.main as a traceback")
-    finally:
-        signal.signal(signal.SIGTERM, before)
     assert code == 128 + signal.SIGINT
     assert capsys.readouterr().err == "\n"
