@@ -6,12 +6,16 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system chat run test lint check eval fit bench bench-full clean
+.PHONY: setup system chat run test lint check eval fit bench bench-full clean FORCE
 
 setup: $(STAMP)
 
+# A .venv whose python does not run (the folder copied from another computer, the system's
+# Python upgraded away) is set up again, whatever its stamp says.
+BROKEN := $(shell $(PY) -c '' >/dev/null 2>&1 || echo FORCE)
+
 # tools/venv.sh checks the Python's version and makes .venv, or remakes one whose pip does not run.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(BROKEN)
 	sh tools/venv.sh $(PYTHON) $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -69,6 +73,8 @@ bench-full: $(VENV)/.bench-installed
 $(VENV)/.bench-installed: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	touch $@
+
+FORCE:
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

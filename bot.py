@@ -151,12 +151,12 @@ def _settings(args: argparse.Namespace) -> Settings:
     return replace(settings, **overrides)
 
 
-def _open_engine(settings: Settings, report: bool = True):  # type: ignore[no-untyped-def]
-    engine = settings.open_engine()
-    if report:
-        for problem in engine.problems:
-            print(problem, file=sys.stderr)
-    return engine
+def _report_problems(engine) -> None:  # type: ignore[no-untyped-def]
+    """What keeps the engine from serving all of faq.yaml and content/, on stderr as
+    `file:line: ...` (a mistyped --content would otherwise look like a bot that knows
+    nothing)."""
+    for problem in engine.problems:
+        print(problem, file=sys.stderr)
 
 
 class _BatchError(Exception):
@@ -174,6 +174,7 @@ def _read_batch(name: str) -> list[str]:
             raw = Path(name).read_bytes()
     except OSError as exc:
         raise _BatchError(f"cannot read {name} ({exc.strerror or exc})") from None
+    where = "standard input" if name == "-" else name
     if isinstance(raw, str):
         text = raw
     else:
@@ -181,10 +182,12 @@ def _read_batch(name: str) -> list[str]:
             text = raw.decode("utf-8-sig")  # a byte order mark, as Notepad writes, is no question
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
-            where = "standard input" if name == "-" else name
             raise _BatchError(f"{where}:{line}: not UTF-8 text; save the file as UTF-8") from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [line.strip() for line in lines if line.strip()]
+    questions = [line.strip() for line in lines if line.strip()]
+    if not questions:  # the wrong file, or one saved empty
+        raise _BatchError(f"{where} holds no question (one a line)")
+    return questions
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -202,6 +205,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from wardbot import datadir
 
     with datadir.engine_for(settings, embed_at_most=ASK_EMBED_AT_MOST) as (engine, _read_only):
+        _report_problems(engine)
         if engine.vectors.pending:
             print(
                 f"bot.py ask: {engine.vectors.pending} of {engine.semantic_status()['of']} "
@@ -352,21 +356,22 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(exc, file=sys.stderr)
         return 2
 
+    from wardbot import datadir
+
     reports: list[Report] = []
     for ward, asked, ward_sections in zip(wards, questions, sections, strict=True):
         with _eval_data_dir(settings, None if one_file else ward.name, args.data) as data:
             ward_settings = replace(
                 settings, faq_file=ward.faq, content_dir=ward.content, data_dir=data
             )
-            engine = _open_engine(ward_settings)
-            try:
+            # A data folder it cannot write: scored from a copy, as `ask` answers.
+            with datadir.engine_for(ward_settings) as (engine, _read_only):
+                _report_problems(engine)
                 corpus = engine.corpus
                 known = {e.id for e in corpus.faq} | {a.id for a in corpus.announcements}
                 for warning in unknown_ids(ward.questions, asked, known):
                     print(warning, file=sys.stderr)
                 report = Report.collect(engine.ask, asked)
-            finally:
-                engine.close()
         reports.append(report)
         if args.show_misses and report.misses():
             print(format_misses(report, ward.name))
@@ -400,7 +405,7 @@ def _eval_data_dir(settings: Settings, ward: str | None, data: Path | None) -> I
 def _cmd_fit(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
-    from wardbot import fit, ranking
+    from wardbot import datadir, fit, ranking
     from wardbot.evaluate import (
         QuestionSetError,
         Ward,
@@ -416,6 +421,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     except QuestionSetError as exc:
         print(exc, file=sys.stderr)
         return 2
+    out = args.out or ranking.DEFAULT_MODEL
+    # Before the fit (minutes with the embedder), not after it.
+    if not args.no_write and (problem := datadir.probe(out.parent)) is not None:
+        print(f"bot.py fit: cannot write {out} ({datadir.reason(problem)})", file=sys.stderr)
+        return 1
     embedder = None if args.lexical else load_embedder()
     with ExitStack() as stack:
         data = fit.open_wards(wards, embedder, stack)
@@ -435,8 +445,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             f" {model.offer_odds:.2f} times"
         )
     if not args.no_write:
-        out = args.out or ranking.DEFAULT_MODEL
-        ranker.save(out)
+        try:
+            ranker.save(out)
+        except OSError as exc:  # the disk filled up meanwhile
+            print(f"bot.py fit: cannot write {out} ({datadir.reason(exc)})", file=sys.stderr)
+            return 1
         print(f"wrote {out} (fitted on {', '.join(ranker.trained_on)})")
         if args.lexical:
             print(
@@ -467,7 +480,12 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         print(msg.announce_kept_unserved(str(target)), file=sys.stderr)
         return 1
     except Exception as exc:
-        print(msg.announce_failed(str(target), exc), file=sys.stderr)
+        from wardbot import datadir
+
+        failure = str(exc)
+        if datadir.is_write_failure(exc):
+            failure = msg.data_not_written(str(settings.data_dir), datadir.reason(exc))
+        print(msg.announce_failed(str(target), str(args.file), failure), file=sys.stderr)
         return 1
     if queued is None and not pushing(settings):
         print(msg.announce_left_to_the_bot(str(target)))
@@ -546,6 +564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     process.prepare()  # before numpy or the model load
     args = _parser().parse_args(argv)
+    if args.command == "run":
+        process.stop_on_sigterm()  # while it starts: see wardbot.app for once it runs
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -566,6 +586,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration: {exc}", file=sys.stderr)
         return 2
 
+    from wardbot.datadir import NoScratch
+
+    try:
+        return _command(args, settings)
+    except NoScratch as exc:  # `run` says it itself
+        print(f"bot.py {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
+        print(file=sys.stderr)
+        return 130
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command `args` name; its exit status."""
     if args.command == "ask":
         return _cmd_ask(args, settings)
     if args.command == "check":
@@ -583,13 +617,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "chat":
         # Warnings only (unless -v): the chat itself says when it reloads the staff files.
         with _log_level(logging.INFO if args.verbose else logging.WARNING):
-            try:
-                from handlers.terminal import main as chat_main
+            from handlers.terminal import main as chat_main
 
-                return asyncio.run(chat_main(settings)) or 0
-            except KeyboardInterrupt:  # Ctrl-C before the chat could take it itself
-                print(file=sys.stderr)
-                return 130
+            return asyncio.run(chat_main(settings)) or 0
     if args.command == "run":
         from wardbot.app import main as run_main
 

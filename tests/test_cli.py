@@ -1,5 +1,6 @@
 """`python bot.py ...` as staff and deployers use it."""
 
+import argparse
 import asyncio
 import datetime as dt
 import io
@@ -7,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +26,10 @@ from wardbot.config import Settings
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["chat", "run", "ask", "index", "check", "eval", "announce", "import"]
+# Every command bot.py has, from its own parser: a new one is held to --help and the README.
+COMMANDS = sorted(
+    next(a for a in bot._parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+)
 
 
 @pytest.fixture
@@ -63,10 +68,39 @@ def test_ask_json_says_when_it_does_not_know(ward, capsys):
     assert json.loads(capsys.readouterr().out)["answered"] is False
 
 
+def test_ask_says_why_the_ward_files_give_it_nothing(ward, tmp_path, capsys):
+    """A mistyped --content (or a notice with a problem): the answers would miss every
+    notice; staff are told why on stderr, `file:line: ...` as `check` says it."""
+    args = [*ward[:2], "--content", str(tmp_path / "contnet"), *ward[4:]]
+    assert bot.main(["ask", "--json", *args, "khoi cong cau sa dec"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["question"] == "khoi cong cau sa dec"  # stdout: JSON only
+    assert f"{tmp_path / 'contnet'}:0: không tìm thấy thư mục thông báo" in captured.err
+
+
 def test_ask_answers_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys):
     with read_only_folder(tmp_path / "data"):  # fresh: not even an index in it
         assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
+
+
+@pytest.mark.parametrize("command", ["ask", "chat"])
+def test_with_no_folder_to_write_at_all_the_command_says_what_to_do(
+    ward, tmp_path, monkeypatch, capsys, command
+):
+    """`docker run --read-only` with a data volume that cannot be written (mounted :ro,
+    another owner, full): the bot answers from a temporary folder, and there is none; it
+    stopped on a traceback ending in "No usable temporary directory found"."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    args = ["mat the bhyt"] if command == "ask" else []
+    with read_only_folder(tmp_path / "data"), read_only_folder(scratch):
+        assert bot.main([command, *ward, *args]) == 1
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"bot.py {command}: the data folder {tmp_path / 'data'} cannot")
+    assert "--tmpfs /tmp" in err
 
 
 def test_ask_answers_when_the_data_disk_fills_up_while_indexing(
@@ -85,6 +119,16 @@ def test_ask_answers_when_the_data_disk_fills_up_while_indexing(
     assert bot.main(["ask", "--json", *ward, "muc dong bhyt ho gia dinh"]) == 0
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-muc-dong"
     assert f"the data folder {data} is full (No space left on device)" in caplog.text
+
+
+def test_ask_batch_with_no_question_in_the_file_says_so(ward, tmp_path, capsys):
+    """The wrong file, or one saved empty: it printed nothing and exited 0."""
+    questions = tmp_path / "q.txt"
+    questions.write_text("\n  \n", encoding="utf-8")
+    assert bot.main(["ask", "--json", "--batch", str(questions), *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"bot.py ask: {questions} holds no question (one a line)\n"
+    assert captured.out == ""
 
 
 def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):
@@ -325,6 +369,24 @@ def test_eval_prints_metrics_and_misses(ward, tmp_path, capsys):
     assert "MISS 'giờ làm việc ubnd'" in out and "expected: tam-tru" in out
 
 
+@pytest.mark.parametrize("form", ["question file", "ward folder"])
+def test_eval_scores_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys, form):
+    """As `ask` does (a copy of the index in a temporary folder); it stopped on a
+    traceback."""
+    questions = "- q: muc dong bhyt\n  expect: [bhyt-muc-dong]\n"
+    if form == "question file":
+        target = tmp_path / "questions.yaml"
+        target.write_text(questions, encoding="utf-8")
+        args = [str(target), *ward]
+    else:
+        target = _labelled_ward(tmp_path / "north", questions)
+        args = [str(target), "--data", str(tmp_path / "data")]
+    with read_only_folder(tmp_path / "data"):
+        assert bot.main(["eval", *args]) == 0
+    out = capsys.readouterr().out
+    assert "questions             1" in out
+
+
 def test_eval_old_form_prints_sections_and_ends_with_overall(ward, tmp_path, capsys):
     questions = tmp_path / "questions.yaml"
     questions.write_text(SECTIONED_QUESTIONS, encoding="utf-8")
@@ -439,6 +501,16 @@ def test_eval_by_section_prints_each_wards_sections(ward, tmp_path, capsys):
         ["1", "1.000", "-", "0", "(all)"],
     ]
     assert out.splitlines()[-1].startswith("mean")
+
+
+def test_eval_says_in_words_why_it_cannot_read_a_question_file(ward, tmp_path, capsys):
+    missing = tmp_path / "questons.yaml"
+    assert bot.main(["eval", str(missing), *ward]) == 2
+    assert capsys.readouterr().err == f"{missing}: cannot read it (No such file or directory)\n"
+    legacy = tmp_path / "questions.yaml"  # its third line saved in Windows-1258
+    legacy.write_bytes(b"- q: muc dong\n  expect: []\n- q: gi\xf2 l\xe0m vi\xeac\n")
+    assert bot.main(["eval", str(legacy), *ward]) == 2
+    assert capsys.readouterr().err == f"{legacy}:3: not UTF-8 text; save the file as UTF-8\n"
 
 
 def test_eval_refuses_a_ward_folder_without_questions(ward, tmp_path, capsys):
@@ -787,6 +859,33 @@ def test_announce_with_no_usable_faq_at_all_does_not_call_the_topics_unknown(
     assert "chưa có bản đúng nào" in captured.err
 
 
+def test_announce_run_again_as_told_after_a_failure_publishes_the_same_notice(
+    ward, tmp_path, capsys
+):
+    """A data folder that cannot be written stops `announce` after the copy; staff are told
+    to run it again, and do, with the same command: the notice is published then, not
+    refused as a second notice of that name (which they would rename and publish twice)."""
+    today = dt.date.today().isoformat()
+    notice = tmp_path / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    with read_only_folder(tmp_path / "data"):
+        assert bot.main(["announce", str(notice), *ward]) == 1
+    err = capsys.readouterr().err
+    assert "chạy lại" in err and str(notice) in err  # the command to run again
+    assert (tmp_path / "content" / notice.name).exists()
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    captured = capsys.readouterr()
+    assert "đã đăng" in captured.out and captured.err == ""
+    assert sorted(p.name for p in (tmp_path / "content").glob(f"{today}-*")) == [notice.name]
+    # Another notice under that name is still refused.
+    notice.write_text(notice.read_text(encoding="utf-8") + "Đợt 2.\n", encoding="utf-8")
+    assert bot.main(["announce", str(notice), *ward]) == 1
+    assert "đã có một thông báo tên này" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(
@@ -844,6 +943,18 @@ def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward,
     assert 0 < ranker.lexical.offer_odds <= ranker.lexical.answer_odds
     # The fitted model ranks: the words asked weigh for the answer, not against it.
     assert ranker.lexical.weights[ranking.LEXICAL_FEATURES.index("cover")] > 0
+
+
+def test_fit_into_a_folder_it_cannot_write_says_so_before_fitting(ward, tmp_path, capsys):
+    """It fitted (minutes, with the embedder), then stopped on a traceback at the write."""
+    north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", FIT_QUESTIONS)
+    out_file = tmp_path / "models" / "ranker.json"
+    with read_only_folder(out_file.parent):
+        assert bot.main(["fit", str(north), str(south), "--lexical", "--out", str(out_file)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"bot.py fit: cannot write {out_file} (")
+    assert captured.err.count("\n") == 1 and captured.out == ""  # nothing fitted
 
 
 def test_a_model_fitted_with_lexical_leaves_a_bot_with_the_embedder_answering(
@@ -1002,6 +1113,50 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
     assert captured.err.startswith(f"configuration: {line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
     assert value not in captured.err or name == "ADMIN_IDS"  # a secret is never shown
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        # `docker run --env-file` keeps the quotes of TELEGRAM_BOT_TOKEN="..." in the value.
+        ("TELEGRAM_BOT_TOKEN", '"123456789:Tk-s3cret"', "TELEGRAM_BOT_TOKEN has quotes"),
+        ("TELEGRAM_BOT_TOKEN", "123456789:Tk-s3cret'", "TELEGRAM_BOT_TOKEN has quotes"),
+        ("ZALO_BOT_TOKEN", "'1234567890:z4lo-s3cret'", "ZALO_BOT_TOKEN has quotes"),
+        ("TELEGRAM_BOT_TOKEN", "Tk-s3cret", "TELEGRAM_BOT_TOKEN is not a bot token"),
+        ("TELEGRAM_BOT_TOKEN", "123456789:Tk s3cret", "TELEGRAM_BOT_TOKEN is not a bot token"),
+        ("ZALO_BOT_TOKEN", "z4lo-s3cret", "ZALO_BOT_TOKEN is not a bot token"),
+        ("TELEGRAM_BASE_URL", "api.telegram.org/bot1:s3cret", "TELEGRAM_BASE_URL must be a web"),
+        ("ZALO_BOT_API_BASE", "bot-api.zaloplatforms.com", "ZALO_BOT_API_BASE must be a web"),
+        ("ZALO_BOT_URL", "zalo.me/4213657089", "ZALO_BOT_URL must be a web address"),
+        ("PUBLIC_URL", "http://bot.phuong2.vn", "PUBLIC_URL must be the https:// address"),
+        ("PUBLIC_URL", "https://", "PUBLIC_URL must be the https:// address"),
+        ("PUBLIC_URL", "https:// bot.phuong2.vn", "PUBLIC_URL must be the https:// address"),
+        # uvicorn takes what is no address for a name, and trusts no proxy at all.
+        (
+            "FORWARDED_ALLOW_IPS",
+            "172.17.0.1/16",
+            "FORWARDED_ALLOW_IPS entry '172.17.0.1/16' is not a network: write 172.17.0.0/16",
+        ),
+        ("FORWARDED_ALLOW_IPS", "nginx", "FORWARDED_ALLOW_IPS entry 'nginx' must be an IP"),
+    ],
+)
+def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
+    ward, monkeypatch, capsys, name, value, line
+):
+    """The bot ran with it, each try at the platform refused or failing, and the log said
+    to copy the token again from @BotFather: the same quoted token, refused again."""
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1234567890:z4lo-s3cret")
+    monkeypatch.setenv(name, value)
+    assert bot.main(["check", *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"configuration: {line}")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    assert "s3cret" not in captured.err  # a token is never shown
+
+
+@pytest.mark.parametrize("value", ["172.17.0.1", "*", " 172.17.0.1, 10.0.0.0/8,::1 ", ""])
+def test_the_proxies_trusted_may_be_addresses_networks_or_any(value):
+    Settings.from_env({"FORWARDED_ALLOW_IPS": value})
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import threading
 import unicodedata
 
 import pytest
+from fakes import disk
 from sample_ward import write_ward
 
 from wardbot.engine import Engine
@@ -299,6 +300,23 @@ def test_an_edit_that_loses_many_entries_is_flagged_and_the_old_file_kept(tmp_pa
     engine.close()
     Engine.open(faq, content, data, today=TODAY).close()
     assert (data / "faq.last-good.2.yaml").read_text(encoding="utf-8") == full
+
+
+def test_an_edit_saved_on_a_full_disk_keeps_the_last_good_copy(tmp_path, monkeypatch):
+    """`bot.py index` (or the bot) after an edit, on a full data disk: the last good copy
+    was moved aside before the new one failed to write, and a later broken faq.yaml had
+    no good version to fall back on (no FAQ for residents)."""
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    good = (data / "faq.last-good.yaml").read_bytes()
+    faq.write_text(faq.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    disk.fill(data, monkeypatch)
+    with pytest.raises(OSError):
+        Engine.open(faq, content, data, today=TODAY)
+    assert (data / "faq.last-good.yaml").read_bytes() == good
+    assert not (data / "faq.last-good.1.yaml").exists()
+    assert sorted(path.name for path in data.glob(".*.tmp")) == []  # no partial left
 
 
 def test_removing_one_entry_is_an_ordinary_edit(tmp_path):

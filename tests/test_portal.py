@@ -25,7 +25,7 @@ import pytest
 from fakes.portal import FIXTURES, FakePortal
 from fakes.telegram_api import FakeBotApi
 from sample_ward import NOTICES, write_ward
-from test_telegram_app import bot_settings, running_app
+from test_telegram_app import bot_settings, read_only_folder, running_app
 
 import bot
 from wardbot import portal_fetch, portal_import, portal_log, publish
@@ -847,6 +847,17 @@ def test_a_saved_page_is_imported_from_its_file(ward, capsys):
     assert ward.notice(name).source == (
         "https://ankhanh.example.vn/2021/10/15/khoi-dan-van-giao-ban-quy-iii/"
     )
+
+
+def test_import_into_a_data_folder_it_cannot_write_names_that_folder(ward, capsys):
+    """It said "could not write the notice", and staff looked at content/, which was fine:
+    the data folder (where what was imported is remembered) is the one to fix."""
+    with read_only_folder(ward.data):
+        code, _out, err = run_import(ward, capsys, str(FIXTURES / BHYT_PAGE))
+    assert code == 1
+    assert f"could not write in {ward.data} (" in err
+    assert "the notice" not in err
+    assert ward.imported() == []
 
 
 def test_import_needs_a_source(ward, capsys):

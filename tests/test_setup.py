@@ -78,7 +78,36 @@ def test_a_venv_left_without_pip_is_made_again(tmp_path):
     result = _setup(sys.executable, venv)
     assert result.returncode == 0, result.stdout + result.stderr
     assert _has_pip(venv)
-    assert "has no working pip" in result.stdout
+    assert "does not work here" in result.stdout
+
+
+def _make_plan(venv: Path) -> str:
+    """What `make chat` would run with this .venv (make -n: nothing is run)."""
+    plan = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), "chat", f"VENV={venv}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return plan.stdout
+
+
+def test_a_venv_whose_python_is_gone_is_made_again(tmp_path):
+    """The project folder copied from another computer, or the system's Python upgraded
+    away: .venv's python points nowhere while its stamp says all is installed, and `make
+    chat` failed with ".venv/bin/python: No such file or directory"."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    (venv / ".installed").touch()
+    assert "tools/venv.sh" not in _make_plan(venv)  # a venv that works is left as it is
+    for python in (venv / "bin").glob("python*"):
+        python.unlink()
+        python.symlink_to(tmp_path / "gone" / python.name)
+    assert "tools/venv.sh" in _make_plan(venv)
+    result = _setup(sys.executable, venv)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _has_pip(venv)
+    assert "does not work here" in result.stdout
 
 
 def test_a_python_older_than_requires_python_is_refused(tmp_path):

@@ -28,7 +28,7 @@ if [ -e "$venv" ] && ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
         echo "error: $venv exists but is not a virtual environment: move it away or choose another with make VENV=..." >&2
         exit 1
     fi
-    echo "$venv has no working pip (made without python$version-venv?): removing it to make it again"
+    echo "$venv does not work here (its Python is gone, or it was made without python$version-venv and has no pip): removing it to make it again"
     rm -rf "$venv"
 fi
 

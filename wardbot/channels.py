@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from starlette.routing import BaseRoute
 
-from wardbot.config import ConfigError, Settings
+from wardbot.config import ConfigError, Settings, web_address
 from wardbot.delivery import Deliverer
 
 if TYPE_CHECKING:
@@ -57,9 +57,38 @@ class ChannelSpec:
 
 # Telegram's rule for a webhook's secret_token: setWebhook refuses anything else.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# A bot token as @BotFather and Zalo give it: the bot's number, a colon, its secret.
+_TELEGRAM_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+_ZALO_TOKEN = re.compile(r"[0-9]+:\S+")
+
+
+def _token_check(name: str, token: str, shape: re.Pattern[str], example: str) -> None:
+    """ConfigError (never showing the token) when `token` cannot be a bot token: the
+    platform would refuse it at every try, and the bot would say to copy it again."""
+    if "'" in token or '"' in token:
+        raise ConfigError(
+            f"{name} has quotes in it: write the token without them (`docker run --env-file` "
+            f'keeps the quotes of {name}="..." as part of the value)'
+        )
+    if not shape.fullmatch(token):
+        raise ConfigError(
+            f"{name} is not a bot token: one looks like {example} (the bot's number, a "
+            "colon, then its secret, with no space); copy it again whole"
+        )
+
+
+def _base_check(name: str, base: str) -> None:
+    """Not shown: a token pasted into it by mistake would be."""
+    if not web_address(base):
+        raise ConfigError(f"{name} must be a web address starting with http:// or https://")
 
 
 def _telegram_checks(settings: Settings) -> None:
+    if settings.telegram_token:
+        _token_check(
+            "TELEGRAM_BOT_TOKEN", settings.telegram_token, _TELEGRAM_TOKEN, "123456789:AAE..."
+        )
+    _base_check("TELEGRAM_BASE_URL", settings.telegram_base_url)
     if settings.public_url and not settings.telegram_webhook_secret:
         raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
     secret = settings.telegram_webhook_secret
@@ -71,6 +100,9 @@ def _telegram_checks(settings: Settings) -> None:
 
 
 def _zalo_checks(settings: Settings) -> None:
+    if settings.zalo_token:
+        _token_check("ZALO_BOT_TOKEN", settings.zalo_token, _ZALO_TOKEN, "1234567890:abcdef...")
+    _base_check("ZALO_BOT_API_BASE", settings.zalo_api_base)
     if settings.public_url and not settings.zalo_webhook_secret:
         raise ConfigError("PUBLIC_URL is set: ZALO_WEBHOOK_SECRET is required too")
     if settings.zalo_webhook_secret and not 8 <= len(settings.zalo_webhook_secret) <= 256:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -42,11 +44,46 @@ def authority(scheme: str, netloc: str) -> str:
     return host if int(port) == DEFAULT_PORTS.get(scheme.lower()) else f"{host}:{int(port)}"
 
 
+def web_address(value: str, schemes: tuple[str, ...] = ("http", "https")) -> bool:
+    """Whether `value` is an address with one of `schemes`, a host, and no space."""
+    parts = urlsplit(value)
+    return parts.scheme in schemes and bool(parts.hostname) and not re.search(r"\s", value)
+
+
 def normal_origin(origin: str) -> str:
     """An origin as a browser's `location.origin` spells it: "HTTPS://Phuong2.gov.vn:443/"
     is "https://phuong2.gov.vn"."""
     scheme, _, rest = origin.strip().rstrip("/").partition("://")
     return f"{scheme.lower()}://{authority(scheme, rest)}"
+
+
+def trusted_proxy(entry: str, alone: bool) -> None:
+    """One FORWARDED_ALLOW_IPS entry as uvicorn reads it: an address, a network, or `*`
+    (`alone`: the whole setting); ConfigError otherwise, since uvicorn takes anything else
+    for a name no connection has, trusts no proxy, and every resident of the web chat
+    counts as the proxy's one address."""
+    if entry == "*" and alone:
+        return
+    try:
+        if "/" not in entry:
+            ipaddress.ip_address(entry)
+            return
+        ipaddress.ip_network(entry)  # uvicorn's reading: no host bits (172.17.0.0/16)
+        return
+    except ValueError:
+        network = None
+        if "/" in entry:
+            with contextlib.suppress(ValueError):
+                network = ipaddress.ip_network(entry, strict=False)
+    if network is not None:
+        raise ConfigError(
+            f"FORWARDED_ALLOW_IPS entry {entry!r} is not a network: write {network} (or the "
+            f"proxy's own address, {entry.partition('/')[0]})"
+        )
+    raise ConfigError(
+        f"FORWARDED_ALLOW_IPS entry {entry!r} must be an IP address (the reverse proxy's, "
+        "such as 172.17.0.1), a network such as 172.17.0.0/16, or * alone for any"
+    )
 
 
 # The channels whose users can be admins, and what their user ids look like: Telegram's
@@ -177,6 +214,9 @@ class Settings:
         hours_text = text("OFFICE_HOURS")
         office_hours = OfficeHours.parse(hours_text) if hours_text else None
 
+        proxies = items("FORWARDED_ALLOW_IPS")  # read by uvicorn itself: only checked here
+        for proxy in proxies:
+            trusted_proxy(proxy, alone=len(proxies) == 1)
         origins = tuple(origin.rstrip("/") for origin in items("WEB_ALLOWED_ORIGINS"))
         for origin in origins:
             if not _ORIGIN.fullmatch(origin):
@@ -189,12 +229,17 @@ class Settings:
         history_days = whole("WEB_HISTORY_DAYS", cls.web_history_days, "a number of days", 1)
         feeds = items("PORTAL_FEEDS")
         for feed in feeds:
-            parts = urlsplit(feed)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            if not web_address(feed):
                 raise ConfigError(
                     f"PORTAL_FEEDS entry {feed!r} must be a feed's web address "
                     "(http:// or https://), several separated by commas"
                 )
+        zalo_bot_url = text("ZALO_BOT_URL")
+        if zalo_bot_url is not None and not web_address(zalo_bot_url):
+            raise ConfigError(
+                f"ZALO_BOT_URL must be a web address such as https://zalo.me/1234567890 "
+                f"(the ward's Zalo bot, offered to web chat visitors), got {zalo_bot_url!r}"
+            )
         poll_minutes = whole(
             "PORTAL_POLL_MINUTES", cls.portal_poll_minutes, "a number of minutes", 1
         )
@@ -227,7 +272,7 @@ class Settings:
             web_chat=switch("WEB_CHAT", cls.web_chat),
             web_allowed_origins=origins,
             web_history_days=history_days,
-            zalo_bot_url=text("ZALO_BOT_URL"),
+            zalo_bot_url=zalo_bot_url,
             portal_feeds=feeds,
             portal_poll_minutes=poll_minutes,
             alert_gather_seconds=gather,
@@ -239,8 +284,11 @@ class Settings:
         """Checks across settings; each channel's own are in its wardbot.channels entry."""
         from wardbot import channels  # the registry reads these settings
 
-        if self.public_url and not self.public_url.startswith("https://"):
-            raise ConfigError("PUBLIC_URL must start with https:// (Telegram and Zalo require it)")
+        if self.public_url and not web_address(self.public_url, ("https",)):
+            raise ConfigError(
+                "PUBLIC_URL must be the https:// address of this bot, such as "
+                "https://bot.phuong2.gov.vn (Telegram and Zalo require https)"
+            )
         channels.check(self)
         if self.staff_chat_id is not None and not self.telegram_token:
             raise ConfigError(

@@ -46,6 +46,11 @@ FULL = (
     "the data folder %s is full (%s): answering questions only; subscriptions, alerts and "
     "the question log resume once its disk has room and the bot is restarted"
 )
+NO_SCRATCH = (
+    "the data folder {} cannot be written ({}), and no temporary folder can be written "
+    "either to answer from meanwhile: make the data folder writable, or give the bot a "
+    "writable temporary folder (TMPDIR; with docker run --read-only, add --tmpfs /tmp)"
+)
 # What a write into the data folder raises when it fails: the file system's errors, and
 # SQLite's ("disk I/O error", "database or disk is full", "attempt to write a readonly
 # database"). A locked database is none of these: another process is writing.
@@ -53,7 +58,7 @@ WRITE_FAILURES = (OSError, sqlite3.OperationalError)
 T = TypeVar("T")
 
 
-def _probe(folder: Path) -> Exception | None:
+def probe(folder: Path) -> Exception | None:
     """Why the bot cannot write in `folder` (made if missing); None when it can."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -66,7 +71,8 @@ def _probe(folder: Path) -> Exception | None:
     return None
 
 
-def _why(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """Why a write failed, in a few words ("No space left on device")."""
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
@@ -91,13 +97,22 @@ def _full(folder: Path, exc: BaseException) -> bool:
         return False
 
 
+class NoScratch(OSError):
+    """Neither the data folder nor a temporary folder can be written: there is nowhere to
+    answer from. The message says what to do (NO_SCRATCH)."""
+
+
 @contextlib.contextmanager
 def _stand_in(settings: Settings, problem: BaseException) -> Iterator[Settings]:
     """`settings` with a temporary data folder seeded with what DATA_DIR holds (the
     database aside: it is opened read-only where it is); says why, in one line."""
     full = _full(settings.data_dir, problem)
-    log.error(FULL if full else READ_ONLY, settings.data_dir, _why(problem))
-    with tempfile.TemporaryDirectory(prefix="wardbot-") as scratch:
+    log.error(FULL if full else READ_ONLY, settings.data_dir, reason(problem))
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="wardbot-")
+    except OSError:  # a read-only root too (docker run --read-only), or a full /tmp
+        raise NoScratch(NO_SCRATCH.format(settings.data_dir, reason(problem))) from None
+    with folder as scratch:
         with contextlib.suppress(OSError):  # an unreadable DATA_DIR: start from nothing
             shutil.copytree(
                 settings.data_dir,
@@ -123,7 +138,7 @@ def engine_for(
     there failed already (the database's): go to the stand-in folder at once.
     `embed_at_most`: see Engine.open.
     """
-    problem = failed or _probe(settings.data_dir)
+    problem = failed or probe(settings.data_dir)
     if problem is None:
         try:
             engine = settings.open_engine(

@@ -130,7 +130,12 @@ def load_questions(path: Path) -> list[Question]:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         raise QuestionSetError(_yaml_problem(path, exc)) from exc
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except OSError as exc:
+        raise QuestionSetError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise QuestionSetError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from exc
+    except yaml.YAMLError as exc:
         raise QuestionSetError(f"{path}: {exc}") from exc
     if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
         raise QuestionSetError(f"{path}: expected a list of questions")

@@ -62,6 +62,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
+from wardbot.process import partial_file
 from wardbot.text import fold
 
 _STR = "tag:yaml.org,2002:str"
@@ -106,13 +107,15 @@ LAST_GOOD_FAQ_COPIES = ("faq.last-good.yaml", "faq.last-good.1.yaml", "faq.last-
 
 def keep_copy(copies: Sequence[Path], data: bytes) -> None:
     """Save `data` as `copies[0]`; the copies before it move one place down, the oldest
-    is dropped. Each step is a rename: a crash leaves whole files."""
-    for older, newer in zip(reversed(copies[1:]), reversed(copies[:-1]), strict=True):
-        if newer.exists():
-            os.replace(newer, older)
-    partial = copies[0].with_name(f".{copies[0].name}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, copies[0])
+    is dropped. Each step is a rename: a crash leaves whole files. The copies move only
+    once `data` is on disk: a full disk leaves them all where they were."""
+    with partial_file(copies[0]) as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+        for older, newer in zip(reversed(copies[1:]), reversed(copies[:-1]), strict=True):
+            if newer.exists():
+                os.replace(newer, older)
 
 
 # An edit that drops at least this many entries, or this share of them (more than one),

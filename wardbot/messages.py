@@ -697,11 +697,17 @@ def announce_kept_unserved(target: str) -> str:
     )
 
 
-def announce_failed(target: str, error: object) -> str:
+def announce_failed(target: str, source: str, why: str) -> str:
+    """`announce` copied the notice, then could not index it or queue its alerts."""
     return (
         f"{target} đã nằm trong thư mục thông báo nhưng chưa lập chỉ mục hay xếp tin báo được "
-        f"({error}); bot đang chạy sẽ tự nhận tệp, hoặc chạy lại announce."
+        f"({why}); bot đang chạy sẽ tự nhận tệp, hoặc chạy lại: bot.py announce {source}"
     )
+
+
+def data_not_written(data_dir: str, why: str) -> str:
+    """A command could not write in the data folder (read-only, full, not the owner)."""
+    return f"không ghi được vào thư mục dữ liệu {data_dir}: {why}"
 
 
 def announce_published(target: str, queued: int | None, why: str | None = None) -> str:

@@ -253,8 +253,9 @@ def _failure(source: str, exc: Exception) -> Outcome:
         return Outcome(source, FAILED, why=exc.why)
     if isinstance(exc, ImportLogError):
         return Outcome(source, FAILED, why=str(exc))
-    if isinstance(exc, OSError):
-        return Outcome(source, FAILED, why=f"could not write the notice ({exc.strerror or exc})")
+    if isinstance(exc, OSError):  # the content folder's, or the data folder's (the log)
+        where = f" in {Path(exc.filename).parent}" if exc.filename else ""
+        return Outcome(source, FAILED, why=f"could not write{where} ({exc.strerror or exc})")
     log.exception("importing %s failed", shown_address(source))
     return Outcome(source, FAILED, why=f"unexpected error ({type(exc).__name__}: {exc})")
 

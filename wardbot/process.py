@@ -11,11 +11,13 @@ import contextlib
 import fcntl
 import glob
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from types import FrameType
+from typing import BinaryIO, NoReturn
 
 # A partial file younger than this is left alone: its writer may not have locked it yet.
 PARTIAL_GRACE_SECONDS = 60.0
@@ -25,6 +27,18 @@ def prepare() -> None:
     # Small vector products (a question against every document) are fastest on one
     # thread, and extra BLAS threads stall on a busy host; numpy reads this on import.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM ends the process (exit status 143), until the running bot sets
+    its own handler (a graceful stop). In the Docker image the bot is PID 1, and the
+    kernel drops any signal PID 1 has no handler for: a `docker stop` while the bot was
+    still starting was lost, and Docker killed the bot 10 s later, mid-send."""
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+
+
+def _exit_on_signal(signum: int, frame: FrameType | None) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 def remove_killed_partials(path: Path) -> None:

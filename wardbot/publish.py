@@ -4,6 +4,7 @@ and queue the alerts."""
 from __future__ import annotations
 
 import asyncio
+import filecmp
 import functools
 import os
 import shutil
@@ -66,10 +67,15 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
     if (clash := id_clash(notice, {e.id: e.line for e in faq.faq}, settings.faq_file)) is not None:
         raise refused(str(clash))
     target = settings.content_dir / source.name
-    if target.exists() and target.resolve() != source.resolve():
+    # The same notice again (announce run again after a failure, as staff are told): only
+    # indexed and alerted; another notice under its name is refused.
+    copied = target.exists() and (
+        target.resolve() == source.resolve() or filecmp.cmp(source, target, shallow=False)
+    )
+    if target.exists() and not copied:
         raise PublishError(msg.announce_exists(str(target)))
     settings.content_dir.mkdir(parents=True, exist_ok=True)
-    if target.resolve() != source.resolve():
+    if not copied:
         # Copy aside, then rename: the watcher never sees a half-written file.
         fd, tmp = tempfile.mkstemp(dir=settings.content_dir, prefix=".publish-", suffix=".tmp")
         os.close(fd)

@@ -1,0 +1,155 @@
+"""The Docker image as the ward's IT person builds and runs it, without Docker: the
+Dockerfile's HEALTHCHECK command against the bot's real /healthz, what .dockerignore
+leaves out of the image, and `bot.py run` stopped (docker stop, Ctrl-C) while it starts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from wardbot.web import AsgiServer, bound_socket, web_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _healthcheck() -> str:
+    """The Python program the Dockerfile's HEALTHCHECK runs (`CMD python -c "..."`)."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    found = re.search(r'^HEALTHCHECK .*? CMD python -c "(.+?)"( \|\| exit 1)?$', dockerfile, re.M)
+    assert found, 'no `HEALTHCHECK ... CMD python -c "..."` in the Dockerfile'
+    return found.group(1)
+
+
+async def _healthcheck_status(healthy: bool, **env: str) -> int:
+    """The HEALTHCHECK's exit status against a bot whose parts are `healthy` or not."""
+    server = AsgiServer(web_app(checks={"telegram": lambda: healthy}), host="127.0.0.1")
+    await server.start(bound_socket())
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _healthcheck(),
+            env={"PATH": os.environ["PATH"], "HTTP_PORT": str(server.port), **env},
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        return await process.wait()
+    finally:
+        await server.stop()
+
+
+async def test_the_healthcheck_passes_while_the_bot_is_healthy_and_fails_when_not():
+    assert await _healthcheck_status(True) == 0
+    assert await _healthcheck_status(False) != 0
+
+
+async def test_the_healthcheck_asks_the_bot_itself_behind_an_outgoing_proxy():
+    # A ward office behind a proxy (`-e HTTP_PROXY=...`, or Docker's own proxy settings,
+    # which set both spellings): the bot's own address is not asked through it.
+    proxy = "http://127.0.0.1:9"  # nothing listens there
+    assert await _healthcheck_status(True, HTTP_PROXY=proxy, http_proxy=proxy) == 0
+
+
+def _docker_ignores(path: str) -> bool:
+    """Whether .dockerignore leaves `path` (relative, with '/') out of the build context,
+    by Docker's rules: each pattern is matched against the whole path from the context's
+    root with Go's filepath.Match (`*` and `?` stay within one folder; `**` spans any
+    number), a pattern matching a folder takes everything in it, `!` lets a path back in,
+    and the last pattern that matches wins."""
+    ignored = False
+    for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        keep = pattern.startswith("!")
+        parts = re.split(r"(\*\*/?|\*|\?)", pattern.lstrip("!").strip("/"))
+        wildcards = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+        regex = "".join(wildcards.get(part, re.escape(part)) for part in parts)
+        if re.fullmatch(f"{regex}(?:/.*)?", path):
+            ignored = not keep
+    return ignored
+
+
+def test_the_image_gets_the_program_and_the_ward_files_without_the_checkouts_leftovers():
+    shipped = [
+        "bot.py",
+        "pyproject.toml",
+        "faq.yaml",
+        "content/2024-07-15-khoi-cong-xay-dung-cong-trinh-cau-sa-dec.md",
+        "wardbot/config.py",
+        "wardbot/ranker.json",
+        "handlers/web_assets/widget.js",
+        "index/whoosh_index.py",
+    ]
+    assert [path for path in shipped if _docker_ignores(path)] == []
+    # What a developer's or a ward's checkout holds beside them: the bytecode of the
+    # Python the tests ran with, wherever it lies, secrets, the data folder.
+    left_out = [
+        "wardbot/__pycache__/config.cpython-312.pyc",
+        "handlers/__pycache__/telegram.cpython-312.pyc",
+        "index/__pycache__/whoosh_index.cpython-311.pyc",
+        "__pycache__/bot.cpython-312.pyc",
+        "wardbot/stray.pyc",
+        ".env",
+        "data/bot.sqlite3",
+        ".venv/bin/python",
+        "tests/test_docker.py",
+    ]
+    assert [path for path in left_out if not _docker_ignores(path)] == []
+
+
+@pytest.fixture
+def starting(monkeypatch, tmp_path):
+    """`bot.py run` (the web chat alone) whose start meets `starting.signal`; SIGTERM's
+    handler as it was afterwards."""
+    import wardbot.app
+
+    class Start:
+        signal = signal.SIGTERM
+
+        def __call__(self, settings: object) -> int:  # wardbot.app.main, still starting
+            signal.raise_signal(self.signal)
+            return 0  # reached only when the signal was dropped: the bot would run on
+
+    start = Start()
+    monkeypatch.setattr(wardbot.app, "main", start)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WEB_CHAT", "on")
+    monkeypatch.setenv("SEMANTIC_MATCHING", "off")
+    before = signal.getsignal(signal.SIGTERM)
+    yield start
+    signal.signal(signal.SIGTERM, before)
+
+
+def test_docker_stop_while_the_bot_is_starting_stops_it(starting):
+    """In the image `python bot.py run` is PID 1, and the kernel drops a signal PID 1 has
+    no handler for: a `docker stop` (SIGTERM) while the bot was still importing its parts
+    was lost, the bot started all the same, and Docker killed it 10 s later (SIGKILL, in
+    the middle of whatever it was sending)."""
+    import bot
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # what PID 1 has: nothing
+    with pytest.raises(SystemExit) as stopped:
+        bot.main(["run"])
+    assert stopped.value.code == 128 + signal.SIGTERM
+
+
+def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(starting, capsys):
+    """`make run`, then Ctrl-C at once: a KeyboardInterrupt traceback from the imports."""
+    import bot
+
+    starting.signal = signal.SIGINT
+    try:
+        code = bot.main(["run"])
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C came out of bot.main as a traceback")
+    assert code == 128 + signal.SIGINT
+    assert capsys.readouterr().err == "\n"
