@@ -346,6 +346,44 @@ async def test_a_suggestion_pressed_is_kept_as_the_residents_choice_and_answered
     assert answer["title"] == label
 
 
+async def test_a_message_sent_again_after_its_answer_was_lost_is_answered_once(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    """A phone on flaky 3G: the bot got the message, the answer to the send did not
+    reach the page, so the page sends it again with the same key (and, the network
+    back, perhaps while the first is still being answered)."""
+    first = await send(client, text="mat the bhyt thi lam sao", key="k" * 22)
+    again, meanwhile = await asyncio.gather(
+        send(client, text="mat the bhyt thi lam sao", key="k" * 22),
+        send(client, action="faq:dang-ky-tam-tru", label="Tạm trú", key="p" * 22),
+    )
+    pressed_again = await send(client, action="faq:dang-ky-tam-tru", label="Tạm trú", key="p" * 22)
+    assert [r.status_code for r in (first, again, meanwhile, pressed_again)] == [200] * 4
+    assert again.json() == first.json()
+    assert pressed_again.json() == meanwhile.json()
+    found = await history(client)
+    assert [(e["from"], e.get("key")) for e in found] == [
+        ("resident", "k" * 22),
+        ("bot", None),
+        ("resident", "p" * 22),
+        ("bot", None),
+    ]
+    # Another session's key is its own; without a key every message is a new one.
+    assert (await send(client, OTHER, text="cam on", key="k" * 22)).json()["id"] > found[-1]["id"]
+    await send(client, text="cam on")
+    await send(client, text="cam on")
+    later = await history(client, after=found[-1]["id"])
+    assert [e["from"] for e in later] == ["resident", "bot"] * 2
+
+
+@pytest.mark.parametrize("key", ["short", "k" * 65, "khóa" * 6, 12345678, ["k" * 22]])
+async def test_a_key_no_page_makes_is_refused(client: httpx.AsyncClient, key: object) -> None:
+    response = await send(client, text="cam on", key=key)
+    assert response.status_code == 400
+    assert response.json() == {"error": msg.WEB_BAD_REQUEST}
+    assert await history(client) == []
+
+
 async def test_read_it_all_comes_apart_from_the_related_questions(
     client: httpx.AsyncClient,
 ) -> None:

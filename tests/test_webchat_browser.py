@@ -606,3 +606,57 @@ async def test_a_phone_losing_its_network_shows_the_note_at_once_and_clears_it_w
     await expect(status).to_have_text("")  # the event stream is opened again at once
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
+
+
+async def test_a_message_whose_answer_was_lost_on_the_way_is_sent_again_and_answered_once(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Flaky 3G: the bot got the question and answered it, the response to the send never
+    reached the phone. The page tries again by itself; the bot knows the message."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    lost: list[str] = []
+
+    async def lose_the_first(route: Routed) -> None:
+        await route.fetch()  # the bot has it
+        if lost:
+            await route.continue_()
+        else:
+            lost.append(route.request.url)
+            await route.abort("connectionreset")
+
+    await page.route("**/chat/api/send", lose_the_first)
+    await ask(page, "mat the bhyt thi lam sao")
+    yours, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(yours).to_have_count(1)
+    await expect(yours.locator(".msg-status")).to_have_count(0)  # no longer "Đang gửi…"
+    await expect(page.locator("#chat-offline")).to_be_hidden()
+    assert lost
+    assert await page.locator("#chat-log .notice").count() == 0
+    assert await page.locator("#chat-input").input_value() == ""
+    assert await stored(bot.store) == 2  # the question and its answer, once each
+    await page.unroute_all(behavior="ignoreErrors")
+
+
+async def test_a_message_sent_without_a_network_goes_once_the_phone_is_back(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    yours, replies = messages(page)
+    await page.context.set_offline(True)
+    await expect(page.get_by_role("status")).to_have_text(UI["offline"])
+    await ask(page, "mat the bhyt thi lam sao")
+    await expect(yours.locator(".msg-status")).to_have_text(UI["sending"])
+    await ask(page, "cam on")  # after it, in order
+    await expect(yours).to_have_count(2)
+    await page.context.set_offline(False)
+    await expect(replies).to_have_count(2)
+    await expect(replies.first).to_contain_text(LOST_CARD)
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt thi lam sao", "cam on"])
+    await expect(yours.locator(".msg-status")).to_have_count(0)
+    await expect(page.get_by_role("status")).to_have_text("")
+    assert await page.locator("#chat-log .notice").count() == 0
+    assert await stored(bot.store) == 4

@@ -13,7 +13,10 @@
      send a header), or by long polling when events do not work. A stream that reconnects
      resumes after the page's cursor; an id already shown is never drawn twice.
    - A message sent is shown at once, then matched with the stored entry's id (from the
-     send's answer, or from the event that brings it first).
+     send's answer, or from the event that brings it first, which carries the message's
+     key). When its answer does not come back (the network went, a proxy says the bot is
+     restarting), it is sent again with the same key until it gets through: the bot
+     stores and answers each key once, so a retry never asks twice.
 */
 (() => {
   "use strict";
@@ -26,6 +29,10 @@
   // ms without a byte (the bot sends a comment every 15 s) before a stream counts as cut:
   // a connection lost without a word (a phone leaving Wi-Fi) would otherwise wait forever.
   const SSE_SILENCE = 40000;
+  // A send answered so (a proxy while the bot restarts) is tried again, as when the
+  // network fails; the longest pause between tries (ms).
+  const RETRY_STATUS = new Set([502, 503, 504]);
+  const RETRY_LONGEST = 30000;
   const SESSION_KEY = "wardbot.chat.session";
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
@@ -48,8 +55,9 @@
 
   // --- the session --------------------------------------------------------------------
 
-  function newSessionId() {
-    const bytes = new Uint8Array(32);
+  /** `size` random bytes in base64url: a session's id (32), a message's key (16). */
+  function randomId(size) {
+    const bytes = new Uint8Array(size);
     crypto.getRandomValues(bytes);
     let binary = "";
     for (const byte of bytes) binary += String.fromCharCode(byte);
@@ -62,7 +70,7 @@
         const storage = window[name];
         let id = storage.getItem(SESSION_KEY);
         if (!id || !SESSION_RE.test(id)) {
-          id = newSessionId();
+          id = randomId(32);
           storage.setItem(SESSION_KEY, id);
         }
         if (storage.getItem(SESSION_KEY) === id) return id;
@@ -70,7 +78,7 @@
         // Storage blocked (private mode, a sandboxed frame): try the next one.
       }
     }
-    return newSessionId(); // kept in memory: this page view only
+    return randomId(32); // kept in memory: this page view only
   }
 
   const session = sessionId();
@@ -82,7 +90,8 @@
   const drawnAt = new WeakMap(); // element drawn from an entry -> when (a count of drawings)
   let drawings = 0;
   let cursor = 0; // the highest entry id received
-  // Messages sent, not yet answered: {text, action, id, el, answered, mark: drawings then}.
+  // Messages sent, not yet answered: {key, text, action, id, el, answered, mark: drawings
+  // then}.
   const inFlight = [];
   let sending = Promise.resolve(); // sends go one after another, in order
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
@@ -266,8 +275,8 @@
       if (shown.has(entry.id)) continue;
       if (entry.reset) clearLog(); // /forget: the earlier messages are gone
       if (entry.from === "resident") {
-        const sent = inFlight.find((one) => one.id === entry.id) || inFlight.find(
-          (one) => one.id === null && one.text === entry.text && one.action === Boolean(entry.action),
+        const sent = inFlight.find(
+          (one) => one.id === entry.id || (one.id === null && one.key === entry.key),
         );
         if (sent) {
           sent.id = entry.id;
@@ -335,7 +344,7 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  let wakeUp = null; // ends the current nap early
+  const napping = new Set(); // ends the current naps early (the stream's, a send's)
 
   /** A pause before trying to reach the bot again, cut short once it is reachable. */
   function nap(ms) {
@@ -343,11 +352,15 @@
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        if (wakeUp === done) wakeUp = null;
+        napping.delete(done);
         resolve();
       }
-      wakeUp = done;
+      napping.add(done);
     });
+  }
+
+  function wakeUp() {
+    for (const done of [...napping]) done();
   }
 
   /** Any answer from the bot: the connection is back; whoever waits to retry, retries now.
@@ -355,14 +368,14 @@
   function reachable() {
     if (navigator.onLine === false) return;
     setOffline(false);
-    if (wakeUp) wakeUp();
+    wakeUp();
   }
 
   // The device says it lost or found its network: say so at once; once back, whoever waits
   // retries now, and the event stream (perhaps cut without a word) is opened again.
   window.addEventListener("offline", () => setOffline(true));
   window.addEventListener("online", () => {
-    if (wakeUp) wakeUp();
+    wakeUp();
     if (stream) {
       reopening = true;
       stream.abort();
@@ -511,7 +524,7 @@
 
   /** Show the message at once, then send it after the ones before it. */
   function send(message, text, action) {
-    const sent = { text, action, id: null, answered: false, el: null, mark: drawings };
+    const sent = { key: randomId(16), text, action, id: null, answered: false, el: null, mark: drawings };
     sent.el = drawEntry({ from: "resident", text, action });
     sent.el.classList.add("is-sending");
     const status = make("span", "msg-status", ui.sending);
@@ -523,20 +536,25 @@
     sending = sending.then(() => deliver(sent, message));
   }
 
+  /** Send until the bot answers (the same key each time), then match the answer. */
   async function deliver(sent, message) {
     let response;
     let data = null;
-    try {
-      response = await fetch(API + "send", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
-        body: JSON.stringify({ session, ...message }),
-        cache: "no-store",
-      });
-      data = await response.json().catch(() => null);
-    } catch (error) {
-      failed(sent, ui.failed, message.text);
-      return;
+    for (let delay = 1000; ; delay = Math.min(delay * 2, RETRY_LONGEST)) {
+      try {
+        response = await fetch(API + "send", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
+          body: JSON.stringify({ session, key: sent.key, ...message }),
+          cache: "no-store",
+        });
+        data = await response.json().catch(() => null);
+        if (!RETRY_STATUS.has(response.status)) break;
+      } catch (error) {
+        // The network failed: whether the bot got the message is unknown.
+      }
+      setOffline(true);
+      await nap(delay);
     }
     if (response.ok) reachable(); // the bot is back: no need to wait for a poll to say so
     if (!response.ok || !data || data.ok !== true || typeof data.id !== "number") {
