@@ -36,7 +36,7 @@ from wardbot.config import Settings
 from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation, Reply
 from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
 from wardbot.engine import Engine
-from wardbot.store import Store
+from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
 from wardbot.web import web_app
 
@@ -635,6 +635,35 @@ async def test_one_address_cannot_flood_ward_staff_with_tickets(
             assert f"phiếu số {number}" in (await history(client, made_up))[-1]["text"]
     finally:
         await channel.stop()
+
+
+async def test_a_ticket_opened_on_the_web_says_where_the_answer_will_be(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    """A closed page cannot be told anything: the resident is not promised the answer
+    "in this conversation" (as on Zalo) but told to open this page again, in this
+    browser; there the staff answer is."""
+    staffed = replace(settings, staff_chat_id=-100999)
+    desk = Desk(TicketBook(store), staffed, ward_engine, clock=clock)
+    conversation = Conversation(ward_engine, store, staffed, desk=desk, clock=clock)
+    channel = WebChatChannel(staffed, conversation, clock=clock)
+    await channel.start()
+    try:
+        async with (
+            serve(web_app(channel.routes())) as url,
+            httpx.AsyncClient(base_url=url, timeout=30.0) as client,
+        ):
+            await send(client, text="/hoicanbo phường có lớp dạy bơi không")
+            receipt = (await history(client))[-1]["text"]
+            assert "phiếu số 1" in receipt
+            assert "mở lại trang hỏi đáp này trên cùng điện thoại và cùng trình duyệt" in receipt
+            assert "trong cuộc trò chuyện này" not in receipt
+            await channel.deliver(SESSION, [Reply("Dạ, có lớp vào tháng 6.")])
+            assert (await history(client))[-1]["text"] == "Dạ, có lớp vào tháng 6."
+    finally:
+        await channel.stop()
+    zalo = await desk.request(ChatRef("zalo", "42"), "phường có lớp dạy bơi không")
+    assert "ngay trong cuộc trò chuyện này" in zalo[0].text
 
 
 async def test_a_long_message_for_ward_staff_is_taken_as_on_telegram_and_zalo(
