@@ -378,7 +378,9 @@ class WebChatChannel:
         """`clock` paces the rate limits; `now` (the time of day) dates the daily ones."""
         self.settings = settings
         self.conversation = conversation
-        self.answerer = Answerer(CHANNEL, conversation, settings)
+        # Choices are buttons, yet a number typed picks the one in that place, as on
+        # Telegram: residents used to Zalo's numbered lists type "1".
+        self.answerer = Answerer(CHANNEL, conversation, settings, counted=True)
         self.history = History(conversation.store)
         self.per_session = RateLimit(*SESSION_LIMIT, clock=clock)
         self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
@@ -641,7 +643,8 @@ class WebChatChannel:
                 if reset and number == 0:
                     body["reset"] = True
                 await self._add(client, session, "bot", body)
-            return []
+            # Drawn in this order (a reply's own actions first): what a number picks.
+            return [button for reply in replies for button in reply.buttons]
 
         return send
 

@@ -384,6 +384,22 @@ async def test_a_key_no_page_makes_is_refused(client: httpx.AsyncClient, key: ob
     assert await history(client) == []
 
 
+async def test_a_number_typed_under_the_suggestions_picks_the_button_in_that_place(
+    client: httpx.AsyncClient,
+) -> None:
+    """As on Telegram: the choices are buttons, yet residents used to Zalo type "2"."""
+    await send(client, text="the bhyt")
+    offer = (await history(client))[-1]
+    labels = [b["label"] for b in offer["buttons"]]
+    assert len(labels) >= 2
+    await send(client, text="số 2 ạ")
+    assert (await history(client))[-1]["title"] == labels[1]
+    await send(client, text="9")  # past the last button: which ones there are
+    past = (await history(client))[-1]
+    assert past["text"] == msg.number_not_a_button("9")
+    assert past["buttons"]  # the buttons again
+
+
 async def test_read_it_all_comes_apart_from_the_related_questions(
     client: httpx.AsyncClient,
 ) -> None:
