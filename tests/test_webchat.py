@@ -268,6 +268,24 @@ async def test_the_widget_script_carries_its_settings(client: httpx.AsyncClient)
     }
 
 
+@pytest.mark.parametrize("path", ["/chat/app.js", "/chat/app.css", "/widget.js"])
+async def test_a_file_of_the_chat_the_browser_has_is_not_sent_again(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    """The widget loads on every page of the portal, the chat's files on every visit: on
+    a phone's 3G, a browser that has them is told they are unchanged, without the file."""
+    first = await client.get(path)
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+    tag = first.headers["etag"]
+    for held in (tag, f"W/{tag}", f'"other", {tag}'):
+        again = await client.get(path, headers={"If-None-Match": held})
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again.headers["etag"] == tag
+    changed = await client.get(path, headers={"If-None-Match": '"an-older-version"'})
+    assert changed.status_code == 200 and changed.text == first.text
+
+
 async def test_allowed_origins_are_read_as_browsers_spell_them(
     ward_engine: Engine, store: Store, clock: Clock
 ) -> None:
