@@ -660,3 +660,22 @@ async def test_a_message_sent_without_a_network_goes_once_the_phone_is_back(
     await expect(page.get_by_role("status")).to_have_text("")
     assert await page.locator("#chat-log .notice").count() == 0
     assert await stored(bot.store) == 4
+
+
+async def test_the_widget_speaks_vietnamese_on_a_portal_page_marked_as_english(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Many portal templates say lang="en" (or nothing): a screen reader would read the
+    widget's Vietnamese with an English voice. The widget says its own language."""
+    page = await new_page(*PHONE)
+    await page.goto(bot.portal)
+    await expect(page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)).to_be_visible()
+    await page.evaluate("document.documentElement.lang = 'en'")
+    languages = await page.evaluate(
+        """() => {
+            const root = document.querySelector("[data-ward-chat]").shadowRoot;
+            return [...root.querySelectorAll("button, .panel")].map(
+                (node) => node.matches(":lang(vi)") && !node.matches(":lang(en)"));
+        }"""
+    )
+    assert languages and all(languages)
