@@ -679,3 +679,33 @@ async def test_the_widget_speaks_vietnamese_on_a_portal_page_marked_as_english(
         }"""
     )
     assert languages and all(languages)
+
+
+@pytest.mark.parametrize(("font_px", "height"), [(16, 330), (24, 330), (24, 480)])
+async def test_with_the_keyboard_open_or_large_text_the_answer_keeps_the_room(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot, font_px: int, height: int
+) -> None:
+    """A small phone with its keyboard open leaves ~330 px; an older resident's larger
+    default text (the browser's font size setting) makes every line taller. The header
+    and the hotline line do not take the screen from the answer."""
+    page = await new_page(360, height)
+    browser = await page.context.new_cdp_session(page)  # Chromium's font size setting
+    await browser.send("Page.setFontSizes", {"fontSizes": {"standard": font_px, "fixed": font_px}})
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt thi lam sao")
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await screenshot(page, f"{font_px}px-{height}")
+    shown = await page.locator("#chat-log").evaluate("log => log.clientHeight")
+    assert shown >= 0.45 * height
+    await expect(page.get_by_label(UI["input_label"])).to_be_in_viewport(ratio=1)
+
+
+async def test_a_phone_with_room_shows_the_intro_and_the_hotline(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await expect(page.locator("#chat-intro")).to_be_visible()
+    await expect(page.locator("#chat-contact")).to_be_visible()
+    await expect(page.locator("#chat-contact a")).to_have_attribute("href", "tel:02763822123")
