@@ -709,3 +709,35 @@ async def test_a_phone_with_room_shows_the_intro_and_the_hotline(
     await expect(page.locator("#chat-intro")).to_be_visible()
     await expect(page.locator("#chat-contact")).to_be_visible()
     await expect(page.locator("#chat-contact a")).to_have_attribute("href", "tel:02763822123")
+
+
+async def test_a_suggestion_tapped_twice_on_a_slow_phone_is_asked_once(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The phone lags, the resident taps again: the second tap of a choice still being
+    sent or answered does nothing (once answered, it may be pressed again)."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "bhyt")
+    yours, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    held: list[Routed] = []
+
+    async def slow(route: Routed) -> None:
+        held.append(route)
+
+    await page.route("**/chat/api/send", slow)
+    choice = replies.first.get_by_role("button", name=LOST_CARD)
+    async with page.expect_request("**/chat/api/send"):
+        await choice.click()
+    await choice.click()
+    await expect(yours).to_have_count(2)
+    [first] = held
+    await first.continue_()
+    await page.unroute_all(behavior="ignoreErrors")
+    await expect(replies).to_have_count(2)
+    await expect(replies.last).to_contain_text("VssID")
+    await expect(yours).to_have_count(2)
+    assert await stored(bot.store) == 4
+    await choice.click()  # answered: pressing it again asks again
+    await expect(replies).to_have_count(3)

@@ -90,8 +90,8 @@
   const drawnAt = new WeakMap(); // element drawn from an entry -> when (a count of drawings)
   let drawings = 0;
   let cursor = 0; // the highest entry id received
-  // Messages sent, not yet answered: {key, text, action, id, el, answered, mark: drawings
-  // then}.
+  // Messages sent, not yet answered: {key, text, action, pressed (a choice's action), id,
+  // el, answered, mark: drawings then}.
   const inFlight = [];
   let sending = Promise.resolve(); // sends go one after another, in order
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
@@ -519,12 +519,16 @@
       notice(ui.failed);
       return;
     }
+    // Tapped again while that choice is still being sent or answered (a slow phone):
+    // once is enough.
+    if (inFlight.some((sent) => sent.pressed === choice.action)) return;
     send({ action: choice.action, label: choice.label }, String(choice.label), true);
   }
 
   /** Show the message at once, then send it after the ones before it. */
   function send(message, text, action) {
     const sent = { key: randomId(16), text, action, id: null, answered: false, el: null, mark: drawings };
+    sent.pressed = action ? message.action : null;
     sent.el = drawEntry({ from: "resident", text, action });
     sent.el.classList.add("is-sending");
     const status = make("span", "msg-status", ui.sending);
