@@ -741,3 +741,42 @@ async def test_a_suggestion_tapped_twice_on_a_slow_phone_is_asked_once(
     assert await stored(bot.store) == 4
     await choice.click()  # answered: pressing it again asks again
     await expect(replies).to_have_count(3)
+
+
+@pytest.mark.parametrize("reached", [False, True], ids=["lost-on-the-way", "answer-lost"])
+async def test_a_page_reloaded_while_a_message_is_still_being_sent_sends_it_once(
+    bot: Bot, new_page: NewPage, reached: bool
+) -> None:
+    """The page seems stuck on flaky 3G and the resident reloads it (the usual reflex)
+    while a question still says "Đang gửi…": it is not lost, nor asked twice when the bot
+    had it already."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    down = [True]
+
+    async def flaky(route: Routed) -> None:
+        if not down[0]:
+            await route.continue_()
+            return
+        if reached:
+            await route.fetch()  # the bot has it; its answer does not come back
+        await route.abort("connectionreset")
+
+    await page.route("**/chat/api/send", flaky)
+    async with page.expect_request("**/chat/api/send"):
+        await ask(page, "mat the bhyt thi lam sao")
+    yours, replies = messages(page)
+    await expect(yours.locator(".msg-status")).to_have_text(UI["sending"])
+    await page.reload()
+    down[0] = False
+    await expect(replies).to_have_count(1)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt thi lam sao"])
+    await expect(yours.locator(".msg-status")).to_have_count(0)
+    assert await stored(bot.store) == 2
+    # Nothing is sent again at the next reload.
+    await page.reload()
+    await expect(replies).to_have_count(1)
+    await expect(yours).to_have_count(1)
+    assert await page.evaluate("sessionStorage.getItem('wardbot.chat.pending')") is None
+    await page.unroute_all(behavior="ignoreErrors")

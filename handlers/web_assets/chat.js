@@ -16,7 +16,9 @@
      send's answer, or from the event that brings it first, which carries the message's
      key). When its answer does not come back (the network went, a proxy says the bot is
      restarting), it is sent again with the same key until it gets through: the bot
-     stores and answers each key once, so a retry never asks twice.
+     stores and answers each key once, so a retry never asks twice. The messages not yet
+     through are kept in the tab's sessionStorage: a reload (the reflex when a page seems
+     stuck) sends again those the history does not hold.
 */
 (() => {
   "use strict";
@@ -34,6 +36,7 @@
   const RETRY_STATUS = new Set([502, 503, 504]);
   const RETRY_LONGEST = 30000;
   const SESSION_KEY = "wardbot.chat.session";
+  const PENDING_KEY = "wardbot.chat.pending"; // in sessionStorage: this tab's unsent messages
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
   const API = "/chat/api/";
@@ -90,12 +93,13 @@
   const drawnAt = new WeakMap(); // element drawn from an entry -> when (a count of drawings)
   let drawings = 0;
   let cursor = 0; // the highest entry id received
-  // Messages sent, not yet answered: {key, text, action, pressed (a choice's action), id,
-  // el, answered, mark: drawings then}.
+  // Messages sent, not yet answered: {key, message (what is posted), text, action, pressed
+  // (a choice's action), id, el, answered, mark: drawings then}.
   const inFlight = [];
   let sending = Promise.resolve(); // sends go one after another, in order
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
   let typing = null; // the "typing" bubble, while shown
+  const seenKeys = new Set(); // the keys of the resident's messages the history holds
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -275,6 +279,7 @@
       if (shown.has(entry.id)) continue;
       if (entry.reset) clearLog(); // /forget: the earlier messages are gone
       if (entry.from === "resident") {
+        if (typeof entry.key === "string") seenKeys.add(entry.key);
         const sent = inFlight.find(
           (one) => one.id === entry.id || (one.id === null && one.key === entry.key),
         );
@@ -282,6 +287,7 @@
           sent.id = entry.id;
           sent.el.classList.remove("is-sending");
           shown.set(entry.id, sent.el);
+          keepPending();
           continue;
         }
       }
@@ -526,8 +532,8 @@
   }
 
   /** Show the message at once, then send it after the ones before it. */
-  function send(message, text, action) {
-    const sent = { key: randomId(16), text, action, id: null, answered: false, el: null, mark: drawings };
+  function send(message, text, action, key = randomId(16)) {
+    const sent = { key, message, text, action, id: null, answered: false, el: null, mark: drawings };
     sent.pressed = action ? message.action : null;
     sent.el = drawEntry({ from: "resident", text, action });
     sent.el.classList.add("is-sending");
@@ -535,9 +541,43 @@
     status.setAttribute("aria-hidden", "true");
     sent.el.append(status);
     inFlight.push(sent);
+    keepPending();
     place(sent.el, true);
     showTyping();
     sending = sending.then(() => deliver(sent, message));
+  }
+
+  /** This tab's messages not yet through, kept for a reload (`resumePending`). */
+  function keepPending() {
+    try {
+      const waiting = inFlight
+        .filter((one) => one.id === null)
+        .map(({ key, message, text, action }) => ({ key, message, text, action }));
+      if (waiting.length) {
+        sessionStorage.setItem(PENDING_KEY, JSON.stringify({ session, waiting }));
+      } else {
+        sessionStorage.removeItem(PENDING_KEY);
+      }
+    } catch (error) {
+      // Storage blocked: a reload loses them, as before.
+    }
+  }
+
+  /** After a reload: send again what the last page view had not got through, unless the
+      history holds it (the bot got it; its answer is there or on its way). */
+  function resumePending() {
+    let kept = null;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(PENDING_KEY) || "null");
+    } catch (error) {
+      return;
+    }
+    if (!kept || kept.session !== session || !Array.isArray(kept.waiting)) return;
+    for (const one of kept.waiting) {
+      if (!one || typeof one.key !== "string" || !one.message || seenKeys.has(one.key)) continue;
+      send(one.message, String(one.text), Boolean(one.action), one.key);
+    }
+    keepPending();
   }
 
   /** Send until the bot answers (the same key each time), then match the answer. */
@@ -619,6 +659,7 @@
     sent.answered = true;
     const at = inFlight.indexOf(sent);
     if (at >= 0) inFlight.splice(at, 1);
+    keepPending();
     sent.el.querySelector(".msg-status")?.remove();
     showTyping();
   }
@@ -695,6 +736,7 @@
     }
     log.setAttribute("aria-busy", "false");
     log.scrollTop = log.scrollHeight;
+    resumePending();
     listen();
   }
 
