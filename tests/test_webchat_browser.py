@@ -9,6 +9,7 @@ ports (other origins).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -650,6 +651,8 @@ async def test_a_message_sent_without_a_network_goes_once_the_phone_is_back(
     await expect(page.get_by_role("status")).to_have_text(UI["offline"])
     await ask(page, "mat the bhyt thi lam sao")
     await expect(yours.locator(".msg-status")).to_have_text(UI["sending"])
+    # Nothing reached the bot: it is not said to be answering.
+    await expect(page.locator(".msg-typing")).to_have_count(0)
     await ask(page, "cam on")  # after it, in order
     await expect(yours).to_have_count(2)
     await page.context.set_offline(False)
@@ -780,3 +783,26 @@ async def test_a_page_reloaded_while_a_message_is_still_being_sent_sends_it_once
     await expect(yours).to_have_count(1)
     assert await page.evaluate("sessionStorage.getItem('wardbot.chat.pending')") is None
     await page.unroute_all(behavior="ignoreErrors")
+
+
+async def test_the_typing_note_shows_once_the_bot_has_the_message_until_it_answers(
+    bot: Bot, new_page: NewPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    thinking = asyncio.Event()
+    answer = bot.channel.answerer.text
+
+    async def slow(*args: object, **kwargs: object) -> None:
+        await thinking.wait()
+        await answer(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.channel.answerer, "text", slow)
+    await ask(page, "mat the bhyt thi lam sao")
+    yours, replies = messages(page)
+    typing = page.locator(".msg-typing")
+    await expect(typing).to_contain_text(UI["typing"])
+    await expect(yours.locator(".msg-status")).to_have_count(0)  # no longer "Đang gửi…"
+    thinking.set()
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(typing).to_have_count(0)

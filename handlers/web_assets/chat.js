@@ -251,8 +251,10 @@
     for (const node of [...log.children]) if (node !== typing) node.remove();
   }
 
+  /** "Trợ lý đang trả lời…" while the bot has a message of ours and has not answered it;
+      not for one still on its way ("Đang gửi…", the phone offline, say). */
   function showTyping() {
-    const waiting = inFlight.some((sent) => !sent.answered);
+    const waiting = inFlight.some((sent) => sent.id !== null && !sent.answered);
     if (waiting && !typing) {
       typing = make("div", "msg msg-bot msg-typing");
       const bubble = make("div", "msg-bubble");
@@ -286,8 +288,10 @@
         if (sent) {
           sent.id = entry.id;
           sent.el.classList.remove("is-sending");
+          sent.el.querySelector(".msg-status")?.remove(); // the bot has it
           shown.set(entry.id, sent.el);
           keepPending();
+          showTyping();
           continue;
         }
       }
