@@ -806,3 +806,33 @@ async def test_the_typing_note_shows_once_the_bot_has_the_message_until_it_answe
     thinking.set()
     await expect(replies.last).to_contain_text(LOST_CARD)
     await expect(typing).to_have_count(0)
+
+
+async def test_behind_a_proxy_that_holds_the_event_stream_the_page_falls_back_to_polling(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Some proxies (an antivirus scanning HTTPS on an office PC, a carrier's) keep a
+    streamed response until it ends: the event stream opens and nothing ever comes. A
+    stream that brought nothing did not work, however long it was held: after a few,
+    the page polls, and a staff answer reaches it."""
+    page = await new_page(*PHONE)
+    await page.clock.install()
+    held: list[Routed] = []
+
+    async def hold(route: Routed) -> None:
+        held.append(route)
+
+    await page.route("**/chat/api/events?**", hold)
+    await page.goto(f"{bot.url}/chat")
+    polled: list[str] = []
+    page.on("request", lambda r: polled.append(r.url) if "wait=1" in r.url else None)
+    for _ in range(4):  # each held stream given up after 40 s of silence, then 2 s
+        await page.clock.run_for(45_000)
+    assert polled, f"still waiting for event streams ({len(held)} opened)"
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await page.unroute_all(behavior="ignoreErrors")
+    for route in held:
+        with contextlib.suppress(Exception):
+            await route.abort()

@@ -27,7 +27,10 @@
   const MAX_PAGES = 50; // history pages fetched at most in one go
   const SSE_FAILURES = 3; // event streams failing in a row before falling back to polling
   const SSE_RETRY = 2000; // ms before an event stream that ended is opened again
-  const SSE_LASTED = 10000; // ms: a stream open this long worked (it ended, it did not fail)
+  // ms: a stream open this long that brought something worked (it ended, it did not fail).
+  // One that brought nothing failed, however long it was held (a proxy keeping a streamed
+  // response until it ends: the bot's first line never arrives).
+  const SSE_LASTED = 10000;
   // ms without a byte (the bot sends a comment every 15 s) before a stream counts as cut:
   // a connection lost without a word (a phone leaving Wi-Fi) would otherwise wait forever.
   const SSE_SILENCE = 40000;
@@ -412,6 +415,7 @@
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
+        control.heard = true;
         clearTimeout(silence);
         silence = setTimeout(() => control.abort(), SSE_SILENCE);
         buffer += decoder.decode(value, { stream: true });
@@ -450,9 +454,10 @@
     let failures = 0;
     for (;;) {
       const opened = Date.now();
-      stream = new AbortController();
+      const control = new AbortController();
+      stream = control;
       try {
-        await readEvents(stream);
+        await readEvents(control);
       } catch (error) {
         // not opened, or cut: as an ended stream
       }
@@ -461,7 +466,7 @@
         reopening = false;
         continue;
       }
-      if (Date.now() - opened >= SSE_LASTED) failures = 0;
+      if (control.heard && Date.now() - opened >= SSE_LASTED) failures = 0;
       failures += 1;
       setOffline(true);
       if (failures >= SSE_FAILURES) {
