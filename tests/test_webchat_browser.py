@@ -837,3 +837,41 @@ async def test_behind_a_proxy_that_holds_the_event_stream_the_page_falls_back_to
     for route in held:
         with contextlib.suppress(Exception):
             await route.abort()
+
+
+async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwhile(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Android freezes a page in the background and its event stream dies without a
+    word; the resident, waiting for ward staff's answer, comes back to the tab. The page
+    fetches what it missed and listens again at once, not after 40 s of silence."""
+    page = await new_page(*PHONE)
+    await page.clock.install()  # no timer fires unless the test moves the clock
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    dead: list[Routed] = []
+
+    async def silent(route: Routed) -> None:  # the first: a connection gone without a word
+        if dead:
+            await route.continue_()
+        else:
+            dead.append(route)
+
+    await page.route("**/chat/api/events?**", silent)
+    async with page.expect_request("**/chat/api/events?**"):
+        await page.evaluate("window.dispatchEvent(new Event('online'))")  # the stream dies
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    await page.clock.run_for(20_000)  # the bot's comments stopped coming
+    await page.evaluate(
+        "Object.defineProperty(document, 'visibilityState', {value: 'visible'});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await bot.channel.deliver(await session_of(page), [Reply("Dạ, thêm một ý nữa.")])
+    await expect(replies.last).to_contain_text("Dạ, thêm một ý nữa.")  # listening again
+    await page.unroute_all(behavior="ignoreErrors")
+    for route in dead:
+        with contextlib.suppress(Exception):
+            await route.abort()

@@ -34,6 +34,8 @@
   // ms without a byte (the bot sends a comment every 15 s) before a stream counts as cut:
   // a connection lost without a word (a phone leaving Wi-Fi) would otherwise wait forever.
   const SSE_SILENCE = 40000;
+  // ms: a stream heard from this recently is alive (the bot's comment comes every 15 s).
+  const SSE_ALIVE = 20000;
   // A send answered so (a proxy while the bot restarts) is tried again, as when the
   // network fails; the longest pause between tries (ms).
   const RETRY_STATUS = new Set([502, 503, 504]);
@@ -395,6 +397,19 @@
     }
   });
 
+  // Back on the tab (Android freezes a page in the background, and its stream may have
+  // died without a word): what came meanwhile is fetched at once, and a stream not heard
+  // from lately is opened again, rather than waiting out SSE_SILENCE.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    catchUp().catch(() => setOffline(true));
+    wakeUp();
+    if (stream && Date.now() - (stream.heardAt || 0) > SSE_ALIVE) {
+      reopening = true;
+      stream.abort();
+    }
+  });
+
   /** Read server-sent events from the stream of messages after the cursor, drawing
       each; returns when the stream ends, throws when it cannot be opened. */
   async function readEvents(control) {
@@ -416,6 +431,7 @@
         const { value, done } = await reader.read();
         if (done) return;
         control.heard = true;
+        control.heardAt = Date.now();
         clearTimeout(silence);
         silence = setTimeout(() => control.abort(), SSE_SILENCE);
         buffer += decoder.decode(value, { stream: true });
