@@ -5,11 +5,13 @@
 - `GET /widget.js`: one `<script>` tag adds a chat button and panel to any page of the
   sites in `WEB_ALLOWED_ORIGINS` (the panel is a frame of `/chat?embed=1`, which the
   browser shows only inside those sites: Content-Security-Policy frame-ancestors).
-- `POST /chat/api/send` a message or a button press; `GET /chat/api/events` the replies
-  as server-sent events, `GET /chat/api/poll` the same by long polling; both resume
-  after a cursor, so a page that reconnects refetches what it missed. They name the
-  session in the X-Ward-Session header, never in the URL: the id is the only key to a
-  conversation, and proxies and CDNs write URLs to their logs.
+- `POST /chat/api/send` a message or a button press, named by a key the page makes for
+  it: sent again (its answer was lost on the way back), it is neither stored nor answered
+  twice. `GET /chat/api/events` the replies as server-sent events, `GET /chat/api/poll`
+  the same by long polling; both resume after a cursor, so a page that reconnects
+  refetches what it missed. They name the session in the X-Ward-Session header, never in
+  the URL: the id is the only key to a conversation, and proxies and CDNs write URLs to
+  their logs.
 
 A browser is an anonymous session: a random id the page keeps in its storage, nothing
 else. What the session was told is kept (`web_messages`, WEB_HISTORY_DAYS) so a reload
@@ -23,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hashlib
 import html
 import ipaddress
 import json
@@ -48,6 +51,7 @@ from wardbot.conversation import (
     MAX_MESSAGE_CHARS,
     MAX_STAFF_MESSAGE_CHARS,
     Button,
+    ChatLocks,
     Conversation,
     Reply,
 )
@@ -59,6 +63,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "web"
 SESSION = re.compile(r"[A-Za-z0-9_-]{22,64}")  # the page's random id (>= 128 bits)
+KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")  # the page's random name for one message it sends
 # A cursor is a message's row id: SQLite's INTEGER, at most 2**63 - 1 (19 digits).
 CURSOR = re.compile(r"[0-9]{1,19}")
 MAX_CURSOR = 2**63 - 1
@@ -234,6 +239,20 @@ class History:
             found = sorted(found + held, key=lambda entry: entry.id)[:limit]
         return found
 
+    async def sent(self, session: str, key: str) -> int | None:
+        """The id of the resident's message in `session` that the page named `key`, if
+        it is there: the page is sending it again."""
+        for entry in self._memory.get(session, ()):
+            if entry.author == "resident" and entry.body.get("key") == key:
+                return entry.id
+        async with self.store.db.execute(
+            "SELECT id FROM web_messages WHERE channel = ? AND chat_id = ? "
+            "AND author = 'resident' AND json_extract(body, '$.key') = ? LIMIT 1",
+            (CHANNEL, session, key),
+        ) as rows:
+            row = await rows.fetchone()
+        return int(row[0]) if row else None
+
     async def exists(self, session: str) -> bool:
         """Whether `session` has any message (else it is a new conversation)."""
         if session in self._memory:
@@ -360,11 +379,15 @@ class WebChatChannel:
         """`clock` paces the rate limits; `now` (the time of day) dates the daily ones."""
         self.settings = settings
         self.conversation = conversation
-        self.answerer = Answerer(CHANNEL, conversation, settings)
+        # Choices are buttons, yet a number typed picks the one in that place, as on
+        # Telegram: residents used to Zalo's numbered lists type "1".
+        self.answerer = Answerer(CHANNEL, conversation, settings, counted=True)
         self.history = History(conversation.store)
         self.per_session = RateLimit(*SESSION_LIMIT, clock=clock)
         self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
         self.allowance = DailyAllowance(clock=now)
+        # A message is looked for (sent again?) and stored in one go, per session.
+        self._receiving = ChatLocks()
         self._running = False
         self._purger: asyncio.Task[None] | None = None
 
@@ -464,11 +487,7 @@ class WebChatChannel:
 
     def asset(self, name: str, media_type: str) -> Callable[[Request], Any]:
         async def serve(request: Request) -> Response:
-            return Response(
-                _asset(name),
-                media_type=f"{media_type}; charset=utf-8",
-                headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
-            )
+            return _revalidated(request, _asset(name), media_type)
 
         return serve
 
@@ -484,11 +503,7 @@ class WebChatChannel:
             ensure_ascii=False,
         )
         script = _asset("widget.js").replace("/*{{config}}*/null", config)
-        return Response(
-            script,
-            media_type="text/javascript; charset=utf-8",
-            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
-        )
+        return _revalidated(request, script, "text/javascript")
 
     # --- the API --------------------------------------------------------------------------
 
@@ -546,8 +561,10 @@ class WebChatChannel:
         return _error(429, text, retry_after=max(1, round(self.allowance.until_tomorrow())))
 
     async def send(self, request: Request) -> Response:
-        """POST /chat/api/send {session, text} or {session, action, label}: stored, then
-        answered; the replies arrive through events or poll."""
+        """POST /chat/api/send {session, text} or {session, action, label}, with the
+        page's `key` for the message: stored, then answered; the replies arrive through
+        events or poll. A key the session has sent already is answered with that
+        message's id, and nothing else happens."""
         refused = self._refused(request)
         if refused is not None:
             return refused
@@ -562,8 +579,10 @@ class WebChatChannel:
             or not SESSION.fullmatch(session)
         ):
             return _error(400, msg.WEB_BAD_REQUEST)
-        text, action = data.get("text"), data.get("action")
+        text, action, key = data.get("text"), data.get("action"), data.get("key")
         if not (isinstance(text, str) and text.strip()) and not isinstance(action, str):
+            return _error(400, msg.WEB_BAD_REQUEST)
+        if key is not None and not (isinstance(key, str) and KEY.fullmatch(key)):
             return _error(400, msg.WEB_BAD_REQUEST)
         # Longer than any message may be; within it, the conversation decides as on every
         # channel (a question, or up to MAX_STAFF_MESSAGE_CHARS for staff).
@@ -571,20 +590,34 @@ class WebChatChannel:
         if isinstance(text, str) and len(text) > longest and not isinstance(action, str):
             return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
         client = _client(request)
-        limited = self._limited(client, session) or await self._beyond_allowance(client, session)
-        if limited is not None:
-            return limited
+        async with self._receiving.hold(session):
+            # Sent again (the phone lost the answer to the first try): stored and answered
+            # already, or being answered; the replies reach the page as any do.
+            earlier = await self.history.sent(session, key) if key is not None else None
+            if earlier is not None:
+                return JSONResponse({"ok": True, "id": earlier})
+            limited = self._limited(client, session) or await self._beyond_allowance(
+                client, session
+            )
+            if limited is not None:
+                return limited
+            if isinstance(action, str):
+                label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
+                body: dict[str, Any] = {"text": label, "action": True}
+            else:
+                assert isinstance(text, str)
+                body = {"text": text}
+            if key is not None:
+                body["key"] = key
+            mine = await self._add(client, session, "resident", body)
         # The session id is the page's own choice: the address limits what one client
         # may ask of ward staff (wardbot.desk), never stored.
         chat = ChatRef(CHANNEL, session, origin=client)
+        sender = self._sender(client, session, mine)
         if isinstance(action, str):
-            label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
-            mine = await self._add(client, session, "resident", {"text": label, "action": True})
-            await self.answerer.action(chat, action, self._sender(client, session, mine))
+            await self.answerer.action(chat, action, sender)
         else:
             assert isinstance(text, str)
-            mine = await self._add(client, session, "resident", {"text": text})
-            sender = self._sender(client, session, mine)
             await self.answerer.text(chat, text, sender, sender=session)
         return JSONResponse({"ok": True, "id": mine})
 
@@ -603,7 +636,8 @@ class WebChatChannel:
                 if reset and number == 0:
                     body["reset"] = True
                 await self._add(client, session, "bot", body)
-            return []
+            # Drawn in this order (a reply's own actions first): what a number picks.
+            return [button for reply in replies for button in reply.buttons]
 
         return send
 
@@ -684,6 +718,19 @@ def _client(request: Request) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
     return address
+
+
+def _revalidated(request: Request, text: str, media_type: str) -> Response:
+    """A file of the chat (`text`), checked with the bot at each use but sent again only
+    when it changed: a browser that has this version (its ETag in If-None-Match) gets 304
+    and no body. The widget loads on every page of the portal, the chat's script and style
+    on every visit: on a phone's 3G they are not downloaded each time."""
+    tag = f'"{hashlib.blake2b(text.encode(), digest_size=12).hexdigest()}"'
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache", "ETag": tag}
+    held = request.headers.get("if-none-match", "")
+    if tag in (t.strip().removeprefix("W/") for t in held.split(",")) or held.strip() == "*":
+        return Response(status_code=304, headers=headers)
+    return Response(text, media_type=f"{media_type}; charset=utf-8", headers=headers)
 
 
 def _script_safe(data: str) -> str:

@@ -36,7 +36,7 @@ from wardbot.config import Settings
 from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation, Reply
 from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
 from wardbot.engine import Engine
-from wardbot.store import Store
+from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
 from wardbot.web import web_app
 
@@ -268,6 +268,24 @@ async def test_the_widget_script_carries_its_settings(client: httpx.AsyncClient)
     }
 
 
+@pytest.mark.parametrize("path", ["/chat/app.js", "/chat/app.css", "/widget.js"])
+async def test_a_file_of_the_chat_the_browser_has_is_not_sent_again(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    """The widget loads on every page of the portal, the chat's files on every visit: on
+    a phone's 3G, a browser that has them is told they are unchanged, without the file."""
+    first = await client.get(path)
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+    tag = first.headers["etag"]
+    for held in (tag, f"W/{tag}", f'"other", {tag}'):
+        again = await client.get(path, headers={"If-None-Match": held})
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again.headers["etag"] == tag
+    changed = await client.get(path, headers={"If-None-Match": '"an-older-version"'})
+    assert changed.status_code == 200 and changed.text == first.text
+
+
 async def test_allowed_origins_are_read_as_browsers_spell_them(
     ward_engine: Engine, store: Store, clock: Clock
 ) -> None:
@@ -344,6 +362,60 @@ async def test_a_suggestion_pressed_is_kept_as_the_residents_choice_and_answered
         "action": True,
     }
     assert answer["title"] == label
+
+
+async def test_a_message_sent_again_after_its_answer_was_lost_is_answered_once(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    """A phone on flaky 3G: the bot got the message, the answer to the send did not
+    reach the page, so the page sends it again with the same key (and, the network
+    back, perhaps while the first is still being answered)."""
+    first = await send(client, text="mat the bhyt thi lam sao", key="k" * 22)
+    again, meanwhile = await asyncio.gather(
+        send(client, text="mat the bhyt thi lam sao", key="k" * 22),
+        send(client, action="faq:dang-ky-tam-tru", label="Tạm trú", key="p" * 22),
+    )
+    pressed_again = await send(client, action="faq:dang-ky-tam-tru", label="Tạm trú", key="p" * 22)
+    assert [r.status_code for r in (first, again, meanwhile, pressed_again)] == [200] * 4
+    assert again.json() == first.json()
+    assert pressed_again.json() == meanwhile.json()
+    found = await history(client)
+    assert [(e["from"], e.get("key")) for e in found] == [
+        ("resident", "k" * 22),
+        ("bot", None),
+        ("resident", "p" * 22),
+        ("bot", None),
+    ]
+    # Another session's key is its own; without a key every message is a new one.
+    assert (await send(client, OTHER, text="cam on", key="k" * 22)).json()["id"] > found[-1]["id"]
+    await send(client, text="cam on")
+    await send(client, text="cam on")
+    later = await history(client, after=found[-1]["id"])
+    assert [e["from"] for e in later] == ["resident", "bot"] * 2
+
+
+@pytest.mark.parametrize("key", ["short", "k" * 65, "khóa" * 6, 12345678, ["k" * 22]])
+async def test_a_key_no_page_makes_is_refused(client: httpx.AsyncClient, key: object) -> None:
+    response = await send(client, text="cam on", key=key)
+    assert response.status_code == 400
+    assert response.json() == {"error": msg.WEB_BAD_REQUEST}
+    assert await history(client) == []
+
+
+async def test_a_number_typed_under_the_suggestions_picks_the_button_in_that_place(
+    client: httpx.AsyncClient,
+) -> None:
+    """As on Telegram: the choices are buttons, yet residents used to Zalo type "2"."""
+    await send(client, text="the bhyt")
+    offer = (await history(client))[-1]
+    labels = [b["label"] for b in offer["buttons"]]
+    assert len(labels) >= 2
+    await send(client, text="số 2 ạ")
+    assert (await history(client))[-1]["title"] == labels[1]
+    await send(client, text="9")  # past the last button: which ones there are
+    past = (await history(client))[-1]
+    assert past["text"] == msg.number_not_a_button("9")
+    assert past["buttons"]  # the buttons again
 
 
 async def test_read_it_all_comes_apart_from_the_related_questions(
@@ -597,6 +669,35 @@ async def test_one_address_cannot_flood_ward_staff_with_tickets(
             assert f"phiếu số {number}" in (await history(client, made_up))[-1]["text"]
     finally:
         await channel.stop()
+
+
+async def test_a_ticket_opened_on_the_web_says_where_the_answer_will_be(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    """A closed page cannot be told anything: the resident is not promised the answer
+    "in this conversation" (as on Zalo) but told to open this page again, in this
+    browser; there the staff answer is."""
+    staffed = replace(settings, staff_chat_id=-100999)
+    desk = Desk(TicketBook(store), staffed, ward_engine, clock=clock)
+    conversation = Conversation(ward_engine, store, staffed, desk=desk, clock=clock)
+    channel = WebChatChannel(staffed, conversation, clock=clock)
+    await channel.start()
+    try:
+        async with (
+            serve(web_app(channel.routes())) as url,
+            httpx.AsyncClient(base_url=url, timeout=30.0) as client,
+        ):
+            await send(client, text="/hoicanbo phường có lớp dạy bơi không")
+            receipt = (await history(client))[-1]["text"]
+            assert "phiếu số 1" in receipt
+            assert "mở lại trang hỏi đáp này trên cùng điện thoại và cùng trình duyệt" in receipt
+            assert "trong cuộc trò chuyện này" not in receipt
+            await channel.deliver(SESSION, [Reply("Dạ, có lớp vào tháng 6.")])
+            assert (await history(client))[-1]["text"] == "Dạ, có lớp vào tháng 6."
+    finally:
+        await channel.stop()
+    zalo = await desk.request(ChatRef("zalo", "42"), "phường có lớp dạy bơi không")
+    assert "ngay trong cuộc trò chuyện này" in zalo[0].text
 
 
 async def test_a_long_message_for_ward_staff_is_taken_as_on_telegram_and_zalo(

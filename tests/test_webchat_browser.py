@@ -9,6 +9,7 @@ ports (other origins).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -606,3 +607,271 @@ async def test_a_phone_losing_its_network_shows_the_note_at_once_and_clears_it_w
     await expect(status).to_have_text("")  # the event stream is opened again at once
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
+
+
+async def test_a_message_whose_answer_was_lost_on_the_way_is_sent_again_and_answered_once(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Flaky 3G: the bot got the question and answered it, the response to the send never
+    reached the phone. The page tries again by itself; the bot knows the message."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    lost: list[str] = []
+
+    async def lose_the_first(route: Routed) -> None:
+        await route.fetch()  # the bot has it
+        if lost:
+            await route.continue_()
+        else:
+            lost.append(route.request.url)
+            await route.abort("connectionreset")
+
+    await page.route("**/chat/api/send", lose_the_first)
+    await ask(page, "mat the bhyt thi lam sao")
+    yours, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(yours).to_have_count(1)
+    await expect(yours.locator(".msg-status")).to_have_count(0)  # no longer "Đang gửi…"
+    await expect(page.locator("#chat-offline")).to_be_hidden()
+    assert lost
+    assert await page.locator("#chat-log .notice").count() == 0
+    assert await page.locator("#chat-input").input_value() == ""
+    assert await stored(bot.store) == 2  # the question and its answer, once each
+    await page.unroute_all(behavior="ignoreErrors")
+
+
+async def test_a_message_sent_without_a_network_goes_once_the_phone_is_back(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    yours, replies = messages(page)
+    await page.context.set_offline(True)
+    await expect(page.get_by_role("status")).to_have_text(UI["offline"])
+    await ask(page, "mat the bhyt thi lam sao")
+    await expect(yours.locator(".msg-status")).to_have_text(UI["sending"])
+    # Nothing reached the bot: it is not said to be answering.
+    await expect(page.locator(".msg-typing")).to_have_count(0)
+    await ask(page, "cam on")  # after it, in order
+    await expect(yours).to_have_count(2)
+    await page.context.set_offline(False)
+    await expect(replies).to_have_count(2)
+    await expect(replies.first).to_contain_text(LOST_CARD)
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt thi lam sao", "cam on"])
+    await expect(yours.locator(".msg-status")).to_have_count(0)
+    await expect(page.get_by_role("status")).to_have_text("")
+    assert await page.locator("#chat-log .notice").count() == 0
+    assert await stored(bot.store) == 4
+
+
+async def test_the_widget_speaks_vietnamese_on_a_portal_page_marked_as_english(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Many portal templates say lang="en" (or nothing): a screen reader would read the
+    widget's Vietnamese with an English voice. The widget says its own language."""
+    page = await new_page(*PHONE)
+    await page.goto(bot.portal)
+    await expect(page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)).to_be_visible()
+    await page.evaluate("document.documentElement.lang = 'en'")
+    languages = await page.evaluate(
+        """() => {
+            const root = document.querySelector("[data-ward-chat]").shadowRoot;
+            return [...root.querySelectorAll("button, .panel")].map(
+                (node) => node.matches(":lang(vi)") && !node.matches(":lang(en)"));
+        }"""
+    )
+    assert languages and all(languages)
+
+
+@pytest.mark.parametrize(("font_px", "height"), [(16, 330), (24, 330), (24, 480)])
+async def test_with_the_keyboard_open_or_large_text_the_answer_keeps_the_room(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot, font_px: int, height: int
+) -> None:
+    """A small phone with its keyboard open leaves ~330 px; an older resident's larger
+    default text (the browser's font size setting) makes every line taller. The header
+    and the hotline line do not take the screen from the answer."""
+    page = await new_page(360, height)
+    browser = await page.context.new_cdp_session(page)  # Chromium's font size setting
+    await browser.send("Page.setFontSizes", {"fontSizes": {"standard": font_px, "fixed": font_px}})
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt thi lam sao")
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await screenshot(page, f"{font_px}px-{height}")
+    shown = await page.locator("#chat-log").evaluate("log => log.clientHeight")
+    assert shown >= 0.45 * height
+    await expect(page.get_by_label(UI["input_label"])).to_be_in_viewport(ratio=1)
+
+
+async def test_a_phone_with_room_shows_the_intro_and_the_hotline(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await expect(page.locator("#chat-intro")).to_be_visible()
+    await expect(page.locator("#chat-contact")).to_be_visible()
+    await expect(page.locator("#chat-contact a")).to_have_attribute("href", "tel:02763822123")
+
+
+async def test_a_suggestion_tapped_twice_on_a_slow_phone_is_asked_once(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The phone lags, the resident taps again: the second tap of a choice still being
+    sent or answered does nothing (once answered, it may be pressed again)."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "bhyt")
+    yours, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    held: list[Routed] = []
+
+    async def slow(route: Routed) -> None:
+        held.append(route)
+
+    await page.route("**/chat/api/send", slow)
+    choice = replies.first.get_by_role("button", name=LOST_CARD)
+    async with page.expect_request("**/chat/api/send"):
+        await choice.click()
+    await choice.click()
+    await expect(yours).to_have_count(2)
+    [first] = held
+    await first.continue_()
+    await page.unroute_all(behavior="ignoreErrors")
+    await expect(replies).to_have_count(2)
+    await expect(replies.last).to_contain_text("VssID")
+    await expect(yours).to_have_count(2)
+    assert await stored(bot.store) == 4
+    await choice.click()  # answered: pressing it again asks again
+    await expect(replies).to_have_count(3)
+
+
+@pytest.mark.parametrize("reached", [False, True], ids=["lost-on-the-way", "answer-lost"])
+async def test_a_page_reloaded_while_a_message_is_still_being_sent_sends_it_once(
+    bot: Bot, new_page: NewPage, reached: bool
+) -> None:
+    """The page seems stuck on flaky 3G and the resident reloads it (the usual reflex)
+    while a question still says "Đang gửi…": it is not lost, nor asked twice when the bot
+    had it already."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    down = [True]
+
+    async def flaky(route: Routed) -> None:
+        if not down[0]:
+            await route.continue_()
+            return
+        if reached and "/send" in route.request.url:
+            await route.fetch()  # the bot has it; its answer does not come back
+        await route.abort("connectionreset")
+
+    await page.route("**/chat/api/send", flaky)
+    await page.route("**/chat/api/events?**", flaky)  # nor does the event saying so
+    async with page.expect_request("**/chat/api/send"):
+        await ask(page, "mat the bhyt thi lam sao")
+    yours, replies = messages(page)
+    await expect(yours.locator(".msg-status")).to_have_text(UI["sending"])
+    await page.reload()
+    down[0] = False
+    await expect(replies).to_have_count(1)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt thi lam sao"])
+    await expect(yours.locator(".msg-status")).to_have_count(0)
+    assert await stored(bot.store) == 2
+    # Nothing is sent again at the next reload.
+    await page.reload()
+    await expect(replies).to_have_count(1)
+    await expect(yours).to_have_count(1)
+    assert await page.evaluate("sessionStorage.getItem('wardbot.chat.pending')") is None
+    await page.unroute_all(behavior="ignoreErrors")
+
+
+async def test_the_typing_note_shows_once_the_bot_has_the_message_until_it_answers(
+    bot: Bot, new_page: NewPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    thinking = asyncio.Event()
+    answer = bot.channel.answerer.text
+
+    async def slow(*args: object, **kwargs: object) -> None:
+        await thinking.wait()
+        await answer(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.channel.answerer, "text", slow)
+    await ask(page, "mat the bhyt thi lam sao")
+    yours, replies = messages(page)
+    typing = page.locator(".msg-typing")
+    await expect(typing).to_contain_text(UI["typing"])
+    await expect(yours.locator(".msg-status")).to_have_count(0)  # no longer "Đang gửi…"
+    thinking.set()
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(typing).to_have_count(0)
+
+
+async def test_behind_a_proxy_that_holds_the_event_stream_the_page_falls_back_to_polling(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Some proxies (an antivirus scanning HTTPS on an office PC, a carrier's) keep a
+    streamed response until it ends: the event stream opens and nothing ever comes. A
+    stream that brought nothing did not work, however long it was held: after a few,
+    the page polls, and a staff answer reaches it."""
+    page = await new_page(*PHONE)
+    await page.clock.install()
+    held: list[Routed] = []
+
+    async def hold(route: Routed) -> None:
+        held.append(route)
+
+    await page.route("**/chat/api/events?**", hold)
+    await page.goto(f"{bot.url}/chat")
+    polled: list[str] = []
+    page.on("request", lambda r: polled.append(r.url) if "wait=1" in r.url else None)
+    for _ in range(4):  # each held stream given up after 40 s of silence, then 2 s
+        await page.clock.run_for(45_000)
+    assert polled, f"still waiting for event streams ({len(held)} opened)"
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await page.unroute_all(behavior="ignoreErrors")
+    for route in held:
+        with contextlib.suppress(Exception):
+            await route.abort()
+
+
+async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwhile(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Android freezes a page in the background and its event stream dies without a
+    word; the resident, waiting for ward staff's answer, comes back to the tab. The page
+    fetches what it missed and listens again at once, not after 40 s of silence."""
+    page = await new_page(*PHONE)
+    await page.clock.install()  # no timer fires unless the test moves the clock
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    dead: list[Routed] = []
+
+    async def silent(route: Routed) -> None:  # the first: a connection gone without a word
+        if dead:
+            await route.continue_()
+        else:
+            dead.append(route)
+
+    await page.route("**/chat/api/events?**", silent)
+    async with page.expect_request("**/chat/api/events?**"):
+        await page.evaluate("window.dispatchEvent(new Event('online'))")  # the stream dies
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    await page.clock.run_for(20_000)  # the bot's comments stopped coming
+    await page.evaluate(
+        "Object.defineProperty(document, 'visibilityState', {value: 'visible'});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await bot.channel.deliver(await session_of(page), [Reply("Dạ, thêm một ý nữa.")])
+    await expect(replies.last).to_contain_text("Dạ, thêm một ý nữa.")  # listening again
+    await page.unroute_all(behavior="ignoreErrors")
+    for route in dead:
+        with contextlib.suppress(Exception):
+            await route.abort()

@@ -276,7 +276,7 @@ class Desk:
         ticket = await self.tickets.open(chat, question, self.clock())
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
-        return Reply(msg.ticket_received(ticket.id, self.when_staff_answer()))
+        return Reply(msg.ticket_received(ticket.id, self.when_staff_answer(), chat.channel))
 
     async def _refused(self, chat: ChatRef) -> str | None:
         """Why no ticket may be opened for `chat` now (with the hotline), or None."""

@@ -926,10 +926,19 @@ def staff_unavailable(ward_name: str, hotline: str) -> str:
     )
 
 
-def ticket_received(ticket_id: int, when: str) -> str:
+def ticket_received(ticket_id: int, when: str, channel: str) -> str:
+    """The ticket is open. On the web chat nothing reaches a closed page: the answer waits
+    on this page, in this browser (its storage holds the conversation's only key)."""
+    if channel == "web":
+        where = (
+            "Câu trả lời sẽ hiện ngay trên trang này. Trang web không báo được cho anh/chị "
+            "khi đã đóng, nên anh/chị vui lòng mở lại trang hỏi đáp này trên cùng điện "
+            "thoại và cùng trình duyệt để xem câu trả lời."
+        )
+    else:
+        where = "Câu trả lời sẽ được gửi tới anh/chị ngay trong cuộc trò chuyện này."
     return (
-        f"✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số {ticket_id}). {when} "
-        "Câu trả lời sẽ được gửi tới anh/chị ngay trong cuộc trò chuyện này.\n\n"
+        f"✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số {ticket_id}). {when} {where}\n\n"
         "Nếu cần bổ sung thông tin, anh/chị cứ nhắn tiếp, em sẽ chuyển cho cán bộ."
     )
 

@@ -13,7 +13,12 @@
      send a header), or by long polling when events do not work. A stream that reconnects
      resumes after the page's cursor; an id already shown is never drawn twice.
    - A message sent is shown at once, then matched with the stored entry's id (from the
-     send's answer, or from the event that brings it first).
+     send's answer, or from the event that brings it first, which carries the message's
+     key). When its answer does not come back (the network went, a proxy says the bot is
+     restarting), it is sent again with the same key until it gets through: the bot
+     stores and answers each key once, so a retry never asks twice. The messages not yet
+     through are kept in the tab's sessionStorage: a reload (the reflex when a page seems
+     stuck) sends again those the history does not hold.
 */
 (() => {
   "use strict";
@@ -22,11 +27,21 @@
   const MAX_PAGES = 50; // history pages fetched at most in one go
   const SSE_FAILURES = 3; // event streams failing in a row before falling back to polling
   const SSE_RETRY = 2000; // ms before an event stream that ended is opened again
-  const SSE_LASTED = 10000; // ms: a stream open this long worked (it ended, it did not fail)
+  // ms: a stream open this long that brought something worked (it ended, it did not fail).
+  // One that brought nothing failed, however long it was held (a proxy keeping a streamed
+  // response until it ends: the bot's first line never arrives).
+  const SSE_LASTED = 10000;
   // ms without a byte (the bot sends a comment every 15 s) before a stream counts as cut:
   // a connection lost without a word (a phone leaving Wi-Fi) would otherwise wait forever.
   const SSE_SILENCE = 40000;
+  // ms: a stream heard from this recently is alive (the bot's comment comes every 15 s).
+  const SSE_ALIVE = 20000;
+  // A send answered so (a proxy while the bot restarts) is tried again, as when the
+  // network fails; the longest pause between tries (ms).
+  const RETRY_STATUS = new Set([502, 503, 504]);
+  const RETRY_LONGEST = 30000;
   const SESSION_KEY = "wardbot.chat.session";
+  const PENDING_KEY = "wardbot.chat.pending"; // in sessionStorage: this tab's unsent messages
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
   const API = "/chat/api/";
@@ -48,8 +63,9 @@
 
   // --- the session --------------------------------------------------------------------
 
-  function newSessionId() {
-    const bytes = new Uint8Array(32);
+  /** `size` random bytes in base64url: a session's id (32), a message's key (16). */
+  function randomId(size) {
+    const bytes = new Uint8Array(size);
     crypto.getRandomValues(bytes);
     let binary = "";
     for (const byte of bytes) binary += String.fromCharCode(byte);
@@ -62,7 +78,7 @@
         const storage = window[name];
         let id = storage.getItem(SESSION_KEY);
         if (!id || !SESSION_RE.test(id)) {
-          id = newSessionId();
+          id = randomId(32);
           storage.setItem(SESSION_KEY, id);
         }
         if (storage.getItem(SESSION_KEY) === id) return id;
@@ -70,7 +86,7 @@
         // Storage blocked (private mode, a sandboxed frame): try the next one.
       }
     }
-    return newSessionId(); // kept in memory: this page view only
+    return randomId(32); // kept in memory: this page view only
   }
 
   const session = sessionId();
@@ -82,11 +98,13 @@
   const drawnAt = new WeakMap(); // element drawn from an entry -> when (a count of drawings)
   let drawings = 0;
   let cursor = 0; // the highest entry id received
-  // Messages sent, not yet answered: {text, action, id, el, answered, mark: drawings then}.
+  // Messages sent, not yet answered: {key, message (what is posted), text, action, pressed
+  // (a choice's action), id, el, answered, mark: drawings then}.
   const inFlight = [];
   let sending = Promise.resolve(); // sends go one after another, in order
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
   let typing = null; // the "typing" bubble, while shown
+  const seenKeys = new Set(); // the keys of the resident's messages the history holds
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -238,8 +256,10 @@
     for (const node of [...log.children]) if (node !== typing) node.remove();
   }
 
+  /** "Trợ lý đang trả lời…" while the bot has a message of ours and has not answered it;
+      not for one still on its way ("Đang gửi…", the phone offline, say). */
   function showTyping() {
-    const waiting = inFlight.some((sent) => !sent.answered);
+    const waiting = inFlight.some((sent) => sent.id !== null && !sent.answered);
     if (waiting && !typing) {
       typing = make("div", "msg msg-bot msg-typing");
       const bubble = make("div", "msg-bubble");
@@ -266,13 +286,17 @@
       if (shown.has(entry.id)) continue;
       if (entry.reset) clearLog(); // /forget: the earlier messages are gone
       if (entry.from === "resident") {
-        const sent = inFlight.find((one) => one.id === entry.id) || inFlight.find(
-          (one) => one.id === null && one.text === entry.text && one.action === Boolean(entry.action),
+        if (typeof entry.key === "string") seenKeys.add(entry.key);
+        const sent = inFlight.find(
+          (one) => one.id === entry.id || (one.id === null && one.key === entry.key),
         );
         if (sent) {
           sent.id = entry.id;
           sent.el.classList.remove("is-sending");
+          sent.el.querySelector(".msg-status")?.remove(); // the bot has it
           shown.set(entry.id, sent.el);
+          keepPending();
+          showTyping();
           continue;
         }
       }
@@ -335,7 +359,7 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  let wakeUp = null; // ends the current nap early
+  const napping = new Set(); // ends the current naps early (the stream's, a send's)
 
   /** A pause before trying to reach the bot again, cut short once it is reachable. */
   function nap(ms) {
@@ -343,11 +367,15 @@
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        if (wakeUp === done) wakeUp = null;
+        napping.delete(done);
         resolve();
       }
-      wakeUp = done;
+      napping.add(done);
     });
+  }
+
+  function wakeUp() {
+    for (const done of [...napping]) done();
   }
 
   /** Any answer from the bot: the connection is back; whoever waits to retry, retries now.
@@ -355,15 +383,28 @@
   function reachable() {
     if (navigator.onLine === false) return;
     setOffline(false);
-    if (wakeUp) wakeUp();
+    wakeUp();
   }
 
   // The device says it lost or found its network: say so at once; once back, whoever waits
   // retries now, and the event stream (perhaps cut without a word) is opened again.
   window.addEventListener("offline", () => setOffline(true));
   window.addEventListener("online", () => {
-    if (wakeUp) wakeUp();
+    wakeUp();
     if (stream) {
+      reopening = true;
+      stream.abort();
+    }
+  });
+
+  // Back on the tab (Android freezes a page in the background, and its stream may have
+  // died without a word): what came meanwhile is fetched at once, and a stream not heard
+  // from lately is opened again, rather than waiting out SSE_SILENCE.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    catchUp().catch(() => setOffline(true));
+    wakeUp();
+    if (stream && Date.now() - (stream.heardAt || 0) > SSE_ALIVE) {
       reopening = true;
       stream.abort();
     }
@@ -389,6 +430,8 @@
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
+        control.heard = true;
+        control.heardAt = Date.now();
         clearTimeout(silence);
         silence = setTimeout(() => control.abort(), SSE_SILENCE);
         buffer += decoder.decode(value, { stream: true });
@@ -427,9 +470,10 @@
     let failures = 0;
     for (;;) {
       const opened = Date.now();
-      stream = new AbortController();
+      const control = new AbortController();
+      stream = control;
       try {
-        await readEvents(stream);
+        await readEvents(control);
       } catch (error) {
         // not opened, or cut: as an ended stream
       }
@@ -438,7 +482,7 @@
         reopening = false;
         continue;
       }
-      if (Date.now() - opened >= SSE_LASTED) failures = 0;
+      if (control.heard && Date.now() - opened >= SSE_LASTED) failures = 0;
       failures += 1;
       setOffline(true);
       if (failures >= SSE_FAILURES) {
@@ -506,37 +550,80 @@
       notice(ui.failed);
       return;
     }
+    // Tapped again while that choice is still being sent or answered (a slow phone):
+    // once is enough.
+    if (inFlight.some((sent) => sent.pressed === choice.action)) return;
     send({ action: choice.action, label: choice.label }, String(choice.label), true);
   }
 
   /** Show the message at once, then send it after the ones before it. */
-  function send(message, text, action) {
-    const sent = { text, action, id: null, answered: false, el: null, mark: drawings };
+  function send(message, text, action, key = randomId(16)) {
+    const sent = { key, message, text, action, id: null, answered: false, el: null, mark: drawings };
+    sent.pressed = action ? message.action : null;
     sent.el = drawEntry({ from: "resident", text, action });
     sent.el.classList.add("is-sending");
     const status = make("span", "msg-status", ui.sending);
     status.setAttribute("aria-hidden", "true");
     sent.el.append(status);
     inFlight.push(sent);
+    keepPending();
     place(sent.el, true);
     showTyping();
     sending = sending.then(() => deliver(sent, message));
   }
 
+  /** This tab's messages not yet through, kept for a reload (`resumePending`). */
+  function keepPending() {
+    try {
+      const waiting = inFlight
+        .filter((one) => one.id === null)
+        .map(({ key, message, text, action }) => ({ key, message, text, action }));
+      if (waiting.length) {
+        sessionStorage.setItem(PENDING_KEY, JSON.stringify({ session, waiting }));
+      } else {
+        sessionStorage.removeItem(PENDING_KEY);
+      }
+    } catch (error) {
+      // Storage blocked: a reload loses them, as before.
+    }
+  }
+
+  /** After a reload: send again what the last page view had not got through, unless the
+      history holds it (the bot got it; its answer is there or on its way). */
+  function resumePending() {
+    let kept = null;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(PENDING_KEY) || "null");
+    } catch (error) {
+      return;
+    }
+    if (!kept || kept.session !== session || !Array.isArray(kept.waiting)) return;
+    for (const one of kept.waiting) {
+      if (!one || typeof one.key !== "string" || !one.message || seenKeys.has(one.key)) continue;
+      send(one.message, String(one.text), Boolean(one.action), one.key);
+    }
+    keepPending();
+  }
+
+  /** Send until the bot answers (the same key each time), then match the answer. */
   async function deliver(sent, message) {
     let response;
     let data = null;
-    try {
-      response = await fetch(API + "send", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
-        body: JSON.stringify({ session, ...message }),
-        cache: "no-store",
-      });
-      data = await response.json().catch(() => null);
-    } catch (error) {
-      failed(sent, ui.failed, message.text);
-      return;
+    for (let delay = 1000; ; delay = Math.min(delay * 2, RETRY_LONGEST)) {
+      try {
+        response = await fetch(API + "send", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
+          body: JSON.stringify({ session, key: sent.key, ...message }),
+          cache: "no-store",
+        });
+        data = await response.json().catch(() => null);
+        if (!RETRY_STATUS.has(response.status)) break;
+      } catch (error) {
+        // The network failed: whether the bot got the message is unknown.
+      }
+      setOffline(true);
+      await nap(delay);
     }
     if (response.ok) reachable(); // the bot is back: no need to wait for a poll to say so
     if (!response.ok || !data || data.ok !== true || typeof data.id !== "number") {
@@ -597,6 +684,7 @@
     sent.answered = true;
     const at = inFlight.indexOf(sent);
     if (at >= 0) inFlight.splice(at, 1);
+    keepPending();
     sent.el.querySelector(".msg-status")?.remove();
     showTyping();
   }
@@ -673,6 +761,7 @@
     }
     log.setAttribute("aria-busy", "false");
     log.scrollTop = log.scrollHeight;
+    resumePending();
     listen();
   }
 

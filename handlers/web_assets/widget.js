@@ -120,6 +120,9 @@
 
   const host = document.createElement("div");
   host.setAttribute("data-ward-chat", "");
+  // Its words are Vietnamese whatever the portal's page says (templates often say "en"):
+  // screen readers pick their voice by it.
+  host.lang = "vi";
   const root = host.attachShadow({ mode: "open" });
   try {
     const sheet = new CSSStyleSheet();
