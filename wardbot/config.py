@@ -12,7 +12,6 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Annotated
@@ -28,7 +27,6 @@ from pydantic import (
 )
 from pydantic_settings import (
     BaseSettings,
-    EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -179,13 +177,13 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from `env` (default: the process environment)."""
-        reading = _READING.set(os.environ if env is None else env)
+        env = os.environ if env is None else env
+        # A value of only spaces is unset, and one around spaces is read without them.
+        given = {name: value.strip() for name, value in env.items() if value.strip()}
         try:
-            environment = Environment()
+            environment = Environment.model_validate(given)
         except ValidationError as error:
             raise _config_error(error) from None
-        finally:
-            _READING.reset(reading)
         values = {each.name: getattr(environment, each.name) for each in fields(cls)}
         for name, value in values.items():
             if isinstance(value, SecretStr):
@@ -243,19 +241,6 @@ class Settings:
 
     def is_admin(self, channel: str, user_id: str | int) -> bool:
         return f"{channel}:{user_id}" in self.admin_ids
-
-
-_READING: ContextVar[Mapping[str, str]] = ContextVar("wardbot_config_reading", default=os.environ)
-
-
-class _Variables(EnvSettingsSource):
-    """pydantic-settings' environment source over the variables Settings.from_env reads
-    (the process environment unless a test gives its own): a value of spaces is unset,
-    and one around spaces is read without them."""
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        env = _READING.get()
-        return {name: value.strip() for name, value in env.items() if value.strip()}
 
 
 def _variable(info: ValidationInfo) -> str:
@@ -321,6 +306,7 @@ class Environment(BaseSettings):
         hide_input_in_errors=True,  # a token is never shown
         validate_default=False,  # Settings' own defaults
         frozen=True,
+        extra="ignore",  # the rest of the environment
     )
 
     faq_file: Path = Settings.faq_file
@@ -365,8 +351,10 @@ class Environment(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """The variables from_env was given, alone (bot.py loads the .env into them)."""
-        return (_Variables(settings_cls),)
+        """Only what it is given (Settings.from_env: the process environment, or a test's),
+        never the environment behind its back: bot.py loads the .env into the process
+        environment, which uvicorn reads too."""
+        return (init_settings,)
 
     @field_validator("zalo_api_base")
     @classmethod
