@@ -578,7 +578,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dotenv import find_dotenv, load_dotenv
 
     # The working directory's .env (or its parents'), as the README says: not the one
-    # beside bot.py when the bot is started from elsewhere.
+    # beside bot.py when the bot is started from elsewhere. Loaded into the process
+    # environment (not read by wardbot.config alone) since uvicorn reads its own
+    # FORWARDED_ALLOW_IPS there; the environment's own values win.
     load_dotenv(find_dotenv(usecwd=True), override=False)
     try:
         settings = _settings(args)

@@ -12,6 +12,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
 import pytest
@@ -192,6 +193,47 @@ def test_a_dotenv_file_in_the_working_directory_is_read(ward, tmp_path, monkeypa
     (tmp_path / ".env").write_text("WARD_HOTLINE=0299 555 777\n", encoding="utf-8")
     bot.main(["ask", *ward, "giá vàng hôm nay"])
     assert "0299 555 777" in capsys.readouterr().out
+
+
+def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
+    """uvicorn reads FORWARDED_ALLOW_IPS from the process environment itself: a proxy
+    named in the .env is checked at start and trusted, not checked and then ignored (every
+    resident of the web chat counting as the proxy's one address)."""
+    import uvicorn
+
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "")  # restored (unset) after the test...
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS")  # ...and unset now: the .env is what sets it
+    (tmp_path / ".env").write_text("FORWARDED_ALLOW_IPS=172.17.0.1\n", encoding="utf-8")
+    assert bot.main(["check", *ward]) == 0
+    assert uvicorn.Config(app=None).forwarded_allow_ips == "172.17.0.1"
+
+    (tmp_path / ".env").write_text("FORWARDED_ALLOW_IPS=nginx\n", encoding="utf-8")
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS")
+    assert bot.main(["check", *ward]) == 2  # checked as the environment's own
+
+
+def test_a_value_without_words_of_its_own_is_still_one_line_naming_the_variable():
+    """A check in wardbot.config says what is wrong in its own words; anything else pydantic
+    refuses is a ConfigError naming the variable, never a ValidationError, and without the
+    value (it may be a token)."""
+    from pydantic import Field, ValidationError
+
+    from wardbot import config
+
+    class Wider(config.Environment):
+        retries: Annotated[int, Field(alias="RETRIES")] = 3
+
+    with pytest.raises(ValidationError) as refused:
+        Wider.model_validate({"RETRIES": "s3cret"})
+    error = config._config_error(refused.value)
+    assert isinstance(error, config.ConfigError)
+    assert str(error).startswith("RETRIES: ") and "s3cret" not in str(error)
+
+    with pytest.raises(ValidationError) as refused:
+        Wider.model_validate({"HTTP_PORT": "70000"})
+    assert str(config._config_error(refused.value)) == (
+        "HTTP_PORT must be between 1 and 65535, got 70000"
+    )
 
 
 def test_check_passes_on_good_files(ward, capsys):
@@ -1049,10 +1091,12 @@ def test_every_chat_command_is_in_the_readme(command):
 
 
 def _settings_read() -> list[str]:
-    """Every environment variable the bot reads: wardbot/config.py's, and uvicorn's
+    """Every environment variable the bot reads: wardbot.config's, and uvicorn's
     FORWARDED_ALLOW_IPS (whom the web server trusts for X-Forwarded-For)."""
-    config = (ROOT / "wardbot" / "config.py").read_text(encoding="utf-8")
-    names = re.findall(r'\b(?:text|secret|whole|switch|items)\(\s*"([A-Z_]+)"', config)
+    from wardbot.config import Environment
+
+    names = [field.alias for field in Environment.model_fields.values()]
+    assert all(names) and len(names) > 20
     return sorted({*names, "FORWARDED_ALLOW_IPS"})
 
 

@@ -1,4 +1,9 @@
-"""Typed configuration from environment variables (and a `.env` file), checked at start-up."""
+"""Typed configuration from environment variables (and a `.env` file), checked at start-up.
+
+`Settings` is what the bot uses: a frozen dataclass. `Settings.from_env` has pydantic-settings
+read and check each variable (`Environment`, at the end), then checks them across each other
+(`Settings.validate`); every problem is a ConfigError in words for the ward's operator.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,24 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from wardbot.hours import OfficeHours
 
@@ -158,125 +178,17 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from `env` (default: the process environment)."""
         env = os.environ if env is None else env
-
-        def text(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
-
-        def secret(name: str) -> Secret | None:
-            value = text(name)
-            return Secret(value) if value else None
-
-        def whole(name: str, default: int, what: str, least: int, most: int | None = None) -> int:
-            raw = text(name) or str(default)
-            try:
-                value = int(raw)
-            except ValueError:
-                raise ConfigError(f"{name} must be {what}, got {raw!r}") from None
-            if value < least or (most is not None and value > most):
-                bound = f"between {least} and {most}" if most is not None else f"at least {least}"
-                raise ConfigError(f"{name} must be {bound}, got {value}")
-            return value
-
-        def switch(name: str, default: bool) -> bool:
-            """An on/off setting: on, yes, true, 1 or off, no, false, 0 (any case)."""
-            raw = text(name)
-            if raw is None:
-                return default
-            value = raw.lower()
-            if value not in ON | OFF:
-                raise ConfigError(f"{name} must be 'on' or 'off', got {raw!r}")
-            return value in ON
-
-        def items(name: str) -> tuple[str, ...]:
-            """A comma-separated list, without blanks."""
-            return tuple(part.strip() for part in (text(name) or "").split(",") if part.strip())
-
-        port = whole("HTTP_PORT", cls.http_port, "a port number", 1, 65535)
-        log_days = whole("QUESTION_LOG_DAYS", cls.question_log_days, "a number of days", 0)
-        notice_kb = whole("MAX_NOTICE_KB", cls.max_notice_kb, "a size in kilobytes", 1)
-
-        admins = frozenset(admin_id(entry) for entry in items("ADMIN_IDS"))
-
-        staff_text = text("STAFF_CHAT_ID")
-        staff_chat: int | None = None
-        if staff_text is not None:
-            try:
-                staff_chat = int(staff_text)
-            except ValueError:
-                raise ConfigError(
-                    f"STAFF_CHAT_ID must be the staff group's numeric id (like -1001234567890), "
-                    f"got {staff_text!r}"
-                ) from None
-        signature = (text("STAFF_SIGNATURE") or "ward").lower()
-        if signature not in ("ward", "name"):
-            raise ConfigError(f"STAFF_SIGNATURE must be 'ward' or 'name', got {signature!r}")
-        hours_text = text("OFFICE_HOURS")
-        office_hours = OfficeHours.parse(hours_text) if hours_text else None
-
-        proxies = items("FORWARDED_ALLOW_IPS")  # read by uvicorn itself: only checked here
-        for proxy in proxies:
-            trusted_proxy(proxy, alone=len(proxies) == 1)
-        origins = tuple(origin.rstrip("/") for origin in items("WEB_ALLOWED_ORIGINS"))
-        for origin in origins:
-            if not _ORIGIN.fullmatch(origin):
-                raise ConfigError(
-                    f"WEB_ALLOWED_ORIGINS entry {origin!r} must be an origin such as "
-                    "'https://phuong2.gov.vn' (scheme and host, no path)"
-                )
-        # As browsers spell an origin (the widget compares it with location.origin).
-        origins = tuple(dict.fromkeys(normal_origin(origin) for origin in origins))
-        history_days = whole("WEB_HISTORY_DAYS", cls.web_history_days, "a number of days", 1)
-        feeds = items("PORTAL_FEEDS")
-        for feed in feeds:
-            if not web_address(feed):
-                raise ConfigError(
-                    f"PORTAL_FEEDS entry {feed!r} must be a feed's web address "
-                    "(http:// or https://), several separated by commas"
-                )
-        zalo_bot_url = text("ZALO_BOT_URL")
-        if zalo_bot_url is not None and not web_address(zalo_bot_url):
-            raise ConfigError(
-                f"ZALO_BOT_URL must be a web address such as https://zalo.me/1234567890 "
-                f"(the ward's Zalo bot, offered to web chat visitors), got {zalo_bot_url!r}"
-            )
-        poll_minutes = whole(
-            "PORTAL_POLL_MINUTES", cls.portal_poll_minutes, "a number of minutes", 1
-        )
-
-        gather = whole(
-            "ALERT_GATHER_SECONDS", cls.alert_gather_seconds, "a number of seconds", 0, 600
-        )
-
-        settings = cls(
-            faq_file=Path(text("FAQ_FILE") or "faq.yaml"),
-            content_dir=Path(text("CONTENT_DIR") or "content"),
-            data_dir=Path(text("DATA_DIR") or "data"),
-            ward_name=text("WARD_NAME") or cls.ward_name,
-            ward_hotline=text("WARD_HOTLINE") or "",
-            telegram_token=secret("TELEGRAM_BOT_TOKEN"),
-            telegram_base_url=text("TELEGRAM_BASE_URL") or DEFAULT_TELEGRAM_BASE_URL,
-            zalo_token=secret("ZALO_BOT_TOKEN"),
-            zalo_api_base=(text("ZALO_BOT_API_BASE") or DEFAULT_ZALO_BOT_API_BASE).rstrip("/"),
-            public_url=(text("PUBLIC_URL") or "").rstrip("/") or None,
-            telegram_webhook_secret=secret("TELEGRAM_WEBHOOK_SECRET"),
-            zalo_webhook_secret=secret("ZALO_WEBHOOK_SECRET"),
-            http_port=port,
-            admin_ids=admins,
-            question_log_days=log_days,
-            semantic=switch("SEMANTIC_MATCHING", cls.semantic),
-            max_notice_kb=notice_kb,
-            staff_chat_id=staff_chat,
-            staff_signature=signature,
-            office_hours=office_hours,
-            web_chat=switch("WEB_CHAT", cls.web_chat),
-            web_allowed_origins=origins,
-            web_history_days=history_days,
-            zalo_bot_url=zalo_bot_url,
-            portal_feeds=feeds,
-            portal_poll_minutes=poll_minutes,
-            alert_gather_seconds=gather,
-        )
+        # A value of only spaces is unset, and one around spaces is read without them.
+        given = {name: value.strip() for name, value in env.items() if value.strip()}
+        try:
+            environment = Environment.model_validate(given)
+        except ValidationError as error:
+            raise _config_error(error) from None
+        values = {each.name: getattr(environment, each.name) for each in fields(cls)}
+        for name, value in values.items():
+            if isinstance(value, SecretStr):
+                values[name] = Secret(value.get_secret_value())
+        settings = cls(**values)
         settings.validate()
         return settings
 
@@ -329,3 +241,197 @@ class Settings:
 
     def is_admin(self, channel: str, user_id: str | int) -> bool:
         return f"{channel}:{user_id}" in self.admin_ids
+
+
+def _variable(info: ValidationInfo) -> str:
+    """The environment variable a field is read from, for messages."""
+    name = info.field_name or ""
+    return Environment.model_fields[name].alias or name
+
+
+def _whole(what: str, least: int, most: int | None = None) -> BeforeValidator:
+    """A whole number from `least` to `most` (None: no most), `what` the setting is."""
+
+    def read(raw: str, info: ValidationInfo) -> int:
+        name = _variable(info)
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be {what}, got {raw!r}") from None
+        if value < least or (most is not None and value > most):
+            bound = f"between {least} and {most}" if most is not None else f"at least {least}"
+            raise ConfigError(f"{name} must be {bound}, got {value}")
+        return value
+
+    return BeforeValidator(read)
+
+
+def _switch(raw: str, info: ValidationInfo) -> bool:
+    """An on/off setting: on, yes, true, 1 or off, no, false, 0 (any case)."""
+    value = raw.lower()
+    if value not in ON | OFF:
+        raise ConfigError(f"{_variable(info)} must be 'on' or 'off', got {raw!r}")
+    return value in ON
+
+
+def _items(raw: str) -> tuple[str, ...]:
+    """A comma-separated list, without blanks."""
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+Switch = Annotated[bool, BeforeValidator(_switch)]
+Items = Annotated[tuple[str, ...], BeforeValidator(_items)]
+
+
+def _config_error(error: ValidationError) -> ConfigError:
+    """The first problem pydantic found, as the ConfigError a check raised or naming the
+    variable (never its value: it may be a token)."""
+    problem = error.errors(include_url=False)[0]
+    cause = problem.get("ctx", {}).get("error")
+    if isinstance(cause, ConfigError):
+        return cause
+    name = ".".join(str(part) for part in problem["loc"])
+    return ConfigError(f"{name}: {problem['msg']}")
+
+
+class Environment(BaseSettings):
+    """The environment variables Settings is read from, each checked on its own: Settings'
+    fields and defaults (and FORWARDED_ALLOW_IPS, read by uvicorn itself), each read from
+    the variable of its name in capitals (HTTP_PORT) unless it names another."""
+
+    model_config = SettingsConfigDict(
+        alias_generator=str.upper,
+        case_sensitive=True,  # as the environment is: `http_port` is no HTTP_PORT
+        enable_decoding=False,  # lists are comma-separated, not JSON
+        hide_input_in_errors=True,  # a token is never shown
+        validate_default=False,  # Settings' own defaults
+        frozen=True,
+        extra="ignore",  # the rest of the environment
+    )
+
+    faq_file: Path = Settings.faq_file
+    content_dir: Path = Settings.content_dir
+    data_dir: Path = Settings.data_dir
+    ward_name: str = Settings.ward_name
+    ward_hotline: str = Settings.ward_hotline
+    telegram_token: Annotated[SecretStr | None, Field(alias="TELEGRAM_BOT_TOKEN")] = None
+    telegram_base_url: str = Settings.telegram_base_url
+    zalo_token: Annotated[SecretStr | None, Field(alias="ZALO_BOT_TOKEN")] = None
+    zalo_api_base: Annotated[str, Field(alias="ZALO_BOT_API_BASE")] = Settings.zalo_api_base
+    public_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    http_port: Annotated[int, _whole("a port number", 1, 65535)] = Settings.http_port
+    admin_ids: frozenset[str] = frozenset()
+    question_log_days: Annotated[int, _whole("a number of days", 0)] = Settings.question_log_days
+    semantic: Annotated[Switch, Field(alias="SEMANTIC_MATCHING")] = Settings.semantic
+    max_notice_kb: Annotated[int, _whole("a size in kilobytes", 1)] = Settings.max_notice_kb
+    staff_chat_id: int | None = None
+    staff_signature: str = Settings.staff_signature
+    office_hours: OfficeHours | None = None
+    forwarded_allow_ips: Items = ()
+    web_chat: Switch = Settings.web_chat
+    web_allowed_origins: Items = ()
+    web_history_days: Annotated[int, _whole("a number of days", 1)] = Settings.web_history_days
+    zalo_bot_url: str | None = None
+    portal_feeds: Items = ()
+    portal_poll_minutes: Annotated[int, _whole("a number of minutes", 1)] = (
+        Settings.portal_poll_minutes
+    )
+    alert_gather_seconds: Annotated[int, _whole("a number of seconds", 0, 600)] = (
+        Settings.alert_gather_seconds
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only what it is given (Settings.from_env: the process environment, or a test's),
+        never the environment behind its back: bot.py loads the .env into the process
+        environment, which uvicorn reads too."""
+        return (init_settings,)
+
+    @field_validator("zalo_api_base")
+    @classmethod
+    def _api_base(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return (value or "").rstrip("/") or None
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admins(cls, raw: str) -> frozenset[str]:
+        return frozenset(admin_id(entry) for entry in _items(raw))
+
+    @field_validator("staff_chat_id", mode="before")
+    @classmethod
+    def _staff_chat(cls, raw: str) -> int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(
+                f"STAFF_CHAT_ID must be the staff group's numeric id (like -1001234567890), "
+                f"got {raw!r}"
+            ) from None
+
+    @field_validator("staff_signature")
+    @classmethod
+    def _signature(cls, value: str) -> str:
+        signature = value.lower()
+        if signature not in ("ward", "name"):
+            raise ConfigError(f"STAFF_SIGNATURE must be 'ward' or 'name', got {signature!r}")
+        return signature
+
+    @field_validator("office_hours", mode="plain")
+    @classmethod
+    def _hours(cls, raw: str) -> OfficeHours:
+        return OfficeHours.parse(raw)
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies(cls, proxies: tuple[str, ...]) -> tuple[str, ...]:
+        for proxy in proxies:
+            trusted_proxy(proxy, alone=len(proxies) == 1)
+        return proxies
+
+    @field_validator("web_allowed_origins")
+    @classmethod
+    def _origins(cls, entries: tuple[str, ...]) -> tuple[str, ...]:
+        origins = tuple(entry.rstrip("/") for entry in entries)
+        for origin in origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise ConfigError(
+                    f"WEB_ALLOWED_ORIGINS entry {origin!r} must be an origin such as "
+                    "'https://phuong2.gov.vn' (scheme and host, no path)"
+                )
+        # As browsers spell an origin (the widget compares it with location.origin).
+        return tuple(dict.fromkeys(normal_origin(origin) for origin in origins))
+
+    @field_validator("portal_feeds")
+    @classmethod
+    def _feeds(cls, feeds: tuple[str, ...]) -> tuple[str, ...]:
+        for feed in feeds:
+            if not web_address(feed):
+                raise ConfigError(
+                    f"PORTAL_FEEDS entry {feed!r} must be a feed's web address "
+                    "(http:// or https://), several separated by commas"
+                )
+        return feeds
+
+    @field_validator("zalo_bot_url")
+    @classmethod
+    def _zalo_bot(cls, url: str | None) -> str | None:
+        if url is not None and not web_address(url):
+            raise ConfigError(
+                f"ZALO_BOT_URL must be a web address such as https://zalo.me/1234567890 "
+                f"(the ward's Zalo bot, offered to web chat visitors), got {url!r}"
+            )
+        return url
