@@ -38,6 +38,7 @@ system:
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 check: $(STAMP)
 	$(PY) bot.py check

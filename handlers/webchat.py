@@ -603,13 +603,13 @@ class WebChatChannel:
                 return limited
             if isinstance(action, str):
                 label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
-                body: dict[str, Any] = {"text": label, "action": True}
+                said: dict[str, Any] = {"text": label, "action": True}
             else:
                 assert isinstance(text, str)
-                body = {"text": text}
+                said = {"text": text}
             if key is not None:
-                body["key"] = key
-            mine = await self._add(client, session, "resident", body)
+                said["key"] = key
+            mine = await self._add(client, session, "resident", said)
         # The session id is the page's own choice: the address limits what one client
         # may ask of ward staff (wardbot.desk), never stored.
         chat = ChatRef(CHANNEL, session, origin=client)
