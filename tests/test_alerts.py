@@ -1674,3 +1674,39 @@ async def test_when_the_database_fails_admins_are_told_directly_once(
     ((chat, replies, _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert "gửi tin báo qua Telegram" in replies[0].text
+
+
+WATER_CUT = (
+    "Tạm ngừng cấp nước từ 8 giờ đến 16 giờ để sửa chữa đường ống. Bà con chủ động trữ nước."
+)
+
+
+async def test_another_street_under_a_title_one_word_apart_is_news(ward: Ward) -> None:
+    """Two notices of the same day for two streets, written from one template (the text
+    names no street): a title whose changed word is another real word ("Lê Lợi", "Lê Lai";
+    "Tân Hòa", "Tây Hòa") is another notice, not a typo fixed, whether the file was copied
+    and its title edited or the first one removed before."""
+    await follow(ward, "1", "bhyt")
+    loi = write_notice(
+        ward.content, "cat-nuoc-le-loi", "Cắt nước đường Lê Lợi", topics="bhyt", body=WATER_CUT
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    copy = ward.content / f"{TODAY.isoformat()}-cat-nuoc-le-lai.md"
+    copy.write_text(
+        (ward.content / f"{loi}.md").read_text(encoding="utf-8").replace("Lê Lợi", "Lê Lai"),
+        encoding="utf-8",
+    )
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", "1"], "the copy for another street is news"
+
+    ward.now[0] += 3600
+    body = "Phun thuốc diệt muỗi vào sáng thứ Bảy. Đề nghị các hộ mở cửa."
+    tan = write_notice(
+        ward.content, "phun-tan-hoa", "Phun thuốc khu Tân Hòa", topics="bhyt", body=body
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    await in_place_of(ward, tan, "phun-tay-hoa", "Phun thuốc khu Tây Hòa", body)
+    assert ward.channel.chats() == ["1"] * 4, "another place in its place is news"

@@ -27,7 +27,7 @@ from types import TracebackType
 import aiosqlite
 from rapidfuzz.distance import Levenshtein
 
-from wardbot.text import plain_words, tokens
+from wardbot.text import plain_words, spells_a_syllable, tokens
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +329,8 @@ class _Gone:
 
 
 # A title's typo: at most this many of its words misspelt, each by at most this many
-# letters (added, dropped or changed), in a word of TYPO_WORD_LETTERS letters at least.
+# letters (added, dropped or changed), in a word of TYPO_WORD_LETTERS letters at least, and
+# one of the two no Vietnamese word (`spells_a_syllable`): else it is another word.
 TYPO_WORDS = 2
 TYPO_LETTERS = 2
 TYPO_WORD_LETTERS = 3
@@ -369,7 +370,8 @@ def _typo_of(title: str, words: str) -> bool:
     """Whether `title` is the title whose plain words are `words` but for a typo: its
     accents, capitals, punctuation or spaces, or a word or two misspelt by a letter or two
     ("thág", "chng"). Not another number ("tuần 1", "tuần 2"), nor another word ("mới",
-    "thứ hai"; "tổ A", "tổ B": too short a word to tell a typo)."""
+    "thứ hai"; "tổ A", "tổ B": too short a word to tell a typo; "Lê Lợi", "Lê Lai" or "Tân
+    Hòa", "Tây Hòa": each a word, so two streets or places, however close)."""
     theirs = plain_words(title)
     if _NUMBER.findall(theirs) != _NUMBER.findall(words):
         return False
@@ -380,7 +382,9 @@ def _typo_of(title: str, words: str) -> bool:
         return False
     changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
     return len(changed) <= TYPO_WORDS and all(
-        min(len(a), len(b)) >= TYPO_WORD_LETTERS and Levenshtein.distance(a, b) <= TYPO_LETTERS
+        min(len(a), len(b)) >= TYPO_WORD_LETTERS
+        and Levenshtein.distance(a, b) <= TYPO_LETTERS
+        and not (spells_a_syllable(a) and spells_a_syllable(b))
         for a, b in changed
     )
 
