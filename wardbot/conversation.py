@@ -311,12 +311,14 @@ def alerts_reply(notices: Sequence[tuple[Announcement, Sequence[str]]]) -> Reply
         "\n\n".join(items),
         title=msg.alert_burst_title(len(notices)),
         footer=msg.alert_footer(None, names),
-        buttons=tuple(
-            Button(button_label(doc.title), make_action("full", doc.id), full_label=doc.title)
-            for doc, _ in notices
-        ),
+        buttons=tuple(open_button(doc) for doc, _ in notices),
         buttons_title=msg.ALERT_BURST_OPEN,
     )
+
+
+def open_button(doc: Announcement) -> Button:
+    """The button that opens `doc` whole, under its title (one notice among several)."""
+    return Button(button_label(doc.title), make_action("full", doc.id), full_label=doc.title)
 
 
 def _with_button(reply: Reply, button: Button | None) -> Reply:
@@ -660,6 +662,14 @@ class Conversation:
     async def _document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
         related = await asyncio.to_thread(self.engine.related, doc.id, 3)
         return document_reply(doc, self.settings, related, today=self.engine.today, full=full)
+
+    def notice_button(self, action: str) -> Button:
+        """The button of `action` ('full:' and a notice's id) as an alert listing several
+        notices showed it: under the notice's title (one gone since: "📄 Xem toàn văn")."""
+        doc = self._document(action.partition(":")[2])
+        if isinstance(doc, Announcement):
+            return replace(open_button(doc), action=action)
+        return Button(msg.FULL_TEXT_BUTTON, action)
 
     def _document(self, ref: str) -> FaqEntry | Announcement | None:
         corpus = self.engine.corpus

@@ -283,7 +283,8 @@ MIGRATIONS: tuple[str, ...] = (
     # 11: what "xem toàn văn" (or the number of its line) opens in a chat, so that it
     # still does after a restart: the action of the notice shown last ('full:' and its
     # id; NULL when the document shown last was shown whole) and its number in the list
-    # shown last (NULL: not in it). No text: the notice is found again by its id.
+    # shown last (NULL: not in it). No text: the notice is found again by its id. An alert
+    # listing several notices keeps each one's action, one a line, numbered on from it.
     """
     CREATE TABLE shown_last (
         channel TEXT NOT NULL,
