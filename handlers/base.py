@@ -189,10 +189,9 @@ def asks_full_text(text: str) -> bool:
 
 class FullTexts:
     """Per chat, what typing "xem toàn văn" opens: the "📄 Xem toàn văn" button of the
-    document shown last (an answer, a notice, an alert: a reply with a title; the first
-    of an alert listing several), or nothing more when that one was shown whole. An
-    alert listing several keeps each notice's button, which the numbers of its lines
-    open after a restart too."""
+    document shown last (an answer, a notice, an alert: a reply with a title), the one
+    button of each notice when that was an alert listing several (the resident is asked
+    which), or nothing more when that one was shown whole."""
 
     def __init__(self, size: int = MENUS_MAX) -> None:
         self._shown: LastPerChat[tuple[Button, ...]] = LastPerChat(size)
@@ -225,6 +224,8 @@ class FullTexts:
         if chat_id not in self._shown:
             return Reply(msg.full_text_which(), buttons=(Button(msg.LATEST_BUTTON, "latest"),))
         buttons = self._shown.get(chat_id, ())
+        if len(buttons) > 1:  # an alert listing several notices: which one?
+            return Reply(msg.full_text_which_of(), buttons=buttons)
         return buttons[0] if buttons else Reply(msg.full_text_sent())
 
 

@@ -195,6 +195,11 @@ FULL_TEXT_BUTTON = "📄 Xem toàn văn"
 TRIMMED_NOTE = "(Nội dung đã rút gọn; chọn “Xem toàn văn” để đọc đầy đủ.)"
 
 
+def full_text_which_of() -> str:
+    """What typing "xem toàn văn" gets after an alert listing several notices."""
+    return "Dạ, anh/chị muốn xem toàn văn thông báo nào ạ?"
+
+
 def full_text_which() -> str:
     """What typing "xem toàn văn" gets before any notice was shown in the chat."""
     return (
