@@ -709,8 +709,11 @@ def announce_failed(target: str, error: object) -> str:
     )
 
 
-def announce_published(target: str, queued: int | None, why: str | None = None) -> str:
-    """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*)."""
+def announce_published(
+    target: str, queued: int | None, why: str | None = None, gather: int = 0
+) -> str:
+    """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*);
+    `gather`: ALERT_GATHER_SECONDS, how long a running bot waits before sending them."""
     if queued is None:
         then = (
             "đã lập chỉ mục; không xếp tin báo nào (thông báo đã có từ trước, hoặc bot chưa "
@@ -722,8 +725,13 @@ def announce_published(target: str, queued: int | None, why: str | None = None) 
         )
     else:
         then = (
-            f"đã lập chỉ mục; đã xếp {queued} tin báo: gửi ngay nếu bot đang chạy, nếu không "
-            "thì khi bot chạy lại"
+            f"đã lập chỉ mục; đã xếp {queued} tin báo: "
+            + (
+                f"gửi sau khoảng {gather} giây (gộp chung với thông báo đăng cùng lúc)"
+                if gather
+                else "gửi ngay"
+            )
+            + " nếu bot đang chạy, nếu không thì khi bot chạy lại"
         )
     return f"đã đăng {target}\n{then}"
 
