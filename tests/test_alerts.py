@@ -1710,3 +1710,28 @@ async def test_another_street_under_a_title_one_word_apart_is_news(ward: Ward) -
     await ward.sender.drain()
     await in_place_of(ward, tan, "phun-tay-hoa", "Phun thuốc khu Tây Hòa", body)
     assert ward.channel.chats() == ["1"] * 4, "another place in its place is news"
+
+
+async def test_a_place_whose_name_differs_by_its_tone_only_is_news(ward: Ward) -> None:
+    """ "Tân Hòa" and "Tân Hóa" are two places: a copy made for the other one (its template
+    text naming neither) is alerted; a title whose missing accents are put back ("Tan
+    Hoa") or whose tone is only placed otherwise ("Hoà") is still the same notice."""
+    await follow(ward, "1", "bhyt")
+    body = "Họp lúc 19 giờ tối thứ Sáu tại nhà văn hóa. Mời đại diện mỗi hộ tham dự."
+    first = write_notice(ward.content, "hop-tan-hoa", "Họp dân Tân Hòa", topics="bhyt", body=body)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    copy = ward.content / f"{TODAY.isoformat()}-hop-tan-hoa-2.md"
+    text = (ward.content / f"{first}.md").read_text(encoding="utf-8")
+    copy.write_text(text.replace("Tân Hòa", "Tân Hóa"), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", "1"], "another place is news"
+
+    ward.now[0] += 3600
+    plain = write_notice(ward.content, "hop-an-hoa", "Hop dan An Hoa", topics="bhyt", body=body)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    fixed = await in_place_of(ward, plain, "hop-an-hoa-2", "Họp dân An Hoà", body)
+    await in_place_of(ward, fixed, "hop-an-hoa-3", "Họp dân An Hòa", body)
+    assert ward.channel.chats() == ["1"] * 3, "accents put back: not alerted again"

@@ -27,7 +27,7 @@ from types import TracebackType
 import aiosqlite
 from rapidfuzz.distance import Levenshtein
 
-from wardbot.text import plain_words, spells_a_syllable, tokens
+from wardbot.text import accents_retyped, fold, plain_words, spells_a_syllable, tokens
 
 log = logging.getLogger(__name__)
 
@@ -336,6 +336,7 @@ TYPO_WORDS = 2
 TYPO_LETTERS = 2
 TYPO_WORD_LETTERS = 3
 _NUMBER = re.compile(r"\d+")
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def _text_digest(body: str) -> str:
@@ -355,9 +356,8 @@ def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
         return None
     same_day = [old for old in gone if old.date == notice.date]
     match = next((old for old in same_day if old.title == notice.title), None)
-    words = plain_words(notice.title)
     if match is None and notice.body is not None:
-        typos = [old for old in same_day if old.text_digest and _typo_of(old.title, words)]
+        typos = [old for old in same_day if old.text_digest and _typo_of(old.title, notice.title)]
         if typos:
             digest = _text_digest(notice.body())
             match = next((old for old in typos if old.text_digest == digest), None)
@@ -367,17 +367,20 @@ def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
     return match.id
 
 
-def _typo_of(title: str, words: str) -> bool:
-    """Whether `title` is the title whose plain words are `words` but for a typo: its
-    accents, capitals, punctuation or spaces, or a word or two misspelt by a letter or two
-    ("thág", "chng"). Not another number ("tuần 1", "tuần 2"), nor another word ("mới",
+def _typo_of(title: str, fixed: str) -> bool:
+    """Whether `fixed` is `title` but for a typo: its accents (left out, or a tone placed
+    otherwise), capitals, punctuation or spaces, or a word or two misspelt by a letter or
+    two ("thág", "chng"). Not another number ("tuần 1", "tuần 2"), nor another word ("mới",
     "thứ hai"; "tổ A", "tổ B": too short a word to tell a typo; "Lê Lợi", "Lê Lai" or "Tân
-    Hòa", "Tây Hòa": each a word, so two streets or places, however close)."""
-    theirs = plain_words(title)
+    Hòa", "Tây Hòa", "Tân Hóa": each a word, so two streets or places, however close)."""
+    theirs, words = plain_words(title), plain_words(fixed)
     if _NUMBER.findall(theirs) != _NUMBER.findall(words):
         return False
     if theirs.replace(" ", "") == words.replace(" ", ""):
-        return True
+        old, new = _WORDS.findall(title), _WORDS.findall(fixed)
+        if len(old) != len(new) or any(fold(a) != fold(b) for a, b in zip(old, new, strict=False)):
+            return True  # its spaces retyped
+        return all(accents_retyped(a, b) for a, b in zip(old, new, strict=True))
     old, new = theirs.split(), words.split()
     if len(old) != len(new):
         return False
@@ -400,11 +403,10 @@ def _copy_of(
     notices of one day differ in their text)."""
     if notice.body is None or not notice.title:
         return None
-    words = plain_words(notice.title)
     for other in by_date.get(notice.date, ()):
         if other.id == notice.id or not alerted.get(other.id) or other.body is None:
             continue
-        if other.title != notice.title and not _typo_of(other.title, words):
+        if other.title != notice.title and not _typo_of(other.title, notice.title):
             continue
         if other.body() == notice.body():
             return other.id

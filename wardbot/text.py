@@ -77,6 +77,16 @@ def spells_a_syllable(word: str) -> bool:
     return False
 
 
+def accents_retyped(old: str, new: str) -> bool:
+    """Whether the word `new` is `old` with its accents typed again rather than another
+    word: the same letters, and one of them typed without accents ("Hoa", "Hòa") or the
+    same tone placed otherwise ("Hoà", "Hòa"). "Hòa" and "Hóa" are two words."""
+    old, new = nfc(old.casefold()), nfc(new.casefold())
+    if fold(old) != fold(new):
+        return False
+    return fold(old) in (old, new) or canonical_tone(old) == canonical_tone(new)
+
+
 # What numbers an event among its look-alikes: a session or term ("kỳ họp thứ hai",
 # "lần thứ XIV", "đợt thứ 3", "khóa XVI") or a school grade ("lớp 10").
 _EVENT_RE = re.compile(r"\b(?:(?:ky hop|lan|dot|phien) thu|khoa|lop) ([a-z0-9]+)\b")
