@@ -1735,3 +1735,27 @@ async def test_a_place_whose_name_differs_by_its_tone_only_is_news(ward: Ward) -
     fixed = await in_place_of(ward, plain, "hop-an-hoa-2", "Họp dân An Hoà", body)
     await in_place_of(ward, fixed, "hop-an-hoa-3", "Họp dân An Hòa", body)
     assert ward.channel.chats() == ["1"] * 3, "accents put back: not alerted again"
+
+
+@pytest.mark.parametrize(
+    "slug", ["lich-tiem-chng", "lich-tiem-chng-vac-xin-soi-cho-tre-em-tai-tram-y-te-phuong-2"]
+)
+async def test_the_alert_of_a_notice_renamed_since_still_opens_it(ward: Ward, slug: str) -> None:
+    """Staff see a typo in the alert that went out, fix the title and rename the file: the
+    alert is not sent again, and its "📄 Xem toàn văn" (and "xem toàn văn" typed under it)
+    opens the notice under its new name, not "not found"; so after a second rename, and
+    for a name too long for a button (which holds its digest)."""
+    chat = await follow(ward, "1", "bhyt")
+    notice = write_notice(
+        ward.content, slug, "Lịch tiêm chủng thág 8", topics="bhyt", body=SCHEDULE
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ((_, (alert,), _),) = ward.channel.sent
+    fixed = await in_place_of(ward, notice, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", SCHEDULE)
+    await in_place_of(ward, fixed, "lich-tiem-chung-thang-8", "Lịch tiêm chủng tháng 8", SCHEDULE)
+    assert ward.channel.chats() == ["1"], "not alerted again"
+    conversation = Conversation(ward.engine, ward.store, ward.settings)
+    assert alert.buttons[0].action.startswith("full:#") == (len(slug) > 20)
+    (opened,) = await conversation.handle_action(chat, alert.buttons[0].action)
+    assert "tiêm vắc xin sởi" in opened.text

@@ -422,10 +422,10 @@ class Conversation:
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
         if kind in ("faq", "ann", "doc"):
-            doc = self._document(ref)
+            doc = await self._document_now(ref)
             return [await self._document_reply(doc)] if doc else [Reply(msg.not_found())]
         if kind == "full":
-            doc = self._document(ref)
+            doc = await self._document_now(ref)
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
             return [await self._document_reply(doc, full=True)]
@@ -670,6 +670,21 @@ class Conversation:
         if isinstance(doc, Announcement):
             return replace(open_button(doc), action=action)
         return Button(msg.FULL_TEXT_BUTTON, action)
+
+    async def _document_now(self, ref: str) -> FaqEntry | Announcement | None:
+        """`_document`, or a notice renamed since (its typo fixed) under its new name: the
+        buttons of the alerts that went out under the old one still open it."""
+        doc = self._document(ref)
+        if doc is not None:
+            return doc
+        renames = await self.store.renames()
+        if ref.startswith("#"):
+            ref = next((old for old in renames if digest(old) == ref[1:]), ref)
+        for _ in range(len(renames)):  # renamed again and again: to its last name
+            if ref not in renames:
+                break
+            ref = renames[ref]
+        return self.engine.corpus.document(ref) if ref in renames.values() else None
 
     def _document(self, ref: str) -> FaqEntry | Announcement | None:
         corpus = self.engine.corpus

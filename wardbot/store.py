@@ -301,6 +301,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
     """,
+    # 13: the id a notice's file was renamed to (`note_announcements`), so that the
+    # buttons of the alerts that went out under the old name still open it. NULL: not
+    # renamed (or renamed before this version).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN renamed_to TEXT;
+    """,
 )
 
 
@@ -910,10 +916,12 @@ class Store:
                         notice.id,
                     ),
                 )
-                # Taken: another notice with that title and date later is a new one.
+                # Taken: another notice with that title and date later is a new one. Its
+                # alerts' buttons open the new name.
                 await self._db.execute(
-                    "UPDATE seen_announcements SET title = NULL, date = NULL WHERE id = ?",
-                    (same,),
+                    "UPDATE seen_announcements SET title = NULL, date = NULL, renamed_to = ? "
+                    "WHERE id = ?",
+                    (notice.id, same),
                 )
                 log.info(
                     "%s is %s renamed (same date and title, or its typo fixed): not alerted again; "
@@ -931,6 +939,13 @@ class Store:
             elif first_seen:
                 queued[notice.id] = 0
         return None if baseline is None else queued
+
+    async def renames(self) -> dict[str, str]:
+        """Each notice whose file was renamed -> the id it was renamed to (migration 13)."""
+        async with self._db.execute(
+            "SELECT id, renamed_to FROM seen_announcements WHERE renamed_to IS NOT NULL"
+        ) as cursor:
+            return {row[0]: row[1] for row in await cursor.fetchall()}
 
     async def alerts_queued_since(self, notice_id: str, since: float) -> int | None:
         """How many alerts were queued for `notice_id` by whoever first noticed it, if that
