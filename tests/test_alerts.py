@@ -1681,6 +1681,17 @@ WATER_CUT = (
 )
 
 
+async def copied_as(ward: Ward, notice: str, slug: str, old: str, new: str) -> None:
+    """The file of `notice` copied to `slug` with `old` replaced by `new` (a notice for
+    another place made from it), noticed; then what is due is sent."""
+    text = (ward.content / f"{notice}.md").read_text(encoding="utf-8")
+    (ward.content / f"{TODAY.isoformat()}-{slug}.md").write_text(
+        text.replace(old, new), encoding="utf-8"
+    )
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+
+
 async def test_another_street_under_a_title_one_word_apart_is_news(ward: Ward) -> None:
     """Two notices of the same day for two streets, written from one template (the text
     names no street): a title whose changed word is another real word ("Lê Lợi", "Lê Lai";
@@ -1692,13 +1703,7 @@ async def test_another_street_under_a_title_one_word_apart_is_news(ward: Ward) -
     )
     await ward.watcher.refresh()
     await ward.sender.drain()
-    copy = ward.content / f"{TODAY.isoformat()}-cat-nuoc-le-lai.md"
-    copy.write_text(
-        (ward.content / f"{loi}.md").read_text(encoding="utf-8").replace("Lê Lợi", "Lê Lai"),
-        encoding="utf-8",
-    )
-    assert await ward.watcher.refresh()
-    await ward.sender.drain()
+    await copied_as(ward, loi, "cat-nuoc-le-lai", "Lê Lợi", "Lê Lai")
     assert ward.channel.chats() == ["1", "1"], "the copy for another street is news"
 
     ward.now[0] += 3600
@@ -1713,7 +1718,7 @@ async def test_another_street_under_a_title_one_word_apart_is_news(ward: Ward) -
 
 
 async def test_a_place_whose_name_differs_by_its_tone_only_is_news(ward: Ward) -> None:
-    """ "Tân Hòa" and "Tân Hóa" are two places: a copy made for the other one (its template
+    """Two places, "Tân Hòa" and "Tân Hóa": a copy made for the other one (its template
     text naming neither) is alerted; a title whose missing accents are put back ("Tan
     Hoa") or whose tone is only placed otherwise ("Hoà") is still the same notice."""
     await follow(ward, "1", "bhyt")
@@ -1721,11 +1726,7 @@ async def test_a_place_whose_name_differs_by_its_tone_only_is_news(ward: Ward) -
     first = write_notice(ward.content, "hop-tan-hoa", "Họp dân Tân Hòa", topics="bhyt", body=body)
     await ward.watcher.refresh()
     await ward.sender.drain()
-    copy = ward.content / f"{TODAY.isoformat()}-hop-tan-hoa-2.md"
-    text = (ward.content / f"{first}.md").read_text(encoding="utf-8")
-    copy.write_text(text.replace("Tân Hòa", "Tân Hóa"), encoding="utf-8")
-    assert await ward.watcher.refresh()
-    await ward.sender.drain()
+    await copied_as(ward, first, "hop-tan-hoa-2", "Tân Hòa", "Tân Hóa")
     assert ward.channel.chats() == ["1", "1"], "another place is news"
 
     ward.now[0] += 3600
