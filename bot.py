@@ -491,7 +491,7 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         print(msg.announce_left_to_the_bot(str(target)))
         return 0
     why = why_nobody(settings, target.stem) if queued == 0 else None
-    print(msg.announce_published(str(target), queued, why))
+    print(msg.announce_published(str(target), queued, why, settings.alert_gather_seconds))
     return 0
 
 

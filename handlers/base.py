@@ -189,11 +189,12 @@ def asks_full_text(text: str) -> bool:
 
 class FullTexts:
     """Per chat, what typing "xem toàn văn" opens: the "📄 Xem toàn văn" button of the
-    document shown last (an answer, a notice, an alert: a reply with a title), or nothing
-    more when that one was shown whole."""
+    document shown last (an answer, a notice, an alert: a reply with a title), the one
+    button of each notice when that was an alert listing several (the resident is asked
+    which), or nothing more when that one was shown whole."""
 
     def __init__(self, size: int = MENUS_MAX) -> None:
-        self._shown: LastPerChat[Button | None] = LastPerChat(size)
+        self._shown: LastPerChat[tuple[Button, ...]] = LastPerChat(size)
 
     def seen(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """Note the documents among replies just sent to the chat (the last one counts)."""
@@ -201,7 +202,7 @@ class FullTexts:
             if reply.title is None:  # "thanks", a list of topics: not a document
                 continue
             full = (b for b in reply.buttons if b.action.partition(":")[0] == "full")
-            self._shown.set(chat_id, next(full, None))
+            self._shown.set(chat_id, tuple(full))
 
     def __contains__(self, chat_id: str) -> bool:
         return chat_id in self._shown
@@ -209,20 +210,23 @@ class FullTexts:
     def drop(self, chat_id: str) -> None:
         self._shown.drop(chat_id)
 
-    def last(self, chat_id: str) -> Button | None:
-        """The "📄 Xem toàn văn" button of the document shown last (None: shown whole)."""
-        return self._shown.get(chat_id, None)
+    def last(self, chat_id: str) -> tuple[Button, ...]:
+        """The "📄 Xem toàn văn" button of the document shown last, each notice's of an
+        alert listing several (none: shown whole)."""
+        return self._shown.get(chat_id, ())
 
-    def restore(self, chat_id: str, button: Button | None) -> None:
+    def restore(self, chat_id: str, buttons: Sequence[Button]) -> None:
         """What the database kept from before a restart (see Answerer.recall)."""
-        self._shown.set(chat_id, button)
+        self._shown.set(chat_id, tuple(buttons))
 
     def open(self, chat_id: str) -> Button | Reply:
         """The button to press for the chat's "xem toàn văn", or what to say instead."""
         if chat_id not in self._shown:
             return Reply(msg.full_text_which(), buttons=(Button(msg.LATEST_BUTTON, "latest"),))
-        button = self._shown.get(chat_id, None)
-        return button if button is not None else Reply(msg.full_text_sent())
+        buttons = self._shown.get(chat_id, ())
+        if len(buttons) > 1:  # an alert listing several notices: which one?
+            return Reply(msg.full_text_which_of(), buttons=buttons)
+        return buttons[0] if buttons else Reply(msg.full_text_sent())
 
 
 class Answerer:
@@ -374,10 +378,13 @@ class Answerer:
         restart it still does (`recall`). A failed write costs only that."""
         if chat_id not in self.full_texts:
             return
-        button = self.full_texts.last(chat_id)
+        buttons = self.full_texts.last(chat_id)
         shown = self.menus.shown(chat_id) if self.menus is not None else ()
-        number = shown.index(button) + 1 if button is not None and button in shown else None
-        kept = (button.action if button is not None else None, number)
+        number = shown.index(buttons[0]) + 1 if buttons and buttons[0] in shown else None
+        if number is not None and shown[number - 1 : number - 1 + len(buttons)] != buttons:
+            number = None
+        # Several (an alert listing several notices): one action a line, numbered on.
+        kept = ("\n".join(button.action for button in buttons) or None, number)
         if chat_id in self._kept and self._kept.get(chat_id, kept) == kept:
             return
         try:
@@ -407,10 +414,17 @@ class Answerer:
         if kept is None:
             return None
         action, kept_number = kept
-        button = Button(msg.FULL_TEXT_BUTTON, action) if action else None
-        self.full_texts.restore(chat_id, button)
+        actions = action.split("\n") if action else []
+        if len(actions) == 1:
+            buttons = [Button(msg.FULL_TEXT_BUTTON, action)] if action else []
+        else:  # each notice of an alert listing several, under its title again
+            buttons = [self.conversation.notice_button(one) for one in actions]
+        self.full_texts.restore(chat_id, buttons)
         self._kept.set(chat_id, kept)
-        return button if number is not None and number == kept_number else None
+        if number is None or kept_number is None:
+            return None
+        place = number - kept_number
+        return buttons[place] if 0 <= place < len(buttons) else None
 
     def _not_saved(self, exc: Exception) -> str | None:
         """Why a write failed, when that is all that went wrong: the data folder cannot be

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,8 @@ from chat_ward import TODAY
 from test_alerts import Recorder, Ward, close_ward, follow, open_ward, write_notice
 
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Conversation
-from wardbot.delivery import RetryLater, TransientError
+from wardbot.conversation import Conversation, Reply
+from wardbot.delivery import PermanentError, RetryLater, TransientError
 from wardbot.outbox import BURST_MAX, BURST_WINDOW, Composer, Sender
 from wardbot.store import ChatRef
 
@@ -234,3 +234,31 @@ def test_alert_gather_seconds_is_read_from_the_environment(value: str | None, se
 def test_a_wrong_alert_gather_seconds_stops_the_start_saying_so(value: str) -> None:
     with pytest.raises(ConfigError, match="ALERT_GATHER_SECONDS"):
         Settings.from_env({"ALERT_GATHER_SECONDS": value})
+
+
+class Refusing(Recorder):
+    """A platform that refuses for good any message opening the notice `refused` (a title
+    it cannot parse, say), and records the others."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__()
+        self.refused = f"full:{refused}"
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        if any(b.action == self.refused for reply in replies for b in reply.buttons):
+            self.attempts += 1
+            raise PermanentError("Bad Request: can't parse entities")
+        await super().deliver(chat_id, replies)
+
+
+async def test_a_burst_refused_for_good_loses_only_the_notice_refused(ward: Ward) -> None:
+    """The platform refuses the burst's message for good because of one notice: the others
+    are each sent alone, and only that one fails (before, all of the burst failed)."""
+    await follow(ward, "1", "bhyt")
+    ids = publish_three(ward)
+    await ward.watcher.refresh()
+    channel = Refusing(ids[1])
+    await sender_for(ward, channel, today=[TODAY]).drain()
+    opened = [[b.action for b in replies[0].buttons] for _, replies, _ in channel.sent]
+    assert opened == [[f"full:{ids[0]}"], [f"full:{ids[2]}"]]
+    assert await states(ward) == {ids[0]: "sent", ids[1]: "failed", ids[2]: "sent"}

@@ -1710,3 +1710,89 @@ async def test_a_task_still_failing_after_a_restart_is_not_told_again(ward: Ward
     assert len(await admin_notes(ward)) == 1
     await a_run(1)  # a new failure, after it ran well
     assert len(await admin_notes(ward)) == 2
+
+
+WATER_CUT = (
+    "Tạm ngừng cấp nước từ 8 giờ đến 16 giờ để sửa chữa đường ống. Bà con chủ động trữ nước."
+)
+
+
+async def copied_as(ward: Ward, notice: str, slug: str, old: str, new: str) -> None:
+    """The file of `notice` copied to `slug` with `old` replaced by `new` (a notice for
+    another place made from it), noticed; then what is due is sent."""
+    text = (ward.content / f"{notice}.md").read_text(encoding="utf-8")
+    (ward.content / f"{TODAY.isoformat()}-{slug}.md").write_text(
+        text.replace(old, new), encoding="utf-8"
+    )
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+
+
+async def test_another_street_under_a_title_one_word_apart_is_news(ward: Ward) -> None:
+    """Two notices of the same day for two streets, written from one template (the text
+    names no street): a title whose changed word is another real word ("Lê Lợi", "Lê Lai";
+    "Tân Hòa", "Tây Hòa") is another notice, not a typo fixed, whether the file was copied
+    and its title edited or the first one removed before."""
+    await follow(ward, "1", "bhyt")
+    loi = write_notice(
+        ward.content, "cat-nuoc-le-loi", "Cắt nước đường Lê Lợi", topics="bhyt", body=WATER_CUT
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    await copied_as(ward, loi, "cat-nuoc-le-lai", "Lê Lợi", "Lê Lai")
+    assert ward.channel.chats() == ["1", "1"], "the copy for another street is news"
+
+    ward.now[0] += 3600
+    body = "Phun thuốc diệt muỗi vào sáng thứ Bảy. Đề nghị các hộ mở cửa."
+    tan = write_notice(
+        ward.content, "phun-tan-hoa", "Phun thuốc khu Tân Hòa", topics="bhyt", body=body
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    await in_place_of(ward, tan, "phun-tay-hoa", "Phun thuốc khu Tây Hòa", body)
+    assert ward.channel.chats() == ["1"] * 4, "another place in its place is news"
+
+
+async def test_a_place_whose_name_differs_by_its_tone_only_is_news(ward: Ward) -> None:
+    """Two places, "Tân Hòa" and "Tân Hóa": a copy made for the other one (its template
+    text naming neither) is alerted; a title whose missing accents are put back ("Tan
+    Hoa") or whose tone is only placed otherwise ("Hoà") is still the same notice."""
+    await follow(ward, "1", "bhyt")
+    body = "Họp lúc 19 giờ tối thứ Sáu tại nhà văn hóa. Mời đại diện mỗi hộ tham dự."
+    first = write_notice(ward.content, "hop-tan-hoa", "Họp dân Tân Hòa", topics="bhyt", body=body)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    await copied_as(ward, first, "hop-tan-hoa-2", "Tân Hòa", "Tân Hóa")
+    assert ward.channel.chats() == ["1", "1"], "another place is news"
+
+    ward.now[0] += 3600
+    plain = write_notice(ward.content, "hop-an-hoa", "Hop dan An Hoa", topics="bhyt", body=body)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    fixed = await in_place_of(ward, plain, "hop-an-hoa-2", "Họp dân An Hoà", body)
+    await in_place_of(ward, fixed, "hop-an-hoa-3", "Họp dân An Hòa", body)
+    assert ward.channel.chats() == ["1"] * 3, "accents put back: not alerted again"
+
+
+@pytest.mark.parametrize(
+    "slug", ["lich-tiem-chng", "lich-tiem-chng-vac-xin-soi-cho-tre-em-tai-tram-y-te-phuong-2"]
+)
+async def test_the_alert_of_a_notice_renamed_since_still_opens_it(ward: Ward, slug: str) -> None:
+    """Staff see a typo in the alert that went out, fix the title and rename the file: the
+    alert is not sent again, and its "📄 Xem toàn văn" (and "xem toàn văn" typed under it)
+    opens the notice under its new name, not "not found"; so after a second rename, and
+    for a name too long for a button (which holds its digest)."""
+    chat = await follow(ward, "1", "bhyt")
+    notice = write_notice(
+        ward.content, slug, "Lịch tiêm chủng thág 8", topics="bhyt", body=SCHEDULE
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ((_, (alert,), _),) = ward.channel.sent
+    fixed = await in_place_of(ward, notice, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", SCHEDULE)
+    await in_place_of(ward, fixed, "lich-tiem-chung-thang-8", "Lịch tiêm chủng tháng 8", SCHEDULE)
+    assert ward.channel.chats() == ["1"], "not alerted again"
+    conversation = Conversation(ward.engine, ward.store, ward.settings)
+    assert alert.buttons[0].action.startswith("full:#") == (len(slug) > 20)
+    (opened,) = await conversation.handle_action(chat, alert.buttons[0].action)
+    assert "tiêm vắc xin sởi" in opened.text

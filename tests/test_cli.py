@@ -654,7 +654,10 @@ def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, ca
     assert bot.main(["announce", str(notice), *ward]) == 0
     # The ward runs Telegram only: its Zalo follower (from when it ran Zalo) gets nothing,
     # no alert waits for a channel that does not run, and the count says so.
-    assert "đã xếp 1 tin báo" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "đã xếp 1 tin báo" in out
+    # A running bot gathers them for ALERT_GATHER_SECONDS first: not "at once".
+    assert "gửi sau khoảng 30 giây" in out and "gửi ngay" not in out
 
     async def queued() -> list[tuple[str, str]]:
         async with await Store.open(data / "bot.sqlite3") as store:

@@ -1069,6 +1069,41 @@ async def test_after_a_restart_the_number_and_xem_toan_van_still_open_the_notice
         assert await store.shown(ChatRef("zalo", BINH)) is None
 
 
+async def test_after_a_restart_each_number_of_a_burst_alert_still_opens_its_notice(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An alert listing two notices, then the bot restarted (a deploy): "2" still opens
+    the second notice, as it did before the restart (before, only "1" was kept)."""
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        await channel.deliver(BINH, [burst()])
+        assert menu(api.sent(BINH)[-1])[1] == "2. Xét học bổng khuyến học"
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        (opened,) = await api.say(BINH, "2")
+        assert opened.text.startswith("Thông báo xét học bổng khuyến học năm 2024")
+
+
+async def test_xem_toan_van_after_a_burst_alert_asks_which_notice(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Typing "xem toàn văn" under an alert listing two notices asks which one (with a line for
+    each, under its title), before a restart and after; it no longer opens the first
+    one as if it were the only one."""
+    which = [msg.full_text_which_of(), "", "1. Điều chỉnh mức đóng BHYT", "2. Xét học bổng"]
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        await channel.deliver(BINH, [burst()])
+        (asked,) = await api.say(BINH, "xem toàn văn")
+        assert asked.text.startswith("\n".join(which))
+        (opened,) = await api.say(BINH, "2")
+        assert opened.text.startswith("Thông báo xét học bổng khuyến học năm 2024")
+        await channel.deliver(ALICE, [burst()])
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        (asked,) = await api.say(ALICE, "xem toàn văn")  # each under its title
+        assert asked.text.startswith(f"{msg.full_text_which_of()}\n\n1. Về việc điều chỉnh")
+        assert "\n2. Thông báo xét học bổng khuyến học năm 2024\n" in asked.text
+        (opened,) = await api.say(ALICE, "1")
+        assert opened.text.startswith("Về việc điều chỉnh mức đóng BHYT hộ gia đình")
+
+
 async def test_forget_leaves_nothing_for_xem_toan_van_to_open(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -300,12 +300,14 @@ def alerts_reply(notices: Sequence[tuple[Announcement, Sequence[str]]]) -> Reply
         "\n\n".join(items),
         title=msg.alert_burst_title(len(notices)),
         footer=msg.alert_footer(None, names),
-        buttons=tuple(
-            Button(button_label(doc.title), make_action("full", doc.id), full_label=doc.title)
-            for doc, _ in notices
-        ),
+        buttons=tuple(open_button(doc) for doc, _ in notices),
         buttons_title=msg.ALERT_BURST_OPEN,
     )
+
+
+def open_button(doc: Announcement) -> Button:
+    """The button that opens `doc` whole, under its title (one notice among several)."""
+    return Button(button_label(doc.title), make_action("full", doc.id), full_label=doc.title)
 
 
 def _with_button(reply: Reply, button: Button | None) -> Reply:
@@ -409,10 +411,10 @@ class Conversation:
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
         if kind in ("faq", "ann", "doc"):
-            doc = self._document(ref)
+            doc = await self._document_now(ref)
             return [await self._document_reply(doc)] if doc else [Reply(msg.not_found())]
         if kind == "full":
-            doc = self._document(ref)
+            doc = await self._document_now(ref)
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
             return [await self._document_reply(doc, full=True)]
@@ -649,6 +651,29 @@ class Conversation:
     async def _document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
         related = await asyncio.to_thread(self.engine.related, doc.id, 3)
         return document_reply(doc, self.settings, related, today=self.engine.today, full=full)
+
+    def notice_button(self, action: str) -> Button:
+        """The button of `action` ('full:' and a notice's id) as an alert listing several
+        notices showed it: under the notice's title (one gone since: "📄 Xem toàn văn")."""
+        doc = self._document(action.partition(":")[2])
+        if isinstance(doc, Announcement):
+            return replace(open_button(doc), action=action)
+        return Button(msg.FULL_TEXT_BUTTON, action)
+
+    async def _document_now(self, ref: str) -> FaqEntry | Announcement | None:
+        """`_document`, or a notice renamed since (its typo fixed) under its new name: the
+        buttons of the alerts that went out under the old one still open it."""
+        doc = self._document(ref)
+        if doc is not None:
+            return doc
+        renames = await self.store.renames()
+        if ref.startswith("#"):
+            ref = next((old for old in renames if digest(old) == ref[1:]), ref)
+        for _ in range(len(renames)):  # renamed again and again: to its last name
+            if ref not in renames:
+                break
+            ref = renames[ref]
+        return self.engine.corpus.document(ref) if ref in renames.values() else None
 
     def _document(self, ref: str) -> FaqEntry | Announcement | None:
         corpus = self.engine.corpus

@@ -195,6 +195,11 @@ FULL_TEXT_BUTTON = "📄 Xem toàn văn"
 TRIMMED_NOTE = "(Nội dung đã rút gọn; chọn “Xem toàn văn” để đọc đầy đủ.)"
 
 
+def full_text_which_of() -> str:
+    """What typing "xem toàn văn" gets after an alert listing several notices."""
+    return "Dạ, anh/chị muốn xem toàn văn thông báo nào ạ?"
+
+
 def full_text_which() -> str:
     """What typing "xem toàn văn" gets before any notice was shown in the chat."""
     return (
@@ -710,8 +715,11 @@ def data_not_written(data_dir: str, why: str) -> str:
     return f"không ghi được vào thư mục dữ liệu {data_dir}: {why}"
 
 
-def announce_published(target: str, queued: int | None, why: str | None = None) -> str:
-    """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*)."""
+def announce_published(
+    target: str, queued: int | None, why: str | None = None, gather: int = 0
+) -> str:
+    """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*);
+    `gather`: ALERT_GATHER_SECONDS, how long a running bot waits before sending them."""
     if queued is None:
         then = (
             "đã lập chỉ mục; không xếp tin báo nào (thông báo đã có từ trước, hoặc bot chưa "
@@ -723,8 +731,13 @@ def announce_published(target: str, queued: int | None, why: str | None = None) 
         )
     else:
         then = (
-            f"đã lập chỉ mục; đã xếp {queued} tin báo: gửi ngay nếu bot đang chạy, nếu không "
-            "thì khi bot chạy lại"
+            f"đã lập chỉ mục; đã xếp {queued} tin báo: "
+            + (
+                f"gửi sau khoảng {gather} giây (gộp chung với thông báo đăng cùng lúc)"
+                if gather
+                else "gửi ngay"
+            )
+            + " nếu bot đang chạy, nếu không thì khi bot chạy lại"
         )
     return f"đã đăng {target}\n{then}"
 

@@ -222,6 +222,8 @@ class Sender:
         self._dropped_refs: set[str] = set()  # announcements whose dropped alerts were logged
         # Sent, not marked yet: the rows of each message, by its first.
         self._unrecorded: dict[int, tuple[list[OutboxItem], float]] = {}
+        # Alerts of a burst whose message the platform refused for good: each goes alone.
+        self._alone: set[int] = set()
         self._running = False
         # Since when (monotonic) every send has failed, how many tries, and whether the log
         # said it is an outage: None while sends go out.
@@ -365,11 +367,11 @@ class Sender:
         """Send `item` (an alert with the others of its burst for the same chat, in one
         message); returns the rows it took, whatever became of them."""
         now = self.clock()
-        group = (
-            await self.store.alerts_with(item, now, BURST_WINDOW, BURST_MAX)
-            if item.kind == "alert"
-            else [item]
-        )
+        group = [item]
+        if item.kind == "alert" and item.id not in self._alone:
+            burst = await self.store.alerts_with(item, now, BURST_WINDOW, BURST_MAX)
+            group += [one for one in burst[1:] if one.id not in self._alone]
+        self._alone.discard(item.id)
         items, replies = await self._compose(group)
         if not items:
             return group
@@ -408,6 +410,9 @@ class Sender:
                     await self._done(one, "unreachable", _reason(exc))
         except PermanentError as exc:
             self._chat_settled(chat_id)
+            if len(items) > 1:
+                await self._one_by_one(items, _reason(exc))
+                return group
             self.stats.failed += len(items)
             await self.store.mark_done(items, "failed", self.clock(), _reason(exc))
             log.warning("%s: message %d cannot be sent: %s", self.name, item.id, _reason(exc))
@@ -472,6 +477,21 @@ class Sender:
                 await self._retry_all(ready, exc)
                 return [], []
         return ready, replies or []
+
+    async def _one_by_one(self, items: Sequence[OutboxItem], reason: str) -> None:
+        """The message of a burst refused for good, maybe for one of its notices: each
+        alert waits again (not a failed try) to go alone, and only one refused alone fails."""
+        log.info(
+            "%s: a burst of %d alerts was refused (%s): each goes alone",
+            self.name,
+            len(items),
+            reason,
+        )
+        if len(self._alone) >= 4096:
+            self._alone.clear()
+        self._alone.update(one.id for one in items)
+        for one in items:
+            await self.store.mark_retry(one, self.clock(), reason, one.attempts)
 
     async def _retry_all(self, items: Sequence[OutboxItem], exc: Exception) -> None:
         for one in items:

@@ -27,7 +27,7 @@ from types import TracebackType
 import aiosqlite
 from rapidfuzz.distance import Levenshtein
 
-from wardbot.text import plain_words, tokens
+from wardbot.text import accents_retyped, fold, plain_words, spells_a_syllable, tokens
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,8 @@ MIGRATIONS: tuple[str, ...] = (
     # 11: what "xem toàn văn" (or the number of its line) opens in a chat, so that it
     # still does after a restart: the action of the notice shown last ('full:' and its
     # id; NULL when the document shown last was shown whole) and its number in the list
-    # shown last (NULL: not in it). No text: the notice is found again by its id.
+    # shown last (NULL: not in it). No text: the notice is found again by its id. An alert
+    # listing several notices keeps each one's action, one a line, numbered on from it.
     """
     CREATE TABLE shown_last (
         channel TEXT NOT NULL,
@@ -317,6 +318,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE staff_posts_new RENAME TO staff_posts;
     CREATE INDEX staff_posts_by_ticket ON staff_posts (ticket_id);
     """,
+    # 14: the id a notice's file was renamed to (`note_announcements`), so that the
+    # buttons of the alerts that went out under the old name still open it. NULL: not
+    # renamed (or renamed before this version).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN renamed_to TEXT;
+    """,
 )
 
 
@@ -346,11 +353,13 @@ class _Gone:
 
 
 # A title's typo: at most this many of its words misspelt, each by at most this many
-# letters (added, dropped or changed), in a word of TYPO_WORD_LETTERS letters at least.
+# letters (added, dropped or changed), in a word of TYPO_WORD_LETTERS letters at least, and
+# one of the two no Vietnamese word (`spells_a_syllable`): else it is another word.
 TYPO_WORDS = 2
 TYPO_LETTERS = 2
 TYPO_WORD_LETTERS = 3
 _NUMBER = re.compile(r"\d+")
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def _text_digest(body: str) -> str:
@@ -370,9 +379,8 @@ def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
         return None
     same_day = [old for old in gone if old.date == notice.date]
     match = next((old for old in same_day if old.title == notice.title), None)
-    words = plain_words(notice.title)
     if match is None and notice.body is not None:
-        typos = [old for old in same_day if old.text_digest and _typo_of(old.title, words)]
+        typos = [old for old in same_day if old.text_digest and _typo_of(old.title, notice.title)]
         if typos:
             digest = _text_digest(notice.body())
             match = next((old for old in typos if old.text_digest == digest), None)
@@ -382,22 +390,28 @@ def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
     return match.id
 
 
-def _typo_of(title: str, words: str) -> bool:
-    """Whether `title` is the title whose plain words are `words` but for a typo: its
-    accents, capitals, punctuation or spaces, or a word or two misspelt by a letter or two
-    ("thág", "chng"). Not another number ("tuần 1", "tuần 2"), nor another word ("mới",
-    "thứ hai"; "tổ A", "tổ B": too short a word to tell a typo)."""
-    theirs = plain_words(title)
+def _typo_of(title: str, fixed: str) -> bool:
+    """Whether `fixed` is `title` but for a typo: its accents (left out, or a tone placed
+    otherwise), capitals, punctuation or spaces, or a word or two misspelt by a letter or
+    two ("thág", "chng"). Not another number ("tuần 1", "tuần 2"), nor another word ("mới",
+    "thứ hai"; "tổ A", "tổ B": too short a word to tell a typo; "Lê Lợi", "Lê Lai" or "Tân
+    Hòa", "Tây Hòa", "Tân Hóa": each a word, so two streets or places, however close)."""
+    theirs, words = plain_words(title), plain_words(fixed)
     if _NUMBER.findall(theirs) != _NUMBER.findall(words):
         return False
     if theirs.replace(" ", "") == words.replace(" ", ""):
-        return True
+        old, new = _WORDS.findall(title), _WORDS.findall(fixed)
+        if len(old) != len(new) or any(fold(a) != fold(b) for a, b in zip(old, new, strict=False)):
+            return True  # its spaces retyped
+        return all(accents_retyped(a, b) for a, b in zip(old, new, strict=True))
     old, new = theirs.split(), words.split()
     if len(old) != len(new):
         return False
     changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
     return len(changed) <= TYPO_WORDS and all(
-        min(len(a), len(b)) >= TYPO_WORD_LETTERS and Levenshtein.distance(a, b) <= TYPO_LETTERS
+        min(len(a), len(b)) >= TYPO_WORD_LETTERS
+        and Levenshtein.distance(a, b) <= TYPO_LETTERS
+        and not (spells_a_syllable(a) and spells_a_syllable(b))
         for a, b in changed
     )
 
@@ -412,11 +426,10 @@ def _copy_of(
     notices of one day differ in their text)."""
     if notice.body is None or not notice.title:
         return None
-    words = plain_words(notice.title)
     for other in by_date.get(notice.date, ()):
         if other.id == notice.id or not alerted.get(other.id) or other.body is None:
             continue
-        if other.title != notice.title and not _typo_of(other.title, words):
+        if other.title != notice.title and not _typo_of(other.title, notice.title):
             continue
         if other.body() == notice.body():
             return other.id
@@ -920,10 +933,12 @@ class Store:
                         notice.id,
                     ),
                 )
-                # Taken: another notice with that title and date later is a new one.
+                # Taken: another notice with that title and date later is a new one. Its
+                # alerts' buttons open the new name.
                 await self._db.execute(
-                    "UPDATE seen_announcements SET title = NULL, date = NULL WHERE id = ?",
-                    (same,),
+                    "UPDATE seen_announcements SET title = NULL, date = NULL, renamed_to = ? "
+                    "WHERE id = ?",
+                    (notice.id, same),
                 )
                 log.info(
                     "%s is %s renamed (same date and title, or its typo fixed): not alerted again; "
@@ -941,6 +956,13 @@ class Store:
             elif first_seen:
                 queued[notice.id] = 0
         return None if baseline is None else queued
+
+    async def renames(self) -> dict[str, str]:
+        """Each notice whose file was renamed -> the id it was renamed to (migration 14)."""
+        async with self._db.execute(
+            "SELECT id, renamed_to FROM seen_announcements WHERE renamed_to IS NOT NULL"
+        ) as cursor:
+            return {row[0]: row[1] for row in await cursor.fetchall()}
 
     async def alerts_queued_since(self, notice_id: str, since: float) -> int | None:
         """How many alerts were queued for `notice_id` by whoever first noticed it, if that

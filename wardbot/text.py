@@ -57,6 +57,36 @@ def plain_words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
 
 
+# The syllable parts above with their accents folded (`fold`), for words as `plain_words`
+# gives them.
+_FOLDED_ONSETS = tuple(dict.fromkeys(o.replace("đ", "d") for o in _ONSETS))
+_FOLDED_NUCLEI_CLOSED = frozenset(fold(n) for n in _NUCLEI_CLOSED)
+_FOLDED_NUCLEI_OPEN = frozenset(fold(n) for n in _NUCLEI_OPEN)
+
+
+def spells_a_syllable(word: str) -> bool:
+    """Whether the folded `word` is a Vietnamese syllable with its accents left out
+    ("loi": lợi, lời; "thang"), not a misspelling ("thag", "chng") or an abbreviation."""
+    for onset in ("", *(o for o in _FOLDED_ONSETS if word.startswith(o))):
+        rest = word[len(onset) :]
+        vowels = len(rest) - len(rest.lstrip("aeiouy"))
+        nucleus, coda = rest[:vowels], rest[vowels:]
+        nuclei = _FOLDED_NUCLEI_CLOSED if coda else _FOLDED_NUCLEI_OPEN
+        if coda in _CODAS and nucleus in nuclei:
+            return True
+    return False
+
+
+def accents_retyped(old: str, new: str) -> bool:
+    """Whether the word `new` is `old` with its accents typed again rather than another
+    word: the same letters, and one of them typed without accents ("Hoa", "Hòa") or the
+    same tone placed otherwise ("Hoà", "Hòa"). "Hòa" and "Hóa" are two words."""
+    old, new = nfc(old.casefold()), nfc(new.casefold())
+    if fold(old) != fold(new):
+        return False
+    return fold(old) in (old, new) or canonical_tone(old) == canonical_tone(new)
+
+
 # What numbers an event among its look-alikes: a session or term ("kỳ họp thứ hai",
 # "lần thứ XIV", "đợt thứ 3", "khóa XVI") or a school grade ("lớp 10").
 _EVENT_RE = re.compile(r"\b(?:(?:ky hop|lan|dot|phien) thu|khoa|lop) ([a-z0-9]+)\b")
