@@ -60,6 +60,7 @@ from wardbot.web import (
     Recent,
     WebhookWatch,
     not_an_update,
+    same_address,
     webhook_json,
 )
 
@@ -410,7 +411,7 @@ class ZaloChannel:
         copy of the bot, polling with the token, deleted the webhook, or one set it
         elsewhere."""
         info = await self.api.get_webhook_info()
-        if info.get("url") != self.webhook_url:
+        if not same_address(info.get("url"), self.webhook_url):
             return (
                 "the webhook is no longer set here (is another copy of the bot running with "
                 "this token?); restart this bot to set it again"

@@ -872,6 +872,36 @@ async def test_webhook_mode_reports_zalo_down_when_the_webhook_is_no_longer_ours
         assert await healthz(channel) == {"zalo": True}
 
 
+@pytest.mark.parametrize(
+    "given", ["https://bot.phuong2.example.vn/zalo/", "https://BOT.Phuong2.example.vn:443/zalo"]
+)
+async def test_webhook_mode_reads_zalos_form_of_the_webhooks_address_as_ours(
+    api: FakeZaloApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    polls: Clock,
+    caplog: pytest.LogCaptureFixture,
+    given: str,
+) -> None:
+    """Zalo may give back the address it was set with in another form (a trailing slash,
+    the host's case, the default port): it is still this bot's webhook, so /healthz says
+    Zalo is up and the log has no error."""
+    async with running_channel(
+        api,
+        ward_engine,
+        ward_settings,
+        polls=polls,
+        webhook_check=0.01,
+        public_url=PUBLIC_URL,
+        zalo_webhook_secret=Secret(SECRET),
+    ) as (channel, _):
+        api.webhook = {**api.webhook, "url": given}
+        asked = len(api.of("getWebhookInfo"))
+        await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 2)
+        assert await healthz(channel) == {"zalo": True}
+        assert not [r for r in caplog.records if r.levelno == logging.ERROR]
+
+
 async def test_refused_webhook_requests_are_logged_without_flooding_the_log(
     api: FakeZaloApi, webhook: str, polls: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
