@@ -410,7 +410,12 @@ class ZaloChannel:
         """Whether Zalo still posts updates here, as getWebhookInfo tells: not when another
         copy of the bot, polling with the token, deleted the webhook, or one set it
         elsewhere."""
-        info = await self.api.get_webhook_info()
+        try:
+            info = await self.api.get_webhook_info()
+        except InvalidToken as exc:  # /healthz need not wait for a resident's reply to fail
+            self._token_refused(exc)
+            raise
+        self._token_ok = True
         if not same_address(info.get("url"), self.webhook_url):
             return (
                 "the webhook is no longer set here (is another copy of the bot running with "

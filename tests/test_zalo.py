@@ -902,6 +902,38 @@ async def test_webhook_mode_reads_zalos_form_of_the_webhooks_address_as_ours(
         assert not [r for r in caplog.records if r.levelno == logging.ERROR]
 
 
+async def test_webhook_mode_reports_zalo_down_when_the_webhook_look_finds_the_token_refused(
+    api: FakeZaloApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    polls: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The token is reset in Bot Creator while nobody writes to the bot: the minute's look
+    at getWebhookInfo is refused, so /healthz says Zalo is down (and the log names the
+    token, once) without waiting for a resident's reply to fail; it is up again once Zalo
+    accepts the token."""
+    async with running_channel(
+        api,
+        ward_engine,
+        ward_settings,
+        polls=polls,
+        webhook_check=0.01,
+        public_url=PUBLIC_URL,
+        zalo_webhook_secret=Secret(SECRET),
+    ) as (channel, _):
+        api.fail(401, times=None, method="getWebhookInfo")
+        asked = len(api.of("getWebhookInfo"))
+        await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 3)
+        assert await healthz(channel) == {"zalo": False}
+        refused = [r.message for r in caplog.records if r.levelno == logging.ERROR]
+        assert len(refused) == 1 and "ZALO_BOT_TOKEN" in refused[0]
+        api.recover("getWebhookInfo")  # the new token is in place
+        asked = len(api.of("getWebhookInfo"))
+        await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 2)
+        assert await healthz(channel) == {"zalo": True}
+
+
 async def test_refused_webhook_requests_are_logged_without_flooding_the_log(
     api: FakeZaloApi, webhook: str, polls: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
