@@ -74,6 +74,7 @@ from wardbot.portal_log import (
     locked,
     page_key,
     specifics_of,
+    words_of,
 )
 from wardbot.text import fold, plain_words
 
@@ -709,7 +710,9 @@ class Importer:
             book.articles[keys[0]] = old
             found, moved = (keys[0], old), f"moved from {moved_from}"
         if found is None:
-            twin = book.same_text(text, simhash, title, article.date.isoformat(), specifics)
+            twin = book.same_text(
+                text, simhash, title, article.date.isoformat(), specifics, words_of(article.body)
+            )
             if twin is not None:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")

@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -96,13 +97,19 @@ class ImportLog:
         return None
 
     def same_text(
-        self, text: str, simhash: Simhash, title: str, date: str, specifics: dict[str, str]
+        self,
+        text: str,
+        simhash: Simhash,
+        title: str,
+        date: str,
+        specifics: dict[str, Any],
+        words: frozenset[str],
     ) -> str | None:
         """The URL of an imported article with this text (or nearly, under the same title,
         of the same date (ISO) and with the same `specifics`, its numbers and names (see
-        specifics_of): a notice the portal posts again each week, the same text but for its
-        days, is a new notice each time, and so is one of the same day for other streets,
-        at other hours)."""
+        specifics_of; its `words`, lower case, have the record's names): a notice the portal
+        posts again each week, the same text but for its days, is a new notice each time,
+        and so is one of the same day for other streets, at other hours)."""
         for url, record in self.articles.items():
             if record.get("same_as"):
                 continue
@@ -110,8 +117,11 @@ class ImportLog:
                 return url
             if record.get("title") != title or record_date(record) != date:
                 continue
-            # (one not in the record: remembered by a version that did not compare it)
-            if any(record.get(key, value) != value for key, value in specifics.items()):
+            # (none in the record: remembered by a version that did not compare them)
+            numbers = specifics["numbers"]
+            if record.get("numbers", numbers) != numbers or not names_in(
+                record.get("names"), words
+            ):
                 continue
             other = Simhash(existing_hash=record.get("simhash"))
             if simhash.similarity(other) >= SIMILAR:
@@ -176,18 +186,39 @@ def digest(text: str | bytes) -> str:
 
 # A sentence's or a line's start, where any word has a capital letter.
 _SENTENCE = re.compile(r"[.!?:;\n]+")
+# A credit line (folded): "Tin, ảnh: Ngọc Hân", "(Ảnh: Minh Tuấn)", "Nguồn: ...": who wrote
+# the article or took its photos, which a re-post in another section may credit otherwise.
+_CREDIT = re.compile(
+    r"\W*(?:(?:tin|bai|anh|video|clip)(?:\W+(?:va\W+)?(?:tin|bai|anh|video|clip))*"
+    r"|nguon|tac gia|thuc hien|phong vien|pv|ctv|nhom pv)\s*:"
+)
 
 
-def specifics_of(body: str) -> dict[str, str]:
+def specifics_of(body: str) -> dict[str, Any]:
     """What tells apart two notices of one template (as an import log record keeps them):
-    digests of the numbers of a text, its dates, hours, house numbers, quantities, in
-    order; and of its names, the words written with a capital letter inside a sentence
-    (streets, hamlets, buildings: "tại nhà văn hóa khu phố Tân Lập"), in any order."""
+    a digest of the numbers of a text, its dates, hours, house numbers, quantities, in
+    order; and its names, the words written with a capital letter inside a sentence
+    (streets, hamlets, buildings: "tại nhà văn hóa khu phố Tân Lập"), in lower case, in
+    any order, not those of a credit line ("Tin, ảnh: Ngọc Hân")."""
     numbers = " ".join(word for word in plain_words(body).split() if word.isdigit())
+    said = "\n".join(line for line in body.splitlines() if not _CREDIT.match(fold(line)))
     names = {
-        fold(word)
-        for sentence in _SENTENCE.split(body)
+        word.lower()
+        for sentence in _SENTENCE.split(unicodedata.normalize("NFC", said))
         for word in re.findall(r"\w+", sentence)[1:]
         if word[0].isupper()
     }
-    return {"numbers": digest(numbers), "names": digest(" ".join(sorted(names)))}
+    return {"numbers": digest(numbers), "names": sorted(names)}
+
+
+def words_of(body: str) -> frozenset[str]:
+    """The words of a text in lower case, to look for another notice's names in it."""
+    return frozenset(re.findall(r"\w+", unicodedata.normalize("NFC", body).lower()))
+
+
+def names_in(kept: object, words: frozenset[str]) -> bool:
+    """Whether a text of these `words` has every name `kept` (an import log record's):
+    one notice for another place does not (the template's "Tân Lập" became "Hòa Bình"),
+    while a re-post writing a name's capital otherwise does. A record without them (kept
+    by a version that did not keep the words) tells nothing."""
+    return not isinstance(kept, list) or all(name in words for name in kept)
