@@ -435,6 +435,51 @@ async def test_saying_the_answer_missed_offers_that_question_to_staff(
     assert f"“{question}”" in post.reply.text  # the question, not "không phải ạ"
 
 
+async def test_saying_the_answer_missed_offers_staff_the_question_as_typed(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """The question log blanks numbers (a file's, a phone's): staff get the question with
+    them, as an unanswered question's offer gives it."""
+    question = "bà tôi mất thẻ bảo hiểm thì làm lại ở đâu, hồ sơ số 12345678, gọi 0912345678"
+    [answered] = await conversation.handle_text(RESIDENT, question)
+    assert answered.title
+    [sorry] = await conversation.handle_text(RESIDENT, "sai rồi")
+    assert ask_button(sorry)
+    await conversation.handle_action(RESIDENT, "staff:ask")
+    await desk.post_pending()
+    [post] = room.posts
+    assert f"“{question}”" in post.reply.text
+
+
+@pytest.mark.parametrize("change", [{"question_log_days": 0}, {"read_only": True}])
+async def test_saying_the_answer_missed_without_the_question_log_still_offers_the_rest(
+    ward_engine: Engine,
+    store: Store,
+    settings: Settings,
+    desk: Desk,
+    clock: Clock,
+    room: FakeRoom,
+    change: dict[str, object],
+) -> None:
+    """QUESTION_LOG_DAYS=0 or a read-only data folder keep no question log: "không phải"
+    still gets the other close matches and the offer to pass the question to staff;
+    after /forget, nothing of it is offered."""
+    if change.pop("read_only", False):
+        store.writable = False
+    conversation = Conversation(
+        ward_engine, store, replace(settings, **change), desk=desk, clock=clock
+    )
+    question = "bà tôi bị mất thẻ bảo hiểm thì làm lại ở đâu"
+    [answered] = await conversation.handle_text(RESIDENT, question)
+    [sorry] = await conversation.handle_text(RESIDENT, "không phải ạ")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị. Có phải")
+    offered = [b.label for b in sorry.buttons if b.action != "staff:ask"]
+    assert offered and answered.title not in offered and ask_button(sorry)
+    await conversation.handle_text(RESIDENT, "/forget")
+    [forgotten] = await conversation.handle_text(RESIDENT, "không phải ạ")
+    assert forgotten.buttons == ()
+
+
 async def test_asking_for_staff_by_words_or_command(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

@@ -14,6 +14,7 @@ import itertools
 import logging
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -144,6 +145,7 @@ RELAYED_INTENTS = frozenset({"question", "greet", "wrong", "number", *SMALL_TALK
 # "Sai rồi" takes back the chat's answer to a question asked this recently.
 WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then
+ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
 
 
 class ChatLocks:
@@ -356,6 +358,11 @@ class Conversation:
         # residents follow topics on the channels `alert_links` names instead.
         self.no_alerts: frozenset[str] = frozenset()
         self.alert_links: Callable[[], Sequence[Link]] = tuple
+        # Per chat, its latest question as typed, whether it was answered and when: what
+        # "sai rồi" takes back, offers to staff as the resident wrote it, and finds other
+        # close matches to, with or without the question log (QUESTION_LOG_DAYS=0, a
+        # read-only data folder).
+        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float]] = OrderedDict()
 
     # --- entry points -------------------------------------------------------------
 
@@ -505,6 +512,7 @@ class Conversation:
                 if self.desk is not None:
                     await self.desk.forget(chat)
                 await self.store.forget(chat)
+                self._asked.pop((chat.channel, chat.chat_id), None)
                 return [Reply(msg.forget_done())]
             case "staff":
                 if self.desk is None and intent.arg:
@@ -603,11 +611,17 @@ class Conversation:
         matches to it are offered (not again when the bot had only offered some), then
         ward staff or the hotline."""
         taken = None
+        since = self.clock() - WRONG_WITHIN
         if self.store.writable:
             try:
-                taken = await self.store.take_back_answer(chat, self.clock() - WRONG_WITHIN)
+                taken = await self.store.take_back_answer(chat, since)
             except Exception:  # a locked database: the apology and the hotline still go
                 log.exception("could not take back an answer")
+        key = (chat.channel, chat.chat_id)
+        asked = self._asked.get(key)
+        if asked is not None and asked[2] >= since:  # as typed (the log blanks numbers)
+            taken = asked[:2]
+            self._asked[key] = (asked[0], False, asked[2])
         offers: tuple[Hit, ...] = ()
         staff = None
         if taken is not None:
@@ -639,6 +653,10 @@ class Conversation:
         # The log behind /stats and /unanswered: the question, not who the resident is.
         # Answering needs no disk: a full disk or a locked database loses a log line, not
         # the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing.
+        self._asked.pop((chat.channel, chat.chat_id), None)
+        self._asked[(chat.channel, chat.chat_id)] = (question, answer.answered, self.clock())
+        if len(self._asked) > ASKED_KEPT:
+            self._asked.popitem(last=False)
         if self.settings.question_log_days and self.store.writable:
             try:
                 await self.store.log_question(chat, scrub(question), answer.answered, self.clock())
