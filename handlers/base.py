@@ -340,8 +340,8 @@ class Answerer:
             choice = self.full_texts.open(chat.chat_id)
         if isinstance(choice, Button):
             return await self.conversation.handle_action(chat, choice.action, sender=sender)
-        if isinstance(choice, Reply):
-            return [choice]
+        if isinstance(choice, Reply) and not await self.conversation.ticket_open(chat):
+            return [choice]  # (with a ticket open, a number off the list is for staff)
         return await self.conversation.handle_text(
             chat, text, typing=typing if calm else None, sender=sender
         )

@@ -12,13 +12,14 @@ import datetime as dt
 import itertools
 import logging
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from read_only import read_only
 
+from handlers.base import Answerer
 from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts
@@ -27,6 +28,7 @@ from wardbot.config import Settings
 from wardbot.conversation import (
     MAX_MESSAGE_CHARS,
     MAX_STAFF_MESSAGE_CHARS,
+    Button,
     Conversation,
     Reply,
     digest,
@@ -417,6 +419,32 @@ async def test_a_number_alone_with_a_ticket_open_reaches_staff(
         msg.ticket_follow_up_post(1, "0912 345 678"),
         msg.ticket_follow_up_post(1, "0912345678"),
     ]
+
+
+async def test_a_number_not_on_the_list_shown_with_a_ticket_open_reaches_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom, settings: Settings
+) -> None:
+    """On Zalo, lists are numbered: staff ask how many people live there, the resident
+    answers "5" under an answer listing related questions. It goes to staff (before, the
+    bot said 5 was not on its list), while "1" still opens the list's first line."""
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    shown: list[Reply] = []
+
+    async def send(replies: Sequence[Reply]) -> list[Button]:
+        shown.extend(replies)
+        return [button for reply in replies for button in reply.buttons]
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    await answerer.text(RESIDENT, "mất thẻ bhyt làm sao", send)
+    assert 1 < len(shown[-1].buttons) < 5  # related questions, numbered
+    await answerer.text(RESIDENT, "1", send)
+    assert shown[-1].title == shown[-2].buttons[0].label
+    await answerer.text(RESIDENT, "5", send)
+    assert shown[-1].text == msg.ticket_follow_up(1)
+    await desk.post_pending()
+    assert room.in_thread(thread)[-1].reply.text == msg.ticket_follow_up_post(1, "5")
 
 
 async def test_saying_the_answer_missed_offers_that_question_to_staff(

@@ -395,6 +395,17 @@ class Conversation:
         message to staff, MAX_STAFF_MESSAGE_CHARS)."""
         return MAX_STAFF_MESSAGE_CHARS if self.desk is not None else MAX_MESSAGE_CHARS
 
+    async def ticket_open(self, chat: ChatRef) -> bool:
+        """Whether the chat has a ticket open, so that its messages reach staff too: a
+        number not on the list shown answers them ("5", people in the household)."""
+        if self.desk is None or not chat.private:
+            return False
+        try:
+            return await self.desk.active(chat) is not None
+        except Exception:  # a locked database: the list's reply, as without a desk
+            log.exception("could not check for a ticket")
+            return False
+
     async def _for_staff(self, chat: ChatRef, text: str) -> bool:
         """Whether a message too long for a question goes to staff, who read it whole."""
         if self.desk is None or not chat.private or len(text) > MAX_STAFF_MESSAGE_CHARS:
