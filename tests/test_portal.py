@@ -673,6 +673,11 @@ def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, p
             "120 thẻ tại nhà văn hóa khu phố Hòa Bình",
             id="other-names",
         ),
+        pytest.param(  # the same numbers: one more neighbourhood named
+            "120 thẻ tại nhà văn hóa khu phố Tân Lập",
+            "120 thẻ tại nhà văn hóa khu phố Tân Lập và khu phố Hòa Bình",
+            id="a-name-added",
+        ),
     ],
 )
 def test_two_notices_of_one_day_under_one_title_for_other_places_are_two_notices(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -104,12 +105,14 @@ class ImportLog:
         date: str,
         specifics: dict[str, Any],
         words: frozenset[str],
+        words_of_record: Callable[[dict[str, Any]], frozenset[str] | None],
     ) -> str | None:
         """The URL of an imported article with this text (or nearly, under the same title,
         of the same date (ISO) and with the same `specifics`, its numbers and names (see
-        specifics_of; its `words`, lower case, have the record's names): a notice the portal
-        posts again each week, the same text but for its days, is a new notice each time,
-        and so is one of the same day for other streets, at other hours)."""
+        specifics_of, names_agree; `words`: this text's in lower case, `words_of_record`: a
+        record's file's): a notice the portal posts again each week, the same text but for
+        its days, is a new notice each time, and so is one of the same day for other
+        streets, at other hours)."""
         for url, record in self.articles.items():
             if record.get("same_as"):
                 continue
@@ -119,9 +122,10 @@ class ImportLog:
                 continue
             # (none in the record: remembered by a version that did not compare them)
             numbers = specifics["numbers"]
-            if record.get("numbers", numbers) != numbers or not names_in(
-                record.get("names"), words
-            ):
+            if record.get("numbers", numbers) != numbers:
+                continue
+            kept = functools.partial(words_of_record, record)
+            if not names_agree(record.get("names"), specifics["names"], words, kept):
                 continue
             other = Simhash(existing_hash=record.get("simhash"))
             if simhash.similarity(other) >= SIMILAR:
@@ -216,9 +220,21 @@ def words_of(body: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", unicodedata.normalize("NFC", body).lower()))
 
 
-def names_in(kept: object, words: frozenset[str]) -> bool:
-    """Whether a text of these `words` has every name `kept` (an import log record's):
-    one notice for another place does not (the template's "Tân Lập" became "Hòa Bình"),
-    while a re-post writing a name's capital otherwise does. A record without them (kept
-    by a version that did not keep the words) tells nothing."""
-    return not isinstance(kept, list) or all(name in words for name in kept)
+def names_agree(
+    kept: object,
+    names: Sequence[str],
+    words: frozenset[str],
+    kept_words: Callable[[], frozenset[str] | None],
+) -> bool:
+    """Whether two texts name the same places: each has the other's names, in any case
+    (an import log record's `kept`; a new text's `names` and `words`; `kept_words`, those
+    of the record's file, None when it is gone). One notice for another place does not
+    (the template's "Tân Lập" became "Hòa Bình", or "và Hòa Bình" was added), while a
+    re-post writing a capital otherwise does. A record without names (kept by a version
+    that did not keep the words) tells nothing."""
+    if not isinstance(kept, list):
+        return True
+    if not all(name in words for name in kept):
+        return False
+    added = set(names).difference(kept)
+    return not added or added <= (kept_words() or frozenset())
