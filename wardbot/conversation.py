@@ -358,11 +358,13 @@ class Conversation:
         # residents follow topics on the channels `alert_links` names instead.
         self.no_alerts: frozenset[str] = frozenset()
         self.alert_links: Callable[[], Sequence[Link]] = tuple
-        # Per chat, its latest question as typed, whether it was answered and when: what
-        # "sai rồi" takes back, offers to staff as the resident wrote it, and finds other
-        # close matches to, with or without the question log (QUESTION_LOG_DAYS=0, a
-        # read-only data folder).
-        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float]] = OrderedDict()
+        # Per chat, its latest question as typed, whether it was answered, when and (in a
+        # group) by whom: what "sai rồi" takes back (in a group, one's own only), offers to
+        # staff as the resident wrote it, and finds other close matches to, with or
+        # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder).
+        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None]] = (
+            OrderedDict()
+        )
 
     # --- entry points -------------------------------------------------------------
 
@@ -387,7 +389,8 @@ class Conversation:
         if self.admin is not None and (own_id := self.admin.refuses(chat, sender, text)):
             return [Reply(msg.admins_only(own_id))]
         intent = parse_intent(text)
-        return await self._dispatch(chat, intent, text, typing, manages=self._manages(chat, sender))
+        manages = self._manages(chat, sender)
+        return await self._dispatch(chat, intent, text, typing, manages=manages, sender=sender)
 
     def longest_message(self) -> int:
         """The longest message any chat may send (a channel refuses longer ones before
@@ -475,6 +478,7 @@ class Conversation:
         typing: Typing | None,
         *,
         manages: bool = True,
+        sender: str | None = None,
     ) -> list[Reply]:
         s = self.settings
         follow = await self._follow_button(chat, intent, manages)
@@ -504,7 +508,7 @@ class Conversation:
             case "thanks" | "ack" | "bye":
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "wrong":
-                return [await self._wrong(chat)]
+                return [await self._wrong(chat, sender)]
             case "empty":  # "?", "..."
                 return [Reply(msg.ask_what(), keeps_choices=True)]
             case "number":  # no list on screen, or too long a number to pick from one
@@ -528,7 +532,7 @@ class Conversation:
             case "staff":
                 if self.desk is None and intent.arg:
                     # No staff desk: the question after /hoicanbo is answered like any other.
-                    return [await self._answer(chat, intent.arg, typing)]
+                    return [await self._answer(chat, intent.arg, typing, sender=sender)]
                 if self.desk is None or not chat.private:
                     return [self._staff_unavailable(chat)]
                 return await self.desk.request(chat, intent.arg)
@@ -540,7 +544,7 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
-        return [await self._answer(chat, text, typing, follow)]
+        return [await self._answer(chat, text, typing, follow, sender=sender)]
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""
@@ -601,11 +605,17 @@ class Conversation:
     # --- questions ----------------------------------------------------------------
 
     async def _answer(
-        self, chat: ChatRef, question: str, typing: Typing | None, follow: Button | None = None
+        self,
+        chat: ChatRef,
+        question: str,
+        typing: Typing | None,
+        follow: Button | None = None,
+        *,
+        sender: str | None = None,
     ) -> Reply:
         """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
-        follow) last under any of them."""
-        answer = await self._ask(chat, question, typing)
+        follow) last under any of them. `sender`: who asked, in a group."""
+        answer = await self._ask(chat, question, typing, sender)
         if answer.answered and answer.best is not None:
             return _with_button(await self._document_reply(answer.best.doc), follow)
         staff = None
@@ -616,23 +626,26 @@ class Conversation:
                 log.exception("could not keep the question to offer it to staff")
         return _with_button(no_answer_reply(answer, self.settings, staff), follow)
 
-    async def _wrong(self, chat: ChatRef) -> Reply:
+    async def _wrong(self, chat: ChatRef, sender: str | None) -> Reply:
         """The resident says the last answer missed ("sai rồi", "không phải"): sorry; the
         question counts as unanswered, so staff see it in /unanswered; the other close
         matches to it are offered (not again when the bot had only offered some), then
-        ward staff or the hotline."""
-        taken = None
+        ward staff or the hotline. In a group, only the `sender`'s own question is."""
         since = self.clock() - WRONG_WITHIN
-        if self.store.writable:
+        key = (chat.channel, chat.chat_id)
+        asked = self._asked.get(key)
+        asked_by_another = not chat.private and asked is not None and asked[3] != sender
+        if asked is not None and (asked[2] < since or asked_by_another):
+            asked = None
+        taken = None
+        if self.store.writable and (chat.private or asked is not None):  # (the log: no asker)
             try:
                 taken = await self.store.take_back_answer(chat, since)
             except Exception:  # a locked database: the apology and the hotline still go
                 log.exception("could not take back an answer")
-        key = (chat.channel, chat.chat_id)
-        asked = self._asked.get(key)
-        if asked is not None and asked[2] >= since:  # as typed (the log blanks numbers)
+        if asked is not None:  # as typed (the log blanks numbers), with or without a log
             taken = asked[:2]
-            self._asked[key] = (asked[0], False, asked[2])
+            self._asked[key] = (asked[0], False, asked[2], asked[3])
         offers: tuple[Hit, ...] = ()
         staff = None
         if taken is not None:
@@ -654,8 +667,11 @@ class Conversation:
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
 
-    async def _ask(self, chat: ChatRef, question: str, typing: Typing | None) -> Answer:
-        """The engine's answer, logged for /stats and /unanswered."""
+    async def _ask(
+        self, chat: ChatRef, question: str, typing: Typing | None, sender: str | None = None
+    ) -> Answer:
+        """The engine's answer, logged for /stats and /unanswered, and kept for "sai rồi"
+        (`sender`: who asked, in a group)."""
         if typing is None:
             answer = await self.engine.ask_async(question)
         else:
@@ -664,8 +680,9 @@ class Conversation:
         # The log behind /stats and /unanswered: the question, not who the resident is.
         # Answering needs no disk: a full disk or a locked database loses a log line, not
         # the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing.
-        self._asked.pop((chat.channel, chat.chat_id), None)
-        self._asked[(chat.channel, chat.chat_id)] = (question, answer.answered, self.clock())
+        key = (chat.channel, chat.chat_id)
+        self._asked.pop(key, None)
+        self._asked[key] = (question, answer.answered, self.clock(), sender)
         if len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
         if self.settings.question_log_days and self.store.writable:
