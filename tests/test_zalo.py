@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -834,16 +834,16 @@ async def test_webhook_mode_says_so_when_zalo_refuses_the_token(
     assert await healthz(channel) == {"zalo": True}
 
 
-async def test_webhook_mode_reports_zalo_down_when_the_webhook_is_no_longer_ours(
-    api: FakeZaloApi,
-    ward_engine: Engine,
-    ward_settings: Settings,
-    polls: Clock,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """Another copy of the bot started with the same token (on a laptop, say: it polls,
-    deleting the webhook) or set its own: Zalo posts nothing here any more, and no failing
-    poll would show it. /healthz says so, and the log once, until the webhook is ours again."""
+# A channel in webhook mode, and a wait for its next looks at getWebhookInfo.
+Watched = tuple[ZaloChannel, Callable[[], Awaitable[None]]]
+
+
+@pytest.fixture
+async def watched(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, polls: Clock
+) -> AsyncIterator[Watched]:
+    """A channel in webhook mode looking at getWebhookInfo every 10 ms, and `checked`:
+    until it has read getWebhookInfo's answer as it is now (asked twice)."""
     async with running_channel(
         api,
         ward_engine,
@@ -855,83 +855,65 @@ async def test_webhook_mode_reports_zalo_down_when_the_webhook_is_no_longer_ours
     ) as (channel, _):
 
         async def checked() -> None:
-            """Until the bot has read getWebhookInfo's answer as it is now (asked twice)."""
             asked = len(api.of("getWebhookInfo"))
             await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 2)
 
-        await checked()
-        assert await healthz(channel) == {"zalo": True}
-        api.webhook = {"url": "", "updated_at": 1}  # the other copy's deleteWebhook
-        await checked()
-        await checked()
-        assert await healthz(channel) == {"zalo": False}
-        errors = [r.message for r in caplog.records if r.levelno == logging.ERROR]
-        assert len(errors) == 1 and "webhook is no longer set" in errors[0]
-        api.webhook = {"url": f"{PUBLIC_URL}/zalo", "updated_at": 2}  # this bot restarted
-        await checked()
-        assert await healthz(channel) == {"zalo": True}
+        yield channel, checked
+
+
+async def test_webhook_mode_reports_zalo_down_when_the_webhook_is_no_longer_ours(
+    api: FakeZaloApi, watched: Watched, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another copy of the bot started with the same token (on a laptop, say: it polls,
+    deleting the webhook) or set its own: Zalo posts nothing here any more, and no failing
+    poll would show it. /healthz says so, and the log once, until the webhook is ours again."""
+    channel, checked = watched
+    await checked()
+    assert await healthz(channel) == {"zalo": True}
+    api.webhook = {"url": "", "updated_at": 1}  # the other copy's deleteWebhook
+    await checked()
+    await checked()
+    assert await healthz(channel) == {"zalo": False}
+    errors = [r.message for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "webhook is no longer set" in errors[0]
+    api.webhook = {"url": f"{PUBLIC_URL}/zalo", "updated_at": 2}  # this bot restarted
+    await checked()
+    assert await healthz(channel) == {"zalo": True}
 
 
 @pytest.mark.parametrize(
     "given", ["https://bot.phuong2.example.vn/zalo/", "https://BOT.Phuong2.example.vn:443/zalo"]
 )
 async def test_webhook_mode_reads_zalos_form_of_the_webhooks_address_as_ours(
-    api: FakeZaloApi,
-    ward_engine: Engine,
-    ward_settings: Settings,
-    polls: Clock,
-    caplog: pytest.LogCaptureFixture,
-    given: str,
+    api: FakeZaloApi, watched: Watched, caplog: pytest.LogCaptureFixture, given: str
 ) -> None:
     """Zalo may give back the address it was set with in another form (a trailing slash,
     the host's case, the default port): it is still this bot's webhook, so /healthz says
     Zalo is up and the log has no error."""
-    async with running_channel(
-        api,
-        ward_engine,
-        ward_settings,
-        polls=polls,
-        webhook_check=0.01,
-        public_url=PUBLIC_URL,
-        zalo_webhook_secret=Secret(SECRET),
-    ) as (channel, _):
-        api.webhook = {**api.webhook, "url": given}
-        asked = len(api.of("getWebhookInfo"))
-        await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 2)
-        assert await healthz(channel) == {"zalo": True}
-        assert not [r for r in caplog.records if r.levelno == logging.ERROR]
+    channel, checked = watched
+    api.webhook = {**api.webhook, "url": given}
+    await checked()
+    assert await healthz(channel) == {"zalo": True}
+    assert not [r for r in caplog.records if r.levelno == logging.ERROR]
 
 
 async def test_webhook_mode_reports_zalo_down_when_the_webhook_look_finds_the_token_refused(
-    api: FakeZaloApi,
-    ward_engine: Engine,
-    ward_settings: Settings,
-    polls: Clock,
-    caplog: pytest.LogCaptureFixture,
+    api: FakeZaloApi, watched: Watched, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The token is reset in Bot Creator while nobody writes to the bot: the minute's look
     at getWebhookInfo is refused, so /healthz says Zalo is down (and the log names the
     token, once) without waiting for a resident's reply to fail; it is up again once Zalo
     accepts the token."""
-    async with running_channel(
-        api,
-        ward_engine,
-        ward_settings,
-        polls=polls,
-        webhook_check=0.01,
-        public_url=PUBLIC_URL,
-        zalo_webhook_secret=Secret(SECRET),
-    ) as (channel, _):
-        api.fail(401, times=None, method="getWebhookInfo")
-        asked = len(api.of("getWebhookInfo"))
-        await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 3)
-        assert await healthz(channel) == {"zalo": False}
-        refused = [r.message for r in caplog.records if r.levelno == logging.ERROR]
-        assert len(refused) == 1 and "ZALO_BOT_TOKEN" in refused[0]
-        api.recover("getWebhookInfo")  # the new token is in place
-        asked = len(api.of("getWebhookInfo"))
-        await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 2)
-        assert await healthz(channel) == {"zalo": True}
+    channel, checked = watched
+    api.fail(401, times=None, method="getWebhookInfo")
+    await checked()
+    await checked()
+    assert await healthz(channel) == {"zalo": False}
+    refused = [r.message for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(refused) == 1 and "ZALO_BOT_TOKEN" in refused[0]
+    api.recover("getWebhookInfo")  # the new token is in place
+    await checked()
+    assert await healthz(channel) == {"zalo": True}
 
 
 async def test_refused_webhook_requests_are_logged_without_flooding_the_log(
