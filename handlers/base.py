@@ -154,10 +154,12 @@ class Menus:
         else:
             self._menus.drop(chat_id)
 
-    def pushed_after(self, chat_id: str) -> int:
+    def pushed_after(self, chat_id: str, replies: Sequence[Reply] = ()) -> int:
         """How many choices on screen a message pushed to the chat now (an alert) numbers
         its own after: those of the chat's list while the resident may still be choosing
-        from it (see the class), else none."""
+        from it (see the class), else none, as after `replies` that end it."""
+        if any(reply.ends_choices for reply in replies):
+            return 0
         buttons, answered, at = self._menus.get(chat_id, ((), 0, 0.0))
         fresh = answered and self.clock() - at < ANSWERED_LIST_FRESH
         return len(buttons) if fresh else 0

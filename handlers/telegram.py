@@ -757,7 +757,7 @@ class TelegramChannel:
         self.answerer.full_texts.seen(chat_id, replies)  # "xem toàn văn" opens this alert
         menus = self.answerer.menus
         if menus is not None:  # and a number its buttons, counted after a list still chosen from
-            menus.pushed(chat_id, shown_buttons(replies), menus.pushed_after(chat_id))
+            menus.pushed(chat_id, shown_buttons(replies), menus.pushed_after(chat_id, replies))
         await self.answerer.keep_shown(chat_id)  # even after a restart
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

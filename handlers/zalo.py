@@ -520,7 +520,7 @@ class ZaloChannel:
         assert menus is not None
         async with self.answerer.locks.hold(chat_id):
             # Numbered on after the list the resident may still be choosing from.
-            after = menus.pushed_after(chat_id)
+            after = menus.pushed_after(chat_id, replies)
             texts, buttons = render_plain(replies, after=after)
             try:
                 messages = self._alert_messages(chat_id, texts)

@@ -691,6 +691,7 @@ async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
     [item] = await outbox(store)
     [reply] = await desk.compose(item) or []
     assert reply.text == answer
+    assert reply.ends_choices  # a number typed next answers staff, not an older list
     # Zalo takes 2,000 characters a message: it arrives in parts, none of it lost.
     parts, _ = render_plain([reply])
     assert len(parts) > 1 and all(len(part) <= MESSAGE_LIMIT for part in parts)

@@ -1084,6 +1084,20 @@ async def test_a_number_typed_after_an_alert_picks_from_the_list_the_resident_as
     assert opened.text.startswith("Thông báo xét học bổng khuyến học năm 2024")
 
 
+async def test_a_number_typed_after_a_staff_answer_is_no_choice_from_the_list_before_it(
+    api: FakeZaloApi, channel: ZaloChannel
+) -> None:
+    """Staff answer a ticket with a question ("Nhà mình có mấy người ạ?") while the
+    resident's list of close matches is still on screen: "2" answers them, it does not
+    open the list's second line."""
+    (offered,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    assert len(menu(offered)) >= 2
+    asks = Reply("Nhà mình có mấy người ạ?", title="Cán bộ phường trả lời", ends_choices=True)
+    await channel.deliver(ALICE, [asks])
+    (said,) = await api.say(ALICE, "2")
+    assert said.text == msg.no_list_to_pick("2")
+
+
 async def test_after_a_restart_the_number_and_xem_toan_van_still_open_the_notice_shown_last(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -74,7 +74,8 @@ class Reply:
     each item shows once. `replace` asks the channel to update the message whose button was
     pressed, if it can. `keeps_choices`: the reply answers nothing and offers no choice
     of its own ("no information", "please type"): numbers typed next still pick from the
-    list shown before it.
+    list shown before it. `ends_choices`: pushed to the chat (a staff answer), numbers
+    typed next no longer pick from the list shown before it: "2" then answers staff.
     """
 
     text: str
@@ -87,6 +88,7 @@ class Reply:
     lead: int = 0
     numbered_text: str | None = None
     keeps_choices: bool = False
+    ends_choices: bool = False
 
 
 class Searcher(Protocol):
