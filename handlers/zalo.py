@@ -162,13 +162,19 @@ def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> boo
     return sender_id is None or str(sender_id) == chat_id
 
 
+# Spaces, visible or not (a zero-width space Zalo may leave after a mention).
+_SPACES = "[\\s\u200b\u200c\u200d\u2060\ufeff]*"
+
+
 def _mention_pattern(name: object) -> re.Pattern[str] | None:
     """What a resident types to ask the bot in a group: '@' and its name as Zalo shows it
-    ('@Bot Phường 2'), in any case and spacing; None when Zalo gave no name."""
+    ('@Bot Phường 2'), in any case and spacing ('@BotPhường2', getMe's 'Bot Phường2'),
+    with a comma or colon after it; None when Zalo gave no name."""
     if not isinstance(name, str) or not name.split():
         return None
-    words = unicodedata.normalize("NFC", name).split()
-    return re.compile(r"(?<!\S)@" + r"\s*".join(map(re.escape, words)) + r"(?!\w)", re.IGNORECASE)
+    letters = "".join(unicodedata.normalize("NFC", name).split())
+    spelt = _SPACES.join(map(re.escape, letters))
+    return re.compile(rf"(?<!\w)@{_SPACES}{spelt}(?!\w){_SPACES}[,.:;–-]?", re.IGNORECASE)
 
 
 def _without_mention(text: str, mention: re.Pattern[str] | None) -> str:

@@ -454,6 +454,20 @@ async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Bot Phường2", "@Bot Phường 2 mất thẻ bhyt"),  # getMe spaces the name otherwise
+        ("Bot Phường 2", "@BotPhường2, mất thẻ bhyt"),
+        ("Bot Phường 2", "@Bot Phường 2\u200b mất thẻ bhyt"),  # an invisible space after it
+        ("Bot Phường 2", "cho hỏi @bot phường 2: mất thẻ bhyt"),
+    ],
+)
+def test_the_bots_name_is_taken_out_however_it_is_spaced(name: str, said: str) -> None:
+    question = zalo._without_mention(said, zalo._mention_pattern(name))
+    assert question in ("mất thẻ bhyt", "cho hỏi mất thẻ bhyt")
+
+
 async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_alerts(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
