@@ -154,10 +154,12 @@ class Menus:
         else:
             self._menus.drop(chat_id)
 
-    def pushed_after(self, chat_id: str) -> int:
+    def pushed_after(self, chat_id: str, replies: Sequence[Reply] = ()) -> int:
         """How many choices on screen a message pushed to the chat now (an alert) numbers
         its own after: those of the chat's list while the resident may still be choosing
-        from it (see the class), else none."""
+        from it (see the class), else none, as after `replies` that end it."""
+        if any(reply.ends_choices for reply in replies):
+            return 0
         buttons, answered, at = self._menus.get(chat_id, ((), 0, 0.0))
         fresh = answered and self.clock() - at < ANSWERED_LIST_FRESH
         return len(buttons) if fresh else 0
@@ -344,8 +346,8 @@ class Answerer:
             choice = self.full_texts.open(chat.chat_id)
         if isinstance(choice, Button):
             return await self.conversation.handle_action(chat, choice.action, sender=sender)
-        if isinstance(choice, Reply):
-            return [choice]
+        if isinstance(choice, Reply) and not await self.conversation.ticket_open(chat):
+            return [choice]  # (with a ticket open, a number off the list is for staff)
         return await self.conversation.handle_text(
             chat, text, typing=typing if calm else None, sender=sender
         )

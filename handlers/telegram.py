@@ -78,6 +78,7 @@ from wardbot.web import (
     Recent,
     WebhookWatch,
     not_an_update,
+    same_address,
     webhook_json,
 )
 
@@ -493,7 +494,7 @@ class TelegramChannel:
         ours = f"{self.settings.public_url}{WEBHOOK_PATH}"
         info = await self.application.bot.get_webhook_info()
         failed_at = info.last_error_date
-        if info.url != ours:
+        if not same_address(info.url, ours):
             return (
                 "the webhook is no longer set (is another copy of the bot polling with "
                 "this token?); restart this bot to set it again"
@@ -756,7 +757,7 @@ class TelegramChannel:
         self.answerer.full_texts.seen(chat_id, replies)  # "xem toàn văn" opens this alert
         menus = self.answerer.menus
         if menus is not None:  # and a number its buttons, counted after a list still chosen from
-            menus.pushed(chat_id, shown_buttons(replies), menus.pushed_after(chat_id))
+            menus.pushed(chat_id, shown_buttons(replies), menus.pushed_after(chat_id, replies))
         await self.answerer.keep_shown(chat_id)  # even after a restart
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

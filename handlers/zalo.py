@@ -60,6 +60,7 @@ from wardbot.web import (
     Recent,
     WebhookWatch,
     not_an_update,
+    same_address,
     webhook_json,
 )
 
@@ -161,13 +162,19 @@ def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> boo
     return sender_id is None or str(sender_id) == chat_id
 
 
+# Spaces, visible or not (a zero-width space Zalo may leave after a mention).
+_SPACES = "[\\s\u200b\u200c\u200d\u2060\ufeff]*"
+
+
 def _mention_pattern(name: object) -> re.Pattern[str] | None:
     """What a resident types to ask the bot in a group: '@' and its name as Zalo shows it
-    ('@Bot Phường 2'), in any case and spacing; None when Zalo gave no name."""
+    ('@Bot Phường 2'), in any case and spacing ('@BotPhường2', getMe's 'Bot Phường2'),
+    with a comma or colon after it; None when Zalo gave no name."""
     if not isinstance(name, str) or not name.split():
         return None
-    words = unicodedata.normalize("NFC", name).split()
-    return re.compile(r"(?<!\S)@" + r"\s*".join(map(re.escape, words)) + r"(?!\w)", re.IGNORECASE)
+    letters = "".join(unicodedata.normalize("NFC", name).split())
+    spelt = _SPACES.join(map(re.escape, letters))
+    return re.compile(rf"(?<!\w)@{_SPACES}{spelt}(?!\w){_SPACES}[,.:;–-]?", re.IGNORECASE)
 
 
 def _without_mention(text: str, mention: re.Pattern[str] | None) -> str:
@@ -409,8 +416,13 @@ class ZaloChannel:
         """Whether Zalo still posts updates here, as getWebhookInfo tells: not when another
         copy of the bot, polling with the token, deleted the webhook, or one set it
         elsewhere."""
-        info = await self.api.get_webhook_info()
-        if info.get("url") != self.webhook_url:
+        try:
+            info = await self.api.get_webhook_info()
+        except InvalidToken as exc:  # /healthz need not wait for a resident's reply to fail
+            self._token_refused(exc)
+            raise
+        self._token_ok = True
+        if not same_address(info.get("url"), self.webhook_url):
             return (
                 "the webhook is no longer set here (is another copy of the bot running with "
                 "this token?); restart this bot to set it again"
@@ -514,7 +526,7 @@ class ZaloChannel:
         assert menus is not None
         async with self.answerer.locks.hold(chat_id):
             # Numbered on after the list the resident may still be choosing from.
-            after = menus.pushed_after(chat_id)
+            after = menus.pushed_after(chat_id, replies)
             texts, buttons = render_plain(replies, after=after)
             try:
                 messages = self._alert_messages(chat_id, texts)

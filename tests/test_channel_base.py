@@ -56,6 +56,9 @@ class Talk:
         self.asked.append(f"pressed {action}")
         return [Reply(f"opened {action}")]
 
+    async def ticket_open(self, chat: ChatRef) -> bool:
+        return False
+
 
 class Screen:
     """A chat screen: what was sent, and (numbered channels) the buttons it numbered."""

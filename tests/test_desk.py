@@ -12,13 +12,14 @@ import datetime as dt
 import itertools
 import logging
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from read_only import read_only
 
+from handlers.base import Answerer
 from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts
@@ -27,6 +28,7 @@ from wardbot.config import Settings
 from wardbot.conversation import (
     MAX_MESSAGE_CHARS,
     MAX_STAFF_MESSAGE_CHARS,
+    Button,
     Conversation,
     Reply,
     digest,
@@ -419,6 +421,32 @@ async def test_a_number_alone_with_a_ticket_open_reaches_staff(
     ]
 
 
+async def test_a_number_not_on_the_list_shown_with_a_ticket_open_reaches_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom, settings: Settings
+) -> None:
+    """On Zalo, lists are numbered: staff ask how many people live there, the resident
+    answers "5" under an answer listing related questions. It goes to staff (before, the
+    bot said 5 was not on its list), while "1" still opens the list's first line."""
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    shown: list[Reply] = []
+
+    async def send(replies: Sequence[Reply]) -> list[Button]:
+        shown.extend(replies)
+        return [button for reply in replies for button in reply.buttons]
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    await answerer.text(RESIDENT, "mất thẻ bhyt làm sao", send)
+    assert 1 < len(shown[-1].buttons) < 5  # related questions, numbered
+    await answerer.text(RESIDENT, "1", send)
+    assert shown[-1].title == shown[-2].buttons[0].label
+    await answerer.text(RESIDENT, "5", send)
+    assert shown[-1].text == msg.ticket_follow_up(1)
+    await desk.post_pending()
+    assert room.in_thread(thread)[-1].reply.text == msg.ticket_follow_up_post(1, "5")
+
+
 async def test_saying_the_answer_missed_offers_that_question_to_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
@@ -433,6 +461,51 @@ async def test_saying_the_answer_missed_offers_that_question_to_staff(
     await desk.post_pending()
     [post] = room.posts
     assert f"“{question}”" in post.reply.text  # the question, not "không phải ạ"
+
+
+async def test_saying_the_answer_missed_offers_staff_the_question_as_typed(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """The question log blanks numbers (a file's, a phone's): staff get the question with
+    them, as an unanswered question's offer gives it."""
+    question = "bà tôi mất thẻ bảo hiểm thì làm lại ở đâu, hồ sơ số 12345678, gọi 0912345678"
+    [answered] = await conversation.handle_text(RESIDENT, question)
+    assert answered.title
+    [sorry] = await conversation.handle_text(RESIDENT, "sai rồi")
+    assert ask_button(sorry)
+    await conversation.handle_action(RESIDENT, "staff:ask")
+    await desk.post_pending()
+    [post] = room.posts
+    assert f"“{question}”" in post.reply.text
+
+
+@pytest.mark.parametrize("change", [{"question_log_days": 0}, {"read_only": True}])
+async def test_saying_the_answer_missed_without_the_question_log_still_offers_the_rest(
+    ward_engine: Engine,
+    store: Store,
+    settings: Settings,
+    desk: Desk,
+    clock: Clock,
+    room: FakeRoom,
+    change: dict[str, object],
+) -> None:
+    """QUESTION_LOG_DAYS=0 or a read-only data folder keep no question log: "không phải"
+    still gets the other close matches and the offer to pass the question to staff;
+    after /forget, nothing of it is offered."""
+    if change.pop("read_only", False):
+        store.writable = False
+    conversation = Conversation(
+        ward_engine, store, replace(settings, **change), desk=desk, clock=clock
+    )
+    question = "bà tôi bị mất thẻ bảo hiểm thì làm lại ở đâu"
+    [answered] = await conversation.handle_text(RESIDENT, question)
+    [sorry] = await conversation.handle_text(RESIDENT, "không phải ạ")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị. Có phải")
+    offered = [b.label for b in sorry.buttons if b.action != "staff:ask"]
+    assert offered and answered.title not in offered and ask_button(sorry)
+    await conversation.handle_text(RESIDENT, "/forget")
+    [forgotten] = await conversation.handle_text(RESIDENT, "không phải ạ")
+    assert forgotten.buttons == ()
 
 
 async def test_asking_for_staff_by_words_or_command(
@@ -618,6 +691,7 @@ async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
     [item] = await outbox(store)
     [reply] = await desk.compose(item) or []
     assert reply.text == answer
+    assert reply.ends_choices  # a number typed next answers staff, not an older list
     # Zalo takes 2,000 characters a message: it arrives in parts, none of it lost.
     parts, _ = render_plain([reply])
     assert len(parts) > 1 and all(len(part) <= MESSAGE_LIMIT for part in parts)

@@ -673,6 +673,11 @@ def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, p
             "120 thẻ tại nhà văn hóa khu phố Hòa Bình",
             id="other-names",
         ),
+        pytest.param(  # the same numbers: one more neighbourhood named
+            "120 thẻ tại nhà văn hóa khu phố Tân Lập",
+            "120 thẻ tại nhà văn hóa khu phố Tân Lập và khu phố Hòa Bình",
+            id="a-name-added",
+        ),
     ],
 )
 def test_two_notices_of_one_day_under_one_title_for_other_places_are_two_notices(
@@ -689,6 +694,34 @@ def test_two_notices_of_one_day_under_one_title_for_other_places_are_two_notices
     assert code == 0 and out.count("imported") == 2 and "same text" not in out
     assert len(ward.imported()) == 2
     assert asyncio.run(alerts_waiting(ward)) == 2
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"Tin, ảnh: Ngọc Hân": "Tin, ảnh: Minh Tuấn"}, id="other-credit"),
+        pytest.param({"Tin, ảnh: Ngọc Hân": "Tin: Ngọc Hân - Ảnh: Thanh Tùng"}, id="more-credit"),
+        pytest.param({"Ban giám hiệu": "Ban Giám hiệu"}, id="a-capital-added"),
+        pytest.param({"diện Bảo hiểm": "diện bảo hiểm"}, id="a-capital-dropped"),
+    ],
+)
+def test_a_repost_in_another_section_credited_or_capitalised_otherwise_is_skipped(
+    ward, portal, capsys, changes
+):
+    # One article posted again in another section, whose credit line or capitals differ: one
+    # notice, one alert (the names that tell notices apart are a place's, not these).
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    repost = page.replace("Tin tức - Sự kiện".encode(), "Hoạt động đoàn thể".encode())
+    for old, new in {**changes, "120 thẻ": "120 tấm thẻ"}.items():  # and a word retyped
+        assert old.encode() in repost
+        repost = repost.replace(old.encode(), new.encode())
+    first = portal.put("/tin-tuc/trao-the-bhyt", page)
+    second = portal.put("/doan-the/chi-tiet?id=77", repost)
+    code, out, _ = run_import(ward, capsys, first, second)
+    assert code == 0 and f"skipped {second}: same text as {first}" in out
+    assert len(ward.imported()) == 1
+    assert asyncio.run(alerts_waiting(ward)) == 1
 
 
 def test_a_notice_posted_again_a_week_later_but_for_its_days_is_a_new_notice(ward, portal, capsys):

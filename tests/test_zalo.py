@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -454,6 +454,20 @@ async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Bot Phường2", "@Bot Phường 2 mất thẻ bhyt"),  # getMe spaces the name otherwise
+        ("Bot Phường 2", "@BotPhường2, mất thẻ bhyt"),
+        ("Bot Phường 2", "@Bot Phường 2\u200b mất thẻ bhyt"),  # an invisible space after it
+        ("Bot Phường 2", "cho hỏi @bot phường 2: mất thẻ bhyt"),
+    ],
+)
+def test_the_bots_name_is_taken_out_however_it_is_spaced(name: str, said: str) -> None:
+    question = zalo._without_mention(said, zalo._mention_pattern(name))
+    assert question in ("mất thẻ bhyt", "cho hỏi mất thẻ bhyt")
+
+
 async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_alerts(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
@@ -834,16 +848,16 @@ async def test_webhook_mode_says_so_when_zalo_refuses_the_token(
     assert await healthz(channel) == {"zalo": True}
 
 
-async def test_webhook_mode_reports_zalo_down_when_the_webhook_is_no_longer_ours(
-    api: FakeZaloApi,
-    ward_engine: Engine,
-    ward_settings: Settings,
-    polls: Clock,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """Another copy of the bot started with the same token (on a laptop, say: it polls,
-    deleting the webhook) or set its own: Zalo posts nothing here any more, and no failing
-    poll would show it. /healthz says so, and the log once, until the webhook is ours again."""
+# A channel in webhook mode, and a wait for its next looks at getWebhookInfo.
+Watched = tuple[ZaloChannel, Callable[[], Awaitable[None]]]
+
+
+@pytest.fixture
+async def watched(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, polls: Clock
+) -> AsyncIterator[Watched]:
+    """A channel in webhook mode looking at getWebhookInfo every 10 ms, and `checked`:
+    until it has read getWebhookInfo's answer as it is now (asked twice)."""
     async with running_channel(
         api,
         ward_engine,
@@ -855,21 +869,65 @@ async def test_webhook_mode_reports_zalo_down_when_the_webhook_is_no_longer_ours
     ) as (channel, _):
 
         async def checked() -> None:
-            """Until the bot has read getWebhookInfo's answer as it is now (asked twice)."""
             asked = len(api.of("getWebhookInfo"))
             await api.wait_until(lambda: len(api.of("getWebhookInfo")) >= asked + 2)
 
-        await checked()
-        assert await healthz(channel) == {"zalo": True}
-        api.webhook = {"url": "", "updated_at": 1}  # the other copy's deleteWebhook
-        await checked()
-        await checked()
-        assert await healthz(channel) == {"zalo": False}
-        errors = [r.message for r in caplog.records if r.levelno == logging.ERROR]
-        assert len(errors) == 1 and "webhook is no longer set" in errors[0]
-        api.webhook = {"url": f"{PUBLIC_URL}/zalo", "updated_at": 2}  # this bot restarted
-        await checked()
-        assert await healthz(channel) == {"zalo": True}
+        yield channel, checked
+
+
+async def test_webhook_mode_reports_zalo_down_when_the_webhook_is_no_longer_ours(
+    api: FakeZaloApi, watched: Watched, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another copy of the bot started with the same token (on a laptop, say: it polls,
+    deleting the webhook) or set its own: Zalo posts nothing here any more, and no failing
+    poll would show it. /healthz says so, and the log once, until the webhook is ours again."""
+    channel, checked = watched
+    await checked()
+    assert await healthz(channel) == {"zalo": True}
+    api.webhook = {"url": "", "updated_at": 1}  # the other copy's deleteWebhook
+    await checked()
+    await checked()
+    assert await healthz(channel) == {"zalo": False}
+    errors = [r.message for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "webhook is no longer set" in errors[0]
+    api.webhook = {"url": f"{PUBLIC_URL}/zalo", "updated_at": 2}  # this bot restarted
+    await checked()
+    assert await healthz(channel) == {"zalo": True}
+
+
+@pytest.mark.parametrize(
+    "given", ["https://bot.phuong2.example.vn/zalo/", "https://BOT.Phuong2.example.vn:443/zalo"]
+)
+async def test_webhook_mode_reads_zalos_form_of_the_webhooks_address_as_ours(
+    api: FakeZaloApi, watched: Watched, caplog: pytest.LogCaptureFixture, given: str
+) -> None:
+    """Zalo may give back the address it was set with in another form (a trailing slash,
+    the host's case, the default port): it is still this bot's webhook, so /healthz says
+    Zalo is up and the log has no error."""
+    channel, checked = watched
+    api.webhook = {**api.webhook, "url": given}
+    await checked()
+    assert await healthz(channel) == {"zalo": True}
+    assert not [r for r in caplog.records if r.levelno == logging.ERROR]
+
+
+async def test_webhook_mode_reports_zalo_down_when_the_webhook_look_finds_the_token_refused(
+    api: FakeZaloApi, watched: Watched, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The token is reset in Bot Creator while nobody writes to the bot: the minute's look
+    at getWebhookInfo is refused, so /healthz says Zalo is down (and the log names the
+    token, once) without waiting for a resident's reply to fail; it is up again once Zalo
+    accepts the token."""
+    channel, checked = watched
+    api.fail(401, times=None, method="getWebhookInfo")
+    await checked()
+    await checked()
+    assert await healthz(channel) == {"zalo": False}
+    refused = [r.message for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(refused) == 1 and "ZALO_BOT_TOKEN" in refused[0]
+    api.recover("getWebhookInfo")  # the new token is in place
+    await checked()
+    assert await healthz(channel) == {"zalo": True}
 
 
 async def test_refused_webhook_requests_are_logged_without_flooding_the_log(
@@ -1038,6 +1096,20 @@ async def test_a_number_typed_after_an_alert_picks_from_the_list_the_resident_as
     assert menu(api.sent(ALICE)[-1])[0] == "1. Điều chỉnh mức đóng BHYT"
     (opened,) = await api.say(ALICE, "2")
     assert opened.text.startswith("Thông báo xét học bổng khuyến học năm 2024")
+
+
+async def test_a_number_typed_after_a_staff_answer_is_no_choice_from_the_list_before_it(
+    api: FakeZaloApi, channel: ZaloChannel
+) -> None:
+    """Staff answer a ticket with a question ("Nhà mình có mấy người ạ?") while the
+    resident's list of close matches is still on screen: "2" answers them, it does not
+    open the list's second line."""
+    (offered,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    assert len(menu(offered)) >= 2
+    asks = Reply("Nhà mình có mấy người ạ?", title="Cán bộ phường trả lời", ends_choices=True)
+    await channel.deliver(ALICE, [asks])
+    (said,) = await api.say(ALICE, "2")
+    assert said.text == msg.no_list_to_pick("2")
 
 
 async def test_after_a_restart_the_number_and_xem_toan_van_still_open_the_notice_shown_last(

@@ -14,6 +14,7 @@ import itertools
 import logging
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -73,7 +74,8 @@ class Reply:
     each item shows once. `replace` asks the channel to update the message whose button was
     pressed, if it can. `keeps_choices`: the reply answers nothing and offers no choice
     of its own ("no information", "please type"): numbers typed next still pick from the
-    list shown before it.
+    list shown before it. `ends_choices`: pushed to the chat (a staff answer), numbers
+    typed next no longer pick from the list shown before it: "2" then answers staff.
     """
 
     text: str
@@ -86,6 +88,7 @@ class Reply:
     lead: int = 0
     numbered_text: str | None = None
     keeps_choices: bool = False
+    ends_choices: bool = False
 
 
 class Searcher(Protocol):
@@ -144,6 +147,7 @@ RELAYED_INTENTS = frozenset({"question", "greet", "wrong", "number", *SMALL_TALK
 # "Sai rồi" takes back the chat's answer to a question asked this recently.
 WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then
+ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
 
 
 class ChatLocks:
@@ -358,6 +362,13 @@ class Conversation:
         # residents follow topics on the channels `alert_links` names instead.
         self.no_alerts: frozenset[str] = frozenset()
         self.alert_links: Callable[[], Sequence[Link]] = tuple
+        # Per chat, its latest question as typed, whether it was answered, when and (in a
+        # group) by whom: what "sai rồi" takes back (in a group, one's own only), offers to
+        # staff as the resident wrote it, and finds other close matches to, with or
+        # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder).
+        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None]] = (
+            OrderedDict()
+        )
 
     # --- entry points -------------------------------------------------------------
 
@@ -382,13 +393,25 @@ class Conversation:
         if self.admin is not None and (own_id := self.admin.refuses(chat, sender, text)):
             return [Reply(msg.admins_only(own_id))]
         intent = parse_intent(text)
-        return await self._dispatch(chat, intent, text, typing, manages=self._manages(chat, sender))
+        manages = self._manages(chat, sender)
+        return await self._dispatch(chat, intent, text, typing, manages=manages, sender=sender)
 
     def longest_message(self) -> int:
         """The longest message any chat may send (a channel refuses longer ones before
         they reach `handle_text`, which decides between MAX_MESSAGE_CHARS and, for a
         message to staff, MAX_STAFF_MESSAGE_CHARS)."""
         return MAX_STAFF_MESSAGE_CHARS if self.desk is not None else MAX_MESSAGE_CHARS
+
+    async def ticket_open(self, chat: ChatRef) -> bool:
+        """Whether the chat has a ticket open, so that its messages reach staff too: a
+        number not on the list shown answers them ("5", people in the household)."""
+        if self.desk is None or not chat.private:
+            return False
+        try:
+            return await self.desk.active(chat) is not None
+        except Exception:  # a locked database: the list's reply, as without a desk
+            log.exception("could not check for a ticket")
+            return False
 
     async def _for_staff(self, chat: ChatRef, text: str) -> bool:
         """Whether a message too long for a question goes to staff, who read it whole."""
@@ -459,6 +482,7 @@ class Conversation:
         typing: Typing | None,
         *,
         manages: bool = True,
+        sender: str | None = None,
     ) -> list[Reply]:
         s = self.settings
         follow = await self._follow_button(chat, intent, manages)
@@ -488,7 +512,7 @@ class Conversation:
             case "thanks" | "ack" | "bye":
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "wrong":
-                return [await self._wrong(chat)]
+                return [await self._wrong(chat, sender)]
             case "empty":  # "?", "..."
                 return [Reply(msg.ask_what(), keeps_choices=True)]
             case "number":  # no list on screen, or too long a number to pick from one
@@ -507,11 +531,12 @@ class Conversation:
                 if self.desk is not None:
                     await self.desk.forget(chat)
                 await self.store.forget(chat)
+                self._asked.pop((chat.channel, chat.chat_id), None)
                 return [Reply(msg.forget_done())]
             case "staff":
                 if self.desk is None and intent.arg:
                     # No staff desk: the question after /hoicanbo is answered like any other.
-                    return [await self._answer(chat, intent.arg, typing)]
+                    return [await self._answer(chat, intent.arg, typing, sender=sender)]
                 if self.desk is None or not chat.private:
                     return [self._staff_unavailable(chat)]
                 return await self.desk.request(chat, intent.arg)
@@ -523,7 +548,7 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
-        return [await self._answer(chat, text, typing, follow)]
+        return [await self._answer(chat, text, typing, follow, sender=sender)]
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""
@@ -584,11 +609,17 @@ class Conversation:
     # --- questions ----------------------------------------------------------------
 
     async def _answer(
-        self, chat: ChatRef, question: str, typing: Typing | None, follow: Button | None = None
+        self,
+        chat: ChatRef,
+        question: str,
+        typing: Typing | None,
+        follow: Button | None = None,
+        *,
+        sender: str | None = None,
     ) -> Reply:
         """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
-        follow) last under any of them."""
-        answer = await self._ask(chat, question, typing)
+        follow) last under any of them. `sender`: who asked, in a group."""
+        answer = await self._ask(chat, question, typing, sender)
         if answer.answered and answer.best is not None:
             return _with_button(await self._document_reply(answer.best.doc), follow)
         staff = None
@@ -599,17 +630,26 @@ class Conversation:
                 log.exception("could not keep the question to offer it to staff")
         return _with_button(no_answer_reply(answer, self.settings, staff), follow)
 
-    async def _wrong(self, chat: ChatRef) -> Reply:
+    async def _wrong(self, chat: ChatRef, sender: str | None) -> Reply:
         """The resident says the last answer missed ("sai rồi", "không phải"): sorry; the
         question counts as unanswered, so staff see it in /unanswered; the other close
         matches to it are offered (not again when the bot had only offered some), then
-        ward staff or the hotline."""
+        ward staff or the hotline. In a group, only the `sender`'s own question is."""
+        since = self.clock() - WRONG_WITHIN
+        key = (chat.channel, chat.chat_id)
+        asked = self._asked.get(key)
+        asked_by_another = not chat.private and asked is not None and asked[3] != sender
+        if asked is not None and (asked[2] < since or asked_by_another):
+            asked = None
         taken = None
-        if self.store.writable:
+        if self.store.writable and (chat.private or asked is not None):  # (the log: no asker)
             try:
-                taken = await self.store.take_back_answer(chat, self.clock() - WRONG_WITHIN)
+                taken = await self.store.take_back_answer(chat, since)
             except Exception:  # a locked database: the apology and the hotline still go
                 log.exception("could not take back an answer")
+        if asked is not None:  # as typed (the log blanks numbers), with or without a log
+            taken = asked[:2]
+            self._asked[key] = (asked[0], False, asked[2], asked[3])
         offers: tuple[Hit, ...] = ()
         staff = None
         if taken is not None:
@@ -631,8 +671,11 @@ class Conversation:
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
 
-    async def _ask(self, chat: ChatRef, question: str, typing: Typing | None) -> Answer:
-        """The engine's answer, logged for /stats and /unanswered."""
+    async def _ask(
+        self, chat: ChatRef, question: str, typing: Typing | None, sender: str | None = None
+    ) -> Answer:
+        """The engine's answer, logged for /stats and /unanswered, and kept for "sai rồi"
+        (`sender`: who asked, in a group)."""
         if typing is None:
             answer = await self.engine.ask_async(question)
         else:
@@ -641,6 +684,11 @@ class Conversation:
         # The log behind /stats and /unanswered: the question, not who the resident is.
         # Answering needs no disk: a full disk or a locked database loses a log line, not
         # the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing.
+        key = (chat.channel, chat.chat_id)
+        self._asked.pop(key, None)
+        self._asked[key] = (question, answer.answered, self.clock(), sender)
+        if len(self._asked) > ASKED_KEPT:
+            self._asked.popitem(last=False)
         if self.settings.question_log_days and self.store.writable:
             try:
                 await self.store.log_question(chat, scrub(question), answer.answered, self.clock())

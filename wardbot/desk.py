@@ -411,7 +411,8 @@ class Desk:
             else msg.staff_answer_title
         )
         title = title_of(self.settings.ward_name, message.ticket_id, message.signer)
-        return [Reply(message.text, title=title, footer=msg.STAFF_ANSWER_FOOTER)]
+        # Staff may ask something ("mấy người?"): a number typed next is for them.
+        return [Reply(message.text, title=title, footer=msg.STAFF_ANSWER_FOOTER, ends_choices=True)]
 
     async def delivered(self, item: OutboxItem, outcome: str, error: str) -> None:
         """How a staff answer's delivery ended (wardbot.outbox: 'sent', 'unreachable',

@@ -74,6 +74,7 @@ from wardbot.portal_log import (
     locked,
     page_key,
     specifics_of,
+    words_of,
 )
 from wardbot.text import fold, plain_words
 
@@ -710,7 +711,15 @@ class Importer:
             book.articles[keys[0]] = old
             found, moved = (keys[0], old), f"moved from {moved_from}"
         if found is None:
-            twin = book.same_text(text, simhash, title, article.date.isoformat(), specifics)
+            twin = book.same_text(
+                text,
+                simhash,
+                title,
+                article.date.isoformat(),
+                specifics,
+                words_of(article.body),
+                self._words_of_file,
+            )
             if twin is not None:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")
@@ -767,6 +776,15 @@ class Importer:
         )
         note = "; ".join(notes) or None
         return Outcome(source, UPDATED, path, article.title, why=note, text=rendered, kept=kept)
+
+    def _words_of_file(self, record: dict[str, Any]) -> frozenset[str] | None:
+        """The words of an imported article's file, as staff left it; None when it is gone."""
+        try:
+            return words_of(
+                (self.settings.content_dir / str(record.get("file"))).read_text("utf-8")
+            )
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def _unchanged(self, source: str, url: str) -> Outcome:
         known = self._log().find([url])

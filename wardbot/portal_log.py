@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -96,13 +98,21 @@ class ImportLog:
         return None
 
     def same_text(
-        self, text: str, simhash: Simhash, title: str, date: str, specifics: dict[str, str]
+        self,
+        text: str,
+        simhash: Simhash,
+        title: str,
+        date: str,
+        specifics: dict[str, Any],
+        words: frozenset[str],
+        words_of_record: Callable[[dict[str, Any]], frozenset[str] | None],
     ) -> str | None:
         """The URL of an imported article with this text (or nearly, under the same title,
         of the same date (ISO) and with the same `specifics`, its numbers and names (see
-        specifics_of): a notice the portal posts again each week, the same text but for its
-        days, is a new notice each time, and so is one of the same day for other streets,
-        at other hours)."""
+        specifics_of, names_agree; `words`: this text's in lower case, `words_of_record`: a
+        record's file's): a notice the portal posts again each week, the same text but for
+        its days, is a new notice each time, and so is one of the same day for other
+        streets, at other hours)."""
         for url, record in self.articles.items():
             if record.get("same_as"):
                 continue
@@ -110,8 +120,12 @@ class ImportLog:
                 return url
             if record.get("title") != title or record_date(record) != date:
                 continue
-            # (one not in the record: remembered by a version that did not compare it)
-            if any(record.get(key, value) != value for key, value in specifics.items()):
+            # (none in the record: remembered by a version that did not compare them)
+            numbers = specifics["numbers"]
+            if record.get("numbers", numbers) != numbers:
+                continue
+            kept = functools.partial(words_of_record, record)
+            if not names_agree(record.get("names"), specifics["names"], words, kept):
                 continue
             other = Simhash(existing_hash=record.get("simhash"))
             if simhash.similarity(other) >= SIMILAR:
@@ -176,18 +190,51 @@ def digest(text: str | bytes) -> str:
 
 # A sentence's or a line's start, where any word has a capital letter.
 _SENTENCE = re.compile(r"[.!?:;\n]+")
+# A credit line (folded): "Tin, ảnh: Ngọc Hân", "(Ảnh: Minh Tuấn)", "Nguồn: ...": who wrote
+# the article or took its photos, which a re-post in another section may credit otherwise.
+_CREDIT = re.compile(
+    r"\W*(?:(?:tin|bai|anh|video|clip)(?:\W+(?:va\W+)?(?:tin|bai|anh|video|clip))*"
+    r"|nguon|tac gia|thuc hien|phong vien|pv|ctv|nhom pv)\s*:"
+)
 
 
-def specifics_of(body: str) -> dict[str, str]:
+def specifics_of(body: str) -> dict[str, Any]:
     """What tells apart two notices of one template (as an import log record keeps them):
-    digests of the numbers of a text, its dates, hours, house numbers, quantities, in
-    order; and of its names, the words written with a capital letter inside a sentence
-    (streets, hamlets, buildings: "tại nhà văn hóa khu phố Tân Lập"), in any order."""
+    a digest of the numbers of a text, its dates, hours, house numbers, quantities, in
+    order; and its names, the words written with a capital letter inside a sentence
+    (streets, hamlets, buildings: "tại nhà văn hóa khu phố Tân Lập"), in lower case, in
+    any order, not those of a credit line ("Tin, ảnh: Ngọc Hân")."""
     numbers = " ".join(word for word in plain_words(body).split() if word.isdigit())
+    said = "\n".join(line for line in body.splitlines() if not _CREDIT.match(fold(line)))
     names = {
-        fold(word)
-        for sentence in _SENTENCE.split(body)
+        word.lower()
+        for sentence in _SENTENCE.split(unicodedata.normalize("NFC", said))
         for word in re.findall(r"\w+", sentence)[1:]
         if word[0].isupper()
     }
-    return {"numbers": digest(numbers), "names": digest(" ".join(sorted(names)))}
+    return {"numbers": digest(numbers), "names": sorted(names)}
+
+
+def words_of(body: str) -> frozenset[str]:
+    """The words of a text in lower case, to look for another notice's names in it."""
+    return frozenset(re.findall(r"\w+", unicodedata.normalize("NFC", body).lower()))
+
+
+def names_agree(
+    kept: object,
+    names: Sequence[str],
+    words: frozenset[str],
+    kept_words: Callable[[], frozenset[str] | None],
+) -> bool:
+    """Whether two texts name the same places: each has the other's names, in any case
+    (an import log record's `kept`; a new text's `names` and `words`; `kept_words`, those
+    of the record's file, None when it is gone). One notice for another place does not
+    (the template's "Tân Lập" became "Hòa Bình", or "và Hòa Bình" was added), while a
+    re-post writing a capital otherwise does. A record without names (kept by a version
+    that did not keep the words) tells nothing."""
+    if not isinstance(kept, list):
+        return True
+    if not all(name in words for name in kept):
+        return False
+    added = set(names).difference(kept)
+    return not added or added <= (kept_words() or frozenset())

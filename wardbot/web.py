@@ -25,6 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from wardbot.portal_log import page_key
+
 log = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], bool]
@@ -229,6 +231,12 @@ class Receiving:
 
 # Webhook mode: seconds between two looks at whether the platform still posts to the bot.
 WEBHOOK_CHECK = 60.0
+
+
+def same_address(given: object, ours: str) -> bool:
+    """Whether the webhook address a platform gives back (getWebhookInfo) is `ours`, maybe
+    in another form of it: a trailing slash, the host's case, a default port."""
+    return isinstance(given, str) and bool(given) and page_key(given) == page_key(ours)
 
 
 class WebhookWatch:
