@@ -71,3 +71,18 @@ def test_a_staff_answer_loses_what_it_repeats_of_the_residents_words_only() -> N
     assert blank_found(answer, found) == (
         "Chào chị … (…): cán bộ gọi lại … và gửi về …; hoặc gọi 0276 3822 123, gặp chị Hoa."
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("Tôi là Nguyễn Đức Anh, hỏi về BHYT", "Tôi là …, hỏi về BHYT"),
+        ("Chị Lan Anh ơi cho em hỏi", "Chị … ơi cho em hỏi"),
+        ("Tôi tên Ngọc Anh, muốn hỏi", "Tôi tên …, muốn hỏi"),
+        ("TÔI TÊN NGUYỄN ĐỨC ANH MUỐN HỎI", "TÔI TÊN … MUỐN HỎI"),
+        ("con tôi là Trần Thị Bé, học lớp 3", "con tôi là …, học lớp 3"),
+    ],
+)
+def test_a_given_name_that_is_also_a_form_of_address_is_blanked(typed: str, written: str) -> None:
+    # "Anh", "Em", "Bé" are given names too: a name that ends with one is blanked whole.
+    assert for_faq(typed).text == written

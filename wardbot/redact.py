@@ -208,7 +208,12 @@ def _names(tokens: Sequence[_Token], text: str) -> list[tuple[int, int, str]]:
         longest = 3 if shouting and not loose else 4
         while end < n and end - start < longest:
             word = tokens[end]
-            if word.ends_clause or word.digits or (end > start and word.person):
+            if word.ends_clause or word.digits:
+                break
+            # A form of address ends a name ("an em muốn hỏi") unless it is written as a
+            # part of it: "Anh" is a given name too ("Lan Anh", "NGUYỄN ĐỨC ANH").
+            named = (shouting and not loose) or (not shouting and word.capitalised)
+            if end > start and word.person and not named:
                 break
             if shouting:
                 stop = not word.text.isupper() or word.text.lower() in _AFTER_NAME
