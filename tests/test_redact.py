@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wardbot.redact import blank_found, for_faq, scrub
+from wardbot.redact import Redacted, blank_found, for_faq, scrub
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,27 @@ def test_a_staff_answer_loses_what_it_repeats_of_the_residents_words_only() -> N
 def test_a_given_name_that_is_also_a_form_of_address_is_blanked(typed: str, written: str) -> None:
     # "Anh", "Em", "Bé" are given names too: a name that ends with one is blanked whole.
     assert for_faq(typed).text == written
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "HỒ SƠ ĐĂNG KÝ KẾT HÔN GỒM NHỮNG GÌ",
+        "LÝ LỊCH TƯ PHÁP LÀM Ở ĐÂU",
+        "CHO TÔI HỎI LƯU TRÚ CHO NGƯỜI NƯỚC NGOÀI",
+        "TÔI Ở PHƯỜNG NÀO THÌ NỘP HỒ SƠ",
+        "LÀM CĂN CƯỚC CHO CON Ở ĐÂU",
+        "CHUYỂN HỘ KHẨU VỀ HỒ CHÍ MINH",
+        "Đoàn Thanh niên phường có tuyển tình nguyện viên không?",
+        "Hồ Sơ Đăng Ký Tạm Trú gồm gì",
+        "Trợ cấp Mai Táng Phí cho Người Cao Tuổi",
+    ],
+)
+def test_a_question_in_capitals_or_title_case_names_no_one(typed: str) -> None:
+    # Common words that start like a family name ("HỒ SƠ", "Lưu trú") and a capital
+    # letter after a form of address typed in capitals ("CON Ở") are no names.
+    assert for_faq(typed) == Redacted(typed, (), ())
+
+
+def test_a_name_in_capitals_is_still_found_by_its_family_name() -> None:
+    assert for_faq("CON TÔI LÀ LÊ MINH, HỒ SƠ NỘP Ở ĐÂU").text == "CON TÔI LÀ …, HỒ SƠ NỘP Ở ĐÂU"

@@ -56,7 +56,41 @@ _FAMILY = frozenset(
     "Lâm Trương Đào Lương Quách Tạ Châu Lưu Mai Cao Tô Tăng Kiều Triệu Mạc Lục Vương "
     "Nguyen Tran Pham Hoang Huynh Dang Bui Duong Truong Trinh Doan Dinh Luong Ngo".split()
 )
-_PLACES = ("Hồ Chí Minh", "Cao Bằng", "Lâm Đồng", "Ho Chi Minh")
+# What starts with a family name and names no one: places, and words of a ward's business
+# capitalised in a title or typed in capitals ("Đoàn Thanh niên", "HỒ SƠ", "LÝ LỊCH").
+_NOT_NAMES = frozenset(
+    tuple(phrase.split())
+    for phrase in (
+        "hồ chí minh",
+        "ho chi minh",
+        "cao bằng",
+        "lâm đồng",
+        "hồ sơ",
+        "lý lịch",
+        "lý do",
+        "lưu trú",
+        "lưu ý",
+        "lưu trữ",
+        "lương hưu",
+        "lương thực",
+        "cao tuổi",
+        "cao đẳng",
+        "cao tốc",
+        "đào tạo",
+        "mai táng",
+        "đoàn viên",
+        "đoàn kết",
+        "đoàn thanh niên",
+        "dương tính",
+        "lâm thời",
+        "đỗ xe",
+        "phạm vi",
+        "kiều bào",
+        "kiều hối",
+        "tăng cường",
+        "châu âu",
+    )
+)
 # A word of an address (folded) before the number that is the resident's.
 # In lower case, with and without diacritics where that is no other word ("ngo" is also
 # "Ngọ", a year's name; "nhà 5 người" is a household): "nhà" and "số" only together.
@@ -128,7 +162,7 @@ def for_faq(text: str) -> Redacted:
         kind = "email" if "@" in match.group() else "number"
         spans.append((match.start(), match.end(), kind))
     tokens = [_Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-    spans += _names(tokens, text)
+    spans += _names(tokens)
     spans += _addresses(tokens)
     spans += _births(tokens)
     if not spans:
@@ -180,7 +214,7 @@ def _contact_key(text: str) -> str:
     return text.lower() if "@" in text else re.sub(r"\D", "", text)
 
 
-def _names(tokens: Sequence[_Token], text: str) -> list[tuple[int, int, str]]:
+def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
     spans = []
     n = len(tokens)
     for i, token in enumerate(tokens):
@@ -189,6 +223,12 @@ def _names(tokens: Sequence[_Token], text: str) -> list[tuple[int, int, str]]:
         if token.folded == "ten":
             start = _introduced(tokens, i)
             loose = True
+        elif (
+            token.text.isupper() and len(token.text) > 1 and (token.person or token.folded == "la")
+        ):
+            # In capitals ("TÔI Ở PHƯỜNG NÀO"), a capital letter after it names no one:
+            # a name there is found by its family name ("CHỊ TRẦN THỊ HOA") or by "TÊN".
+            continue
         elif token.folded == "la" and i > 0 and tokens[i - 1].person:
             start = i + 1
         elif token.person and i + 1 < n and not tokens[i + 1].person:
@@ -196,7 +236,7 @@ def _names(tokens: Sequence[_Token], text: str) -> list[tuple[int, int, str]]:
                 continue
             start = i + 1
         elif _family(token) and i + 1 < n and _family_next(token, tokens[i + 1]):
-            if any(text.startswith(place, token.start) for place in _PLACES):
+            if any(_says(tokens, i, phrase) for phrase in _NOT_NAMES):
                 continue
             start = i
         if start is None:
@@ -229,6 +269,14 @@ def _names(tokens: Sequence[_Token], text: str) -> list[tuple[int, int, str]]:
         if end > start:
             spans.append((tokens[start].start, tokens[end - 1].end, "name"))
     return spans
+
+
+def _says(tokens: Sequence[_Token], i: int, phrase: tuple[str, ...]) -> bool:
+    """Whether the words from `i` on are `phrase` (lower case), in any case."""
+    words = tokens[i : i + len(phrase)]
+    return len(words) == len(phrase) and all(
+        t.text.lower() == w for t, w in zip(words, phrase, strict=True)
+    )
 
 
 def _family(token: _Token) -> bool:
