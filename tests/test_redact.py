@@ -62,6 +62,30 @@ def test_the_question_log_blanks_numbers_and_emails_only() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        (
+            "làm việc 7.30 - 11.30 và 13.30-17.00, gọi 0912.345.678",
+            "làm việc 7.30 - 11.30 và 13.30-17.00, gọi …",
+        ),
+        (
+            "lệ phí 1.500.000 đồng hay 2.000.000đ, stk 1.234.567",
+            "lệ phí 1.500.000 đồng hay 2.000.000đ, stk …",
+        ),
+        (
+            "trợ cấp 1.800.000 VNĐ/tháng, CMND 271.234.567",
+            "trợ cấp 1.800.000 VNĐ/tháng, CMND …",
+        ),
+    ],
+)
+def test_office_hours_and_money_are_no_phone_numbers(typed: str, written: str) -> None:
+    # As many digits as a phone, but they identify no one; a number without a unit may
+    # be an account or an ID card, and goes.
+    assert scrub(typed) == written
+    assert for_faq(typed).text == written
+
+
 def test_a_staff_answer_loses_what_it_repeats_of_the_residents_words_only() -> None:
     found = for_faq("cháu tên là Trần Thị Bích, số cháu 0912 345 678, mail bich@gmail.com").found
     answer = (

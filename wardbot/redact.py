@@ -1,7 +1,8 @@
 """What identifies a resident, blanked: in the question log, and in what goes into faq.yaml.
 
 `scrub` is the question log's rule (private, in the database): e-mail addresses and numbers
-of seven digits or more (phones, ID cards, bank accounts). `for_faq` is stricter, since
+of seven digits or more (phones, ID cards, bank accounts; not office hours, school years
+or an amount of money with its unit). `for_faq` is stricter, since
 faq.yaml is public and kept in git, where `/forget` cannot reach: it also blanks what
 follows a resident's introduction ("tôi tên …", "cháu là …"), a capitalised name after a
 form of address ("chị …", "ông …") or starting with a common family name ("Nguyễn Văn …"),
@@ -103,17 +104,30 @@ _STREET = frozenset({"đường", "duong"})  # "45 đường Lê Lợi": the num
 _FULL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 
 
-# A school year or a term ("2025-2026", "2026 – 2031") has as many digits as a phone.
+# Numbers with as many digits as a phone that identify no one: a school year or a term
+# ("2025-2026", "2026 – 2031"), office hours ("7.30 - 11.30"), and an amount of money with
+# its unit ("1.500.000 đồng", "2.000.000đ"; without one it may be an ID number).
 _YEARS = re.compile(r"(?:19|20)\d\d\s?[-–/]\s?(?:19|20)\d\d")
+_HOURS = re.compile(r"\d{1,2}[.:]\d\d\s?-\s?\d{1,2}[.:]\d\d")
+_MONEY = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+_CURRENCY = re.compile(r"\s?(?:đồng|đ|vnđ|vnd|dong|d)(?!\w)", re.IGNORECASE)
 
 
 def scrub(text: str) -> str:
     """The question without the numbers and addresses that identify someone."""
-    return _CONTACT.sub(lambda m: m.group() if _YEARS.fullmatch(m.group()) else BLANK, text)
+    return _CONTACT.sub(lambda m: BLANK if _identifies(m) else m.group(), text)
 
 
 def _contacts(text: str) -> Iterator[re.Match[str]]:
-    return (m for m in _CONTACT.finditer(text) if not _YEARS.fullmatch(m.group()))
+    return (m for m in _CONTACT.finditer(text) if _identifies(m))
+
+
+def _identifies(match: re.Match[str]) -> bool:
+    """Whether a match of _CONTACT is a contact or an ID number (not a year, hours, money)."""
+    found = match.group()
+    if _YEARS.fullmatch(found) or _HOURS.fullmatch(found):
+        return False
+    return not (_MONEY.fullmatch(found) and _CURRENCY.match(match.string, match.end()))
 
 
 @dataclass(frozen=True)
