@@ -1838,3 +1838,13 @@ async def test_only_a_message_for_staff_may_be_longer_than_a_question(
     assert refused.text == msg.too_long(MAX_MESSAGE_CHARS)
     said = await desk.tickets.messages(1)
     assert said[-1].text == long.strip()
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "²", "-1", "hai"])
+async def test_tickets_with_a_page_that_is_no_page_lists_the_first_or_says_there_is_none(
+    conversation: Conversation, desk: Desk, page: str
+) -> None:
+    await conversation.handle_text(ChatRef("telegram", "1001"), "/hoicanbo câu hỏi")
+    await desk.post_pending()
+    [listing] = await desk.on_staff_message(staff(f"/tickets {page}"))
+    assert listing.startswith(("📋 Phiếu đang mở", "Không có trang")), listing

@@ -754,7 +754,10 @@ class Desk:
         desk keeps no record of (in the group, or in an admin's own chat), so /forget could
         not take a quote of a resident back; the question is one tap away, where /forget
         deletes it."""
-        number = int(page) if page.strip().isdigit() and int(page) > 0 else 1
+        # Digits 0-9 only, and few of them ("²" is a digit to str.isdigit, and a page past
+        # 10**9 is past the last one without overflowing SQLite's integers).
+        typed = re.fullmatch(r"[0-9]{1,9}", page.strip())
+        number = max(int(typed.group()), 1) if typed else 1
         now = self.clock()
         rows = []
         listed = await self.tickets.listing(limit=LISTED, offset=(number - 1) * LISTED)
