@@ -604,6 +604,45 @@ async def test_a_staff_answer_edited_in_the_group_reaches_the_resident_corrected
     assert await outbox(store) == []
 
 
+async def test_an_edit_while_the_answer_is_leaving_still_reaches_the_resident(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """The sender has read the answer and waits its turn to send it (the pace) when staff
+    edit it: the resident gets the corrected text, never only the first."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    waiting, go = asyncio.Event(), asyncio.Event()
+
+    async def paced(_seconds: float) -> None:
+        waiting.set()
+        await go.wait()
+
+    channel = Pushed()
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(
+        store,
+        channel,
+        composer,
+        on_done=desk.delivered,
+        clock=desk.clock,
+        monotonic=lambda: 0.0,
+        sleep=paced,
+    )
+    sender._next_slot = 1.0  # the next message may leave in a second: it waits for it
+    draining = asyncio.create_task(sender.drain())
+    await asyncio.wait_for(waiting.wait(), 5)
+    edited = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
+    said = await desk.on_staff_edit(edited)
+    go.set()
+    await asyncio.wait_for(draining, 5)
+    await sender.drain()
+    texts = [reply.text for _, replies in channel.sent for reply in replies]
+    assert said == [msg.staff_answer_revised(1, sent=False)]
+    assert texts == ["Dạ có, lớp bơi mở từ 1/6."]
+
+
 async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -404,7 +404,17 @@ class TicketBook:
                 "AND ref = ? AND state = 'pending' AND attempts = 0)",
                 (text, message_id, str(message_id)),
             )
-        return cursor.rowcount > 0
+            if cursor.rowcount < 1:
+                return False
+            # A new id for its row in the outbox: a sender that read the first text and
+            # waits its turn to send it finds its row gone (Store.mark_sending), sends
+            # nothing, and the next drain sends this text.
+            await db.execute(
+                "UPDATE outbox SET id = (SELECT MAX(id) + 1 FROM outbox) "
+                "WHERE kind = 'reply' AND ref = ? AND state = 'pending'",
+                (str(message_id),),
+            )
+        return True
 
     async def corrects(self, message: TicketMessage) -> bool:
         """Whether staff answer `message` corrects an earlier one (its staff message edited)."""
