@@ -643,6 +643,28 @@ async def test_an_edit_while_the_answer_is_leaving_still_reaches_the_resident(
     assert texts == ["Dạ có, lớp bơi mở từ 1/6."]
 
 
+async def test_a_correction_of_an_answer_on_a_closed_ticket_leaves_it_closed(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    channel = Pushed()
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(store, channel, composer, on_done=desk.delivered, clock=desk.clock)
+    await sender.drain()
+    await desk.on_staff_message(staff("/close", thread=post.thread_id, message_id=7002))
+    edited = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
+    assert await desk.on_staff_edit(edited) == [msg.staff_answer_revised(1, sent=True)]
+    await sender.drain()
+    [_, (_, [correction])] = channel.sent
+    assert correction.text == "Dạ có, lớp bơi mở từ 1/6."
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "closed", "the correction reopened it"
+    assert "#1 " not in await desk.listing()
+
+
 async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -629,7 +629,7 @@ class Desk:
             log.info("ticket %d: a staff answer corrected before it went out", ticket.id)
             return [msg.staff_answer_revised(ticket.id, sent=False)]
         await self.tickets.add_staff_reply(
-            ticket, text, earlier.signer, message.message_id, self.clock()
+            ticket, text, earlier.signer, message.message_id, self.clock(), correction=True
         )
         log.info("ticket %d: a staff answer's correction queued", ticket.id)
         self.wake_outbox()
