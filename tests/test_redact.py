@@ -134,3 +134,25 @@ def test_a_question_in_capitals_or_title_case_names_no_one(typed: str) -> None:
 
 def test_a_name_in_capitals_is_still_found_by_its_family_name() -> None:
     assert for_faq("CON TÔI LÀ LÊ MINH, HỒ SƠ NỘP Ở ĐÂU").text == "CON TÔI LÀ …, HỒ SƠ NỘP Ở ĐÂU"
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("Họ tên: Phí Văn Tú, muốn hỏi về BHYT", "Họ tên: …, muốn hỏi về BHYT"),
+        ("Họ và tên: Hà Thị Thu", "Họ và tên: …"),
+        ("Tên: Chu Minh Khang. Hỏi về CCCD", "Tên: …. Hỏi về CCCD"),
+        ("tên tôi: Lã Văn Bình", "tên tôi: …"),
+        ("Anh Minh ơi cho em hỏi", "Anh … ơi cho em hỏi"),
+        ("Chị Chi ơi, hồ sơ của em", "Chị … ơi, hồ sơ của em"),
+        # Not a name: kept.
+        ("Đổi tên: cần giấy tờ gì", "Đổi tên: cần giấy tờ gì"),
+        ("Chi oi cho em hoi ve bhyt", "Chi oi cho em hoi ve bhyt"),
+    ],
+)
+def test_a_name_in_a_form_s_field_or_that_is_also_a_word_is_blanked(
+    typed: str, written: str
+) -> None:
+    # A family name not among the common ones ("Phí", "Hà", "Chu", "Lã") after "Họ tên:";
+    # "Minh" and "Chi" with a capital after a form of address are names, not "mình", "chị".
+    assert for_faq(typed).text == written

@@ -4,7 +4,7 @@
 of seven digits or more (phones, ID cards, bank accounts; not office hours, school years
 or an amount of money with its unit). `for_faq` is stricter, since
 faq.yaml is public and kept in git, where `/forget` cannot reach: it also blanks what
-follows a resident's introduction ("tôi tên …", "cháu là …"), a capitalised name after a
+follows a resident's introduction ("tôi tên …", "cháu là …", "Họ tên: …"), a capitalised name after a
 form of address ("chị …", "ông …") or starting with a common family name ("Nguyễn Văn …"),
 the number after a word of an address ("nhà số …", "hẻm …", "ngõ …") and a full date of
 birth ("sinh ngày …"). A name typed in lower case without an introduction is not found:
@@ -48,6 +48,7 @@ _PERSON = frozenset(
     "ba cha bạn toi minh chau chi ong bac chong".split()
 )
 _INTRO_POSSESSIVE = frozenset({"của", "cua", *_PERSON})  # "tên (của) con tôi là"
+_GIVEN = frozenset({"minh", "chi", "chau"})  # forms of address without diacritics, and names
 # A title after a form of address is no name: "ông Chủ tịch", "bà Tổ trưởng".
 _TITLES = frozenset("chủ phó trưởng tổ bí cán công giám hiệu thầy bác trợ kế".split())
 # Family names most Vietnamese have, as written with and without diacritics ("Hà", "Thái"
@@ -156,6 +157,12 @@ class _Token:
         return self.text.lower() in _PERSON
 
     @property
+    def addressing(self) -> bool:
+        """A form of address before a name ("chị Lan"): not "Minh", "Chi" or "Chau" with
+        a capital, which are given names ("anh Minh"), not "mình", "chị", "cháu"."""
+        return self.person and not (self.capitalised and self.text.lower() in _GIVEN)
+
+    @property
     def digits(self) -> bool:
         return any(ch.isdigit() for ch in self.text)
 
@@ -245,7 +252,7 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
             continue
         elif token.folded == "la" and i > 0 and tokens[i - 1].person:
             start = i + 1
-        elif token.person and i + 1 < n and not tokens[i + 1].person:
+        elif token.addressing and i + 1 < n and not tokens[i + 1].addressing:
             if tokens[i + 1].text.lower() in _TITLES:
                 continue
             start = i + 1
@@ -311,9 +318,13 @@ def _introduced(tokens: Sequence[_Token], i: int) -> int | None:
         if after < len(tokens) and tokens[after].folded == "la":
             after += 1
         return after
+    # A form's field ("Họ tên:", "Họ và tên:", "Tên:" first) or "tên tôi: ..." has a colon.
+    field = i == 0 or tokens[i - 1].ends_clause or tokens[i - 1].folded in ("ho", "va")
     for j in range(i + 1, min(i + 5, len(tokens))):
         if tokens[j].folded == "la":
             return j + 1 if j > i + 1 else None
+        if tokens[j].text == ":" and (field or j > i + 1):
+            return j + 1
         if tokens[j].text.lower() not in _INTRO_POSSESSIVE:
             return None
     return None
