@@ -2,22 +2,23 @@
 
 `scrub` is the question log's rule (private, in the database): e-mail addresses and numbers
 of seven digits or more (phones, ID cards, bank accounts; not office hours, school years
-or an amount of money with its unit). `for_faq` is stricter, since
-faq.yaml is public and kept in git, where `/forget` cannot reach: it also blanks what
-follows a resident's introduction ("tôi tên …", "cháu là …", "Họ tên: …"), a capitalised name after a
-form of address ("chị …", "ông …") or starting with a common family name ("Nguyễn Văn …"),
-the number after a word of an address ("nhà số …", "hẻm …", "ngõ …") and a full date of
-birth ("sinh ngày …"). A name typed in lower case without an introduction is not found:
-the staff who publish are shown the text written, and told what was blanked.
+or an amount of money with its unit). `for_faq` is stricter, since faq.yaml is public and
+kept in git, where `/forget` cannot reach: it also blanks what follows a resident's
+introduction ("tôi tên …", "cháu là …", "Họ tên: …"), a capitalised name after a form of
+address ("chị …", "ông …") or starting with a common family name ("Nguyễn Văn …"), the
+number after a word of an address ("nhà số …", "hẻm …", "ngõ …", "đường Lê Lợi số …") and
+a full date of birth ("sinh ngày …"). A name typed in lower case without an introduction
+is not found: the staff who publish are shown the text written, and told what was blanked.
 
 Over-blanking a question costs a little matching; leaving a name in costs a resident's
-privacy for good, so the rules err on blanking (a street named after a person, "Lê Lợi",
-is blanked too: it is often part of a resident's address).
+privacy for good, so the rules err on blanking. But a street, a school or a ward named
+after a person ("đường Lê Lợi", "trường THCS Nguyễn Du") is kept: the house number is
+what makes it an address, and it is blanked; without the street, a question about its
+road works or a school's enrolment would say nothing.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -101,7 +102,12 @@ _ADDRESS_PAIRS = frozenset(
     {("số", "nhà"), ("so", "nha"), ("nhà", "số"), ("nha", "so"), ("căn", "hộ"), ("can", "ho")}
     | {("địa", "chỉ"), ("dia", "chi")}
 )
-_STREET = frozenset({"đường", "duong"})  # "45 đường Lê Lợi": the number before it
+_STREET = frozenset({"đường", "duong", "phố", "pho"})  # "45 đường Lê Lợi": the number before it
+# What is named after a person, the name after it no one's: "đường Nguyễn Văn Cừ", "phố
+# Lê Lợi", "trường THCS Lê Quý Đôn", "chợ", "cầu", "phường", "bệnh viện", "công viên".
+_NAMED_AFTER = _STREET | frozenset(
+    "trường truong thcs thpt tiểu mầm chợ cầu phường phuong xã quận huyện huyen viện viên".split()
+)
 _FULL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 
 
@@ -259,6 +265,8 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
         elif _family(token) and i + 1 < n and _family_next(token, tokens[i + 1]):
             if any(_says(tokens, i, phrase) for phrase in _NOT_NAMES):
                 continue
+            if i > 0 and tokens[i - 1].text.lower() in _NAMED_AFTER:
+                continue
             start = i
         if start is None:
             continue
@@ -345,9 +353,23 @@ def _addresses(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
         while j < len(tokens) and tokens[j].digits:
             spans.append((tokens[j].start, tokens[j].end, "address"))
             j += 1
-    for before, token in itertools.pairwise(tokens):
-        if before.digits and token.text.lower() in _STREET:
-            spans.append((before.start, before.end, "address"))
+    for i, token in enumerate(tokens):
+        if token.text.lower() not in _STREET or (i > 0 and tokens[i - 1].folded == "khu"):
+            continue  # "khu phố 3" is a neighbourhood
+        if i > 0 and tokens[i - 1].digits:  # "45 đường Lê Lợi"
+            spans.append((tokens[i - 1].start, tokens[i - 1].end, "address"))
+        # The street's name is kept: the number after it is the house's ("đường Lê Lợi,
+        # số 45"; not "đường số 5", a street's name).
+        j = i + 1
+        while j < len(tokens) and j - i <= 4 and tokens[j].capitalised:
+            j += 1
+        if j == i + 1:
+            continue
+        while j < len(tokens) and (tokens[j].ends_clause or tokens[j].folded == "so"):
+            j += 1
+        while j < len(tokens) and tokens[j].digits:
+            spans.append((tokens[j].start, tokens[j].end, "address"))
+            j += 1
     return spans
 
 
