@@ -173,3 +173,11 @@ def test_a_street_or_school_named_after_a_person_is_kept_and_its_house_number_bl
     typed: str, written: str | None
 ) -> None:
     assert for_faq(typed).text == (written or typed)
+
+
+def test_a_staff_answer_loses_the_house_number_and_birth_date_it_repeats() -> None:
+    found = for_faq("cháu tên là Trần Thị Bích, nhà số 45/7 hẻm 12, sinh ngày 03/04/1990").found
+    answer = "Chị Bích sinh 03/04/1990, nhà 45/7 hẻm 12: nộp ở phường, lớp 12 học 7 giờ."
+    assert blank_found(answer, found) == (
+        "Chị … sinh …, nhà … hẻm …: nộp ở phường, lớp 12 học 7 giờ."
+    )

@@ -188,7 +188,7 @@ def for_faq(text: str) -> Redacted:
     for match in _contacts(text):
         kind = "email" if "@" in match.group() else "number"
         spans.append((match.start(), match.end(), kind))
-    tokens = [_Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    tokens = _tokens(text)
     spans += _names(tokens)
     spans += _addresses(tokens)
     spans += _births(tokens)
@@ -216,9 +216,12 @@ def for_faq(text: str) -> Redacted:
 def blank_found(text: str, found: Iterable[str]) -> str:
     """`text` (a staff answer) with the strings `for_faq` blanked in the resident's words
     blanked here too, wherever staff quoted them: a number however it is spaced, an e-mail
-    address, a name whole or its last word ("Chào chị Bích")."""
+    address, a name whole or its last word ("Chào chị Bích"), a house number or a date of
+    birth (anywhere when it cannot be another number, "45/7", "03/04/1990"; else where
+    the answer too says it is one: "hẻm 12", not "lớp 12")."""
     contacts: set[str] = set()
     words: set[str] = set()
+    numbers: set[str] = set()
     for item in found:
         if _CONTACT.fullmatch(item):
             contacts.add(_contact_key(item))
@@ -227,6 +230,14 @@ def blank_found(text: str, found: Iterable[str]) -> str:
             last = item.split()[-1]
             if last[:1].isupper():
                 words.add(last)
+        else:
+            numbers.add(item)
+    if numbers:
+        tokens = _tokens(text)
+        spans = [(s, e) for s, e, _ in [*_addresses(tokens), *_births(tokens)]]
+        spans += [(t.start, t.end) for t in tokens if len(t.text) >= 3 or not t.text.isdigit()]
+        for start, end in sorted({s for s in spans if text[s[0] : s[1]] in numbers}, reverse=True):
+            text = text[:start] + BLANK + text[end:]
     if contacts:
         text = _CONTACT.sub(
             lambda m: BLANK if _contact_key(m.group()) in contacts else m.group(), text
@@ -234,6 +245,10 @@ def blank_found(text: str, found: Iterable[str]) -> str:
     for word in sorted(words, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", BLANK, text)
     return text
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def _contact_key(text: str) -> str:
