@@ -59,8 +59,9 @@ _FAMILY = frozenset(
     "Lâm Trương Đào Lương Quách Tạ Châu Lưu Mai Cao Tô Tăng Kiều Triệu Mạc Lục Vương "
     "Nguyen Tran Pham Hoang Huynh Dang Bui Duong Truong Trinh Doan Dinh Luong Ngo".split()
 )
-# What starts with a family name and names no one: places, and words of a ward's business
-# capitalised in a title or typed in capitals ("Đoàn Thanh niên", "HỒ SƠ", "LÝ LỊCH").
+# What starts with a family name or a form of address and names no one: places ("Bà Rịa"),
+# and words of a ward's business capitalised in a title or typed in capitals ("Đoàn Thanh
+# niên", "HỒ SƠ", "LÝ LỊCH").
 _NOT_NAMES = frozenset(
     tuple(phrase.split())
     for phrase in (
@@ -92,6 +93,12 @@ _NOT_NAMES = frozenset(
         "kiều hối",
         "tăng cường",
         "châu âu",
+        "bà rịa",
+        "bà chiểu",
+        "bà điểm",
+        "bà quẹo",
+        "bà đen",
+        "ông lãnh",
     )
 )
 # A word of an address (folded) before the number that is the resident's.
@@ -274,13 +281,11 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
         elif token.folded == "la" and i > 0 and tokens[i - 1].person:
             start = i + 1
         elif token.addressing and i + 1 < n and not tokens[i + 1].addressing:
-            if tokens[i + 1].text.lower() in _TITLES:
+            if tokens[i + 1].text.lower() in _TITLES or _place(tokens, i):
                 continue
             start = i + 1
         elif _family(token) and i + 1 < n and _family_next(token, tokens[i + 1]):
-            if any(_says(tokens, i, phrase) for phrase in _NOT_NAMES):
-                continue
-            if i > 0 and tokens[i - 1].text.lower() in _NAMED_AFTER:
+            if _place(tokens, i):
                 continue
             start = i
         if start is None:
@@ -313,6 +318,14 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
         if end > start:
             spans.append((tokens[start].start, tokens[end - 1].end, "name"))
     return spans
+
+
+def _place(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether the words from `i` on name a place or a thing, not a person: "Bà Rịa",
+    "Hồ sơ", the "Lê Lợi" of "đường Lê Lợi"."""
+    if i > 0 and tokens[i - 1].text.lower() in _NAMED_AFTER:
+        return True
+    return any(_says(tokens, i, phrase) for phrase in _NOT_NAMES)
 
 
 def _says(tokens: Sequence[_Token], i: int, phrase: tuple[str, ...]) -> bool:
