@@ -183,3 +183,15 @@ def test_a_staff_answer_loses_the_house_number_and_birth_date_it_repeats() -> No
     assert blank_found(answer, found) == (
         "Chị … sinh …, nhà … hẻm …: nộp ở phường, lớp 12 học 7 giờ."
     )
+
+
+def test_a_given_name_that_is_a_word_or_a_place_too_stays_in_the_answer_elsewhere() -> None:
+    found = for_faq("Tôi là Nguyễn Văn Bình, em gái tôi tên Hòa").found
+    answer = (
+        "Chào anh Bình, Phòng Tư pháp quận Tân Bình hướng dẫn anh Nguyễn Văn Bình và chị Hòa; "
+        "tổ Hòa giải phường sẽ liên hệ."
+    )
+    assert blank_found(answer, found) == (
+        "Chào anh …, Phòng Tư pháp quận Tân Bình hướng dẫn anh … và chị …; "
+        "tổ Hòa giải phường sẽ liên hệ."
+    )

@@ -19,6 +19,7 @@ road works or a school's enrolment would say nothing.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -223,20 +224,23 @@ def for_faq(text: str) -> Redacted:
 def blank_found(text: str, found: Iterable[str]) -> str:
     """`text` (a staff answer) with the strings `for_faq` blanked in the resident's words
     blanked here too, wherever staff quoted them: a number however it is spaced, an e-mail
-    address, a name whole or its last word ("Chào chị Bích"), a house number or a date of
-    birth (anywhere when it cannot be another number, "45/7", "03/04/1990"; else where
-    the answer too says it is one: "hẻm 12", not "lớp 12")."""
+    address, a name of several words, a house number or a date of birth (anywhere when it
+    cannot be another number, "45/7", "03/04/1990"; else where the answer too says it is
+    one: "hẻm 12", not "lớp 12"). A name's one word ("Bình", "Hòa": words and places too,
+    "quận Tân Bình", "tổ Hòa giải") only after a form of address: "Chào anh Bình"."""
     contacts: set[str] = set()
-    words: set[str] = set()
+    names: set[str] = set()
+    single: set[str] = set()
     numbers: set[str] = set()
     for item in found:
         if _CONTACT.fullmatch(item):
             contacts.add(_contact_key(item))
         elif any(ch.isalpha() for ch in item):
-            words.add(item)
-            last = item.split()[-1]
-            if last[:1].isupper():
-                words.add(last)
+            *first, last = item.split()
+            if first:
+                names.add(item)
+            if not first or last[:1].isupper():
+                single.add(last)
         else:
             numbers.add(item)
     if numbers:
@@ -249,8 +253,15 @@ def blank_found(text: str, found: Iterable[str]) -> str:
         text = _CONTACT.sub(
             lambda m: BLANK if _contact_key(m.group()) in contacts else m.group(), text
         )
-    for word in sorted(words, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", BLANK, text)
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", BLANK, text)
+    addressed = [
+        token
+        for before, token in itertools.pairwise(_tokens(text))
+        if before.person and token.text in single
+    ]
+    for token in reversed(addressed):
+        text = text[: token.start] + BLANK + text[token.end :]
     return text
 
 
