@@ -273,6 +273,36 @@ async def test_a_photo_sent_as_an_answer_is_not_lost_silently(
         assert [m.author for m in await staff.desk.tickets.messages(1)] == ["resident"]
 
 
+async def test_an_album_sent_as_an_answer_gets_one_note(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Three scanned pages sent together (an album: a message per photo, each a reply to
+    the ticket) get one note that they did not reach the resident, not three."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        for caption in ("Mẫu đơn 3 trang ạ", None, None):
+            api.send_photo(STAFF_GROUP, caption, group=True, reply_to=ticket_post, album="a1")
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_attachment_not_sent()
+        # Handled in order: a text after the album is answered after the album's photos.
+        ours = api.send_text(STAFF_GROUP, "/tickets", group=True, user_id=OFFICER)
+        ours_id = ours["message"]["message_id"]
+        await api.wait_until(
+            lambda: any(
+                c.params.get("reply_parameters", {}).get("message_id") == ours_id
+                for c in api.sent(STAFF_GROUP, since=mark)
+            ),
+            10,
+        )
+        notes = [
+            c
+            for c in api.sent(STAFF_GROUP, since=mark)
+            if visible_text(c.text) == msg.staff_attachment_not_sent()
+        ]
+        assert len(notes) == 1
+
+
 async def test_a_command_for_another_bot_in_the_staff_group_is_left_to_it(
     ward_engine: Engine, ward_settings: Settings
 ) -> None:
