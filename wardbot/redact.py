@@ -53,6 +53,10 @@ _INTRO_POSSESSIVE = frozenset({"của", "cua", *_PERSON})  # "tên (của) con t
 _GIVEN = frozenset({"minh", "chi", "chau"})  # forms of address without diacritics, and names
 # A title after a form of address is no name: "ông Chủ tịch", "bà Tổ trưởng".
 _TITLES = frozenset("chủ phó trưởng tổ bí cán công giám hiệu thầy bác trợ kế".split())
+# Family names that are no other word, even without diacritics (folded): a name typed in
+# lower case is found by them ("tôi là nguyễn văn an"; not "mai", "cao", "lê": words too).
+_SURE_FAMILY = frozenset("nguyen tran pham hoang huynh phan bui trinh ngo".split())
+_NAME_WORDS = frozenset("văn thị van thi minh anh bé em chi chau".split())
 # Family names most Vietnamese have, as written with and without diacritics ("Hà", "Thái"
 # are left out: "Hà Nội", "Thái Bình").
 _FAMILY = frozenset(
@@ -299,8 +303,13 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
             if _place(tokens, i):
                 continue
             start = i
+        elif token.folded in _SURE_FAMILY and i + 1 < n and _lower_name(tokens, i):
+            start, loose = i, True  # "tôi là nguyễn văn an", "Nguyễn văn an"
         if start is None:
             continue
+        # After such a family name, the two words next are a name's even when they are
+        # words too ("trần thi hoa", "phạm minh khôi", "trần thị bé").
+        sure = loose and start == i and token.folded in _SURE_FAMILY
         end = start
         # Typed in capitals, every word is: a family name's run is taken as 3 words long,
         # an introduction's as far as a word that does not name.
@@ -310,6 +319,9 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
             word = tokens[end]
             if word.ends_clause or word.digits:
                 break
+            if sure and end - start <= 2 and word.text.lower() in _NAME_WORDS:
+                end += 1
+                continue
             # A form of address ends a name ("an em muốn hỏi") unless it is written as a
             # part of it: "Anh" is a given name too ("Lan Anh", "NGUYỄN ĐỨC ANH").
             named = (shouting and not loose) or (not shouting and word.capitalised)
@@ -345,6 +357,13 @@ def _says(tokens: Sequence[_Token], i: int, phrase: tuple[str, ...]) -> bool:
     return len(words) == len(phrase) and all(
         t.text.lower() == w for t, w in zip(words, phrase, strict=True)
     )
+
+
+def _lower_name(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether the family name at `i` starts a name typed in lower case: one introduced
+    ("là nguyễn …") or with a middle name that is no other word ("nguyễn văn …")."""
+    introduced = i > 0 and tokens[i - 1].folded == "la"
+    return introduced or tokens[i + 1].text.lower() in ("văn", "thị", "van", "thi")
 
 
 def _family(token: _Token) -> bool:
