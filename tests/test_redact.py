@@ -166,6 +166,7 @@ def test_a_name_in_a_form_s_field_or_that_is_also_a_word_is_blanked(
         ("Phường Nguyễn Cư Trinh gần Bệnh viện Nguyễn Tri Phương", None),
         ("đường số 5 khu phố 3 bị ngập", None),
         ("Bà Rịa Vũng Tàu chuyển hộ khẩu về đây được không", None),
+        ("chuyển hộ khẩu từ Phan Thiết, Cao Lãnh hay Châu Đốc về", None),
         ("đường Bà Huyện Thanh Quan gần chợ Bà Chiểu", None),
         ("45 phố Huế có được cấp phép không", "… phố Huế có được cấp phép không"),
         ("nhà đường Lê Lợi, số 45, có bị giải tỏa", "nhà đường Lê Lợi, số …, có bị giải tỏa"),
