@@ -303,6 +303,28 @@ async def test_an_album_sent_as_an_answer_gets_one_note(
         assert len(notes) == 1
 
 
+async def test_a_photo_captioned_with_another_bots_command_is_left_to_it(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A photo under the ticket with '/close@lich_truc_bot' typed as its caption is for
+    that bot, as the same text would be: the ticket stays open."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        api.send_photo(STAFF_GROUP, "/close@lich_truc_bot", group=True, reply_to=ticket_post)
+        ours = api.send_text(STAFF_GROUP, "/tickets", group=True, user_id=OFFICER)
+        ours_id = ours["message"]["message_id"]
+        await api.wait_until(
+            lambda: any(
+                c.params.get("reply_parameters", {}).get("message_id") == ours_id
+                for c in api.sent(STAFF_GROUP, since=mark)
+            ),
+            10,
+        )
+        ticket = await staff.desk.tickets.get(1)
+        assert ticket is not None and ticket.state == "open"
+
+
 async def test_a_command_for_another_bot_in_the_staff_group_is_left_to_it(
     ward_engine: Engine, ward_settings: Settings
 ) -> None:
