@@ -104,6 +104,8 @@ def test_a_staff_answer_loses_what_it_repeats_of_the_residents_words_only() -> N
         ("Chị Lan Anh ơi cho em hỏi", "Chị … ơi cho em hỏi"),
         ("Tôi tên Ngọc Anh, muốn hỏi", "Tôi tên …, muốn hỏi"),
         ("TÔI TÊN NGUYỄN ĐỨC ANH MUỐN HỎI", "TÔI TÊN … MUỐN HỎI"),
+        ("TÔI TÊN LAN ANH, EM MUỐN HỎI", "TÔI TÊN …, EM MUỐN HỎI"),
+        ("CHÁU TÊN LAN EM MUỐN HỎI", "CHÁU TÊN … EM MUỐN HỎI"),
         ("con tôi là Trần Thị Bé, học lớp 3", "con tôi là …, học lớp 3"),
     ],
 )

@@ -333,7 +333,7 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
                 continue
             # A form of address ends a name ("an em muốn hỏi") unless it is written as a
             # part of it: "Anh" is a given name too ("Lan Anh", "NGUYỄN ĐỨC ANH").
-            named = (shouting and not loose) or (not shouting and word.capitalised)
+            named = shouting or word.capitalised
             if end > start and word.person and not named:
                 break
             if shouting:
