@@ -37,6 +37,9 @@ from wardbot.redact import Redacted, blank_found, for_faq, scrub
         # Not personal: left as typed.
         ("LÀM LẠI CCCD Ở ĐÂU", None, ()),
         ("gia đình 4 người, nhà 2 tầng thì đóng bao nhiêu", None, ()),
+        ("Nhà trong hẻm 3m có được xây 4 tầng không", None, ()),
+        ("ngõ 2,5 mét xây mấy tầng, căn hộ 2 phòng ngủ", None, ()),
+        ("nhà hẻm 4m, căn hộ 1203 tầng 12", "nhà hẻm 4m, căn hộ … tầng 12", ("address",)),
         ("lịch nghỉ Tết Giáp Ngọ 2026 thế nào", None, ()),
         ("học bổng năm học 2026-2027 nộp khi nào", None, ()),
         ("chuyển hộ khẩu từ Hồ Chí Minh về Hà Nội cần gì", None, ()),

@@ -129,6 +129,8 @@ _STREET = frozenset({"đường", "duong", "phố", "pho"})  # "45 đường Lê
 _NAMED_AFTER = _STREET | frozenset(
     "trường truong thcs thpt tiểu mầm chợ cầu phường phuong xã quận huyện huyen viện viên".split()
 )
+# A number with a unit after a word of an address is a size: "hẻm 3m", "căn hộ 2 phòng".
+_SIZE = re.compile(r"\d+(?:[.,]\d+)?\s?(?:m|mét|met|m2|m²)(?!\w)|\d\s?phòng(?!\w)", re.IGNORECASE)
 _FULL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 
 
@@ -211,7 +213,7 @@ def for_faq(text: str) -> Redacted:
         spans.append((match.start(), match.end(), kind))
     tokens = _tokens(text)
     spans += _names(tokens)
-    spans += _addresses(tokens)
+    spans += _addresses(tokens, text)
     spans += _births(tokens)
     if not spans:
         return Redacted(" ".join(text.split()), (), ())
@@ -258,7 +260,7 @@ def blank_found(text: str, found: Iterable[str]) -> str:
             numbers.add(item)
     if numbers:
         tokens = _tokens(text)
-        spans = [(s, e) for s, e, _ in [*_addresses(tokens), *_births(tokens)]]
+        spans = [(s, e) for s, e, _ in [*_addresses(tokens, text), *_births(tokens)]]
         spans += [(t.start, t.end) for t in tokens if len(t.text) >= 3 or not t.text.isdigit()]
         for start, end in sorted({s for s in spans if text[s[0] : s[1]] in numbers}, reverse=True):
             text = text[:start] + BLANK + text[end:]
@@ -405,7 +407,7 @@ def _introduced(tokens: Sequence[_Token], i: int) -> int | None:
     return None
 
 
-def _addresses(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
+def _addresses(tokens: Sequence[_Token], text: str) -> list[tuple[int, int, str]]:
     spans = []
     for i, token in enumerate(tokens):
         word = token.text.lower()
@@ -417,6 +419,8 @@ def _addresses(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
             j += 1
         if j < len(tokens) and tokens[j].ends_clause:
             j += 1  # "địa chỉ: 12 ..."
+        if j < len(tokens) and _SIZE.match(text, tokens[j].start):
+            continue  # "hẻm 3m", "hẻm 3,5 mét", "căn hộ 2 phòng ngủ": a size
         while j < len(tokens) and tokens[j].digits:
             spans.append((tokens[j].start, tokens[j].end, "address"))
             j += 1
