@@ -30,6 +30,11 @@ from wardbot.redact import Redacted, blank_found, for_faq, scrub
         ("địa chỉ: 12 đường Cao Thắng", "địa chỉ: … đường Cao Thắng", ("address",)),
         ("ngày sinh: 12-05-1988, CCCD 079088001234", "ngày sinh: …, CCCD …", ("birth", "number")),
         ("mail cho em: an.nguyen@gmail.com nhé", "mail cho em: … nhé", ("email",)),
+        (
+            "con tôi sinh ngày 12 tháng 3 năm 2020, làm khai sinh",
+            "con tôi sinh ngày …, làm khai sinh",
+            ("birth",),
+        ),
         ("số nhà 27 kiệt 4 phải đăng ký gì", "số nhà … kiệt … phải đăng ký gì", ("address",)),
         ("TÔI TÊN NGUYỄN VĂN AN, HỎI VỀ BHYT", "TÔI TÊN …, HỎI VỀ BHYT", ("name",)),
         ("toi ten tam muon hoi ve bhyt", "toi ten … muon hoi ve bhyt", ("name",)),

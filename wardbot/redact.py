@@ -449,8 +449,13 @@ def _births(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
     for i, token in enumerate(tokens):
         if token.folded not in ("sinh", "ns", "sn"):
             continue
-        for later in tokens[i + 1 : i + 4]:
-            if _FULL_DATE.fullmatch(later.text):
-                spans.append((later.start, later.end, "birth"))
+        for k in range(i + 1, min(i + 4, len(tokens))):
+            if _FULL_DATE.fullmatch(tokens[k].text):
+                spans.append((tokens[k].start, tokens[k].end, "birth"))
+                break
+            written = tokens[k : k + 5]  # "12 tháng 3 năm 1990"
+            words = [t.folded for t in written[1::2]]
+            if words == ["thang", "nam"] and all(t.text.isdigit() for t in written[::2]):
+                spans.append((written[0].start, written[-1].end, "birth"))
                 break
     return spans
