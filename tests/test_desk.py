@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import logging
 import shutil
+import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1581,6 +1582,21 @@ async def test_a_residents_name_address_and_birth_date_stay_out_of_faq_yaml(
         "hoặc chị gọi 0276 3822 123."
     )
     assert said == msg.faq_entry_added(new.id, new.question, ("name", "address", "birth", "quoted"))
+
+
+async def test_a_staff_answer_pasted_with_decomposed_accents_loses_the_residents_name(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """An answer pasted from a document (accents as separate marks, NFD) that greets the
+    resident by name: the name is blanked all the same before faq.yaml."""
+    faq, _ = staff_files
+    await open_ticket(conversation, text="cháu tên là Trần Thị Bích, phường có lớp bơi không")
+    await desk.post_pending()
+    answer = unicodedata.normalize("NFD", "Dạ chị Bích, phường có lớp bơi miễn phí từ 1/6.")
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    await desk.on_staff_action(STAFF, "tn:1")
+    new = load_faq(faq).faq[-1]
+    assert new.answer == "Dạ chị …, phường có lớp bơi miễn phí từ 1/6."
 
 
 async def test_a_question_that_was_only_a_phone_number_is_not_published_blank(

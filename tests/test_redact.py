@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from wardbot.redact import Redacted, blank_found, for_faq, scrub
@@ -223,3 +225,8 @@ def test_a_name_typed_in_lower_case_after_la_is_blanked(typed: str, written: str
     # README: what no pattern finds is a name in lower case without "tên" or "là" before
     # it; after "là" (or with "văn", "thị"), a family name that is no other word starts one.
     assert for_faq(typed).text == written
+
+
+def test_decomposed_accents_are_read_as_composed() -> None:
+    typed = unicodedata.normalize("NFD", "Tôi là Nguyễn Văn An, chị Lan ơi")
+    assert for_faq(typed).text == "Tôi là …, chị … ơi"

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from wardbot.text import fold_word
+from wardbot.text import fold_word, nfc
 
 BLANK = "…"
 KINDS = ("number", "email", "name", "address", "birth")
@@ -207,6 +207,7 @@ class _Token:
 
 def for_faq(text: str) -> Redacted:
     """`text` on one line with what identifies its writer blanked (see the module doc)."""
+    text = nfc(text)  # the words listed here are composed ("Nguyễn" as one letter "ễ")
     spans: list[tuple[int, int, str]] = []
     for match in _contacts(text):
         kind = "email" if "@" in match.group() else "number"
@@ -243,11 +244,12 @@ def blank_found(text: str, found: Iterable[str]) -> str:
     cannot be another number, "45/7", "03/04/1990"; else where the answer too says it is
     one: "hẻm 12", not "lớp 12"). A name's one word ("Bình", "Hòa": words and places too,
     "quận Tân Bình", "tổ Hòa giải") only after a form of address: "Chào anh Bình"."""
+    text = nfc(text)  # pasted from a document, its accents may be separate marks
     contacts: set[str] = set()
     names: set[str] = set()
     single: set[str] = set()
     numbers: set[str] = set()
-    for item in found:
+    for item in map(nfc, found):
         if _CONTACT.fullmatch(item):
             contacts.add(_contact_key(item))
         elif any(ch.isalpha() for ch in item):
