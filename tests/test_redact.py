@@ -156,6 +156,8 @@ def test_a_name_in_capitals_is_still_found_by_its_family_name() -> None:
         ("Tên: Chu Minh Khang. Hỏi về CCCD", "Tên: …. Hỏi về CCCD"),
         ("tên tôi: Lã Văn Bình", "tên tôi: …"),
         ("Anh Minh ơi cho em hỏi", "Anh … ơi cho em hỏi"),
+        ("Thầy Nam ơi, cô giáo Lan và bác sĩ Hùng", "Thầy … ơi, cô giáo … và bác sĩ …"),
+        ("Cô giáo chủ nhiệm và bác sĩ trạm y tế", "Cô giáo chủ nhiệm và bác sĩ trạm y tế"),
         ("Chị Chi ơi, hồ sơ của em", "Chị … ơi, hồ sơ của em"),
         # Not a name: kept.
         ("Đổi tên: cần giấy tờ gì", "Đổi tên: cần giấy tờ gì"),

@@ -47,8 +47,10 @@ _AFTER_NAME = frozenset(
 # diacritics only where the word is no other one ("co" is "có" as often as "cô").
 _PERSON = frozenset(
     "tôi em mình cháu con tui bé anh chị ông bà cô chú bác cụ dì cậu mợ thím vợ chồng mẹ bố "
-    "ba cha bạn toi minh chau chi ong bac chong".split()
+    "ba cha bạn thầy toi minh chau chi ong bac chong".split()
 )
+# What a form of address may take before the name: "cô giáo Lan", "bác sĩ Hùng".
+_OCCUPATIONS = frozenset({"giáo", "sĩ"})
 _INTRO_POSSESSIVE = frozenset({"của", "cua", *_PERSON})  # "tên (của) con tôi là"
 _GIVEN = frozenset({"minh", "chi", "chau"})  # forms of address without diacritics, and names
 # A title after a form of address is no name: "ông Chủ tịch", "bà Tổ trưởng".
@@ -311,7 +313,7 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
         elif token.addressing and i + 1 < n and not tokens[i + 1].addressing:
             if tokens[i + 1].text.lower() in _TITLES or _place(tokens, i):
                 continue
-            start = i + 1
+            start = i + 2 if tokens[i + 1].text.lower() in _OCCUPATIONS else i + 1
         elif _family(token) and i + 1 < n and _family_next(token, tokens[i + 1]):
             if _place(tokens, i):
                 continue
