@@ -232,3 +232,9 @@ def test_a_name_typed_in_lower_case_after_la_is_blanked(typed: str, written: str
 def test_decomposed_accents_are_read_as_composed() -> None:
     typed = unicodedata.normalize("NFD", "Tôi là Nguyễn Văn An, chị Lan ơi")
     assert for_faq(typed).text == "Tôi là …, chị … ơi"
+
+
+def test_a_staff_answer_with_nothing_to_blank_is_left_as_written() -> None:
+    # (so staff are not told that something the answer repeated was blanked)
+    answer = unicodedata.normalize("NFD", "Dạ, phường có lớp bơi miễn phí.")
+    assert blank_found(answer, for_faq("cháu tên là Trần Thị Bích").found) == answer

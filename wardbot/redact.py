@@ -246,6 +246,7 @@ def blank_found(text: str, found: Iterable[str]) -> str:
     cannot be another number, "45/7", "03/04/1990"; else where the answer too says it is
     one: "hẻm 12", not "lớp 12"). A name's one word ("Bình", "Hòa": words and places too,
     "quận Tân Bình", "tổ Hòa giải") only after a form of address: "Chào anh Bình"."""
+    written = text
     text = nfc(text)  # pasted from a document, its accents may be separate marks
     contacts: set[str] = set()
     names: set[str] = set()
@@ -281,7 +282,7 @@ def blank_found(text: str, found: Iterable[str]) -> str:
     ]
     for token in reversed(addressed):
         text = text[: token.start] + BLANK + text[token.end :]
-    return text
+    return written if text == nfc(written) else text  # unchanged: nothing was blanked
 
 
 def _tokens(text: str) -> list[_Token]:
