@@ -238,3 +238,15 @@ def test_a_staff_answer_with_nothing_to_blank_is_left_as_written() -> None:
     # (so staff are not told that something the answer repeated was blanked)
     answer = unicodedata.normalize("NFD", "Dạ, phường có lớp bơi miễn phí.")
     assert blank_found(answer, for_faq("cháu tên là Trần Thị Bích").found) == answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("Chị Lan\nThủ tục tạm trú cần gì", "Chị … Thủ tục tạm trú cần gì"),
+        ("Tôi tên Bình\nMuốn hỏi về BHYT", "Tôi tên … Muốn hỏi về BHYT"),
+        ("Họ tên:\nPhí Văn Tú\nĐịa chỉ: hẻm 12", "Họ tên: … Địa chỉ: hẻm …"),
+    ],
+)
+def test_a_name_ends_with_its_line(typed: str, written: str) -> None:
+    assert for_faq(typed).text == written

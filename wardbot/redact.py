@@ -33,7 +33,7 @@ _CONTACT = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail addresses
     r"|\+?\d(?:[\s.()-]{0,3}\d){6,}"  # phone, ID card, account numbers: 7+ digits
 )
-_WORD = re.compile(r"[^\W_]+(?:[/.-][^\W_]+)*|[^\w\s]")
+_WORD = re.compile(r"[^\W_]+(?:[/.-][^\W_]+)*|[^\w\s]|\n")  # a line's end ends a name too
 _CLAUSE_END = frozenset(',.;:!?()[]"“”…\n')
 # Words that end a name typed after an introduction ("toi ten an muon hoi ..."), in lower
 # case; without diacritics only where that is no given name too ("tam": Tâm, "minh": Minh).
@@ -303,6 +303,8 @@ def _names(tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
         if token.folded == "ten":
             start = _introduced(tokens, i)
             loose = True
+            while start is not None and start < n and tokens[start].text == "\n":
+                start += 1  # "Họ tên:" and the name on the next line
         elif (
             token.text.isupper() and len(token.text) > 1 and (token.person or token.folded == "la")
         ):
