@@ -644,6 +644,33 @@ async def test_an_edit_while_the_answer_is_leaving_still_reaches_the_resident(
     assert texts == ["Dạ có, lớp bơi mở từ 1/6."]
 
 
+async def test_an_edit_of_an_answer_not_known_to_have_reached_the_resident_says_so(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Staff are told their answer went out only when it did: after a first try that
+    failed (the platform down) it may or may not have reached the resident, so the
+    correction follows it, and staff are told just that."""
+    from wardbot.delivery import TransientError
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    channel = Pushed()
+    channel.error = TransientError("All connection attempts failed")
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(store, channel, composer, on_done=desk.delivered, clock=clock)
+    await sender.drain()  # tried once, waiting to be tried again
+    edited = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
+    assert await desk.on_staff_edit(edited) == [msg.staff_answer_revised(1, sent=None)]
+    assert "đã gửi trước đó" not in msg.staff_answer_revised(1, sent=None)
+    channel.error = None
+    clock.now += 3600
+    await sender.drain()
+    texts = [reply.text for _, replies in channel.sent for reply in replies]
+    assert texts == ["Dạ có, lớp bơi mở từ 1/5.", "Dạ có, lớp bơi mở từ 1/6."]
+
+
 async def test_a_correction_of_an_answer_on_a_closed_ticket_leaves_it_closed(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -639,7 +639,8 @@ class Desk:
         )
         log.info("ticket %d: a staff answer's correction queued", ticket.id)
         self.wake_outbox()
-        return [msg.staff_answer_revised(ticket.id, sent=True)]
+        # Out, or tried and failed (a try that timed out may have reached the resident).
+        return [msg.staff_answer_revised(ticket.id, sent=True if earlier.state == "sent" else None)]
 
     async def on_staff_action(self, sender_id: str, action: str) -> list[str]:
         """A button under a ticket post: 'tc:N' close, 'tv:N:DIGEST' add a variant,
