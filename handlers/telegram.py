@@ -226,9 +226,11 @@ class _CommandForUs(filters.MessageFilter):
 
 
 def command_addressee(message: Message) -> str | None:
-    """The bot a command names ('/lenh@somebot': 'somebot', lower-cased); None when the
-    message is no command or names no bot."""
-    for entity, text in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+    """The bot a command names ('/lenh@somebot': 'somebot', lower-cased), in a text or a
+    photo's caption; None when the message is no command or names no bot."""
+    kinds: list[str | None] = [MessageEntity.BOT_COMMAND]
+    found = message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
+    for entity, text in found.items():
         if entity.offset == 0:
             _, at, target = text.partition("@")
             return target.lower() if at else None

@@ -166,6 +166,7 @@ def staff_message(message: Message) -> StaffMessage | None:
         reply_to_text=(replied.text or "") if to_bot and replied is not None else "",
         anonymous=anonymous,
         attachment=attachment,
+        album=message.media_group_id if attachment else None,
     )
 
 

@@ -1796,3 +1796,54 @@ async def test_the_alert_of_a_notice_renamed_since_still_opens_it(ward: Ward, sl
     assert alert.buttons[0].action.startswith("full:#") == (len(slug) > 20)
     (opened,) = await conversation.handle_action(chat, alert.buttons[0].action)
     assert "tiêm vắc xin sởi" in opened.text
+
+
+async def test_a_task_that_ran_well_before_the_bot_died_is_told_of_when_it_fails_again(
+    ward: Ward,
+) -> None:
+    """The task failed (admins told), then ran well for MAX_DELAY, and the bot died without
+    stopping (a power cut, an OOM kill): at the next start its new failure is news."""
+    now = [0.0]
+    well = asyncio.Event()  # the attempt has run MAX_DELAY without an error
+    noted = asyncio.Event()
+
+    async def settle(seconds: float, ended: asyncio.Event) -> None:
+        assert seconds == MAX_DELAY
+        await well.wait()
+
+    async def recovered(task: str) -> None:
+        await ward.alerts.task_recovered(task)
+        noted.set()
+
+    restarts = Restarts(
+        wait=Waits(),
+        notify=ward.alerts.task_failing,
+        recovered=recovered,
+        clock=lambda: now[0],
+        settle=settle,
+    )
+    tries = 0
+
+    async def work(_stop: asyncio.Event) -> None:
+        nonlocal tries
+        tries += 1
+        if tries == 1 or tries == 3:
+            raise RuntimeError("portal down")
+        now[0] += MAX_DELAY
+        well.set()
+        await asyncio.Event().wait()  # runs until the bot dies
+
+    dying = asyncio.create_task(Supervised("portal", work, restarts).run(asyncio.Event()))
+    await asyncio.wait_for(noted.wait(), 5)
+    dying.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    assert len(await admin_notes(ward)) == 1
+    stop = asyncio.Event()
+    restarts.wait = lambda _seconds, _stop: _set(stop)
+    await asyncio.wait_for(Supervised("portal", work, restarts).run(stop), 5)  # fails again
+    assert len(await admin_notes(ward)) == 2, "the new failure is told"
+
+
+async def _set(event: asyncio.Event) -> None:
+    event.set()

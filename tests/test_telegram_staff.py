@@ -273,6 +273,55 @@ async def test_a_photo_sent_as_an_answer_is_not_lost_silently(
         assert [m.author for m in await staff.desk.tickets.messages(1)] == ["resident"]
 
 
+async def all_handled(api: FakeBotApi, *, since: int) -> None:
+    """Until what was sent in the staff group before now is handled: updates are handled
+    in order, so once a /tickets sent now is answered."""
+    ours = api.send_text(STAFF_GROUP, "/tickets", group=True, user_id=OFFICER)
+    ours_id = ours["message"]["message_id"]
+    await api.wait_until(
+        lambda: any(
+            c.params.get("reply_parameters", {}).get("message_id") == ours_id
+            for c in api.sent(STAFF_GROUP, since=since)
+        ),
+        10,
+    )
+
+
+async def test_an_album_sent_as_an_answer_gets_one_note(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Three scanned pages sent together (an album: a message per photo, each a reply to
+    the ticket) get one note that they did not reach the resident, not three."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        for caption in ("Mẫu đơn 3 trang ạ", None, None):
+            api.send_photo(STAFF_GROUP, caption, group=True, reply_to=ticket_post, album="a1")
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_attachment_not_sent()
+        await all_handled(api, since=mark)
+        notes = [
+            c
+            for c in api.sent(STAFF_GROUP, since=mark)
+            if visible_text(c.text) == msg.staff_attachment_not_sent()
+        ]
+        assert len(notes) == 1
+
+
+async def test_a_photo_captioned_with_another_bots_command_is_left_to_it(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A photo under the ticket with '/close@lich_truc_bot' typed as its caption is for
+    that bot, as the same text would be: the ticket stays open."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        api.send_photo(STAFF_GROUP, "/close@lich_truc_bot", group=True, reply_to=ticket_post)
+        await all_handled(api, since=mark)
+        ticket = await staff.desk.tickets.get(1)
+        assert ticket is not None and ticket.state == "open"
+
+
 async def test_a_command_for_another_bot_in_the_staff_group_is_left_to_it(
     ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -24,6 +24,7 @@ a topic never reaches a resident.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import logging
@@ -150,7 +151,8 @@ class StaffMessage:
     that message is the bot's, and `reply_to_text` its text when it is (a post about a
     ticket names the ticket, even once the ticket is gone). `anonymous`: an administrator
     wrote as the group itself: no sender id or name (`sender_id` and `sender_name` empty).
-    `attachment`: a photo, file or sticker, `text` its caption: residents get text only.
+    `attachment`: a photo, file or sticker, `text` its caption: residents get text only;
+    `album`: the media group it came in, a message per photo or file.
     """
 
     message_id: int
@@ -163,6 +165,7 @@ class StaffMessage:
     reply_to_text: str = ""
     anonymous: bool = False
     attachment: bool = False
+    album: str | None = None
 
 
 class Desk:
@@ -189,6 +192,9 @@ class Desk:
         self._wake = asyncio.Event()
         self._running = False
         self._hinted: set[int] = set()
+        # Albums whose staff were told they did not reach the resident: one note for all
+        # their photos (a few, the latest: its messages arrive together).
+        self._albums_told: collections.deque[str] = collections.deque(maxlen=20)
         self._per_origin = PerHour(TICKETS_PER_ORIGIN_HOUR, clock)
         self._per_chat = PerHour(TICKETS_PER_HOUR, clock)
         self._withdrawing: set[int] = set()  # withdrawals on their way to Telegram
@@ -630,11 +636,12 @@ class Desk:
             log.info("ticket %d: a staff answer corrected before it went out", ticket.id)
             return [msg.staff_answer_revised(ticket.id, sent=False)]
         await self.tickets.add_staff_reply(
-            ticket, text, earlier.signer, message.message_id, self.clock()
+            ticket, text, earlier.signer, message.message_id, self.clock(), correction=True
         )
         log.info("ticket %d: a staff answer's correction queued", ticket.id)
         self.wake_outbox()
-        return [msg.staff_answer_revised(ticket.id, sent=True)]
+        # Out, or tried and failed (a try that timed out may have reached the resident).
+        return [msg.staff_answer_revised(ticket.id, sent=True if earlier.state == "sent" else None)]
 
     async def on_staff_action(self, sender_id: str, action: str) -> list[str]:
         """A button under a ticket post: 'tc:N' close, 'tv:N:DIGEST' add a variant,
@@ -723,6 +730,10 @@ class Desk:
 
     async def _relay(self, ticket: Ticket, text: str, message: StaffMessage) -> list[str]:
         if message.attachment:  # not its caption alone: "the form is attached" without it
+            if message.album is not None:
+                if message.album in self._albums_told:
+                    return []
+                self._albums_told.append(message.album)
             return [msg.staff_attachment_not_sent()]
         text = text.strip()
         if not text:
@@ -755,7 +766,10 @@ class Desk:
         desk keeps no record of (in the group, or in an admin's own chat), so /forget could
         not take a quote of a resident back; the question is one tap away, where /forget
         deletes it."""
-        number = int(page) if page.strip().isdigit() and int(page) > 0 else 1
+        # Digits 0-9 only, and few of them ("²" is a digit to str.isdigit, and a page past
+        # 10**9 is past the last one without overflowing SQLite's integers).
+        typed = re.fullmatch(r"[0-9]{1,9}", page.strip())
+        number = max(int(typed.group()), 1) if typed else 1
         now = self.clock()
         rows = []
         listed = await self.tickets.listing(limit=LISTED, offset=(number - 1) * LISTED)

@@ -1003,8 +1003,15 @@ def _staff_signed(ward_name: str, signer: str | None) -> str:
     return f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
 
 
-def staff_answer_revised(ticket_id: int, *, sent: bool) -> str:
-    """To staff: their edit of an answer reached the resident."""
+def staff_answer_revised(ticket_id: int, *, sent: bool | None) -> str:
+    """To staff: their edit of an answer reaches the resident: in its place (`sent`
+    False), after it (True), or after it as a try of it failed (None: it may or may not
+    have reached them)."""
+    if sent is None:
+        return (
+            f"✏️ Câu trả lời trước chưa chắc đã tới người dân (đang gửi, hoặc gửi lỗi), "
+            f"nên bot gửi thêm bản sửa sau nó (phiếu số {ticket_id})."
+        )
     if sent:
         return (
             f"✏️ Câu trả lời đã gửi trước đó nên bot gửi thêm bản sửa cho người dân "

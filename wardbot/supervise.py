@@ -41,6 +41,9 @@ class Restarts:
     # The named task ran well for `max_delay` after failing: a new failure is news again,
     # even after a restart (Alerts keeps whom it told in the database).
     recovered: Callable[[str], Awaitable[object]] | None = field(default=None)
+    # Waits (seconds, ended) while an attempt runs: once `max_delay` is over and it still
+    # runs, it has recovered, said at once (the bot may die before the attempt ends).
+    settle: Callable[[float, asyncio.Event], Awaitable[None]] = pause
 
 
 class Supervised:
@@ -79,6 +82,8 @@ class Supervised:
         while not stop.is_set():
             started = self.restarts.clock()
             self._running = True
+            ended = asyncio.Event()
+            settled = asyncio.create_task(self._settle(started, ended))
             try:
                 await self.work(stop)
                 if self.restarts.clock() - started >= self.restarts.max_delay:
@@ -99,6 +104,14 @@ class Supervised:
                 delay = min(delay * 2, self.restarts.max_delay)
             finally:
                 self._running = False
+                ended.set()
+                settled.cancel()
+
+    async def _settle(self, started: float, ended: asyncio.Event) -> None:
+        """Says the attempt begun at `started` recovered once it has run `max_delay`."""
+        await self.restarts.settle(self.restarts.max_delay, ended)
+        if not ended.is_set() and self.restarts.clock() - started >= self.restarts.max_delay:
+            await self._recovered()
 
     async def _recovered(self) -> None:
         if self.restarts.recovered is None:

@@ -356,9 +356,12 @@ class TicketBook:
         signer: str | None,
         staff_message_id: int | None,
         now: float,
+        *,
+        correction: bool = False,
     ) -> TicketMessage:
         """A staff answer for the resident, queued in the outbox in the same transaction:
-        a crash loses neither the answer nor its delivery."""
+        a crash loses neither the answer nor its delivery. A `correction` of an answer
+        (its staff message edited) leaves the ticket as it is: closed stays closed."""
         async with self.store.writing() as db:
             cursor = await db.execute(
                 "INSERT INTO ticket_messages "
@@ -367,11 +370,12 @@ class TicketBook:
                 (ticket.id, text, signer, now, staff_message_id),
             )
             reply_id = int(cursor.lastrowid or 0)
-            await db.execute(
-                "UPDATE tickets SET state = 'answered', active_at = ?, relay_error = NULL, "
-                "answered_at = COALESCE(answered_at, ?), closed_at = NULL WHERE id = ?",
-                (now, now, ticket.id),
-            )
+            if not correction:
+                await db.execute(
+                    "UPDATE tickets SET state = 'answered', active_at = ?, relay_error = NULL, "
+                    "answered_at = COALESCE(answered_at, ?), closed_at = NULL WHERE id = ?",
+                    (now, now, ticket.id),
+                )
             await db.execute(
                 "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
                 "not_before) VALUES (?, ?, 'reply', ?, ?, ?)",
@@ -404,7 +408,17 @@ class TicketBook:
                 "AND ref = ? AND state = 'pending' AND attempts = 0)",
                 (text, message_id, str(message_id)),
             )
-        return cursor.rowcount > 0
+            if cursor.rowcount < 1:
+                return False
+            # A new id for its row in the outbox: a sender that read the first text and
+            # waits its turn to send it finds its row gone (Store.mark_sending), sends
+            # nothing, and the next drain sends this text.
+            await db.execute(
+                "UPDATE outbox SET id = (SELECT MAX(id) + 1 FROM outbox) "
+                "WHERE kind = 'reply' AND ref = ? AND state = 'pending'",
+                (str(message_id),),
+            )
+        return True
 
     async def corrects(self, message: TicketMessage) -> bool:
         """Whether staff answer `message` corrects an earlier one (its staff message edited)."""

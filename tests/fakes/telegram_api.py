@@ -515,11 +515,15 @@ class FakeBotApi(FakeApiServer):
         *,
         group: bool = False,
         reply_to: Call | dict[str, Any] | int | None = None,
+        album: str | None = None,
     ) -> dict[str, Any]:
         """A photo, with the text typed under it (its caption, @mentions found) if given.
-        `reply_to`: the message it replies to (see send_text), in whose topic it is."""
+        `reply_to`: the message it replies to (see send_text), in whose topic it is.
+        `album`: the media group it was sent in, one message per photo."""
         size = {"file_id": "AgACAgphoto", "file_unique_id": "AQADphoto", "width": 1280}
         fields: dict[str, Any] = {"photo": [{**size, "height": 960}]}
+        if album is not None:
+            fields["media_group_id"] = album
         if caption is not None:
             fields["caption"] = caption
             if entities := _entities(caption):
