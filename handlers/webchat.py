@@ -447,9 +447,12 @@ class WebChatChannel:
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """A message for a session (a staff answer): into its history; an open page gets
-        it at once, a closed one on the next visit."""
+        it at once, a closed one on the next visit. A number typed next presses one of its
+        buttons, not one of a list before it (a staff answer asking "how many?")."""
         for reply in replies:
             await self.history.add(chat_id, "bot", reply_body(reply))
+        buttons = [button for reply in replies for button in reply.buttons]  # as drawn
+        await self.answerer.pushed(chat_id, replies, buttons)
 
     # --- pages ------------------------------------------------------------------------------
 

@@ -1087,3 +1087,20 @@ async def test_one_address_storing_too_much_in_a_day_is_told_to_come_back_tomorr
         assert (await send_from(client, "198.51.100.1", "x" * 43, "xin chao")).status_code == 200
         clock.now += 86400
         assert (await send_from(client, "203.0.113.7", "y" * 43, "xin chao")).status_code == 200
+
+
+async def test_a_number_typed_after_a_staff_answer_is_no_choice_from_the_list_before_it(
+    client: httpx.AsyncClient, channel: WebChatChannel
+) -> None:
+    """Staff answer a ticket with a question ("Nhà mình có mấy người ạ?") while the
+    resident's suggestions are still on the page: "2" answers them, as on Telegram and
+    Zalo; it does not press the second suggestion."""
+    await send(client, text="the bhyt")
+    offer = (await history(client))[-1]
+    labels = [b["label"] for b in offer["buttons"]]
+    assert len(labels) >= 2
+    asks = Reply("Nhà mình có mấy người ạ?", title="Cán bộ phường trả lời", ends_choices=True)
+    await channel.deliver(SESSION, [asks])
+    await send(client, text="2")
+    said = (await history(client))[-1]
+    assert said.get("title") != labels[1]
