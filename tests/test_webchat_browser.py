@@ -881,3 +881,80 @@ async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwh
     for route in dead:
         with contextlib.suppress(Exception):
             await route.abort()
+
+
+async def test_a_long_poll_cut_without_a_word_is_given_up_and_the_page_polls_again(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Polling (the portal's proxy passes no event streams), the phone moves from Wi-Fi to
+    mobile data while a long poll waits: that connection is dead without a word, and the
+    resident, waiting for ward staff's answer, keeps looking at the page. A poll the bot
+    has not answered well past its 25 s is given up and made again, as a silent stream is."""
+    page = await new_page(*PHONE)
+    await page.clock.install()  # no timer fires unless the test moves the clock
+    await page.route("**/chat/api/events?**", lambda route: route.fulfill(status=503))
+    dead: list[Routed] = []
+
+    async def first_dies(route: Routed) -> None:
+        if dead:
+            await route.continue_()
+        else:
+            dead.append(route)
+
+    await page.route(lambda url: "/chat/api/poll" in url and "wait=1" in url, first_dies)
+    await page.goto(f"{bot.url}/chat")
+    for _ in range(20):  # three event streams refused, 2 s apart, then polling
+        if dead:
+            break
+        await page.clock.run_for(1_000)
+        await page.wait_for_timeout(50)
+    assert dead, "the page never polled"
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    _, replies = messages(page)
+    for _ in range(12):  # two minutes
+        if await replies.count():
+            break
+        await page.clock.run_for(10_000)
+        await page.wait_for_timeout(50)
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await page.unroute_all(behavior="ignoreErrors")
+    for route in dead:
+        with contextlib.suppress(Exception):
+            await route.abort()
+
+
+async def test_a_message_sent_on_a_connection_gone_without_a_word_is_sent_again(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The phone changes network just as the resident sends: the request waits on a dead
+    connection, with no error ever. The page gives it up and sends the message again
+    (the same key: asked once), and the messages typed after it follow."""
+    page = await new_page(*PHONE)
+    await page.clock.install()
+    await page.goto(f"{bot.url}/chat")
+    dead: list[Routed] = []
+
+    async def first_dies(route: Routed) -> None:
+        if dead:
+            await route.continue_()
+        else:
+            dead.append(route)
+
+    await page.route("**/chat/api/send", first_dies)
+    async with page.expect_request("**/chat/api/send"):
+        await ask(page, "mat the bhyt thi lam sao")
+    await ask(page, "cam on")
+    yours, replies = messages(page)
+    for _ in range(12):  # two minutes
+        if await replies.count() == 2:
+            break
+        await page.clock.run_for(10_000)
+        await page.wait_for_timeout(50)
+    await expect(replies).to_have_count(2)
+    await expect(replies.first).to_contain_text(LOST_CARD)
+    await expect(yours.locator(".msg-status")).to_have_count(0)
+    assert await stored(bot.store) == 4
+    await page.unroute_all(behavior="ignoreErrors")
+    for route in dead:
+        with contextlib.suppress(Exception):
+            await route.abort()

@@ -11,7 +11,8 @@
    - On load the history is fetched (poll without wait) and drawn; new messages arrive by
      server-sent events with a cursor (read from a fetch() response: EventSource cannot
      send a header), or by long polling when events do not work. A stream that reconnects
-     resumes after the page's cursor; an id already shown is never drawn twice.
+     resumes after the page's cursor; an id already shown is never drawn twice. A request
+     not answered in time (a connection gone without a word) is given up and made again.
    - A message sent is shown at once, then matched with the stored entry's id (from the
      send's answer, or from the event that brings it first, which carries the message's
      key). When its answer does not come back (the network went, a proxy says the bot is
@@ -40,6 +41,12 @@
   // network fails; the longest pause between tries (ms).
   const RETRY_STATUS = new Set([502, 503, 504]);
   const RETRY_LONGEST = 30000;
+  // ms without the whole answer before a request counts as cut, as a silent stream does
+  // (SSE_SILENCE): a connection gone without a word (a phone moving from Wi-Fi to mobile
+  // data) never fails by itself, and a send or poll waiting on it would hold every
+  // message after it. A long poll is answered within 25 s (handlers/webchat.py LONG_POLL).
+  const REQUEST_GIVE_UP = 30000;
+  const LONG_POLL_GIVE_UP = 40000;
   const SESSION_KEY = "wardbot.chat.session";
   const PENDING_KEY = "wardbot.chat.pending"; // in sessionStorage: this tab's unsent messages
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
@@ -312,16 +319,33 @@
     }
   }
 
+  /** fetch() and its JSON answer (null when it is none), given up after `ms` (it throws,
+      as when the network fails): see REQUEST_GIVE_UP. */
+  async function request(url, options, ms) {
+    const control = new AbortController();
+    const timer = setTimeout(() => control.abort(), ms);
+    try {
+      const response = await fetch(url, { ...options, cache: "no-store", signal: control.signal });
+      const data = await response.json().catch((error) => {
+        if (control.signal.aborted) throw error;
+        return null;
+      });
+      return { response, data };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function fetchAfter(wait) {
     const query = new URLSearchParams({ after: String(cursor) });
     if (wait) query.set("wait", "1");
-    const response = await fetch(API + "poll?" + query, {
-      headers: sessionHeaders,
-      cache: "no-store",
-    });
-    if (!response.ok) throw new Error("poll: " + response.status);
+    const { response, data } = await request(
+      API + "poll?" + query,
+      { headers: sessionHeaders },
+      wait ? LONG_POLL_GIVE_UP : REQUEST_GIVE_UP,
+    );
+    if (!response.ok || !data) throw new Error("poll: " + response.status);
     reachable();
-    const data = await response.json();
     return Array.isArray(data.messages) ? data.messages : [];
   }
 
@@ -611,16 +635,19 @@
     let data = null;
     for (let delay = 1000; ; delay = Math.min(delay * 2, RETRY_LONGEST)) {
       try {
-        response = await fetch(API + "send", {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
-          body: JSON.stringify({ session, key: sent.key, ...message }),
-          cache: "no-store",
-        });
-        data = await response.json().catch(() => null);
+        ({ response, data } = await request(
+          API + "send",
+          {
+            method: "POST",
+            headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
+            body: JSON.stringify({ session, key: sent.key, ...message }),
+          },
+          REQUEST_GIVE_UP,
+        ));
         if (!RETRY_STATUS.has(response.status)) break;
       } catch (error) {
-        // The network failed: whether the bot got the message is unknown.
+        // The network failed, or the request was given up: whether the bot got the
+        // message is unknown.
       }
       setOffline(true);
       await nap(delay);
