@@ -958,3 +958,48 @@ async def test_a_message_sent_on_a_connection_gone_without_a_word_is_sent_again(
     for route in dead:
         with contextlib.suppress(Exception):
             await route.abort()
+
+
+async def test_a_page_reloaded_after_the_bot_stopped_mid_answer_gets_the_answer(
+    bot: Bot, new_page: NewPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot restarts while working out an answer: the question is stored, its answer
+    never is, the page's request is cut and it says "Đang gửi…". The resident reloads: the
+    history shows the question, with no answer; the page sends it again (the same key) and
+    the bot, back, answers it."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    answer = bot.channel.answerer.text
+
+    async def stopped(*args: object, **kwargs: object) -> None:
+        return None  # the bot went down before it answered
+
+    monkeypatch.setattr(bot.channel.answerer, "text", stopped)
+    down = [True]
+
+    async def flaky(route: Routed) -> None:
+        if not down[0]:
+            await route.continue_()
+            return
+        if "/send" in route.request.url:
+            await route.fetch()  # stored; no answer; the connection is cut
+        await route.abort("connectionreset")
+
+    await page.route("**/chat/api/send", flaky)
+    await page.route("**/chat/api/events?**", flaky)
+    async with page.expect_request("**/chat/api/send"):
+        await ask(page, "mat the bhyt thi lam sao")
+    yours, replies = messages(page)
+    for _ in range(200):  # the bot has the question
+        if await stored(bot.store):
+            break
+        await asyncio.sleep(0.05)
+    assert await stored(bot.store) == 1
+    monkeypatch.setattr(bot.channel.answerer, "text", answer)  # the bot is back
+    await page.reload()
+    down[0] = False
+    await expect(replies).to_have_count(1)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt thi lam sao"])
+    assert await stored(bot.store) == 2
+    await page.unroute_all(behavior="ignoreErrors")

@@ -19,7 +19,7 @@
      restarting), it is sent again with the same key until it gets through: the bot
      stores and answers each key once, so a retry never asks twice. The messages not yet
      through are kept in the tab's sessionStorage: a reload (the reflex when a page seems
-     stuck) sends again those the history does not hold.
+     stuck) sends again those the history does not hold answered.
 */
 (() => {
   "use strict";
@@ -111,7 +111,8 @@
   let sending = Promise.resolve(); // sends go one after another, in order
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
   let typing = null; // the "typing" bubble, while shown
-  const seenKeys = new Set(); // the keys of the resident's messages the history holds
+  const seenKeys = new Map(); // the keys of the resident's messages the history holds -> ids
+  let lastBotId = 0; // the bot's latest entry received: what came before it is answered
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -293,7 +294,7 @@
       if (shown.has(entry.id)) continue;
       if (entry.reset) clearLog(); // /forget: the earlier messages are gone
       if (entry.from === "resident") {
-        if (typeof entry.key === "string") seenKeys.add(entry.key);
+        if (typeof entry.key === "string") seenKeys.set(entry.key, entry.id);
         const sent = inFlight.find(
           (one) => one.id === entry.id || (one.id === null && one.key === entry.key),
         );
@@ -313,6 +314,7 @@
       drawnAt.set(node, drawings);
       place(node, entry.from === "bot" && inFlight.length > 0);
       if (entry.from === "bot") {
+        lastBotId = Math.max(lastBotId, entry.id);
         for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
         showTyping();
       }
@@ -580,27 +582,34 @@
     send({ action: choice.action, label: choice.label }, String(choice.label), true);
   }
 
-  /** Show the message at once, then send it after the ones before it. */
-  function send(message, text, action, key = randomId(16)) {
+  /** Show the message at once, then send it after the ones before it. `stored`: the id
+      of the history's entry for it, already drawn (a reload, see `resumePending`). */
+  function send(message, text, action, key = randomId(16), stored = null) {
     const sent = { key, message, text, action, id: null, answered: false, el: null, mark: drawings };
     sent.pressed = action ? message.action : null;
-    sent.el = drawEntry({ from: "resident", text, action });
-    sent.el.classList.add("is-sending");
-    const status = make("span", "msg-status", ui.sending);
-    status.setAttribute("aria-hidden", "true");
-    sent.el.append(status);
+    if (stored !== null && shown.has(stored)) {
+      sent.id = stored;
+      sent.el = shown.get(stored);
+    } else {
+      sent.el = drawEntry({ from: "resident", text, action });
+      sent.el.classList.add("is-sending");
+      const status = make("span", "msg-status", ui.sending);
+      status.setAttribute("aria-hidden", "true");
+      sent.el.append(status);
+      place(sent.el, true);
+    }
     inFlight.push(sent);
     keepPending();
-    place(sent.el, true);
     showTyping();
     sending = sending.then(() => deliver(sent, message));
   }
 
-  /** This tab's messages not yet through, kept for a reload (`resumePending`). */
+  /** This tab's messages not yet through (their send not answered: the bot may have
+      stored one and stopped before answering it), kept for a reload (`resumePending`). */
   function keepPending() {
     try {
       const waiting = inFlight
-        .filter((one) => one.id === null)
+        .filter((one) => !one.answered)
         .map(({ key, message, text, action }) => ({ key, message, text, action }));
       if (waiting.length) {
         sessionStorage.setItem(PENDING_KEY, JSON.stringify({ session, waiting }));
@@ -613,7 +622,9 @@
   }
 
   /** After a reload: send again what the last page view had not got through, unless the
-      history holds it (the bot got it; its answer is there or on its way). */
+      history holds it with an answer after it. One it holds unanswered (the bot stopped
+      while answering it; or its answer is on its way) is sent again as it is drawn: the
+      bot answers it then, or only says it has it. */
   function resumePending() {
     let kept = null;
     try {
@@ -623,8 +634,10 @@
     }
     if (!kept || kept.session !== session || !Array.isArray(kept.waiting)) return;
     for (const one of kept.waiting) {
-      if (!one || typeof one.key !== "string" || !one.message || seenKeys.has(one.key)) continue;
-      send(one.message, String(one.text), Boolean(one.action), one.key);
+      if (!one || typeof one.key !== "string" || !one.message) continue;
+      const stored = seenKeys.has(one.key) ? seenKeys.get(one.key) : null;
+      if (stored !== null && stored < lastBotId) continue;
+      send(one.message, String(one.text), Boolean(one.action), one.key, stored);
     }
     keepPending();
   }
