@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 
 import pytest
@@ -1003,3 +1003,53 @@ async def test_a_page_reloaded_after_the_bot_stopped_mid_answer_gets_the_answer(
     await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt thi lam sao"])
     assert await stored(bot.store) == 2
     await page.unroute_all(behavior="ignoreErrors")
+
+
+def hold_in(held: list[Routed]) -> Callable[[Routed], Awaitable[None]]:
+    """Requests never answered (kept in `held`, to end at the test's end)."""
+
+    async def hold(route: Routed) -> None:
+        held.append(route)
+
+    return hold
+
+
+# Each send's time on the page's clock, in window.sends.
+TIMED_SENDS = """
+const realFetch = window.fetch;
+window.sends = [];
+window.fetch = (url, options) => {
+  if (String(url).includes("/chat/api/send")) window.sends.push(Date.now());
+  return realFetch(url, options);
+};
+"""
+
+
+async def test_phones_cut_off_by_the_same_restart_do_not_all_try_again_at_once(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The bot restarts behind the ward's proxy (502): every open page's message fails at
+    the same instant. Each waits a random part of its pause before trying again, so the
+    bot, back, is not hit by all of them in the same instant."""
+    pauses = []
+    held: list[Routed] = []
+    for luck in (0.0, 0.99):  # what Math.random says on each phone
+        page = await new_page(*PHONE)
+        await page.add_init_script(f"Math.random = () => {luck};" + TIMED_SENDS)
+        await page.clock.install()
+        await page.route("**/chat/api/events?**", hold_in(held))  # (nothing else answers)
+        await page.route("**/chat/api/send", lambda route: route.fulfill(status=502))
+        await page.goto(f"{bot.url}/chat")
+        await expect(page.locator("#chat-log")).to_have_attribute("aria-busy", "false")
+        now = await page.evaluate("Date.now()")
+        await page.clock.pause_at(now + 1000)  # from here, no timer fires unless moved
+        await ask(page, "mat the bhyt thi lam sao")
+        await expect(page.get_by_role("status")).to_have_text(UI["offline"])  # it failed
+        await page.clock.run_for(1000)  # the longest first pause
+        first, again = await page.evaluate("window.sends.slice(0, 2)")
+        pauses.append(again - first)
+        await page.unroute_all(behavior="ignoreErrors")
+    assert pauses == [500, 995]
+    for route in held:
+        with contextlib.suppress(Exception):
+            await route.abort()

@@ -387,10 +387,12 @@
 
   const napping = new Set(); // ends the current naps early (the stream's, a send's)
 
-  /** A pause before trying to reach the bot again, cut short once it is reachable. */
+  /** A pause of about `ms` before trying to reach the bot again, cut short once it is
+      reachable. Between half and all of `ms`, at random: the pages a bot restart cut off
+      at the same instant do not all come back at the same instant. */
   function nap(ms) {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, ms / 2 + (Math.random() * ms) / 2);
       function done() {
         clearTimeout(timer);
         napping.delete(done);
