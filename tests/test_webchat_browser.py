@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pytest
@@ -121,6 +122,51 @@ async def twice(route: Routed) -> None:
     body = await response.json()
     body["messages"] = [entry for entry in body["messages"] for _ in range(2)]
     await route.fulfill(response=response, json=body)
+
+
+async def release(page: Page, held: Sequence[Routed]) -> None:
+    """A test's end: the page's routes go and each request held ends (a route left waiting
+    is a pending task that, collected during a later test, logs "Task was destroyed but it
+    is pending!" into that test's log)."""
+    await page.unroute_all(behavior="ignoreErrors")
+    for route in held:
+        with contextlib.suppress(Exception):  # the page may have given up on it
+            await route.abort()
+
+
+def hold_in(held: list[Routed]) -> Callable[[Routed], Awaitable[None]]:
+    """Requests never answered (kept in `held`, for `release`)."""
+
+    async def hold(route: Routed) -> None:
+        held.append(route)
+
+    return hold
+
+
+def first_dies(dead: list[Routed]) -> Callable[[Routed], Awaitable[None]]:
+    """The first request waits on a connection gone without a word (kept in `dead`, for
+    `release`); the later ones go through."""
+
+    async def route_it(route: Routed) -> None:
+        if dead:
+            await route.continue_()
+        else:
+            dead.append(route)
+
+    return route_it
+
+
+async def move_clock_until(
+    page: Page, done: Callable[[], object], step_ms: int, steps: int
+) -> None:
+    """Move the page's clock (page.clock.install) by `step_ms` at a time, at most `steps`
+    times, until `done()` (or what it awaits) is true."""
+    for _ in range(steps):
+        found = done()
+        if await found if inspect.isawaitable(found) else found:
+            return
+        await page.clock.run_for(step_ms)
+        await page.wait_for_timeout(50)
 
 
 async def test_an_unaccented_question_is_answered_once_and_kept_after_a_reload(
@@ -529,12 +575,7 @@ async def test_the_connection_lost_note_is_a_status_that_goes_once_the_bot_answe
     await expect(page.locator("#chat-offline")).to_be_hidden()
     await expect(status).to_have_text("")
     assert held, "the long poll was still waiting"
-    await page.unroute_all(behavior="ignoreErrors")
-    # Each held poll ended: a route left waiting is a pending task that, collected during
-    # a later test, logs "Task was destroyed but it is pending!" into that test's log.
-    for route in held:
-        with contextlib.suppress(Exception):  # the page may have given up on it
-            await route.abort()
+    await release(page, held)
 
 
 async def test_a_page_left_open_across_a_fresh_database_still_shows_what_is_said(
@@ -819,30 +860,19 @@ async def test_behind_a_proxy_that_holds_the_event_stream_the_page_falls_back_to
     page = await new_page(*PHONE)
     await page.clock.install()
     held: list[Routed] = []
-
-    async def hold(route: Routed) -> None:
-        held.append(route)
-
-    await page.route("**/chat/api/events?**", hold)
+    await page.route("**/chat/api/events?**", hold_in(held))
     await page.goto(f"{bot.url}/chat")
     polled: list[str] = []
     page.on("request", lambda r: polled.append(r.url) if "wait=1" in r.url else None)
     # Each held stream is given up after 40 s of silence, then 2 s; the page's first one
     # opens once it has drawn the history, in real time: the clock is moved until it polls.
-    for _ in range(12):
-        if polled:
-            break
-        await page.clock.run_for(15_000)
-        await page.wait_for_timeout(50)
+    await move_clock_until(page, lambda: bool(polled), 15_000, 12)
     assert polled, f"still waiting for event streams ({len(held)} opened)"
     assert len(held) == 3  # three streams that brought nothing, then polling
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
     _, replies = messages(page)
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
-    await page.unroute_all(behavior="ignoreErrors")
-    for route in held:
-        with contextlib.suppress(Exception):
-            await route.abort()
+    await release(page, held)
 
 
 async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwhile(
@@ -858,14 +888,7 @@ async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwh
     _, replies = messages(page)
     await expect(replies).to_have_count(1)
     dead: list[Routed] = []
-
-    async def silent(route: Routed) -> None:  # the first: a connection gone without a word
-        if dead:
-            await route.continue_()
-        else:
-            dead.append(route)
-
-    await page.route("**/chat/api/events?**", silent)
+    await page.route("**/chat/api/events?**", first_dies(dead))
     async with page.expect_request("**/chat/api/events?**"):
         await page.evaluate("window.dispatchEvent(new Event('online'))")  # the stream dies
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
@@ -877,10 +900,7 @@ async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwh
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
     await bot.channel.deliver(await session_of(page), [Reply("Dạ, thêm một ý nữa.")])
     await expect(replies.last).to_contain_text("Dạ, thêm một ý nữa.")  # listening again
-    await page.unroute_all(behavior="ignoreErrors")
-    for route in dead:
-        with contextlib.suppress(Exception):
-            await route.abort()
+    await release(page, dead)
 
 
 async def test_a_long_poll_cut_without_a_word_is_given_up_and_the_page_polls_again(
@@ -891,36 +911,19 @@ async def test_a_long_poll_cut_without_a_word_is_given_up_and_the_page_polls_aga
     resident, waiting for ward staff's answer, keeps looking at the page. A poll the bot
     has not answered well past its 25 s is given up and made again, as a silent stream is."""
     page = await new_page(*PHONE)
-    await page.clock.install()  # no timer fires unless the test moves the clock
+    await page.clock.install()
     await page.route("**/chat/api/events?**", lambda route: route.fulfill(status=503))
     dead: list[Routed] = []
-
-    async def first_dies(route: Routed) -> None:
-        if dead:
-            await route.continue_()
-        else:
-            dead.append(route)
-
-    await page.route(lambda url: "/chat/api/poll" in url and "wait=1" in url, first_dies)
+    await page.route(lambda url: "/chat/api/poll" in url and "wait=1" in url, first_dies(dead))
     await page.goto(f"{bot.url}/chat")
-    for _ in range(20):  # three event streams refused, 2 s apart, then polling
-        if dead:
-            break
-        await page.clock.run_for(1_000)
-        await page.wait_for_timeout(50)
+    # Three event streams refused, about 2 s apart, then polling.
+    await move_clock_until(page, lambda: bool(dead), 1_000, 20)
     assert dead, "the page never polled"
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
     _, replies = messages(page)
-    for _ in range(12):  # two minutes
-        if await replies.count():
-            break
-        await page.clock.run_for(10_000)
-        await page.wait_for_timeout(50)
+    await move_clock_until(page, replies.count, 10_000, 12)  # two minutes at most
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
-    await page.unroute_all(behavior="ignoreErrors")
-    for route in dead:
-        with contextlib.suppress(Exception):
-            await route.abort()
+    await release(page, dead)
 
 
 async def test_a_message_sent_on_a_connection_gone_without_a_word_is_sent_again(
@@ -933,31 +936,21 @@ async def test_a_message_sent_on_a_connection_gone_without_a_word_is_sent_again(
     await page.clock.install()
     await page.goto(f"{bot.url}/chat")
     dead: list[Routed] = []
-
-    async def first_dies(route: Routed) -> None:
-        if dead:
-            await route.continue_()
-        else:
-            dead.append(route)
-
-    await page.route("**/chat/api/send", first_dies)
+    await page.route("**/chat/api/send", first_dies(dead))
     async with page.expect_request("**/chat/api/send"):
         await ask(page, "mat the bhyt thi lam sao")
     await ask(page, "cam on")
     yours, replies = messages(page)
-    for _ in range(12):  # two minutes
-        if await replies.count() == 2:
-            break
-        await page.clock.run_for(10_000)
-        await page.wait_for_timeout(50)
+
+    async def both_answered() -> bool:
+        return await replies.count() == 2
+
+    await move_clock_until(page, both_answered, 10_000, 12)  # two minutes at most
     await expect(replies).to_have_count(2)
     await expect(replies.first).to_contain_text(LOST_CARD)
     await expect(yours.locator(".msg-status")).to_have_count(0)
     assert await stored(bot.store) == 4
-    await page.unroute_all(behavior="ignoreErrors")
-    for route in dead:
-        with contextlib.suppress(Exception):
-            await route.abort()
+    await release(page, dead)
 
 
 async def test_a_page_reloaded_after_the_bot_stopped_mid_answer_gets_the_answer(
@@ -1003,15 +996,6 @@ async def test_a_page_reloaded_after_the_bot_stopped_mid_answer_gets_the_answer(
     await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt thi lam sao"])
     assert await stored(bot.store) == 2
     await page.unroute_all(behavior="ignoreErrors")
-
-
-def hold_in(held: list[Routed]) -> Callable[[Routed], Awaitable[None]]:
-    """Requests never answered (kept in `held`, to end at the test's end)."""
-
-    async def hold(route: Routed) -> None:
-        held.append(route)
-
-    return hold
 
 
 # Each send's time on the page's clock, in window.sends.
