@@ -1037,3 +1037,30 @@ async def test_phones_cut_off_by_the_same_restart_do_not_all_try_again_at_once(
     for route in held:
         with contextlib.suppress(Exception):
             await route.abort()
+
+
+async def test_messages_queued_behind_one_refused_as_too_many_wait_in_the_box_too(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Offline on the bus, the resident types more messages than the bot takes at once;
+    back online, the bot answers the first ones and asks to wait. Those after the one
+    refused are not sent into the refusal (and lost, their bubbles gone): they wait in
+    the box with it, in order, to send once the wait is over."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    burst, every = SESSION_LIMIT
+    yours, replies = messages(page)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "POST" else None)
+    await page.context.set_offline(True)
+    await expect(page.get_by_role("status")).to_have_text(UI["offline"])
+    for n in range(burst + 2):
+        await ask(page, f"cam on {n}")
+    await expect(yours).to_have_count(burst + 2)
+    await page.context.set_offline(False)
+    await expect(page.locator("#chat-log .notice")).to_have_text(msg.web_slow_down(round(every)))
+    await expect(replies).to_have_count(burst)
+    await expect(page.locator("#chat-input")).to_have_value(f"cam on {burst}\ncam on {burst + 1}")
+    await expect(yours).to_have_count(burst)
+    assert await stored(bot.store) == 2 * burst
+    assert not [body for body in sent if f"cam on {burst + 1}" in body]  # not sent into the wait

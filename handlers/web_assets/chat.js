@@ -646,6 +646,13 @@
 
   /** Send until the bot answers (the same key each time), then match the answer. */
   async function deliver(sent, message) {
+    if (paused() && sent.id === null) {
+      // The one before was refused as too many (429): this one waits in the box with it,
+      // rather than being sent into the wait, refused too, and lost. (One the bot has
+      // stored already is never refused: it goes.)
+      failed(sent, null, message.text);
+      return;
+    }
     let response;
     let data = null;
     for (let delay = 1000; ; delay = Math.min(delay * 2, RETRY_LONGEST)) {
@@ -731,12 +738,14 @@
     showTyping();
   }
 
+  /** `sent` did not go: `text` says why (none: said already), and `restore` (its text)
+      is put back in the box, after the messages put back before it. */
   function failed(sent, text, restore) {
     if (sent.id === null) sent.el.remove();
     finish(sent);
-    notice(text);
-    if (restore && !input.value) {
-      input.value = restore;
+    if (text) notice(text);
+    if (restore) {
+      input.value = input.value ? input.value + "\n" + restore : restore;
       resize();
       updateSend();
     }
