@@ -374,6 +374,18 @@ class Answerer:
         self.full_texts.seen(chat.chat_id, answered)
         await self.keep_shown(chat.chat_id)
 
+    async def pushed(
+        self, chat_id: str, replies: Sequence[Reply], buttons: Sequence[Button]
+    ) -> None:
+        """Replies were pushed to the chat (an alert, a staff answer) showing `buttons` as
+        real buttons: "xem toàn văn" opens their notice, and a number typed next presses
+        one of them, counted after a list the resident may still be choosing from (none
+        after a staff answer: that ends the list, see `Menus.pushed_after`)."""
+        self.full_texts.seen(chat_id, replies)
+        if self.menus is not None:
+            self.menus.pushed(chat_id, buttons, self.menus.pushed_after(chat_id, replies))
+        await self.keep_shown(chat_id)  # even after a restart
+
     async def keep_shown(self, chat_id: str) -> None:
         """Write down what "xem toàn văn" opens in the chat now (the notice's action, and
         the number of its line in the list shown last), when it changed: so that after a

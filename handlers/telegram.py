@@ -756,11 +756,7 @@ class TelegramChannel:
             await send_parts(parts, delivery_error, self.reply_retry, alert=True)
         except TelegramError as exc:
             raise delivery_error(exc) or TransientError(str(exc)) from exc
-        self.answerer.full_texts.seen(chat_id, replies)  # "xem toàn văn" opens this alert
-        menus = self.answerer.menus
-        if menus is not None:  # and a number its buttons, counted after a list still chosen from
-            menus.pushed(chat_id, shown_buttons(replies), menus.pushed_after(chat_id, replies))
-        await self.answerer.keep_shown(chat_id)  # even after a restart
+        await self.answerer.pushed(chat_id, replies, shown_buttons(replies))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

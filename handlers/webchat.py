@@ -253,6 +253,11 @@ class History:
             row = await rows.fetchone()
         return int(row[0]) if row else None
 
+    async def answered(self, session: str, entry_id: int) -> bool:
+        """Whether the bot said anything in `session` after the message `entry_id` (every
+        message of a resident's is answered with at least one)."""
+        return any(entry.author == "bot" for entry in await self.after(session, entry_id))
+
     async def exists(self, session: str) -> bool:
         """Whether `session` has any message (else it is a new conversation)."""
         if session in self._memory:
@@ -386,8 +391,10 @@ class WebChatChannel:
         self.per_session = RateLimit(*SESSION_LIMIT, clock=clock)
         self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
         self.allowance = DailyAllowance(clock=now)
-        # A message is looked for (sent again?) and stored in one go, per session.
+        # A message is looked for (sent again?) and stored in one go, per session; the
+        # (session, key) of those being answered now.
         self._receiving = ChatLocks()
+        self._answering: set[tuple[str, str]] = set()
         self._running = False
         self._purger: asyncio.Task[None] | None = None
 
@@ -447,9 +454,12 @@ class WebChatChannel:
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """A message for a session (a staff answer): into its history; an open page gets
-        it at once, a closed one on the next visit."""
+        it at once, a closed one on the next visit. A number typed next presses one of its
+        buttons, not one of a list before it (a staff answer asking "how many?")."""
         for reply in replies:
             await self.history.add(chat_id, "bot", reply_body(reply))
+        buttons = [button for reply in replies for button in reply.buttons]  # as drawn
+        await self.answerer.pushed(chat_id, replies, buttons)
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -564,7 +574,8 @@ class WebChatChannel:
         """POST /chat/api/send {session, text} or {session, action, label}, with the
         page's `key` for the message: stored, then answered; the replies arrive through
         events or poll. A key the session has sent already is answered with that
-        message's id, and nothing else happens."""
+        message's id, and nothing else happens, unless that message was never answered
+        (the bot stopped while answering it): then it is answered now."""
         refused = self._refused(request)
         if refused is not None:
             return refused
@@ -592,33 +603,45 @@ class WebChatChannel:
         client = _client(request)
         async with self._receiving.hold(session):
             # Sent again (the phone lost the answer to the first try): stored and answered
-            # already, or being answered; the replies reach the page as any do.
+            # already, or being answered; the replies reach the page as any do. Stored
+            # but never answered (the bot stopped meanwhile): answered now.
             earlier = await self.history.sent(session, key) if key is not None else None
-            if earlier is not None:
+            if earlier is not None and (
+                (session, key) in self._answering or await self.history.answered(session, earlier)
+            ):
                 return JSONResponse({"ok": True, "id": earlier})
-            limited = self._limited(client, session) or await self._beyond_allowance(
-                client, session
-            )
-            if limited is not None:
-                return limited
-            if isinstance(action, str):
-                label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
-                said: dict[str, Any] = {"text": label, "action": True}
-            else:
-                assert isinstance(text, str)
-                said = {"text": text}
-            if key is not None:
-                said["key"] = key
-            mine = await self._add(client, session, "resident", said)
+            if earlier is None:
+                limited = self._limited(client, session) or await self._beyond_allowance(
+                    client, session
+                )
+                if limited is not None:
+                    return limited
+                if isinstance(action, str):
+                    label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
+                    said: dict[str, Any] = {"text": label, "action": True}
+                else:
+                    assert isinstance(text, str)
+                    said = {"text": text}
+                if key is not None:
+                    said["key"] = key
+                earlier = await self._add(client, session, "resident", said)
+            mine = earlier
+            answering = (session, key) if key is not None else None
+            if answering is not None:
+                self._answering.add(answering)
         # The session id is the page's own choice: the address limits what one client
         # may ask of ward staff (wardbot.desk), never stored.
         chat = ChatRef(CHANNEL, session, origin=client)
         sender = self._sender(client, session, mine)
-        if isinstance(action, str):
-            await self.answerer.action(chat, action, sender)
-        else:
-            assert isinstance(text, str)
-            await self.answerer.text(chat, text, sender, sender=session)
+        try:
+            if isinstance(action, str):
+                await self.answerer.action(chat, action, sender)
+            else:
+                assert isinstance(text, str)
+                await self.answerer.text(chat, text, sender, sender=session)
+        finally:
+            if answering is not None:
+                self._answering.discard(answering)
         return JSONResponse({"ok": True, "id": mine})
 
     async def _add(self, client: str, session: str, author: str, body: dict[str, Any]) -> int:

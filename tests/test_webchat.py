@@ -38,7 +38,7 @@ from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
 from wardbot.engine import Engine
 from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
-from wardbot.web import web_app
+from wardbot.web import AsgiServer, bound_socket, web_app
 
 SESSION = "s" * 21 + "AbC_-0123456789xyz"  # 39 characters, as a page makes (43)
 OTHER = "o" * 43
@@ -1087,3 +1087,71 @@ async def test_one_address_storing_too_much_in_a_day_is_told_to_come_back_tomorr
         assert (await send_from(client, "198.51.100.1", "x" * 43, "xin chao")).status_code == 200
         clock.now += 86400
         assert (await send_from(client, "203.0.113.7", "y" * 43, "xin chao")).status_code == 200
+
+
+async def test_a_number_typed_after_a_staff_answer_is_no_choice_from_the_list_before_it(
+    client: httpx.AsyncClient, channel: WebChatChannel
+) -> None:
+    """Staff answer a ticket with a question ("Nhà mình có mấy người ạ?") while the
+    resident's suggestions are still on the page: "2" answers them, as on Telegram and
+    Zalo; it does not press the second suggestion."""
+    await send(client, text="the bhyt")
+    offer = (await history(client))[-1]
+    labels = [b["label"] for b in offer["buttons"]]
+    assert len(labels) >= 2
+    asks = Reply("Nhà mình có mấy người ạ?", title="Cán bộ phường trả lời", ends_choices=True)
+    await channel.deliver(SESSION, [asks])
+    await send(client, text="2")
+    said = (await history(client))[-1]
+    assert said.get("title") != labels[1]
+
+
+async def test_a_message_the_bot_stopped_answering_is_answered_when_sent_again(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    """The bot restarts (an upgrade, `docker restart`) while a slow answer is being worked
+    out: the question is stored, its answer never is, the page's request is cut. The page
+    sends it again with its key once the bot is back: it is answered then, not just
+    acknowledged as already there (the resident would wait for an answer forever)."""
+    before = web_channel(settings, ward_engine, store, clock)
+    await before.start()
+    stuck, release, gone = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def slow(*args: object, **kwargs: object) -> None:
+        stuck.set()
+        try:
+            await release.wait()  # still thinking when the bot stops; never answers
+        finally:
+            gone.set()
+
+    before.answerer.text = slow  # type: ignore[method-assign]
+    server = AsgiServer(web_app(before.routes()), host="127.0.0.1")
+    await server.start(bound_socket())
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        cut = asyncio.create_task(send(client, text="mat the bhyt thi lam sao", key="k" * 22))
+        await stuck.wait()
+        await before.stop()
+        await server.stop(grace=0.1)
+        with contextlib.suppress(httpx.HTTPError):
+            await cut
+        release.set()  # (the process is gone: nothing of it runs on)
+        await gone.wait()
+    after = web_channel(settings, ward_engine, store, clock)
+    await after.start()
+    try:
+        async with (
+            serve(web_app(after.routes())) as url,
+            httpx.AsyncClient(base_url=url, timeout=30.0) as client,
+        ):
+            again = await send(client, text="mat the bhyt thi lam sao", key="k" * 22)
+            assert again.status_code == 200
+            mine, answer = await history(client)
+            assert (mine["id"], mine["key"]) == (again.json()["id"], "k" * 22)
+            assert answer["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+            # Sent once more (that answer was lost too): not answered twice.
+            assert (await send(client, text="mat the bhyt thi lam sao", key="k" * 22)).json() == (
+                again.json()
+            )
+            assert len(await history(client)) == 2
+    finally:
+        await after.stop()

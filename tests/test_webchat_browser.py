@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pytest
@@ -121,6 +122,51 @@ async def twice(route: Routed) -> None:
     body = await response.json()
     body["messages"] = [entry for entry in body["messages"] for _ in range(2)]
     await route.fulfill(response=response, json=body)
+
+
+async def release(page: Page, held: Sequence[Routed]) -> None:
+    """A test's end: the page's routes go and each request held ends (a route left waiting
+    is a pending task that, collected during a later test, logs "Task was destroyed but it
+    is pending!" into that test's log)."""
+    await page.unroute_all(behavior="ignoreErrors")
+    for route in held:
+        with contextlib.suppress(Exception):  # the page may have given up on it
+            await route.abort()
+
+
+def hold_in(held: list[Routed]) -> Callable[[Routed], Awaitable[None]]:
+    """Requests never answered (kept in `held`, for `release`)."""
+
+    async def hold(route: Routed) -> None:
+        held.append(route)
+
+    return hold
+
+
+def first_dies(dead: list[Routed]) -> Callable[[Routed], Awaitable[None]]:
+    """The first request waits on a connection gone without a word (kept in `dead`, for
+    `release`); the later ones go through."""
+
+    async def route_it(route: Routed) -> None:
+        if dead:
+            await route.continue_()
+        else:
+            dead.append(route)
+
+    return route_it
+
+
+async def move_clock_until(
+    page: Page, done: Callable[[], object], step_ms: int, steps: int
+) -> None:
+    """Move the page's clock (page.clock.install) by `step_ms` at a time, at most `steps`
+    times, until `done()` (or what it awaits) is true."""
+    for _ in range(steps):
+        found = done()
+        if await found if inspect.isawaitable(found) else found:
+            return
+        await page.clock.run_for(step_ms)
+        await page.wait_for_timeout(50)
 
 
 async def test_an_unaccented_question_is_answered_once_and_kept_after_a_reload(
@@ -529,12 +575,7 @@ async def test_the_connection_lost_note_is_a_status_that_goes_once_the_bot_answe
     await expect(page.locator("#chat-offline")).to_be_hidden()
     await expect(status).to_have_text("")
     assert held, "the long poll was still waiting"
-    await page.unroute_all(behavior="ignoreErrors")
-    # Each held poll ended: a route left waiting is a pending task that, collected during
-    # a later test, logs "Task was destroyed but it is pending!" into that test's log.
-    for route in held:
-        with contextlib.suppress(Exception):  # the page may have given up on it
-            await route.abort()
+    await release(page, held)
 
 
 async def test_a_page_left_open_across_a_fresh_database_still_shows_what_is_said(
@@ -819,30 +860,19 @@ async def test_behind_a_proxy_that_holds_the_event_stream_the_page_falls_back_to
     page = await new_page(*PHONE)
     await page.clock.install()
     held: list[Routed] = []
-
-    async def hold(route: Routed) -> None:
-        held.append(route)
-
-    await page.route("**/chat/api/events?**", hold)
+    await page.route("**/chat/api/events?**", hold_in(held))
     await page.goto(f"{bot.url}/chat")
     polled: list[str] = []
     page.on("request", lambda r: polled.append(r.url) if "wait=1" in r.url else None)
     # Each held stream is given up after 40 s of silence, then 2 s; the page's first one
     # opens once it has drawn the history, in real time: the clock is moved until it polls.
-    for _ in range(12):
-        if polled:
-            break
-        await page.clock.run_for(15_000)
-        await page.wait_for_timeout(50)
+    await move_clock_until(page, lambda: bool(polled), 15_000, 12)
     assert polled, f"still waiting for event streams ({len(held)} opened)"
     assert len(held) == 3  # three streams that brought nothing, then polling
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
     _, replies = messages(page)
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
-    await page.unroute_all(behavior="ignoreErrors")
-    for route in held:
-        with contextlib.suppress(Exception):
-            await route.abort()
+    await release(page, held)
 
 
 async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwhile(
@@ -858,14 +888,7 @@ async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwh
     _, replies = messages(page)
     await expect(replies).to_have_count(1)
     dead: list[Routed] = []
-
-    async def silent(route: Routed) -> None:  # the first: a connection gone without a word
-        if dead:
-            await route.continue_()
-        else:
-            dead.append(route)
-
-    await page.route("**/chat/api/events?**", silent)
+    await page.route("**/chat/api/events?**", first_dies(dead))
     async with page.expect_request("**/chat/api/events?**"):
         await page.evaluate("window.dispatchEvent(new Event('online'))")  # the stream dies
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
@@ -877,7 +900,167 @@ async def test_back_on_the_tab_after_another_app_the_page_shows_what_came_meanwh
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
     await bot.channel.deliver(await session_of(page), [Reply("Dạ, thêm một ý nữa.")])
     await expect(replies.last).to_contain_text("Dạ, thêm một ý nữa.")  # listening again
+    await release(page, dead)
+
+
+async def test_a_long_poll_cut_without_a_word_is_given_up_and_the_page_polls_again(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Polling (the portal's proxy passes no event streams), the phone moves from Wi-Fi to
+    mobile data while a long poll waits: that connection is dead without a word, and the
+    resident, waiting for ward staff's answer, keeps looking at the page. A poll the bot
+    has not answered well past its 25 s is given up and made again, as a silent stream is."""
+    page = await new_page(*PHONE)
+    await page.clock.install()
+    await page.route("**/chat/api/events?**", lambda route: route.fulfill(status=503))
+    dead: list[Routed] = []
+    await page.route(lambda url: "/chat/api/poll" in url and "wait=1" in url, first_dies(dead))
+    await page.goto(f"{bot.url}/chat")
+    # Three event streams refused, about 2 s apart, then polling.
+    await move_clock_until(page, lambda: bool(dead), 1_000, 20)
+    assert dead, "the page never polled"
+    await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
+    _, replies = messages(page)
+    await move_clock_until(page, replies.count, 10_000, 12)  # two minutes at most
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await release(page, dead)
+
+
+async def test_a_message_sent_on_a_connection_gone_without_a_word_is_sent_again(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The phone changes network just as the resident sends: the request waits on a dead
+    connection, with no error ever. The page gives it up and sends the message again
+    (the same key: asked once), and the messages typed after it follow."""
+    page = await new_page(*PHONE)
+    await page.clock.install()
+    await page.goto(f"{bot.url}/chat")
+    dead: list[Routed] = []
+    await page.route("**/chat/api/send", first_dies(dead))
+    async with page.expect_request("**/chat/api/send"):
+        await ask(page, "mat the bhyt thi lam sao")
+    await ask(page, "cam on")
+    yours, replies = messages(page)
+
+    async def both_answered() -> bool:
+        return await replies.count() == 2
+
+    await move_clock_until(page, both_answered, 10_000, 12)  # two minutes at most
+    await expect(replies).to_have_count(2)
+    await expect(replies.first).to_contain_text(LOST_CARD)
+    await expect(yours.locator(".msg-status")).to_have_count(0)
+    assert await stored(bot.store) == 4
+    await release(page, dead)
+
+
+async def test_a_page_reloaded_after_the_bot_stopped_mid_answer_gets_the_answer(
+    bot: Bot, new_page: NewPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot restarts while working out an answer: the question is stored, its answer
+    never is, the page's request is cut and it says "Đang gửi…". The resident reloads: the
+    history shows the question, with no answer; the page sends it again (the same key) and
+    the bot, back, answers it."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    answer = bot.channel.answerer.text
+
+    async def stopped(*args: object, **kwargs: object) -> None:
+        return None  # the bot went down before it answered
+
+    monkeypatch.setattr(bot.channel.answerer, "text", stopped)
+    down = [True]
+
+    async def flaky(route: Routed) -> None:
+        if not down[0]:
+            await route.continue_()
+            return
+        if "/send" in route.request.url:
+            await route.fetch()  # stored; no answer; the connection is cut
+        await route.abort("connectionreset")
+
+    await page.route("**/chat/api/send", flaky)
+    await page.route("**/chat/api/events?**", flaky)
+    async with page.expect_request("**/chat/api/send"):
+        await ask(page, "mat the bhyt thi lam sao")
+    yours, replies = messages(page)
+    for _ in range(200):  # the bot has the question
+        if await stored(bot.store):
+            break
+        await asyncio.sleep(0.05)
+    assert await stored(bot.store) == 1
+    monkeypatch.setattr(bot.channel.answerer, "text", answer)  # the bot is back
+    await page.reload()
+    down[0] = False
+    await expect(replies).to_have_count(1)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt thi lam sao"])
+    assert await stored(bot.store) == 2
     await page.unroute_all(behavior="ignoreErrors")
-    for route in dead:
+
+
+# Each send's time on the page's clock, in window.sends.
+TIMED_SENDS = """
+const realFetch = window.fetch;
+window.sends = [];
+window.fetch = (url, options) => {
+  if (String(url).includes("/chat/api/send")) window.sends.push(Date.now());
+  return realFetch(url, options);
+};
+"""
+
+
+async def test_phones_cut_off_by_the_same_restart_do_not_all_try_again_at_once(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The bot restarts behind the ward's proxy (502): every open page's message fails at
+    the same instant. Each waits a random part of its pause before trying again, so the
+    bot, back, is not hit by all of them in the same instant."""
+    pauses = []
+    held: list[Routed] = []
+    for luck in (0.0, 0.99):  # what Math.random says on each phone
+        page = await new_page(*PHONE)
+        await page.add_init_script(f"Math.random = () => {luck};" + TIMED_SENDS)
+        await page.clock.install()
+        await page.route("**/chat/api/events?**", hold_in(held))  # (nothing else answers)
+        await page.route("**/chat/api/send", lambda route: route.fulfill(status=502))
+        await page.goto(f"{bot.url}/chat")
+        await expect(page.locator("#chat-log")).to_have_attribute("aria-busy", "false")
+        now = await page.evaluate("Date.now()")
+        await page.clock.pause_at(now + 1000)  # from here, no timer fires unless moved
+        await ask(page, "mat the bhyt thi lam sao")
+        await expect(page.get_by_role("status")).to_have_text(UI["offline"])  # it failed
+        await page.clock.run_for(1000)  # the longest first pause
+        first, again = await page.evaluate("window.sends.slice(0, 2)")
+        pauses.append(again - first)
+        await page.unroute_all(behavior="ignoreErrors")
+    assert pauses == [500, 995]
+    for route in held:
         with contextlib.suppress(Exception):
             await route.abort()
+
+
+async def test_messages_queued_behind_one_refused_as_too_many_wait_in_the_box_too(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Offline on the bus, the resident types more messages than the bot takes at once;
+    back online, the bot answers the first ones and asks to wait. Those after the one
+    refused are not sent into the refusal (and lost, their bubbles gone): they wait in
+    the box with it, in order, to send once the wait is over."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    burst, every = SESSION_LIMIT
+    yours, replies = messages(page)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "POST" else None)
+    await page.context.set_offline(True)
+    await expect(page.get_by_role("status")).to_have_text(UI["offline"])
+    for n in range(burst + 2):
+        await ask(page, f"cam on {n}")
+    await expect(yours).to_have_count(burst + 2)
+    await page.context.set_offline(False)
+    await expect(page.locator("#chat-log .notice")).to_have_text(msg.web_slow_down(round(every)))
+    await expect(replies).to_have_count(burst)
+    await expect(page.locator("#chat-input")).to_have_value(f"cam on {burst}\ncam on {burst + 1}")
+    await expect(yours).to_have_count(burst)
+    assert await stored(bot.store) == 2 * burst
+    assert not [body for body in sent if f"cam on {burst + 1}" in body]  # not sent into the wait

@@ -11,14 +11,15 @@
    - On load the history is fetched (poll without wait) and drawn; new messages arrive by
      server-sent events with a cursor (read from a fetch() response: EventSource cannot
      send a header), or by long polling when events do not work. A stream that reconnects
-     resumes after the page's cursor; an id already shown is never drawn twice.
+     resumes after the page's cursor; an id already shown is never drawn twice. A request
+     not answered in time (a connection gone without a word) is given up and made again.
    - A message sent is shown at once, then matched with the stored entry's id (from the
      send's answer, or from the event that brings it first, which carries the message's
      key). When its answer does not come back (the network went, a proxy says the bot is
      restarting), it is sent again with the same key until it gets through: the bot
      stores and answers each key once, so a retry never asks twice. The messages not yet
      through are kept in the tab's sessionStorage: a reload (the reflex when a page seems
-     stuck) sends again those the history does not hold.
+     stuck) sends again those the history does not hold answered.
 */
 (() => {
   "use strict";
@@ -40,6 +41,12 @@
   // network fails; the longest pause between tries (ms).
   const RETRY_STATUS = new Set([502, 503, 504]);
   const RETRY_LONGEST = 30000;
+  // ms without the whole answer before a request counts as cut, as a silent stream does
+  // (SSE_SILENCE): a connection gone without a word (a phone moving from Wi-Fi to mobile
+  // data) never fails by itself, and a send or poll waiting on it would hold every
+  // message after it. A long poll is answered within 25 s (handlers/webchat.py LONG_POLL).
+  const REQUEST_GIVE_UP = 30000;
+  const LONG_POLL_GIVE_UP = 40000;
   const SESSION_KEY = "wardbot.chat.session";
   const PENDING_KEY = "wardbot.chat.pending"; // in sessionStorage: this tab's unsent messages
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
@@ -104,7 +111,8 @@
   let sending = Promise.resolve(); // sends go one after another, in order
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
   let typing = null; // the "typing" bubble, while shown
-  const seenKeys = new Set(); // the keys of the resident's messages the history holds
+  const seenKeys = new Map(); // the keys of the resident's messages the history holds -> ids
+  let lastBotId = 0; // the bot's latest entry received: what came before it is answered
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -286,7 +294,7 @@
       if (shown.has(entry.id)) continue;
       if (entry.reset) clearLog(); // /forget: the earlier messages are gone
       if (entry.from === "resident") {
-        if (typeof entry.key === "string") seenKeys.add(entry.key);
+        if (typeof entry.key === "string") seenKeys.set(entry.key, entry.id);
         const sent = inFlight.find(
           (one) => one.id === entry.id || (one.id === null && one.key === entry.key),
         );
@@ -306,22 +314,40 @@
       drawnAt.set(node, drawings);
       place(node, entry.from === "bot" && inFlight.length > 0);
       if (entry.from === "bot") {
+        lastBotId = Math.max(lastBotId, entry.id);
         for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
         showTyping();
       }
     }
   }
 
+  /** fetch() and its JSON answer (null when it is none), given up after `ms` (it throws,
+      as when the network fails): see REQUEST_GIVE_UP. */
+  async function request(url, options, ms) {
+    const control = new AbortController();
+    const timer = setTimeout(() => control.abort(), ms);
+    try {
+      const response = await fetch(url, { ...options, cache: "no-store", signal: control.signal });
+      const data = await response.json().catch((error) => {
+        if (control.signal.aborted) throw error;
+        return null;
+      });
+      return { response, data };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function fetchAfter(wait) {
     const query = new URLSearchParams({ after: String(cursor) });
     if (wait) query.set("wait", "1");
-    const response = await fetch(API + "poll?" + query, {
-      headers: sessionHeaders,
-      cache: "no-store",
-    });
-    if (!response.ok) throw new Error("poll: " + response.status);
+    const { response, data } = await request(
+      API + "poll?" + query,
+      { headers: sessionHeaders },
+      wait ? LONG_POLL_GIVE_UP : REQUEST_GIVE_UP,
+    );
+    if (!response.ok || !data) throw new Error("poll: " + response.status);
     reachable();
-    const data = await response.json();
     return Array.isArray(data.messages) ? data.messages : [];
   }
 
@@ -361,10 +387,12 @@
 
   const napping = new Set(); // ends the current naps early (the stream's, a send's)
 
-  /** A pause before trying to reach the bot again, cut short once it is reachable. */
+  /** A pause of about `ms` before trying to reach the bot again, cut short once it is
+      reachable. Between half and all of `ms`, at random: the pages a bot restart cut off
+      at the same instant do not all come back at the same instant. */
   function nap(ms) {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, ms / 2 + (Math.random() * ms) / 2);
       function done() {
         clearTimeout(timer);
         napping.delete(done);
@@ -556,27 +584,34 @@
     send({ action: choice.action, label: choice.label }, String(choice.label), true);
   }
 
-  /** Show the message at once, then send it after the ones before it. */
-  function send(message, text, action, key = randomId(16)) {
+  /** Show the message at once, then send it after the ones before it. `stored`: the id
+      of the history's entry for it, already drawn (a reload, see `resumePending`). */
+  function send(message, text, action, key = randomId(16), stored = null) {
     const sent = { key, message, text, action, id: null, answered: false, el: null, mark: drawings };
     sent.pressed = action ? message.action : null;
-    sent.el = drawEntry({ from: "resident", text, action });
-    sent.el.classList.add("is-sending");
-    const status = make("span", "msg-status", ui.sending);
-    status.setAttribute("aria-hidden", "true");
-    sent.el.append(status);
+    if (stored !== null && shown.has(stored)) {
+      sent.id = stored;
+      sent.el = shown.get(stored);
+    } else {
+      sent.el = drawEntry({ from: "resident", text, action });
+      sent.el.classList.add("is-sending");
+      const status = make("span", "msg-status", ui.sending);
+      status.setAttribute("aria-hidden", "true");
+      sent.el.append(status);
+      place(sent.el, true);
+    }
     inFlight.push(sent);
     keepPending();
-    place(sent.el, true);
     showTyping();
     sending = sending.then(() => deliver(sent, message));
   }
 
-  /** This tab's messages not yet through, kept for a reload (`resumePending`). */
+  /** This tab's messages not yet through (their send not answered: the bot may have
+      stored one and stopped before answering it), kept for a reload (`resumePending`). */
   function keepPending() {
     try {
       const waiting = inFlight
-        .filter((one) => one.id === null)
+        .filter((one) => !one.answered)
         .map(({ key, message, text, action }) => ({ key, message, text, action }));
       if (waiting.length) {
         sessionStorage.setItem(PENDING_KEY, JSON.stringify({ session, waiting }));
@@ -589,7 +624,9 @@
   }
 
   /** After a reload: send again what the last page view had not got through, unless the
-      history holds it (the bot got it; its answer is there or on its way). */
+      history holds it with an answer after it. One it holds unanswered (the bot stopped
+      while answering it; or its answer is on its way) is sent again as it is drawn: the
+      bot answers it then, or only says it has it. */
   function resumePending() {
     let kept = null;
     try {
@@ -599,28 +636,40 @@
     }
     if (!kept || kept.session !== session || !Array.isArray(kept.waiting)) return;
     for (const one of kept.waiting) {
-      if (!one || typeof one.key !== "string" || !one.message || seenKeys.has(one.key)) continue;
-      send(one.message, String(one.text), Boolean(one.action), one.key);
+      if (!one || typeof one.key !== "string" || !one.message) continue;
+      const stored = seenKeys.has(one.key) ? seenKeys.get(one.key) : null;
+      if (stored !== null && stored < lastBotId) continue;
+      send(one.message, String(one.text), Boolean(one.action), one.key, stored);
     }
     keepPending();
   }
 
   /** Send until the bot answers (the same key each time), then match the answer. */
   async function deliver(sent, message) {
+    if (paused() && sent.id === null) {
+      // The one before was refused as too many (429): this one waits in the box with it,
+      // rather than being sent into the wait, refused too, and lost. (One the bot has
+      // stored already is never refused: it goes.)
+      failed(sent, null, message.text);
+      return;
+    }
     let response;
     let data = null;
     for (let delay = 1000; ; delay = Math.min(delay * 2, RETRY_LONGEST)) {
       try {
-        response = await fetch(API + "send", {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
-          body: JSON.stringify({ session, key: sent.key, ...message }),
-          cache: "no-store",
-        });
-        data = await response.json().catch(() => null);
+        ({ response, data } = await request(
+          API + "send",
+          {
+            method: "POST",
+            headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
+            body: JSON.stringify({ session, key: sent.key, ...message }),
+          },
+          REQUEST_GIVE_UP,
+        ));
         if (!RETRY_STATUS.has(response.status)) break;
       } catch (error) {
-        // The network failed: whether the bot got the message is unknown.
+        // The network failed, or the request was given up: whether the bot got the
+        // message is unknown.
       }
       setOffline(true);
       await nap(delay);
@@ -689,12 +738,14 @@
     showTyping();
   }
 
+  /** `sent` did not go: `text` says why (none: said already), and `restore` (its text)
+      is put back in the box, after the messages put back before it. */
   function failed(sent, text, restore) {
     if (sent.id === null) sent.el.remove();
     finish(sent);
-    notice(text);
-    if (restore && !input.value) {
-      input.value = restore;
+    if (text) notice(text);
+    if (restore) {
+      input.value = input.value ? input.value + "\n" + restore : restore;
       resize();
       updateSend();
     }
