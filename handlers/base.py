@@ -342,12 +342,14 @@ class Answerer:
         choice = self.menus.choice(chat.chat_id, text) if self.menus else None
         if choice is None:
             choice = await self.recall(chat.chat_id, text)
+        if isinstance(choice, Reply) and await self.conversation.ticket_open(chat):
+            choice = None  # a number off the list, with a ticket open: for staff, who asked
         if choice is None and asks_full_text(text):
-            choice = self.full_texts.open(chat.chat_id)
+            choice = self.full_texts.open(chat.chat_id)  # (which notice: still the bot's)
         if isinstance(choice, Button):
             return await self.conversation.handle_action(chat, choice.action, sender=sender)
-        if isinstance(choice, Reply) and not await self.conversation.ticket_open(chat):
-            return [choice]  # (with a ticket open, a number off the list is for staff)
+        if isinstance(choice, Reply):
+            return [choice]
         return await self.conversation.handle_text(
             chat, text, typing=typing if calm else None, sender=sender
         )

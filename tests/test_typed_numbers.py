@@ -1,0 +1,199 @@
+"""Typed numbers across the rules that decide them, end to end: a resident's realistic
+sequences on the Zalo channel (numbered lines, against the fake Zalo Bot API), with a real
+staff desk, alerts pushed as the outbox pushes them, staff answers, 'sai rồi', /topics and
+restarts in between; the same on Telegram (real buttons, a typed number counts them) and
+the terminal. Each row says what the resident most plausibly meant."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+
+import pytest
+from fakes.zalo_api import Call, FakeZaloApi
+from test_desk import STAFF_GROUP, UNKNOWN, Clock, FakeRoom, staff
+from test_zalo import burst, zalo_settings
+
+from handlers.zalo import ZaloChannel
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Conversation
+from wardbot.desk import Desk
+from wardbot.engine import Engine
+from wardbot.hours import OfficeHours
+from wardbot.outbox import Composer, Sender
+from wardbot.store import ChatRef, Store
+from wardbot.tickets import TicketBook
+
+ALICE = "6ede9afb3c3e4d6f8a01"
+CHAT = ChatRef("zalo", ALICE)
+
+
+def menu(call: Call) -> list[str]:
+    return [line for line in call.text.splitlines() if re.match(r"\d+\. ", line)]
+
+
+class Ward:
+    """One Zalo channel as `bot.py run` makes it, with its staff desk (the staff group a
+    FakeRoom); `restart()` starts it again on the same database."""
+
+    def __init__(self, api: FakeZaloApi, engine: Engine, settings: Settings) -> None:
+        self.api, self.engine, self.settings = api, engine, settings
+        self.room = FakeRoom()
+        self.clock = Clock()
+        self.polls = MonotonicClock()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[ZaloChannel]:
+        settings = zalo_settings(self.settings, self.api)
+        async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+            self.store = store
+            desk = Desk(TicketBook(store), settings, self.engine, clock=self.clock)
+            desk.room = self.room
+            self.desk = desk
+            conversation = Conversation(self.engine, store, settings, desk=desk, clock=self.clock)
+            channel = ZaloChannel(
+                settings, conversation, poll_timeout=0.1, clock=self.polls, sleep=self.polls.sleep
+            )
+            self.channel = channel
+            await channel.start()
+            try:
+                yield channel
+            finally:
+                await channel.stop()
+
+    async def say(self, text: str) -> Call:
+        return (await self.api.say(ALICE, text))[0]
+
+    async def staff_answers(self, text: str) -> Call:
+        """Staff reply to the resident's ticket in the staff group; the outbox pushes it."""
+        await self.desk.post_pending()
+        post = self.room.posts[0]
+        await self.desk.on_staff_message(staff(text, reply_to=post.message_id))
+        mark = len(self.api.calls)
+        composer = Composer(
+            lambda: self.engine.corpus, self.store, kinds={"reply": self.desk.compose}
+        )
+        sender = Sender(
+            self.store, self.channel, composer, on_done=self.desk.delivered, clock=self.clock
+        )
+        await sender.drain()
+        return self.api.sent(ALICE, since=mark)[-1]
+
+    async def staff_got(self) -> list[str]:
+        await self.desk.post_pending()
+        return [p.reply.text for p in self.room.posts]
+
+
+class MonotonicClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeZaloApi]:
+    async with FakeZaloApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def ward(api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings) -> Ward:
+    hours = OfficeHours.parse("T2-T6 7:30-11:30 13:30-17:00")
+    settings = replace(ward_settings, staff_chat_id=STAFF_GROUP, office_hours=hours)
+    return Ward(api, ward_engine, settings)
+
+
+async def open_ticket(ward: Ward) -> None:
+    no_answer = await ward.say(UNKNOWN)
+    ask = [line for line in menu(no_answer) if msg.ASK_STAFF_BUTTON in line]
+    assert ask, no_answer.text
+    await ward.say(ask[0].split(".")[0])
+
+
+# --- the table ---------------------------------------------------------------------------
+# Each step: what the resident (or staff, or the platform) does, and what the resident
+# most plausibly meant by it, as the bot must take it.
+
+BHYT_LOST = "mất thẻ bhyt thì làm sao"  # answered, with 2 related questions: lines 1, 2
+RENEW = "Gia hạn thẻ bảo hiểm y tế hộ gia đình ở đâu?"
+RATE = "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
+BHYT_NOTICE = "Về việc điều chỉnh mức đóng BHYT"
+SCHOLARSHIP = "Thông báo xét học bổng khuyến học năm 2024"
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+    means: str  # "open:<title>", "staff", "which", "not on list", "no list", "" (any)
+
+
+@dataclass(frozen=True)
+class Do:
+    what: str  # "ticket", "alert", "staff answer", "restart", "later"
+
+
+def opens(title: str) -> str:
+    return f"open:{title}"
+
+
+SCENARIOS: dict[str, list[Say | Do]] = {
+    "xem toàn văn under a burst, a ticket open: asks which notice, not sent to staff": [
+        Do("ticket"),
+        Do("alert"),
+        Say("xem toàn văn", "which"),
+        Say("2", opens(SCHOLARSHIP)),
+    ],
+}
+
+
+async def run(ward: Ward, steps: list[Say | Do]) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(ward.running())
+        for number, step in enumerate(steps, 1):
+            where = f"step {number}: {step}"
+            if isinstance(step, Do):
+                if step.what == "ticket":
+                    await open_ticket(ward)
+                elif step.what == "alert":
+                    await ward.channel.deliver(ALICE, [burst()])
+                elif step.what == "staff answer":
+                    await ward.staff_answers("Dạ, nhà mình có mấy người ạ?")
+                elif step.what == "restart":
+                    await stack.aclose()
+                    await stack.enter_async_context(ward.running())
+                elif step.what == "later":
+                    ward.polls.now += 3600
+                    ward.clock.now += 3600
+                continue
+            relayed = len(await ward.staff_got())
+            reply = await ward.say(step.text)
+            to_staff = (await ward.staff_got())[relayed:]
+            kind, _, title = step.means.partition(":")
+            if kind == "staff":
+                assert reply.text == msg.ticket_follow_up(1), where
+                assert to_staff and step.text in to_staff[-1], where
+                continue
+            assert not to_staff, where
+            if kind == "open":
+                assert reply.text.startswith(title), (where, reply.text[:80])
+            elif kind == "which":
+                assert reply.text.startswith(msg.full_text_which_of()), (where, reply.text)
+            elif kind == "not on list":
+                assert "không có trong danh sách" in reply.text, (where, reply.text)
+            elif kind == "no list":
+                assert reply.text == msg.no_list_to_pick(step.text), (where, reply.text)
+
+
+@pytest.mark.parametrize("steps", SCENARIOS.values(), ids=SCENARIOS.keys())
+async def test_what_a_typed_number_means(ward: Ward, steps: list[Say | Do]) -> None:
+    await run(ward, steps)
