@@ -748,6 +748,7 @@ class TelegramChannel:
         an alert is out, the rest is retried here rather than the whole alert resent
         (handlers.base.send_parts).
         """
+        await self.answerer.recall(chat_id)  # the list kept from before a restart, if any
         target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
         # A slow answer is waited for: a message given up on may still arrive, and the
         # retry would send it twice.

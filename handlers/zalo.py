@@ -525,7 +525,9 @@ class ZaloChannel:
         menus = self.answerer.menus
         assert menus is not None
         async with self.answerer.locks.hold(chat_id):
-            # Numbered on after the list the resident may still be choosing from.
+            # Numbered on after the list the resident may still be choosing from (kept
+            # from before a restart too).
+            await self.answerer.recall(chat_id)
             after = menus.pushed_after(chat_id, replies)
             texts, buttons = render_plain(replies, after=after)
             try:
