@@ -392,6 +392,24 @@ class Answerer:
         self.full_texts.seen(chat.chat_id, answered)
         await self.keep_shown(chat.chat_id)
 
+    async def push_after(self, chat_id: str, replies: Sequence[Reply]) -> int:
+        """How many choices on screen `replies`, pushed to the chat now (an alert, a staff
+        answer), number theirs after (`Menus.pushed_after`; the list kept from before a
+        restart counts too)."""
+        await self.recall(chat_id)
+        return self.menus.pushed_after(chat_id, replies) if self.menus is not None else 0
+
+    async def pushed(
+        self, chat_id: str, replies: Sequence[Reply], shown: Sequence[Button], after: int
+    ) -> None:
+        """`replies` were pushed to the chat, showing `shown` after the first `after`
+        choices (`push_after`, asked before): what a number and "xem toàn văn" open now,
+        after a restart too."""
+        if self.menus is not None:
+            self.menus.pushed(chat_id, shown, after)
+        self.full_texts.seen(chat_id, replies)
+        await self.keep_shown(chat_id)
+
     async def keep_shown(self, chat_id: str) -> None:
         """Write down what "xem toàn văn" opens in the chat now (the notice's action, and
         the number of its line in the list shown last) and the list of choices shown last,

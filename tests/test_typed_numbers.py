@@ -6,88 +6,45 @@ the terminal. Each row says what the resident most plausibly meant."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import io
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
+from typing import Any
 
+import httpx
 import pytest
-from fakes.zalo_api import Call, FakeZaloApi
+from browser import serve
+from fakes.telegram_api import FakeBotApi, visible_text
+from fakes.zalo_api import FakeZaloApi
 from test_desk import STAFF_GROUP, UNKNOWN, Clock, FakeRoom, staff
+from test_webchat import SESSION, history, send
 from test_zalo import zalo_settings
 
+from handlers.telegram import TelegramChannel
+from handlers.terminal import RULE, run_chat
+from handlers.webchat import WebChatChannel
 from handlers.zalo import ZaloChannel
 from wardbot import messages as msg
-from wardbot.config import Settings
+from wardbot.config import Secret, Settings
 from wardbot.conversation import Conversation, Reply, alerts_reply
 from wardbot.desk import Desk
 from wardbot.engine import Engine
 from wardbot.hours import OfficeHours
 from wardbot.outbox import Composer, Sender
-from wardbot.store import ChatRef, Store
+from wardbot.store import Store
 from wardbot.tickets import TicketBook
+from wardbot.web import web_app
 
-ALICE = "6ede9afb3c3e4d6f8a01"
-CHAT = ChatRef("zalo", ALICE)
-
-
-def menu(call: Call) -> list[str]:
-    return [line for line in call.text.splitlines() if re.match(r"\d+\. ", line)]
+ZALO_RESIDENT = "6ede9afb3c3e4d6f8a01"
+TELEGRAM_RESIDENT = 501
 
 
-class Ward:
-    """One Zalo channel as `bot.py run` makes it, with its staff desk (the staff group a
-    FakeRoom); `restart()` starts it again on the same database."""
+class Monotonic:
+    """The Zalo channel's clock (its lists' age, its polls' waits): moved by the test."""
 
-    def __init__(self, api: FakeZaloApi, engine: Engine, settings: Settings) -> None:
-        self.api, self.engine, self.settings = api, engine, settings
-        self.room = FakeRoom()
-        self.clock = Clock()
-        self.polls = MonotonicClock()
-
-    @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[ZaloChannel]:
-        settings = zalo_settings(self.settings, self.api)
-        async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-            self.store = store
-            desk = Desk(TicketBook(store), settings, self.engine, clock=self.clock)
-            desk.room = self.room
-            self.desk = desk
-            conversation = Conversation(self.engine, store, settings, desk=desk, clock=self.clock)
-            channel = ZaloChannel(
-                settings, conversation, poll_timeout=0.1, clock=self.polls, sleep=self.polls.sleep
-            )
-            self.channel = channel
-            await channel.start()
-            try:
-                yield channel
-            finally:
-                await channel.stop()
-
-    async def say(self, text: str) -> Call:
-        return (await self.api.say(ALICE, text))[0]
-
-    async def staff_answers(self, text: str) -> Call:
-        """Staff reply to the resident's ticket in the staff group; the outbox pushes it."""
-        await self.desk.post_pending()
-        post = self.room.posts[0]
-        await self.desk.on_staff_message(staff(text, reply_to=post.message_id))
-        mark = len(self.api.calls)
-        composer = Composer(
-            lambda: self.engine.corpus, self.store, kinds={"reply": self.desk.compose}
-        )
-        sender = Sender(
-            self.store, self.channel, composer, on_done=self.desk.delivered, clock=self.clock
-        )
-        await sender.drain()
-        return self.api.sent(ALICE, since=mark)[-1]
-
-    async def staff_got(self) -> list[str]:
-        await self.desk.post_pending()
-        return [p.reply.text for p in self.room.posts]
-
-
-class MonotonicClock:
     def __init__(self) -> None:
         self.now = 1000.0
 
@@ -95,29 +52,194 @@ class MonotonicClock:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        import asyncio
-
         await asyncio.sleep(0)
 
 
+class Ward:
+    """One channel as `bot.py run` makes it, with its staff desk (the staff group a
+    FakeRoom), against the channel's fake API; `running()` starts it (again: a restart)
+    on the same database. What the resident reads: `lines` of a message, numbered as
+    they would type them."""
+
+    api: Any
+    chat: Any
+    channel: Any
+    pushed_numbered = True  # an alert's choices are read as numbered (else counted unseen)
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        hours = OfficeHours.parse("T2-T6 7:30-11:30 13:30-17:00")
+        self.settings = replace(settings, staff_chat_id=STAFF_GROUP, office_hours=hours)
+        self.room = FakeRoom()
+        self.clock = Clock()  # the desk's and the conversation's
+
+    def make(self, settings: Settings, conversation: Conversation) -> Any:
+        raise NotImplementedError
+
+    def text(self, call: Any) -> str:
+        return str(call.text)
+
+    def lines(self, call: Any) -> dict[int, str]:
+        raise NotImplementedError
+
+    def later(self) -> None:
+        raise NotImplementedError
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        async with await Store.open(self.settings.data_dir / "bot.sqlite3") as store:
+            self.store = store
+            self.desk = Desk(TicketBook(store), self.settings, self.engine, clock=self.clock)
+            self.desk.room = self.room
+            conversation = Conversation(
+                self.engine, store, self.settings, desk=self.desk, clock=self.clock
+            )
+            self.channel = self.make(self.settings, conversation)
+            await self.channel.start()
+            try:
+                yield
+            finally:
+                await self.channel.stop()
+
+    async def say(self, text: str) -> Any:
+        return (await self.api.say(self.chat, text))[0]
+
+    def mark(self) -> int:
+        return len(self.api.calls)
+
+    async def sent_since(self, mark: int) -> list[Any]:
+        return list(self.api.sent(self.chat, since=mark))
+
+    async def push(self, replies: list[Reply]) -> None:
+        """An alert, as the outbox pushes it."""
+        await self.channel.deliver(str(self.chat), replies)
+
+    async def staff_answers(self, text: str) -> None:
+        """Staff reply to the resident's ticket in the staff group; the outbox pushes it."""
+        await self.desk.post_pending()
+        await self.desk.on_staff_message(staff(text, reply_to=self.room.posts[0].message_id))
+        composer = Composer(
+            lambda: self.engine.corpus, self.store, kinds={"reply": self.desk.compose}
+        )
+        sender = Sender(
+            self.store, self.channel, composer, on_done=self.desk.delivered, clock=self.clock
+        )
+        await sender.drain()
+
+    async def staff_got(self) -> list[str]:
+        await self.desk.post_pending()
+        return [p.reply.text for p in self.room.posts]
+
+
+class ZaloWard(Ward):
+    """Zalo: choices are numbered lines."""
+
+    def __init__(self, api: FakeZaloApi, engine: Engine, settings: Settings) -> None:
+        super().__init__(engine, settings)
+        self.api, self.chat = api, ZALO_RESIDENT
+        self.settings = zalo_settings(self.settings, api)
+        self.polls = Monotonic()
+
+    def make(self, settings: Settings, conversation: Conversation) -> ZaloChannel:
+        return ZaloChannel(
+            settings, conversation, poll_timeout=0.1, clock=self.polls, sleep=self.polls.sleep
+        )
+
+    def lines(self, call: Any) -> dict[int, str]:
+        found = (re.match(r"(\d+)\. (.*)", line) for line in call.text.splitlines())
+        return {int(m[1]): m[2] for m in found if m}
+
+    def later(self) -> None:
+        self.polls.now += 3600
+        self.clock.now += 3600
+
+
+class TelegramWard(Ward):
+    """Telegram: choices are buttons; a number typed counts them from the top."""
+
+    def __init__(self, api: FakeBotApi, engine: Engine, settings: Settings) -> None:
+        super().__init__(engine, settings)
+        self.api, self.chat = api, TELEGRAM_RESIDENT
+        self.settings = replace(
+            self.settings, telegram_token=Secret(api.token), telegram_base_url=api.base_url
+        )
+
+    def make(self, settings: Settings, conversation: Conversation) -> TelegramChannel:
+        return TelegramChannel(settings, conversation, poll_timeout=1)
+
+    pushed_numbered = False  # an alert's buttons: what a number counts is not shown
+
+    def text(self, call: Any) -> str:
+        return visible_text(call.text)
+
+    def lines(self, call: Any) -> dict[int, str]:
+        return {number: label for number, (label, _) in enumerate(call.buttons, 1)}
+
+
+class WebWard(Ward):
+    """The web chat: choices are buttons (a reply's own actions first), and a number typed
+    counts them from the top, as on Telegram; a page is never pushed alerts."""
+
+    pushed_numbered = False
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        super().__init__(engine, settings)
+        self.settings = replace(self.settings, web_chat=True)
+        self.chat = SESSION
+        self.seen = 0
+
+    def make(self, settings: Settings, conversation: Conversation) -> WebChatChannel:
+        return WebChatChannel(settings, conversation, clock=Monotonic())
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        async with (
+            super().running(),
+            serve(web_app(self.channel.routes())) as url,
+            httpx.AsyncClient(base_url=url, timeout=30.0) as client,
+        ):
+            self.client = client
+            yield
+
+    def mark(self) -> int:
+        return self.seen
+
+    async def sent_since(self, mark: int) -> list[dict[str, Any]]:
+        entries = await history(self.client, SESSION, after=mark)
+        if entries:
+            self.seen = max(entry["id"] for entry in entries)
+        return [entry for entry in entries if entry["from"] == "bot"]
+
+    async def say(self, text: str) -> dict[str, Any]:
+        mark = self.mark()
+        assert (await send(self.client, text=text)).status_code == 200
+        return (await self.sent_since(mark))[0]
+
+    def text(self, call: Any) -> str:
+        return "\n\n".join(part for part in (call.get("title"), call["text"]) if part)
+
+    def lines(self, call: Any) -> dict[int, str]:
+        shown = [*call.get("actions", []), *call.get("buttons", [])]
+        return {number: button["label"] for number, button in enumerate(shown, 1)}
+
+
 @pytest.fixture
-async def api() -> AsyncIterator[FakeZaloApi]:
+async def zalo() -> AsyncIterator[FakeZaloApi]:
     async with FakeZaloApi() as fake:
         yield fake
 
 
 @pytest.fixture
-def ward(api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings) -> Ward:
-    hours = OfficeHours.parse("T2-T6 7:30-11:30 13:30-17:00")
-    settings = replace(ward_settings, staff_chat_id=STAFF_GROUP, office_hours=hours)
-    return Ward(api, ward_engine, settings)
+async def telegram() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
 
 
 async def open_ticket(ward: Ward) -> None:
     no_answer = await ward.say(UNKNOWN)
-    ask = [line for line in menu(no_answer) if msg.ASK_STAFF_BUTTON in line]
+    ask = [n for n, label in ward.lines(no_answer).items() if msg.ASK_STAFF_BUTTON in label]
     assert ask, no_answer.text
-    await ward.say(ask[0].split(".")[0])
+    await ward.say(str(ask[0]))
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -208,22 +330,54 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say("7", "not on list"),
         Say("2", LINE),
     ],
+    "staff ask how many live there over an old list: '2' answers them": [
+        Do("ticket"),
+        Say(BHYT_LOST, "asked"),
+        Do("staff answer"),
+        Say("2", "staff"),
+    ],
+    "staff ask, the bot restarts, the resident answers '2': still to staff": [
+        Do("ticket"),
+        Say(BHYT_LOST, "asked"),
+        Do("staff answer"),
+        Do("restart"),
+        Say("2", "staff"),
+    ],
+    "a phone number under a list: no choice, and the list still works after it": [
+        Say(BHYT_LOST, "asked"),
+        Say("0912345678", "no list"),
+        Say("7", "not on list"),
+        Say("2", LINE),
+    ],
+    "'sai rồi' offers other close matches: a number picks from them": [
+        Say(BHYT_LOST, "asked"),
+        Say("sai rồi", ""),
+        Say("1", LINE),
+    ],
+    "an alert long after the list: its lines from 1, '1' opens its first notice": [
+        Say(BHYT_LOST, "asked"),
+        Do("later"),
+        Do("alert"),
+        Say("1", opens(BHYT_NOTICE)),
+    ],
+    "a number off a list with an alert numbered after it: the whole list again": [
+        Say(BHYT_LOST, "asked"),
+        Do("alert"),
+        Say("9", "not on list"),
+        Say("4", opens(SCHOLARSHIP)),
+    ],
+    "/topics, then an alert: its lines after the topics, '2' still the second topic": [
+        Say("/topics", ""),
+        Do("alert"),
+        Say("2", opens(msg.subscribed("Học bổng và khuyến học"))),
+    ],
+    "a ticket open, an alert: its lines pick its notices, a number off them is for staff": [
+        Do("ticket"),
+        Do("alert"),
+        Say("12", "staff"),
+        Say("2", opens(SCHOLARSHIP)),
+    ],
 }
-
-
-class Screen:
-    """The numbered lines the resident has read, the latest of each number kept."""
-
-    def __init__(self) -> None:
-        self.lines: dict[int, str] = {}
-
-    def read(self, call: Call) -> None:
-        for line in menu(call):
-            number, _, label = line.partition(". ")
-            self.lines[int(number)] = label
-
-    def title(self, number: int) -> str:
-        return self.lines[number].removeprefix("📄 ").rstrip("…")
 
 
 def burst(engine: Engine) -> Reply:
@@ -237,52 +391,109 @@ def burst(engine: Engine) -> Reply:
 
 
 async def run(ward: Ward, steps: list[Say | Do]) -> None:
-    screen = Screen()
+    screen: dict[int, str] = {}  # each number as the resident last read it
     async with contextlib.AsyncExitStack() as stack:
         await stack.enter_async_context(ward.running())
         for number, step in enumerate(steps, 1):
-            where = f"step {number}: {step}"
             if isinstance(step, Do):
-                mark = len(ward.api.calls)
+                mark = ward.mark()
                 if step.what == "ticket":
                     await open_ticket(ward)
                 elif step.what == "alert":
-                    await ward.channel.deliver(ALICE, [burst(ward.engine)])
+                    await ward.push([burst(ward.engine)])
                 elif step.what == "staff answer":
                     await ward.staff_answers("Dạ, nhà mình có mấy người ạ?")
                 elif step.what == "restart":
                     await stack.aclose()
                     await stack.enter_async_context(ward.running())
                 elif step.what == "later":
-                    ward.polls.now += 3600
-                    ward.clock.now += 3600
-                for call in ward.api.sent(ALICE, since=mark):
-                    screen.read(call)
+                    ward.later()
+                if step.what != "alert" or ward.pushed_numbered:
+                    for call in await ward.sent_since(mark):
+                        screen.update(ward.lines(call))
                 continue
             relayed = len(await ward.staff_got())
             reply = await ward.say(step.text)
             to_staff = (await ward.staff_got())[relayed:]
-            kind, _, title = step.means.partition(":")
-            if kind == LINE:
-                kind, title = "open", screen.title(int(step.text))
-            screen.read(reply)
-            if kind == "staff":
-                assert reply.text == msg.ticket_follow_up(1), (where, reply.text)
-                assert to_staff and step.text in to_staff[-1], where
-                continue
-            if kind == "asked":
-                continue
-            assert not to_staff, where
-            if kind == "open":
-                assert reply.text.startswith(title), (where, title, reply.text[:80])
-            elif kind == "which":
-                assert reply.text.startswith(msg.full_text_which_of()), (where, reply.text)
-            elif kind == "not on list":
-                assert "không có trong danh sách" in reply.text, (where, reply.text)
-            elif kind == "no list":
-                assert reply.text == msg.no_list_to_pick(step.text), (where, reply.text)
+            check(f"{type(ward).__name__}, step {number}", step, ward.text(reply), to_staff, screen)
+            screen.update(ward.lines(reply))
+
+
+def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[int, str]) -> None:
+    """What the bot did with `step` (its reply `text`, what reached staff) is what the
+    resident meant, `screen` being the numbers they had read."""
+    kind, _, title = step.means.partition(":")
+    if kind == LINE:
+        kind, title = "open", screen[int(step.text)].removeprefix("📄 ").rstrip("…")
+    if kind == "staff":
+        assert text == msg.ticket_follow_up(1), (where, step, text)
+        assert to_staff and step.text in to_staff[-1], (where, step)
+        return
+    if kind == "asked":
+        return
+    assert not to_staff, (where, step)
+    if kind == "open":
+        assert text.startswith(title), (where, step, text[:80])
+    elif kind == "which":
+        assert text.startswith(msg.full_text_which_of()), (where, step, text)
+    elif kind == "not on list":
+        assert text.startswith(f"Dạ, số {step.text} không có trong"), (where, step, text)
+    elif kind == "no list":
+        assert text.startswith(msg.no_list_to_pick(step.text)), (where, step, text)
 
 
 @pytest.mark.parametrize("steps", SCENARIOS.values(), ids=SCENARIOS.keys())
-async def test_what_a_typed_number_means(ward: Ward, steps: list[Say | Do]) -> None:
-    await run(ward, steps)
+async def test_on_zalo(
+    zalo: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, steps: list[Say | Do]
+) -> None:
+    await run(ZaloWard(zalo, ward_engine, ward_settings), steps)
+
+
+# Telegram's lists age by the real monotonic clock: not the rows an hour later.
+TELEGRAM = {title: steps for title, steps in SCENARIOS.items() if Do("later") not in steps}
+
+
+@pytest.mark.parametrize("steps", TELEGRAM.values(), ids=TELEGRAM.keys())
+async def test_on_telegram(
+    telegram: FakeBotApi, ward_engine: Engine, ward_settings: Settings, steps: list[Say | Do]
+) -> None:
+    await run(TelegramWard(telegram, ward_engine, ward_settings), steps)
+
+
+# A page is not pushed alerts.
+WEB = {title: steps for title, steps in TELEGRAM.items() if Do("alert") not in steps}
+
+
+@pytest.mark.parametrize("steps", WEB.values(), ids=WEB.keys())
+async def test_on_the_web_chat(
+    ward_engine: Engine, ward_settings: Settings, steps: list[Say | Do]
+) -> None:
+    await run(WebWard(ward_engine, ward_settings), steps)
+
+
+# The terminal: one resident, no staff, no alerts, no restart (a chat is one run).
+TERMINAL = {
+    title: steps
+    for title, steps in SCENARIOS.items()
+    if all(isinstance(step, Say) and step.means != "staff" for step in steps)
+}
+
+
+@pytest.mark.parametrize("steps", TERMINAL.values(), ids=TERMINAL.keys())
+async def test_in_the_terminal(
+    ward_engine: Engine, ward_settings: Settings, steps: list[Say | Do]
+) -> None:
+    said = [step for step in steps if isinstance(step, Say)]
+    output = io.StringIO()
+    typed = io.StringIO("".join(f"{step.text}\n" for step in said) + "/quit\n")
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        conversation = Conversation(ward_engine, store, ward_settings)
+        await asyncio.wait_for(run_chat(conversation, ward_settings, typed, output), 10)
+    rest = output.getvalue()
+    screen: dict[int, str] = {}
+    for number, step in enumerate(said, 1):
+        rest = rest.split(f"> {step.text}\n", 1)[1]
+        reply = rest.split("\n> ", 1)[0].removeprefix(f"{RULE}\n")
+        check(f"terminal, step {number}", step, reply, [], screen)
+        found = (re.match(r"(\d+)\. (.*)", line) for line in reply.splitlines())
+        screen.update({int(m[1]): m[2] for m in found if m})
