@@ -8,10 +8,11 @@ into the platform's messages through the `send` function it passes. The rest is 
 - the typing indicator is sent only while few messages are being answered (under a burst
   the platform's rate limit goes to answers);
 - the choices shown last in each chat (numbered lines on Zalo and the terminal, buttons on
-  Telegram), and what a typed number ("2", "số 2 ạ", "chọn 2") means;
+  Telegram and the web chat), and what a typed number ("2", "số 2 ạ", "chọn 2") means,
+  the rules README's "Typed numbers" states;
 - "xem toàn văn" typed: the full text of the notice shown last in the chat; that notice
-  (its id, and the number of its "Xem toàn văn" line) is kept in the database, so that
-  after a restart "xem toàn văn" and that number still open it;
+  (its id) and the list shown last are kept in the database, so that after a restart
+  "xem toàn văn" and a number typed still open what they opened before;
 - a polite reply with the hotline when answering fails, and the error logged once;
 - how the messages of one reply or alert are retried (`send_parts`).
 """
