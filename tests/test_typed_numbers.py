@@ -377,6 +377,26 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say("12", "staff"),
         Say("2", opens(SCHOLARSHIP)),
     ],
+    "a ticket open, 'xem toàn văn' under a burst, then a number off its question: staff": [
+        Do("ticket"),
+        Do("alert"),
+        Say("xem toàn văn", "which"),
+        Say("3", "staff"),
+        Say("1", LINE),
+    ],
+    "a burst after a fresh list, then a staff answer: a number answers staff": [
+        Do("ticket"),
+        Say(BHYT_LOST, "asked"),
+        Do("alert"),
+        Do("staff answer"),
+        Say("3", "staff"),
+    ],
+    "'sai rồi' after a restart still offers the other matches": [
+        Say(BHYT_LOST, "asked"),
+        Do("restart"),
+        Say("sai rồi", ""),
+        Say("1", LINE),
+    ],
 }
 
 
