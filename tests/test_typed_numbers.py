@@ -21,6 +21,7 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 from test_desk import STAFF_GROUP, UNKNOWN, Clock, FakeRoom, staff
 from test_webchat import SESSION, history, send
+from test_zalo import Clock as ZaloClock
 from test_zalo import zalo_settings
 
 from handlers.telegram import TelegramChannel
@@ -40,19 +41,6 @@ from wardbot.web import web_app
 
 ZALO_RESIDENT = "6ede9afb3c3e4d6f8a01"
 TELEGRAM_RESIDENT = 501
-
-
-class Monotonic:
-    """The Zalo channel's clock (its lists' age, its polls' waits): moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(0)
 
 
 class Ward:
@@ -138,7 +126,7 @@ class ZaloWard(Ward):
         super().__init__(engine, settings)
         self.api, self.chat = api, ZALO_RESIDENT
         self.settings = zalo_settings(self.settings, api)
-        self.polls = Monotonic()
+        self.polls = ZaloClock()
 
     def make(self, settings: Settings, conversation: Conversation) -> ZaloChannel:
         return ZaloChannel(
@@ -189,7 +177,7 @@ class WebWard(Ward):
         self.seen = 0
 
     def make(self, settings: Settings, conversation: Conversation) -> WebChatChannel:
-        return WebChatChannel(settings, conversation, clock=Monotonic())
+        return WebChatChannel(settings, conversation, clock=ZaloClock())
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
