@@ -1,8 +1,9 @@
 """Typed numbers across the rules that decide them, end to end: a resident's realistic
 sequences on the Zalo channel (numbered lines, against the fake Zalo Bot API), with a real
 staff desk, alerts pushed as the outbox pushes them, staff answers, 'sai rồi', /topics and
-restarts in between; the same on Telegram (real buttons, a typed number counts them) and
-the terminal. Each row says what the resident most plausibly meant."""
+restarts in between; the same on Telegram and the web chat (real buttons, a typed number
+counts them; a page is pushed no alerts) and in the terminal (no staff, no alerts). Each
+row says what the resident most plausibly meant; the clocks are the tests' own."""
 
 from __future__ import annotations
 
