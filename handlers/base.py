@@ -8,10 +8,11 @@ into the platform's messages through the `send` function it passes. The rest is 
 - the typing indicator is sent only while few messages are being answered (under a burst
   the platform's rate limit goes to answers);
 - the choices shown last in each chat (numbered lines on Zalo and the terminal, buttons on
-  Telegram), and what a typed number ("2", "số 2 ạ", "chọn 2") means;
+  Telegram and the web chat), and what a typed number ("2", "số 2 ạ", "chọn 2") means,
+  the rules README's "Typed numbers" states;
 - "xem toàn văn" typed: the full text of the notice shown last in the chat; that notice
-  (its id, and the number of its "Xem toàn văn" line) is kept in the database, so that
-  after a restart "xem toàn văn" and that number still open it;
+  (its id) and the list shown last are kept in the database, so that after a restart
+  "xem toàn văn" and a number typed still open what they opened before;
 - a polite reply with the hotline when answering fails, and the error logged once;
 - how the messages of one reply or alert are retried (`send_parts`).
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import re
@@ -46,6 +48,11 @@ MENUS_MAX = 10_000  # chats whose last numbered list is remembered
 # choosing from it: an alert arriving meanwhile numbers its own lines after it.
 ANSWERED_LIST_FRESH = 600.0
 T = TypeVar("T")
+# Per chat: the choices shown last, how many of the first answered the resident, and when.
+Menu = tuple[tuple[Button, ...], int, float]
+# What is written down of a chat (Answerer.keep_shown): the notice's action(s), its line's
+# number, the list, and whether a document was shown.
+Kept = tuple[str | None, int | None, Menu | None, bool]
 
 # "xem toàn văn" as the trimmed notice's note says, and its close variants (accents
 # optional, "📄" from a pasted label ignored): "đọc toàn văn", "cho em xem đầy đủ", "xem
@@ -127,7 +134,7 @@ class Menus:
     ) -> None:
         # Per chat: the choices, how many of the first were shown in answer to the
         # resident, and when.
-        self._menus: LastPerChat[tuple[tuple[Button, ...], int, float]] = LastPerChat(size)
+        self._menus: LastPerChat[Menu] = LastPerChat(size)
         self.numbered = numbered
         self.clock = clock
 
@@ -145,6 +152,16 @@ class Menus:
     def shown(self, chat_id: str) -> tuple[Button, ...]:
         """The choices shown last in the chat (none known: nothing)."""
         return self._menus.get(chat_id, ((), 0, 0.0))[0]
+
+    def state(self, chat_id: str) -> Menu | None:
+        """The chat's list, how many of its first choices answered the resident, and when
+        (this clock); None without a list."""
+        return self._menus.get(chat_id, ((), 0, 0.0)) if chat_id in self._menus else None
+
+    def restore(self, chat_id: str, buttons: Sequence[Button], answered: int, at: float) -> None:
+        """A list kept from before a restart (`state`), shown in answer `at` (this clock)."""
+        if buttons:
+            self._menus.set(chat_id, (tuple(buttons), answered, at))
 
     def remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
         """Numbers typed in this chat now refer to `buttons`, shown in answer to the
@@ -261,7 +278,7 @@ class Answerer:
         self.full_texts = FullTexts()
         # What "xem toàn văn" opens, per chat, as last written to the database; and the
         # chats whose kept one was read since the start.
-        self._kept: LastPerChat[tuple[str | None, int | None]] = LastPerChat()
+        self._kept: LastPerChat[Kept] = LastPerChat()
         self._recalled: LastPerChat[bool] = LastPerChat()
         self.quiet = quiet
         self.calm_below = calm_below
@@ -339,15 +356,17 @@ class Answerer:
     async def _text(
         self, chat: ChatRef, text: str, sender: str | None, calm: bool, typing: Typing | None
     ) -> list[Reply]:
-        choice = self.menus.choice(chat.chat_id, text) if self.menus else None
-        if choice is None:
-            choice = await self.recall(chat.chat_id, text)
+        choice: Button | Reply | None = await self.recall(chat.chat_id, text)
+        if choice is None and self.menus is not None:
+            choice = self.menus.choice(chat.chat_id, text)
+        if isinstance(choice, Reply) and await self.conversation.ticket_open(chat):
+            choice = None  # a number off the list, with a ticket open: for staff, who asked
         if choice is None and asks_full_text(text):
-            choice = self.full_texts.open(chat.chat_id)
+            choice = self.full_texts.open(chat.chat_id)  # (which notice: still the bot's)
         if isinstance(choice, Button):
             return await self.conversation.handle_action(chat, choice.action, sender=sender)
-        if isinstance(choice, Reply) and not await self.conversation.ticket_open(chat):
-            return [choice]  # (with a ticket open, a number off the list is for staff)
+        if isinstance(choice, Reply):
+            return [choice]
         return await self.conversation.handle_text(
             chat, text, typing=typing if calm else None, sender=sender
         )
@@ -374,50 +393,91 @@ class Answerer:
         self.full_texts.seen(chat.chat_id, answered)
         await self.keep_shown(chat.chat_id)
 
+    async def push_after(self, chat_id: str, replies: Sequence[Reply]) -> int:
+        """How many choices on screen `replies`, pushed to the chat now (an alert, a staff
+        answer), number theirs after (`Menus.pushed_after`; the list kept from before a
+        restart counts too)."""
+        await self.recall(chat_id)
+        return self.menus.pushed_after(chat_id, replies) if self.menus is not None else 0
+
     async def pushed(
-        self, chat_id: str, replies: Sequence[Reply], buttons: Sequence[Button]
+        self, chat_id: str, replies: Sequence[Reply], shown: Sequence[Button], after: int
     ) -> None:
-        """Replies were pushed to the chat (an alert, a staff answer) showing `buttons` as
-        real buttons: "xem toàn văn" opens their notice, and a number typed next presses
-        one of them, counted after a list the resident may still be choosing from (none
-        after a staff answer: that ends the list, see `Menus.pushed_after`)."""
-        self.full_texts.seen(chat_id, replies)
+        """`replies` were pushed to the chat, showing `shown` after the first `after`
+        choices (`push_after`, asked before): what a number and "xem toàn văn" open now,
+        after a restart too."""
         if self.menus is not None:
-            self.menus.pushed(chat_id, buttons, self.menus.pushed_after(chat_id, replies))
-        await self.keep_shown(chat_id)  # even after a restart
+            self.menus.pushed(chat_id, shown, after)
+        self.full_texts.seen(chat_id, replies)
+        await self.keep_shown(chat_id)
 
     async def keep_shown(self, chat_id: str) -> None:
         """Write down what "xem toàn văn" opens in the chat now (the notice's action, and
-        the number of its line in the list shown last), when it changed: so that after a
-        restart it still does (`recall`). A failed write costs only that."""
-        if chat_id not in self.full_texts:
+        the number of its line in the list shown last) and the list of choices shown last,
+        when they changed: so that after a restart they still do (`recall`). A failed
+        write costs only that."""
+        menu = self.menus.state(chat_id) if self.menus is not None else None
+        document = chat_id in self.full_texts
+        if not document and menu is None and chat_id not in self._kept:
             return
         buttons = self.full_texts.last(chat_id)
-        shown = self.menus.shown(chat_id) if self.menus is not None else ()
-        number = shown.index(buttons[0]) + 1 if buttons and buttons[0] in shown else None
-        if number is not None and shown[number - 1 : number - 1 + len(buttons)] != buttons:
+        actions = [button.action for button in buttons]
+        shown = [button.action for button in menu[0]] if menu is not None else []
+        number = shown.index(actions[0]) + 1 if actions and actions[0] in shown else None
+        if number is not None and shown[number - 1 : number - 1 + len(actions)] != actions:
             number = None
         # Several (an alert listing several notices): one action a line, numbered on.
-        kept = ("\n".join(button.action for button in buttons) or None, number)
+        kept: Kept = ("\n".join(actions) or None, number, menu, document)
         if chat_id in self._kept and self._kept.get(chat_id, kept) == kept:
             return
         try:
             await self.conversation.store.keep_shown(
-                ChatRef(self.channel, chat_id), *kept, time.time()
+                ChatRef(self.channel, chat_id), *kept[:2], time.time(), self._dump(kept)
             )
         except Exception as exc:  # a read-only data folder, a locked database
             log.debug("%s: what a chat was shown last is not kept: %s", self.channel, exc)
             return
         self._kept.set(chat_id, kept)
 
-    async def recall(self, chat_id: str, text: str) -> Button | None:
+    def _dump(self, kept: Kept) -> str | None:
+        """The list as kept in the database: its lines, how many answered the resident,
+        when (wall-clock time: the menus' clock starts again with the process), and
+        whether a document was shown (else "xem toàn văn" opens nothing kept). None: no
+        list, a document shown (all an earlier version kept)."""
+        _, _, menu, document = kept
+        if self.menus is None or (menu is None and document):
+            return None
+        buttons, answered, at = menu or ((), 0, self.menus.clock())
+        lines = [[b.label, b.action, b.full_label] for b in buttons]
+        when = time.time() - (self.menus.clock() - at)
+        return json.dumps(
+            {"lines": lines, "answered": answered, "at": when, "document": document},
+            ensure_ascii=False,
+        )
+
+    def _load(self, chat_id: str, choices: str) -> tuple[Menu | None, bool]:
+        """`_dump`'s list, restored into the menus, and whether a document was shown."""
+        if self.menus is None:
+            return None, True
+        try:
+            kept = json.loads(choices)
+            buttons = tuple(Button(label, action, full) for label, action, full in kept["lines"])
+            answered, when, document = int(kept["answered"]), float(kept["at"]), kept["document"]
+        except (ValueError, TypeError, KeyError) as exc:
+            log.debug("%s: the list a chat was shown last is unreadable: %s", self.channel, exc)
+            return None, True
+        self.menus.restore(chat_id, buttons, answered, self.menus.clock() - (time.time() - when))
+        return self.menus.state(chat_id), bool(document)
+
+    async def recall(self, chat_id: str, text: str = "") -> Button | None:
         """For a chat nothing was shown to since the start (the bot restarted): what was
-        kept of the notice shown last before, read once. It is what "xem toàn văn" opens,
-        and what the number of its line, typed now, presses."""
+        kept before, read once. The list shown last is again what a number picks from,
+        and the notice shown last what "xem toàn văn" opens. (Kept by an earlier version,
+        without its list: the button the number typed in `text` presses, if it is the
+        number of the notice's line.)"""
         if chat_id in self.full_texts or (self.menus is not None and chat_id in self.menus):
             return None
-        number = typed_number(text) if self.menus is not None else None
-        if chat_id in self._recalled or (number is None and not asks_full_text(text)):
+        if chat_id in self._recalled:
             return None
         self._recalled.set(chat_id, True)
         try:
@@ -427,14 +487,17 @@ class Answerer:
             return None
         if kept is None:
             return None
-        action, kept_number = kept
+        action, kept_number, choices = kept
+        menu, document = self._load(chat_id, choices) if choices else (None, True)
         actions = action.split("\n") if action else []
         if len(actions) == 1:
             buttons = [Button(msg.FULL_TEXT_BUTTON, action)] if action else []
         else:  # each notice of an alert listing several, under its title again
             buttons = [self.conversation.notice_button(one) for one in actions]
-        self.full_texts.restore(chat_id, buttons)
-        self._kept.set(chat_id, kept)
+        if document:
+            self.full_texts.restore(chat_id, buttons)
+        self._kept.set(chat_id, (action, kept_number, menu, document))
+        number = typed_number(text) if self.menus is not None and choices is None else None
         if number is None or kept_number is None:
             return None
         place = number - kept_number

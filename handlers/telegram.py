@@ -748,6 +748,8 @@ class TelegramChannel:
         an alert is out, the rest is retried here rather than the whole alert resent
         (handlers.base.send_parts).
         """
+        # A number counts its buttons after those of a list still chosen from.
+        after = await self.answerer.push_after(chat_id, replies)
         target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
         # A slow answer is waited for: a message given up on may still arrive, and the
         # retry would send it twice.
@@ -756,7 +758,7 @@ class TelegramChannel:
             await send_parts(parts, delivery_error, self.reply_retry, alert=True)
         except TelegramError as exc:
             raise delivery_error(exc) or TransientError(str(exc)) from exc
-        await self.answerer.pushed(chat_id, replies, shown_buttons(replies))
+        await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

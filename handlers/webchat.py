@@ -134,6 +134,12 @@ def reply_body(reply: Reply) -> dict[str, Any]:
     return body
 
 
+def drawn(replies: Sequence[Reply]) -> list[Button]:
+    """The replies' buttons in the order the page draws them (a reply's own actions
+    first): what a number typed picks."""
+    return [button for reply in replies for button in reply.buttons]
+
+
 class History:
     """Each session's messages in the bot's database, and who is waiting for new ones.
 
@@ -454,12 +460,13 @@ class WebChatChannel:
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
         """A message for a session (a staff answer): into its history; an open page gets
-        it at once, a closed one on the next visit. A number typed next presses one of its
-        buttons, not one of a list before it (a staff answer asking "how many?")."""
-        for reply in replies:
-            await self.history.add(chat_id, "bot", reply_body(reply))
-        buttons = [button for reply in replies for button in reply.buttons]  # as drawn
-        await self.answerer.pushed(chat_id, replies, buttons)
+        it at once, a closed one on the next visit. What a number typed next picks, as
+        after a reply (a staff answer ends the list: "2" then answers staff)."""
+        async with self.answerer.locks.hold(chat_id):
+            after = await self.answerer.push_after(chat_id, replies)
+            for reply in replies:
+                await self.history.add(chat_id, "bot", reply_body(reply))
+            await self.answerer.pushed(chat_id, replies, drawn(replies), after)
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -659,8 +666,7 @@ class WebChatChannel:
                 if reset and number == 0:
                     body["reset"] = True
                 await self._add(client, session, "bot", body)
-            # Drawn in this order (a reply's own actions first): what a number picks.
-            return [button for reply in replies for button in reply.buttons]
+            return drawn(replies)
 
         return send
 

@@ -522,11 +522,9 @@ class ZaloChannel:
         (handlers.base.send_parts). When even that fails, the outbox's retry sends only
         the parts that did not go out (`_alert_messages`).
         """
-        menus = self.answerer.menus
-        assert menus is not None
         async with self.answerer.locks.hold(chat_id):
             # Numbered on after the list the resident may still be choosing from.
-            after = menus.pushed_after(chat_id, replies)
+            after = await self.answerer.push_after(chat_id, replies)
             texts, buttons = render_plain(replies, after=after)
             try:
                 messages = self._alert_messages(chat_id, texts)
@@ -557,9 +555,7 @@ class ZaloChannel:
             self._token_ok = True
             self._refusing.drop(chat_id)
             self._quota_wait = 0.0
-            menus.pushed(chat_id, buttons, after)
-            self.answerer.full_texts.seen(chat_id, replies)
-            await self.answerer.keep_shown(chat_id)  # for "1" after a restart too
+            await self.answerer.pushed(chat_id, replies, buttons, after)
 
     def _alert_messages(
         self, chat_id: str, texts: Sequence[str]

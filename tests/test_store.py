@@ -392,8 +392,8 @@ async def test_the_notice_shown_last_is_kept_per_chat_and_goes_with_the_question
         await store.keep_shown(ZALO_ALICE, None, None, 200.0)
         await store.keep_shown(ALICE, "full:2024-07-16-hoc-bong", None, 300.0)
     async with await Store.open(db_path) as store:
-        assert await store.shown(ALICE) == ("full:2024-07-16-hoc-bong", None)
-        assert await store.shown(ZALO_ALICE) == (None, None)
+        assert await store.shown(ALICE) == ("full:2024-07-16-hoc-bong", None, None)
+        assert await store.shown(ZALO_ALICE) == (None, None, None)
         assert await store.shown(BINH) is None
         await store.purge(250.0)
         assert await store.shown(ZALO_ALICE) is None

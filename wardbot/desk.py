@@ -270,10 +270,11 @@ class Desk:
         return await self.active(chat) is not None
 
     async def follow_up(self, chat: ChatRef, ticket: Ticket, text: str) -> Reply:
-        """A further message on an open ticket: to the same topic."""
+        """A further message on an open ticket: to the same topic. Saying so answers
+        nothing and offers no choice: the list on screen before it stays in effect."""
         await self.tickets.add_resident_message(ticket, text, self.clock())
         self._wake.set()
-        return Reply(msg.ticket_follow_up(ticket.id))
+        return Reply(msg.ticket_follow_up(ticket.id), keeps_choices=True)
 
     async def _open(self, chat: ChatRef, question: str) -> Reply:
         refused = await self._refused(chat)

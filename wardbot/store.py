@@ -324,6 +324,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE seen_announcements ADD COLUMN renamed_to TEXT;
     """,
+    # 15: the list of choices shown last in a chat (handlers.base: JSON, each line's label
+    # and action, and how many of them answered the resident, and when), so that after a
+    # restart a number typed picks from the list on screen. NULL: no list (or one kept
+    # by an earlier version: only the notice's `action` and `number` then).
+    """
+    ALTER TABLE shown_last ADD COLUMN choices TEXT;
+    """,
 )
 
 
@@ -1296,24 +1303,31 @@ class Store:
     # --- what a chat was shown last ----------------------------------------------------
 
     async def keep_shown(
-        self, chat: ChatRef, action: str | None, number: int | None, now: float
+        self,
+        chat: ChatRef,
+        action: str | None,
+        number: int | None,
+        now: float,
+        choices: str | None = None,
     ) -> None:
-        """What "xem toàn văn" opens in `chat` now (see migration 11)."""
+        """What "xem toàn văn" opens in `chat` now (see migration 11), and the list of
+        choices shown last (migration 15)."""
         async with self._write:
             await self._db.execute(
-                "INSERT OR REPLACE INTO shown_last (channel, chat_id, action, number, shown_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (chat.channel, chat.chat_id, action, number, now),
+                "INSERT OR REPLACE INTO shown_last "
+                "(channel, chat_id, action, number, shown_at, choices) VALUES (?, ?, ?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, action, number, now, choices),
             )
 
-    async def shown(self, chat: ChatRef) -> tuple[str | None, int | None] | None:
-        """(action, number) kept by `keep_shown` for `chat`; None when nothing is kept."""
+    async def shown(self, chat: ChatRef) -> tuple[str | None, int | None, str | None] | None:
+        """(action, number, choices) kept by `keep_shown` for `chat`; None when nothing is
+        kept."""
         async with self._db.execute(
-            "SELECT action, number FROM shown_last WHERE channel = ? AND chat_id = ?",
+            "SELECT action, number, choices FROM shown_last WHERE channel = ? AND chat_id = ?",
             (chat.channel, chat.chat_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else (row[0], row[1], row[2])
 
     async def question_counts(self, since: float) -> tuple[int, int]:
         """(questions, unanswered questions) asked since `since`."""

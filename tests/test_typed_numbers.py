@@ -1,0 +1,508 @@
+"""Typed numbers across the rules that decide them, end to end: a resident's realistic
+sequences on the Zalo channel (numbered lines, against the fake Zalo Bot API), with a real
+staff desk, alerts pushed as the outbox pushes them, staff answers, 'sai rồi', /topics and
+restarts in between; the same on Telegram and the web chat (real buttons, a typed number
+counts them; a page is pushed no alerts) and in the terminal (no staff, no alerts). Each
+row says what the resident most plausibly meant; the clocks are the tests' own."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+import pytest
+from browser import serve
+from fakes.telegram_api import FakeBotApi, visible_text
+from fakes.zalo_api import FakeZaloApi
+from test_desk import STAFF_GROUP, UNKNOWN, Clock, FakeRoom, staff
+from test_webchat import SESSION, history, send
+from test_zalo import Clock as ZaloClock
+from test_zalo import zalo_settings
+
+from handlers.telegram import TelegramChannel
+from handlers.terminal import RULE, run_chat
+from handlers.webchat import WebChatChannel
+from handlers.zalo import ZaloChannel
+from wardbot import messages as msg
+from wardbot.config import Secret, Settings
+from wardbot.conversation import Conversation, Reply, alerts_reply
+from wardbot.desk import Desk
+from wardbot.engine import Engine
+from wardbot.hours import OfficeHours
+from wardbot.outbox import Composer, Sender
+from wardbot.store import Store
+from wardbot.tickets import TicketBook
+from wardbot.web import web_app
+
+ZALO_RESIDENT = "6ede9afb3c3e4d6f8a01"
+TELEGRAM_RESIDENT = 501
+
+
+class Ward:
+    """One channel as `bot.py run` makes it, with its staff desk (the staff group a
+    FakeRoom), against the channel's fake API; `running()` starts it (again: a restart)
+    on the same database. What the resident reads: `lines` of a message, numbered as
+    they would type them."""
+
+    api: Any
+    chat: Any
+    channel: Any
+    pushed_numbered = True  # an alert's choices are read as numbered (else counted unseen)
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        hours = OfficeHours.parse("T2-T6 7:30-11:30 13:30-17:00")
+        self.settings = replace(settings, staff_chat_id=STAFF_GROUP, office_hours=hours)
+        self.room = FakeRoom()
+        self.clock = Clock()  # the desk's and the conversation's
+
+    def make(self, settings: Settings, conversation: Conversation) -> Any:
+        raise NotImplementedError
+
+    def text(self, call: Any) -> str:
+        return str(call.text)
+
+    def lines(self, call: Any) -> dict[int, str]:
+        raise NotImplementedError
+
+    def later(self) -> None:
+        raise NotImplementedError
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        async with await Store.open(self.settings.data_dir / "bot.sqlite3") as store:
+            self.store = store
+            self.desk = Desk(TicketBook(store), self.settings, self.engine, clock=self.clock)
+            self.desk.room = self.room
+            conversation = Conversation(
+                self.engine, store, self.settings, desk=self.desk, clock=self.clock
+            )
+            self.channel = self.make(self.settings, conversation)
+            await self.channel.start()
+            try:
+                yield
+            finally:
+                await self.channel.stop()
+
+    async def say(self, text: str) -> Any:
+        return (await self.api.say(self.chat, text))[0]
+
+    def mark(self) -> int:
+        return len(self.api.calls)
+
+    async def sent_since(self, mark: int) -> list[Any]:
+        return list(self.api.sent(self.chat, since=mark))
+
+    async def push(self, replies: list[Reply]) -> None:
+        """An alert, as the outbox pushes it."""
+        await self.channel.deliver(str(self.chat), replies)
+
+    async def staff_answers(self, text: str) -> None:
+        """Staff reply to the resident's ticket in the staff group; the outbox pushes it."""
+        await self.desk.post_pending()
+        await self.desk.on_staff_message(staff(text, reply_to=self.room.posts[0].message_id))
+        composer = Composer(
+            lambda: self.engine.corpus, self.store, kinds={"reply": self.desk.compose}
+        )
+        sender = Sender(
+            self.store, self.channel, composer, on_done=self.desk.delivered, clock=self.clock
+        )
+        await sender.drain()
+
+    async def staff_got(self) -> list[str]:
+        await self.desk.post_pending()
+        return [p.reply.text for p in self.room.posts]
+
+
+class ZaloWard(Ward):
+    """Zalo: choices are numbered lines."""
+
+    def __init__(self, api: FakeZaloApi, engine: Engine, settings: Settings) -> None:
+        super().__init__(engine, settings)
+        self.api, self.chat = api, ZALO_RESIDENT
+        self.settings = zalo_settings(self.settings, api)
+        self.polls = ZaloClock()
+
+    def make(self, settings: Settings, conversation: Conversation) -> ZaloChannel:
+        return ZaloChannel(
+            settings, conversation, poll_timeout=0.1, clock=self.polls, sleep=self.polls.sleep
+        )
+
+    def lines(self, call: Any) -> dict[int, str]:
+        found = (re.match(r"(\d+)\. (.*)", line) for line in call.text.splitlines())
+        return {int(m[1]): m[2] for m in found if m}
+
+    def later(self) -> None:
+        self.polls.now += 3600
+        self.clock.now += 3600
+
+
+class TelegramWard(Ward):
+    """Telegram: choices are buttons; a number typed counts them from the top."""
+
+    def __init__(self, api: FakeBotApi, engine: Engine, settings: Settings) -> None:
+        super().__init__(engine, settings)
+        self.api, self.chat = api, TELEGRAM_RESIDENT
+        self.settings = replace(
+            self.settings, telegram_token=Secret(api.token), telegram_base_url=api.base_url
+        )
+
+    def make(self, settings: Settings, conversation: Conversation) -> TelegramChannel:
+        return TelegramChannel(settings, conversation, poll_timeout=1)
+
+    pushed_numbered = False  # an alert's buttons: what a number counts is not shown
+
+    def text(self, call: Any) -> str:
+        return visible_text(call.text)
+
+    def lines(self, call: Any) -> dict[int, str]:
+        return {number: label for number, (label, _) in enumerate(call.buttons, 1)}
+
+
+class WebWard(Ward):
+    """The web chat: choices are buttons (a reply's own actions first), and a number typed
+    counts them from the top, as on Telegram; a page is never pushed alerts."""
+
+    pushed_numbered = False
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        super().__init__(engine, settings)
+        self.settings = replace(self.settings, web_chat=True)
+        self.chat = SESSION
+        self.seen = 0
+
+    def make(self, settings: Settings, conversation: Conversation) -> WebChatChannel:
+        return WebChatChannel(settings, conversation, clock=ZaloClock())
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        async with (
+            super().running(),
+            serve(web_app(self.channel.routes())) as url,
+            httpx.AsyncClient(base_url=url, timeout=30.0) as client,
+        ):
+            self.client = client
+            yield
+
+    def mark(self) -> int:
+        return self.seen
+
+    async def sent_since(self, mark: int) -> list[dict[str, Any]]:
+        entries = await history(self.client, SESSION, after=mark)
+        if entries:
+            self.seen = max(entry["id"] for entry in entries)
+        return [entry for entry in entries if entry["from"] == "bot"]
+
+    async def say(self, text: str) -> dict[str, Any]:
+        mark = self.mark()
+        assert (await send(self.client, text=text)).status_code == 200
+        return (await self.sent_since(mark))[0]
+
+    def text(self, call: Any) -> str:
+        return "\n\n".join(part for part in (call.get("title"), call["text"]) if part)
+
+    def lines(self, call: Any) -> dict[int, str]:
+        shown = [*call.get("actions", []), *call.get("buttons", [])]
+        return {number: button["label"] for number, button in enumerate(shown, 1)}
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[FakeZaloApi]:
+    async with FakeZaloApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+async def open_ticket(ward: Ward) -> None:
+    no_answer = await ward.say(UNKNOWN)
+    ask = [n for n, label in ward.lines(no_answer).items() if msg.ASK_STAFF_BUTTON in label]
+    assert ask, no_answer.text
+    await ward.say(str(ask[0]))
+
+
+# --- the table ---------------------------------------------------------------------------
+# Each step: what the resident (or staff, or the platform) does, and what the resident
+# most plausibly meant by it, as the bot must take it. `LINE`: the line the resident sees
+# numbered so, the latest one shown with that number (its title is what opens).
+
+BHYT_LOST = "mất thẻ bhyt thì làm sao"  # answered, with related questions: lines 1, 2
+BHYT_NOTICE = "Về việc điều chỉnh mức đóng BHYT"
+SCHOLARSHIP = "Thông báo xét học bổng khuyến học năm 2024"
+RATE = "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
+LINE = "line"
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+    # LINE; "open:<title>"; "staff" (relayed, and only that); "which" (which notice?);
+    # "not on list"; "no list"; "asked": a question, answered by the bot (and relayed to
+    # staff too with a ticket open).
+    means: str
+
+
+@dataclass(frozen=True)
+class Do:
+    what: str  # "ticket", "alert" (two notices), "staff answer", "restart", "later"
+
+
+def opens(title: str) -> str:
+    return f"open:{title}"
+
+
+SCENARIOS: dict[str, list[Say | Do]] = {
+    "xem toàn văn under a burst, a ticket open: asks which notice, not sent to staff": [
+        Do("ticket"),
+        Do("alert"),
+        Say("xem toàn văn", "which"),
+        Say("2", LINE),
+    ],
+    "a ticket open: a number off the list to staff, then one on it still picks its line": [
+        Do("ticket"),
+        Say(BHYT_LOST, "asked"),
+        Say("5", "staff"),  # staff asked how many live there
+        Say("2", LINE),  # the list is still on screen, and 2 is on it
+        Say("lớp học ở hồ bơi nào ạ", "staff"),  # relayed, and nothing more: the list stays
+        Say("1", LINE),
+    ],
+    "a restart under close matches and a burst numbered after them: each line still opens": [
+        Say(BHYT_LOST, "asked"),
+        Do("alert"),  # lines 3 and 4
+        Do("restart"),
+        Say("4", opens(SCHOLARSHIP)),
+    ],
+    "a restart under close matches and a burst: the list's own line": [
+        Say(BHYT_LOST, "asked"),
+        Do("alert"),
+        Do("restart"),
+        Say("2", LINE),
+    ],
+    "a restart under a burst: xem toàn văn asks which": [
+        Say(BHYT_LOST, "asked"),
+        Do("alert"),
+        Do("restart"),
+        Say("xem toàn văn", "which"),  # a list of its own, from 1
+        Say("1", LINE),
+    ],
+    "a restart under /topics: a number still follows the topic on its line": [
+        Say("/topics", ""),
+        Do("restart"),
+        Say("2", opens(msg.subscribed("Học bổng và khuyến học"))),
+    ],
+    "a restart, then an alert while the list is fresh: numbered after it": [
+        Say(BHYT_LOST, "asked"),
+        Do("restart"),
+        Do("alert"),
+        Say("3", opens(BHYT_NOTICE)),
+    ],
+    "a restart, then an alert while the list is fresh: '2' is still the list's": [
+        Say(BHYT_LOST, "asked"),  # 2. Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?
+        Do("restart"),
+        Do("alert"),
+        Say("2", opens(RATE)),
+    ],
+    "a restart, a phone number: no choice, and the list still works after it": [
+        Say(BHYT_LOST, "asked"),
+        Do("restart"),
+        Say("0912345678", "no list"),
+        Say("7", "not on list"),
+        Say("2", LINE),
+    ],
+    "staff ask how many live there over an old list: '2' answers them": [
+        Do("ticket"),
+        Say(BHYT_LOST, "asked"),
+        Do("staff answer"),
+        Say("2", "staff"),
+    ],
+    "staff ask, the bot restarts, the resident answers '2': still to staff": [
+        Do("ticket"),
+        Say(BHYT_LOST, "asked"),
+        Do("staff answer"),
+        Do("restart"),
+        Say("2", "staff"),
+    ],
+    "a phone number under a list: no choice, and the list still works after it": [
+        Say(BHYT_LOST, "asked"),
+        Say("0912345678", "no list"),
+        Say("7", "not on list"),
+        Say("2", LINE),
+    ],
+    "'sai rồi' offers other close matches: a number picks from them": [
+        Say(BHYT_LOST, "asked"),
+        Say("sai rồi", ""),
+        Say("1", LINE),
+    ],
+    "an alert long after the list: its lines from 1, '1' opens its first notice": [
+        Say(BHYT_LOST, "asked"),
+        Do("later"),
+        Do("alert"),
+        Say("1", opens(BHYT_NOTICE)),
+    ],
+    "a number off a list with an alert numbered after it: the whole list again": [
+        Say(BHYT_LOST, "asked"),
+        Do("alert"),
+        Say("9", "not on list"),
+        Say("4", opens(SCHOLARSHIP)),
+    ],
+    "/topics, then an alert: its lines after the topics, '2' still the second topic": [
+        Say("/topics", ""),
+        Do("alert"),
+        Say("2", opens(msg.subscribed("Học bổng và khuyến học"))),
+    ],
+    "a ticket open, an alert: its lines pick its notices, a number off them is for staff": [
+        Do("ticket"),
+        Do("alert"),
+        Say("12", "staff"),
+        Say("2", opens(SCHOLARSHIP)),
+    ],
+    "a ticket open, 'xem toàn văn' under a burst, then a number off its question: staff": [
+        Do("ticket"),
+        Do("alert"),
+        Say("xem toàn văn", "which"),
+        Say("3", "staff"),
+        Say("1", LINE),
+    ],
+    "a burst after a fresh list, then a staff answer: a number answers staff": [
+        Do("ticket"),
+        Say(BHYT_LOST, "asked"),
+        Do("alert"),
+        Do("staff answer"),
+        Say("3", "staff"),
+    ],
+    "'sai rồi' after a restart still offers the other matches": [
+        Say(BHYT_LOST, "asked"),
+        Do("restart"),
+        Say("sai rồi", ""),
+        Say("1", LINE),
+    ],
+}
+
+
+def burst(engine: Engine) -> Reply:
+    """The alert of two notices published together, as the outbox composes it."""
+    notices = [
+        a for a in engine.corpus.announcements if a.title.startswith((BHYT_NOTICE, SCHOLARSHIP))
+    ]
+    return alerts_reply(
+        [(doc, ["Bảo hiểm y tế"]) for doc in sorted(notices, key=lambda a: a.title, reverse=True)]
+    )
+
+
+async def run(ward: Ward, steps: list[Say | Do]) -> None:
+    screen: dict[int, str] = {}  # each number as the resident last read it
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(ward.running())
+        for number, step in enumerate(steps, 1):
+            if isinstance(step, Do):
+                mark = ward.mark()
+                if step.what == "ticket":
+                    await open_ticket(ward)
+                elif step.what == "alert":
+                    await ward.push([burst(ward.engine)])
+                elif step.what == "staff answer":
+                    await ward.staff_answers("Dạ, nhà mình có mấy người ạ?")
+                elif step.what == "restart":
+                    await stack.aclose()
+                    await stack.enter_async_context(ward.running())
+                elif step.what == "later":
+                    ward.later()
+                if step.what != "alert" or ward.pushed_numbered:
+                    for call in await ward.sent_since(mark):
+                        screen.update(ward.lines(call))
+                continue
+            relayed = len(await ward.staff_got())
+            reply = await ward.say(step.text)
+            to_staff = (await ward.staff_got())[relayed:]
+            check(f"{type(ward).__name__}, step {number}", step, ward.text(reply), to_staff, screen)
+            screen.update(ward.lines(reply))
+
+
+def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[int, str]) -> None:
+    """What the bot did with `step` (its reply `text`, what reached staff) is what the
+    resident meant, `screen` being the numbers they had read."""
+    kind, _, title = step.means.partition(":")
+    if kind == LINE:
+        kind, title = "open", screen[int(step.text)].removeprefix("📄 ").rstrip("…")
+    if kind == "staff":
+        assert text == msg.ticket_follow_up(1), (where, step, text)
+        assert to_staff and step.text in to_staff[-1], (where, step)
+        return
+    if kind == "asked":
+        return
+    assert not to_staff, (where, step)
+    if kind == "open":
+        assert text.startswith(title), (where, step, text[:80])
+    elif kind == "which":
+        assert text.startswith(msg.full_text_which_of()), (where, step, text)
+    elif kind == "not on list":
+        assert text.startswith(f"Dạ, số {step.text} không có trong"), (where, step, text)
+    elif kind == "no list":
+        assert text.startswith(msg.no_list_to_pick(step.text)), (where, step, text)
+
+
+@pytest.mark.parametrize("steps", SCENARIOS.values(), ids=SCENARIOS.keys())
+async def test_on_zalo(
+    zalo: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, steps: list[Say | Do]
+) -> None:
+    await run(ZaloWard(zalo, ward_engine, ward_settings), steps)
+
+
+# Telegram's lists age by the real monotonic clock: not the rows an hour later.
+TELEGRAM = {title: steps for title, steps in SCENARIOS.items() if Do("later") not in steps}
+
+
+@pytest.mark.parametrize("steps", TELEGRAM.values(), ids=TELEGRAM.keys())
+async def test_on_telegram(
+    telegram: FakeBotApi, ward_engine: Engine, ward_settings: Settings, steps: list[Say | Do]
+) -> None:
+    await run(TelegramWard(telegram, ward_engine, ward_settings), steps)
+
+
+# A page is not pushed alerts.
+WEB = {title: steps for title, steps in TELEGRAM.items() if Do("alert") not in steps}
+
+
+@pytest.mark.parametrize("steps", WEB.values(), ids=WEB.keys())
+async def test_on_the_web_chat(
+    ward_engine: Engine, ward_settings: Settings, steps: list[Say | Do]
+) -> None:
+    await run(WebWard(ward_engine, ward_settings), steps)
+
+
+# The terminal: one resident, no staff, no alerts, no restart (a chat is one run).
+TERMINAL = {
+    title: steps
+    for title, steps in SCENARIOS.items()
+    if all(isinstance(step, Say) and step.means != "staff" for step in steps)
+}
+
+
+@pytest.mark.parametrize("steps", TERMINAL.values(), ids=TERMINAL.keys())
+async def test_in_the_terminal(
+    ward_engine: Engine, ward_settings: Settings, steps: list[Say | Do]
+) -> None:
+    said = [step for step in steps if isinstance(step, Say)]
+    output = io.StringIO()
+    typed = io.StringIO("".join(f"{step.text}\n" for step in said) + "/quit\n")
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        conversation = Conversation(ward_engine, store, ward_settings)
+        await asyncio.wait_for(run_chat(conversation, ward_settings, typed, output), 10)
+    rest = output.getvalue()
+    screen: dict[int, str] = {}
+    for number, step in enumerate(said, 1):
+        rest = rest.split(f"> {step.text}\n", 1)[1]
+        reply = rest.split("\n> ", 1)[0].removeprefix(f"{RULE}\n")
+        check(f"terminal, step {number}", step, reply, [], screen)
+        found = (re.match(r"(\d+)\. (.*)", line) for line in reply.splitlines())
+        screen.update({int(m[1]): m[2] for m in found if m})
