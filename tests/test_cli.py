@@ -1201,6 +1201,21 @@ def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
     assert "s3cret" not in captured.err  # a token is never shown
 
 
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "123456789:AAE-k_9zQ-Xw_4"),
+        ("ZALO_BOT_TOKEN", "1234567890:z4lo-s3cret"),
+        # Zalo documents its token as `<bot_id>:<secret>` only: a bot id that is not all
+        # digits may still be Zalo's, and is left for Zalo to judge.
+        ("ZALO_BOT_TOKEN", "8a1b2c3d4e5f:z4lo-s3cret_+/="),
+    ],
+)
+def test_a_token_of_the_platforms_shape_is_taken(name, token):
+    settings = Settings.from_env({name: token})
+    assert token in (settings.telegram_token, settings.zalo_token)
+
+
 @pytest.mark.parametrize("value", ["172.17.0.1", "*", " 172.17.0.1, 10.0.0.0/8,::1 ", ""])
 def test_the_proxies_trusted_may_be_addresses_networks_or_any(value):
     Settings.from_env({"FORWARDED_ALLOW_IPS": value})
