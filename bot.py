@@ -7,7 +7,6 @@ wires the parts together. Importing it has no side effects.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import logging
@@ -17,8 +16,12 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wardbot.config import ConfigError, Settings
+# Only the standard library up here: everything else is imported once main() has set what
+# SIGTERM and Ctrl-C do (see main).
+if TYPE_CHECKING:
+    from wardbot.config import Settings
 
 # The bot's own loggers: -v shows their debug messages, which name no resident and quote
 # no message. Libraries' stay at INFO: python-telegram-bot's print whole updates (names,
@@ -138,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from wardbot.config import Settings
+
     settings = Settings.from_env()
     overrides = {
         key: value
@@ -461,6 +466,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from wardbot import messages as msg
     from wardbot.channels import pushing
     from wardbot.publish import PublishError, publish, queue_alerts, why_nobody
@@ -496,6 +503,8 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from wardbot.channels import pushing
     from wardbot.portal import Importer
     from wardbot.portal_fetch import host_of, is_web_address
@@ -566,6 +575,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
         process.stop_on_sigterm()  # while it starts: see wardbot.app for once it runs
+    try:
+        return _start(args)
+    except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
+        print(file=sys.stderr)
+        return 130
+
+
+def _start(args: argparse.Namespace) -> int:
+    """Read the configuration, then run the command `args` name; its exit status."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -582,6 +600,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # environment (not read by wardbot.config alone) since uvicorn reads its own
     # FORWARDED_ALLOW_IPS there; the environment's own values win.
     load_dotenv(find_dotenv(usecwd=True), override=False)
+    from wardbot.config import ConfigError
+
     try:
         settings = _settings(args)
     except ConfigError as exc:
@@ -595,9 +615,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoScratch as exc:  # `run` says it itself
         print(f"bot.py {args.command}: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
-        print(file=sys.stderr)
-        return 130
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
@@ -619,6 +636,8 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "chat":
         # Warnings only (unless -v): the chat itself says when it reloads the staff files.
         with _log_level(logging.INFO if args.verbose else logging.WARNING):
+            import asyncio
+
             from handlers.terminal import main as chat_main
 
             return asyncio.run(chat_main(settings)) or 0

@@ -153,3 +153,44 @@ def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(starting,
         pytest.fail("Ctrl-C came out of bot.main as a traceback")
     assert code == 128 + signal.SIGINT
     assert capsys.readouterr().err == "\n"
+
+
+def test_ctrl_c_while_the_configuration_is_read_stops_without_a_traceback(starting, capsys):
+    """Ctrl-C while bot.py read its settings (pydantic, the channels' checks): a
+    KeyboardInterrupt traceback, as before the command ran."""
+    import bot
+    import wardbot.config
+
+    def interrupted(env: object = None) -> object:
+        signal.raise_signal(signal.SIGINT)
+        raise AssertionError("Ctrl-C was dropped")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wardbot.config.Settings, "from_env", interrupted)
+        try:
+            code = bot.main(["run"])
+        except KeyboardInterrupt:
+            pytest.fail("Ctrl-C came out of bot.main as a traceback")
+    assert code == 128 + signal.SIGINT
+    assert capsys.readouterr().err == "\n"
+
+
+def test_bot_py_sets_its_signal_handlers_before_the_heavy_imports():
+    """The bot is PID 1 in the image: a `docker stop` before its SIGTERM handler is set is
+    dropped, and Ctrl-C meanwhile is a traceback. Importing bot.py (all that runs before
+    them) loads no configuration library, nor asyncio, the web or the engine's."""
+    import subprocess
+
+    heavy = ("asyncio", "pydantic", "pydantic_settings", "dotenv", "starlette", "numpy", "whoosh")
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys, bot; print([m for m in {heavy!r} if m in sys.modules])",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == "[]"
