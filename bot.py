@@ -597,8 +597,7 @@ def _start(args: argparse.Namespace) -> int:
 
     # The working directory's .env (or its parents'), as the README says: not the one
     # beside bot.py when the bot is started from elsewhere. Loaded into the process
-    # environment (not read by wardbot.config alone) since uvicorn reads its own
-    # FORWARDED_ALLOW_IPS there; the environment's own values win.
+    # environment, where Settings.from_env reads it; the environment's own values win.
     load_dotenv(find_dotenv(usecwd=True), override=False)
     from wardbot.config import ConfigError
 

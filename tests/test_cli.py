@@ -196,16 +196,13 @@ def test_a_dotenv_file_in_the_working_directory_is_read(ward, tmp_path, monkeypa
 
 
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
-    """uvicorn reads FORWARDED_ALLOW_IPS from the process environment itself: a proxy
-    named in the .env is checked at start and trusted, not checked and then ignored (every
-    resident of the web chat counting as the proxy's one address)."""
-    import uvicorn
-
+    """A proxy named in the .env is checked at start and trusted, not checked and then
+    ignored (every resident of the web chat counting as the proxy's one address)."""
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "")  # restored (unset) after the test...
     monkeypatch.delenv("FORWARDED_ALLOW_IPS")  # ...and unset now: the .env is what sets it
     (tmp_path / ".env").write_text("FORWARDED_ALLOW_IPS=172.17.0.1\n", encoding="utf-8")
     assert bot.main(["check", *ward]) == 0
-    assert uvicorn.Config(app=None).forwarded_allow_ips == "172.17.0.1"
+    assert Settings.from_env().forwarded_allow_ips == ("172.17.0.1",)
 
     (tmp_path / ".env").write_text("FORWARDED_ALLOW_IPS=nginx\n", encoding="utf-8")
     monkeypatch.delenv("FORWARDED_ALLOW_IPS")
@@ -1094,13 +1091,12 @@ def test_every_chat_command_is_in_the_readme(command):
 
 
 def _settings_read() -> list[str]:
-    """Every environment variable the bot reads: wardbot.config's, and uvicorn's
-    FORWARDED_ALLOW_IPS (whom the web server trusts for X-Forwarded-For)."""
+    """Every environment variable the bot reads: wardbot.config's."""
     from wardbot.config import Environment
 
     names = [field.alias for field in Environment.model_fields.values()]
     assert all(names) and len(names) > 20
-    return sorted({*names, "FORWARDED_ALLOW_IPS"})
+    return sorted(names)
 
 
 @pytest.mark.parametrize("name", _settings_read())

@@ -137,6 +137,52 @@ async def test_polling_answers_and_reports_healthy(
     assert api.token.split(":")[1] not in caplog.text
 
 
+# --- behind a reverse proxy -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "trusted"),
+    [
+        # `FORWARDED_ALLOW_IPS=` (a .env's line left blank) is unset: the default, a proxy on
+        # the same machine. uvicorn, reading the environment itself, trusted no proxy.
+        ("", True),
+        ("  ", True),
+        (" 127.0.0.1 ", True),
+        ("172.17.0.1", False),
+    ],
+)
+async def test_the_web_server_trusts_the_proxies_the_configuration_names(
+    ward_settings: Settings, monkeypatch: pytest.MonkeyPatch, value: str, trusted: bool
+) -> None:
+    """The web chat's per-address limits count the address X-Forwarded-For names only
+    when the proxy sending it is trusted: else every resident counts as the proxy."""
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    def whoami(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(request.client.host if request.client else "")
+
+    def with_whoami(routes: tuple[object, ...] = (), *args: object) -> Starlette:
+        return web_app([*routes, Route("/whoami", whoami)], *args)  # type: ignore[list-item]
+
+    web_app = app.web_app
+    monkeypatch.setattr(app, "web_app", with_whoami)
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", value)  # as bot.py leaves it for uvicorn
+    env = {"FORWARDED_ALLOW_IPS": value, "WEB_CHAT": "on"}
+    settings = replace(
+        Settings.from_env(env),
+        faq_file=ward_settings.faq_file,
+        content_dir=ward_settings.content_dir,
+        data_dir=ward_settings.data_dir,
+        semantic=False,
+        http_port=free_port(),
+    )
+    async with running_app(settings) as base, httpx.AsyncClient() as client:
+        seen = await client.get(f"{base}/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen.text == ("203.0.113.7" if trusted else "127.0.0.1")
+
+
 # --- webhook --------------------------------------------------------------------------------
 
 

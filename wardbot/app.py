@@ -271,7 +271,11 @@ async def _serve(
             details[channel.name] = status
     if follower is not None:
         details[follower.name] = follower.status
-    web = AsgiServer(web_app(routes, checks, details), port=settings.http_port)
+    web = AsgiServer(
+        web_app(routes, checks, details),
+        port=settings.http_port,
+        trusted_proxies=settings.forwarded_allow_ips,
+    )
     await web.start()
     log.info("web server on port %d (/healthz)", settings.http_port)
     try:
