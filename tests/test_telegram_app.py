@@ -412,6 +412,60 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
     assert "Traceback" not in err.decode()
 
 
+# A part of the bot that never stops (a platform that never answers, say), then bot.py run.
+NEVER_STOPPING = """
+import asyncio, sys
+sys.path.insert(0, sys.argv[1])
+from wardbot import web
+
+async def never(self):
+    await asyncio.Event().wait()
+
+web.AsgiServer.stop = never
+import bot
+sys.exit(bot.main(["run"]))
+"""
+
+
+async def test_a_second_ctrl_c_stops_a_bot_that_is_slow_to_stop(
+    ward_files: Path, tmp_path: Path
+) -> None:
+    """The first Ctrl-C stops the bot gently, each part given its time; a second one was
+    swallowed, and the operator waited for parts that might never stop."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "WEB_CHAT": "on",
+        "SEMANTIC_MATCHING": "off",
+        "HTTP_PORT": str(free_port()),
+        "FAQ_FILE": str(ward_files / "faq.yaml"),
+        "CONTENT_DIR": str(ward_files / "content"),
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        NEVER_STOPPING,
+        str(ROOT),
+        cwd=tmp_path,
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    try:
+        for line_starts, then in (("running;", "first"), ("stopping", "second")):
+            while line_starts not in (line := (await process.stderr.readline()).decode()):
+                assert line, f"bot.py run ended before the {then} Ctrl-C"
+            process.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 128 + signal.SIGINT
+    assert "Traceback" not in err.decode()
+
+
 async def test_bot_py_run_verbose_logs_no_residents_name_message_or_web_session(
     api: FakeBotApi, ward_files: Path, tmp_path: Path
 ) -> None:
