@@ -142,35 +142,22 @@ def test_docker_stop_while_the_bot_is_starting_stops_it(starting):
     assert stopped.value.code == 128 + signal.SIGTERM
 
 
-def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(starting, capsys):
-    """`make run`, then Ctrl-C at once: a KeyboardInterrupt traceback from the imports."""
+@pytest.mark.parametrize("while_", ["starting its parts", "reading its configuration"])
+def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(
+    starting, capsys, monkeypatch, while_
+):
+    """`make run`, then Ctrl-C at once: a KeyboardInterrupt traceback from the imports, or
+    from reading the settings (pydantic, the channels' checks)."""
     import bot
+    import wardbot.config
 
     starting.signal = signal.SIGINT
+    if while_ == "reading its configuration":
+        monkeypatch.setattr(wardbot.config.Settings, "from_env", lambda env=None: starting(env))
     try:
         code = bot.main(["run"])
     except KeyboardInterrupt:
         pytest.fail("Ctrl-C came out of bot.main as a traceback")
-    assert code == 128 + signal.SIGINT
-    assert capsys.readouterr().err == "\n"
-
-
-def test_ctrl_c_while_the_configuration_is_read_stops_without_a_traceback(starting, capsys):
-    """Ctrl-C while bot.py read its settings (pydantic, the channels' checks): a
-    KeyboardInterrupt traceback, as before the command ran."""
-    import bot
-    import wardbot.config
-
-    def interrupted(env: object = None) -> object:
-        signal.raise_signal(signal.SIGINT)
-        raise AssertionError("Ctrl-C was dropped")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(wardbot.config.Settings, "from_env", interrupted)
-        try:
-            code = bot.main(["run"])
-        except KeyboardInterrupt:
-            pytest.fail("Ctrl-C came out of bot.main as a traceback")
     assert code == 128 + signal.SIGINT
     assert capsys.readouterr().err == "\n"
 
