@@ -492,7 +492,7 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         failure = str(exc)
         if datadir.is_write_failure(exc):
             failure = msg.data_not_written(str(settings.data_dir), datadir.reason(exc))
-        print(msg.announce_failed(str(target), str(args.file), failure), file=sys.stderr)
+        print(msg.announce_failed(str(target), _again(args), failure), file=sys.stderr)
         return 1
     if queued is None and not pushing(settings):
         print(msg.announce_left_to_the_bot(str(target)))
@@ -500,6 +500,24 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     why = why_nobody(settings, target.stem) if queued == 0 else None
     print(msg.announce_published(str(target), queued, why, settings.alert_gather_seconds))
     return 0
+
+
+def _again(args: argparse.Namespace) -> str:
+    """`bot.py announce` as it was run, to be run again: quoted for the shell, with the
+    folders it was given."""
+    import shlex
+
+    folders = [
+        (option, str(value))
+        for option, value in (
+            ("--faq", args.faq),
+            ("--content", args.content),
+            ("--data", args.data),
+        )
+        if value is not None
+    ]
+    line = ["python", "bot.py", args.command, str(args.file)]
+    return shlex.join([*line, *(part for pair in folders for part in pair)])
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -928,6 +928,28 @@ def test_announce_run_again_as_told_after_a_failure_publishes_the_same_notice(
     assert "đã có một thông báo tên này" in capsys.readouterr().err
 
 
+def test_announce_tells_the_very_command_to_run_again(ward, tmp_path, capsys):
+    """Staff copy the command they are told to run again: a folder name with a space cut
+    it in two, and the --data (--faq, --content) they had given was left out, so it ran
+    on another ward's folders."""
+    import shlex
+
+    today = dt.date.today().isoformat()
+    notice = tmp_path / "Thông báo mới" / f"{today}-the-bhyt.md"
+    notice.parent.mkdir()
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    with read_only_folder(tmp_path / "data"):
+        assert bot.main(["announce", str(notice), *ward]) == 1
+    told = capsys.readouterr().err.rpartition("chạy lại: ")[2].strip()
+    python, program, *again = shlex.split(told)
+    assert (python, program) == ("python", "bot.py")
+    assert bot.main(again) == 0
+    assert "đã đăng" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(
