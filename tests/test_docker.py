@@ -26,16 +26,28 @@ def _healthcheck() -> str:
     return found.group(1)
 
 
-async def _healthcheck_status(healthy: bool, **env: str) -> int:
-    """The HEALTHCHECK's exit status against a bot whose parts are `healthy` or not."""
+# The image's port, 8080, stands for the test server's: the HEALTHCHECK's connections to
+# it are taken there.
+TO_THE_TEST_SERVER = """
+import socket
+connect = socket.create_connection
+socket.create_connection = lambda to, *args, **kwargs: connect(
+    ("127.0.0.1", {port}) if to == ("127.0.0.1", 8080) else to, *args, **kwargs
+)
+"""
+
+
+async def _healthcheck_status(healthy: bool, port_as: str = "{}", **env: str) -> int:
+    """The HEALTHCHECK's exit status against a bot whose parts are `healthy` or not;
+    `port_as`: how HTTP_PORT spells its port."""
     server = AsgiServer(web_app(checks={"telegram": lambda: healthy}), host="127.0.0.1")
     await server.start(bound_socket())
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            _healthcheck(),
-            env={"PATH": os.environ["PATH"], "HTTP_PORT": str(server.port), **env},
+            TO_THE_TEST_SERVER.format(port=server.port) + _healthcheck(),
+            env={"PATH": os.environ["PATH"], "HTTP_PORT": port_as.format(server.port), **env},
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
@@ -54,6 +66,14 @@ async def test_the_healthcheck_asks_the_bot_itself_behind_an_outgoing_proxy():
     # which set both spellings): the bot's own address is not asked through it.
     proxy = "http://127.0.0.1:9"  # nothing listens there
     assert await _healthcheck_status(True, HTTP_PROXY=proxy, http_proxy=proxy) == 0
+
+
+@pytest.mark.parametrize("port_as", [" {} ", ""])
+async def test_the_healthcheck_asks_the_port_the_bot_listens_on(port_as):
+    # The bot reads HTTP_PORT without the spaces around it, and a blank one (`-e
+    # HTTP_PORT=`, a blank line of an --env-file) as unset: 8080. The HEALTHCHECK asked
+    # "127.0.0.1:", port 80: a healthy bot was marked unhealthy for good.
+    assert await _healthcheck_status(True, port_as=port_as) == 0
 
 
 def _docker_ignores(path: str) -> bool:
