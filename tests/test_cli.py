@@ -195,6 +195,17 @@ def test_a_dotenv_file_in_the_working_directory_is_read(ward, tmp_path, monkeypa
     assert "0299 555 777" in capsys.readouterr().out
 
 
+def test_a_blank_environment_variable_leaves_the_dotenv_files_value(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """A variable set blank is unset to the bot (`export WARD_HOTLINE=`, compose's
+    `${WARD_HOTLINE}` when the shell has none): it hid the .env's value all the same."""
+    monkeypatch.setenv("WARD_HOTLINE", " ")
+    (tmp_path / ".env").write_text("WARD_HOTLINE=0299 555 777\n", encoding="utf-8")
+    bot.main(["ask", *ward, "giá vàng hôm nay"])
+    assert "0299 555 777" in capsys.readouterr().out
+
+
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
     """A proxy named in the .env is checked at start and trusted, not checked and then
     ignored (every resident of the web chat counting as the proxy's one address)."""
