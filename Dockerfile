@@ -44,9 +44,10 @@ VOLUME ["/app/data"]
 EXPOSE 8080
 
 # No curl in slim images: ask /healthz with Python (503 or no answer -> unhealthy), never
-# through HTTP_PROXY (set for the way out to Telegram, it cannot reach this container).
+# through HTTP_PROXY (set for the way out to Telegram, it cannot reach this container), on
+# HTTP_PORT as the bot reads it (blank: 8080).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD python -c "import os, urllib.request as r; r.build_opener(r.ProxyHandler({})).open('http://127.0.0.1:%s/healthz' % os.environ.get('HTTP_PORT', '8080'), timeout=4)" || exit 1
+  CMD python -c "import os, urllib.request as r; r.build_opener(r.ProxyHandler({})).open('http://127.0.0.1:%s/healthz' % (os.environ.get('HTTP_PORT', '').strip() or '8080'), timeout=4)" || exit 1
 
 # Exec form: python is PID 1 and gets SIGTERM from `docker stop` directly.
 STOPSIGNAL SIGTERM

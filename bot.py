@@ -7,7 +7,6 @@ wires the parts together. Importing it has no side effects.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import logging
@@ -17,8 +16,12 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wardbot.config import ConfigError, Settings
+# Only the standard library up here: everything else is imported once main() has set what
+# SIGTERM and Ctrl-C do (see main).
+if TYPE_CHECKING:
+    from wardbot.config import Settings
 
 # The bot's own loggers: -v shows their debug messages, which name no resident and quote
 # no message. Libraries' stay at INFO: python-telegram-bot's print whole updates (names,
@@ -138,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from wardbot.config import Settings
+
     settings = Settings.from_env()
     overrides = {
         key: value
@@ -461,6 +466,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from wardbot import messages as msg
     from wardbot.channels import pushing
     from wardbot.publish import PublishError, publish, queue_alerts, why_nobody
@@ -485,7 +492,7 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         failure = str(exc)
         if datadir.is_write_failure(exc):
             failure = msg.data_not_written(str(settings.data_dir), datadir.reason(exc))
-        print(msg.announce_failed(str(target), str(args.file), failure), file=sys.stderr)
+        print(msg.announce_failed(str(target), _again(args), failure), file=sys.stderr)
         return 1
     if queued is None and not pushing(settings):
         print(msg.announce_left_to_the_bot(str(target)))
@@ -495,7 +502,27 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _again(args: argparse.Namespace) -> str:
+    """`bot.py announce` as it was run, to be run again: quoted for the shell, with the
+    folders it was given."""
+    import shlex
+
+    folders = [
+        (option, str(value))
+        for option, value in (
+            ("--faq", args.faq),
+            ("--content", args.content),
+            ("--data", args.data),
+        )
+        if value is not None
+    ]
+    line = ["python", "bot.py", args.command, str(args.file)]
+    return shlex.join([*line, *(part for pair in folders for part in pair)])
+
+
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from wardbot.channels import pushing
     from wardbot.portal import Importer
     from wardbot.portal_fetch import host_of, is_web_address
@@ -566,6 +593,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
         process.stop_on_sigterm()  # while it starts: see wardbot.app for once it runs
+    try:
+        return _start(args)
+    except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
+        print(file=sys.stderr)
+        return 130
+
+
+def _start(args: argparse.Namespace) -> int:
+    """Read the configuration, then run the command `args` name; its exit status."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -575,13 +611,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    from dotenv import find_dotenv, load_dotenv
+    import os
+
+    from dotenv import dotenv_values, find_dotenv
 
     # The working directory's .env (or its parents'), as the README says: not the one
     # beside bot.py when the bot is started from elsewhere. Loaded into the process
-    # environment (not read by wardbot.config alone) since uvicorn reads its own
-    # FORWARDED_ALLOW_IPS there; the environment's own values win.
-    load_dotenv(find_dotenv(usecwd=True), override=False)
+    # environment, where Settings.from_env reads it; the environment's own values win,
+    # but not a blank one, which the bot takes for unset.
+    for name, value in dotenv_values(find_dotenv(usecwd=True)).items():
+        if value is not None and not os.environ.get(name, "").strip():
+            os.environ[name] = value
+    from wardbot.config import ConfigError
+
     try:
         settings = _settings(args)
     except ConfigError as exc:
@@ -595,9 +637,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoScratch as exc:  # `run` says it itself
         print(f"bot.py {args.command}: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
-        print(file=sys.stderr)
-        return 130
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
@@ -619,6 +658,8 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "chat":
         # Warnings only (unless -v): the chat itself says when it reloads the staff files.
         with _log_level(logging.INFO if args.verbose else logging.WARNING):
+            import asyncio
+
             from handlers.terminal import main as chat_main
 
             return asyncio.run(chat_main(settings)) or 0

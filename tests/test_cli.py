@@ -195,17 +195,25 @@ def test_a_dotenv_file_in_the_working_directory_is_read(ward, tmp_path, monkeypa
     assert "0299 555 777" in capsys.readouterr().out
 
 
-def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
-    """uvicorn reads FORWARDED_ALLOW_IPS from the process environment itself: a proxy
-    named in the .env is checked at start and trusted, not checked and then ignored (every
-    resident of the web chat counting as the proxy's one address)."""
-    import uvicorn
+def test_a_blank_environment_variable_leaves_the_dotenv_files_value(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """A variable set blank is unset to the bot (`export WARD_HOTLINE=`, compose's
+    `${WARD_HOTLINE}` when the shell has none): it hid the .env's value all the same."""
+    monkeypatch.setenv("WARD_HOTLINE", " ")
+    (tmp_path / ".env").write_text("WARD_HOTLINE=0299 555 777\n", encoding="utf-8")
+    bot.main(["ask", *ward, "giá vàng hôm nay"])
+    assert "0299 555 777" in capsys.readouterr().out
 
+
+def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
+    """A proxy named in the .env is checked at start and trusted, not checked and then
+    ignored (every resident of the web chat counting as the proxy's one address)."""
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "")  # restored (unset) after the test...
     monkeypatch.delenv("FORWARDED_ALLOW_IPS")  # ...and unset now: the .env is what sets it
     (tmp_path / ".env").write_text("FORWARDED_ALLOW_IPS=172.17.0.1\n", encoding="utf-8")
     assert bot.main(["check", *ward]) == 0
-    assert uvicorn.Config(app=None).forwarded_allow_ips == "172.17.0.1"
+    assert Settings.from_env().forwarded_allow_ips == ("172.17.0.1",)
 
     (tmp_path / ".env").write_text("FORWARDED_ALLOW_IPS=nginx\n", encoding="utf-8")
     monkeypatch.delenv("FORWARDED_ALLOW_IPS")
@@ -931,6 +939,28 @@ def test_announce_run_again_as_told_after_a_failure_publishes_the_same_notice(
     assert "đã có một thông báo tên này" in capsys.readouterr().err
 
 
+def test_announce_tells_the_very_command_to_run_again(ward, tmp_path, capsys):
+    """Staff copy the command they are told to run again: a folder name with a space cut
+    it in two, and the --data (--faq, --content) they had given was left out, so it ran
+    on another ward's folders."""
+    import shlex
+
+    today = dt.date.today().isoformat()
+    notice = tmp_path / "Thông báo mới" / f"{today}-the-bhyt.md"
+    notice.parent.mkdir()
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    with read_only_folder(tmp_path / "data"):
+        assert bot.main(["announce", str(notice), *ward]) == 1
+    told = capsys.readouterr().err.rpartition("chạy lại: ")[2].strip()
+    python, program, *again = shlex.split(told)
+    assert (python, program) == ("python", "bot.py")
+    assert bot.main(again) == 0
+    assert "đã đăng" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(
@@ -1094,13 +1124,12 @@ def test_every_chat_command_is_in_the_readme(command):
 
 
 def _settings_read() -> list[str]:
-    """Every environment variable the bot reads: wardbot.config's, and uvicorn's
-    FORWARDED_ALLOW_IPS (whom the web server trusts for X-Forwarded-For)."""
+    """Every environment variable the bot reads: wardbot.config's."""
     from wardbot.config import Environment
 
     names = [field.alias for field in Environment.model_fields.values()]
     assert all(names) and len(names) > 20
-    return sorted({*names, "FORWARDED_ALLOW_IPS"})
+    return sorted(names)
 
 
 @pytest.mark.parametrize("name", _settings_read())
@@ -1199,6 +1228,21 @@ def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
     assert captured.err.startswith(f"configuration: {line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
     assert "s3cret" not in captured.err  # a token is never shown
+
+
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "123456789:AAE-k_9zQ-Xw_4"),
+        ("ZALO_BOT_TOKEN", "1234567890:z4lo-s3cret"),
+        # Zalo documents its token as `<bot_id>:<secret>` only: a bot id that is not all
+        # digits may still be Zalo's, and is left for Zalo to judge.
+        ("ZALO_BOT_TOKEN", "8a1b2c3d4e5f:z4lo-s3cret_+/="),
+    ],
+)
+def test_a_token_of_the_platforms_shape_is_taken(name, token):
+    settings = Settings.from_env({name: token})
+    assert token in (settings.telegram_token, settings.zalo_token)
 
 
 @pytest.mark.parametrize("value", ["172.17.0.1", "*", " 172.17.0.1, 10.0.0.0/8,::1 ", ""])

@@ -26,16 +26,28 @@ def _healthcheck() -> str:
     return found.group(1)
 
 
-async def _healthcheck_status(healthy: bool, **env: str) -> int:
-    """The HEALTHCHECK's exit status against a bot whose parts are `healthy` or not."""
+# The image's port, 8080, stands for the test server's: the HEALTHCHECK's connections to
+# it are taken there.
+TO_THE_TEST_SERVER = """
+import socket
+connect = socket.create_connection
+socket.create_connection = lambda to, *args, **kwargs: connect(
+    ("127.0.0.1", {port}) if to == ("127.0.0.1", 8080) else to, *args, **kwargs
+)
+"""
+
+
+async def _healthcheck_status(healthy: bool, port_as: str = "{}", **env: str) -> int:
+    """The HEALTHCHECK's exit status against a bot whose parts are `healthy` or not;
+    `port_as`: how HTTP_PORT spells its port."""
     server = AsgiServer(web_app(checks={"telegram": lambda: healthy}), host="127.0.0.1")
     await server.start(bound_socket())
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            _healthcheck(),
-            env={"PATH": os.environ["PATH"], "HTTP_PORT": str(server.port), **env},
+            TO_THE_TEST_SERVER.format(port=server.port) + _healthcheck(),
+            env={"PATH": os.environ["PATH"], "HTTP_PORT": port_as.format(server.port), **env},
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
@@ -54,6 +66,14 @@ async def test_the_healthcheck_asks_the_bot_itself_behind_an_outgoing_proxy():
     # which set both spellings): the bot's own address is not asked through it.
     proxy = "http://127.0.0.1:9"  # nothing listens there
     assert await _healthcheck_status(True, HTTP_PROXY=proxy, http_proxy=proxy) == 0
+
+
+@pytest.mark.parametrize("port_as", [" {} ", ""])
+async def test_the_healthcheck_asks_the_port_the_bot_listens_on(port_as):
+    # The bot reads HTTP_PORT without the spaces around it, and a blank one (`-e
+    # HTTP_PORT=`, a blank line of an --env-file) as unset: 8080. The HEALTHCHECK asked
+    # "127.0.0.1:", port 80: a healthy bot was marked unhealthy for good.
+    assert await _healthcheck_status(True, port_as=port_as) == 0
 
 
 def _docker_ignores(path: str) -> bool:
@@ -142,14 +162,42 @@ def test_docker_stop_while_the_bot_is_starting_stops_it(starting):
     assert stopped.value.code == 128 + signal.SIGTERM
 
 
-def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(starting, capsys):
-    """`make run`, then Ctrl-C at once: a KeyboardInterrupt traceback from the imports."""
+@pytest.mark.parametrize("while_", ["starting its parts", "reading its configuration"])
+def test_ctrl_c_while_the_bot_is_starting_stops_it_without_a_traceback(
+    starting, capsys, monkeypatch, while_
+):
+    """`make run`, then Ctrl-C at once: a KeyboardInterrupt traceback from the imports, or
+    from reading the settings (pydantic, the channels' checks)."""
     import bot
+    import wardbot.config
 
     starting.signal = signal.SIGINT
+    if while_ == "reading its configuration":
+        monkeypatch.setattr(wardbot.config.Settings, "from_env", lambda env=None: starting(env))
     try:
         code = bot.main(["run"])
     except KeyboardInterrupt:
         pytest.fail("Ctrl-C came out of bot.main as a traceback")
     assert code == 128 + signal.SIGINT
     assert capsys.readouterr().err == "\n"
+
+
+def test_bot_py_sets_its_signal_handlers_before_the_heavy_imports():
+    """The bot is PID 1 in the image: a `docker stop` before its SIGTERM handler is set is
+    dropped, and Ctrl-C meanwhile is a traceback. Importing bot.py (all that runs before
+    them) loads no configuration library, nor asyncio, the web or the engine's."""
+    import subprocess
+
+    heavy = ("asyncio", "pydantic", "pydantic_settings", "dotenv", "starlette", "numpy", "whoosh")
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys, bot; print([m for m in {heavy!r} if m in sys.modules])",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == "[]"

@@ -137,6 +137,52 @@ async def test_polling_answers_and_reports_healthy(
     assert api.token.split(":")[1] not in caplog.text
 
 
+# --- behind a reverse proxy -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "trusted"),
+    [
+        # `FORWARDED_ALLOW_IPS=` (a .env's line left blank) is unset: the default, a proxy on
+        # the same machine. uvicorn, reading the environment itself, trusted no proxy.
+        ("", True),
+        ("  ", True),
+        (" 127.0.0.1 ", True),
+        ("172.17.0.1", False),
+    ],
+)
+async def test_the_web_server_trusts_the_proxies_the_configuration_names(
+    ward_settings: Settings, monkeypatch: pytest.MonkeyPatch, value: str, trusted: bool
+) -> None:
+    """The web chat's per-address limits count the address X-Forwarded-For names only
+    when the proxy sending it is trusted: else every resident counts as the proxy."""
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    def whoami(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(request.client.host if request.client else "")
+
+    def with_whoami(routes: tuple[object, ...] = (), *args: object) -> Starlette:
+        return web_app([*routes, Route("/whoami", whoami)], *args)  # type: ignore[list-item]
+
+    web_app = app.web_app
+    monkeypatch.setattr(app, "web_app", with_whoami)
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", value)  # as bot.py leaves it for uvicorn
+    env = {"FORWARDED_ALLOW_IPS": value, "WEB_CHAT": "on"}
+    settings = replace(
+        Settings.from_env(env),
+        faq_file=ward_settings.faq_file,
+        content_dir=ward_settings.content_dir,
+        data_dir=ward_settings.data_dir,
+        semantic=False,
+        http_port=free_port(),
+    )
+    async with running_app(settings) as base, httpx.AsyncClient() as client:
+        seen = await client.get(f"{base}/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen.text == ("203.0.113.7" if trusted else "127.0.0.1")
+
+
 # --- webhook --------------------------------------------------------------------------------
 
 
@@ -363,6 +409,60 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
             await process.wait()
     assert process.returncode == 0, err.decode()
     assert api.token not in err.decode()
+    assert "Traceback" not in err.decode()
+
+
+# A part of the bot that never stops (a platform that never answers, say), then bot.py run.
+NEVER_STOPPING = """
+import asyncio, sys
+sys.path.insert(0, sys.argv[1])
+from wardbot import web
+
+async def never(self):
+    await asyncio.Event().wait()
+
+web.AsgiServer.stop = never
+import bot
+sys.exit(bot.main(["run"]))
+"""
+
+
+async def test_a_second_ctrl_c_stops_a_bot_that_is_slow_to_stop(
+    ward_files: Path, tmp_path: Path
+) -> None:
+    """The first Ctrl-C stops the bot gently, each part given its time; a second one was
+    swallowed, and the operator waited for parts that might never stop."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "WEB_CHAT": "on",
+        "SEMANTIC_MATCHING": "off",
+        "HTTP_PORT": str(free_port()),
+        "FAQ_FILE": str(ward_files / "faq.yaml"),
+        "CONTENT_DIR": str(ward_files / "content"),
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        NEVER_STOPPING,
+        str(ROOT),
+        cwd=tmp_path,
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    try:
+        for line_starts, then in (("running;", "first"), ("stopping", "second")):
+            while line_starts not in (line := (await process.stderr.readline()).decode()):
+                assert line, f"bot.py run ended before the {then} Ctrl-C"
+            process.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 128 + signal.SIGINT
     assert "Traceback" not in err.decode()
 
 

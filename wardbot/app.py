@@ -271,7 +271,11 @@ async def _serve(
             details[channel.name] = status
     if follower is not None:
         details[follower.name] = follower.status
-    web = AsgiServer(web_app(routes, checks, details), port=settings.http_port)
+    web = AsgiServer(
+        web_app(routes, checks, details),
+        port=settings.http_port,
+        trusted_proxies=settings.forwarded_allow_ips,
+    )
     await web.start()
     log.info("web server on port %d (/healthz)", settings.http_port)
     try:
@@ -437,11 +441,19 @@ async def _purge_old(
 
 @contextlib.contextmanager
 def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGTERM and Ctrl-C set `stop`: a gentle stop, each part given its time. A second
+    Ctrl-C meanwhile stops at once (KeyboardInterrupt: bot.py exits with 130)."""
     loop = asyncio.get_running_loop()
     installed = []
+
+    def on_signal(sig: signal.Signals) -> None:
+        if sig == signal.SIGINT and stop.is_set():
+            raise KeyboardInterrupt  # out of the event loop (asyncio lets it through)
+        stop.set()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal, sig)
             installed.append(sig)
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread / Windows
             pass

@@ -57,9 +57,11 @@ class ChannelSpec:
 
 # Telegram's rule for a webhook's secret_token: setWebhook refuses anything else.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# A bot token as @BotFather and Zalo give it: the bot's number, a colon, its secret.
+# A bot token as @BotFather and Zalo give it: the bot's id, a colon, its secret. Telegram's
+# id is a number; Zalo documents only `<bot_id>:<secret>`, so anything without a space is
+# left for Zalo to judge.
 _TELEGRAM_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
-_ZALO_TOKEN = re.compile(r"[0-9]+:\S+")
+_ZALO_TOKEN = re.compile(r"[^\s:]+:\S+")
 
 
 def _token_check(name: str, token: str, shape: re.Pattern[str], example: str) -> None:
@@ -72,7 +74,7 @@ def _token_check(name: str, token: str, shape: re.Pattern[str], example: str) ->
         )
     if not shape.fullmatch(token):
         raise ConfigError(
-            f"{name} is not a bot token: one looks like {example} (the bot's number, a "
+            f"{name} is not a bot token: one looks like {example} (the bot's id, a "
             "colon, then its secret, with no space); copy it again whole"
         )
 

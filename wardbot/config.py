@@ -163,6 +163,9 @@ class Settings:
     # The web chat (handlers.webchat): on or off, the sites that may embed its widget, and
     # how long a browser session's history is kept.
     web_chat: bool = False
+    # Whom the web server believes when X-Forwarded-For names the client (uvicorn's
+    # default: a reverse proxy on this machine).
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     web_allowed_origins: tuple[str, ...] = ()
     web_history_days: int = 30
     zalo_bot_url: str | None = None  # the ward's Zalo bot, offered to web visitors for alerts
@@ -296,8 +299,8 @@ def _config_error(error: ValidationError) -> ConfigError:
 
 class Environment(BaseSettings):
     """The environment variables Settings is read from, each checked on its own: Settings'
-    fields and defaults (and FORWARDED_ALLOW_IPS, read by uvicorn itself), each read from
-    the variable of its name in capitals (HTTP_PORT) unless it names another."""
+    fields and defaults, each read from the variable of its name in capitals (HTTP_PORT)
+    unless it names another."""
 
     model_config = SettingsConfigDict(
         alias_generator=str.upper,
@@ -329,7 +332,7 @@ class Environment(BaseSettings):
     staff_chat_id: int | None = None
     staff_signature: str = Settings.staff_signature
     office_hours: OfficeHours | None = None
-    forwarded_allow_ips: Items = ()
+    forwarded_allow_ips: Items = Settings.forwarded_allow_ips
     web_chat: Switch = Settings.web_chat
     web_allowed_origins: Items = ()
     web_history_days: Annotated[int, _whole("a number of days", 1)] = Settings.web_history_days

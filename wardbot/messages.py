@@ -702,11 +702,12 @@ def announce_kept_unserved(target: str) -> str:
     )
 
 
-def announce_failed(target: str, source: str, why: str) -> str:
-    """`announce` copied the notice, then could not index it or queue its alerts."""
+def announce_failed(target: str, again: str, why: str) -> str:
+    """`announce` copied the notice, then could not index it or queue its alerts; `again`:
+    the command to run again, as the shell takes it."""
     return (
         f"{target} đã nằm trong thư mục thông báo nhưng chưa lập chỉ mục hay xếp tin báo được "
-        f"({why}); bot đang chạy sẽ tự nhận tệp, hoặc chạy lại: bot.py announce {source}"
+        f"({why}); bot đang chạy sẽ tự nhận tệp, hoặc chạy lại: {again}"
     )
 
 

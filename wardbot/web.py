@@ -50,8 +50,17 @@ class _Server(uvicorn.Server):
 class AsgiServer:
     """Serve an ASGI app on a host and port (or an already bound socket) in this loop."""
 
-    def __init__(self, app: Starlette, host: str = "0.0.0.0", port: int = 8080) -> None:  # noqa: S104 - a container's server listens on every interface
+    def __init__(
+        self,
+        app: Starlette,
+        host: str = "0.0.0.0",  # noqa: S104 - a container's server listens on every interface
+        port: int = 8080,
+        trusted_proxies: Sequence[str] | None = None,
+    ) -> None:
+        """`trusted_proxies`: whose X-Forwarded-For names the client (Settings'
+        forwarded_allow_ips); None: uvicorn's reading of FORWARDED_ALLOW_IPS."""
         self.app = app
+        self.trusted_proxies = None if trusted_proxies is None else list(trusted_proxies)
         self.host = host
         self.port = port
         self._server: _Server | None = None
@@ -73,6 +82,7 @@ class AsgiServer:
             access_log=False,
             lifespan="off",
             server_header=False,
+            forwarded_allow_ips=self.trusted_proxies,
         )
         self._server = server = _Server(config)
         self._task = asyncio.create_task(server.serve(sockets=[sock]))
