@@ -624,6 +624,8 @@ def test_admin_ids_take_the_channel_in_any_case_and_match_the_admin(bot: Bot) ->
         ("telegram:@tuan", "telegram:@tuan"),  # a username, not the numeric id
         ("telegram:", "telegram:"),
         ("zalo:8a1b 2c", "zalo:8a1b 2c"),
+        # Telegram's stand-in for any anonymous group administrator, not a person.
+        ("telegram:1087968824", "telegram:1087968824"),
     ],
 )
 def test_an_admin_id_that_could_never_match_is_a_configuration_error(

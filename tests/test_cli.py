@@ -1193,6 +1193,29 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
 
 
 @pytest.mark.parametrize(
+    ("url", "line"),
+    [
+        ("https://bot.phuong2.vn:8080", "PUBLIC_URL's port 8080: Telegram posts to webhooks on"),
+        ("https://bot.phuong2.vn:99999", "PUBLIC_URL's port must be a number from 1 to 65535"),
+    ],
+)
+def test_a_webhook_address_telegram_cannot_post_to_stops_the_bot_at_start(
+    ward, monkeypatch, capsys, url, line
+):
+    """Telegram's setWebhook refuses any port but 443, 80, 88 and 8443, once the bot runs."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret-Webhook_token")
+    monkeypatch.setenv("PUBLIC_URL", url)
+    assert bot.main(["check", *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"configuration: {line}")
+    assert captured.err.count("\n") == 1 and captured.out == ""
+    for port in ("", ":443", ":8443", ":88"):  # the ports Telegram posts to are taken
+        monkeypatch.setenv("PUBLIC_URL", f"https://bot.phuong2.vn{port}/ward")
+        assert bot.main(["check", *ward]) == 0
+
+
+@pytest.mark.parametrize(
     ("name", "value", "line"),
     [
         # `docker run --env-file` keeps the quotes of TELEGRAM_BOT_TOKEN="..." in the value.

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
 
 from starlette.routing import BaseRoute
 
@@ -85,6 +86,10 @@ def _base_check(name: str, base: str) -> None:
         raise ConfigError(f"{name} must be a web address starting with http:// or https://")
 
 
+# The only ports Telegram's setWebhook accepts in a webhook's address.
+TELEGRAM_WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
+
+
 def _telegram_checks(settings: Settings) -> None:
     if settings.telegram_token:
         _token_check(
@@ -93,6 +98,15 @@ def _telegram_checks(settings: Settings) -> None:
     _base_check("TELEGRAM_BASE_URL", settings.telegram_base_url)
     if settings.public_url and not settings.telegram_webhook_secret:
         raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
+    try:
+        port = urlsplit(settings.public_url or "").port
+    except ValueError:  # "https://bot.example.vn:99999"
+        raise ConfigError("PUBLIC_URL's port must be a number from 1 to 65535") from None
+    if port is not None and port not in TELEGRAM_WEBHOOK_PORTS:
+        raise ConfigError(
+            f"PUBLIC_URL's port {port}: Telegram posts to webhooks on ports 443, 80, 88 or "
+            "8443 only (put the bot behind a proxy on one of them)"
+        )
     secret = settings.telegram_webhook_secret
     if secret and not _TELEGRAM_SECRET.fullmatch(secret):
         raise ConfigError(

@@ -116,6 +116,10 @@ ADMIN_CHANNELS = {
 }
 
 
+# Telegram's GroupAnonymousBot: the sender of a group administrator's anonymous messages.
+TELEGRAM_ANONYMOUS_ADMIN = "1087968824"
+
+
 def admin_id(entry: str) -> str:
     """One ADMIN_IDS entry as is_admin compares it ("Telegram: 123" is "telegram:123");
     ConfigError naming the entry when its channel is unknown or its id malformed, since
@@ -132,6 +136,11 @@ def admin_id(entry: str) -> str:
     if not pattern.fullmatch(user):
         raise ConfigError(
             f"ADMIN_IDS entry {entry!r}: a {channel.capitalize()} user id is {shape} ({how})"
+        )
+    if channel == "telegram" and user == TELEGRAM_ANONYMOUS_ADMIN:
+        raise ConfigError(
+            f"ADMIN_IDS entry {entry!r} is the id Telegram shows for any group administrator "
+            f"writing anonymously, not a person: use the admin's own id ({how})"
         )
     return f"{channel}:{user}"
 
