@@ -622,13 +622,19 @@ class Conversation:
         answer = await self._ask(chat, question, typing, sender)
         if answer.answered and answer.best is not None:
             return _with_button(await self._document_reply(answer.best.doc), follow)
-        staff = None
-        if self.desk is not None and chat.private:
-            try:
-                staff = (await self.desk.offer(chat, question), self.desk.ask_button())
-            except Exception:  # without the offer, the hotline is still there
-                log.exception("could not keep the question to offer it to staff")
+        staff = await self._staff_offer(chat, question)
         return _with_button(no_answer_reply(answer, self.settings, staff), follow)
+
+    async def _staff_offer(self, chat: ChatRef, question: str) -> tuple[str, Button] | None:
+        """In a private chat with ward staff set up: `question` kept in case the resident
+        accepts, with the sentence explaining the offer and its button; else None."""
+        if self.desk is None or not chat.private:
+            return None
+        try:
+            return (await self.desk.offer(chat, question), self.desk.ask_button())
+        except Exception:  # without the offer, the hotline is still there
+            log.exception("could not keep the question to offer it to staff")
+            return None
 
     async def _wrong(self, chat: ChatRef, sender: str | None) -> Reply:
         """The resident says the last answer missed ("sai rồi", "không phải"): sorry; the
@@ -659,11 +665,7 @@ class Conversation:
                 wrong = answer.best.doc.id if answer.answered and answer.best else None
                 others = (hit for hit in answer.results if hit.doc.id != wrong)
                 offers = tuple(itertools.islice(others, WRONG_OFFERS))
-            if self.desk is not None and chat.private:
-                try:
-                    staff = (await self.desk.offer(chat, question), self.desk.ask_button())
-                except Exception:  # without the offer, the hotline is still there
-                    log.exception("could not keep the question to offer it to staff")
+            staff = await self._staff_offer(chat, question)
         s = self.settings
         text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=bool(offers))
         if staff is not None:
