@@ -642,6 +642,16 @@ def test_announce_publishes_a_valid_notice(ward, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "2025-01-10-tiem-chung-soi"
 
 
+def bhyt_notice(folder: Path, today: str) -> Path:
+    """A notice of `today` (ISO) on the bhyt topic, written in `folder` for `announce`."""
+    notice = folder / f"{today}-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    return notice
+
+
 def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, capsys, monkeypatch):
     data = tmp_path / "data"
 
@@ -654,11 +664,7 @@ def test_announce_queues_one_alert_per_follower_of_its_topics(ward, tmp_path, ca
 
     asyncio.run(followers())
     today = dt.date.today().isoformat()
-    notice = tmp_path / f"{today}-the-bhyt.md"
-    notice.write_text(
-        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
-        encoding="utf-8",
-    )
+    notice = bhyt_notice(tmp_path, today)
     assert bot.main(["announce", str(notice), *ward]) == 0
     # The ward runs Telegram only: its Zalo follower (from when it ran Zalo) gets nothing,
     # no alert waits for a channel that does not run, and the count says so.
@@ -709,11 +715,7 @@ def test_announce_without_a_token_leaves_the_alerts_to_the_bot(ward, tmp_path, c
 
     asyncio.run(followers())
     today = dt.date.today().isoformat()
-    notice = tmp_path / f"{today}-the-bhyt.md"
-    notice.write_text(
-        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
-        encoding="utf-8",
-    )
+    notice = bhyt_notice(tmp_path, today)
     assert bot.main(["announce", str(notice), *ward]) == 0
     out = capsys.readouterr().out
     assert "chưa xếp tin báo" in out and "TELEGRAM_BOT_TOKEN" in out
@@ -758,11 +760,7 @@ def test_announce_beside_a_running_bot_counts_the_alerts_the_bot_queued_first(
 
     monkeypatch.setattr(publish, "publish", copied_then_seen_by_the_bot)
     today = dt.date.today().isoformat()
-    notice = tmp_path / f"{today}-the-bhyt.md"
-    notice.write_text(
-        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
-        encoding="utf-8",
-    )
+    notice = bhyt_notice(tmp_path, today)
     assert bot.main(["announce", str(notice), *ward]) == 0
     assert "đã xếp 2 tin báo" in capsys.readouterr().out
     monkeypatch.setattr(publish, "publish", copy)
@@ -875,11 +873,7 @@ def test_announce_checks_against_what_the_bot_serves_while_faq_yaml_is_broken(
     # Its topic is one the bot still serves, from the last good copy: published, and
     # staff are told faq.yaml is broken.
     today = dt.date.today().isoformat()
-    notice = tmp_path / f"{today}-the-bhyt.md"
-    notice.write_text(
-        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
-        encoding="utf-8",
-    )
+    notice = bhyt_notice(tmp_path, today)
     assert bot.main(["announce", str(notice), *ward]) == 0
     captured = capsys.readouterr()
     assert "đã đăng" in captured.out and "không có trong phần topics:" not in captured.err
@@ -901,11 +895,7 @@ def test_announce_with_no_usable_faq_at_all_does_not_call_the_topics_unknown(
     faq = tmp_path / "faq.yaml"
     faq.write_text("topics: [\nfaq:\n", encoding="utf-8")  # a fresh data folder: no good copy
     today = dt.date.today().isoformat()
-    notice = tmp_path / f"{today}-the-bhyt.md"
-    notice.write_text(
-        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
-        encoding="utf-8",
-    )
+    notice = bhyt_notice(tmp_path, today)
     # As the bot serves it and `check` reports it: the notice, its topics not known yet.
     assert bot.main(["announce", str(notice), *ward]) == 0
     captured = capsys.readouterr()
@@ -920,11 +910,7 @@ def test_announce_run_again_as_told_after_a_failure_publishes_the_same_notice(
     to run it again, and do, with the same command: the notice is published then, not
     refused as a second notice of that name (which they would rename and publish twice)."""
     today = dt.date.today().isoformat()
-    notice = tmp_path / f"{today}-the-bhyt.md"
-    notice.write_text(
-        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
-        encoding="utf-8",
-    )
+    notice = bhyt_notice(tmp_path, today)
     with read_only_folder(tmp_path / "data"):
         assert bot.main(["announce", str(notice), *ward]) == 1
     err = capsys.readouterr().err
@@ -947,12 +933,8 @@ def test_announce_tells_the_very_command_to_run_again(ward, tmp_path, capsys):
     import shlex
 
     today = dt.date.today().isoformat()
-    notice = tmp_path / "Thông báo mới" / f"{today}-the-bhyt.md"
-    notice.parent.mkdir()
-    notice.write_text(
-        f"---\ntitle: Phát thẻ BHYT\ndate: {today}\ntopics: [bhyt]\n---\nNhận thẻ tại phường.\n",
-        encoding="utf-8",
-    )
+    (tmp_path / "Thông báo mới").mkdir()
+    notice = bhyt_notice(tmp_path / "Thông báo mới", today)
     with read_only_folder(tmp_path / "data"):
         assert bot.main(["announce", str(notice), *ward]) == 1
     told = capsys.readouterr().err.rpartition("chạy lại: ")[2].strip()
