@@ -1197,6 +1197,23 @@ def test_a_webhook_address_telegram_cannot_post_to_stops_the_bot_at_start(
         assert bot.main(["check", *ward]) == 0
 
 
+@pytest.mark.parametrize("port", [":99999", ":443a", ":-1"])
+def test_a_webhook_address_with_no_port_number_stops_a_zalo_only_bot_at_start(
+    ward, monkeypatch, capsys, port
+):
+    """Zalo would be given a webhook address it can never post to: said at start, in one
+    line, whichever channels run."""
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1234567890:z4lo-test")
+    monkeypatch.setenv("ZALO_WEBHOOK_SECRET", "s3cret-Webhook_token")
+    monkeypatch.setenv("PUBLIC_URL", f"https://bot.phuong2.vn{port}/ward")
+    assert bot.main(["check", *ward]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "configuration: PUBLIC_URL's port must be a number from 1 to 65535\n"
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.phuong2.vn:8443/ward")
+    assert bot.main(["check", *ward]) == 0, capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("name", "value", "line"),
     [

@@ -98,10 +98,7 @@ def _telegram_checks(settings: Settings) -> None:
     _base_check("TELEGRAM_BASE_URL", settings.telegram_base_url)
     if settings.public_url and not settings.telegram_webhook_secret:
         raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
-    try:
-        port = urlsplit(settings.public_url or "").port
-    except ValueError:  # "https://bot.example.vn:99999"
-        raise ConfigError("PUBLIC_URL's port must be a number from 1 to 65535") from None
+    port = urlsplit(settings.public_url or "").port  # a number: Settings.validate
     if port is not None and port not in TELEGRAM_WEBHOOK_PORTS:
         raise ConfigError(
             f"PUBLIC_URL's port {port}: Telegram posts to webhooks on ports 443, 80, 88 or "

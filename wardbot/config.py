@@ -213,6 +213,10 @@ class Settings:
                 "PUBLIC_URL must be the https:// address of this bot, such as "
                 "https://bot.phuong2.gov.vn (Telegram and Zalo require https)"
             )
+        try:
+            _port = urlsplit(self.public_url or "").port  # parsed when read
+        except ValueError:  # "https://bot.example.vn:99999", "https://bot.example.vn:443a"
+            raise ConfigError("PUBLIC_URL's port must be a number from 1 to 65535") from None
         channels.check(self)
         if self.staff_chat_id is not None and not self.telegram_token:
             raise ConfigError(
