@@ -440,6 +440,12 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             print(format_table(list(reports.items())))
             wrongly = ", ".join(f"{n} {r.answered_wrongly()}" for n, r in reports.items())
             print(f"answered wrongly (a wrong entry, or out of scope): {wrongly}")
+            helped = ", ".join(
+                f"{n} {share:.3f}"
+                for n, r in reports.items()
+                if (share := r.answered_or_offered()) is not None
+            )
+            print(f"answerable questions answered right, or the right entry offered: {helped}")
             for name, report in reports.items() if args.by_section else ():
                 print(format_sections(report, sections[name], name))
         ranker = fit.fit(data)

@@ -995,6 +995,10 @@ def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward,
     assert "leave-one-ward-out" in out
     rows = _table(out)
     assert list(rows)[:3] == ["north", "south", "mean"]
+    helped = re.search(r"answered right, or the right entry offered: north (\S+), south (\S+)", out)
+    assert helped is not None
+    for share, ward_name in zip(helped.groups(), ("north", "south"), strict=True):
+        assert float(share) >= float(rows[ward_name][1])  # answered right counts too
     assert f"wrote {out_file}" in out
     ranker = ranking.load_ranker(out_file)
     assert ranker.trained_on == ("north", "south")

@@ -170,3 +170,29 @@ def test_sections_tell_ranking_from_answering_and_count_wrong_answers(tmp_path):
     assert report.answered_wrongly() == 2
     last = format_sections(report, load_sections(path)).splitlines()[-1]
     assert last.split(maxsplit=4) == ["3", "0.000", "0.500", "2", ALL_SECTIONS]
+
+
+def test_an_offer_holding_the_right_entry_counts_as_one_tap_from_the_answer(tmp_path):
+    """Not answered but offered among the choices counts; offered only the wrong ones, or
+    out of scope, does not."""
+    path = tmp_path / "questions.yaml"
+    path.write_text(
+        "- {q: answered right, expect: [x]}\n"
+        "- {q: offered right second, expect: [x]}\n"
+        "- {q: offered wrong only, expect: [x]}\n"
+        "- {q: out of scope, expect: []}\n",
+        encoding="utf-8",
+    )
+
+    def hit(doc_id: str) -> Hit:
+        return Hit(type="faq", id=doc_id, title="", score=0.5, doc=None)
+
+    replies = {
+        "answered right": Answer("", True, (hit("x"),)),
+        "offered right second": Answer("", False, (hit("y"), hit("x")), (hit("y"), hit("x"))),
+        "offered wrong only": Answer("", False, (hit("y"), hit("x")), (hit("y"),)),
+        "out of scope": Answer("", False, (hit("x"),), (hit("x"),)),
+    }
+    report = Report.collect(replies.__getitem__, load_questions(path))
+    assert report.answered_or_offered() == 2 / 3
+    assert Report().answered_or_offered() is None

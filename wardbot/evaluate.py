@@ -47,6 +47,14 @@ class Outcome:
         return top is not None and top.id in self.question.expect
 
     @property
+    def offered_right(self) -> bool:
+        """Not answered, but a right entry is among the choices offered ("Có phải anh/chị
+        muốn hỏi..."): the resident is one tap from the answer."""
+        return not self.answer.answered and any(
+            hit.id in self.question.expect for hit in self.answer.offers
+        )
+
+    @property
     def answered_wrongly(self) -> bool:
         """Answered with a wrong entry, or answered what it should have declined: what
         costs a resident a wasted trip, unlike an honest "I don't know"."""
@@ -100,6 +108,14 @@ class Report:
 
     def answered_wrongly(self) -> int:
         return sum(o.answered_wrongly for o in self.outcomes)
+
+    def answered_or_offered(self) -> float | None:
+        """Share of answerable questions answered right or whose right entry is offered
+        among the choices (None without answerable questions)."""
+        answerable = self.answerable
+        if not answerable:
+            return None
+        return sum(o.correct or o.offered_right for o in answerable) / len(answerable)
 
     def misses(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.correct]
