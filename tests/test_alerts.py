@@ -409,6 +409,48 @@ async def test_a_new_notice_like_one_removed_is_still_news(ward: Ward) -> None:
     assert ward.channel.chats() == ["1"] * 7
 
 
+async def test_a_notice_alerted_once_its_topic_was_added_is_not_alerted_again_when_renamed(
+    ward: Ward,
+) -> None:
+    """A notice first published without a topic, alerted once staff added one, then
+    renamed with a typo in its title fixed: the same notice, not news (its text was not
+    kept when it was alerted, so it was taken for a new one)."""
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", body=SCHEDULE)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [], "no topic yet"
+    write_notice(
+        ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", topics="bhyt", body=SCHEDULE
+    )
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+    await in_place_of(ward, notice, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", SCHEDULE)
+    assert ward.channel.chats() == ["1"], "not alerted again"
+
+
+async def test_a_notice_alerted_by_an_earlier_version_is_not_alerted_again_when_renamed(
+    ward: Ward,
+) -> None:
+    """A notice alerted before the bot kept notices' text (its row has none), renamed
+    with its title's typo fixed after the upgrade: the text it had when the bot last saw
+    it tells it is the same notice."""
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(
+        ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", topics="bhyt", body=SCHEDULE
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    await ward.store.db.execute("UPDATE seen_announcements SET text_digest = NULL")
+    await ward.store.db.commit()
+    await ward.alerts.sync()  # the upgraded bot looks at its notices (at its start)
+
+    await in_place_of(ward, notice, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", SCHEDULE)
+    assert ward.channel.chats() == ["1"], "not alerted again"
+
+
 async def test_two_notices_with_one_title_the_same_day_are_two_notices(ward: Ward) -> None:
     await follow(ward, "1", "bhyt")
     title = "Thông báo lịch cắt điện"

@@ -376,12 +376,16 @@ def _text_digest(body: str) -> str:
     return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
 
 
+def _digest_of(notice: NoticeRef) -> str | None:
+    return _text_digest(notice.body()) if notice.body is not None else None
+
+
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
     """The id of the alerted notice that `notice` is under a new name (its file renamed),
     taken from `gone` (one new name for each old one): of the same date, with the same
-    title, or with a typo of it fixed (`_typo_of`) when the text is the same word for word.
-    Next week's schedule in place of this week's (other numbers), or another text under a
-    look-alike title, is a new notice."""
+    title, or with a typo of it fixed (`_typo_of`) when the text is the same word for word
+    (as last seen). Next week's schedule in place of this week's (other numbers), or
+    another text under a look-alike title, is a new notice."""
     if not notice.title:
         return None
     same_day = [old for old in gone if old.date == notice.date]
@@ -389,7 +393,7 @@ def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
     if match is None and notice.body is not None:
         typos = [old for old in same_day if old.text_digest and _typo_of(old.title, notice.title)]
         if typos:
-            digest = _text_digest(notice.body())
+            digest = _digest_of(notice)
             match = next((old for old in typos if old.text_digest == digest), None)
     if match is None:
         return None
@@ -854,6 +858,7 @@ class Store:
         # Known notices as they read now (only those edited since: this runs on every
         # change to content/): a renamed one is compared with its last version.
         known = {row[0]: (row[2], row[3]) for row in rows}
+        digests = {row[0]: row[5] for row in rows}
         await self._db.executemany(
             "UPDATE seen_announcements SET title = ?, date = ? WHERE id = ?",
             [
@@ -881,8 +886,10 @@ class Store:
         for notice in notices:
             worth = baseline is not None and notice.alert and bool(notice.topics)
             if alerted.get(notice.id):
-                # Alerted already, or there when the bot was installed; its topics
-                # corrected since, the followers of the new ones hear of it.
+                # Alerted already, or there when the bot was installed: its text as it
+                # reads now tells it if it is renamed next (`_renamed_from`).
+                await self._keep_digest(notice, digests.get(notice.id))
+                # Its topics corrected since, the followers of the new ones hear of it.
                 before = alerted_for.get(notice.id)
                 if worth and before is not None and set(notice.topics) - set(before):
                     queued[notice.id] = await self._queue_alerts(notice, now, channels, before)
@@ -914,13 +921,14 @@ class Store:
                         notice.title or None,
                         notice.date or None,
                         topics,
-                        _text_digest(notice.body()) if worth and notice.body else None,
+                        _digest_of(notice) if notice.alert and notice.topics else None,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
                 await self._db.execute(
-                    "UPDATE seen_announcements SET alerted = 1, topics = ? WHERE id = ?",
-                    (topics, notice.id),
+                    "UPDATE seen_announcements SET alerted = 1, topics = ?, text_digest = ? "
+                    "WHERE id = ?",
+                    (topics, _digest_of(notice), notice.id),
                 )
             same = _renamed_from(notice, gone) if worth else None
             if same is not None:
@@ -963,6 +971,18 @@ class Store:
             elif first_seen:
                 queued[notice.id] = 0
         return None if baseline is None else queued
+
+    async def _keep_digest(self, notice: NoticeRef, kept: str | None) -> None:
+        """Keep the text of an alerted notice that could still be news (recent, current,
+        with a topic: only those are matched by `_renamed_from`) as it reads now: edited
+        since its alert, or alerted by an earlier version that kept no text."""
+        if not (notice.alert and notice.topics) or notice.body is None:
+            return
+        digest = _digest_of(notice)
+        if digest != kept:
+            await self._db.execute(
+                "UPDATE seen_announcements SET text_digest = ? WHERE id = ?", (digest, notice.id)
+            )
 
     async def renames(self) -> dict[str, str]:
         """Each notice whose file was renamed -> the id it was renamed to (migration 14)."""
