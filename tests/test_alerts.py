@@ -451,6 +451,27 @@ async def test_a_notice_alerted_by_an_earlier_version_is_not_alerted_again_when_
     assert ward.channel.chats() == ["1"], "not alerted again"
 
 
+async def test_a_new_notice_in_place_of_a_deleted_one_with_its_title_is_news(ward: Ward) -> None:
+    """A notice deleted and another written under the same title the same day, with
+    another text (today's second power cut, in another neighbourhood), is a new notice:
+    its followers are alerted. Renamed with its text unchanged, it is the same notice,
+    even when its text was edited before the rename."""
+    await follow(ward, "1", "bhyt")
+    title = "Thông báo lịch cắt điện"
+    kp1 = write_notice(ward.content, "cat-dien", title, topics="bhyt", body="Khu phố 1, 8 giờ.")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    kp3 = await in_place_of(ward, kp1, "cat-dien-kp3", title, "Khu phố 3, 13 giờ.")
+    assert ward.channel.chats() == ["1", "1"]
+    (reply,) = ward.channel.sent[-1][1]
+    assert "Khu phố 3" in reply.text and reply.buttons[0].action == f"full:{kp3}"
+
+    write_notice(ward.content, "cat-dien-kp3", title, topics="bhyt", body="Khu phố 3, 14 giờ.")
+    assert await ward.watcher.refresh()  # edited in place: no alert
+    await in_place_of(ward, kp3, "cat-dien-khu-pho-3", title, "Khu phố 3, 14 giờ.")
+    assert ward.channel.chats() == ["1", "1"], "renamed: not alerted again"
+
+
 async def test_two_notices_with_one_title_the_same_day_are_two_notices(ward: Ward) -> None:
     await follow(ward, "1", "bhyt")
     title = "Thông báo lịch cắt điện"
@@ -717,7 +738,7 @@ async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_ri
     await follow(ward, "4", "cu-tru")
     renamed = ward.content / f"{TODAY.isoformat()}-trao-hoc-bong.md"
     path.unlink()
-    renamed.write_text(text.format(TODAY, "topics: [hoc-bong, cu-tru]\n", body), "utf-8")
+    renamed.write_text(text.format(TODAY, "topics: [hoc-bong, cu-tru]\n", body + " Sửa."), "utf-8")
     assert await ward.watcher.refresh()
     await ward.sender.drain()
     assert sorted(c for c in ward.channel.chats() if c != ADMIN.chat_id) == ["1", "2", "3", "4"]

@@ -382,19 +382,33 @@ def _digest_of(notice: NoticeRef) -> str | None:
 
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
     """The id of the alerted notice that `notice` is under a new name (its file renamed),
-    taken from `gone` (one new name for each old one): of the same date, with the same
-    title, or with a typo of it fixed (`_typo_of`) when the text is the same word for word
-    (as last seen). Next week's schedule in place of this week's (other numbers), or
-    another text under a look-alike title, is a new notice."""
-    if not notice.title:
-        return None
+    taken from `gone` (one new name for each old one): of the same date and text word for
+    word (as last seen), with the same title or a typo of it fixed (`_typo_of`). Another
+    text under the same title (today's second power cut, in another neighbourhood, put in
+    place of the first), next week's schedule in place of this week's (other numbers), or
+    another text under a look-alike title, is a new notice. An old notice whose text is
+    not known (none seen since it was alerted) is matched by its title alone."""
     same_day = [old for old in gone if old.date == notice.date]
-    match = next((old for old in same_day if old.title == notice.title), None)
-    if match is None and notice.body is not None:
-        typos = [old for old in same_day if old.text_digest and _typo_of(old.title, notice.title)]
-        if typos:
-            digest = _digest_of(notice)
-            match = next((old for old in typos if old.text_digest == digest), None)
+    if not notice.title or not same_day:
+        return None
+    digest = _digest_of(notice)
+    match = next(
+        (
+            old
+            for old in same_day
+            if old.title == notice.title and old.text_digest in (None, digest)
+        ),
+        None,
+    )
+    if match is None and digest is not None:
+        match = next(
+            (
+                old
+                for old in same_day
+                if old.text_digest == digest and _typo_of(old.title, notice.title)
+            ),
+            None,
+        )
     if match is None:
         return None
     gone.remove(match)
@@ -813,9 +827,9 @@ class Store:
         (a wrong one corrected) is alerted to that topic's followers who follow none of the
         topics it was alerted for.
 
-        `notices` are all the notices there are now. A new one with the title and date of
-        one already alerted that is no longer among them (its file left content/), or that
-        title with a typo fixed (`_renamed_from`), is the
+        `notices` are all the notices there are now. A new one with the title, date and
+        text of one already alerted that is no longer among them (its file left content/),
+        or that title with a typo fixed (`_renamed_from`), is the
         same notice under a new name (its file renamed): it is not alerted again, and the
         alerts for the old name still waiting go out for the new one (a rename mid fan-out
         loses none). While both are there they are two notices (a power cut in two
