@@ -964,6 +964,33 @@ async def test_a_malformed_notice_is_skipped_and_reported_to_admins(ward: Ward) 
     assert ward.engine.document(good) is not None
 
 
+async def test_a_notice_whose_topic_is_written_by_its_name_reaches_its_followers(
+    ward: Ward,
+) -> None:
+    """Staff write the topic as residents see it ("Bảo hiểm y tế", "BHYT") instead of its
+    id: the notice is published under that topic, its followers are alerted, and admins
+    are told once how to write it."""
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "hoc-bong")
+    notice = write_notice(ward.content, "the-moi", "Đổi thẻ đợt 3", topics="Bảo hiểm y tế")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    sent = {chat: replies for chat, replies, _ in ward.channel.sent}
+    assert set(sent) == {"1", ADMIN.chat_id}
+    assert ward.engine.document(notice).topics == ("bhyt",)
+    note = sent[ADMIN.chat_id][0].text
+    assert (
+        f"{notice}.md:4: dòng topics: hãy viết mã chủ đề: 'bhyt' thay cho 'Bảo hiểm y tế'" in note
+    )
+    write_notice(ward.content, "hoc-bong", "Học bổng đợt 2", topics="HOC-BONG")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat in ward.channel.chats() if chat != ADMIN.chat_id) == ["1", "2"]
+    notes = [replies[0].text for chat, replies, _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(notes) == 2 and "thay cho 'HOC-BONG'" in notes[1]
+    assert sum("thay cho 'Bảo hiểm y tế'" in note for note in notes) == 1, "told once"
+
+
 @contextlib.contextmanager
 def released(fifo: Path) -> Iterator[None]:
     """If a reader is stuck on `fifo` (the bug), end its wait so the test can fail, not hang."""
