@@ -419,16 +419,16 @@ async def test_a_notice_alerted_once_its_topic_was_added_is_not_alerted_again_wh
     notice = write_notice(ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", body=SCHEDULE)
     await ward.watcher.refresh()
     await ward.sender.drain()
-    assert ward.channel.chats() == [], "no topic yet"
+    assert ward.channel.chats() == [ADMIN.chat_id], "no topic yet: only admins are told"
     write_notice(
         ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", topics="bhyt", body=SCHEDULE
     )
     assert await ward.watcher.refresh()
     await ward.sender.drain()
-    assert ward.channel.chats() == ["1"]
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
 
     await in_place_of(ward, notice, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", SCHEDULE)
-    assert ward.channel.chats() == ["1"], "not alerted again"
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"], "not alerted again"
 
 
 async def test_a_notice_alerted_by_an_earlier_version_is_not_alerted_again_when_renamed(
@@ -686,17 +686,18 @@ async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fi
     path.write_text(text.format(mistake), encoding="utf-8")
     await ward.watcher.refresh()
     await ward.sender.drain()
-    assert ward.channel.sent == []
+    told = ward.channel.chats()  # admins, of a notice in no topic
+    assert told in ([], [ADMIN.chat_id])
     path.write_text(text.format(fixed), encoding="utf-8")  # a minute later
     assert await ward.watcher.refresh()
     await ward.sender.drain()
-    assert ward.channel.chats() == ["1"]
+    assert ward.channel.chats() == [*told, "1"]
     # Alerted once: a later edit, or a restart, does not alert again.
     path.write_text(text.format(fixed).replace("tại trường", "tại nhà văn hóa"), "utf-8")
     assert await ward.watcher.refresh()
     await ward.alerts.sync()
     await ward.sender.drain()
-    assert ward.channel.chats() == ["1"]
+    assert ward.channel.chats() == [*told, "1"]
 
 
 async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_right_one(
@@ -989,6 +990,40 @@ async def test_a_notice_whose_topic_is_written_by_its_name_reaches_its_followers
     notes = [replies[0].text for chat, replies, _ in ward.channel.sent if chat == ADMIN.chat_id]
     assert len(notes) == 2 and "thay cho 'HOC-BONG'" in notes[1]
     assert sum("thay cho 'Bảo hiểm y tế'" in note for note in notes) == 1, "told once"
+
+
+async def test_admins_hear_once_of_a_new_notice_that_reaches_nobody_for_want_of_a_topic(
+    ward: Ward,
+) -> None:
+    """A notice dropped into content/ with no topics: line and no topic's keyword in it
+    alerts nobody: admins are told once, with how to fix it (as `announce` tells), and
+    once fixed its followers are alerted."""
+    await follow(ward, "1", "cu-tru")
+    notice = write_notice(ward.content, "hop-to", "Lịch họp tổ dân phố tháng 8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ((chat, (note,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert "“Lịch họp tổ dân phố tháng 8”" in note.text and f"{notice}.md" in note.text
+    assert "thêm dòng topics: [mã chủ đề]" in note.text
+
+    path = ward.content / f"{notice}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "Sửa.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 1, "told once"
+    write_notice(ward.content, "hop-to", "Lịch họp tổ dân phố tháng 8", topics="cu-tru")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+
+    # An old notice added to the archive, and one with a topic nobody follows, are no
+    # matter for admins.
+    write_notice(ward.content, "cu", "Họp tổ dân phố", day=TODAY - dt.timedelta(days=90))
+    write_notice(ward.content, "ho-tich", "Đăng ký khai sinh", topics="ho-tich")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
 
 
 @contextlib.contextmanager

@@ -616,6 +616,14 @@ def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
     return "\n".join(lines)
 
 
+def admin_notices_untagged(notices: Sequence[tuple[str, str]]) -> str:
+    """New notices in no topic, alerted to nobody: (id, title) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md): {announce_silent_no_topic()}."
+        for notice_id, title in notices
+    )
+
+
 def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     where = (
         f"Thư mục thông báo {folder} không còn nữa (bị xóa, đổi tên hay chuyển đi nơi khác?)"
