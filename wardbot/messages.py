@@ -25,7 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 # How each command is written in /help (with its argument, when it takes one).
 _COMMAND_USAGE = {
-    "subscribe": "/subscribe <chủ đề>",
+    "subscribe": "/subscribe <chủ đề | all>",
     "unsubscribe": "/unsubscribe <chủ đề | all>",
     "hoicanbo": "/hoicanbo [câu hỏi]",
 }
@@ -321,6 +321,16 @@ def subscribed(name: str) -> str:
     return (
         f"Dạ, đã đăng ký nhận tin về “{name}”. Khi phường có thông báo mới về chủ đề này, "
         "em sẽ nhắn ngay cho anh/chị."
+    )
+
+
+def subscribed_all(count: int) -> str:
+    """Every topic followed at once: `count` topics (0: all were followed already)."""
+    if count == 0:
+        return "Dạ, anh/chị đã đăng ký nhận tin về tất cả các chủ đề rồi ạ."
+    return (
+        f"Dạ, đã đăng ký nhận tin về cả {count} chủ đề của phường. Khi phường có thông báo "
+        "mới, em sẽ nhắn ngay cho anh/chị; muốn bỏ bớt chủ đề nào, anh/chị gõ /mysubs."
     )
 
 
