@@ -489,16 +489,18 @@ def admin_stats(
     failed: int,
     waiting: int,
     tickets: tuple[int, int, float | None] | None = None,
+    blocked: int = 0,
 ) -> str:
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
     lines += [f"• {name}: {count}" for name, count in topics] or ["• (chưa có chủ đề)"]
     share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
+    why = f" ({blocked} vì người nhận đã chặn bot)" if blocked else ""
     lines += [
         "",
         f"{days} ngày qua:",
         f"• Câu hỏi: {questions}",
         f"• Chưa trả lời được: {unanswered}{share}",
-        f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}, đang chờ gửi: {waiting}",
+        f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}{why}, đang chờ gửi: {waiting}",
     ]
     if tickets is not None:
         open_now, answered, median = tickets

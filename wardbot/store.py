@@ -1280,13 +1280,24 @@ class Store:
 
     async def outbox_counts(self, since: float) -> dict[str, int]:
         """State -> alerts and broadcasts (not staff answers, not notes to admins): those
-        waiting, and those finished since `since`."""
+        waiting, and those finished since `since`; 'blocked': how many of those 'failed'
+        were for a chat that blocked the bot (or is gone) and is still unreachable."""
         async with self._db.execute(
             "SELECT state, COUNT(*) FROM outbox WHERE kind IN ('alert', 'message') "
             "AND (state IN ('pending', 'sending') OR done_at >= ?) GROUP BY state",
             (since,),
         ) as cursor:
-            return {row[0]: row[1] for row in await cursor.fetchall()}
+            counts = {row[0]: row[1] for row in await cursor.fetchall()}
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM outbox o WHERE kind IN ('alert', 'message') "
+            "AND state = 'failed' AND done_at >= ? AND EXISTS (SELECT 1 FROM unreachable u "
+            "WHERE u.channel = o.channel AND u.chat_id = o.chat_id)",
+            (since,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row and row[0]:
+            counts["blocked"] = int(row[0])
+        return counts
 
     # --- the question log ----------------------------------------------------------
 
