@@ -295,9 +295,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     );
     """,
-    # 12: a digest of an alerted notice's text (its words: `_text_digest`) as it was when
-    # first alerted, so that one renamed with a typo in its title fixed on the way
-    # is known by its text. NULL: not known (noticed by an earlier version, or not alerted).
+    # 12: a digest of an alerted notice's text (its words: `_text_digest`) as the bot last
+    # saw it (kept up to date while the notice is still news: `Store._keep_digest`), so
+    # that one renamed is known by its text. NULL: not known (not alerted, or not seen
+    # since an earlier version alerted it).
     """
     ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
     """,
