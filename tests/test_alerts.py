@@ -316,6 +316,14 @@ SCHEDULE = (
 )
 
 
+async def published(ward: Ward, slug: str, title: str, body: str) -> str:
+    """A notice about bhyt written into content/, noticed, and what is due sent."""
+    notice = write_notice(ward.content, slug, title, topics="bhyt", body=body)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    return notice
+
+
 async def in_place_of(ward: Ward, old: str, slug: str, title: str, body: str) -> str:
     """The notice `old` deleted and another one written (the same one renamed and edited,
     or a new one in its place), both noticed at once; then what is due is sent."""
@@ -380,11 +388,7 @@ async def test_a_new_notice_like_one_removed_is_still_news(ward: Ward) -> None:
     text but for its dates and a title a few letters apart, is a new notice; so is another
     text under a title one letter apart."""
     await follow(ward, "1", "bhyt")
-    week = write_notice(
-        ward.content, "lich-tiem-tuan-1", "Lịch tiêm chủng tuần 1", topics="bhyt", body=SCHEDULE
-    )
-    await ward.watcher.refresh()
-    await ward.sender.drain()
+    week = await published(ward, "lich-tiem-tuan-1", "Lịch tiêm chủng tuần 1", SCHEDULE)
     next_week = SCHEDULE.replace("10/8", "17/8")
     await in_place_of(ward, week, "lich-tiem-tuan-2", "Lịch tiêm chủng tuần 2", next_week)
     assert ward.channel.chats() == ["1", "1"]
@@ -438,11 +442,7 @@ async def test_a_notice_alerted_by_an_earlier_version_is_not_alerted_again_when_
     with its title's typo fixed after the upgrade: the text it had when the bot last saw
     it tells it is the same notice."""
     await follow(ward, "1", "bhyt")
-    notice = write_notice(
-        ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", topics="bhyt", body=SCHEDULE
-    )
-    await ward.watcher.refresh()
-    await ward.sender.drain()
+    notice = await published(ward, "lich-tiem-chng", "Lịch tiêm chủng thág 8", SCHEDULE)
     await ward.store.db.execute("UPDATE seen_announcements SET text_digest = NULL")
     await ward.store.db.commit()
     await ward.alerts.sync()  # the upgraded bot looks at its notices (at its start)
