@@ -222,7 +222,7 @@ async def test_a_group_member_cannot_stop_or_delete_the_groups_alerts(bot: Bot, 
 
 
 async def test_a_group_member_cannot_subscribe_the_group_but_may_ask(bot: Bot) -> None:
-    for text in ("/subscribe bhyt", "đăng ký nhận tin học bổng"):
+    for text in ("/subscribe bhyt", "đăng ký nhận tin học bổng", "/subscribe all"):
         assert (await bot.say(GROUP, text, sender="1001")).text == msg.group_staff_only()
     pressed = await bot.conversation.handle_action(GROUP, "sub:bhyt", sender="1001")
     assert [r.text for r in pressed] == [msg.group_staff_only()]
