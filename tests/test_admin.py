@@ -222,7 +222,7 @@ async def test_a_group_member_cannot_stop_or_delete_the_groups_alerts(bot: Bot, 
 
 
 async def test_a_group_member_cannot_subscribe_the_group_but_may_ask(bot: Bot) -> None:
-    for text in ("/subscribe bhyt", "đăng ký nhận tin học bổng"):
+    for text in ("/subscribe bhyt", "đăng ký nhận tin học bổng", "/subscribe all"):
         assert (await bot.say(GROUP, text, sender="1001")).text == msg.group_staff_only()
     pressed = await bot.conversation.handle_action(GROUP, "sub:bhyt", sender="1001")
     assert [r.text for r in pressed] == [msg.group_staff_only()]
@@ -289,6 +289,25 @@ async def test_stats_names_each_topic_with_its_followers_and_the_weeks_questions
         "• Tin báo đã gửi: 1, gửi lỗi: 1, đang chờ gửi: 1",
     ):
         assert line in lines, f"{line!r} not in:\n{text}"
+
+
+async def test_stats_say_how_many_failed_alerts_went_to_chats_that_blocked_the_bot(
+    bot: Bot,
+) -> None:
+    """An alert refused because the resident blocked the bot is no fault of the bot's or
+    the platform's: /stats says how many of those it failed are such."""
+    store = bot.store
+    for chat in (ALICE, BINH):
+        await store.subscribe(chat, "bhyt")
+    await store.queue_message("Họp tổ dân phố tối nay.", [ALICE, BINH], NOW - DAY)
+    blocked, failed = await store.due("telegram", NOW)
+    await store.mark_sending(blocked)
+    assert await store.mark_unreachable(blocked, "Forbidden: bot was blocked by the user", NOW)
+    await store.mark_sending(failed)
+    await store.mark_done(failed, "failed", NOW, "Bad Request: message is too long")
+    lines = (await bot.staff("/stats")).splitlines()
+    assert "• Tin báo đã gửi: 0, gửi lỗi: 2 (1 vì người nhận đã chặn bot), đang chờ gửi: 0" in lines
+    assert await store.subscriptions_of(ALICE) == []
 
 
 async def test_stats_count_alerts_and_broadcasts_not_staff_answers_or_notes_to_admins(

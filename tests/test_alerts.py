@@ -316,6 +316,14 @@ SCHEDULE = (
 )
 
 
+async def published(ward: Ward, slug: str, title: str, body: str) -> str:
+    """A notice about bhyt written into content/, noticed, and what is due sent."""
+    notice = write_notice(ward.content, slug, title, topics="bhyt", body=body)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    return notice
+
+
 async def in_place_of(ward: Ward, old: str, slug: str, title: str, body: str) -> str:
     """The notice `old` deleted and another one written (the same one renamed and edited,
     or a new one in its place), both noticed at once; then what is due is sent."""
@@ -380,11 +388,7 @@ async def test_a_new_notice_like_one_removed_is_still_news(ward: Ward) -> None:
     text but for its dates and a title a few letters apart, is a new notice; so is another
     text under a title one letter apart."""
     await follow(ward, "1", "bhyt")
-    week = write_notice(
-        ward.content, "lich-tiem-tuan-1", "Lịch tiêm chủng tuần 1", topics="bhyt", body=SCHEDULE
-    )
-    await ward.watcher.refresh()
-    await ward.sender.drain()
+    week = await published(ward, "lich-tiem-tuan-1", "Lịch tiêm chủng tuần 1", SCHEDULE)
     next_week = SCHEDULE.replace("10/8", "17/8")
     await in_place_of(ward, week, "lich-tiem-tuan-2", "Lịch tiêm chủng tuần 2", next_week)
     assert ward.channel.chats() == ["1", "1"]
@@ -407,6 +411,65 @@ async def test_a_new_notice_like_one_removed_is_still_news(ward: Ward) -> None:
     second = await in_place_of(ward, first, "b", "Họp dân Tân Hóa", "Tại Tân Hóa.")
     await in_place_of(ward, second, "c", "Họp dân Tân Hóa mở rộng", "Tại Tân Hóa.")
     assert ward.channel.chats() == ["1"] * 7
+
+
+async def test_a_notice_alerted_once_its_topic_was_added_is_not_alerted_again_when_renamed(
+    ward: Ward,
+) -> None:
+    """A notice first published without a topic, alerted once staff added one, then
+    renamed with a typo in its title fixed: the same notice, not news (its text was not
+    kept when it was alerted, so it was taken for a new one)."""
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", body=SCHEDULE)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id], "no topic yet: only admins are told"
+    write_notice(
+        ward.content, "lich-tiem-chng", "Lịch tiêm chủng thág 8", topics="bhyt", body=SCHEDULE
+    )
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+
+    await in_place_of(ward, notice, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", SCHEDULE)
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"], "not alerted again"
+
+
+async def test_a_notice_alerted_by_an_earlier_version_is_not_alerted_again_when_renamed(
+    ward: Ward,
+) -> None:
+    """A notice alerted before the bot kept notices' text (its row has none), renamed
+    with its title's typo fixed after the upgrade: the text it had when the bot last saw
+    it tells it is the same notice."""
+    await follow(ward, "1", "bhyt")
+    notice = await published(ward, "lich-tiem-chng", "Lịch tiêm chủng thág 8", SCHEDULE)
+    await ward.store.db.execute("UPDATE seen_announcements SET text_digest = NULL")
+    await ward.store.db.commit()
+    await ward.alerts.sync()  # the upgraded bot looks at its notices (at its start)
+
+    await in_place_of(ward, notice, "lich-tiem-chung", "Lịch tiêm chủng tháng 8", SCHEDULE)
+    assert ward.channel.chats() == ["1"], "not alerted again"
+
+
+async def test_a_new_notice_in_place_of_a_deleted_one_with_its_title_is_news(ward: Ward) -> None:
+    """A notice deleted and another written under the same title the same day, with
+    another text (today's second power cut, in another neighbourhood), is a new notice:
+    its followers are alerted. Renamed with its text unchanged, it is the same notice,
+    even when its text was edited before the rename."""
+    await follow(ward, "1", "bhyt")
+    title = "Thông báo lịch cắt điện"
+    kp1 = write_notice(ward.content, "cat-dien", title, topics="bhyt", body="Khu phố 1, 8 giờ.")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    kp3 = await in_place_of(ward, kp1, "cat-dien-kp3", title, "Khu phố 3, 13 giờ.")
+    assert ward.channel.chats() == ["1", "1"]
+    (reply,) = ward.channel.sent[-1][1]
+    assert "Khu phố 3" in reply.text and reply.buttons[0].action == f"full:{kp3}"
+
+    write_notice(ward.content, "cat-dien-kp3", title, topics="bhyt", body="Khu phố 3, 14 giờ.")
+    assert await ward.watcher.refresh()  # edited in place: no alert
+    await in_place_of(ward, kp3, "cat-dien-khu-pho-3", title, "Khu phố 3, 14 giờ.")
+    assert ward.channel.chats() == ["1", "1"], "renamed: not alerted again"
 
 
 async def test_two_notices_with_one_title_the_same_day_are_two_notices(ward: Ward) -> None:
@@ -623,17 +686,18 @@ async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fi
     path.write_text(text.format(mistake), encoding="utf-8")
     await ward.watcher.refresh()
     await ward.sender.drain()
-    assert ward.channel.sent == []
+    told = ward.channel.chats()  # admins, of a notice in no topic
+    assert told in ([], [ADMIN.chat_id])
     path.write_text(text.format(fixed), encoding="utf-8")  # a minute later
     assert await ward.watcher.refresh()
     await ward.sender.drain()
-    assert ward.channel.chats() == ["1"]
+    assert ward.channel.chats() == [*told, "1"]
     # Alerted once: a later edit, or a restart, does not alert again.
     path.write_text(text.format(fixed).replace("tại trường", "tại nhà văn hóa"), "utf-8")
     assert await ward.watcher.refresh()
     await ward.alerts.sync()
     await ward.sender.drain()
-    assert ward.channel.chats() == ["1"]
+    assert ward.channel.chats() == [*told, "1"]
 
 
 async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_right_one(
@@ -675,7 +739,7 @@ async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_ri
     await follow(ward, "4", "cu-tru")
     renamed = ward.content / f"{TODAY.isoformat()}-trao-hoc-bong.md"
     path.unlink()
-    renamed.write_text(text.format(TODAY, "topics: [hoc-bong, cu-tru]\n", body), "utf-8")
+    renamed.write_text(text.format(TODAY, "topics: [hoc-bong, cu-tru]\n", body + " Sửa."), "utf-8")
     assert await ward.watcher.refresh()
     await ward.sender.drain()
     assert sorted(c for c in ward.channel.chats() if c != ADMIN.chat_id) == ["1", "2", "3", "4"]
@@ -899,6 +963,67 @@ async def test_a_malformed_notice_is_skipped_and_reported_to_admins(ward: Ward) 
     note = sent[ADMIN.chat_id][0].text
     assert "2024-08-01-loi.md:" in note and "date" in note
     assert ward.engine.document(good) is not None
+
+
+async def test_a_notice_whose_topic_is_written_by_its_name_reaches_its_followers(
+    ward: Ward,
+) -> None:
+    """Staff write the topic as residents see it ("Bảo hiểm y tế", "BHYT") instead of its
+    id: the notice is published under that topic, its followers are alerted, and admins
+    are told once how to write it."""
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "hoc-bong")
+    notice = write_notice(ward.content, "the-moi", "Đổi thẻ đợt 3", topics="Bảo hiểm y tế")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    sent = {chat: replies for chat, replies, _ in ward.channel.sent}
+    assert set(sent) == {"1", ADMIN.chat_id}
+    assert ward.engine.document(notice).topics == ("bhyt",)
+    note = sent[ADMIN.chat_id][0].text
+    assert (
+        f"{notice}.md:4: dòng topics: hãy viết mã chủ đề: 'bhyt' thay cho 'Bảo hiểm y tế'" in note
+    )
+    write_notice(ward.content, "hoc-bong", "Học bổng đợt 2", topics="HOC-BONG")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat in ward.channel.chats() if chat != ADMIN.chat_id) == ["1", "2"]
+    notes = [replies[0].text for chat, replies, _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(notes) == 2 and "thay cho 'HOC-BONG'" in notes[1]
+    assert sum("thay cho 'Bảo hiểm y tế'" in note for note in notes) == 1, "told once"
+
+
+async def test_admins_hear_once_of_a_new_notice_that_reaches_nobody_for_want_of_a_topic(
+    ward: Ward,
+) -> None:
+    """A notice dropped into content/ with no topics: line and no topic's keyword in it
+    alerts nobody: admins are told once, with how to fix it (as `announce` tells), and
+    once fixed its followers are alerted."""
+    await follow(ward, "1", "cu-tru")
+    notice = write_notice(ward.content, "hop-to", "Lịch họp tổ dân phố tháng 8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ((chat, (note,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert "“Lịch họp tổ dân phố tháng 8”" in note.text and f"{notice}.md" in note.text
+    assert "thêm dòng topics: [mã chủ đề]" in note.text
+
+    path = ward.content / f"{notice}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "Sửa.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 1, "told once"
+    write_notice(ward.content, "hop-to", "Lịch họp tổ dân phố tháng 8", topics="cu-tru")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+
+    # An old notice added to the archive, and one with a topic nobody follows, are no
+    # matter for admins.
+    write_notice(ward.content, "cu", "Họp tổ dân phố", day=TODAY - dt.timedelta(days=90))
+    write_notice(ward.content, "ho-tich", "Đăng ký khai sinh", topics="ho-tich")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
 
 
 @contextlib.contextmanager

@@ -557,6 +557,22 @@ async def test_unsubscribing_from_everything(
     assert await store.subscriptions_of(CHAT) == []
 
 
+@pytest.mark.parametrize(
+    "text", ["/subscribe all", "/subscribe tất cả", "đăng ký nhận tin tất cả các chủ đề"]
+)
+async def test_following_every_topic_at_once(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """A resident who wants every notice follows every topic in one go, as they can stop
+    them all in one go; asked again, they are told they follow them all already."""
+    await store.subscribe(CHAT, "cu-tru")
+    reply = await one(conversation, text)
+    assert reply.text == msg.subscribed_all(4)
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "cu-tru", "ho-tich", "hoc-bong"]
+    again = await one(conversation, text)
+    assert again.text == msg.subscribed_all(0)
+
+
 async def test_unsubscribing_from_everything_reads_naturally_for_one_topic_or_several(
     conversation: Conversation, store: Store
 ) -> None:

@@ -849,6 +849,36 @@ def test_bad_announcement_is_reported_and_skipped(text: str | bytes, expected: l
             ],
             ("bhyt",),
         ),
+        (  # a topic written as residents see it, by its name, or its id in capitals
+            "topics: [Bảo hiểm y tế, cu-tru]",
+            [
+                (
+                    f"{F}:4: dòng topics: hãy viết mã chủ đề: 'bhyt' thay cho 'Bảo hiểm y tế' "
+                    "(topics: [bhyt, cu-tru]) — bot tạm hiểu là 'bhyt', thông báo vẫn được đăng"
+                )
+            ],
+            ("bhyt", "cu-tru"),
+        ),
+        (
+            "topics: BHYT",
+            [
+                (
+                    f"{F}:4: dòng topics: hãy viết mã chủ đề: 'bhyt' thay cho 'BHYT' "
+                    "(topics: [bhyt]) — bot tạm hiểu là 'bhyt', thông báo vẫn được đăng"
+                )
+            ],
+            ("bhyt",),
+        ),
+        (  # unknown, written as no id can be: left out, as any unknown topic
+            "topics: [bao hiem, cu-tru]",
+            [
+                (
+                    f"{F}:4: dòng topics: chủ đề 'bao hiem' không có trong phần topics: của "
+                    "faq.yaml — chủ đề này bị bỏ qua, thông báo vẫn được đăng"
+                )
+            ],
+            ("cu-tru",),
+        ),
     ],
 )
 def test_an_unknown_topic_is_reported_and_the_notice_still_loads(

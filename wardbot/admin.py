@@ -186,6 +186,7 @@ class Admin:
             unanswered,
             sent=outbox.get("sent", 0),
             failed=outbox.get("failed", 0),
+            blocked=outbox.get("blocked", 0),
             waiting=outbox.get("pending", 0) + outbox.get("sending", 0),
             tickets=tickets,
         )

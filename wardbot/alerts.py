@@ -128,7 +128,17 @@ class Alerts:
             log.info("new announcement %s: %d alert(s) queued", notice_id, count)
         if any(queued.values()):
             self.wake()
+        await self._report_untagged(ref for ref in refs if queued.get(ref.id) == 0)
         return queued
+
+    async def _report_untagged(self, refs: Iterable[NoticeRef]) -> None:
+        """New notices worth an alert that reach nobody for want of a topic (no topics:
+        line, no topic's keyword in them): staff hear of it once, as `announce` says it."""
+        untagged = [(ref.id, ref.title) for ref in refs if ref.alert and not ref.topics]
+        for notice_id, _ in untagged:
+            log.warning("new announcement %s is in no topic: nobody is alerted", notice_id)
+        if untagged:
+            await self.tell_admins(msg.admin_notices_untagged(untagged))
 
     async def drop_unrun(self) -> int:
         """At the start: drop the alerts and broadcasts waiting for a channel that can push

@@ -177,7 +177,14 @@ async def _serve(
     on_done = desk.delivered if desk else None
     senders = Senders(
         [
-            Sender(store, channel, composer, on_done=on_done, settle=settings.alert_gather_seconds)
+            Sender(
+                store,
+                channel,
+                composer,
+                on_done=on_done,
+                settle=settings.alert_gather_seconds,
+                alerts_wait=desk.alerts_wait if desk else None,
+            )
             for channel in running
         ],
         restarts,

@@ -766,8 +766,12 @@ class Conversation:
         return self.engine.find_topic(wanted)
 
     async def _subscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
-        if not intent.arg:
+        if not intent.arg or (intent.arg == "all" and not self.engine.corpus.topics):
             return [await self._topics_reply(chat)]
+        if intent.arg == "all":
+            if not manages:
+                return [Reply(msg.group_staff_only())]
+            return [await self._follow_all(chat)]
         topic = self._resolve(intent.arg, strict=not intent.explicit)
         if topic is None:
             return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
@@ -802,6 +806,13 @@ class Conversation:
     async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
         added = await self.store.subscribe(chat, topic.id)
         text = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
+        return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+
+    async def _follow_all(self, chat: ChatRef) -> Reply:
+        """Every topic followed at once ("/subscribe all"), as "/unsubscribe all" stops them."""
+        topics = self.engine.corpus.topics
+        added = [await self.store.subscribe(chat, topic.id) for topic in topics]
+        text = msg.subscribed_all(len(topics) if any(added) else 0)
         return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
 
     async def _follow_button(self, chat: ChatRef, intent: Intent, manages: bool) -> Button | None:

@@ -53,6 +53,11 @@ log = logging.getLogger(__name__)
 OFFER_KEEP = 86400.0  # an offered question can be accepted for a day
 AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' message is the question
 TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
+# For this long after a staff answer reached a resident (on a ticket still open) they may
+# still be answering it ("2", people in the household): their alerts wait meanwhile, so
+# that an alert's numbered lines or buttons do not take that number (as long as
+# handlers.base.ANSWERED_LIST_FRESH, a list's).
+STAFF_ANSWER_FRESH = 600.0
 IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
 # A flood of tickets (one web client making up session ids, say) must not bury the staff
 # group: a chat may open TICKETS_PER_HOUR tickets an hour (counted in the database and in
@@ -261,6 +266,13 @@ class Desk:
 
     async def active(self, chat: ChatRef) -> Ticket | None:
         return await self.tickets.active(chat, self.clock() - TICKET_IDLE)
+
+    async def alerts_wait(self, chat: ChatRef) -> float | None:
+        """Until when alerts for `chat` wait (wardbot.outbox): STAFF_ANSWER_FRESH after a
+        staff answer reached it, the ticket still open; None: they go now."""
+        now = self.clock()
+        answered = await self.tickets.staff_answered(chat, now - STAFF_ANSWER_FRESH)
+        return None if answered is None else answered + STAFF_ANSWER_FRESH
 
     async def listening(self, chat: ChatRef) -> bool:
         """Whether the chat's next message goes to staff: the question it was asked to

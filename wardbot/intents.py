@@ -229,7 +229,7 @@ def _command(text: str) -> Intent | None:
     name, arg = match.group(1).lower(), " ".join((match.group(2) or "").split())
     if name not in COMMAND_NAMES:
         return Intent("unknown_command", "/" + match.group(1))
-    if name == "unsubscribe" and " ".join(_WORD.findall(fold(arg))) in _ALL:
+    if name in ("subscribe", "unsubscribe") and " ".join(_WORD.findall(fold(arg))) in _ALL:
         arg = "all"
     if name == "hoicanbo":
         return Intent("staff", " ".join((match.group(2) or "").split(" ")).strip())
@@ -297,6 +297,8 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
         match = pattern.fullmatch(said)
         if match:
             folded, typed = _topic_phrase(match.group("rest"), original)
+            if folded in _ALL and not looks_like_question:
+                return Intent("subscribe", "all")
             if folded and looks_like_question:
                 # "đăng ký nhận tin ở đâu?": a question, unless it names a topic exactly.
                 return Intent("subscribe", typed, explicit=False)

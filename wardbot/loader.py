@@ -52,7 +52,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ from urllib.parse import urlsplit
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from wardbot.intents import topic_key
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
 from wardbot.process import partial_file
 from wardbot.text import fold
@@ -236,8 +237,7 @@ def load_faq(path: Path) -> FaqFile:
 
     result = FaqFile(problems=problems, missing_sections=missing)
     result.topics = _load_topics(sections.get("topics"), src, problems)
-    known = {topic.id for topic in result.topics}
-    result.faq = _load_entries(sections.get("faq"), known, src, problems)
+    result.faq = _load_entries(sections.get("faq"), result.topics, src, problems)
     result.synonyms = _load_synonyms(sections.get("synonyms"), src, problems)
     problems.sort(key=lambda p: p.line)
     return result
@@ -284,14 +284,14 @@ def _unique_records(
 
 
 def _load_entries(
-    node: Node | None, known: Collection[str], src: str, problems: list[Problem]
+    node: Node | None, topics: Sequence[Topic], src: str, problems: list[Problem]
 ) -> list[FaqEntry]:
     fields: dict[str, _Parser] = {
         "id": _id,
         "question": _text,
         "answer": _answer,
         "variants": _list_of(_word),
-        "topics": _topic_ids(known),
+        "topics": _topic_ids(topics),
         "links": _list_of(_url, single=True),
     }
     entries: list[FaqEntry] = []
@@ -402,11 +402,10 @@ def load_announcement(
         message = f"thông báo chưa có nội dung dưới dòng --- — {_NOTICE_SKIPPED}"
         problems.append(Problem(src, end + 1, message))
 
-    known = None if topics is None else {topic.id for topic in topics}
     fields: dict[str, _Parser] = {
         "title": _text,
         "date": _date,
-        "topics": _topic_ids(known),
+        "topics": _topic_ids(topics),
         "source": _url,
         "expires": _date,
     }
@@ -1262,24 +1261,36 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
     return parse
 
 
-def _topic_ids(known: Collection[str] | None) -> _Parser:
-    """A list of topic ids (or one id), each declared in faq.yaml's topics. `known`
-    None: the topics are not known; the ids are read, none is checked and none kept."""
-    ids = _list_of(_id, single=True)
+def _topic_ids(topics: Sequence[Topic] | None) -> _Parser:
+    """A list of topic ids (or one id), each declared in faq.yaml's topics. A topic
+    written as its name ("Bảo hiểm y tế") or its id otherwise typed ("BHYT") is taken
+    for that topic, and reported: staff write what residents see. `topics` None: the
+    topics are not known; the ids are read, none is checked and none kept."""
+    words = _list_of(_word, single=True)
+    known = {topic.id for topic in topics or ()}
+    named: dict[str, str] = {}  # topic_key of a topic's name or id -> its id
+    for topic in topics or ():
+        named.setdefault(topic_key(topic.name), topic.id)
+    named.update((topic_key(topic.id), topic.id) for topic in topics or ())
 
     def parse(node: Node) -> tuple[str, ...] | None:
-        parsed = ids(node)
-        if parsed is None or known is None:
+        parsed = words(node)
+        if parsed is None or topics is None:
             return None
         children = node.value if isinstance(node, SequenceNode) else [node]
-        kept = tuple(dict.fromkeys(t for t in parsed if t in known))  # repeats are harmless
-        for topic, child in zip(parsed, children, strict=True):
-            if topic not in known:  # one topic's typo must not hide what is tagged with it
+        meant = [topic if topic in known else named.get(topic_key(topic)) for topic in parsed]
+        kept = tuple(dict.fromkeys(t for t in meant if t))  # repeats are harmless
+        for topic, same, child in zip(parsed, meant, children, strict=True):
+            if same is None:  # one topic's typo must not hide what is tagged with it
                 message = f"chủ đề '{topic}' không có trong phần topics: của faq.yaml"
                 close = _close(topic, sorted(known))
                 if close:
                     message += f", có phải '{close}'?"
                 raise _Partly(child, message, kept or None, "chủ đề này bị bỏ qua")
+            if same != topic:
+                line = ", ".join(kept)
+                message = f"hãy viết mã chủ đề: '{same}' thay cho '{topic}' (topics: [{line}])"
+                raise _Partly(child, message, kept, f"bot tạm hiểu là '{same}'")
         return kept
 
     return parse

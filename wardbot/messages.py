@@ -25,7 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 # How each command is written in /help (with its argument, when it takes one).
 _COMMAND_USAGE = {
-    "subscribe": "/subscribe <chủ đề>",
+    "subscribe": "/subscribe <chủ đề | all>",
     "unsubscribe": "/unsubscribe <chủ đề | all>",
     "hoicanbo": "/hoicanbo [câu hỏi]",
 }
@@ -324,6 +324,16 @@ def subscribed(name: str) -> str:
     )
 
 
+def subscribed_all(count: int) -> str:
+    """Every topic followed at once: `count` topics (0: all were followed already)."""
+    if count == 0:
+        return "Dạ, anh/chị đã đăng ký nhận tin về tất cả các chủ đề rồi ạ."
+    return (
+        f"Dạ, đã đăng ký nhận tin về cả {count} chủ đề của phường. Khi phường có thông báo "
+        "mới, em sẽ nhắn ngay cho anh/chị; muốn bỏ bớt chủ đề nào, anh/chị gõ /mysubs."
+    )
+
+
 def already_subscribed(name: str) -> str:
     return f"Dạ, anh/chị đã đăng ký nhận tin về “{name}” rồi ạ."
 
@@ -479,16 +489,18 @@ def admin_stats(
     failed: int,
     waiting: int,
     tickets: tuple[int, int, float | None] | None = None,
+    blocked: int = 0,
 ) -> str:
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
     lines += [f"• {name}: {count}" for name, count in topics] or ["• (chưa có chủ đề)"]
     share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
+    why = f" ({blocked} vì người nhận đã chặn bot)" if blocked else ""
     lines += [
         "",
         f"{days} ngày qua:",
         f"• Câu hỏi: {questions}",
         f"• Chưa trả lời được: {unanswered}{share}",
-        f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}, đang chờ gửi: {waiting}",
+        f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}{why}, đang chờ gửi: {waiting}",
     ]
     if tickets is not None:
         open_now, answered, median = tickets
@@ -614,6 +626,14 @@ def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
         "theo dõi vẫn nhận được tin. Nếu cố ý bỏ chủ đề thì không cần làm gì thêm.",
     ]
     return "\n".join(lines)
+
+
+def admin_notices_untagged(notices: Sequence[tuple[str, str]]) -> str:
+    """New notices in no topic, alerted to nobody: (id, title) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md): {announce_silent_no_topic()}."
+        for notice_id, title in notices
+    )
 
 
 def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:

@@ -38,7 +38,7 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.models import Announcement, Corpus
-from wardbot.store import OutboxItem, Store
+from wardbot.store import ChatRef, OutboxItem, Store
 from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)
@@ -200,9 +200,13 @@ class Sender:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         on_done: Callable[[OutboxItem, str, str], Awaitable[object]] | None = None,
         settle: float = 0.0,
+        alerts_wait: Callable[[ChatRef], Awaitable[float | None]] | None = None,
     ) -> None:
         self.store = store
         self.settle = settle  # how long an alert waits for the rest of its burst
+        # Until when a chat's alerts wait (None: they go now): wardbot.desk holds them
+        # while the resident may still be answering staff.
+        self.alerts_wait = alerts_wait
         # Told how each message ended: (item, 'sent' | 'unreachable' | 'failed', why not),
         # and once that it is late ('delayed': still tried). wardbot.desk tells staff what
         # became of their answers.
@@ -368,6 +372,8 @@ class Sender:
         message); returns the rows it took, whatever became of them."""
         now = self.clock()
         group = [item]
+        if item.kind == "alert" and await self._held(item, now):
+            return group
         if item.kind == "alert" and item.id not in self._alone:
             burst = await self.store.alerts_with(item, now, BURST_WINDOW, BURST_MAX)
             group += [one for one in burst[1:] if one.id not in self._alone]
@@ -430,6 +436,19 @@ class Sender:
             self._last_to[chat_id] = self.monotonic()
             self._forget_old_chats()
         return group
+
+    async def _held(self, item: OutboxItem, now: float) -> bool:
+        """Whether the alert `item` waits (`alerts_wait`): put back until then, not a
+        failed try (the chat's other alerts, due after it, are held the same way)."""
+        if self.alerts_wait is None:
+            return False
+        until = await self.alerts_wait(item.chat)
+        if until is None or until <= now:
+            return False
+        await self.store.mark_retry(
+            item, until, "the resident may be answering staff", item.attempts
+        )
+        return True
 
     async def _compose(self, group: list[OutboxItem]) -> tuple[list[OutboxItem], list[Reply]]:
         """The rows of `group` that still go out, and the message they make. Each row is

@@ -295,9 +295,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     );
     """,
-    # 12: a digest of an alerted notice's text (its words: `_text_digest`) as it was when
-    # first alerted, so that one renamed with a typo in its title fixed on the way
-    # is known by its text. NULL: not known (noticed by an earlier version, or not alerted).
+    # 12: a digest of an alerted notice's text (its words: `_text_digest`) as the bot last
+    # saw it (kept up to date while the notice is still news: `Store._keep_digest`), so
+    # that one renamed is known by its text. NULL: not known (not alerted, or not seen
+    # since an earlier version alerted it).
     """
     ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
     """,
@@ -376,21 +377,39 @@ def _text_digest(body: str) -> str:
     return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
 
 
+def _digest_of(notice: NoticeRef) -> str | None:
+    return _text_digest(notice.body()) if notice.body is not None else None
+
+
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
     """The id of the alerted notice that `notice` is under a new name (its file renamed),
-    taken from `gone` (one new name for each old one): of the same date, with the same
-    title, or with a typo of it fixed (`_typo_of`) when the text is the same word for word.
-    Next week's schedule in place of this week's (other numbers), or another text under a
-    look-alike title, is a new notice."""
-    if not notice.title:
-        return None
+    taken from `gone` (one new name for each old one): of the same date and text word for
+    word (as last seen), with the same title or a typo of it fixed (`_typo_of`). Another
+    text under the same title (today's second power cut, in another neighbourhood, put in
+    place of the first), next week's schedule in place of this week's (other numbers), or
+    another text under a look-alike title, is a new notice. An old notice whose text is
+    not known (none seen since it was alerted) is matched by its title alone."""
     same_day = [old for old in gone if old.date == notice.date]
-    match = next((old for old in same_day if old.title == notice.title), None)
-    if match is None and notice.body is not None:
-        typos = [old for old in same_day if old.text_digest and _typo_of(old.title, notice.title)]
-        if typos:
-            digest = _text_digest(notice.body())
-            match = next((old for old in typos if old.text_digest == digest), None)
+    if not notice.title or not same_day:
+        return None
+    digest = _digest_of(notice)
+    match = next(
+        (
+            old
+            for old in same_day
+            if old.title == notice.title and old.text_digest in (None, digest)
+        ),
+        None,
+    )
+    if match is None and digest is not None:
+        match = next(
+            (
+                old
+                for old in same_day
+                if old.text_digest == digest and _typo_of(old.title, notice.title)
+            ),
+            None,
+        )
     if match is None:
         return None
     gone.remove(match)
@@ -809,9 +828,9 @@ class Store:
         (a wrong one corrected) is alerted to that topic's followers who follow none of the
         topics it was alerted for.
 
-        `notices` are all the notices there are now. A new one with the title and date of
-        one already alerted that is no longer among them (its file left content/), or that
-        title with a typo fixed (`_renamed_from`), is the
+        `notices` are all the notices there are now. A new one with the title, date and
+        text of one already alerted that is no longer among them (its file left content/),
+        or that title with a typo fixed (`_renamed_from`), is the
         same notice under a new name (its file renamed): it is not alerted again, and the
         alerts for the old name still waiting go out for the new one (a rename mid fan-out
         loses none). While both are there they are two notices (a power cut in two
@@ -854,6 +873,7 @@ class Store:
         # Known notices as they read now (only those edited since: this runs on every
         # change to content/): a renamed one is compared with its last version.
         known = {row[0]: (row[2], row[3]) for row in rows}
+        digests = {row[0]: row[5] for row in rows}
         await self._db.executemany(
             "UPDATE seen_announcements SET title = ?, date = ? WHERE id = ?",
             [
@@ -881,8 +901,10 @@ class Store:
         for notice in notices:
             worth = baseline is not None and notice.alert and bool(notice.topics)
             if alerted.get(notice.id):
-                # Alerted already, or there when the bot was installed; its topics
-                # corrected since, the followers of the new ones hear of it.
+                # Alerted already, or there when the bot was installed: its text as it
+                # reads now tells it if it is renamed next (`_renamed_from`).
+                await self._keep_digest(notice, digests.get(notice.id))
+                # Its topics corrected since, the followers of the new ones hear of it.
                 before = alerted_for.get(notice.id)
                 if worth and before is not None and set(notice.topics) - set(before):
                     queued[notice.id] = await self._queue_alerts(notice, now, channels, before)
@@ -914,13 +936,14 @@ class Store:
                         notice.title or None,
                         notice.date or None,
                         topics,
-                        _text_digest(notice.body()) if worth and notice.body else None,
+                        _digest_of(notice) if notice.alert and notice.topics else None,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
                 await self._db.execute(
-                    "UPDATE seen_announcements SET alerted = 1, topics = ? WHERE id = ?",
-                    (topics, notice.id),
+                    "UPDATE seen_announcements SET alerted = 1, topics = ?, text_digest = ? "
+                    "WHERE id = ?",
+                    (topics, _digest_of(notice), notice.id),
                 )
             same = _renamed_from(notice, gone) if worth else None
             if same is not None:
@@ -963,6 +986,18 @@ class Store:
             elif first_seen:
                 queued[notice.id] = 0
         return None if baseline is None else queued
+
+    async def _keep_digest(self, notice: NoticeRef, kept: str | None) -> None:
+        """Keep the text of an alerted notice that could still be news (recent, current,
+        with a topic: only those are matched by `_renamed_from`) as it reads now: edited
+        since its alert, or alerted by an earlier version that kept no text."""
+        if not (notice.alert and notice.topics) or notice.body is None:
+            return
+        digest = _digest_of(notice)
+        if digest != kept:
+            await self._db.execute(
+                "UPDATE seen_announcements SET text_digest = ? WHERE id = ?", (digest, notice.id)
+            )
 
     async def renames(self) -> dict[str, str]:
         """Each notice whose file was renamed -> the id it was renamed to (migration 14)."""
@@ -1246,13 +1281,24 @@ class Store:
 
     async def outbox_counts(self, since: float) -> dict[str, int]:
         """State -> alerts and broadcasts (not staff answers, not notes to admins): those
-        waiting, and those finished since `since`."""
+        waiting, and those finished since `since`; 'blocked': how many of those 'failed'
+        were for a chat that blocked the bot (or is gone) and is still unreachable."""
         async with self._db.execute(
             "SELECT state, COUNT(*) FROM outbox WHERE kind IN ('alert', 'message') "
             "AND (state IN ('pending', 'sending') OR done_at >= ?) GROUP BY state",
             (since,),
         ) as cursor:
-            return {row[0]: row[1] for row in await cursor.fetchall()}
+            counts = {row[0]: row[1] for row in await cursor.fetchall()}
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM outbox o WHERE kind IN ('alert', 'message') "
+            "AND state = 'failed' AND done_at >= ? AND EXISTS (SELECT 1 FROM unreachable u "
+            "WHERE u.channel = o.channel AND u.chat_id = o.chat_id)",
+            (since,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row and row[0]:
+            counts["blocked"] = int(row[0])
+        return counts
 
     # --- the question log ----------------------------------------------------------
 

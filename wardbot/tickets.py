@@ -196,6 +196,19 @@ class TicketBook:
             row = await cursor.fetchone()
         return None if row is None else _ticket(row)
 
+    async def staff_answered(self, chat: ChatRef, since: float) -> float | None:
+        """When the latest staff answer reached the chat on a ticket still open, if at
+        `since` or later; None otherwise."""
+        async with self.store.db.execute(
+            "SELECT MAX(o.done_at) FROM outbox o JOIN ticket_messages m "
+            "ON o.ref = CAST(m.id AS TEXT) JOIN tickets t ON t.id = m.ticket_id "
+            "WHERE o.channel = ? AND o.chat_id = ? AND o.kind = 'reply' AND o.state = 'sent' "
+            "AND o.done_at >= ? AND t.state IN ('open', 'answered')",
+            (chat.channel, chat.chat_id, since),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
     async def by_thread(self, thread_id: int, group: int | None = None) -> Ticket | None:
         """The ticket whose topic `thread_id` is in the staff group `group` (None: any)."""
         async with self.store.db.execute(
