@@ -166,15 +166,29 @@ def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> boo
 _SPACES = "[\\s\u200b\u200c\u200d\u2060\ufeff]*"
 
 
-def _mention_pattern(name: object) -> re.Pattern[str] | None:
-    """What a resident types to ask the bot in a group: '@' and its name as Zalo shows it
-    ('@Bot Phường 2'), in any case and spacing ('@BotPhường2', getMe's 'Bot Phường2'),
-    with a comma or colon after it; None when Zalo gave no name."""
-    if not isinstance(name, str) or not name.split():
+def _mention_pattern(
+    names: Sequence[object], ward_name: str | None = None
+) -> re.Pattern[str] | None:
+    """What a resident types to ask the bot in a group: '@' and one of `names` as Zalo
+    shows it ('@Bot Phường 2'), in any case and spacing ('@BotPhường2' for 'Bot Phường 2'),
+    with a comma or colon after it; None when there is no name to look for.
+
+    `ward_name`, when the bot's name is not known (getMe gives only its account's handle,
+    'bot.VDKyGxQvc'): Zalo makes every bot's name start with "Bot", and a ward names its bot
+    after itself, so '@Bot' followed by words of the ward's name, in its order ('@Bot
+    Phường 2' for 'UBND Phường 2'), is taken for the mention."""
+    spellings = []
+    for name in names:
+        if isinstance(name, str) and name.split():
+            letters = "".join(unicodedata.normalize("NFC", name).split())
+            spellings.append(_SPACES.join(map(re.escape, letters)))
+    if ward_name is not None:
+        words = unicodedata.normalize("NFC", ward_name).split()
+        spellings.append("Bot" + "".join(rf"(?:\s+{re.escape(word)}(?!\w))?" for word in words))
+    if not spellings:
         return None
-    letters = "".join(unicodedata.normalize("NFC", name).split())
-    spelt = _SPACES.join(map(re.escape, letters))
-    return re.compile(rf"(?<!\w)@{_SPACES}{spelt}(?!\w){_SPACES}[,.:;–-]?", re.IGNORECASE)
+    spelt = "|".join(spellings)
+    return re.compile(rf"(?<!\w)@{_SPACES}(?:{spelt})(?!\w){_SPACES}[,.:;–-]?", re.IGNORECASE)
 
 
 def _without_mention(text: str, mention: re.Pattern[str] | None) -> str:
@@ -272,7 +286,7 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
-        self._mention: re.Pattern[str] | None = None  # '@<the bot's name>', from getMe
+        self._mention: re.Pattern[str] | None = None  # '@<the bot's name>' (see start)
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
         self._refusing: LastPerChat[float] = LastPerChat()  # chat -> first refusal (clock)
         self._refused_at: float | None = None  # when a refused webhook request was logged
@@ -289,7 +303,10 @@ class ZaloChannel:
         """Check the token, then set the webhook or start polling."""
         try:
             me = await self.api.get_me()
-            self._mention = _mention_pattern(me.get("account_name"))
+            # Residents mention the name Zalo shows them; getMe gives the account's handle.
+            named = self.settings.zalo_bot_name
+            ward = None if named else self.settings.ward_name
+            self._mention = _mention_pattern([named, me.get("account_name")], ward)
             if self.webhook_mode:
                 await self.api.set_webhook(self.webhook_url, str(self.settings.zalo_webhook_secret))
                 log.info("zalo: webhook set at %s", self.webhook_url)

@@ -449,9 +449,30 @@ async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
     (helped,) = await api.say(group, f"{mention} /help", group=True, user_id=ALICE)
     assert helped.text.startswith("Cách hỏi")
     # A resident's own words that merely contain "@" and the name's first word stay.
-    assert zalo._without_mention("email a@Bot.vn", zalo._mention_pattern("Bot")) == (
+    assert zalo._without_mention("email a@Bot.vn", zalo._mention_pattern(["Bot"])) == (
         "email a@Bot.vn"
     )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "@Bot Một Cửa mất thẻ bhyt",
+        f"@{zalo_api.ACCOUNT_NAME} mất thẻ bhyt",  # getMe's handle, typed
+    ],
+)
+async def test_in_a_group_the_name_set_in_zalo_bot_name_is_the_mention(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, said: str
+) -> None:
+    """getMe gives the bot's account handle, not the name residents see and mention: that
+    one is ZALO_BOT_NAME, for a bot whose name is not 'Bot' and the ward's own."""
+    group = "g9f8e7d6c5b4a3928170"
+    async with running_channel(api, ward_engine, ward_settings, zalo_bot_name="Bot Một Cửa"):
+        (private,) = await api.say(ALICE, "mất thẻ bhyt")
+        (asked,) = await api.say(group, said, group=True, user_id=ALICE)
+        assert asked.text == private.text
+        (helped,) = await api.say(group, "@Bot Một Cửa /help", group=True, user_id=ALICE)
+        assert helped.text.startswith("Cách hỏi")
 
 
 @pytest.mark.parametrize(
@@ -464,7 +485,7 @@ async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
     ],
 )
 def test_the_bots_name_is_taken_out_however_it_is_spaced(name: str, said: str) -> None:
-    question = zalo._without_mention(said, zalo._mention_pattern(name))
+    question = zalo._without_mention(said, zalo._mention_pattern([name]))
     assert question in ("mất thẻ bhyt", "cho hỏi mất thẻ bhyt")
 
 

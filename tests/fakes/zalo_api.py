@@ -33,8 +33,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from fakes.server import FakeApiServer
 
 BOT_ID = "4213657089215436870"
-# The bot's name as residents see it; in a group they write "@Bot Phường 2 ..." to ask it.
-ACCOUNT_NAME = "Bot Phường 2"
+# getMe's account_name is the bot's account handle, as in Zalo's docs ("bot.VDKyGxQvc"),
+# not the name residents see: that one (given in Bot Creator, starting with "Bot") is what
+# they write in a group, "@Bot Phường 2 ...", and getMe does not return it.
+ACCOUNT_NAME = "bot.VDKyGxQvc"
+DISPLAY_NAME = "Bot Phường 2"
 TOKEN = f"{BOT_ID}:FakeZaloBotSecret_k3Jx9QwE7pL2"
 MESSAGE_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
