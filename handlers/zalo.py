@@ -191,14 +191,20 @@ def _mention_pattern(
     return re.compile(rf"(?<!\w)@{_SPACES}(?:{spelt})(?!\w){_SPACES}[,.:;–-]?", re.IGNORECASE)
 
 
+# Brackets or quotes left with nothing inside once the mention is out: "(@Bot Phường 2)".
+_EMPTY_PAIR = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}|\"\s*\"|“\s*”|«\s*»|'\s*'")
+
+
 def _without_mention(text: str, mention: re.Pattern[str] | None) -> str:
     """A group message with the bot's mention taken out, '@Bot Phường 2 cho hỏi lịch tiếp
     dân' -> 'cho hỏi lịch tiếp dân': Zalo passes it as plain text, and the bot's name in
-    the question would be searched for too."""
+    the question would be searched for too (as would the brackets around it)."""
     if mention is None:
         return text
     text = mention.sub(" ", unicodedata.normalize("NFC", text))
-    return " ".join(text.split()).lstrip(",.:;-– ")  # "@Bot Phường 2, /help"
+    text = _EMPTY_PAIR.sub(" ", text)
+    text = re.sub(r"\s+(?=[?!.,:;…])", "", " ".join(text.split()))  # "mất thẻ ?" -> "mất thẻ?"
+    return text.lstrip(",.:;-– ")  # "@Bot Phường 2, /help"
 
 
 def _retryable(exc: Exception) -> DeliveryError | None:

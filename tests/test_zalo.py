@@ -448,6 +448,9 @@ async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
     assert asked.text == private.text
     (helped,) = await api.say(group, f"{mention} /help", group=True, user_id=ALICE)
     assert helped.text.startswith("Cách hỏi")
+    # Staff read an unanswered question in /unanswered as it was asked, without "( )".
+    await api.say(group, f"giá vàng hôm nay ({mention.strip(',')})?", group=True, user_id=ALICE)
+    assert (await store.unanswered(0.0))[0] == "giá vàng hôm nay?"
     # A resident's own words that merely contain "@" and the name's first word stay.
     assert zalo._without_mention("email a@Bot.vn", zalo._mention_pattern(["Bot"])) == (
         "email a@Bot.vn"
@@ -458,6 +461,8 @@ async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
     "said",
     [
         "@Bot Một Cửa mất thẻ bhyt",
+        "mất thẻ bhyt (@Bot Một Cửa)",
+        "[@Bot Một Cửa] mất thẻ bhyt",  # no "[ ]" left before the question or command
         f"@{zalo_api.ACCOUNT_NAME} mất thẻ bhyt",  # getMe's handle, typed
     ],
 )
@@ -471,7 +476,8 @@ async def test_in_a_group_the_name_set_in_zalo_bot_name_is_the_mention(
         (private,) = await api.say(ALICE, "mất thẻ bhyt")
         (asked,) = await api.say(group, said, group=True, user_id=ALICE)
         assert asked.text == private.text
-        (helped,) = await api.say(group, "@Bot Một Cửa /help", group=True, user_id=ALICE)
+        command = said.replace("mất thẻ bhyt", "/help")
+        (helped,) = await api.say(group, command, group=True, user_id=ALICE)
         assert helped.text.startswith("Cách hỏi")
 
 
@@ -482,6 +488,9 @@ async def test_in_a_group_the_name_set_in_zalo_bot_name_is_the_mention(
         ("Bot Phường 2", "@BotPhường2, mất thẻ bhyt"),
         ("Bot Phường 2", "@Bot Phường 2\u200b mất thẻ bhyt"),  # an invisible space after it
         ("Bot Phường 2", "cho hỏi @bot phường 2: mất thẻ bhyt"),
+        ("Bot Phường 2", "mất thẻ bhyt (@Bot Phường 2)"),
+        ("Bot Phường 2", "[@Bot Phường 2] mất thẻ bhyt"),
+        ("Bot Phường 2", "“@Bot Phường 2” mất thẻ bhyt"),
     ],
 )
 def test_the_bots_name_is_taken_out_however_it_is_spaced(name: str, said: str) -> None:
