@@ -73,8 +73,9 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # emoji counts twice, as in Java and JavaScript) and keep a margin.
 MESSAGE_LIMIT = 1900
 TEXT_EVENT = "message.text.received"
+IMAGE_EVENT = "message.image.received"  # a photo, maybe with a caption
 HIDDEN_EVENT = "message.unsupported.received"  # Zalo withheld the content
-NON_TEXT_EVENTS = frozenset({"message.image.received", "message.sticker.received", HIDDEN_EVENT})
+NON_TEXT_EVENTS = frozenset({IMAGE_EVENT, "message.sticker.received", HIDDEN_EVENT})
 CONCURRENT_UPDATES = 32
 SEEN_MAX = 4096  # recent message ids kept to drop repeated deliveries
 MAX_CHOICES = 99
@@ -492,9 +493,17 @@ class ZaloChannel:
         chat = ChatRef(CHANNEL, chat_id, private=_is_private(message, chat_id, sender_id))
         text = message.get("text")
         send = functools.partial(self._send, chat_id)
-        if event != TEXT_EVENT or not isinstance(text, str):
-            # A sticker, an image; content Zalo does not pass on, which typing again may not
-            # help (a protected account): whom to contact too.
+        if event == IMAGE_EVENT:
+            # A question typed under a photo (its `caption`, as Zalo's docs name it):
+            # answered, after a line saying the photo itself went unseen, as on Telegram.
+            typed = [each for each in (message.get("caption"), text) if isinstance(each, str)]
+            text = next((each for each in typed if each.strip()), None)
+            if text is not None:
+                note = [Reply(msg.attachment_unread())]
+                send = functools.partial(self._send, chat_id, before=note)
+        if event not in (TEXT_EVENT, IMAGE_EVENT) or not isinstance(text, str):
+            # A sticker, an image alone; content Zalo does not pass on, which typing again
+            # may not help (a protected account): whom to contact too.
             if event == HIDDEN_EVENT:
                 said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
             else:
@@ -510,10 +519,13 @@ class ZaloChannel:
             text = _without_mention(text, self._mention)
         await self.answerer.text(chat, text, send, sender=str(sender_id or chat_id), typing=typing)
 
-    async def _send(self, chat_id: str, replies: Sequence[Reply]) -> list[Button]:
-        """Send replies in a conversation, each part retried briefly on 429 and temporary
-        failures; returns the buttons, now numbered in the chat."""
-        texts, buttons = render_plain(replies)
+    async def _send(
+        self, chat_id: str, replies: Sequence[Reply], before: Sequence[Reply] = ()
+    ) -> list[Button]:
+        """Send replies in a conversation (after `before`, a note without choices), each
+        part retried briefly on 429 and temporary failures; returns the buttons, now
+        numbered in the chat."""
+        texts, buttons = render_plain([*before, *replies])
         try:
             await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
         except InvalidToken as exc:

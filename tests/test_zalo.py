@@ -375,6 +375,26 @@ async def test_stickers_and_images_get_a_polite_request_to_type(
     assert reply.text == msg.please_type()
 
 
+async def test_a_question_typed_under_a_photo_is_answered(api: FakeZaloApi, store: Store) -> None:
+    """A photo of a card with the question as its caption: the question is answered, after
+    a line saying the photo itself is not seen, as on Telegram; in a group, without the
+    bot's mention."""
+    (answer,) = await api.say(ALICE, "mất thẻ bhyt")
+    mark = len(api.calls)
+    api.send_image(ALICE, caption="mất thẻ bhyt")
+    note, reply = await api.replies(ALICE, 2, since=mark)
+    assert (note.text, reply.text) == (msg.attachment_unread(), answer.text)
+    group = "g9f8e7d6c5b4a3928170"
+    mark = len(api.calls)
+    api.send_image(group, caption="@Bot Phường 2 mất thẻ bhyt", group=True, user_id=ALICE)
+    note, reply = await api.replies(group, 2, since=mark)
+    assert (note.text, reply.text) == (msg.attachment_unread(), answer.text)
+    mark = len(api.calls)
+    api.send_image(ALICE, caption=" ")  # no question with it
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text == msg.please_type()
+
+
 async def test_content_zalo_withholds_gets_the_hotline_too(api: FakeZaloApi, store: Store) -> None:
     """Zalo sends "unsupported" instead of what a protected account (a child's) wrote:
     asking them to type, and nothing more, would answer every message of theirs alike."""
