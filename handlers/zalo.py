@@ -376,15 +376,13 @@ class ZaloChannel:
             started = self.clock()
             try:
                 update = await self.api.get_updates(self.poll_timeout)
-            except InvalidToken:
+            except InvalidToken as exc:
                 # A reset token needs someone to fix it, but Zalo refuses for a moment too:
-                # back off like any failure, not straight to the longest wait.
+                # back off like any failure, not straight to the longest wait. Said once
+                # per outage: a token reset overnight must not log an error a minute.
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
-                log.error(
-                    "zalo: the token was refused while polling (reset in Bot Creator?); "
-                    "retrying in %.0f s",
-                    delay,
-                )
+                self._token_refused(exc)
+                log.debug("zalo: getUpdates refused the token; retrying in %.0f s", delay)
             except ZaloError as exc:
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
                 log.warning("zalo: getUpdates failed (%s); retrying in %.0f s", exc, delay)
@@ -393,6 +391,7 @@ class ZaloChannel:
                 log.exception("zalo: unexpected error while polling")
             else:
                 delay = 0.0
+                self._token_accepted()
                 self.receiving.answered()
                 if update is not None:
                     self.accept(update)
@@ -445,7 +444,7 @@ class ZaloChannel:
         except InvalidToken as exc:  # /healthz need not wait for a resident's reply to fail
             self._token_refused(exc)
             raise
-        self._token_ok = True
+        self._token_accepted()
         if not same_address(info.get("url"), self.webhook_url):
             return (
                 "the webhook is no longer set here (is another copy of the bot running with "
@@ -533,7 +532,7 @@ class ZaloChannel:
             # says so in webhook mode, where no failing poll would.
             self._token_refused(exc)
             raise
-        self._token_ok = True
+        self._token_accepted()
         return buttons
 
     def _messages(
@@ -587,7 +586,7 @@ class ZaloChannel:
                 raise ChatUnreachable(str(exc)) from None
             except ZaloError as exc:
                 raise TransientError(str(exc)) from None
-            self._token_ok = True
+            self._token_accepted()
             self._refusing.drop(chat_id)
             self._quota_wait = 0.0
             await self.answerer.pushed(chat_id, replies, buttons, after)
@@ -646,8 +645,14 @@ class ZaloChannel:
         except ZaloError as exc:
             log.warning("zalo: cannot check the bot's token (%s); the chat is not blamed", exc)
             return False
-        self._token_ok = True
+        self._token_accepted()
         return True
+
+    def _token_accepted(self) -> None:
+        """Zalo has just accepted the bot's token: said once after it was refused."""
+        if not self._token_ok:
+            log.info("zalo: Zalo accepts the bot's token again")
+        self._token_ok = True
 
     def _token_refused(self, exc: ZaloError) -> None:
         """Log a refused token once per outage: an alert to a thousand chats must not

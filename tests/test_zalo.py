@@ -666,6 +666,24 @@ async def test_one_refused_get_updates_does_not_cost_a_minute(
     assert channel.is_running()
 
 
+async def test_a_token_reset_while_polling_is_logged_once_with_what_to_do(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The token is reset in Bot Creator while the bot polls: every poll is refused, for
+    hours maybe. The log says so once, naming ZALO_BOT_TOKEN, not once a minute; and once
+    more when Zalo takes the token again."""
+    caplog.set_level(logging.INFO)
+    token, api.token = api.token, f"{zalo_api.BOT_ID}:TheNewSecretAfterReset"
+    mark = len(api.calls)
+    await api.wait_until(lambda: len(api.of("getUpdates", since=mark)) >= 12)
+    errors = [r for r in caplog.records if r.name == "handlers.zalo" and r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "ZALO_BOT_TOKEN" in errors[0].message
+    api.token = token  # as if the bot were given the new token
+    (reply,) = await api.say(ALICE, "/help")
+    assert reply.text.startswith("Cách hỏi")
+    assert "accepts the bot's token again" in caplog.text
+
+
 async def healthz(channel: ZaloChannel) -> dict[str, bool]:
     """What /healthz says, with the channel checked as wardbot.app checks it."""
     app = web_app(checks={channel.name: channel.is_running})
@@ -1515,10 +1533,15 @@ async def test_a_token_reset_during_an_alert_costs_no_chat_its_subscriptions(
         await channel.deliver(ALICE, [alert()])
     polls.now += zalo.UNREACHABLE_AFTER
 
+    # The poll loop waits meanwhile: a poll answered mid-reset would vouch for the token.
+    polls.hold()
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+
     async def reset_after_the_blocked_chat(item: object, outcome: str, error: str) -> None:
         if outcome == "unreachable":
             api.fail(refusal, times=None, method="sendMessage")
             api.fail(401, times=None, method="getMe")
+            api.fail(401, times=None, method="getUpdates")
 
     now = [time.time()]
     sender = Sender(
@@ -1538,6 +1561,8 @@ async def test_a_token_reset_during_an_alert_costs_no_chat_its_subscriptions(
         assert await store.subscriptions_of(chat) == ["bhyt"]
     api.recover("sendMessage")  # the new token is in place
     api.recover("getMe")
+    api.recover("getUpdates")
+    polls.release()
     now[0] += MAX_BACKOFF
     await sender.drain()
     assert [call.chat_id for call in api.sent()] == [BINH, chi]
