@@ -103,19 +103,23 @@ STOP_GRACE = 3.0
 
 
 def render_plain(
-    replies: Sequence[Reply], limit: int = MESSAGE_LIMIT, *, after: int = 0
+    replies: Sequence[Reply],
+    limit: int = MESSAGE_LIMIT,
+    *,
+    after: int = 0,
+    choose: Callable[[int], str] = msg.choose_by_number,
 ) -> tuple[list[str], list[Button]]:
     """The replies as plain-text messages within `limit` UTF-16 units, split between
     paragraphs, with their buttons as one numbered list across the replies, numbered on
-    after `after` choices already on screen; returns the messages and the buttons in the
-    order of their numbers."""
+    after `after` choices already on screen, `choose` (given the first number) saying how
+    to pick; returns the messages and the buttons in the order of their numbers."""
     texts: list[str] = []
     buttons: list[Button] = []
     for reply in map(numbered, replies):
         shown = reply.buttons[: max(0, MAX_CHOICES - after - len(buttons))]
         start = after + len(buttons) + 1
         menu = numbered_buttons(replace(reply, buttons=shown), start=start)
-        texts.extend(_render_one(reply, menu, limit, start))
+        texts.extend(_render_one(reply, menu, limit, start, choose))
         buttons.extend(shown)
     return texts, buttons
 
@@ -124,14 +128,20 @@ def _join(*blocks: str) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def _render_one(reply: Reply, menu: str, limit: int, first: int = 1) -> list[str]:
+def _render_one(
+    reply: Reply,
+    menu: str,
+    limit: int,
+    first: int = 1,
+    choose: Callable[[int], str] = msg.choose_by_number,
+) -> list[str]:
     """One reply: the title above the start of its text on its first message; the source,
     links and numbered list (whose first number is `first`) stay with its last paragraph."""
     head = plain_text(Reply("", title=reply.title))
     tail = _join(
         plain_text(Reply("", footer=reply.footer, links=reply.links)),
         menu,
-        msg.choose_by_number(first) if menu else "",
+        choose(first) if menu else "",
     )
     text = reply.text.strip()
     whole = _join(head, text, tail)
@@ -491,7 +501,7 @@ class ZaloChannel:
         sender_id = sender.get("id") if isinstance(sender, dict) else None
         chat = ChatRef(CHANNEL, chat_id, private=_is_private(message, chat_id, sender_id))
         text = message.get("text")
-        send = functools.partial(self._send, chat_id)
+        send = functools.partial(self._send, chat_id, in_group=not chat.private)
         if event == IMAGE_EVENT:
             # A question typed under a photo (its `caption`, as Zalo's docs name it):
             # answered, after a line saying the photo itself went unseen, as on Telegram.
@@ -499,7 +509,7 @@ class ZaloChannel:
             text = next((each for each in typed if each.strip()), None)
             if text is not None:
                 note = [Reply(msg.attachment_unread())]
-                send = functools.partial(self._send, chat_id, before=note)
+                send = functools.partial(send, before=note)
         if event not in (TEXT_EVENT, IMAGE_EVENT) or not isinstance(text, str):
             # A sticker, an image alone; content Zalo does not pass on, which typing again
             # may not help (a protected account): whom to contact too.
@@ -519,12 +529,21 @@ class ZaloChannel:
         await self.answerer.text(chat, text, send, sender=str(sender_id or chat_id), typing=typing)
 
     async def _send(
-        self, chat_id: str, replies: Sequence[Reply], before: Sequence[Reply] = ()
+        self,
+        chat_id: str,
+        replies: Sequence[Reply],
+        before: Sequence[Reply] = (),
+        *,
+        in_group: bool = False,
     ) -> list[Button]:
         """Send replies in a conversation (after `before`, a note without choices), each
         part retried briefly on 429 and temporary failures; returns the buttons, now
-        numbered in the chat."""
-        texts, buttons = render_plain([*before, *replies])
+        numbered in the chat. `in_group`: a number typed alone there never reaches the bot
+        (Zalo shows it a group's messages that mention it), so the list says to mention it."""
+        choose = functools.partial(
+            msg.choose_by_number, in_group=in_group, bot=self.settings.zalo_bot_name
+        )
+        texts, buttons = render_plain([*before, *replies], choose=choose)
         try:
             await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
         except InvalidToken as exc:
