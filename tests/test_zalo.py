@@ -695,6 +695,23 @@ async def test_a_token_reset_while_polling_is_logged_once_with_what_to_do(
     assert "accepts the bot's token again" in caplog.text
 
 
+async def test_a_token_refused_in_the_oa_apis_form_is_named_in_the_log(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Zalo refuses the token with {"error": -216, "message": ...}, the OA API's form: the
+    log says what to do about the token, not that Zalo's answer could not be read."""
+    polls.hold(backoff)  # the loop stops once a poll failed
+    api.fail(-216, method="getUpdates", oa_style=True, description="Access token is invalid")
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+    errors = [r for r in caplog.records if r.name == "handlers.zalo" and r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "ZALO_BOT_TOKEN" in errors[0].message
+    assert "-216 Access token is invalid" in errors[0].message
+    assert await healthz(channel) == {"zalo": False}
+    polls.release()
+    (reply,) = await api.say(ALICE, "/help")
+    assert reply.text.startswith("Cách hỏi")
+
+
 async def healthz(channel: ZaloChannel) -> dict[str, bool]:
     """What /healthz says, with the channel checked as wardbot.app checks it."""
     app = web_app(checks={channel.name: channel.is_running})
