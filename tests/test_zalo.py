@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import re
 import time
@@ -1080,6 +1081,27 @@ def test_related_questions_and_close_matches_are_numbered_in_full(
     (text,), _ = zalo.render_plain([offered])
     assert f"1. {LONG_QUESTION.question}\n2. {LONG_NOTICE_TITLE.title}\n" in text
     assert "…" not in text
+
+
+@pytest.mark.parametrize(
+    ("word", "size"),
+    [
+        ("👨\u200d👩\u200d👧\u200d👦", 7),  # a family: four emoji joined
+        ("🇻🇳", 2),  # a flag: two letters
+        ("👍🏽", 2),  # a skin tone
+        ("e\u0301", 2),  # an accent typed apart from its letter (é)
+    ],
+)
+def test_a_word_longer_than_a_message_is_cut_between_characters_as_people_see_them(
+    word: str, size: int
+) -> None:
+    """Only a "word" longer than a message (a pasted row of emoji, say) is cut inside, and
+    then between what people see as one character, never inside an emoji or a letter."""
+    text = "x" + word * 2000  # "x" and then the row: cuts fall anywhere in a character
+    texts, _ = zalo.render_plain([Reply(text)])
+    assert len(texts) > 1 and "".join(texts) == text
+    cuts = list(itertools.accumulate(len(part) for part in texts))[:-1]
+    assert all((cut - 1) % size == 0 for cut in cuts), cuts
 
 
 @pytest.mark.parametrize("words", [400, 327])
