@@ -513,6 +513,11 @@ async def test_in_a_group_the_name_set_in_zalo_bot_name_is_the_mention(
         assert helped.text.startswith("Cách hỏi")
 
 
+@pytest.mark.parametrize("given", ["Bot Một Cửa", "@Bot Một Cửa", " @Bot Một Cửa "])
+def test_zalo_bot_name_may_be_written_as_residents_type_it(given: str) -> None:
+    assert Settings.from_env({"ZALO_BOT_NAME": given}).zalo_bot_name == "Bot Một Cửa"
+
+
 @pytest.mark.parametrize(
     ("name", "said"),
     [

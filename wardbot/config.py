@@ -442,6 +442,11 @@ class Environment(BaseSettings):
                 )
         return feeds
 
+    @field_validator("zalo_bot_name")
+    @classmethod
+    def _zalo_bot_name(cls, name: str | None) -> str | None:
+        return (name or "").lstrip("@").strip() or None  # "@Bot Phường 2", as it is typed
+
     @field_validator("zalo_bot_url")
     @classmethod
     def _zalo_bot(cls, url: str | None) -> str | None:
