@@ -73,8 +73,9 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # emoji counts twice, as in Java and JavaScript) and keep a margin.
 MESSAGE_LIMIT = 1900
 TEXT_EVENT = "message.text.received"
+IMAGE_EVENT = "message.image.received"  # a photo, maybe with a caption
 HIDDEN_EVENT = "message.unsupported.received"  # Zalo withheld the content
-NON_TEXT_EVENTS = frozenset({"message.image.received", "message.sticker.received", HIDDEN_EVENT})
+NON_TEXT_EVENTS = frozenset({IMAGE_EVENT, "message.sticker.received", HIDDEN_EVENT})
 CONCURRENT_UPDATES = 32
 SEEN_MAX = 4096  # recent message ids kept to drop repeated deliveries
 MAX_CHOICES = 99
@@ -102,19 +103,23 @@ STOP_GRACE = 3.0
 
 
 def render_plain(
-    replies: Sequence[Reply], limit: int = MESSAGE_LIMIT, *, after: int = 0
+    replies: Sequence[Reply],
+    limit: int = MESSAGE_LIMIT,
+    *,
+    after: int = 0,
+    choose: Callable[[int], str] = msg.choose_by_number,
 ) -> tuple[list[str], list[Button]]:
     """The replies as plain-text messages within `limit` UTF-16 units, split between
     paragraphs, with their buttons as one numbered list across the replies, numbered on
-    after `after` choices already on screen; returns the messages and the buttons in the
-    order of their numbers."""
+    after `after` choices already on screen, `choose` (given the first number) saying how
+    to pick; returns the messages and the buttons in the order of their numbers."""
     texts: list[str] = []
     buttons: list[Button] = []
     for reply in map(numbered, replies):
         shown = reply.buttons[: max(0, MAX_CHOICES - after - len(buttons))]
         start = after + len(buttons) + 1
         menu = numbered_buttons(replace(reply, buttons=shown), start=start)
-        texts.extend(_render_one(reply, menu, limit, start))
+        texts.extend(_render_one(reply, menu, limit, start, choose))
         buttons.extend(shown)
     return texts, buttons
 
@@ -123,14 +128,20 @@ def _join(*blocks: str) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def _render_one(reply: Reply, menu: str, limit: int, first: int = 1) -> list[str]:
+def _render_one(
+    reply: Reply,
+    menu: str,
+    limit: int,
+    first: int = 1,
+    choose: Callable[[int], str] = msg.choose_by_number,
+) -> list[str]:
     """One reply: the title above the start of its text on its first message; the source,
     links and numbered list (whose first number is `first`) stay with its last paragraph."""
     head = plain_text(Reply("", title=reply.title))
     tail = _join(
         plain_text(Reply("", footer=reply.footer, links=reply.links)),
         menu,
-        msg.choose_by_number(first) if menu else "",
+        choose(first) if menu else "",
     )
     text = reply.text.strip()
     whole = _join(head, text, tail)
@@ -166,25 +177,45 @@ def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> boo
 _SPACES = "[\\s\u200b\u200c\u200d\u2060\ufeff]*"
 
 
-def _mention_pattern(name: object) -> re.Pattern[str] | None:
-    """What a resident types to ask the bot in a group: '@' and its name as Zalo shows it
-    ('@Bot Phường 2'), in any case and spacing ('@BotPhường2', getMe's 'Bot Phường2'),
-    with a comma or colon after it; None when Zalo gave no name."""
-    if not isinstance(name, str) or not name.split():
+def _mention_pattern(
+    names: Sequence[object], ward_name: str | None = None
+) -> re.Pattern[str] | None:
+    """What a resident types to ask the bot in a group: '@' and one of `names` as Zalo
+    shows it ('@Bot Phường 2'), in any case and spacing ('@BotPhường2' for 'Bot Phường 2'),
+    with a comma or colon after it; None when there is no name to look for.
+
+    `ward_name`, when the bot's name is not known (getMe gives only its account's handle,
+    'bot.VDKyGxQvc'): Zalo makes every bot's name start with "Bot", and a ward names its bot
+    after itself, so '@Bot' followed by words of the ward's name, in its order ('@Bot
+    Phường 2' for 'UBND Phường 2'), is taken for the mention."""
+    spellings = []
+    for name in names:
+        if isinstance(name, str) and name.split():
+            letters = "".join(unicodedata.normalize("NFC", name).split())
+            spellings.append(_SPACES.join(map(re.escape, letters)))
+    if ward_name is not None:
+        words = unicodedata.normalize("NFC", ward_name).split()
+        spellings.append("Bot" + "".join(rf"(?:\s+{re.escape(word)}(?!\w))?" for word in words))
+    if not spellings:
         return None
-    letters = "".join(unicodedata.normalize("NFC", name).split())
-    spelt = _SPACES.join(map(re.escape, letters))
-    return re.compile(rf"(?<!\w)@{_SPACES}{spelt}(?!\w){_SPACES}[,.:;–-]?", re.IGNORECASE)
+    spelt = "|".join(spellings)
+    return re.compile(rf"(?<!\w)@{_SPACES}(?:{spelt})(?!\w){_SPACES}[,.:;–-]?", re.IGNORECASE)
+
+
+# Brackets or quotes left with nothing inside once the mention is out: "(@Bot Phường 2)".
+_EMPTY_PAIR = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}|\"\s*\"|“\s*”|«\s*»|'\s*'")
 
 
 def _without_mention(text: str, mention: re.Pattern[str] | None) -> str:
     """A group message with the bot's mention taken out, '@Bot Phường 2 cho hỏi lịch tiếp
     dân' -> 'cho hỏi lịch tiếp dân': Zalo passes it as plain text, and the bot's name in
-    the question would be searched for too."""
+    the question would be searched for too (as would the brackets around it)."""
     if mention is None:
         return text
     text = mention.sub(" ", unicodedata.normalize("NFC", text))
-    return " ".join(text.split()).lstrip(",.:;-– ")  # "@Bot Phường 2, /help"
+    text = _EMPTY_PAIR.sub(" ", text)
+    text = re.sub(r"\s+(?=[?!.,:;…])", "", " ".join(text.split()))  # "mất thẻ ?" -> "mất thẻ?"
+    return text.lstrip(",.:;-– ")  # "@Bot Phường 2, /help"
 
 
 def _retryable(exc: Exception) -> DeliveryError | None:
@@ -272,7 +303,7 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
-        self._mention: re.Pattern[str] | None = None  # '@<the bot's name>', from getMe
+        self._mention: re.Pattern[str] | None = None  # '@<the bot's name>' (see start)
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
         self._refusing: LastPerChat[float] = LastPerChat()  # chat -> first refusal (clock)
         self._refused_at: float | None = None  # when a refused webhook request was logged
@@ -289,7 +320,10 @@ class ZaloChannel:
         """Check the token, then set the webhook or start polling."""
         try:
             me = await self.api.get_me()
-            self._mention = _mention_pattern(me.get("account_name"))
+            # Residents mention the name Zalo shows them; getMe gives the account's handle.
+            named = self.settings.zalo_bot_name
+            ward = None if named else self.settings.ward_name
+            self._mention = _mention_pattern([named, me.get("account_name")], ward)
             if self.webhook_mode:
                 await self.api.set_webhook(self.webhook_url, str(self.settings.zalo_webhook_secret))
                 log.info("zalo: webhook set at %s", self.webhook_url)
@@ -352,15 +386,13 @@ class ZaloChannel:
             started = self.clock()
             try:
                 update = await self.api.get_updates(self.poll_timeout)
-            except InvalidToken:
+            except InvalidToken as exc:
                 # A reset token needs someone to fix it, but Zalo refuses for a moment too:
-                # back off like any failure, not straight to the longest wait.
+                # back off like any failure, not straight to the longest wait. Said once
+                # per outage: a token reset overnight must not log an error a minute.
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
-                log.error(
-                    "zalo: the token was refused while polling (reset in Bot Creator?); "
-                    "retrying in %.0f s",
-                    delay,
-                )
+                self._token_refused(exc)
+                log.debug("zalo: getUpdates refused the token; retrying in %.0f s", delay)
             except ZaloError as exc:
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
                 log.warning("zalo: getUpdates failed (%s); retrying in %.0f s", exc, delay)
@@ -369,6 +401,7 @@ class ZaloChannel:
                 log.exception("zalo: unexpected error while polling")
             else:
                 delay = 0.0
+                self._token_accepted()
                 self.receiving.answered()
                 if update is not None:
                     self.accept(update)
@@ -421,7 +454,7 @@ class ZaloChannel:
         except InvalidToken as exc:  # /healthz need not wait for a resident's reply to fail
             self._token_refused(exc)
             raise
-        self._token_ok = True
+        self._token_accepted()
         if not same_address(info.get("url"), self.webhook_url):
             return (
                 "the webhook is no longer set here (is another copy of the bot running with "
@@ -468,10 +501,18 @@ class ZaloChannel:
         sender_id = sender.get("id") if isinstance(sender, dict) else None
         chat = ChatRef(CHANNEL, chat_id, private=_is_private(message, chat_id, sender_id))
         text = message.get("text")
-        send = functools.partial(self._send, chat_id)
-        if event != TEXT_EVENT or not isinstance(text, str):
-            # A sticker, an image; content Zalo does not pass on, which typing again may not
-            # help (a protected account): whom to contact too.
+        send = functools.partial(self._send, chat_id, in_group=not chat.private)
+        if event == IMAGE_EVENT:
+            # A question typed under a photo (its `caption`, as Zalo's docs name it):
+            # answered, after a line saying the photo itself went unseen, as on Telegram.
+            typed = [each for each in (message.get("caption"), text) if isinstance(each, str)]
+            text = next((each for each in typed if each.strip()), None)
+            if text is not None:
+                note = [Reply(msg.attachment_unread())]
+                send = functools.partial(send, before=note)
+        if event not in (TEXT_EVENT, IMAGE_EVENT) or not isinstance(text, str):
+            # A sticker, an image alone; content Zalo does not pass on, which typing again
+            # may not help (a protected account): whom to contact too.
             if event == HIDDEN_EVENT:
                 said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
             else:
@@ -487,10 +528,22 @@ class ZaloChannel:
             text = _without_mention(text, self._mention)
         await self.answerer.text(chat, text, send, sender=str(sender_id or chat_id), typing=typing)
 
-    async def _send(self, chat_id: str, replies: Sequence[Reply]) -> list[Button]:
-        """Send replies in a conversation, each part retried briefly on 429 and temporary
-        failures; returns the buttons, now numbered in the chat."""
-        texts, buttons = render_plain(replies)
+    async def _send(
+        self,
+        chat_id: str,
+        replies: Sequence[Reply],
+        before: Sequence[Reply] = (),
+        *,
+        in_group: bool = False,
+    ) -> list[Button]:
+        """Send replies in a conversation (after `before`, a note without choices), each
+        part retried briefly on 429 and temporary failures; returns the buttons, now
+        numbered in the chat. `in_group`: a number typed alone there never reaches the bot
+        (Zalo shows it a group's messages that mention it), so the list says to mention it."""
+        choose = functools.partial(
+            msg.choose_by_number, in_group=in_group, bot=self.settings.zalo_bot_name
+        )
+        texts, buttons = render_plain([*before, *replies], choose=choose)
         try:
             await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
         except InvalidToken as exc:
@@ -498,7 +551,7 @@ class ZaloChannel:
             # says so in webhook mode, where no failing poll would.
             self._token_refused(exc)
             raise
-        self._token_ok = True
+        self._token_accepted()
         return buttons
 
     def _messages(
@@ -552,7 +605,7 @@ class ZaloChannel:
                 raise ChatUnreachable(str(exc)) from None
             except ZaloError as exc:
                 raise TransientError(str(exc)) from None
-            self._token_ok = True
+            self._token_accepted()
             self._refusing.drop(chat_id)
             self._quota_wait = 0.0
             await self.answerer.pushed(chat_id, replies, buttons, after)
@@ -611,8 +664,14 @@ class ZaloChannel:
         except ZaloError as exc:
             log.warning("zalo: cannot check the bot's token (%s); the chat is not blamed", exc)
             return False
-        self._token_ok = True
+        self._token_accepted()
         return True
+
+    def _token_accepted(self) -> None:
+        """Zalo has just accepted the bot's token: said once after it was refused."""
+        if not self._token_ok:
+            log.info("zalo: Zalo accepts the bot's token again")
+        self._token_ok = True
 
     def _token_refused(self, exc: ZaloError) -> None:
         """Log a refused token once per outage: an alert to a thousand chats must not

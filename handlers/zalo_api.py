@@ -3,8 +3,8 @@
 Every method is a POST with a JSON body to `BASE/bot<TOKEN>/<method>`, answered with the
 envelope `{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "description":
 "..."}`. The envelope decides, not the HTTP status (Zalo's choice of status for errors is
-undocumented); a body that is not the envelope falls back on the status. Failures become
-typed exceptions:
+undocumented); an error in the OA API's form, `{"error": -216, "message": "..."}`, is read
+by its code; any other body falls back on the status. Failures become typed exceptions:
 
     ZaloError                  any failed call; .error_code (int | None), .method
     ├── BadRequest             400 and other 4xx: this request can never succeed as it is
@@ -106,14 +106,23 @@ _BY_CODE: dict[int, type[ZaloError]] = {
 }
 
 
+# Codes of the OA API's form of an error, {"error": -216, "message": "..."}, which one
+# project's notes say the Bot API answers with at times (../shared/reference/zalo.md §6),
+# read as the Bot API code of the same meaning: the token invalid or expired, a rate limit
+# or quota, a bad parameter. Other codes are errors without a known meaning.
+_OA_CODES = {-216: 401, -220: 401, -32: 429, -211: 429, -201: 400}
+
+
 def error_for(
     code: int | None, description: str, method: str = "", retry_after: float | None = None
 ) -> ZaloError:
-    """The exception for an error code (Zalo's or, failing that, the HTTP status)."""
-    if code == 429:
+    """The exception for an error code (Zalo's, the HTTP status, or an OA API code, which
+    the exception keeps)."""
+    meaning = _OA_CODES.get(code, code) if code is not None else None
+    if meaning == 429:
         return TooManyRequests(description, code, method, retry_after)
-    if code in _BY_CODE:
-        return _BY_CODE[code](description, code, method)
+    if meaning in _BY_CODE:
+        return _BY_CODE[meaning](description, code, method)
     if code is not None and 400 <= code < 500:
         return BadRequest(description, code, method)
     if code is not None and 500 <= code < 600:
@@ -221,6 +230,10 @@ class ZaloBotApi:
         except ValueError:
             body = None
         status = response.status_code
+        oa_code = _as_int(body.get("error")) if isinstance(body, dict) else None
+        if isinstance(body, dict) and "ok" not in body and oa_code:  # the OA API's form
+            message = self._clean(str(body.get("message") or "no description"))
+            raise error_for(oa_code, message, method)
         if not isinstance(body, dict) or not isinstance(body.get("ok"), bool):
             # Not the envelope: a proxy's error page, an empty body. Only the status is left.
             if status >= 400:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
 import logging
 import re
 import time
@@ -176,6 +177,13 @@ def store(polling: tuple[ZaloChannel, Store]) -> Store:
 @pytest.fixture
 def channel(polling: tuple[ZaloChannel, Store]) -> ZaloChannel:
     return polling[0]
+
+
+def in_a_group(text: str, bot: str | None = None) -> str:
+    """A reply's text as a group reads it: the line under a list says to mention the bot
+    with the number (a number alone never reaches it there)."""
+    group_line = msg.choose_by_number(in_group=True, bot=bot)
+    return text.replace(msg.choose_by_number(), group_line)
 
 
 def menu(call: Call) -> list[str]:
@@ -375,6 +383,26 @@ async def test_stickers_and_images_get_a_polite_request_to_type(
     assert reply.text == msg.please_type()
 
 
+async def test_a_question_typed_under_a_photo_is_answered(api: FakeZaloApi, store: Store) -> None:
+    """A photo of a card with the question as its caption: the question is answered, after
+    a line saying the photo itself is not seen, as on Telegram; in a group, without the
+    bot's mention."""
+    (answer,) = await api.say(ALICE, "mất thẻ bhyt")
+    mark = len(api.calls)
+    api.send_image(ALICE, caption="mất thẻ bhyt")
+    note, reply = await api.replies(ALICE, 2, since=mark)
+    assert (note.text, reply.text) == (msg.attachment_unread(), answer.text)
+    group = "g9f8e7d6c5b4a3928170"
+    mark = len(api.calls)
+    api.send_image(group, caption="@Bot Phường 2 mất thẻ bhyt", group=True, user_id=ALICE)
+    note, reply = await api.replies(group, 2, since=mark)
+    assert (note.text, reply.text) == (msg.attachment_unread(), in_a_group(answer.text))
+    mark = len(api.calls)
+    api.send_image(ALICE, caption=" ")  # no question with it
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text == msg.please_type()
+
+
 async def test_content_zalo_withholds_gets_the_hotline_too(api: FakeZaloApi, store: Store) -> None:
     """Zalo sends "unsupported" instead of what a protected account (a child's) wrote:
     asking them to type, and nothing more, would answer every message of theirs alike."""
@@ -445,13 +473,49 @@ async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
     group = "g9f8e7d6c5b4a3928170"
     (private,) = await api.say(ALICE, "mất thẻ bhyt")
     (asked,) = await api.say(group, f"{mention} mất thẻ bhyt", group=True, user_id=ALICE)
-    assert asked.text == private.text
+    assert asked.text == in_a_group(private.text) != private.text
+    assert asked.text.endswith("Anh/chị gõ @, chọn tên bot rồi nhắn số thứ tự (ví dụ: 1) để chọn.")
+    (picked,) = await api.say(group, f"{mention} 1", group=True, user_id=ALICE)
+    assert picked.text.startswith("Gia hạn thẻ bảo hiểm y tế")
     (helped,) = await api.say(group, f"{mention} /help", group=True, user_id=ALICE)
     assert helped.text.startswith("Cách hỏi")
+    # Staff read an unanswered question in /unanswered as it was asked, without "( )".
+    await api.say(group, f"giá vàng hôm nay ({mention.strip(',')})?", group=True, user_id=ALICE)
+    assert (await store.unanswered(0.0))[0] == "giá vàng hôm nay?"
     # A resident's own words that merely contain "@" and the name's first word stay.
-    assert zalo._without_mention("email a@Bot.vn", zalo._mention_pattern("Bot")) == (
+    assert zalo._without_mention("email a@Bot.vn", zalo._mention_pattern(["Bot"])) == (
         "email a@Bot.vn"
     )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "@Bot Một Cửa mất thẻ bhyt",
+        "mất thẻ bhyt (@Bot Một Cửa)",
+        "[@Bot Một Cửa] mất thẻ bhyt",  # no "[ ]" left before the question or command
+        f"@{zalo_api.ACCOUNT_NAME} mất thẻ bhyt",  # getMe's handle, typed
+    ],
+)
+async def test_in_a_group_the_name_set_in_zalo_bot_name_is_the_mention(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, said: str
+) -> None:
+    """getMe gives the bot's account handle, not the name residents see and mention: that
+    one is ZALO_BOT_NAME, for a bot whose name is not 'Bot' and the ward's own."""
+    group = "g9f8e7d6c5b4a3928170"
+    async with running_channel(api, ward_engine, ward_settings, zalo_bot_name="Bot Một Cửa"):
+        (private,) = await api.say(ALICE, "mất thẻ bhyt")
+        (asked,) = await api.say(group, said, group=True, user_id=ALICE)
+        assert asked.text == in_a_group(private.text, "Bot Một Cửa")
+        assert asked.text.endswith("nhắn “@Bot Một Cửa 1” (nhắc tên bot kèm số thứ tự) để chọn.")
+        command = said.replace("mất thẻ bhyt", "/help")
+        (helped,) = await api.say(group, command, group=True, user_id=ALICE)
+        assert helped.text.startswith("Cách hỏi")
+
+
+@pytest.mark.parametrize("given", ["Bot Một Cửa", "@Bot Một Cửa", " @Bot Một Cửa "])
+def test_zalo_bot_name_may_be_written_as_residents_type_it(given: str) -> None:
+    assert Settings.from_env({"ZALO_BOT_NAME": given}).zalo_bot_name == "Bot Một Cửa"
 
 
 @pytest.mark.parametrize(
@@ -461,10 +525,13 @@ async def test_in_a_group_the_bots_name_is_not_part_of_the_question(
         ("Bot Phường 2", "@BotPhường2, mất thẻ bhyt"),
         ("Bot Phường 2", "@Bot Phường 2\u200b mất thẻ bhyt"),  # an invisible space after it
         ("Bot Phường 2", "cho hỏi @bot phường 2: mất thẻ bhyt"),
+        ("Bot Phường 2", "mất thẻ bhyt (@Bot Phường 2)"),
+        ("Bot Phường 2", "[@Bot Phường 2] mất thẻ bhyt"),
+        ("Bot Phường 2", "“@Bot Phường 2” mất thẻ bhyt"),
     ],
 )
 def test_the_bots_name_is_taken_out_however_it_is_spaced(name: str, said: str) -> None:
-    question = zalo._without_mention(said, zalo._mention_pattern(name))
+    question = zalo._without_mention(said, zalo._mention_pattern([name]))
     assert question in ("mất thẻ bhyt", "cho hỏi mất thẻ bhyt")
 
 
@@ -614,6 +681,41 @@ async def test_one_refused_get_updates_does_not_cost_a_minute(
     assert api.of("getUpdates")[0].code == 401
     assert polls.waits[0] == 1.0
     assert channel.is_running()
+
+
+async def test_a_token_reset_while_polling_is_logged_once_with_what_to_do(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The token is reset in Bot Creator while the bot polls: every poll is refused, for
+    hours maybe. The log says so once, naming ZALO_BOT_TOKEN, not once a minute; and once
+    more when Zalo takes the token again."""
+    caplog.set_level(logging.INFO)
+    token, api.token = api.token, f"{zalo_api.BOT_ID}:TheNewSecretAfterReset"
+    mark = len(api.calls)
+    await api.wait_until(lambda: len(api.of("getUpdates", since=mark)) >= 12)
+    errors = [r for r in caplog.records if r.name == "handlers.zalo" and r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "ZALO_BOT_TOKEN" in errors[0].message
+    api.token = token  # as if the bot were given the new token
+    (reply,) = await api.say(ALICE, "/help")
+    assert reply.text.startswith("Cách hỏi")
+    assert "accepts the bot's token again" in caplog.text
+
+
+async def test_a_token_refused_in_the_oa_apis_form_is_named_in_the_log(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Zalo refuses the token with {"error": -216, "message": ...}, the OA API's form: the
+    log says what to do about the token, not that Zalo's answer could not be read."""
+    polls.hold(backoff)  # the loop stops once a poll failed
+    api.fail(-216, method="getUpdates", oa_style=True, description="Access token is invalid")
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+    errors = [r for r in caplog.records if r.name == "handlers.zalo" and r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "ZALO_BOT_TOKEN" in errors[0].message
+    assert "-216 Access token is invalid" in errors[0].message
+    assert await healthz(channel) == {"zalo": False}
+    polls.release()
+    (reply,) = await api.say(ALICE, "/help")
+    assert reply.text.startswith("Cách hỏi")
 
 
 async def healthz(channel: ZaloChannel) -> dict[str, bool]:
@@ -984,6 +1086,27 @@ def test_related_questions_and_close_matches_are_numbered_in_full(
     (text,), _ = zalo.render_plain([offered])
     assert f"1. {LONG_QUESTION.question}\n2. {LONG_NOTICE_TITLE.title}\n" in text
     assert "…" not in text
+
+
+@pytest.mark.parametrize(
+    ("word", "size"),
+    [
+        ("👨\u200d👩\u200d👧\u200d👦", 7),  # a family: four emoji joined
+        ("🇻🇳", 2),  # a flag: two letters
+        ("👍🏽", 2),  # a skin tone
+        ("e\u0301", 2),  # an accent typed apart from its letter (é)
+    ],
+)
+def test_a_word_longer_than_a_message_is_cut_between_characters_as_people_see_them(
+    word: str, size: int
+) -> None:
+    """Only a "word" longer than a message (a pasted row of emoji, say) is cut inside, and
+    then between what people see as one character, never inside an emoji or a letter."""
+    text = "x" + word * 2000  # "x" and then the row: cuts fall anywhere in a character
+    texts, _ = zalo.render_plain([Reply(text)])
+    assert len(texts) > 1 and "".join(texts) == text
+    cuts = list(itertools.accumulate(len(part) for part in texts))[:-1]
+    assert all((cut - 1) % size == 0 for cut in cuts), cuts
 
 
 @pytest.mark.parametrize("words", [400, 327])
@@ -1465,10 +1588,15 @@ async def test_a_token_reset_during_an_alert_costs_no_chat_its_subscriptions(
         await channel.deliver(ALICE, [alert()])
     polls.now += zalo.UNREACHABLE_AFTER
 
+    # The poll loop waits meanwhile: a poll answered mid-reset would vouch for the token.
+    polls.hold()
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+
     async def reset_after_the_blocked_chat(item: object, outcome: str, error: str) -> None:
         if outcome == "unreachable":
             api.fail(refusal, times=None, method="sendMessage")
             api.fail(401, times=None, method="getMe")
+            api.fail(401, times=None, method="getUpdates")
 
     now = [time.time()]
     sender = Sender(
@@ -1488,6 +1616,8 @@ async def test_a_token_reset_during_an_alert_costs_no_chat_its_subscriptions(
         assert await store.subscriptions_of(chat) == ["bhyt"]
     api.recover("sendMessage")  # the new token is in place
     api.recover("getMe")
+    api.recover("getUpdates")
+    polls.release()
     now[0] += MAX_BACKOFF
     await sender.drain()
     assert [call.chat_id for call in api.sent()] == [BINH, chi]

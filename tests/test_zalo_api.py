@@ -167,6 +167,26 @@ async def test_a_page_that_is_not_json_is_a_temporary_failure(
     assert raised.value.error_code == 502
 
 
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [(-216, InvalidToken), (-220, InvalidToken), (-32, TooManyRequests), (-201, BadRequest)],
+)
+async def test_an_error_in_the_oa_apis_form_is_read_too(
+    api: FakeZaloApi, client: ZaloBotApi, code: int, error: type[ZaloError]
+) -> None:
+    """{"error": -216, "message": "..."}: said to come from the Bot API too at times. Its
+    code and message are Zalo's word on what went wrong, not an unreadable answer."""
+    api.fail(code, method="sendMessage", oa_style=True, description="Zalo nói vì sao")
+    with pytest.raises(error) as raised:
+        await client.send_message(CHAT, "Dạ")
+    assert raised.value.error_code == code
+    assert str(raised.value) == f"Zalo sendMessage: {code} Zalo nói vì sao"
+    api.fail(-230, method="sendMessage", oa_style=True, description="no recent interaction")
+    with pytest.raises(ZaloError, match="-230 no recent interaction") as other:
+        await client.send_message(CHAT, "Dạ")
+    assert type(other.value) is ZaloError  # a code without a meaning known here
+
+
 async def test_message_length_and_required_parameters(client: ZaloBotApi) -> None:
     assert await client.send_message(CHAT, "x" * 2000)
     with pytest.raises(BadRequest, match="2000"):

@@ -178,6 +178,9 @@ class Settings:
     web_allowed_origins: tuple[str, ...] = ()
     web_history_days: int = 30
     zalo_bot_url: str | None = None  # the ward's Zalo bot, offered to web visitors for alerts
+    # The Zalo bot's name as residents see it ("Bot Phường 2", given in Bot Creator), which
+    # they mention in a group: getMe gives only the account's handle.
+    zalo_bot_name: str | None = None
     # The ward portal's RSS/Atom feeds that `bot.py run` imports announcements from
     # (wardbot.portal), and how often it reads them.
     portal_feeds: tuple[str, ...] = ()
@@ -350,6 +353,7 @@ class Environment(BaseSettings):
     web_allowed_origins: Items = ()
     web_history_days: Annotated[int, _whole("a number of days", 1)] = Settings.web_history_days
     zalo_bot_url: str | None = None
+    zalo_bot_name: str | None = None
     portal_feeds: Items = ()
     portal_poll_minutes: Annotated[int, _whole("a number of minutes", 1)] = (
         Settings.portal_poll_minutes
@@ -441,6 +445,11 @@ class Environment(BaseSettings):
                     "(http:// or https://), several separated by commas"
                 )
         return feeds
+
+    @field_validator("zalo_bot_name")
+    @classmethod
+    def _zalo_bot_name(cls, name: str | None) -> str | None:
+        return (name or "").lstrip("@").strip() or None  # "@Bot Phường 2", as it is typed
 
     @field_validator("zalo_bot_url")
     @classmethod

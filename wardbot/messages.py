@@ -880,8 +880,14 @@ def error(ward_name: str, hotline: str) -> str:
 # --- channels without buttons (Zalo) ------------------------------------------------
 
 
-def choose_by_number(example: int = 1) -> str:
-    """Under numbered lines, the first of which is `example`."""
+def choose_by_number(example: int = 1, *, in_group: bool = False, bot: str | None = None) -> str:
+    """Under numbered lines, the first of which is `example`. `in_group`: in a Zalo group,
+    where the bot sees only the messages that mention it, how to mention it with the
+    number (`bot`: its name, when known)."""
+    if in_group and bot:
+        return f"Anh/chị nhắn “@{bot} {example}” (nhắc tên bot kèm số thứ tự) để chọn."
+    if in_group:
+        return f"Anh/chị gõ @, chọn tên bot rồi nhắn số thứ tự (ví dụ: {example}) để chọn."
     return f"Anh/chị nhắn số thứ tự (ví dụ: {example}) để chọn."
 
 

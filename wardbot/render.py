@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -83,20 +84,59 @@ def _split(text: str, limit: int, measure: Measure, separators: Sequence[str]) -
     return parts
 
 
-def _hard_split(text: str, limit: int, measure: Measure) -> list[str]:
+def _hard_split(
+    text: str, limit: int, measure: Measure, pieces: Callable[[str], Sequence[str]] | None = None
+) -> list[str]:
+    """A word longer than `limit` cut between the characters people see (a letter with
+    its accent marks, an emoji with its modifiers and joined parts, a flag), unless one
+    alone is longer than `limit` (then between its code points: `pieces=list`)."""
     parts: list[str] = []
     current: list[str] = []
     size = 0
-    for ch in text:
-        width = measure(ch)
+    for piece in (pieces or _clusters)(text):
+        width = measure(piece)
         if current and size + width > limit:
             parts.append("".join(current))
             current, size = [], 0
-        current.append(ch)
+        if width > limit:
+            parts.extend(_hard_split(piece, limit, measure, list))
+            continue
+        current.append(piece)
         size += width
     if current:
         parts.append("".join(current))
     return parts
+
+
+_ZWJ = "\u200d"
+# What never starts a character as people see it: a combining mark (an accent typed apart
+# from its letter), a joiner, a variation selector, a skin tone, an emoji tag.
+_EXTENDS = re.compile("[\u200c\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+_FLAG_LETTER = re.compile("[\U0001f1e6-\U0001f1ff]")
+
+
+def _clusters(text: str) -> list[str]:
+    """`text` as the characters people see (close to Unicode's grapheme clusters): what
+    extends a character, what follows a zero-width joiner and a flag's second letter join
+    the one before."""
+    clusters: list[list[str]] = []
+    for ch in text:
+        last = clusters[-1] if clusters else None
+        joins = last is not None and (
+            unicodedata.category(ch) in ("Mn", "Mc", "Me")
+            or _EXTENDS.fullmatch(ch) is not None
+            or last[-1] == _ZWJ
+            or (_FLAG_LETTER.fullmatch(ch) is not None and _is_half_flag(last))
+        )
+        if last is not None and joins:
+            last.append(ch)
+        else:
+            clusters.append([ch])
+    return ["".join(cluster) for cluster in clusters]
+
+
+def _is_half_flag(cluster: Sequence[str]) -> bool:
+    return len(cluster) == 1 and _FLAG_LETTER.fullmatch(cluster[0]) is not None
 
 
 def numbered(reply: Reply) -> Reply:

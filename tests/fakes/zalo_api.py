@@ -33,8 +33,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from fakes.server import FakeApiServer
 
 BOT_ID = "4213657089215436870"
-# The bot's name as residents see it; in a group they write "@Bot Phường 2 ..." to ask it.
-ACCOUNT_NAME = "Bot Phường 2"
+# getMe's account_name is the bot's account handle, as in Zalo's docs ("bot.VDKyGxQvc"),
+# not the name residents see: that one (given in Bot Creator, starting with "Bot") is what
+# they write in a group, "@Bot Phường 2 ...", and getMe does not return it.
+ACCOUNT_NAME = "bot.VDKyGxQvc"
+DISPLAY_NAME = "Bot Phường 2"
 TOKEN = f"{BOT_ID}:FakeZaloBotSecret_k3Jx9QwE7pL2"
 MESSAGE_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -97,6 +100,7 @@ class _Fault:
     html: bool
     retry_after: float | None
     after: int = 0  # calls still let through before it starts
+    oa_style: bool = False  # answered as the OA API answers: {error, message, data}
 
 
 class FakeZaloApi(FakeApiServer):
@@ -213,6 +217,7 @@ class FakeZaloApi(FakeApiServer):
         retry_after: float | None = None,
         html: bool = False,
         after: int = 0,
+        oa_style: bool = False,
     ) -> None:
         """Answer the next `times` calls (of `method`, or any) with error `code`;
         `times=None`: every call, until `recover()`. `after`: let that many calls through
@@ -220,6 +225,9 @@ class FakeZaloApi(FakeApiServer):
 
         `http_status`: the HTTP status sent with it (default: 200 if errors_with_http_200,
         else `code`). `html`: a proxy's HTML error page instead of the JSON envelope.
+        `oa_style`: `{"error": code, "message": description, "data": {}}` with HTTP 200,
+        as the OA API answers (one project's notes say some Bot API errors come so;
+        ../shared/reference/zalo.md §6), `code` being an OA code such as -216.
         """
         if description is None:
             description = {
@@ -230,7 +238,9 @@ class FakeZaloApi(FakeApiServer):
                 429: "Too Many Requests: quota exceeded",
             }.get(code, "Internal Server Error" if code >= 500 else "Error")
         self._faults.append(
-            _Fault(code, description, times, method, http_status, html, retry_after, after)
+            _Fault(
+                code, description, times, method, http_status, html, retry_after, after, oa_style
+            )
         )
 
     def recover(self, method: str | None = None) -> None:
@@ -279,7 +289,7 @@ class FakeZaloApi(FakeApiServer):
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]
         call = Call(method, await self._params(request))
-        html, http_status = False, None
+        html, http_status, oa_style = False, None, False
         try:
             if request.path_params["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
@@ -290,8 +300,10 @@ class FakeZaloApi(FakeApiServer):
             fault = self._take_fault(method)
             if fault is not None:
                 # A proxy's error page comes with its own status, never a 200.
-                html = fault.html
+                html, oa_style = fault.html, fault.oa_style
                 http_status = fault.http_status or (fault.code if html else None)
+                if oa_style:
+                    http_status = fault.http_status or 200
                 raise ApiError(fault.code, fault.description, retry_after=fault.retry_after)
             result = await self._handle(method, call.params, request)
         except ApiError as exc:
@@ -301,6 +313,9 @@ class FakeZaloApi(FakeApiServer):
             if html:
                 page = f"<html><body><h1>{exc.code} {exc.description}</h1></body></html>"
                 return HTMLResponse(page, status_code=call.http_status)
+            if oa_style:
+                oa = {"error": exc.code, "message": exc.description, "data": {}}
+                return JSONResponse(oa, status_code=call.http_status)
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": exc.code,
