@@ -64,6 +64,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
 from wardbot.process import partial_file
 from wardbot.text import fold
+from wardbot.yaml_hints import syntax_error
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -76,9 +77,6 @@ LINE_REF = re.compile(r"\bdòng (\d+)")
 # What a problem costs, said after " — ".
 _FAQ_UNREAD = "bot chưa đọc được cả tệp này"
 _NOTICE_SKIPPED = "thông báo này chưa được đăng"
-# Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
-_CURLY_QUOTES = "“”‘’"
-_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
 # A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
 MAX_NOTICE_BYTES = 200 * 1024
 
@@ -866,7 +864,7 @@ def _compose(
     try:
         root = _compose_fast(text)
     except yaml.MarkedYAMLError as exc:
-        line, what = _syntax_error(exc, text.split("\n"))
+        line, what = syntax_error(exc, text.split("\n"))
         problems.append(Problem(src, line, f"{what} — {unread}"))
         return None
     except yaml.YAMLError as exc:  # a ReaderError: a control character YAML refuses
@@ -882,72 +880,6 @@ def _compose(
         problems.extend(_duplicate_keys(root, src, duplicates))
         _mark_comment_cuts(root, text.split("\n"))
     return root
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, str]:
-    """Where a YAML syntax error is and what to do about it, in staff's words."""
-    mark = exc.problem_mark or exc.context_mark
-    index = mark.line if mark else 0
-    problem = exc.problem or exc.context or ""
-    here = lines[index] if index < len(lines) else ""
-    if any(quote in here for quote in _CURLY_QUOTES):
-        words = here.strip().translate(_STRAIGHT).split()
-        fixed = " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
-        return index + 1, (
-            "dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot không "
-            f'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết `{fixed}`'
-        )
-    if "could not find expected ':'" in problem:
-        # Noticed at the next line that has something on it; the key without its colon
-        # is above, before the lines that go on its text (indented deeper).
-        key = _colonless_key(lines, index)
-        if key is not None:
-            return key + 1, _missing_colon(lines[key])
-    if "mapping values are not allowed" in problem:
-        # "- id a" then "question: ...": the item's first key lost its colon, and YAML
-        # reads "id a question" as one text followed by ': '.
-        key = _colonless_key(lines, index)
-        if key is not None and re.match(r"\s*-\s+\S", lines[key]):
-            return key + 1, _missing_colon(lines[key])
-        return index + 1, (
-            "chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
-            'ví dụ answer: "Giờ làm việc: sáng 7h30"'
-        )
-    if "\\t" in problem:
-        return index + 1, "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
-    if "end of stream" in problem and "quoted" in (exc.context or ""):
-        start = exc.context_mark.line + 1 if exc.context_mark else index + 1
-        return start, "ngoặc kép mở ở dòng này chưa được đóng: thêm dấu ngoặc kép ở cuối"
-    return index + 1, (
-        "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
-        f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
-    )
-
-
-def _comment(line: str) -> bool:
-    return line.lstrip().startswith("#")
-
-
-def _colonless_key(lines: Sequence[str], index: int) -> int | None:
-    """The line above `index` that may lack its key's colon: of the lines without a ':'
-    just above it (blank lines and comments aside), the least indented, the first of
-    those; None when the line just above has a ':'."""
-    found: list[int] = []
-    for i in range(index - 1, -1, -1):
-        if not lines[i].strip() or _comment(lines[i]):
-            continue
-        if ":" in lines[i]:
-            break
-        found.append(i)
-    if not found:
-        return None
-    return min(reversed(found), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
-
-
-def _missing_colon(line: str) -> str:
-    typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", line)
-    fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
-    return f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
 
 
 _COMMENT_AFTER = re.compile(r"\s+#")

@@ -1,0 +1,85 @@
+"""What a YAML syntax error in a staff file means, in staff's words, and where it is.
+
+PyYAML reports where its parser gave up, in parser terms ("could not find expected
+':'", often on the line after the mistake). Ward staff need the line they got wrong and
+what to type instead: `syntax_error` looks at the lines around the parser's mark for the
+mistakes staff make (Word's curly quotes, a lost colon, a Tab) and says so in Vietnamese.
+The loader adds what the mistake costs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import yaml
+
+# Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
+_CURLY_QUOTES = "“”‘’"
+_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
+
+
+def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, str]:
+    """Where a YAML syntax error is and what to do about it, in staff's words."""
+    mark = exc.problem_mark or exc.context_mark
+    index = mark.line if mark else 0
+    problem = exc.problem or exc.context or ""
+    here = lines[index] if index < len(lines) else ""
+    if any(quote in here for quote in _CURLY_QUOTES):
+        words = here.strip().translate(_STRAIGHT).split()
+        fixed = " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
+        return index + 1, (
+            "dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot không "
+            f'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết `{fixed}`'
+        )
+    if "could not find expected ':'" in problem:
+        # Noticed at the next line that has something on it; the key without its colon
+        # is above, before the lines that go on its text (indented deeper).
+        key = _colonless_key(lines, index)
+        if key is not None:
+            return key + 1, _missing_colon(lines[key])
+    if "mapping values are not allowed" in problem:
+        # "- id a" then "question: ...": the item's first key lost its colon, and YAML
+        # reads "id a question" as one text followed by ': '.
+        key = _colonless_key(lines, index)
+        if key is not None and re.match(r"\s*-\s+\S", lines[key]):
+            return key + 1, _missing_colon(lines[key])
+        return index + 1, (
+            "chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+            'ví dụ answer: "Giờ làm việc: sáng 7h30"'
+        )
+    if "\\t" in problem:
+        return index + 1, "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
+    if "end of stream" in problem and "quoted" in (exc.context or ""):
+        start = exc.context_mark.line + 1 if exc.context_mark else index + 1
+        return start, "ngoặc kép mở ở dòng này chưa được đóng: thêm dấu ngoặc kép ở cuối"
+    return index + 1, (
+        "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
+        f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
+    )
+
+
+def _comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _colonless_key(lines: Sequence[str], index: int) -> int | None:
+    """The line above `index` that may lack its key's colon: of the lines without a ':'
+    just above it (blank lines and comments aside), the least indented, the first of
+    those; None when the line just above has a ':'."""
+    found: list[int] = []
+    for i in range(index - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]):
+            continue
+        if ":" in lines[i]:
+            break
+        found.append(i)
+    if not found:
+        return None
+    return min(reversed(found), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
+
+
+def _missing_colon(line: str) -> str:
+    typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", line)
+    fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
+    return f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
