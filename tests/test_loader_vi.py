@@ -186,3 +186,66 @@ def test_a_notice_date_typed_the_vietnamese_way_is_shown_as_it_must_be() -> None
         "content/2026-11-25-cat-dien.md:3: dòng date: ngày phải viết dạng 2026-11-25 "
         "(năm-tháng-ngày), không phải 25/11/2026 — thông báo này chưa được đăng"
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "fixed"),
+    [
+        (
+            "  - id: gio\n    question: Mấy giờ?\n    answer:Sáng 7h30.\n    topics: []\n",
+            7,
+            "answer: Sáng 7h30.",
+        ),
+        ("  - id:gio\n    question: Mấy giờ?\n    answer: Sáng.\n", 5, "- id: gio"),
+        ("  - id: gio\n    question: Mấy giờ?\n    answer:|\n      Sáng 7h30.\n", 7, "answer: |"),
+    ],
+)
+def test_a_key_glued_to_its_text_is_shown_with_the_space(lines: str, line: int, fixed: str) -> None:
+    assert faq_problems(HEAD + lines) == [
+        f"faq.yaml:{line}: sau dấu hai chấm phải có một dấu cách: viết `{fixed}` — bot chưa "
+        "đọc được cả tệp này"
+    ]
+
+
+def test_an_item_of_one_glued_key_is_shown_with_the_space() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n  - id:tiep\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: mục: sau dấu hai chấm phải có một dấu cách: viết `id: tiep` — cả mục "
+        "này bị bỏ qua"
+    ]
+
+
+def test_a_colon_inside_a_block_of_text_is_not_taken_for_a_glued_key() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: |\n      Hotline:0276 3822 123\n"
+        "    topics [hanh-chinh]\n  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:9: dòng này có thể thiếu dấu hai chấm: viết `topics: [hanh-chinh]` — "
+        "bot chưa đọc được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "fixed"),
+    [
+        ("title:Họp tổ dân phố\ndate:2026-11-25\n", 2, "title: Họp tổ dân phố"),
+        ("title: Họp tổ dân phố\ndate:2026-11-25\n", 3, "date: 2026-11-25"),
+        ("title:Họp tổ dân phố\ndate: 2026-11-25\n", 2, "title: Họp tổ dân phố"),
+    ],
+)
+def test_a_notice_key_glued_to_its_text_is_shown_with_the_space(
+    front: str, line: int, fixed: str
+) -> None:
+    Path("content/2026-11-25-hop.md").write_text(f"---\n{front}---\nHọp lúc 19h.\n", "utf-8")
+
+    _, problems = load_content(Path("content"), TOPICS)
+
+    assert [str(p) for p in problems] == [
+        f"content/2026-11-25-hop.md:{line}: sau dấu hai chấm phải có một dấu cách: viết "
+        f"`{fixed}` — thông báo này chưa được đăng"
+    ]

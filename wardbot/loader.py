@@ -64,7 +64,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
 from wardbot.process import partial_file
 from wardbot.text import fold
-from wardbot.yaml_hints import syntax_error
+from wardbot.yaml_hints import glued_key, syntax_error
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -876,9 +876,16 @@ def _compose(
         )
         problems.append(Problem(src, line, f"{what} — {unread}"))
         return None
+    lines = text.split("\n")
+    if isinstance(root, ScalarNode) and not root.style:
+        # "title:Họp" then "date:2026-11-25": every key glued to its text, one text in all.
+        glued = glued_key(lines[root.start_mark.line])
+        if glued is not None:
+            problems.append(Problem(src, _line(root), f"{glued} — {unread}"))
+            return None
     if root is not None:
         problems.extend(_duplicate_keys(root, src, duplicates))
-        _mark_comment_cuts(root, text.split("\n"))
+        _mark_comment_cuts(root, lines)
     return root
 
 
@@ -1022,11 +1029,9 @@ def _record(
     """
     label = _label(kind, node)
     if not isinstance(node, MappingNode):
-        message = (
-            f"{label}phải gồm các dòng dạng `tên: nội dung`, ví dụ `{kind.example}` — "
-            + kind.skipped
-        )
-        problems.append(Problem(src, _line(node), message))
+        glued = glued_key(node.value) if isinstance(node, ScalarNode) and not node.style else None
+        what = glued or f"phải gồm các dòng dạng `tên: nội dung`, ví dụ `{kind.example}`"
+        problems.append(Problem(src, _line(node), f"{label}{what} — {kind.skipped}"))
         return None
     values: dict[str, Any] = {}
     seen: set[str] = set()

@@ -26,12 +26,16 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     problem = exc.problem or exc.context or ""
     here = lines[index] if index < len(lines) else ""
     if any(quote in here for quote in _CURLY_QUOTES):
-        words = here.strip().translate(_STRAIGHT).split()
-        fixed = " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
         return index + 1, (
             "dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot không "
-            f'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết `{fixed}`'
+            'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết '
+            f"`{_shown(here.translate(_STRAIGHT))}`"
         )
+    # "answer:Sáng 7h30": YAML reads a key glued to its text as text (going on over the
+    # lines below it), and stops further down, where a key was expected.
+    for near in (_keyed_above(lines, index), index):
+        if near is not None and near < len(lines) and (fixed := glued_key(lines[near])):
+            return near + 1, fixed
     if "could not find expected ':'" in problem:
         # Noticed at the next line that has something on it; the key without its colon
         # is above, before the lines that go on its text (indented deeper).
@@ -57,6 +61,43 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
         f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
     )
+
+
+# A key staff type, its colon, and its text without the space between ("answer:Sáng",
+# "- id:ho-tich"); not an address ("- https://...").
+_GLUED = re.compile(r"\s*(-\s+)?([A-Za-z][A-Za-z_-]*):([^ \t/].*)")
+
+
+def glued_key(line: str) -> str | None:
+    """What to say about a line whose key has no space after its colon; None if it has."""
+    typed = _GLUED.fullmatch(line)
+    if typed is None:
+        return None
+    fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}"
+    return f"sau dấu hai chấm phải có một dấu cách: viết `{_shown(fixed)}`"
+
+
+def _shown(line: str) -> str:
+    """A line as a message quotes it: its words, long ones shortened."""
+    words = line.strip().split()
+    return " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
+
+
+def _keyed_above(lines: Sequence[str], index: int) -> int | None:
+    """The nearest line above `index` with a ':' on it, comments aside, when the lines
+    between go on its text (indented deeper); None otherwise."""
+    between: list[str] = []
+    for i in range(min(index, len(lines)) - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]):
+            continue
+        if ":" in lines[i]:
+            return i if all(_indent(b) > _indent(lines[i]) for b in between) else None
+        between.append(lines[i])
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _comment(line: str) -> bool:
