@@ -795,8 +795,8 @@ BAD_NOTICES = [
         "---\ntitle: Thẻ: mới\ndate: 2024-07-15\n---\nB\n",
         [
             (
-                f"{F}:2: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, ví "
-                'dụ answer: "Giờ làm việc: sáng 7h30" — thông báo này chưa được đăng'
+                f"{F}:2: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+                'viết `title: "Thẻ: mới"` — thông báo này chưa được đăng'
             )
         ],
     ),

@@ -249,3 +249,39 @@ def test_a_notice_key_glued_to_its_text_is_shown_with_the_space(
         f"content/2026-11-25-hop.md:{line}: sau dấu hai chấm phải có một dấu cách: viết "
         f"`{fixed}` — thông báo này chưa được đăng"
     ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "fix"),
+    [
+        ("Giờ làm việc: 7:30", 'viết `answer: "Giờ làm việc: 7:30"`'),
+        (
+            'Xem mục "Hộ tịch": nộp ở một cửa',
+            """viết `answer: 'Xem mục "Hộ tịch": nộp ở một cửa'`""",
+        ),
+        (
+            "Mục \"Hộ tịch\": nộp ở 'một cửa'",
+            "hoặc viết `answer: |` rồi xuống dòng, viết chữ ở dòng dưới, thụt lề thêm hai dấu cách",
+        ),
+    ],
+)
+def test_text_with_a_colon_is_shown_in_quotes_that_fit_it(answer: str, fix: str) -> None:
+    problems = faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n")
+
+    assert problems == [
+        "faq.yaml:7: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+        f"{fix} — bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_text_over_several_lines_with_a_colon_is_told_to_be_a_block() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng 7h30 đến 11h30.\n"
+        "      Chiều: 13h30 đến 17h.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: chữ của dòng answer: viết trên nhiều dòng, và dòng 8 có dấu hai chấm và "
+        "dấu cách (': '): hãy viết `answer: |` rồi xuống dòng, mọi dòng chữ thụt lề sâu hơn "
+        "dòng answer: — bot chưa đọc được cả tệp này"
+    ]

@@ -48,9 +48,19 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         key = _colonless_key(lines, index)
         if key is not None and re.match(r"\s*-\s+\S", lines[key]):
             return key + 1, _missing_colon(lines[key])
+        quoted = _quoted(here)
+        above = _keyed_above(lines, index)
+        typed = _KEYED.fullmatch(lines[above].rstrip()) if above is not None else None
+        if quoted is None and above is not None and typed is not None:
+            # The text of the key above goes on over several lines, this one with ': '.
+            return above + 1, (
+                f"chữ của dòng {typed[2]}: viết trên nhiều dòng, và dòng {index + 1} có dấu "
+                f"hai chấm và dấu cách (': '): hãy viết `{typed[2]}: |` rồi xuống dòng, mọi "
+                f"dòng chữ thụt lề sâu hơn dòng {typed[2]}:"
+            )
         return index + 1, (
             "chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
-            'ví dụ answer: "Giờ làm việc: sáng 7h30"'
+            + (quoted or 'ví dụ answer: "Giờ làm việc: sáng 7h30"')
         )
     if "\\t" in problem:
         return index + 1, "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
@@ -75,6 +85,23 @@ def glued_key(line: str) -> str | None:
         return None
     fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}"
     return f"sau dấu hai chấm phải có một dấu cách: viết `{_shown(fixed)}`"
+
+
+# A line as staff type it: its key, and its text (unquoted).
+_KEYED = re.compile(r"\s*(-\s+)?([A-Za-z][A-Za-z_-]*): +([^\s\"'].*)")
+
+
+def _quoted(line: str) -> str | None:
+    """`line` (a key and its text) retyped with the text in quotes: 'viết `…`'. None when
+    the line has no key, or the text no room for quotes (then a hint says how)."""
+    typed = _KEYED.fullmatch(line.rstrip())
+    if typed is None:
+        return None
+    key, text = f"{typed[1] or ''}{typed[2]}", typed[3]
+    for quote in "\"'":  # a backslash in double quotes starts an escape
+        if quote not in text and not (quote == '"' and "\\" in text):
+            return "viết `" + _shown(f"{key}: {quote}{text}{quote}") + "`"
+    return f"hoặc viết `{key}: |` rồi xuống dòng, viết chữ ở dòng dưới, thụt lề thêm hai dấu cách"
 
 
 def _shown(line: str) -> str:
