@@ -285,3 +285,37 @@ def test_text_over_several_lines_with_a_colon_is_told_to_be_a_block() -> None:
         "dấu cách (': '): hãy viết `answer: |` rồi xuống dòng, mọi dòng chữ thụt lề sâu hơn "
         "dòng answer: — bot chưa đọc được cả tệp này"
     ]
+
+
+BULLET = "mỗi mục trong danh sách phải bắt đầu bằng dấu gạch ngang '-' rồi một dấu cách"
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ("  • id: tiep", f"dòng bắt đầu bằng '•': {BULLET}"),
+        ("  – id: tiep", f"dòng bắt đầu bằng '–': {BULLET}"),
+        ("  -id: tiep", "sau dấu gạch ngang '-' đầu dòng phải có một dấu cách"),
+    ],
+)
+def test_an_entry_begun_with_a_bullet_is_shown_begun_with_a_dash(entry: str, said: str) -> None:
+    gio = "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+    tiep = f"{entry}\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    expected = f"{said}, viết `- id: tiep` — bot chưa đọc được cả tệp này"
+
+    assert faq_problems(HEAD + gio + tiep) == [f"faq.yaml:8: {expected}"]
+    # The first entry too, where YAML stops a line below it.
+    assert faq_problems(HEAD + tiep + gio) == [f"faq.yaml:5: {expected}"]
+
+
+def test_variants_listed_with_bullets_are_shown_with_dashes() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    variants:\n      • mấy giờ mở cửa\n"
+        "      • giờ hành chính\n    answer: Sáng.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: mục 'gio': dòng variants: dòng bắt đầu bằng '•': mỗi mục trong danh "
+        "sách phải bắt đầu bằng dấu gạch ngang '-' rồi một dấu cách, viết `- mấy giờ mở cửa` "
+        "— chỉ bỏ qua dòng variants:, mục vẫn được dùng"
+    ]

@@ -64,7 +64,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
 from wardbot.process import partial_file
 from wardbot.text import fold
-from wardbot.yaml_hints import glued_key, syntax_error
+from wardbot.yaml_hints import bullet_hint, glued_key, syntax_error, wrong_bullet
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -1180,6 +1180,12 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
     def parse(node: Node) -> tuple[Any, ...] | None:
         if _is_null(node):
             return None
+        plain = isinstance(node, ScalarNode) and not node.style
+        mark = wrong_bullet(node.value) if plain else None
+        if mark is not None:  # "• a" on one line, "• b" on the next: one text to YAML
+            rest = node.value.lstrip()[len(mark) :].strip()
+            first = re.split(r"\s+[•·●▪◦‣∙–—]\s*|\s+-", rest)[0]
+            raise _Invalid(node, f"{bullet_hint(mark)}, viết `- {first}`")
         if isinstance(node, SequenceNode):
             children = list(node.value)
         elif single and isinstance(node, ScalarNode):

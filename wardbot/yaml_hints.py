@@ -31,6 +31,12 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
             'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết '
             f"`{_shown(here.translate(_STRAIGHT))}`"
         )
+    # "• id: ho-tich" (a list typed in Word), "-id: ho-tich": noticed there or a line below.
+    for near in (_above(lines, index), index):
+        if near is not None and near < len(lines) and (bullet := wrong_bullet(lines[near])):
+            typed = _BULLETED_KEY.fullmatch(lines[near].strip()[len(bullet) :].strip())
+            if typed is not None:
+                return near + 1, f"{bullet_hint(bullet)}, viết `{_shown('- ' + typed[0])}`"
     # "answer:Sáng 7h30": YAML reads a key glued to its text as text (going on over the
     # lines below it), and stops further down, where a key was expected.
     for near in (_keyed_above(lines, index), index):
@@ -102,6 +108,37 @@ def _quoted(line: str) -> str | None:
         if quote not in text and not (quote == '"' and "\\" in text):
             return "viết `" + _shown(f"{key}: {quote}{text}{quote}") + "`"
     return f"hoặc viết `{key}: |` rồi xuống dòng, viết chữ ở dòng dưới, thụt lề thêm hai dấu cách"
+
+
+# What Word, phones and web pages make of a list's dash; a dash with no space after it.
+_BULLET = re.compile(r"\s*([•·●▪◦‣∙–—*+](?=\s)|[•·●▪◦‣∙–—]|-(?=[^\s\d-]))")
+# After it, as an item of faq.yaml begins: one of its keys, and its text.
+_BULLETED_KEY = re.compile(r"(?:id|name|keywords|question|variants|answer|topics|links):(?: .*)?")
+
+
+def wrong_bullet(text: str) -> str | None:
+    """The mark `text` starts with where a list item needs '- ' ('•', '–', '-' with no
+    space after it); None when it does not."""
+    typed = _BULLET.match(text)
+    return typed[1] if typed else None
+
+
+def bullet_hint(mark: str) -> str:
+    """What to say of a list item begun with `mark` (see `wrong_bullet`)."""
+    if mark == "-":
+        return "sau dấu gạch ngang '-' đầu dòng phải có một dấu cách"
+    return (
+        f"dòng bắt đầu bằng '{mark}': mỗi mục trong danh sách phải bắt đầu bằng dấu gạch "
+        "ngang '-' rồi một dấu cách"
+    )
+
+
+def _above(lines: Sequence[str], index: int) -> int | None:
+    """The nearest line above `index` with something on it, comments aside."""
+    for i in range(min(index, len(lines)) - 1, -1, -1):
+        if lines[i].strip() and not _comment(lines[i]):
+            return i
+    return None
 
 
 def _shown(line: str) -> str:
