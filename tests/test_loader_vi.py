@@ -319,3 +319,27 @@ def test_variants_listed_with_bullets_are_shown_with_dashes() -> None:
         "sách phải bắt đầu bằng dấu gạch ngang '-' rồi một dấu cách, viết `- mấy giờ mở cửa` "
         "— chỉ bỏ qua dòng variants:, mục vẫn được dùng"
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("ngày 30 tháng 11 năm 2026", "2026-11-30"),
+        ("Ngày 5 tháng 1, 2027", "2027-01-05"),
+        ("30 / 11 / 2026", "2026-11-30"),
+        ("2026-11-30 08:00", "2026-11-30"),
+        ("2026/11/30", "2026-11-30"),
+        ("31/02/2026", "2026-11-25"),  # no such day: only the form is shown
+    ],
+)
+def test_a_notice_date_typed_otherwise_is_shown_as_that_date(typed: str, shown: str) -> None:
+    Path("content/2026-11-30-hop.md").write_text(
+        f"---\ntitle: Họp\ndate: {typed}\n---\nB\n", "utf-8"
+    )
+
+    _, problems = load_content(Path("content"), TOPICS)
+
+    assert [str(p) for p in problems] == [
+        f"content/2026-11-30-hop.md:3: dòng date: ngày phải viết dạng {shown} "
+        f"(năm-tháng-ngày), không phải {typed} — thông báo này chưa được đăng"
+    ]

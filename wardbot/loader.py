@@ -1153,18 +1153,34 @@ def _date(node: Node) -> dt.date | None:
     if text is None:
         return None
     if not _DATE.fullmatch(text):
-        # Written the Vietnamese way (25/11/2026): show that very date as it must be typed.
-        day_first = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
-        example = (
-            f"{day_first[3]}-{int(day_first[2]):02}-{int(day_first[1]):02}"
-            if day_first
-            else "2026-11-25"
-        )
+        meant = _meant_date(text)
+        example = meant.isoformat() if meant else "2026-11-25"
         raise _Invalid(node, f"ngày phải viết dạng {example} (năm-tháng-ngày), không phải {text}")
     date = _parse_date(text)
     if date is None:
         raise _Invalid(node, f"ngày {text} không có thật")
     return date
+
+
+# Dates as staff write them: 25/11/2026, "ngày 25 tháng 11 năm 2026", 2026-11-25 08:00.
+_DAY_FIRST = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_IN_WORDS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,|/)?\s*(\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
+
+
+def _meant_date(text: str) -> dt.date | None:
+    """The date a value that is not written yyyy-mm-dd stands for, when it is plain."""
+    lowered = text.lower()
+    for pattern, order in (
+        (_DAY_FIRST, (3, 2, 1)),
+        (_IN_WORDS, (3, 2, 1)),
+        (_YEAR_FIRST, (1, 2, 3)),
+    ):
+        typed = pattern.search(lowered)
+        if typed is not None:
+            with contextlib.suppress(ValueError):
+                return dt.date(*(int(typed[i]) for i in order))
+    return None
 
 
 def _parse_date(text: str) -> dt.date | None:
