@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from chat_ward import TODAY, write_chat_ward
 
+from wardbot import messages as msg
 from wardbot import outbox
 from wardbot.alerts import UNRUN_GRACE, Alerts, ContentWatcher
 from wardbot.app import retention_task
@@ -1847,3 +1848,56 @@ async def test_a_task_that_ran_well_before_the_bot_died_is_told_of_when_it_fails
 
 async def _set(event: asyncio.Event) -> None:
     event.set()
+
+
+async def test_admins_told_faq_was_broken_hear_when_it_reads_again(ward: Ward) -> None:
+    """A save caught half-way (a phone's upload, a web file manager) is told as broken;
+    the whole file, a moment later, is told as read again: staff who went to look (or
+    fixed a real mistake) know the bot now answers from their file."""
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: dang-ky-tam-tru") + 30], encoding="utf-8")
+    await ward.watcher.refresh()
+    faq.write_text(full, encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2 and "bản đúng gần nhất" in texts[0]
+    assert texts[1] == msg.admin_faq_readable(8)
+    assert texts[1].startswith("✅ faq.yaml đã đọc được bình thường trở lại")
+    # Told once: the next change says nothing more.
+    write_notice(ward.content, "khac", "Một thông báo khác", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 2
+
+
+async def test_admins_told_entries_were_lost_hear_when_they_are_back(ward: Ward) -> None:
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: dang-ky-tam-tru")], encoding="utf-8")
+    await ward.watcher.refresh()  # a save caught between two entries: it reads
+    faq.write_text(full.replace("thay cho thẻ giấy", "thay thẻ giấy"), encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2 and "mất 4 trong số 8 câu hỏi đáp" in texts[0]
+    assert texts[1] == msg.admin_faq_readable(8)
+
+
+async def test_entries_removed_on_purpose_are_not_told_as_back_at_the_next_edit(
+    ward: Ward,
+) -> None:
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    cut = full[: full.index("  - id: dang-ky-tam-tru")]
+    faq.write_text(cut, encoding="utf-8")
+    await ward.watcher.refresh()
+    faq.write_text(cut + "\n", encoding="utf-8")  # another edit, the entries still gone
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 1 and "mất 4 trong số 8 câu hỏi đáp" in texts[0]

@@ -109,6 +109,8 @@ class Alerts:
         # then, by whoever opened the engine), then each new one as edits bring it.
         self._logged = frozenset(str(p) for p in engine.problems)
         self._reported_shrink: FaqShrink | None = None
+        self._faq_told_broken = False  # admins were told faq.yaml cannot be read
+        self._faq_lost: set[str] = set()  # FAQ ids admins were told are gone, not back yet
         self._notices = len(engine.corpus.announcements)
         self._topics_gone: frozenset[str] = frozenset()  # followed topics faq.yaml lost
 
@@ -236,8 +238,25 @@ class Alerts:
                 msg.admin_faq_shrank(shrink.gone, shrink.before, shrink.after, str(backup))
             )
         self._reported_shrink = shrink
+        await self._report_faq_readable(shrink)
         await self._report_content_gone()
         await self._report_topics_gone()
+
+    async def _report_faq_readable(self, shrink: FaqShrink | None) -> None:
+        """Staff told faq.yaml could not be read, or had lost many entries (a save caught
+        half-way, often), hear once when it serves whole again: their fix took. Entries
+        removed on purpose are not told back until they are."""
+        if not self.engine.faq_ok:
+            self._faq_told_broken = True
+            return
+        had_lost = bool(self._faq_lost)
+        if shrink is not None:
+            self._faq_lost |= set(shrink.gone)
+        ids = {entry.id for entry in self.engine.corpus.faq}
+        self._faq_lost -= ids
+        if shrink is None and not self._faq_lost and (self._faq_told_broken or had_lost):
+            await self.tell_admins(msg.admin_faq_readable(len(ids)))
+        self._faq_told_broken = False
 
     async def _report_topics_gone(self) -> None:
         """A topic that chats follow gone from faq.yaml (its id "fixed", say) cuts them off
