@@ -1901,3 +1901,49 @@ async def test_entries_removed_on_purpose_are_not_told_as_back_at_the_next_edit(
 
     texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
     assert len(texts) == 1 and "mất 4 trong số 8 câu hỏi đáp" in texts[0]
+
+
+async def test_a_problem_moved_down_by_an_edit_above_it_is_not_told_again(ward: Ward) -> None:
+    """An unfixed mistake in faq.yaml is told once, not again each time an edit above it
+    (a variant added by /variant, a new entry) moves it to another line."""
+    faq = ward.settings.faq_file
+    text = faq.read_text(encoding="utf-8").replace("topics: [cu-tru]", "topics: [cu-truu]", 1)
+    faq.write_text(text, encoding="utf-8")
+    await ward.watcher.refresh()
+    faq.write_text(
+        text.replace(
+            "      - mua bhyt cho cả nhà hết bao nhiêu\n",
+            "      - mua bhyt cho cả nhà hết bao nhiêu\n      - bhyt cả nhà\n",
+        ),
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 1 and "'cu-truu'" in texts[0]
+    # Another mistake is new: told, alone.
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("topics: [ho-tich]", "topics: [hotich]"),
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2 and "'hotich'" in texts[1] and "'cu-truu'" not in texts[1]
+
+
+async def test_two_alike_problems_are_both_told(ward: Ward) -> None:
+    faq = ward.settings.faq_file
+    faq.write_text(
+        faq.read_text(encoding="utf-8")
+        + "  - question: Hỏi một?\n    answer: Đáp một.\n"
+        + "  - question: Hỏi hai?\n    answer: Đáp hai.\n",
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert reply.text.count("mục: thiếu dòng id:") == 2

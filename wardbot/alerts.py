@@ -23,7 +23,13 @@ from wardbot import messages as msg
 from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
 from wardbot.conversation import Reply
-from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink, is_misnamed_notice, is_notice_file
+from wardbot.loader import (
+    LAST_GOOD_FAQ_COPIES,
+    LINE_REF,
+    FaqShrink,
+    is_misnamed_notice,
+    is_notice_file,
+)
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.store import ChatRef, NoticeRef, Store
 
@@ -104,10 +110,10 @@ class Alerts:
         self.channels = list(channels)  # those that push; subscribers elsewhere get nothing
         self.wake = wake
         self.clock = clock
-        self._reported: frozenset[str] = frozenset()
+        self._reported: frozenset[tuple[str, str, int]] = frozenset()
         # The problems the log has: those of the files as they were at the start (logged
         # then, by whoever opened the engine), then each new one as edits bring it.
-        self._logged = frozenset(str(p) for p in engine.problems)
+        self._logged = frozenset(_unmoved(engine.problems))
         self._reported_shrink: FaqShrink | None = None
         self._faq_told_broken = False  # admins were told faq.yaml cannot be read
         self._faq_lost: set[str] = set()  # FAQ ids admins were told are gone, not back yet
@@ -217,13 +223,14 @@ class Alerts:
             await self.store.set_told_failing(task, False)
 
     async def report_problems(self) -> None:
-        """Tell staff, in chat, about problems in their files they have not been told of."""
-        problems = [str(p) for p in self.engine.problems]
-        for problem in problems:  # for a ward with no admin to tell, the log says it
-            if problem not in self._logged:
+        """Tell staff, in chat, about problems in their files they have not been told of.
+        A problem an edit above it moved to another line is the same problem."""
+        problems = _unmoved(self.engine.problems)
+        for key, problem in problems.items():  # for a ward with no admin to tell, the log
+            if key not in self._logged:
                 log.warning("%s", problem)
         self._logged = frozenset(problems)
-        new = [p for p in problems if p not in self._reported]
+        new = [problem for key, problem in problems.items() if key not in self._reported]
         if new:
             await self.tell_admins(
                 msg.admin_problems(
@@ -291,6 +298,19 @@ class Alerts:
                 msg.admin_content_gone(self._notices, str(folder), folder_missing=missing)
             )
         self._notices = count
+
+
+def _unmoved(problems: Iterable[Problem]) -> dict[tuple[str, str, int], str]:
+    """Each problem keyed as it stays while edits above it move it: its file and its
+    message, the line numbers in it left out ("đã dùng ở dòng 20"), and how many alike
+    come before it (two entries without an id are two problems)."""
+    keyed: dict[tuple[str, str, int], str] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        alike = (problem.file, LINE_REF.sub("dòng", problem.message))
+        seen[alike] = seen.get(alike, -1) + 1
+        keyed[(*alike, seen[alike])] = str(problem)
+    return keyed
 
 
 @dataclass(frozen=True)
