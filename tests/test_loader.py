@@ -688,7 +688,7 @@ BAD_NOTICES = [
         "---\ntitle: T\ndate: 2024-7-5\n---\nB\n",
         [
             (
-                f"{F}:3: dòng date: ngày phải viết dạng 2026-11-25 (năm-tháng-ngày), không phải 2024-7-5 "
+                f"{F}:3: dòng date: ngày phải viết dạng 2024-07-05 (năm-tháng-ngày), không phải 2024-7-5 "
                 "— thông báo này chưa được đăng"
             )
         ],
