@@ -343,3 +343,39 @@ def test_a_notice_date_typed_otherwise_is_shown_as_that_date(typed: str, shown: 
         f"content/2026-11-30-hop.md:3: dòng date: ngày phải viết dạng {shown} "
         f"(năm-tháng-ngày), không phải {typed} — thông báo này chưa được đăng"
     ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (
+            "[Lưu ý] Mang CCCD",
+            "chữ bắt đầu bằng '[' (YAML hiểu là một ký hiệu riêng) phải đặt "
+            'trong ngoặc kép, viết `answer: "[Lưu ý] Mang CCCD"`',
+        ),
+        (
+            "@phuong2 trên Zalo",
+            "chữ bắt đầu bằng '@' (YAML hiểu là một ký hiệu riêng) phải đặt "
+            'trong ngoặc kép, viết `answer: "@phuong2 trên Zalo"`',
+        ),
+        (
+            '"Một cửa" nhận hồ sơ',
+            "ngoặc kép ở đầu chữ phải bao cả câu, viết "
+            """`answer: '"Một cửa" nhận hồ sơ'`""",
+        ),
+        (
+            "- Mang CCCD",
+            "danh sách trong dòng answer: phải viết thành một khối: `answer: |` rồi "
+            "xuống dòng, mỗi ý một dòng (bắt đầu bằng '-'), thụt lề sâu hơn dòng answer:",
+        ),
+        (
+            "| Mang CCCD",
+            "sau dấu '|' không viết chữ trên cùng dòng: xuống dòng rồi mới viết "
+            "chữ, thụt lề sâu hơn dòng answer:",
+        ),
+    ],
+)
+def test_text_begun_with_a_sign_of_yaml_is_told_how_to_write_it(answer: str, said: str) -> None:
+    problems = faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n")
+
+    assert problems == [f"faq.yaml:7: {said} — bot chưa đọc được cả tệp này"]

@@ -42,6 +42,10 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     for near in (_keyed_above(lines, index), index):
         if near is not None and near < len(lines) and (fixed := glued_key(lines[near])):
             return near + 1, fixed
+    if mark is not None and (
+        hint := _indicator(lines[index] if index < len(lines) else "", mark.column)
+    ):
+        return index + 1, hint
     if "could not find expected ':'" in problem:
         # Noticed at the next line that has something on it; the key without its colon
         # is above, before the lines that go on its text (indented deeper).
@@ -101,13 +105,44 @@ def _quoted(line: str) -> str | None:
     """`line` (a key and its text) retyped with the text in quotes: 'viết `…`'. None when
     the line has no key, or the text no room for quotes (then a hint says how)."""
     typed = _KEYED.fullmatch(line.rstrip())
-    if typed is None:
-        return None
-    key, text = f"{typed[1] or ''}{typed[2]}", typed[3]
+    return None if typed is None else _in_quotes(f"{typed[1] or ''}{typed[2]}", typed[3])
+
+
+def _in_quotes(key: str, text: str) -> str:
     for quote in "\"'":  # a backslash in double quotes starts an escape
         if quote not in text and not (quote == '"' and "\\" in text):
             return "viết `" + _shown(f"{key}: {quote}{text}{quote}") + "`"
     return f"hoặc viết `{key}: |` rồi xuống dòng, viết chữ ở dòng dưới, thụt lề thêm hai dấu cách"
+
+
+# A key whose text begins with a character YAML reads as a sign of its own ("- Mang CCCD",
+# "[Lưu ý] ...", '"Một cửa" nhận hồ sơ', "@phuong", "* Ghi chú").
+_SIGNED = re.compile(r"(\s*(?:-\s+)?)([A-Za-z][A-Za-z_-]*): +([-*&!%@`|>?\[\]{}\"'].*)")
+
+
+def _indicator(line: str, column: int) -> str | None:
+    """What to say when YAML stopped in the text of `line` because of how it begins."""
+    typed = _SIGNED.fullmatch(line.rstrip())
+    if typed is None or column < len(line) - len(line.lstrip()) + len(typed[2]) + 1:
+        return None
+    key, text = typed[2], typed[3]
+    if re.match(r"[-*]\s", text):  # a list pasted after the key
+        return (
+            f"danh sách trong dòng {key}: phải viết thành một khối: `{key}: |` rồi xuống "
+            f"dòng, mỗi ý một dòng (bắt đầu bằng '-'), thụt lề sâu hơn dòng {key}:"
+        )
+    if text[0] in "|>":  # a block begun with its text on the same line
+        return (
+            f"sau dấu '{text[0]}' không viết chữ trên cùng dòng: xuống dòng rồi mới viết chữ, "
+            f"thụt lề sâu hơn dòng {key}:"
+        )
+    fixed = _in_quotes(typed[1].lstrip() + key, text)
+    if text[0] in "\"'":  # '"Một cửa" nhận hồ sơ': the quotes end before the text does
+        return f"ngoặc kép ở đầu chữ phải bao cả câu, {fixed}"
+    return (
+        f"chữ bắt đầu bằng '{text[0]}' (YAML hiểu là một ký hiệu riêng) phải đặt trong "
+        f"ngoặc kép, {fixed}"
+    )
 
 
 # What Word, phones and web pages make of a list's dash; a dash with no space after it.
