@@ -379,3 +379,36 @@ def test_text_begun_with_a_sign_of_yaml_is_told_how_to_write_it(answer: str, sai
     problems = faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n")
 
     assert problems == [f"faq.yaml:7: {said} — bot chưa đọc được cả tệp này"]
+
+
+ODD = (
+    "có dấu cách lạ hoặc ký tự vô hình (hay có khi chép từ Word, Zalo hay trang web) mà bot "
+    "không tính là dấu cách: hãy xóa cả dòng rồi gõ lại bằng bàn phím"
+)
+
+
+@pytest.mark.parametrize(
+    ("entry", "line"),
+    [
+        (
+            "  - id: gio\n    question: Mấy giờ?\n\u00a0\u00a0\u00a0\u00a0answer: Sáng.\n    topics: []\n",
+            7,
+        ),
+        ("  - id: gio\n\u00a0\u00a0\u00a0\u00a0question: Mấy giờ?\n    answer: Sáng.\n", 6),
+        ("  - id: gio\n    question: Mấy giờ?\n    answer:\u00a0Sáng.\n    topics: []\n", 7),
+        ("  -\u00a0id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n", 5),
+    ],
+)
+def test_a_non_breaking_space_pasted_into_a_line_is_named(entry: str, line: int) -> None:
+    assert faq_problems(HEAD + entry) == [
+        f"faq.yaml:{line}: dòng này {ODD} — bot chưa đọc được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize("key", ["\u200banswer", "answer\u00a0", "\ufeffanswer"])
+def test_a_key_with_an_invisible_character_is_named_not_called_a_typo(key: str) -> None:
+    problems = faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    {key}: Sáng.\n")
+
+    assert problems == [
+        f"faq.yaml:7: mục 'gio': dòng answer: {ODD} — cả mục này bị bỏ qua vì thiếu câu trả lời"
+    ]

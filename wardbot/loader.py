@@ -64,7 +64,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
 from wardbot.process import partial_file
 from wardbot.text import fold
-from wardbot.yaml_hints import bullet_hint, glued_key, syntax_error, wrong_bullet
+from wardbot.yaml_hints import (
+    ODD_SPACE,
+    ODD_SPACE_HINT,
+    bullet_hint,
+    glued_key,
+    syntax_error,
+    wrong_bullet,
+)
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -963,14 +970,24 @@ def _is_null(node: Node) -> bool:
 
 
 def _unknown(what: str, name: str, allowed: Sequence[str]) -> str:
+    if ODD_SPACE.search(name):
+        return f"dòng {ODD_SPACE.sub('', name).strip()}: {ODD_SPACE_HINT}"
     close = _close(name, allowed)
     if close:
-        return f"'{name}' viết sai, có phải '{close}'?"
+        return _misspelt(name, close)
     return f"'{name}' không phải {what} bot biết (chỉ có {', '.join(allowed)})"
 
 
+def _misspelt(typed: str, meant: str) -> str:
+    """`typed` stands for the key `meant`: a typo, or the key with characters staff cannot
+    see (a zero-width space, a non-breaking one, copied from a web page or Zalo)."""
+    if ODD_SPACE.search(typed):
+        return f"dòng {ODD_SPACE.sub('', typed).strip()}: {ODD_SPACE_HINT}"
+    return f"'{typed}' viết sai, có phải '{meant}'?"
+
+
 def _close(name: str, allowed: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(name.lower(), allowed, n=1)
+    close = difflib.get_close_matches(ODD_SPACE.sub("", name).strip().lower(), allowed, n=1)
     return close[0] if close else None
 
 
@@ -1081,8 +1098,7 @@ def _record(
             problems[index] = Problem(
                 problems[index].file,
                 problems[index].line,
-                f"{label}'{typo}' viết sai, có phải '{name}'? — {kind.skipped} vì thiếu "
-                f"{_WHAT[name]}",
+                f"{label}{_misspelt(typo, name)} — {kind.skipped} vì thiếu {_WHAT[name]}",
             )
             continue
         message = f"{label}thiếu dòng {name}: ({_WHAT[name]}) — {kind.skipped}"

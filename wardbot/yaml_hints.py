@@ -14,6 +14,14 @@ from collections.abc import Sequence
 
 import yaml
 
+# Spaces YAML does not take for spaces (non-breaking, wide, zero-width; a byte-order mark
+# mid-file), pasted from Word, Zalo or a web page; staff cannot see them.
+ODD_SPACE = re.compile("[\u00a0\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff]")
+ODD_SPACE_HINT = (
+    "có dấu cách lạ hoặc ký tự vô hình (hay có khi chép từ Word, Zalo hay trang web) mà "
+    "bot không tính là dấu cách: hãy xóa cả dòng rồi gõ lại bằng bàn phím"
+)
+
 # Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
 _CURLY_QUOTES = "“”‘’"
 _STRAIGHT = str.maketrans("“”‘’", "\"\"''")
@@ -31,6 +39,9 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
             'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết '
             f"`{_shown(here.translate(_STRAIGHT))}`"
         )
+    for near in (_above(lines, index), index):
+        if near is not None and near < len(lines) and ODD_SPACE.search(lines[near]):
+            return near + 1, f"dòng này {ODD_SPACE_HINT}"
     # "• id: ho-tich" (a list typed in Word), "-id: ho-tich": noticed there or a line below.
     for near in (_above(lines, index), index):
         if near is not None and near < len(lines) and (bullet := wrong_bullet(lines[near])):
