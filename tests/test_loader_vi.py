@@ -412,3 +412,35 @@ def test_a_key_with_an_invisible_character_is_named_not_called_a_typo(key: str) 
     assert problems == [
         f"faq.yaml:7: mục 'gio': dòng answer: {ODD} — cả mục này bị bỏ qua vì thiếu câu trả lời"
     ]
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Copy of 2026-11-25-hop.md",
+        "2026-11-25-hop - Copy.md",
+        "2026-11-25-hop - Bản sao (2).md",
+        "2026-11-25-hop (1).md",
+        "2026-11-25-hop copy 2.md",
+    ],
+)
+def test_a_copy_of_a_notice_is_not_told_to_be_renamed_into_a_second_notice(copy: str) -> None:
+    text = "---\ntitle: Họp tổ dân phố\ndate: 2026-11-25\n---\nHọp lúc 19h.\n"
+    Path("content", copy).write_text(text, "utf-8")
+
+    _, problems = load_content(Path("content"), TOPICS)
+    # Alone, it is the notice under another name.
+    assert [str(p) for p in problems] == [
+        f"content/{copy}:1: tên tệp là tên của một bản sao — thông báo này chưa được đăng; "
+        "đổi tên thành 2026-11-25-hop.md"
+    ]
+
+    Path("content/2026-11-25-hop.md").write_text(text, "utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    # Beside the original: renamed as a name of its own, it would be published twice.
+    assert [n.id for n in notices] == ["2026-11-25-hop"]
+    assert [str(p) for p in problems] == [
+        f"content/{copy}:1: tệp này có vẻ là bản sao của 2026-11-25-hop.md (chép tệp hay tải "
+        "về hai lần) — thông báo này chưa được đăng; nếu không cần thì xóa tệp này, nếu là "
+        "một thông báo khác thì đổi tên, ví dụ 2026-11-25-hop-2.md"
+    ]

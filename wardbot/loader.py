@@ -368,7 +368,7 @@ def load_announcement(
     src = str(path)
     name = _FILE_NAME.fullmatch(path.name)
     if name is None:
-        return None, [Problem(src, 1, _bad_file_name(path.name))]
+        return None, [Problem(src, 1, _copy_of(path) or _bad_file_name(path.name))]
     if _parse_date(name.group(1)) is None:
         message = f"ngày {name.group(1)} trong tên tệp không có thật — {_NOTICE_SKIPPED}"
         return None, [Problem(src, 1, message)]
@@ -457,6 +457,33 @@ def is_notice_file(name: str) -> bool:
     *.md in any case, and not an editor's swap, backup or lock file ('.x.md.swp',
     '~$x.md', '#x.md#'). The full load and the running bot's watcher both ask this."""
     return not name.startswith((".", "~", "#")) and name.lower().endswith(".md")
+
+
+# How Windows (in English and Vietnamese), macOS, browsers and Drive name a second copy.
+_COPY = re.compile(
+    r"(?:copy of |bản sao của |bản sao )?(?P<stem>.+?)"
+    r"(?: - copy(?: \(\d+\))?| - bản sao(?: \(\d+\))?| copy(?: \d+)?| \(\d+\))?",
+    re.IGNORECASE,
+)
+
+
+def _copy_of(path: Path) -> str | None:
+    """What to say of a notice file named as a copy of another ('Copy of x.md', 'x - Copy.md',
+    'x (1).md'): renamed as `_bad_file_name` would have it, it would be published twice."""
+    stem = unicodedata.normalize("NFC", path.name)[: -len(".md")]
+    typed = _COPY.fullmatch(stem)
+    if typed is None or typed["stem"] == stem:
+        return None
+    original = typed["stem"] + ".md"
+    if not _FILE_NAME.fullmatch(original):
+        return None
+    if not (path.parent / original).exists():
+        return f"tên tệp là tên của một bản sao — {_NOTICE_SKIPPED}; đổi tên thành {original}"
+    return (
+        f"tệp này có vẻ là bản sao của {original} (chép tệp hay tải về hai lần) — "
+        f"{_NOTICE_SKIPPED}; nếu không cần thì xóa tệp này, nếu là một thông báo khác thì "
+        f"đổi tên, ví dụ {typed['stem']}-2.md"
+    )
 
 
 def _bad_file_name(name: str) -> str:
