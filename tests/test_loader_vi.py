@@ -444,3 +444,17 @@ def test_a_copy_of_a_notice_is_not_told_to_be_renamed_into_a_second_notice(copy:
         "về hai lần) — thông báo này chưa được đăng; nếu không cần thì xóa tệp này, nếu là "
         "một thông báo khác thì đổi tên, ví dụ 2026-11-25-hop-2.md"
     ]
+
+
+def test_a_file_cut_in_the_middle_of_a_letter_is_told_as_saved_half_way() -> None:
+    """A save caught half-way (a phone's upload, a web file manager) can end inside a
+    letter's bytes: it is not a file in another encoding, and must not be told as one."""
+    text = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng thứ Hai.\n"
+    data = text.encode()
+    Path("faq.yaml").write_bytes(data[: data.index("thứ".encode()) + 3])  # "th" and a byte of "ứ"
+
+    assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == [
+        "faq.yaml:7: tệp dừng ở giữa một chữ: có thể tệp đang được lưu hay tải lên chưa xong; "
+        "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại — bot chưa đọc "
+        "được cả tệp này"
+    ]

@@ -861,6 +861,12 @@ def _read(
         text = data.decode("utf-8-sig")  # Notepad's byte-order mark is harmless
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        if exc.reason == "unexpected end of data":  # the last letter cut in two
+            what = (
+                "tệp dừng ở giữa một chữ: có thể tệp đang được lưu hay tải lên chưa xong; "
+                "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại"
+            )
+            return problem(line, what)
         what = (
             "tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã UTF-8 "
             "(trong Notepad: Lưu thành, mục Encoding chọn UTF-8)"
