@@ -458,3 +458,29 @@ def test_a_file_cut_in_the_middle_of_a_letter_is_told_as_saved_half_way() -> Non
         "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại — bot chưa đọc "
         "được cả tệp này"
     ]
+
+
+def test_keys_written_in_vietnamese_are_shown_in_english() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    câu hỏi: Mấy giờ?\n    question: Mấy giờ?\n"
+        "    Trả lời: Sáng.\n    chủ đề: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:6: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'question', không phải "
+        "'câu hỏi' — dòng này bị bỏ qua, mục vẫn được dùng",
+        "faq.yaml:8: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'answer', không phải "
+        "'Trả lời' — cả mục này bị bỏ qua vì thiếu câu trả lời",
+        "faq.yaml:9: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'topics', không phải "
+        "'chủ đề' — dòng này bị bỏ qua, mục vẫn được dùng",
+    ]
+    Path("content/2026-11-25-hop.md").write_text(
+        "---\ntiêu đề: Họp tổ dân phố\nngày: 2026-11-25\n---\nHọp lúc 19h.\n", "utf-8"
+    )
+    _, problems = load_content(Path("content"), TOPICS)
+    assert [str(p) for p in problems] == [
+        "content/2026-11-25-hop.md:2: tên dòng phải viết bằng tiếng Anh: 'title', không phải "
+        "'tiêu đề' — thông báo này chưa được đăng vì thiếu tiêu đề thông báo",
+        "content/2026-11-25-hop.md:3: tên dòng phải viết bằng tiếng Anh: 'date', không phải "
+        "'ngày' — thông báo này chưa được đăng vì thiếu ngày đăng, ví dụ date: 2026-11-26",
+    ]

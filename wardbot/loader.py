@@ -1012,14 +1012,37 @@ def _unknown(what: str, name: str, allowed: Sequence[str]) -> str:
 
 
 def _misspelt(typed: str, meant: str) -> str:
-    """`typed` stands for the key `meant`: a typo, or the key with characters staff cannot
-    see (a zero-width space, a non-breaking one, copied from a web page or Zalo)."""
+    """`typed` stands for the key `meant`: a typo, the key in Vietnamese, or the key with
+    characters staff cannot see (a zero-width space, a non-breaking one, copied from a web
+    page or Zalo)."""
     if ODD_SPACE.search(typed):
         return f"dòng {ODD_SPACE.sub('', typed).strip()}: {ODD_SPACE_HINT}"
+    if fold(typed) in _KEYS_IN_VIETNAMESE:
+        return f"tên dòng phải viết bằng tiếng Anh: '{meant}', không phải '{typed}'"
     return f"'{typed}' viết sai, có phải '{meant}'?"
 
 
+# Keys staff may write in Vietnamese, by their words without accents.
+_KEYS_IN_VIETNAMESE = {
+    **dict.fromkeys(("ma", "ma so"), "id"),
+    **dict.fromkeys(("ten", "ten chu de"), "name"),
+    **dict.fromkeys(("tu khoa", "cac tu khoa"), "keywords"),
+    **dict.fromkeys(("cau hoi", "hoi"), "question"),
+    **dict.fromkeys(("cach hoi khac", "cac cach hoi khac", "cach hoi"), "variants"),
+    **dict.fromkeys(("tra loi", "cau tra loi", "dap", "noi dung"), "answer"),
+    **dict.fromkeys(("chu de", "cac chu de"), "topics"),
+    **dict.fromkeys(("lien ket", "duong dan", "link"), "links"),
+    **dict.fromkeys(("tieu de", "ten thong bao"), "title"),
+    **dict.fromkeys(("ngay", "ngay dang", "ngay thang"), "date"),
+    **dict.fromkeys(("nguon", "nguon tin"), "source"),
+    **dict.fromkeys(("het han", "ngay het han", "han"), "expires"),
+}
+
+
 def _close(name: str, allowed: Sequence[str]) -> str | None:
+    english = _KEYS_IN_VIETNAMESE.get(fold(name))
+    if english in allowed:
+        return english
     close = difflib.get_close_matches(ODD_SPACE.sub("", name).strip().lower(), allowed, n=1)
     return close[0] if close else None
 
