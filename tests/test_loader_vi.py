@@ -484,3 +484,37 @@ def test_keys_written_in_vietnamese_are_shown_in_english() -> None:
         "content/2026-11-25-hop.md:3: tên dòng phải viết bằng tiếng Anh: 'date', không phải "
         "'ngày' — thông báo này chưa được đăng vì thiếu ngày đăng, ví dụ date: 2026-11-26",
     ]
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        (
+            "  - id: gio\n    question: Mấy giờ?\n     answer: Sáng.\n",
+            "faq.yaml:7: dòng này thụt lề 5 dấu cách, còn dòng trên (dòng 6) 4: các dòng của "
+            "một mục phải thẳng hàng với nhau; hãy thụt lề 4 dấu cách",
+        ),
+        (
+            "  - id: gio\n    question: Mấy giờ?\n   answer: Sáng.\n    topics: []\n",
+            "faq.yaml:7: dòng này thụt lề 3 dấu cách, còn dòng trên (dòng 6) 4: các dòng của "
+            "một mục phải thẳng hàng với nhau; hãy thụt lề 4 dấu cách",
+        ),
+        (
+            "  - id: gio\n    question: Mấy giờ?\n    variants:\n      - mấy giờ mở cửa\n"
+            "    answer: Sáng.\n   - id: tiep\n     question: Tiếp dân?\n     answer: Thứ Năm.\n",
+            "faq.yaml:10: dấu '-' của mục này thụt lề 3 dấu cách, còn mục ở trên (dòng 5) 2: "
+            "các mục phải thẳng hàng với nhau; hãy thụt lề 2 dấu cách",
+        ),
+    ],
+)
+def test_a_line_indented_unlike_its_neighbours_is_told_by_how_much(entries: str, said: str) -> None:
+    assert faq_problems(HEAD + entries) == [f"{said} — bot chưa đọc được cả tệp này"]
+
+
+def test_an_entrys_last_line_against_the_left_margin_is_told_to_be_indented() -> None:
+    problems = faq_problems(HEAD + "  - id: gio\n    question: Mấy giờ?\nanswer: Sáng.\n")
+
+    assert problems[-1] == (
+        "faq.yaml:7: dòng answer: nằm sát lề trái nên bot hiểu là một phần mới của tệp: hãy "
+        "thụt lề cho thẳng với các dòng của mục ở trên — dòng này bị bỏ qua"
+    )

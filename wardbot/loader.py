@@ -79,6 +79,8 @@ _ID = re.compile(r"[a-z0-9-]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
 _SECTIONS = ("topics", "faq", "synonyms")
+# The keys of a topic or an FAQ entry but `topics` (a section's name too).
+_ENTRY_KEYS = ("id", "name", "keywords", "question", "variants", "answer", "links")
 # Other files' line references in messages ("đã dùng ở dòng 20"): faq_edit renumbers them.
 LINE_REF = re.compile(r"\bdòng (\d+)")
 # What a problem costs, said after " — ".
@@ -227,6 +229,12 @@ def load_faq(path: Path) -> FaqFile:
         name = _key_name(key)
         if name in _SECTIONS:
             sections.setdefault(name, value)  # a later duplicate is already reported
+        elif name in _ENTRY_KEYS:  # "answer:" typed against the left margin
+            message = (
+                f"dòng {name}: nằm sát lề trái nên bot hiểu là một phần mới của tệp: hãy thụt "
+                "lề cho thẳng với các dòng của mục ở trên — dòng này bị bỏ qua"
+            )
+            problems.append(Problem(src, _line(key), message))
         else:
             message = f"{_unknown('phần', name, _SECTIONS)} — cả phần này bị bỏ qua"
             problems.append(Problem(src, _line(key), message))

@@ -53,6 +53,8 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     for near in (_keyed_above(lines, index), index):
         if near is not None and near < len(lines) and (fixed := glued_key(lines[near])):
             return near + 1, fixed
+    if index < len(lines) and (misaligned := _misaligned(lines, index)):
+        return index + 1, misaligned
     if mark is not None and (
         hint := _indicator(lines[index] if index < len(lines) else "", mark.column)
     ):
@@ -191,6 +193,40 @@ def _shown(line: str) -> str:
     """A line as a message quotes it: its words, long ones shortened."""
     words = line.strip().split()
     return " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
+
+
+# A line that begins a key ("    answer: ..."), or an entry ("  - id: ..."), and its text.
+_KEY_LINE = re.compile(r"( *)(- +)?[A-Za-z][A-Za-z_-]*:(?: |$)")
+
+
+def _misaligned(lines: Sequence[str], index: int) -> str | None:
+    """What to say of a key or an entry indented unlike the one above it (5 spaces under
+    4, an entry's '-' one space off): YAML reads it as the text above going on, or as the
+    end of the list."""
+    here = _KEY_LINE.match(lines[index])
+    if here is None:
+        return None
+    dash = here[2] is not None
+    for i in range(index - 1, -1, -1):
+        above = _KEY_LINE.match(lines[i])
+        if above is None or (dash and above[2] is None):
+            continue  # the text of a key, a list of words, a comment; keys within an entry
+        ours, theirs = _column(here, dash), _column(above, dash)
+        if ours == theirs or not above[1] or abs(ours - theirs) > 2:
+            return None  # aligned; a section's header; a block of another depth
+        what = "dấu '-' của mục này" if dash else "dòng này"
+        other = "mục ở trên" if dash else "dòng trên"
+        return (
+            f"{what} thụt lề {ours} dấu cách, còn {other} (dòng {i + 1}) {theirs}: các "
+            f"{'mục' if dash else 'dòng của một mục'} phải thẳng hàng với nhau; hãy thụt lề "
+            f"{theirs} dấu cách"
+        )
+    return None
+
+
+def _column(line: re.Match[str], dash: bool) -> int:
+    """Where an entry's '-' is, or where a line's key begins (after a '-' if any)."""
+    return len(line[1]) if dash else len(line[1]) + len(line[2] or "")
 
 
 def _keyed_above(lines: Sequence[str], index: int) -> int | None:
