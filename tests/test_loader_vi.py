@@ -518,3 +518,15 @@ def test_an_entrys_last_line_against_the_left_margin_is_told_to_be_indented() ->
         "faq.yaml:7: dòng answer: nằm sát lề trái nên bot hiểu là một phần mới của tệp: hãy "
         "thụt lề cho thẳng với các dòng của mục ở trên — dòng này bị bỏ qua"
     )
+
+
+def test_a_non_breaking_space_inside_text_is_not_blamed_for_a_tab_below() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng 7h30\u00a0đến 11h30.\n"
+        "\ttopics: []\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách — bot chưa "
+        "đọc được cả tệp này"
+    ]

@@ -40,7 +40,8 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
             f"`{_shown(here.translate(_STRAIGHT))}`"
         )
     for near in (_above(lines, index), index):
-        if near is not None and near < len(lines) and ODD_SPACE.search(lines[near]):
+        # Where YAML looks for spaces: the indent, around the '-' and the key's colon.
+        if near is not None and near < len(lines) and ODD_SPACE.search(_head(lines[near])):
             return near + 1, f"dòng này {ODD_SPACE_HINT}"
     # "• id: ho-tich" (a list typed in Word), "-id: ho-tich": noticed there or a line below.
     for near in (_above(lines, index), index):
@@ -187,6 +188,12 @@ def _above(lines: Sequence[str], index: int) -> int | None:
         if lines[i].strip() and not _comment(lines[i]):
             return i
     return None
+
+
+def _head(line: str) -> str:
+    """A line up to its first colon and the character after it."""
+    cut = line.find(":")
+    return line if cut < 0 else line[: cut + 2]
 
 
 def _shown(line: str) -> str:
