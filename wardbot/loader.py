@@ -602,7 +602,7 @@ def load_content(
         message = "không tìm thấy thư mục thông báo — bot chưa có thông báo nào"
         return [], [Problem(str(content_dir), 0, message)]
     except OSError as exc:
-        message = f"không đọc được thư mục ({exc.strerror}) — bot chưa có thông báo nào"
+        message = f"{_cannot_read(exc, folder=True)} — bot chưa có thông báo nào"
         return [], [Problem(str(content_dir), 0, message)]
     notices: list[Announcement] = []
     problems: list[Problem] = []
@@ -799,7 +799,7 @@ def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem |
     except FileNotFoundError:
         return problem(0, "không tìm thấy tệp")
     except OSError as exc:
-        return problem(0, f"không đọc được tệp ({exc.strerror})")
+        return problem(0, _cannot_read(exc))
     if stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(path)
@@ -808,7 +808,7 @@ def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem |
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 return problem(1, "là lối tắt (link) trỏ vòng về chính nó: hãy xóa lối tắt này")
-            return problem(1, f"không đọc được tệp ({exc.strerror})")
+            return problem(1, _cannot_read(exc))
         if folder is not None:
             target, inside = os.path.realpath(path), os.path.realpath(folder)
             if os.path.commonpath([target, inside]) != inside:
@@ -826,6 +826,17 @@ def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem |
     if info.st_size > max_bytes:
         return _too_large(src, info.st_size, max_bytes)
     return None
+
+
+def _cannot_read(exc: OSError, *, folder: bool = False) -> str:
+    """Why a file or folder could not be read, in staff's words (not the system's English)."""
+    what = "thư mục" if folder else "tệp"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"bot không có quyền đọc {what} này (bot chạy dưới tên người dùng khác): hãy cho "
+            f"mọi người quyền đọc {what}, ví dụ chmod a+r{'x' if folder else ''} <tên {what}>"
+        )
+    return f"không đọc được {what} ({exc.strerror or exc})"
 
 
 def _too_large(src: str, size: int, max_bytes: int) -> Problem:
@@ -855,14 +866,14 @@ def _read(
     except FileNotFoundError:
         return problem(0, "không tìm thấy tệp")
     except OSError as exc:
-        return problem(0, f"không đọc được tệp ({exc.strerror})")
+        return problem(0, _cannot_read(exc))
     try:
         with os.fdopen(fd, "rb") as file:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return problem(1, "không phải tệp bình thường: hãy lưu lại thành tệp văn bản")
             data = file.read() if max_bytes is None else file.read(max_bytes + 1)
     except OSError as exc:
-        return problem(0, f"không đọc được tệp ({exc.strerror})")
+        return problem(0, _cannot_read(exc))
     if max_bytes is not None and len(data) > max_bytes:
         return None, [_too_large(src, len(data), max_bytes)]
     try:
