@@ -751,18 +751,14 @@ BAD_NOTICES = [
         [
             (
                 f"{F}:1: thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và "
-                "date:, rồi một dòng --- nữa — thông báo này chưa được đăng"
+                "date:, rồi một dòng --- nữa — thông báo này chưa được đăng; với tệp này, thêm bốn "
+                "dòng ở đầu: `---`, `title: Thông báo`, `date: 2024-07-15`, `---`"
             )
         ],
     ),
     (
         "",
-        [
-            (
-                f"{F}:1: thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và date:, "
-                "rồi một dòng --- nữa — thông báo này chưa được đăng"
-            )
-        ],
+        [(f"{F}:1: tệp trống, chưa có nội dung — thông báo này chưa được đăng")],
     ),
     (
         "---\ntitle: T\ndate: 2024-07-15\nB\n",

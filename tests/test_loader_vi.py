@@ -530,3 +530,18 @@ def test_a_non_breaking_space_inside_text_is_not_blamed_for_a_tab_below() -> Non
         "faq.yaml:8: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách — bot chưa "
         "đọc được cả tệp này"
     ]
+
+
+def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
+    Path("content/2026-11-21-hop.md").write_text(
+        "# Thông báo: họp tổ dân phố 4\n\nHọp lúc 19h tại nhà văn hóa.\n", "utf-8"
+    )
+
+    _, problems = load_content(Path("content"), TOPICS)
+
+    assert [str(p) for p in problems] == [
+        "content/2026-11-21-hop.md:1: thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi "
+        "các dòng title: và date:, rồi một dòng --- nữa — thông báo này chưa được đăng; với tệp "
+        'này, thêm bốn dòng ở đầu: `---`, `title: "Thông báo: họp tổ dân phố 4"`, '
+        "`date: 2026-11-21`, `---`"
+    ]

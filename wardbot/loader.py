@@ -389,10 +389,12 @@ def load_announcement(
 
     lines = text.split("\n")
     start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if not text.strip():  # often a save caught before its text was written
+        return None, [Problem(src, 1, f"tệp trống, chưa có nội dung — {_NOTICE_SKIPPED}")]
     if lines[start].rstrip() != "---":
         message = (
             "thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và "
-            f"date:, rồi một dòng --- nữa — {_NOTICE_SKIPPED}"
+            f"date:, rồi một dòng --- nữa — {_NOTICE_SKIPPED}; {_front_for(lines[start], name[1])}"
         )
         return None, [Problem(src, start + 1, message)]
     end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "---"), None)
@@ -450,6 +452,16 @@ def load_announcement(
         path=src,
     )
     return notice, notes
+
+
+def _front_for(first: str, date: str) -> str:
+    """The front matter a notice without one needs, from its first line and its file name."""
+    title = first.strip().lstrip("#").strip()
+    if len(title) > 80:
+        title = title[:80].rsplit(" ", 1)[0] + " …"
+    if ":" in title or title[:1] in "-*&!%@`|>?[]{}\"'":
+        title = '"' + title.replace('"', "'") + '"'
+    return f"với tệp này, thêm bốn dòng ở đầu: `---`, `title: {title}`, `date: {date}`, `---`"
 
 
 Stamp = tuple[int, int, int, int]
