@@ -1947,3 +1947,26 @@ async def test_two_alike_problems_are_both_told(ward: Ward) -> None:
     ((chat, (reply,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert reply.text.count("mục: thiếu dòng id:") == 2
+
+
+async def test_admins_told_of_a_mistake_hear_once_when_every_one_is_fixed(ward: Ward) -> None:
+    """A notice caught half-saved (empty) is told; its text arriving a moment later, or
+    staff fixing a real mistake, is told too: once, when nothing told is left to fix."""
+    notice = ward.content / f"{TODAY.isoformat()}-hop.md"
+    notice.write_text("", encoding="utf-8")
+    (ward.content / "2024-08-01-loi.md").write_text(
+        "---\ntitle: Họp\ndate: 01/08/2024\n---\nHọp.\n", encoding="utf-8"
+    )
+    await ward.watcher.refresh()
+    write_notice(ward.content, "hop", "Họp tổ dân phố")
+    await ward.watcher.refresh()  # one fixed, one to go: nothing said
+    (ward.content / "2024-08-01-loi.md").unlink()
+    await ward.watcher.refresh()
+    write_notice(ward.content, "khac", "Một thông báo khác")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2
+    assert "tệp trống" in texts[0] and "01/08/2024" in texts[0]
+    assert texts[1] == msg.admin_problems_fixed()

@@ -115,6 +115,7 @@ class Alerts:
         # then, by whoever opened the engine), then each new one as edits bring it.
         self._logged = frozenset(_unmoved(engine.problems))
         self._reported_shrink: FaqShrink | None = None
+        self._told_problems = False  # admins were told of problems not all fixed yet
         self._faq_told_broken = False  # admins were told faq.yaml cannot be read
         self._faq_lost: set[str] = set()  # FAQ ids admins were told are gone, not back yet
         self._notices = len(engine.corpus.announcements)
@@ -245,25 +246,33 @@ class Alerts:
                 msg.admin_faq_shrank(shrink.gone, shrink.before, shrink.after, str(backup))
             )
         self._reported_shrink = shrink
-        await self._report_faq_readable(shrink)
+        readable = await self._report_faq_readable(shrink)
+        # Every mistake told fixed (or a save caught half-way finished): said once.
+        self._told_problems = self._told_problems or bool(new)
+        if not problems and self._told_problems:
+            if not readable:
+                await self.tell_admins(msg.admin_problems_fixed())
+            self._told_problems = False
         await self._report_content_gone()
         await self._report_topics_gone()
 
-    async def _report_faq_readable(self, shrink: FaqShrink | None) -> None:
+    async def _report_faq_readable(self, shrink: FaqShrink | None) -> bool:
         """Staff told faq.yaml could not be read, or had lost many entries (a save caught
         half-way, often), hear once when it serves whole again: their fix took. Entries
         removed on purpose are not told back until they are."""
         if not self.engine.faq_ok:
             self._faq_told_broken = True
-            return
+            return False
         had_lost = bool(self._faq_lost)
         if shrink is not None:
             self._faq_lost |= set(shrink.gone)
         ids = {entry.id for entry in self.engine.corpus.faq}
         self._faq_lost -= ids
-        if shrink is None and not self._faq_lost and (self._faq_told_broken or had_lost):
+        told = shrink is None and not self._faq_lost and (self._faq_told_broken or had_lost)
+        if told:
             await self.tell_admins(msg.admin_faq_readable(len(ids)))
         self._faq_told_broken = False
+        return told
 
     async def _report_topics_gone(self) -> None:
         """A topic that chats follow gone from faq.yaml (its id "fixed", say) cuts them off
