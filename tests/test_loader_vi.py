@@ -29,6 +29,11 @@ def faq_problems(text: str) -> list[str]:
     return [str(p) for p in load_faq(Path("faq.yaml")).problems]
 
 
+def notice_problems(name: str, text: str) -> list[str]:
+    Path("content", name).write_text(text, encoding="utf-8")
+    return [str(p) for p in load_content(Path("content"), TOPICS)[1]]
+
+
 HEAD = "topics:\n  - id: hanh-chinh\n    name: Hành chính\nfaq:\n"
 
 
@@ -176,13 +181,9 @@ def test_each_problem_says_what_it_costs() -> None:
 
 
 def test_a_notice_date_typed_the_vietnamese_way_is_shown_as_it_must_be() -> None:
-    Path("content/2026-11-25-cat-dien.md").write_text(
-        "---\ntitle: Cắt điện\ndate: 25/11/2026\n---\nB\n", "utf-8"
-    )
-
-    _, problems = load_content(Path("content"), TOPICS)
-
-    assert [str(p) for p in problems] == [
+    assert notice_problems(
+        "2026-11-25-cat-dien.md", "---\ntitle: Cắt điện\ndate: 25/11/2026\n---\nB\n"
+    ) == [
         "content/2026-11-25-cat-dien.md:3: dòng date: ngày phải viết dạng 2026-11-25 "
         "(năm-tháng-ngày), không phải 25/11/2026 — thông báo này chưa được đăng"
     ]
@@ -241,11 +242,7 @@ def test_a_colon_inside_a_block_of_text_is_not_taken_for_a_glued_key() -> None:
 def test_a_notice_key_glued_to_its_text_is_shown_with_the_space(
     front: str, line: int, fixed: str
 ) -> None:
-    Path("content/2026-11-25-hop.md").write_text(f"---\n{front}---\nHọp lúc 19h.\n", "utf-8")
-
-    _, problems = load_content(Path("content"), TOPICS)
-
-    assert [str(p) for p in problems] == [
+    assert notice_problems("2026-11-25-hop.md", f"---\n{front}---\nHọp lúc 19h.\n") == [
         f"content/2026-11-25-hop.md:{line}: sau dấu hai chấm phải có một dấu cách: viết "
         f"`{fixed}` — thông báo này chưa được đăng"
     ]
@@ -333,13 +330,7 @@ def test_variants_listed_with_bullets_are_shown_with_dashes() -> None:
     ],
 )
 def test_a_notice_date_typed_otherwise_is_shown_as_that_date(typed: str, shown: str) -> None:
-    Path("content/2026-11-30-hop.md").write_text(
-        f"---\ntitle: Họp\ndate: {typed}\n---\nB\n", "utf-8"
-    )
-
-    _, problems = load_content(Path("content"), TOPICS)
-
-    assert [str(p) for p in problems] == [
+    assert notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
         f"content/2026-11-30-hop.md:3: dòng date: ngày phải viết dạng {shown} "
         f"(năm-tháng-ngày), không phải {typed} — thông báo này chưa được đăng"
     ]
@@ -426,11 +417,8 @@ def test_a_key_with_an_invisible_character_is_named_not_called_a_typo(key: str) 
 )
 def test_a_copy_of_a_notice_is_not_told_to_be_renamed_into_a_second_notice(copy: str) -> None:
     text = "---\ntitle: Họp tổ dân phố\ndate: 2026-11-25\n---\nHọp lúc 19h.\n"
-    Path("content", copy).write_text(text, "utf-8")
-
-    _, problems = load_content(Path("content"), TOPICS)
     # Alone, it is the notice under another name.
-    assert [str(p) for p in problems] == [
+    assert notice_problems(copy, text) == [
         f"content/{copy}:1: tên tệp là tên của một bản sao — thông báo này chưa được đăng; "
         "đổi tên thành 2026-11-25-hop.md"
     ]
@@ -533,13 +521,9 @@ def test_a_non_breaking_space_inside_text_is_not_blamed_for_a_tab_below() -> Non
 
 
 def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
-    Path("content/2026-11-21-hop.md").write_text(
-        "# Thông báo: họp tổ dân phố 4\n\nHọp lúc 19h tại nhà văn hóa.\n", "utf-8"
-    )
-
-    _, problems = load_content(Path("content"), TOPICS)
-
-    assert [str(p) for p in problems] == [
+    assert notice_problems(
+        "2026-11-21-hop.md", "# Thông báo: họp tổ dân phố 4\n\nHọp lúc 19h tại nhà văn hóa.\n"
+    ) == [
         "content/2026-11-21-hop.md:1: thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi "
         "các dòng title: và date:, rồi một dòng --- nữa — thông báo này chưa được đăng; với tệp "
         'này, thêm bốn dòng ở đầu: `---`, `title: "Thông báo: họp tổ dân phố 4"`, '
