@@ -529,3 +529,20 @@ def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
         'này, thêm bốn dòng ở đầu: `---`, `title: "Thông báo: họp tổ dân phố 4"`, '
         "`date: 2026-11-21`, `---`"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "typed"),
+    [
+        ("—\ntitle: Họp\ndate: 2026-11-21\n—\nHọp lúc 19h.\n", 1, "—"),
+        ("---\ntitle: Họp\ndate: 2026-11-21\n----\nHọp lúc 19h.\n", 4, "----"),
+        ("---\ntitle: Họp\ndate: 2026-11-21\n–––\nHọp lúc 19h.\n", 4, "–––"),
+    ],
+)
+def test_a_front_matter_line_typed_with_other_dashes_is_named(
+    text: str, line: int, typed: str
+) -> None:
+    assert notice_problems("2026-11-21-hop.md", text) == [
+        f"content/2026-11-21-hop.md:{line}: dòng này phải là đúng ba dấu gạch ngang --- sát lề "
+        f"trái, không phải `{typed}` (Word hay tự đổi --- thành —) — thông báo này chưa được đăng"
+    ]

@@ -391,6 +391,8 @@ def load_announcement(
     start = next((i for i, line in enumerate(lines) if line.strip()), 0)
     if not text.strip():  # often a save caught before its text was written
         return None, [Problem(src, 1, f"tệp trống, chưa có nội dung — {_NOTICE_SKIPPED}")]
+    if lines[start].rstrip() != "---" and _FENCE_LIKE.fullmatch(lines[start]):
+        return None, [Problem(src, start + 1, _not_a_fence(lines[start]))]
     if lines[start].rstrip() != "---":
         message = (
             "thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và "
@@ -399,6 +401,11 @@ def load_announcement(
         return None, [Problem(src, start + 1, message)]
     end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "---"), None)
     if end is None:
+        fence = next(
+            (i for i in range(start + 1, len(lines)) if _FENCE_LIKE.fullmatch(lines[i])), None
+        )
+        if fence is not None:
+            return None, [Problem(src, fence + 1, _not_a_fence(lines[fence]))]
         message = (
             "phần đầu (title:, date:) chưa được đóng bằng một dòng --- ở dưới — " + _NOTICE_SKIPPED
         )
@@ -452,6 +459,18 @@ def load_announcement(
         path=src,
     )
     return notice, notes
+
+
+# A line meant as the front matter's '---': Word's dashes ('—' for '---'), four of them, a
+# leading space.
+_FENCE_LIKE = re.compile(r"\s*[-–—―−]+\s*")
+
+
+def _not_a_fence(line: str) -> str:
+    return (
+        f"dòng này phải là đúng ba dấu gạch ngang --- sát lề trái, không phải `{line.rstrip()}` "
+        f"(Word hay tự đổi --- thành —) — {_NOTICE_SKIPPED}"
+    )
 
 
 def _front_for(first: str, date: str) -> str:
