@@ -29,8 +29,9 @@ def faq_problems(text: str) -> list[str]:
     return [str(p) for p in load_faq(Path("faq.yaml")).problems]
 
 
-def notice_problems(name: str, text: str) -> list[str]:
-    Path("content", name).write_text(text, encoding="utf-8")
+def notice_problems(name: str, text: str | bytes) -> list[str]:
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    Path("content", name).write_bytes(data)
     return [str(p) for p in load_content(Path("content"), TOPICS)[1]]
 
 
@@ -545,4 +546,28 @@ def test_a_front_matter_line_typed_with_other_dashes_is_named(
     assert notice_problems("2026-11-21-hop.md", text) == [
         f"content/2026-11-21-hop.md:{line}: dòng này phải là đúng ba dấu gạch ngang --- sát lề "
         f"trái, không phải `{typed}` (Word hay tự đổi --- thành —) — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            b"PK\x03\x04\x14\x00\x06\x00word/document.xml",
+            "tệp này là một tệp Word (.docx) hay LibreOffice (.odt) chỉ được đổi tên, không "
+            "phải văn bản: hãy mở nó, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng "
+            "mã UTF-8, rồi đặt lại tên này",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "tệp này là một ảnh chỉ được đổi tên, không phải văn bản: hãy chép chữ của nó vào "
+            "một tệp văn bản (soạn bằng Notepad) rồi lưu với tên này",
+        ),
+    ],
+)
+def test_a_word_file_or_a_picture_renamed_md_is_named_for_what_it_is(
+    data: bytes, said: str
+) -> None:
+    assert notice_problems("2026-11-21-hop.md", data) == [
+        f"content/2026-11-21-hop.md:1: {said} — thông báo này chưa được đăng"
     ]

@@ -907,6 +907,9 @@ def _read(
         return problem(0, _cannot_read(exc))
     if max_bytes is not None and len(data) > max_bytes:
         return None, [_too_large(src, len(data), max_bytes)]
+    for magic, kind, how in _NOT_TEXT:  # "x.docx" renamed "x.md": still a Word file
+        if data.startswith(magic):
+            return problem(1, f"tệp này là {kind} chỉ được đổi tên, không phải văn bản: {how}")
     try:
         text = data.decode("utf-8-sig")  # Notepad's byte-order mark is harmless
     except UnicodeDecodeError as exc:
@@ -925,6 +928,22 @@ def _read(
     # Staff paste decomposed accents (e.g. from PDFs); NFC makes equal words compare equal.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text), []
+
+
+# How files that are not text begin: renamed to .md or faq.yaml, they are still these.
+_SAVE_AS = (
+    "hãy mở nó, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, rồi đặt "
+    "lại tên này"
+)
+_RETYPE = "hãy chép chữ của nó vào một tệp văn bản (soạn bằng Notepad) rồi lưu với tên này"
+_NOT_TEXT = (
+    (b"PK\x03\x04", "một tệp Word (.docx) hay LibreOffice (.odt)", _SAVE_AS),
+    (b"\xd0\xcf\x11\xe0", "một tệp Word (.doc)", _SAVE_AS),
+    (b"{\\rtf", "một tệp Word hay WordPad (.rtf)", _SAVE_AS),
+    (b"%PDF", "một tệp PDF", _RETYPE),
+    (b"\x89PNG", "một ảnh", _RETYPE),
+    (b"\xff\xd8\xff", "một ảnh", _RETYPE),
+)
 
 
 # libyaml's parser when PyYAML was built with it: same nodes and marks, several times faster.
