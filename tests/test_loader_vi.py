@@ -571,3 +571,55 @@ def test_a_word_file_or_a_picture_renamed_md_is_named_for_what_it_is(
     assert notice_problems("2026-11-21-hop.md", data) == [
         f"content/2026-11-21-hop.md:1: {said} — thông báo này chưa được đăng"
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (
+            "source: www.phuong2.gov.vn/tin/hop",
+            "dòng source: phải là địa chỉ web bắt đầu bằng http:// hoặc https://, không phải "
+            "'www.phuong2.gov.vn/tin/hop'",
+        ),
+        (
+            "topics: [Hành chính]",
+            "dòng topics: mã chỉ dùng chữ thường không dấu, số và dấu '-', ví dụ hanh-chinh "
+            "(không viết 'Hành chính')",
+        ),
+        (
+            "topics: hanh-chinh, bhyt",
+            "dòng topics: mã chỉ dùng chữ thường không dấu, số và dấu '-', ví dụ hanh-chinh-bhyt "
+            "(không viết 'hanh-chinh, bhyt')",
+        ),
+    ],
+)
+def test_a_notice_with_a_link_or_topics_typed_wrong_is_published_without_them(
+    line: str, said: str
+) -> None:
+    """Residents must not miss a notice for a link without its https:// or a topic written
+    by its name: only that line is left out (the topics then come from the keywords)."""
+    Path("content/2026-11-21-hop.md").write_text(
+        f"---\ntitle: Họp về giờ làm việc\ndate: 2026-11-21\n{line}\n---\nHọp lúc 19h.\n", "utf-8"
+    )
+    topics = [Topic("hanh-chinh", "Hành chính", ("giờ làm việc",))]
+
+    notices, problems = load_content(Path("content"), topics)
+
+    assert [(n.id, n.topics, n.source) for n in notices] == [
+        ("2026-11-21-hop", ("hanh-chinh",), None)
+    ]
+    assert [str(p) for p in problems] == [
+        f"content/2026-11-21-hop.md:4: {said} — chỉ bỏ qua dòng {line.split(':')[0]}:, thông "
+        "báo vẫn được đăng"
+    ]
+
+
+def test_a_notice_with_an_expiry_typed_wrong_is_not_published_as_never_expiring() -> None:
+    problems = notice_problems(
+        "2026-11-21-hop.md", "---\ntitle: Họp\ndate: 2026-11-21\nexpires: 30/11/2026\n---\nB\n"
+    )
+
+    assert problems == [
+        "content/2026-11-21-hop.md:4: dòng expires: ngày phải viết dạng 2026-11-30 "
+        "(năm-tháng-ngày), không phải 30/11/2026 — thông báo này chưa được đăng"
+    ]

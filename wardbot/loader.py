@@ -435,7 +435,11 @@ def load_announcement(
     if root is None:
         return None, sorted(problems, key=lambda p: p.line)
     notes: list[Problem] = []  # reported, but the notice loads (an unknown topic)
-    values = _record(root, _NOTICE, fields, ("title", "date"), src, problems, notes=notes)
+    # A topic or a link typed wrong leaves only it out: the notice is still published (a
+    # bad expiry date is not: the notice would stay current forever).
+    values = _record(
+        root, _NOTICE, fields, ("title", "date"), src, problems, lenient=_LENIENT, notes=notes
+    )
     if values is not None and values.get("expires", values["date"]) < values["date"]:
         message = (
             f"ngày hết hạn (expires: {values['expires']}) trước ngày đăng "
@@ -471,6 +475,9 @@ def _not_a_fence(line: str) -> str:
         f"dòng này phải là đúng ba dấu gạch ngang --- sát lề trái, không phải `{line.rstrip()}` "
         f"(Word hay tự đổi --- thành —) — {_NOTICE_SKIPPED}"
     )
+
+
+_LENIENT = ("topics", "source")
 
 
 def _front_for(first: str, date: str) -> str:
@@ -1155,6 +1162,7 @@ def _record(
     problems: list[Problem],
     *,
     partial: bool = False,
+    lenient: Collection[str] = (),
     notes: list[Problem] | None = None,
 ) -> dict[str, Any] | None:
     """Check one block of `key: value` lines; its values, or None if anything is wrong.
@@ -1162,9 +1170,10 @@ def _record(
     A parser returns None for an empty value: absent if optional, reported if required.
     With `partial`, a bad optional field or an unknown key is reported and left out, and
     the record still loads: a typo in a topic's keywords or an entry's variants must not
-    take its answer away. A value that is only partly wrong (_Partly: an unknown topic
-    among known ones) is reported and the rest of it kept, in any record; those problems
-    go to `notes` when given, the record's others to `problems`.
+    take its answer away; so is a bad value of a field in `lenient`. A value that is only
+    partly wrong (_Partly: an unknown topic among known ones) is reported and the rest of
+    it kept, in any record. Those problems (of what is left out while the record loads) go
+    to `notes` when given, the record's others to `problems`.
 
     A misspelt required key ('anwser') is one problem, at its line: the key is unknown
     and the entry skipped for want of what it meant.
@@ -1201,12 +1210,13 @@ def _record(
             (problems if notes is None else notes).append(Problem(src, exc.line, message))
             parsed = exc.kept
         except _Invalid as exc:
-            if partial and name not in required:
-                lost = f"chỉ bỏ qua dòng {name}:, {kind.kept}"
-            else:
-                lost = kind.skipped
-            problems.append(Problem(src, exc.line, f"{label}dòng {name}: {exc} — {lost}"))
-            ok = ok and partial and name not in required
+            if (partial and name not in required) or name in lenient:
+                message = f"{label}dòng {name}: {exc} — chỉ bỏ qua dòng {name}:, {kind.kept}"
+                (problems if notes is None else notes).append(Problem(src, exc.line, message))
+                continue
+            message = f"{label}dòng {name}: {exc} — {kind.skipped}"
+            problems.append(Problem(src, exc.line, message))
+            ok = False
             continue
         if parsed is not None:
             values[name] = parsed
