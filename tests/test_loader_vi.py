@@ -623,3 +623,22 @@ def test_a_notice_with_an_expiry_typed_wrong_is_not_published_as_never_expiring(
         "content/2026-11-21-hop.md:4: dòng expires: ngày phải viết dạng 2026-11-30 "
         "(năm-tháng-ngày), không phải 30/11/2026 — thông báo này chưa được đăng"
     ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "fix"),
+    [
+        ("answer: Sáng 7h30 đến 11h30.\n    Chiều 13h30 đến 17h.\n", "hãy viết `answer: |`, rồi "),
+        ("answer: |\n    Sáng 7h30 đến 11h30.\n", ""),
+    ],
+)
+def test_text_not_indented_under_its_key_is_not_told_to_lack_a_colon(answer: str, fix: str) -> None:
+    problems = faq_problems(
+        HEAD + f"  - id: gio\n    question: Mấy giờ?\n    {answer}    topics: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có vẻ là chữ của dòng answer: ở trên (dòng 7) mà chưa thụt lề sâu "
+        f"hơn dòng đó: {fix}thụt lề mọi dòng chữ của nó thêm hai dấu cách — bot chưa đọc được "
+        "cả tệp này"
+    ]

@@ -9,6 +9,7 @@ The loader adds what the mistake costs.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 
@@ -65,7 +66,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         # is above, before the lines that go on its text (indented deeper).
         key = _colonless_key(lines, index)
         if key is not None:
-            return key + 1, _missing_colon(lines[key])
+            return key + 1, _unindented_text(lines, key) or _missing_colon(lines[key])
     if "mapping values are not allowed" in problem:
         # "- id a" then "question: ...": the item's first key lost its colon, and YAML
         # reads "id a question" as one text followed by ': '.
@@ -271,6 +272,40 @@ def _colonless_key(lines: Sequence[str], index: int) -> int | None:
     if not found:
         return None
     return min(reversed(found), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
+
+
+# The keys of faq.yaml and of a notice's front matter: a line beginning with one of them
+# (or a typo of one) lost its colon; one beginning with another word is text.
+_KEYS = (
+    *("topics", "faq", "synonyms", "id", "name", "keywords", "question", "variants"),
+    *("answer", "links", "title", "date", "source", "expires"),
+)
+
+
+def _unindented_text(lines: Sequence[str], index: int) -> str | None:
+    """What to say of a line of text (not a key) at the depth of the key above it: meant
+    as that key's text, it must be indented deeper ("answer: |" then text under it)."""
+    words = lines[index].split()
+    if words[:1] == ["-"]:
+        words = words[1:]
+    first = words[0] if words else ""
+    if re.fullmatch(r"[A-Za-z][A-Za-z_-]*", first) and (
+        len(words) == 1 or difflib.get_close_matches(first.lower(), _KEYS, n=1)
+    ):
+        return None  # a key that lost its colon
+    for i in range(index - 1, -1, -1):
+        owner = _KEY_LINE.match(lines[i])
+        if owner is None:
+            continue
+        if _column(owner, dash=False) != _indent(lines[index]):
+            return None
+        key = lines[i][owner.end(1) + len(owner[2] or "") :].split(":")[0]
+        block = "" if lines[i].rstrip().endswith(("|", ">")) else f"hãy viết `{key}: |`, rồi "
+        return (
+            f"dòng này có vẻ là chữ của dòng {key}: ở trên (dòng {i + 1}) mà chưa thụt lề sâu "
+            f"hơn dòng đó: {block}thụt lề mọi dòng chữ của nó thêm hai dấu cách"
+        )
+    return None
 
 
 def _missing_colon(line: str) -> str:
