@@ -1079,11 +1079,9 @@ def _is_null(node: Node) -> bool:
 
 
 def _unknown(what: str, name: str, allowed: Sequence[str]) -> str:
-    if ODD_SPACE.search(name):
-        return f"dòng {ODD_SPACE.sub('', name).strip()}: {ODD_SPACE_HINT}"
     close = _close(name, allowed)
-    if close:
-        return _misspelt(name, close)
+    if close or ODD_SPACE.search(name):
+        return _misspelt(name, close or name)
     return f"'{name}' không phải {what} bot biết (chỉ có {', '.join(allowed)})"
 
 
@@ -1093,7 +1091,7 @@ def _misspelt(typed: str, meant: str) -> str:
     page or Zalo)."""
     if ODD_SPACE.search(typed):
         return f"dòng {ODD_SPACE.sub('', typed).strip()}: {ODD_SPACE_HINT}"
-    if fold(typed) in _KEYS_IN_VIETNAMESE:
+    if _KEYS_IN_VIETNAMESE.get(fold(typed)) == meant:
         return f"tên dòng phải viết bằng tiếng Anh: '{meant}', không phải '{typed}'"
     return f"'{typed}' viết sai, có phải '{meant}'?"
 
