@@ -642,3 +642,16 @@ def test_text_not_indented_under_its_key_is_not_told_to_lack_a_colon(answer: str
         f"hơn dòng đó: {fix}thụt lề mọi dòng chữ của nó thêm hai dấu cách — bot chưa đọc được "
         "cả tệp này"
     ]
+
+
+def test_a_notice_named_md_twice_is_told_its_name_with_md_once() -> None:
+    """An editor that adds .md to a name typed with it (Windows hides extensions)."""
+    problems = notice_problems(
+        "2026-11-21-hop.md.md", "---\ntitle: Họp\ndate: 2026-11-21\n---\nB\n"
+    )
+
+    assert problems == [
+        "content/2026-11-21-hop.md.md:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ "
+        "dùng chữ thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
+        "2026-11-21-hop.md"
+    ]

@@ -534,7 +534,7 @@ def _copy_of(path: Path) -> str | None:
 
 def _bad_file_name(name: str) -> str:
     """What is wrong with a notice's file name, with the right name when it is plain."""
-    stem = name[: -len(".md")] if name.lower().endswith(".md") else name
+    stem = re.sub(r"(?:\.md)+$", "", name, flags=re.IGNORECASE)  # x.md.md: an editor's .md
     fixed = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".md"
     how = (
         f"đổi tên thành {fixed}"
