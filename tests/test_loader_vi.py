@@ -655,3 +655,14 @@ def test_a_notice_named_md_twice_is_told_its_name_with_md_once() -> None:
         "dùng chữ thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
         "2026-11-21-hop.md"
     ]
+
+
+@pytest.mark.parametrize("name", ["30-11-2026-hop-to.md", "30.11.2026 Họp tổ.md"])
+def test_a_notice_named_with_its_date_day_first_is_told_the_name_year_first(name: str) -> None:
+    problems = notice_problems(name, "---\ntitle: Họp\ndate: 2026-11-30\n---\nB\n")
+
+    assert problems == [
+        f"content/{name}:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ "
+        "thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
+        "2026-11-30-hop-to.md"
+    ]

@@ -536,6 +536,11 @@ def _bad_file_name(name: str) -> str:
     """What is wrong with a notice's file name, with the right name when it is plain."""
     stem = re.sub(r"(?:\.md)+$", "", name, flags=re.IGNORECASE)  # x.md.md: an editor's .md
     fixed = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".md"
+    # Dated the Vietnamese way, day first (30-11-2026-hop.md, 30.11.2026 hop.md).
+    day_first = re.match(r"(\d{1,2})-(\d{1,2})-(\d{4})-", fixed)
+    if day_first is not None:
+        day, month, year = day_first.groups()
+        fixed = f"{year}-{int(month):02}-{int(day):02}-{fixed[day_first.end() :]}"
     how = (
         f"đổi tên thành {fixed}"
         if _FILE_NAME.fullmatch(fixed)
