@@ -666,3 +666,14 @@ def test_a_notice_named_with_its_date_day_first_is_told_the_name_year_first(name
         "thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
         "2026-11-30-hop-to.md"
     ]
+
+
+def test_a_wide_colon_is_named_not_doubled() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer： Sáng.\n    topics: []\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: dấu hai chấm '：' ở dòng này không phải dấu ':' thường: viết "
+        "`answer: Sáng.` — bot chưa đọc được cả tệp này"
+    ]

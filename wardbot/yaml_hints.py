@@ -309,6 +309,9 @@ def _unindented_text(lines: Sequence[str], index: int) -> str | None:
 
 
 def _missing_colon(line: str) -> str:
+    if "：" in line:  # a Chinese or Japanese keyboard's colon, which YAML does not take
+        fixed = _shown(line.replace("：", ":", 1))
+        return f"dấu hai chấm '：' ở dòng này không phải dấu ':' thường: viết `{fixed}`"
     typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", line)
     fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
     return f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
