@@ -288,7 +288,7 @@ def _unindented_text(lines: Sequence[str], index: int) -> str | None:
     words = lines[index].split()
     if words[:1] == ["-"]:
         words = words[1:]
-    first = words[0] if words else ""
+    first = words[0].rstrip("：") if words else ""
     if re.fullmatch(r"[A-Za-z][A-Za-z_-]*", first) and (
         len(words) == 1 or difflib.get_close_matches(first.lower(), _KEYS, n=1)
     ):
