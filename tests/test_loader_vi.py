@@ -677,3 +677,18 @@ def test_a_wide_colon_is_named_not_doubled() -> None:
         "faq.yaml:7: dấu hai chấm '：' ở dòng này không phải dấu ':' thường: viết "
         "`answer: Sáng.` — bot chưa đọc được cả tệp này"
     ]
+
+
+@pytest.mark.parametrize(
+    "variants", ["[giờ làm việc: mấy giờ, giờ mở cửa]", "\n      - giờ làm việc: mấy giờ"]
+)
+def test_a_variant_with_a_colon_is_told_to_be_quoted(variants: str) -> None:
+    problems = faq_problems(
+        HEAD + f"  - id: gio\n    question: Mấy giờ?\n    variants: {variants}\n    answer: Sáng.\n"
+    )
+
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "mục 'gio': dòng variants: có dấu hai chấm và dấu cách (': ') nên bị hiểu sai: hãy đặt "
+        'trong ngoặc kép, viết "giờ làm việc: mấy giờ" — chỉ bỏ qua dòng variants:, mục vẫn '
+        "được dùng"
+    ]

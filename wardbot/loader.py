@@ -1366,6 +1366,7 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
             )
         parsed = []
         for child in children:
+            _colon_in_item(child)
             value = item(child)
             if value is None:
                 raise _Invalid(child, "có một mục để trống trong danh sách")
@@ -1373,6 +1374,21 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
         return tuple(parsed)
 
     return parse
+
+
+def _colon_in_item(node: Node) -> None:
+    """Raise for a list item of text with ': ' in it ("- giờ làm việc: mấy giờ"), which
+    YAML reads as a key and its text."""
+    if not isinstance(node, MappingNode) or len(node.value) != 1:
+        return
+    key, value = node.value[0]
+    if isinstance(key, ScalarNode) and isinstance(value, ScalarNode):
+        typed = f"{key.value}: {value.value}".replace('"', "'")
+        raise _Invalid(
+            node,
+            "có dấu hai chấm và dấu cách (': ') nên bị hiểu sai: hãy đặt trong ngoặc kép, "
+            f'viết "{typed}"',
+        )
 
 
 def _topic_ids(known: Collection[str] | None) -> _Parser:
