@@ -692,3 +692,26 @@ def test_a_variant_with_a_colon_is_told_to_be_quoted(variants: str) -> None:
         'trong ngoặc kép, viết "giờ làm việc: mấy giờ" — chỉ bỏ qua dòng variants:, mục vẫn '
         "được dùng"
     ]
+
+
+@pytest.mark.parametrize(
+    ("topics", "said"),
+    [
+        (
+            "[hanh-chinh], [bhyt]",
+            "danh sách của dòng topics: nằm trong một cặp ngoặc vuông, các mục cách nhau bằng "
+            "dấu phẩy: viết `topics: [hanh-chinh, bhyt]`",
+        ),
+        (
+            "[hanh-chinh, bhyt",
+            "ngoặc vuông [ mở ở dòng này chưa được đóng: viết `topics: [hanh-chinh, bhyt]`",
+        ),
+    ],
+)
+def test_a_list_in_brackets_typed_wrong_is_shown_as_one_list(topics: str, said: str) -> None:
+    problems = faq_problems(
+        HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n    topics: {topics}\n"
+        "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [f"faq.yaml:8: {said} — bot chưa đọc được cả tệp này"]

@@ -89,6 +89,12 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         )
     if "\\t" in problem:
         return index + 1, "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
+    if "flow sequence" in (exc.context or "") and exc.context_mark is not None:
+        # "topics: [bhyt, cu-tru" with its ']' left out: YAML reads on into the next lines.
+        start = exc.context_mark.line
+        opened = lines[start].rstrip() if start < len(lines) else ""
+        fixed = f"viết `{_shown(opened + ']')}`" if "]" not in opened else "thêm dấu ]"
+        return start + 1, f"ngoặc vuông [ mở ở dòng này chưa được đóng: {fixed}"
     if "end of stream" in problem and "quoted" in (exc.context or ""):
         start = exc.context_mark.line + 1 if exc.context_mark else index + 1
         return start, "ngoặc kép mở ở dòng này chưa được đóng: thêm dấu ngoặc kép ở cuối"
@@ -130,6 +136,8 @@ def _in_quotes(key: str, text: str) -> str:
     return f"hoặc viết `{key}: |` rồi xuống dòng, viết chữ ở dòng dưới, thụt lề thêm hai dấu cách"
 
 
+# The keys whose value is a list.
+_LISTS = ("keywords", "variants", "topics", "links")
 # A key whose text begins with a character YAML reads as a sign of its own ("- Mang CCCD",
 # "[Lưu ý] ...", '"Một cửa" nhận hồ sơ', "@phuong", "* Ghi chú").
 _SIGNED = re.compile(r"(\s*(?:-\s+)?)([A-Za-z][A-Za-z_-]*): +([-*&!%@`|>?\[\]{}\"'].*)")
@@ -141,6 +149,12 @@ def _indicator(line: str, column: int) -> str | None:
     if typed is None or column < len(line) - len(line.lstrip()) + len(typed[2]) + 1:
         return None
     key, text = typed[2], typed[3]
+    if text[0] == "[" and key in _LISTS:  # "[bhyt], [cu-tru]": one list, not two
+        items = ", ".join(i.strip() for i in re.findall(r"[^\[\],]+", text) if i.strip())
+        return (
+            f"danh sách của dòng {key}: nằm trong một cặp ngoặc vuông, các mục cách nhau bằng "
+            f"dấu phẩy: viết `{_shown(f'{typed[1].lstrip()}{key}: [{items}]')}`"
+        )
     if re.match(r"[-*]\s", text):  # a list pasted after the key
         return (
             f"danh sách trong dòng {key}: phải viết thành một khối: `{key}: |` rồi xuống "
