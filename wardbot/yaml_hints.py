@@ -3,8 +3,10 @@
 PyYAML reports where its parser gave up, in parser terms ("could not find expected
 ':'", often on the line after the mistake). Ward staff need the line they got wrong and
 what to type instead: `syntax_error` looks at the lines around the parser's mark for the
-mistakes staff make (Word's curly quotes, a lost colon, a Tab) and says so in Vietnamese.
-The loader adds what the mistake costs.
+mistakes staff make with Word, a phone or a web page (curly quotes, pasted non-breaking
+spaces, "•" for "-", a key glued to its text, a lost colon, text with ': ' or beginning
+with a sign of YAML's, a line indented unlike its neighbours, a Tab) and says so in
+Vietnamese, with the line retyped when it can. The loader adds what the mistake costs.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ ODD_SPACE_HINT = (
     "có dấu cách lạ hoặc ký tự vô hình (hay có khi chép từ Word, Zalo hay trang web) mà "
     "bot không tính là dấu cách: hãy xóa cả dòng rồi gõ lại bằng bàn phím"
 )
+
+# The keys of faq.yaml (its sections, topics and entries) and of a notice's front matter:
+# a line beginning with one of them (or a typo of one) lost its colon; one beginning with
+# another word is text.
+_KEYS = (
+    *("topics", "faq", "synonyms", "id", "name", "keywords", "question", "variants"),
+    *("answer", "links", "title", "date", "source", "expires"),
+)
+
 
 # Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
 _CURLY_QUOTES = "“”‘’"
@@ -177,7 +188,7 @@ def _indicator(line: str, column: int) -> str | None:
 # What Word, phones and web pages make of a list's dash; a dash with no space after it.
 _BULLET = re.compile(r"\s*([•·●▪◦‣∙–—*+](?=\s)|[•·●▪◦‣∙–—]|-(?=[^\s\d-]))")
 # After it, as an item of faq.yaml begins: one of its keys, and its text.
-_BULLETED_KEY = re.compile(r"(?:id|name|keywords|question|variants|answer|topics|links):(?: .*)?")
+_BULLETED_KEY = re.compile(rf"(?:{'|'.join(_KEYS)}):(?: .*)?")
 
 
 def wrong_bullet(text: str) -> str | None:
@@ -286,14 +297,6 @@ def _colonless_key(lines: Sequence[str], index: int) -> int | None:
     if not found:
         return None
     return min(reversed(found), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
-
-
-# The keys of faq.yaml and of a notice's front matter: a line beginning with one of them
-# (or a typo of one) lost its colon; one beginning with another word is text.
-_KEYS = (
-    *("topics", "faq", "synonyms", "id", "name", "keywords", "question", "variants"),
-    *("answer", "links", "title", "date", "source", "expires"),
-)
 
 
 def _unindented_text(lines: Sequence[str], index: int) -> str | None:
