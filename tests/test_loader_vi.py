@@ -715,3 +715,18 @@ def test_a_list_in_brackets_typed_wrong_is_shown_as_one_list(topics: str, said: 
     )
 
     assert problems == [f"faq.yaml:8: {said} — bot chưa đọc được cả tệp này"]
+
+
+def test_two_entries_run_together_are_told_to_be_parted_by_a_dash() -> None:
+    """A new entry typed under the last one without its '- ': one block with every key
+    twice. Deleting one of each pair, as told before, would lose an entry for good."""
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+        "    id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng 5): nếu đây là "
+        "một mục mới, hãy thêm '- ' trước id:, viết `- id: tiep` thẳng hàng với dấu '-' ở "
+        "trên — cả hai mục này bị bỏ qua"
+    ]

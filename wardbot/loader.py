@@ -1034,6 +1034,10 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
             stack.extend(value for _, value in node.value)
 
 
+# What two entries (or topics) run together cost: both are one block with repeated keys.
+_RUN_TOGETHER = {"faq": "cả hai mục này bị bỏ qua", "topics": "cả hai chủ đề này bị bỏ qua"}
+
+
 def _duplicate_keys(root: Node, src: str, costs: Mapping[tuple[int, str], str]) -> list[Problem]:
     """Each key repeated in its block, at the repeat's line. `costs`: what that costs, by
     (depth, top-level section; "" at the top); where none is given (deeper, inside a
@@ -1048,16 +1052,27 @@ def _duplicate_keys(root: Node, src: str, costs: Mapping[tuple[int, str], str]) 
         seen.add(id(node))
         if isinstance(node, MappingNode):
             first: dict[str, int] = {}
+            merged = False  # two entries run together: the repeats after its id are its own
             for key, value in node.value:
                 name = _key_name(key)
-                if name in first:
+                if name == "id" and name in first and depth == 2 and section in _RUN_TOGETHER:
+                    # "- id: a ... id: b ...": the second entry lost its '- '.
+                    typed = value.value if isinstance(value, ScalarNode) else "..."
+                    message = (
+                        f"dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng {first[name]}): "
+                        f"nếu đây là một mục mới, hãy thêm '- ' trước id:, viết `- id: {typed}` "
+                        f"thẳng hàng với dấu '-' ở trên — {_RUN_TOGETHER[section]}"
+                    )
+                    problems.append(Problem(src, _line(key), message))
+                    merged = True
+                elif name in first and not merged:
                     cost = costs.get((depth, section))
                     message = (
                         f"dòng {name}: lặp lại (đã có ở dòng {first[name]}): hãy xóa một trong "
                         "hai dòng" + (f" — {cost}" if cost else "")
                     )
                     problems.append(Problem(src, _line(key), message))
-                else:
+                elif name not in first:
                     first[name] = _line(key)
                 inside = name if depth == 0 else section
                 stack.extend(((key, depth + 1, inside), (value, depth + 1, inside)))
