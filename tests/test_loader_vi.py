@@ -730,3 +730,13 @@ def test_two_entries_run_together_are_told_to_be_parted_by_a_dash() -> None:
         "một mục mới, hãy thêm '- ' trước id:, viết `- id: tiep` thẳng hàng với dấu '-' ở "
         "trên — cả hai mục này bị bỏ qua"
     ]
+
+
+def test_a_file_that_stops_mid_line_is_told_as_maybe_saved_half_way() -> None:
+    text = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n  - id: tiep\n    quest"
+
+    assert faq_problems(text) == [
+        "faq.yaml:9: tệp dừng ở giữa dòng này (`quest`): có thể tệp đang được lưu hay tải lên "
+        "chưa xong; nếu không, dòng này thiếu dấu hai chấm hoặc bị cắt mất phần sau — bot "
+        "chưa đọc được cả tệp này"
+    ]

@@ -78,6 +78,13 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         key = _colonless_key(lines, index)
         if key is not None:
             return key + 1, _unindented_text(lines, key) or _missing_colon(lines[key])
+        if index == len(lines) - 1 and lines[index].strip() and ":" not in lines[index]:
+            # The file ends in this line, with no line break: often a save caught half-way.
+            return index + 1, (
+                f"tệp dừng ở giữa dòng này (`{_shown(lines[index])}`): có thể tệp đang được "
+                "lưu hay tải lên chưa xong; nếu không, dòng này thiếu dấu hai chấm hoặc bị "
+                "cắt mất phần sau"
+            )
     if "mapping values are not allowed" in problem:
         # "- id a" then "question: ...": the item's first key lost its colon, and YAML
         # reads "id a question" as one text followed by ': '.
