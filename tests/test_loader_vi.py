@@ -740,3 +740,21 @@ def test_a_file_that_stops_mid_line_is_told_as_maybe_saved_half_way() -> None:
         "chưa xong; nếu không, dòng này thiếu dấu hai chấm hoặc bị cắt mất phần sau — bot "
         "chưa đọc được cả tệp này"
     ]
+
+
+def test_text_begun_with_a_hash_is_told_to_be_quoted_not_called_empty() -> None:
+    problems = faq_problems(HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: #1 một cửa\n")
+
+    assert problems == [
+        "faq.yaml:7: mục 'gio': dòng answer: chữ bắt đầu bằng '#' bị hiểu là ghi chú nên dòng "
+        'như còn trống: hãy đặt trong ngoặc kép, viết `answer: "#1 một cửa"` — cả mục này bị '
+        "bỏ qua"
+    ]
+    # A line left empty on purpose, with a note after it, is no such text.
+    assert (
+        faq_problems(
+            HEAD
+            + "  - id: gio\n    question: Mấy giờ?\n    variants:  # thêm sau\n    answer: Sáng.\n"
+        )
+        == []
+    )

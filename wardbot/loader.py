@@ -1028,6 +1028,8 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
             if not node.style and end.line < len(lines):
                 cut = bool(_COMMENT_AFTER.match(lines[end.line], end.column))
                 setattr(node, "cut_by_comment", cut)  # noqa: B010 (yaml's nodes declare none)
+                if cut and node.tag == _NULL:  # nothing before the '#': all of it was cut
+                    setattr(node, "comment", lines[end.line][end.column :].strip())  # noqa: B010
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):
@@ -1240,6 +1242,13 @@ def _record(
             values[name] = parsed
         elif name in required:
             message = f"{label}dòng {name}: còn trống, chưa có {_WHAT[name]} — {kind.skipped}"
+            if getattr(value, "cut_by_comment", False):  # "answer: #1 một cửa"
+                typed = getattr(value, "comment", "").replace('"', "'")
+                message = (
+                    f"{label}dòng {name}: chữ bắt đầu bằng '#' bị hiểu là ghi chú nên dòng "
+                    f'như còn trống: hãy đặt trong ngoặc kép, viết `{name}: "{typed}"` — '
+                    + kind.skipped
+                )
             problems.append(Problem(src, _line(value), message))
             ok = False
     for name in required:
