@@ -758,3 +758,25 @@ def test_text_begun_with_a_hash_is_told_to_be_quoted_not_called_empty() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        (
+            "    question:\n      - Mấy giờ?\n      - Giờ mở cửa?\n    answer: Sáng.\n",
+            "dòng question: chỉ ghi một câu hỏi; các cách hỏi khác viết ở dòng variants: bên dưới",
+        ),
+        (
+            "    question: Mấy giờ?\n    answer:\n      - Sáng 7h30.\n      - Chiều 13h30.\n",
+            "dòng answer: câu trả lời viết thành danh sách '- ' phải nằm trong một khối: viết "
+            "`answer: |` rồi các dòng '- ...' bên dưới, thụt lề sâu hơn dòng answer:",
+        ),
+    ],
+)
+def test_a_question_or_an_answer_written_as_a_list_is_told_how_to_write_it(
+    entry: str, said: str
+) -> None:
+    problems = faq_problems(HEAD + "  - id: gio\n" + entry)
+
+    assert [p.split(": ", 1)[1] for p in problems] == [f"mục 'gio': {said} — cả mục này bị bỏ qua"]

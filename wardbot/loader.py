@@ -301,7 +301,7 @@ def _load_entries(
 ) -> list[FaqEntry]:
     fields: dict[str, _Parser] = {
         "id": _id,
-        "question": _text,
+        "question": _question,
         "answer": _answer,
         "variants": _list_of(_word),
         "topics": _topic_ids(known),
@@ -1296,7 +1296,21 @@ def _text(node: Node) -> str | None:
     return text
 
 
+def _question(node: Node) -> str | None:
+    if isinstance(node, SequenceNode):  # several phrasings listed under question:
+        raise _Invalid(
+            node, "chỉ ghi một câu hỏi; các cách hỏi khác viết ở dòng variants: bên dưới"
+        )
+    return _text(node)
+
+
 def _answer(node: Node) -> str | None:
+    if isinstance(node, SequenceNode):  # steps listed under answer: with '- '
+        raise _Invalid(
+            node,
+            "câu trả lời viết thành danh sách '- ' phải nằm trong một khối: viết `answer: |` "
+            "rồi các dòng '- ...' bên dưới, thụt lề sâu hơn dòng answer:",
+        )
     # Trailing spaces are invisible to staff but would show in chat layouts.
     text = _text(node)
     return None if text is None else "\n".join(line.rstrip() for line in text.split("\n"))
