@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from chat_ward import TODAY, write_chat_ward
 
+from wardbot import messages as msg
 from wardbot import outbox
 from wardbot.alerts import UNRUN_GRACE, Alerts, ContentWatcher
 from wardbot.app import retention_task
@@ -1972,3 +1973,125 @@ async def test_a_task_that_ran_well_before_the_bot_died_is_told_of_when_it_fails
 
 async def _set(event: asyncio.Event) -> None:
     event.set()
+
+
+async def test_admins_told_faq_was_broken_hear_when_it_reads_again(ward: Ward) -> None:
+    """A save caught half-way (a phone's upload, a web file manager) is told as broken;
+    the whole file, a moment later, is told as read again: staff who went to look (or
+    fixed a real mistake) know the bot now answers from their file."""
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: dang-ky-tam-tru") + 30], encoding="utf-8")
+    await ward.watcher.refresh()
+    faq.write_text(full, encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2 and "bản đúng gần nhất" in texts[0]
+    assert texts[1] == msg.admin_faq_readable(8)
+    assert texts[1].startswith("✅ faq.yaml đã đọc được bình thường trở lại")
+    # Told once: the next change says nothing more.
+    write_notice(ward.content, "khac", "Một thông báo khác", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 2
+
+
+async def test_admins_told_entries_were_lost_hear_when_they_are_back(ward: Ward) -> None:
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: dang-ky-tam-tru")], encoding="utf-8")
+    await ward.watcher.refresh()  # a save caught between two entries: it reads
+    faq.write_text(full.replace("thay cho thẻ giấy", "thay thẻ giấy"), encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2 and "mất 4 trong số 8 câu hỏi đáp" in texts[0]
+    assert texts[1] == msg.admin_faq_readable(8)
+
+
+async def test_entries_removed_on_purpose_are_not_told_as_back_at_the_next_edit(
+    ward: Ward,
+) -> None:
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    cut = full[: full.index("  - id: dang-ky-tam-tru")]
+    faq.write_text(cut, encoding="utf-8")
+    await ward.watcher.refresh()
+    faq.write_text(cut + "\n", encoding="utf-8")  # another edit, the entries still gone
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 1 and "mất 4 trong số 8 câu hỏi đáp" in texts[0]
+
+
+async def test_a_problem_moved_down_by_an_edit_above_it_is_not_told_again(ward: Ward) -> None:
+    """An unfixed mistake in faq.yaml is told once, not again each time an edit above it
+    (a variant added by /variant, a new entry) moves it to another line."""
+    faq = ward.settings.faq_file
+    text = faq.read_text(encoding="utf-8").replace("topics: [cu-tru]", "topics: [cu-truu]", 1)
+    faq.write_text(text, encoding="utf-8")
+    await ward.watcher.refresh()
+    faq.write_text(
+        text.replace(
+            "      - mua bhyt cho cả nhà hết bao nhiêu\n",
+            "      - mua bhyt cho cả nhà hết bao nhiêu\n      - bhyt cả nhà\n",
+        ),
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 1 and "'cu-truu'" in texts[0]
+    # Another mistake is new: told, alone.
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("topics: [ho-tich]", "topics: [hotich]"),
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2 and "'hotich'" in texts[1] and "'cu-truu'" not in texts[1]
+
+
+async def test_two_alike_problems_are_both_told(ward: Ward) -> None:
+    faq = ward.settings.faq_file
+    faq.write_text(
+        faq.read_text(encoding="utf-8")
+        + "  - question: Hỏi một?\n    answer: Đáp một.\n"
+        + "  - question: Hỏi hai?\n    answer: Đáp hai.\n",
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert reply.text.count("mục: thiếu dòng id:") == 2
+
+
+async def test_admins_told_of_a_mistake_hear_once_when_every_one_is_fixed(ward: Ward) -> None:
+    """A notice caught half-saved (empty) is told; its text arriving a moment later, or
+    staff fixing a real mistake, is told too: once, when nothing told is left to fix."""
+    notice = ward.content / f"{TODAY.isoformat()}-hop.md"
+    notice.write_text("", encoding="utf-8")
+    (ward.content / "2024-08-01-loi.md").write_text(
+        "---\ntitle: Họp\ndate: 01/08/2024\n---\nHọp.\n", encoding="utf-8"
+    )
+    await ward.watcher.refresh()
+    write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")
+    await ward.watcher.refresh()  # one fixed, one to go: nothing said
+    (ward.content / "2024-08-01-loi.md").unlink()
+    await ward.watcher.refresh()
+    write_notice(ward.content, "khac", "Một thông báo khác", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2
+    assert "tệp trống" in texts[0] and "01/08/2024" in texts[0]
+    assert texts[1] == msg.admin_problems_fixed()

@@ -5,7 +5,9 @@ import asyncio
 import datetime as dt
 import io
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -1302,3 +1304,50 @@ def test_ask_answers_at_once_when_many_documents_still_lack_vectors(ward, capsys
     documents = len(NOTICES) + 8  # and the FAQ entries
     assert f"bot.py ask: {documents} of {documents} documents have no vectors yet" in err
     assert not (Path(ward[-1]) / "vectors.npz").exists()  # none computed
+
+
+def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese():
+    """The bot runs as its own user (uid 10001 in Docker): a notice or faq.yaml saved by
+    another user with no read permission for others is told with what to do, not with the
+    system's 'Permission denied'. As root, who may read anything, check runs as nobody."""
+    as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if os.geteuid() != 0:
+        as_other = []
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o755)
+        write_ward(folder)
+        (folder / "data").mkdir(mode=0o777)
+        (folder / "data").chmod(0o777)
+        notice = folder / "content" / "2026-11-21-bi-mat.md"
+        notice.write_text("---\ntitle: Họp\ndate: 2026-11-21\n---\nHọp tổ.\n", "utf-8")
+        notice.chmod(0o600)
+        if not as_other:
+            notice.chmod(0o000)
+        result = subprocess.run(
+            [
+                *as_other,
+                sys.executable,
+                str(ROOT / "bot.py"),
+                "check",
+                "--faq",
+                str(folder / "faq.yaml"),
+                "--content",
+                str(folder / "content"),
+                "--data",
+                str(folder / "data"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=folder,
+        )
+    finally:
+        shutil.rmtree(folder)
+
+    assert result.returncode == 1
+    assert (
+        f"{notice}:0: bot không có quyền đọc tệp này (bot chạy dưới tên người dùng khác): "
+        "hãy cho mọi người quyền đọc tệp, ví dụ chmod a+r <tên tệp> — thông báo này chưa "
+        "được đăng" in result.stdout.splitlines()
+    )

@@ -29,6 +29,12 @@ def faq_problems(text: str) -> list[str]:
     return [str(p) for p in load_faq(Path("faq.yaml")).problems]
 
 
+def notice_problems(name: str, text: str | bytes) -> list[str]:
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    Path("content", name).write_bytes(data)
+    return [str(p) for p in load_content(Path("content"), TOPICS)[1]]
+
+
 HEAD = "topics:\n  - id: hanh-chinh\n    name: Hành chính\nfaq:\n"
 
 
@@ -176,13 +182,614 @@ def test_each_problem_says_what_it_costs() -> None:
 
 
 def test_a_notice_date_typed_the_vietnamese_way_is_shown_as_it_must_be() -> None:
-    Path("content/2026-11-25-cat-dien.md").write_text(
-        "---\ntitle: Cắt điện\ndate: 25/11/2026\n---\nB\n", "utf-8"
-    )
-
-    _, problems = load_content(Path("content"), TOPICS)
-
-    assert [str(p) for p in problems] == [
+    assert notice_problems(
+        "2026-11-25-cat-dien.md", "---\ntitle: Cắt điện\ndate: 25/11/2026\n---\nB\n"
+    ) == [
         "content/2026-11-25-cat-dien.md:3: dòng date: ngày phải viết dạng 2026-11-25 "
         "(năm-tháng-ngày), không phải 25/11/2026 — thông báo này chưa được đăng"
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "fixed"),
+    [
+        (
+            "  - id: gio\n    question: Mấy giờ?\n    answer:Sáng 7h30.\n    topics: []\n",
+            7,
+            "answer: Sáng 7h30.",
+        ),
+        ("  - id:gio\n    question: Mấy giờ?\n    answer: Sáng.\n", 5, "- id: gio"),
+        ("  - id: gio\n    question: Mấy giờ?\n    answer:|\n      Sáng 7h30.\n", 7, "answer: |"),
+    ],
+)
+def test_a_key_glued_to_its_text_is_shown_with_the_space(lines: str, line: int, fixed: str) -> None:
+    assert faq_problems(HEAD + lines) == [
+        f"faq.yaml:{line}: sau dấu hai chấm phải có một dấu cách: viết `{fixed}` — bot chưa "
+        "đọc được cả tệp này"
+    ]
+
+
+def test_an_item_of_one_glued_key_is_shown_with_the_space() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n  - id:tiep\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: mục: sau dấu hai chấm phải có một dấu cách: viết `id: tiep` — cả mục "
+        "này bị bỏ qua"
+    ]
+
+
+def test_a_colon_inside_a_block_of_text_is_not_taken_for_a_glued_key() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: |\n      Hotline:0276 3822 123\n"
+        "    topics [hanh-chinh]\n  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:9: dòng này có thể thiếu dấu hai chấm: viết `topics: [hanh-chinh]` — "
+        "bot chưa đọc được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "fixed"),
+    [
+        ("title:Họp tổ dân phố\ndate:2026-11-25\n", 2, "title: Họp tổ dân phố"),
+        ("title: Họp tổ dân phố\ndate:2026-11-25\n", 3, "date: 2026-11-25"),
+        ("title:Họp tổ dân phố\ndate: 2026-11-25\n", 2, "title: Họp tổ dân phố"),
+    ],
+)
+def test_a_notice_key_glued_to_its_text_is_shown_with_the_space(
+    front: str, line: int, fixed: str
+) -> None:
+    assert notice_problems("2026-11-25-hop.md", f"---\n{front}---\nHọp lúc 19h.\n") == [
+        f"content/2026-11-25-hop.md:{line}: sau dấu hai chấm phải có một dấu cách: viết "
+        f"`{fixed}` — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "fix"),
+    [
+        ("Giờ làm việc: 7:30", 'viết `answer: "Giờ làm việc: 7:30"`'),
+        (
+            'Xem mục "Hộ tịch": nộp ở một cửa',
+            """viết `answer: 'Xem mục "Hộ tịch": nộp ở một cửa'`""",
+        ),
+        (
+            "Mục \"Hộ tịch\": nộp ở 'một cửa'",
+            "hoặc viết `answer: |` rồi xuống dòng, viết chữ ở dòng dưới, thụt lề thêm hai dấu cách",
+        ),
+    ],
+)
+def test_text_with_a_colon_is_shown_in_quotes_that_fit_it(answer: str, fix: str) -> None:
+    problems = faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n")
+
+    assert problems == [
+        "faq.yaml:7: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+        f"{fix} — bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_text_over_several_lines_with_a_colon_is_told_to_be_a_block() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng 7h30 đến 11h30.\n"
+        "      Chiều: 13h30 đến 17h.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: chữ của dòng answer: viết trên nhiều dòng, và dòng 8 có dấu hai chấm và "
+        "dấu cách (': '): hãy viết `answer: |` rồi xuống dòng, mọi dòng chữ thụt lề sâu hơn "
+        "dòng answer: — bot chưa đọc được cả tệp này"
+    ]
+
+
+BULLET = "mỗi mục trong danh sách phải bắt đầu bằng dấu gạch ngang '-' rồi một dấu cách"
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ("  • id: tiep", f"dòng bắt đầu bằng '•': {BULLET}"),
+        ("  – id: tiep", f"dòng bắt đầu bằng '–': {BULLET}"),
+        ("  -id: tiep", "sau dấu gạch ngang '-' đầu dòng phải có một dấu cách"),
+    ],
+)
+def test_an_entry_begun_with_a_bullet_is_shown_begun_with_a_dash(entry: str, said: str) -> None:
+    gio = "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+    tiep = f"{entry}\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    expected = f"{said}, viết `- id: tiep` — bot chưa đọc được cả tệp này"
+
+    assert faq_problems(HEAD + gio + tiep) == [f"faq.yaml:8: {expected}"]
+    # The first entry too, where YAML stops a line below it.
+    assert faq_problems(HEAD + tiep + gio) == [f"faq.yaml:5: {expected}"]
+
+
+def test_variants_listed_with_bullets_are_shown_with_dashes() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    variants:\n      • mấy giờ mở cửa\n"
+        "      • giờ hành chính\n    answer: Sáng.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: mục 'gio': dòng variants: dòng bắt đầu bằng '•': mỗi mục trong danh "
+        "sách phải bắt đầu bằng dấu gạch ngang '-' rồi một dấu cách, viết `- mấy giờ mở cửa` "
+        "— chỉ bỏ qua dòng variants:, mục vẫn được dùng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("ngày 30 tháng 11 năm 2026", "2026-11-30"),
+        ("Ngày 5 tháng 1, 2027", "2027-01-05"),
+        ("30 / 11 / 2026", "2026-11-30"),
+        ("2026-11-30 08:00", "2026-11-30"),
+        ("2026/11/30", "2026-11-30"),
+        ("31/02/2026", "2026-11-25"),  # no such day: only the form is shown
+    ],
+)
+def test_a_notice_date_typed_otherwise_is_shown_as_that_date(typed: str, shown: str) -> None:
+    assert notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
+        f"content/2026-11-30-hop.md:3: dòng date: ngày phải viết dạng {shown} "
+        f"(năm-tháng-ngày), không phải {typed} — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (
+            "[Lưu ý] Mang CCCD",
+            "chữ bắt đầu bằng '[' (YAML hiểu là một ký hiệu riêng) phải đặt "
+            'trong ngoặc kép, viết `answer: "[Lưu ý] Mang CCCD"`',
+        ),
+        (
+            "@phuong2 trên Zalo",
+            "chữ bắt đầu bằng '@' (YAML hiểu là một ký hiệu riêng) phải đặt "
+            'trong ngoặc kép, viết `answer: "@phuong2 trên Zalo"`',
+        ),
+        (
+            '"Một cửa" nhận hồ sơ',
+            "ngoặc kép ở đầu chữ phải bao cả câu, viết "
+            """`answer: '"Một cửa" nhận hồ sơ'`""",
+        ),
+        (
+            "- Mang CCCD",
+            "danh sách trong dòng answer: phải viết thành một khối: `answer: |` rồi "
+            "xuống dòng, mỗi ý một dòng (bắt đầu bằng '-'), thụt lề sâu hơn dòng answer:",
+        ),
+        (
+            "| Mang CCCD",
+            "sau dấu '|' không viết chữ trên cùng dòng: xuống dòng rồi mới viết "
+            "chữ, thụt lề sâu hơn dòng answer:",
+        ),
+    ],
+)
+def test_text_begun_with_a_sign_of_yaml_is_told_how_to_write_it(answer: str, said: str) -> None:
+    problems = faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n")
+
+    assert problems == [f"faq.yaml:7: {said} — bot chưa đọc được cả tệp này"]
+
+
+ODD = (
+    "có dấu cách lạ hoặc ký tự vô hình (hay có khi chép từ Word, Zalo hay trang web) mà bot "
+    "không tính là dấu cách: hãy xóa cả dòng rồi gõ lại bằng bàn phím"
+)
+
+
+@pytest.mark.parametrize(
+    ("entry", "line"),
+    [
+        (
+            "  - id: gio\n    question: Mấy giờ?\n\u00a0\u00a0\u00a0\u00a0answer: Sáng.\n    topics: []\n",
+            7,
+        ),
+        ("  - id: gio\n\u00a0\u00a0\u00a0\u00a0question: Mấy giờ?\n    answer: Sáng.\n", 6),
+        ("  - id: gio\n    question: Mấy giờ?\n    answer:\u00a0Sáng.\n    topics: []\n", 7),
+        ("  -\u00a0id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n", 5),
+    ],
+)
+def test_a_non_breaking_space_pasted_into_a_line_is_named(entry: str, line: int) -> None:
+    assert faq_problems(HEAD + entry) == [
+        f"faq.yaml:{line}: dòng này {ODD} — bot chưa đọc được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize("key", ["\u200banswer", "answer\u00a0", "\ufeffanswer"])
+def test_a_key_with_an_invisible_character_is_named_not_called_a_typo(key: str) -> None:
+    problems = faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    {key}: Sáng.\n")
+
+    assert problems == [
+        f"faq.yaml:7: mục 'gio': dòng answer: {ODD} — cả mục này bị bỏ qua vì thiếu câu trả lời"
+    ]
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Copy of 2026-11-25-hop.md",
+        "2026-11-25-hop - Copy.md",
+        "2026-11-25-hop - Bản sao (2).md",
+        "2026-11-25-hop (1).md",
+        "2026-11-25-hop copy 2.md",
+    ],
+)
+def test_a_copy_of_a_notice_is_not_told_to_be_renamed_into_a_second_notice(copy: str) -> None:
+    text = "---\ntitle: Họp tổ dân phố\ndate: 2026-11-25\n---\nHọp lúc 19h.\n"
+    # Alone, it is the notice under another name.
+    assert notice_problems(copy, text) == [
+        f"content/{copy}:1: tên tệp là tên của một bản sao — thông báo này chưa được đăng; "
+        "đổi tên thành 2026-11-25-hop.md"
+    ]
+
+    Path("content/2026-11-25-hop.md").write_text(text, "utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    # Beside the original: renamed as a name of its own, it would be published twice.
+    assert [n.id for n in notices] == ["2026-11-25-hop"]
+    assert [str(p) for p in problems] == [
+        f"content/{copy}:1: tệp này có vẻ là bản sao của 2026-11-25-hop.md (chép tệp hay tải "
+        "về hai lần) — thông báo này chưa được đăng; nếu không cần thì xóa tệp này, nếu là "
+        "một thông báo khác thì đổi tên, ví dụ 2026-11-25-hop-2.md"
+    ]
+
+
+def test_a_file_cut_in_the_middle_of_a_letter_is_told_as_saved_half_way() -> None:
+    """A save caught half-way (a phone's upload, a web file manager) can end inside a
+    letter's bytes: it is not a file in another encoding, and must not be told as one."""
+    text = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng thứ Hai.\n"
+    data = text.encode()
+    Path("faq.yaml").write_bytes(data[: data.index("thứ".encode()) + 3])  # "th" and a byte of "ứ"
+
+    assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == [
+        "faq.yaml:7: tệp dừng ở giữa một chữ: có thể tệp đang được lưu hay tải lên chưa xong; "
+        "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại — bot chưa đọc "
+        "được cả tệp này"
+    ]
+
+
+def test_keys_written_in_vietnamese_are_shown_in_english() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    câu hỏi: Mấy giờ?\n    question: Mấy giờ?\n"
+        "    Trả lời: Sáng.\n    chủ đề: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:6: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'question', không phải "
+        "'câu hỏi' — dòng này bị bỏ qua, mục vẫn được dùng",
+        "faq.yaml:8: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'answer', không phải "
+        "'Trả lời' — cả mục này bị bỏ qua vì thiếu câu trả lời",
+        "faq.yaml:9: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'topics', không phải "
+        "'chủ đề' — dòng này bị bỏ qua, mục vẫn được dùng",
+    ]
+    Path("content/2026-11-25-hop.md").write_text(
+        "---\ntiêu đề: Họp tổ dân phố\nngày: 2026-11-25\n---\nHọp lúc 19h.\n", "utf-8"
+    )
+    _, problems = load_content(Path("content"), TOPICS)
+    assert [str(p) for p in problems] == [
+        "content/2026-11-25-hop.md:2: tên dòng phải viết bằng tiếng Anh: 'title', không phải "
+        "'tiêu đề' — thông báo này chưa được đăng vì thiếu tiêu đề thông báo",
+        "content/2026-11-25-hop.md:3: tên dòng phải viết bằng tiếng Anh: 'date', không phải "
+        "'ngày' — thông báo này chưa được đăng vì thiếu ngày đăng, ví dụ date: 2026-11-26",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        (
+            "  - id: gio\n    question: Mấy giờ?\n     answer: Sáng.\n",
+            "faq.yaml:7: dòng này thụt lề 5 dấu cách, còn dòng trên (dòng 6) 4: các dòng của "
+            "một mục phải thẳng hàng với nhau; hãy thụt lề 4 dấu cách",
+        ),
+        (
+            "  - id: gio\n    question: Mấy giờ?\n   answer: Sáng.\n    topics: []\n",
+            "faq.yaml:7: dòng này thụt lề 3 dấu cách, còn dòng trên (dòng 6) 4: các dòng của "
+            "một mục phải thẳng hàng với nhau; hãy thụt lề 4 dấu cách",
+        ),
+        (
+            "  - id: gio\n    question: Mấy giờ?\n    variants:\n      - mấy giờ mở cửa\n"
+            "    answer: Sáng.\n   - id: tiep\n     question: Tiếp dân?\n     answer: Thứ Năm.\n",
+            "faq.yaml:10: dấu '-' của mục này thụt lề 3 dấu cách, còn mục ở trên (dòng 5) 2: "
+            "các mục phải thẳng hàng với nhau; hãy thụt lề 2 dấu cách",
+        ),
+    ],
+)
+def test_a_line_indented_unlike_its_neighbours_is_told_by_how_much(entries: str, said: str) -> None:
+    assert faq_problems(HEAD + entries) == [f"{said} — bot chưa đọc được cả tệp này"]
+
+
+def test_an_entrys_last_line_against_the_left_margin_is_told_to_be_indented() -> None:
+    problems = faq_problems(HEAD + "  - id: gio\n    question: Mấy giờ?\nanswer: Sáng.\n")
+
+    assert problems[-1] == (
+        "faq.yaml:7: dòng answer: nằm sát lề trái nên bot hiểu là một phần mới của tệp: hãy "
+        "thụt lề cho thẳng với các dòng của mục ở trên — dòng này bị bỏ qua"
+    )
+
+
+def test_a_non_breaking_space_inside_text_is_not_blamed_for_a_tab_below() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng 7h30\u00a0đến 11h30.\n"
+        "\ttopics: []\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách — bot chưa "
+        "đọc được cả tệp này"
+    ]
+
+
+def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
+    assert notice_problems(
+        "2026-11-21-hop.md", "# Thông báo: họp tổ dân phố 4\n\nHọp lúc 19h tại nhà văn hóa.\n"
+    ) == [
+        "content/2026-11-21-hop.md:1: thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi "
+        "các dòng title: và date:, rồi một dòng --- nữa — thông báo này chưa được đăng; với tệp "
+        'này, thêm bốn dòng ở đầu: `---`, `title: "Thông báo: họp tổ dân phố 4"`, '
+        "`date: 2026-11-21`, `---`"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "typed"),
+    [
+        ("—\ntitle: Họp\ndate: 2026-11-21\n—\nHọp lúc 19h.\n", 1, "—"),
+        ("---\ntitle: Họp\ndate: 2026-11-21\n----\nHọp lúc 19h.\n", 4, "----"),
+        ("---\ntitle: Họp\ndate: 2026-11-21\n–––\nHọp lúc 19h.\n", 4, "–––"),
+    ],
+)
+def test_a_front_matter_line_typed_with_other_dashes_is_named(
+    text: str, line: int, typed: str
+) -> None:
+    assert notice_problems("2026-11-21-hop.md", text) == [
+        f"content/2026-11-21-hop.md:{line}: dòng này phải là đúng ba dấu gạch ngang --- sát lề "
+        f"trái, không phải `{typed}` (Word hay tự đổi --- thành —) — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            b"PK\x03\x04\x14\x00\x06\x00word/document.xml",
+            "tệp này là một tệp Word (.docx) hay LibreOffice (.odt) chỉ được đổi tên, không "
+            "phải văn bản: hãy mở nó, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng "
+            "mã UTF-8, rồi đặt lại tên này",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "tệp này là một ảnh chỉ được đổi tên, không phải văn bản: hãy chép chữ của nó vào "
+            "một tệp văn bản (soạn bằng Notepad) rồi lưu với tên này",
+        ),
+    ],
+)
+def test_a_word_file_or_a_picture_renamed_md_is_named_for_what_it_is(
+    data: bytes, said: str
+) -> None:
+    assert notice_problems("2026-11-21-hop.md", data) == [
+        f"content/2026-11-21-hop.md:1: {said} — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (
+            "source: www.phuong2.gov.vn/tin/hop",
+            "dòng source: phải là địa chỉ web bắt đầu bằng http:// hoặc https://, không phải "
+            "'www.phuong2.gov.vn/tin/hop' — chỉ bỏ qua dòng source:",
+        ),
+        (
+            "topics: [hanh chinh cong]",
+            "dòng topics: chủ đề 'hanh chinh cong' không có trong phần topics: của faq.yaml, có "
+            "phải 'hanh-chinh'? — chủ đề này bị bỏ qua",
+        ),
+        (  # a topic written by its name is taken for it
+            "topics: [Hành chính]",
+            "dòng topics: hãy viết mã chủ đề: 'hanh-chinh' thay cho 'Hành chính' (topics: "
+            "[hanh-chinh]) — bot tạm hiểu là 'hanh-chinh'",
+        ),
+    ],
+)
+def test_a_notice_with_a_link_or_topics_typed_wrong_is_published_without_them(
+    line: str, said: str
+) -> None:
+    """Residents must not miss a notice for a link without its https:// or a topic written
+    by its name: only that line is left out (the topics then come from the keywords)."""
+    Path("content/2026-11-21-hop.md").write_text(
+        f"---\ntitle: Họp về giờ làm việc\ndate: 2026-11-21\n{line}\n---\nHọp lúc 19h.\n", "utf-8"
+    )
+    topics = [Topic("hanh-chinh", "Hành chính", ("giờ làm việc",))]
+
+    notices, problems = load_content(Path("content"), topics)
+
+    assert [(n.id, n.topics, n.source) for n in notices] == [
+        ("2026-11-21-hop", ("hanh-chinh",), None)
+    ]
+    assert [str(p) for p in problems] == [
+        f"content/2026-11-21-hop.md:4: {said}, thông báo vẫn được đăng"
+    ]
+
+
+def test_topics_written_as_a_line_with_commas_are_each_a_topic() -> None:
+    """'topics: hanh-chinh, bhyt' (no brackets) tags the notice with both, as staff meant."""
+    Path("content/2026-11-21-hop.md").write_text(
+        "---\ntitle: Họp\ndate: 2026-11-21\ntopics: hanh-chinh, bhyt\n---\nHọp lúc 19h.\n",
+        "utf-8",
+    )
+    topics = [Topic("hanh-chinh", "Hành chính", ()), Topic("bhyt", "Bảo hiểm y tế", ())]
+
+    notices, problems = load_content(Path("content"), topics)
+
+    assert [(n.id, n.topics) for n in notices] == [("2026-11-21-hop", ("hanh-chinh", "bhyt"))]
+    assert problems == []
+
+
+def test_a_notice_with_an_expiry_typed_wrong_is_not_published_as_never_expiring() -> None:
+    problems = notice_problems(
+        "2026-11-21-hop.md", "---\ntitle: Họp\ndate: 2026-11-21\nexpires: 30/11/2026\n---\nB\n"
+    )
+
+    assert problems == [
+        "content/2026-11-21-hop.md:4: dòng expires: ngày phải viết dạng 2026-11-30 "
+        "(năm-tháng-ngày), không phải 30/11/2026 — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "fix"),
+    [
+        ("answer: Sáng 7h30 đến 11h30.\n    Chiều 13h30 đến 17h.\n", "hãy viết `answer: |`, rồi "),
+        ("answer: |\n    Sáng 7h30 đến 11h30.\n", ""),
+    ],
+)
+def test_text_not_indented_under_its_key_is_not_told_to_lack_a_colon(answer: str, fix: str) -> None:
+    problems = faq_problems(
+        HEAD + f"  - id: gio\n    question: Mấy giờ?\n    {answer}    topics: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có vẻ là chữ của dòng answer: ở trên (dòng 7) mà chưa thụt lề sâu "
+        f"hơn dòng đó: {fix}thụt lề mọi dòng chữ của nó thêm hai dấu cách — bot chưa đọc được "
+        "cả tệp này"
+    ]
+
+
+def test_a_notice_named_md_twice_is_told_its_name_with_md_once() -> None:
+    """An editor that adds .md to a name typed with it (Windows hides extensions)."""
+    problems = notice_problems(
+        "2026-11-21-hop.md.md", "---\ntitle: Họp\ndate: 2026-11-21\n---\nB\n"
+    )
+
+    assert problems == [
+        "content/2026-11-21-hop.md.md:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ "
+        "dùng chữ thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
+        "2026-11-21-hop.md"
+    ]
+
+
+@pytest.mark.parametrize("name", ["30-11-2026-hop-to.md", "30.11.2026 Họp tổ.md"])
+def test_a_notice_named_with_its_date_day_first_is_told_the_name_year_first(name: str) -> None:
+    problems = notice_problems(name, "---\ntitle: Họp\ndate: 2026-11-30\n---\nB\n")
+
+    assert problems == [
+        f"content/{name}:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ "
+        "thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
+        "2026-11-30-hop-to.md"
+    ]
+
+
+def test_a_wide_colon_is_named_not_doubled() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer： Sáng.\n    topics: []\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: dấu hai chấm '：' ở dòng này không phải dấu ':' thường: viết "
+        "`answer: Sáng.` — bot chưa đọc được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    "variants", ["[giờ làm việc: mấy giờ, giờ mở cửa]", "\n      - giờ làm việc: mấy giờ"]
+)
+def test_a_variant_with_a_colon_is_told_to_be_quoted(variants: str) -> None:
+    problems = faq_problems(
+        HEAD + f"  - id: gio\n    question: Mấy giờ?\n    variants: {variants}\n    answer: Sáng.\n"
+    )
+
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "mục 'gio': dòng variants: có dấu hai chấm và dấu cách (': ') nên bị hiểu sai: hãy đặt "
+        'trong ngoặc kép, viết "giờ làm việc: mấy giờ" — chỉ bỏ qua dòng variants:, mục vẫn '
+        "được dùng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("topics", "said"),
+    [
+        (
+            "[hanh-chinh], [bhyt]",
+            "danh sách của dòng topics: nằm trong một cặp ngoặc vuông, các mục cách nhau bằng "
+            "dấu phẩy: viết `topics: [hanh-chinh, bhyt]`",
+        ),
+        (
+            "[hanh-chinh, bhyt",
+            "ngoặc vuông [ mở ở dòng này chưa được đóng: viết `topics: [hanh-chinh, bhyt]`",
+        ),
+    ],
+)
+def test_a_list_in_brackets_typed_wrong_is_shown_as_one_list(topics: str, said: str) -> None:
+    problems = faq_problems(
+        HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n    topics: {topics}\n"
+        "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [f"faq.yaml:8: {said} — bot chưa đọc được cả tệp này"]
+
+
+def test_two_entries_run_together_are_told_to_be_parted_by_a_dash() -> None:
+    """A new entry typed under the last one without its '- ': one block with every key
+    twice. Deleting one of each pair, as told before, would lose an entry for good."""
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+        "    id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng 5): nếu đây là "
+        "một mục mới, hãy thêm '- ' trước id:, viết `- id: tiep` thẳng hàng với dấu '-' ở "
+        "trên — cả hai mục này bị bỏ qua"
+    ]
+
+
+def test_a_file_that_stops_mid_line_is_told_as_maybe_saved_half_way() -> None:
+    text = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n  - id: tiep\n    quest"
+
+    assert faq_problems(text) == [
+        "faq.yaml:9: tệp dừng ở giữa dòng này (`quest`): có thể tệp đang được lưu hay tải lên "
+        "chưa xong; nếu không, dòng này thiếu dấu hai chấm hoặc bị cắt mất phần sau — bot "
+        "chưa đọc được cả tệp này"
+    ]
+
+
+def test_text_begun_with_a_hash_is_told_to_be_quoted_not_called_empty() -> None:
+    problems = faq_problems(HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: #1 một cửa\n")
+
+    assert problems == [
+        "faq.yaml:7: mục 'gio': dòng answer: chữ bắt đầu bằng '#' bị hiểu là ghi chú nên dòng "
+        'như còn trống: hãy đặt trong ngoặc kép, viết `answer: "#1 một cửa"` — cả mục này bị '
+        "bỏ qua"
+    ]
+    # A line left empty on purpose, with a note after it, is no such text.
+    assert (
+        faq_problems(
+            HEAD
+            + "  - id: gio\n    question: Mấy giờ?\n    variants:  # thêm sau\n    answer: Sáng.\n"
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        (
+            "    question:\n      - Mấy giờ?\n      - Giờ mở cửa?\n    answer: Sáng.\n",
+            "dòng question: chỉ ghi một câu hỏi; các cách hỏi khác viết ở dòng variants: bên dưới",
+        ),
+        (
+            "    question: Mấy giờ?\n    answer:\n      - Sáng 7h30.\n      - Chiều 13h30.\n",
+            "dòng answer: câu trả lời viết thành danh sách '- ' phải nằm trong một khối: viết "
+            "`answer: |` rồi các dòng '- ...' bên dưới, thụt lề sâu hơn dòng answer:",
+        ),
+    ],
+)
+def test_a_question_or_an_answer_written_as_a_list_is_told_how_to_write_it(
+    entry: str, said: str
+) -> None:
+    problems = faq_problems(HEAD + "  - id: gio\n" + entry)
+
+    assert [p.split(": ", 1)[1] for p in problems] == [f"mục 'gio': {said} — cả mục này bị bỏ qua"]

@@ -23,7 +23,13 @@ from wardbot import messages as msg
 from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
 from wardbot.conversation import Reply
-from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink, is_misnamed_notice, is_notice_file
+from wardbot.loader import (
+    LAST_GOOD_FAQ_COPIES,
+    LINE_REF,
+    FaqShrink,
+    is_misnamed_notice,
+    is_notice_file,
+)
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.store import ChatRef, NoticeRef, Store
 
@@ -104,11 +110,14 @@ class Alerts:
         self.channels = list(channels)  # those that push; subscribers elsewhere get nothing
         self.wake = wake
         self.clock = clock
-        self._reported: frozenset[str] = frozenset()
+        self._reported: frozenset[tuple[str, str, int]] = frozenset()
         # The problems the log has: those of the files as they were at the start (logged
         # then, by whoever opened the engine), then each new one as edits bring it.
-        self._logged = frozenset(str(p) for p in engine.problems)
+        self._logged = frozenset(_unmoved(engine.problems))
         self._reported_shrink: FaqShrink | None = None
+        self._told_problems = False  # admins were told of problems not all fixed yet
+        self._faq_told_broken = False  # admins were told faq.yaml cannot be read
+        self._faq_lost: set[str] = set()  # FAQ ids admins were told are gone, not back yet
         self._notices = len(engine.corpus.announcements)
         self._topics_gone: frozenset[str] = frozenset()  # followed topics faq.yaml lost
 
@@ -225,13 +234,14 @@ class Alerts:
             await self.store.set_told_failing(task, False)
 
     async def report_problems(self) -> None:
-        """Tell staff, in chat, about problems in their files they have not been told of."""
-        problems = [str(p) for p in self.engine.problems]
-        for problem in problems:  # for a ward with no admin to tell, the log says it
-            if problem not in self._logged:
+        """Tell staff, in chat, about problems in their files they have not been told of.
+        A problem an edit above it moved to another line is the same problem."""
+        problems = _unmoved(self.engine.problems)
+        for key, problem in problems.items():  # for a ward with no admin to tell, the log
+            if key not in self._logged:
                 log.warning("%s", problem)
         self._logged = frozenset(problems)
-        new = [p for p in problems if p not in self._reported]
+        new = [problem for key, problem in problems.items() if key not in self._reported]
         if new:
             await self.tell_admins(
                 msg.admin_problems(
@@ -246,8 +256,33 @@ class Alerts:
                 msg.admin_faq_shrank(shrink.gone, shrink.before, shrink.after, str(backup))
             )
         self._reported_shrink = shrink
+        readable = await self._report_faq_readable(shrink)
+        # Every mistake told fixed (or a save caught half-way finished): said once.
+        self._told_problems = self._told_problems or bool(new)
+        if not problems and self._told_problems:
+            if not readable:
+                await self.tell_admins(msg.admin_problems_fixed())
+            self._told_problems = False
         await self._report_content_gone()
         await self._report_topics_gone()
+
+    async def _report_faq_readable(self, shrink: FaqShrink | None) -> bool:
+        """Staff told faq.yaml could not be read, or had lost many entries (a save caught
+        half-way, often), hear once when it serves whole again: their fix took. Entries
+        removed on purpose are not told back until they are."""
+        if not self.engine.faq_ok:
+            self._faq_told_broken = True
+            return False
+        had_lost = bool(self._faq_lost)
+        if shrink is not None:
+            self._faq_lost |= set(shrink.gone)
+        ids = {entry.id for entry in self.engine.corpus.faq}
+        self._faq_lost -= ids
+        told = shrink is None and not self._faq_lost and (self._faq_told_broken or had_lost)
+        if told:
+            await self.tell_admins(msg.admin_faq_readable(len(ids)))
+        self._faq_told_broken = False
+        return told
 
     async def _report_topics_gone(self) -> None:
         """A topic that chats follow gone from faq.yaml (its id "fixed", say) cuts them off
@@ -282,6 +317,19 @@ class Alerts:
                 msg.admin_content_gone(self._notices, str(folder), folder_missing=missing)
             )
         self._notices = count
+
+
+def _unmoved(problems: Iterable[Problem]) -> dict[tuple[str, str, int], str]:
+    """Each problem keyed as it stays while edits above it move it: its file and its
+    message, the line numbers in it left out ("đã dùng ở dòng 20"), and how many alike
+    come before it (two entries without an id are two problems)."""
+    keyed: dict[tuple[str, str, int], str] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        alike = (problem.file, LINE_REF.sub("dòng", problem.message))
+        seen[alike] = seen.get(alike, -1) + 1
+        keyed[(*alike, seen[alike])] = str(problem)
+    return keyed
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,14 @@ from wardbot.intents import topic_key
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
 from wardbot.process import partial_file
 from wardbot.text import fold
+from wardbot.yaml_hints import (
+    ODD_SPACE,
+    ODD_SPACE_HINT,
+    bullet_hint,
+    glued_key,
+    syntax_error,
+    wrong_bullet,
+)
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -72,14 +80,13 @@ _ID = re.compile(r"[a-z0-9-]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
 _SECTIONS = ("topics", "faq", "synonyms")
+# The keys of a topic or an FAQ entry but `topics` (a section's name too).
+_ENTRY_KEYS = ("id", "name", "keywords", "question", "variants", "answer", "links")
 # Other files' line references in messages ("đã dùng ở dòng 20"): faq_edit renumbers them.
 LINE_REF = re.compile(r"\bdòng (\d+)")
 # What a problem costs, said after " — ".
 _FAQ_UNREAD = "bot chưa đọc được cả tệp này"
 _NOTICE_SKIPPED = "thông báo này chưa được đăng"
-# Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
-_CURLY_QUOTES = "“”‘’"
-_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
 # A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
 MAX_NOTICE_BYTES = 200 * 1024
 
@@ -223,6 +230,12 @@ def load_faq(path: Path) -> FaqFile:
         name = _key_name(key)
         if name in _SECTIONS:
             sections.setdefault(name, value)  # a later duplicate is already reported
+        elif name in _ENTRY_KEYS:  # "answer:" typed against the left margin
+            message = (
+                f"dòng {name}: nằm sát lề trái nên bot hiểu là một phần mới của tệp: hãy thụt "
+                "lề cho thẳng với các dòng của mục ở trên — dòng này bị bỏ qua"
+            )
+            problems.append(Problem(src, _line(key), message))
         else:
             message = f"{_unknown('phần', name, _SECTIONS)} — cả phần này bị bỏ qua"
             problems.append(Problem(src, _line(key), message))
@@ -288,7 +301,7 @@ def _load_entries(
 ) -> list[FaqEntry]:
     fields: dict[str, _Parser] = {
         "id": _id,
-        "question": _text,
+        "question": _question,
         "answer": _answer,
         "variants": _list_of(_word),
         "topics": _topic_ids(topics),
@@ -363,7 +376,7 @@ def load_announcement(
     src = str(path)
     name = _FILE_NAME.fullmatch(path.name)
     if name is None:
-        return None, [Problem(src, 1, _bad_file_name(path.name))]
+        return None, [Problem(src, 1, _copy_of(path) or _bad_file_name(path.name))]
     if _parse_date(name.group(1)) is None:
         message = f"ngày {name.group(1)} trong tên tệp không có thật — {_NOTICE_SKIPPED}"
         return None, [Problem(src, 1, message)]
@@ -376,14 +389,23 @@ def load_announcement(
 
     lines = text.split("\n")
     start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if not text.strip():  # often a save caught before its text was written
+        return None, [Problem(src, 1, f"tệp trống, chưa có nội dung — {_NOTICE_SKIPPED}")]
+    if lines[start].rstrip() != "---" and _FENCE_LIKE.fullmatch(lines[start]):
+        return None, [Problem(src, start + 1, _not_a_fence(lines[start]))]
     if lines[start].rstrip() != "---":
         message = (
             "thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và "
-            f"date:, rồi một dòng --- nữa — {_NOTICE_SKIPPED}"
+            f"date:, rồi một dòng --- nữa — {_NOTICE_SKIPPED}; {_front_for(lines[start], name[1])}"
         )
         return None, [Problem(src, start + 1, message)]
     end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "---"), None)
     if end is None:
+        fence = next(
+            (i for i in range(start + 1, len(lines)) if _FENCE_LIKE.fullmatch(lines[i])), None
+        )
+        if fence is not None:
+            return None, [Problem(src, fence + 1, _not_a_fence(lines[fence]))]
         message = (
             "phần đầu (title:, date:) chưa được đóng bằng một dòng --- ở dưới — " + _NOTICE_SKIPPED
         )
@@ -412,7 +434,11 @@ def load_announcement(
     if root is None:
         return None, sorted(problems, key=lambda p: p.line)
     notes: list[Problem] = []  # reported, but the notice loads (an unknown topic)
-    values = _record(root, _NOTICE, fields, ("title", "date"), src, problems, notes=notes)
+    # A topic or a link typed wrong leaves only it out: the notice is still published (a
+    # bad expiry date is not: the notice would stay current forever).
+    values = _record(
+        root, _NOTICE, fields, ("title", "date"), src, problems, lenient=_LENIENT, notes=notes
+    )
     if values is not None and values.get("expires", values["date"]) < values["date"]:
         message = (
             f"ngày hết hạn (expires: {values['expires']}) trước ngày đăng "
@@ -438,6 +464,31 @@ def load_announcement(
     return notice, notes
 
 
+# A line meant as the front matter's '---': Word's dashes ('—' for '---'), four of them, a
+# leading space.
+_FENCE_LIKE = re.compile(r"\s*[-–—―−]+\s*")
+
+
+def _not_a_fence(line: str) -> str:
+    return (
+        f"dòng này phải là đúng ba dấu gạch ngang --- sát lề trái, không phải `{line.rstrip()}` "
+        f"(Word hay tự đổi --- thành —) — {_NOTICE_SKIPPED}"
+    )
+
+
+_LENIENT = ("topics", "source")
+
+
+def _front_for(first: str, date: str) -> str:
+    """The front matter a notice without one needs, from its first line and its file name."""
+    title = first.strip().lstrip("#").strip()
+    if len(title) > 80:
+        title = title[:80].rsplit(" ", 1)[0] + " …"
+    if ":" in title or title[:1] in "-*&!%@`|>?[]{}\"'":
+        title = '"' + title.replace('"', "'") + '"'
+    return f"với tệp này, thêm bốn dòng ở đầu: `---`, `title: {title}`, `date: {date}`, `---`"
+
+
 Stamp = tuple[int, int, int, int]
 
 
@@ -453,10 +504,42 @@ def is_notice_file(name: str) -> bool:
     return not name.startswith((".", "~", "#")) and name.lower().endswith(".md")
 
 
+# How Windows (in English and Vietnamese), macOS, browsers and Drive name a second copy.
+_COPY = re.compile(
+    r"(?:copy of |bản sao của |bản sao )?(?P<stem>.+?)"
+    r"(?: - copy(?: \(\d+\))?| - bản sao(?: \(\d+\))?| copy(?: \d+)?| \(\d+\))?",
+    re.IGNORECASE,
+)
+
+
+def _copy_of(path: Path) -> str | None:
+    """What to say of a notice file named as a copy of another ('Copy of x.md', 'x - Copy.md',
+    'x (1).md'): renamed as `_bad_file_name` would have it, it would be published twice."""
+    stem = unicodedata.normalize("NFC", path.name)[: -len(".md")]
+    typed = _COPY.fullmatch(stem)
+    if typed is None or typed["stem"] == stem:
+        return None
+    original = typed["stem"] + ".md"
+    if not _FILE_NAME.fullmatch(original):
+        return None
+    if not (path.parent / original).exists():
+        return f"tên tệp là tên của một bản sao — {_NOTICE_SKIPPED}; đổi tên thành {original}"
+    return (
+        f"tệp này có vẻ là bản sao của {original} (chép tệp hay tải về hai lần) — "
+        f"{_NOTICE_SKIPPED}; nếu không cần thì xóa tệp này, nếu là một thông báo khác thì "
+        f"đổi tên, ví dụ {typed['stem']}-2.md"
+    )
+
+
 def _bad_file_name(name: str) -> str:
     """What is wrong with a notice's file name, with the right name when it is plain."""
-    stem = name[: -len(".md")] if name.lower().endswith(".md") else name
+    stem = re.sub(r"(?:\.md)+$", "", name, flags=re.IGNORECASE)  # x.md.md: an editor's .md
     fixed = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".md"
+    # Dated the Vietnamese way, day first (30-11-2026-hop.md, 30.11.2026 hop.md).
+    day_first = re.match(r"(\d{1,2})-(\d{1,2})-(\d{4})-", fixed)
+    if day_first is not None:
+        day, month, year = day_first.groups()
+        fixed = f"{year}-{int(month):02}-{int(day):02}-{fixed[day_first.end() :]}"
     how = (
         f"đổi tên thành {fixed}"
         if _FILE_NAME.fullmatch(fixed)
@@ -561,7 +644,7 @@ def load_content(
         message = "không tìm thấy thư mục thông báo — bot chưa có thông báo nào"
         return [], [Problem(str(content_dir), 0, message)]
     except OSError as exc:
-        message = f"không đọc được thư mục ({exc.strerror}) — bot chưa có thông báo nào"
+        message = f"{_cannot_read(exc, folder=True)} — bot chưa có thông báo nào"
         return [], [Problem(str(content_dir), 0, message)]
     notices: list[Announcement] = []
     problems: list[Problem] = []
@@ -758,7 +841,7 @@ def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem |
     except FileNotFoundError:
         return problem(0, "không tìm thấy tệp")
     except OSError as exc:
-        return problem(0, f"không đọc được tệp ({exc.strerror})")
+        return problem(0, _cannot_read(exc))
     if stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(path)
@@ -767,7 +850,7 @@ def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem |
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 return problem(1, "là lối tắt (link) trỏ vòng về chính nó: hãy xóa lối tắt này")
-            return problem(1, f"không đọc được tệp ({exc.strerror})")
+            return problem(1, _cannot_read(exc))
         if folder is not None:
             target, inside = os.path.realpath(path), os.path.realpath(folder)
             if os.path.commonpath([target, inside]) != inside:
@@ -785,6 +868,17 @@ def _unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem |
     if info.st_size > max_bytes:
         return _too_large(src, info.st_size, max_bytes)
     return None
+
+
+def _cannot_read(exc: OSError, *, folder: bool = False) -> str:
+    """Why a file or folder could not be read, in staff's words (not the system's English)."""
+    what = "thư mục" if folder else "tệp"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"bot không có quyền đọc {what} này (bot chạy dưới tên người dùng khác): hãy cho "
+            f"mọi người quyền đọc {what}, ví dụ chmod a+r{'x' if folder else ''} <tên {what}>"
+        )
+    return f"không đọc được {what} ({exc.strerror or exc})"
 
 
 def _too_large(src: str, size: int, max_bytes: int) -> Problem:
@@ -814,20 +908,29 @@ def _read(
     except FileNotFoundError:
         return problem(0, "không tìm thấy tệp")
     except OSError as exc:
-        return problem(0, f"không đọc được tệp ({exc.strerror})")
+        return problem(0, _cannot_read(exc))
     try:
         with os.fdopen(fd, "rb") as file:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return problem(1, "không phải tệp bình thường: hãy lưu lại thành tệp văn bản")
             data = file.read() if max_bytes is None else file.read(max_bytes + 1)
     except OSError as exc:
-        return problem(0, f"không đọc được tệp ({exc.strerror})")
+        return problem(0, _cannot_read(exc))
     if max_bytes is not None and len(data) > max_bytes:
         return None, [_too_large(src, len(data), max_bytes)]
+    for magic, kind, how in _NOT_TEXT:  # "x.docx" renamed "x.md": still a Word file
+        if data.startswith(magic):
+            return problem(1, f"tệp này là {kind} chỉ được đổi tên, không phải văn bản: {how}")
     try:
         text = data.decode("utf-8-sig")  # Notepad's byte-order mark is harmless
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        if exc.reason == "unexpected end of data":  # the last letter cut in two
+            what = (
+                "tệp dừng ở giữa một chữ: có thể tệp đang được lưu hay tải lên chưa xong; "
+                "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại"
+            )
+            return problem(line, what)
         what = (
             "tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã UTF-8 "
             "(trong Notepad: Lưu thành, mục Encoding chọn UTF-8)"
@@ -836,6 +939,22 @@ def _read(
     # Staff paste decomposed accents (e.g. from PDFs); NFC makes equal words compare equal.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text), []
+
+
+# How files that are not text begin: renamed to .md or faq.yaml, they are still these.
+_SAVE_AS = (
+    "hãy mở nó, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, rồi đặt "
+    "lại tên này"
+)
+_RETYPE = "hãy chép chữ của nó vào một tệp văn bản (soạn bằng Notepad) rồi lưu với tên này"
+_NOT_TEXT = (
+    (b"PK\x03\x04", "một tệp Word (.docx) hay LibreOffice (.odt)", _SAVE_AS),
+    (b"\xd0\xcf\x11\xe0", "một tệp Word (.doc)", _SAVE_AS),
+    (b"{\\rtf", "một tệp Word hay WordPad (.rtf)", _SAVE_AS),
+    (b"%PDF", "một tệp PDF", _RETYPE),
+    (b"\x89PNG", "một ảnh", _RETYPE),
+    (b"\xff\xd8\xff", "một ảnh", _RETYPE),
+)
 
 
 # libyaml's parser when PyYAML was built with it: same nodes and marks, several times faster.
@@ -865,7 +984,7 @@ def _compose(
     try:
         root = _compose_fast(text)
     except yaml.MarkedYAMLError as exc:
-        line, what = _syntax_error(exc, text.split("\n"))
+        line, what = syntax_error(exc, text.split("\n"))
         problems.append(Problem(src, line, f"{what} — {unread}"))
         return None
     except yaml.YAMLError as exc:  # a ReaderError: a control character YAML refuses
@@ -877,76 +996,17 @@ def _compose(
         )
         problems.append(Problem(src, line, f"{what} — {unread}"))
         return None
+    lines = text.split("\n")
+    if isinstance(root, ScalarNode) and not root.style:
+        # "title:Họp" then "date:2026-11-25": every key glued to its text, one text in all.
+        glued = glued_key(lines[root.start_mark.line])
+        if glued is not None:
+            problems.append(Problem(src, _line(root), f"{glued} — {unread}"))
+            return None
     if root is not None:
         problems.extend(_duplicate_keys(root, src, duplicates))
-        _mark_comment_cuts(root, text.split("\n"))
+        _mark_comment_cuts(root, lines)
     return root
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, str]:
-    """Where a YAML syntax error is and what to do about it, in staff's words."""
-    mark = exc.problem_mark or exc.context_mark
-    index = mark.line if mark else 0
-    problem = exc.problem or exc.context or ""
-    here = lines[index] if index < len(lines) else ""
-    if any(quote in here for quote in _CURLY_QUOTES):
-        words = here.strip().translate(_STRAIGHT).split()
-        fixed = " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
-        return index + 1, (
-            "dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot không "
-            f'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết `{fixed}`'
-        )
-    if "could not find expected ':'" in problem:
-        # Noticed at the next line that has something on it; the key without its colon
-        # is above, before the lines that go on its text (indented deeper).
-        key = _colonless_key(lines, index)
-        if key is not None:
-            return key + 1, _missing_colon(lines[key])
-    if "mapping values are not allowed" in problem:
-        # "- id a" then "question: ...": the item's first key lost its colon, and YAML
-        # reads "id a question" as one text followed by ': '.
-        key = _colonless_key(lines, index)
-        if key is not None and re.match(r"\s*-\s+\S", lines[key]):
-            return key + 1, _missing_colon(lines[key])
-        return index + 1, (
-            "chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
-            'ví dụ answer: "Giờ làm việc: sáng 7h30"'
-        )
-    if "\\t" in problem:
-        return index + 1, "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
-    if "end of stream" in problem and "quoted" in (exc.context or ""):
-        start = exc.context_mark.line + 1 if exc.context_mark else index + 1
-        return start, "ngoặc kép mở ở dòng này chưa được đóng: thêm dấu ngoặc kép ở cuối"
-    return index + 1, (
-        "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
-        f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
-    )
-
-
-def _comment(line: str) -> bool:
-    return line.lstrip().startswith("#")
-
-
-def _colonless_key(lines: Sequence[str], index: int) -> int | None:
-    """The line above `index` that may lack its key's colon: of the lines without a ':'
-    just above it (blank lines and comments aside), the least indented, the first of
-    those; None when the line just above has a ':'."""
-    found: list[int] = []
-    for i in range(index - 1, -1, -1):
-        if not lines[i].strip() or _comment(lines[i]):
-            continue
-        if ":" in lines[i]:
-            break
-        found.append(i)
-    if not found:
-        return None
-    return min(reversed(found), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
-
-
-def _missing_colon(line: str) -> str:
-    typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", line)
-    fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
-    return f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
 
 
 _COMMENT_AFTER = re.compile(r"\s+#")
@@ -967,10 +1027,16 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
             if not node.style and end.line < len(lines):
                 cut = bool(_COMMENT_AFTER.match(lines[end.line], end.column))
                 setattr(node, "cut_by_comment", cut)  # noqa: B010 (yaml's nodes declare none)
+                if cut and node.tag == _NULL:  # nothing before the '#': all of it was cut
+                    setattr(node, "comment", lines[end.line][end.column :].strip())  # noqa: B010
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):
             stack.extend(value for _, value in node.value)
+
+
+# What two entries (or topics) run together cost: both are one block with repeated keys.
+_RUN_TOGETHER = {"faq": "cả hai mục này bị bỏ qua", "topics": "cả hai chủ đề này bị bỏ qua"}
 
 
 def _duplicate_keys(root: Node, src: str, costs: Mapping[tuple[int, str], str]) -> list[Problem]:
@@ -987,16 +1053,27 @@ def _duplicate_keys(root: Node, src: str, costs: Mapping[tuple[int, str], str]) 
         seen.add(id(node))
         if isinstance(node, MappingNode):
             first: dict[str, int] = {}
+            merged = False  # two entries run together: the repeats after its id are its own
             for key, value in node.value:
                 name = _key_name(key)
-                if name in first:
+                if name == "id" and name in first and depth == 2 and section in _RUN_TOGETHER:
+                    # "- id: a ... id: b ...": the second entry lost its '- '.
+                    typed = value.value if isinstance(value, ScalarNode) else "..."
+                    message = (
+                        f"dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng {first[name]}): "
+                        f"nếu đây là một mục mới, hãy thêm '- ' trước id:, viết `- id: {typed}` "
+                        f"thẳng hàng với dấu '-' ở trên — {_RUN_TOGETHER[section]}"
+                    )
+                    problems.append(Problem(src, _line(key), message))
+                    merged = True
+                elif name in first and not merged:
                     cost = costs.get((depth, section))
                     message = (
                         f"dòng {name}: lặp lại (đã có ở dòng {first[name]}): hãy xóa một trong "
                         "hai dòng" + (f" — {cost}" if cost else "")
                     )
                     problems.append(Problem(src, _line(key), message))
-                else:
+                elif name not in first:
                     first[name] = _line(key)
                 inside = name if depth == 0 else section
                 stack.extend(((key, depth + 1, inside), (value, depth + 1, inside)))
@@ -1024,13 +1101,44 @@ def _is_null(node: Node) -> bool:
 
 def _unknown(what: str, name: str, allowed: Sequence[str]) -> str:
     close = _close(name, allowed)
-    if close:
-        return f"'{name}' viết sai, có phải '{close}'?"
+    if close or ODD_SPACE.search(name):
+        return _misspelt(name, close or name)
     return f"'{name}' không phải {what} bot biết (chỉ có {', '.join(allowed)})"
 
 
+def _misspelt(typed: str, meant: str) -> str:
+    """`typed` stands for the key `meant`: a typo, the key in Vietnamese, or the key with
+    characters staff cannot see (a zero-width space, a non-breaking one, copied from a web
+    page or Zalo)."""
+    if ODD_SPACE.search(typed):
+        return f"dòng {ODD_SPACE.sub('', typed).strip()}: {ODD_SPACE_HINT}"
+    if _KEYS_IN_VIETNAMESE.get(fold(typed)) == meant:
+        return f"tên dòng phải viết bằng tiếng Anh: '{meant}', không phải '{typed}'"
+    return f"'{typed}' viết sai, có phải '{meant}'?"
+
+
+# Keys staff may write in Vietnamese, by their words without accents.
+_KEYS_IN_VIETNAMESE = {
+    **dict.fromkeys(("ma", "ma so"), "id"),
+    **dict.fromkeys(("ten", "ten chu de"), "name"),
+    **dict.fromkeys(("tu khoa", "cac tu khoa"), "keywords"),
+    **dict.fromkeys(("cau hoi", "hoi"), "question"),
+    **dict.fromkeys(("cach hoi khac", "cac cach hoi khac", "cach hoi"), "variants"),
+    **dict.fromkeys(("tra loi", "cau tra loi", "dap", "noi dung"), "answer"),
+    **dict.fromkeys(("chu de", "cac chu de"), "topics"),
+    **dict.fromkeys(("lien ket", "duong dan", "link"), "links"),
+    **dict.fromkeys(("tieu de", "ten thong bao"), "title"),
+    **dict.fromkeys(("ngay", "ngay dang", "ngay thang"), "date"),
+    **dict.fromkeys(("nguon", "nguon tin"), "source"),
+    **dict.fromkeys(("het han", "ngay het han", "han"), "expires"),
+}
+
+
 def _close(name: str, allowed: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(name.lower(), allowed, n=1)
+    english = _KEYS_IN_VIETNAMESE.get(fold(name))
+    if english in allowed:
+        return english
+    close = difflib.get_close_matches(ODD_SPACE.sub("", name).strip().lower(), allowed, n=1)
     return close[0] if close else None
 
 
@@ -1073,6 +1181,7 @@ def _record(
     problems: list[Problem],
     *,
     partial: bool = False,
+    lenient: Collection[str] = (),
     notes: list[Problem] | None = None,
 ) -> dict[str, Any] | None:
     """Check one block of `key: value` lines; its values, or None if anything is wrong.
@@ -1080,20 +1189,19 @@ def _record(
     A parser returns None for an empty value: absent if optional, reported if required.
     With `partial`, a bad optional field or an unknown key is reported and left out, and
     the record still loads: a typo in a topic's keywords or an entry's variants must not
-    take its answer away. A value that is only partly wrong (_Partly: an unknown topic
-    among known ones) is reported and the rest of it kept, in any record; those problems
-    go to `notes` when given, the record's others to `problems`.
+    take its answer away; so is a bad value of a field in `lenient`. A value that is only
+    partly wrong (_Partly: an unknown topic among known ones) is reported and the rest of
+    it kept, in any record. Those problems (of what is left out while the record loads) go
+    to `notes` when given, the record's others to `problems`.
 
     A misspelt required key ('anwser') is one problem, at its line: the key is unknown
     and the entry skipped for want of what it meant.
     """
     label = _label(kind, node)
     if not isinstance(node, MappingNode):
-        message = (
-            f"{label}phải gồm các dòng dạng `tên: nội dung`, ví dụ `{kind.example}` — "
-            + kind.skipped
-        )
-        problems.append(Problem(src, _line(node), message))
+        glued = glued_key(node.value) if isinstance(node, ScalarNode) and not node.style else None
+        what = glued or f"phải gồm các dòng dạng `tên: nội dung`, ví dụ `{kind.example}`"
+        problems.append(Problem(src, _line(node), f"{label}{what} — {kind.skipped}"))
         return None
     values: dict[str, Any] = {}
     seen: set[str] = set()
@@ -1121,17 +1229,25 @@ def _record(
             (problems if notes is None else notes).append(Problem(src, exc.line, message))
             parsed = exc.kept
         except _Invalid as exc:
-            if partial and name not in required:
-                lost = f"chỉ bỏ qua dòng {name}:, {kind.kept}"
-            else:
-                lost = kind.skipped
-            problems.append(Problem(src, exc.line, f"{label}dòng {name}: {exc} — {lost}"))
-            ok = ok and partial and name not in required
+            if (partial and name not in required) or name in lenient:
+                message = f"{label}dòng {name}: {exc} — chỉ bỏ qua dòng {name}:, {kind.kept}"
+                (problems if notes is None else notes).append(Problem(src, exc.line, message))
+                continue
+            message = f"{label}dòng {name}: {exc} — {kind.skipped}"
+            problems.append(Problem(src, exc.line, message))
+            ok = False
             continue
         if parsed is not None:
             values[name] = parsed
         elif name in required:
             message = f"{label}dòng {name}: còn trống, chưa có {_WHAT[name]} — {kind.skipped}"
+            if getattr(value, "cut_by_comment", False):  # "answer: #1 một cửa"
+                typed = getattr(value, "comment", "").replace('"', "'")
+                message = (
+                    f"{label}dòng {name}: chữ bắt đầu bằng '#' bị hiểu là ghi chú nên dòng "
+                    f'như còn trống: hãy đặt trong ngoặc kép, viết `{name}: "{typed}"` — '
+                    + kind.skipped
+                )
             problems.append(Problem(src, _line(value), message))
             ok = False
     for name in required:
@@ -1143,8 +1259,7 @@ def _record(
             problems[index] = Problem(
                 problems[index].file,
                 problems[index].line,
-                f"{label}'{typo}' viết sai, có phải '{name}'? — {kind.skipped} vì thiếu "
-                f"{_WHAT[name]}",
+                f"{label}{_misspelt(typo, name)} — {kind.skipped} vì thiếu {_WHAT[name]}",
             )
             continue
         message = f"{label}thiếu dòng {name}: ({_WHAT[name]}) — {kind.skipped}"
@@ -1180,7 +1295,21 @@ def _text(node: Node) -> str | None:
     return text
 
 
+def _question(node: Node) -> str | None:
+    if isinstance(node, SequenceNode):  # several phrasings listed under question:
+        raise _Invalid(
+            node, "chỉ ghi một câu hỏi; các cách hỏi khác viết ở dòng variants: bên dưới"
+        )
+    return _text(node)
+
+
 def _answer(node: Node) -> str | None:
+    if isinstance(node, SequenceNode):  # steps listed under answer: with '- '
+        raise _Invalid(
+            node,
+            "câu trả lời viết thành danh sách '- ' phải nằm trong một khối: viết `answer: |` "
+            "rồi các dòng '- ...' bên dưới, thụt lề sâu hơn dòng answer:",
+        )
     # Trailing spaces are invisible to staff but would show in chat layouts.
     text = _text(node)
     return None if text is None else "\n".join(line.rstrip() for line in text.split("\n"))
@@ -1215,18 +1344,34 @@ def _date(node: Node) -> dt.date | None:
     if text is None:
         return None
     if not _DATE.fullmatch(text):
-        # Written the Vietnamese way (25/11/2026): show that very date as it must be typed.
-        day_first = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
-        example = (
-            f"{day_first[3]}-{int(day_first[2]):02}-{int(day_first[1]):02}"
-            if day_first
-            else "2026-11-25"
-        )
+        meant = _meant_date(text)
+        example = meant.isoformat() if meant else "2026-11-25"
         raise _Invalid(node, f"ngày phải viết dạng {example} (năm-tháng-ngày), không phải {text}")
     date = _parse_date(text)
     if date is None:
         raise _Invalid(node, f"ngày {text} không có thật")
     return date
+
+
+# Dates as staff write them: 25/11/2026, "ngày 25 tháng 11 năm 2026", 2026-11-25 08:00.
+_DAY_FIRST = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_IN_WORDS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,|/)?\s*(\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
+
+
+def _meant_date(text: str) -> dt.date | None:
+    """The date a value that is not written yyyy-mm-dd stands for, when it is plain."""
+    lowered = text.lower()
+    for pattern, order in (
+        (_DAY_FIRST, (3, 2, 1)),
+        (_IN_WORDS, (3, 2, 1)),
+        (_YEAR_FIRST, (1, 2, 3)),
+    ):
+        typed = pattern.search(lowered)
+        if typed is not None:
+            with contextlib.suppress(ValueError):
+                return dt.date(*(int(typed[i]) for i in order))
+    return None
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -1242,6 +1387,12 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
     def parse(node: Node) -> tuple[Any, ...] | None:
         if _is_null(node):
             return None
+        plain = isinstance(node, ScalarNode) and not node.style
+        mark = wrong_bullet(node.value) if plain else None
+        if mark is not None:  # "• a" on one line, "• b" on the next: one text to YAML
+            rest = node.value.lstrip()[len(mark) :].strip()
+            first = re.split(r"\s+[•·●▪◦‣∙–—]\s*|\s+-", rest)[0]
+            raise _Invalid(node, f"{bullet_hint(mark)}, viết `- {first}`")
         if isinstance(node, SequenceNode):
             children = list(node.value)
         elif single and isinstance(node, ScalarNode):
@@ -1252,6 +1403,7 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
             )
         parsed = []
         for child in children:
+            _colon_in_item(child)
             value = item(child)
             if value is None:
                 raise _Invalid(child, "có một mục để trống trong danh sách")
@@ -1259,6 +1411,21 @@ def _list_of(item: _Parser, *, single: bool = False) -> _Parser:
         return tuple(parsed)
 
     return parse
+
+
+def _colon_in_item(node: Node) -> None:
+    """Raise for a list item of text with ': ' in it ("- giờ làm việc: mấy giờ"), which
+    YAML reads as a key and its text."""
+    if not isinstance(node, MappingNode) or len(node.value) != 1:
+        return
+    key, value = node.value[0]
+    if isinstance(key, ScalarNode) and isinstance(value, ScalarNode):
+        typed = f"{key.value}: {value.value}".replace('"', "'")
+        raise _Invalid(
+            node,
+            "có dấu hai chấm và dấu cách (': ') nên bị hiểu sai: hãy đặt trong ngoặc kép, "
+            f'viết "{typed}"',
+        )
 
 
 def _topic_ids(topics: Sequence[Topic] | None) -> _Parser:
@@ -1278,6 +1445,9 @@ def _topic_ids(topics: Sequence[Topic] | None) -> _Parser:
         if parsed is None or topics is None:
             return None
         children = node.value if isinstance(node, SequenceNode) else [node]
+        if len(parsed) == 1 and "," in parsed[0]:  # "topics: hanh-chinh, bhyt" means both
+            parsed = tuple(part.strip() for part in parsed[0].split(",") if part.strip())
+            children = children * len(parsed)
         meant = [topic if topic in known else named.get(topic_key(topic)) for topic in parsed]
         kept = tuple(dict.fromkeys(t for t in meant if t))  # repeats are harmless
         for topic, same, child in zip(parsed, meant, children, strict=True):

@@ -602,6 +602,23 @@ def admin_problems(
     return "\n".join(lines)
 
 
+def admin_problems_fixed() -> str:
+    """Every problem admins were told of in faq.yaml and content/ is gone."""
+    return (
+        "✅ Các lỗi đã báo trong faq.yaml và thư mục thông báo đều đã được sửa; bot đang dùng "
+        "đủ các tệp."
+    )
+
+
+def admin_faq_readable(faq: int) -> str:
+    """faq.yaml serves again, whole, after admins were told it could not be read or had
+    lost many entries."""
+    return (
+        f"✅ faq.yaml đã đọc được bình thường trở lại: bot đang trả lời theo tệp vừa lưu ({faq} "
+        "câu hỏi đáp)."
+    )
+
+
 def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) -> str:
     lines = [
         f"⚠️ faq.yaml vừa mất {len(gone)} trong số {before} câu hỏi đáp (còn {after}); "

@@ -1,0 +1,341 @@
+"""What a YAML syntax error in a staff file means, in staff's words, and where it is.
+
+PyYAML reports where its parser gave up, in parser terms ("could not find expected
+':'", often on the line after the mistake). Ward staff need the line they got wrong and
+what to type instead: `syntax_error` looks at the lines around the parser's mark for the
+mistakes staff make with Word, a phone or a web page (curly quotes, pasted non-breaking
+spaces, "•" for "-", a key glued to its text, a lost colon, text with ': ' or beginning
+with a sign of YAML's, a line indented unlike its neighbours, a Tab) and says so in
+Vietnamese, with the line retyped when it can. The loader adds what the mistake costs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+
+import yaml
+
+# Spaces YAML does not take for spaces (non-breaking, wide, zero-width; a byte-order mark
+# mid-file), pasted from Word, Zalo or a web page; staff cannot see them.
+ODD_SPACE = re.compile("[\u00a0\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff]")
+ODD_SPACE_HINT = (
+    "có dấu cách lạ hoặc ký tự vô hình (hay có khi chép từ Word, Zalo hay trang web) mà "
+    "bot không tính là dấu cách: hãy xóa cả dòng rồi gõ lại bằng bàn phím"
+)
+
+# The keys of faq.yaml (its sections, topics and entries) and of a notice's front matter:
+# a line beginning with one of them (or a typo of one) lost its colon; one beginning with
+# another word is text.
+_KEYS = (
+    *("topics", "faq", "synonyms", "id", "name", "keywords", "question", "variants"),
+    *("answer", "links", "title", "date", "source", "expires"),
+)
+
+
+# Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
+_CURLY_QUOTES = "“”‘’"
+_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
+
+
+def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, str]:
+    """Where a YAML syntax error is and what to do about it, in staff's words."""
+    mark = exc.problem_mark or exc.context_mark
+    index = mark.line if mark else 0
+    problem = exc.problem or exc.context or ""
+    here = lines[index] if index < len(lines) else ""
+    if any(quote in here for quote in _CURLY_QUOTES):
+        return index + 1, (
+            "dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot không "
+            'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết '
+            f"`{_shown(here.translate(_STRAIGHT))}`"
+        )
+    for near in (_above(lines, index), index):
+        # Where YAML looks for spaces: the indent, around the '-' and the key's colon.
+        if near is not None and near < len(lines) and ODD_SPACE.search(_head(lines[near])):
+            return near + 1, f"dòng này {ODD_SPACE_HINT}"
+    # "• id: ho-tich" (a list typed in Word), "-id: ho-tich": noticed there or a line below.
+    for near in (_above(lines, index), index):
+        if near is not None and near < len(lines) and (bullet := wrong_bullet(lines[near])):
+            typed = _BULLETED_KEY.fullmatch(lines[near].strip()[len(bullet) :].strip())
+            if typed is not None:
+                return near + 1, f"{bullet_hint(bullet)}, viết `{_shown('- ' + typed[0])}`"
+    # "answer:Sáng 7h30": YAML reads a key glued to its text as text (going on over the
+    # lines below it), and stops further down, where a key was expected.
+    for near in (_keyed_above(lines, index), index):
+        if near is not None and near < len(lines) and (fixed := glued_key(lines[near])):
+            return near + 1, fixed
+    if index < len(lines) and (misaligned := _misaligned(lines, index)):
+        return index + 1, misaligned
+    if mark is not None and (
+        hint := _indicator(lines[index] if index < len(lines) else "", mark.column)
+    ):
+        return index + 1, hint
+    if "could not find expected ':'" in problem:
+        # Noticed at the next line that has something on it; the key without its colon
+        # is above, before the lines that go on its text (indented deeper).
+        key = _colonless_key(lines, index)
+        if key is not None:
+            return key + 1, _unindented_text(lines, key) or _missing_colon(lines[key])
+        if index == len(lines) - 1 and lines[index].strip() and ":" not in lines[index]:
+            # The file ends in this line, with no line break: often a save caught half-way.
+            return index + 1, (
+                f"tệp dừng ở giữa dòng này (`{_shown(lines[index])}`): có thể tệp đang được "
+                "lưu hay tải lên chưa xong; nếu không, dòng này thiếu dấu hai chấm hoặc bị "
+                "cắt mất phần sau"
+            )
+    if "mapping values are not allowed" in problem:
+        # "- id a" then "question: ...": the item's first key lost its colon, and YAML
+        # reads "id a question" as one text followed by ': '.
+        key = _colonless_key(lines, index)
+        if key is not None and re.match(r"\s*-\s+\S", lines[key]):
+            return key + 1, _missing_colon(lines[key])
+        quoted = _quoted(here)
+        above = _keyed_above(lines, index)
+        typed = _KEYED.fullmatch(lines[above].rstrip()) if above is not None else None
+        if quoted is None and above is not None and typed is not None:
+            # The text of the key above goes on over several lines, this one with ': '.
+            return above + 1, (
+                f"chữ của dòng {typed[2]}: viết trên nhiều dòng, và dòng {index + 1} có dấu "
+                f"hai chấm và dấu cách (': '): hãy viết `{typed[2]}: |` rồi xuống dòng, mọi "
+                f"dòng chữ thụt lề sâu hơn dòng {typed[2]}:"
+            )
+        return index + 1, (
+            "chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+            + (quoted or 'ví dụ answer: "Giờ làm việc: sáng 7h30"')
+        )
+    if "\\t" in problem:
+        return index + 1, "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
+    if "flow sequence" in (exc.context or "") and exc.context_mark is not None:
+        # "topics: [bhyt, cu-tru" with its ']' left out: YAML reads on into the next lines.
+        start = exc.context_mark.line
+        opened = lines[start].rstrip() if start < len(lines) else ""
+        fixed = f"viết `{_shown(opened + ']')}`" if "]" not in opened else "thêm dấu ]"
+        return start + 1, f"ngoặc vuông [ mở ở dòng này chưa được đóng: {fixed}"
+    if "end of stream" in problem and "quoted" in (exc.context or ""):
+        start = exc.context_mark.line + 1 if exc.context_mark else index + 1
+        return start, "ngoặc kép mở ở dòng này chưa được đóng: thêm dấu ngoặc kép ở cuối"
+    return index + 1, (
+        "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
+        f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
+    )
+
+
+# A key staff type, its colon, and its text without the space between ("answer:Sáng",
+# "- id:ho-tich"); not an address ("- https://...").
+_GLUED = re.compile(r"\s*(-\s+)?([A-Za-z][A-Za-z_-]*):([^ \t/].*)")
+
+
+def glued_key(line: str) -> str | None:
+    """What to say about a line whose key has no space after its colon; None if it has."""
+    typed = _GLUED.fullmatch(line)
+    if typed is None:
+        return None
+    fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}"
+    return f"sau dấu hai chấm phải có một dấu cách: viết `{_shown(fixed)}`"
+
+
+# A line as staff type it: its key, and its text (unquoted).
+_KEYED = re.compile(r"\s*(-\s+)?([A-Za-z][A-Za-z_-]*): +([^\s\"'].*)")
+
+
+def _quoted(line: str) -> str | None:
+    """`line` (a key and its text) retyped with the text in quotes: 'viết `…`'. None when
+    the line has no key, or the text no room for quotes (then a hint says how)."""
+    typed = _KEYED.fullmatch(line.rstrip())
+    return None if typed is None else _in_quotes(f"{typed[1] or ''}{typed[2]}", typed[3])
+
+
+def _in_quotes(key: str, text: str) -> str:
+    for quote in "\"'":  # a backslash in double quotes starts an escape
+        if quote not in text and not (quote == '"' and "\\" in text):
+            return "viết `" + _shown(f"{key}: {quote}{text}{quote}") + "`"
+    return f"hoặc viết `{key}: |` rồi xuống dòng, viết chữ ở dòng dưới, thụt lề thêm hai dấu cách"
+
+
+# The keys whose value is a list.
+_LISTS = ("keywords", "variants", "topics", "links")
+# A key whose text begins with a character YAML reads as a sign of its own ("- Mang CCCD",
+# "[Lưu ý] ...", '"Một cửa" nhận hồ sơ', "@phuong", "* Ghi chú").
+_SIGNED = re.compile(r"(\s*(?:-\s+)?)([A-Za-z][A-Za-z_-]*): +([-*&!%@`|>?\[\]{}\"'].*)")
+
+
+def _indicator(line: str, column: int) -> str | None:
+    """What to say when YAML stopped in the text of `line` because of how it begins."""
+    typed = _SIGNED.fullmatch(line.rstrip())
+    if typed is None or column < len(line) - len(line.lstrip()) + len(typed[2]) + 1:
+        return None
+    key, text = typed[2], typed[3]
+    if text[0] == "[" and key in _LISTS:  # "[bhyt], [cu-tru]": one list, not two
+        items = ", ".join(i.strip() for i in re.findall(r"[^\[\],]+", text) if i.strip())
+        return (
+            f"danh sách của dòng {key}: nằm trong một cặp ngoặc vuông, các mục cách nhau bằng "
+            f"dấu phẩy: viết `{_shown(f'{typed[1].lstrip()}{key}: [{items}]')}`"
+        )
+    if re.match(r"[-*]\s", text):  # a list pasted after the key
+        return (
+            f"danh sách trong dòng {key}: phải viết thành một khối: `{key}: |` rồi xuống "
+            f"dòng, mỗi ý một dòng (bắt đầu bằng '-'), thụt lề sâu hơn dòng {key}:"
+        )
+    if text[0] in "|>":  # a block begun with its text on the same line
+        return (
+            f"sau dấu '{text[0]}' không viết chữ trên cùng dòng: xuống dòng rồi mới viết chữ, "
+            f"thụt lề sâu hơn dòng {key}:"
+        )
+    fixed = _in_quotes(typed[1].lstrip() + key, text)
+    if text[0] in "\"'":  # '"Một cửa" nhận hồ sơ': the quotes end before the text does
+        return f"ngoặc kép ở đầu chữ phải bao cả câu, {fixed}"
+    return (
+        f"chữ bắt đầu bằng '{text[0]}' (YAML hiểu là một ký hiệu riêng) phải đặt trong "
+        f"ngoặc kép, {fixed}"
+    )
+
+
+# What Word, phones and web pages make of a list's dash; a dash with no space after it.
+_BULLET = re.compile(r"\s*([•·●▪◦‣∙–—*+](?=\s)|[•·●▪◦‣∙–—]|-(?=[^\s\d-]))")
+# After it, as an item of faq.yaml begins: one of its keys, and its text.
+_BULLETED_KEY = re.compile(rf"(?:{'|'.join(_KEYS)}):(?: .*)?")
+
+
+def wrong_bullet(text: str) -> str | None:
+    """The mark `text` starts with where a list item needs '- ' ('•', '–', '-' with no
+    space after it); None when it does not."""
+    typed = _BULLET.match(text)
+    return typed[1] if typed else None
+
+
+def bullet_hint(mark: str) -> str:
+    """What to say of a list item begun with `mark` (see `wrong_bullet`)."""
+    if mark == "-":
+        return "sau dấu gạch ngang '-' đầu dòng phải có một dấu cách"
+    return (
+        f"dòng bắt đầu bằng '{mark}': mỗi mục trong danh sách phải bắt đầu bằng dấu gạch "
+        "ngang '-' rồi một dấu cách"
+    )
+
+
+def _above(lines: Sequence[str], index: int) -> int | None:
+    """The nearest line above `index` with something on it, comments aside."""
+    for i in range(min(index, len(lines)) - 1, -1, -1):
+        if lines[i].strip() and not _comment(lines[i]):
+            return i
+    return None
+
+
+def _head(line: str) -> str:
+    """A line up to its first colon and the character after it."""
+    cut = line.find(":")
+    return line if cut < 0 else line[: cut + 2]
+
+
+def _shown(line: str) -> str:
+    """A line as a message quotes it: its words, long ones shortened."""
+    words = line.strip().split()
+    return " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
+
+
+# A line that begins a key ("    answer: ..."), or an entry ("  - id: ..."), and its text.
+_KEY_LINE = re.compile(r"( *)(- +)?[A-Za-z][A-Za-z_-]*:(?: |$)")
+
+
+def _misaligned(lines: Sequence[str], index: int) -> str | None:
+    """What to say of a key or an entry indented unlike the one above it (5 spaces under
+    4, an entry's '-' one space off): YAML reads it as the text above going on, or as the
+    end of the list."""
+    here = _KEY_LINE.match(lines[index])
+    if here is None:
+        return None
+    dash = here[2] is not None
+    for i in range(index - 1, -1, -1):
+        above = _KEY_LINE.match(lines[i])
+        if above is None or (dash and above[2] is None):
+            continue  # the text of a key, a list of words, a comment; keys within an entry
+        ours, theirs = _column(here, dash), _column(above, dash)
+        if ours == theirs or not above[1] or abs(ours - theirs) > 2:
+            return None  # aligned; a section's header; a block of another depth
+        what = "dấu '-' của mục này" if dash else "dòng này"
+        other = "mục ở trên" if dash else "dòng trên"
+        return (
+            f"{what} thụt lề {ours} dấu cách, còn {other} (dòng {i + 1}) {theirs}: các "
+            f"{'mục' if dash else 'dòng của một mục'} phải thẳng hàng với nhau; hãy thụt lề "
+            f"{theirs} dấu cách"
+        )
+    return None
+
+
+def _column(line: re.Match[str], dash: bool) -> int:
+    """Where an entry's '-' is, or where a line's key begins (after a '-' if any)."""
+    return len(line[1]) if dash else len(line[1]) + len(line[2] or "")
+
+
+def _keyed_above(lines: Sequence[str], index: int) -> int | None:
+    """The nearest line above `index` with a ':' on it, comments aside, when the lines
+    between go on its text (indented deeper); None otherwise."""
+    between: list[str] = []
+    for i in range(min(index, len(lines)) - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]):
+            continue
+        if ":" in lines[i]:
+            return i if all(_indent(b) > _indent(lines[i]) for b in between) else None
+        between.append(lines[i])
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _colonless_key(lines: Sequence[str], index: int) -> int | None:
+    """The line above `index` that may lack its key's colon: of the lines without a ':'
+    just above it (blank lines and comments aside), the least indented, the first of
+    those; None when the line just above has a ':'."""
+    found: list[int] = []
+    for i in range(index - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]):
+            continue
+        if ":" in lines[i]:
+            break
+        found.append(i)
+    if not found:
+        return None
+    return min(reversed(found), key=lambda i: len(lines[i]) - len(lines[i].lstrip()))
+
+
+def _unindented_text(lines: Sequence[str], index: int) -> str | None:
+    """What to say of a line of text (not a key) at the depth of the key above it: meant
+    as that key's text, it must be indented deeper ("answer: |" then text under it)."""
+    words = lines[index].split()
+    if words[:1] == ["-"]:
+        words = words[1:]
+    first = words[0].rstrip("：") if words else ""
+    if re.fullmatch(r"[A-Za-z][A-Za-z_-]*", first) and (
+        len(words) == 1 or difflib.get_close_matches(first.lower(), _KEYS, n=1)
+    ):
+        return None  # a key that lost its colon
+    for i in range(index - 1, -1, -1):
+        owner = _KEY_LINE.match(lines[i])
+        if owner is None:
+            continue
+        if _column(owner, dash=False) != _indent(lines[index]):
+            return None
+        key = lines[i][owner.end(1) + len(owner[2] or "") :].split(":")[0]
+        block = "" if lines[i].rstrip().endswith(("|", ">")) else f"hãy viết `{key}: |`, rồi "
+        return (
+            f"dòng này có vẻ là chữ của dòng {key}: ở trên (dòng {i + 1}) mà chưa thụt lề sâu "
+            f"hơn dòng đó: {block}thụt lề mọi dòng chữ của nó thêm hai dấu cách"
+        )
+    return None
+
+
+def _missing_colon(line: str) -> str:
+    if "：" in line:  # a Chinese or Japanese keyboard's colon, which YAML does not take
+        fixed = _shown(line.replace("：", ":", 1))
+        return f"dấu hai chấm '：' ở dòng này không phải dấu ':' thường: viết `{fixed}`"
+    typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", line)
+    fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
+    return f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
