@@ -1001,6 +1001,38 @@ async def test_forget_deletes_the_messages_held_in_memory_too(
     assert [e.get("reset") for e in kept][:1] == [True]  # the page starts afresh
 
 
+async def test_what_is_held_in_memory_has_a_cap_and_the_longest_silent_sessions_go_first(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store
+) -> None:
+    """Many sessions (addresses from a wide IPv6 block, each within its own allowance)
+    while the database refuses writes: what memory holds stays under the cap, whatever
+    their number; the sessions heard from longest ago go first, the resident writing now
+    keeps the whole conversation, and one whose session went starts afresh."""
+    cap = 40_000
+    channel.history.memory_bytes = cap
+    question = "Cho tôi hỏi thủ tục cấp lại thẻ bảo hiểm y tế bị mất ạ. " * 20  # ~1,500 bytes
+    sessions = [f"{n:03d}" + "m" * 40 for n in range(20)]
+    await store.db.execute("PRAGMA query_only = ON")  # held in memory from here
+    try:
+        for session in sessions:
+            response = await send(client, session, text=question)
+            assert response.status_code == 200, response.text
+        assert await history(client, sessions[0]) == []  # heard from first: gone
+        mine, answer = await history(client, sessions[-1])
+        assert (mine["text"], answer["from"]) == (question, "bot")
+        assert 0 < channel.history.held_bytes <= cap
+        # The resident whose conversation went writes again: answered, as a new one.
+        response = await send(client, sessions[0], text="mat the bhyt")
+        assert response.status_code == 200
+        kept = await history(client, sessions[0])
+        assert [e["from"] for e in kept] == ["resident", "bot"]
+        assert kept[-1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+        assert "reset" not in kept[-1]
+        assert channel.history.held_bytes <= cap
+    finally:
+        await store.db.execute("PRAGMA query_only = OFF")
+
+
 # --- what one client may add to the database ----------------------------------------------
 
 
