@@ -32,7 +32,7 @@ from handlers.webchat import (
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
-from wardbot.config import Settings
+from wardbot.config import ConfigError, Settings
 from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation, Reply
 from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
 from wardbot.engine import Engine
@@ -311,6 +311,17 @@ async def test_allowed_origins_are_read_as_browsers_spell_them(
             "'self' https://phuong2.example.gov.vn http://www.phuong2.example.gov.vn "
             "http://localhost:8080"
         )
+
+
+@pytest.mark.parametrize("origin", ["http://[::1]:8080", "https://[2001:DB8::1]/"])
+def test_a_site_at_an_ipv6_address_is_refused_saying_why_and_what_to_use(origin: str) -> None:
+    """Chromium drops "http://[::1]:8080" from the frame's CSP frame-ancestors (its grammar
+    has no IPv6 addresses), so the chat could never show there: the operator is told so,
+    not that a scheme and host are missing."""
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"WEB_CHAT": "on", "WEB_ALLOWED_ORIGINS": f"https://x.vn,{origin}"})
+    assert "IPv6" in str(refused.value) and "host name" in str(refused.value)
+    assert "scheme and host, no path" not in str(refused.value)
 
 
 async def test_a_ward_name_with_markup_cannot_break_out_of_the_page(
