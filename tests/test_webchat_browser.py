@@ -288,6 +288,34 @@ async def test_everything_with_the_keyboard_only(
     await expect(replies.last.locator(".msg-title")).to_have_text("Đăng ký tạm trú cần giấy tờ gì?")
 
 
+@pytest.mark.parametrize("how", ["keyboard", "click", "tap"])
+async def test_after_sending_with_the_button_the_box_has_the_focus_again(
+    bot: Bot, new_page: NewPage, how: str
+) -> None:
+    """The send button, disabled once the box is empty, must not leave the focus on the
+    page's body: a keyboard or screen-reader user would start again from the top, and a
+    phone's keyboard would close after each message."""
+    phone = how == "tap"
+    page = await new_page(*(PHONE if phone else DESKTOP), has_touch=phone, is_mobile=phone)
+    await page.goto(f"{bot.url}/chat")
+    box, button = page.locator("#chat-input"), page.locator("#chat-send")
+    _, replies = messages(page)
+    for count, question in enumerate(["mat the bhyt", "dang ky tam tru"], start=1):
+        await box.fill(question)
+        if how == "keyboard":
+            await box.focus()
+            await page.keyboard.press("Tab")
+            await expect(button).to_be_focused()
+            await page.keyboard.press("Enter")
+        elif how == "click":
+            await button.click()
+        else:
+            await button.tap()
+        await expect(replies).to_have_count(count)
+        await expect(box).to_be_focused()
+        await expect(box).to_have_value("")
+
+
 async def test_hostile_input_is_shown_as_text_and_a_long_paste_is_refused(
     bot: Bot, new_page: NewPage
 ) -> None:

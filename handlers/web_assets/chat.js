@@ -775,7 +775,14 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitText();
+    // Sent with the button: back in the box for the next question. The button, disabled
+    // once the box is empty, would drop the focus to the page's body: a keyboard or
+    // screen-reader user lost at the top, a phone's keyboard closed after each message.
+    input.focus();
   });
+  // Tapped or clicked, the button does not take the focus from the box meanwhile (a
+  // phone's keyboard would close and open again).
+  sendButton.addEventListener("mousedown", (event) => event.preventDefault());
 
   if (embed) {
     // Inside the widget's frame: Escape closes the panel (the host page cannot see keys
