@@ -30,7 +30,7 @@ from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
 from wardbot.config import Settings
-from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Reply
+from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Link, Reply
 from wardbot.engine import Engine
 from wardbot.store import Store
 from wardbot.web import web_app
@@ -465,6 +465,41 @@ async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
     await page.reload()
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
     await expect(replies).to_have_count(2)
+
+
+async def test_web_addresses_in_an_answer_are_links_and_nothing_else_is(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Ward staff write addresses with or without "https://", as Telegram and Zalo link
+    both; an e-mail address, a word's end and a script's address are no links."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    text = (
+        "Dạ, bà con vào Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc "
+        "https://dichvucong.bocongan.gov.vn/tra-cuu. Góp ý gửi hotro@phuong2.gov.vn; "
+        "xem TP.HCM, Phường.vn, [bấm](javascript:alert(1)) hay javascript:alert(2)."
+    )
+    hostile = Link("Mở", "javascript:window.pwned=1")
+    reply = Reply(text, links=(hostile, Link("Cổng thông tin", "https://phuong2.gov.vn/tin")))
+    await bot.channel.deliver(await session_of(page), [reply])
+    await expect(replies).to_have_count(2)
+    anchors = replies.last.locator("a")
+    await expect(anchors).to_have_count(3)
+    hrefs = [await a.get_attribute("href") for a in await anchors.all()]
+    assert hrefs == [
+        "https://dichvucong.gov.vn/",
+        "https://dichvucong.bocongan.gov.vn/tra-cuu",
+        "https://phuong2.gov.vn/tin",
+    ]
+    await expect(anchors.first).to_contain_text("dichvucong.gov.vn")
+    for anchor in await anchors.all():  # a new tab, which cannot reach back to the chat
+        assert await anchor.get_attribute("target") == "_blank"
+        assert await anchor.get_attribute("rel") == "noopener noreferrer"
+    await expect(replies.last).to_contain_text("hotro@phuong2.gov.vn; xem TP.HCM, Phường.vn,")
+    await expect(replies.last).to_contain_text("[bấm](javascript:alert(1)) hay javascript:")
 
 
 async def test_without_event_streams_the_page_falls_back_to_long_polling(

@@ -52,7 +52,15 @@
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
   const API = "/chat/api/";
-  const URL_RE = /\bhttps?:\/\/[^\s<>"'“”‘’]+/g;
+  // A web address: with its scheme, or a bare host name under a usual top-level domain,
+  // as ward staff write one ("Cổng Dịch vụ công (dichvucong.gov.vn)") and as Telegram and
+  // Zalo make it a link; with its path, if any.
+  const URL_RE =
+    /\bhttps?:\/\/[^\s<>"'“”‘’]+|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:vn|com|net|org|gov|edu|info|me)\b(?:\/[^\s<>"'“”‘’]*)?/gi;
+  const SCHEME_RE = /^https?:\/\//i;
+  // Not a bare host name when just after this: the end of a word ("Phường.vn": JavaScript's
+  // \b knows no accented letter), an e-mail address's @, a longer name or a path.
+  const NOT_BEFORE_HOST = /[\p{L}\p{N}@._\/-]/u;
 
   const ui = JSON.parse(document.getElementById("ui").textContent);
   // The longest message the server takes (Conversation.longest_message: more for one to
@@ -167,10 +175,12 @@
     let last = 0;
     for (const match of value.matchAll(URL_RE)) {
       let url = match[0];
+      const bare = !SCHEME_RE.test(url);
+      if (bare && match.index > 0 && NOT_BEFORE_HOST.test(value[match.index - 1])) continue;
       const trailing = /[.,;:!?)\]}]+$/.exec(url);
       if (trailing) url = url.slice(0, -trailing[0].length);
       appendText(block, value.slice(last, match.index));
-      block.append(link(url, url));
+      block.append(link(bare ? "https://" + url : url, url));
       last = match.index + url.length;
     }
     appendText(block, value.slice(last));
