@@ -89,6 +89,11 @@ ADDRESS_LIMIT = (40, 0.5)
 SESSION_MESSAGES = BATCH
 NEW_SESSIONS_PER_DAY = 50
 BYTES_PER_DAY = 4 * 1024 * 1024
+# All sessions together keep their newest STORED_MESSAGES (counted every TRIM_EVERY
+# messages stored): a wider IPv6 block has 65,536 /64 networks in a /48, each with its own
+# allowance, and would otherwise fill the disk. A busy ward's month is a tenth of it.
+STORED_MESSAGES = 200_000
+TRIM_EVERY = 500
 DAY = 86400.0
 VIETNAM_OFFSET = 7 * 3600.0
 # While the database cannot be written: what is held in memory instead (History). The
@@ -168,6 +173,8 @@ class History:
         self.store = store
         self.clock = clock
         self.memory_bytes = memory_bytes
+        self.stored_messages, self.trim_every = STORED_MESSAGES, TRIM_EVERY
+        self._until_count = 0  # messages to store before counting them all again
         self.held_bytes = 0  # what the messages held in memory take (Entry.size)
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self._memory: OrderedDict[str, list[Entry]] = OrderedDict()
@@ -243,6 +250,14 @@ class History:
                 "ORDER BY id DESC LIMIT 1 OFFSET ?)",
                 (CHANNEL, session, CHANNEL, session, SESSION_MESSAGES),
             )
+            if self._until_count <= 0:  # the oldest of all beyond stored_messages go
+                await db.execute(
+                    "DELETE FROM web_messages WHERE id <= (SELECT id FROM web_messages "
+                    "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                    (self.stored_messages,),
+                )
+                self._until_count = self.trim_every
+            self._until_count -= 1
         return int(cursor.lastrowid or 0)
 
     async def _hold(self, session: str, author: str, body: dict[str, Any]) -> int:

@@ -1067,6 +1067,25 @@ async def test_a_session_keeps_its_newest_messages_and_drops_the_oldest(
     assert kept[-1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
 
 
+async def test_all_conversations_together_keep_their_newest_messages(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store
+) -> None:
+    """Many sessions from many networks, each within its own allowance (a wide IPv6
+    block): the database keeps the newest messages of all, the oldest conversations go
+    first, and the resident writing now keeps the whole conversation."""
+    channel.history.stored_messages, channel.history.trim_every = 9, 1
+    sessions = [f"{n:03d}" + "d" * 40 for n in range(6)]
+    for session in sessions:
+        response = await send(client, session, text="mat the bhyt")
+        assert response.status_code == 200, response.text
+    async with store.db.execute("SELECT count(*) FROM web_messages") as rows:
+        assert await rows.fetchone() == (9,)
+    assert await history(client, sessions[0]) == []
+    assert [e["from"] for e in await history(client, sessions[1])] == ["bot"]
+    for session in sessions[2:]:
+        assert [e["from"] for e in await history(client, session)] == ["resident", "bot"]
+
+
 def from_address(address: str) -> dict[str, str]:
     """A request from `address`, as a proxy on 127.0.0.1 (FORWARDED_ALLOW_IPS) says."""
     return {**HEADERS, "X-Forwarded-For": address}
