@@ -316,6 +316,60 @@ async def test_after_sending_with_the_button_the_box_has_the_focus_again(
         await expect(box).to_have_value("")
 
 
+async def press_enter_while_composing(page: Page, typed: str, word: str, key_code: int) -> None:
+    """Type `typed`, then `word` held open by the input method (as a phone's keyboard holds
+    the word being typed until a space, or a computer's Vietnamese keyboard a word it is
+    still putting accents on), then press Enter as a key of `key_code`: 13 when the
+    keyboard passes Enter on (a phone's "send" key), 229 when the input method keeps it."""
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Input.insertText", {"text": typed})
+    await cdp.send(
+        "Input.imeSetComposition",
+        {"text": word, "selectionStart": len(word), "selectionEnd": len(word)},
+    )
+    key = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": key_code}
+    await cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", **key})
+    if key_code == 13:
+        await cdp.send("Input.dispatchKeyEvent", {"type": "char", "text": "\r", **key})
+    await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **key})
+
+
+async def test_a_phones_send_key_sends_the_question_with_its_last_word_still_open(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Android keyboards keep the word being typed open until a space, and their Enter
+    ("send") key comes while it is: the question goes whole, not a new line in the box."""
+    page = await new_page(*PHONE, has_touch=True, is_mobile=True)
+    await page.goto(f"{bot.url}/chat")
+    box = page.locator("#chat-input")
+    await box.focus()
+    await press_enter_while_composing(page, "mat the ", "bhyt", 13)
+    yours, replies = messages(page)
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt"])
+    await expect(box).to_have_value("")
+    await expect(replies).to_have_count(1)
+    await expect(replies.last.locator(".msg-title")).to_have_text(LOST_CARD)
+    await page.keyboard.insert_text("cảm ơn")  # the next one starts in an empty box
+    await expect(box).to_have_value("cảm ơn")
+
+
+async def test_an_enter_the_input_method_keeps_sends_no_half_typed_word(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """A computer's input method uses Enter to put its word in: nothing is sent then,
+    the next Enter sends."""
+    page = await new_page(*DESKTOP)
+    await page.goto(f"{bot.url}/chat")
+    box = page.locator("#chat-input")
+    await box.focus()
+    await press_enter_while_composing(page, "mat the ", "bhyt", 229)
+    yours, replies = messages(page)
+    await expect(box).to_have_value("mat the bhyt")
+    await page.keyboard.press("Enter")
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt"])
+    await expect(replies).to_have_count(1)
+
+
 async def test_hostile_input_is_shown_as_text_and_a_long_paste_is_refused(
     bot: Bot, new_page: NewPage
 ) -> None:

@@ -763,14 +763,29 @@
 
   // --- the form ------------------------------------------------------------------------
 
+  let newLine = false; // the Enter being pressed asks for a new line (Shift+Enter)
+
+  // Enter sends; not while an input method is composing (the Enter that ends a word on a
+  // computer's Vietnamese or Chinese keyboard only puts the word in), nor Shift+Enter.
   input.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    if (event.key !== "Enter") return;
+    newLine = event.shiftKey;
+    if (event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();
     submitText();
   });
 
-  // Pasting or typing past the limit: the browser cuts the text; say why.
   input.addEventListener("beforeinput", (event) => {
+    // A phone's keyboard keeps the word being typed open (composing) until a space, and
+    // its Enter ("send") key comes while composing: the keyboard puts the word in and asks
+    // for a line break. That is Enter pressed: it sends, as on a computer.
+    if (event.inputType === "insertLineBreak" || event.inputType === "insertParagraph") {
+      if (newLine || event.isComposing) return;
+      event.preventDefault();
+      submitText();
+      return;
+    }
+    // Pasting or typing past the limit: the browser cuts the text; say why.
     const adding = event.data ?? event.dataTransfer?.getData("text/plain") ?? "";
     if (!adding) return;
     const selected = input.selectionEnd - input.selectionStart;
