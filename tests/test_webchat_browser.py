@@ -457,6 +457,44 @@ async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escap
     await expect(launcher).to_be_focused()
 
 
+@pytest.mark.parametrize("how", ["reopened", "left-open"])
+async def test_a_chat_opened_while_the_bot_restarts_shows_once_the_bot_is_back(
+    bot: Bot, new_page: NewPage, how: str
+) -> None:
+    """The portal's page came while the bot was up; the resident opens the chat while it
+    restarts (the frame gets the browser's error page): the chat shows once the bot is
+    back, in the panel left open or opened again, without reloading the portal's page."""
+    page = await new_page(*DESKTOP)
+    await page.goto(bot.portal)
+    pages_back = await page.evaluate("history.length")
+    if how == "left-open":
+        await page.clock.install()  # no timer fires unless the test moves the clock
+    refused: list[str] = []
+
+    async def restarting(route: Routed) -> None:
+        refused.append(route.request.url)
+        await route.abort("connectionrefused")
+
+    await page.route("**/chat?embed=1", restarting)
+    launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+    panel = page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")
+    async with page.expect_event("requestfailed"):
+        await launcher.click()
+    await expect(panel).to_be_visible()
+    await page.unroute("**/chat?embed=1")  # the bot is back
+    if how == "reopened":
+        await panel.get_by_role("button", name=msg.WEB_WIDGET_CLOSE).click()
+        await expect(panel).to_be_hidden()
+        await launcher.click()
+    else:
+        await move_clock_until(page, lambda: False, 1_000, 6)
+    chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+    await expect(chat.locator("#chat-input")).to_be_visible()
+    assert len(refused) == 1
+    # No error page left behind in the tab's history: Back leaves the portal's page.
+    assert await page.evaluate("history.length") == pages_back
+
+
 async def test_the_widget_shows_nothing_on_a_site_that_is_not_allowed(
     bot: Bot, new_page: NewPage
 ) -> None:

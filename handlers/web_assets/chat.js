@@ -810,8 +810,10 @@
   sendButton.addEventListener("mousedown", (event) => event.preventDefault());
 
   if (embed) {
-    // Inside the widget's frame: Escape closes the panel (the host page cannot see keys
-    // pressed in here), and the frame's focus goes to the question box.
+    // Inside the widget's frame: the widget learns that the chat is here (not an error
+    // page: it loads the frame again then), Escape closes the panel (the host page cannot
+    // see keys pressed in here), and the frame's focus goes to the question box.
+    window.parent.postMessage({ wardChat: "ready" }, "*");
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") window.parent.postMessage({ wardChat: "close" }, "*");
     });
