@@ -405,6 +405,24 @@ async def test_a_message_sent_again_after_its_answer_was_lost_is_answered_once(
     assert [e["from"] for e in later] == ["resident", "bot"] * 2
 
 
+async def test_half_an_emoji_is_answered_not_an_internal_error(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An emoji cut in two (its first half escaped alone in the JSON): the question is
+    answered, with U+FFFD in the half's place, not refused with a 500 and a traceback."""
+    half = json.dumps({"session": SESSION, "key": "half-emoji", "text": "mat the bhyt @"})
+    body = half.replace("@", "\\ud83d")  # as a page's JSON.stringify writes it
+    origin = str(client.base_url).rstrip("/")
+    response = await client.post(
+        "/chat/api/send", content=body, headers={**HEADERS, "Origin": origin}
+    )
+    assert response.status_code == 200, response.text
+    mine, answer = await history(client)
+    assert mine["text"] == "mat the bhyt \ufffd"
+    assert answer["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
 @pytest.mark.parametrize("key", ["short", "k" * 65, "khóa" * 6, 12345678, ["k" * 22]])
 async def test_a_key_no_page_makes_is_refused(client: httpx.AsyncClient, key: object) -> None:
     response = await send(client, text="cam on", key=key)
