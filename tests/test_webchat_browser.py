@@ -455,6 +455,12 @@ async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escap
     await panel.get_by_role("button", name=msg.WEB_WIDGET_CLOSE).click()
     await expect(panel).to_be_hidden()
     await expect(launcher).to_be_focused()
+    # The portal's own links may open and close it too (README).
+    await page.evaluate("window.WardChat.open()")
+    await expect(panel).to_be_visible()
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await page.evaluate("window.WardChat.close()")
+    await expect(panel).to_be_hidden()
 
 
 @pytest.mark.parametrize("how", ["reopened", "left-open"])
