@@ -35,7 +35,7 @@ import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -89,11 +89,22 @@ ADDRESS_LIMIT = (40, 0.5)
 SESSION_MESSAGES = BATCH
 NEW_SESSIONS_PER_DAY = 50
 BYTES_PER_DAY = 4 * 1024 * 1024
+# All sessions together keep their newest STORED_MESSAGES (counted every TRIM_EVERY
+# messages stored): a wider IPv6 block has 65,536 /64 networks in a /48, each with its own
+# allowance, and would otherwise fill the disk. A busy ward's month is a tenth of it.
+STORED_MESSAGES = 200_000
+TRIM_EVERY = 500
 DAY = 86400.0
 VIETNAM_OFFSET = 7 * 3600.0
-# While the database cannot be written: what is held in memory instead (History).
+# While the database cannot be written: what is held in memory instead (History). The
+# bytes count each message as stored (JSON, UTF-8) plus what Python needs to hold one:
+# without a cap on them, addresses from a wider IPv6 block (a /48 is 65,536 /64 networks,
+# each with its own daily allowance) could fill the 1,000 sessions with 200 messages of
+# 4,096 characters each, over a gigabyte.
 MEMORY_MESSAGES = SESSION_MESSAGES
 MEMORY_SESSIONS = 1000
+MEMORY_BYTES = 16 * 1024 * 1024
+ENTRY_OVERHEAD = 256
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,7 @@ class Entry:
     author: str  # 'resident' or 'bot'
     body: dict[str, Any]
     at: float
+    size: int = field(default=0, compare=False)  # what it takes in memory, when held there
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "from": self.author, "at": self.at, **self.body}
@@ -145,16 +157,28 @@ class History:
 
     When the database cannot be written (a read-only data folder, a full disk), messages
     are held in memory instead, so that the page still shows its replies: the newest
-    MEMORY_MESSAGES of the MEMORY_SESSIONS sessions heard from last, lost at a restart.
-    Their ids carry on from the database's, and the database's next ones go past them, so
-    a page's cursor never skips a message.
+    MEMORY_MESSAGES of the MEMORY_SESSIONS sessions heard from last, `memory_bytes` in all
+    (the sessions heard from longest ago go first), lost at a restart. Their ids carry on
+    from the database's, and the database's next ones go past them, so a page's cursor
+    never skips a message.
     """
 
-    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], float] = time.time,
+        *,
+        memory_bytes: int = MEMORY_BYTES,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.memory_bytes = memory_bytes
+        self.stored_messages, self.trim_every = STORED_MESSAGES, TRIM_EVERY
+        self._until_count = 0  # messages to store before counting them all again
+        self.held_bytes = 0  # what the messages held in memory take (Entry.size)
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self._memory: OrderedDict[str, list[Entry]] = OrderedDict()
+        self._memory_size: dict[str, int] = {}  # each session's share of held_bytes
         self._last_held = 0  # the highest id given to a message held in memory
         self.failing = False  # the last write failed: messages are held in memory
         store.forgetting.append(self._forget)
@@ -162,7 +186,21 @@ class History:
     def _forget(self, chat: ChatRef) -> None:
         """/forget: the session's messages held in memory go too."""
         if chat.channel == CHANNEL:
-            self._memory.pop(chat.chat_id, None)
+            self._drop(chat.chat_id)
+
+    def _keep(self, session: str, entries: list[Entry]) -> None:
+        """Hold `entries` for `session` instead of its own (none: nothing)."""
+        if not entries:
+            self._drop(session)
+            return
+        size = sum(entry.size for entry in entries)
+        self.held_bytes += size - self._memory_size.get(session, 0)
+        self._memory[session], self._memory_size[session] = entries, size
+
+    def _drop(self, session: str) -> None:
+        """What is held for `session` goes."""
+        self._memory.pop(session, None)
+        self.held_bytes -= self._memory_size.pop(session, 0)
 
     @property
     def stored(self) -> bool:
@@ -212,17 +250,36 @@ class History:
                 "ORDER BY id DESC LIMIT 1 OFFSET ?)",
                 (CHANNEL, session, CHANNEL, session, SESSION_MESSAGES),
             )
+            if self._until_count <= 0:  # the oldest of all beyond stored_messages go
+                await db.execute(
+                    "DELETE FROM web_messages WHERE id <= (SELECT id FROM web_messages "
+                    "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                    (self.stored_messages,),
+                )
+                self._until_count = self.trim_every
+            self._until_count -= 1
         return int(cursor.lastrowid or 0)
 
     async def _hold(self, session: str, author: str, body: dict[str, Any]) -> int:
         if not self._last_held:
             self._last_held = await self._highest_stored()
         self._last_held += 1
-        entries = self._memory.pop(session, [])
-        entries.append(Entry(self._last_held, author, body, self.clock()))
-        self._memory[session] = entries[-MEMORY_MESSAGES:]
-        if len(self._memory) > MEMORY_SESSIONS:
-            self._memory.popitem(last=False)
+        size = len(json.dumps(body, ensure_ascii=False).encode()) + ENTRY_OVERHEAD
+        entry = Entry(self._last_held, author, body, self.clock(), size)
+        entries = [*self._memory.get(session, ()), entry][-MEMORY_MESSAGES:]
+        self._keep(session, entries)
+        self._memory.move_to_end(session)  # the session heard from last
+        # Too many sessions, or too much held: the sessions heard from longest ago go, then
+        # (one session alone over the cap) this one's oldest messages.
+        while len(self._memory) > MEMORY_SESSIONS or self.held_bytes > self.memory_bytes:
+            oldest = next(iter(self._memory))
+            if oldest != session:
+                self._drop(oldest)
+            elif len(entries) > 1:
+                entries = entries[1:]
+                self._keep(session, entries)
+            else:
+                break
         return self._last_held
 
     async def _highest_stored(self) -> int:
@@ -287,10 +344,8 @@ class History:
         for session, entries in list(self._memory.items()):
             kept = [entry for entry in entries if entry.at >= before]
             deleted += len(entries) - len(kept)
-            if kept:
-                self._memory[session] = kept
-            else:
-                del self._memory[session]
+            if len(kept) < len(entries):
+                self._keep(session, kept)
         if self.store.writable:  # a read-only data folder holds nothing to delete
             async with self.store.writing() as db:
                 cursor = await db.execute("DELETE FROM web_messages WHERE at < ?", (before,))

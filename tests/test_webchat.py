@@ -32,7 +32,7 @@ from handlers.webchat import (
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
-from wardbot.config import Settings
+from wardbot.config import ConfigError, Settings
 from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation, Reply
 from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
 from wardbot.engine import Engine
@@ -313,6 +313,17 @@ async def test_allowed_origins_are_read_as_browsers_spell_them(
         )
 
 
+@pytest.mark.parametrize("origin", ["http://[::1]:8080", "https://[2001:DB8::1]/"])
+def test_a_site_at_an_ipv6_address_is_refused_saying_why_and_what_to_use(origin: str) -> None:
+    """Chromium drops "http://[::1]:8080" from the frame's CSP frame-ancestors (its grammar
+    has no IPv6 addresses), so the chat could never show there: the operator is told so,
+    not that a scheme and host are missing."""
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"WEB_CHAT": "on", "WEB_ALLOWED_ORIGINS": f"https://x.vn,{origin}"})
+    assert "IPv6" in str(refused.value) and "host name" in str(refused.value)
+    assert "scheme and host, no path" not in str(refused.value)
+
+
 async def test_a_ward_name_with_markup_cannot_break_out_of_the_page(
     settings: Settings, ward_engine: Engine, store: Store, clock: Clock
 ) -> None:
@@ -392,6 +403,24 @@ async def test_a_message_sent_again_after_its_answer_was_lost_is_answered_once(
     await send(client, text="cam on")
     later = await history(client, after=found[-1]["id"])
     assert [e["from"] for e in later] == ["resident", "bot"] * 2
+
+
+async def test_half_an_emoji_is_answered_not_an_internal_error(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An emoji cut in two (its first half escaped alone in the JSON): the question is
+    answered, with U+FFFD in the half's place, not refused with a 500 and a traceback."""
+    half = json.dumps({"session": SESSION, "key": "half-emoji", "text": "mat the bhyt @"})
+    body = half.replace("@", "\\ud83d")  # as a page's JSON.stringify writes it
+    origin = str(client.base_url).rstrip("/")
+    response = await client.post(
+        "/chat/api/send", content=body, headers={**HEADERS, "Origin": origin}
+    )
+    assert response.status_code == 200, response.text
+    mine, answer = await history(client)
+    assert mine["text"] == "mat the bhyt \ufffd"
+    assert answer["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 @pytest.mark.parametrize("key", ["short", "k" * 65, "khóa" * 6, 12345678, ["k" * 22]])
@@ -1001,6 +1030,38 @@ async def test_forget_deletes_the_messages_held_in_memory_too(
     assert [e.get("reset") for e in kept][:1] == [True]  # the page starts afresh
 
 
+async def test_what_is_held_in_memory_has_a_cap_and_the_longest_silent_sessions_go_first(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store
+) -> None:
+    """Many sessions (addresses from a wide IPv6 block, each within its own allowance)
+    while the database refuses writes: what memory holds stays under the cap, whatever
+    their number; the sessions heard from longest ago go first, the resident writing now
+    keeps the whole conversation, and one whose session went starts afresh."""
+    cap = 40_000
+    channel.history.memory_bytes = cap
+    question = "Cho tôi hỏi thủ tục cấp lại thẻ bảo hiểm y tế bị mất ạ. " * 20  # ~1,500 bytes
+    sessions = [f"{n:03d}" + "m" * 40 for n in range(20)]
+    await store.db.execute("PRAGMA query_only = ON")  # held in memory from here
+    try:
+        for session in sessions:
+            response = await send(client, session, text=question)
+            assert response.status_code == 200, response.text
+        assert await history(client, sessions[0]) == []  # heard from first: gone
+        mine, answer = await history(client, sessions[-1])
+        assert (mine["text"], answer["from"]) == (question, "bot")
+        assert 0 < channel.history.held_bytes <= cap
+        # The resident whose conversation went writes again: answered, as a new one.
+        response = await send(client, sessions[0], text="mat the bhyt")
+        assert response.status_code == 200
+        kept = await history(client, sessions[0])
+        assert [e["from"] for e in kept] == ["resident", "bot"]
+        assert kept[-1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+        assert "reset" not in kept[-1]
+        assert channel.history.held_bytes <= cap
+    finally:
+        await store.db.execute("PRAGMA query_only = OFF")
+
+
 # --- what one client may add to the database ----------------------------------------------
 
 
@@ -1022,6 +1083,25 @@ async def test_a_session_keeps_its_newest_messages_and_drops_the_oldest(
     assert kept[0]["text"] == "tin số 7"  # the 7 oldest are gone
     assert kept[-2]["text"] == "mat the bhyt"
     assert kept[-1]["title"] == "Mất thẻ bảo hiểm y tế thì làm sao?"
+
+
+async def test_all_conversations_together_keep_their_newest_messages(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store
+) -> None:
+    """Many sessions from many networks, each within its own allowance (a wide IPv6
+    block): the database keeps the newest messages of all, the oldest conversations go
+    first, and the resident writing now keeps the whole conversation."""
+    channel.history.stored_messages, channel.history.trim_every = 9, 1
+    sessions = [f"{n:03d}" + "d" * 40 for n in range(6)]
+    for session in sessions:
+        response = await send(client, session, text="mat the bhyt")
+        assert response.status_code == 200, response.text
+    async with store.db.execute("SELECT count(*) FROM web_messages") as rows:
+        assert await rows.fetchone() == (9,)
+    assert await history(client, sessions[0]) == []
+    assert [e["from"] for e in await history(client, sessions[1])] == ["bot"]
+    for session in sessions[2:]:
+        assert [e["from"] for e in await history(client, session)] == ["resident", "bot"]
 
 
 def from_address(address: str) -> dict[str, str]:

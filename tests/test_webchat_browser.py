@@ -30,7 +30,7 @@ from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
 from wardbot.config import Settings
-from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Reply
+from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Link, Reply
 from wardbot.engine import Engine
 from wardbot.store import Store
 from wardbot.web import web_app
@@ -288,6 +288,88 @@ async def test_everything_with_the_keyboard_only(
     await expect(replies.last.locator(".msg-title")).to_have_text("Đăng ký tạm trú cần giấy tờ gì?")
 
 
+@pytest.mark.parametrize("how", ["keyboard", "click", "tap"])
+async def test_after_sending_with_the_button_the_box_has_the_focus_again(
+    bot: Bot, new_page: NewPage, how: str
+) -> None:
+    """The send button, disabled once the box is empty, must not leave the focus on the
+    page's body: a keyboard or screen-reader user would start again from the top, and a
+    phone's keyboard would close after each message."""
+    phone = how == "tap"
+    page = await new_page(*(PHONE if phone else DESKTOP), has_touch=phone, is_mobile=phone)
+    await page.goto(f"{bot.url}/chat")
+    box, button = page.locator("#chat-input"), page.locator("#chat-send")
+    _, replies = messages(page)
+    for count, question in enumerate(["mat the bhyt", "dang ky tam tru"], start=1):
+        await box.fill(question)
+        if how == "keyboard":
+            await box.focus()
+            await page.keyboard.press("Tab")
+            await expect(button).to_be_focused()
+            await page.keyboard.press("Enter")
+        elif how == "click":
+            await button.click()
+        else:
+            await button.tap()
+        await expect(replies).to_have_count(count)
+        await expect(box).to_be_focused()
+        await expect(box).to_have_value("")
+
+
+async def press_enter_while_composing(page: Page, typed: str, word: str, key_code: int) -> None:
+    """Type `typed`, then `word` held open by the input method (as a phone's keyboard holds
+    the word being typed until a space, or a computer's Vietnamese keyboard a word it is
+    still putting accents on), then press Enter as a key of `key_code`: 13 when the
+    keyboard passes Enter on (a phone's "send" key), 229 when the input method keeps it."""
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Input.insertText", {"text": typed})
+    await cdp.send(
+        "Input.imeSetComposition",
+        {"text": word, "selectionStart": len(word), "selectionEnd": len(word)},
+    )
+    key = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": key_code}
+    await cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", **key})
+    if key_code == 13:
+        await cdp.send("Input.dispatchKeyEvent", {"type": "char", "text": "\r", **key})
+    await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **key})
+
+
+async def test_a_phones_send_key_sends_the_question_with_its_last_word_still_open(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Android keyboards keep the word being typed open until a space, and their Enter
+    ("send") key comes while it is: the question goes whole, not a new line in the box."""
+    page = await new_page(*PHONE, has_touch=True, is_mobile=True)
+    await page.goto(f"{bot.url}/chat")
+    box = page.locator("#chat-input")
+    await box.focus()
+    await press_enter_while_composing(page, "mat the ", "bhyt", 13)
+    yours, replies = messages(page)
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt"])
+    await expect(box).to_have_value("")
+    await expect(replies).to_have_count(1)
+    await expect(replies.last.locator(".msg-title")).to_have_text(LOST_CARD)
+    await page.keyboard.insert_text("cảm ơn")  # the next one starts in an empty box
+    await expect(box).to_have_value("cảm ơn")
+
+
+async def test_an_enter_the_input_method_keeps_sends_no_half_typed_word(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """A computer's input method uses Enter to put its word in: nothing is sent then,
+    the next Enter sends."""
+    page = await new_page(*DESKTOP)
+    await page.goto(f"{bot.url}/chat")
+    box = page.locator("#chat-input")
+    await box.focus()
+    await press_enter_while_composing(page, "mat the ", "bhyt", 229)
+    yours, replies = messages(page)
+    await expect(box).to_have_value("mat the bhyt")
+    await page.keyboard.press("Enter")
+    await expect(yours.locator(".msg-text")).to_have_text(["mat the bhyt"])
+    await expect(replies).to_have_count(1)
+
+
 async def test_hostile_input_is_shown_as_text_and_a_long_paste_is_refused(
     bot: Bot, new_page: NewPage
 ) -> None:
@@ -373,6 +455,50 @@ async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escap
     await panel.get_by_role("button", name=msg.WEB_WIDGET_CLOSE).click()
     await expect(panel).to_be_hidden()
     await expect(launcher).to_be_focused()
+    # The portal's own links may open and close it too (README).
+    await page.evaluate("window.WardChat.open()")
+    await expect(panel).to_be_visible()
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await page.evaluate("window.WardChat.close()")
+    await expect(panel).to_be_hidden()
+
+
+@pytest.mark.parametrize("how", ["reopened", "left-open"])
+async def test_a_chat_opened_while_the_bot_restarts_shows_once_the_bot_is_back(
+    bot: Bot, new_page: NewPage, how: str
+) -> None:
+    """The portal's page came while the bot was up; the resident opens the chat while it
+    restarts (the frame gets the browser's error page): the chat shows once the bot is
+    back, in the panel left open or opened again, without reloading the portal's page."""
+    page = await new_page(*DESKTOP)
+    await page.goto(bot.portal)
+    pages_back = await page.evaluate("history.length")
+    if how == "left-open":
+        await page.clock.install()  # no timer fires unless the test moves the clock
+    refused: list[str] = []
+
+    async def restarting(route: Routed) -> None:
+        refused.append(route.request.url)
+        await route.abort("connectionrefused")
+
+    await page.route("**/chat?embed=1", restarting)
+    launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+    panel = page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")
+    async with page.expect_event("requestfailed"):
+        await launcher.click()
+    await expect(panel).to_be_visible()
+    await page.unroute("**/chat?embed=1")  # the bot is back
+    if how == "reopened":
+        await panel.get_by_role("button", name=msg.WEB_WIDGET_CLOSE).click()
+        await expect(panel).to_be_hidden()
+        await launcher.click()
+    else:
+        await move_clock_until(page, lambda: False, 1_000, 6)
+    chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+    await expect(chat.locator("#chat-input")).to_be_visible()
+    assert len(refused) == 1
+    # No error page left behind in the tab's history: Back leaves the portal's page.
+    assert await page.evaluate("history.length") == pages_back
 
 
 async def test_the_widget_shows_nothing_on_a_site_that_is_not_allowed(
@@ -437,6 +563,41 @@ async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
     await page.reload()
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
     await expect(replies).to_have_count(2)
+
+
+async def test_web_addresses_in_an_answer_are_links_and_nothing_else_is(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Ward staff write addresses with or without "https://", as Telegram and Zalo link
+    both; an e-mail address, a word's end and a script's address are no links."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    text = (
+        "Dạ, bà con vào Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc "
+        "https://dichvucong.bocongan.gov.vn/tra-cuu. Góp ý gửi hotro@phuong2.gov.vn; "
+        "xem TP.HCM, Phường.vn, [bấm](javascript:alert(1)) hay javascript:alert(2)."
+    )
+    hostile = Link("Mở", "javascript:window.pwned=1")
+    reply = Reply(text, links=(hostile, Link("Cổng thông tin", "https://phuong2.gov.vn/tin")))
+    await bot.channel.deliver(await session_of(page), [reply])
+    await expect(replies).to_have_count(2)
+    anchors = replies.last.locator("a")
+    await expect(anchors).to_have_count(3)
+    hrefs = [await a.get_attribute("href") for a in await anchors.all()]
+    assert hrefs == [
+        "https://dichvucong.gov.vn/",
+        "https://dichvucong.bocongan.gov.vn/tra-cuu",
+        "https://phuong2.gov.vn/tin",
+    ]
+    await expect(anchors.first).to_contain_text("dichvucong.gov.vn")
+    for anchor in await anchors.all():  # a new tab, which cannot reach back to the chat
+        assert await anchor.get_attribute("target") == "_blank"
+        assert await anchor.get_attribute("rel") == "noopener noreferrer"
+    await expect(replies.last).to_contain_text("hotro@phuong2.gov.vn; xem TP.HCM, Phường.vn,")
+    await expect(replies.last).to_contain_text("[bấm](javascript:alert(1)) hay javascript:")
 
 
 async def test_without_event_streams_the_page_falls_back_to_long_polling(

@@ -427,6 +427,14 @@ class Environment(BaseSettings):
     def _origins(cls, entries: tuple[str, ...]) -> tuple[str, ...]:
         origins = tuple(entry.rstrip("/") for entry in entries)
         for origin in origins:
+            if "[" in origin:
+                # Chromium drops such a source from CSP frame-ancestors (its grammar takes
+                # host names and IPv4 addresses only): the frame would be refused there.
+                raise ConfigError(
+                    f"WEB_ALLOWED_ORIGINS entry {origin!r}: browsers cannot allow a site at "
+                    "an IPv6 address to show the chat in a frame; name the site by its host "
+                    "name (from DNS or the hosts file), e.g. 'http://localhost:8080'"
+                )
             if not _ORIGIN.fullmatch(origin):
                 raise ConfigError(
                     f"WEB_ALLOWED_ORIGINS entry {origin!r} must be an origin such as "

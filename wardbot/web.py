@@ -14,6 +14,7 @@ import errno
 import hmac
 import json
 import logging
+import re
 import socket
 import time
 from collections import OrderedDict
@@ -179,11 +180,32 @@ async def read_limited(request: Request, limit: int) -> bytes | None:
 
 
 def json_or_none(body: bytes) -> object:
-    """The JSON in a webhook body; None when it is not JSON or nests too deep to read."""
+    """The JSON in a webhook body; None when it is not JSON or nests too deep to read.
+
+    Half of a UTF-16 pair escaped alone ("\\ud83d", an emoji cut in two) is valid JSON but
+    no character: it becomes U+FFFD, as a bad byte does, since no text holding it can be
+    written as UTF-8 (to the database, to a log, to a platform)."""
     try:
-        return json.loads(body)
+        data = json.loads(body)
+        return _whole_characters(data) if LONE_SURROGATE_ESCAPE.search(body) else data
     except (ValueError, RecursionError):
         return None
+
+
+LONE_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # a candidate, at least
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(value: object) -> object:
+    """`value` with every surrogate left in its strings (json.loads joins the pairs)
+    replaced by U+FFFD."""
+    if isinstance(value, str):
+        return SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_whole_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {_whole_characters(k): _whole_characters(v) for k, v in value.items()}
+    return value
 
 
 def not_an_update(channel: str) -> Response:

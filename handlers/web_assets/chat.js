@@ -52,7 +52,15 @@
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
   const API = "/chat/api/";
-  const URL_RE = /\bhttps?:\/\/[^\s<>"'“”‘’]+/g;
+  // A web address: with its scheme, or a bare host name under a usual top-level domain,
+  // as ward staff write one ("Cổng Dịch vụ công (dichvucong.gov.vn)") and as Telegram and
+  // Zalo make it a link; with its path, if any.
+  const URL_RE =
+    /\bhttps?:\/\/[^\s<>"'“”‘’]+|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:vn|com|net|org|gov|edu|info|me)\b(?:\/[^\s<>"'“”‘’]*)?/gi;
+  const SCHEME_RE = /^https?:\/\//i;
+  // Not a bare host name when just after this: the end of a word ("Phường.vn": JavaScript's
+  // \b knows no accented letter), an e-mail address's @, a longer name or a path.
+  const NOT_BEFORE_HOST = /[\p{L}\p{N}@._\/-]/u;
 
   const ui = JSON.parse(document.getElementById("ui").textContent);
   // The longest message the server takes (Conversation.longest_message: more for one to
@@ -167,10 +175,12 @@
     let last = 0;
     for (const match of value.matchAll(URL_RE)) {
       let url = match[0];
+      const bare = !SCHEME_RE.test(url);
+      if (bare && match.index > 0 && NOT_BEFORE_HOST.test(value[match.index - 1])) continue;
       const trailing = /[.,;:!?)\]}]+$/.exec(url);
       if (trailing) url = url.slice(0, -trailing[0].length);
       appendText(block, value.slice(last, match.index));
-      block.append(link(url, url));
+      block.append(link(bare ? "https://" + url : url, url));
       last = match.index + url.length;
     }
     appendText(block, value.slice(last));
@@ -753,14 +763,29 @@
 
   // --- the form ------------------------------------------------------------------------
 
+  let newLine = false; // the Enter being pressed asks for a new line (Shift+Enter)
+
+  // Enter sends; not while an input method is composing (the Enter that ends a word on a
+  // computer's Vietnamese or Chinese keyboard only puts the word in), nor Shift+Enter.
   input.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    if (event.key !== "Enter") return;
+    newLine = event.shiftKey;
+    if (event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();
     submitText();
   });
 
-  // Pasting or typing past the limit: the browser cuts the text; say why.
   input.addEventListener("beforeinput", (event) => {
+    // A phone's keyboard keeps the word being typed open (composing) until a space, and
+    // its Enter ("send") key comes while composing: the keyboard puts the word in and asks
+    // for a line break. That is Enter pressed: it sends, as on a computer.
+    if (event.inputType === "insertLineBreak" || event.inputType === "insertParagraph") {
+      if (newLine || event.isComposing) return;
+      event.preventDefault();
+      submitText();
+      return;
+    }
+    // Pasting or typing past the limit: the browser cuts the text; say why.
     const adding = event.data ?? event.dataTransfer?.getData("text/plain") ?? "";
     if (!adding) return;
     const selected = input.selectionEnd - input.selectionStart;
@@ -775,11 +800,20 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitText();
+    // Sent with the button: back in the box for the next question. The button, disabled
+    // once the box is empty, would drop the focus to the page's body: a keyboard or
+    // screen-reader user lost at the top, a phone's keyboard closed after each message.
+    input.focus();
   });
+  // Tapped or clicked, the button does not take the focus from the box meanwhile (a
+  // phone's keyboard would close and open again).
+  sendButton.addEventListener("mousedown", (event) => event.preventDefault());
 
   if (embed) {
-    // Inside the widget's frame: Escape closes the panel (the host page cannot see keys
-    // pressed in here), and the frame's focus goes to the question box.
+    // Inside the widget's frame: the widget learns that the chat is here (not an error
+    // page: it loads the frame again then), Escape closes the panel (the host page cannot
+    // see keys pressed in here), and the frame's focus goes to the question box.
+    window.parent.postMessage({ wardChat: "ready" }, "*");
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") window.parent.postMessage({ wardChat: "close" }, "*");
     });

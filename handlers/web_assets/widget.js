@@ -154,19 +154,46 @@
   panel.append(bar);
   root.append(launcher, panel);
 
+  // ms: a frame loaded without the chat saying it started holds an error page (the bot
+  // was restarting, a proxy's "Bad Gateway"): it is loaded again this long after, while
+  // the panel is open, and at once when the panel is opened again.
+  const RETRY_MS = 5000;
   let frame = null;
+  let ready = false; // the chat page in the frame has started (its "ready" message)
+  let failed = false; // the frame loaded something else (an error page)
+  let retry = null;
+
+  /** The chat in a new frame, in place of the one before: a frame's own address set
+      again would add a step to the tab's history (Back would show the error page). */
+  function load() {
+    clearTimeout(retry);
+    retry = null;
+    failed = false;
+    const made = document.createElement("iframe");
+    made.title = String(config.title || "");
+    made.referrerPolicy = "no-referrer";
+    made.addEventListener("load", () => {
+      if (made !== frame) return;
+      if (!panel.hidden) made.focus();
+      // The chat's "ready" comes before its frame's load event: none, an error page.
+      failed = !ready;
+      if (failed && !retry) retry = setTimeout(reload, RETRY_MS);
+    });
+    made.src = `${botOrigin}/chat?embed=1`;
+    const before = frame;
+    frame = made;
+    if (before) before.replaceWith(made);
+    else panel.append(made);
+  }
+
+  function reload() {
+    retry = null;
+    if (!ready && !panel.hidden) load(); // closed meanwhile: at the next opening
+  }
 
   function open() {
-    if (!frame) {
-      frame = document.createElement("iframe");
-      frame.src = `${botOrigin}/chat?embed=1`;
-      frame.title = String(config.title || "");
-      frame.referrerPolicy = "no-referrer";
-      frame.addEventListener("load", () => {
-        if (!panel.hidden) frame.focus();
-      });
-      panel.append(frame);
-    }
+    // One still loading (a slow connection) is left to finish.
+    if (!frame || (failed && !ready)) load();
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     frame.focus();
@@ -189,13 +216,13 @@
     }
   });
   window.addEventListener("message", (event) => {
-    if (
-      frame &&
-      event.origin === botOrigin &&
-      event.source === frame.contentWindow &&
-      event.data &&
-      event.data.wardChat === "close"
-    ) {
+    if (!frame || event.origin !== botOrigin || event.source !== frame.contentWindow) return;
+    const said = event.data && event.data.wardChat;
+    if (said === "ready") {
+      ready = true;
+      clearTimeout(retry);
+      retry = null;
+    } else if (said === "close") {
       shut();
     }
   });
