@@ -131,11 +131,14 @@ def _gone_already() -> Iterator[None]:
 
 def staff_message(message: Message) -> StaffMessage | None:
     """The desk's view of a text message in the staff group (None: not a person's text).
-    An administrator of the group with "Remain anonymous" on writes as the group itself
-    (`sender_chat`, with a stand-in bot as `from_user`): staff, though no one in
-    particular; a channel's post forwarded into the group is no one's."""
+    An administrator of the group with "Remain anonymous" on writes as the group itself,
+    and a member may write as a channel they run ("send as"): `sender_chat`, with a
+    stand-in bot as `from_user`: staff, though no one in particular. A linked channel's
+    post that Telegram forwards into the group by itself is no one's."""
     user = message.from_user
-    anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat.id
+    on_behalf = message.sender_chat
+    anonymous = on_behalf is not None and not message.is_automatic_forward
+    as_channel = on_behalf is not None and anonymous and on_behalf.id != message.chat.id
     # A photo, a file or a sticker (its caption as the text): never relayed, but not
     # ignored either (staff are told).
     attachment = message.text is None and message.effective_attachment is not None
@@ -165,6 +168,7 @@ def staff_message(message: Message) -> StaffMessage | None:
         reply_to_bot=to_bot,
         reply_to_text=(replied.text or "") if to_bot and replied is not None else "",
         anonymous=anonymous,
+        as_channel=as_channel,
         attachment=attachment,
         album=message.media_group_id if attachment else None,
     )

@@ -228,6 +228,44 @@ async def test_an_anonymous_admin_answering_as_the_group_reaches_the_resident(
         assert visible_text(closed.text) == msg.ticket_closed(1)
 
 
+async def test_an_officer_answering_as_a_channel_reaches_the_resident(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A member of the staff group who runs a channel may pick it in Telegram's "send as"
+    menu: the message comes from that channel (another stand-in bot as the sender). Their
+    answer is relayed as an anonymous administrator's is, signed by the ward; editing
+    faq.yaml is refused saying why and what to do. A linked channel's own post, which
+    Telegram copies into the group by itself, is no one's answer: nothing is said."""
+    settings = replace(ward_settings, staff_signature="name")
+    async with FakeBotApi() as api, staffed(api, ward_engine, settings) as staff:
+        thread, ticket_post = await ticket_posted(api, staff.desk)
+
+        api.send_text(
+            STAFF_GROUP, "Dạ có ạ, từ 1/6.", group=True, reply_to=ticket_post, as_channel=-1005550
+        )
+        [*_, answer] = await wait_for(lambda: staff.desk.tickets.messages(1), 2)
+        assert (answer.author, answer.text, answer.signer) == ("staff", "Dạ có ạ, từ 1/6.", None)
+
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "/newfaq", group=True, thread_id=thread, as_channel=-1005550)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_anonymous(channel=True)
+        assert "tên kênh" in visible_text(told.text)
+
+        mark = len(api.calls)
+        api.send_text(
+            STAFF_GROUP,
+            "Thông báo lịch tiếp dân tháng 12",
+            group=True,
+            privacy=False,
+            as_channel=-1005550,
+            automatic_forward=True,
+        )
+        api.send_text(STAFF_GROUP, "/close", group=True, thread_id=thread, as_channel=-1005550)
+        (closed,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(closed.text) == msg.ticket_closed(1)  # the forward: no word
+
+
 async def wait_for(read, count: int, within: float = 10.0):  # type: ignore[no-untyped-def]
     """What `read()` returns once it holds `count` items (the bot handles updates apart)."""
     for _ in range(int(within / 0.05)):

@@ -149,8 +149,9 @@ class StaffMessage:
     `reply_to` is the message it explicitly replies to (not a forum topic's opening
     message, which Telegram also presents as "replied to"), `reply_to_bot` whether
     that message is the bot's, and `reply_to_text` its text when it is (a post about a
-    ticket names the ticket, even once the ticket is gone). `anonymous`: an administrator
-    wrote as the group itself: no sender id or name (`sender_id` and `sender_name` empty).
+    ticket names the ticket, even once the ticket is gone). `anonymous`: written as the
+    group itself (an administrator's "Remain anonymous") or, `as_channel`, as a channel the
+    member runs: no sender id or name (`sender_id` and `sender_name` empty).
     `attachment`: a photo, file or sticker, `text` its caption: residents get text only;
     `album`: the media group it came in, a message per photo or file.
     """
@@ -164,6 +165,7 @@ class StaffMessage:
     reply_to_bot: bool = False
     reply_to_text: str = ""
     anonymous: bool = False
+    as_channel: bool = False
     attachment: bool = False
     album: str | None = None
 
@@ -603,7 +605,7 @@ class Desk:
         if command == "close":
             return [await self._close(ticket)]
         if message.anonymous:
-            return [msg.staff_anonymous()]
+            return [msg.staff_anonymous(channel=message.as_channel)]
         if not self.settings.is_admin("telegram", message.sender_id):
             return [msg.staff_admin_only()]
         if command == "variant":

@@ -1165,13 +1165,19 @@ def staff_admin_only() -> str:
     return "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml."
 
 
-def staff_anonymous() -> str:
-    """/variant or /newfaq sent "as the group" (anonymous admin): who sent it is unknown."""
+def staff_anonymous(*, channel: bool = False) -> str:
+    """/variant or /newfaq sent "as the group" (anonymous admin) or as a channel: who sent
+    it is unknown."""
+    if channel:
+        how = "dưới tên kênh"
+        undo = "chọn gửi bằng tài khoản của mình (bấm ảnh đại diện cạnh ô nhập tin)"
+    else:
+        how = "ẩn danh dưới tên nhóm"
+        undo = "tắt “Ẩn danh” (Remain anonymous) trong quyền quản trị của mình"
     return (
-        "Anh/chị đang gửi ẩn danh dưới tên nhóm nên bot không biết ai gửi, mà chỉ cán bộ có "
-        "tên trong ADMIN_IDS mới sửa được faq.yaml. Xin bấm nút dưới tin về phiếu, gõ lệnh "
-        "trong chat riêng với bot (ví dụ /newfaq 12), hoặc tắt “Ẩn danh” (Remain anonymous) "
-        "trong quyền quản trị của mình."
+        f"Anh/chị đang gửi {how} nên bot không biết ai gửi, mà chỉ cán bộ có tên trong "
+        "ADMIN_IDS mới sửa được faq.yaml. Xin bấm nút dưới tin về phiếu, gõ lệnh trong chat "
+        f"riêng với bot (ví dụ /newfaq 12), hoặc {undo}."
     )
 
 

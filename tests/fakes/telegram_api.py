@@ -79,6 +79,14 @@ ANONYMOUS_ADMIN = {
     "first_name": "Group",
     "username": "GroupAnonymousBot",
 }
+# ...and of what a member sends "as a channel" they own, or a linked channel's post
+# Telegram forwards into its discussion group by itself.
+CHANNEL_SENDER = {
+    "id": 136817688,
+    "is_bot": True,
+    "first_name": "Channel",
+    "username": "Channel_Bot",
+}
 TOKEN = "7000000001:AAFakeTokenForTests_x9"
 JSON_PARAMS = {
     "reply_markup",
@@ -390,6 +398,8 @@ class FakeBotApi(FakeApiServer):
         thread_id: int | None = None,
         privacy: bool | None = None,
         as_group: bool = False,
+        as_channel: int | None = None,
+        automatic_forward: bool = False,
     ) -> dict[str, Any]:
         """Queue a text message; commands and @mentions get their entities, as Telegram does.
 
@@ -402,7 +412,11 @@ class FakeBotApi(FakeApiServer):
         `privacy`: filter by privacy mode (default: the group's `staff_group` setting); an
         update the bot would not get is returned with an "undelivered" key, not queued.
         `as_group`: sent by an anonymous administrator "as the group": Telegram names the
-        group as `sender_chat` and a stand-in bot, GroupAnonymousBot, as `from`."""
+        group as `sender_chat` and a stand-in bot, GroupAnonymousBot, as `from`.
+        `as_channel`: sent by a member "as" the channel with that id (a channel they run,
+        chosen in the group's "send as" menu): Telegram names the channel as `sender_chat`
+        and a stand-in bot, Channel_Bot, as `from`. With `automatic_forward`, the channel's
+        own post that Telegram copies into its linked discussion group (no person's)."""
         if reply_to_bot and reply_to is not None:
             raise ValueError("give reply_to or reply_to_bot, not both")
         replied = self._replied(chat_id, reply_to) if reply_to is not None else None
@@ -435,6 +449,11 @@ class FakeBotApi(FakeApiServer):
         if as_group:
             message["from"] = dict(ANONYMOUS_ADMIN)
             message["sender_chat"] = self.chat(chat_id, group=True)
+        if as_channel is not None:
+            message["from"] = dict(CHANNEL_SENDER)
+            message["sender_chat"] = {"id": as_channel, "type": "channel", "title": "Tin phường"}
+            if automatic_forward:
+                message["is_automatic_forward"] = True
         return self._deliver({"message": message}, privacy)
 
     def _replied(self, chat_id: int, reply_to: Call | dict[str, Any] | int) -> dict[str, Any]:
