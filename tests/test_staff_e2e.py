@@ -22,6 +22,8 @@ from fakes.zalo_api import FakeZaloApi
 from read_only import read_only
 from test_faults import ADMIN, Bot, base_env, bot_process, free_port
 
+from wardbot import messages as msg
+
 STAFF_GROUP = -1001234567
 OFFICER = ADMIN  # in ADMIN_IDS: may also edit faq.yaml
 CLERK = 9200  # in the staff group, not an admin
@@ -247,3 +249,38 @@ async def test_a_ward_folder_mounted_read_only_offers_no_faq_edits_and_admins_he
                 [post] = telegram.sent_in_thread(STAFF_GROUP, thread)
                 assert [label for label, _ in post.buttons] == ["✔️ Đóng phiếu"]
                 assert len(notes()) == 1
+
+
+async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(
+    tmp_path: Path,
+) -> None:
+    """A Zalo resident's ticket, then the bot restarted without Zalo configured: an officer's
+    answer cannot go out. They are told at once, under their answer, that the resident has
+    not got it and that it is kept for when the bot runs Zalo again; once it does, it goes."""
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        async with bot_run(tmp_path, telegram, zalo):
+            await zalo.say(ZALO_RESIDENT, f"/hoicanbo {RENEWAL}")
+            await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
+            [thread] = list(telegram.topics[STAFF_GROUP])
+            await eventually(lambda: posts(telegram, thread))
+
+        async with bot_run(tmp_path, telegram, zalo, {"ZALO_BOT_TOKEN": ""}) as bot:
+            [ticket_post] = telegram.sent_in_thread(STAFF_GROUP, thread)
+            mark, zalo_mark = len(telegram.calls), len(zalo.calls)
+            telegram.send_text(
+                STAFF_GROUP,
+                "Dạ, anh/chị nộp tại đại lý thu BHYT ở nhà văn hóa khu phố 2.",
+                group=True,
+                user_id=CLERK,
+                reply_to=ticket_post,
+            )
+            (told,) = await telegram.replies(STAFF_GROUP, since=mark, within=10)
+            assert visible_text(told.text) == msg.relay_channel_off(1, "zalo")
+            await bot.wait_log(r"ticket 1: .*does not run zalo")  # for whoever runs the bot
+            assert zalo.sent(ZALO_RESIDENT, since=zalo_mark) == []
+
+        async with bot_run(tmp_path, telegram, zalo):
+            (answer,) = await zalo.replies(ZALO_RESIDENT, since=zalo_mark, within=20)
+            assert "đại lý thu BHYT ở nhà văn hóa khu phố 2" in answer.text
+            await eventually(lambda: telegram.reactions)  # 👍: delivered

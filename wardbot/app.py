@@ -403,7 +403,7 @@ def _staff_desk(
     from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
 
     telegram = next(c for c in running if isinstance(c, TelegramChannel))
-    desk = Desk(TicketBook(store), settings, engine)
+    desk = Desk(TicketBook(store), settings, engine, serving=frozenset(c.name for c in running))
     StaffHandlers(desk, settings.staff_chat_id).install(telegram.application)
     desk.room = TelegramStaffRoom(telegram.application, settings.staff_chat_id)
     return desk

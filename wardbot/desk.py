@@ -182,8 +182,12 @@ class Desk:
         clock: Callable[[], float] = time.time,
         wake_outbox: Callable[[], None] = lambda: None,
         editor: FaqEditor | None = None,
+        serving: frozenset[str] | None = None,
     ) -> None:
         self.tickets = tickets
+        # The channels this bot runs (None: every one). A ticket from another (Zalo's,
+        # when the bot now runs without ZALO_*) keeps its answers until it runs it again.
+        self.serving = serving
         self.settings = settings
         self.engine = engine
         self.clock = clock
@@ -744,7 +748,16 @@ class Desk:
         named = self.settings.staff_signature == "name" and not message.anonymous
         signer = message.sender_name if named else None
         await self.tickets.add_staff_reply(ticket, text, signer, message.message_id, self.clock())
-        log.info("ticket %d: a staff answer queued for %s", ticket.id, ticket.chat.channel)
+        channel = ticket.chat.channel
+        if self.serving is not None and channel not in self.serving:
+            log.warning(
+                "ticket %d: a staff answer waits: the bot does not run %s now (it goes out "
+                "once it does)",
+                ticket.id,
+                channel,
+            )
+            return [msg.relay_channel_off(ticket.id, channel)]
+        log.info("ticket %d: a staff answer queued for %s", ticket.id, channel)
         self.wake_outbox()
         return []
 

@@ -1084,6 +1084,17 @@ def relay_delayed(reason: str) -> str:
     )
 
 
+def relay_channel_off(ticket_id: int, channel: str) -> str:
+    """To staff, under their answer: the resident's channel is not run by the bot now."""
+    name = channel_name(channel)
+    return (
+        f"⚠️ Phiếu số {ticket_id} đến từ {name}, nhưng bot hiện không chạy kênh {name}, nên "
+        "người dân chưa nhận được câu trả lời này. Câu trả lời được giữ lại và sẽ tự gửi đi "
+        f"khi bot chạy lại kênh {name} (nhờ người cài đặt bot kiểm tra cấu hình); bot sẽ thả "
+        "👍 vào tin trả lời khi người dân nhận được."
+    )
+
+
 def relay_unreachable() -> str:
     return "người dân đã chặn bot, đã xóa cuộc trò chuyện hoặc không còn nhận được tin nhắn"
 
