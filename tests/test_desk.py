@@ -13,7 +13,7 @@ import itertools
 import logging
 import shutil
 import unicodedata
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -361,6 +361,59 @@ async def test_a_failing_staff_group_loses_no_ticket(
     room.fail = None
     assert await desk.post_pending() == 1
     assert len(room.posts) == 1
+
+
+async def test_a_staff_group_the_bot_cannot_post_in_holds_tickets_and_residents_are_told(
+    conversation: Conversation, desk: Desk, room: FakeRoom, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram refuses the poster (the bot removed from the group while it was stopped,
+    say, so no word of it came): said once in the log and to admins, /healthz reports the
+    desk down, residents asking meanwhile are told their question waits, with the hotline;
+    once a post goes through, every ticket is there."""
+    told: list[str] = []
+
+    async def tell_lost() -> None:
+        told.append("lost")
+
+    async def tell_back() -> None:
+        told.append("back")
+
+    desk.tell_lost, desk.tell_back = tell_lost, tell_back
+    room.fail = GroupUnreachable("the bot is not in the group (Forbidden: bot was kicked)")
+    stop = asyncio.Event()
+    poster = asyncio.create_task(desk.run(stop))
+    try:
+        await open_ticket(conversation)
+        await until(lambda: desk.unreachable is not None)
+        assert not desk.healthy()
+        await conversation.handle_text(OTHER, UNKNOWN)
+        [held] = await conversation.handle_action(OTHER, "staff:ask")
+        assert "phiếu số 2" in held.text and "chưa chuyển được" in held.text
+        assert "gọi đường dây nóng 0276 3822 123" in held.text
+        [more] = await conversation.handle_text(OTHER, "nhà tôi ở tổ 5")
+        assert more.text == msg.ticket_follow_up(2, held_up=True)
+        assert room.posts == [] and told == ["lost"]
+
+        room.fail = None
+        desk.wake()
+        await until(lambda: len(room.topics) == 2)
+        await until(desk.healthy)
+        assert told == ["lost", "back"]
+        assert [r.msg for r in caplog.records].count(
+            "staff group %s: %s; questions for staff wait, and are posted once it can"
+        ) == 1
+    finally:
+        stop.set()
+        await poster
+
+
+async def until(condition: Callable[[], object]) -> None:
+    """Let the desk's tasks run until `condition()` holds (a few seconds at most)."""
+    for _ in range(400):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("never happened")
 
 
 async def test_a_topic_staff_deleted_is_made_again(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -284,3 +285,55 @@ async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(
             (answer,) = await zalo.replies(ZALO_RESIDENT, since=zalo_mark, within=20)
             assert "đại lý thu BHYT ở nhà văn hóa khu phố 2" in answer.text
             await eventually(lambda: telegram.reactions)  # 👍: delivered
+
+
+async def test_the_bot_removed_from_the_staff_group_says_so_and_loses_no_question(
+    tmp_path: Path,
+) -> None:
+    """Someone removes the bot from the staff group: the log says so in one line naming the
+    fix, /healthz reports the desk down, a resident asking for staff meanwhile is told
+    honestly that their question waits (with the hotline), and once the bot is back as an
+    administrator the question reaches staff."""
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        async with bot_run(tmp_path, telegram, zalo) as bot:
+            telegram.remove_bot(STAFF_GROUP, by=CLERK)
+            await bot.wait_log(r"staff group -1001234567: .*removed")
+            await eventually(lambda: telegram.sent(ADMIN))  # admins hear of it too
+            await bot.wait_health(lambda checks: checks["staff-desk"] is False)
+
+            (received,) = await telegram.say(TELEGRAM_RESIDENT, f"/hoicanbo {RENEWAL}")
+            told = visible_text(received.text)
+            assert "phiếu số 1" in told and "chưa chuyển được" in told
+            assert "0276 3822 123" in told
+            await asyncio.sleep(1.0)  # the poster's try, refused
+            assert telegram.topics.get(STAFF_GROUP, {}) == {}
+
+            telegram.restore_bot(STAFF_GROUP, by=CLERK)
+            await eventually(lambda: telegram.topics.get(STAFF_GROUP), within=30)
+            [thread] = list(telegram.topics[STAFF_GROUP])
+            await eventually(lambda: posts(telegram, thread))
+            assert RENEWAL in posts(telegram, thread)[0]
+            await bot.wait_health(lambda checks: checks["staff-desk"] is True)
+            assert len(re.findall("removed", bot.stderr)) == 1, bot.stderr
+            told_admin = [c for c in telegram.sent(ADMIN) if "nhóm cán bộ" in visible_text(c.text)]
+            assert len(told_admin) == 1
+
+
+async def test_the_bot_demoted_in_a_forum_staff_group_says_so_and_loses_no_question(
+    tmp_path: Path,
+) -> None:
+    """Made a plain member of a group with topics, the bot cannot open a topic per ticket:
+    said once in the log, /healthz reports it, residents are told, nothing is lost."""
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        async with bot_run(tmp_path, telegram, zalo) as bot:
+            telegram.demote_bot(STAFF_GROUP, by=CLERK)
+            await bot.wait_log(r"staff group -1001234567: .*Manage topics")
+            await bot.wait_health(lambda checks: checks["staff-desk"] is False)
+            (received,) = await telegram.say(TELEGRAM_RESIDENT, f"/hoicanbo {RENEWAL}")
+            assert "chưa chuyển được" in visible_text(received.text)
+
+            telegram.restore_bot(STAFF_GROUP, by=CLERK)
+            await eventually(lambda: telegram.topics.get(STAFF_GROUP), within=30)
+            await bot.wait_health(lambda checks: checks["staff-desk"] is True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import signal
@@ -241,7 +242,9 @@ async def _serve(
     if desk is not None:
         desk.wake_outbox = senders.wake
         desk.editor = editor
-        staffing = Supervised(desk.name, desk.run, restarts, check=desk.is_running)
+        desk.tell_lost = functools.partial(alerts.task_failing, desk.name)
+        desk.tell_back = functools.partial(alerts.task_recovered, desk.name)
+        staffing = Supervised(desk.name, desk.run, restarts, check=desk.healthy)
         supervised.append(staffing)
     background: list[asyncio.Task[None]] = []
 

@@ -31,7 +31,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -54,6 +54,9 @@ OFFER_KEEP = 86400.0  # an offered question can be accepted for a day
 AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' message is the question
 TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
 IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
+# While the bot cannot post in the staff group (removed from it, its rights taken away),
+# how often the poster tries again (at once when Telegram says the bot is back).
+GROUP_RETRY = 60.0
 # A flood of tickets (one web client making up session ids, say) must not bury the staff
 # group: a chat may open TICKETS_PER_HOUR tickets an hour (counted in the database and in
 # memory: /forget deletes the tickets, not what they count for), and so may an address
@@ -119,7 +122,8 @@ class AlreadyGone(Exception):
 
 
 class GroupUnreachable(Exception):
-    """The bot cannot act in that group: it is no member of it, or the group is gone."""
+    """The bot cannot act in that group: it is no member of it, the group is gone, or the
+    bot lacks the right to do it (its message says what to fix)."""
 
 
 class StaffRoom(Protocol):
@@ -205,6 +209,13 @@ class Desk:
         self._per_chat = PerHour(TICKETS_PER_HOUR, clock)
         self._withdrawing: set[int] = set()  # withdrawals on their way to Telegram
         self._claimed = False  # tickets posted before their group was recorded: claimed
+        # Why the bot cannot post in the staff group now (None: it can, as far as it knows):
+        # residents are told their question waits, /healthz reports the desk down.
+        self.unreachable: str | None = None
+        # Admins are told once when the group is lost, and that is undone once it is back
+        # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
+        self.tell_lost: Callable[[], Awaitable[object]] | None = None
+        self.tell_back: Callable[[], Awaitable[object]] | None = None
 
     name = "staff-desk"
 
@@ -280,7 +291,8 @@ class Desk:
         nothing and offers no choice: the list on screen before it stays in effect."""
         await self.tickets.add_resident_message(ticket, text, self.clock())
         self._wake.set()
-        return Reply(msg.ticket_follow_up(ticket.id), keeps_choices=True)
+        held_up = self.unreachable is not None
+        return Reply(msg.ticket_follow_up(ticket.id, held_up=held_up), keeps_choices=True)
 
     async def _open(self, chat: ChatRef, question: str) -> Reply:
         refused = await self._refused(chat)
@@ -289,7 +301,12 @@ class Desk:
         ticket = await self.tickets.open(chat, question, self.clock())
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
-        return Reply(msg.ticket_received(ticket.id, self.when_staff_answer(), chat.channel))
+        held_up = ""
+        if self.unreachable is not None:
+            held_up = msg.contact_line(self.settings.ward_name, self.settings.ward_hotline)
+        return Reply(
+            msg.ticket_received(ticket.id, self.when_staff_answer(), chat.channel, held_up=held_up)
+        )
 
     async def _refused(self, chat: ChatRef) -> str | None:
         """Why no ticket may be opened for `chat` now (with the hotline), or None."""
@@ -463,16 +480,61 @@ class Desk:
     def is_running(self) -> bool:
         return self._running
 
+    def healthy(self) -> bool:
+        """For /healthz: the poster runs, and the bot can post in the staff group."""
+        return self._running and self.unreachable is None
+
+    async def group_lost(self, why: str) -> None:
+        """The bot cannot post in the staff group (Telegram said so, or refused a post):
+        one line in the log and one note to admins, until it can again."""
+        if self.unreachable is not None:
+            self.unreachable = why
+            return
+        self.unreachable = why
+        log.error(
+            "staff group %s: %s; questions for staff wait, and are posted once it can",
+            self.room.chat_id if self.room is not None else self.settings.staff_chat_id,
+            why,
+        )
+        await self._tell(self.tell_lost)
+
+    async def group_back(self) -> None:
+        """The bot can post in the staff group again: what waits goes now."""
+        if self.unreachable is None:
+            return
+        self.unreachable = None
+        self._wake.set()
+        log.info("staff group: the bot can post there again")
+        await self._tell(self.tell_back)
+
+    @staticmethod
+    async def _tell(tell: Callable[[], Awaitable[object]] | None) -> None:
+        if tell is None:
+            return
+        try:
+            await tell()
+        except Exception:  # the log has said it already
+            log.exception("staff group: could not tell admins")
+
     async def run(self, stop: asyncio.Event) -> None:
         """Post what waits for staff until `stop`; an error ends it (supervised: it
-        restarts, and nothing is lost: a message is marked posted only once it is)."""
+        restarts, and nothing is lost: a message is marked posted only once it is). A
+        staff group the bot cannot post in is tried again every GROUP_RETRY."""
         self._running = True
+        self.forum = None  # asked again: the group may have changed while this was down
         try:
             while not stop.is_set():
-                await self.withdraw_due()
-                await self.post_pending()
+                wait = IDLE_POLL
+                try:
+                    await self.withdraw_due()
+                    probing = self.forum is None  # asking the group about itself
+                    if await self.post_pending() or probing:
+                        await self.group_back()
+                except GroupUnreachable as exc:
+                    await self.group_lost(str(exc))
+                    wait = GROUP_RETRY
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wait(stop), IDLE_POLL)
+                    await asyncio.wait_for(self._wait(stop), wait)
                 self._wake.clear()
         finally:
             self._running = False

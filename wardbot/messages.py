@@ -940,9 +940,11 @@ def staff_unavailable(ward_name: str, hotline: str) -> str:
     )
 
 
-def ticket_received(ticket_id: int, when: str, channel: str) -> str:
+def ticket_received(ticket_id: int, when: str, channel: str, *, held_up: str = "") -> str:
     """The ticket is open. On the web chat nothing reaches a closed page: the answer waits
-    on this page, in this browser (its storage holds the conversation's only key)."""
+    on this page, in this browser (its storage holds the conversation's only key).
+    `held_up`: how to reach the ward instead, when the bot cannot reach the staff group now
+    (the ticket waits, and is passed on once it can)."""
     if channel == "web":
         where = (
             "Câu trả lời sẽ hiện ngay trên trang này. Trang web không báo được cho anh/chị "
@@ -951,10 +953,22 @@ def ticket_received(ticket_id: int, when: str, channel: str) -> str:
         )
     else:
         where = "Câu trả lời sẽ được gửi tới anh/chị ngay trong cuộc trò chuyện này."
+    if held_up:
+        passed = (
+            f"📝 Em đã ghi lại câu hỏi của anh/chị (phiếu số {ticket_id}), nhưng hiện em chưa "
+            f"chuyển được tới cán bộ phường vì {_DESK_HELD_UP}. Nếu việc cần gấp, anh/chị vui "
+            f"lòng {held_up}."
+        )
+    else:
+        passed = f"✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số {ticket_id}). {when}"
     return (
-        f"✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số {ticket_id}). {when} {where}\n\n"
+        f"{passed} {where}\n\n"
         "Nếu cần bổ sung thông tin, anh/chị cứ nhắn tiếp, em sẽ chuyển cho cán bộ."
     )
+
+
+# Why a question waits before it reaches staff: the bot cannot post in their group.
+_DESK_HELD_UP = "trục trặc kỹ thuật; em sẽ chuyển ngay khi khắc phục xong"
 
 
 def ticket_limit(ward_name: str, hotline: str) -> str:
@@ -980,7 +994,12 @@ def ticket_already_open(ticket_id: int) -> str:
     )
 
 
-def ticket_follow_up(ticket_id: int) -> str:
+def ticket_follow_up(ticket_id: int, *, held_up: bool = False) -> str:
+    if held_up:
+        return (
+            f"Dạ, em đã ghi lại tin nhắn này (phiếu số {ticket_id}), nhưng hiện chưa chuyển "
+            f"được tới cán bộ phường vì {_DESK_HELD_UP}."
+        )
     return f"Dạ, em đã chuyển thêm tin nhắn này tới cán bộ phường (phiếu số {ticket_id})."
 
 

@@ -216,6 +216,11 @@ def visible_text(text: str) -> str:
     return "".join(out)
 
 
+def _is_id(chat: Any) -> bool:
+    """Whether a chat_id parameter is a number (not an @username, not missing)."""
+    return chat is not None and str(chat).lstrip("-").isdigit()
+
+
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -278,6 +283,10 @@ class FakeBotApi(FakeApiServer):
         self.webhook_pending = 0
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}  # a group's old id -> its supergroup's id
+        # group id -> the bot's status there when it is no administrator any more: "kicked"
+        # (removed: every call about the group is refused) or "member" (demoted: no topic
+        # may be made, closed or deleted).
+        self.bot_status: dict[int, str] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
         self._updates: list[dict[str, Any]] = []
@@ -645,6 +654,50 @@ class FakeBotApi(FakeApiServer):
         new = self._message(new_chat_id, user_id, True, migrate_from_chat_id=chat_id)
         self._deliver({"message": new}, None)
 
+    def remove_bot(self, chat_id: int, *, by: int) -> None:
+        """A member (`by`) removes the bot from the group: Telegram refuses every call
+        about it, and tells the bot (a my_chat_member update)."""
+        self._bot_status(chat_id, "kicked", by)
+
+    def demote_bot(self, chat_id: int, *, by: int) -> None:
+        """The bot is made a plain member again: it may still post, not manage topics."""
+        self._bot_status(chat_id, "member", by)
+
+    def restore_bot(self, chat_id: int, *, by: int) -> None:
+        """The bot is an administrator of the group again, with every right."""
+        self._bot_status(chat_id, "administrator", by)
+
+    def _bot_status(self, chat_id: int, status: str, by: int) -> None:
+        old = self.bot_status.get(chat_id, "administrator")
+        if status == "administrator":
+            self.bot_status.pop(chat_id, None)
+        else:
+            self.bot_status[chat_id] = status
+        change = {
+            "chat": self.chat(chat_id, group=True),
+            "from": {"id": by, "is_bot": False, "first_name": "Cán bộ"},
+            "date": int(time.time()),
+            "old_chat_member": self._member(old),
+            "new_chat_member": self._member(status),
+        }
+        self.push({"my_chat_member": change})
+
+    def _member(self, status: str) -> dict[str, Any]:
+        """The bot as a ChatMember of a group in `status`."""
+        member: dict[str, Any] = {"status": status, "user": self.bot_user}
+        if status == "kicked":
+            member["until_date"] = 0
+        if status == "administrator":
+            rights = (
+                "can_manage_chat can_delete_messages can_manage_video_chats "
+                "can_restrict_members can_promote_members can_change_info can_invite_users "
+                "can_post_stories can_edit_stories can_delete_stories can_pin_messages "
+                "can_manage_topics"
+            ).split()
+            member |= dict.fromkeys(rights, True)
+            member |= {"can_be_edited": False, "is_anonymous": False, "can_promote_members": False}
+        return member
+
     # --- inspection -------------------------------------------------------------------
 
     def sent(self, chat_id: int | None = None, *, since: int = 0) -> list[Call]:
@@ -734,6 +787,13 @@ class FakeBotApi(FakeApiServer):
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 migrate_to_chat_id=self.migrated[int(chat)],
             )
+        status = self.bot_status.get(int(chat)) if _is_id(chat) else None
+        if status == "kicked":
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        if status == "member" and method.lower() == "createforumtopic":
+            raise ApiError(400, "Bad Request: not enough rights to create a topic")
+        if status == "member" and method.lower() in ("closeforumtopic", "deleteforumtopic"):
+            raise ApiError(400, "Bad Request: not enough rights to manage topics")
         pending = self._failures.get(method.lower())
         if pending:
             failure = pending[0]
