@@ -278,7 +278,7 @@ async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(
             )
             (told,) = await telegram.replies(STAFF_GROUP, since=mark, within=10)
             assert visible_text(told.text) == msg.relay_channel_off(1, "zalo")
-            await bot.wait_log(r"ticket 1: .*does not run zalo")  # for whoever runs the bot
+            await bot.wait_log(r"ticket 1: .*zalo is not running")  # for whoever runs the bot
             assert zalo.sent(ZALO_RESIDENT, since=zalo_mark) == []
 
         async with bot_run(tmp_path, telegram, zalo):

@@ -241,6 +241,7 @@ async def _serve(
     staffing = None
     if desk is not None:
         desk.wake_outbox = senders.wake
+        desk.serving = senders.started
         desk.editor = editor
         desk.tell_lost = functools.partial(alerts.task_failing, desk.name)
         desk.tell_back = functools.partial(alerts.task_recovered, desk.name)
@@ -406,7 +407,7 @@ def _staff_desk(
     from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
 
     telegram = next(c for c in running if isinstance(c, TelegramChannel))
-    desk = Desk(TicketBook(store), settings, engine, serving=frozenset(c.name for c in running))
+    desk = Desk(TicketBook(store), settings, engine)
     StaffHandlers(desk, settings.staff_chat_id).install(telegram.application)
     desk.room = TelegramStaffRoom(telegram.application, settings.staff_chat_id)
     return desk

@@ -186,11 +186,12 @@ class Desk:
         clock: Callable[[], float] = time.time,
         wake_outbox: Callable[[], None] = lambda: None,
         editor: FaqEditor | None = None,
-        serving: frozenset[str] | None = None,
+        serving: Callable[[str], bool] | None = None,
     ) -> None:
         self.tickets = tickets
-        # The channels this bot runs (None: every one). A ticket from another (Zalo's,
-        # when the bot now runs without ZALO_*) keeps its answers until it runs it again.
+        # Whether a channel's messages can go out now (None: every channel's). Answers to
+        # a ticket from another (Zalo's, when the bot runs without ZALO_*, or Zalo cannot
+        # be reached since the start) wait until they can.
         self.serving = serving
         self.settings = settings
         self.engine = engine
@@ -811,10 +812,10 @@ class Desk:
         signer = message.sender_name if named else None
         await self.tickets.add_staff_reply(ticket, text, signer, message.message_id, self.clock())
         channel = ticket.chat.channel
-        if self.serving is not None and channel not in self.serving:
+        if self.serving is not None and not self.serving(channel):
             log.warning(
-                "ticket %d: a staff answer waits: the bot does not run %s now (it goes out "
-                "once it does)",
+                "ticket %d: a staff answer waits: %s is not running (not configured, or not "
+                "started yet); it goes out once it is",
                 ticket.id,
                 channel,
             )

@@ -1104,13 +1104,15 @@ def relay_delayed(reason: str) -> str:
 
 
 def relay_channel_off(ticket_id: int, channel: str) -> str:
-    """To staff, under their answer: the resident's channel is not run by the bot now."""
+    """To staff, under their answer: the resident's channel is not running now (not
+    configured any more, or not reachable since the bot started)."""
     name = channel_name(channel)
     return (
-        f"⚠️ Phiếu số {ticket_id} đến từ {name}, nhưng bot hiện không chạy kênh {name}, nên "
-        "người dân chưa nhận được câu trả lời này. Câu trả lời được giữ lại và sẽ tự gửi đi "
-        f"khi bot chạy lại kênh {name} (nhờ người cài đặt bot kiểm tra cấu hình); bot sẽ thả "
-        "👍 vào tin trả lời khi người dân nhận được."
+        f"⚠️ Phiếu số {ticket_id} đến từ {name}, nhưng bot hiện chưa kết nối được kênh {name} "
+        "(chưa cấu hình, hoặc đang lỗi kết nối), nên người dân chưa nhận được câu trả lời "
+        f"này. Câu trả lời được giữ lại và sẽ tự gửi đi khi bot kết nối lại kênh {name} "
+        "(nhờ người cài đặt bot kiểm tra); bot sẽ thả 👍 vào tin trả lời khi người dân "
+        "nhận được."
     )
 
 
