@@ -311,7 +311,9 @@ async def test_accepting_opens_a_ticket_posted_in_its_own_topic(
     assert topic[1].startswith("#1 · Zalo · Cho hỏi phường có tổ chức lớp dạy bơi")
     [post] = room.in_thread(topic[0])
     assert f"“{UNKNOWN}”" in post.reply.text
-    assert "Người dân đang theo dõi: Bảo hiểm y tế" in post.reply.text
+    # The resident was told only the question and the channel go to staff: not what they
+    # follow (the topic list is theirs).
+    assert "theo dõi" not in post.reply.text and "Bảo hiểm y tế" not in post.reply.text
     assert [b.action for b in post.reply.buttons][-2:] == ["tn:1", "tc:1"]
     # A second resident gets a second topic.
     assert (

@@ -9,7 +9,7 @@ telegram_staff.py) lets the desk post in. The flow:
    take the next message. Accepting opens a ticket (wardbot.tickets).
 2. `run()`, a supervised task, posts what waits for staff: each ticket in its own forum
    topic when the group has topics, else as a thread of replies; with the ticket number,
-   the channel, the topics the resident follows and the bot's own best guesses.
+   the channel, the question and the bot's own best guesses (what the resident was told is shared).
 3. A staff member replies to the bot's message (or types /r TEXT there); the answer is
    queued in the outbox for the resident's channel, signed as the ward. When it arrives
    the staff message gets a 👍; when it cannot be delivered, staff are told in the topic.
@@ -621,11 +621,11 @@ class Desk:
         hits = [*answer.results[:3]]
         # Buttons that edit faq.yaml only when it can be (admins are told once why not).
         editable = self.editor is not None and await self.editor.can_edit()
-        followed = set(await self.tickets.store.subscriptions_of(ticket.chat))
-        names = [t.name for t in self.engine.corpus.topics if t.id in followed]
         asked = dt.datetime.fromtimestamp(ticket.created_at, VIETNAM).strftime("%H:%M %d/%m/%Y")
         guesses = [f"{hit.title} ({hit.id})" for hit in hits]
-        text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, names, guesses)
+        # Only what the resident was told is shared (msg.staff_offer): the question and
+        # the channel; not the topics they follow.
+        text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, guesses)
         return Reply(text, buttons=self._ticket_buttons(ticket.id, hits, editable=editable))
 
     def _ticket_buttons(

@@ -1057,15 +1057,12 @@ def ticket_post(
     channel: str,
     asked: str,
     question: str,
-    followed: Sequence[str],
     guesses: Sequence[str],
 ) -> str:
     lines = [
         f"🙋 Phiếu số {ticket_id} · qua {channel_name(channel)} · {asked}",
         "",
         f"Câu hỏi: “{question}”",
-        "",
-        "Người dân đang theo dõi: " + (", ".join(followed) if followed else "chưa có chủ đề nào"),
     ]
     if guesses:
         lines += ["", "Bot tìm được (chưa đủ chắc để tự trả lời):"]
