@@ -52,7 +52,7 @@ from wardbot.loader import load_faq
 from wardbot.outbox import Composer, Sender
 from wardbot.store import ChatRef, OutboxItem, Store
 from wardbot.supervise import Restarts
-from wardbot.tickets import TicketBook
+from wardbot.tickets import Ticket, TicketBook
 
 RESIDENT = ChatRef("zalo", "u-77")
 OTHER = ChatRef("telegram", "5151")
@@ -1392,6 +1392,28 @@ async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
     # A reply to another message of the bot's (not a ticket post) is left alone.
     other = replace(bot_post(post, "cảm ơn bot"), reply_to_text="✔️ Đã đóng phiếu số 1.")
     assert await desk.on_staff_message(other) == []
+
+
+async def test_an_answer_sent_as_the_resident_forgets_is_told_the_ticket_is_gone(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """The resident's /forget lands between the desk finding the ticket an officer answers
+    and writing the answer down: the officer is told the ticket is gone, not that the bot
+    failed and to try again; nothing is queued for the resident."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    found = desk.tickets.by_post
+
+    async def then_forgotten(message_id: int, group: int | None = None) -> Ticket | None:
+        ticket = await found(message_id, group)
+        await conversation.handle_text(RESIDENT, "/forget")
+        return ticket
+
+    desk.tickets.by_post = then_forgotten  # type: ignore[method-assign]
+    said = await desk.on_staff_message(bot_post(post, "Dạ, phường có lớp bơi vào tháng 6."))
+    assert said == [msg.staff_ticket_gone(1)]
+    assert await outbox(store) == []
 
 
 async def test_a_reply_to_the_bots_answer_about_a_live_ticket_is_not_told_it_is_gone(

@@ -705,9 +705,11 @@ class Desk:
         if await self.tickets.revise(earlier.id, text):
             log.info("ticket %d: a staff answer corrected before it went out", ticket.id)
             return [msg.staff_answer_revised(ticket.id, sent=False)]
-        await self.tickets.add_staff_reply(
+        queued = await self.tickets.add_staff_reply(
             ticket, text, earlier.signer, message.message_id, self.clock(), correction=True
         )
+        if queued is None:
+            return [msg.staff_ticket_gone(ticket.id)]
         log.info("ticket %d: a staff answer's correction queued", ticket.id)
         self.wake_outbox()
         # Out, or tried and failed (a try that timed out may have reached the resident).
@@ -810,7 +812,11 @@ class Desk:
             return []
         named = self.settings.staff_signature == "name" and not message.anonymous
         signer = message.sender_name if named else None
-        await self.tickets.add_staff_reply(ticket, text, signer, message.message_id, self.clock())
+        queued = await self.tickets.add_staff_reply(
+            ticket, text, signer, message.message_id, self.clock()
+        )
+        if queued is None:
+            return [msg.staff_ticket_gone(ticket.id)]
         channel = ticket.chat.channel
         if self.serving is not None and not self.serving(channel):
             log.warning(
