@@ -136,6 +136,11 @@ def _unreachable(exc: TelegramError) -> GroupUnreachable | None:
         return GroupUnreachable(
             f"the group has a new id, {exc.new_chat_id}: set STAFF_CHAT_ID to it and restart"
         )
+    if "chat not found" in text:  # a wrong id, or a group the bot was never added to
+        return GroupUnreachable(
+            f"Telegram knows no such group for the bot ({exc}): check STAFF_CHAT_ID (a "
+            f"group with topics has an id starting with -100) and make the bot {_RIGHTS}"
+        )
     if isinstance(exc, Forbidden) or any(t in text for t in _NO_GROUP):
         return GroupUnreachable(f"the bot is not in the group ({exc}): add it back as {_RIGHTS}")
     if any(t in text for t in _NO_RIGHT):

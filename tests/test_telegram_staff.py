@@ -19,7 +19,7 @@ from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.conversation import Conversation
-from wardbot.desk import Desk, StaffMessage
+from wardbot.desk import Desk, GroupUnreachable, StaffMessage
 from wardbot.engine import Engine
 from wardbot.store import Store
 from wardbot.tickets import TicketBook
@@ -383,3 +383,15 @@ async def test_a_command_for_another_bot_in_the_staff_group_is_left_to_it(
         assert visible_text(helped.text) == msg.staff_help()
         ticket = await staff.desk.tickets.get(1)
         assert ticket is not None and ticket.state == "open"
+
+
+async def test_a_staff_chat_id_telegram_does_not_know_says_what_to_check(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """STAFF_CHAT_ID copied without its -100 (or a group the bot was never added to): the
+    reason the desk gives (in the log) names the setting to check, not a traceback."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        assert isinstance(staff.desk.room, TelegramStaffRoom)
+        wrong = TelegramStaffRoom(staff.desk.room.application, -1234567)
+        with pytest.raises(GroupUnreachable, match="check STAFF_CHAT_ID"):
+            await wrong.is_forum()
