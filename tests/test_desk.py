@@ -13,12 +13,13 @@ import itertools
 import logging
 import shutil
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from read_only import read_only
+from test_staff_e2e import eventually
 
 from handlers.base import Answerer
 from wardbot import messages as msg
@@ -386,7 +387,7 @@ async def test_a_staff_group_the_bot_cannot_post_in_holds_tickets_and_residents_
     poster = asyncio.create_task(desk.run(stop))
     try:
         await open_ticket(conversation)
-        await until(lambda: desk.unreachable is not None)
+        await eventually(lambda: desk.unreachable is not None)
         assert not desk.healthy()
         await conversation.handle_text(OTHER, UNKNOWN)
         [held] = await conversation.handle_action(OTHER, "staff:ask")
@@ -398,8 +399,8 @@ async def test_a_staff_group_the_bot_cannot_post_in_holds_tickets_and_residents_
 
         room.fail = None
         desk.wake()
-        await until(lambda: len(room.topics) == 2)
-        await until(desk.healthy)
+        await eventually(lambda: len(room.topics) == 2)
+        await eventually(desk.healthy)
         assert told == ["lost", "back"]
         assert [r.msg for r in caplog.records].count(
             "staff group %s: %s; questions for staff wait, and are posted once it can"
@@ -407,15 +408,6 @@ async def test_a_staff_group_the_bot_cannot_post_in_holds_tickets_and_residents_
     finally:
         stop.set()
         await poster
-
-
-async def until(condition: Callable[[], object]) -> None:
-    """Let the desk's tasks run until `condition()` holds (a few seconds at most)."""
-    for _ in range(400):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("never happened")
 
 
 async def test_a_topic_staff_deleted_is_made_again(
