@@ -1078,7 +1078,7 @@ async def test_a_number_forget_or_retention_freed_never_names_another_residents_
     await desk.post_pending()
     # ...so an answer staff meant for the forgotten ticket reaches no one.
     said = await desk.on_staff_message(staff("/r 1 Hồ sơ CCCD của chị đã xong"))
-    assert said == [msg.staff_which_ticket()]
+    assert said == [msg.staff_no_ticket(1)]
     assert await outbox(store, "telegram") == [] and await outbox(store) == []
     # Retention deleting the newest ticket frees no number either.
     clock.now += 86400
@@ -1981,6 +1981,23 @@ async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
     # With '#', the number is the ticket's, wherever it is typed.
     await desk.on_staff_message(staff("/r #2 Dạ có.", thread=first, message_id=7002))
     assert [i.chat for i in await outbox(store, "telegram")] == [OTHER]
+
+
+async def test_an_answer_for_a_ticket_number_that_is_no_ticket_reaches_no_one(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """'/r #7 …' names ticket 7 wherever it is typed: when there is no ticket 7 (a typo,
+    or one /forget deleted), the answer goes nowhere and staff are told, rather than to
+    the resident whose topic it was typed in, '#7' and all. '/r 7 …' outside any ticket,
+    the same."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    first = room.posts[0].thread_id
+    said = await desk.on_staff_message(staff("/r #7 Dạ, hồ sơ đã xong.", thread=first))
+    assert said == [msg.staff_no_ticket(7)]
+    said = await desk.on_staff_message(staff("/r 7 Dạ, hồ sơ đã xong.", message_id=7002))
+    assert said == [msg.staff_no_ticket(7)]
+    assert await outbox(store) == []
 
 
 async def test_in_a_topic_a_number_first_in_close_variant_newfaq_is_the_ticket_number(

@@ -771,8 +771,8 @@ class Desk:
             numbered = await self.tickets.get(int(number.group(1)))
             if numbered is not None:
                 return numbered, number.group(2).strip()
-            if number_first:
-                return msg.staff_no_ticket(int(number.group(1)))
+            # Never the topic's ticket instead: the answer was meant for another resident.
+            return msg.staff_no_ticket(int(number.group(1)))
         context = None
         group = await self._group()
         if message.reply_to is not None:
@@ -786,7 +786,11 @@ class Desk:
             if numbered is not None:
                 return numbered, number.group(2).strip()
         gone = await self._gone_ticket(message)
-        return msg.staff_which_ticket() if gone is None else msg.staff_ticket_gone(gone)
+        if gone is not None:
+            return msg.staff_ticket_gone(gone)
+        if number is not None:  # outside any ticket, a number first is the ticket's
+            return msg.staff_no_ticket(int(number.group(1)))
+        return msg.staff_which_ticket()
 
     async def _gone_ticket(self, message: StaffMessage) -> int | None:
         """The number of the ticket whose post (one of the bot's posts about a ticket, not
