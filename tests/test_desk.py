@@ -661,6 +661,20 @@ async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
     assert await open_ticket(conversation) == MAX_WAITING + 1
 
 
+async def test_a_full_queue_while_the_staff_group_is_unreachable_says_why_not_try_again_soon(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """The bot removed from the staff group for hours: once MAX_WAITING questions wait,
+    a resident is told staff cannot be reached now (with the hotline), not to try again
+    in a few minutes."""
+    await desk.group_lost("the bot was removed from the group")
+    for number in range(MAX_WAITING):
+        await conversation.handle_text(ChatRef("zalo", f"u-{number}"), f"/hoicanbo câu {number}")
+    [refused] = await conversation.handle_text(RESIDENT, f"/hoicanbo {UNKNOWN}")
+    assert refused.text == msg.staff_desk_unreachable("UBND Phường 2", "0276 3822 123")
+    assert "ít phút" not in refused.text and "0276 3822 123" in refused.text
+
+
 # --- staff answer ---------------------------------------------------------------------------
 
 

@@ -315,6 +315,8 @@ class Desk:
         waiting = await self.tickets.waiting_to_post()
         if waiting >= MAX_WAITING:
             log.warning("no ticket opened: %d tickets wait to be posted to staff", waiting)
+            if self.unreachable is not None:  # not a matter of minutes
+                return msg.staff_desk_unreachable(ward, hotline)
             return msg.staff_desk_busy(ward, hotline)
         opened = await self.tickets.opened_after(chat, self.clock() - HOUR)
         key = f"{chat.channel}:{chat.chat_id}"

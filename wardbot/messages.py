@@ -987,6 +987,15 @@ def staff_desk_busy(ward_name: str, hotline: str) -> str:
     )
 
 
+def staff_desk_unreachable(ward_name: str, hotline: str) -> str:
+    """No ticket opened: questions wait for a staff group the bot cannot reach now."""
+    return (
+        f"Dạ, hiện em chưa chuyển được câu hỏi tới cán bộ phường vì {_DESK_HELD_UP}, và đã "
+        "có nhiều câu hỏi đang chờ nên em tạm thời chưa nhận thêm. Anh/chị vui lòng "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ. Em xin lỗi vì sự bất tiện này."
+    )
+
+
 def ticket_already_open(ticket_id: int) -> str:
     return (
         f"Dạ, câu hỏi của anh/chị đã được chuyển tới cán bộ phường (phiếu số {ticket_id}). "
