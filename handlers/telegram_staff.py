@@ -76,8 +76,14 @@ class TelegramStaffRoom:
         return self.application.bot
 
     async def is_forum(self) -> bool:
+        """Whether the group has topics; GroupUnreachable when the bot cannot post tickets
+        there (not in it, or, in a group with topics, without the Manage topics right)."""
         with _reaching():
             chat = await self.bot.get_chat(self.chat_id)
+            member = await self.bot.get_chat_member(self.chat_id, self.bot.id)
+        why = missing_right(member, forum=bool(chat.is_forum))
+        if why is not None:
+            raise GroupUnreachable(why)
         return bool(chat.is_forum)
 
     async def create_topic(self, name: str) -> int:

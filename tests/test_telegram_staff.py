@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import pytest
 from fakes.telegram_api import Call, FakeBotApi, visible_text
 from test_desk import DAY, Clock
+from test_staff_e2e import eventually
 
 from handlers.telegram import TelegramChannel
 from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
@@ -395,3 +396,28 @@ async def test_a_staff_chat_id_telegram_does_not_know_says_what_to_check(
         wrong = TelegramStaffRoom(staff.desk.room.application, -1234567)
         with pytest.raises(GroupUnreachable, match="check STAFF_CHAT_ID"):
             await wrong.is_forum()
+
+
+async def test_a_bot_added_to_a_forum_group_without_manage_topics_is_caught_before_a_ticket(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The ward added the bot to its group with topics as a plain member (step 2 of the
+    README skipped): the poster's first look at the group says so, before any resident is
+    told their question reached staff; once the bot is made an administrator, it posts."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        api.bot_status[STAFF_GROUP] = "member"
+        stop = asyncio.Event()
+        poster = asyncio.create_task(staff.desk.run(stop))
+        try:
+            await eventually(lambda: staff.desk.unreachable is not None)
+            assert "Manage topics" in (staff.desk.unreachable or "")
+            (received,) = await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+            assert "chưa chuyển được" in visible_text(received.text)
+
+            api.restore_bot(STAFF_GROUP, by=OFFICER)
+            await eventually(lambda: api.topics.get(STAFF_GROUP))
+            await eventually(lambda: api.sent(STAFF_GROUP))
+            assert staff.desk.unreachable is None
+        finally:
+            stop.set()
+            await poster

@@ -131,7 +131,9 @@ class StaffRoom(Protocol):
     `chat_id` is the group it posts in; deleting names the group, since a ticket may have
     been posted in the one the ward used before. `post` raises TopicGone for a topic that
     is no longer there; `delete_topic` and `delete_message` raise AlreadyGone for what is
-    no longer there, GroupUnreachable when the bot cannot reach the group."""
+    no longer there, GroupUnreachable when the bot cannot reach the group; `is_forum`,
+    `create_topic` and `post` raise GroupUnreachable when the bot cannot post tickets there
+    (removed from the group, or without the right a group with topics needs)."""
 
     chat_id: int
 

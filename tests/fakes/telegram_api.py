@@ -851,6 +851,8 @@ class FakeBotApi(FakeApiServer):
                 return True
             case "getchat":
                 return self._get_chat(params)
+            case "getchatmember":
+                return self._get_chat_member(params)
             case "createforumtopic":
                 return self._create_topic(params)
             case "editforumtopic":
@@ -980,6 +982,14 @@ class FakeBotApi(FakeApiServer):
             "max_reaction_count": 11,
             "accepted_gift_types": gifts,
         }
+
+    def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The bot as a member of a known group (others: plain members)."""
+        chat_id = int(self._known_chat(params)["id"])
+        if int(params.get("user_id", 0)) != BOT_ID:
+            user = {"id": int(params.get("user_id", 0)), "is_bot": False, "first_name": "Dân"}
+            return {"status": "member", "user": user}
+        return self._member(self.bot_status.get(chat_id, "administrator"))
 
     def _known_chat(self, params: dict[str, Any]) -> dict[str, Any]:
         try:
