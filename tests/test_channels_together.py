@@ -327,3 +327,27 @@ async def test_a_staff_answer_for_zalo_while_zalo_cannot_start_is_told_and_sent_
         (answer,) = await zalo.replies(ZALO_FAN, since=zalo_mark, within=10)
         assert "liên hệ tổ dân phố" in answer.text
         await telegram.wait_until(lambda: telegram.reactions, within=10)  # 👍: delivered
+
+
+async def test_a_question_for_staff_while_telegram_cannot_start_is_told_it_waits(
+    both: Settings, telegram: FakeBotApi, zalo: FakeZaloApi
+) -> None:
+    """Staff answer on Telegram: while it cannot be reached since the bot started, a Zalo
+    resident asking for staff is told honestly that the question has not reached them
+    yet (with the hotline); it is posted once Telegram is up."""
+    group = -1001234567
+    telegram.staff_group(group, forum=True)
+    telegram.fail("getMe", 502, times=None)
+    retries = Retries()
+    staffed = replace(both, staff_chat_id=group)
+    async with running_app(staffed, healthy=False, restarts=Restarts(wait=retries)) as base:
+        (received,) = await zalo.say(ZALO_FAN, "/hoicanbo phường có cho mượn bàn ghế không")
+        assert "phiếu số 1" in received.text and "chưa chuyển được" in received.text
+        assert "0276 3822 123" in received.text
+
+        telegram.recover("getMe")
+        retries.open()
+        await healthy(base)
+        await telegram.wait_until(lambda: telegram.sent(group), within=10)
+        (second,) = await zalo.say(ZALO_OTHER, "/hoicanbo phường có cho mượn loa không")
+        assert "✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số 2)" in second.text

@@ -408,6 +408,7 @@ def _staff_desk(
 
     telegram = next(c for c in running if isinstance(c, TelegramChannel))
     desk = Desk(TicketBook(store), settings, engine)
+    desk.not_started()  # until Telegram is up and the poster has looked at the group
     StaffHandlers(desk, settings.staff_chat_id).install(telegram.application)
     desk.room = TelegramStaffRoom(telegram.application, settings.staff_chat_id)
     return desk

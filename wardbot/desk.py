@@ -215,6 +215,7 @@ class Desk:
         # Why the bot cannot post in the staff group now (None: it can, as far as it knows):
         # residents are told their question waits, /healthz reports the desk down.
         self.unreachable: str | None = None
+        self._told_lost = False  # the log and admins heard why
         # Admins are told once when the group is lost, and that is undone once it is back
         # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
         self.tell_lost: Callable[[], Awaitable[object]] | None = None
@@ -486,16 +487,21 @@ class Desk:
         return self._running
 
     def healthy(self) -> bool:
-        """For /healthz: the poster runs, and the bot can post in the staff group."""
-        return self._running and self.unreachable is None
+        """For /healthz: the poster runs, and the bot can post in the staff group (as far
+        as it knows: until the poster's first look, not counted as down)."""
+        return self._running and not self._told_lost
+
+    def not_started(self) -> None:
+        """Until the poster runs (Telegram, where staff work, is not up yet): residents are
+        told their questions wait. Nothing is logged: the channel says why it is down."""
+        self.unreachable = "Telegram, where staff work, is not up yet"
 
     async def group_lost(self, why: str) -> None:
         """The bot cannot post in the staff group (Telegram said so, or refused a post):
         one line in the log and one note to admins, until it can again."""
-        if self.unreachable is not None:
-            self.unreachable = why
+        told, self.unreachable, self._told_lost = self._told_lost, why, True
+        if told:
             return
-        self.unreachable = why
         log.error(
             "staff group %s: %s; questions for staff wait, and are posted once it can",
             self.room.chat_id if self.room is not None else self.settings.staff_chat_id,
@@ -507,10 +513,11 @@ class Desk:
         """The bot can post in the staff group again: what waits goes now."""
         if self.unreachable is None:
             return
-        self.unreachable = None
+        told, self.unreachable, self._told_lost = self._told_lost, None, False
         self._wake.set()
-        log.info("staff group: the bot can post there again")
-        await self._tell(self.tell_back)
+        if told:
+            log.info("staff group: the bot can post there again")
+            await self._tell(self.tell_back)
 
     @staticmethod
     async def _tell(tell: Callable[[], Awaitable[object]] | None) -> None:
