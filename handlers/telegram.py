@@ -100,7 +100,8 @@ SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
 # getUpdates refused (401/404): ask again after this wait, doubled each time, capped.
 REFUSED_RETRY_FIRST = 5.0
 REFUSED_RETRY_MAX = 300.0
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# my_chat_member: the bot removed from the staff group, or its rights there changed.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 NON_TEXT = (
     filters.Sticker.ALL

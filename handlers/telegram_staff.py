@@ -16,13 +16,23 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 
-from telegram import LinkPreviewOptions, Message, ReactionTypeEmoji, ReplyParameters, Update
+from telegram import (
+    ChatMember,
+    ChatMemberAdministrator,
+    ChatMemberRestricted,
+    LinkPreviewOptions,
+    Message,
+    ReactionTypeEmoji,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -44,8 +54,11 @@ _DELETED_ALREADY = (
     "topic_deleted",
     "message to delete not found",
 )
-# ...and when the bot cannot reach the group at all (not a member, the group gone).
+# ...and when the bot cannot reach the group at all (not a member, the group gone)...
 _NO_GROUP = ("chat not found", "not a member", "kicked")
+# ...or lacks the administrator right to do what it does there.
+_NO_RIGHT = ("not enough rights", "chat_admin_required", "need administrator rights")
+_RIGHTS = "an administrator with the Manage topics and Delete messages rights"
 _STAFF_GROUP = -1  # handler group: before the resident handlers (group 0)
 
 
@@ -63,11 +76,19 @@ class TelegramStaffRoom:
         return self.application.bot
 
     async def is_forum(self) -> bool:
-        chat = await self.bot.get_chat(self.chat_id)
+        """Whether the group has topics; GroupUnreachable when the bot cannot post tickets
+        there (not in it, or, in a group with topics, without the Manage topics right)."""
+        with _reaching():
+            chat = await self.bot.get_chat(self.chat_id)
+            member = await self.bot.get_chat_member(self.chat_id, self.bot.id)
+        why = missing_right(member, forum=bool(chat.is_forum))
+        if why is not None:
+            raise GroupUnreachable(why)
         return bool(chat.is_forum)
 
     async def create_topic(self, name: str) -> int:
-        topic = await self.bot.create_forum_topic(self.chat_id, name)
+        with _reaching():
+            topic = await self.bot.create_forum_topic(self.chat_id, name)
         return int(topic.message_thread_id)
 
     async def post(
@@ -76,22 +97,23 @@ class TelegramStaffRoom:
         parts = render_html(reply)
         posted = []
         for number, part in enumerate(parts, 1):
-            try:
-                message = await self.bot.send_message(
-                    self.chat_id,
-                    part,
-                    parse_mode=ParseMode.HTML,
-                    message_thread_id=thread_id,
-                    reply_markup=keyboard(reply) if number == len(parts) else None,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
-                    if reply_to and number == 1
-                    else None,
-                )
-            except BadRequest as exc:
-                if thread_id is not None and any(t in str(exc).lower() for t in _TOPIC_GONE):
-                    raise TopicGone(str(exc)) from exc
-                raise
+            with _reaching():
+                try:
+                    message = await self.bot.send_message(
+                        self.chat_id,
+                        part,
+                        parse_mode=ParseMode.HTML,
+                        message_thread_id=thread_id,
+                        reply_markup=keyboard(reply) if number == len(parts) else None,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                        reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                        if reply_to and number == 1
+                        else None,
+                    )
+                except BadRequest as exc:
+                    if thread_id is not None and any(t in str(exc).lower() for t in _TOPIC_GONE):
+                        raise TopicGone(str(exc)) from exc
+                    raise
             posted.append(message.message_id)
         return posted
 
@@ -112,6 +134,38 @@ class TelegramStaffRoom:
             await self.bot.delete_message(chat_id, message_id)
 
 
+def _unreachable(exc: TelegramError) -> GroupUnreachable | None:
+    """Telegram's refusal as GroupUnreachable saying what to fix, when it means the bot
+    cannot act in the group (not in it, the group gone or moved, a right taken away)."""
+    text = str(exc).lower()
+    if isinstance(exc, ChatMigrated):
+        return GroupUnreachable(
+            f"the group has a new id, {exc.new_chat_id}: set STAFF_CHAT_ID to it and restart"
+        )
+    if "chat not found" in text:  # a wrong id, or a group the bot was never added to
+        return GroupUnreachable(
+            f"Telegram knows no such group for the bot ({exc}): check STAFF_CHAT_ID (a "
+            f"group with topics has an id starting with -100) and make the bot {_RIGHTS}"
+        )
+    if isinstance(exc, Forbidden) or any(t in text for t in _NO_GROUP):
+        return GroupUnreachable(f"the bot is not in the group ({exc}): add it back as {_RIGHTS}")
+    if any(t in text for t in _NO_RIGHT):
+        return GroupUnreachable(f"the bot lacks a right there ({exc}): make it {_RIGHTS}")
+    return None
+
+
+@contextlib.contextmanager
+def _reaching() -> Iterator[None]:
+    """Telegram refusing because the bot cannot act in the group: GroupUnreachable."""
+    try:
+        yield
+    except TelegramError as exc:
+        found = _unreachable(exc)
+        if found is None:
+            raise
+        raise found from exc
+
+
 @contextlib.contextmanager
 def _gone_already() -> Iterator[None]:
     """Telegram refusing to delete what is not there: AlreadyGone (nothing to try again);
@@ -129,13 +183,32 @@ def _gone_already() -> Iterator[None]:
         raise
 
 
+def missing_right(member: ChatMember, *, forum: bool) -> str | None:
+    """What keeps the bot, as `member` of the staff group, from posting tickets there (and
+    what to do), or None. A group with topics needs it to be an administrator with the
+    Manage topics right: a topic per ticket."""
+    if member.status in (ChatMember.LEFT, ChatMember.BANNED):
+        return f"the bot was removed from the group: add it back as {_RIGHTS}"
+    if isinstance(member, ChatMemberRestricted) and not member.can_send_messages:
+        return f"the bot may not send messages there: make it {_RIGHTS}"
+    if forum and not (isinstance(member, ChatMemberAdministrator) and member.can_manage_topics):
+        return (
+            "the bot has no Manage topics right, which a group with topics needs (a topic "
+            f"per ticket): make it {_RIGHTS}"
+        )
+    return None
+
+
 def staff_message(message: Message) -> StaffMessage | None:
     """The desk's view of a text message in the staff group (None: not a person's text).
-    An administrator of the group with "Remain anonymous" on writes as the group itself
-    (`sender_chat`, with a stand-in bot as `from_user`): staff, though no one in
-    particular; a channel's post forwarded into the group is no one's."""
+    An administrator of the group with "Remain anonymous" on writes as the group itself,
+    and a member may write as a channel they run ("send as"): `sender_chat`, with a
+    stand-in bot as `from_user`: staff, though no one in particular. A linked channel's
+    post that Telegram forwards into the group by itself is no one's."""
     user = message.from_user
-    anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat.id
+    on_behalf = message.sender_chat
+    anonymous = on_behalf is not None and not message.is_automatic_forward
+    as_channel = on_behalf is not None and anonymous and on_behalf.id != message.chat.id
     # A photo, a file or a sticker (its caption as the text): never relayed, but not
     # ignored either (staff are told).
     attachment = message.text is None and message.effective_attachment is not None
@@ -165,6 +238,7 @@ def staff_message(message: Message) -> StaffMessage | None:
         reply_to_bot=to_bot,
         reply_to_text=(replied.text or "") if to_bot and replied is not None else "",
         anonymous=anonymous,
+        as_channel=as_channel,
         attachment=attachment,
         album=message.media_group_id if attachment else None,
     )
@@ -187,6 +261,12 @@ class StaffHandlers:
             _STAFF_GROUP,
         )
         application.add_handler(CallbackQueryHandler(self._on_button), _STAFF_GROUP)
+        application.add_handler(
+            ChatMemberHandler(
+                self._on_status, ChatMemberHandler.MY_CHAT_MEMBER, chat_id=self.chat_id
+            ),
+            _STAFF_GROUP,
+        )
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._handle(update, self.desk.on_staff_message)
@@ -207,6 +287,18 @@ class StaffHandlers:
                 log.exception("staff group: failed to handle a staff message")
                 await self._say(message, [msg.staff_error()])
         raise ApplicationHandlerStop  # never a resident's question
+
+    async def _on_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Telegram says the bot's place in the staff group changed: removed, demoted, or
+        made an administrator again."""
+        change = update.my_chat_member
+        if change is not None:
+            why = missing_right(change.new_chat_member, forum=bool(self.desk.forum))
+            if why is None:
+                await self.desk.group_back()
+            else:
+                await self.desk.group_lost(why)
+        raise ApplicationHandlerStop
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -19,6 +19,7 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 from test_telegram_app import bot_settings, running_app
 
+from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.store import Store
 from wardbot.supervise import Restarts
@@ -295,3 +296,58 @@ async def test_a_database_locked_at_start_delays_the_first_alerts_and_stops_noth
             within=10,
         )
     assert retries.delays == [1.0]
+
+
+async def test_a_staff_answer_for_zalo_while_zalo_cannot_start_is_told_and_sent_once_it_does(
+    both: Settings, telegram: FakeBotApi, zalo: FakeZaloApi
+) -> None:
+    """Zalo unreachable when the bot starts (tried again and again): no sender runs for it,
+    so an officer's answer to a Zalo resident would wait without a word, not even the
+    ten-minute note. They are told at once, and the answer goes once Zalo is up."""
+    group = -1001234567
+    telegram.staff_group(group, forum=True)
+    staffed = replace(both, staff_chat_id=group)
+    async with running_app(staffed):
+        await zalo.say(ZALO_FAN, "/hoicanbo phường có cho mượn bàn ghế làm đám cưới không")
+        await telegram.wait_until(lambda: telegram.sent(group), within=10)
+    [ticket_post] = telegram.sent(group)
+
+    zalo.fail(502, method="getMe", times=None)
+    retries = Retries()
+    async with running_app(staffed, healthy=False, restarts=Restarts(wait=retries)):
+        mark, zalo_mark = len(telegram.calls), len(zalo.calls)
+        telegram.send_text(
+            group, "Dạ có ạ, liên hệ tổ dân phố.", group=True, user_id=9200, reply_to=ticket_post
+        )
+        (told,) = await telegram.replies(group, since=mark, within=10)
+        assert visible_text(told.text) == msg.relay_channel_off(1, "zalo")
+
+        zalo.recover("getMe")
+        retries.open()
+        (answer,) = await zalo.replies(ZALO_FAN, since=zalo_mark, within=10)
+        assert "liên hệ tổ dân phố" in answer.text
+        await telegram.wait_until(lambda: telegram.reactions, within=10)  # 👍: delivered
+
+
+async def test_a_question_for_staff_while_telegram_cannot_start_is_told_it_waits(
+    both: Settings, telegram: FakeBotApi, zalo: FakeZaloApi
+) -> None:
+    """Staff answer on Telegram: while it cannot be reached since the bot started, a Zalo
+    resident asking for staff is told honestly that the question has not reached them
+    yet (with the hotline); it is posted once Telegram is up."""
+    group = -1001234567
+    telegram.staff_group(group, forum=True)
+    telegram.fail("getMe", 502, times=None)
+    retries = Retries()
+    staffed = replace(both, staff_chat_id=group)
+    async with running_app(staffed, healthy=False, restarts=Restarts(wait=retries)) as base:
+        (received,) = await zalo.say(ZALO_FAN, "/hoicanbo phường có cho mượn bàn ghế không")
+        assert "phiếu số 1" in received.text and "chưa chuyển được" in received.text
+        assert "0276 3822 123" in received.text
+
+        telegram.recover("getMe")
+        retries.open()
+        await healthy(base)
+        await telegram.wait_until(lambda: telegram.sent(group), within=10)
+        (second,) = await zalo.say(ZALO_OTHER, "/hoicanbo phường có cho mượn loa không")
+        assert "✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số 2)" in second.text

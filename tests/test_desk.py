@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from read_only import read_only
+from test_staff_e2e import eventually
 
 from handlers.base import Answerer
 from wardbot import messages as msg
@@ -52,7 +53,7 @@ from wardbot.loader import load_faq
 from wardbot.outbox import Composer, Sender
 from wardbot.store import ChatRef, OutboxItem, Store
 from wardbot.supervise import Restarts
-from wardbot.tickets import TicketBook
+from wardbot.tickets import Ticket, TicketBook
 
 RESIDENT = ChatRef("zalo", "u-77")
 OTHER = ChatRef("telegram", "5151")
@@ -311,7 +312,9 @@ async def test_accepting_opens_a_ticket_posted_in_its_own_topic(
     assert topic[1].startswith("#1 · Zalo · Cho hỏi phường có tổ chức lớp dạy bơi")
     [post] = room.in_thread(topic[0])
     assert f"“{UNKNOWN}”" in post.reply.text
-    assert "Người dân đang theo dõi: Bảo hiểm y tế" in post.reply.text
+    # The resident was told only the question and the channel go to staff: not what they
+    # follow (the topic list is theirs).
+    assert "theo dõi" not in post.reply.text and "Bảo hiểm y tế" not in post.reply.text
     assert [b.action for b in post.reply.buttons][-2:] == ["tn:1", "tc:1"]
     # A second resident gets a second topic.
     assert (
@@ -361,6 +364,50 @@ async def test_a_failing_staff_group_loses_no_ticket(
     room.fail = None
     assert await desk.post_pending() == 1
     assert len(room.posts) == 1
+
+
+async def test_a_staff_group_the_bot_cannot_post_in_holds_tickets_and_residents_are_told(
+    conversation: Conversation, desk: Desk, room: FakeRoom, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram refuses the poster (the bot removed from the group while it was stopped,
+    say, so no word of it came): said once in the log and to admins, /healthz reports the
+    desk down, residents asking meanwhile are told their question waits, with the hotline;
+    once a post goes through, every ticket is there."""
+    told: list[str] = []
+
+    async def tell_lost() -> None:
+        told.append("lost")
+
+    async def tell_back() -> None:
+        told.append("back")
+
+    desk.tell_lost, desk.tell_back = tell_lost, tell_back
+    room.fail = GroupUnreachable("the bot is not in the group (Forbidden: bot was kicked)")
+    stop = asyncio.Event()
+    poster = asyncio.create_task(desk.run(stop))
+    try:
+        await open_ticket(conversation)
+        await eventually(lambda: desk.unreachable is not None)
+        assert not desk.healthy()
+        await conversation.handle_text(OTHER, UNKNOWN)
+        [held] = await conversation.handle_action(OTHER, "staff:ask")
+        assert "phiếu số 2" in held.text and "chưa chuyển được" in held.text
+        assert "gọi đường dây nóng 0276 3822 123" in held.text
+        [more] = await conversation.handle_text(OTHER, "nhà tôi ở tổ 5")
+        assert more.text == msg.ticket_follow_up(2, held_up=True)
+        assert room.posts == [] and told == ["lost"]
+
+        room.fail = None
+        desk.wake()
+        await eventually(lambda: len(room.topics) == 2)
+        await eventually(desk.healthy)
+        assert told == ["lost", "back"]
+        assert [r.msg for r in caplog.records].count(
+            "staff group %s: %s; questions for staff wait, and are posted once it can"
+        ) == 1
+    finally:
+        stop.set()
+        await poster
 
 
 async def test_a_topic_staff_deleted_is_made_again(
@@ -612,6 +659,20 @@ async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
     room.fail = None
     assert await desk.post_pending() == MAX_WAITING
     assert await open_ticket(conversation) == MAX_WAITING + 1
+
+
+async def test_a_full_queue_while_the_staff_group_is_unreachable_says_why_not_try_again_soon(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """The bot removed from the staff group for hours: once MAX_WAITING questions wait,
+    a resident is told staff cannot be reached now (with the hotline), not to try again
+    in a few minutes."""
+    await desk.group_lost("the bot was removed from the group")
+    for number in range(MAX_WAITING):
+        await conversation.handle_text(ChatRef("zalo", f"u-{number}"), f"/hoicanbo câu {number}")
+    [refused] = await conversation.handle_text(RESIDENT, f"/hoicanbo {UNKNOWN}")
+    assert refused.text == msg.staff_desk_unreachable("UBND Phường 2", "0276 3822 123")
+    assert "ít phút" not in refused.text and "0276 3822 123" in refused.text
 
 
 # --- staff answer ---------------------------------------------------------------------------
@@ -1031,7 +1092,7 @@ async def test_a_number_forget_or_retention_freed_never_names_another_residents_
     await desk.post_pending()
     # ...so an answer staff meant for the forgotten ticket reaches no one.
     said = await desk.on_staff_message(staff("/r 1 Hồ sơ CCCD của chị đã xong"))
-    assert said == [msg.staff_which_ticket()]
+    assert said == [msg.staff_no_ticket(1)]
     assert await outbox(store, "telegram") == [] and await outbox(store) == []
     # Retention deleting the newest ticket frees no number either.
     clock.now += 86400
@@ -1337,6 +1398,28 @@ async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
     # A reply to another message of the bot's (not a ticket post) is left alone.
     other = replace(bot_post(post, "cảm ơn bot"), reply_to_text="✔️ Đã đóng phiếu số 1.")
     assert await desk.on_staff_message(other) == []
+
+
+async def test_an_answer_sent_as_the_resident_forgets_is_told_the_ticket_is_gone(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """The resident's /forget lands between the desk finding the ticket an officer answers
+    and writing the answer down: the officer is told the ticket is gone, not that the bot
+    failed and to try again; nothing is queued for the resident."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    found = desk.tickets.by_post
+
+    async def then_forgotten(message_id: int, group: int | None = None) -> Ticket | None:
+        ticket = await found(message_id, group)
+        await conversation.handle_text(RESIDENT, "/forget")
+        return ticket
+
+    desk.tickets.by_post = then_forgotten  # type: ignore[method-assign]
+    said = await desk.on_staff_message(bot_post(post, "Dạ, phường có lớp bơi vào tháng 6."))
+    assert said == [msg.staff_ticket_gone(1)]
+    assert await outbox(store) == []
 
 
 async def test_a_reply_to_the_bots_answer_about_a_live_ticket_is_not_told_it_is_gone(
@@ -1912,6 +1995,23 @@ async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
     # With '#', the number is the ticket's, wherever it is typed.
     await desk.on_staff_message(staff("/r #2 Dạ có.", thread=first, message_id=7002))
     assert [i.chat for i in await outbox(store, "telegram")] == [OTHER]
+
+
+async def test_an_answer_for_a_ticket_number_that_is_no_ticket_reaches_no_one(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """'/r #7 …' names ticket 7 wherever it is typed: when there is no ticket 7 (a typo,
+    or one /forget deleted), the answer goes nowhere and staff are told, rather than to
+    the resident whose topic it was typed in, '#7' and all. '/r 7 …' outside any ticket,
+    the same."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    first = room.posts[0].thread_id
+    said = await desk.on_staff_message(staff("/r #7 Dạ, hồ sơ đã xong.", thread=first))
+    assert said == [msg.staff_no_ticket(7)]
+    said = await desk.on_staff_message(staff("/r 7 Dạ, hồ sơ đã xong.", message_id=7002))
+    assert said == [msg.staff_no_ticket(7)]
+    assert await outbox(store) == []
 
 
 async def test_in_a_topic_a_number_first_in_close_variant_newfaq_is_the_ticket_number(

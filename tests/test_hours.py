@@ -261,3 +261,75 @@ def test_today_is_vietnams_date_whatever_the_servers_time_zone(monkeypatch, tmp_
     faq, content = write_ward(tmp_path)
     engine = Engine(faq, content, tmp_path / "data")  # no date injected: the real "today"
     assert engine.today.isoformat() == "2020-01-01", "a notice that expired on the 31st is over"
+
+
+# --- days the office is closed: OFFICE_CLOSED ---------------------------------------------------
+
+HOLIDAYS = "1/1, 30/4-1/5, 2/9, 31/12 - 1/1, 5/2/2027-13/2/2027"
+
+
+def hours_closed(text: str = WEEKDAYS, closed: str = HOLIDAYS) -> OfficeHours:
+    """Office hours as `bot.py run` reads them, with the days the office is closed."""
+    hours = Settings.from_env({"OFFICE_HOURS": text, "OFFICE_CLOSED": closed}).office_hours
+    assert hours is not None
+    return hours
+
+
+@pytest.mark.parametrize(
+    ("at", "sentence"),
+    [
+        # The Friday before Tết (the office closed 5/2 to 13/2/2027, a Saturday).
+        (
+            datetime(2027, 2, 4, 17, 5, tzinfo=VN),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 15/2.",
+        ),
+        # A Monday of Tết, in what would be office hours.
+        (
+            datetime(2027, 2, 8, 9, 0, tzinfo=VN),
+            "Hôm nay là ngày nghỉ của phường; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 15/2.",
+        ),
+        # Thursday 29/4/2027 after hours: 30/4 and 1/5 are holidays every year.
+        (
+            datetime(2027, 4, 29, 17, 30, tzinfo=VN),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 3/5.",
+        ),
+        # Just after midnight on New Year's Eve's holiday (31/12 to 1/1, over the year's end).
+        (
+            datetime(2026, 12, 31, 0, 10, tzinfo=VN),
+            "Hôm nay là ngày nghỉ của phường; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 4/1.",
+        ),
+    ],
+)
+def test_residents_are_told_staff_answer_after_the_holiday(at: datetime, sentence: str) -> None:
+    hours = hours_closed()
+    assert not hours.is_open(at)
+    assert hours.when_staff_answer(at) == sentence
+
+
+def test_a_holiday_every_year_and_a_dated_one() -> None:
+    hours = hours_closed()
+    assert not hours.is_open(datetime(2028, 9, 2, 9, tzinfo=VN))  # 2/9 every year (a Saturday)
+    assert not hours.is_open(datetime(2027, 9, 2, 9, tzinfo=VN))  # a Thursday
+    assert hours.is_open(datetime(2027, 9, 3, 9, tzinfo=VN))
+    assert hours.is_open(datetime(2028, 2, 7, 9, tzinfo=VN))  # Tết 2027's dates, a year on
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"OFFICE_CLOSED": "1/1"}, "OFFICE_CLOSED needs OFFICE_HOURS"),
+        ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "Tết"}, "'Tết' is not a day such as 30/4"),
+        ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "31/2"}, "'31/2' in '31/2' is no day"),
+        (
+            {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "13/2/2027-5/2/2027"},
+            "'13/2/2027-5/2/2027' ends before it starts",
+        ),
+        (
+            {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "5/2/2027-30/4"},
+            "give both ends with a year, or neither",
+        ),
+    ],
+)
+def test_a_wrong_office_closed_setting_stops_start_up(env: dict[str, str], problem: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(problem)):
+        Settings.from_env(env)

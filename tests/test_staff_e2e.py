@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -21,6 +22,8 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 from read_only import read_only
 from test_faults import ADMIN, Bot, base_env, bot_process, free_port
+
+from wardbot import messages as msg
 
 STAFF_GROUP = -1001234567
 OFFICER = ADMIN  # in ADMIN_IDS: may also edit faq.yaml
@@ -247,3 +250,90 @@ async def test_a_ward_folder_mounted_read_only_offers_no_faq_edits_and_admins_he
                 [post] = telegram.sent_in_thread(STAFF_GROUP, thread)
                 assert [label for label, _ in post.buttons] == ["✔️ Đóng phiếu"]
                 assert len(notes()) == 1
+
+
+async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(
+    tmp_path: Path,
+) -> None:
+    """A Zalo resident's ticket, then the bot restarted without Zalo configured: an officer's
+    answer cannot go out. They are told at once, under their answer, that the resident has
+    not got it and that it is kept for when the bot runs Zalo again; once it does, it goes."""
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        async with bot_run(tmp_path, telegram, zalo):
+            await zalo.say(ZALO_RESIDENT, f"/hoicanbo {RENEWAL}")
+            await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
+            [thread] = list(telegram.topics[STAFF_GROUP])
+            await eventually(lambda: posts(telegram, thread))
+
+        async with bot_run(tmp_path, telegram, zalo, {"ZALO_BOT_TOKEN": ""}) as bot:
+            [ticket_post] = telegram.sent_in_thread(STAFF_GROUP, thread)
+            mark, zalo_mark = len(telegram.calls), len(zalo.calls)
+            telegram.send_text(
+                STAFF_GROUP,
+                "Dạ, anh/chị nộp tại đại lý thu BHYT ở nhà văn hóa khu phố 2.",
+                group=True,
+                user_id=CLERK,
+                reply_to=ticket_post,
+            )
+            (told,) = await telegram.replies(STAFF_GROUP, since=mark, within=10)
+            assert visible_text(told.text) == msg.relay_channel_off(1, "zalo")
+            await bot.wait_log(r"ticket 1: .*zalo is not running")  # for whoever runs the bot
+            assert zalo.sent(ZALO_RESIDENT, since=zalo_mark) == []
+
+        async with bot_run(tmp_path, telegram, zalo):
+            (answer,) = await zalo.replies(ZALO_RESIDENT, since=zalo_mark, within=20)
+            assert "đại lý thu BHYT ở nhà văn hóa khu phố 2" in answer.text
+            await eventually(lambda: telegram.reactions)  # 👍: delivered
+
+
+async def test_the_bot_removed_from_the_staff_group_says_so_and_loses_no_question(
+    tmp_path: Path,
+) -> None:
+    """Someone removes the bot from the staff group: the log says so in one line naming the
+    fix, /healthz reports the desk down, a resident asking for staff meanwhile is told
+    honestly that their question waits (with the hotline), and once the bot is back as an
+    administrator the question reaches staff."""
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        async with bot_run(tmp_path, telegram, zalo) as bot:
+            telegram.remove_bot(STAFF_GROUP, by=CLERK)
+            await bot.wait_log(r"staff group -1001234567: .*removed")
+            await eventually(lambda: telegram.sent(ADMIN))  # admins hear of it too
+            await bot.wait_health(lambda checks: checks["staff-desk"] is False)
+
+            (received,) = await telegram.say(TELEGRAM_RESIDENT, f"/hoicanbo {RENEWAL}")
+            told = visible_text(received.text)
+            assert "phiếu số 1" in told and "chưa chuyển được" in told
+            assert "0276 3822 123" in told
+            await asyncio.sleep(1.0)  # the poster's try, refused
+            assert telegram.topics.get(STAFF_GROUP, {}) == {}
+
+            telegram.restore_bot(STAFF_GROUP, by=CLERK)
+            await eventually(lambda: telegram.topics.get(STAFF_GROUP), within=30)
+            [thread] = list(telegram.topics[STAFF_GROUP])
+            await eventually(lambda: posts(telegram, thread))
+            assert RENEWAL in posts(telegram, thread)[0]
+            await bot.wait_health(lambda checks: checks["staff-desk"] is True)
+            assert len(re.findall("removed", bot.stderr)) == 1, bot.stderr
+            told_admin = [c for c in telegram.sent(ADMIN) if "nhóm cán bộ" in visible_text(c.text)]
+            assert len(told_admin) == 1
+
+
+async def test_the_bot_demoted_in_a_forum_staff_group_says_so_and_loses_no_question(
+    tmp_path: Path,
+) -> None:
+    """Made a plain member of a group with topics, the bot cannot open a topic per ticket:
+    said once in the log, /healthz reports it, residents are told, nothing is lost."""
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        async with bot_run(tmp_path, telegram, zalo) as bot:
+            telegram.demote_bot(STAFF_GROUP, by=CLERK)
+            await bot.wait_log(r"staff group -1001234567: .*Manage topics")
+            await bot.wait_health(lambda checks: checks["staff-desk"] is False)
+            (received,) = await telegram.say(TELEGRAM_RESIDENT, f"/hoicanbo {RENEWAL}")
+            assert "chưa chuyển được" in visible_text(received.text)
+
+            telegram.restore_bot(STAFF_GROUP, by=CLERK)
+            await eventually(lambda: telegram.topics.get(STAFF_GROUP), within=30)
+            await bot.wait_health(lambda checks: checks["staff-desk"] is True)

@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 import pytest
 from fakes.telegram_api import Call, FakeBotApi, visible_text
 from test_desk import DAY, Clock
+from test_staff_e2e import eventually
 
 from handlers.telegram import TelegramChannel
 from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.conversation import Conversation
-from wardbot.desk import Desk, StaffMessage
+from wardbot.desk import Desk, GroupUnreachable, StaffMessage
 from wardbot.engine import Engine
 from wardbot.store import Store
 from wardbot.tickets import TicketBook
@@ -228,6 +229,44 @@ async def test_an_anonymous_admin_answering_as_the_group_reaches_the_resident(
         assert visible_text(closed.text) == msg.ticket_closed(1)
 
 
+async def test_an_officer_answering_as_a_channel_reaches_the_resident(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A member of the staff group who runs a channel may pick it in Telegram's "send as"
+    menu: the message comes from that channel (another stand-in bot as the sender). Their
+    answer is relayed as an anonymous administrator's is, signed by the ward; editing
+    faq.yaml is refused saying why and what to do. A linked channel's own post, which
+    Telegram copies into the group by itself, is no one's answer: nothing is said."""
+    settings = replace(ward_settings, staff_signature="name")
+    async with FakeBotApi() as api, staffed(api, ward_engine, settings) as staff:
+        thread, ticket_post = await ticket_posted(api, staff.desk)
+
+        api.send_text(
+            STAFF_GROUP, "Dạ có ạ, từ 1/6.", group=True, reply_to=ticket_post, as_channel=-1005550
+        )
+        [*_, answer] = await wait_for(lambda: staff.desk.tickets.messages(1), 2)
+        assert (answer.author, answer.text, answer.signer) == ("staff", "Dạ có ạ, từ 1/6.", None)
+
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "/newfaq", group=True, thread_id=thread, as_channel=-1005550)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_anonymous(channel=True)
+        assert "tên kênh" in visible_text(told.text)
+
+        mark = len(api.calls)
+        api.send_text(
+            STAFF_GROUP,
+            "Thông báo lịch tiếp dân tháng 12",
+            group=True,
+            privacy=False,
+            as_channel=-1005550,
+            automatic_forward=True,
+        )
+        api.send_text(STAFF_GROUP, "/close", group=True, thread_id=thread, as_channel=-1005550)
+        (closed,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(closed.text) == msg.ticket_closed(1)  # the forward: no word
+
+
 async def wait_for(read, count: int, within: float = 10.0):  # type: ignore[no-untyped-def]
     """What `read()` returns once it holds `count` items (the bot handles updates apart)."""
     for _ in range(int(within / 0.05)):
@@ -345,3 +384,40 @@ async def test_a_command_for_another_bot_in_the_staff_group_is_left_to_it(
         assert visible_text(helped.text) == msg.staff_help()
         ticket = await staff.desk.tickets.get(1)
         assert ticket is not None and ticket.state == "open"
+
+
+async def test_a_staff_chat_id_telegram_does_not_know_says_what_to_check(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """STAFF_CHAT_ID copied without its -100 (or a group the bot was never added to): the
+    reason the desk gives (in the log) names the setting to check, not a traceback."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        assert isinstance(staff.desk.room, TelegramStaffRoom)
+        wrong = TelegramStaffRoom(staff.desk.room.application, -1234567)
+        with pytest.raises(GroupUnreachable, match="check STAFF_CHAT_ID"):
+            await wrong.is_forum()
+
+
+async def test_a_bot_added_to_a_forum_group_without_manage_topics_is_caught_before_a_ticket(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The ward added the bot to its group with topics as a plain member (step 2 of the
+    README skipped): the poster's first look at the group says so, before any resident is
+    told their question reached staff; once the bot is made an administrator, it posts."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        api.bot_status[STAFF_GROUP] = "member"
+        stop = asyncio.Event()
+        poster = asyncio.create_task(staff.desk.run(stop))
+        try:
+            await eventually(lambda: staff.desk.unreachable is not None)
+            assert "Manage topics" in (staff.desk.unreachable or "")
+            (received,) = await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+            assert "chưa chuyển được" in visible_text(received.text)
+
+            api.restore_bot(STAFF_GROUP, by=OFFICER)
+            await eventually(lambda: api.topics.get(STAFF_GROUP))
+            await eventually(lambda: api.sent(STAFF_GROUP))
+            assert staff.desk.unreachable is None
+        finally:
+            stop.set()
+            await poster

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import signal
@@ -247,8 +248,11 @@ async def _serve(
     staffing = None
     if desk is not None:
         desk.wake_outbox = senders.wake
+        desk.serving = senders.started
         desk.editor = editor
-        staffing = Supervised(desk.name, desk.run, restarts, check=desk.is_running)
+        desk.tell_lost = functools.partial(alerts.task_failing, desk.name)
+        desk.tell_back = functools.partial(alerts.task_recovered, desk.name)
+        staffing = Supervised(desk.name, desk.run, restarts, check=desk.healthy)
         supervised.append(staffing)
     background: list[asyncio.Task[None]] = []
 
@@ -411,6 +415,7 @@ def _staff_desk(
 
     telegram = next(c for c in running if isinstance(c, TelegramChannel))
     desk = Desk(TicketBook(store), settings, engine)
+    desk.not_started()  # until Telegram is up and the poster has looked at the group
     StaffHandlers(desk, settings.staff_chat_id).install(telegram.application)
     desk.room = TelegramStaffRoom(telegram.application, settings.staff_chat_id)
     return desk

@@ -12,7 +12,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -31,7 +32,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from wardbot.hours import OfficeHours
+from wardbot.hours import Closures, OfficeHours
 
 
 class ConfigError(ValueError):
@@ -347,6 +348,8 @@ class Environment(BaseSettings):
     max_notice_kb: Annotated[int, _whole("a size in kilobytes", 1)] = Settings.max_notice_kb
     staff_chat_id: int | None = None
     staff_signature: str = Settings.staff_signature
+    # Read before office_hours, which holds it (its validator sees it).
+    office_closed: Closures | None = None
     office_hours: OfficeHours | None = None
     forwarded_allow_ips: Items = Settings.forwarded_allow_ips
     web_chat: Switch = Settings.web_chat
@@ -410,10 +413,26 @@ class Environment(BaseSettings):
             raise ConfigError(f"STAFF_SIGNATURE must be 'ward' or 'name', got {signature!r}")
         return signature
 
+    @field_validator("office_closed", mode="plain")
+    @classmethod
+    def _closed(cls, raw: str) -> Closures:
+        return Closures.parse(raw)
+
     @field_validator("office_hours", mode="plain")
     @classmethod
-    def _hours(cls, raw: str) -> OfficeHours:
-        return OfficeHours.parse(raw)
+    def _hours(cls, raw: str, info: ValidationInfo) -> OfficeHours:
+        hours = OfficeHours.parse(raw)
+        closed = info.data.get("office_closed")
+        return hours if closed is None else replace(hours, closed=closed)
+
+    @model_validator(mode="after")
+    def _closed_needs_hours(self) -> Environment:
+        if self.office_closed is not None and self.office_hours is None:
+            raise ConfigError(
+                "OFFICE_CLOSED needs OFFICE_HOURS: the days the office is closed are told "
+                "to residents with its working hours"
+            )
+        return self
 
     @field_validator("forwarded_allow_ips")
     @classmethod

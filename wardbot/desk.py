@@ -9,7 +9,7 @@ telegram_staff.py) lets the desk post in. The flow:
    take the next message. Accepting opens a ticket (wardbot.tickets).
 2. `run()`, a supervised task, posts what waits for staff: each ticket in its own forum
    topic when the group has topics, else as a thread of replies; with the ticket number,
-   the channel, the topics the resident follows and the bot's own best guesses.
+   the channel, the question and the bot's own best guesses (what the resident was told is shared).
 3. A staff member replies to the bot's message (or types /r TEXT there); the answer is
    queued in the outbox for the resident's channel, signed as the ward. When it arrives
    the staff message gets a 👍; when it cannot be delivered, staff are told in the topic.
@@ -31,7 +31,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -59,6 +59,9 @@ TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the reside
 # handlers.base.ANSWERED_LIST_FRESH, a list's).
 STAFF_ANSWER_FRESH = 600.0
 IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
+# While the bot cannot post in the staff group (removed from it, its rights taken away),
+# how often the poster tries again (at once when Telegram says the bot is back).
+GROUP_RETRY = 60.0
 # A flood of tickets (one web client making up session ids, say) must not bury the staff
 # group: a chat may open TICKETS_PER_HOUR tickets an hour (counted in the database and in
 # memory: /forget deletes the tickets, not what they count for), and so may an address
@@ -124,7 +127,8 @@ class AlreadyGone(Exception):
 
 
 class GroupUnreachable(Exception):
-    """The bot cannot act in that group: it is no member of it, or the group is gone."""
+    """The bot cannot act in that group: it is no member of it, the group is gone, or the
+    bot lacks the right to do it (its message says what to fix)."""
 
 
 class StaffRoom(Protocol):
@@ -132,7 +136,9 @@ class StaffRoom(Protocol):
     `chat_id` is the group it posts in; deleting names the group, since a ticket may have
     been posted in the one the ward used before. `post` raises TopicGone for a topic that
     is no longer there; `delete_topic` and `delete_message` raise AlreadyGone for what is
-    no longer there, GroupUnreachable when the bot cannot reach the group."""
+    no longer there, GroupUnreachable when the bot cannot reach the group; `is_forum`,
+    `create_topic` and `post` raise GroupUnreachable when the bot cannot post tickets there
+    (removed from the group, or without the right a group with topics needs)."""
 
     chat_id: int
 
@@ -154,8 +160,9 @@ class StaffMessage:
     `reply_to` is the message it explicitly replies to (not a forum topic's opening
     message, which Telegram also presents as "replied to"), `reply_to_bot` whether
     that message is the bot's, and `reply_to_text` its text when it is (a post about a
-    ticket names the ticket, even once the ticket is gone). `anonymous`: an administrator
-    wrote as the group itself: no sender id or name (`sender_id` and `sender_name` empty).
+    ticket names the ticket, even once the ticket is gone). `anonymous`: written as the
+    group itself (an administrator's "Remain anonymous") or, `as_channel`, as a channel the
+    member runs: no sender id or name (`sender_id` and `sender_name` empty).
     `attachment`: a photo, file or sticker, `text` its caption: residents get text only;
     `album`: the media group it came in, a message per photo or file.
     """
@@ -169,6 +176,7 @@ class StaffMessage:
     reply_to_bot: bool = False
     reply_to_text: str = ""
     anonymous: bool = False
+    as_channel: bool = False
     attachment: bool = False
     album: str | None = None
 
@@ -185,8 +193,13 @@ class Desk:
         clock: Callable[[], float] = time.time,
         wake_outbox: Callable[[], None] = lambda: None,
         editor: FaqEditor | None = None,
+        serving: Callable[[str], bool] | None = None,
     ) -> None:
         self.tickets = tickets
+        # Whether a channel's messages can go out now (None: every channel's). Answers to
+        # a ticket from another (Zalo's, when the bot runs without ZALO_*, or Zalo cannot
+        # be reached since the start) wait until they can.
+        self.serving = serving
         self.settings = settings
         self.engine = engine
         self.clock = clock
@@ -204,6 +217,14 @@ class Desk:
         self._per_chat = PerHour(TICKETS_PER_HOUR, clock)
         self._withdrawing: set[int] = set()  # withdrawals on their way to Telegram
         self._claimed = False  # tickets posted before their group was recorded: claimed
+        # Why the bot cannot post in the staff group now (None: it can, as far as it knows):
+        # residents are told their question waits, /healthz reports the desk down.
+        self.unreachable: str | None = None
+        self._told_lost = False  # the log and admins heard why
+        # Admins are told once when the group is lost, and that is undone once it is back
+        # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
+        self.tell_lost: Callable[[], Awaitable[object]] | None = None
+        self.tell_back: Callable[[], Awaitable[object]] | None = None
 
     name = "staff-desk"
 
@@ -286,7 +307,8 @@ class Desk:
         nothing and offers no choice: the list on screen before it stays in effect."""
         await self.tickets.add_resident_message(ticket, text, self.clock())
         self._wake.set()
-        return Reply(msg.ticket_follow_up(ticket.id), keeps_choices=True)
+        held_up = self.unreachable is not None
+        return Reply(msg.ticket_follow_up(ticket.id, held_up=held_up), keeps_choices=True)
 
     async def _open(self, chat: ChatRef, question: str) -> Reply:
         refused = await self._refused(chat)
@@ -295,7 +317,12 @@ class Desk:
         ticket = await self.tickets.open(chat, question, self.clock())
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
-        return Reply(msg.ticket_received(ticket.id, self.when_staff_answer(), chat.channel))
+        held_up = ""
+        if self.unreachable is not None:
+            held_up = msg.contact_line(self.settings.ward_name, self.settings.ward_hotline)
+        return Reply(
+            msg.ticket_received(ticket.id, self.when_staff_answer(), chat.channel, held_up=held_up)
+        )
 
     async def _refused(self, chat: ChatRef) -> str | None:
         """Why no ticket may be opened for `chat` now (with the hotline), or None."""
@@ -303,6 +330,8 @@ class Desk:
         waiting = await self.tickets.waiting_to_post()
         if waiting >= MAX_WAITING:
             log.warning("no ticket opened: %d tickets wait to be posted to staff", waiting)
+            if self.unreachable is not None:  # not a matter of minutes
+                return msg.staff_desk_unreachable(ward, hotline)
             return msg.staff_desk_busy(ward, hotline)
         opened = await self.tickets.opened_after(chat, self.clock() - HOUR)
         key = f"{chat.channel}:{chat.chat_id}"
@@ -469,16 +498,67 @@ class Desk:
     def is_running(self) -> bool:
         return self._running
 
+    def healthy(self) -> bool:
+        """For /healthz: the poster runs, and the bot can post in the staff group (as far
+        as it knows: until the poster's first look, not counted as down)."""
+        return self._running and not self._told_lost
+
+    def not_started(self) -> None:
+        """Until the poster runs (Telegram, where staff work, is not up yet): residents are
+        told their questions wait. Nothing is logged: the channel says why it is down."""
+        self.unreachable = "Telegram, where staff work, is not up yet"
+
+    async def group_lost(self, why: str) -> None:
+        """The bot cannot post in the staff group (Telegram said so, or refused a post):
+        one line in the log and one note to admins, until it can again."""
+        told, self.unreachable, self._told_lost = self._told_lost, why, True
+        if told:
+            return
+        log.error(
+            "staff group %s: %s; questions for staff wait, and are posted once it can",
+            self.room.chat_id if self.room is not None else self.settings.staff_chat_id,
+            why,
+        )
+        await self._tell(self.tell_lost)
+
+    async def group_back(self) -> None:
+        """The bot can post in the staff group again: what waits goes now."""
+        if self.unreachable is None:
+            return
+        told, self.unreachable, self._told_lost = self._told_lost, None, False
+        self._wake.set()
+        if told:
+            log.info("staff group: the bot can post there again")
+            await self._tell(self.tell_back)
+
+    @staticmethod
+    async def _tell(tell: Callable[[], Awaitable[object]] | None) -> None:
+        if tell is None:
+            return
+        try:
+            await tell()
+        except Exception:  # the log has said it already
+            log.exception("staff group: could not tell admins")
+
     async def run(self, stop: asyncio.Event) -> None:
         """Post what waits for staff until `stop`; an error ends it (supervised: it
-        restarts, and nothing is lost: a message is marked posted only once it is)."""
+        restarts, and nothing is lost: a message is marked posted only once it is). A
+        staff group the bot cannot post in is tried again every GROUP_RETRY."""
         self._running = True
+        self.forum = None  # asked again: the group may have changed while this was down
         try:
             while not stop.is_set():
-                await self.withdraw_due()
-                await self.post_pending()
+                wait = IDLE_POLL
+                try:
+                    await self.withdraw_due()
+                    probing = self.forum is None  # asking the group about itself
+                    if await self.post_pending() or probing:
+                        await self.group_back()
+                except GroupUnreachable as exc:
+                    await self.group_lost(str(exc))
+                    wait = GROUP_RETRY
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wait(stop), IDLE_POLL)
+                    await asyncio.wait_for(self._wait(stop), wait)
                 self._wake.clear()
         finally:
             self._running = False
@@ -564,11 +644,11 @@ class Desk:
         hits = [*answer.results[:3]]
         # Buttons that edit faq.yaml only when it can be (admins are told once why not).
         editable = self.editor is not None and await self.editor.can_edit()
-        followed = set(await self.tickets.store.subscriptions_of(ticket.chat))
-        names = [t.name for t in self.engine.corpus.topics if t.id in followed]
         asked = dt.datetime.fromtimestamp(ticket.created_at, VIETNAM).strftime("%H:%M %d/%m/%Y")
         guesses = [f"{hit.title} ({hit.id})" for hit in hits]
-        text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, names, guesses)
+        # Only what the resident was told is shared (msg.staff_offer): the question and
+        # the channel; not the topics they follow.
+        text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, guesses)
         return Reply(text, buttons=self._ticket_buttons(ticket.id, hits, editable=editable))
 
     def _ticket_buttons(
@@ -615,7 +695,7 @@ class Desk:
         if command == "close":
             return [await self._close(ticket)]
         if message.anonymous:
-            return [msg.staff_anonymous()]
+            return [msg.staff_anonymous(channel=message.as_channel)]
         if not self.settings.is_admin("telegram", message.sender_id):
             return [msg.staff_admin_only()]
         if command == "variant":
@@ -648,9 +728,11 @@ class Desk:
         if await self.tickets.revise(earlier.id, text):
             log.info("ticket %d: a staff answer corrected before it went out", ticket.id)
             return [msg.staff_answer_revised(ticket.id, sent=False)]
-        await self.tickets.add_staff_reply(
+        queued = await self.tickets.add_staff_reply(
             ticket, text, earlier.signer, message.message_id, self.clock(), correction=True
         )
+        if queued is None:
+            return [msg.staff_ticket_gone(ticket.id)]
         log.info("ticket %d: a staff answer's correction queued", ticket.id)
         self.wake_outbox()
         # Out, or tried and failed (a try that timed out may have reached the resident).
@@ -712,8 +794,8 @@ class Desk:
             numbered = await self.tickets.get(int(number.group(1)))
             if numbered is not None:
                 return numbered, number.group(2).strip()
-            if number_first:
-                return msg.staff_no_ticket(int(number.group(1)))
+            # Never the topic's ticket instead: the answer was meant for another resident.
+            return msg.staff_no_ticket(int(number.group(1)))
         context = None
         group = await self._group()
         if message.reply_to is not None:
@@ -727,7 +809,11 @@ class Desk:
             if numbered is not None:
                 return numbered, number.group(2).strip()
         gone = await self._gone_ticket(message)
-        return msg.staff_which_ticket() if gone is None else msg.staff_ticket_gone(gone)
+        if gone is not None:
+            return msg.staff_ticket_gone(gone)
+        if number is not None:  # outside any ticket, a number first is the ticket's
+            return msg.staff_no_ticket(int(number.group(1)))
+        return msg.staff_which_ticket()
 
     async def _gone_ticket(self, message: StaffMessage) -> int | None:
         """The number of the ticket whose post (one of the bot's posts about a ticket, not
@@ -753,8 +839,21 @@ class Desk:
             return []
         named = self.settings.staff_signature == "name" and not message.anonymous
         signer = message.sender_name if named else None
-        await self.tickets.add_staff_reply(ticket, text, signer, message.message_id, self.clock())
-        log.info("ticket %d: a staff answer queued for %s", ticket.id, ticket.chat.channel)
+        queued = await self.tickets.add_staff_reply(
+            ticket, text, signer, message.message_id, self.clock()
+        )
+        if queued is None:
+            return [msg.staff_ticket_gone(ticket.id)]
+        channel = ticket.chat.channel
+        if self.serving is not None and not self.serving(channel):
+            log.warning(
+                "ticket %d: a staff answer waits: %s is not running (not configured, or not "
+                "started yet); it goes out once it is",
+                ticket.id,
+                channel,
+            )
+            return [msg.relay_channel_off(ticket.id, channel)]
+        log.info("ticket %d: a staff answer queued for %s", ticket.id, channel)
         self.wake_outbox()
         return []
 

@@ -5,6 +5,9 @@ The setting is short text staff can write themselves, e.g.
 days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) followed by one
 or more time ranges (`7:30-11:30`, `7h30-11h30`, `8-11`). Times are Vietnam time, UTC+7
 all year (a fixed offset: no tzdata needed).
+
+OFFICE_CLOSED adds the days the office is closed whatever the weekday: public holidays
+every year (`1/1, 30/4, 1/5, 2/9`) and dated ones (Tết, moved each year: `5/2/2027-13/2/2027`).
 """
 
 from __future__ import annotations
@@ -57,11 +60,80 @@ def _config_error(message: str) -> Exception:
     return ConfigError(f"OFFICE_HOURS: {message} (example: {EXAMPLE!r})")
 
 
+CLOSED_EXAMPLE = "1/1, 30/4-1/5, 2/9, 5/2/2027-13/2/2027"
+_DAY = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
+MonthDay = tuple[int, int]
+
+
+def _closed_error(message: str) -> Exception:
+    from wardbot.config import ConfigError  # config imports this module
+
+    return ConfigError(f"OFFICE_CLOSED: {message} (example: {CLOSED_EXAMPLE!r})")
+
+
+@dataclass(frozen=True)
+class Closures:
+    """Days the office is closed whatever the weekday (OFFICE_CLOSED): spans of dates
+    (`dated`, both ends included) and spans of days every year (`yearly`, as (month, day);
+    one may run over New Year: 31/12-1/1)."""
+
+    dated: tuple[tuple[date, date], ...] = ()
+    yearly: tuple[tuple[MonthDay, MonthDay], ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Closures:
+        """Read the OFFICE_CLOSED text; ConfigError naming the entry that is wrong."""
+        dated: list[tuple[date, date]] = []
+        yearly: list[tuple[MonthDay, MonthDay]] = []
+        entries = [e.strip() for e in re.split(r"[,;\n]", text) if e.strip()]
+        if not entries:
+            raise _closed_error("no dates given")
+        for entry in entries:
+            first, dash, last = re.sub(r"\s*[-–—]\s*", "-", entry).partition("-")
+            start, end = _closed_day(first, entry), _closed_day(last if dash else first, entry)
+            if isinstance(start, date) and isinstance(end, date):
+                if end < start:
+                    raise _closed_error(f"{entry!r} ends before it starts")
+                dated.append((start, end))
+            elif isinstance(start, tuple) and isinstance(end, tuple):
+                yearly.append((start, end))
+            else:
+                raise _closed_error(f"{entry!r}: give both ends with a year, or neither")
+        return cls(tuple(dated), tuple(yearly))
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        if any(start <= day <= end for start, end in self.dated):
+            return True
+        today = (day.month, day.day)
+        return any(
+            start <= today <= end if start <= end else today >= start or today <= end
+            for start, end in self.yearly
+        )
+
+
+def _closed_day(text: str, entry: str) -> date | MonthDay:
+    """'5/2/2027' as a date, '30/4' as (4, 30); ConfigError otherwise."""
+    match = _DAY.fullmatch(text)
+    if match is None:
+        raise _closed_error(f"{entry!r} is not a day such as 30/4 or 5/2/2027")
+    day, month = int(match[1]), int(match[2])
+    try:
+        # A day every year is checked against a leap year: 29/2 is a day.
+        found = date(int(match[3]) if match[3] else 2024, month, day)
+    except ValueError:
+        raise _closed_error(f"{text!r} in {entry!r} is no day of the calendar") from None
+    return found if match[3] else (month, day)
+
+
 @dataclass(frozen=True)
 class OfficeHours:
-    """Opening periods for each weekday (index 0 is Monday), sorted and not overlapping."""
+    """Opening periods for each weekday (index 0 is Monday), sorted and not overlapping,
+    and the days the office is closed whatever the weekday (holidays)."""
 
     week: tuple[tuple[Period, ...], ...]
+    closed: Closures = Closures()
 
     @classmethod
     def parse(cls, text: str) -> OfficeHours:
@@ -79,6 +151,8 @@ class OfficeHours:
     def is_open(self, at: datetime) -> bool:
         """Whether the office is open at `at` (an aware datetime, any time zone)."""
         local = _local(at)
+        if local.date() in self.closed:
+            return False
         second = local.hour * 3600 + local.minute * 60 + local.second
         return any(start * 60 <= second < end * 60 for start, end in self.week[local.weekday()])
 
@@ -92,6 +166,8 @@ class OfficeHours:
         midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
         for offset in range(LOOKAHEAD_DAYS + 1):
             day = midnight + timedelta(days=offset)
+            if day.date() in self.closed:
+                continue
             for start, _ in self.week[day.weekday()]:
                 opening = day + timedelta(minutes=start)
                 if local <= opening <= limit:
@@ -107,7 +183,9 @@ class OfficeHours:
             return NEUTRAL_SENTENCE
         local = _local(at)
         today = local.date()
-        if opening.date() != today:
+        if today in self.closed:
+            situation = "Hôm nay là ngày nghỉ của phường"
+        elif opening.date() != today:
             situation = "Hiện đã ngoài giờ làm việc"
         elif all(start > _minute(local) for start, _ in self.week[today.weekday()]):
             situation = "Hiện chưa đến giờ làm việc"

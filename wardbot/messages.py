@@ -983,9 +983,11 @@ def staff_unavailable(ward_name: str, hotline: str) -> str:
     )
 
 
-def ticket_received(ticket_id: int, when: str, channel: str) -> str:
+def ticket_received(ticket_id: int, when: str, channel: str, *, held_up: str = "") -> str:
     """The ticket is open. On the web chat nothing reaches a closed page: the answer waits
-    on this page, in this browser (its storage holds the conversation's only key)."""
+    on this page, in this browser (its storage holds the conversation's only key).
+    `held_up`: how to reach the ward instead, when the bot cannot reach the staff group now
+    (the ticket waits, and is passed on once it can)."""
     if channel == "web":
         where = (
             "Câu trả lời sẽ hiện ngay trên trang này. Trang web không báo được cho anh/chị "
@@ -994,10 +996,22 @@ def ticket_received(ticket_id: int, when: str, channel: str) -> str:
         )
     else:
         where = "Câu trả lời sẽ được gửi tới anh/chị ngay trong cuộc trò chuyện này."
+    if held_up:
+        passed = (
+            f"📝 Em đã ghi lại câu hỏi của anh/chị (phiếu số {ticket_id}), nhưng hiện em chưa "
+            f"chuyển được tới cán bộ phường vì {_DESK_HELD_UP}. Nếu việc cần gấp, anh/chị vui "
+            f"lòng {held_up}."
+        )
+    else:
+        passed = f"✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số {ticket_id}). {when}"
     return (
-        f"✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số {ticket_id}). {when} {where}\n\n"
+        f"{passed} {where}\n\n"
         "Nếu cần bổ sung thông tin, anh/chị cứ nhắn tiếp, em sẽ chuyển cho cán bộ."
     )
+
+
+# Why a question waits before it reaches staff: the bot cannot post in their group.
+_DESK_HELD_UP = "trục trặc kỹ thuật; em sẽ chuyển ngay khi khắc phục xong"
 
 
 def ticket_limit(ward_name: str, hotline: str) -> str:
@@ -1016,6 +1030,15 @@ def staff_desk_busy(ward_name: str, hotline: str) -> str:
     )
 
 
+def staff_desk_unreachable(ward_name: str, hotline: str) -> str:
+    """No ticket opened: questions wait for a staff group the bot cannot reach now."""
+    return (
+        f"Dạ, hiện em chưa chuyển được câu hỏi tới cán bộ phường vì {_DESK_HELD_UP}, và đã "
+        "có nhiều câu hỏi đang chờ nên em tạm thời chưa nhận thêm. Anh/chị vui lòng "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ. Em xin lỗi vì sự bất tiện này."
+    )
+
+
 def ticket_already_open(ticket_id: int) -> str:
     return (
         f"Dạ, câu hỏi của anh/chị đã được chuyển tới cán bộ phường (phiếu số {ticket_id}). "
@@ -1023,7 +1046,12 @@ def ticket_already_open(ticket_id: int) -> str:
     )
 
 
-def ticket_follow_up(ticket_id: int) -> str:
+def ticket_follow_up(ticket_id: int, *, held_up: bool = False) -> str:
+    if held_up:
+        return (
+            f"Dạ, em đã ghi lại tin nhắn này (phiếu số {ticket_id}), nhưng hiện chưa chuyển "
+            f"được tới cán bộ phường vì {_DESK_HELD_UP}."
+        )
     return f"Dạ, em đã chuyển thêm tin nhắn này tới cán bộ phường (phiếu số {ticket_id})."
 
 
@@ -1081,15 +1109,12 @@ def ticket_post(
     channel: str,
     asked: str,
     question: str,
-    followed: Sequence[str],
     guesses: Sequence[str],
 ) -> str:
     lines = [
         f"🙋 Phiếu số {ticket_id} · qua {channel_name(channel)} · {asked}",
         "",
         f"Câu hỏi: “{question}”",
-        "",
-        "Người dân đang theo dõi: " + (", ".join(followed) if followed else "chưa có chủ đề nào"),
     ]
     if guesses:
         lines += ["", "Bot tìm được (chưa đủ chắc để tự trả lời):"]
@@ -1124,6 +1149,19 @@ def relay_delayed(reason: str) -> str:
     return (
         f"chưa gửi được câu trả lời tới người dân ({reason}). Bot vẫn đang tự gửi lại và sẽ "
         "thả 👍 vào tin trả lời khi người dân nhận được."
+    )
+
+
+def relay_channel_off(ticket_id: int, channel: str) -> str:
+    """To staff, under their answer: the resident's channel is not running now (not
+    configured any more, or not reachable since the bot started)."""
+    name = channel_name(channel)
+    return (
+        f"⚠️ Phiếu số {ticket_id} đến từ {name}, nhưng bot hiện chưa kết nối được kênh {name} "
+        "(chưa cấu hình, hoặc đang lỗi kết nối), nên người dân chưa nhận được câu trả lời "
+        f"này. Câu trả lời được giữ lại và sẽ tự gửi đi khi bot kết nối lại kênh {name} "
+        "(nhờ người cài đặt bot kiểm tra); bot sẽ thả 👍 vào tin trả lời khi người dân "
+        "nhận được."
     )
 
 
@@ -1208,13 +1246,19 @@ def staff_admin_only() -> str:
     return "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml."
 
 
-def staff_anonymous() -> str:
-    """/variant or /newfaq sent "as the group" (anonymous admin): who sent it is unknown."""
+def staff_anonymous(*, channel: bool = False) -> str:
+    """/variant or /newfaq sent "as the group" (anonymous admin) or as a channel: who sent
+    it is unknown."""
+    if channel:
+        how = "dưới tên kênh"
+        undo = "chọn gửi bằng tài khoản của mình (bấm ảnh đại diện cạnh ô nhập tin)"
+    else:
+        how = "ẩn danh dưới tên nhóm"
+        undo = "tắt “Ẩn danh” (Remain anonymous) trong quyền quản trị của mình"
     return (
-        "Anh/chị đang gửi ẩn danh dưới tên nhóm nên bot không biết ai gửi, mà chỉ cán bộ có "
-        "tên trong ADMIN_IDS mới sửa được faq.yaml. Xin bấm nút dưới tin về phiếu, gõ lệnh "
-        "trong chat riêng với bot (ví dụ /newfaq 12), hoặc tắt “Ẩn danh” (Remain anonymous) "
-        "trong quyền quản trị của mình."
+        f"Anh/chị đang gửi {how} nên bot không biết ai gửi, mà chỉ cán bộ có tên trong "
+        "ADMIN_IDS mới sửa được faq.yaml. Xin bấm nút dưới tin về phiếu, gõ lệnh trong chat "
+        f"riêng với bot (ví dụ /newfaq 12), hoặc {undo}."
     )
 
 

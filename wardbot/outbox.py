@@ -658,6 +658,16 @@ class Senders:
                 asyncio.create_task(supervised.run(self._stop), name=supervised.name)
             )
 
+    def started(self, channel: str) -> bool:
+        """Whether `channel`'s sender has started (its channel is up): what is queued for
+        it goes out now, or is tried and told about (a channel that never came up, or
+        that the bot does not run, has none)."""
+        names = {task.get_name() for task in self._tasks if not task.done()}
+        return any(
+            sender.channel.name == channel and supervised.name in names
+            for sender, supervised in zip(self.senders, self.supervised, strict=True)
+        )
+
     def wake(self) -> None:
         for sender in self.senders:
             sender.wake()

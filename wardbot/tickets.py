@@ -371,11 +371,15 @@ class TicketBook:
         now: float,
         *,
         correction: bool = False,
-    ) -> TicketMessage:
+    ) -> TicketMessage | None:
         """A staff answer for the resident, queued in the outbox in the same transaction:
         a crash loses neither the answer nor its delivery. A `correction` of an answer
-        (its staff message edited) leaves the ticket as it is: closed stays closed."""
+        (its staff message edited) leaves the ticket as it is: closed stays closed. None,
+        and nothing queued, when the ticket is gone (the resident's /forget meanwhile)."""
         async with self.store.writing() as db:
+            async with db.execute("SELECT 1 FROM tickets WHERE id = ?", (ticket.id,)) as found:
+                if await found.fetchone() is None:
+                    return None
             cursor = await db.execute(
                 "INSERT INTO ticket_messages "
                 "(ticket_id, author, text, signer, created_at, state, staff_message_id) "

@@ -79,6 +79,14 @@ ANONYMOUS_ADMIN = {
     "first_name": "Group",
     "username": "GroupAnonymousBot",
 }
+# ...and of what a member sends "as a channel" they own, or a linked channel's post
+# Telegram forwards into its discussion group by itself.
+CHANNEL_SENDER = {
+    "id": 136817688,
+    "is_bot": True,
+    "first_name": "Channel",
+    "username": "Channel_Bot",
+}
 TOKEN = "7000000001:AAFakeTokenForTests_x9"
 JSON_PARAMS = {
     "reply_markup",
@@ -208,6 +216,11 @@ def visible_text(text: str) -> str:
     return "".join(out)
 
 
+def _is_id(chat: Any) -> bool:
+    """Whether a chat_id parameter is a number (not an @username, not missing)."""
+    return chat is not None and str(chat).lstrip("-").isdigit()
+
+
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -270,6 +283,10 @@ class FakeBotApi(FakeApiServer):
         self.webhook_pending = 0
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}  # a group's old id -> its supergroup's id
+        # group id -> the bot's status there when it is no administrator any more: "kicked"
+        # (removed: every call about the group is refused) or "member" (demoted: no topic
+        # may be made, closed or deleted).
+        self.bot_status: dict[int, str] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
         self._updates: list[dict[str, Any]] = []
@@ -390,6 +407,8 @@ class FakeBotApi(FakeApiServer):
         thread_id: int | None = None,
         privacy: bool | None = None,
         as_group: bool = False,
+        as_channel: int | None = None,
+        automatic_forward: bool = False,
     ) -> dict[str, Any]:
         """Queue a text message; commands and @mentions get their entities, as Telegram does.
 
@@ -402,7 +421,11 @@ class FakeBotApi(FakeApiServer):
         `privacy`: filter by privacy mode (default: the group's `staff_group` setting); an
         update the bot would not get is returned with an "undelivered" key, not queued.
         `as_group`: sent by an anonymous administrator "as the group": Telegram names the
-        group as `sender_chat` and a stand-in bot, GroupAnonymousBot, as `from`."""
+        group as `sender_chat` and a stand-in bot, GroupAnonymousBot, as `from`.
+        `as_channel`: sent by a member "as" the channel with that id (a channel they run,
+        chosen in the group's "send as" menu): Telegram names the channel as `sender_chat`
+        and a stand-in bot, Channel_Bot, as `from`. With `automatic_forward`, the channel's
+        own post that Telegram copies into its linked discussion group (no person's)."""
         if reply_to_bot and reply_to is not None:
             raise ValueError("give reply_to or reply_to_bot, not both")
         replied = self._replied(chat_id, reply_to) if reply_to is not None else None
@@ -435,6 +458,11 @@ class FakeBotApi(FakeApiServer):
         if as_group:
             message["from"] = dict(ANONYMOUS_ADMIN)
             message["sender_chat"] = self.chat(chat_id, group=True)
+        if as_channel is not None:
+            message["from"] = dict(CHANNEL_SENDER)
+            message["sender_chat"] = {"id": as_channel, "type": "channel", "title": "Tin phường"}
+            if automatic_forward:
+                message["is_automatic_forward"] = True
         return self._deliver({"message": message}, privacy)
 
     def _replied(self, chat_id: int, reply_to: Call | dict[str, Any] | int) -> dict[str, Any]:
@@ -626,6 +654,50 @@ class FakeBotApi(FakeApiServer):
         new = self._message(new_chat_id, user_id, True, migrate_from_chat_id=chat_id)
         self._deliver({"message": new}, None)
 
+    def remove_bot(self, chat_id: int, *, by: int) -> None:
+        """A member (`by`) removes the bot from the group: Telegram refuses every call
+        about it, and tells the bot (a my_chat_member update)."""
+        self._bot_status(chat_id, "kicked", by)
+
+    def demote_bot(self, chat_id: int, *, by: int) -> None:
+        """The bot is made a plain member again: it may still post, not manage topics."""
+        self._bot_status(chat_id, "member", by)
+
+    def restore_bot(self, chat_id: int, *, by: int) -> None:
+        """The bot is an administrator of the group again, with every right."""
+        self._bot_status(chat_id, "administrator", by)
+
+    def _bot_status(self, chat_id: int, status: str, by: int) -> None:
+        old = self.bot_status.get(chat_id, "administrator")
+        if status == "administrator":
+            self.bot_status.pop(chat_id, None)
+        else:
+            self.bot_status[chat_id] = status
+        change = {
+            "chat": self.chat(chat_id, group=True),
+            "from": {"id": by, "is_bot": False, "first_name": "Cán bộ"},
+            "date": int(time.time()),
+            "old_chat_member": self._member(old),
+            "new_chat_member": self._member(status),
+        }
+        self.push({"my_chat_member": change})
+
+    def _member(self, status: str) -> dict[str, Any]:
+        """The bot as a ChatMember of a group in `status`."""
+        member: dict[str, Any] = {"status": status, "user": self.bot_user}
+        if status == "kicked":
+            member["until_date"] = 0
+        if status == "administrator":
+            rights = (
+                "can_manage_chat can_delete_messages can_manage_video_chats "
+                "can_restrict_members can_promote_members can_change_info can_invite_users "
+                "can_post_stories can_edit_stories can_delete_stories can_pin_messages "
+                "can_manage_topics"
+            ).split()
+            member |= dict.fromkeys(rights, True)
+            member |= {"can_be_edited": False, "is_anonymous": False, "can_promote_members": False}
+        return member
+
     # --- inspection -------------------------------------------------------------------
 
     def sent(self, chat_id: int | None = None, *, since: int = 0) -> list[Call]:
@@ -715,6 +787,13 @@ class FakeBotApi(FakeApiServer):
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 migrate_to_chat_id=self.migrated[int(chat)],
             )
+        status = self.bot_status.get(int(chat)) if _is_id(chat) else None
+        if status == "kicked":
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        if status == "member" and method.lower() == "createforumtopic":
+            raise ApiError(400, "Bad Request: not enough rights to create a topic")
+        if status == "member" and method.lower() in ("closeforumtopic", "deleteforumtopic"):
+            raise ApiError(400, "Bad Request: not enough rights to manage topics")
         pending = self._failures.get(method.lower())
         if pending:
             failure = pending[0]
@@ -772,6 +851,8 @@ class FakeBotApi(FakeApiServer):
                 return True
             case "getchat":
                 return self._get_chat(params)
+            case "getchatmember":
+                return self._get_chat_member(params)
             case "createforumtopic":
                 return self._create_topic(params)
             case "editforumtopic":
@@ -901,6 +982,14 @@ class FakeBotApi(FakeApiServer):
             "max_reaction_count": 11,
             "accepted_gift_types": gifts,
         }
+
+    def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The bot as a member of a known group (others: plain members)."""
+        chat_id = int(self._known_chat(params)["id"])
+        if int(params.get("user_id", 0)) != BOT_ID:
+            user = {"id": int(params.get("user_id", 0)), "is_bot": False, "first_name": "Dân"}
+            return {"status": "member", "user": user}
+        return self._member(self.bot_status.get(chat_id, "administrator"))
 
     def _known_chat(self, params: dict[str, Any]) -> dict[str, Any]:
         try:
