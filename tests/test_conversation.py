@@ -788,6 +788,35 @@ async def test_nothing_to_read_asks_what_the_question_is(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "cho em hỏi",
+        "Cho mình hỏi chút ạ",
+        "em muốn hỏi",
+        "ad ơi",
+        "cho e hoi cai",
+        "hỏi tí được ko",
+    ],
+)
+async def test_asking_to_ask_invites_the_question(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """The question comes in the next message: not "no information about this question"
+    (nothing was asked yet), and nothing for staff's /unanswered."""
+    shown = await one(conversation, "/topics")
+    reply = await one(conversation, text)
+    assert reply.text == msg.go_ahead() and reply.buttons == ()
+    assert reply.keeps_choices and shown.buttons  # "2" next still picks from the topics
+    async with store.db.execute("SELECT count(*) FROM questions") as rows:
+        assert (await rows.fetchone()) == (0,)
+
+
+@pytest.mark.parametrize("text", ["có", "không", "được không"])
+def test_a_yes_or_no_alone_is_not_asking_to_ask(text: str) -> None:
+    assert parse_intent(text).kind != "opener"
+
+
+@pytest.mark.parametrize(
     "text", ["sai rồi", "Không phải ạ", "ko dung", "trả lời sai rồi em ơi", "không phải ý tôi"]
 )
 async def test_saying_the_answer_missed_offers_the_other_close_matches_and_tells_staff(

@@ -56,6 +56,11 @@ _SMALL_TALK_FILLER = _ACK_CORE | _words(
     "phuong oi nhieu lam rat vay the chao cam on bye bai tam biet goodbye hen gap lai"
 )
 
+# Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
+# được không"): only these words, the greeting filler and no greeting word.
+_OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne")
+_YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
+
 # Politeness around a request: "cho em ...", "... giúp em ạ".
 _PREFIXES = _phrases(
     "cho toi|cho em|cho minh|cho tui|toi muon|em muon|minh muon|tui muon|toi can|em can|"
@@ -189,7 +194,8 @@ def topic_forms(topic_id: str, name: str) -> set[str]:
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'ack' (an acknowledgement, an emoji alone), 'bye', 'staff' (/hoicanbo, "cho em gặp cán
+    'ack' (an acknowledgement, an emoji alone), 'bye', 'opener' (asking to ask: "cho em
+    hỏi", the question still to come), 'staff' (/hoicanbo, "cho em gặp cán
     bộ"), 'wrong' (the last answer missed: "sai rồi"), 'empty', 'number' (a bare number: a
     choice from a list, when none is on screen), 'unknown_command' and 'question'."""
     if text.startswith("/"):
@@ -214,6 +220,8 @@ def parse_intent(text: str) -> Intent:
         return Intent("bye")
     if small_talk and any(w in _ACK_CORE for w in words):
         return Intent("ack")
+    if all(w in _OPENER_FILLER for w in words) and not all(w in _YES_NO for w in words):
+        return Intent("opener")
     words, original = _strip_politeness(words, original)
     said = " ".join(words)
     for kind, pattern in _FIXED_RE:

@@ -825,6 +825,11 @@ def ask_what() -> str:
     return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
 
 
+def go_ahead() -> str:
+    """To "cho em hỏi", "ad ơi": the resident is about to ask; nothing was asked yet."""
+    return f"Dạ, anh/chị cứ hỏi ạ. Anh/chị nhắn luôn câu hỏi giúp em, ví dụ: “{EXAMPLE_QUESTION}”"
+
+
 def please_type() -> str:
     return (
         "Dạ, hiện em chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi, "
