@@ -50,9 +50,11 @@ _THANKS_FILLER = _FILLER | _words(
 # Closing a turn: acknowledgements ("vâng", "được rồi", "ok em hiểu rồi") and farewells
 # ("tạm biệt", "bye"), around pronouns and particles only ("dạ vâng ạ", "chào em nhé").
 _ACK_CORE = _words("vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro")
+# Laughter typed out ("hihi", "haha", "hehe", "hjhj", "kkk") says no more than an emoji.
+_LAUGH = re.compile(r"(?:h[aeioj]){2,}|k{2,}")
 _BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
 _SMALL_TALK_FILLER = _ACK_CORE | _words(
-    "a ah nhe nha nghe ne em anh chi co chu bac ad admin bot ban minh toi tui ca nha moi nguoi "
+    "r a ah nhe nha nghe ne em anh chi co chu bac ad admin bot ban minh toi tui ca nha moi nguoi "
     "phuong oi nhieu lam rat vay the chao cam on bye bai tam biet goodbye hen gap lai"
 )
 
@@ -211,6 +213,10 @@ def parse_intent(text: str) -> Intent:
     numbers = words[1:] if words[0] == "so" else words  # "2", "số 2": a choice from a list,
     if numbers and all(w.isdigit() for w in numbers):  # when none is on screen
         return Intent("number", " ".join(numbers))
+    kept = [(w, typed) for w, typed in zip(words, original, strict=True) if not _LAUGH.fullmatch(w)]
+    if not kept:  # "hihi", "haha": a smile, like an emoji alone
+        return Intent("ack")
+    words, original = [w for w, _ in kept], [typed for _, typed in kept]
     if _only(words, _GREETING_CORE, _FILLER):
         return Intent("greet")
     if _thanks(words):
