@@ -821,7 +821,19 @@ def test_a_yes_or_no_alone_is_not_asking_to_ask(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["sai rồi", "Không phải ạ", "ko dung", "trả lời sai rồi em ơi", "không phải ý tôi"]
+    "text",
+    [
+        "sai rồi",
+        "Không phải ạ",
+        "ko dung",
+        "trả lời sai rồi em ơi",
+        "không phải ý tôi",
+        # Said rudely: the same, not an answer found for the insult.
+        "ngu",
+        "bot ngu quá",
+        "trả lời vớ vẩn",
+        "Đồ vô dụng",
+    ],
 )
 async def test_saying_the_answer_missed_offers_the_other_close_matches_and_tells_staff(
     conversation: Conversation, store: Store, text: str
@@ -840,6 +852,23 @@ async def test_saying_the_answer_missed_offers_the_other_close_matches_and_tells
     again = await one(conversation, "sai rồi")
     assert again.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.\n\n")
     assert "0276 3822 123" in again.text and again.buttons == ()
+
+
+async def test_scolding_the_bot_before_any_question_gets_an_apology_and_the_hotline(
+    conversation: Conversation, store: Store
+) -> None:
+    reply = await one(conversation, "mày ngu vl")
+    assert reply.text == msg.wrong_answer("UBND Phường 2", "0276 3822 123", offers=False)
+    assert reply.title is None and reply.buttons == ()
+    async with store.db.execute("SELECT count(*) FROM questions") as rows:
+        assert (await rows.fetchone()) == (0,)
+
+
+@pytest.mark.parametrize(
+    "text", ["ngủ", "nhập ngũ", "nhap ngu", "chị Ngọc ơi", "chi ngoc oi", "dot nay", "người dân"]
+)
+def test_words_an_insult_folds_to_are_no_insult(text: str) -> None:
+    assert parse_intent(text).kind != "wrong"
 
 
 async def test_in_a_group_saying_the_answer_missed_takes_back_only_ones_own_question(

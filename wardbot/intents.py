@@ -63,6 +63,20 @@ _SMALL_TALK_FILLER = _ACK_CORE | _words(
 _OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne")
 _YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
 
+# Scolding the bot ("ngu thế", "bot vô dụng", "trả lời vớ vẩn"): the answer missed, said
+# rudely. Matched as typed: with the insult's own accents, or with none at all where no
+# other word is typed so ("ngu", but "ngủ" and "ngũ" are no insult; "dot" may be "đợt").
+_INSULTS = _words("ngốc dốt đần điên khùng ngáo láo hâm tệ dở xàm đm đmm đcm")
+_INSULTS_UNACCENTED = _words("ngu vl vcl vkl dm dmm dcm clgt")
+_INSULT_PAIRS = _words("vô_dụng vớ_vẩn dở_hơi óc_chó tào_lao vô_học")
+_INSULT_PAIRS_UNACCENTED = _words("vo_dung vo_van tao_lao")
+_INSULT_FILLER = (
+    _SMALL_TALK_FILLER
+    | _FILLER
+    | _words("do may mi bot nay qua vai vc that con cai nhu bo tra loi gi cung khong ko k")
+    | _words("biet het luon ghe thiet troi ha ak rua ri ne chu hay hoai va sao sai bet")
+)
+
 # Politeness around a request: "cho em ...", "... giúp em ạ".
 _PREFIXES = _phrases(
     "cho toi|cho em|cho minh|cho tui|toi muon|em muon|minh muon|tui muon|toi can|em can|"
@@ -197,8 +211,8 @@ def topic_forms(topic_id: str, name: str) -> set[str]:
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
     'ack' (an acknowledgement, an emoji alone), 'bye', 'opener' (asking to ask: "cho em
-    hỏi", the question still to come), 'staff' (/hoicanbo, "cho em gặp cán
-    bộ"), 'wrong' (the last answer missed: "sai rồi"), 'empty', 'number' (a bare number: a
+    hỏi", the question still to come), 'staff' (/hoicanbo, "cho em gặp cán bộ"), 'wrong'
+    (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare number: a
     choice from a list, when none is on screen), 'unknown_command' and 'question'."""
     if text.startswith("/"):
         command = _command(text)
@@ -228,6 +242,8 @@ def parse_intent(text: str) -> Intent:
         return Intent("ack")
     if all(w in _OPENER_FILLER for w in words) and not all(w in _YES_NO for w in words):
         return Intent("opener")
+    if _scolds(words, original):
+        return Intent("wrong")
     words, original = _strip_politeness(words, original)
     said = " ".join(words)
     for kind, pattern in _FIXED_RE:
@@ -259,6 +275,29 @@ def _thanks(words: list[str]) -> bool:
     if "cam on" not in joined and not any(w in _THANKS_CORE - {"cam"} for w in words):
         return False
     return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in words)
+
+
+def _insult(typed: str, accented: frozenset[str], unaccented: frozenset[str]) -> bool:
+    said = typed.casefold()
+    return said in accented or (said == fold(said) and said in unaccented)
+
+
+def _scolds(words: list[str], original: list[str]) -> bool:
+    """Whether the message only scolds the bot: an insult, and pronouns, particles and
+    intensifiers around it ("bot ngu quá", "đồ vô dụng", "mày ngu vl")."""
+    insulted = False
+    at = 0
+    while at < len(words):
+        pair = "_".join(original[at : at + 2])
+        if at + 1 < len(words) and _insult(pair, _INSULT_PAIRS, _INSULT_PAIRS_UNACCENTED):
+            insulted, at = True, at + 2
+        elif _insult(original[at], _INSULTS, _INSULTS_UNACCENTED):
+            insulted, at = True, at + 1
+        elif words[at] in _INSULT_FILLER:
+            at += 1
+        else:
+            return False
+    return insulted
 
 
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
