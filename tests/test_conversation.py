@@ -403,6 +403,8 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("DANG KY NHAN TIN BHYT", "bhyt"),
         ("theo dõi tin học bổng", "hoc-bong"),
         ("nhận tin học bổng", "hoc-bong"),
+        ("theo dõi bhyt", "bhyt"),
+        ("theo doi hoc bong nhe", "hoc-bong"),
         ("nhan thong bao bhyt", "bhyt"),
         ("cho em đăng ký nhận thông báo về cư trú với ạ", "cu-tru"),
     ],
@@ -420,13 +422,20 @@ async def test_subscribing_in_words_or_by_command(
 
 @pytest.mark.parametrize(
     "text",
-    ["nhan tin cho can bo phuong", "nhắn tin hỏi phường được không", "nhận tin học bổng ở đâu?"],
+    [
+        "nhan tin cho can bo phuong",
+        "nhắn tin hỏi phường được không",
+        "nhận tin học bổng ở đâu?",
+        "theo dõi thẻ bhyt",
+        "theo dõi hồ sơ cư trú",
+    ],
 )
 async def test_texting_the_ward_is_no_subscription(
     conversation: Conversation, store: Store, text: str
 ) -> None:
     """Unaccented "nhan tin" is "nhắn tin" (to text) as often as "nhận tin" (to get news):
-    only a topic named exactly, and no question, makes it a subscription."""
+    only a topic named exactly, and no question, makes it a subscription; so with "theo
+    dõi" ("theo dõi hồ sơ": to keep track of an application)."""
     replies = await say(conversation, text)
     assert all("chưa tìm thấy chủ đề" not in r.text for r in replies)
     assert await store.subscriptions_of(CHAT) == []

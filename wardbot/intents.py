@@ -4,7 +4,7 @@ Matching runs on accent-folded words, so "hủy đăng ký học bổng" and "hu
 are the same request. The patterns are deliberately narrow: anything they do not clearly
 recognise is a question for the answer engine ("đăng ký thường trú ở đâu" is a question,
 not a subscription; so is "đăng ký cư trú": only "nhận tin", "theo dõi tin" or /subscribe
-subscribe).
+subscribe, and "theo dõi" before a topic's exact name).
 """
 
 from __future__ import annotations
@@ -169,10 +169,10 @@ _SUBSCRIBE_EXPLICIT = (
 # "nhận tin học bổng": to get a topic's news, but unaccented "nhan tin" is also "nhắn tin"
 # (to text someone): only a topic named exactly makes it a subscription.
 _SUBSCRIBE_RECEIVE = re.compile(r"(?:xin |muon )?nhan (?:tin|thong bao|tin tuc|ban tin)" + _REST)
-_SUBSCRIBE_BARE = (
-    re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),
-    re.compile(r"theo doi (?P<rest>.+)"),
-)
+# "theo dõi bhyt", as the bot's own "tôi đang theo dõi gì" words it: to follow a topic it
+# names exactly ("theo dõi hồ sơ" is no topic, and stays a question).
+_SUBSCRIBE_FOLLOW = re.compile(r"theo doi" + _REST)
+_SUBSCRIBE_BARE = (re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),)
 # Leading words of a topic phrase that are not part of the topic: "(tin) về (chủ đề) X".
 _LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
 _QUESTION = re.compile(
@@ -354,7 +354,7 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
                 # "đăng ký nhận tin ở đâu?": a question, unless it names a topic exactly.
                 return Intent("subscribe", typed, explicit=False)
             return Intent("subscribe", typed, explicit=True)
-    match = _SUBSCRIBE_RECEIVE.fullmatch(said)
+    match = _SUBSCRIBE_RECEIVE.fullmatch(said) or _SUBSCRIBE_FOLLOW.fullmatch(said)
     if match and not looks_like_question:
         folded, typed = _topic_phrase(match.group("rest"), original)
         if folded:
