@@ -137,6 +137,46 @@ async def test_an_unknown_command_points_to_help(conversation: Conversation) -> 
     assert "/giavang" in reply.text and "/help" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("/follow hoc bong", "/subscribe hoc bong"),
+        ("/subcribe bhyt", "/subscribe bhyt"),
+        ("/topic", "/topics"),
+        ("/lastest", "/latest"),
+        ("/hep", "/help"),
+    ],
+)
+async def test_a_command_by_another_bots_name_or_mistyped_does_what_was_meant(
+    conversation: Conversation, store: Store, typed: str, meant: str
+) -> None:
+    got = [r.text for r in await say(conversation, typed)]
+    await store.unsubscribe_all(CHAT)
+    assert got == [r.text for r in await say(conversation, meant)]
+
+
+async def test_unfollow_and_a_mistyped_unsubscribe_stop_alerts(
+    conversation: Conversation, store: Store
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "hoc-bong")
+    assert (await one(conversation, "/unfollow bhyt")).text == msg.unsubscribed("Bảo hiểm y tế")
+    assert (await one(conversation, "/unsubcribe tất cả")).text == msg.unsubscribed_all(1)
+    assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize("text", ["/forgit", "/stats", "/forge"])
+async def test_forget_and_admin_commands_are_never_guessed(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """/forget deletes what the chat follows: only typed as it is. An admin's /stats
+    (0.8 alike to /start) is an unknown command where admin commands do not exist."""
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert reply.text == msg.unknown_command(text)
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+
+
 # --- questions ------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ subscribe, and "theo dõi" before a topic's exact name).
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +31,16 @@ COMMAND_NAMES = frozenset(
     {"start", "help", "topics", "subscribe", "unsubscribe", "mysubs", "latest", "forget"}
     | {"hoicanbo"}
 )
+# Other bots' names for the same commands.
+_COMMAND_ALIASES = {
+    "follow": "subscribe",
+    "sub": "subscribe",
+    "unfollow": "unsubscribe",
+    "unsub": "unsubscribe",
+}
+# How alike a mistyped command must be to the one it is taken for (difflib's ratio):
+# "subcribe" 0.94, "topic" 0.91; not "stats" (an admin's, 0.8 to "start").
+NEAR_COMMAND = 0.85
 _COMMAND = re.compile(r"/([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 
 _ALL = frozenset(
@@ -257,6 +268,7 @@ def _command(text: str) -> Intent | None:
     if match is None:
         return None
     name, arg = match.group(1).lower(), " ".join((match.group(2) or "").split())
+    name = _COMMAND_ALIASES.get(name) or _near_command(name) or name
     if name not in COMMAND_NAMES:
         return Intent("unknown_command", "/" + match.group(1))
     if name == "unsubscribe" and " ".join(_WORD.findall(fold(arg))) in _ALL:
@@ -264,6 +276,14 @@ def _command(text: str) -> Intent | None:
     if name == "hoicanbo":
         return Intent("staff", " ".join((match.group(2) or "").split(" ")).strip())
     return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
+
+
+def _near_command(name: str) -> str | None:
+    """The command `name` misspells by a letter or two ("subcribe", "topic", "lastest").
+    Never /forget, which deletes what the chat follows: it must be typed as it is."""
+    commands = sorted(COMMAND_NAMES - {"forget"})
+    near = difflib.get_close_matches(name, commands, n=1, cutoff=NEAR_COMMAND)
+    return near[0] if near else None
 
 
 def _only(words: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:
