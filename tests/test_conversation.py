@@ -763,9 +763,27 @@ async def test_a_stale_button_is_answered_politely(conversation: Conversation) -
 # --- small talk and odd input -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["chào", "xin chào ad", "alo", "Chào phường ạ", "hello"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chào",
+        "xin chào ad",
+        "alo",
+        "Chào phường ạ",
+        "hello",
+        # Is anyone there? The greeting says who is.
+        "alo có ai không",
+        "Có ai trực không ạ",
+        "có cán bộ ở đây không",
+    ],
+)
 async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, text: str) -> None:
     assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
+
+
+@pytest.mark.parametrize("text", ["có ai được miễn học phí không", "ai ký xác nhận không"])
+def test_a_question_about_who_is_no_greeting(text: str) -> None:
+    assert parse_intent(text).kind == "question"
 
 
 @pytest.mark.parametrize(

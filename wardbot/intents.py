@@ -101,6 +101,13 @@ _SUFFIXES = _phrases(
 
 _FIXED = (
     (
+        # Is anyone there? "alo có ai không", "có ai trực không ạ": answered by the greeting,
+        # which says who is.
+        "greet",
+        r"(?:alo |a lo )*(?:co )?(?:ai|nguoi|can bo)(?: dang)?(?: truc| o day| o do| day)?"
+        r" (?:khong|ko|k|hong|hem)(?: vay| the| ha| a)*",
+    ),
+    (
         "help",
         r"huong dan(?: su dung)?|tro giup|giup do|help|menu|(?:cac |danh sach )?lenh"
         r"|(?:(?:ban|bot|em) )?(?:co the )?lam (?:duoc )?(?:gi|nhung gi)",
