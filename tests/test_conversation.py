@@ -25,10 +25,11 @@ from wardbot.conversation import (
     alert_reply,
     document_reply,
     make_action,
+    no_answer_reply,
 )
 from wardbot.engine import Engine
 from wardbot.intents import parse_intent
-from wardbot.models import Announcement, FaqEntry
+from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.store import ChatRef, Store
 
 CHAT = ChatRef("test", "42")
@@ -1024,6 +1025,22 @@ async def test_an_unsure_question_asks_which_entry_was_meant(conversation: Conve
     assert reply.buttons_title is None  # the text asks it; no second question above them
     assert reply.buttons[0].action == "faq:bhyt-muc-dong-ho-gia-dinh"
     assert 1 <= len(reply.buttons) <= 3
+
+
+def test_one_close_match_is_asked_about_as_one(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Not "một trong các câu dưới đây" above a list of one."""
+    entry = next(doc for doc in ward_engine.corpus.faq if doc.id == "bhyt-muc-dong-ho-gia-dinh")
+    hit = Hit("faq", entry.id, entry.question, 0.3, entry)
+    reply = no_answer_reply(Answer("bhyt", False, (hit,), (hit,)), ward_settings)
+    assert reply.text == (
+        "Dạ, có phải anh/chị muốn hỏi câu dưới đây? Nếu không phải, "
+        "anh/chị vui lòng gọi đường dây nóng 0276 3822 123."
+    )
+    assert [b.action for b in reply.buttons] == ["faq:bhyt-muc-dong-ho-gia-dinh"]
+    sorry = msg.wrong_answer("UBND Phường 2", "0276 3822 123", offers=1)
+    assert "Có phải anh/chị muốn hỏi câu dưới đây?" in sorry
 
 
 async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation) -> None:

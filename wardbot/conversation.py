@@ -329,7 +329,9 @@ def no_answer_reply(
     extra, ask = ((f"\n\n{staff[0]}",), (staff[1],)) if staff else ((), ())
     if answer.offers:
         return Reply(
-            "".join((msg.offer(settings.ward_name, settings.ward_hotline), *extra)),
+            "".join(
+                (msg.offer(settings.ward_name, settings.ward_hotline, len(answer.offers)), *extra)
+            ),
             buttons=(*(doc_button(hit.doc) for hit in answer.offers), *ask),
         )
     return Reply(
@@ -669,7 +671,7 @@ class Conversation:
                 offers = tuple(itertools.islice(others, WRONG_OFFERS))
             staff = await self._staff_offer(chat, question)
         s = self.settings
-        text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=bool(offers))
+        text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=len(offers))
         if staff is not None:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))

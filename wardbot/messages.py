@@ -236,23 +236,29 @@ def no_answer(ward_name: str, hotline: str) -> str:
     )
 
 
-def offer(ward_name: str, hotline: str) -> str:
-    """The bot is not sure: it asks which of the close matches below (buttons or numbered
-    choices) was meant, then whom to call if none."""
+def _which_of(count: int) -> str:
+    """Asking about the `count` close matches listed below: one, or one of several."""
+    return "câu dưới đây" if count == 1 else "một trong các câu dưới đây"
+
+
+def offer(ward_name: str, hotline: str, count: int) -> str:
+    """The bot is not sure: it asks which of the `count` close matches below (buttons or
+    numbered choices) was meant, then whom to call if none."""
     return (
-        "Dạ, có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+        f"Dạ, có phải anh/chị muốn hỏi {_which_of(count)}? Nếu không phải, "
         f"anh/chị vui lòng {contact_line(ward_name, hotline)}."
     )
 
 
-def wrong_answer(ward_name: str, hotline: str, *, offers: bool) -> str:
+def wrong_answer(ward_name: str, hotline: str, *, offers: int) -> str:
     """The resident says the last answer missed (“sai rồi”, “không phải”): sorry, then the
-    other close matches (`offers`: listed below) or a way to ask again, and whom to call."""
+    other close matches (`offers`: how many are listed below) or a way to ask again, and
+    whom to call."""
     sorry = "Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị."
     contact = contact_line(ward_name, hotline)
     if offers:
         return (
-            f"{sorry} Có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+            f"{sorry} Có phải anh/chị muốn hỏi {_which_of(offers)}? Nếu không phải, "
             f"anh/chị vui lòng {contact}."
         )
     return "\n\n".join(
