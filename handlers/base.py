@@ -245,7 +245,8 @@ class FullTexts:
         buttons = self._shown.get(chat_id, ())
         if len(buttons) > 1:  # an alert listing several notices: which one?
             return Reply(msg.full_text_which_of(), buttons=buttons)
-        return buttons[0] if buttons else Reply(msg.full_text_sent())
+        # Shown whole already: nothing to open, and the list shown with it still holds.
+        return buttons[0] if buttons else Reply(msg.full_text_sent(), keeps_choices=True)
 
 
 class Answerer:

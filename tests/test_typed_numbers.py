@@ -380,6 +380,11 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Do("staff answer"),
         Say("3", "staff"),
     ],
+    "'xem toàn văn' of an answer shown whole leaves its related questions to pick": [
+        Say(BHYT_LOST, "asked"),
+        Say("xem toàn văn", ""),
+        Say("2", LINE),
+    ],
     "'sai rồi' after a restart still offers the other matches": [
         Say(BHYT_LOST, "asked"),
         Do("restart"),
