@@ -1016,6 +1016,35 @@ async def test_other_scripts_and_markup_are_just_questions(
     assert reply.text.startswith("Dạ, em xin lỗi")
 
 
+async def test_two_questions_in_one_message_get_an_answer_each(
+    conversation: Conversation, store: Store
+) -> None:
+    """Asked whole, the engine gives the entry best covering both: often neither's."""
+    question = "mất thẻ bhyt thì làm sao, còn đăng ký tạm trú cần giấy tờ gì?"
+    first, second = await say(conversation, question)
+    assert first.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert second.title == "Đăng ký tạm trú cần giấy tờ gì?"
+    assert await store.question_counts(0) == (1, 0)  # one question asked, answered
+    sorry = await one(conversation, "sai rồi")  # takes the message back, as any answer
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert await store.unanswered(0) == [question]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # One question and a story, or a second part with nothing of its own to ask.
+        "Chào ad. Nhà em mới chuyển về, đang ở thuê. Vậy đăng ký tạm trú cần giấy tờ gì ạ? "
+        "Em cảm ơn.",
+        "mức đóng bhyt hộ gia đình bao nhiêu, còn năm ngoái thì sao",
+    ],
+)
+async def test_one_question_with_more_around_it_gets_one_answer(
+    conversation: Conversation, text: str
+) -> None:
+    assert len(await say(conversation, text)) == 1
+
+
 async def test_an_unsure_question_asks_which_entry_was_meant(conversation: Conversation) -> None:
     reply = await one(conversation, "bhyt")
     assert reply.text == (

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from wardbot import messages as msg
 from wardbot import plaintext
 from wardbot.config import Settings
-from wardbot.intents import Intent, parse_intent, topic_forms, topic_key
+from wardbot.intents import Intent, parse_intent, questions_in, topic_forms, topic_key
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.redact import scrub
 from wardbot.store import ChatRef, Store
@@ -540,7 +540,7 @@ class Conversation:
             case "staff":
                 if self.desk is None and intent.arg:
                     # No staff desk: the question after /hoicanbo is answered like any other.
-                    return [await self._answer(chat, intent.arg, typing, sender=sender)]
+                    return await self._answer(chat, intent.arg, typing, sender=sender)
                 if self.desk is None or not chat.private:
                     return [self._staff_unavailable(chat)]
                 return await self.desk.request(chat, intent.arg)
@@ -552,7 +552,7 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
-        return [await self._answer(chat, text, typing, follow, sender=sender)]
+        return await self._answer(chat, text, typing, follow, sender=sender)
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""
@@ -620,14 +620,43 @@ class Conversation:
         follow: Button | None = None,
         *,
         sender: str | None = None,
-    ) -> Reply:
+    ) -> list[Reply]:
         """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
-        follow) last under any of them. `sender`: who asked, in a group."""
+        follow) last under any of them. `sender`: who asked, in a group. A message asking
+        two or three questions gets an answer to each, when each has one."""
+        each = await self._each_answered(question, typing)
+        if each:
+            self._note(chat, question, True, sender)
+            await self._log(chat, question, True)
+            replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
+            return [*replies[:-1], _with_button(replies[-1], follow)]
         answer = await self._ask(chat, question, typing, sender)
         if answer.answered and answer.best is not None:
-            return _with_button(await self._document_reply(answer.best.doc), follow)
+            return [_with_button(await self._document_reply(answer.best.doc), follow)]
         staff = await self._staff_offer(chat, question)
-        return _with_button(no_answer_reply(answer, self.settings, staff), follow)
+        return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    async def _each_answered(
+        self, question: str, typing: Typing | None
+    ) -> list[FaqEntry | Announcement]:
+        """For a message plainly asking several questions, the answer to each, when every
+        one has its own; else []: it is asked whole (the engine would answer it with the
+        entry best covering both, often neither's)."""
+        parts = questions_in(question)
+        if not parts:
+            return []
+
+        async def ask_each() -> list[Answer]:
+            return [await self.engine.ask_async(part) for part in parts]
+
+        if typing is None:
+            answers = await ask_each()
+        else:
+            answers, _ = await asyncio.gather(ask_each(), typing())
+        docs = [a.best.doc for a in answers if a.answered and a.best is not None]
+        if len(docs) < len(parts) or len({doc.id for doc in docs}) < len(docs):
+            return []
+        return docs
 
     async def _staff_offer(self, chat: ChatRef, question: str) -> tuple[str, Button] | None:
         """In a private chat with ward staff set up: `question` kept in case the resident
@@ -687,20 +716,27 @@ class Conversation:
         else:
             # The indicator's round trip overlaps the search instead of adding to it.
             answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
-        # The log behind /stats and /unanswered: the question, not who the resident is.
-        # Answering needs no disk: a full disk or a locked database loses a log line, not
-        # the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing.
+        self._note(chat, question, answer.answered, sender)
+        await self._log(chat, question, answer.answered)
+        return answer
+
+    def _note(self, chat: ChatRef, question: str, answered: bool, sender: str | None) -> None:
+        """Keep the chat's latest question for "sai rồi"."""
         key = (chat.channel, chat.chat_id)
         self._asked.pop(key, None)
-        self._asked[key] = (question, answer.answered, self.clock(), sender)
+        self._asked[key] = (question, answered, self.clock(), sender)
         if len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
+
+    async def _log(self, chat: ChatRef, question: str, answered: bool) -> None:
+        """The log behind /stats and /unanswered: the question, not who the resident is.
+        Answering needs no disk: a full disk or a locked database loses a log line, not
+        the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing."""
         if self.settings.question_log_days and self.store.writable:
             try:
-                await self.store.log_question(chat, scrub(question), answer.answered, self.clock())
+                await self.store.log_question(chat, scrub(question), answered, self.clock())
             except Exception:
                 log.exception("could not log a question; answering anyway")
-        return answer
 
     async def _document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
         related = await asyncio.to_thread(self.engine.related, doc.id, 3)

@@ -198,6 +198,15 @@ _QUESTION = re.compile(
 )
 
 
+# Where one message asks a second question: after "?", ";" or a line break, and before
+# "còn", "với lại", "ngoài ra", "thêm nữa" after a comma or a full stop.
+_NEXT_QUESTION = re.compile(
+    r"\?+|[;\n]+|[,.](?=\s*(?:còn|con|với lại|voi lai|ngoài ra|ngoai ra|thêm nữa|them nua)\b)",
+    re.IGNORECASE,
+)
+MAX_QUESTIONS = 3  # more parts than this is a story told, not questions listed
+
+
 @dataclass(frozen=True)
 class Intent:
     """What the message asks for. `arg`: a topic as typed (or 'all'); for a question, what
@@ -224,6 +233,18 @@ def topic_forms(topic_id: str, name: str) -> set[str]:
     forms = {topic_id, name}
     forms |= {part for part in re.split(r",| và | - |/", name) if part.strip()}
     return {topic_key(form) for form in forms}
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions one message asks, when it plainly asks two or three ("mất thẻ bhyt
+    làm sao, còn đăng ký thường trú cần gì?"): its parts that ask something, each of a few
+    words. Otherwise [] (one question, however long, or a story around it)."""
+    parts = [" ".join(part.split()) for part in _NEXT_QUESTION.split(text)]
+    parts = [part for part in parts if len(_WORD.findall(part)) >= 3]
+    asking = [part for part in parts if _QUESTION.search(" ".join(_WORD.findall(fold(part))))]
+    if len(asking) != len(parts) or not 2 <= len(parts) <= MAX_QUESTIONS:
+        return []
+    return parts
 
 
 def parse_intent(text: str) -> Intent:
