@@ -979,7 +979,10 @@ def test_questions_about_mistakes_stay_questions(text: str) -> None:
     assert parse_intent(text).kind == "question"
 
 
-@pytest.mark.parametrize(("text", "number"), [("1", "1"), ("2024", "2024"), ("số 3", "3")])
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1", "1"), ("2024", "2024"), ("số 3", "3"), ("chọn 2", "2"), ("mục số 1 nhé", "1")],
+)
 async def test_a_bare_number_with_no_list_on_screen_asks_for_a_question(
     conversation: Conversation, text: str, number: str
 ) -> None:

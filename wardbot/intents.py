@@ -263,9 +263,8 @@ def parse_intent(text: str) -> Intent:
         # "👍", "😊": an emoji alone answers or closes a turn, like "ok".
         emoji = any(unicodedata.category(ch) == "So" for ch in text)
         return Intent("ack" if emoji else "empty")
-    numbers = words[1:] if words[0] == "so" else words  # "2", "số 2": a choice from a list,
-    if numbers and all(w.isdigit() for w in numbers):  # when none is on screen
-        return Intent("number", " ".join(numbers))
+    if numbers := _chosen_number(words):  # "2", "số 2", "chọn 2 nhé": a choice from a
+        return Intent("number", numbers)  # list, when none is on screen
     kept = [(w, typed) for w, typed in zip(words, original, strict=True) if not _LAUGH.fullmatch(w)]
     if not kept:  # "hihi", "haha": a smile, like an emoji alone
         return Intent("ack")
@@ -304,6 +303,19 @@ def _command(text: str) -> Intent | None:
     if name == "hoicanbo":
         return Intent("staff", " ".join((match.group(2) or "").split(" ")).strip())
     return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
+
+
+def _chosen_number(words: list[str]) -> str:
+    """The number of "2", "số 2", "chọn 2", "mục số 1 nhé" (not "câu 2": with no list, a
+    question like any), or ""."""
+    at = 0
+    while at < len(words) - 1 and words[at] in ("chon", "muc", "so"):
+        at += 1
+    end = len(words)
+    while end > at + 1 and words[end - 1] in ("a", "nhe", "nha", "di"):
+        end -= 1
+    numbers = words[at:end]
+    return " ".join(numbers) if all(w.isdigit() for w in numbers) else ""
 
 
 def _near_command(name: str) -> str | None:
