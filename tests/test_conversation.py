@@ -462,6 +462,34 @@ async def test_subscribing_in_words_or_by_command(
 
 
 @pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("/subscribe bhyt, hoc bong", ["bhyt", "hoc-bong"]),
+        ("đăng ký nhận tin bhyt và cư trú", ["bhyt", "cu-tru"]),
+        ("theo dõi hộ tịch với học bổng", ["ho-tich", "hoc-bong"]),
+    ],
+)
+async def test_several_topics_named_at_once_are_each_followed_and_stopped(
+    conversation: Conversation, store: Store, ward_engine: Engine, text: str, topics: list[str]
+) -> None:
+    names = [ward_engine.corpus.topic(t).name for t in topics]  # type: ignore[union-attr]
+    reply = await one(conversation, text)
+    assert reply.text == msg.subscribed_several(names)
+    assert sorted(await store.subscriptions_of(CHAT)) == sorted(topics)
+    stopped = await one(conversation, f"/unfollow {' và '.join(topics)}")
+    assert stopped.text == msg.unsubscribed_several(names)
+    assert await store.subscriptions_of(CHAT) == []
+
+
+async def test_several_topics_one_of_them_unknown_follow_none(
+    conversation: Conversation, store: Store
+) -> None:
+    reply = await one(conversation, "/subscribe bhyt, giá vàng")
+    assert reply.text.startswith("Dạ, em chưa tìm thấy chủ đề “bhyt, giá vàng”")
+    assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "nhan tin cho can bo phuong",

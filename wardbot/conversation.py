@@ -22,7 +22,14 @@ from typing import Any, Protocol
 from wardbot import messages as msg
 from wardbot import plaintext
 from wardbot.config import Settings
-from wardbot.intents import Intent, parse_intent, questions_in, topic_forms, topic_key
+from wardbot.intents import (
+    Intent,
+    parse_intent,
+    questions_in,
+    topic_forms,
+    topic_key,
+    topic_list,
+)
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.redact import scrub
 from wardbot.store import ChatRef, Store
@@ -805,15 +812,34 @@ class Conversation:
             return next(named, None) or next(retired, None)
         return self.engine.find_topic(wanted)
 
+    def _resolve_each(
+        self, wanted: str, *, strict: bool, followed: Sequence[str] = ()
+    ) -> list[Topic]:
+        """The topics of "bhyt, học bổng", "bhyt và cư trú" (each named as `_resolve` takes
+        it), when every part names one; else []."""
+        parts = [part for part in topic_list(wanted) if part]
+        if len(parts) < 2:
+            return []
+        topics = [self._resolve(part, strict=strict, followed=followed) for part in parts]
+        named = [topic for topic in topics if topic is not None]
+        return list(dict.fromkeys(named)) if len(named) == len(topics) else []
+
     async def _subscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
         if not intent.arg:
             return [await self._topics_reply(chat)]
-        topic = self._resolve(intent.arg, strict=not intent.explicit)
-        if topic is None:
+        strict = not intent.explicit
+        topic = self._resolve(intent.arg, strict=strict)
+        named = [topic] if topic else self._resolve_each(intent.arg, strict=strict)
+        if not named:
             return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only())]
-        return [await self._follow(chat, topic)]
+        if len(named) == 1:
+            return [await self._follow(chat, named[0])]
+        for each in named:
+            await self.store.subscribe(chat, each.id)
+        text = msg.subscribed_several([each.name for each in named])
+        return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
 
     async def _toggle(self, chat: ChatRef, kind: str, topic: Topic) -> Reply:
         """A topic's button pressed (`kind`: one of TOPIC_ACTIONS). The list it was in is
@@ -873,7 +899,8 @@ class Conversation:
         # Only a topic's own name, id or part of its name: a keyword names a procedure too
         # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
         topic = self._resolve(intent.arg, strict=True, followed=followed)
-        if topic is None and intent.explicit:  # which one? only the chat's own can be meant
+        named = [topic] if topic else self._resolve_each(intent.arg, strict=True, followed=followed)
+        if not named and intent.explicit:  # which one? only the chat's own can be meant
             names = [self._topic_name(t) for t in followed]
             return [
                 Reply(
@@ -882,12 +909,16 @@ class Conversation:
                     numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg),
                 )
             ]
-        if topic is None:
+        if not named:
             return None
         if not manages:
             return [Reply(msg.group_staff_only())]
-        removed = await self.store.unsubscribe(chat, topic.id)
-        text = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
+        if len(named) > 1:
+            for each in named:
+                await self.store.unsubscribe(chat, each.id)
+            return [Reply(msg.unsubscribed_several([each.name for each in named]))]
+        removed = await self.store.unsubscribe(chat, named[0].id)
+        text = msg.unsubscribed(named[0].name) if removed else msg.not_subscribed(named[0].name)
         return [Reply(text)]
 
     async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:

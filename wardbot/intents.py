@@ -227,6 +227,16 @@ def topic_key(text: str) -> str:
     return " ".join(_WORD.findall(fold(text)))
 
 
+# Between the topics of "bhyt, học bổng", "bhyt và cư trú", "bhyt + hộ tịch".
+_TOPIC_LIST = re.compile(r"\s*(?:[,;/&+]|\b(?:và|va|với|voi)\b)\s*", re.IGNORECASE)
+
+
+def topic_list(text: str) -> list[str]:
+    """The parts of `text` that may each name a topic (a name with "và" in it is split
+    too: whole, it is tried first)."""
+    return [part.strip() for part in _TOPIC_LIST.split(text)]
+
+
 def topic_forms(topic_id: str, name: str) -> set[str]:
     """Keys (topic_key) of the ways to name a topic exactly: its id, its name and each
     part of the name ("Học bổng và khuyến học": "học bổng" too)."""

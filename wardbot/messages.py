@@ -330,6 +330,23 @@ def subscribed(name: str) -> str:
     )
 
 
+def _quoted(names: Sequence[str]) -> str:
+    """“A”, “B” và “C”."""
+    quoted = [f"“{name}”" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} và {quoted[-1]}"
+
+
+def subscribed_several(names: Sequence[str]) -> str:
+    return (
+        f"Dạ, đã đăng ký nhận tin về {_quoted(names)}. Khi phường có thông báo mới về các chủ "
+        "đề này, em sẽ nhắn ngay cho anh/chị."
+    )
+
+
+def unsubscribed_several(names: Sequence[str]) -> str:
+    return f"Dạ, đã hủy nhận tin về {_quoted(names)}. Anh/chị có thể đăng ký lại bất cứ lúc nào."
+
+
 def already_subscribed(name: str) -> str:
     return f"Dạ, anh/chị đã đăng ký nhận tin về “{name}” rồi ạ."
 
