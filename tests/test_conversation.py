@@ -879,7 +879,7 @@ async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_
     assert nothing.text == msg.unsubscribed_all(0) and nothing.buttons == ()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "?!...", "?"])
+@pytest.mark.parametrize("text", ["", "   ", "?!...", "?", "hả?", "Gì vậy", "ủa", "mô rứa"])
 async def test_nothing_to_read_asks_what_the_question_is(
     conversation: Conversation, text: str
 ) -> None:
@@ -896,6 +896,7 @@ async def test_nothing_to_read_asks_what_the_question_is(
         "ad ơi",
         "cho e hoi cai",
         "hỏi tí được ko",
+        "tui muốn hỏi cái ni",
     ],
 )
 async def test_asking_to_ask_invites_the_question(
@@ -914,6 +915,11 @@ async def test_asking_to_ask_invites_the_question(
 @pytest.mark.parametrize("text", ["có", "không", "được không"])
 def test_a_yes_or_no_alone_is_not_asking_to_ask(text: str) -> None:
     assert parse_intent(text).kind != "opener"
+
+
+@pytest.mark.parametrize("text", ["thẻ", "hộ", "hà"])
+def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
+    assert parse_intent(text).kind == "question"
 
 
 @pytest.mark.parametrize(

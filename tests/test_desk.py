@@ -412,11 +412,14 @@ async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     assert relayed.text == msg.ticket_follow_up(1)
     [relayed] = await conversation.handle_text(RESIDENT, "cho em hỏi")
     assert relayed.text == msg.ticket_follow_up(1)
+    [relayed] = await conversation.handle_text(RESIDENT, "hả?")  # puzzled by staff's reply
+    assert relayed.text == msg.ticket_follow_up(1)
     await desk.post_pending()
-    texts = [p.reply.text for p in room.in_thread(thread)][-2:]
+    texts = [p.reply.text for p in room.in_thread(thread)][-3:]
     assert texts == [
         msg.ticket_follow_up_post(1, "cho em hỏi thêm với ạ"),
         msg.ticket_follow_up_post(1, "cho em hỏi"),
+        msg.ticket_follow_up_post(1, "hả?"),
     ]
 
 

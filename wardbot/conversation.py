@@ -150,7 +150,7 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
 }
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
-RELAYED_INTENTS = frozenset({"question", "greet", "opener", "wrong", "number", *SMALL_TALK})
+RELAYED_INTENTS = frozenset({"question", "greet", "opener", "huh", "wrong", "number", *SMALL_TALK})
 # "Sai rồi" takes back the chat's answer to a question asked this recently.
 WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then
@@ -522,7 +522,7 @@ class Conversation:
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "wrong":
                 return [await self._wrong(chat, sender)]
-            case "empty":  # "?", "..."
+            case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
             case "opener":  # "cho em hỏi": the question comes next
                 return [Reply(msg.go_ahead(), keeps_choices=True)]

@@ -71,7 +71,11 @@ _SMALL_TALK_FILLER = _ACK_CORE | _words(
 
 # Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
 # được không"): only these words, the greeting filler and no greeting word.
-_OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne")
+_OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni")
+# Puzzled, nothing asked yet: "hả?", "ủa", "gì vậy", "sao", central "mô rứa", "chi rứa".
+# As typed, as insults are (below): "thẻ", "hộ" alone are no puzzlement.
+_HUH = _words("ủa hả hở hử ơ sao gì vậy thế mô rứa chi hmm hm")
+_HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the mo rua chi hmm hm")
 _YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
 
 # Scolding the bot ("ngu thế", "bot vô dụng", "trả lời vớ vẩn"): the answer missed, said
@@ -260,8 +264,9 @@ def questions_in(text: str) -> list[str]:
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
     'ack' (an acknowledgement, an emoji alone), 'bye', 'opener' (asking to ask: "cho em
-    hỏi", the question still to come), 'staff' (/hoicanbo, "cho em gặp cán bộ"), 'wrong'
-    (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare number: a
+    hỏi", the question still to come), 'huh' ("hả?", "gì vậy": puzzled), 'staff'
+    (/hoicanbo, "cho em gặp cán bộ"), 'wrong' (the last answer missed: "sai rồi", "bot ngu
+    quá"), 'empty', 'number' (a bare number: a
     choice from a list, when none is on screen), 'unknown_command' and 'question'."""
     if text.startswith("/"):
         command = _command(text)
@@ -290,6 +295,8 @@ def parse_intent(text: str) -> Intent:
         return Intent("ack")
     if all(w in _OPENER_FILLER for w in words) and not all(w in _YES_NO for w in words):
         return Intent("opener")
+    if all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original):
+        return Intent("huh")
     if _scolds(words, original):
         return Intent("wrong")
     words, original = _strip_politeness(words, original)
@@ -347,7 +354,8 @@ def _thanks(words: list[str]) -> bool:
     return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in words)
 
 
-def _insult(typed: str, accented: frozenset[str], unaccented: frozenset[str]) -> bool:
+def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) -> bool:
+    """Whether `typed` is one of `accented`, or typed without accents one of `unaccented`."""
     said = typed.casefold()
     return said in accented or (said == fold(said) and said in unaccented)
 
@@ -359,9 +367,9 @@ def _scolds(words: list[str], original: list[str]) -> bool:
     at = 0
     while at < len(words):
         pair = "_".join(original[at : at + 2])
-        if at + 1 < len(words) and _insult(pair, _INSULT_PAIRS, _INSULT_PAIRS_UNACCENTED):
+        if at + 1 < len(words) and _typed_as(pair, _INSULT_PAIRS, _INSULT_PAIRS_UNACCENTED):
             insulted, at = True, at + 2
-        elif _insult(original[at], _INSULTS, _INSULTS_UNACCENTED):
+        elif _typed_as(original[at], _INSULTS, _INSULTS_UNACCENTED):
             insulted, at = True, at + 1
         elif words[at] in _INSULT_FILLER:
             at += 1
