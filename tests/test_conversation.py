@@ -1109,6 +1109,26 @@ def test_one_close_match_is_asked_about_as_one(
     assert "Có phải anh/chị muốn hỏi câu dưới đây?" in sorry
 
 
+async def test_yes_to_the_one_close_match_asked_about_opens_it(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    """ "Dạ, có phải anh/chị muốn hỏi câu dưới đây?" — "đúng rồi ạ": that entry, as its
+    number would open it; once, and not long after."""
+    now = [1_800_000_000.0]
+    conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+    asked = await one(conversation, "thủ tục")
+    assert asked.text.startswith("Dạ, có phải anh/chị muốn hỏi câu dưới đây?")
+    (offered,) = asked.buttons
+    opened = await one(conversation, "đúng rồi ạ")
+    assert [opened] == await conversation.handle_action(CHAT, offered.action)
+    again = await one(conversation, "có")  # said again: nothing more is opened
+    assert again.text == msg.acknowledged() and again.keeps_choices
+    await one(conversation, "thủ tục")
+    now[0] += 3600.0  # an hour later, "có" is about something else
+    late = await one(conversation, "có")
+    assert late.text == msg.acknowledged()
+
+
 async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation) -> None:
     reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
     assert reply.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.")

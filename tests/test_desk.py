@@ -423,6 +423,19 @@ async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     ]
 
 
+async def test_a_yes_with_a_ticket_open_reaches_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Staff asked "nhà mình có hộ khẩu ở đây không ạ?": "có ạ" answers them."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    [relayed] = await conversation.handle_text(RESIDENT, "có ạ")
+    assert relayed.text == msg.ticket_follow_up(1)
+    await desk.post_pending()
+    assert room.in_thread(thread)[-1].reply.text == msg.ticket_follow_up_post(1, "có ạ")
+
+
 async def test_a_number_alone_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

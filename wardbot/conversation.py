@@ -150,7 +150,11 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
 }
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
-RELAYED_INTENTS = frozenset({"question", "greet", "opener", "huh", "wrong", "number", *SMALL_TALK})
+RELAYED_INTENTS = frozenset(
+    {"question", "greet", "opener", "yes", "huh", "wrong", "number", *SMALL_TALK}
+)
+# "Có" opens the one close match the bot just asked about, if said this soon after.
+YES_WITHIN = 10 * 60.0
 # "Sai rồi" takes back the chat's answer to a question asked this recently.
 WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then
@@ -378,6 +382,9 @@ class Conversation:
         self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None]] = (
             OrderedDict()
         )
+        # Per private chat, the one close match its latest message was asked about ("có
+        # phải anh/chị muốn hỏi câu dưới đây?") and when: what "có", "đúng rồi" opens.
+        self._offered: OrderedDict[tuple[str, str], tuple[str, float]] = OrderedDict()
 
     # --- entry points -------------------------------------------------------------
 
@@ -494,6 +501,7 @@ class Conversation:
         sender: str | None = None,
     ) -> list[Reply]:
         s = self.settings
+        offered = self._offered.pop((chat.channel, chat.chat_id), None)  # for the next only
         follow = await self._follow_button(chat, intent, manages)
         if self.desk is not None and chat.private and intent.kind in RELAYED_INTENTS:
             try:
@@ -520,6 +528,8 @@ class Conversation:
                 return [Reply(text, links=links)]
             case "thanks" | "ack" | "bye":
                 return [Reply(SMALL_TALK[intent.kind]())]
+            case "yes":
+                return [await self._yes(offered)]
             case "wrong":
                 return [await self._wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
@@ -641,7 +651,21 @@ class Conversation:
         if answer.answered and answer.best is not None:
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
         staff = await self._staff_offer(chat, question)
+        if len(answer.offers) == 1 and chat.private:
+            self._offered[(chat.channel, chat.chat_id)] = (answer.offers[0].id, self.clock())
+            if len(self._offered) > ASKED_KEPT:
+                self._offered.popitem(last=False)
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    async def _yes(self, offered: tuple[str, float] | None) -> Reply:
+        """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
+        it is an acknowledgement, and a number typed next still picks from the list."""
+        doc = None
+        if offered is not None and offered[1] >= self.clock() - YES_WITHIN:
+            doc = self._document(offered[0])
+        if doc is None:
+            return Reply(msg.acknowledged(), keeps_choices=True)
+        return await self._document_reply(doc)
 
     async def _each_answered(
         self, question: str, typing: Typing | None

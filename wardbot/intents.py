@@ -72,6 +72,10 @@ _SMALL_TALK_FILLER = _ACK_CORE | _words(
 # Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
 # được không"): only these words, the greeting filler and no greeting word.
 _OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni")
+# Yes, to "có phải anh/chị muốn hỏi câu dưới đây?": "có", "đúng rồi", "dạ phải ạ".
+_YES = _words("có đúng phải chuẩn")
+_YES_UNACCENTED = _words("co dung phai chuan")
+_YES_FILLER = _SMALL_TALK_FILLER | _words("vay the xac chinh ne")
 # Puzzled, nothing asked yet: "hả?", "ủa", "gì vậy", "sao", central "mô rứa", "chi rứa".
 # As typed, as insults are (below): "thẻ", "hộ" alone are no puzzlement.
 _HUH = _words("ủa hả hở hử ơ sao gì vậy thế mô rứa chi hmm hm")
@@ -264,10 +268,10 @@ def questions_in(text: str) -> list[str]:
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
     'ack' (an acknowledgement, an emoji alone), 'bye', 'opener' (asking to ask: "cho em
-    hỏi", the question still to come), 'huh' ("hả?", "gì vậy": puzzled), 'staff'
-    (/hoicanbo, "cho em gặp cán bộ"), 'wrong' (the last answer missed: "sai rồi", "bot ngu
-    quá"), 'empty', 'number' (a bare number: a
-    choice from a list, when none is on screen), 'unknown_command' and 'question'."""
+    hỏi", the question still to come), 'yes' ("có", "đúng rồi"), 'huh' ("hả?", "gì vậy":
+    puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"), 'wrong' (the last answer missed:
+    "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare number: a choice from a list, when
+    none is on screen), 'unknown_command' and 'question'."""
     if text.startswith("/"):
         command = _command(text)
         if command is not None:
@@ -293,6 +297,9 @@ def parse_intent(text: str) -> Intent:
         return Intent("bye")
     if small_talk and any(w in _ACK_CORE for w in words):
         return Intent("ack")
+    yes = [_typed_as(typed, _YES, _YES_UNACCENTED) for typed in original]
+    if any(yes) and all(w in _YES_FILLER or y for w, y in zip(words, yes, strict=True)):
+        return Intent("yes")
     if all(w in _OPENER_FILLER for w in words) and not all(w in _YES_NO for w in words):
         return Intent("opener")
     if all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original):
