@@ -836,6 +836,8 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("haha ok ạ", msg.acknowledged()),
         ("đc r", msg.acknowledged()),
         ("hehe cảm ơn ad", msg.thanks()),
+        ("dạ con cảm ơn cô chú", msg.thanks()),
+        ("dạ con hiểu rồi ạ", msg.acknowledged()),
         ("bye", msg.farewell()),
         ("tạm biệt", msg.farewell()),
         ("cảm ơn em, tạm biệt nhé", msg.farewell()),
@@ -897,6 +899,7 @@ async def test_nothing_to_read_asks_what_the_question_is(
         "cho e hoi cai",
         "hỏi tí được ko",
         "tui muốn hỏi cái ni",
+        "cho con hỏi với ạ",
     ],
 )
 async def test_asking_to_ask_invites_the_question(

@@ -50,9 +50,11 @@ _ALL = frozenset(
 
 # A greeting is only greeting words and filler; thanks and acknowledgements likewise.
 _GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo", "hallo"})
-_FILLER = _words(
-    "xin ad admin add bot ban a em anh chi co chu bac ca nha moi nguoi phuong ubnd oi buoi sang "
-    "chieu trua toi tui nhe nghe cho hoi minh muon voi chut xiu da vang d nhieu ah a"
+# How residents name themselves and the ward's staff: "con" (to "cô chú"), "ông", "bà"...
+_PRONOUNS = _words("em anh chi co chu bac con ong ba di cau thim mo toi tui minh ban")
+_FILLER = _PRONOUNS | _words(
+    "xin ad admin add bot ca nha moi nguoi phuong ubnd oi buoi sang "
+    "chieu trua nhe nghe cho hoi muon voi chut xiu da vang d nhieu ah a"
 )
 _THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
 _THANKS_FILLER = _FILLER | _words(
@@ -64,9 +66,13 @@ _ACK_CORE = _words("vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc th
 # Laughter typed out ("hihi", "haha", "hehe", "hjhj", "kkk") says no more than an emoji.
 _LAUGH = re.compile(r"(?:h[aeioj]){2,}|k{2,}")
 _BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
-_SMALL_TALK_FILLER = _ACK_CORE | _words(
-    "r a ah nhe nha nghe ne em anh chi co chu bac ad admin bot ban minh toi tui ca nha moi nguoi "
-    "phuong oi nhieu lam rat vay the chao cam on bye bai tam biet goodbye hen gap lai"
+_SMALL_TALK_FILLER = (
+    _ACK_CORE
+    | _PRONOUNS
+    | _words(
+        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi phuong oi nhieu lam rat vay the "
+        "chao cam on bye bai tam biet goodbye hen gap lai"
+    )
 )
 
 # Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
