@@ -804,13 +804,18 @@ async def test_a_stale_button_is_answered_politely(conversation: Conversation) -
         "alo có ai không",
         "Có ai trực không ạ",
         "có cán bộ ở đây không",
+        # Who answers? The greeting says: the ward's automatic assistant.
+        "bạn là ai",
+        "em là người thật hay máy vậy",
     ],
 )
 async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, text: str) -> None:
     assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
 
 
-@pytest.mark.parametrize("text", ["có ai được miễn học phí không", "ai ký xác nhận không"])
+@pytest.mark.parametrize(
+    "text", ["có ai được miễn học phí không", "ai ký xác nhận không", "BHYT là gì"]
+)
 def test_a_question_about_who_is_no_greeting(text: str) -> None:
     assert parse_intent(text).kind == "question"
 

@@ -122,6 +122,14 @@ _FIXED = (
         r" (?:khong|ko|k|hong|hem)(?: vay| the| ha| a)*",
     ),
     (
+        # Who answers? "bạn là ai", "em là người thật hay máy": the greeting says.
+        "greet",
+        r"(?:(?:ban|bot|em|day|may|ad|admin) )?(?:la ai|ten gi|ten la gi)(?: vay| the| a| ha)*"
+        r"|(?:ban|bot|em|day|may|ad|admin) la gi(?: vay| the| a| ha)*"
+        r"|(?:(?:ban|bot|em|ad|admin) )?(?:co phai )?la (?:nguoi|nguoi that|may|bot|robot)"
+        r"(?: hay (?:la )?(?:nguoi|nguoi that|may|bot|robot|ai))?(?: (?:khong|ko|k|vay|the|a|ha))*",
+    ),
+    (
         "help",
         r"huong dan(?: su dung)?|tro giup|giup do|help|menu|(?:cac |danh sach )?lenh"
         r"|(?:(?:ban|bot|em) )?(?:co the )?lam (?:duoc )?(?:gi|nhung gi)",
