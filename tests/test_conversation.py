@@ -844,6 +844,8 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("dạ con cảm ơn cô chú", msg.thanks()),
         ("dạ con hiểu rồi ạ", msg.acknowledged()),
         ("bye", msg.farewell()),
+        ("chúc mừng năm mới ad nhé", msg.wished()),
+        ("em chúc cả nhà một ngày tốt lành", msg.wished()),
         ("tạm biệt", msg.farewell()),
         ("cảm ơn em, tạm biệt nhé", msg.farewell()),
     ],

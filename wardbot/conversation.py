@@ -147,6 +147,7 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "thanks": msg.thanks,
     "ack": msg.acknowledged,
     "bye": msg.farewell,
+    "wish": msg.wished,
 }
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
@@ -526,7 +527,7 @@ class Conversation:
                 alerts, links = self._alerts_where(chat)
                 text = msg.help_text(s.ward_name, s.ward_hotline, staff=staff, alerts=alerts)
                 return [Reply(text, links=links)]
-            case "thanks" | "ack" | "bye":
+            case "thanks" | "ack" | "bye" | "wish":
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "yes":
                 return [await self._yes(offered)]

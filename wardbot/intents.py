@@ -78,6 +78,12 @@ _SMALL_TALK_FILLER = (
 # Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
 # được không"): only these words, the greeting filler and no greeting word.
 _OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni")
+# Good wishes: "chúc mừng năm mới", "chúc ad một ngày tốt lành", "em chúc cả nhà sức khỏe".
+_WISHED = _PRONOUNS | _words(
+    "mung ad admin bot phuong ca moi cac ngay buoi nam suc tet giang trung mot toan tat can nhau"
+)
+MAX_WISH_WORDS = 20
+
 # Yes, to "có phải anh/chị muốn hỏi câu dưới đây?": "có", "đúng rồi", "dạ phải ạ".
 _YES = _words("có đúng phải chuẩn")
 _YES_UNACCENTED = _words("co dung phai chuan")
@@ -281,11 +287,12 @@ def questions_in(text: str) -> list[str]:
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'ack' (an acknowledgement, an emoji alone), 'bye', 'opener' (asking to ask: "cho em
-    hỏi", the question still to come), 'yes' ("có", "đúng rồi"), 'huh' ("hả?", "gì vậy":
-    puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"), 'wrong' (the last answer missed:
-    "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare number: a choice from a list, when
-    none is on screen), 'unknown_command' and 'question'."""
+    'ack' (an acknowledgement, an emoji alone), 'bye', 'wish' ("chúc mừng năm mới"),
+    'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
+    rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
+    'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare
+    number: a choice from a list, when none is on screen), 'unknown_command' and
+    'question'."""
     if text.startswith("/"):
         command = _command(text)
         if command is not None:
@@ -311,6 +318,8 @@ def parse_intent(text: str) -> Intent:
         return Intent("bye")
     if small_talk and any(w in _ACK_CORE for w in words):
         return Intent("ack")
+    if _wishes(words, original):
+        return Intent("wish")
     yes = [_typed_as(typed, _YES, _YES_UNACCENTED) for typed in original]
     if any(yes) and all(w in _YES_FILLER or y for w, y in zip(words, yes, strict=True)):
         return Intent("yes")
@@ -379,6 +388,18 @@ def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) 
     """Whether `typed` is one of `accented`, or typed without accents one of `unaccented`."""
     said = typed.casefold()
     return said in accented or (said == fold(said) and said in unaccented)
+
+
+def _wishes(words: list[str], original: list[str]) -> bool:
+    """Whether the message wishes the ward well ("chúc mừng năm mới"), asking nothing."""
+    if len(words) > MAX_WISH_WORDS or _QUESTION.search(" ".join(words)):
+        return False
+    for at, typed in enumerate(original[:3]):
+        if _typed_as(typed, frozenset({"chúc"}), frozenset({"chuc"})):
+            return at + 1 < len(words) and words[at + 1] in _WISHED
+        if words[at] not in _FILLER:
+            return False
+    return False
 
 
 def _scolds(words: list[str], original: list[str]) -> bool:

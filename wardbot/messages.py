@@ -152,6 +152,11 @@ def acknowledged() -> str:
     return "Dạ vâng ạ. Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
 
 
+def wished() -> str:
+    """To good wishes ("chúc mừng năm mới", "chúc ad một ngày tốt lành")."""
+    return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi gì về thủ tục, giấy tờ cứ nhắn em nhé."
+
+
 def farewell() -> str:
     return "Dạ, em chào anh/chị ạ. Khi cần hỏi về thủ tục, giấy tờ, anh/chị cứ nhắn em nhé."
 
