@@ -385,6 +385,10 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say("xem toàn văn", ""),
         Say("2", LINE),
     ],
+    "two questions answered at once: 'xem toàn văn' opens the notice among the answers": [
+        Say("mức đóng bhyt điều chỉnh từ 01/7/2024 thế nào? đăng ký tạm trú cần gì?", "asked"),
+        Say("xem toàn văn", opens(BHYT_NOTICE)),
+    ],
     "'sai rồi' after a restart still offers the other matches": [
         Say(BHYT_LOST, "asked"),
         Do("restart"),
