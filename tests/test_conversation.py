@@ -940,6 +940,8 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "ko dung",
         "trả lời sai rồi em ơi",
         "không phải ý tôi",
+        "dạ không phải ạ",
+        "không",  # to "có phải anh/chị muốn hỏi ...?"
         # Said rudely: the same, not an answer found for the insult.
         "ngu",
         "bot ngu quá",

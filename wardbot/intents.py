@@ -174,11 +174,14 @@ _FIXED = (
     (
         # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".
         "wrong",
-        r"(?:(?:tra loi|cau tra loi|bot|ban|em) )?(?:sai|nham|(?:khong|ko|k|hong|chua) (?:dung"
-        r"|phai|lien quan))(?: (?:bet|het|mat|roi|nua))*"
+        r"(?:da )?(?:(?:tra loi|cau tra loi|bot|ban|em) )?"
+        r"(?:sai|nham|(?:khong|ko|k|hong|chua) (?:dung|phai|lien quan))"
+        r"(?: (?:bet|het|mat|roi|nua))*"
         r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|do|kia|toi|em|minh|tui|can hoi)"
         r"(?: hoi| can hoi)?)?"
-        r"(?: (?:roi|ma|dau|ha|a|ah|ak|oi|em oi|ad oi|bot oi))*",
+        r"(?: (?:roi|ma|dau|ha|a|ah|ak|oi|em oi|ad oi|bot oi))*"
+        # A bare "không" answers "có phải anh/chị muốn hỏi ...?" (a yes opens what was asked).
+        r"|(?:da |thoi )?(?:khong|ko|k|hong)(?: (?:a|ah|dau|nha|nhe|roi))*",
     ),
     (
         "forget",
@@ -323,7 +326,7 @@ def parse_intent(text: str) -> Intent:
     yes = [_typed_as(typed, _YES, _YES_UNACCENTED) for typed in original]
     if any(yes) and all(w in _YES_FILLER or y for w, y in zip(words, yes, strict=True)):
         return Intent("yes")
-    if all(w in _OPENER_FILLER for w in words) and not all(w in _YES_NO for w in words):
+    if _opens(words):
         return Intent("opener")
     if all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original):
         return Intent("huh")
@@ -388,6 +391,14 @@ def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) 
     """Whether `typed` is one of `accented`, or typed without accents one of `unaccented`."""
     said = typed.casefold()
     return said in accented or (said == fold(said) and said in unaccented)
+
+
+def _opens(words: list[str]) -> bool:
+    """Whether the message only asks to ask ("cho em hỏi được không", "ad ơi"): not a yes
+    or a no alone ("có", "dạ không ạ")."""
+    if not all(w in _OPENER_FILLER for w in words) or all(w in _YES_NO for w in words):
+        return False
+    return "hoi" in words or not any(w in ("khong", "ko", "k") for w in words)
 
 
 def _wishes(words: list[str], original: list[str]) -> bool:
