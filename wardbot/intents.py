@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from wardbot.small_talk import ASKING, small_talk, without_laughter
 from wardbot.text import fold
 
 _WORD = re.compile(r"[^\W_]+")
@@ -46,66 +47,6 @@ _COMMAND = re.compile(r"/([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 _ALL = frozenset(
     {"all", "tat ca", "het", "toan bo", "tat ca chu de", "het tat ca", "ca", "moi chu de"}
     | {"tat ca cac chu de", "cac chu de", "het cac chu de", "toan bo chu de"}
-)
-
-# A greeting is only greeting words and filler; thanks and acknowledgements likewise.
-_GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo", "hallo"})
-# How residents name themselves and the ward's staff: "con" (to "cô chú"), "ông", "bà"...
-_PRONOUNS = _words("em anh chi co chu bac con ong ba di cau thim mo toi tui minh ban")
-_FILLER = _PRONOUNS | _words(
-    "xin ad admin add bot ca nha moi nguoi phuong ubnd oi buoi sang "
-    "chieu trua nhe nghe cho hoi muon voi chut xiu da vang d nhieu ah a"
-)
-_THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
-_THANKS_FILLER = _FILLER | _words(
-    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm"
-)
-# Closing a turn: acknowledgements ("vâng", "được rồi", "ok em hiểu rồi") and farewells
-# ("tạm biệt", "bye"), around pronouns and particles only ("dạ vâng ạ", "chào em nhé").
-_ACK_CORE = _words("vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro")
-# Laughter typed out ("hihi", "haha", "hehe", "hjhj", "kkk") says no more than an emoji.
-_LAUGH = re.compile(r"(?:h[aeioj]){2,}|k{2,}")
-_BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
-_SMALL_TALK_FILLER = (
-    _ACK_CORE
-    | _PRONOUNS
-    | _words(
-        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi phuong oi nhieu lam rat vay the "
-        "chao cam on bye bai tam biet goodbye hen gap lai"
-    )
-)
-
-# Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
-# được không"): only these words, the greeting filler and no greeting word.
-_OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni")
-# Good wishes: "chúc mừng năm mới", "chúc ad một ngày tốt lành", "em chúc cả nhà sức khỏe".
-_WISHED = _PRONOUNS | _words(
-    "mung ad admin bot phuong ca moi cac ngay buoi nam suc tet giang trung mot toan tat can nhau"
-)
-MAX_WISH_WORDS = 20
-
-# Yes, to "có phải anh/chị muốn hỏi câu dưới đây?": "có", "đúng rồi", "dạ phải ạ".
-_YES = _words("có đúng phải chuẩn")
-_YES_UNACCENTED = _words("co dung phai chuan")
-_YES_FILLER = _SMALL_TALK_FILLER | _words("vay the xac chinh ne")
-# Puzzled, nothing asked yet: "hả?", "ủa", "gì vậy", "sao", central "mô rứa", "chi rứa".
-# As typed, as insults are (below): "thẻ", "hộ" alone are no puzzlement.
-_HUH = _words("ủa hả hở hử ơ sao gì vậy thế mô rứa chi hmm hm")
-_HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the mo rua chi hmm hm")
-_YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
-
-# Scolding the bot ("ngu thế", "bot vô dụng", "trả lời vớ vẩn"): the answer missed, said
-# rudely. Matched as typed: with the insult's own accents, or with none at all where no
-# other word is typed so ("ngu", but "ngủ" and "ngũ" are no insult; "dot" may be "đợt").
-_INSULTS = _words("ngốc dốt đần điên khùng ngáo láo hâm tệ dở xàm đm đmm đcm")
-_INSULTS_UNACCENTED = _words("ngu vl vcl vkl dm dmm dcm clgt")
-_INSULT_PAIRS = _words("vô_dụng vớ_vẩn dở_hơi óc_chó tào_lao vô_học")
-_INSULT_PAIRS_UNACCENTED = _words("vo_dung vo_van tao_lao")
-_INSULT_FILLER = (
-    _SMALL_TALK_FILLER
-    | _FILLER
-    | _words("do may mi bot nay qua vai vc that con cai nhu bo tra loi gi cung khong ko k")
-    | _words("biet het luon ghe thiet troi ha ak rua ri ne chu hay hoai va sao sai bet")
 )
 
 # Politeness around a request: "cho em ...", "... giúp em ạ".
@@ -224,9 +165,6 @@ _SUBSCRIBE_FOLLOW = re.compile(r"theo doi" + _REST)
 _SUBSCRIBE_BARE = (re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),)
 # Leading words of a topic phrase that are not part of the topic: "(tin) về (chủ đề) X".
 _LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
-_QUESTION = re.compile(
-    r"\b(?:o dau|the nao|bao nhieu|bao gio|khi nao|lam sao|ra sao|the sao|gi|khong|ko|sao|nao|ai)\b"
-)
 
 
 # Where one message asks a second question: after "?", ";" or a line break, and before
@@ -282,7 +220,7 @@ def questions_in(text: str) -> list[str]:
     words. Otherwise [] (one question, however long, or a story around it)."""
     parts = [" ".join(part.split()) for part in _NEXT_QUESTION.split(text)]
     parts = [part for part in parts if len(_WORD.findall(part)) >= 3]
-    asking = [part for part in parts if _QUESTION.search(" ".join(_WORD.findall(fold(part))))]
+    asking = [part for part in parts if ASKING.search(" ".join(_WORD.findall(fold(part))))]
     if len(asking) != len(parts) or not 2 <= len(parts) <= MAX_QUESTIONS:
         return []
     return parts
@@ -308,30 +246,11 @@ def parse_intent(text: str) -> Intent:
         return Intent("ack" if emoji else "empty")
     if numbers := _chosen_number(words):  # "2", "số 2", "chọn 2 nhé": a choice from a
         return Intent("number", numbers)  # list, when none is on screen
-    kept = [(w, typed) for w, typed in zip(words, original, strict=True) if not _LAUGH.fullmatch(w)]
-    if not kept:  # "hihi", "haha": a smile, like an emoji alone
+    words, original = without_laughter(words, original)
+    if not words:  # "hihi", "haha": a smile, like an emoji alone
         return Intent("ack")
-    words, original = [w for w, _ in kept], [typed for _, typed in kept]
-    if _only(words, _GREETING_CORE, _FILLER):
-        return Intent("greet")
-    if _thanks(words):
-        return Intent("thanks")
-    small_talk = all(w in _SMALL_TALK_FILLER for w in words)
-    if small_talk and _BYE.search(" ".join(words)):
-        return Intent("bye")
-    if small_talk and any(w in _ACK_CORE for w in words):
-        return Intent("ack")
-    if _wishes(words, original):
-        return Intent("wish")
-    yes = [_typed_as(typed, _YES, _YES_UNACCENTED) for typed in original]
-    if any(yes) and all(w in _YES_FILLER or y for w, y in zip(words, yes, strict=True)):
-        return Intent("yes")
-    if _opens(words):
-        return Intent("opener")
-    if all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original):
-        return Intent("huh")
-    if _scolds(words, original):
-        return Intent("wrong")
+    if kind := small_talk(words, original):
+        return Intent(kind)
     words, original = _strip_politeness(words, original)
     said = " ".join(words)
     for kind, pattern in _FIXED_RE:
@@ -376,61 +295,6 @@ def _near_command(name: str) -> str | None:
     return near[0] if near else None
 
 
-def _only(words: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:
-    return any(w in core for w in words) and all(w in core or w in filler for w in words)
-
-
-def _thanks(words: list[str]) -> bool:
-    joined = " ".join(words)
-    if "cam on" not in joined and not any(w in _THANKS_CORE - {"cam"} for w in words):
-        return False
-    return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in words)
-
-
-def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) -> bool:
-    """Whether `typed` is one of `accented`, or typed without accents one of `unaccented`."""
-    said = typed.casefold()
-    return said in accented or (said == fold(said) and said in unaccented)
-
-
-def _opens(words: list[str]) -> bool:
-    """Whether the message only asks to ask ("cho em hỏi được không", "ad ơi"): not a yes
-    or a no alone ("có", "dạ không ạ")."""
-    if not all(w in _OPENER_FILLER for w in words) or all(w in _YES_NO for w in words):
-        return False
-    return "hoi" in words or not any(w in ("khong", "ko", "k") for w in words)
-
-
-def _wishes(words: list[str], original: list[str]) -> bool:
-    """Whether the message wishes the ward well ("chúc mừng năm mới"), asking nothing."""
-    if len(words) > MAX_WISH_WORDS or _QUESTION.search(" ".join(words)):
-        return False
-    for at, typed in enumerate(original[:3]):
-        if _typed_as(typed, frozenset({"chúc"}), frozenset({"chuc"})):
-            return at + 1 < len(words) and words[at + 1] in _WISHED
-        if words[at] not in _FILLER:
-            return False
-    return False
-
-
-def _scolds(words: list[str], original: list[str]) -> bool:
-    """Whether the message only scolds the bot: an insult, and pronouns, particles and
-    intensifiers around it ("bot ngu quá", "đồ vô dụng", "mày ngu vl")."""
-    insulted = False
-    at = 0
-    while at < len(words):
-        pair = "_".join(original[at : at + 2])
-        if at + 1 < len(words) and _typed_as(pair, _INSULT_PAIRS, _INSULT_PAIRS_UNACCENTED):
-            insulted, at = True, at + 2
-        elif _typed_as(original[at], _INSULTS, _INSULTS_UNACCENTED):
-            insulted, at = True, at + 1
-        elif words[at] in _INSULT_FILLER:
-            at += 1
-        else:
-            return False
-    return insulted
-
-
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
     changed = True
     while changed and words:
@@ -464,7 +328,7 @@ def _topic_phrase(
 
 
 def _subscription(said: str, original: list[str], text: str) -> Intent | None:
-    looks_like_question = "?" in text or _QUESTION.search(said) is not None
+    looks_like_question = "?" in text or ASKING.search(said) is not None
     for pattern in _UNSUBSCRIBE:
         match = pattern.fullmatch(said)
         if match:
@@ -475,7 +339,7 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
                 return Intent("unsubscribe", "all")
             # A question ("hủy đăng ký kết hôn thế nào?") keeps only an exactly named topic;
             # "không" of "không muốn nhận tin" is no question word there.
-            asks = "?" in text or _QUESTION.search(match.group("rest")) is not None
+            asks = "?" in text or ASKING.search(match.group("rest")) is not None
             return Intent("unsubscribe", typed, explicit and not asks)
     for pattern in _SUBSCRIBE_EXPLICIT:
         match = pattern.fullmatch(said)
