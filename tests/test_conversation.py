@@ -907,6 +907,7 @@ async def test_nothing_to_read_asks_what_the_question_is(
         "hỏi tí được ko",
         "tui muốn hỏi cái ni",
         "cho con hỏi với ạ",
+        "Vâng, cảm ơn bạn. Cho mình hỏi thêm",
     ],
 )
 async def test_asking_to_ask_invites_the_question(

@@ -47,7 +47,7 @@ _SMALL_TALK_FILLER = (
 
 # Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
 # được không"): only these words, the greeting filler and no greeting word.
-_OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni")
+_OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni them nua cam on")
 # Good wishes: "chúc mừng năm mới", "chúc ad một ngày tốt lành", "em chúc cả nhà sức khỏe".
 _WISHED = _PRONOUNS | _words(
     "mung ad admin bot phuong ca moi cac ngay buoi nam suc tet giang trung mot toan tat can nhau"
