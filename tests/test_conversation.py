@@ -28,7 +28,7 @@ from wardbot.conversation import (
     no_answer_reply,
 )
 from wardbot.engine import Engine
-from wardbot.intents import parse_intent
+from wardbot.intents import parse_intent, questions_in
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.store import ChatRef, Store
 
@@ -1078,6 +1078,15 @@ async def test_two_questions_in_one_message_get_an_answer_each(
     sorry = await one(conversation, "sai rồi")  # takes the message back, as any answer
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert await store.unanswered(0) == [question]
+
+
+def test_a_child_after_a_comma_starts_no_second_question() -> None:
+    """Unaccented, "con" is "còn" (and), but typed so it is mostly a child."""
+    assert questions_in("làm giấy khai sinh ở đâu, con nhỏ thì ai đi làm vậy") == []
+    assert questions_in("làm giấy khai sinh ở đâu, còn khai tử thì làm sao") == [
+        "làm giấy khai sinh ở đâu",
+        "còn khai tử thì làm sao",
+    ]
 
 
 @pytest.mark.parametrize(

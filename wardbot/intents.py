@@ -168,9 +168,10 @@ _LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua",
 
 
 # Where one message asks a second question: after "?", ";" or a line break, and before
-# "còn", "với lại", "ngoài ra", "thêm nữa" after a comma or a full stop.
+# "còn", "với lại", "ngoài ra", "thêm nữa" after a comma or a full stop (not before "con":
+# typed so, it is a child as often as "còn", "án phí bao nhiêu, con nhỏ thì ai nuôi").
 _NEXT_QUESTION = re.compile(
-    r"\?+|[;\n]+|[,.](?=\s*(?:còn|con|với lại|voi lai|ngoài ra|ngoai ra|thêm nữa|them nua)\b)",
+    r"\?+|[;\n]+|[,.](?=\s*(?:còn|với lại|voi lai|ngoài ra|ngoai ra|thêm nữa|them nua)\b)",
     re.IGNORECASE,
 )
 MAX_QUESTIONS = 3  # more parts than this is a story told, not questions listed
