@@ -216,11 +216,11 @@ class FullTexts:
         self._shown: LastPerChat[tuple[Button, ...]] = LastPerChat(size)
 
     def seen(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Note the documents among replies just sent to the chat (the last one counts)."""
-        for reply in replies:
-            if reply.title is None:  # "thanks", a list of topics: not a document
-                continue
-            full = (b for b in reply.buttons if b.action.partition(":")[0] == "full")
+        """Note the documents among replies just sent to the chat: what they leave to
+        read whole (several answered at once: each one's; none: all shown whole)."""
+        documents = [reply for reply in replies if reply.title is not None]  # not "thanks"
+        if documents:
+            full = (b for r in documents for b in r.buttons if b.action.partition(":")[0] == "full")
             self._shown.set(chat_id, tuple(full))
 
     def __contains__(self, chat_id: str) -> bool:
@@ -245,7 +245,8 @@ class FullTexts:
         buttons = self._shown.get(chat_id, ())
         if len(buttons) > 1:  # an alert listing several notices: which one?
             return Reply(msg.full_text_which_of(), buttons=buttons)
-        return buttons[0] if buttons else Reply(msg.full_text_sent())
+        # Shown whole already: nothing to open, and the list shown with it still holds.
+        return buttons[0] if buttons else Reply(msg.full_text_sent(), keeps_choices=True)
 
 
 class Answerer:

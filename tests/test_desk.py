@@ -448,6 +448,41 @@ async def test_further_messages_go_to_the_same_topic_and_known_answers_still_com
     assert await desk.post_pending() == 0
 
 
+async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """ "Cho em hỏi thêm" on an open ticket: staff see the resident has more to ask."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    [relayed] = await conversation.handle_text(RESIDENT, "cho em hỏi thêm với ạ")
+    assert relayed.text == msg.ticket_follow_up(1)
+    [relayed] = await conversation.handle_text(RESIDENT, "cho em hỏi")
+    assert relayed.text == msg.ticket_follow_up(1)
+    [relayed] = await conversation.handle_text(RESIDENT, "hả?")  # puzzled by staff's reply
+    assert relayed.text == msg.ticket_follow_up(1)
+    await desk.post_pending()
+    texts = [p.reply.text for p in room.in_thread(thread)][-3:]
+    assert texts == [
+        msg.ticket_follow_up_post(1, "cho em hỏi thêm với ạ"),
+        msg.ticket_follow_up_post(1, "cho em hỏi"),
+        msg.ticket_follow_up_post(1, "hả?"),
+    ]
+
+
+async def test_a_yes_with_a_ticket_open_reaches_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Staff asked "nhà mình có hộ khẩu ở đây không ạ?": "có ạ" answers them."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    [relayed] = await conversation.handle_text(RESIDENT, "có ạ")
+    assert relayed.text == msg.ticket_follow_up(1)
+    await desk.post_pending()
+    assert room.in_thread(thread)[-1].reply.text == msg.ticket_follow_up_post(1, "có ạ")
+
+
 async def test_a_number_alone_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

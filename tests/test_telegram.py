@@ -293,9 +293,9 @@ async def test_a_command_corrected_by_editing_the_message_is_done(
     api: FakeBotApi, store: Store
 ) -> None:
     mark = len(api.calls)
-    typo = api.send_text(ALICE, "/subscibe bhyt")
+    typo = api.send_text(ALICE, "/dangky bhyt")  # not a command: no guess made
     (unknown,) = await api.replies(ALICE, since=mark)
-    assert shown(unknown) == msg.unknown_command("/subscibe")
+    assert shown(unknown) == msg.unknown_command("/dangky")
     mark = len(api.calls)
     api.edit_text(typo, "/subscribe bhyt")  # fixed in place, as Telegram lets one do
     (done,) = await api.replies(ALICE, since=mark)
@@ -469,8 +469,8 @@ async def test_in_a_group_only_messages_for_the_bot_are_answered(
     assert shown(helped).startswith("Cách hỏi")
     assert len(api.sent(GROUP, since=mark)) == 2  # nothing for the chatter or the other bot
     # A command this bot does not have, addressed to it by name: a hint, not silence.
-    (hint,) = await api.say(GROUP, "/subscibe@phuong2_test_bot bhyt", group=True)
-    assert shown(hint) == msg.unknown_command("/subscibe")
+    (hint,) = await api.say(GROUP, "/giavang@phuong2_test_bot", group=True)
+    assert shown(hint) == msg.unknown_command("/giavang")
 
 
 async def test_in_a_group_with_topics_answers_stay_in_the_topic_asked_in(

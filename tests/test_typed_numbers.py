@@ -424,6 +424,15 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Do("queued alert"),  # what is due goes out (the same alert: queued once)
         Say("2", opens(SCHOLARSHIP)),
     ],
+    "'xem toàn văn' of an answer shown whole leaves its related questions to pick": [
+        Say(BHYT_LOST, "asked"),
+        Say("xem toàn văn", ""),
+        Say("2", LINE),
+    ],
+    "two questions answered at once: 'xem toàn văn' opens the notice among the answers": [
+        Say("mức đóng bhyt điều chỉnh từ 01/7/2024 thế nào? đăng ký tạm trú cần gì?", "asked"),
+        Say("xem toàn văn", opens(BHYT_NOTICE)),
+    ],
     "'sai rồi' after a restart still offers the other matches": [
         Say(BHYT_LOST, "asked"),
         Do("restart"),

@@ -22,7 +22,14 @@ from typing import Any, Protocol
 from wardbot import messages as msg
 from wardbot import plaintext
 from wardbot.config import Settings
-from wardbot.intents import Intent, parse_intent, topic_forms, topic_key
+from wardbot.intents import (
+    Intent,
+    parse_intent,
+    questions_in,
+    topic_forms,
+    topic_key,
+    topic_list,
+)
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.redact import scrub
 from wardbot.store import ChatRef, Store
@@ -140,10 +147,15 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "thanks": msg.thanks,
     "ack": msg.acknowledged,
     "bye": msg.farewell,
+    "wish": msg.wished,
 }
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
-RELAYED_INTENTS = frozenset({"question", "greet", "wrong", "number", *SMALL_TALK})
+RELAYED_INTENTS = frozenset(
+    {"question", "greet", "opener", "yes", "huh", "wrong", "number", *SMALL_TALK}
+)
+# "Có" opens the one close match the bot just asked about, if said this soon after.
+YES_WITHIN = 10 * 60.0
 # "Sai rồi" takes back the chat's answer to a question asked this recently.
 WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then
@@ -329,7 +341,9 @@ def no_answer_reply(
     extra, ask = ((f"\n\n{staff[0]}",), (staff[1],)) if staff else ((), ())
     if answer.offers:
         return Reply(
-            "".join((msg.offer(settings.ward_name, settings.ward_hotline), *extra)),
+            "".join(
+                (msg.offer(settings.ward_name, settings.ward_hotline, len(answer.offers)), *extra)
+            ),
             buttons=(*(doc_button(hit.doc) for hit in answer.offers), *ask),
         )
     return Reply(
@@ -369,6 +383,9 @@ class Conversation:
         self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None]] = (
             OrderedDict()
         )
+        # Per private chat, the one close match its latest message was asked about ("có
+        # phải anh/chị muốn hỏi câu dưới đây?") and when: what "có", "đúng rồi" opens.
+        self._offered: OrderedDict[tuple[str, str], tuple[str, float]] = OrderedDict()
 
     # --- entry points -------------------------------------------------------------
 
@@ -485,6 +502,7 @@ class Conversation:
         sender: str | None = None,
     ) -> list[Reply]:
         s = self.settings
+        offered = self._offered.pop((chat.channel, chat.chat_id), None)  # for the next only
         follow = await self._follow_button(chat, intent, manages)
         if self.desk is not None and chat.private and intent.kind in RELAYED_INTENTS:
             try:
@@ -509,12 +527,16 @@ class Conversation:
                 alerts, links = self._alerts_where(chat)
                 text = msg.help_text(s.ward_name, s.ward_hotline, staff=staff, alerts=alerts)
                 return [Reply(text, links=links)]
-            case "thanks" | "ack" | "bye":
+            case "thanks" | "ack" | "bye" | "wish":
                 return [Reply(SMALL_TALK[intent.kind]())]
+            case "yes":
+                return [await self._yes(offered)]
             case "wrong":
                 return [await self._wrong(chat, sender)]
-            case "empty":  # "?", "..."
+            case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
+            case "opener":  # "cho em hỏi": the question comes next
+                return [Reply(msg.go_ahead(), keeps_choices=True)]
             case "number":  # no list on screen, or too long a number to pick from one
                 return [Reply(msg.no_list_to_pick(intent.arg), keeps_choices=True)]
             case "unknown_command":
@@ -536,7 +558,7 @@ class Conversation:
             case "staff":
                 if self.desk is None and intent.arg:
                     # No staff desk: the question after /hoicanbo is answered like any other.
-                    return [await self._answer(chat, intent.arg, typing, sender=sender)]
+                    return await self._answer(chat, intent.arg, typing, sender=sender)
                 if self.desk is None or not chat.private:
                     return [self._staff_unavailable(chat)]
                 return await self.desk.request(chat, intent.arg)
@@ -548,7 +570,7 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
-        return [await self._answer(chat, text, typing, follow, sender=sender)]
+        return await self._answer(chat, text, typing, follow, sender=sender)
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""
@@ -616,14 +638,57 @@ class Conversation:
         follow: Button | None = None,
         *,
         sender: str | None = None,
-    ) -> Reply:
+    ) -> list[Reply]:
         """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
-        follow) last under any of them. `sender`: who asked, in a group."""
+        follow) last under any of them. `sender`: who asked, in a group. A message asking
+        two or three questions gets an answer to each, when each has one."""
+        each = await self._each_answered(question, typing)
+        if each:
+            self._note(chat, question, True, sender)
+            await self._log(chat, question, True)
+            replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
+            return [*replies[:-1], _with_button(replies[-1], follow)]
         answer = await self._ask(chat, question, typing, sender)
         if answer.answered and answer.best is not None:
-            return _with_button(await self._document_reply(answer.best.doc), follow)
+            return [_with_button(await self._document_reply(answer.best.doc), follow)]
         staff = await self._staff_offer(chat, question)
-        return _with_button(no_answer_reply(answer, self.settings, staff), follow)
+        if len(answer.offers) == 1 and chat.private:
+            self._offered[(chat.channel, chat.chat_id)] = (answer.offers[0].id, self.clock())
+            if len(self._offered) > ASKED_KEPT:
+                self._offered.popitem(last=False)
+        return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    async def _yes(self, offered: tuple[str, float] | None) -> Reply:
+        """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
+        it is an acknowledgement, and a number typed next still picks from the list."""
+        doc = None
+        if offered is not None and offered[1] >= self.clock() - YES_WITHIN:
+            doc = self._document(offered[0])
+        if doc is None:
+            return Reply(msg.acknowledged(), keeps_choices=True)
+        return await self._document_reply(doc)
+
+    async def _each_answered(
+        self, question: str, typing: Typing | None
+    ) -> list[FaqEntry | Announcement]:
+        """For a message plainly asking several questions, the answer to each, when every
+        one has its own; else []: it is asked whole (the engine would answer it with the
+        entry best covering both, often neither's)."""
+        parts = questions_in(question)
+        if not parts:
+            return []
+
+        async def ask_each() -> list[Answer]:
+            return [await self.engine.ask_async(part) for part in parts]
+
+        if typing is None:
+            answers = await ask_each()
+        else:
+            answers, _ = await asyncio.gather(ask_each(), typing())
+        docs = [a.best.doc for a in answers if a.answered and a.best is not None]
+        if len(docs) < len(parts) or len({doc.id for doc in docs}) < len(docs):
+            return []
+        return docs
 
     async def _staff_offer(self, chat: ChatRef, question: str) -> tuple[str, Button] | None:
         """In a private chat with ward staff set up: `question` kept in case the resident
@@ -667,7 +732,7 @@ class Conversation:
                 offers = tuple(itertools.islice(others, WRONG_OFFERS))
             staff = await self._staff_offer(chat, question)
         s = self.settings
-        text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=bool(offers))
+        text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=len(offers))
         if staff is not None:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
@@ -683,20 +748,27 @@ class Conversation:
         else:
             # The indicator's round trip overlaps the search instead of adding to it.
             answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
-        # The log behind /stats and /unanswered: the question, not who the resident is.
-        # Answering needs no disk: a full disk or a locked database loses a log line, not
-        # the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing.
+        self._note(chat, question, answer.answered, sender)
+        await self._log(chat, question, answer.answered)
+        return answer
+
+    def _note(self, chat: ChatRef, question: str, answered: bool, sender: str | None) -> None:
+        """Keep the chat's latest question for "sai rồi"."""
         key = (chat.channel, chat.chat_id)
         self._asked.pop(key, None)
-        self._asked[key] = (question, answer.answered, self.clock(), sender)
+        self._asked[key] = (question, answered, self.clock(), sender)
         if len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
+
+    async def _log(self, chat: ChatRef, question: str, answered: bool) -> None:
+        """The log behind /stats and /unanswered: the question, not who the resident is.
+        Answering needs no disk: a full disk or a locked database loses a log line, not
+        the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing."""
         if self.settings.question_log_days and self.store.writable:
             try:
-                await self.store.log_question(chat, scrub(question), answer.answered, self.clock())
+                await self.store.log_question(chat, scrub(question), answered, self.clock())
             except Exception:
                 log.exception("could not log a question; answering anyway")
-        return answer
 
     async def _document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
         related = await asyncio.to_thread(self.engine.related, doc.id, 3)
@@ -765,6 +837,18 @@ class Conversation:
             return next(named, None) or next(retired, None)
         return self.engine.find_topic(wanted)
 
+    def _resolve_each(
+        self, wanted: str, *, strict: bool, followed: Sequence[str] = ()
+    ) -> list[Topic]:
+        """The topics of "bhyt, học bổng", "bhyt và cư trú" (each named as `_resolve` takes
+        it), when every part names one; else []."""
+        parts = [part for part in topic_list(wanted) if part]
+        if len(parts) < 2:
+            return []
+        topics = [self._resolve(part, strict=strict, followed=followed) for part in parts]
+        named = [topic for topic in topics if topic is not None]
+        return list(dict.fromkeys(named)) if len(named) == len(topics) else []
+
     async def _subscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
         if not intent.arg or (intent.arg == "all" and not self.engine.corpus.topics):
             return [await self._topics_reply(chat)]
@@ -772,12 +856,19 @@ class Conversation:
             if not manages:
                 return [Reply(msg.group_staff_only())]
             return [await self._follow_all(chat)]
-        topic = self._resolve(intent.arg, strict=not intent.explicit)
-        if topic is None:
+        strict = not intent.explicit
+        topic = self._resolve(intent.arg, strict=strict)
+        named = [topic] if topic else self._resolve_each(intent.arg, strict=strict)
+        if not named:
             return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only())]
-        return [await self._follow(chat, topic)]
+        if len(named) == 1:
+            return [await self._follow(chat, named[0])]
+        for each in named:
+            await self.store.subscribe(chat, each.id)
+        text = msg.subscribed_several([each.name for each in named])
+        return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
 
     async def _toggle(self, chat: ChatRef, kind: str, topic: Topic) -> Reply:
         """A topic's button pressed (`kind`: one of TOPIC_ACTIONS). The list it was in is
@@ -844,7 +935,8 @@ class Conversation:
         # Only a topic's own name, id or part of its name: a keyword names a procedure too
         # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
         topic = self._resolve(intent.arg, strict=True, followed=followed)
-        if topic is None and intent.explicit:  # which one? only the chat's own can be meant
+        named = [topic] if topic else self._resolve_each(intent.arg, strict=True, followed=followed)
+        if not named and intent.explicit:  # which one? only the chat's own can be meant
             names = [self._topic_name(t) for t in followed]
             return [
                 Reply(
@@ -853,12 +945,16 @@ class Conversation:
                     numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg),
                 )
             ]
-        if topic is None:
+        if not named:
             return None
         if not manages:
             return [Reply(msg.group_staff_only())]
-        removed = await self.store.unsubscribe(chat, topic.id)
-        text = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
+        if len(named) > 1:
+            for each in named:
+                await self.store.unsubscribe(chat, each.id)
+            return [Reply(msg.unsubscribed_several([each.name for each in named]))]
+        removed = await self.store.unsubscribe(chat, named[0].id)
+        text = msg.unsubscribed(named[0].name) if removed else msg.not_subscribed(named[0].name)
         return [Reply(text)]
 
     async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:

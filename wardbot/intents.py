@@ -4,15 +4,17 @@ Matching runs on accent-folded words, so "hủy đăng ký học bổng" and "hu
 are the same request. The patterns are deliberately narrow: anything they do not clearly
 recognise is a question for the answer engine ("đăng ký thường trú ở đâu" is a question,
 not a subscription; so is "đăng ký cư trú": only "nhận tin", "theo dõi tin" or /subscribe
-subscribe).
+subscribe, and "theo dõi" before a topic's exact name).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from wardbot.small_talk import ASKING, small_talk, without_laughter
 from wardbot.text import fold
 
 _WORD = re.compile(r"[^\W_]+")
@@ -30,30 +32,21 @@ COMMAND_NAMES = frozenset(
     {"start", "help", "topics", "subscribe", "unsubscribe", "mysubs", "latest", "forget"}
     | {"hoicanbo"}
 )
+# Other bots' names for the same commands.
+_COMMAND_ALIASES = {
+    "follow": "subscribe",
+    "sub": "subscribe",
+    "unfollow": "unsubscribe",
+    "unsub": "unsubscribe",
+}
+# How alike a mistyped command must be to the one it is taken for (difflib's ratio):
+# "subcribe" 0.94, "topic" 0.91; not "stats" (an admin's, 0.8 to "start").
+NEAR_COMMAND = 0.85
 _COMMAND = re.compile(r"/([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 
 _ALL = frozenset(
     {"all", "tat ca", "het", "toan bo", "tat ca chu de", "het tat ca", "ca", "moi chu de"}
     | {"tat ca cac chu de", "cac chu de", "het cac chu de", "toan bo chu de"}
-)
-
-# A greeting is only greeting words and filler; thanks and acknowledgements likewise.
-_GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo", "hallo"})
-_FILLER = _words(
-    "xin ad admin add bot ban a em anh chi co chu bac ca nha moi nguoi phuong ubnd oi buoi sang "
-    "chieu trua toi tui nhe nghe cho hoi minh muon voi chut xiu da vang d nhieu ah a"
-)
-_THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
-_THANKS_FILLER = _FILLER | _words(
-    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm"
-)
-# Closing a turn: acknowledgements ("vâng", "được rồi", "ok em hiểu rồi") and farewells
-# ("tạm biệt", "bye"), around pronouns and particles only ("dạ vâng ạ", "chào em nhé").
-_ACK_CORE = _words("vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro")
-_BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
-_SMALL_TALK_FILLER = _ACK_CORE | _words(
-    "a ah nhe nha nghe ne em anh chi co chu bac ad admin bot ban minh toi tui ca nha moi nguoi "
-    "phuong oi nhieu lam rat vay the chao cam on bye bai tam biet goodbye hen gap lai"
 )
 
 # Politeness around a request: "cho em ...", "... giúp em ạ".
@@ -68,6 +61,21 @@ _SUFFIXES = _phrases(
 )
 
 _FIXED = (
+    (
+        # Is anyone there? "alo có ai không", "có ai trực không ạ": answered by the greeting,
+        # which says who is.
+        "greet",
+        r"(?:alo |a lo )*(?:co )?(?:ai|nguoi|can bo)(?: dang)?(?: truc| o day| o do| day)?"
+        r" (?:khong|ko|k|hong|hem)(?: vay| the| ha| a)*",
+    ),
+    (
+        # Who answers? "bạn là ai", "em là người thật hay máy": the greeting says.
+        "greet",
+        r"(?:(?:ban|bot|em|day|may|ad|admin) )?(?:la ai|ten gi|ten la gi)(?: vay| the| a| ha)*"
+        r"|(?:ban|bot|em|day|may|ad|admin) la gi(?: vay| the| a| ha)*"
+        r"|(?:(?:ban|bot|em|ad|admin) )?(?:co phai )?la (?:nguoi|nguoi that|may|bot|robot)"
+        r"(?: hay (?:la )?(?:nguoi|nguoi that|may|bot|robot|ai))?(?: (?:khong|ko|k|vay|the|a|ha))*",
+    ),
     (
         "help",
         r"huong dan(?: su dung)?|tro giup|giup do|help|menu|(?:cac |danh sach )?lenh"
@@ -107,11 +115,14 @@ _FIXED = (
     (
         # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".
         "wrong",
-        r"(?:(?:tra loi|cau tra loi|bot|ban|em) )?(?:sai|nham|(?:khong|ko|k|hong|chua) (?:dung"
-        r"|phai|lien quan))(?: (?:bet|het|mat|roi|nua))*"
+        r"(?:da )?(?:(?:tra loi|cau tra loi|bot|ban|em) )?"
+        r"(?:sai|nham|(?:khong|ko|k|hong|chua) (?:dung|phai|lien quan))"
+        r"(?: (?:bet|het|mat|roi|nua))*"
         r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|do|kia|toi|em|minh|tui|can hoi)"
         r"(?: hoi| can hoi)?)?"
-        r"(?: (?:roi|ma|dau|ha|a|ah|ak|oi|em oi|ad oi|bot oi))*",
+        r"(?: (?:roi|ma|dau|ha|a|ah|ak|oi|em oi|ad oi|bot oi))*"
+        # A bare "không" answers "có phải anh/chị muốn hỏi ...?" (a yes opens what was asked).
+        r"|(?:da |thoi )?(?:khong|ko|k|hong)(?: (?:a|ah|dau|nha|nhe|roi))*",
     ),
     (
         "forget",
@@ -148,15 +159,22 @@ _SUBSCRIBE_EXPLICIT = (
 # "nhận tin học bổng": to get a topic's news, but unaccented "nhan tin" is also "nhắn tin"
 # (to text someone): only a topic named exactly makes it a subscription.
 _SUBSCRIBE_RECEIVE = re.compile(r"(?:xin |muon )?nhan (?:tin|thong bao|tin tuc|ban tin)" + _REST)
-_SUBSCRIBE_BARE = (
-    re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),
-    re.compile(r"theo doi (?P<rest>.+)"),
-)
+# "theo dõi bhyt", as the bot's own "tôi đang theo dõi gì" words it: to follow a topic it
+# names exactly ("theo dõi hồ sơ" is no topic, and stays a question).
+_SUBSCRIBE_FOLLOW = re.compile(r"theo doi" + _REST)
+_SUBSCRIBE_BARE = (re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),)
 # Leading words of a topic phrase that are not part of the topic: "(tin) về (chủ đề) X".
 _LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
-_QUESTION = re.compile(
-    r"\b(?:o dau|the nao|bao nhieu|bao gio|khi nao|lam sao|ra sao|the sao|gi|khong|ko|sao|nao|ai)\b"
+
+
+# Where one message asks a second question: after "?", ";" or a line break, and before
+# "còn", "với lại", "ngoài ra", "thêm nữa" after a comma or a full stop (not before "con":
+# typed so, it is a child as often as "còn", "án phí bao nhiêu, con nhỏ thì ai nuôi").
+_NEXT_QUESTION = re.compile(
+    r"\?+|[;\n]+|[,.](?=\s*(?:còn|với lại|voi lai|ngoài ra|ngoai ra|thêm nữa|them nua)\b)",
+    re.IGNORECASE,
 )
+MAX_QUESTIONS = 3  # more parts than this is a story told, not questions listed
 
 
 @dataclass(frozen=True)
@@ -179,6 +197,16 @@ def topic_key(text: str) -> str:
     return " ".join(_WORD.findall(fold(text)))
 
 
+# Between the topics of "bhyt, học bổng", "bhyt và cư trú", "bhyt + hộ tịch".
+_TOPIC_LIST = re.compile(r"\s*(?:[,;/&+]|\b(?:và|va|với|voi)\b)\s*", re.IGNORECASE)
+
+
+def topic_list(text: str) -> list[str]:
+    """The parts of `text` that may each name a topic (a name with "và" in it is split
+    too: whole, it is tried first)."""
+    return [part.strip() for part in _TOPIC_LIST.split(text)]
+
+
 def topic_forms(topic_id: str, name: str) -> set[str]:
     """Keys (topic_key) of the ways to name a topic exactly: its id, its name and each
     part of the name ("Học bổng và khuyến học": "học bổng" too)."""
@@ -187,11 +215,26 @@ def topic_forms(topic_id: str, name: str) -> set[str]:
     return {topic_key(form) for form in forms}
 
 
+def questions_in(text: str) -> list[str]:
+    """The questions one message asks, when it plainly asks two or three ("mất thẻ bhyt
+    làm sao, còn đăng ký thường trú cần gì?"): its parts that ask something, each of a few
+    words. Otherwise [] (one question, however long, or a story around it)."""
+    parts = [" ".join(part.split()) for part in _NEXT_QUESTION.split(text)]
+    parts = [part for part in parts if len(_WORD.findall(part)) >= 3]
+    asking = [part for part in parts if ASKING.search(" ".join(_WORD.findall(fold(part))))]
+    if len(asking) != len(parts) or not 2 <= len(parts) <= MAX_QUESTIONS:
+        return []
+    return parts
+
+
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'ack' (an acknowledgement, an emoji alone), 'bye', 'staff' (/hoicanbo, "cho em gặp cán
-    bộ"), 'wrong' (the last answer missed: "sai rồi"), 'empty', 'number' (a bare number: a
-    choice from a list, when none is on screen), 'unknown_command' and 'question'."""
+    'ack' (an acknowledgement, an emoji alone), 'bye', 'wish' ("chúc mừng năm mới"),
+    'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
+    rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
+    'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare
+    number: a choice from a list, when none is on screen), 'unknown_command' and
+    'question'."""
     if text.startswith("/"):
         command = _command(text)
         if command is not None:
@@ -202,18 +245,13 @@ def parse_intent(text: str) -> Intent:
         # "👍", "😊": an emoji alone answers or closes a turn, like "ok".
         emoji = any(unicodedata.category(ch) == "So" for ch in text)
         return Intent("ack" if emoji else "empty")
-    numbers = words[1:] if words[0] == "so" else words  # "2", "số 2": a choice from a list,
-    if numbers and all(w.isdigit() for w in numbers):  # when none is on screen
-        return Intent("number", " ".join(numbers))
-    if _only(words, _GREETING_CORE, _FILLER):
-        return Intent("greet")
-    if _thanks(words):
-        return Intent("thanks")
-    small_talk = all(w in _SMALL_TALK_FILLER for w in words)
-    if small_talk and _BYE.search(" ".join(words)):
-        return Intent("bye")
-    if small_talk and any(w in _ACK_CORE for w in words):
+    if numbers := _chosen_number(words):  # "2", "số 2", "chọn 2 nhé": a choice from a
+        return Intent("number", numbers)  # list, when none is on screen
+    words, original = without_laughter(words, original)
+    if not words:  # "hihi", "haha": a smile, like an emoji alone
         return Intent("ack")
+    if kind := small_talk(words, original):
+        return Intent(kind)
     words, original = _strip_politeness(words, original)
     said = " ".join(words)
     for kind, pattern in _FIXED_RE:
@@ -227,6 +265,7 @@ def _command(text: str) -> Intent | None:
     if match is None:
         return None
     name, arg = match.group(1).lower(), " ".join((match.group(2) or "").split())
+    name = _COMMAND_ALIASES.get(name) or _near_command(name) or name
     if name not in COMMAND_NAMES:
         return Intent("unknown_command", "/" + match.group(1))
     if name in ("subscribe", "unsubscribe") and " ".join(_WORD.findall(fold(arg))) in _ALL:
@@ -236,15 +275,25 @@ def _command(text: str) -> Intent | None:
     return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
 
 
-def _only(words: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:
-    return any(w in core for w in words) and all(w in core or w in filler for w in words)
+def _chosen_number(words: list[str]) -> str:
+    """The number of "2", "số 2", "chọn 2", "mục số 1 nhé" (not "câu 2": with no list, a
+    question like any), or ""."""
+    at = 0
+    while at < len(words) - 1 and words[at] in ("chon", "muc", "so"):
+        at += 1
+    end = len(words)
+    while end > at + 1 and words[end - 1] in ("a", "nhe", "nha", "di"):
+        end -= 1
+    numbers = words[at:end]
+    return " ".join(numbers) if all(w.isdigit() for w in numbers) else ""
 
 
-def _thanks(words: list[str]) -> bool:
-    joined = " ".join(words)
-    if "cam on" not in joined and not any(w in _THANKS_CORE - {"cam"} for w in words):
-        return False
-    return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in words)
+def _near_command(name: str) -> str | None:
+    """The command `name` misspells by a letter or two ("subcribe", "topic", "lastest").
+    Never /forget, which deletes what the chat follows: it must be typed as it is."""
+    commands = sorted(COMMAND_NAMES - {"forget"})
+    near = difflib.get_close_matches(name, commands, n=1, cutoff=NEAR_COMMAND)
+    return near[0] if near else None
 
 
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
@@ -280,7 +329,7 @@ def _topic_phrase(
 
 
 def _subscription(said: str, original: list[str], text: str) -> Intent | None:
-    looks_like_question = "?" in text or _QUESTION.search(said) is not None
+    looks_like_question = "?" in text or ASKING.search(said) is not None
     for pattern in _UNSUBSCRIBE:
         match = pattern.fullmatch(said)
         if match:
@@ -291,7 +340,7 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
                 return Intent("unsubscribe", "all")
             # A question ("hủy đăng ký kết hôn thế nào?") keeps only an exactly named topic;
             # "không" of "không muốn nhận tin" is no question word there.
-            asks = "?" in text or _QUESTION.search(match.group("rest")) is not None
+            asks = "?" in text or ASKING.search(match.group("rest")) is not None
             return Intent("unsubscribe", typed, explicit and not asks)
     for pattern in _SUBSCRIBE_EXPLICIT:
         match = pattern.fullmatch(said)
@@ -303,7 +352,7 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
                 # "đăng ký nhận tin ở đâu?": a question, unless it names a topic exactly.
                 return Intent("subscribe", typed, explicit=False)
             return Intent("subscribe", typed, explicit=True)
-    match = _SUBSCRIBE_RECEIVE.fullmatch(said)
+    match = _SUBSCRIBE_RECEIVE.fullmatch(said) or _SUBSCRIBE_FOLLOW.fullmatch(said)
     if match and not looks_like_question:
         folded, typed = _topic_phrase(match.group("rest"), original)
         if folded:

@@ -152,6 +152,11 @@ def acknowledged() -> str:
     return "Dạ vâng ạ. Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
 
 
+def wished() -> str:
+    """To good wishes ("chúc mừng năm mới", "chúc ad một ngày tốt lành")."""
+    return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi gì về thủ tục, giấy tờ cứ nhắn em nhé."
+
+
 def farewell() -> str:
     return "Dạ, em chào anh/chị ạ. Khi cần hỏi về thủ tục, giấy tờ, anh/chị cứ nhắn em nhé."
 
@@ -236,23 +241,29 @@ def no_answer(ward_name: str, hotline: str) -> str:
     )
 
 
-def offer(ward_name: str, hotline: str) -> str:
-    """The bot is not sure: it asks which of the close matches below (buttons or numbered
-    choices) was meant, then whom to call if none."""
+def _which_of(count: int) -> str:
+    """Asking about the `count` close matches listed below: one, or one of several."""
+    return "câu dưới đây" if count == 1 else "một trong các câu dưới đây"
+
+
+def offer(ward_name: str, hotline: str, count: int) -> str:
+    """The bot is not sure: it asks which of the `count` close matches below (buttons or
+    numbered choices) was meant, then whom to call if none."""
     return (
-        "Dạ, có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+        f"Dạ, có phải anh/chị muốn hỏi {_which_of(count)}? Nếu không phải, "
         f"anh/chị vui lòng {contact_line(ward_name, hotline)}."
     )
 
 
-def wrong_answer(ward_name: str, hotline: str, *, offers: bool) -> str:
+def wrong_answer(ward_name: str, hotline: str, *, offers: int) -> str:
     """The resident says the last answer missed (“sai rồi”, “không phải”): sorry, then the
-    other close matches (`offers`: listed below) or a way to ask again, and whom to call."""
+    other close matches (`offers`: how many are listed below) or a way to ask again, and
+    whom to call."""
     sorry = "Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị."
     contact = contact_line(ward_name, hotline)
     if offers:
         return (
-            f"{sorry} Có phải anh/chị muốn hỏi một trong các câu dưới đây? Nếu không phải, "
+            f"{sorry} Có phải anh/chị muốn hỏi {_which_of(offers)}? Nếu không phải, "
             f"anh/chị vui lòng {contact}."
         )
     return "\n\n".join(
@@ -332,6 +343,23 @@ def subscribed_all(count: int) -> str:
         f"Dạ, đã đăng ký nhận tin về cả {count} chủ đề của phường. Khi phường có thông báo "
         "mới, em sẽ nhắn ngay cho anh/chị; muốn bỏ bớt chủ đề nào, anh/chị gõ /mysubs."
     )
+
+
+def _quoted(names: Sequence[str]) -> str:
+    """“A”, “B” và “C”."""
+    quoted = [f"“{name}”" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} và {quoted[-1]}"
+
+
+def subscribed_several(names: Sequence[str]) -> str:
+    return (
+        f"Dạ, đã đăng ký nhận tin về {_quoted(names)}. Khi phường có thông báo mới về các chủ "
+        "đề này, em sẽ nhắn ngay cho anh/chị."
+    )
+
+
+def unsubscribed_several(names: Sequence[str]) -> str:
+    return f"Dạ, đã hủy nhận tin về {_quoted(names)}. Anh/chị có thể đăng ký lại bất cứ lúc nào."
 
 
 def already_subscribed(name: str) -> str:
@@ -860,6 +888,11 @@ def attachment_unread() -> str:
 def ask_what() -> str:
     """A message with nothing to read in it ("?", "...")."""
     return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
+
+
+def go_ahead() -> str:
+    """To "cho em hỏi", "ad ơi": the resident is about to ask; nothing was asked yet."""
+    return f"Dạ, anh/chị cứ hỏi ạ. Anh/chị nhắn luôn câu hỏi giúp em, ví dụ: “{EXAMPLE_QUESTION}”"
 
 
 def please_type() -> str:

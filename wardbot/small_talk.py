@@ -1,0 +1,172 @@
+"""Small talk around the questions: greetings, thanks, "ok", goodbyes, good wishes, "cho em
+hỏi" (asking to ask), a yes ("có", "đúng rồi"), a puzzled "hả?", and scolding the bot.
+
+Each is a message of only its own words and the particles and pronouns around them (as
+`wardbot.intents` folds them: without accents), so a question that merely starts with a
+greeting is still a question. Words whose meaning changes with their accents ("ngu" and
+"ngủ", "thế" and "thẻ") are matched as typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wardbot.text import fold
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# A greeting is only greeting words and filler; thanks and acknowledgements likewise.
+_GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo", "hallo"})
+# How residents name themselves and the ward's staff: "con" (to "cô chú"), "ông", "bà"...
+_PRONOUNS = _words("em anh chi co chu bac con ong ba di cau thim mo toi tui minh ban")
+_FILLER = _PRONOUNS | _words(
+    "xin ad admin add bot ca nha moi nguoi phuong ubnd oi buoi sang "
+    "chieu trua nhe nghe cho hoi muon voi chut xiu da vang d nhieu ah a"
+)
+_THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
+_THANKS_FILLER = _FILLER | _words(
+    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm"
+)
+# Closing a turn: acknowledgements ("vâng", "được rồi", "ok em hiểu rồi") and farewells
+# ("tạm biệt", "bye"), around pronouns and particles only ("dạ vâng ạ", "chào em nhé").
+_ACK_CORE = _words("vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro")
+# Laughter typed out ("hihi", "haha", "hehe", "hjhj", "kkk") says no more than an emoji.
+_LAUGH = re.compile(r"(?:h[aeioj]){2,}|k{2,}")
+_BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
+_SMALL_TALK_FILLER = (
+    _ACK_CORE
+    | _PRONOUNS
+    | _words(
+        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi phuong oi nhieu lam rat vay the "
+        "chao cam on bye bai tam biet goodbye hen gap lai"
+    )
+)
+
+# Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
+# được không"): only these words, the greeting filler and no greeting word.
+_OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni them nua cam on")
+# Good wishes: "chúc mừng năm mới", "chúc ad một ngày tốt lành", "em chúc cả nhà sức khỏe".
+_WISHED = _PRONOUNS | _words(
+    "mung ad admin bot phuong ca moi cac ngay buoi nam suc tet giang trung mot toan tat can nhau"
+)
+MAX_WISH_WORDS = 20
+
+# Yes, to "có phải anh/chị muốn hỏi câu dưới đây?": "có", "đúng rồi", "dạ phải ạ".
+_YES = _words("có đúng phải chuẩn")
+_YES_UNACCENTED = _words("co dung phai chuan")
+_YES_FILLER = _SMALL_TALK_FILLER | _words("vay the xac chinh ne")
+# Puzzled, nothing asked yet: "hả?", "ủa", "gì vậy", "sao", central "mô rứa", "chi rứa".
+# As typed, as insults are (below): "thẻ", "hộ" alone are no puzzlement.
+_HUH = _words("ủa hả hở hử ơ sao gì vậy thế mô rứa chi hmm hm")
+_HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the mo rua chi hmm hm")
+_YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
+
+# Scolding the bot ("ngu thế", "bot vô dụng", "trả lời vớ vẩn"): the answer missed, said
+# rudely. Matched as typed: with the insult's own accents, or with none at all where no
+# other word is typed so ("ngu", but "ngủ" and "ngũ" are no insult; "dot" may be "đợt").
+_INSULTS = _words("ngốc dốt đần điên khùng ngáo láo hâm tệ dở xàm đm đmm đcm")
+_INSULTS_UNACCENTED = _words("ngu vl vcl vkl dm dmm dcm clgt")
+_INSULT_PAIRS = _words("vô_dụng vớ_vẩn dở_hơi óc_chó tào_lao vô_học")
+_INSULT_PAIRS_UNACCENTED = _words("vo_dung vo_van tao_lao")
+_INSULT_FILLER = (
+    _SMALL_TALK_FILLER
+    | _FILLER
+    | _words("do may mi bot nay qua vai vc that con cai nhu bo tra loi gi cung khong ko k")
+    | _words("biet het luon ghe thiet troi ha ak rua ri ne chu hay hoai va sao sai bet")
+)
+
+# Words that ask something: a message without any asks nothing.
+ASKING = re.compile(
+    r"\b(?:o dau|the nao|bao nhieu|bao gio|khi nao|lam sao|ra sao|the sao|gi|khong|ko|sao|nao|ai)\b"
+)
+
+
+def without_laughter(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
+    """The message's words (folded, and as typed) without laughter ("hihi", "haha")."""
+    kept = [(w, typed) for w, typed in zip(words, original, strict=True) if not _LAUGH.fullmatch(w)]
+    return [w for w, _ in kept], [typed for _, typed in kept]
+
+
+def small_talk(words: list[str], original: list[str]) -> str | None:
+    """The kind of small talk the message is ('greet', 'thanks', 'bye', 'ack', 'wish',
+    'yes', 'opener', 'huh', 'wrong' for scolding), or None: `words` folded, `original` as
+    typed."""
+    if _only(words, _GREETING_CORE, _FILLER):
+        return "greet"
+    if _thanks(words):
+        return "thanks"
+    closing = all(w in _SMALL_TALK_FILLER for w in words)
+    if closing and _BYE.search(" ".join(words)):
+        return "bye"
+    if closing and any(w in _ACK_CORE for w in words):
+        return "ack"
+    if _wishes(words, original):
+        return "wish"
+    yes = [_typed_as(typed, _YES, _YES_UNACCENTED) for typed in original]
+    if any(yes) and all(w in _YES_FILLER or y for w, y in zip(words, yes, strict=True)):
+        return "yes"
+    if _opens(words):
+        return "opener"
+    if all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original):
+        return "huh"
+    if _scolds(words, original):
+        return "wrong"
+    return None
+
+
+def _only(words: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:
+    return any(w in core for w in words) and all(w in core or w in filler for w in words)
+
+
+def _thanks(words: list[str]) -> bool:
+    joined = " ".join(words)
+    if "cam on" not in joined and not any(w in _THANKS_CORE - {"cam"} for w in words):
+        return False
+    return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in words)
+
+
+def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) -> bool:
+    """Whether `typed` is one of `accented`, or typed without accents one of `unaccented`."""
+    said = typed.casefold()
+    return said in accented or (said == fold(said) and said in unaccented)
+
+
+def _opens(words: list[str]) -> bool:
+    """Whether the message only asks to ask ("cho em hỏi được không", "ad ơi"): not a yes
+    or a no alone ("có", "dạ không ạ")."""
+    if not all(w in _OPENER_FILLER for w in words) or all(w in _YES_NO for w in words):
+        return False
+    return "hoi" in words or not any(w in ("khong", "ko", "k") for w in words)
+
+
+def _wishes(words: list[str], original: list[str]) -> bool:
+    """Whether the message wishes the ward well ("chúc mừng năm mới"), asking nothing."""
+    if len(words) > MAX_WISH_WORDS or ASKING.search(" ".join(words)):
+        return False
+    for at, typed in enumerate(original[:3]):
+        if _typed_as(typed, frozenset({"chúc"}), frozenset({"chuc"})):
+            return at + 1 < len(words) and words[at + 1] in _WISHED
+        if words[at] not in _FILLER:
+            return False
+    return False
+
+
+def _scolds(words: list[str], original: list[str]) -> bool:
+    """Whether the message only scolds the bot: an insult, and pronouns, particles and
+    intensifiers around it ("bot ngu quá", "đồ vô dụng", "mày ngu vl")."""
+    insulted = False
+    at = 0
+    while at < len(words):
+        pair = "_".join(original[at : at + 2])
+        if at + 1 < len(words) and _typed_as(pair, _INSULT_PAIRS, _INSULT_PAIRS_UNACCENTED):
+            insulted, at = True, at + 2
+        elif _typed_as(original[at], _INSULTS, _INSULTS_UNACCENTED):
+            insulted, at = True, at + 1
+        elif words[at] in _INSULT_FILLER:
+            at += 1
+        else:
+            return False
+    return insulted
