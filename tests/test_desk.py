@@ -696,6 +696,30 @@ async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
     assert await open_ticket(conversation) == MAX_WAITING + 1
 
 
+async def test_a_demotion_told_while_the_desk_looks_at_the_group_is_not_undone_by_the_look(
+    desk: Desk, room: FakeRoom
+) -> None:
+    """The bot demoted just as it starts: Telegram's word that it lost its rights comes
+    while the poster is still asking the group what it is. What that look found is older
+    news: residents are still told their questions wait."""
+    asked, answer = asyncio.Event(), asyncio.Event()
+
+    async def is_forum() -> bool:
+        asked.set()
+        await answer.wait()
+        return True
+
+    room.is_forum = is_forum  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    poster = asyncio.create_task(desk.run(stop))
+    await asked.wait()
+    await desk.group_lost("the bot may no longer manage topics")
+    stop.set()  # the poster ends after this one look
+    answer.set()
+    await poster
+    assert desk.unreachable == "the bot may no longer manage topics"
+
+
 async def test_a_full_queue_while_the_staff_group_is_unreachable_says_why_not_try_again_soon(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

@@ -221,6 +221,7 @@ class Desk:
         # residents are told their question waits, /healthz reports the desk down.
         self.unreachable: str | None = None
         self._told_lost = False  # the log and admins heard why
+        self._losses = 0  # how many times the group was lost: a look begun before is stale
         # Admins are told once when the group is lost, and that is undone once it is back
         # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
         self.tell_lost: Callable[[], Awaitable[object]] | None = None
@@ -512,6 +513,7 @@ class Desk:
         """The bot cannot post in the staff group (Telegram said so, or refused a post):
         one line in the log and one note to admins, until it can again."""
         told, self.unreachable, self._told_lost = self._told_lost, why, True
+        self._losses += 1
         if told:
             return
         log.error(
@@ -552,7 +554,10 @@ class Desk:
                 try:
                     await self.withdraw_due()
                     probing = self.forum is None  # asking the group about itself
-                    if await self.post_pending() or probing:
+                    losses = self._losses
+                    # A loss Telegram reported while this looked (the bot demoted just
+                    # as it started) is newer than what the look found.
+                    if (await self.post_pending() or probing) and losses == self._losses:
                         await self.group_back()
                 except GroupUnreachable as exc:
                     await self.group_lost(str(exc))
