@@ -238,10 +238,12 @@ class FullTexts:
         """What the database kept from before a restart (see Answerer.recall)."""
         self._shown.set(chat_id, tuple(buttons))
 
-    def open(self, chat_id: str) -> Button | Reply:
+    def open(self, chat_id: str, ward_name: str) -> Button | Reply:
         """The button to press for the chat's "xem toàn văn", or what to say instead."""
         if chat_id not in self._shown:
-            return Reply(msg.full_text_which(), buttons=(Button(msg.LATEST_BUTTON, "latest"),))
+            return Reply(
+                msg.full_text_which(ward_name), buttons=(Button(msg.LATEST_BUTTON, "latest"),)
+            )
         buttons = self._shown.get(chat_id, ())
         if len(buttons) > 1:  # an alert listing several notices: which one?
             return Reply(msg.full_text_which_of(), buttons=buttons)
@@ -363,7 +365,8 @@ class Answerer:
         if isinstance(choice, Reply) and await self.conversation.ticket_open(chat):
             choice = None  # a number off the list, with a ticket open: for staff, who asked
         if choice is None and asks_full_text(text):
-            choice = self.full_texts.open(chat.chat_id)  # (which notice: still the bot's)
+            # (which notice: still the bot's)
+            choice = self.full_texts.open(chat.chat_id, self.settings.ward_name)
         if isinstance(choice, Button):
             return await self.conversation.handle_action(chat, choice.action, sender=sender)
         if isinstance(choice, Reply):

@@ -481,7 +481,7 @@ class TelegramChannel:
 
     async def _set_commands(self) -> None:
         # /hoicanbo only where ward staff answer it (STAFF_CHAT_ID set up).
-        offered = msg.commands(staff=self.conversation.desk is not None)
+        offered = msg.commands(self.settings.ward_name, staff=self.conversation.desk is not None)
         commands = [BotCommand(name, about) for name, about in offered]
         try:
             await self.application.bot.set_my_commands(commands)

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 TODAY = dt.date(2024, 8, 1)
+WARD_NAME = "UBND Phường 2"  # the tests' ward: a phường
 
 LONG_ANSWER = "\n\n".join(
     f"Bước {n}: người dân chuẩn bị hồ sơ theo hướng dẫn, nộp tại bộ phận một cửa "

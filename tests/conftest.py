@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chat_ward import TODAY, write_chat_ward
+from chat_ward import TODAY, WARD_NAME, write_chat_ward
 
 from wardbot.config import Settings
 from wardbot.engine import Engine
@@ -44,7 +44,7 @@ def ward_settings(ward_files: Path, tmp_path: Path) -> Settings:
         faq_file=ward_files / "faq.yaml",
         content_dir=ward_files / "content",
         data_dir=tmp_path / "data",
-        ward_name="UBND Phường 2",
+        ward_name=WARD_NAME,
         ward_hotline="0276 3822 123",
         # Alerts leave as soon as they are queued: tests of a running bot wait for one
         # alert, not for a burst (tests/test_alert_bursts.py waits for those).

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from chat_ward import WARD_NAME
 
 from wardbot import messages as msg
 from wardbot.admin import Admin, group_questions
@@ -214,18 +215,18 @@ async def test_admin_commands_do_not_exist_in_a_group_even_for_an_admin(
 async def test_a_group_member_cannot_stop_or_delete_the_groups_alerts(bot: Bot, text: str) -> None:
     await bot.store.subscribe(GROUP, "bhyt")
     reply = await bot.say(GROUP, text, sender="1001")
-    assert reply.text == msg.group_staff_only()
+    assert reply.text == msg.group_staff_only(WARD_NAME)
     assert await bot.store.subscriptions_of(GROUP) == ["bhyt"]
     pressed = await bot.conversation.handle_action(GROUP, "unsub:bhyt", sender="1001")
-    assert [r.text for r in pressed] == [msg.group_staff_only()]
+    assert [r.text for r in pressed] == [msg.group_staff_only(WARD_NAME)]
     assert await bot.store.subscriptions_of(GROUP) == ["bhyt"]
 
 
 async def test_a_group_member_cannot_subscribe_the_group_but_may_ask(bot: Bot) -> None:
     for text in ("/subscribe bhyt", "đăng ký nhận tin học bổng", "/subscribe all"):
-        assert (await bot.say(GROUP, text, sender="1001")).text == msg.group_staff_only()
+        assert (await bot.say(GROUP, text, sender="1001")).text == msg.group_staff_only(WARD_NAME)
     pressed = await bot.conversation.handle_action(GROUP, "sub:bhyt", sender="1001")
-    assert [r.text for r in pressed] == [msg.group_staff_only()]
+    assert [r.text for r in pressed] == [msg.group_staff_only(WARD_NAME)]
     assert await bot.store.subscriptions_of(GROUP) == []
     topics = await bot.say(GROUP, "/topics", sender="1001")  # the list is there to read
     assert topics.buttons
@@ -235,7 +236,7 @@ async def test_a_group_member_cannot_subscribe_the_group_but_may_ask(bot: Bot) -
 
 async def test_staff_manage_a_groups_subscriptions(bot: Bot) -> None:
     subscribed = await bot.say(GROUP, "/subscribe bhyt", sender=ADMIN_ID)
-    assert subscribed.text == msg.subscribed("Bảo hiểm y tế")
+    assert subscribed.text == msg.subscribed(WARD_NAME, "Bảo hiểm y tế")
     await bot.conversation.handle_action(GROUP, "sub:hoc-bong", sender=ADMIN_ID)
     assert sorted(await bot.store.subscriptions_of(GROUP)) == ["bhyt", "hoc-bong"]
     await bot.say(GROUP, "/unsubscribe bhyt", sender=ADMIN_ID)

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
-from chat_ward import NOTICES
+from chat_ward import NOTICES, WARD_NAME
 
 from handlers.telegram import render_html
 from handlers.zalo import render_plain
@@ -455,7 +455,7 @@ async def test_subscribing_in_words_or_by_command(
 ) -> None:
     reply = await one(conversation, text)
     name = ward_engine.corpus.topic(topic).name  # type: ignore[union-attr]
-    assert reply.text == msg.subscribed(name)
+    assert reply.text == msg.subscribed(WARD_NAME, name)
     assert await store.subscriptions_of(CHAT) == [topic]
     again = await one(conversation, text)
     assert again.text == msg.already_subscribed(name)
@@ -474,7 +474,7 @@ async def test_several_topics_named_at_once_are_each_followed_and_stopped(
 ) -> None:
     names = [ward_engine.corpus.topic(t).name for t in topics]  # type: ignore[union-attr]
     reply = await one(conversation, text)
-    assert reply.text == msg.subscribed_several(names)
+    assert reply.text == msg.subscribed_several(WARD_NAME, names)
     assert sorted(await store.subscriptions_of(CHAT)) == sorted(topics)
     stopped = await one(conversation, f"/unfollow {' và '.join(topics)}")
     assert stopped.text == msg.unsubscribed_several(names)
@@ -525,13 +525,13 @@ async def test_registering_for_a_topic_is_a_question_with_following_one_tap_away
     residence. It is answered (or offered) as any question; the topic it names is offered
     to follow, last, and that button subscribes without replacing the answer."""
     asked = await one(conversation, text)
-    assert asked.text != msg.subscribed(name)
+    assert asked.text != msg.subscribed(WARD_NAME, name)
     assert await store.subscriptions_of(CHAT) == []
     follow = asked.buttons[-1]
     assert follow.label == msg.subscribe_button(name)
     assert [b.label for b in asked.buttons].count(follow.label) == 1
     (followed,) = await conversation.handle_action(CHAT, follow.action)
-    assert followed.text == msg.subscribed(name) and not followed.replace
+    assert followed.text == msg.subscribed(WARD_NAME, name) and not followed.replace
     assert len(await store.subscriptions_of(CHAT)) == 1
     again = await one(conversation, text)  # followed now: nothing more to offer
     assert msg.subscribe_button(name) not in [b.label for b in again.buttons]
@@ -645,10 +645,10 @@ async def test_following_every_topic_at_once(
     them all in one go; asked again, they are told they follow them all already."""
     await store.subscribe(CHAT, "cu-tru")
     reply = await one(conversation, text)
-    assert reply.text == msg.subscribed_all(4)
+    assert reply.text == msg.subscribed_all(WARD_NAME, 4)
     assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "cu-tru", "ho-tich", "hoc-bong"]
     again = await one(conversation, text)
-    assert again.text == msg.subscribed_all(0)
+    assert again.text == msg.subscribed_all(WARD_NAME, 0)
 
 
 async def test_unsubscribing_from_everything_reads_naturally_for_one_topic_or_several(
@@ -677,7 +677,7 @@ async def test_topic_buttons_toggle_and_update_the_list(
 ) -> None:
     (subscribed,) = await conversation.handle_action(CHAT, "sub:cu-tru")
     assert subscribed.replace
-    assert subscribed.text.startswith(msg.subscribed("Cư trú"))
+    assert subscribed.text.startswith(msg.subscribed(WARD_NAME, "Cư trú"))
     assert "unsub:cu-tru" in [b.action for b in subscribed.buttons]
     assert await store.subscriptions_of(CHAT) == ["cu-tru"]
     (unsubscribed,) = await conversation.handle_action(CHAT, "unsub:cu-tru")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from chat_ward import WARD_NAME
 from read_only import read_only
 from test_staff_e2e import eventually
 
@@ -225,7 +226,10 @@ def conversation(
 
 
 def ask_button(reply: Reply) -> bool:
-    return any(b.action == "staff:ask" and b.label == msg.ASK_STAFF_BUTTON for b in reply.buttons)
+    return any(
+        b.action == "staff:ask" and b.label == msg.ask_staff_button(WARD_NAME)
+        for b in reply.buttons
+    )
 
 
 async def open_ticket(
@@ -280,7 +284,7 @@ async def test_an_answered_question_and_a_group_get_no_offer(conversation: Conve
     [in_group] = await conversation.handle_text(GROUP, UNKNOWN, sender="1")
     assert not ask_button(in_group)
     [asked] = await conversation.handle_text(GROUP, "/hoicanbo", sender="1")
-    assert asked.text == msg.staff_private_only()
+    assert asked.text == msg.staff_private_only(WARD_NAME)
 
 
 async def test_with_a_staff_desk_help_offers_hoicanbo(conversation: Conversation) -> None:
@@ -394,7 +398,7 @@ async def test_a_staff_group_the_bot_cannot_post_in_holds_tickets_and_residents_
         assert "phiếu số 2" in held.text and "chưa chuyển được" in held.text
         assert "gọi đường dây nóng 0276 3822 123" in held.text
         [more] = await conversation.handle_text(OTHER, "nhà tôi ở tổ 5")
-        assert more.text == msg.ticket_follow_up(2, held_up=True)
+        assert more.text == msg.ticket_follow_up(WARD_NAME, 2, held_up=True)
         assert room.posts == [] and told == ["lost"]
 
         room.fail = None
@@ -434,7 +438,7 @@ async def test_further_messages_go_to_the_same_topic_and_known_answers_still_com
     await desk.post_pending()
     [thread] = list(room.topics)
     [relayed] = await conversation.handle_text(RESIDENT, "lớp học ở hồ bơi nào ạ")
-    assert relayed.text == msg.ticket_follow_up(1)
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
     [answered] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt làm sao")
     assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
     await desk.post_pending()
@@ -456,11 +460,11 @@ async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     await desk.post_pending()
     [thread] = list(room.topics)
     [relayed] = await conversation.handle_text(RESIDENT, "cho em hỏi thêm với ạ")
-    assert relayed.text == msg.ticket_follow_up(1)
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
     [relayed] = await conversation.handle_text(RESIDENT, "cho em hỏi")
-    assert relayed.text == msg.ticket_follow_up(1)
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
     [relayed] = await conversation.handle_text(RESIDENT, "hả?")  # puzzled by staff's reply
-    assert relayed.text == msg.ticket_follow_up(1)
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
     await desk.post_pending()
     texts = [p.reply.text for p in room.in_thread(thread)][-3:]
     assert texts == [
@@ -478,7 +482,7 @@ async def test_a_yes_with_a_ticket_open_reaches_staff(
     await desk.post_pending()
     [thread] = list(room.topics)
     [relayed] = await conversation.handle_text(RESIDENT, "có ạ")
-    assert relayed.text == msg.ticket_follow_up(1)
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
     await desk.post_pending()
     assert room.in_thread(thread)[-1].reply.text == msg.ticket_follow_up_post(1, "có ạ")
 
@@ -495,7 +499,7 @@ async def test_a_number_alone_with_a_ticket_open_reaches_staff(
     assert answered.buttons  # related questions, numbered on Zalo
     for text in ("0912 345 678", "0912345678"):
         [relayed] = await conversation.handle_text(RESIDENT, text)
-        assert relayed.text == msg.ticket_follow_up(1)
+        assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
     await desk.post_pending()
     texts = [p.reply.text for p in room.in_thread(thread)][-2:]
     assert texts == [
@@ -525,7 +529,7 @@ async def test_a_number_not_on_the_list_shown_with_a_ticket_open_reaches_staff(
     await answerer.text(RESIDENT, "1", send)
     assert shown[-1].title == shown[-2].buttons[0].label
     await answerer.text(RESIDENT, "5", send)
-    assert shown[-1].text == msg.ticket_follow_up(1)
+    assert shown[-1].text == msg.ticket_follow_up(WARD_NAME, 1)
     await desk.post_pending()
     assert room.in_thread(thread)[-1].reply.text == msg.ticket_follow_up_post(1, "5")
 
@@ -601,7 +605,7 @@ async def test_asking_for_staff_by_words_or_command(
     )
     assert received.text.startswith("✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số 1)")
     [again] = await conversation.handle_text(RESIDENT, "/hoicanbo")
-    assert again.text == msg.ticket_already_open(1)
+    assert again.text == msg.ticket_already_open(WARD_NAME, 1)
     # Directly, with the question after the command, from another resident.
     [direct] = await conversation.handle_text(
         OTHER, "/hoicanbo phường có xe chở rác cồng kềnh không"
@@ -623,7 +627,7 @@ async def test_an_offer_too_old_is_not_sent(conversation: Conversation, clock: C
     await conversation.handle_text(RESIDENT, UNKNOWN)
     clock.now += 2 * 86400
     [reply] = await conversation.handle_action(RESIDENT, "staff:ask")
-    assert reply.text == msg.staff_offer_gone()
+    assert reply.text == msg.staff_offer_gone(WARD_NAME)
 
 
 async def test_a_resident_asking_staff_too_often_is_given_the_hotline(
@@ -1971,7 +1975,7 @@ async def test_admins_turn_tickets_into_faq_from_their_private_chat(
     # A resident typing the same is refused (and told their own id, for ADMIN_IDS).
     [refused] = await conversation.handle_text(RESIDENT, "/variant 1 bhyt-mat-the", sender="u-77")
     assert UNKNOWN not in variants_of(faq, "bhyt-mat-the")
-    assert refused.text == msg.admins_only(f"{RESIDENT.channel}:u-77")
+    assert refused.text == msg.admins_only(WARD_NAME, f"{RESIDENT.channel}:u-77")
 
 
 async def test_an_unanswered_group_becomes_a_variant_by_button(
@@ -2170,7 +2174,7 @@ async def test_only_a_message_for_staff_may_be_longer_than_a_question(
     assert refused.text == msg.too_long(MAX_MESSAGE_CHARS)
     await open_ticket(conversation)
     [relayed] = await conversation.handle_text(RESIDENT, long)
-    assert relayed.text == msg.ticket_follow_up(1)
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
     [refused] = await conversation.handle_text(RESIDENT, long * 3)  # more than Telegram sends
     assert refused.text == msg.too_long(MAX_MESSAGE_CHARS)
     said = await desk.tickets.messages(1)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from chat_ward import write_chat_ward
+from chat_ward import WARD_NAME, write_chat_ward
 from fakes.telegram_api import Call, FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 
@@ -246,7 +246,7 @@ async def test_telegram_refusals_reply_failures_and_group_commands(tmp_path: Pat
         (private,) = await api.say(ADMIN, "/unanswered", within=30)
         assert "gia vang 9999" in visible_text(private.text)
         (resident,) = await api.say(704, "/unanswered", within=30)
-        assert visible_text(resident.text) == msg.admins_only("telegram:704")  # refused
+        assert visible_text(resident.text) == msg.admins_only(WARD_NAME, "telegram:704")  # refused
         unknown = msg.unknown_command("/unanswered")
         # In a group the admin's command is unknown: no resident's question is posted there.
         group = -1001234

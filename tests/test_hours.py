@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from wardbot.config import ConfigError, Settings
-from wardbot.hours import NEUTRAL_SENTENCE, OfficeHours, staff_answer_time
+from wardbot.hours import OfficeHours, neutral_sentence, staff_answer_time
 
 VN = timezone(timedelta(hours=7))
 WEEKDAYS = "T2-T6 7:30-11:30 13:30-17:00"
 WITH_SATURDAY = WEEKDAYS + "; T7 7:30-11:30"
+WARD = "UBND Phường 2"
 
 
 def vn(day: int, hour: int, minute: int = 0, second: int = 0, month: int = 11) -> datetime:
@@ -121,7 +122,7 @@ def test_times_in_utc_are_read_as_vietnam_time() -> None:
     # Sunday 23:00 UTC is already Monday 6:00 in Vietnam.
     sunday_night = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
     assert hours.next_opening(sunday_night) == datetime(2026, 11, 30, 0, 30, tzinfo=UTC)
-    assert hours.when_staff_answer(sunday_night) == (
+    assert hours.when_staff_answer(sunday_night, WARD) == (
         "Hiện chưa đến giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng nay."
     )
 
@@ -156,7 +157,7 @@ def test_next_opening(hours_text: str, at: datetime, opening: datetime) -> None:
 def test_no_opening_at_all() -> None:
     closed = OfficeHours(week=((),) * 7)
     assert closed.next_opening(vn(30, 8)) is None
-    assert closed.when_staff_answer(vn(30, 8)) == NEUTRAL_SENTENCE
+    assert closed.when_staff_answer(vn(30, 8), WARD) == neutral_sentence(WARD)
 
 
 # --- the sentence for residents ---------------------------------------------------------------
@@ -207,22 +208,25 @@ def test_no_opening_at_all() -> None:
     ],
 )
 def test_when_staff_answer(hours_text: str, at: datetime, sentence: str) -> None:
-    assert OfficeHours.parse(hours_text).when_staff_answer(at) == sentence
+    assert OfficeHours.parse(hours_text).when_staff_answer(at, WARD) == sentence
 
 
 def test_the_weekend_sentence_from_a_utc_time() -> None:
     # Saturday 28/11 07:00 UTC is 14:00 in Vietnam, after the Saturday morning.
     at = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
-    assert OfficeHours.parse(WITH_SATURDAY).when_staff_answer(at) == (
+    assert OfficeHours.parse(WITH_SATURDAY).when_staff_answer(at, WARD) == (
         "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 30/11."
     )
 
 
 def test_without_office_hours_the_sentence_is_neutral() -> None:
-    assert staff_answer_time(None, vn(27, 23)) == "Cán bộ phường sẽ trả lời trong giờ hành chính."
+    assert (
+        staff_answer_time(None, vn(27, 23), WARD)
+        == "Cán bộ phường sẽ trả lời trong giờ hành chính."
+    )
     hours = OfficeHours.parse(WEEKDAYS)
-    assert staff_answer_time(hours, vn(27, 23)) == hours.when_staff_answer(vn(27, 23))
-    assert "30/11" in staff_answer_time(hours, vn(27, 23))
+    assert staff_answer_time(hours, vn(27, 23), WARD) == hours.when_staff_answer(vn(27, 23), WARD)
+    assert "30/11" in staff_answer_time(hours, vn(27, 23), WARD)
 
 
 # --- the setting ----------------------------------------------------------------------------
@@ -303,7 +307,17 @@ def hours_closed(text: str = WEEKDAYS, closed: str = HOLIDAYS) -> OfficeHours:
 def test_residents_are_told_staff_answer_after_the_holiday(at: datetime, sentence: str) -> None:
     hours = hours_closed()
     assert not hours.is_open(at)
-    assert hours.when_staff_answer(at) == sentence
+    assert hours.when_staff_answer(at, WARD) == sentence
+
+
+def test_a_communes_residents_read_of_the_communes_holiday_and_its_staff() -> None:
+    """The sentences name the unit WARD_NAME names: a xã's office is "của xã"."""
+    commune = "UBND xã Mỹ Phước Điền"
+    tet = datetime(2027, 2, 8, 9, 0, tzinfo=VN)
+    assert hours_closed().when_staff_answer(tet, commune) == (
+        "Hôm nay là ngày nghỉ của xã; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 15/2."
+    )
+    assert staff_answer_time(None, tet, commune) == "Cán bộ xã sẽ trả lời trong giờ hành chính."
 
 
 def test_a_holiday_every_year_and_a_dated_one() -> None:

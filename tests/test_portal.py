@@ -43,6 +43,7 @@ from wardbot.portal import (
 from wardbot.publish import queue_alerts
 from wardbot.store import ChatRef, Store
 
+WARD = "UBND Phường 5"
 BHYT_PAGE = "trao-the-bhyt-hoc-sinh.html"
 BHYT_TITLE = "Phường 5 trao thẻ BHYT cho học sinh có hoàn cảnh khó khăn"
 OLD_PAGE = "tong-ket-phong-trao-2019.html"
@@ -1223,7 +1224,7 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     failures: list[tuple[str, str]] = []
 
     async def on_imported(title: str) -> None:  # as the bot tells admins: a coroutine
-        notes.append(imported_note(title))
+        notes.append(imported_note(WARD, title))
 
     polls = Polls()
     follower = FeedFollower(
@@ -1532,17 +1533,17 @@ async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(wa
     told: list[str] = []
 
     async def on_replaced(title: str, notice: str, kept: str) -> None:
-        told.append(replaced_note(title, notice, kept))
+        told.append(replaced_note(WARD, title, notice, kept))
 
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_imported=lambda title: told.append(imported_note(title)),
+        on_imported=lambda title: told.append(imported_note(WARD, title)),
         on_replaced=on_replaced,
     )
     await follower.poll()
     [name] = [n for n in ward.imported() if "bhyt" in n]
     path = ward.content / name
-    assert told == [imported_note(BHYT_TITLE)]
+    assert told == [imported_note(WARD, BHYT_TITLE)]
     # The portal edits the article once: no staff edit to replace, nothing to tell.
     portal.put(page.removeprefix(portal.base), page_of_today().replace(b"120 th", b"121 th"))
     portal.put(feed.removeprefix(portal.base), rss.replace(b"16:20:00", b"16:40:00"))

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from chat_ward import WARD_NAME
 from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 
 from handlers.telegram import TelegramChannel, render_html
@@ -81,17 +82,24 @@ async def test_start_up_sets_the_vietnamese_command_menu_and_polls(
     api: FakeBotApi, store: Store
 ) -> None:
     # No staff desk (STAFF_CHAT_ID): no /hoicanbo in the menu.
-    expected = [command for command in msg.COMMANDS if command[0] != "hoicanbo"]
-    assert [(c["command"], c["description"]) for c in api.commands] == expected
+    menu = [(c["command"], c["description"]) for c in api.commands]
+    assert menu == list(msg.commands(WARD_NAME, staff=False))
+    assert [name for name, _ in menu] == [n for n, _ in msg.COMMANDS if n != "hoicanbo"]
+    assert ("latest", "Thông báo mới nhất của phường") in menu
     assert api.of("deleteWebhook"), "polling starts by removing any webhook"
     await api.wait_until(lambda: bool(api.of("getUpdates")))  # a long poll, answered after 1 s
 
 
+@pytest.mark.parametrize(
+    ("ward_name", "unit"), [(WARD_NAME, "phường"), ("UBND xã Mỹ Phước Điền", "xã")]
+)
 async def test_with_a_staff_desk_the_menu_offers_hoicanbo(
-    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, ward_name: str, unit: str
 ) -> None:
+    """The menu names the unit WARD_NAME names: a xã's says "xã", never "phường"."""
     settings = replace(
         ward_settings,
+        ward_name=ward_name,
         telegram_token=Secret(api.token),
         telegram_base_url=api.base_url,
         staff_chat_id=-100999,
@@ -102,7 +110,11 @@ async def test_with_a_staff_desk_the_menu_offers_hoicanbo(
         channel = TelegramChannel(settings, conversation, poll_timeout=1)
         await channel.start()
         try:
-            assert [(c["command"], c["description"]) for c in api.commands] == list(msg.COMMANDS)
+            menu = {c["command"]: c["description"] for c in api.commands}
+            assert list(menu) == [name for name, _ in msg.COMMANDS]
+            assert menu["latest"] == f"Thông báo mới nhất của {unit}"
+            assert menu["hoicanbo"] == f"Chuyển câu hỏi tới cán bộ {unit}"
+            assert unit == "phường" or not [a for a in menu.values() if "phường" in a]
         finally:
             await channel.stop()
 
@@ -184,7 +196,7 @@ async def test_start(api: FakeBotApi, store: Store) -> None:
     [
         ("/help", "/unsubscribe <chủ đề | all>"),
         ("/topics", "Các chủ đề anh/chị có thể nhận tin:"),
-        ("/subscribe bhyt", msg.subscribed("Bảo hiểm y tế")),
+        ("/subscribe bhyt", msg.subscribed(WARD_NAME, "Bảo hiểm y tế")),
         ("/subscribe", "Các chủ đề anh/chị có thể nhận tin:"),
         ("/unsubscribe bhyt", msg.not_subscribed("Bảo hiểm y tế")),
         ("/unsubscribe all", msg.unsubscribed_all(0)),
@@ -245,7 +257,7 @@ async def test_a_topic_button_subscribes_and_updates_the_list_in_place(
     await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
     (edit,) = api.of("editMessageText", since=mark)
     assert int(edit.params["message_id"]) == topics.result["message_id"]
-    assert shown(edit).startswith(msg.subscribed("Bảo hiểm y tế"))
+    assert shown(edit).startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
     assert ("🔕 Bỏ nhận tin: Bảo hiểm y tế", "unsub:bhyt") in edit.buttons
     assert api.of("answerCallbackQuery", since=mark), "the button's spinner is stopped"
     assert api.sent(ALICE, since=mark) == []  # updated in place, nothing new
@@ -262,7 +274,7 @@ async def test_a_button_press_is_acted_on_when_stopping_its_spinner_fails(
     api.press(ALICE, "sub:bhyt", message=topics)
     await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
     (edit,) = api.of("editMessageText", since=mark)
-    assert shown(edit).startswith(msg.subscribed("Bảo hiểm y tế"))  # not the apology
+    assert shown(edit).startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))  # not the apology
     assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["bhyt"]
 
 
@@ -274,7 +286,7 @@ async def test_a_list_that_cannot_be_updated_for_a_moment_is_sent_anew(
     mark = len(api.calls)
     api.press(ALICE, "sub:bhyt", message=topics)
     (sent,) = await api.replies(ALICE, since=mark)
-    assert shown(sent).startswith(msg.subscribed("Bảo hiểm y tế"))  # not the apology
+    assert shown(sent).startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))  # not the apology
     assert ("🔕 Bỏ nhận tin: Bảo hiểm y tế", "unsub:bhyt") in sent.buttons
 
 
@@ -299,7 +311,7 @@ async def test_a_command_corrected_by_editing_the_message_is_done(
     mark = len(api.calls)
     api.edit_text(typo, "/subscribe bhyt")  # fixed in place, as Telegram lets one do
     (done,) = await api.replies(ALICE, since=mark)
-    assert shown(done).startswith(msg.subscribed("Bảo hiểm y tế"))
+    assert shown(done).startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
     assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["bhyt"]
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from chat_ward import WARD_NAME
 from fakes.telegram_api import FakeBotApi, visible_text
 from test_telegram_app import bot_settings, running_app
 
@@ -121,7 +122,7 @@ async def test_admin_commands_serve_admins_and_tell_others_their_id(
         (pushed,) = await api.replies(701, since=mark, within=10)
         assert "nghỉ tiếp dân" in pushed.text
         (refused,) = await api.say(702, "/broadcast all spam")
-        assert visible_text(refused.text) == msg.admins_only("telegram:702")
+        assert visible_text(refused.text) == msg.admins_only(WARD_NAME, "telegram:702")
 
 
 async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_alerts(
@@ -135,14 +136,14 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
             (refused,) = await api.say(group, text, group=True, user_id=ADMIN_ID)
             assert visible_text(refused.text) == msg.unknown_command(text.split()[1])
         (subscribed,) = await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
-        assert visible_text(subscribed.text) == msg.subscribed("Bảo hiểm y tế")
+        assert visible_text(subscribed.text) == msg.subscribed(WARD_NAME, "Bảo hiểm y tế")
         for text in ("/unsubscribe all", "/forget", "@phuong2_test_bot hủy đăng ký nhận tin bhyt"):
             (refused,) = await api.say(group, text, group=True, user_id=702)
-            assert visible_text(refused.text) == msg.group_staff_only()
+            assert visible_text(refused.text) == msg.group_staff_only(WARD_NAME)
         mark = len(api.calls)
         api.press(group, "unsub:bhyt", group=True, user_id=702)
         (refused,) = await api.replies(group, since=mark)
-        assert visible_text(refused.text) == msg.group_staff_only()
+        assert visible_text(refused.text) == msg.group_staff_only(WARD_NAME)
         (mine,) = await api.say(group, "/mysubs", group=True, user_id=702)
         assert "Bảo hiểm y tế" in visible_text(mine.text)  # the group still follows it
 

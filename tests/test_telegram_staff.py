@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
 import pytest
+from chat_ward import WARD_NAME
 from fakes.telegram_api import Call, FakeBotApi, visible_text
 from test_desk import DAY, Clock
 from test_staff_e2e import eventually
@@ -187,7 +188,7 @@ async def test_a_long_message_for_staff_is_posted_whole_in_parts_and_a_reply_to_
         (received,) = await api.say(RESIDENT, question)
         assert "phiếu số 1" in visible_text(received.text)
         (added,) = await api.say(RESIDENT, more)
-        assert visible_text(added.text) == msg.ticket_follow_up(1)
+        assert visible_text(added.text) == msg.ticket_follow_up(WARD_NAME, 1)
         await staff.desk.post_pending()
         posts = api.sent(STAFF_GROUP)
         assert len(posts) > 2  # each message did not fit in one

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from chat_ward import TODAY, write_chat_ward
+from chat_ward import TODAY, WARD_NAME, write_chat_ward
 from fakes import disk
 from test_telegram_app import read_only_folder
 
@@ -94,7 +94,7 @@ async def test_typing_xem_toan_van_opens_the_notice_shown_last(
     )
     out = await chat(conversation, ward_settings, *lines, "/quit")
     before = out.split(f"> {lines[0]}\n", 1)[1].split(f"> {BHYT_NOTICE}\n", 1)[0]
-    assert msg.full_text_which() in before and f"1. {msg.LATEST_BUTTON}" in before
+    assert msg.full_text_which(WARD_NAME) in before and f"1. {msg.LATEST_BUTTON}" in before
     assert "chưa có thông tin" not in before
     opened = out.split(f"> {lines[3]}\n", 1)[1].split(f"> {lines[4]}\n", 1)[0]
     assert opened.startswith(f"{RULE}\nVề việc điều chỉnh mức đóng BHYT hộ gia đình từ 01/7/2024")
@@ -109,7 +109,7 @@ async def test_topics_and_latest_show_each_item_once_as_a_numbered_line(
     out = await chat(conversation, ward_settings, "/topics", "2", "/latest", "/quit")
     topics = out.split("> /topics\n", 1)[1].split("> 2\n", 1)[0]
     toggled = out.split("> 2\n", 1)[1].split("> /latest\n", 1)[0]
-    said = msg.subscribed("Học bổng và khuyến học")
+    said = msg.subscribed(WARD_NAME, "Học bổng và khuyến học")
     assert said in toggled
     toggled = toggled.replace(said, "")  # the list under it
     latest = out.split("> /latest\n", 1)[1]
@@ -223,7 +223,7 @@ async def test_subscribing_by_number_from_the_start_menu(
     conversation: Conversation, ward_settings: Settings
 ) -> None:
     out = await chat(conversation, ward_settings, "2", "/mysubs")
-    assert msg.subscribed("Học bổng và khuyến học") in out
+    assert msg.subscribed(WARD_NAME, "Học bổng và khuyến học") in out
     mine = out.split("> /mysubs\n", 1)[1]
     assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in mine
 
@@ -234,12 +234,12 @@ async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
     """A typed "đăng ký cư trú" gets an answer, not a subscription; its last number follows."""
     out = await chat(conversation, ward_settings, "đăng ký cư trú", "/mysubs", "/quit")
     asked = out.split("> đăng ký cư trú\n", 1)[1].split("> /mysubs\n", 1)[0]
-    assert msg.subscribed("Cư trú") not in asked
+    assert msg.subscribed(WARD_NAME, "Cư trú") not in asked
     choices = [line for line in asked.splitlines() if line[:1].isdigit()]
     assert choices[-1] == f"{len(choices)}. {msg.subscribe_button('Cư trú')}"
     assert msg.mysubs([]) in out.split("> /mysubs\n", 1)[1]
     out = await chat(conversation, ward_settings, "đăng ký cư trú", str(len(choices)), "/mysubs")
-    assert msg.subscribed("Cư trú") in out
+    assert msg.subscribed(WARD_NAME, "Cư trú") in out
     assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Cư trú\n" in out
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from browser import serve
+from chat_ward import WARD_NAME
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 from test_desk import STAFF_GROUP, UNKNOWN, Clock, FakeRoom, staff
@@ -254,7 +255,9 @@ async def telegram() -> AsyncIterator[FakeBotApi]:
 
 async def open_ticket(ward: Ward) -> None:
     no_answer = await ward.say(UNKNOWN)
-    ask = [n for n, label in ward.lines(no_answer).items() if msg.ASK_STAFF_BUTTON in label]
+    ask = [
+        n for n, label in ward.lines(no_answer).items() if msg.ask_staff_button(WARD_NAME) in label
+    ]
     assert ask, no_answer.text
     await ward.say(str(ask[0]))
 
@@ -328,7 +331,7 @@ SCENARIOS: dict[str, list[Say | Do]] = {
     "a restart under /topics: a number still follows the topic on its line": [
         Say("/topics", ""),
         Do("restart"),
-        Say("2", opens(msg.subscribed("Học bổng và khuyến học"))),
+        Say("2", opens(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))),
     ],
     "a restart, then an alert while the list is fresh: numbered after it": [
         Say(BHYT_LOST, "asked"),
@@ -388,7 +391,7 @@ SCENARIOS: dict[str, list[Say | Do]] = {
     "/topics, then an alert: its lines after the topics, '2' still the second topic": [
         Say("/topics", ""),
         Do("alert"),
-        Say("2", opens(msg.subscribed("Học bổng và khuyến học"))),
+        Say("2", opens(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))),
     ],
     "a ticket open, an alert: its lines pick its notices, a number off them is for staff": [
         Do("ticket"),
@@ -493,7 +496,7 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
     if kind == LINE:
         kind, title = "open", screen[int(step.text)].removeprefix("📄 ").rstrip("…")
     if kind == "staff":
-        assert text == msg.ticket_follow_up(1), (where, step, text)
+        assert text == msg.ticket_follow_up(WARD_NAME, 1), (where, step, text)
         assert to_staff and step.text in to_staff[-1], (where, step)
         return
     if kind == "asked":

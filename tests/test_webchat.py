@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from browser import serve
+from chat_ward import WARD_NAME
 from test_telegram_app import free_port, read_only_folder, running_app
 
 from handlers.webchat import (
@@ -335,6 +336,21 @@ async def test_a_ward_name_with_markup_cannot_break_out_of_the_page(
     page = parse_page(text)
     assert len(page.scripts) == 2  # the ui block and app.js: nothing added by the name
     assert json.loads(page.ui)["title"] == msg.web_title(name)
+
+
+async def test_a_communes_chat_page_names_the_commune(
+    settings: Settings, ward_engine: Engine, store: Store, clock: Clock
+) -> None:
+    commune = web_channel(
+        replace(settings, ward_name="UBND xã Mỹ Phước Điền"), ward_engine, store, clock
+    )
+    async with serve(web_app(commune.routes())) as url, httpx.AsyncClient(base_url=url) as client:
+        text = (await client.get("/chat")).text
+    ui = json.loads(parse_page(text).ui)
+    assert ui["bot"] == "Trợ lý xã"
+    assert "<title>Hỏi đáp UBND xã Mỹ Phước Điền</title>" in text
+    assert "phường" not in text.casefold()
+    assert not [label for label in ui.values() if "phường" in str(label).casefold()]
 
 
 # --- sending and receiving ---------------------------------------------------------------
@@ -805,7 +821,7 @@ async def test_following_a_topic_on_the_web_points_to_zalo(
 ) -> None:
     await send(client, text=text)
     _, reply = await history(client)
-    assert reply["text"] == msg.alerts_elsewhere(True)
+    assert reply["text"] == msg.alerts_elsewhere(WARD_NAME, True)
     assert reply["links"] == [{"label": msg.follow_on("zalo"), "url": ZALO_BOT}]
     assert await store.subscribers_of("bhyt") == []
 
@@ -866,7 +882,7 @@ async def test_registering_for_a_topic_on_the_web_is_answered_without_a_follow_b
     """A closed page gets no alerts: "đăng ký cư trú" is answered, nothing offers following."""
     await send(client, text="đăng ký cư trú")
     _, reply = await history(client)
-    assert reply["text"] != msg.alerts_elsewhere(True)
+    assert reply["text"] != msg.alerts_elsewhere(WARD_NAME, True)
     labels = [button["label"] for button in reply.get("buttons", [])]
     assert msg.subscribe_button("Cư trú") not in labels
     assert await store.subscribers_of("cu-tru") == []

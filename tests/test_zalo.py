@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from chat_ward import WARD_NAME
 from fakes import zalo_api
 from fakes.zalo_api import Call, FakeZaloApi
 
@@ -276,7 +277,7 @@ async def test_start_offers_the_topics_as_numbered_choices(api: FakeZaloApi, sto
     assert topics.text.count("Bảo hiểm y tế") == 1  # the numbered lines are the list
     assert topics.text.endswith(msg.choose_by_number())
     (done,) = await api.say(ALICE, "2")
-    assert done.text.startswith(msg.subscribed("Học bổng và khuyến học"))
+    assert done.text.startswith(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))
     assert "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học" in menu(done)
     assert await store.subscriptions_of(ChatRef("zalo", ALICE)) == ["hoc-bong"]
 
@@ -351,14 +352,14 @@ async def test_an_unknown_topic_offers_only_the_topics_not_followed_yet_once_eac
         f"3. {msg.subscribe_button('Hộ tịch')}",
     ]
     (done,) = await api.say(ALICE, "2")
-    assert done.text.startswith(msg.subscribed("Cư trú"))
+    assert done.text.startswith(msg.subscribed(WARD_NAME, "Cư trú"))
 
 
 async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -> None:
     (reply,) = await api.say(ALICE, "đăng ký nhận tin học bổng")
-    assert reply.text.startswith(msg.subscribed("Học bổng và khuyến học"))
+    assert reply.text.startswith(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))
     (also,) = await api.say(ALICE, "dang ky nhan tin bhyt")
-    assert also.text.startswith(msg.subscribed("Bảo hiểm y tế"))
+    assert also.text.startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
     (mine,) = await api.say(ALICE, "/mysubs")
     assert mine.text.startswith(msg.mysubs_menu())
     assert mine.text.count("Bảo hiểm y tế") == 1  # the numbered lines are the list
@@ -557,11 +558,11 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
             (refused,) = await api.say(group, "/unanswered", group=True, user_id=admin_id)
             assert refused.text == msg.unknown_command("/unanswered")
             (added,) = await api.say(group, "/subscribe bhyt", group=True, user_id=admin_id)
-            assert added.text.startswith(msg.subscribed("Bảo hiểm y tế"))
+            assert added.text.startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
             await api.say(group, "/topics", group=True, user_id=ALICE)
             for text in ("1", "/unsubscribe all", "/forget"):  # 1: the bhyt line of /topics
                 (refused,) = await api.say(group, text, group=True, user_id=ALICE)
-                assert refused.text == msg.group_staff_only()
+                assert refused.text == msg.group_staff_only(WARD_NAME)
             assert await store.subscriptions_of(ChatRef("zalo", group)) == ["bhyt"]
         finally:
             await channel.stop()
@@ -1314,12 +1315,12 @@ async def test_forget_leaves_nothing_for_xem_toan_van_to_open(
         assert menu(asked)[0] == f"1. {msg.FULL_TEXT_BUTTON}"
         await api.say(ALICE, "/forget")
         (typed,) = await api.say(ALICE, "xem toàn văn")  # after /forget's turn is over
-        assert typed.text.startswith(msg.full_text_which())
+        assert typed.text.startswith(msg.full_text_which(WARD_NAME))
         # (What is kept since is that reply's own "📰 Thông báo mới" line: no notice.)
         assert (await store.shown(chat) or (None,))[0] is None
     async with running_channel(api, ward_engine, ward_settings) as (_, store):
         (typed,) = await api.say(ALICE, "xem toàn văn")
-        assert typed.text.startswith(msg.full_text_which())
+        assert typed.text.startswith(msg.full_text_which(WARD_NAME))
         assert (await store.shown(chat) or (None,))[0] is None
 
 

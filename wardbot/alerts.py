@@ -201,7 +201,7 @@ class Alerts:
         be queued, so it goes straight through the channels, once. Raises when nobody
         could be told (the supervisor tries again at the next error).
         """
-        text = msg.admin_task_failing(task)
+        text = msg.admin_task_failing(self.settings.ward_name, task)
         try:
             if await self.store.told_failing(task):
                 return 1  # told before the bot (re)started, and it has not run well since

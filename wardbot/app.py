@@ -380,9 +380,9 @@ def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower 
         return None
     return FeedFollower(
         settings,
-        on_imported=lambda title: alerts.tell_admins(imported_note(title)),
+        on_imported=lambda title: alerts.tell_admins(imported_note(settings.ward_name, title)),
         on_failed=lambda source, why: alerts.tell_admins(failed_note(source, why)),
-        on_replaced=lambda *about: alerts.tell_admins(replaced_note(*about)),
+        on_replaced=lambda *about: alerts.tell_admins(replaced_note(settings.ward_name, *about)),
         note_quietly=store.note_quietly,
     )
 

@@ -408,7 +408,7 @@ class Conversation:
         if self.admin is not None and self.admin.handles(chat, sender, text):
             return await self.admin.handle(chat, text)
         if self.admin is not None and (own_id := self.admin.refuses(chat, sender, text)):
-            return [Reply(msg.admins_only(own_id))]
+            return [Reply(msg.admins_only(self.settings.ward_name, own_id))]
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         return await self._dispatch(chat, intent, text, typing, manages=manages, sender=sender)
@@ -465,7 +465,7 @@ class Conversation:
             return [self._alerts_elsewhere()]
         if kind == "dropall":
             if not self._manages(chat, sender):
-                return [Reply(msg.group_staff_only())]
+                return [Reply(msg.group_staff_only(self.settings.ward_name))]
             return [await self._drop_all(chat, in_place=True)]
         if kind in TOPIC_ACTIONS:
             stops = kind in ("unsub", "drop")
@@ -473,7 +473,7 @@ class Conversation:
             if topic is None:
                 return [Reply(msg.not_found())]
             if not self._manages(chat, sender):
-                return [Reply(msg.group_staff_only())]
+                return [Reply(msg.group_staff_only(self.settings.ward_name))]
             return [await self._toggle(chat, kind, topic)]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
@@ -549,7 +549,7 @@ class Conversation:
                 return [self._latest_reply()]
             case "forget":
                 if not manages:
-                    return [Reply(msg.group_staff_only())]
+                    return [Reply(msg.group_staff_only(self.settings.ward_name))]
                 if self.desk is not None:
                     await self.desk.forget(chat)
                 await self.store.forget(chat)
@@ -592,11 +592,11 @@ class Conversation:
 
     def _alerts_elsewhere(self) -> Reply:
         links = tuple(self.alert_links())
-        return Reply(msg.alerts_elsewhere(bool(links)), links=links)
+        return Reply(msg.alerts_elsewhere(self.settings.ward_name, bool(links)), links=links)
 
     def _staff_unavailable(self, chat: ChatRef) -> Reply:
         if self.desk is not None and not chat.private:
-            return Reply(msg.staff_private_only())
+            return Reply(msg.staff_private_only(self.settings.ward_name))
         return Reply(msg.staff_unavailable(self.settings.ward_name, self.settings.ward_hotline))
 
     async def _with_desk(
@@ -854,7 +854,7 @@ class Conversation:
             return [await self._topics_reply(chat)]
         if intent.arg == "all":
             if not manages:
-                return [Reply(msg.group_staff_only())]
+                return [Reply(msg.group_staff_only(self.settings.ward_name))]
             return [await self._follow_all(chat)]
         strict = not intent.explicit
         topic = self._resolve(intent.arg, strict=strict)
@@ -862,12 +862,12 @@ class Conversation:
         if not named:
             return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
         if not manages:
-            return [Reply(msg.group_staff_only())]
+            return [Reply(msg.group_staff_only(self.settings.ward_name))]
         if len(named) == 1:
             return [await self._follow(chat, named[0])]
         for each in named:
             await self.store.subscribe(chat, each.id)
-        text = msg.subscribed_several([each.name for each in named])
+        text = msg.subscribed_several(self.settings.ward_name, [each.name for each in named])
         return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
 
     async def _toggle(self, chat: ChatRef, kind: str, topic: Topic) -> Reply:
@@ -879,7 +879,11 @@ class Conversation:
             return await self._follow(chat, topic)
         if kind == "sub":
             added = await self.store.subscribe(chat, topic.id)
-            said = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
+            said = (
+                msg.subscribed(self.settings.ward_name, topic.name)
+                if added
+                else msg.already_subscribed(topic.name)
+            )
         else:
             removed = await self.store.unsubscribe(chat, topic.id)
             said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
@@ -896,14 +900,18 @@ class Conversation:
 
     async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
         added = await self.store.subscribe(chat, topic.id)
-        text = msg.subscribed(topic.name) if added else msg.already_subscribed(topic.name)
+        text = (
+            msg.subscribed(self.settings.ward_name, topic.name)
+            if added
+            else msg.already_subscribed(topic.name)
+        )
         return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
 
     async def _follow_all(self, chat: ChatRef) -> Reply:
         """Every topic followed at once ("/subscribe all"), as "/unsubscribe all" stops them."""
         topics = self.engine.corpus.topics
         added = [await self.store.subscribe(chat, topic.id) for topic in topics]
-        text = msg.subscribed_all(len(topics) if any(added) else 0)
+        text = msg.subscribed_all(self.settings.ward_name, len(topics) if any(added) else 0)
         return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
 
     async def _follow_button(self, chat: ChatRef, intent: Intent, manages: bool) -> Button | None:
@@ -923,7 +931,7 @@ class Conversation:
         self, chat: ChatRef, intent: Intent, manages: bool
     ) -> list[Reply] | None:
         if intent.arg == "all" and not manages:
-            return [Reply(msg.group_staff_only())]
+            return [Reply(msg.group_staff_only(self.settings.ward_name))]
         if intent.arg == "all":
             return [await self._drop_all(chat)]
         followed = await self._followed(chat)
@@ -948,7 +956,7 @@ class Conversation:
         if not named:
             return None
         if not manages:
-            return [Reply(msg.group_staff_only())]
+            return [Reply(msg.group_staff_only(self.settings.ward_name))]
         if len(named) > 1:
             for each in named:
                 await self.store.unsubscribe(chat, each.id)
@@ -996,7 +1004,11 @@ class Conversation:
             for t in topics
         )
         names = [(t.name, t.id in followed) for t in topics]
-        return Reply(msg.topics_list(names), buttons=buttons, numbered_text=msg.topics_menu(names))
+        return Reply(
+            msg.topics_list(self.settings.ward_name, names),
+            buttons=buttons,
+            numbered_text=msg.topics_menu(self.settings.ward_name, names),
+        )
 
     async def _followed(self, chat: ChatRef) -> list[str]:
         """The chat's topic ids, in the order of faq.yaml (topics since removed last)."""

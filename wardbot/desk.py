@@ -233,15 +233,15 @@ class Desk:
 
     def when_staff_answer(self) -> str:
         at = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
-        return staff_answer_time(self.settings.office_hours, at)
+        return staff_answer_time(self.settings.office_hours, at, self.settings.ward_name)
 
     def ask_button(self) -> Button:
-        return Button(msg.ASK_STAFF_BUTTON, "staff:ask")
+        return Button(msg.ask_staff_button(self.settings.ward_name), "staff:ask")
 
     async def offer(self, chat: ChatRef, question: str) -> str:
         """Keep `question` in case the resident accepts; the sentence explaining the offer."""
         await self.tickets.offer(chat, question, self.clock())
-        return msg.staff_offer(chat.channel, self.when_staff_answer())
+        return msg.staff_offer(self.settings.ward_name, chat.channel, self.when_staff_answer())
 
     async def accept(self, chat: ChatRef) -> list[Reply]:
         """The resident pressed "Hỏi cán bộ": open a ticket with the offered question."""
@@ -251,7 +251,7 @@ class Desk:
             await self.tickets.drop_offer(chat)
             return [await self.follow_up(chat, active, question)]
         if not question:
-            return [Reply(msg.staff_offer_gone())]
+            return [Reply(msg.staff_offer_gone(self.settings.ward_name))]
         return [await self._open(chat, question)]
 
     async def request(self, chat: ChatRef, text: str) -> list[Reply]:
@@ -264,18 +264,18 @@ class Desk:
                 return [await self.follow_up(chat, active, text)]
             return [await self._open(chat, text)]
         if active is not None:
-            return [Reply(msg.ticket_already_open(active.id))]
+            return [Reply(msg.ticket_already_open(self.settings.ward_name, active.id))]
         when = self.when_staff_answer()
         question = await self.tickets.offered(chat, now - OFFER_KEEP)
         if question:
             return [
                 Reply(
-                    msg.staff_offer_question(question, chat.channel, when),
+                    msg.staff_offer_question(self.settings.ward_name, question, chat.channel, when),
                     buttons=(self.ask_button(),),
                 )
             ]
         await self.tickets.offer(chat, "", now)
-        return [Reply(msg.staff_type_question(when))]
+        return [Reply(msg.staff_type_question(self.settings.ward_name, when))]
 
     async def awaited(self, chat: ChatRef, text: str) -> list[Reply] | None:
         """When the resident was asked to type the question for staff: open the ticket."""
@@ -309,7 +309,10 @@ class Desk:
         await self.tickets.add_resident_message(ticket, text, self.clock())
         self._wake.set()
         held_up = self.unreachable is not None
-        return Reply(msg.ticket_follow_up(ticket.id, held_up=held_up), keeps_choices=True)
+        return Reply(
+            msg.ticket_follow_up(self.settings.ward_name, ticket.id, held_up=held_up),
+            keeps_choices=True,
+        )
 
     async def _open(self, chat: ChatRef, question: str) -> Reply:
         refused = await self._refused(chat)
@@ -322,7 +325,13 @@ class Desk:
         if self.unreachable is not None:
             held_up = msg.contact_line(self.settings.ward_name, self.settings.ward_hotline)
         return Reply(
-            msg.ticket_received(ticket.id, self.when_staff_answer(), chat.channel, held_up=held_up)
+            msg.ticket_received(
+                self.settings.ward_name,
+                ticket.id,
+                self.when_staff_answer(),
+                chat.channel,
+                held_up=held_up,
+            )
         )
 
     async def _refused(self, chat: ChatRef) -> str | None:
@@ -653,7 +662,9 @@ class Desk:
         guesses = [f"{hit.title} ({hit.id})" for hit in hits]
         # Only what the resident was told is shared (msg.staff_offer): the question and
         # the channel; not the topics they follow.
-        text = msg.ticket_post(ticket.id, ticket.chat.channel, asked, message.text, guesses)
+        text = msg.ticket_post(
+            self.settings.ward_name, ticket.id, ticket.chat.channel, asked, message.text, guesses
+        )
         return Reply(text, buttons=self._ticket_buttons(ticket.id, hits, editable=editable))
 
     def _ticket_buttons(

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from wardbot.messages import unit
+
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
@@ -28,7 +30,13 @@ def vietnam_today() -> date:
 LOOKAHEAD_DAYS = 14  # next_opening looks this far ahead
 
 EXAMPLE = "T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30"
-NEUTRAL_SENTENCE = "Cán bộ phường sẽ trả lời trong giờ hành chính."
+
+
+def neutral_sentence(ward_name: str) -> str:
+    """When staff answer, where the office's hours are not known."""
+    return f"Cán bộ {unit(ward_name)} sẽ trả lời trong giờ hành chính."
+
+
 OPEN_SENTENCE = "Cán bộ thường trả lời trong giờ làm việc."
 
 # Weekday numbers as datetime.weekday(): Monday is 0.
@@ -174,17 +182,17 @@ class OfficeHours:
                     return opening
         return None
 
-    def when_staff_answer(self, at: datetime) -> str:
+    def when_staff_answer(self, at: datetime, ward_name: str) -> str:
         """A Vietnamese sentence telling a resident, at `at`, when staff will answer."""
         if self.is_open(at):
             return OPEN_SENTENCE
         opening = self.next_opening(at)
         if opening is None:
-            return NEUTRAL_SENTENCE
+            return neutral_sentence(ward_name)
         local = _local(at)
         today = local.date()
         if today in self.closed:
-            situation = "Hôm nay là ngày nghỉ của phường"
+            situation = f"Hôm nay là ngày nghỉ của {unit(ward_name)}"
         elif opening.date() != today:
             situation = "Hiện đã ngoài giờ làm việc"
         elif all(start > _minute(local) for start, _ in self.week[today.weekday()]):
@@ -196,9 +204,9 @@ class OfficeHours:
         return f"{situation}; cán bộ sẽ trả lời từ {_when(opening, today)}."
 
 
-def staff_answer_time(hours: OfficeHours | None, at: datetime) -> str:
+def staff_answer_time(hours: OfficeHours | None, at: datetime, ward_name: str) -> str:
     """When staff answer, as a sentence for residents; a neutral one when hours are unknown."""
-    return NEUTRAL_SENTENCE if hours is None else hours.when_staff_answer(at)
+    return neutral_sentence(ward_name) if hours is None else hours.when_staff_answer(at, ward_name)
 
 
 def _parse_group(group: str) -> tuple[list[int], list[Period]]:

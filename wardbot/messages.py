@@ -8,9 +8,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 
-# The chat commands (FORMATS.md) and their menu descriptions, in menu order.
+from wardbot.text import fold
+
+# The administrative units a ward office may serve, as WARD_NAME names them: each with its
+# words as written and without diacritics. The longer ones come first: "thị xã" (a town, a
+# tier above) is no "xã".
+_UNITS = tuple(
+    (name, name.split(), fold(name).split())
+    for name in ("thị trấn", "thị xã", "đặc khu", "phường", "xã")
+)
+
+
+def unit(ward_name: str) -> str:
+    """The unit the ward office serves, as its residents call it ("cán bộ xã", "của xã"):
+    the first of _UNITS that `ward_name` names, in any case, with its diacritics or
+    without ("UBND xa My Phuoc Dien": "xã"); "phường" when it names none."""
+    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", ward_name).casefold())
+    for start in range(len(words)):
+        for name, written, plain in _UNITS:
+            if words[start : start + len(written)] in (written, plain):
+                return name
+    return "phường"
+
+
+# The chat commands (FORMATS.md) and their menu descriptions, in menu order ("{unit}":
+# `unit`, filled in by `commands`).
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Lời chào và giới thiệu"),
     ("help", "Cách hỏi, các lệnh và số điện thoại hỗ trợ"),
@@ -18,9 +43,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("subscribe", "Đăng ký nhận tin một chủ đề"),
     ("unsubscribe", "Hủy nhận tin một chủ đề (hoặc tất cả)"),
     ("mysubs", "Các chủ đề tôi đang nhận tin"),
-    ("latest", "Thông báo mới nhất của phường"),
+    ("latest", "Thông báo mới nhất của {unit}"),
     ("forget", "Xóa mọi dữ liệu của tôi"),
-    ("hoicanbo", "Chuyển câu hỏi tới cán bộ phường"),
+    ("hoicanbo", "Chuyển câu hỏi tới cán bộ {unit}"),
 )
 
 # How each command is written in /help (with its argument, when it takes one).
@@ -42,15 +67,14 @@ _ALERT_COMMANDS = frozenset({"topics", "subscribe", "unsubscribe", "mysubs"})
 HERE, ELSEWHERE, NOWHERE = "here", "elsewhere", "nowhere"
 
 
-def commands(*, staff: bool, alerts: str = HERE) -> tuple[tuple[str, str], ...]:
+def commands(ward_name: str, *, staff: bool, alerts: str = HERE) -> tuple[tuple[str, str], ...]:
     """The commands offered to residents (in /help and Telegram's menu): /hoicanbo only
     where ward staff answer it (a staff desk is set up), following topics only where
     alerts reach the chat."""
     return tuple(
-        command
-        for command in COMMANDS
-        if (staff or command[0] != "hoicanbo")
-        and (alerts == HERE or command[0] not in _ALERT_COMMANDS)
+        (name, about.format(unit=unit(ward_name)))
+        for name, about in COMMANDS
+        if (staff or name != "hoicanbo") and (alerts == HERE or name not in _ALERT_COMMANDS)
     )
 
 
@@ -68,32 +92,36 @@ def contact_line(ward_name: str, hotline: str) -> str:
 # --- greeting and help ------------------------------------------------------------
 
 
-_ALERTS_ELSEWHERE = (
-    "Để nhận thông báo mới theo chủ đề anh/chị quan tâm, anh/chị vui lòng nhắn cho bot của "
-    "phường trên Zalo hoặc Telegram (đường dẫn bên dưới), vì trang web không gửi tin được "
-    "khi đã đóng."
-)
-_ALERTS_NOWHERE = (
-    "Trang web này không tự gửi thông báo khi phường có tin mới; anh/chị gõ /latest để xem "
-    "các thông báo mới nhất."
-)
+def _alerts_note(ward_name: str, alerts: str) -> str:
+    """Where a chat that gets no alerts here (ELSEWHERE, NOWHERE) can follow the news."""
+    if alerts == ELSEWHERE:
+        return (
+            "Để nhận thông báo mới theo chủ đề anh/chị quan tâm, anh/chị vui lòng nhắn cho bot "
+            f"của {unit(ward_name)} trên Zalo hoặc Telegram (đường dẫn bên dưới), vì trang web "
+            "không gửi tin được khi đã đóng."
+        )
+    return (
+        f"Trang web này không tự gửi thông báo khi {unit(ward_name)} có tin mới; anh/chị gõ "
+        "/latest để xem các thông báo mới nhất."
+    )
 
 
 def greeting(ward_name: str, *, alerts: str = HERE) -> str:
     """`alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE)."""
-    promise = (
-        "• Nhắn tin cho anh/chị khi phường có thông báo mới về chủ đề anh/chị quan tâm\n"
-        if alerts == HERE
-        else ""
-    )
-    note = {ELSEWHERE: _ALERTS_ELSEWHERE + "\n\n", NOWHERE: _ALERTS_NOWHERE + "\n\n"}
+    where = unit(ward_name)
+    if alerts == HERE:
+        promise = (
+            f"• Nhắn tin cho anh/chị khi {where} có thông báo mới về chủ đề anh/chị quan tâm\n\n"
+        )
+    else:
+        promise = f"\n{_alerts_note(ward_name, alerts)}\n\n"
     return (
         f"Dạ, xin chào anh/chị! Đây là trợ lý tự động của {ward_name}.\n\n"
         "Em có thể:\n"
         "• Giải đáp các thủ tục, giấy tờ thường gặp (cư trú, hộ tịch, BHYT, căn cước, ...)\n"
-        "• Gửi các thông báo mới nhất của phường\n"
-        f"{promise}\n{note.get(alerts, '')}"
-        "Anh/chị cứ nhắn câu hỏi như khi hỏi cán bộ phường, có dấu hay không dấu đều được, "
+        f"• Gửi các thông báo mới nhất của {where}\n"
+        f"{promise}"
+        f"Anh/chị cứ nhắn câu hỏi như khi hỏi cán bộ {where}, có dấu hay không dấu đều được, "
         f"ví dụ: “{EXAMPLE_QUESTION}”"
     )
 
@@ -110,7 +138,7 @@ def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) 
     ]
     lines += [
         f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}"
-        for name, about in commands(staff=staff, alerts=alerts)
+        for name, about in commands(ward_name, staff=staff, alerts=alerts)
     ]
     if alerts == HERE:
         lines += [
@@ -123,17 +151,17 @@ def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) 
             "",
             "Không cần gõ lệnh, anh/chị cũng có thể nhắn: “tin mới”, “xóa dữ liệu của tôi”.",
             "",
-            _ALERTS_ELSEWHERE if alerts == ELSEWHERE else _ALERTS_NOWHERE,
+            _alerts_note(ward_name, alerts),
         ]
     lines += ["", f"Cần hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}."]
     return "\n".join(lines)
 
 
-def admins_only(own_id: str) -> str:
+def admins_only(ward_name: str, own_id: str) -> str:
     """An admin command from someone not in ADMIN_IDS, in a private chat: their own id
     (`telegram:123456789`), which neither app shows, to pass on if they are staff."""
     return (
-        "Dạ, lệnh này chỉ dành cho cán bộ quản trị của phường. "
+        f"Dạ, lệnh này chỉ dành cho cán bộ quản trị của {unit(ward_name)}. "
         f"Mã của anh/chị là {own_id} — nếu anh/chị là cán bộ, nhờ người cài đặt bot "
         "thêm mã này vào ADMIN_IDS."
     )
@@ -205,11 +233,11 @@ def full_text_which_of() -> str:
     return "Dạ, anh/chị muốn xem toàn văn thông báo nào ạ?"
 
 
-def full_text_which() -> str:
+def full_text_which(ward_name: str) -> str:
     """What typing "xem toàn văn" gets before any notice was shown in the chat."""
     return (
         "Dạ, anh/chị muốn xem toàn văn thông báo nào ạ? Anh/chị chọn “Thông báo mới” để xem "
-        "các thông báo mới nhất của phường, rồi mở thông báo cần đọc."
+        f"các thông báo mới nhất của {unit(ward_name)}, rồi mở thông báo cần đọc."
     )
 
 
@@ -227,7 +255,7 @@ def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
         )
     return (
         "(Văn bản dài, trên đây là phần đầu. Mời anh/chị xem toàn văn tại bộ phận "
-        f"một cửa của {ward_name} hoặc trên cổng thông tin điện tử của phường.)"
+        f"một cửa của {ward_name} hoặc trên cổng thông tin điện tử của {unit(ward_name)}.)"
     )
 
 
@@ -282,10 +310,10 @@ def not_found() -> str:
 # --- topics and subscriptions -----------------------------------------------------
 
 
-def topics_list(names: Sequence[tuple[str, bool]]) -> str:
+def topics_list(ward_name: str, names: Sequence[tuple[str, bool]]) -> str:
     """`names`: each topic's name and whether this chat follows it."""
     if not names:
-        return "Dạ, hiện phường chưa mở chủ đề nhận tin nào."
+        return f"Dạ, hiện {unit(ward_name)} chưa mở chủ đề nhận tin nào."
     lines = ["Các chủ đề anh/chị có thể nhận tin:"]
     lines += [f"• {name}" + (" — đang nhận tin ✅" if followed else "") for name, followed in names]
     lines += [
@@ -301,11 +329,11 @@ def retired_topic(topic_id: str) -> str:
     return f"{topic_id} (chủ đề đã ngừng)"
 
 
-def topics_menu(names: Sequence[tuple[str, bool]]) -> str:
+def topics_menu(ward_name: str, names: Sequence[tuple[str, bool]]) -> str:
     """`topics_list` where the topics follow as numbered lines ("🔔 Nhận tin: …",
     "🔕 Bỏ nhận tin: …"; Zalo, the terminal): those lines are the list."""
     if not names:
-        return topics_list(names)
+        return topics_list(ward_name, names)
     lines = [
         "Chọn một chủ đề dưới đây để bật/tắt nhận tin, hoặc nhắn “đăng ký nhận tin <tên chủ đề>”."
     ]
@@ -328,20 +356,21 @@ TOPICS_BUTTON = "📋 Các chủ đề"
 LATEST_BUTTON = "📰 Thông báo mới"
 
 
-def subscribed(name: str) -> str:
+def subscribed(ward_name: str, name: str) -> str:
     return (
-        f"Dạ, đã đăng ký nhận tin về “{name}”. Khi phường có thông báo mới về chủ đề này, "
-        "em sẽ nhắn ngay cho anh/chị."
+        f"Dạ, đã đăng ký nhận tin về “{name}”. Khi {unit(ward_name)} có thông báo mới về chủ "
+        "đề này, em sẽ nhắn ngay cho anh/chị."
     )
 
 
-def subscribed_all(count: int) -> str:
+def subscribed_all(ward_name: str, count: int) -> str:
     """Every topic followed at once: `count` topics (0: all were followed already)."""
     if count == 0:
         return "Dạ, anh/chị đã đăng ký nhận tin về tất cả các chủ đề rồi ạ."
     return (
-        f"Dạ, đã đăng ký nhận tin về cả {count} chủ đề của phường. Khi phường có thông báo "
-        "mới, em sẽ nhắn ngay cho anh/chị; muốn bỏ bớt chủ đề nào, anh/chị gõ /mysubs."
+        f"Dạ, đã đăng ký nhận tin về cả {count} chủ đề của {unit(ward_name)}. Khi "
+        f"{unit(ward_name)} có thông báo mới, em sẽ nhắn ngay cho anh/chị; muốn bỏ bớt chủ đề "
+        "nào, anh/chị gõ /mysubs."
     )
 
 
@@ -351,10 +380,10 @@ def _quoted(names: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} và {quoted[-1]}"
 
 
-def subscribed_several(names: Sequence[str]) -> str:
+def subscribed_several(ward_name: str, names: Sequence[str]) -> str:
     return (
-        f"Dạ, đã đăng ký nhận tin về {_quoted(names)}. Khi phường có thông báo mới về các chủ "
-        "đề này, em sẽ nhắn ngay cho anh/chị."
+        f"Dạ, đã đăng ký nhận tin về {_quoted(names)}. Khi {unit(ward_name)} có thông báo mới "
+        "về các chủ đề này, em sẽ nhắn ngay cho anh/chị."
     )
 
 
@@ -459,10 +488,10 @@ def latest_menu(ward_name: str, count: int) -> str:
     return f"Các thông báo mới nhất của {ward_name} (chọn một thông báo để xem nội dung):"
 
 
-def group_staff_only() -> str:
+def group_staff_only(ward_name: str) -> str:
     return (
-        "Dạ, trong nhóm chỉ cán bộ phường mới đăng ký, hủy nhận tin hay xóa dữ liệu của nhóm. "
-        "Anh/chị muốn nhận tin cho riêng mình thì nhắn trực tiếp cho em nhé."
+        f"Dạ, trong nhóm chỉ cán bộ {unit(ward_name)} mới đăng ký, hủy nhận tin hay xóa dữ "
+        "liệu của nhóm. Anh/chị muốn nhận tin cho riêng mình thì nhắn trực tiếp cho em nhé."
     )
 
 
@@ -845,7 +874,7 @@ _TASKS = {
     "watcher": "theo dõi faq.yaml và thư mục thông báo (cập nhật câu trả lời, chuẩn bị tin "
     "báo về thông báo mới)",
     "retention": "xóa nhật ký câu hỏi cũ (QUESTION_LOG_DAYS)",
-    "portal": "đọc tin từ cổng thông tin của phường (PORTAL_FEEDS)",
+    "portal": "đọc tin từ cổng thông tin của {unit} (PORTAL_FEEDS)",
     "staff-desk": "chuyển câu hỏi của người dân vào nhóm cán bộ (STAFF_CHAT_ID; bot còn "
     "trong nhóm và còn quyền quản trị không?)",
 }
@@ -853,7 +882,7 @@ _TASKS = {
 _CHANNELS = {"telegram": ("Telegram", "TELEGRAM_BOT_TOKEN"), "zalo": ("Zalo", "ZALO_BOT_TOKEN")}
 
 
-def admin_task_failing(task: str) -> str:
+def admin_task_failing(ward_name: str, task: str) -> str:
     """A part of the bot stopped on an error (or could not start) and is tried again."""
     channel, _, kind = task.partition("-")
     check = (
@@ -866,7 +895,7 @@ def admin_task_failing(task: str) -> str:
     elif kind == "alerts":
         what = f"gửi tin báo qua {channel.capitalize()}"
     else:
-        what = _TASKS.get(task, task)
+        what = _TASKS.get(task, task).format(unit=unit(ward_name))
     return (
         f"⚠️ Bot vừa gặp lỗi ở phần {what} và đang tự chạy lại phần này "
         "(các lần thử thưa dần); chi tiết lỗi có trong nhật ký (log) của bot.\n\n"
@@ -971,7 +1000,11 @@ def number_not_a_button(number: str) -> str:
 
 # --- "hỏi cán bộ": passing a question to ward staff (wardbot.desk) -------------------
 
-ASK_STAFF_BUTTON = "💬 Hỏi cán bộ phường"
+
+def ask_staff_button(ward_name: str) -> str:
+    return f"💬 Hỏi cán bộ {unit(ward_name)}"
+
+
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web", "terminal": "máy tính"}
 
 
@@ -979,44 +1012,48 @@ def channel_name(channel: str) -> str:
     return CHANNEL_NAMES.get(channel, channel)
 
 
-def staff_offer(channel: str, when: str) -> str:
+def staff_offer(ward_name: str, channel: str, when: str) -> str:
     """Under "no answer": what passing the question on means, before the resident agrees."""
     return (
-        "Em có thể chuyển câu hỏi này tới cán bộ phường để được trả lời trực tiếp. "
+        f"Em có thể chuyển câu hỏi này tới cán bộ {unit(ward_name)} để được trả lời trực tiếp. "
         f"Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh nhắn tin ({channel_name(channel)}) "
         f"được chuyển đi, không kèm tên hay số điện thoại. {when}"
     )
 
 
-def staff_offer_question(question: str, channel: str, when: str) -> str:
+def staff_offer_question(ward_name: str, question: str, channel: str, when: str) -> str:
     """After "hỏi cán bộ": offer to pass on the last question the bot could not answer."""
-    return f"Anh/chị muốn chuyển câu hỏi “{question}” tới cán bộ phường?\n\n" + staff_offer(
-        channel, when
+    return (
+        f"Anh/chị muốn chuyển câu hỏi “{question}” tới cán bộ {unit(ward_name)}?\n\n"
+        + staff_offer(ward_name, channel, when)
     )
 
 
-def staff_type_question(when: str) -> str:
+def staff_type_question(ward_name: str, when: str) -> str:
     return (
-        "Dạ, anh/chị vui lòng nhắn câu hỏi cần hỏi cán bộ phường trong tin tiếp theo; "
+        f"Dạ, anh/chị vui lòng nhắn câu hỏi cần hỏi cán bộ {unit(ward_name)} trong tin tiếp theo; "
         "em sẽ chuyển nguyên văn tới cán bộ (không kèm tên hay số điện thoại). "
         f"{when}"
     )
 
 
-def staff_private_only() -> str:
-    return "Dạ, để hỏi cán bộ phường, anh/chị vui lòng nhắn riêng cho bot."
+def staff_private_only(ward_name: str) -> str:
+    return f"Dạ, để hỏi cán bộ {unit(ward_name)}, anh/chị vui lòng nhắn riêng cho bot."
 
 
 def staff_unavailable(ward_name: str, hotline: str) -> str:
     """Asking for a person where no staff desk is set up: how to reach one instead."""
     return (
-        "Dạ, em là trợ lý trả lời tự động; tại đây chưa có cán bộ phường trực tin nhắn. "
-        f"Để trao đổi trực tiếp với cán bộ, anh/chị vui lòng {contact_line(ward_name, hotline)}. "
+        "Dạ, em là trợ lý trả lời tự động; tại đây chưa có cán bộ "
+        f"{unit(ward_name)} trực tin nhắn. Để trao đổi trực tiếp với cán bộ, anh/chị vui lòng "
+        f"{contact_line(ward_name, hotline)}. "
         "Anh/chị cũng có thể nhắn câu hỏi ngay tại đây, em sẽ trả lời nếu có thông tin."
     )
 
 
-def ticket_received(ticket_id: int, when: str, channel: str, *, held_up: str = "") -> str:
+def ticket_received(
+    ward_name: str, ticket_id: int, when: str, channel: str, *, held_up: str = ""
+) -> str:
     """The ticket is open. On the web chat nothing reaches a closed page: the answer waits
     on this page, in this browser (its storage holds the conversation's only key).
     `held_up`: how to reach the ward instead, when the bot cannot reach the staff group now
@@ -1032,11 +1069,13 @@ def ticket_received(ticket_id: int, when: str, channel: str, *, held_up: str = "
     if held_up:
         passed = (
             f"📝 Em đã ghi lại câu hỏi của anh/chị (phiếu số {ticket_id}), nhưng hiện em chưa "
-            f"chuyển được tới cán bộ phường vì {_DESK_HELD_UP}. Nếu việc cần gấp, anh/chị vui "
-            f"lòng {held_up}."
+            f"chuyển được tới cán bộ {unit(ward_name)} vì {_DESK_HELD_UP}. Nếu việc cần gấp, "
+            f"anh/chị vui lòng {held_up}."
         )
     else:
-        passed = f"✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số {ticket_id}). {when}"
+        passed = (
+            f"✅ Em đã chuyển câu hỏi tới cán bộ {unit(ward_name)} (phiếu số {ticket_id}). {when}"
+        )
     return (
         f"{passed} {where}\n\n"
         "Nếu cần bổ sung thông tin, anh/chị cứ nhắn tiếp, em sẽ chuyển cho cán bộ."
@@ -1049,16 +1088,16 @@ _DESK_HELD_UP = "trục trặc kỹ thuật; em sẽ chuyển ngay khi khắc ph
 
 def ticket_limit(ward_name: str, hotline: str) -> str:
     return (
-        "Dạ, em đã chuyển khá nhiều câu hỏi từ anh/chị tới cán bộ phường trong một giờ qua "
-        "nên tạm thời chưa chuyển thêm được. Anh/chị vui lòng thử lại sau ít lâu, hoặc "
+        f"Dạ, em đã chuyển khá nhiều câu hỏi từ anh/chị tới cán bộ {unit(ward_name)} trong một "
+        "giờ qua nên tạm thời chưa chuyển thêm được. Anh/chị vui lòng thử lại sau ít lâu, hoặc "
         f"{contact_line(ward_name, hotline)} để được hỗ trợ ngay. Em xin lỗi vì sự bất tiện này."
     )
 
 
 def staff_desk_busy(ward_name: str, hotline: str) -> str:
     return (
-        "Dạ, hiện có nhiều câu hỏi đang chờ chuyển tới cán bộ phường nên em tạm thời chưa "
-        "nhận thêm. Anh/chị vui lòng thử lại sau ít phút, hoặc "
+        f"Dạ, hiện có nhiều câu hỏi đang chờ chuyển tới cán bộ {unit(ward_name)} nên em tạm "
+        "thời chưa nhận thêm. Anh/chị vui lòng thử lại sau ít phút, hoặc "
         f"{contact_line(ward_name, hotline)} để được hỗ trợ ngay. Em xin lỗi vì sự bất tiện này."
     )
 
@@ -1066,32 +1105,33 @@ def staff_desk_busy(ward_name: str, hotline: str) -> str:
 def staff_desk_unreachable(ward_name: str, hotline: str) -> str:
     """No ticket opened: questions wait for a staff group the bot cannot reach now."""
     return (
-        f"Dạ, hiện em chưa chuyển được câu hỏi tới cán bộ phường vì {_DESK_HELD_UP}, và đã "
-        "có nhiều câu hỏi đang chờ nên em tạm thời chưa nhận thêm. Anh/chị vui lòng "
+        f"Dạ, hiện em chưa chuyển được câu hỏi tới cán bộ {unit(ward_name)} vì {_DESK_HELD_UP}, "
+        "và đã có nhiều câu hỏi đang chờ nên em tạm thời chưa nhận thêm. Anh/chị vui lòng "
         f"{contact_line(ward_name, hotline)} để được hỗ trợ. Em xin lỗi vì sự bất tiện này."
     )
 
 
-def ticket_already_open(ticket_id: int) -> str:
+def ticket_already_open(ward_name: str, ticket_id: int) -> str:
     return (
-        f"Dạ, câu hỏi của anh/chị đã được chuyển tới cán bộ phường (phiếu số {ticket_id}). "
-        "Anh/chị cứ nhắn thêm, em sẽ chuyển tiếp cho cán bộ."
+        f"Dạ, câu hỏi của anh/chị đã được chuyển tới cán bộ {unit(ward_name)} (phiếu số "
+        f"{ticket_id}). Anh/chị cứ nhắn thêm, em sẽ chuyển tiếp cho cán bộ."
     )
 
 
-def ticket_follow_up(ticket_id: int, *, held_up: bool = False) -> str:
+def ticket_follow_up(ward_name: str, ticket_id: int, *, held_up: bool = False) -> str:
+    staff = f"cán bộ {unit(ward_name)}"
     if held_up:
         return (
             f"Dạ, em đã ghi lại tin nhắn này (phiếu số {ticket_id}), nhưng hiện chưa chuyển "
-            f"được tới cán bộ phường vì {_DESK_HELD_UP}."
+            f"được tới {staff} vì {_DESK_HELD_UP}."
         )
-    return f"Dạ, em đã chuyển thêm tin nhắn này tới cán bộ phường (phiếu số {ticket_id})."
+    return f"Dạ, em đã chuyển thêm tin nhắn này tới {staff} (phiếu số {ticket_id})."
 
 
-def staff_offer_gone() -> str:
+def staff_offer_gone(ward_name: str) -> str:
     return (
         "Dạ, em không còn giữ câu hỏi trước đó. Anh/chị vui lòng nhắn lại câu hỏi, "
-        "hoặc gõ /hoicanbo rồi nhắn câu hỏi để chuyển tới cán bộ phường."
+        f"hoặc gõ /hoicanbo rồi nhắn câu hỏi để chuyển tới cán bộ {unit(ward_name)}."
     )
 
 
@@ -1138,6 +1178,7 @@ def ticket_topic_name(ticket_id: int, channel: str, question: str) -> str:
 
 
 def ticket_post(
+    ward_name: str,
     ticket_id: int,
     channel: str,
     asked: str,
@@ -1154,8 +1195,8 @@ def ticket_post(
         lines += [f"{n}. {guess}" for n, guess in enumerate(guesses, 1)]
     lines += [
         "",
-        "↩️ Trả lời (reply) tin này để gửi câu trả lời cho người dân, thay mặt phường. "
-        "/close để đóng phiếu.",
+        "↩️ Trả lời (reply) tin này để gửi câu trả lời cho người dân, thay mặt "
+        f"{unit(ward_name)}. /close để đóng phiếu.",
     ]
     return "\n".join(lines)
 
@@ -1455,20 +1496,21 @@ def follow_on(channel: str) -> str:
     return f"Nhận tin qua {channel_name(channel)}"
 
 
-def alerts_elsewhere(has_links: bool) -> str:
+def alerts_elsewhere(ward_name: str, has_links: bool) -> str:
     """On the web chat: alerts cannot reach a closed page. `has_links`: the ward has a bot
     on Zalo or Telegram (its links come with the reply); without one there is nowhere to
     send the resident, so the reply says what the web chat itself offers."""
+    where = unit(ward_name)
     if not has_links:
         return (
             "Dạ, trang hỏi đáp này không gửi được thông báo tự động cho anh/chị. "
-            "Anh/chị xem các thông báo mới nhất của phường bằng cách nhắn “tin mới” "
-            "(hoặc gõ /latest), hoặc theo dõi trang thông tin điện tử của phường ạ."
+            f"Anh/chị xem các thông báo mới nhất của {where} bằng cách nhắn “tin mới” "
+            f"(hoặc gõ /latest), hoặc theo dõi trang thông tin điện tử của {where} ạ."
         )
     return (
         "Trang web không gửi tin được cho anh/chị khi trang đã đóng. Để nhận thông báo mới "
-        "của phường theo chủ đề (BHYT, học bổng, ...), anh/chị vui lòng nhắn cho bot của "
-        "phường trên Zalo hoặc Telegram (đường dẫn bên dưới) rồi chọn chủ đề. "
+        f"của {where} theo chủ đề (BHYT, học bổng, ...), anh/chị vui lòng nhắn cho bot của "
+        f"{where} trên Zalo hoặc Telegram (đường dẫn bên dưới) rồi chọn chủ đề. "
         "Ở đây anh/chị vẫn hỏi đáp và xem thông báo mới nhất (/latest) bình thường."
     )
 
@@ -1483,7 +1525,7 @@ def web_ui(ward_name: str, hotline: str) -> dict[str, str]:
         "placeholder": "Nhập câu hỏi…",
         "send": "Gửi",
         "you": "Anh/chị",
-        "bot": "Trợ lý phường",
+        "bot": f"Trợ lý {unit(ward_name)}",
         "sending": "Đang gửi…",
         "typing": "Trợ lý đang trả lời…",
         "offline": "Mất kết nối, đang thử kết nối lại…",

@@ -20,6 +20,7 @@ from typing import Any
 
 from wardbot.config import Settings
 from wardbot.hours import vietnam_today
+from wardbot.messages import unit
 from wardbot.models import Announcement
 from wardbot.portal_fetch import Fetcher, host_of, shown_address
 from wardbot.portal_import import NEW, UPDATED, Importer, Outcome
@@ -79,17 +80,18 @@ def reason_vi(why: str) -> str:
     return "không nhập được"
 
 
-def imported_note(title: str) -> str:
+def imported_note(ward_name: str, title: str) -> str:
     """The message admins get for each notice the follower imported."""
-    return f"📥 Đã nhập thông báo mới từ cổng thông tin của phường: «{title}»."
+    return f"📥 Đã nhập thông báo mới từ cổng thông tin của {unit(ward_name)}: «{title}»."
 
 
-def replaced_note(title: str, notice: str, kept: str) -> str:
+def replaced_note(ward_name: str, title: str, notice: str, kept: str) -> str:
     """The message admins get when the portal edited an article whose notice staff had
     edited: the follower wrote the portal's version over theirs, keeping theirs aside."""
     return (
-        f"✏️ Cổng thông tin của phường vừa sửa bài «{title}», nên tệp thông báo {notice} "
-        "(cán bộ đã chỉnh sửa trước đó) đã được thay bằng nội dung mới từ cổng thông tin.\n"
+        f"✏️ Cổng thông tin của {unit(ward_name)} vừa sửa bài «{title}», nên tệp thông báo "
+        f"{notice} (cán bộ đã chỉnh sửa trước đó) đã được thay bằng nội dung mới từ cổng "
+        "thông tin.\n"
         f"Bản cán bộ đã sửa được lưu tại {kept}; nếu vẫn cần phần đã chỉnh, vui lòng sửa lại "
         "tệp thông báo."
     )
