@@ -262,8 +262,9 @@ async def test_everything_with_the_keyboard_only(
     await page.keyboard.press("Shift+Tab")
     last_choice = replies.last.get_by_role("button").last
     await expect(last_choice).to_be_focused()
-    outline = await last_choice.evaluate("b => getComputedStyle(b).outlineStyle")
-    assert outline == "solid", "the focused button shows a focus ring"
+    # The focused button shows a focus ring (retried: a reply being drawn on a busy machine
+    # can replace the button between finding it and reading its style).
+    await expect(last_choice).to_have_css("outline-style", "solid")
     await screenshot(page, "focus", animations="disabled")
     for _ in range(await replies.last.get_by_role("button").count() - 1):
         await page.keyboard.press("Shift+Tab")  # back through the others to the first
