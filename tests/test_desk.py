@@ -661,6 +661,26 @@ async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
     assert await open_ticket(conversation) == MAX_WAITING + 1
 
 
+async def test_the_bot_losing_its_rights_while_a_post_leaves_keeps_the_desk_down(
+    conversation: Conversation, desk: Desk, room: FakeRoom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The poster finds its rights back and posts; while that post is on its way Telegram
+    says the bot was demoted again: the post going through does not undo that."""
+    await desk.group_lost("the bot was removed from the group")
+    await open_ticket(conversation)
+    posting = room.post
+
+    async def demoted_meanwhile(reply: Reply, **where: int | None) -> list[int]:
+        posted = await posting(reply, **where)
+        await desk.group_lost("the bot has no Manage topics right")
+        return posted
+
+    monkeypatch.setattr(room, "post", demoted_meanwhile)
+    await desk.round()
+    assert len(room.posts) == 1
+    assert desk.unreachable == "the bot has no Manage topics right"
+
+
 async def test_a_full_queue_while_the_staff_group_is_unreachable_says_why_not_try_again_soon(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

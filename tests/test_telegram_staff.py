@@ -421,3 +421,41 @@ async def test_a_bot_added_to_a_forum_group_without_manage_topics_is_caught_befo
         finally:
             stop.set()
             await poster
+
+
+async def test_a_bot_demoted_in_a_forum_group_stays_down_until_its_rights_are_back(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Made a plain member of the group with topics, the bot can still post in a ticket's
+    own topic, not open one for a new ticket: a resident's follow-up posted meanwhile is
+    no sign that the desk is back. Admins are told once, the next resident is told their
+    question waits, and everything goes, in order and once, when the rights are back."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        told: list[str] = []
+
+        async def tell(what: str) -> None:
+            told.append(what)
+
+        staff.desk.tell_lost = lambda: tell("lost")
+        staff.desk.tell_back = lambda: tell("back")
+        await staff.desk.round()
+        thread, _ = await ticket_posted(api, staff.desk)
+        api.demote_bot(STAFF_GROUP, by=OFFICER)
+        await eventually(lambda: staff.desk.unreachable is not None)
+
+        await api.say(RESIDENT, "nhà em có hai cháu")  # on the open ticket: its own topic
+        await staff.desk.round()
+        (received,) = await api.say(NEIGHBOUR, "/hoicanbo phường có cho mượn loa không")
+        assert "chưa chuyển được" in visible_text(received.text)
+        await staff.desk.round()
+        assert told == ["lost"] and staff.desk.unreachable is not None
+        assert len(api.topics[STAFF_GROUP]) == 1
+
+        api.restore_bot(STAFF_GROUP, by=OFFICER)
+        await eventually(lambda: staff.desk.unreachable is None)
+        await staff.desk.round()
+        assert told == ["lost", "back"]
+        follow_ups = [visible_text(c.text) for c in api.sent_in_thread(STAFF_GROUP, thread)[1:]]
+        assert len(follow_ups) == 1 and "nhà em có hai cháu" in follow_ups[0]
+        second = api.topic_named(STAFF_GROUP, "#2 · Telegram")
+        assert len(api.sent_in_thread(STAFF_GROUP, second)) == 1

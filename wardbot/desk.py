@@ -221,6 +221,7 @@ class Desk:
         # residents are told their question waits, /healthz reports the desk down.
         self.unreachable: str | None = None
         self._told_lost = False  # the log and admins heard why
+        self._lost = 0  # how many times it was found lost (the poster's probe is older)
         # Admins are told once when the group is lost, and that is undone once it is back
         # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
         self.tell_lost: Callable[[], Awaitable[object]] | None = None
@@ -512,6 +513,7 @@ class Desk:
         """The bot cannot post in the staff group (Telegram said so, or refused a post):
         one line in the log and one note to admins, until it can again."""
         told, self.unreachable, self._told_lost = self._told_lost, why, True
+        self._lost += 1
         if told:
             return
         log.error(
@@ -548,20 +550,30 @@ class Desk:
         self.forum = None  # asked again: the group may have changed while this was down
         try:
             while not stop.is_set():
-                wait = IDLE_POLL
-                try:
-                    await self.withdraw_due()
-                    probing = self.forum is None  # asking the group about itself
-                    if await self.post_pending() or probing:
-                        await self.group_back()
-                except GroupUnreachable as exc:
-                    await self.group_lost(str(exc))
-                    wait = GROUP_RETRY
+                wait = await self.round()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wait(stop), wait)
                 self._wake.clear()
         finally:
             self._running = False
+
+    async def round(self) -> float:
+        """One round of the poster: what gone tickets left in the group is deleted, what
+        waits is posted. Returns how long until the next round (unless woken)."""
+        try:
+            await self.withdraw_due()
+            # Back only once the bot's rights there are looked at again: demoted in a
+            # group with topics, it still posts in a ticket's topic, but cannot open one
+            # for a new ticket. Not when Telegram said meanwhile that they are gone.
+            probing = self.forum is None or self.unreachable is not None
+            lost = self._lost
+            await self.post_pending(probe=probing)
+            if probing and lost == self._lost:
+                await self.group_back()
+        except GroupUnreachable as exc:
+            await self.group_lost(str(exc))
+            return GROUP_RETRY
+        return IDLE_POLL
 
     async def _wait(self, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
@@ -571,13 +583,14 @@ class Desk:
             for waiter in waiters:
                 waiter.cancel()
 
-    async def post_pending(self) -> int:
-        """Post every message waiting for the staff group, in order; returns how many."""
+    async def post_pending(self, *, probe: bool = False) -> int:
+        """Post every message waiting for the staff group, in order; returns how many.
+        `probe`: look at the group and the bot's rights there first, even when known."""
         room = self.room
         if room is None:
             return 0
         group = await self._group()
-        if self.forum is None:
+        if self.forum is None or probe:
             self.forum = await room.is_forum()
         posted = 0
         for message in await self.tickets.pending_posts():
