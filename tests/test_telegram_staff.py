@@ -459,3 +459,34 @@ async def test_a_bot_demoted_in_a_forum_group_stays_down_until_its_rights_are_ba
         assert len(follow_ups) == 1 and "nhà em có hai cháu" in follow_ups[0]
         second = api.topic_named(STAFF_GROUP, "#2 · Telegram")
         assert len(api.sent_in_thread(STAFF_GROUP, second)) == 1
+
+
+async def test_a_bot_added_back_as_a_plain_member_of_a_forum_group_is_not_back_yet(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The bot was removed from the staff group before it started (so it never saw the
+    group's topics); someone adds it back, as Telegram first does, as a plain member: in a
+    group with topics it still cannot open one per ticket, so nobody is told it is back
+    until it is made an administrator."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        told: list[str] = []
+
+        async def tell(what: str) -> None:
+            told.append(what)
+
+        staff.desk.tell_lost = lambda: tell("lost")
+        staff.desk.tell_back = lambda: tell("back")
+        api.bot_status[STAFF_GROUP] = "kicked"
+        await staff.desk.round()
+        assert told == ["lost"]
+
+        api.demote_bot(STAFF_GROUP, by=OFFICER)  # added back, as a member
+        await api.say(RESIDENT, "/help")  # updates are handled in order: that one first
+        assert told == ["lost"] and staff.desk.unreachable is not None
+        (received,) = await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        assert "chưa chuyển được" in visible_text(received.text)
+
+        api.restore_bot(STAFF_GROUP, by=OFFICER)
+        await eventually(lambda: told == ["lost", "back"])
+        await staff.desk.round()
+        assert api.sent_in_thread(STAFF_GROUP, api.topic_named(STAFF_GROUP, "#1 · Telegram"))
