@@ -490,3 +490,26 @@ async def test_a_bot_added_back_as_a_plain_member_of_a_forum_group_is_not_back_y
         await eventually(lambda: told == ["lost", "back"])
         await staff.desk.round()
         assert api.sent_in_thread(STAFF_GROUP, api.topic_named(STAFF_GROUP, "#1 · Telegram"))
+
+
+async def test_a_photo_sent_on_an_open_ticket_is_said_not_to_reach_staff(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Staff asked to see a paper: the resident sends its photo, under it a line for them.
+    The line goes on; the resident is told the photo itself reaches neither the bot nor
+    staff, not that the bot answers from the text while 'this message' went to staff."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        thread, _ = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        api.send_photo(RESIDENT, "giấy mời họp của nhà em đây ạ")
+        note, relayed = await api.replies(RESIDENT, 2, since=mark)
+        assert visible_text(note.text) == msg.attachment_not_relayed(typed=True)
+        assert visible_text(relayed.text) == msg.ticket_follow_up(1, held_up=False)
+        await staff.desk.post_pending()
+        [*_, follow_up] = api.sent_in_thread(STAFF_GROUP, thread)
+        assert "giấy mời họp của nhà em đây ạ" in visible_text(follow_up.text)
+
+        mark = len(api.calls)
+        api.send_photo(RESIDENT)  # the photo alone
+        (alone,) = await api.replies(RESIDENT, since=mark)
+        assert visible_text(alone.text) == msg.attachment_not_relayed(typed=False)
