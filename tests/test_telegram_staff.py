@@ -47,6 +47,18 @@ async def ticket_posted(api: FakeBotApi, desk: Desk) -> tuple[int, Call]:
     return thread, ticket_post
 
 
+def admins_told(desk: Desk) -> list[str]:
+    """What admins are told of the staff group from now on: 'lost', 'back', in order."""
+    told: list[str] = []
+
+    async def tell(what: str) -> None:
+        told.append(what)
+
+    desk.tell_lost = lambda: tell("lost")
+    desk.tell_back = lambda: tell("back")
+    return told
+
+
 @dataclass
 class Staffed:
     api: FakeBotApi
@@ -431,13 +443,7 @@ async def test_a_bot_demoted_in_a_forum_group_stays_down_until_its_rights_are_ba
     no sign that the desk is back. Admins are told once, the next resident is told their
     question waits, and everything goes, in order and once, when the rights are back."""
     async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
-        told: list[str] = []
-
-        async def tell(what: str) -> None:
-            told.append(what)
-
-        staff.desk.tell_lost = lambda: tell("lost")
-        staff.desk.tell_back = lambda: tell("back")
+        told = admins_told(staff.desk)
         await staff.desk.round()
         thread, _ = await ticket_posted(api, staff.desk)
         api.demote_bot(STAFF_GROUP, by=OFFICER)
@@ -469,13 +475,7 @@ async def test_a_bot_added_back_as_a_plain_member_of_a_forum_group_is_not_back_y
     group with topics it still cannot open one per ticket, so nobody is told it is back
     until it is made an administrator."""
     async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
-        told: list[str] = []
-
-        async def tell(what: str) -> None:
-            told.append(what)
-
-        staff.desk.tell_lost = lambda: tell("lost")
-        staff.desk.tell_back = lambda: tell("back")
+        told = admins_told(staff.desk)
         api.bot_status[STAFF_GROUP] = "kicked"
         await staff.desk.round()
         assert told == ["lost"]
