@@ -661,6 +661,30 @@ async def test_no_ticket_is_opened_while_too_many_wait_to_reach_staff(
     assert await open_ticket(conversation) == MAX_WAITING + 1
 
 
+async def test_while_the_poster_fails_residents_are_told_their_question_waits(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Telegram cannot be reached while the bot runs (its API down, the network cut): the
+    poster stops on the error, to be tried again after a pause; a resident asking for staff
+    meanwhile is told their question has not reached them yet, not that it has. Once a
+    round goes well, every question is there and residents are told so again."""
+    await open_ticket(conversation)
+    room.fail = RuntimeError("Telegram is down")
+    with pytest.raises(RuntimeError):
+        await desk.run(asyncio.Event())
+    await conversation.handle_text(OTHER, UNKNOWN)
+    [held] = await conversation.handle_action(OTHER, "staff:ask")
+    assert "phiếu số 2" in held.text and "chưa chuyển được" in held.text
+
+    room.fail = None
+    await desk.round()
+    assert len(room.topics) == 2
+    third = ChatRef("zalo", "third-resident")
+    await conversation.handle_text(third, UNKNOWN)
+    [received] = await conversation.handle_action(third, "staff:ask")
+    assert "✅" in received.text and "chưa chuyển được" not in received.text
+
+
 async def test_the_bot_losing_its_rights_while_a_post_leaves_keeps_the_desk_down(
     conversation: Conversation, desk: Desk, room: FakeRoom, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -554,6 +554,12 @@ class Desk:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wait(stop), wait)
                 self._wake.clear()
+        except Exception:
+            # Telegram unreachable, say: tried again after a pause (supervised), and until
+            # a round goes well, residents are told their questions wait.
+            if self.unreachable is None:
+                self.unreachable = "the poster stopped on an error, to be tried again"
+            raise
         finally:
             self._running = False
 
