@@ -221,7 +221,7 @@ class Desk:
         # residents are told their question waits, /healthz reports the desk down.
         self.unreachable: str | None = None
         self._told_lost = False  # the log and admins heard why
-        self._lost = 0  # how many times it was found lost (the poster's probe is older)
+        self._losses = 0  # how many times the group was lost: a look begun before is stale
         # Admins are told once when the group is lost, and that is undone once it is back
         # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
         self.tell_lost: Callable[[], Awaitable[object]] | None = None
@@ -513,7 +513,7 @@ class Desk:
         """The bot cannot post in the staff group (Telegram said so, or refused a post):
         one line in the log and one note to admins, until it can again."""
         told, self.unreachable, self._told_lost = self._told_lost, why, True
-        self._lost += 1
+        self._losses += 1
         if told:
             return
         log.error(
@@ -572,9 +572,9 @@ class Desk:
             # group with topics, it still posts in a ticket's topic, but cannot open one
             # for a new ticket. Not when Telegram said meanwhile that they are gone.
             probing = self.forum is None or self.unreachable is not None
-            lost = self._lost
+            losses = self._losses
             await self.post_pending(probe=probing)
-            if probing and lost == self._lost:
+            if probing and losses == self._losses:
                 await self.group_back()
         except GroupUnreachable as exc:
             await self.group_lost(str(exc))
