@@ -857,11 +857,6 @@ def attachment_unread() -> str:
     )
 
 
-def ask_what() -> str:
-    """A message with nothing to read in it ("?", "...")."""
-    return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
-
-
 def attachment_not_relayed(*, typed: bool) -> str:
     """A photo, a file or a sticker sent while the resident's messages go to ward staff:
     neither the bot nor staff get it (`typed`: the text under it does go)."""
@@ -876,6 +871,11 @@ def attachment_not_relayed(*, typed: bool) -> str:
         "chưa chuyển được. Anh/chị vui lòng gõ nội dung cần trao đổi bằng chữ; giấy tờ cần "
         "cán bộ xem, anh/chị vui lòng mang tới khi làm việc với phường."
     )
+
+
+def ask_what() -> str:
+    """A message with nothing to read in it ("?", "...")."""
+    return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
 
 
 def please_type() -> str:
