@@ -576,16 +576,19 @@ class TelegramChannel:
             with contextlib.suppress(TelegramError):
                 await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
 
+        user = message.from_user
+        ref = ChatRef(CHANNEL, str(chat.id), private=private)
         # Under a photo or a file: the resident is told it went unseen (not to staff either).
-        note = [Reply(msg.attachment_unread())] if message.text is None else []
+        note = []
+        if message.text is None:
+            note = [Reply(await self.conversation.attachment_note(ref, typed=True))]
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
             await self.send(chat.id, [*note, *replies], quote=quote)
             return shown_buttons(replies)
 
-        user = message.from_user
         await self.answerer.text(
-            ChatRef(CHANNEL, str(chat.id), private=private),
+            ref,
             text,
             send,
             sender=str(user.id) if user else None,
@@ -600,7 +603,8 @@ class TelegramChannel:
             chat = message.chat
             private = chat.type == ChatType.PRIVATE
             ref = ChatRef(CHANNEL, str(chat.id), private=private)
-            please = Reply(msg.please_type(), keeps_choices=True)
+            said = await self.conversation.attachment_note(ref, typed=False)
+            please = Reply(said, keeps_choices=True)
             quote = None if private else message.message_id
             await self.answerer.say(ref, [please], self._sender(chat.id, quote=quote))
 

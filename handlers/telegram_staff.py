@@ -293,7 +293,10 @@ class StaffHandlers:
         made an administrator again."""
         change = update.my_chat_member
         if change is not None:
-            why = missing_right(change.new_chat_member, forum=bool(self.desk.forum))
+            # The group as Telegram shows it now: the desk may not have seen it yet (the
+            # bot was removed before it started).
+            forum = bool(change.chat.is_forum or self.desk.forum)
+            why = missing_right(change.new_chat_member, forum=forum)
             if why is None:
                 await self.desk.group_back()
             else:

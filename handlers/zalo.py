@@ -508,7 +508,7 @@ class ZaloChannel:
             typed = [each for each in (message.get("caption"), text) if isinstance(each, str)]
             text = next((each for each in typed if each.strip()), None)
             if text is not None:
-                note = [Reply(msg.attachment_unread())]
+                note = [Reply(await self.conversation.attachment_note(chat, typed=True))]
                 send = functools.partial(send, before=note)
         if event not in (TEXT_EVENT, IMAGE_EVENT) or not isinstance(text, str):
             # A sticker, an image alone; content Zalo does not pass on, which typing again
@@ -516,7 +516,7 @@ class ZaloChannel:
             if event == HIDDEN_EVENT:
                 said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
             else:
-                said = msg.please_type()
+                said = await self.conversation.attachment_note(chat, typed=False)
             await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send)
             return
 

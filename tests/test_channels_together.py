@@ -351,3 +351,27 @@ async def test_a_question_for_staff_while_telegram_cannot_start_is_told_it_waits
         await telegram.wait_until(lambda: telegram.sent(group), within=10)
         (second,) = await zalo.say(ZALO_OTHER, "/hoicanbo phường có cho mượn loa không")
         assert "✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số 2)" in second.text
+
+
+async def test_a_photo_a_zalo_resident_sends_staff_is_said_not_to_reach_them(
+    both: Settings, telegram: FakeBotApi, zalo: FakeZaloApi
+) -> None:
+    """A Zalo resident with a ticket open sends staff a photo of a paper, with a line under
+    it: the line reaches staff, and the resident is told the photo does not."""
+    group = -1001234567
+    telegram.staff_group(group, forum=True)
+    async with running_app(replace(both, staff_chat_id=group)):
+        await zalo.say(ZALO_FAN, "/hoicanbo phường có cho mượn bàn ghế làm đám cưới không")
+        mark = len(zalo.calls)
+        zalo.send_image(ZALO_FAN, caption="giấy mời họp của nhà em đây ạ")
+        note, relayed = await zalo.replies(ZALO_FAN, 2, since=mark, within=10)
+        assert note.text == msg.attachment_not_relayed(typed=True)
+        assert relayed.text == msg.ticket_follow_up(both.ward_name, 1, held_up=False)
+        await telegram.wait_until(
+            lambda: any("giấy mời họp" in visible_text(c.text) for c in telegram.sent(group)),
+            within=10,
+        )
+        mark = len(zalo.calls)
+        zalo.send_image(ZALO_FAN)
+        (alone,) = await zalo.replies(ZALO_FAN, since=mark, within=10)
+        assert alone.text == msg.attachment_not_relayed(typed=False)

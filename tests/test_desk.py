@@ -2189,3 +2189,47 @@ async def test_tickets_with_a_page_that_is_no_page_lists_the_first_or_says_there
     await desk.post_pending()
     [listing] = await desk.on_staff_message(staff(f"/tickets {page}"))
     assert listing.startswith(("📋 Phiếu đang mở", "Không có trang")), listing
+
+
+async def test_while_the_poster_fails_residents_are_told_their_question_waits(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Telegram cannot be reached while the bot runs (its API down, the network cut): the
+    poster stops on the error, to be tried again after a pause; a resident asking for staff
+    meanwhile is told their question has not reached them yet, not that it has. Once a
+    round goes well, every question is there and residents are told so again."""
+    await open_ticket(conversation)
+    room.fail = RuntimeError("Telegram is down")
+    with pytest.raises(RuntimeError):
+        await desk.run(asyncio.Event())
+    await conversation.handle_text(OTHER, UNKNOWN)
+    [held] = await conversation.handle_action(OTHER, "staff:ask")
+    assert "phiếu số 2" in held.text and "chưa chuyển được" in held.text
+
+    room.fail = None
+    await desk.round()
+    assert len(room.topics) == 2
+    third = ChatRef("zalo", "third-resident")
+    await conversation.handle_text(third, UNKNOWN)
+    [received] = await conversation.handle_action(third, "staff:ask")
+    assert "✅" in received.text and "chưa chuyển được" not in received.text
+
+
+async def test_the_bot_losing_its_rights_while_a_post_leaves_keeps_the_desk_down(
+    conversation: Conversation, desk: Desk, room: FakeRoom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The poster finds its rights back and posts; while that post is on its way Telegram
+    says the bot was demoted again: the post going through does not undo that."""
+    await desk.group_lost("the bot was removed from the group")
+    await open_ticket(conversation)
+    posting = room.post
+
+    async def demoted_meanwhile(reply: Reply, **where: int | None) -> list[int]:
+        posted = await posting(reply, **where)
+        await desk.group_lost("the bot has no Manage topics right")
+        return posted
+
+    monkeypatch.setattr(room, "post", demoted_meanwhile)
+    await desk.round()
+    assert len(room.posts) == 1
+    assert desk.unreachable == "the bot has no Manage topics right"

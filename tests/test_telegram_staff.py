@@ -48,6 +48,18 @@ async def ticket_posted(api: FakeBotApi, desk: Desk) -> tuple[int, Call]:
     return thread, ticket_post
 
 
+def admins_told(desk: Desk) -> list[str]:
+    """What admins are told of the staff group from now on: 'lost', 'back', in order."""
+    told: list[str] = []
+
+    async def tell(what: str) -> None:
+        told.append(what)
+
+    desk.tell_lost = lambda: tell("lost")
+    desk.tell_back = lambda: tell("back")
+    return told
+
+
 @dataclass
 class Staffed:
     api: FakeBotApi
@@ -422,3 +434,83 @@ async def test_a_bot_added_to_a_forum_group_without_manage_topics_is_caught_befo
         finally:
             stop.set()
             await poster
+
+
+async def test_a_bot_demoted_in_a_forum_group_stays_down_until_its_rights_are_back(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Made a plain member of the group with topics, the bot can still post in a ticket's
+    own topic, not open one for a new ticket: a resident's follow-up posted meanwhile is
+    no sign that the desk is back. Admins are told once, the next resident is told their
+    question waits, and everything goes, in order and once, when the rights are back."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        told = admins_told(staff.desk)
+        await staff.desk.round()
+        thread, _ = await ticket_posted(api, staff.desk)
+        api.demote_bot(STAFF_GROUP, by=OFFICER)
+        await eventually(lambda: staff.desk.unreachable is not None)
+
+        await api.say(RESIDENT, "nhà em có hai cháu")  # on the open ticket: its own topic
+        await staff.desk.round()
+        (received,) = await api.say(NEIGHBOUR, "/hoicanbo phường có cho mượn loa không")
+        assert "chưa chuyển được" in visible_text(received.text)
+        await staff.desk.round()
+        assert told == ["lost"] and staff.desk.unreachable is not None
+        assert len(api.topics[STAFF_GROUP]) == 1
+
+        api.restore_bot(STAFF_GROUP, by=OFFICER)
+        await eventually(lambda: staff.desk.unreachable is None)
+        await staff.desk.round()
+        assert told == ["lost", "back"]
+        follow_ups = [visible_text(c.text) for c in api.sent_in_thread(STAFF_GROUP, thread)[1:]]
+        assert len(follow_ups) == 1 and "nhà em có hai cháu" in follow_ups[0]
+        second = api.topic_named(STAFF_GROUP, "#2 · Telegram")
+        assert len(api.sent_in_thread(STAFF_GROUP, second)) == 1
+
+
+async def test_a_bot_added_back_as_a_plain_member_of_a_forum_group_is_not_back_yet(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The bot was removed from the staff group before it started (so it never saw the
+    group's topics); someone adds it back, as Telegram first does, as a plain member: in a
+    group with topics it still cannot open one per ticket, so nobody is told it is back
+    until it is made an administrator."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        told = admins_told(staff.desk)
+        api.bot_status[STAFF_GROUP] = "kicked"
+        await staff.desk.round()
+        assert told == ["lost"]
+
+        api.demote_bot(STAFF_GROUP, by=OFFICER)  # added back, as a member
+        await api.say(RESIDENT, "/help")  # updates are handled in order: that one first
+        assert told == ["lost"] and staff.desk.unreachable is not None
+        (received,) = await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        assert "chưa chuyển được" in visible_text(received.text)
+
+        api.restore_bot(STAFF_GROUP, by=OFFICER)
+        await eventually(lambda: told == ["lost", "back"])
+        await staff.desk.round()
+        assert api.sent_in_thread(STAFF_GROUP, api.topic_named(STAFF_GROUP, "#1 · Telegram"))
+
+
+async def test_a_photo_sent_on_an_open_ticket_is_said_not_to_reach_staff(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Staff asked to see a paper: the resident sends its photo, under it a line for them.
+    The line goes on; the resident is told the photo itself reaches neither the bot nor
+    staff, not that the bot answers from the text while 'this message' went to staff."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        thread, _ = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        api.send_photo(RESIDENT, "giấy mời họp của nhà em đây ạ")
+        note, relayed = await api.replies(RESIDENT, 2, since=mark)
+        assert visible_text(note.text) == msg.attachment_not_relayed(typed=True)
+        assert visible_text(relayed.text) == msg.ticket_follow_up(WARD_NAME, 1, held_up=False)
+        await staff.desk.post_pending()
+        [*_, follow_up] = api.sent_in_thread(STAFF_GROUP, thread)
+        assert "giấy mời họp của nhà em đây ạ" in visible_text(follow_up.text)
+
+        mark = len(api.calls)
+        api.send_photo(RESIDENT)  # the photo alone
+        (alone,) = await api.replies(RESIDENT, since=mark)
+        assert visible_text(alone.text) == msg.attachment_not_relayed(typed=False)

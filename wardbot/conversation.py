@@ -432,15 +432,30 @@ class Conversation:
 
     async def _for_staff(self, chat: ChatRef, text: str) -> bool:
         """Whether a message too long for a question goes to staff, who read it whole."""
-        if self.desk is None or not chat.private or len(text) > MAX_STAFF_MESSAGE_CHARS:
+        if len(text) > MAX_STAFF_MESSAGE_CHARS:
             return False
-        if parse_intent(text).kind == "staff":  # /hoicanbo TEXT
-            return True
+        if self.desk is not None and chat.private and parse_intent(text).kind == "staff":
+            return True  # /hoicanbo TEXT
+        return await self._relays(chat)
+
+    async def _relays(self, chat: ChatRef) -> bool:
+        """Whether the chat's next message goes to staff (a ticket open, or the question
+        for them awaited)."""
+        if self.desk is None or not chat.private:
+            return False
         try:
             return await self.desk.listening(chat)
-        except Exception:  # a locked database: refused as too long, as without a desk
+        except Exception:  # a locked database: as without a desk
             log.exception("could not check for a ticket")
             return False
+
+    async def attachment_note(self, chat: ChatRef, *, typed: bool) -> str:
+        """What a resident is told of a photo, a file or a sticker they sent (`typed`: with
+        text under it, which is answered or passed on as any message): the bot does not
+        see it; while the chat's messages go to staff, staff do not get it either."""
+        if await self._relays(chat):
+            return msg.attachment_not_relayed(typed=typed)
+        return msg.attachment_unread() if typed else msg.please_type()
 
     async def handle_action(
         self, chat: ChatRef, action: str, *, sender: str | None = None

@@ -559,23 +559,36 @@ class Desk:
         self.forum = None  # asked again: the group may have changed while this was down
         try:
             while not stop.is_set():
-                wait = IDLE_POLL
-                try:
-                    await self.withdraw_due()
-                    probing = self.forum is None  # asking the group about itself
-                    losses = self._losses
-                    # A loss Telegram reported while this looked (the bot demoted just
-                    # as it started) is newer than what the look found.
-                    if (await self.post_pending() or probing) and losses == self._losses:
-                        await self.group_back()
-                except GroupUnreachable as exc:
-                    await self.group_lost(str(exc))
-                    wait = GROUP_RETRY
+                wait = await self.round()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wait(stop), wait)
                 self._wake.clear()
+        except Exception:
+            # Telegram unreachable, say: tried again after a pause (supervised), and until
+            # a round goes well, residents are told their questions wait.
+            if self.unreachable is None:
+                self.unreachable = "the poster stopped on an error, to be tried again"
+            raise
         finally:
             self._running = False
+
+    async def round(self) -> float:
+        """One round of the poster: what gone tickets left in the group is deleted, what
+        waits is posted. Returns how long until the next round (unless woken)."""
+        try:
+            await self.withdraw_due()
+            # Back only once the bot's rights there are looked at again: demoted in a
+            # group with topics, it still posts in a ticket's topic, but cannot open one
+            # for a new ticket. Not when Telegram said meanwhile that they are gone.
+            probing = self.forum is None or self.unreachable is not None
+            losses = self._losses
+            await self.post_pending(probe=probing)
+            if probing and losses == self._losses:
+                await self.group_back()
+        except GroupUnreachable as exc:
+            await self.group_lost(str(exc))
+            return GROUP_RETRY
+        return IDLE_POLL
 
     async def _wait(self, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
@@ -585,13 +598,14 @@ class Desk:
             for waiter in waiters:
                 waiter.cancel()
 
-    async def post_pending(self) -> int:
-        """Post every message waiting for the staff group, in order; returns how many."""
+    async def post_pending(self, *, probe: bool = False) -> int:
+        """Post every message waiting for the staff group, in order; returns how many.
+        `probe`: look at the group and the bot's rights there first, even when known."""
         room = self.room
         if room is None:
             return 0
         group = await self._group()
-        if self.forum is None:
+        if self.forum is None or probe:
             self.forum = await room.is_forum()
         posted = 0
         for message in await self.tickets.pending_posts():

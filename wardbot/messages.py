@@ -914,6 +914,22 @@ def attachment_unread() -> str:
     )
 
 
+def attachment_not_relayed(*, typed: bool) -> str:
+    """A photo, a file or a sticker sent while the resident's messages go to ward staff:
+    neither the bot nor staff get it (`typed`: the text under it does go)."""
+    if typed:
+        return (
+            "Dạ, em chỉ chuyển được phần chữ tới cán bộ phường; ảnh hoặc tệp gửi kèm em chưa "
+            "xem được và cũng chưa chuyển được tới cán bộ. Giấy tờ cần cán bộ xem, anh/chị "
+            "vui lòng gõ nội dung bằng chữ, hoặc mang tới khi làm việc với phường."
+        )
+    return (
+        "Dạ, em chỉ chuyển được tin nhắn chữ tới cán bộ phường; ảnh, tệp hay nhãn dán em "
+        "chưa chuyển được. Anh/chị vui lòng gõ nội dung cần trao đổi bằng chữ; giấy tờ cần "
+        "cán bộ xem, anh/chị vui lòng mang tới khi làm việc với phường."
+    )
+
+
 def ask_what() -> str:
     """A message with nothing to read in it ("?", "...")."""
     return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
