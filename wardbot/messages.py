@@ -722,6 +722,13 @@ def announce_unreadable(source: str) -> str:
     return f"{source}: không đọc được tệp — thông báo này chưa được đăng"
 
 
+def announce_refuses_note() -> str:
+    """What a line the running bot would leave out or read otherwise (a topic written by its
+    name, a link without https://) costs with `announce`, which publishes no notice with a
+    mistake in it: said after " — " in place of "thông báo vẫn được đăng"."""
+    return "announce chưa đăng thông báo này: hãy sửa dòng này rồi chạy lại lệnh"
+
+
 def announce_exists(target: str) -> str:
     return (
         f"{target}:1: đã có một thông báo tên này trong thư mục thông báo — thông báo mới "
