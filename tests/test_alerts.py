@@ -1006,7 +1006,7 @@ async def test_admins_hear_once_of_a_new_notice_that_reaches_nobody_for_want_of_
     ((chat, (note,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert "“Lịch họp tổ dân phố tháng 8”" in note.text and f"{notice}.md" in note.text
-    assert "thêm dòng topics: [mã chủ đề]" in note.text
+    assert "ghi dòng topics: [mã chủ đề] vào thông báo" in note.text
 
     path = ward.content / f"{notice}.md"
     path.write_text(path.read_text(encoding="utf-8") + "Sửa.\n", encoding="utf-8")
@@ -1025,6 +1025,22 @@ async def test_admins_hear_once_of_a_new_notice_that_reaches_nobody_for_want_of_
     assert await ward.watcher.refresh()
     await ward.sender.drain()
     assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+
+
+async def test_a_new_notice_whose_topics_line_names_no_topic_is_not_told_it_has_none(
+    ward: Ward,
+) -> None:
+    """Its topics: line names no topic faq.yaml has (left out, the notice published): the
+    note that it reaches nobody must not tell staff the line is missing, beside the problem
+    that names it."""
+    notice = write_notice(ward.content, "hop-to", "Lịch họp tổ dân phố", topics="Hành chính")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    problem, untagged = [replies[0].text for _, replies, _ in ward.channel.sent]
+    assert f"{notice}.md:4: dòng topics: chủ đề 'Hành chính' không có" in problem
+    assert f"({notice}.md): thông báo không thuộc chủ đề nào" in untagged
+    assert "không có dòng topics:" not in untagged
+    assert "dòng topics: không có mã chủ đề nào có trong faq.yaml" in untagged
 
 
 @contextlib.contextmanager

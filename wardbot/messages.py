@@ -809,10 +809,13 @@ def announce_silent_old(day: dt.date, max_age: int) -> str:
 
 
 def announce_silent_no_topic() -> str:
+    """A notice with no topics: line, or one the running bot left out (it names no topic
+    faq.yaml has), and no topic's keyword in its text."""
     return (
-        "thông báo không thuộc chủ đề nào (không có dòng topics: và trong bài không có từ khóa "
-        "của chủ đề nào), nên chưa ai nhận tin; thêm dòng topics: [mã chủ đề] vào thông báo "
-        "(xem mã ở phần topics: của faq.yaml) thì bot sẽ báo cho người theo dõi chủ đề đó"
+        "thông báo không thuộc chủ đề nào (dòng topics: không có mã chủ đề nào có trong "
+        "faq.yaml, hoặc không có dòng này, và trong bài không có từ khóa của chủ đề nào), nên "
+        "chưa ai nhận tin; ghi dòng topics: [mã chủ đề] vào thông báo (xem mã ở phần topics: "
+        "của faq.yaml) thì bot sẽ báo cho người theo dõi chủ đề đó"
     )
 
 
