@@ -2028,6 +2028,34 @@ async def test_admins_told_entries_were_lost_hear_when_they_are_back(ward: Ward)
     assert texts[1] == msg.admin_faq_readable(8)
 
 
+async def test_admins_told_of_faq_and_a_notice_hear_both_fixed_when_fixed_together(
+    ward: Ward,
+) -> None:
+    """faq.yaml broken and a notice's mistake, told together, fixed together: staff hear
+    that faq.yaml reads again and that the notice's mistake is fixed too, in one message
+    (with only faq.yaml told, only that it reads again: the test above)."""
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: dang-ky-tam-tru") + 30], encoding="utf-8")
+    notice = ward.content / f"{TODAY.isoformat()}-hop.md"
+    notice.write_text(
+        f"---\ntitle: Họp\ndate: {TODAY.isoformat()}\ntopics: [bhyt]\nsource: phuong2.gov.vn\n"
+        "---\nHọp.\n",
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    faq.write_text(full, encoding="utf-8")
+    write_notice(ward.content, "hop", "Họp", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2 and "hop.md:5: dòng source:" in texts[0]
+    assert texts[1] == msg.admin_faq_readable(8, rest_fixed=True)
+    assert texts[1].startswith(msg.admin_faq_readable(8))
+    assert msg.admin_problems_fixed() in texts[1]
+
+
 async def test_entries_removed_on_purpose_are_not_told_as_back_at_the_next_edit(
     ward: Ward,
 ) -> None:

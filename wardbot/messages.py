@@ -610,13 +610,14 @@ def admin_problems_fixed() -> str:
     )
 
 
-def admin_faq_readable(faq: int) -> str:
+def admin_faq_readable(faq: int, *, rest_fixed: bool = False) -> str:
     """faq.yaml serves again, whole, after admins were told it could not be read or had
-    lost many entries."""
-    return (
+    lost many entries; `rest_fixed`: so is every other mistake they were told of."""
+    readable = (
         f"✅ faq.yaml đã đọc được bình thường trở lại: bot đang trả lời theo tệp vừa lưu ({faq} "
         "câu hỏi đáp)."
     )
+    return f"{readable}\n{admin_problems_fixed()}" if rest_fixed else readable
 
 
 def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) -> str:
