@@ -22,7 +22,8 @@ Decisions where the format leaves room:
 - Empty optional fields (`variants:` with nothing after it) count as absent.
 - `topics`, `links` and synonym meanings may be one value instead of a list;
   `keywords` and `variants` must be lists, because `a, b` without brackets
-  would silently become one phrase.
+  would silently become one phrase. `topics: a, b` is two topics (a topic's name
+  with a comma in it stays one).
 - A duplicate key makes its entry bad; at the top level the later section is
   ignored. Either way it is reported at the duplicate's line.
 - A topic or FAQ entry with a bad optional field or an unknown key is reported and
