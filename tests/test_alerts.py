@@ -984,6 +984,7 @@ async def test_a_notice_whose_topic_is_written_by_its_name_reaches_its_followers
     assert (
         f"{notice}.md:4: dòng topics: hãy viết mã chủ đề: 'bhyt' thay cho 'Bảo hiểm y tế'" in note
     )
+    assert "bỏ qua" not in note, "nothing is left out: the note must not open saying so"
     write_notice(ward.content, "hoc-bong", "Học bổng đợt 2", topics="HOC-BONG")
     await ward.watcher.refresh()
     await ward.sender.drain()

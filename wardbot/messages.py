@@ -595,7 +595,12 @@ def admin_problems(
     elif faq_broken:
         head = "⚠️ faq.yaml có lỗi nên chưa nạp được; bot vẫn dùng bản đúng gần nhất."
     else:
-        head = "⚠️ Có tệp nội dung bị lỗi nên bị bỏ qua; các phần khác vẫn hoạt động."
+        # Each problem says after " — " what it costs: a notice or an entry left out, only
+        # a line of it, or nothing (a topic written by its name, taken for it).
+        head = (
+            "⚠️ Có lỗi trong tệp nội dung (mỗi lỗi có ghi ảnh hưởng của nó); các phần khác vẫn "
+            "hoạt động."
+        )
     lines = [head, "Vui lòng sửa (tệp:dòng: lỗi):", *problems[:20]]
     if len(problems) > 20:
         lines.append(f"... và {len(problems) - 20} lỗi khác")
