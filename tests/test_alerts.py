@@ -984,6 +984,7 @@ async def test_a_notice_whose_topic_is_written_by_its_name_reaches_its_followers
     assert (
         f"{notice}.md:4: dòng topics: hãy viết mã chủ đề: 'bhyt' thay cho 'Bảo hiểm y tế'" in note
     )
+    assert "bỏ qua" not in note, "nothing is left out: the note must not open saying so"
     write_notice(ward.content, "hoc-bong", "Học bổng đợt 2", topics="HOC-BONG")
     await ward.watcher.refresh()
     await ward.sender.drain()
@@ -1006,7 +1007,7 @@ async def test_admins_hear_once_of_a_new_notice_that_reaches_nobody_for_want_of_
     ((chat, (note,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert "“Lịch họp tổ dân phố tháng 8”" in note.text and f"{notice}.md" in note.text
-    assert "thêm dòng topics: [mã chủ đề]" in note.text
+    assert "ghi dòng topics: [mã chủ đề] vào thông báo" in note.text
 
     path = ward.content / f"{notice}.md"
     path.write_text(path.read_text(encoding="utf-8") + "Sửa.\n", encoding="utf-8")
@@ -1025,6 +1026,22 @@ async def test_admins_hear_once_of_a_new_notice_that_reaches_nobody_for_want_of_
     assert await ward.watcher.refresh()
     await ward.sender.drain()
     assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+
+
+async def test_a_new_notice_whose_topics_line_names_no_topic_is_not_told_it_has_none(
+    ward: Ward,
+) -> None:
+    """Its topics: line names no topic faq.yaml has (left out, the notice published): the
+    note that it reaches nobody must not tell staff the line is missing, beside the problem
+    that names it."""
+    notice = write_notice(ward.content, "hop-to", "Lịch họp tổ dân phố", topics="Hành chính")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    problem, untagged = [replies[0].text for _, replies, _ in ward.channel.sent]
+    assert f"{notice}.md:4: dòng topics: chủ đề 'Hành chính' không có" in problem
+    assert f"({notice}.md): thông báo không thuộc chủ đề nào" in untagged
+    assert "không có dòng topics:" not in untagged
+    assert "dòng topics: không có mã chủ đề nào có trong faq.yaml" in untagged
 
 
 @contextlib.contextmanager
@@ -2010,6 +2027,34 @@ async def test_admins_told_entries_were_lost_hear_when_they_are_back(ward: Ward)
     texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
     assert len(texts) == 2 and "mất 4 trong số 8 câu hỏi đáp" in texts[0]
     assert texts[1] == msg.admin_faq_readable(8)
+
+
+async def test_admins_told_of_faq_and_a_notice_hear_both_fixed_when_fixed_together(
+    ward: Ward,
+) -> None:
+    """faq.yaml broken and a notice's mistake, told together, fixed together: staff hear
+    that faq.yaml reads again and that the notice's mistake is fixed too, in one message
+    (with only faq.yaml told, only that it reads again: the test above)."""
+    faq = ward.settings.faq_file
+    full = faq.read_text(encoding="utf-8")
+    faq.write_text(full[: full.index("  - id: dang-ky-tam-tru") + 30], encoding="utf-8")
+    notice = ward.content / f"{TODAY.isoformat()}-hop.md"
+    notice.write_text(
+        f"---\ntitle: Họp\ndate: {TODAY.isoformat()}\ntopics: [bhyt]\nsource: phuong2.gov.vn\n"
+        "---\nHọp.\n",
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    faq.write_text(full, encoding="utf-8")
+    write_notice(ward.content, "hop", "Họp", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
+    assert len(texts) == 2 and "hop.md:5: dòng source:" in texts[0]
+    assert texts[1] == msg.admin_faq_readable(8, rest_fixed=True)
+    assert texts[1].startswith(msg.admin_faq_readable(8))
+    assert msg.admin_problems_fixed() in texts[1]
 
 
 async def test_entries_removed_on_purpose_are_not_told_as_back_at_the_next_edit(

@@ -812,6 +812,33 @@ def test_announce_refuses_a_broken_notice_and_copies_nothing(ward, tmp_path, cap
     assert not (tmp_path / "content" / notice.name).exists()
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("topics: [Bảo hiểm y tế]", "hãy viết mã chủ đề: 'bhyt' thay cho 'Bảo hiểm y tế'"),
+        ("source: phuong2.gov.vn/tin", "phải là địa chỉ web bắt đầu bằng http:// hoặc https://"),
+    ],
+    ids=["topic-by-name", "source-without-https"],
+)
+def test_announce_refusing_a_line_the_running_bot_would_pass_says_it_did_not_publish(
+    ward, tmp_path, capsys, line, said
+):
+    """A topic written by its name, or a link without https://: the running bot publishes
+    such a notice with a note, `announce` refuses it (README). Its message must not tell
+    staff the notice is published ('thông báo vẫn được đăng') when it was not."""
+    notice = tmp_path / "2025-01-10-the-bhyt.md"
+    notice.write_text(
+        f"---\ntitle: Phát thẻ BHYT\ndate: 2025-01-10\n{line}\n---\nNhận thẻ tại phường.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 1
+    err = capsys.readouterr().err
+    assert f"{notice}:4: dòng {line.split(':')[0]}: {said}" in err
+    assert "được đăng" not in err.replace("chưa được đăng", "")
+    assert "announce chưa đăng thông báo này: hãy sửa dòng này rồi chạy lại lệnh" in err
+    assert not (tmp_path / "content" / notice.name).exists()
+
+
 SOI_FAQ = """
   - id: 2025-01-10-tiem-chung-soi
     question: Lịch tiêm vắc xin sởi năm 2025?

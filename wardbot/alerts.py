@@ -115,7 +115,7 @@ class Alerts:
         # then, by whoever opened the engine), then each new one as edits bring it.
         self._logged = frozenset(_unmoved(engine.problems))
         self._reported_shrink: FaqShrink | None = None
-        self._told_problems = False  # admins were told of problems not all fixed yet
+        self._told_files: set[str] = set()  # of problems admins were told, not all fixed yet
         self._faq_told_broken = False  # admins were told faq.yaml cannot be read
         self._faq_lost: set[str] = set()  # FAQ ids admins were told are gone, not back yet
         self._notices = len(engine.corpus.announcements)
@@ -242,6 +242,7 @@ class Alerts:
                 log.warning("%s", problem)
         self._logged = frozenset(problems)
         new = [problem for key, problem in problems.items() if key not in self._reported]
+        self._told_files |= {file for file, _, _ in problems.keys() - self._reported}
         if new:
             await self.tell_admins(
                 msg.admin_problems(
@@ -256,20 +257,23 @@ class Alerts:
                 msg.admin_faq_shrank(shrink.gone, shrink.before, shrink.after, str(backup))
             )
         self._reported_shrink = shrink
-        readable = await self._report_faq_readable(shrink)
-        # Every mistake told fixed (or a save caught half-way finished): said once.
-        self._told_problems = self._told_problems or bool(new)
-        if not problems and self._told_problems:
+        # Every mistake told fixed (or a save caught half-way finished): said once, with
+        # faq.yaml reading again when that is news too.
+        fixed = not problems and bool(self._told_files)
+        others = fixed and any(Path(f) != Path(self.settings.faq_file) for f in self._told_files)
+        readable = await self._report_faq_readable(shrink, rest_fixed=others)
+        if fixed:
             if not readable:
                 await self.tell_admins(msg.admin_problems_fixed())
-            self._told_problems = False
+            self._told_files.clear()
         await self._report_content_gone()
         await self._report_topics_gone()
 
-    async def _report_faq_readable(self, shrink: FaqShrink | None) -> bool:
+    async def _report_faq_readable(self, shrink: FaqShrink | None, *, rest_fixed: bool) -> bool:
         """Staff told faq.yaml could not be read, or had lost many entries (a save caught
         half-way, often), hear once when it serves whole again: their fix took. Entries
-        removed on purpose are not told back until they are."""
+        removed on purpose are not told back until they are. `rest_fixed`: every other
+        mistake they were told of is fixed too, said in the same message."""
         if not self.engine.faq_ok:
             self._faq_told_broken = True
             return False
@@ -280,7 +284,7 @@ class Alerts:
         self._faq_lost -= ids
         told = shrink is None and not self._faq_lost and (self._faq_told_broken or had_lost)
         if told:
-            await self.tell_admins(msg.admin_faq_readable(len(ids)))
+            await self.tell_admins(msg.admin_faq_readable(len(ids), rest_fixed=rest_fixed))
         self._faq_told_broken = False
         return told
 

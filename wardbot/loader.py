@@ -22,7 +22,8 @@ Decisions where the format leaves room:
 - Empty optional fields (`variants:` with nothing after it) count as absent.
 - `topics`, `links` and synonym meanings may be one value instead of a list;
   `keywords` and `variants` must be lists, because `a, b` without brackets
-  would silently become one phrase.
+  would silently become one phrase. `topics: a, b` is two topics (a topic's name
+  with a comma in it stays one).
 - A duplicate key makes its entry bad; at the top level the later section is
   ignored. Either way it is reported at the duplicate's line.
 - A topic or FAQ entry with a bad optional field or an unknown key is reported and
@@ -1428,6 +1429,27 @@ def _colon_in_item(node: Node) -> None:
         )
 
 
+def _names_with_commas(
+    parts: Sequence[str], nodes: Sequence[Node], is_topic: Callable[[str], bool]
+) -> tuple[list[str], list[Node]]:
+    """A topics line's parts (split at its commas, by YAML's brackets or for a line without
+    them) with a topic's name that has a comma in it ('Đất đai, xây dựng') put together
+    again: at each part, the longest run of parts from it that names a topic; each with
+    the node of its first part."""
+    joined: list[str] = []
+    at: list[Node] = []
+    start = 0
+    while start < len(parts):
+        end = next(
+            (end for end in range(len(parts), start, -1) if is_topic(", ".join(parts[start:end]))),
+            start + 1,
+        )
+        joined.append(", ".join(parts[start:end]))
+        at.append(nodes[start])
+        start = end
+    return joined, at
+
+
 def _topic_ids(topics: Sequence[Topic] | None) -> _Parser:
     """A list of topic ids (or one id), each declared in faq.yaml's topics. A topic
     written as its name ("Bảo hiểm y tế") or its id otherwise typed ("BHYT") is taken
@@ -1448,6 +1470,9 @@ def _topic_ids(topics: Sequence[Topic] | None) -> _Parser:
         if len(parsed) == 1 and "," in parsed[0]:  # "topics: hanh-chinh, bhyt" means both
             parsed = tuple(part.strip() for part in parsed[0].split(",") if part.strip())
             children = children * len(parsed)
+        parsed, children = _names_with_commas(
+            parsed, children, lambda typed: typed in known or topic_key(typed) in named
+        )
         meant = [topic if topic in known else named.get(topic_key(topic)) for topic in parsed]
         kept = tuple(dict.fromkeys(t for t in meant if t))  # repeats are harmless
         for topic, same, child in zip(parsed, meant, children, strict=True):

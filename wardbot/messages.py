@@ -652,7 +652,12 @@ def admin_problems(
     elif faq_broken:
         head = "⚠️ faq.yaml có lỗi nên chưa nạp được; bot vẫn dùng bản đúng gần nhất."
     else:
-        head = "⚠️ Có tệp nội dung bị lỗi nên bị bỏ qua; các phần khác vẫn hoạt động."
+        # Each problem says after " — " what it costs: a notice or an entry left out, only
+        # a line of it, or nothing (a topic written by its name, taken for it).
+        head = (
+            "⚠️ Có lỗi trong tệp nội dung (mỗi lỗi có ghi ảnh hưởng của nó); các phần khác vẫn "
+            "hoạt động."
+        )
     lines = [head, "Vui lòng sửa (tệp:dòng: lỗi):", *problems[:20]]
     if len(problems) > 20:
         lines.append(f"... và {len(problems) - 20} lỗi khác")
@@ -667,13 +672,14 @@ def admin_problems_fixed() -> str:
     )
 
 
-def admin_faq_readable(faq: int) -> str:
+def admin_faq_readable(faq: int, *, rest_fixed: bool = False) -> str:
     """faq.yaml serves again, whole, after admins were told it could not be read or had
-    lost many entries."""
-    return (
+    lost many entries; `rest_fixed`: so is every other mistake they were told of."""
+    readable = (
         f"✅ faq.yaml đã đọc được bình thường trở lại: bot đang trả lời theo tệp vừa lưu ({faq} "
         "câu hỏi đáp)."
     )
+    return f"{readable}\n{admin_problems_fixed()}" if rest_fixed else readable
 
 
 def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) -> str:
@@ -779,6 +785,13 @@ def announce_unreadable(source: str) -> str:
     return f"{source}: không đọc được tệp — thông báo này chưa được đăng"
 
 
+def announce_refuses_note() -> str:
+    """What a line the running bot would leave out or read otherwise (a topic written by its
+    name, a link without https://) costs with `announce`, which publishes no notice with a
+    mistake in it: said after " — " in place of "thông báo vẫn được đăng"."""
+    return "announce chưa đăng thông báo này: hãy sửa dòng này rồi chạy lại lệnh"
+
+
 def announce_exists(target: str) -> str:
     return (
         f"{target}:1: đã có một thông báo tên này trong thư mục thông báo — thông báo mới "
@@ -859,10 +872,13 @@ def announce_silent_old(day: dt.date, max_age: int) -> str:
 
 
 def announce_silent_no_topic() -> str:
+    """A notice with no topics: line, or one the running bot left out (it names no topic
+    faq.yaml has), and no topic's keyword in its text."""
     return (
-        "thông báo không thuộc chủ đề nào (không có dòng topics: và trong bài không có từ khóa "
-        "của chủ đề nào), nên chưa ai nhận tin; thêm dòng topics: [mã chủ đề] vào thông báo "
-        "(xem mã ở phần topics: của faq.yaml) thì bot sẽ báo cho người theo dõi chủ đề đó"
+        "thông báo không thuộc chủ đề nào (dòng topics: không có mã chủ đề nào có trong "
+        "faq.yaml, hoặc không có dòng này, và trong bài không có từ khóa của chủ đề nào), nên "
+        "chưa ai nhận tin; ghi dòng topics: [mã chủ đề] vào thông báo (xem mã ở phần topics: "
+        "của faq.yaml) thì bot sẽ báo cho người theo dõi chủ đề đó"
     )
 
 

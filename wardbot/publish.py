@@ -24,6 +24,7 @@ from wardbot.loader import (
     read_last_good,
     served,
 )
+from wardbot.models import Problem
 
 
 class PublishError(Exception):
@@ -62,6 +63,8 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
     # `bot.py check` take them (the notice's topics are neither checked nor kept).
     topics = faq.topics if faq.ok_syntax else None
     notice, problems = load_announcement(source, topics, max_bytes=settings.max_notice_bytes)
+    if notice is not None:  # only lines the running bot passes with a note: refused here
+        problems = [_refused_here(problem) for problem in problems]
     if notice is None or problems:
         raise refused("\n".join(str(p) for p in problems) or msg.announce_unreadable(str(source)))
     if (clash := id_clash(notice, {e.id: e.line for e in faq.faq}, settings.faq_file)) is not None:
@@ -82,6 +85,13 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
         shutil.copyfile(source, tmp)
         os.replace(tmp, target)
     return target, warning
+
+
+def _refused_here(problem: Problem) -> Problem:
+    """A mistake the running bot publishes the notice despite, as `announce` tells it: what
+    it costs is that announce does not publish it (not "thông báo vẫn được đăng")."""
+    said = problem.message.rpartition(" — ")[0] or problem.message
+    return Problem(problem.file, problem.line, f"{said} — {msg.announce_refuses_note()}")
 
 
 def why_nobody(settings: Settings, notice_id: str) -> str | None:
