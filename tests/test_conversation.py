@@ -1096,6 +1096,19 @@ async def test_two_questions_in_one_message_get_an_answer_each(
     assert await store.unanswered(0) == [question]
 
 
+async def test_wrong_after_two_answers_offers_neither_again(conversation: Conversation) -> None:
+    """ "Sai rồi" to two answers given at once: the other close matches, not the two
+    entries the resident has just read and called wrong."""
+    first, second = await say(conversation, "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?")
+    assert (first.title, second.title) == (
+        "Mất thẻ bảo hiểm y tế thì làm sao?",
+        "Đăng ký tạm trú cần giấy tờ gì?",
+    )
+    sorry = await one(conversation, "sai rồi")
+    offered = {b.action for b in sorry.buttons}
+    assert offered and not offered & {"faq:bhyt-mat-the", "faq:dang-ky-tam-tru"}, offered
+
+
 def test_a_child_after_a_comma_starts_no_second_question() -> None:
     """Unaccented, "con" is "còn" (and), but typed so it is mostly a child."""
     assert questions_in("làm giấy khai sinh ở đâu, con nhỏ thì ai đi làm vậy") == []

@@ -726,10 +726,7 @@ class Conversation:
         if taken is not None:
             question, answered = taken
             if answered:
-                answer = await self.engine.ask_async(question)
-                wrong = answer.best.doc.id if answer.answered and answer.best else None
-                others = (hit for hit in answer.results if hit.doc.id != wrong)
-                offers = tuple(itertools.islice(others, WRONG_OFFERS))
+                offers = await self._other_matches(question)
             staff = await self._staff_offer(chat, question)
         s = self.settings
         text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=len(offers))
@@ -737,6 +734,16 @@ class Conversation:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
+
+    async def _other_matches(self, question: str) -> tuple[Hit, ...]:
+        """The close matches to `question` besides the entries it was answered with (one
+        for each question of a message asking several), for "sai rồi"."""
+        answer = await self.engine.ask_async(question)
+        given = {doc.id for doc in await self._each_answered(question, None)}
+        if not given and answer.answered and answer.best is not None:
+            given = {answer.best.doc.id}
+        others = (hit for hit in answer.results if hit.doc.id not in given)
+        return tuple(itertools.islice(others, WRONG_OFFERS))
 
     async def _ask(
         self, chat: ChatRef, question: str, typing: Typing | None, sender: str | None = None
