@@ -448,6 +448,27 @@ async def test_further_messages_go_to_the_same_topic_and_known_answers_still_com
     assert await desk.post_pending() == 0
 
 
+async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """As without a ticket: each question the bot knows is answered (asked whole, neither
+    is), and the message goes to staff once, logged once."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    asked = "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?"
+    first, second = await conversation.handle_text(RESIDENT, asked)
+    assert (first.title, second.title) == (
+        "Mất thẻ bảo hiểm y tế thì làm sao?",
+        "Đăng ký tạm trú cần giấy tờ gì?",
+    )
+    await desk.post_pending()
+    assert [p.reply.text for p in room.in_thread(thread)][1:] == [
+        msg.ticket_follow_up_post(1, asked)
+    ]
+    assert await store.question_counts(0) == (2, 1)  # the ticket's question, and this one
+
+
 async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

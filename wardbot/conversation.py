@@ -623,6 +623,9 @@ class Conversation:
             return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":
             return [relayed]
+        each = await self._answer_each(chat, text, typing, follow)
+        if each:
+            return each
         answer = await self._ask(chat, text, typing)
         if answer.answered and answer.best is not None:
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
@@ -642,12 +645,9 @@ class Conversation:
         """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
         follow) last under any of them. `sender`: who asked, in a group. A message asking
         two or three questions gets an answer to each, when each has one."""
-        each = await self._each_answered(question, typing)
+        each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
-            self._note(chat, question, True, sender)
-            await self._log(chat, question, True)
-            replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
-            return [*replies[:-1], _with_button(replies[-1], follow)]
+            return each
         answer = await self._ask(chat, question, typing, sender)
         if answer.answered and answer.best is not None:
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
@@ -657,6 +657,24 @@ class Conversation:
             if len(self._offered) > ASKED_KEPT:
                 self._offered.popitem(last=False)
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    async def _answer_each(
+        self,
+        chat: ChatRef,
+        question: str,
+        typing: Typing | None,
+        follow: Button | None,
+        sender: str | None = None,
+    ) -> list[Reply]:
+        """For a message asking two or three questions each with an answer of its own: an
+        answer to each (`follow` under the last), logged as one question; else []."""
+        each = await self._each_answered(question, typing)
+        if not each:
+            return []
+        self._note(chat, question, True, sender)
+        await self._log(chat, question, True)
+        replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
+        return [*replies[:-1], _with_button(replies[-1], follow)]
 
     async def _yes(self, offered: tuple[str, float] | None) -> Reply:
         """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
