@@ -858,6 +858,11 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("đc r", msg.acknowledged()),
         ("hehe cảm ơn ad", msg.thanks()),
         ("dạ con cảm ơn cô chú", msg.thanks()),
+        # The officer who answered, thanked for it.
+        ("cảm ơn chị đã hỗ trợ", msg.thanks()),
+        ("dạ em cảm ơn cán bộ ạ", msg.thanks()),
+        ("Cảm ơn chị Lan nhiều ạ", msg.thanks()),
+        ("em cam on ad da tra loi", msg.thanks()),
         ("dạ con hiểu rồi ạ", msg.acknowledged()),
         ("bye", msg.farewell()),
         ("chúc mừng năm mới ad nhé", msg.wished()),
@@ -937,6 +942,14 @@ async def test_asking_to_ask_invites_the_question(
     assert reply.keeps_choices and shown.buttons  # "2" next still picks from the topics
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
         assert (await rows.fetchone()) == (0,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["cảm ơn, cho hỏi thông tin học bổng", "Cảm ơn. Hướng dẫn làm căn cước", "cảm ơn Tạm trú"],
+)
+def test_thanks_before_a_question_leave_it_a_question(text: str) -> None:
+    assert parse_intent(text).kind == "question"
 
 
 @pytest.mark.parametrize("text", ["có", "không", "được không"])

@@ -469,6 +469,26 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
     assert await store.question_counts(0) == (2, 1)  # the ticket's question, and this one
 
 
+async def test_thanks_to_the_officer_reach_staff_and_are_no_question(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """ "Cảm ơn chị Lan đã hỗ trợ ạ" after her answer: staff see it; the bot does not log it
+    as a question it could not answer, nor, once the ticket is closed, offer to pass it on."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    [thanked] = await conversation.handle_text(RESIDENT, "Cảm ơn chị Lan đã hỗ trợ ạ")
+    assert thanked.text == msg.thanks()
+    await desk.post_pending()
+    last = room.in_thread(post.thread_id)[-1].reply.text
+    assert last == msg.ticket_follow_up_post(1, "Cảm ơn chị Lan đã hỗ trợ ạ")
+    await desk.on_staff_message(staff("/close", thread=post.thread_id, message_id=7002))
+    [thanked] = await conversation.handle_text(RESIDENT, "dạ em cảm ơn cán bộ ạ")
+    assert thanked.text == msg.thanks() and thanked.buttons == ()
+    assert await store.question_counts(0) == (1, 1)  # the ticket's question only
+
+
 async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
