@@ -2013,6 +2013,21 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert reloads.count == 1
 
 
+async def test_two_questions_taken_back_are_offered_to_no_entry_as_its_wording(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
+) -> None:
+    """ "Sai rồi" to two questions answered at once puts the message in /unanswered: it is
+    listed, with no button making both questions a wording of one entry in faq.yaml."""
+    await conversation.handle_text(RESIDENT, "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?")
+    await conversation.handle_text(RESIDENT, "sai rồi")
+    await store.log_question(OTHER, "thẻ bảo hiểm của bà tôi rách nát hết rồi", False, clock())
+    me = ChatRef("telegram", STAFF)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "tạm trú cần gì?” — 1 lần" in listing.text
+    assert [b.label[:4] for b in listing.buttons] == ["1. ➕"]  # the other question's only
+    assert "rách nát" in listing.text.split("1. ")[1].split("\n")[0]
+
+
 async def test_an_unanswered_question_naming_its_resident_goes_into_faq_yaml_blanked(
     conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
 ) -> None:
