@@ -636,7 +636,15 @@ async def test_unsubscribing_from_everything(
 
 
 @pytest.mark.parametrize(
-    "text", ["/subscribe all", "/subscribe tất cả", "đăng ký nhận tin tất cả các chủ đề"]
+    "text",
+    [
+        "/subscribe all",
+        "/subscribe tất cả",
+        "đăng ký nhận tin tất cả các chủ đề",
+        # As "theo dõi bhyt" follows one, and "bỏ theo dõi tất cả" stops them all.
+        "theo dõi tất cả",
+        "nhận tin tất cả các chủ đề nhé",
+    ],
 )
 async def test_following_every_topic_at_once(
     conversation: Conversation, store: Store, text: str

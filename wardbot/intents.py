@@ -355,6 +355,8 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     match = _SUBSCRIBE_RECEIVE.fullmatch(said) or _SUBSCRIBE_FOLLOW.fullmatch(said)
     if match and not looks_like_question:
         folded, typed = _topic_phrase(match.group("rest"), original)
+        if folded in _ALL:  # "theo dõi tất cả", as "bỏ theo dõi tất cả" stops them all
+            return Intent("subscribe", "all")
         if folded:
             return Intent("subscribe", typed, explicit=False)
     for pattern in _SUBSCRIBE_BARE:
