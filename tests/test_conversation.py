@@ -178,6 +178,18 @@ async def test_forget_and_admin_commands_are_never_guessed(
     assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
+@pytest.mark.parametrize("text", ["/usbscribe all", "/nsubscribe all"])
+async def test_a_command_as_near_to_subscribe_as_to_unsubscribe_is_not_guessed(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "/usbscribe all" (the first two letters of /subscribe swapped) was taken for
+    /unsubscribe: a resident following every topic stopped them all."""
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert reply.text == msg.unknown_command(text.split()[0])
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+
+
 # --- questions ------------------------------------------------------------------------
 
 

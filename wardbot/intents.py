@@ -290,10 +290,12 @@ def _chosen_number(words: list[str]) -> str:
 
 def _near_command(name: str) -> str | None:
     """The command `name` misspells by a letter or two ("subcribe", "topic", "lastest").
-    Never /forget, which deletes what the chat follows: it must be typed as it is."""
+    Never /forget, which deletes what the chat follows: it must be typed as it is; nor a
+    name as near to two commands ("usbscribe": /subscribe or /unsubscribe?), which would
+    stop every alert of a resident who meant to follow them all."""
     commands = sorted(COMMAND_NAMES - {"forget"})
-    near = difflib.get_close_matches(name, commands, n=1, cutoff=NEAR_COMMAND)
-    return near[0] if near else None
+    near = difflib.get_close_matches(name, commands, n=2, cutoff=NEAR_COMMAND)
+    return near[0] if len(near) == 1 else None
 
 
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
