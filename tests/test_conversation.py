@@ -1213,6 +1213,18 @@ async def test_yes_to_the_one_close_match_asked_about_opens_it(
     assert late.text == msg.acknowledged()
 
 
+async def test_yes_after_the_close_match_was_opened_by_its_button_opens_nothing_again(
+    conversation: Conversation,
+) -> None:
+    """The resident pressed (or typed the number of) the one close match asked about, read
+    it, and says "đúng rồi": that is agreement, not a request to be sent it again."""
+    asked = await one(conversation, "thủ tục")
+    (offered,) = asked.buttons
+    await conversation.handle_action(CHAT, offered.action)
+    agreed = await one(conversation, "đúng rồi ạ")
+    assert agreed.text == msg.acknowledged() and agreed.title is None
+
+
 async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation) -> None:
     reply = await one(conversation, "giá vàng hôm nay bao nhiêu")
     assert reply.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.")

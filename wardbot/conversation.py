@@ -448,6 +448,8 @@ class Conversation:
         """Reply to a button press (or, on channels without buttons, a numbered choice);
         `sender` is who pressed it, as in `handle_text`."""
         kind, _, ref = action.partition(":")
+        # "Có" answers the offer only as the next message: a choice made is one.
+        self._offered.pop((chat.channel, chat.chat_id), None)
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
         if kind in ("faq", "ann", "doc"):
