@@ -882,6 +882,7 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("cảm ơn chị đã hỗ trợ", msg.thanks()),
         ("dạ em cảm ơn cán bộ ạ", msg.thanks()),
         ("Cảm ơn chị Lan nhiều ạ", msg.thanks()),
+        ("cảm ơn chị Thu Hà đã hỗ trợ", msg.thanks()),
         ("em cam on ad da tra loi", msg.thanks()),
         ("dạ con hiểu rồi ạ", msg.acknowledged()),
         ("bye", msg.farewell()),
@@ -966,7 +967,12 @@ async def test_asking_to_ask_invites_the_question(
 
 @pytest.mark.parametrize(
     "text",
-    ["cảm ơn, cho hỏi thông tin học bổng", "Cảm ơn. Hướng dẫn làm căn cước", "cảm ơn Tạm trú"],
+    [
+        "cảm ơn, cho hỏi thông tin học bổng",
+        "Cảm ơn. Hướng dẫn làm căn cước",
+        "cảm ơn Tạm trú",
+        "cảm ơn chị Lan, mất thẻ bhyt thì sao",
+    ],
 )
 def test_thanks_before_a_question_leave_it_a_question(text: str) -> None:
     assert parse_intent(text).kind == "question"

@@ -9,6 +9,7 @@ greeting is still a question. Words whose meaning changes with their accents ("n
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from wardbot.text import fold
@@ -133,14 +134,26 @@ def _thanks(words: list[str], original: list[str]) -> bool:
     joined = " ".join(words)
     if "cam on" not in joined and not any(w in _THANKS_CORE - {"cam"} for w in words):
         return False
-    named = {
-        at
-        for at in range(1, len(words))
-        if words[at - 1] in _PRONOUNS and original[at][:1].isupper() and words[at] not in _FILLER
-    }
-    said = " ".join(w if at not in named else "" for at, w in enumerate(words))
+    said = " ".join(
+        w for w, typed in zip(words, _without_names(words, original), strict=True) if typed
+    )
     rest = _THANKED_FOR.sub(" ", said).split()
     return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in rest)
+
+
+MAX_NAME_WORDS = 3  # "chị Lan", "anh Minh Tuấn", "cô Nguyễn Thị Hà" (after its pronoun)
+
+
+def _without_names(words: list[str], original: list[str]) -> list[str]:
+    """`original` with a person's name after its pronoun ("chị Thu Hà") blanked: the words
+    typed capitalised right after a pronoun, a few at most."""
+    kept = list(original)
+    for at in range(1, len(words)):
+        if words[at - 1] in _PRONOUNS:
+            after = range(at, min(at + MAX_NAME_WORDS, len(words)))
+            for name in itertools.takewhile(lambda n: original[n][:1].isupper(), after):
+                kept[name] = ""
+    return kept
 
 
 def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) -> bool:
