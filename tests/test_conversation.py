@@ -1148,6 +1148,32 @@ async def test_wrong_after_two_answers_offers_neither_again(conversation: Conver
     assert offered and not offered & {"faq:bhyt-mat-the", "faq:dang-ky-tam-tru"}, offered
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "học bổng khuyến học xét cho ai? cần giấy tờ gì?",
+        "đăng ký tạm trú ở đâu? cần giấy tờ gì?",
+        "mất thẻ bhyt thì làm sao? cần giấy tờ gì?",
+    ],
+)
+async def test_a_second_part_naming_nothing_asks_about_the_first(
+    conversation: Conversation, text: str
+) -> None:
+    """ "Cần giấy tờ gì?" after a question is about that procedure: asked alone, it was
+    answered confidently about another one (khai sinh)."""
+    (reply,) = await say(conversation, text)
+    assert reply.title is not None and "khai sinh" not in reply.title
+
+
+def test_follow_ups_about_fees_papers_time_and_place_are_no_questions_of_their_own() -> None:
+    for follow_up in ("có mất phí không?", "lệ phí bao nhiêu?", "mất bao lâu?", "nộp ở đâu ạ?"):
+        assert questions_in(f"xin giấy xác nhận độc thân ở đâu? {follow_up}") == []
+    assert questions_in("đăng ký tạm trú cần gì? mất thẻ thì sao?") == [
+        "đăng ký tạm trú cần gì",
+        "mất thẻ thì sao",
+    ]
+
+
 def test_a_child_after_a_comma_starts_no_second_question() -> None:
     """Unaccented, "con" is "còn" (and), but typed so it is mostly a child."""
     assert questions_in("làm giấy khai sinh ở đâu, con nhỏ thì ai đi làm vậy") == []

@@ -175,6 +175,14 @@ _NEXT_QUESTION = re.compile(
     re.IGNORECASE,
 )
 MAX_QUESTIONS = 3  # more parts than this is a story told, not questions listed
+# A part that names nothing of its own once its question words are out ("cần giấy tờ gì?",
+# "có mất phí không?", "mất bao lâu?", "nộp ở đâu?") asks more about the part before it:
+# asked alone it would be answered about whatever procedure it fits best.
+_FOLLOW_UP = _words(
+    "con thi vay a nhe nha nua them co phai can duoc dc mat phi le tien bao lau thoi gian het "
+    "mien giay to ho so nhung cac gom nop lay mang theo la may ngay lam di dau o "
+    "em anh chi toi minh tui ban"
+)
 
 
 @dataclass(frozen=True)
@@ -224,7 +232,16 @@ def questions_in(text: str) -> list[str]:
     asking = [part for part in parts if ASKING.search(" ".join(_WORD.findall(fold(part))))]
     if len(asking) != len(parts) or not 2 <= len(parts) <= MAX_QUESTIONS:
         return []
+    if any(_follows_up(part) for part in parts[1:]):
+        return []  # one question, with more asked about it
     return parts
+
+
+def _follows_up(part: str) -> bool:
+    """Whether `part` names nothing of its own: only question words and words any
+    procedure has (its fee, papers, time, place)."""
+    rest = ASKING.sub(" ", " ".join(_WORD.findall(fold(part))))
+    return all(word in _FOLLOW_UP for word in rest.split())
 
 
 def parse_intent(text: str) -> Intent:
