@@ -1083,7 +1083,14 @@ def test_questions_about_mistakes_stay_questions(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("1", "1"), ("2024", "2024"), ("số 3", "3"), ("chọn 2", "2"), ("mục số 1 nhé", "1")],
+    [
+        ("1", "1"),
+        ("2024", "2024"),
+        ("số 3", "3"),
+        ("chọn 2", "2"),
+        ("mục số 1 nhé", "1"),
+        ("chọn câu 2", "2"),  # with a list, it picks the second line
+    ],
 )
 async def test_a_bare_number_with_no_list_on_screen_asks_for_a_question(
     conversation: Conversation, text: str, number: str

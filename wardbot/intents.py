@@ -293,10 +293,12 @@ def _command(text: str) -> Intent | None:
 
 
 def _chosen_number(words: list[str]) -> str:
-    """The number of "2", "số 2", "chọn 2", "mục số 1 nhé" (not "câu 2": with no list, a
-    question like any), or ""."""
+    """The number of "2", "số 2", "chọn 2", "mục số 1 nhé", "chọn câu 2" (not "câu 2":
+    with no list, a question like any), or ""."""
     at = 0
-    while at < len(words) - 1 and words[at] in ("chon", "muc", "so"):
+    while at < len(words) - 1 and (
+        words[at] in ("chon", "muc", "so") or (words[at] == "cau" and words[:at] == ["chon"])
+    ):
         at += 1
     end = len(words)
     while end > at + 1 and words[end - 1] in ("a", "nhe", "nha", "di"):
