@@ -178,6 +178,18 @@ async def test_forget_and_admin_commands_are_never_guessed(
     assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
+@pytest.mark.parametrize("text", ["/usbscribe all", "/nsubscribe all"])
+async def test_a_command_as_near_to_subscribe_as_to_unsubscribe_is_not_guessed(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "/usbscribe all" (the first two letters of /subscribe swapped) was taken for
+    /unsubscribe: a resident following every topic stopped them all."""
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert reply.text == msg.unknown_command(text.split()[0])
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+
+
 # --- questions ------------------------------------------------------------------------
 
 
@@ -636,7 +648,15 @@ async def test_unsubscribing_from_everything(
 
 
 @pytest.mark.parametrize(
-    "text", ["/subscribe all", "/subscribe tất cả", "đăng ký nhận tin tất cả các chủ đề"]
+    "text",
+    [
+        "/subscribe all",
+        "/subscribe tất cả",
+        "đăng ký nhận tin tất cả các chủ đề",
+        # As "theo dõi bhyt" follows one, and "bỏ theo dõi tất cả" stops them all.
+        "theo dõi tất cả",
+        "nhận tin tất cả các chủ đề nhé",
+    ],
 )
 async def test_following_every_topic_at_once(
     conversation: Conversation, store: Store, text: str
@@ -858,6 +878,12 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("đc r", msg.acknowledged()),
         ("hehe cảm ơn ad", msg.thanks()),
         ("dạ con cảm ơn cô chú", msg.thanks()),
+        # The officer who answered, thanked for it.
+        ("cảm ơn chị đã hỗ trợ", msg.thanks()),
+        ("dạ em cảm ơn cán bộ ạ", msg.thanks()),
+        ("Cảm ơn chị Lan nhiều ạ", msg.thanks()),
+        ("cảm ơn chị Thu Hà đã hỗ trợ", msg.thanks()),
+        ("em cam on ad da tra loi", msg.thanks()),
         ("dạ con hiểu rồi ạ", msg.acknowledged()),
         ("bye", msg.farewell()),
         ("chúc mừng năm mới ad nhé", msg.wished()),
@@ -937,6 +963,19 @@ async def test_asking_to_ask_invites_the_question(
     assert reply.keeps_choices and shown.buttons  # "2" next still picks from the topics
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
         assert (await rows.fetchone()) == (0,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cảm ơn, cho hỏi thông tin học bổng",
+        "Cảm ơn. Hướng dẫn làm căn cước",
+        "cảm ơn Tạm trú",
+        "cảm ơn chị Lan, mất thẻ bhyt thì sao",
+    ],
+)
+def test_thanks_before_a_question_leave_it_a_question(text: str) -> None:
+    assert parse_intent(text).kind == "question"
 
 
 @pytest.mark.parametrize("text", ["có", "không", "được không"])
@@ -1044,7 +1083,14 @@ def test_questions_about_mistakes_stay_questions(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("1", "1"), ("2024", "2024"), ("số 3", "3"), ("chọn 2", "2"), ("mục số 1 nhé", "1")],
+    [
+        ("1", "1"),
+        ("2024", "2024"),
+        ("số 3", "3"),
+        ("chọn 2", "2"),
+        ("mục số 1 nhé", "1"),
+        ("chọn câu 2", "2"),  # with a list, it picks the second line
+    ],
 )
 async def test_a_bare_number_with_no_list_on_screen_asks_for_a_question(
     conversation: Conversation, text: str, number: str
@@ -1094,6 +1140,45 @@ async def test_two_questions_in_one_message_get_an_answer_each(
     sorry = await one(conversation, "sai rồi")  # takes the message back, as any answer
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert await store.unanswered(0) == [question]
+
+
+async def test_wrong_after_two_answers_offers_neither_again(conversation: Conversation) -> None:
+    """ "Sai rồi" to two answers given at once: the other close matches, not the two
+    entries the resident has just read and called wrong."""
+    first, second = await say(conversation, "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?")
+    assert (first.title, second.title) == (
+        "Mất thẻ bảo hiểm y tế thì làm sao?",
+        "Đăng ký tạm trú cần giấy tờ gì?",
+    )
+    sorry = await one(conversation, "sai rồi")
+    offered = {b.action for b in sorry.buttons}
+    assert offered and not offered & {"faq:bhyt-mat-the", "faq:dang-ky-tam-tru"}, offered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "học bổng khuyến học xét cho ai? cần giấy tờ gì?",
+        "đăng ký tạm trú ở đâu? cần giấy tờ gì?",
+        "mất thẻ bhyt thì làm sao? cần giấy tờ gì?",
+    ],
+)
+async def test_a_second_part_naming_nothing_asks_about_the_first(
+    conversation: Conversation, text: str
+) -> None:
+    """ "Cần giấy tờ gì?" after a question is about that procedure: asked alone, it was
+    answered confidently about another one (khai sinh)."""
+    (reply,) = await say(conversation, text)
+    assert reply.title is not None and "khai sinh" not in reply.title
+
+
+def test_follow_ups_about_fees_papers_time_and_place_are_no_questions_of_their_own() -> None:
+    for follow_up in ("có mất phí không?", "lệ phí bao nhiêu?", "mất bao lâu?", "nộp ở đâu ạ?"):
+        assert questions_in(f"xin giấy xác nhận độc thân ở đâu? {follow_up}") == []
+    assert questions_in("đăng ký tạm trú cần gì? mất thẻ thì sao?") == [
+        "đăng ký tạm trú cần gì",
+        "mất thẻ thì sao",
+    ]
 
 
 def test_a_child_after_a_comma_starts_no_second_question() -> None:
@@ -1165,6 +1250,18 @@ async def test_yes_to_the_one_close_match_asked_about_opens_it(
     now[0] += 3600.0  # an hour later, "có" is about something else
     late = await one(conversation, "có")
     assert late.text == msg.acknowledged()
+
+
+async def test_yes_after_the_close_match_was_opened_by_its_button_opens_nothing_again(
+    conversation: Conversation,
+) -> None:
+    """The resident pressed (or typed the number of) the one close match asked about, read
+    it, and says "đúng rồi": that is agreement, not a request to be sent it again."""
+    asked = await one(conversation, "thủ tục")
+    (offered,) = asked.buttons
+    await conversation.handle_action(CHAT, offered.action)
+    agreed = await one(conversation, "đúng rồi ạ")
+    assert agreed.text == msg.acknowledged() and agreed.title is None
 
 
 async def test_nothing_plausible_gets_no_suggestions(conversation: Conversation) -> None:

@@ -452,6 +452,47 @@ async def test_further_messages_go_to_the_same_topic_and_known_answers_still_com
     assert await desk.post_pending() == 0
 
 
+async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """As without a ticket: each question the bot knows is answered (asked whole, neither
+    is), and the message goes to staff once, logged once."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    asked = "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?"
+    first, second = await conversation.handle_text(RESIDENT, asked)
+    assert (first.title, second.title) == (
+        "Mất thẻ bảo hiểm y tế thì làm sao?",
+        "Đăng ký tạm trú cần giấy tờ gì?",
+    )
+    await desk.post_pending()
+    assert [p.reply.text for p in room.in_thread(thread)][1:] == [
+        msg.ticket_follow_up_post(1, asked)
+    ]
+    assert await store.question_counts(0) == (2, 1)  # the ticket's question, and this one
+
+
+async def test_thanks_to_the_officer_reach_staff_and_are_no_question(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """ "Cảm ơn chị Lan đã hỗ trợ ạ" after her answer: staff see it; the bot does not log it
+    as a question it could not answer, nor, once the ticket is closed, offer to pass it on."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    [thanked] = await conversation.handle_text(RESIDENT, "Cảm ơn chị Lan đã hỗ trợ ạ")
+    assert thanked.text == msg.thanks()
+    await desk.post_pending()
+    last = room.in_thread(post.thread_id)[-1].reply.text
+    assert last == msg.ticket_follow_up_post(1, "Cảm ơn chị Lan đã hỗ trợ ạ")
+    await desk.on_staff_message(staff("/close", thread=post.thread_id, message_id=7002))
+    [thanked] = await conversation.handle_text(RESIDENT, "dạ em cảm ơn cán bộ ạ")
+    assert thanked.text == msg.thanks() and thanked.buttons == ()
+    assert await store.question_counts(0) == (1, 1)  # the ticket's question only
+
+
 async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
@@ -1998,6 +2039,21 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert done.text == msg.faq_variant_added(entry_id, asked)
     assert asked in variants_of(faq, entry_id)
     assert reloads.count == 1
+
+
+async def test_two_questions_taken_back_are_offered_to_no_entry_as_its_wording(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
+) -> None:
+    """ "Sai rồi" to two questions answered at once puts the message in /unanswered: it is
+    listed, with no button making both questions a wording of one entry in faq.yaml."""
+    await conversation.handle_text(RESIDENT, "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?")
+    await conversation.handle_text(RESIDENT, "sai rồi")
+    await store.log_question(OTHER, "thẻ bảo hiểm của bà tôi rách nát hết rồi", False, clock())
+    me = ChatRef("telegram", STAFF)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "tạm trú cần gì?” — 1 lần" in listing.text
+    assert [b.label[:4] for b in listing.buttons] == ["1. ➕"]  # the other question's only
+    assert "rách nát" in listing.text.split("1. ")[1].split("\n")[0]
 
 
 async def test_an_unanswered_question_naming_its_resident_goes_into_faq_yaml_blanked(

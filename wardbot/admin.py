@@ -22,6 +22,7 @@ from wardbot.config import ADMIN_CHANNELS, Settings
 from wardbot.conversation import Button, Reply, Searcher, button_label, digest
 from wardbot.desk import PRIVATE_COMMANDS, Desk
 from wardbot.faq_edit import FaqEditError, FaqEditor
+from wardbot.intents import questions_in
 from wardbot.models import FaqEntry
 from wardbot.redact import for_faq
 from wardbot.store import ChatRef, Store
@@ -193,12 +194,15 @@ class Admin:
 
     async def _unanswered(self) -> Reply:
         """The groups, each with a button adding it to the FAQ entry the engine finds
-        closest (when there is one)."""
+        closest (when there is one; not for a message asking several questions, which
+        is no wording of one entry)."""
         texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
         groups = group_questions(texts)[:UNANSWERED_GROUPS]
         buttons = []
         editable = self.editor is not None and bool(groups) and await self.editor.can_edit()
         for number, (_, example, _) in enumerate(groups, 1):
+            if questions_in(example):
+                continue
             answer = await self.engine.ask_async(example)
             entry = next((h.doc for h in answer.results if isinstance(h.doc, FaqEntry)), None)
             if entry is not None and editable:

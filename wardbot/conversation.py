@@ -463,6 +463,8 @@ class Conversation:
         """Reply to a button press (or, on channels without buttons, a numbered choice);
         `sender` is who pressed it, as in `handle_text`."""
         kind, _, ref = action.partition(":")
+        # "Có" answers the offer only as the next message: a choice made is one.
+        self._offered.pop((chat.channel, chat.chat_id), None)
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
         if kind in ("faq", "ann", "doc"):
@@ -638,6 +640,9 @@ class Conversation:
             return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":
             return [relayed]
+        each = await self._answer_each(chat, text, typing, follow)
+        if each:
+            return each
         answer = await self._ask(chat, text, typing)
         if answer.answered and answer.best is not None:
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
@@ -657,12 +662,9 @@ class Conversation:
         """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
         follow) last under any of them. `sender`: who asked, in a group. A message asking
         two or three questions gets an answer to each, when each has one."""
-        each = await self._each_answered(question, typing)
+        each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
-            self._note(chat, question, True, sender)
-            await self._log(chat, question, True)
-            replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
-            return [*replies[:-1], _with_button(replies[-1], follow)]
+            return each
         answer = await self._ask(chat, question, typing, sender)
         if answer.answered and answer.best is not None:
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
@@ -672,6 +674,24 @@ class Conversation:
             if len(self._offered) > ASKED_KEPT:
                 self._offered.popitem(last=False)
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    async def _answer_each(
+        self,
+        chat: ChatRef,
+        question: str,
+        typing: Typing | None,
+        follow: Button | None,
+        sender: str | None = None,
+    ) -> list[Reply]:
+        """For a message asking two or three questions each with an answer of its own: an
+        answer to each (`follow` under the last), logged as one question; else []."""
+        each = await self._each_answered(question, typing)
+        if not each:
+            return []
+        self._note(chat, question, True, sender)
+        await self._log(chat, question, True)
+        replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
+        return [*replies[:-1], _with_button(replies[-1], follow)]
 
     async def _yes(self, offered: tuple[str, float] | None) -> Reply:
         """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
@@ -741,10 +761,7 @@ class Conversation:
         if taken is not None:
             question, answered = taken
             if answered:
-                answer = await self.engine.ask_async(question)
-                wrong = answer.best.doc.id if answer.answered and answer.best else None
-                others = (hit for hit in answer.results if hit.doc.id != wrong)
-                offers = tuple(itertools.islice(others, WRONG_OFFERS))
+                offers = await self._other_matches(question)
             staff = await self._staff_offer(chat, question)
         s = self.settings
         text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=len(offers))
@@ -752,6 +769,16 @@ class Conversation:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
+
+    async def _other_matches(self, question: str) -> tuple[Hit, ...]:
+        """The close matches to `question` besides the entries it was answered with (one
+        for each question of a message asking several), for "sai rồi"."""
+        answer = await self.engine.ask_async(question)
+        given = {doc.id for doc in await self._each_answered(question, None)}
+        if not given and answer.answered and answer.best is not None:
+            given = {answer.best.doc.id}
+        others = (hit for hit in answer.results if hit.doc.id not in given)
+        return tuple(itertools.islice(others, WRONG_OFFERS))
 
     async def _ask(
         self, chat: ChatRef, question: str, typing: Typing | None, sender: str | None = None

@@ -175,6 +175,14 @@ _NEXT_QUESTION = re.compile(
     re.IGNORECASE,
 )
 MAX_QUESTIONS = 3  # more parts than this is a story told, not questions listed
+# A part that names nothing of its own once its question words are out ("cần giấy tờ gì?",
+# "có mất phí không?", "mất bao lâu?", "nộp ở đâu?") asks more about the part before it:
+# asked alone it would be answered about whatever procedure it fits best.
+_FOLLOW_UP = _words(
+    "con thi vay a nhe nha nua them co phai can duoc dc mat phi le tien bao lau thoi gian het "
+    "mien giay to ho so nhung cac gom nop lay mang theo la may ngay lam di dau o "
+    "em anh chi toi minh tui ban"
+)
 
 
 @dataclass(frozen=True)
@@ -224,7 +232,16 @@ def questions_in(text: str) -> list[str]:
     asking = [part for part in parts if ASKING.search(" ".join(_WORD.findall(fold(part))))]
     if len(asking) != len(parts) or not 2 <= len(parts) <= MAX_QUESTIONS:
         return []
+    if any(_follows_up(part) for part in parts[1:]):
+        return []  # one question, with more asked about it
     return parts
+
+
+def _follows_up(part: str) -> bool:
+    """Whether `part` names nothing of its own: only question words and words any
+    procedure has (its fee, papers, time, place)."""
+    rest = ASKING.sub(" ", " ".join(_WORD.findall(fold(part))))
+    return all(word in _FOLLOW_UP for word in rest.split())
 
 
 def parse_intent(text: str) -> Intent:
@@ -276,10 +293,12 @@ def _command(text: str) -> Intent | None:
 
 
 def _chosen_number(words: list[str]) -> str:
-    """The number of "2", "số 2", "chọn 2", "mục số 1 nhé" (not "câu 2": with no list, a
-    question like any), or ""."""
+    """The number of "2", "số 2", "chọn 2", "mục số 1 nhé", "chọn câu 2" (not "câu 2":
+    with no list, a question like any), or ""."""
     at = 0
-    while at < len(words) - 1 and words[at] in ("chon", "muc", "so"):
+    while at < len(words) - 1 and (
+        words[at] in ("chon", "muc", "so") or (words[at] == "cau" and words[:at] == ["chon"])
+    ):
         at += 1
     end = len(words)
     while end > at + 1 and words[end - 1] in ("a", "nhe", "nha", "di"):
@@ -290,10 +309,12 @@ def _chosen_number(words: list[str]) -> str:
 
 def _near_command(name: str) -> str | None:
     """The command `name` misspells by a letter or two ("subcribe", "topic", "lastest").
-    Never /forget, which deletes what the chat follows: it must be typed as it is."""
+    Never /forget, which deletes what the chat follows: it must be typed as it is; nor a
+    name as near to two commands ("usbscribe": /subscribe or /unsubscribe?), which would
+    stop every alert of a resident who meant to follow them all."""
     commands = sorted(COMMAND_NAMES - {"forget"})
-    near = difflib.get_close_matches(name, commands, n=1, cutoff=NEAR_COMMAND)
-    return near[0] if near else None
+    near = difflib.get_close_matches(name, commands, n=2, cutoff=NEAR_COMMAND)
+    return near[0] if len(near) == 1 else None
 
 
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
@@ -355,6 +376,8 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     match = _SUBSCRIBE_RECEIVE.fullmatch(said) or _SUBSCRIBE_FOLLOW.fullmatch(said)
     if match and not looks_like_question:
         folded, typed = _topic_phrase(match.group("rest"), original)
+        if folded in _ALL:  # "theo dõi tất cả", as "bỏ theo dõi tất cả" stops them all
+            return Intent("subscribe", "all")
         if folded:
             return Intent("subscribe", typed, explicit=False)
     for pattern in _SUBSCRIBE_BARE:

@@ -9,6 +9,7 @@ greeting is still a question. Words whose meaning changes with their accents ("n
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from wardbot.text import fold
@@ -29,6 +30,12 @@ _FILLER = _PRONOUNS | _words(
 _THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
 _THANKS_FILLER = _FILLER | _words(
     "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm"
+)
+# What the thanks are for, and whom ("cảm ơn chị đã hỗ trợ", "cảm ơn cán bộ đã trả lời",
+# "cảm ơn ad nhiệt tình"): residents thank the officer who answered them so.
+_THANKED_FOR = re.compile(
+    r"\b(?:(?:da|vi) )?(?:ho tro|tra loi|giup do|giup|tu van|huong dan|giai dap|phan hoi"
+    r"|quan tam|thong tin|nhiet tinh|can bo)\b"
 )
 # Closing a turn: acknowledgements ("vâng", "được rồi", "ok em hiểu rồi") and farewells
 # ("tạm biệt", "bye"), around pronouns and particles only ("dạ vâng ạ", "chào em nhé").
@@ -96,7 +103,7 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
     typed."""
     if _only(words, _GREETING_CORE, _FILLER):
         return "greet"
-    if _thanks(words):
+    if _thanks(words, original):
         return "thanks"
     closing = all(w in _SMALL_TALK_FILLER for w in words)
     if closing and _BYE.search(" ".join(words)):
@@ -121,11 +128,32 @@ def _only(words: list[str], core: frozenset[str], filler: frozenset[str]) -> boo
     return any(w in core for w in words) and all(w in core or w in filler for w in words)
 
 
-def _thanks(words: list[str]) -> bool:
+def _thanks(words: list[str], original: list[str]) -> bool:
+    """Whether the message only thanks: the thanks, whom (a pronoun, "cán bộ", a name after
+    a pronoun: "chị Lan") and what for ("đã hỗ trợ"), and filler."""
     joined = " ".join(words)
     if "cam on" not in joined and not any(w in _THANKS_CORE - {"cam"} for w in words):
         return False
-    return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in words)
+    said = " ".join(
+        w for w, typed in zip(words, _without_names(words, original), strict=True) if typed
+    )
+    rest = _THANKED_FOR.sub(" ", said).split()
+    return all(w in _THANKS_CORE or w in _THANKS_FILLER for w in rest)
+
+
+MAX_NAME_WORDS = 3  # "chị Lan", "anh Minh Tuấn", "cô Nguyễn Thị Hà" (after its pronoun)
+
+
+def _without_names(words: list[str], original: list[str]) -> list[str]:
+    """`original` with a person's name after its pronoun ("chị Thu Hà") blanked: the words
+    typed capitalised right after a pronoun, a few at most."""
+    kept = list(original)
+    for at in range(1, len(words)):
+        if words[at - 1] in _PRONOUNS:
+            after = range(at, min(at + MAX_NAME_WORDS, len(words)))
+            for name in itertools.takewhile(lambda n: original[n][:1].isupper(), after):
+                kept[name] = ""
+    return kept
 
 
 def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) -> bool:
