@@ -835,6 +835,7 @@ async def test_a_stale_button_is_answered_politely(conversation: Conversation) -
         "xin chào ad",
         "alo",
         "Chào phường ạ",
+        "chào xã ạ",  # a commune's residents greet theirs
         "hello",
         # Is anyone there? The greeting says who is.
         "alo có ai không",

@@ -24,7 +24,7 @@ _GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo",
 # How residents name themselves and the ward's staff: "con" (to "cô chú"), "ông", "bà"...
 _PRONOUNS = _words("em anh chi co chu bac con ong ba di cau thim mo toi tui minh ban")
 _FILLER = _PRONOUNS | _words(
-    "xin ad admin add bot ca nha moi nguoi phuong ubnd oi buoi sang "
+    "xin ad admin add bot ca nha moi nguoi phuong xa ubnd oi buoi sang "
     "chieu trua nhe nghe cho hoi muon voi chut xiu da vang d nhieu ah a"
 )
 _THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
@@ -47,7 +47,7 @@ _SMALL_TALK_FILLER = (
     _ACK_CORE
     | _PRONOUNS
     | _words(
-        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi phuong oi nhieu lam rat vay the "
+        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi phuong xa oi nhieu lam rat vay the "
         "chao cam on bye bai tam biet goodbye hen gap lai"
     )
 )
@@ -57,7 +57,7 @@ _SMALL_TALK_FILLER = (
 _OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni them nua cam on")
 # Good wishes: "chúc mừng năm mới", "chúc ad một ngày tốt lành", "em chúc cả nhà sức khỏe".
 _WISHED = _PRONOUNS | _words(
-    "mung ad admin bot phuong ca moi cac ngay buoi nam suc tet giang trung mot toan tat can nhau"
+    "mung ad admin bot phuong xa ca moi cac ngay buoi nam suc tet giang trung mot toan tat can nhau"
 )
 MAX_WISH_WORDS = 20
 
