@@ -879,6 +879,7 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("đc r", msg.acknowledged()),
         ("hehe cảm ơn ad", msg.thanks()),
         ("dạ con cảm ơn cô chú", msg.thanks()),
+        ("cảm ơn xã nhiều", msg.thanks()),
         # The officer who answered, thanked for it.
         ("cảm ơn chị đã hỗ trợ", msg.thanks()),
         ("dạ em cảm ơn cán bộ ạ", msg.thanks()),
