@@ -68,6 +68,7 @@ async def test_residents_and_staff_read_the_unit_ward_name_names(
         [subscribed] = await conversation.handle_text(RESIDENT, "/subscribe bhyt")
         [no_answer] = await conversation.handle_text(RESIDENT, UNKNOWN)
         [received] = await conversation.handle_action(RESIDENT, "staff:ask")
+        photo = await conversation.attachment_note(RESIDENT, typed=True)
         await desk.post_pending()
     [ticket_post] = [post.reply.text for post in room.posts]
     read = {
@@ -83,6 +84,7 @@ async def test_residents_and_staff_read_the_unit_ward_name_names(
         ),
         "ask button": (no_answer.buttons[0].label, [f"💬 Hỏi cán bộ {word}"]),
         "ticket received": (received.text, [f"tới cán bộ {word} (phiếu số 1)"]),
+        "photo on the ticket": (photo, [f"tới cán bộ {word};", f"làm việc với {word}."]),
         # (Above it, the ward's own entries the bot guessed, which its staff wrote.)
         "staff": (ticket_post.splitlines()[-1], [f"thay mặt {word}."]),
     }
