@@ -93,3 +93,30 @@ async def test_residents_and_staff_read_the_unit_ward_name_names(
             assert words in text, (what, text)
         if word != "phường":
             assert "phường" not in text.casefold(), (what, text)
+
+
+@pytest.mark.parametrize(
+    ("ward_name", "word"),
+    [
+        ("UBND xã Mỹ Phước Điền", "xã"),
+        ("UBND thị trấn Phú Mỹ", "thị trấn"),
+        ("UBND thị trấn Phú Mỹ", "thi tran"),  # typed without diacritics
+        ("UBND đặc khu Phú Quốc", "đặc khu"),
+        ("UBND Phường 2", "phường"),
+    ],
+)
+async def test_residents_who_name_the_unit_are_understood(
+    ward_engine: Engine, ward_settings: Settings, ward_name: str, word: str
+) -> None:
+    """A resident types the bot's own words back, with the unit it names: the ask
+    button's "Hỏi cán bộ xã"."""
+    settings = replace(ward_settings, ward_name=ward_name)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        conversation = Conversation(ward_engine, store, settings, clock=Clock())
+        said = {
+            f"Hỏi cán bộ {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
+        }
+        for text, reply in said.items():
+            [got] = await conversation.handle_text(RESIDENT, text)
+            assert got.text == reply, text
+        assert await store.unanswered(since=0) == [], "nothing goes to /unanswered"

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from wardbot.small_talk import ASKING, small_talk, without_laughter
-from wardbot.text import fold
+from wardbot.text import UNITS, fold
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -59,6 +59,9 @@ _SUFFIXES = _phrases(
     "a|nhe|nha|voi|di|ad|nhe ad|giup toi|giup em|giup minh|giup|cho toi|cho em|cho minh|"
     "duoc khong|dc khong|duoc ko|duoc k|nghe|vay|nua"
 )
+
+# The unit the ward office serves, as residents type it ("cán bộ xã", "tin mới của thị trấn").
+_UNIT = "|".join(fold(name) for name in UNITS)
 
 _FIXED = (
     (
@@ -110,7 +113,7 @@ _FIXED = (
         r"|nhan tin cho|nhan tin voi|chuyen cho|chuyen toi|chuyen den|chuyen cau hoi cho"
         r"|chuyen cau hoi toi|chuyen cau hoi den)"
         r" (?:truc tiep )?(?:can bo|nguoi that|nhan vien|nguoi truc|nguoi)"
-        r"(?: phuong| xa| ubnd| mot cua| that)?(?: truc tiep| duoc khong| duoc ko| dc khong)?",
+        rf"(?: (?:{_UNIT}|ubnd|mot cua|that))?(?: truc tiep| duoc khong| duoc ko| dc khong)?",
     ),
     (
         # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".

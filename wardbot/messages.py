@@ -11,15 +11,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from wardbot.text import fold
+from wardbot.text import UNITS, fold
 
-# The administrative units a ward office may serve, as WARD_NAME names them: each with its
-# words as written and without diacritics. The longer ones come first: "thị xã" (a town, a
-# tier above) is no "xã".
-_UNITS = tuple(
-    (name, name.split(), fold(name).split())
-    for name in ("thị trấn", "thị xã", "đặc khu", "phường", "xã")
-)
+# The units (wardbot.text.UNITS), each with its words as written and without diacritics.
+_UNITS = tuple((name, name.split(), fold(name).split()) for name in UNITS)
 
 
 def unit(ward_name: str) -> str:
