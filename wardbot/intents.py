@@ -93,7 +93,7 @@ _FIXED = (
     (
         "latest",
         r"(?:xem )?(?:cac |nhung )?(?:tin|tin tuc|thong bao|ban tin)"
-        r"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua phuong)?"
+        rf"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua (?:{_UNIT}|ubnd))?"
         r"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: khong| ko| chua)?",
     ),
     (
