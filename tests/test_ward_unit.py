@@ -109,16 +109,19 @@ async def test_residents_who_name_the_unit_are_understood(
     ward_engine: Engine, ward_settings: Settings, ward_name: str, word: str
 ) -> None:
     """A resident types the bot's own words back, with the unit it names: the ask
-    button's "Hỏi cán bộ xã", /latest's "Thông báo mới nhất của xã"."""
+    button's "Hỏi cán bộ xã", /latest's "Thông báo mới nhất của xã"; or greets the
+    office by it, as "chào phường" does."""
     settings = replace(ward_settings, ward_name=ward_name)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
         conversation = Conversation(ward_engine, store, settings, clock=Clock())
         [latest] = await conversation.handle_text(RESIDENT, "/latest")
+        greeting, *_ = await conversation.handle_text(RESIDENT, "/start")
         said = {
             f"Hỏi cán bộ {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
             f"thông báo mới nhất của {word}": latest.text,
+            f"chào {word} ạ": greeting.text,
         }
         for text, reply in said.items():
-            [got] = await conversation.handle_text(RESIDENT, text)
+            got, *_ = await conversation.handle_text(RESIDENT, text)
             assert got.text == reply, text
         assert await store.unanswered(since=0) == [], "nothing goes to /unanswered"
