@@ -119,6 +119,8 @@ async def test_residents_who_name_the_unit_are_understood(
         said = {
             f"Hỏi cán bộ {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
             f"thông báo mới nhất của {word}": latest.text,
+            f"gặp cán bộ UBND {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
+            f"tin mới của UBND {word}": latest.text,
             f"chào {word} ạ": greeting.text,
         }
         for text, reply in said.items():

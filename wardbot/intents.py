@@ -61,7 +61,7 @@ _SUFFIXES = _phrases(
 )
 
 # The unit the ward office serves, as residents type it ("cán bộ xã", "tin mới của thị trấn").
-_UNIT = "|".join(fold(name) for name in UNITS)
+_UNIT = "(?:" + "|".join(fold(name) for name in UNITS) + ")"
 
 _FIXED = (
     (
@@ -93,7 +93,7 @@ _FIXED = (
     (
         "latest",
         r"(?:xem )?(?:cac |nhung )?(?:tin|tin tuc|thong bao|ban tin)"
-        rf"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua (?:{_UNIT}|ubnd))?"
+        rf"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua (?:ubnd )?{_UNIT}| cua ubnd)?"
         r"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: khong| ko| chua)?",
     ),
     (
@@ -113,7 +113,8 @@ _FIXED = (
         r"|nhan tin cho|nhan tin voi|chuyen cho|chuyen toi|chuyen den|chuyen cau hoi cho"
         r"|chuyen cau hoi toi|chuyen cau hoi den)"
         r" (?:truc tiep )?(?:can bo|nguoi that|nhan vien|nguoi truc|nguoi)"
-        rf"(?: (?:{_UNIT}|ubnd|mot cua|that))?(?: truc tiep| duoc khong| duoc ko| dc khong)?",
+        rf"(?: ubnd(?: {_UNIT})?| {_UNIT}| mot cua| that)?"
+        r"(?: truc tiep| duoc khong| duoc ko| dc khong)?",
     ),
     (
         # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".
