@@ -365,7 +365,7 @@ async def test_a_photo_a_zalo_resident_sends_staff_is_said_not_to_reach_them(
         mark = len(zalo.calls)
         zalo.send_image(ZALO_FAN, caption="giấy mời họp của nhà em đây ạ")
         note, relayed = await zalo.replies(ZALO_FAN, 2, since=mark, within=10)
-        assert note.text == msg.attachment_not_relayed(typed=True)
+        assert note.text == msg.attachment_not_relayed(both.ward_name, typed=True)
         assert relayed.text == msg.ticket_follow_up(both.ward_name, 1, held_up=False)
         await telegram.wait_until(
             lambda: any("giấy mời họp" in visible_text(c.text) for c in telegram.sent(group)),
@@ -374,4 +374,4 @@ async def test_a_photo_a_zalo_resident_sends_staff_is_said_not_to_reach_them(
         mark = len(zalo.calls)
         zalo.send_image(ZALO_FAN)
         (alone,) = await zalo.replies(ZALO_FAN, since=mark, within=10)
-        assert alone.text == msg.attachment_not_relayed(typed=False)
+        assert alone.text == msg.attachment_not_relayed(both.ward_name, typed=False)

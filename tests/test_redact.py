@@ -178,6 +178,8 @@ def test_a_name_in_a_form_s_field_or_that_is_also_a_word_is_blanked(
         ("Đường Nguyễn Văn Cừ có cấm xe tải không?", None),
         ("Tuyển sinh lớp 6 trường THCS Lê Quý Đôn cần gì", None),
         ("Phường Nguyễn Cư Trinh gần Bệnh viện Nguyễn Tri Phương", None),
+        ("Thị trấn Trần Văn Thời có chợ đêm không", None),
+        ("tàu ra đặc khu Lý Sơn mấy giờ chạy", None),
         ("đường số 5 khu phố 3 bị ngập", None),
         ("Bà Rịa Vũng Tàu chuyển hộ khẩu về đây được không", None),
         ("chuyển hộ khẩu từ Phan Thiết, Cao Lãnh hay Châu Đốc về", None),

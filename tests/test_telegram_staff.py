@@ -504,7 +504,7 @@ async def test_a_photo_sent_on_an_open_ticket_is_said_not_to_reach_staff(
         mark = len(api.calls)
         api.send_photo(RESIDENT, "giấy mời họp của nhà em đây ạ")
         note, relayed = await api.replies(RESIDENT, 2, since=mark)
-        assert visible_text(note.text) == msg.attachment_not_relayed(typed=True)
+        assert visible_text(note.text) == msg.attachment_not_relayed(WARD_NAME, typed=True)
         assert visible_text(relayed.text) == msg.ticket_follow_up(WARD_NAME, 1, held_up=False)
         await staff.desk.post_pending()
         [*_, follow_up] = api.sent_in_thread(STAFF_GROUP, thread)
@@ -513,4 +513,4 @@ async def test_a_photo_sent_on_an_open_ticket_is_said_not_to_reach_staff(
         mark = len(api.calls)
         api.send_photo(RESIDENT)  # the photo alone
         (alone,) = await api.replies(RESIDENT, since=mark)
-        assert visible_text(alone.text) == msg.attachment_not_relayed(typed=False)
+        assert visible_text(alone.text) == msg.attachment_not_relayed(WARD_NAME, typed=False)

@@ -68,6 +68,7 @@ async def test_residents_and_staff_read_the_unit_ward_name_names(
         [subscribed] = await conversation.handle_text(RESIDENT, "/subscribe bhyt")
         [no_answer] = await conversation.handle_text(RESIDENT, UNKNOWN)
         [received] = await conversation.handle_action(RESIDENT, "staff:ask")
+        photo = await conversation.attachment_note(RESIDENT, typed=True)
         await desk.post_pending()
     [ticket_post] = [post.reply.text for post in room.posts]
     read = {
@@ -83,6 +84,7 @@ async def test_residents_and_staff_read_the_unit_ward_name_names(
         ),
         "ask button": (no_answer.buttons[0].label, [f"💬 Hỏi cán bộ {word}"]),
         "ticket received": (received.text, [f"tới cán bộ {word} (phiếu số 1)"]),
+        "photo on the ticket": (photo, [f"tới cán bộ {word};", f"làm việc với {word}."]),
         # (Above it, the ward's own entries the bot guessed, which its staff wrote.)
         "staff": (ticket_post.splitlines()[-1], [f"thay mặt {word}."]),
     }
@@ -91,3 +93,37 @@ async def test_residents_and_staff_read_the_unit_ward_name_names(
             assert words in text, (what, text)
         if word != "phường":
             assert "phường" not in text.casefold(), (what, text)
+
+
+@pytest.mark.parametrize(
+    ("ward_name", "word"),
+    [
+        ("UBND xã Mỹ Phước Điền", "xã"),
+        ("UBND thị trấn Phú Mỹ", "thị trấn"),
+        ("UBND thị trấn Phú Mỹ", "thi tran"),  # typed without diacritics
+        ("UBND đặc khu Phú Quốc", "đặc khu"),
+        ("UBND Phường 2", "phường"),
+    ],
+)
+async def test_residents_who_name_the_unit_are_understood(
+    ward_engine: Engine, ward_settings: Settings, ward_name: str, word: str
+) -> None:
+    """A resident types the bot's own words back, with the unit it names: the ask
+    button's "Hỏi cán bộ xã", /latest's "Thông báo mới nhất của xã"; or greets the
+    office by it, as "chào phường" does."""
+    settings = replace(ward_settings, ward_name=ward_name)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        conversation = Conversation(ward_engine, store, settings, clock=Clock())
+        [latest] = await conversation.handle_text(RESIDENT, "/latest")
+        greeting, *_ = await conversation.handle_text(RESIDENT, "/start")
+        said = {
+            f"Hỏi cán bộ {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
+            f"thông báo mới nhất của {word}": latest.text,
+            f"gặp cán bộ UBND {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
+            f"tin mới của UBND {word}": latest.text,
+            f"chào {word} ạ": greeting.text,
+        }
+        for text, reply in said.items():
+            got, *_ = await conversation.handle_text(RESIDENT, text)
+            assert got.text == reply, text
+        assert await store.unanswered(since=0) == [], "nothing goes to /unanswered"

@@ -454,7 +454,7 @@ class Conversation:
         text under it, which is answered or passed on as any message): the bot does not
         see it; while the chat's messages go to staff, staff do not get it either."""
         if await self._relays(chat):
-            return msg.attachment_not_relayed(typed=typed)
+            return msg.attachment_not_relayed(self.settings.ward_name, typed=typed)
         return msg.attachment_unread() if typed else msg.please_type()
 
     async def handle_action(

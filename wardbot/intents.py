@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from wardbot.small_talk import ASKING, small_talk, without_laughter
-from wardbot.text import fold
+from wardbot.text import UNITS, fold
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -60,6 +60,9 @@ _SUFFIXES = _phrases(
     "duoc khong|dc khong|duoc ko|duoc k|nghe|vay|nua"
 )
 
+# The unit the ward office serves, as residents type it ("cán bộ xã", "tin mới của thị trấn").
+_UNIT = "(?:" + "|".join(fold(name) for name in UNITS) + ")"
+
 _FIXED = (
     (
         # Is anyone there? "alo có ai không", "có ai trực không ạ": answered by the greeting,
@@ -90,7 +93,7 @@ _FIXED = (
     (
         "latest",
         r"(?:xem )?(?:cac |nhung )?(?:tin|tin tuc|thong bao|ban tin)"
-        r"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua phuong)?"
+        rf"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua (?:ubnd )?{_UNIT}| cua ubnd)?"
         r"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: khong| ko| chua)?",
     ),
     (
@@ -110,7 +113,8 @@ _FIXED = (
         r"|nhan tin cho|nhan tin voi|chuyen cho|chuyen toi|chuyen den|chuyen cau hoi cho"
         r"|chuyen cau hoi toi|chuyen cau hoi den)"
         r" (?:truc tiep )?(?:can bo|nguoi that|nhan vien|nguoi truc|nguoi)"
-        r"(?: phuong| xa| ubnd| mot cua| that)?(?: truc tiep| duoc khong| duoc ko| dc khong)?",
+        rf"(?: ubnd(?: {_UNIT})?| {_UNIT}| mot cua| that)?"
+        r"(?: truc tiep| duoc khong| duoc ko| dc khong)?",
     ),
     (
         # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".

@@ -11,15 +11,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from wardbot.text import fold
+from wardbot.text import UNITS, fold
 
-# The administrative units a ward office may serve, as WARD_NAME names them: each with its
-# words as written and without diacritics. The longer ones come first: "thị xã" (a town, a
-# tier above) is no "xã".
-_UNITS = tuple(
-    (name, name.split(), fold(name).split())
-    for name in ("thị trấn", "thị xã", "đặc khu", "phường", "xã")
-)
+# The units (wardbot.text.UNITS), each with its words as written and without diacritics.
+_UNITS = tuple((name, name.split(), fold(name).split()) for name in UNITS)
 
 
 def unit(ward_name: str) -> str:
@@ -930,19 +925,20 @@ def attachment_unread() -> str:
     )
 
 
-def attachment_not_relayed(*, typed: bool) -> str:
+def attachment_not_relayed(ward_name: str, *, typed: bool) -> str:
     """A photo, a file or a sticker sent while the resident's messages go to ward staff:
     neither the bot nor staff get it (`typed`: the text under it does go)."""
+    where = unit(ward_name)
     if typed:
         return (
-            "Dạ, em chỉ chuyển được phần chữ tới cán bộ phường; ảnh hoặc tệp gửi kèm em chưa "
+            f"Dạ, em chỉ chuyển được phần chữ tới cán bộ {where}; ảnh hoặc tệp gửi kèm em chưa "
             "xem được và cũng chưa chuyển được tới cán bộ. Giấy tờ cần cán bộ xem, anh/chị "
-            "vui lòng gõ nội dung bằng chữ, hoặc mang tới khi làm việc với phường."
+            f"vui lòng gõ nội dung bằng chữ, hoặc mang tới khi làm việc với {where}."
         )
     return (
-        "Dạ, em chỉ chuyển được tin nhắn chữ tới cán bộ phường; ảnh, tệp hay nhãn dán em "
+        f"Dạ, em chỉ chuyển được tin nhắn chữ tới cán bộ {where}; ảnh, tệp hay nhãn dán em "
         "chưa chuyển được. Anh/chị vui lòng gõ nội dung cần trao đổi bằng chữ; giấy tờ cần "
-        "cán bộ xem, anh/chị vui lòng mang tới khi làm việc với phường."
+        f"cán bộ xem, anh/chị vui lòng mang tới khi làm việc với {where}."
     )
 
 

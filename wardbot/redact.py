@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from wardbot.text import fold_word, nfc
+from wardbot.text import UNITS, fold_word, nfc
 
 BLANK = "…"
 KINDS = ("number", "email", "name", "address", "birth")
@@ -128,8 +128,11 @@ _ADDRESS_PAIRS = frozenset(
 _STREET = frozenset({"đường", "duong", "phố", "pho"})  # "45 đường Lê Lợi": the number before it
 # What is named after a person, the name after it no one's: "đường Nguyễn Văn Cừ", "phố
 # Lê Lợi", "trường THCS Lê Quý Đôn", "chợ", "cầu", "phường", "bệnh viện", "công viên".
+# The units a ward office serves by their last word too: "thị trấn Trần Văn Thời",
+# "đặc khu Lý Sơn" (wardbot.text.UNITS).
 _NAMED_AFTER = _STREET | frozenset(
     "trường truong thcs thpt tiểu mầm chợ cầu phường phuong xã quận huyện huyen viện viên".split()
+    + [name.split()[-1] for name in UNITS]
 )
 # A number with a unit after a word of an address is a size: "hẻm 3m", "căn hộ 2 phòng".
 _SIZE = re.compile(r"\d+(?:[.,]\d+)?\s?(?:m|mét|met|m2|m²)(?!\w)|\d\s?phòng(?!\w)", re.IGNORECASE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from wardbot.text import fold
+from wardbot.text import UNITS, fold
 
 
 def _words(text: str) -> frozenset[str]:
@@ -23,9 +23,15 @@ def _words(text: str) -> frozenset[str]:
 _GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo", "hallo"})
 # How residents name themselves and the ward's staff: "con" (to "cô chú"), "ông", "bà"...
 _PRONOUNS = _words("em anh chi co chu bac con ong ba di cau thim mo toi tui minh ban")
-_FILLER = _PRONOUNS | _words(
-    "xin ad admin add bot ca nha moi nguoi phuong xa ubnd oi buoi sang "
-    "chieu trua nhe nghe cho hoi muon voi chut xiu da vang d nhieu ah a"
+# The unit the office serves, greeted or thanked as its staff are ("chào xã ạ").
+_UNIT_WORDS = _words(fold(" ".join(UNITS)))
+_FILLER = (
+    _PRONOUNS
+    | _UNIT_WORDS
+    | _words(
+        "xin ad admin add bot ca nha moi nguoi ubnd oi buoi sang "
+        "chieu trua nhe nghe cho hoi muon voi chut xiu da vang d nhieu ah a"
+    )
 )
 _THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
 _THANKS_FILLER = _FILLER | _words(
@@ -46,8 +52,9 @@ _BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
 _SMALL_TALK_FILLER = (
     _ACK_CORE
     | _PRONOUNS
+    | _UNIT_WORDS
     | _words(
-        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi phuong xa oi nhieu lam rat vay the "
+        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi oi nhieu lam rat vay the "
         "chao cam on bye bai tam biet goodbye hen gap lai"
     )
 )
@@ -56,8 +63,10 @@ _SMALL_TALK_FILLER = (
 # được không"): only these words, the greeting filler and no greeting word.
 _OPENER_FILLER = _FILLER | _words("hoi ti cai e duoc dc khong ko k ne nay ni them nua cam on")
 # Good wishes: "chúc mừng năm mới", "chúc ad một ngày tốt lành", "em chúc cả nhà sức khỏe".
-_WISHED = _PRONOUNS | _words(
-    "mung ad admin bot phuong xa ca moi cac ngay buoi nam suc tet giang trung mot toan tat can nhau"
+_WISHED = (
+    _PRONOUNS
+    | _UNIT_WORDS
+    | _words("mung ad admin bot ca moi cac ngay buoi nam suc tet giang trung mot toan tat can nhau")
 )
 MAX_WISH_WORDS = 20
 

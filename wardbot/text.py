@@ -121,6 +121,12 @@ def event_numbers(text: str) -> frozenset[int]:
     return frozenset(found)
 
 
+# The administrative units a ward office may serve, as WARD_NAME names them and residents
+# write them ("cán bộ xã", "tin mới của thị trấn"); the longer ones first: "thị xã" (a town,
+# a tier above) is no "xã".
+UNITS = ("thị trấn", "thị xã", "đặc khu", "phường", "xã")
+
+
 # The tiers of government a people's council or committee (HĐND, UBND: "... nhân dân
 # <tier>") sits at, by the folded word that names the tier. Since 1 July 2025 there are
 # two: the province or centrally run city, and the commune, ward or special zone; the
