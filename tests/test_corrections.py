@@ -206,3 +206,19 @@ async def test_a_notice_no_longer_current_is_not_corrected(tmp_path: Path) -> No
             assert [chat for chat, _ in corrections(ward)] == corrected
         finally:
             await close_ward(ward)
+
+
+async def test_a_notice_renamed_after_its_alert_is_corrected_under_its_new_name(
+    alerted: tuple[Ward, str],
+) -> None:
+    ward, notice = alerted
+    new = ward.content / f"{TODAY}-hop-to-dan-pho.md"
+    (ward.content / f"{notice}.md").rename(new)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == [], "a rename is no news"
+    edit(ward, new.stem, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
+    assert all(reply.buttons[0].action == f"full:{new.stem}" for _, reply in corrections(ward))
