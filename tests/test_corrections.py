@@ -222,3 +222,30 @@ async def test_a_notice_renamed_after_its_alert_is_corrected_under_its_new_name(
     await ward.sender.drain()
     assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
     assert all(reply.buttons[0].action == f"full:{new.stem}" for _, reply in corrections(ward))
+
+
+async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answering_staff(
+    alerted: tuple[Ward, str],
+) -> None:
+    ward, notice = alerted
+    until = ward.clock() + 600  # staff just asked chat 1 something (wardbot.desk)
+
+    async def alerts_wait(chat: ChatRef) -> float | None:
+        return until if chat.chat_id == "1" else None
+
+    sender = Sender(
+        ward.store,
+        ward.channel,
+        Composer(lambda: ward.engine.corpus, ward.store, today=lambda: ward.engine.today),
+        clock=ward.clock,
+        monotonic=ward.channel.ticks,
+        sleep=ward.channel.ticks.sleep,
+        alerts_wait=alerts_wait,
+    )
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    await sender.drain()
+    assert [chat for chat, _ in corrections(ward)] == ["2"]
+    ward.now[0] = until
+    await sender.drain()
+    assert [chat for chat, _ in corrections(ward)] == ["2", "1"]

@@ -388,7 +388,7 @@ class Sender:
         message); returns the rows it took, whatever became of them."""
         now = self.clock()
         group = [item]
-        if item.kind == "alert" and await self._held(item, now):
+        if item.kind in ("alert", "correction") and await self._held(item, now):
             return group
         if item.kind == "alert" and item.id not in self._alone:
             burst = await self.store.alerts_with(item, now, BURST_WINDOW, BURST_MAX)
@@ -454,8 +454,9 @@ class Sender:
         return group
 
     async def _held(self, item: OutboxItem, now: float) -> bool:
-        """Whether the alert `item` waits (`alerts_wait`): put back until then, not a
-        failed try (the chat's other alerts, due after it, are held the same way)."""
+        """Whether the alert (or correction) `item` waits (`alerts_wait`): put back until
+        then, not a failed try (the chat's other alerts, due after it, are held the same
+        way)."""
         if self.alerts_wait is None:
             return False
         until = await self.alerts_wait(item.chat)
