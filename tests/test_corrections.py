@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chat_ward import TODAY
@@ -45,6 +46,19 @@ def edit(ward: Ward, notice: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def sender_of(ward: Ward, **options: Any) -> Sender:
+    """A sender for the ward's channel, on its clock, with `options` (as the bot's are)."""
+    return Sender(
+        ward.store,
+        ward.channel,
+        Composer(lambda: ward.engine.corpus, ward.store, today=lambda: ward.engine.today),
+        clock=ward.clock,
+        monotonic=ward.channel.ticks,
+        sleep=ward.channel.ticks.sleep,
+        **options,
+    )
 
 
 def corrections(ward: Ward) -> list[tuple[str, Reply]]:
@@ -112,15 +126,7 @@ async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
     alerted: tuple[Ward, str],
 ) -> None:
     ward, notice = alerted
-    sender = Sender(
-        ward.store,
-        ward.channel,
-        Composer(lambda: ward.engine.corpus, ward.store, today=lambda: ward.engine.today),
-        clock=ward.clock,
-        monotonic=ward.channel.ticks,
-        sleep=ward.channel.ticks.sleep,
-        settle=30.0,
-    )
+    sender = sender_of(ward, settle=30.0)
     edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
     await ward.watcher.refresh()
     ward.now[0] += 10
@@ -233,15 +239,7 @@ async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answer
     async def alerts_wait(chat: ChatRef) -> float | None:
         return until if chat.chat_id == "1" else None
 
-    sender = Sender(
-        ward.store,
-        ward.channel,
-        Composer(lambda: ward.engine.corpus, ward.store, today=lambda: ward.engine.today),
-        clock=ward.clock,
-        monotonic=ward.channel.ticks,
-        sleep=ward.channel.ticks.sleep,
-        alerts_wait=alerts_wait,
-    )
+    sender = sender_of(ward, alerts_wait=alerts_wait)
     edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
     await ward.watcher.refresh()
     await sender.drain()
