@@ -86,6 +86,32 @@ async def test_a_notice_dropped_into_content_reaches_its_telegram_subscribers(
         assert "Mức đóng bảo hiểm y tế hộ gia đình" in visible_text(still.text)
 
 
+async def test_a_notice_whose_time_staff_change_is_corrected_on_telegram_once(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    settings = bot_settings(
+        own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}), ward_name="UBND xã Tân Hòa"
+    )
+    async with running_app(settings):
+        await api.say(511, "/subscribe bhyt")
+        mark = len(api.calls)
+        slug = notice(settings.content_dir, "cap-the", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+        await api.replies(511, since=mark, within=10)
+        path = settings.content_dir / f"{slug}.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Từ tuần sau,", "Từ 8h ngày 5/12,"), encoding="utf-8")
+        mark = len(api.calls)
+        (correction,) = await api.replies(511, since=mark, within=10)
+        shown = visible_text(correction.text)
+        assert "✏️ Xã vừa sửa thông báo “Cấp thẻ BHYT cho người cao tuổi”" in shown
+        assert "Từ 8h ngày 5/12, người dân mang theo căn cước" in shown
+        ((label, action),) = correction.buttons
+        assert label == msg.FULL_TEXT_BUTTON and action == f"full:{slug}"
+        await api.say(511, "/mysubs")  # whatever was queued has had its turn
+    assert len([c for c in api.sent(511) if "vừa sửa" in c.text]) == 1
+    assert api.sent(ADMIN_ID) == []
+
+
 async def test_a_notice_added_while_the_bot_was_down_goes_out_at_the_next_start(
     api: FakeBotApi, own_ward: Settings
 ) -> None:

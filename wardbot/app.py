@@ -173,6 +173,7 @@ async def _serve(
         settings.content_dir,
         today=lambda: engine.today,
         kinds={"reply": desk.compose} if desk else None,
+        ward_name=settings.ward_name,
     )
     restarts = restarts or Restarts()
     on_done = desk.delivered if desk else None

@@ -295,6 +295,23 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
     )
 
 
+def correction_reply(
+    doc: Announcement, topic_names: Sequence[str], told: frozenset[str], ward_name: str
+) -> Reply:
+    """A notice the chat was alerted to, edited since in its numbers (`told`: those the
+    chat read): the lines that write a number it did not read (else its first lines),
+    and 'read it all' as in its alert."""
+    body = plaintext.plain(doc.body)
+    lines = plaintext.lines_with(body, plaintext.numbers(body) - told)
+    if lines:
+        text = plaintext.cut_text("\n".join(lines), ALERT_PREVIEW_CHARS)
+    else:
+        text, _ = plaintext.preview(plaintext.blocks(doc.body), ALERT_PREVIEW_CHARS)
+    return replace(
+        alert_reply(doc, topic_names), text=text, title=msg.correction_title(ward_name, doc.title)
+    )
+
+
 ALERT_BURST_LINE_CHARS = 140  # each notice of a burst: its title, and its first line
 
 

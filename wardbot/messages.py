@@ -528,6 +528,13 @@ def alert_burst_item(day: dt.date, title: str, first_line: str) -> str:
 ALERT_BURST_OPEN = "📄 Xem toàn văn từng thông báo:"
 
 
+def correction_title(ward_name: str, title: str) -> str:
+    """Above a correction: a notice the chat was alerted to had its dates, times or
+    amounts changed."""
+    who = unit(ward_name)
+    return f"✏️ {who[:1].upper()}{who[1:]} vừa sửa thông báo “{title}”"
+
+
 # --- for ward staff (admin commands) ------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -27,8 +28,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wardbot import plaintext
 from wardbot.alerts import not_worth_alerting
-from wardbot.conversation import Reply, alerts_reply
+from wardbot.conversation import Reply, alerts_reply, correction_reply
 from wardbot.delivery import (
     ChatMoved,
     ChatUnreachable,
@@ -38,7 +40,7 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.models import Announcement, Corpus
-from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.store import ChatRef, OutboxItem, Store, read_correction_ref
 from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)
@@ -126,8 +128,10 @@ class Composer:
         *,
         today: Callable[[], dt.date] = dt.date.today,
         kinds: Mapping[str, Callable[[OutboxItem], Awaitable[list[Reply] | None]]] | None = None,
+        ward_name: str = "",
     ) -> None:
         self._corpus = corpus
+        self._ward_name = ward_name  # a correction names the unit that edited its notice
         self._store = store
         self._content_dir = content_dir
         self._today = today
@@ -144,6 +148,8 @@ class Composer:
         """
         if item.kind == "alert":
             return [alerts_reply([await self.notice(item)])]
+        if item.kind == "correction":
+            return [await self._correction(item)]
         if item.kind in ("message", "note"):
             text = await self._store.message_text(item.ref)
             return [Reply(text)] if text else None
@@ -169,6 +175,16 @@ class Composer:
         if not names:
             raise NoLongerWanted("the chat no longer follows the announcement's topics")
         return doc, names
+
+    async def _correction(self, item: OutboxItem) -> Reply:
+        """A notice alerted to the chat, edited since in its dates, times or amounts
+        (wardbot.store queues it): judged as its alert would be, and no longer wanted once
+        its numbers are back as the chat read them."""
+        notice_id, told = read_correction_ref(item.ref)
+        doc, names = await self.notice(dataclasses.replace(item, ref=notice_id))
+        if plaintext.notice_numbers(doc.title, doc.body) == told:
+            raise NoLongerWanted("the notice's numbers are back as the chat read them")
+        return correction_reply(doc, names, told, self._ward_name)
 
     def alerts(self, notices: Sequence[tuple[Announcement, list[str]]]) -> list[Reply]:
         """The one message for alerts of a burst, composed by `notice` each."""
@@ -372,7 +388,7 @@ class Sender:
         message); returns the rows it took, whatever became of them."""
         now = self.clock()
         group = [item]
-        if item.kind == "alert" and await self._held(item, now):
+        if item.kind in ("alert", "correction") and await self._held(item, now):
             return group
         if item.kind == "alert" and item.id not in self._alone:
             burst = await self.store.alerts_with(item, now, BURST_WINDOW, BURST_MAX)
@@ -438,8 +454,9 @@ class Sender:
         return group
 
     async def _held(self, item: OutboxItem, now: float) -> bool:
-        """Whether the alert `item` waits (`alerts_wait`): put back until then, not a
-        failed try (the chat's other alerts, due after it, are held the same way)."""
+        """Whether the alert (or correction) `item` waits (`alerts_wait`): put back until
+        then, not a failed try (the chat's other alerts, due after it, are held the same
+        way)."""
         if self.alerts_wait is None:
             return False
         until = await self.alerts_wait(item.chat)
@@ -611,7 +628,7 @@ class Sender:
         DELAYED_SECONDS, whose lateness has not been told: its tries are then counted as
         DELAYED_AFTER (and told), so that it is told once, across restarts too."""
         return (
-            item.kind not in ("alert", "message")
+            item.kind not in ("alert", "message", "correction")
             and attempts < DELAYED_AFTER
             and self.clock() - item.created_at >= DELAYED_SECONDS
         )

@@ -233,3 +233,23 @@ def cut_text(text: str, limit: int) -> str:
     if not text[len(kept)].isspace() and re.search(r"\s", kept):
         kept = re.split(r"\s(?=\S*$)", kept)[0]
     return kept.rstrip(" \n,;:-–—") + ELLIPSIS
+
+
+# A number as written: "19", "19:30", "5/12/2026", "1.500.000" (digits joined by . , : / -).
+_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers written in `text` (plain text): its dates, times, amounts, house
+    numbers. A notice whose numbers changed says another thing; one reworded did not."""
+    return frozenset(_NUMBER.findall(text))
+
+
+def notice_numbers(title: str, markdown: str) -> frozenset[str]:
+    """The numbers of a notice: those of its title and of its text as residents read it."""
+    return numbers(f"{title}\n{plain(markdown)}")
+
+
+def lines_with(text: str, wanted: frozenset[str]) -> list[str]:
+    """The lines of `text` (plain text) that write one of the numbers `wanted`."""
+    return [line.strip() for line in text.splitlines() if wanted & numbers(line) and line.strip()]

@@ -27,6 +27,7 @@ from types import TracebackType
 import aiosqlite
 from rapidfuzz.distance import Levenshtein
 
+from wardbot import plaintext
 from wardbot.text import accents_retyped, fold, plain_words, spells_a_syllable, tokens
 
 log = logging.getLogger(__name__)
@@ -332,6 +333,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE shown_last ADD COLUMN choices TEXT;
     """,
+    # 16: the numbers written in an alerted notice's title and text (its dates, times,
+    # amounts: `notice_numbers`, JSON) as the bot last saw them, kept with `text_digest`,
+    # so that an edit changing them is told to the chats it was alerted to (a correction,
+    # `_queue_corrections`), and how many times they changed (each change's corrections
+    # are rows of their own in the outbox). NULL: not known (not seen since an earlier
+    # version).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN numbers TEXT;
+    ALTER TABLE seen_announcements ADD COLUMN number_edits INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 
@@ -379,6 +390,26 @@ def _text_digest(body: str) -> str:
 
 def _digest_of(notice: NoticeRef) -> str | None:
     return _text_digest(notice.body()) if notice.body is not None else None
+
+
+def _numbers_of(notice: NoticeRef) -> str | None:
+    """The numbers of `notice` (`plaintext.notice_numbers`) as kept: JSON, sorted."""
+    if notice.body is None:
+        return None
+    return json.dumps(sorted(plaintext.notice_numbers(notice.title, notice.body())))
+
+
+def correction_ref(notice_id: str, edit: int, before: Sequence[str]) -> str:
+    """An outbox 'correction' row's ref: the notice's id, which change of its numbers
+    (each one's corrections are rows of their own), and the numbers the chat was told
+    before (JSON)."""
+    return f"{notice_id}\n{edit}\n{json.dumps(sorted(before))}"
+
+
+def read_correction_ref(ref: str) -> tuple[str, frozenset[str]]:
+    """(notice id, numbers told before) of a `correction_ref`."""
+    notice_id, _, rest = ref.partition("\n")
+    return notice_id, frozenset(json.loads(rest.partition("\n")[2] or "[]"))
 
 
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
@@ -464,9 +495,10 @@ def _copy_of(
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """One message waiting in the outbox: an 'alert' (ref: announcement id), a 'message'
-    (a broadcast) or a 'note' (to admins) (ref: id of its text in the messages table), or
-    a 'reply' (a staff answer on a ticket: wardbot.tickets)."""
+    """One message waiting in the outbox: an 'alert' (ref: announcement id), a
+    'correction' of one (ref: `correction_ref`), a 'message' (a broadcast) or a 'note' (to
+    admins) (ref: id of its text in the messages table), or a 'reply' (a staff answer on a
+    ticket: wardbot.tickets)."""
 
     id: int
     chat: ChatRef
@@ -865,7 +897,7 @@ class Store:
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
         async with self._db.execute(
-            "SELECT id, alerted, title, date, topics, text_digest FROM seen_announcements"
+            "SELECT id, alerted, title, date, topics, text_digest, numbers FROM seen_announcements"
         ) as cursor:
             rows = await cursor.fetchall()
         # The topics each notice was alerted for (None: not known).
@@ -874,6 +906,7 @@ class Store:
         # change to content/): a renamed one is compared with its last version.
         known = {row[0]: (row[2], row[3]) for row in rows}
         digests = {row[0]: row[5] for row in rows}
+        numbers = {row[0]: row[6] for row in rows}
         await self._db.executemany(
             "UPDATE seen_announcements SET title = ?, date = ? WHERE id = ?",
             [
@@ -904,6 +937,11 @@ class Store:
                 # Alerted already, or there when the bot was installed: its text as it
                 # reads now tells it if it is renamed next (`_renamed_from`).
                 await self._keep_digest(notice, digests.get(notice.id))
+                # Its dates, times or amounts changed since: those told hear of it.
+                told = await self._keep_numbers(notice, numbers.get(notice.id))
+                if worth and told is not None:
+                    corrected = await self._queue_corrections(notice, told, now, channels)
+                    log.info("%s: numbers edited; %d correction(s) queued", notice.id, corrected)
                 # Its topics corrected since, the followers of the new ones hear of it.
                 before = alerted_for.get(notice.id)
                 if worth and before is not None and set(notice.topics) - set(before):
@@ -927,8 +965,8 @@ class Store:
             if first_seen:
                 await self._db.execute(
                     "INSERT INTO seen_announcements "
-                    "(id, seen_at, alerted, title, date, topics, text_digest) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "(id, seen_at, alerted, title, date, topics, text_digest, numbers) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         notice.id,
                         now,
@@ -937,13 +975,14 @@ class Store:
                         notice.date or None,
                         topics,
                         _digest_of(notice) if notice.alert and notice.topics else None,
+                        _numbers_of(notice) if notice.alert and notice.topics else None,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
                 await self._db.execute(
-                    "UPDATE seen_announcements SET alerted = 1, topics = ?, text_digest = ? "
-                    "WHERE id = ?",
-                    (topics, _digest_of(notice), notice.id),
+                    "UPDATE seen_announcements SET alerted = 1, topics = ?, text_digest = ?, "
+                    "numbers = ? WHERE id = ?",
+                    (topics, _digest_of(notice), _numbers_of(notice), notice.id),
                 )
             same = _renamed_from(notice, gone) if worth else None
             if same is not None:
@@ -998,6 +1037,70 @@ class Store:
             await self._db.execute(
                 "UPDATE seen_announcements SET text_digest = ? WHERE id = ?", (digest, notice.id)
             )
+
+    async def _keep_numbers(
+        self, notice: NoticeRef, kept: str | None
+    ) -> tuple[int, list[str]] | None:
+        """Keep the numbers of an alerted notice that could still be news as it reads now
+        (as `_keep_digest` keeps its text); when an edit changed them, which change this is
+        and the numbers it had before (None: unchanged, or not known before)."""
+        if not (notice.alert and notice.topics) or notice.body is None:
+            return None
+        now = _numbers_of(notice)
+        if now == kept:
+            return None
+        await self._db.execute(
+            "UPDATE seen_announcements SET numbers = ?, number_edits = number_edits + 1 "
+            "WHERE id = ?",
+            (now, notice.id),
+        )
+        async with self._db.execute(
+            "SELECT number_edits FROM seen_announcements WHERE id = ?", (notice.id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if kept is None or row is None else (int(row[0]), list(json.loads(kept)))
+
+    async def _queue_corrections(
+        self,
+        notice: NoticeRef,
+        edit: tuple[int, Sequence[str]],
+        now: float,
+        channels: Sequence[str],
+    ) -> int:
+        """One correction of `notice` (`edit`: which change of its numbers, and the numbers
+        it had before) for each chat on `channels` its alert went to (under this name or
+        the one its file was renamed from) that still follows one of its topics; how many.
+        Not for a chat with one still waiting: that one goes out with the notice as it
+        reads then (edits in a row are one correction). A chat whose alert has not left
+        yet reads the edited notice."""
+        cursor = await self._db.execute(
+            "INSERT OR IGNORE INTO outbox "
+            "(channel, chat_id, kind, ref, created_at, not_before) "
+            "SELECT DISTINCT a.channel, a.chat_id, 'correction', ?, ?, ? FROM outbox a "
+            "WHERE a.kind = 'alert' AND a.state IN ('sent', 'sending') "
+            "AND (a.ref = ? OR a.ref IN (SELECT id FROM seen_announcements WHERE renamed_to = ?)) "
+            "AND a.channel IN (SELECT value FROM json_each(?)) "
+            "AND EXISTS (SELECT 1 FROM subscriptions s "
+            "WHERE s.channel = a.channel AND s.chat_id = a.chat_id "
+            "AND s.topic_id IN (SELECT value FROM json_each(?))) "
+            "AND NOT EXISTS (SELECT 1 FROM unreachable u "
+            "WHERE u.channel = a.channel AND u.chat_id = a.chat_id) "
+            "AND NOT EXISTS (SELECT 1 FROM outbox c "
+            "WHERE c.channel = a.channel AND c.chat_id = a.chat_id AND c.kind = 'correction' "
+            "AND c.state = 'pending' AND substr(c.ref, 1, instr(c.ref, char(10)) - 1) = ?) "
+            "ORDER BY a.channel, a.chat_id",
+            (
+                correction_ref(notice.id, *edit),
+                now,
+                now,
+                notice.id,
+                notice.id,
+                json.dumps(list(channels)),
+                json.dumps(list(notice.topics)),
+                notice.id,
+            ),
+        )
+        return max(cursor.rowcount, 0)
 
     async def renames(self) -> dict[str, str]:
         """Each notice whose file was renamed -> the id it was renamed to (migration 14)."""
@@ -1094,12 +1197,13 @@ class Store:
         answer, a note to admins) first, then alerts and broadcasts, each oldest first; a
         fan-out to thousands of chats takes minutes at the platform's pace. An alert is due
         only once queued `settle` seconds ago: the other notices of its burst (files
-        copied one by one, a portal import) are queued meanwhile, and go out with it."""
+        copied one by one, a portal import) are queued meanwhile, and go out with it. So
+        is a correction: the edits staff make in a row go out as one."""
         async with self._db.execute(
             "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
             "WHERE channel = ? AND state = 'pending' AND not_before <= ? "
-            "AND (kind != 'alert' OR created_at <= ?) "
-            "ORDER BY kind IN ('alert', 'message'), id LIMIT ?",
+            "AND (kind NOT IN ('alert', 'correction') OR created_at <= ?) "
+            "ORDER BY kind IN ('alert', 'message', 'correction'), id LIMIT ?",
             (channel, now, now - settle, limit),
         ) as cursor:
             rows = await cursor.fetchall()
@@ -1137,7 +1241,8 @@ class Store:
         """When the earliest waiting message for `channel` is due (None: nothing waits);
         an alert, `settle` seconds after it was queued at the earliest (see `due`)."""
         async with self._db.execute(
-            "SELECT MIN(CASE WHEN kind = 'alert' THEN MAX(not_before, created_at + ?) "
+            "SELECT MIN(CASE WHEN kind IN ('alert', 'correction') "
+            "THEN MAX(not_before, created_at + ?) "
             "ELSE not_before END) FROM outbox WHERE channel = ? AND state = 'pending'",
             (settle, channel),
         ) as cursor:
@@ -1273,7 +1378,8 @@ class Store:
         async with self._write:
             cursor = await self._db.execute(
                 "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
-                "WHERE kind IN ('alert', 'message') AND state IN ('pending', 'sending') "
+                "WHERE kind IN ('alert', 'message', 'correction') "
+                "AND state IN ('pending', 'sending') "
                 "AND channel IN (SELECT value FROM json_each(?)) AND created_at <= ?",
                 (now, error, json.dumps(list(channels)), queued_by),
             )
@@ -1284,13 +1390,13 @@ class Store:
         waiting, and those finished since `since`; 'blocked': how many of those 'failed'
         were for a chat that blocked the bot (or is gone) and is still unreachable."""
         async with self._db.execute(
-            "SELECT state, COUNT(*) FROM outbox WHERE kind IN ('alert', 'message') "
+            "SELECT state, COUNT(*) FROM outbox WHERE kind IN ('alert', 'message', 'correction') "
             "AND (state IN ('pending', 'sending') OR done_at >= ?) GROUP BY state",
             (since,),
         ) as cursor:
             counts = {row[0]: row[1] for row in await cursor.fetchall()}
         async with self._db.execute(
-            "SELECT COUNT(*) FROM outbox o WHERE kind IN ('alert', 'message') "
+            "SELECT COUNT(*) FROM outbox o WHERE kind IN ('alert', 'message', 'correction') "
             "AND state = 'failed' AND done_at >= ? AND EXISTS (SELECT 1 FROM unreachable u "
             "WHERE u.channel = o.channel AND u.chat_id = o.chat_id)",
             (since,),
