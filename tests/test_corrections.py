@@ -21,7 +21,8 @@ from wardbot.store import ChatRef
 
 BODY = (
     "Tổ dân phố 3 họp lúc 19h ngày 5/12 tại nhà văn hóa số 12 đường Lê Lợi.\n\n"
-    "Mỗi hộ cử một người dự họp."
+    "Mỗi hộ cử một người dự họp.\n\n"
+    "Kinh phí 1.500.000 đồng. Mẫu đăng ký: [tải về](https://phuong.example/tep/mau-01.pdf)"
 )
 
 
@@ -105,8 +106,20 @@ async def test_a_changed_date_is_a_correction_too(alerted: tuple[Ward, str]) -> 
         ("Mỗi hộ cử một người dự họp.", "Mỗi hộ gia đình cử một người đến dự họp."),
         ("nhà văn hóa", "nhà văn hoá"),
         ("title: Họp tổ dân phố 3", "title: Họp Tổ dân phố 3 (thông báo)"),
+        ("1.500.000 đồng", "1500000 đồng"),
+        ("ngày 5/12", "ngày 05/12"),
+        ("tep/mau-01.pdf", "tep/2026/mau-02.pdf"),
+        ("[tải về](https://phuong.example/tep/mau-01.pdf)", "phuong.example/tep/mau-02.docx"),
     ],
-    ids=["reworded", "typo", "title-renamed"],
+    ids=[
+        "reworded",
+        "typo",
+        "title-renamed",
+        "amount-regrouped",
+        "leading-zero",
+        "link-address",
+        "file-name",
+    ],
 )
 async def test_an_edit_with_the_same_numbers_sends_nothing(
     alerted: tuple[Ward, str], old: str, new: str

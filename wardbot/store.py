@@ -409,7 +409,8 @@ def correction_ref(notice_id: str, edit: int, before: Sequence[str]) -> str:
 def read_correction_ref(ref: str) -> tuple[str, frozenset[str]]:
     """(notice id, numbers told before) of a `correction_ref`."""
     notice_id, _, rest = ref.partition("\n")
-    return notice_id, frozenset(json.loads(rest.partition("\n")[2] or "[]"))
+    told = json.loads(rest.partition("\n")[2] or "[]")
+    return notice_id, frozenset(plaintext.number_value(n) for n in told)
 
 
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
@@ -1047,7 +1048,11 @@ class Store:
         if not (notice.alert and notice.topics) or notice.body is None:
             return None
         now = _numbers_of(notice)
-        if now == kept:
+        if now == kept or (
+            kept is not None
+            and {plaintext.number_value(n) for n in json.loads(kept)}
+            == set(json.loads(now or "[]"))
+        ):  # (kept by an earlier version as written: "05/12" is "5/12")
             return None
         await self._db.execute(
             "UPDATE seen_announcements SET numbers = ?, number_edits = number_edits + 1 "
