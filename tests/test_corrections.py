@@ -149,8 +149,41 @@ async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
     await ward.watcher.refresh()
     ward.now[0] += 25
     await sender.drain()
+    assert ward.channel.sent == [], "waits from the last edit"
+    ward.now[0] += 5
+    await sender.drain()
     assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
     assert all("20h30" in reply.text for _, reply in corrections(ward))
+    ward.now[0] += 3600
+    await ward.alerts.sync()
+    await sender.drain()
+    assert len(ward.channel.sent) == 2
+
+
+async def test_a_notice_saved_as_typed_for_minutes_is_one_correction_of_the_last_save(
+    alerted: tuple[Ward, str],
+) -> None:
+    """An editor saving every 20 seconds while staff retype the time, then the date: the
+    correction waits for the saves to stop, and says what staff ended with."""
+    ward, notice = alerted
+    sender = sender_of(ward, settle=30.0)
+    saves = [
+        ("họp lúc 19h", "họp lúc h"),
+        ("họp lúc h", "họp lúc 2h"),
+        ("họp lúc 2h", "họp lúc 20h"),
+        ("ngày 5/12", "ngày /12"),
+        ("ngày /12", "ngày 6/12"),
+    ]
+    for old, new in saves:
+        edit(ward, notice, old, new)
+        await ward.watcher.refresh()
+        await sender.drain()
+        assert ward.channel.sent == [], "staff are still typing"
+        ward.now[0] += 20
+    ward.now[0] += 10
+    await sender.drain()
+    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
+    assert all("họp lúc 20h ngày 6/12" in reply.text for _, reply in corrections(ward))
     ward.now[0] += 3600
     await ward.alerts.sync()
     await sender.drain()

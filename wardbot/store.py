@@ -1076,8 +1076,15 @@ class Store:
         it had before) for each chat on `channels` its alert went to (under this name or
         the one its file was renamed from) that still follows one of its topics; how many.
         Not for a chat with one still waiting: that one goes out with the notice as it
-        reads then (edits in a row are one correction). A chat whose alert has not left
-        yet reads the edited notice."""
+        reads then (edits in a row are one correction), and waits again from this edit:
+        an editor saving as staff type ("19h", "h", "2h", "20h") sends the last save only.
+        A chat whose alert has not left yet reads the edited notice."""
+        await self._db.execute(
+            "UPDATE outbox SET created_at = ? WHERE kind = 'correction' AND state = 'pending' "
+            "AND channel IN (SELECT value FROM json_each(?)) "
+            "AND substr(ref, 1, instr(ref, char(10)) - 1) = ?",
+            (now, json.dumps(list(channels)), notice.id),
+        )
         cursor = await self._db.execute(
             "INSERT OR IGNORE INTO outbox "
             "(channel, chat_id, kind, ref, created_at, not_before) "
