@@ -293,3 +293,30 @@ async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answer
     ward.now[0] = until
     await sender.drain()
     assert [chat for chat, _ in corrections(ward)] == ["2", "1"]
+
+
+async def test_an_edit_while_the_alert_still_waits_is_one_alert_with_the_new_text(
+    tmp_path: Path,
+) -> None:
+    ward = await open_ward(tmp_path)
+    try:
+        await ward.alerts.sync()
+        await follow(ward, "1", "cu-tru")
+        sender = sender_of(ward, settle=30.0)
+        notice = write_notice(
+            ward.content, "hop-to", "Họp tổ dân phố 3", topics="cu-tru", body=BODY
+        )
+        await ward.watcher.refresh()
+        ward.now[0] += 10
+        await sender.drain()
+        assert ward.channel.sent == [], "the alert gathers its burst"
+        edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+        await ward.watcher.refresh()
+        ward.now[0] += 3600
+        await sender.drain()
+        ((chat, alert),) = corrections(ward)
+        assert chat == "1"
+        assert "✏️" not in alert.title
+        assert "họp lúc 20h" in alert.text
+    finally:
+        await close_ward(ward)
