@@ -17,6 +17,7 @@ from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
 
 from wardbot.conversation import Conversation, Reply
 from wardbot.outbox import Composer, Sender
+from wardbot.portal_import import Importer
 from wardbot.store import ChatRef
 
 BODY = (
@@ -318,5 +319,43 @@ async def test_an_edit_while_the_alert_still_waits_is_one_alert_with_the_new_tex
         assert chat == "1"
         assert "✏️" not in alert.title
         assert "họp lúc 20h" in alert.text
+    finally:
+        await close_ward(ward)
+
+
+def portal_page(views: int) -> str:
+    """A ward portal's news page, saved, whose meta line counts the page's visits."""
+    text = "".join(
+        f"<p>Đoạn {n}: công an phường tiếp nhận hồ sơ đăng ký tạm trú từ 7h30 đến 11h "
+        f"ngày 5/8/2024 tại trụ sở số 12 đường Lê Lợi, người dân mang theo giấy tờ.</p>"
+        for n in range(1, 4)
+    )
+    return (
+        '<html><head><meta property="article:published_time" content="2024-08-01T08:00:00">'
+        "<title>Tiếp nhận hồ sơ tạm trú</title></head><body><div class='article'>"
+        f"<h1>Tiếp nhận hồ sơ tạm trú</h1>{text}"
+        f"<p>Ngày đăng: 01/08/2024 | Lượt xem: {views}</p>"
+        "</div></body></html>"
+    )
+
+
+async def test_a_portal_page_fetched_again_with_more_visits_sends_no_correction(
+    tmp_path: Path,
+) -> None:
+    ward = await open_ward(tmp_path)
+    try:
+        await ward.alerts.sync()
+        await follow(ward, "1", "cu-tru")
+        saved = tmp_path / "trang.html"
+        for views in (123, 157, 1204):
+            saved.write_text(portal_page(views), encoding="utf-8")
+            with Importer(ward.settings, today=lambda: TODAY) as importer:
+                (outcome,) = importer.run([str(saved)])
+            assert not outcome.failed, outcome.why
+            await ward.watcher.refresh()
+            await ward.sender.drain()
+        assert [(chat, reply.title) for chat, reply in corrections(ward)] == [
+            ("1", "🔔 Thông báo mới: Tiếp nhận hồ sơ tạm trú")
+        ], "the alert, and no correction"
     finally:
         await close_ward(ward)

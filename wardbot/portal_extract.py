@@ -11,7 +11,8 @@
   Vietnamese words is kept. Everything comes out NFC.
 - The article: trafilatura finds the main text and the title. What it leaves of
   the page's furniture is cleaned here line by line: image file names, "(0)" ratings,
-  "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters, share
+  "Thông tin khác" / "Tin liên quan" lists and what follows them, visit counters (within a
+  meta line too: a page fetched again is not an edited notice for its visits), share
   buttons, comment forms, the site's footer when it sits inside the article's block
   (copyright, then the site's name and contact lines above it), the date line itself,
   repeated paragraphs.
@@ -746,6 +747,16 @@ _FURNITURE = re.compile(
     re.I,
 )
 
+# A visit counter within a line, as a page's meta line shows it ("Ngày đăng: 01/08/2024 |
+# Lượt xem: 157", "10:30 | 157 lượt xem", "Đã xem: 157"): it changes at every fetch, and
+# is no part of the article (its file rewritten for it would be a correction to residents).
+_COUNTER_WITHIN = re.compile(
+    r"(?:(?:số\s+)?lượt\s+(?:xem|đọc)|đã\s+xem\s*:)\s*:?\s*\d[\d.,]*|\d[\d.,]*\s+lượt\s+(?:xem|đọc)",
+    re.I,
+)
+# A line as short as a meta line (author, date, counter): dropped whole when it counts
+# visits; a longer one loses the counter only.
+META_LINE_WORDS = 12
 
 # The site's own footer, which some portals put inside the article's block: its copyright,
 # its publisher, its licence, its visit counters. The article is over; the site's name,
@@ -825,6 +836,10 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
             or _FURNITURE.match(bare)
         ):
             continue
+        if _COUNTER_WITHIN.search(line):
+            if len(line.split()) <= META_LINE_WORDS:
+                continue
+            line = " ".join(_COUNTER_WITHIN.sub("", line).split())
         if not kept and line.casefold() == folded_title:
             continue  # the title again, at the top of the text
         key = line.casefold()
