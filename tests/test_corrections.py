@@ -323,8 +323,8 @@ async def test_an_edit_while_the_alert_still_waits_is_one_alert_with_the_new_tex
         await close_ward(ward)
 
 
-def portal_page(views: int) -> str:
-    """A ward portal's news page, saved, whose meta line counts the page's visits."""
+def portal_page(meta: str) -> str:
+    """A ward portal's news page, saved, with `meta` under its text."""
     text = "".join(
         f"<p>Đoạn {n}: công an phường tiếp nhận hồ sơ đăng ký tạm trú từ 7h30 đến 11h "
         f"ngày 5/8/2024 tại trụ sở số 12 đường Lê Lợi, người dân mang theo giấy tờ.</p>"
@@ -334,21 +334,28 @@ def portal_page(views: int) -> str:
         '<html><head><meta property="article:published_time" content="2024-08-01T08:00:00">'
         "<title>Tiếp nhận hồ sơ tạm trú</title></head><body><div class='article'>"
         f"<h1>Tiếp nhận hồ sơ tạm trú</h1>{text}"
-        f"<p>Ngày đăng: 01/08/2024 | Lượt xem: {views}</p>"
+        f"<p>{meta}</p>"
         "</div></body></html>"
     )
 
 
+@pytest.mark.parametrize(
+    "meta",
+    ["Ngày đăng: 01/08/2024 | Lượt xem: {n}", "{n} lượt xem", "Cập nhật lúc 10:{n:02d}"],
+    ids=["visits-in-meta-line", "visits", "updated-at-time"],
+)
 async def test_a_portal_page_fetched_again_with_more_visits_sends_no_correction(
-    tmp_path: Path,
+    tmp_path: Path, meta: str
 ) -> None:
+    """A page whose visit counter, or the time it says it was updated, moves at each fetch
+    (`bot.py import` run again, a feed whose items' stamps change)."""
     ward = await open_ward(tmp_path)
     try:
         await ward.alerts.sync()
         await follow(ward, "1", "cu-tru")
         saved = tmp_path / "trang.html"
-        for views in (123, 157, 1204):
-            saved.write_text(portal_page(views), encoding="utf-8")
+        for n in (23, 57, 14):
+            saved.write_text(portal_page(meta.format(n=n)), encoding="utf-8")
             with Importer(ward.settings, today=lambda: TODAY) as importer:
                 (outcome,) = importer.run([str(saved)])
             assert not outcome.failed, outcome.why

@@ -743,7 +743,7 @@ _FURNITURE = re.compile(
     r"quay lại|quay về|về đầu trang|trở về|lượt xem\s*:?\s*[\d.,]*|số lượt xem\s*:?\s*[\d.,]*|"
     r"(?:đang online|hôm nay|trong tháng|tất cả|tổng truy cập)\s*:\s*[\d.,]+|"
     r"email của bạn sẽ không được hiển thị công khai.*|"
-    rf"(?:{_POSTED_LABEL}|{_UPDATED_LABEL})\s*:?\s*(?:{_DATELINE})?)$",
+    rf"(?:{_POSTED_LABEL}|{_UPDATED_LABEL})\s*:?\s*(?:{_DATELINE}|{_TIME})?)$",
     re.I,
 )
 
