@@ -7,6 +7,8 @@ The recording channel and the ward of tests/test_alerts.py; the clock is injecte
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -222,6 +224,30 @@ async def test_a_restart_sends_a_correction_once(alerted: tuple[Ward, str]) -> N
     assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
     await again.alerts.sync()
     assert not await again.sender.drain()
+
+
+async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_upgrade(
+    alerted: tuple[Ward, str],
+) -> None:
+    """That version kept them as written, the link's digits too ("1.500.000", "01"): the
+    upgrade learns them again, as it does those of a notice alerted before corrections."""
+    ward, notice = alerted
+    await close_ward(ward)
+    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
+        raw.execute(
+            "UPDATE seen_announcements SET numbers = ?",
+            (json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"]),),
+        )
+        raw.execute("PRAGMA user_version = 16")
+    again = await open_ward(ward.root)
+    ward.store, ward.engine = again.store, again.engine  # the fixture closes them
+    await again.alerts.sync()  # as at every start
+    await again.sender.drain()
+    assert again.channel.sent == []
+    edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
+    await again.watcher.refresh()
+    await again.sender.drain()
+    assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
 
 
 async def test_a_chat_that_sent_forget_gets_no_correction(alerted: tuple[Ward, str]) -> None:

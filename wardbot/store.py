@@ -343,6 +343,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE seen_announcements ADD COLUMN numbers TEXT;
     ALTER TABLE seen_announcements ADD COLUMN number_edits INTEGER NOT NULL DEFAULT 0;
     """,
+    # 17: the numbers kept by 16's first version were as written, a link's digits too
+    # ("1.500.000", "01"); now they are values, and a link's are left out
+    # (`plaintext.numbers`): learnt again at the first look, so the upgrade corrects none.
+    """
+    UPDATE seen_announcements SET numbers = NULL;
+    """,
 )
 
 
@@ -1048,11 +1054,7 @@ class Store:
         if not (notice.alert and notice.topics) or notice.body is None:
             return None
         now = _numbers_of(notice)
-        if now == kept or (
-            kept is not None
-            and {plaintext.number_value(n) for n in json.loads(kept)}
-            == set(json.loads(now or "[]"))
-        ):  # (kept by an earlier version as written: "05/12" is "5/12")
+        if now == kept:
             return None
         await self._db.execute(
             "UPDATE seen_announcements SET numbers = ?, number_edits = number_edits + 1 "
