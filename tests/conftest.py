@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from chat_ward import TODAY, WARD_NAME, write_chat_ward
+from fakes.telegram_api import FakeBotApi
+from fakes.zalo_api import FakeZaloApi
 
 from wardbot.config import Settings
 from wardbot.engine import Engine
@@ -50,3 +52,16 @@ def ward_settings(ward_files: Path, tmp_path: Path) -> Settings:
         # alert, not for a burst (tests/test_alert_bursts.py waits for those).
         alert_gather_seconds=0,
     )
+
+
+# The fake platforms on 127.0.0.1, for tests that run more than one channel's real client.
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[FakeZaloApi]:
+    async with FakeZaloApi() as fake:
+        yield fake

@@ -8,7 +8,7 @@ import asyncio
 import datetime as dt
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,18 +28,6 @@ ZALO_FAN = "6ede9afb3c3e4d6f8a01"
 ZALO_OTHER = "8a1b2c3d4e5f60718293"
 ZALO_ADMIN = "0f0e0d0c0b0a09080706"
 TELEGRAM_FAN = 901
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZaloApi]:
-    async with FakeZaloApi() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -241,18 +241,6 @@ class WebWard(Ward):
         return {number: button["label"] for number, button in enumerate(shown, 1)}
 
 
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZaloApi]:
-    async with FakeZaloApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as fake:
-        yield fake
-
-
 async def open_ticket(ward: Ward) -> None:
     no_answer = await ward.say(UNKNOWN)
     ask = [
