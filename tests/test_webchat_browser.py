@@ -464,6 +464,45 @@ async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escap
     await expect(panel).to_be_hidden()
 
 
+async def test_back_on_a_phone_closes_the_widget_and_stays_on_the_portal_page(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """On a phone the open chat covers the page: Android's Back closes it, as it would a
+    page of its own, instead of leaving the ward's portal. Closed otherwise, it leaves no
+    step behind: Back then goes where it went before the chat was opened."""
+    page = await new_page(*PHONE)
+    before = bot.portal + "?trang=truoc"
+    await page.goto(before)
+    await page.goto(bot.portal)
+    launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+    panel = page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")
+    await launcher.click()
+    await expect(panel).to_be_visible()
+    await page.go_back()
+    await expect(panel).to_be_hidden()
+    await expect(launcher).to_be_visible()
+    assert page.url == bot.portal
+    # Opened again and closed with its own button: Back leaves for the page before.
+    await launcher.click()
+    await expect(panel).to_be_visible()
+    await panel.get_by_role("button", name=msg.WEB_WIDGET_CLOSE).click()
+    await expect(panel).to_be_hidden()
+    await page.go_back()
+    await expect(page).to_have_url(before)
+
+
+async def test_on_a_desktop_the_widget_leaves_the_tabs_history_alone(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """A panel beside the page is not a page: opening it adds no step to the history."""
+    page = await new_page(*DESKTOP)
+    await page.goto(bot.portal)
+    steps = await page.evaluate("history.length")
+    await page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON).click()
+    await expect(page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")).to_be_visible()
+    assert await page.evaluate("history.length") == steps
+
+
 @pytest.mark.parametrize("how", ["reopened", "left-open"])
 async def test_a_chat_opened_while_the_bot_restarts_shows_once_the_bot_is_back(
     bot: Bot, new_page: NewPage, how: str

@@ -191,11 +191,25 @@
     if (!ready && !panel.hidden) load(); // closed meanwhile: at the next opening
   }
 
+  // On a phone the panel covers the whole page, so it reads as a page of its own: Back
+  // (Android's button or gesture) should close it, not leave the portal. While it is open
+  // full screen, one step of the tab's history is ours; closing it takes the step back.
+  const fullScreen = window.matchMedia("(max-width: 520px), (max-height: 560px)");
+  let stepped = false; // our step is the tab's current entry
+
   function open() {
     // One still loading (a slow connection) is left to finish.
     if (!frame || (failed && !ready)) load();
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
+    if (fullScreen.matches && !stepped) {
+      try {
+        history.pushState({ wardChat: true }, "");
+        stepped = true;
+      } catch (error) {
+        // A sandboxed page may refuse: Back then leaves the page, as before.
+      }
+    }
     frame.focus();
   }
 
@@ -204,6 +218,10 @@
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
     launcher.focus();
+    if (stepped) {
+      stepped = false;
+      history.back(); // our step goes; the popstate it fires finds nothing to do
+    }
   }
 
   launcher.addEventListener("click", () => (panel.hidden ? open() : shut()));
@@ -214,6 +232,12 @@
       event.stopPropagation();
       shut();
     }
+  });
+  window.addEventListener("popstate", (event) => {
+    // Back from our step: the panel closes and the resident stays on the portal's page.
+    if (!stepped || (event.state && event.state.wardChat)) return;
+    stepped = false;
+    shut();
   });
   window.addEventListener("message", (event) => {
     if (!frame || event.origin !== botOrigin || event.source !== frame.contentWindow) return;
