@@ -2041,6 +2041,56 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert reloads.count == 1
 
 
+@pytest.mark.parametrize("how", ["offered", "after sai rồi"])
+async def test_unanswered_proposes_the_entry_residents_picked_from_the_offer(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], how: str
+) -> None:
+    """A resident the bot could not answer picks an entry from the close matches offered
+    (or from those offered after "sai rồi"): /unanswered says so, and its button makes the
+    question a wording of that entry, not of the one the engine finds closest."""
+    faq, _ = staff_files
+    me = ChatRef("telegram", STAFF)
+    asked = "giấy tờ nhà" if how == "offered" else "mất thẻ bhyt thì làm sao"
+    [reply] = await conversation.handle_text(OTHER, asked)
+    if how == "after sai rồi":
+        [reply] = await conversation.handle_text(OTHER, "sai rồi")
+    offered = [b for b in reply.buttons if b.action.startswith("faq:")]
+    closest = (await conversation.engine.ask_async(asked)).results[0].doc.id
+    picked = next(b for b in offered if b.action != f"faq:{closest}")
+    entry_id = picked.action.removeprefix("faq:")
+    await conversation.handle_action(OTHER, picked.action, sender=OTHER.chat_id)
+    # Opening another entry after that is reading on, not a second pick.
+    await conversation.handle_action(OTHER, offered[0].action, sender=OTHER.chat_id)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    entry = next(e for e in load_faq(faq).faq if e.id == entry_id)
+    assert f"👉 người hỏi đã chọn trong các gợi ý: “{entry.question}”" in listing.text
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    assert entry.question.startswith(button.label.removeprefix("1. ➕ ").rstrip("…"))
+    [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert done.text == msg.faq_variant_added(entry_id, asked)
+    assert asked in variants_of(faq, entry_id)
+
+
+async def test_an_entry_opened_after_an_answer_or_long_after_is_no_pick(
+    conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
+) -> None:
+    """Only a pick from the matches offered for a question the bot did not answer counts:
+    not a related question opened under an answer, nor an entry opened an hour later."""
+    me = ChatRef("telegram", STAFF)
+    [answer] = await conversation.handle_text(OTHER, "mất thẻ bhyt thì làm sao")
+    related = next(b for b in answer.buttons if b.action.startswith("faq:"))
+    await conversation.handle_action(OTHER, related.action, sender=OTHER.chat_id)
+    await conversation.handle_text(OTHER, "sai rồi")  # now unanswered; nothing picked since
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "“mất thẻ bhyt thì làm sao” — 1 lần" in listing.text and "👉" not in listing.text
+    [offer] = await conversation.handle_text(OTHER, "giấy tờ nhà")
+    clock.now += 3600
+    picked = next(b for b in offer.buttons if b.action.startswith("faq:"))
+    await conversation.handle_action(OTHER, picked.action, sender=OTHER.chat_id)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "“giấy tờ nhà” — 1 lần" in listing.text and "👉" not in listing.text
+
+
 async def test_two_questions_taken_back_are_offered_to_no_entry_as_its_wording(
     conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
 ) -> None:

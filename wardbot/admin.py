@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 
 from rapidfuzz import fuzz, process
@@ -38,14 +39,9 @@ _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 DAY = 86400.0
 
 
-def group_questions(
-    texts: Sequence[str], *, threshold: int = SAME_QUESTION, examples: int = 2
-) -> list[tuple[int, str, list[str]]]:
-    """Questions grouped by similarity, biggest group first: (count, example, other wordings).
-
-    Accents, case and word order are ignored, so "lam lai cccd" and "làm lại CCCD ở đâu"
-    fall in one group. `texts` come newest first; each group's example is its newest.
-    """
+def group_members(texts: Sequence[str], *, threshold: int = SAME_QUESTION) -> list[list[int]]:
+    """The positions in `texts` of each group of similar questions, biggest group first,
+    each group's newest first (see `group_questions`)."""
     keys: list[str] = []
     groups: list[list[int]] = []
     for number, text in enumerate(texts):
@@ -59,15 +55,32 @@ def group_questions(
         else:
             groups[match[2]].append(number)
     groups.sort(key=lambda members: (-len(members), members[0]))
-    result = []
-    for members in groups:
-        wordings: list[str] = []
-        for number in members:
-            wording = " ".join(texts[number].split())
-            if wording not in wordings:
-                wordings.append(wording)
-        result.append((len(members), wordings[0], wordings[1 : 1 + examples]))
-    return result
+    return groups
+
+
+def group_questions(
+    texts: Sequence[str], *, threshold: int = SAME_QUESTION, examples: int = 2
+) -> list[tuple[int, str, list[str]]]:
+    """Questions grouped by similarity, biggest group first: (count, example, other wordings).
+
+    Accents, case and word order are ignored, so "lam lai cccd" and "làm lại CCCD ở đâu"
+    fall in one group. `texts` come newest first; each group's example is its newest.
+    """
+    return [
+        _shown(texts, members, examples) for members in group_members(texts, threshold=threshold)
+    ]
+
+
+def _shown(
+    texts: Sequence[str], members: Sequence[int], examples: int
+) -> tuple[int, str, list[str]]:
+    """A group as /unanswered shows it: (count, example, other wordings, each once)."""
+    wordings: list[str] = []
+    for number in members:
+        wording = " ".join(texts[number].split())
+        if wording not in wordings:
+            wordings.append(wording)
+    return len(members), wordings[0], wordings[1 : 1 + examples]
 
 
 class Admin:
@@ -193,22 +206,34 @@ class Admin:
         )
 
     async def _unanswered(self) -> Reply:
-        """The groups, each with a button adding it to the FAQ entry the engine finds
-        closest (when there is one; not for a message asking several questions, which
-        is no wording of one entry)."""
-        texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
-        groups = group_questions(texts)[:UNANSWERED_GROUPS]
+        """The groups, each with a button adding it to an FAQ entry: the one residents
+        who asked it picked most often from the close matches offered, else the one the
+        engine finds closest (when there is one; not for a message asking several
+        questions, which is no wording of one entry)."""
+        rows = await self.store.unanswered_choices(self.clock() - UNANSWERED_DAYS * DAY)
+        texts = [text for text, _ in rows]
+        members = group_members(texts)[:UNANSWERED_GROUPS]
+        groups = [_shown(texts, group, 2) for group in members]
+        faq = {entry.id: entry for entry in self.engine.corpus.faq}
+        picked: list[tuple[FaqEntry, int] | None] = []
+        for group in members:
+            counts = Counter(chosen for i in group if (chosen := rows[i][1]) in faq)
+            top = counts.most_common(1)
+            picked.append((faq[top[0][0]], top[0][1]) if top else None)
         buttons = []
         editable = self.editor is not None and bool(groups) and await self.editor.can_edit()
-        for number, (_, example, _) in enumerate(groups, 1):
+        for number, ((_, example, _), pick) in enumerate(zip(groups, picked, strict=True), 1):
             if questions_in(example):
                 continue
-            answer = await self.engine.ask_async(example)
-            entry = next((h.doc for h in answer.results if isinstance(h.doc, FaqEntry)), None)
+            entry = pick[0] if pick else None
+            if entry is None:
+                answer = await self.engine.ask_async(example)
+                entry = next((h.doc for h in answer.results if isinstance(h.doc, FaqEntry)), None)
             if entry is not None and editable:
                 label = button_label(f"{number}. ➕ {entry.question}")
                 buttons.append(Button(label, f"uv:{digest(example)}:{digest(entry.id)}"))
-        text = msg.admin_unanswered(UNANSWERED_DAYS, groups)
+        told = [(p[0].question, p[1]) if p else None for p in picked]
+        text = msg.admin_unanswered(UNANSWERED_DAYS, groups, told)
         title = msg.UNANSWERED_BUTTONS if buttons else None
         return Reply(text, buttons=tuple(buttons), buttons_title=title)
 

@@ -486,6 +486,8 @@ class Conversation:
             return await self.admin.act(chat, action)
         if kind in ("faq", "ann", "doc"):
             doc = await self._document_now(ref)
+            if isinstance(doc, FaqEntry):
+                await self._note_pick(chat, doc, sender)
             return [await self._document_reply(doc)] if doc else [Reply(msg.not_found())]
         if kind == "full":
             doc = await self._document_now(ref)
@@ -818,6 +820,26 @@ class Conversation:
         self._asked[key] = (question, answered, self.clock(), sender)
         if len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
+
+    async def _note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
+        """The resident opened `entry` after a question the bot did not answer (or that
+        they said it answered wrongly): when `entry` is one of the question's close
+        matches, what they picked from the offer, /unanswered proposes it to staff as
+        the entry that question is a wording of."""
+        asked = self._asked.get((chat.channel, chat.chat_id))
+        since = self.clock() - WRONG_WITHIN
+        if asked is None or asked[1] or asked[2] < since:
+            return
+        if not chat.private and asked[3] != sender:  # in a group, one's own question only
+            return
+        if not (self.settings.question_log_days and self.store.writable):
+            return
+        try:
+            answer = await self.engine.ask_async(asked[0])
+            if any(hit.doc.id == entry.id for hit in answer.results):
+                await self.store.note_choice(chat, entry.id, since)
+        except Exception:  # the resident's answer does not wait on the log
+            log.exception("could not keep the entry a resident picked")
 
     async def _log(self, chat: ChatRef, question: str, answered: bool) -> None:
         """The log behind /stats and /unanswered: the question, not who the resident is.

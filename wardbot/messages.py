@@ -572,7 +572,13 @@ def admin_stats(
     return "\n".join(lines)
 
 
-def admin_unanswered(days: int, groups: Sequence[tuple[int, str, Sequence[str]]]) -> str:
+def admin_unanswered(
+    days: int,
+    groups: Sequence[tuple[int, str, Sequence[str]]],
+    chosen: Sequence[tuple[str, int] | None] = (),
+) -> str:
+    """`chosen`, for each group: the FAQ entry (its question) residents who asked it then
+    picked from the close matches the bot offered, and how many of them; None if none."""
     if not groups:
         return f"Trong {days} ngày qua không có câu hỏi nào bot chưa trả lời được."
     lines = [
@@ -582,10 +588,17 @@ def admin_unanswered(days: int, groups: Sequence[tuple[int, str, Sequence[str]]]
     for number, (count, example, others) in enumerate(groups, 1):
         lines.append(f"\n{number}. “{example}” — {count} lần")
         lines += [f"   cũng hỏi: “{other}”" for other in others]
+        pick = chosen[number - 1] if number <= len(chosen) else None
+        if pick is not None:
+            question, times = pick
+            who = "người hỏi" if times == 1 else f"{times} người hỏi"
+            lines.append(f"   👉 {who} đã chọn trong các gợi ý: “{question}”")
     return "\n".join(lines)
 
 
-UNANSWERED_BUTTONS = "Thêm một nhóm làm cách hỏi khác của mục FAQ gần nhất:"
+UNANSWERED_BUTTONS = (
+    "Thêm một nhóm làm cách hỏi khác của mục FAQ người hỏi đã chọn (nếu có), hoặc của mục gần nhất:"
+)
 
 
 def unanswered_button_stale(days: int) -> str:

@@ -349,6 +349,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
+    # 18: the FAQ entry a resident opened from the close matches offered for a question
+    # the bot did not answer (`note_choice`): /unanswered proposes that entry, the
+    # resident's own pick, for the question's wording. NULL: none picked.
+    """
+    ALTER TABLE questions ADD COLUMN chosen TEXT;
+    """,
 )
 
 
@@ -1506,12 +1512,33 @@ class Store:
 
     async def unanswered(self, since: float, limit: int = 500) -> list[str]:
         """The latest questions the bot could not answer, newest first."""
+        return [text for text, _ in await self.unanswered_choices(since, limit)]
+
+    async def unanswered_choices(
+        self, since: float, limit: int = 500
+    ) -> list[tuple[str, str | None]]:
+        """`unanswered`, each with the FAQ entry the resident then opened from the close
+        matches offered (`note_choice`), if any."""
         async with self._db.execute(
-            "SELECT text FROM questions WHERE answered = 0 AND asked_at >= ? "
+            "SELECT text, chosen FROM questions WHERE answered = 0 AND asked_at >= ? "
             "ORDER BY asked_at DESC LIMIT ?",
             (since, limit),
         ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+            return [(row[0], row[1]) for row in await cursor.fetchall()]
+
+    async def note_choice(self, chat: ChatRef, entry_id: str, since: float) -> bool:
+        """The resident opened FAQ entry `entry_id` from the close matches offered for
+        their latest question: kept with that question if it was logged since `since`,
+        unanswered, with no choice kept yet (the first pick is the one that answered
+        them). Whether it was kept."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE questions SET chosen = ? WHERE id = (SELECT id FROM questions "
+                "WHERE channel = ? AND chat_id = ? AND asked_at >= ? "
+                "ORDER BY asked_at DESC, id DESC LIMIT 1) AND answered = 0 AND chosen IS NULL",
+                (entry_id, chat.channel, chat.chat_id, since),
+            )
+            return cursor.rowcount > 0
 
     async def purge(self, before: float) -> int:
         """Delete logged questions, finished outbox rows, and what a chat was shown last,
