@@ -165,7 +165,9 @@ class Menus:
 
     def remember(self, chat_id: str, buttons: Sequence[Button]) -> None:
         """Numbers typed in this chat now refer to `buttons`, shown in answer to the
-        resident (none: numbers mean nothing)."""
+        resident (none: numbers mean nothing). A tap-only button ("🙁 Chưa đúng ý") is
+        never a numbered choice, where it shows as a button either."""
+        buttons = _numbered(buttons)
         if buttons:
             self._menus.set(chat_id, (tuple(buttons), len(buttons), self.clock()))
         else:
@@ -187,7 +189,7 @@ class Menus:
         kept, answered, at = self._menus.get(chat_id, ((), 0, 0.0))
         if not after:
             kept, answered, at = (), 0, self.clock()
-        choices = (*kept[:after], *buttons)
+        choices = (*kept[:after], *_numbered(buttons))
         if choices:
             self._menus.set(chat_id, (choices, min(answered, after), at))
         else:
@@ -199,6 +201,11 @@ class Menus:
         on screen before them still counts."""
         if shown or not all(reply.keeps_choices for reply in replies):
             self.remember(chat_id, shown)
+
+
+def _numbered(buttons: Sequence[Button]) -> tuple[Button, ...]:
+    """The buttons a typed number may pick: not the tap-only ones (`Button.tap_only`)."""
+    return tuple(button for button in buttons if not button.tap_only)
 
 
 def asks_full_text(text: str) -> bool:

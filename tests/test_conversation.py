@@ -221,9 +221,11 @@ async def test_questions_get_the_faq_answer(
 
 async def test_an_answer_offers_its_links_and_related_questions(conversation: Conversation) -> None:
     reply = await one(conversation, "dang ky tam tru can giay to gi")
-    assert reply.buttons, "related questions expected"
-    assert all(b.action.startswith("faq:") for b in reply.buttons)
-    assert "faq:dang-ky-tam-tru" not in [b.action for b in reply.buttons]
+    *related, missed = reply.buttons
+    assert related, "related questions expected"
+    assert all(b.action.startswith("faq:") for b in related)
+    assert "faq:dang-ky-tam-tru" not in [b.action for b in related]
+    assert missed.label == msg.WRONG_BUTTON  # last: "sai rồi" in one tap
     assert reply.buttons_title == msg.RELATED
     fee = await one(conversation, "muc dong bhyt ho gia dinh")
     assert [(link.label, link.url) for link in fee.links] == [
@@ -239,7 +241,8 @@ async def test_related_entries_with_a_notice_among_them_are_called_content_not_q
     (text,), _ = render_plain([with_notice])
     assert "Nội dung liên quan:\n\n1. " in text and "Câu hỏi liên quan" not in text
     questions = await one(conversation, "đăng ký thường trú ở đâu")
-    assert questions.buttons and all(b.action.startswith("faq:") for b in questions.buttons)
+    *related, _ = questions.buttons
+    assert related and all(b.action.startswith("faq:") for b in related)
     (text,), _ = render_plain([questions])
     assert "Câu hỏi liên quan:\n\n1. " in text
 
@@ -1024,6 +1027,40 @@ async def test_saying_the_answer_missed_offers_the_other_close_matches_and_tells
     again = await one(conversation, "sai rồi")
     assert again.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.\n\n")
     assert "0276 3822 123" in again.text and again.buttons == ()
+
+
+async def test_the_button_under_an_answer_says_it_missed_in_one_tap(
+    conversation: Conversation, store: Store
+) -> None:
+    """ "🙁 Chưa đúng ý tôi hỏi" under an answer does what "sai rồi" does: sorry, the other
+    close matches, and the question goes to staff's /unanswered. Under an earlier answer
+    it takes back nothing: it says which answer it belongs to."""
+    earlier = await one(conversation, "dang ky tam tru can giay to gi")
+    question = "mất thẻ bhyt làm sao"
+    answered = await one(conversation, question)
+    missed = answered.buttons[-1]
+    assert missed.label == msg.WRONG_BUTTON
+    [stale] = await conversation.handle_action(CHAT, earlier.buttons[-1].action)
+    assert stale.text == msg.wrong_button_stale()
+    assert await store.unanswered(0) == []
+    [sorry] = await conversation.handle_action(CHAT, missed.action)
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị. Có phải")
+    offered = [b.label for b in sorry.buttons]
+    assert 1 <= len(offered) <= 3 and answered.title not in offered
+    assert await store.unanswered(0) == [question]
+
+
+async def test_no_missed_button_under_what_the_resident_opened_or_was_only_offered(
+    conversation: Conversation,
+) -> None:
+    """An entry the resident opened themselves, or close matches offered, is no answer of
+    the bot's to take back."""
+    answered = await one(conversation, "dang ky tam tru can giay to gi")
+    [opened] = await conversation.handle_action(CHAT, answered.buttons[0].action)
+    assert msg.WRONG_BUTTON not in [b.label for b in opened.buttons]
+    offered = await one(conversation, "đăng ký")
+    assert offered.title is None and len(offered.buttons) >= 2
+    assert msg.WRONG_BUTTON not in [b.label for b in offered.buttons]
 
 
 async def test_scolding_the_bot_before_any_question_gets_an_apology_and_the_hotline(

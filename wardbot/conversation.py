@@ -56,11 +56,14 @@ class Button:
     """A choice offered under a reply; `action` goes back to `handle_action` when chosen.
 
     `full_label`: the label uncut, for numbered lines (Zalo, the terminal), which have room
-    for it where a button does not (`label` is cut to fit one)."""
+    for it where a button does not (`label` is cut to fit one). `tap_only`: shown only
+    where it is a real button (Telegram, the web chat); as a numbered line it would be
+    clutter (what it does, the resident may as well type: "sai rồi")."""
 
     label: str
     action: str
     full_label: str | None = None
+    tap_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,11 @@ def open_button(doc: Announcement) -> Button:
     return Button(button_label(doc.title), make_action("full", doc.id), full_label=doc.title)
 
 
+def wrong_button(question: str) -> Button:
+    """ "🙁 Chưa đúng ý tôi hỏi" under the answer to `question`: "sai rồi" in one tap."""
+    return Button(msg.WRONG_BUTTON, f"wrong:{digest(question)}", tap_only=True)
+
+
 def _with_button(reply: Reply, button: Button | None) -> Reply:
     """`reply` with `button` last among its choices (unchanged without one)."""
     return reply if button is None else replace(reply, buttons=(*reply.buttons, button))
@@ -511,6 +519,12 @@ class Conversation:
             if not self._manages(chat, sender):
                 return [Reply(msg.group_staff_only(self.settings.ward_name))]
             return [await self._toggle(chat, kind, topic)]
+        if kind == "wrong":
+            # Under the chat's latest answer only: "sai rồi" takes back the latest question.
+            asked = self._asked.get((chat.channel, chat.chat_id))
+            if asked is not None and digest(asked[0]) != ref:
+                return [Reply(msg.wrong_button_stale(), keeps_choices=True)]
+            return [await self._wrong(chat, sender)]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
                 return [self._staff_unavailable(chat)]
@@ -686,7 +700,10 @@ class Conversation:
             return each
         answer = await self._ask(chat, question, typing, sender)
         if answer.answered and answer.best is not None:
-            return [_with_button(await self._document_reply(answer.best.doc), follow)]
+            reply = _with_button(
+                await self._document_reply(answer.best.doc), wrong_button(question)
+            )
+            return [_with_button(reply, follow)]
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
             self._offered[(chat.channel, chat.chat_id)] = (answer.offers[0].id, self.clock())
@@ -710,7 +727,8 @@ class Conversation:
         self._note(chat, question, True, sender)
         await self._log(chat, question, True)
         replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
-        return [*replies[:-1], _with_button(replies[-1], follow)]
+        last = _with_button(replies[-1], wrong_button(question))  # takes back all of them
+        return [*replies[:-1], _with_button(last, follow)]
 
     async def _yes(self, offered: tuple[str, float] | None) -> Reply:
         """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise

@@ -298,6 +298,19 @@ def wrong_answer(ward_name: str, hotline: str, *, offers: int) -> str:
     )
 
 
+# Under a confident answer: the resident says, with one tap, that it missed (as "sai rồi").
+WRONG_BUTTON = "🙁 Chưa đúng ý tôi hỏi"
+
+
+def wrong_button_stale() -> str:
+    """ "Chưa đúng ý" pressed under an earlier answer than the chat's latest."""
+    return (
+        "Dạ, nút đó thuộc một câu trả lời trước. Nếu câu trả lời mới nhất chưa đúng ý, "
+        "anh/chị bấm nút dưới câu trả lời đó hoặc nhắn “sai rồi”; còn câu hỏi trước thì "
+        "anh/chị vui lòng gửi lại giúp em nhé."
+    )
+
+
 def not_found() -> str:
     return "Dạ, nội dung này không còn nữa. Anh/chị vui lòng hỏi lại giúp em nhé."
 

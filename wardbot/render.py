@@ -140,8 +140,13 @@ def _is_half_flag(cluster: Sequence[str]) -> bool:
 
 
 def numbered(reply: Reply) -> Reply:
-    """The reply as shown where its buttons are numbered lines: with `numbered_text`, if
-    it has one, as its text (the lines list its items; the text need not list them too)."""
+    """The reply as shown where its buttons are numbered lines: without its tap-only
+    buttons, and with `numbered_text`, if it has one, as its text (the lines list its
+    items; the text need not list them too)."""
+    if any(button.tap_only for button in reply.buttons):
+        lead = sum(not button.tap_only for button in reply.buttons[: reply.lead])
+        buttons = tuple(button for button in reply.buttons if not button.tap_only)
+        reply = replace(reply, buttons=buttons, lead=lead)
     if reply.numbered_text is None or not reply.buttons:
         return reply
     return replace(reply, text=reply.numbered_text)
