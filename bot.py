@@ -246,13 +246,13 @@ def _print_answers(engine, questions: list[str], settings: Settings, *, as_json:
 
 def _cmd_check(settings: Settings) -> int:
     from wardbot import messages as msg
+    from wardbot.faq_file import load_faq
     from wardbot.loader import (
         LAST_GOOD_FAQ_COPIES,
         another_file,
         faq_shrink,
         faq_usable,
         load_corpus,
-        load_faq,
         read_last_good,
     )
 

@@ -29,7 +29,7 @@ open-baseline`) opens the data dir that side built, as a restart does (worker_op
           answered/hit shares of this side mean nothing (random document vectors).
 - whoosh: build_s is writing a plain Whoosh index (TEXT with the default
           StandardAnalyzer for title/question and body/answer, a stored unique ID);
-          load_s is reading the same files with wardbot.loader first (not counted in
+          load_s is reading the same files with the project's loader first (not counted in
           build_s; ours pays for it inside Engine.open). A question is
           MultifieldParser(OrGroup) parse + `searcher.search(q, limit=5)` + reading the ids.
 - tantivy: retrieval alone on our terms, the reference (only when the `tantivy`
@@ -571,7 +571,8 @@ def worker_baseline(corpus: Path, questions: list[str], warmup: list[str]) -> di
     from whoosh import index, qparser
     from whoosh.fields import ID, TEXT, Schema
 
-    from wardbot.loader import load_content, load_faq
+    from wardbot.faq_file import load_faq
+    from wardbot.notices import load_content
 
     rss0 = peak_mb()
     start = time.perf_counter()
@@ -631,7 +632,8 @@ def worker_open(kind: str, corpus: Path, warmup: list[str]) -> dict:
     if kind == "open-baseline":
         from whoosh import index, qparser
 
-        from wardbot.loader import load_content, load_faq
+        from wardbot.faq_file import load_faq
+        from wardbot.notices import load_content
 
         import_s = time.perf_counter() - start
         start = time.perf_counter()
@@ -1177,7 +1179,7 @@ def main() -> None:
     )
     print(
         "build_s: ours = Engine.open() on a fresh data dir (includes reading the files); "
-        "whoosh = index write only, load_s = reading the files with wardbot.loader."
+        "whoosh = index write only, load_s = reading the files with the project's loader."
     )
     print(
         "peak_MB: ru_maxrss of each side's own worker process after build + questions "

@@ -49,7 +49,7 @@ SETTINGS: dict[str, tuple[dict[str, str | None], int | None]] = {
 
 def questions(seed: Path, limit: int) -> list[str]:
     """Distinct questions and variants of the seed's faq.yaml (the project's loader)."""
-    from wardbot.loader import load_faq
+    from wardbot.faq_file import load_faq
 
     texts: list[str] = []
     for entry in load_faq(seed / "faq.yaml").faq:

@@ -49,8 +49,8 @@ from wardbot.desk import (
 )
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
+from wardbot.faq_file import load_faq
 from wardbot.hours import OfficeHours
-from wardbot.loader import load_faq
 from wardbot.outbox import Composer, Sender
 from wardbot.store import ChatRef, OutboxItem, Store
 from wardbot.supervise import Restarts

@@ -14,7 +14,7 @@ import yaml
 
 from wardbot import faq_edit
 from wardbot.faq_edit import FaqEditError, add_entry, add_variant, slug
-from wardbot.loader import load_faq
+from wardbot.faq_file import load_faq
 
 # A ward's file as staff keep it: comments at the top, between entries and at line ends,
 # quoted values, `|` answers, flow and block lists, and a section after faq:.

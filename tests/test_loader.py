@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from wardbot.loader import (
-    load_announcement,
-    load_content,
-    load_corpus,
-    load_faq,
-    tag_topics,
-)
+from wardbot.faq_file import load_faq
+from wardbot.loader import load_corpus
 from wardbot.models import Problem, Topic
+from wardbot.notices import load_announcement, load_content, tag_topics
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from wardbot.loader import load_content, load_faq
+from wardbot.faq_file import load_faq
 from wardbot.models import Topic
+from wardbot.notices import load_content
 
 TOPICS = [Topic("hanh-chinh", "Hành chính", ())]
 

@@ -30,8 +30,9 @@ from test_telegram_app import bot_settings, read_only_folder, running_app
 import bot
 from wardbot import portal_fetch, portal_import, portal_log, publish
 from wardbot.config import ConfigError, Settings
-from wardbot.loader import load_announcement, load_faq
+from wardbot.faq_file import load_faq
 from wardbot.models import Announcement
+from wardbot.notices import load_announcement
 from wardbot.portal import (
     FAILING_POLLS,
     FeedFollower,

@@ -14,7 +14,7 @@ from sample_ward import write_ward
 
 from index.whoosh_index import SearchIndex
 from wardbot import engine as engine_module
-from wardbot import loader
+from wardbot import notices
 from wardbot import state as state_module
 from wardbot.analysis import Analyzer
 from wardbot.engine import MAX_DRIFT_SHARE, Engine
@@ -31,7 +31,7 @@ class Counted:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.analysed: list[str] = []
         self.read: list[str] = []
-        parts, load = Analyzer.parts, loader.load_announcement
+        parts, load = Analyzer.parts, notices.load_announcement
 
         def counted_parts(analyzer: Analyzer, heads: list[str], body: str):  # type: ignore[no-untyped-def]
             self.analysed.append(heads[0])
@@ -42,7 +42,7 @@ class Counted:
             return load(path, *args, **kwargs)
 
         monkeypatch.setattr(Analyzer, "parts", counted_parts)
-        monkeypatch.setattr(loader, "load_announcement", counted_load)
+        monkeypatch.setattr(notices, "load_announcement", counted_load)
 
     def clear(self) -> None:
         self.analysed.clear()

@@ -23,14 +23,10 @@ from wardbot import messages as msg
 from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
 from wardbot.conversation import Reply
-from wardbot.loader import (
-    LAST_GOOD_FAQ_COPIES,
-    LINE_REF,
-    FaqShrink,
-    is_misnamed_notice,
-    is_notice_file,
-)
+from wardbot.faq_file import LINE_REF
+from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
 from wardbot.models import Announcement, Corpus, Problem
+from wardbot.notice_files import is_misnamed_notice, is_notice_file
 from wardbot.store import ChatRef, NoticeRef, Store
 
 if TYPE_CHECKING:

@@ -39,30 +39,26 @@ from wardbot.analysis import (
     head_words,
     synonyms_key,
 )
+from wardbot.faq_file import FaqFile, load_faq
 from wardbot.hours import vietnam_today
 from wardbot.intents import topic_key
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
-    MAX_NOTICE_BYTES,
-    FaqFile,
     FaqShrink,
-    Stamp,
     another_file,
     faq_shrink,
     faq_usable,
     id_clash,
-    is_notice_file,
     keep_copy,
-    load_announcement,
-    load_content,
-    load_faq,
     read_last_good,
-    unread_problem,
     without_id_clashes,
 )
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
+from wardbot.notice_files import is_notice_file, unread_problem
+from wardbot.notices import MAX_NOTICE_BYTES, load_announcement, load_content
 from wardbot.semantic import Embedder, RecentQuestions
+from wardbot.staff_read import Stamp
 from wardbot.state import AnalysedState, doc_key
 from wardbot.text import diacritics_share, fold, fold_word
 from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors

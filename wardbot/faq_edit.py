@@ -52,8 +52,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from wardbot import messages as msg
-from wardbot.loader import LINE_REF, FaqFile, Stamp, file_stamp, keep_copy, load_faq
+from wardbot.faq_file import LINE_REF, FaqFile, load_faq
+from wardbot.loader import keep_copy
 from wardbot.models import FaqEntry, Problem
+from wardbot.staff_read import Stamp, file_stamp
 from wardbot.text import fold
 
 # Kept in the backup folder: the faq.yaml before the last edit, then the ones before it.

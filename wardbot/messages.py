@@ -759,7 +759,7 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
 
 
 # --- the staff files, on the command line (bot.py check, bot.py announce) ------------
-# Each problem itself (`file:line: ...`) is worded where it is found, in wardbot/loader.py.
+# Each problem itself (`file:line: ...`) is worded where it is found (faq_file, notices...).
 
 
 def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned: bool) -> str:

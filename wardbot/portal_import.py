@@ -45,9 +45,10 @@ import httpx
 from trafilatura.deduplication import Simhash
 
 from wardbot.config import Settings
+from wardbot.faq_file import load_faq
 from wardbot.hours import VIETNAM, vietnam_today
-from wardbot.loader import load_announcement, load_faq, tag_topics
 from wardbot.models import Announcement
+from wardbot.notices import load_announcement, tag_topics
 from wardbot.portal_extract import (
     Article,
     NotAnArticle,

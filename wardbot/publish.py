@@ -15,16 +15,10 @@ from pathlib import Path
 from wardbot import messages as msg
 from wardbot.channels import pushing
 from wardbot.config import Settings
-from wardbot.loader import (
-    LAST_GOOD_FAQ_COPIES,
-    FaqFile,
-    id_clash,
-    load_announcement,
-    load_faq,
-    read_last_good,
-    served,
-)
+from wardbot.faq_file import FaqFile, load_faq
+from wardbot.loader import LAST_GOOD_FAQ_COPIES, id_clash, read_last_good, served
 from wardbot.models import Problem
+from wardbot.notices import load_announcement
 
 
 class PublishError(Exception):

@@ -39,9 +39,9 @@ from typing import BinaryIO
 
 from wardbot.accents import AccentModel
 from wardbot.analysis import ANALYSIS_VERSION, DocText, Lexicon, Vocabulary
-from wardbot.loader import Stamp
 from wardbot.models import Announcement, FaqEntry, kept_body
 from wardbot.process import partial_file
+from wardbot.staff_read import Stamp
 
 log = logging.getLogger(__name__)
 

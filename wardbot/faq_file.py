@@ -1,0 +1,266 @@
+"""Read and check faq.yaml: its topics, FAQ entries and synonyms (see `yaml_records` for
+how mistakes are reported).
+
+Decisions where the format leaves room:
+- A topic or FAQ entry with a bad optional field or an unknown key is reported and
+  loads without it; one missing a required field is skipped.
+- An empty faq.yaml or one whose top level is not a mapping also gives
+  `ok_syntax=False`: there is nothing usable, so keep the last good version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from wardbot.models import FaqEntry, Problem, Topic
+from wardbot.staff_read import read_text
+from wardbot.yaml_records import (
+    Invalid,
+    Kind,
+    Parser,
+    check_record,
+    compose,
+    is_null,
+    key_name,
+    node_line,
+    unknown_name,
+)
+from wardbot.yaml_values import (
+    id_field,
+    list_field,
+    text_field,
+    topics_field,
+    url_field,
+    word_field,
+)
+
+_SECTIONS = ("topics", "faq", "synonyms")
+# The keys of a topic or an FAQ entry but `topics` (a section's name too).
+_ENTRY_KEYS = ("id", "name", "keywords", "question", "variants", "answer", "links")
+# Other files' line references in messages ("đã dùng ở dòng 20"): faq_edit renumbers them.
+LINE_REF = re.compile(r"\bdòng (\d+)")
+# What a problem costs, said after " — ".
+_FAQ_UNREAD = "bot chưa đọc được cả tệp này"
+
+
+@dataclass
+class FaqFile:
+    """What loaded cleanly from faq.yaml, and what is wrong with the rest."""
+
+    topics: list[Topic] = field(default_factory=list)
+    faq: list[FaqEntry] = field(default_factory=list)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # False when nothing usable could be read: the caller keeps its last good version.
+    ok_syntax: bool = True
+    # 'topics' or 'faq' is not in the file at all (a mistyped header, a save caught half
+    # written): where the last good version had it, the caller keeps that version.
+    missing_sections: tuple[str, ...] = ()
+    # In a file that cannot be read: the ids its `id:` lines show (see `loader.another_file`).
+    ids_seen: frozenset[str] = frozenset()
+
+
+_TOPIC = Kind("chủ đề", "cả chủ đề này bị bỏ qua", "chủ đề vẫn được dùng", "name: Hộ tịch")
+_ENTRY = Kind("mục", "cả mục này bị bỏ qua", "mục vẫn được dùng", "answer: ...")
+
+
+# An `id:` line as faq.yaml writes them, looked for in a file YAML cannot read.
+_ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]*)?id[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.M)
+
+
+def load_faq(path: Path) -> FaqFile:
+    """Read faq.yaml: its topics, FAQ entries and synonyms."""
+    src = str(path)
+    text, problems = read_text(path, unread=_FAQ_UNREAD)
+    # What a repeated key costs, by its depth: a later section is ignored; a repeated word
+    # in synonyms: is; a topic or an entry with a repeated key is skipped.
+    duplicates = {
+        (0, ""): "phần lặp lại này bị bỏ qua",
+        (1, "synonyms"): "dòng lặp lại này bị bỏ qua",
+        (2, "topics"): _TOPIC.skipped,
+        (2, "faq"): _ENTRY.skipped,
+    }
+    root = None if text is None else compose(text, src, problems, _FAQ_UNREAD, duplicates)
+    if text is not None and root is None and not problems:
+        problems.append(Problem(src, 1, f"tệp trống, chưa có nội dung — {_FAQ_UNREAD}"))
+    elif root is not None and not isinstance(root, MappingNode):
+        message = (
+            "tệp phải có phần topics: và phần faq: (mỗi phần bắt đầu bằng một dòng sát lề "
+            f"trái) — {_FAQ_UNREAD}"
+        )
+        problems.append(Problem(src, node_line(root), message))
+    if not isinstance(root, MappingNode):
+        seen = frozenset(_ID_LINE.findall(text or ""))
+        return FaqFile(problems=problems, ok_syntax=False, ids_seen=seen)
+
+    sections: dict[str, Node] = {}
+    for key, value in root.value:
+        name = key_name(key)
+        if name in _SECTIONS:
+            sections.setdefault(name, value)  # a later duplicate is already reported
+        elif name in _ENTRY_KEYS:  # "answer:" typed against the left margin
+            message = (
+                f"dòng {name}: nằm sát lề trái nên bot hiểu là một phần mới của tệp: hãy thụt "
+                "lề cho thẳng với các dòng của mục ở trên — dòng này bị bỏ qua"
+            )
+            problems.append(Problem(src, node_line(key), message))
+        else:
+            message = f"{unknown_name('phần', name, _SECTIONS)} — cả phần này bị bỏ qua"
+            problems.append(Problem(src, node_line(key), message))
+    missing = tuple(name for name in ("topics", "faq") if name not in sections)
+    for name in missing:
+        what = "chủ đề" if name == "topics" else "câu hỏi đáp"
+        message = (
+            f"thiếu phần {name}: (một dòng {name}: sát lề trái, các mục viết bên dưới) — "
+            f"chưa có {what} nào được nạp từ tệp này"
+        )
+        problems.append(Problem(src, 1, message))
+
+    result = FaqFile(problems=problems, missing_sections=missing)
+    result.topics = _load_topics(sections.get("topics"), src, problems)
+    result.faq = _load_entries(sections.get("faq"), result.topics, src, problems)
+    result.synonyms = _load_synonyms(sections.get("synonyms"), src, problems)
+    problems.sort(key=lambda p: p.line)
+    return result
+
+
+def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[Topic]:
+    fields: dict[str, Parser] = {
+        "id": id_field,
+        "name": text_field,
+        "keywords": list_field(word_field),
+    }
+    records = _unique_records(
+        node, "topics", _TOPIC, fields, ("id", "name"), src, problems, partial=True
+    )
+    return [
+        Topic(values["id"], values["name"], tuple(values.get("keywords", ())))
+        for _, values in records
+    ]
+
+
+def _unique_records(
+    node: Node | None,
+    section: str,
+    kind: Kind,
+    fields: dict[str, Parser],
+    required: tuple[str, ...],
+    src: str,
+    problems: list[Problem],
+    *,
+    partial: bool = False,
+) -> Iterator[tuple[Node, dict[str, Any]]]:
+    """The valid records of a section, each with a first-seen id; the rest reported.
+    `partial`: see check_record."""
+    first_line: dict[str, int] = {}
+    for item in _items(node, section, kind, src, problems):
+        values = check_record(item, kind, fields, required, src, problems, partial=partial)
+        if values is None:
+            continue
+        if values["id"] in first_line:
+            message = (
+                f"mã (id) '{values['id']}' đã dùng ở dòng {first_line[values['id']]} — "
+                f"{kind.skipped}; hãy đặt mã khác, ví dụ {values['id']}-2"
+            )
+            problems.append(Problem(src, node_line(item), message))
+            continue
+        first_line[values["id"]] = node_line(item)
+        yield item, values
+
+
+def _items(
+    node: Node | None, section: str, kind: Kind, src: str, problems: list[Problem]
+) -> list[Node]:
+    """The items of a top-level list section (an empty section has none)."""
+    if node is None or is_null(node):
+        return []
+    if not isinstance(node, SequenceNode):
+        message = (
+            f"phần {section}: phải là một danh sách, mỗi {kind.noun} bắt đầu bằng một dòng "
+            "'- id:' — cả phần này bị bỏ qua"
+        )
+        problems.append(Problem(src, node_line(node), message))
+        return []
+    return list(node.value)
+
+
+def _load_entries(
+    node: Node | None, topics: Sequence[Topic], src: str, problems: list[Problem]
+) -> list[FaqEntry]:
+    fields: dict[str, Parser] = {
+        "id": id_field,
+        "question": _question,
+        "answer": _answer,
+        "variants": list_field(word_field),
+        "topics": topics_field(topics),
+        "links": list_field(url_field, single=True),
+    }
+    entries: list[FaqEntry] = []
+    required = ("id", "question", "answer")
+    records = _unique_records(node, "faq", _ENTRY, fields, required, src, problems, partial=True)
+    for item, values in records:
+        entries.append(
+            FaqEntry(
+                id=values["id"],
+                question=values["question"],
+                answer=values["answer"],
+                variants=tuple(values.get("variants", ())),
+                topics=tuple(values.get("topics", ())),
+                links=tuple(values.get("links", ())),
+                line=node_line(item),
+            )
+        )
+    return entries
+
+
+def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict[str, list[str]]:
+    if node is None or is_null(node):
+        return {}
+    if not isinstance(node, MappingNode):
+        message = "phần synonyms: phải gồm các dòng dạng `hk: [hộ khẩu]` — cả phần này bị bỏ qua"
+        problems.append(Problem(src, node_line(node), message))
+        return {}
+    synonyms: dict[str, list[str]] = {}
+    meanings = list_field(word_field, single=True)
+    for key, value in node.value:
+        term = key_name(key).strip()
+        if not term:
+            message = "synonyms: có một dòng chưa có từ trước dấu hai chấm — dòng này bị bỏ qua"
+            problems.append(Problem(src, node_line(key), message))
+            continue
+        if term in synonyms:
+            continue  # a duplicate, already reported
+        try:
+            found = meanings(value)
+            if not found:
+                raise Invalid(value, f"chưa có nghĩa nào, ví dụ {term}: [từ đầy đủ]")
+        except Invalid as exc:
+            message = f"synonyms: '{term}' {exc} — dòng này bị bỏ qua"
+            problems.append(Problem(src, exc.line, message))
+        else:
+            synonyms[term] = list(found)
+    return synonyms
+
+
+def _question(node: Node) -> str | None:
+    if isinstance(node, SequenceNode):  # several phrasings listed under question:
+        raise Invalid(node, "chỉ ghi một câu hỏi; các cách hỏi khác viết ở dòng variants: bên dưới")
+    return text_field(node)
+
+
+def _answer(node: Node) -> str | None:
+    if isinstance(node, SequenceNode):  # steps listed under answer: with '- '
+        raise Invalid(
+            node,
+            "câu trả lời viết thành danh sách '- ' phải nằm trong một khối: viết `answer: |` "
+            "rồi các dòng '- ...' bên dưới, thụt lề sâu hơn dòng answer:",
+        )
+    # Trailing spaces are invisible to staff but would show in chat layouts.
+    text = text_field(node)
+    return None if text is None else "\n".join(line.rstrip() for line in text.split("\n"))

@@ -1,0 +1,207 @@
+"""Which files in content/ are notices: how a notice file is named, what is said of one
+misnamed, saved in another format or moved into a sub-folder, and which can be read.
+
+Only regular files are read, and only after `stat` says so: a FIFO named like a notice
+would block the reader forever, a link loop would fail every reload. Folders, pipes,
+devices, link loops, broken links, links out of content/ and notices larger than the
+size cap are reported and skipped. A link to a file inside content/ is read.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+import unicodedata
+from pathlib import Path
+
+from wardbot.models import Problem
+from wardbot.staff_read import cannot_read, too_large
+from wardbot.text import fold
+from wardbot.yaml_values import parse_date
+
+# A notice's file name: the date, then a short name (2026-11-25-hop-to-dan.md).
+_FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
+# What a problem with a notice costs, said after " — ".
+NOTICE_SKIPPED = "thông báo này chưa được đăng"
+
+
+def is_notice_file(name: str) -> bool:
+    """Whether a file in content/ is meant as a notice (and read, or reported): named
+    *.md in any case, and not an editor's swap, backup or lock file ('.x.md.swp',
+    '~$x.md', '#x.md#'). The full load and the running bot's watcher both ask this."""
+    return not name.startswith((".", "~", "#")) and name.lower().endswith(".md")
+
+
+def name_problem(path: Path) -> Problem | None:
+    """What is wrong with a notice file's name (not YYYY-MM-DD-slug.md, a copy's name, a
+    date that does not exist), with the right name when it is plain; None if nothing."""
+    src = str(path)
+    name = _FILE_NAME.fullmatch(path.name)
+    if name is None:
+        return Problem(src, 1, _copy_of(path) or _bad_file_name(path.name))
+    if parse_date(name.group(1)) is None:
+        message = f"ngày {name.group(1)} trong tên tệp không có thật — {NOTICE_SKIPPED}"
+        return Problem(src, 1, message)
+    return None
+
+
+# How Windows (in English and Vietnamese), macOS, browsers and Drive name a second copy.
+_COPY = re.compile(
+    r"(?:copy of |bản sao của |bản sao )?(?P<stem>.+?)"
+    r"(?: - copy(?: \(\d+\))?| - bản sao(?: \(\d+\))?| copy(?: \d+)?| \(\d+\))?",
+    re.IGNORECASE,
+)
+
+
+def _copy_of(path: Path) -> str | None:
+    """What to say of a notice file named as a copy of another ('Copy of x.md', 'x - Copy.md',
+    'x (1).md'): renamed as `_bad_file_name` would have it, it would be published twice."""
+    stem = unicodedata.normalize("NFC", path.name)[: -len(".md")]
+    typed = _COPY.fullmatch(stem)
+    if typed is None or typed["stem"] == stem:
+        return None
+    original = typed["stem"] + ".md"
+    if not _FILE_NAME.fullmatch(original):
+        return None
+    if not (path.parent / original).exists():
+        return f"tên tệp là tên của một bản sao — {NOTICE_SKIPPED}; đổi tên thành {original}"
+    return (
+        f"tệp này có vẻ là bản sao của {original} (chép tệp hay tải về hai lần) — "
+        f"{NOTICE_SKIPPED}; nếu không cần thì xóa tệp này, nếu là một thông báo khác thì "
+        f"đổi tên, ví dụ {typed['stem']}-2.md"
+    )
+
+
+def _bad_file_name(name: str) -> str:
+    """What is wrong with a notice's file name, with the right name when it is plain."""
+    stem = re.sub(r"(?:\.md)+$", "", name, flags=re.IGNORECASE)  # x.md.md: an editor's .md
+    fixed = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".md"
+    # Dated the Vietnamese way, day first (30-11-2026-hop.md, 30.11.2026 hop.md).
+    day_first = re.match(r"(\d{1,2})-(\d{1,2})-(\d{4})-", fixed)
+    if day_first is not None:
+        day, month, year = day_first.groups()
+        fixed = f"{year}-{int(month):02}-{int(day):02}-{fixed[day_first.end() :]}"
+    how = (
+        f"đổi tên thành {fixed}"
+        if _FILE_NAME.fullmatch(fixed)
+        else "ví dụ 2026-11-25-hop-to-dan.md"
+    )
+    return (
+        "tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ thường không dấu, "
+        f"số và dấu '-' — {NOTICE_SKIPPED}; {how}"
+    )
+
+
+# A notice saved in another format: Notepad's .txt (shown without it when Windows hides
+# extensions, so "x.md" typed as the name becomes x.md.txt), Word's and LibreOffice's.
+_TEXT_FORMATS = (".txt", ".markdown")
+_WORD_FORMATS = (".doc", ".docx", ".odt", ".rtf")
+# Editors' and downloads' temporary copies are never reported ('x.md~', 'x.md.swp', ...).
+_TEMPORARY = (
+    *("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".bak", ".orig", ".rej"),
+    *(".part", ".crdownload"),
+)
+
+
+def is_misnamed_notice(name: str) -> bool:
+    """Whether a file in content/ looks like a notice saved in another format: not read,
+    but reported (`unread_problem`). Images and PDFs (attachments) and temporary copies
+    are not; the full load and the running bot's watcher both ask this."""
+    lower = name.lower()
+    if is_notice_file(name) or name.startswith((".", "~", "#")) or lower.endswith(_TEMPORARY):
+        return False
+    return lower.endswith(_TEXT_FORMATS + _WORD_FORMATS)
+
+
+def unread_problem(path: Path) -> Problem | None:
+    """Why something in content/ that is not a notice file is still worth telling staff
+    about: a sub-folder holding notices, or a notice saved in another format; None for
+    anything else (an attachment, a temporary file, nothing at all)."""
+    return subfolder_problem(path) or _misnamed_problem(path)
+
+
+def _misnamed_problem(path: Path) -> Problem | None:
+    if not is_misnamed_notice(path.name) or not path.is_file():
+        return None
+    name, lower = path.name, path.name.lower()
+    cut = lower.find(".md.")
+    target = name[: cut + 3] if cut >= 0 else name.rsplit(".", 1)[0] + ".md"
+    if not _FILE_NAME.fullmatch(target):  # "Thông báo họp.docx": a name as the loader wants
+        plain = re.sub(r"[^a-z0-9]+", "-", fold(target[: -len(".md")])).strip("-") + ".md"
+        target = plain if _FILE_NAME.fullmatch(plain) else "một tên như 2026-11-25-hop-to-dan.md"
+    extension = "." + lower.rsplit(".", 1)[1]
+    if lower.endswith(_WORD_FORMATS):
+        message = (
+            f"tệp {extension} (soạn bằng Word) bot không đọc được — {NOTICE_SKIPPED}; hãy "
+            "mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, rồi "
+            f"đổi tên tệp thành {target}"
+        )
+    else:
+        hidden = f" (Windows có thể đang ẩn đuôi {extension})" if extension == ".txt" else ""
+        message = (
+            f"tệp không có đuôi .md nên bot không đọc — {NOTICE_SKIPPED}; "
+            f"đổi tên thành {target}{hidden}"
+        )
+    return Problem(str(path), 1, message)
+
+
+def subfolder_problem(path: Path) -> Problem | None:
+    """A folder inside content/ that holds notice files: they are not read, and staff who
+    moved notices there (to sort them by year) must be told so."""
+    if path.name.startswith((".", "~", "#")):
+        return None
+    try:
+        count = sum(is_notice_file(child.name) for child in path.iterdir())
+    except OSError:  # not a folder, gone, or unreadable
+        return None
+    if not count:
+        return None
+    where = path.parent.name or str(path.parent)
+    message = (
+        f"thư mục con này có {count} tệp thông báo mà bot không đọc: thông báo phải nằm "
+        f"ngay trong thư mục {where}/ — các thông báo này chưa được đăng"
+    )
+    return Problem(str(path), 0, message)
+
+
+def unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem | None:
+    """Why `path` cannot be a notice, decided by `stat` alone: opening a FIFO would block."""
+    src = str(path)
+
+    def problem(line: int, what: str) -> Problem:
+        return Problem(src, line, f"{what} — {NOTICE_SKIPPED}")
+
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return problem(0, "không tìm thấy tệp")
+    except OSError as exc:
+        return problem(0, cannot_read(exc))
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            return problem(1, "là lối tắt (link) tới một tệp không còn nữa: hãy xóa lối tắt này")
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return problem(1, "là lối tắt (link) trỏ vòng về chính nó: hãy xóa lối tắt này")
+            return problem(1, cannot_read(exc))
+        if folder is not None:
+            target, inside = os.path.realpath(path), os.path.realpath(folder)
+            if os.path.commonpath([target, inside]) != inside:
+                return problem(
+                    1,
+                    "là lối tắt (link) tới một tệp ngoài thư mục thông báo: "
+                    "hãy chép chính tệp đó vào đây",
+                )
+    if stat.S_ISDIR(info.st_mode):
+        return problem(1, "là một thư mục, không phải tệp: mỗi thông báo là một tệp .md")
+    if not stat.S_ISREG(info.st_mode):
+        return problem(
+            1, "không phải tệp bình thường (mà là pipe, socket hay thiết bị): hãy xóa nó"
+        )
+    if info.st_size > max_bytes:
+        return too_large(src, info.st_size, max_bytes, unread=NOTICE_SKIPPED)
+    return None

@@ -1,0 +1,263 @@
+"""Read the ward's notices: content/YYYY-MM-DD-slug.md files, front matter then Markdown
+(see `yaml_records` for how mistakes are reported), and tag them with faq.yaml's topics.
+
+Decisions where the format leaves room:
+- The date in a file name need not equal the front matter's `date`.
+- A missing content/ folder is a problem too: a mistyped `--content` must not
+  quietly mean "no announcements".
+- An unknown topic is reported and left out, and the notice is still published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from wardbot.models import Announcement, Problem, Topic
+from wardbot.notice_files import (
+    NOTICE_SKIPPED,
+    is_notice_file,
+    name_problem,
+    unread_problem,
+    unusable_file,
+)
+from wardbot.staff_read import Stamp, cannot_read, file_stamp, read_text
+from wardbot.text import fold
+from wardbot.yaml_records import Kind, Parser, check_record, compose, key_line
+from wardbot.yaml_values import date_field, text_field, topics_field, url_field
+
+# A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
+MAX_NOTICE_BYTES = 200 * 1024
+# What a notice's front matter is, for the messages about it.
+_NOTICE = Kind("", NOTICE_SKIPPED, "thông báo vẫn được đăng", "date: 2026-11-25")
+
+
+def load_announcement(
+    path: Path,
+    topics: Sequence[Topic] | None,
+    *,
+    folder: Path | None = None,
+    max_bytes: int = MAX_NOTICE_BYTES,
+) -> tuple[Announcement | None, list[Problem]]:
+    """Read one content/YYYY-MM-DD-slug.md file; None if anything is wrong with it,
+    except an unknown topic: that is reported and left out, and the notice loads (tagged
+    from the keywords when none of its topics is known).
+
+    `topics` None: faq.yaml's topics are not known (it cannot be read and there is no
+    good copy of it): a notice's topics cannot be checked, so none is reported as unknown
+    and none is kept. With `folder` (the content folder), a link is only followed to a
+    file inside it.
+    """
+    src = str(path)
+    unusable = name_problem(path) or unusable_file(path, folder, max_bytes)
+    if unusable is not None:
+        return None, [unusable]
+    text, problems = read_text(path, max_bytes, unread=NOTICE_SKIPPED)
+    if text is None:
+        return None, problems
+
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if not text.strip():  # often a save caught before its text was written
+        return None, [Problem(src, 1, f"tệp trống, chưa có nội dung — {NOTICE_SKIPPED}")]
+    if lines[start].rstrip() != "---" and _FENCE_LIKE.fullmatch(lines[start]):
+        return None, [Problem(src, start + 1, _not_a_fence(lines[start]))]
+    if lines[start].rstrip() != "---":
+        needed = _front_for(lines[start], path.name[:10])  # the date name_problem checked
+        message = (
+            "thiếu phần đầu: tệp phải bắt đầu bằng một dòng ---, rồi các dòng title: và "
+            f"date:, rồi một dòng --- nữa — {NOTICE_SKIPPED}; {needed}"
+        )
+        return None, [Problem(src, start + 1, message)]
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if end is None:
+        fence = next(
+            (i for i in range(start + 1, len(lines)) if _FENCE_LIKE.fullmatch(lines[i])), None
+        )
+        if fence is not None:
+            return None, [Problem(src, fence + 1, _not_a_fence(lines[fence]))]
+        message = (
+            "phần đầu (title:, date:) chưa được đóng bằng một dòng --- ở dưới — " + NOTICE_SKIPPED
+        )
+        return None, [Problem(src, start + 1, message)]
+    # Blank lines in place of everything before the YAML keep its line numbers the file's own.
+    front = "\n" * (start + 1) + "\n".join(lines[start + 1 : end])
+    before = len(problems)
+    root = compose(front, src, problems, NOTICE_SKIPPED, {(0, ""): NOTICE_SKIPPED})
+    if root is None and len(problems) == before:
+        message = (
+            f"phần đầu giữa hai dòng --- còn trống: hãy thêm title: và date: — {NOTICE_SKIPPED}"
+        )
+        problems.append(Problem(src, start + 1, message))
+    body = "\n".join(lines[end + 1 :]).strip()
+    if not body:
+        message = f"thông báo chưa có nội dung dưới dòng --- — {NOTICE_SKIPPED}"
+        problems.append(Problem(src, end + 1, message))
+
+    fields: dict[str, Parser] = {
+        "title": text_field,
+        "date": date_field,
+        "topics": topics_field(topics),
+        "source": url_field,
+        "expires": date_field,
+    }
+    if root is None:
+        return None, sorted(problems, key=lambda p: p.line)
+    notes: list[Problem] = []  # reported, but the notice loads (an unknown topic)
+    # A topic or a link typed wrong leaves only it out: the notice is still published (a
+    # bad expiry date is not: the notice would stay current forever).
+    values = check_record(
+        root, _NOTICE, fields, ("title", "date"), src, problems, lenient=_LENIENT, notes=notes
+    )
+    if values is not None and values.get("expires", values["date"]) < values["date"]:
+        message = (
+            f"ngày hết hạn (expires: {values['expires']}) trước ngày đăng "
+            f"(date: {values['date']}) — {NOTICE_SKIPPED}"
+        )
+        problems.append(Problem(src, key_line(root, "expires"), message))
+    if values is None or problems:
+        return None, sorted(problems + notes, key=lambda p: p.line)
+
+    tagged = values.get("topics")
+    if tagged is None:  # none given, or none of those given is known
+        tagged = tag_topics(values["title"] + "\n" + body, topics or ())
+    notice = Announcement(
+        id=path.name.removesuffix(".md"),
+        title=values["title"],
+        date=values["date"],
+        body=body,
+        topics=tuple(tagged),
+        source=values.get("source"),
+        expires=values.get("expires"),
+        path=src,
+    )
+    return notice, notes
+
+
+# A line meant as the front matter's '---': Word's dashes ('—' for '---'), four of them, a
+# leading space.
+_FENCE_LIKE = re.compile(r"\s*[-–—―−]+\s*")
+
+
+def _not_a_fence(line: str) -> str:
+    return (
+        f"dòng này phải là đúng ba dấu gạch ngang --- sát lề trái, không phải `{line.rstrip()}` "
+        f"(Word hay tự đổi --- thành —) — {NOTICE_SKIPPED}"
+    )
+
+
+_LENIENT = ("topics", "source")
+
+
+def _front_for(first: str, date: str) -> str:
+    """The front matter a notice without one needs, from its first line and its file name."""
+    title = first.strip().lstrip("#").strip()
+    if len(title) > 80:
+        title = title[:80].rsplit(" ", 1)[0] + " …"
+    if ":" in title or title[:1] in "-*&!%@`|>?[]{}\"'":
+        title = '"' + title.replace('"', "'") + '"'
+    return f"với tệp này, thêm bốn dòng ở đầu: `---`, `title: {title}`, `date: {date}`, `---`"
+
+
+def load_content(
+    content_dir: Path,
+    topics: Sequence[Topic] | None,
+    *,
+    max_bytes: int = MAX_NOTICE_BYTES,
+    parsed: dict[str, tuple[Stamp, Announcement]] | None = None,
+) -> tuple[list[Announcement], list[Problem]]:
+    """Read every announcement in content_dir, newest first (then by id).
+
+    `topics` None: faq.yaml's topics are not known (see `load_announcement`).
+
+    `parsed` holds notices read before, by path, with their file's stamp: a regular file
+    whose stamp is unchanged is taken from it instead of being read again. It must come
+    from a load with the same topics and `max_bytes`; it is brought up to date in place.
+    """
+    try:
+        paths = sorted(content_dir.iterdir())
+    except FileNotFoundError:
+        message = "không tìm thấy thư mục thông báo — bot chưa có thông báo nào"
+        return [], [Problem(str(content_dir), 0, message)]
+    except OSError as exc:
+        message = f"{cannot_read(exc, folder=True)} — bot chưa có thông báo nào"
+        return [], [Problem(str(content_dir), 0, message)]
+    notices: list[Announcement] = []
+    problems: list[Problem] = []
+    kept: dict[str, tuple[Stamp, Announcement]] = {}  # what `parsed` becomes
+    for path in paths:
+        # Editor swap, backup and lock files are not announcements, nor are other formats
+        # (those that look like a notice saved in the wrong one are reported).
+        if not is_notice_file(path.name):
+            if (problem := unread_problem(path)) is not None:
+                problems.append(problem)
+            continue
+        stamped: Stamp | None = None
+        if parsed is not None:
+            with contextlib.suppress(OSError):
+                info = os.lstat(path)
+                if stat.S_ISREG(info.st_mode):  # links are checked again every time
+                    stamped = file_stamp(info)
+            before = parsed.get(str(path))
+            if stamped is not None and before is not None and before[0] == stamped:
+                notices.append(before[1])
+                kept[str(path)] = before
+                continue
+        notice, found = load_announcement(path, topics, folder=content_dir, max_bytes=max_bytes)
+        problems.extend(found)
+        if notice is not None:
+            notices.append(notice)
+            if stamped is not None and not found:  # read again next time, to report again
+                kept[str(path)] = (stamped, notice)
+    if parsed is not None:
+        parsed.clear()
+        parsed.update(kept)
+    notices.sort(key=lambda n: (-n.date.toordinal(), n.id))
+    return notices, problems
+
+
+def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
+    """The ids of the topics whose keywords occur in text, as whole words.
+
+    A keyword with diacritics is looked for in the lower-cased text with its
+    accents, because folding makes words collide ("rác" would match "rời rạc").
+    A keyword written without them ("bhyt", "vneid") is looked for in the
+    folded text, so it matches however the text spells it.
+    """
+    lowered = unicodedata.normalize("NFC", text.casefold())
+    folded = fold(text)
+    return tuple(
+        topic.id
+        for topic, (accented, plain) in zip(topics, _keyword_patterns(tuple(topics)), strict=True)
+        if (accented and accented.search(lowered)) or (plain and plain.search(folded))
+    )
+
+
+_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
+
+
+@functools.lru_cache(maxsize=64)
+def _keyword_patterns(topics: tuple[Topic, ...]) -> list[_Patterns]:
+    """Per topic, one pattern for its keywords with diacritics and one for those without:
+    two searches a topic, however many keywords (a province's archive is tagged at once)."""
+    patterns = []
+    for topic in topics:
+        keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
+        accented = sorted(k for k in keywords if k and fold(k) != k)
+        plain = sorted(k for k in keywords if k and fold(k) == k)
+        patterns.append((_phrases(accented), _phrases(plain)))
+    return patterns
+
+
+def _phrases(keywords: Sequence[str]) -> re.Pattern[str] | None:
+    if not keywords:
+        return None
+    # Any run of whitespace between words, so a keyword still matches across a line break.
+    alternatives = (r"\s+".join(re.escape(word) for word in k.split()) for k in keywords)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")

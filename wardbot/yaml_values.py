@@ -1,0 +1,243 @@
+"""The values of the fields staff type in YAML (`yaml_records`): each parser takes a
+node and returns its value, None when it is empty, or raises `Invalid` (or `Partly`)
+with what is wrong in staff's words.
+
+Decisions where the format leaves room:
+- Free-text fields (`name`, `question`, `answer`, `title`) must be text: a
+  bare number, true/false or date there is reported, with a hint to quote it.
+  Words in lists (keywords, variants, ids, synonyms) take any scalar as typed.
+- `topics`, `links` and synonym meanings may be one value instead of a list;
+  `keywords` and `variants` must be lists, because `a, b` without brackets
+  would silently become one phrase. `topics: a, b` is two topics (a topic's name
+  with a comma in it stays one).
+- An unknown topic in a `topics` list is reported and left out, and the entry or notice
+  still loads: one topic's typo must not take away every answer and notice tagged with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from wardbot.intents import topic_key
+from wardbot.models import Topic
+from wardbot.text import fold
+from wardbot.yaml_hints import bullet_hint, wrong_bullet
+from wardbot.yaml_records import NULL_TAG, Invalid, Parser, Partly, closest, is_null
+
+_STR = "tag:yaml.org,2002:str"
+_ID = re.compile(r"[a-z0-9-]+")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def word_field(node: Node) -> str | None:
+    """Any scalar, as typed and stripped; None if empty."""
+    if not isinstance(node, ScalarNode):
+        raise Invalid(node, "phải là chữ, không phải một danh sách hay một khối")
+    text = "" if node.tag == NULL_TAG else str(node.value).strip()
+    return text or None
+
+
+def text_field(node: Node) -> str | None:
+    """Free text: a bare number, true/false or date here is more likely a slip than meant.
+    Text cut short by a ' #' (read as a comment) is kept as YAML read it, and reported."""
+    if isinstance(node, ScalarNode) and node.tag not in (_STR, NULL_TAG):
+        value = node.value
+        raise Invalid(
+            node, f'phải là chữ; nếu đúng ý là {value}, hãy đặt trong ngoặc kép: "{value}"'
+        )
+    text = word_field(node)
+    if text is not None and getattr(node, "cut_by_comment", False):
+        words = text.split()
+        end = ("…" if len(words) > 4 else "") + " ".join(words[-4:])
+        message = (
+            f"dừng ở '{end}': phần sau dấu ' #' trên dòng đó bị hiểu là ghi chú; nếu nó là "
+            'một phần nội dung, hãy đặt cả đoạn trong ngoặc kép "…"'
+        )
+        raise Partly(node, message, text, "phần sau dấu # bị mất")
+    return text
+
+
+def id_field(node: Node) -> str | None:
+    """An id: lower-case letters without accents, digits and '-'."""
+    text = word_field(node)
+    if text is not None and not _ID.fullmatch(text):
+        example = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "ho-tich"
+        raise Invalid(
+            node,
+            f"mã chỉ dùng chữ thường không dấu, số và dấu '-', ví dụ {example} "
+            f"(không viết '{text}')",
+        )
+    return text
+
+
+def url_field(node: Node) -> str | None:
+    """A web address, http:// or https://."""
+    text = word_field(node)
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise Invalid(
+            node, f"phải là địa chỉ web bắt đầu bằng http:// hoặc https://, không phải '{text}'"
+        )
+    return text
+
+
+def date_field(node: Node) -> dt.date | None:
+    """A date written yyyy-mm-dd; another way of writing one is reported as it."""
+    text = word_field(node)
+    if text is None:
+        return None
+    if not _DATE.fullmatch(text):
+        meant = _meant_date(text)
+        example = meant.isoformat() if meant else "2026-11-25"
+        raise Invalid(node, f"ngày phải viết dạng {example} (năm-tháng-ngày), không phải {text}")
+    date = parse_date(text)
+    if date is None:
+        raise Invalid(node, f"ngày {text} không có thật")
+    return date
+
+
+# Dates as staff write them: 25/11/2026, "ngày 25 tháng 11 năm 2026", 2026-11-25 08:00.
+_DAY_FIRST = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_IN_WORDS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,|/)?\s*(\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
+
+
+def _meant_date(text: str) -> dt.date | None:
+    """The date a value that is not written yyyy-mm-dd stands for, when it is plain."""
+    lowered = text.lower()
+    for pattern, order in (
+        (_DAY_FIRST, (3, 2, 1)),
+        (_IN_WORDS, (3, 2, 1)),
+        (_YEAR_FIRST, (1, 2, 3)),
+    ):
+        typed = pattern.search(lowered)
+        if typed is not None:
+            with contextlib.suppress(ValueError):
+                return dt.date(*(int(typed[i]) for i in order))
+    return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The date `text` writes yyyy-mm-dd, or None when there is no such day."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def list_field(item: Parser, *, single: bool = False) -> Parser:
+    """A parser for a list of items; with `single`, one bare item is accepted too."""
+
+    def parse(node: Node) -> tuple[Any, ...] | None:
+        if is_null(node):
+            return None
+        plain = isinstance(node, ScalarNode) and not node.style
+        mark = wrong_bullet(node.value) if plain else None
+        if mark is not None:  # "• a" on one line, "• b" on the next: one text to YAML
+            rest = node.value.lstrip()[len(mark) :].strip()
+            first = re.split(r"\s+[•·●▪◦‣∙–—]\s*|\s+-", rest)[0]
+            raise Invalid(node, f"{bullet_hint(mark)}, viết `- {first}`")
+        if isinstance(node, SequenceNode):
+            children = list(node.value)
+        elif single and isinstance(node, ScalarNode):
+            children = [node]
+        else:
+            raise Invalid(
+                node, "phải là một danh sách trong ngoặc vuông, ví dụ [thứ nhất, thứ hai]"
+            )
+        parsed = []
+        for child in children:
+            _colon_in_item(child)
+            value = item(child)
+            if value is None:
+                raise Invalid(child, "có một mục để trống trong danh sách")
+            parsed.append(value)
+        return tuple(parsed)
+
+    return parse
+
+
+def _colon_in_item(node: Node) -> None:
+    """Raise for a list item of text with ': ' in it ("- giờ làm việc: mấy giờ"), which
+    YAML reads as a key and its text."""
+    if not isinstance(node, MappingNode) or len(node.value) != 1:
+        return
+    key, value = node.value[0]
+    if isinstance(key, ScalarNode) and isinstance(value, ScalarNode):
+        typed = f"{key.value}: {value.value}".replace('"', "'")
+        raise Invalid(
+            node,
+            "có dấu hai chấm và dấu cách (': ') nên bị hiểu sai: hãy đặt trong ngoặc kép, "
+            f'viết "{typed}"',
+        )
+
+
+def _names_with_commas(
+    parts: Sequence[str], nodes: Sequence[Node], is_topic: Callable[[str], bool]
+) -> tuple[list[str], list[Node]]:
+    """A topics line's parts (split at its commas, by YAML's brackets or for a line without
+    them) with a topic's name that has a comma in it ('Đất đai, xây dựng') put together
+    again: at each part, the longest run of parts from it that names a topic; each with
+    the node of its first part."""
+    joined: list[str] = []
+    at: list[Node] = []
+    start = 0
+    while start < len(parts):
+        end = next(
+            (end for end in range(len(parts), start, -1) if is_topic(", ".join(parts[start:end]))),
+            start + 1,
+        )
+        joined.append(", ".join(parts[start:end]))
+        at.append(nodes[start])
+        start = end
+    return joined, at
+
+
+def topics_field(topics: Sequence[Topic] | None) -> Parser:
+    """A list of topic ids (or one id), each declared in faq.yaml's topics. A topic
+    written as its name ("Bảo hiểm y tế") or its id otherwise typed ("BHYT") is taken
+    for that topic, and reported: staff write what residents see. `topics` None: the
+    topics are not known; the ids are read, none is checked and none kept."""
+    words = list_field(word_field, single=True)
+    known = {topic.id for topic in topics or ()}
+    named: dict[str, str] = {}  # topic_key of a topic's name or id -> its id
+    for topic in topics or ():
+        named.setdefault(topic_key(topic.name), topic.id)
+    named.update((topic_key(topic.id), topic.id) for topic in topics or ())
+
+    def parse(node: Node) -> tuple[str, ...] | None:
+        parsed = words(node)
+        if parsed is None or topics is None:
+            return None
+        children = node.value if isinstance(node, SequenceNode) else [node]
+        if len(parsed) == 1 and "," in parsed[0]:  # "topics: hanh-chinh, bhyt" means both
+            parsed = tuple(part.strip() for part in parsed[0].split(",") if part.strip())
+            children = children * len(parsed)
+        parsed, children = _names_with_commas(
+            parsed, children, lambda typed: typed in known or topic_key(typed) in named
+        )
+        meant = [topic if topic in known else named.get(topic_key(topic)) for topic in parsed]
+        kept = tuple(dict.fromkeys(t for t in meant if t))  # repeats are harmless
+        for topic, same, child in zip(parsed, meant, children, strict=True):
+            if same is None:  # one topic's typo must not hide what is tagged with it
+                message = f"chủ đề '{topic}' không có trong phần topics: của faq.yaml"
+                close = closest(topic, sorted(known))
+                if close:
+                    message += f", có phải '{close}'?"
+                raise Partly(child, message, kept or None, "chủ đề này bị bỏ qua")
+            if same != topic:
+                line = ", ".join(kept)
+                message = f"hãy viết mã chủ đề: '{same}' thay cho '{topic}' (topics: [{line}])"
+                raise Partly(child, message, kept, f"bot tạm hiểu là '{same}'")
+        return kept
+
+    return parse
