@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes import disk
 from sample_ward import write_ward
 from whoosh.filedb import structfile
 from whoosh.writing import SegmentWriter
@@ -247,3 +248,40 @@ def test_what_a_build_killed_half_way_left_is_removed_at_the_next_start(tmp_path
         assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
     finally:
         engine.close()
+
+
+def _builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Where each index build from now on is made (counted, then done as usual)."""
+    real = whoosh_index.SearchIndex.build.__func__  # type: ignore[attr-defined]
+    where: list[Path] = []
+
+    def build(cls: type, directory: Path, *args: object, **kwargs: object) -> object:
+        where.append(directory)
+        return real(cls, directory, *args, **kwargs)
+
+    monkeypatch.setattr(whoosh_index.SearchIndex, "build", classmethod(build))
+    return where
+
+
+def test_a_damaged_index_on_a_full_disk_is_built_aside_once_and_answers_from_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found damaged while the data folder's disk is full: the index is built once in a
+    temporary folder and every question answered from it, rather than each question
+    failing (residents got an apology) after trying a whole build again."""
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        _damage_index(data)
+        disk.IndexDisk(data / "index", monkeypatch)
+        builds = _builds(monkeypatch)
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+        assert engine.ask("mất thẻ căn cước làm lại ở đâu").best.id == "cccd-cap-lai"
+        assert len(builds) == 2  # the data folder refused it, the temporary folder took it
+        aside = builds[1]
+        assert not aside.is_relative_to(data) and aside.is_dir()
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+    assert not aside.exists()

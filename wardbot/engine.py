@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -223,6 +224,9 @@ class Engine:
         self._update_lock = threading.Lock()  # one writer at a time (reload or update)
         self._entries: dict[str, _Entry] = {}
         self._index: SearchIndex | None = None
+        # The index serves from here when it was damaged and the data folder refused the
+        # new one (until a restart).
+        self._aside: tempfile.TemporaryDirectory[str] | None = None
         self._analyzer = Analyzer.create()
         self._vocab = Vocabulary.of([])
         self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
@@ -478,13 +482,19 @@ class Engine:
         self.vectors.want()
 
     def _build_index(
-        self, entries: dict[str, _Entry], vocab: Vocabulary, keys: dict[str, str], synonyms: str
+        self,
+        entries: dict[str, _Entry],
+        vocab: Vocabulary,
+        keys: dict[str, str],
+        synonyms: str,
+        directory: Path | None = None,
     ) -> SearchIndex:
-        """A new index of `entries`, built from scratch and made the live one."""
+        """A new index of `entries`, built from scratch and made the live one (in the data
+        folder, unless `directory`)."""
         # Twice the query-time limit leaves room for notices added later.
         body_limit = 2 * _selective_limit(vocab)
         return SearchIndex.build(
-            self.data_dir / "index",
+            directory or self.data_dir / "index",
             (_index_doc(e, vocab, body_limit) for e in entries.values()),
             self._fingerprint(keys, synonyms),
             _index_contents(keys, synonyms),
@@ -506,11 +516,31 @@ class Engine:
                     self._synonyms,
                 )
             log.error("the search index cannot be read (%s): building it again", why)
-            index = self._build_index(entries, vocab, keys, synonyms)
+            aside = None
+            try:
+                index = self._build_index(entries, vocab, keys, synonyms)
+            except OSError as exc:  # a full disk: every question would fail, and build again
+                aside = tempfile.TemporaryDirectory(prefix="wardbot-index-")
+                try:
+                    index = self._build_index(entries, vocab, keys, synonyms, Path(aside.name))
+                except BaseException:
+                    aside.cleanup()
+                    raise
+                log.error(
+                    "the search index cannot be written in %s (%s): answering from a copy in "
+                    "%s until it can",
+                    self.data_dir,
+                    exc.strerror or exc,
+                    aside.name,
+                )
             with self._lock:
                 self._index = index
+                previous, self._aside = self._aside, aside
             damaged.close()
-            log.info("the search index was built again: answering as usual")
+            if previous is not None:  # the damaged index was a temporary copy
+                previous.cleanup()
+            if aside is None:
+                log.info("the search index was built again: answering as usual")
 
     def _searching(self, work: Callable[[], T]) -> T:
         """`work()` holding the lock; once more after building the index again when its
@@ -766,6 +796,9 @@ class Engine:
             if self._index is not None:
                 self._index.close()
                 self._index = None
+            if self._aside is not None:
+                self._aside.cleanup()
+                self._aside = None
 
     # ---------------------------------------------------------------- asking
     def ask(self, question: str, limit: int = 5) -> Answer:
