@@ -10,12 +10,14 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -129,6 +131,7 @@ async def test_polling_answers_and_reports_healthy(
                 "watcher": True,
                 "retention": True,
                 "index": True,
+                "data": True,
             }
             assert body["index"] == "ok"
             # Matching by meaning is on, and says so (documents gain vectors in the background).
@@ -605,6 +608,45 @@ async def test_a_read_only_data_folder_still_answers_and_says_what_is_wrong(
             for e in errors
         ), errors
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
+
+
+async def test_a_database_that_fills_up_while_the_bot_runs_is_reported_until_it_has_room(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills while the bot runs: residents are still answered and a subscription
+    is refused politely; /healthz reports `data` down, the rest ok, until a write goes
+    through again."""
+    opened: list[Store] = []
+    real_open = Store.open.__func__  # type: ignore[attr-defined]
+
+    async def keep(cls: type[Store], *args: Any, **kwargs: Any) -> Store:
+        opened.append(await real_open(cls, *args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(Store, "open", classmethod(keep))
+    async with running_app(bot_settings(ward_settings, api, semantic=False)) as base:
+        (store,) = opened
+        async with store.db.execute("PRAGMA page_count") as cursor:
+            (pages,) = await cursor.fetchone()  # type: ignore[misc]
+        # Not a page more: SQLite refuses a write as on a full disk.
+        await store.db.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+            for n in range(100_000):  # other residents subscribing fill what room is left
+                await store.subscribe(ChatRef("telegram", str(10_000 + n)), "bhyt")
+        (answer,) = await api.say(708, "mất thẻ bhyt")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+        (refused,) = await api.say(708, "/subscribe bhyt")
+        assert visible_text(refused.text).startswith("Dạ, em xin lỗi, hệ thống đang gặp sự cố")
+        async with httpx.AsyncClient(base_url=base) as client:
+            health = await client.get("/healthz")
+            assert health.status_code == 503
+            assert [name for name, ok in health.json()["checks"].items() if not ok] == ["data"]
+            await store.db.execute(f"PRAGMA max_page_count = {100 * pages}")  # room again
+            (subscribed,) = await api.say(708, "/subscribe bhyt")
+            assert "Bảo hiểm y tế" in visible_text(subscribed.text)
+            health = await client.get("/healthz")
+            assert health.status_code == 200 and health.json()["checks"]["data"] is True
         assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
 
 

@@ -283,8 +283,7 @@ async def _serve(
     checks = {start.task.name: start.task.is_running for start in starting}
     checks |= {task.name: task.is_running for task in supervised}
     checks[INDEX] = lambda: engine.index_state() == "ok"
-    if not store.writable:
-        checks["data"] = lambda: False
+    checks["data"] = store.saves
     # What is degraded without being down: matching by words only, a web chat that cannot
     # keep its conversations; and how many of the portal's feeds fail.
     details: dict[str, Callable[[], object]] = {

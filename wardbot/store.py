@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -609,6 +610,38 @@ def _with_its_log(path: Path) -> _Copy | None:
         return None
 
 
+class _Turns:
+    """The writers' turns on the one connection (a lock), noting whether the last write
+    went through: `refused` holds why SQLite last refused one for want of room or rights
+    ("database or disk is full"), None once a write succeeds. For /healthz (`data`)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self.refused: str | None = None
+
+    async def __aenter__(self) -> None:
+        await self._lock.acquire()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc is None:
+                self.refused = None
+            elif isinstance(exc, sqlite3.OperationalError) and _REFUSED.search(str(exc)):
+                self.refused = str(exc)
+        finally:
+            self._lock.release()
+
+
+# SQLite's words for a write the data folder cannot take: a full disk, a read-only file or
+# folder, a write the disk failed. Not a locked database: another writer, which passes.
+_REFUSED = re.compile(r"full|readonly|read-only|disk I/O")
+
+
 class Store:
     """Async access to the bot's database. Open with `await Store.open(path)`."""
 
@@ -616,13 +649,18 @@ class Store:
         self._db = db
         # One connection is shared by concurrent handlers: writes take turns, so a
         # transaction never interleaves with another coroutine's statements.
-        self._write = asyncio.Lock()
+        self._write = _Turns()
         self._copy: _Copy | None = None  # a read-only database read from a copy
         # Called with the chat at each /forget, before its rows go: what a part of the bot
         # keeps about chats outside the database (the web chat's messages held in memory).
         self.forgetting: list[Callable[[ChatRef], None]] = []
 
     writable = True
+
+    def saves(self) -> bool:
+        """For /healthz: the data folder can be written (the bot did not start read-only)
+        and SQLite did not refuse the last write (a disk that filled while the bot runs)."""
+        return self.writable and self._write.refused is None
 
     @classmethod
     async def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
