@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from chat_ward import write_chat_ward
 from fakes import disk
 from fakes.telegram_api import FakeBotApi, visible_text
 from starlette.applications import Starlette
@@ -648,6 +650,50 @@ async def test_a_database_that_fills_up_while_the_bot_runs_is_reported_until_it_
             health = await client.get("/healthz")
             assert health.status_code == 200 and health.json()["checks"]["data"] is True
         assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
+
+
+async def test_healthz_says_the_watcher_is_down_while_it_cannot_apply_an_edit(
+    api: FakeBotApi, ward_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notice published while the database stays locked (another program holds it): the
+    watcher cannot queue its alerts, and /healthz says so (it said all was well) until the
+    next look after the lock is gone, when the notice is alerted."""
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    faq, content = write_chat_ward(ward)
+    settings = bot_settings(
+        replace(ward_settings, faq_file=faq, content_dir=content), api, semantic=False
+    )
+    real = Store.note_announcements
+    locked = [False]
+
+    async def note(self: Store, *args: Any) -> object:
+        if locked[0]:
+            raise sqlite3.OperationalError("database is locked")
+        return await real(self, *args)
+
+    monkeypatch.setattr(Store, "note_announcements", note)
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        await api.say(708, "/subscribe bhyt")
+        locked[0] = True
+        notice = content / f"{dt.date.today().isoformat()}-phat-the-bhyt.md"
+        notice.write_text(
+            f"---\ntitle: Phát thẻ BHYT đợt 4\ndate: {dt.date.today().isoformat()}\n"
+            "topics: [bhyt]\n---\nPhường phát thẻ BHYT đợt 4 tại trụ sở.\n",
+            encoding="utf-8",
+        )
+        for _ in range(600):
+            health = await client.get("/healthz")
+            if health.status_code == 503:
+                break
+            await asyncio.sleep(0.05)
+        assert [name for name, ok in health.json()["checks"].items() if not ok] == ["watcher"]
+        (answer,) = await api.say(708, "mất thẻ bhyt")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+        locked[0] = False
+        notice.touch()  # the next look (a file event, or the rescan every 30 s)
+        await api.wait_until(lambda: any("đợt 4" in c.text for c in api.sent(708)))
+        assert (await client.get("/healthz")).status_code == 200
 
 
 async def test_a_full_data_disk_still_answers_and_says_the_folder_is_full(

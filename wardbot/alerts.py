@@ -423,11 +423,14 @@ class ContentWatcher:
         self._busy = asyncio.Lock()
         self._running = False
         self._index_ok: bool | None = None  # as last told to `index_news`
+        self._failing = False  # the last look could not apply what changed
 
     name = "watcher"
 
     def is_running(self) -> bool:
-        return self._running
+        """For /healthz: watching, and its last look applied what changed (a failure the
+        search index reports as its own, `index`, is not counted twice)."""
+        return self._running and not self._failing
 
     async def refresh(self, *, force: bool = False) -> bool:
         """Apply whatever changed on disk since the last look; returns whether anything did.
@@ -436,9 +439,14 @@ class ContentWatcher:
         """
         async with self._busy:
             try:
-                return await self._refresh(force)
+                changed = await self._refresh(force)
+            except Exception:
+                self._failing = self.engine.index_state() == "ok"
+                raise
             finally:
                 await self._tell_index()
+            self._failing = False
+            return changed
 
     async def _refresh(self, force: bool) -> bool:
         # An index deleted from the data folder, or serving from a temporary folder since
