@@ -33,6 +33,7 @@ from wardbot.conversation import Conversation
 from wardbot.engine import Engine
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts
+from wardbot.web import web_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-Webhook_token"
@@ -142,6 +143,39 @@ async def test_polling_answers_and_reports_healthy(
             assert (await client.post(f"{base}/telegram", json={})).status_code in (404, 405)
     assert api.token not in caplog.text
     assert api.token.split(":")[1] not in caplog.text
+
+
+async def test_a_check_that_fails_is_reported_down_without_silencing_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A part whose check itself fails (its folder unreadable: PermissionError) is down in
+    /healthz; the other parts are still told, where a 500 without a body said nothing."""
+    broken = [True]
+
+    def index() -> bool:
+        if broken[0]:
+            raise PermissionError(13, "Permission denied", "data/index/gen-1")
+        return True
+
+    def detail() -> object:
+        if broken[0]:
+            raise PermissionError(13, "Permission denied", "data/index/gen-1")
+        return "ok"
+
+    app_ = web_app(checks={"telegram": lambda: True, "index": index}, details={"index": detail})
+    transport = httpx.ASGITransport(app=app_)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        for _ in range(3):  # polled every few seconds: the log says it once
+            response = await client.get("/healthz")
+            assert response.status_code == 503
+            body = response.json()
+            assert body["checks"] == {"telegram": True, "index": False}
+            assert body["index"] is None
+        broken[0] = False
+        response = await client.get("/healthz")
+        assert response.status_code == 200 and response.json()["index"] == "ok"
+    failures = [r for r in caplog.records if "/healthz" in r.getMessage()]
+    assert len(failures) == 2  # the check and the detail, each once
 
 
 # --- behind a reverse proxy -----------------------------------------------------------------
