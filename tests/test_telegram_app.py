@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -728,6 +729,27 @@ async def test_healthz_says_the_watcher_is_down_while_it_cannot_apply_an_edit(
         notice.touch()  # the next look (a file event, or the rescan every 30 s)
         await api.wait_until(lambda: any("đợt 4" in c.text for c in api.sent(708)))
         assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_data_folder_deleted_under_the_running_bot_is_reported(
+    api: FakeBotApi, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`data/` deleted while the bot runs (staff starting their own ward, as the README
+    says, but before stopping the bot): what it saves now goes to a file no longer there,
+    lost at the restart. /healthz says `data` is down (it said all was well), the log
+    says why once, and residents are still answered."""
+    settings = bot_settings(ward_settings, api, semantic=False)
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        shutil.rmtree(settings.data_dir)
+        (answer,) = await api.say(708, "mất thẻ bhyt")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+        for _ in range(3):
+            health = await client.get("/healthz")
+            assert health.status_code == 503
+            assert health.json()["checks"]["data"] is False
+            assert health.json()["checks"]["telegram"] is True
+    gone = [r.getMessage() for r in caplog.records if "was deleted or replaced" in r.getMessage()]
+    assert len(gone) == 1, gone
 
 
 async def test_a_full_data_disk_still_answers_and_says_the_folder_is_full(

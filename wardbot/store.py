@@ -651,6 +651,10 @@ class Store:
         # transaction never interleaves with another coroutine's statements.
         self._write = _Turns()
         self._copy: _Copy | None = None  # a read-only database read from a copy
+        # The database's file as opened ((device, inode) at its path): deleted or replaced
+        # under the running bot, what it writes is lost at the restart (saves()).
+        self._file: tuple[Path, tuple[int, int]] | None = None
+        self._gone_told = False
         # Called with the chat at each /forget, before its rows go: what a part of the bot
         # keeps about chats outside the database (the web chat's messages held in memory).
         self.forgetting: list[Callable[[ChatRef], None]] = []
@@ -658,9 +662,30 @@ class Store:
     writable = True
 
     def saves(self) -> bool:
-        """For /healthz: the data folder can be written (the bot did not start read-only)
-        and SQLite did not refuse the last write (a disk that filled while the bot runs)."""
-        return self.writable and self._write.refused is None
+        """For /healthz: the data folder can be written (the bot did not start read-only),
+        SQLite did not refuse the last write (a disk that filled while the bot runs), and
+        the database is still where it was opened (one look at the disk)."""
+        return self.writable and self._write.refused is None and self._in_place()
+
+    def _in_place(self) -> bool:
+        """Whether the database's file is still the one the bot writes; says once when
+        not (deleted or replaced: what is saved now is lost at the restart)."""
+        if self._file is None:
+            return True
+        path, opened = self._file
+        try:
+            found = os.stat(path)
+            same = (found.st_dev, found.st_ino) == opened
+        except OSError:
+            same = False
+        if not same and not self._gone_told:
+            log.error(
+                "the database %s was deleted or replaced while the bot runs: what it saves "
+                "now is lost when it stops; restart the bot",
+                path,
+            )
+        self._gone_told = not same
+        return same
 
     @classmethod
     async def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
@@ -685,6 +710,9 @@ class Store:
             await db.execute("PRAGMA secure_delete = ON")
             store = cls(db)
             await store._migrate()
+            if str(path) != ":memory:":
+                found = await asyncio.to_thread(os.stat, path)
+                store._file = (Path(path), (found.st_dev, found.st_ino))
         except BaseException:
             await db.close()
             raise
