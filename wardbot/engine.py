@@ -251,6 +251,7 @@ class Engine:
         )
         self.embedder = embedder
         self._recent: RecentQuestions | None = None  # the embedder's, for repeated questions
+        self._question_error: str | None = None  # why the model failed on the last question
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -843,7 +844,10 @@ class Engine:
 
     def semantic_status(self) -> dict[str, object]:
         """For /healthz and the log: is meaning used, and for how many documents."""
-        return self.vectors.status(len(self._entries))
+        status = self.vectors.status(len(self._entries))
+        if self._question_error is not None:
+            status["error"] = self._question_error
+        return status
 
     def _embedding_text(self, question: str, words: list[str], corrections: dict[str, str]) -> str:
         """The question as the embedder should read it: normalised, diacritics restored
@@ -914,7 +918,15 @@ class Engine:
         text = self._embedding_text(question, self._analyzer.words(question), query.corrections)
         if self._recent is None or self._recent.embedder is not self.embedder:
             self._recent = RecentQuestions(self.embedder)
-        return self._recent.vector(text)
+        try:
+            vector = self._recent.vector(text)
+        except Exception as exc:  # the model failing (out of memory): answer by words
+            if self._question_error is None:
+                log.exception("the embedding model failed on a question: answering by words")
+            self._question_error = f"{type(exc).__name__}: {exc}"
+            return None
+        self._question_error = None
+        return vector
 
     def _scored(
         self, question: str, limit: int
