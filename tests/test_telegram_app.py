@@ -648,12 +648,8 @@ async def test_a_read_only_data_folder_still_answers_and_says_what_is_wrong(
         assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
 
 
-async def test_a_database_that_fills_up_while_the_bot_runs_is_reported_until_it_has_room(
-    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The disk fills while the bot runs: residents are still answered and a subscription
-    is refused politely; /healthz reports `data` down, the rest ok, until a write goes
-    through again."""
+def stores_opened(monkeypatch: pytest.MonkeyPatch) -> list[Store]:
+    """The stores opened from now on (the running bot's database), as they open."""
     opened: list[Store] = []
     real_open = Store.open.__func__  # type: ignore[attr-defined]
 
@@ -662,6 +658,44 @@ async def test_a_database_that_fills_up_while_the_bot_runs_is_reported_until_it_
         return opened[-1]
 
     monkeypatch.setattr(Store, "open", classmethod(keep))
+    return opened
+
+
+async def test_a_database_locked_for_long_is_reported_until_a_write_goes_through(
+    api: FakeBotApi, ward_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds the database's lock past the bot's wait (a backup tool, a
+    stuck `sqlite3` shell): a resident's subscription is refused with an apology and
+    /healthz says `data` is down (it said all was well while the bot was idle) until a
+    write goes through again."""
+    opened = stores_opened(monkeypatch)
+    settings = bot_settings(ward_settings, api, semantic=False)
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        (store,) = opened
+        await store.db.execute("PRAGMA busy_timeout = 50")  # the bot's wait, made short
+        holder = sqlite3.connect(settings.data_dir / "bot.sqlite3", isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            (refused,) = await api.say(708, "/subscribe bhyt")
+            assert visible_text(refused.text).startswith("Dạ, em xin lỗi")
+            health = await client.get("/healthz")
+            assert health.status_code == 503
+            assert [name for name, ok in health.json()["checks"].items() if not ok] == ["data"]
+            holder.execute("ROLLBACK")
+        finally:
+            holder.close()
+        (subscribed,) = await api.say(708, "/subscribe bhyt")
+        assert "Bảo hiểm y tế" in visible_text(subscribed.text)
+        assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_database_that_fills_up_while_the_bot_runs_is_reported_until_it_has_room(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills while the bot runs: residents are still answered and a subscription
+    is refused politely; /healthz reports `data` down, the rest ok, until a write goes
+    through again."""
+    opened = stores_opened(monkeypatch)
     async with running_app(bot_settings(ward_settings, api, semantic=False)) as base:
         (store,) = opened
         async with store.db.execute("PRAGMA page_count") as cursor:

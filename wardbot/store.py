@@ -612,8 +612,9 @@ def _with_its_log(path: Path) -> _Copy | None:
 
 class _Turns:
     """The writers' turns on the one connection (a lock), noting whether the last write
-    went through: `refused` holds why SQLite last refused one for want of room or rights
-    ("database or disk is full"), None once a write succeeds. For /healthz (`data`)."""
+    went through: `refused` holds why SQLite last refused one ("database or disk is
+    full", "database is locked" past the wait), None once a write succeeds. For /healthz
+    (`data`)."""
 
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
@@ -637,9 +638,10 @@ class _Turns:
             self._lock.release()
 
 
-# SQLite's words for a write the data folder cannot take: a full disk, a read-only file or
-# folder, a write the disk failed. Not a locked database: another writer, which passes.
-_REFUSED = re.compile(r"full|readonly|read-only|disk I/O")
+# SQLite's words for a write the database cannot take: a full disk, a read-only file or
+# folder, a write the disk failed, a lock another program held past busy_timeout (5 s:
+# longer than any writer of the bot's own holds it).
+_REFUSED = re.compile(r"full|readonly|read-only|disk I/O|locked|busy")
 
 
 class Store:
