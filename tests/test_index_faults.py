@@ -363,11 +363,15 @@ async def _wait_health(base: str, index_ok: bool) -> dict[str, Any]:
 
 
 async def test_a_running_bot_whose_index_cannot_be_written_says_so_and_catches_up(
-    ward_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ward_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The index's folder full while staff publish a notice: /healthz names `index` (the
-    other parts ok), admins are told once in Vietnamese, residents are still answered;
-    once there is room the notice is searchable and alerted, and /healthz is well."""
+    other parts ok), admins are told once in Vietnamese and the log says it once (not a
+    traceback at every look), residents are still answered; once there is room the
+    notice is searchable and alerted, and /healthz is well."""
     (tmp_path / "ward").mkdir()
     faq, content = write_chat_ward(tmp_path / "ward")
     admin, resident = 9100, 701
@@ -409,3 +413,5 @@ async def test_a_running_bot_whose_index_cannot_be_written_says_so_and_catches_u
             (answer,) = await api.say(resident, "lịch tiêm vắc xin sởi cho trẻ em")
             assert "vắc xin sởi" in visible_text(answer.text)
             assert len(api.sent(admin)) == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].startswith("the search index cannot be written")

@@ -491,10 +491,7 @@ class ContentWatcher:
         self._running = True
         rescan = asyncio.create_task(self._rescan(stop))
         try:
-            try:
-                await self.refresh()  # whatever changed while the engine was loading
-            except Exception:
-                log.exception("could not apply changes to the staff files")
+            await self._look()  # whatever changed while the engine was loading
             watched = [p for p in (self.content_dir, self.faq_file.parent) if p.is_dir()]
             if not watched:
                 await stop.wait()
@@ -508,10 +505,7 @@ class ContentWatcher:
                     step=50,
                     stop_event=stop,
                 ):
-                    try:
-                        await self.refresh()
-                    except Exception:
-                        log.exception("could not apply changes to the staff files")
+                    await self._look()
             except Exception:  # e.g. the system's limit on watched folders is reached
                 log.exception(
                     "cannot watch the staff files; looking for changes every %.0f s instead",
@@ -530,10 +524,18 @@ class ContentWatcher:
                 await asyncio.wait_for(stop.wait(), self.rescan_seconds)
             if stop.is_set():
                 return
-            try:
-                await self.refresh()
-            except Exception:
+            await self._look()
+
+    async def _look(self) -> None:
+        """refresh(), its failure logged: what the search index could not take, by the
+        engine, once (it is tried again at every look); anything else with its traceback."""
+        try:
+            await self.refresh()
+        except Exception:
+            if self.engine.index_state() == "ok":
                 log.exception("could not apply changes to the staff files")
+            else:
+                log.debug("could not apply changes to the staff files", exc_info=True)
 
     def _relevant(self, _change: object, path: str) -> bool:
         candidate = Path(path)
