@@ -64,6 +64,8 @@ async def test_telegram_and_zalo_run_together_and_both_get_alerts(
             "zalo-alerts": True,
             "watcher": True,
             "retention": True,
+            "index": True,
+            "data": True,
         }
         # The same question gets the same answer on both platforms.
         (on_telegram,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")
@@ -204,6 +206,8 @@ async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back
             "zalo-alerts": True,
             "watcher": True,
             "retention": True,
+            "index": True,
+            "data": True,
         }
         (note,) = await zalo.replies(ZALO_ADMIN, within=10)
         assert "kết nối với Telegram" in note.text and "“telegram”: false" in note.text

@@ -1,22 +1,33 @@
 """The search index on disk meeting faults (a full disk while writing, damaged files) and
 other processes writing it."""
 
+import asyncio
 import contextlib
 import datetime as dt
 import errno
 import fcntl
 import logging
 import os
+import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from chat_ward import write_chat_ward
+from fakes import disk
+from fakes.telegram_api import FakeBotApi, visible_text
 from sample_ward import write_ward
+from test_telegram_app import bot_settings, running_app
 from whoosh.filedb import structfile
 from whoosh.writing import SegmentWriter
 
 from index import whoosh_index
+from wardbot import messages as msg
+from wardbot.config import Settings
 from wardbot.engine import Engine
 
 TODAY = dt.date(2025, 1, 15)
@@ -247,3 +258,160 @@ def test_what_a_build_killed_half_way_left_is_removed_at_the_next_start(tmp_path
         assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
     finally:
         engine.close()
+
+
+def _builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Where each index build from now on is made (counted, then done as usual)."""
+    real = whoosh_index.SearchIndex.build.__func__  # type: ignore[attr-defined]
+    where: list[Path] = []
+
+    def build(cls: type, directory: Path, *args: object, **kwargs: object) -> object:
+        where.append(directory)
+        return real(cls, directory, *args, **kwargs)
+
+    monkeypatch.setattr(whoosh_index.SearchIndex, "build", classmethod(build))
+    return where
+
+
+def test_a_damaged_index_on_a_full_disk_is_built_aside_once_and_back_once_there_is_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found damaged while the data folder's disk is full: the index is built once in a
+    temporary folder and every question answered from it, rather than each question
+    failing (residents got an apology) after trying a whole build again; once the disk
+    has room, it is built back in the data folder and the temporary copy goes."""
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        _damage_index(data)
+        index_disk = disk.IndexDisk(data / "index", monkeypatch)
+        builds = _builds(monkeypatch)
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+        assert engine.ask("mất thẻ căn cước làm lại ở đâu").best.id == "cccd-cap-lai"
+        assert len(builds) == 2  # the data folder refused it, the temporary folder took it
+        aside = builds[1]
+        assert not aside.is_relative_to(data) and aside.is_dir()
+        assert engine.index_state() == "temporary"
+        assert not engine.mend_index()  # still full: no build tried
+        assert len(builds) == 2
+        index_disk.room()
+        assert engine.mend_index()
+        assert engine.index_state() == "ok"
+        assert builds[-1] == data / "index" and not aside.exists()
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+    finally:
+        engine.close()
+
+
+def test_a_notice_the_index_cannot_take_leaves_it_behind_until_there_is_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        assert engine.index_state() == "ok"
+        index_disk = disk.IndexDisk(data / "index", monkeypatch, errno.EACCES)
+        notice = content / "2025-01-10-tiem-vac-xin-soi.md"
+        notice.write_text(NOTICE, encoding="utf-8")
+        with pytest.raises(PermissionError):
+            engine.update_announcements([notice])
+        assert engine.index_state() == "behind"
+        # Residents are still answered from what the index holds.
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+        index_disk.room()
+        engine.update_announcements([notice])
+        assert engine.index_state() == "ok"
+        assert engine.ask("lịch tiêm vắc xin sởi cho trẻ").best.id == notice.stem
+    finally:
+        engine.close()
+
+
+def test_an_index_deleted_under_the_running_bot_is_missing_until_built_again(
+    tmp_path: Path,
+) -> None:
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    try:
+        shutil.rmtree(data / "index")
+        assert engine.index_state() == "missing"
+        assert engine.mend_index()
+        assert engine.index_state() == "ok"
+        assert (data / "index" / "CURRENT").is_file()
+        assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "bhyt-muc-dong"
+        assert not engine.mend_index()  # nothing to mend
+    finally:
+        engine.close()
+
+
+async def _health(base: str) -> dict[str, Any]:
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{base}/healthz")
+    return {"code": response.status_code, **response.json()}
+
+
+async def _wait_health(base: str, index_ok: bool) -> dict[str, Any]:
+    """/healthz once its `index` check is `index_ok` (the watcher acts on file events)."""
+    for _ in range(600):
+        body = await _health(base)
+        if body["checks"]["index"] is index_ok:
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"/healthz never said index {index_ok}: {body}")
+
+
+async def test_a_running_bot_whose_index_cannot_be_written_says_so_and_catches_up(
+    ward_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The index's folder full while staff publish a notice: /healthz names `index` (the
+    other parts ok), admins are told once in Vietnamese and the log says it once (not a
+    traceback at every look), residents are still answered; once there is room the
+    notice is searchable and alerted, and /healthz is well."""
+    (tmp_path / "ward").mkdir()
+    faq, content = write_chat_ward(tmp_path / "ward")
+    admin, resident = 9100, 701
+    async with FakeBotApi() as api:
+        settings = bot_settings(
+            replace(ward_settings, faq_file=faq, content_dir=content),
+            api,
+            semantic=False,
+            admin_ids=frozenset({f"telegram:{admin}"}),
+        )
+        async with running_app(settings) as base:
+            await api.say(resident, "/subscribe bhyt")
+            index_disk = disk.IndexDisk(settings.data_dir / "index", monkeypatch)
+            notice = content / f"{dt.date.today().isoformat()}-tiem-vac-xin-soi.md"
+            notice.write_text(
+                NOTICE.replace("2025-01-10", dt.date.today().isoformat()).replace(
+                    "---\n\n", "topics: [bhyt]\n---\n\n"
+                ),
+                encoding="utf-8",
+            )
+            body = await _wait_health(base, index_ok=False)
+            assert body["code"] == 503 and body["index"] == "behind"
+            assert {name for name, ok in body["checks"].items() if not ok} == {"index"}
+            await api.wait_until(lambda: len(api.sent(admin)) == 1)
+            (told,) = api.sent(admin)
+            assert visible_text(told.text) == msg.admin_task_failing(settings.ward_name, "index")
+            (answer,) = await api.say(resident, "mất thẻ bhyt")
+            assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+            notice.touch()  # tried again at each look: told once all the same
+            await api.say(resident, "mất thẻ bhyt")
+            assert len(api.sent(admin)) == 1
+            index_disk.room()
+            notice.touch()
+            body = await _wait_health(base, index_ok=True)
+            assert body["code"] == 200 and body["index"] == "ok"
+            await api.wait_until(
+                lambda: any("vắc xin sởi" in c.text for c in api.sent(resident)), within=30
+            )
+            (answer,) = await api.say(resident, "lịch tiêm vắc xin sởi cho trẻ em")
+            assert "vắc xin sởi" in visible_text(answer.text)
+            assert len(api.sent(admin)) == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].startswith("the search index cannot be written")

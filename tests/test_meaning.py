@@ -319,6 +319,38 @@ def test_a_question_asked_again_is_answered_without_the_model(engine, tmp_path):
         fresh.close()
 
 
+class FailingEmbedder(CountingEmbedder):
+    """The model failing on questions (out of memory on a busy host, say) once told to."""
+
+    failing = False
+
+    def embed(self, texts, *, query):
+        if query and self.failing:
+            raise MemoryError("the model could not allocate its buffers")
+        return super().embed(texts, query=query)
+
+
+def test_a_model_failing_on_a_question_leaves_it_answered_by_words(engine, tmp_path, caplog):
+    """The documents' vectors are there, then the model fails on questions: each question
+    is answered by its words (residents got an apology for every one), /healthz's
+    `semantic` says why, the log once; once the model works again, meaning is back."""
+    faq, content = write_ward(tmp_path)
+    embedder = FailingEmbedder(engine.embedder)
+    fresh = Engine.open(faq, content, tmp_path / "data", today=TODAY, embedder=embedder)
+    try:
+        embedder.failing = True
+        for question in ("mức đóng bảo hiểm y tế hộ gia đình", "mất thẻ căn cước làm lại ở đâu"):
+            assert fresh.ask(question).best is not None
+        assert fresh.ask("mức đóng bảo hiểm y tế hộ gia đình").best.id == "bhyt-muc-dong"
+        assert "could not allocate" in fresh.semantic_status()["error"]
+        assert caplog.text.count("answering by words") == 1
+        embedder.failing = False
+        assert fresh.ask("mất thẻ căn cước làm lại ở đâu").best.id == "cccd-cap-lai"
+        assert fresh.semantic_status()["error"] is None
+    finally:
+        fresh.close()
+
+
 def test_a_model_that_cannot_load_leaves_the_bot_answering_by_words(monkeypatch, caplog):
     import sys
 

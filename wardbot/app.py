@@ -65,6 +65,7 @@ To try the bot without any token, talk to it in the terminal:
 STOP_GRACE_SECONDS = 5.0
 RUN_LOCK = "run.lock"  # in the data folder: held by the running bot, holds its pid
 PURGE_EVERY_SECONDS = 6 * 3600.0
+INDEX = "index"  # the search index's name in /healthz and to admins
 
 
 class _Redact(logging.Filter):
@@ -201,7 +202,16 @@ async def _serve(
     )
     restarts.notify = alerts.task_failing
     restarts.recovered = alerts.task_recovered
-    watcher = ContentWatcher(engine, alerts, settings, snapshot)
+
+    async def index_news(state: str) -> None:
+        """Admins hear once that the search index cannot be written (Alerts.task_failing);
+        once it is well, a later outage is news again."""
+        if state == "ok":
+            await alerts.task_recovered(INDEX)
+        else:
+            await alerts.task_failing(INDEX)
+
+    watcher = ContentWatcher(engine, alerts, settings, snapshot, index_news=index_news)
     follower = _follower(settings, store, alerts)
 
     async def refresh() -> list[str]:
@@ -272,11 +282,14 @@ async def _serve(
     routes = [route for channel in running for route in channel.routes()]
     checks = {start.task.name: start.task.is_running for start in starting}
     checks |= {task.name: task.is_running for task in supervised}
-    if not store.writable:
-        checks["data"] = lambda: False
+    checks[INDEX] = lambda: engine.index_state() == "ok"
+    checks["data"] = store.saves
     # What is degraded without being down: matching by words only, a web chat that cannot
     # keep its conversations; and how many of the portal's feeds fail.
-    details: dict[str, Callable[[], object]] = {"semantic": engine.semantic_status}
+    details: dict[str, Callable[[], object]] = {
+        "semantic": engine.semantic_status,
+        INDEX: engine.index_state,
+    }
     for channel in running:
         status = getattr(channel, "status", None)
         if callable(status):

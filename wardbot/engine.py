@@ -10,12 +10,14 @@ matching by meaning, are kept up to date apart from answering (wardbot.vectors).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import os
+import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -219,6 +221,12 @@ class Engine:
         self._update_lock = threading.Lock()  # one writer at a time (reload or update)
         self._entries: dict[str, _Entry] = {}
         self._index: SearchIndex | None = None
+        # Why the files' last change is not in the index (its write failed: a full disk, a
+        # folder the bot cannot write); None once one succeeds. See index_state().
+        self._index_error: str | None = None
+        # The index serves from here when it was damaged and the data folder refused the
+        # new one; mend_index() brings it back.
+        self._aside: tempfile.TemporaryDirectory[str] | None = None
         self._analyzer = Analyzer.create()
         self._vocab = Vocabulary.of([])
         self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
@@ -239,6 +247,7 @@ class Engine:
         )
         self.embedder = embedder
         self._recent: RecentQuestions | None = None  # the embedder's, for repeated questions
+        self._question_error: str | None = None  # why the model failed on the last question
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -326,7 +335,7 @@ class Engine:
 
         When faq.yaml cannot be read at all, the last version that could keeps serving.
         """
-        with self._update_lock:
+        with self._update_lock, self._index_written():
             return self._reload()
 
     def _reload(self) -> list[Problem]:
@@ -474,13 +483,19 @@ class Engine:
         self.vectors.want()
 
     def _build_index(
-        self, entries: dict[str, _Entry], vocab: Vocabulary, keys: dict[str, str], synonyms: str
+        self,
+        entries: dict[str, _Entry],
+        vocab: Vocabulary,
+        keys: dict[str, str],
+        synonyms: str,
+        directory: Path | None = None,
     ) -> SearchIndex:
-        """A new index of `entries`, built from scratch and made the live one."""
+        """A new index of `entries`, built from scratch and made the live one (in the data
+        folder, unless `directory`)."""
         # Twice the query-time limit leaves room for notices added later.
         body_limit = 2 * _selective_limit(vocab)
         return SearchIndex.build(
-            self.data_dir / "index",
+            directory or self.data_dir / "index",
             (_index_doc(e, vocab, body_limit) for e in entries.values()),
             self._fingerprint(keys, synonyms),
             _index_contents(keys, synonyms),
@@ -502,11 +517,93 @@ class Engine:
                     self._synonyms,
                 )
             log.error("the search index cannot be read (%s): building it again", why)
-            index = self._build_index(entries, vocab, keys, synonyms)
+            aside = None
+            try:
+                index = self._build_index(entries, vocab, keys, synonyms)
+            except OSError as exc:  # a full disk: every question would fail, and build again
+                aside = tempfile.TemporaryDirectory(prefix="wardbot-index-")
+                try:
+                    index = self._build_index(entries, vocab, keys, synonyms, Path(aside.name))
+                except BaseException:
+                    aside.cleanup()
+                    raise
+                log.error(
+                    "the search index cannot be written in %s (%s): answering from a copy in "
+                    "%s until it can",
+                    self.data_dir,
+                    exc.strerror or exc,
+                    aside.name,
+                )
             with self._lock:
                 self._index = index
+                previous, self._aside = self._aside, aside
             damaged.close()
-            log.info("the search index was built again: answering as usual")
+            if previous is not None:  # the damaged index was a temporary copy
+                previous.cleanup()
+            if aside is None:
+                log.info("the search index was built again: answering as usual")
+
+    def index_state(self) -> str:
+        """For /healthz (cheap: one look at the disk): "ok"; "behind" while the files' last
+        change could not be written into it (answers come from the version before);
+        "temporary" while it serves from a temporary folder, built there when it was found
+        damaged and the data folder refused a new one; "missing" when its files were
+        deleted from the data folder (mend_index builds it again)."""
+        index = self._index
+        if index is None or not index.generation.is_dir():
+            return "missing"
+        if self._aside is not None:
+            return "temporary"
+        return "ok" if self._index_error is None else "behind"
+
+    def mend_index(self) -> bool:
+        """Build the index again in the data folder when it is not there (deleted, or
+        serving from a temporary folder); returns whether it did. The folder is first
+        tried with a small write, so that a disk still full costs no build."""
+        from wardbot.datadir import probe  # the data folder's own test of a write
+
+        if self.index_state() not in ("missing", "temporary"):
+            return False
+        if probe(self.data_dir / "index") is not None:
+            return False
+        with self._update_lock:
+            with self._lock:
+                entries, vocab, keys, synonyms = (
+                    self._entries,
+                    self._vocab,
+                    self._keys,
+                    self._synonyms,
+                )
+            try:
+                index = self._build_index(entries, vocab, keys, synonyms)
+            except OSError as exc:
+                log.debug("the search index still cannot be written: %s", exc)
+                return False
+            with self._lock:
+                old, self._index = self._index, index
+                aside, self._aside = self._aside, None
+            if old is not None:
+                old.close()
+            if aside is not None:
+                aside.cleanup()
+        log.info("the search index was built again in %s: answering as usual", self.data_dir)
+        return True
+
+    @contextlib.contextmanager
+    def _index_written(self) -> Iterator[None]:
+        """Notes whether a change of the files reached the index (index_state)."""
+        try:
+            yield
+        except OSError as exc:
+            if self._index_error is None:  # once per outage: the watcher tries every look
+                log.error(
+                    "the search index cannot be written (%s): answering from what it holds "
+                    "until it can",
+                    exc,
+                )
+            self._index_error = exc.strerror or str(exc)
+            raise
+        self._index_error = None
 
     def _searching(self, work: Callable[[], T]) -> T:
         """`work()` holding the lock; once more after building the index again when its
@@ -669,7 +766,8 @@ class Engine:
                     current[notice.id] = notice
             self.problems = [p for p in self.problems if p.file not in touched] + changes.problems
             if changes.changed:
-                self._apply(corpus, current, changes)
+                with self._index_written():
+                    self._apply(corpus, current, changes)
             return changes
 
     def _apply(
@@ -742,7 +840,10 @@ class Engine:
 
     def semantic_status(self) -> dict[str, object]:
         """For /healthz and the log: is meaning used, and for how many documents."""
-        return self.vectors.status(len(self._entries))
+        status = self.vectors.status(len(self._entries))
+        if self._question_error is not None:
+            status["error"] = self._question_error
+        return status
 
     def _embedding_text(self, question: str, words: list[str], corrections: dict[str, str]) -> str:
         """The question as the embedder should read it: normalised, diacritics restored
@@ -762,6 +863,9 @@ class Engine:
             if self._index is not None:
                 self._index.close()
                 self._index = None
+            if self._aside is not None:
+                self._aside.cleanup()
+                self._aside = None
 
     # ---------------------------------------------------------------- asking
     def ask(self, question: str, limit: int = 5) -> Answer:
@@ -810,7 +914,15 @@ class Engine:
         text = self._embedding_text(question, self._analyzer.words(question), query.corrections)
         if self._recent is None or self._recent.embedder is not self.embedder:
             self._recent = RecentQuestions(self.embedder)
-        return self._recent.vector(text)
+        try:
+            vector = self._recent.vector(text)
+        except Exception as exc:  # the model failing (out of memory): answer by words
+            if self._question_error is None:
+                log.exception("the embedding model failed on a question: answering by words")
+            self._question_error = f"{type(exc).__name__}: {exc}"
+            return None
+        self._question_error = None
+        return vector
 
     def _scored(
         self, question: str, limit: int

@@ -922,12 +922,23 @@ _TASKS = {
     "staff-desk": "chuyển câu hỏi của người dân vào nhóm cán bộ (STAFF_CHAT_ID; bot còn "
     "trong nhóm và còn quyền quản trị không?)",
 }
+# The search index could not be written in the data folder (wardbot.engine.index_state).
+_INDEX_FAILING = (
+    "⚠️ Bot không ghi được chỉ mục tìm kiếm vào thư mục dữ liệu (DATA_DIR) trên máy chủ. "
+    "Người dân vẫn được trả lời theo nội dung bot đang có, nhưng thông báo mới và những chỉnh "
+    "sửa faq.yaml, thư mục thông báo có thể chưa tra cứu được và chưa được báo cho người theo "
+    "dõi. Bot tự thử lại mỗi khi tệp thay đổi và ít nhất 30 giây một lần.\n\n"
+    "Trong lúc lỗi, /healthz báo “index”: false. Vui lòng kiểm tra ổ đĩa của máy chủ (còn "
+    "trống không) và quyền ghi vào thư mục dữ liệu."
+)
 # Chat channels that could not start: (platform, the setting holding the bot's token).
 _CHANNELS = {"telegram": ("Telegram", "TELEGRAM_BOT_TOKEN"), "zalo": ("Zalo", "ZALO_BOT_TOKEN")}
 
 
 def admin_task_failing(ward_name: str, task: str) -> str:
     """A part of the bot stopped on an error (or could not start) and is tried again."""
+    if task == "index":
+        return _INDEX_FAILING
     channel, _, kind = task.partition("-")
     check = (
         "máy chủ (ổ đĩa còn trống không, tệp dữ liệu bot.sqlite3 có bị chương trình khác giữ không)"

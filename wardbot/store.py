@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -615,6 +616,40 @@ def _with_its_log(path: Path) -> _Copy | None:
         return None
 
 
+class _Turns:
+    """The writers' turns on the one connection (a lock), noting whether the last write
+    went through: `refused` holds why SQLite last refused one ("database or disk is
+    full", "database is locked" past the wait), None once a write succeeds. For /healthz
+    (`data`)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self.refused: str | None = None
+
+    async def __aenter__(self) -> None:
+        await self._lock.acquire()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc is None:
+                self.refused = None
+            elif isinstance(exc, sqlite3.OperationalError) and _REFUSED.search(str(exc)):
+                self.refused = str(exc)
+        finally:
+            self._lock.release()
+
+
+# SQLite's words for a write the database cannot take: a full disk, a read-only file or
+# folder, a write the disk failed, a lock another program held past busy_timeout (5 s:
+# longer than any writer of the bot's own holds it).
+_REFUSED = re.compile(r"full|readonly|read-only|disk I/O|locked|busy")
+
+
 class Store:
     """Async access to the bot's database. Open with `await Store.open(path)`."""
 
@@ -622,13 +657,43 @@ class Store:
         self._db = db
         # One connection is shared by concurrent handlers: writes take turns, so a
         # transaction never interleaves with another coroutine's statements.
-        self._write = asyncio.Lock()
+        self._write = _Turns()
         self._copy: _Copy | None = None  # a read-only database read from a copy
+        # The database's file as opened ((device, inode) at its path): deleted or replaced
+        # under the running bot, what it writes is lost at the restart (saves()).
+        self._file: tuple[Path, tuple[int, int]] | None = None
+        self._gone_told = False
         # Called with the chat at each /forget, before its rows go: what a part of the bot
         # keeps about chats outside the database (the web chat's messages held in memory).
         self.forgetting: list[Callable[[ChatRef], None]] = []
 
     writable = True
+
+    def saves(self) -> bool:
+        """For /healthz: the data folder can be written (the bot did not start read-only),
+        SQLite did not refuse the last write (a disk that filled while the bot runs), and
+        the database is still where it was opened (one look at the disk)."""
+        return self.writable and self._write.refused is None and self._in_place()
+
+    def _in_place(self) -> bool:
+        """Whether the database's file is still the one the bot writes; says once when
+        not (deleted or replaced: what is saved now is lost at the restart)."""
+        if self._file is None:
+            return True
+        path, opened = self._file
+        try:
+            found = os.stat(path)
+            same = (found.st_dev, found.st_ino) == opened
+        except OSError:
+            same = False
+        if not same and not self._gone_told:
+            log.error(
+                "the database %s was deleted or replaced while the bot runs: what it saves "
+                "now is lost when it stops; restart the bot",
+                path,
+            )
+        self._gone_told = not same
+        return same
 
     @classmethod
     async def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
@@ -653,6 +718,9 @@ class Store:
             await db.execute("PRAGMA secure_delete = ON")
             store = cls(db)
             await store._migrate()
+            if str(path) != ":memory:":
+                found = await asyncio.to_thread(os.stat, path)
+                store._file = (Path(path), (found.st_dev, found.st_ino))
         except BaseException:
             await db.close()
             raise

@@ -19,6 +19,7 @@ import socket
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 import uvicorn
 from starlette.applications import Starlette
@@ -29,6 +30,7 @@ from starlette.routing import BaseRoute, Route
 from wardbot.portal_log import page_key
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HealthCheck = Callable[[], bool]
 # No poll for updates answered for this long: not receiving. A long poll is answered within
@@ -132,14 +134,31 @@ def web_app(
 ) -> Starlette:
     """The bot's web app: `routes` from the channels, plus /healthz over `checks`."""
     checks = dict(checks or {})
+    failing: set[str] = set()  # the checks and details that raised, logged once each
+
+    def asked(name: str, look: Callable[[], T], instead: T) -> T:
+        """`look()`; `instead` when it raises (a part's folder unreadable, say): that part
+        is down, and the others are still told."""
+        try:
+            found = look()
+        except Exception:
+            if name not in failing:
+                log.exception("/healthz could not look at %s", name)
+                failing.add(name)
+            return instead
+        failing.discard(name)
+        return found
 
     async def healthz(request: Request) -> Response:
         """200 when every part of the bot is running, 503 otherwise (Docker HEALTHCHECK)."""
-        status = {name: check() for name, check in checks.items()}
+        status = {name: asked(name, check, False) for name, check in checks.items()}
         healthy = all(status.values())
         body: dict[str, object] = {"status": "ok" if healthy else "unhealthy", "checks": status}
         # What is degraded without being down (matching by words only, say).
-        body |= {name: detail() for name, detail in (details or {}).items()}
+        body |= {
+            name: asked(f"{name} (detail)", detail, None)
+            for name, detail in (details or {}).items()
+        }
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     return Starlette(routes=[Route("/healthz", healthz, methods=["GET", "HEAD"]), *routes])

@@ -10,6 +10,7 @@ writing fails with SQLite's message.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -60,3 +61,40 @@ def fill(folder: Path, monkeypatch: pytest.MonkeyPatch, *, flushes: bool = True)
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+
+
+class IndexDisk:
+    """The search index's folder on a disk that is full (`error`: ENOSPC), or that the bot
+    may not write (EACCES), until `room()`: Whoosh creates no file under `folder`, and no
+    file written there reaches the disk; the rest of the data folder is written as usual."""
+
+    def __init__(
+        self, folder: Path, monkeypatch: pytest.MonkeyPatch, error: int = errno.ENOSPC
+    ) -> None:
+        from whoosh.filedb.filestore import FileStorage
+
+        self.full = True
+        real_create, real_fsync = FileStorage.create_file, os.fsync
+
+        def refused() -> OSError:
+            return OSError(error, os.strerror(error))
+
+        def create_file(storage: FileStorage, *args: Any, **kwargs: Any) -> Any:
+            if self.full and inside(storage.folder, folder):
+                raise refused()
+            return real_create(storage, *args, **kwargs)
+
+        def fsync(fd: Any) -> None:
+            fd = fd if isinstance(fd, int) else fd.fileno()
+            where = ""
+            with contextlib.suppress(OSError):  # not a file: the real call says what is wrong
+                where = os.readlink(f"/proc/self/fd/{fd}").removesuffix(" (deleted)")
+            if self.full and where and inside(where, folder):
+                raise refused()
+            real_fsync(fd)
+
+        monkeypatch.setattr(FileStorage, "create_file", create_file)
+        monkeypatch.setattr(os, "fsync", fsync)
+
+    def room(self) -> None:
+        self.full = False
