@@ -1351,9 +1351,10 @@ class Store:
 
     async def move_chat(self, chat: ChatRef, new_chat_id: str, now: float) -> int:
         """The chat lives on under `new_chat_id` (a Telegram group upgraded to a
-        supergroup): its subscriptions and the messages waiting for it move there. What the
-        new id has already stays (a topic it follows too; a message queued for both ids is
-        sent once). Returns how many waiting messages moved."""
+        supergroup): its subscriptions and the messages waiting for it move there, and so
+        do the alerts it has read (a correction of one goes to the new id). What the new id
+        has already stays (a topic it follows too; a message queued for both ids is sent
+        once). Returns how many waiting messages moved."""
         old = (chat.channel, chat.chat_id)
         new = (chat.channel, new_chat_id)
         async with self._write, self._transaction():
@@ -1377,6 +1378,11 @@ class Store:
                 (new_chat_id, *old),
             )
             moved = max(cursor.rowcount, 0)
+            await self._db.execute(
+                "UPDATE OR IGNORE outbox SET chat_id = ? WHERE channel = ? AND chat_id = ? "
+                "AND kind IN ('alert', 'correction') AND state IN ('sent', 'sending')",
+                (new_chat_id, *old),
+            )
             await self._db.execute(  # those the new id has already
                 "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
                 "WHERE channel = ? AND chat_id = ? AND state = 'pending'",
