@@ -20,7 +20,7 @@ from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
 from wardbot.conversation import Conversation, Reply
 from wardbot.outbox import Composer, Sender
 from wardbot.portal_import import Importer
-from wardbot.store import ChatRef
+from wardbot.store import CORRECTION_WAIT_MAX, ChatRef
 
 BODY = (
     "Tổ dân phố 3 họp lúc 19h ngày 5/12 tại nhà văn hóa số 12 đường Lê Lợi.\n\n"
@@ -191,6 +191,30 @@ async def test_a_notice_saved_as_typed_for_minutes_is_one_correction_of_the_last
     await ward.alerts.sync()
     await sender.drain()
     assert len(ward.channel.sent) == 2
+
+
+async def test_a_notice_autosaved_for_half_an_hour_is_corrected_every_ten_minutes_not_never(
+    alerted: tuple[Ward, str],
+) -> None:
+    """An editor left open saves every 10 seconds for half an hour while the house number
+    keeps moving: each correction waits for the saves to stop, but CORRECTION_WAIT_MAX at
+    most, then shows the notice as it reads then."""
+    ward, notice = alerted
+    sender = sender_of(ward, settle=30.0)
+    first = ward.now[0]
+    left: list[float] = []  # when a correction left
+    for save in range(1800 // 10):
+        edit(ward, notice, f"nhà văn hóa số {12 + save} ", f"nhà văn hóa số {13 + save} ")
+        await ward.watcher.refresh()
+        sent = len(ward.channel.sent)
+        await sender.drain()
+        if len(ward.channel.sent) > sent:
+            left.append(ward.now[0])
+        ward.now[0] += 10
+    # Each leaves the gathering wait (30 s) after the bound; the next is queued at the
+    # next save (10 s).
+    gaps = [b - a for a, b in zip([first, *left], left, strict=False)]
+    assert gaps == [CORRECTION_WAIT_MAX + 30, CORRECTION_WAIT_MAX + 30 + 10], "not never"
 
 
 async def test_an_edit_undone_before_its_correction_left_sends_nothing(

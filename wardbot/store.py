@@ -384,6 +384,10 @@ TYPO_WORDS = 2
 TYPO_LETTERS = 2
 TYPO_WORD_LETTERS = 3
 _NUMBER = re.compile(r"\d+")
+# A correction waits ALERT_GATHER_SECONDS from the last edit of the notice's numbers, but
+# no more than this from when it was queued: an editor left open, saving every few
+# seconds as the numbers move, must not hold it back for good (`_queue_corrections`).
+CORRECTION_WAIT_MAX = 600.0
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -1080,12 +1084,15 @@ class Store:
         Not for a chat with one still waiting: that one goes out with the notice as it
         reads then (edits in a row are one correction), and waits again from this edit:
         an editor saving as staff type ("19h", "h", "2h", "20h") sends the last save only.
-        A chat whose alert has not left yet reads the edited notice."""
+        A chat whose alert has not left yet reads the edited notice. It waits again
+        CORRECTION_WAIT_MAX at most after it was queued (`not_before`, which edits leave
+        alone): an editor saving for an hour sends a correction every few minutes."""
         await self._db.execute(
-            "UPDATE outbox SET created_at = ? WHERE kind = 'correction' AND state = 'pending' "
+            "UPDATE outbox SET created_at = MAX(created_at, MIN(?, not_before + ?)) "
+            "WHERE kind = 'correction' AND state = 'pending' "
             "AND channel IN (SELECT value FROM json_each(?)) "
             "AND substr(ref, 1, instr(ref, char(10)) - 1) = ?",
-            (now, json.dumps(list(channels)), notice.id),
+            (now, CORRECTION_WAIT_MAX, json.dumps(list(channels)), notice.id),
         )
         cursor = await self._db.execute(
             "INSERT OR IGNORE INTO outbox "
