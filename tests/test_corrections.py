@@ -138,6 +138,28 @@ async def test_an_edit_with_the_same_numbers_sends_nothing(
     assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
 
 
+async def test_a_decimal_written_with_a_point_or_a_comma_is_the_same_value(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Vietnamese writes "2,5 triệu", a keyboard or a copied text "2.5 triệu": the same
+    amount, no correction; "3,5" is another one."""
+    ward, notice = alerted
+    edit(ward, notice, "Kinh phí 1.500.000 đồng.", "Kinh phí 2,5 triệu đồng, lãi 1,5%.")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
+    ward.channel.sent.clear()
+    edit(ward, notice, "2,5 triệu đồng, lãi 1,5%", "2.5 triệu đồng, lãi 1.5%")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == []
+    edit(ward, notice, "2.5 triệu", "3,5 triệu")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
+    assert all("Kinh phí 3,5 triệu đồng" in reply.text for _, reply in corrections(ward))
+
+
 async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
     alerted: tuple[Ward, str],
 ) -> None:

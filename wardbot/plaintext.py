@@ -239,6 +239,9 @@ def cut_text(text: str, limit: int) -> str:
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
 # An amount grouped in thousands: "1.500.000", "2,000".
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+# A decimal: "2,5" as Vietnamese writes it, "2.5" as a keyboard may; "1.234,5", "1,234.5"
+# grouped in thousands (the other mark).
+_DECIMAL = re.compile(r"(\d+|\d{1,3}(?:([.,])\d{3})+)(?(2)(?!\2))[.,](\d+)")
 # Where digits are no date, time or amount a resident reads: a web address, a file name
 # ("bieu-mau-2024.docx").
 _NOT_READ = re.compile(r"(?:https?://|www\.)\S+|[\w-]+\.[a-z][a-z0-9]{1,4}\b")
@@ -246,9 +249,12 @@ _NOT_READ = re.compile(r"(?:https?://|www\.)\S+|[\w-]+\.[a-z][a-z0-9]{1,4}\b")
 
 def number_value(written: str) -> str:
     """A number as its value, whichever way it is written: "1.500.000" is "1500000",
-    "05/12" is "5/12", "07:30" is "7:30"."""
+    "05/12" is "5/12", "07:30" is "7:30", "2,5" is "2.5"."""
     if _THOUSANDS.fullmatch(written):
         return str(int(re.sub(r"\D", "", written)))
+    if decimal := _DECIMAL.fullmatch(written):
+        whole = int(re.sub(r"\D", "", decimal[1]))
+        return f"{whole}.{decimal[3]}"
     return re.sub(r"\d+", lambda digits: str(int(digits[0])), written)
 
 
