@@ -756,7 +756,7 @@ _COUNTER_WITHIN = re.compile(
 )
 # A line as short as a meta line (author, date, counter): dropped whole when it counts
 # visits; a longer one loses the counter only.
-META_LINE_WORDS = 12
+COUNTER_LINE_WORDS = 12
 
 # The site's own footer, which some portals put inside the article's block: its copyright,
 # its publisher, its licence, its visit counters. The article is over; the site's name,
@@ -837,7 +837,7 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
         ):
             continue
         if _COUNTER_WITHIN.search(line):
-            if len(line.split()) <= META_LINE_WORDS:
+            if len(line.split()) <= COUNTER_LINE_WORDS:
                 continue
             line = " ".join(_COUNTER_WITHIN.sub("", line).split())
         if not kept and line.casefold() == folded_title:
