@@ -413,14 +413,39 @@ def portal_page(meta: str) -> str:
 
 @pytest.mark.parametrize(
     "meta",
-    ["Ngày đăng: 01/08/2024 | Lượt xem: {n}", "{n} lượt xem", "Cập nhật lúc 10:{n:02d}"],
-    ids=["visits-in-meta-line", "visits", "updated-at-time"],
+    [
+        "Ngày đăng: 01/08/2024 | Lượt xem: {n}",
+        "{n} lượt xem",
+        "Cập nhật lúc 10:{n:02d}",
+        "Tin cập nhật lúc 10:{n:02d} ngày 05/08/2024",
+        "Cập nhật lần cuối: 10:{n:02d} 05/08/2024",
+        "Thời gian cập nhật: 05/08/2024 10:{n:02d}",
+        "Tác giả: Minh Anh | Cập nhật: 05/08/2024 10:{n:02d}",
+        "Ngày đăng: 01/08/2024 - Cập nhật lúc 10:{n:02d} ngày 05/08/2024",
+        "Cập nhật {n} phút trước",
+        "Số lần xem: {n}",
+        "Đã xem {n} lần",
+    ],
+    ids=[
+        "visits-in-meta-line",
+        "visits",
+        "updated-at-time",
+        "news-updated-at",
+        "updated-last",
+        "update-time",
+        "author-and-update",
+        "posted-and-updated",
+        "updated-minutes-ago",
+        "times-seen",
+        "seen-times",
+    ],
 )
 async def test_a_portal_page_fetched_again_with_more_visits_sends_no_correction(
     tmp_path: Path, meta: str
 ) -> None:
-    """A page whose visit counter, or the time it says it was updated, moves at each fetch
-    (`bot.py import` run again, a feed whose items' stamps change)."""
+    """A page whose visit counter, or the time it says it was updated (or how long ago),
+    moves at each fetch (`bot.py import` run again, a feed whose items' stamps change),
+    on a line of its own or in the meta line with the author and the posting date."""
     ward = await open_ward(tmp_path)
     try:
         await ward.alerts.sync()
