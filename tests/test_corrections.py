@@ -160,6 +160,33 @@ async def test_a_decimal_written_with_a_point_or_a_comma_is_the_same_value(
     assert all("Kinh phí 3,5 triệu đồng" in reply.text for _, reply in corrections(ward))
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("Tổ dân phố 3 họp", "Tổ dân phố 3 tạm hoãn cuộc họp", "tạm hoãn cuộc họp lúc 19h"),
+        ("Mỗi hộ cử một người dự họp.", "Cuộc họp đã huỷ.", "Cuộc họp đã huỷ."),
+        ("title: Họp", "title: KHÔNG TỔ CHỨC - Họp", "Tổ dân phố 3 họp lúc 19h"),
+    ],
+    ids=["postponed", "called-off", "not-held-in-title"],
+)
+async def test_a_notice_edited_to_say_it_is_postponed_or_called_off_is_a_correction(
+    alerted: tuple[Ward, str], old: str, new: str, shown: str
+) -> None:
+    """Staff call the meeting off in its notice, its numbers unchanged: those who read it
+    hear of it (deleting the file would tell them nothing: it may as well be a rename)."""
+    ward, notice = alerted
+    edit(ward, notice, old, new)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
+    assert all(shown in reply.text for _, reply in corrections(ward))
+    ward.channel.sent.clear()
+    edit(ward, notice, "nhà văn hóa", "nhà văn hoá")  # a typo fixed after: nothing
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == []
+
+
 async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
     alerted: tuple[Ward, str],
 ) -> None:
@@ -285,6 +312,27 @@ async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_
             (json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"]),),
         )
         raw.execute("PRAGMA user_version = 16")
+    again = await open_ward(ward.root)
+    ward.store, ward.engine = again.store, again.engine  # the fixture closes them
+    await again.alerts.sync()  # as at every start
+    await again.sender.drain()
+    assert again.channel.sent == []
+    edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
+    await again.watcher.refresh()
+    await again.sender.drain()
+    assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
+
+
+async def test_a_notice_already_saying_it_stops_something_sends_nothing_on_upgrade(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Numbers kept before the words that call a notice off were facts (migration 18): a
+    notice that says "tạm ngừng" from the start is learnt again, not corrected."""
+    ward, notice = alerted
+    await close_ward(ward)
+    edit(ward, notice, "Mỗi hộ cử", "Trong giờ họp, bộ phận một cửa tạm ngừng tiếp dân. Mỗi hộ cử")
+    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
+        raw.execute("PRAGMA user_version = 17")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine  # the fixture closes them
     await again.alerts.sync()  # as at every start

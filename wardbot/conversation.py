@@ -302,7 +302,7 @@ def correction_reply(
     chat read): the lines that write a number it did not read (else its first lines),
     and 'read it all' as in its alert."""
     body = plaintext.plain(doc.body)
-    lines = plaintext.lines_with(body, plaintext.numbers(body) - told)
+    lines = plaintext.lines_with(body, plaintext.facts(body) - told)
     if lines:
         text = plaintext.cut_text("\n".join(lines), ALERT_PREVIEW_CHARS)
     else:

@@ -20,6 +20,7 @@ its own at the end.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -265,11 +266,32 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(number_value(n) for n in _NUMBER.findall(_NOT_READ.sub(" ", text)))
 
 
+# Words that put off or call off what a notice announces: written into it, its numbers
+# unchanged ("Tạm hoãn", "Cuộc họp đã hủy", "KHÔNG TỔ CHỨC"), they are news to its readers.
+_CALLED_OFF = re.compile(
+    r"\b(?:(?:tạm\s+)?hoãn|tạm\s+(?:dừng|ngừng|ngưng)|không\s+tổ\s+chức|(?:đã|bị)\s+h(?:ủy|uỷ)|"
+    r"h(?:ủy|uỷ)\s+bỏ|không\s+còn\s+hiệu\s+lực)\b",
+    re.I,
+)
+
+
+def facts(text: str) -> frozenset[str]:
+    """What an edit of `text` (plain text) may change that residents act on: its numbers
+    (`numbers`), and the words that put it off or call it off, each as one fact ("hoãn",
+    "đã hủy"). A notice whose facts changed says another thing."""
+    called_off = {
+        " ".join(found.casefold().replace("uỷ", "ủy").split())
+        for found in _CALLED_OFF.findall(unicodedata.normalize("NFC", text))
+    }
+    return numbers(text) | called_off
+
+
 def notice_numbers(title: str, markdown: str) -> frozenset[str]:
-    """The numbers of a notice: those of its title and of its text as residents read it."""
-    return numbers(f"{title}\n{plain(markdown)}")
+    """The facts of a notice (`facts`): those of its title and of its text as residents
+    read it."""
+    return facts(f"{title}\n{plain(markdown)}")
 
 
 def lines_with(text: str, wanted: frozenset[str]) -> list[str]:
-    """The lines of `text` (plain text) that write one of the numbers `wanted`."""
-    return [line.strip() for line in text.splitlines() if wanted & numbers(line) and line.strip()]
+    """The lines of `text` (plain text) that write one of the facts `wanted`."""
+    return [line.strip() for line in text.splitlines() if wanted & facts(line) and line.strip()]
