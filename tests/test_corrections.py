@@ -283,6 +283,22 @@ async def test_an_edit_undone_before_its_correction_left_sends_nothing(
     assert all("21h" in reply.text for _, reply in corrections(ward))
 
 
+async def test_a_notice_deleted_while_its_correction_waits_sends_nothing(
+    alerted: tuple[Ward, str],
+) -> None:
+    ward, notice = alerted
+    sender = sender_of(ward, settle=30.0)
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    (ward.content / f"{notice}.md").unlink()
+    await ward.watcher.refresh()
+    for _ in range(10):  # past the gathering wait and the grace for a file saved anew
+        ward.now[0] += 30
+        await sender.drain()
+    assert ward.channel.sent == []
+    assert not await ward.store.due("telegram", ward.now[0] + 3600)
+
+
 async def test_a_restart_sends_a_correction_once(alerted: tuple[Ward, str]) -> None:
     ward, notice = alerted
     edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
