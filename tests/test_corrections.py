@@ -187,6 +187,29 @@ async def test_a_notice_edited_to_say_it_is_postponed_or_called_off_is_a_correct
     assert ward.channel.sent == []
 
 
+@pytest.mark.parametrize("written", ["19 giờ", "19h00", "19:00", "19 giờ 00"])
+async def test_a_time_written_another_way_sends_nothing(
+    alerted: tuple[Ward, str], written: str
+) -> None:
+    ward, notice = alerted
+    edit(ward, notice, "họp lúc 19h", f"họp lúc {written}")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.sent == []
+    edit(ward, notice, f"họp lúc {written}", "họp lúc 19h30")  # half an hour later: news
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
+    ward.channel.sent.clear()
+    for again in ("19:30", "19 giờ 30 phút", "19g30"):
+        edit(ward, notice, "họp lúc 19h30", f"họp lúc {again}")
+        await ward.watcher.refresh()
+        await ward.sender.drain()
+        assert ward.channel.sent == [], again
+        edit(ward, notice, f"họp lúc {again}", "họp lúc 19h30")
+        await ward.watcher.refresh()
+
+
 async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
     alerted: tuple[Ward, str],
 ) -> None:

@@ -259,11 +259,20 @@ def number_value(written: str) -> str:
     return re.sub(r"\d+", lambda digits: str(int(digits[0])), written)
 
 
+# A time of day as Vietnamese writes it: "19h30", "19 giờ 30 (phút)", "19g30"; "19h",
+# "19 giờ". Read as "19:30", "19:00".
+_CLOCK = re.compile(r"(?<![\d.,:/])(\d{1,2})(?:\s*(?:h|giờ)\s*|g)(\d{2})(?!\d)(?:\s*phút\b)?", re.I)
+_HOUR = re.compile(r"(?<![\d.,:/])(\d{1,2})\s*(?:h|giờ)(?!\w)", re.I)
+
+
 def numbers(text: str) -> frozenset[str]:
     """The numbers written in `text` (plain text): its dates, times, amounts, house
-    numbers, as values (`number_value`), not those of a web address or a file name. A
-    notice whose numbers changed says another thing; one reworded or reformatted did not."""
-    return frozenset(number_value(n) for n in _NUMBER.findall(_NOT_READ.sub(" ", text)))
+    numbers, as values (`number_value`; a time "19h30" as "19:30"), not those of a web
+    address or a file name. A notice whose numbers changed says another thing; one
+    reworded or reformatted did not."""
+    read = _NOT_READ.sub(" ", unicodedata.normalize("NFC", text))
+    read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", read))
+    return frozenset(number_value(n) for n in _NUMBER.findall(read))
 
 
 # Words that put off or call off what a notice announces: written into it, its numbers

@@ -349,10 +349,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
-    # 18: the numbers kept by 16 and 17 were numbers only; now the words that put a notice
-    # off or call it off ("tạm hoãn", "đã hủy": `plaintext.facts`) are kept with them:
-    # learnt again at the first look, so a notice that said them from the start is not
-    # corrected.
+    # 18: the numbers kept by 16 and 17 were numbers only, a time as written ("19h30" was
+    # "19", "30"); now the words that put a notice off or call it off ("tạm hoãn", "đã
+    # hủy": `plaintext.facts`) are kept with them, and a time as its value ("19:30"):
+    # learnt again at the first look, so the upgrade corrects none.
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
