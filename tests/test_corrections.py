@@ -69,6 +69,16 @@ def corrections(ward: Ward) -> list[tuple[str, Reply]]:
     return [(chat, reply) for chat, (reply,), _ in ward.channel.sent]
 
 
+async def saved(ward: Ward, notice: str, old: str, new: str) -> list[tuple[str, Reply]]:
+    """`edit`, noticed by the bot, and what then went out (forgotten afterwards)."""
+    edit(ward, notice, old, new)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    sent = corrections(ward)
+    ward.channel.sent.clear()
+    return sorted(sent, key=lambda one: one[0])
+
+
 async def test_a_changed_time_reaches_the_alerted_chats_once_with_the_new_line(
     alerted: tuple[Ward, str],
 ) -> None:
@@ -144,20 +154,12 @@ async def test_a_decimal_written_with_a_point_or_a_comma_is_the_same_value(
     """Vietnamese writes "2,5 triệu", a keyboard or a copied text "2.5 triệu": the same
     amount, no correction; "3,5" is another one."""
     ward, notice = alerted
-    edit(ward, notice, "Kinh phí 1.500.000 đồng.", "Kinh phí 2,5 triệu đồng, lãi 1,5%.")
-    await ward.watcher.refresh()
-    await ward.sender.drain()
-    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
-    ward.channel.sent.clear()
-    edit(ward, notice, "2,5 triệu đồng, lãi 1,5%", "2.5 triệu đồng, lãi 1.5%")
-    await ward.watcher.refresh()
-    await ward.sender.drain()
-    assert ward.channel.sent == []
-    edit(ward, notice, "2.5 triệu", "3,5 triệu")
-    await ward.watcher.refresh()
-    await ward.sender.drain()
-    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
-    assert all("Kinh phí 3,5 triệu đồng" in reply.text for _, reply in corrections(ward))
+    new = "Kinh phí 2,5 triệu đồng, lãi 1,5%."
+    assert len(await saved(ward, notice, "Kinh phí 1.500.000 đồng.", new)) == 2
+    assert await saved(ward, notice, "2,5 triệu đồng, lãi 1,5%", "2.5 triệu đồng, lãi 1.5%") == []
+    sent = await saved(ward, notice, "2.5 triệu", "3,5 triệu")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("Kinh phí 3,5 triệu đồng" in reply.text for _, reply in sent)
 
 
 @pytest.mark.parametrize(
@@ -175,16 +177,10 @@ async def test_a_notice_edited_to_say_it_is_postponed_or_called_off_is_a_correct
     """Staff call the meeting off in its notice, its numbers unchanged: those who read it
     hear of it (deleting the file would tell them nothing: it may as well be a rename)."""
     ward, notice = alerted
-    edit(ward, notice, old, new)
-    await ward.watcher.refresh()
-    await ward.sender.drain()
-    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
-    assert all(shown in reply.text for _, reply in corrections(ward))
-    ward.channel.sent.clear()
-    edit(ward, notice, "nhà văn hóa", "nhà văn hoá")  # a typo fixed after: nothing
-    await ward.watcher.refresh()
-    await ward.sender.drain()
-    assert ward.channel.sent == []
+    sent = await saved(ward, notice, old, new)
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all(shown in reply.text for _, reply in sent)
+    assert await saved(ward, notice, "nhà văn hóa", "nhà văn hoá") == []  # then a typo fixed
 
 
 @pytest.mark.parametrize("written", ["19 giờ", "19h00", "19:00", "19 giờ 00"])
@@ -192,22 +188,12 @@ async def test_a_time_written_another_way_sends_nothing(
     alerted: tuple[Ward, str], written: str
 ) -> None:
     ward, notice = alerted
-    edit(ward, notice, "họp lúc 19h", f"họp lúc {written}")
-    await ward.watcher.refresh()
-    await ward.sender.drain()
-    assert ward.channel.sent == []
-    edit(ward, notice, f"họp lúc {written}", "họp lúc 19h30")  # half an hour later: news
-    await ward.watcher.refresh()
-    await ward.sender.drain()
-    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
-    ward.channel.sent.clear()
+    assert await saved(ward, notice, "họp lúc 19h", f"họp lúc {written}") == []
+    sent = await saved(ward, notice, f"họp lúc {written}", "họp lúc 19h30")  # half an hour later
+    assert [chat for chat, _ in sent] == ["1", "2"]
     for again in ("19:30", "19 giờ 30 phút", "19g30"):
-        edit(ward, notice, "họp lúc 19h30", f"họp lúc {again}")
-        await ward.watcher.refresh()
-        await ward.sender.drain()
-        assert ward.channel.sent == [], again
-        edit(ward, notice, f"họp lúc {again}", "họp lúc 19h30")
-        await ward.watcher.refresh()
+        assert await saved(ward, notice, "họp lúc 19h30", f"họp lúc {again}") == [], again
+        await saved(ward, notice, f"họp lúc {again}", "họp lúc 19h30")
 
 
 async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
@@ -338,24 +324,30 @@ async def test_a_restart_sends_a_correction_once(alerted: tuple[Ward, str]) -> N
     assert not await again.sender.drain()
 
 
+async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, ...]]) -> Ward:
+    """`ward` stopped, its database written back to schema `version` with `updates`, then
+    started again (the fixture closes what it opens); nothing went out at the start."""
+    await close_ward(ward)
+    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
+        for sql, parameters in updates:
+            raw.execute(sql, parameters)
+        raw.execute(f"PRAGMA user_version = {version}")
+    again = await open_ward(ward.root)
+    ward.store, ward.engine = again.store, again.engine
+    await again.alerts.sync()  # as at every start
+    await again.sender.drain()
+    assert again.channel.sent == []
+    return again
+
+
 async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_upgrade(
     alerted: tuple[Ward, str],
 ) -> None:
     """That version kept them as written, the link's digits too ("1.500.000", "01"): the
     upgrade learns them again, as it does those of a notice alerted before corrections."""
     ward, notice = alerted
-    await close_ward(ward)
-    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
-        raw.execute(
-            "UPDATE seen_announcements SET numbers = ?",
-            (json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"]),),
-        )
-        raw.execute("PRAGMA user_version = 16")
-    again = await open_ward(ward.root)
-    ward.store, ward.engine = again.store, again.engine  # the fixture closes them
-    await again.alerts.sync()  # as at every start
-    await again.sender.drain()
-    assert again.channel.sent == []
+    kept = json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"])
+    again = await upgraded(ward, 16, ("UPDATE seen_announcements SET numbers = ?", (kept,)))
     edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
     await again.watcher.refresh()
     await again.sender.drain()
@@ -368,15 +360,9 @@ async def test_a_notice_already_saying_it_stops_something_sends_nothing_on_upgra
     """Numbers kept before the words that call a notice off were facts (migration 18): a
     notice that says "tạm ngừng" from the start is learnt again, not corrected."""
     ward, notice = alerted
-    await close_ward(ward)
-    edit(ward, notice, "Mỗi hộ cử", "Trong giờ họp, bộ phận một cửa tạm ngừng tiếp dân. Mỗi hộ cử")
-    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
-        raw.execute("PRAGMA user_version = 17")
-    again = await open_ward(ward.root)
-    ward.store, ward.engine = again.store, again.engine  # the fixture closes them
-    await again.alerts.sync()  # as at every start
-    await again.sender.drain()
-    assert again.channel.sent == []
+    stops = "Trong giờ họp, bộ phận một cửa tạm ngừng tiếp dân. Mỗi hộ cử"
+    edit(ward, notice, "Mỗi hộ cử", stops)  # as the notice read from the start
+    again = await upgraded(ward, 17)
     edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
     await again.watcher.refresh()
     await again.sender.drain()
