@@ -498,6 +498,9 @@ def portal_page(meta: str) -> str:
         "Cập nhật {n} phút trước",
         "Số lần xem: {n}",
         "Đã xem {n} lần",
+        "{n} giờ trước",
+        "Tác giả: Minh Anh | Đăng {n} phút trước",
+        "Lượt thích: {n} | {n} bình luận | Chia sẻ ({n})",
     ],
     ids=[
         "visits-in-meta-line",
@@ -511,6 +514,9 @@ def portal_page(meta: str) -> str:
         "updated-minutes-ago",
         "times-seen",
         "seen-times",
+        "posted-hours-ago",
+        "author-and-minutes-ago",
+        "likes-comments-shares",
     ],
 )
 async def test_a_portal_page_fetched_again_with_more_visits_sends_no_correction(

@@ -759,18 +759,24 @@ _COUNTER_WITHIN = re.compile(
 COUNTER_LINE_WORDS = 12
 # One part of a meta line ("Tác giả: ... | Cập nhật: 05/08/2024 10:32 | Đã xem 157 lần") that
 # the page rewrites by itself: when it was updated (at what time, or how long ago), how
-# many have read it. A meta line with one is dropped whole when short, else loses it.
+# long ago it was posted, how many have read, liked, shared or commented on it. A meta
+# line with one is dropped whole when short, else loses it.
 _STAMP_PART = (
     r"(?:\d+(?:\s*[:/.h-]\s*\d+)*h?|ngày|lúc|vào|tháng|năm|giờ|phút|giây|sáng|trưa|chiều|"
     rf"tối|am|pm|{_WEEKDAY}|{_ZONE}|[,()])"
 )
+_AGO = (
+    r"(?:\d+\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước|cách\s+đây\s+\d+\s+\w+(?:\s+trước)?)"
+)
+_REACTIONS = r"(?:lượt\s+(?:thích|chia\s+sẻ|bình\s+luận)|bình\s+luận|chia\s+sẻ|thích)"
 _PAGE_STAMP = re.compile(
     r"(?:(?:(?:tin|bài(?:\s+viết)?)\s+(?:được\s+)?|(?:thời\s+gian|ngày(?:\s+giờ)?|lần)\s+)?"
     r"cập\s+nhật(?:\s+(?:lần\s+)?cuối)?\s*:?\s*"
-    rf"(?:(?=[^\d]{{0,30}}\d)(?:{_STAMP_PART}\s*)+"
-    r"|\d+\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước)"
+    rf"(?:(?=[^\d]{{0,30}}\d)(?:{_STAMP_PART}\s*)+|{_AGO})"
+    rf"|(?:(?:ngày\s+)?đăng(?:\s+lúc)?\s*:?\s*)?{_AGO}"
     r"|số\s+lần\s+(?:xem|đọc)\s*:?\s*\d[\d.,]*"
-    r"|đã\s+(?:xem|đọc)\s*:?\s*\d[\d.,]*\s+lần|\d[\d.,]*\s+lần\s+(?:xem|đọc))",
+    r"|đã\s+(?:xem|đọc)\s*:?\s*\d[\d.,]*\s+lần|\d[\d.,]*\s+lần\s+(?:xem|đọc)"
+    rf"|{_REACTIONS}\s*:?\s*\(?\d[\d.,]*\)?|\d[\d.,]*\s+{_REACTIONS})",
     re.I,
 )
 # Where a meta line's parts meet: " | ", " - ", " • ".
