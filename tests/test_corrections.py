@@ -441,6 +441,40 @@ async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answer
     assert [chat for chat, _ in corrections(ward)] == ["2", "1"]
 
 
+async def test_a_correction_still_waiting_outlives_two_saves_that_delete_and_rewrite_the_file(
+    alerted: tuple[Ward, str],
+) -> None:
+    """An editor that saves by deleting the file and writing it again: each time the notice
+    is away for a moment, the corrections still waiting wait for it (WITHDRAWN_GRACE)."""
+    ward, notice = alerted
+    until = ward.clock() + 100  # staff just asked chat 2 something (wardbot.desk)
+
+    async def alerts_wait(chat: ChatRef) -> float | None:
+        return until if chat.chat_id == "2" else None
+
+    sender = sender_of(ward, alerts_wait=alerts_wait)
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    path = ward.content / f"{notice}.md"
+    text = path.read_text(encoding="utf-8")
+
+    async def saved_anew(at: float) -> None:
+        """The file away at `at` (while the sender looks), back 5 seconds later."""
+        path.unlink()
+        await ward.watcher.refresh()
+        ward.now[0] = at
+        await sender.drain()
+        path.write_text(text, encoding="utf-8")
+        await ward.watcher.refresh()
+        ward.now[0] = at + 5
+        await sender.drain()
+
+    await saved_anew(ward.clock())  # chat 1's correction waits for it, then leaves
+    assert [chat for chat, _ in corrections(ward)] == ["1"]
+    await saved_anew(until)  # chat 2's, held until now, waits for it as well
+    assert [chat for chat, _ in corrections(ward)] == ["1", "2"]
+
+
 async def test_an_edit_while_the_alert_still_waits_is_one_alert_with_the_new_text(
     tmp_path: Path,
 ) -> None:

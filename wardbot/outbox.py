@@ -499,9 +499,10 @@ class Sender:
                 # retried later like a failed send, and the channel's other messages still go.
                 await self._retry(one, exc)
                 continue
-            if one.kind == "alert":
-                self._gone_since.pop(one.ref, None)
-            elif replies is None:
+            # Its notice is there (an alert's or a correction's): if it goes again, the
+            # grace starts again.
+            self._gone_since.pop(one.ref, None)
+            if replies is None:
                 await self.store.mark_done(one, "dropped", self.clock(), "nothing left to send")
                 self.stats.dropped += 1
                 continue
