@@ -196,6 +196,20 @@ async def test_a_time_written_another_way_sends_nothing(
         await saved(ward, notice, f"họp lúc {again}", "họp lúc 19h30")
 
 
+async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(
+    alerted: tuple[Ward, str],
+) -> None:
+    ward, notice = alerted
+    line = "Hỏi đáp: 0912.345.678, 7h30-11h."
+    assert len(await saved(ward, notice, "Mỗi hộ cử", f"{line} Mỗi hộ cử")) == 2
+    for written in ("0912 345 678, 7h30 - 11h.", "+84 912 345 678, 7h30–11h00."):
+        assert await saved(ward, notice, line.partition(" ")[2], written) == [], written
+        await saved(ward, notice, written, line.partition(" ")[2])
+    sent = await saved(ward, notice, "0912.345.678", "0912.345.679")  # another number
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("0912.345.679" in reply.text for _, reply in sent)
+
+
 async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
     alerted: tuple[Ward, str],
 ) -> None:

@@ -265,14 +265,32 @@ _CLOCK = re.compile(r"(?<![\d.,:/])(\d{1,2})(?:\s*(?:h|giờ)\s*|g)(\d{2})(?!\d)
 _HOUR = re.compile(r"(?<![\d.,:/])(\d{1,2})\s*(?:h|giờ)(?!\w)", re.I)
 
 
+# A telephone number, its digits grouped as staff like: "0912.345.678", "0912 345 678",
+# "+84 912 345 678", "028 3822 1234". Its first group has 3 digits at least ("05.12.2026
+# 08" is a date and an hour).
+_PHONE = re.compile(r"(?<![\d.,:/])(?:\+84[\s.-]?|0)\d(?:[\s.-]?\d){7,9}(?![\d:/])")
+# A range of times or dates written without spaces: "7:30-11:00", "5/12-7/12".
+_RANGE = re.compile(r"[:/].*-|-.*[:/]")
+
+
+def _phone(found: re.Match[str]) -> str:
+    written = found[0]
+    if not written.startswith("+") and len(re.split(r"[\s.-]", written)[0]) < 3:
+        return written
+    return "0" + re.sub(r"\D", "", written.removeprefix("+84"))
+
+
 def numbers(text: str) -> frozenset[str]:
-    """The numbers written in `text` (plain text): its dates, times, amounts, house
-    numbers, as values (`number_value`; a time "19h30" as "19:30"), not those of a web
+    """The numbers written in `text` (plain text): its dates, times, amounts, house and
+    telephone numbers, as values (`number_value`; a time "19h30" as "19:30", a range
+    "7h30-11h" as its two ends, a telephone number as its digits), not those of a web
     address or a file name. A notice whose numbers changed says another thing; one
     reworded or reformatted did not."""
     read = _NOT_READ.sub(" ", unicodedata.normalize("NFC", text))
-    read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", read))
-    return frozenset(number_value(n) for n in _NUMBER.findall(read))
+    read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
+    written = _NUMBER.findall(read)
+    ends = [end for n in written for end in (n.split("-") if _RANGE.search(n) else [n])]
+    return frozenset(number_value(n) for n in ends)
 
 
 # Words that put off or call off what a notice announces: written into it, its numbers

@@ -351,8 +351,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 18: the numbers kept by 16 and 17 were numbers only, a time as written ("19h30" was
     # "19", "30"); now the words that put a notice off or call it off ("tạm hoãn", "đã
-    # hủy": `plaintext.facts`) are kept with them, and a time as its value ("19:30"):
-    # learnt again at the first look, so the upgrade corrects none.
+    # hủy": `plaintext.facts`) are kept with them, a time as its value ("19:30"), a range
+    # as its ends and a telephone number as its digits: learnt again at the first look,
+    # so the upgrade corrects none.
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
