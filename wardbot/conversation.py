@@ -19,8 +19,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequen
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from wardbot import facts, plaintext
 from wardbot import messages as msg
-from wardbot import plaintext
 from wardbot.config import Settings
 from wardbot.intents import (
     Intent,
@@ -302,7 +302,7 @@ def correction_reply(
     chat read): the lines that write a number it did not read (else its first lines),
     and 'read it all' as in its alert."""
     body = plaintext.plain(doc.body)
-    lines = plaintext.lines_with(body, plaintext.facts(body) - told)
+    lines = facts.lines_with(body, facts.facts(body) - told)
     if lines:
         text = plaintext.cut_text("\n".join(lines), ALERT_PREVIEW_CHARS)
     else:

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wardbot import plaintext
+from wardbot import facts
 from wardbot.alerts import not_worth_alerting
 from wardbot.conversation import Reply, alerts_reply, correction_reply
 from wardbot.delivery import (
@@ -182,7 +182,7 @@ class Composer:
         its numbers are back as the chat read them."""
         notice_id, told = read_correction_ref(item.ref)
         doc, names = await self.notice(dataclasses.replace(item, ref=notice_id))
-        if plaintext.notice_numbers(doc.title, doc.body) == told:
+        if facts.notice_numbers(doc.title, doc.body) == told:
             raise NoLongerWanted("the notice's numbers are back as the chat read them")
         return correction_reply(doc, names, told, self._ward_name)
 

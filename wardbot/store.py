@@ -27,7 +27,7 @@ from types import TracebackType
 import aiosqlite
 from rapidfuzz.distance import Levenshtein
 
-from wardbot import plaintext
+from wardbot import facts
 from wardbot.text import accents_retyped, fold, plain_words, spells_a_syllable, tokens
 
 log = logging.getLogger(__name__)
@@ -345,13 +345,13 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 17: the numbers kept by 16's first version were as written, a link's digits too
     # ("1.500.000", "01"); now they are values, and a link's are left out
-    # (`plaintext.numbers`): learnt again at the first look, so the upgrade corrects none.
+    # (`facts.numbers`): learnt again at the first look, so the upgrade corrects none.
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
     # 18: the numbers kept by 16 and 17 were numbers only, a time as written ("19h30" was
     # "19", "30"); now the words that put a notice off or call it off ("tạm hoãn", "đã
-    # hủy": `plaintext.facts`) are kept with them, a time as its value ("19:30"), a range
+    # hủy": `facts.facts`) are kept with them, a time as its value ("19:30"), a range
     # as its ends and a telephone number as its digits: learnt again at the first look,
     # so the upgrade corrects none.
     """
@@ -411,10 +411,10 @@ def _digest_of(notice: NoticeRef) -> str | None:
 
 
 def _numbers_of(notice: NoticeRef) -> str | None:
-    """The numbers of `notice` (`plaintext.notice_numbers`) as kept: JSON, sorted."""
+    """The numbers of `notice` (`facts.notice_numbers`) as kept: JSON, sorted."""
     if notice.body is None:
         return None
-    return json.dumps(sorted(plaintext.notice_numbers(notice.title, notice.body())))
+    return json.dumps(sorted(facts.notice_numbers(notice.title, notice.body())))
 
 
 def correction_ref(notice_id: str, edit: int, before: Sequence[str]) -> str:
@@ -428,7 +428,7 @@ def read_correction_ref(ref: str) -> tuple[str, frozenset[str]]:
     """(notice id, numbers told before) of a `correction_ref`."""
     notice_id, _, rest = ref.partition("\n")
     told = json.loads(rest.partition("\n")[2] or "[]")
-    return notice_id, frozenset(plaintext.number_value(n) for n in told)
+    return notice_id, frozenset(facts.number_value(n) for n in told)
 
 
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
