@@ -65,6 +65,16 @@ def sender_of(ward: Ward, **options: Any) -> Sender:
     )
 
 
+def holding(ward: Ward, chat_id: str, until: float) -> Sender:
+    """A sender that holds the alerts and corrections of `chat_id` until `until`: staff just
+    asked that resident something (wardbot.desk)."""
+
+    async def alerts_wait(chat: ChatRef) -> float | None:
+        return until if chat.chat_id == chat_id else None
+
+    return sender_of(ward, alerts_wait=alerts_wait)
+
+
 def corrections(ward: Ward) -> list[tuple[str, Reply]]:
     return [(chat, reply) for chat, (reply,), _ in ward.channel.sent]
 
@@ -440,12 +450,8 @@ async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answer
     alerted: tuple[Ward, str],
 ) -> None:
     ward, notice = alerted
-    until = ward.clock() + 600  # staff just asked chat 1 something (wardbot.desk)
-
-    async def alerts_wait(chat: ChatRef) -> float | None:
-        return until if chat.chat_id == "1" else None
-
-    sender = sender_of(ward, alerts_wait=alerts_wait)
+    until = ward.clock() + 600
+    sender = holding(ward, "1", until)
     edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
     await ward.watcher.refresh()
     await sender.drain()
@@ -461,12 +467,8 @@ async def test_a_correction_still_waiting_outlives_two_saves_that_delete_and_rew
     """An editor that saves by deleting the file and writing it again: each time the notice
     is away for a moment, the corrections still waiting wait for it (WITHDRAWN_GRACE)."""
     ward, notice = alerted
-    until = ward.clock() + 100  # staff just asked chat 2 something (wardbot.desk)
-
-    async def alerts_wait(chat: ChatRef) -> float | None:
-        return until if chat.chat_id == "2" else None
-
-    sender = sender_of(ward, alerts_wait=alerts_wait)
+    until = ward.clock() + 100
+    sender = holding(ward, "2", until)
     edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
     await ward.watcher.refresh()
     path = ward.content / f"{notice}.md"
