@@ -220,6 +220,23 @@ async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(
     assert all("0912.345.679" in reply.text for _, reply in sent)
 
 
+async def test_a_date_changed_in_the_title_names_the_title_the_chats_read(
+    alerted: tuple[Ward, str],
+) -> None:
+    """The date is only in the title: the correction says which notice it was, and what
+    it is called now (its text says nothing new)."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "title: Họp tổ dân phố 3", "title: Họp tổ 3 ngày 5/12") == []
+    sent = await saved(ward, notice, "title: Họp tổ 3 ngày 5/12", "title: Họp tổ 3 ngày 6/12")
+    assert [reply.title for _, reply in sent] == [
+        "✏️ Phường vừa sửa thông báo “Họp tổ 3 ngày 5/12”, nay là “Họp tổ 3 ngày 6/12”"
+    ] * 2
+    sent = await saved(ward, notice, "họp lúc 19h", "họp lúc 20h")  # the title unchanged
+    assert [reply.title for _, reply in sent] == [
+        "✏️ Phường vừa sửa thông báo “Họp tổ 3 ngày 6/12”"
+    ] * 2
+
+
 async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
     alerted: tuple[Ward, str],
 ) -> None:

@@ -296,11 +296,15 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
 
 
 def correction_reply(
-    doc: Announcement, topic_names: Sequence[str], told: frozenset[str], ward_name: str
+    doc: Announcement,
+    topic_names: Sequence[str],
+    told: frozenset[str],
+    ward_name: str,
+    told_title: str = "",
 ) -> Reply:
     """A notice the chat was alerted to, edited since in its numbers (`told`: those the
-    chat read): the lines that write a number it did not read (else its first lines),
-    and 'read it all' as in its alert."""
+    chat read; `told_title`: its title before the edit): the lines that write a number it
+    did not read (else its first lines), and 'read it all' as in its alert."""
     body = plaintext.plain(doc.body)
     lines = facts.lines_with(body, facts.facts(body) - told)
     if lines:
@@ -308,7 +312,9 @@ def correction_reply(
     else:
         text, _ = plaintext.preview(plaintext.blocks(doc.body), ALERT_PREVIEW_CHARS)
     return replace(
-        alert_reply(doc, topic_names), text=text, title=msg.correction_title(ward_name, doc.title)
+        alert_reply(doc, topic_names),
+        text=text,
+        title=msg.correction_title(ward_name, doc.title, was=told_title),
     )
 
 

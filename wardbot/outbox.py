@@ -180,11 +180,11 @@ class Composer:
         """A notice alerted to the chat, edited since in its dates, times or amounts
         (wardbot.store queues it): judged as its alert would be, and no longer wanted once
         its numbers are back as the chat read them."""
-        notice_id, told = read_correction_ref(item.ref)
+        notice_id, told, title = read_correction_ref(item.ref)
         doc, names = await self.notice(dataclasses.replace(item, ref=notice_id))
         if facts.notice_numbers(doc.title, doc.body) == told:
             raise NoLongerWanted("the notice's numbers are back as the chat read them")
-        return correction_reply(doc, names, told, self._ward_name)
+        return correction_reply(doc, names, told, self._ward_name, title)
 
     def alerts(self, notices: Sequence[tuple[Announcement, list[str]]]) -> list[Reply]:
         """The one message for alerts of a burst, composed by `notice` each."""

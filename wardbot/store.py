@@ -417,18 +417,18 @@ def _numbers_of(notice: NoticeRef) -> str | None:
     return json.dumps(sorted(facts.notice_numbers(notice.title, notice.body())))
 
 
-def correction_ref(notice_id: str, edit: int, before: Sequence[str]) -> str:
+def correction_ref(notice_id: str, edit: int, before: Sequence[str], title: str = "") -> str:
     """An outbox 'correction' row's ref: the notice's id, which change of its numbers
-    (each one's corrections are rows of their own), and the numbers the chat was told
-    before (JSON)."""
-    return f"{notice_id}\n{edit}\n{json.dumps(sorted(before))}"
+    (each one's corrections are rows of their own), the numbers the chat was told before
+    (JSON), and the title it had then (a line of its own; none in a ref queued by an
+    earlier version)."""
+    return f"{notice_id}\n{edit}\n{json.dumps(sorted(before))}\n{title}"
 
 
-def read_correction_ref(ref: str) -> tuple[str, frozenset[str]]:
-    """(notice id, numbers told before) of a `correction_ref`."""
-    notice_id, _, rest = ref.partition("\n")
-    told = json.loads(rest.partition("\n")[2] or "[]")
-    return notice_id, frozenset(facts.number_value(n) for n in told)
+def read_correction_ref(ref: str) -> tuple[str, frozenset[str], str]:
+    """(notice id, numbers told before, title before or "") of a `correction_ref`."""
+    notice_id, _, told, title = (*ref.split("\n", 3), "", "", "")[:4]
+    return notice_id, frozenset(facts.number_value(n) for n in json.loads(told or "[]")), title
 
 
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
@@ -959,7 +959,8 @@ class Store:
                 # Its dates, times or amounts changed since: those told hear of it.
                 told = await self._keep_numbers(notice, numbers.get(notice.id))
                 if worth and told is not None:
-                    corrected = await self._queue_corrections(notice, told, now, channels)
+                    titled = (*told, known[notice.id][0] or "")  # its title before the edit
+                    corrected = await self._queue_corrections(notice, titled, now, channels)
                     log.info("%s: numbers edited; %d correction(s) queued", notice.id, corrected)
                 # Its topics corrected since, the followers of the new ones hear of it.
                 before = alerted_for.get(notice.id)
@@ -1082,12 +1083,12 @@ class Store:
     async def _queue_corrections(
         self,
         notice: NoticeRef,
-        edit: tuple[int, Sequence[str]],
+        edit: tuple[int, Sequence[str], str],
         now: float,
         channels: Sequence[str],
     ) -> int:
         """One correction of `notice` (`edit`: which change of its numbers, and the numbers
-        it had before) for each chat on `channels` its alert went to (under this name or
+        and title it had before) for each chat on `channels` its alert went to (under this name or
         the one its file was renamed from) that still follows one of its topics; how many.
         Not for a chat with one still waiting: that one goes out with the notice as it
         reads then (edits in a row are one correction), and waits again from this edit:
