@@ -20,7 +20,7 @@ from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
 from wardbot.conversation import Conversation, Reply
 from wardbot.outbox import Composer, Sender
 from wardbot.portal_import import Importer
-from wardbot.store import ChatRef
+from wardbot.store import CORRECTION_WAIT_MAX, ChatRef
 
 BODY = (
     "Tổ dân phố 3 họp lúc 19h ngày 5/12 tại nhà văn hóa số 12 đường Lê Lợi.\n\n"
@@ -65,8 +65,28 @@ def sender_of(ward: Ward, **options: Any) -> Sender:
     )
 
 
+def holding(ward: Ward, chat_id: str, until: float) -> Sender:
+    """A sender that holds the alerts and corrections of `chat_id` until `until`: staff just
+    asked that resident something (wardbot.desk)."""
+
+    async def alerts_wait(chat: ChatRef) -> float | None:
+        return until if chat.chat_id == chat_id else None
+
+    return sender_of(ward, alerts_wait=alerts_wait)
+
+
 def corrections(ward: Ward) -> list[tuple[str, Reply]]:
     return [(chat, reply) for chat, (reply,), _ in ward.channel.sent]
+
+
+async def saved(ward: Ward, notice: str, old: str, new: str) -> list[tuple[str, Reply]]:
+    """`edit`, noticed by the bot, and what then went out (forgotten afterwards)."""
+    edit(ward, notice, old, new)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    sent = corrections(ward)
+    ward.channel.sent.clear()
+    return sorted(sent, key=lambda one: one[0])
 
 
 async def test_a_changed_time_reaches_the_alerted_chats_once_with_the_new_line(
@@ -138,6 +158,85 @@ async def test_an_edit_with_the_same_numbers_sends_nothing(
     assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
 
 
+async def test_a_decimal_written_with_a_point_or_a_comma_is_the_same_value(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Vietnamese writes "2,5 triệu", a keyboard or a copied text "2.5 triệu": the same
+    amount, no correction; "3,5" is another one."""
+    ward, notice = alerted
+    new = "Kinh phí 2,5 triệu đồng, lãi 1,5%."
+    assert len(await saved(ward, notice, "Kinh phí 1.500.000 đồng.", new)) == 2
+    assert await saved(ward, notice, "2,5 triệu đồng, lãi 1,5%", "2.5 triệu đồng, lãi 1.5%") == []
+    sent = await saved(ward, notice, "2.5 triệu", "3,5 triệu")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("Kinh phí 3,5 triệu đồng" in reply.text for _, reply in sent)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("Tổ dân phố 3 họp", "Tổ dân phố 3 tạm hoãn cuộc họp", "tạm hoãn cuộc họp lúc 19h"),
+        ("Mỗi hộ cử một người dự họp.", "Cuộc họp đã huỷ.", "Cuộc họp đã huỷ."),
+        ("title: Họp", "title: KHÔNG TỔ CHỨC - Họp", "Tổ dân phố 3 họp lúc 19h"),
+    ],
+    ids=["postponed", "called-off", "not-held-in-title"],
+)
+async def test_a_notice_edited_to_say_it_is_postponed_or_called_off_is_a_correction(
+    alerted: tuple[Ward, str], old: str, new: str, shown: str
+) -> None:
+    """Staff call the meeting off in its notice, its numbers unchanged: those who read it
+    hear of it (deleting the file would tell them nothing: it may as well be a rename)."""
+    ward, notice = alerted
+    sent = await saved(ward, notice, old, new)
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all(shown in reply.text for _, reply in sent)
+    assert await saved(ward, notice, "nhà văn hóa", "nhà văn hoá") == []  # then a typo fixed
+
+
+@pytest.mark.parametrize("written", ["19 giờ", "19h00", "19:00", "19 giờ 00"])
+async def test_a_time_written_another_way_sends_nothing(
+    alerted: tuple[Ward, str], written: str
+) -> None:
+    ward, notice = alerted
+    assert await saved(ward, notice, "họp lúc 19h", f"họp lúc {written}") == []
+    sent = await saved(ward, notice, f"họp lúc {written}", "họp lúc 19h30")  # half an hour later
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    for again in ("19:30", "19 giờ 30 phút", "19g30"):
+        assert await saved(ward, notice, "họp lúc 19h30", f"họp lúc {again}") == [], again
+        await saved(ward, notice, f"họp lúc {again}", "họp lúc 19h30")
+
+
+async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(
+    alerted: tuple[Ward, str],
+) -> None:
+    ward, notice = alerted
+    line = "Hỏi đáp: 0912.345.678, 7h30-11h."
+    assert len(await saved(ward, notice, "Mỗi hộ cử", f"{line} Mỗi hộ cử")) == 2
+    for written in ("0912 345 678, 7h30 - 11h.", "+84 912 345 678, 7h30–11h00."):
+        assert await saved(ward, notice, line.partition(" ")[2], written) == [], written
+        await saved(ward, notice, written, line.partition(" ")[2])
+    sent = await saved(ward, notice, "0912.345.678", "0912.345.679")  # another number
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("0912.345.679" in reply.text for _, reply in sent)
+
+
+async def test_a_date_changed_in_the_title_names_the_title_the_chats_read(
+    alerted: tuple[Ward, str],
+) -> None:
+    """The date is only in the title: the correction says which notice it was, and what
+    it is called now (its text says nothing new)."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "title: Họp tổ dân phố 3", "title: Họp tổ 3 ngày 5/12") == []
+    sent = await saved(ward, notice, "title: Họp tổ 3 ngày 5/12", "title: Họp tổ 3 ngày 6/12")
+    assert [reply.title for _, reply in sent] == [
+        "✏️ Phường vừa sửa thông báo “Họp tổ 3 ngày 5/12”, nay là “Họp tổ 3 ngày 6/12”"
+    ] * 2
+    sent = await saved(ward, notice, "họp lúc 19h", "họp lúc 20h")  # the title unchanged
+    assert [reply.title for _, reply in sent] == [
+        "✏️ Phường vừa sửa thông báo “Họp tổ 3 ngày 6/12”"
+    ] * 2
+
+
 async def test_edits_in_a_row_within_the_gathering_wait_are_one_correction(
     alerted: tuple[Ward, str],
 ) -> None:
@@ -193,6 +292,30 @@ async def test_a_notice_saved_as_typed_for_minutes_is_one_correction_of_the_last
     assert len(ward.channel.sent) == 2
 
 
+async def test_a_notice_autosaved_for_half_an_hour_is_corrected_every_ten_minutes_not_never(
+    alerted: tuple[Ward, str],
+) -> None:
+    """An editor left open saves every 10 seconds for half an hour while the house number
+    keeps moving: each correction waits for the saves to stop, but CORRECTION_WAIT_MAX at
+    most, then shows the notice as it reads then."""
+    ward, notice = alerted
+    sender = sender_of(ward, settle=30.0)
+    first = ward.now[0]
+    left: list[float] = []  # when a correction left
+    for save in range(1800 // 10):
+        edit(ward, notice, f"nhà văn hóa số {12 + save} ", f"nhà văn hóa số {13 + save} ")
+        await ward.watcher.refresh()
+        sent = len(ward.channel.sent)
+        await sender.drain()
+        if len(ward.channel.sent) > sent:
+            left.append(ward.now[0])
+        ward.now[0] += 10
+    # Each leaves the gathering wait (30 s) after the bound; the next is queued at the
+    # next save (10 s).
+    gaps = [b - a for a, b in zip([first, *left], left, strict=False)]
+    assert gaps == [CORRECTION_WAIT_MAX + 30, CORRECTION_WAIT_MAX + 30 + 10], "not never"
+
+
 async def test_an_edit_undone_before_its_correction_left_sends_nothing(
     alerted: tuple[Ward, str],
 ) -> None:
@@ -208,6 +331,22 @@ async def test_an_edit_undone_before_its_correction_left_sends_nothing(
     await ward.sender.drain()
     assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
     assert all("21h" in reply.text for _, reply in corrections(ward))
+
+
+async def test_a_notice_deleted_while_its_correction_waits_sends_nothing(
+    alerted: tuple[Ward, str],
+) -> None:
+    ward, notice = alerted
+    sender = sender_of(ward, settle=30.0)
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    (ward.content / f"{notice}.md").unlink()
+    await ward.watcher.refresh()
+    for _ in range(10):  # past the gathering wait and the grace for a file saved anew
+        ward.now[0] += 30
+        await sender.drain()
+    assert ward.channel.sent == []
+    assert not await ward.store.due("telegram", ward.now[0] + 3600)
 
 
 async def test_a_restart_sends_a_correction_once(alerted: tuple[Ward, str]) -> None:
@@ -226,26 +365,48 @@ async def test_a_restart_sends_a_correction_once(alerted: tuple[Ward, str]) -> N
     assert not await again.sender.drain()
 
 
+async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, ...]]) -> Ward:
+    """`ward` stopped, its database written back to schema `version` with `updates`, then
+    started again (the fixture closes what it opens); nothing went out at the start."""
+    await close_ward(ward)
+    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
+        for sql, parameters in updates:
+            raw.execute(sql, parameters)
+        raw.execute(f"PRAGMA user_version = {version}")
+        # What later migrations added, a database of that version does not have either.
+        if version < 19:
+            raw.execute("ALTER TABLE questions DROP COLUMN chosen")
+    again = await open_ward(ward.root)
+    ward.store, ward.engine = again.store, again.engine
+    await again.alerts.sync()  # as at every start
+    await again.sender.drain()
+    assert again.channel.sent == []
+    return again
+
+
 async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_upgrade(
     alerted: tuple[Ward, str],
 ) -> None:
     """That version kept them as written, the link's digits too ("1.500.000", "01"): the
     upgrade learns them again, as it does those of a notice alerted before corrections."""
     ward, notice = alerted
-    await close_ward(ward)
-    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
-        raw.execute(
-            "UPDATE seen_announcements SET numbers = ?",
-            (json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"]),),
-        )
-        raw.execute("PRAGMA user_version = 16")
-        # What later migrations added, a database of version 16 does not have either.
-        raw.execute("ALTER TABLE questions DROP COLUMN chosen")
-    again = await open_ward(ward.root)
-    ward.store, ward.engine = again.store, again.engine  # the fixture closes them
-    await again.alerts.sync()  # as at every start
+    kept = json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"])
+    again = await upgraded(ward, 16, ("UPDATE seen_announcements SET numbers = ?", (kept,)))
+    edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
+    await again.watcher.refresh()
     await again.sender.drain()
-    assert again.channel.sent == []
+    assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
+
+
+async def test_a_notice_already_saying_it_stops_something_sends_nothing_on_upgrade(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Numbers kept before the words that call a notice off were facts (migration 18): a
+    notice that says "tạm ngừng" from the start is learnt again, not corrected."""
+    ward, notice = alerted
+    stops = "Trong giờ họp, bộ phận một cửa tạm ngừng tiếp dân. Mỗi hộ cử"
+    edit(ward, notice, "Mỗi hộ cử", stops)  # as the notice read from the start
+    again = await upgraded(ward, 17)
     edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
     await again.watcher.refresh()
     await again.sender.drain()
@@ -309,12 +470,8 @@ async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answer
     alerted: tuple[Ward, str],
 ) -> None:
     ward, notice = alerted
-    until = ward.clock() + 600  # staff just asked chat 1 something (wardbot.desk)
-
-    async def alerts_wait(chat: ChatRef) -> float | None:
-        return until if chat.chat_id == "1" else None
-
-    sender = sender_of(ward, alerts_wait=alerts_wait)
+    until = ward.clock() + 600
+    sender = holding(ward, "1", until)
     edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
     await ward.watcher.refresh()
     await sender.drain()
@@ -322,6 +479,36 @@ async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answer
     ward.now[0] = until
     await sender.drain()
     assert [chat for chat, _ in corrections(ward)] == ["2", "1"]
+
+
+async def test_a_correction_still_waiting_outlives_two_saves_that_delete_and_rewrite_the_file(
+    alerted: tuple[Ward, str],
+) -> None:
+    """An editor that saves by deleting the file and writing it again: each time the notice
+    is away for a moment, the corrections still waiting wait for it (WITHDRAWN_GRACE)."""
+    ward, notice = alerted
+    until = ward.clock() + 100
+    sender = holding(ward, "2", until)
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    path = ward.content / f"{notice}.md"
+    text = path.read_text(encoding="utf-8")
+
+    async def saved_anew(at: float) -> None:
+        """The file away at `at` (while the sender looks), back 5 seconds later."""
+        path.unlink()
+        await ward.watcher.refresh()
+        ward.now[0] = at
+        await sender.drain()
+        path.write_text(text, encoding="utf-8")
+        await ward.watcher.refresh()
+        ward.now[0] = at + 5
+        await sender.drain()
+
+    await saved_anew(ward.clock())  # chat 1's correction waits for it, then leaves
+    assert [chat for chat, _ in corrections(ward)] == ["1"]
+    await saved_anew(until)  # chat 2's, held until now, waits for it as well
+    assert [chat for chat, _ in corrections(ward)] == ["1", "2"]
 
 
 async def test_an_edit_while_the_alert_still_waits_is_one_alert_with_the_new_text(
@@ -369,14 +556,45 @@ def portal_page(meta: str) -> str:
 
 @pytest.mark.parametrize(
     "meta",
-    ["Ngày đăng: 01/08/2024 | Lượt xem: {n}", "{n} lượt xem", "Cập nhật lúc 10:{n:02d}"],
-    ids=["visits-in-meta-line", "visits", "updated-at-time"],
+    [
+        "Ngày đăng: 01/08/2024 | Lượt xem: {n}",
+        "{n} lượt xem",
+        "Cập nhật lúc 10:{n:02d}",
+        "Tin cập nhật lúc 10:{n:02d} ngày 05/08/2024",
+        "Cập nhật lần cuối: 10:{n:02d} 05/08/2024",
+        "Thời gian cập nhật: 05/08/2024 10:{n:02d}",
+        "Tác giả: Minh Anh | Cập nhật: 05/08/2024 10:{n:02d}",
+        "Ngày đăng: 01/08/2024 - Cập nhật lúc 10:{n:02d} ngày 05/08/2024",
+        "Cập nhật {n} phút trước",
+        "Số lần xem: {n}",
+        "Đã xem {n} lần",
+        "{n} giờ trước",
+        "Tác giả: Minh Anh | Đăng {n} phút trước",
+        "Lượt thích: {n} | {n} bình luận | Chia sẻ ({n})",
+    ],
+    ids=[
+        "visits-in-meta-line",
+        "visits",
+        "updated-at-time",
+        "news-updated-at",
+        "updated-last",
+        "update-time",
+        "author-and-update",
+        "posted-and-updated",
+        "updated-minutes-ago",
+        "times-seen",
+        "seen-times",
+        "posted-hours-ago",
+        "author-and-minutes-ago",
+        "likes-comments-shares",
+    ],
 )
 async def test_a_portal_page_fetched_again_with_more_visits_sends_no_correction(
     tmp_path: Path, meta: str
 ) -> None:
-    """A page whose visit counter, or the time it says it was updated, moves at each fetch
-    (`bot.py import` run again, a feed whose items' stamps change)."""
+    """A page whose visit counter, or the time it says it was updated (or how long ago),
+    moves at each fetch (`bot.py import` run again, a feed whose items' stamps change),
+    on a line of its own or in the meta line with the author and the posting date."""
     ward = await open_ward(tmp_path)
     try:
         await ward.alerts.sync()

@@ -1860,3 +1860,12 @@ def test_portal_settings_come_from_the_environment():
 def test_bad_portal_settings_are_refused_with_a_clear_message(env, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env)
+
+
+def test_a_posted_line_of_sixteen_words_still_dates_the_article():
+    """A meta line naming the author and the source is not prose (up to 16 words)."""
+    from wardbot.portal_extract import posted_date
+
+    line = "Ngày đăng: 01/08/2024 | Người viết: Nguyễn Văn An | Nguồn: Văn phòng UBND phường 5"
+    assert len(line.split()) == 16
+    assert posted_date([line], dt.date(2024, 9, 1)) == dt.date(2024, 8, 1)

@@ -219,6 +219,37 @@ async def test_a_group_upgraded_to_a_supergroup_manages_its_topics_there_at_once
             assert await store.subscriptions_of(ChatRef("telegram", str(chat_id))) == []
 
 
+@pytest.mark.parametrize("told", [True, False], ids=["bot-told-of-upgrade", "learnt-at-send"])
+async def test_a_group_upgraded_after_its_alert_gets_the_correction_in_the_supergroup_once(
+    api: FakeBotApi, own_ward: Settings, told: bool
+) -> None:
+    """The alert reached the group under its old id; the group was upgraded (Telegram told
+    the bot, or the bot learns it when it next sends); staff then change the notice's
+    time: the supergroup gets the correction, once."""
+    old, new = -4012345680, -1004012345680
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(old, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        mark = len(api.calls)
+        slug = notice(settings.content_dir, "cap-the", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+        await api.replies(old, since=mark, within=10)
+        if told:
+            api.upgrade(old, new, user_id=ADMIN_ID)
+            (mine,) = await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
+            assert "Bảo hiểm y tế" in visible_text(mine.text)
+        else:
+            api.migrate(old, new)
+        path = settings.content_dir / f"{slug}.md"
+        text = path.read_text(encoding="utf-8")
+        mark = len(api.calls)
+        path.write_text(text.replace("Từ tuần sau,", "Từ 8h ngày 5/12,"), encoding="utf-8")
+        (correction,) = await api.replies(new, since=mark, within=10)
+        assert "Từ 8h ngày 5/12" in visible_text(correction.text)
+        await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)  # the queue had its turn
+    assert len([c for c in api.sent(new) if "vừa sửa" in c.text]) == 1
+    assert [c for c in api.sent(old) if "vừa sửa" in c.text] == []
+
+
 # --- Telegram errors as the sender sees them -------------------------------------------
 
 

@@ -19,8 +19,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequen
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from wardbot import facts, plaintext
 from wardbot import messages as msg
-from wardbot import plaintext
 from wardbot.config import Settings
 from wardbot.intents import (
     Intent,
@@ -299,19 +299,25 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
 
 
 def correction_reply(
-    doc: Announcement, topic_names: Sequence[str], told: frozenset[str], ward_name: str
+    doc: Announcement,
+    topic_names: Sequence[str],
+    told: frozenset[str],
+    ward_name: str,
+    told_title: str = "",
 ) -> Reply:
     """A notice the chat was alerted to, edited since in its numbers (`told`: those the
-    chat read): the lines that write a number it did not read (else its first lines),
-    and 'read it all' as in its alert."""
+    chat read; `told_title`: its title before the edit): the lines that write a number it
+    did not read (else its first lines), and 'read it all' as in its alert."""
     body = plaintext.plain(doc.body)
-    lines = plaintext.lines_with(body, plaintext.numbers(body) - told)
+    lines = facts.lines_with(body, facts.facts(body) - told)
     if lines:
         text = plaintext.cut_text("\n".join(lines), ALERT_PREVIEW_CHARS)
     else:
         text, _ = plaintext.preview(plaintext.blocks(doc.body), ALERT_PREVIEW_CHARS)
     return replace(
-        alert_reply(doc, topic_names), text=text, title=msg.correction_title(ward_name, doc.title)
+        alert_reply(doc, topic_names),
+        text=text,
+        title=msg.correction_title(ward_name, doc.title, was=told_title),
     )
 
 

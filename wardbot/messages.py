@@ -541,11 +541,12 @@ def alert_burst_item(day: dt.date, title: str, first_line: str) -> str:
 ALERT_BURST_OPEN = "📄 Xem toàn văn từng thông báo:"
 
 
-def correction_title(ward_name: str, title: str) -> str:
+def correction_title(ward_name: str, title: str, was: str = "") -> str:
     """Above a correction: a notice the chat was alerted to had its dates, times or
-    amounts changed."""
+    amounts changed; `was`: its title before, when the edit changed it too."""
     who = unit(ward_name)
-    return f"✏️ {who[:1].upper()}{who[1:]} vừa sửa thông báo “{title}”"
+    named = f"“{was}”, nay là “{title}”" if was and was != title else f"“{title}”"
+    return f"✏️ {who[:1].upper()}{who[1:]} vừa sửa thông báo {named}"
 
 
 # --- for ward staff (admin commands) ------------------------------------------------

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wardbot import plaintext
+from wardbot import facts
 from wardbot.alerts import not_worth_alerting
 from wardbot.conversation import Reply, alerts_reply, correction_reply
 from wardbot.delivery import (
@@ -180,11 +180,11 @@ class Composer:
         """A notice alerted to the chat, edited since in its dates, times or amounts
         (wardbot.store queues it): judged as its alert would be, and no longer wanted once
         its numbers are back as the chat read them."""
-        notice_id, told = read_correction_ref(item.ref)
+        notice_id, told, title = read_correction_ref(item.ref)
         doc, names = await self.notice(dataclasses.replace(item, ref=notice_id))
-        if plaintext.notice_numbers(doc.title, doc.body) == told:
+        if facts.notice_numbers(doc.title, doc.body) == told:
             raise NoLongerWanted("the notice's numbers are back as the chat read them")
-        return correction_reply(doc, names, told, self._ward_name)
+        return correction_reply(doc, names, told, self._ward_name, title)
 
     def alerts(self, notices: Sequence[tuple[Announcement, list[str]]]) -> list[Reply]:
         """The one message for alerts of a burst, composed by `notice` each."""
@@ -499,9 +499,10 @@ class Sender:
                 # retried later like a failed send, and the channel's other messages still go.
                 await self._retry(one, exc)
                 continue
-            if one.kind == "alert":
-                self._gone_since.pop(one.ref, None)
-            elif replies is None:
+            # Its notice is there (an alert's or a correction's): if it goes again, the
+            # grace starts again.
+            self._gone_since.pop(one.ref, None)
+            if replies is None:
                 await self.store.mark_done(one, "dropped", self.clock(), "nothing left to send")
                 self.stats.dropped += 1
                 continue

@@ -233,37 +233,3 @@ def cut_text(text: str, limit: int) -> str:
     if not text[len(kept)].isspace() and re.search(r"\s", kept):
         kept = re.split(r"\s(?=\S*$)", kept)[0]
     return kept.rstrip(" \n,;:-–—") + ELLIPSIS
-
-
-# A number as written: "19", "19:30", "5/12/2026", "1.500.000" (digits joined by . , : / -).
-_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
-# An amount grouped in thousands: "1.500.000", "2,000".
-_THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
-# Where digits are no date, time or amount a resident reads: a web address, a file name
-# ("bieu-mau-2024.docx").
-_NOT_READ = re.compile(r"(?:https?://|www\.)\S+|[\w-]+\.[a-z][a-z0-9]{1,4}\b")
-
-
-def number_value(written: str) -> str:
-    """A number as its value, whichever way it is written: "1.500.000" is "1500000",
-    "05/12" is "5/12", "07:30" is "7:30"."""
-    if _THOUSANDS.fullmatch(written):
-        return str(int(re.sub(r"\D", "", written)))
-    return re.sub(r"\d+", lambda digits: str(int(digits[0])), written)
-
-
-def numbers(text: str) -> frozenset[str]:
-    """The numbers written in `text` (plain text): its dates, times, amounts, house
-    numbers, as values (`number_value`), not those of a web address or a file name. A
-    notice whose numbers changed says another thing; one reworded or reformatted did not."""
-    return frozenset(number_value(n) for n in _NUMBER.findall(_NOT_READ.sub(" ", text)))
-
-
-def notice_numbers(title: str, markdown: str) -> frozenset[str]:
-    """The numbers of a notice: those of its title and of its text as residents read it."""
-    return numbers(f"{title}\n{plain(markdown)}")
-
-
-def lines_with(text: str, wanted: frozenset[str]) -> list[str]:
-    """The lines of `text` (plain text) that write one of the numbers `wanted`."""
-    return [line.strip() for line in text.splitlines() if wanted & numbers(line) and line.strip()]

@@ -756,7 +756,45 @@ _COUNTER_WITHIN = re.compile(
 )
 # A line as short as a meta line (author, date, counter): dropped whole when it counts
 # visits; a longer one loses the counter only.
-META_LINE_WORDS = 12
+COUNTER_LINE_WORDS = 12
+# One part of a meta line ("Tác giả: ... | Cập nhật: 05/08/2024 10:32 | Đã xem 157 lần") that
+# the page rewrites by itself: when it was updated (at what time, or how long ago), how
+# long ago it was posted, how many have read, liked, shared or commented on it. A meta
+# line with one is dropped whole when short, else loses it.
+_STAMP_PART = (
+    r"(?:\d+(?:\s*[:/.h-]\s*\d+)*h?|ngày|lúc|vào|tháng|năm|giờ|phút|giây|sáng|trưa|chiều|"
+    rf"tối|am|pm|{_WEEKDAY}|{_ZONE}|[,()])"
+)
+_AGO = (
+    r"(?:\d+\s+(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s+trước|cách\s+đây\s+\d+\s+\w+(?:\s+trước)?)"
+)
+_REACTIONS = r"(?:lượt\s+(?:thích|chia\s+sẻ|bình\s+luận)|bình\s+luận|chia\s+sẻ|thích)"
+_PAGE_STAMP = re.compile(
+    r"(?:(?:(?:tin|bài(?:\s+viết)?)\s+(?:được\s+)?|(?:thời\s+gian|ngày(?:\s+giờ)?|lần)\s+)?"
+    r"cập\s+nhật(?:\s+(?:lần\s+)?cuối)?\s*:?\s*"
+    rf"(?:(?=[^\d]{{0,30}}\d)(?:{_STAMP_PART}\s*)+|{_AGO})"
+    rf"|(?:(?:ngày\s+)?đăng(?:\s+lúc)?\s*:?\s*)?{_AGO}"
+    r"|số\s+lần\s+(?:xem|đọc)\s*:?\s*\d[\d.,]*"
+    r"|đã\s+(?:xem|đọc)\s*:?\s*\d[\d.,]*\s+lần|\d[\d.,]*\s+lần\s+(?:xem|đọc)"
+    rf"|{_REACTIONS}\s*:?\s*\(?\d[\d.,]*\)?|\d[\d.,]*\s+{_REACTIONS})",
+    re.I,
+)
+# Where a meta line's parts meet: " | ", " - ", " • ".
+_META_SEPARATOR = re.compile(r"(\s+[|•–—-]\s+)")
+
+
+def _without_page_stamps(line: str) -> str | None:
+    """`line` without the parts the page rewrites by itself (`_PAGE_STAMP`); None when it
+    is a short meta line with one (dropped whole, as one with a visit counter), `line`
+    itself when it has none."""
+    parts = _META_SEPARATOR.split(line)
+    kept = [part for part in parts[::2] if not _PAGE_STAMP.fullmatch(part.strip(" ()[]"))]
+    if len(kept) == len(parts[::2]):
+        return line
+    if len(line.split()) <= COUNTER_LINE_WORDS or not kept:
+        return None
+    return " | ".join(kept)
+
 
 # The site's own footer, which some portals put inside the article's block: its copyright,
 # its publisher, its licence, its visit counters. The article is over; the site's name,
@@ -836,8 +874,12 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
             or _FURNITURE.match(bare)
         ):
             continue
+        stamped = _without_page_stamps(line)
+        if stamped is None:
+            continue
+        line = stamped
         if _COUNTER_WITHIN.search(line):
-            if len(line.split()) <= META_LINE_WORDS:
+            if len(line.split()) <= COUNTER_LINE_WORDS:
                 continue
             line = " ".join(_COUNTER_WITHIN.sub("", line).split())
         if not kept and line.casefold() == folded_title:

@@ -28,7 +28,7 @@ from types import TracebackType
 import aiosqlite
 from rapidfuzz.distance import Levenshtein
 
-from wardbot import plaintext
+from wardbot import facts
 from wardbot.text import accents_retyped, fold, plain_words, spells_a_syllable, tokens
 
 log = logging.getLogger(__name__)
@@ -346,11 +346,19 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 17: the numbers kept by 16's first version were as written, a link's digits too
     # ("1.500.000", "01"); now they are values, and a link's are left out
-    # (`plaintext.numbers`): learnt again at the first look, so the upgrade corrects none.
+    # (`facts.numbers`): learnt again at the first look, so the upgrade corrects none.
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
-    # 18: the FAQ entry a resident opened from the close matches offered for a question
+    # 18: the numbers kept by 16 and 17 were numbers only, a time as written ("19h30" was
+    # "19", "30"); now the words that put a notice off or call it off ("tạm hoãn", "đã
+    # hủy": `facts.facts`) are kept with them, a time as its value ("19:30"), a range
+    # as its ends and a telephone number as its digits: learnt again at the first look,
+    # so the upgrade corrects none.
+    """
+    UPDATE seen_announcements SET numbers = NULL;
+    """,
+    # 19: the FAQ entry a resident opened from the close matches offered for a question
     # the bot did not answer (`note_choice`): /unanswered proposes that entry, the
     # resident's own pick, for the question's wording. NULL: none picked.
     """
@@ -391,6 +399,10 @@ TYPO_WORDS = 2
 TYPO_LETTERS = 2
 TYPO_WORD_LETTERS = 3
 _NUMBER = re.compile(r"\d+")
+# A correction waits ALERT_GATHER_SECONDS from the last edit of the notice's numbers, but
+# no more than this from when it was queued: an editor left open, saving every few
+# seconds as the numbers move, must not hold it back for good (`_queue_corrections`).
+CORRECTION_WAIT_MAX = 600.0
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -406,24 +418,24 @@ def _digest_of(notice: NoticeRef) -> str | None:
 
 
 def _numbers_of(notice: NoticeRef) -> str | None:
-    """The numbers of `notice` (`plaintext.notice_numbers`) as kept: JSON, sorted."""
+    """The numbers of `notice` (`facts.notice_numbers`) as kept: JSON, sorted."""
     if notice.body is None:
         return None
-    return json.dumps(sorted(plaintext.notice_numbers(notice.title, notice.body())))
+    return json.dumps(sorted(facts.notice_numbers(notice.title, notice.body())))
 
 
-def correction_ref(notice_id: str, edit: int, before: Sequence[str]) -> str:
+def correction_ref(notice_id: str, edit: int, before: Sequence[str], title: str = "") -> str:
     """An outbox 'correction' row's ref: the notice's id, which change of its numbers
-    (each one's corrections are rows of their own), and the numbers the chat was told
-    before (JSON)."""
-    return f"{notice_id}\n{edit}\n{json.dumps(sorted(before))}"
+    (each one's corrections are rows of their own), the numbers the chat was told before
+    (JSON), and the title it had then (a line of its own; none in a ref queued by an
+    earlier version)."""
+    return f"{notice_id}\n{edit}\n{json.dumps(sorted(before))}\n{title}"
 
 
-def read_correction_ref(ref: str) -> tuple[str, frozenset[str]]:
-    """(notice id, numbers told before) of a `correction_ref`."""
-    notice_id, _, rest = ref.partition("\n")
-    told = json.loads(rest.partition("\n")[2] or "[]")
-    return notice_id, frozenset(plaintext.number_value(n) for n in told)
+def read_correction_ref(ref: str) -> tuple[str, frozenset[str], str]:
+    """(notice id, numbers told before, title before or "") of a `correction_ref`."""
+    notice_id, _, told, title = (*ref.split("\n", 3), "", "", "")[:4]
+    return notice_id, frozenset(facts.number_value(n) for n in json.loads(told or "[]")), title
 
 
 def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
@@ -1021,7 +1033,8 @@ class Store:
                 # Its dates, times or amounts changed since: those told hear of it.
                 told = await self._keep_numbers(notice, numbers.get(notice.id))
                 if worth and told is not None:
-                    corrected = await self._queue_corrections(notice, told, now, channels)
+                    titled = (*told, known[notice.id][0] or "")  # its title before the edit
+                    corrected = await self._queue_corrections(notice, titled, now, channels)
                     log.info("%s: numbers edited; %d correction(s) queued", notice.id, corrected)
                 # Its topics corrected since, the followers of the new ones hear of it.
                 before = alerted_for.get(notice.id)
@@ -1144,22 +1157,25 @@ class Store:
     async def _queue_corrections(
         self,
         notice: NoticeRef,
-        edit: tuple[int, Sequence[str]],
+        edit: tuple[int, Sequence[str], str],
         now: float,
         channels: Sequence[str],
     ) -> int:
         """One correction of `notice` (`edit`: which change of its numbers, and the numbers
-        it had before) for each chat on `channels` its alert went to (under this name or
+        and title it had before) for each chat on `channels` its alert went to (under this name or
         the one its file was renamed from) that still follows one of its topics; how many.
         Not for a chat with one still waiting: that one goes out with the notice as it
         reads then (edits in a row are one correction), and waits again from this edit:
         an editor saving as staff type ("19h", "h", "2h", "20h") sends the last save only.
-        A chat whose alert has not left yet reads the edited notice."""
+        A chat whose alert has not left yet reads the edited notice. It waits again
+        CORRECTION_WAIT_MAX at most after it was queued (`not_before`, which edits leave
+        alone): an editor saving for an hour sends a correction every few minutes."""
         await self._db.execute(
-            "UPDATE outbox SET created_at = ? WHERE kind = 'correction' AND state = 'pending' "
+            "UPDATE outbox SET created_at = MAX(created_at, MIN(?, not_before + ?)) "
+            "WHERE kind = 'correction' AND state = 'pending' "
             "AND channel IN (SELECT value FROM json_each(?)) "
             "AND substr(ref, 1, instr(ref, char(10)) - 1) = ?",
-            (now, json.dumps(list(channels)), notice.id),
+            (now, CORRECTION_WAIT_MAX, json.dumps(list(channels)), notice.id),
         )
         cursor = await self._db.execute(
             "INSERT OR IGNORE INTO outbox "
@@ -1425,9 +1441,10 @@ class Store:
 
     async def move_chat(self, chat: ChatRef, new_chat_id: str, now: float) -> int:
         """The chat lives on under `new_chat_id` (a Telegram group upgraded to a
-        supergroup): its subscriptions and the messages waiting for it move there. What the
-        new id has already stays (a topic it follows too; a message queued for both ids is
-        sent once). Returns how many waiting messages moved."""
+        supergroup): its subscriptions and the messages waiting for it move there, and so
+        do the alerts it has read (a correction of one goes to the new id). What the new id
+        has already stays (a topic it follows too; a message queued for both ids is sent
+        once). Returns how many waiting messages moved."""
         old = (chat.channel, chat.chat_id)
         new = (chat.channel, new_chat_id)
         async with self._write, self._transaction():
@@ -1451,6 +1468,11 @@ class Store:
                 (new_chat_id, *old),
             )
             moved = max(cursor.rowcount, 0)
+            await self._db.execute(
+                "UPDATE OR IGNORE outbox SET chat_id = ? WHERE channel = ? AND chat_id = ? "
+                "AND kind IN ('alert', 'correction') AND state IN ('sent', 'sending')",
+                (new_chat_id, *old),
+            )
             await self._db.execute(  # those the new id has already
                 "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
                 "WHERE channel = ? AND chat_id = ? AND state = 'pending'",

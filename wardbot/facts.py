@@ -1,0 +1,100 @@
+"""What a notice says that residents act on, compared by value: the numbers written in
+it (dates, times, amounts, house and telephone numbers) and the words that put it off or
+call it off. An edit that changes them is told to the chats it was alerted to (a
+correction: wardbot.store queues it, wardbot.outbox sends it); one that writes them
+another way ("1.500.000" as "1500000", "19h30" as "19:30") or rewords the rest is not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from wardbot.plaintext import plain
+
+# A number as written: "19", "19:30", "5/12/2026", "1.500.000" (digits joined by . , : / -).
+_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
+# An amount grouped in thousands: "1.500.000", "2,000".
+_THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+# A decimal: "2,5" as Vietnamese writes it, "2.5" as a keyboard may; "1.234,5", "1,234.5"
+# grouped in thousands (the other mark).
+_DECIMAL = re.compile(r"(\d+|\d{1,3}(?:([.,])\d{3})+)(?(2)(?!\2))[.,](\d+)")
+# Where digits are no date, time or amount a resident reads: a web address, a file name
+# ("bieu-mau-2024.docx").
+_NOT_READ = re.compile(r"(?:https?://|www\.)\S+|[\w-]+\.[a-z][a-z0-9]{1,4}\b")
+
+
+def number_value(written: str) -> str:
+    """A number as its value, whichever way it is written: "1.500.000" is "1500000",
+    "05/12" is "5/12", "07:30" is "7:30", "2,5" is "2.5"."""
+    if _THOUSANDS.fullmatch(written):
+        return str(int(re.sub(r"\D", "", written)))
+    if decimal := _DECIMAL.fullmatch(written):
+        whole = int(re.sub(r"\D", "", decimal[1]))
+        return f"{whole}.{decimal[3]}"
+    return re.sub(r"\d+", lambda digits: str(int(digits[0])), written)
+
+
+# A time of day as Vietnamese writes it: "19h30", "19 giờ 30 (phút)", "19g30"; "19h",
+# "19 giờ". Read as "19:30", "19:00".
+_CLOCK = re.compile(r"(?<![\d.,:/])(\d{1,2})(?:\s*(?:h|giờ)\s*|g)(\d{2})(?!\d)(?:\s*phút\b)?", re.I)
+_HOUR = re.compile(r"(?<![\d.,:/])(\d{1,2})\s*(?:h|giờ)(?!\w)", re.I)
+
+
+# A telephone number, its digits grouped as staff like: "0912.345.678", "0912 345 678",
+# "+84 912 345 678", "028 3822 1234". Its first group has 3 digits at least ("05.12.2026
+# 08" is a date and an hour).
+_PHONE = re.compile(r"(?<![\d.,:/])(?:\+84[\s.-]?|0)\d(?:[\s.-]?\d){7,9}(?![\d:/])")
+# A range of times or dates written without spaces: "7:30-11:00", "5/12-7/12".
+_RANGE = re.compile(r"[:/].*-|-.*[:/]")
+
+
+def _phone(found: re.Match[str]) -> str:
+    written = found[0]
+    if not written.startswith("+") and len(re.split(r"[\s.-]", written)[0]) < 3:
+        return written
+    return "0" + re.sub(r"\D", "", written.removeprefix("+84"))
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers written in `text` (plain text): its dates, times, amounts, house and
+    telephone numbers, as values (`number_value`; a time "19h30" as "19:30", a range
+    "7h30-11h" as its two ends, a telephone number as its digits), not those of a web
+    address or a file name. A notice whose numbers changed says another thing; one
+    reworded or reformatted did not."""
+    read = _NOT_READ.sub(" ", unicodedata.normalize("NFC", text))
+    read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
+    written = _NUMBER.findall(read)
+    ends = [end for n in written for end in (n.split("-") if _RANGE.search(n) else [n])]
+    return frozenset(number_value(n) for n in ends)
+
+
+# Words that put off or call off what a notice announces: written into it, its numbers
+# unchanged ("Tạm hoãn", "Cuộc họp đã hủy", "KHÔNG TỔ CHỨC"), they are news to its readers.
+_CALLED_OFF = re.compile(
+    r"\b(?:(?:tạm\s+)?hoãn|tạm\s+(?:dừng|ngừng|ngưng)|không\s+tổ\s+chức|(?:đã|bị)\s+h(?:ủy|uỷ)|"
+    r"h(?:ủy|uỷ)\s+bỏ|không\s+còn\s+hiệu\s+lực)\b",
+    re.I,
+)
+
+
+def facts(text: str) -> frozenset[str]:
+    """What an edit of `text` (plain text) may change that residents act on: its numbers
+    (`numbers`), and the words that put it off or call it off, each as one fact ("hoãn",
+    "đã hủy"). A notice whose facts changed says another thing."""
+    called_off = {
+        " ".join(found.casefold().replace("uỷ", "ủy").split())
+        for found in _CALLED_OFF.findall(unicodedata.normalize("NFC", text))
+    }
+    return numbers(text) | called_off
+
+
+def notice_numbers(title: str, markdown: str) -> frozenset[str]:
+    """The facts of a notice (`facts`): those of its title and of its text as residents
+    read it."""
+    return facts(f"{title}\n{plain(markdown)}")
+
+
+def lines_with(text: str, wanted: frozenset[str]) -> list[str]:
+    """The lines of `text` (plain text) that write one of the facts `wanted`."""
+    return [line.strip() for line in text.splitlines() if wanted & facts(line) and line.strip()]
