@@ -1,0 +1,125 @@
+"""Follow-up questions: "mất bao lâu?", "lệ phí bao nhiêu ạ", "thế còn cho con thì sao?".
+
+A message that names nothing of its own, sent a short while after the chat was answered
+(or offered close matches), asks more about that subject. `Conversation` keeps, per chat,
+only which entries it was last answered or offered and when: the subject is the entry's
+own question (after close matches, the question "sai rồi" keeps anyway). This module
+decides what is a follow-up and which lines of the entry answer it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wardbot import plaintext
+from wardbot.intents import own_words
+from wardbot.models import Announcement, FaqEntry
+from wardbot.small_talk import ASKING
+from wardbot.text import fold
+
+# A follow-up comes soon after the answer it asks more about; later, a message is read alone.
+FOLLOW_UP_WITHIN = 10 * 60.0
+# Longer than this, a message the engine cannot answer alone is a question of its own
+# (told at length), not "and for X?".
+FOLLOW_UP_WORDS = 8
+_WORD = re.compile(r"[^\W_]+")
+
+# "thế còn ... thì sao", "vậy nếu ... thì sao", "trường hợp ...", "cho ...": words that
+# turn a message into "and what about ..." of the subject before, naming nothing.
+_CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
+# What residents ask about any procedure, and the words of the entry's lines that say it.
+_ASPECTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    # its fee
+    (("phi", "tien", "mien phi"), ("phi", "dong", "tien")),
+    # how long it takes, when
+    (
+        ("bao lau", "may ngay", "thoi gian", "bao gio", "khi nao", "lau"),
+        ("thoi gian", "ngay", "gio", "tuan", "thang"),
+    ),
+    # where
+    (
+        ("o dau", "cho nao", "noi nao", "di dau", "nop dau", "lam dau"),
+        ("noi", "tai", "dich vu cong"),
+    ),
+    # the papers
+    (
+        ("giay to", "ho so", "can gi", "mang theo", "can nhung gi", "thu tuc"),
+        ("giay", "ho so", "to khai", "ban sao", "mang theo"),
+    ),
+)
+# Particles, pronouns and "what about" words: not what a line of the entry must hold.
+_NOT_ASKED = frozenset(
+    "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
+    "minh tui ban truong hop doi voi rieng lam can mat nop lay di".split()
+)
+
+
+def follows_up(text: str, answered_alone: bool) -> bool:
+    """Whether `text` (a single question) asks more about the subject before it: it names
+    nothing of its own besides question words and what any procedure has (its fee, papers,
+    time, place); or it is short and the engine cannot answer it alone ("nếu ở xa thì
+    sao"). A message the engine answers alone and that names something ("còn đăng ký kết
+    hôn thì sao") is a new subject."""
+    rest = [w for w in own_words(text) if w not in _CONNECTORS]
+    if not rest:
+        return True
+    return not answered_alone and len(_WORD.findall(text)) <= FOLLOW_UP_WORDS
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The lines of an entry that answer a follow-up about it."""
+
+    doc: FaqEntry | Announcement
+    lines: tuple[str, ...]
+
+
+def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
+    """The lines of `doc` that say what `text` asks (its fee, time, place, papers: a line
+    saying any of them); else the lines naming all it names ("cho con" finds the line about
+    children), or None."""
+    said = _words(text, folded=True)
+    asked = [cues for triggers, cues in _ASPECTS if any(_has(said, t) for t in triggers)]
+    # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
+    accented = not asked and said != _words(text, folded=False)
+    named = [typed if accented else word for word, typed in _named(text)]
+    if not asked and not named:
+        return None
+    body = plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
+    lines = []
+    for line in body.splitlines():
+        words = _words(line, folded=not accented)
+        if any(_has(words, c) for cues in asked for c in cues) or (
+            not asked and all(_has(words, word) for word in named)
+        ):
+            lines.append(line.strip())
+    return Excerpt(doc, tuple(lines)) if lines else None
+
+
+def _words(text: str, *, folded: bool) -> str:
+    """The words of `text`, lower-case, folded or as typed; "còn" (and what about) left out,
+    which is no "con" (a child)."""
+    words = (w for w in _WORD.findall(text.lower()) if w != "còn")
+    return " ".join(fold(w) if folded else w for w in words)
+
+
+def _named(text: str) -> list[tuple[str, str]]:
+    """The words of `text` (folded, and as typed) besides question words, particles and
+    "what about" words."""
+    typed = _words(text, folded=False).split()
+    folded = [fold(word) for word in typed]
+    said = " ".join(folded)
+    asking: set[int] = set()
+    for found in ASKING.finditer(said):
+        first = said[: found.start()].count(" ")
+        asking.update(range(first, first + found.group().count(" ") + 1))
+    return [
+        (word, as_typed)
+        for at, (word, as_typed) in enumerate(zip(folded, typed, strict=True))
+        if at not in asking and word not in _NOT_ASKED
+    ]
+
+
+def _has(said: str, phrase: str) -> bool:
+    return f" {phrase} " in f" {said} "
