@@ -151,6 +151,7 @@ FOLLOW_UPS = [
     ("làm lại cccd bị mất", "thế còn cho con thì sao?", ID_CARD, "thay cho con"),
     ("làm lại cccd bị mất", "nếu ở xa thì sao", ID_CARD, "nhận thẻ qua bưu điện"),
     ("lam lai cccd bi mat", "le phi bao nhieu", ID_CARD, "Lệ phí: 70.000 đồng"),
+    ("làm lại cccd bị mất", "có làm online được không", ID_CARD, "trực tuyến trên ứng dụng VNeID"),
     ("lam lai cccd bi mat", "mat bao lau vay", ID_CARD, "Thời gian: 7 ngày làm việc"),
     # Asked alone, "lệ phí" would be answered with the fee of another procedure.
     ("đăng ký khai sinh cần giấy tờ gì", "lệ phí bao nhiêu ạ", BIRTH, "miễn phí"),

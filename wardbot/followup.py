@@ -42,6 +42,8 @@ _ASPECTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
         ("o dau", "cho nao", "noi nao", "di dau", "nop dau", "lam dau"),
         ("noi", "tai", "dich vu cong"),
     ),
+    # done online
+    (("online", "truc tuyen", "qua mang", "tren mang"), ("truc tuyen", "online", "vneid")),
     # the papers
     (
         ("giay to", "ho so", "can gi", "mang theo", "can nhung gi", "thu tuc"),
