@@ -48,6 +48,7 @@ faq:
       - Thời gian: 7 ngày làm việc kể từ khi nhận đủ hồ sơ.
       - Trẻ em dưới 14 tuổi: cha, mẹ hoặc người giám hộ làm thủ tục thay cho con.
       - Người đang ở xa: làm trực tuyến, nhận thẻ qua bưu điện.
+      Trong thời gian chờ thẻ, tài khoản VNeID mức 2 dùng thay thẻ.
     topics: [can-cuoc]
   - id: dang-ky-khai-sinh
     question: Đăng ký khai sinh cần giấy tờ gì?
@@ -184,10 +185,25 @@ async def test_follow_ups_keep_to_the_subject_and_to_an_entry_opened_from_a_list
     time = await one(conversation, "mất bao lâu?")  # still the ID card, not the fee
     assert (fee.title, time.title) == (ID_CARD, ID_CARD)
     assert "7 ngày làm việc" in time.text
+    assert "chờ thẻ" not in time.text  # "thời gian" there is no time the procedure takes
     # An entry opened by its button (a related question, a close match) is the subject.
     await conversation.handle_action(CHAT, "faq:dang-ky-khai-sinh")
     clock.now += 60
     assert "miễn phí" in (await one(conversation, "lệ phí bao nhiêu ạ")).text
+
+
+async def test_a_follow_up_the_entry_does_not_answer_gets_no_other_procedures_answer(
+    conversation: Conversation, fresh: Conversation
+) -> None:
+    """The marriage entry names no fee: "lệ phí bao nhiêu ạ" after it is not answered with
+    the fee of certified copies (what it gets alone), but with 'no information yet' and
+    the hotline."""
+    alone = await one(fresh, "lệ phí bao nhiêu ạ", ChatRef("test", "other"))
+    assert alone.title == "Lệ phí chứng thực bản sao là bao nhiêu?"
+    await one(conversation, "đăng ký kết hôn cần những gì")
+    reply = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert reply.title is None
+    assert reply.text == msg.no_answer("UBND Phường 2", "0276 3822 123")
 
 
 NOT_FOLLOW_UPS = [

@@ -712,7 +712,7 @@ class Conversation:
         subject = self._subject(chat, sender)
         answer = await self._search(question, typing)
         if subject is not None and followup.follows_up(question, answer.answered):
-            more = await self._follow_up(chat, question, subject, follow, sender)
+            more = await self._follow_up(chat, question, subject, answer, follow, sender)
             if more is not None:
                 return more
         await self._record(chat, question, answer.answered, sender)
@@ -792,12 +792,15 @@ class Conversation:
         chat: ChatRef,
         question: str,
         subject: tuple[str, FaqEntry | Announcement | None],
+        alone: Answer,
         follow: Button | None,
         sender: str | None,
     ) -> list[Reply] | None:
         """A follow-up answered: from the lines of the entry just given that say what it
         asks (its fee, time, place), or with the entry the subject and it asked together
-        find. None: still unsure; the message is answered as if alone."""
+        find. Still unsure: the close matches to both, or 'no information' and whom to ask,
+        where the message `alone` was answered (about whatever procedure it fits best:
+        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone."""
         about, doc = subject
         asked = f"{about} {question}"
         part = followup.excerpt(doc, question) if doc is not None else None
@@ -807,11 +810,16 @@ class Conversation:
             return [_with_button(excerpt_reply(part, self.settings, self.engine.today), follow)]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
-        if best is None or (doc is not None and best.id == doc.id):
+        if best is not None and (doc is None or best.id != doc.id):
+            await self._record(chat, asked, True, sender)
+            self._keep_context(chat, (best.id,), sender)
+            return [_with_button(await self._document_reply(best.doc), follow)]
+        if not alone.answered:
             return None
-        await self._record(chat, asked, True, sender)
-        self._keep_context(chat, (best.id,), sender)
-        return [_with_button(await self._document_reply(best.doc), follow)]
+        await self._record(chat, asked, False, sender)
+        staff = await self._staff_offer(chat, asked)
+        unsure = Answer(asked, False, answer.results, answer.offers)
+        return [_with_button(no_answer_reply(unsure, self.settings, staff), follow)]
 
     async def _each_answered(
         self, question: str, typing: Typing | None

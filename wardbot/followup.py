@@ -28,27 +28,28 @@ _WORD = re.compile(r"[^\W_]+")
 # "thế còn ... thì sao", "vậy nếu ... thì sao", "trường hợp ...", "cho ...": words that
 # turn a message into "and what about ..." of the subject before, naming nothing.
 _CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
-# What residents ask about any procedure, and the words of the entry's lines that say it.
-_ASPECTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    # its fee
-    (("phi", "tien", "mien phi"), ("phi", "dong", "tien")),
-    # how long it takes, when
-    (
-        ("bao lau", "may ngay", "thoi gian", "bao gio", "khi nao", "lau"),
-        ("thoi gian", "ngay", "gio", "tuan", "thang"),
-    ),
-    # where
-    (
-        ("o dau", "cho nao", "noi nao", "di dau", "nop dau", "lam dau"),
-        ("noi", "tai", "dich vu cong"),
-    ),
-    # done online
-    (("online", "truc tuyen", "qua mang", "tren mang"), ("truc tuyen", "online", "vneid")),
-    # the papers
-    (
-        ("giay to", "ho so", "can gi", "mang theo", "can nhung gi", "thu tuc"),
-        ("giay", "ho so", "to khai", "ban sao", "mang theo"),
-    ),
+# What residents ask about any procedure, and how a line of the entry says it (its words
+# folded): an amount, a duration, a place...
+_ASPECTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (tuple(triggers.split("|")), re.compile(rf"\b(?:{says})\b"))
+    for triggers, says in (
+        # its fee
+        ("phi|tien|mien phi", r"phi|tien|\d+ dong"),
+        # how long it takes, when
+        (
+            "bao lau|may ngay|thoi gian|bao gio|khi nao|lau",
+            r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
+        ),
+        # where
+        ("o dau|cho nao|noi nao|di dau|nop dau|lam dau", r"noi|tai|dich vu cong"),
+        # done online
+        ("online|truc tuyen|qua mang|tren mang", r"truc tuyen|online|vneid"),
+        # the papers
+        (
+            "giay to|ho so|can gi|mang theo|can nhung gi|thu tuc",
+            r"giay|ho so|to khai|ban sao|mang theo",
+        ),
+    )
 )
 # Particles, pronouns and "what about" words: not what a line of the entry must hold.
 _NOT_ASKED = frozenset(
@@ -82,7 +83,7 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     saying any of them); else the lines naming all it names ("cho con" finds the line about
     children), or None."""
     said = _words(text, folded=True)
-    asked = [cues for triggers, cues in _ASPECTS if any(_has(said, t) for t in triggers)]
+    asked = [says for triggers, says in _ASPECTS if any(_has(said, t) for t in triggers)]
     # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
     accented = not asked and said != _words(text, folded=False)
     named = [typed if accented else word for word, typed in _named(text)]
@@ -92,7 +93,7 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     lines = []
     for line in body.splitlines():
         words = _words(line, folded=not accented)
-        if any(_has(words, c) for cues in asked for c in cues) or (
+        if any(says.search(words) for says in asked) or (
             not asked and all(_has(words, word) for word in named)
         ):
             lines.append(line.strip())
