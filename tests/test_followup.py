@@ -49,6 +49,7 @@ faq:
       - Trẻ em dưới 14 tuổi: cha, mẹ hoặc người giám hộ làm thủ tục thay cho con.
       - Người đang ở xa: làm trực tuyến, nhận thẻ qua bưu điện.
       Trong thời gian chờ thẻ, tài khoản VNeID mức 2 dùng thay thẻ.
+      Bà con giữ giấy hẹn để nhận thẻ.
     topics: [can-cuoc]
   - id: dang-ky-khai-sinh
     question: Đăng ký khai sinh cần giấy tờ gì?
@@ -172,6 +173,7 @@ async def test_a_follow_up_is_answered_from_the_entry_just_given(
     assert says in reply.text
     # The lines that say it, not the whole entry again; the whole one is a tap away.
     assert reply.text != answer.text
+    assert "Bà con" not in reply.text  # (folks: no child, no fee, no time)
     assert [b.label for b in reply.buttons] == [msg.WHOLE_ANSWER_BUTTON]
     opened = await conversation.handle_action(CHAT, reply.buttons[0].action)
     assert seen(opened) == seen([answer])
@@ -212,6 +214,7 @@ NOT_FOLLOW_UPS = [
     "giờ làm việc",
     "giá vàng hôm nay bao nhiêu",  # nothing the ward knows: no answer, as alone
     "gia vang hom nay",
+    "tiền điện tháng này",  # a bill, not the ID card's fee
     "cảm ơn ạ",  # small talk
     "ok",
     "1",  # a number with no list on screen

@@ -51,10 +51,13 @@ _ASPECTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+_ASPECT_WORDS = frozenset(w for triggers, _ in _ASPECTS for t in triggers for w in t.split())
+# "Bà con" (folks: how the ward's texts address residents) names no child ("con").
+_FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
 # Particles, pronouns and "what about" words: not what a line of the entry must hold.
 _NOT_ASKED = frozenset(
     "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
-    "minh tui ban truong hop doi voi rieng lam can mat nop lay di".split()
+    "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton".split()
 )
 
 
@@ -79,23 +82,24 @@ class Excerpt:
 
 
 def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
-    """The lines of `doc` that say what `text` asks (its fee, time, place, papers: a line
-    saying any of them); else the lines naming all it names ("cho con" finds the line about
-    children), or None."""
+    """The lines of `doc` that say what `text` asks (its fee, time, place, papers) and name
+    all else it names ("cho con" finds the line about children, "tiền điện" no line about
+    a fee), or None."""
     said = _words(text, folded=True)
     asked = [says for triggers, says in _ASPECTS if any(_has(said, t) for t in triggers)]
     # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
-    accented = not asked and said != _words(text, folded=False)
-    named = [typed if accented else word for word, typed in _named(text)]
+    accented = said != _words(text, folded=False)
+    named = [
+        typed if accented else word for word, typed in _named(text) if word not in _ASPECT_WORDS
+    ]
     if not asked and not named:
         return None
     body = plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
     lines = []
     for line in body.splitlines():
-        words = _words(line, folded=not accented)
-        if any(says.search(words) for says in asked) or (
-            not asked and all(_has(words, word) for word in named)
-        ):
+        says_it = not asked or any(says.search(_words(line, folded=True)) for says in asked)
+        words = _FOLKS.sub(" ", _words(line, folded=not accented))
+        if says_it and all(_has(words, word) for word in named):
             lines.append(line.strip())
     return Excerpt(doc, tuple(lines)) if lines else None
 
