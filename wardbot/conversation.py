@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequen
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from wardbot import facts, plaintext
+from wardbot import facts, followup, plaintext
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.intents import (
@@ -279,6 +279,19 @@ def document_reply(
     )
 
 
+def excerpt_reply(part: followup.Excerpt, settings: Settings, today: dt.date) -> Reply:
+    """The lines of an entry that answer a follow-up about it ("Lệ phí: 70.000 đồng"),
+    under its question or title, with a button that opens it whole."""
+    whole = document_reply(part.doc, settings, today=today)
+    kind = "faq" if isinstance(part.doc, FaqEntry) else "ann"
+    text = "\n".join(part.lines)
+    doc = part.doc
+    if isinstance(doc, Announcement) and doc.expires is not None and not doc.is_current(today):
+        text = f"{msg.expired_note(doc.expires)}\n\n{text}"
+    button = Button(msg.WHOLE_ANSWER_BUTTON, make_action(kind, part.doc.id))
+    return replace(whole, text=text, buttons=(button,), buttons_title=None, lead=1)
+
+
 def _related_title(related: Sequence[Hit]) -> str | None:
     """ "Câu hỏi liên quan:", or "Nội dung liên quan:" when notices are among them."""
     if not related:
@@ -417,6 +430,13 @@ class Conversation:
         # Per private chat, the one close match its latest message was asked about ("có
         # phải anh/chị muốn hỏi câu dưới đây?") and when: what "có", "đúng rồi" opens.
         self._offered: OrderedDict[tuple[str, str], tuple[str, float]] = OrderedDict()
+        # Per chat, the entry its latest question was answered with, or the close matches
+        # it was offered, when, and (in a group) for whom: the subject a follow-up ("mất
+        # bao lâu?") asks more about (wardbot.followup). Ids only: what the resident typed
+        # is in `_asked` already. In memory: a restart forgets it, as /forget does.
+        self._context: OrderedDict[tuple[str, str], tuple[tuple[str, ...], float, str | None]] = (
+            OrderedDict()
+        )
 
     # --- entry points -------------------------------------------------------------
 
@@ -500,13 +520,17 @@ class Conversation:
             return await self.admin.act(chat, action)
         if kind in ("faq", "ann", "doc"):
             doc = await self._document_now(ref)
+            if doc is None:
+                return [Reply(msg.not_found())]
             if isinstance(doc, FaqEntry):
                 await self._note_pick(chat, doc, sender)
-            return [await self._document_reply(doc)] if doc else [Reply(msg.not_found())]
+            self._keep_context(chat, (doc.id,), sender)
+            return [await self._document_reply(doc)]
         if kind == "full":
             doc = await self._document_now(ref)
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
+            self._keep_context(chat, (doc.id,), sender)
             return [await self._document_reply(doc, full=True)]
         if (
             kind in (*TOPIC_ACTIONS, "dropall", "topics", "mysubs")
@@ -586,8 +610,9 @@ class Conversation:
             case "thanks" | "ack" | "bye" | "wish":
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "yes":
-                return [await self._yes(offered)]
+                return [await self._yes(chat, offered)]
             case "wrong":
+                self._context.pop((chat.channel, chat.chat_id), None)
                 return [await self._wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
@@ -610,6 +635,7 @@ class Conversation:
                     await self.desk.forget(chat)
                 await self.store.forget(chat)
                 self._asked.pop((chat.channel, chat.chat_id), None)
+                self._context.pop((chat.channel, chat.chat_id), None)
                 return [Reply(msg.forget_done())]
             case "staff":
                 if self.desk is None and intent.arg:
@@ -703,13 +729,22 @@ class Conversation:
         two or three questions gets an answer to each, when each has one."""
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
+            self._context.pop((chat.channel, chat.chat_id), None)
             return each
-        answer = await self._ask(chat, question, typing, sender)
+        subject = self._subject(chat, sender)
+        answer = await self._search(question, typing)
+        if subject is not None and followup.follows_up(question, answer.answered):
+            more = await self._follow_up(chat, question, subject, answer, follow, sender)
+            if more is not None:
+                return more
+        await self._record(chat, question, answer.answered, sender)
         if answer.answered and answer.best is not None:
+            self._keep_context(chat, (answer.best.id,), sender)
             reply = _with_button(
                 await self._document_reply(answer.best.doc), wrong_button(question)
             )
             return [_with_button(reply, follow)]
+        self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
             self._offered[(chat.channel, chat.chat_id)] = (answer.offers[0].id, self.clock())
@@ -736,7 +771,7 @@ class Conversation:
         last = _with_button(replies[-1], wrong_button(question))  # takes back all of them
         return [*replies[:-1], _with_button(last, follow)]
 
-    async def _yes(self, offered: tuple[str, float] | None) -> Reply:
+    async def _yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
         """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
         it is an acknowledgement, and a number typed next still picks from the list."""
         doc = None
@@ -744,7 +779,73 @@ class Conversation:
             doc = self._document(offered[0])
         if doc is None:
             return Reply(msg.acknowledged(), keeps_choices=True)
+        self._keep_context(chat, (doc.id,), None)
         return await self._document_reply(doc)
+
+    # --- follow-up questions ("mất bao lâu?") ---------------------------------------
+
+    def _keep_context(self, chat: ChatRef, ids: tuple[str, ...], sender: str | None) -> None:
+        """The entry the chat was just answered with (or the close matches offered): what
+        a follow-up asks more about. None offered: there is no subject to follow up."""
+        key = (chat.channel, chat.chat_id)
+        self._context.pop(key, None)
+        if ids:
+            self._context[key] = (ids, self.clock(), None if chat.private else sender)
+            if len(self._context) > ASKED_KEPT:
+                self._context.popitem(last=False)
+
+    def _subject(
+        self, chat: ChatRef, sender: str | None
+    ) -> tuple[str, FaqEntry | Announcement | None] | None:
+        """What the chat (in a group, `sender`) was answered about a short while ago: the
+        entry's question or title and the entry; after close matches were offered, the
+        question they were offered for and None. None: no subject to follow up."""
+        key = (chat.channel, chat.chat_id)
+        since = self.clock() - followup.FOLLOW_UP_WITHIN
+        context = self._context.get(key)
+        if context is None or context[1] < since:
+            return None
+        ids, _, asker = context
+        if not chat.private and asker != sender:
+            return None
+        if len(ids) == 1 and (doc := self._document(ids[0])) is not None:
+            return doc.title, doc
+        asked = self._asked.get(key)  # the question they were offered for
+        return (asked[0], None) if asked is not None and asked[2] >= since else None
+
+    async def _follow_up(
+        self,
+        chat: ChatRef,
+        question: str,
+        subject: tuple[str, FaqEntry | Announcement | None],
+        alone: Answer,
+        follow: Button | None,
+        sender: str | None,
+    ) -> list[Reply] | None:
+        """A follow-up answered: from the lines of the entry just given that say what it
+        asks (its fee, time, place), or with the entry the subject and it asked together
+        find. Still unsure: the close matches to both, or 'no information' and whom to ask,
+        where the message `alone` was answered (about whatever procedure it fits best:
+        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone."""
+        about, doc = subject
+        asked = f"{about} {question}"
+        part = followup.excerpt(doc, question) if doc is not None else None
+        if doc is not None and part is not None:
+            await self._record(chat, asked, True, sender)
+            self._keep_context(chat, (doc.id,), sender)
+            return [_with_button(excerpt_reply(part, self.settings, self.engine.today), follow)]
+        answer = await self.engine.ask_async(asked)
+        best = answer.best if answer.answered else None
+        if best is not None and (doc is None or best.id != doc.id):
+            await self._record(chat, asked, True, sender)
+            self._keep_context(chat, (best.id,), sender)
+            return [_with_button(await self._document_reply(best.doc), follow)]
+        if not alone.answered:
+            return None
+        await self._record(chat, asked, False, sender)
+        staff = await self._staff_offer(chat, asked)
+        unsure = Answer(asked, False, answer.results, answer.offers)
+        return [_with_button(no_answer_reply(unsure, self.settings, staff), follow)]
 
     async def _each_answered(
         self, question: str, typing: Typing | None
@@ -828,14 +929,23 @@ class Conversation:
     ) -> Answer:
         """The engine's answer, logged for /stats and /unanswered, and kept for "sai rồi"
         (`sender`: who asked, in a group)."""
-        if typing is None:
-            answer = await self.engine.ask_async(question)
-        else:
-            # The indicator's round trip overlaps the search instead of adding to it.
-            answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
-        self._note(chat, question, answer.answered, sender)
-        await self._log(chat, question, answer.answered)
+        answer = await self._search(question, typing)
+        await self._record(chat, question, answer.answered, sender)
         return answer
+
+    async def _search(self, question: str, typing: Typing | None) -> Answer:
+        if typing is None:
+            return await self.engine.ask_async(question)
+        # The indicator's round trip overlaps the search instead of adding to it.
+        answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
+        return answer
+
+    async def _record(
+        self, chat: ChatRef, question: str, answered: bool, sender: str | None
+    ) -> None:
+        """`question` logged for /stats and /unanswered, and kept for "sai rồi"."""
+        self._note(chat, question, answered, sender)
+        await self._log(chat, question, answered)
 
     def _note(self, chat: ChatRef, question: str, answered: bool, sender: str | None) -> None:
         """Keep the chat's latest question for "sai rồi"."""

@@ -244,8 +244,14 @@ def questions_in(text: str) -> list[str]:
 def _follows_up(part: str) -> bool:
     """Whether `part` names nothing of its own: only question words and words any
     procedure has (its fee, papers, time, place)."""
-    rest = ASKING.sub(" ", " ".join(_WORD.findall(fold(part))))
-    return all(word in _FOLLOW_UP for word in rest.split())
+    return not own_words(part)
+
+
+def own_words(text: str) -> list[str]:
+    """What `text` names of its own: its words (folded) besides question words and words
+    any procedure has (its fee, papers, time, place)."""
+    rest = ASKING.sub(" ", " ".join(_WORD.findall(fold(text))))
+    return [word for word in rest.split() if word not in _FOLLOW_UP]
 
 
 def parse_intent(text: str) -> Intent:

@@ -220,6 +220,8 @@ def related(*, notices: bool) -> str:
 READ_MORE = "Xem thêm"
 ORIGINAL_DOCUMENT = "Xem văn bản gốc"
 FULL_TEXT_BUTTON = "📄 Xem toàn văn"
+# Under the lines of an answer that say what a follow-up asked ("Lệ phí: ...").
+WHOLE_ANSWER_BUTTON = "📄 Xem đầy đủ"
 TRIMMED_NOTE = "(Nội dung đã rút gọn; chọn “Xem toàn văn” để đọc đầy đủ.)"
 
 

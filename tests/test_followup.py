@@ -1,0 +1,286 @@
+"""Follow-up questions: "mất bao lâu?" a short while after an answer asks more about it.
+
+A real Engine (matching by meaning on, as the bot runs) over a small ward whose entry on
+re-issuing an ID card says its place, fee, time and what parents do for a child, and a
+real Store; the clock is the test's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from handlers.terminal import run_chat
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Conversation, Reply
+from wardbot.engine import Engine
+from wardbot.semantic import load_embedder
+from wardbot.store import ChatRef, Store
+
+TODAY = dt.date(2024, 8, 1)
+CHAT = ChatRef("test", "7")
+ID_CARD = "Cấp lại thẻ căn cước bị mất làm thế nào?"
+BIRTH = "Đăng ký khai sinh cần giấy tờ gì?"
+FAQ = """\
+topics:
+  - id: can-cuoc
+    name: Căn cước
+    keywords: [căn cước, cccd]
+  - id: ho-tich
+    name: Hộ tịch
+    keywords: [hộ tịch, khai sinh, kết hôn]
+
+faq:
+  - id: cap-lai-can-cuoc
+    question: Cấp lại thẻ căn cước bị mất làm thế nào?
+    variants: [làm lại cccd bị mất, mất căn cước công dân thì làm sao]
+    answer: |
+      Người dân đề nghị cấp lại thẻ căn cước, mang theo giấy tờ tùy thân còn lại (nếu có).
+      - Nơi làm: Công an phường, hoặc trực tuyến trên ứng dụng VNeID.
+      - Lệ phí: 70.000 đồng; làm trực tuyến 35.000 đồng.
+      - Thời gian: 7 ngày làm việc kể từ khi nhận đủ hồ sơ.
+      - Trẻ em dưới 14 tuổi: cha, mẹ hoặc người giám hộ làm thủ tục thay cho con.
+      - Người đang ở xa: làm trực tuyến, nhận thẻ qua bưu điện.
+      Trong thời gian chờ thẻ, tài khoản VNeID mức 2 dùng thay thẻ.
+      Bà con giữ giấy hẹn để nhận thẻ.
+    topics: [can-cuoc]
+  - id: dang-ky-khai-sinh
+    question: Đăng ký khai sinh cần giấy tờ gì?
+    variants: [làm giấy khai sinh cho bé]
+    answer: |
+      Giấy chứng sinh và giấy tờ tùy thân của cha mẹ.
+      - Lệ phí: miễn phí nếu đăng ký đúng hạn.
+      - Thời gian: trả kết quả trong ngày.
+    topics: [ho-tich]
+  - id: dang-ky-ket-hon
+    question: Đăng ký kết hôn cần những gì?
+    variants: [thủ tục đăng ký kết hôn]
+    answer: |
+      Hai bên nam nữ cùng có mặt, mang giấy xác nhận tình trạng hôn nhân và giấy tờ tùy thân.
+    topics: [ho-tich]
+  - id: le-phi-chung-thuc
+    question: Lệ phí chứng thực bản sao là bao nhiêu?
+    variants: [phí công chứng bản sao]
+    answer: |
+      2.000 đồng một trang, từ trang thứ ba 1.000 đồng một trang.
+  - id: gio-lam-viec
+    question: Giờ làm việc của bộ phận một cửa?
+    variants: [mấy giờ phường mở cửa]
+    answer: |
+      Sáng 7 giờ 30 đến 11 giờ 30, chiều 13 giờ 30 đến 17 giờ, từ thứ Hai đến thứ Sáu.
+  - id: dang-ky-tam-tru
+    question: Đăng ký tạm trú cần giấy tờ gì?
+    variants: [hồ sơ đăng ký tạm trú]
+    answer: |
+      Tờ khai thay đổi thông tin cư trú (CT01) và giấy tờ chứng minh chỗ ở hợp pháp.
+"""
+
+
+@pytest.fixture(scope="module")
+def ward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("followup-ward")
+    (root / "faq.yaml").write_text(FAQ, encoding="utf-8")
+    (root / "content").mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def engine(ward: Path) -> Iterator[Engine]:
+    opened = Engine.open(
+        ward / "faq.yaml", ward / "content", ward / "data", today=TODAY, embedder=load_embedder()
+    )
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def settings(ward: Path, ward_settings: Settings) -> Settings:
+    return replace(ward_settings, faq_file=ward / "faq.yaml", content_dir=ward / "content")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def conversation(engine: Engine, store: Store, settings: Settings, clock: Clock) -> Conversation:
+    return Conversation(engine, store, settings, clock=clock)
+
+
+@pytest.fixture
+def fresh(engine: Engine, store: Store, settings: Settings, clock: Clock) -> Conversation:
+    """Another conversation, that has answered nothing: how a message is read alone."""
+    return Conversation(engine, store, settings, clock=clock)
+
+
+def seen(replies: list[Reply]) -> list[tuple[str | None, str, tuple[str, ...]]]:
+    return [(r.title, r.text, tuple(b.action for b in r.buttons)) for r in replies]
+
+
+async def one(conversation: Conversation, text: str, chat: ChatRef = CHAT) -> Reply:
+    replies = await conversation.handle_text(chat, text, sender=chat.chat_id)
+    assert len(replies) == 1, replies
+    return replies[0]
+
+
+FOLLOW_UPS = [
+    # (the first question, the follow-up, the entry it is about, what the reply says)
+    ("làm lại cccd bị mất", "mất bao lâu?", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    ("làm lại cccd bị mất", "lệ phí bao nhiêu ạ", ID_CARD, "Lệ phí: 70.000 đồng"),
+    ("làm lại cccd bị mất", "còn làm ở đâu", ID_CARD, "Nơi làm: Công an phường"),
+    ("làm lại cccd bị mất", "thế còn cho con thì sao?", ID_CARD, "thay cho con"),
+    ("làm lại cccd bị mất", "nếu ở xa thì sao", ID_CARD, "nhận thẻ qua bưu điện"),
+    ("lam lai cccd bi mat", "le phi bao nhieu", ID_CARD, "Lệ phí: 70.000 đồng"),
+    ("làm lại cccd bị mất", "có làm online được không", ID_CARD, "trực tuyến trên ứng dụng VNeID"),
+    ("lam lai cccd bi mat", "mat bao lau vay", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    # Asked alone, "lệ phí" would be answered with the fee of another procedure.
+    ("đăng ký khai sinh cần giấy tờ gì", "lệ phí bao nhiêu ạ", BIRTH, "miễn phí"),
+    ("đăng ký khai sinh cần giấy tờ gì", "mất mấy ngày", BIRTH, "trả kết quả trong ngày"),
+]
+
+
+@pytest.mark.parametrize(("first", "then", "title", "says"), FOLLOW_UPS)
+async def test_a_follow_up_is_answered_from_the_entry_just_given(
+    conversation: Conversation, clock: Clock, first: str, then: str, title: str, says: str
+) -> None:
+    answer = await one(conversation, first)
+    assert answer.title == title
+    clock.now += 5 * 60
+    reply = await one(conversation, then)
+    assert reply.title == title
+    assert says in reply.text
+    # The lines that say it, not the whole entry again; the whole one is a tap away.
+    assert reply.text != answer.text
+    assert "Bà con" not in reply.text  # (folks: no child, no fee, no time)
+    assert [b.label for b in reply.buttons] == [msg.WHOLE_ANSWER_BUTTON]
+    opened = await conversation.handle_action(CHAT, reply.buttons[0].action)
+    # The whole answer as given first, but for its "🙁 Chưa đúng ý" (the bot's answer's).
+    assert answer.buttons[-1].label == msg.WRONG_BUTTON
+    assert seen(opened) == seen([replace(answer, buttons=answer.buttons[:-1])])
+
+
+async def test_follow_ups_keep_to_the_subject_and_to_an_entry_opened_from_a_list(
+    conversation: Conversation, clock: Clock
+) -> None:
+    await one(conversation, "làm lại cccd bị mất")
+    fee = await one(conversation, "lệ phí bao nhiêu ạ")
+    time = await one(conversation, "mất bao lâu?")  # still the ID card, not the fee
+    assert (fee.title, time.title) == (ID_CARD, ID_CARD)
+    assert "7 ngày làm việc" in time.text
+    assert "chờ thẻ" not in time.text  # "thời gian" there is no time the procedure takes
+    # An entry opened by its button (a related question, a close match) is the subject.
+    await conversation.handle_action(CHAT, "faq:dang-ky-khai-sinh")
+    clock.now += 60
+    assert "miễn phí" in (await one(conversation, "lệ phí bao nhiêu ạ")).text
+
+
+async def test_a_follow_up_the_entry_does_not_answer_gets_no_other_procedures_answer(
+    conversation: Conversation, fresh: Conversation
+) -> None:
+    """The marriage entry names no fee: "lệ phí bao nhiêu ạ" after it is not answered with
+    the fee of certified copies (what it gets alone), but with 'no information yet' and
+    the hotline."""
+    alone = await one(fresh, "lệ phí bao nhiêu ạ", ChatRef("test", "other"))
+    assert alone.title == "Lệ phí chứng thực bản sao là bao nhiêu?"
+    await one(conversation, "đăng ký kết hôn cần những gì")
+    reply = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert reply.title is None
+    assert reply.text == msg.no_answer("UBND Phường 2", "0276 3822 123")
+
+
+NOT_FOLLOW_UPS = [
+    "còn đăng ký kết hôn thì sao",  # a new subject, read alone
+    "đăng ký tạm trú cần giấy tờ gì",
+    "giờ làm việc",
+    "giá vàng hôm nay bao nhiêu",  # nothing the ward knows: no answer, as alone
+    "gia vang hom nay",
+    "tiền điện tháng này",  # a bill, not the ID card's fee
+    "cảm ơn ạ",  # small talk
+    "ok",
+    "1",  # a number with no list on screen
+    "/latest",  # a command
+]
+
+
+@pytest.mark.parametrize("then", NOT_FOLLOW_UPS)
+async def test_a_message_naming_its_own_subject_is_read_alone(
+    conversation: Conversation, fresh: Conversation, then: str
+) -> None:
+    await one(conversation, "làm lại cccd bị mất")
+    other = ChatRef("test", "other")
+    assert seen(await conversation.handle_text(CHAT, then)) == seen(
+        await fresh.handle_text(other, then)
+    )
+
+
+async def test_a_follow_up_needs_a_recent_answer(
+    conversation: Conversation, fresh: Conversation, clock: Clock
+) -> None:
+    """After the window, after "sai rồi" and after /forget, "lệ phí bao nhiêu" is read
+    alone (and answered with the only fee the ward's texts name on their own)."""
+    alone = seen(await fresh.handle_text(ChatRef("test", "other"), "lệ phí bao nhiêu ạ"))
+    assert alone[0][0] == "Lệ phí chứng thực bản sao là bao nhiêu?"
+
+    await one(conversation, "làm lại cccd bị mất")
+    clock.now += 10 * 60 + 1  # ten minutes on
+    assert seen([await one(conversation, "lệ phí bao nhiêu ạ")]) == alone
+
+    await one(conversation, "làm lại cccd bị mất")
+    await one(conversation, "sai rồi")
+    assert seen([await one(conversation, "lệ phí bao nhiêu ạ")]) == alone
+
+    await one(conversation, "làm lại cccd bị mất")
+    await one(conversation, "/forget")
+    assert seen([await one(conversation, "lệ phí bao nhiêu ạ")]) == alone
+
+
+async def test_in_a_group_a_follow_up_is_about_the_askers_own_question(
+    conversation: Conversation, fresh: Conversation
+) -> None:
+    """As "sai rồi": the group's latest question, followed up by the member who asked it."""
+    group = ChatRef("test", "-100", private=False)
+    await conversation.handle_text(group, "làm lại cccd bị mất", sender="1")
+    by_another = await conversation.handle_text(group, "lệ phí bao nhiêu ạ", sender="2")
+    assert seen(by_another) == seen(await fresh.handle_text(group, "lệ phí bao nhiêu ạ"))
+    await conversation.handle_text(group, "làm lại cccd bị mất", sender="1")
+    own = await conversation.handle_text(group, "mất bao lâu?", sender="1")
+    assert own[0].title == ID_CARD and "7 ngày làm việc" in own[0].text
+
+
+async def test_in_the_terminal_a_follow_up_after_a_number_picked_from_a_list(
+    conversation: Conversation, settings: Settings
+) -> None:
+    """The channels share it: in the terminal, a close match opened by its number, then
+    "lệ phí bao nhiêu" about it (alone, it would get the fee of copies certified)."""
+    output = io.StringIO()
+    lines = ["thủ tục cho bé", "2", "lệ phí bao nhiêu ạ", "/quit"]
+    source = io.StringIO("".join(f"{line}\n" for line in lines))
+    await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
+    offered, rest = output.getvalue().split("> thủ tục cho bé\n", 1)[1].split("> 2\n", 1)
+    assert f"2. {BIRTH}" in offered
+    opened, fee = rest.split("> lệ phí bao nhiêu ạ\n", 1)
+    assert BIRTH in opened
+    assert BIRTH in fee and "Lệ phí: miễn phí nếu đăng ký đúng hạn." in fee
+    assert "chứng thực" not in fee

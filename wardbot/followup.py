@@ -1,0 +1,132 @@
+"""Follow-up questions: "mất bao lâu?", "lệ phí bao nhiêu ạ", "thế còn cho con thì sao?".
+
+A message that names nothing of its own, sent a short while after the chat was answered
+(or offered close matches), asks more about that subject. `Conversation` keeps, per chat,
+only which entries it was last answered or offered and when: the subject is the entry's
+own question (after close matches, the question "sai rồi" keeps anyway). This module
+decides what is a follow-up and which lines of the entry answer it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wardbot import plaintext
+from wardbot.intents import own_words
+from wardbot.models import Announcement, FaqEntry
+from wardbot.small_talk import ASKING
+from wardbot.text import fold
+
+# A follow-up comes soon after the answer it asks more about; later, a message is read alone.
+FOLLOW_UP_WITHIN = 10 * 60.0
+# Longer than this, a message the engine cannot answer alone is a question of its own
+# (told at length), not "and for X?".
+FOLLOW_UP_WORDS = 8
+_WORD = re.compile(r"[^\W_]+")
+
+# "thế còn ... thì sao", "vậy nếu ... thì sao", "trường hợp ...", "cho ...": words that
+# turn a message into "and what about ..." of the subject before, naming nothing.
+_CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
+# What residents ask about any procedure, and how a line of the entry says it (its words
+# folded): an amount, a duration, a place...
+_ASPECTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (tuple(triggers.split("|")), re.compile(rf"\b(?:{says})\b"))
+    for triggers, says in (
+        # its fee
+        ("phi|tien|mien phi", r"phi|tien|\d+ dong"),
+        # how long it takes, when
+        (
+            "bao lau|may ngay|thoi gian|bao gio|khi nao|lau",
+            r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
+        ),
+        # where
+        ("o dau|cho nao|noi nao|di dau|nop dau|lam dau", r"noi|tai|dich vu cong"),
+        # done online
+        ("online|truc tuyen|qua mang|tren mang", r"truc tuyen|online|vneid"),
+        # the papers
+        (
+            "giay to|ho so|can gi|mang theo|can nhung gi|thu tuc",
+            r"giay|ho so|to khai|ban sao|mang theo",
+        ),
+    )
+)
+_ASPECT_WORDS = frozenset(w for triggers, _ in _ASPECTS for t in triggers for w in t.split())
+# "Bà con" (folks: how the ward's texts address residents) names no child ("con").
+_FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
+# Particles, pronouns and "what about" words: not what a line of the entry must hold.
+_NOT_ASKED = frozenset(
+    "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
+    "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton".split()
+)
+
+
+def follows_up(text: str, answered_alone: bool) -> bool:
+    """Whether `text` (a single question) asks more about the subject before it: it names
+    nothing of its own besides question words and what any procedure has (its fee, papers,
+    time, place); or it is short and the engine cannot answer it alone ("nếu ở xa thì
+    sao"). A message the engine answers alone and that names something ("còn đăng ký kết
+    hôn thì sao") is a new subject."""
+    rest = [w for w in own_words(text) if w not in _CONNECTORS]
+    if not rest:
+        return True
+    return not answered_alone and len(_WORD.findall(text)) <= FOLLOW_UP_WORDS
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The lines of an entry that answer a follow-up about it."""
+
+    doc: FaqEntry | Announcement
+    lines: tuple[str, ...]
+
+
+def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
+    """The lines of `doc` that say what `text` asks (its fee, time, place, papers) and name
+    all else it names ("cho con" finds the line about children, "tiền điện" no line about
+    a fee), or None."""
+    said = _words(text, folded=True)
+    asked = [says for triggers, says in _ASPECTS if any(_has(said, t) for t in triggers)]
+    # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
+    accented = said != _words(text, folded=False)
+    named = [
+        typed if accented else word for word, typed in _named(text) if word not in _ASPECT_WORDS
+    ]
+    if not asked and not named:
+        return None
+    body = plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
+    lines = []
+    for line in body.splitlines():
+        says_it = not asked or any(says.search(_words(line, folded=True)) for says in asked)
+        words = _FOLKS.sub(" ", _words(line, folded=not accented))
+        if says_it and all(_has(words, word) for word in named):
+            lines.append(line.strip())
+    return Excerpt(doc, tuple(lines)) if lines else None
+
+
+def _words(text: str, *, folded: bool) -> str:
+    """The words of `text`, lower-case, folded or as typed; "còn" (and what about) left out,
+    which is no "con" (a child)."""
+    words = (w for w in _WORD.findall(text.lower()) if w != "còn")
+    return " ".join(fold(w) if folded else w for w in words)
+
+
+def _named(text: str) -> list[tuple[str, str]]:
+    """The words of `text` (folded, and as typed) besides question words, particles and
+    "what about" words."""
+    typed = _words(text, folded=False).split()
+    folded = [fold(word) for word in typed]
+    said = " ".join(folded)
+    asking: set[int] = set()
+    for found in ASKING.finditer(said):
+        first = said[: found.start()].count(" ")
+        asking.update(range(first, first + found.group().count(" ") + 1))
+    return [
+        (word, as_typed)
+        for at, (word, as_typed) in enumerate(zip(folded, typed, strict=True))
+        if at not in asking and word not in _NOT_ASKED
+    ]
+
+
+def _has(said: str, phrase: str) -> bool:
+    return f" {phrase} " in f" {said} "
