@@ -431,6 +431,7 @@ def load_announcement(
         "topics": _topic_ids(topics),
         "source": _url,
         "expires": _date,
+        "urgent": _flag,
     }
     if root is None:
         return None, sorted(problems, key=lambda p: p.line)
@@ -460,6 +461,7 @@ def load_announcement(
         topics=tuple(tagged),
         source=values.get("source"),
         expires=values.get("expires"),
+        urgent=values.get("urgent", False),
         path=src,
     )
     return notice, notes
@@ -477,7 +479,7 @@ def _not_a_fence(line: str) -> str:
     )
 
 
-_LENIENT = ("topics", "source")
+_LENIENT = ("topics", "source", "urgent")
 
 
 def _front_for(first: str, date: str) -> str:
@@ -1132,6 +1134,7 @@ _KEYS_IN_VIETNAMESE = {
     **dict.fromkeys(("ngay", "ngay dang", "ngay thang"), "date"),
     **dict.fromkeys(("nguon", "nguon tin"), "source"),
     **dict.fromkeys(("het han", "ngay het han", "han"), "expires"),
+    **dict.fromkeys(("khan", "khan cap", "gap", "hoa toc"), "urgent"),
 }
 
 
@@ -1338,6 +1341,23 @@ def _url(node: Node) -> str | None:
             node, f"phải là địa chỉ web bắt đầu bằng http:// hoặc https://, không phải '{text}'"
         )
     return text
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_YES, _NO = frozenset({"true", "yes", "on", "co"}), frozenset({"false", "no", "off", "khong"})
+
+
+def _flag(node: Node) -> bool | None:
+    """true or false (yes/no, có/không as staff may write them); None if empty."""
+    text = _word(node)
+    if text is None:
+        return None
+    word = fold(text).lower()
+    if node.tag == _BOOL or word in _YES | _NO:
+        return word in _YES
+    raise _Invalid(
+        node, f"chỉ ghi true (khẩn: báo ngay cả ban đêm) hoặc false, không phải '{text}'"
+    )
 
 
 def _date(node: Node) -> dt.date | None:

@@ -39,6 +39,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
+from wardbot.hours import QuietHours
 from wardbot.models import Announcement, Corpus
 from wardbot.store import ChatRef, OutboxItem, Store, read_correction_ref
 from wardbot.supervise import Restarts, Supervised
@@ -186,6 +187,13 @@ class Composer:
             raise NoLongerWanted("the notice's numbers are back as the chat read them")
         return correction_reply(doc, names, told, self._ward_name)
 
+    def urgent(self, item: OutboxItem) -> bool:
+        """Whether the alert or correction `item` is about a notice marked `urgent: true`
+        (it goes out even in quiet hours); False for one not loaded."""
+        ref = item.ref if item.kind == "alert" else read_correction_ref(item.ref)[0]
+        doc = self._corpus().document(ref)
+        return isinstance(doc, Announcement) and doc.urgent
+
     def alerts(self, notices: Sequence[tuple[Announcement, list[str]]]) -> list[Reply]:
         """The one message for alerts of a burst, composed by `notice` each."""
         return [alerts_reply(notices)]
@@ -217,8 +225,11 @@ class Sender:
         on_done: Callable[[OutboxItem, str, str], Awaitable[object]] | None = None,
         settle: float = 0.0,
         alerts_wait: Callable[[ChatRef], Awaitable[float | None]] | None = None,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.store = store
+        # Alerts and corrections due in quiet hours wait for their end (unless urgent).
+        self.quiet = quiet
         self.settle = settle  # how long an alert waits for the rest of its burst
         # Until when a chat's alerts wait (None: they go now): wardbot.desk holds them
         # while the resident may still be answering staff.
@@ -391,8 +402,13 @@ class Sender:
         if item.kind in ("alert", "correction") and await self._held(item, now):
             return group
         if item.kind == "alert" and item.id not in self._alone:
-            burst = await self.store.alerts_with(item, now, BURST_WINDOW, BURST_MAX)
-            group += [one for one in burst[1:] if one.id not in self._alone]
+            burst = await self.store.alerts_with(item, now, self._window(item), BURST_MAX)
+            quiet = self.quiet is not None and self.quiet.until(now) is not None
+            group += [
+                one
+                for one in burst[1:]
+                if one.id not in self._alone and not (quiet and not self.composer.urgent(one))
+            ]
         self._alone.discard(item.id)
         items, replies = await self._compose(group)
         if not items:
@@ -454,18 +470,31 @@ class Sender:
         return group
 
     async def _held(self, item: OutboxItem, now: float) -> bool:
-        """Whether the alert (or correction) `item` waits (`alerts_wait`): put back until
-        then, not a failed try (the chat's other alerts, due after it, are held the same
-        way)."""
-        if self.alerts_wait is None:
+        """Whether the alert (or correction) `item` waits: for the end of quiet hours
+        (unless its notice is urgent), or while the resident may be answering staff
+        (`alerts_wait`). Put back until then, not a failed try (the chat's other alerts,
+        due after it, are held the same way)."""
+        holds: list[tuple[float, str]] = []
+        if self.quiet is not None and not self.composer.urgent(item):
+            morning = self.quiet.until(now)
+            if morning is not None:
+                holds.append((morning, f"quiet hours ({self.quiet})"))
+        if self.alerts_wait is not None:
+            until = await self.alerts_wait(item.chat)
+            if until is not None:
+                holds.append((until, "the resident may be answering staff"))
+        until, why = max(holds, default=(now, ""))
+        if until <= now:
             return False
-        until = await self.alerts_wait(item.chat)
-        if until is None or until <= now:
-            return False
-        await self.store.mark_retry(
-            item, until, "the resident may be answering staff", item.attempts
-        )
+        await self.store.mark_retry(item, until, why, item.attempts)
         return True
+
+    def _window(self, item: OutboxItem) -> float:
+        """How long after the alert `item` the alerts that go with it may have been queued:
+        BURST_WINDOW, or the rest of the quiet hours it waited through (the night's notices
+        reach a follower in the morning as one message)."""
+        morning = self.quiet.until(item.created_at) if self.quiet is not None else None
+        return BURST_WINDOW if morning is None else max(BURST_WINDOW, morning - item.created_at)
 
     async def _compose(self, group: list[OutboxItem]) -> tuple[list[OutboxItem], list[Reply]]:
         """The rows of `group` that still go out, and the message they make. Each row is

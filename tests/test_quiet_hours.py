@@ -1,0 +1,215 @@
+"""Quiet hours: alerts and corrections about notices published, imported or corrected at
+night (QUIET_HOURS, 21:30-6:30 Vietnam time by default) wait for the morning, through the
+outbox (a restart at night neither loses nor repeats them); a notice marked `urgent: true`
+goes at once. Staff answers and notes to admins are not held.
+
+The recording channel and the ward of tests/test_alerts.py; the clock is injected and
+set to Vietnam times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
+
+from wardbot.config import ConfigError, Settings
+from wardbot.hours import VIETNAM, QuietHours
+from wardbot.outbox import Composer, Sender
+from wardbot.store import Store
+
+NIGHT = QuietHours.parse("21:30-6:30")
+
+
+def vn(day: int, hour: int, minute: int = 0, second: int = 0) -> float:
+    """A moment of August 2024 in Vietnam time, as the sender's clock gives it."""
+    return dt.datetime(2024, 8, day, hour, minute, second, tzinfo=VIETNAM).timestamp()
+
+
+@pytest.fixture
+async def ward(tmp_path: Path) -> AsyncIterator[Ward]:
+    opened = await open_ward(tmp_path)
+    assert await opened.alerts.sync() == {}
+    await follow(opened, "1", "bhyt")
+    yield opened
+    await close_ward(opened)
+
+
+def sender_for(ward: Ward, quiet: QuietHours | None = NIGHT, store: Store | None = None) -> Sender:
+    """A sender over the ward's outbox and clock with quiet hours `quiet`, as the bot's."""
+    store = store or ward.store
+    return Sender(
+        store,
+        ward.channel,
+        Composer(lambda: ward.engine.corpus, store, ward.content, today=lambda: ward.engine.today),
+        clock=ward.clock,
+        monotonic=ward.channel.ticks,
+        sleep=ward.channel.ticks.sleep,
+        quiet=quiet,
+    )
+
+
+async def publish(ward: Ward, slug: str, title: str, *, urgent: bool = False) -> str:
+    """A notice for the followers of bhyt, noticed by the watcher at the ward's time."""
+    notice = write_notice(ward.content, slug, title, topics="bhyt")
+    if urgent:
+        path = ward.content / f"{notice}.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\ndate:", "\nurgent: true\ndate:", 1), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    return notice
+
+
+async def started(sender: Sender) -> None:
+    """What a (re)started sender does first (`Sender.run`), then one drain."""
+    stop = asyncio.Event()
+    stop.set()
+    await sender.run(stop)
+    await sender.drain()
+
+
+def titles(ward: Ward) -> list[str]:
+    return [reply.title or "" for _, replies, _ in ward.channel.sent for reply in replies]
+
+
+async def test_alerts_composed_at_night_wait_for_the_morning_and_go_once(ward: Ward) -> None:
+    sender = sender_for(ward)
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "cat-nuoc", "Lịch cấp thẻ BHYT đợt 2")
+    await sender.drain()
+    ward.now[0] = vn(2, 3, 0)  # a portal import in the small hours
+    await publish(ward, "thu-phi", "Thu phí BHYT hộ gia đình")
+    await sender.drain()
+    ward.now[0] = vn(2, 6, 29, 59)
+    await sender.drain()
+    assert ward.channel.sent == [], "no phone rings between 21:30 and 6:30"
+
+    ward.now[0] = vn(2, 6, 30)
+    await sender.drain()
+    # The night's notices as one message, in the morning.
+    (title,) = titles(ward)
+    assert "2 thông báo mới" in title
+    ward.now[0] = vn(2, 9, 0)
+    await sender.drain()
+    assert len(ward.channel.sent) == 1, "sent once"
+
+
+async def test_an_alert_of_the_evening_before_quiet_hours_goes_at_once(ward: Ward) -> None:
+    sender = sender_for(ward)
+    ward.now[0] = vn(1, 21, 29)
+    await publish(ward, "cat-nuoc", "Lịch cấp thẻ BHYT đợt 2")
+    await sender.drain()
+    assert titles(ward) == ["🔔 Thông báo mới: Lịch cấp thẻ BHYT đợt 2"]
+
+
+async def test_an_urgent_notice_goes_at_once_at_night_and_the_others_wait(ward: Ward) -> None:
+    sender = sender_for(ward)
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "bao", "Bão số 3, cơ sở BHYT trực cấp cứu đêm nay", urgent=True)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")  # not in the urgent one's message
+    await publish(ward, "dien", "Cắt điện trạm y tế tối nay", urgent=True)
+    await sender.drain()
+    (title,) = titles(ward)
+    assert "2 thông báo mới" in title
+    (_, (urgent,), _) = ward.channel.sent[0]
+    assert "Bão số 3" in urgent.text and "Cắt điện" in urgent.text and "Lịch" not in urgent.text
+
+    ward.now[0] = vn(2, 6, 30)
+    await sender.drain()
+    assert titles(ward)[1:] == ["🔔 Thông báo mới: Lịch cấp thẻ BHYT đợt 2"]
+
+
+async def test_a_restart_at_night_neither_loses_nor_repeats_the_held_alerts(
+    ward: Ward, tmp_path: Path
+) -> None:
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
+    await sender_for(ward).drain()
+    # The bot restarts at 2:00: a new sender over the database as it was left.
+    async with await Store.open(ward.settings.data_dir / "bot.sqlite3") as store:
+        ward.now[0] = vn(2, 2, 0)
+        again = sender_for(ward, store=store)
+        await started(again)
+        assert ward.channel.sent == []
+        ward.now[0] = vn(2, 6, 30)
+        await again.drain()
+        assert titles(ward) == ["🔔 Thông báo mới: Lịch cấp thẻ BHYT đợt 2"]
+    # And once more after 6:30: nothing goes twice.
+    ward.now[0] = vn(2, 7, 0)
+    await started(sender_for(ward))
+    assert len(ward.channel.sent) == 1
+
+
+async def test_a_correction_made_at_night_waits_for_the_morning(ward: Ward) -> None:
+    sender = sender_for(ward)
+    ward.now[0] = vn(1, 15, 0)
+    notice = write_notice(
+        ward.content, "cap-the", "Cấp thẻ BHYT", topics="bhyt", body="Cấp thẻ lúc 8h ngày 5/8."
+    )
+    await ward.watcher.refresh()
+    await sender.drain()
+    assert len(ward.channel.sent) == 1
+    ward.now[0] = vn(1, 22, 15)
+    path = ward.content / f"{notice}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("8h", "9h"), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await sender.drain()
+    assert len(ward.channel.sent) == 1
+    ward.now[0] = vn(2, 6, 30)
+    await sender.drain()
+    (_, (correction,), _) = ward.channel.sent[1]
+    assert "9h" in correction.text
+
+
+async def test_notes_to_admins_are_not_held(ward: Ward) -> None:
+    sender = sender_for(ward)
+    ward.now[0] = vn(1, 23, 40)
+    await ward.alerts.tell_admins("faq.yaml có lỗi")
+    await sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id]
+
+
+async def test_with_quiet_hours_off_alerts_go_at_any_hour(ward: Ward) -> None:
+    settings = Settings.from_env({"QUIET_HOURS": "off"})
+    assert settings.quiet_hours is None
+    sender = sender_for(ward, quiet=settings.quiet_hours)
+    ward.now[0] = vn(2, 3, 0)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
+    await sender.drain()
+    assert titles(ward) == ["🔔 Thông báo mới: Lịch cấp thẻ BHYT đợt 2"]
+
+
+def test_quiet_hours_are_21_30_to_6_30_unless_set() -> None:
+    assert Settings.from_env({}).quiet_hours == NIGHT
+    assert Settings.from_env({"QUIET_HOURS": "22h-6h"}).quiet_hours == QuietHours(22 * 60, 360)
+    assert Settings.from_env({"QUIET_HOURS": "1:00 – 5:00"}).quiet_hours == QuietHours(60, 300)
+    for wrong in ("22:00", "22:00-22:00", "25:00-6:00", "tối"):
+        with pytest.raises(ConfigError, match="QUIET_HOURS"):
+            Settings.from_env({"QUIET_HOURS": wrong})
+
+
+def test_quiet_hours_over_midnight_and_within_a_day() -> None:
+    assert NIGHT.until(vn(1, 21, 29, 59)) is None
+    assert NIGHT.until(vn(1, 21, 30)) == vn(2, 6, 30)
+    assert NIGHT.until(vn(2, 0, 0)) == vn(2, 6, 30)
+    assert NIGHT.until(vn(2, 6, 30)) is None
+    early = QuietHours.parse("1:00-5:00")
+    assert early.until(vn(1, 0, 59)) is None
+    assert early.until(vn(1, 4, 0)) == vn(1, 5, 0)
+    assert str(NIGHT) == "21:30–6:30"
+
+
+async def test_an_urgent_line_typed_wrong_is_reported_and_the_notice_still_published(
+    ward: Ward,
+) -> None:
+    notice = write_notice(ward.content, "bao", "Bão số 3", topics="bhyt")
+    path = ward.content / f"{notice}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ndate:", "\nurgent: rất gấp\ndate:", 1), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert any("urgent" in str(problem) for problem in ward.engine.problems)
+    assert notice in {a.id for a in ward.engine.corpus.announcements}
