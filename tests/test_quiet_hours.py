@@ -123,6 +123,27 @@ async def test_an_urgent_notice_goes_at_once_at_night_and_the_others_wait(ward: 
     assert titles(ward)[1:] == ["🔔 Thông báo mới: Lịch cấp thẻ BHYT đợt 2"]
 
 
+async def test_a_notice_marked_urgent_after_its_alerts_were_held_sends_them_at_once(
+    ward: Ward,
+) -> None:
+    """Published at 22:00, then found to be about tonight: staff add `urgent: true`."""
+    sender = sender_for(ward)
+    ward.now[0] = vn(1, 22, 0)
+    notice = await publish(ward, "nuoc", "Cắt nước trạm y tế tối nay")
+    await sender.drain()
+    assert ward.channel.sent == []
+    ward.now[0] = vn(1, 22, 10)
+    path = ward.content / f"{notice}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ndate:", "\nurgent: true\ndate:", 1), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await sender.drain()
+    assert titles(ward) == ["🔔 Thông báo mới: Cắt nước trạm y tế tối nay"]
+    ward.now[0] = vn(2, 6, 30)
+    await sender.drain()
+    assert len(ward.channel.sent) == 1
+
+
 async def test_a_restart_at_night_neither_loses_nor_repeats_the_held_alerts(
     ward: Ward, tmp_path: Path
 ) -> None:
@@ -144,8 +165,8 @@ async def test_a_restart_at_night_neither_loses_nor_repeats_the_held_alerts(
     assert len(ward.channel.sent) == 1
 
 
-async def test_a_correction_made_at_night_waits_for_the_morning(ward: Ward) -> None:
-    sender = sender_for(ward)
+async def corrected_at_night(ward: Ward, sender: Sender) -> Path:
+    """A notice alerted in the afternoon, its time changed at 22:15: its path."""
     ward.now[0] = vn(1, 15, 0)
     notice = write_notice(
         ward.content, "cap-the", "Cấp thẻ BHYT", topics="bhyt", body="Cấp thẻ lúc 8h ngày 5/8."
@@ -158,8 +179,28 @@ async def test_a_correction_made_at_night_waits_for_the_morning(ward: Ward) -> N
     path.write_text(path.read_text(encoding="utf-8").replace("8h", "9h"), encoding="utf-8")
     assert await ward.watcher.refresh()
     await sender.drain()
+    return path
+
+
+async def test_a_correction_made_at_night_waits_for_the_morning(ward: Ward) -> None:
+    sender = sender_for(ward)
+    await corrected_at_night(ward, sender)
     assert len(ward.channel.sent) == 1
     ward.now[0] = vn(2, 6, 30)
+    await sender.drain()
+    (_, (correction,), _) = ward.channel.sent[1]
+    assert "9h" in correction.text
+
+
+async def test_a_correction_held_goes_at_once_when_its_notice_is_marked_urgent(
+    ward: Ward,
+) -> None:
+    sender = sender_for(ward)
+    path = await corrected_at_night(ward, sender)
+    ward.now[0] = vn(1, 22, 20)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ndate:", "\nurgent: true\ndate:", 1), encoding="utf-8")
+    assert await ward.watcher.refresh()
     await sender.drain()
     (_, (correction,), _) = ward.channel.sent[1]
     assert "9h" in correction.text

@@ -41,7 +41,7 @@ from wardbot.delivery import (
 )
 from wardbot.hours import QuietHours
 from wardbot.models import Announcement, Corpus
-from wardbot.store import ChatRef, OutboxItem, Store, read_correction_ref
+from wardbot.store import QUIET_HELD, ChatRef, OutboxItem, Store, read_correction_ref
 from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)
@@ -475,10 +475,9 @@ class Sender:
         (`alerts_wait`). Put back until then, not a failed try (the chat's other alerts,
         due after it, are held the same way)."""
         holds: list[tuple[float, str]] = []
-        if self.quiet is not None and not self.composer.urgent(item):
-            morning = self.quiet.until(now)
-            if morning is not None:
-                holds.append((morning, f"quiet hours ({self.quiet})"))
+        morning = self.quiet.until(now) if self.quiet is not None else None
+        if morning is not None and not self.composer.urgent(item):
+            holds.append((morning, f"{QUIET_HELD} ({self.quiet})"))
         if self.alerts_wait is not None:
             until = await self.alerts_wait(item.chat)
             if until is not None:

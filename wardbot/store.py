@@ -405,6 +405,10 @@ def _numbers_of(notice: NoticeRef) -> str | None:
     return json.dumps(sorted(plaintext.notice_numbers(notice.title, notice.body())))
 
 
+# Why an alert waits for the morning, as its outbox row says (wardbot.outbox holds it).
+QUIET_HELD = "quiet hours"
+
+
 def correction_ref(notice_id: str, edit: int, before: Sequence[str]) -> str:
     """An outbox 'correction' row's ref: the notice's id, which change of its numbers
     (each one's corrections are rows of their own), and the numbers the chat was told
@@ -1320,6 +1324,20 @@ class Store:
                 "WHERE id = ?",
                 (not_before, error, attempts, item.id),
             )
+
+    async def release_held(self, notice_ids: Sequence[str], now: float) -> int:
+        """The alerts and corrections about `notice_ids` waiting for the end of quiet hours
+        (QUIET_HELD) are due `now`: staff marked those notices urgent meanwhile. How many."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE outbox SET not_before = ? WHERE state = 'pending' AND not_before > ? "
+                "AND kind IN ('alert', 'correction') AND error LIKE ? "
+                "AND (CASE WHEN kind = 'alert' THEN ref "  # a correction's: 'id\nedit\n[..]'
+                "ELSE substr(ref, 1, instr(ref, char(10)) - 1) END) "
+                "IN (SELECT value FROM json_each(?))",
+                (now, now, f"{QUIET_HELD}%", json.dumps(list(notice_ids))),
+            )
+        return max(cursor.rowcount, 0)
 
     async def mark_unreachable(self, item: OutboxItem, reason: str, now: float) -> bool:
         """`item`'s chat blocked the bot (or is gone): drop its subscriptions and waiting
