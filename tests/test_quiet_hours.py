@@ -12,14 +12,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
 
+from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.outbox import Composer, Sender
+from wardbot.publish import held_until
 from wardbot.store import Store
 
 NIGHT = QuietHours.parse("21:30-6:30")
@@ -222,6 +225,27 @@ async def test_with_quiet_hours_off_alerts_go_at_any_hour(ward: Ward) -> None:
     await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
     await sender.drain()
     assert titles(ward) == ["🔔 Thông báo mới: Lịch cấp thẻ BHYT đợt 2"]
+
+
+def test_announce_at_night_tells_staff_when_the_alerts_leave(tmp_path: Path) -> None:
+    settings = Settings(content_dir=tmp_path, quiet_hours=NIGHT)
+    usual = write_notice(tmp_path, "lich", "Lịch cấp thẻ BHYT", topics="bhyt")
+    storm = write_notice(tmp_path, "bao", "Bão số 3", topics="bhyt")
+    path = tmp_path / f"{storm}.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("\ndate:", "\nurgent: true\ndate:", 1),
+        encoding="utf-8",
+    )
+    assert held_until(settings, usual, vn(1, 23, 40)) == "6:30 sáng mai"
+    assert held_until(settings, usual, vn(2, 3, 0)) == "6:30 sáng nay"
+    assert held_until(settings, usual, vn(2, 9, 0)) is None
+    assert held_until(settings, storm, vn(1, 23, 40)) is None
+    assert held_until(replace(settings, quiet_hours=None), usual, vn(1, 23, 40)) is None
+
+    said = msg.announce_published("content/a.md", 3, None, 30, "6:30 sáng mai", str(NIGHT))
+    assert "đã xếp 3 tin báo: gửi lúc 6:30 sáng mai (giờ yên lặng 21:30–6:30" in said
+    assert "urgent: true" in said and "30 giây" not in said
+    assert "30 giây" in msg.announce_published("content/a.md", 3, None, 30, None, str(NIGHT))
 
 
 def test_quiet_hours_are_21_30_to_6_30_unless_set() -> None:

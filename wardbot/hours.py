@@ -253,6 +253,15 @@ class QuietHours:
             ends += timedelta(days=1)
         return ends.timestamp()
 
+    def morning(self, at: float) -> str | None:
+        """When alerts held at `at` leave, as staff read it ('6:30 sáng mai'); None when
+        `at` is outside quiet hours."""
+        ends = self.until(at)
+        if ends is None:
+            return None
+        today = datetime.fromtimestamp(at, VIETNAM).date()
+        return _when(datetime.fromtimestamp(ends, VIETNAM), today)
+
     def __str__(self) -> str:
         """'21:30–6:30', as staff read it."""
         return f"{_clock(self.start)}–{_clock(self.end)}"

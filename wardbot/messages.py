@@ -826,10 +826,23 @@ def data_not_written(data_dir: str, why: str) -> str:
 
 
 def announce_published(
-    target: str, queued: int | None, why: str | None = None, gather: int = 0
+    target: str,
+    queued: int | None,
+    why: str | None = None,
+    gather: int = 0,
+    morning: str | None = None,
+    quiet: str = "",
 ) -> str:
     """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*);
-    `gather`: ALERT_GATHER_SECONDS, how long a running bot waits before sending them."""
+    `gather`: ALERT_GATHER_SECONDS, how long a running bot waits before sending them;
+    `morning`: when they leave, held by the quiet hours `quiet` ('6:30 sáng mai')."""
+    if queued and morning:
+        return (
+            f"đã đăng {target}\nđã lập chỉ mục; đã xếp {queued} tin báo: gửi lúc {morning} "
+            f"(giờ yên lặng {quiet}, không gửi tin báo ban đêm) nếu bot đang chạy, nếu không "
+            "thì khi bot chạy lại; nếu cần báo ngay trong đêm (bão, lũ, cắt nước tối nay), "
+            f"hãy thêm dòng urgent: true vào phần đầu của {target}"
+        )
     if queued is None:
         then = (
             "đã lập chỉ mục; không xếp tin báo nào (thông báo đã có từ trước, hoặc bot chưa "
