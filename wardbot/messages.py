@@ -549,7 +549,9 @@ def admin_stats(
     waiting: int,
     tickets: tuple[int, int, float | None] | None = None,
     blocked: int = 0,
+    held: tuple[str, str] | None = None,
 ) -> str:
+    """`held`: in quiet hours, those hours and when the alerts they hold leave."""
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
     lines += [f"• {name}: {count}" for name, count in topics] or ["• (chưa có chủ đề)"]
     share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
@@ -561,6 +563,12 @@ def admin_stats(
         f"• Chưa trả lời được: {unanswered}{share}",
         f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}{why}, đang chờ gửi: {waiting}",
     ]
+    if held is not None:
+        quiet, morning = held
+        lines.append(
+            f"• Đang giờ yên lặng ({quiet}): tin báo về thông báo mới chờ đến {morning}, "
+            "trừ thông báo khẩn (urgent: true)"
+        )
     if tickets is not None:
         open_now, answered, median = tickets
         typical = f", thời gian trả lời trung vị {duration(median)}" if median is not None else ""
