@@ -16,14 +16,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
+from fakes.telegram_api import FakeBotApi, visible_text
+from test_alerts import ADMIN, Ticks, Ward, close_ward, follow, open_ward, write_notice
+from test_telegram_app import bot_settings
 
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
+from wardbot.conversation import Conversation, Reply
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.outbox import Composer, Sender
 from wardbot.publish import held_until
-from wardbot.store import Store
+from wardbot.store import ChatRef, OutboxItem, Store
 
 NIGHT = QuietHours.parse("21:30-6:30")
 
@@ -278,3 +281,93 @@ async def test_an_urgent_line_typed_wrong_is_reported_and_the_notice_still_publi
     assert await ward.watcher.refresh()
     assert any("urgent" in str(problem) for problem in ward.engine.problems)
     assert notice in {a.id for a in ward.engine.corpus.announcements}
+
+
+# --- on Telegram: the real channel against the fake Bot API ------------------------------
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def telegram(ward: Ward, api: FakeBotApi) -> AsyncIterator[Sender]:
+    """A sender over the real Telegram channel, on the ward's clock, with quiet hours;
+    staff answers ('reply' rows) composed as the desk would, from their text."""
+    from handlers.telegram import TelegramChannel
+
+    channel = TelegramChannel(
+        bot_settings(ward.settings, api), Conversation(ward.engine, ward.store, ward.settings)
+    )
+    await channel.application.initialize()
+
+    async def answer(item: OutboxItem) -> list[Reply]:
+        return [Reply(await ward.store.message_text(item.ref) or "", ends_choices=True)]
+
+    ticks = Ticks()
+    composer = Composer(
+        lambda: ward.engine.corpus,
+        ward.store,
+        ward.content,
+        today=lambda: ward.engine.today,
+        kinds={"reply": answer},
+    )
+    yield Sender(
+        ward.store,
+        channel,
+        composer,
+        clock=ward.clock,
+        monotonic=ticks,
+        sleep=ticks.sleep,
+        quiet=NIGHT,
+    )
+    await channel.application.shutdown()
+
+
+async def test_on_telegram_a_night_alert_waits_and_an_urgent_one_rings_at_once(
+    ward: Ward, api: FakeBotApi, telegram: Sender
+) -> None:
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
+    await publish(ward, "bao", "Bão số 3, cơ sở BHYT trực cấp cứu đêm nay", urgent=True)
+    await telegram.drain()
+    (storm,) = api.sent(1)
+    assert "Bão số 3" in visible_text(storm.text) and "Lịch cấp thẻ" not in storm.text
+    assert "disable_notification" not in storm.params, "an urgent alert rings"
+
+    ward.now[0] = vn(2, 6, 30)
+    await telegram.drain()
+    (_, morning) = api.sent(1)
+    assert "Lịch cấp thẻ BHYT đợt 2" in visible_text(morning.text)
+    assert "disable_notification" not in morning.params
+    ward.now[0] = vn(2, 8, 0)
+    await telegram.drain()
+    assert len(api.sent(1)) == 2
+
+
+async def test_on_telegram_a_staff_answer_at_night_goes_at_once_without_a_sound(
+    ward: Ward, api: FakeBotApi, telegram: Sender
+) -> None:
+    resident = ChatRef("telegram", "7")
+    ward.now[0] = vn(1, 23, 40)
+    await ward.store.queue_message(
+        "Cán bộ: hồ sơ của anh đã xong.", [resident], ward.now[0], kind="reply"
+    )
+    await ward.alerts.tell_admins("Thông báo mới chưa thuộc chủ đề nào.")
+    await ward.alerts.broadcast(None, "Mất nước khu phố 3 đến 2 giờ sáng.")
+    await telegram.drain()
+    (answer,) = api.sent(7)
+    (note,) = api.sent(int(ADMIN.chat_id))
+    (broadcast,) = api.sent(1)  # staff chose to send it now: with its sound
+    assert answer.params.get("disable_notification") == "true"
+    assert note.params.get("disable_notification") == "true"
+    assert "disable_notification" not in broadcast.params
+
+    ward.now[0] = vn(2, 9, 0)  # by day, as always
+    await ward.store.queue_message(
+        "Cán bộ: mời anh đến nhận.", [resident], ward.now[0], kind="reply"
+    )
+    await telegram.drain()
+    assert "disable_notification" not in api.sent(7)[1].params

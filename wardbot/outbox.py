@@ -66,6 +66,10 @@ NOTICE_RECHECK = 5.0  # meanwhile, how often to look whether the notice is back
 # to wait: a fan-out to many chats, an outage, the bot stopped), BURST_MAX at most.
 BURST_WINDOW = 300.0
 BURST_MAX = 10
+# What goes at any hour but, in quiet hours, without a sound where the platform can (a
+# staff answer, a note to admins): not an urgent alert, nor a broadcast staff chose to
+# send now.
+SILENT_AT_NIGHT = ("reply", "note")
 
 
 def retry_delay(attempts: int) -> float:
@@ -413,6 +417,8 @@ class Sender:
         items, replies = await self._compose(group)
         if not items:
             return group
+        if item.kind in SILENT_AT_NIGHT and self.quiet is not None and self.quiet.until(now):
+            replies = [dataclasses.replace(reply, silent=True) for reply in replies]
         await self._pace()
         if not await self.store.mark_sending(items):
             # Since this batch was read, the chat sent /forget (or was found unreachable):
