@@ -188,6 +188,28 @@ async def corrected_at_night(ward: Ward, sender: Sender) -> Path:
     return path
 
 
+async def test_alerts_held_go_by_the_quiet_hours_the_bot_restarts_with(ward: Ward) -> None:
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
+    await sender_for(ward).drain()
+    # The operator sets QUIET_HOURS=22:00-5:00 and restarts the bot at 4:00.
+    ward.now[0] = vn(2, 4, 0)
+    await started(sender_for(ward, quiet=QuietHours.parse("22:00-5:00")))
+    assert ward.channel.sent == []
+    ward.now[0] = vn(2, 5, 0)
+    await started(sender_for(ward, quiet=QuietHours.parse("22:00-5:00")))
+    assert titles(ward) == ["🔔 Thông báo mới: Lịch cấp thẻ BHYT đợt 2"]
+
+    # Another night, QUIET_HOURS=off and a restart at 23:50: the held alert goes now.
+    ward.now[0] = vn(2, 23, 40)
+    await publish(ward, "thu-phi", "Thu phí BHYT hộ gia đình")
+    await sender_for(ward).drain()
+    assert len(ward.channel.sent) == 1
+    ward.now[0] = vn(2, 23, 50)
+    await started(sender_for(ward, quiet=None))
+    assert titles(ward)[1:] == ["🔔 Thông báo mới: Thu phí BHYT hộ gia đình"]
+
+
 async def test_a_correction_made_at_night_waits_for_the_morning(ward: Ward) -> None:
     sender = sender_for(ward)
     await corrected_at_night(ward, sender)

@@ -145,7 +145,7 @@ class Alerts:
         """Alerts waiting for the end of quiet hours go now if staff marked their notice
         `urgent: true` since (published at 22:00, then found to be about tonight)."""
         urgent = [notice.id for notice in self.engine.corpus.announcements if notice.urgent]
-        released = await self.store.release_held(urgent, self.clock()) if urgent else 0
+        released = await self.store.release_held(self.clock(), notices=urgent) if urgent else 0
         if released:
             log.info("%d alert(s) held for quiet hours go now: their notice is urgent", released)
             self.wake()

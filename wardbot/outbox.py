@@ -337,6 +337,9 @@ class Sender:
             recovered = await self.store.recover_outbox(self.channel.name)
             if recovered:
                 log.info("%s: %d interrupted message(s) go out again", self.name, recovered)
+            # Held by the quiet hours of before the (re)start: judged by today's (QUIET_HOURS
+            # changed, or turned off, lets them go now).
+            await self.store.release_held(self.clock(), channel=self.channel.name)
             while not stop.is_set():
                 sent_any = await self.drain(stop)
                 if not sent_any:

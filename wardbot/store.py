@@ -1325,17 +1325,28 @@ class Store:
                 (not_before, error, attempts, item.id),
             )
 
-    async def release_held(self, notice_ids: Sequence[str], now: float) -> int:
-        """The alerts and corrections about `notice_ids` waiting for the end of quiet hours
-        (QUIET_HELD) are due `now`: staff marked those notices urgent meanwhile. How many."""
+    async def release_held(
+        self, now: float, *, notices: Sequence[str] | None = None, channel: str | None = None
+    ) -> int:
+        """The alerts and corrections waiting for the end of quiet hours (QUIET_HELD) are
+        due `now`, to be judged again: those about `notices` (staff marked them urgent
+        meanwhile), or all those for `channel` (its sender starts, maybe with other quiet
+        hours, or none). How many."""
         async with self._write:
             cursor = await self._db.execute(
                 "UPDATE outbox SET not_before = ? WHERE state = 'pending' AND not_before > ? "
                 "AND kind IN ('alert', 'correction') AND error LIKE ? "
-                "AND (CASE WHEN kind = 'alert' THEN ref "  # a correction's: 'id\nedit\n[..]'
-                "ELSE substr(ref, 1, instr(ref, char(10)) - 1) END) "
-                "IN (SELECT value FROM json_each(?))",
-                (now, now, f"{QUIET_HELD}%", json.dumps(list(notice_ids))),
+                "AND (? IS NULL OR channel = ?) AND (? IS NULL OR (CASE WHEN kind = 'alert' "
+                "THEN ref ELSE substr(ref, 1, instr(ref, char(10)) - 1) END) "  # a correction's
+                "IN (SELECT value FROM json_each(?)))",  # ref: 'id\nedit\n[numbers]'
+                (
+                    now,
+                    now,
+                    f"{QUIET_HELD}%",
+                    channel,
+                    channel,
+                    *[None if notices is None else json.dumps(list(notices))] * 2,
+                ),
             )
         return max(cursor.rowcount, 0)
 
