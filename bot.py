@@ -476,7 +476,7 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
 
     from wardbot import messages as msg
     from wardbot.channels import pushing
-    from wardbot.publish import PublishError, publish, queue_alerts, why_nobody
+    from wardbot.publish import PublishError, held_until, publish, queue_alerts, why_nobody
 
     copied_at = time.time()  # a running bot may queue its alerts from then on
     try:
@@ -504,7 +504,9 @@ def _cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
         print(msg.announce_left_to_the_bot(str(target)))
         return 0
     why = why_nobody(settings, target.stem) if queued == 0 else None
-    print(msg.announce_published(str(target), queued, why, settings.alert_gather_seconds))
+    morning = held_until(settings, target.stem, time.time())
+    gather, quiet = settings.alert_gather_seconds, str(settings.quiet_hours)
+    print(msg.announce_published(str(target), queued, why, gather, morning, quiet))
     return 0
 
 

@@ -738,6 +738,7 @@ class TelegramChannel:
                         if quote
                         else None,
                         message_thread_id=thread,
+                        disable_notification=reply.silent or None,
                         read_timeout=read_timeout,
                     )
                 )

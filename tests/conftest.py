@@ -51,6 +51,9 @@ def ward_settings(ward_files: Path, tmp_path: Path) -> Settings:
         # Alerts leave as soon as they are queued: tests of a running bot wait for one
         # alert, not for a burst (tests/test_alert_bursts.py waits for those).
         alert_gather_seconds=0,
+        # A running bot's clock is the real one: its alerts must not wait for the morning
+        # when the suite runs at night (tests/test_quiet_hours.py injects the hour).
+        quiet_hours=None,
     )
 
 

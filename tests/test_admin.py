@@ -7,6 +7,7 @@ the 7-day, 30-day and retention windows.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.engine import Engine
+from wardbot.hours import VIETNAM, QuietHours
 from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
 
@@ -290,6 +292,18 @@ async def test_stats_names_each_topic_with_its_followers_and_the_weeks_questions
         "• Tin báo đã gửi: 1, gửi lỗi: 1, đang chờ gửi: 1",
     ):
         assert line in lines, f"{line!r} not in:\n{text}"
+
+
+async def test_stats_at_night_say_alerts_wait_for_the_morning(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """In quiet hours the alerts waiting are no fault: /stats says when they leave."""
+    night = replace(settings, quiet_hours=QuietHours.parse("21:30-6:30"))
+    bot = make_bot(ward_engine, store, night, db_path)
+    line = "• Đang giờ yên lặng (21:30–6:30): tin báo về thông báo mới chờ đến 6:30 sáng mai"
+    assert line not in (await bot.staff("/stats"))  # 15:13 in Vietnam
+    bot.clock.now = dt.datetime(2024, 8, 1, 23, 40, tzinfo=VIETNAM).timestamp()
+    assert line in (await bot.staff("/stats"))
 
 
 async def test_stats_say_how_many_failed_alerts_went_to_chats_that_blocked_the_bot(

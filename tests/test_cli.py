@@ -45,6 +45,9 @@ def ward(tmp_path, monkeypatch):
     monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
     # The command line's plumbing, on the lexical ranker; meaning: tests/test_meaning.py.
     monkeypatch.setenv("SEMANTIC_MATCHING", "off")
+    # What `announce` says does not depend on the hour the suite runs (quiet hours:
+    # tests/test_quiet_hours.py, on an injected clock).
+    monkeypatch.setenv("QUIET_HOURS", "off")
     faq, content = write_ward(tmp_path)
     return ["--faq", str(faq), "--content", str(content), "--data", str(tmp_path / "data")]
 

@@ -157,6 +157,7 @@ def base_env(bot: Bot, home: Path) -> dict[str, str]:
         "ADMIN_IDS": f"telegram:{ADMIN}",
         "SEMANTIC_MATCHING": "off",
         "ALERT_GATHER_SECONDS": "0",  # each alert leaves at once (no burst to wait for)
+        "QUIET_HOURS": "off",  # and at any hour the suite runs
     }
 
 

@@ -192,6 +192,8 @@ class Admin:
         questions, unanswered = await self.store.question_counts(since)
         outbox = await self.store.outbox_counts(since)
         tickets = await self.desk.tickets.counts(since) if self.desk else None
+        quiet = self.settings.quiet_hours
+        morning = quiet.morning(self.clock()) if quiet is not None else None
         return msg.admin_stats(
             self.settings.ward_name,
             topics,
@@ -203,6 +205,7 @@ class Admin:
             blocked=outbox.get("blocked", 0),
             waiting=outbox.get("pending", 0) + outbox.get("sending", 0),
             tickets=tickets,
+            held=(str(quiet), morning) if morning else None,
         )
 
     async def _unanswered(self) -> Reply:

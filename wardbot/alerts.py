@@ -128,6 +128,7 @@ class Alerts:
             return {}
         refs = refs_for(self.engine.corpus.announcements, self.engine.today)
         queued = await self.store.note_announcements(refs, self.clock(), self.channels)
+        await self._release_urgent()
         if queued is None:
             log.info("first start: %d announcement(s) indexed, none alerted", len(refs))
             return {}
@@ -137,6 +138,15 @@ class Alerts:
             self.wake()
         await self._report_untagged(ref for ref in refs if queued.get(ref.id) == 0)
         return queued
+
+    async def _release_urgent(self) -> None:
+        """Alerts waiting for the end of quiet hours go now if staff marked their notice
+        `urgent: true` since (published at 22:00, then found to be about tonight)."""
+        urgent = [notice.id for notice in self.engine.corpus.announcements if notice.urgent]
+        released = await self.store.release_held(self.clock(), notices=urgent) if urgent else 0
+        if released:
+            log.info("%d alert(s) held for quiet hours go now: their notice is urgent", released)
+            self.wake()
 
     async def _report_untagged(self, refs: Iterable[NoticeRef]) -> None:
         """New notices worth an alert that reach nobody for want of a topic (no topics:

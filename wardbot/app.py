@@ -187,6 +187,7 @@ async def _serve(
                 on_done=on_done,
                 settle=settings.alert_gather_seconds,
                 alerts_wait=desk.alerts_wait if desk else None,
+                quiet=settings.quiet_hours,
             )
             for channel in running
         ],

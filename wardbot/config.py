@@ -32,7 +32,10 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from wardbot.hours import Closures, OfficeHours
+from wardbot.hours import Closures, OfficeHours, QuietHours
+
+# Alerts composed from 21:30 to 6:30 Vietnam time wait for the morning (QUIET_HOURS).
+DEFAULT_QUIET_HOURS = QuietHours(21 * 60 + 30, 6 * 60 + 30)
 
 
 class ConfigError(ValueError):
@@ -50,8 +53,8 @@ _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?", re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_BASE = "https://bot-api.zaloplatforms.com"
-# How an on/off setting (SEMANTIC_MATCHING, WEB_CHAT) may be spelt; anything else is a
-# mistake worth stopping for ("maybe", "of", "enabled").
+# How an on/off setting (SEMANTIC_MATCHING, WEB_CHAT; QUIET_HOURS's off) may be spelt;
+# anything else is a mistake worth stopping for ("maybe", "of", "enabled").
 ON = frozenset({"on", "yes", "true", "1"})
 OFF = frozenset({"off", "no", "false", "0"})
 
@@ -189,6 +192,9 @@ class Settings:
     # How long an alert waits for the other notices of its burst, to go out with them as
     # one message (wardbot.outbox); 0: at once.
     alert_gather_seconds: int = 30
+    # When alerts about new or corrected notices wait for the morning (QUIET_HOURS, Vietnam
+    # time; None: 'off', they go at any hour). A notice with `urgent: true` goes at once.
+    quiet_hours: QuietHours | None = DEFAULT_QUIET_HOURS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -364,6 +370,7 @@ class Environment(BaseSettings):
     alert_gather_seconds: Annotated[int, _whole("a number of seconds", 0, 600)] = (
         Settings.alert_gather_seconds
     )
+    quiet_hours: QuietHours | None = Settings.quiet_hours
 
     @classmethod
     def settings_customise_sources(
@@ -424,6 +431,11 @@ class Environment(BaseSettings):
         hours = OfficeHours.parse(raw)
         closed = info.data.get("office_closed")
         return hours if closed is None else replace(hours, closed=closed)
+
+    @field_validator("quiet_hours", mode="plain")
+    @classmethod
+    def _quiet(cls, raw: str) -> QuietHours | None:
+        return None if raw.lower() in OFF else QuietHours.parse(raw)
 
     @model_validator(mode="after")
     def _closed_needs_hours(self) -> Environment:

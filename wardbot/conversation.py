@@ -86,6 +86,8 @@ class Reply:
     of its own ("no information", "please type"): numbers typed next still pick from the
     list shown before it. `ends_choices`: pushed to the chat (a staff answer), numbers
     typed next no longer pick from the list shown before it: "2" then answers staff.
+    `silent`: pushed in quiet hours (a staff answer at 23:40): where the platform can, it
+    arrives without a sound (Telegram's disable_notification; Zalo has no such flag).
     """
 
     text: str
@@ -99,6 +101,7 @@ class Reply:
     numbered_text: str | None = None
     keeps_choices: bool = False
     ends_choices: bool = False
+    silent: bool = False
 
 
 class Searcher(Protocol):

@@ -204,6 +204,73 @@ class OfficeHours:
         return f"{situation}; cán bộ sẽ trả lời từ {_when(opening, today)}."
 
 
+QUIET_EXAMPLE = "21:30-6:30"
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """When alerts about new or corrected notices wait for the morning (QUIET_HOURS): from
+    `start` to `end`, minutes of the day in Vietnam time, over midnight when `end` comes
+    before `start`. Nobody's phone rings for a notice published at 23:40."""
+
+    start: int
+    end: int
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours:
+        """Read a QUIET_HOURS range such as `21:30-6:30`; ConfigError saying what is wrong."""
+        from wardbot.config import ConfigError  # config imports this module
+
+        first, dash, last = re.sub(r"\s*[-–—]\s*", "-", text.strip()).partition("-")
+        start, end = _minute_of(first), _minute_of(last)
+        if not dash or start is None or end is None or start >= 24 * 60 or end > 24 * 60:
+            raise ConfigError(
+                f"QUIET_HOURS must be a range of Vietnam time such as {QUIET_EXAMPLE!r} "
+                f"(alerts about new notices composed then wait until its end), or 'off', "
+                f"got {text!r}"
+            )
+        if start == end % (24 * 60):
+            raise ConfigError(
+                f"QUIET_HOURS {text!r} starts when it ends: give a range such as "
+                f"{QUIET_EXAMPLE!r}, or 'off' to send alerts at any hour"
+            )
+        return cls(start, end % (24 * 60))
+
+    def until(self, at: float) -> float | None:
+        """When the quiet period holding the moment `at` (a Unix time) ends, as a Unix
+        time; None when `at` is outside quiet hours."""
+        local = datetime.fromtimestamp(at, VIETNAM)
+        minute = _minute(local) + local.second / 60 + local.microsecond / 60e6
+        if self.start < self.end:
+            quiet = self.start <= minute < self.end
+        else:
+            quiet = minute >= self.start or minute < self.end
+        if not quiet:
+            return None
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        ends = midnight + timedelta(minutes=self.end)
+        if ends <= local:  # after the start, before midnight: it ends tomorrow
+            ends += timedelta(days=1)
+        return ends.timestamp()
+
+    def morning(self, at: float) -> str | None:
+        """When alerts held at `at` leave, as staff read it ('6:30 sáng mai'); None when
+        `at` is outside quiet hours."""
+        ends = self.until(at)
+        if ends is None:
+            return None
+        today = datetime.fromtimestamp(at, VIETNAM).date()
+        return _when(datetime.fromtimestamp(ends, VIETNAM), today)
+
+    def __str__(self) -> str:
+        """'21:30–6:30', as staff read it."""
+        return f"{_clock(self.start)}–{_clock(self.end)}"
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60}:{minute % 60:02d}"
+
+
 def staff_answer_time(hours: OfficeHours | None, at: datetime, ward_name: str) -> str:
     """When staff answer, as a sentence for residents; a neutral one when hours are unknown."""
     return neutral_sentence(ward_name) if hours is None else hours.when_staff_answer(at, ward_name)
@@ -263,13 +330,21 @@ def _parse_period(token: str, group: str) -> Period:
 
 
 def _time(text: str, token: str, group: str) -> int:
-    match = _TIME.fullmatch(text)
-    if match is None:
+    if _TIME.fullmatch(text) is None:
         raise _config_error(f"{text!r} in {token!r} ({group!r}) is not a time such as 7:30 or 7h30")
-    hour, minute = int(match[1]), int(match[2] or 0)
-    if minute > 59 or hour * 60 + minute > 24 * 60:
+    minute = _minute_of(text)
+    if minute is None or minute > 24 * 60:
         raise _config_error(f"{text!r} in {token!r} ({group!r}) is not a time of day")
-    return hour * 60 + minute
+    return minute
+
+
+def _minute_of(text: str) -> int | None:
+    """'7:30', '7h30', '7h', '7' as a minute of the day (24:00 is 1440, and 25:00 1500: the
+    caller says what is too late); None when it is not written as a time."""
+    match = _TIME.fullmatch(text.strip())
+    if match is None or int(match[2] or 0) > 59:
+        return None
+    return int(match[1]) * 60 + int(match[2] or 0)
 
 
 def _merged(periods: list[Period]) -> tuple[Period, ...]:

@@ -565,7 +565,9 @@ def admin_stats(
     waiting: int,
     tickets: tuple[int, int, float | None] | None = None,
     blocked: int = 0,
+    held: tuple[str, str] | None = None,
 ) -> str:
+    """`held`: in quiet hours, those hours and when the alerts they hold leave."""
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
     lines += [f"• {name}: {count}" for name, count in topics] or ["• (chưa có chủ đề)"]
     share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
@@ -577,6 +579,12 @@ def admin_stats(
         f"• Chưa trả lời được: {unanswered}{share}",
         f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}{why}, đang chờ gửi: {waiting}",
     ]
+    if held is not None:
+        quiet, morning = held
+        lines.append(
+            f"• Đang giờ yên lặng ({quiet}): tin báo về thông báo mới chờ đến {morning}, "
+            "trừ thông báo khẩn (urgent: true)"
+        )
     if tickets is not None:
         open_now, answered, median = tickets
         typical = f", thời gian trả lời trung vị {duration(median)}" if median is not None else ""
@@ -855,10 +863,23 @@ def data_not_written(data_dir: str, why: str) -> str:
 
 
 def announce_published(
-    target: str, queued: int | None, why: str | None = None, gather: int = 0
+    target: str,
+    queued: int | None,
+    why: str | None = None,
+    gather: int = 0,
+    morning: str | None = None,
+    quiet: str = "",
 ) -> str:
     """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*);
-    `gather`: ALERT_GATHER_SECONDS, how long a running bot waits before sending them."""
+    `gather`: ALERT_GATHER_SECONDS, how long a running bot waits before sending them;
+    `morning`: when they leave, held by the quiet hours `quiet` ('6:30 sáng mai')."""
+    if queued and morning:
+        return (
+            f"đã đăng {target}\nđã lập chỉ mục; đã xếp {queued} tin báo: gửi lúc {morning} "
+            f"(giờ yên lặng {quiet}, không gửi tin báo ban đêm) nếu bot đang chạy, nếu không "
+            "thì khi bot chạy lại; nếu cần báo ngay trong đêm (bão, lũ, cắt nước tối nay), "
+            f"hãy thêm dòng urgent: true vào phần đầu của {target}"
+        )
     if queued is None:
         then = (
             "đã lập chỉ mục; không xếp tin báo nào (thông báo đã có từ trước, hoặc bot chưa "

@@ -84,6 +84,9 @@ class Announcement:
     topics: tuple[str, ...] = ()
     source: str | None = None
     expires: dt.date | None = None
+    # `urgent: true` (a storm, a water cut tonight): its alert goes out at once, even in
+    # quiet hours (QUIET_HOURS), when other alerts wait for the morning.
+    urgent: bool = False
     path: str = ""
 
     def is_current(self, today: dt.date) -> bool:

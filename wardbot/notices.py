@@ -30,7 +30,7 @@ from wardbot.notice_files import (
 from wardbot.staff_read import Stamp, cannot_read, file_stamp, read_text
 from wardbot.text import fold
 from wardbot.yaml_records import Kind, Parser, check_record, compose, key_line
-from wardbot.yaml_values import date_field, text_field, topics_field, url_field
+from wardbot.yaml_values import date_field, flag_field, text_field, topics_field, url_field
 
 # A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
 MAX_NOTICE_BYTES = 200 * 1024
@@ -106,6 +106,7 @@ def load_announcement(
         "topics": topics_field(topics),
         "source": url_field,
         "expires": date_field,
+        "urgent": flag_field,
     }
     if root is None:
         return None, sorted(problems, key=lambda p: p.line)
@@ -135,6 +136,7 @@ def load_announcement(
         topics=tuple(tagged),
         source=values.get("source"),
         expires=values.get("expires"),
+        urgent=values.get("urgent", False),
         path=src,
     )
     return notice, notes
@@ -152,7 +154,7 @@ def _not_a_fence(line: str) -> str:
     )
 
 
-_LENIENT = ("topics", "source")
+_LENIENT = ("topics", "source", "urgent")
 
 
 def _front_for(first: str, date: str) -> str:

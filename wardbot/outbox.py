@@ -39,8 +39,9 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
+from wardbot.hours import QuietHours
 from wardbot.models import Announcement, Corpus
-from wardbot.store import ChatRef, OutboxItem, Store, read_correction_ref
+from wardbot.store import QUIET_HELD, ChatRef, OutboxItem, Store, read_correction_ref
 from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,10 @@ NOTICE_RECHECK = 5.0  # meanwhile, how often to look whether the notice is back
 # to wait: a fan-out to many chats, an outage, the bot stopped), BURST_MAX at most.
 BURST_WINDOW = 300.0
 BURST_MAX = 10
+# What goes at any hour but, in quiet hours, without a sound where the platform can (a
+# staff answer, a note to admins): not an urgent alert, nor a broadcast staff chose to
+# send now.
+SILENT_AT_NIGHT = ("reply", "note")
 
 
 def retry_delay(attempts: int) -> float:
@@ -186,6 +191,13 @@ class Composer:
             raise NoLongerWanted("the notice's numbers are back as the chat read them")
         return correction_reply(doc, names, told, self._ward_name, title)
 
+    def urgent(self, item: OutboxItem) -> bool:
+        """Whether the alert or correction `item` is about a notice marked `urgent: true`
+        (it goes out even in quiet hours); False for one not loaded."""
+        ref = item.ref if item.kind == "alert" else read_correction_ref(item.ref)[0]
+        doc = self._corpus().document(ref)
+        return isinstance(doc, Announcement) and doc.urgent
+
     def alerts(self, notices: Sequence[tuple[Announcement, list[str]]]) -> list[Reply]:
         """The one message for alerts of a burst, composed by `notice` each."""
         return [alerts_reply(notices)]
@@ -217,8 +229,11 @@ class Sender:
         on_done: Callable[[OutboxItem, str, str], Awaitable[object]] | None = None,
         settle: float = 0.0,
         alerts_wait: Callable[[ChatRef], Awaitable[float | None]] | None = None,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.store = store
+        # Alerts and corrections due in quiet hours wait for their end (unless urgent).
+        self.quiet = quiet
         self.settle = settle  # how long an alert waits for the rest of its burst
         # Until when a chat's alerts wait (None: they go now): wardbot.desk holds them
         # while the resident may still be answering staff.
@@ -322,6 +337,9 @@ class Sender:
             recovered = await self.store.recover_outbox(self.channel.name)
             if recovered:
                 log.info("%s: %d interrupted message(s) go out again", self.name, recovered)
+            # Held by the quiet hours of before the (re)start: judged by today's (QUIET_HOURS
+            # changed, or turned off, lets them go now).
+            await self.store.release_held(self.clock(), channel=self.channel.name)
             while not stop.is_set():
                 sent_any = await self.drain(stop)
                 if not sent_any:
@@ -391,12 +409,19 @@ class Sender:
         if item.kind in ("alert", "correction") and await self._held(item, now):
             return group
         if item.kind == "alert" and item.id not in self._alone:
-            burst = await self.store.alerts_with(item, now, BURST_WINDOW, BURST_MAX)
-            group += [one for one in burst[1:] if one.id not in self._alone]
+            burst = await self.store.alerts_with(item, now, self._window(item), BURST_MAX)
+            quiet = self.quiet is not None and self.quiet.until(now) is not None
+            group += [
+                one
+                for one in burst[1:]
+                if one.id not in self._alone and not (quiet and not self.composer.urgent(one))
+            ]
         self._alone.discard(item.id)
         items, replies = await self._compose(group)
         if not items:
             return group
+        if item.kind in SILENT_AT_NIGHT and self.quiet is not None and self.quiet.until(now):
+            replies = [dataclasses.replace(reply, silent=True) for reply in replies]
         await self._pace()
         if not await self.store.mark_sending(items):
             # Since this batch was read, the chat sent /forget (or was found unreachable):
@@ -454,18 +479,30 @@ class Sender:
         return group
 
     async def _held(self, item: OutboxItem, now: float) -> bool:
-        """Whether the alert (or correction) `item` waits (`alerts_wait`): put back until
-        then, not a failed try (the chat's other alerts, due after it, are held the same
-        way)."""
-        if self.alerts_wait is None:
+        """Whether the alert (or correction) `item` waits: for the end of quiet hours
+        (unless its notice is urgent), or while the resident may be answering staff
+        (`alerts_wait`). Put back until then, not a failed try (the chat's other alerts,
+        due after it, are held the same way)."""
+        holds: list[tuple[float, str]] = []
+        morning = self.quiet.until(now) if self.quiet is not None else None
+        if morning is not None and not self.composer.urgent(item):
+            holds.append((morning, f"{QUIET_HELD} ({self.quiet})"))
+        if self.alerts_wait is not None:
+            until = await self.alerts_wait(item.chat)
+            if until is not None:
+                holds.append((until, "the resident may be answering staff"))
+        until, why = max(holds, default=(now, ""))
+        if until <= now:
             return False
-        until = await self.alerts_wait(item.chat)
-        if until is None or until <= now:
-            return False
-        await self.store.mark_retry(
-            item, until, "the resident may be answering staff", item.attempts
-        )
+        await self.store.mark_retry(item, until, why, item.attempts)
         return True
+
+    def _window(self, item: OutboxItem) -> float:
+        """How long after the alert `item` the alerts that go with it may have been queued:
+        BURST_WINDOW, or the rest of the quiet hours it waited through (the night's notices
+        reach a follower in the morning as one message)."""
+        morning = self.quiet.until(item.created_at) if self.quiet is not None else None
+        return BURST_WINDOW if morning is None else max(BURST_WINDOW, morning - item.created_at)
 
     async def _compose(self, group: list[OutboxItem]) -> tuple[list[OutboxItem], list[Reply]]:
         """The rows of `group` that still go out, and the message they make. Each row is

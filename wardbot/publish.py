@@ -113,6 +113,19 @@ def why_nobody(settings: Settings, notice_id: str) -> str | None:
     return msg.announce_silent_no_follower(names or list(notice.topics))
 
 
+def held_until(settings: Settings, notice_id: str, now: float) -> str | None:
+    """When the alerts of the published notice `notice_id`, queued at `now`, leave if
+    quiet hours (QUIET_HOURS) hold them ('6:30 sáng mai'); None when they go at once (no
+    quiet hours now, or the notice is `urgent: true`)."""
+    morning = settings.quiet_hours.morning(now) if settings.quiet_hours else None
+    if morning is None:
+        return None
+    notice, _ = load_announcement(
+        settings.content_dir / f"{notice_id}.md", None, max_bytes=settings.max_notice_bytes
+    )
+    return None if notice is None or notice.urgent else morning
+
+
 async def queue_alerts(
     settings: Settings,
     published: str | None = None,

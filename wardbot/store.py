@@ -424,6 +424,10 @@ def _numbers_of(notice: NoticeRef) -> str | None:
     return json.dumps(sorted(facts.notice_numbers(notice.title, notice.body())))
 
 
+# Why an alert waits for the morning, as its outbox row says (wardbot.outbox holds it).
+QUIET_HELD = "quiet hours"
+
+
 def correction_ref(notice_id: str, edit: int, before: Sequence[str], title: str = "") -> str:
     """An outbox 'correction' row's ref: the notice's id, which change of its numbers
     (each one's corrections are rows of their own), the numbers the chat was told before
@@ -1410,6 +1414,31 @@ class Store:
                 "WHERE id = ?",
                 (not_before, error, attempts, item.id),
             )
+
+    async def release_held(
+        self, now: float, *, notices: Sequence[str] | None = None, channel: str | None = None
+    ) -> int:
+        """The alerts and corrections waiting for the end of quiet hours (QUIET_HELD) are
+        due `now`, to be judged again: those about `notices` (staff marked them urgent
+        meanwhile), or all those for `channel` (its sender starts, maybe with other quiet
+        hours, or none). How many."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE outbox SET not_before = ? WHERE state = 'pending' AND not_before > ? "
+                "AND kind IN ('alert', 'correction') AND error LIKE ? "
+                "AND (? IS NULL OR channel = ?) AND (? IS NULL OR (CASE WHEN kind = 'alert' "
+                "THEN ref ELSE substr(ref, 1, instr(ref, char(10)) - 1) END) "  # a correction's
+                "IN (SELECT value FROM json_each(?)))",  # ref: 'id\nedit\n[numbers]'
+                (
+                    now,
+                    now,
+                    f"{QUIET_HELD}%",
+                    channel,
+                    channel,
+                    *[None if notices is None else json.dumps(list(notices))] * 2,
+                ),
+            )
+        return max(cursor.rowcount, 0)
 
     async def mark_unreachable(self, item: OutboxItem, reason: str, now: float) -> bool:
         """`item`'s chat blocked the bot (or is gone): drop its subscriptions and waiting

@@ -30,7 +30,7 @@ ODD_SPACE_HINT = (
 # another word is text.
 _KEYS = (
     *("topics", "faq", "synonyms", "id", "name", "keywords", "question", "variants"),
-    *("answer", "links", "title", "date", "source", "expires"),
+    *("answer", "links", "title", "date", "source", "expires", "urgent"),
 )
 
 

@@ -263,6 +263,7 @@ _KEYS_IN_VIETNAMESE = {
     **dict.fromkeys(("ngay", "ngay dang", "ngay thang"), "date"),
     **dict.fromkeys(("nguon", "nguon tin"), "source"),
     **dict.fromkeys(("het han", "ngay het han", "han"), "expires"),
+    **dict.fromkeys(("khan", "khan cap", "gap", "hoa toc"), "urgent"),
 }
 
 

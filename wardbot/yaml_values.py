@@ -90,6 +90,21 @@ def url_field(node: Node) -> str | None:
     return text
 
 
+_BOOL = "tag:yaml.org,2002:bool"
+_YES, _NO = frozenset({"true", "yes", "on", "co"}), frozenset({"false", "no", "off", "khong"})
+
+
+def flag_field(node: Node) -> bool | None:
+    """true or false (yes/no, có/không as staff may write them); None if empty."""
+    text = word_field(node)
+    if text is None:
+        return None
+    word = fold(text).lower()
+    if node.tag == _BOOL or word in _YES | _NO:
+        return word in _YES
+    raise Invalid(node, f"chỉ ghi true (khẩn: báo ngay cả ban đêm) hoặc false, không phải '{text}'")
+
+
 def date_field(node: Node) -> dt.date | None:
     """A date written yyyy-mm-dd; another way of writing one is reported as it."""
     text = word_field(node)
