@@ -18,7 +18,7 @@ from wardbot import channels, datadir
 from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts, ContentWatcher, Snapshot
-from wardbot.channels import Channel
+from wardbot.channels import PUSH_CHANNELS, Channel
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Link
 from wardbot.desk import OFFER_KEEP, Desk
@@ -229,6 +229,8 @@ async def _serve(
             # Here, not before the start: a database locked meanwhile is retried like any
             # error of the watcher, and the channels serve all the same.
             await alerts.drop_unrun()
+            if desk is not None:  # staff answers for a channel not run: kept, staff told
+                await desk.note_stranded([c for c in PUSH_CHANNELS if c not in alerts.channels])
             await alerts.sync()
             await alerts.report_problems()
             if settings.admin_ids:  # only admins edit faq.yaml from chat
@@ -283,6 +285,8 @@ async def _serve(
             details[channel.name] = status
     if follower is not None:
         details[follower.name] = follower.status
+    if desk is not None:  # per channel the bot does not run: staff answers waiting for it
+        details["answers_waiting"] = lambda: dict(desk.stranded)
     web = AsgiServer(
         web_app(routes, checks, details),
         port=settings.http_port,
