@@ -1470,6 +1470,18 @@ class Store:
             else:
                 await self._db.execute("DELETE FROM meta WHERE key = ?", (f"told-failing:{task}",))
 
+    async def meta_value(self, key: str) -> str | None:
+        """What a part of the bot keeps under `key` in the `meta` table (None: nothing)."""
+        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    async def set_meta_value(self, key: str, value: str) -> None:
+        async with self._write:
+            await self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+            )
+
     async def log_question(self, chat: ChatRef, text: str, answered: bool, now: float) -> None:
         async with self._write:
             await self._db.execute(
