@@ -230,7 +230,8 @@ async def test_a_ward_folder_mounted_read_only_offers_no_faq_edits_and_admins_he
     tmp_path: Path,
 ) -> None:
     """Docker's `-v "$PWD:/app/ward:ro"`: the bot serves, but cannot write faq.yaml.
-    Admins are told so once, at the start; tickets come without the buttons that edit it."""
+    Admins are told so once, at the start (not again at the next start: they know);
+    tickets come without the buttons that edit it."""
     ward = tmp_path / "ward"
     ward.mkdir()
     write_chat_ward(ward)
@@ -252,6 +253,11 @@ async def test_a_ward_folder_mounted_read_only_offers_no_faq_edits_and_admins_he
                 [post] = telegram.sent_in_thread(STAFF_GROUP, thread)
                 assert [label for label, _ in post.buttons] == ["✔️ Đóng phiếu"]
                 assert len(notes()) == 1
+            async with bot_run(tmp_path, telegram, zalo, ward=folder.path):
+                pass  # started: what it had to tell admins is queued
+        with contextlib.closing(sqlite3.connect(tmp_path / "data" / DATABASE)) as db:
+            queued = db.execute("SELECT COUNT(*) FROM outbox WHERE kind = 'note'").fetchone()
+        assert queued == (1,)
 
 
 async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(

@@ -192,6 +192,22 @@ class Alerts:
             self.wake()
         return count
 
+    async def tell_admins_once(self, key: str, text: str) -> None:
+        """Tell admins `text` unless the note `key` was told (before a restart too, unless
+        a day ago: wardbot.told) and not `untold` since."""
+        await self._recall_told()
+        if key in self._told.notes:
+            return
+        await self.tell_admins(text)
+        self._told.notes[key] = self.clock()
+        await self._keep_told()
+
+    async def untold(self, key: str) -> None:
+        """What the note `key` said is over: it is told again should it come back."""
+        await self._recall_told()
+        if self._told.notes.pop(key, None) is not None:
+            await self._keep_told()
+
     async def task_failing(self, task: str) -> int:
         """Tell admins a background task stopped on an error (wardbot.supervise restarts it).
 

@@ -217,8 +217,13 @@ async def _serve(
 
     # An edit of faq.yaml reloads the local files only: staff are not kept waiting on the
     # portal (down, a fetch takes its whole deadline), nor is its news imported meanwhile.
+    # Its note that faq.yaml cannot be edited from chat is told once, not at each start.
     editor = FaqEditor(
-        settings.faq_file, settings.data_dir, refresh, tell_admins=alerts.tell_admins
+        settings.faq_file,
+        settings.data_dir,
+        refresh,
+        tell_admins=functools.partial(alerts.tell_admins_once, "faq-read-only"),
+        on_writable=functools.partial(alerts.untold, "faq-read-only"),
     )
     synced = asyncio.Event()  # the first attempt at the start-up sync is over
 

@@ -43,10 +43,12 @@ class Told:
     files: set[str] = field(default_factory=set)  # of the problems told, not all fixed
     faq_broken: bool = False  # told faq.yaml cannot be read
     faq_lost: set[str] = field(default_factory=set)  # FAQ ids told gone, not back yet
+    notes: dict[str, float] = field(default_factory=dict)  # other notes' keys -> when told
 
     def dump(self) -> str:
         return json.dumps(
             {
+                "notes": self.notes,
                 "problems": self.problems,
                 "shrink": list(self.shrink) if self.shrink else None,
                 "topics_gone": self.topics_gone,
@@ -77,6 +79,7 @@ class Told:
                 files={str(f) for f in kept["files"]},
                 faq_broken=bool(kept["faq_broken"]),
                 faq_lost={str(i) for i in kept["faq_lost"]},
+                notes={k: float(at) for k, at in kept.get("notes", {}).items() if at >= fresh},
             )
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             log.warning("what admins were told before the restart is unreadable: %s", exc)
