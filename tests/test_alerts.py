@@ -2154,6 +2154,28 @@ async def test_a_restart_tells_admins_only_what_is_new_or_still_wrong_a_day_on(
     await close_ward(ward)
 
 
+async def test_content_gone_while_the_bot_was_stopped_is_told_at_its_start(
+    tmp_path: Path,
+) -> None:
+    """A redeploy that mounted an empty content/ volume: every notice is gone when the
+    bot starts. Admins are told, as they are when it happens while the bot runs (before,
+    the start took the empty folder for how things were)."""
+    ward = await open_ward(tmp_path)
+    await ward.alerts.sync()
+    await ward.alerts.report_problems()
+    count = len(ward.engine.corpus.announcements)
+    assert count > 1
+    (tmp_path / "moved").mkdir()
+    for notice in ward.content.glob("*.md"):
+        notice.rename(tmp_path / "moved" / notice.name)
+    ward = await restarted(ward, later=60.0)
+    told = await admin_notes(ward)
+    assert told == [msg.admin_content_gone(count, str(ward.content), folder_missing=False)]
+    ward = await restarted(ward, later=60.0)  # still gone: told once
+    assert ward.channel.sent == []
+    await close_ward(ward)
+
+
 async def test_a_followed_topic_gone_is_not_told_again_at_each_restart(tmp_path: Path) -> None:
     ward = await open_ward(tmp_path)
     await ward.alerts.sync()

@@ -299,6 +299,8 @@ class Alerts:
             return
         self._told_kept = await self.store.meta_value(TOLD_KEY) or ""
         self._told = Told.load(self._told_kept, self.clock())
+        if self._told.notices is not None:  # content/ emptied while the bot was stopped
+            self._notices = self._told.notices
 
     async def _keep_told(self) -> None:
         """Write down what admins were told, when it changed."""
@@ -358,7 +360,7 @@ class Alerts:
             await self.tell_admins(
                 msg.admin_content_gone(self._notices, str(folder), folder_missing=missing)
             )
-        self._notices = count
+        self._notices = self._told.notices = count
 
 
 def _unmoved(problems: Iterable[Problem]) -> dict[tuple[str, str, int], str]:

@@ -44,11 +44,13 @@ class Told:
     faq_broken: bool = False  # told faq.yaml cannot be read
     faq_lost: set[str] = field(default_factory=set)  # FAQ ids told gone, not back yet
     notes: dict[str, float] = field(default_factory=dict)  # other notes' keys -> when told
+    notices: int | None = None  # how many notices content/ had at the last look
 
     def dump(self) -> str:
         return json.dumps(
             {
                 "notes": self.notes,
+                "notices": self.notices,
                 "problems": self.problems,
                 "shrink": list(self.shrink) if self.shrink else None,
                 "topics_gone": self.topics_gone,
@@ -80,6 +82,7 @@ class Told:
                 faq_broken=bool(kept["faq_broken"]),
                 faq_lost={str(i) for i in kept["faq_lost"]},
                 notes={k: float(at) for k, at in kept.get("notes", {}).items() if at >= fresh},
+                notices=int(kept["notices"]) if kept.get("notices") is not None else None,
             )
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             log.warning("what admins were told before the restart is unreadable: %s", exc)
