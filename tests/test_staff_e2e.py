@@ -89,6 +89,15 @@ def posts(api: FakeBotApi, thread: int) -> list[str]:
     return [visible_text(call.text) for call in api.sent_in_thread(STAFF_GROUP, thread)]
 
 
+async def zalo_ticket(telegram: FakeBotApi, zalo: FakeZaloApi) -> int:
+    """A Zalo resident asks staff (the first ticket): its topic, once the bot posted there."""
+    await zalo.say(ZALO_RESIDENT, f"/hoicanbo {RENEWAL}")
+    await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
+    [thread] = list(telegram.topics[STAFF_GROUP])
+    await eventually(lambda: posts(telegram, thread))
+    return thread
+
+
 async def test_a_question_goes_to_staff_and_the_answer_comes_back(tmp_path: Path) -> None:
     async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
         telegram.staff_group(STAFF_GROUP, forum=True)
@@ -269,10 +278,7 @@ async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(
     async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
         telegram.staff_group(STAFF_GROUP, forum=True)
         async with bot_run(tmp_path, telegram, zalo):
-            await zalo.say(ZALO_RESIDENT, f"/hoicanbo {RENEWAL}")
-            await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
-            [thread] = list(telegram.topics[STAFF_GROUP])
-            await eventually(lambda: posts(telegram, thread))
+            thread = await zalo_ticket(telegram, zalo)
 
         async with bot_run(tmp_path, telegram, zalo, {"ZALO_BOT_TOKEN": ""}) as bot:
             [ticket_post] = telegram.sent_in_thread(STAFF_GROUP, thread)
@@ -314,10 +320,7 @@ async def test_an_answer_waiting_when_the_bot_restarts_without_its_channel_is_to
     async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
         telegram.staff_group(STAFF_GROUP, forum=True)
         async with bot_run(tmp_path, telegram, zalo):
-            await zalo.say(ZALO_RESIDENT, f"/hoicanbo {RENEWAL}")
-            await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
-            [thread] = list(telegram.topics[STAFF_GROUP])
-            await eventually(lambda: posts(telegram, thread))
+            thread = await zalo_ticket(telegram, zalo)
             [ticket_post] = telegram.sent_in_thread(STAFF_GROUP, thread)
             zalo.fail(500, method="sendMessage", times=None)
             mark = len(zalo.calls)
