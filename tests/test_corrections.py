@@ -238,6 +238,7 @@ async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_
             "UPDATE seen_announcements SET numbers = ?",
             (json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"]),),
         )
+        raw.execute("ALTER TABLE chats DROP COLUMN is_group")  # as version 16 had it
         raw.execute("PRAGMA user_version = 16")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine  # the fixture closes them
