@@ -309,6 +309,7 @@ class ZaloChannel:
         self._refused_at: float | None = None  # when a refused webhook request was logged
         # chat and alert -> how many of its parts went out, while the rest has not
         self._alert_progress: LastPerChat[int] = LastPerChat()
+        self._groups: LastPerChat[bool] = LastPerChat()  # groups written down since the start
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -526,6 +527,7 @@ class ZaloChannel:
 
         if not chat.private:  # Zalo shows the bot group messages that mention or quote it
             text = _without_mention(text, self._mention)
+            await self._note_group(chat)
         await self.answerer.text(chat, text, send, sender=str(sender_id or chat_id), typing=typing)
 
     async def _send(
@@ -540,10 +542,7 @@ class ZaloChannel:
         part retried briefly on 429 and temporary failures; returns the buttons, now
         numbered in the chat. `in_group`: a number typed alone there never reaches the bot
         (Zalo shows it a group's messages that mention it), so the list says to mention it."""
-        choose = functools.partial(
-            msg.choose_by_number, in_group=in_group, bot=self.settings.zalo_bot_name
-        )
-        texts, buttons = render_plain([*before, *replies], choose=choose)
+        texts, buttons = render_plain([*before, *replies], choose=self._choose(in_group))
         try:
             await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
         except InvalidToken as exc:
@@ -553,6 +552,25 @@ class ZaloChannel:
             raise
         self._token_accepted()
         return buttons
+
+    def _choose(self, in_group: bool) -> Callable[[int], str]:
+        """The line under a numbered list saying how to pick: in a group, with the bot's
+        mention."""
+        return functools.partial(
+            msg.choose_by_number, in_group=in_group, bot=self.settings.zalo_bot_name
+        )
+
+    async def _note_group(self, chat: ChatRef) -> None:
+        """A group wrote: the database knows it for one (a group subscribed before it
+        could tell), so that its alerts say how to pick in a group. Once per start."""
+        if chat.chat_id in self._groups:
+            return
+        try:
+            await self.conversation.store.note_group(chat)
+        except Exception as exc:  # a read-only data folder: the alerts' wording only
+            log.debug("zalo: a group is not written down: %s", exc)
+            return
+        self._groups.set(chat.chat_id, True)
 
     def _messages(
         self, chat_id: str, texts: Sequence[str], read_timeout: float | None = None
@@ -578,7 +596,10 @@ class ZaloChannel:
         async with self.answerer.locks.hold(chat_id):
             # Numbered on after the list the resident may still be choosing from.
             after = await self.answerer.push_after(chat_id, replies)
-            texts, buttons = render_plain(replies, after=after)
+            # In a group (as the database knows it: after a restart too), picking from the
+            # list takes the bot's mention.
+            in_group = await self.conversation.store.is_group(ChatRef(CHANNEL, chat_id))
+            texts, buttons = render_plain(replies, after=after, choose=self._choose(in_group))
             try:
                 messages = self._alert_messages(chat_id, texts)
                 await send_parts(messages, _retryable, self.reply_retry, alert=True)

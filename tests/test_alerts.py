@@ -48,6 +48,7 @@ from wardbot.outbox import (
 )
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import MAX_DELAY, Restarts, Supervised
+from wardbot.told import REMIND_AFTER
 
 ADMIN = ChatRef("telegram", "42")
 
@@ -2101,6 +2102,97 @@ async def test_a_problem_moved_down_by_an_edit_above_it_is_not_told_again(ward: 
     await ward.sender.drain()
     texts = [r.text for chat, (r,), _ in ward.channel.sent if chat == ADMIN.chat_id]
     assert len(texts) == 2 and "'hotich'" in texts[1] and "'cu-truu'" not in texts[1]
+
+
+async def restarted(ward: Ward, *, later: float = 0.0) -> Ward:
+    """The bot stopped and started again `later` seconds after `ward`'s clock: its start's
+    report to admins made (as `bot.py run` makes it), and sent."""
+    await ward.sender.drain()
+    now = ward.clock()
+    await close_ward(ward)
+    again = await open_ward(ward.root)
+    again.now[0] = now + later
+    await again.alerts.sync()
+    await again.alerts.report_problems()
+    await again.sender.drain()
+    return again
+
+
+async def test_a_restart_tells_admins_only_what_is_new_or_still_wrong_a_day_on(
+    tmp_path: Path,
+) -> None:
+    """A mistake in faq.yaml told to admins is not told again at each restart (a deploy,
+    a reboot); still there a day after they were told, the next start reminds them of it;
+    fixed while the bot was stopped, they hear it is fixed, as they would have running."""
+    ward = await open_ward(tmp_path)
+    await ward.alerts.sync()
+    faq = ward.settings.faq_file
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("topics: [cu-tru]", "topics: [cu-truu]", 1),
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    told = await admin_notes(ward)
+    assert len(told) == 1 and "'cu-truu'" in told[0]
+
+    ward = await restarted(ward, later=3600.0)
+    assert ward.channel.sent == []
+    ward = await restarted(ward, later=REMIND_AFTER - 3600.0 + 1)
+    (reminded,) = await admin_notes(ward)
+    assert "'cu-truu'" in reminded
+    ward = await restarted(ward, later=3600.0)  # reminded just now: not again
+    assert ward.channel.sent == []
+
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("topics: [cu-truu]", "topics: [cu-tru]"),
+        encoding="utf-8",
+    )
+    ward = await restarted(ward)
+    assert await admin_notes(ward) == [msg.admin_problems_fixed()]
+    ward = await restarted(ward)
+    assert ward.channel.sent == []
+    await close_ward(ward)
+
+
+async def test_content_gone_while_the_bot_was_stopped_is_told_at_its_start(
+    tmp_path: Path,
+) -> None:
+    """A redeploy that mounted an empty content/ volume: every notice is gone when the
+    bot starts. Admins are told, as they are when it happens while the bot runs (before,
+    the start took the empty folder for how things were)."""
+    ward = await open_ward(tmp_path)
+    await ward.alerts.sync()
+    await ward.alerts.report_problems()
+    count = len(ward.engine.corpus.announcements)
+    assert count > 1
+    (tmp_path / "moved").mkdir()
+    for notice in ward.content.glob("*.md"):
+        notice.rename(tmp_path / "moved" / notice.name)
+    ward = await restarted(ward, later=60.0)
+    told = await admin_notes(ward)
+    assert told == [msg.admin_content_gone(count, str(ward.content), folder_missing=False)]
+    ward = await restarted(ward, later=60.0)  # still gone: told once
+    assert ward.channel.sent == []
+    await close_ward(ward)
+
+
+async def test_a_followed_topic_gone_is_not_told_again_at_each_restart(tmp_path: Path) -> None:
+    ward = await open_ward(tmp_path)
+    await ward.alerts.sync()
+    await follow(ward, "5001", "hoc-bong")
+    faq = ward.settings.faq_file
+    faq.write_text(
+        faq.read_text(encoding="utf-8")
+        .replace("hoc-bong]", "khuyen-hoc]")
+        .replace("id: hoc-bong\n", "id: khuyen-hoc\n"),
+        encoding="utf-8",
+    )
+    await ward.watcher.refresh()
+    # (and the notice still tagged with it, as a mistake)
+    assert msg.admin_topics_gone([("hoc-bong", 1)]) in await admin_notes(ward)
+    ward = await restarted(ward, later=60.0)
+    assert ward.channel.sent == []
+    await close_ward(ward)
 
 
 async def test_two_alike_problems_are_both_told(ward: Ward) -> None:

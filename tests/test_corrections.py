@@ -376,6 +376,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
         # What later migrations added, a database of that version does not have either.
         if version < 19:
             raw.execute("ALTER TABLE questions DROP COLUMN chosen")
+        if version < 20:
+            raw.execute("ALTER TABLE chats DROP COLUMN is_group")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import re
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from read_only import read_only
 from test_faults import ADMIN, Bot, base_env, bot_process, free_port
 
 from wardbot import messages as msg
+from wardbot.datadir import DATABASE
 
 STAFF_GROUP = -1001234567
 OFFICER = ADMIN  # in ADMIN_IDS: may also edit faq.yaml
@@ -85,6 +87,15 @@ def choice(text: str, label: str) -> str:
 
 def posts(api: FakeBotApi, thread: int) -> list[str]:
     return [visible_text(call.text) for call in api.sent_in_thread(STAFF_GROUP, thread)]
+
+
+async def zalo_ticket(telegram: FakeBotApi, zalo: FakeZaloApi) -> int:
+    """A Zalo resident asks staff (the first ticket): its topic, once the bot posted there."""
+    await zalo.say(ZALO_RESIDENT, f"/hoicanbo {RENEWAL}")
+    await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
+    [thread] = list(telegram.topics[STAFF_GROUP])
+    await eventually(lambda: posts(telegram, thread))
+    return thread
 
 
 async def test_a_question_goes_to_staff_and_the_answer_comes_back(tmp_path: Path) -> None:
@@ -228,7 +239,8 @@ async def test_a_ward_folder_mounted_read_only_offers_no_faq_edits_and_admins_he
     tmp_path: Path,
 ) -> None:
     """Docker's `-v "$PWD:/app/ward:ro"`: the bot serves, but cannot write faq.yaml.
-    Admins are told so once, at the start; tickets come without the buttons that edit it."""
+    Admins are told so once, at the start (not again at the next start: they know);
+    tickets come without the buttons that edit it."""
     ward = tmp_path / "ward"
     ward.mkdir()
     write_chat_ward(ward)
@@ -250,6 +262,11 @@ async def test_a_ward_folder_mounted_read_only_offers_no_faq_edits_and_admins_he
                 [post] = telegram.sent_in_thread(STAFF_GROUP, thread)
                 assert [label for label, _ in post.buttons] == ["✔️ Đóng phiếu"]
                 assert len(notes()) == 1
+            async with bot_run(tmp_path, telegram, zalo, ward=folder.path):
+                pass  # started: what it had to tell admins is queued
+        with contextlib.closing(sqlite3.connect(tmp_path / "data" / DATABASE)) as db:
+            queued = db.execute("SELECT COUNT(*) FROM outbox WHERE kind = 'note'").fetchone()
+        assert queued == (1,)
 
 
 async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(
@@ -261,10 +278,7 @@ async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(
     async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
         telegram.staff_group(STAFF_GROUP, forum=True)
         async with bot_run(tmp_path, telegram, zalo):
-            await zalo.say(ZALO_RESIDENT, f"/hoicanbo {RENEWAL}")
-            await eventually(lambda: len(telegram.topics.get(STAFF_GROUP, {})) == 1)
-            [thread] = list(telegram.topics[STAFF_GROUP])
-            await eventually(lambda: posts(telegram, thread))
+            thread = await zalo_ticket(telegram, zalo)
 
         async with bot_run(tmp_path, telegram, zalo, {"ZALO_BOT_TOKEN": ""}) as bot:
             [ticket_post] = telegram.sent_in_thread(STAFF_GROUP, thread)
@@ -281,10 +295,55 @@ async def test_an_answer_for_a_channel_the_bot_no_longer_runs_is_told_and_kept(
             await bot.wait_log(r"ticket 1: .*zalo is not running")  # for whoever runs the bot
             assert zalo.sent(ZALO_RESIDENT, since=zalo_mark) == []
 
+        # Restarted again without Zalo: they were told already, not again.
+        async with bot_run(tmp_path, telegram, zalo, {"ZALO_BOT_TOKEN": ""}) as bot:
+            assert (await bot.health())["answers_waiting"] == {"zalo": 1}
+        with contextlib.closing(sqlite3.connect(tmp_path / "data" / DATABASE)) as db:
+            notes = db.execute("SELECT text FROM ticket_messages WHERE author = 'note'")
+            assert notes.fetchall() == []
+
         async with bot_run(tmp_path, telegram, zalo):
             (answer,) = await zalo.replies(ZALO_RESIDENT, since=zalo_mark, within=20)
             assert "đại lý thu BHYT ở nhà văn hóa khu phố 2" in answer.text
             await eventually(lambda: telegram.reactions)  # 👍: delivered
+
+
+async def test_an_answer_waiting_when_the_bot_restarts_without_its_channel_is_told_once(
+    tmp_path: Path,
+) -> None:
+    """An officer's answer to a Zalo resident still waits in the outbox (Zalo failing at
+    that moment) when the bot is restarted without Zalo configured: staff are told in the
+    ticket's topic that the resident has not got it (once: not again at the next such
+    restart), /healthz counts it, and once the bot runs Zalo again it reaches the
+    resident. Before, it waited without a word to anyone."""
+    answer = "Dạ, anh/chị nộp tại đại lý thu BHYT ở nhà văn hóa khu phố 2."
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        async with bot_run(tmp_path, telegram, zalo):
+            thread = await zalo_ticket(telegram, zalo)
+            [ticket_post] = telegram.sent_in_thread(STAFF_GROUP, thread)
+            zalo.fail(500, method="sendMessage", times=None)
+            mark = len(zalo.calls)
+            telegram.send_text(STAFF_GROUP, answer, group=True, user_id=CLERK, reply_to=ticket_post)
+            # Tried, and refused: it waits to be tried again.
+            await eventually(
+                lambda: any(c.method == "sendMessage" and not c.ok for c in zalo.calls[mark:])
+            )
+        zalo.recover("sendMessage")
+
+        told = msg.ticket_note_post(1, msg.relay_stranded("zalo"))
+        for _ in range(2):
+            async with bot_run(tmp_path, telegram, zalo, {"ZALO_BOT_TOKEN": ""}) as bot:
+                assert (await bot.health())["answers_waiting"] == {"zalo": 1}
+                await bot.wait_log(r"1 staff answer\(s\) wait for zalo")
+                await eventually(lambda: told in posts(telegram, thread))
+        assert posts(telegram, thread).count(told) == 1
+
+        zalo_mark = len(zalo.calls)
+        async with bot_run(tmp_path, telegram, zalo) as bot:
+            (delivered,) = await zalo.replies(ZALO_RESIDENT, since=zalo_mark, within=20)
+            assert "đại lý thu BHYT ở nhà văn hóa khu phố 2" in delivered.text
+            assert (await bot.health())["answers_waiting"] == {}
 
 
 async def test_the_bot_removed_from_the_staff_group_says_so_and_loses_no_question(

@@ -174,6 +174,40 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
         assert "Bảo hiểm y tế" in visible_text(mine.text)  # the group still follows it
 
 
+async def test_a_chat_that_blocked_the_bot_while_it_was_down_is_unsubscribed_at_the_next_alert(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    """While the bot was stopped, a resident blocked it and a group removed it (Telegram's
+    my_chat_member about the group waits for the next start, and says nothing of the
+    resident). The next alert: each is tried once, Telegram refuses (blocked, kicked),
+    and each is unsubscribed, for good; the others' alert goes out all the same, and a
+    later start tries neither again."""
+    group = -1009876543210
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(701, "/subscribe bhyt")
+        await api.say(702, "/subscribe bhyt")
+        await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+    api.block(701)
+    api.remove_bot(group, by=ADMIN_ID)
+    notice(settings.content_dir, "cap-the-bhyt", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+    mark = len(api.calls)
+    again = replace(settings, http_port=bot_settings(settings, api).http_port)
+    async with running_app(again):
+        (alert,) = await api.replies(702, since=mark, within=10)
+        assert "Cấp thẻ BHYT cho người cao tuổi" in visible_text(alert.text)
+        await api.say(702, "/mysubs")  # whatever was queued has had its turn
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        assert await store.subscribers_of("bhyt") == [ChatRef("telegram", "702")]
+    tried = [c for c in api.calls[mark:] if c.method == "sendMessage"]
+    assert len([c for c in tried if c.chat_id in (701, group)]) == 2  # once each
+    mark = len(api.calls)
+    notice(settings.content_dir, "gia-han-bhyt", "Gia hạn thẻ BHYT năm nay", "bhyt")
+    async with running_app(replace(settings, http_port=bot_settings(settings, api).http_port)):
+        await api.replies(702, since=mark, within=10)
+    assert {c.chat_id for c in api.calls[mark:] if c.method == "sendMessage"} == {702}
+
+
 async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_alerts(
     api: FakeBotApi, own_ward: Settings
 ) -> None:

@@ -1281,6 +1281,42 @@ async def test_after_a_restart_each_number_of_a_burst_alert_still_opens_its_noti
         assert opened.text.startswith("Thông báo xét học bổng khuyến học năm 2024")
 
 
+async def test_an_alert_to_a_group_says_to_pick_with_the_bots_mention_after_a_restart_too(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A Zalo group follows a topic: its alerts, pushed after the bot restarted, say to
+    pick a notice with the bot's mention (a number typed alone never reaches the bot in a
+    group), as its answers there do; before, they said "nhắn số thứ tự" as in a private
+    chat. A group subscribed before the bot knew groups apart is known once it writes."""
+    staff, group = "a1b2c3d4e5f6a7b8c9d0", "g9f8e7d6c5b4a3928170"
+    admins = frozenset({f"zalo:{staff}"})
+
+    def picked_as(chat: str, *, in_group: bool) -> bool:
+        """Whether the last alert to `chat` ends saying how to pick, as `in_group` says."""
+        sent = api.sent(chat)[-1]
+        first = int(menu(sent)[0].split(".")[0])
+        line = msg.choose_by_number(first, in_group=in_group, bot=ward_settings.zalo_bot_name)
+        return sent.text.endswith(f"\n\n{line}")
+
+    settings = replace(ward_settings, admin_ids=admins)
+    async with running_channel(api, ward_engine, settings):
+        await api.say(group, "/subscribe bhyt", group=True, user_id=staff)
+        await api.say(BINH, "/subscribe bhyt")
+    async with running_channel(api, ward_engine, settings) as (channel, store):
+        await channel.deliver(group, [burst()])
+        assert picked_as(group, in_group=True)
+        await channel.deliver(BINH, [burst()])
+        assert picked_as(BINH, in_group=False)
+
+        async with store.writing() as db:  # as a group subscribed before migration 20
+            await db.execute("UPDATE chats SET is_group = 0")
+        await channel.deliver(group, [burst()])
+        assert picked_as(group, in_group=False)
+        await api.say(group, "mất thẻ bhyt", group=True, user_id=ALICE)
+        await channel.deliver(group, [burst()])
+        assert picked_as(group, in_group=True)
+
+
 async def test_xem_toan_van_after_a_burst_alert_asks_which_notice(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -15,7 +15,7 @@ import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -28,6 +28,7 @@ from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_files import is_misnamed_notice, is_notice_file
 from wardbot.store import ChatRef, NoticeRef, Store
+from wardbot.told import TOLD_KEY, Told, digest
 
 if TYPE_CHECKING:
     from wardbot.delivery import Deliverer
@@ -108,16 +109,13 @@ class Alerts:
         self.channels = list(channels)  # those that push; subscribers elsewhere get nothing
         self.wake = wake
         self.clock = clock
-        self._reported: frozenset[tuple[str, str, int]] = frozenset()
         # The problems the log has: those of the files as they were at the start (logged
         # then, by whoever opened the engine), then each new one as edits bring it.
         self._logged = frozenset(_unmoved(engine.problems))
-        self._reported_shrink: FaqShrink | None = None
-        self._told_files: set[str] = set()  # of problems admins were told, not all fixed yet
-        self._faq_told_broken = False  # admins were told faq.yaml cannot be read
-        self._faq_lost: set[str] = set()  # FAQ ids admins were told are gone, not back yet
+        # What admins were told, kept across restarts (read at the first report).
+        self._told = Told()
+        self._told_kept: str | None = None  # as last read or written
         self._notices = len(engine.corpus.announcements)
-        self._topics_gone: frozenset[str] = frozenset()  # followed topics faq.yaml lost
 
     async def sync(self) -> dict[str, int]:
         """Queue alerts for every announcement not seen before; {id: alerts queued}.
@@ -202,6 +200,22 @@ class Alerts:
             self.wake()
         return count
 
+    async def tell_admins_once(self, key: str, text: str) -> None:
+        """Tell admins `text` unless the note `key` was told (before a restart too, unless
+        a day ago: wardbot.told) and not `untold` since."""
+        await self._recall_told()
+        if key in self._told.notes:
+            return
+        await self.tell_admins(text)
+        self._told.notes[key] = self.clock()
+        await self._keep_told()
+
+    async def untold(self, key: str) -> None:
+        """What the note `key` said is over: it is told again should it come back."""
+        await self._recall_told()
+        if self._told.notes.pop(key, None) is not None:
+            await self._keep_told()
+
     async def task_failing(self, task: str) -> int:
         """Tell admins a background task stopped on an error (wardbot.supervise restarts it).
 
@@ -242,59 +256,86 @@ class Alerts:
             await self.store.set_told_failing(task, False)
 
     async def report_problems(self) -> None:
-        """Tell staff, in chat, about problems in their files they have not been told of.
-        A problem an edit above it moved to another line is the same problem."""
+        """Tell staff, in chat, about problems in their files they have not been told of
+        (before a restart too, unless a day ago: wardbot.told). A problem an edit above it
+        moved to another line is the same problem."""
+        await self._recall_told()
+        told, now = self._told, self.clock()
         problems = _unmoved(self.engine.problems)
         for key, problem in problems.items():  # for a ward with no admin to tell, the log
             if key not in self._logged:
                 log.warning("%s", problem)
         self._logged = frozenset(problems)
-        new = [problem for key, problem in problems.items() if key not in self._reported]
-        self._told_files |= {file for file, _, _ in problems.keys() - self._reported}
-        if new:
+        digests = {key: digest(*key) for key in problems}
+        untold = [key for key in problems if digests[key] not in told.problems]
+        told.files |= {file for file, _, _ in untold}
+        if untold:
             await self.tell_admins(
                 msg.admin_problems(
-                    new, faq_broken=not self.engine.faq_ok, no_good_version=self.engine.faq_missing
+                    [problems[key] for key in untold],
+                    faq_broken=not self.engine.faq_ok,
+                    no_good_version=self.engine.faq_missing,
                 )
             )
-        self._reported = frozenset(problems)  # once queued: a failure is told next time
+        # Once queued: a failure is told next time.
+        told.problems = {d: told.problems.get(d, now) for d in digests.values()}
         shrink = self.engine.faq_shrink
-        if shrink is not None and shrink != self._reported_shrink:
+        if shrink is None:
+            told.shrink = None
+        elif told.shrink is None or told.shrink[0] != digest(*astuple(shrink)):
             backup = self.settings.data_dir / LAST_GOOD_FAQ_COPIES[1]
             await self.tell_admins(
                 msg.admin_faq_shrank(shrink.gone, shrink.before, shrink.after, str(backup))
             )
-        self._reported_shrink = shrink
+            told.shrink = (digest(*astuple(shrink)), now)
         # Every mistake told fixed (or a save caught half-way finished): said once, with
         # faq.yaml reading again when that is news too.
-        fixed = not problems and bool(self._told_files)
-        others = fixed and any(Path(f) != Path(self.settings.faq_file) for f in self._told_files)
+        fixed = not problems and bool(told.files)
+        others = fixed and any(Path(f) != Path(self.settings.faq_file) for f in told.files)
         readable = await self._report_faq_readable(shrink, rest_fixed=others)
         if fixed:
             if not readable:
                 await self.tell_admins(msg.admin_problems_fixed())
-            self._told_files.clear()
+            told.files.clear()
         await self._report_content_gone()
         await self._report_topics_gone()
+        await self._keep_told()
+
+    async def _recall_told(self) -> None:
+        """At the first report: what admins were told before the restart."""
+        if self._told_kept is not None or not self.store.writable:
+            return
+        self._told_kept = await self.store.meta_value(TOLD_KEY) or ""
+        self._told = Told.load(self._told_kept, self.clock())
+        if self._told.notices is not None:  # content/ emptied while the bot was stopped
+            self._notices = self._told.notices
+
+    async def _keep_told(self) -> None:
+        """Write down what admins were told, when it changed."""
+        kept = self._told.dump()
+        if kept != self._told_kept and self.store.writable:
+            await self.store.set_meta_value(TOLD_KEY, kept)
+            self._told_kept = kept
 
     async def _report_faq_readable(self, shrink: FaqShrink | None, *, rest_fixed: bool) -> bool:
         """Staff told faq.yaml could not be read, or had lost many entries (a save caught
         half-way, often), hear once when it serves whole again: their fix took. Entries
         removed on purpose are not told back until they are. `rest_fixed`: every other
         mistake they were told of is fixed too, said in the same message."""
+        told = self._told
         if not self.engine.faq_ok:
-            self._faq_told_broken = True
+            told.faq_broken = True
             return False
-        had_lost = bool(self._faq_lost)
+        had_lost = bool(told.faq_lost)
         if shrink is not None:
-            self._faq_lost |= set(shrink.gone)
+            told.faq_lost |= set(shrink.gone)
         ids = {entry.id for entry in self.engine.corpus.faq}
-        self._faq_lost -= ids
-        told = shrink is None and not self._faq_lost and (self._faq_told_broken or had_lost)
-        if told:
+        told.faq_lost -= ids
+        back = shrink is None and not told.faq_lost and (told.faq_broken or had_lost)
+        if back:
             await self.tell_admins(msg.admin_faq_readable(len(ids), rest_fixed=rest_fixed))
-        self._faq_told_broken = False
-        return told
+        told.faq_broken = False
+        return back
 
     async def _report_topics_gone(self) -> None:
         """A topic that chats follow gone from faq.yaml (its id "fixed", say) cuts them off
@@ -304,16 +345,15 @@ class Alerts:
         known = {topic.id for topic in self.engine.corpus.topics}
         followed = await self.store.subscriber_counts()
         gone = {topic: count for topic, count in followed.items() if topic not in known}
-        new = sorted(
-            (topic, count) for topic, count in gone.items() if topic not in self._topics_gone
-        )
+        told, now = self._told.topics_gone, self.clock()
+        new = sorted((topic, count) for topic, count in gone.items() if topic not in told)
         if new:
             log.warning(
                 "faq.yaml no longer has topic(s) that chats follow: %s",
                 ", ".join(f"{topic} ({count})" for topic, count in new),
             )
             await self.tell_admins(msg.admin_topics_gone(new))
-        self._topics_gone = frozenset(gone)
+        self._told.topics_gone = {topic: told.get(topic, now) for topic in gone}
 
     async def _report_content_gone(self) -> None:
         """Every notice gone at once (content/ deleted or emptied) is news for staff.
@@ -328,7 +368,7 @@ class Alerts:
             await self.tell_admins(
                 msg.admin_content_gone(self._notices, str(folder), folder_missing=missing)
             )
-        self._notices = count
+        self._notices = self._told.notices = count
 
 
 def _unmoved(problems: Iterable[Problem]) -> dict[tuple[str, str, int], str]:

@@ -18,7 +18,7 @@ from wardbot import channels, datadir
 from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts, ContentWatcher, Snapshot
-from wardbot.channels import Channel
+from wardbot.channels import PUSH_CHANNELS, Channel
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Link
 from wardbot.desk import OFFER_KEEP, Desk
@@ -228,8 +228,13 @@ async def _serve(
 
     # An edit of faq.yaml reloads the local files only: staff are not kept waiting on the
     # portal (down, a fetch takes its whole deadline), nor is its news imported meanwhile.
+    # Its note that faq.yaml cannot be edited from chat is told once, not at each start.
     editor = FaqEditor(
-        settings.faq_file, settings.data_dir, refresh, tell_admins=alerts.tell_admins
+        settings.faq_file,
+        settings.data_dir,
+        refresh,
+        tell_admins=functools.partial(alerts.tell_admins_once, "faq-read-only"),
+        on_writable=functools.partial(alerts.untold, "faq-read-only"),
     )
     synced = asyncio.Event()  # the first attempt at the start-up sync is over
 
@@ -240,6 +245,8 @@ async def _serve(
             # Here, not before the start: a database locked meanwhile is retried like any
             # error of the watcher, and the channels serve all the same.
             await alerts.drop_unrun()
+            if desk is not None:  # staff answers for a channel not run: kept, staff told
+                await desk.note_stranded([c for c in PUSH_CHANNELS if c not in alerts.channels])
             await alerts.sync()
             await alerts.report_problems()
             if settings.admin_ids:  # only admins edit faq.yaml from chat
@@ -297,6 +304,8 @@ async def _serve(
             details[channel.name] = status
     if follower is not None:
         details[follower.name] = follower.status
+    if desk is not None:  # per channel the bot does not run: staff answers waiting for it
+        details["answers_waiting"] = lambda: dict(desk.stranded)
     web = AsgiServer(
         web_app(routes, checks, details),
         port=settings.http_port,

@@ -226,6 +226,8 @@ class Desk:
         # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
         self.tell_lost: Callable[[], Awaitable[object]] | None = None
         self.tell_back: Callable[[], Awaitable[object]] | None = None
+        # Staff answers waiting for a channel the bot does not run, per channel (/healthz).
+        self.stranded: dict[str, int] = {}
 
     name = "staff-desk"
 
@@ -499,6 +501,24 @@ class Desk:
         why = msg.relay_unreachable() if outcome == "unreachable" else error
         await self.tickets.add_note(message.ticket_id, msg.relay_failed(why), self.clock())
         self._wake.set()
+
+    async def note_stranded(self, unrun: Sequence[str]) -> dict[str, int]:
+        """At the start: staff answers queued for a channel the bot now runs without (a
+        token left out of the environment) cannot go out until it runs it again. Staff
+        are told on each such ticket, once (not again at the next restart), the log says
+        it, and `stranded` keeps the counts for /healthz. Nothing is dropped."""
+        waiting, noted = await self.tickets.stranded(unrun, msg.relay_stranded, self.clock())
+        self.stranded = waiting
+        for channel, count in waiting.items():
+            log.warning(
+                "%d staff answer(s) wait for %s, which the bot does not run: they go out once "
+                "it does",
+                count,
+                channel,
+            )
+        if noted:
+            self._wake.set()
+        return waiting
 
     # --- posting in the staff group -----------------------------------------------------
 
@@ -882,6 +902,7 @@ class Desk:
                 ticket.id,
                 channel,
             )
+            await self.tickets.told_stranded(queued, channel)  # not told again at a restart
             return [msg.relay_channel_off(ticket.id, channel)]
         log.info("ticket %d: a staff answer queued for %s", ticket.id, channel)
         self.wake_outbox()

@@ -877,12 +877,17 @@ class FaqEditor:
         reload: Callable[[], Awaitable[object]],
         *,
         tell_admins: Callable[[str], Awaitable[object]] | None = None,
+        on_writable: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.faq_file = faq_file
         self.backup_dir = backup_dir
         self.reload = reload
         self.tell_admins = tell_admins
+        # Told that the folder is writable (again) since the start or the last note: so
+        # that a note kept across restarts (wardbot.app: Alerts.tell_admins_once) is over.
+        self.on_writable = on_writable
         self._told = False
+        self._writable_told = False
 
     @property
     def folder(self) -> Path:
@@ -896,10 +901,12 @@ class FaqEditor:
     async def can_edit(self) -> bool:
         """`writable()`; when not, admins are told why (once, until it is writable again)."""
         if self.writable():
-            self._told = False
+            if self.on_writable is not None and not self._writable_told:
+                await self.on_writable()
+            self._told, self._writable_told = False, True
             return True
         if not self._told:
-            self._told = True
+            self._told, self._writable_told = True, False
             log.warning("%s cannot be written: staff cannot edit faq.yaml from chat", self.folder)
             if self.tell_admins is not None:
                 await self.tell_admins(msg.faq_folder_read_only_note(str(self.folder)))

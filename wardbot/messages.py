@@ -1322,6 +1322,18 @@ def relay_delayed(reason: str) -> str:
     )
 
 
+def relay_stranded(channel: str) -> str:
+    """A ticket's note (after "Phiếu số N: "): staff answers on it wait for a channel the
+    bot was restarted without (not configured any more)."""
+    name = channel_name(channel)
+    return (
+        f"câu trả lời của cán bộ chưa tới người dân: bot vừa khởi động lại mà không chạy kênh "
+        f"{name} (chưa cấu hình), nên chưa gửi được. Câu trả lời được giữ lại và sẽ tự gửi đi "
+        f"khi bot chạy lại kênh {name} (nhờ người cài đặt bot kiểm tra); bot sẽ thả 👍 vào tin "
+        "trả lời khi người dân nhận được."
+    )
+
+
 def relay_channel_off(ticket_id: int, channel: str) -> str:
     """To staff, under their answer: the resident's channel is not running now (not
     configured any more, or not reachable since the bot started)."""

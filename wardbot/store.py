@@ -364,6 +364,14 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE questions ADD COLUMN chosen TEXT;
     """,
+    # 20: whether a chat is a group (1) rather than one person's chat with the bot (0), as
+    # its channel said when it last subscribed (or, on Zalo, wrote): an alert pushed there
+    # says how to pick from its list as the group must (in a Zalo group, a number alone
+    # never reaches the bot: it is typed with the bot's mention). Chats subscribed before
+    # are taken for private ones until they do either again.
+    """
+    ALTER TABLE chats ADD COLUMN is_group INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 
@@ -880,8 +888,9 @@ class Store:
     async def _subscribe(self, chat: ChatRef, topic_id: str, today: str) -> bool:
         async with self._transaction():
             await self._db.execute(
-                "INSERT OR IGNORE INTO chats (channel, chat_id) VALUES (?, ?)",
-                (chat.channel, chat.chat_id),
+                "INSERT INTO chats (channel, chat_id, is_group) VALUES (?, ?, ?) "
+                "ON CONFLICT (channel, chat_id) DO UPDATE SET is_group = excluded.is_group",
+                (chat.channel, chat.chat_id, int(not chat.private)),
             )
             # A chat that blocked the bot and now subscribes again can be reached again.
             await self._db.execute(
@@ -912,6 +921,25 @@ class Store:
                 (chat.channel, chat.chat_id),
             )
         return cursor.rowcount
+
+    async def is_group(self, chat: ChatRef) -> bool:
+        """Whether `chat` is a group, as its channel said last (migration 20); False for a
+        chat not known."""
+        async with self._db.execute(
+            "SELECT is_group FROM chats WHERE channel = ? AND chat_id = ?",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return bool(row and row[0])
+
+    async def note_group(self, chat: ChatRef) -> None:
+        """`chat` wrote as a group: a subscribed chat known as private (subscribed before
+        migration 20) is known as a group from now on."""
+        async with self._write:
+            await self._db.execute(
+                "UPDATE chats SET is_group = 1 WHERE channel = ? AND chat_id = ? AND is_group = 0",
+                (chat.channel, chat.chat_id),
+            )
 
     async def subscriptions_of(self, chat: ChatRef) -> list[str]:
         """Topic ids the chat follows, in the order it subscribed to them."""
@@ -1477,8 +1505,10 @@ class Store:
         old = (chat.channel, chat.chat_id)
         new = (chat.channel, new_chat_id)
         async with self._write, self._transaction():
-            await self._db.execute(
-                "INSERT OR IGNORE INTO chats (channel, chat_id) VALUES (?, ?)", new
+            await self._db.execute(  # a group upgraded is a group still
+                "INSERT OR IGNORE INTO chats (channel, chat_id, is_group) VALUES (?, ?, "
+                "COALESCE((SELECT is_group FROM chats WHERE channel = ? AND chat_id = ?), 0))",
+                (*new, *old),
             )
             # As for a chat that subscribes: one marked unreachable can be reached again.
             await self._db.execute("DELETE FROM unreachable WHERE channel = ? AND chat_id = ?", new)
@@ -1564,6 +1594,18 @@ class Store:
                 )
             else:
                 await self._db.execute("DELETE FROM meta WHERE key = ?", (f"told-failing:{task}",))
+
+    async def meta_value(self, key: str) -> str | None:
+        """What a part of the bot keeps under `key` in the `meta` table (None: nothing)."""
+        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    async def set_meta_value(self, key: str, value: str) -> None:
+        async with self._write:
+            await self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+            )
 
     async def log_question(self, chat: ChatRef, text: str, answered: bool, now: float) -> None:
         async with self._write:

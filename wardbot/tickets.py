@@ -22,8 +22,9 @@ to it), `closed` (staff closed it). Messages on a ticket go both ways:
 
 from __future__ import annotations
 
+import json
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -35,6 +36,9 @@ from wardbot.store import ChatRef, Store
 # limit for staff), and a long one is posted or sent in parts.
 MAX_TEXT_CHARS = 3500
 OPEN_STATES = ("open", "answered")
+# A staff answer's outbox row waiting for a channel the bot does not run, staff told so
+# (`TicketBook.stranded`).
+STRANDED = "waiting: the bot does not run {channel}"
 
 
 @dataclass(frozen=True)
@@ -401,6 +405,51 @@ class TicketBook:
         message = await self.message(reply_id)
         assert message is not None
         return message
+
+    async def stranded(
+        self, channels: Sequence[str], note: Callable[[str], str], now: float
+    ) -> tuple[dict[str, int], list[int]]:
+        """Staff answers waiting in the outbox for `channels`, which the bot does not run
+        now (no sender takes them: they go once it runs them again). Each ticket with one
+        staff have not been told about gets `note(channel)`, in the same
+        transaction as the answers are marked told (their outbox row's error says why they
+        wait: told once, across restarts). Returns how many wait, per channel, and the
+        tickets noted now."""
+        why = {channel: STRANDED.format(channel=channel) for channel in channels}
+        async with self.store.writing() as db:
+            async with db.execute(
+                "SELECT o.id, o.channel, o.error, m.ticket_id FROM outbox o "
+                "JOIN ticket_messages m ON m.id = CAST(o.ref AS INTEGER) "
+                "WHERE o.kind = 'reply' AND o.state IN ('pending', 'sending') "
+                "AND o.channel IN (SELECT value FROM json_each(?)) ORDER BY o.id",
+                (json.dumps(list(channels)),),
+            ) as cursor:
+                rows = await cursor.fetchall()
+            waiting: dict[str, int] = {}
+            noted: dict[int, str] = {}
+            for row_id, channel, error, ticket_id in rows:
+                waiting[channel] = waiting.get(channel, 0) + 1
+                if error == why[channel]:
+                    continue
+                noted.setdefault(ticket_id, channel)
+                await db.execute("UPDATE outbox SET error = ? WHERE id = ?", (why[channel], row_id))
+            for ticket_id, channel in noted.items():
+                await db.execute(
+                    "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
+                    "VALUES (?, 'note', ?, ?, 'pending')",
+                    (ticket_id, note(channel)[:MAX_TEXT_CHARS], now),
+                )
+        return waiting, list(noted)
+
+    async def told_stranded(self, message: TicketMessage, channel: str) -> None:
+        """Staff were told that their answer `message` waits for `channel`, which the bot
+        does not run now: `stranded` does not tell them again at the next start."""
+        async with self.store.writing() as db:
+            await db.execute(
+                "UPDATE outbox SET error = ? WHERE kind = 'reply' AND ref = ? "
+                "AND state IN ('pending', 'sending')",
+                (STRANDED.format(channel=channel), str(message.id)),
+            )
 
     async def answer_from(self, staff_message_id: int, group: int | None) -> TicketMessage | None:
         """The latest staff answer relayed from message `staff_message_id` of the staff
