@@ -284,3 +284,19 @@ async def test_in_the_terminal_a_follow_up_after_a_number_picked_from_a_list(
     assert BIRTH in opened
     assert BIRTH in fee and "Lệ phí: miễn phí nếu đăng ký đúng hạn." in fee
     assert "chứng thực" not in fee
+
+
+@pytest.mark.parametrize("typed", ["xem đầy đủ", "xem toàn văn"])
+async def test_typing_the_whole_answers_label_after_a_follow_up_opens_it(
+    conversation: Conversation, settings: Settings, typed: str
+) -> None:
+    """Under the fee line, "📄 Xem đầy đủ" typed (on Zalo, as its numbered line says) opens
+    the whole answer, not "em đã gửi hết nội dung" (the resident saw one line of it)."""
+    output = io.StringIO()
+    lines = ["làm lại cccd bị mất", "lệ phí bao nhiêu ạ", typed, "/quit"]
+    source = io.StringIO("".join(f"{line}\n" for line in lines))
+    await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
+    fee, whole = output.getvalue().split("> lệ phí bao nhiêu ạ\n", 1)[1].split(f"> {typed}\n")
+    assert f"1. {msg.WHOLE_ANSWER_BUTTON}" in fee and "Thời gian" not in fee
+    assert msg.full_text_sent() not in whole
+    assert ID_CARD in whole and "Thời gian: 7 ngày làm việc" in whole
