@@ -171,10 +171,11 @@ async def test_a_follow_up_is_answered_from_the_entry_just_given(
     reply = await one(conversation, then)
     assert reply.title == title
     assert says in reply.text
-    # The lines that say it, not the whole entry again; the whole one is a tap away.
+    # The lines that say it, not the whole entry again.
     assert reply.text != answer.text
     assert "Bà con" not in reply.text  # (folks: no child, no fee, no time)
-    assert [b.label for b in reply.buttons] == [msg.WHOLE_ANSWER_BUTTON]
+    # The whole one is a tap away; and, as under any answer, "🙁 Chưa đúng ý tôi hỏi".
+    assert [b.label for b in reply.buttons] == [msg.WHOLE_ANSWER_BUTTON, msg.WRONG_BUTTON]
     opened = await conversation.handle_action(CHAT, reply.buttons[0].action)
     # The whole answer as given first, but for its "🙁 Chưa đúng ý" (the bot's answer's).
     assert answer.buttons[-1].label == msg.WRONG_BUTTON
@@ -208,6 +209,24 @@ async def test_a_follow_up_the_entry_does_not_answer_gets_no_other_procedures_an
     reply = await one(conversation, "lệ phí bao nhiêu ạ")
     assert reply.title is None
     assert reply.text == msg.no_answer("UBND Phường 2", "0276 3822 123")
+
+
+async def test_the_wrong_button_under_a_follow_ups_lines_takes_that_back(
+    conversation: Conversation, store: Store
+) -> None:
+    """On Telegram and the web chat, the lines answering a follow-up are the latest answer:
+    "🙁 Chưa đúng ý tôi hỏi" under them takes them back (the follow-up, about its subject,
+    goes to /unanswered) and offers the other close matches; the button under the first
+    answer is now one under an earlier answer."""
+    first = await one(conversation, "làm lại cccd bị mất")
+    fee = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert fee.buttons[-1].label == msg.WRONG_BUTTON
+    stale = await conversation.handle_action(CHAT, first.buttons[-1].action, sender="7")
+    assert [r.text for r in stale] == [msg.wrong_button_stale()]
+    [sorry] = await conversation.handle_action(CHAT, fee.buttons[-1].action, sender="7")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert sorry.buttons and "faq:cap-lai-can-cuoc" not in [b.action for b in sorry.buttons]
+    assert await store.unanswered(0) == [f"{ID_CARD} lệ phí bao nhiêu ạ"]
 
 
 NOT_FOLLOW_UPS = [

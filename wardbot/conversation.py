@@ -833,13 +833,15 @@ class Conversation:
         if doc is not None and part is not None:
             await self._record(chat, asked, True, sender)
             self._keep_context(chat, (doc.id,), sender)
-            return [_with_button(excerpt_reply(part, self.settings, self.engine.today), follow)]
+            reply = excerpt_reply(part, self.settings, self.engine.today)
+            return [_with_button(_with_button(reply, wrong_button(asked)), follow)]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
         if best is not None and (doc is None or best.id != doc.id):
             await self._record(chat, asked, True, sender)
             self._keep_context(chat, (best.id,), sender)
-            return [_with_button(await self._document_reply(best.doc), follow)]
+            reply = _with_button(await self._document_reply(best.doc), wrong_button(asked))
+            return [_with_button(reply, follow)]
         if not alone.answered:
             return None
         await self._record(chat, asked, False, sender)
