@@ -2071,6 +2071,28 @@ async def test_unanswered_proposes_the_entry_residents_picked_from_the_offer(
     assert asked in variants_of(faq, entry_id)
 
 
+async def test_a_pick_after_a_follow_up_about_an_entry_is_no_wording_of_the_pick(
+    conversation: Conversation, staff_files: tuple[Path, Reloads]
+) -> None:
+    """ "Làm ở đâu?" after the lost health-insurance card, then "sai rồi" and another entry
+    picked: the question kept is that entry's own question and the follow-up, not words
+    of the resident's. /unanswered lists it, but proposes no making it a wording of the
+    entry picked (which would put one entry's question among another's variants)."""
+    me = ChatRef("telegram", STAFF)
+    [answer] = await conversation.handle_text(OTHER, "mất thẻ bhyt thì làm sao")
+    [lines] = await conversation.handle_text(OTHER, "làm ở đâu?")
+    assert lines.title == answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert lines.buttons[0].label == msg.WHOLE_ANSWER_BUTTON  # the lines that say where
+    [sorry] = await conversation.handle_text(OTHER, "sai rồi")
+    picked = next(b for b in sorry.buttons if b.action.startswith("faq:"))
+    assert picked.action != "faq:bhyt-mat-the"
+    await conversation.handle_action(OTHER, picked.action, sender=OTHER.chat_id)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "“Mất thẻ bảo hiểm y tế thì làm sao? làm ở đâu?” — 1 lần" in listing.text
+    assert "👉" not in listing.text
+    assert all(b.action.split(":")[2] != digest(picked.action[4:]) for b in listing.buttons)
+
+
 async def test_an_entry_opened_after_an_answer_or_long_after_is_no_pick(
     conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
 ) -> None:

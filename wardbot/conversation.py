@@ -423,8 +423,10 @@ class Conversation:
         # Per chat, its latest question as typed, whether it was answered, when and (in a
         # group) by whom: what "sai rồi" takes back (in a group, one's own only), offers to
         # staff as the resident wrote it, and finds other close matches to, with or
-        # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder).
-        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None]] = (
+        # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder); and
+        # whether it is the resident's wording (not so a follow-up about an entry, kept
+        # after the entry's own question: see `_note_pick`).
+        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None, bool]] = (
             OrderedDict()
         )
         # Per private chat, the one close match its latest message was asked about ("có
@@ -829,22 +831,23 @@ class Conversation:
         "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone."""
         about, doc = subject
         asked = f"{about} {question}"
+        worded = doc is None  # "<the entry's question> mất bao lâu?" is no resident's
         part = followup.excerpt(doc, question) if doc is not None else None
         if doc is not None and part is not None:
-            await self._record(chat, asked, True, sender)
+            await self._record(chat, asked, True, sender, worded=worded)
             self._keep_context(chat, (doc.id,), sender)
             reply = excerpt_reply(part, self.settings, self.engine.today)
             return [_with_button(_with_button(reply, wrong_button(asked)), follow)]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
         if best is not None and (doc is None or best.id != doc.id):
-            await self._record(chat, asked, True, sender)
+            await self._record(chat, asked, True, sender, worded=worded)
             self._keep_context(chat, (best.id,), sender)
             reply = _with_button(await self._document_reply(best.doc), wrong_button(asked))
             return [_with_button(reply, follow)]
         if not alone.answered:
             return None
-        await self._record(chat, asked, False, sender)
+        await self._record(chat, asked, False, sender, worded=worded)
         staff = await self._staff_offer(chat, asked)
         unsure = Answer(asked, False, answer.results, answer.offers)
         return [_with_button(no_answer_reply(unsure, self.settings, staff), follow)]
@@ -901,7 +904,7 @@ class Conversation:
                 log.exception("could not take back an answer")
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
             taken = asked[:2]
-            self._asked[key] = (asked[0], False, asked[2], asked[3])
+            self._asked[key] = (asked[0], False, *asked[2:])
         offers: tuple[Hit, ...] = ()
         staff = None
         if taken is not None:
@@ -943,17 +946,31 @@ class Conversation:
         return answer
 
     async def _record(
-        self, chat: ChatRef, question: str, answered: bool, sender: str | None
+        self,
+        chat: ChatRef,
+        question: str,
+        answered: bool,
+        sender: str | None,
+        *,
+        worded: bool = True,
     ) -> None:
         """`question` logged for /stats and /unanswered, and kept for "sai rồi"."""
-        self._note(chat, question, answered, sender)
+        self._note(chat, question, answered, sender, worded=worded)
         await self._log(chat, question, answered)
 
-    def _note(self, chat: ChatRef, question: str, answered: bool, sender: str | None) -> None:
-        """Keep the chat's latest question for "sai rồi"."""
+    def _note(
+        self,
+        chat: ChatRef,
+        question: str,
+        answered: bool,
+        sender: str | None,
+        *,
+        worded: bool = True,
+    ) -> None:
+        """Keep the chat's latest question for "sai rồi" (`worded`: as `_asked` says)."""
         key = (chat.channel, chat.chat_id)
         self._asked.pop(key, None)
-        self._asked[key] = (question, answered, self.clock(), sender)
+        self._asked[key] = (question, answered, self.clock(), sender, worded)
         if len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
 
@@ -961,10 +978,11 @@ class Conversation:
         """The resident opened `entry` after a question the bot did not answer (or that
         they said it answered wrongly): when `entry` is one of the question's close
         matches, what they picked from the offer, /unanswered proposes it to staff as
-        the entry that question is a wording of."""
+        the entry that question is a wording of. Not after a follow-up about an entry:
+        kept after that entry's own question, it is no wording of the one picked."""
         asked = self._asked.get((chat.channel, chat.chat_id))
         since = self.clock() - WRONG_WITHIN
-        if asked is None or asked[1] or asked[2] < since:
+        if asked is None or asked[1] or asked[2] < since or not asked[4]:
             return
         if not chat.private and asked[3] != sender:  # in a group, one's own question only
             return
