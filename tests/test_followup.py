@@ -275,6 +275,30 @@ async def test_a_follow_up_needs_a_recent_answer(
     assert seen([await one(conversation, "lệ phí bao nhiêu ạ")]) == alone
 
 
+async def test_a_follow_up_nothing_answers_leaves_the_subject_for_the_next(
+    conversation: Conversation, fresh: Conversation, clock: Clock
+) -> None:
+    """ "Có cần chụp ảnh không" after the ID card: the entry does not say, nor does any
+    other ("chưa có thông tin", as alone); "mất bao lâu?" next is still about the ID card,
+    not read alone (a close match to confirm), until ten minutes after the answer."""
+    other = ChatRef("test", "other")
+    await one(conversation, "làm lại cccd bị mất")
+    clock.now += 4 * 60
+    photo = await one(conversation, "có cần chụp ảnh không")
+    assert seen([photo]) == seen(await fresh.handle_text(other, "có cần chụp ảnh không"))
+    clock.now += 4 * 60
+    time = await one(conversation, "mất bao lâu?")
+    assert (time.title, time.text) == (
+        ID_CARD,
+        "• Thời gian: 7 ngày làm việc kể từ khi nhận đủ hồ sơ.",
+    )
+    await one(conversation, "làm lại cccd bị mất")
+    await one(conversation, "có cần chụp ảnh không")
+    clock.now += 10 * 60 + 1  # ten minutes after the answer
+    alone = seen(await fresh.handle_text(other, "mất bao lâu?"))
+    assert seen([await one(conversation, "mất bao lâu?")]) == alone != seen([time])
+
+
 async def test_in_a_group_a_follow_up_is_about_the_askers_own_question(
     conversation: Conversation, fresh: Conversation
 ) -> None:

@@ -735,7 +735,8 @@ class Conversation:
             return each
         subject = self._subject(chat, sender)
         answer = await self._search(question, typing)
-        if subject is not None and followup.follows_up(question, answer.answered):
+        tried = subject is not None and followup.follows_up(question, answer.answered)
+        if tried and subject is not None:
             more = await self._follow_up(chat, question, subject, answer, follow, sender)
             if more is not None:
                 return more
@@ -746,7 +747,8 @@ class Conversation:
                 await self._document_reply(answer.best.doc), wrong_button(question)
             )
             return [_with_button(reply, follow)]
-        self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
+        if not tried:  # a follow-up nothing answers ("có cần ảnh không") keeps the subject
+            self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
             self._offered[(chat.channel, chat.chat_id)] = (answer.offers[0].id, self.clock())
