@@ -456,7 +456,9 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
     """As without a ticket: each question the bot knows is answered (asked whole, neither
-    is), and the message goes to staff once, logged once."""
+    is), and the message goes to staff once, logged once. As under one answer with a
+    ticket open, no "🙁 Chưa đúng ý tôi hỏi": "sai rồi" reaches staff, who have the
+    message (the button offered it to them again, and posted it twice)."""
     await open_ticket(conversation)
     await desk.post_pending()
     [thread] = list(room.topics)
@@ -466,11 +468,15 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
         "Mất thẻ bảo hiểm y tế thì làm sao?",
         "Đăng ký tạm trú cần giấy tờ gì?",
     )
+    [one] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt thì làm sao")
+    for reply in (first, second, one):
+        assert msg.WRONG_BUTTON not in [b.label for b in reply.buttons]
     await desk.post_pending()
     assert [p.reply.text for p in room.in_thread(thread)][1:] == [
-        msg.ticket_follow_up_post(1, asked)
+        msg.ticket_follow_up_post(1, asked),
+        msg.ticket_follow_up_post(1, "mất thẻ bhyt thì làm sao"),
     ]
-    assert await store.question_counts(0) == (2, 1)  # the ticket's question, and this one
+    assert await store.question_counts(0) == (3, 1)  # the ticket's question, and these
 
 
 async def test_thanks_to_the_officer_reach_staff_and_are_no_question(

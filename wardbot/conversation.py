@@ -707,7 +707,8 @@ class Conversation:
             return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":
             return [relayed]
-        each = await self._answer_each(chat, text, typing, follow)
+        # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
+        each = await self._answer_each(chat, text, typing, follow, wrong=False)
         if each:
             return each
         answer = await self._ask(chat, text, typing)
@@ -763,16 +764,21 @@ class Conversation:
         typing: Typing | None,
         follow: Button | None,
         sender: str | None = None,
+        *,
+        wrong: bool = True,
     ) -> list[Reply]:
         """For a message asking two or three questions each with an answer of its own: an
-        answer to each (`follow` under the last), logged as one question; else []."""
+        answer to each (`follow` under the last, and `wrong`: "🙁 Chưa đúng ý tôi hỏi"),
+        logged as one question; else []."""
         each = await self._each_answered(question, typing)
         if not each:
             return []
         self._note(chat, question, True, sender)
         await self._log(chat, question, True)
         replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
-        last = _with_button(replies[-1], wrong_button(question))  # takes back all of them
+        last = replies[-1]
+        if wrong:
+            last = _with_button(last, wrong_button(question))  # takes back all of them
         return [*replies[:-1], _with_button(last, follow)]
 
     async def _yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
