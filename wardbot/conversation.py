@@ -710,9 +710,17 @@ class Conversation:
         # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
         each = await self._answer_each(chat, text, typing, follow, wrong=False)
         if each:
+            self._context.pop((chat.channel, chat.chat_id), None)
             return each
-        answer = await self._ask(chat, text, typing)
+        subject = self._subject(chat, None)
+        answer = await self._search(text, typing)
+        if subject is not None and followup.follows_up(text, answer.answered):
+            more = await self._follow_up(chat, text, subject, answer, follow, None, staff=False)
+            if more is not None:
+                return more or [relayed]  # unsure: staff, who have it, answer it
+        await self._record(chat, text, answer.answered, None)
         if answer.answered and answer.best is not None:
+            self._keep_context(chat, (answer.best.id,), None)
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
         return [relayed]
 
@@ -831,12 +839,17 @@ class Conversation:
         alone: Answer,
         follow: Button | None,
         sender: str | None,
+        *,
+        staff: bool = True,
     ) -> list[Reply] | None:
         """A follow-up answered: from the lines of the entry just given that say what it
         asks (its fee, time, place), or with the entry the subject and it asked together
         find. Still unsure: the close matches to both, or 'no information' and whom to ask,
         where the message `alone` was answered (about whatever procedure it fits best:
-        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone."""
+        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone.
+        `staff`: False with a ticket open, where staff get the message and "sai rồi":
+        no "🙁 Chưa đúng ý", and unsure, [] (not the bot's no-answer)."""
+        wrong = wrong_button if staff else lambda _: None
         about, doc = subject
         asked = f"{about} {question}"
         worded = doc is None  # "<the entry's question> mất bao lâu?" is no resident's
@@ -845,20 +858,22 @@ class Conversation:
             await self._record(chat, asked, True, sender, worded=worded)
             self._keep_context(chat, (doc.id,), sender)
             reply = excerpt_reply(part, self.settings, self.engine.today)
-            return [_with_button(_with_button(reply, wrong_button(asked)), follow)]
+            return [_with_button(_with_button(reply, wrong(asked)), follow)]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
         if best is not None and (doc is None or best.id != doc.id):
             await self._record(chat, asked, True, sender, worded=worded)
             self._keep_context(chat, (best.id,), sender)
-            reply = _with_button(await self._document_reply(best.doc), wrong_button(asked))
+            reply = _with_button(await self._document_reply(best.doc), wrong(asked))
             return [_with_button(reply, follow)]
         if not alone.answered:
             return None
         await self._record(chat, asked, False, sender, worded=worded)
-        staff = await self._staff_offer(chat, asked)
+        if not staff:
+            return []
+        offer = await self._staff_offer(chat, asked)
         unsure = Answer(asked, False, answer.results, answer.offers)
-        return [_with_button(no_answer_reply(unsure, self.settings, staff), follow)]
+        return [_with_button(no_answer_reply(unsure, self.settings, offer), follow)]
 
     async def _each_answered(
         self, question: str, typing: Typing | None
@@ -936,15 +951,6 @@ class Conversation:
             given = {answer.best.doc.id}
         others = (hit for hit in answer.results if hit.doc.id not in given)
         return tuple(itertools.islice(others, WRONG_OFFERS))
-
-    async def _ask(
-        self, chat: ChatRef, question: str, typing: Typing | None, sender: str | None = None
-    ) -> Answer:
-        """The engine's answer, logged for /stats and /unanswered, and kept for "sai rồi"
-        (`sender`: who asked, in a group)."""
-        answer = await self._search(question, typing)
-        await self._record(chat, question, answer.answered, sender)
-        return answer
 
     async def _search(self, question: str, typing: Typing | None) -> Answer:
         if typing is None:
