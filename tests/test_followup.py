@@ -299,6 +299,21 @@ async def test_a_follow_up_nothing_answers_leaves_the_subject_for_the_next(
     assert seen([await one(conversation, "mất bao lâu?")]) == alone != seen([time])
 
 
+async def test_a_follow_up_after_two_answers_at_once_is_about_them(
+    conversation: Conversation, fresh: Conversation
+) -> None:
+    """ "Lệ phí bao nhiêu ạ" after a birth and a marriage answered at once asks about them:
+    the birth's (free), not the fee of certified copies it gets alone."""
+    alone = await one(fresh, "lệ phí bao nhiêu ạ", ChatRef("test", "other"))
+    assert alone.title == "Lệ phí chứng thực bản sao là bao nhiêu?"
+    both = await conversation.handle_text(
+        CHAT, "đăng ký khai sinh cần giấy tờ gì? và đăng ký kết hôn cần những gì?"
+    )
+    assert [r.title for r in both] == [BIRTH, "Đăng ký kết hôn cần những gì?"]
+    fee = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert fee.title == BIRTH and "miễn phí" in fee.text
+
+
 async def test_in_a_group_a_follow_up_is_about_the_askers_own_question(
     conversation: Conversation, fresh: Conversation
 ) -> None:

@@ -710,7 +710,6 @@ class Conversation:
         # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
         each = await self._answer_each(chat, text, typing, follow, wrong=False)
         if each:
-            self._context.pop((chat.channel, chat.chat_id), None)
             return each
         subject = self._subject(chat, None)
         answer = await self._search(text, typing)
@@ -740,7 +739,6 @@ class Conversation:
         two or three questions gets an answer to each, when each has one."""
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
-            self._context.pop((chat.channel, chat.chat_id), None)
             return each
         subject = self._subject(chat, sender)
         answer = await self._search(question, typing)
@@ -783,6 +781,8 @@ class Conversation:
             return []
         self._note(chat, question, True, sender)
         await self._log(chat, question, True)
+        # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
+        self._keep_context(chat, tuple(doc.id for doc in each), sender)
         replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
         last = replies[-1]
         if wrong:
