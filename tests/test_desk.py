@@ -2103,6 +2103,24 @@ async def test_unanswered_proposes_the_entry_residents_picked_from_the_offer(
     assert asked in variants_of(faq, entry_id)
 
 
+async def test_an_entry_picked_then_said_to_miss_is_no_pick(
+    conversation: Conversation, staff_files: tuple[Path, Reloads]
+) -> None:
+    """A resident opens a close match, then says "không phải": /unanswered does not tell
+    staff they picked it, nor propose it as the entry their question is a wording of; the
+    next one they open from the offer is their pick."""
+    me = ChatRef("telegram", STAFF)
+    [offer] = await conversation.handle_text(OTHER, "giấy tờ nhà")
+    first, second = [b for b in offer.buttons if b.action.startswith("faq:")][:2]
+    await conversation.handle_action(OTHER, first.action, sender=OTHER.chat_id)
+    await conversation.handle_text(OTHER, "không phải")
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "“giấy tờ nhà” — 1 lần" in listing.text and "👉" not in listing.text
+    await conversation.handle_action(OTHER, second.action, sender=OTHER.chat_id)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert f"👉 người hỏi đã chọn trong các gợi ý: “{second.label}”" in listing.text
+
+
 async def test_a_pick_after_a_follow_up_about_an_entry_is_no_wording_of_the_pick(
     conversation: Conversation, staff_files: tuple[Path, Reloads]
 ) -> None:
