@@ -297,6 +297,13 @@ async def test_a_follow_up_nothing_answers_leaves_the_subject_for_the_next(
     clock.now += 10 * 60 + 1  # ten minutes after the answer
     alone = seen(await fresh.handle_text(other, "mất bao lâu?"))
     assert seen([await one(conversation, "mất bao lâu?")]) == alone != seen([time])
+    # After close matches, the subject is the question they were offered for: a message
+    # nothing answers ends it (it is no question to follow up, nor "thủ tục cho bé").
+    third = ChatRef("test", "third")
+    await one(conversation, "thủ tục cho bé", third)
+    await one(conversation, "có cần chụp ảnh không", third)
+    alone = seen(await fresh.handle_text(ChatRef("test", "another"), "lệ phí bao nhiêu ạ"))
+    assert seen([await one(conversation, "lệ phí bao nhiêu ạ", third)]) == alone
 
 
 async def test_a_follow_up_after_two_answers_at_once_is_about_them(

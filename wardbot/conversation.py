@@ -742,11 +742,14 @@ class Conversation:
             return each
         subject = self._subject(chat, sender)
         answer = await self._search(question, typing)
-        tried = subject is not None and followup.follows_up(question, answer.answered)
-        if tried and subject is not None:
+        # A follow-up about an entry that nothing answers ("có cần ảnh không") keeps it
+        # the subject (after close matches, it is the question kept: this one now).
+        keeps = False
+        if subject is not None and followup.follows_up(question, answer.answered):
             more = await self._follow_up(chat, question, subject, answer, follow, sender)
             if more is not None:
                 return more
+            keeps = subject[1] is not None
         await self._record(chat, question, answer.answered, sender)
         if answer.answered and answer.best is not None:
             self._keep_context(chat, (answer.best.id,), sender)
@@ -754,7 +757,7 @@ class Conversation:
                 await self._document_reply(answer.best.doc), wrong_button(question)
             )
             return [_with_button(reply, follow)]
-        if not tried:  # a follow-up nothing answers ("có cần ảnh không") keeps the subject
+        if not keeps:
             self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
