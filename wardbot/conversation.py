@@ -711,16 +711,16 @@ class Conversation:
         each = await self._answer_each(chat, text, typing, follow, wrong=False)
         if each:
             return each
-        subject = self._subject(chat, None)
         answer = await self._search(text, typing)
-        if subject is not None and followup.follows_up(text, answer.answered):
-            more = await self._follow_up(chat, text, subject, answer, follow, None, staff=False)
-            if more is not None:
-                return more or [relayed]  # unsure: staff, who have it, answer it
+        more, keeps = await self._try_follow_up(chat, text, answer, follow, None, staff=False)
+        if more is not None:
+            return more or [relayed]  # unsure: staff, who have it, answer it
         await self._record(chat, text, answer.answered, None)
         if answer.answered and answer.best is not None:
             self._keep_context(chat, (answer.best.id,), None)
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
+        if not keeps:  # no close matches shown: nothing to follow up
+            self._keep_context(chat, (), None)
         return [relayed]
 
     # --- questions ----------------------------------------------------------------
@@ -740,16 +740,10 @@ class Conversation:
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
             return each
-        subject = self._subject(chat, sender)
         answer = await self._search(question, typing)
-        # A follow-up about an entry that nothing answers ("có cần ảnh không") keeps it
-        # the subject (after close matches, it is the question kept: this one now).
-        keeps = False
-        if subject is not None and followup.follows_up(question, answer.answered):
-            more = await self._follow_up(chat, question, subject, answer, follow, sender)
-            if more is not None:
-                return more
-            keeps = subject[1] is not None
+        more, keeps = await self._try_follow_up(chat, question, answer, follow, sender)
+        if more is not None:
+            return more
         await self._record(chat, question, answer.answered, sender)
         if answer.answered and answer.best is not None:
             self._keep_context(chat, (answer.best.id,), sender)
@@ -833,6 +827,26 @@ class Conversation:
             return doc.title, doc
         asked = self._asked.get(key)  # the question they were offered for
         return (asked[0], None) if asked is not None and asked[2] >= since else None
+
+    async def _try_follow_up(
+        self,
+        chat: ChatRef,
+        question: str,
+        alone: Answer,
+        follow: Button | None,
+        sender: str | None,
+        *,
+        staff: bool = True,
+    ) -> tuple[list[Reply] | None, bool]:
+        """`question` (answered `alone` as it is) as a follow-up, if it is one: its replies
+        (see `_follow_up`), or None: it is read alone; and then whether the subject stays
+        (an entry, through a follow-up nothing answers: "có cần ảnh không"; after close
+        matches, the question kept for them would be this one now)."""
+        subject = self._subject(chat, sender)
+        if subject is None or not followup.follows_up(question, alone.answered):
+            return None, False
+        more = await self._follow_up(chat, question, subject, alone, follow, sender, staff=staff)
+        return more, more is None and subject[1] is not None
 
     async def _follow_up(
         self,
