@@ -776,8 +776,7 @@ class Conversation:
         each = await self._each_answered(question, typing)
         if not each:
             return []
-        self._note(chat, question, True, sender)
-        await self._log(chat, question, True)
+        await self._record(chat, question, True, sender)
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
         self._keep_context(chat, tuple(doc.id for doc in each), sender)
         replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
@@ -985,25 +984,14 @@ class Conversation:
         *,
         worded: bool = True,
     ) -> None:
-        """`question` logged for /stats and /unanswered, and kept for "sai rồi"."""
-        self._note(chat, question, answered, sender, worded=worded)
-        await self._log(chat, question, answered)
-
-    def _note(
-        self,
-        chat: ChatRef,
-        question: str,
-        answered: bool,
-        sender: str | None,
-        *,
-        worded: bool = True,
-    ) -> None:
-        """Keep the chat's latest question for "sai rồi" (`worded`: as `_asked` says)."""
+        """`question` logged for /stats and /unanswered, and kept as the chat's latest
+        question for "sai rồi" (`worded`: as `_asked` says)."""
         key = (chat.channel, chat.chat_id)
         self._asked.pop(key, None)
         self._asked[key] = (question, answered, self.clock(), sender, worded)
         if len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
+        await self._log(chat, question, answered)
 
     async def _note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
         """The resident opened `entry` after a question the bot did not answer (or that
