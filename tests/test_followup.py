@@ -365,3 +365,68 @@ async def test_typing_the_whole_answers_label_after_a_follow_up_opens_it(
     assert f"1. {msg.WHOLE_ANSWER_BUTTON}" in fee and "Thời gian" not in fee
     assert msg.full_text_sent() not in whole
     assert ID_CARD in whole and "Thời gian: 7 ngày làm việc" in whole
+
+
+# A ward whose entry on a first ID card names no fee, and another entry gives the fee.
+CARD_FIRST = "Làm thẻ căn cước lần đầu cho trẻ em như thế nào?"
+CARD_FEE = "Lệ phí làm thẻ căn cước là bao nhiêu?"
+CARD_FAQ = f"""\
+faq:
+  - id: can-cuoc-lan-dau
+    question: {CARD_FIRST}
+    variants: [làm căn cước cho con, trẻ em làm căn cước]
+    answer: |
+      Trẻ dưới 14 tuổi được cấp thẻ căn cước theo đề nghị của cha, mẹ hoặc người giám hộ.
+      Cha mẹ đưa trẻ đến Công an phường để thu nhận thông tin, hoặc đăng ký qua VNeID.
+  - id: le-phi-can-cuoc
+    question: {CARD_FEE}
+    variants: [làm căn cước hết bao nhiêu tiền, phí cấp đổi căn cước]
+    answer: |
+      Cấp lần đầu không thu lệ phí; cấp đổi 50.000 đồng, cấp lại 70.000 đồng.
+  - id: le-phi-chung-thuc
+    question: Lệ phí chứng thực bản sao là bao nhiêu?
+    variants: [phí công chứng bản sao]
+    answer: |
+      2.000 đồng một trang, từ trang thứ ba 1.000 đồng một trang.
+  - id: dang-ky-ket-hon
+    question: Đăng ký kết hôn cần những gì?
+    variants: [thủ tục đăng ký kết hôn]
+    answer: |
+      Hai bên nam nữ cùng có mặt, mang giấy xác nhận tình trạng hôn nhân và giấy tờ tùy thân.
+  - id: gio-lam-viec
+    question: Giờ làm việc của bộ phận một cửa?
+    variants: [mấy giờ phường mở cửa]
+    answer: |
+      Sáng 7 giờ 30 đến 11 giờ 30, chiều 13 giờ 30 đến 17 giờ, từ thứ Hai đến thứ Sáu.
+"""
+
+
+@pytest.fixture(scope="module")
+def card_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    root = tmp_path_factory.mktemp("card-ward")
+    (root / "faq.yaml").write_text(CARD_FAQ, encoding="utf-8")
+    (root / "content").mkdir()
+    opened = Engine.open(
+        root / "faq.yaml", root / "content", root / "data", today=TODAY, embedder=load_embedder()
+    )
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("then", ["bao nhiêu tiền", "hết bao nhiêu tiền vậy"])
+async def test_a_follow_up_answered_by_the_entry_listed_under_the_answer_gets_it(
+    card_engine: Engine, store: Store, settings: Settings, clock: Clock, then: str
+) -> None:
+    """The first ID card's entry names no fee; the ID card's fee entry, listed under it,
+    answers "bao nhiêu tiền" alone: the resident gets it, not 'chưa có thông tin'. After
+    the marriage entry, the ID card's fee is another procedure's: not given."""
+    conversation = Conversation(card_engine, store, settings, clock=clock)
+    first = await one(conversation, "làm căn cước cho con")
+    assert first.title == CARD_FIRST
+    assert "faq:le-phi-can-cuoc" in [b.action for b in first.buttons]  # listed under it
+    fee = await one(conversation, then)
+    assert fee.title == CARD_FEE
+    alone = await one(Conversation(card_engine, store, settings), then, ChatRef("test", "a"))
+    assert alone.title == CARD_FEE
+    await one(conversation, "thủ tục đăng ký kết hôn")
+    assert (await one(conversation, then)).title != CARD_FEE

@@ -862,7 +862,9 @@ class Conversation:
         asks (its fee, time, place), or with the entry the subject and it asked together
         find. Still unsure: the close matches to both, or 'no information' and whom to ask,
         where the message `alone` was answered (about whatever procedure it fits best:
-        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone.
+        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone (so
+        too when `alone` found the entry on it listed under the one given, that both asked
+        together find next to it: "Lệ phí làm thẻ căn cước" after the ID card).
         `staff`: False with a ticket open, where staff get the message and "sai rồi":
         no "🙁 Chưa đúng ý", and unsure, [] (not the bot's no-answer)."""
         wrong = wrong_button if staff else lambda _: None
@@ -882,7 +884,7 @@ class Conversation:
             self._keep_context(chat, (best.id,), sender)
             reply = _with_button(await self._document_reply(best.doc), wrong(asked))
             return [_with_button(reply, follow)]
-        if not alone.answered:
+        if not alone.answered or await self._beside(doc, alone, answer):
             return None
         await self._record(chat, asked, False, sender, worded=worded)
         if not staff:
@@ -890,6 +892,19 @@ class Conversation:
         offer = await self._staff_offer(chat, asked)
         unsure = Answer(asked, False, answer.results, answer.offers)
         return [_with_button(no_answer_reply(unsure, self.settings, offer), follow)]
+
+    async def _beside(
+        self, doc: FaqEntry | Announcement | None, alone: Answer, together: Answer
+    ) -> bool:
+        """Whether the entry `alone` answers with is one listed as related under `doc`
+        and the second the follow-up and `doc` asked `together` find: more on the same
+        subject (the ID card's fee), not the same question of another procedure."""
+        if doc is None or alone.best is None:
+            return False
+        if alone.best.id not in [hit.doc.id for hit in together.results[:2]]:
+            return False
+        related = await asyncio.to_thread(self.engine.related, doc.id, 3)
+        return any(hit.doc.id == alone.best.id for hit in related)
 
     async def _each_answered(
         self, question: str, typing: Typing | None
