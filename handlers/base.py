@@ -227,7 +227,14 @@ class FullTexts:
         read whole (several answered at once: each one's; none: all shown whole)."""
         documents = [reply for reply in replies if reply.title is not None]  # not "thanks"
         if documents:
-            full = (b for r in documents for b in r.buttons if b.action.partition(":")[0] == "full")
+            # A notice's "📄 Xem toàn văn", and what a reply's own first buttons open (the
+            # whole answer under the lines that answered a follow-up: "📄 Xem đầy đủ").
+            full = (
+                b
+                for r in documents
+                for at, b in enumerate(r.buttons)
+                if at < r.lead or b.action.partition(":")[0] == "full"
+            )
             self._shown.set(chat_id, tuple(full))
 
     def __contains__(self, chat_id: str) -> bool:

@@ -456,7 +456,9 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
     """As without a ticket: each question the bot knows is answered (asked whole, neither
-    is), and the message goes to staff once, logged once."""
+    is), and the message goes to staff once, logged once. As under one answer with a
+    ticket open, no "🙁 Chưa đúng ý tôi hỏi": "sai rồi" reaches staff, who have the
+    message (the button offered it to them again, and posted it twice)."""
     await open_ticket(conversation)
     await desk.post_pending()
     [thread] = list(room.topics)
@@ -466,11 +468,41 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
         "Mất thẻ bảo hiểm y tế thì làm sao?",
         "Đăng ký tạm trú cần giấy tờ gì?",
     )
+    [one] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt thì làm sao")
+    for reply in (first, second, one):
+        assert msg.WRONG_BUTTON not in [b.label for b in reply.buttons]
     await desk.post_pending()
     assert [p.reply.text for p in room.in_thread(thread)][1:] == [
-        msg.ticket_follow_up_post(1, asked)
+        msg.ticket_follow_up_post(1, asked),
+        msg.ticket_follow_up_post(1, "mất thẻ bhyt thì làm sao"),
     ]
-    assert await store.question_counts(0) == (2, 1)  # the ticket's question, and this one
+    assert await store.question_counts(0) == (3, 1)  # the ticket's question, and these
+
+
+async def test_a_follow_up_with_a_ticket_open_is_about_the_answer_just_given(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """With a ticket open, the bot still answers what it knows, follow-ups as without one:
+    "cần giấy tờ gì" after the answer on permanent residence gets its lines (not the
+    papers for a birth, what it gets alone), and reaches staff too."""
+    [alone] = await conversation.handle_text(OTHER, "cần giấy tờ gì")
+    assert alone.title == "Đăng ký khai sinh cho con cần giấy tờ gì?"
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    [answer] = await conversation.handle_text(RESIDENT, "đăng ký thường trú ở đâu")
+    [papers] = await conversation.handle_text(RESIDENT, "cần giấy tờ gì")
+    assert papers.title == answer.title == "Đăng ký thường trú ở đâu?"
+    assert [b.label for b in papers.buttons] == [msg.WHOLE_ANSWER_BUTTON]  # no "🙁"
+    # The entry names no fee: staff, who get the message, answer it (alone, it gets the
+    # health-insurance contribution, another procedure's "how much").
+    [fee] = await conversation.handle_text(RESIDENT, "bao nhiêu tiền")
+    assert fee.text == msg.ticket_follow_up(WARD_NAME, 1)
+    await desk.post_pending()
+    assert [p.reply.text for p in room.in_thread(thread)][-2:] == [
+        msg.ticket_follow_up_post(1, "cần giấy tờ gì"),
+        msg.ticket_follow_up_post(1, "bao nhiêu tiền"),
+    ]
 
 
 async def test_thanks_to_the_officer_reach_staff_and_are_no_question(
@@ -2069,6 +2101,46 @@ async def test_unanswered_proposes_the_entry_residents_picked_from_the_offer(
     [done] = await conversation.handle_action(me, button.action, sender=STAFF)
     assert done.text == msg.faq_variant_added(entry_id, asked)
     assert asked in variants_of(faq, entry_id)
+
+
+async def test_an_entry_picked_then_said_to_miss_is_no_pick(
+    conversation: Conversation, staff_files: tuple[Path, Reloads]
+) -> None:
+    """A resident opens a close match, then says "không phải": /unanswered does not tell
+    staff they picked it, nor propose it as the entry their question is a wording of; the
+    next one they open from the offer is their pick."""
+    me = ChatRef("telegram", STAFF)
+    [offer] = await conversation.handle_text(OTHER, "giấy tờ nhà")
+    first, second = [b for b in offer.buttons if b.action.startswith("faq:")][:2]
+    await conversation.handle_action(OTHER, first.action, sender=OTHER.chat_id)
+    await conversation.handle_text(OTHER, "không phải")
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "“giấy tờ nhà” — 1 lần" in listing.text and "👉" not in listing.text
+    await conversation.handle_action(OTHER, second.action, sender=OTHER.chat_id)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert f"👉 người hỏi đã chọn trong các gợi ý: “{second.label}”" in listing.text
+
+
+async def test_a_pick_after_a_follow_up_about_an_entry_is_no_wording_of_the_pick(
+    conversation: Conversation, staff_files: tuple[Path, Reloads]
+) -> None:
+    """ "Làm ở đâu?" after the lost health-insurance card, then "sai rồi" and another entry
+    picked: the question kept is that entry's own question and the follow-up, not words
+    of the resident's. /unanswered lists it, but proposes no making it a wording of the
+    entry picked (which would put one entry's question among another's variants)."""
+    me = ChatRef("telegram", STAFF)
+    [answer] = await conversation.handle_text(OTHER, "mất thẻ bhyt thì làm sao")
+    [lines] = await conversation.handle_text(OTHER, "làm ở đâu?")
+    assert lines.title == answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert lines.buttons[0].label == msg.WHOLE_ANSWER_BUTTON  # the lines that say where
+    [sorry] = await conversation.handle_text(OTHER, "sai rồi")
+    picked = next(b for b in sorry.buttons if b.action.startswith("faq:"))
+    assert picked.action != "faq:bhyt-mat-the"
+    await conversation.handle_action(OTHER, picked.action, sender=OTHER.chat_id)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "“Mất thẻ bảo hiểm y tế thì làm sao? làm ở đâu?” — 1 lần" in listing.text
+    assert "👉" not in listing.text
+    assert all(b.action.split(":")[2] != digest(picked.action[4:]) for b in listing.buttons)
 
 
 async def test_an_entry_opened_after_an_answer_or_long_after_is_no_pick(

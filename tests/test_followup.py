@@ -171,10 +171,11 @@ async def test_a_follow_up_is_answered_from_the_entry_just_given(
     reply = await one(conversation, then)
     assert reply.title == title
     assert says in reply.text
-    # The lines that say it, not the whole entry again; the whole one is a tap away.
+    # The lines that say it, not the whole entry again.
     assert reply.text != answer.text
     assert "Bà con" not in reply.text  # (folks: no child, no fee, no time)
-    assert [b.label for b in reply.buttons] == [msg.WHOLE_ANSWER_BUTTON]
+    # The whole one is a tap away; and, as under any answer, "🙁 Chưa đúng ý tôi hỏi".
+    assert [b.label for b in reply.buttons] == [msg.WHOLE_ANSWER_BUTTON, msg.WRONG_BUTTON]
     opened = await conversation.handle_action(CHAT, reply.buttons[0].action)
     # The whole answer as given first, but for its "🙁 Chưa đúng ý" (the bot's answer's).
     assert answer.buttons[-1].label == msg.WRONG_BUTTON
@@ -208,6 +209,24 @@ async def test_a_follow_up_the_entry_does_not_answer_gets_no_other_procedures_an
     reply = await one(conversation, "lệ phí bao nhiêu ạ")
     assert reply.title is None
     assert reply.text == msg.no_answer("UBND Phường 2", "0276 3822 123")
+
+
+async def test_the_wrong_button_under_a_follow_ups_lines_takes_that_back(
+    conversation: Conversation, store: Store
+) -> None:
+    """On Telegram and the web chat, the lines answering a follow-up are the latest answer:
+    "🙁 Chưa đúng ý tôi hỏi" under them takes them back (the follow-up, about its subject,
+    goes to /unanswered) and offers the other close matches; the button under the first
+    answer is now one under an earlier answer."""
+    first = await one(conversation, "làm lại cccd bị mất")
+    fee = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert fee.buttons[-1].label == msg.WRONG_BUTTON
+    stale = await conversation.handle_action(CHAT, first.buttons[-1].action, sender="7")
+    assert [r.text for r in stale] == [msg.wrong_button_stale()]
+    [sorry] = await conversation.handle_action(CHAT, fee.buttons[-1].action, sender="7")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert sorry.buttons and "faq:cap-lai-can-cuoc" not in [b.action for b in sorry.buttons]
+    assert await store.unanswered(0) == [f"{ID_CARD} lệ phí bao nhiêu ạ"]
 
 
 NOT_FOLLOW_UPS = [
@@ -256,6 +275,52 @@ async def test_a_follow_up_needs_a_recent_answer(
     assert seen([await one(conversation, "lệ phí bao nhiêu ạ")]) == alone
 
 
+async def test_a_follow_up_nothing_answers_leaves_the_subject_for_the_next(
+    conversation: Conversation, fresh: Conversation, clock: Clock
+) -> None:
+    """ "Có cần chụp ảnh không" after the ID card: the entry does not say, nor does any
+    other ("chưa có thông tin", as alone); "mất bao lâu?" next is still about the ID card,
+    not read alone (a close match to confirm), until ten minutes after the answer."""
+    other = ChatRef("test", "other")
+    await one(conversation, "làm lại cccd bị mất")
+    clock.now += 4 * 60
+    photo = await one(conversation, "có cần chụp ảnh không")
+    assert seen([photo]) == seen(await fresh.handle_text(other, "có cần chụp ảnh không"))
+    clock.now += 4 * 60
+    time = await one(conversation, "mất bao lâu?")
+    assert (time.title, time.text) == (
+        ID_CARD,
+        "• Thời gian: 7 ngày làm việc kể từ khi nhận đủ hồ sơ.",
+    )
+    await one(conversation, "làm lại cccd bị mất")
+    await one(conversation, "có cần chụp ảnh không")
+    clock.now += 10 * 60 + 1  # ten minutes after the answer
+    alone = seen(await fresh.handle_text(other, "mất bao lâu?"))
+    assert seen([await one(conversation, "mất bao lâu?")]) == alone != seen([time])
+    # After close matches, the subject is the question they were offered for: a message
+    # nothing answers ends it (it is no question to follow up, nor "thủ tục cho bé").
+    third = ChatRef("test", "third")
+    await one(conversation, "thủ tục cho bé", third)
+    await one(conversation, "có cần chụp ảnh không", third)
+    alone = seen(await fresh.handle_text(ChatRef("test", "another"), "lệ phí bao nhiêu ạ"))
+    assert seen([await one(conversation, "lệ phí bao nhiêu ạ", third)]) == alone
+
+
+async def test_a_follow_up_after_two_answers_at_once_is_about_them(
+    conversation: Conversation, fresh: Conversation
+) -> None:
+    """ "Lệ phí bao nhiêu ạ" after a birth and a marriage answered at once asks about them:
+    the birth's (free), not the fee of certified copies it gets alone."""
+    alone = await one(fresh, "lệ phí bao nhiêu ạ", ChatRef("test", "other"))
+    assert alone.title == "Lệ phí chứng thực bản sao là bao nhiêu?"
+    both = await conversation.handle_text(
+        CHAT, "đăng ký khai sinh cần giấy tờ gì? và đăng ký kết hôn cần những gì?"
+    )
+    assert [r.title for r in both] == [BIRTH, "Đăng ký kết hôn cần những gì?"]
+    fee = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert fee.title == BIRTH and "miễn phí" in fee.text
+
+
 async def test_in_a_group_a_follow_up_is_about_the_askers_own_question(
     conversation: Conversation, fresh: Conversation
 ) -> None:
@@ -284,3 +349,84 @@ async def test_in_the_terminal_a_follow_up_after_a_number_picked_from_a_list(
     assert BIRTH in opened
     assert BIRTH in fee and "Lệ phí: miễn phí nếu đăng ký đúng hạn." in fee
     assert "chứng thực" not in fee
+
+
+@pytest.mark.parametrize("typed", ["xem đầy đủ", "xem toàn văn"])
+async def test_typing_the_whole_answers_label_after_a_follow_up_opens_it(
+    conversation: Conversation, settings: Settings, typed: str
+) -> None:
+    """Under the fee line, "📄 Xem đầy đủ" typed (on Zalo, as its numbered line says) opens
+    the whole answer, not "em đã gửi hết nội dung" (the resident saw one line of it)."""
+    output = io.StringIO()
+    lines = ["làm lại cccd bị mất", "lệ phí bao nhiêu ạ", typed, "/quit"]
+    source = io.StringIO("".join(f"{line}\n" for line in lines))
+    await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
+    fee, whole = output.getvalue().split("> lệ phí bao nhiêu ạ\n", 1)[1].split(f"> {typed}\n")
+    assert f"1. {msg.WHOLE_ANSWER_BUTTON}" in fee and "Thời gian" not in fee
+    assert msg.full_text_sent() not in whole
+    assert ID_CARD in whole and "Thời gian: 7 ngày làm việc" in whole
+
+
+# A ward whose entry on a first ID card names no fee, and another entry gives the fee.
+CARD_FIRST = "Làm thẻ căn cước lần đầu cho trẻ em như thế nào?"
+CARD_FEE = "Lệ phí làm thẻ căn cước là bao nhiêu?"
+CARD_FAQ = f"""\
+faq:
+  - id: can-cuoc-lan-dau
+    question: {CARD_FIRST}
+    variants: [làm căn cước cho con, trẻ em làm căn cước]
+    answer: |
+      Trẻ dưới 14 tuổi được cấp thẻ căn cước theo đề nghị của cha, mẹ hoặc người giám hộ.
+      Cha mẹ đưa trẻ đến Công an phường để thu nhận thông tin, hoặc đăng ký qua VNeID.
+  - id: le-phi-can-cuoc
+    question: {CARD_FEE}
+    variants: [làm căn cước hết bao nhiêu tiền, phí cấp đổi căn cước]
+    answer: |
+      Cấp lần đầu không thu lệ phí; cấp đổi 50.000 đồng, cấp lại 70.000 đồng.
+  - id: le-phi-chung-thuc
+    question: Lệ phí chứng thực bản sao là bao nhiêu?
+    variants: [phí công chứng bản sao]
+    answer: |
+      2.000 đồng một trang, từ trang thứ ba 1.000 đồng một trang.
+  - id: dang-ky-ket-hon
+    question: Đăng ký kết hôn cần những gì?
+    variants: [thủ tục đăng ký kết hôn]
+    answer: |
+      Hai bên nam nữ cùng có mặt, mang giấy xác nhận tình trạng hôn nhân và giấy tờ tùy thân.
+  - id: gio-lam-viec
+    question: Giờ làm việc của bộ phận một cửa?
+    variants: [mấy giờ phường mở cửa]
+    answer: |
+      Sáng 7 giờ 30 đến 11 giờ 30, chiều 13 giờ 30 đến 17 giờ, từ thứ Hai đến thứ Sáu.
+"""
+
+
+@pytest.fixture(scope="module")
+def card_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    root = tmp_path_factory.mktemp("card-ward")
+    (root / "faq.yaml").write_text(CARD_FAQ, encoding="utf-8")
+    (root / "content").mkdir()
+    opened = Engine.open(
+        root / "faq.yaml", root / "content", root / "data", today=TODAY, embedder=load_embedder()
+    )
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("then", ["bao nhiêu tiền", "hết bao nhiêu tiền vậy"])
+async def test_a_follow_up_answered_by_the_entry_listed_under_the_answer_gets_it(
+    card_engine: Engine, store: Store, settings: Settings, clock: Clock, then: str
+) -> None:
+    """The first ID card's entry names no fee; the ID card's fee entry, listed under it,
+    answers "bao nhiêu tiền" alone: the resident gets it, not 'chưa có thông tin'. After
+    the marriage entry, the ID card's fee is another procedure's: not given."""
+    conversation = Conversation(card_engine, store, settings, clock=clock)
+    first = await one(conversation, "làm căn cước cho con")
+    assert first.title == CARD_FIRST
+    assert "faq:le-phi-can-cuoc" in [b.action for b in first.buttons]  # listed under it
+    fee = await one(conversation, then)
+    assert fee.title == CARD_FEE
+    alone = await one(Conversation(card_engine, store, settings), then, ChatRef("test", "a"))
+    assert alone.title == CARD_FEE
+    await one(conversation, "thủ tục đăng ký kết hôn")
+    assert (await one(conversation, then)).title != CARD_FEE

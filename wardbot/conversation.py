@@ -426,8 +426,10 @@ class Conversation:
         # Per chat, its latest question as typed, whether it was answered, when and (in a
         # group) by whom: what "sai rồi" takes back (in a group, one's own only), offers to
         # staff as the resident wrote it, and finds other close matches to, with or
-        # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder).
-        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None]] = (
+        # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder); and
+        # whether it is the resident's wording (not so a follow-up about an entry, kept
+        # after the entry's own question: see `_note_pick`).
+        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None, bool]] = (
             OrderedDict()
         )
         # Per private chat, the one close match its latest message was asked about ("có
@@ -708,12 +710,20 @@ class Conversation:
             return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":
             return [relayed]
-        each = await self._answer_each(chat, text, typing, follow)
+        # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
+        each = await self._answer_each(chat, text, typing, follow, wrong=False)
         if each:
             return each
-        answer = await self._ask(chat, text, typing)
+        answer = await self._search(text, typing)
+        more, keeps = await self._try_follow_up(chat, text, answer, follow, None, staff=False)
+        if more is not None:
+            return more or [relayed]  # unsure: staff, who have it, answer it
+        await self._record(chat, text, answer.answered, None)
         if answer.answered and answer.best is not None:
+            self._keep_context(chat, (answer.best.id,), None)
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
+        if not keeps:  # no close matches shown: nothing to follow up
+            self._keep_context(chat, (), None)
         return [relayed]
 
     # --- questions ----------------------------------------------------------------
@@ -732,14 +742,11 @@ class Conversation:
         two or three questions gets an answer to each, when each has one."""
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
-            self._context.pop((chat.channel, chat.chat_id), None)
             return each
-        subject = self._subject(chat, sender)
         answer = await self._search(question, typing)
-        if subject is not None and followup.follows_up(question, answer.answered):
-            more = await self._follow_up(chat, question, subject, answer, follow, sender)
-            if more is not None:
-                return more
+        more, keeps = await self._try_follow_up(chat, question, answer, follow, sender)
+        if more is not None:
+            return more
         await self._record(chat, question, answer.answered, sender)
         if answer.answered and answer.best is not None:
             self._keep_context(chat, (answer.best.id,), sender)
@@ -747,7 +754,8 @@ class Conversation:
                 await self._document_reply(answer.best.doc), wrong_button(question)
             )
             return [_with_button(reply, follow)]
-        self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
+        if not keeps:
+            self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
             self._offered[(chat.channel, chat.chat_id)] = (answer.offers[0].id, self.clock())
@@ -762,16 +770,22 @@ class Conversation:
         typing: Typing | None,
         follow: Button | None,
         sender: str | None = None,
+        *,
+        wrong: bool = True,
     ) -> list[Reply]:
         """For a message asking two or three questions each with an answer of its own: an
-        answer to each (`follow` under the last), logged as one question; else []."""
+        answer to each (`follow` under the last, and `wrong`: "🙁 Chưa đúng ý tôi hỏi"),
+        logged as one question; else []."""
         each = await self._each_answered(question, typing)
         if not each:
             return []
-        self._note(chat, question, True, sender)
-        await self._log(chat, question, True)
+        await self._record(chat, question, True, sender)
+        # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
+        self._keep_context(chat, tuple(doc.id for doc in each), sender)
         replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
-        last = _with_button(replies[-1], wrong_button(question))  # takes back all of them
+        last = replies[-1]
+        if wrong:
+            last = _with_button(last, wrong_button(question))  # takes back all of them
         return [*replies[:-1], _with_button(last, follow)]
 
     async def _yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
@@ -816,6 +830,26 @@ class Conversation:
         asked = self._asked.get(key)  # the question they were offered for
         return (asked[0], None) if asked is not None and asked[2] >= since else None
 
+    async def _try_follow_up(
+        self,
+        chat: ChatRef,
+        question: str,
+        alone: Answer,
+        follow: Button | None,
+        sender: str | None,
+        *,
+        staff: bool = True,
+    ) -> tuple[list[Reply] | None, bool]:
+        """`question` (answered `alone` as it is) as a follow-up, if it is one: its replies
+        (see `_follow_up`), or None: it is read alone; and then whether the subject stays
+        (an entry, through a follow-up nothing answers: "có cần ảnh không"; after close
+        matches, the question kept for them would be this one now)."""
+        subject = self._subject(chat, sender)
+        if subject is None or not followup.follows_up(question, alone.answered):
+            return None, False
+        more = await self._follow_up(chat, question, subject, alone, follow, sender, staff=staff)
+        return more, more is None and subject[1] is not None
+
     async def _follow_up(
         self,
         chat: ChatRef,
@@ -824,31 +858,56 @@ class Conversation:
         alone: Answer,
         follow: Button | None,
         sender: str | None,
+        *,
+        staff: bool = True,
     ) -> list[Reply] | None:
         """A follow-up answered: from the lines of the entry just given that say what it
         asks (its fee, time, place), or with the entry the subject and it asked together
         find. Still unsure: the close matches to both, or 'no information' and whom to ask,
         where the message `alone` was answered (about whatever procedure it fits best:
-        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone."""
+        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone (so
+        too when `alone` found the entry on it listed under the one given, that both asked
+        together find next to it: "Lệ phí làm thẻ căn cước" after the ID card).
+        `staff`: False with a ticket open, where staff get the message and "sai rồi":
+        no "🙁 Chưa đúng ý", and unsure, [] (not the bot's no-answer)."""
+        wrong = wrong_button if staff else lambda _: None
         about, doc = subject
         asked = f"{about} {question}"
+        worded = doc is None  # "<the entry's question> mất bao lâu?" is no resident's
         part = followup.excerpt(doc, question) if doc is not None else None
         if doc is not None and part is not None:
-            await self._record(chat, asked, True, sender)
+            await self._record(chat, asked, True, sender, worded=worded)
             self._keep_context(chat, (doc.id,), sender)
-            return [_with_button(excerpt_reply(part, self.settings, self.engine.today), follow)]
+            reply = excerpt_reply(part, self.settings, self.engine.today)
+            return [_with_button(_with_button(reply, wrong(asked)), follow)]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
         if best is not None and (doc is None or best.id != doc.id):
-            await self._record(chat, asked, True, sender)
+            await self._record(chat, asked, True, sender, worded=worded)
             self._keep_context(chat, (best.id,), sender)
-            return [_with_button(await self._document_reply(best.doc), follow)]
-        if not alone.answered:
+            reply = _with_button(await self._document_reply(best.doc), wrong(asked))
+            return [_with_button(reply, follow)]
+        if not alone.answered or await self._beside(doc, alone, answer):
             return None
-        await self._record(chat, asked, False, sender)
-        staff = await self._staff_offer(chat, asked)
+        await self._record(chat, asked, False, sender, worded=worded)
+        if not staff:
+            return []
+        offer = await self._staff_offer(chat, asked)
         unsure = Answer(asked, False, answer.results, answer.offers)
-        return [_with_button(no_answer_reply(unsure, self.settings, staff), follow)]
+        return [_with_button(no_answer_reply(unsure, self.settings, offer), follow)]
+
+    async def _beside(
+        self, doc: FaqEntry | Announcement | None, alone: Answer, together: Answer
+    ) -> bool:
+        """Whether the entry `alone` answers with is one listed as related under `doc`
+        and the second the follow-up and `doc` asked `together` find: more on the same
+        subject (the ID card's fee), not the same question of another procedure."""
+        if doc is None or alone.best is None:
+            return False
+        if alone.best.id not in [hit.doc.id for hit in together.results[:2]]:
+            return False
+        related = await asyncio.to_thread(self.engine.related, doc.id, 3)
+        return any(hit.doc.id == alone.best.id for hit in related)
 
     async def _each_answered(
         self, question: str, typing: Typing | None
@@ -902,7 +961,7 @@ class Conversation:
                 log.exception("could not take back an answer")
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
             taken = asked[:2]
-            self._asked[key] = (asked[0], False, asked[2], asked[3])
+            self._asked[key] = (asked[0], False, *asked[2:])
         offers: tuple[Hit, ...] = ()
         staff = None
         if taken is not None:
@@ -927,15 +986,6 @@ class Conversation:
         others = (hit for hit in answer.results if hit.doc.id not in given)
         return tuple(itertools.islice(others, WRONG_OFFERS))
 
-    async def _ask(
-        self, chat: ChatRef, question: str, typing: Typing | None, sender: str | None = None
-    ) -> Answer:
-        """The engine's answer, logged for /stats and /unanswered, and kept for "sai rồi"
-        (`sender`: who asked, in a group)."""
-        answer = await self._search(question, typing)
-        await self._record(chat, question, answer.answered, sender)
-        return answer
-
     async def _search(self, question: str, typing: Typing | None) -> Answer:
         if typing is None:
             return await self.engine.ask_async(question)
@@ -944,28 +994,32 @@ class Conversation:
         return answer
 
     async def _record(
-        self, chat: ChatRef, question: str, answered: bool, sender: str | None
+        self,
+        chat: ChatRef,
+        question: str,
+        answered: bool,
+        sender: str | None,
+        *,
+        worded: bool = True,
     ) -> None:
-        """`question` logged for /stats and /unanswered, and kept for "sai rồi"."""
-        self._note(chat, question, answered, sender)
-        await self._log(chat, question, answered)
-
-    def _note(self, chat: ChatRef, question: str, answered: bool, sender: str | None) -> None:
-        """Keep the chat's latest question for "sai rồi"."""
+        """`question` logged for /stats and /unanswered, and kept as the chat's latest
+        question for "sai rồi" (`worded`: as `_asked` says)."""
         key = (chat.channel, chat.chat_id)
         self._asked.pop(key, None)
-        self._asked[key] = (question, answered, self.clock(), sender)
+        self._asked[key] = (question, answered, self.clock(), sender, worded)
         if len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
+        await self._log(chat, question, answered)
 
     async def _note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
         """The resident opened `entry` after a question the bot did not answer (or that
         they said it answered wrongly): when `entry` is one of the question's close
         matches, what they picked from the offer, /unanswered proposes it to staff as
-        the entry that question is a wording of."""
+        the entry that question is a wording of. Not after a follow-up about an entry:
+        kept after that entry's own question, it is no wording of the one picked."""
         asked = self._asked.get((chat.channel, chat.chat_id))
         since = self.clock() - WRONG_WITHIN
-        if asked is None or asked[1] or asked[2] < since:
+        if asked is None or asked[1] or asked[2] < since or not asked[4]:
             return
         if not chat.private and asked[3] != sender:  # in a group, one's own question only
             return

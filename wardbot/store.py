@@ -1618,19 +1618,23 @@ class Store:
     async def take_back_answer(self, chat: ChatRef, since: float) -> tuple[str, bool] | None:
         """The resident says the bot's answer missed: the chat's latest question logged
         since `since` counts from now on as not answered (/unanswered shows it to staff,
-        /stats counts it so). Returns it (as logged) and whether it had been answered;
-        None when none is logged."""
+        /stats counts it so), and the entry they opened from the close matches offered
+        for it (`note_choice`), if any, as no entry they picked: it missed too. Returns
+        the question (as logged) and whether it had been answered; None when none is
+        logged."""
         async with self._write:
             async with self._db.execute(
-                "SELECT id, text, answered FROM questions WHERE channel = ? AND chat_id = ? "
-                "AND asked_at >= ? ORDER BY asked_at DESC, id DESC LIMIT 1",
+                "SELECT id, text, answered, chosen FROM questions WHERE channel = ? "
+                "AND chat_id = ? AND asked_at >= ? ORDER BY asked_at DESC, id DESC LIMIT 1",
                 (chat.channel, chat.chat_id, since),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
                 return None
-            if row[2]:
-                await self._db.execute("UPDATE questions SET answered = 0 WHERE id = ?", (row[0],))
+            if row[2] or row[3] is not None:
+                await self._db.execute(
+                    "UPDATE questions SET answered = 0, chosen = NULL WHERE id = ?", (row[0],)
+                )
         return row[1], bool(row[2])
 
     # --- what a chat was shown last ----------------------------------------------------
