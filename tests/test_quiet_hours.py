@@ -104,6 +104,30 @@ async def test_alerts_composed_at_night_wait_for_the_morning_and_go_once(ward: W
     assert len(ward.channel.sent) == 1, "sent once"
 
 
+async def test_a_notice_of_21_29_waiting_into_the_night_comes_with_the_nights_notices(
+    ward: Ward,
+) -> None:
+    """Published at 21:29:50, its alert waits ALERT_GATHER_SECONDS for the rest of its
+    burst, into the quiet hours: it waits for the morning too, and then comes with the
+    notices of the night in one message, not one of its own."""
+    sender = sender_for(ward)
+    sender.settle = 30.0  # ALERT_GATHER_SECONDS by default
+    ward.now[0] = vn(1, 21, 29, 50)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
+    ward.now[0] = vn(1, 21, 30, 20)
+    await sender.drain()
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "thu-phi", "Thu phí BHYT hộ gia đình")
+    ward.now[0] = vn(1, 23, 41)
+    await sender.drain()
+    assert ward.channel.sent == []
+
+    ward.now[0] = vn(2, 6, 30)
+    await sender.drain()
+    (title,) = titles(ward)
+    assert "2 thông báo mới" in title
+
+
 async def test_an_alert_of_the_evening_before_quiet_hours_goes_at_once(ward: Ward) -> None:
     sender = sender_for(ward)
     ward.now[0] = vn(1, 21, 29)
@@ -290,6 +314,11 @@ def test_quiet_hours_over_midnight_and_within_a_day() -> None:
     early = QuietHours.parse("1:00-5:00")
     assert early.until(vn(1, 0, 59)) is None
     assert early.until(vn(1, 4, 0)) == vn(1, 5, 0)
+    # The end of the night holding a moment, or else of the next one.
+    assert NIGHT.next_end(vn(1, 21, 29)) == NIGHT.next_end(vn(2, 3, 0)) == vn(2, 6, 30)
+    assert NIGHT.next_end(vn(2, 6, 30)) == vn(3, 6, 30)
+    assert early.next_end(vn(1, 0, 30)) == early.next_end(vn(1, 4, 0)) == vn(1, 5, 0)
+    assert early.next_end(vn(1, 5, 0)) == vn(2, 5, 0)
     assert str(NIGHT) == "21:30–6:30"
 
 

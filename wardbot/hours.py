@@ -253,6 +253,20 @@ class QuietHours:
             ends += timedelta(days=1)
         return ends.timestamp()
 
+    def next_end(self, at: float) -> float:
+        """When the quiet period holding `at`, or else the next one, ends (a Unix time)."""
+        held = self.until(at)
+        if held is not None:
+            return held
+        local = datetime.fromtimestamp(at, VIETNAM)
+        starts = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        starts += timedelta(minutes=self.start)
+        if starts <= local:
+            starts += timedelta(days=1)
+        ends = self.until(starts.timestamp())
+        assert ends is not None  # quiet from its start
+        return ends
+
     def morning(self, at: float) -> str | None:
         """When alerts held at `at` leave, as staff read it ('6:30 sáng mai'); None when
         `at` is outside quiet hours."""
