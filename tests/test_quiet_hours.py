@@ -288,6 +288,11 @@ def test_announce_at_night_tells_staff_when_the_alerts_leave(tmp_path: Path) -> 
     assert held_until(settings, usual, vn(1, 23, 40)) == "6:30 sáng mai"
     assert held_until(settings, usual, vn(2, 3, 0)) == "6:30 sáng nay"
     assert held_until(settings, usual, vn(2, 9, 0)) is None
+    # Run at 21:29:45, its alerts leave after ALERT_GATHER_SECONDS (30): in quiet hours.
+    assert settings.alert_gather_seconds == 30
+    assert held_until(settings, usual, vn(1, 21, 29, 45)) == "6:30 sáng mai"
+    assert held_until(settings, usual, vn(1, 21, 29, 25)) is None
+    assert held_until(settings, usual, vn(1, 23, 59, 45)) == "6:30 sáng mai"
     assert held_until(settings, storm, vn(1, 23, 40)) is None
     assert held_until(replace(settings, quiet_hours=None), usual, vn(1, 23, 40)) is None
 

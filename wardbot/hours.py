@@ -267,13 +267,13 @@ class QuietHours:
         assert ends is not None  # quiet from its start
         return ends
 
-    def morning(self, at: float) -> str | None:
-        """When alerts held at `at` leave, as staff read it ('6:30 sáng mai'); None when
-        `at` is outside quiet hours."""
+    def morning(self, at: float, now: float | None = None) -> str | None:
+        """When alerts held at `at` leave, as staff read it at `now` (`at` by default:
+        '6:30 sáng mai'); None when `at` is outside quiet hours."""
         ends = self.until(at)
         if ends is None:
             return None
-        today = datetime.fromtimestamp(at, VIETNAM).date()
+        today = datetime.fromtimestamp(at if now is None else now, VIETNAM).date()
         return _when(datetime.fromtimestamp(ends, VIETNAM), today)
 
     def __str__(self) -> str:
