@@ -599,7 +599,8 @@ class ZaloChannel:
             # In a group (as the database knows it: after a restart too), picking from the
             # list takes the bot's mention.
             in_group = await self.conversation.store.is_group(ChatRef(CHANNEL, chat_id))
-            texts, buttons = render_plain(replies, after=after, choose=self._choose(in_group))
+            shown = self._for_group(replies) if in_group else replies
+            texts, buttons = render_plain(shown, after=after, choose=self._choose(in_group))
             try:
                 messages = self._alert_messages(chat_id, texts)
                 await send_parts(messages, _retryable, self.reply_retry, alert=True)
@@ -630,6 +631,17 @@ class ZaloChannel:
             self._refusing.drop(chat_id)
             self._quota_wait = 0.0
             await self.answerer.pushed(chat_id, replies, buttons, after)
+
+    def _for_group(self, replies: Sequence[Reply]) -> list[Reply]:
+        """An alert's replies as a Zalo group reads them: how to stop its alerts says that
+        staff do it, with the bot's mention (a command alone never reaches the bot there)."""
+        line = msg.alert_stop_in_group(self.settings.ward_name, self.settings.zalo_bot_name)
+        return [
+            replace(reply, footer=reply.footer.replace(msg.ALERT_STOP, line))
+            if reply.footer
+            else reply
+            for reply in replies
+        ]
 
     def _alert_messages(
         self, chat_id: str, texts: Sequence[str]
