@@ -1580,6 +1580,29 @@ async def test_deliver_to_a_chat_that_blocked_the_bot(
         await channel.deliver(ALICE, [alert()])
 
 
+async def test_a_refusal_after_a_night_without_tries_counts_afresh(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """Zalo refused an alert at 21:25 (403, its "internal server error"); the alert then
+    waited for the end of the quiet hours, untried. One more refusal at 6:30 is not ten
+    minutes of refusals: the chat keeps its subscriptions; refused on for ten minutes from
+    then, it has blocked the bot."""
+    api.fail(403, method="sendMessage")
+    with pytest.raises(TransientError):
+        await channel.deliver(ALICE, [alert()])
+    polls.now += 9 * 3600  # the night: nothing tried
+    api.block(ALICE)
+    with pytest.raises(TransientError):
+        await channel.deliver(ALICE, [alert()])
+    for _ in range(2):
+        polls.now += zalo.UNREACHABLE_AFTER / 2 - 1
+        with pytest.raises(TransientError):
+            await channel.deliver(ALICE, [alert()])
+    polls.now += 3
+    with pytest.raises(ChatUnreachable):
+        await channel.deliver(ALICE, [alert()])
+
+
 async def test_zalo_refusing_alerts_for_a_moment_costs_no_chat_its_subscriptions(
     api: FakeZaloApi,
     channel: ZaloChannel,
