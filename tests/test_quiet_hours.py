@@ -23,6 +23,7 @@ from test_telegram_app import bot_settings
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
+from wardbot.delivery import TransientError
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.outbox import Composer, Sender
 from wardbot.publish import held_until
@@ -256,6 +257,40 @@ async def test_a_correction_held_goes_at_once_when_its_notice_is_marked_urgent(
     await sender.drain()
     (_, (correction,), _) = ward.channel.sent[1]
     assert "9h" in correction.text
+
+
+async def test_alerts_failing_at_21_25_then_held_for_the_night_are_no_outage_all_night(
+    ward: Ward,
+) -> None:
+    """The platform fails the alerts of 21:25 to two chats for a few minutes; from 21:30
+    they wait for the morning, untried. /healthz (`sending`) does not report the channel
+    down all night for failures nothing is tried against; a broadcast failing at night
+    still is."""
+    await follow(ward, "2", "bhyt")
+    sender = sender_for(ward)
+    ward.now[0] = vn(1, 21, 25)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
+    for chat in ("1", "2"):
+        ward.channel.plan[chat] = [TransientError("503 Service Unavailable")] * 10
+    for minute in range(25, 33):
+        ward.now[0] = vn(1, 21, minute)
+        ward.channel.ticks.now += 60
+        await sender.drain()
+    ward.now[0] = vn(1, 23, 0)
+    ward.channel.ticks.now += 90 * 60
+    await sender.drain()
+    assert sender.sending(), "nothing is tried at night: nothing is known to fail"
+
+    # A broadcast (not held) fails for ten minutes at night: down.
+    for chat in ("7", "8"):
+        ward.channel.plan[chat] = [TransientError("503 Service Unavailable")] * 20
+        await follow(ward, chat, "cu-tru")
+    await ward.alerts.broadcast("cu-tru", "Mất nước khu phố 3 đến 2 giờ sáng.")
+    for _ in range(15):
+        ward.now[0] += 60
+        ward.channel.ticks.now += 60
+        await sender.drain()
+    assert not sender.sending()
 
 
 async def test_notes_to_admins_are_not_held(ward: Ward) -> None:
