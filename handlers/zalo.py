@@ -51,6 +51,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
+from wardbot.outbox import MAX_BACKOFF
 from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
 from wardbot.web import (
@@ -95,6 +96,10 @@ QUOTA_WARN_AFTER = 300.0
 # the bot and loses its subscriptions. Not at once: Zalo's docs label 403 "internal server
 # error", and a moment of that must not unsubscribe everyone an alert was going to.
 UNREACHABLE_AFTER = 600.0
+# Refusals counted together are each within this of the one before: the outbox tries a
+# refused alert again within MAX_BACKOFF. One further apart follows a time its chat was not
+# tried (its alert held for the night's quiet hours): it starts the count afresh.
+REFUSALS_APART = 2 * MAX_BACKOFF
 REFUSED_LOG_EVERY = 600.0  # seconds between log lines about refused webhook requests
 STOP_GRACE = 3.0
 
@@ -305,7 +310,8 @@ class ZaloChannel:
         self._token_ok = True  # false from a refused token until Zalo accepts it again
         self._mention: re.Pattern[str] | None = None  # '@<the bot's name>' (see start)
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
-        self._refusing: LastPerChat[float] = LastPerChat()  # chat -> first refusal (clock)
+        # chat -> its first refusal and its last (clock)
+        self._refusing: LastPerChat[tuple[float, float]] = LastPerChat()
         self._refused_at: float | None = None  # when a refused webhook request was logged
         # chat and alert -> how many of its parts went out, while the rest has not
         self._alert_progress: LastPerChat[int] = LastPerChat()
@@ -599,7 +605,8 @@ class ZaloChannel:
             # In a group (as the database knows it: after a restart too), picking from the
             # list takes the bot's mention.
             in_group = await self.conversation.store.is_group(ChatRef(CHANNEL, chat_id))
-            texts, buttons = render_plain(replies, after=after, choose=self._choose(in_group))
+            shown = self._for_group(replies) if in_group else replies
+            texts, buttons = render_plain(shown, after=after, choose=self._choose(in_group))
             try:
                 messages = self._alert_messages(chat_id, texts)
                 await send_parts(messages, _retryable, self.reply_retry, alert=True)
@@ -618,9 +625,12 @@ class ZaloChannel:
                 if not await self._token_works():
                     # The bot's own problem (a reset token, an outage): not this chat's.
                     raise TransientError(str(exc)) from None
-                first = self._refusing.get(chat_id, self.clock())
-                if self.clock() - first < UNREACHABLE_AFTER:
-                    self._refusing.set(chat_id, first)
+                now = self.clock()
+                first, last = self._refusing.get(chat_id, (now, now))
+                if now - last > REFUSALS_APART:
+                    first = now
+                if now - first < UNREACHABLE_AFTER:
+                    self._refusing.set(chat_id, (first, now))
                     raise TransientError(str(exc)) from None
                 self._refusing.drop(chat_id)
                 raise ChatUnreachable(str(exc)) from None
@@ -630,6 +640,17 @@ class ZaloChannel:
             self._refusing.drop(chat_id)
             self._quota_wait = 0.0
             await self.answerer.pushed(chat_id, replies, buttons, after)
+
+    def _for_group(self, replies: Sequence[Reply]) -> list[Reply]:
+        """An alert's replies as a Zalo group reads them: how to stop its alerts says that
+        staff do it, with the bot's mention (a command alone never reaches the bot there)."""
+        line = msg.alert_stop_in_group(self.settings.ward_name, self.settings.zalo_bot_name)
+        return [
+            replace(reply, footer=reply.footer.replace(msg.ALERT_STOP, line))
+            if reply.footer
+            else reply
+            for reply in replies
+        ]
 
     def _alert_messages(
         self, chat_id: str, texts: Sequence[str]

@@ -23,6 +23,7 @@ from test_telegram_app import bot_settings
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
+from wardbot.delivery import TransientError
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.outbox import Composer, Sender
 from wardbot.publish import held_until
@@ -102,6 +103,30 @@ async def test_alerts_composed_at_night_wait_for_the_morning_and_go_once(ward: W
     ward.now[0] = vn(2, 9, 0)
     await sender.drain()
     assert len(ward.channel.sent) == 1, "sent once"
+
+
+async def test_a_notice_of_21_29_waiting_into_the_night_comes_with_the_nights_notices(
+    ward: Ward,
+) -> None:
+    """Published at 21:29:50, its alert waits ALERT_GATHER_SECONDS for the rest of its
+    burst, into the quiet hours: it waits for the morning too, and then comes with the
+    notices of the night in one message, not one of its own."""
+    sender = sender_for(ward)
+    sender.settle = 30.0  # ALERT_GATHER_SECONDS by default
+    ward.now[0] = vn(1, 21, 29, 50)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
+    ward.now[0] = vn(1, 21, 30, 20)
+    await sender.drain()
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "thu-phi", "Thu phí BHYT hộ gia đình")
+    ward.now[0] = vn(1, 23, 41)
+    await sender.drain()
+    assert ward.channel.sent == []
+
+    ward.now[0] = vn(2, 6, 30)
+    await sender.drain()
+    (title,) = titles(ward)
+    assert "2 thông báo mới" in title
 
 
 async def test_an_alert_of_the_evening_before_quiet_hours_goes_at_once(ward: Ward) -> None:
@@ -234,6 +259,40 @@ async def test_a_correction_held_goes_at_once_when_its_notice_is_marked_urgent(
     assert "9h" in correction.text
 
 
+async def test_alerts_failing_at_21_25_then_held_for_the_night_are_no_outage_all_night(
+    ward: Ward,
+) -> None:
+    """The platform fails the alerts of 21:25 to two chats for a few minutes; from 21:30
+    they wait for the morning, untried. /healthz (`sending`) does not report the channel
+    down all night for failures nothing is tried against; a broadcast failing at night
+    still is."""
+    await follow(ward, "2", "bhyt")
+    sender = sender_for(ward)
+    ward.now[0] = vn(1, 21, 25)
+    await publish(ward, "lich", "Lịch cấp thẻ BHYT đợt 2")
+    for chat in ("1", "2"):
+        ward.channel.plan[chat] = [TransientError("503 Service Unavailable")] * 10
+    for minute in range(25, 33):
+        ward.now[0] = vn(1, 21, minute)
+        ward.channel.ticks.now += 60
+        await sender.drain()
+    ward.now[0] = vn(1, 23, 0)
+    ward.channel.ticks.now += 90 * 60
+    await sender.drain()
+    assert sender.sending(), "nothing is tried at night: nothing is known to fail"
+
+    # A broadcast (not held) fails for ten minutes at night: down.
+    for chat in ("7", "8"):
+        ward.channel.plan[chat] = [TransientError("503 Service Unavailable")] * 20
+        await follow(ward, chat, "cu-tru")
+    await ward.alerts.broadcast("cu-tru", "Mất nước khu phố 3 đến 2 giờ sáng.")
+    for _ in range(15):
+        ward.now[0] += 60
+        ward.channel.ticks.now += 60
+        await sender.drain()
+    assert not sender.sending()
+
+
 async def test_notes_to_admins_are_not_held(ward: Ward) -> None:
     sender = sender_for(ward)
     ward.now[0] = vn(1, 23, 40)
@@ -264,6 +323,11 @@ def test_announce_at_night_tells_staff_when_the_alerts_leave(tmp_path: Path) -> 
     assert held_until(settings, usual, vn(1, 23, 40)) == "6:30 sáng mai"
     assert held_until(settings, usual, vn(2, 3, 0)) == "6:30 sáng nay"
     assert held_until(settings, usual, vn(2, 9, 0)) is None
+    # Run at 21:29:45, its alerts leave after ALERT_GATHER_SECONDS (30): in quiet hours.
+    assert settings.alert_gather_seconds == 30
+    assert held_until(settings, usual, vn(1, 21, 29, 45)) == "6:30 sáng mai"
+    assert held_until(settings, usual, vn(1, 21, 29, 25)) is None
+    assert held_until(settings, usual, vn(1, 23, 59, 45)) == "6:30 sáng mai"
     assert held_until(settings, storm, vn(1, 23, 40)) is None
     assert held_until(replace(settings, quiet_hours=None), usual, vn(1, 23, 40)) is None
 
@@ -290,6 +354,11 @@ def test_quiet_hours_over_midnight_and_within_a_day() -> None:
     early = QuietHours.parse("1:00-5:00")
     assert early.until(vn(1, 0, 59)) is None
     assert early.until(vn(1, 4, 0)) == vn(1, 5, 0)
+    # The end of the night holding a moment, or else of the next one.
+    assert NIGHT.next_end(vn(1, 21, 29)) == NIGHT.next_end(vn(2, 3, 0)) == vn(2, 6, 30)
+    assert NIGHT.next_end(vn(2, 6, 30)) == vn(3, 6, 30)
+    assert early.next_end(vn(1, 0, 30)) == early.next_end(vn(1, 4, 0)) == vn(1, 5, 0)
+    assert early.next_end(vn(1, 5, 0)) == vn(2, 5, 0)
     assert str(NIGHT) == "21:30–6:30"
 
 

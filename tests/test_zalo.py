@@ -34,6 +34,7 @@ from wardbot.conversation import (
     Button,
     Conversation,
     Reply,
+    alert_reply,
     document_reply,
     make_action,
     no_answer_reply,
@@ -1317,6 +1318,37 @@ async def test_an_alert_to_a_group_says_to_pick_with_the_bots_mention_after_a_re
         assert picked_as(group, in_group=True)
 
 
+@pytest.mark.parametrize("bot", ["Bot Một Cửa", None])
+async def test_an_alert_to_a_group_says_how_staff_stop_it_there_with_the_bots_mention(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, bot: str | None
+) -> None:
+    """'Ngừng nhận tin: gõ /unsubscribe' under an alert: typed alone in a Zalo group, the
+    command never reaches the bot (it sees only messages that mention it), and only staff
+    may stop a group's alerts. There the line says so, with the mention; typed as it
+    says, it leads to stopping them."""
+    staff, group = "a1b2c3d4e5f6a7b8c9d0", "g9f8e7d6c5b4a3928170"
+    settings = replace(ward_settings, admin_ids=frozenset({f"zalo:{staff}"}), zalo_bot_name=bot)
+    notice = ward_engine.corpus.document(LONG_NOTICE)
+    assert isinstance(notice, Announcement)
+    alert = alert_reply(notice, ["Bảo hiểm y tế"])
+    async with running_channel(api, ward_engine, settings) as (channel, store):
+        await api.say(group, "/subscribe bhyt", group=True, user_id=staff)
+        await api.say(BINH, "/subscribe bhyt")
+        await channel.deliver(group, [alert])
+        await channel.deliver(BINH, [alert])
+        assert "Ngừng nhận tin: gõ /unsubscribe" in api.sent(BINH)[-1].text
+        told = api.sent(group)[-1].text
+        assert "gõ /unsubscribe" not in told
+        if bot is None:
+            assert "Ngừng nhận tin cho nhóm: cán bộ phường gõ @, chọn tên bot rồi nhắn " in told
+            return
+        assert "Ngừng nhận tin cho nhóm: cán bộ phường nhắn “@Bot Một Cửa /unsubscribe”" in told
+        (asked,) = await api.say(group, "@Bot Một Cửa /unsubscribe", group=True, user_id=staff)
+        assert menu(asked) == ["1. 🔕 Bỏ nhận tin: Bảo hiểm y tế"]
+        await api.say(group, "@Bot Một Cửa 1", group=True, user_id=staff)
+        assert await store.subscriptions_of(ChatRef("zalo", group)) == []
+
+
 async def test_xem_toan_van_after_a_burst_alert_asks_which_notice(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
@@ -1543,6 +1575,29 @@ async def test_deliver_to_a_chat_that_blocked_the_bot(
         polls.now += zalo.UNREACHABLE_AFTER / 3 - 1
     await channel.deliver(BINH, [alert()])  # others still get it
     assert len(api.sent(BINH)) == 1
+    polls.now += 3
+    with pytest.raises(ChatUnreachable):
+        await channel.deliver(ALICE, [alert()])
+
+
+async def test_a_refusal_after_a_night_without_tries_counts_afresh(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """Zalo refused an alert at 21:25 (403, its "internal server error"); the alert then
+    waited for the end of the quiet hours, untried. One more refusal at 6:30 is not ten
+    minutes of refusals: the chat keeps its subscriptions; refused on for ten minutes from
+    then, it has blocked the bot."""
+    api.fail(403, method="sendMessage")
+    with pytest.raises(TransientError):
+        await channel.deliver(ALICE, [alert()])
+    polls.now += 9 * 3600  # the night: nothing tried
+    api.block(ALICE)
+    with pytest.raises(TransientError):
+        await channel.deliver(ALICE, [alert()])
+    for _ in range(2):
+        polls.now += zalo.UNREACHABLE_AFTER / 2 - 1
+        with pytest.raises(TransientError):
+            await channel.deliver(ALICE, [alert()])
     polls.now += 3
     with pytest.raises(ChatUnreachable):
         await channel.deliver(ALICE, [alert()])

@@ -253,13 +253,27 @@ class QuietHours:
             ends += timedelta(days=1)
         return ends.timestamp()
 
-    def morning(self, at: float) -> str | None:
-        """When alerts held at `at` leave, as staff read it ('6:30 sáng mai'); None when
-        `at` is outside quiet hours."""
+    def next_end(self, at: float) -> float:
+        """When the quiet period holding `at`, or else the next one, ends (a Unix time)."""
+        held = self.until(at)
+        if held is not None:
+            return held
+        local = datetime.fromtimestamp(at, VIETNAM)
+        starts = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        starts += timedelta(minutes=self.start)
+        if starts <= local:
+            starts += timedelta(days=1)
+        ends = self.until(starts.timestamp())
+        assert ends is not None  # quiet from its start
+        return ends
+
+    def morning(self, at: float, now: float | None = None) -> str | None:
+        """When alerts held at `at` leave, as staff read it at `now` (`at` by default:
+        '6:30 sáng mai'); None when `at` is outside quiet hours."""
         ends = self.until(at)
         if ends is None:
             return None
-        today = datetime.fromtimestamp(at, VIETNAM).date()
+        today = datetime.fromtimestamp(at if now is None else now, VIETNAM).date()
         return _when(datetime.fromtimestamp(ends, VIETNAM), today)
 
     def __str__(self) -> str:

@@ -526,8 +526,21 @@ def alert_footer(day: dt.date | None, topic_names: Sequence[str]) -> str:
     lines = [announcement_source(day)] if day is not None else []
     if topic_names:
         lines.append(f"Anh/chị nhận tin này vì đang theo dõi: {', '.join(topic_names)}.")
-    lines.append("Ngừng nhận tin: gõ /unsubscribe")
+    lines.append(ALERT_STOP)
     return "\n".join(lines)
+
+
+ALERT_STOP = "Ngừng nhận tin: gõ /unsubscribe"
+
+
+def alert_stop_in_group(ward_name: str, bot: str | None) -> str:
+    """`ALERT_STOP` in a Zalo group, where a command typed alone never reaches the bot and
+    only staff may stop the group's alerts: who types it, with the bot's mention (`bot`:
+    its name, when known)."""
+    who = f"Ngừng nhận tin cho nhóm: cán bộ {unit(ward_name)}"
+    if bot:
+        return f"{who} nhắn “@{bot} /unsubscribe”"
+    return f"{who} gõ @, chọn tên bot rồi nhắn /unsubscribe"
 
 
 def alert_burst_title(count: int) -> str:

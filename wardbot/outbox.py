@@ -312,9 +312,9 @@ class Sender:
 
     def _chat_settled(self, chat_id: str) -> None:
         """The platform answered a message to `chat_id` that ended without going out (the
-        chat is unreachable, the message is refused for good or went elsewhere): its
-        failures no longer count against the channel, and with no chat left failing,
-        nothing is."""
+        chat is unreachable, the message is refused for good or went elsewhere), or it now
+        waits untried (held for the night's quiet hours): its failures no longer count
+        against the channel, and with no chat left failing, nothing is."""
         self._failed_chats.discard(chat_id)
         if not self._failed_chats:
             self._failing_since, self._failed_tries, self._outage_told = None, 0, False
@@ -409,7 +409,7 @@ class Sender:
         if item.kind in ("alert", "correction") and await self._held(item, now):
             return group
         if item.kind == "alert" and item.id not in self._alone:
-            burst = await self.store.alerts_with(item, now, self._window(item), BURST_MAX)
+            burst = await self.store.alerts_with(item, now, self._window(item, now), BURST_MAX)
             quiet = self.quiet is not None and self.quiet.until(now) is not None
             group += [
                 one
@@ -495,14 +495,20 @@ class Sender:
         if until <= now:
             return False
         await self.store.mark_retry(item, until, why, item.attempts)
+        self._chat_settled(item.chat.chat_id)
         return True
 
-    def _window(self, item: OutboxItem) -> float:
+    def _window(self, item: OutboxItem, now: float) -> float:
         """How long after the alert `item` the alerts that go with it may have been queued:
-        BURST_WINDOW, or the rest of the quiet hours it waited through (the night's notices
-        reach a follower in the morning as one message)."""
-        morning = self.quiet.until(item.created_at) if self.quiet is not None else None
-        return BURST_WINDOW if morning is None else max(BURST_WINDOW, morning - item.created_at)
+        BURST_WINDOW, or until the end of the quiet hours it waited through, queued in
+        them or before (at 21:29, its burst gathered into them): the night's notices reach
+        a follower in the morning as one message."""
+        if self.quiet is None:
+            return BURST_WINDOW
+        morning = self.quiet.next_end(item.created_at)
+        if morning > now and self.quiet.until(item.created_at) is None:
+            return BURST_WINDOW  # no night waited through (yet)
+        return max(BURST_WINDOW, morning - item.created_at)
 
     async def _compose(self, group: list[OutboxItem]) -> tuple[list[OutboxItem], list[Reply]]:
         """The rows of `group` that still go out, and the message they make. Each row is

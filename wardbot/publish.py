@@ -116,8 +116,10 @@ def why_nobody(settings: Settings, notice_id: str) -> str | None:
 def held_until(settings: Settings, notice_id: str, now: float) -> str | None:
     """When the alerts of the published notice `notice_id`, queued at `now`, leave if
     quiet hours (QUIET_HOURS) hold them ('6:30 sáng mai'); None when they go at once (no
-    quiet hours now, or the notice is `urgent: true`)."""
-    morning = settings.quiet_hours.morning(now) if settings.quiet_hours else None
+    quiet hours when they are due, ALERT_GATHER_SECONDS later, or the notice is
+    `urgent: true`)."""
+    due = now + settings.alert_gather_seconds
+    morning = settings.quiet_hours.morning(due, now) if settings.quiet_hours else None
     if morning is None:
         return None
     notice, _ = load_announcement(
