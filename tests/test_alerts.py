@@ -13,6 +13,7 @@ import itertools
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -2232,3 +2233,35 @@ async def test_admins_told_of_a_mistake_hear_once_when_every_one_is_fixed(ward: 
     assert len(texts) == 2
     assert "tệp trống" in texts[0] and "01/08/2024" in texts[0]
     assert texts[1] == msg.admin_problems_fixed()
+
+
+async def test_a_look_cut_short_as_the_bot_stops_tells_admins_nothing(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the watcher looks at the files: the engine closes under the look,
+    which is cancelled. Its index is closed, not missing: admins were told of an outage
+    (and, at the next start, of its end) that never was."""
+    told: list[str] = []
+
+    async def index_news(state: str) -> None:
+        told.append(state)
+
+    watcher = ContentWatcher(ward.engine, ward.alerts, ward.settings, index_news=index_news)
+    looking, release = threading.Event(), threading.Event()
+
+    def mend_slowly() -> bool:
+        looking.set()
+        release.wait(10)
+        return False
+
+    monkeypatch.setattr(ward.engine, "mend_index", mend_slowly)
+    look = asyncio.create_task(watcher.refresh())
+    try:
+        assert await asyncio.to_thread(looking.wait, 10)
+        ward.engine.close()  # the bot stopping
+        look.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await look
+    finally:
+        release.set()
+    assert told == []

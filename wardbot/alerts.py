@@ -488,9 +488,11 @@ class ContentWatcher:
                 changed = await self._refresh(force)
             except Exception:
                 self._failing = self.engine.index_state() == "ok"
-                raise
-            finally:
                 await self._tell_index()
+                raise
+            # (Not when the look is cancelled: the bot is stopping, its index and database
+            # closing under it, and admins would be told of an index that is only closed.)
+            await self._tell_index()
             self._failing = False
             return changed
 
