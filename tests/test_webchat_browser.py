@@ -907,6 +907,36 @@ async def test_a_message_sent_without_a_network_goes_once_the_phone_is_back(
     assert await stored(bot.store) == 4
 
 
+async def test_a_message_typed_while_the_history_still_loads_goes_once(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """On a slow connection the resident types before the page has the conversation so
+    far, and that first load then fails: the message is shown once and sent once (the
+    page took it, kept for a reload, for one left over from the page before, and showed
+    and sent it a second time)."""
+    page = await new_page(*PHONE)
+    held: list[Routed] = []
+    await page.route("**/chat/api/poll?**", hold_in(held))  # the history, slow to come
+    async with page.expect_request("**/chat/api/poll?**"):
+        await page.goto(f"{bot.url}/chat")
+    yours, replies = messages(page)
+    await page.context.set_offline(True)  # the phone loses its network meanwhile
+    await ask(page, "mat the bhyt thi lam sao")
+    await expect(yours).to_have_count(1)
+    for route in held:  # so the history does not come
+        await route.abort("internetdisconnected")
+    await page.unroute("**/chat/api/poll?**")
+    await expect(page.locator("#chat-log")).to_have_attribute("aria-busy", "false")
+    await expect(yours).to_have_count(1)  # not drawn again as left over from a page before
+    pending = await page.evaluate("JSON.parse(sessionStorage.getItem('wardbot.chat.pending'))")
+    assert len(pending["waiting"]) == 1
+    await page.context.set_offline(False)
+    await expect(replies).to_have_count(1)
+    await expect(replies.first).to_contain_text(LOST_CARD)
+    await expect(yours).to_have_count(1)
+    assert await stored(bot.store) == 2
+
+
 async def test_the_widget_speaks_vietnamese_on_a_portal_page_marked_as_english(
     bot: Bot, new_page: NewPage
 ) -> None:

@@ -647,6 +647,9 @@
     if (!kept || kept.session !== session || !Array.isArray(kept.waiting)) return;
     for (const one of kept.waiting) {
       if (!one || typeof one.key !== "string" || !one.message) continue;
+      // Sent from this page already: typed while its history was still loading (a slow
+      // connection), it is on its way, not left over from the page before.
+      if (inFlight.some((sent) => sent.key === one.key)) continue;
       const stored = seenKeys.has(one.key) ? seenKeys.get(one.key) : null;
       if (stored !== null && stored < lastBotId) continue;
       send(one.message, String(one.text), Boolean(one.action), one.key, stored);
