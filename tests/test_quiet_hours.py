@@ -17,10 +17,20 @@ from pathlib import Path
 
 import pytest
 from fakes.telegram_api import FakeBotApi, visible_text
-from test_alerts import ADMIN, Ticks, Ward, close_ward, follow, open_ward, write_notice
+from test_alerts import (
+    ADMIN,
+    Ticks,
+    Ward,
+    close_ward,
+    follow,
+    locked_once,
+    open_ward,
+    write_notice,
+)
 from test_telegram_app import bot_settings
 
 from wardbot import messages as msg
+from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.hours import VIETNAM, QuietHours
@@ -393,3 +403,25 @@ async def test_on_telegram_a_staff_answer_at_night_goes_at_once_without_a_sound(
     )
     await telegram.drain()
     assert "disable_notification" not in api.sent(7)[1].params
+
+
+@pytest.mark.parametrize(("hour", "silent"), [(23, True), (9, False)])
+async def test_a_note_to_admins_sent_straight_when_the_database_fails_is_silent_at_night(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch, hour: int, silent: bool
+) -> None:
+    """The note that a part of the bot fails cannot wait in the outbox when the database
+    is what fails (a full disk, a lock): it goes straight through the channel, and at
+    23:00 it no longer rings the admin's phone, as a note through the outbox does not."""
+    monkeypatch.setattr(ward.store, "queue_message", locked_once(ward.store.queue_message))
+    alerts = Alerts(
+        ward.engine,
+        ward.store,
+        ward.settings,
+        ["telegram"],
+        clock=lambda: vn(5, hour),
+        direct={"telegram": ward.channel},
+    )
+    assert await alerts.task_failing("watcher") == 1
+    ((chat, (note,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert note.silent is silent
