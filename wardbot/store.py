@@ -627,7 +627,7 @@ class _Turns:
         try:
             if exc is None:
                 self.refused = None
-            elif isinstance(exc, sqlite3.OperationalError) and _REFUSED.search(str(exc)):
+            elif refused_write(exc):
                 self.refused = str(exc)
         finally:
             self._lock.release()
@@ -637,6 +637,11 @@ class _Turns:
 # folder, a write the disk failed, a lock another program held past busy_timeout (5 s:
 # longer than any writer of the bot's own holds it).
 _REFUSED = re.compile(r"full|readonly|read-only|disk I/O|locked|busy")
+
+
+def refused_write(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite refusing a write (see _REFUSED), not a fault of the bot's."""
+    return isinstance(exc, sqlite3.OperationalError) and _REFUSED.search(str(exc)) is not None
 
 
 class Store:
