@@ -33,6 +33,7 @@ from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
+from wardbot.delivery import TransientError
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.outbox import Composer, Sender
 from wardbot.publish import held_until
@@ -425,3 +426,36 @@ async def test_a_note_to_admins_sent_straight_when_the_database_fails_is_silent_
     ((chat, (note,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert note.silent is silent
+
+
+async def test_alerts_held_for_the_night_leave_no_stale_sender_outage_in_healthz(
+    ward: Ward,
+) -> None:
+    """Telegram failed every alert for ten minutes in the evening: /healthz reports the
+    sender down. Once quiet hours hold those alerts, nothing is tried until 6:30: the
+    outage seen before is no longer reported all night (a platform back at 21:35 kept
+    the bot 'unhealthy' until the morning); tried again in the morning, it counts anew."""
+    await follow(ward, "2", "bhyt")
+    sender = sender_for(ward)
+    ticks = ward.channel.ticks
+    for chat in ("1", "2"):
+        ward.channel.plan[chat] = [TransientError("502 Bad Gateway")] * 50
+    ward.now[0] = vn(1, 21, 10)
+    await publish(ward, "cat-nuoc", "Lịch cấp thẻ BHYT đợt 2")
+    await sender.drain()
+    assert ward.channel.attempts == 2 and sender.sending()  # one try for each chat
+    while ward.now[0] < vn(1, 21, 25):  # tried again and again, failing
+        ward.now[0] += 120
+        ticks.now += 120
+        await sender.drain()
+    assert not sender.sending(), "every send failed for ten minutes: reported down"
+    tried = ward.channel.attempts
+    ward.now[0] = vn(1, 21, 40)
+    ticks.now += 900
+    await sender.drain()
+    assert ward.channel.attempts == tried, "held for the night: not tried"
+    assert sender.sending(), "nothing is being tried: no outage to report"
+    ward.now[0] = vn(2, 6, 30)
+    ticks.now += 9 * 3600
+    await sender.drain()
+    assert ward.channel.attempts > tried and sender.sending()

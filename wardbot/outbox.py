@@ -312,9 +312,9 @@ class Sender:
 
     def _chat_settled(self, chat_id: str) -> None:
         """The platform answered a message to `chat_id` that ended without going out (the
-        chat is unreachable, the message is refused for good or went elsewhere): its
-        failures no longer count against the channel, and with no chat left failing,
-        nothing is."""
+        chat is unreachable, the message is refused for good or went elsewhere), or its
+        messages wait (quiet hours): its failures no longer count against the channel,
+        and with no chat left failing, nothing is."""
         self._failed_chats.discard(chat_id)
         if not self._failed_chats:
             self._failing_since, self._failed_tries, self._outage_told = None, 0, False
@@ -495,6 +495,9 @@ class Sender:
         if until <= now:
             return False
         await self.store.mark_retry(item, until, why, item.attempts)
+        # Not tried until then: the chat's failures so far say nothing of the channel
+        # meanwhile (/healthz reported an outage all night, the platform long back).
+        self._chat_settled(item.chat.chat_id)
         return True
 
     def _window(self, item: OutboxItem) -> float:
