@@ -6,6 +6,7 @@ A real Engine over the small ward in tests/chat_ward.py and a real Store on a te
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -1322,3 +1323,30 @@ async def test_a_question_is_answered_even_when_it_cannot_be_logged(
     reply = await one(Conversation(ward_engine, store, ward_settings), "mất thẻ bhyt")
     assert reply.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
     assert "could not log a question" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("error", "traceback"),
+    [("database or disk is full", False), ("database is locked", False), ("no such table", True)],
+)
+async def test_a_question_log_the_database_refuses_is_one_line_not_a_traceback_each(
+    conversation: Conversation,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: str,
+    traceback: bool,
+) -> None:
+    """While the disk is full (or another program holds the database), every question
+    still gets its answer, and the log line saying it was not logged comes without a
+    traceback: a busy ward's log filled with one per question. A fault of the bot's own
+    keeps its traceback."""
+
+    async def refused(*args: object) -> None:
+        raise sqlite3.OperationalError(error)
+
+    monkeypatch.setattr(conversation.store, "log_question", refused)
+    replies = await say(conversation, "mất thẻ bhyt")
+    assert (replies[0].title or "").startswith("Mất thẻ")
+    [line] = [r for r in caplog.records if "could not log a question" in r.getMessage()]
+    assert (line.exc_info is not None) is traceback
+    assert traceback or error in line.getMessage()

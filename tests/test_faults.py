@@ -346,7 +346,7 @@ async def test_a_locked_database_delays_but_loses_nothing(tmp_path: Path) -> Non
             # 2. The question cannot be logged: the resident is answered all the same.
             (reply,) = await api.say(803, "mất thẻ bhyt", within=30)
             assert texts([reply])[0].startswith("Mất thẻ bảo hiểm y tế")
-            await bot.wait_log("could not log a question; answering anyway")
+            await bot.wait_log(r"could not log a question \(database is locked\); answering anyway")
             # 3. The alert sender cannot record its retry: it stops, /healthz says so.
             body = await bot.wait_health(lambda checks: not checks["telegram-alerts"])
             assert body["code"] == 503 and body["checks"]["telegram"] is True

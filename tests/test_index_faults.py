@@ -9,6 +9,9 @@ import fcntl
 import logging
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,12 +23,14 @@ import pytest
 from chat_ward import write_chat_ward
 from fakes import disk
 from fakes.telegram_api import FakeBotApi, visible_text
+from read_only import read_only
 from sample_ward import write_ward
 from test_telegram_app import bot_settings, running_app
 from whoosh.filedb import structfile
 from whoosh.writing import SegmentWriter
 
 from index import whoosh_index
+from wardbot import datadir
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.engine import Engine
@@ -415,3 +420,83 @@ async def test_a_running_bot_whose_index_cannot_be_written_says_so_and_catches_u
             assert len(api.sent(admin)) == 1
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].startswith("the search index cannot be written")
+
+
+# A bot killed (kill -9, out of memory) while it answers from a temporary folder under
+# TMPDIR: an index built aside on a full disk, or a stand-in for a read-only data folder.
+KILLED_BOT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, "tests")
+import pytest
+from fakes import disk
+from test_index_faults import TODAY, _damage_index
+from wardbot import datadir
+from wardbot.engine import Engine
+from wardbot.config import Settings
+
+faq, content, data, how = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+if how == "aside":  # found damaged while the disk is full: built in TMPDIR
+    engine = Engine.open(faq, content, data, today=TODAY)
+    _damage_index(data)
+    disk.IndexDisk(data / "index", pytest.MonkeyPatch())
+    engine.ask("mức đóng bhyt hộ gia đình")
+    state = engine.index_state()
+else:  # a read-only data folder: served from a stand-in in TMPDIR
+    settings = Settings(faq_file=faq, content_dir=content, data_dir=data, semantic=False)
+    opened = datadir.engine_for(settings)
+    state = "read-only" if opened.__enter__()[1] else "writable"
+print(state, flush=True)
+time.sleep(60)
+"""
+
+
+def _killed_bot(tmp: Path, faq: Path, content: Path, data: Path, how: str) -> str:
+    """Run KILLED_BOT (TMPDIR `tmp`) until it serves, then kill -9 it; what it served from."""
+    bot = subprocess.Popen(
+        [sys.executable, "-c", KILLED_BOT, str(faq), str(content), str(data), how],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "TMPDIR": str(tmp)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert bot.stdout is not None
+        return bot.stdout.readline().strip()
+    finally:
+        bot.kill()
+        bot.wait()
+        if bot.stdout is not None:
+            bot.stdout.close()
+
+
+def test_temporary_folders_a_killed_bot_answered_from_are_removed_at_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bot killed while it answers from an index built aside (a full disk), or from a
+    stand-in for a read-only data folder, leaves the folder under TMPDIR, often on the
+    full disk itself, a copy at each crash. The next start on the same data folder
+    removes them; another ward's, and a running bot's, stay."""
+    faq, content = write_ward(tmp_path)
+    data, other = tmp_path / "data", tmp_path / "other"
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    Engine.open(faq, content, data, today=TODAY).close()
+    Engine.open(faq, content, other, today=TODAY).close()
+    assert _killed_bot(tmp, faq, content, data, "aside") == "temporary"
+    assert _killed_bot(tmp, faq, content, other, "aside") == "temporary"
+    [others] = [f for f in tmp.iterdir() if str(other.resolve()) in (f / "owner.json").read_text()]
+    assert len(list(tmp.iterdir())) == 2
+    with read_only(data):
+        # Its start removed what the first bot left; it leaves its stand-in.
+        assert _killed_bot(tmp, faq, content, data, "stand-in") == "read-only"
+        assert len(list(tmp.iterdir())) == 2  # without removal: 3
+        settings = Settings(faq_file=faq, content_dir=content, data_dir=data, semantic=False)
+        with datadir.engine_for(settings) as (_engine, stand_in):
+            assert stand_in
+            [running] = set(tmp.iterdir()) - {others}
+            with datadir.engine_for(settings):  # `bot.py ask` beside the running bot
+                pass
+            assert set(tmp.iterdir()) == {others, running}
+    assert set(tmp.iterdir()) == {others}

@@ -17,10 +17,20 @@ from pathlib import Path
 
 import pytest
 from fakes.telegram_api import FakeBotApi, visible_text
-from test_alerts import ADMIN, Ticks, Ward, close_ward, follow, open_ward, write_notice
+from test_alerts import (
+    ADMIN,
+    Ticks,
+    Ward,
+    close_ward,
+    follow,
+    locked_once,
+    open_ward,
+    write_notice,
+)
 from test_telegram_app import bot_settings
 
 from wardbot import messages as msg
+from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.delivery import TransientError
@@ -462,3 +472,58 @@ async def test_on_telegram_a_staff_answer_at_night_goes_at_once_without_a_sound(
     )
     await telegram.drain()
     assert "disable_notification" not in api.sent(7)[1].params
+
+
+@pytest.mark.parametrize(("hour", "silent"), [(23, True), (9, False)])
+async def test_a_note_to_admins_sent_straight_when_the_database_fails_is_silent_at_night(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch, hour: int, silent: bool
+) -> None:
+    """The note that a part of the bot fails cannot wait in the outbox when the database
+    is what fails (a full disk, a lock): it goes straight through the channel, and at
+    23:00 it no longer rings the admin's phone, as a note through the outbox does not."""
+    monkeypatch.setattr(ward.store, "queue_message", locked_once(ward.store.queue_message))
+    alerts = Alerts(
+        ward.engine,
+        ward.store,
+        ward.settings,
+        ["telegram"],
+        clock=lambda: vn(5, hour),
+        direct={"telegram": ward.channel},
+    )
+    assert await alerts.task_failing("watcher") == 1
+    ((chat, (note,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert note.silent is silent
+
+
+async def test_alerts_held_for_the_night_leave_no_stale_sender_outage_in_healthz(
+    ward: Ward,
+) -> None:
+    """Telegram failed every alert for ten minutes in the evening: /healthz reports the
+    sender down. Once quiet hours hold those alerts, nothing is tried until 6:30: the
+    outage seen before is no longer reported all night (a platform back at 21:35 kept
+    the bot 'unhealthy' until the morning); tried again in the morning, it counts anew."""
+    await follow(ward, "2", "bhyt")
+    sender = sender_for(ward)
+    ticks = ward.channel.ticks
+    for chat in ("1", "2"):
+        ward.channel.plan[chat] = [TransientError("502 Bad Gateway")] * 50
+    ward.now[0] = vn(1, 21, 10)
+    await publish(ward, "cat-nuoc", "Lịch cấp thẻ BHYT đợt 2")
+    await sender.drain()
+    assert ward.channel.attempts == 2 and sender.sending()  # one try for each chat
+    while ward.now[0] < vn(1, 21, 25):  # tried again and again, failing
+        ward.now[0] += 120
+        ticks.now += 120
+        await sender.drain()
+    assert not sender.sending(), "every send failed for ten minutes: reported down"
+    tried = ward.channel.attempts
+    ward.now[0] = vn(1, 21, 40)
+    ticks.now += 900
+    await sender.drain()
+    assert ward.channel.attempts == tried, "held for the night: not tried"
+    assert sender.sending(), "nothing is being tried: no outage to report"
+    ward.now[0] = vn(2, 6, 30)
+    ticks.now += 9 * 3600
+    await sender.drain()
+    assert ward.channel.attempts > tried and sender.sending()

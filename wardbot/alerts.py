@@ -236,12 +236,15 @@ class Alerts:
                 raise
             log.warning("could not queue a note to admins; sending it directly", exc_info=True)
         told = 0
+        # Without a sound in quiet hours, as a note through the outbox (SILENT_AT_NIGHT).
+        quiet = self.settings.quiet_hours
+        note = Reply(text, silent=quiet is not None and quiet.until(self.clock()) is not None)
         for chat in admin_chats(self.settings):
             channel = self.direct.get(chat.channel)
             if channel is None:
                 continue
             try:
-                await channel.deliver(chat.chat_id, [Reply(text)])
+                await channel.deliver(chat.chat_id, [note])
                 told += 1
             except Exception as exc:  # one admin unreachable: the others are still told
                 log.warning("could not tell admin %s:%s: %s", chat.channel, chat.chat_id, exc)

@@ -259,7 +259,9 @@ async def _serve(
     retention = retention_task(store, settings, restarts, desk)
 
     conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk, editor=editor)
-    supervised = [*senders.supervised, watching, retention]
+    # A read-only data folder runs no alert sender nor purge (nothing to send or delete
+    # from): /healthz reports `data` down, the cause, not them beside it.
+    supervised = [*senders.supervised, watching, retention] if store.writable else [watching]
     portal = None
     if follower is not None:
         portal = Supervised(follower.name, follower.run, restarts, check=follower.healthy)

@@ -32,7 +32,7 @@ from wardbot.intents import (
 )
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.redact import scrub
-from wardbot.store import ChatRef, Store
+from wardbot.store import ChatRef, Store, refused_write
 
 log = logging.getLogger(__name__)
 
@@ -1039,8 +1039,11 @@ class Conversation:
         if self.settings.question_log_days and self.store.writable:
             try:
                 await self.store.log_question(chat, scrub(question), answered, self.clock())
-            except Exception:
-                log.exception("could not log a question; answering anyway")
+            except Exception as exc:
+                if not refused_write(exc):
+                    log.exception("could not log a question; answering anyway")
+                else:  # a full disk, a lock (/healthz: 'data'): no traceback at each question
+                    log.warning("could not log a question (%s); answering anyway", exc)
 
     async def _document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
         related = await asyncio.to_thread(self.engine.related, doc.id, 3)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from wardbot.config import Settings
+from wardbot.scratch import INDEX_ASIDE, STAND_IN, OwnedFolder, remove_stale
 from wardbot.store import Store
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def _stand_in(settings: Settings, problem: BaseException) -> Iterator[Settings]:
     full = _full(settings.data_dir, problem)
     log.error(FULL if full else READ_ONLY, settings.data_dir, reason(problem))
     try:
-        folder = tempfile.TemporaryDirectory(prefix="wardbot-")
+        folder = OwnedFolder(STAND_IN, settings.data_dir)
     except OSError:  # a read-only root too (docker run --read-only), or a full /tmp
         raise NoScratch(NO_SCRATCH.format(settings.data_dir, reason(problem))) from None
     with folder as scratch:
@@ -138,6 +139,11 @@ def engine_for(
     there failed already (the database's): go to the stand-in folder at once.
     `embed_at_most`: see Engine.open.
     """
+    for prefix in (STAND_IN, INDEX_ASIDE):  # what a bot killed on this folder left
+        try:
+            remove_stale(prefix, settings.data_dir)
+        except OSError as exc:  # the temporary folder cannot be listed: nothing to remove
+            log.warning("cannot look for temporary folders left behind: %s", exc)
     problem = failed or probe(settings.data_dir)
     if problem is None:
         try:

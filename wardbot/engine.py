@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -59,6 +58,7 @@ from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.notice_files import is_notice_file, unread_problem
 from wardbot.notices import MAX_NOTICE_BYTES, load_announcement, load_content
+from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.staff_read import Stamp
 from wardbot.state import AnalysedState, doc_key
@@ -226,7 +226,7 @@ class Engine:
         self._index_error: str | None = None
         # The index serves from here when it was damaged and the data folder refused the
         # new one; mend_index() brings it back.
-        self._aside: tempfile.TemporaryDirectory[str] | None = None
+        self._aside: OwnedFolder | None = None
         self._analyzer = Analyzer.create()
         self._vocab = Vocabulary.of([])
         self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
@@ -521,7 +521,7 @@ class Engine:
             try:
                 index = self._build_index(entries, vocab, keys, synonyms)
             except OSError as exc:  # a full disk: every question would fail, and build again
-                aside = tempfile.TemporaryDirectory(prefix="wardbot-index-")
+                aside = OwnedFolder(INDEX_ASIDE, self.data_dir)
                 try:
                     index = self._build_index(entries, vocab, keys, synonyms, Path(aside.name))
                 except BaseException:

@@ -495,6 +495,8 @@ class Sender:
         if until <= now:
             return False
         await self.store.mark_retry(item, until, why, item.attempts)
+        # Not tried until then: the chat's failures so far say nothing of the channel
+        # meanwhile (/healthz reported an outage all night, the platform long back).
         self._chat_settled(item.chat.chat_id)
         return True
 

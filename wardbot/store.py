@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import logging
@@ -19,7 +18,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ import aiosqlite
 from rapidfuzz.distance import Levenshtein
 
 from wardbot import facts
+from wardbot.scratch import OwnedFolder, remove_stale
 from wardbot.text import accents_retyped, fold, plain_words, spells_a_syllable, tokens
 
 log = logging.getLogger(__name__)
@@ -558,28 +557,19 @@ MAX_LOGGED_CHARS = 500
 
 
 COPY_PREFIX = "wardbot-db-"
-COPY_OWNER = "owner.json"  # in a copy's folder: the database copied, and the bot's pid
 
 
 class _Copy:
     """A database and its write-ahead log copied into a temporary folder of their own.
 
     The copy holds everything the database does (chat ids, tickets, web conversations): a
-    bot killed before `cleanup` leaves it behind. So the folder names its source in
-    `COPY_OWNER`, whose lock the bot holds while it runs (the system lets go of it when the
-    process ends, however it ends); the next read-only start removes the copies of the same
-    database whose lock it can take (`_remove_stale_copies`)."""
+    bot killed before `cleanup` leaves it behind, so the next read-only start removes the
+    copies of the same database no bot runs from (wardbot.scratch)."""
 
     def __init__(self, path: Path) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix=COPY_PREFIX)
-        self._owner: int | None = None
+        self._folder = OwnedFolder(COPY_PREFIX, path)
         try:
-            folder = Path(self._folder.name)
-            self._owner = os.open(folder / COPY_OWNER, os.O_WRONLY | os.O_CREAT, 0o600)
-            fcntl.flock(self._owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            owner = {"source": str(path.resolve()), "pid": os.getpid()}
-            os.write(self._owner, json.dumps(owner).encode())
-            self.name = folder / path.name
+            self.name = Path(self._folder.name) / path.name
             for suffix in ("", "-wal"):  # the log after the database: it only adds to it
                 shutil.copyfile(f"{path}{suffix}", f"{self.name}{suffix}")
         except BaseException:
@@ -587,32 +577,7 @@ class _Copy:
             raise
 
     def cleanup(self) -> None:
-        if self._owner is not None:
-            os.close(self._owner)
-            self._owner = None
         self._folder.cleanup()
-
-
-def _remove_stale_copies(path: Path) -> None:
-    """Remove the copies of the database at `path` that bots no longer running left in
-    the temporary folder (killed: no `_Copy.cleanup`). Others' copies, and those of a bot
-    still running (it holds its lock), are left alone."""
-    source = str(path.resolve())
-    for folder in Path(tempfile.gettempdir()).glob(f"{COPY_PREFIX}*"):
-        try:
-            fd = os.open(folder / COPY_OWNER, os.O_RDONLY)
-        except OSError:  # not one of ours, or not readable
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            owner = json.loads(os.read(fd, 65536) or b"{}")
-        except (OSError, ValueError):  # its bot is running (or the file is not ours)
-            continue
-        finally:
-            os.close(fd)
-        if isinstance(owner, dict) and owner.get("source") == source:
-            shutil.rmtree(folder, ignore_errors=True)
-            log.info("removed a copy of %s a stopped bot left in %s", path, folder.parent)
 
 
 def _with_its_log(path: Path) -> _Copy | None:
@@ -620,7 +585,7 @@ def _with_its_log(path: Path) -> _Copy | None:
     holds anything; None when the file alone is the whole database, or it cannot be
     copied (then what only the log holds is not read, and the log says so)."""
     try:
-        _remove_stale_copies(path)
+        remove_stale(COPY_PREFIX, path)
     except OSError as exc:  # the temporary folder cannot be listed: nothing to remove
         log.warning("cannot look for copies of %s left behind: %s", path, exc)
     try:
@@ -662,7 +627,7 @@ class _Turns:
         try:
             if exc is None:
                 self.refused = None
-            elif isinstance(exc, sqlite3.OperationalError) and _REFUSED.search(str(exc)):
+            elif refused_write(exc):
                 self.refused = str(exc)
         finally:
             self._lock.release()
@@ -672,6 +637,11 @@ class _Turns:
 # folder, a write the disk failed, a lock another program held past busy_timeout (5 s:
 # longer than any writer of the bot's own holds it).
 _REFUSED = re.compile(r"full|readonly|read-only|disk I/O|locked|busy")
+
+
+def refused_write(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite refusing a write (see _REFUSED), not a fault of the bot's."""
+    return isinstance(exc, sqlite3.OperationalError) and _REFUSED.search(str(exc)) is not None
 
 
 class Store:
