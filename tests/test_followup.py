@@ -270,6 +270,11 @@ async def test_a_follow_up_needs_a_recent_answer(
     await one(conversation, "sai rồi")
     assert seen([await one(conversation, "lệ phí bao nhiêu ạ")]) == alone
 
+    answer = await one(conversation, "làm lại cccd bị mất")  # its 🙁 as "sai rồi"
+    assert answer.buttons[-1].label == msg.WRONG_BUTTON
+    await conversation.handle_action(CHAT, answer.buttons[-1].action, sender=CHAT.chat_id)
+    assert seen([await one(conversation, "lệ phí bao nhiêu ạ")]) == alone
+
     await one(conversation, "làm lại cccd bị mất")
     await one(conversation, "/forget")
     assert seen([await one(conversation, "lệ phí bao nhiêu ạ")]) == alone

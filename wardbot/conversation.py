@@ -559,6 +559,7 @@ class Conversation:
             asked = self._asked.get((chat.channel, chat.chat_id))
             if asked is not None and digest(asked[0]) != ref:
                 return [Reply(msg.wrong_button_stale(), keeps_choices=True)]
+            self._context.pop((chat.channel, chat.chat_id), None)  # no subject to follow up
             return [await self._wrong(chat, sender)]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
