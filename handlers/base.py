@@ -27,15 +27,14 @@ import math
 import re
 import sqlite3
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import Generic, TypeVar
 
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, ChatLocks, Conversation, Reply, Typing
 from wardbot.delivery import ONCE, DeliveryError, ReplyRetry
+from wardbot.per_chat import LastPerChat
 from wardbot.render import numbered_choice, typed_number
 from wardbot.store import ChatRef
 from wardbot.text import fold
@@ -47,7 +46,6 @@ MENUS_MAX = 10_000  # chats whose last numbered list is remembered
 # For this long after a list was shown in answer to the resident, they may still be
 # choosing from it: an alert arriving meanwhile numbers its own lines after it.
 ANSWERED_LIST_FRESH = 600.0
-T = TypeVar("T")
 # Per chat: the choices shown last, how many of the first answered the resident, and when.
 Menu = tuple[tuple[Button, ...], int, float]
 # What is written down of a chat (Answerer.keep_shown): the notice's action(s), its line's
@@ -89,30 +87,6 @@ async def send_parts(
     rest = replace(retry, longest_retry_after=math.inf, budget=math.inf) if alert else retry
     for number, part in enumerate(parts):
         await (ONCE if alert and number == 0 else rest).run(part, classify)
-
-
-class LastPerChat(Generic[T]):
-    """Per chat, one thing shown last, for the `size` chats written to most recently (the
-    oldest is let go: a bot with many chats keeps a bounded memory)."""
-
-    def __init__(self, size: int = MENUS_MAX) -> None:
-        self.size = size
-        self._last: OrderedDict[str, T] = OrderedDict()
-
-    def __contains__(self, chat_id: str) -> bool:
-        return chat_id in self._last
-
-    def get(self, chat_id: str, default: T) -> T:
-        return self._last.get(chat_id, default)
-
-    def set(self, chat_id: str, value: T) -> None:
-        self._last.pop(chat_id, None)
-        self._last[chat_id] = value
-        if len(self._last) > self.size:
-            self._last.popitem(last=False)
-
-    def drop(self, chat_id: str) -> None:
-        self._last.pop(chat_id, None)
 
 
 class Menus:

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, LastPerChat, send_parts
+from handlers.base import Answerer, send_parts
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
     BadRequest,
@@ -52,6 +52,7 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.outbox import MAX_BACKOFF
+from wardbot.per_chat import LastPerChat
 from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
 from wardbot.store import ChatRef
 from wardbot.web import (

@@ -14,7 +14,6 @@ import itertools
 import logging
 import time
 import unicodedata
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -31,6 +30,7 @@ from wardbot.intents import (
     topic_list,
 )
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
+from wardbot.per_chat import LastPerChat
 from wardbot.redact import scrub
 from wardbot.store import ChatRef, Store, refused_write
 
@@ -429,18 +429,18 @@ class Conversation:
         # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder); and
         # whether it is the resident's wording (not so a follow-up about an entry, kept
         # after the entry's own question: see `_note_pick`).
-        self._asked: OrderedDict[tuple[str, str], tuple[str, bool, float, str | None, bool]] = (
-            OrderedDict()
+        self._asked: LastPerChat[tuple[str, bool, float, str | None, bool]] = LastPerChat(
+            ASKED_KEPT
         )
         # Per private chat, the one close match its latest message was asked about ("có
         # phải anh/chị muốn hỏi câu dưới đây?") and when: what "có", "đúng rồi" opens.
-        self._offered: OrderedDict[tuple[str, str], tuple[str, float]] = OrderedDict()
+        self._offered: LastPerChat[tuple[str, float]] = LastPerChat(ASKED_KEPT)
         # Per chat, the entry its latest question was answered with, or the close matches
         # it was offered, when, and (in a group) for whom: the subject a follow-up ("mất
         # bao lâu?") asks more about (wardbot.followup). Ids only: what the resident typed
         # is in `_asked` already. In memory: a restart forgets it, as /forget does.
-        self._context: OrderedDict[tuple[str, str], tuple[tuple[str, ...], float, str | None]] = (
-            OrderedDict()
+        self._context: LastPerChat[tuple[tuple[str, ...], float, str | None]] = LastPerChat(
+            ASKED_KEPT
         )
 
     # --- entry points -------------------------------------------------------------
@@ -520,7 +520,7 @@ class Conversation:
         `sender` is who pressed it, as in `handle_text`."""
         kind, _, ref = action.partition(":")
         # "Có" answers the offer only as the next message: a choice made is one.
-        self._offered.pop((chat.channel, chat.chat_id), None)
+        self._offered.drop((chat.channel, chat.chat_id))
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
         if kind in ("faq", "ann", "doc"):
@@ -556,10 +556,10 @@ class Conversation:
             return [await self._toggle(chat, kind, topic)]
         if kind == "wrong":
             # Under the chat's latest answer only: "sai rồi" takes back the latest question.
-            asked = self._asked.get((chat.channel, chat.chat_id))
+            asked = self._asked.get((chat.channel, chat.chat_id), None)
             if asked is not None and digest(asked[0]) != ref:
                 return [Reply(msg.wrong_button_stale(), keeps_choices=True)]
-            self._context.pop((chat.channel, chat.chat_id), None)  # no subject to follow up
+            self._context.drop((chat.channel, chat.chat_id))  # no subject to follow up
             return [await self._wrong(chat, sender)]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
@@ -588,7 +588,7 @@ class Conversation:
         sender: str | None = None,
     ) -> list[Reply]:
         s = self.settings
-        offered = self._offered.pop((chat.channel, chat.chat_id), None)  # for the next only
+        offered = self._offered.pop((chat.channel, chat.chat_id))  # for the next only
         follow = await self._follow_button(chat, intent, manages)
         if self.desk is not None and chat.private and intent.kind in RELAYED_INTENTS:
             try:
@@ -618,7 +618,7 @@ class Conversation:
             case "yes":
                 return [await self._yes(chat, offered)]
             case "wrong":
-                self._context.pop((chat.channel, chat.chat_id), None)
+                self._context.drop((chat.channel, chat.chat_id))
                 return [await self._wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
@@ -640,8 +640,8 @@ class Conversation:
                 if self.desk is not None:
                     await self.desk.forget(chat)
                 await self.store.forget(chat)
-                self._asked.pop((chat.channel, chat.chat_id), None)
-                self._context.pop((chat.channel, chat.chat_id), None)
+                self._asked.drop((chat.channel, chat.chat_id))
+                self._context.drop((chat.channel, chat.chat_id))
                 return [Reply(msg.forget_done())]
             case "staff":
                 if self.desk is None and intent.arg:
@@ -759,9 +759,7 @@ class Conversation:
             self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
-            self._offered[(chat.channel, chat.chat_id)] = (answer.offers[0].id, self.clock())
-            if len(self._offered) > ASKED_KEPT:
-                self._offered.popitem(last=False)
+            self._offered.set((chat.channel, chat.chat_id), (answer.offers[0].id, self.clock()))
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
 
     async def _answer_each(
@@ -806,11 +804,10 @@ class Conversation:
         """The entry the chat was just answered with (or the close matches offered): what
         a follow-up asks more about. None offered: there is no subject to follow up."""
         key = (chat.channel, chat.chat_id)
-        self._context.pop(key, None)
         if ids:
-            self._context[key] = (ids, self.clock(), None if chat.private else sender)
-            if len(self._context) > ASKED_KEPT:
-                self._context.popitem(last=False)
+            self._context.set(key, (ids, self.clock(), None if chat.private else sender))
+        else:
+            self._context.drop(key)
 
     def _subject(
         self, chat: ChatRef, sender: str | None
@@ -820,7 +817,7 @@ class Conversation:
         question they were offered for and None. None: no subject to follow up."""
         key = (chat.channel, chat.chat_id)
         since = self.clock() - followup.FOLLOW_UP_WITHIN
-        context = self._context.get(key)
+        context = self._context.get(key, None)
         if context is None or context[1] < since:
             return None
         ids, _, asker = context
@@ -828,7 +825,7 @@ class Conversation:
             return None
         if len(ids) == 1 and (doc := self._document(ids[0])) is not None:
             return doc.title, doc
-        asked = self._asked.get(key)  # the question they were offered for
+        asked = self._asked.get(key, None)  # the question they were offered for
         return (asked[0], None) if asked is not None and asked[2] >= since else None
 
     async def _try_follow_up(
@@ -950,7 +947,7 @@ class Conversation:
         ward staff or the hotline. In a group, only the `sender`'s own question is."""
         since = self.clock() - WRONG_WITHIN
         key = (chat.channel, chat.chat_id)
-        asked = self._asked.get(key)
+        asked = self._asked.get(key, None)
         asked_by_another = not chat.private and asked is not None and asked[3] != sender
         if asked is not None and (asked[2] < since or asked_by_another):
             asked = None
@@ -962,7 +959,7 @@ class Conversation:
                 log.exception("could not take back an answer")
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
             taken = asked[:2]
-            self._asked[key] = (asked[0], False, *asked[2:])
+            self._asked.set(key, (asked[0], False, *asked[2:]))
         offers: tuple[Hit, ...] = ()
         staff = None
         if taken is not None:
@@ -1005,11 +1002,9 @@ class Conversation:
     ) -> None:
         """`question` logged for /stats and /unanswered, and kept as the chat's latest
         question for "sai rồi" (`worded`: as `_asked` says)."""
-        key = (chat.channel, chat.chat_id)
-        self._asked.pop(key, None)
-        self._asked[key] = (question, answered, self.clock(), sender, worded)
-        if len(self._asked) > ASKED_KEPT:
-            self._asked.popitem(last=False)
+        self._asked.set(
+            (chat.channel, chat.chat_id), (question, answered, self.clock(), sender, worded)
+        )
         await self._log(chat, question, answered)
 
     async def _note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
@@ -1018,7 +1013,7 @@ class Conversation:
         matches, what they picked from the offer, /unanswered proposes it to staff as
         the entry that question is a wording of. Not after a follow-up about an entry:
         kept after that entry's own question, it is no wording of the one picked."""
-        asked = self._asked.get((chat.channel, chat.chat_id))
+        asked = self._asked.get((chat.channel, chat.chat_id), None)
         since = self.clock() - WRONG_WITHIN
         if asked is None or asked[1] or asked[2] < since or not asked[4]:
             return
