@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from test_telegram_app import read_only_folder
 
-from wardbot.store import MIGRATIONS, ChatRef, NoticeRef, Store, StoreError
+from wardbot.notice_changes import NoticeRef
+from wardbot.schema import MIGRATIONS
+from wardbot.store import ChatRef, Store, StoreError
 from wardbot.tickets import TicketBook
 
 ALICE = ChatRef("telegram", "1001")

@@ -26,8 +26,9 @@ from wardbot.conversation import Reply
 from wardbot.faq_file import LINE_REF
 from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
 from wardbot.models import Announcement, Corpus, Problem
+from wardbot.notice_changes import NoticeRef
 from wardbot.notice_files import is_misnamed_notice, is_notice_file
-from wardbot.store import ChatRef, NoticeRef, Store
+from wardbot.store import ChatRef, Store
 from wardbot.told import TOLD_KEY, Told, digest
 
 if TYPE_CHECKING:

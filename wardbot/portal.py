@@ -22,9 +22,9 @@ from wardbot.config import Settings
 from wardbot.hours import vietnam_today
 from wardbot.messages import unit
 from wardbot.models import Announcement
+from wardbot.notice_changes import NoticeRef
 from wardbot.portal_fetch import Fetcher, host_of, shown_address
 from wardbot.portal_import import NEW, UPDATED, Importer, Outcome
-from wardbot.store import NoticeRef
 from wardbot.supervise import pause
 
 __all__ = [

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -24,11 +23,18 @@ from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
-from rapidfuzz.distance import Levenshtein
 
 from wardbot import facts
+from wardbot.notice_changes import (
+    Gone,
+    NoticeRef,
+    copy_of,
+    digest_of,
+    numbers_of,
+    renamed_from,
+)
+from wardbot.schema import MIGRATIONS
 from wardbot.scratch import OwnedFolder, remove_stale
-from wardbot.text import accents_retyped, fold, plain_words, spells_a_syllable, tokens
 
 log = logging.getLogger(__name__)
 
@@ -57,378 +63,10 @@ class ChatRef:
         return f"{self.channel}:{self.chat_id}"
 
 
-# Migration N brings a database from user_version N to N + 1. Append, never edit.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE chats (
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        PRIMARY KEY (channel, chat_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE subscriptions (
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        topic_id TEXT NOT NULL,
-        since TEXT NOT NULL,
-        PRIMARY KEY (channel, chat_id, topic_id),
-        FOREIGN KEY (channel, chat_id) REFERENCES chats (channel, chat_id) ON DELETE CASCADE
-    ) WITHOUT ROWID;
-    CREATE INDEX subscriptions_by_topic ON subscriptions (topic_id);
-    """,
-    # 2: alerts. `seen_announcements` remembers which notices subscribers have been told
-    # about; `outbox` holds every message to push, written before anything is sent;
-    # `questions` is the log behind /stats and /unanswered.
-    """
-    CREATE TABLE meta (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE seen_announcements (
-        id TEXT PRIMARY KEY,
-        seen_at REAL NOT NULL,
-        alerted INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE messages (
-        id INTEGER PRIMARY KEY,
-        text TEXT NOT NULL,
-        created_at REAL NOT NULL
-    );
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY,
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'pending',
-        created_at REAL NOT NULL,
-        not_before REAL NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        done_at REAL,
-        error TEXT,
-        UNIQUE (channel, chat_id, kind, ref)
-    );
-    CREATE INDEX outbox_due ON outbox (channel, state, not_before, id);
-    CREATE TABLE unreachable (
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        since REAL NOT NULL,
-        reason TEXT NOT NULL,
-        PRIMARY KEY (channel, chat_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE questions (
-        id INTEGER PRIMARY KEY,
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        asked_at REAL NOT NULL,
-        text TEXT NOT NULL,
-        answered INTEGER NOT NULL
-    );
-    CREATE INDEX questions_by_time ON questions (asked_at);
-    CREATE INDEX questions_by_chat ON questions (channel, chat_id);
-    """,
-    # 3: "hỏi cán bộ" (wardbot.desk). A ticket is one resident's question passed to ward
-    # staff; `ticket_messages` is what was said on it, each way; `staff_posts` maps the
-    # bot's messages in the staff group to their ticket (a staff reply names one of them);
-    # `staff_offers` holds the question a resident may choose to pass on, for a day.
-    """
-    CREATE TABLE tickets (
-        id INTEGER PRIMARY KEY,
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'open',
-        created_at REAL NOT NULL,
-        active_at REAL NOT NULL,
-        answered_at REAL,
-        closed_at REAL,
-        thread_id INTEGER,
-        relay_error TEXT
-    );
-    CREATE INDEX tickets_by_chat ON tickets (channel, chat_id, state);
-    CREATE INDEX tickets_by_thread ON tickets (thread_id);
-    CREATE TABLE ticket_messages (
-        id INTEGER PRIMARY KEY,
-        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
-        author TEXT NOT NULL,
-        text TEXT NOT NULL,
-        signer TEXT,
-        created_at REAL NOT NULL,
-        state TEXT NOT NULL,
-        staff_message_id INTEGER
-    );
-    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
-    CREATE INDEX ticket_messages_pending ON ticket_messages (state, id);
-    CREATE TABLE staff_posts (
-        message_id INTEGER PRIMARY KEY,
-        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE
-    );
-    CREATE INDEX staff_posts_by_ticket ON staff_posts (ticket_id);
-    CREATE TABLE staff_offers (
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        question TEXT NOT NULL,
-        offered_at REAL NOT NULL,
-        PRIMARY KEY (channel, chat_id)
-    ) WITHOUT ROWID;
-    """,
-    # 4: the web chat's history (handlers.webchat): what a browser session was told, so a
-    # reloaded page shows it again. `id` is the cursor a reconnecting page resumes from:
-    # AUTOINCREMENT, so that an id /forget freed never comes back below a page's cursor.
-    """
-    CREATE TABLE web_messages (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        author TEXT NOT NULL,
-        body TEXT NOT NULL,
-        at REAL NOT NULL
-    );
-    CREATE INDEX web_messages_by_chat ON web_messages (channel, chat_id, id);
-    CREATE INDEX web_messages_by_time ON web_messages (at);
-    """,
-    # 5: ticket numbers are never given again. Staff answer "/r 12 ..." by number, and the
-    # bot's posting refers to messages by id: a number /forget or retention freed must not
-    # name another resident's ticket. AUTOINCREMENT needs the tables made again (rows kept;
-    # `_migrate` turns foreign keys off meanwhile, so dropping the old table deletes
-    # nothing else). Rows left pointing at no ticket are not copied.
-    """
-    CREATE TABLE tickets_new (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'open',
-        created_at REAL NOT NULL,
-        active_at REAL NOT NULL,
-        answered_at REAL,
-        closed_at REAL,
-        thread_id INTEGER,
-        relay_error TEXT
-    );
-    INSERT INTO tickets_new (id, channel, chat_id, state, created_at, active_at, answered_at,
-        closed_at, thread_id, relay_error)
-    SELECT id, channel, chat_id, state, created_at, active_at, answered_at, closed_at,
-        thread_id, relay_error FROM tickets ORDER BY id;
-    DROP TABLE tickets;
-    ALTER TABLE tickets_new RENAME TO tickets;
-    CREATE INDEX tickets_by_chat ON tickets (channel, chat_id, state);
-    CREATE INDEX tickets_by_thread ON tickets (thread_id);
-    CREATE TABLE ticket_messages_new (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
-        author TEXT NOT NULL,
-        text TEXT NOT NULL,
-        signer TEXT,
-        created_at REAL NOT NULL,
-        state TEXT NOT NULL,
-        staff_message_id INTEGER
-    );
-    INSERT INTO ticket_messages_new (id, ticket_id, author, text, signer, created_at, state,
-        staff_message_id)
-    SELECT id, ticket_id, author, text, signer, created_at, state, staff_message_id
-    FROM ticket_messages WHERE ticket_id IN (SELECT id FROM tickets) ORDER BY id;
-    DROP TABLE ticket_messages;
-    ALTER TABLE ticket_messages_new RENAME TO ticket_messages;
-    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
-    CREATE INDEX ticket_messages_pending ON ticket_messages (state, id);
-    DELETE FROM staff_posts WHERE ticket_id NOT IN (SELECT id FROM tickets);
-    """,
-    # 6: a notice first seen as not worth an alert (no topic yet, a mistyped date) is
-    # alerted once staff fix it, so `alerted` is read now: 1 once its alerts are queued,
-    # or when it is never to be (those indexed when the bot was installed, which the
-    # earlier versions left at 0). `alerts_since` is that moment, kept as text: a second
-    # covers its rounding.
-    """
-    UPDATE seen_announcements SET alerted = 1
-    WHERE seen_at < (SELECT CAST(value AS REAL) + 1.0 FROM meta WHERE key = 'alerts_since');
-    """,
-    # 7: a notice renamed (its file name fixed: a new id for the same notice) is not
-    # alerted again, so notices are remembered by title and date (ISO) too. Rows from
-    # earlier versions get them at the next look at the notices still there.
-    """
-    ALTER TABLE seen_announcements ADD COLUMN title TEXT;
-    ALTER TABLE seen_announcements ADD COLUMN date TEXT;
-    """,
-    # 8: what the desk still has to delete in the staff group once a ticket is gone
-    # (/forget, or retention after QUESTION_LOG_DAYS): its forum topic, or without topics
-    # each of the bot's messages about it. Written with the ticket's deletion and kept
-    # until Telegram has done it, so a deletion that failed is tried again later. Ids in
-    # the staff group only: nothing names the resident. `chat_id` is the staff group the
-    # topic or message is in: a ward that moved to another group (turning Topics on makes
-    # a new supergroup) must not have messages of the same ids deleted in the new one.
-    # NULL: the group is not known, and nothing is deleted.
-    """
-    CREATE TABLE staff_withdrawals (
-        id INTEGER PRIMARY KEY,
-        chat_id INTEGER,
-        thread_id INTEGER,
-        message_id INTEGER,
-        created_at REAL NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        not_before REAL NOT NULL
-    );
-    CREATE INDEX staff_withdrawals_due ON staff_withdrawals (not_before);
-    """,
-    # 9: the staff group a ticket's topic and the bot's posts about it are in, for the same
-    # reason. Tickets posted before have NULL: the desk takes them for the group it is
-    # configured with when it first starts after this migration (`TicketBook.claim`), the
-    # group they were posted in unless the ward changed group in the same upgrade.
-    """
-    ALTER TABLE tickets ADD COLUMN staff_chat_id INTEGER;
-    """,
-    # 10: the topics a notice was alerted for (JSON), so that a notice whose topics are
-    # corrected after its alert (tagged from a keyword, or mistyped) reaches the followers
-    # of the right one too. NULL: not known (alerted by an earlier version, or there when
-    # the bot was installed): such a notice is not alerted again for a topic it gains.
-    """
-    ALTER TABLE seen_announcements ADD COLUMN topics TEXT;
-    """,
-    # 11: what "xem toàn văn" (or the number of its line) opens in a chat, so that it
-    # still does after a restart: the action of the notice shown last ('full:' and its
-    # id; NULL when the document shown last was shown whole) and its number in the list
-    # shown last (NULL: not in it). No text: the notice is found again by its id. An alert
-    # listing several notices keeps each one's action, one a line, numbered on from it.
-    """
-    CREATE TABLE shown_last (
-        channel TEXT NOT NULL,
-        chat_id TEXT NOT NULL,
-        action TEXT,
-        number INTEGER,
-        shown_at REAL NOT NULL,
-        PRIMARY KEY (channel, chat_id)
-    );
-    """,
-    # 12: a digest of an alerted notice's text (its words: `_text_digest`) as the bot last
-    # saw it (kept up to date while the notice is still news: `Store._keep_digest`), so
-    # that one renamed is known by its text. NULL: not known (not alerted, or not seen
-    # since an earlier version alerted it).
-    """
-    ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
-    """,
-    # 13: a message id is the staff group's own, and the ward may have moved to another
-    # group (migration 9): the bot's post in the new group may have the id one of its posts
-    # in the old group had. Both are kept, each for its ticket (whose `staff_chat_id` says
-    # which group it is in); before, the new one took the old one's place, and the old
-    # ticket's /forget left its question in the old group.
-    """
-    CREATE TABLE staff_posts_new (
-        message_id INTEGER NOT NULL,
-        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
-        PRIMARY KEY (message_id, ticket_id)
-    );
-    INSERT INTO staff_posts_new (message_id, ticket_id)
-    SELECT message_id, ticket_id FROM staff_posts;
-    DROP TABLE staff_posts;
-    ALTER TABLE staff_posts_new RENAME TO staff_posts;
-    CREATE INDEX staff_posts_by_ticket ON staff_posts (ticket_id);
-    """,
-    # 14: the id a notice's file was renamed to (`note_announcements`), so that the
-    # buttons of the alerts that went out under the old name still open it. NULL: not
-    # renamed (or renamed before this version).
-    """
-    ALTER TABLE seen_announcements ADD COLUMN renamed_to TEXT;
-    """,
-    # 15: the list of choices shown last in a chat (handlers.base: JSON, each line's label
-    # and action, and how many of them answered the resident, and when), so that after a
-    # restart a number typed picks from the list on screen. NULL: no list (or one kept
-    # by an earlier version: only the notice's `action` and `number` then).
-    """
-    ALTER TABLE shown_last ADD COLUMN choices TEXT;
-    """,
-    # 16: the numbers written in an alerted notice's title and text (its dates, times,
-    # amounts: `notice_numbers`, JSON) as the bot last saw them, kept with `text_digest`,
-    # so that an edit changing them is told to the chats it was alerted to (a correction,
-    # `_queue_corrections`), and how many times they changed (each change's corrections
-    # are rows of their own in the outbox). NULL: not known (not seen since an earlier
-    # version).
-    """
-    ALTER TABLE seen_announcements ADD COLUMN numbers TEXT;
-    ALTER TABLE seen_announcements ADD COLUMN number_edits INTEGER NOT NULL DEFAULT 0;
-    """,
-    # 17: the numbers kept by 16's first version were as written, a link's digits too
-    # ("1.500.000", "01"); now they are values, and a link's are left out
-    # (`facts.numbers`): learnt again at the first look, so the upgrade corrects none.
-    """
-    UPDATE seen_announcements SET numbers = NULL;
-    """,
-    # 18: the numbers kept by 16 and 17 were numbers only, a time as written ("19h30" was
-    # "19", "30"); now the words that put a notice off or call it off ("tạm hoãn", "đã
-    # hủy": `facts.facts`) are kept with them, a time as its value ("19:30"), a range
-    # as its ends and a telephone number as its digits: learnt again at the first look,
-    # so the upgrade corrects none.
-    """
-    UPDATE seen_announcements SET numbers = NULL;
-    """,
-    # 19: the FAQ entry a resident opened from the close matches offered for a question
-    # the bot did not answer (`note_choice`): /unanswered proposes that entry, the
-    # resident's own pick, for the question's wording. NULL: none picked.
-    """
-    ALTER TABLE questions ADD COLUMN chosen TEXT;
-    """,
-    # 20: whether a chat is a group (1) rather than one person's chat with the bot (0), as
-    # its channel said when it last subscribed (or, on Zalo, wrote): an alert pushed there
-    # says how to pick from its list as the group must (in a Zalo group, a number alone
-    # never reaches the bot: it is typed with the bot's mention). Chats subscribed before
-    # are taken for private ones until they do either again.
-    """
-    ALTER TABLE chats ADD COLUMN is_group INTEGER NOT NULL DEFAULT 0;
-    """,
-)
-
-
-@dataclass(frozen=True)
-class NoticeRef:
-    """An announcement as the alert queue sees it: its id, topics, whether it is worth an
-    alert at all (an expired notice added late is indexed, not alerted), and its title
-    and date (ISO), which tell a renamed notice from a new one; `body` reads its text
-    (asked only of a new notice sharing its title and date with another: a copy)."""
-
-    id: str
-    topics: tuple[str, ...]
-    alert: bool = True
-    title: str = ""
-    date: str = ""
-    body: Callable[[], str] | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class _Gone:
-    """An alerted notice no longer in content/: what a new one may be renamed from."""
-
-    id: str
-    title: str
-    date: str
-    text_digest: str | None
-
-
-# A title's typo: at most this many of its words misspelt, each by at most this many
-# letters (added, dropped or changed), in a word of TYPO_WORD_LETTERS letters at least, and
-# one of the two no Vietnamese word (`spells_a_syllable`): else it is another word.
-TYPO_WORDS = 2
-TYPO_LETTERS = 2
-TYPO_WORD_LETTERS = 3
-_NUMBER = re.compile(r"\d+")
 # A correction waits ALERT_GATHER_SECONDS from the last edit of the notice's numbers, but
 # no more than this from when it was queued: an editor left open, saving every few
 # seconds as the numbers move, must not hold it back for good (`_queue_corrections`).
 CORRECTION_WAIT_MAX = 600.0
-_WORDS = re.compile(r"[^\W_]+")
-
-
-def _text_digest(body: str) -> str:
-    """A notice's text as compared for a rename: its words (case, spaces and punctuation
-    aside; accents kept: "Tân Hòa" and "Tân Hóa" may be two places)."""
-    words = " ".join(tokens(body, decode=False))
-    return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
-
-
-def _digest_of(notice: NoticeRef) -> str | None:
-    return _text_digest(notice.body()) if notice.body is not None else None
-
-
-def _numbers_of(notice: NoticeRef) -> str | None:
-    """The numbers of `notice` (`facts.notice_numbers`) as kept: JSON, sorted."""
-    if notice.body is None:
-        return None
-    return json.dumps(sorted(facts.notice_numbers(notice.title, notice.body())))
 
 
 # Why an alert waits for the morning, as its outbox row says (wardbot.outbox holds it).
@@ -447,87 +85,6 @@ def read_correction_ref(ref: str) -> tuple[str, frozenset[str], str]:
     """(notice id, numbers told before, title before or "") of a `correction_ref`."""
     notice_id, _, told, title = (*ref.split("\n", 3), "", "", "")[:4]
     return notice_id, frozenset(facts.number_value(n) for n in json.loads(told or "[]")), title
-
-
-def _renamed_from(notice: NoticeRef, gone: list[_Gone]) -> str | None:
-    """The id of the alerted notice that `notice` is under a new name (its file renamed),
-    taken from `gone` (one new name for each old one): of the same date and text word for
-    word (as last seen), with the same title or a typo of it fixed (`_typo_of`). Another
-    text under the same title (today's second power cut, in another neighbourhood, put in
-    place of the first), next week's schedule in place of this week's (other numbers), or
-    another text under a look-alike title, is a new notice. An old notice whose text is
-    not known (none seen since it was alerted) is matched by its title alone."""
-    same_day = [old for old in gone if old.date == notice.date]
-    if not notice.title or not same_day:
-        return None
-    digest = _digest_of(notice)
-    match = next(
-        (
-            old
-            for old in same_day
-            if old.title == notice.title and old.text_digest in (None, digest)
-        ),
-        None,
-    )
-    if match is None and digest is not None:
-        match = next(
-            (
-                old
-                for old in same_day
-                if old.text_digest == digest and _typo_of(old.title, notice.title)
-            ),
-            None,
-        )
-    if match is None:
-        return None
-    gone.remove(match)
-    return match.id
-
-
-def _typo_of(title: str, fixed: str) -> bool:
-    """Whether `fixed` is `title` but for a typo: its accents (left out, or a tone placed
-    otherwise), capitals, punctuation or spaces, or a word or two misspelt by a letter or
-    two ("thág", "chng"). Not another number ("tuần 1", "tuần 2"), nor another word ("mới",
-    "thứ hai"; "tổ A", "tổ B": too short a word to tell a typo; "Lê Lợi", "Lê Lai" or "Tân
-    Hòa", "Tây Hòa", "Tân Hóa": each a word, so two streets or places, however close)."""
-    theirs, words = plain_words(title), plain_words(fixed)
-    if _NUMBER.findall(theirs) != _NUMBER.findall(words):
-        return False
-    if theirs.replace(" ", "") == words.replace(" ", ""):
-        old, new = _WORDS.findall(title), _WORDS.findall(fixed)
-        if len(old) != len(new) or any(fold(a) != fold(b) for a, b in zip(old, new, strict=False)):
-            return True  # its spaces retyped
-        return all(accents_retyped(a, b) for a, b in zip(old, new, strict=True))
-    old, new = theirs.split(), words.split()
-    if len(old) != len(new):
-        return False
-    changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
-    return len(changed) <= TYPO_WORDS and all(
-        min(len(a), len(b)) >= TYPO_WORD_LETTERS
-        and Levenshtein.distance(a, b) <= TYPO_LETTERS
-        and not (spells_a_syllable(a) and spells_a_syllable(b))
-        for a, b in changed
-    )
-
-
-def _copy_of(
-    notice: NoticeRef,
-    by_date: dict[str, list[NoticeRef]],
-    alerted: dict[str, bool],
-) -> str | None:
-    """The id of an alerted notice still there of which `notice` is a copy: the same date
-    and text, and the same title or a typo of it fixed in the copy (two neighbourhoods'
-    notices of one day differ in their text)."""
-    if notice.body is None or not notice.title:
-        return None
-    for other in by_date.get(notice.date, ()):
-        if other.id == notice.id or not alerted.get(other.id) or other.body is None:
-            continue
-        if other.title != notice.title and not _typo_of(other.title, notice.title):
-            continue
-        if other.body() == notice.body():
-            return other.id
-    return None
 
 
 @dataclass(frozen=True)
@@ -957,7 +514,7 @@ class Store:
 
         `notices` are all the notices there are now. A new one with the title, date and
         text of one already alerted that is no longer among them (its file left content/),
-        or that title with a typo fixed (`_renamed_from`), is the
+        or that title with a typo fixed (`renamed_from`), is the
         same notice under a new name (its file renamed): it is not alerted again, and the
         alerts for the old name still waiting go out for the new one (a rename mid fan-out
         loses none). While both are there they are two notices (a power cut in two
@@ -1014,7 +571,7 @@ class Store:
         current = {notice.id for notice in notices}
         # Alerted notices that left content/: what a new one may be renamed from.
         gone = [
-            _Gone(row[0], row[2], row[3], row[5])
+            Gone(row[0], row[2], row[3], row[5])
             for row in rows
             if row[1] and row[2] and row[3] and row[0] not in current
         ]
@@ -1030,7 +587,7 @@ class Store:
             worth = baseline is not None and notice.alert and bool(notice.topics)
             if alerted.get(notice.id):
                 # Alerted already, or there when the bot was installed: its text as it
-                # reads now tells it if it is renamed next (`_renamed_from`).
+                # reads now tells it if it is renamed next (`renamed_from`).
                 await self._keep_digest(notice, digests.get(notice.id))
                 # Its dates, times or amounts changed since: those told hear of it.
                 told = await self._keep_numbers(notice, numbers.get(notice.id))
@@ -1048,7 +605,7 @@ class Store:
                     )
                 continue
             first_seen = notice.id not in alerted
-            copied = _copy_of(notice, by_date, alerted) if worth and first_seen else None
+            copied = copy_of(notice, by_date, alerted) if worth and first_seen else None
             if copied is not None:
                 # Copied to be edited (another neighbourhood's notice), or to be moved (the
                 # original deleted next): not news until its text differs, or the original
@@ -1070,17 +627,17 @@ class Store:
                         notice.title or None,
                         notice.date or None,
                         topics,
-                        _digest_of(notice) if notice.alert and notice.topics else None,
-                        _numbers_of(notice) if notice.alert and notice.topics else None,
+                        digest_of(notice) if notice.alert and notice.topics else None,
+                        numbers_of(notice) if notice.alert and notice.topics else None,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
                 await self._db.execute(
                     "UPDATE seen_announcements SET alerted = 1, topics = ?, text_digest = ?, "
                     "numbers = ? WHERE id = ?",
-                    (topics, _digest_of(notice), _numbers_of(notice), notice.id),
+                    (topics, digest_of(notice), numbers_of(notice), notice.id),
                 )
-            same = _renamed_from(notice, gone) if worth else None
+            same = renamed_from(notice, gone) if worth else None
             if same is not None:
                 moved = await self._db.execute(
                     "UPDATE OR IGNORE outbox SET ref = ? "
@@ -1124,11 +681,11 @@ class Store:
 
     async def _keep_digest(self, notice: NoticeRef, kept: str | None) -> None:
         """Keep the text of an alerted notice that could still be news (recent, current,
-        with a topic: only those are matched by `_renamed_from`) as it reads now: edited
+        with a topic: only those are matched by `renamed_from`) as it reads now: edited
         since its alert, or alerted by an earlier version that kept no text."""
         if not (notice.alert and notice.topics) or notice.body is None:
             return
-        digest = _digest_of(notice)
+        digest = digest_of(notice)
         if digest != kept:
             await self._db.execute(
                 "UPDATE seen_announcements SET text_digest = ? WHERE id = ?", (digest, notice.id)
@@ -1142,7 +699,7 @@ class Store:
         and the numbers it had before (None: unchanged, or not known before)."""
         if not (notice.alert and notice.topics) or notice.body is None:
             return None
-        now = _numbers_of(notice)
+        now = numbers_of(notice)
         if now == kept:
             return None
         await self._db.execute(

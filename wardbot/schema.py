@@ -1,0 +1,320 @@
+"""The database's schema, as the steps that build it: `wardbot.store` applies them in order
+and keeps the version reached in SQLite's user_version."""
+
+from __future__ import annotations
+
+# Migration N brings a database from user_version N to N + 1. Append, never edit.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE chats (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE subscriptions (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        topic_id TEXT NOT NULL,
+        since TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id, topic_id),
+        FOREIGN KEY (channel, chat_id) REFERENCES chats (channel, chat_id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX subscriptions_by_topic ON subscriptions (topic_id);
+    """,
+    # 2: alerts. `seen_announcements` remembers which notices subscribers have been told
+    # about; `outbox` holds every message to push, written before anything is sent;
+    # `questions` is the log behind /stats and /unanswered.
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE seen_announcements (
+        id TEXT PRIMARY KEY,
+        seen_at REAL NOT NULL,
+        alerted INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        created_at REAL NOT NULL,
+        not_before REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        done_at REAL,
+        error TEXT,
+        UNIQUE (channel, chat_id, kind, ref)
+    );
+    CREATE INDEX outbox_due ON outbox (channel, state, not_before, id);
+    CREATE TABLE unreachable (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        since REAL NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        asked_at REAL NOT NULL,
+        text TEXT NOT NULL,
+        answered INTEGER NOT NULL
+    );
+    CREATE INDEX questions_by_time ON questions (asked_at);
+    CREATE INDEX questions_by_chat ON questions (channel, chat_id);
+    """,
+    # 3: "hỏi cán bộ" (wardbot.desk). A ticket is one resident's question passed to ward
+    # staff; `ticket_messages` is what was said on it, each way; `staff_posts` maps the
+    # bot's messages in the staff group to their ticket (a staff reply names one of them);
+    # `staff_offers` holds the question a resident may choose to pass on, for a day.
+    """
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        created_at REAL NOT NULL,
+        active_at REAL NOT NULL,
+        answered_at REAL,
+        closed_at REAL,
+        thread_id INTEGER,
+        relay_error TEXT
+    );
+    CREATE INDEX tickets_by_chat ON tickets (channel, chat_id, state);
+    CREATE INDEX tickets_by_thread ON tickets (thread_id);
+    CREATE TABLE ticket_messages (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        signer TEXT,
+        created_at REAL NOT NULL,
+        state TEXT NOT NULL,
+        staff_message_id INTEGER
+    );
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
+    CREATE INDEX ticket_messages_pending ON ticket_messages (state, id);
+    CREATE TABLE staff_posts (
+        message_id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE
+    );
+    CREATE INDEX staff_posts_by_ticket ON staff_posts (ticket_id);
+    CREATE TABLE staff_offers (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        offered_at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    """,
+    # 4: the web chat's history (handlers.webchat): what a browser session was told, so a
+    # reloaded page shows it again. `id` is the cursor a reconnecting page resumes from:
+    # AUTOINCREMENT, so that an id /forget freed never comes back below a page's cursor.
+    """
+    CREATE TABLE web_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        body TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX web_messages_by_chat ON web_messages (channel, chat_id, id);
+    CREATE INDEX web_messages_by_time ON web_messages (at);
+    """,
+    # 5: ticket numbers are never given again. Staff answer "/r 12 ..." by number, and the
+    # bot's posting refers to messages by id: a number /forget or retention freed must not
+    # name another resident's ticket. AUTOINCREMENT needs the tables made again (rows kept;
+    # `_migrate` turns foreign keys off meanwhile, so dropping the old table deletes
+    # nothing else). Rows left pointing at no ticket are not copied.
+    """
+    CREATE TABLE tickets_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        created_at REAL NOT NULL,
+        active_at REAL NOT NULL,
+        answered_at REAL,
+        closed_at REAL,
+        thread_id INTEGER,
+        relay_error TEXT
+    );
+    INSERT INTO tickets_new (id, channel, chat_id, state, created_at, active_at, answered_at,
+        closed_at, thread_id, relay_error)
+    SELECT id, channel, chat_id, state, created_at, active_at, answered_at, closed_at,
+        thread_id, relay_error FROM tickets ORDER BY id;
+    DROP TABLE tickets;
+    ALTER TABLE tickets_new RENAME TO tickets;
+    CREATE INDEX tickets_by_chat ON tickets (channel, chat_id, state);
+    CREATE INDEX tickets_by_thread ON tickets (thread_id);
+    CREATE TABLE ticket_messages_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        signer TEXT,
+        created_at REAL NOT NULL,
+        state TEXT NOT NULL,
+        staff_message_id INTEGER
+    );
+    INSERT INTO ticket_messages_new (id, ticket_id, author, text, signer, created_at, state,
+        staff_message_id)
+    SELECT id, ticket_id, author, text, signer, created_at, state, staff_message_id
+    FROM ticket_messages WHERE ticket_id IN (SELECT id FROM tickets) ORDER BY id;
+    DROP TABLE ticket_messages;
+    ALTER TABLE ticket_messages_new RENAME TO ticket_messages;
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
+    CREATE INDEX ticket_messages_pending ON ticket_messages (state, id);
+    DELETE FROM staff_posts WHERE ticket_id NOT IN (SELECT id FROM tickets);
+    """,
+    # 6: a notice first seen as not worth an alert (no topic yet, a mistyped date) is
+    # alerted once staff fix it, so `alerted` is read now: 1 once its alerts are queued,
+    # or when it is never to be (those indexed when the bot was installed, which the
+    # earlier versions left at 0). `alerts_since` is that moment, kept as text: a second
+    # covers its rounding.
+    """
+    UPDATE seen_announcements SET alerted = 1
+    WHERE seen_at < (SELECT CAST(value AS REAL) + 1.0 FROM meta WHERE key = 'alerts_since');
+    """,
+    # 7: a notice renamed (its file name fixed: a new id for the same notice) is not
+    # alerted again, so notices are remembered by title and date (ISO) too. Rows from
+    # earlier versions get them at the next look at the notices still there.
+    """
+    ALTER TABLE seen_announcements ADD COLUMN title TEXT;
+    ALTER TABLE seen_announcements ADD COLUMN date TEXT;
+    """,
+    # 8: what the desk still has to delete in the staff group once a ticket is gone
+    # (/forget, or retention after QUESTION_LOG_DAYS): its forum topic, or without topics
+    # each of the bot's messages about it. Written with the ticket's deletion and kept
+    # until Telegram has done it, so a deletion that failed is tried again later. Ids in
+    # the staff group only: nothing names the resident. `chat_id` is the staff group the
+    # topic or message is in: a ward that moved to another group (turning Topics on makes
+    # a new supergroup) must not have messages of the same ids deleted in the new one.
+    # NULL: the group is not known, and nothing is deleted.
+    """
+    CREATE TABLE staff_withdrawals (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER,
+        thread_id INTEGER,
+        message_id INTEGER,
+        created_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before REAL NOT NULL
+    );
+    CREATE INDEX staff_withdrawals_due ON staff_withdrawals (not_before);
+    """,
+    # 9: the staff group a ticket's topic and the bot's posts about it are in, for the same
+    # reason. Tickets posted before have NULL: the desk takes them for the group it is
+    # configured with when it first starts after this migration (`TicketBook.claim`), the
+    # group they were posted in unless the ward changed group in the same upgrade.
+    """
+    ALTER TABLE tickets ADD COLUMN staff_chat_id INTEGER;
+    """,
+    # 10: the topics a notice was alerted for (JSON), so that a notice whose topics are
+    # corrected after its alert (tagged from a keyword, or mistyped) reaches the followers
+    # of the right one too. NULL: not known (alerted by an earlier version, or there when
+    # the bot was installed): such a notice is not alerted again for a topic it gains.
+    """
+    ALTER TABLE seen_announcements ADD COLUMN topics TEXT;
+    """,
+    # 11: what "xem toàn văn" (or the number of its line) opens in a chat, so that it
+    # still does after a restart: the action of the notice shown last ('full:' and its
+    # id; NULL when the document shown last was shown whole) and its number in the list
+    # shown last (NULL: not in it). No text: the notice is found again by its id. An alert
+    # listing several notices keeps each one's action, one a line, numbered on from it.
+    """
+    CREATE TABLE shown_last (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        action TEXT,
+        number INTEGER,
+        shown_at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    );
+    """,
+    # 12: a digest of an alerted notice's text (its words: `_text_digest`) as the bot last
+    # saw it (kept up to date while the notice is still news: `Store._keep_digest`), so
+    # that one renamed is known by its text. NULL: not known (not alerted, or not seen
+    # since an earlier version alerted it).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN text_digest TEXT;
+    """,
+    # 13: a message id is the staff group's own, and the ward may have moved to another
+    # group (migration 9): the bot's post in the new group may have the id one of its posts
+    # in the old group had. Both are kept, each for its ticket (whose `staff_chat_id` says
+    # which group it is in); before, the new one took the old one's place, and the old
+    # ticket's /forget left its question in the old group.
+    """
+    CREATE TABLE staff_posts_new (
+        message_id INTEGER NOT NULL,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        PRIMARY KEY (message_id, ticket_id)
+    );
+    INSERT INTO staff_posts_new (message_id, ticket_id)
+    SELECT message_id, ticket_id FROM staff_posts;
+    DROP TABLE staff_posts;
+    ALTER TABLE staff_posts_new RENAME TO staff_posts;
+    CREATE INDEX staff_posts_by_ticket ON staff_posts (ticket_id);
+    """,
+    # 14: the id a notice's file was renamed to (`note_announcements`), so that the
+    # buttons of the alerts that went out under the old name still open it. NULL: not
+    # renamed (or renamed before this version).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN renamed_to TEXT;
+    """,
+    # 15: the list of choices shown last in a chat (handlers.base: JSON, each line's label
+    # and action, and how many of them answered the resident, and when), so that after a
+    # restart a number typed picks from the list on screen. NULL: no list (or one kept
+    # by an earlier version: only the notice's `action` and `number` then).
+    """
+    ALTER TABLE shown_last ADD COLUMN choices TEXT;
+    """,
+    # 16: the numbers written in an alerted notice's title and text (its dates, times,
+    # amounts: `notice_numbers`, JSON) as the bot last saw them, kept with `text_digest`,
+    # so that an edit changing them is told to the chats it was alerted to (a correction,
+    # `_queue_corrections`), and how many times they changed (each change's corrections
+    # are rows of their own in the outbox). NULL: not known (not seen since an earlier
+    # version).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN numbers TEXT;
+    ALTER TABLE seen_announcements ADD COLUMN number_edits INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 17: the numbers kept by 16's first version were as written, a link's digits too
+    # ("1.500.000", "01"); now they are values, and a link's are left out
+    # (`facts.numbers`): learnt again at the first look, so the upgrade corrects none.
+    """
+    UPDATE seen_announcements SET numbers = NULL;
+    """,
+    # 18: the numbers kept by 16 and 17 were numbers only, a time as written ("19h30" was
+    # "19", "30"); now the words that put a notice off or call it off ("tạm hoãn", "đã
+    # hủy": `facts.facts`) are kept with them, a time as its value ("19:30"), a range
+    # as its ends and a telephone number as its digits: learnt again at the first look,
+    # so the upgrade corrects none.
+    """
+    UPDATE seen_announcements SET numbers = NULL;
+    """,
+    # 19: the FAQ entry a resident opened from the close matches offered for a question
+    # the bot did not answer (`note_choice`): /unanswered proposes that entry, the
+    # resident's own pick, for the question's wording. NULL: none picked.
+    """
+    ALTER TABLE questions ADD COLUMN chosen TEXT;
+    """,
+    # 20: whether a chat is a group (1) rather than one person's chat with the bot (0), as
+    # its channel said when it last subscribed (or, on Zalo, wrote): an alert pushed there
+    # says how to pick from its list as the group must (in a Zalo group, a number alone
+    # never reaches the bot: it is typed with the bot's mention). Chats subscribed before
+    # are taken for private ones until they do either again.
+    """
+    ALTER TABLE chats ADD COLUMN is_group INTEGER NOT NULL DEFAULT 0;
+    """,
+)
