@@ -197,18 +197,38 @@ async def test_follow_ups_keep_to_the_subject_and_to_an_entry_opened_from_a_list
     assert "miễn phí" in (await one(conversation, "lệ phí bao nhiêu ạ")).text
 
 
+MARRIAGE = "Đăng ký kết hôn cần những gì?"
+
+
+@pytest.mark.parametrize(
+    ("then", "aspects", "alone_gets"),
+    [
+        # Alone, it gets the fee of certified copies, the only fee named on its own.
+        ("lệ phí bao nhiêu ạ", ("fee",), "Lệ phí chứng thực bản sao là bao nhiêu?"),
+        # Alone, "mất" (lost; died; takes) finds the lost ID card.
+        ("mất bao lâu?", ("time",), "faq:cap-lai-can-cuoc"),
+        ("mat may ngay vay", ("time",), None),
+    ],
+)
 async def test_a_follow_up_the_entry_does_not_answer_gets_no_other_procedures_answer(
-    conversation: Conversation, fresh: Conversation
+    conversation: Conversation,
+    fresh: Conversation,
+    then: str,
+    aspects: tuple[str, ...],
+    alone_gets: str | None,
 ) -> None:
-    """The marriage entry names no fee: "lệ phí bao nhiêu ạ" after it is not answered with
-    the fee of certified copies (what it gets alone), but with 'no information yet' and
-    the hotline."""
-    alone = await one(fresh, "lệ phí bao nhiêu ạ", ChatRef("test", "other"))
-    assert alone.title == "Lệ phí chứng thực bản sao là bao nhiêu?"
+    """The marriage entry names no fee and no time: asked after it, "lệ phí bao nhiêu ạ"
+    or "mất bao lâu?" gets neither another procedure's answer nor close matches about
+    whatever fits its words (what each gets alone), but that the entry does not say it,
+    and the hotline."""
+    alone = seen(await fresh.handle_text(ChatRef("test", "other"), then))
+    assert alone_gets is None or alone_gets in str(alone)  # an answer or a close match
     await one(conversation, "đăng ký kết hôn cần những gì")
-    reply = await one(conversation, "lệ phí bao nhiêu ạ")
+    reply = await one(conversation, then)
     assert reply.title is None
-    assert reply.text == msg.no_answer("UBND Phường 2", "0276 3822 123")
+    assert reply.text == msg.not_stated(MARRIAGE, aspects, "UBND Phường 2", "0276 3822 123")
+    assert "chưa nêu" in reply.text and "0276 3822 123" in reply.text
+    assert not reply.buttons
 
 
 async def test_the_wrong_button_under_a_follow_ups_lines_takes_that_back(

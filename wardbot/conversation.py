@@ -400,6 +400,17 @@ def no_answer_reply(
     )
 
 
+def not_stated_reply(
+    title: str, aspects: Sequence[str], settings: Settings, staff: tuple[str, Button] | None
+) -> Reply:
+    """A follow-up asking only what the entry `title` just given does not say (its fee,
+    time...): that it does not, whom to call, and `staff` (as `no_answer_reply`)."""
+    text = msg.not_stated(title, aspects, settings.ward_name, settings.ward_hotline)
+    if staff is None:
+        return Reply(text, keeps_choices=True)
+    return Reply(f"{text}\n\n{staff[0]}", buttons=(staff[1],))
+
+
 class Conversation:
     """Turns what a resident sends into replies. One instance serves every chat."""
 
@@ -861,9 +872,11 @@ class Conversation:
     ) -> list[Reply] | None:
         """A follow-up answered: from the lines of the entry just given that say what it
         asks (its fee, time, place), or with the entry the subject and it asked together
-        find. Still unsure: the close matches to both, or 'no information' and whom to ask,
-        where the message `alone` was answered (about whatever procedure it fits best:
-        "lệ phí bao nhiêu" with another's fee); else None, and it is answered alone (so
+        find. Still unsure, where the message asks only what any procedure has ("lệ phí
+        bao nhiêu", "mất bao lâu?"): that the entry does not say it, and whom to ask (alone,
+        it would get another procedure's fee, or whatever fits "mất"); after close matches,
+        where it was answered alone: those to both, or 'no information'; else None, and it
+        is answered alone (so
         too when `alone` found the entry on it listed under the one given, that both asked
         together find next to it: "Lệ phí làm thẻ căn cước" after the ID card).
         `staff`: False with a ticket open, where staff get the message and "sai rồi":
@@ -885,14 +898,23 @@ class Conversation:
             self._keep_context(chat, (best.id,), sender)
             reply = _with_button(await self._document_reply(best.doc), wrong(asked))
             return [_with_button(reply, follow)]
-        if not alone.answered or await self._beside(doc, alone, answer):
+        if alone.answered and await self._beside(doc, alone, answer):
+            return None
+        # Asking only what the entry does not say ("mất bao lâu?"): read alone, it would
+        # get whatever fits its few words (a death's registration, for "mất").
+        aspects = followup.asks_only(question) if doc is not None else ()
+        if not alone.answered and not aspects:
             return None
         await self._record(chat, asked, False, sender, worded=worded)
         if not staff:
             return []
         offer = await self._staff_offer(chat, asked)
-        unsure = Answer(asked, False, answer.results, answer.offers)
-        return [_with_button(no_answer_reply(unsure, self.settings, offer), follow)]
+        if doc is not None and aspects:
+            reply = not_stated_reply(doc.title, aspects, self.settings, offer)
+        else:
+            unsure = Answer(asked, False, answer.results, answer.offers)
+            reply = no_answer_reply(unsure, self.settings, offer)
+        return [_with_button(reply, follow)]
 
     async def _beside(
         self, doc: FaqEntry | Announcement | None, alone: Answer, together: Answer

@@ -30,28 +30,25 @@ _WORD = re.compile(r"[^\W_]+")
 _CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
 # What residents ask about any procedure, and how a line of the entry says it (its words
 # folded): an amount, a duration, a place...
-_ASPECTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (tuple(triggers.split("|")), re.compile(rf"\b(?:{says})\b"))
-    for triggers, says in (
-        # its fee
-        ("phi|tien|mien phi", r"phi|tien|\d+ dong"),
-        # how long it takes, when
+_ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (aspect, tuple(triggers.split("|")), re.compile(rf"\b(?:{says})\b"))
+    for aspect, triggers, says in (
+        ("fee", "phi|tien|mien phi", r"phi|tien|\d+ dong"),
         (
+            "time",
             "bao lau|may ngay|thoi gian|bao gio|khi nao|lau",
             r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
         ),
-        # where
-        ("o dau|cho nao|noi nao|di dau|nop dau|lam dau", r"noi|tai|dich vu cong"),
-        # done online
-        ("online|truc tuyen|qua mang|tren mang", r"truc tuyen|online|vneid"),
-        # the papers
+        ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau", r"noi|tai|dich vu cong"),
+        ("online", "online|truc tuyen|qua mang|tren mang", r"truc tuyen|online|vneid"),
         (
+            "papers",
             "giay to|ho so|can gi|mang theo|can nhung gi|thu tuc",
             r"giay|ho so|to khai|ban sao|mang theo",
         ),
     )
 )
-_ASPECT_WORDS = frozenset(w for triggers, _ in _ASPECTS for t in triggers for w in t.split())
+_ASPECT_WORDS = frozenset(w for _, triggers, _ in _ASPECTS for t in triggers for w in t.split())
 # "Bà con" (folks: how the ward's texts address residents) names no child ("con").
 _FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
 # Particles, pronouns and "what about" words: not what a line of the entry must hold.
@@ -67,10 +64,22 @@ def follows_up(text: str, answered_alone: bool) -> bool:
     time, place); or it is short and the engine cannot answer it alone ("nếu ở xa thì
     sao"). A message the engine answers alone and that names something ("còn đăng ký kết
     hôn thì sao") is a new subject."""
-    rest = [w for w in own_words(text) if w not in _CONNECTORS]
-    if not rest:
+    if _names_nothing(text):
         return True
     return not answered_alone and len(_WORD.findall(text)) <= FOLLOW_UP_WORDS
+
+
+def _names_nothing(text: str) -> bool:
+    return not [w for w in own_words(text) if w not in _CONNECTORS]
+
+
+def asks_only(text: str) -> tuple[str, ...]:
+    """What `text` asks of any procedure ('fee', 'time', 'place', 'online', 'papers'),
+    when it names nothing else ("mất bao lâu?", "lệ phí bao nhiêu ạ"); else ()."""
+    if not _names_nothing(text):
+        return ()
+    said = _words(text, folded=True)
+    return tuple(aspect for aspect, triggers, _ in _ASPECTS if any(_has(said, t) for t in triggers))
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,7 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     all else it names ("cho con" finds the line about children, "tiền điện" no line about
     a fee), or None."""
     said = _words(text, folded=True)
-    asked = [says for triggers, says in _ASPECTS if any(_has(said, t) for t in triggers)]
+    asked = [says for _, triggers, says in _ASPECTS if any(_has(said, t) for t in triggers)]
     # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
     accented = said != _words(text, folded=False)
     named = [

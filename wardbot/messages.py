@@ -266,6 +266,26 @@ def no_answer(ward_name: str, hotline: str) -> str:
     )
 
 
+# What a follow-up asks of a procedure (wardbot.followup's aspects), as `not_stated` names it.
+_ASPECT_NAMES = {
+    "fee": "lệ phí",
+    "time": "thời gian giải quyết",
+    "place": "nơi làm thủ tục",
+    "online": "cách làm trực tuyến",
+    "papers": "giấy tờ cần chuẩn bị",
+}
+
+
+def not_stated(title: str, aspects: Sequence[str], ward_name: str, hotline: str) -> str:
+    """A follow-up ("mất bao lâu?") that the entry just given does not answer: it says
+    plainly that the entry does not say it, and whom to ask."""
+    asked = " và ".join(_ASPECT_NAMES[aspect] for aspect in aspects)
+    return (
+        f"Dạ, thông tin em có về “{title}” chưa nêu {asked} ạ.\n\n"
+        f"Để biết chính xác, anh/chị vui lòng {contact_line(ward_name, hotline)}."
+    )
+
+
 def _which_of(count: int) -> str:
     """Asking about the `count` close matches listed below: one, or one of several."""
     return "câu dưới đây" if count == 1 else "một trong các câu dưới đây"
