@@ -1051,6 +1051,24 @@ async def test_the_button_under_an_answer_says_it_missed_in_one_tap(
     assert await store.unanswered(0) == [question]
 
 
+async def test_after_a_restart_the_button_under_an_earlier_answer_takes_nothing_back(
+    conversation: Conversation, store: Store, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The bot restarted since its answers (its memory is gone; the question log is not):
+    🙁 under an earlier answer still takes back nothing, rather than the chat's latest
+    question; under the latest answer it does, the number in it as the log keeps it."""
+    earlier = await one(conversation, "dang ky tam tru can giay to gi")
+    question = "mất thẻ bhyt số 0912345678 làm sao"
+    latest = await one(conversation, question)
+    restarted = Conversation(ward_engine, store, ward_settings)
+    [stale] = await restarted.handle_action(CHAT, earlier.buttons[-1].action)
+    assert stale.text == msg.wrong_button_stale()
+    assert await store.unanswered(0) == []
+    [sorry] = await restarted.handle_action(CHAT, latest.buttons[-1].action)
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert await store.unanswered(0) == ["mất thẻ bhyt số … làm sao"]
+
+
 async def test_no_missed_button_under_what_the_resident_opened_or_was_only_offered(
     conversation: Conversation,
 ) -> None:

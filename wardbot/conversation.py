@@ -32,7 +32,7 @@ from wardbot.intents import (
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.per_chat import LastPerChat
 from wardbot.redact import scrub
-from wardbot.store import ChatRef, Store, refused_write
+from wardbot.store import MAX_LOGGED_CHARS, ChatRef, Store, refused_write
 
 log = logging.getLogger(__name__)
 
@@ -369,8 +369,14 @@ def open_button(doc: Announcement) -> Button:
 
 
 def wrong_button(question: str) -> Button:
-    """ "🙁 Chưa đúng ý tôi hỏi" under the answer to `question`: "sai rồi" in one tap."""
-    return Button(msg.WRONG_BUTTON, f"wrong:{digest(question)}", tap_only=True)
+    """ "🙁 Chưa đúng ý tôi hỏi" under the answer to `question`: "sai rồi" in one tap. It
+    names the question as the log keeps it, which tells it after a restart too."""
+    return Button(msg.WRONG_BUTTON, f"wrong:{_logged_digest(question)}", tap_only=True)
+
+
+def _logged_digest(question: str) -> str:
+    """`digest` of `question` as the question log keeps it (numbers blanked, cut)."""
+    return digest(scrub(question)[:MAX_LOGGED_CHARS])
 
 
 def _with_button(reply: Reply, button: Button | None) -> Reply:
@@ -568,7 +574,11 @@ class Conversation:
         if kind == "wrong":
             # Under the chat's latest answer only: "sai rồi" takes back the latest question.
             asked = self._asked.get((chat.channel, chat.chat_id), None)
-            if asked is not None and digest(asked[0]) != ref:
+            if asked is not None:
+                latest: str | None = asked[0]
+            else:  # since a restart: the chat's latest question, as logged, if any
+                latest = await self._latest_logged(chat)
+            if latest is not None and _logged_digest(latest) != ref:
                 return [Reply(msg.wrong_button_stale(), keeps_choices=True)]
             self._context.drop((chat.channel, chat.chat_id))  # no subject to follow up
             return [await self._wrong(chat, sender)]
@@ -995,6 +1005,17 @@ class Conversation:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
+
+    async def _latest_logged(self, chat: ChatRef) -> str | None:
+        """The chat's latest question in the log, within WRONG_WITHIN (a private chat's:
+        the log keeps no asker), or None (none, or the log unreadable)."""
+        if not chat.private:
+            return None
+        try:
+            return await self.store.latest_question(chat, self.clock() - WRONG_WITHIN)
+        except Exception:  # a locked database: "sai rồi" as without the check
+            log.warning("could not read the chat's latest question", exc_info=True)
+            return None
 
     async def _other_matches(self, question: str) -> tuple[Hit, ...]:
         """The close matches to `question` besides the entries it was answered with (one

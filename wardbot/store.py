@@ -1142,6 +1142,16 @@ class Store:
                 (chat.channel, chat.chat_id, now, text[:MAX_LOGGED_CHARS], int(answered)),
             )
 
+    async def latest_question(self, chat: ChatRef, since: float) -> str | None:
+        """The chat's latest question logged since `since` (as logged), or None."""
+        async with self._db.execute(
+            "SELECT text FROM questions WHERE channel = ? AND chat_id = ? AND asked_at >= ? "
+            "ORDER BY asked_at DESC, id DESC LIMIT 1",
+            (chat.channel, chat.chat_id, since),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
     async def take_back_answer(self, chat: ChatRef, since: float) -> tuple[str, bool] | None:
         """The resident says the bot's answer missed: the chat's latest question logged
         since `since` counts from now on as not answered (/unanswered shows it to staff,
