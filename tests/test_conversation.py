@@ -1297,14 +1297,14 @@ async def test_yes_to_the_one_close_match_asked_about_opens_it(
     number would open it; once, and not long after."""
     now = [1_800_000_000.0]
     conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
-    asked = await one(conversation, "thủ tục")
+    asked = await one(conversation, "thủ tục hành chính")
     assert asked.text.startswith("Dạ, có phải anh/chị muốn hỏi câu dưới đây?")
     (offered,) = asked.buttons
     opened = await one(conversation, "đúng rồi ạ")
     assert [opened] == await conversation.handle_action(CHAT, offered.action)
     again = await one(conversation, "có")  # said again: nothing more is opened
     assert again.text == msg.acknowledged() and again.keeps_choices
-    await one(conversation, "thủ tục")
+    await one(conversation, "thủ tục hành chính")
     now[0] += 3600.0  # an hour later, "có" is about something else
     late = await one(conversation, "có")
     assert late.text == msg.acknowledged()
@@ -1315,7 +1315,7 @@ async def test_yes_after_the_close_match_was_opened_by_its_button_opens_nothing_
 ) -> None:
     """The resident pressed (or typed the number of) the one close match asked about, read
     it, and says "đúng rồi": that is agreement, not a request to be sent it again."""
-    asked = await one(conversation, "thủ tục")
+    asked = await one(conversation, "thủ tục hành chính")
     (offered,) = asked.buttons
     await conversation.handle_action(CHAT, offered.action)
     agreed = await one(conversation, "đúng rồi ạ")

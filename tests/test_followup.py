@@ -28,6 +28,7 @@ TODAY = dt.date(2024, 8, 1)
 CHAT = ChatRef("test", "7")
 ID_CARD = "Cấp lại thẻ căn cước bị mất làm thế nào?"
 BIRTH = "Đăng ký khai sinh cần giấy tờ gì?"
+COPIES_FEE = "Lệ phí chứng thực bản sao là bao nhiêu?"
 FAQ = """\
 topics:
   - id: can-cuoc
@@ -204,9 +205,9 @@ MARRIAGE = "Đăng ký kết hôn cần những gì?"
     ("then", "aspects", "alone_gets"),
     [
         # Alone, it gets the fee of certified copies, the only fee named on its own.
-        ("lệ phí bao nhiêu ạ", ("fee",), "Lệ phí chứng thực bản sao là bao nhiêu?"),
+        ("lệ phí bao nhiêu ạ", ("fee",), COPIES_FEE),
         # Alone, "mất" (lost; died; takes) finds the lost ID card.
-        ("mất bao lâu?", ("time",), "faq:cap-lai-can-cuoc"),
+        ("mất bao lâu?", ("time",), ID_CARD),
         ("mat may ngay vay", ("time",), None),
     ],
 )
@@ -221,8 +222,8 @@ async def test_a_follow_up_the_entry_does_not_answer_gets_no_other_procedures_an
     or "mất bao lâu?" gets neither another procedure's answer nor close matches about
     whatever fits its words (what each gets alone), but that the entry does not say it,
     and the hotline."""
-    alone = seen(await fresh.handle_text(ChatRef("test", "other"), then))
-    assert alone_gets is None or alone_gets in str(alone)  # an answer or a close match
+    alone = await fresh.engine.ask_async(then)
+    assert alone_gets is None or alone_gets in [hit.doc.title for hit in alone.results[:2]]
     await one(conversation, "đăng ký kết hôn cần những gì")
     reply = await one(conversation, then)
     assert reply.title is None
@@ -247,6 +248,45 @@ async def test_the_wrong_button_under_a_follow_ups_lines_takes_that_back(
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert sorry.buttons and "faq:cap-lai-can-cuoc" not in [b.action for b in sorry.buttons]
     assert await store.unanswered(0) == [f"{ID_CARD} lệ phí bao nhiêu ạ"]
+
+
+@pytest.mark.parametrize(
+    ("text", "aspects"),
+    [
+        ("lệ phí bao nhiêu ạ", ("fee",)),
+        ("mất bao lâu?", ("time",)),
+        ("dạ cho em hỏi cần giấy tờ gì ạ", ("papers",)),
+        ("ad oi nop o dau vay", ("place",)),
+        ("có làm online được không", ("online",)),
+        ("lệ phí và thời gian", ("fee", "time")),
+    ],
+)
+async def test_a_question_naming_no_procedure_is_asked_which_one(
+    fresh: Conversation, store: Store, text: str, aspects: tuple[str, ...]
+) -> None:
+    """With no answer before it to ask more about, a question asking only a fee, a time,
+    a place... is asked which procedure it means: alone, the engine gives it whichever
+    procedure's fee (or, for "mất", a death's registration) fits its few words. It is no
+    question for staff's /unanswered."""
+    reply = await one(fresh, text)
+    assert reply.text == msg.which_procedure(aspects)
+    assert "thủ tục nào" in reply.text and reply.title is None and not reply.buttons
+    assert await store.unanswered(0) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "giấy tờ nhà cần những gì",  # a house ("nhà"), though "nha" is a particle
+        "lệ phí chứng thực bản sao bao nhiêu",
+        "làm lại cccd bị mất bao lâu",
+    ],
+)
+async def test_a_question_naming_a_procedure_is_read_as_asked(
+    fresh: Conversation, text: str
+) -> None:
+    reply = (await fresh.handle_text(CHAT, text))[0]
+    assert "thủ tục nào" not in reply.text
 
 
 NOT_FOLLOW_UPS = [
@@ -280,7 +320,7 @@ async def test_a_follow_up_needs_a_recent_answer(
     """After the window, after "sai rồi" and after /forget, "lệ phí bao nhiêu" is read
     alone (and answered with the only fee the ward's texts name on their own)."""
     alone = seen(await fresh.handle_text(ChatRef("test", "other"), "lệ phí bao nhiêu ạ"))
-    assert alone[0][0] == "Lệ phí chứng thực bản sao là bao nhiêu?"
+    assert alone[0][1] == msg.which_procedure(("fee",))
 
     await one(conversation, "làm lại cccd bị mất")
     clock.now += 10 * 60 + 1  # ten minutes on
@@ -336,8 +376,8 @@ async def test_a_follow_up_after_two_answers_at_once_is_about_them(
 ) -> None:
     """ "Lệ phí bao nhiêu ạ" after a birth and a marriage answered at once asks about them:
     the birth's (free), not the fee of certified copies it gets alone."""
-    alone = await one(fresh, "lệ phí bao nhiêu ạ", ChatRef("test", "other"))
-    assert alone.title == "Lệ phí chứng thực bản sao là bao nhiêu?"
+    alone = await fresh.engine.ask_async("lệ phí bao nhiêu ạ")
+    assert alone.best is not None and alone.best.doc.title == COPIES_FEE
     both = await conversation.handle_text(
         CHAT, "đăng ký khai sinh cần giấy tờ gì? và đăng ký kết hôn cần những gì?"
     )
@@ -451,7 +491,7 @@ async def test_a_follow_up_answered_by_the_entry_listed_under_the_answer_gets_it
     assert "faq:le-phi-can-cuoc" in [b.action for b in first.buttons]  # listed under it
     fee = await one(conversation, then)
     assert fee.title == CARD_FEE
-    alone = await one(Conversation(card_engine, store, settings), then, ChatRef("test", "a"))
-    assert alone.title == CARD_FEE
+    alone = await card_engine.ask_async(then)  # what the engine finds for it alone
+    assert alone.answered and alone.best is not None and alone.best.doc.title == CARD_FEE
     await one(conversation, "thủ tục đăng ký kết hôn")
     assert (await one(conversation, then)).title != CARD_FEE

@@ -761,7 +761,13 @@ class Conversation:
     ) -> list[Reply]:
         """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
         follow) last under any of them. `sender`: who asked, in a group. A message asking
-        two or three questions gets an answer to each, when each has one."""
+        two or three questions gets an answer to each, when each has one. One asking only
+        what any procedure has ("lệ phí bao nhiêu?"), with no answer before it to ask more
+        about, is asked which procedure it means: alone, it would get whichever procedure's
+        fee fits its few words best."""
+        aspects = followup.asks_only(question)
+        if aspects and self._subject(chat, sender) is None:
+            return [Reply(msg.which_procedure(aspects), keeps_choices=True)]
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
             return each

@@ -28,6 +28,17 @@ _WORD = re.compile(r"[^\W_]+")
 # "thế còn ... thì sao", "vậy nếu ... thì sao", "trường hợp ...", "cho ...": words that
 # turn a message into "and what about ..." of the subject before, naming nothing.
 _CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
+# "Dạ cho em hỏi", "ad ơi", "... và ...": asking politely names nothing either.
+_POLITE = frozenset("da vang hoi ad admin oi chao xin va voi".split())
+# The words `_names_nothing` passes over, as typed with their accents: a word folding to
+# one of them but typed otherwise is another word ("nhà" is no "nha").
+_SAID_SO = frozenset(
+    "còn con thì vậy ạ à nhé nhe nha nữa thêm có phải cần được dc đc mất phí lệ tiền bao "
+    "lâu thời gian hết miễn giấy tờ hồ sơ những các gồm nộp lấy mang theo là mấy ngày làm "
+    "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
+    "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
+    "thủ tục".split()
+)
 # What residents ask about any procedure, and how a line of the entry says it (its words
 # folded): an amount, a duration, a place...
 _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
@@ -70,13 +81,32 @@ def follows_up(text: str, answered_alone: bool) -> bool:
 
 
 def _names_nothing(text: str) -> bool:
-    return not [w for w in own_words(text) if w not in _CONNECTORS]
+    ignored = _CONNECTORS | _POLITE | _ASPECT_WORDS
+    return not [w for w in own_words(text) if w not in ignored]
+
+
+def _typed_as_named(text: str) -> bool:
+    """Whether `text`, typed with its accents, names something its folded words hide: a
+    word typed otherwise than any question, polite or procedure word it folds to ("giấy tờ
+    nhà": a house, not "nha"; "ảnh thẻ": a photo, not "anh", "thế")."""
+    typed = _WORD.findall(text.lower())
+    if all(word == fold(word) for word in typed):
+        return False  # typed without accents: no telling "nha" from "nhà"
+    said = " ".join(fold(word) for word in typed)
+    asking: set[int] = set()
+    for found in ASKING.finditer(said):
+        first = said[: found.start()].count(" ")
+        asking.update(range(first, first + found.group().count(" ") + 1))
+    return any(
+        at not in asking and word not in _SAID_SO and not word.isdigit()
+        for at, word in enumerate(typed)
+    )
 
 
 def asks_only(text: str) -> tuple[str, ...]:
     """What `text` asks of any procedure ('fee', 'time', 'place', 'online', 'papers'),
     when it names nothing else ("mất bao lâu?", "lệ phí bao nhiêu ạ"); else ()."""
-    if not _names_nothing(text):
+    if not _names_nothing(text) or _typed_as_named(text):
         return ()
     said = _words(text, folded=True)
     return tuple(aspect for aspect, triggers, _ in _ASPECTS if any(_has(said, t) for t in triggers))

@@ -286,6 +286,26 @@ def not_stated(title: str, aspects: Sequence[str], ward_name: str, hotline: str)
     )
 
 
+# How a resident names the procedure a question about its fee, time... is about (one any
+# ward office handles), for `which_procedure`.
+_ASPECT_EXAMPLES = {
+    "fee": "Lệ phí đăng ký khai sinh là bao nhiêu?",
+    "time": "Đăng ký khai sinh mất bao lâu?",
+    "place": "Đăng ký khai sinh làm ở đâu?",
+    "online": "Đăng ký khai sinh làm trực tuyến được không?",
+    "papers": "Đăng ký khai sinh cần giấy tờ gì?",
+}
+
+
+def which_procedure(aspects: Sequence[str]) -> str:
+    """A question asking only what any procedure has ("lệ phí bao nhiêu?", "mất bao
+    lâu?") with no answer before it to be about: which procedure does it mean?"""
+    return (
+        "Dạ, anh/chị đang hỏi về thủ tục nào ạ? Anh/chị nhắn kèm tên thủ tục hoặc giấy tờ "
+        f"cần làm giúp em, ví dụ: “{_ASPECT_EXAMPLES[aspects[0]]}”"
+    )
+
+
 def _which_of(count: int) -> str:
     """Asking about the `count` close matches listed below: one, or one of several."""
     return "câu dưới đây" if count == 1 else "một trong các câu dưới đây"
