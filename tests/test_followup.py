@@ -274,6 +274,34 @@ async def test_a_question_naming_no_procedure_is_asked_which_one(
     assert await store.unanswered(0) == []
 
 
+async def test_the_procedure_named_next_is_asked_about_with_it(
+    fresh: Conversation, store: Store, clock: Clock
+) -> None:
+    """Asked which procedure, the resident names it: the two are asked together, so the
+    answer is about that procedure's fee (logged as one question). Named ten minutes later,
+    or in a group by another member, it is a question of its own."""
+    await one(fresh, "lệ phí bao nhiêu ạ")
+    clock.now += 60
+    answer = await one(fresh, "làm lại cccd bị mất")
+    assert answer.title == ID_CARD
+    fee = await one(fresh, "còn khai sinh")  # a new subject now: no fee asked with it
+    assert fee.title == BIRTH
+    await one(fresh, "lệ phí bao nhiêu ạ", ChatRef("test", "late"))
+    clock.now += 10 * 60 + 1
+    await one(fresh, "làm lại cccd bị mất", ChatRef("test", "late"))
+    group = ChatRef("test", "-100", private=False)
+    await fresh.handle_text(group, "mất bao lâu?", sender="501")
+    await fresh.handle_text(group, "đăng ký khai sinh", sender="502")
+    async with store.db.execute("SELECT text FROM questions ORDER BY id") as rows:
+        logged = [row[0] for row in await rows.fetchall()]
+    assert logged == [
+        "làm lại cccd bị mất lệ phí bao nhiêu ạ",
+        "còn khai sinh",
+        "làm lại cccd bị mất",
+        "đăng ký khai sinh",
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

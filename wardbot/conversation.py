@@ -459,6 +459,9 @@ class Conversation:
         self._context: LastPerChat[tuple[tuple[str, ...], float, str | None]] = LastPerChat(
             ASKED_KEPT
         )
+        # Per chat, a question that named no procedure ("lệ phí bao nhiêu?"), when, and (in
+        # a group) by whom: the bot asked which procedure, and the next question names it.
+        self._unnamed: LastPerChat[tuple[str, float, str | None]] = LastPerChat(ASKED_KEPT)
 
     # --- entry points -------------------------------------------------------------
 
@@ -663,6 +666,7 @@ class Conversation:
                 await self.store.forget(chat)
                 self._asked.drop((chat.channel, chat.chat_id))
                 self._context.drop((chat.channel, chat.chat_id))
+                self._unnamed.drop((chat.channel, chat.chat_id))
                 return [Reply(msg.forget_done())]
             case "staff":
                 if self.desk is None and intent.arg:
@@ -764,10 +768,17 @@ class Conversation:
         two or three questions gets an answer to each, when each has one. One asking only
         what any procedure has ("lệ phí bao nhiêu?"), with no answer before it to ask more
         about, is asked which procedure it means: alone, it would get whichever procedure's
-        fee fits its few words best."""
+        fee fits its few words best; the procedure named next is asked about with it."""
+        key = (chat.channel, chat.chat_id)
         aspects = followup.asks_only(question)
         if aspects and self._subject(chat, sender) is None:
+            self._unnamed.set(key, (question, self.clock(), sender))
             return [Reply(msg.which_procedure(aspects), keeps_choices=True)]
+        unnamed = self._unnamed.get(key, None)
+        since = self.clock() - followup.FOLLOW_UP_WITHIN
+        if unnamed is not None and unnamed[1] >= since and (chat.private or unnamed[2] == sender):
+            self._unnamed.drop(key)
+            question = f"{question} {unnamed[0]}"  # "căn cước" + "lệ phí bao nhiêu?"
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
             return each
