@@ -292,6 +292,10 @@ async def test_the_procedure_named_next_is_asked_about_with_it(
     group = ChatRef("test", "-100", private=False)
     await fresh.handle_text(group, "mất bao lâu?", sender="501")
     await fresh.handle_text(group, "đăng ký khai sinh", sender="502")
+    forgot = ChatRef("test", "forgot")  # /forget forgets the question too
+    await one(fresh, "lệ phí bao nhiêu ạ", forgot)
+    await one(fresh, "/forget", forgot)
+    await one(fresh, "đăng ký kết hôn", forgot)
     async with store.db.execute("SELECT text FROM questions ORDER BY id") as rows:
         logged = [row[0] for row in await rows.fetchall()]
     assert logged == [
@@ -299,6 +303,7 @@ async def test_the_procedure_named_next_is_asked_about_with_it(
         "còn khai sinh",
         "làm lại cccd bị mất",
         "đăng ký khai sinh",
+        "đăng ký kết hôn",
     ]
 
 
