@@ -1437,6 +1437,32 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     assert len(failures) == 2
 
 
+@pytest.mark.parametrize(
+    ("route", "said"),
+    [
+        pytest.param(
+            {"status": 301, "headers": {"Location": "/rss/cu.xml"}},
+            "trang chuyển hướng vòng quanh, không dẫn tới bài viết nào",
+            id="redirect-loop",
+        ),
+        pytest.param({"status": 410}, "bài viết đã bị gỡ khỏi cổng thông tin (lỗi 410)", id="gone"),
+        pytest.param(
+            {"status": 403}, "cổng thông tin từ chối cho bot đọc trang (lỗi 403)", id="forbidden"
+        ),
+    ],
+)
+async def test_admins_are_told_what_went_wrong_not_a_vague_failure(ward, portal, route, said):
+    feed = portal.put("/rss/tin-tuc.xml", b"", **route)
+    portal.put("/rss/cu.xml", b"", status=301, headers={"Location": "/rss/tin-tuc.xml"})
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+    )
+    await follower.poll()
+    assert failures == [f"⚠️ Không nhập được tin từ cổng thông tin: {said}.\n{feed}"]
+
+
 async def test_a_failure_admins_were_told_of_is_not_told_again_after_a_restart(ward, portal):
     """The bot restarted (an update, a reboot) while an item and a feed still fail for the
     same reasons: admins heard of each once, and hear nothing new. A new reason is news."""

@@ -49,7 +49,12 @@ QUIET_TIMEOUT = 60.0  # seconds to remember a notice as alerted (the database ma
 _REASONS_VI = (
     ("timed out", "trang không trả lời kịp"),
     ("the server answered 404", "không tìm thấy trang (lỗi 404)"),
+    ("the server answered 410", "bài viết đã bị gỡ khỏi cổng thông tin (lỗi 410)"),
+    ("the server answered 401", "cổng thông tin đòi đăng nhập (lỗi 401)"),
+    ("the server answered 403", "cổng thông tin từ chối cho bot đọc trang (lỗi 403)"),
+    ("the server answered 429", "cổng thông tin báo đọc quá nhiều lần, tạm từ chối (lỗi 429)"),
     ("the server answered", "máy chủ cổng thông tin báo lỗi"),
+    ("too many redirects", "trang chuyển hướng vòng quanh, không dẫn tới bài viết nào"),
     ("could not connect", "không kết nối được với cổng thông tin"),
     ("too large", "trang quá lớn"),
     ("not an HTML page", "không phải trang tin (HTML) hay nguồn tin RSS"),
