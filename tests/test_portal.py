@@ -33,6 +33,7 @@ from wardbot.config import ConfigError, Settings
 from wardbot.faq_file import load_faq
 from wardbot.models import Announcement
 from wardbot.notices import load_announcement
+from wardbot.plaintext import plain
 from wardbot.portal import (
     FAILING_POLLS,
     FeedFollower,
@@ -1152,6 +1153,30 @@ def test_a_list_of_other_articles_after_the_article_is_not_in_the_notice(
     for own_paragraph in ("Chiều ngày 12/3/2024", "Dịp này", "Phụ huynh xem Kế hoạch", "Ngọc Hân"):
         assert body.count(own_paragraph) == 1, own_paragraph
     assert len(body.split("\n\n")) == 6
+
+
+def test_a_file_the_article_sends_residents_to_keeps_its_address(ward, portal, capsys):
+    last = "<p>Dịp này, Hội Khuyến học phường cũng trao"
+    attached = (
+        '<p>Danh sách học sinh được nhận thẻ, <a href="/uploads/danh sach (dot 1).pdf">xem '
+        '<b>file đính kèm</b></a>. Mẫu đơn: <a href="mau-don.docx#trang-2">tải về</a>.</p>'
+        '<p><a href="https://phuong5.example.vn/uploads/QD_12_2024.xlsx">QD_12_2024.xlsx</a></p>'
+        '<p>Xem thêm tại <a href="/tin-tuc/hoc-bong-2024">bài viết về học bổng</a>.</p>'
+    )
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8").replace(last, attached + last)
+    url = portal.put("/tin-tuc/trao-the-bhyt/", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    text = (ward.content / name).read_text(encoding="utf-8")
+    files = f"{portal.base}/uploads"
+    assert (
+        f"Danh sách học sinh được nhận thẻ, xem file đính kèm ({files}/danh%20sach%20%28dot%201%29.pdf)."
+        f" Mẫu đơn: tải về ({portal.base}/tin-tuc/trao-the-bhyt/mau-don.docx).\n\n"
+        f"{files}/QD_12_2024.xlsx\n\n"
+        "Xem thêm tại bài viết về học bổng.\n\n"
+    ) in text
+    # A resident reads the addresses as written.
+    assert f"xem file đính kèm ({files}/danh%20sach%20%28dot%201%29.pdf)." in plain(text)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@
   meta line too: a page fetched again is not an edited notice for its visits), share
   buttons, comment forms, the site's footer when it sits inside the article's block
   (copyright, then the site's name and contact lines above it), the date line itself,
-  repeated paragraphs.
+  repeated paragraphs. A link to a file (PDF, Word...) keeps its address in the text.
 - The date is the article's, never one from the page around it (the site footer's
   "Cập nhật: ...", a sidebar, the other-news lists): the page's metadata (meta tags,
   JSON-LD, a dated address; htmldate reading the <head> only), else what the article's
@@ -36,7 +36,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -45,6 +45,7 @@ from htmldate import find_date
 from lxml.etree import ParserError
 
 from wardbot.hours import vietnam_today
+from wardbot.portal_fetch import is_web_address
 
 # ------------------------------------------------------------------------ encodings
 
@@ -321,6 +322,7 @@ def extract_article(
         raise NotAnArticle("not an HTML page") from None
     title_hint = _heading_title(tree)
     _drop_other_news(tree)
+    _show_attachments(tree, url)
     page = copy.deepcopy(tree)  # for the date: trafilatura prunes the tree it reads
     document = trafilatura.bare_extraction(
         tree,
@@ -366,6 +368,36 @@ def extract_article(
     paragraphs = [p for p in paragraphs if not _DATE_LINE.match(p)]
     own_url = document.url if document.url and document.url != url else None
     return Article(title, date, tuple(paragraphs), own_url or url)
+
+
+# A file a notice's details are in ("Chi tiết xem file đính kèm", "Tệp đính kèm: QD-12.pdf"):
+# the text keeps only a link's words, and a resident would be sent to a file with no address.
+_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|zip|rar|7z)$", re.I)
+# What stays as it is in an attachment's address (the rest percent-encoded: a space or a
+# bracket would end the address in the notice's text).
+_ADDRESS_SAFE = "/:?=&%#@+,;~!$"
+
+
+def _show_attachments(tree: lxml.html.HtmlElement, url: str | None) -> None:
+    """Each link to a file (PDF, Word, Excel...) becomes its words and its address, "xem
+    file đính kèm (https://.../lich.pdf)", or its address alone when its words are only the
+    file's name; a saved page's relative link (no address to give) is left as it was."""
+    for link in list(tree.iter("a")):
+        href = (link.get("href") or "").strip()
+        try:
+            target = urljoin(url or "", href)
+            parts = urlsplit(target)
+        except ValueError:
+            continue
+        if parts.scheme not in ("http", "https") or not _ATTACHMENT.search(unquote(parts.path)):
+            continue
+        address = quote(target.split("#", 1)[0], safe=_ADDRESS_SAFE)
+        words = " ".join(link.text_content().split())
+        named = not words or _ATTACHMENT.search(words) or is_web_address(words)
+        for child in list(link):
+            link.remove(child)
+        link.text = address if named else f"{words} ({address})"
+        link.drop_tag()
 
 
 # Prose paragraphs, each in a block of its own under a link to its article (five words
