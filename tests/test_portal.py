@@ -1474,10 +1474,24 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
         pytest.param(
             {"status": 403}, "cổng thông tin từ chối cho bot đọc trang (lỗi 403)", id="forbidden"
         ),
+        pytest.param(
+            {"body": (FIXTURES / "tin-tuc-danh-muc.html").read_bytes()},
+            "địa chỉ này là một trang web, không phải nguồn tin RSS/Atom: PORTAL_FEEDS cần địa "
+            "chỉ nguồn tin RSS của cổng thông tin (ở nút hoặc biểu tượng RSS trên trang tin tức)",
+            id="the-news-list-page",
+        ),
+        pytest.param(
+            {
+                "body": "<html><head><title>Hệ thống đang bảo trì</title></head><body>"
+                "<h1>Hệ thống đang bảo trì</h1><p>Mời quay lại sau ít phút.</p></body></html>"
+            },
+            "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập",
+            id="maintenance-page",
+        ),
     ],
 )
 async def test_admins_are_told_what_went_wrong_not_a_vague_failure(ward, portal, route, said):
-    feed = portal.put("/rss/tin-tuc.xml", b"", **route)
+    feed = portal.put("/rss/tin-tuc.xml", **({"body": b""} | route))
     portal.put("/rss/cu.xml", b"", status=301, headers={"Location": "/rss/tin-tuc.xml"})
     failures: list[str] = []
     follower = FeedFollower(

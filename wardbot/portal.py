@@ -65,6 +65,11 @@ _REASONS_VI = (
     ("host", "địa chỉ không thuộc cổng thông tin đã cấu hình"),
     ("redirected", "trang chuyển sang địa chỉ ngoài cổng thông tin"),
     ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
+    (
+        "a web page, not an RSS",
+        "địa chỉ này là một trang web, không phải nguồn tin RSS/Atom: PORTAL_FEEDS cần địa chỉ "
+        "nguồn tin RSS của cổng thông tin (ở nút hoặc biểu tượng RSS trên trang tin tức)",
+    ),
     ("the feed has no items", "nguồn tin RSS/Atom không có bài nào"),
     ("a feed item has no page link", "một bài trong nguồn tin RSS/Atom không có liên kết"),
     ("a feed item's page link is not", "một bài trong nguồn tin RSS/Atom có liên kết sai"),

@@ -299,6 +299,24 @@ def _error_page(*titles: str | None) -> str | None:
     return None
 
 
+def _parse(html: str) -> lxml.html.HtmlElement:
+    """A decoded page's tree (its own <meta charset> is not read again)."""
+    return lxml.html.document_fromstring(
+        html.encode("utf-8", "surrogatepass"),
+        parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True),
+    )
+
+
+def error_page(html: str) -> str | None:
+    """The title (<title> or first <h1>) showing a page is an error, maintenance or login
+    page, if one does: such a page where a feed should be is a moment of the portal's."""
+    try:
+        tree = _parse(html)
+    except (ParserError, ValueError):
+        return None
+    return _error_page(tree.findtext(".//title"), tree.findtext(".//h1"))
+
+
 def extract_article(
     html: str,
     *,
@@ -314,10 +332,7 @@ def extract_article(
     """
     today = today or vietnam_today()
     try:
-        tree = lxml.html.document_fromstring(
-            html.encode("utf-8", "surrogatepass"),
-            parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True),
-        )
+        tree = _parse(html)
     except (ParserError, ValueError):
         raise NotAnArticle("not an HTML page") from None
     title_hint = _heading_title(tree)

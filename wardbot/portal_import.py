@@ -53,6 +53,7 @@ from wardbot.portal_extract import (
     Article,
     NotAnArticle,
     decode_html,
+    error_page,
     extract_article,
     possible_date,
     text_date,
@@ -249,6 +250,15 @@ def _feed_date(written: str, parsed: Any, today: dt.date) -> dt.date | None:
     return day if possible_date(day, today) else None
 
 
+def _page_not_feed(fetched: Fetched) -> str:
+    """Why a web page is no feed to follow: an error or maintenance page (the portal's
+    moment), or a page staff named in PORTAL_FEEDS (the news list, not its RSS)."""
+    error = error_page(decode_html(fetched.body, fetched.charset))
+    if error:
+        return f"an error, maintenance or login page, not a feed («{error}»)"
+    return "a web page, not an RSS/Atom feed (PORTAL_FEEDS takes the portal's RSS addresses)"
+
+
 def _failure(source: str, exc: Exception) -> Outcome:
     """A source that went wrong, as staff read it; never an exception out of the importer."""
     if isinstance(exc, FetchError | NotAnArticle):
@@ -370,6 +380,8 @@ class Importer:
                 failing = dict(failing) if isinstance(failing, dict) else {}
                 if fetched.not_modified:
                     items = self._retry(failing, now)
+                elif _kind(fetched.content_type, fetched.body) == "page":
+                    raise FetchError(_page_not_feed(fetched))
                 else:
                     self._backlog = url not in self._log().feeds
                     try:
