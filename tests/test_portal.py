@@ -380,6 +380,35 @@ def test_a_vietnamese_dateline_dates_the_notice(ward, portal, capsys, dateline):
     assert asyncio.run(alerts_waiting(ward)) == 1  # new today: the resident is alerted
 
 
+@pytest.mark.parametrize(
+    ("shown", "days"),
+    [
+        pytest.param('<span class="time">2 giờ trước</span>', 0, id="hours-ago"),
+        pytest.param('<div class="meta">Đăng 3 ngày trước</div>', 3, id="days-ago"),
+        pytest.param('<div class="meta">Tác giả: Minh Tú | cách đây 45 phút</div>', 0, id="meta"),
+    ],
+)
+def test_an_article_dated_only_by_how_long_ago_it_was_posted_gets_that_day(
+    ward, portal, shown, days
+):
+    # The portal shows its newest articles so; the text cites an older plan.
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    heading = f'<h1 class="title">{BHYT_TITLE}</h1>'
+    page = page.replace(heading, f"{heading}\n{shown}").replace(
+        "Chiều ngày 12/3/2024, Ủy ban",
+        "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2024 của UBND quận, chiều qua Ủy ban",
+    )
+    url = portal.put("/tin-tuc/trao-the-bhyt", page)
+    today = dt.date(2026, 11, 30)
+    with portal_import.Importer(ward.settings(), today=lambda: today) as importer:
+        [outcome] = importer.import_source(url)
+    assert outcome.action == portal_import.NEW, outcome.why
+    assert outcome.path is not None
+    notice = ward.notice(outcome.path.name)
+    assert notice.date == today - dt.timedelta(days=days)
+    assert notice.body.startswith("Thực hiện Kế hoạch số 15/KH-UBND")  # nor the line in it
+
+
 def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys):
     url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     assert run_import(ward, capsys, url)[0] == 0

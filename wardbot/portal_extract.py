@@ -23,8 +23,9 @@
   "Ngày đăng bài: 07/10/2019" line, a dateline over the text ("Thứ Sáu, ngày 15 tháng 3
   năm 2024", "08:30 | Thứ Sáu, 15/03/2024", "Thứ Sáu, 15/03/2024 - 08:30 (GMT+7)"), a
   date its markup marks (<time>, class="date"), a "Cập nhật: ..." line; else a date line
-  at the top of the article's text ("08/7/2024"), else a feed item's date, else the first
-  date in its opening ("Chiều ngày 07/7/2022").
+  at the top of the article's text ("08/7/2024"), else a feed item's date, else how long
+  ago a line over the text says it was posted ("2 giờ trước"), else the first date in its
+  opening ("Chiều ngày 07/7/2022").
 """
 
 from __future__ import annotations
@@ -225,6 +226,31 @@ def _labelled(pattern: re.Pattern[str], lines: Iterable[str], today: dt.date) ->
     return None
 
 
+# How long ago the page says the article was posted ("2 giờ trước", "Đăng 3 ngày trước",
+# "cách đây 5 phút"): what some portals show for their newest articles instead of a date.
+_AGO_DAYS = {"giây": 0, "phút": 0, "giờ": 0, "ngày": 1, "tuần": 7, "tháng": 30, "năm": 365}
+_AGO_UNIT = "(giây|phút|giờ|ngày|tuần|tháng|năm)"
+_AGO_LINE = re.compile(
+    r"^(?:(?:ngày\s+)?đăng(?:\s+lúc)?\s*:?\s*)?"
+    rf"(?:cách\s+đây\s+(\d+)\s+{_AGO_UNIT}(?:\s+trước)?|(\d+)\s+{_AGO_UNIT}\s+trước)$",
+    re.I,
+)
+
+
+def ago_date(lines: Iterable[str], today: dt.date) -> dt.date | None:
+    """The day a meta line's "2 giờ trước" or "Đăng 3 ngày trước" says (minutes and hours:
+    today), its line alone or a part of it ("Tác giả: Minh Tú | 2 giờ trước")."""
+    for line in lines:
+        if len(line.split()) > META_LINE_WORDS:
+            continue
+        for part in _META_SEPARATOR.split(line)[::2]:
+            found = _AGO_LINE.match(" ".join(part.strip(" ()[]").split()))
+            if found is not None:
+                count, unit = [g for g in found.groups() if g is not None]
+                return today - dt.timedelta(days=int(count) * _AGO_DAYS[unit.lower()])
+    return None
+
+
 def opening_date(paragraphs: list[str], today: dt.date) -> dt.date | None:
     """A date line at the top of the article, else the first date in its first two
     paragraphs ("Chiều ngày 07/7/2022, ...", "Ngày 08/7/2024, ...")."""
@@ -376,6 +402,7 @@ def extract_article(
             or updated_date(_without_site_footer_lines(zone.lines, paragraphs), today)
             or dateline_date(_raw_paragraphs(text)[:3], today)
             or fallback_date  # before a date the text cites ("Kế hoạch ... ngày 20/01/2024")
+            or ago_date(zone.head, today)  # "2 giờ trước", over the text
             or opening_date(_raw_paragraphs(text), today)
         )
     if date is None:
