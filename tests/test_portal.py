@@ -1208,6 +1208,42 @@ def test_a_file_the_article_sends_residents_to_keeps_its_address(ward, portal, c
     assert f"xem file đính kèm ({files}/danh%20sach%20%28dot%201%29.pdf)." in plain(text)
 
 
+def with_content(title: str, content: str) -> str:
+    """The fixture's page around another article: `title`, then `content`."""
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    start = page.index('<div class="news-content">')
+    end = page.index('<div class="other-news">')
+    body = f'<div class="news-content">{content}</div></div>\n        '
+    return page[:start].replace(BHYT_TITLE, title) + body + page[end:]
+
+
+def test_a_notice_that_is_only_its_attached_file_is_imported_with_the_files_address(
+    ward, portal, capsys
+):
+    title = "Thông báo số 123/TB-UBND về lịch tiếp công dân tháng 4 năm 2024"
+    page = with_content(
+        title,
+        '<p class="date">Thứ Hai, 01/04/2024 - 08:15</p>'
+        '<p><a href="/uploads/2024/tb-123.pdf">Xem file đính kèm</a></p>',
+    )
+    url = portal.put("/tin-tuc/thong-bao-123", page)
+    code, _, err = run_import(ward, capsys, url)
+    assert (code, err) == (0, "")
+    [name] = ward.imported()
+    notice = ward.notice(name)
+    assert (notice.title, notice.date) == (title, dt.date(2024, 4, 1))
+    assert notice.body == f"Xem file đính kèm ({portal.base}/uploads/2024/tb-123.pdf)"
+    # A page listing more files than a notice attaches is a list of documents, not one.
+    files = "".join(
+        f'<p><a href="/uploads/2024/qd-{n}.pdf">Quyết định số {n}/QĐ-UBND</a></p>'
+        for n in range(1, 5)
+    )
+    listing = portal.put("/van-ban", with_content("Văn bản chỉ đạo điều hành", files))
+    code, _, err = run_import(ward, capsys, listing)
+    assert code == 1 and f"{listing}: no article found on the page" in err
+    assert ward.imported() == [name]
+
+
 @pytest.mark.parametrize(
     "title",
     [

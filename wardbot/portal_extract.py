@@ -363,7 +363,7 @@ def extract_article(
         raise NotAnArticle("not an HTML page") from None
     title_hint = _heading_title(tree)
     _drop_other_news(tree)
-    _show_attachments(tree, url)
+    attachments = _show_attachments(tree, url)
     page = copy.deepcopy(tree)  # for the date: trafilatura prunes the tree it reads
     document = trafilatura.bare_extraction(
         tree,
@@ -386,7 +386,8 @@ def extract_article(
     if error:
         raise NotAnArticle(f"an error, maintenance or login page, not an article («{error}»)")
     paragraphs = clean_paragraphs(text.splitlines(), title)
-    if not any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs):
+    prose = any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs)
+    if not prose and not _only_attached(paragraphs, attachments):
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
     if _teasers(page, paragraphs):
         raise NotAnArticle("no article found on the page (a list of articles)")
@@ -420,10 +421,12 @@ _ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|zip|rar|7z)$",
 _ADDRESS_SAFE = "/:?=&%#@+,;~!$"
 
 
-def _show_attachments(tree: lxml.html.HtmlElement, url: str | None) -> None:
+def _show_attachments(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
     """Each link to a file (PDF, Word, Excel...) becomes its words and its address, "xem
     file đính kèm (https://.../lich.pdf)", or its address alone when its words are only the
-    file's name; a saved page's relative link (no address to give) is left as it was."""
+    file's name; a saved page's relative link (no address to give) is left as it was.
+    The addresses shown."""
+    shown: list[str] = []
     for link in list(tree.iter("a")):
         href = (link.get("href") or "").strip()
         try:
@@ -440,6 +443,22 @@ def _show_attachments(tree: lxml.html.HtmlElement, url: str | None) -> None:
             link.remove(child)
         link.text = address if named else f"{words} ({address})"
         link.drop_tag()
+        shown.append(address)
+    return shown
+
+
+# An article may be its title, its date and the file the notice is in ("Xem file đính kèm"):
+# a page of a few such files is one; a list of documents, more, is not.
+ATTACHED_AT_MOST = 3
+
+
+def _only_attached(paragraphs: list[str], addresses: list[str]) -> bool:
+    """Whether the text, with no paragraph of prose, is the notice's attached files: a
+    paragraph of its own (not a list's item) gives one, and at most ATTACHED_AT_MOST are
+    given."""
+    given = [a for a in dict.fromkeys(addresses) if any(a in p for p in paragraphs)]
+    alone = any(a in p for a in given for p in paragraphs if not p.startswith("- "))
+    return alone and len(given) <= ATTACHED_AT_MOST
 
 
 # Prose paragraphs, each in a block of its own under a link to its article (five words
