@@ -1567,6 +1567,29 @@ async def test_admins_are_told_what_went_wrong_not_a_vague_failure(ward, portal,
     assert failures == [f"⚠️ Không nhập được tin từ cổng thông tin: {said}.\n{feed}"]
 
 
+async def test_admins_are_told_when_the_portals_https_is_refused_not_that_it_is_unreachable(
+    ward, portal
+):
+    # A certificate expired, signed by itself or lacking its chain (a browser may still
+    # open the portal), and a portal answering plain HTTP where HTTPS is asked.
+    with FakePortal(self_signed=True) as refused:
+        feeds = (refused.url("/rss/tin-tuc.xml"), serve_feed(portal).replace("http:", "https:"))
+        failures: list[str] = []
+        follower = FeedFollower(
+            ward.settings(portal_feeds=feeds),
+            on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        )
+        await follower.poll()
+    assert failures == [
+        "⚠️ Không nhập được tin từ cổng thông tin: chứng chỉ bảo mật (HTTPS) của cổng thông "
+        "tin không hợp lệ (hết hạn, tự cấp hoặc thiếu chứng chỉ trung gian), dù trình duyệt có "
+        "thể vẫn mở được; cần báo bộ phận kỹ thuật của cổng thông tin.\n" + feeds[0],
+        "⚠️ Không nhập được tin từ cổng thông tin: không lập được kết nối bảo mật (HTTPS) với "
+        "cổng thông tin (máy chủ dùng cấu hình bảo mật cũ hoặc sai); cần báo bộ phận kỹ thuật "
+        "của cổng thông tin.\n" + feeds[1],
+    ]
+
+
 async def test_a_failure_admins_were_told_of_is_not_told_again_after_a_restart(ward, portal):
     """The bot restarted (an update, a reboot) while an item and a feed still fail for the
     same reasons: admins heard of each once, and hear nothing new. A new reason is news."""

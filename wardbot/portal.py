@@ -56,6 +56,17 @@ _REASONS_VI = (
     ("the server answered", "máy chủ cổng thông tin báo lỗi"),
     ("too many redirects", "trang chuyển hướng vòng quanh, không dẫn tới bài viết nào"),
     ("could not connect", "không kết nối được với cổng thông tin"),
+    (
+        "the portal's HTTPS certificate",
+        "chứng chỉ bảo mật (HTTPS) của cổng thông tin không hợp lệ (hết hạn, tự cấp hoặc thiếu "
+        "chứng chỉ trung gian), dù trình duyệt có thể vẫn mở được; cần báo bộ phận kỹ thuật "
+        "của cổng thông tin",
+    ),
+    (
+        "the portal's HTTPS connection",
+        "không lập được kết nối bảo mật (HTTPS) với cổng thông tin (máy chủ dùng cấu hình "
+        "bảo mật cũ hoặc sai); cần báo bộ phận kỹ thuật của cổng thông tin",
+    ),
     ("too large", "trang quá lớn"),
     ("not an HTML page", "không phải trang tin (HTML) hay nguồn tin RSS"),
     ("no article found", "không tìm thấy bài viết trên trang"),

@@ -291,12 +291,25 @@ class Fetcher:
         except httpx.TooManyRedirects:
             raise FetchError("too many redirects") from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"could not connect ({type(exc).__name__})") from None
+            raise FetchError(_connect_problem(exc)) from None
         finally:
             self._ends_at = None
 
     def _too_large(self) -> str:
         return f"too large (more than {self.max_bytes // 1024} KB)"
+
+
+def _connect_problem(exc: httpx.HTTPError) -> str:
+    """Why a request got no answer: the portal's HTTPS refused (its certificate, which a
+    browser may still accept, or its encryption), else the connection failed."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the portal's HTTPS certificate was refused ({cause.verify_message})"
+        if isinstance(cause, ssl.SSLError):
+            return f"the portal's HTTPS connection failed ({cause.reason or cause})"
+        cause = cause.__cause__ or cause.__context__
+    return f"could not connect ({type(exc).__name__})"
 
 
 def parse_content_type(header: str) -> tuple[str, str | None]:
