@@ -1314,21 +1314,23 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     notes: list[str] = []
     failures: list[tuple[str, str]] = []
 
-    async def on_imported(title: str) -> None:  # as the bot tells admins: a coroutine
-        notes.append(imported_note(WARD, title))
+    async def on_imported(titles: list[str]) -> None:  # as the bot tells admins: a coroutine
+        notes.append(imported_note(WARD, titles))
 
     polls = Polls()
     follower = FeedFollower(
         settings,
         on_imported=on_imported,
-        on_failed=lambda source, why: failures.append((source, why)),
+        on_failed=lambda sources, why: failures.extend((source, why) for source in sources),
         wait=polls.wait,
     )
     stop = asyncio.Event()
     running = asyncio.create_task(follower.run(stop))
     await polls.finished()
-    assert len(ward.imported()) == 2 and len(notes) == 2
-    assert any(BHYT_TITLE in note for note in notes)
+    # Both in one message to admins.
+    assert len(ward.imported()) == 2 and len(notes) == 1
+    assert notes[0].startswith("📥 Đã nhập 2 thông báo mới từ cổng thông tin của phường:\n• «")
+    assert f"\n• «{BHYT_TITLE}»" in notes[0]
     assert await alerted(settings) == {}  # both too old to alert anyone
 
     # The portal publishes a new notice (about BHYT, today) while the bot runs.
@@ -1338,7 +1340,8 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
     await polls.again()
     [new] = [n for n in ward.imported() if n.startswith(dt.date.today().isoformat())]
-    assert len(ward.imported()) == 3 and len(notes) == 3 and CP1258_TITLE in notes[-1]
+    assert len(ward.imported()) == 3 and notes[1:] == [imported_note(WARD, [CP1258_TITLE])]
+    assert notes[1] == f"📥 Đã nhập thông báo mới từ cổng thông tin của phường: «{CP1258_TITLE}»."
     # What the running bot's content watcher does next: one alert, for the follower.
     assert await alerted(settings) == {new.removesuffix(".md"): 1}
     assert await alerts_waiting(ward) == 1
@@ -1359,7 +1362,7 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     )
     await polls.again()
     assert "tặng 45 thẻ bảo hiểm y tế" in ward.notice(new).body
-    assert len(notes) == 3
+    assert len(notes) == 2
     assert await alerted(settings) == {}
     assert await alerts_waiting(ward) == 1
 
@@ -1512,7 +1515,7 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
     )
     await follower.poll()
     await follower.poll()
@@ -1561,7 +1564,7 @@ async def test_admins_are_told_what_went_wrong_not_a_vague_failure(ward, portal,
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
     )
     await follower.poll()
     assert failures == [f"⚠️ Không nhập được tin từ cổng thông tin: {said}.\n{feed}"]
@@ -1577,7 +1580,7 @@ async def test_admins_are_told_when_the_portals_https_is_refused_not_that_it_is_
         failures: list[str] = []
         follower = FeedFollower(
             ward.settings(portal_feeds=feeds),
-            on_failed=lambda source, why: failures.append(failed_note(source, why)),
+            on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
         )
         await follower.poll()
     assert failures == [
@@ -1600,7 +1603,7 @@ async def test_a_failure_admins_were_told_of_is_not_told_again_after_a_restart(w
     failures: list[str] = []
 
     def started() -> FeedFollower:
-        return FeedFollower(settings, on_failed=lambda source, why: failures.append(source))
+        return FeedFollower(settings, on_failed=lambda sources, why: failures.extend(sources))
 
     await started().poll()
     item = portal.url("/tin-tuc/tong-ket-phong-trao-2019")
@@ -1630,7 +1633,7 @@ async def test_a_feeds_password_and_key_are_in_no_log_nor_admin_message(ward, po
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
     )
     with caplog.at_level(logging.INFO, logger="wardbot"):  # (the bot keeps httpx quiet)
         await follower.poll()
@@ -1669,7 +1672,7 @@ async def test_a_feed_sending_to_its_www_address_is_followed_there(ward):
     failures: list[tuple[str, str]] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=("https://phuong5.example.vn/rss/tin-tuc.xml",)),
-        on_failed=lambda source, why: failures.append((source, why)),
+        on_failed=lambda sources, why: failures.extend((source, why) for source in sources),
         fetcher=lambda hosts: portal_fetch.Fetcher(hosts, transport=httpx.MockTransport(answer)),
     )
     await follower.poll()
@@ -1691,13 +1694,13 @@ async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(wa
 
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_imported=lambda title: told.append(imported_note(WARD, title)),
+        on_imported=lambda titles: told.append(imported_note(WARD, titles)),
         on_replaced=on_replaced,
     )
     await follower.poll()
     [name] = [n for n in ward.imported() if "bhyt" in n]
     path = ward.content / name
-    assert told == [imported_note(WARD, BHYT_TITLE)]
+    assert told == [imported_note(WARD, [BHYT_TITLE])]
     # The portal edits the article once: no staff edit to replace, nothing to tell.
     portal.put(page.removeprefix(portal.base), page_of_today().replace(b"120 th", b"121 th"))
     portal.put(feed.removeprefix(portal.base), rss.replace(b"16:20:00", b"16:40:00"))
@@ -1736,7 +1739,7 @@ async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
     )
     outcomes = await follower.poll()
     await follower.poll()
@@ -1752,6 +1755,38 @@ async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
     ]
 
 
+async def test_items_failing_alike_are_told_to_admins_in_one_message(ward, portal):
+    # The portal refuses the bot its article pages, not its feed: one message, not one per
+    # item (a feed lists up to 30), and one for another reason.
+    items = []
+    for number in range(1, 5):
+        link = portal.put(f"/tin-tuc/{number}", b"", status=403 if number < 4 else 404)
+        items.append(
+            f"<item><title>Tin {number}</title><link>{link}</link>"
+            f"<pubDate>Tue, 0{number} Oct 2024 08:00:00 +0700</pubDate></item>"
+        )
+    feed = portal.put(
+        "/rss/tin-tuc.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{"".join(items)}'
+        "</channel></rss>",
+        "application/rss+xml",
+    )
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
+    )
+    await follower.poll()
+    await follower.poll()
+    assert failures == [  # the feed's oldest item first
+        "⚠️ Không nhập được 3 bài từ cổng thông tin: cổng thông tin từ chối cho bot đọc trang "
+        f"(lỗi 403).\n{portal.url('/tin-tuc/1')}\n{portal.url('/tin-tuc/2')}\n"
+        f"{portal.url('/tin-tuc/3')}",
+        "⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n"
+        f"{portal.url('/tin-tuc/4')}",
+    ]
+
+
 async def test_a_feed_trickling_in_its_headers_is_given_up_at_the_deadline(ward, portal):
     # Each header byte comes within the read timeout; the whole answer takes seconds of
     # (real) time, and many more on the fetcher's clock, which ticks a second a look.
@@ -1761,7 +1796,7 @@ async def test_a_feed_trickling_in_its_headers_is_given_up_at_the_deadline(ward,
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
         fetcher=lambda hosts: portal_fetch.Fetcher(hosts, deadline=30, clock=lambda: next(ticks)),
     )
     [outcome] = await follower.poll()
@@ -1785,7 +1820,7 @@ async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal
     failures: list[tuple[str, str]] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append((source, why)),
+        on_failed=lambda sources, why: failures.extend((source, why) for source in sources),
     )
     outcomes = await follower.poll()
     assert [o.action for o in outcomes] == ["failed", "new"]
@@ -1837,7 +1872,7 @@ async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(war
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(f"{source}: {why}"),
+        on_failed=lambda sources, why: failures.extend(f"{source}: {why}" for source in sources),
         clock=lambda: now[0],
     )
     fetched_at: list[float] = []
@@ -1919,7 +1954,7 @@ async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
         wait=polls.wait,
-        on_failed=lambda source, why: failures.append(source),
+        on_failed=lambda sources, why: failures.extend(sources),
     )
     stop = asyncio.Event()
     running = asyncio.create_task(follower.run(stop))

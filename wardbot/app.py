@@ -406,8 +406,8 @@ def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower 
         return None
     return FeedFollower(
         settings,
-        on_imported=lambda title: alerts.tell_admins(imported_note(settings.ward_name, title)),
-        on_failed=lambda source, why: alerts.tell_admins(failed_note(source, why)),
+        on_imported=lambda titles: alerts.tell_admins(imported_note(settings.ward_name, titles)),
+        on_failed=lambda sources, why: alerts.tell_admins(failed_note(sources, why)),
         on_replaced=lambda *about: alerts.tell_admins(replaced_note(settings.ward_name, *about)),
         note_quietly=store.note_quietly,
     )

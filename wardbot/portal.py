@@ -101,9 +101,14 @@ def reason_vi(why: str) -> str:
     return "không nhập được"
 
 
-def imported_note(ward_name: str, title: str) -> str:
-    """The message admins get for each notice the follower imported."""
-    return f"📥 Đã nhập thông báo mới từ cổng thông tin của {unit(ward_name)}: «{title}»."
+def imported_note(ward_name: str, titles: Sequence[str]) -> str:
+    """The message admins get for the notices one poll imported (one message, however
+    many: a feed read for the first time brings up to MAX_FEED_ITEMS)."""
+    where = f"từ cổng thông tin của {unit(ward_name)}"
+    if len(titles) == 1:
+        return f"📥 Đã nhập thông báo mới {where}: «{titles[0]}»."
+    listed = "\n".join(f"• «{title}»" for title in titles)
+    return f"📥 Đã nhập {len(titles)} thông báo mới {where}:\n{listed}"
 
 
 def replaced_note(ward_name: str, title: str, notice: str, kept: str) -> str:
@@ -118,9 +123,14 @@ def replaced_note(ward_name: str, title: str, notice: str, kept: str) -> str:
     )
 
 
-def failed_note(source: str, why: str) -> str:
-    """The message admins get when a portal page or feed cannot be imported."""
-    return f"⚠️ Không nhập được tin từ cổng thông tin: {why}.\n{source}"
+def failed_note(sources: Sequence[str], why: str) -> str:
+    """The message admins get when portal pages or feeds cannot be imported, for one
+    reason (one message for the items of a feed failing alike: a portal refusing the bot
+    refuses every page)."""
+    listed = "\n".join(sources)
+    if len(sources) == 1:
+        return f"⚠️ Không nhập được tin từ cổng thông tin: {why}.\n{listed}"
+    return f"⚠️ Không nhập được {len(sources)} bài từ cổng thông tin: {why}.\n{listed}"
 
 
 Callback = Callable[..., Awaitable[object] | object]
@@ -129,10 +139,11 @@ Callback = Callable[..., Awaitable[object] | object]
 class FeedFollower:
     """Polls PORTAL_FEEDS every PORTAL_POLL_MINUTES inside `bot.py run`.
 
-    `on_imported(title)` is called for each new notice, `on_replaced(title, notice, kept)`
-    for each notice staff had edited that the portal's edited article replaced (`kept`:
-    where the staff version is), `on_failed(source, why)` (why: a short Vietnamese reason)
-    once per source and reason until that source works again; each may be a coroutine
+    `on_imported(titles)` is called once a poll for the new notices it brought,
+    `on_replaced(title, notice, kept)` for each notice staff had edited that the portal's
+    edited article replaced (`kept`: where the staff version is), `on_failed(sources, why)`
+    (why: a short Vietnamese reason) once a poll for each reason, with the sources newly
+    failing so (each is told once per reason until it works again); each may be a coroutine
     function. `wait(seconds, stop)` is how it waits between
     polls (injectable: tests trigger polls themselves); `clock` (the epoch's seconds) when
     a feed's failing items are due to be tried again. `note_quietly(refs, now)` (the
@@ -212,6 +223,8 @@ class FeedFollower:
             if not self._polled:
                 self._failing.update({source: reason_vi(why) for source, why in told.items()})
                 self._polled = True
+        failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
+        imported: list[str] = []
         for outcome in outcomes:
             if outcome.failed:
                 # A feed's address may hold a password or a key: never in logs or chats.
@@ -220,21 +233,25 @@ class FeedFollower:
                 why = reason_vi(outcome.why or "")
                 if self._failing.get(outcome.source) != why:
                     self._failing[outcome.source] = why
-                    await self._call(self.on_failed, shown, why)
+                    failed.setdefault(why, []).append(shown)
                 continue
             self._failing.pop(outcome.source, None)
             if outcome.written:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
-                await self._call(self.on_imported, outcome.title or str(outcome.path))
+                imported.append(outcome.title or str(outcome.path))
             elif outcome.action == UPDATED and outcome.kept is not None:
                 title = outcome.title or str(outcome.path)
                 await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
+        if imported:
+            await self._call(self.on_imported, imported)
+        for why, sources in failed.items():
+            await self._call(self.on_failed, sources, why)
         # A feed that answered again (even "not modified") is no longer failing. A feed's
         # own failure counts against the portal, not one of its items' pages.
-        failed = {o.source for o in outcomes if o.failed}
+        feeds_failed = {o.source for o in outcomes if o.failed}
         for feed in self.feeds:
-            if feed not in failed:
+            if feed not in feeds_failed:
                 self._failing.pop(feed, None)
                 self._failed_polls[feed] = 0
             else:
@@ -267,7 +284,7 @@ class FeedFollower:
         remembered.result(timeout=QUIET_TIMEOUT)
 
     @staticmethod
-    async def _call(callback: Callback | None, *args: str) -> None:
+    async def _call(callback: Callback | None, *args: object) -> None:
         if callback is None:
             return
         try:
