@@ -1859,6 +1859,29 @@ async def test_a_feed_failing_poll_after_poll_makes_the_follower_unhealthy_until
     assert not follower.healthy()  # stopped
 
 
+async def test_a_feed_failing_before_a_restart_is_unhealthy_at_its_first_poll_failing(ward, portal):
+    broken = portal.url("/rss/thong-bao.xml")  # not there: 404
+    settings = ward.settings(portal_feeds=(broken, serve_feed(portal)))
+    before = FeedFollower(settings)
+    for _ in range(FAILING_POLLS):
+        await before.poll()
+    assert before.status() == {"feeds": 2, "failing": 1}
+
+    # The bot restarts (a deployment): the portal is still down, and /healthz says so.
+    polls = Polls()
+    after = FeedFollower(settings, wait=polls.wait)
+    stop = asyncio.Event()
+    running = asyncio.create_task(after.run(stop))
+    await polls.finished()
+    assert not after.healthy() and after.status() == {"feeds": 2, "failing": 1}
+    portal.put_fixture("/rss/thong-bao.xml", "rss.xml", "application/rss+xml")
+    await polls.again()
+    assert after.healthy()
+    stop.set()
+    await polls.let_go()
+    await asyncio.wait_for(running, 10)
+
+
 async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(ward, portal):
     """A feed listing a PDF: the feed is asked "changed since?" (and answers 304), the PDF
     is fetched less and less often, at least once a day, and admins hear of it once."""

@@ -222,6 +222,12 @@ class FeedFollower:
             told, outcomes = await asyncio.to_thread(self._poll, every_item, not self._polled)
             if not self._polled:
                 self._failing.update({source: reason_vi(why) for source, why in told.items()})
+                # A feed failing when the bot stopped (a restart, a deployment) is down again
+                # at its first poll failing: /healthz does not call a portal down for a day
+                # well for the FAILING_POLLS polls after each restart.
+                for feed in self.feeds:
+                    if feed in told:
+                        self._failed_polls[feed] = FAILING_POLLS - 1
                 self._polled = True
         failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
         imported: list[str] = []
