@@ -1923,6 +1923,39 @@ async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(war
     assert len(ward.imported()) == 2 and len(failures) == 1
 
 
+async def test_an_item_failing_while_the_portal_is_down_is_imported_soon_after_it_is_back(
+    ward, portal
+):
+    # The feed (cached) answers; the article's page gets a server error for 12 hours.
+    serve_feed(portal)
+    page = "/tin-tuc/trao-the-bhyt-hoc-sinh"
+    portal.put(page, b"<h1>503 Service Unavailable</h1>", status=503)
+    now = [1_800_000_000.0]
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(portal.url("/rss/tin-tuc.xml"),)),
+        on_failed=lambda sources, why: failures.extend(sources),
+        clock=lambda: now[0],
+    )
+    fetched_at: list[float] = []
+    for _ in range(12 * 4):  # every 15 minutes
+        asked = len(portal.hits(page))
+        await follower.poll()
+        if len(portal.hits(page)) > asked:
+            fetched_at.append(now[0])
+        now[0] += 15 * 60
+    assert failures == [portal.url(page)]  # told once
+    gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at)]
+    assert 12 <= len(fetched_at) <= 30 and max(gaps) <= portal_import.RETRY_AFTER
+    # The portal is back: the article comes within half an hour, not hours later.
+    portal.put_fixture(page, BHYT_PAGE)
+    back = now[0]
+    while len(ward.imported()) < 2 and now[0] - back <= portal_import.RETRY_AFTER:
+        await follower.poll()
+        now[0] += 15 * 60
+    assert len(ward.imported()) == 2
+
+
 async def test_an_admins_reload_tries_a_backed_off_item_at_once(ward, portal):
     """An item backed off for hours is tried at once by an admin's /reload (staff fixed
     the portal and want it now); the interval's polls keep waiting for it."""

@@ -91,11 +91,27 @@ RETRY_AFTER = 30 * 60.0
 RETRY_AT_MOST = 24 * 3600.0
 
 
-def retry_after(failures: int) -> float:
-    """Seconds until a feed item that failed `failures` times in a row is tried again."""
+def retry_after(failures: int, why: str = "") -> float:
+    """Seconds until a feed item that failed `failures` times in a row (the last time for
+    `why`) is tried again: at most RETRY_AFTER when the portal was down for a moment (its
+    page will be there once the portal is back: residents wait no hours more for it)."""
     if failures <= 1:
         return 0.0
-    return min(RETRY_AT_MOST, RETRY_AFTER * 2 ** min(failures - 2, 16))
+    longest = RETRY_AFTER if passing(why) else RETRY_AT_MOST
+    return min(longest, RETRY_AFTER * 2 ** min(failures - 2, 16))
+
+
+# A failure of the portal's, not of the item (a PDF, a page on another host): no answer, a
+# server error, a maintenance page; as portal_fetch and portal_extract word them.
+_PASSING = re.compile(
+    r"^(?:timed out|could not connect|the portal's HTTPS connection|the server answered "
+    r"(?:5\d\d|429)|an error, maintenance or login page)"
+)
+
+
+def passing(why: str) -> bool:
+    """Whether a failure (Outcome.why) is the portal's moment rather than the item's."""
+    return bool(_PASSING.match(why))
 
 
 # What happened to a source.
@@ -551,7 +567,7 @@ class Importer:
             "date": feed_date.isoformat() if feed_date else None,
             "why": outcome.why,
             "failures": count,
-            "next": now + retry_after(count),
+            "next": now + retry_after(count, outcome.why or ""),
         }
         return outcome
 
