@@ -1217,6 +1217,20 @@ def with_content(title: str, content: str) -> str:
     return page[:start].replace(BHYT_TITLE, title) + body + page[end:]
 
 
+def test_an_article_of_nothing_but_its_date_and_share_buttons_is_reported_as_no_article(
+    ward, portal, capsys
+):
+    page = with_content(
+        "Thông báo lịch tiếp công dân tháng 4 năm 2024",
+        '<p class="date">Ngày đăng: 01/04/2024</p><p>Chia sẻ:</p><p>Facebook</p><p>Zalo</p>',
+    )
+    url = portal.put("/tin-tuc/thong-bao-124", page)
+    code, _, err = run_import(ward, capsys, url)
+    assert code == 1
+    assert f"{url}: no article found on the page (only menus, lists or links)" in err
+    assert "unexpected error" not in err and ward.imported() == []
+
+
 def test_a_notice_that_is_only_its_attached_file_is_imported_with_the_files_address(
     ward, portal, capsys
 ):

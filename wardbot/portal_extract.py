@@ -986,6 +986,6 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
     # A lead the page repeats as the start of the next paragraph.
     return [
         line
-        for line, after in zip(kept, [*kept[1:], ""], strict=True)
+        for line, after in zip(kept, [*kept[1:], ""][: len(kept)], strict=True)
         if not (after.startswith(line) and len(line.split()) >= 8)
     ]
