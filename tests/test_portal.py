@@ -1217,6 +1217,26 @@ def with_content(title: str, content: str) -> str:
     return page[:start].replace(BHYT_TITLE, title) + body + page[end:]
 
 
+def test_a_notice_posted_as_a_scanned_page_is_imported_with_the_images_address(
+    ward, portal, capsys
+):
+    title = "Thông báo lịch cắt điện khu phố 3 ngày 05/4/2024"
+    page = with_content(
+        title,
+        '<p class="date">Ngày đăng: 01/04/2024</p>'
+        '<p style="text-align:center"><img src="/uploads/2024/04/tb cat dien.jpg" '
+        'alt="tb-cat-dien.jpg" width="800"></p><p>Chia sẻ:</p>',
+    )
+    url = portal.put("/tin-tuc/thong-bao-cat-dien", page)
+    code, _, err = run_import(ward, capsys, url)
+    assert (code, err) == (0, "")
+    [name] = ward.imported()
+    notice = ward.notice(name)
+    assert (notice.title, notice.date) == (title, dt.date(2024, 4, 1))
+    # Not the site's banner, nor (in an article with text) its photos.
+    assert notice.body == f"Xem ảnh thông báo: {portal.base}/uploads/2024/04/tb%20cat%20dien.jpg"
+
+
 def test_an_article_of_nothing_but_its_date_and_share_buttons_is_reported_as_no_article(
     ward, portal, capsys
 ):

@@ -15,7 +15,8 @@
   meta line too: a page fetched again is not an edited notice for its visits), share
   buttons, comment forms, the site's footer when it sits inside the article's block
   (copyright, then the site's name and contact lines above it), the date line itself,
-  repeated paragraphs. A link to a file (PDF, Word...) keeps its address in the text.
+  repeated paragraphs. A link to a file (PDF, Word...) keeps its address in the text; a
+  page with no text but its files, or its images (a scanned notice), is that notice.
 - The date is the article's, never one from the page around it (the site footer's
   "Cập nhật: ...", a sidebar, the other-news lists): the page's metadata (meta tags,
   JSON-LD, a dated address; htmldate reading the <head> only), else what the article's
@@ -358,12 +359,33 @@ def extract_article(
     """
     today = today or vietnam_today()
     try:
+        return _extract(html, url, today, fallback_date, images=False)
+    except NotAnArticle as exc:
+        if not exc.why.startswith(_NO_TEXT):
+            raise
+        # A notice posted as a scanned page (its title, its date, the image): its images.
+        try:
+            return _extract(html, url, today, fallback_date, images=True)
+        except NotAnArticle:
+            raise exc from None
+
+
+_NO_TEXT = ("no article found on the page", "no article found on the page (only menus")
+
+
+def _extract(
+    html: str, url: str | None, today: dt.date, fallback_date: dt.date | None, *, images: bool
+) -> Article:
+    """extract_article; `images`: the article's images given as its files are."""
+    try:
         tree = _parse(html)
     except (ParserError, ValueError):
         raise NotAnArticle("not an HTML page") from None
     title_hint = _heading_title(tree)
     _drop_other_news(tree)
     attachments = _show_attachments(tree, url)
+    if images:
+        attachments += _show_images(tree, url)
     page = copy.deepcopy(tree)  # for the date: trafilatura prunes the tree it reads
     document = trafilatura.bare_extraction(
         tree,
@@ -443,6 +465,41 @@ def _show_attachments(tree: lxml.html.HtmlElement, url: str | None) -> list[str]
             link.remove(child)
         link.text = address if named else f"{words} ({address})"
         link.drop_tag()
+        shown.append(address)
+    return shown
+
+
+# Images that are the page's, not an article's: the logo, banners, advertisements, icons.
+_SITE_IMAGE = re.compile(r"logo|banner|icon|advert|quang-?cao|button|\bnut|rss|spacer", re.I)
+SCAN_SHOWN = "Xem ảnh thông báo"
+
+
+def _show_images(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
+    """Each image of the page outside its furniture (menus, sidebars, footer, banners)
+    becomes a paragraph giving its address, "Xem ảnh thông báo: https://.../tb-12.jpg", for
+    a notice posted as a scanned page. The addresses shown."""
+    shown: list[str] = []
+    for image in list(tree.iter("img")):
+        src = (image.get("src") or "").strip()
+        try:
+            target = urljoin(url or "", src)
+            parts = urlsplit(target)
+        except ValueError:
+            continue
+        marks = f"{src} {image.get('alt', '')} {image.get('class', '')} {image.get('id', '')}"
+        parent = image.getparent()
+        if (
+            parent is None
+            or parts.scheme not in ("http", "https")
+            or _SITE_IMAGE.search(marks)
+            or any(_is_furniture(a) or a.tag == "header" for a in image.iterancestors())
+        ):
+            continue
+        address = quote(target.split("#", 1)[0], safe=_ADDRESS_SAFE)
+        paragraph = lxml.html.Element("p")
+        paragraph.text = f"{SCAN_SHOWN}: {address}"
+        paragraph.tail = image.tail
+        parent.replace(image, paragraph)
         shown.append(address)
     return shown
 
@@ -605,6 +662,7 @@ def article_zone(page: lxml.html.HtmlElement, title: str, paragraphs: list[str])
     body = page.find("body")
     root = body if body is not None else page
     prose = [p for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS and p[:2] != "- "]
+    prose = prose or paragraphs[:1]  # a notice that is its attached file or scanned page
     anchors = [
         found
         for found in (
