@@ -409,6 +409,31 @@ def test_an_article_dated_only_by_how_long_ago_it_was_posted_gets_that_day(
     assert notice.body.startswith("Thực hiện Kế hoạch số 15/KH-UBND")  # nor the line in it
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Lịch cắt điện khu phố 3 ngày 15/12/2026",  # to come (its month: 1 December)
+        "Hội nghị sơ kết công tác dân vận ngày 25/11/2026",  # held before it was posted
+    ],
+)
+def test_a_date_in_the_title_does_not_date_the_notice(ward, portal, title):
+    # No date on the page but the title's: the feed item's date is the notice's.
+    page = (FIXTURES / BHYT_PAGE).read_bytes().replace(BHYT_TITLE.encode(), title.encode())
+    page = page.replace("Chiều ngày 12/3/2024, ".encode(), b"").replace(b"31/12/2024", b"2024")
+    link = portal.put("/tin-tuc/thong-bao", page)
+    feed = portal.put(
+        "/rss/tin-tuc.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title><item><title>'
+        f"{title}</title><link>{link}</link><pubDate>Sat, 28 Nov 2026 16:20:00 +0700</pubDate>"
+        "</item></channel></rss>",
+        "application/rss+xml",
+    )
+    with portal_import.Importer(ward.settings(), today=lambda: dt.date(2026, 11, 30)) as importer:
+        [outcome] = importer.import_source(feed)
+    assert outcome.action == portal_import.NEW and outcome.path is not None, outcome.why
+    assert ward.notice(outcome.path.name).date == dt.date(2026, 11, 28)
+
+
 def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys):
     url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     assert run_import(ward, capsys, url)[0] == 0

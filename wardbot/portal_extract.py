@@ -421,7 +421,7 @@ def _extract(
         date = (
             posted_date(zone.lines, today)
             or dateline_date(zone.head, today)
-            or _marked_date(zone.root, today)
+            or _marked_date(zone.root, title, today)
             or updated_date(_without_site_footer_lines(zone.lines, paragraphs), today)
             or dateline_date(_raw_paragraphs(text)[:3], today)
             or fallback_date  # before a date the text cites ("Kế hoạch ... ngày 20/01/2024")
@@ -797,11 +797,19 @@ def metadata_date(page: lxml.html.HtmlElement, url: str | None, today: dt.date) 
     return _htmldate(document, url, today)
 
 
-def _marked_date(zone: lxml.html.HtmlElement, today: dt.date) -> dt.date | None:
-    """A date the article's own markup gives: <time>, an element marked class="date"..."""
+def _marked_date(zone: lxml.html.HtmlElement, title: str, today: dt.date) -> dt.date | None:
+    """A date the article's own markup gives: <time>, an element marked class="date"...
+    Not a date in its title (htmldate reads headings): "Lịch cắt điện ngày 15/12/2026"
+    names the day of the power cut, or, by its month, "12/2026", the 1st of December."""
     document = lxml.html.Element("html")
     body = lxml.html.Element("body")
-    body.append(copy.deepcopy(zone))
+    article = copy.deepcopy(zone)
+    heading = _element_with_title(article, title)
+    if heading is article:
+        return None
+    if heading is not None:
+        heading.drop_tree()
+    body.append(article)
     document.append(body)
     return _htmldate(document, None, today)
 
