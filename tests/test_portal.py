@@ -1432,6 +1432,53 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     assert failures == []
 
 
+async def test_an_article_edited_on_the_portal_under_the_same_feed_date_is_updated(ward, portal):
+    # Portals keep an item's date when its article is edited: the power cut's hours
+    # corrected reach the bot when the feed next changes (another article posted).
+    today = dt.date(2026, 11, 30)
+
+    def notice(hours: str, posted: dt.date = today) -> str:
+        return with_content(
+            f"Lịch cắt điện khu phố {posted.day} trong tuần này",
+            f'<p class="date">Ngày đăng: {posted:%d/%m/%Y}</p><p>Điện lực thành phố tạm ngừng '
+            f"cung cấp điện tại khu phố {posted.day}, Phường 5 để bảo trì lưới điện, {hours} "
+            "ngày thứ Bảy tuần này.</p>",
+        )
+
+    old_day = today - dt.timedelta(days=20)
+    pages = {"/tin-tuc/cat-dien": (today, "từ 7 giờ đến 11 giờ"), "/tin-tuc/cu": (old_day, "")}
+    items = []
+    for path, (posted, hours) in pages.items():
+        link = portal.put(path, notice(hours, posted))
+        items.append(
+            f"<item><title>{path}</title><link>{link}</link>"
+            f"<pubDate>{email.utils.format_datetime(dt.datetime(*posted.timetuple()[:3], 8))}"
+            "</pubDate></item>"
+        )
+    rss = '<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{}</channel></rss>'
+    feed = portal.put("/rss/tin-tuc.xml", rss.format("".join(items)), "application/rss+xml")
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)), today=lambda: today, clock=lambda: now[0]
+    )
+    await follower.poll()
+    [name] = [n for n in ward.imported() if n.startswith("2026-11-30")]
+    assert "từ 7 giờ đến 11 giờ" in ward.notice(name).body
+
+    portal.put("/tin-tuc/cat-dien", notice("từ 8 giờ đến 11 giờ"))  # corrected
+    portal.put("/rss/tin-tuc.xml", rss.format("".join(items[::-1])))  # the feed changes
+    now[0] += 600
+    await follower.poll()  # read ten minutes ago: not yet
+    assert "từ 7 giờ đến 11 giờ" in ward.notice(name).body
+    now[0] += 3600
+    portal.put("/rss/tin-tuc.xml", rss.format("".join(items)))
+    asked = len(portal.hits("/tin-tuc/cu"))
+    [outcome] = [o for o in await follower.poll() if o.action == portal_import.UPDATED]
+    assert outcome.path == ward.content / name  # its file, its name: no second alert
+    assert "từ 8 giờ đến 11 giờ" in ward.notice(name).body
+    assert len(portal.hits("/tin-tuc/cu")) == asked  # an old article is not read again
+
+
 async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_already_had(
     ward, portal
 ):

@@ -89,6 +89,10 @@ MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
 # next poll, the second after RETRY_AFTER, then twice as long each time, up to RETRY_AT_MOST.
 RETRY_AFTER = 30 * 60.0
 RETRY_AT_MOST = 24 * 3600.0
+# An article the portal may still edit (its feed item keeping its date) is read again when
+# its feed changes, RECHECK_EVERY at most, for RECHECK_DAYS after the day it was posted.
+RECHECK_DAYS = 7
+RECHECK_EVERY = 3600.0
 
 
 def retry_after(failures: int, why: str = "") -> float:
@@ -589,11 +593,25 @@ class Importer:
         when = field("published_parsed") or field("updated_parsed")
         return _feed_date(written, when, self.today())
 
+    def _recheck(self, record: dict[str, Any]) -> bool:
+        """Whether an imported article its feed shows as before (the same date: portals
+        keep an item's date when its article is edited) is read again (conditionally):
+        one of the last RECHECK_DAYS days, last read RECHECK_EVERY ago or more. A notice
+        is corrected in its first days (a power cut's hours); residents must not keep
+        the first version."""
+        try:
+            posted = dt.date.fromisoformat(str(record.get("date")))
+            checked = float(record.get("checked") or 0)
+        except (TypeError, ValueError):
+            return False
+        recent = posted >= self.today() - dt.timedelta(days=RECHECK_DAYS)
+        return recent and self.clock() - checked >= RECHECK_EVERY
+
     def _feed_item(self, url: str, stamp: str, feed_date: dt.date | None) -> Outcome:
         try:
             known = self._log().find([url])
             record = known[1] if known else {}
-            if stamp and record.get("feed_stamp") == stamp:
+            if stamp and record.get("feed_stamp") == stamp and not self._recheck(record):
                 return self._unchanged(url, url)
             fetched = self.fetcher.get(
                 url, etag=record.get("etag"), last_modified=record.get("last_modified")
@@ -664,6 +682,7 @@ class Importer:
             "etag": fetched.etag,
             "last_modified": fetched.last_modified,
             "feed_stamp": feed_stamp or None,
+            "checked": self.clock(),
         }
         moved_from = self._moved_from(keys, article)  # (fetching: before the lock)
         try:
