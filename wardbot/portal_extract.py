@@ -443,6 +443,20 @@ _ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|zip|rar|7z)$",
 _ADDRESS_SAFE = "/:?=&%#@+,;~!$"
 
 
+def _web_address(url: str | None, ref: str) -> tuple[str, str] | None:
+    """A link's or an image's `ref` on the page at `url` as an address to give in the text
+    (absolute, percent-encoded, without its #fragment), with its path as written; None
+    when there is none to give (a saved page's relative link, mailto:, data:)."""
+    try:
+        target = urljoin(url or "", ref.strip())
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    return quote(target.split("#", 1)[0], safe=_ADDRESS_SAFE), unquote(parts.path)
+
+
 def _show_attachments(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
     """Each link to a file (PDF, Word, Excel...) becomes its words and its address, "xem
     file đính kèm (https://.../lich.pdf)", or its address alone when its words are only the
@@ -450,15 +464,10 @@ def _show_attachments(tree: lxml.html.HtmlElement, url: str | None) -> list[str]
     The addresses shown."""
     shown: list[str] = []
     for link in list(tree.iter("a")):
-        href = (link.get("href") or "").strip()
-        try:
-            target = urljoin(url or "", href)
-            parts = urlsplit(target)
-        except ValueError:
+        found = _web_address(url, link.get("href") or "")
+        if found is None or not _ATTACHMENT.search(found[1]):
             continue
-        if parts.scheme not in ("http", "https") or not _ATTACHMENT.search(unquote(parts.path)):
-            continue
-        address = quote(target.split("#", 1)[0], safe=_ADDRESS_SAFE)
+        address = found[0]
         words = " ".join(link.text_content().split())
         named = not words or _ATTACHMENT.search(words) or is_web_address(words)
         for child in list(link):
@@ -480,22 +489,18 @@ def _show_images(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
     a notice posted as a scanned page. The addresses shown."""
     shown: list[str] = []
     for image in list(tree.iter("img")):
-        src = (image.get("src") or "").strip()
-        try:
-            target = urljoin(url or "", src)
-            parts = urlsplit(target)
-        except ValueError:
-            continue
+        src = image.get("src") or ""
+        found = _web_address(url, src)
         marks = f"{src} {image.get('alt', '')} {image.get('class', '')} {image.get('id', '')}"
         parent = image.getparent()
         if (
             parent is None
-            or parts.scheme not in ("http", "https")
+            or found is None
             or _SITE_IMAGE.search(marks)
             or any(_is_furniture(a) or a.tag == "header" for a in image.iterancestors())
         ):
             continue
-        address = quote(target.split("#", 1)[0], safe=_ADDRESS_SAFE)
+        address = found[0]
         paragraph = lxml.html.Element("p")
         paragraph.text = f"{SCAN_SHOWN}: {address}"
         paragraph.tail = image.tail
