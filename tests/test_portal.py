@@ -40,6 +40,7 @@ from wardbot.portal import (
     failed_note,
     imported_note,
     reason_vi,
+    recovered_note,
     replaced_note,
 )
 from wardbot.publish import queue_alerts
@@ -1621,6 +1622,32 @@ async def failures_told(ward: Ward, *feeds: str, polls: int = 1) -> list[str]:
     for _ in range(polls):
         await follower.poll()
     return failures
+
+
+async def test_admins_told_the_portal_failed_are_told_once_it_is_read_again(ward, portal):
+    feed = portal.url("/rss/tin-tuc.xml")  # not there: 404
+    told: list[str] = []
+
+    def follower() -> FeedFollower:
+        return FeedFollower(
+            ward.settings(portal_feeds=(feed,)),
+            on_failed=lambda sources, why: told.append(failed_note(sources, why)),
+            on_recovered=lambda feeds: told.append(recovered_note(WARD, feeds)),
+        )
+
+    before = follower()
+    await before.poll()
+    await before.poll()
+    # The bot restarts; the portal is back.
+    after = follower()
+    serve_feed(portal)
+    await after.poll()
+    await after.poll()
+    assert told == [
+        f"⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n{feed}",
+        "✅ Cổng thông tin của phường đã đọc được trở lại; tin mới sẽ được nhập như bình "
+        f"thường.\n{feed}",
+    ]
 
 
 async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(ward, portal):

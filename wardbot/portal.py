@@ -34,6 +34,7 @@ __all__ = [
     "failed_note",
     "imported_note",
     "reason_vi",
+    "recovered_note",
     "replaced_note",
 ]
 
@@ -133,6 +134,15 @@ def failed_note(sources: Sequence[str], why: str) -> str:
     return f"⚠️ Không nhập được {len(sources)} bài từ cổng thông tin: {why}.\n{listed}"
 
 
+def recovered_note(ward_name: str, feeds: Sequence[str]) -> str:
+    """The message admins get when feeds they were told had failed are read again."""
+    listed = "\n".join(feeds)
+    return (
+        f"✅ Cổng thông tin của {unit(ward_name)} đã đọc được trở lại; tin mới sẽ được nhập "
+        f"như bình thường.\n{listed}"
+    )
+
+
 Callback = Callable[..., Awaitable[object] | object]
 
 
@@ -143,8 +153,9 @@ class FeedFollower:
     `on_replaced(title, notice, kept)` for each notice staff had edited that the portal's
     edited article replaced (`kept`: where the staff version is), `on_failed(sources, why)`
     (why: a short Vietnamese reason) once a poll for each reason, with the sources newly
-    failing so (each is told once per reason until it works again); each may be a coroutine
-    function. `wait(seconds, stop)` is how it waits between
+    failing so (each is told once per reason until it works again), `on_recovered(feeds)`
+    once a poll for the feeds admins were told had failed that were read again; each may
+    be a coroutine function. `wait(seconds, stop)` is how it waits between
     polls (injectable: tests trigger polls themselves); `clock` (the epoch's seconds) when
     a feed's failing items are due to be tried again. `note_quietly(refs, now)` (the
     store's) remembers the notices of a feed read for the first time as alerted.
@@ -159,6 +170,7 @@ class FeedFollower:
         on_imported: Callback | None = None,
         on_failed: Callback | None = None,
         on_replaced: Callback | None = None,
+        on_recovered: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
@@ -174,6 +186,7 @@ class FeedFollower:
         self.on_imported = on_imported
         self.on_failed = on_failed
         self.on_replaced = on_replaced
+        self.on_recovered = on_recovered
         self.wait = wait
         self.today = today
         self.fetcher = fetcher
@@ -256,12 +269,16 @@ class FeedFollower:
         # A feed that answered again (even "not modified") is no longer failing. A feed's
         # own failure counts against the portal, not one of its items' pages.
         feeds_failed = {o.source for o in outcomes if o.failed}
+        recovered = []  # the feeds admins were told had failed, read again
         for feed in self.feeds:
             if feed not in feeds_failed:
-                self._failing.pop(feed, None)
+                if self._failing.pop(feed, None) is not None:
+                    recovered.append(shown_address(feed))
                 self._failed_polls[feed] = 0
             else:
                 self._failed_polls[feed] += 1
+        if recovered:
+            await self._call(self.on_recovered, recovered)
         return outcomes
 
     def _poll(self, every_item: bool, first: bool) -> tuple[dict[str, str], list[Outcome]]:
