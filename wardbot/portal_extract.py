@@ -370,7 +370,7 @@ def extract_article(
             raise exc from None
 
 
-_NO_TEXT = ("no article found on the page", "no article found on the page (only menus")
+_NO_TEXT = "no article found on the page"  # no text, or only menus, lists, links
 
 
 def _extract(
