@@ -434,6 +434,46 @@ def test_a_date_in_the_title_does_not_date_the_notice(ward, portal, title):
     assert ward.notice(outcome.path.name).date == dt.date(2026, 11, 28)
 
 
+@pytest.mark.parametrize(
+    ("site", "heading"),
+    [
+        pytest.param(
+            '<div id="header"><h1>CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5</h1></div>',
+            '<h2 class="title">{title}</h2>',
+            id="h1-by-the-logo",
+        ),
+        pytest.param(
+            '<div class="logo"><h1>ỦY BAN NHÂN DÂN PHƯỜNG 5</h1></div>',
+            "<h2>{title}</h2>",
+            id="plain-h2",
+        ),
+        pytest.param(
+            "<header><h1>ỦY BAN NHÂN DÂN PHƯỜNG 5</h1><nav>Trang chủ</nav></header>",
+            '<h3 class="news-title">{title}</h3>',
+            id="header-element",
+        ),
+    ],
+)
+def test_the_sites_name_in_an_h1_by_its_logo_is_not_the_notices_title(
+    ward, portal, capsys, site, heading
+):
+    title = "Phường 5 tổ chức tiêm vắc xin sởi cho trẻ em từ 1 đến 5 tuổi"
+    page = (
+        '<html><head><meta charset="utf-8"><title>Tin tức - Sự kiện</title></head><body>'
+        f'{site}<div id="content">{heading.format(title=title)}<div class="date">12/03/2024'
+        "</div><p>Sáng ngày 11/3/2024, Trạm Y tế Phường 5 tổ chức tiêm vắc xin sởi cho hơn 300 "
+        "trẻ em trên địa bàn phường, đạt 98% kế hoạch.</p><p>Phụ huynh chưa đưa trẻ đi tiêm "
+        "vui lòng liên hệ Trạm Y tế phường để được tiêm bù.</p></div></body></html>"
+    )
+    url = portal.put("/tin-tuc/tiem-vac-xin-soi", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    notice = ward.notice(name)
+    assert (notice.title, notice.date) == (title, dt.date(2024, 3, 12))
+    assert notice.body.startswith("Sáng ngày 11/3/2024, Trạm Y tế")  # not the title again
+    assert "PHƯỜNG 5" not in notice.body
+
+
 def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys):
     url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     assert run_import(ward, capsys, url)[0] == 0

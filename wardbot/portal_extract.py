@@ -855,20 +855,48 @@ def _drop_other_news(tree: lxml.html.HtmlElement) -> None:
 _TITLE_CLASS = re.compile(r"title|tieu-?_?de|heading|headline", re.I)
 
 
+# Where a page shows the site's own name (in an <h1> on many portals: "ỦY BAN NHÂN DÂN
+# PHƯỜNG 5" by the logo), not an article's title: a class or id word of these.
+_SITE_HEADING = frozenset(
+    "header site-header page-header top topbar top-bar masthead logo banner brand "
+    "site-name sitename site-title sitetitle".split()
+)
+
+
+def _site_heading(element: lxml.html.HtmlElement) -> bool:
+    """Whether `element` is in the page's own header (the site's name, its logo), not an
+    article's (an <article>'s or <main>'s <header> holds the article's title)."""
+    for at in (element, *element.iterancestors()):
+        words = f"{at.get('class', '')} {at.get('id', '')}".lower().split()
+        if _SITE_HEADING.intersection(words) or _is_furniture(at):
+            return True
+        if at.tag == "header" and not any(a.tag in ("article", "main") for a in at.iterancestors()):
+            return True
+    return False
+
+
 def _heading_title(tree: lxml.html.HtmlElement) -> str | None:
-    """The article's title where trafilatura would take the <title> tag's (a section
-    name such as 'Tin tức sự kiện'): a page without og:title or <h1> often marks its
-    title with a class ('ArticleTitle', 'tieude-tin')."""
+    """The article's title where trafilatura would take another: the <title> tag's (a
+    section name such as 'Tin tức sự kiện') or the site's name in an <h1> by its logo. A
+    page without og:title or an <h1> of its own often marks its title with a class
+    ('ArticleTitle', 'tieude-tin'), or gives it in the first <h2> or <h3>."""
+    headings = [h for h in tree.iter("h1") if len(h.text_content().split()) >= 3]
     if tree.xpath("//meta[@property='og:title']/@content") or any(
-        len(h.text_content().split()) >= 3 for h in tree.iter("h1")
+        not _site_heading(h) for h in headings
     ):
         return None  # trafilatura reads those well
     body = tree.find("body")
-    for element in (body if body is not None else tree).iter():
-        if not isinstance(element.tag, str) or element.tag in ("a", "script", "style"):
-            continue
-        marks = f"{element.get('class', '')} {element.get('id', '')}"
-        if not _TITLE_CLASS.search(marks) or element.xpath(".//a|ancestor::a"):
+    root = body if body is not None else tree
+    marked = [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("a", "script", "style")
+        and _TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}")
+    ]
+    plain = list(root.iter("h2", "h3")) if headings else []
+    for element in (*marked, *plain):
+        if element.xpath(".//a|ancestor::a") or _site_heading(element):
             continue
         text = " ".join(element.text_content().split())
         if 5 <= len(text.split()) <= 60:
