@@ -1513,6 +1513,13 @@ async def test_an_article_edited_on_the_portal_under_the_same_feed_date_is_updat
     assert outcome.path == ward.content / name  # its file, its name: no second alert
     assert "từ 8 giờ đến 11 giờ" in ward.notice(name).body
     assert len(portal.hits("/tin-tuc/cu")) == asked  # an old article is not read again
+    # Read again an hour later, unchanged ("not modified"): not again within the hour.
+    for minutes, feed_order, reads in ((61, items[::-1], 1), (10, items, 0)):
+        now[0] += minutes * 60
+        portal.put("/rss/tin-tuc.xml", rss.format("".join(feed_order)))
+        before = portal.hits("/tin-tuc/cat-dien")
+        await follower.poll()
+        assert len(portal.hits("/tin-tuc/cat-dien")) - len(before) == reads
 
 
 async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_already_had(

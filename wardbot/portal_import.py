@@ -607,6 +607,16 @@ class Importer:
         recent = posted >= self.today() - dt.timedelta(days=RECHECK_DAYS)
         return recent and self.clock() - checked >= RECHECK_EVERY
 
+    def _checked(self, key: str) -> None:
+        """The article at `key` was read again and is as it was (see `_recheck`)."""
+        if self.dry_run:
+            return
+        with locked(self.settings.data_dir):
+            book = ImportLog.load(self.log_path)
+            if key in book.articles:
+                book.articles[key]["checked"] = self.clock()
+                book.save()
+
     def _feed_item(self, url: str, stamp: str, feed_date: dt.date | None) -> Outcome:
         try:
             known = self._log().find([url])
@@ -617,6 +627,8 @@ class Importer:
                 url, etag=record.get("etag"), last_modified=record.get("last_modified")
             )
             if fetched.not_modified:
+                if known is not None:
+                    self._checked(known[0])
                 return self._unchanged(url, url)
             if _kind(fetched.content_type, fetched.body) != "page":
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
