@@ -1312,6 +1312,12 @@ def test_an_article_of_nothing_but_its_date_and_share_buttons_is_reported_as_no_
             "Xem ảnh thông báo: {base}/uploads/2024/04/tb%20cat%20dien.jpg",
             id="a-scanned-page",
         ),
+        pytest.param(
+            '<p class="date">Ngày đăng: 01/04/2024</p><p><a href="/uploads/2024/04/tb-lon.png">'
+            '<img src="/uploads/2024/04/tb-nho.png"></a></p>',
+            "Xem ảnh thông báo: {base}/uploads/2024/04/tb-lon.png",
+            id="a-scanned-page-linked-to-its-full-size",
+        ),
     ],
 )
 def test_a_notice_posted_as_its_file_or_a_scanned_page_is_imported_with_its_address(
@@ -1327,15 +1333,25 @@ def test_a_notice_posted_as_its_file_or_a_scanned_page_is_imported_with_its_addr
     assert notice.body == body.format(base=portal.base)
 
 
-def test_a_page_of_more_files_than_a_notice_attaches_is_no_notice(ward, portal, capsys):
+def test_a_page_of_more_files_than_a_notice_attaches_or_of_a_thumbnail_is_no_notice(
+    ward, portal, capsys
+):
     # A page listing more files than a notice attaches is a list of documents, not one.
     files = "".join(
         f'<p><a href="/uploads/2024/qd-{n}.pdf">Quyết định số {n}/QĐ-UBND</a></p>'
         for n in range(1, 5)
     )
     listing = portal.put("/van-ban", with_content("Văn bản chỉ đạo điều hành", files))
-    code, _, err = run_import(ward, capsys, listing)
-    assert code == 1 and f"{listing}: no article found on the page" in err
+    # Nor is a page of a picture leading to another article.
+    thumbnail = (
+        '<p class="date">01/04/2024</p><p><a href="/tin-tuc/hoi-nghi">'
+        '<img src="/uploads/2024/04/hoi-nghi.jpg"></a></p>'
+    )
+    pictured = portal.put("/anh", with_content("Hình ảnh hoạt động của phường", thumbnail))
+    code, _, err = run_import(ward, capsys, listing, pictured)
+    assert code == 1
+    assert f"{listing}: no article found on the page" in err
+    assert f"{pictured}: no article found on the page" in err
     assert ward.imported() == []
 
 

@@ -498,15 +498,25 @@ def _show_images(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
             or found is None
             or _SITE_IMAGE.search(marks)
             or any(_is_furniture(a) or a.tag == "header" for a in image.iterancestors())
+            or any(a.tag == "a" and _links_a_page(a) for a in image.iterancestors())
         ):
-            continue
-        address = found[0]
+            continue  # the site's, or a list's thumbnail leading to another article
+        # A small image linking to its full size: the link is what is given.
+        larger = _web_address(url, parent.get("href") or "") if parent.tag == "a" else None
+        if larger is not None and parent.getparent() is not None:
+            image, parent, found = parent, parent.getparent(), larger
         paragraph = lxml.html.Element("p")
-        paragraph.text = f"{SCAN_SHOWN}: {address}"
+        paragraph.text = f"{SCAN_SHOWN}: {found[0]}"
         paragraph.tail = image.tail
         parent.replace(image, paragraph)
-        shown.append(address)
+        shown.append(found[0])
     return shown
+
+
+def _links_a_page(link: lxml.html.HtmlElement) -> bool:
+    """Whether a link leads to a page (another article), not to an image or a file."""
+    path = urlsplit(link.get("href") or "").path
+    return not (_ATTACHMENT.search(path) or _IMAGE_NAME.match(path.rsplit("/", 1)[-1]))
 
 
 # An article may be its title, its date and the file the notice is in ("Xem file đính kèm"):
