@@ -939,6 +939,24 @@ def test_a_bad_page_is_reported_with_its_address_and_why_and_nothing_is_written(
     assert len(ward.imported()) == 1  # nothing half-written, no temporary file left
 
 
+def test_an_article_with_images_pasted_in_is_imported_however_large_they_are(
+    ward, portal, capsys, monkeypatch
+):
+    # Staff pasted photos into the article: the page carries them as base64 (data: URIs),
+    # megabytes of it, beyond the size a page may be; the article itself is small.
+    monkeypatch.setattr(portal_fetch, "MAX_BYTES", 16 * 1024)
+    photo = "data:image/jpeg;base64," + "/9j/4AAQSkZJRgABAQ" * 4_000  # ~72 KB
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace('src="/uploads/2024/03/trao-the-bhyt.jpg"', f'src="{photo}"')
+    url = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    assert len(portal.routes["/tin-tuc/trao-the-bhyt-hoc-sinh"].body) > 64 * 1024
+    code, _, err = run_import(ward, capsys, url)
+    assert (code, err) == (0, "")
+    [name] = ward.imported()
+    notice = (ward.content / name).read_text(encoding="utf-8")
+    assert "Dịp này, Hội Khuyến học phường" in notice and "base64" not in notice
+
+
 def test_an_article_longer_than_max_notice_kb_is_reported_not_written(
     ward, portal, capsys, monkeypatch
 ):
