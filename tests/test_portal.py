@@ -33,12 +33,14 @@ from wardbot.config import ConfigError, Settings
 from wardbot.faq_file import load_faq
 from wardbot.models import Announcement
 from wardbot.notices import load_announcement
+from wardbot.plaintext import plain
 from wardbot.portal import (
     FAILING_POLLS,
     FeedFollower,
     failed_note,
     imported_note,
     reason_vi,
+    recovered_note,
     replaced_note,
 )
 from wardbot.publish import queue_alerts
@@ -351,6 +353,17 @@ DATELINES = [
 ]
 
 
+def shown_under_title(shown: str) -> str:
+    """The fixture's page with `shown` under its title, and a text citing an older plan
+    ("... ngày 20/01/2024") instead of the day of its event."""
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    heading = f'<h1 class="title">{BHYT_TITLE}</h1>'
+    return page.replace(heading, f"{heading}\n{shown}").replace(
+        "Chiều ngày 12/3/2024, Ủy ban",
+        "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2024 của UBND quận, chiều nay Ủy ban",
+    )
+
+
 @pytest.mark.parametrize("dateline", DATELINES)
 def test_a_vietnamese_dateline_dates_the_notice(ward, portal, capsys, dateline):
     # Posted today; the text cites an older plan ("... ngày 20/01/2024") and no event date.
@@ -363,13 +376,7 @@ def test_a_vietnamese_dateline_dates_the_notice(ward, portal, capsys, dateline):
         y=today.year,
         dmy=f"{today:%d/%m/%Y}",
     )
-    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
-    heading = f'<h1 class="title">{BHYT_TITLE}</h1>'
-    page = page.replace(heading, f"{heading}\n{shown}").replace(
-        "Chiều ngày 12/3/2024, Ủy ban",
-        "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2024 của UBND quận, chiều nay Ủy ban",
-    )
-    url = portal.put("/tin-tuc/trao-the-bhyt", page)
+    url = portal.put("/tin-tuc/trao-the-bhyt", shown_under_title(shown))
     assert run_import(ward, capsys, url)[0] == 0
     [name] = ward.imported()
     assert name.startswith(f"{today.isoformat()}-")
@@ -377,6 +384,94 @@ def test_a_vietnamese_dateline_dates_the_notice(ward, portal, capsys, dateline):
     assert notice.date == today
     assert notice.body.startswith("Thực hiện Kế hoạch số 15/KH-UBND")  # no dateline left in it
     assert asyncio.run(alerts_waiting(ward)) == 1  # new today: the resident is alerted
+
+
+@pytest.mark.parametrize(
+    ("shown", "days"),
+    [
+        pytest.param('<span class="time">2 giờ trước</span>', 0, id="hours-ago"),
+        pytest.param('<div class="meta">Đăng 3 ngày trước</div>', 3, id="days-ago"),
+        pytest.param('<div class="meta">Tác giả: Minh Tú | cách đây 45 phút</div>', 0, id="meta"),
+    ],
+)
+def test_an_article_dated_only_by_how_long_ago_it_was_posted_gets_that_day(
+    ward, portal, shown, days
+):
+    # The portal shows its newest articles so; the text cites an older plan.
+    url = portal.put("/tin-tuc/trao-the-bhyt", shown_under_title(shown))
+    today = dt.date(2026, 11, 30)
+    with portal_import.Importer(ward.settings(), today=lambda: today) as importer:
+        [outcome] = importer.import_source(url)
+    assert outcome.action == portal_import.NEW, outcome.why
+    assert outcome.path is not None
+    notice = ward.notice(outcome.path.name)
+    assert notice.date == today - dt.timedelta(days=days)
+    assert notice.body.startswith("Thực hiện Kế hoạch số 15/KH-UBND")  # nor the line in it
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Lịch cắt điện khu phố 3 ngày 15/12/2026",  # to come (its month: 1 December)
+        "Hội nghị sơ kết công tác dân vận ngày 25/11/2026",  # held before it was posted
+    ],
+)
+def test_a_date_in_the_title_does_not_date_the_notice(ward, portal, title):
+    # No date on the page but the title's: the feed item's date is the notice's.
+    page = (FIXTURES / BHYT_PAGE).read_bytes().replace(BHYT_TITLE.encode(), title.encode())
+    page = page.replace("Chiều ngày 12/3/2024, ".encode(), b"").replace(b"31/12/2024", b"2024")
+    link = portal.put("/tin-tuc/thong-bao", page)
+    feed = portal.put(
+        "/rss/tin-tuc.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title><item><title>'
+        f"{title}</title><link>{link}</link><pubDate>Sat, 28 Nov 2026 16:20:00 +0700</pubDate>"
+        "</item></channel></rss>",
+        "application/rss+xml",
+    )
+    with portal_import.Importer(ward.settings(), today=lambda: dt.date(2026, 11, 30)) as importer:
+        [outcome] = importer.import_source(feed)
+    assert outcome.action == portal_import.NEW and outcome.path is not None, outcome.why
+    assert ward.notice(outcome.path.name).date == dt.date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
+    ("site", "heading"),
+    [
+        pytest.param(
+            '<div id="header"><h1>CỔNG THÔNG TIN ĐIỆN TỬ PHƯỜNG 5</h1></div>',
+            '<h2 class="title">{title}</h2>',
+            id="h1-by-the-logo",
+        ),
+        pytest.param(
+            '<div class="logo"><h1>ỦY BAN NHÂN DÂN PHƯỜNG 5</h1></div>',
+            "<h2>{title}</h2>",
+            id="plain-h2",
+        ),
+        pytest.param(
+            "<header><h1>ỦY BAN NHÂN DÂN PHƯỜNG 5</h1><nav>Trang chủ</nav></header>",
+            '<h3 class="news-title">{title}</h3>',
+            id="header-element",
+        ),
+    ],
+)
+def test_the_sites_name_in_an_h1_by_its_logo_is_not_the_notices_title(
+    ward, portal, capsys, site, heading
+):
+    title = "Phường 5 tổ chức tiêm vắc xin sởi cho trẻ em từ 1 đến 5 tuổi"
+    page = (
+        '<html><head><meta charset="utf-8"><title>Tin tức - Sự kiện</title></head><body>'
+        f'{site}<div id="content">{heading.format(title=title)}<div class="date">12/03/2024'
+        "</div><p>Sáng ngày 11/3/2024, Trạm Y tế Phường 5 tổ chức tiêm vắc xin sởi cho hơn 300 "
+        "trẻ em trên địa bàn phường, đạt 98% kế hoạch.</p><p>Phụ huynh chưa đưa trẻ đi tiêm "
+        "vui lòng liên hệ Trạm Y tế phường để được tiêm bù.</p></div></body></html>"
+    )
+    url = portal.put("/tin-tuc/tiem-vac-xin-soi", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    notice = ward.notice(name)
+    assert (notice.title, notice.date) == (title, dt.date(2024, 3, 12))
+    assert notice.body.startswith("Sáng ngày 11/3/2024, Trạm Y tế")  # not the title again
+    assert "PHƯỜNG 5" not in notice.body
 
 
 def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys):
@@ -844,6 +939,24 @@ def test_a_bad_page_is_reported_with_its_address_and_why_and_nothing_is_written(
     assert len(ward.imported()) == 1  # nothing half-written, no temporary file left
 
 
+def test_an_article_with_images_pasted_in_is_imported_however_large_they_are(
+    ward, portal, capsys, monkeypatch
+):
+    # Staff pasted photos into the article: the page carries them as base64 (data: URIs),
+    # megabytes of it, beyond the size a page may be; the article itself is small.
+    monkeypatch.setattr(portal_fetch, "MAX_BYTES", 16 * 1024)
+    photo = "data:image/jpeg;base64," + "/9j/4AAQSkZJRgABAQ" * 4_000  # ~72 KB
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace('src="/uploads/2024/03/trao-the-bhyt.jpg"', f'src="{photo}"')
+    url = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    assert len(portal.routes["/tin-tuc/trao-the-bhyt-hoc-sinh"].body) > 64 * 1024
+    code, _, err = run_import(ward, capsys, url)
+    assert (code, err) == (0, "")
+    [name] = ward.imported()
+    notice = (ward.content / name).read_text(encoding="utf-8")
+    assert "Dịp này, Hội Khuyến học phường" in notice and "base64" not in notice
+
+
 def test_an_article_longer_than_max_notice_kb_is_reported_not_written(
     ward, portal, capsys, monkeypatch
 ):
@@ -1154,6 +1267,112 @@ def test_a_list_of_other_articles_after_the_article_is_not_in_the_notice(
     assert len(body.split("\n\n")) == 6
 
 
+def test_a_file_the_article_sends_residents_to_keeps_its_address(ward, portal, capsys):
+    last = "<p>Dịp này, Hội Khuyến học phường cũng trao"
+    attached = (
+        '<p>Danh sách học sinh được nhận thẻ, <a href="/uploads/danh sach (dot 1).pdf">xem '
+        '<b>file đính kèm</b></a>. Mẫu đơn: <a href="mau-don.docx#trang-2">tải về</a>.</p>'
+        '<p><a href="https://phuong5.example.vn/uploads/QD_12_2024.xlsx">QD_12_2024.xlsx</a></p>'
+        '<p>Xem thêm tại <a href="/tin-tuc/hoc-bong-2024">bài viết về học bổng</a>.</p>'
+    )
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8").replace(last, attached + last)
+    url = portal.put("/tin-tuc/trao-the-bhyt/", page)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    text = (ward.content / name).read_text(encoding="utf-8")
+    files = f"{portal.base}/uploads"
+    assert (
+        f"Danh sách học sinh được nhận thẻ, xem file đính kèm ({files}/danh%20sach%20%28dot%201%29.pdf)."
+        f" Mẫu đơn: tải về ({portal.base}/tin-tuc/trao-the-bhyt/mau-don.docx).\n\n"
+        f"{files}/QD_12_2024.xlsx\n\n"
+        "Xem thêm tại bài viết về học bổng.\n\n"
+    ) in text
+    # A resident reads the addresses as written.
+    assert f"xem file đính kèm ({files}/danh%20sach%20%28dot%201%29.pdf)." in plain(text)
+
+
+def with_content(title: str, content: str) -> str:
+    """The fixture's page around another article: `title`, then `content`."""
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    start = page.index('<div class="news-content">')
+    end = page.index('<div class="other-news">')
+    body = f'<div class="news-content">{content}</div></div>\n        '
+    return page[:start].replace(BHYT_TITLE, title) + body + page[end:]
+
+
+def test_an_article_of_nothing_but_its_date_and_share_buttons_is_reported_as_no_article(
+    ward, portal, capsys
+):
+    page = with_content(
+        "Thông báo lịch tiếp công dân tháng 4 năm 2024",
+        '<p class="date">Ngày đăng: 01/04/2024</p><p>Chia sẻ:</p><p>Facebook</p><p>Zalo</p>',
+    )
+    url = portal.put("/tin-tuc/thong-bao-124", page)
+    code, _, err = run_import(ward, capsys, url)
+    assert code == 1
+    assert f"{url}: no article found on the page (only menus, lists or links)" in err
+    assert "unexpected error" not in err and ward.imported() == []
+
+
+@pytest.mark.parametrize(
+    ("content", "body"),
+    [
+        pytest.param(
+            '<p class="date">Thứ Hai, 01/04/2024 - 08:15</p>'
+            '<p><a href="/uploads/2024/tb-123.pdf">Xem file đính kèm</a></p>',
+            "Xem file đính kèm ({base}/uploads/2024/tb-123.pdf)",
+            id="its-file",
+        ),
+        pytest.param(  # not the site's banner, nor (in an article with text) its photos
+            '<p class="date">Ngày đăng: 01/04/2024</p>'
+            '<p style="text-align:center"><img src="/uploads/2024/04/tb cat dien.jpg" '
+            'alt="tb-cat-dien.jpg" width="800"></p><p>Chia sẻ:</p>',
+            "Xem ảnh thông báo: {base}/uploads/2024/04/tb%20cat%20dien.jpg",
+            id="a-scanned-page",
+        ),
+        pytest.param(
+            '<p class="date">Ngày đăng: 01/04/2024</p><p><a href="/uploads/2024/04/tb-lon.png">'
+            '<img src="/uploads/2024/04/tb-nho.png"></a></p>',
+            "Xem ảnh thông báo: {base}/uploads/2024/04/tb-lon.png",
+            id="a-scanned-page-linked-to-its-full-size",
+        ),
+    ],
+)
+def test_a_notice_posted_as_its_file_or_a_scanned_page_is_imported_with_its_address(
+    ward, portal, capsys, content, body
+):
+    title = "Thông báo số 123/TB-UBND về lịch tiếp công dân tháng 4 năm 2024"
+    url = portal.put("/tin-tuc/thong-bao-123", with_content(title, content))
+    code, _, err = run_import(ward, capsys, url)
+    assert (code, err) == (0, "")
+    [name] = ward.imported()
+    notice = ward.notice(name)
+    assert (notice.title, notice.date) == (title, dt.date(2024, 4, 1))
+    assert notice.body == body.format(base=portal.base)
+
+
+def test_a_page_of_more_files_than_a_notice_attaches_or_of_a_thumbnail_is_no_notice(
+    ward, portal, capsys
+):
+    # A page listing more files than a notice attaches is a list of documents, not one.
+    files = "".join(
+        f'<p><a href="/uploads/2024/qd-{n}.pdf">Quyết định số {n}/QĐ-UBND</a></p>'
+        for n in range(1, 5)
+    )
+    listing = portal.put("/van-ban", with_content("Văn bản chỉ đạo điều hành", files))
+    # Nor is a page of a picture leading to another article.
+    thumbnail = (
+        '<p class="date">01/04/2024</p><p><a href="/tin-tuc/hoi-nghi">'
+        '<img src="/uploads/2024/04/hoi-nghi.jpg"></a></p>'
+    )
+    pictured = portal.put("/anh", with_content("Hình ảnh hoạt động của phường", thumbnail))
+    code, _, err = run_import(ward, capsys, listing, pictured)
+    assert code == 1
+    assert f"{listing}: no article found on the page" in err
+    assert f"{pictured}: no article found on the page" in err
+    assert ward.imported() == []
+
+
 @pytest.mark.parametrize(
     "title",
     [
@@ -1224,21 +1443,23 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     notes: list[str] = []
     failures: list[tuple[str, str]] = []
 
-    async def on_imported(title: str) -> None:  # as the bot tells admins: a coroutine
-        notes.append(imported_note(WARD, title))
+    async def on_imported(titles: list[str]) -> None:  # as the bot tells admins: a coroutine
+        notes.append(imported_note(WARD, titles))
 
     polls = Polls()
     follower = FeedFollower(
         settings,
         on_imported=on_imported,
-        on_failed=lambda source, why: failures.append((source, why)),
+        on_failed=lambda sources, why: failures.extend((source, why) for source in sources),
         wait=polls.wait,
     )
     stop = asyncio.Event()
     running = asyncio.create_task(follower.run(stop))
     await polls.finished()
-    assert len(ward.imported()) == 2 and len(notes) == 2
-    assert any(BHYT_TITLE in note for note in notes)
+    # Both in one message to admins.
+    assert len(ward.imported()) == 2 and len(notes) == 1
+    assert notes[0].startswith("📥 Đã nhập 2 thông báo mới từ cổng thông tin của phường:\n• «")
+    assert f"\n• «{BHYT_TITLE}»" in notes[0]
     assert await alerted(settings) == {}  # both too old to alert anyone
 
     # The portal publishes a new notice (about BHYT, today) while the bot runs.
@@ -1248,7 +1469,8 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
     await polls.again()
     [new] = [n for n in ward.imported() if n.startswith(dt.date.today().isoformat())]
-    assert len(ward.imported()) == 3 and len(notes) == 3 and CP1258_TITLE in notes[-1]
+    assert len(ward.imported()) == 3 and notes[1:] == [imported_note(WARD, [CP1258_TITLE])]
+    assert notes[1] == f"📥 Đã nhập thông báo mới từ cổng thông tin của phường: «{CP1258_TITLE}»."
     # What the running bot's content watcher does next: one alert, for the follower.
     assert await alerted(settings) == {new.removesuffix(".md"): 1}
     assert await alerts_waiting(ward) == 1
@@ -1269,7 +1491,7 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     )
     await polls.again()
     assert "tặng 45 thẻ bảo hiểm y tế" in ward.notice(new).body
-    assert len(notes) == 3
+    assert len(notes) == 2
     assert await alerted(settings) == {}
     assert await alerts_waiting(ward) == 1
 
@@ -1278,6 +1500,60 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     await asyncio.wait_for(running, 10)
     assert polls.intervals == [20 * 60.0] * 4
     assert failures == []
+
+
+async def test_an_article_edited_on_the_portal_under_the_same_feed_date_is_updated(ward, portal):
+    # Portals keep an item's date when its article is edited: the power cut's hours
+    # corrected reach the bot when the feed next changes (another article posted).
+    today = dt.date(2026, 11, 30)
+
+    def notice(hours: str, posted: dt.date = today) -> str:
+        return with_content(
+            f"Lịch cắt điện khu phố {posted.day} trong tuần này",
+            f'<p class="date">Ngày đăng: {posted:%d/%m/%Y}</p><p>Điện lực thành phố tạm ngừng '
+            f"cung cấp điện tại khu phố {posted.day}, Phường 5 để bảo trì lưới điện, {hours} "
+            "ngày thứ Bảy tuần này.</p>",
+        )
+
+    old_day = today - dt.timedelta(days=20)
+    pages = {"/tin-tuc/cat-dien": (today, "từ 7 giờ đến 11 giờ"), "/tin-tuc/cu": (old_day, "")}
+    items = []
+    for path, (posted, hours) in pages.items():
+        link = portal.put(path, notice(hours, posted))
+        items.append(
+            f"<item><title>{path}</title><link>{link}</link>"
+            f"<pubDate>{email.utils.format_datetime(dt.datetime(*posted.timetuple()[:3], 8))}"
+            "</pubDate></item>"
+        )
+    rss = '<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{}</channel></rss>'
+    feed = portal.put("/rss/tin-tuc.xml", rss.format("".join(items)), "application/rss+xml")
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)), today=lambda: today, clock=lambda: now[0]
+    )
+    await follower.poll()
+    [name] = [n for n in ward.imported() if n.startswith("2026-11-30")]
+    assert "từ 7 giờ đến 11 giờ" in ward.notice(name).body
+
+    portal.put("/tin-tuc/cat-dien", notice("từ 8 giờ đến 11 giờ"))  # corrected
+    portal.put("/rss/tin-tuc.xml", rss.format("".join(items[::-1])))  # the feed changes
+    now[0] += 600
+    await follower.poll()  # read ten minutes ago: not yet
+    assert "từ 7 giờ đến 11 giờ" in ward.notice(name).body
+    now[0] += 3600
+    portal.put("/rss/tin-tuc.xml", rss.format("".join(items)))
+    asked = len(portal.hits("/tin-tuc/cu"))
+    [outcome] = [o for o in await follower.poll() if o.action == portal_import.UPDATED]
+    assert outcome.path == ward.content / name  # its file, its name: no second alert
+    assert "từ 8 giờ đến 11 giờ" in ward.notice(name).body
+    assert len(portal.hits("/tin-tuc/cu")) == asked  # an old article is not read again
+    # Read again an hour later, unchanged ("not modified"): not again within the hour.
+    for minutes, feed_order, reads in ((61, items[::-1], 1), (10, items, 0)):
+        now[0] += minutes * 60
+        portal.put("/rss/tin-tuc.xml", rss.format("".join(feed_order)))
+        before = portal.hits("/tin-tuc/cat-dien")
+        await follower.poll()
+        assert len(portal.hits("/tin-tuc/cat-dien")) - len(before) == reads
 
 
 async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_already_had(
@@ -1417,12 +1693,50 @@ async def test_a_first_read_whose_news_could_not_be_remembered_is_tried_again_qu
     assert await alerted(settings) == {}
 
 
+async def failures_told(ward: Ward, *feeds: str, polls: int = 1) -> list[str]:
+    """What admins are told of failures in `polls` polls of `feeds`."""
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=feeds),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
+    )
+    for _ in range(polls):
+        await follower.poll()
+    return failures
+
+
+async def test_admins_told_the_portal_failed_are_told_once_it_is_read_again(ward, portal):
+    feed = portal.url("/rss/tin-tuc.xml")  # not there: 404
+    told: list[str] = []
+
+    def follower() -> FeedFollower:
+        return FeedFollower(
+            ward.settings(portal_feeds=(feed,)),
+            on_failed=lambda sources, why: told.append(failed_note(sources, why)),
+            on_recovered=lambda feeds: told.append(recovered_note(WARD, feeds)),
+        )
+
+    before = follower()
+    await before.poll()
+    await before.poll()
+    # The bot restarts; the portal is back.
+    after = follower()
+    serve_feed(portal)
+    await after.poll()
+    await after.poll()
+    assert told == [
+        f"⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n{feed}",
+        "✅ Cổng thông tin của phường đã đọc được trở lại; tin mới sẽ được nhập như bình "
+        f"thường.\n{feed}",
+    ]
+
+
 async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(ward, portal):
     feed = portal.url("/rss/tin-tuc.xml")  # not there yet: 404
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
     )
     await follower.poll()
     await follower.poll()
@@ -1437,6 +1751,60 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
     assert len(failures) == 2
 
 
+@pytest.mark.parametrize(
+    ("route", "said"),
+    [
+        pytest.param(
+            {"status": 301, "headers": {"Location": "/rss/cu.xml"}},
+            "trang chuyển hướng vòng quanh, không dẫn tới bài viết nào",
+            id="redirect-loop",
+        ),
+        pytest.param({"status": 410}, "bài viết đã bị gỡ khỏi cổng thông tin (lỗi 410)", id="gone"),
+        pytest.param(
+            {"status": 403}, "cổng thông tin từ chối cho bot đọc trang (lỗi 403)", id="forbidden"
+        ),
+        pytest.param(
+            {"body": (FIXTURES / "tin-tuc-danh-muc.html").read_bytes()},
+            "địa chỉ này là một trang web, không phải nguồn tin RSS/Atom: PORTAL_FEEDS cần địa "
+            "chỉ nguồn tin RSS của cổng thông tin (ở nút hoặc biểu tượng RSS trên trang tin tức)",
+            id="the-news-list-page",
+        ),
+        pytest.param(
+            {
+                "body": "<html><head><title>Hệ thống đang bảo trì</title></head><body>"
+                "<h1>Hệ thống đang bảo trì</h1><p>Mời quay lại sau ít phút.</p></body></html>"
+            },
+            "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập",
+            id="maintenance-page",
+        ),
+    ],
+)
+async def test_admins_are_told_what_went_wrong_not_a_vague_failure(ward, portal, route, said):
+    feed = portal.put("/rss/tin-tuc.xml", **({"body": b""} | route))
+    portal.put("/rss/cu.xml", b"", status=301, headers={"Location": "/rss/tin-tuc.xml"})
+    assert await failures_told(ward, feed) == [
+        f"⚠️ Không nhập được tin từ cổng thông tin: {said}.\n{feed}"
+    ]
+
+
+async def test_admins_are_told_when_the_portals_https_is_refused_not_that_it_is_unreachable(
+    ward, portal
+):
+    # A certificate expired, signed by itself or lacking its chain (a browser may still
+    # open the portal), and a portal answering plain HTTP where HTTPS is asked.
+    with FakePortal(self_signed=True) as refused:
+        feeds = (refused.url("/rss/tin-tuc.xml"), serve_feed(portal).replace("http:", "https:"))
+        failures = await failures_told(ward, *feeds)
+    assert failures == [
+        "⚠️ Không nhập được tin từ cổng thông tin: chứng chỉ bảo mật (HTTPS) của cổng thông "
+        "tin không hợp lệ (hết hạn, tự cấp hoặc thiếu chứng chỉ trung gian), dù trình duyệt có "
+        "thể vẫn mở được; cần báo bộ phận kỹ thuật của cổng thông tin.\n" + feeds[0],
+        "⚠️ Không nhập được tin từ cổng thông tin: không lập được kết nối bảo mật (HTTPS) với "
+        "cổng thông tin (máy chủ dùng cấu hình bảo mật cũ hoặc sai); cần báo bộ phận kỹ thuật "
+        "của cổng thông tin.\n" + feeds[1],
+    ]
+
+
 async def test_a_failure_admins_were_told_of_is_not_told_again_after_a_restart(ward, portal):
     """The bot restarted (an update, a reboot) while an item and a feed still fail for the
     same reasons: admins heard of each once, and hear nothing new. A new reason is news."""
@@ -1447,7 +1815,7 @@ async def test_a_failure_admins_were_told_of_is_not_told_again_after_a_restart(w
     failures: list[str] = []
 
     def started() -> FeedFollower:
-        return FeedFollower(settings, on_failed=lambda source, why: failures.append(source))
+        return FeedFollower(settings, on_failed=lambda sources, why: failures.extend(sources))
 
     await started().poll()
     item = portal.url("/tin-tuc/tong-ket-phong-trao-2019")
@@ -1477,7 +1845,7 @@ async def test_a_feeds_password_and_key_are_in_no_log_nor_admin_message(ward, po
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
     )
     with caplog.at_level(logging.INFO, logger="wardbot"):  # (the bot keeps httpx quiet)
         await follower.poll()
@@ -1516,7 +1884,7 @@ async def test_a_feed_sending_to_its_www_address_is_followed_there(ward):
     failures: list[tuple[str, str]] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=("https://phuong5.example.vn/rss/tin-tuc.xml",)),
-        on_failed=lambda source, why: failures.append((source, why)),
+        on_failed=lambda sources, why: failures.extend((source, why) for source in sources),
         fetcher=lambda hosts: portal_fetch.Fetcher(hosts, transport=httpx.MockTransport(answer)),
     )
     await follower.poll()
@@ -1538,13 +1906,13 @@ async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(wa
 
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_imported=lambda title: told.append(imported_note(WARD, title)),
+        on_imported=lambda titles: told.append(imported_note(WARD, titles)),
         on_replaced=on_replaced,
     )
     await follower.poll()
     [name] = [n for n in ward.imported() if "bhyt" in n]
     path = ward.content / name
-    assert told == [imported_note(WARD, BHYT_TITLE)]
+    assert told == [imported_note(WARD, [BHYT_TITLE])]
     # The portal edits the article once: no staff edit to replace, nothing to tell.
     portal.put(page.removeprefix(portal.base), page_of_today().replace(b"120 th", b"121 th"))
     portal.put(feed.removeprefix(portal.base), rss.replace(b"16:20:00", b"16:40:00"))
@@ -1583,7 +1951,7 @@ async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
     )
     outcomes = await follower.poll()
     await follower.poll()
@@ -1599,6 +1967,31 @@ async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
     ]
 
 
+async def test_items_failing_alike_are_told_to_admins_in_one_message(ward, portal):
+    # The portal refuses the bot its article pages, not its feed: one message, not one per
+    # item (a feed lists up to 30), and one for another reason.
+    items = []
+    for number in range(1, 5):
+        link = portal.put(f"/tin-tuc/{number}", b"", status=403 if number < 4 else 404)
+        items.append(
+            f"<item><title>Tin {number}</title><link>{link}</link>"
+            f"<pubDate>Tue, 0{number} Oct 2024 08:00:00 +0700</pubDate></item>"
+        )
+    feed = portal.put(
+        "/rss/tin-tuc.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{"".join(items)}'
+        "</channel></rss>",
+        "application/rss+xml",
+    )
+    assert await failures_told(ward, feed, polls=2) == [  # the feed's oldest item first
+        "⚠️ Không nhập được 3 bài từ cổng thông tin: cổng thông tin từ chối cho bot đọc trang "
+        f"(lỗi 403).\n{portal.url('/tin-tuc/1')}\n{portal.url('/tin-tuc/2')}\n"
+        f"{portal.url('/tin-tuc/3')}",
+        "⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n"
+        f"{portal.url('/tin-tuc/4')}",
+    ]
+
+
 async def test_a_feed_trickling_in_its_headers_is_given_up_at_the_deadline(ward, portal):
     # Each header byte comes within the read timeout; the whole answer takes seconds of
     # (real) time, and many more on the fetcher's clock, which ticks a second a look.
@@ -1608,7 +2001,7 @@ async def test_a_feed_trickling_in_its_headers_is_given_up_at_the_deadline(ward,
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(failed_note(source, why)),
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
         fetcher=lambda hosts: portal_fetch.Fetcher(hosts, deadline=30, clock=lambda: next(ticks)),
     )
     [outcome] = await follower.poll()
@@ -1632,7 +2025,7 @@ async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal
     failures: list[tuple[str, str]] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append((source, why)),
+        on_failed=lambda sources, why: failures.extend((source, why) for source in sources),
     )
     outcomes = await follower.poll()
     assert [o.action for o in outcomes] == ["failed", "new"]
@@ -1671,6 +2064,29 @@ async def test_a_feed_failing_poll_after_poll_makes_the_follower_unhealthy_until
     assert not follower.healthy()  # stopped
 
 
+async def test_a_feed_failing_before_a_restart_is_unhealthy_at_its_first_poll_failing(ward, portal):
+    broken = portal.url("/rss/thong-bao.xml")  # not there: 404
+    settings = ward.settings(portal_feeds=(broken, serve_feed(portal)))
+    before = FeedFollower(settings)
+    for _ in range(FAILING_POLLS):
+        await before.poll()
+    assert before.status() == {"feeds": 2, "failing": 1}
+
+    # The bot restarts (a deployment): the portal is still down, and /healthz says so.
+    polls = Polls()
+    after = FeedFollower(settings, wait=polls.wait)
+    stop = asyncio.Event()
+    running = asyncio.create_task(after.run(stop))
+    await polls.finished()
+    assert not after.healthy() and after.status() == {"feeds": 2, "failing": 1}
+    portal.put_fixture("/rss/thong-bao.xml", "rss.xml", "application/rss+xml")
+    await polls.again()
+    assert after.healthy()
+    stop.set()
+    await polls.let_go()
+    await asyncio.wait_for(running, 10)
+
+
 async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(ward, portal):
     """A feed listing a PDF: the feed is asked "changed since?" (and answers 304), the PDF
     is fetched less and less often, at least once a day, and admins hear of it once."""
@@ -1684,7 +2100,7 @@ async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(war
     failures: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
-        on_failed=lambda source, why: failures.append(f"{source}: {why}"),
+        on_failed=lambda sources, why: failures.extend(f"{source}: {why}" for source in sources),
         clock=lambda: now[0],
     )
     fetched_at: list[float] = []
@@ -1710,6 +2126,39 @@ async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(war
     portal.put("/rss/tin-tuc.xml", feed_text.replace("09:00:00 +0700", "09:30:00 +0700"))
     await follower.poll()
     assert len(ward.imported()) == 2 and len(failures) == 1
+
+
+async def test_an_item_failing_while_the_portal_is_down_is_imported_soon_after_it_is_back(
+    ward, portal
+):
+    # The feed (cached) answers; the article's page gets a server error for 12 hours.
+    serve_feed(portal)
+    page = "/tin-tuc/trao-the-bhyt-hoc-sinh"
+    portal.put(page, b"<h1>503 Service Unavailable</h1>", status=503)
+    now = [1_800_000_000.0]
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(portal.url("/rss/tin-tuc.xml"),)),
+        on_failed=lambda sources, why: failures.extend(sources),
+        clock=lambda: now[0],
+    )
+    fetched_at: list[float] = []
+    for _ in range(12 * 4):  # every 15 minutes
+        asked = len(portal.hits(page))
+        await follower.poll()
+        if len(portal.hits(page)) > asked:
+            fetched_at.append(now[0])
+        now[0] += 15 * 60
+    assert failures == [portal.url(page)]  # told once
+    gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at)]
+    assert 12 <= len(fetched_at) <= 30 and max(gaps) <= portal_import.RETRY_AFTER
+    # The portal is back: the article comes within half an hour, not hours later.
+    portal.put_fixture(page, BHYT_PAGE)
+    back = now[0]
+    while len(ward.imported()) < 2 and now[0] - back <= portal_import.RETRY_AFTER:
+        await follower.poll()
+        now[0] += 15 * 60
+    assert len(ward.imported()) == 2
 
 
 async def test_an_admins_reload_tries_a_backed_off_item_at_once(ward, portal):
@@ -1766,7 +2215,7 @@ async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward
     follower = FeedFollower(
         ward.settings(portal_feeds=(feed,)),
         wait=polls.wait,
-        on_failed=lambda source, why: failures.append(source),
+        on_failed=lambda sources, why: failures.extend(sources),
     )
     stop = asyncio.Event()
     running = asyncio.create_task(follower.run(stop))

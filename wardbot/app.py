@@ -24,7 +24,13 @@ from wardbot.conversation import Conversation, Link
 from wardbot.desk import OFFER_KEEP, Desk
 from wardbot.faq_edit import FaqEditor
 from wardbot.outbox import Composer, Sender, Senders
-from wardbot.portal import FeedFollower, failed_note, imported_note, replaced_note
+from wardbot.portal import (
+    FeedFollower,
+    failed_note,
+    imported_note,
+    recovered_note,
+    replaced_note,
+)
 from wardbot.store import Store
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
@@ -401,14 +407,15 @@ async def _stopped(name: str, stopping: Awaitable[object]) -> None:
 def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower | None:
     """The portal's feeds (PORTAL_FEEDS), followed when the data folder can keep what was
     imported; admins hear of each notice imported, each staff-edited notice the portal's
-    version replaced, and each source failing."""
+    version replaced, each source failing, and each feed read again after failing."""
     if not settings.portal_feeds or not store.writable:
         return None
     return FeedFollower(
         settings,
-        on_imported=lambda title: alerts.tell_admins(imported_note(settings.ward_name, title)),
-        on_failed=lambda source, why: alerts.tell_admins(failed_note(source, why)),
+        on_imported=lambda titles: alerts.tell_admins(imported_note(settings.ward_name, titles)),
+        on_failed=lambda sources, why: alerts.tell_admins(failed_note(sources, why)),
         on_replaced=lambda *about: alerts.tell_admins(replaced_note(settings.ward_name, *about)),
+        on_recovered=lambda feeds: alerts.tell_admins(recovered_note(settings.ward_name, feeds)),
         note_quietly=store.note_quietly,
     )
 

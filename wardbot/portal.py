@@ -34,6 +34,7 @@ __all__ = [
     "failed_note",
     "imported_note",
     "reason_vi",
+    "recovered_note",
     "replaced_note",
 ]
 
@@ -49,8 +50,24 @@ QUIET_TIMEOUT = 60.0  # seconds to remember a notice as alerted (the database ma
 _REASONS_VI = (
     ("timed out", "trang không trả lời kịp"),
     ("the server answered 404", "không tìm thấy trang (lỗi 404)"),
+    ("the server answered 410", "bài viết đã bị gỡ khỏi cổng thông tin (lỗi 410)"),
+    ("the server answered 401", "cổng thông tin đòi đăng nhập (lỗi 401)"),
+    ("the server answered 403", "cổng thông tin từ chối cho bot đọc trang (lỗi 403)"),
+    ("the server answered 429", "cổng thông tin báo đọc quá nhiều lần, tạm từ chối (lỗi 429)"),
     ("the server answered", "máy chủ cổng thông tin báo lỗi"),
+    ("too many redirects", "trang chuyển hướng vòng quanh, không dẫn tới bài viết nào"),
     ("could not connect", "không kết nối được với cổng thông tin"),
+    (
+        "the portal's HTTPS certificate",
+        "chứng chỉ bảo mật (HTTPS) của cổng thông tin không hợp lệ (hết hạn, tự cấp hoặc thiếu "
+        "chứng chỉ trung gian), dù trình duyệt có thể vẫn mở được; cần báo bộ phận kỹ thuật "
+        "của cổng thông tin",
+    ),
+    (
+        "the portal's HTTPS connection",
+        "không lập được kết nối bảo mật (HTTPS) với cổng thông tin (máy chủ dùng cấu hình "
+        "bảo mật cũ hoặc sai); cần báo bộ phận kỹ thuật của cổng thông tin",
+    ),
     ("too large", "trang quá lớn"),
     ("not an HTML page", "không phải trang tin (HTML) hay nguồn tin RSS"),
     ("no article found", "không tìm thấy bài viết trên trang"),
@@ -60,6 +77,11 @@ _REASONS_VI = (
     ("host", "địa chỉ không thuộc cổng thông tin đã cấu hình"),
     ("redirected", "trang chuyển sang địa chỉ ngoài cổng thông tin"),
     ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
+    (
+        "a web page, not an RSS",
+        "địa chỉ này là một trang web, không phải nguồn tin RSS/Atom: PORTAL_FEEDS cần địa chỉ "
+        "nguồn tin RSS của cổng thông tin (ở nút hoặc biểu tượng RSS trên trang tin tức)",
+    ),
     ("the feed has no items", "nguồn tin RSS/Atom không có bài nào"),
     ("a feed item has no page link", "một bài trong nguồn tin RSS/Atom không có liên kết"),
     ("a feed item's page link is not", "một bài trong nguồn tin RSS/Atom có liên kết sai"),
@@ -80,9 +102,14 @@ def reason_vi(why: str) -> str:
     return "không nhập được"
 
 
-def imported_note(ward_name: str, title: str) -> str:
-    """The message admins get for each notice the follower imported."""
-    return f"📥 Đã nhập thông báo mới từ cổng thông tin của {unit(ward_name)}: «{title}»."
+def imported_note(ward_name: str, titles: Sequence[str]) -> str:
+    """The message admins get for the notices one poll imported (one message, however
+    many: a feed read for the first time brings up to MAX_FEED_ITEMS)."""
+    where = f"từ cổng thông tin của {unit(ward_name)}"
+    if len(titles) == 1:
+        return f"📥 Đã nhập thông báo mới {where}: «{titles[0]}»."
+    listed = "\n".join(f"• «{title}»" for title in titles)
+    return f"📥 Đã nhập {len(titles)} thông báo mới {where}:\n{listed}"
 
 
 def replaced_note(ward_name: str, title: str, notice: str, kept: str) -> str:
@@ -97,9 +124,23 @@ def replaced_note(ward_name: str, title: str, notice: str, kept: str) -> str:
     )
 
 
-def failed_note(source: str, why: str) -> str:
-    """The message admins get when a portal page or feed cannot be imported."""
-    return f"⚠️ Không nhập được tin từ cổng thông tin: {why}.\n{source}"
+def failed_note(sources: Sequence[str], why: str) -> str:
+    """The message admins get when portal pages or feeds cannot be imported, for one
+    reason (one message for the items of a feed failing alike: a portal refusing the bot
+    refuses every page)."""
+    listed = "\n".join(sources)
+    if len(sources) == 1:
+        return f"⚠️ Không nhập được tin từ cổng thông tin: {why}.\n{listed}"
+    return f"⚠️ Không nhập được {len(sources)} bài từ cổng thông tin: {why}.\n{listed}"
+
+
+def recovered_note(ward_name: str, feeds: Sequence[str]) -> str:
+    """The message admins get when feeds they were told had failed are read again."""
+    listed = "\n".join(feeds)
+    return (
+        f"✅ Cổng thông tin của {unit(ward_name)} đã đọc được trở lại; tin mới sẽ được nhập "
+        f"như bình thường.\n{listed}"
+    )
 
 
 Callback = Callable[..., Awaitable[object] | object]
@@ -108,11 +149,13 @@ Callback = Callable[..., Awaitable[object] | object]
 class FeedFollower:
     """Polls PORTAL_FEEDS every PORTAL_POLL_MINUTES inside `bot.py run`.
 
-    `on_imported(title)` is called for each new notice, `on_replaced(title, notice, kept)`
-    for each notice staff had edited that the portal's edited article replaced (`kept`:
-    where the staff version is), `on_failed(source, why)` (why: a short Vietnamese reason)
-    once per source and reason until that source works again; each may be a coroutine
-    function. `wait(seconds, stop)` is how it waits between
+    `on_imported(titles)` is called once a poll for the new notices it brought,
+    `on_replaced(title, notice, kept)` for each notice staff had edited that the portal's
+    edited article replaced (`kept`: where the staff version is), `on_failed(sources, why)`
+    (why: a short Vietnamese reason) once a poll for each reason, with the sources newly
+    failing so (each is told once per reason until it works again), `on_recovered(feeds)`
+    once a poll for the feeds admins were told had failed that were read again; each may
+    be a coroutine function. `wait(seconds, stop)` is how it waits between
     polls (injectable: tests trigger polls themselves); `clock` (the epoch's seconds) when
     a feed's failing items are due to be tried again. `note_quietly(refs, now)` (the
     store's) remembers the notices of a feed read for the first time as alerted.
@@ -127,6 +170,7 @@ class FeedFollower:
         on_imported: Callback | None = None,
         on_failed: Callback | None = None,
         on_replaced: Callback | None = None,
+        on_recovered: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
@@ -142,6 +186,7 @@ class FeedFollower:
         self.on_imported = on_imported
         self.on_failed = on_failed
         self.on_replaced = on_replaced
+        self.on_recovered = on_recovered
         self.wait = wait
         self.today = today
         self.fetcher = fetcher
@@ -190,7 +235,15 @@ class FeedFollower:
             told, outcomes = await asyncio.to_thread(self._poll, every_item, not self._polled)
             if not self._polled:
                 self._failing.update({source: reason_vi(why) for source, why in told.items()})
+                # A feed failing when the bot stopped (a restart, a deployment) is down again
+                # at its first poll failing: /healthz does not call a portal down for a day
+                # well for the FAILING_POLLS polls after each restart.
+                for feed in self.feeds:
+                    if feed in told:
+                        self._failed_polls[feed] = FAILING_POLLS - 1
                 self._polled = True
+        failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
+        imported: list[str] = []
         for outcome in outcomes:
             if outcome.failed:
                 # A feed's address may hold a password or a key: never in logs or chats.
@@ -199,25 +252,33 @@ class FeedFollower:
                 why = reason_vi(outcome.why or "")
                 if self._failing.get(outcome.source) != why:
                     self._failing[outcome.source] = why
-                    await self._call(self.on_failed, shown, why)
+                    failed.setdefault(why, []).append(shown)
                 continue
             self._failing.pop(outcome.source, None)
             if outcome.written:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
-                await self._call(self.on_imported, outcome.title or str(outcome.path))
+                imported.append(outcome.title or str(outcome.path))
             elif outcome.action == UPDATED and outcome.kept is not None:
                 title = outcome.title or str(outcome.path)
                 await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
+        if imported:
+            await self._call(self.on_imported, imported)
+        for why, sources in failed.items():
+            await self._call(self.on_failed, sources, why)
         # A feed that answered again (even "not modified") is no longer failing. A feed's
         # own failure counts against the portal, not one of its items' pages.
-        failed = {o.source for o in outcomes if o.failed}
+        feeds_failed = {o.source for o in outcomes if o.failed}
+        recovered = []  # the feeds admins were told had failed, read again
         for feed in self.feeds:
-            if feed not in failed:
-                self._failing.pop(feed, None)
+            if feed not in feeds_failed:
+                if self._failing.pop(feed, None) is not None:
+                    recovered.append(shown_address(feed))
                 self._failed_polls[feed] = 0
             else:
                 self._failed_polls[feed] += 1
+        if recovered:
+            await self._call(self.on_recovered, recovered)
         return outcomes
 
     def _poll(self, every_item: bool, first: bool) -> tuple[dict[str, str], list[Outcome]]:
@@ -246,7 +307,7 @@ class FeedFollower:
         remembered.result(timeout=QUIET_TIMEOUT)
 
     @staticmethod
-    async def _call(callback: Callback | None, *args: str) -> None:
+    async def _call(callback: Callback | None, *args: object) -> None:
         if callback is None:
             return
         try:

@@ -15,7 +15,8 @@
   meta line too: a page fetched again is not an edited notice for its visits), share
   buttons, comment forms, the site's footer when it sits inside the article's block
   (copyright, then the site's name and contact lines above it), the date line itself,
-  repeated paragraphs.
+  repeated paragraphs. A link to a file (PDF, Word...) keeps its address in the text; a
+  page with no text but its files, or its images (a scanned notice), is that notice.
 - The date is the article's, never one from the page around it (the site footer's
   "Cập nhật: ...", a sidebar, the other-news lists): the page's metadata (meta tags,
   JSON-LD, a dated address; htmldate reading the <head> only), else what the article's
@@ -23,8 +24,9 @@
   "Ngày đăng bài: 07/10/2019" line, a dateline over the text ("Thứ Sáu, ngày 15 tháng 3
   năm 2024", "08:30 | Thứ Sáu, 15/03/2024", "Thứ Sáu, 15/03/2024 - 08:30 (GMT+7)"), a
   date its markup marks (<time>, class="date"), a "Cập nhật: ..." line; else a date line
-  at the top of the article's text ("08/7/2024"), else a feed item's date, else the first
-  date in its opening ("Chiều ngày 07/7/2022").
+  at the top of the article's text ("08/7/2024"), else a feed item's date, else how long
+  ago a line over the text says it was posted ("2 giờ trước"), else the first date in its
+  opening ("Chiều ngày 07/7/2022").
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -45,6 +47,7 @@ from htmldate import find_date
 from lxml.etree import ParserError
 
 from wardbot.hours import vietnam_today
+from wardbot.portal_fetch import is_web_address
 
 # ------------------------------------------------------------------------ encodings
 
@@ -224,6 +227,31 @@ def _labelled(pattern: re.Pattern[str], lines: Iterable[str], today: dt.date) ->
     return None
 
 
+# How long ago the page says the article was posted ("2 giờ trước", "Đăng 3 ngày trước",
+# "cách đây 5 phút"): what some portals show for their newest articles instead of a date.
+_AGO_DAYS = {"giây": 0, "phút": 0, "giờ": 0, "ngày": 1, "tuần": 7, "tháng": 30, "năm": 365}
+_AGO_UNIT = "(giây|phút|giờ|ngày|tuần|tháng|năm)"
+_AGO_LINE = re.compile(
+    r"^(?:(?:ngày\s+)?đăng(?:\s+lúc)?\s*:?\s*)?"
+    rf"(?:cách\s+đây\s+(\d+)\s+{_AGO_UNIT}(?:\s+trước)?|(\d+)\s+{_AGO_UNIT}\s+trước)$",
+    re.I,
+)
+
+
+def ago_date(lines: Iterable[str], today: dt.date) -> dt.date | None:
+    """The day a meta line's "2 giờ trước" or "Đăng 3 ngày trước" says (minutes and hours:
+    today), its line alone or a part of it ("Tác giả: Minh Tú | 2 giờ trước")."""
+    for line in lines:
+        if len(line.split()) > META_LINE_WORDS:
+            continue
+        for part in _META_SEPARATOR.split(line)[::2]:
+            found = _AGO_LINE.match(" ".join(part.strip(" ()[]").split()))
+            if found is not None:
+                count, unit = [g for g in found.groups() if g is not None]
+                return today - dt.timedelta(days=int(count) * _AGO_DAYS[unit.lower()])
+    return None
+
+
 def opening_date(paragraphs: list[str], today: dt.date) -> dt.date | None:
     """A date line at the top of the article, else the first date in its first two
     paragraphs ("Chiều ngày 07/7/2022, ...", "Ngày 08/7/2024, ...")."""
@@ -298,6 +326,24 @@ def _error_page(*titles: str | None) -> str | None:
     return None
 
 
+def _parse(html: str) -> lxml.html.HtmlElement:
+    """A decoded page's tree (its own <meta charset> is not read again)."""
+    return lxml.html.document_fromstring(
+        html.encode("utf-8", "surrogatepass"),
+        parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True),
+    )
+
+
+def error_page(html: str) -> str | None:
+    """The title (<title> or first <h1>) showing a page is an error, maintenance or login
+    page, if one does: such a page where a feed should be is a moment of the portal's."""
+    try:
+        tree = _parse(html)
+    except (ParserError, ValueError):
+        return None
+    return _error_page(tree.findtext(".//title"), tree.findtext(".//h1"))
+
+
 def extract_article(
     html: str,
     *,
@@ -313,14 +359,33 @@ def extract_article(
     """
     today = today or vietnam_today()
     try:
-        tree = lxml.html.document_fromstring(
-            html.encode("utf-8", "surrogatepass"),
-            parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True),
-        )
+        return _extract(html, url, today, fallback_date, images=False)
+    except NotAnArticle as exc:
+        if not exc.why.startswith(_NO_TEXT):
+            raise
+        # A notice posted as a scanned page (its title, its date, the image): its images.
+        try:
+            return _extract(html, url, today, fallback_date, images=True)
+        except NotAnArticle:
+            raise exc from None
+
+
+_NO_TEXT = "no article found on the page"  # no text, or only menus, lists, links
+
+
+def _extract(
+    html: str, url: str | None, today: dt.date, fallback_date: dt.date | None, *, images: bool
+) -> Article:
+    """extract_article; `images`: the article's images given as its files are."""
+    try:
+        tree = _parse(html)
     except (ParserError, ValueError):
         raise NotAnArticle("not an HTML page") from None
     title_hint = _heading_title(tree)
     _drop_other_news(tree)
+    attachments = _show_attachments(tree, url)
+    if images:
+        attachments += _show_images(tree, url)
     page = copy.deepcopy(tree)  # for the date: trafilatura prunes the tree it reads
     document = trafilatura.bare_extraction(
         tree,
@@ -343,7 +408,8 @@ def extract_article(
     if error:
         raise NotAnArticle(f"an error, maintenance or login page, not an article («{error}»)")
     paragraphs = clean_paragraphs(text.splitlines(), title)
-    if not any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs):
+    prose = any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs)
+    if not prose and not _only_attached(paragraphs, attachments):
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
     if _teasers(page, paragraphs):
         raise NotAnArticle("no article found on the page (a list of articles)")
@@ -355,10 +421,11 @@ def extract_article(
         date = (
             posted_date(zone.lines, today)
             or dateline_date(zone.head, today)
-            or _marked_date(zone.root, today)
+            or _marked_date(zone.root, title, today)
             or updated_date(_without_site_footer_lines(zone.lines, paragraphs), today)
             or dateline_date(_raw_paragraphs(text)[:3], today)
             or fallback_date  # before a date the text cites ("Kế hoạch ... ngày 20/01/2024")
+            or ago_date(zone.head, today)  # "2 giờ trước", over the text
             or opening_date(_raw_paragraphs(text), today)
         )
     if date is None:
@@ -366,6 +433,104 @@ def extract_article(
     paragraphs = [p for p in paragraphs if not _DATE_LINE.match(p)]
     own_url = document.url if document.url and document.url != url else None
     return Article(title, date, tuple(paragraphs), own_url or url)
+
+
+# A file a notice's details are in ("Chi tiết xem file đính kèm", "Tệp đính kèm: QD-12.pdf"):
+# the text keeps only a link's words, and a resident would be sent to a file with no address.
+_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|zip|rar|7z)$", re.I)
+# What stays as it is in an attachment's address (the rest percent-encoded: a space or a
+# bracket would end the address in the notice's text).
+_ADDRESS_SAFE = "/:?=&%#@+,;~!$"
+
+
+def _web_address(url: str | None, ref: str) -> tuple[str, str] | None:
+    """A link's or an image's `ref` on the page at `url` as an address to give in the text
+    (absolute, percent-encoded, without its #fragment), with its path as written; None
+    when there is none to give (a saved page's relative link, mailto:, data:)."""
+    try:
+        target = urljoin(url or "", ref.strip())
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    return quote(target.split("#", 1)[0], safe=_ADDRESS_SAFE), unquote(parts.path)
+
+
+def _show_attachments(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
+    """Each link to a file (PDF, Word, Excel...) becomes its words and its address, "xem
+    file đính kèm (https://.../lich.pdf)", or its address alone when its words are only the
+    file's name; a saved page's relative link (no address to give) is left as it was.
+    The addresses shown."""
+    shown: list[str] = []
+    for link in list(tree.iter("a")):
+        found = _web_address(url, link.get("href") or "")
+        if found is None or not _ATTACHMENT.search(found[1]):
+            continue
+        address = found[0]
+        words = " ".join(link.text_content().split())
+        named = not words or _ATTACHMENT.search(words) or is_web_address(words)
+        for child in list(link):
+            link.remove(child)
+        link.text = address if named else f"{words} ({address})"
+        link.drop_tag()
+        shown.append(address)
+    return shown
+
+
+# Images that are the page's, not an article's: the logo, banners, advertisements, icons.
+_SITE_IMAGE = re.compile(r"logo|banner|icon|advert|quang-?cao|button|\bnut|rss|spacer", re.I)
+SCAN_SHOWN = "Xem ảnh thông báo"
+
+
+def _show_images(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
+    """Each image of the page outside its furniture (menus, sidebars, footer, banners)
+    becomes a paragraph giving its address, "Xem ảnh thông báo: https://.../tb-12.jpg", for
+    a notice posted as a scanned page. The addresses shown."""
+    shown: list[str] = []
+    for image in list(tree.iter("img")):
+        src = image.get("src") or ""
+        found = _web_address(url, src)
+        marks = f"{src} {image.get('alt', '')} {image.get('class', '')} {image.get('id', '')}"
+        parent = image.getparent()
+        if (
+            parent is None
+            or found is None
+            or _SITE_IMAGE.search(marks)
+            or any(_is_furniture(a) or a.tag == "header" for a in image.iterancestors())
+            or any(a.tag == "a" and _links_a_page(a) for a in image.iterancestors())
+        ):
+            continue  # the site's, or a list's thumbnail leading to another article
+        # A small image linking to its full size: the link is what is given.
+        larger = _web_address(url, parent.get("href") or "") if parent.tag == "a" else None
+        if larger is not None and parent.getparent() is not None:
+            image, parent, found = parent, parent.getparent(), larger
+        paragraph = lxml.html.Element("p")
+        paragraph.text = f"{SCAN_SHOWN}: {found[0]}"
+        paragraph.tail = image.tail
+        parent.replace(image, paragraph)
+        shown.append(found[0])
+    return shown
+
+
+def _links_a_page(link: lxml.html.HtmlElement) -> bool:
+    """Whether a link leads to a page (another article), not to an image or a file."""
+    path = urlsplit(link.get("href") or "").path
+    return not (_ATTACHMENT.search(path) or _IMAGE_NAME.match(path.rsplit("/", 1)[-1]))
+
+
+# An article may be its title, its date and the file the notice is in ("Xem file đính kèm"):
+# a page of a few such files is one; a list of documents, more, is not.
+ATTACHED_AT_MOST = 3
+
+
+def _only_attached(paragraphs: list[str], addresses: list[str]) -> bool:
+    """Whether the text, with no paragraph of prose, is the notice's attached files: a
+    paragraph of its own (not a list's item) gives one, and at most ATTACHED_AT_MOST are
+    given."""
+    given = [a for a in dict.fromkeys(addresses) if any(a in p for p in paragraphs)]
+    alone = any(a in p for a in given for p in paragraphs if not p.startswith("- "))
+    return alone and len(given) <= ATTACHED_AT_MOST
 
 
 # Prose paragraphs, each in a block of its own under a link to its article (five words
@@ -512,6 +677,7 @@ def article_zone(page: lxml.html.HtmlElement, title: str, paragraphs: list[str])
     body = page.find("body")
     root = body if body is not None else page
     prose = [p for p in paragraphs if len(p.split()) >= MIN_PROSE_WORDS and p[:2] != "- "]
+    prose = prose or paragraphs[:1]  # a notice that is its attached file or scanned page
     anchors = [
         found
         for found in (
@@ -646,11 +812,19 @@ def metadata_date(page: lxml.html.HtmlElement, url: str | None, today: dt.date) 
     return _htmldate(document, url, today)
 
 
-def _marked_date(zone: lxml.html.HtmlElement, today: dt.date) -> dt.date | None:
-    """A date the article's own markup gives: <time>, an element marked class="date"..."""
+def _marked_date(zone: lxml.html.HtmlElement, title: str, today: dt.date) -> dt.date | None:
+    """A date the article's own markup gives: <time>, an element marked class="date"...
+    Not a date in its title (htmldate reads headings): "Lịch cắt điện ngày 15/12/2026"
+    names the day of the power cut, or, by its month, "12/2026", the 1st of December."""
     document = lxml.html.Element("html")
     body = lxml.html.Element("body")
-    body.append(copy.deepcopy(zone))
+    article = copy.deepcopy(zone)
+    heading = _element_with_title(article, title)
+    if heading is article:
+        return None
+    if heading is not None:
+        heading.drop_tree()
+    body.append(article)
     document.append(body)
     return _htmldate(document, None, today)
 
@@ -691,20 +865,48 @@ def _drop_other_news(tree: lxml.html.HtmlElement) -> None:
 _TITLE_CLASS = re.compile(r"title|tieu-?_?de|heading|headline", re.I)
 
 
+# Where a page shows the site's own name (in an <h1> on many portals: "ỦY BAN NHÂN DÂN
+# PHƯỜNG 5" by the logo), not an article's title: a class or id word of these.
+_SITE_HEADING = frozenset(
+    "header site-header page-header top topbar top-bar masthead logo banner brand "
+    "site-name sitename site-title sitetitle".split()
+)
+
+
+def _site_heading(element: lxml.html.HtmlElement) -> bool:
+    """Whether `element` is in the page's own header (the site's name, its logo), not an
+    article's (an <article>'s or <main>'s <header> holds the article's title)."""
+    for at in (element, *element.iterancestors()):
+        words = f"{at.get('class', '')} {at.get('id', '')}".lower().split()
+        if _SITE_HEADING.intersection(words) or _is_furniture(at):
+            return True
+        if at.tag == "header" and not any(a.tag in ("article", "main") for a in at.iterancestors()):
+            return True
+    return False
+
+
 def _heading_title(tree: lxml.html.HtmlElement) -> str | None:
-    """The article's title where trafilatura would take the <title> tag's (a section
-    name such as 'Tin tức sự kiện'): a page without og:title or <h1> often marks its
-    title with a class ('ArticleTitle', 'tieude-tin')."""
+    """The article's title where trafilatura would take another: the <title> tag's (a
+    section name such as 'Tin tức sự kiện') or the site's name in an <h1> by its logo. A
+    page without og:title or an <h1> of its own often marks its title with a class
+    ('ArticleTitle', 'tieude-tin'), or gives it in the first <h2> or <h3>."""
+    headings = [h for h in tree.iter("h1") if len(h.text_content().split()) >= 3]
     if tree.xpath("//meta[@property='og:title']/@content") or any(
-        len(h.text_content().split()) >= 3 for h in tree.iter("h1")
+        not _site_heading(h) for h in headings
     ):
         return None  # trafilatura reads those well
     body = tree.find("body")
-    for element in (body if body is not None else tree).iter():
-        if not isinstance(element.tag, str) or element.tag in ("a", "script", "style"):
-            continue
-        marks = f"{element.get('class', '')} {element.get('id', '')}"
-        if not _TITLE_CLASS.search(marks) or element.xpath(".//a|ancestor::a"):
+    root = body if body is not None else tree
+    marked = [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("a", "script", "style")
+        and _TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}")
+    ]
+    plain = list(root.iter("h2", "h3")) if headings else []
+    for element in (*marked, *plain):
+        if element.xpath(".//a|ancestor::a") or _site_heading(element):
             continue
         text = " ".join(element.text_content().split())
         if 5 <= len(text.split()) <= 60:
@@ -893,6 +1095,6 @@ def clean_paragraphs(lines: Iterable[str], title: str = "") -> list[str]:
     # A lead the page repeats as the start of the next paragraph.
     return [
         line
-        for line, after in zip(kept, [*kept[1:], ""], strict=True)
+        for line, after in zip(kept, [*kept[1:], ""][: len(kept)], strict=True)
         if not (after.startswith(line) and len(line.split()) >= 8)
     ]

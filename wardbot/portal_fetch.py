@@ -34,6 +34,9 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 20.0
 DEADLINE = 60.0  # seconds for one whole request, however slowly the bytes arrive
 MAX_REDIRECTS = 5
+# How many times MAX_BYTES a page may be with the data: URIs it holds (images pasted into
+# the article), which are dropped as they arrive.
+INLINE_SHARE = 10
 
 
 class FetchError(Exception):
@@ -262,16 +265,20 @@ class Fetcher:
                         f"the server answered {response.status_code} {phrase}",
                         response.status_code,
                     )
+                # Images pasted into an article come inline (data: URIs, megabytes of
+                # base64): they are dropped as they arrive, and count toward a larger cap.
                 declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
+                if declared.isdigit() and int(declared) > self.max_bytes * INLINE_SHARE:
                     raise FetchError(self._too_large())
-                body = bytearray()
+                body, inline, read = bytearray(), _InlineData(), 0
                 for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > self.max_bytes:
+                    read += len(chunk)
+                    body += inline.feed(chunk)
+                    if len(body) > self.max_bytes or read > self.max_bytes * INLINE_SHARE:
                         raise FetchError(self._too_large())
                     if self.clock() - started > self.deadline:
                         raise FetchError(f"timed out (no complete answer in {self.deadline:g} s)")
+                body += inline.end()
                 media, charset = parse_content_type(response.headers.get("content-type", ""))
                 return Fetched(
                     url=str(response.url),
@@ -291,12 +298,62 @@ class Fetcher:
         except httpx.TooManyRedirects:
             raise FetchError("too many redirects") from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"could not connect ({type(exc).__name__})") from None
+            raise FetchError(_connect_problem(exc)) from None
         finally:
             self._ends_at = None
 
     def _too_large(self) -> str:
         return f"too large (more than {self.max_bytes // 1024} KB)"
+
+
+def _connect_problem(exc: httpx.HTTPError) -> str:
+    """Why a request got no answer: the portal's HTTPS refused (its certificate, which a
+    browser may still accept, or its encryption), else the connection failed."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the portal's HTTPS certificate was refused ({cause.verify_message})"
+        if isinstance(cause, ssl.SSLError):
+            return f"the portal's HTTPS connection failed ({cause.reason or cause})"
+        cause = cause.__cause__ or cause.__context__
+    return f"could not connect ({type(exc).__name__})"
+
+
+_DATA_URI = re.compile(rb"data:[\w.+-]+/[\w.+-]+;base64,", re.I)
+_DATA_END = re.compile(rb"[\"'\s)<>]")
+_DATA_URI_START = 64  # bytes that may hold the start of a data: URI, held for the next chunk
+
+
+class _InlineData:
+    """Drops the payload of the data: URIs of a page as it streams in (its images pasted
+    in as base64): "data:image/png;base64," stays, what follows up to its quote goes."""
+
+    def __init__(self) -> None:
+        self._inside = False
+        self._held = b""
+
+    def feed(self, chunk: bytes) -> bytes:
+        data, self._held = self._held + chunk, b""
+        kept = bytearray()
+        at = 0
+        while at < len(data):
+            if self._inside:
+                end = _DATA_END.search(data, at)
+                if end is None:
+                    return bytes(kept)  # the payload goes on in the next chunk
+                self._inside, at = False, end.start()
+            found = _DATA_URI.search(data, at)
+            if found is None:
+                held = max(at, len(data) - _DATA_URI_START)
+                kept += data[at:held]
+                self._held = data[held:]
+                return bytes(kept)
+            kept += data[at : found.end()]
+            self._inside, at = True, found.end()
+        return bytes(kept)
+
+    def end(self) -> bytes:
+        return b"" if self._inside else self._held
 
 
 def parse_content_type(header: str) -> tuple[str, str | None]:

@@ -53,6 +53,7 @@ from wardbot.portal_extract import (
     Article,
     NotAnArticle,
     decode_html,
+    error_page,
     extract_article,
     possible_date,
     text_date,
@@ -88,13 +89,33 @@ MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
 # next poll, the second after RETRY_AFTER, then twice as long each time, up to RETRY_AT_MOST.
 RETRY_AFTER = 30 * 60.0
 RETRY_AT_MOST = 24 * 3600.0
+# An article the portal may still edit (its feed item keeping its date) is read again when
+# its feed changes, RECHECK_EVERY at most, for RECHECK_DAYS after the day it was posted.
+RECHECK_DAYS = 7
+RECHECK_EVERY = 3600.0
 
 
-def retry_after(failures: int) -> float:
-    """Seconds until a feed item that failed `failures` times in a row is tried again."""
+def retry_after(failures: int, why: str = "") -> float:
+    """Seconds until a feed item that failed `failures` times in a row (the last time for
+    `why`) is tried again: at most RETRY_AFTER when the portal was down for a moment (its
+    page will be there once the portal is back: residents wait no hours more for it)."""
     if failures <= 1:
         return 0.0
-    return min(RETRY_AT_MOST, RETRY_AFTER * 2 ** min(failures - 2, 16))
+    longest = RETRY_AFTER if passing(why) else RETRY_AT_MOST
+    return min(longest, RETRY_AFTER * 2 ** min(failures - 2, 16))
+
+
+# A failure of the portal's, not of the item (a PDF, a page on another host): no answer, a
+# server error, a maintenance page; as portal_fetch and portal_extract word them.
+_PASSING = re.compile(
+    r"^(?:timed out|could not connect|the portal's HTTPS connection|the server answered "
+    r"(?:5\d\d|429)|an error, maintenance or login page)"
+)
+
+
+def passing(why: str) -> bool:
+    """Whether a failure (Outcome.why) is the portal's moment rather than the item's."""
+    return bool(_PASSING.match(why))
 
 
 # What happened to a source.
@@ -249,6 +270,15 @@ def _feed_date(written: str, parsed: Any, today: dt.date) -> dt.date | None:
     return day if possible_date(day, today) else None
 
 
+def _page_not_feed(fetched: Fetched) -> str:
+    """Why a web page is no feed to follow: an error or maintenance page (the portal's
+    moment), or a page staff named in PORTAL_FEEDS (the news list, not its RSS)."""
+    error = error_page(decode_html(fetched.body, fetched.charset))
+    if error:
+        return f"an error, maintenance or login page, not a feed («{error}»)"
+    return "a web page, not an RSS/Atom feed (PORTAL_FEEDS takes the portal's RSS addresses)"
+
+
 def _failure(source: str, exc: Exception) -> Outcome:
     """A source that went wrong, as staff read it; never an exception out of the importer."""
     if isinstance(exc, FetchError | NotAnArticle):
@@ -370,6 +400,8 @@ class Importer:
                 failing = dict(failing) if isinstance(failing, dict) else {}
                 if fetched.not_modified:
                     items = self._retry(failing, now)
+                elif _kind(fetched.content_type, fetched.body) == "page":
+                    raise FetchError(_page_not_feed(fetched))
                 else:
                     self._backlog = url not in self._log().feeds
                     try:
@@ -539,7 +571,7 @@ class Importer:
             "date": feed_date.isoformat() if feed_date else None,
             "why": outcome.why,
             "failures": count,
-            "next": now + retry_after(count),
+            "next": now + retry_after(count, outcome.why or ""),
         }
         return outcome
 
@@ -561,16 +593,42 @@ class Importer:
         when = field("published_parsed") or field("updated_parsed")
         return _feed_date(written, when, self.today())
 
+    def _recheck(self, record: dict[str, Any]) -> bool:
+        """Whether an imported article its feed shows as before (the same date: portals
+        keep an item's date when its article is edited) is read again (conditionally):
+        one of the last RECHECK_DAYS days, last read RECHECK_EVERY ago or more. A notice
+        is corrected in its first days (a power cut's hours); residents must not keep
+        the first version."""
+        try:
+            posted = dt.date.fromisoformat(str(record.get("date")))
+            checked = float(record.get("checked") or 0)
+        except (TypeError, ValueError):
+            return False
+        recent = posted >= self.today() - dt.timedelta(days=RECHECK_DAYS)
+        return recent and self.clock() - checked >= RECHECK_EVERY
+
+    def _checked(self, key: str) -> None:
+        """The article at `key` was read again and is as it was (see `_recheck`)."""
+        if self.dry_run:
+            return
+        with locked(self.settings.data_dir):
+            book = ImportLog.load(self.log_path)
+            if key in book.articles:
+                book.articles[key]["checked"] = self.clock()
+                book.save()
+
     def _feed_item(self, url: str, stamp: str, feed_date: dt.date | None) -> Outcome:
         try:
             known = self._log().find([url])
             record = known[1] if known else {}
-            if stamp and record.get("feed_stamp") == stamp:
+            if stamp and record.get("feed_stamp") == stamp and not self._recheck(record):
                 return self._unchanged(url, url)
             fetched = self.fetcher.get(
                 url, etag=record.get("etag"), last_modified=record.get("last_modified")
             )
             if fetched.not_modified:
+                if known is not None:
+                    self._checked(known[0])
                 return self._unchanged(url, url)
             if _kind(fetched.content_type, fetched.body) != "page":
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
@@ -636,6 +694,7 @@ class Importer:
             "etag": fetched.etag,
             "last_modified": fetched.last_modified,
             "feed_stamp": feed_stamp or None,
+            "checked": self.clock(),
         }
         moved_from = self._moved_from(keys, article)  # (fetching: before the lock)
         try:

@@ -13,6 +13,7 @@ conditional request for an unchanged page gets 304, as from a real web server.
 from __future__ import annotations
 
 import hashlib
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -47,8 +48,14 @@ class Request:
     headers: dict[str, str]
 
 
+# A certificate (and its key) the fake signed itself, for 127.0.0.1: no client trusts it.
+SELF_SIGNED = FIXTURES / "self-signed-127.0.0.1.pem"
+
+
 class FakePortal:
-    def __init__(self) -> None:
+    def __init__(self, *, self_signed: bool = False) -> None:
+        """`self_signed`: HTTPS with SELF_SIGNED, as a portal whose certificate expired or
+        lacks its chain is to a client checking it."""
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self._released = threading.Event()
@@ -64,6 +71,11 @@ class FakePortal:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        self._scheme = "https" if self_signed else "http"
+        if self_signed:
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(SELF_SIGNED)
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -79,7 +91,7 @@ class FakePortal:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"{self._scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     def url(self, path: str) -> str:
         return self.base + path
