@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from chat_ward import write_chat_ward
 from fakes.telegram_api import FakeBotApi, visible_text
+from fakes.zalo_api import TEXT, FakeZaloApi
 from test_faults import ROOT, START_WITHIN, Bot, base_env, bot_process, free_port
 
 from wardbot.datadir import DATABASE
@@ -31,6 +32,7 @@ from wardbot.store import ChatRef, Store
 RESIDENT = 7301
 QUESTION = "mất thẻ bhyt"
 ANSWER = "Mất thẻ bảo hiểm y tế"  # how the chat ward's answer to QUESTION begins
+ZALO_RESIDENT = "a1b2c3d4e5f60718293a"
 SECRET = "s3cret-Webhook_token"
 
 
@@ -138,6 +140,65 @@ async def post(bot: Bot, update: dict[str, Any]) -> int:
             timeout=30,
         )
     return response.status_code
+
+
+def zalo_bot(tmp_path: Path, api: FakeBotApi, zalo: FakeZaloApi, **env: str) -> Bot:
+    base = {"ZALO_BOT_TOKEN": zalo.token, "ZALO_BOT_API_BASE": zalo.base_url}
+    return ward_bot(tmp_path, api, base | env)
+
+
+async def test_a_zalo_message_polled_when_the_bot_is_killed_is_answered_once_after(
+    tmp_path: Path,
+) -> None:
+    """Zalo's getUpdates hands each message out once: a bot killed while answering it
+    lost it for good."""
+    async with FakeBotApi() as api, FakeZaloApi() as zalo:
+        bot = zalo_bot(tmp_path, api, zalo)
+        async with killed(bot, cwd=tmp_path):
+            zalo.hold_chat("sendMessage", ZALO_RESIDENT)
+            zalo.send_text(ZALO_RESIDENT, QUESTION)
+            await zalo.wait_until(lambda: bool(zalo.held))
+        zalo.drop_held()
+        assert zalo.sent(ZALO_RESIDENT) == []
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (answer,) = await zalo.replies(ZALO_RESIDENT)
+            assert answer.text.startswith(ANSWER)
+            await zalo.say(ZALO_RESIDENT, "đăng ký tạm trú cần giấy tờ gì")
+            assert len(zalo.sent(ZALO_RESIDENT)) == 2
+        assert inbox_rows(bot) == 0
+
+
+async def test_a_zalo_webhook_delivery_when_the_bot_is_killed_is_answered_once_after(
+    tmp_path: Path,
+) -> None:
+    """Zalo's POST was answered 200 before the message was safe: killed then, the bot
+    lost it. Now 200 comes once it is in the database; a delivery Zalo repeats is
+    answered once."""
+    async with FakeBotApi() as api, FakeZaloApi() as zalo:
+        env = {
+            "PUBLIC_URL": "https://bot.example.vn",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "ZALO_WEBHOOK_SECRET": SECRET,
+        }
+        bot = zalo_bot(tmp_path, api, zalo, **env)
+        url = f"http://127.0.0.1:{bot.port}/zalo"
+        async with killed(bot, cwd=tmp_path):
+            zalo.hold_chat("sendMessage", ZALO_RESIDENT)
+            update = zalo.update(TEXT, ZALO_RESIDENT, text=QUESTION)
+            assert (await zalo.post_webhook(url, update)).status_code == 200
+            await zalo.wait_until(lambda: bool(zalo.held))
+        zalo.drop_held()
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (answer,) = await zalo.replies(ZALO_RESIDENT)
+            assert answer.text.startswith(ANSWER)
+            assert (await zalo.post_webhook(url, update)).status_code == 200  # again
+            second = zalo.update(TEXT, ZALO_RESIDENT, text="đăng ký tạm trú cần giấy tờ gì")
+            assert (await zalo.post_webhook(url, second)).status_code == 200
+            await zalo.replies(ZALO_RESIDENT, 2)
+        assert len(zalo.sent(ZALO_RESIDENT)) == 2
+        assert inbox_rows(bot) == 0
 
 
 # --- the inbox itself -------------------------------------------------------------------
