@@ -142,6 +142,55 @@ async def post(bot: Bot, update: dict[str, Any]) -> int:
     return response.status_code
 
 
+STAFF_GROUP = -1001234567
+CLERK = 9200
+BUSY = 32  # updates python-telegram-bot handles at once (TelegramChannel: concurrent_updates)
+
+
+async def test_a_staff_answer_confirmed_to_telegram_when_the_bot_is_killed_reaches_the_resident(
+    tmp_path: Path,
+) -> None:
+    """A busy moment: the bot is answering BUSY residents over a slow network when a
+    staff member answers a ticket; Telegram is told the answer arrived, the bot has not
+    got to it yet; kill -9. Before, the resident never got the answer and staff were
+    never told."""
+    async with FakeBotApi() as api:
+        api.staff_group(STAFF_GROUP, forum=True)
+        bot = ward_bot(tmp_path, api, {"STAFF_CHAT_ID": str(STAFF_GROUP)})
+        async with killed(bot, cwd=tmp_path):
+            (received,) = await api.say(RESIDENT, "/hoicanbo phường có cho mượn bàn ghế không")
+            assert "phiếu số 1" in visible_text(received.text)
+            await api.wait_until(lambda: len(api.topics.get(STAFF_GROUP, {})) == 1)
+            [thread] = list(api.topics[STAFF_GROUP])
+            await api.wait_until(lambda: bool(api.sent_in_thread(STAFF_GROUP, thread)))
+            [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+            for resident in range(8001, 8001 + BUSY):
+                api.hold("sendMessage", resident)
+                api.send_text(resident, QUESTION)
+            await api.wait_until(lambda: len(api.held) == BUSY)
+            answer = api.send_text(
+                STAFF_GROUP,
+                "Dạ có, anh/chị liên hệ văn phòng khu phố.",
+                group=True,
+                user_id=CLERK,
+                first_name="Lan",
+                reply_to=ticket_post,
+            )
+            await api.wait_until(lambda: api.confirmed > answer["update_id"])
+        api.drop_held()
+        mark = len(api.calls)
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (relayed,) = await api.replies(RESIDENT, since=mark)
+            assert "trả lời (phiếu số 1)" in visible_text(relayed.text)
+            assert "liên hệ văn phòng khu phố" in visible_text(relayed.text)
+            for resident in range(8001, 8001 + BUSY):  # and every question is answered
+                (answered,) = await api.replies(resident)
+                assert visible_text(answered.text).startswith(ANSWER)
+        assert len(api.sent(RESIDENT, since=mark)) == 1
+        assert inbox_rows(bot) == 0
+
+
 def zalo_bot(tmp_path: Path, api: FakeBotApi, zalo: FakeZaloApi, **env: str) -> Bot:
     base = {"ZALO_BOT_TOKEN": zalo.token, "ZALO_BOT_API_BASE": zalo.base_url}
     return ward_bot(tmp_path, api, base | env)
