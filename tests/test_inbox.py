@@ -9,12 +9,8 @@ next getUpdates' offset; a webhook's 200).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import signal
 import sqlite3
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +18,7 @@ import httpx
 from chat_ward import write_chat_ward
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import TEXT, FakeZaloApi
-from test_faults import ROOT, START_WITHIN, Bot, base_env, bot_process, free_port
+from test_faults import Bot, base_env, bot_process, free_port
 
 from wardbot.datadir import DATABASE
 from wardbot.inbox import MAX_ATTEMPTS, SEEN_KEEP, Fate, Inbox
@@ -34,33 +30,6 @@ QUESTION = "mất thẻ bhyt"
 ANSWER = "Mất thẻ bảo hiểm y tế"  # how the chat ward's answer to QUESTION begins
 ZALO_RESIDENT = "a1b2c3d4e5f60718293a"
 SECRET = "s3cret-Webhook_token"
-
-
-@contextlib.asynccontextmanager
-async def killed(bot: Bot, *, cwd: Path) -> AsyncIterator[Bot]:
-    """`bot.py run` started; at the end of the block, SIGKILL: nothing of it runs on."""
-    bot.process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "bot.py"),
-        "run",
-        cwd=cwd,
-        env=bot.env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    reader = asyncio.create_task(bot._read_stderr())
-    try:
-        await bot.wait_log(r"running; stop with Ctrl-C", START_WITHIN)
-        try:
-            yield bot
-        except BaseException:
-            print(bot.stderr)
-            raise
-    finally:
-        bot.process.send_signal(signal.SIGKILL)
-        await bot.process.wait()
-        await reader
-    assert bot.process.returncode == -signal.SIGKILL
 
 
 def ward_bot(tmp_path: Path, api: FakeBotApi, env: dict[str, str] | None = None) -> Bot:
@@ -86,7 +55,7 @@ async def test_a_question_confirmed_to_telegram_when_the_bot_is_killed_is_answer
     Telegram does not send a confirmed update again, and the bot had it in memory only."""
     async with FakeBotApi() as api:
         bot = ward_bot(tmp_path, api)
-        async with killed(bot, cwd=tmp_path):
+        async with bot_process(bot, cwd=tmp_path, kill=True):
             api.hold("sendMessage", RESIDENT)
             update = api.send_text(RESIDENT, QUESTION)
             await api.wait_until(lambda: bool(api.held) and api.confirmed > update["update_id"])
@@ -111,7 +80,7 @@ async def test_an_update_posted_to_the_webhook_when_the_bot_is_killed_is_answere
     async with FakeBotApi() as api:
         env = {"PUBLIC_URL": "https://bot.example.vn", "TELEGRAM_WEBHOOK_SECRET": SECRET}
         bot = ward_bot(tmp_path, api, env)
-        async with killed(bot, cwd=tmp_path):
+        async with bot_process(bot, cwd=tmp_path, kill=True):
             api.hold("sendMessage", RESIDENT)
             update = api.send_text(RESIDENT, QUESTION)
             assert await post(bot, update) == 200  # Telegram posts it
@@ -157,7 +126,7 @@ async def test_a_staff_answer_confirmed_to_telegram_when_the_bot_is_killed_reach
     async with FakeBotApi() as api:
         api.staff_group(STAFF_GROUP, forum=True)
         bot = ward_bot(tmp_path, api, {"STAFF_CHAT_ID": str(STAFF_GROUP)})
-        async with killed(bot, cwd=tmp_path):
+        async with bot_process(bot, cwd=tmp_path, kill=True):
             (received,) = await api.say(RESIDENT, "/hoicanbo phường có cho mượn bàn ghế không")
             assert "phiếu số 1" in visible_text(received.text)
             await api.wait_until(lambda: len(api.topics.get(STAFF_GROUP, {})) == 1)
@@ -203,7 +172,7 @@ async def test_a_zalo_message_polled_when_the_bot_is_killed_is_answered_once_aft
     lost it for good."""
     async with FakeBotApi() as api, FakeZaloApi() as zalo:
         bot = zalo_bot(tmp_path, api, zalo)
-        async with killed(bot, cwd=tmp_path):
+        async with bot_process(bot, cwd=tmp_path, kill=True):
             zalo.hold_chat("sendMessage", ZALO_RESIDENT)
             zalo.send_text(ZALO_RESIDENT, QUESTION)
             await zalo.wait_until(lambda: bool(zalo.held))
@@ -232,7 +201,7 @@ async def test_a_zalo_webhook_delivery_when_the_bot_is_killed_is_answered_once_a
         }
         bot = zalo_bot(tmp_path, api, zalo, **env)
         url = f"http://127.0.0.1:{bot.port}/zalo"
-        async with killed(bot, cwd=tmp_path):
+        async with bot_process(bot, cwd=tmp_path, kill=True):
             zalo.hold_chat("sendMessage", ZALO_RESIDENT)
             update = zalo.update(TEXT, ZALO_RESIDENT, text=QUESTION)
             assert (await zalo.post_webhook(url, update)).status_code == 200
