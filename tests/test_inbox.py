@@ -9,8 +9,11 @@ next getUpdates' offset; a webhook's 200).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +23,13 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import TEXT, FakeZaloApi
 from test_faults import Bot, base_env, bot_process, free_port
 
+from wardbot.app import retention_task
+from wardbot.config import Settings
 from wardbot.datadir import DATABASE
 from wardbot.inbox import MAX_ATTEMPTS, SEEN_KEEP, Fate, Inbox
 from wardbot.inbox import purge as inbox_purge
 from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts
 
 RESIDENT = 7301
 QUESTION = "mất thẻ bhyt"
@@ -271,3 +277,30 @@ async def test_forget_and_retention_delete_what_the_inbox_holds(tmp_path: Path) 
         assert await inbox_purge(store, clock.now - 3600, clock.now) == 1
         assert await Inbox(store, "telegram").left_over() == []
         assert await inbox.keep("41", "7301", "{}") is Fate.KEPT  # a key long forgotten
+
+
+async def test_the_retention_task_deletes_messages_never_handled(
+    tmp_path: Path, ward_settings: Settings
+) -> None:
+    """What `bot.py run` does every few hours (wardbot.app): QUESTION_LOG_DAYS on."""
+    long_ago = time.time() - 91 * 86400.0
+    async with await Store.open(tmp_path / DATABASE) as store:
+        await Inbox(store, "telegram", clock=lambda: long_ago).keep("41", "7301", "{}")
+        await Inbox(store, "telegram").keep("42", "7302", "{}")
+        stop = asyncio.Event()
+        settings = replace(ward_settings, question_log_days=90)
+        running = asyncio.create_task(retention_task(store, settings, Restarts()).run(stop))
+        try:
+            for _ in range(500):
+                if await held_keys(store) == ["42"]:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            stop.set()
+            await running
+        assert await held_keys(store) == ["42"]
+
+
+async def held_keys(store: Store) -> list[str]:
+    async with store.db.execute("SELECT update_key FROM inbox ORDER BY update_key") as rows:
+        return [str(key) for (key,) in await rows.fetchall()]
