@@ -304,3 +304,20 @@ async def test_the_retention_task_deletes_messages_never_handled(
 async def held_keys(store: Store) -> list[str]:
     async with store.db.execute("SELECT update_key FROM inbox ORDER BY update_key") as rows:
         return [str(key) for (key,) in await rows.fetchall()]
+
+
+async def test_a_received_message_is_on_the_disk_before_the_platform_is_told(
+    tmp_path: Path,
+) -> None:
+    """A power cut must not take back what Telegram was told arrived: the inbox's write is
+    synced (SQLite's synchronous=FULL), the bot's other writes stay as fast as before."""
+    async with await Store.open(tmp_path / DATABASE) as store:
+        statements: list[str] = []
+        await store.db.set_trace_callback(statements.append)
+        await Inbox(store, "telegram").keep("41", "7301", "{}")
+        await store.db.set_trace_callback(None)
+        insert = next(i for i, sql in enumerate(statements) if "INSERT INTO inbox " in sql)
+        synced = [i for i, sql in enumerate(statements) if "synchronous = FULL" in sql]
+        assert synced and synced[0] < insert
+        async with store.db.execute("PRAGMA synchronous") as cursor:
+            assert (await cursor.fetchone()) == (1,)  # NORMAL again

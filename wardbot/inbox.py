@@ -61,7 +61,8 @@ class Inbox:
         if not self.enabled:
             return Fate.UNKEPT
         try:
-            async with self.store.writing() as db:
+            # On the disk before the platform is told: a power cut cannot take it back.
+            async with self.store.writing(synced=True) as db:
                 cursor = await db.execute(
                     "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at) "
                     "VALUES (?, ?, ?)",

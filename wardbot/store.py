@@ -350,15 +350,24 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def writing(
-        self, begin: str = "BEGIN IMMEDIATE", *, proves: bool = True
+        self, begin: str = "BEGIN IMMEDIATE", *, proves: bool = True, synced: bool = False
     ) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction, taking turns with every other writer of this store.
         `proves=False`: its success does not show that the database takes writes again
-        (deletes only: /healthz keeps `data` down after a refused write)."""
+        (deletes only: /healthz keeps `data` down after a refused write). `synced`: on
+        the disk when it ends, a power cut included (other writes may be lost in one, as
+        SQLite's synchronous=NORMAL allows: never half written)."""
         async with self._write:
             self._write.proves = proves
-            async with self._transaction(begin):
-                yield self._db
+            if synced:
+                await self._db.execute("PRAGMA synchronous = FULL")
+            try:
+                async with self._transaction(begin):
+                    yield self._db
+            finally:
+                if synced:
+                    with contextlib.suppress(sqlite3.Error, ValueError):  # FULL is only slower
+                        await self._db.execute("PRAGMA synchronous = NORMAL")
 
     async def __aenter__(self) -> Store:
         return self
