@@ -485,8 +485,14 @@ class TelegramChannel:
             ) from exc
         await self._set_commands()
         if not self._replayed:  # what a stopped bot left: once, before anything new
-            for _, payload in await self.inbox.left_over():
-                await self._queue.replay(Update.de_json(json.loads(payload), app.bot))
+            for key, payload in await self.inbox.left_over():
+                try:
+                    update = Update.de_json(json.loads(payload), app.bot)
+                except (ValueError, TypeError, KeyError, AttributeError):  # another version's
+                    log.warning("telegram: a message a stop left cannot be read; dropped")
+                    await self.inbox.done(key)
+                    continue
+                await self._queue.replay(update)
             self._replayed = True
         await app.start()
         if self.webhook_mode:

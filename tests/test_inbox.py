@@ -321,3 +321,16 @@ async def test_a_received_message_is_on_the_disk_before_the_platform_is_told(
         assert synced and synced[0] < insert
         async with store.db.execute("PRAGMA synchronous") as cursor:
             assert (await cursor.fetchone()) == (1,)  # NORMAL again
+
+
+async def test_messages_left_that_cannot_be_read_do_not_keep_the_channel_from_starting(
+    tmp_path: Path,
+) -> None:
+    """The database failing at the start (locked past the wait, gone): the channel starts
+    and answers new messages; what was left waits for the next start."""
+    store = await Store.open(tmp_path / DATABASE)
+    await Inbox(store, "telegram").keep("41", "7301", "{}")
+    await store.close()
+    assert await Inbox(store, "telegram").left_over() == []
+    async with await Store.open(tmp_path / DATABASE) as again:
+        assert await held_keys(again) == ["41"]

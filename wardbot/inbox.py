@@ -111,6 +111,19 @@ class Inbox:
         each counted as taken up once more; those taken up MAX_ATTEMPTS times are deleted."""
         if not self.enabled:
             return []
+        try:
+            found = await self._left_over()
+        except Exception as exc:  # the channel starts all the same; they wait for the next
+            log.warning("%s: could not read the messages a stop left (%s)", self.channel, exc)
+            return []
+        self._kept.update(key for key, _ in found)
+        if found:
+            log.info(
+                "%s: %d message(s) received before a stop handled now", self.channel, len(found)
+            )
+        return found
+
+    async def _left_over(self) -> list[tuple[str, str]]:
         async with self.store.writing() as db:
             cursor = await db.execute(
                 "DELETE FROM inbox WHERE channel = ? AND attempts >= ?",
@@ -132,13 +145,7 @@ class Inbox:
                 "ORDER BY received_at, update_key",
                 (self.channel,),
             ) as rows:
-                found = [(str(key), str(payload)) for key, payload in await rows.fetchall()]
-        self._kept.update(key for key, _ in found)
-        if found:
-            log.info(
-                "%s: %d message(s) received before a stop handled now", self.channel, len(found)
-            )
-        return found
+                return [(str(key), str(payload)) for key, payload in await rows.fetchall()]
 
 
 async def purge(store: Store, before: float, now: float) -> int:
