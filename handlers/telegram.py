@@ -68,6 +68,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
+from wardbot.inbox import Fate, Inbox
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
@@ -352,6 +353,49 @@ def delivery_error(exc: Exception) -> DeliveryError | None:
     return None
 
 
+def _chat_of(update: Update) -> str:
+    chat = update.effective_chat
+    return str(chat.id) if chat is not None else ""
+
+
+class _KeptUpdates(asyncio.Queue[object]):
+    """The application's update queue, where an update goes only once the inbox holds it.
+
+    python-telegram-bot tells Telegram a polled update arrived (the next getUpdates'
+    offset) as soon as it is queued, and the webhook answers 200 then: a bot killed before
+    handling it would lose it. Queued here, it is in the database first, and handled at
+    the next start if need be; one Telegram sends again is dropped."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self._seen = Recent(SEEN_MAX)  # while the database refuses to keep updates
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            key = str(item.update_id)
+            fate = await self.inbox.keep(key, _chat_of(item), item.to_json())
+            if fate is Fate.REPEAT or (fate is Fate.UNKEPT and self._seen.seen(key)):
+                log.debug("telegram: a repeated update dropped")
+                return
+        await super().put(item)
+
+    async def replay(self, update: Update) -> None:
+        """An update the inbox held from before a stop: handled like a new one."""
+        await super().put(update)
+
+
+class _Application(Application[Any, Any, Any, Any, Any, Any]):
+    """An Application that takes each update off the inbox once it is handled."""
+
+    inbox: Inbox | None = None
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        if isinstance(update, Update) and self.inbox is not None:
+            await self.inbox.done(str(update.update_id))
+
+
 class TelegramChannel:
     """One Telegram bot serving the conversation. `start()` / `stop()` from wardbot.app."""
 
@@ -398,10 +442,14 @@ class TelegramChannel:
         # Forbidden): noted, not apologised for. Residents type "2" under buttons too: it
         # presses the second.
         self.answerer = Answerer(CHANNEL, conversation, settings, counted=True, quiet=(Forbidden,))
-        self._seen = Recent(SEEN_MAX)
+        self.inbox = Inbox(conversation.store, CHANNEL)
+        self._queue = _KeptUpdates(self.inbox)
+        self._replayed = False
         self._requests = _Requests(read_timeout)
         builder = (
             Application.builder()
+            .application_class(_Application)
+            .update_queue(self._queue)
             .token(settings.telegram_token)
             .base_url(settings.telegram_base_url)
             .concurrent_updates(32)
@@ -413,6 +461,8 @@ class TelegramChannel:
         else:
             builder = builder.get_updates_request(self._polling)
         self.application = builder.build()
+        if isinstance(self.application, _Application):
+            self.application.inbox = self.inbox
         self._add_handlers()
 
     # --- lifecycle ------------------------------------------------------------------
@@ -434,6 +484,16 @@ class TelegramChannel:
                 f"cannot reach the Telegram Bot API ({self.settings.telegram_base_url}): {exc}"
             ) from exc
         await self._set_commands()
+        if not self._replayed:  # what a stopped bot left: once, before anything new
+            for key, payload in await self.inbox.left_over():
+                try:
+                    update = Update.de_json(json.loads(payload), app.bot)
+                except (ValueError, TypeError, KeyError, AttributeError):  # another version's
+                    log.warning("telegram: a message a stop left cannot be read; dropped")
+                    await self.inbox.done(key)
+                    continue
+                await self._queue.replay(update)
+            self._replayed = True
         await app.start()
         if self.webhook_mode:
             await app.bot.set_webhook(
@@ -525,11 +585,8 @@ class TelegramChannel:
             update = Update.de_json(data, self.application.bot)
         except (ValueError, TypeError, KeyError, AttributeError):  # a field of the wrong type
             return not_an_update(CHANNEL)
-        if self._seen.seen(str(update.update_id)):
-            log.debug("telegram: a repeated update dropped")
-            return Response(status_code=200)
         self._received_at = self.wall_clock()
-        await self.application.update_queue.put(update)
+        await self.application.update_queue.put(update)  # kept in the inbox first
         return Response(status_code=200)
 
     # --- handlers -------------------------------------------------------------------

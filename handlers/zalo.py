@@ -13,8 +13,10 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 import re
+import secrets
 import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -51,6 +53,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
+from wardbot.inbox import Fate, Inbox
 from wardbot.outbox import MAX_BACKOFF
 from wardbot.per_chat import LastPerChat
 from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
@@ -235,6 +238,31 @@ def _retryable(exc: Exception) -> DeliveryError | None:
     return None
 
 
+def _message_in(update: dict[str, Any]) -> tuple[str, str, str, dict[str, Any]] | None:
+    """(key, chat id, event, message) of an update to answer; None for one to ignore. The
+    key names the delivery (Zalo may send one again), else is random."""
+    event = update.get("event_name")
+    message = update.get("message")
+    if event != TEXT_EVENT and event not in NON_TEXT_EVENTS:
+        log.debug("zalo: ignoring an event %r", event)
+        return None
+    if not isinstance(message, dict):
+        return None
+    sender = message.get("from")
+    if isinstance(sender, dict) and sender.get("is_bot") is True:
+        # The bot's own message echoed, or another bot's in a group: answering it could
+        # start two bots answering each other without end.
+        log.debug("zalo: a bot's message ignored")
+        return None
+    chat = message.get("chat")
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    if not isinstance(chat_id, str | int) or not str(chat_id):
+        return None
+    message_id = message.get("message_id")
+    key = f"{event}:{message_id}" if message_id is not None else f"-:{secrets.token_hex(8)}"
+    return key, str(chat_id), str(event), message
+
+
 def _update_of(body: object) -> dict[str, Any] | None:
     """The update in a webhook body: wrapped as {ok, result} (the docs) or bare (OpenClaw)."""
     if not isinstance(body, dict):
@@ -304,7 +332,9 @@ class ZaloChannel:
             slots=CONCURRENT_UPDATES,
             clock=clock,
         )
-        self._seen = Recent(SEEN_MAX)
+        self._seen = Recent(SEEN_MAX)  # while the database refuses to keep updates
+        self.inbox = Inbox(conversation.store, CHANNEL)
+        self._replayed = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._running = False
@@ -332,6 +362,7 @@ class ZaloChannel:
             named = self.settings.zalo_bot_name
             ward = None if named else self.settings.ward_name
             self._mention = _mention_pattern([named, me.get("account_name")], ward)
+            await self._replay()
             if self.webhook_mode:
                 await self.api.set_webhook(self.webhook_url, str(self.settings.zalo_webhook_secret))
                 log.info("zalo: webhook set at %s", self.webhook_url)
@@ -412,7 +443,7 @@ class ZaloChannel:
                 self._token_accepted()
                 self.receiving.answered()
                 if update is not None:
-                    self.accept(update)
+                    await self.accept(update)
                 elif self.clock() - started < self.poll_timeout / 2:
                     # An idle answer long before the timeout: do not hammer the API.
                     await self.sleep(min(1.0, self.poll_timeout / 2))
@@ -436,7 +467,7 @@ class ZaloChannel:
         update = _update_of(data)
         if update is None:
             return not_an_update(CHANNEL)
-        self.accept(update)
+        await self.accept(update)  # kept in the inbox before Zalo hears 200
         return Response(status_code=200)
 
     def _refused_webhook(self) -> None:
@@ -470,31 +501,33 @@ class ZaloChannel:
             )
         return None
 
-    def accept(self, update: dict[str, Any]) -> bool:
-        """Take one update (polled or posted); False when it is ignored or a repeat."""
-        event = update.get("event_name")
-        message = update.get("message")
-        if event != TEXT_EVENT and event not in NON_TEXT_EVENTS:
-            log.debug("zalo: ignoring an event %r", event)
+    async def accept(self, update: dict[str, Any]) -> bool:
+        """Take one update (polled or posted): into the inbox (wardbot.inbox), then
+        answered in the background. False when it is ignored or a repeat."""
+        found = _message_in(update)
+        if found is None:
             return False
-        if not isinstance(message, dict):
-            return False
-        sender = message.get("from")
-        if isinstance(sender, dict) and sender.get("is_bot") is True:
-            # The bot's own message echoed, or another bot's in a group: answering it could
-            # start two bots answering each other without end.
-            log.debug("zalo: a bot's message ignored")
-            return False
-        chat = message.get("chat")
-        chat_id = chat.get("id") if isinstance(chat, dict) else None
-        if not isinstance(chat_id, str | int) or not str(chat_id):
-            return False
-        message_id = message.get("message_id")
-        if message_id is not None and self._seen.seen(f"{event}:{message_id}"):
+        key, chat_id, event, message = found
+        fate = await self.inbox.keep(key, chat_id, json.dumps(update, ensure_ascii=False))
+        if fate is Fate.REPEAT or (fate is Fate.UNKEPT and self._seen.seen(key)):
             log.debug("zalo: a repeated delivery dropped")
             return False
-        self._spawn(self._handle(str(chat_id), str(event), message))
+        self._spawn(self._handled(key, chat_id, event, message))
         return True
+
+    async def _handled(self, key: str, chat_id: str, event: str, message: dict[str, Any]) -> None:
+        await self._handle(chat_id, event, message)
+        await self.inbox.done(key)
+
+    async def _replay(self) -> None:
+        """What a stopped bot left in the inbox: answered now, once."""
+        if self._replayed:
+            return
+        for key, payload in await self.inbox.left_over():
+            found = _message_in(json.loads(payload))
+            if found is not None:
+                self._spawn(self._handled(key, *found[1:]))
+        self._replayed = True
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

@@ -378,6 +378,9 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE questions DROP COLUMN chosen")
         if version < 20:
             raw.execute("ALTER TABLE chats DROP COLUMN is_group")
+        if version < 21:
+            raw.execute("DROP TABLE inbox")
+            raw.execute("DROP TABLE inbox_seen")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

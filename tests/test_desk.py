@@ -845,6 +845,26 @@ async def test_a_staff_reply_reaches_the_resident_signed_as_the_ward(
     assert ticket is not None and ticket.state == "answered"
 
 
+async def test_a_staff_answer_handled_again_after_a_kill_reaches_the_resident_once(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """The bot was killed after queueing a staff answer, before it noted the staff
+    message handled (wardbot.inbox): the next start handles the message again. Before,
+    the resident got the answer twice."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    answer = staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id)
+    assert await desk.on_staff_message(answer) == []
+    assert await desk.on_staff_message(answer) == []  # the restarted bot
+    [queued] = await outbox(store)
+    assert queued.kind == "reply"
+    # Another answer from the same member, in its own message, still goes.
+    more = staff("Mang theo ảnh 3x4.", reply_to=post.message_id, message_id=7002)
+    await desk.on_staff_message(more)
+    assert len(await outbox(store)) == 2
+
+
 async def test_a_staff_answer_edited_in_the_group_reaches_the_resident_corrected(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -162,8 +162,10 @@ def base_env(bot: Bot, home: Path) -> dict[str, str]:
 
 
 @contextlib.asynccontextmanager
-async def bot_process(bot: Bot, *, cwd: Path) -> AsyncIterator[Bot]:
-    """`bot.py run` with `bot.env`, until the block ends: then SIGTERM, and it must exit 0."""
+async def bot_process(bot: Bot, *, cwd: Path, kill: bool = False) -> AsyncIterator[Bot]:
+    """`bot.py run` with `bot.env`, until the block ends: then SIGTERM, and it must exit 0
+    (`kill`: SIGKILL, as an out-of-memory kill or `docker kill` does, and nothing of it
+    runs on)."""
     bot.process = await asyncio.create_subprocess_exec(
         sys.executable,
         str(ROOT / "bot.py"),
@@ -182,7 +184,7 @@ async def bot_process(bot: Bot, *, cwd: Path) -> AsyncIterator[Bot]:
         except BaseException:
             print(bot.stderr)  # shown by pytest with the failure
             raise
-        bot.process.send_signal(signal.SIGTERM)
+        bot.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         await asyncio.wait_for(bot.process.wait(), STOP_WITHIN)
         await asyncio.wait_for(reader, STOP_WITHIN)
     finally:
@@ -192,7 +194,7 @@ async def bot_process(bot: Bot, *, cwd: Path) -> AsyncIterator[Bot]:
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reader
-    assert bot.process.returncode == 0, bot.stderr
+    assert bot.process.returncode == (-signal.SIGKILL if kill else 0), bot.stderr
 
 
 @contextlib.asynccontextmanager

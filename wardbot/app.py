@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
-from wardbot import channels, datadir
+from wardbot import channels, datadir, inbox
 from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts, ContentWatcher, Snapshot
@@ -465,8 +465,9 @@ def retention_task(
 async def _purge_old(
     store: Store, settings: Settings, stop: asyncio.Event, desk: Desk | None = None
 ) -> None:
-    """Keep the question log, tickets (and finished alerts) no longer than
-    QUESTION_LOG_DAYS; a ticket goes from the staff group too, through the desk."""
+    """Keep the question log, tickets, messages received and never handled (and finished
+    alerts) no longer than QUESTION_LOG_DAYS; a ticket goes from the staff group too,
+    through the desk."""
     clock = desk.clock if desk is not None else time.time
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
@@ -478,6 +479,7 @@ async def _purge_old(
         else:
             deleted += await tickets.purge(now - keep, now)
         deleted += await tickets.purge_offers(now - OFFER_KEEP)
+        deleted += await inbox.purge(store, now - keep, now)
         if deleted:
             log.info("retention: deleted %d old row(s)", deleted)
         with contextlib.suppress(TimeoutError):

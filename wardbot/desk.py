@@ -887,6 +887,11 @@ class Desk:
         text = text.strip()
         if not text:
             return []
+        if await self.tickets.answer_from(message.message_id, await self._group()) is not None:
+            # Relayed already: the bot died before noting the message handled, and handles
+            # it again at its start (wardbot.inbox). The resident gets the answer once.
+            log.info("ticket %d: a staff answer relayed already is not relayed again", ticket.id)
+            return []
         named = self.settings.staff_signature == "name" and not message.anonymous
         signer = message.sender_name if named else None
         queued = await self.tickets.add_staff_reply(

@@ -317,4 +317,28 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chats ADD COLUMN is_group INTEGER NOT NULL DEFAULT 0;
     """,
+    # 21: the inbox (wardbot.inbox): each update a channel received, as received
+    # (`payload`, JSON), written before the platform is told it arrived and deleted once
+    # handled, so that one a killed bot never handled is handled at the next start
+    # (`attempts`: the starts that took it up); and the key of every update received
+    # lately (its id on the platform, nothing of what it says), so that a platform
+    # sending one again is not answered twice.
+    """
+    CREATE TABLE inbox (
+        channel TEXT NOT NULL,
+        update_key TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        received_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (channel, update_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE inbox_seen (
+        channel TEXT NOT NULL,
+        update_key TEXT NOT NULL,
+        seen_at REAL NOT NULL,
+        PRIMARY KEY (channel, update_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX inbox_seen_by_time ON inbox_seen (seen_at);
+    """,
 )

@@ -171,6 +171,9 @@ class _Turns:
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
         self.refused: str | None = None
+        # False for the turn under way when its success proves nothing (a delete, which
+        # even a full disk takes): `refused` then stays as it was.
+        self.proves = True
 
     async def __aenter__(self) -> None:
         await self._lock.acquire()
@@ -183,10 +186,12 @@ class _Turns:
     ) -> None:
         try:
             if exc is None:
-                self.refused = None
+                if self.proves:
+                    self.refused = None
             elif refused_write(exc):
                 self.refused = str(exc)
         finally:
+            self.proves = True
             self._lock.release()
 
 
@@ -344,10 +349,25 @@ class Store:
         return self._db
 
     @contextlib.asynccontextmanager
-    async def writing(self, begin: str = "BEGIN IMMEDIATE") -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction, taking turns with every other writer of this store."""
-        async with self._write, self._transaction(begin):
-            yield self._db
+    async def writing(
+        self, begin: str = "BEGIN IMMEDIATE", *, proves: bool = True, synced: bool = False
+    ) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction, taking turns with every other writer of this store.
+        `proves=False`: its success does not show that the database takes writes again
+        (deletes only: /healthz keeps `data` down after a refused write). `synced`: on
+        the disk when it ends, a power cut included (other writes may be lost in one, as
+        SQLite's synchronous=NORMAL allows: never half written)."""
+        async with self._write:
+            self._write.proves = proves
+            if synced:
+                await self._db.execute("PRAGMA synchronous = FULL")
+            try:
+                async with self._transaction(begin):
+                    yield self._db
+            finally:
+                if synced:
+                    with contextlib.suppress(sqlite3.Error, ValueError):  # FULL is only slower
+                        await self._db.execute("PRAGMA synchronous = NORMAL")
 
     async def __aenter__(self) -> Store:
         return self

@@ -289,6 +289,13 @@ class FakeBotApi(FakeApiServer):
         self.bot_status: dict[int, str] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
+        # (method, chat id) whose requests wait, unanswered, in `held` until `drop_held()`
+        # (the bot was killed meanwhile: they are answered 502 and never done).
+        self._holds: set[tuple[str, int]] = set()
+        self.held: list[Call] = []
+        self._dropped = asyncio.Event()
+        # Every update below this id is confirmed: the offset of the last getUpdates.
+        self.confirmed = 0
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -635,6 +642,19 @@ class FakeBotApi(FakeApiServer):
         """Answer `method` only after `seconds` (what it does is done, and recorded, then)."""
         self._delays[method.lower()] = seconds
 
+    def hold(self, method: str, chat_id: int) -> None:
+        """Keep every `method` request about `chat_id` waiting, undone, in `held`: the
+        bot is stuck there (a slow network) when the test kills it."""
+        self._holds.add((method.lower(), chat_id))
+
+    def drop_held(self) -> None:
+        """The requests held are answered 502, undone (their bot is gone); no more holds."""
+        self._holds.clear()
+        self._dropped.set()
+
+    def _on_close(self) -> None:
+        self._dropped.set()
+
     def block(self, chat_id: int) -> None:
         """The resident blocked the bot: every send to the chat gets 403."""
         self.blocked.add(chat_id)
@@ -740,6 +760,12 @@ class FakeBotApi(FakeApiServer):
                 raise ApiError(401, "Unauthorized")
             if method.lower() in self._delays:
                 await asyncio.sleep(self._delays[method.lower()])
+            chat = params.get("chat_id")
+            if _is_id(chat) and (method.lower(), int(chat)) in self._holds:
+                self.held.append(call)
+                await self._notify()
+                await self._dropped.wait()
+                return JSONResponse({"ok": False, "error_code": 502}, status_code=502)
             self._maybe_fail(method, params)
             self._throttle(method)
             result = await self._handle(method, params)
@@ -879,6 +905,8 @@ class FakeBotApi(FakeApiServer):
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
+        self.confirmed = max(self.confirmed, offset)
+        await self._notify()
         timeout = min(float(params.get("timeout") or 0), 30.0)
         limit = int(params.get("limit") or 100)
         if offset:

@@ -119,11 +119,16 @@ class FakeZaloApi(FakeApiServer):
         self._faults: list[_Fault] = []
         self._delays: dict[str, float] = {}
         self._holds: dict[str, asyncio.Event] = {}
+        # (method, chat id) whose requests wait, undone, in `held` until `drop_held()`.
+        self._chat_holds: set[tuple[str, str]] = set()
+        self.held: list[Call] = []
+        self._dropped = asyncio.Event()
         self._updates: list[dict[str, Any]] = []
 
     def _on_close(self) -> None:
         for hold in self._holds.values():
             hold.set()
+        self._dropped.set()
 
     @property
     def base_url(self) -> str:
@@ -259,6 +264,16 @@ class FakeZaloApi(FakeApiServer):
         """Keep `method`'s requests waiting until the returned event is set."""
         return self._holds.setdefault(method, asyncio.Event())
 
+    def hold_chat(self, method: str, chat_id: str) -> None:
+        """Keep every `method` request to `chat_id` waiting, undone, in `held`: the bot is
+        stuck there (a slow network) when the test kills it."""
+        self._chat_holds.add((method, chat_id))
+
+    def drop_held(self) -> None:
+        """The requests held are answered 502, undone (their bot is gone); no more holds."""
+        self._chat_holds.clear()
+        self._dropped.set()
+
     # --- inspection -------------------------------------------------------------------
 
     def sent(self, chat_id: str | None = None, *, since: int = 0) -> list[Call]:
@@ -297,6 +312,11 @@ class FakeZaloApi(FakeApiServer):
                 await asyncio.sleep(self._delays[method])
             if method in self._holds:
                 await self._holds[method].wait()
+            if (method, str(call.params.get("chat_id"))) in self._chat_holds:
+                self.held.append(call)
+                await self._notify()
+                await self._dropped.wait()
+                return JSONResponse({"ok": False, "error_code": 502}, status_code=502)
             fault = self._take_fault(method)
             if fault is not None:
                 # A proxy's error page comes with its own status, never a 200.

@@ -1,0 +1,336 @@
+"""No message lost, none answered twice, when the bot dies: `bot.py run` killed with
+SIGKILL (an OOM kill, a power cut, `docker kill`) while it holds a message a platform
+considers delivered, then started again.
+
+The worst moment is made certain, not waited for: the fake platform keeps the bot's reply
+to the resident waiting (`hold`) while it has already been told the message arrived (the
+next getUpdates' offset; a webhook's 200).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+from chat_ward import write_chat_ward
+from fakes.telegram_api import FakeBotApi, visible_text
+from fakes.zalo_api import TEXT, FakeZaloApi
+from test_faults import Bot, base_env, bot_process, free_port
+
+from wardbot.app import retention_task
+from wardbot.config import Settings
+from wardbot.datadir import DATABASE
+from wardbot.inbox import MAX_ATTEMPTS, SEEN_KEEP, Fate, Inbox
+from wardbot.inbox import purge as inbox_purge
+from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts
+
+RESIDENT = 7301
+QUESTION = "mất thẻ bhyt"
+ANSWER = "Mất thẻ bảo hiểm y tế"  # how the chat ward's answer to QUESTION begins
+ZALO_RESIDENT = "a1b2c3d4e5f60718293a"
+SECRET = "s3cret-Webhook_token"
+
+
+def ward_bot(tmp_path: Path, api: FakeBotApi, env: dict[str, str] | None = None) -> Bot:
+    ward = tmp_path / "ward"
+    if not ward.exists():
+        ward.mkdir()
+        write_chat_ward(ward)
+    bot = Bot(api, ward, tmp_path / "data", free_port(), {})
+    bot.env = base_env(bot, tmp_path) | (env or {})
+    return bot
+
+
+def inbox_rows(bot: Bot) -> int:
+    with contextlib.closing(sqlite3.connect(bot.data / DATABASE)) as db:
+        return int(db.execute("SELECT count(*) FROM inbox").fetchone()[0])
+
+
+async def test_a_question_confirmed_to_telegram_when_the_bot_is_killed_is_answered_once_after(
+    tmp_path: Path,
+) -> None:
+    """Telegram is told the question arrived (the next getUpdates' offset) while the
+    answer is still on its way; kill -9 then. Before, the resident never got an answer:
+    Telegram does not send a confirmed update again, and the bot had it in memory only."""
+    async with FakeBotApi() as api:
+        bot = ward_bot(tmp_path, api)
+        async with bot_process(bot, cwd=tmp_path, kill=True):
+            api.hold("sendMessage", RESIDENT)
+            update = api.send_text(RESIDENT, QUESTION)
+            await api.wait_until(lambda: bool(api.held) and api.confirmed > update["update_id"])
+        api.drop_held()
+        assert api.sent(RESIDENT) == []
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (answer,) = await api.replies(RESIDENT)
+            assert visible_text(answer.text).startswith(ANSWER)
+            # The next question is answered, and the first not again.
+            await api.say(RESIDENT, "đăng ký tạm trú cần giấy tờ gì")
+            assert len(api.sent(RESIDENT)) == 2
+        assert inbox_rows(bot) == 0  # handled: nothing of them is kept
+
+
+async def test_an_update_posted_to_the_webhook_when_the_bot_is_killed_is_answered_after(
+    tmp_path: Path,
+) -> None:
+    """Webhook mode: the bot answered Telegram's POST 200 at once, then was killed while
+    answering; Telegram does not post an update again once it got 200. Now the 200 comes
+    once the update is in the database, and the restarted bot answers it."""
+    async with FakeBotApi() as api:
+        env = {"PUBLIC_URL": "https://bot.example.vn", "TELEGRAM_WEBHOOK_SECRET": SECRET}
+        bot = ward_bot(tmp_path, api, env)
+        async with bot_process(bot, cwd=tmp_path, kill=True):
+            api.hold("sendMessage", RESIDENT)
+            update = api.send_text(RESIDENT, QUESTION)
+            assert await post(bot, update) == 200  # Telegram posts it
+            await api.wait_until(lambda: bool(api.held))
+        api.drop_held()
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (answer,) = await api.replies(RESIDENT)
+            assert visible_text(answer.text).startswith(ANSWER)
+            # Posted again (Telegram never got the 200 in the kill, say): not answered
+            # again; the next question is.
+            assert await post(bot, update) == 200
+            assert await post(bot, api.send_text(RESIDENT, "đăng ký tạm trú cần giấy tờ gì")) == 200
+            await api.replies(RESIDENT, 2)
+        assert len(api.sent(RESIDENT)) == 2
+        assert inbox_rows(bot) == 0
+
+
+async def post(bot: Bot, update: dict[str, Any]) -> int:
+    """Telegram posts `update` to the bot's webhook; the HTTP status it gets."""
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"http://127.0.0.1:{bot.port}/telegram",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            timeout=30,
+        )
+    return response.status_code
+
+
+STAFF_GROUP = -1001234567
+CLERK = 9200
+BUSY = 32  # updates python-telegram-bot handles at once (TelegramChannel: concurrent_updates)
+
+
+async def test_a_staff_answer_confirmed_to_telegram_when_the_bot_is_killed_reaches_the_resident(
+    tmp_path: Path,
+) -> None:
+    """A busy moment: the bot is answering BUSY residents over a slow network when a
+    staff member answers a ticket; Telegram is told the answer arrived, the bot has not
+    got to it yet; kill -9. Before, the resident never got the answer and staff were
+    never told."""
+    async with FakeBotApi() as api:
+        api.staff_group(STAFF_GROUP, forum=True)
+        bot = ward_bot(tmp_path, api, {"STAFF_CHAT_ID": str(STAFF_GROUP)})
+        async with bot_process(bot, cwd=tmp_path, kill=True):
+            (received,) = await api.say(RESIDENT, "/hoicanbo phường có cho mượn bàn ghế không")
+            assert "phiếu số 1" in visible_text(received.text)
+            await api.wait_until(lambda: len(api.topics.get(STAFF_GROUP, {})) == 1)
+            [thread] = list(api.topics[STAFF_GROUP])
+            await api.wait_until(lambda: bool(api.sent_in_thread(STAFF_GROUP, thread)))
+            [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+            for resident in range(8001, 8001 + BUSY):
+                api.hold("sendMessage", resident)
+                api.send_text(resident, QUESTION)
+            await api.wait_until(lambda: len(api.held) == BUSY)
+            answer = api.send_text(
+                STAFF_GROUP,
+                "Dạ có, anh/chị liên hệ văn phòng khu phố.",
+                group=True,
+                user_id=CLERK,
+                first_name="Lan",
+                reply_to=ticket_post,
+            )
+            await api.wait_until(lambda: api.confirmed > answer["update_id"])
+        api.drop_held()
+        mark = len(api.calls)
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (relayed,) = await api.replies(RESIDENT, since=mark)
+            assert "trả lời (phiếu số 1)" in visible_text(relayed.text)
+            assert "liên hệ văn phòng khu phố" in visible_text(relayed.text)
+            for resident in range(8001, 8001 + BUSY):  # and every question is answered
+                (answered,) = await api.replies(resident)
+                assert visible_text(answered.text).startswith(ANSWER)
+        assert len(api.sent(RESIDENT, since=mark)) == 1
+        assert inbox_rows(bot) == 0
+
+
+def zalo_bot(tmp_path: Path, api: FakeBotApi, zalo: FakeZaloApi, **env: str) -> Bot:
+    base = {"ZALO_BOT_TOKEN": zalo.token, "ZALO_BOT_API_BASE": zalo.base_url}
+    return ward_bot(tmp_path, api, base | env)
+
+
+async def test_a_zalo_message_polled_when_the_bot_is_killed_is_answered_once_after(
+    tmp_path: Path,
+) -> None:
+    """Zalo's getUpdates hands each message out once: a bot killed while answering it
+    lost it for good."""
+    async with FakeBotApi() as api, FakeZaloApi() as zalo:
+        bot = zalo_bot(tmp_path, api, zalo)
+        async with bot_process(bot, cwd=tmp_path, kill=True):
+            zalo.hold_chat("sendMessage", ZALO_RESIDENT)
+            zalo.send_text(ZALO_RESIDENT, QUESTION)
+            await zalo.wait_until(lambda: bool(zalo.held))
+        zalo.drop_held()
+        assert zalo.sent(ZALO_RESIDENT) == []
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (answer,) = await zalo.replies(ZALO_RESIDENT)
+            assert answer.text.startswith(ANSWER)
+            await zalo.say(ZALO_RESIDENT, "đăng ký tạm trú cần giấy tờ gì")
+            assert len(zalo.sent(ZALO_RESIDENT)) == 2
+        assert inbox_rows(bot) == 0
+
+
+async def test_a_zalo_webhook_delivery_when_the_bot_is_killed_is_answered_once_after(
+    tmp_path: Path,
+) -> None:
+    """Zalo's POST was answered 200 before the message was safe: killed then, the bot
+    lost it. Now 200 comes once it is in the database; a delivery Zalo repeats is
+    answered once."""
+    async with FakeBotApi() as api, FakeZaloApi() as zalo:
+        env = {
+            "PUBLIC_URL": "https://bot.example.vn",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "ZALO_WEBHOOK_SECRET": SECRET,
+        }
+        bot = zalo_bot(tmp_path, api, zalo, **env)
+        url = f"http://127.0.0.1:{bot.port}/zalo"
+        async with bot_process(bot, cwd=tmp_path, kill=True):
+            zalo.hold_chat("sendMessage", ZALO_RESIDENT)
+            update = zalo.update(TEXT, ZALO_RESIDENT, text=QUESTION)
+            assert (await zalo.post_webhook(url, update)).status_code == 200
+            await zalo.wait_until(lambda: bool(zalo.held))
+        zalo.drop_held()
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (answer,) = await zalo.replies(ZALO_RESIDENT)
+            assert answer.text.startswith(ANSWER)
+            assert (await zalo.post_webhook(url, update)).status_code == 200  # again
+            second = zalo.update(TEXT, ZALO_RESIDENT, text="đăng ký tạm trú cần giấy tờ gì")
+            assert (await zalo.post_webhook(url, second)).status_code == 200
+            await zalo.replies(ZALO_RESIDENT, 2)
+        assert len(zalo.sent(ZALO_RESIDENT)) == 2
+        assert inbox_rows(bot) == 0
+
+
+# --- the inbox itself -------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_the_inbox_keeps_an_update_until_handled_and_drops_what_comes_again(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    async with await Store.open(tmp_path / DATABASE) as store:
+        inbox = Inbox(store, "telegram", clock=clock)
+        assert await inbox.keep("41", "7301", '{"q": 1}') is Fate.KEPT
+        assert await inbox.keep("41", "7301", '{"q": 1}') is Fate.REPEAT  # sent again
+        # A stop before it was handled: the next start takes it up.
+        assert await Inbox(store, "telegram", clock=clock).left_over() == [("41", '{"q": 1}')]
+        assert await Inbox(store, "zalo", clock=clock).left_over() == []  # the channel's own
+        await inbox.done("41")
+        assert await Inbox(store, "telegram", clock=clock).left_over() == []
+        # Handled, and sent again (its confirmation lost in the kill): not answered twice.
+        assert await inbox.keep("41", "7301", '{"q": 1}') is Fate.REPEAT
+
+
+async def test_an_update_that_kills_the_bot_at_every_start_is_dropped_after_a_few(
+    tmp_path: Path,
+) -> None:
+    async with await Store.open(tmp_path / DATABASE) as store:
+        assert await Inbox(store, "telegram").keep("41", "7301", "{}") is Fate.KEPT
+        for _ in range(MAX_ATTEMPTS):  # each start takes it up, and dies
+            assert await Inbox(store, "telegram").left_over() == [("41", "{}")]
+        assert await Inbox(store, "telegram").left_over() == []
+
+
+async def test_forget_and_retention_delete_what_the_inbox_holds(tmp_path: Path) -> None:
+    clock = Clock()
+    async with await Store.open(tmp_path / DATABASE) as store:
+        inbox = Inbox(store, "telegram", clock=clock)
+        await inbox.keep("41", "7301", '{"text": "mất thẻ bhyt"}')
+        await inbox.keep("42", "7302", '{"text": "tạm trú"}')
+        await store.forget(ChatRef("telegram", "7301"))
+        assert [key for key, _ in await Inbox(store, "telegram").left_over()] == ["42"]
+        # Retention: a message older than QUESTION_LOG_DAYS goes, handled or not; the keys
+        # kept against repeats go after SEEN_KEEP.
+        clock.now += SEEN_KEEP + 1
+        assert await inbox_purge(store, clock.now - 3600, clock.now) == 1
+        assert await Inbox(store, "telegram").left_over() == []
+        assert await inbox.keep("41", "7301", "{}") is Fate.KEPT  # a key long forgotten
+
+
+async def test_the_retention_task_deletes_messages_never_handled(
+    tmp_path: Path, ward_settings: Settings
+) -> None:
+    """What `bot.py run` does every few hours (wardbot.app): QUESTION_LOG_DAYS on."""
+    long_ago = time.time() - 91 * 86400.0
+    async with await Store.open(tmp_path / DATABASE) as store:
+        await Inbox(store, "telegram", clock=lambda: long_ago).keep("41", "7301", "{}")
+        await Inbox(store, "telegram").keep("42", "7302", "{}")
+        stop = asyncio.Event()
+        settings = replace(ward_settings, question_log_days=90)
+        running = asyncio.create_task(retention_task(store, settings, Restarts()).run(stop))
+        try:
+            for _ in range(500):
+                if await held_keys(store) == ["42"]:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            stop.set()
+            await running
+        assert await held_keys(store) == ["42"]
+
+
+async def held_keys(store: Store) -> list[str]:
+    async with store.db.execute("SELECT update_key FROM inbox ORDER BY update_key") as rows:
+        return [str(key) for (key,) in await rows.fetchall()]
+
+
+async def test_a_received_message_is_on_the_disk_before_the_platform_is_told(
+    tmp_path: Path,
+) -> None:
+    """A power cut must not take back what Telegram was told arrived: the inbox's write is
+    synced (SQLite's synchronous=FULL), the bot's other writes stay as fast as before."""
+    async with await Store.open(tmp_path / DATABASE) as store:
+        statements: list[str] = []
+        await store.db.set_trace_callback(statements.append)
+        await Inbox(store, "telegram").keep("41", "7301", "{}")
+        await store.db.set_trace_callback(None)
+        insert = next(i for i, sql in enumerate(statements) if "INSERT INTO inbox " in sql)
+        synced = [i for i, sql in enumerate(statements) if "synchronous = FULL" in sql]
+        assert synced and synced[0] < insert
+        async with store.db.execute("PRAGMA synchronous") as cursor:
+            assert (await cursor.fetchone()) == (1,)  # NORMAL again
+
+
+async def test_messages_left_that_cannot_be_read_do_not_keep_the_channel_from_starting(
+    tmp_path: Path,
+) -> None:
+    """The database failing at the start (locked past the wait, gone): the channel starts
+    and answers new messages; what was left waits for the next start."""
+    store = await Store.open(tmp_path / DATABASE)
+    await Inbox(store, "telegram").keep("41", "7301", "{}")
+    await store.close()
+    assert await Inbox(store, "telegram").left_over() == []
+    async with await Store.open(tmp_path / DATABASE) as again:
+        assert await held_keys(again) == ["41"]

@@ -1,0 +1,157 @@
+"""What a channel received and has not handled yet, kept in the database until it has.
+
+A platform is told that an update arrived (Telegram: the offset of the next getUpdates, or
+a webhook's 200; Zalo: a webhook's 200, while its getUpdates hands each update out once)
+only after the update is written here, and the row is deleted once the update is handled.
+What a killed bot (kill -9, an OOM kill, a power cut) left here is handled at its next
+start: a resident's question or a staff member's answer that had just arrived is not lost.
+
+The key of every update received lately (its id on the platform, nothing of what it says)
+is kept `SEEN_KEEP`, so that an update the platform sends again (Telegram re-sends what
+was not confirmed; Zalo a webhook delivery not answered 200) is not answered twice.
+
+While the database refuses writes (a full disk, a lock held by another program) an update
+is handled as it comes, unkept, as it would be without an inbox: residents are answered.
+Rows are about a chat (`chat_id`), so /forget deletes them with the rest (Store.forget).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from collections.abc import Callable
+
+from wardbot.store import Store
+
+log = logging.getLogger(__name__)
+
+# An update's key is kept this long after it arrived: Telegram keeps an update it was not
+# told of 24 hours, and re-sends it meanwhile.
+SEEN_KEEP = 2 * 86400.0
+# Starts that took up an update and died before it was handled: the update is then
+# dropped (said in the log), so that one that kills the bot cannot do so at every start.
+MAX_ATTEMPTS = 3
+
+
+class Fate(enum.Enum):
+    KEPT = "kept"  # new, written down: handle it, then `done`
+    REPEAT = "repeat"  # received before (handled, or waiting): drop it
+    UNKEPT = "unkept"  # the database refused it: handle it all the same
+
+
+class Inbox:
+    """One channel's updates in the bot's database (`store`)."""
+
+    def __init__(
+        self, store: Store, channel: str, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.store = store
+        self.channel = channel
+        self.clock = clock
+        self._refused = False  # said in the log once per outage
+        self._kept: set[str] = set()  # the keys of the rows to delete once handled
+
+    @property
+    def enabled(self) -> bool:
+        return self.store.writable
+
+    async def keep(self, key: str, chat_id: str, payload: str) -> Fate:
+        """Write an update down before the platform is told it arrived."""
+        if not self.enabled:
+            return Fate.UNKEPT
+        try:
+            # On the disk before the platform is told: a power cut cannot take it back.
+            async with self.store.writing(synced=True) as db:
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at) "
+                    "VALUES (?, ?, ?)",
+                    (self.channel, key, self.clock()),
+                )
+                if cursor.rowcount <= 0:
+                    return Fate.REPEAT
+                await db.execute(
+                    "INSERT INTO inbox (channel, update_key, chat_id, payload, received_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (self.channel, key, chat_id, payload, self.clock()),
+                )
+        except Exception as exc:  # never a reason to leave a message unanswered
+            if not self._refused:
+                log.warning(
+                    "%s: the database refused to keep a received message (%s); messages are "
+                    "handled unkept until it takes them again",
+                    self.channel,
+                    exc,
+                )
+            self._refused = True
+            return Fate.UNKEPT
+        self._kept.add(key)
+        if self._refused:
+            log.info("%s: received messages are kept again", self.channel)
+        self._refused = False
+        return Fate.KEPT
+
+    async def done(self, key: str) -> None:
+        """The update is handled: its row goes (its key stays, see SEEN_KEEP)."""
+        if key not in self._kept:  # not kept: nothing to write (nor to fail on)
+            return
+        self._kept.discard(key)
+        try:
+            async with self.store.writing(proves=False) as db:
+                await db.execute(
+                    "DELETE FROM inbox WHERE channel = ? AND update_key = ?", (self.channel, key)
+                )
+        except Exception as exc:  # handled again at the next start, at worst
+            log.warning(
+                "%s: could not take a handled message off the inbox (%s)", self.channel, exc
+            )
+
+    async def left_over(self) -> list[tuple[str, str]]:
+        """(key, payload) of the updates a bot that stopped left unhandled, oldest first,
+        each counted as taken up once more; those taken up MAX_ATTEMPTS times are deleted."""
+        if not self.enabled:
+            return []
+        try:
+            found = await self._left_over()
+        except Exception as exc:  # the channel starts all the same; they wait for the next
+            log.warning("%s: could not read the messages a stop left (%s)", self.channel, exc)
+            return []
+        self._kept.update(key for key, _ in found)
+        if found:
+            log.info(
+                "%s: %d message(s) received before a stop handled now", self.channel, len(found)
+            )
+        return found
+
+    async def _left_over(self) -> list[tuple[str, str]]:
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "DELETE FROM inbox WHERE channel = ? AND attempts >= ?",
+                (self.channel, MAX_ATTEMPTS),
+            )
+            if cursor.rowcount > 0:
+                log.error(
+                    "%s: %d received message(s) dropped: the bot stopped while handling them "
+                    "%d times",
+                    self.channel,
+                    cursor.rowcount,
+                    MAX_ATTEMPTS,
+                )
+            await db.execute(
+                "UPDATE inbox SET attempts = attempts + 1 WHERE channel = ?", (self.channel,)
+            )
+            async with db.execute(
+                "SELECT update_key, payload FROM inbox WHERE channel = ? "
+                "ORDER BY received_at, update_key",
+                (self.channel,),
+            ) as rows:
+                return [(str(key), str(payload)) for key, payload in await rows.fetchall()]
+
+
+async def purge(store: Store, before: float, now: float) -> int:
+    """Delete inbox rows received before `before` (retention), and keys older than
+    SEEN_KEEP."""
+    async with store.writing() as db:
+        rows = await db.execute("DELETE FROM inbox WHERE received_at < ?", (before,))
+        await db.execute("DELETE FROM inbox_seen WHERE seen_at < ?", (now - SEEN_KEEP,))
+    return max(rows.rowcount, 0)
