@@ -113,7 +113,7 @@ def greeting(ward_name: str, *, alerts: str = HERE) -> str:
     return (
         f"Dạ, xin chào anh/chị! Đây là trợ lý tự động của {ward_name}.\n\n"
         "Em có thể:\n"
-        "• Giải đáp các thủ tục, giấy tờ thường gặp (cư trú, hộ tịch, BHYT, căn cước, ...)\n"
+        "• Giải đáp các thủ tục, giấy tờ thường gặp (cư trú, hộ tịch, BHYT, căn cước…)\n"
         f"• Gửi các thông báo mới nhất của {where}\n"
         f"{promise}"
         f"Anh/chị cứ nhắn câu hỏi như khi hỏi cán bộ {where}, có dấu hay không dấu đều được, "
@@ -1630,7 +1630,7 @@ def alerts_elsewhere(ward_name: str, has_links: bool) -> str:
         )
     return (
         "Trang web không gửi tin được cho anh/chị khi trang đã đóng. Để nhận thông báo mới "
-        f"của {where} theo chủ đề (BHYT, học bổng, ...), anh/chị vui lòng nhắn cho bot của "
+        f"của {where} theo chủ đề (BHYT, học bổng…), anh/chị vui lòng nhắn cho bot của "
         f"{where} trên Zalo hoặc Telegram (đường dẫn bên dưới) rồi chọn chủ đề. "
         "Ở đây anh/chị vẫn hỏi đáp và xem thông báo mới nhất (/latest) bình thường."
     )
