@@ -161,6 +161,7 @@ RULES = {
     "space at an end of a line": re.compile(r"(?m)[ \t]$|^[ \t]+(?![ ]*cũng hỏi|[ ]*👉)"),
     "an empty line too many": re.compile(r"\n\n\n"),
     "Markdown or HTML": re.compile(r"\*\*|__|</?[a-z]+>"),
+    "a count not grouped by thousands": re.compile(rf"(?<![\d.]){BIG}(?![\d])"),
 }
 
 

@@ -73,6 +73,12 @@ def commands(ward_name: str, *, staff: bool, alerts: str = HERE) -> tuple[tuple[
     )
 
 
+def figure(count: int) -> str:
+    """A count as Vietnamese writes it, its thousands grouped with dots: "12.345" (not for
+    ids, numbers typed as commands, years)."""
+    return f"{count:,}".replace(",", ".")
+
+
 def vn_date(day: dt.date) -> str:
     """15/07/2024: the way dates are written in Vietnamese documents."""
     return day.strftime("%d/%m/%Y")
@@ -378,7 +384,7 @@ def subscribed_all(ward_name: str, count: int) -> str:
     if count == 0:
         return "Dạ, anh/chị đã đăng ký nhận tin về tất cả các chủ đề rồi ạ."
     return (
-        f"Dạ, đã đăng ký nhận tin về cả {count} chủ đề của {unit(ward_name)}. Khi "
+        f"Dạ, đã đăng ký nhận tin về cả {figure(count)} chủ đề của {unit(ward_name)}. Khi "
         f"{unit(ward_name)} có thông báo mới, em sẽ nhắn ngay cho anh/chị; muốn bỏ bớt chủ đề "
         "nào, anh/chị gõ /mysubs."
     )
@@ -416,7 +422,7 @@ def not_subscribed(name: str) -> str:
 def unsubscribed_all(count: int) -> str:
     if count == 0:
         return "Dạ, anh/chị hiện chưa nhận tin chủ đề nào nên không cần hủy ạ."
-    followed = "chủ đề" if count == 1 else f"cả {count} chủ đề"
+    followed = "chủ đề" if count == 1 else f"cả {figure(count)} chủ đề"
     return (
         f"Dạ, đã hủy nhận tin {followed} anh/chị đang theo dõi. Anh/chị sẽ không nhận thêm "
         "tin báo nào nữa và có thể đăng ký lại bất cứ lúc nào."
@@ -545,7 +551,7 @@ def alert_stop_in_group(ward_name: str, bot: str | None) -> str:
 
 def alert_burst_title(count: int) -> str:
     """Above the one alert that lists the notices published together."""
-    return f"🔔 {count} thông báo mới"
+    return f"🔔 {figure(count)} thông báo mới"
 
 
 def alert_burst_item(day: dt.date, title: str, first_line: str) -> str:
@@ -582,15 +588,16 @@ def admin_stats(
 ) -> str:
     """`held`: in quiet hours, those hours and when the alerts they hold leave."""
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
-    lines += [f"• {name}: {count}" for name, count in topics] or ["• (chưa có chủ đề)"]
+    lines += [f"• {name}: {figure(count)}" for name, count in topics] or ["• (chưa có chủ đề)"]
     share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
-    why = f" ({blocked} vì người nhận đã chặn bot)" if blocked else ""
+    why = f" ({figure(blocked)} vì người nhận đã chặn bot)" if blocked else ""
     lines += [
         "",
         f"{days} ngày qua:",
-        f"• Câu hỏi: {questions}",
-        f"• Chưa trả lời được: {unanswered}{share}",
-        f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}{why}, đang chờ gửi: {waiting}",
+        f"• Câu hỏi: {figure(questions)}",
+        f"• Chưa trả lời được: {figure(unanswered)}{share}",
+        f"• Tin báo đã gửi: {figure(sent)}, gửi lỗi: {figure(failed)}{why}, "
+        f"đang chờ gửi: {figure(waiting)}",
     ]
     if held is not None:
         quiet, morning = held
@@ -602,9 +609,9 @@ def admin_stats(
         open_now, answered, median = tickets
         typical = f", thời gian trả lời trung vị {duration(median)}" if median is not None else ""
         lines += [
-            f"• Hỏi cán bộ: {answered} phiếu đã trả lời{typical}",
+            f"• Hỏi cán bộ: {figure(answered)} phiếu đã trả lời{typical}",
             "",
-            f"Phiếu đang chờ cán bộ trả lời: {open_now} (xem bằng /tickets)",
+            f"Phiếu đang chờ cán bộ trả lời: {figure(open_now)} (xem bằng /tickets)",
         ]
     return "\n".join(lines)
 
@@ -623,12 +630,12 @@ def admin_unanswered(
         "Nên bổ sung vào faq.yaml các nhóm hỏi nhiều:",
     ]
     for number, (count, example, others) in enumerate(groups, 1):
-        lines.append(f"\n{number}. “{example}” — {count} lần")
+        lines.append(f"\n{number}. “{example}” — {figure(count)} lần")
         lines += [f"   cũng hỏi: “{other}”" for other in others]
         pick = chosen[number - 1] if number <= len(chosen) else None
         if pick is not None:
             question, times = pick
-            who = "người hỏi" if times == 1 else f"{times} người hỏi"
+            who = "người hỏi" if times == 1 else f"{figure(times)} người hỏi"
             lines.append(f"   👉 {who} đã chọn trong các gợi ý: “{question}”")
     return "\n".join(lines)
 
@@ -663,17 +670,17 @@ def admin_broadcast_queued(count: int, target: str) -> str:
     if count == 0:
         return f"Không có ai theo dõi {target}; chưa gửi tin nào."
     return (
-        f"Đã xếp {count} tin vào hàng gửi cho người theo dõi {target}; "
+        f"Đã xếp {figure(count)} tin vào hàng gửi cho người theo dõi {target}; "
         "tin sẽ được gửi dần trong ít phút."
     )
 
 
 def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str:
-    lines = [f"Đã nạp lại: {faq} câu hỏi đáp, {announcements} thông báo."]
+    lines = [f"Đã nạp lại: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo."]
     if problems:
         lines += ["", "Các lỗi cần sửa (tệp:dòng: lỗi):", *problems[:20]]
         if len(problems) > 20:
-            lines.append(f"... và {len(problems) - 20} lỗi khác")
+            lines.append(f"... và {figure(len(problems) - 20)} lỗi khác")
     return "\n".join(lines)
 
 
@@ -687,9 +694,9 @@ def terminal_reloaded(
         head = "⚠️ faq.yaml có lỗi nên chưa nạp được; em vẫn dùng bản đúng gần nhất"
     else:
         head = "🔄 Em đã nạp nội dung vừa sửa"
-    line = f"{head}: {faq} câu hỏi đáp, {announcements} thông báo."
+    line = f"{head}: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo."
     if problems:
-        line += f" Còn {problems} lỗi cần sửa (tệp:dòng: lỗi, in ở trên)."
+        line += f" Còn {figure(problems)} lỗi cần sửa (tệp:dòng: lỗi, in ở trên)."
     return line
 
 
@@ -712,7 +719,7 @@ def admin_problems(
         )
     lines = [head, "Vui lòng sửa (tệp:dòng: lỗi):", *problems[:20]]
     if len(problems) > 20:
-        lines.append(f"... và {len(problems) - 20} lỗi khác")
+        lines.append(f"... và {figure(len(problems) - 20)} lỗi khác")
     return "\n".join(lines)
 
 
@@ -728,21 +735,22 @@ def admin_faq_readable(faq: int, *, rest_fixed: bool = False) -> str:
     """faq.yaml serves again, whole, after admins were told it could not be read or had
     lost many entries; `rest_fixed`: so is every other mistake they were told of."""
     readable = (
-        f"✅ faq.yaml đã đọc được bình thường trở lại: bot đang trả lời theo tệp vừa lưu ({faq} "
-        "câu hỏi đáp)."
+        f"✅ faq.yaml đã đọc được bình thường trở lại: bot đang trả lời theo tệp vừa lưu "
+        f"({figure(faq)} câu hỏi đáp)."
     )
     return f"{readable}\n{admin_problems_fixed()}" if rest_fixed else readable
 
 
 def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) -> str:
     lines = [
-        f"⚠️ faq.yaml vừa mất {len(gone)} trong số {before} câu hỏi đáp (còn {after}); "
+        f"⚠️ faq.yaml vừa mất {figure(len(gone))} trong số {figure(before)} câu hỏi đáp "
+        f"(còn {figure(after)}); "
         "có thể tệp bị cắt mất một đoạn hoặc bị xóa nhầm.",
         "Các mã (id) không còn nữa:",
         *gone[:20],
     ]
     if len(gone) > 20:
-        lines.append(f"... và {len(gone) - 20} mã khác")
+        lines.append(f"... và {figure(len(gone) - 20)} mã khác")
     lines += ["", f"Nếu không cố ý xóa, có thể lấy lại bản trước trong tệp {backup}."]
     return "\n".join(lines)
 
@@ -752,7 +760,7 @@ def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
     lines = [
         "⚠️ faq.yaml không còn các chủ đề dưới đây, nhưng vẫn có người dân đang theo dõi: "
         "họ sẽ không nhận được tin báo nào về các chủ đề này nữa.",
-        *(f"• {topic_id}: {count} người theo dõi" for topic_id, count in followed),
+        *(f"• {topic_id}: {figure(count)} người theo dõi" for topic_id, count in followed),
         "",
         "Nếu chỉ định đổi mã (id) của chủ đề, vui lòng đặt lại mã cũ trong faq.yaml để người "
         "theo dõi vẫn nhận được tin. Nếu cố ý bỏ chủ đề thì không cần làm gì thêm.",
@@ -775,7 +783,7 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
         else f"Thư mục thông báo {folder} vừa trống"
     )
     return (
-        f"⚠️ {where}: cả {count} thông báo biến mất cùng lúc, bot không còn trả lời "
+        f"⚠️ {where}: cả {figure(count)} thông báo biến mất cùng lúc, bot không còn trả lời "
         "được về các thông báo này.\n\n"
         "Nếu không cố ý xóa, vui lòng khôi phục ngay: tin báo chưa gửi về các thông báo "
         "này sẽ bị hủy nếu sau khoảng một phút chúng vẫn chưa trở lại."
@@ -787,9 +795,11 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
 
 
 def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned: bool) -> str:
-    loaded = f"đã nạp {topics} chủ đề, {faq} câu hỏi đáp, {notices} thông báo"
+    loaded = (
+        f"đã nạp {figure(topics)} chủ đề, {figure(faq)} câu hỏi đáp, {figure(notices)} thông báo"
+    )
     if problems:
-        return f"{problems} lỗi cần sửa (ở các dòng trên); {loaded}."
+        return f"{figure(problems)} lỗi cần sửa (ở các dòng trên); {loaded}."
     if warned:
         return f"Không có lỗi, nhưng xem cảnh báo ở trên; {loaded}."
     return f"Không có lỗi; {loaded}."
@@ -815,7 +825,8 @@ def faq_other_files_copy(saved: str, faq_file: str) -> str:
 
 def faq_shrank_warning(faq_file: str, gone: Sequence[str], before: int, saved: str) -> str:
     return (
-        f"cảnh báo: {faq_file} mất {len(gone)} trong số {before} câu hỏi đáp so với {saved} "
+        f"cảnh báo: {faq_file} mất {figure(len(gone))} trong số {figure(before)} câu hỏi đáp "
+        f"so với {saved} "
         f"(có thể tệp bị cắt mất một đoạn hay bị xóa nhầm): {', '.join(gone)}"
     )
 
@@ -888,7 +899,7 @@ def announce_published(
     `morning`: when they leave, held by the quiet hours `quiet` ('6:30 sáng mai')."""
     if queued and morning:
         return (
-            f"đã đăng {target}\nđã lập chỉ mục; đã xếp {queued} tin báo: gửi lúc {morning} "
+            f"đã đăng {target}\nđã lập chỉ mục; đã xếp {figure(queued)} tin báo: gửi lúc {morning} "
             f"(giờ yên lặng {quiet}, không gửi tin báo ban đêm) nếu bot đang chạy, nếu không "
             "thì khi bot chạy lại; nếu cần báo ngay trong đêm (bão, lũ, cắt nước tối nay), "
             f"hãy thêm dòng urgent: true vào phần đầu của {target}"
@@ -904,7 +915,7 @@ def announce_published(
         )
     else:
         then = (
-            f"đã lập chỉ mục; đã xếp {queued} tin báo: "
+            f"đã lập chỉ mục; đã xếp {figure(queued)} tin báo: "
             + (
                 f"gửi sau khoảng {gather} giây (gộp chung với thông báo đăng cùng lúc)"
                 if gather
@@ -1053,7 +1064,7 @@ def content_hidden(ward_name: str, hotline: str) -> str:
 
 def too_long(limit: int) -> str:
     return (
-        f"Dạ, tin nhắn hơi dài (quá {limit} ký tự) nên em chưa xử lý được. "
+        f"Dạ, tin nhắn hơi dài (quá {figure(limit)} ký tự) nên em chưa xử lý được. "
         "Anh/chị vui lòng hỏi ngắn gọn trong một hai câu, nêu rõ thủ tục cần hỏi nhé."
     )
 
@@ -1094,7 +1105,7 @@ def number_not_in_list(number: str, count: int) -> str:
         )
     return (
         f"Dạ, số {number} không có trong danh sách em vừa gửi. Anh/chị chọn một số từ 1 "
-        f"đến {count} dưới đây, hoặc gõ câu hỏi mới nhé."
+        f"đến {figure(count)} dưới đây, hoặc gõ câu hỏi mới nhé."
     )
 
 
@@ -1546,7 +1557,10 @@ def tickets_listing(rows: Sequence[str], total: int, page: int = 1, *, first: in
     if not total:
         return "Không có phiếu nào đang mở."
     if not rows:
-        return f"Không có trang {page}: chỉ có {total} phiếu đang mở. Gõ /tickets để xem từ đầu."
+        return (
+            f"Không có trang {page}: chỉ có {figure(total)} phiếu đang mở. "
+            "Gõ /tickets để xem từ đầu."
+        )
     head = "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ)"
     if page > 1:
         head += f", trang {page}"
@@ -1554,7 +1568,7 @@ def tickets_listing(rows: Sequence[str], total: int, page: int = 1, *, first: in
     more = total - first - len(rows)
     if more > 0:
         text += (
-            f"\n… và {more} phiếu khác (tổng cộng {total} phiếu đang mở): "
+            f"\n… và {figure(more)} phiếu khác (tổng cộng {figure(total)} phiếu đang mở): "
             f"gõ /tickets {page + 1} để xem tiếp."
         )
     return text
