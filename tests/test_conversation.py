@@ -10,6 +10,7 @@ import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from chat_ward import NOTICES, WARD_NAME
@@ -1350,3 +1351,37 @@ async def test_a_question_log_the_database_refuses_is_one_line_not_a_traceback_e
     [line] = [r for r in caplog.records if "could not log a question" in r.getMessage()]
     assert (line.exc_info is not None) is traceback
     assert traceback or error in line.getMessage()
+
+
+@pytest.mark.parametrize("topics", [0, 1])
+async def test_following_every_topic_where_the_ward_has_one_or_none(
+    tmp_path: Path, ward_settings: Settings, topics: int
+) -> None:
+    """A ward that opened one topic: "/subscribe all" follows it as by its name, instead
+    of "đã đăng ký nhận tin về cả 1 chủ đề" ("all 1 topic") and "muốn bỏ bớt chủ đề nào"
+    (which ones to drop); none yet: it says there is none."""
+    faq = tmp_path / "ward" / "faq.yaml"
+    (tmp_path / "ward" / "content").mkdir(parents=True)
+    listed = "\n  - id: bhyt\n    name: Bảo hiểm y tế\n    keywords: [bhyt]" if topics else " []"
+    faq.write_text(
+        f"topics:{listed}\n\nfaq:\n  - id: bhyt-mat-the\n    question: Mất thẻ BHYT thì làm "
+        "sao?\n    answer: Dùng ứng dụng VssID thay cho thẻ giấy.\n",
+        encoding="utf-8",
+    )
+    settings = replace(ward_settings, faq_file=faq, content_dir=faq.parent / "content")
+    engine = Engine.open(faq, settings.content_dir, tmp_path / "data", today=dt.date(2024, 8, 1))
+    try:
+        async with await Store.open(tmp_path / "bot.sqlite3") as store:
+            conversation = Conversation(engine, store, settings)
+            reply = await one(conversation, "/subscribe all")
+            again = await one(conversation, "theo dõi tất cả")
+            followed = await store.subscriptions_of(CHAT)
+    finally:
+        engine.close()
+    if topics:
+        assert reply.text == msg.subscribed(WARD_NAME, "Bảo hiểm y tế")
+        assert again.text == msg.already_subscribed("Bảo hiểm y tế")
+        assert followed == ["bhyt"]
+    else:
+        assert reply.text == again.text == msg.topics_list(WARD_NAME, [])
+        assert followed == []

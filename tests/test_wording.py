@@ -161,6 +161,8 @@ RULES = {
     "space at an end of a line": re.compile(r"(?m)[ \t]$|^[ \t]+(?![ ]*cũng hỏi|[ ]*👉)"),
     "an empty line too many": re.compile(r"\n\n\n"),
     "Markdown or HTML": re.compile(r"\*\*|__|</?[a-z]+>"),
+    # "cả 1 chủ đề" ("all 1 topic"): one is no whole.
+    "all of one": re.compile(r"\b(?:cả|tất cả|các|những) 1\b"),
     "a count not grouped by thousands": re.compile(rf"(?<![\d.]){BIG}(?![\d])"),
 }
 

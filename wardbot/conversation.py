@@ -1179,8 +1179,11 @@ class Conversation:
         return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
 
     async def _follow_all(self, chat: ChatRef) -> Reply:
-        """Every topic followed at once ("/subscribe all"), as "/unsubscribe all" stops them."""
+        """Every topic followed at once ("/subscribe all"), as "/unsubscribe all" stops them;
+        a ward's only topic followed as by its name (not "cả 1 chủ đề")."""
         topics = self.engine.corpus.topics
+        if len(topics) == 1:
+            return await self._follow(chat, topics[0])
         added = [await self.store.subscribe(chat, topic.id) for topic in topics]
         text = msg.subscribed_all(self.settings.ward_name, len(topics) if any(added) else 0)
         return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))

@@ -383,11 +383,16 @@ def subscribed_all(ward_name: str, count: int) -> str:
     """Every topic followed at once: `count` topics (0: all were followed already)."""
     if count == 0:
         return "Dạ, anh/chị đã đăng ký nhận tin về tất cả các chủ đề rồi ạ."
-    return (
-        f"Dạ, đã đăng ký nhận tin về cả {figure(count)} chủ đề của {unit(ward_name)}. Khi "
-        f"{unit(ward_name)} có thông báo mới, em sẽ nhắn ngay cho anh/chị; muốn bỏ bớt chủ đề "
-        "nào, anh/chị gõ /mysubs."
+    told = (
+        f"Dạ, đã đăng ký nhận tin về {_all_of(count, 'chủ đề')} của {unit(ward_name)}. Khi "
+        f"{unit(ward_name)} có thông báo mới, em sẽ nhắn ngay cho anh/chị"
     )
+    return f"{told}; muốn bỏ bớt chủ đề nào, anh/chị gõ /mysubs." if count > 1 else f"{told}."
+
+
+def _all_of(count: int, noun: str) -> str:
+    """ "cả 12 chủ đề" (all 12 topics); one is no whole: "chủ đề"."""
+    return noun if count == 1 else f"cả {figure(count)} {noun}"
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -422,10 +427,9 @@ def not_subscribed(name: str) -> str:
 def unsubscribed_all(count: int) -> str:
     if count == 0:
         return "Dạ, anh/chị hiện chưa nhận tin chủ đề nào nên không cần hủy ạ."
-    followed = "chủ đề" if count == 1 else f"cả {figure(count)} chủ đề"
     return (
-        f"Dạ, đã hủy nhận tin {followed} anh/chị đang theo dõi. Anh/chị sẽ không nhận thêm "
-        "tin báo nào nữa và có thể đăng ký lại bất cứ lúc nào."
+        f"Dạ, đã hủy nhận tin {_all_of(count, 'chủ đề')} anh/chị đang theo dõi. Anh/chị sẽ "
+        "không nhận thêm tin báo nào nữa và có thể đăng ký lại bất cứ lúc nào."
     )
 
 
@@ -782,11 +786,15 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
         if folder_missing
         else f"Thư mục thông báo {folder} vừa trống"
     )
+    gone, these, they = (
+        ("thông báo duy nhất trong đó đã biến mất", "thông báo này", "thông báo đó")
+        if count == 1
+        else (f"{_all_of(count, 'thông báo')} biến mất cùng lúc", "các thông báo này", "chúng")
+    )
     return (
-        f"⚠️ {where}: cả {figure(count)} thông báo biến mất cùng lúc, bot không còn trả lời "
-        "được về các thông báo này.\n\n"
-        "Nếu không cố ý xóa, vui lòng khôi phục ngay: tin báo chưa gửi về các thông báo "
-        "này sẽ bị hủy nếu sau khoảng một phút chúng vẫn chưa trở lại."
+        f"⚠️ {where}: {gone}, bot không còn trả lời được về {these}.\n\n"
+        f"Nếu không cố ý xóa, vui lòng khôi phục ngay: tin báo chưa gửi về {these} sẽ bị "
+        f"hủy nếu sau khoảng một phút {they} vẫn chưa trở lại."
     )
 
 
