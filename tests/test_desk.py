@@ -1181,7 +1181,7 @@ async def test_tickets_and_stats_for_admins(
     [listing] = await conversation.handle_text(me, "/tickets", sender=STAFF)
     lines = listing.text.splitlines()
     assert lines[2].startswith("• #2 · Telegram · chờ trả lời · 2 giờ")
-    assert lines[3].startswith("• #1 · Zalo · đã trả lời · 0 phút")
+    assert lines[3].startswith("• #1 · Zalo · đã trả lời · dưới 1 phút")
     [stats] = await conversation.handle_text(me, "/stats", sender=STAFF)
     assert "Hỏi cán bộ: 1 phiếu đã trả lời, thời gian trả lời trung vị 2 giờ" in stats.text
     assert "Phiếu đang chờ cán bộ trả lời: 1" in stats.text
@@ -1611,8 +1611,8 @@ async def test_a_listing_links_to_each_ticket_and_quotes_no_resident(
     [post] = room.posts
     where = post.thread_id if forum else post.message_id
     assert listing.splitlines()[2:] == [
-        f"• #1 · Zalo · chờ trả lời · 0 phút · https://t.me/c/999/{where}",
-        "• #2 · Telegram · chờ trả lời · 0 phút",
+        f"• #1 · Zalo · chờ trả lời · dưới 1 phút · https://t.me/c/999/{where}",
+        "• #2 · Telegram · chờ trả lời · dưới 1 phút",
     ]
 
 

@@ -79,7 +79,7 @@ SAMPLES: dict[str, list[Any]] = {
     "quiet": ["21:30-6:30"],
     "saved": [None, "data/faq.last-good.yaml"],
     "seconds": [0.0, 20.0, 600.0, 7200.0, 400000.0],
-    "median": [None, 600.0],
+    "median": [None, 20.0, 600.0],
     "guesses": [["Mất thẻ bảo hiểm y tế thì làm sao? (bhyt-mat-the)"], []],
     "has_links": [True, False],
 }
@@ -161,6 +161,8 @@ RULES = {
     "space at an end of a line": re.compile(r"(?m)[ \t]$|^[ \t]+(?![ ]*cũng hỏi|[ ]*👉)"),
     "an empty line too many": re.compile(r"\n\n\n"),
     "Markdown or HTML": re.compile(r"\*\*|__|</?[a-z]+>"),
+    # "chờ 0 phút" (waited 0 minutes): a wait under a minute.
+    "a zero duration": re.compile(r"(?<![\d.])0 (?:phút|giờ|ngày)"),
     # "cả 1 chủ đề" ("all 1 topic"): one is no whole.
     "all of one": re.compile(r"\b(?:cả|tất cả|các|những) 1\b"),
     "a count not grouped by thousands": re.compile(rf"(?<![\d.]){BIG}(?![\d])"),

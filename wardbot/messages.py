@@ -1591,8 +1591,10 @@ def ticket_row(ticket_id: int, channel: str, state: str, waited: str, link: str 
 
 
 def duration(seconds: float) -> str:
-    """'5 phút', '3 giờ', '2 ngày': roughly how long."""
+    """'5 phút', '3 giờ', '2 ngày': roughly how long ('dưới 1 phút': not a minute)."""
     minutes = max(0, round(seconds / 60))
+    if minutes < 1:
+        return "dưới 1 phút"
     if minutes < 60:
         return f"{minutes} phút"
     hours = round(minutes / 60)
