@@ -391,6 +391,20 @@ async def test_broadcast_all_reaches_each_follower_once(bot: Bot) -> None:
     ]
 
 
+async def test_broadcast_all_says_to_whom_it_went_and_that_nobody_follows_anything(
+    bot: Bot,
+) -> None:
+    """ "/broadcast all" goes to everyone following a topic: staff read so, not "người theo
+    dõi mọi chủ đề" (who follow every topic), nor, with no follower at all, "Không có ai
+    theo dõi mọi chủ đề" (nobody follows every topic: some may follow one)."""
+    nobody = await bot.staff("/broadcast all Phường nghỉ làm việc ngày 2/9.")
+    assert nobody == "Chưa có ai nhận tin chủ đề nào; chưa gửi tin nào."
+    await subscribe_ward(bot.store)
+    queued = await bot.staff("/broadcast all Phường nghỉ làm việc ngày 2/9.")
+    assert queued.startswith("Đã xếp 4 tin vào hàng gửi cho mọi người đang nhận tin")
+    assert "mọi chủ đề" not in nobody + queued
+
+
 async def test_broadcast_topic_is_case_insensitive(bot: Bot) -> None:
     await subscribe_ward(bot.store)
     assert "Đã xếp 2 tin" in await bot.staff("/broadcast HOC-BONG Nộp hồ sơ trước 30/8.")
@@ -400,7 +414,7 @@ async def test_broadcast_topic_is_case_insensitive(bot: Bot) -> None:
 async def test_broadcast_to_a_topic_nobody_follows_queues_nothing(bot: Bot) -> None:
     await subscribe_ward(bot.store)
     text = await bot.staff("/broadcast cu-tru Lịch tiếp dân thay đổi.")
-    assert text == msg.admin_broadcast_queued(0, "chủ đề “Cư trú”")
+    assert text == msg.admin_broadcast_queued(0, "Cư trú")
     assert "Không có ai theo dõi" in text
     assert bot.outbox() == []
     assert bot.wakes.count == 0

@@ -670,13 +670,17 @@ def admin_broadcast_usage(topic_ids: Sequence[str]) -> str:
     )
 
 
-def admin_broadcast_queued(count: int, target: str) -> str:
-    if count == 0:
-        return f"Không có ai theo dõi {target}; chưa gửi tin nào."
-    return (
-        f"Đã xếp {figure(count)} tin vào hàng gửi cho người theo dõi {target}; "
-        "tin sẽ được gửi dần trong ít phút."
-    )
+def admin_broadcast_queued(count: int, topic: str | None) -> str:
+    """A broadcast queued for the followers of `topic` (its name), or of any topic (None)."""
+    if topic is None:
+        if count == 0:
+            return "Chưa có ai nhận tin chủ đề nào; chưa gửi tin nào."
+        to = "mọi người đang nhận tin (theo dõi ít nhất một chủ đề)"
+    else:
+        if count == 0:
+            return f"Không có ai theo dõi chủ đề “{topic}”; chưa gửi tin nào."
+        to = f"người theo dõi chủ đề “{topic}”"
+    return f"Đã xếp {figure(count)} tin vào hàng gửi cho {to}; tin sẽ được gửi dần trong ít phút."
 
 
 def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str:
