@@ -1385,3 +1385,27 @@ async def test_following_every_topic_where_the_ward_has_one_or_none(
     else:
         assert reply.text == again.text == msg.topics_list(WARD_NAME, [])
         assert followed == []
+
+
+async def test_close_matches_with_a_notice_among_them_are_no_questions(
+    conversation: Conversation,
+) -> None:
+    """ "sai rồi" offering other close matches, a notice among them ("Về việc điều chỉnh
+    mức đóng BHYT…"), asks about "một trong các nội dung dưới đây", as "Nội dung liên
+    quan:" heads such related entries: a notice's title is no question ("câu")."""
+    await one(conversation, "mất thẻ bhyt")
+    sorry = await one(conversation, "sai rồi")
+    assert any(button.action.startswith("ann:") for button in sorry.buttons)
+    assert "Có phải anh/chị muốn hỏi về một trong các nội dung dưới đây?" in sorry.text
+    assert "câu dưới đây" not in sorry.text
+
+
+def test_close_matches_asked_about_are_questions_or_notices() -> None:
+    """The question above close matches names what they are, one or several."""
+    ask = "Dạ, có phải anh/chị muốn hỏi"
+    assert msg.offer(WARD_NAME, "", 1).startswith(f"{ask} câu dưới đây?")
+    assert msg.offer(WARD_NAME, "", 3).startswith(f"{ask} một trong các câu dưới đây?")
+    assert msg.offer(WARD_NAME, "", 1, notices=True).startswith(f"{ask} về nội dung dưới đây?")
+    assert msg.offer(WARD_NAME, "", 2, notices=True).startswith(
+        f"{ask} về một trong các nội dung dưới đây?"
+    )

@@ -299,7 +299,12 @@ def _related_title(related: Sequence[Hit]) -> str | None:
     """ "Câu hỏi liên quan:", or "Nội dung liên quan:" when notices are among them."""
     if not related:
         return None
-    return msg.related(notices=any(isinstance(hit.doc, Announcement) for hit in related))
+    return msg.related(notices=_any_notice(related))
+
+
+def _any_notice(hits: Sequence[Hit]) -> bool:
+    """Whether notices are among `hits`: a notice's title is no question ("câu hỏi")."""
+    return any(isinstance(hit.doc, Announcement) for hit in hits)
 
 
 def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
@@ -389,7 +394,15 @@ def no_answer_reply(
     if answer.offers:
         return Reply(
             "".join(
-                (msg.offer(settings.ward_name, settings.ward_hotline, len(answer.offers)), *extra)
+                (
+                    msg.offer(
+                        settings.ward_name,
+                        settings.ward_hotline,
+                        len(answer.offers),
+                        notices=_any_notice(answer.offers),
+                    ),
+                    *extra,
+                )
             ),
             buttons=(*(doc_button(hit.doc) for hit in answer.offers), *ask),
         )
@@ -968,7 +981,9 @@ class Conversation:
                 offers = await self._other_matches(question)
             staff = await self._staff_offer(chat, question)
         s = self.settings
-        text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=len(offers))
+        text = msg.wrong_answer(
+            s.ward_name, s.ward_hotline, offers=len(offers), notices=_any_notice(offers)
+        )
         if staff is not None:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))

@@ -272,29 +272,33 @@ def no_answer(ward_name: str, hotline: str) -> str:
     )
 
 
-def _which_of(count: int) -> str:
-    """Asking about the `count` close matches listed below: one, or one of several."""
+def _which_of(count: int, *, notices: bool) -> str:
+    """Asking about the `count` close matches listed below: one, or one of several; questions
+    ("câu"), or, with notices among them (a notice's title is no question), "nội dung"."""
+    if notices:
+        return "về nội dung dưới đây" if count == 1 else "về một trong các nội dung dưới đây"
     return "câu dưới đây" if count == 1 else "một trong các câu dưới đây"
 
 
-def offer(ward_name: str, hotline: str, count: int) -> str:
+def offer(ward_name: str, hotline: str, count: int, *, notices: bool = False) -> str:
     """The bot is not sure: it asks which of the `count` close matches below (buttons or
-    numbered choices) was meant, then whom to call if none."""
+    numbered choices; `notices`: notices among them) was meant, then whom to call if none."""
     return (
-        f"Dạ, có phải anh/chị muốn hỏi {_which_of(count)}? Nếu không phải, "
+        f"Dạ, có phải anh/chị muốn hỏi {_which_of(count, notices=notices)}? Nếu không phải, "
         f"anh/chị vui lòng {contact_line(ward_name, hotline)}."
     )
 
 
-def wrong_answer(ward_name: str, hotline: str, *, offers: int) -> str:
+def wrong_answer(ward_name: str, hotline: str, *, offers: int, notices: bool = False) -> str:
     """The resident says the last answer missed (“sai rồi”, “không phải”): sorry, then the
-    other close matches (`offers`: how many are listed below) or a way to ask again, and
-    whom to call."""
+    other close matches (`offers`: how many are listed below; `notices`: notices among
+    them) or a way to ask again, and whom to call."""
     sorry = "Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị."
     contact = contact_line(ward_name, hotline)
     if offers:
         return (
-            f"{sorry} Có phải anh/chị muốn hỏi {_which_of(offers)}? Nếu không phải, "
+            f"{sorry} Có phải anh/chị muốn hỏi {_which_of(offers, notices=notices)}? "
+            "Nếu không phải, "
             f"anh/chị vui lòng {contact}."
         )
     return "\n\n".join(
