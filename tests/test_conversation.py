@@ -315,7 +315,7 @@ def test_read_it_all_of_a_huge_notice_sends_a_few_messages_then_where_the_rest_i
         assert zalo_messages[-1].endswith(f"{msg.ORIGINAL_DOCUMENT}: {source}")
         assert "xem tiếp" in zalo_messages[-1]
     else:
-        assert f"bộ phận một cửa của {ward_settings.ward_name}" in zalo_messages[-1]
+        assert f"Bộ phận Một cửa của {ward_settings.ward_name}" in zalo_messages[-1]
     assert "Điều 399." not in "".join(zalo_messages)
 
 

@@ -163,6 +163,9 @@ RULES = {
     "Markdown or HTML": re.compile(r"\*\*|__|</?[a-z]+>"),
     # "chờ 0 phút" (waited 0 minutes): a wait under a minute.
     "a zero duration": re.compile(r"(?<![\d.])0 (?:phút|giờ|ngày)"),
+    # The ward's offices and pages, named one way in every text (contact_line,
+    # alerts_elsewhere): "Bộ phận Một cửa", its "trang thông tin điện tử".
+    "a name written another way": re.compile(r"bộ phận một cửa|cổng thông tin điện tử"),
     # "cả 1 chủ đề" ("all 1 topic"): one is no whole.
     "all of one": re.compile(r"\b(?:cả|tất cả|các|những) 1\b"),
     "a count not grouped by thousands": re.compile(rf"(?<![\d.]){BIG}(?![\d])"),

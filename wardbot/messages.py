@@ -257,8 +257,8 @@ def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
             f"Mời anh/chị xem tiếp ở “{ORIGINAL_DOCUMENT}” bên dưới.)"
         )
     return (
-        "(Văn bản dài, trên đây là phần đầu. Mời anh/chị xem toàn văn tại bộ phận "
-        f"một cửa của {ward_name} hoặc trên cổng thông tin điện tử của {unit(ward_name)}.)"
+        "(Văn bản dài, trên đây là phần đầu. Mời anh/chị xem toàn văn tại Bộ phận "
+        f"Một cửa của {ward_name} hoặc trên trang thông tin điện tử của {unit(ward_name)}.)"
     )
 
 
