@@ -696,6 +696,26 @@ async def test_after_no_answer_asking_for_staff_offers_that_question(
     assert f"“{UNKNOWN}”" in offer.text and ask_button(offer)
 
 
+async def test_an_offer_to_pass_a_question_on_asks_for_the_button_not_a_yes(
+    conversation: Conversation, desk: Desk
+) -> None:
+    """The offer under "no answer" and after "hỏi cán bộ" asks nothing a resident would
+    answer by typing "có" (which passes nothing on: "Dạ vâng ạ…"): it names the button
+    that does, as it reads on every channel (numbered on Zalo, without its emoji)."""
+    [no_answer] = await conversation.handle_text(RESIDENT, UNKNOWN)
+    [offer] = await conversation.handle_text(RESIDENT, "hỏi cán bộ")
+    label = msg.ask_staff_button(WARD_NAME).removeprefix("💬 ")
+    for reply in (no_answer, offer):
+        assert ask_button(reply)
+        asked = reply.text.replace(f"“{UNKNOWN}”", "")
+        assert f"chọn “{label}” bên dưới" in asked
+        assert "?" not in asked.split("\n\n", 1)[-1], asked
+    assert offer.text.startswith(f"Dạ, câu hỏi em chưa trả lời được của anh/chị: “{UNKNOWN}”")
+    assert offer.text.count("chuyển câu hỏi") == 1  # said once, not asked then offered
+    [yes] = await conversation.handle_text(RESIDENT, "có")
+    assert yes.text == msg.acknowledged() and await desk.active(RESIDENT) is None
+
+
 async def test_an_offer_too_old_is_not_sent(conversation: Conversation, clock: Clock) -> None:
     await conversation.handle_text(RESIDENT, UNKNOWN)
     clock.now += 2 * 86400

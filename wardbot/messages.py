@@ -1137,8 +1137,11 @@ def number_not_a_button(number: str) -> str:
 # --- "hỏi cán bộ": passing a question to ward staff (wardbot.desk) -------------------
 
 
+_ASK_STAFF = "Hỏi cán bộ"
+
+
 def ask_staff_button(ward_name: str) -> str:
-    return f"💬 Hỏi cán bộ {unit(ward_name)}"
+    return f"💬 {_ASK_STAFF} {unit(ward_name)}"
 
 
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web", "terminal": "máy tính"}
@@ -1149,19 +1152,22 @@ def channel_name(channel: str) -> str:
 
 
 def staff_offer(ward_name: str, channel: str, when: str) -> str:
-    """Under "no answer": what passing the question on means, before the resident agrees."""
+    """Under "no answer": what passing the question on means, before the resident agrees
+    by choosing the button `ask_staff_button` labels (no question asked: a "có" typed back
+    would pass nothing on)."""
+    where = unit(ward_name)
     return (
-        f"Em có thể chuyển câu hỏi này tới cán bộ {unit(ward_name)} để được trả lời trực tiếp. "
-        f"Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh nhắn tin ({channel_name(channel)}) "
-        f"được chuyển đi, không kèm tên hay số điện thoại. {when}"
+        f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển câu hỏi này tới "
+        f"cán bộ {where} trả lời trực tiếp. Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh "
+        f"nhắn tin ({channel_name(channel)}) được chuyển đi, không kèm tên hay số điện thoại. "
+        f"{when}"
     )
 
 
 def staff_offer_question(ward_name: str, question: str, channel: str, when: str) -> str:
     """After "hỏi cán bộ": offer to pass on the last question the bot could not answer."""
-    return (
-        f"Anh/chị muốn chuyển câu hỏi “{question}” tới cán bộ {unit(ward_name)}?\n\n"
-        + staff_offer(ward_name, channel, when)
+    return f"Dạ, câu hỏi em chưa trả lời được của anh/chị: “{question}”\n\n" + staff_offer(
+        ward_name, channel, when
     )
 
 
