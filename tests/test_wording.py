@@ -187,3 +187,13 @@ def test_a_text_assembled_from_pieces_keeps_the_rules(name: str) -> None:
         if (found := pattern.search(text.strip("\n")))
     }
     assert not broken, broken
+
+
+@pytest.mark.parametrize("staff", [True, False])
+def test_help_promises_a_phone_number_only_where_there_is_one(staff: bool) -> None:
+    """Without WARD_HOTLINE, /help gives the one-stop office in office hours: its menu
+    line must not promise "số điện thoại hỗ trợ"."""
+    without = msg.help_text("UBND Phường 2", "", staff=staff)
+    assert "số điện thoại" not in without
+    assert "Bộ phận Một cửa của UBND Phường 2" in without
+    assert "0276 3822 123" in msg.help_text("UBND Phường 2", "0276 3822 123", staff=staff)

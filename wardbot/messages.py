@@ -33,7 +33,7 @@ def unit(ward_name: str) -> str:
 # `unit`, filled in by `commands`).
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Lời chào và giới thiệu"),
-    ("help", "Cách hỏi, các lệnh và số điện thoại hỗ trợ"),
+    ("help", "Cách hỏi, các lệnh và nơi liên hệ hỗ trợ"),  # no hotline: no phone number
     ("topics", "Các chủ đề nhận tin"),
     ("subscribe", "Đăng ký nhận tin một chủ đề"),
     ("unsubscribe", "Hủy nhận tin một chủ đề (hoặc tất cả)"),
