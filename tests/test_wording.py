@@ -197,3 +197,28 @@ def test_help_promises_a_phone_number_only_where_there_is_one(staff: bool) -> No
     assert "số điện thoại" not in without
     assert "Bộ phận Một cửa của UBND Phường 2" in without
     assert "0276 3822 123" in msg.help_text("UBND Phường 2", "0276 3822 123", staff=staff)
+
+
+def test_a_list_of_one_is_not_called_several() -> None:
+    """A resident following one topic reads "/mysubs" (and a topic to stop not found)
+    about "chủ đề dưới đây", not "các chủ đề" ("the topics"); a ward with one notice
+    lists "Thông báo mới nhất", not "Các thông báo mới nhất"."""
+    heading = msg.announcement_heading(DAY, "Họp tổ dân phố")
+    one = [
+        msg.mysubs_menu(1),
+        msg.latest("UBND Phường 2", [heading]),
+        msg.latest_menu("UBND Phường 2", 1),
+        msg.unknown_topic_to_unsubscribe("học phí", ["Bảo hiểm y tế"]),
+        msg.unknown_topic_to_unsubscribe_menu("học phí", 1),
+    ]
+    several = [
+        msg.mysubs_menu(2),
+        msg.latest("UBND Phường 2", [heading, heading]),
+        msg.latest_menu("UBND Phường 2", 2),
+        msg.unknown_topic_to_unsubscribe("học phí", ["Bảo hiểm y tế", "Cư trú"]),
+        msg.unknown_topic_to_unsubscribe_menu("học phí", 2),
+    ]
+    for text in one:
+        assert not re.search(r"\b[Cc]ác (?:chủ đề|thông báo)\b|chủ đề nào", text), text
+    for text in several:
+        assert re.search(r"\b[Cc]ác (?:chủ đề|thông báo)\b", text), text

@@ -362,7 +362,7 @@ async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -
     (also,) = await api.say(ALICE, "dang ky nhan tin bhyt")
     assert also.text.startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
     (mine,) = await api.say(ALICE, "/mysubs")
-    assert mine.text.startswith(msg.mysubs_menu())
+    assert mine.text.startswith(msg.mysubs_menu(2))
     assert mine.text.count("Bảo hiểm y tế") == 1  # the numbered lines are the list
     assert menu(mine) == [
         "1. 🔕 Bỏ nhận tin: Bảo hiểm y tế",

@@ -1239,7 +1239,7 @@ class Conversation:
                 Reply(
                     msg.unknown_topic_to_unsubscribe(intent.arg, names),
                     buttons=self._unsub_buttons(followed),
-                    numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg),
+                    numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg, len(names)),
                 )
             ]
         if not named:
@@ -1313,7 +1313,7 @@ class Conversation:
         return Reply(
             msg.mysubs(names),
             buttons=self._unsub_buttons(followed),
-            numbered_text=msg.mysubs_menu(),
+            numbered_text=msg.mysubs_menu(len(names)),
         )
 
     def _latest_reply(self, limit: int = 5) -> Reply:

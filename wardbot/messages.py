@@ -461,17 +461,31 @@ def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
             f"Dạ, em chưa tìm thấy chủ đề “{text}”. Hiện anh/chị chưa nhận tin chủ đề nào "
             "nên không cần hủy ạ."
         )
-    lines = [
-        f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin:",
-        *(f"• {name}" for name in followed),
-        "",
-        "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn bên dưới giúp em nhé.",
-    ]
+    if len(followed) == 1:
+        lines = [
+            f"Dạ, em chưa tìm thấy chủ đề “{text}”. Anh/chị đang nhận tin một chủ đề:",
+            f"• {followed[0]}",
+            "",
+            "Anh/chị muốn bỏ nhận tin chủ đề này thì chọn bên dưới giúp em nhé.",
+        ]
+    else:
+        lines = [
+            f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin:",
+            *(f"• {name}" for name in followed),
+            "",
+            "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn bên dưới giúp em nhé.",
+        ]
     return "\n".join(lines)
 
 
-def unknown_topic_to_unsubscribe_menu(text: str) -> str:
-    """`unknown_topic_to_unsubscribe` where the chat's topics follow as numbered lines."""
+def unknown_topic_to_unsubscribe_menu(text: str, count: int) -> str:
+    """`unknown_topic_to_unsubscribe` where the chat's `count` topics follow as numbered
+    lines."""
+    if count == 1:
+        return (
+            f"Dạ, em chưa tìm thấy chủ đề “{text}”. Anh/chị đang nhận tin một chủ đề; muốn "
+            "bỏ nhận tin chủ đề này thì chọn dưới đây giúp em nhé:"
+        )
     return (
         f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin. "
         "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn dưới đây giúp em nhé:"
@@ -491,14 +505,26 @@ def mysubs(names: Sequence[str]) -> str:
     return "\n".join(["Anh/chị đang nhận tin về:", *(f"• {name}" for name in names)])
 
 
-def mysubs_menu() -> str:
-    """`mysubs` where the chat's topics follow as numbered lines ("🔕 Bỏ nhận tin: …")."""
+def mysubs_menu(count: int) -> str:
+    """`mysubs` where the chat's `count` topics follow as numbered lines ("🔕 Bỏ nhận tin:
+    …")."""
+    if count == 1:
+        return "Anh/chị đang nhận tin về chủ đề dưới đây (chọn để bỏ nhận tin):"
     return "Anh/chị đang nhận tin về các chủ đề dưới đây (chọn một chủ đề để bỏ nhận tin):"
 
 
 def latest(ward_name: str, headings: Sequence[str]) -> str:
     if not headings:
         return "Dạ, hiện chưa có thông báo mới nào."
+    if len(headings) == 1:
+        return "\n".join(
+            [
+                f"Thông báo mới nhất của {ward_name}:",
+                f"• {headings[0]}",
+                "",
+                "Chọn thông báo bên dưới để xem nội dung.",
+            ]
+        )
     lines = [f"Các thông báo mới nhất của {ward_name}:"]
     lines += [f"• {heading}" for heading in headings]
     lines += ["", "Chọn từng thông báo bên dưới để xem nội dung."]
@@ -509,6 +535,8 @@ def latest_menu(ward_name: str, count: int) -> str:
     """`latest` where the notices follow as numbered lines (Zalo, the terminal)."""
     if not count:
         return latest(ward_name, [])
+    if count == 1:
+        return f"Thông báo mới nhất của {ward_name} (chọn để xem nội dung):"
     return f"Các thông báo mới nhất của {ward_name} (chọn một thông báo để xem nội dung):"
 
 
