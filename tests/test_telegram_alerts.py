@@ -146,7 +146,11 @@ async def test_admin_commands_serve_admins_and_tell_others_their_id(
         (queued,) = await api.say(ADMIN_ID, "/broadcast bhyt Ngày 20/8 nghỉ tiếp dân buổi chiều.")
         assert "1 tin" in visible_text(queued.text)
         (pushed,) = await api.replies(701, since=mark, within=10)
-        assert "nghỉ tiếp dân" in pushed.text
+        # Who sends it and, as under an alert, how to stop: not the staff's words bare.
+        assert visible_text(pushed.text) == (
+            f"{msg.broadcast_title(WARD_NAME)}\n\nNgày 20/8 nghỉ tiếp dân buổi chiều.\n\n"
+            f"{msg.ALERT_STOP}"
+        )
         (refused,) = await api.say(702, "/broadcast all spam")
         assert visible_text(refused.text) == msg.admins_only(WARD_NAME, "telegram:702")
 
@@ -401,7 +405,7 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
             await sender.drain()
             sent = api.sent(int(CHAT.chat_id))
             assert len(sent) == 2
-            assert "\n\n".join(call.text for call in sent) == text
+            assert "\n\n".join(call.text for call in sent) == f"{text}\n\n<i>{msg.ALERT_STOP}</i>"
             assert waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
             assert sender.stats.sent == 1 and sender.stats.retried == 0
         finally:

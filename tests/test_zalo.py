@@ -1420,7 +1420,7 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
     await sender.drain()
     sent = api.sent(ALICE)
     assert len(sent) == 2
-    assert "\n\n".join(call.text for call in sent) == text
+    assert "\n\n".join(call.text for call in sent) == f"{text}\n\n{msg.ALERT_STOP}"
     assert retries.waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
     assert sender.stats.sent == 1 and sender.stats.retried == 0
 
@@ -1445,9 +1445,10 @@ async def test_a_long_alert_whose_second_part_fails_for_long_is_resent_from_ther
     await sender.drain()
     sent = api.sent(ALICE)
     assert len(sent) == 3
-    assert "\n\n".join(call.text for call in sent) == text
+    assert "\n\n".join(call.text for call in sent) == f"{text}\n\n{msg.ALERT_STOP}"
     assert sender.stats.sent == 1
-    await channel.deliver(ALICE, [Reply(text)])  # sent again on purpose: whole, as new
+    # Sent again on purpose: whole, as new.
+    await channel.deliver(ALICE, [Reply(text, footer=msg.ALERT_STOP)])
     assert [call.text for call in api.sent(ALICE)[3:]] == [call.text for call in sent]
 
 
@@ -1522,7 +1523,9 @@ async def test_alerts_over_quota_for_hours_are_asked_about_ever_less_often(
     api.recover("sendMessage")
     now[0] += zalo.QUOTA_WAIT_MAX
     await sender.drain()
-    assert [call.text for call in api.sent(BINH)] == ["Chiều nay cắt điện khu phố 3."]
+    assert [call.text for call in api.sent(BINH)] == [
+        f"Chiều nay cắt điện khu phố 3.\n\n{msg.ALERT_STOP}"
+    ]
     api.fail(429, method="sendMessage")
     with pytest.raises(RetryLater) as raised:
         await channel.deliver(BINH, [alert()])
@@ -1556,7 +1559,7 @@ async def test_an_alert_answered_late_by_zalo_is_sent_once(
             now[0] += MAX_BACKOFF  # any retry would be due by now
             await sender.drain()
             (sent,) = await api.replies(BINH)
-            assert sent.text == "Chiều nay cắt điện khu phố 3."
+            assert sent.text == f"Chiều nay cắt điện khu phố 3.\n\n{msg.ALERT_STOP}"
             assert sender.stats.sent == 1 and sender.stats.retried == 0
             assert len(api.sent(BINH)) == 1
         finally:

@@ -319,6 +319,13 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
     )
 
 
+def broadcast_reply(text: str, ward_name: str) -> Reply:
+    """A staff broadcast pushed to followers: who sends it and, as under an alert, how to
+    stop (`ward_name` empty: no title)."""
+    title = msg.broadcast_title(ward_name) if ward_name else None
+    return Reply(text, title=title, footer=msg.ALERT_STOP)
+
+
 def correction_reply(
     doc: Announcement,
     topic_names: Sequence[str],

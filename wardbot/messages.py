@@ -575,6 +575,11 @@ def alert_footer(day: dt.date | None, topic_names: Sequence[str]) -> str:
 ALERT_STOP = "Ngừng nhận tin: gõ /unsubscribe"
 
 
+def broadcast_title(ward_name: str) -> str:
+    """Above a message ward staff sent to followers (/broadcast)."""
+    return f"📢 Tin từ {ward_name}"
+
+
 def alert_stop_in_group(ward_name: str, bot: str | None) -> str:
     """`ALERT_STOP` in a Zalo group, where a command typed alone never reaches the bot and
     only staff may stop the group's alerts: who types it, with the bot's mention (`bot`:
