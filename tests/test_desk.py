@@ -1095,7 +1095,13 @@ async def test_an_answer_late_for_minutes_is_told_to_staff_once_and_still_delive
             assert notes == [], "a moment's failure is not worth a note"
         due = await store.next_due(channel.name)
         clock.now = due if due is not None else clock.now
-    late = msg.ticket_note_post(1, msg.relay_delayed("All connection attempts failed"))
+    # In Vietnamese, the platform's English words kept as a detail for the bot's installer.
+    late = msg.ticket_note_post(
+        1,
+        "chưa gửi được câu trả lời tới người dân (Zalo chưa nhận tin; chi tiết kỹ thuật cho "
+        "người cài đặt bot: All connection attempts failed). Bot vẫn đang tự gửi lại và sẽ "
+        "thả 👍 vào tin trả lời khi người dân nhận được.",
+    )
     assert notes == [late], "told once, while it is still being sent"
     assert [chat for chat, _ in channel.sent] == [RESIDENT.chat_id]
     assert room.reactions == [7001]  # 👍 on the staff message once delivered
@@ -1123,7 +1129,9 @@ async def test_an_answer_held_up_by_429s_for_minutes_is_told_to_staff_once_and_s
     sender = Sender(
         store, channel, composer, on_done=desk.delivered, clock=clock, monotonic=clock, sleep=sleep
     )
-    late = msg.ticket_note_post(1, msg.relay_delayed("429: retry after 60 s"))
+    late = msg.ticket_note_post(
+        1, msg.relay_delayed(msg.delivery_trouble("zalo", "429: retry after 60 s"))
+    )
     for _ in range(30):  # half an hour of 429s
         await sender.drain()
         await desk.post_pending()

@@ -1426,6 +1426,15 @@ def relay_channel_off(ticket_id: int, channel: str) -> str:
     )
 
 
+def delivery_trouble(channel: str, reason: str) -> str:
+    """Why a staff answer has not reached the resident (in `relay_failed`, `relay_delayed`):
+    the platform's refusal or silence, its own words (`reason`, in English) kept as a
+    detail for whoever set the bot up."""
+    return (
+        f"{channel_name(channel)} chưa nhận tin; chi tiết kỹ thuật cho người cài đặt bot: {reason}"
+    )
+
+
 def relay_unreachable() -> str:
     return "người dân đã chặn bot, đã xóa cuộc trò chuyện hoặc không còn nhận được tin nhắn"
 
