@@ -300,7 +300,10 @@ async def test_stats_at_night_say_alerts_wait_for_the_morning(
     """In quiet hours the alerts waiting are no fault: /stats says when they leave."""
     night = replace(settings, quiet_hours=QuietHours.parse("21:30-6:30"))
     bot = make_bot(ward_engine, store, night, db_path)
-    line = "• Đang giờ yên lặng (21:30–6:30): tin báo về thông báo mới chờ đến 6:30 sáng mai"
+    line = (
+        "• Đang trong giờ không gửi tin ban đêm (21:30–6:30): tin báo về thông báo mới chờ "
+        "đến 6:30 sáng mai"
+    )
     assert line not in (await bot.staff("/stats"))  # 15:13 in Vietnam
     bot.clock.now = dt.datetime(2024, 8, 1, 23, 40, tzinfo=VIETNAM).timestamp()
     assert line in (await bot.staff("/stats"))

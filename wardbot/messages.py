@@ -643,8 +643,8 @@ def admin_stats(
     if held is not None:
         quiet, morning = held
         lines.append(
-            f"• Đang giờ yên lặng ({quiet}): tin báo về thông báo mới chờ đến {morning}, "
-            "trừ thông báo khẩn (urgent: true)"
+            f"• Đang trong giờ không gửi tin ban đêm ({quiet}): tin báo về thông báo mới chờ "
+            f"đến {morning}, trừ thông báo khẩn (urgent: true)"
         )
     if tickets is not None:
         open_now, answered, median = tickets
@@ -949,7 +949,7 @@ def announce_published(
     if queued and morning:
         return (
             f"đã đăng {target}\nđã lập chỉ mục; đã xếp {figure(queued)} tin báo: gửi lúc {morning} "
-            f"(giờ yên lặng {quiet}, không gửi tin báo ban đêm) nếu bot đang chạy, nếu không "
+            f"(từ {quiet} không gửi tin báo ban đêm) nếu bot đang chạy, nếu không "
             "thì khi bot chạy lại; nếu cần báo ngay trong đêm (bão, lũ, cắt nước tối nay), "
             f"hãy thêm dòng urgent: true vào phần đầu của {target}"
         )
