@@ -97,9 +97,9 @@ def _alerts_note(ward_name: str, alerts: str) -> str:
     """Where a chat that gets no alerts here (ELSEWHERE, NOWHERE) can follow the news."""
     if alerts == ELSEWHERE:
         return (
-            "Để nhận thông báo mới theo chủ đề anh/chị quan tâm, anh/chị vui lòng nhắn cho bot "
-            f"của {unit(ward_name)} trên Zalo hoặc Telegram (đường dẫn bên dưới), vì trang web "
-            "không gửi tin được khi đã đóng."
+            "Để nhận thông báo mới theo chủ đề anh/chị quan tâm, anh/chị vui lòng mở đường dẫn "
+            f"bên dưới để nhắn cho bot của {unit(ward_name)}, vì trang web không gửi tin được "
+            "khi đã đóng."
         )
     return (
         f"Trang web này không tự gửi thông báo khi {unit(ward_name)} có tin mới; anh/chị gõ "
@@ -1710,8 +1710,8 @@ def alerts_elsewhere(ward_name: str, has_links: bool) -> str:
         )
     return (
         "Trang web không gửi tin được cho anh/chị khi trang đã đóng. Để nhận thông báo mới "
-        f"của {where} theo chủ đề (BHYT, học bổng…), anh/chị vui lòng nhắn cho bot của "
-        f"{where} trên Zalo hoặc Telegram (đường dẫn bên dưới) rồi chọn chủ đề. "
+        f"của {where} theo chủ đề (BHYT, học bổng…), anh/chị vui lòng mở đường dẫn bên dưới "
+        f"để nhắn cho bot của {where} rồi chọn chủ đề. "
         "Ở đây anh/chị vẫn hỏi đáp và xem thông báo mới nhất (/latest) bình thường."
     )
 
