@@ -504,6 +504,8 @@ async def test_several_topics_one_of_them_unknown_follow_none(
     reply = await one(conversation, "/subscribe bhyt, giá vàng")
     assert reply.text.startswith("Dạ, em chưa tìm thấy chủ đề “bhyt, giá vàng”")
     assert await store.subscriptions_of(CHAT) == []
+    # Under the topics there are, a button for each: the text says what to do with them.
+    assert reply.buttons and reply.text.endswith("chọn chủ đề muốn nhận tin ở bên dưới nhé.")
 
 
 @pytest.mark.parametrize(

@@ -443,6 +443,8 @@ def unknown_topic(text: str, names: Sequence[tuple[str, bool]]) -> str:
     if names:
         lines += ["Các chủ đề hiện có:"]
         lines += [f"• {name}" + (" — đang nhận tin ✅" if on else "") for name, on in names]
+    if not all(on for _, on in names):  # each one not followed yet has a button below
+        lines += ["", "Anh/chị chọn chủ đề muốn nhận tin ở bên dưới nhé."]
     return "\n".join(lines)
 
 
