@@ -697,6 +697,8 @@ async def test_mysubs_empty_then_listed(conversation: Conversation, store: Store
     listed = await one(conversation, "tôi đang theo dõi gì")
     assert "• Bảo hiểm y tế" in listed.text
     assert [b.label for b in listed.buttons] == [msg.unsubscribe_button("Bảo hiểm y tế")]
+    # The text says what its button does, as the numbered list on Zalo does.
+    assert listed.text.endswith("Muốn bỏ nhận tin chủ đề này, anh/chị chọn bên dưới.")
 
 
 async def test_topic_buttons_toggle_and_update_the_list(

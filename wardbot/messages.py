@@ -504,7 +504,15 @@ def choose_topic_to_unsubscribe() -> str:
 def mysubs(names: Sequence[str]) -> str:
     if not names:
         return "Dạ, anh/chị chưa đăng ký nhận tin chủ đề nào. Gõ /topics để xem các chủ đề."
-    return "\n".join(["Anh/chị đang nhận tin về:", *(f"• {name}" for name in names)])
+    which = "chủ đề này" if len(names) == 1 else "chủ đề nào"
+    return "\n".join(
+        [
+            "Anh/chị đang nhận tin về:",
+            *(f"• {name}" for name in names),
+            "",
+            f"Muốn bỏ nhận tin {which}, anh/chị chọn bên dưới.",  # its button
+        ]
+    )
 
 
 def mysubs_menu(count: int) -> str:
