@@ -166,7 +166,9 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
             (refused,) = await api.say(group, text, group=True, user_id=ADMIN_ID)
             assert visible_text(refused.text) == msg.unknown_command(text.split()[1])
         (subscribed,) = await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
-        assert visible_text(subscribed.text) == msg.subscribed(WARD_NAME, "Bảo hiểm y tế")
+        assert visible_text(subscribed.text) == msg.subscribed(
+            WARD_NAME, "Bảo hiểm y tế", group=True
+        )
         for text in ("/unsubscribe all", "/forget", "@phuong2_test_bot hủy đăng ký nhận tin bhyt"):
             (refused,) = await api.say(group, text, group=True, user_id=702)
             assert visible_text(refused.text) == msg.group_staff_only(WARD_NAME)

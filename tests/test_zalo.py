@@ -559,7 +559,7 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
             (refused,) = await api.say(group, "/unanswered", group=True, user_id=admin_id)
             assert refused.text == msg.unknown_command("/unanswered")
             (added,) = await api.say(group, "/subscribe bhyt", group=True, user_id=admin_id)
-            assert added.text.startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
+            assert added.text.startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế", group=True))
             await api.say(group, "/topics", group=True, user_id=ALICE)
             for text in ("1", "/unsubscribe all", "/forget"):  # 1: the bhyt line of /topics
                 (refused,) = await api.say(group, text, group=True, user_id=ALICE)

@@ -662,7 +662,7 @@ class Conversation:
                 await self.store.forget(chat)
                 self._asked.drop((chat.channel, chat.chat_id))
                 self._context.drop((chat.channel, chat.chat_id))
-                return [Reply(msg.forget_done())]
+                return [Reply(msg.forget_done(group=not chat.private))]
             case "staff":
                 if self.desk is None and intent.arg:
                     # No staff desk: the question after /hoicanbo is answered like any other.
@@ -1173,7 +1173,7 @@ class Conversation:
         if kind == "sub":
             added = await self.store.subscribe(chat, topic.id)
             said = (
-                msg.subscribed(self.settings.ward_name, topic.name)
+                msg.subscribed(self.settings.ward_name, topic.name, group=not chat.private)
                 if added
                 else msg.already_subscribed(topic.name)
             )
@@ -1194,7 +1194,7 @@ class Conversation:
     async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
         added = await self.store.subscribe(chat, topic.id)
         text = (
-            msg.subscribed(self.settings.ward_name, topic.name)
+            msg.subscribed(self.settings.ward_name, topic.name, group=not chat.private)
             if added
             else msg.already_subscribed(topic.name)
         )

@@ -376,10 +376,12 @@ TOPICS_BUTTON = "📋 Các chủ đề"
 LATEST_BUTTON = "📰 Thông báo mới"
 
 
-def subscribed(ward_name: str, name: str) -> str:
+def subscribed(ward_name: str, name: str, *, group: bool = False) -> str:
+    """`group`: a group chat followed it (staff did), and the group gets the alerts."""
+    to = "vào nhóm" if group else "cho anh/chị"
     return (
         f"Dạ, đã đăng ký nhận tin về “{name}”. Khi {unit(ward_name)} có thông báo mới về chủ "
-        "đề này, em sẽ nhắn ngay cho anh/chị."
+        f"đề này, em sẽ nhắn ngay {to}."
     )
 
 
@@ -557,7 +559,14 @@ def group_staff_only(ward_name: str) -> str:
     )
 
 
-def forget_done() -> str:
+def forget_done(*, group: bool = False) -> str:
+    """`group`: staff deleted a group chat's data (its topics), not their own."""
+    if group:
+        return (
+            "Dạ, đã xóa toàn bộ dữ liệu của nhóm (các chủ đề nhóm đã đăng ký nhận tin và các "
+            "câu hỏi đã gửi trong nhóm). Nhóm sẽ không nhận thêm tin nào; mọi người vẫn có "
+            "thể tiếp tục hỏi đáp bình thường."
+        )
     return (
         "Dạ, đã xóa toàn bộ dữ liệu của anh/chị (các chủ đề đã đăng ký nhận tin "
         "và các câu hỏi đã gửi). "
