@@ -672,7 +672,7 @@ async def test_asking_for_staff_by_words_or_command(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
     [offer] = await conversation.handle_text(RESIDENT, "cho em gặp cán bộ")
-    assert offer.text.startswith("Dạ, anh/chị vui lòng nhắn câu hỏi")
+    assert offer.text.startswith("Dạ, anh/chị vui lòng nhắn điều cần hỏi cán bộ phường")
     [received] = await conversation.handle_text(
         RESIDENT, "Con tôi bị mất giấy khai sinh bản gốc, giờ sao?"
     )

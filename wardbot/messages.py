@@ -1225,7 +1225,7 @@ def staff_offer_question(ward_name: str, question: str, channel: str, when: str)
 
 def staff_type_question(ward_name: str, when: str) -> str:
     return (
-        f"Dạ, anh/chị vui lòng nhắn câu hỏi cần hỏi cán bộ {unit(ward_name)} trong tin tiếp theo; "
+        f"Dạ, anh/chị vui lòng nhắn điều cần hỏi cán bộ {unit(ward_name)} trong tin tiếp theo; "
         "em sẽ chuyển nguyên văn tới cán bộ (không kèm tên hay số điện thoại). "
         f"{when}"
     )
