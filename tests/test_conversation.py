@@ -10,6 +10,7 @@ import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from chat_ward import NOTICES, WARD_NAME
@@ -314,7 +315,7 @@ def test_read_it_all_of_a_huge_notice_sends_a_few_messages_then_where_the_rest_i
         assert zalo_messages[-1].endswith(f"{msg.ORIGINAL_DOCUMENT}: {source}")
         assert "xem tiếp" in zalo_messages[-1]
     else:
-        assert f"bộ phận một cửa của {ward_settings.ward_name}" in zalo_messages[-1]
+        assert f"Bộ phận Một cửa của {ward_settings.ward_name}" in zalo_messages[-1]
     assert "Điều 399." not in "".join(zalo_messages)
 
 
@@ -503,6 +504,8 @@ async def test_several_topics_one_of_them_unknown_follow_none(
     reply = await one(conversation, "/subscribe bhyt, giá vàng")
     assert reply.text.startswith("Dạ, em chưa tìm thấy chủ đề “bhyt, giá vàng”")
     assert await store.subscriptions_of(CHAT) == []
+    # Under the topics there are, a button for each: the text says what to do with them.
+    assert reply.buttons and reply.text.endswith("chọn chủ đề muốn nhận tin ở bên dưới nhé.")
 
 
 @pytest.mark.parametrize(
@@ -694,6 +697,8 @@ async def test_mysubs_empty_then_listed(conversation: Conversation, store: Store
     listed = await one(conversation, "tôi đang theo dõi gì")
     assert "• Bảo hiểm y tế" in listed.text
     assert [b.label for b in listed.buttons] == [msg.unsubscribe_button("Bảo hiểm y tế")]
+    # The text says what its button does, as the numbered list on Zalo does.
+    assert listed.text.endswith("Muốn bỏ nhận tin chủ đề này, anh/chị chọn bên dưới.")
 
 
 async def test_topic_buttons_toggle_and_update_the_list(
@@ -1368,3 +1373,61 @@ async def test_a_question_log_the_database_refuses_is_one_line_not_a_traceback_e
     [line] = [r for r in caplog.records if "could not log a question" in r.getMessage()]
     assert (line.exc_info is not None) is traceback
     assert traceback or error in line.getMessage()
+
+
+@pytest.mark.parametrize("topics", [0, 1])
+async def test_following_every_topic_where_the_ward_has_one_or_none(
+    tmp_path: Path, ward_settings: Settings, topics: int
+) -> None:
+    """A ward that opened one topic: "/subscribe all" follows it as by its name, instead
+    of "đã đăng ký nhận tin về cả 1 chủ đề" ("all 1 topic") and "muốn bỏ bớt chủ đề nào"
+    (which ones to drop); none yet: it says there is none."""
+    faq = tmp_path / "ward" / "faq.yaml"
+    (tmp_path / "ward" / "content").mkdir(parents=True)
+    listed = "\n  - id: bhyt\n    name: Bảo hiểm y tế\n    keywords: [bhyt]" if topics else " []"
+    faq.write_text(
+        f"topics:{listed}\n\nfaq:\n  - id: bhyt-mat-the\n    question: Mất thẻ BHYT thì làm "
+        "sao?\n    answer: Dùng ứng dụng VssID thay cho thẻ giấy.\n",
+        encoding="utf-8",
+    )
+    settings = replace(ward_settings, faq_file=faq, content_dir=faq.parent / "content")
+    engine = Engine.open(faq, settings.content_dir, tmp_path / "data", today=dt.date(2024, 8, 1))
+    try:
+        async with await Store.open(tmp_path / "bot.sqlite3") as store:
+            conversation = Conversation(engine, store, settings)
+            reply = await one(conversation, "/subscribe all")
+            again = await one(conversation, "theo dõi tất cả")
+            followed = await store.subscriptions_of(CHAT)
+    finally:
+        engine.close()
+    if topics:
+        assert reply.text == msg.subscribed(WARD_NAME, "Bảo hiểm y tế")
+        assert again.text == msg.already_subscribed("Bảo hiểm y tế")
+        assert followed == ["bhyt"]
+    else:
+        assert reply.text == again.text == msg.topics_list(WARD_NAME, [])
+        assert followed == []
+
+
+async def test_close_matches_with_a_notice_among_them_are_no_questions(
+    conversation: Conversation,
+) -> None:
+    """ "sai rồi" offering other close matches, a notice among them ("Về việc điều chỉnh
+    mức đóng BHYT…"), asks about "một trong các nội dung dưới đây", as "Nội dung liên
+    quan:" heads such related entries: a notice's title is no question ("câu")."""
+    await one(conversation, "mất thẻ bhyt")
+    sorry = await one(conversation, "sai rồi")
+    assert any(button.action.startswith("ann:") for button in sorry.buttons)
+    assert "Có phải anh/chị muốn hỏi về một trong các nội dung dưới đây?" in sorry.text
+    assert "câu dưới đây" not in sorry.text
+
+
+def test_close_matches_asked_about_are_questions_or_notices() -> None:
+    """The question above close matches names what they are, one or several."""
+    ask = "Dạ, có phải anh/chị muốn hỏi"
+    assert msg.offer(WARD_NAME, "", 1).startswith(f"{ask} câu dưới đây?")
+    assert msg.offer(WARD_NAME, "", 3).startswith(f"{ask} một trong các câu dưới đây?")
+    assert msg.offer(WARD_NAME, "", 1, notices=True).startswith(f"{ask} về nội dung dưới đây?")
+    assert msg.offer(WARD_NAME, "", 2, notices=True).startswith(
+        f"{ask} về một trong các nội dung dưới đây?"
+    )

@@ -342,7 +342,7 @@ def test_announce_at_night_tells_staff_when_the_alerts_leave(tmp_path: Path) -> 
     assert held_until(replace(settings, quiet_hours=None), usual, vn(1, 23, 40)) is None
 
     said = msg.announce_published("content/a.md", 3, None, 30, "6:30 sáng mai", str(NIGHT))
-    assert "đã xếp 3 tin báo: gửi lúc 6:30 sáng mai (giờ yên lặng 21:30–6:30" in said
+    assert "đã xếp 3 tin báo: gửi lúc 6:30 sáng mai (từ 21:30–6:30 không gửi tin báo" in said
     assert "urgent: true" in said and "30 giây" not in said
     assert "30 giây" in msg.announce_published("content/a.md", 3, None, 30, None, str(NIGHT))
 

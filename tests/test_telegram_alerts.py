@@ -146,7 +146,11 @@ async def test_admin_commands_serve_admins_and_tell_others_their_id(
         (queued,) = await api.say(ADMIN_ID, "/broadcast bhyt Ngày 20/8 nghỉ tiếp dân buổi chiều.")
         assert "1 tin" in visible_text(queued.text)
         (pushed,) = await api.replies(701, since=mark, within=10)
-        assert "nghỉ tiếp dân" in pushed.text
+        # Who sends it and, as under an alert, how to stop: not the staff's words bare.
+        assert visible_text(pushed.text) == (
+            f"{msg.broadcast_title(WARD_NAME)}\n\nNgày 20/8 nghỉ tiếp dân buổi chiều.\n\n"
+            f"{msg.ALERT_STOP}"
+        )
         (refused,) = await api.say(702, "/broadcast all spam")
         assert visible_text(refused.text) == msg.admins_only(WARD_NAME, "telegram:702")
 
@@ -162,7 +166,9 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
             (refused,) = await api.say(group, text, group=True, user_id=ADMIN_ID)
             assert visible_text(refused.text) == msg.unknown_command(text.split()[1])
         (subscribed,) = await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
-        assert visible_text(subscribed.text) == msg.subscribed(WARD_NAME, "Bảo hiểm y tế")
+        assert visible_text(subscribed.text) == msg.subscribed(
+            WARD_NAME, "Bảo hiểm y tế", group=True
+        )
         for text in ("/unsubscribe all", "/forget", "@phuong2_test_bot hủy đăng ký nhận tin bhyt"):
             (refused,) = await api.say(group, text, group=True, user_id=702)
             assert visible_text(refused.text) == msg.group_staff_only(WARD_NAME)
@@ -401,7 +407,7 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
             await sender.drain()
             sent = api.sent(int(CHAT.chat_id))
             assert len(sent) == 2
-            assert "\n\n".join(call.text for call in sent) == text
+            assert "\n\n".join(call.text for call in sent) == f"{text}\n\n<i>{msg.ALERT_STOP}</i>"
             assert waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
             assert sender.stats.sent == 1 and sender.stats.retried == 0
         finally:

@@ -196,7 +196,7 @@ async def test_a_long_message_for_staff_is_posted_whole_in_parts_and_a_reply_to_
         staffed(api, ward_engine, ward_settings, forum=False) as staff,
     ):
         (asked,) = await api.say(RESIDENT, "/hoicanbo")
-        assert visible_text(asked.text).startswith("Dạ, anh/chị vui lòng nhắn câu hỏi")
+        assert visible_text(asked.text).startswith("Dạ, anh/chị vui lòng nhắn điều cần hỏi")
         (received,) = await api.say(RESIDENT, question)
         assert "phiếu số 1" in visible_text(received.text)
         (added,) = await api.say(RESIDENT, more)

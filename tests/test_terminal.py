@@ -225,7 +225,7 @@ async def test_subscribing_by_number_from_the_start_menu(
     out = await chat(conversation, ward_settings, "2", "/mysubs")
     assert msg.subscribed(WARD_NAME, "Học bổng và khuyến học") in out
     mine = out.split("> /mysubs\n", 1)[1]
-    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in mine
+    assert f"{msg.mysubs_menu(1)}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in mine
 
 
 async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
@@ -240,7 +240,7 @@ async def test_registering_for_a_topic_answers_and_numbers_following_it_last(
     assert msg.mysubs([]) in out.split("> /mysubs\n", 1)[1]
     out = await chat(conversation, ward_settings, "đăng ký cư trú", str(len(choices)), "/mysubs")
     assert msg.subscribed(WARD_NAME, "Cư trú") in out
-    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Cư trú\n" in out
+    assert f"{msg.mysubs_menu(1)}\n\n1. 🔕 Bỏ nhận tin: Cư trú\n" in out
 
 
 async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_followed(
@@ -257,7 +257,7 @@ async def test_numbers_after_a_choice_in_mysubs_refer_to_the_topics_still_follow
     ]
     assert msg.number_not_in_list("2", 1) in out.split("> 2\n", 1)[1]
     still = out.rsplit("> /mysubs\n", 1)[1]
-    assert f"{msg.mysubs_menu()}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in still
+    assert f"{msg.mysubs_menu(1)}\n\n1. 🔕 Bỏ nhận tin: Học bổng và khuyến học\n" in still
 
 
 async def test_topic_lists_on_numbered_lines_show_each_topic_once(
@@ -278,7 +278,7 @@ async def test_topic_lists_on_numbered_lines_show_each_topic_once(
         f"1. {msg.subscribe_button('Học bổng và khuyến học')}",
         f"2. {msg.subscribe_button('Hộ tịch')}",
     ]
-    assert msg.unknown_topic_to_unsubscribe_menu("học phí") in stop
+    assert msg.unknown_topic_to_unsubscribe_menu("học phí", 2) in stop
     assert stop.count("Bảo hiểm y tế") == 1 and stop.count("Cư trú") == 1
 
 

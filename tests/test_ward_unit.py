@@ -80,7 +80,7 @@ async def test_residents_and_staff_read_the_unit_ward_name_names(
         "subscribed": (subscribed.text, [f"Khi {word} có thông báo mới về chủ đề này"]),
         "no answer": (
             no_answer.text,
-            [f"tới cán bộ {word} để được trả lời", f"Cán bộ {word} sẽ trả lời"],
+            [f"tới cán bộ {word} trả lời trực tiếp", f"Cán bộ {word} sẽ trả lời"],
         ),
         "ask button": (no_answer.buttons[0].label, [f"💬 Hỏi cán bộ {word}"]),
         "ticket received": (received.text, [f"tới cán bộ {word} (phiếu số 1)"]),

@@ -362,7 +362,7 @@ async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -
     (also,) = await api.say(ALICE, "dang ky nhan tin bhyt")
     assert also.text.startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
     (mine,) = await api.say(ALICE, "/mysubs")
-    assert mine.text.startswith(msg.mysubs_menu())
+    assert mine.text.startswith(msg.mysubs_menu(2))
     assert mine.text.count("Bảo hiểm y tế") == 1  # the numbered lines are the list
     assert menu(mine) == [
         "1. 🔕 Bỏ nhận tin: Bảo hiểm y tế",
@@ -559,7 +559,7 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
             (refused,) = await api.say(group, "/unanswered", group=True, user_id=admin_id)
             assert refused.text == msg.unknown_command("/unanswered")
             (added,) = await api.say(group, "/subscribe bhyt", group=True, user_id=admin_id)
-            assert added.text.startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
+            assert added.text.startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế", group=True))
             await api.say(group, "/topics", group=True, user_id=ALICE)
             for text in ("1", "/unsubscribe all", "/forget"):  # 1: the bhyt line of /topics
                 (refused,) = await api.say(group, text, group=True, user_id=ALICE)
@@ -1420,7 +1420,7 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
     await sender.drain()
     sent = api.sent(ALICE)
     assert len(sent) == 2
-    assert "\n\n".join(call.text for call in sent) == text
+    assert "\n\n".join(call.text for call in sent) == f"{text}\n\n{msg.ALERT_STOP}"
     assert retries.waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
     assert sender.stats.sent == 1 and sender.stats.retried == 0
 
@@ -1445,9 +1445,10 @@ async def test_a_long_alert_whose_second_part_fails_for_long_is_resent_from_ther
     await sender.drain()
     sent = api.sent(ALICE)
     assert len(sent) == 3
-    assert "\n\n".join(call.text for call in sent) == text
+    assert "\n\n".join(call.text for call in sent) == f"{text}\n\n{msg.ALERT_STOP}"
     assert sender.stats.sent == 1
-    await channel.deliver(ALICE, [Reply(text)])  # sent again on purpose: whole, as new
+    # Sent again on purpose: whole, as new.
+    await channel.deliver(ALICE, [Reply(text, footer=msg.ALERT_STOP)])
     assert [call.text for call in api.sent(ALICE)[3:]] == [call.text for call in sent]
 
 
@@ -1522,7 +1523,9 @@ async def test_alerts_over_quota_for_hours_are_asked_about_ever_less_often(
     api.recover("sendMessage")
     now[0] += zalo.QUOTA_WAIT_MAX
     await sender.drain()
-    assert [call.text for call in api.sent(BINH)] == ["Chiều nay cắt điện khu phố 3."]
+    assert [call.text for call in api.sent(BINH)] == [
+        f"Chiều nay cắt điện khu phố 3.\n\n{msg.ALERT_STOP}"
+    ]
     api.fail(429, method="sendMessage")
     with pytest.raises(RetryLater) as raised:
         await channel.deliver(BINH, [alert()])
@@ -1556,7 +1559,7 @@ async def test_an_alert_answered_late_by_zalo_is_sent_once(
             now[0] += MAX_BACKOFF  # any retry would be due by now
             await sender.drain()
             (sent,) = await api.replies(BINH)
-            assert sent.text == "Chiều nay cắt điện khu phố 3."
+            assert sent.text == f"Chiều nay cắt điện khu phố 3.\n\n{msg.ALERT_STOP}"
             assert sender.stats.sent == 1 and sender.stats.retried == 0
             assert len(api.sent(BINH)) == 1
         finally:

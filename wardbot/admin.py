@@ -264,9 +264,9 @@ class Admin:
             return msg.admin_broadcast_usage([t.id for t in topics])
         if target.lower() in ("all", "tatca", "tất-cả"):
             count = await self.alerts.broadcast(None, text)
-            return msg.admin_broadcast_queued(count, "mọi chủ đề")
+            return msg.admin_broadcast_queued(count, None)
         topic = next((t for t in topics if t.id == target.lower()), None)
         if topic is None:
             return msg.admin_broadcast_usage([t.id for t in topics])
         count = await self.alerts.broadcast(topic.id, text)
-        return msg.admin_broadcast_queued(count, f"chủ đề “{topic.name}”")
+        return msg.admin_broadcast_queued(count, topic.name)

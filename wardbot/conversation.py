@@ -299,7 +299,12 @@ def _related_title(related: Sequence[Hit]) -> str | None:
     """ "Câu hỏi liên quan:", or "Nội dung liên quan:" when notices are among them."""
     if not related:
         return None
-    return msg.related(notices=any(isinstance(hit.doc, Announcement) for hit in related))
+    return msg.related(notices=_any_notice(related))
+
+
+def _any_notice(hits: Sequence[Hit]) -> bool:
+    """Whether notices are among `hits`: a notice's title is no question ("câu hỏi")."""
+    return any(isinstance(hit.doc, Announcement) for hit in hits)
 
 
 def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
@@ -312,6 +317,13 @@ def alert_reply(doc: Announcement, topic_names: Sequence[str] = ()) -> Reply:
         buttons=(Button(msg.FULL_TEXT_BUTTON, make_action("full", doc.id)),),
         links=(Link(msg.ORIGINAL_DOCUMENT, doc.source),) if doc.source else (),
     )
+
+
+def broadcast_reply(text: str, ward_name: str) -> Reply:
+    """A staff broadcast pushed to followers: who sends it and, as under an alert, how to
+    stop (`ward_name` empty: no title)."""
+    title = msg.broadcast_title(ward_name) if ward_name else None
+    return Reply(text, title=title, footer=msg.ALERT_STOP)
 
 
 def correction_reply(
@@ -395,7 +407,15 @@ def no_answer_reply(
     if answer.offers:
         return Reply(
             "".join(
-                (msg.offer(settings.ward_name, settings.ward_hotline, len(answer.offers)), *extra)
+                (
+                    msg.offer(
+                        settings.ward_name,
+                        settings.ward_hotline,
+                        len(answer.offers),
+                        notices=_any_notice(answer.offers),
+                    ),
+                    *extra,
+                )
             ),
             buttons=(*(doc_button(hit.doc) for hit in answer.offers), *ask),
         )
@@ -667,7 +687,7 @@ class Conversation:
                 self._asked.drop((chat.channel, chat.chat_id))
                 self._context.drop((chat.channel, chat.chat_id))
                 self._unnamed.drop((chat.channel, chat.chat_id))
-                return [Reply(msg.forget_done())]
+                return [Reply(msg.forget_done(group=not chat.private))]
             case "staff":
                 if self.desk is None and intent.arg:
                     # No staff desk: the question after /hoicanbo is answered like any other.
@@ -1017,7 +1037,9 @@ class Conversation:
                 offers = await self._other_matches(question)
             staff = await self._staff_offer(chat, question)
         s = self.settings
-        text = msg.wrong_answer(s.ward_name, s.ward_hotline, offers=len(offers))
+        text = msg.wrong_answer(
+            s.ward_name, s.ward_hotline, offers=len(offers), notices=_any_notice(offers)
+        )
         if staff is not None:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
@@ -1211,7 +1233,7 @@ class Conversation:
         if kind == "sub":
             added = await self.store.subscribe(chat, topic.id)
             said = (
-                msg.subscribed(self.settings.ward_name, topic.name)
+                msg.subscribed(self.settings.ward_name, topic.name, group=not chat.private)
                 if added
                 else msg.already_subscribed(topic.name)
             )
@@ -1232,15 +1254,18 @@ class Conversation:
     async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
         added = await self.store.subscribe(chat, topic.id)
         text = (
-            msg.subscribed(self.settings.ward_name, topic.name)
+            msg.subscribed(self.settings.ward_name, topic.name, group=not chat.private)
             if added
             else msg.already_subscribed(topic.name)
         )
         return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
 
     async def _follow_all(self, chat: ChatRef) -> Reply:
-        """Every topic followed at once ("/subscribe all"), as "/unsubscribe all" stops them."""
+        """Every topic followed at once ("/subscribe all"), as "/unsubscribe all" stops them;
+        a ward's only topic followed as by its name (not "cả 1 chủ đề")."""
         topics = self.engine.corpus.topics
+        if len(topics) == 1:
+            return await self._follow(chat, topics[0])
         added = [await self.store.subscribe(chat, topic.id) for topic in topics]
         text = msg.subscribed_all(self.settings.ward_name, len(topics) if any(added) else 0)
         return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
@@ -1281,7 +1306,7 @@ class Conversation:
                 Reply(
                     msg.unknown_topic_to_unsubscribe(intent.arg, names),
                     buttons=self._unsub_buttons(followed),
-                    numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg),
+                    numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg, len(names)),
                 )
             ]
         if not named:
@@ -1355,7 +1380,7 @@ class Conversation:
         return Reply(
             msg.mysubs(names),
             buttons=self._unsub_buttons(followed),
-            numbered_text=msg.mysubs_menu(),
+            numbered_text=msg.mysubs_menu(len(names)),
         )
 
     def _latest_reply(self, limit: int = 5) -> Reply:

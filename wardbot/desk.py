@@ -483,8 +483,9 @@ class Desk:
         message = await self.tickets.message(int(item.ref))
         if message is None:
             return
+        trouble = msg.delivery_trouble(item.chat.channel, error)
         if outcome == "delayed":
-            await self.tickets.add_note(message.ticket_id, msg.relay_delayed(error), self.clock())
+            await self.tickets.add_note(message.ticket_id, msg.relay_delayed(trouble), self.clock())
             self._wake.set()
             return
         ok = outcome == "sent"
@@ -498,7 +499,7 @@ class Desk:
                 with contextlib.suppress(Exception):
                     await room.react(message.staff_message_id)
             return
-        why = msg.relay_unreachable() if outcome == "unreachable" else error
+        why = msg.relay_unreachable() if outcome == "unreachable" else trouble
         await self.tickets.add_note(message.ticket_id, msg.relay_failed(why), self.clock())
         self._wake.set()
 

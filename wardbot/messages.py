@@ -33,7 +33,7 @@ def unit(ward_name: str) -> str:
 # `unit`, filled in by `commands`).
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Lời chào và giới thiệu"),
-    ("help", "Cách hỏi, các lệnh và số điện thoại hỗ trợ"),
+    ("help", "Cách hỏi, các lệnh và nơi liên hệ hỗ trợ"),  # no hotline: no phone number
     ("topics", "Các chủ đề nhận tin"),
     ("subscribe", "Đăng ký nhận tin một chủ đề"),
     ("unsubscribe", "Hủy nhận tin một chủ đề (hoặc tất cả)"),
@@ -73,6 +73,12 @@ def commands(ward_name: str, *, staff: bool, alerts: str = HERE) -> tuple[tuple[
     )
 
 
+def figure(count: int) -> str:
+    """A count as Vietnamese writes it, its thousands grouped with dots: "12.345" (not for
+    ids, numbers typed as commands, years)."""
+    return f"{count:,}".replace(",", ".")
+
+
 def vn_date(day: dt.date) -> str:
     """15/07/2024: the way dates are written in Vietnamese documents."""
     return day.strftime("%d/%m/%Y")
@@ -91,9 +97,9 @@ def _alerts_note(ward_name: str, alerts: str) -> str:
     """Where a chat that gets no alerts here (ELSEWHERE, NOWHERE) can follow the news."""
     if alerts == ELSEWHERE:
         return (
-            "Để nhận thông báo mới theo chủ đề anh/chị quan tâm, anh/chị vui lòng nhắn cho bot "
-            f"của {unit(ward_name)} trên Zalo hoặc Telegram (đường dẫn bên dưới), vì trang web "
-            "không gửi tin được khi đã đóng."
+            "Để nhận thông báo mới theo chủ đề anh/chị quan tâm, anh/chị vui lòng mở đường dẫn "
+            f"bên dưới để nhắn cho bot của {unit(ward_name)}, vì trang web không gửi tin được "
+            "khi đã đóng."
         )
     return (
         f"Trang web này không tự gửi thông báo khi {unit(ward_name)} có tin mới; anh/chị gõ "
@@ -113,7 +119,7 @@ def greeting(ward_name: str, *, alerts: str = HERE) -> str:
     return (
         f"Dạ, xin chào anh/chị! Đây là trợ lý tự động của {ward_name}.\n\n"
         "Em có thể:\n"
-        "• Giải đáp các thủ tục, giấy tờ thường gặp (cư trú, hộ tịch, BHYT, căn cước, ...)\n"
+        "• Giải đáp các thủ tục, giấy tờ thường gặp (cư trú, hộ tịch, BHYT, căn cước…)\n"
         f"• Gửi các thông báo mới nhất của {where}\n"
         f"{promise}"
         f"Anh/chị cứ nhắn câu hỏi như khi hỏi cán bộ {where}, có dấu hay không dấu đều được, "
@@ -251,8 +257,8 @@ def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
             f"Mời anh/chị xem tiếp ở “{ORIGINAL_DOCUMENT}” bên dưới.)"
         )
     return (
-        "(Văn bản dài, trên đây là phần đầu. Mời anh/chị xem toàn văn tại bộ phận "
-        f"một cửa của {ward_name} hoặc trên cổng thông tin điện tử của {unit(ward_name)}.)"
+        "(Văn bản dài, trên đây là phần đầu. Mời anh/chị xem toàn văn tại Bộ phận "
+        f"Một cửa của {ward_name} hoặc trên trang thông tin điện tử của {unit(ward_name)}.)"
     )
 
 
@@ -306,29 +312,33 @@ def which_procedure(aspects: Sequence[str]) -> str:
     )
 
 
-def _which_of(count: int) -> str:
-    """Asking about the `count` close matches listed below: one, or one of several."""
+def _which_of(count: int, *, notices: bool) -> str:
+    """Asking about the `count` close matches listed below: one, or one of several; questions
+    ("câu"), or, with notices among them (a notice's title is no question), "nội dung"."""
+    if notices:
+        return "về nội dung dưới đây" if count == 1 else "về một trong các nội dung dưới đây"
     return "câu dưới đây" if count == 1 else "một trong các câu dưới đây"
 
 
-def offer(ward_name: str, hotline: str, count: int) -> str:
+def offer(ward_name: str, hotline: str, count: int, *, notices: bool = False) -> str:
     """The bot is not sure: it asks which of the `count` close matches below (buttons or
-    numbered choices) was meant, then whom to call if none."""
+    numbered choices; `notices`: notices among them) was meant, then whom to call if none."""
     return (
-        f"Dạ, có phải anh/chị muốn hỏi {_which_of(count)}? Nếu không phải, "
+        f"Dạ, có phải anh/chị muốn hỏi {_which_of(count, notices=notices)}? Nếu không phải, "
         f"anh/chị vui lòng {contact_line(ward_name, hotline)}."
     )
 
 
-def wrong_answer(ward_name: str, hotline: str, *, offers: int) -> str:
+def wrong_answer(ward_name: str, hotline: str, *, offers: int, notices: bool = False) -> str:
     """The resident says the last answer missed (“sai rồi”, “không phải”): sorry, then the
-    other close matches (`offers`: how many are listed below) or a way to ask again, and
-    whom to call."""
+    other close matches (`offers`: how many are listed below; `notices`: notices among
+    them) or a way to ask again, and whom to call."""
     sorry = "Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị."
     contact = contact_line(ward_name, hotline)
     if offers:
         return (
-            f"{sorry} Có phải anh/chị muốn hỏi {_which_of(offers)}? Nếu không phải, "
+            f"{sorry} Có phải anh/chị muốn hỏi {_which_of(offers, notices=notices)}? "
+            "Nếu không phải, "
             f"anh/chị vui lòng {contact}."
         )
     return "\n\n".join(
@@ -406,10 +416,12 @@ TOPICS_BUTTON = "📋 Các chủ đề"
 LATEST_BUTTON = "📰 Thông báo mới"
 
 
-def subscribed(ward_name: str, name: str) -> str:
+def subscribed(ward_name: str, name: str, *, group: bool = False) -> str:
+    """`group`: a group chat followed it (staff did), and the group gets the alerts."""
+    to = "vào nhóm" if group else "cho anh/chị"
     return (
         f"Dạ, đã đăng ký nhận tin về “{name}”. Khi {unit(ward_name)} có thông báo mới về chủ "
-        "đề này, em sẽ nhắn ngay cho anh/chị."
+        f"đề này, em sẽ nhắn ngay {to}."
     )
 
 
@@ -417,11 +429,16 @@ def subscribed_all(ward_name: str, count: int) -> str:
     """Every topic followed at once: `count` topics (0: all were followed already)."""
     if count == 0:
         return "Dạ, anh/chị đã đăng ký nhận tin về tất cả các chủ đề rồi ạ."
-    return (
-        f"Dạ, đã đăng ký nhận tin về cả {count} chủ đề của {unit(ward_name)}. Khi "
-        f"{unit(ward_name)} có thông báo mới, em sẽ nhắn ngay cho anh/chị; muốn bỏ bớt chủ đề "
-        "nào, anh/chị gõ /mysubs."
+    told = (
+        f"Dạ, đã đăng ký nhận tin về {_all_of(count, 'chủ đề')} của {unit(ward_name)}. Khi "
+        f"{unit(ward_name)} có thông báo mới, em sẽ nhắn ngay cho anh/chị"
     )
+    return f"{told}; muốn bỏ bớt chủ đề nào, anh/chị gõ /mysubs." if count > 1 else f"{told}."
+
+
+def _all_of(count: int, noun: str) -> str:
+    """ "cả 12 chủ đề" (all 12 topics); one is no whole: "chủ đề"."""
+    return noun if count == 1 else f"cả {figure(count)} {noun}"
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -456,10 +473,9 @@ def not_subscribed(name: str) -> str:
 def unsubscribed_all(count: int) -> str:
     if count == 0:
         return "Dạ, anh/chị hiện chưa nhận tin chủ đề nào nên không cần hủy ạ."
-    followed = "chủ đề" if count == 1 else f"cả {count} chủ đề"
     return (
-        f"Dạ, đã hủy nhận tin {followed} anh/chị đang theo dõi. Anh/chị sẽ không nhận thêm "
-        "tin báo nào nữa và có thể đăng ký lại bất cứ lúc nào."
+        f"Dạ, đã hủy nhận tin {_all_of(count, 'chủ đề')} anh/chị đang theo dõi. Anh/chị sẽ "
+        "không nhận thêm tin báo nào nữa và có thể đăng ký lại bất cứ lúc nào."
     )
 
 
@@ -469,6 +485,8 @@ def unknown_topic(text: str, names: Sequence[tuple[str, bool]]) -> str:
     if names:
         lines += ["Các chủ đề hiện có:"]
         lines += [f"• {name}" + (" — đang nhận tin ✅" if on else "") for name, on in names]
+    if not all(on for _, on in names):  # each one not followed yet has a button below
+        lines += ["", "Anh/chị chọn chủ đề muốn nhận tin ở bên dưới nhé."]
     return "\n".join(lines)
 
 
@@ -487,17 +505,31 @@ def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
             f"Dạ, em chưa tìm thấy chủ đề “{text}”. Hiện anh/chị chưa nhận tin chủ đề nào "
             "nên không cần hủy ạ."
         )
-    lines = [
-        f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin:",
-        *(f"• {name}" for name in followed),
-        "",
-        "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn bên dưới giúp em nhé.",
-    ]
+    if len(followed) == 1:
+        lines = [
+            f"Dạ, em chưa tìm thấy chủ đề “{text}”. Anh/chị đang nhận tin một chủ đề:",
+            f"• {followed[0]}",
+            "",
+            "Anh/chị muốn bỏ nhận tin chủ đề này thì chọn bên dưới giúp em nhé.",
+        ]
+    else:
+        lines = [
+            f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin:",
+            *(f"• {name}" for name in followed),
+            "",
+            "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn bên dưới giúp em nhé.",
+        ]
     return "\n".join(lines)
 
 
-def unknown_topic_to_unsubscribe_menu(text: str) -> str:
-    """`unknown_topic_to_unsubscribe` where the chat's topics follow as numbered lines."""
+def unknown_topic_to_unsubscribe_menu(text: str, count: int) -> str:
+    """`unknown_topic_to_unsubscribe` where the chat's `count` topics follow as numbered
+    lines."""
+    if count == 1:
+        return (
+            f"Dạ, em chưa tìm thấy chủ đề “{text}”. Anh/chị đang nhận tin một chủ đề; muốn "
+            "bỏ nhận tin chủ đề này thì chọn dưới đây giúp em nhé:"
+        )
     return (
         f"Dạ, em chưa tìm thấy chủ đề “{text}” trong các chủ đề anh/chị đang nhận tin. "
         "Anh/chị muốn bỏ nhận tin chủ đề nào thì chọn dưới đây giúp em nhé:"
@@ -514,17 +546,37 @@ def choose_topic_to_unsubscribe() -> str:
 def mysubs(names: Sequence[str]) -> str:
     if not names:
         return "Dạ, anh/chị chưa đăng ký nhận tin chủ đề nào. Gõ /topics để xem các chủ đề."
-    return "\n".join(["Anh/chị đang nhận tin về:", *(f"• {name}" for name in names)])
+    which = "chủ đề này" if len(names) == 1 else "chủ đề nào"
+    return "\n".join(
+        [
+            "Anh/chị đang nhận tin về:",
+            *(f"• {name}" for name in names),
+            "",
+            f"Muốn bỏ nhận tin {which}, anh/chị chọn bên dưới.",  # its button
+        ]
+    )
 
 
-def mysubs_menu() -> str:
-    """`mysubs` where the chat's topics follow as numbered lines ("🔕 Bỏ nhận tin: …")."""
+def mysubs_menu(count: int) -> str:
+    """`mysubs` where the chat's `count` topics follow as numbered lines ("🔕 Bỏ nhận tin:
+    …")."""
+    if count == 1:
+        return "Anh/chị đang nhận tin về chủ đề dưới đây (chọn để bỏ nhận tin):"
     return "Anh/chị đang nhận tin về các chủ đề dưới đây (chọn một chủ đề để bỏ nhận tin):"
 
 
 def latest(ward_name: str, headings: Sequence[str]) -> str:
     if not headings:
         return "Dạ, hiện chưa có thông báo mới nào."
+    if len(headings) == 1:
+        return "\n".join(
+            [
+                f"Thông báo mới nhất của {ward_name}:",
+                f"• {headings[0]}",
+                "",
+                "Chọn thông báo bên dưới để xem nội dung.",
+            ]
+        )
     lines = [f"Các thông báo mới nhất của {ward_name}:"]
     lines += [f"• {heading}" for heading in headings]
     lines += ["", "Chọn từng thông báo bên dưới để xem nội dung."]
@@ -535,6 +587,8 @@ def latest_menu(ward_name: str, count: int) -> str:
     """`latest` where the notices follow as numbered lines (Zalo, the terminal)."""
     if not count:
         return latest(ward_name, [])
+    if count == 1:
+        return f"Thông báo mới nhất của {ward_name} (chọn để xem nội dung):"
     return f"Các thông báo mới nhất của {ward_name} (chọn một thông báo để xem nội dung):"
 
 
@@ -545,7 +599,14 @@ def group_staff_only(ward_name: str) -> str:
     )
 
 
-def forget_done() -> str:
+def forget_done(*, group: bool = False) -> str:
+    """`group`: staff deleted a group chat's data (its topics), not their own."""
+    if group:
+        return (
+            "Dạ, đã xóa toàn bộ dữ liệu của nhóm (các chủ đề nhóm đã đăng ký nhận tin và các "
+            "câu hỏi đã gửi trong nhóm). Nhóm sẽ không nhận thêm tin nào; mọi người vẫn có "
+            "thể tiếp tục hỏi đáp bình thường."
+        )
     return (
         "Dạ, đã xóa toàn bộ dữ liệu của anh/chị (các chủ đề đã đăng ký nhận tin "
         "và các câu hỏi đã gửi). "
@@ -573,6 +634,11 @@ def alert_footer(day: dt.date | None, topic_names: Sequence[str]) -> str:
 ALERT_STOP = "Ngừng nhận tin: gõ /unsubscribe"
 
 
+def broadcast_title(ward_name: str) -> str:
+    """Above a message ward staff sent to followers (/broadcast)."""
+    return f"📢 Tin từ {ward_name}"
+
+
 def alert_stop_in_group(ward_name: str, bot: str | None) -> str:
     """`ALERT_STOP` in a Zalo group, where a command typed alone never reaches the bot and
     only staff may stop the group's alerts: who types it, with the bot's mention (`bot`:
@@ -585,7 +651,7 @@ def alert_stop_in_group(ward_name: str, bot: str | None) -> str:
 
 def alert_burst_title(count: int) -> str:
     """Above the one alert that lists the notices published together."""
-    return f"🔔 {count} thông báo mới"
+    return f"🔔 {figure(count)} thông báo mới"
 
 
 def alert_burst_item(day: dt.date, title: str, first_line: str) -> str:
@@ -622,29 +688,30 @@ def admin_stats(
 ) -> str:
     """`held`: in quiet hours, those hours and when the alerts they hold leave."""
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
-    lines += [f"• {name}: {count}" for name, count in topics] or ["• (chưa có chủ đề)"]
+    lines += [f"• {name}: {figure(count)}" for name, count in topics] or ["• (chưa có chủ đề)"]
     share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
-    why = f" ({blocked} vì người nhận đã chặn bot)" if blocked else ""
+    why = f" ({figure(blocked)} vì người nhận đã chặn bot)" if blocked else ""
     lines += [
         "",
         f"{days} ngày qua:",
-        f"• Câu hỏi: {questions}",
-        f"• Chưa trả lời được: {unanswered}{share}",
-        f"• Tin báo đã gửi: {sent}, gửi lỗi: {failed}{why}, đang chờ gửi: {waiting}",
+        f"• Câu hỏi: {figure(questions)}",
+        f"• Chưa trả lời được: {figure(unanswered)}{share}",
+        f"• Tin báo đã gửi: {figure(sent)}, gửi lỗi: {figure(failed)}{why}, "
+        f"đang chờ gửi: {figure(waiting)}",
     ]
     if held is not None:
         quiet, morning = held
         lines.append(
-            f"• Đang giờ yên lặng ({quiet}): tin báo về thông báo mới chờ đến {morning}, "
-            "trừ thông báo khẩn (urgent: true)"
+            f"• Đang trong giờ không gửi tin ban đêm ({quiet}): tin báo về thông báo mới chờ "
+            f"đến {morning}, trừ thông báo khẩn (urgent: true)"
         )
     if tickets is not None:
         open_now, answered, median = tickets
         typical = f", thời gian trả lời trung vị {duration(median)}" if median is not None else ""
         lines += [
-            f"• Hỏi cán bộ: {answered} phiếu đã trả lời{typical}",
+            f"• Hỏi cán bộ: {figure(answered)} phiếu đã trả lời{typical}",
             "",
-            f"Phiếu đang chờ cán bộ trả lời: {open_now} (xem bằng /tickets)",
+            f"Phiếu đang chờ cán bộ trả lời: {figure(open_now)} (xem bằng /tickets)",
         ]
     return "\n".join(lines)
 
@@ -663,12 +730,12 @@ def admin_unanswered(
         "Nên bổ sung vào faq.yaml các nhóm hỏi nhiều:",
     ]
     for number, (count, example, others) in enumerate(groups, 1):
-        lines.append(f"\n{number}. “{example}” — {count} lần")
+        lines.append(f"\n{number}. “{example}” — {figure(count)} lần")
         lines += [f"   cũng hỏi: “{other}”" for other in others]
         pick = chosen[number - 1] if number <= len(chosen) else None
         if pick is not None:
             question, times = pick
-            who = "người hỏi" if times == 1 else f"{times} người hỏi"
+            who = "người hỏi" if times == 1 else f"{figure(times)} người hỏi"
             lines.append(f"   👉 {who} đã chọn trong các gợi ý: “{question}”")
     return "\n".join(lines)
 
@@ -699,21 +766,25 @@ def admin_broadcast_usage(topic_ids: Sequence[str]) -> str:
     )
 
 
-def admin_broadcast_queued(count: int, target: str) -> str:
-    if count == 0:
-        return f"Không có ai theo dõi {target}; chưa gửi tin nào."
-    return (
-        f"Đã xếp {count} tin vào hàng gửi cho người theo dõi {target}; "
-        "tin sẽ được gửi dần trong ít phút."
-    )
+def admin_broadcast_queued(count: int, topic: str | None) -> str:
+    """A broadcast queued for the followers of `topic` (its name), or of any topic (None)."""
+    if topic is None:
+        if count == 0:
+            return "Chưa có ai nhận tin chủ đề nào; chưa gửi tin nào."
+        to = "mọi người đang nhận tin (theo dõi ít nhất một chủ đề)"
+    else:
+        if count == 0:
+            return f"Không có ai theo dõi chủ đề “{topic}”; chưa gửi tin nào."
+        to = f"người theo dõi chủ đề “{topic}”"
+    return f"Đã xếp {figure(count)} tin vào hàng gửi cho {to}; tin sẽ được gửi dần trong ít phút."
 
 
 def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str:
-    lines = [f"Đã nạp lại: {faq} câu hỏi đáp, {announcements} thông báo."]
+    lines = [f"Đã nạp lại: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo."]
     if problems:
         lines += ["", "Các lỗi cần sửa (tệp:dòng: lỗi):", *problems[:20]]
         if len(problems) > 20:
-            lines.append(f"... và {len(problems) - 20} lỗi khác")
+            lines.append(f"... và {figure(len(problems) - 20)} lỗi khác")
     return "\n".join(lines)
 
 
@@ -727,9 +798,9 @@ def terminal_reloaded(
         head = "⚠️ faq.yaml có lỗi nên chưa nạp được; em vẫn dùng bản đúng gần nhất"
     else:
         head = "🔄 Em đã nạp nội dung vừa sửa"
-    line = f"{head}: {faq} câu hỏi đáp, {announcements} thông báo."
+    line = f"{head}: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo."
     if problems:
-        line += f" Còn {problems} lỗi cần sửa (tệp:dòng: lỗi, in ở trên)."
+        line += f" Còn {figure(problems)} lỗi cần sửa (tệp:dòng: lỗi, in ở trên)."
     return line
 
 
@@ -752,7 +823,7 @@ def admin_problems(
         )
     lines = [head, "Vui lòng sửa (tệp:dòng: lỗi):", *problems[:20]]
     if len(problems) > 20:
-        lines.append(f"... và {len(problems) - 20} lỗi khác")
+        lines.append(f"... và {figure(len(problems) - 20)} lỗi khác")
     return "\n".join(lines)
 
 
@@ -768,21 +839,22 @@ def admin_faq_readable(faq: int, *, rest_fixed: bool = False) -> str:
     """faq.yaml serves again, whole, after admins were told it could not be read or had
     lost many entries; `rest_fixed`: so is every other mistake they were told of."""
     readable = (
-        f"✅ faq.yaml đã đọc được bình thường trở lại: bot đang trả lời theo tệp vừa lưu ({faq} "
-        "câu hỏi đáp)."
+        f"✅ faq.yaml đã đọc được bình thường trở lại: bot đang trả lời theo tệp vừa lưu "
+        f"({figure(faq)} câu hỏi đáp)."
     )
     return f"{readable}\n{admin_problems_fixed()}" if rest_fixed else readable
 
 
 def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) -> str:
     lines = [
-        f"⚠️ faq.yaml vừa mất {len(gone)} trong số {before} câu hỏi đáp (còn {after}); "
+        f"⚠️ faq.yaml vừa mất {figure(len(gone))} trong số {figure(before)} câu hỏi đáp "
+        f"(còn {figure(after)}); "
         "có thể tệp bị cắt mất một đoạn hoặc bị xóa nhầm.",
         "Các mã (id) không còn nữa:",
         *gone[:20],
     ]
     if len(gone) > 20:
-        lines.append(f"... và {len(gone) - 20} mã khác")
+        lines.append(f"... và {figure(len(gone) - 20)} mã khác")
     lines += ["", f"Nếu không cố ý xóa, có thể lấy lại bản trước trong tệp {backup}."]
     return "\n".join(lines)
 
@@ -792,7 +864,7 @@ def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
     lines = [
         "⚠️ faq.yaml không còn các chủ đề dưới đây, nhưng vẫn có người dân đang theo dõi: "
         "họ sẽ không nhận được tin báo nào về các chủ đề này nữa.",
-        *(f"• {topic_id}: {count} người theo dõi" for topic_id, count in followed),
+        *(f"• {topic_id}: {figure(count)} người theo dõi" for topic_id, count in followed),
         "",
         "Nếu chỉ định đổi mã (id) của chủ đề, vui lòng đặt lại mã cũ trong faq.yaml để người "
         "theo dõi vẫn nhận được tin. Nếu cố ý bỏ chủ đề thì không cần làm gì thêm.",
@@ -814,11 +886,15 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
         if folder_missing
         else f"Thư mục thông báo {folder} vừa trống"
     )
+    gone, these, they = (
+        ("thông báo duy nhất trong đó đã biến mất", "thông báo này", "thông báo đó")
+        if count == 1
+        else (f"{_all_of(count, 'thông báo')} biến mất cùng lúc", "các thông báo này", "chúng")
+    )
     return (
-        f"⚠️ {where}: cả {count} thông báo biến mất cùng lúc, bot không còn trả lời "
-        "được về các thông báo này.\n\n"
-        "Nếu không cố ý xóa, vui lòng khôi phục ngay: tin báo chưa gửi về các thông báo "
-        "này sẽ bị hủy nếu sau khoảng một phút chúng vẫn chưa trở lại."
+        f"⚠️ {where}: {gone}, bot không còn trả lời được về {these}.\n\n"
+        f"Nếu không cố ý xóa, vui lòng khôi phục ngay: tin báo chưa gửi về {these} sẽ bị "
+        f"hủy nếu sau khoảng một phút {they} vẫn chưa trở lại."
     )
 
 
@@ -827,9 +903,11 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
 
 
 def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned: bool) -> str:
-    loaded = f"đã nạp {topics} chủ đề, {faq} câu hỏi đáp, {notices} thông báo"
+    loaded = (
+        f"đã nạp {figure(topics)} chủ đề, {figure(faq)} câu hỏi đáp, {figure(notices)} thông báo"
+    )
     if problems:
-        return f"{problems} lỗi cần sửa (ở các dòng trên); {loaded}."
+        return f"{figure(problems)} lỗi cần sửa (ở các dòng trên); {loaded}."
     if warned:
         return f"Không có lỗi, nhưng xem cảnh báo ở trên; {loaded}."
     return f"Không có lỗi; {loaded}."
@@ -855,7 +933,8 @@ def faq_other_files_copy(saved: str, faq_file: str) -> str:
 
 def faq_shrank_warning(faq_file: str, gone: Sequence[str], before: int, saved: str) -> str:
     return (
-        f"cảnh báo: {faq_file} mất {len(gone)} trong số {before} câu hỏi đáp so với {saved} "
+        f"cảnh báo: {faq_file} mất {figure(len(gone))} trong số {figure(before)} câu hỏi đáp "
+        f"so với {saved} "
         f"(có thể tệp bị cắt mất một đoạn hay bị xóa nhầm): {', '.join(gone)}"
     )
 
@@ -928,8 +1007,8 @@ def announce_published(
     `morning`: when they leave, held by the quiet hours `quiet` ('6:30 sáng mai')."""
     if queued and morning:
         return (
-            f"đã đăng {target}\nđã lập chỉ mục; đã xếp {queued} tin báo: gửi lúc {morning} "
-            f"(giờ yên lặng {quiet}, không gửi tin báo ban đêm) nếu bot đang chạy, nếu không "
+            f"đã đăng {target}\nđã lập chỉ mục; đã xếp {figure(queued)} tin báo: gửi lúc {morning} "
+            f"(từ {quiet} không gửi tin báo ban đêm) nếu bot đang chạy, nếu không "
             "thì khi bot chạy lại; nếu cần báo ngay trong đêm (bão, lũ, cắt nước tối nay), "
             f"hãy thêm dòng urgent: true vào phần đầu của {target}"
         )
@@ -944,7 +1023,7 @@ def announce_published(
         )
     else:
         then = (
-            f"đã lập chỉ mục; đã xếp {queued} tin báo: "
+            f"đã lập chỉ mục; đã xếp {figure(queued)} tin báo: "
             + (
                 f"gửi sau khoảng {gather} giây (gộp chung với thông báo đăng cùng lúc)"
                 if gather
@@ -1093,7 +1172,7 @@ def content_hidden(ward_name: str, hotline: str) -> str:
 
 def too_long(limit: int) -> str:
     return (
-        f"Dạ, tin nhắn hơi dài (quá {limit} ký tự) nên em chưa xử lý được. "
+        f"Dạ, tin nhắn hơi dài (quá {figure(limit)} ký tự) nên em chưa xử lý được. "
         "Anh/chị vui lòng hỏi ngắn gọn trong một hai câu, nêu rõ thủ tục cần hỏi nhé."
     )
 
@@ -1134,7 +1213,7 @@ def number_not_in_list(number: str, count: int) -> str:
         )
     return (
         f"Dạ, số {number} không có trong danh sách em vừa gửi. Anh/chị chọn một số từ 1 "
-        f"đến {count} dưới đây, hoặc gõ câu hỏi mới nhé."
+        f"đến {figure(count)} dưới đây, hoặc gõ câu hỏi mới nhé."
     )
 
 
@@ -1150,8 +1229,11 @@ def number_not_a_button(number: str) -> str:
 # --- "hỏi cán bộ": passing a question to ward staff (wardbot.desk) -------------------
 
 
+_ASK_STAFF = "Hỏi cán bộ"
+
+
 def ask_staff_button(ward_name: str) -> str:
-    return f"💬 Hỏi cán bộ {unit(ward_name)}"
+    return f"💬 {_ASK_STAFF} {unit(ward_name)}"
 
 
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web", "terminal": "máy tính"}
@@ -1162,25 +1244,28 @@ def channel_name(channel: str) -> str:
 
 
 def staff_offer(ward_name: str, channel: str, when: str) -> str:
-    """Under "no answer": what passing the question on means, before the resident agrees."""
+    """Under "no answer": what passing the question on means, before the resident agrees
+    by choosing the button `ask_staff_button` labels (no question asked: a "có" typed back
+    would pass nothing on)."""
+    where = unit(ward_name)
     return (
-        f"Em có thể chuyển câu hỏi này tới cán bộ {unit(ward_name)} để được trả lời trực tiếp. "
-        f"Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh nhắn tin ({channel_name(channel)}) "
-        f"được chuyển đi, không kèm tên hay số điện thoại. {when}"
+        f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển câu hỏi này tới "
+        f"cán bộ {where} trả lời trực tiếp. Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh "
+        f"nhắn tin ({channel_name(channel)}) được chuyển đi, không kèm tên hay số điện thoại. "
+        f"{when}"
     )
 
 
 def staff_offer_question(ward_name: str, question: str, channel: str, when: str) -> str:
     """After "hỏi cán bộ": offer to pass on the last question the bot could not answer."""
-    return (
-        f"Anh/chị muốn chuyển câu hỏi “{question}” tới cán bộ {unit(ward_name)}?\n\n"
-        + staff_offer(ward_name, channel, when)
+    return f"Dạ, câu hỏi em chưa trả lời được của anh/chị: “{question}”\n\n" + staff_offer(
+        ward_name, channel, when
     )
 
 
 def staff_type_question(ward_name: str, when: str) -> str:
     return (
-        f"Dạ, anh/chị vui lòng nhắn câu hỏi cần hỏi cán bộ {unit(ward_name)} trong tin tiếp theo; "
+        f"Dạ, anh/chị vui lòng nhắn điều cần hỏi cán bộ {unit(ward_name)} trong tin tiếp theo; "
         "em sẽ chuyển nguyên văn tới cán bộ (không kèm tên hay số điện thoại). "
         f"{when}"
     )
@@ -1400,6 +1485,15 @@ def relay_channel_off(ticket_id: int, channel: str) -> str:
     )
 
 
+def delivery_trouble(channel: str, reason: str) -> str:
+    """Why a staff answer has not reached the resident (in `relay_failed`, `relay_delayed`):
+    the platform's refusal or silence, its own words (`reason`, in English) kept as a
+    detail for whoever set the bot up."""
+    return (
+        f"{channel_name(channel)} chưa nhận tin; chi tiết kỹ thuật cho người cài đặt bot: {reason}"
+    )
+
+
 def relay_unreachable() -> str:
     return "người dân đã chặn bot, đã xóa cuộc trò chuyện hoặc không còn nhận được tin nhắn"
 
@@ -1586,7 +1680,10 @@ def tickets_listing(rows: Sequence[str], total: int, page: int = 1, *, first: in
     if not total:
         return "Không có phiếu nào đang mở."
     if not rows:
-        return f"Không có trang {page}: chỉ có {total} phiếu đang mở. Gõ /tickets để xem từ đầu."
+        return (
+            f"Không có trang {page}: chỉ có {figure(total)} phiếu đang mở. "
+            "Gõ /tickets để xem từ đầu."
+        )
     head = "📋 Phiếu đang mở (chờ lâu nhất ở trên; câu hỏi xem tại phiếu trong nhóm cán bộ)"
     if page > 1:
         head += f", trang {page}"
@@ -1594,7 +1691,7 @@ def tickets_listing(rows: Sequence[str], total: int, page: int = 1, *, first: in
     more = total - first - len(rows)
     if more > 0:
         text += (
-            f"\n… và {more} phiếu khác (tổng cộng {total} phiếu đang mở): "
+            f"\n… và {figure(more)} phiếu khác (tổng cộng {figure(total)} phiếu đang mở): "
             f"gõ /tickets {page + 1} để xem tiếp."
         )
     return text
@@ -1609,8 +1706,10 @@ def ticket_row(ticket_id: int, channel: str, state: str, waited: str, link: str 
 
 
 def duration(seconds: float) -> str:
-    """'5 phút', '3 giờ', '2 ngày': roughly how long."""
+    """'5 phút', '3 giờ', '2 ngày': roughly how long ('dưới 1 phút': not a minute)."""
     minutes = max(0, round(seconds / 60))
+    if minutes < 1:
+        return "dưới 1 phút"
     if minutes < 60:
         return f"{minutes} phút"
     hours = round(minutes / 60)
@@ -1670,8 +1769,8 @@ def alerts_elsewhere(ward_name: str, has_links: bool) -> str:
         )
     return (
         "Trang web không gửi tin được cho anh/chị khi trang đã đóng. Để nhận thông báo mới "
-        f"của {where} theo chủ đề (BHYT, học bổng, ...), anh/chị vui lòng nhắn cho bot của "
-        f"{where} trên Zalo hoặc Telegram (đường dẫn bên dưới) rồi chọn chủ đề. "
+        f"của {where} theo chủ đề (BHYT, học bổng…), anh/chị vui lòng mở đường dẫn bên dưới "
+        f"để nhắn cho bot của {where} rồi chọn chủ đề. "
         "Ở đây anh/chị vẫn hỏi đáp và xem thông báo mới nhất (/latest) bình thường."
     )
 

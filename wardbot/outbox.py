@@ -30,7 +30,7 @@ from pathlib import Path
 
 from wardbot import facts
 from wardbot.alerts import not_worth_alerting
-from wardbot.conversation import Reply, alerts_reply, correction_reply
+from wardbot.conversation import Reply, alerts_reply, broadcast_reply, correction_reply
 from wardbot.delivery import (
     ChatMoved,
     ChatUnreachable,
@@ -157,7 +157,9 @@ class Composer:
             return [await self._correction(item)]
         if item.kind in ("message", "note"):
             text = await self._store.message_text(item.ref)
-            return [Reply(text)] if text else None
+            if not text:
+                return None
+            return [Reply(text) if item.kind == "note" else broadcast_reply(text, self._ward_name)]
         if item.kind in self.kinds:
             return await self.kinds[item.kind](item)
         log.warning("outbox: unknown message kind %r dropped", item.kind)

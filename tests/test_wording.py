@@ -1,0 +1,225 @@
+"""The words residents and staff read (wardbot.messages), held to the rules every text
+assembled from pieces must keep, whatever fills it: no placeholder left, no doubled
+punctuation or spaces, no Markdown or HTML, counts written the Vietnamese way.
+
+Every public function of the catalogue is called with each sample its parameters have
+(`SAMPLES`, by name, else by type), in as many combinations as `MAX_CALLS` allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from wardbot import messages as msg
+
+MAX_CALLS = 96  # combinations of samples per function
+BIG = 12345  # a count: written "12.345" in Vietnamese
+DAY = dt.date(2024, 7, 5)
+
+# Samples by parameter name: where its type says too little (a count from an id, an int
+# from a number of seconds).
+SAMPLES: dict[str, list[Any]] = {
+    "ward_name": ["UBND Phường 2", "UBND xã Mỹ Phước", "Ủy ban nhân dân thị trấn Long Thành"],
+    "hotline": ["0276 3822 123", ""],
+    "alerts": [msg.HERE, msg.ELSEWHERE, msg.NOWHERE],
+    "channel": ["telegram", "zalo", "web", "terminal"],
+    "command": ["variant", "newfaq", "/abc"],
+    "own_id": ["telegram:123456789"],
+    "ticket_id": [12],
+    "example": [1, 3],
+    "page": [1, 2],
+    "first": [0, 20],
+    "number": ["5"],
+    "days": [7],
+    "question": ["Đăng ký tạm trú cần giấy tờ gì?"],
+    "target": ["content/2024-07-05-hop.md"],
+    "source": ["content/hop.md"],
+    "notice_id": ["2024-07-05-hop"],
+    "faq_file": ["faq.yaml"],
+    "data_dir": ["/srv/wardbot/data"],
+    "folder": ["/srv/wardbot/content"],
+    "backup": ["data/faq.yaml.bak"],
+    "again": ["python bot.py announce content/hop.md"],
+    "reason": ["hết thời gian chờ"],
+    "entry_id": ["bhyt-mat-the"],
+    "max_age": [30],
+    "gather": [0, 30],
+    "when": [
+        "Cán bộ thường trả lời trong giờ làm việc.",
+        "Hiện đang nghỉ trưa; cán bộ sẽ trả lời từ 13:30 chiều nay.",
+    ],
+    "held_up": ["", "gọi đường dây nóng 0276 3822 123"],
+    "bot": ["Phuong2Bot", None],
+    "signer": ["Lan", None],
+    "first_line": ["Chủ tịch UBND phường tiếp công dân vào sáng thứ Năm.", ""],
+    "was": ["", "Lịch tiếp công dân tháng 7"],
+    "topics": [[("Bảo hiểm y tế", BIG), ("Cư trú", 1)], []],
+    "tickets": [None, (BIG, BIG, 600.0), (0, 0, None)],
+    "held": [None, ("21:30-6:30", "6:30 sáng mai")],
+    "groups": [[(BIG, "xin giấy xác nhận", ["xin xác nhận"]), (1, "cắt điện", [])], []],
+    "chosen": [[("Mất thẻ bảo hiểm y tế thì làm sao?", BIG), None], ()],
+    "notices": [[("2024-07-05-hop", "Họp tổ dân phố")], True, False],
+    "followed": [[("bhyt", BIG), ("cu-tru", 1)], ["Bảo hiểm y tế", "Cư trú"], []],
+    "kinds": [["number", "name"], []],
+    "blanked": [["number"], []],
+    "rows": [["• #12 · Zalo · chờ trả lời · 5 phút"], []],
+    "state": ["open", "answered"],
+    "waited": ["5 phút"],
+    "link": ["https://t.me/c/123/45", None],
+    "queued": [None, 0, 1, BIG],
+    "why": [None, "chưa ai theo dõi chủ đề Cư trú của thông báo"],
+    "morning": [None, "6:30 sáng mai"],
+    "quiet": ["21:30-6:30"],
+    "saved": [None, "data/faq.last-good.yaml"],
+    "seconds": [0.0, 20.0, 600.0, 7200.0, 400000.0],
+    "median": [None, 20.0, 600.0],
+    "guesses": [["Mất thẻ bảo hiểm y tế thì làm sao? (bhyt-mat-the)"], []],
+    "has_links": [True, False],
+    "aspects": [["fee"], ["time", "place"], ["online", "papers"]],
+}
+
+
+def _fits(value: Any, annotation: str) -> bool:
+    """Whether `value` is of the type `annotation` names (a name two parameters share)."""
+    if value is None:
+        return "None" in annotation
+    if annotation.startswith(("int", "float")):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation.startswith("bool"):
+        return isinstance(value, bool)
+    if annotation.startswith("str"):
+        return isinstance(value, str)
+    if not isinstance(value, list | tuple):
+        return False
+    if annotation.startswith("Sequence[") and value and value[0] is not None:
+        return isinstance(value[0], tuple) == ("tuple[" in annotation)
+    return True
+
+
+def _samples(name: str, annotation: str) -> list[Any]:
+    fitting = [value for value in SAMPLES.get(name, []) if _fits(value, annotation)]
+    return fitting or _by_type(name, annotation)
+
+
+def _by_type(name: str, annotation: str) -> list[Any]:
+    if annotation.startswith("bool"):
+        return [True, False, None] if "None" in annotation else [True, False]
+    if annotation in ("int", "float"):
+        return [0, 1, 3, BIG]
+    if "date" in annotation:
+        return [DAY]
+    if "tuple[str, bool]" in annotation:
+        return [[("Bảo hiểm y tế", True), ("Cư trú", False)], []]
+    if "Sequence[str]" in annotation:
+        return [["Bảo hiểm y tế", "Cư trú", "Hộ tịch"], ["Bảo hiểm y tế"]]
+    if annotation.startswith("str"):
+        return ["chữ mẫu"]
+    raise AssertionError(f"no sample for {name}: {annotation}; add one to SAMPLES")
+
+
+def _functions() -> list[tuple[str, Callable[..., Any]]]:
+    return [
+        (name, function)
+        for name, function in inspect.getmembers(msg, inspect.isfunction)
+        if function.__module__ == msg.__name__ and not name.startswith("_")
+    ]
+
+
+def _texts(function: Callable[..., Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    """What `function` says for each combination of samples (up to MAX_CALLS)."""
+    parameters = inspect.signature(function).parameters
+    samples = [_samples(name, str(p.annotation)) for name, p in parameters.items()]
+    for combination in itertools.islice(itertools.product(*samples), MAX_CALLS):
+        arguments = dict(zip(parameters, combination, strict=True))
+        try:
+            said = function(**arguments)
+        except (TypeError, ValueError, IndexError, AttributeError):
+            continue  # a sample of another function's shape (a name shared by two)
+        if isinstance(said, dict):
+            yield from ((arguments, text) for text in said.values())
+        elif isinstance(said, tuple):
+            yield from ((arguments, text) for pair in said for text in pair)
+        else:
+            yield arguments, said
+
+
+# What no text may hold, whatever fills it.
+RULES = {
+    "a placeholder left": re.compile(r"[{}]|\bNone\b"),
+    "two spaces": re.compile(r"(?<=\S)  +(?=\S)"),
+    "a space before punctuation": re.compile(r" [,.;:!?)”]"),
+    "a space inside an opening bracket or quote": re.compile(r"[(“] "),
+    "doubled punctuation": re.compile(
+        r"(?<!\.)\.\.(?!\.)|[,;:]\s*[.,;:!?…]|[.!?]\s*[.,;:]|\.\s*\.\.\."
+    ),
+    "space at an end of a line": re.compile(r"(?m)[ \t]$|^[ \t]+(?![ ]*cũng hỏi|[ ]*👉)"),
+    "an empty line too many": re.compile(r"\n\n\n"),
+    "Markdown or HTML": re.compile(r"\*\*|__|</?[a-z]+>"),
+    # "chờ 0 phút" (waited 0 minutes): a wait under a minute.
+    "a zero duration": re.compile(r"(?<![\d.])0 (?:phút|giờ|ngày)"),
+    # The ward's offices and pages, named one way in every text (contact_line,
+    # alerts_elsewhere): "Bộ phận Một cửa", its "trang thông tin điện tử".
+    "a name written another way": re.compile(r"bộ phận một cửa|cổng thông tin điện tử"),
+    # "cả 1 chủ đề" ("all 1 topic"): one is no whole.
+    "all of one": re.compile(r"\b(?:cả|tất cả|các|những) 1\b"),
+    "a count not grouped by thousands": re.compile(rf"(?<![\d.]){BIG}(?![\d])"),
+}
+
+
+def test_every_function_of_the_catalogue_is_held_to_the_rules() -> None:
+    silent = [name for name, function in _functions() if not any(_texts(function))]
+    assert silent == [], "functions no sample could call: add samples to SAMPLES"
+
+
+@pytest.mark.parametrize("name", [name for name, _ in _functions()])
+def test_a_text_assembled_from_pieces_keeps_the_rules(name: str) -> None:
+    function = getattr(msg, name)
+    broken = {
+        (rule, text[max(0, found.start() - 30) : found.end() + 30])
+        for arguments, text in _texts(function)
+        for rule, pattern in RULES.items()
+        if (found := pattern.search(text.strip("\n")))
+    }
+    assert not broken, broken
+
+
+@pytest.mark.parametrize("staff", [True, False])
+def test_help_promises_a_phone_number_only_where_there_is_one(staff: bool) -> None:
+    """Without WARD_HOTLINE, /help gives the one-stop office in office hours: its menu
+    line must not promise "số điện thoại hỗ trợ"."""
+    without = msg.help_text("UBND Phường 2", "", staff=staff)
+    assert "số điện thoại" not in without
+    assert "Bộ phận Một cửa của UBND Phường 2" in without
+    assert "0276 3822 123" in msg.help_text("UBND Phường 2", "0276 3822 123", staff=staff)
+
+
+def test_a_list_of_one_is_not_called_several() -> None:
+    """A resident following one topic reads "/mysubs" (and a topic to stop not found)
+    about "chủ đề dưới đây", not "các chủ đề" ("the topics"); a ward with one notice
+    lists "Thông báo mới nhất", not "Các thông báo mới nhất"."""
+    heading = msg.announcement_heading(DAY, "Họp tổ dân phố")
+    one = [
+        msg.mysubs_menu(1),
+        msg.latest("UBND Phường 2", [heading]),
+        msg.latest_menu("UBND Phường 2", 1),
+        msg.unknown_topic_to_unsubscribe("học phí", ["Bảo hiểm y tế"]),
+        msg.unknown_topic_to_unsubscribe_menu("học phí", 1),
+    ]
+    several = [
+        msg.mysubs_menu(2),
+        msg.latest("UBND Phường 2", [heading, heading]),
+        msg.latest_menu("UBND Phường 2", 2),
+        msg.unknown_topic_to_unsubscribe("học phí", ["Bảo hiểm y tế", "Cư trú"]),
+        msg.unknown_topic_to_unsubscribe_menu("học phí", 2),
+    ]
+    for text in one:
+        assert not re.search(r"\b[Cc]ác (?:chủ đề|thông báo)\b|chủ đề nào", text), text
+    for text in several:
+        assert re.search(r"\b[Cc]ác (?:chủ đề|thông báo)\b", text), text
