@@ -220,6 +220,30 @@ async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(
     assert all("0912.345.679" in reply.text for _, reply in sent)
 
 
+async def test_a_year_added_to_a_date_sends_nothing_but_another_year_does(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Staff add the year to a date ("ngày 5/12" made "ngày 5/12/2024" in a notice of
+    1/8/2024): the day the chats read is the same, so nothing is sent, in the text as in
+    the title, nor when an edit undone before its correction left adds it on the way. A
+    year a reader would not have taken (5/12/2023) is news."""
+    ward, notice = alerted
+    assert TODAY.year == 2024  # "5/12" in a notice of 1/8/2024 means 5/12/2024
+    assert await saved(ward, notice, "ngày 5/12", "ngày 05/12/2024") == []
+    assert await saved(ward, notice, "title: Họp tổ dân phố 3", "title: Họp tổ 3 ngày 5/12") == []
+    assert await saved(ward, notice, "tổ 3 ngày 5/12", "tổ 3 ngày 5/12/2024") == []
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()  # a correction queued...
+    edit(ward, notice, "họp lúc 20h", "họp lúc 19h")  # the year still there
+    await ward.watcher.refresh()
+    await ward.sender.drain()  # ...and dropped: the numbers are back as the chats read them
+    assert ward.channel.sent == []
+    sent = await saved(ward, notice, "ngày 05/12/2024", "ngày 5/12/2023")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("ngày 5/12/2023" in reply.text for _, reply in sent)
+    assert all("Mỗi hộ" not in reply.text for _, reply in sent)
+
+
 async def test_a_date_changed_in_the_title_names_the_title_the_chats_read(
     alerted: tuple[Ward, str],
 ) -> None:

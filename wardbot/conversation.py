@@ -325,7 +325,7 @@ def correction_reply(
     chat read; `told_title`: its title before the edit): the lines that write a number it
     did not read (else its first lines), and 'read it all' as in its alert."""
     body = plaintext.plain(doc.body)
-    lines = facts.lines_with(body, facts.facts(body) - told)
+    lines = facts.lines_with(body, facts.unread(facts.facts(body), told, doc.date))
     if lines:
         text = plaintext.cut_text("\n".join(lines), ALERT_PREVIEW_CHARS)
     else:

@@ -187,7 +187,7 @@ class Composer:
         its numbers are back as the chat read them."""
         notice_id, told, title = read_correction_ref(item.ref)
         doc, names = await self.notice(dataclasses.replace(item, ref=notice_id))
-        if facts.notice_numbers(doc.title, doc.body) == told:
+        if facts.same(facts.notice_numbers(doc.title, doc.body), told, doc.date):
             raise NoLongerWanted("the notice's numbers are back as the chat read them")
         return correction_reply(doc, names, told, self._ward_name, title)
 

@@ -31,6 +31,7 @@ from wardbot.notice_changes import (
     copy_of,
     digest_of,
     numbers_of,
+    numbers_unchanged,
     renamed_from,
 )
 from wardbot.schema import MIGRATIONS
@@ -756,7 +757,7 @@ class Store:
         if not (notice.alert and notice.topics) or notice.body is None:
             return None
         now = numbers_of(notice)
-        if now == kept:
+        if numbers_unchanged(notice, now, kept):
             return None
         await self._db.execute(
             "UPDATE seen_announcements SET numbers = ?, number_edits = number_edits + 1 "
