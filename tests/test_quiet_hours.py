@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from fakes.telegram_api import FakeBotApi, visible_text
 from test_alerts import (
@@ -35,9 +36,10 @@ from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.delivery import TransientError
 from wardbot.hours import VIETNAM, QuietHours
-from wardbot.outbox import Composer, Sender
+from wardbot.outbox import Composer, Sender, held_for_morning
 from wardbot.publish import held_until
 from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.web import web_app
 
 NIGHT = QuietHours.parse("21:30-6:30")
 
@@ -527,3 +529,40 @@ async def test_alerts_held_for_the_night_leave_no_stale_sender_outage_in_healthz
     ticks.now += 9 * 3600
     await sender.drain()
     assert ward.channel.attempts > tried and sender.sending()
+
+
+async def test_healthz_shows_the_alerts_held_for_the_morning_and_when_they_go(ward: Ward) -> None:
+    """At 23:00 an operator looks at /healthz: it says quiet hours hold alerts now, how
+    many wait for each channel (a correction too) and when they go, so that nothing
+    waiting is taken for alerts lost, nor the sender for a broken one. Once they went,
+    nothing is held."""
+    sender = sender_for(ward)
+    await corrected_at_night(ward, sender)  # a correction held at 22:15
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "thu-phi", "Thu phí BHYT hộ gia đình")
+    await sender.drain()
+    app = web_app(
+        checks={"telegram": lambda: True},
+        details={"quiet_hours": lambda: held_for_morning(ward.store, NIGHT, ward.now[0])},
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        ward.now[0] = vn(2, 0, 5)
+        response = await client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json()["quiet_hours"] == {
+            "hours": "21:30–6:30",
+            "now": True,
+            "held": {"telegram": 2},
+            "until": "2024-08-02T06:30:00+07:00",
+        }
+        ward.now[0] = vn(2, 6, 30)
+        await sender.drain()
+        assert len(ward.channel.sent) == 3
+        ward.now[0] = vn(2, 6, 31)
+        assert (await client.get("/healthz")).json()["quiet_hours"] == {
+            "hours": "21:30–6:30",
+            "now": False,
+            "held": {},
+            "until": None,
+        }

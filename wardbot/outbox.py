@@ -39,7 +39,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
-from wardbot.hours import QuietHours
+from wardbot.hours import VIETNAM, QuietHours
 from wardbot.models import Announcement, Corpus
 from wardbot.store import QUIET_HELD, ChatRef, OutboxItem, Store, read_correction_ref
 from wardbot.supervise import Restarts, Supervised
@@ -684,6 +684,21 @@ class Sender:
             return
         horizon = self.monotonic() - self.channel.pace.per_chat_interval
         self._last_to = {chat: t for chat, t in self._last_to.items() if t > horizon}
+
+
+async def held_for_morning(store: Store, quiet: QuietHours, now: float) -> dict[str, object]:
+    """For /healthz (`quiet_hours`): the quiet hours, whether they hold alerts now, and
+    the alerts and corrections they hold, per channel, with when the first of them goes
+    (Vietnam time; None when none is held): at 23:00 an operator sees them waiting, not
+    lost."""
+    held = await store.held_for_morning(now)
+    first = min((until for _, until in held.values()), default=None)
+    return {
+        "hours": str(quiet),
+        "now": quiet.until(now) is not None,
+        "held": {channel: count for channel, (count, _) in held.items()},
+        "until": None if first is None else dt.datetime.fromtimestamp(first, VIETNAM).isoformat(),
+    }
 
 
 def _healthy(sender: Sender) -> bool:

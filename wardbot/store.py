@@ -1052,6 +1052,17 @@ class Store:
             )
         return max(cursor.rowcount, 0)
 
+    async def held_for_morning(self, now: float) -> dict[str, tuple[int, float]]:
+        """Per channel, the alerts and corrections held by quiet hours (QUIET_HELD) and
+        still waiting at `now`: how many, and when the first of them goes (/healthz)."""
+        async with self._db.execute(
+            "SELECT channel, COUNT(*), MIN(not_before) FROM outbox WHERE state = 'pending' "
+            "AND kind IN ('alert', 'correction') AND not_before > ? AND error LIKE ? "
+            "GROUP BY channel ORDER BY channel",
+            (now, f"{QUIET_HELD}%"),
+        ) as cursor:
+            return {row[0]: (int(row[1]), float(row[2])) for row in await cursor.fetchall()}
+
     async def mark_unreachable(self, item: OutboxItem, reason: str, now: float) -> bool:
         """`item`'s chat blocked the bot (or is gone): drop its subscriptions and waiting
         messages, and remember it (a new subscription clears that).
