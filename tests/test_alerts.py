@@ -1641,10 +1641,10 @@ async def test_an_alert_that_cannot_be_composed_holds_up_no_other_message(
     await ward.watcher.refresh()
     real = outbox.alerts_reply
 
-    def choking(notices: Sequence[tuple[Any, Sequence[str]]]) -> Reply:
+    def choking(notices: Sequence[tuple[Any, Sequence[str]]], *rest: Any) -> Reply:
         if any(doc.id == broken for doc, _ in notices):
             raise ValueError("cannot render")
-        return real(notices)
+        return real(notices, *rest)
 
     monkeypatch.setattr(outbox, "alerts_reply", choking)
     await ward.sender.drain()

@@ -930,25 +930,33 @@ class Store:
         return [OutboxItem(r[0], ChatRef(channel, r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
     async def alerts_with(
-        self, item: OutboxItem, now: float, window: float, limit: int
+        self,
+        item: OutboxItem,
+        now: float,
+        window: tuple[float, float],
+        limit: int,
+        *,
+        settled: float | None = None,
     ) -> list[OutboxItem]:
-        """The alerts that go out in one message with the alert `item` (itself first): those
-        waiting for its chat, due by `now`, queued at most `window` seconds after it; at
-        most `limit`, oldest first."""
+        """The alerts that go out in one message with `item` (itself first): those waiting
+        for its chat, due by `now`, queued within `window` (from, to); at most `limit`,
+        oldest first. With `settled`, the corrections waiting for it too, queued (their
+        last edit) by then: the night's corrections go with the night's alerts."""
         # Looked up by the chat (the unique index), not among every row waiting for the
         # channel (`outbox_due`, which `+` keeps out): a fan-out to 10,000 chats asks this
         # 10,000 times.
         async with self._db.execute(
             "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
-            "WHERE channel = ? AND chat_id = ? AND kind = 'alert' AND +state = 'pending' "
+            "WHERE channel = ? AND chat_id = ? AND kind IN ('alert', 'correction') "
+            "AND (kind = 'alert' OR created_at <= ?) AND +state = 'pending' "
             "AND +not_before <= ? AND created_at >= ? AND created_at <= ? AND id != ? "
             "ORDER BY id LIMIT ?",
             (
                 item.chat.channel,
                 item.chat.chat_id,
+                -1.0 if settled is None else settled,
                 now,
-                item.created_at,
-                item.created_at + window,
+                *window,
                 item.id,
                 max(0, limit - 1),
             ),
