@@ -492,6 +492,28 @@ async def test_a_notice_renamed_after_its_alert_is_corrected_under_its_new_name(
     assert all(reply.buttons[0].action == f"full:{new.stem}" for _, reply in corrections(ward))
 
 
+async def test_a_correction_still_waiting_when_its_notice_is_renamed_goes_under_the_new_name(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Staff change the meeting's time, then rename the notice's file before the
+    correction left (within the gathering wait, or at night while quiet hours hold it):
+    the chats still hear of the new time, under the notice's new name, once."""
+    ward, notice = alerted
+    sender = sender_of(ward, settle=30.0)
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    new = ward.content / f"{TODAY}-hop-to-dan-pho.md"
+    (ward.content / f"{notice}.md").rename(new)
+    await ward.watcher.refresh()
+    for _ in range(10):  # past the gathering wait and the grace for a notice gone
+        ward.now[0] += 30
+        await sender.drain()
+    sent = corrections(ward)
+    assert sorted(chat for chat, _ in sent) == ["1", "2"]
+    assert all("họp lúc 20h" in reply.text for _, reply in sent)
+    assert all(reply.buttons[0].action == f"full:{new.stem}" for _, reply in sent)
+
+
 async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answering_staff(
     alerted: tuple[Ward, str],
 ) -> None:

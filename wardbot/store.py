@@ -701,6 +701,14 @@ class Store:
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
                     (notice.id, same),
                 )
+                # So do its corrections still waiting (held for the night, say): gone
+                # with the old name, the chats would never hear of the new numbers.
+                await self._db.execute(
+                    "UPDATE OR IGNORE outbox SET ref = ? || substr(ref, instr(ref, char(10))) "
+                    "WHERE kind = 'correction' AND state IN ('pending', 'sending') "
+                    "AND substr(ref, 1, instr(ref, char(10)) - 1) = ?",
+                    (notice.id, same),
+                )
                 # Alerted for the old name's topics; one it gained on the way is news to
                 # its followers (those who follow none of the old ones).
                 before = alerted_for.get(same)
