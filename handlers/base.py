@@ -497,7 +497,8 @@ class Answerer:
 
     def _not_saved(self, exc: Exception) -> str | None:
         """Why a write failed, when that is all that went wrong: the data folder cannot be
-        written (the bot started read-only, see wardbot.datadir) or its disk is full. The
+        written (the bot started read-only, see wardbot.datadir), its disk is full, or
+        another program holds the database (DB Browser for SQLite left open). The
         resident is asked to try again later; a traceback would tell staff nothing new."""
         if not isinstance(exc, sqlite3.OperationalError):
             return None
@@ -506,6 +507,8 @@ class Answerer:
             return "the data folder is read-only"
         if "full" in str(exc):  # SQLite: "database or disk is full"
             return "the data folder's disk is full"
+        if "locked" in str(exc) or "busy" in str(exc):  # past the wait (wardbot.store)
+            return "the database is locked by another program"
         return None
 
     def apology(self) -> Reply:

@@ -5,6 +5,8 @@ A real Engine over the small ward in tests/chat_ward.py and a real Store on a te
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import sqlite3
 import unicodedata
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 from chat_ward import NOTICES, WARD_NAME
 
+from handlers.base import Answerer
 from handlers.telegram import render_html
 from handlers.zalo import render_plain
 from wardbot import messages as msg
@@ -22,6 +25,7 @@ from wardbot.config import Settings
 from wardbot.conversation import (
     MAX_ACTION_BYTES,
     MAX_LABEL_CHARS,
+    Button,
     Conversation,
     Reply,
     alert_reply,
@@ -1346,6 +1350,60 @@ async def test_a_question_is_answered_even_when_it_cannot_be_logged(
     reply = await one(Conversation(ward_engine, store, ward_settings), "mất thẻ bhyt")
     assert reply.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
     assert "could not log a question" in caplog.text
+
+
+async def test_a_resident_who_follows_while_another_program_holds_the_database_is_answered_at_once(
+    ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Staff browse bot.sqlite3 in "DB Browser for SQLite", which holds the database's
+    lock: a resident who sends /follow is asked at once to try again shortly, not after
+    waiting for the lock behind each of the bot's background writers in turn (about 18
+    seconds, each waiting its 5); once the program lets go, /follow saves the
+    subscription, once."""
+    path = ward_settings.data_dir / "bot.sqlite3"
+    shown: list[str] = []
+
+    async def send(replies: list[Reply]) -> list[Button]:
+        shown.extend(reply.text for reply in replies)
+        return []
+
+    async with await Store.open(path) as store:
+        # SQLite's wait for another program's lock, made longer than a resident's reply
+        # may take here (10 s, on a loaded machine): one that waited for it fails.
+        await store.db.execute("PRAGMA busy_timeout = 30000")
+        store.prompt_wait = 0.05
+        answerer = Answerer(
+            "telegram", Conversation(ward_engine, store, ward_settings), ward_settings
+        )
+        chat = ChatRef("telegram", "4242")
+        holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        background: list[asyncio.Task[None]] = []
+
+        async def sender_restarting() -> None:  # an alert sender, failing and restarted
+            while True:
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await store.recover_outbox("telegram")
+                await asyncio.sleep(0.01)
+
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            await asyncio.wait_for(answerer.text(chat, "/follow bhyt", send), 10)
+            background = [asyncio.create_task(sender_restarting()) for _ in range(3)]
+            await asyncio.wait_for(answerer.text(chat, "/follow bhyt", send), 10)
+            assert shown == [msg.error(WARD_NAME, ward_settings.ward_hotline)] * 2
+            assert "a change was not saved: the database is locked by another program" in (
+                caplog.text
+            )
+            assert "Traceback" not in caplog.text
+        finally:
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+            holder.close()
+        await answerer.text(chat, "/follow bhyt", send)
+        assert shown[-1] == msg.subscribed(WARD_NAME, "Bảo hiểm y tế")
+        assert await store.subscriptions_of(chat) == ["bhyt"]
+        assert store.saves()
 
 
 @pytest.mark.parametrize(

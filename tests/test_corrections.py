@@ -220,6 +220,30 @@ async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(
     assert all("0912.345.679" in reply.text for _, reply in sent)
 
 
+async def test_a_year_added_to_a_date_sends_nothing_but_another_year_does(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Staff add the year to a date ("ngày 5/12" made "ngày 5/12/2024" in a notice of
+    1/8/2024): the day the chats read is the same, so nothing is sent, in the text as in
+    the title, nor when an edit undone before its correction left adds it on the way. A
+    year a reader would not have taken (5/12/2023) is news."""
+    ward, notice = alerted
+    assert TODAY.year == 2024  # "5/12" in a notice of 1/8/2024 means 5/12/2024
+    assert await saved(ward, notice, "ngày 5/12", "ngày 05/12/2024") == []
+    assert await saved(ward, notice, "title: Họp tổ dân phố 3", "title: Họp tổ 3 ngày 5/12") == []
+    assert await saved(ward, notice, "tổ 3 ngày 5/12", "tổ 3 ngày 5/12/2024") == []
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()  # a correction queued...
+    edit(ward, notice, "họp lúc 20h", "họp lúc 19h")  # the year still there
+    await ward.watcher.refresh()
+    await ward.sender.drain()  # ...and dropped: the numbers are back as the chats read them
+    assert ward.channel.sent == []
+    sent = await saved(ward, notice, "ngày 05/12/2024", "ngày 5/12/2023")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("ngày 5/12/2023" in reply.text for _, reply in sent)
+    assert all("Mỗi hộ" not in reply.text for _, reply in sent)
+
+
 async def test_a_date_changed_in_the_title_names_the_title_the_chats_read(
     alerted: tuple[Ward, str],
 ) -> None:
@@ -469,6 +493,28 @@ async def test_a_notice_renamed_after_its_alert_is_corrected_under_its_new_name(
     await ward.sender.drain()
     assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
     assert all(reply.buttons[0].action == f"full:{new.stem}" for _, reply in corrections(ward))
+
+
+async def test_a_correction_still_waiting_when_its_notice_is_renamed_goes_under_the_new_name(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Staff change the meeting's time, then rename the notice's file before the
+    correction left (within the gathering wait, or at night while quiet hours hold it):
+    the chats still hear of the new time, under the notice's new name, once."""
+    ward, notice = alerted
+    sender = sender_of(ward, settle=30.0)
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    new = ward.content / f"{TODAY}-hop-to-dan-pho.md"
+    (ward.content / f"{notice}.md").rename(new)
+    await ward.watcher.refresh()
+    for _ in range(10):  # past the gathering wait and the grace for a notice gone
+        ward.now[0] += 30
+        await sender.drain()
+    sent = corrections(ward)
+    assert sorted(chat for chat, _ in sent) == ["1", "2"]
+    assert all("họp lúc 20h" in reply.text for _, reply in sent)
+    assert all(reply.buttons[0].action == f"full:{new.stem}" for _, reply in sent)
 
 
 async def test_a_correction_waits_like_an_alert_while_the_resident_may_be_answering_staff(

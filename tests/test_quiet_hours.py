@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from fakes.telegram_api import FakeBotApi, visible_text
 from test_alerts import (
@@ -35,9 +36,10 @@ from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Reply
 from wardbot.delivery import TransientError
 from wardbot.hours import VIETNAM, QuietHours
-from wardbot.outbox import Composer, Sender
+from wardbot.outbox import Composer, Sender, held_for_morning
 from wardbot.publish import held_until
 from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.web import web_app
 
 NIGHT = QuietHours.parse("21:30-6:30")
 
@@ -253,6 +255,41 @@ async def test_a_correction_made_at_night_waits_for_the_morning(ward: Ward) -> N
     await sender.drain()
     (_, (correction,), _) = ward.channel.sent[1]
     assert "9h" in correction.text
+
+
+async def test_the_nights_corrections_and_new_notices_reach_a_follower_as_one_message(
+    ward: Ward,
+) -> None:
+    """A notice alerted in the afternoon has its time changed at 22:15, then again at
+    23:50; a new notice comes at 23:40. At 6:30 the follower gets one message: the new
+    notice, then the corrected one with the line that changed (as it reads then), each
+    with its button; not a correction and an alert a second apart, in the order the
+    night happened to queue them."""
+    sender = sender_for(ward)
+    path = await corrected_at_night(ward, sender)
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "thu-phi", "Thu phí BHYT hộ gia đình")
+    await sender.drain()
+    ward.now[0] = vn(1, 23, 50)  # the correction waits from this edit on
+    path.write_text(path.read_text(encoding="utf-8").replace("9h", "9h30"), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await sender.drain()
+    assert len(ward.channel.sent) == 1
+
+    ward.now[0] = vn(2, 6, 30)
+    await sender.drain()
+    ward.now[0] = vn(2, 7, 0)
+    await sender.drain()
+    ((_, (morning,), _),) = ward.channel.sent[1:]
+    assert morning.title == "🔔 1 thông báo mới, 1 thông báo vừa được sửa"
+    new, corrected = morning.text.split("\n\n")
+    assert new.startswith("• Thu phí BHYT hộ gia đình (01/08/2024)")
+    assert corrected == "• ✏️ Đã sửa: Cấp thẻ BHYT (01/08/2024)\nCấp thẻ lúc 9h30 ngày 5/8."
+    assert [button.full_label for button in morning.buttons] == [
+        "Thu phí BHYT hộ gia đình",
+        "Cấp thẻ BHYT",
+    ]
+    assert not await ward.store.due("telegram", vn(2, 12, 0)), "each sent once"
 
 
 async def test_a_correction_held_goes_at_once_when_its_notice_is_marked_urgent(
@@ -527,3 +564,40 @@ async def test_alerts_held_for_the_night_leave_no_stale_sender_outage_in_healthz
     ticks.now += 9 * 3600
     await sender.drain()
     assert ward.channel.attempts > tried and sender.sending()
+
+
+async def test_healthz_shows_the_alerts_held_for_the_morning_and_when_they_go(ward: Ward) -> None:
+    """At 23:00 an operator looks at /healthz: it says quiet hours hold alerts now, how
+    many wait for each channel (a correction too) and when they go, so that nothing
+    waiting is taken for alerts lost, nor the sender for a broken one. Once they went,
+    nothing is held."""
+    sender = sender_for(ward)
+    await corrected_at_night(ward, sender)  # a correction held at 22:15
+    ward.now[0] = vn(1, 23, 40)
+    await publish(ward, "thu-phi", "Thu phí BHYT hộ gia đình")
+    await sender.drain()
+    app = web_app(
+        checks={"telegram": lambda: True},
+        details={"quiet_hours": lambda: held_for_morning(ward.store, NIGHT, ward.now[0])},
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        ward.now[0] = vn(2, 0, 5)
+        response = await client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json()["quiet_hours"] == {
+            "hours": "21:30–6:30",
+            "now": True,
+            "held": {"telegram": 2},
+            "until": "2024-08-02T06:30:00+07:00",
+        }
+        ward.now[0] = vn(2, 6, 30)
+        await sender.drain()
+        assert len(ward.channel.sent) == 2  # in the morning, one message for both
+        ward.now[0] = vn(2, 6, 31)
+        assert (await client.get("/healthz")).json()["quiet_hours"] == {
+            "hours": "21:30–6:30",
+            "now": False,
+            "held": {},
+            "until": None,
+        }

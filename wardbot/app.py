@@ -23,7 +23,7 @@ from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Link
 from wardbot.desk import OFFER_KEEP, Desk
 from wardbot.faq_edit import FaqEditor
-from wardbot.outbox import Composer, Sender, Senders
+from wardbot.outbox import Composer, Sender, Senders, held_for_morning
 from wardbot.portal import (
     FeedFollower,
     failed_note,
@@ -314,6 +314,9 @@ async def _serve(
         details[follower.name] = follower.status
     if desk is not None:  # per channel the bot does not run: staff answers waiting for it
         details["answers_waiting"] = lambda: dict(desk.stranded)
+    quiet = settings.quiet_hours
+    if quiet is not None:  # alerts held for the morning: waiting, not stuck
+        details["quiet_hours"] = lambda: held_for_morning(store, quiet, time.time())
     web = AsgiServer(
         web_app(routes, checks, details),
         port=settings.http_port,

@@ -7,8 +7,10 @@ another way ("1.500.000" as "1500000", "19h30" as "19:30") or rewords the rest i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from wardbot.plaintext import plain
 
@@ -87,6 +89,42 @@ def facts(text: str) -> frozenset[str]:
         for found in _CALLED_OFF.findall(unicodedata.normalize("NFC", text))
     }
     return numbers(text) | called_off
+
+
+# A date written with its year: "5/12/2026" (as a value: `number_value`).
+_WITH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# The year a reader takes a date written without one for: that of the day nearest the
+# notice's date (a notice of 30/11/2026 that says "5/1" means 5/1/2027).
+_NEAREST_DAYS = 183
+
+
+def _as_read(fact: str, dated: dt.date | None) -> str:
+    """`fact`, but a date written with the year that a reader of the notice dated `dated`
+    takes it for when written without one ("5/12/2026" in a notice of 30/11/2026) as
+    that date without its year ("5/12"): adding the year to a date changes no fact."""
+    found = _WITH_YEAR.fullmatch(fact)
+    if found is None or dated is None:
+        return fact
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        written = dt.date(year, month, day)
+    except ValueError:
+        return fact
+    if abs((written - dated).days) > _NEAREST_DAYS:
+        return fact  # another year than a reader would take: "5/12/2025" is news
+    return f"{day}/{month}"
+
+
+def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> frozenset[str]:
+    """The facts of `now` that `told` did not say, in a notice dated `dated`: a date
+    given its year (or losing it) is the same fact (`_as_read`)."""
+    known = {_as_read(fact, dated) for fact in told}
+    return frozenset(fact for fact in now if _as_read(fact, dated) not in known)
+
+
+def same(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> bool:
+    """Whether the facts `now` say what `told` said, in a notice dated `dated` (`unread`)."""
+    return {_as_read(fact, dated) for fact in now} == {_as_read(fact, dated) for fact in told}
 
 
 def notice_numbers(title: str, markdown: str) -> frozenset[str]:

@@ -267,6 +267,10 @@ class QuietHours:
         assert ends is not None  # quiet from its start
         return ends
 
+    def length(self) -> float:
+        """How long the quiet hours last, in seconds."""
+        return (self.end - self.start) % (24 * 60) * 60.0
+
     def morning(self, at: float, now: float | None = None) -> str | None:
         """When alerts held at `at` leave, as staff read it at `now` (`at` by default:
         '6:30 sáng mai'); None when `at` is outside quiet hours."""

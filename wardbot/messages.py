@@ -649,14 +649,27 @@ def alert_stop_in_group(ward_name: str, bot: str | None) -> str:
     return f"{who} gõ @, chọn tên bot rồi nhắn /unsubscribe"
 
 
-def alert_burst_title(count: int) -> str:
-    """Above the one alert that lists the notices published together."""
-    return f"🔔 {figure(count)} thông báo mới"
+def alert_burst_title(count: int, corrected: int = 0, ward_name: str = "") -> str:
+    """Above the one alert that lists the notices published together, and those alerted
+    before that were corrected meanwhile (`corrected`)."""
+    if not corrected:
+        return f"🔔 {figure(count)} thông báo mới"
+    if not count:
+        who = unit(ward_name)
+        return f"✏️ {who[:1].upper()}{who[1:]} vừa sửa {figure(corrected)} thông báo"
+    return f"🔔 {figure(count)} thông báo mới, {figure(corrected)} thông báo vừa được sửa"
 
 
 def alert_burst_item(day: dt.date, title: str, first_line: str) -> str:
     """One notice in that alert: its title and date, then the start of its text."""
     return f"• {title} ({vn_date(day)})" + (f"\n{first_line}" if first_line else "")
+
+
+def correction_burst_item(day: dt.date, title: str, changed: str, was: str = "") -> str:
+    """A notice corrected, in that alert: its title (`was`: before, when the edit changed
+    it) and date, then the lines that changed."""
+    named = f"“{was}”, nay là “{title}”" if was and was != title else title
+    return f"• ✏️ Đã sửa: {named} ({vn_date(day)})" + (f"\n{changed}" if changed else "")
 
 
 ALERT_BURST_OPEN = "📄 Xem toàn văn từng thông báo:"

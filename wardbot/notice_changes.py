@@ -5,6 +5,7 @@ Pure functions; `wardbot.store` keeps what they compare in SQLite."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -68,6 +69,20 @@ def numbers_of(notice: NoticeRef) -> str | None:
     if notice.body is None:
         return None
     return json.dumps(sorted(facts.notice_numbers(notice.title, notice.body())))
+
+
+def numbers_unchanged(notice: NoticeRef, now: str | None, kept: str | None) -> bool:
+    """Whether the numbers `now` (`numbers_of`) say what those `kept` said: the same, or
+    but for a year added to a date or taken from it (`facts.same`)."""
+    if now == kept:
+        return True
+    if now is None or kept is None:
+        return False
+    try:
+        dated: dt.date | None = dt.date.fromisoformat(notice.date)
+    except ValueError:
+        dated = None
+    return facts.same(json.loads(now), json.loads(kept), dated)
 
 
 def renamed_from(notice: NoticeRef, gone: list[Gone]) -> str | None:

@@ -30,7 +30,12 @@ from pathlib import Path
 
 from wardbot import facts
 from wardbot.alerts import not_worth_alerting
-from wardbot.conversation import Reply, alerts_reply, broadcast_reply, correction_reply
+from wardbot.conversation import (
+    Correction,
+    Reply,
+    alerts_reply,
+    broadcast_reply,
+)
 from wardbot.delivery import (
     ChatMoved,
     ChatUnreachable,
@@ -39,7 +44,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
-from wardbot.hours import QuietHours
+from wardbot.hours import VIETNAM, QuietHours
 from wardbot.models import Announcement, Corpus
 from wardbot.store import QUIET_HELD, ChatRef, OutboxItem, Store, read_correction_ref
 from wardbot.supervise import Restarts, Supervised
@@ -154,7 +159,7 @@ class Composer:
         if item.kind == "alert":
             return [alerts_reply([await self.notice(item)])]
         if item.kind == "correction":
-            return [await self._correction(item)]
+            return self.alerts([], [await self.correction(item)])
         if item.kind in ("message", "note"):
             text = await self._store.message_text(item.ref)
             if not text:
@@ -183,15 +188,15 @@ class Composer:
             raise NoLongerWanted("the chat no longer follows the announcement's topics")
         return doc, names
 
-    async def _correction(self, item: OutboxItem) -> Reply:
+    async def correction(self, item: OutboxItem) -> Correction:
         """A notice alerted to the chat, edited since in its dates, times or amounts
         (wardbot.store queues it): judged as its alert would be, and no longer wanted once
-        its numbers are back as the chat read them."""
+        its numbers are back as the chat read them. Raises as `replies` says."""
         notice_id, told, title = read_correction_ref(item.ref)
         doc, names = await self.notice(dataclasses.replace(item, ref=notice_id))
-        if facts.notice_numbers(doc.title, doc.body) == told:
+        if facts.same(facts.notice_numbers(doc.title, doc.body), told, doc.date):
             raise NoLongerWanted("the notice's numbers are back as the chat read them")
-        return correction_reply(doc, names, told, self._ward_name, title)
+        return Correction(doc, names, told, title)
 
     def urgent(self, item: OutboxItem) -> bool:
         """Whether the alert or correction `item` is about a notice marked `urgent: true`
@@ -200,9 +205,14 @@ class Composer:
         doc = self._corpus().document(ref)
         return isinstance(doc, Announcement) and doc.urgent
 
-    def alerts(self, notices: Sequence[tuple[Announcement, list[str]]]) -> list[Reply]:
-        """The one message for alerts of a burst, composed by `notice` each."""
-        return [alerts_reply(notices)]
+    def alerts(
+        self,
+        notices: Sequence[tuple[Announcement, list[str]]],
+        corrections: Sequence[Correction] = (),
+    ) -> list[Reply]:
+        """The one message for alerts and corrections of a burst, composed by `notice` and
+        `correction` each."""
+        return [alerts_reply(notices, corrections, self._ward_name)]
 
 
 @dataclass
@@ -410,8 +420,10 @@ class Sender:
         group = [item]
         if item.kind in ("alert", "correction") and await self._held(item, now):
             return group
-        if item.kind == "alert" and item.id not in self._alone:
-            burst = await self.store.alerts_with(item, now, self._window(item, now), BURST_MAX)
+        if item.kind in ("alert", "correction") and item.id not in self._alone:
+            burst = await self.store.alerts_with(
+                item, now, self._window(item, now), BURST_MAX, settled=now - self.settle
+            )
             quiet = self.quiet is not None and self.quiet.until(now) is not None
             group += [
                 one
@@ -502,17 +514,20 @@ class Sender:
         self._chat_settled(item.chat.chat_id)
         return True
 
-    def _window(self, item: OutboxItem, now: float) -> float:
-        """How long after the alert `item` the alerts that go with it may have been queued:
-        BURST_WINDOW, or until the end of the quiet hours it waited through, queued in
-        them or before (at 21:29, its burst gathered into them): the night's notices reach
-        a follower in the morning as one message."""
+    def _window(self, item: OutboxItem, now: float) -> tuple[float, float]:
+        """When the alerts (and corrections) that go with `item` may have been queued:
+        from it to BURST_WINDOW after it, or, for one that waited through quiet hours
+        (queued in them, or before: at 21:29, its burst gathered into them), from their
+        start to their end: the night's notices and corrections reach a follower in the
+        morning as one message, whichever of them was queued first."""
+        burst = (item.created_at, item.created_at + BURST_WINDOW)
         if self.quiet is None:
-            return BURST_WINDOW
+            return burst
         morning = self.quiet.next_end(item.created_at)
         if morning > now and self.quiet.until(item.created_at) is None:
-            return BURST_WINDOW  # no night waited through (yet)
-        return max(BURST_WINDOW, morning - item.created_at)
+            return burst  # no night waited through (yet)
+        night = morning - self.quiet.length()
+        return min(item.created_at, night), max(burst[1], morning)
 
     async def _compose(self, group: list[OutboxItem]) -> tuple[list[OutboxItem], list[Reply]]:
         """The rows of `group` that still go out, and the message they make. Each row is
@@ -520,14 +535,19 @@ class Sender:
         left out (waiting, or dropped), the others still go."""
         ready: list[OutboxItem] = []
         notices: list[tuple[Announcement, list[str]]] = []
+        corrections: list[Correction] = []
         replies: list[Reply] | None = None
         for one in group:
             try:
+                # Rendered alone too: a notice the renderer chokes on is left out.
                 if one.kind == "alert":
                     notice = await self.composer.notice(one)
-                    # Rendered alone too: a notice the renderer chokes on is left out.
                     replies = self.composer.alerts([notice])
                     notices.append(notice)
+                elif one.kind == "correction":
+                    correction = await self.composer.correction(one)
+                    replies = self.composer.alerts([], [correction])
+                    corrections.append(correction)
                 else:
                     replies = await self.composer.replies(one)
             except TransientError as exc:
@@ -554,9 +574,9 @@ class Sender:
                 self.stats.dropped += 1
                 continue
             ready.append(one)
-        if len(notices) > 1:
+        if len(notices) + len(corrections) > 1:
             try:
-                replies = self.composer.alerts(notices)
+                replies = self.composer.alerts(notices, corrections)
             except Exception as exc:  # a bug in the burst's message: each tried again later
                 await self._retry_all(ready, exc)
                 return [], []
@@ -686,6 +706,21 @@ class Sender:
             return
         horizon = self.monotonic() - self.channel.pace.per_chat_interval
         self._last_to = {chat: t for chat, t in self._last_to.items() if t > horizon}
+
+
+async def held_for_morning(store: Store, quiet: QuietHours, now: float) -> dict[str, object]:
+    """For /healthz (`quiet_hours`): the quiet hours, whether they hold alerts now, and
+    the alerts and corrections they hold, per channel, with when the first of them goes
+    (Vietnam time; None when none is held): at 23:00 an operator sees them waiting, not
+    lost."""
+    held = await store.held_for_morning(now)
+    first = min((until for _, until in held.values()), default=None)
+    return {
+        "hours": str(quiet),
+        "now": quiet.until(now) is not None,
+        "held": {channel: count for channel, (count, _) in held.items()},
+        "until": None if first is None else dt.datetime.fromtimestamp(first, VIETNAM).isoformat(),
+    }
 
 
 def _healthy(sender: Sender) -> bool:

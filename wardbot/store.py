@@ -31,6 +31,7 @@ from wardbot.notice_changes import (
     copy_of,
     digest_of,
     numbers_of,
+    numbers_unchanged,
     renamed_from,
 )
 from wardbot.schema import MIGRATIONS
@@ -162,21 +163,43 @@ def _with_its_log(path: Path) -> _Copy | None:
         return None
 
 
+# How long SQLite waits for a lock another program holds (busy_timeout), by default: longer
+# than any writer of the bot's own holds it. While the last write found the database
+# locked (staff browsing bot.sqlite3 in "DB Browser for SQLite", a backup), a background
+# write waits LOCKED_WAIT only: it fails and its task tries again later, rather than
+# holding the one connection (every read waits behind it) for the whole wait each time.
+BUSY_WAIT = 5.0
+LOCKED_WAIT = 0.25
+# A resident's own change (following a topic, /forget) waits this long at most, for its
+# turn among the bot's writers and for another program's lock together: the resident
+# is asked at once to try again shortly, not kept waiting behind every background write.
+PROMPT_WAIT = 2.0
+
+
 class _Turns:
     """The writers' turns on the one connection (a lock), noting whether the last write
     went through: `refused` holds why SQLite last refused one ("database or disk is
     full", "database is locked" past the wait), None once a write succeeds. For /healthz
-    (`data`)."""
+    (`data`). Each turn sets how long SQLite waits for another program's lock (see
+    BUSY_WAIT)."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: aiosqlite.Connection) -> None:
         self._lock = asyncio.Lock()
+        self._db = db
         self.refused: str | None = None
         # False for the turn under way when its success proves nothing (a delete, which
         # even a full disk takes): `refused` then stays as it was.
         self.proves = True
+        self.patience = BUSY_WAIT  # the wait of a background write (tests shorten it)
+        self._waits: float | None = None  # busy_timeout as last set (None: as opened)
 
     async def __aenter__(self) -> None:
         await self._lock.acquire()
+        try:
+            await self._wait(LOCKED_WAIT if self.locked() else self.patience)
+        except BaseException:
+            self._lock.release()
+            raise
 
     async def __aexit__(
         self,
@@ -193,6 +216,37 @@ class _Turns:
         finally:
             self.proves = True
             self._lock.release()
+
+    def locked(self) -> bool:
+        """Whether the last write found the database locked by another program."""
+        return self.refused is not None and re.search("locked|busy", self.refused) is not None
+
+    @contextlib.asynccontextmanager
+    async def within(self, seconds: float) -> AsyncIterator[None]:
+        """A resident's turn: it and SQLite's wait for another program's lock take
+        `seconds` at most; "database is locked" when the turn does not come by then."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        try:
+            await asyncio.wait_for(self._lock.acquire(), seconds)
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked") from None
+        try:
+            await self._wait(max(0.0, deadline - loop.time()))
+            yield
+        except BaseException as exc:
+            if refused_write(exc):
+                self.refused = str(exc)
+            raise
+        else:
+            self.refused = None
+        finally:
+            self._lock.release()
+
+    async def _wait(self, seconds: float) -> None:
+        if seconds != self._waits:
+            await self._db.execute(f"PRAGMA busy_timeout = {round(seconds * 1000)}")
+            self._waits = seconds
 
 
 # SQLite's words for a write the database cannot take: a full disk, a read-only file or
@@ -213,7 +267,7 @@ class Store:
         self._db = db
         # One connection is shared by concurrent handlers: writes take turns, so a
         # transaction never interleaves with another coroutine's statements.
-        self._write = _Turns()
+        self._write = _Turns(db)
         self._copy: _Copy | None = None  # a read-only database read from a copy
         # The database's file as opened ((device, inode) at its path): deleted or replaced
         # under the running bot, what it writes is lost at the restart (saves()).
@@ -224,6 +278,9 @@ class Store:
         self.forgetting: list[Callable[[ChatRef], None]] = []
 
     writable = True
+    # How long a resident's own change (following a topic, /forget) waits at most for the
+    # database before the resident is asked to try again shortly (see PROMPT_WAIT).
+    prompt_wait = PROMPT_WAIT
 
     def saves(self) -> bool:
         """For /healthz: the data folder can be written (the bot did not start read-only),
@@ -269,7 +326,7 @@ class Store:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA busy_timeout = 5000")
+            await db.execute(f"PRAGMA busy_timeout = {round(BUSY_WAIT * 1000)}")
             # Deleted rows are overwritten, not left in free pages: /forget really forgets.
             await db.execute("PRAGMA secure_delete = ON")
             store = cls(db)
@@ -429,7 +486,7 @@ class Store:
     async def subscribe(self, chat: ChatRef, topic_id: str) -> bool:
         """Follow `topic_id`; False when the chat already followed it."""
         today = dt.date.today().isoformat()
-        async with self._write:
+        async with self._write.within(self.prompt_wait):
             return await self._subscribe(chat, topic_id, today)
 
     async def _subscribe(self, chat: ChatRef, topic_id: str, today: str) -> bool:
@@ -453,7 +510,7 @@ class Store:
 
     async def unsubscribe(self, chat: ChatRef, topic_id: str) -> bool:
         """Stop following `topic_id`; False when the chat did not follow it."""
-        async with self._write:
+        async with self._write.within(self.prompt_wait):
             cursor = await self._db.execute(
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ? AND topic_id = ?",
                 (chat.channel, chat.chat_id, topic_id),
@@ -462,7 +519,7 @@ class Store:
 
     async def unsubscribe_all(self, chat: ChatRef) -> int:
         """Stop following every topic; returns how many were followed."""
-        async with self._write:
+        async with self._write.within(self.prompt_wait):
             cursor = await self._db.execute(
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?",
                 (chat.channel, chat.chat_id),
@@ -664,6 +721,14 @@ class Store:
                     "WHERE kind = 'alert' AND ref = ? AND state IN ('pending', 'sending')",
                     (notice.id, same),
                 )
+                # So do its corrections still waiting (held for the night, say): gone
+                # with the old name, the chats would never hear of the new numbers.
+                await self._db.execute(
+                    "UPDATE OR IGNORE outbox SET ref = ? || substr(ref, instr(ref, char(10))) "
+                    "WHERE kind = 'correction' AND state IN ('pending', 'sending') "
+                    "AND substr(ref, 1, instr(ref, char(10)) - 1) = ?",
+                    (notice.id, same),
+                )
                 # Alerted for the old name's topics; one it gained on the way is news to
                 # its followers (those who follow none of the old ones).
                 before = alerted_for.get(same)
@@ -720,7 +785,7 @@ class Store:
         if not (notice.alert and notice.topics) or notice.body is None:
             return None
         now = numbers_of(notice)
-        if now == kept:
+        if numbers_unchanged(notice, now, kept):
             return None
         await self._db.execute(
             "UPDATE seen_announcements SET numbers = ?, number_edits = number_edits + 1 "
@@ -893,25 +958,33 @@ class Store:
         return [OutboxItem(r[0], ChatRef(channel, r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
     async def alerts_with(
-        self, item: OutboxItem, now: float, window: float, limit: int
+        self,
+        item: OutboxItem,
+        now: float,
+        window: tuple[float, float],
+        limit: int,
+        *,
+        settled: float | None = None,
     ) -> list[OutboxItem]:
-        """The alerts that go out in one message with the alert `item` (itself first): those
-        waiting for its chat, due by `now`, queued at most `window` seconds after it; at
-        most `limit`, oldest first."""
+        """The alerts that go out in one message with `item` (itself first): those waiting
+        for its chat, due by `now`, queued within `window` (from, to); at most `limit`,
+        oldest first. With `settled`, the corrections waiting for it too, queued (their
+        last edit) by then: the night's corrections go with the night's alerts."""
         # Looked up by the chat (the unique index), not among every row waiting for the
         # channel (`outbox_due`, which `+` keeps out): a fan-out to 10,000 chats asks this
         # 10,000 times.
         async with self._db.execute(
             "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
-            "WHERE channel = ? AND chat_id = ? AND kind = 'alert' AND +state = 'pending' "
+            "WHERE channel = ? AND chat_id = ? AND kind IN ('alert', 'correction') "
+            "AND (kind = 'alert' OR created_at <= ?) AND +state = 'pending' "
             "AND +not_before <= ? AND created_at >= ? AND created_at <= ? AND id != ? "
             "ORDER BY id LIMIT ?",
             (
                 item.chat.channel,
                 item.chat.chat_id,
+                -1.0 if settled is None else settled,
                 now,
-                item.created_at,
-                item.created_at + window,
+                *window,
                 item.id,
                 max(0, limit - 1),
             ),
@@ -1014,6 +1087,17 @@ class Store:
                 ),
             )
         return max(cursor.rowcount, 0)
+
+    async def held_for_morning(self, now: float) -> dict[str, tuple[int, float]]:
+        """Per channel, the alerts and corrections held by quiet hours (QUIET_HELD) and
+        still waiting at `now`: how many, and when the first of them goes (/healthz)."""
+        async with self._db.execute(
+            "SELECT channel, COUNT(*), MIN(not_before) FROM outbox WHERE state = 'pending' "
+            "AND kind IN ('alert', 'correction') AND not_before > ? AND error LIKE ? "
+            "GROUP BY channel ORDER BY channel",
+            (now, f"{QUIET_HELD}%"),
+        ) as cursor:
+            return {row[0]: (int(row[1]), float(row[2])) for row in await cursor.fetchall()}
 
     async def mark_unreachable(self, item: OutboxItem, reason: str, now: float) -> bool:
         """`item`'s chat blocked the bot (or is gone): drop its subscriptions and waiting
@@ -1307,7 +1391,7 @@ class Store:
         tables = await self.per_chat_tables()
         # The chats table goes last, after the tables that refer to it.
         tables.sort(key=lambda name: name == "chats")
-        async with self._write:
+        async with self._write.within(self.prompt_wait):
             deleted = await self._delete_chat(tables, chat)
             # The write-ahead log still holds the pages as they were before the delete:
             # copy it into the (now zeroed) database and empty it.
