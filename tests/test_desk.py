@@ -1473,7 +1473,7 @@ async def test_an_answer_in_a_new_staff_group_never_reaches_an_old_groups_reside
         reply_to_bot=True,
         reply_to_text="Phiếu đang chờ: 1",
     )
-    assert await desk.on_staff_message(reply) == []
+    assert await desk.on_staff_message(reply) == [msg.staff_reply_names_no_ticket()]
     assert await outbox(store) == []
 
 
@@ -1531,9 +1531,9 @@ async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
     # /r as a reply to that post, the same.
     said = await desk.on_staff_message(bot_post(post, "/r Dạ có.", message_id=7002))
     assert said == [msg.staff_ticket_gone(1)]
-    # A reply to another message of the bot's (not a ticket post) is left alone.
+    # A reply to another message of the bot's (not a ticket post): sent to no one, said so.
     other = replace(bot_post(post, "cảm ơn bot"), reply_to_text="✔️ Đã đóng phiếu số 1.")
-    assert await desk.on_staff_message(other) == []
+    assert await desk.on_staff_message(other) == [msg.staff_reply_names_no_ticket()]
 
 
 async def test_an_answer_sent_as_the_resident_forgets_is_told_the_ticket_is_gone(
@@ -1578,11 +1578,13 @@ async def test_a_reply_to_the_bots_answer_about_a_live_ticket_is_not_told_it_is_
         reply_to_bot=True,
         reply_to_text=answer,
     )
-    assert await desk.on_staff_message(reply) == []
+    # Sent to no one (the bot's answer is no post about the ticket), and said so.
+    assert await desk.on_staff_message(reply) == [msg.staff_reply_names_no_ticket()]
     said = await desk.on_staff_message(replace(reply, text="/r Dạ có ạ."))
     assert said == [msg.staff_which_ticket()]
     for text in (msg.ticket_was_closed(number), msg.staff_ticket_gone(number)):
-        assert await desk.on_staff_message(replace(reply, reply_to_text=text)) == []
+        said = await desk.on_staff_message(replace(reply, reply_to_text=text))
+        assert said == [msg.staff_reply_names_no_ticket()]
     # Its real posts, once the ticket is gone: told so.
     await conversation.handle_text(RESIDENT, "em hỏi thêm: có mất phí không ạ")
     await desk.post_pending()

@@ -514,3 +514,27 @@ async def test_a_photo_sent_on_an_open_ticket_is_said_not_to_reach_staff(
         api.send_photo(RESIDENT)  # the photo alone
         (alone,) = await api.replies(RESIDENT, since=mark)
         assert visible_text(alone.text) == msg.attachment_not_relayed(WARD_NAME, typed=False)
+
+
+async def test_a_reply_to_the_bots_note_in_a_group_without_topics_is_said_not_sent(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """In a group without topics, an officer told their photo did not reach the resident
+    replies to that note with the answer typed: it names no ticket (the note is no post
+    about one), so nothing is sent, and the officer is told so instead of silence."""
+    async with (
+        FakeBotApi() as api,
+        staffed(api, ward_engine, ward_settings, forum=False) as staff,
+    ):
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        await staff.desk.post_pending()
+        [ticket_post] = api.sent(STAFF_GROUP)
+        mark = len(api.calls)
+        api.send_photo(STAFF_GROUP, "Mẫu đơn đây ạ", group=True, reply_to=ticket_post)
+        (note,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(note.text) == msg.staff_attachment_not_sent()
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "Dạ có, từ 1/6 ạ.", group=True, user_id=OFFICER, reply_to=note)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_reply_names_no_ticket()
+        assert api.sent(RESIDENT, since=mark) == []

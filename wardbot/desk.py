@@ -811,7 +811,8 @@ class Desk:
 
     async def _on_plain(self, message: StaffMessage) -> list[str]:
         """Relayed: a reply to the bot's post about a ticket, or to any message of the
-        bot's in a ticket's topic. Anything else is staff talking among themselves."""
+        bot's in a ticket's topic; a reply to another message of the bot's is told it
+        reached no one. Anything else is staff talking among themselves."""
         group = await self._group()
         if message.reply_to is not None:
             ticket = await self.tickets.by_post(message.reply_to, group)
@@ -822,6 +823,10 @@ class Desk:
             gone = await self._gone_ticket(message)
             if gone is not None:
                 return [msg.staff_ticket_gone(gone)]
+            if message.reply_to_bot:
+                # The bot's note to an officer, a listing: meant for a resident all the
+                # same (the note asked them to type the answer), and nothing was sent.
+                return [msg.staff_reply_names_no_ticket()]
         if message.thread_id is not None:
             ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None and ticket.id not in self._hinted:

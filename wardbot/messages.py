@@ -1407,6 +1407,16 @@ def staff_help() -> str:
     )
 
 
+def staff_reply_names_no_ticket() -> str:
+    """A reply to a message of the bot's that is about no ticket (its note to an officer,
+    a listing), outside any ticket's topic: nothing was sent to anyone."""
+    return (
+        "Tin này chưa được gửi cho người dân: tin của bot mà anh/chị trả lời không phải tin "
+        "về một phiếu. Hãy trả lời (reply) tin “🙋 Phiếu số …” của bot, hoặc gõ /r SỐ_PHIẾU "
+        "nội dung, ví dụ: /r 12 nội dung trả lời."
+    )
+
+
 def staff_which_ticket() -> str:
     return (
         "Không rõ phiếu nào. Hãy trả lời (reply) tin của bot về phiếu đó, gõ lệnh trong chủ đề "
