@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from chat_ward import WARD_NAME
+from chat_ward import TODAY, WARD_NAME
 from read_only import read_only
 from test_staff_e2e import eventually
 
@@ -2413,3 +2413,47 @@ async def test_the_bot_losing_its_rights_while_a_post_leaves_keeps_the_desk_down
     await desk.round()
     assert len(room.posts) == 1
     assert desk.unreachable == "the bot has no Manage topics right"
+
+
+async def test_a_group_made_a_variant_by_button_leaves_unanswered_as_the_bot_now_answers_it(
+    ward_files: Path, settings: Settings, store: Store, clock: Clock, tmp_path: Path
+) -> None:
+    """An admin presses ➕ under /unanswered: the bot reloads faq.yaml and answers that
+    question from then on, so the next /unanswered no longer lists it (nor offers the same
+    button again, which faq.yaml would refuse as a variant it has): only the ten groups the
+    bot still cannot answer are shown."""
+    ward = tmp_path / "ward"
+    shutil.copytree(ward_files, ward)
+    engine = Engine.open(ward / "faq.yaml", ward / "content", tmp_path / "engine", today=TODAY)
+    try:
+        settings = replace(settings, faq_file=ward / "faq.yaml", content_dir=ward / "content")
+
+        async def reload() -> None:
+            await asyncio.to_thread(engine.reload)
+
+        editor = FaqEditor(settings.faq_file, tmp_path / "backups", reload)
+        admin = Admin(
+            engine,
+            store,
+            Alerts(engine, store, settings, ["zalo"]),
+            settings,
+            _no_reload,
+            editor=editor,
+            clock=clock,
+        )
+        conversation = Conversation(engine, store, settings, admin=admin, clock=clock)
+        me = ChatRef("telegram", STAFF)
+        asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+        await conversation.handle_text(RESIDENT, asked)
+        assert not (await engine.ask_async(asked)).answered
+        [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+        [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+        [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+        assert done.text.startswith("📝 Đã thêm")
+        [answer] = await conversation.handle_text(OTHER, asked)  # answered at once
+        assert answer.title == next(e.question for e in engine.corpus.faq if asked in e.variants)
+        [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+        assert asked not in listing.text and listing.buttons == ()
+        assert listing.text == msg.admin_unanswered(30, [], added=1)
+    finally:
+        engine.close()

@@ -613,14 +613,20 @@ def admin_unanswered(
     days: int,
     groups: Sequence[tuple[int, str, Sequence[str]]],
     chosen: Sequence[tuple[str, int] | None] = (),
+    *,
+    added: int = 0,
 ) -> str:
     """`chosen`, for each group: the FAQ entry (its question) residents who asked it then
-    picked from the close matches the bot offered, and how many of them; None if none."""
+    picked from the close matches the bot offered, and how many of them; None if none.
+    `added`: how many questions are left out as faq.yaml now asks them."""
+    done = (
+        f"\n({added} câu hỏi không còn hiện vì faq.yaml đã có đúng cách hỏi đó.)" if added else ""
+    )
     if not groups:
-        return f"Trong {days} ngày qua không có câu hỏi nào bot chưa trả lời được."
+        return f"Trong {days} ngày qua không có câu hỏi nào bot chưa trả lời được.{done}"
     lines = [
         f"❓ Câu hỏi bot chưa trả lời được ({days} ngày qua), gộp theo nội dung giống nhau.",
-        "Nên bổ sung vào faq.yaml các nhóm hỏi nhiều:",
+        "Nên bổ sung vào faq.yaml các nhóm hỏi nhiều:" + done,
     ]
     for number, (count, example, others) in enumerate(groups, 1):
         lines.append(f"\n{number}. “{example}” — {count} lần")
