@@ -23,6 +23,7 @@ import pytest
 from chat_ward import WARD_NAME
 from fakes import zalo_api
 from fakes.zalo_api import Call, FakeZaloApi
+from test_staff_e2e import choice
 
 from handlers import zalo
 from handlers.zalo import ZaloChannel
@@ -565,6 +566,14 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
                 (refused,) = await api.say(group, text, group=True, user_id=ALICE)
                 assert refused.text == msg.group_staff_only(WARD_NAME)
             assert await store.subscriptions_of(ChatRef("zalo", group)) == ["bhyt"]
+            # A broadcast from Zalo: reviewed, then sent with the number of its choice.
+            await store.subscribe(ChatRef("zalo", ALICE), "bhyt")
+            (review,) = await api.say(admin_id, "/broadcast bhyt Sáng mai cắt nước.")
+            assert "sẽ tới 2 người theo dõi" in review.text
+            assert await store.due("zalo", 1e12) == []
+            (queued,) = await api.say(admin_id, choice(review.text, "📣 Gửi cho 2 người"))
+            assert "Đã xếp 2 tin" in queued.text
+            assert len(await store.due("zalo", 1e12)) == 2
         finally:
             await channel.stop()
 

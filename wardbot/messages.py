@@ -674,6 +674,50 @@ def admin_broadcast_queued(count: int, target: str) -> str:
     )
 
 
+def admin_broadcast_review(
+    count: int, target: str, text: str, quiet: tuple[str, str] | None = None
+) -> str:
+    """/broadcast shown to its admin before it goes: to how many, and the text as they will
+    read it. `quiet`: in quiet hours, those hours and when they end ('6:30 sáng mai')."""
+    lines = [
+        f"📣 Xem lại trước khi gửi: tin dưới đây sẽ tới {count} người theo dõi {target}. "
+        "Tin đã gửi thì không thu hồi được.",
+        "",
+        text,
+        "",
+    ]
+    if quiet is not None:
+        hours, morning = quiet
+        lines.append(
+            f"Đang giờ yên lặng ({hours}): tin này vẫn gửi ngay và đổ chuông điện thoại "
+            f"người nhận; tin không gấp thì nên để đến {morning}."
+        )
+    lines.append("Bấm “Gửi” để gửi, hoặc “Hủy” nếu cần sửa (gõ lại /broadcast).")
+    return "\n".join(lines)
+
+
+def broadcast_send_button(count: int) -> str:
+    return f"📣 Gửi cho {count} người"
+
+
+BROADCAST_DROP_BUTTON = "✖️ Hủy, không gửi"
+BROADCAST_DROPPED = "Đã hủy: chưa gửi tin nào."
+
+
+def broadcast_button_stale() -> str:
+    return (
+        "Nút này đã cũ (đã hủy, đã có /broadcast mới hơn, quá 1 giờ, hoặc bot vừa khởi động "
+        "lại), nên chưa gửi gì. Gõ lại /broadcast để gửi."
+    )
+
+
+def admin_broadcast_sent_already(count: int, target: str) -> str:
+    return (
+        f"Tin này đã được xếp gửi rồi ({count} tin cho người theo dõi {target}); "
+        "bấm lại không gửi thêm."
+    )
+
+
 def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str:
     lines = [f"Đã nạp lại: {faq} câu hỏi đáp, {announcements} thông báo."]
     if problems:
