@@ -692,7 +692,7 @@ def admin_broadcast_review(
             f"Đang giờ yên lặng ({hours}): tin này vẫn gửi ngay và đổ chuông điện thoại "
             f"người nhận; tin không gấp thì nên để đến {morning}."
         )
-    lines.append("Bấm “Gửi” để gửi, hoặc “Hủy” nếu cần sửa (gõ lại /broadcast).")
+    lines.append("Chọn “📣 Gửi” để gửi, hoặc “✖️ Hủy” nếu cần sửa (rồi gõ lại /broadcast).")
     return "\n".join(lines)
 
 
