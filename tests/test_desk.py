@@ -122,6 +122,9 @@ class FakeRoom:
     async def close_topic(self, thread_id: int) -> None:
         self.closed.add(thread_id)
 
+    async def reopen_topic(self, thread_id: int) -> None:
+        self.closed.discard(thread_id)
+
     def group(self, chat_id: int) -> FakeRoom:
         if chat_id == self.chat_id:
             return self
@@ -1132,6 +1135,22 @@ async def test_closing_a_ticket_stops_relaying_the_resident(
     [reply] = await conversation.handle_text(RESIDENT, "lớp bơi còn chỗ không")
     assert ask_button(reply)  # a new question, not a follow-up
     assert await desk.post_pending() == 0
+
+
+async def test_an_answer_on_a_closed_ticket_opens_its_topic_again(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """An administrator of the group answers in the topic after it was closed: the answer
+    opens the ticket again, and its topic with it, where staff who are not administrators
+    can write again."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    await desk.on_staff_message(staff("/close", thread=thread))
+    said = await desk.on_staff_message(staff("Dạ, còn chỗ ạ.", reply_to=room.posts[0].message_id))
+    assert said == [] and room.closed == set()
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "answered"
 
 
 async def test_a_restarted_desk_maps_staff_replies_from_the_database(

@@ -82,14 +82,14 @@ _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
 # as '2024-thue'.
 _NUMBER = re.compile(r"#?(\d{1,9})(?![\w-])\s*(.*)", re.DOTALL)
-STAFF_COMMANDS = frozenset({"r", "close", "tickets", "variant", "newfaq"})
+STAFF_COMMANDS = frozenset({"r", "close", "reopen", "tickets", "variant", "newfaq"})
 # Admin commands for a private chat with the bot only (wardbot.admin): typed in the staff
 # group, staff are told where they work rather than met with silence.
 PRIVATE_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
 HELP_COMMANDS = frozenset({"help", "start"})
 # Commands whose leading number is always the ticket's (/close 12, /variant 12 ID, /newfaq 12),
 # even in another ticket's topic; /r's is only with '#' there ("/r 3 ngày nữa" is an answer).
-NUMBER_FIRST = frozenset({"close", "variant", "newfaq"})
+NUMBER_FIRST = frozenset({"close", "reopen", "variant", "newfaq"})
 
 
 class PerHour:
@@ -149,6 +149,7 @@ class StaffRoom(Protocol):
     ) -> list[int]: ...
     async def react(self, message_id: int) -> None: ...
     async def close_topic(self, thread_id: int) -> None: ...
+    async def reopen_topic(self, thread_id: int) -> None: ...
     async def delete_topic(self, chat_id: int, thread_id: int) -> None: ...
     async def delete_message(self, chat_id: int, message_id: int) -> None: ...
 
@@ -744,6 +745,8 @@ class Desk:
             return await self._relay(ticket, arg, message)
         if command == "close":
             return [await self._close(ticket)]
+        if command == "reopen":
+            return [await self._reopen(ticket)]
         if message.anonymous:
             return [msg.staff_anonymous(channel=message.as_channel)]
         if not self.settings.is_admin("telegram", message.sender_id):
@@ -899,6 +902,8 @@ class Desk:
         )
         if queued is None:
             return [msg.staff_ticket_gone(ticket.id)]
+        if ticket.closed:  # an answer opens the ticket again: its topic too
+            await self._reopen_topic(ticket)
         channel = ticket.chat.channel
         if self.serving is not None and not self.serving(channel):
             log.warning(
@@ -921,6 +926,22 @@ class Desk:
             with contextlib.suppress(Exception):
                 await room.close_topic(ticket.thread_id)
         return msg.ticket_closed(ticket.id)
+
+    async def _reopen(self, ticket: Ticket) -> str:
+        """/reopen: a ticket closed by mistake takes the resident's messages again."""
+        if not await self.tickets.reopen(ticket.id, self.clock()):
+            return msg.ticket_not_closed(ticket.id)
+        await self._reopen_topic(ticket)
+        log.info("ticket %d reopened", ticket.id)
+        return msg.ticket_reopened(ticket.id)
+
+    async def _reopen_topic(self, ticket: Ticket) -> None:
+        """The ticket's topic, closed with it, open again: staff who are no administrator
+        of the group cannot write in a closed one."""
+        room = self.room
+        if room is not None and self._in_room(ticket, room) and ticket.thread_id is not None:
+            with contextlib.suppress(Exception):  # open already (reopened by hand)
+                await room.reopen_topic(ticket.thread_id)
 
     @staticmethod
     def _in_room(ticket: Ticket, room: StaffRoom) -> bool:

@@ -1450,7 +1450,7 @@ def staff_help() -> str:
         "• Trả lời (reply) tin của bot về phiếu: nội dung được gửi cho người dân.\n"
         "• /r NỘI DUNG trong chủ đề của phiếu (hoặc /r 12 NỘI DUNG): như trên.\n"
         "• Sửa (Edit) câu trả lời đã gửi: người dân nhận bản sửa.\n"
-        "• /close (hoặc nút ✔️ Đóng phiếu): đóng phiếu.\n"
+        "• /close (hoặc nút ✔️ Đóng phiếu): đóng phiếu; /reopen 12: mở lại phiếu đóng nhầm.\n"
         "• /tickets: các phiếu đang mở.\n"
         "• /variant MÃ_MỤC, /newfaq (cán bộ trong ADMIN_IDS): đưa câu hỏi vào faq.yaml.\n"
         "Tin nhắn khác trong nhóm không được gửi cho người dân."
@@ -1486,7 +1486,15 @@ def staff_reply_empty() -> str:
 
 
 def ticket_closed(ticket_id: int) -> str:
-    return f"✔️ Đã đóng phiếu số {ticket_id}."
+    return f"✔️ Đã đóng phiếu số {ticket_id}. Đóng nhầm thì gõ /reopen {ticket_id} để mở lại."
+
+
+def ticket_reopened(ticket_id: int) -> str:
+    return f"↩️ Đã mở lại phiếu số {ticket_id}: tin người dân nhắn tiếp lại được chuyển tới cán bộ."
+
+
+def ticket_not_closed(ticket_id: int) -> str:
+    return f"Phiếu số {ticket_id} đang mở, không cần mở lại."
 
 
 def staff_no_ticket(ticket_id: int) -> str:

@@ -521,6 +521,19 @@ class TicketBook:
             )
         return cursor.rowcount > 0
 
+    async def reopen(self, ticket_id: int, now: float) -> bool:
+        """Open a closed ticket again (closed by mistake): waiting for staff, or answered
+        when staff had answered it, and active from `now`, so that the resident's messages
+        reach staff again. False when it was not closed (or does not exist)."""
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "UPDATE tickets SET state = CASE WHEN answered_at IS NULL THEN 'open' "
+                "ELSE 'answered' END, closed_at = NULL, active_at = ? "
+                "WHERE id = ? AND state = 'closed'",
+                (now, ticket_id),
+            )
+        return cursor.rowcount > 0
+
     async def forget(self, chat: ChatRef, now: float) -> list[Withdrawal]:
         """Delete the chat's tickets (their messages and posts with them); returns what they
         left in the staff group, to withdraw. One transaction: what the desk posts meanwhile
