@@ -264,7 +264,11 @@ class Admin:
                 entry = next((h.doc for h in answer.results if isinstance(h.doc, FaqEntry)), None)
             if entry is not None and editable:
                 label = button_label(f"{number}. ➕ {entry.question}")
-                buttons.append(Button(label, f"uv:{digest(example)}:{digest(entry.id)}"))
+                action = f"uv:{digest(example)}:{digest(entry.id)}"
+                # As a numbered line (Zalo, the terminal) its own number comes first, and
+                # is not the group's when a group before it has no button.
+                full = msg.unanswered_choice(number, entry.question)
+                buttons.append(Button(label, action, full_label=full))
         told = [(p[0].question, p[1]) if p else None for p in picked]
         text = msg.admin_unanswered(UNANSWERED_DAYS, groups, told, added=len(logged) - len(rows))
         title = msg.UNANSWERED_BUTTONS if buttons else None

@@ -644,6 +644,11 @@ UNANSWERED_BUTTONS = (
 )
 
 
+def unanswered_choice(group: int, question: str) -> str:
+    """A /unanswered button as a numbered line, whose number is not the group's."""
+    return f"➕ Nhóm {group} là cách hỏi khác của: “{question}”"
+
+
 def unanswered_button_stale(days: int) -> str:
     return (
         "Nút này đã cũ: câu hỏi đó không còn trong danh sách chưa trả lời được "
