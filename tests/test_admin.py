@@ -425,6 +425,21 @@ async def test_a_broadcast_is_shown_for_review_and_sent_once_by_its_button(bot: 
     assert len(bot.outbox()) == 4
 
 
+async def test_an_admin_button_pressed_once_out_of_admin_ids_is_refused_with_the_id(
+    bot: Bot, settings: Settings
+) -> None:
+    """ADMIN_IDS changed (an officer moved to another post) and the bot restarted: a button
+    of an admin's shown before (a broadcast's "Gửi") sends nothing, and says why, with the
+    id to pass on, as a command typed would; before, it read "not found"."""
+    await subscribe_ward(bot.store)
+    review = await bot.say(ADMIN, "/broadcast bhyt Họp tổ dân phố tối nay.", ADMIN_ID)
+    admin = bot.conversation.admin
+    assert isinstance(admin, Admin)
+    admin.settings = replace(settings, admin_ids=frozenset({"telegram:7"}))
+    assert await bot.press(review, "📣 Gửi") == msg.admins_only(WARD_NAME, "telegram:42")
+    assert bot.outbox() == []
+
+
 async def test_a_broadcast_reviewed_at_night_says_it_rings_phones(
     ward_engine: Engine, store: Store, settings: Settings, db_path: Path
 ) -> None:

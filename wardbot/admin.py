@@ -147,10 +147,18 @@ class Admin:
         who is not an admin, in a private chat on a channel whose users can be admins;
         else None."""
         match = _COMMAND.fullmatch(text.strip())
+        command = match is not None and match.group(1).lower() in ADMIN_COMMANDS
+        return self._refused(chat, sender) if command else None
+
+    def refuses_action(self, chat: ChatRef, sender: str | None, action: str) -> str | None:
+        """As `refuses`, for an admin's button: pressed by someone no longer in ADMIN_IDS
+        (a button shown before ADMIN_IDS changed)."""
+        ours = action.partition(":")[0] in ADMIN_ACTIONS
+        return self._refused(chat, sender) if ours else None
+
+    def _refused(self, chat: ChatRef, sender: str | None) -> str | None:
         if (
             chat.private
-            and match is not None
-            and match.group(1).lower() in ADMIN_COMMANDS
             and sender is not None
             and chat.channel in ADMIN_CHANNELS
             and not self.settings.is_admin(chat.channel, sender)
