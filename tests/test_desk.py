@@ -1855,8 +1855,42 @@ async def test_a_new_entry_from_the_staff_answer(
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [said] = await desk.on_staff_action(STAFF, "tn:1")
     entry = load_faq(faq).faq[-1]
-    assert said == msg.faq_entry_added(entry.id, UNKNOWN)
+    assert said == msg.faq_entry_added(entry.id, UNKNOWN, answer)
     assert (entry.question, entry.answer.strip()) == (UNKNOWN, answer)
+
+
+async def test_a_new_entry_shows_the_staff_answer_it_took_and_a_reply_chooses_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """A ticket often ends with a courtesy ('Dạ không có gì ạ' to the resident's thanks):
+    the new entry's answer, served to residents at once, is shown to staff, so they see
+    which one it took; /newfaq typed as a reply to an answer takes that one."""
+    faq, _ = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    answer = "Dạ có. Lớp bơi miễn phí mở từ 1/6 đến 31/7 tại hồ bơi nhà văn hóa phường."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    await conversation.handle_text(RESIDENT, "dạ em cảm ơn cán bộ ạ")
+    await desk.post_pending()
+    courtesy = "Dạ không có gì ạ."
+    thanks = room.in_thread(thread)[-1]
+    await desk.on_staff_message(staff(courtesy, reply_to=thanks.message_id, message_id=7002))
+    [said] = await desk.on_staff_message(
+        staff("/newfaq", reply_to=7001, thread=thread, message_id=7003)
+    )
+    entry = load_faq(faq).faq[-1]
+    assert entry.answer.strip() == answer
+    assert said == msg.faq_entry_added(entry.id, UNKNOWN, answer)
+    assert f"“{answer}”" in said
+    # The button takes the latest answer, and says which.
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    await desk.on_staff_message(
+        staff(courtesy, reply_to=room.posts[-1].message_id, message_id=7004)
+    )
+    [said] = await desk.on_staff_action(STAFF, "tn:2")
+    assert f"“{courtesy}”" in said
 
 
 async def test_a_question_goes_into_faq_yaml_without_the_residents_phone_or_id_number(
@@ -1876,7 +1910,7 @@ async def test_a_question_goes_into_faq_yaml_without_the_residents_phone_or_id_n
     assert "345" not in faq.read_text(encoding="utf-8")
     assert new.answer == answer  # the ward's own number, in the staff answer, stays
     # Staff see what was written and what was blanked, to fix what no pattern finds.
-    assert said == msg.faq_entry_added(new.id, written, ("name", "number"))
+    assert said == msg.faq_entry_added(new.id, written, answer, ("name", "number"))
     assert f"“{written}”" in said and "Đã che (…): tên người, số điện thoại / số giấy tờ." in said
     # As a variant of an entry, the same.
     cccd = "cccd 079123456789 của em bị mất thì làm lại ở đâu"
@@ -1922,7 +1956,9 @@ async def test_a_residents_name_address_and_birth_date_stay_out_of_faq_yaml(
         "Dạ chị …, phường có lớp bơi miễn phí từ 1/6; cán bộ sẽ gọi lại chị ở số …, "
         "hoặc chị gọi 0276 3822 123."
     )
-    assert said == msg.faq_entry_added(new.id, new.question, ("name", "address", "birth", "quoted"))
+    blanked = ("name", "address", "birth", "quoted")
+    assert said == msg.faq_entry_added(new.id, new.question, new.answer, blanked)
+    assert "Bích" not in said and "345" not in said
 
 
 async def test_a_staff_answer_pasted_with_decomposed_accents_loses_the_residents_name(
@@ -1967,7 +2003,7 @@ async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_fi
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [added] = await desk.on_staff_action(STAFF, "tn:1")
     entry_id = load_faq(faq).faq[-1].id
-    assert added == msg.faq_entry_added(entry_id, UNKNOWN) and reloads.count == 1
+    assert added == msg.faq_entry_added(entry_id, UNKNOWN, answer) and reloads.count == 1
     # The button pressed again, or /newfaq typed after it: two entries asking the same would
     # split the match and the bot would answer neither.
     [again] = await desk.on_staff_action(STAFF, "tn:1")
@@ -2289,7 +2325,7 @@ async def test_in_a_topic_a_number_first_in_close_variant_newfaq_is_the_ticket_n
     # As the README writes them: the ticket's own number, typed in its topic.
     said = await desk.on_staff_message(staff(f"/newfaq {first}", thread=thread, message_id=7002))
     new = load_faq(faq).faq[-1]
-    assert said == [msg.faq_entry_added(new.id, UNKNOWN)]
+    assert said == [msg.faq_entry_added(new.id, UNKNOWN, answer)]
     assert (new.id, new.question) != (str(first), UNKNOWN) and new.question == UNKNOWN
     said = await desk.on_staff_message(
         staff(f"/variant {second} hoc-bong-khuyen-hoc", thread=thread, message_id=7003)

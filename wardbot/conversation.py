@@ -33,6 +33,7 @@ from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.per_chat import LastPerChat
 from wardbot.redact import scrub
 from wardbot.store import ChatRef, Store, refused_write
+from wardbot.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -206,18 +207,6 @@ def digest(ident: str) -> str:
 def button_label(text: str) -> str:
     """`text` on one line, within MAX_LABEL_CHARS (see `one_line`)."""
     return one_line(text, MAX_LABEL_CHARS)
-
-
-def one_line(text: str, limit: int) -> str:
-    """`text` on one line, within `limit` characters: cut between words ("…" marks the
-    cut), inside a word only when a single word is that long."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    kept = text[: limit - 1]
-    if text[len(kept)] != " " and " " in kept:
-        kept = kept.rsplit(" ", 1)[0]
-    return kept.rstrip(" ,;:-–—") + "…"
 
 
 def _clean(text: str) -> str:

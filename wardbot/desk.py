@@ -755,7 +755,8 @@ class Desk:
             if not arg:
                 return [msg.faq_variant_usage()]
             return [await self.add_variant(ticket, arg.split()[0])]
-        return [await self.new_entry(ticket, arg.split()[0] if arg else None)]
+        entry_id = arg.split()[0] if arg else None
+        return [await self.new_entry(ticket, entry_id, answer_from=message.reply_to)]
 
     async def on_staff_edit(self, message: StaffMessage) -> list[str]:
         """Staff edited a message in their group. When it was an answer relayed to a
@@ -994,23 +995,29 @@ class Desk:
             return msg.faq_edit_failed(str(exc))
         return msg.faq_variant_added(entry_id, question.text, question.kinds)
 
-    async def new_entry(self, ticket: Ticket, entry_id: str | None) -> str:
-        """A new FAQ entry: the ticket's question (blanked as for a variant), the latest
-        staff answer, with what it quotes of the resident's personal data (what was blanked
-        in anything the resident wrote on the ticket) blanked too. Staff are shown the
-        question as written and what was blanked: it is a public title."""
+    async def new_entry(
+        self, ticket: Ticket, entry_id: str | None, answer_from: int | None = None
+    ) -> str:
+        """A new FAQ entry: the ticket's question (blanked as for a variant), a staff
+        answer, with what it quotes of the resident's personal data (what was blanked in
+        anything the resident wrote on the ticket) blanked too: the one relayed from the
+        staff message `answer_from` (/newfaq typed as a reply to it), else the latest.
+        Staff are shown the question as written, the answer taken (residents get it from
+        now on: the latest may be a courtesy) and what was blanked: it is public."""
         said = await self.tickets.messages(ticket.id)
         answers = [m.text for m in said if m.author == "staff"]
+        chosen = [m.text for m in said if m.author == "staff" and m.staff_message_id == answer_from]
         if not answers:
             return msg.faq_no_answer_yet(ticket.id)
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
+        written = (chosen or answers)[-1]  # an edited answer: its last version
         question = for_faq(said[0].text)
         found = [f for m in said if m.author == "resident" for f in for_faq(m.text).found]
-        answer = blank_found(answers[-1], found)
-        kinds = question.kinds if answer == answers[-1] else (*question.kinds, "quoted")
+        answer = blank_found(written, found)
+        kinds = question.kinds if answer == written else (*question.kinds, "quoted")
         try:
             edit = await self.editor.add_entry(question.text, answer, entry_id)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_entry_added(edit.entry_id, question.text, kinds)
+        return msg.faq_entry_added(edit.entry_id, question.text, answer, kinds)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from wardbot.text import UNITS, fold
+from wardbot.text import UNITS, fold, one_line
 
 # The units (wardbot.text.UNITS), each with its words as written and without diacritics.
 _UNITS = tuple((name, name.split(), fold(name).split()) for name in UNITS)
@@ -1561,11 +1561,16 @@ def faq_variant_added(entry_id: str, question: str, blanked: Sequence[str] = ())
     )
 
 
-def faq_entry_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
+def faq_entry_added(entry_id: str, question: str, answer: str, blanked: Sequence[str] = ()) -> str:
+    """`answer`: the staff answer it took (as written into faq.yaml), shown whole enough to
+    tell which: residents get it from now on."""
+    shown = one_line(answer, 300)
     return (
         f"📝 Đã thêm mục mới {entry_id} vào faq.yaml với câu hỏi “{question}” (câu hỏi của "
-        "người dân) và câu trả lời của cán bộ; bot đã nạp lại. Nên xem lại câu chữ và thêm "
-        f"chủ đề (topics) cho mục này.\n{faq_blanked(blanked)}"
+        f"người dân) và câu trả lời của cán bộ: “{shown}”. Bot đã nạp lại và từ nay trả lời "
+        "như vậy. Nếu câu trả lời này không đúng (ví dụ chỉ là lời chào), sửa mục này trong "
+        "faq.yaml; lần sau có thể trả lời (reply) đúng tin trả lời cần dùng bằng /newfaq. "
+        f"Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này.\n{faq_blanked(blanked)}"
     )
 
 
