@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chat_ward import TODAY, WARD_NAME
@@ -1181,15 +1182,7 @@ async def test_tickets_and_stats_for_admins(
     ward_engine: Engine,
     clock: Clock,
 ) -> None:
-    admin = Admin(
-        ward_engine,
-        store,
-        Alerts(ward_engine, store, settings, ["zalo"]),
-        settings,
-        _no_reload,
-        desk=desk,
-        clock=clock,
-    )
+    admin = admin_of(ward_engine, store, settings, clock, desk=desk)
     conversation.admin = admin
     me = ChatRef("telegram", STAFF)
     await open_ticket(conversation)
@@ -1212,6 +1205,14 @@ async def test_tickets_and_stats_for_admins(
 
 async def _no_reload() -> list[str]:
     return []
+
+
+def admin_of(
+    engine: Engine, store: Store, settings: Settings, clock: Clock, **kwargs: Any
+) -> Admin:
+    """The admin commands as `bot.py run` makes them (its /reload reads nothing)."""
+    alerts = Alerts(engine, store, settings, ["zalo"])
+    return Admin(engine, store, alerts, settings, _no_reload, clock=clock, **kwargs)
 
 
 # --- privacy -------------------------------------------------------------------------------------
@@ -1807,16 +1808,8 @@ def staff_files(
     reloads = Reloads()
     editor = FaqEditor(faq, tmp_path / "data", reloads)
     desk.editor = editor
-    alerts = Alerts(desk.engine, desk.tickets.store, settings, ["zalo"])
-    conversation.admin = Admin(
-        desk.engine,
-        desk.tickets.store,
-        alerts,
-        settings,
-        _no_reload,
-        desk=desk,
-        editor=editor,
-        clock=clock,
+    conversation.admin = admin_of(
+        desk.engine, desk.tickets.store, settings, clock, desk=desk, editor=editor
     )
     return faq, reloads
 
@@ -2062,10 +2055,7 @@ async def test_with_a_read_only_faq_folder_no_edit_is_offered_and_admins_are_tol
         desk.editor = editor = FaqEditor(
             folder.path / "faq.yaml", tmp_path / "data", _no_reload, tell_admins=tell_admins
         )
-        alerts = Alerts(desk.engine, store, settings, ["zalo"])
-        conversation.admin = Admin(
-            desk.engine, store, alerts, settings, _no_reload, desk=desk, editor=editor, clock=clock
-        )
+        conversation.admin = admin_of(desk.engine, store, settings, clock, desk=desk, editor=editor)
         await open_ticket(conversation, text=worn)
         await open_ticket(conversation, OTHER, UNKNOWN)
         await desk.post_pending()
@@ -2487,15 +2477,7 @@ async def test_a_group_made_a_variant_by_button_leaves_unanswered_as_the_bot_now
             await asyncio.to_thread(engine.reload)
 
         editor = FaqEditor(settings.faq_file, tmp_path / "backups", reload)
-        admin = Admin(
-            engine,
-            store,
-            Alerts(engine, store, settings, ["zalo"]),
-            settings,
-            _no_reload,
-            editor=editor,
-            clock=clock,
-        )
+        admin = admin_of(engine, store, settings, clock, editor=editor)
         conversation = Conversation(engine, store, settings, admin=admin, clock=clock)
         me = ChatRef("telegram", STAFF)
         asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
