@@ -879,6 +879,23 @@ async def test_a_staff_answer_edited_in_the_group_reaches_the_resident_corrected
     assert await outbox(store) == []
 
 
+async def test_an_edit_changing_the_ticket_number_of_an_answer_says_it_cannot_move_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """'/r 1 …' typed for ticket 2 by mistake, then edited to '/r 2 …': the answer went to
+    ticket 1's resident and an edit cannot move it; staff are told so (and how to answer
+    ticket 2) instead of silence, and nothing goes to either resident by the edit."""
+    await open_ticket(conversation)
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    await desk.on_staff_message(staff("/r 1 Dạ có, phường cho mượn loa đài miễn phí."))
+    assert len(await outbox(store)) == 1
+    for wrong in ("/r 2 Dạ có, phường cho mượn loa đài miễn phí.", "/r 9 Dạ có ạ."):
+        said = await desk.on_staff_edit(staff(wrong))
+        assert said == [msg.staff_edit_not_moved(1)]
+    assert len(await outbox(store)) == 1 and await outbox(store, "telegram") == []
+
+
 async def test_an_edit_while_the_answer_is_leaving_still_reaches_the_resident(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -775,7 +775,8 @@ class Desk:
                 message, (match.group(2) or "").strip(), number_first=False
             )
             if isinstance(found, str) or found[0].id != ticket.id:
-                return []
+                # The ticket number fixed: the answer is the first ticket's resident's.
+                return [msg.staff_edit_not_moved(ticket.id)]
             text = found[1].strip()
         if not text or text == earlier.text:
             return []

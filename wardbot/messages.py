@@ -1329,6 +1329,15 @@ def staff_answer_revised(ticket_id: int, *, sent: bool | None) -> str:
     return f"✏️ Câu trả lời chưa gửi đi: người dân sẽ nhận bản đã sửa (phiếu số {ticket_id})."
 
 
+def staff_edit_not_moved(ticket_id: int) -> str:
+    """To staff: they edited the ticket number of an answer relayed with /r."""
+    return (
+        f"⚠️ Sửa số phiếu không chuyển được câu trả lời: câu trả lời này đã được gửi (hoặc "
+        f"đang gửi) cho người dân của phiếu số {ticket_id}, bản sửa không gửi cho ai. Muốn trả "
+        "lời phiếu khác, hãy gửi tin mới: /r SỐ_PHIẾU nội dung."
+    )
+
+
 STAFF_ANSWER_FOOTER = "Anh/chị có thể nhắn tiếp tại đây nếu cần hỏi thêm."
 
 
