@@ -1042,6 +1042,19 @@ async def test_staff_talk_in_a_topic_is_not_relayed_and_r_is(
     assert len(await outbox(store)) == 2
 
 
+async def test_a_photo_posted_in_a_tickets_topic_is_said_not_to_reach_the_resident(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """A scan or a voice message posted in the ticket's topic (no reply) is not told that a
+    reply would send it: no reply sends a photo; the note says the resident gets text only."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    scan = replace(staff("Mẫu đơn đây ạ", thread=thread), attachment=True)
+    assert await desk.on_staff_message(scan) == [msg.staff_attachment_not_sent()]
+    assert await outbox(store) == []
+
+
 async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
     conversation: Conversation,
     desk: Desk,

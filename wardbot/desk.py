@@ -836,6 +836,9 @@ class Desk:
             ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None and ticket.id not in self._hinted:
                 self._hinted.add(ticket.id)  # once per ticket: staff may talk among themselves
+                # A photo would not be sent as a reply either: residents get text only.
+                if message.attachment:
+                    return [msg.staff_attachment_not_sent()]
                 return [msg.relay_not_sent_hint()]
         return []
 
