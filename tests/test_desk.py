@@ -529,6 +529,29 @@ async def test_thanks_to_the_officer_reach_staff_and_are_no_question(
     assert await store.question_counts(0) == (1, 1)  # the ticket's question only
 
 
+async def test_thanks_after_the_answer_leave_the_ticket_answered_not_waiting_for_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Most tickets end with the resident's thanks: staff see it in the topic, but the
+    ticket is no longer listed as waiting for an answer at the top of /tickets (and in
+    /stats) as if the resident had asked more; a further question is."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    for thanks in ("Cảm ơn chị Lan đã hỗ trợ ạ", "chúc cán bộ sức khỏe", "em cảm ơn ạ"):
+        await conversation.handle_text(RESIDENT, thanks)
+    await desk.post_pending()
+    assert len(room.in_thread(post.thread_id)) == 4  # staff see each
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "answered"
+    assert "đã trả lời" in await desk.listing()
+    assert (await desk.tickets.counts(0))[0] == 0
+    await conversation.handle_text(RESIDENT, "cho em hỏi thêm lớp bơi có học buổi tối không")
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "open"
+
+
 async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

@@ -140,7 +140,9 @@ class StaffDesk(Protocol):
     async def request(self, chat: ChatRef, text: str) -> list[Reply]: ...
     async def awaited(self, chat: ChatRef, text: str) -> list[Reply] | None: ...
     async def active(self, chat: ChatRef) -> Any: ...
-    async def follow_up(self, chat: ChatRef, ticket: Any, text: str) -> Reply: ...
+    async def follow_up(
+        self, chat: ChatRef, ticket: Any, text: str, *, courtesy: bool = False
+    ) -> Reply: ...
     async def listening(self, chat: ChatRef) -> bool: ...
     async def forget(self, chat: ChatRef) -> None: ...
 
@@ -157,6 +159,9 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "bye": msg.farewell,
     "wish": msg.wished,
 }
+# ...of which these, on an open ticket, leave staff nothing to answer ("dạ vâng" may be
+# an answer to staff's question: it is not one).
+COURTESY = frozenset({"thanks", "bye", "wish"})
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
@@ -698,7 +703,8 @@ class Conversation:
         ticket = await desk.active(chat)
         if ticket is None:
             return None
-        relayed = await desk.follow_up(chat, ticket, text)
+        courtesy = intent.kind in COURTESY
+        relayed = await desk.follow_up(chat, ticket, text, courtesy=courtesy)
         if intent.kind in SMALL_TALK:
             return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":

@@ -306,10 +306,14 @@ class Desk:
             return True
         return await self.active(chat) is not None
 
-    async def follow_up(self, chat: ChatRef, ticket: Ticket, text: str) -> Reply:
+    async def follow_up(
+        self, chat: ChatRef, ticket: Ticket, text: str, *, courtesy: bool = False
+    ) -> Reply:
         """A further message on an open ticket: to the same topic. Saying so answers
-        nothing and offers no choice: the list on screen before it stays in effect."""
-        await self.tickets.add_resident_message(ticket, text, self.clock())
+        nothing and offers no choice: the list on screen before it stays in effect.
+        A `courtesy` (thanks, goodbye) does not put an answered ticket back among those
+        waiting for staff (/tickets, /stats): staff see it, with nothing to answer."""
+        await self.tickets.add_resident_message(ticket, text, self.clock(), waits=not courtesy)
         self._wake.set()
         held_up = self.unreachable is not None
         return Reply(

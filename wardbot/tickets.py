@@ -258,9 +258,11 @@ class TicketBook:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def add_resident_message(self, ticket: Ticket, text: str, now: float) -> None:
+    async def add_resident_message(
+        self, ticket: Ticket, text: str, now: float, *, waits: bool = True
+    ) -> None:
         """A further message from the resident: posted to the same place; the ticket waits
-        for staff again."""
+        for staff again, unless not `waits` (thanks: nothing to answer)."""
         async with self.store.writing() as db:
             await db.execute(
                 "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
@@ -268,7 +270,9 @@ class TicketBook:
                 (ticket.id, text, now),
             )
             await db.execute(
-                "UPDATE tickets SET state = 'open', active_at = ? WHERE id = ?", (now, ticket.id)
+                "UPDATE tickets SET state = CASE WHEN ? THEN 'open' ELSE state END, "
+                "active_at = ? WHERE id = ?",
+                (waits, now, ticket.id),
             )
 
     async def add_note(self, ticket_id: int, text: str, now: float) -> None:
