@@ -1253,7 +1253,10 @@ async def test_tickets_and_stats_for_admins(
     # Not for residents, nor in the staff group from someone not in ADMIN_IDS.
     [resident] = await conversation.handle_text(RESIDENT, "/tickets", sender="u-77")
     assert "#1" not in resident.text
-    assert await desk.on_staff_action("12345", "tn:1") == [msg.staff_admin_only()]
+    [refused] = await desk.on_staff_action("12345", "tn:1")
+    assert refused == msg.staff_admin_only("telegram:12345") and "telegram:12345" in refused
+    typed = staff("/newfaq 1", sender="12345", message_id=7009)
+    assert await desk.on_staff_message(typed) == [msg.staff_admin_only("telegram:12345")]
 
 
 async def _no_reload() -> list[str]:
@@ -1879,7 +1882,8 @@ async def test_a_guess_button_makes_the_question_a_variant(
     await open_ticket(conversation, text=question)
     await desk.post_pending()
     button = next(b for b in room.posts[0].reply.buttons if "Mất thẻ bảo hiểm y tế" in b.label)
-    assert await desk.on_staff_action("12345", button.action) == [msg.staff_admin_only()]
+    [refused] = await desk.on_staff_action("12345", button.action)
+    assert refused == msg.staff_admin_only("telegram:12345")
     assert question not in variants_of(faq, "bhyt-mat-the")
     said = await desk.on_staff_action(STAFF, button.action)
     assert said == [msg.faq_variant_added("bhyt-mat-the", question)]

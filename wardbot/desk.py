@@ -754,7 +754,7 @@ class Desk:
         if message.anonymous:
             return [msg.staff_anonymous(channel=message.as_channel)]
         if not self.settings.is_admin("telegram", message.sender_id):
-            return [msg.staff_admin_only()]
+            return [msg.staff_admin_only(f"telegram:{message.sender_id}")]
         if command == "variant":
             if not arg:
                 return [msg.faq_variant_usage()]
@@ -810,7 +810,7 @@ class Desk:
         if kind == "tc":
             return [await self._close(ticket)]
         if not self.settings.is_admin("telegram", sender_id):
-            return [msg.staff_admin_only()]
+            return [msg.staff_admin_only(f"telegram:{sender_id}")]
         if kind == "tn":
             return [await self.new_entry(ticket, None)]
         entry = next((e for e in self.engine.corpus.faq if digest(e.id) == entry_ref), None)

@@ -1519,8 +1519,13 @@ def ticket_was_closed(ticket_id: int) -> str:
     return f"Phiếu số {ticket_id} đã đóng từ trước."
 
 
-def staff_admin_only() -> str:
-    return "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml."
+def staff_admin_only(own_id: str) -> str:
+    """In the staff group, to an officer not in ADMIN_IDS: their id (`telegram:123`), which
+    Telegram does not show them, to pass on if they are to edit faq.yaml."""
+    return (
+        "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml. Mã của anh/chị là "
+        f"{own_id} — nếu cần, nhờ người cài đặt bot thêm mã này vào ADMIN_IDS."
+    )
 
 
 def staff_anonymous(*, channel: bool = False) -> str:
