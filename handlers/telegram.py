@@ -56,7 +56,7 @@ from telegram.request import HTTPXRequest
 from handlers.base import Answerer, Send, send_parts
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply, one_line
+from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatMoved,
@@ -72,6 +72,7 @@ from wardbot.inbox import Fate, Inbox
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
+from wardbot.text import one_line
 from wardbot.web import (
     STALE_AFTER,
     WEBHOOK_CHECK,

@@ -125,6 +125,9 @@ class TelegramStaffRoom:
     async def close_topic(self, thread_id: int) -> None:
         await self.bot.close_forum_topic(self.chat_id, thread_id)
 
+    async def reopen_topic(self, thread_id: int) -> None:
+        await self.bot.reopen_forum_topic(self.chat_id, thread_id)
+
     async def delete_topic(self, chat_id: int, thread_id: int) -> None:
         with _gone_already():
             await self.bot.delete_forum_topic(chat_id, thread_id)

@@ -94,6 +94,17 @@ class Bot:
     async def staff(self, text: str) -> str:
         return (await self.say(ADMIN, text, sender=ADMIN_ID)).text
 
+    async def press(self, reply: Reply, label: str) -> str:
+        """The admin presses the button of `reply` whose label starts with `label`."""
+        [button] = [b for b in reply.buttons if b.label.startswith(label)]
+        [pressed] = await self.conversation.handle_action(ADMIN, button.action, sender=ADMIN_ID)
+        return pressed.text
+
+    async def broadcast(self, text: str) -> str:
+        """`text` (a /broadcast) typed, reviewed, and sent with its button."""
+        review = await self.say(ADMIN, text, sender=ADMIN_ID)
+        return await self.press(review, "📣 Gửi")
+
     def rows(self, table: str, chat: ChatRef | None = None) -> list[tuple]:
         """Rows of `table` (about `chat` only, if given), read as another process would."""
         query = f"SELECT * FROM {table}"
@@ -344,7 +355,7 @@ async def test_stats_count_alerts_and_broadcasts_not_staff_answers_or_notes_to_a
     assert "• Tin báo đã gửi: 0, gửi lỗi: 0, đang chờ gửi: 0" in (await bot.staff("/stats"))
     # A broadcast is counted, as an alert would be.
     await bot.store.subscribe(BINH, "bhyt")
-    assert "Đã xếp 1 tin" in await bot.staff("/broadcast bhyt Họp tổ dân phố tối nay.")
+    assert "Đã xếp 1 tin" in await bot.broadcast("/broadcast bhyt Họp tổ dân phố tối nay.")
     lines = (await bot.staff("/stats")).splitlines()
     assert "• Tin báo đã gửi: 0, gửi lỗi: 0, đang chờ gửi: 1" in lines
 
@@ -373,7 +384,7 @@ async def test_broadcast_to_a_topic_queues_one_message_per_follower_that_can_be_
     bot: Bot,
 ) -> None:
     await subscribe_ward(bot.store)
-    text = await bot.staff("/broadcast bhyt Hạn chót gia hạn thẻ BHYT là 31/8.")
+    text = await bot.broadcast("/broadcast bhyt Hạn chót gia hạn thẻ BHYT là 31/8.")
     assert "Đã xếp 3 tin" in text
     assert "Bảo hiểm y tế" in text
     assert bot.outbox() == [
@@ -385,9 +396,74 @@ async def test_broadcast_to_a_topic_queues_one_message_per_follower_that_can_be_
     assert bot.questions() == []  # a staff command is not a resident's question
 
 
+async def test_a_broadcast_is_shown_for_review_and_sent_once_by_its_button(bot: Bot) -> None:
+    """A message to thousands cannot be taken back: /broadcast shows the text and how many
+    it reaches, and sends nothing until the admin presses "Gửi"; pressed twice (a slow
+    network), it goes once. "Hủy" sends nothing, and so does a button of an older review."""
+    await subscribe_ward(bot.store)
+    review = await bot.say(ADMIN, "/broadcast all Phường nghỉ làm việc ngày 2/9.", ADMIN_ID)
+    assert review.text == msg.admin_broadcast_review(4, None, "Phường nghỉ làm việc ngày 2/9.")
+    assert "giờ không gửi tin ban đêm" not in review.text  # 15:13 in Vietnam
+    assert bot.outbox() == [] and bot.wakes.count == 0
+    assert [b.label for b in review.buttons] == ["📣 Gửi cho 4 người", msg.BROADCAST_DROP_BUTTON]
+    assert "Đã xếp 4 tin" in await bot.press(review, "📣 Gửi")
+    again = await bot.press(review, "📣 Gửi")
+    assert again == msg.admin_broadcast_sent_already(4, None)
+    assert len(bot.outbox()) == 4 and bot.wakes.count == 1
+
+    # Dropped: nothing sent, and its "Gửi" pressed after that sends nothing either.
+    dropped = await bot.say(ADMIN, "/broadcast bhyt Họp tổ dân phố tối nay.", ADMIN_ID)
+    assert await bot.press(dropped, "✖️") == msg.BROADCAST_DROPPED
+    assert await bot.press(dropped, "📣 Gửi") == msg.broadcast_button_stale()
+    # Typed again, corrected: the first review's button no longer sends.
+    typo = await bot.say(ADMIN, "/broadcast bhyt Hop to dan pho toi nay", ADMIN_ID)
+    fixed = await bot.say(ADMIN, "/broadcast bhyt Họp tổ dân phố tối nay, 19h.", ADMIN_ID)
+    assert await bot.press(typo, "📣 Gửi") == msg.broadcast_button_stale()
+    # Nor does a review left for more than an hour.
+    bot.clock.now += 3601
+    assert await bot.press(fixed, "📣 Gửi") == msg.broadcast_button_stale()
+    assert len(bot.outbox()) == 4
+    # Another's button pressed by someone not in ADMIN_IDS sends nothing.
+    late = await bot.say(ADMIN, "/broadcast bhyt Họp tổ dân phố tối nay, 19h.", ADMIN_ID)
+    await bot.conversation.handle_action(ALICE, late.buttons[0].action, sender="1001")
+    assert len(bot.outbox()) == 4
+
+
+async def test_an_admin_button_pressed_once_out_of_admin_ids_is_refused_with_the_id(
+    bot: Bot, settings: Settings
+) -> None:
+    """ADMIN_IDS changed (an officer moved to another post) and the bot restarted: a button
+    of an admin's shown before (a broadcast's "Gửi") sends nothing, and says why, with the
+    id to pass on, as a command typed would; before, it read "not found"."""
+    await subscribe_ward(bot.store)
+    review = await bot.say(ADMIN, "/broadcast bhyt Họp tổ dân phố tối nay.", ADMIN_ID)
+    admin = bot.conversation.admin
+    assert isinstance(admin, Admin)
+    admin.settings = replace(settings, admin_ids=frozenset({"telegram:7"}))
+    assert await bot.press(review, "📣 Gửi") == msg.admins_only(WARD_NAME, "telegram:42")
+    assert bot.outbox() == []
+
+
+async def test_a_broadcast_reviewed_at_night_says_it_rings_phones(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """A broadcast goes at any hour and rings (staff chose to send it now): at 23:40 the
+    review says so, and when the quiet hours end, for what can wait."""
+    night = replace(settings, quiet_hours=QuietHours.parse("21:30-6:30"))
+    bot = make_bot(ward_engine, store, night, db_path)
+    bot.clock.now = dt.datetime(2024, 8, 1, 23, 40, tzinfo=VIETNAM).timestamp()
+    await subscribe_ward(bot.store)
+    review = await bot.say(ADMIN, "/broadcast bhyt Sáng mai cắt nước.", ADMIN_ID)
+    assert (
+        "Đang trong giờ không gửi tin ban đêm (21:30–6:30): tin này vẫn gửi ngay và đổ "
+        "chuông điện thoại người nhận; tin không gấp thì nên để đến 6:30 sáng mai." in review.text
+    )
+    assert "Đã xếp 3 tin" in await bot.press(review, "📣 Gửi")
+
+
 async def test_broadcast_all_reaches_each_follower_once(bot: Bot) -> None:
     await subscribe_ward(bot.store)
-    text = await bot.staff("/broadcast all Phường nghỉ làm việc ngày 2/9.")
+    text = await bot.broadcast("/broadcast all Phường nghỉ làm việc ngày 2/9.")
     assert "Đã xếp 4 tin" in text
     assert [(c, i) for c, i, _ in bot.outbox()] == [
         ("telegram", "1001"),  # follows two topics, told once
@@ -406,14 +482,16 @@ async def test_broadcast_all_says_to_whom_it_went_and_that_nobody_follows_anythi
     nobody = await bot.staff("/broadcast all Phường nghỉ làm việc ngày 2/9.")
     assert nobody == "Chưa có ai nhận tin chủ đề nào; chưa gửi tin nào."
     await subscribe_ward(bot.store)
-    queued = await bot.staff("/broadcast all Phường nghỉ làm việc ngày 2/9.")
+    review = await bot.staff("/broadcast all Phường nghỉ làm việc ngày 2/9.")
+    assert review.startswith("📣 Xem lại trước khi gửi: tin dưới đây sẽ tới 4 người đang nhận tin")
+    queued = await bot.broadcast("/broadcast all Phường nghỉ làm việc ngày 2/9.")
     assert queued.startswith("Đã xếp 4 tin vào hàng gửi cho mọi người đang nhận tin")
-    assert "mọi chủ đề" not in nobody + queued
+    assert "mọi chủ đề" not in nobody + review + queued
 
 
 async def test_broadcast_topic_is_case_insensitive(bot: Bot) -> None:
     await subscribe_ward(bot.store)
-    assert "Đã xếp 2 tin" in await bot.staff("/broadcast HOC-BONG Nộp hồ sơ trước 30/8.")
+    assert "Đã xếp 2 tin" in await bot.broadcast("/broadcast HOC-BONG Nộp hồ sơ trước 30/8.")
     assert [i for _, i, _ in bot.outbox()] == ["1001", "1003"]
 
 
@@ -448,7 +526,7 @@ async def test_broadcast_text_may_start_on_the_next_line(bot: Bot) -> None:
     # arg.partition(" ")` -> `target, text = (arg.split(maxsplit=1) + ["", ""])[:2]`
     # (split on any whitespace), keeping the message's own line breaks.
     await subscribe_ward(bot.store)
-    text = await bot.staff("/broadcast bhyt\nKính gửi bà con,\nhạn gia hạn thẻ là 31/8.")
+    text = await bot.broadcast("/broadcast bhyt\nKính gửi bà con,\nhạn gia hạn thẻ là 31/8.")
     assert "Đã xếp 3 tin" in text
     assert {m for _, _, m in bot.outbox()} == {"Kính gửi bà con,\nhạn gia hạn thẻ là 31/8."}
 
@@ -620,9 +698,9 @@ async def test_forget_removes_everything_about_the_chat_and_nothing_else(bot: Bo
     for chat, sender in ((ALICE, "1001"), (BINH, "1002")):
         await bot.say(chat, "/subscribe bhyt", sender=sender)
         await bot.say(chat, "xin giấy phép xây dựng nhà ở", sender=sender)
-    await bot.staff("/broadcast bhyt Hạn gia hạn thẻ là 31/8.")
+    await bot.broadcast("/broadcast bhyt Hạn gia hạn thẻ là 31/8.")
     await finish(bot.store, "telegram", "sent", NOW)
-    await bot.staff("/broadcast bhyt Nhắc lại: hạn là 31/8.")  # still waiting
+    await bot.broadcast("/broadcast bhyt Nhắc lại: hạn là 31/8.")  # still waiting
     for table in ("questions", "outbox", "subscriptions", "chats"):
         assert bot.rows(table, ALICE), table
 

@@ -16,9 +16,10 @@ import unicodedata
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
-from chat_ward import WARD_NAME
+from chat_ward import TODAY, WARD_NAME
 from read_only import read_only
 from test_staff_e2e import eventually
 
@@ -121,6 +122,9 @@ class FakeRoom:
 
     async def close_topic(self, thread_id: int) -> None:
         self.closed.add(thread_id)
+
+    async def reopen_topic(self, thread_id: int) -> None:
+        self.closed.discard(thread_id)
 
     def group(self, chat_id: int) -> FakeRoom:
         if chat_id == self.chat_id:
@@ -528,6 +532,29 @@ async def test_thanks_to_the_officer_reach_staff_and_are_no_question(
     assert await store.question_counts(0) == (1, 1)  # the ticket's question only
 
 
+async def test_thanks_after_the_answer_leave_the_ticket_answered_not_waiting_for_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Most tickets end with the resident's thanks: staff see it in the topic, but the
+    ticket is no longer listed as waiting for an answer at the top of /tickets (and in
+    /stats) as if the resident had asked more; a further question is."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    for thanks in ("Cảm ơn chị Lan đã hỗ trợ ạ", "chúc cán bộ sức khỏe", "em cảm ơn ạ"):
+        await conversation.handle_text(RESIDENT, thanks)
+    await desk.post_pending()
+    assert len(room.in_thread(post.thread_id)) == 4  # staff see each
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "answered"
+    assert "đã trả lời" in await desk.listing()
+    assert (await desk.tickets.counts(0))[0] == 0
+    await conversation.handle_text(RESIDENT, "cho em hỏi thêm lớp bơi có học buổi tối không")
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "open"
+
+
 async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
@@ -918,6 +945,23 @@ async def test_a_staff_answer_edited_in_the_group_reaches_the_resident_corrected
     assert await outbox(store) == []
 
 
+async def test_an_edit_changing_the_ticket_number_of_an_answer_says_it_cannot_move_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """'/r 1 …' typed for ticket 2 by mistake, then edited to '/r 2 …': the answer went to
+    ticket 1's resident and an edit cannot move it; staff are told so (and how to answer
+    ticket 2) instead of silence, and nothing goes to either resident by the edit."""
+    await open_ticket(conversation)
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    await desk.on_staff_message(staff("/r 1 Dạ có, phường cho mượn loa đài miễn phí."))
+    assert len(await outbox(store)) == 1
+    for wrong in ("/r 2 Dạ có, phường cho mượn loa đài miễn phí.", "/r 9 Dạ có ạ."):
+        said = await desk.on_staff_edit(staff(wrong))
+        assert said == [msg.staff_edit_not_moved(1)]
+    assert len(await outbox(store)) == 1 and await outbox(store, "telegram") == []
+
+
 async def test_an_edit_while_the_answer_is_leaving_still_reaches_the_resident(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -1064,6 +1108,19 @@ async def test_staff_talk_in_a_topic_is_not_relayed_and_r_is(
     assert len(await outbox(store)) == 2
 
 
+async def test_a_photo_posted_in_a_tickets_topic_is_said_not_to_reach_the_resident(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """A scan or a voice message posted in the ticket's topic (no reply) is not told that a
+    reply would send it: no reply sends a photo; the note says the resident gets text only."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    scan = replace(staff("Mẫu đơn đây ạ", thread=thread), attachment=True)
+    assert await desk.on_staff_message(scan) == [msg.staff_attachment_not_sent()]
+    assert await outbox(store) == []
+
+
 async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
     conversation: Conversation,
     desk: Desk,
@@ -1185,6 +1242,22 @@ async def test_closing_a_ticket_stops_relaying_the_resident(
     assert await desk.post_pending() == 0
 
 
+async def test_an_answer_on_a_closed_ticket_opens_its_topic_again(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """An administrator of the group answers in the topic after it was closed: the answer
+    opens the ticket again, and its topic with it, where staff who are not administrators
+    can write again."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    await desk.on_staff_message(staff("/close", thread=thread))
+    said = await desk.on_staff_message(staff("Dạ, còn chỗ ạ.", reply_to=room.posts[0].message_id))
+    assert said == [] and room.closed == set()
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "answered"
+
+
 async def test_a_restarted_desk_maps_staff_replies_from_the_database(
     conversation: Conversation,
     desk: Desk,
@@ -1213,15 +1286,7 @@ async def test_tickets_and_stats_for_admins(
     ward_engine: Engine,
     clock: Clock,
 ) -> None:
-    admin = Admin(
-        ward_engine,
-        store,
-        Alerts(ward_engine, store, settings, ["zalo"]),
-        settings,
-        _no_reload,
-        desk=desk,
-        clock=clock,
-    )
+    admin = admin_of(ward_engine, store, settings, clock, desk=desk)
     conversation.admin = admin
     me = ChatRef("telegram", STAFF)
     await open_ticket(conversation)
@@ -1239,11 +1304,22 @@ async def test_tickets_and_stats_for_admins(
     # Not for residents, nor in the staff group from someone not in ADMIN_IDS.
     [resident] = await conversation.handle_text(RESIDENT, "/tickets", sender="u-77")
     assert "#1" not in resident.text
-    assert await desk.on_staff_action("12345", "tn:1") == [msg.staff_admin_only()]
+    [refused] = await desk.on_staff_action("12345", "tn:1")
+    assert refused == msg.staff_admin_only("telegram:12345") and "telegram:12345" in refused
+    typed = staff("/newfaq 1", sender="12345", message_id=7009)
+    assert await desk.on_staff_message(typed) == [msg.staff_admin_only("telegram:12345")]
 
 
 async def _no_reload() -> list[str]:
     return []
+
+
+def admin_of(
+    engine: Engine, store: Store, settings: Settings, clock: Clock, **kwargs: Any
+) -> Admin:
+    """The admin commands as `bot.py run` makes them (its /reload reads nothing)."""
+    alerts = Alerts(engine, store, settings, ["zalo"])
+    return Admin(engine, store, alerts, settings, _no_reload, clock=clock, **kwargs)
 
 
 # --- privacy -------------------------------------------------------------------------------------
@@ -1524,7 +1600,7 @@ async def test_an_answer_in_a_new_staff_group_never_reaches_an_old_groups_reside
         reply_to_bot=True,
         reply_to_text="Phiếu đang chờ: 1",
     )
-    assert await desk.on_staff_message(reply) == []
+    assert await desk.on_staff_message(reply) == [msg.staff_reply_names_no_ticket()]
     assert await outbox(store) == []
 
 
@@ -1582,9 +1658,9 @@ async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
     # /r as a reply to that post, the same.
     said = await desk.on_staff_message(bot_post(post, "/r Dạ có.", message_id=7002))
     assert said == [msg.staff_ticket_gone(1)]
-    # A reply to another message of the bot's (not a ticket post) is left alone.
+    # A reply to another message of the bot's (not a ticket post): sent to no one, said so.
     other = replace(bot_post(post, "cảm ơn bot"), reply_to_text="✔️ Đã đóng phiếu số 1.")
-    assert await desk.on_staff_message(other) == []
+    assert await desk.on_staff_message(other) == [msg.staff_reply_names_no_ticket()]
 
 
 async def test_an_answer_sent_as_the_resident_forgets_is_told_the_ticket_is_gone(
@@ -1629,11 +1705,13 @@ async def test_a_reply_to_the_bots_answer_about_a_live_ticket_is_not_told_it_is_
         reply_to_bot=True,
         reply_to_text=answer,
     )
-    assert await desk.on_staff_message(reply) == []
+    # Sent to no one (the bot's answer is no post about the ticket), and said so.
+    assert await desk.on_staff_message(reply) == [msg.staff_reply_names_no_ticket()]
     said = await desk.on_staff_message(replace(reply, text="/r Dạ có ạ."))
     assert said == [msg.staff_which_ticket()]
     for text in (msg.ticket_was_closed(number), msg.staff_ticket_gone(number)):
-        assert await desk.on_staff_message(replace(reply, reply_to_text=text)) == []
+        said = await desk.on_staff_message(replace(reply, reply_to_text=text))
+        assert said == [msg.staff_reply_names_no_ticket()]
     # Its real posts, once the ticket is gone: told so.
     await conversation.handle_text(RESIDENT, "em hỏi thêm: có mất phí không ạ")
     await desk.post_pending()
@@ -1837,16 +1915,8 @@ def staff_files(
     reloads = Reloads()
     editor = FaqEditor(faq, tmp_path / "data", reloads)
     desk.editor = editor
-    alerts = Alerts(desk.engine, desk.tickets.store, settings, ["zalo"])
-    conversation.admin = Admin(
-        desk.engine,
-        desk.tickets.store,
-        alerts,
-        settings,
-        _no_reload,
-        desk=desk,
-        editor=editor,
-        clock=clock,
+    conversation.admin = admin_of(
+        desk.engine, desk.tickets.store, settings, clock, desk=desk, editor=editor
     )
     return faq, reloads
 
@@ -1863,7 +1933,8 @@ async def test_a_guess_button_makes_the_question_a_variant(
     await open_ticket(conversation, text=question)
     await desk.post_pending()
     button = next(b for b in room.posts[0].reply.buttons if "Mất thẻ bảo hiểm y tế" in b.label)
-    assert await desk.on_staff_action("12345", button.action) == [msg.staff_admin_only()]
+    [refused] = await desk.on_staff_action("12345", button.action)
+    assert refused == msg.staff_admin_only("telegram:12345")
     assert question not in variants_of(faq, "bhyt-mat-the")
     said = await desk.on_staff_action(STAFF, button.action)
     assert said == [msg.faq_variant_added("bhyt-mat-the", question)]
@@ -1885,8 +1956,42 @@ async def test_a_new_entry_from_the_staff_answer(
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [said] = await desk.on_staff_action(STAFF, "tn:1")
     entry = load_faq(faq).faq[-1]
-    assert said == msg.faq_entry_added(entry.id, UNKNOWN)
+    assert said == msg.faq_entry_added(entry.id, UNKNOWN, answer)
     assert (entry.question, entry.answer.strip()) == (UNKNOWN, answer)
+
+
+async def test_a_new_entry_shows_the_staff_answer_it_took_and_a_reply_chooses_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """A ticket often ends with a courtesy ('Dạ không có gì ạ' to the resident's thanks):
+    the new entry's answer, served to residents at once, is shown to staff, so they see
+    which one it took; /newfaq typed as a reply to an answer takes that one."""
+    faq, _ = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    answer = "Dạ có. Lớp bơi miễn phí mở từ 1/6 đến 31/7 tại hồ bơi nhà văn hóa phường."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    await conversation.handle_text(RESIDENT, "dạ em cảm ơn cán bộ ạ")
+    await desk.post_pending()
+    courtesy = "Dạ không có gì ạ."
+    thanks = room.in_thread(thread)[-1]
+    await desk.on_staff_message(staff(courtesy, reply_to=thanks.message_id, message_id=7002))
+    [said] = await desk.on_staff_message(
+        staff("/newfaq", reply_to=7001, thread=thread, message_id=7003)
+    )
+    entry = load_faq(faq).faq[-1]
+    assert entry.answer.strip() == answer
+    assert said == msg.faq_entry_added(entry.id, UNKNOWN, answer)
+    assert f"“{answer}”" in said
+    # The button takes the latest answer, and says which.
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    await desk.on_staff_message(
+        staff(courtesy, reply_to=room.posts[-1].message_id, message_id=7004)
+    )
+    [said] = await desk.on_staff_action(STAFF, "tn:2")
+    assert f"“{courtesy}”" in said
 
 
 async def test_a_question_goes_into_faq_yaml_without_the_residents_phone_or_id_number(
@@ -1906,7 +2011,7 @@ async def test_a_question_goes_into_faq_yaml_without_the_residents_phone_or_id_n
     assert "345" not in faq.read_text(encoding="utf-8")
     assert new.answer == answer  # the ward's own number, in the staff answer, stays
     # Staff see what was written and what was blanked, to fix what no pattern finds.
-    assert said == msg.faq_entry_added(new.id, written, ("name", "number"))
+    assert said == msg.faq_entry_added(new.id, written, answer, ("name", "number"))
     assert f"“{written}”" in said and "Đã che (…): tên người, số điện thoại / số giấy tờ." in said
     # As a variant of an entry, the same.
     cccd = "cccd 079123456789 của em bị mất thì làm lại ở đâu"
@@ -1952,7 +2057,9 @@ async def test_a_residents_name_address_and_birth_date_stay_out_of_faq_yaml(
         "Dạ chị …, phường có lớp bơi miễn phí từ 1/6; cán bộ sẽ gọi lại chị ở số …, "
         "hoặc chị gọi 0276 3822 123."
     )
-    assert said == msg.faq_entry_added(new.id, new.question, ("name", "address", "birth", "quoted"))
+    blanked = ("name", "address", "birth", "quoted")
+    assert said == msg.faq_entry_added(new.id, new.question, new.answer, blanked)
+    assert "Bích" not in said and "345" not in said
 
 
 async def test_a_staff_answer_pasted_with_decomposed_accents_loses_the_residents_name(
@@ -1997,7 +2104,7 @@ async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_fi
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [added] = await desk.on_staff_action(STAFF, "tn:1")
     entry_id = load_faq(faq).faq[-1].id
-    assert added == msg.faq_entry_added(entry_id, UNKNOWN) and reloads.count == 1
+    assert added == msg.faq_entry_added(entry_id, UNKNOWN, answer) and reloads.count == 1
     # The button pressed again, or /newfaq typed after it: two entries asking the same would
     # split the match and the bot would answer neither.
     [again] = await desk.on_staff_action(STAFF, "tn:1")
@@ -2056,10 +2163,7 @@ async def test_with_a_read_only_faq_folder_no_edit_is_offered_and_admins_are_tol
         desk.editor = editor = FaqEditor(
             folder.path / "faq.yaml", tmp_path / "data", _no_reload, tell_admins=tell_admins
         )
-        alerts = Alerts(desk.engine, store, settings, ["zalo"])
-        conversation.admin = Admin(
-            desk.engine, store, alerts, settings, _no_reload, desk=desk, editor=editor, clock=clock
-        )
+        conversation.admin = admin_of(desk.engine, store, settings, clock, desk=desk, editor=editor)
         await open_ticket(conversation, text=worn)
         await open_ticket(conversation, OTHER, UNKNOWN)
         await desk.post_pending()
@@ -2114,10 +2218,10 @@ async def test_an_unanswered_group_becomes_a_variant_by_button(
     assert listing.buttons_title == msg.UNANSWERED_BUTTONS
     shown = button.label.removeprefix("1. ➕ ").rstrip("…")
     entry_id = next(e.id for e in load_faq(faq).faq if e.question.startswith(shown))
-    # Only an admin, in a private chat, can press it.
-    assert (await conversation.handle_action(RESIDENT, button.action, sender="u-77"))[
-        0
-    ].text == msg.not_found()
+    # Only an admin, in a private chat, can press it: anyone else is told their own id.
+    [refused] = await conversation.handle_action(RESIDENT, button.action, sender="u-77")
+    assert refused.text == msg.admins_only(WARD_NAME, "zalo:u-77")
+    assert asked not in variants_of(faq, entry_id)
     [done] = await conversation.handle_action(me, button.action, sender=STAFF)
     assert done.text == msg.faq_variant_added(entry_id, asked)
     assert asked in variants_of(faq, entry_id)
@@ -2319,7 +2423,7 @@ async def test_in_a_topic_a_number_first_in_close_variant_newfaq_is_the_ticket_n
     # As the README writes them: the ticket's own number, typed in its topic.
     said = await desk.on_staff_message(staff(f"/newfaq {first}", thread=thread, message_id=7002))
     new = load_faq(faq).faq[-1]
-    assert said == [msg.faq_entry_added(new.id, UNKNOWN)]
+    assert said == [msg.faq_entry_added(new.id, UNKNOWN, answer)]
     assert (new.id, new.question) != (str(first), UNKNOWN) and new.question == UNKNOWN
     said = await desk.on_staff_message(
         staff(f"/variant {second} hoc-bong-khuyen-hoc", thread=thread, message_id=7003)
@@ -2462,3 +2566,39 @@ async def test_the_bot_losing_its_rights_while_a_post_leaves_keeps_the_desk_down
     await desk.round()
     assert len(room.posts) == 1
     assert desk.unreachable == "the bot has no Manage topics right"
+
+
+async def test_a_group_made_a_variant_by_button_leaves_unanswered_as_the_bot_now_answers_it(
+    ward_files: Path, settings: Settings, store: Store, clock: Clock, tmp_path: Path
+) -> None:
+    """An admin presses ➕ under /unanswered: the bot reloads faq.yaml and answers that
+    question from then on, so the next /unanswered no longer lists it (nor offers the same
+    button again, which faq.yaml would refuse as a variant it has): only the ten groups the
+    bot still cannot answer are shown."""
+    ward = tmp_path / "ward"
+    shutil.copytree(ward_files, ward)
+    engine = Engine.open(ward / "faq.yaml", ward / "content", tmp_path / "engine", today=TODAY)
+    try:
+        settings = replace(settings, faq_file=ward / "faq.yaml", content_dir=ward / "content")
+
+        async def reload() -> None:
+            await asyncio.to_thread(engine.reload)
+
+        editor = FaqEditor(settings.faq_file, tmp_path / "backups", reload)
+        admin = admin_of(engine, store, settings, clock, editor=editor)
+        conversation = Conversation(engine, store, settings, admin=admin, clock=clock)
+        me = ChatRef("telegram", STAFF)
+        asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+        await conversation.handle_text(RESIDENT, asked)
+        assert not (await engine.ask_async(asked)).answered
+        [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+        [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+        [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+        assert done.text.startswith("📝 Đã thêm")
+        [answer] = await conversation.handle_text(OTHER, asked)  # answered at once
+        assert answer.title == next(e.question for e in engine.corpus.faq if asked in e.variants)
+        [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+        assert asked not in listing.text and listing.buttons == ()
+        assert listing.text == msg.admin_unanswered(30, [], added=1)
+    finally:
+        engine.close()

@@ -143,8 +143,15 @@ async def test_admin_commands_serve_admins_and_tell_others_their_id(
         (stats,) = await api.say(ADMIN_ID, "/stats")
         assert "Bảo hiểm y tế: 1" in visible_text(stats.text)
         mark = len(api.calls)
-        (queued,) = await api.say(ADMIN_ID, "/broadcast bhyt Ngày 20/8 nghỉ tiếp dân buổi chiều.")
-        assert "1 tin" in visible_text(queued.text)
+        (review,) = await api.say(ADMIN_ID, "/broadcast bhyt Ngày 20/8 nghỉ tiếp dân buổi chiều.")
+        assert "sẽ tới 1 người theo dõi" in visible_text(review.text)
+        assert api.sent(701, since=mark) == []  # not before the admin sends it
+        [(label, data), _] = review.buttons
+        assert label == msg.broadcast_send_button(1)
+        press = len(api.calls)
+        api.press(ADMIN_ID, data, review)
+        (queued,) = await api.replies(ADMIN_ID, since=press, within=10)
+        assert "Đã xếp 1 tin" in visible_text(queued.text)
         (pushed,) = await api.replies(701, since=mark, within=10)
         # Who sends it and, as under an alert, how to stop: not the staff's words bare.
         assert visible_text(pushed.text) == (

@@ -514,3 +514,61 @@ async def test_a_photo_sent_on_an_open_ticket_is_said_not_to_reach_staff(
         api.send_photo(RESIDENT)  # the photo alone
         (alone,) = await api.replies(RESIDENT, since=mark)
         assert visible_text(alone.text) == msg.attachment_not_relayed(WARD_NAME, typed=False)
+
+
+async def test_a_reply_to_the_bots_note_in_a_group_without_topics_is_said_not_sent(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """In a group without topics, an officer told their photo did not reach the resident
+    replies to that note with the answer typed: it names no ticket (the note is no post
+    about one), so nothing is sent, and the officer is told so instead of silence."""
+    async with (
+        FakeBotApi() as api,
+        staffed(api, ward_engine, ward_settings, forum=False) as staff,
+    ):
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        await staff.desk.post_pending()
+        [ticket_post] = api.sent(STAFF_GROUP)
+        mark = len(api.calls)
+        api.send_photo(STAFF_GROUP, "Mẫu đơn đây ạ", group=True, reply_to=ticket_post)
+        (note,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(note.text) == msg.staff_attachment_not_sent()
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "Dạ có, từ 1/6 ạ.", group=True, user_id=OFFICER, reply_to=note)
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.staff_reply_names_no_ticket()
+        assert api.sent(RESIDENT, since=mark) == []
+
+
+async def test_a_ticket_closed_by_mistake_is_reopened_with_its_topic(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """'✔️ Đóng phiếu' sits among the ticket's buttons: tapped by mistake, the officer is
+    told how to undo it, and /reopen opens the ticket and its topic again (a closed topic
+    takes no one's messages but its administrators'), so that what the resident writes
+    next reaches staff again."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        thread, ticket_post = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        api.press(STAFF_GROUP, "tc:1", ticket_post, group=True, user_id=OFFICER)
+        (closed,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(closed.text) == msg.ticket_closed(1)
+        assert "/reopen 1" in msg.ticket_closed(1)
+        assert api.topics[STAFF_GROUP][thread]["closed"]
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "/reopen 1", group=True, user_id=OFFICER)
+        (reopened,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(reopened.text) == msg.ticket_reopened(1)
+        assert not api.topics[STAFF_GROUP][thread]["closed"]
+        ticket = await staff.desk.tickets.get(1)
+        assert ticket is not None and ticket.state == "open"
+        # The resident's next message reaches staff in the ticket's topic.
+        (told,) = await api.say(RESIDENT, "em gửi thêm: bé nhà em 7 tuổi ạ")
+        assert "phiếu số 1" in visible_text(told.text)
+        await staff.desk.post_pending()
+        assert "7 tuổi" in visible_text(api.sent_in_thread(STAFF_GROUP, thread)[-1].text)
+        # Not closed: said so.
+        mark = len(api.calls)
+        api.send_text(STAFF_GROUP, "/reopen", group=True, user_id=OFFICER, thread_id=thread)
+        (already,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(already.text) == msg.ticket_not_closed(1)

@@ -76,13 +76,15 @@ SAMPLES: dict[str, list[Any]] = {
     "queued": [None, 0, 1, BIG],
     "why": [None, "chưa ai theo dõi chủ đề Cư trú của thông báo"],
     "morning": [None, "6:30 sáng mai"],
-    "quiet": ["21:30-6:30"],
     "saved": [None, "data/faq.last-good.yaml"],
     "seconds": [0.0, 20.0, 600.0, 7200.0, 400000.0],
     "median": [None, 20.0, 600.0],
     "guesses": [["Mất thẻ bảo hiểm y tế thì làm sao? (bhyt-mat-the)"], []],
     "has_links": [True, False],
     "aspects": [["fee"], ["time", "place"], ["online", "papers"]],
+    "quiet": ["21:30-6:30", ("21:30–6:30", "6:30 sáng mai"), None],
+    "topic": ["Bảo hiểm y tế", None],
+    "group": [1, 3],  # a group's number on the list shown (ten at most), no count
 }
 
 

@@ -13,9 +13,11 @@ import datetime as dt
 import itertools
 import logging
 import re
+import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,6 +25,7 @@ import pytest
 from chat_ward import WARD_NAME
 from fakes import zalo_api
 from fakes.zalo_api import Call, FakeZaloApi
+from test_staff_e2e import choice
 
 from handlers import zalo
 from handlers.zalo import ZaloChannel
@@ -48,6 +51,7 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.engine import Engine
+from wardbot.faq_edit import FaqEditor
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender
 from wardbot.store import ChatRef, Store
@@ -565,6 +569,52 @@ async def test_in_a_group_admin_commands_do_not_exist_and_only_staff_manage_aler
                 (refused,) = await api.say(group, text, group=True, user_id=ALICE)
                 assert refused.text == msg.group_staff_only(WARD_NAME)
             assert await store.subscriptions_of(ChatRef("zalo", group)) == ["bhyt"]
+            # A broadcast from Zalo: reviewed, then sent with the number of its choice.
+            await store.subscribe(ChatRef("zalo", ALICE), "bhyt")
+            (review,) = await api.say(admin_id, "/broadcast bhyt Sáng mai cắt nước.")
+            assert "sẽ tới 2 người theo dõi" in review.text
+            assert await store.due("zalo", 1e12) == []
+            (queued,) = await api.say(admin_id, choice(review.text, "📣 Gửi cho 2 người"))
+            assert "Đã xếp 2 tin" in queued.text
+            assert len(await store.due("zalo", 1e12)) == 2
+        finally:
+            await channel.stop()
+
+
+async def test_an_admin_on_zalo_picks_an_unanswered_group_by_the_number_shown(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, tmp_path: Path
+) -> None:
+    """/unanswered on Zalo: its ➕ choices are numbered lines, and a group without one (a
+    message asking two questions) comes first. The line for group 2 is choice 1: it says
+    which group it adds (not "1. 2. ➕ …", where "2" typed for group 2 picks another)."""
+    admin_id = "a1b2c3d4e5f6a7b8c9d0"
+    settings = zalo_settings(ward_settings, api, admin_ids=frozenset({f"zalo:{admin_id}"}))
+    faq = tmp_path / "faq.yaml"
+    shutil.copyfile(settings.faq_file, faq)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+
+        async def no_reload() -> list[str]:
+            return []
+
+        two = "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?"
+        asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+        for text in (two, two, asked):
+            await store.log_question(ChatRef("zalo", ALICE), text, False, time.time())
+        alerts = Alerts(ward_engine, store, settings, ["zalo"])
+        editor = FaqEditor(faq, tmp_path / "backups", no_reload)
+        admin = Admin(ward_engine, store, alerts, settings, no_reload, editor=editor)
+        conversation = Conversation(ward_engine, store, settings, admin=admin)
+        channel = ZaloChannel(settings, conversation, poll_timeout=0.1)
+        await channel.start()
+        try:
+            (listing,) = await api.say(admin_id, "/unanswered")
+            assert f"1. “{two}” — 2 lần" in listing.text and f"2. “{asked}” — 1 lần" in listing.text
+            [line] = [line for line in listing.text.splitlines() if "➕" in line]
+            assert line.startswith("1. ➕ Nhóm 2 ") and "Nhóm 1" not in listing.text
+            (done,) = await api.say(admin_id, "1")
+            assert done.text.startswith("📝 Đã thêm") and asked in done.text
+            assert asked in faq.read_text(encoding="utf-8")
+            assert "còn tạm trú cần gì" not in faq.read_text(encoding="utf-8")
         finally:
             await channel.stop()
 

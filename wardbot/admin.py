@@ -14,6 +14,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -22,21 +23,40 @@ from wardbot.alerts import Alerts
 from wardbot.config import ADMIN_CHANNELS, Settings
 from wardbot.conversation import Button, Reply, Searcher, button_label, digest
 from wardbot.desk import PRIVATE_COMMANDS, Desk
-from wardbot.faq_edit import FaqEditError, FaqEditor
+from wardbot.faq_edit import FaqEditError, FaqEditor, same_words
 from wardbot.intents import questions_in
 from wardbot.models import FaqEntry
+from wardbot.per_chat import LastPerChat
 from wardbot.redact import for_faq
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
 ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq"}
-ADMIN_ACTIONS = frozenset({"uv"})  # a button under /unanswered: add a group as a variant
+# Buttons: under /unanswered, add a group as a variant; under /broadcast's preview, send
+# it or drop it.
+ADMIN_ACTIONS = frozenset({"uv", "bc", "bx"})
 STATS_DAYS = 7
 UNANSWERED_DAYS = 30
 UNANSWERED_GROUPS = 10
 SAME_QUESTION = 70  # rapidfuzz token_sort_ratio above which two questions are one group
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 DAY = 86400.0
+BROADCAST_KEEP = 3600.0  # a broadcast shown for review can be sent for an hour
+
+
+@dataclass
+class _Broadcast:
+    """A /broadcast shown to its admin for review, not sent yet (`queued` None) or sent."""
+
+    topic_id: str | None
+    target: str | None  # the topic's name; None: every follower
+    text: str
+    shown_at: float
+    queued: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return digest(f"{self.topic_id}\n{self.text}")
 
 
 def group_members(texts: Sequence[str], *, threshold: int = SAME_QUESTION) -> list[list[int]]:
@@ -106,6 +126,9 @@ class Admin:
         self.settings = settings
         self.reload = reload
         self.clock = clock
+        # Per admin chat, the latest /broadcast shown for review (in memory: a restart
+        # makes its button stale, and nothing is sent unless pressed again).
+        self._broadcasts: LastPerChat[_Broadcast] = LastPerChat(100)
 
     def handles(self, chat: ChatRef, sender: str | None, text: str) -> bool:
         """Whether `text` is an admin command from an admin, in a private chat (in a group
@@ -124,10 +147,18 @@ class Admin:
         who is not an admin, in a private chat on a channel whose users can be admins;
         else None."""
         match = _COMMAND.fullmatch(text.strip())
+        command = match is not None and match.group(1).lower() in ADMIN_COMMANDS
+        return self._refused(chat, sender) if command else None
+
+    def refuses_action(self, chat: ChatRef, sender: str | None, action: str) -> str | None:
+        """As `refuses`, for an admin's button: pressed by someone no longer in ADMIN_IDS
+        (a button shown before ADMIN_IDS changed)."""
+        ours = action.partition(":")[0] in ADMIN_ACTIONS
+        return self._refused(chat, sender) if ours else None
+
+    def _refused(self, chat: ChatRef, sender: str | None) -> str | None:
         if (
             chat.private
-            and match is not None
-            and match.group(1).lower() in ADMIN_COMMANDS
             and sender is not None
             and chat.channel in ADMIN_CHANNELS
             and not self.settings.is_admin(chat.channel, sender)
@@ -148,8 +179,11 @@ class Admin:
         """'uv:WORDING:ENTRY' (digests): the wording a /unanswered group was shown with
         becomes a variant of the entry. It is looked up among every unanswered question,
         not as the group's example: a question asked again since the list was shown makes
-        the newest wording the group's example."""
-        _, _, ref = action.partition(":")
+        the newest wording the group's example. 'bc:REF', 'bx:REF': the broadcast shown
+        for review is sent, or dropped."""
+        kind, _, ref = action.partition(":")
+        if kind in ("bc", "bx"):
+            return [Reply(await self._confirm(chat, ref, send=kind == "bc"))]
         wording_ref, _, entry_ref = ref.partition(":")
         if self.editor is None:
             return [Reply(msg.faq_edit_failed(msg.FAQ_EDIT_OFF))]
@@ -178,7 +212,7 @@ class Admin:
         if command in ("variant", "newfaq"):
             return [Reply(await self._ticket_to_faq(command, arg))]
         if command == "broadcast":
-            return [Reply(await self._broadcast(arg))]
+            return [await self._broadcast(chat, arg)]
         if command == "tickets":
             return [Reply(await self.desk.listing(arg) if self.desk else msg.tickets_off())]
         problems = await self.reload()
@@ -213,7 +247,11 @@ class Admin:
         who asked it picked most often from the close matches offered, else the one the
         engine finds closest (when there is one; not for a message asking several
         questions, which is no wording of one entry)."""
-        rows = await self.store.unanswered_choices(self.clock() - UNANSWERED_DAYS * DAY)
+        logged = await self.store.unanswered_choices(self.clock() - UNANSWERED_DAYS * DAY)
+        # A wording faq.yaml now asks (an admin's ➕, /variant, an edit by hand) is done:
+        # the bot answers it, and faq.yaml would refuse it as a variant again.
+        asked = {same_words(q) for e in self.engine.corpus.faq for q in (e.question, *e.variants)}
+        rows = [row for row in logged if same_words(for_faq(row[0]).text) not in asked]
         texts = [text for text, _ in rows]
         members = group_members(texts)[:UNANSWERED_GROUPS]
         groups = [_shown(texts, group, 2) for group in members]
@@ -234,9 +272,13 @@ class Admin:
                 entry = next((h.doc for h in answer.results if isinstance(h.doc, FaqEntry)), None)
             if entry is not None and editable:
                 label = button_label(f"{number}. ➕ {entry.question}")
-                buttons.append(Button(label, f"uv:{digest(example)}:{digest(entry.id)}"))
+                action = f"uv:{digest(example)}:{digest(entry.id)}"
+                # As a numbered line (Zalo, the terminal) its own number comes first, and
+                # is not the group's when a group before it has no button.
+                full = msg.unanswered_choice(number, entry.question)
+                buttons.append(Button(label, action, full_label=full))
         told = [(p[0].question, p[1]) if p else None for p in picked]
-        text = msg.admin_unanswered(UNANSWERED_DAYS, groups, told)
+        text = msg.admin_unanswered(UNANSWERED_DAYS, groups, told, added=len(logged) - len(rows))
         title = msg.UNANSWERED_BUTTONS if buttons else None
         return Reply(text, buttons=tuple(buttons), buttons_title=title)
 
@@ -255,18 +297,55 @@ class Admin:
             return await self.desk.add_variant(ticket, entry_id)
         return await self.desk.new_entry(ticket, entry_id)
 
-    async def _broadcast(self, arg: str) -> str:
+    async def _broadcast(self, chat: ChatRef, arg: str) -> Reply:
+        """/broadcast TOPIC TEXT: shown to the admin as the followers will read it, with
+        how many they are, to send with a button (a message to thousands of residents
+        cannot be taken back: a typo, the wrong topic, 'all' by habit)."""
         topics = self.engine.corpus.topics
         # The text may start on the next line; its own line breaks are kept.
         target, text = ([*arg.split(maxsplit=1), "", ""])[:2]
         text = text.strip()
         if not target or not text:
-            return msg.admin_broadcast_usage([t.id for t in topics])
+            return Reply(msg.admin_broadcast_usage([t.id for t in topics]))
+        topic_id: str | None = None
         if target.lower() in ("all", "tatca", "tất-cả"):
-            count = await self.alerts.broadcast(None, text)
-            return msg.admin_broadcast_queued(count, None)
-        topic = next((t for t in topics if t.id == target.lower()), None)
-        if topic is None:
-            return msg.admin_broadcast_usage([t.id for t in topics])
-        count = await self.alerts.broadcast(topic.id, text)
-        return msg.admin_broadcast_queued(count, topic.name)
+            label = None
+        else:
+            topic = next((t for t in topics if t.id == target.lower()), None)
+            if topic is None:
+                return Reply(msg.admin_broadcast_usage([t.id for t in topics]))
+            topic_id, label = topic.id, topic.name
+        count = len(await self.alerts.broadcast_chats(topic_id))
+        if not count:
+            return Reply(msg.admin_broadcast_queued(0, label))
+        pending = _Broadcast(topic_id, label, text, self.clock())
+        self._broadcasts.set((chat.channel, chat.chat_id), pending)
+        quiet = self.settings.quiet_hours
+        morning = quiet.morning(self.clock()) if quiet is not None else None
+        return Reply(
+            msg.admin_broadcast_review(
+                count, label, text, (str(quiet), morning) if morning else None
+            ),
+            buttons=(
+                Button(msg.broadcast_send_button(count), f"bc:{pending.ref}"),
+                Button(msg.BROADCAST_DROP_BUTTON, f"bx:{pending.ref}"),
+            ),
+        )
+
+    async def _confirm(self, chat: ChatRef, ref: str, *, send: bool) -> str:
+        """A button under a broadcast's review: sent once, however often it is pressed;
+        a button of an older review (replaced, dropped, an hour old, or shown before a
+        restart) sends nothing and says so."""
+        pending = self._broadcasts.get((chat.channel, chat.chat_id), None)
+        if pending is None or pending.ref != ref:
+            return msg.broadcast_button_stale()
+        if pending.queued is not None:
+            return msg.admin_broadcast_sent_already(pending.queued, pending.target)
+        if not send:
+            self._broadcasts.drop((chat.channel, chat.chat_id))
+            return msg.BROADCAST_DROPPED
+        if self.clock() - pending.shown_at > BROADCAST_KEEP:
+            self._broadcasts.drop((chat.channel, chat.chat_id))
+            return msg.broadcast_button_stale()
+        pending.queued = await self.alerts.broadcast(pending.topic_id, pending.text)
+        return msg.admin_broadcast_queued(pending.queued, pending.target)

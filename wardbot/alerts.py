@@ -177,13 +177,17 @@ class Alerts:
             total += dropped
         return total
 
-    async def broadcast(self, topic_id: str | None, text: str) -> int:
-        """Queue `text` for the followers of a topic (None: of any topic)."""
+    async def broadcast_chats(self, topic_id: str | None) -> list[ChatRef]:
+        """The chats a broadcast to the followers of a topic (None: of any topic) reaches."""
         if topic_id is None:
             chats = await self.store.subscribed_chats()
         else:
             chats = await self.store.subscribers_of(topic_id)
-        chats = [chat for chat in chats if chat.channel in self.channels]
+        return [chat for chat in chats if chat.channel in self.channels]
+
+    async def broadcast(self, topic_id: str | None, text: str) -> int:
+        """Queue `text` for the followers of a topic (None: of any topic)."""
+        chats = await self.broadcast_chats(topic_id)
         count = await self.store.queue_message(text, chats, self.clock()) if chats else 0
         if count:
             self.wake()

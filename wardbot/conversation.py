@@ -33,6 +33,7 @@ from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.per_chat import LastPerChat
 from wardbot.redact import scrub
 from wardbot.store import MAX_LOGGED_CHARS, ChatRef, Store, refused_write
+from wardbot.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ class AdminCommands(Protocol):
     def handles(self, chat: ChatRef, sender: str | None, text: str) -> bool: ...
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]: ...
     def refuses(self, chat: ChatRef, sender: str | None, text: str) -> str | None: ...
+    def refuses_action(self, chat: ChatRef, sender: str | None, action: str) -> str | None: ...
     def acts(self, chat: ChatRef, sender: str | None, action: str) -> bool: ...
     async def act(self, chat: ChatRef, action: str) -> list[Reply]: ...
 
@@ -138,7 +140,9 @@ class StaffDesk(Protocol):
     async def request(self, chat: ChatRef, text: str) -> list[Reply]: ...
     async def awaited(self, chat: ChatRef, text: str) -> list[Reply] | None: ...
     async def active(self, chat: ChatRef) -> Any: ...
-    async def follow_up(self, chat: ChatRef, ticket: Any, text: str) -> Reply: ...
+    async def follow_up(
+        self, chat: ChatRef, ticket: Any, text: str, *, courtesy: bool = False
+    ) -> Reply: ...
     async def listening(self, chat: ChatRef) -> bool: ...
     async def forget(self, chat: ChatRef) -> None: ...
 
@@ -155,6 +159,9 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "bye": msg.farewell,
     "wish": msg.wished,
 }
+# ...of which these, on an open ticket, leave staff nothing to answer ("dạ vâng" may be
+# an answer to staff's question: it is not one).
+COURTESY = frozenset({"thanks", "bye", "wish"})
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
@@ -205,18 +212,6 @@ def digest(ident: str) -> str:
 def button_label(text: str) -> str:
     """`text` on one line, within MAX_LABEL_CHARS (see `one_line`)."""
     return one_line(text, MAX_LABEL_CHARS)
-
-
-def one_line(text: str, limit: int) -> str:
-    """`text` on one line, within `limit` characters: cut between words ("…" marks the
-    cut), inside a word only when a single word is that long."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    kept = text[: limit - 1]
-    if text[len(kept)] != " " and " " in kept:
-        kept = kept.rsplit(" ", 1)[0]
-    return kept.rstrip(" ,;:-–—") + "…"
 
 
 def _clean(text: str) -> str:
@@ -590,6 +585,8 @@ class Conversation:
         self._offered.drop((chat.channel, chat.chat_id))
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
+        if self.admin is not None and (own_id := self.admin.refuses_action(chat, sender, action)):
+            return [Reply(msg.admins_only(self.settings.ward_name, own_id))]
         if kind in ("faq", "ann", "doc"):
             doc = await self._document_now(ref)
             if doc is None:
@@ -778,7 +775,8 @@ class Conversation:
         ticket = await desk.active(chat)
         if ticket is None:
             return None
-        relayed = await desk.follow_up(chat, ticket, text)
+        courtesy = intent.kind in COURTESY
+        relayed = await desk.follow_up(chat, ticket, text, courtesy=courtesy)
         if intent.kind in SMALL_TALK:
             return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":

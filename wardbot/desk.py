@@ -82,14 +82,14 @@ _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
 # as '2024-thue'.
 _NUMBER = re.compile(r"#?(\d{1,9})(?![\w-])\s*(.*)", re.DOTALL)
-STAFF_COMMANDS = frozenset({"r", "close", "tickets", "variant", "newfaq"})
+STAFF_COMMANDS = frozenset({"r", "close", "reopen", "tickets", "variant", "newfaq"})
 # Admin commands for a private chat with the bot only (wardbot.admin): typed in the staff
 # group, staff are told where they work rather than met with silence.
 PRIVATE_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
 HELP_COMMANDS = frozenset({"help", "start"})
 # Commands whose leading number is always the ticket's (/close 12, /variant 12 ID, /newfaq 12),
 # even in another ticket's topic; /r's is only with '#' there ("/r 3 ngày nữa" is an answer).
-NUMBER_FIRST = frozenset({"close", "variant", "newfaq"})
+NUMBER_FIRST = frozenset({"close", "reopen", "variant", "newfaq"})
 
 
 class PerHour:
@@ -149,6 +149,7 @@ class StaffRoom(Protocol):
     ) -> list[int]: ...
     async def react(self, message_id: int) -> None: ...
     async def close_topic(self, thread_id: int) -> None: ...
+    async def reopen_topic(self, thread_id: int) -> None: ...
     async def delete_topic(self, chat_id: int, thread_id: int) -> None: ...
     async def delete_message(self, chat_id: int, message_id: int) -> None: ...
 
@@ -305,10 +306,14 @@ class Desk:
             return True
         return await self.active(chat) is not None
 
-    async def follow_up(self, chat: ChatRef, ticket: Ticket, text: str) -> Reply:
+    async def follow_up(
+        self, chat: ChatRef, ticket: Ticket, text: str, *, courtesy: bool = False
+    ) -> Reply:
         """A further message on an open ticket: to the same topic. Saying so answers
-        nothing and offers no choice: the list on screen before it stays in effect."""
-        await self.tickets.add_resident_message(ticket, text, self.clock())
+        nothing and offers no choice: the list on screen before it stays in effect.
+        A `courtesy` (thanks, goodbye) does not put an answered ticket back among those
+        waiting for staff (/tickets, /stats): staff see it, with nothing to answer."""
+        await self.tickets.add_resident_message(ticket, text, self.clock(), waits=not courtesy)
         self._wake.set()
         held_up = self.unreachable is not None
         return Reply(
@@ -745,15 +750,18 @@ class Desk:
             return await self._relay(ticket, arg, message)
         if command == "close":
             return [await self._close(ticket)]
+        if command == "reopen":
+            return [await self._reopen(ticket)]
         if message.anonymous:
             return [msg.staff_anonymous(channel=message.as_channel)]
         if not self.settings.is_admin("telegram", message.sender_id):
-            return [msg.staff_admin_only()]
+            return [msg.staff_admin_only(f"telegram:{message.sender_id}")]
         if command == "variant":
             if not arg:
                 return [msg.faq_variant_usage()]
             return [await self.add_variant(ticket, arg.split()[0])]
-        return [await self.new_entry(ticket, arg.split()[0] if arg else None)]
+        entry_id = arg.split()[0] if arg else None
+        return [await self.new_entry(ticket, entry_id, answer_from=message.reply_to)]
 
     async def on_staff_edit(self, message: StaffMessage) -> list[str]:
         """Staff edited a message in their group. When it was an answer relayed to a
@@ -772,7 +780,8 @@ class Desk:
                 message, (match.group(2) or "").strip(), number_first=False
             )
             if isinstance(found, str) or found[0].id != ticket.id:
-                return []
+                # The ticket number fixed: the answer is the first ticket's resident's.
+                return [msg.staff_edit_not_moved(ticket.id)]
             text = found[1].strip()
         if not text or text == earlier.text:
             return []
@@ -802,7 +811,7 @@ class Desk:
         if kind == "tc":
             return [await self._close(ticket)]
         if not self.settings.is_admin("telegram", sender_id):
-            return [msg.staff_admin_only()]
+            return [msg.staff_admin_only(f"telegram:{sender_id}")]
         if kind == "tn":
             return [await self.new_entry(ticket, None)]
         entry = next((e for e in self.engine.corpus.faq if digest(e.id) == entry_ref), None)
@@ -812,7 +821,8 @@ class Desk:
 
     async def _on_plain(self, message: StaffMessage) -> list[str]:
         """Relayed: a reply to the bot's post about a ticket, or to any message of the
-        bot's in a ticket's topic. Anything else is staff talking among themselves."""
+        bot's in a ticket's topic; a reply to another message of the bot's is told it
+        reached no one. Anything else is staff talking among themselves."""
         group = await self._group()
         if message.reply_to is not None:
             ticket = await self.tickets.by_post(message.reply_to, group)
@@ -823,10 +833,17 @@ class Desk:
             gone = await self._gone_ticket(message)
             if gone is not None:
                 return [msg.staff_ticket_gone(gone)]
+            if message.reply_to_bot:
+                # The bot's note to an officer, a listing: meant for a resident all the
+                # same (the note asked them to type the answer), and nothing was sent.
+                return [msg.staff_reply_names_no_ticket()]
         if message.thread_id is not None:
             ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None and ticket.id not in self._hinted:
                 self._hinted.add(ticket.id)  # once per ticket: staff may talk among themselves
+                # A photo would not be sent as a reply either: residents get text only.
+                if message.attachment:
+                    return [msg.staff_attachment_not_sent()]
                 return [msg.relay_not_sent_hint()]
         return []
 
@@ -900,6 +917,8 @@ class Desk:
         )
         if queued is None:
             return [msg.staff_ticket_gone(ticket.id)]
+        if ticket.closed:  # an answer opens the ticket again: its topic too
+            await self._reopen_topic(ticket)
         channel = ticket.chat.channel
         if self.serving is not None and not self.serving(channel):
             log.warning(
@@ -922,6 +941,22 @@ class Desk:
             with contextlib.suppress(Exception):
                 await room.close_topic(ticket.thread_id)
         return msg.ticket_closed(ticket.id)
+
+    async def _reopen(self, ticket: Ticket) -> str:
+        """/reopen: a ticket closed by mistake takes the resident's messages again."""
+        if not await self.tickets.reopen(ticket.id, self.clock()):
+            return msg.ticket_not_closed(ticket.id)
+        await self._reopen_topic(ticket)
+        log.info("ticket %d reopened", ticket.id)
+        return msg.ticket_reopened(ticket.id)
+
+    async def _reopen_topic(self, ticket: Ticket) -> None:
+        """The ticket's topic, closed with it, open again: staff who are no administrator
+        of the group cannot write in a closed one."""
+        room = self.room
+        if room is not None and self._in_room(ticket, room) and ticket.thread_id is not None:
+            with contextlib.suppress(Exception):  # open already (reopened by hand)
+                await room.reopen_topic(ticket.thread_id)
 
     @staticmethod
     def _in_room(ticket: Ticket, room: StaffRoom) -> bool:
@@ -974,23 +1009,29 @@ class Desk:
             return msg.faq_edit_failed(str(exc))
         return msg.faq_variant_added(entry_id, question.text, question.kinds)
 
-    async def new_entry(self, ticket: Ticket, entry_id: str | None) -> str:
-        """A new FAQ entry: the ticket's question (blanked as for a variant), the latest
-        staff answer, with what it quotes of the resident's personal data (what was blanked
-        in anything the resident wrote on the ticket) blanked too. Staff are shown the
-        question as written and what was blanked: it is a public title."""
+    async def new_entry(
+        self, ticket: Ticket, entry_id: str | None, answer_from: int | None = None
+    ) -> str:
+        """A new FAQ entry: the ticket's question (blanked as for a variant), a staff
+        answer, with what it quotes of the resident's personal data (what was blanked in
+        anything the resident wrote on the ticket) blanked too: the one relayed from the
+        staff message `answer_from` (/newfaq typed as a reply to it), else the latest.
+        Staff are shown the question as written, the answer taken (residents get it from
+        now on: the latest may be a courtesy) and what was blanked: it is public."""
         said = await self.tickets.messages(ticket.id)
         answers = [m.text for m in said if m.author == "staff"]
+        chosen = [m.text for m in said if m.author == "staff" and m.staff_message_id == answer_from]
         if not answers:
             return msg.faq_no_answer_yet(ticket.id)
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
+        written = (chosen or answers)[-1]  # an edited answer: its last version
         question = for_faq(said[0].text)
         found = [f for m in said if m.author == "resident" for f in for_faq(m.text).found]
-        answer = blank_found(answers[-1], found)
-        kinds = question.kinds if answer == answers[-1] else (*question.kinds, "quoted")
+        answer = blank_found(written, found)
+        kinds = question.kinds if answer == written else (*question.kinds, "quoted")
         try:
             edit = await self.editor.add_entry(question.text, answer, entry_id)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_entry_added(edit.entry_id, question.text, kinds)
+        return msg.faq_entry_added(edit.entry_id, question.text, answer, kinds)

@@ -152,11 +152,11 @@ def add_entry(
         raise FaqEditError(_NO_WORDS.format(what="Câu hỏi"))
     answer = _clean_answer(answer)
     topics = tuple(dict.fromkeys(t.strip() for t in topics if t.strip()))
-    seen = {_same_words(question)}
+    seen = {same_words(question)}
     kept: list[str] = []
     for text in map(_one_line, variants):
-        if text and _same_words(text) not in seen:
-            seen.add(_same_words(text))
+        if text and same_words(text) not in seen:
+            seen.add(same_words(text))
             kept.append(text)
     if entry_id is not None and not _ID.fullmatch(entry_id):
         raise FaqEditError(f"id '{entry_id}' không hợp lệ: chỉ dùng a-z, 0-9 và dấu '-'.")
@@ -675,9 +675,9 @@ def _asked(entry: MappingNode) -> Iterator[tuple[ScalarNode, bool]]:
 
 
 def _refuse_duplicate(entry: MappingNode, entry_id: str, variant: str, shown: str) -> None:
-    wanted = _same_words(variant)
+    wanted = same_words(variant)
     for node, is_question in _asked(entry):
-        if _same_words(str(node.value)) != wanted:
+        if same_words(str(node.value)) != wanted:
             continue
         line = node.start_mark.line + 1
         if is_question:
@@ -691,12 +691,12 @@ def _refuse_asked_elsewhere(
     doc: _Doc, entry: MappingNode, entry_id: str, variant: str, shown: str
 ) -> None:
     """Refuse a variant that another entry of faq: already asks, naming that entry."""
-    wanted = _same_words(variant)
+    wanted = same_words(variant)
     for item in _items(doc, "faq"):
         if item is entry or not isinstance(item, MappingNode):
             continue
         for node, is_question in _asked(item):
-            if _same_words(str(node.value)) != wanted:
+            if same_words(str(node.value)) != wanted:
                 continue
             other = _id_of(item)
             where = f"{shown}:{node.start_mark.line + 1}"
@@ -717,13 +717,13 @@ def _id_of(item: MappingNode) -> str:
 def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
     """Refuse a new entry asking what an entry of faq: already asks (its question or a
     variant), naming that entry."""
-    wanted = {_same_words(text): text for text in texts}
+    wanted = {same_words(text): text for text in texts}
     for item in _items(doc, "faq"):
         if not isinstance(item, MappingNode):
             continue
         entry_id = _id_of(item)
         for node, is_question in _asked(item):
-            text = wanted.get(_same_words(str(node.value)))
+            text = wanted.get(same_words(str(node.value)))
             if text is None:
                 continue
             where = f"{shown}:{node.start_mark.line + 1}"
@@ -734,7 +734,7 @@ def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
             )
 
 
-def _same_words(text: str) -> str:
+def same_words(text: str) -> str:
     """What two ways of asking must share to be the same: folded words, no end punctuation."""
     return " ".join(fold(text).split()).strip(" ?!.,;:…")
 

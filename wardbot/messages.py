@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from wardbot.text import UNITS, fold
+from wardbot.text import UNITS, fold, one_line
 
 # The units (wardbot.text.UNITS), each with its words as written and without diacritics.
 _UNITS = tuple((name, name.split(), fold(name).split()) for name in UNITS)
@@ -733,14 +733,20 @@ def admin_unanswered(
     days: int,
     groups: Sequence[tuple[int, str, Sequence[str]]],
     chosen: Sequence[tuple[str, int] | None] = (),
+    *,
+    added: int = 0,
 ) -> str:
     """`chosen`, for each group: the FAQ entry (its question) residents who asked it then
-    picked from the close matches the bot offered, and how many of them; None if none."""
+    picked from the close matches the bot offered, and how many of them; None if none.
+    `added`: how many questions are left out as faq.yaml now asks them."""
+    done = ""
+    if added:
+        done = f"\n({figure(added)} câu hỏi không còn hiện vì faq.yaml đã có đúng cách hỏi đó.)"
     if not groups:
-        return f"Trong {days} ngày qua không có câu hỏi nào bot chưa trả lời được."
+        return f"Trong {days} ngày qua không có câu hỏi nào bot chưa trả lời được.{done}"
     lines = [
         f"❓ Câu hỏi bot chưa trả lời được ({days} ngày qua), gộp theo nội dung giống nhau.",
-        "Nên bổ sung vào faq.yaml các nhóm hỏi nhiều:",
+        "Nên bổ sung vào faq.yaml các nhóm hỏi nhiều:" + done,
     ]
     for number, (count, example, others) in enumerate(groups, 1):
         lines.append(f"\n{number}. “{example}” — {figure(count)} lần")
@@ -756,6 +762,11 @@ def admin_unanswered(
 UNANSWERED_BUTTONS = (
     "Thêm một nhóm làm cách hỏi khác của mục FAQ người hỏi đã chọn (nếu có), hoặc của mục gần nhất:"
 )
+
+
+def unanswered_choice(group: int, question: str) -> str:
+    """A /unanswered button as a numbered line, whose number is not the group's."""
+    return f"➕ Nhóm {group} là cách hỏi khác của: “{question}”"
 
 
 def unanswered_button_stale(days: int) -> str:
@@ -779,17 +790,69 @@ def admin_broadcast_usage(topic_ids: Sequence[str]) -> str:
     )
 
 
+def _broadcast_to(topic: str | None) -> str:
+    """Whom a broadcast reaches: the followers of `topic` (its name), or of any (None)."""
+    if topic is None:
+        return "mọi người đang nhận tin (theo dõi ít nhất một chủ đề)"
+    return f"người theo dõi chủ đề “{topic}”"
+
+
 def admin_broadcast_queued(count: int, topic: str | None) -> str:
     """A broadcast queued for the followers of `topic` (its name), or of any topic (None)."""
-    if topic is None:
-        if count == 0:
+    if count == 0:
+        if topic is None:
             return "Chưa có ai nhận tin chủ đề nào; chưa gửi tin nào."
-        to = "mọi người đang nhận tin (theo dõi ít nhất một chủ đề)"
-    else:
-        if count == 0:
-            return f"Không có ai theo dõi chủ đề “{topic}”; chưa gửi tin nào."
-        to = f"người theo dõi chủ đề “{topic}”"
-    return f"Đã xếp {figure(count)} tin vào hàng gửi cho {to}; tin sẽ được gửi dần trong ít phút."
+        return f"Không có ai theo dõi chủ đề “{topic}”; chưa gửi tin nào."
+    return (
+        f"Đã xếp {figure(count)} tin vào hàng gửi cho {_broadcast_to(topic)}; "
+        "tin sẽ được gửi dần trong ít phút."
+    )
+
+
+def admin_broadcast_review(
+    count: int, topic: str | None, text: str, quiet: tuple[str, str] | None = None
+) -> str:
+    """/broadcast shown to its admin before it goes: to how many (the followers of `topic`,
+    its name, or of any: None), and the text as they will read it. `quiet`: in quiet
+    hours, those hours and when they end ('6:30 sáng mai')."""
+    who = _broadcast_to(topic).removeprefix("mọi ")
+    lines = [
+        f"📣 Xem lại trước khi gửi: tin dưới đây sẽ tới {figure(count)} {who}. "
+        "Tin đã gửi thì không thu hồi được.",
+        "",
+        text,
+        "",
+    ]
+    if quiet is not None:
+        hours, morning = quiet
+        lines.append(
+            f"Đang trong giờ không gửi tin ban đêm ({hours}): tin này vẫn gửi ngay và đổ "
+            f"chuông điện thoại người nhận; tin không gấp thì nên để đến {morning}."
+        )
+    lines.append("Chọn “📣 Gửi” để gửi, hoặc “✖️ Hủy” nếu cần sửa (rồi gõ lại /broadcast).")
+    return "\n".join(lines)
+
+
+def broadcast_send_button(count: int) -> str:
+    return f"📣 Gửi cho {figure(count)} người"
+
+
+BROADCAST_DROP_BUTTON = "✖️ Hủy, không gửi"
+BROADCAST_DROPPED = "Đã hủy: chưa gửi tin nào."
+
+
+def broadcast_button_stale() -> str:
+    return (
+        "Nút này đã cũ (đã hủy, đã có /broadcast mới hơn, quá 1 giờ, hoặc bot vừa khởi động "
+        "lại), nên chưa gửi gì. Gõ lại /broadcast để gửi."
+    )
+
+
+def admin_broadcast_sent_already(count: int, topic: str | None) -> str:
+    return (
+        f"Tin này đã được xếp gửi rồi ({figure(count)} tin cho {_broadcast_to(topic)}); "
+        "bấm lại không gửi thêm."
+    )
 
 
 def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str:
@@ -1412,6 +1475,15 @@ def staff_answer_revised(ticket_id: int, *, sent: bool | None) -> str:
     return f"✏️ Câu trả lời chưa gửi đi: người dân sẽ nhận bản đã sửa (phiếu số {ticket_id})."
 
 
+def staff_edit_not_moved(ticket_id: int) -> str:
+    """To staff: they edited the ticket number of an answer relayed with /r."""
+    return (
+        f"⚠️ Sửa số phiếu không chuyển được câu trả lời: câu trả lời này đã được gửi (hoặc "
+        f"đang gửi) cho người dân của phiếu số {ticket_id}, bản sửa không gửi cho ai. Muốn trả "
+        "lời phiếu khác, hãy gửi tin mới: /r SỐ_PHIẾU nội dung."
+    )
+
+
 STAFF_ANSWER_FOOTER = "Anh/chị có thể nhắn tiếp tại đây nếu cần hỏi thêm."
 
 
@@ -1547,10 +1619,20 @@ def staff_help() -> str:
         "• Trả lời (reply) tin của bot về phiếu: nội dung được gửi cho người dân.\n"
         "• /r NỘI DUNG trong chủ đề của phiếu (hoặc /r 12 NỘI DUNG): như trên.\n"
         "• Sửa (Edit) câu trả lời đã gửi: người dân nhận bản sửa.\n"
-        "• /close (hoặc nút ✔️ Đóng phiếu): đóng phiếu.\n"
+        "• /close (hoặc nút ✔️ Đóng phiếu): đóng phiếu; /reopen 12: mở lại phiếu đóng nhầm.\n"
         "• /tickets: các phiếu đang mở.\n"
         "• /variant MÃ_MỤC, /newfaq (cán bộ trong ADMIN_IDS): đưa câu hỏi vào faq.yaml.\n"
         "Tin nhắn khác trong nhóm không được gửi cho người dân."
+    )
+
+
+def staff_reply_names_no_ticket() -> str:
+    """A reply to a message of the bot's that is about no ticket (its note to an officer,
+    a listing), outside any ticket's topic: nothing was sent to anyone."""
+    return (
+        "Tin này chưa được gửi cho người dân: tin của bot mà anh/chị trả lời không phải tin "
+        "về một phiếu. Hãy trả lời (reply) tin “🙋 Phiếu số …” của bot, hoặc gõ /r SỐ_PHIẾU "
+        "nội dung, ví dụ: /r 12 nội dung trả lời."
     )
 
 
@@ -1573,7 +1655,15 @@ def staff_reply_empty() -> str:
 
 
 def ticket_closed(ticket_id: int) -> str:
-    return f"✔️ Đã đóng phiếu số {ticket_id}."
+    return f"✔️ Đã đóng phiếu số {ticket_id}. Đóng nhầm thì gõ /reopen {ticket_id} để mở lại."
+
+
+def ticket_reopened(ticket_id: int) -> str:
+    return f"↩️ Đã mở lại phiếu số {ticket_id}: tin người dân nhắn tiếp lại được chuyển tới cán bộ."
+
+
+def ticket_not_closed(ticket_id: int) -> str:
+    return f"Phiếu số {ticket_id} đang mở, không cần mở lại."
 
 
 def staff_no_ticket(ticket_id: int) -> str:
@@ -1584,8 +1674,13 @@ def ticket_was_closed(ticket_id: int) -> str:
     return f"Phiếu số {ticket_id} đã đóng từ trước."
 
 
-def staff_admin_only() -> str:
-    return "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml."
+def staff_admin_only(own_id: str) -> str:
+    """In the staff group, to an officer not in ADMIN_IDS: their id (`telegram:123`), which
+    Telegram does not show them, to pass on if they are to edit faq.yaml."""
+    return (
+        "Chỉ cán bộ có tên trong ADMIN_IDS mới sửa được faq.yaml. Mã của anh/chị là "
+        f"{own_id} — nếu cần, nhờ người cài đặt bot thêm mã này vào ADMIN_IDS."
+    )
 
 
 def staff_anonymous(*, channel: bool = False) -> str:
@@ -1635,11 +1730,16 @@ def faq_variant_added(entry_id: str, question: str, blanked: Sequence[str] = ())
     )
 
 
-def faq_entry_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
+def faq_entry_added(entry_id: str, question: str, answer: str, blanked: Sequence[str] = ()) -> str:
+    """`answer`: the staff answer it took (as written into faq.yaml), shown whole enough to
+    tell which: residents get it from now on."""
+    shown = one_line(answer, 300)
     return (
         f"📝 Đã thêm mục mới {entry_id} vào faq.yaml với câu hỏi “{question}” (câu hỏi của "
-        "người dân) và câu trả lời của cán bộ; bot đã nạp lại. Nên xem lại câu chữ và thêm "
-        f"chủ đề (topics) cho mục này.\n{faq_blanked(blanked)}"
+        f"người dân) và câu trả lời của cán bộ: “{shown}”. Bot đã nạp lại và từ nay trả lời "
+        "như vậy. Nếu câu trả lời này không đúng (ví dụ chỉ là lời chào), sửa mục này trong "
+        "faq.yaml; lần sau có thể trả lời (reply) đúng tin trả lời cần dùng bằng /newfaq. "
+        f"Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này.\n{faq_blanked(blanked)}"
     )
 
 

@@ -527,3 +527,15 @@ def tokens(
 def normalize(text: str, synonyms: Synonyms | None = None) -> str:
     """The normalised text as one string: 'Hoà BHYT' -> 'hòa bảo hiểm y tế'."""
     return " ".join(tokens(text, synonyms))
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line, within `limit` characters: cut between words ("…" marks the
+    cut), inside a word only when a single word is that long."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]
+    if text[len(kept)] != " " and " " in kept:
+        kept = kept.rsplit(" ", 1)[0]
+    return kept.rstrip(" ,;:-–—") + "…"

@@ -258,9 +258,11 @@ class TicketBook:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def add_resident_message(self, ticket: Ticket, text: str, now: float) -> None:
+    async def add_resident_message(
+        self, ticket: Ticket, text: str, now: float, *, waits: bool = True
+    ) -> None:
         """A further message from the resident: posted to the same place; the ticket waits
-        for staff again."""
+        for staff again, unless not `waits` (thanks: nothing to answer)."""
         async with self.store.writing() as db:
             await db.execute(
                 "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
@@ -268,7 +270,9 @@ class TicketBook:
                 (ticket.id, text, now),
             )
             await db.execute(
-                "UPDATE tickets SET state = 'open', active_at = ? WHERE id = ?", (now, ticket.id)
+                "UPDATE tickets SET state = CASE WHEN ? THEN 'open' ELSE state END, "
+                "active_at = ? WHERE id = ?",
+                (waits, now, ticket.id),
             )
 
     async def add_note(self, ticket_id: int, text: str, now: float) -> None:
@@ -517,6 +521,19 @@ class TicketBook:
             cursor = await db.execute(
                 "UPDATE tickets SET state = 'closed', closed_at = ? "
                 "WHERE id = ? AND state != 'closed'",
+                (now, ticket_id),
+            )
+        return cursor.rowcount > 0
+
+    async def reopen(self, ticket_id: int, now: float) -> bool:
+        """Open a closed ticket again (closed by mistake): waiting for staff, or answered
+        when staff had answered it, and active from `now`, so that the resident's messages
+        reach staff again. False when it was not closed (or does not exist)."""
+        async with self.store.writing() as db:
+            cursor = await db.execute(
+                "UPDATE tickets SET state = CASE WHEN answered_at IS NULL THEN 'open' "
+                "ELSE 'answered' END, closed_at = NULL, active_at = ? "
+                "WHERE id = ? AND state = 'closed'",
                 (now, ticket_id),
             )
         return cursor.rowcount > 0
