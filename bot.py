@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 # no message. Libraries' stay at INFO: python-telegram-bot's print whole updates (names,
 # messages), aiosqlite's every SQL parameter (web chat sessions, questions).
 OWN_LOGGERS = ("wardbot", "handlers", "__main__")
+# The bot's own packages: a module of theirs that cannot be found is a bug, not a Python
+# without the bot's dependencies.
+OWN_PACKAGES = ("wardbot", "handlers", "index", "bot")
 # `ask` computes the vectors documents lack before answering only when they are this few
 # (about a minute's work): beside a bot still computing a large archive's, or on a fresh
 # data folder, it would wait for them all, printing nothing.
@@ -606,6 +609,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
         print(file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] in OWN_PACKAGES:
+            raise  # the bot's own module: a bug, not the wrong Python
+        print(_not_installed(exc.name or str(exc), args.command), file=sys.stderr)
+        return 1
+
+
+def _not_installed(module: str, command: str) -> str:
+    """One line for `python bot.py ...` run with a Python that lacks the bot's packages (the
+    system's, not .venv's): which Python, and the command to type instead."""
+    venv = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
+    instead = (
+        f"run it as {venv} bot.py {command}"
+        if venv.exists()
+        else "run `make setup` in the bot's folder, then .venv/bin/python bot.py " + command
+    )
+    return (
+        f"bot.py: this Python ({sys.executable}) does not have the package {module!r} the "
+        f"bot needs: {instead}"
+    )
 
 
 def _start(args: argparse.Namespace) -> int:

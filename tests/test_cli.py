@@ -989,6 +989,24 @@ def test_every_command_has_help(command):
     assert "--faq" in result.stdout and "--data" in result.stdout
 
 
+def test_a_python_without_the_bots_packages_says_which_python_to_use(tmp_path):
+    """`python3 bot.py check` typed as the README's table writes it, with the system's
+    Python rather than .venv's: one line naming the Python to use, not a traceback."""
+    result = subprocess.run(
+        # -S: this Python without its site-packages, as the system's is without the bot's
+        [sys.executable, "-S", str(ROOT / "bot.py"), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"bot.py: this Python ({sys.executable}) does not have the package")
+    assert line.endswith("bot.py check")
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_in_the_readme(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
