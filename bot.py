@@ -642,20 +642,10 @@ def _start(args: argparse.Namespace) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    import os
-
-    from dotenv import dotenv_values, find_dotenv
-
-    # The working directory's .env (or its parents'), as the README says: not the one
-    # beside bot.py when the bot is started from elsewhere. Loaded into the process
-    # environment, where Settings.from_env reads it; the environment's own values win,
-    # but not a blank one, which the bot takes for unset.
-    for name, value in dotenv_values(find_dotenv(usecwd=True)).items():
-        if value is not None and not os.environ.get(name, "").strip():
-            os.environ[name] = value
-    from wardbot.config import ConfigError
+    from wardbot.config import ConfigError, read_dotenv
 
     try:
+        read_dotenv()
         settings = _settings(args)
     except ConfigError as exc:
         print(f"configuration: {exc}", file=sys.stderr)

@@ -211,6 +211,19 @@ def test_a_blank_environment_variable_leaves_the_dotenv_files_value(
     assert "0299 555 777" in capsys.readouterr().out
 
 
+def test_a_dotenv_file_not_in_utf8_is_one_configuration_line_naming_it(ward, tmp_path, capsys):
+    """A .env saved in Windows-1258 (or UTF-16) by a Windows editor: one line naming the
+    file, its line and the fix, not a UnicodeDecodeError traceback."""
+    # "Phường" in Windows-1258: ư, ơ, then the grave accent as a combining mark.
+    (tmp_path / ".env").write_bytes(
+        b"WARD_HOTLINE=0299 555 777\nWARD_NAME=UBND Ph\xfd\xf5\xccng 2\n"
+    )
+    assert bot.main(["check", *ward]) == 2
+    assert capsys.readouterr().err == (
+        f"configuration: {tmp_path / '.env'}:2: not UTF-8 text; save the file as UTF-8\n"
+    )
+
+
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
     """A proxy named in the .env is checked at start and trusted, not checked and then
     ignored (every resident of the web chat counting as the proxy's one address)."""

@@ -8,10 +8,11 @@ read and check each variable (`Environment`, at the end), then checks them acros
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated
@@ -267,6 +268,34 @@ class Settings:
 
     def is_admin(self, channel: str, user_id: str | int) -> bool:
         return f"{channel}:{user_id}" in self.admin_ids
+
+
+def read_dotenv(environ: MutableMapping[str, str] | None = None) -> Path | None:
+    """The working directory's .env (or the nearest parent folder's: not the one beside
+    bot.py when the bot is started from elsewhere), loaded into `environ` (default: the
+    process environment, where Settings.from_env reads it, and uvicorn too); the
+    environment's own values win, but not a blank one, which the bot takes for unset.
+    Returns the file read, if any. A file that cannot be read is a ConfigError naming it."""
+    from dotenv import dotenv_values, find_dotenv
+
+    environ = os.environ if environ is None else environ
+    found = find_dotenv(usecwd=True)
+    if not found:
+        return None
+    path = Path(found)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte order mark, as Notepad may write
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    for name, value in dotenv_values(stream=io.StringIO(text)).items():
+        if value is not None and not environ.get(name, "").strip():
+            environ[name] = value
+    return path
 
 
 def _variable(info: ValidationInfo) -> str:
