@@ -224,6 +224,20 @@ def test_a_dotenv_file_not_in_utf8_is_one_configuration_line_naming_it(ward, tmp
     )
 
 
+def test_a_dotenv_line_that_is_no_setting_stops_the_bot_naming_its_line(ward, tmp_path, capsys):
+    """`WARD_NAME: UBND Phường 2` (written as in YAML) was skipped with a log line naming
+    no file, and the bot ran as 'UBND phường'. Now one line names the file and the line,
+    and never shows what is written there (it may be a token)."""
+    (tmp_path / ".env").write_text(
+        "WARD_HOTLINE=0299 555 777\n\n# Phường 2\nWARD_NAME: UBND Phường 2\nHTTP_PORT=8080\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"configuration: {tmp_path / '.env'}:4: not a setting: write each ")
+    assert len(err.splitlines()) == 1 and "UBND" not in err
+
+
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
     """A proxy named in the .env is checked at start and trusted, not checked and then
     ignored (every resident of the web chat counting as the proxy's one address)."""

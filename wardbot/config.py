@@ -275,8 +275,11 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> Path | None:
     bot.py when the bot is started from elsewhere), loaded into `environ` (default: the
     process environment, where Settings.from_env reads it, and uvicorn too); the
     environment's own values win, but not a blank one, which the bot takes for unset.
-    Returns the file read, if any. A file that cannot be read is a ConfigError naming it."""
+    Returns the file read, if any. A file that cannot be read, or a line in it that is no
+    setting (`WARD_NAME: ...`, whose setting would silently be left at its default), is a
+    ConfigError naming the file and line, never the line itself (it may hold a token)."""
     from dotenv import dotenv_values, find_dotenv
+    from dotenv.parser import parse_stream
 
     environ = os.environ if environ is None else environ
     found = find_dotenv(usecwd=True)
@@ -292,6 +295,17 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> Path | None:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ConfigError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            written = binding.original.string
+            # The binding starts with the blank lines before it.
+            line = binding.original.line + written[: len(written) - len(written.lstrip())].count(
+                "\n"
+            )
+            raise ConfigError(
+                f"{path}:{line}: not a setting: write each as NAME=value on its own line, "
+                "such as WARD_HOTLINE=0276 3822 123 (a line starting with # is a comment)"
+            )
     for name, value in dotenv_values(stream=io.StringIO(text)).items():
         if value is not None and not environ.get(name, "").strip():
             environ[name] = value
