@@ -38,39 +38,92 @@ ASK_EMBED_AT_MOST = 300
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--faq", type=Path, help="the FAQ file (default: $FAQ_FILE or faq.yaml)")
     common.add_argument(
-        "--content", type=Path, help="the announcements folder (default: $CONTENT_DIR or content/)"
+        "--faq", type=Path, metavar="FILE", help="the FAQ file (default: $FAQ_FILE or faq.yaml)"
     )
     common.add_argument(
-        "--data", type=Path, help="where the index and database live (default: $DATA_DIR or data/)"
+        "--content",
+        type=Path,
+        metavar="DIR",
+        help="the announcements folder (default: $CONTENT_DIR or content/)",
+    )
+    common.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="where the index and database live (default: $DATA_DIR or data/)",
     )
     common.add_argument(
         "-v", "--verbose", action="store_true", help="log the bot's own debug messages too"
     )
 
     parser = argparse.ArgumentParser(
-        prog="bot.py", description="A chatbot for a Vietnamese ward office (phường)."
+        prog="bot.py",
+        description="A chatbot for a Vietnamese ward office (phường).",
+        epilog=(
+            "Settings (the ward's name and hotline, the Telegram and Zalo tokens, the web "
+            "chat, ...) are environment variables, or NAME=value lines of a .env file in the "
+            "working directory: see 'Configuration' in README.md. "
+            "`python bot.py COMMAND --help` explains each command."
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser(
-        "chat", parents=[common], help="talk to the bot in the terminal, no token needed"
+        "chat",
+        parents=[common],
+        help="talk to the bot in the terminal, no token needed",
+        description=(
+            "Talk to the bot in the terminal, as a resident would on Telegram or Zalo; no "
+            "token needed. Type a question; a number opens a suggested question; /help lists "
+            "the commands; /quit or Ctrl-D leaves."
+        ),
     )
     commands.add_parser(
         "run",
         parents=[common],
         help="start every configured channel, the content watcher and the alert sender",
+        description=(
+            "Start the bot: every channel configured (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, "
+            "WEB_CHAT=on), its web server on HTTP_PORT (/healthz, webhooks, the web chat), "
+            "the watcher that picks up edits of faq.yaml and content/, and the alert sender. "
+            "With no channel configured, it says how to set one up. Ctrl-C or SIGTERM stops "
+            "it."
+        ),
     )
     ask = commands.add_parser(
-        "ask", parents=[common], help="answer one question, or one per line of a file"
+        "ask",
+        parents=[common],
+        help="answer one question, or one per line of a file",
+        description=(
+            "Answer a question as the bot would, from the ward's files: the words given, or "
+            "one question per line of --batch FILE. Problems with the files are printed on "
+            "stderr."
+        ),
     )
     ask.add_argument("question", nargs="*", help="the question")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument(
         "--batch", metavar="FILE", help="read questions from FILE, one per line (- = stdin)"
     )
-    commands.add_parser("index", parents=[common], help="(re)build the search index")
-    commands.add_parser("check", parents=[common], help="validate faq.yaml and content/")
+    commands.add_parser(
+        "index",
+        parents=[common],
+        help="(re)build the search index",
+        description=(
+            "Build the search index afresh in the data folder from faq.yaml and content/ "
+            "(the bot keeps it up to date by itself)."
+        ),
+    )
+    commands.add_parser(
+        "check",
+        parents=[common],
+        help="validate faq.yaml and content/",
+        description=(
+            "Check faq.yaml and the announcements in content/ after editing them: each "
+            "problem is printed as 'file:line: message' (in Vietnamese, for ward staff); "
+            "exits 1 when there is any."
+        ),
+    )
     ev = commands.add_parser(
         "eval",
         parents=[common],
@@ -101,6 +154,11 @@ def _parser() -> argparse.ArgumentParser:
         "fit",
         parents=[common],
         help="fit the ranker on labelled ward folders; print leave-one-ward-out scores",
+        description=(
+            "Fit the ranker on labelled ward folders (each holding faq.yaml, content/ and "
+            "questions.yaml), print each ward's scores by a model fitted on the others, then "
+            "write the model fitted on them all (for developers: needs the '.[dev]' packages)."
+        ),
     )
     fit.add_argument("wards", type=Path, nargs="+", metavar="WARD_DIR", help="labelled wards")
     fit.add_argument(
@@ -119,6 +177,11 @@ def _parser() -> argparse.ArgumentParser:
         "announce",
         parents=[common],
         help="publish an announcement: copy it into content/ and index it",
+        description=(
+            "Publish an announcement: check it, copy it into content/, index it and queue its "
+            "alerts to the residents following its topics. A running bot picks up a file put "
+            "into content/ by itself too."
+        ),
     )
     announce.add_argument("file", type=Path, help="the announcement (YYYY-MM-DD-slug.md)")
     portal = commands.add_parser(

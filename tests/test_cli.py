@@ -30,9 +30,10 @@ from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every command bot.py has, from its own parser: a new one is held to --help and the README.
-COMMANDS = sorted(
-    next(a for a in bot._parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-)
+PARSERS = next(
+    a for a in bot._parser()._actions if isinstance(a, argparse._SubParsersAction)
+).choices
+COMMANDS = sorted(PARSERS)
 
 
 @pytest.fixture
@@ -1013,7 +1014,26 @@ def test_every_command_has_help(command):
         cwd=ROOT,
     )
     assert result.returncode == 0
-    assert "--faq" in result.stdout and "--data" in result.stdout
+    assert "--faq FILE" in result.stdout and "--data DIR" in result.stdout
+    # What the command does, as the README promises ("explains each one"), not only its
+    # options.
+    description = PARSERS[command].description
+    assert description, f"`bot.py {command} --help` does not say what the command does"
+    assert " ".join(description.split()) in " ".join(result.stdout.split())
+
+
+def test_the_help_says_where_the_settings_go():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0
+    said = " ".join(result.stdout.split())
+    assert "environment variables, or NAME=value lines of a .env file" in said
+    assert "'Configuration' in README.md" in said
 
 
 def test_a_python_without_the_bots_packages_says_which_python_to_use(tmp_path):
