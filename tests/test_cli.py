@@ -5,6 +5,7 @@ import asyncio
 import datetime as dt
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -412,13 +413,18 @@ def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert (tmp_path / "data" / "index" / "CURRENT").exists()
 
 
-def test_index_into_a_data_folder_it_cannot_write_says_so_in_one_line(ward, tmp_path, capsys):
+def test_index_into_a_data_folder_it_cannot_write_says_so_in_one_line(
+    ward, tmp_path, capsys, caplog
+):
     data = tmp_path / "data"
     with read_only_folder(data):
         assert bot.main(["index", *ward]) == 1
     captured = capsys.readouterr()
     assert captured.err.startswith(f"bot.py index: cannot write in {data} (")
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    # Nor a log line before it, saying the same as a running bot would ("answering from
+    # what it holds until it can"), which `index` does not do.
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
