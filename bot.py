@@ -372,10 +372,9 @@ def _cmd_index(settings: Settings) -> int:
     try:
         engine.rebuild()
     except OSError as exc:  # a read-only or full data folder: one line, not a traceback
-        print(
-            f"bot.py index: cannot write in {settings.data_dir} ({exc.strerror or exc})",
-            file=sys.stderr,
-        )
+        from wardbot.datadir import reason
+
+        print(f"bot.py index: cannot write in {settings.data_dir} ({reason(exc)})", file=sys.stderr)
         return 1
     finally:
         engine.close()

@@ -427,6 +427,17 @@ def test_index_into_a_data_folder_it_cannot_write_says_so_in_one_line(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
+def test_a_data_folder_that_is_a_file_is_called_so(ward, tmp_path, capsys):
+    """DATA_DIR naming a file (a typo, a backup's name): said in words, not "(File
+    exists)"."""
+    (tmp_path / "data.bak").write_text("x", encoding="utf-8")
+    for data in (tmp_path / "data.bak", tmp_path / "data.bak" / "data"):
+        assert bot.main(["index", *ward, "--data", str(data)]) == 1
+        assert capsys.readouterr().err == (
+            f"bot.py index: cannot write in {data} (a file, not a folder, is on that path)\n"
+        )
+
+
 def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
     command = [sys.executable, str(ROOT / "bot.py"), "index", *ward]
     for _ in range(2):
