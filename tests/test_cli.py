@@ -26,7 +26,7 @@ from test_telegram_app import read_only_folder
 import bot
 from index.whoosh_index import SearchIndex
 from wardbot import publish
-from wardbot.config import Settings
+from wardbot.config import Settings, read_dotenv
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1239,6 +1239,24 @@ def test_every_setting_is_in_the_readmes_configuration_table(name):
     table = readme[readme.index("## Configuration") :]
     table = table[: table.index("\n## ")]
     assert re.search(rf"^\|[^|\n]*`{name}`", table, re.MULTILINE), name
+
+
+def test_the_readmes_example_env_file_sets_up_a_ward_as_it_says(tmp_path, monkeypatch):
+    """The .env of "Your own ward, step by step", copied as it stands, is read without a
+    configuration error and names the ward."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    steps = readme[readme.index("## Your own ward, step by step") :]
+    example = re.search(r"```sh\n(.*?)```", steps, re.DOTALL)
+    assert example is not None
+    (tmp_path / ".env").write_text(
+        "".join(line.strip() + "\n" for line in example.group(1).splitlines()), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    environ: dict[str, str] = {}
+    assert read_dotenv(environ) == tmp_path / ".env"
+    settings = Settings.from_env(environ)
+    assert (settings.ward_name, settings.ward_hotline) == ("UBND Phường 2", "0276 3822 123")
+    assert settings.telegram_token and settings.admin_ids == {"telegram:123456789"}
 
 
 def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
