@@ -1390,6 +1390,34 @@ def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
 
 
 @pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WARD_NAME", '"UBND Phường 2"'),
+        ("WARD_HOTLINE", "'0276 3822 123'"),
+        ("FAQ_FILE", '"/app/ward/faq.yaml"'),
+        ("TELEGRAM_WEBHOOK_SECRET", '"s3cret-Webhook_token"'),
+    ],
+)
+def test_a_setting_in_quotes_as_docker_env_file_keeps_them_is_refused(
+    ward, monkeypatch, capsys, name, value
+):
+    """`docker run --env-file .env` keeps the quotes of WARD_NAME="UBND Phường 2": every
+    greeting named '"UBND Phường 2"', with its quotes. Now one line says to drop them."""
+    monkeypatch.setenv(name, value)
+    assert bot.main(["check", *ward]) == 2
+    assert capsys.readouterr().err == (
+        f"configuration: {name} has quotes around it: write the value without them "
+        f'(`docker run --env-file` keeps the quotes of {name}="..." as part of the value)\n'
+    )
+
+
+def test_quotes_inside_a_setting_are_its_own(ward, monkeypatch, capsys):
+    monkeypatch.setenv("WARD_NAME", '"Bông Sen" - "Phường 2"')
+    assert bot.main(["check", *ward]) == 0, capsys.readouterr().err
+    assert Settings.from_env().ward_name == '"Bông Sen" - "Phường 2"'
+
+
+@pytest.mark.parametrize(
     ("name", "token"),
     [
         ("TELEGRAM_BOT_TOKEN", "123456789:AAE-k_9zQ-Xw_4"),

@@ -203,6 +203,8 @@ class Settings:
         env = os.environ if env is None else env
         # A value of only spaces is unset, and one around spaces is read without them.
         given = {name: value.strip() for name, value in env.items() if value.strip()}
+        for name in Environment.variables() & given.keys():
+            _unquoted(name, given[name])
         try:
             environment = Environment.model_validate(given)
         except ValidationError as error:
@@ -312,6 +314,19 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> Path | None:
     return path
 
 
+def _unquoted(name: str, value: str) -> None:
+    """ConfigError when the whole of `value` is in quotes: `docker run --env-file` keeps
+    them as part of the value (a shell, docker compose and the .env the bot reads itself
+    do not), and residents would be greeted by '"UBND Phường 2"'. The value is not shown:
+    it may be a secret."""
+    quote = value[0]
+    if quote in "'\"" and len(value) >= 2 and value[-1] == quote and quote not in value[1:-1]:
+        raise ConfigError(
+            f"{name} has quotes around it: write the value without them (`docker run "
+            f'--env-file` keeps the quotes of {name}="..." as part of the value)'
+        )
+
+
 def _variable(info: ValidationInfo) -> str:
     """The environment variable a field is read from, for messages."""
     name = info.field_name or ""
@@ -414,6 +429,11 @@ class Environment(BaseSettings):
         Settings.alert_gather_seconds
     )
     quiet_hours: QuietHours | None = Settings.quiet_hours
+
+    @classmethod
+    def variables(cls) -> set[str]:
+        """The environment variables the bot reads."""
+        return {info.alias or name for name, info in cls.model_fields.items()}
 
     @classmethod
     def settings_customise_sources(
