@@ -860,6 +860,16 @@ def test_announce_refuses_a_broken_notice_and_copies_nothing(ward, tmp_path, cap
     assert not (tmp_path / "content" / notice.name).exists()
 
 
+@pytest.mark.parametrize("name", ["thong-bao-hop.md", "Thông báo họp.docx"])
+def test_announce_of_a_file_that_is_not_there_says_so(ward, tmp_path, capsys, name):
+    """A mistyped path was told to be renamed (tên tệp phải có dạng ...), whatever its
+    name, as if the file were there."""
+    assert bot.main(["announce", str(tmp_path / name), *ward]) == 1
+    assert capsys.readouterr().err == (
+        f"{tmp_path / name}:0: không tìm thấy tệp — thông báo này chưa được đăng\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "said"),
     [
