@@ -36,29 +36,47 @@ OWN_PACKAGES = ("wardbot", "handlers", "index", "bot")
 ASK_EMBED_AT_MOST = 300
 
 
-def _parser() -> argparse.ArgumentParser:
+def _options(default: object) -> argparse.ArgumentParser:
+    """The options every command takes, each with `default` when not given."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--faq", type=Path, metavar="FILE", help="the FAQ file (default: $FAQ_FILE or faq.yaml)"
+        "--faq",
+        type=Path,
+        metavar="FILE",
+        default=default,
+        help="the FAQ file (default: $FAQ_FILE or faq.yaml)",
     )
     common.add_argument(
         "--content",
         type=Path,
         metavar="DIR",
+        default=default,
         help="the announcements folder (default: $CONTENT_DIR or content/)",
     )
     common.add_argument(
         "--data",
         type=Path,
         metavar="DIR",
+        default=default,
         help="where the index and database live (default: $DATA_DIR or data/)",
     )
     common.add_argument(
-        "-v", "--verbose", action="store_true", help="log the bot's own debug messages too"
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if default is None else default,
+        help="log the bot's own debug messages too",
     )
+    return common
 
+
+def _parser() -> argparse.ArgumentParser:
+    # Before the command too (`bot.py -v run`, `bot.py --data /srv/ward check`): the
+    # command's own leave what was given there alone when not given themselves.
+    common = _options(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="bot.py",
+        parents=[_options(None)],
         description="A chatbot for a Vietnamese ward office (phường).",
         epilog=(
             "Settings (the ward's name and hotline, the Telegram and Zalo tokens, the web "

@@ -1063,6 +1063,18 @@ def test_the_help_says_where_the_settings_go():
     assert "'Configuration' in README.md" in said
 
 
+def test_the_common_options_may_come_before_the_command(ward, tmp_path, capsys):
+    """`bot.py -v --data /srv/ward/data index`: argparse refused the options ("invalid
+    choice: '/srv/ward/data'") unless they came after the command."""
+    data = tmp_path / "elsewhere"
+    assert bot.main(["-v", *ward[:-1], str(data), "index"]) == 0
+    assert capsys.readouterr().out.startswith("indexed ")
+    assert (data / "index").is_dir() and not (tmp_path / "data").exists()
+    # After the command, an option still wins over the same one before it.
+    assert bot.main(["--data", str(tmp_path / "not-this"), "index", "--data", str(data)]) == 0
+    assert not (tmp_path / "not-this").exists()
+
+
 def test_a_python_without_the_bots_packages_says_which_python_to_use(tmp_path):
     """`python3 bot.py check` typed as the README's table writes it, with the system's
     Python rather than .venv's: one line naming the Python to use, not a traceback."""
