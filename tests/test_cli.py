@@ -1309,6 +1309,16 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
             "telegram:42,telgram:43",
             "ADMIN_IDS entry 'telgram:43' must be 'telegram:<user id>' or 'zalo:<user id>'",
         ),
+        # Two ids in one entry: told to use commas, not that a Telegram id is a number.
+        *(
+            (
+                "ADMIN_IDS",
+                ids,
+                f"ADMIN_IDS entry {ids!r}: separate the ids with commas, such as "
+                "telegram:123456789,zalo:8a1b2c3d4e5f",
+            )
+            for ids in ("telegram:42;telegram:43", "telegram:42 zalo:8a1b", "zalo:8a1b telegram:42")
+        ),
         (
             "TELEGRAM_WEBHOOK_SECRET",
             "mật khẩu của phường!",
