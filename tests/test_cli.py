@@ -1075,6 +1075,27 @@ def test_the_common_options_may_come_before_the_command(ward, tmp_path, capsys):
     assert not (tmp_path / "not-this").exists()
 
 
+def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_start(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """The Docker command run from another folder than the ward's (`-v "$PWD:/app/ward"`):
+    the bot ran, telling every resident it knew nothing, its log holding two warnings."""
+    import wardbot.app
+
+    async def started(settings: Settings) -> None:  # what would serve the residents
+        pytest.fail("the bot started with nothing to answer from")
+
+    monkeypatch.setattr(wardbot.app, "run", started)
+    missing = ["--faq", str(tmp_path / "ward" / "faq.yaml"), "--content", str(tmp_path / "ward")]
+    assert bot.main(["run", *ward, *missing]) == 2
+    assert capsys.readouterr().err == (
+        f"bot.py run: neither the FAQ file {tmp_path / 'ward' / 'faq.yaml'} nor the "
+        f"announcements folder {tmp_path / 'ward'} exists, so there is nothing to answer from: "
+        "check FAQ_FILE and CONTENT_DIR (or --faq and --content; with Docker, that the ward's "
+        "folder is mounted where they point)\n"
+    )
+
+
 def test_a_python_without_the_bots_packages_says_which_python_to_use(tmp_path):
     """`python3 bot.py check` typed as the README's table writes it, with the system's
     Python rather than .venv's: one line naming the Python to use, not a traceback."""
