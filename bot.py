@@ -725,7 +725,8 @@ def _start(args: argparse.Namespace) -> int:
     from wardbot.config import ConfigError, read_dotenv
 
     try:
-        read_dotenv()
+        for warning in read_dotenv():
+            print(f"configuration: {warning}", file=sys.stderr)
         settings = _settings(args)
     except ConfigError as exc:
         print(f"configuration: {exc}", file=sys.stderr)

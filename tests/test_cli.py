@@ -240,6 +240,29 @@ def test_a_dotenv_line_that_is_no_setting_stops_the_bot_naming_its_line(ward, tm
     assert len(err.splitlines()) == 1 and "UBND" not in err
 
 
+def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """`TELEGRAM_TOKEN=...` or `ward_hotline=...` in the .env: read by nothing, the bot ran
+    without Telegram or without its hotline, and said nothing of the line."""
+    for name in ("WARD_HOTLINE", "ward_hotline", "TELEGRAM_TOKEN", "COMPOSE_PROJECT_NAME"):
+        monkeypatch.setenv(name, "")  # restored (unset) after the test: the .env sets them
+        monkeypatch.delenv(name)
+    (tmp_path / ".env").write_text(
+        "# the ward\nward_hotline=0299 555 777\nTELEGRAM_TOKEN=123456789:AAE-s3cret\n"
+        "COMPOSE_PROJECT_NAME=wardbot\n",  # another program's: not the bot's business
+        encoding="utf-8",
+    )
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    env = tmp_path / ".env"
+    assert capsys.readouterr().err.splitlines() == [
+        f"configuration: {env}:2: warning: the bot has no setting ward_hotline, and leaves "
+        "this line aside: write WARD_HOTLINE",
+        f"configuration: {env}:3: warning: the bot has no setting TELEGRAM_TOKEN, and leaves "
+        "this line aside: write TELEGRAM_BOT_TOKEN",
+    ]
+
+
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
     """A proxy named in the .env is checked at start and trusted, not checked and then
     ignored (every resident of the web chat counting as the proxy's one address)."""
@@ -1296,7 +1319,7 @@ def test_the_readmes_example_env_file_sets_up_a_ward_as_it_says(tmp_path, monkey
     )
     monkeypatch.chdir(tmp_path)
     environ: dict[str, str] = {}
-    assert read_dotenv(environ) == tmp_path / ".env"
+    assert read_dotenv(environ) == []
     settings = Settings.from_env(environ)
     assert (settings.ward_name, settings.ward_hotline) == ("UBND Phường 2", "0276 3822 123")
     assert settings.telegram_token and settings.admin_ids == {"telegram:123456789"}

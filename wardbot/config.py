@@ -277,21 +277,24 @@ class Settings:
         return f"{channel}:{user_id}" in self.admin_ids
 
 
-def read_dotenv(environ: MutableMapping[str, str] | None = None) -> Path | None:
+def read_dotenv(environ: MutableMapping[str, str] | None = None) -> list[str]:
     """The working directory's .env (or the nearest parent folder's: not the one beside
     bot.py when the bot is started from elsewhere), loaded into `environ` (default: the
     process environment, where Settings.from_env reads it, and uvicorn too); the
     environment's own values win, but not a blank one, which the bot takes for unset.
-    Returns the file read, if any. A file that cannot be read, or a line in it that is no
-    setting (`WARD_NAME: ...`, whose setting would silently be left at its default), is a
-    ConfigError naming the file and line, never the line itself (it may hold a token)."""
+
+    A file that cannot be read, or a line in it that is no setting (`WARD_NAME: ...`, whose
+    setting would silently be left at its default), is a ConfigError naming the file and
+    line, never the line itself (it may hold a token). Returns a warning for each name
+    that is almost one of the bot's (`TELEGRAM_TOKEN`, `ward_name`): read by nothing, it
+    leaves that setting unset; other names are left alone (HTTP_PROXY, a compose file's)."""
     from dotenv import dotenv_values, find_dotenv
     from dotenv.parser import parse_stream
 
     environ = os.environ if environ is None else environ
     found = find_dotenv(usecwd=True)
     if not found:
-        return None
+        return []
     path = Path(found)
     try:
         raw = path.read_bytes()
@@ -302,21 +305,38 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> Path | None:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ConfigError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    warnings = []
     for binding in parse_stream(io.StringIO(text)):
+        written = binding.original.string
+        # The binding starts with the blank lines before it.
+        line = binding.original.line + written[: len(written) - len(written.lstrip())].count("\n")
         if binding.error:
-            written = binding.original.string
-            # The binding starts with the blank lines before it.
-            line = binding.original.line + written[: len(written) - len(written.lstrip())].count(
-                "\n"
-            )
             raise ConfigError(
                 f"{path}:{line}: not a setting: write each as NAME=value on its own line, "
                 "such as WARD_HOTLINE=0276 3822 123 (a line starting with # is a comment)"
             )
+        if binding.key is not None and (meant := _meant(binding.key)) is not None:
+            warnings.append(
+                f"{path}:{line}: warning: the bot has no setting {binding.key}, and leaves "
+                f"this line aside: write {meant}"
+            )
     for name, value in dotenv_values(stream=io.StringIO(text)).items():
         if value is not None and not environ.get(name, "").strip():
             environ[name] = value
-    return path
+    return warnings
+
+
+def _meant(name: str) -> str | None:
+    """The bot's setting that `name`, which is none of them, was most likely meant to be."""
+    import difflib
+
+    known = Environment.variables()
+    if name in known:
+        return None
+    if name.upper() in known:  # read as written, in capitals only
+        return name.upper()
+    close = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _unquoted(name: str, value: str) -> None:
