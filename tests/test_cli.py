@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -1323,6 +1324,21 @@ def test_the_readmes_example_env_file_sets_up_a_ward_as_it_says(tmp_path, monkey
     settings = Settings.from_env(environ)
     assert (settings.ward_name, settings.ward_hotline) == ("UBND Phường 2", "0276 3822 123")
     assert settings.telegram_token and settings.admin_ids == {"telegram:123456789"}
+
+
+def test_the_readmes_service_unit_runs_the_bot_from_its_folder():
+    """The systemd unit runs `bot.py run` with the .venv of the folder it starts in (where
+    the .env is read), and counts the exit status of a stop during the start a success."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Running as a service (without Docker)") :]
+    unit = re.search(r"```ini\n(.*?)```", section, re.DOTALL)
+    assert unit is not None
+    keys = dict(
+        line.split("=", 1) for line in unit.group(1).splitlines() if "=" in line and "#" not in line
+    )
+    folder = keys["WorkingDirectory"]
+    assert keys["ExecStart"] == f"{folder}/.venv/bin/python bot.py run"
+    assert keys["SuccessExitStatus"] == str(128 + signal.SIGTERM)
 
 
 def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
