@@ -264,6 +264,31 @@ def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
     ]
 
 
+def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """`FAQ_FILE=~/ward/faq.yaml` in the .env: no shell expands its ~, and `check` said the
+    file was not found at the very path staff had written."""
+    home = tmp_path / "home"
+    (home / "ward").mkdir(parents=True)
+    shutil.copy(tmp_path / "faq.yaml", home / "ward" / "faq.yaml")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("FAQ_FILE", "CONTENT_DIR", "DATA_DIR"):
+        monkeypatch.setenv(name, "")  # restored (unset) after the test: the .env sets them
+        monkeypatch.delenv(name)
+    (tmp_path / ".env").write_text(
+        "FAQ_FILE=~/ward/faq.yaml\nCONTENT_DIR=~/ward/content\nDATA_DIR=~/ward/data\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["index"]) == 0, capsys.readouterr().err
+    assert (home / "ward" / "data" / "index").is_dir()
+    settings = Settings.from_env()
+    assert (settings.faq_file, settings.content_dir) == (
+        home / "ward" / "faq.yaml",
+        home / "ward" / "content",
+    )
+
+
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
     """A proxy named in the .env is checked at start and trusted, not checked and then
     ignored (every resident of the web chat counting as the proxy's one address)."""

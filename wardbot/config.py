@@ -474,6 +474,13 @@ class Environment(BaseSettings):
         environment, which uvicorn reads too."""
         return (init_settings,)
 
+    @field_validator("faq_file", "content_dir", "data_dir")
+    @classmethod
+    def _home(cls, path: Path) -> Path:
+        # `FAQ_FILE=~/ward/faq.yaml` in the .env (or quoted in the shell): no shell
+        # expanded the ~, and the file "was not found" at the very path staff wrote.
+        return path.expanduser()
+
     @field_validator("zalo_api_base")
     @classmethod
     def _api_base(cls, value: str) -> str:
