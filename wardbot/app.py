@@ -134,6 +134,16 @@ async def run(
         async with datadir.opened(settings) as (engine, store):
             for problem in engine.problems:
                 log.warning("%s", problem)
+            corpus = engine.corpus  # which ward's files: a wrong mount or path shows here
+            log.info(
+                "serving %s (%d FAQ entries, %d topics) and %s (%d announcements); data in %s",
+                settings.faq_file,
+                len(corpus.faq),
+                len(corpus.topics),
+                settings.content_dir,
+                len(corpus.announcements),
+                settings.data_dir,
+            )
             await _serve(settings, engine, store, snapshot, stop, restarts)
 
 
