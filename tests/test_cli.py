@@ -1400,7 +1400,7 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
                 "ADMIN_IDS",
                 ids,
                 f"ADMIN_IDS entry {ids!r}: separate the ids with commas, such as "
-                "telegram:123456789,zalo:8a1b2c3d4e5f",
+                "telegram:123456789,zalo:8a1b2c3d4e5f (whoever sends",
             )
             for ids in ("telegram:42;telegram:43", "telegram:42 zalo:8a1b", "zalo:8a1b telegram:42")
         ),

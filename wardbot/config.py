@@ -138,10 +138,10 @@ def admin_id(entry: str) -> str:
             f"separated by commas ({how})"
         )
     pattern, shape = ADMIN_CHANNELS[channel]
-    if re.search(r"[;\s]|telegram:|zalo:", user, re.IGNORECASE):  # two ids, not comma-separated
+    if re.search(r";|telegram:|zalo:", user, re.IGNORECASE):  # two ids, not comma-separated
         raise ConfigError(
             f"ADMIN_IDS entry {entry!r}: separate the ids with commas, such as "
-            "telegram:123456789,zalo:8a1b2c3d4e5f"
+            f"telegram:123456789,zalo:8a1b2c3d4e5f ({how})"
         )
     if not pattern.fullmatch(user):
         raise ConfigError(
