@@ -1116,12 +1116,15 @@ def test_the_common_options_may_come_before_the_command(ward, tmp_path, capsys):
     """`bot.py -v --data /srv/ward/data index`: argparse refused the options ("invalid
     choice: '/srv/ward/data'") unless they came after the command."""
     data = tmp_path / "elsewhere"
-    assert bot.main(["-v", *ward[:-1], str(data), "index"]) == 0
+    assert bot.main([*ward[:-1], str(data), "index"]) == 0
     assert capsys.readouterr().out.startswith("indexed ")
     assert (data / "index").is_dir() and not (tmp_path / "data").exists()
     # After the command, an option still wins over the same one before it.
     assert bot.main(["--data", str(tmp_path / "not-this"), "index", "--data", str(data)]) == 0
     assert not (tmp_path / "not-this").exists()
+    # -v too (parsed only: run, it would leave the bot's loggers at DEBUG for later tests).
+    assert bot._parser().parse_args(["-v", "index"]).verbose is True
+    assert bot._parser().parse_args(["index"]).verbose is False
 
 
 def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_start(
