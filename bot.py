@@ -27,47 +27,121 @@ if TYPE_CHECKING:
 # no message. Libraries' stay at INFO: python-telegram-bot's print whole updates (names,
 # messages), aiosqlite's every SQL parameter (web chat sessions, questions).
 OWN_LOGGERS = ("wardbot", "handlers", "__main__")
+# The bot's own packages: a module of theirs that cannot be found is a bug, not a Python
+# without the bot's dependencies.
+OWN_PACKAGES = ("wardbot", "handlers", "index", "bot")
 # `ask` computes the vectors documents lack before answering only when they are this few
 # (about a minute's work): beside a bot still computing a large archive's, or on a fresh
 # data folder, it would wait for them all, printing nothing.
 ASK_EMBED_AT_MOST = 300
 
 
-def _parser() -> argparse.ArgumentParser:
+def _options(default: object) -> argparse.ArgumentParser:
+    """The options every command takes, each with `default` when not given."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--faq", type=Path, help="the FAQ file (default: $FAQ_FILE or faq.yaml)")
     common.add_argument(
-        "--content", type=Path, help="the announcements folder (default: $CONTENT_DIR or content/)"
+        "--faq",
+        type=Path,
+        metavar="FILE",
+        default=default,
+        help="the FAQ file (default: $FAQ_FILE or faq.yaml)",
     )
     common.add_argument(
-        "--data", type=Path, help="where the index and database live (default: $DATA_DIR or data/)"
+        "--content",
+        type=Path,
+        metavar="DIR",
+        default=default,
+        help="the announcements folder (default: $CONTENT_DIR or content/)",
     )
     common.add_argument(
-        "-v", "--verbose", action="store_true", help="log the bot's own debug messages too"
+        "--data",
+        type=Path,
+        metavar="DIR",
+        default=default,
+        help="where the index and database live (default: $DATA_DIR or data/)",
     )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if default is None else default,
+        help="log the bot's own debug messages too",
+    )
+    return common
 
+
+def _parser() -> argparse.ArgumentParser:
+    # Before the command too (`bot.py -v run`, `bot.py --data /srv/ward check`): the
+    # command's own leave what was given there alone when not given themselves.
+    common = _options(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
-        prog="bot.py", description="A chatbot for a Vietnamese ward office (phường)."
+        prog="bot.py",
+        parents=[_options(None)],
+        description="A chatbot for a Vietnamese ward office (phường).",
+        epilog=(
+            "Settings (the ward's name and hotline, the Telegram and Zalo tokens, the web "
+            "chat, ...) are environment variables, or NAME=value lines of a .env file in the "
+            "working directory: see 'Configuration' in README.md. "
+            "`python bot.py COMMAND --help` explains each command."
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser(
-        "chat", parents=[common], help="talk to the bot in the terminal, no token needed"
+        "chat",
+        parents=[common],
+        help="talk to the bot in the terminal, no token needed",
+        description=(
+            "Talk to the bot in the terminal, as a resident would on Telegram or Zalo; no "
+            "token needed. Type a question; a number opens a suggested question; /help lists "
+            "the commands; /quit or Ctrl-D leaves."
+        ),
     )
     commands.add_parser(
         "run",
         parents=[common],
         help="start every configured channel, the content watcher and the alert sender",
+        description=(
+            "Start the bot: every channel configured (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN, "
+            "WEB_CHAT=on), its web server on HTTP_PORT (/healthz, webhooks, the web chat), "
+            "the watcher that picks up edits of faq.yaml and content/, and the alert sender. "
+            "With no channel configured, it says how to set one up. Ctrl-C or SIGTERM stops "
+            "it."
+        ),
     )
     ask = commands.add_parser(
-        "ask", parents=[common], help="answer one question, or one per line of a file"
+        "ask",
+        parents=[common],
+        help="answer one question, or one per line of a file",
+        description=(
+            "Answer a question as the bot would, from the ward's files: the words given, or "
+            "one question per line of --batch FILE. Problems with the files are printed on "
+            "stderr."
+        ),
     )
     ask.add_argument("question", nargs="*", help="the question")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument(
         "--batch", metavar="FILE", help="read questions from FILE, one per line (- = stdin)"
     )
-    commands.add_parser("index", parents=[common], help="(re)build the search index")
-    commands.add_parser("check", parents=[common], help="validate faq.yaml and content/")
+    commands.add_parser(
+        "index",
+        parents=[common],
+        help="(re)build the search index",
+        description=(
+            "Build the search index afresh in the data folder from faq.yaml and content/ "
+            "(the bot keeps it up to date by itself)."
+        ),
+    )
+    commands.add_parser(
+        "check",
+        parents=[common],
+        help="validate faq.yaml and content/",
+        description=(
+            "Check faq.yaml and the announcements in content/ after editing them: each "
+            "problem is printed as 'file:line: message' (in Vietnamese, for ward staff); "
+            "exits 1 when there is any."
+        ),
+    )
     ev = commands.add_parser(
         "eval",
         parents=[common],
@@ -98,6 +172,11 @@ def _parser() -> argparse.ArgumentParser:
         "fit",
         parents=[common],
         help="fit the ranker on labelled ward folders; print leave-one-ward-out scores",
+        description=(
+            "Fit the ranker on labelled ward folders (each holding faq.yaml, content/ and "
+            "questions.yaml), print each ward's scores by a model fitted on the others, then "
+            "write the model fitted on them all (for developers: needs the '.[dev]' packages)."
+        ),
     )
     fit.add_argument("wards", type=Path, nargs="+", metavar="WARD_DIR", help="labelled wards")
     fit.add_argument(
@@ -116,6 +195,11 @@ def _parser() -> argparse.ArgumentParser:
         "announce",
         parents=[common],
         help="publish an announcement: copy it into content/ and index it",
+        description=(
+            "Publish an announcement: check it, copy it into content/, index it and queue its "
+            "alerts to the residents following its topics. A running bot picks up a file put "
+            "into content/ by itself too."
+        ),
     )
     announce.add_argument("file", type=Path, help="the announcement (YYYY-MM-DD-slug.md)")
     portal = commands.add_parser(
@@ -306,10 +390,9 @@ def _cmd_index(settings: Settings) -> int:
     try:
         engine.rebuild()
     except OSError as exc:  # a read-only or full data folder: one line, not a traceback
-        print(
-            f"bot.py index: cannot write in {settings.data_dir} ({exc.strerror or exc})",
-            file=sys.stderr,
-        )
+        from wardbot.datadir import reason
+
+        print(f"bot.py index: cannot write in {settings.data_dir} ({reason(exc)})", file=sys.stderr)
         return 1
     finally:
         engine.close()
@@ -606,6 +689,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
         print(file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] in OWN_PACKAGES:
+            raise  # the bot's own module: a bug, not the wrong Python
+        print(_not_installed(exc.name or str(exc), args.command), file=sys.stderr)
+        return 1
+
+
+def _not_installed(module: str, command: str) -> str:
+    """One line for `python bot.py ...` run with a Python that lacks the bot's packages (the
+    system's, not .venv's): which Python, and the command to type instead."""
+    venv = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
+    instead = (
+        f"run it as {venv} bot.py {command}"
+        if venv.exists()
+        else "run `make setup` in the bot's folder, then .venv/bin/python bot.py " + command
+    )
+    return (
+        f"bot.py: this Python ({sys.executable}) does not have the package {module!r} the "
+        f"bot needs: {instead}"
+    )
 
 
 def _start(args: argparse.Namespace) -> int:
@@ -619,20 +722,11 @@ def _start(args: argparse.Namespace) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    import os
-
-    from dotenv import dotenv_values, find_dotenv
-
-    # The working directory's .env (or its parents'), as the README says: not the one
-    # beside bot.py when the bot is started from elsewhere. Loaded into the process
-    # environment, where Settings.from_env reads it; the environment's own values win,
-    # but not a blank one, which the bot takes for unset.
-    for name, value in dotenv_values(find_dotenv(usecwd=True)).items():
-        if value is not None and not os.environ.get(name, "").strip():
-            os.environ[name] = value
-    from wardbot.config import ConfigError
+    from wardbot.config import ConfigError, read_dotenv
 
     try:
+        for warning in read_dotenv():
+            print(f"configuration: {warning}", file=sys.stderr)
         settings = _settings(args)
     except ConfigError as exc:
         print(f"configuration: {exc}", file=sys.stderr)

@@ -41,7 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from handlers.base import Answerer
@@ -463,6 +463,9 @@ class WebChatChannel:
 
     def routes(self) -> list[BaseRoute]:
         return [
+            # The bot's own address (hoidap.phuong2.gov.vn, README) typed or printed bare
+            # opens the chat, not "Not Found".
+            Route("/", self.home, methods=["GET", "HEAD"]),
             Route("/chat", self.page, methods=["GET"]),
             Route("/chat/app.js", self.asset("chat.js", "text/javascript"), methods=["GET"]),
             Route("/chat/app.css", self.asset("chat.css", "text/css"), methods=["GET"]),
@@ -537,6 +540,9 @@ class WebChatChannel:
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "no-store",
         }
+
+    async def home(self, request: Request) -> Response:
+        return RedirectResponse("/chat", status_code=302)
 
     async def page(self, request: Request) -> Response:
         """The chat page; `?embed=1` for the widget's frame (only inside allowed sites)."""

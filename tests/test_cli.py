@@ -5,9 +5,11 @@ import asyncio
 import datetime as dt
 import io
 import json
+import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,14 +27,15 @@ from test_telegram_app import read_only_folder
 import bot
 from index.whoosh_index import SearchIndex
 from wardbot import publish
-from wardbot.config import Settings
+from wardbot.config import Settings, read_dotenv
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every command bot.py has, from its own parser: a new one is held to --help and the README.
-COMMANDS = sorted(
-    next(a for a in bot._parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-)
+PARSERS = next(
+    a for a in bot._parser()._actions if isinstance(a, argparse._SubParsersAction)
+).choices
+COMMANDS = sorted(PARSERS)
 
 
 @pytest.fixture
@@ -211,6 +214,81 @@ def test_a_blank_environment_variable_leaves_the_dotenv_files_value(
     assert "0299 555 777" in capsys.readouterr().out
 
 
+def test_a_dotenv_file_not_in_utf8_is_one_configuration_line_naming_it(ward, tmp_path, capsys):
+    """A .env saved in Windows-1258 (or UTF-16) by a Windows editor: one line naming the
+    file, its line and the fix, not a UnicodeDecodeError traceback."""
+    # "Phường" in Windows-1258: ư, ơ, then the grave accent as a combining mark.
+    (tmp_path / ".env").write_bytes(
+        b"WARD_HOTLINE=0299 555 777\nWARD_NAME=UBND Ph\xfd\xf5\xccng 2\n"
+    )
+    assert bot.main(["check", *ward]) == 2
+    assert capsys.readouterr().err == (
+        f"configuration: {tmp_path / '.env'}:2: not UTF-8 text; save the file as UTF-8\n"
+    )
+
+
+def test_a_dotenv_line_that_is_no_setting_stops_the_bot_naming_its_line(ward, tmp_path, capsys):
+    """`WARD_NAME: UBND Phường 2` (written as in YAML) was skipped with a log line naming
+    no file, and the bot ran as 'UBND phường'. Now one line names the file and the line,
+    and never shows what is written there (it may be a token)."""
+    (tmp_path / ".env").write_text(
+        "WARD_HOTLINE=0299 555 777\n\n# Phường 2\nWARD_NAME: UBND Phường 2\nHTTP_PORT=8080\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"configuration: {tmp_path / '.env'}:4: not a setting: write each ")
+    assert len(err.splitlines()) == 1 and "UBND" not in err
+
+
+def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """`TELEGRAM_TOKEN=...` or `ward_hotline=...` in the .env: read by nothing, the bot ran
+    without Telegram or without its hotline, and said nothing of the line."""
+    for name in ("WARD_HOTLINE", "ward_hotline", "TELEGRAM_TOKEN", "COMPOSE_PROJECT_NAME"):
+        monkeypatch.setenv(name, "")  # restored (unset) after the test: the .env sets them
+        monkeypatch.delenv(name)
+    (tmp_path / ".env").write_text(
+        "# the ward\nward_hotline=0299 555 777\nTELEGRAM_TOKEN=123456789:AAE-s3cret\n"
+        "COMPOSE_PROJECT_NAME=wardbot\n",  # another program's: not the bot's business
+        encoding="utf-8",
+    )
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    env = tmp_path / ".env"
+    assert capsys.readouterr().err.splitlines() == [
+        f"configuration: {env}:2: warning: the bot has no setting ward_hotline, and leaves "
+        "this line aside: write WARD_HOTLINE",
+        f"configuration: {env}:3: warning: the bot has no setting TELEGRAM_TOKEN, and leaves "
+        "this line aside: write TELEGRAM_BOT_TOKEN",
+    ]
+
+
+def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """`FAQ_FILE=~/ward/faq.yaml` in the .env: no shell expands its ~, and `check` said the
+    file was not found at the very path staff had written."""
+    home = tmp_path / "home"
+    (home / "ward").mkdir(parents=True)
+    shutil.copy(tmp_path / "faq.yaml", home / "ward" / "faq.yaml")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("FAQ_FILE", "CONTENT_DIR", "DATA_DIR"):
+        monkeypatch.setenv(name, "")  # restored (unset) after the test: the .env sets them
+        monkeypatch.delenv(name)
+    (tmp_path / ".env").write_text(
+        "FAQ_FILE=~/ward/faq.yaml\nCONTENT_DIR=~/ward/content\nDATA_DIR=~/ward/data\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["index"]) == 0, capsys.readouterr().err
+    assert (home / "ward" / "data" / "index").is_dir()
+    settings = Settings.from_env()
+    assert (settings.faq_file, settings.content_dir) == (
+        home / "ward" / "faq.yaml",
+        home / "ward" / "content",
+    )
+
+
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
     """A proxy named in the .env is checked at start and trusted, not checked and then
     ignored (every resident of the web chat counting as the proxy's one address)."""
@@ -384,13 +462,29 @@ def test_index_builds_and_reports(ward, tmp_path, capsys):
     assert (tmp_path / "data" / "index" / "CURRENT").exists()
 
 
-def test_index_into_a_data_folder_it_cannot_write_says_so_in_one_line(ward, tmp_path, capsys):
+def test_index_into_a_data_folder_it_cannot_write_says_so_in_one_line(
+    ward, tmp_path, capsys, caplog
+):
     data = tmp_path / "data"
     with read_only_folder(data):
         assert bot.main(["index", *ward]) == 1
     captured = capsys.readouterr()
     assert captured.err.startswith(f"bot.py index: cannot write in {data} (")
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    # Nor a log line before it, saying the same as a running bot would ("answering from
+    # what it holds until it can"), which `index` does not do.
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_data_folder_that_is_a_file_is_called_so(ward, tmp_path, capsys):
+    """DATA_DIR naming a file (a typo, a backup's name): said in words, not "(File
+    exists)"."""
+    (tmp_path / "data.bak").write_text("x", encoding="utf-8")
+    for data in (tmp_path / "data.bak", tmp_path / "data.bak" / "data"):
+        assert bot.main(["index", *ward, "--data", str(data)]) == 1
+        assert capsys.readouterr().err == (
+            f"bot.py index: cannot write in {data} (a file, not a folder, is on that path)\n"
+        )
 
 
 def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
@@ -815,6 +909,16 @@ def test_announce_refuses_a_broken_notice_and_copies_nothing(ward, tmp_path, cap
     assert not (tmp_path / "content" / notice.name).exists()
 
 
+@pytest.mark.parametrize("name", ["thong-bao-hop.md", "Thông báo họp.docx"])
+def test_announce_of_a_file_that_is_not_there_says_so(ward, tmp_path, capsys, name):
+    """A mistyped path was told to be renamed (tên tệp phải có dạng ...), whatever its
+    name, as if the file were there."""
+    assert bot.main(["announce", str(tmp_path / name), *ward]) == 1
+    assert capsys.readouterr().err == (
+        f"{tmp_path / name}:0: không tìm thấy tệp — thông báo này chưa được đăng\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "said"),
     [
@@ -986,7 +1090,80 @@ def test_every_command_has_help(command):
         cwd=ROOT,
     )
     assert result.returncode == 0
-    assert "--faq" in result.stdout and "--data" in result.stdout
+    assert "--faq FILE" in result.stdout and "--data DIR" in result.stdout
+    # What the command does, as the README promises ("explains each one"), not only its
+    # options.
+    description = PARSERS[command].description
+    assert description, f"`bot.py {command} --help` does not say what the command does"
+    assert " ".join(description.split()) in " ".join(result.stdout.split())
+
+
+def test_the_help_says_where_the_settings_go():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0
+    said = " ".join(result.stdout.split())
+    assert "environment variables, or NAME=value lines of a .env file" in said
+    assert "'Configuration' in README.md" in said
+
+
+def test_the_common_options_may_come_before_the_command(ward, tmp_path, capsys):
+    """`bot.py -v --data /srv/ward/data index`: argparse refused the options ("invalid
+    choice: '/srv/ward/data'") unless they came after the command."""
+    data = tmp_path / "elsewhere"
+    assert bot.main([*ward[:-1], str(data), "index"]) == 0
+    assert capsys.readouterr().out.startswith("indexed ")
+    assert (data / "index").is_dir() and not (tmp_path / "data").exists()
+    # After the command, an option still wins over the same one before it.
+    assert bot.main(["--data", str(tmp_path / "not-this"), "index", "--data", str(data)]) == 0
+    assert not (tmp_path / "not-this").exists()
+    # -v too (parsed only: run, it would leave the bot's loggers at DEBUG for later tests).
+    assert bot._parser().parse_args(["-v", "index"]).verbose is True
+    assert bot._parser().parse_args(["index"]).verbose is False
+
+
+def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_start(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """The Docker command run from another folder than the ward's (`-v "$PWD:/app/ward"`):
+    the bot ran, telling every resident it knew nothing, its log holding two warnings."""
+    import wardbot.app
+
+    async def started(settings: Settings) -> None:  # what would serve the residents
+        pytest.fail("the bot started with nothing to answer from")
+
+    monkeypatch.setattr(wardbot.app, "run", started)
+    missing = ["--faq", str(tmp_path / "ward" / "faq.yaml"), "--content", str(tmp_path / "ward")]
+    assert bot.main(["run", *ward, *missing]) == 2
+    assert capsys.readouterr().err == (
+        f"bot.py run: neither the FAQ file {tmp_path / 'ward' / 'faq.yaml'} nor the "
+        f"announcements folder {tmp_path / 'ward'} exists, so there is nothing to answer from: "
+        "check FAQ_FILE and CONTENT_DIR (or --faq and --content; with Docker, that the ward's "
+        "folder is mounted where they point)\n"
+    )
+
+
+def test_a_python_without_the_bots_packages_says_which_python_to_use(tmp_path):
+    """`python3 bot.py check` typed as the README's table writes it, with the system's
+    Python rather than .venv's: one line naming the Python to use, not a traceback."""
+    result = subprocess.run(
+        # -S: this Python without its site-packages, as the system's is without the bot's
+        [sys.executable, "-S", str(ROOT / "bot.py"), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"bot.py: this Python ({sys.executable}) does not have the package")
+    assert line.endswith("bot.py check")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -1159,6 +1336,39 @@ def test_every_setting_is_in_the_readmes_configuration_table(name):
     assert re.search(rf"^\|[^|\n]*`{name}`", table, re.MULTILINE), name
 
 
+def test_the_readmes_example_env_file_sets_up_a_ward_as_it_says(tmp_path, monkeypatch):
+    """The .env of "Your own ward, step by step", copied as it stands, is read without a
+    configuration error and names the ward."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    steps = readme[readme.index("## Your own ward, step by step") :]
+    example = re.search(r"```sh\n(.*?)```", steps, re.DOTALL)
+    assert example is not None
+    (tmp_path / ".env").write_text(
+        "".join(line.strip() + "\n" for line in example.group(1).splitlines()), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    environ: dict[str, str] = {}
+    assert read_dotenv(environ) == []
+    settings = Settings.from_env(environ)
+    assert (settings.ward_name, settings.ward_hotline) == ("UBND Phường 2", "0276 3822 123")
+    assert settings.telegram_token and settings.admin_ids == {"telegram:123456789"}
+
+
+def test_the_readmes_service_unit_runs_the_bot_from_its_folder():
+    """The systemd unit runs `bot.py run` with the .venv of the folder it starts in (where
+    the .env is read), and counts the exit status of a stop during the start a success."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Running as a service (without Docker)") :]
+    unit = re.search(r"```ini\n(.*?)```", section, re.DOTALL)
+    assert unit is not None
+    keys = dict(
+        line.split("=", 1) for line in unit.group(1).splitlines() if "=" in line and "#" not in line
+    )
+    folder = keys["WorkingDirectory"]
+    assert keys["ExecStart"] == f"{folder}/.venv/bin/python bot.py run"
+    assert keys["SuccessExitStatus"] == str(128 + signal.SIGTERM)
+
+
 def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
     """nginx on the host reaches the container from the bridge's gateway, not 127.0.0.1:
     without FORWARDED_ALLOW_IPS every resident counts as the proxy for the web chat."""
@@ -1186,6 +1396,16 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
             "ADMIN_IDS",
             "telegram:42,telgram:43",
             "ADMIN_IDS entry 'telgram:43' must be 'telegram:<user id>' or 'zalo:<user id>'",
+        ),
+        # Two ids in one entry: told to use commas, not that a Telegram id is a number.
+        *(
+            (
+                "ADMIN_IDS",
+                ids,
+                f"ADMIN_IDS entry {ids!r}: separate the ids with commas, such as "
+                "telegram:123456789,zalo:8a1b2c3d4e5f (whoever sends",
+            )
+            for ids in ("telegram:42;telegram:43", "telegram:42 zalo:8a1b", "zalo:8a1b telegram:42")
         ),
         (
             "TELEGRAM_WEBHOOK_SECRET",
@@ -1287,6 +1507,34 @@ def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
     assert captured.err.startswith(f"configuration: {line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
     assert "s3cret" not in captured.err  # a token is never shown
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WARD_NAME", '"UBND Phường 2"'),
+        ("WARD_HOTLINE", "'0276 3822 123'"),
+        ("FAQ_FILE", '"/app/ward/faq.yaml"'),
+        ("TELEGRAM_WEBHOOK_SECRET", '"s3cret-Webhook_token"'),
+    ],
+)
+def test_a_setting_in_quotes_as_docker_env_file_keeps_them_is_refused(
+    ward, monkeypatch, capsys, name, value
+):
+    """`docker run --env-file .env` keeps the quotes of WARD_NAME="UBND Phường 2": every
+    greeting named '"UBND Phường 2"', with its quotes. Now one line says to drop them."""
+    monkeypatch.setenv(name, value)
+    assert bot.main(["check", *ward]) == 2
+    assert capsys.readouterr().err == (
+        f"configuration: {name} has quotes around it: write the value without them "
+        f'(`docker run --env-file` keeps the quotes of {name}="..." as part of the value)\n'
+    )
+
+
+def test_quotes_inside_a_setting_are_its_own(ward, monkeypatch, capsys):
+    monkeypatch.setenv("WARD_NAME", '"Bông Sen" - "Phường 2"')
+    assert bot.main(["check", *ward]) == 0, capsys.readouterr().err
+    assert Settings.from_env().ward_name == '"Bông Sen" - "Phường 2"'
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ fonts) when they are missing."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -259,3 +260,13 @@ def test_ci_runs_the_readme_test_command_which_installs_the_system_packages_firs
     ).stdout.splitlines()
     assert planned[0] == "bash tools/system-packages.sh python3"
     assert planned[-1].endswith("-m pytest -q")
+
+
+def test_every_make_target_is_in_the_readme():
+    """What `make` offers (its .PHONY targets) is what the README tells a ward it may type."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY:(.*)$", makefile, re.MULTILINE)
+    assert phony is not None
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = [t for t in phony.group(1).split() if t != "FORCE"]  # FORCE: make's own device
+    assert [t for t in targets if not re.search(rf"\bmake {re.escape(t)}\b(?!-)", readme)] == []

@@ -374,7 +374,9 @@ async def test_the_bot_removed_from_the_staff_group_says_so_and_loses_no_questio
             await eventually(lambda: posts(telegram, thread))
             assert RENEWAL in posts(telegram, thread)[0]
             await bot.wait_health(lambda checks: checks["staff-desk"] is True)
-            assert len(re.findall("removed", bot.stderr)) == 1, bot.stderr
+            assert len(re.findall("the bot was removed from the group", bot.stderr)) == 1, (
+                bot.stderr
+            )
             told_admin = [c for c in telegram.sent(ADMIN) if "nhóm cán bộ" in visible_text(c.text)]
             assert len(told_admin) == 1
 

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -123,7 +124,15 @@ async def test_polling_answers_and_reports_healthy(
     api: FakeBotApi, ward_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with running_app(bot_settings(ward_settings, api)) as base:
+    settings = bot_settings(ward_settings, api)
+    async with running_app(settings) as base:
+        # Which ward's files it serves, for whoever reads the log of a new deployment.
+        serving = (
+            rf"serving {re.escape(str(settings.faq_file))} \(8 FAQ entries, 4 topics\) and "
+            rf"{re.escape(str(settings.content_dir))} \(\d announcements\); data in "
+            rf"{re.escape(str(settings.data_dir))}"
+        )
+        assert [m for m in caplog.messages if re.fullmatch(serving, m)]
         (reply,) = await api.say(701, "mất thẻ bhyt")
         assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
         async with httpx.AsyncClient() as client:

@@ -240,6 +240,14 @@ async def test_the_page_loads_only_its_own_script_and_style_and_cannot_be_framed
         assert len(asset.text) > 1000
 
 
+async def test_the_bots_own_address_opens_the_chat(client: httpx.AsyncClient) -> None:
+    """`https://hoidap.phuong2.gov.vn/` typed bare, or printed so on a poster: the chat,
+    not a "Not Found" page."""
+    response = await client.get("/")
+    assert response.status_code == 302 and response.headers["location"] == "/chat"
+    assert (await client.get("/", follow_redirects=True)).url.path == "/chat"
+
+
 async def test_the_embedded_page_may_be_framed_by_the_allowed_sites_only(
     client: httpx.AsyncClient, settings: Settings, ward_engine: Engine, store: Store, clock: Clock
 ) -> None:

@@ -112,6 +112,20 @@ def check_channels(settings: Settings) -> None:
         raise ConfigError(NO_CHANNEL)
 
 
+def check_ward_files(settings: Settings) -> None:
+    """Raise ConfigError when neither faq.yaml nor content/ is where the settings say: a
+    bot started so (a mistyped FAQ_FILE and CONTENT_DIR, the ward's folder not mounted
+    into the container) would tell every resident it knows nothing, while its log
+    showed two warnings among the lines of a normal start."""
+    faq, content = settings.faq_file, settings.content_dir
+    if not os.path.lexists(faq) and not os.path.lexists(content):
+        raise ConfigError(
+            f"neither the FAQ file {faq} nor the announcements folder {content} exists, so "
+            "there is nothing to answer from: check FAQ_FILE and CONTENT_DIR (or --faq and "
+            "--content; with Docker, that the ward's folder is mounted where they point)"
+        )
+
+
 async def run(
     settings: Settings, *, stop: asyncio.Event | None = None, restarts: Restarts | None = None
 ) -> None:
@@ -126,6 +140,16 @@ async def run(
         async with datadir.opened(settings) as (engine, store):
             for problem in engine.problems:
                 log.warning("%s", problem)
+            corpus = engine.corpus  # which ward's files: a wrong mount or path shows here
+            log.info(
+                "serving %s (%d FAQ entries, %d topics) and %s (%d announcements); data in %s",
+                settings.faq_file,
+                len(corpus.faq),
+                len(corpus.topics),
+                settings.content_dir,
+                len(corpus.announcements),
+                settings.data_dir,
+            )
             await _serve(settings, engine, store, snapshot, stop, restarts)
 
 
@@ -518,6 +542,7 @@ def main(settings: Settings) -> int:
     """Entry point for `python bot.py run`: the exit status."""
     try:
         check_channels(settings)
+        check_ward_files(settings)
         asyncio.run(run(settings))
     except ConfigError as exc:
         print(f"bot.py run: {exc}", file=sys.stderr)

@@ -8,10 +8,11 @@ read and check each variable (`Environment`, at the end), then checks them acros
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated
@@ -137,6 +138,11 @@ def admin_id(entry: str) -> str:
             f"separated by commas ({how})"
         )
     pattern, shape = ADMIN_CHANNELS[channel]
+    if re.search(r";|telegram:|zalo:", user, re.IGNORECASE):  # two ids, not comma-separated
+        raise ConfigError(
+            f"ADMIN_IDS entry {entry!r}: separate the ids with commas, such as "
+            f"telegram:123456789,zalo:8a1b2c3d4e5f ({how})"
+        )
     if not pattern.fullmatch(user):
         raise ConfigError(
             f"ADMIN_IDS entry {entry!r}: a {channel.capitalize()} user id is {shape} ({how})"
@@ -202,6 +208,8 @@ class Settings:
         env = os.environ if env is None else env
         # A value of only spaces is unset, and one around spaces is read without them.
         given = {name: value.strip() for name, value in env.items() if value.strip()}
+        for name in Environment.variables() & given.keys():
+            _unquoted(name, given[name])
         try:
             environment = Environment.model_validate(given)
         except ValidationError as error:
@@ -267,6 +275,81 @@ class Settings:
 
     def is_admin(self, channel: str, user_id: str | int) -> bool:
         return f"{channel}:{user_id}" in self.admin_ids
+
+
+def read_dotenv(environ: MutableMapping[str, str] | None = None) -> list[str]:
+    """The working directory's .env (or the nearest parent folder's: not the one beside
+    bot.py when the bot is started from elsewhere), loaded into `environ` (default: the
+    process environment, where Settings.from_env reads it, and uvicorn too); the
+    environment's own values win, but not a blank one, which the bot takes for unset.
+
+    A file that cannot be read, or a line in it that is no setting (`WARD_NAME: ...`, whose
+    setting would silently be left at its default), is a ConfigError naming the file and
+    line, never the line itself (it may hold a token). Returns a warning for each name
+    that is almost one of the bot's (`TELEGRAM_TOKEN`, `ward_name`): read by nothing, it
+    leaves that setting unset; other names are left alone (HTTP_PROXY, a compose file's)."""
+    from dotenv import dotenv_values, find_dotenv
+    from dotenv.parser import parse_stream
+
+    environ = os.environ if environ is None else environ
+    found = find_dotenv(usecwd=True)
+    if not found:
+        return []
+    path = Path(found)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte order mark, as Notepad may write
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    warnings = []
+    for binding in parse_stream(io.StringIO(text)):
+        written = binding.original.string
+        # The binding starts with the blank lines before it.
+        line = binding.original.line + written[: len(written) - len(written.lstrip())].count("\n")
+        if binding.error:
+            raise ConfigError(
+                f"{path}:{line}: not a setting: write each as NAME=value on its own line, "
+                "such as WARD_HOTLINE=0276 3822 123 (a line starting with # is a comment)"
+            )
+        if binding.key is not None and (meant := _meant(binding.key)) is not None:
+            warnings.append(
+                f"{path}:{line}: warning: the bot has no setting {binding.key}, and leaves "
+                f"this line aside: write {meant}"
+            )
+    for name, value in dotenv_values(stream=io.StringIO(text)).items():
+        if value is not None and not environ.get(name, "").strip():
+            environ[name] = value
+    return warnings
+
+
+def _meant(name: str) -> str | None:
+    """The bot's setting that `name`, which is none of them, was most likely meant to be."""
+    import difflib
+
+    known = Environment.variables()
+    if name in known:
+        return None
+    if name.upper() in known:  # read as written, in capitals only
+        return name.upper()
+    close = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _unquoted(name: str, value: str) -> None:
+    """ConfigError when the whole of `value` is in quotes: `docker run --env-file` keeps
+    them as part of the value (a shell, docker compose and the .env the bot reads itself
+    do not), and residents would be greeted by '"UBND Phường 2"'. The value is not shown:
+    it may be a secret."""
+    quote = value[0]
+    if quote in "'\"" and len(value) >= 2 and value[-1] == quote and quote not in value[1:-1]:
+        raise ConfigError(
+            f"{name} has quotes around it: write the value without them (`docker run "
+            f'--env-file` keeps the quotes of {name}="..." as part of the value)'
+        )
 
 
 def _variable(info: ValidationInfo) -> str:
@@ -373,6 +456,11 @@ class Environment(BaseSettings):
     quiet_hours: QuietHours | None = Settings.quiet_hours
 
     @classmethod
+    def variables(cls) -> set[str]:
+        """The environment variables the bot reads."""
+        return {info.alias or name for name, info in cls.model_fields.items()}
+
+    @classmethod
     def settings_customise_sources(
         cls,
         settings_cls: type[BaseSettings],
@@ -385,6 +473,13 @@ class Environment(BaseSettings):
         never the environment behind its back: bot.py loads the .env into the process
         environment, which uvicorn reads too."""
         return (init_settings,)
+
+    @field_validator("faq_file", "content_dir", "data_dir")
+    @classmethod
+    def _home(cls, path: Path) -> Path:
+        # `FAQ_FILE=~/ward/faq.yaml` in the .env (or quoted in the shell): no shell
+        # expanded the ~, and the file "was not found" at the very path staff wrote.
+        return path.expanduser()
 
     @field_validator("zalo_api_base")
     @classmethod

@@ -74,6 +74,8 @@ def probe(folder: Path) -> Exception | None:
 
 def reason(exc: BaseException) -> str:
     """Why a write failed, in a few words ("No space left on device")."""
+    if isinstance(exc, FileExistsError | NotADirectoryError):  # DATA_DIR naming a file
+        return "a file, not a folder, is on that path"
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)

@@ -323,10 +323,13 @@ class Engine:
         return self._today or vietnam_today()
 
     def rebuild(self) -> list[Problem]:
-        """Reload the files and rebuild the index from scratch, whatever is on disk."""
+        """Reload the files and rebuild the index from scratch, whatever is on disk. An
+        index it cannot write is the caller's to report (`bot.py index`: one line), so it
+        raises that OSError without logging it."""
         self._force_build = True
         try:
-            return self.reload()
+            with self._update_lock, self._index_written(logged=False):
+                return self._reload()
         finally:
             self._force_build = False
 
@@ -590,12 +593,14 @@ class Engine:
         return True
 
     @contextlib.contextmanager
-    def _index_written(self) -> Iterator[None]:
-        """Notes whether a change of the files reached the index (index_state)."""
+    def _index_written(self, *, logged: bool = True) -> Iterator[None]:
+        """Notes whether a change of the files reached the index (index_state); logs it
+        when it did not (unless not `logged`)."""
         try:
             yield
         except OSError as exc:
-            if self._index_error is None:  # once per outage: the watcher tries every look
+            # Once per outage: the watcher tries every look.
+            if self._index_error is None and logged:
                 log.error(
                     "the search index cannot be written (%s): answering from what it holds "
                     "until it can",

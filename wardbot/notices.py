@@ -55,7 +55,9 @@ def load_announcement(
     file inside it.
     """
     src = str(path)
-    unusable = name_problem(path) or unusable_file(path, folder, max_bytes)
+    # A path that is not there (mistyped to `bot.py announce`) is said so, not to be renamed.
+    named = name_problem(path) if os.path.lexists(path) else None
+    unusable = named or unusable_file(path, folder, max_bytes)
     if unusable is not None:
         return None, [unusable]
     text, problems = read_text(path, max_bytes, unread=NOTICE_SKIPPED)
