@@ -62,7 +62,9 @@ class Inbox:
             return Fate.UNKEPT
         try:
             # On the disk before the platform is told: a power cut cannot take it back.
-            async with self.store.writing(synced=True) as db:
+            # Every message waits for this: a lock another program holds is not waited
+            # out (the message is handled unkept), the resident is answered promptly.
+            async with self.store.writing(synced=True, prompt=True) as db:
                 cursor = await db.execute(
                     "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at) "
                     "VALUES (?, ?, ?)",
