@@ -367,3 +367,27 @@ async def test_a_resident_who_follows_while_another_program_holds_the_database_i
             await asyncio.sleep(0.01)
         assert await held_keys(store) == []
         assert store.saves()
+
+
+async def test_a_message_handled_while_another_program_holds_the_database_is_not_handled_again(
+    tmp_path: Path,
+) -> None:
+    """A resident's question was kept, then "DB Browser for SQLite" took the database's
+    lock while the bot answered it: the answer went out, but the inbox could not take the
+    question off. Before, it stayed there, and the next start answered it again, days
+    later, out of the blue (a /follow followed again, an /unfollow undone). Now it goes
+    off with the next write that goes through."""
+    async with await Store.open(tmp_path / DATABASE) as store:
+        store._write.patience = 0.05  # a background write's wait for the lock (tests: short)
+        inbox = Inbox(store, "telegram")
+        assert await inbox.keep("41", "7301", '{"text": "mất thẻ bhyt"}') is Fate.KEPT
+        holder = sqlite3.connect(tmp_path / DATABASE, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            await inbox.done("41")  # answered; the inbox cannot note it
+        finally:
+            holder.close()
+        assert await inbox.keep("42", "7302", '{"text": "tạm trú"}') is Fate.KEPT
+        assert await held_keys(store) == ["42"]
+        await inbox.done("42")
+        assert await Inbox(store, "telegram").left_over() == []
