@@ -18,14 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from chat_ward import write_chat_ward
+from chat_ward import WARD_NAME, write_chat_ward
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import TEXT, FakeZaloApi
 from test_faults import Bot, base_env, bot_process, free_port
+from test_telegram import polling_channel
 
+from wardbot import messages as msg
 from wardbot.app import retention_task
 from wardbot.config import Settings
 from wardbot.datadir import DATABASE
+from wardbot.engine import Engine
 from wardbot.inbox import MAX_ATTEMPTS, SEEN_KEEP, Fate, Inbox
 from wardbot.inbox import purge as inbox_purge
 from wardbot.store import ChatRef, Store
@@ -334,3 +337,57 @@ async def test_messages_left_that_cannot_be_read_do_not_keep_the_channel_from_st
     assert await Inbox(store, "telegram").left_over() == []
     async with await Store.open(tmp_path / DATABASE) as again:
         assert await held_keys(again) == ["41"]
+
+
+async def test_a_resident_who_follows_while_another_program_holds_the_database_is_answered_at_once(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Staff leave bot.sqlite3 open in "DB Browser for SQLite", which holds its lock. The
+    inbox's write comes before every message is handled: it does not wait the lock out
+    (a background write's 5 s, here longer than the test allows), the message is handled
+    unkept and the resident who sent /follow is asked at once to try again; once the
+    program lets go, /follow saves the subscription and the inbox holds nothing."""
+    settings = ward_settings
+    async with FakeBotApi() as api, polling_channel(api, ward_engine, settings) as (_, store):
+        store._write.patience = 30.0  # SQLite's wait for a background write (tests: longer)
+        store.prompt_wait = 0.05
+        holder = sqlite3.connect(settings.data_dir / DATABASE, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            (refused,) = await asyncio.wait_for(api.say(RESIDENT, "/follow bhyt"), 10)
+            assert visible_text(refused.text) == msg.error(WARD_NAME, settings.ward_hotline)
+        finally:
+            holder.close()
+        (followed,) = await api.say(RESIDENT, "/follow bhyt")
+        assert visible_text(followed.text) == msg.subscribed(WARD_NAME, "Bảo hiểm y tế")
+        assert await store.subscriptions_of(ChatRef("telegram", str(RESIDENT))) == ["bhyt"]
+        for _ in range(500):  # taken off the inbox once handled, just after the reply
+            if not await held_keys(store):
+                break
+            await asyncio.sleep(0.01)
+        assert await held_keys(store) == []
+        assert store.saves()
+
+
+async def test_a_message_handled_while_another_program_holds_the_database_is_not_handled_again(
+    tmp_path: Path,
+) -> None:
+    """A resident's question was kept, then "DB Browser for SQLite" took the database's
+    lock while the bot answered it: the answer went out, but the inbox could not take the
+    question off. Before, it stayed there, and the next start answered it again, days
+    later, out of the blue (a /follow followed again, an /unfollow undone). Now it goes
+    off with the next write that goes through."""
+    async with await Store.open(tmp_path / DATABASE) as store:
+        store._write.patience = 0.05  # a background write's wait for the lock (tests: short)
+        inbox = Inbox(store, "telegram")
+        assert await inbox.keep("41", "7301", '{"text": "mất thẻ bhyt"}') is Fate.KEPT
+        holder = sqlite3.connect(tmp_path / DATABASE, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            await inbox.done("41")  # answered; the inbox cannot note it
+        finally:
+            holder.close()
+        assert await inbox.keep("42", "7302", '{"text": "tạm trú"}') is Fate.KEPT
+        assert await held_keys(store) == ["42"]
+        await inbox.done("42")
+        assert await Inbox(store, "telegram").left_over() == []

@@ -22,6 +22,8 @@ import logging
 import time
 from collections.abc import Callable
 
+import aiosqlite
+
 from wardbot.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,9 @@ class Inbox:
         self.clock = clock
         self._refused = False  # said in the log once per outage
         self._kept: set[str] = set()  # the keys of the rows to delete once handled
+        # Handled, but the database refused the delete (another program's lock): deleted
+        # with the next write that goes through, not handled again at the next start.
+        self._handled: set[str] = set()
 
     @property
     def enabled(self) -> bool:
@@ -62,7 +67,9 @@ class Inbox:
             return Fate.UNKEPT
         try:
             # On the disk before the platform is told: a power cut cannot take it back.
-            async with self.store.writing(synced=True) as db:
+            # Every message waits for this: a lock another program holds is not waited
+            # out (the message is handled unkept), the resident is answered promptly.
+            async with self.store.writing(synced=True, prompt=True) as db:
                 cursor = await db.execute(
                     "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at) "
                     "VALUES (?, ?, ?)",
@@ -75,6 +82,7 @@ class Inbox:
                     "VALUES (?, ?, ?, ?, ?)",
                     (self.channel, key, chat_id, payload, self.clock()),
                 )
+                handled = await self._take_off(db, self._handled)
         except Exception as exc:  # never a reason to leave a message unanswered
             if not self._refused:
                 log.warning(
@@ -86,6 +94,7 @@ class Inbox:
             self._refused = True
             return Fate.UNKEPT
         self._kept.add(key)
+        self._handled -= handled
         if self._refused:
             log.info("%s: received messages are kept again", self.channel)
         self._refused = False
@@ -96,15 +105,30 @@ class Inbox:
         if key not in self._kept:  # not kept: nothing to write (nor to fail on)
             return
         self._kept.discard(key)
+        self._handled.add(key)
         try:
             async with self.store.writing(proves=False) as db:
-                await db.execute(
-                    "DELETE FROM inbox WHERE channel = ? AND update_key = ?", (self.channel, key)
-                )
-        except Exception as exc:  # handled again at the next start, at worst
+                taken = await self._take_off(db, self._handled)
+        except Exception as exc:  # taken off with the next write that goes through
             log.warning(
-                "%s: could not take a handled message off the inbox (%s)", self.channel, exc
+                "%s: could not take a handled message off the inbox (%s); it goes with the "
+                "next write that goes through",
+                self.channel,
+                exc,
             )
+            return
+        self._handled -= taken
+
+    async def _take_off(self, db: aiosqlite.Connection, keys: set[str]) -> set[str]:
+        """Delete the rows of the handled updates `keys` (in the caller's transaction)."""
+        taken = set(keys)
+        if not taken:
+            return taken
+        await db.executemany(
+            "DELETE FROM inbox WHERE channel = ? AND update_key = ?",
+            [(self.channel, key) for key in sorted(taken)],
+        )
+        return taken
 
     async def left_over(self) -> list[tuple[str, str]]:
         """(key, payload) of the updates a bot that stopped left unhandled, oldest first,

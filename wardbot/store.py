@@ -222,9 +222,10 @@ class _Turns:
         return self.refused is not None and re.search("locked|busy", self.refused) is not None
 
     @contextlib.asynccontextmanager
-    async def within(self, seconds: float) -> AsyncIterator[None]:
+    async def within(self, seconds: float, lock_wait: float | None = None) -> AsyncIterator[None]:
         """A resident's turn: it and SQLite's wait for another program's lock take
-        `seconds` at most; "database is locked" when the turn does not come by then."""
+        `seconds` at most (the lock's wait `lock_wait` at most, when given); "database is
+        locked" when the turn does not come by then."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         try:
@@ -232,15 +233,18 @@ class _Turns:
         except TimeoutError:
             raise sqlite3.OperationalError("database is locked") from None
         try:
-            await self._wait(max(0.0, deadline - loop.time()))
+            left = max(0.0, deadline - loop.time())
+            await self._wait(left if lock_wait is None else min(left, lock_wait))
             yield
         except BaseException as exc:
             if refused_write(exc):
                 self.refused = str(exc)
             raise
         else:
-            self.refused = None
+            if self.proves:
+                self.refused = None
         finally:
+            self.proves = True
             self._lock.release()
 
     async def _wait(self, seconds: float) -> None:
@@ -407,14 +411,25 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def writing(
-        self, begin: str = "BEGIN IMMEDIATE", *, proves: bool = True, synced: bool = False
+        self,
+        begin: str = "BEGIN IMMEDIATE",
+        *,
+        proves: bool = True,
+        synced: bool = False,
+        prompt: bool = False,
     ) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction, taking turns with every other writer of this store.
         `proves=False`: its success does not show that the database takes writes again
         (deletes only: /healthz keeps `data` down after a refused write). `synced`: on
         the disk when it ends, a power cut included (other writes may be lost in one, as
-        SQLite's synchronous=NORMAL allows: never half written)."""
-        async with self._write:
+        SQLite's synchronous=NORMAL allows: never half written). `prompt`: a write every
+        message received waits for before it is handled (wardbot.inbox): its turn comes
+        within `prompt_wait`, and another program's lock is waited LOCKED_WAIT only, so
+        that the resident's own change after it still has its `prompt_wait`."""
+        turn: contextlib.AbstractAsyncContextManager[None] = (
+            self._write.within(self.prompt_wait, LOCKED_WAIT) if prompt else self._write
+        )
+        async with turn:
             self._write.proves = proves
             if synced:
                 await self._db.execute("PRAGMA synchronous = FULL")
