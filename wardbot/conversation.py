@@ -781,6 +781,10 @@ class Conversation:
             return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":
             return [relayed]
+        if followup.asks_only(text) and self._subject(chat, None) is None:
+            # "cần giấy tờ gì" naming no procedure, no answer before it: staff, who have
+            # the ticket's question, know which it means (alone, it gets a birth's papers).
+            return [relayed]
         # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
         each = await self._answer_each(chat, text, typing, follow, wrong=False)
         if each:
