@@ -307,6 +307,28 @@ async def test_the_procedure_named_next_is_asked_about_with_it(
     ]
 
 
+async def test_saying_wrong_to_which_procedure_takes_no_earlier_answer_back(
+    conversation: Conversation, store: Store, clock: Clock
+) -> None:
+    """ "Sai rồi" after "anh/chị đang hỏi về thủ tục nào?" (a number typed between, with no
+    list on screen) is said to that ask: the answer given a quarter of an hour before is
+    not taken back (nor put in staff's /unanswered, nor its close matches offered), and
+    the procedure is asked for again; named next, it is asked about with the question."""
+    first = await one(conversation, "làm lại cccd bị mất")
+    clock.now += 12 * 60
+    which = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert which.text == msg.which_procedure(("fee",))
+    assert (await one(conversation, "1")).text == msg.no_list_to_pick("1")
+    again = await one(conversation, "sai rồi")
+    assert again.text == which.text and not again.buttons
+    assert await store.unanswered(0) == []
+    fee = await one(conversation, "đăng ký khai sinh")
+    assert fee.title == BIRTH
+    # The button under the first answer is one under an earlier answer now.
+    [sorry] = await conversation.handle_action(CHAT, first.buttons[-1].action, sender="7")
+    assert sorry.text == msg.wrong_button_stale()
+
+
 @pytest.mark.parametrize(
     "text",
     [

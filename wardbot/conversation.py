@@ -685,6 +685,10 @@ class Conversation:
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "yes":
                 return [await self._yes(chat, offered)]
+            case "wrong" if (unnamed := self._unnamed_pending(chat, sender)) is not None:
+                # Said to "which procedure?": no answer since to take back (an earlier
+                # one is no longer the latest); the procedure is still what is missing.
+                return [Reply(msg.which_procedure(followup.asks_only(unnamed)), keeps_choices=True)]
             case "wrong":
                 self._context.drop((chat.channel, chat.chat_id))
                 return [await self._wrong(chat, sender)]
@@ -823,11 +827,10 @@ class Conversation:
         if aspects and self._subject(chat, sender) is None:
             self._unnamed.set(key, (question, self.clock(), sender))
             return [Reply(msg.which_procedure(aspects), keeps_choices=True)]
-        unnamed = self._unnamed.get(key, None)
-        since = self.clock() - followup.FOLLOW_UP_WITHIN
-        if unnamed is not None and unnamed[1] >= since and (chat.private or unnamed[2] == sender):
+        unnamed = self._unnamed_pending(chat, sender)
+        if unnamed is not None:
             self._unnamed.drop(key)
-            question = f"{question} {unnamed[0]}"  # "căn cước" + "lệ phí bao nhiêu?"
+            question = f"{question} {unnamed}"  # "căn cước" + "lệ phí bao nhiêu?"
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
             return each
@@ -848,6 +851,14 @@ class Conversation:
         if len(answer.offers) == 1 and chat.private:
             self._offered.set((chat.channel, chat.chat_id), (answer.offers[0].id, self.clock()))
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    def _unnamed_pending(self, chat: ChatRef, sender: str | None) -> str | None:
+        """The question naming no procedure the chat (in a group, `sender`) was just asked
+        about ("anh/chị đang hỏi về thủ tục nào?"), while the procedure is awaited; or None."""
+        unnamed = self._unnamed.get((chat.channel, chat.chat_id), None)
+        if unnamed is None or unnamed[1] < self.clock() - followup.FOLLOW_UP_WITHIN:
+            return None
+        return unnamed[0] if chat.private or unnamed[2] == sender else None
 
     async def _answer_each(
         self,
