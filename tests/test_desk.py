@@ -560,10 +560,12 @@ async def test_thanks_after_the_answer_leave_the_ticket_answered_not_waiting_for
     await desk.post_pending()
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
-    for thanks in ("Cảm ơn chị Lan đã hỗ trợ ạ", "chúc cán bộ sức khỏe", "em cảm ơn ạ"):
-        await conversation.handle_text(RESIDENT, thanks)
+    thanked = ("Cảm ơn chị Lan đã hỗ trợ ạ", "chúc cán bộ sức khỏe", "em cảm ơn ạ")
+    for thanks in (*thanked, "Dạ em cảm ơn chị, chúc chị sức khỏe ạ"):
+        [reply] = await conversation.handle_text(RESIDENT, thanks)
+        assert reply.text != msg.ticket_follow_up(WARD_NAME, 1)  # no more asked
     await desk.post_pending()
-    assert len(room.in_thread(post.thread_id)) == 4  # staff see each
+    assert len(room.in_thread(post.thread_id)) == 5  # staff see each
     ticket = await desk.tickets.get(1)
     assert ticket is not None and ticket.state == "answered"
     assert "đã trả lời" in await desk.listing()
