@@ -688,7 +688,7 @@ class Conversation:
             case "wrong" if (unnamed := self._unnamed_pending(chat, sender)) is not None:
                 # Said to "which procedure?": no answer since to take back (an earlier
                 # one is no longer the latest); the procedure is still what is missing.
-                return [Reply(msg.which_procedure(followup.asks_only(unnamed)), keeps_choices=True)]
+                return [self._which_procedure(chat, followup.asks_only(unnamed))]
             case "wrong":
                 self._context.drop((chat.channel, chat.chat_id))
                 return [await self._wrong(chat, sender)]
@@ -826,7 +826,7 @@ class Conversation:
         aspects = followup.asks_only(question)
         if aspects and self._subject(chat, sender) is None:
             self._unnamed.set(key, (question, self.clock(), sender))
-            return [Reply(msg.which_procedure(aspects), keeps_choices=True)]
+            return [self._which_procedure(chat, aspects)]
         unnamed = self._unnamed_pending(chat, sender)
         if unnamed is not None:
             self._unnamed.drop(key)
@@ -851,6 +851,11 @@ class Conversation:
         if len(answer.offers) == 1 and chat.private:
             self._offered.set((chat.channel, chat.chat_id), (answer.offers[0].id, self.clock()))
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    def _which_procedure(self, chat: ChatRef, aspects: tuple[str, ...]) -> Reply:
+        """Asking which procedure a question naming none means (in a group, to be answered
+        in a reply to it: the bot reads no other message there but those naming it)."""
+        return Reply(msg.which_procedure(aspects, group=not chat.private), keeps_choices=True)
 
     def _unnamed_pending(self, chat: ChatRef, sender: str | None) -> str | None:
         """The question naming no procedure the chat (in a group, `sender`) was just asked
