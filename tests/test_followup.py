@@ -307,6 +307,24 @@ async def test_the_procedure_named_next_is_asked_about_with_it(
     ]
 
 
+async def test_in_a_group_two_members_asked_which_procedure_each_name_their_own(
+    fresh: Conversation, store: Store, clock: Clock
+) -> None:
+    """Two members ask "lệ phí bao nhiêu ạ" and "mất bao lâu?" in turn, and each is asked
+    which procedure: the first member's answer is asked about with the first's question,
+    not read alone (the second's ask no longer takes the place of the first's)."""
+    group = ChatRef("test", "-100", private=False)
+    await fresh.handle_text(group, "lệ phí bao nhiêu ạ", sender="501")
+    await fresh.handle_text(group, "mất bao lâu?", sender="502")
+    clock.now += 60
+    [fee] = await fresh.handle_text(group, "làm lại cccd bị mất", sender="501")
+    [time] = await fresh.handle_text(group, "đăng ký khai sinh", sender="502")
+    assert (fee.title, time.title) == (ID_CARD, BIRTH)
+    async with store.db.execute("SELECT text FROM questions ORDER BY id") as rows:
+        logged = [row[0] for row in await rows.fetchall()]
+    assert logged == ["làm lại cccd bị mất lệ phí bao nhiêu ạ", "đăng ký khai sinh mất bao lâu?"]
+
+
 async def test_saying_wrong_to_which_procedure_takes_no_earlier_answer_back(
     conversation: Conversation, store: Store, clock: Clock
 ) -> None:

@@ -501,9 +501,10 @@ class Conversation:
         self._context: LastPerChat[tuple[tuple[str, ...], float, str | None]] = LastPerChat(
             ASKED_KEPT
         )
-        # Per chat, a question that named no procedure ("lệ phí bao nhiêu?"), when, and (in
-        # a group) by whom: the bot asked which procedure, and the next question names it.
-        self._unnamed: LastPerChat[tuple[str, float, str | None]] = LastPerChat(ASKED_KEPT)
+        # Per chat and (in a group) member, a question that named no procedure ("lệ phí
+        # bao nhiêu?") and when: the bot asked which procedure, and the next question
+        # names it. In a group, each member's own: two may be asked at once.
+        self._unnamed: LastPerChat[dict[str | None, tuple[str, float]]] = LastPerChat(ASKED_KEPT)
 
     # --- entry points -------------------------------------------------------------
 
@@ -822,14 +823,12 @@ class Conversation:
         what any procedure has ("lệ phí bao nhiêu?"), with no answer before it to ask more
         about, is asked which procedure it means: alone, it would get whichever procedure's
         fee fits its few words best; the procedure named next is asked about with it."""
-        key = (chat.channel, chat.chat_id)
         aspects = followup.asks_only(question)
         if aspects and self._subject(chat, sender) is None:
-            self._unnamed.set(key, (question, self.clock(), sender))
+            self._note_unnamed(chat, sender, question)
             return [self._which_procedure(chat, aspects)]
-        unnamed = self._unnamed_pending(chat, sender)
+        unnamed = self._unnamed_pending(chat, sender, drop=True)
         if unnamed is not None:
-            self._unnamed.drop(key)
             question = f"{question} {unnamed}"  # "căn cước" + "lệ phí bao nhiêu?"
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
@@ -857,13 +856,26 @@ class Conversation:
         in a reply to it: the bot reads no other message there but those naming it)."""
         return Reply(msg.which_procedure(aspects, group=not chat.private), keeps_choices=True)
 
-    def _unnamed_pending(self, chat: ChatRef, sender: str | None) -> str | None:
+    def _note_unnamed(self, chat: ChatRef, sender: str | None, question: str) -> None:
+        """`question` named no procedure: the chat's (in a group, `sender`'s) next names it."""
+        since = self.clock() - followup.FOLLOW_UP_WITHIN
+        kept = self._unnamed.get((chat.channel, chat.chat_id), {})
+        kept = {who: was for who, was in kept.items() if was[1] >= since}  # the others'
+        kept[None if chat.private else sender] = (question, self.clock())
+        self._unnamed.set((chat.channel, chat.chat_id), kept)
+
+    def _unnamed_pending(
+        self, chat: ChatRef, sender: str | None, *, drop: bool = False
+    ) -> str | None:
         """The question naming no procedure the chat (in a group, `sender`) was just asked
-        about ("anh/chị đang hỏi về thủ tục nào?"), while the procedure is awaited; or None."""
-        unnamed = self._unnamed.get((chat.channel, chat.chat_id), None)
+        about ("anh/chị đang hỏi về thủ tục nào?"), while the procedure is awaited; or None.
+        `drop`: forgotten, as the procedure named now is asked about with it."""
+        kept = self._unnamed.get((chat.channel, chat.chat_id), {})
+        who = None if chat.private else sender
+        unnamed = kept.pop(who, None) if drop else kept.get(who)
         if unnamed is None or unnamed[1] < self.clock() - followup.FOLLOW_UP_WITHIN:
             return None
-        return unnamed[0] if chat.private or unnamed[2] == sender else None
+        return unnamed[0]
 
     async def _answer_each(
         self,
