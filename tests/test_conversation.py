@@ -909,6 +909,7 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("Dạ em cảm ơn chị, chúc chị sức khỏe", msg.thanks()),
         ("em cảm ơn chị chúc chị sức khỏe ạ", msg.thanks()),
         ("cảm ơn cán bộ. Tạm biệt", msg.farewell()),
+        ("Chào chị, em cảm ơn ạ", msg.thanks()),
     ],
 )
 async def test_acknowledgements_and_farewells_get_a_short_natural_reply(

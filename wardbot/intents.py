@@ -294,8 +294,9 @@ _CLOSING = ("bye", "thanks", "wish")  # what such a message gets: the first of t
 
 
 def _courtesies(text: str) -> str | None:
-    """'bye', 'thanks' or 'wish' for a message made of such parts (and acknowledgements:
-    "ok, em cảm ơn chị"), each small talk alone; else None."""
+    """'bye', 'thanks' or 'wish' for a message made of such parts (and acknowledgements
+    or greetings: "ok, em cảm ơn chị", "chào chị, em cảm ơn ạ"), each small talk alone;
+    else None."""
     kinds = set()
     for part in _PARTS.split(text):
         words, original = without_laughter(
@@ -304,7 +305,7 @@ def _courtesies(text: str) -> str | None:
         if not words:
             continue
         kind = small_talk(words, original)
-        if kind not in (*_CLOSING, "ack"):
+        if kind not in (*_CLOSING, "ack", "greet"):
             return None
         kinds.add(kind)
     return next((kind for kind in _CLOSING if kind in kinds), None)
