@@ -347,6 +347,22 @@ async def test_saying_wrong_to_which_procedure_takes_no_earlier_answer_back(
     assert sorry.text == msg.wrong_button_stale()
 
 
+async def test_an_entry_picked_after_which_procedure_is_what_sai_roi_is_about(
+    conversation: Conversation, clock: Clock
+) -> None:
+    """Asked which procedure, the resident picks one from the list still on screen: the
+    procedure is no longer awaited, so "sai rồi" next says the pick missed (the other
+    close matches), not "which procedure?" again."""
+    [offer] = await conversation.handle_text(CHAT, "khai sinh kết hôn", sender="7")
+    assert offer.buttons
+    clock.now += 11 * 60
+    assert (await one(conversation, "lệ phí bao nhiêu ạ")).text == msg.which_procedure(("fee",))
+    await conversation.handle_action(CHAT, "faq:dang-ky-khai-sinh", sender="7")
+    sorry = await one(conversation, "sai rồi")
+    assert sorry.text != msg.which_procedure(("fee",))
+    assert sorry.text.startswith("Dạ, em xin lỗi")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -592,6 +592,8 @@ class Conversation:
             doc = await self._document_now(ref)
             if doc is None:
                 return [Reply(msg.not_found())]
+            # Picked (from a list still on screen): the subject now, no procedure awaited.
+            self._unnamed_pending(chat, sender, drop=True)
             if isinstance(doc, FaqEntry):
                 await self._note_pick(chat, doc, sender)
             self._keep_context(chat, (doc.id,), sender)
