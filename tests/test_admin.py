@@ -461,6 +461,27 @@ async def test_a_broadcast_reviewed_at_night_says_it_rings_phones(
     assert "Đã xếp 3 tin" in await bot.press(review, "📣 Gửi")
 
 
+async def test_a_broadcast_reviewed_before_the_quiet_hours_is_shown_again_in_them(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """Reviewed at 21:20 (nothing said of the night) and "Gửi" pressed at 21:40: it does
+    not ring the followers' phones unwarned; the review comes again saying so, and its
+    "Gửi" sends it."""
+    night = replace(settings, quiet_hours=QuietHours.parse("21:30-6:30"))
+    bot = make_bot(ward_engine, store, night, db_path)
+    bot.clock.now = dt.datetime(2024, 8, 1, 21, 20, tzinfo=VIETNAM).timestamp()
+    await subscribe_ward(bot.store)
+    review = await bot.say(ADMIN, "/broadcast bhyt Sáng mai cắt nước.", ADMIN_ID)
+    assert "giờ không gửi tin ban đêm" not in review.text
+    bot.clock.now += 20 * 60
+    [again] = await bot.conversation.handle_action(ADMIN, review.buttons[0].action, sender=ADMIN_ID)
+    assert again.text == msg.admin_broadcast_review(
+        3, "Bảo hiểm y tế", "Sáng mai cắt nước.", ("21:30–6:30", "6:30 sáng mai")
+    )
+    assert bot.outbox() == []
+    assert "Đã xếp 3 tin" in await bot.press(again, "📣 Gửi")
+
+
 async def test_broadcast_all_reaches_each_follower_once(bot: Bot) -> None:
     await subscribe_ward(bot.store)
     text = await bot.broadcast("/broadcast all Phường nghỉ làm việc ngày 2/9.")

@@ -905,6 +905,11 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("em chúc cả nhà một ngày tốt lành", msg.wished()),
         ("tạm biệt", msg.farewell()),
         ("cảm ơn em, tạm biệt nhé", msg.farewell()),
+        # Thanks and good wishes, a goodbye, each said in its own part of the message.
+        ("Dạ em cảm ơn chị, chúc chị sức khỏe", msg.thanks()),
+        ("em cảm ơn chị chúc chị sức khỏe ạ", msg.thanks()),
+        ("cảm ơn cán bộ. Tạm biệt", msg.farewell()),
+        ("Chào chị, em cảm ơn ạ", msg.thanks()),
     ],
 )
 async def test_acknowledgements_and_farewells_get_a_short_natural_reply(

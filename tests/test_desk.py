@@ -512,6 +512,24 @@ async def test_a_follow_up_with_a_ticket_open_is_about_the_answer_just_given(
     ]
 
 
+async def test_a_question_naming_no_procedure_with_a_ticket_open_is_left_to_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
+) -> None:
+    """ "Cần giấy tờ gì" a while after the ticket's question, no answer before it: staff,
+    who have the ticket's question, know which procedure it means; the bot does not answer
+    with the papers for a birth (what it gets alone, as a question naming no procedure
+    without a ticket is asked which procedure instead)."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [thread] = list(room.topics)
+    clock.now += 11 * 60
+    [papers] = await conversation.handle_text(RESIDENT, "cần giấy tờ gì")
+    assert papers.text == msg.ticket_follow_up(WARD_NAME, 1)
+    await desk.post_pending()
+    texts = [p.reply.text for p in room.in_thread(thread)]
+    assert texts[-1] == msg.ticket_follow_up_post(1, "cần giấy tờ gì")
+
+
 async def test_thanks_to_the_officer_reach_staff_and_are_no_question(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -542,10 +560,12 @@ async def test_thanks_after_the_answer_leave_the_ticket_answered_not_waiting_for
     await desk.post_pending()
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
-    for thanks in ("Cảm ơn chị Lan đã hỗ trợ ạ", "chúc cán bộ sức khỏe", "em cảm ơn ạ"):
-        await conversation.handle_text(RESIDENT, thanks)
+    thanked = ("Cảm ơn chị Lan đã hỗ trợ ạ", "chúc cán bộ sức khỏe", "em cảm ơn ạ")
+    for thanks in (*thanked, "Dạ em cảm ơn chị, chúc chị sức khỏe ạ"):
+        [reply] = await conversation.handle_text(RESIDENT, thanks)
+        assert reply.text != msg.ticket_follow_up(WARD_NAME, 1)  # no more asked
     await desk.post_pending()
-    assert len(room.in_thread(post.thread_id)) == 4  # staff see each
+    assert len(room.in_thread(post.thread_id)) == 5  # staff see each
     ticket = await desk.tickets.get(1)
     assert ticket is not None and ticket.state == "answered"
     assert "đã trả lời" in await desk.listing()

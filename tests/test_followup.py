@@ -307,6 +307,62 @@ async def test_the_procedure_named_next_is_asked_about_with_it(
     ]
 
 
+async def test_in_a_group_two_members_asked_which_procedure_each_name_their_own(
+    fresh: Conversation, store: Store, clock: Clock
+) -> None:
+    """Two members ask "lệ phí bao nhiêu ạ" and "mất bao lâu?" in turn, and each is asked
+    which procedure: the first member's answer is asked about with the first's question,
+    not read alone (the second's ask no longer takes the place of the first's)."""
+    group = ChatRef("test", "-100", private=False)
+    await fresh.handle_text(group, "lệ phí bao nhiêu ạ", sender="501")
+    await fresh.handle_text(group, "mất bao lâu?", sender="502")
+    clock.now += 60
+    [fee] = await fresh.handle_text(group, "làm lại cccd bị mất", sender="501")
+    [time] = await fresh.handle_text(group, "đăng ký khai sinh", sender="502")
+    assert (fee.title, time.title) == (ID_CARD, BIRTH)
+    async with store.db.execute("SELECT text FROM questions ORDER BY id") as rows:
+        logged = [row[0] for row in await rows.fetchall()]
+    assert logged == ["làm lại cccd bị mất lệ phí bao nhiêu ạ", "đăng ký khai sinh mất bao lâu?"]
+
+
+async def test_saying_wrong_to_which_procedure_takes_no_earlier_answer_back(
+    conversation: Conversation, store: Store, clock: Clock
+) -> None:
+    """ "Sai rồi" after "anh/chị đang hỏi về thủ tục nào?" (a number typed between, with no
+    list on screen) is said to that ask: the answer given a quarter of an hour before is
+    not taken back (nor put in staff's /unanswered, nor its close matches offered), and
+    the procedure is asked for again; named next, it is asked about with the question."""
+    first = await one(conversation, "làm lại cccd bị mất")
+    clock.now += 12 * 60
+    which = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert which.text == msg.which_procedure(("fee",))
+    assert (await one(conversation, "1")).text == msg.no_list_to_pick("1")
+    again = await one(conversation, "sai rồi")
+    assert again.text == which.text and not again.buttons
+    assert await store.unanswered(0) == []
+    fee = await one(conversation, "đăng ký khai sinh")
+    assert fee.title == BIRTH
+    # The button under the first answer is one under an earlier answer now.
+    [sorry] = await conversation.handle_action(CHAT, first.buttons[-1].action, sender="7")
+    assert sorry.text == msg.wrong_button_stale()
+
+
+async def test_an_entry_picked_after_which_procedure_is_what_sai_roi_is_about(
+    conversation: Conversation, clock: Clock
+) -> None:
+    """Asked which procedure, the resident picks one from the list still on screen: the
+    procedure is no longer awaited, so "sai rồi" next says the pick missed (the other
+    close matches), not "which procedure?" again."""
+    [offer] = await conversation.handle_text(CHAT, "khai sinh kết hôn", sender="7")
+    assert offer.buttons
+    clock.now += 11 * 60
+    assert (await one(conversation, "lệ phí bao nhiêu ạ")).text == msg.which_procedure(("fee",))
+    await conversation.handle_action(CHAT, "faq:dang-ky-khai-sinh", sender="7")
+    sorry = await one(conversation, "sai rồi")
+    assert sorry.text != msg.which_procedure(("fee",))
+    assert sorry.text.startswith("Dạ, em xin lỗi")
+
+
 @pytest.mark.parametrize(
     "text",
     [

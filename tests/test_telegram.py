@@ -488,6 +488,25 @@ async def test_in_a_group_only_messages_for_the_bot_are_answered(
     assert shown(hint) == msg.unknown_command("/giavang")
 
 
+async def test_in_a_group_which_procedure_is_answered_in_a_reply_to_it(
+    api: FakeBotApi, store: Store
+) -> None:
+    """A member's question naming no procedure is asked which one: in a group, where the
+    bot reads only what mentions it or replies to it, the member is told to reply to that
+    message (a plain "đăng ký tạm trú" there is not for the bot); the reply names it."""
+    mark = len(api.calls)
+    api.send_text(GROUP, "@phuong2_test_bot cần giấy tờ gì ạ", group=True, user_id=77)
+    (which,) = await api.replies(GROUP, since=mark)
+    assert shown(which) == msg.which_procedure(("papers",), group=True)
+    assert "trả lời tin nhắn này" in shown(which)
+    mark = len(api.calls)
+    api.send_text(GROUP, "đăng ký tạm trú", group=True, user_id=77)
+    api.send_text(GROUP, "đăng ký tạm trú", group=True, user_id=77, reply_to=which)
+    (fee,) = await api.replies(GROUP, since=mark)
+    assert shown(fee).startswith("Đăng ký tạm trú cần giấy tờ gì?")
+    assert len(api.sent(GROUP, since=mark)) == 1  # nothing for the plain message
+
+
 async def test_in_a_group_with_topics_answers_stay_in_the_topic_asked_in(
     api: FakeBotApi, store: Store
 ) -> None:

@@ -53,6 +53,7 @@ class _Broadcast:
     text: str
     shown_at: float
     queued: int | None = None
+    night: bool = False  # shown in quiet hours, saying it rings the followers' phones
 
     @property
     def ref(self) -> str:
@@ -183,7 +184,7 @@ class Admin:
         for review is sent, or dropped."""
         kind, _, ref = action.partition(":")
         if kind in ("bc", "bx"):
-            return [Reply(await self._confirm(chat, ref, send=kind == "bc"))]
+            return [await self._confirm(chat, ref, send=kind == "bc")]
         wording_ref, _, entry_ref = ref.partition(":")
         if self.editor is None:
             return [Reply(msg.faq_edit_failed(msg.FAQ_EDIT_OFF))]
@@ -320,11 +321,17 @@ class Admin:
             return Reply(msg.admin_broadcast_queued(0, label))
         pending = _Broadcast(topic_id, label, text, self.clock())
         self._broadcasts.set((chat.channel, chat.chat_id), pending)
+        return self._review(pending, count)
+
+    def _review(self, pending: _Broadcast, count: int) -> Reply:
+        """`pending` shown for review, to `count` followers (in quiet hours, saying that
+        it rings their phones)."""
         quiet = self.settings.quiet_hours
         morning = quiet.morning(self.clock()) if quiet is not None else None
+        pending.night = morning is not None
         return Reply(
             msg.admin_broadcast_review(
-                count, label, text, (str(quiet), morning) if morning else None
+                count, pending.target, pending.text, (str(quiet), morning) if morning else None
             ),
             buttons=(
                 Button(msg.broadcast_send_button(count), f"bc:{pending.ref}"),
@@ -332,20 +339,25 @@ class Admin:
             ),
         )
 
-    async def _confirm(self, chat: ChatRef, ref: str, *, send: bool) -> str:
+    async def _confirm(self, chat: ChatRef, ref: str, *, send: bool) -> Reply:
         """A button under a broadcast's review: sent once, however often it is pressed;
         a button of an older review (replaced, dropped, an hour old, or shown before a
-        restart) sends nothing and says so."""
+        restart) sends nothing and says so. Reviewed before the quiet hours and pressed in
+        them, it is shown again saying that it rings the followers' phones."""
         pending = self._broadcasts.get((chat.channel, chat.chat_id), None)
         if pending is None or pending.ref != ref:
-            return msg.broadcast_button_stale()
+            return Reply(msg.broadcast_button_stale())
         if pending.queued is not None:
-            return msg.admin_broadcast_sent_already(pending.queued, pending.target)
+            return Reply(msg.admin_broadcast_sent_already(pending.queued, pending.target))
         if not send:
             self._broadcasts.drop((chat.channel, chat.chat_id))
-            return msg.BROADCAST_DROPPED
+            return Reply(msg.BROADCAST_DROPPED)
         if self.clock() - pending.shown_at > BROADCAST_KEEP:
             self._broadcasts.drop((chat.channel, chat.chat_id))
-            return msg.broadcast_button_stale()
+            return Reply(msg.broadcast_button_stale())
+        quiet = self.settings.quiet_hours
+        if not pending.night and quiet is not None and quiet.morning(self.clock()):
+            count = len(await self.alerts.broadcast_chats(pending.topic_id))
+            return self._review(pending, count)
         pending.queued = await self.alerts.broadcast(pending.topic_id, pending.text)
-        return msg.admin_broadcast_queued(pending.queued, pending.target)
+        return Reply(msg.admin_broadcast_queued(pending.queued, pending.target))

@@ -501,9 +501,10 @@ class Conversation:
         self._context: LastPerChat[tuple[tuple[str, ...], float, str | None]] = LastPerChat(
             ASKED_KEPT
         )
-        # Per chat, a question that named no procedure ("lệ phí bao nhiêu?"), when, and (in
-        # a group) by whom: the bot asked which procedure, and the next question names it.
-        self._unnamed: LastPerChat[tuple[str, float, str | None]] = LastPerChat(ASKED_KEPT)
+        # Per chat and (in a group) member, a question that named no procedure ("lệ phí
+        # bao nhiêu?") and when: the bot asked which procedure, and the next question
+        # names it. In a group, each member's own: two may be asked at once.
+        self._unnamed: LastPerChat[dict[str | None, tuple[str, float]]] = LastPerChat(ASKED_KEPT)
 
     # --- entry points -------------------------------------------------------------
 
@@ -591,6 +592,8 @@ class Conversation:
             doc = await self._document_now(ref)
             if doc is None:
                 return [Reply(msg.not_found())]
+            # Picked (from a list still on screen): the subject now, no procedure awaited.
+            self._unnamed_pending(chat, sender, drop=True)
             if isinstance(doc, FaqEntry):
                 await self._note_pick(chat, doc, sender)
             self._keep_context(chat, (doc.id,), sender)
@@ -685,6 +688,10 @@ class Conversation:
                 return [Reply(SMALL_TALK[intent.kind]())]
             case "yes":
                 return [await self._yes(chat, offered)]
+            case "wrong" if (unnamed := self._unnamed_pending(chat, sender)) is not None:
+                # Said to "which procedure?": no answer since to take back (an earlier
+                # one is no longer the latest); the procedure is still what is missing.
+                return [self._which_procedure(chat, followup.asks_only(unnamed))]
             case "wrong":
                 self._context.drop((chat.channel, chat.chat_id))
                 return [await self._wrong(chat, sender)]
@@ -781,6 +788,10 @@ class Conversation:
             return [Reply(SMALL_TALK[intent.kind]())]
         if intent.kind != "question":
             return [relayed]
+        if followup.asks_only(text) and self._subject(chat, None) is None:
+            # "cần giấy tờ gì" naming no procedure, no answer before it: staff, who have
+            # the ticket's question, know which it means (alone, it gets a birth's papers).
+            return [relayed]
         # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
         each = await self._answer_each(chat, text, typing, follow, wrong=False)
         if each:
@@ -814,16 +825,13 @@ class Conversation:
         what any procedure has ("lệ phí bao nhiêu?"), with no answer before it to ask more
         about, is asked which procedure it means: alone, it would get whichever procedure's
         fee fits its few words best; the procedure named next is asked about with it."""
-        key = (chat.channel, chat.chat_id)
         aspects = followup.asks_only(question)
         if aspects and self._subject(chat, sender) is None:
-            self._unnamed.set(key, (question, self.clock(), sender))
-            return [Reply(msg.which_procedure(aspects), keeps_choices=True)]
-        unnamed = self._unnamed.get(key, None)
-        since = self.clock() - followup.FOLLOW_UP_WITHIN
-        if unnamed is not None and unnamed[1] >= since and (chat.private or unnamed[2] == sender):
-            self._unnamed.drop(key)
-            question = f"{question} {unnamed[0]}"  # "căn cước" + "lệ phí bao nhiêu?"
+            self._note_unnamed(chat, sender, question)
+            return [self._which_procedure(chat, aspects)]
+        unnamed = self._unnamed_pending(chat, sender, drop=True)
+        if unnamed is not None:
+            question = f"{question} {unnamed}"  # "căn cước" + "lệ phí bao nhiêu?"
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
             return each
@@ -844,6 +852,32 @@ class Conversation:
         if len(answer.offers) == 1 and chat.private:
             self._offered.set((chat.channel, chat.chat_id), (answer.offers[0].id, self.clock()))
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    def _which_procedure(self, chat: ChatRef, aspects: tuple[str, ...]) -> Reply:
+        """Asking which procedure a question naming none means (in a group, to be answered
+        in a reply to it: the bot reads no other message there but those naming it)."""
+        return Reply(msg.which_procedure(aspects, group=not chat.private), keeps_choices=True)
+
+    def _note_unnamed(self, chat: ChatRef, sender: str | None, question: str) -> None:
+        """`question` named no procedure: the chat's (in a group, `sender`'s) next names it."""
+        since = self.clock() - followup.FOLLOW_UP_WITHIN
+        kept = self._unnamed.get((chat.channel, chat.chat_id), {})
+        kept = {who: was for who, was in kept.items() if was[1] >= since}  # the others'
+        kept[None if chat.private else sender] = (question, self.clock())
+        self._unnamed.set((chat.channel, chat.chat_id), kept)
+
+    def _unnamed_pending(
+        self, chat: ChatRef, sender: str | None, *, drop: bool = False
+    ) -> str | None:
+        """The question naming no procedure the chat (in a group, `sender`) was just asked
+        about ("anh/chị đang hỏi về thủ tục nào?"), while the procedure is awaited; or None.
+        `drop`: forgotten, as the procedure named now is asked about with it."""
+        kept = self._unnamed.get((chat.channel, chat.chat_id), {})
+        who = None if chat.private else sender
+        unnamed = kept.pop(who, None) if drop else kept.get(who)
+        if unnamed is None or unnamed[1] < self.clock() - followup.FOLLOW_UP_WITHIN:
+            return None
+        return unnamed[0]
 
     async def _answer_each(
         self,

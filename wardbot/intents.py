@@ -277,7 +277,7 @@ def parse_intent(text: str) -> Intent:
     words, original = without_laughter(words, original)
     if not words:  # "hihi", "haha": a smile, like an emoji alone
         return Intent("ack")
-    if kind := small_talk(words, original):
+    if kind := small_talk(words, original) or _courtesies(text):
         return Intent(kind)
     words, original = _strip_politeness(words, original)
     said = " ".join(words)
@@ -285,6 +285,30 @@ def parse_intent(text: str) -> Intent:
         if pattern.fullmatch(said):
             return Intent(kind)
     return _subscription(said, original, text) or Intent("question")
+
+
+# Thanks, a goodbye and good wishes in one message ("em cảm ơn, chúc chị sức khỏe", "cảm
+# ơn cán bộ. tạm biệt"): its parts, each of which may be small talk closing the turn.
+_PARTS = re.compile(r"[.,;!\n]+|\s+(?=(?:chúc|chuc)\s)", re.IGNORECASE)
+_CLOSING = ("bye", "thanks", "wish")  # what such a message gets: the first of these it says
+
+
+def _courtesies(text: str) -> str | None:
+    """'bye', 'thanks' or 'wish' for a message made of such parts (and acknowledgements
+    or greetings: "ok, em cảm ơn chị", "chào chị, em cảm ơn ạ"), each small talk alone;
+    else None."""
+    kinds = set()
+    for part in _PARTS.split(text):
+        words, original = without_laughter(
+            [fold(w) for w in _WORD.findall(part)], _WORD.findall(part)
+        )
+        if not words:
+            continue
+        kind = small_talk(words, original)
+        if kind not in (*_CLOSING, "ack", "greet"):
+            return None
+        kinds.add(kind)
+    return next((kind for kind in _CLOSING if kind in kinds), None)
 
 
 def _command(text: str) -> Intent | None:
