@@ -289,6 +289,24 @@ def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(
     )
 
 
+def test_a_path_from_the_home_folder_after_an_equals_sign_is_the_home_folders(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """`--faq=~/ward/faq.yaml`: the shell leaves a ~ after '=' as it is, and `check` said
+    the file was not found at the very path typed; `--data=~/ward/data` made a folder
+    named '~' in the working folder."""
+    home = tmp_path / "home"
+    (home / "ward").mkdir(parents=True)
+    shutil.copy(tmp_path / "faq.yaml", home / "ward" / "faq.yaml")
+    shutil.copytree(tmp_path / "content", home / "ward" / "content")
+    monkeypatch.setenv("HOME", str(home))
+    typed = ["--faq=~/ward/faq.yaml", "--content=~/ward/content", "--data=~/ward/data"]
+    assert bot.main(["check", *typed]) == 0, capsys.readouterr().err
+    assert bot.main([*typed, "index"]) == 0, capsys.readouterr().err
+    assert (home / "ward" / "data" / "index").is_dir()
+    assert not (tmp_path / "~").exists()
+
+
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
     """A proxy named in the .env is checked at start and trusted, not checked and then
     ignored (every resident of the web chat counting as the proxy's one address)."""
