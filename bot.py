@@ -728,10 +728,11 @@ def _start(args: argparse.Namespace) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    from wardbot.config import ConfigError, read_dotenv
+    from wardbot.config import ConfigError, misnamed, read_dotenv
 
     try:
-        for warning in read_dotenv():
+        # The environment's own names first: the .env's are loaded into it next.
+        for warning in [*misnamed(), *read_dotenv()]:
             print(f"configuration: {warning}", file=sys.stderr)
         settings = _settings(args)
     except ConfigError as exc:

@@ -264,6 +264,26 @@ def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
     ]
 
 
+def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, monkeypatch, capsys):
+    """`docker run --env-file .env` (as README's Docker section says) or systemd's
+    Environment= give the settings in the environment, where the bot reads no .env: a
+    `WARD_HOTLNE` there left residents without the ward's hotline, and nothing said so.
+    The system's own names (XDG_DATA_DIRS) are left alone; the value is never shown."""
+    monkeypatch.setenv("WARD_HOTLNE", "0299 555 777")
+    monkeypatch.setenv("TELEGRAM_TOKEN", "123456789:AAE-s3cret")
+    monkeypatch.setenv("XDG_DATA_DIRS", "/usr/local/share:/usr/share")
+    monkeypatch.setenv("COMPOSE_PROJECT_NAME", "wardbot")
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines()[:-1] == [  # then check's summary
+        "configuration: warning: the bot has no setting TELEGRAM_TOKEN (set in its "
+        "environment), and leaves it aside: write TELEGRAM_BOT_TOKEN",
+        "configuration: warning: the bot has no setting WARD_HOTLNE (set in its "
+        "environment), and leaves it aside: write WARD_HOTLINE",
+    ]
+    assert "s3cret" not in err
+
+
 def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(
     ward, tmp_path, monkeypatch, capsys
 ):

@@ -326,6 +326,27 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> list[str]:
     return warnings
 
 
+def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each name of the environment (default: the process's, before the
+    .env is loaded into it) that is almost one of the bot's settings, as read_dotenv warns
+    of the .env's: `docker run --env-file` and systemd's Environment= give the settings
+    there. Only a name whose first word is the setting's (TELEGRAM_TOKEN, WARD_HOTLNE,
+    ward_name) is taken for a mistake: the environment holds the system's own names too
+    (XDG_DATA_DIRS). The value is never shown: it may be a token."""
+    environ = os.environ if environ is None else environ
+    warnings = []
+    for name in sorted(environ):
+        meant = _meant(name)
+        if meant is None or not environ[name].strip():
+            continue
+        if name.upper().partition("_")[0] == meant.partition("_")[0]:
+            warnings.append(
+                f"warning: the bot has no setting {name} (set in its environment), and "
+                f"leaves it aside: write {meant}"
+            )
+    return warnings
+
+
 def _meant(name: str) -> str | None:
     """The bot's setting that `name`, which is none of them, was most likely meant to be."""
     import difflib
