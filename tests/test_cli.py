@@ -1569,6 +1569,38 @@ def test_a_setting_in_quotes_as_docker_env_file_keeps_them_is_refused(
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WARD_HOTLINE", "0276 3822 123 # đường dây nóng"),
+        ("WARD_NAME", "UBND Phường 2\t# tên hiện cho dân"),
+        ("TELEGRAM_BOT_TOKEN", "123456789:AAE-s3cret  # from @BotFather"),
+    ],
+)
+def test_a_comment_after_a_setting_as_docker_env_file_keeps_it_is_refused(
+    ward, monkeypatch, capsys, name, value
+):
+    """README: in the .env '#' starts a comment, and the Docker section gives the same
+    file to `docker run --env-file`, which keeps `# đường dây nóng` as part of the value:
+    residents were told to call '0276 3822 123 # đường dây nóng'. Now one line says to
+    put the comment on a line of its own, never showing the value."""
+    monkeypatch.setenv(name, value)
+    assert bot.main(["check", *ward]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"configuration: {name} ends in a comment: write it on a line of its own (`docker "
+        f"run --env-file` keeps what follows {name}= to the end of the line as the value)\n"
+    )
+    assert "s3cret" not in err
+
+
+def test_a_hash_inside_a_setting_is_its_own(ward, monkeypatch, capsys):
+    monkeypatch.setenv("WARD_NAME", "Tổ dân phố #3")
+    monkeypatch.setenv("PORTAL_FEEDS", "https://phuong2.example.gov.vn/rss#tin-moi")
+    assert bot.main(["check", *ward]) == 0, capsys.readouterr().err
+    assert Settings.from_env().ward_name == "Tổ dân phố #3"
+
+
 def test_quotes_inside_a_setting_are_its_own(ward, monkeypatch, capsys):
     monkeypatch.setenv("WARD_NAME", '"Bông Sen" - "Phường 2"')
     assert bot.main(["check", *ward]) == 0, capsys.readouterr().err

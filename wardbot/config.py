@@ -210,6 +210,7 @@ class Settings:
         given = {name: value.strip() for name, value in env.items() if value.strip()}
         for name in Environment.variables() & given.keys():
             _unquoted(name, given[name])
+            _uncommented(name, given[name])
         try:
             environment = Environment.model_validate(given)
         except ValidationError as error:
@@ -370,6 +371,18 @@ def _unquoted(name: str, value: str) -> None:
         raise ConfigError(
             f"{name} has quotes around it: write the value without them (`docker run "
             f'--env-file` keeps the quotes of {name}="..." as part of the value)'
+        )
+
+
+def _uncommented(name: str, value: str) -> None:
+    """ConfigError when `value` ends in a comment (`0276 3822 123 # đường dây nóng`): the
+    .env the bot reads itself drops it, but `docker run --env-file` and systemd keep it as
+    part of the value. Only a '#' after a space and before one: `Tổ dân phố #3` is a
+    value. The value is not shown: it may be a secret."""
+    if re.search(r"\s#(\s|$)", value):
+        raise ConfigError(
+            f"{name} ends in a comment: write it on a line of its own (`docker run "
+            f"--env-file` keeps what follows {name}= to the end of the line as the value)"
         )
 
 
