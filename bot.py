@@ -36,26 +36,32 @@ OWN_PACKAGES = ("wardbot", "handlers", "index", "bot")
 ASK_EMBED_AT_MOST = 300
 
 
+def _path(typed: str) -> Path:
+    """A path given on the command line; a leading ~ is the home folder, also where no
+    shell expanded it (`--data=~/ward/data`), as in the .env (wardbot.config)."""
+    return Path(typed).expanduser()
+
+
 def _options(default: object) -> argparse.ArgumentParser:
     """The options every command takes, each with `default` when not given."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--faq",
-        type=Path,
+        type=_path,
         metavar="FILE",
         default=default,
         help="the FAQ file (default: $FAQ_FILE or faq.yaml)",
     )
     common.add_argument(
         "--content",
-        type=Path,
+        type=_path,
         metavar="DIR",
         default=default,
         help="the announcements folder (default: $CONTENT_DIR or content/)",
     )
     common.add_argument(
         "--data",
-        type=Path,
+        type=_path,
         metavar="DIR",
         default=default,
         help="where the index and database live (default: $DATA_DIR or data/)",
@@ -722,10 +728,11 @@ def _start(args: argparse.Namespace) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    from wardbot.config import ConfigError, read_dotenv
+    from wardbot.config import ConfigError, misnamed, read_dotenv
 
     try:
-        for warning in read_dotenv():
+        # The environment's own names first: the .env's are loaded into it next.
+        for warning in [*misnamed(), *read_dotenv()]:
             print(f"configuration: {warning}", file=sys.stderr)
         settings = _settings(args)
     except ConfigError as exc:

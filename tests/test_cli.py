@@ -264,6 +264,26 @@ def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
     ]
 
 
+def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, monkeypatch, capsys):
+    """`docker run --env-file .env` (as README's Docker section says) or systemd's
+    Environment= give the settings in the environment, where the bot reads no .env: a
+    `WARD_HOTLNE` there left residents without the ward's hotline, and nothing said so.
+    The system's own names (XDG_DATA_DIRS) are left alone; the value is never shown."""
+    monkeypatch.setenv("WARD_HOTLNE", "0299 555 777")
+    monkeypatch.setenv("TELEGRAM_TOKEN", "123456789:AAE-s3cret")
+    monkeypatch.setenv("XDG_DATA_DIRS", "/usr/local/share:/usr/share")
+    monkeypatch.setenv("COMPOSE_PROJECT_NAME", "wardbot")
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines()[:-1] == [  # then check's summary
+        "configuration: warning: the bot has no setting TELEGRAM_TOKEN (set in its "
+        "environment), and leaves it aside: write TELEGRAM_BOT_TOKEN",
+        "configuration: warning: the bot has no setting WARD_HOTLNE (set in its "
+        "environment), and leaves it aside: write WARD_HOTLINE",
+    ]
+    assert "s3cret" not in err
+
+
 def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(
     ward, tmp_path, monkeypatch, capsys
 ):
@@ -287,6 +307,24 @@ def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(
         home / "ward" / "faq.yaml",
         home / "ward" / "content",
     )
+
+
+def test_a_path_from_the_home_folder_after_an_equals_sign_is_the_home_folders(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """`--faq=~/ward/faq.yaml`: the shell leaves a ~ after '=' as it is, and `check` said
+    the file was not found at the very path typed; `--data=~/ward/data` made a folder
+    named '~' in the working folder."""
+    home = tmp_path / "home"
+    (home / "ward").mkdir(parents=True)
+    shutil.copy(tmp_path / "faq.yaml", home / "ward" / "faq.yaml")
+    shutil.copytree(tmp_path / "content", home / "ward" / "content")
+    monkeypatch.setenv("HOME", str(home))
+    typed = ["--faq=~/ward/faq.yaml", "--content=~/ward/content", "--data=~/ward/data"]
+    assert bot.main(["check", *typed]) == 0, capsys.readouterr().err
+    assert bot.main([*typed, "index"]) == 0, capsys.readouterr().err
+    assert (home / "ward" / "data" / "index").is_dir()
+    assert not (tmp_path / "~").exists()
 
 
 def test_a_dotenv_files_proxy_is_the_one_the_web_server_trusts(ward, tmp_path, monkeypatch):
@@ -1529,6 +1567,38 @@ def test_a_setting_in_quotes_as_docker_env_file_keeps_them_is_refused(
         f"configuration: {name} has quotes around it: write the value without them "
         f'(`docker run --env-file` keeps the quotes of {name}="..." as part of the value)\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WARD_HOTLINE", "0276 3822 123 # đường dây nóng"),
+        ("WARD_NAME", "UBND Phường 2\t# tên hiện cho dân"),
+        ("TELEGRAM_BOT_TOKEN", "123456789:AAE-s3cret  # from @BotFather"),
+    ],
+)
+def test_a_comment_after_a_setting_as_docker_env_file_keeps_it_is_refused(
+    ward, monkeypatch, capsys, name, value
+):
+    """README: in the .env '#' starts a comment, and the Docker section gives the same
+    file to `docker run --env-file`, which keeps `# đường dây nóng` as part of the value:
+    residents were told to call '0276 3822 123 # đường dây nóng'. Now one line says to
+    put the comment on a line of its own, never showing the value."""
+    monkeypatch.setenv(name, value)
+    assert bot.main(["check", *ward]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"configuration: {name} ends in a comment: write it on a line of its own (`docker "
+        f"run --env-file` keeps what follows {name}= to the end of the line as the value)\n"
+    )
+    assert "s3cret" not in err
+
+
+def test_a_hash_inside_a_setting_is_its_own(ward, monkeypatch, capsys):
+    monkeypatch.setenv("WARD_NAME", "Tổ dân phố #3")
+    monkeypatch.setenv("PORTAL_FEEDS", "https://phuong2.example.gov.vn/rss#tin-moi")
+    assert bot.main(["check", *ward]) == 0, capsys.readouterr().err
+    assert Settings.from_env().ward_name == "Tổ dân phố #3"
 
 
 def test_quotes_inside_a_setting_are_its_own(ward, monkeypatch, capsys):

@@ -210,6 +210,7 @@ class Settings:
         given = {name: value.strip() for name, value in env.items() if value.strip()}
         for name in Environment.variables() & given.keys():
             _unquoted(name, given[name])
+            _uncommented(name, given[name])
         try:
             environment = Environment.model_validate(given)
         except ValidationError as error:
@@ -326,6 +327,27 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> list[str]:
     return warnings
 
 
+def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each name of the environment (default: the process's, before the
+    .env is loaded into it) that is almost one of the bot's settings, as read_dotenv warns
+    of the .env's: `docker run --env-file` and systemd's Environment= give the settings
+    there. Only a name whose first word is the setting's (TELEGRAM_TOKEN, WARD_HOTLNE,
+    ward_name) is taken for a mistake: the environment holds the system's own names too
+    (XDG_DATA_DIRS). The value is never shown: it may be a token."""
+    environ = os.environ if environ is None else environ
+    warnings = []
+    for name in sorted(environ):
+        meant = _meant(name)
+        if meant is None or not environ[name].strip():
+            continue
+        if name.upper().partition("_")[0] == meant.partition("_")[0]:
+            warnings.append(
+                f"warning: the bot has no setting {name} (set in its environment), and "
+                f"leaves it aside: write {meant}"
+            )
+    return warnings
+
+
 def _meant(name: str) -> str | None:
     """The bot's setting that `name`, which is none of them, was most likely meant to be."""
     import difflib
@@ -349,6 +371,18 @@ def _unquoted(name: str, value: str) -> None:
         raise ConfigError(
             f"{name} has quotes around it: write the value without them (`docker run "
             f'--env-file` keeps the quotes of {name}="..." as part of the value)'
+        )
+
+
+def _uncommented(name: str, value: str) -> None:
+    """ConfigError when `value` ends in a comment (`0276 3822 123 # đường dây nóng`): the
+    .env the bot reads itself drops it, but `docker run --env-file` and systemd keep it as
+    part of the value. Only a '#' after a space and before one: `Tổ dân phố #3` is a
+    value. The value is not shown: it may be a secret."""
+    if re.search(r"\s#(\s|$)", value):
+        raise ConfigError(
+            f"{name} ends in a comment: write it on a line of its own (`docker run "
+            f"--env-file` keeps what follows {name}= to the end of the line as the value)"
         )
 
 
