@@ -112,6 +112,12 @@ class _NotWaiting(Exception):
 
 
 MAX_LOGGED_CHARS = 500
+# A chat's latest question logged since a time (channel, chat id, time): what "sai rồi"
+# and its button are about.
+_LATEST_QUESTION = (
+    "FROM questions WHERE channel = ? AND chat_id = ? AND asked_at >= ? "
+    "ORDER BY asked_at DESC, id DESC LIMIT 1"
+)
 
 
 COPY_PREFIX = "wardbot-db-"
@@ -1264,9 +1270,7 @@ class Store:
     async def latest_question(self, chat: ChatRef, since: float) -> str | None:
         """The chat's latest question logged since `since` (as logged), or None."""
         async with self._db.execute(
-            "SELECT text FROM questions WHERE channel = ? AND chat_id = ? AND asked_at >= ? "
-            "ORDER BY asked_at DESC, id DESC LIMIT 1",
-            (chat.channel, chat.chat_id, since),
+            f"SELECT text {_LATEST_QUESTION}", (chat.channel, chat.chat_id, since)
         ) as cursor:
             row = await cursor.fetchone()
         return None if row is None else str(row[0])
@@ -1280,8 +1284,7 @@ class Store:
         logged."""
         async with self._write:
             async with self._db.execute(
-                "SELECT id, text, answered, chosen FROM questions WHERE channel = ? "
-                "AND chat_id = ? AND asked_at >= ? ORDER BY asked_at DESC, id DESC LIMIT 1",
+                f"SELECT id, text, answered, chosen {_LATEST_QUESTION}",
                 (chat.channel, chat.chat_id, since),
             ) as cursor:
                 row = await cursor.fetchone()
