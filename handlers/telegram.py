@@ -523,6 +523,7 @@ class TelegramChannel:
             await app.stop()
         with contextlib.suppress(RuntimeError):  # never initialized
             await app.shutdown()
+        await self.inbox.flush()  # what a lock kept there, handled: not again at the next start
 
     def address(self) -> str | None:
         """The bot's t.me link, once Telegram has said its username."""

@@ -403,6 +403,7 @@ class ZaloChannel:
                     task.cancel()
                 if late:
                     await asyncio.wait(late)
+            await self.inbox.flush()  # what a lock kept there, handled: not again at next start
         finally:
             await self.api.aclose()
 

@@ -13,16 +13,19 @@ import asyncio
 import contextlib
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from chat_ward import WARD_NAME, write_chat_ward
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import TEXT, FakeZaloApi
 from test_faults import Bot, base_env, bot_process, free_port
 from test_telegram import polling_channel
+from test_zalo import running_channel
 
 from wardbot import messages as msg
 from wardbot.app import retention_task
@@ -391,3 +394,39 @@ async def test_a_message_handled_while_another_program_holds_the_database_is_not
         assert await held_keys(store) == ["42"]
         await inbox.done("42")
         assert await Inbox(store, "telegram").left_over() == []
+
+
+@contextlib.asynccontextmanager
+async def started(
+    channel: str, engine: Engine, settings: Settings
+) -> AsyncIterator[tuple[Inbox, Store]]:
+    """A started `channel` ('telegram', 'zalo') against its fake server: its inbox, store."""
+    if channel == "telegram":
+        async with FakeBotApi() as api, polling_channel(api, engine, settings) as (tg, store):
+            yield tg.inbox, store
+    else:
+        async with FakeZaloApi() as zalo, running_channel(zalo, engine, settings) as (za, store):
+            yield za.inbox, store
+
+
+@pytest.mark.parametrize("channel", ["telegram", "zalo"])
+async def test_a_message_handled_under_a_lock_is_taken_off_when_the_channel_stops(
+    ward_engine: Engine, ward_settings: Settings, channel: str
+) -> None:
+    """The same, when no other write comes before the bot is stopped (systemctl stop, a
+    redeploy): the channel takes the handled message off as it stops, so the next start
+    does not answer it again."""
+    settings = ward_settings
+    async with started(channel, ward_engine, settings) as (inbox, store):
+        store._write.patience = 0.05  # a background write's wait for the lock (tests: short)
+        assert await inbox.keep("41", "7301", '{"text": "mất thẻ bhyt"}') is Fate.KEPT
+        holder = sqlite3.connect(settings.data_dir / DATABASE, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            await inbox.done("41")  # answered; the inbox cannot note it
+        finally:
+            holder.close()
+        assert await held_keys(store) == ["41"]
+    async with await Store.open(settings.data_dir / DATABASE) as again:
+        assert await held_keys(again) == []
+        assert await Inbox(again, channel).left_over() == []

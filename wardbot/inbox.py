@@ -106,6 +106,14 @@ class Inbox:
             return
         self._kept.discard(key)
         self._handled.add(key)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Take off the rows of the updates handled (also those a refused write left: a
+        channel that stops calls this last, or a clean stop would leave them to be handled
+        again at the next start)."""
+        if not self._handled or not self.enabled:
+            return
         try:
             async with self.store.writing(proves=False) as db:
                 taken = await self._take_off(db, self._handled)
