@@ -60,6 +60,8 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 _ASPECT_WORDS = frozenset(w for _, triggers, _ in _ASPECTS for t in triggers for w in t.split())
+# Words a message that names nothing of its own may hold besides `own_words`' own.
+_NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS
 # "Bà con" (folks: how the ward's texts address residents) names no child ("con").
 _FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
 # Particles, pronouns and "what about" words: not what a line of the entry must hold.
@@ -81,8 +83,25 @@ def follows_up(text: str, answered_alone: bool) -> bool:
 
 
 def _names_nothing(text: str) -> bool:
-    ignored = _CONNECTORS | _POLITE | _ASPECT_WORDS
-    return not [w for w in own_words(text) if w not in ignored]
+    return all(word in _NAMING_NOTHING for word in own_words(text))
+
+
+def _asking_at(said: str) -> set[int]:
+    """The positions of the words of `said` (folded words, one space apart) that ask."""
+    asking: set[int] = set()
+    for found in ASKING.finditer(said):
+        first = said[: found.start()].count(" ")
+        asking.update(range(first, first + found.group().count(" ") + 1))
+    return asking
+
+
+def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The aspects `said` (folded words) asks of a procedure, and how a line says each."""
+    return [
+        (aspect, says)
+        for aspect, triggers, says in _ASPECTS
+        if any(_has(said, trigger) for trigger in triggers)
+    ]
 
 
 def _typed_as_named(text: str) -> bool:
@@ -93,10 +112,7 @@ def _typed_as_named(text: str) -> bool:
     if all(word == fold(word) for word in typed):
         return False  # typed without accents: no telling "nha" from "nhà"
     said = " ".join(fold(word) for word in typed)
-    asking: set[int] = set()
-    for found in ASKING.finditer(said):
-        first = said[: found.start()].count(" ")
-        asking.update(range(first, first + found.group().count(" ") + 1))
+    asking = _asking_at(said)
     return any(
         at not in asking and word not in _SAID_SO and not word.isdigit()
         for at, word in enumerate(typed)
@@ -108,8 +124,7 @@ def asks_only(text: str) -> tuple[str, ...]:
     when it names nothing else ("mất bao lâu?", "lệ phí bao nhiêu ạ"); else ()."""
     if not _names_nothing(text) or _typed_as_named(text):
         return ()
-    said = _words(text, folded=True)
-    return tuple(aspect for aspect, triggers, _ in _ASPECTS if any(_has(said, t) for t in triggers))
+    return tuple(aspect for aspect, _ in _aspects_asked(_words(text, folded=True)))
 
 
 @dataclass(frozen=True)
@@ -125,7 +140,7 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     all else it names ("cho con" finds the line about children, "tiền điện" no line about
     a fee), or None."""
     said = _words(text, folded=True)
-    asked = [says for _, triggers, says in _ASPECTS if any(_has(said, t) for t in triggers)]
+    asked = [says for _, says in _aspects_asked(said)]
     # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
     accented = said != _words(text, folded=False)
     named = [
@@ -156,10 +171,7 @@ def _named(text: str) -> list[tuple[str, str]]:
     typed = _words(text, folded=False).split()
     folded = [fold(word) for word in typed]
     said = " ".join(folded)
-    asking: set[int] = set()
-    for found in ASKING.finditer(said):
-        first = said[: found.start()].count(" ")
-        asking.update(range(first, first + found.group().count(" ") + 1))
+    asking = _asking_at(said)
     return [
         (word, as_typed)
         for at, (word, as_typed) in enumerate(zip(folded, typed, strict=True))
