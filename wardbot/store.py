@@ -213,6 +213,11 @@ class _Turns:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._ended(exc)
+
+    def _ended(self, exc: BaseException | None) -> None:
+        """The turn is over (`exc`: why it failed): note whether its write went through,
+        and give the next writer its turn."""
         try:
             if exc is None:
                 if self.proves:
@@ -243,15 +248,9 @@ class _Turns:
             await self._wait(left if lock_wait is None else min(left, lock_wait))
             yield
         except BaseException as exc:
-            if refused_write(exc):
-                self.refused = str(exc)
+            self._ended(exc)
             raise
-        else:
-            if self.proves:
-                self.refused = None
-        finally:
-            self.proves = True
-            self._lock.release()
+        self._ended(None)
 
     async def _wait(self, seconds: float) -> None:
         if seconds != self._waits:
