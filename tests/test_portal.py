@@ -2054,10 +2054,10 @@ async def test_a_feed_failing_poll_after_poll_makes_the_follower_unhealthy_until
         assert follower.healthy()
         await polls.again()
     assert not follower.healthy()
-    assert follower.status() == {"feeds": 2, "failing": 1}
+    assert follower.status() == {"feeds": 2, "failing": 1, "withdrawn": 0}
     portal.put_fixture("/rss/thong-bao.xml", "rss.xml", "application/rss+xml")
     await polls.again()
-    assert follower.healthy() and follower.status() == {"feeds": 2, "failing": 0}
+    assert follower.healthy() and follower.status() == {"feeds": 2, "failing": 0, "withdrawn": 0}
     stop.set()
     await polls.let_go()
     await asyncio.wait_for(running, 10)
@@ -2070,7 +2070,7 @@ async def test_a_feed_failing_before_a_restart_is_unhealthy_at_its_first_poll_fa
     before = FeedFollower(settings)
     for _ in range(FAILING_POLLS):
         await before.poll()
-    assert before.status() == {"feeds": 2, "failing": 1}
+    assert before.status() == {"feeds": 2, "failing": 1, "withdrawn": 0}
 
     # The bot restarts (a deployment): the portal is still down, and /healthz says so.
     polls = Polls()
@@ -2078,7 +2078,7 @@ async def test_a_feed_failing_before_a_restart_is_unhealthy_at_its_first_poll_fa
     stop = asyncio.Event()
     running = asyncio.create_task(after.run(stop))
     await polls.finished()
-    assert not after.healthy() and after.status() == {"feeds": 2, "failing": 1}
+    assert not after.healthy() and after.status() == {"feeds": 2, "failing": 1, "withdrawn": 0}
     portal.put_fixture("/rss/thong-bao.xml", "rss.xml", "application/rss+xml")
     await polls.again()
     assert after.healthy()
@@ -2265,13 +2265,13 @@ async def test_healthz_says_the_portal_is_down_while_its_feed_cannot_be_read(war
                     break
                 await asyncio.sleep(0.02)
             assert body["code"] == 503 and body["checks"]["portal"] is False
-            assert body["portal"] == {"feeds": 1, "failing": 1}
+            assert body["portal"] == {"feeds": 1, "failing": 1, "withdrawn": 0}
             assert "127.0.0.1" not in json.dumps(body)
             serve_feed(portal)
             await reload_by_admin(telegram, 5)
             body = await healthz()
             assert body["code"] == 200 and body["checks"]["portal"] is True
-            assert body["portal"] == {"feeds": 1, "failing": 0}
+            assert body["portal"] == {"feeds": 1, "failing": 0, "withdrawn": 0}
 
 
 # ------------------------------------------------------------------------ configuration
@@ -2318,3 +2318,122 @@ def test_a_posted_line_of_sixteen_words_still_dates_the_article():
     line = "Ngày đăng: 01/08/2024 | Người viết: Nguyễn Văn An | Nguồn: Văn phòng UBND phường 5"
     assert len(line.split()) == 16
     assert posted_date([line], dt.date(2024, 9, 1)) == dt.date(2024, 8, 1)
+
+
+# ----------------------------------------------------------------- articles withdrawn
+
+
+def power_cut(day: dt.date, street: str) -> str:
+    """A notice posted on `day` about `street`, built like the fixture's page."""
+    return with_content(
+        f"Thông báo tạm ngừng cấp điện đường {street}",
+        f'<p class="date">Ngày đăng: {day:%d/%m/%Y}</p><p>Điện lực thành phố tạm ngừng cung '
+        f"cấp điện trên đường {street}, Phường 5 để bảo trì lưới điện từ 7 giờ đến 11 giờ "
+        "sáng thứ Bảy tuần này.</p>",
+    )
+
+
+def rss_of(portal: FakePortal, items: list[tuple[str, dt.date]]) -> str:
+    """The feed listing `items` (path, day), newest first."""
+    listed = "".join(
+        f"<item><title>{path}</title><link>{portal.url(path)}</link><pubDate>"
+        f"{email.utils.format_datetime(dt.datetime(day.year, day.month, day.day, 8))}"
+        "</pubDate></item>"
+        for path, day in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{listed}</channel></rss>'
+
+
+async def test_an_article_the_ward_removed_from_its_portal_is_no_longer_a_notice(ward, portal):
+    today = dt.date(2026, 11, 30)
+    streets = {
+        "/tin-tuc/le-loi": (today, "Lê Lợi"),
+        "/tin-tuc/tran-hung-dao": (today - dt.timedelta(days=1), "Trần Hưng Đạo"),
+        "/tin-tuc/hai-ba-trung": (today - dt.timedelta(days=2), "Hai Bà Trưng"),
+        "/tin-tuc/nguyen-trai": (today - dt.timedelta(days=20), "Nguyễn Trãi"),
+    }
+    for path, (day, street) in streets.items():
+        portal.put(path, power_cut(day, street))
+    listed = [(path, day) for path, (day, _) in streets.items()]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    told: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_withdrawn=lambda titles: told.extend(titles),
+        on_failed=lambda sources, why: told.append(why),
+        today=lambda: today,
+        clock=lambda: now[0],
+    )
+    await follower.poll()
+    files = {path: ward.content / str(record["file"]) for path, record in imported_records(ward)}
+    assert all(file.exists() for file in files.values()) and len(files) == 4
+
+    # The ward deletes one notice (404), withdraws another (410), and a third answers a
+    # server error for now; all three leave the feed, the oldest one ages out of it.
+    portal.put("/tin-tuc/tran-hung-dao", b"Not Found", status=404)
+    portal.put("/tin-tuc/le-loi", b"Gone", status=410)
+    portal.put("/tin-tuc/hai-ba-trung", b"Bad Gateway", status=502)
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [listed[3]]), "application/rss+xml")
+    now[0] += 3600
+    asked = len(portal.hits("/tin-tuc/nguyen-trai"))
+    await follower.poll()
+    assert not files["/tin-tuc/tran-hung-dao"].exists() and not files["/tin-tuc/le-loi"].exists()
+    assert files["/tin-tuc/hai-ba-trung"].exists()  # a server error removes nothing
+    assert files["/tin-tuc/nguyen-trai"].exists()
+    assert len(portal.hits("/tin-tuc/nguyen-trai")) == asked  # still listed: not re-read
+    kept = ward.data / "portal-withdrawn"
+    assert sorted(p.name for p in kept.iterdir()) == sorted(
+        files[p].name for p in ("/tin-tuc/le-loi", "/tin-tuc/tran-hung-dao")
+    )
+    assert sorted(told) == [
+        "Thông báo tạm ngừng cấp điện đường Lê Lợi",
+        "Thông báo tạm ngừng cấp điện đường Trần Hưng Đạo",
+    ]
+    assert follower.status() == {"feeds": 1, "failing": 0, "withdrawn": 2}
+    # The server is back and lists it again: nothing more is removed, nor told.
+    now[0] += 3600
+    portal.put("/tin-tuc/hai-ba-trung", power_cut(*streets["/tin-tuc/hai-ba-trung"]))
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [listed[2], listed[3]]), "application/rss+xml")
+    await follower.poll()
+    assert files["/tin-tuc/hai-ba-trung"].exists() and len(told) == 2
+
+
+async def test_a_portal_down_or_answering_404_for_its_feed_removes_no_notice(ward, portal):
+    today = dt.date(2026, 11, 30)
+    portal.put("/tin-tuc/le-loi", power_cut(today, "Lê Lợi"))
+    listed = [("/tin-tuc/le-loi", today)]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    follower = FeedFollower(ward.settings(portal_feeds=(feed,)), today=lambda: today)
+    await follower.poll()
+    [name] = ward.imported()
+    # The whole site answers 404 (a web server up while the portal's software is not).
+    portal.routes.clear()
+    await follower.poll()
+    assert ward.imported() == [name] and follower.status()["withdrawn"] == 0
+
+
+def imported_records(ward: Ward) -> list[tuple[str, dict]]:
+    """(path on the portal, record) of each article the import log holds with a file."""
+    book = json.loads((ward.data / "portal-imports.json").read_text(encoding="utf-8"))
+    return [
+        (re.sub(r"^https?://[^/]+", "", url), record)
+        for url, record in book["articles"].items()
+        if record.get("file")
+    ]
+
+
+def test_a_page_imported_by_hand_and_then_removed_is_withdrawn_until_it_is_back(
+    ward, portal, capsys
+):
+    page = portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
+    assert run_import(ward, capsys, page)[0] == 0
+    [name] = ward.imported()
+    portal.put("/tin-tuc/trao-the-bhyt", b"Not Found", status=404)
+    code, out, _ = run_import(ward, capsys, page)
+    assert code == 0 and out.startswith(f"withdrew {ward.content / name}: {BHYT_TITLE}")
+    assert ward.imported() == [] and (ward.data / "portal-withdrawn" / name).exists()
+    # The ward puts the article back: it is a notice again, under its name.
+    portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
+    code, out, _ = run_import(ward, capsys, page)
+    assert code == 0 and "(back on the portal)" in out and ward.imported() == [name]

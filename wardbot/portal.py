@@ -24,7 +24,7 @@ from wardbot.messages import unit
 from wardbot.models import Announcement
 from wardbot.notice_changes import NoticeRef
 from wardbot.portal_fetch import Fetcher, host_of, shown_address
-from wardbot.portal_import import NEW, UPDATED, Importer, Outcome
+from wardbot.portal_import import NEW, UPDATED, WITHDRAWN, WITHDRAWN_DIR, Importer, Outcome
 from wardbot.supervise import pause
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "reason_vi",
     "recovered_note",
     "replaced_note",
+    "withdrawn_note",
 ]
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,23 @@ def replaced_note(ward_name: str, title: str, notice: str, kept: str) -> str:
     )
 
 
+def withdrawn_note(ward_name: str, titles: Sequence[str]) -> str:
+    """The message admins get for the notices whose articles the portal withdrew (404 or
+    410 when read again): residents are no longer answered with them."""
+    where = f"Cổng thông tin của {unit(ward_name)}"
+    kept = f"Bản đã nhập được lưu trong thư mục dữ liệu, {WITHDRAWN_DIR}/."
+    if len(titles) == 1:
+        return (
+            f"🗑️ {where} đã gỡ bài «{titles[0]}», nên bot không còn dùng thông báo này để trả "
+            f"lời người dân. {kept}"
+        )
+    listed = "\n".join(f"• «{title}»" for title in titles)
+    return (
+        f"🗑️ {where} đã gỡ {len(titles)} bài, nên bot không còn dùng các thông báo này để "
+        f"trả lời người dân:\n{listed}\n{kept}"
+    )
+
+
 def failed_note(sources: Sequence[str], why: str) -> str:
     """The message admins get when portal pages or feeds cannot be imported, for one
     reason (one message for the items of a feed failing alike: a portal refusing the bot
@@ -154,7 +172,9 @@ class FeedFollower:
     edited article replaced (`kept`: where the staff version is), `on_failed(sources, why)`
     (why: a short Vietnamese reason) once a poll for each reason, with the sources newly
     failing so (each is told once per reason until it works again), `on_recovered(feeds)`
-    once a poll for the feeds admins were told had failed that were read again; each may
+    once a poll for the feeds admins were told had failed that were read again,
+    `on_withdrawn(titles)` once a poll for the notices whose articles the portal withdrew
+    (taken out of content/: residents are not sent to a withdrawn notice); each may
     be a coroutine function. `wait(seconds, stop)` is how it waits between
     polls (injectable: tests trigger polls themselves); `clock` (the epoch's seconds) when
     a feed's failing items are due to be tried again. `note_quietly(refs, now)` (the
@@ -171,6 +191,7 @@ class FeedFollower:
         on_failed: Callback | None = None,
         on_replaced: Callback | None = None,
         on_recovered: Callback | None = None,
+        on_withdrawn: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
@@ -187,6 +208,8 @@ class FeedFollower:
         self.on_failed = on_failed
         self.on_replaced = on_replaced
         self.on_recovered = on_recovered
+        self.on_withdrawn = on_withdrawn
+        self._withdrawn = 0  # notices withdrawn, as the import log remembers them
         self.wait = wait
         self.today = today
         self.fetcher = fetcher
@@ -213,7 +236,11 @@ class FeedFollower:
 
     def status(self) -> dict[str, int]:
         """For /healthz: counts only (a feed's address may hold a password or a key)."""
-        return {"feeds": len(self.feeds), "failing": self.failing_feeds()}
+        return {
+            "feeds": len(self.feeds),
+            "failing": self.failing_feeds(),
+            "withdrawn": self._withdrawn,
+        }
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set (an error propagates: the supervisor restarts it)."""
@@ -244,6 +271,7 @@ class FeedFollower:
                 self._polled = True
         failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
         imported: list[str] = []
+        withdrawn: list[str] = []
         for outcome in outcomes:
             if outcome.failed:
                 # A feed's address may hold a password or a key: never in logs or chats.
@@ -259,11 +287,17 @@ class FeedFollower:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
                 imported.append(outcome.title or str(outcome.path))
+            elif outcome.action == WITHDRAWN:
+                shown = shown_address(outcome.source)
+                log.warning("portal: %s, at %s", outcome.describe(), shown)
+                withdrawn.append(outcome.title or str(outcome.path))
             elif outcome.action == UPDATED and outcome.kept is not None:
                 title = outcome.title or str(outcome.path)
                 await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
         if imported:
             await self._call(self.on_imported, imported)
+        if withdrawn:
+            await self._call(self.on_withdrawn, withdrawn)
         for why, sources in failed.items():
             await self._call(self.on_failed, sources, why)
         # A feed that answered again (even "not modified") is no longer failing. A feed's
@@ -293,7 +327,9 @@ class FeedFollower:
         )
         with importer:
             told = importer.failing(self.feeds) if first else {}
-            return told, importer.follow(self.feeds, every_item=every_item)
+            outcomes = importer.follow(self.feeds, every_item=every_item)
+            self._withdrawn = importer.withdrawn()
+            return told, outcomes
 
     def _quietly(self, notice: Announcement) -> None:
         """(In the poll's thread, before the notice's file is written.) A feed read for the

@@ -75,6 +75,7 @@ from wardbot.portal_log import (
     digest,
     locked,
     page_key,
+    record_date,
     specifics_of,
     words_of,
 )
@@ -83,6 +84,12 @@ from wardbot.text import fold, plain_words
 log = logging.getLogger(__name__)
 
 REPLACED_DIR = "portal-replaced"
+# Where a notice goes when the portal withdrew its article (404 or 410 on reading it again):
+# out of content/ (residents are not sent to it), kept for staff to look at or put back.
+WITHDRAWN_DIR = "portal-withdrawn"
+# What a server that answers says of a page it no longer has. A server error, no answer or
+# a maintenance page is the portal's moment: it never withdraws a notice.
+REMOVED = (404, 410)
 MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
 # A followed feed's item failing again and again for the same reason (a PDF, a page on
 # another host) is fetched less and less often: the first failure is tried again at the
@@ -119,13 +126,14 @@ def passing(why: str) -> bool:
 
 
 # What happened to a source.
-NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, FAILED = (
+NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, WITHDRAWN, FAILED = (
     "new",
     "updated",
     "unchanged",
     "kept",
     "deleted",
     "duplicate",
+    "withdrawn",
     "failed",
 )
 
@@ -161,6 +169,9 @@ class Outcome:
             return f"{verb} {where}: {self.title}{note}"
         if self.action == UNCHANGED:
             return f"unchanged {where}: {self.source}"
+        if self.action == WITHDRAWN:
+            verb = "would withdraw" if dry_run else "withdrew"
+            return f"{verb} {where}: {self.title} ({self.why})"
         return f"skipped {self.source}: {self.why}"
 
 
@@ -351,11 +362,9 @@ class Importer:
         try:
             if is_web_address(source):
                 url = _clean_url(source)
-                known = self._log().find([url])
-                record = known[1] if known else {}
-                fetched = self.fetcher.get(
-                    url, etag=record.get("etag"), last_modified=record.get("last_modified")
-                )
+                fetched = self._read(source, url, self._log().find([url]))
+                if isinstance(fetched, Outcome):  # an imported article the portal withdrew
+                    return [fetched]
                 if fetched.not_modified:
                     return [self._unchanged(source, url)]
                 kind = _kind(fetched.content_type, fetched.body)
@@ -438,6 +447,13 @@ class Importer:
                         found[str(item["url"])] = str(item["why"])
         return found
 
+    def withdrawn(self) -> int:
+        """How many imported notices were withdrawn as the portal took their articles down."""
+        try:
+            return sum(bool(record.get("withdrawn")) for record in self._log().articles.values())
+        except ImportLogError:
+            return 0
+
     # --- feeds ------------------------------------------------------------------------
 
     def _feed(
@@ -483,14 +499,16 @@ class Importer:
             # Followed before, by a version that wrote no record of a feed with an item
             # failing: what it lists now that is not imported yet is news.
             self._backlog = False
+        newest = self._newest(entries)
         # Oldest first: files appear, and admins hear of them, in the portal's order.
-        for entry in reversed(self._newest(entries)):
+        for entry in reversed(newest):
             link = str(entry.get("link") or "").strip()
             try:
                 url = _item_url(base, link)
             except FetchError as exc:  # this item only: the others are still imported
                 outcomes.append(Outcome(link or source, FAILED, why=exc.why))
                 continue
+            listed.add(page_key(url))
             # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
             field = functools.partial(dict.get, entry)
             stamp = str(field("updated") or field("published") or field("id") or "")
@@ -498,13 +516,52 @@ class Importer:
             if failing is None:
                 outcomes.append(self._feed_item(url, stamp, feed_date))
                 continue
-            listed.add(page_key(url))
             outcome = self._feed_item_again(url, stamp, feed_date, failing, now)
             if outcome is not None:
                 outcomes.append(outcome)
         if failing is not None:
             for gone in set(failing) - listed:  # no longer among the feed's newest
                 del failing[gone]
+        if self._feed_url is not None:
+            days = [day for day in map(self._entry_date, newest) if day is not None]
+            oldest = min(days).isoformat() if days and len(days) == len(newest) else None
+            outcomes.extend(self._gone_from(self._feed_url, listed, oldest))
+        return outcomes
+
+    def _gone_from(self, feed: str, listed: set[str], oldest: str | None) -> list[Outcome]:
+        """The articles `feed` brought that it no longer lists (`listed`: its items'
+        page_keys) though newer than its oldest item (`oldest`, ISO: not aged out of it,
+        but taken down or moved elsewhere), read again at most once per RECHECK_EVERY:
+        those the portal answers 404 or 410 for are withdrawn. Anything else (a server
+        error, no answer) withdraws nothing; a page still there stays a notice."""
+        if oldest is None:  # undated items: what aged out is not known
+            return []
+        outcomes = []
+        for key, record in list(self._log().articles.items()):
+            if (
+                not record.get("file")
+                or record.get("same_as")
+                or record.get("withdrawn")
+                or page_key(str(record.get("feed"))) != page_key(feed)
+                or page_key(key) in listed
+                or record_date(record) <= oldest
+            ):
+                continue
+            checked = float(record.get("checked") or 0)
+            if self.clock() - checked < RECHECK_EVERY and not self._every_item:
+                continue
+            try:
+                fetched = self._read(key, key, (key, record))
+            except FetchError as exc:
+                log.info("portal: %s, no longer listed: %s", shown_address(key), exc.why)
+                continue
+            except (OSError, ImportLogError) as exc:
+                outcomes.append(_failure(key, exc))
+                continue
+            if isinstance(fetched, Outcome):
+                outcomes.append(fetched)
+            else:
+                self._checked(key)
         return outcomes
 
     def _imported(self, base: str, entry: Any) -> bool:
@@ -617,15 +674,56 @@ class Importer:
                 book.articles[key]["checked"] = self.clock()
                 book.save()
 
+    def _read(
+        self, source: str, url: str, known: tuple[str, dict[str, Any]] | None
+    ) -> Fetched | Outcome:
+        """GET `url` ("changed since?" when it was imported); an imported article the
+        portal answers 404 or 410 for is withdrawn (the Outcome says so)."""
+        record = known[1] if known else {}
+        if record.get("withdrawn"):  # asked whole: its file is no longer there to keep
+            record = {}
+        try:
+            return self.fetcher.get(
+                url, etag=record.get("etag"), last_modified=record.get("last_modified")
+            )
+        except FetchError as exc:
+            if known is None or exc.status not in REMOVED or not known[1].get("file"):
+                raise
+            return self._withdraw(source, known[0], exc.why)
+
+    def _withdraw(self, source: str, key: str, why: str) -> Outcome:
+        """The portal no longer has the article imported at `key`: its notice leaves
+        content/ (the content watcher takes it out of the index), kept in WITHDRAWN_DIR;
+        the import log remembers it (the article back on the portal is imported again)."""
+        with locked(self.settings.data_dir) if not self.dry_run else contextlib.nullcontext():
+            book = self._log()
+            record = book.articles.get(key) or {}
+            if not record.get("file") or record.get("same_as") or record.get("withdrawn"):
+                return Outcome(source, UNCHANGED)
+            path = self.settings.content_dir / str(record["file"])
+            notice, _ = load_announcement(path, self.topics) if path.exists() else (None, [])
+            if notice is None:  # staff deleted it already
+                return Outcome(source, DELETED, path, why=f"{path} was deleted")
+            if not self.dry_run:
+                folder = self.settings.data_dir / WITHDRAWN_DIR
+                folder.mkdir(parents=True, exist_ok=True)
+                # (content/ and the data folder may be on two file systems: no rename.)
+                shutil.copy2(path, folder / path.name)
+                path.unlink()
+                record["withdrawn"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+                book.save()
+        return Outcome(source, WITHDRAWN, path, notice.title, why=f"the portal removed it: {why}")
+
     def _feed_item(self, url: str, stamp: str, feed_date: dt.date | None) -> Outcome:
         try:
             known = self._log().find([url])
             record = known[1] if known else {}
-            if stamp and record.get("feed_stamp") == stamp and not self._recheck(record):
+            listed_as_before = stamp and record.get("feed_stamp") == stamp
+            if listed_as_before and not record.get("withdrawn") and not self._recheck(record):
                 return self._unchanged(url, url)
-            fetched = self.fetcher.get(
-                url, etag=record.get("etag"), last_modified=record.get("last_modified")
-            )
+            fetched = self._read(url, url, known)
+            if isinstance(fetched, Outcome):
+                return fetched
             if fetched.not_modified:
                 if known is not None:
                     self._checked(known[0])
@@ -806,13 +904,15 @@ class Importer:
         key, record = found
         record.update(validators)
         path = self.settings.content_dir / str(record.get("file"))
-        if not path.exists():
+        back = bool(record.pop("withdrawn", None))  # the portal shows the article again
+        if not path.exists() and not back:
             return Outcome(
                 source, DELETED, path, article.title, why=f"{path} was deleted; not imported again"
             )
-        current = path.read_bytes()
-        staff_edited = digest(current) != record.get("written")
-        if record.get("text") == text and record.get("title") == title and not moved:
+        current = path.read_bytes() if path.exists() else b""
+        staff_edited = not back and digest(current) != record.get("written")
+        unchanged = record.get("text") == text and record.get("title") == title
+        if unchanged and not moved and not back:
             if staff_edited:
                 why = f"{path} was edited by staff and the portal's text has not changed"
                 return Outcome(source, KEPT, path, article.title, why=why)
@@ -820,6 +920,8 @@ class Importer:
         # The file keeps its name, so its id: subscribers are not alerted a second time.
         rendered = self.render(article, key if key.startswith("http") else None)
         notes = [moved] if moved else []
+        if back:
+            notes.append("back on the portal")
         kept = None
         if staff_edited and not self.dry_run:
             kept = self._keep_staff_version(path, current)

@@ -88,7 +88,7 @@ class ImportLog:
     def same_article(self, simhash: Simhash, date: str) -> str | None:
         """The URL of an imported article with nearly this text and this date (ISO)."""
         for url, record in self.articles.items():
-            if record.get("same_as") or not record.get("file") or not record.get("simhash"):
+            if not _standing(record) or not record.get("simhash"):
                 continue
             if record_date(record) != date:
                 continue
@@ -114,7 +114,7 @@ class ImportLog:
         its days, is a new notice each time, and so is one of the same day for other
         streets, at other hours)."""
         for url, record in self.articles.items():
-            if record.get("same_as"):
+            if not _standing(record):
                 continue
             if record.get("text") == text:
                 return url
@@ -131,6 +131,12 @@ class ImportLog:
             if simhash.similarity(other) >= SIMILAR:
                 return url
         return None
+
+
+def _standing(record: dict[str, Any]) -> bool:
+    """Whether a record is an article's own (not a re-post's) and the portal has not
+    withdrawn it: a page with its text is judged against it (a re-post is no new notice)."""
+    return bool(record.get("file")) and not record.get("same_as") and not record.get("withdrawn")
 
 
 # What a share adds to an address (?utm_source=zalo, &fbclid=...): one article, one address.
