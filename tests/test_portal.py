@@ -88,6 +88,8 @@ def ward(tmp_path, monkeypatch) -> Ward:
     monkeypatch.setenv("SEMANTIC_MATCHING", "off")
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")  # the ward runs Telegram
     monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
+    # The fake portal takes every request at once (a test of the pause gives its own sleep).
+    monkeypatch.setattr(portal_fetch, "REQUEST_INTERVAL", 0.0)
     faq, content = write_ward(tmp_path)
     return Ward(tmp_path, faq, content, tmp_path / "data")
 
@@ -1764,10 +1766,12 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
             {"status": 403}, "cổng thông tin từ chối cho bot đọc trang (lỗi 403)", id="forbidden"
         ),
         pytest.param(
-            {"body": (FIXTURES / "tin-tuc-danh-muc.html").read_bytes()},
-            "địa chỉ này là một trang web, không phải nguồn tin RSS/Atom: PORTAL_FEEDS cần địa "
-            "chỉ nguồn tin RSS của cổng thông tin (ở nút hoặc biểu tượng RSS trên trang tin tức)",
-            id="the-news-list-page",
+            {"body": (FIXTURES / BHYT_PAGE).read_bytes()},
+            "địa chỉ này là một trang web nhưng không phải trang danh sách tin tức hay nguồn tin "
+            "RSS/Atom: PORTAL_FEEDS cần địa chỉ nguồn tin RSS của cổng thông tin (ở nút hoặc "
+            "biểu tượng RSS trên trang tin tức) hoặc địa chỉ trang danh sách tin tức (chuyên mục "
+            "tin)",
+            id="an-article-page",
         ),
         pytest.param(
             {
@@ -2437,3 +2441,127 @@ def test_a_page_imported_by_hand_and_then_removed_is_withdrawn_until_it_is_back(
     portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
     code, out, _ = run_import(ward, capsys, page)
     assert code == 0 and "(back on the portal)" in out and ward.imported() == [name]
+
+
+# ------------------------------------------------------- a portal with no RSS, its news list
+
+NEWS_LIST = (FIXTURES / "tin-tuc-danh-muc.html").read_text(encoding="utf-8")
+LISTED = {  # the fixture list's articles: path -> (title, day)
+    "/tin-tuc/trao-the-bhyt": (BHYT_TITLE, dt.date(2024, 3, 12)),
+    "/tin-tuc/ra-quan-ve-sinh-moi-truong": (
+        "Phường 5 ra quân tổng vệ sinh môi trường",
+        dt.date(2024, 3, 11),
+    ),
+    "/tin-tuc/hoi-nghi-dan-chu-co-so": (
+        "Hội nghị triển khai quy chế dân chủ ở cơ sở",
+        dt.date(2024, 3, 8),
+    ),
+}
+
+
+def article(title: str, day: dt.date) -> str:
+    return with_content(
+        title,
+        f'<p class="date">Ngày đăng: {day:%d/%m/%Y}</p><p>{title}: UBND Phường 5 thông báo '
+        "tới toàn thể nhân dân trên địa bàn phường được biết và cùng thực hiện.</p>",
+    )
+
+
+def news_list_with(*added: tuple[str, str]) -> str:
+    """The fixture's news list with articles (path, title) added at its top."""
+    items = "".join(f'<li><a href="{path}">{title}</a></li>' for path, title in added)
+    return NEWS_LIST.replace('<ul class="news-list">', f'<ul class="news-list">{items}')
+
+
+def serve_news_list(portal: FakePortal) -> str:
+    for path, (title, day) in LISTED.items():
+        portal.put(path, article(title, day))
+    for path in ("/", "/gioi-thieu", "/lien-he"):
+        portal.put(path, article("Cổng thông tin điện tử Phường 5 giới thiệu", dt.date(2024, 1, 2)))
+    return portal.put("/tin-tuc", NEWS_LIST)
+
+
+async def test_a_portal_with_only_a_news_list_page_has_its_articles_followed(ward, portal):
+    news_list = serve_news_list(portal)
+    today = dt.date(2026, 11, 30)
+    imported: list[str] = []
+    failures: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_imported=imported.extend,
+        on_failed=lambda sources, why: failures.append(why),
+        today=lambda: today,
+        clock=lambda: now[0],
+    )
+    await follower.poll()
+    assert sorted(imported) == sorted(title for title, _ in LISTED.values())
+    assert len(ward.imported()) == 3 and failures == []
+    # Neither the menu, the site's root nor the list's other pages were read.
+    asked = {request.path for request in portal.requests}
+    assert asked == {"/tin-tuc", *LISTED}
+
+    # The list unchanged: one short request ("changed since?"), nothing else.
+    before = len(portal.requests)
+    await follower.poll()
+    assert [(r.path, "If-None-Match" in r.headers) for r in portal.requests[before:]] == [
+        ("/tin-tuc", True)
+    ]
+    # The ward posts an article: it is imported, and the articles known are not read again.
+    new_title = "Thông báo lịch tiếp công dân của Chủ tịch UBND Phường 5 tháng 12"
+    portal.put("/tin-tuc/lich-tiep-cong-dan", article(new_title, today))
+    portal.put("/tin-tuc", news_list_with(("/tin-tuc/lich-tiep-cong-dan", new_title)))
+    now[0] += 900
+    before = len(portal.requests)
+    await follower.poll()
+    assert imported[3:] == [new_title] and failures == []
+    assert [r.path for r in portal.requests[before:]] == ["/tin-tuc", "/tin-tuc/lich-tiep-cong-dan"]
+    # The ward deletes an article, and it leaves the list: its notice is withdrawn.
+    [removed] = [n for n in ward.imported() if n.startswith("2024-03-11")]
+    portal.put("/tin-tuc/ra-quan-ve-sinh-moi-truong", b"Not Found", status=404)
+    shown = news_list_with(("/tin-tuc/lich-tiep-cong-dan", new_title))
+    portal.put("/tin-tuc", re.sub(r"<li><a href=\"/tin-tuc/ra-quan[^\n]*</li>", "", shown))
+    now[0] += 3600
+    await follower.poll()
+    assert removed not in ward.imported() and len(ward.imported()) == 3
+    assert follower.status() == {"feeds": 1, "failing": 0, "withdrawn": 1}
+
+
+async def test_a_news_list_has_at_most_so_many_new_pages_read_a_poll(ward, portal):
+    news_list = serve_news_list(portal)
+    follower = FeedFollower(ward.settings(portal_feeds=(news_list,)))
+    await follower.poll()  # the first read: every article listed
+    assert len(ward.imported()) == 3
+    added = []
+    for number in range(portal_import.NEW_PAGES_PER_POLL + 2):
+        title = f"Phường 5 thông báo kế hoạch số {number} về công tác phòng cháy chữa cháy"
+        portal.put(f"/tin-tuc/ke-hoach-{number}", article(title, dt.date.today()))
+        added.append((f"/tin-tuc/ke-hoach-{number}", title))
+    portal.put("/tin-tuc", news_list_with(*added))
+    await follower.poll()
+    assert len(ward.imported()) == 3 + portal_import.NEW_PAGES_PER_POLL
+    await follower.poll()  # the list has not changed since: the rest are read all the same
+    assert len(ward.imported()) == 3 + len(added)
+    before = len(portal.requests)
+    await follower.poll()
+    assert [r.path for r in portal.requests[before:]] == ["/tin-tuc"]
+
+
+def test_the_fetcher_leaves_a_pause_between_two_requests(portal):
+    portal.put("/a", "<html><body>a</body></html>")
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    with portal_fetch.Fetcher(
+        ["127.0.0.1"], interval=1.0, clock=lambda: now[0], sleep=sleep
+    ) as fetcher:
+        fetcher.get(portal.url("/a"))
+        now[0] += 0.25
+        fetcher.get(portal.url("/a"))
+        now[0] += 5
+        fetcher.get(portal.url("/a"))
+    assert slept == [0.75]

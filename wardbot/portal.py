@@ -79,9 +79,10 @@ _REASONS_VI = (
     ("redirected", "trang chuyển sang địa chỉ ngoài cổng thông tin"),
     ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
     (
-        "a web page, not an RSS",
-        "địa chỉ này là một trang web, không phải nguồn tin RSS/Atom: PORTAL_FEEDS cần địa chỉ "
-        "nguồn tin RSS của cổng thông tin (ở nút hoặc biểu tượng RSS trên trang tin tức)",
+        "a web page that is neither",
+        "địa chỉ này là một trang web nhưng không phải trang danh sách tin tức hay nguồn tin "
+        "RSS/Atom: PORTAL_FEEDS cần địa chỉ nguồn tin RSS của cổng thông tin (ở nút hoặc biểu "
+        "tượng RSS trên trang tin tức) hoặc địa chỉ trang danh sách tin tức (chuyên mục tin)",
     ),
     ("the feed has no items", "nguồn tin RSS/Atom không có bài nào"),
     ("a feed item has no page link", "một bài trong nguồn tin RSS/Atom không có liên kết"),

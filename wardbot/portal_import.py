@@ -35,7 +35,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -66,6 +66,7 @@ from wardbot.portal_fetch import (
     read_file,
     shown_address,
 )
+from wardbot.portal_listing import LISTED_AT_LEAST, listed_articles
 from wardbot.portal_log import (
     IMPORT_LOG,
     LOG_VERSION,
@@ -91,6 +92,9 @@ WITHDRAWN_DIR = "portal-withdrawn"
 # a maintenance page is the portal's moment: it never withdraws a notice.
 REMOVED = (404, 410)
 MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
+# A news list followed for a portal without RSS: the pages it links to that were never
+# imported, read at most in one poll (its first read excepted: up to MAX_FEED_ITEMS).
+NEW_PAGES_PER_POLL = 10
 # A followed feed's item failing again and again for the same reason (a PDF, a page on
 # another host) is fetched less and less often: the first failure is tried again at the
 # next poll, the second after RETRY_AFTER, then twice as long each time, up to RETRY_AT_MOST.
@@ -173,6 +177,20 @@ class Outcome:
             verb = "would withdraw" if dry_run else "withdrew"
             return f"{verb} {where}: {self.title} ({self.why})"
         return f"skipped {self.source}: {self.why}"
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A feed's item, or an article a news list links to."""
+
+    link: str  # as written (relative links are the feed's)
+    stamp: str  # its date as the feed writes it: another one, the article was edited
+    date: dt.date | None = None  # its day, for a page that shows none
+
+
+# A news list's articles have no date of their own in the list: once imported, they are
+# read again only as a feed's items keeping their date are (see `Importer._recheck`).
+LISTED = "listed"
 
 
 class _Refused(Exception):
@@ -283,11 +301,14 @@ def _feed_date(written: str, parsed: Any, today: dt.date) -> dt.date | None:
 
 def _page_not_feed(fetched: Fetched) -> str:
     """Why a web page is no feed to follow: an error or maintenance page (the portal's
-    moment), or a page staff named in PORTAL_FEEDS (the news list, not its RSS)."""
+    moment), or a page staff named in PORTAL_FEEDS that lists no news (an article)."""
     error = error_page(decode_html(fetched.body, fetched.charset))
     if error:
         return f"an error, maintenance or login page, not a feed («{error}»)"
-    return "a web page, not an RSS/Atom feed (PORTAL_FEEDS takes the portal's RSS addresses)"
+    return (
+        "a web page that is neither a news list nor an RSS/Atom feed (PORTAL_FEEDS takes the "
+        "portal's RSS addresses, or the pages listing its news)"
+    )
 
 
 def _failure(source: str, exc: Exception) -> Outcome:
@@ -330,6 +351,7 @@ class Importer:
         self.dry_run = dry_run
         self.on_backlog = on_backlog
         self._backlog = False  # reading a feed for the first time
+        self._deferred = False  # a news list's pages left for the next poll (NEW_PAGES_PER_POLL)
         self._feed_url: str | None = None  # the feed whose items are being imported
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
@@ -409,14 +431,20 @@ class Importer:
                 failing = dict(failing) if isinstance(failing, dict) else {}
                 if fetched.not_modified:
                     items = self._retry(failing, now)
-                elif _kind(fetched.content_type, fetched.body) == "page":
-                    raise FetchError(_page_not_feed(fetched))
                 else:
+                    listed = None
+                    if _kind(fetched.content_type, fetched.body) == "page":
+                        listed = self._news_list(url, fetched)  # a portal without RSS
                     self._backlog = url not in self._log().feeds
+                    self._deferred = False
                     try:
-                        items = self._feed(feed, url, fetched.body, failing=failing, now=now)
+                        items = self._feed(
+                            feed, url, fetched.body, failing=failing, now=now, listed=listed
+                        )
                     finally:
                         self._backlog = False
+                    if self._deferred:  # the list's next poll reads it whole again
+                        fetched = replace(fetched, etag=None, last_modified=None)
                 outcomes.extend(items)
                 # Read: what it lists from now on is news.
                 self._remember_feed(url, fetched, failing, seen)
@@ -464,15 +492,32 @@ class Importer:
         *,
         failing: dict[str, Any] | None = None,
         now: float = 0.0,
+        listed: list[_Item] | None = None,
     ) -> list[Outcome]:
-        """The feed's items imported; with `failing` (a followed feed's items that failed,
-        by their page_key), those not due again are skipped and the list is kept. What is
-        imported is recorded as the feed's (see `_imported`)."""
+        """The feed's items imported (`listed`: a news list's articles, for a portal without
+        RSS); with `failing` (a followed feed's items that failed, by their page_key), those
+        not due again are skipped and the list is kept. What is imported is recorded as
+        the feed's (see `_imported`)."""
         self._feed_url = url
         try:
+            if listed is not None:
+                cap = None if self._backlog else NEW_PAGES_PER_POLL
+                return self._items(source, url, listed, failing=failing, now=now, cap=cap)
             return self._feed_items(source, url, body, failing=failing, now=now)
         finally:
             self._feed_url = None
+
+    def _news_list(self, url: str, fetched: Fetched) -> list[_Item]:
+        """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
+        (FetchError when it is an article, or an error or maintenance page)."""
+        html = decode_html(fetched.body, fetched.charset)
+        listed = listed_articles(html, fetched.url)
+        if len(listed) >= LISTED_AT_LEAST and not error_page(html):
+            try:
+                extract_article(html, url=url, today=self.today())
+            except NotAnArticle:
+                return [_Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
+        raise FetchError(_page_not_feed(fetched))
 
     def _feed_items(
         self,
@@ -488,56 +533,83 @@ class Importer:
         if not entries:
             problem = "not a readable RSS/Atom feed" if parsed.bozo else "the feed has no items"
             raise FetchError(problem)
-        base = url or ""
-        outcomes = []
         # A feed giving all its items one date and time (when it was made) says nothing of
         # when each was posted.
         written = {str(dict.get(e, "published") or dict.get(e, "updated") or "") for e in entries}
         dated = len(entries) < 2 or len(written) > 1
-        listed: set[str] = set()
-        if self._backlog and any(self._imported(base, entry) for entry in entries):
-            # Followed before, by a version that wrote no record of a feed with an item
-            # failing: what it lists now that is not imported yet is news.
-            self._backlog = False
-        newest = self._newest(entries)
-        # Oldest first: files appear, and admins hear of them, in the portal's order.
-        for entry in reversed(newest):
-            link = str(entry.get("link") or "").strip()
-            try:
-                url = _item_url(base, link)
-            except FetchError as exc:  # this item only: the others are still imported
-                outcomes.append(Outcome(link or source, FAILED, why=exc.why))
-                continue
-            listed.add(page_key(url))
+        items = []
+        for entry in self._newest(entries):
             # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
             field = functools.partial(dict.get, entry)
             stamp = str(field("updated") or field("published") or field("id") or "")
-            feed_date = self._entry_date(entry) if dated else None
-            if failing is None:
-                outcomes.append(self._feed_item(url, stamp, feed_date))
+            day = self._entry_date(entry) if dated else None
+            items.append(_Item(str(entry.get("link") or "").strip(), stamp, day))
+        return self._items(source, url, items, failing=failing, now=now)
+
+    def _items(
+        self,
+        source: str,
+        url: str | None,
+        items: list[_Item],
+        *,
+        failing: dict[str, Any] | None,
+        now: float,
+        cap: int | None = None,
+    ) -> list[Outcome]:
+        """A feed's (or a news list's) items, newest first, imported oldest first; `cap`:
+        how many pages never imported are read at most (the rest: at the next poll)."""
+        base = url or ""
+        outcomes = []
+        listed: dict[str, dt.date | None] = {}  # page_key -> the item's date
+        if self._backlog and any(self._imported(base, item.link) for item in items):
+            # Followed before, by a version that wrote no record of a feed with an item
+            # failing: what it lists now that is not imported yet is news.
+            self._backlog = False
+        new_pages = 0
+        # Oldest first: files appear, and admins hear of them, in the portal's order.
+        for item in reversed(items):
+            try:
+                url = _item_url(base, item.link)
+            except FetchError as exc:  # this item only: the others are still imported
+                outcomes.append(Outcome(item.link or source, FAILED, why=exc.why))
                 continue
-            outcome = self._feed_item_again(url, stamp, feed_date, failing, now)
+            listed[page_key(url)] = item.date
+            if cap is not None and self._log().find([url]) is None:
+                if new_pages >= cap:
+                    self._deferred = True
+                    continue
+                new_pages += 1
+            if failing is None:
+                outcomes.append(self._feed_item(url, item.stamp, item.date))
+                continue
+            outcome = self._feed_item_again(url, item.stamp, item.date, failing, now)
             if outcome is not None:
                 outcomes.append(outcome)
         if failing is not None:
-            for gone in set(failing) - listed:  # no longer among the feed's newest
+            for gone in set(failing) - set(listed):  # no longer among the feed's newest
                 del failing[gone]
         if self._feed_url is not None:
-            days = [day for day in map(self._entry_date, newest) if day is not None]
-            oldest = min(days).isoformat() if days and len(days) == len(newest) else None
-            outcomes.extend(self._gone_from(self._feed_url, listed, oldest))
+            outcomes.extend(self._gone_from(self._feed_url, listed))
         return outcomes
 
-    def _gone_from(self, feed: str, listed: set[str], oldest: str | None) -> list[Outcome]:
-        """The articles `feed` brought that it no longer lists (`listed`: its items'
-        page_keys) though newer than its oldest item (`oldest`, ISO: not aged out of it,
-        but taken down or moved elsewhere), read again at most once per RECHECK_EVERY:
-        those the portal answers 404 or 410 for are withdrawn. Anything else (a server
-        error, no answer) withdraws nothing; a page still there stays a notice."""
-        if oldest is None:  # undated items: what aged out is not known
+    def _gone_from(self, feed: str, listed: dict[str, dt.date | None]) -> list[Outcome]:
+        """The articles `feed` brought that it no longer lists (`listed`: its items' dates
+        by their page_keys) though newer than its oldest item (by the item's date, else
+        its article's, if imported: not aged out of it, but taken down or moved), read again
+        at most once per RECHECK_EVERY: those the portal answers 404 or 410 for are
+        withdrawn. Anything else (a server error, no answer) withdraws nothing; a page
+        still there stays a notice."""
+        book = self._log()
+        days = []
+        for key, day in listed.items():
+            found = book.find([key]) if day is None else None
+            days.append(day.isoformat() if day else record_date(found[1]) if found else "")
+        # (An item of unknown date, never imported, tells nothing of what aged out.)
+        oldest = min((day for day in days if day), default=None)
+        if oldest is None:
             return []
         outcomes = []
-        for key, record in list(self._log().articles.items()):
+        for key, record in list(book.articles.items()):
             if (
                 not record.get("file")
                 or record.get("same_as")
@@ -564,7 +636,7 @@ class Importer:
                 self._checked(key)
         return outcomes
 
-    def _imported(self, base: str, entry: Any) -> bool:
+    def _imported(self, base: str, link: str) -> bool:
         """Whether the article a feed item links to was imported from this feed before
         (by the follower, or `bot.py import` given the feed). An article another feed
         brought does not count: a second feed of the portal (a category) shares some of
@@ -572,7 +644,7 @@ class Importer:
         upgrade), which names no article's feed and no feed with an item failing, any
         article counts: that version followed the feed, most likely."""
         try:
-            url = _item_url(base, str(entry.get("link") or "").strip())
+            url = _item_url(base, link)
         except FetchError:
             return False
         book = self._log()
