@@ -2565,3 +2565,23 @@ def test_the_fetcher_leaves_a_pause_between_two_requests(portal):
         now[0] += 5
         fetcher.get(portal.url("/a"))
     assert slept == [0.75]
+
+
+def test_an_article_withdrawn_at_its_old_address_then_met_at_its_new_one_is_one_notice(
+    ward, portal, capsys
+):
+    # The title corrected, the article moved; its old address was read first (404).
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    old = portal.put("/tin-tuc/phuong-5-trao-the-bhyt-cho-hoc-sinh", page)
+    assert run_import(ward, capsys, old)[0] == 0
+    [name] = ward.imported()
+    title = f"{BHYT_TITLE} năm 2024"
+    edited = page.replace(BHYT_TITLE.encode(), title.encode()).replace(b"120 th", b"125 th")
+    new = portal.put("/tin-tuc/phuong-5-trao-the-bhyt-cho-hoc-sinh-nam-2024", edited)
+    del portal.routes[old.removeprefix(portal.base)]
+    assert run_import(ward, capsys, old)[1].startswith("withdrew")
+    code, out, _ = run_import(ward, capsys, new)
+    assert code == 0 and f"updated {ward.content / name}" in out and "no new alert" in out
+    assert ward.imported() == [name] and ward.notice(name).title == title
+    assert asyncio.run(alerts_waiting(ward)) == 1

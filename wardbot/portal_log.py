@@ -88,7 +88,8 @@ class ImportLog:
     def same_article(self, simhash: Simhash, date: str) -> str | None:
         """The URL of an imported article with nearly this text and this date (ISO)."""
         for url, record in self.articles.items():
-            if not _standing(record) or not record.get("simhash"):
+            # (One the portal withdrew too: its old address gone, the article moved.)
+            if record.get("same_as") or not record.get("file") or not record.get("simhash"):
                 continue
             if record_date(record) != date:
                 continue
@@ -114,8 +115,8 @@ class ImportLog:
         its days, is a new notice each time, and so is one of the same day for other
         streets, at other hours)."""
         for url, record in self.articles.items():
-            if not _standing(record):
-                continue
+            if record.get("same_as") or record.get("withdrawn"):
+                continue  # (a withdrawn article's text posted again is a notice again)
             if record.get("text") == text:
                 return url
             if record.get("title") != title or record_date(record) != date:
@@ -131,12 +132,6 @@ class ImportLog:
             if simhash.similarity(other) >= SIMILAR:
                 return url
         return None
-
-
-def _standing(record: dict[str, Any]) -> bool:
-    """Whether a record is an article's own (not a re-post's) and the portal has not
-    withdrawn it: a page with its text is judged against it (a re-post is no new notice)."""
-    return bool(record.get("file")) and not record.get("same_as") and not record.get("withdrawn")
 
 
 # What a share adds to an address (?utm_source=zalo, &fbclid=...): one article, one address.
