@@ -2304,7 +2304,8 @@ def test_portal_settings_come_from_the_environment():
     [
         (
             {"PORTAL_FEEDS": "phuong5.example.vn/rss.xml"},
-            "PORTAL_FEEDS entry 'phuong5.example.vn/rss.xml'",
+            "PORTAL_FEEDS entry 'phuong5.example.vn/rss.xml' must be the web address "
+            r"\(http:// or https://\) of a feed or of a news list page",
         ),
         ({"PORTAL_POLL_MINUTES": "15 phút"}, "PORTAL_POLL_MINUTES must be a number of minutes"),
         ({"PORTAL_POLL_MINUTES": "0"}, "PORTAL_POLL_MINUTES must be at least 1"),
