@@ -2586,3 +2586,15 @@ def test_an_article_withdrawn_at_its_old_address_then_met_at_its_new_one_is_one_
     assert code == 0 and f"updated {ward.content / name}" in out and "no new alert" in out
     assert ward.imported() == [name] and ward.notice(name).title == title
     assert asyncio.run(alerts_waiting(ward)) == 1
+
+
+async def test_admins_are_told_where_a_feed_sends_the_bot_off_the_portal(ward, portal):
+    # The ward merged: its old portal sends every page to the new ward's portal.
+    port = portal.base.rsplit(":", 1)[1]
+    moved = f"http://localhost:{port}/rss/tin-tuc.xml"
+    feed = portal.put("/rss/tin-tuc.xml", b"", status=301, headers={"Location": moved})
+    assert await failures_told(ward, feed) == [
+        "⚠️ Không nhập được tin từ cổng thông tin: trang chuyển sang localhost, ngoài cổng "
+        "thông tin đã cấu hình (nếu đó là địa chỉ mới của cổng thông tin, cần sửa "
+        f"PORTAL_FEEDS).\n{feed}"
+    ]

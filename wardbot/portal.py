@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import inspect
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
@@ -76,7 +77,6 @@ _REASONS_VI = (
     ("the article has no title", "bài viết không có tiêu đề"),
     ("no publication date", "không tìm thấy ngày đăng bài"),
     ("host", "địa chỉ không thuộc cổng thông tin đã cấu hình"),
-    ("redirected", "trang chuyển sang địa chỉ ngoài cổng thông tin"),
     ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
     (
         "a web page that is neither",
@@ -93,11 +93,22 @@ _REASONS_VI = (
 _REFUSED = "the bot would not serve it: "
 
 
+# A feed or page sending the bot off the portal's hosts: where to, since a portal that moved
+# (wards merged in 2025 send their old portal to the new one's) needs PORTAL_FEEDS changed.
+_REDIRECTED = re.compile(r"redirected to (\S+), which is not the portal's host")
+
+
 def reason_vi(why: str) -> str:
     """A failure's reason in a few Vietnamese words, for admins; the loader's problems
     with the notice as written are passed on as they are."""
     if why.startswith(_REFUSED):
         return why[len(_REFUSED) :]
+    redirected = _REDIRECTED.match(why)
+    if redirected:
+        return (
+            f"trang chuyển sang {redirected[1]}, ngoài cổng thông tin đã cấu hình (nếu đó là địa "
+            "chỉ mới của cổng thông tin, cần sửa PORTAL_FEEDS)"
+        )
     for start, vietnamese in _REASONS_VI:
         if why.startswith(start):
             return vietnamese
