@@ -2517,11 +2517,10 @@ async def test_a_portal_with_only_a_news_list_page_has_its_articles_followed(war
     await follower.poll()
     assert imported[3:] == [new_title] and failures == []
     assert [r.path for r in portal.requests[before:]] == ["/tin-tuc", "/tin-tuc/lich-tiep-cong-dan"]
-    # The ward deletes an article, and it leaves the list: its notice is withdrawn.
-    [removed] = [n for n in ward.imported() if n.startswith("2024-03-11")]
-    portal.put("/tin-tuc/ra-quan-ve-sinh-moi-truong", b"Not Found", status=404)
-    shown = news_list_with(("/tin-tuc/lich-tiep-cong-dan", new_title))
-    portal.put("/tin-tuc", re.sub(r"<li><a href=\"/tin-tuc/ra-quan[^\n]*</li>", "", shown))
+    # The ward deletes the new article, and it leaves the list: its notice is withdrawn.
+    [removed] = [n for n in ward.imported() if n.startswith("2026-11-30")]
+    portal.put("/tin-tuc/lich-tiep-cong-dan", b"Not Found", status=404)
+    portal.put("/tin-tuc", NEWS_LIST)
     now[0] += 3600
     await follower.poll()
     assert removed not in ward.imported() and len(ward.imported()) == 3
@@ -2598,3 +2597,31 @@ async def test_admins_are_told_where_a_feed_sends_the_bot_off_the_portal(ward, p
         "thông tin đã cấu hình (nếu đó là địa chỉ mới của cổng thông tin, cần sửa "
         f"PORTAL_FEEDS).\n{feed}"
     ]
+
+
+async def test_only_recent_articles_no_longer_listed_are_read_again(ward, portal):
+    # A list pinning an old notice at its top: what it dropped since is not all read again.
+    today = dt.date(2026, 11, 30)
+    streets = {
+        "/tin-tuc/ghim": (today - dt.timedelta(days=400), "Lý Thường Kiệt"),
+        "/tin-tuc/le-loi": (today - dt.timedelta(days=3), "Lê Lợi"),
+        "/tin-tuc/tran-phu": (today - dt.timedelta(days=40), "Trần Phú"),
+    }
+    for path, (day, street) in streets.items():
+        portal.put(path, power_cut(day, street))
+    pinned = ("/tin-tuc/ghim", streets["/tin-tuc/ghim"][0])
+    listed = [(path, day) for path, (day, _) in streets.items()]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)), today=lambda: today, clock=lambda: now[0]
+    )
+    await follower.poll()
+    assert len(ward.imported()) == 3
+    portal.put("/tin-tuc/le-loi", b"Not Found", status=404)
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [pinned]), "application/rss+xml")
+    now[0] += 3600
+    asked = len(portal.hits("/tin-tuc/tran-phu"))
+    await follower.poll()
+    assert len(portal.hits("/tin-tuc/tran-phu")) == asked  # 40 days old: not read again
+    assert len(ward.imported()) == 2 and follower.status()["withdrawn"] == 1

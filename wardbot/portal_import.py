@@ -104,6 +104,11 @@ RETRY_AT_MOST = 24 * 3600.0
 # its feed changes, RECHECK_EVERY at most, for RECHECK_DAYS after the day it was posted.
 RECHECK_DAYS = 7
 RECHECK_EVERY = 3600.0
+# An article of the last WITHDRAWN_DAYS that its feed (or news list) no longer shows, though
+# it shows older ones, is read again (RECHECK_EVERY at most) to learn whether the portal
+# took it down. Older ones are not: a list pinning an old article at its top would have
+# every article since read again at each of its changes.
+WITHDRAWN_DAYS = 30
 
 
 def retry_after(failures: int, why: str = "") -> float:
@@ -595,10 +600,10 @@ class Importer:
     def _gone_from(self, feed: str, listed: dict[str, dt.date | None]) -> list[Outcome]:
         """The articles `feed` brought that it no longer lists (`listed`: its items' dates
         by their page_keys) though newer than its oldest item (by the item's date, else
-        its article's, if imported: not aged out of it, but taken down or moved), read again
-        at most once per RECHECK_EVERY: those the portal answers 404 or 410 for are
-        withdrawn. Anything else (a server error, no answer) withdraws nothing; a page
-        still there stays a notice."""
+        its article's, if imported: not aged out of it, but taken down or moved), of the
+        last WITHDRAWN_DAYS, read again at most once per RECHECK_EVERY: those the portal
+        answers 404 or 410 for are withdrawn. Anything else (a server error, no answer)
+        withdraws nothing; a page still there stays a notice."""
         book = self._log()
         days = []
         for key, day in listed.items():
@@ -608,6 +613,7 @@ class Importer:
         oldest = min((day for day in days if day), default=None)
         if oldest is None:
             return []
+        oldest = max(oldest, (self.today() - dt.timedelta(days=WITHDRAWN_DAYS)).isoformat())
         outcomes = []
         for key, record in list(book.articles.items()):
             if (
