@@ -2625,3 +2625,49 @@ async def test_only_recent_articles_no_longer_listed_are_read_again(ward, portal
     await follower.poll()
     assert len(portal.hits("/tin-tuc/tran-phu")) == asked  # 40 days old: not read again
     assert len(ward.imported()) == 2 and follower.status()["withdrawn"] == 1
+
+
+async def test_a_news_lists_links_to_pages_that_are_no_articles_are_not_told_to_admins(
+    ward, portal
+):
+    # Beside its news, the list links to a category and a page about the ward (no date).
+    serve_news_list(portal)
+    category = "Văn bản chỉ đạo điều hành của Ủy ban nhân dân phường"
+    about = "Giới thiệu chung về lịch sử hình thành Phường 5"
+    portal.put_fixture("/van-ban", "tin-tuc-danh-muc.html")
+    portal.put("/gioi-thieu-chung", with_content(about, f"<p>{about}: {'nội dung ' * 30}</p>"))
+    news_list = portal.put(
+        "/tin-tuc", news_list_with(("/van-ban", category), ("/gioi-thieu-chung", about))
+    )
+    failures: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_failed=lambda sources, why: failures.extend(sources),
+        clock=lambda: now[0],
+    )
+    await follower.poll()
+    assert len(ward.imported()) == 3 and failures == []
+    # Nor are they read at every poll.
+    portal.put("/tin-tuc", news_list_with(("/gioi-thieu-chung", about), ("/van-ban", category)))
+    now[0] += 900
+    asked = len(portal.hits("/van-ban"))
+    await follower.poll()
+    assert failures == [] and len(portal.hits("/van-ban")) == asked + 1  # tried once more
+    # Then less and less often; nor do they hold up the news: the list's new articles are
+    # read, however many such links it has.
+    added = []
+    for number in range(portal_import.NEW_PAGES_PER_POLL):
+        title = f"Trang giới thiệu số {number} về các đơn vị của Phường 5"
+        portal.put(f"/gioi-thieu-{number}", with_content(title, f"<p>{'nội dung ' * 30}</p>"))
+        added.append((f"/gioi-thieu-{number}", title))
+    portal.put("/tin-tuc", news_list_with(*added, ("/van-ban", category)))
+    now[0] += 900
+    await follower.poll()
+    assert len(portal.hits("/van-ban")) == asked + 1 and failures == []
+    new_title = "Thông báo lịch tiếp công dân của Chủ tịch UBND Phường 5 tháng 12"
+    portal.put("/tin-tuc/lich-tiep-cong-dan", article(new_title, dt.date.today()))
+    portal.put("/tin-tuc", news_list_with(("/tin-tuc/lich-tiep-cong-dan", new_title), *added))
+    now[0] += 900
+    await follower.poll()
+    assert len(ward.imported()) == 4 and failures == []

@@ -25,7 +25,15 @@ from wardbot.messages import unit
 from wardbot.models import Announcement
 from wardbot.notice_changes import NoticeRef
 from wardbot.portal_fetch import Fetcher, host_of, shown_address
-from wardbot.portal_import import NEW, UPDATED, WITHDRAWN, WITHDRAWN_DIR, Importer, Outcome
+from wardbot.portal_import import (
+    NEW,
+    SKIPPED,
+    UPDATED,
+    WITHDRAWN,
+    WITHDRAWN_DIR,
+    Importer,
+    Outcome,
+)
 from wardbot.supervise import pause
 
 __all__ = [
@@ -295,7 +303,7 @@ class FeedFollower:
                     failed.setdefault(why, []).append(shown)
                 continue
             self._failing.pop(outcome.source, None)
-            if outcome.written:
+            if outcome.written or outcome.action == SKIPPED:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
                 imported.append(outcome.title or str(outcome.path))

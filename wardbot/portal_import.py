@@ -135,7 +135,7 @@ def passing(why: str) -> bool:
 
 
 # What happened to a source.
-NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, WITHDRAWN, FAILED = (
+NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, WITHDRAWN, SKIPPED, FAILED = (
     "new",
     "updated",
     "unchanged",
@@ -143,6 +143,7 @@ NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, WITHDRAWN, FAILED = (
     "deleted",
     "duplicate",
     "withdrawn",
+    "skipped",
     "failed",
 )
 
@@ -314,6 +315,19 @@ def _page_not_feed(fetched: Fetched) -> str:
         "a web page that is neither a news list nor an RSS/Atom feed (PORTAL_FEEDS takes the "
         "portal's RSS addresses, or the pages listing its news)"
     )
+
+
+# A news list's link to a page with no article or no date: a category, a page about the
+# ward, a document's page. The list's links are told apart from its menus by their looks
+# alone, so such a page is no failure to tell admins of (it is tried less and less often).
+_NO_ARTICLE = re.compile(r"^(?:no article found|no publication date)")
+
+
+def _no_article(outcome: Outcome) -> Outcome:
+    """A news list's item as admins hear of it: a page that is no article, skipped."""
+    if outcome.failed and _NO_ARTICLE.match(outcome.why or ""):
+        return Outcome(outcome.source, SKIPPED, why=f"not an article: {outcome.why}")
+    return outcome
 
 
 def _failure(source: str, exc: Exception) -> Outcome:
@@ -579,17 +593,20 @@ class Importer:
                 outcomes.append(Outcome(item.link or source, FAILED, why=exc.why))
                 continue
             listed[page_key(url)] = item.date
-            if cap is not None and self._log().find([url]) is None:
-                if new_pages >= cap:
-                    self._deferred = True
-                    continue
-                new_pages += 1
-            if failing is None:
-                outcomes.append(self._feed_item(url, item.stamp, item.date))
+            # A page never read (one failing is tried again as it falls due, besides).
+            tried = page_key(url) in (failing or {})
+            new = cap is not None and not tried and self._log().find([url]) is None
+            if new and new_pages >= (cap or 0):
+                self._deferred = True
                 continue
-            outcome = self._feed_item_again(url, item.stamp, item.date, failing, now)
-            if outcome is not None:
-                outcomes.append(outcome)
+            outcome: Outcome | None
+            if failing is None:
+                outcome = self._feed_item(url, item.stamp, item.date)
+            else:
+                outcome = self._feed_item_again(url, item.stamp, item.date, failing, now)
+            if outcome is not None:  # (None: a failing item not due, not read)
+                new_pages += new
+                outcomes.append(_no_article(outcome) if item.stamp == LISTED else outcome)
         if failing is not None:
             for gone in set(failing) - set(listed):  # no longer among the feed's newest
                 del failing[gone]
