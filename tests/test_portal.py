@@ -2671,3 +2671,37 @@ async def test_a_news_lists_links_to_pages_that_are_no_articles_are_not_told_to_
     now[0] += 900
     await follower.poll()
     assert len(ward.imported()) == 4 and failures == []
+
+
+async def test_admins_of_the_running_bot_hear_of_a_notice_withdrawn(ward, portal):
+    today = dt.date.today()
+    for path, street in (("/tin-tuc/le-loi", "Lê Lợi"), ("/tin-tuc/tran-phu", "Trần Phú")):
+        portal.put(path, power_cut(today, street))
+    listed = [("/tin-tuc/le-loi", today), ("/tin-tuc/tran-phu", today - dt.timedelta(days=1))]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    async with FakeBotApi() as telegram:
+        settings = bot_settings(
+            ward.settings(
+                portal_feeds=(feed,), semantic=False, admin_ids=frozenset({"telegram:5"})
+            ),
+            telegram,
+        )
+        async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+            await reload_by_admin(telegram, 5)
+            assert len(ward.imported()) == 2
+            portal.put("/tin-tuc/le-loi", b"Gone", status=410)
+            portal.put("/rss/tin-tuc.xml", rss_of(portal, listed[1:]), "application/rss+xml")
+            await reload_by_admin(telegram, 5)
+            await telegram.wait_until(
+                lambda: any(
+                    c.text.startswith(
+                        "🗑️ Cổng thông tin của phường đã gỡ bài «Thông báo tạm "
+                        "ngừng cấp điện đường Lê Lợi»"
+                    )
+                    for c in telegram.sent(5)
+                ),
+                within=30,
+            )
+            assert len(ward.imported()) == 1
+            body = (await client.get("/healthz")).json()
+            assert body["portal"] == {"feeds": 1, "failing": 0, "withdrawn": 1}
