@@ -2705,3 +2705,29 @@ async def test_admins_of_the_running_bot_hear_of_a_notice_withdrawn(ward, portal
             assert len(ward.imported()) == 1
             body = (await client.get("/healthz")).json()
             assert body["portal"] == {"feeds": 1, "failing": 0, "withdrawn": 1}
+
+
+async def test_a_feed_whose_first_read_failed_alerts_nobody_of_the_news_it_already_had(
+    ward, portal
+):
+    # Staff add the feed while the portal is down: its first read fails; once the portal is
+    # back, the news it already had is imported quietly all the same.
+    await follow(ward, "bhyt")
+    feed = portal.put("/rss/tin-tuc.xml", b"Service Unavailable", status=503)
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        follower = FeedFollower(settings, note_quietly=store.note_quietly)
+        await follower.poll()
+        await follower.poll()
+        portal.put("/tin-tuc/bhyt", page_of_today())
+        today = [("/tin-tuc/bhyt", dt.date.today())]
+        portal.put("/rss/tin-tuc.xml", rss_of(portal, today), "application/rss+xml")
+        await follower.poll()
+        assert len(ward.imported()) == 1
+        assert await alerted(settings) == {}
+        # What the portal publishes afterwards is news.
+        portal.put("/tin-tuc/bhyt-2", page_of_today().replace(b"120 th", b"125 th"))
+        listed = [("/tin-tuc/bhyt-2", dt.date.today()), *today]
+        portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+        await follower.poll()
+    assert len(ward.imported()) == 2 and len(await alerted(settings)) == 1

@@ -454,7 +454,8 @@ class Importer:
                     listed = None
                     if _kind(fetched.content_type, fetched.body) == "page":
                         listed = self._news_list(url, fetched)  # a portal without RSS
-                    self._backlog = url not in self._log().feeds
+                    # Never read before (at most failing: added while the portal was down).
+                    self._backlog = "etag" not in self._log().feeds.get(url, {})
                     self._deferred = False
                     try:
                         items = self._feed(
