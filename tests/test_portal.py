@@ -2731,3 +2731,14 @@ async def test_a_feed_whose_first_read_failed_alerts_nobody_of_the_news_it_alrea
         portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
         await follower.poll()
     assert len(ward.imported()) == 2 and len(await alerted(settings)) == 1
+
+
+def test_importing_a_news_list_page_says_how_to_follow_it(ward, portal, capsys):
+    news_list = serve_news_list(portal)
+    code, _, err = run_import(ward, capsys, news_list)
+    assert code == 1 and ward.imported() == []
+    assert err.startswith(
+        f"{news_list}: no article found on the page (only menus, lists or links); it lists 3 "
+        "articles: import their own addresses, or put its address in PORTAL_FEEDS for the "
+        "running bot to follow it\n"
+    )

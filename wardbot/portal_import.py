@@ -66,7 +66,7 @@ from wardbot.portal_fetch import (
     read_file,
     shown_address,
 )
-from wardbot.portal_listing import LISTED_AT_LEAST, listed_articles
+from wardbot.portal_listing import LISTED_AT_LEAST, Listed, listed_articles
 from wardbot.portal_log import (
     IMPORT_LOG,
     LOG_VERSION,
@@ -330,6 +330,12 @@ def _no_article(outcome: Outcome) -> Outcome:
     return outcome
 
 
+def _listed(html: str, url: str) -> list[Listed]:
+    """The articles a page links to as a news list does (none: not a news list)."""
+    listed = [] if error_page(html) else listed_articles(html, url)
+    return listed if len(listed) >= LISTED_AT_LEAST else []
+
+
 def _failure(source: str, exc: Exception) -> Outcome:
     """A source that went wrong, as staff read it; never an exception out of the importer."""
     if isinstance(exc, FetchError | NotAnArticle):
@@ -414,7 +420,10 @@ class Importer:
                     raise FetchError(f"not an HTML page or an RSS/Atom feed ({shown})")
                 if kind == "feed":
                     return self._feed(source, url, fetched.body)
-                return [self._page(source, url, fetched)]
+                try:
+                    return [self._page(source, url, fetched)]
+                except NotAnArticle as exc:
+                    raise NotAnArticle(exc.why + self._follow_instead(fetched)) from None
             path = Path(source)
             body = read_file(path, self.max_bytes)
             suffix = path.suffix.lower()
@@ -531,13 +540,24 @@ class Importer:
         """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
         (FetchError when it is an article, or an error or maintenance page)."""
         html = decode_html(fetched.body, fetched.charset)
-        listed = listed_articles(html, fetched.url)
-        if len(listed) >= LISTED_AT_LEAST and not error_page(html):
+        listed = _listed(html, fetched.url)
+        if listed:
             try:
                 extract_article(html, url=url, today=self.today())
             except NotAnArticle:
                 return [_Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
         raise FetchError(_page_not_feed(fetched))
+
+    @staticmethod
+    def _follow_instead(fetched: Fetched) -> str:
+        """What `bot.py import` of a page with no article adds when it is a news list."""
+        listed = _listed(decode_html(fetched.body, fetched.charset), fetched.url)
+        if not listed:
+            return ""
+        return (
+            f"; it lists {len(listed)} articles: import their own addresses, or put its "
+            "address in PORTAL_FEEDS for the running bot to follow it"
+        )
 
     def _feed_items(
         self,
