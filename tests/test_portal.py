@@ -2742,3 +2742,48 @@ def test_importing_a_news_list_page_says_how_to_follow_it(ward, portal, capsys):
         "articles: import their own addresses, or put its address in PORTAL_FEEDS for the "
         "running bot to follow it\n"
     )
+
+
+NEWS_TITLE = "Phường 5 tổ chức ra quân tổng vệ sinh môi trường"
+
+
+@pytest.mark.parametrize(
+    ("page", "listed"),
+    [
+        pytest.param(
+            '<header class="site-header"><a href="/gioi-thieu">Giới thiệu về Ủy ban nhân '
+            'dân Phường 5</a></header><nav><a href="/thu-tuc">Thủ tục hành chính cấp phường '
+            'năm 2024</a></nav><main><article class="post"><a href="/tin/ra-quan/"><img '
+            f'src="/a.jpg"></a><h2 class="entry-title"><a href="/tin/ra-quan/">{NEWS_TITLE}'
+            '</a></h2></article></main><aside class="widget-area"><a href="/tin/cu">Tin xem '
+            'nhiều nhất trong tháng của phường</a></aside><div class="site-footer"><a '
+            'href="/lien-he">Liên hệ với Ủy ban nhân dân phường</a></div>',
+            ["/tin/ra-quan/"],
+            id="wordpress",
+        ),
+        pytest.param(
+            '<div id="ctl00_mainmenu"><ul class="dropdown-menu"><li><a href="/Pages/gt.aspx">'
+            'Giới thiệu chung về phường năm 2024</a></li></ul></div><div class="news"><a '
+            f'href="/Pages/tin-tuc.aspx?ItemID=12" title="{NEWS_TITLE}">Xem</a> <a '
+            f'href="tin-tuc.aspx?ItemID=13">{NEWS_TITLE} đợt 2</a></div><div class="paging">'
+            '<a href="/Pages/tin-tuc.aspx?Page=2">2</a></div>',
+            ["/Pages/tin-tuc.aspx?ItemID=12", "/Pages/tin-tuc.aspx?ItemID=13"],
+            id="sharepoint-items-by-query",
+        ),
+        pytest.param(
+            f'<div class="news-item"><div class="news-header"><a href="/tin/1">{NEWS_TITLE}'
+            '</a></div></div><div class="news-item"><a href="/files/ke-hoach.pdf">Kế hoạch '
+            'tổ chức ra quân tổng vệ sinh</a> <a href="https://baochinhphu.vn/tin">Chính phủ '
+            'chỉ đạo tổ chức ra quân tổng vệ sinh</a> <a href="#top">Lên đầu trang của '
+            'cổng thông tin</a> <a href="/">Cổng thông tin điện tử Phường 5</a></div>',
+            ["/tin/1"],
+            id="not-files-other-sites-anchors-or-the-root",
+        ),
+    ],
+)
+def test_a_news_lists_articles_are_its_title_links_outside_the_sites_furniture(page, listed):
+    from wardbot.portal_listing import listed_articles
+
+    base = "https://phuong5.example.vn"
+    found = listed_articles(f"<html><body>{page}</body></html>", f"{base}/Pages/tin-tuc.aspx")
+    assert [item.url.removeprefix(base) for item in found] == listed

@@ -28,10 +28,10 @@ LISTED_AT_LEAST = 2
 # The parts of a site around its content, by their tag or by their id or class.
 _AROUND_TAGS = frozenset({"nav", "header", "footer", "aside"})
 _AROUND = re.compile(
-    r"(?:main-?|top-?|left-?|right-?|sub-?)?(?:menu|nav|navbar|navigation|header|footer|"
-    r"breadcrumbs?|sidebar|banner)(?:$|[-_])",
+    r"(?:(?:main|top|bottom|left|right|sub|site|page|mega|dropdown)[-_]?)?"
+    r"(?:menu|nav|navbar|navigation|header|footer|breadcrumbs?|sidebar|banner)(?:$|[-_])",
     re.I,
-)
+)  # (not "news-header": a list's item may have one)
 
 
 @dataclass(frozen=True)
