@@ -2435,6 +2435,9 @@ def test_a_page_imported_by_hand_and_then_removed_is_withdrawn_until_it_is_back(
     assert run_import(ward, capsys, page)[0] == 0
     [name] = ward.imported()
     portal.put("/tin-tuc/trao-the-bhyt", b"Not Found", status=404)
+    code, out, _ = run_import(ward, capsys, page, dry_run=True)
+    assert code == 0 and out.startswith(f"would withdraw {ward.content / name}: {BHYT_TITLE}")
+    assert ward.imported() == [name]
     code, out, _ = run_import(ward, capsys, page)
     assert code == 0 and out.startswith(f"withdrew {ward.content / name}: {BHYT_TITLE}")
     assert ward.imported() == [] and (ward.data / "portal-withdrawn" / name).exists()
