@@ -2692,6 +2692,9 @@ async def test_admins_of_the_running_bot_hear_of_a_notice_withdrawn(ward, portal
         async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
             await reload_by_admin(telegram, 5)
             assert len(ward.imported()) == 2
+            question = "tạm ngừng cấp điện đường Lê Lợi"
+            (answer,) = await telegram.say(901, question)
+            assert "Lê Lợi" in answer.text  # the notice answers
             portal.put("/tin-tuc/le-loi", b"Gone", status=410)
             portal.put("/rss/tin-tuc.xml", rss_of(portal, listed[1:]), "application/rss+xml")
             await reload_by_admin(telegram, 5)
@@ -2706,6 +2709,8 @@ async def test_admins_of_the_running_bot_hear_of_a_notice_withdrawn(ward, portal
                 within=30,
             )
             assert len(ward.imported()) == 1
+            (answer,) = await telegram.say(901, question)  # no longer, nor is it offered
+            assert "Lê Lợi" not in json.dumps(answer.params, ensure_ascii=False)
             body = (await client.get("/healthz")).json()
             assert body["portal"] == {"feeds": 1, "failing": 0, "withdrawn": 1}
 
