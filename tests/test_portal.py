@@ -2233,6 +2233,14 @@ async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward
     await asyncio.wait_for(running, 10)
 
 
+def followed_by_a_bot(ward: Ward, feed: str, telegram: FakeBotApi) -> Settings:
+    """A running bot's settings: on Telegram, following `feed`, with admin 5."""
+    ward_settings = ward.settings(
+        portal_feeds=(feed,), semantic=False, admin_ids=frozenset({"telegram:5"})
+    )
+    return bot_settings(ward_settings, telegram)
+
+
 async def reload_by_admin(telegram: FakeBotApi, admin: int) -> None:
     """An admin's /reload, once answered: its poll is over. (The note telling admins the
     feed fails goes to the same chat, at its own time: it is no answer to /reload.)"""
@@ -2249,12 +2257,7 @@ async def test_healthz_says_the_portal_is_down_while_its_feed_cannot_be_read(war
     feed's address), and is well again once the feed answers."""
     feed = portal.url("/rss/tin-tuc.xml")  # not there yet: 404
     async with FakeBotApi() as telegram:
-        settings = bot_settings(
-            ward.settings(
-                portal_feeds=(feed,), semantic=False, admin_ids=frozenset({"telegram:5"})
-            ),
-            telegram,
-        )
+        settings = followed_by_a_bot(ward, feed, telegram)
         async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
             for _ in range(FAILING_POLLS - 1):  # the poll at the start, then each /reload
                 await reload_by_admin(telegram, 5)
@@ -2683,12 +2686,7 @@ async def test_admins_of_the_running_bot_hear_of_a_notice_withdrawn(ward, portal
     listed = [("/tin-tuc/le-loi", today), ("/tin-tuc/tran-phu", today - dt.timedelta(days=1))]
     feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
     async with FakeBotApi() as telegram:
-        settings = bot_settings(
-            ward.settings(
-                portal_feeds=(feed,), semantic=False, admin_ids=frozenset({"telegram:5"})
-            ),
-            telegram,
-        )
+        settings = followed_by_a_bot(ward, feed, telegram)
         async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
             await reload_by_admin(telegram, 5)
             assert len(ward.imported()) == 2
