@@ -2793,3 +2793,16 @@ def test_a_news_lists_articles_are_its_title_links_outside_the_sites_furniture(p
     base = "https://phuong5.example.vn"
     found = listed_articles(f"<html><body>{page}</body></html>", f"{base}/Pages/tin-tuc.aspx")
     assert [item.url.removeprefix(base) for item in found] == listed
+
+
+def test_a_removed_article_whose_notice_staff_broke_is_withdrawn_all_the_same(
+    ward, portal, capsys
+):
+    page = portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
+    assert run_import(ward, capsys, page)[0] == 0
+    [name] = ward.imported()
+    (ward.content / name).write_text("---\ntitle: [\n---\n", encoding="utf-8")  # a slip
+    portal.put("/tin-tuc/trao-the-bhyt", b"Gone", status=410)
+    code, out, _ = run_import(ward, capsys, page)
+    assert code == 0 and out.startswith(f"withdrew {ward.content / name}: {name[:-3]}")
+    assert ward.imported() == [] and (ward.data / "portal-withdrawn" / name).exists()

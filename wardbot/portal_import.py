@@ -817,9 +817,10 @@ class Importer:
             if not record.get("file") or record.get("same_as") or record.get("withdrawn"):
                 return Outcome(source, UNCHANGED)
             path = self.settings.content_dir / str(record["file"])
-            notice, _ = load_announcement(path, self.topics) if path.exists() else (None, [])
-            if notice is None:  # staff deleted it already
+            if not path.exists():  # staff deleted it already
                 return Outcome(source, DELETED, path, why=f"{path} was deleted")
+            notice, _ = load_announcement(path, self.topics)  # (None: staff broke it)
+            title = notice.title if notice is not None else path.stem
             if not self.dry_run:
                 folder = self.settings.data_dir / WITHDRAWN_DIR
                 folder.mkdir(parents=True, exist_ok=True)
@@ -828,7 +829,7 @@ class Importer:
                 path.unlink()
                 record["withdrawn"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
                 book.save()
-        return Outcome(source, WITHDRAWN, path, notice.title, why=f"the portal removed it: {why}")
+        return Outcome(source, WITHDRAWN, path, title, why=f"the portal removed it: {why}")
 
     def _feed_item(self, url: str, stamp: str, feed_date: dt.date | None) -> Outcome:
         try:
