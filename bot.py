@@ -217,8 +217,10 @@ def _parser() -> argparse.ArgumentParser:
             "and queue the alerts as announce does. A SOURCE is a page URL, a saved HTML "
             "file, or an RSS/Atom feed (URL or file). What was imported is remembered in "
             "the data folder: nothing is imported twice, an edited article updates its file "
-            "(without a second alert), a file staff deleted is not imported again. Exits 1 "
-            "when a source failed (each printed as 'SOURCE: why')."
+            "(without a second alert), a file staff deleted is not imported again, and an "
+            "imported page the portal now answers 404 or 410 for is withdrawn (its file moved "
+            "to the data folder's portal-withdrawn/). Exits 1 when a source failed (each "
+            "printed as 'SOURCE: why')."
         ),
     )
     portal.add_argument(

@@ -88,6 +88,8 @@ def ward(tmp_path, monkeypatch) -> Ward:
     monkeypatch.setenv("SEMANTIC_MATCHING", "off")
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")  # the ward runs Telegram
     monkeypatch.delenv("ZALO_BOT_TOKEN", raising=False)
+    # The fake portal takes every request at once (a test of the pause gives its own sleep).
+    monkeypatch.setattr(portal_fetch, "REQUEST_INTERVAL", 0.0)
     faq, content = write_ward(tmp_path)
     return Ward(tmp_path, faq, content, tmp_path / "data")
 
@@ -1764,10 +1766,12 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
             {"status": 403}, "cổng thông tin từ chối cho bot đọc trang (lỗi 403)", id="forbidden"
         ),
         pytest.param(
-            {"body": (FIXTURES / "tin-tuc-danh-muc.html").read_bytes()},
-            "địa chỉ này là một trang web, không phải nguồn tin RSS/Atom: PORTAL_FEEDS cần địa "
-            "chỉ nguồn tin RSS của cổng thông tin (ở nút hoặc biểu tượng RSS trên trang tin tức)",
-            id="the-news-list-page",
+            {"body": (FIXTURES / BHYT_PAGE).read_bytes()},
+            "địa chỉ này là một trang web nhưng không phải trang danh sách tin tức hay nguồn tin "
+            "RSS/Atom: PORTAL_FEEDS cần địa chỉ nguồn tin RSS của cổng thông tin (ở nút hoặc "
+            "biểu tượng RSS trên trang tin tức) hoặc địa chỉ trang danh sách tin tức (chuyên mục "
+            "tin)",
+            id="an-article-page",
         ),
         pytest.param(
             {
@@ -2054,10 +2058,10 @@ async def test_a_feed_failing_poll_after_poll_makes_the_follower_unhealthy_until
         assert follower.healthy()
         await polls.again()
     assert not follower.healthy()
-    assert follower.status() == {"feeds": 2, "failing": 1}
+    assert follower.status() == {"feeds": 2, "failing": 1, "withdrawn": 0}
     portal.put_fixture("/rss/thong-bao.xml", "rss.xml", "application/rss+xml")
     await polls.again()
-    assert follower.healthy() and follower.status() == {"feeds": 2, "failing": 0}
+    assert follower.healthy() and follower.status() == {"feeds": 2, "failing": 0, "withdrawn": 0}
     stop.set()
     await polls.let_go()
     await asyncio.wait_for(running, 10)
@@ -2070,7 +2074,7 @@ async def test_a_feed_failing_before_a_restart_is_unhealthy_at_its_first_poll_fa
     before = FeedFollower(settings)
     for _ in range(FAILING_POLLS):
         await before.poll()
-    assert before.status() == {"feeds": 2, "failing": 1}
+    assert before.status() == {"feeds": 2, "failing": 1, "withdrawn": 0}
 
     # The bot restarts (a deployment): the portal is still down, and /healthz says so.
     polls = Polls()
@@ -2078,7 +2082,7 @@ async def test_a_feed_failing_before_a_restart_is_unhealthy_at_its_first_poll_fa
     stop = asyncio.Event()
     running = asyncio.create_task(after.run(stop))
     await polls.finished()
-    assert not after.healthy() and after.status() == {"feeds": 2, "failing": 1}
+    assert not after.healthy() and after.status() == {"feeds": 2, "failing": 1, "withdrawn": 0}
     portal.put_fixture("/rss/thong-bao.xml", "rss.xml", "application/rss+xml")
     await polls.again()
     assert after.healthy()
@@ -2229,6 +2233,14 @@ async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward
     await asyncio.wait_for(running, 10)
 
 
+def followed_by_a_bot(ward: Ward, feed: str, telegram: FakeBotApi) -> Settings:
+    """A running bot's settings: on Telegram, following `feed`, with admin 5."""
+    ward_settings = ward.settings(
+        portal_feeds=(feed,), semantic=False, admin_ids=frozenset({"telegram:5"})
+    )
+    return bot_settings(ward_settings, telegram)
+
+
 async def reload_by_admin(telegram: FakeBotApi, admin: int) -> None:
     """An admin's /reload, once answered: its poll is over. (The note telling admins the
     feed fails goes to the same chat, at its own time: it is no answer to /reload.)"""
@@ -2245,12 +2257,7 @@ async def test_healthz_says_the_portal_is_down_while_its_feed_cannot_be_read(war
     feed's address), and is well again once the feed answers."""
     feed = portal.url("/rss/tin-tuc.xml")  # not there yet: 404
     async with FakeBotApi() as telegram:
-        settings = bot_settings(
-            ward.settings(
-                portal_feeds=(feed,), semantic=False, admin_ids=frozenset({"telegram:5"})
-            ),
-            telegram,
-        )
+        settings = followed_by_a_bot(ward, feed, telegram)
         async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
             for _ in range(FAILING_POLLS - 1):  # the poll at the start, then each /reload
                 await reload_by_admin(telegram, 5)
@@ -2265,13 +2272,13 @@ async def test_healthz_says_the_portal_is_down_while_its_feed_cannot_be_read(war
                     break
                 await asyncio.sleep(0.02)
             assert body["code"] == 503 and body["checks"]["portal"] is False
-            assert body["portal"] == {"feeds": 1, "failing": 1}
+            assert body["portal"] == {"feeds": 1, "failing": 1, "withdrawn": 0}
             assert "127.0.0.1" not in json.dumps(body)
             serve_feed(portal)
             await reload_by_admin(telegram, 5)
             body = await healthz()
             assert body["code"] == 200 and body["checks"]["portal"] is True
-            assert body["portal"] == {"feeds": 1, "failing": 0}
+            assert body["portal"] == {"feeds": 1, "failing": 0, "withdrawn": 0}
 
 
 # ------------------------------------------------------------------------ configuration
@@ -2300,7 +2307,8 @@ def test_portal_settings_come_from_the_environment():
     [
         (
             {"PORTAL_FEEDS": "phuong5.example.vn/rss.xml"},
-            "PORTAL_FEEDS entry 'phuong5.example.vn/rss.xml'",
+            "PORTAL_FEEDS entry 'phuong5.example.vn/rss.xml' must be the web address "
+            r"\(http:// or https://\) of a feed or of a news list page",
         ),
         ({"PORTAL_POLL_MINUTES": "15 phút"}, "PORTAL_POLL_MINUTES must be a number of minutes"),
         ({"PORTAL_POLL_MINUTES": "0"}, "PORTAL_POLL_MINUTES must be at least 1"),
@@ -2318,3 +2326,483 @@ def test_a_posted_line_of_sixteen_words_still_dates_the_article():
     line = "Ngày đăng: 01/08/2024 | Người viết: Nguyễn Văn An | Nguồn: Văn phòng UBND phường 5"
     assert len(line.split()) == 16
     assert posted_date([line], dt.date(2024, 9, 1)) == dt.date(2024, 8, 1)
+
+
+# ----------------------------------------------------------------- articles withdrawn
+
+
+def power_cut(day: dt.date, street: str) -> str:
+    """A notice posted on `day` about `street`, built like the fixture's page."""
+    return with_content(
+        f"Thông báo tạm ngừng cấp điện đường {street}",
+        f'<p class="date">Ngày đăng: {day:%d/%m/%Y}</p><p>Điện lực thành phố tạm ngừng cung '
+        f"cấp điện trên đường {street}, Phường 5 để bảo trì lưới điện từ 7 giờ đến 11 giờ "
+        "sáng thứ Bảy tuần này.</p>",
+    )
+
+
+def rss_of(portal: FakePortal, items: list[tuple[str, dt.date]]) -> str:
+    """The feed listing `items` (path, day), newest first."""
+    listed = "".join(
+        f"<item><title>{path}</title><link>{portal.url(path)}</link><pubDate>"
+        f"{email.utils.format_datetime(dt.datetime(day.year, day.month, day.day, 8))}"
+        "</pubDate></item>"
+        for path, day in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Tin</title>{listed}</channel></rss>'
+
+
+async def test_an_article_the_ward_removed_from_its_portal_is_no_longer_a_notice(ward, portal):
+    today = dt.date(2026, 11, 30)
+    streets = {
+        "/tin-tuc/le-loi": (today, "Lê Lợi"),
+        "/tin-tuc/tran-hung-dao": (today - dt.timedelta(days=1), "Trần Hưng Đạo"),
+        "/tin-tuc/hai-ba-trung": (today - dt.timedelta(days=2), "Hai Bà Trưng"),
+        "/tin-tuc/nguyen-trai": (today - dt.timedelta(days=20), "Nguyễn Trãi"),
+    }
+    for path, (day, street) in streets.items():
+        portal.put(path, power_cut(day, street))
+    listed = [(path, day) for path, (day, _) in streets.items()]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    told: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_withdrawn=lambda titles: told.extend(titles),
+        on_failed=lambda sources, why: told.append(why),
+        today=lambda: today,
+        clock=lambda: now[0],
+    )
+    await follower.poll()
+    files = {path: ward.content / str(record["file"]) for path, record in imported_records(ward)}
+    assert all(file.exists() for file in files.values()) and len(files) == 4
+
+    # The ward deletes one notice (404), withdraws another (410), and a third answers a
+    # server error for now; all three leave the feed, the oldest one ages out of it.
+    portal.put("/tin-tuc/tran-hung-dao", b"Not Found", status=404)
+    portal.put("/tin-tuc/le-loi", b"Gone", status=410)
+    portal.put("/tin-tuc/hai-ba-trung", b"Bad Gateway", status=502)
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [listed[3]]), "application/rss+xml")
+    now[0] += 3600
+    asked = len(portal.hits("/tin-tuc/nguyen-trai"))
+    await follower.poll()
+    assert not files["/tin-tuc/tran-hung-dao"].exists() and not files["/tin-tuc/le-loi"].exists()
+    assert files["/tin-tuc/hai-ba-trung"].exists()  # a server error removes nothing
+    assert files["/tin-tuc/nguyen-trai"].exists()
+    assert len(portal.hits("/tin-tuc/nguyen-trai")) == asked  # still listed: not re-read
+    kept = ward.data / "portal-withdrawn"
+    assert sorted(p.name for p in kept.iterdir()) == sorted(
+        files[p].name for p in ("/tin-tuc/le-loi", "/tin-tuc/tran-hung-dao")
+    )
+    assert sorted(told) == [
+        "Thông báo tạm ngừng cấp điện đường Lê Lợi",
+        "Thông báo tạm ngừng cấp điện đường Trần Hưng Đạo",
+    ]
+    assert follower.status() == {"feeds": 1, "failing": 0, "withdrawn": 2}
+    # The server is back and lists it again: nothing more is removed, nor told.
+    now[0] += 3600
+    portal.put("/tin-tuc/hai-ba-trung", power_cut(*streets["/tin-tuc/hai-ba-trung"]))
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [listed[2], listed[3]]), "application/rss+xml")
+    await follower.poll()
+    assert files["/tin-tuc/hai-ba-trung"].exists() and len(told) == 2
+
+
+async def test_a_portal_down_or_answering_404_for_its_feed_removes_no_notice(ward, portal):
+    today = dt.date(2026, 11, 30)
+    portal.put("/tin-tuc/le-loi", power_cut(today, "Lê Lợi"))
+    listed = [("/tin-tuc/le-loi", today)]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    follower = FeedFollower(ward.settings(portal_feeds=(feed,)), today=lambda: today)
+    await follower.poll()
+    [name] = ward.imported()
+    # The whole site answers 404 (a web server up while the portal's software is not).
+    portal.routes.clear()
+    await follower.poll()
+    assert ward.imported() == [name] and follower.status()["withdrawn"] == 0
+
+
+def imported_records(ward: Ward) -> list[tuple[str, dict]]:
+    """(path on the portal, record) of each article the import log holds with a file."""
+    book = json.loads((ward.data / "portal-imports.json").read_text(encoding="utf-8"))
+    return [
+        (re.sub(r"^https?://[^/]+", "", url), record)
+        for url, record in book["articles"].items()
+        if record.get("file")
+    ]
+
+
+def test_a_page_imported_by_hand_and_then_removed_is_withdrawn_until_it_is_back(
+    ward, portal, capsys
+):
+    page = portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
+    assert run_import(ward, capsys, page)[0] == 0
+    [name] = ward.imported()
+    portal.put("/tin-tuc/trao-the-bhyt", b"Not Found", status=404)
+    code, out, _ = run_import(ward, capsys, page, dry_run=True)
+    assert code == 0 and out.startswith(f"would withdraw {ward.content / name}: {BHYT_TITLE}")
+    assert ward.imported() == [name]
+    code, out, _ = run_import(ward, capsys, page)
+    assert code == 0 and out.startswith(f"withdrew {ward.content / name}: {BHYT_TITLE}")
+    assert ward.imported() == [] and (ward.data / "portal-withdrawn" / name).exists()
+    # The ward puts the article back: it is a notice again, under its name.
+    portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
+    code, out, _ = run_import(ward, capsys, page)
+    assert code == 0 and "(back on the portal)" in out and ward.imported() == [name]
+
+
+# ------------------------------------------------------- a portal with no RSS, its news list
+
+NEWS_LIST = (FIXTURES / "tin-tuc-danh-muc.html").read_text(encoding="utf-8")
+LISTED = {  # the fixture list's articles: path -> (title, day)
+    "/tin-tuc/trao-the-bhyt": (BHYT_TITLE, dt.date(2024, 3, 12)),
+    "/tin-tuc/ra-quan-ve-sinh-moi-truong": (
+        "Phường 5 ra quân tổng vệ sinh môi trường",
+        dt.date(2024, 3, 11),
+    ),
+    "/tin-tuc/hoi-nghi-dan-chu-co-so": (
+        "Hội nghị triển khai quy chế dân chủ ở cơ sở",
+        dt.date(2024, 3, 8),
+    ),
+}
+
+
+def article(title: str, day: dt.date) -> str:
+    return with_content(
+        title,
+        f'<p class="date">Ngày đăng: {day:%d/%m/%Y}</p><p>{title}: UBND Phường 5 thông báo '
+        "tới toàn thể nhân dân trên địa bàn phường được biết và cùng thực hiện.</p>",
+    )
+
+
+def news_list_with(*added: tuple[str, str]) -> str:
+    """The fixture's news list with articles (path, title) added at its top."""
+    items = "".join(f'<li><a href="{path}">{title}</a></li>' for path, title in added)
+    return NEWS_LIST.replace('<ul class="news-list">', f'<ul class="news-list">{items}')
+
+
+def serve_news_list(portal: FakePortal) -> str:
+    for path, (title, day) in LISTED.items():
+        portal.put(path, article(title, day))
+    for path in ("/", "/gioi-thieu", "/lien-he"):
+        portal.put(path, article("Cổng thông tin điện tử Phường 5 giới thiệu", dt.date(2024, 1, 2)))
+    return portal.put("/tin-tuc", NEWS_LIST)
+
+
+async def test_a_portal_with_only_a_news_list_page_has_its_articles_followed(ward, portal):
+    news_list = serve_news_list(portal)
+    today = dt.date(2026, 11, 30)
+    imported: list[str] = []
+    failures: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_imported=imported.extend,
+        on_failed=lambda sources, why: failures.append(why),
+        today=lambda: today,
+        clock=lambda: now[0],
+    )
+    await follower.poll()
+    assert sorted(imported) == sorted(title for title, _ in LISTED.values())
+    assert len(ward.imported()) == 3 and failures == []
+    # Neither the menu, the site's root nor the list's other pages were read.
+    asked = {request.path for request in portal.requests}
+    assert asked == {"/tin-tuc", *LISTED}
+
+    # The list unchanged: one short request ("changed since?"), nothing else.
+    before = len(portal.requests)
+    await follower.poll()
+    assert [(r.path, "If-None-Match" in r.headers) for r in portal.requests[before:]] == [
+        ("/tin-tuc", True)
+    ]
+    # The ward posts an article: it is imported, and the articles known are not read again.
+    new_title = "Thông báo lịch tiếp công dân của Chủ tịch UBND Phường 5 tháng 12"
+    portal.put("/tin-tuc/lich-tiep-cong-dan", article(new_title, today))
+    portal.put("/tin-tuc", news_list_with(("/tin-tuc/lich-tiep-cong-dan", new_title)))
+    now[0] += 900
+    before = len(portal.requests)
+    await follower.poll()
+    assert imported[3:] == [new_title] and failures == []
+    assert [r.path for r in portal.requests[before:]] == ["/tin-tuc", "/tin-tuc/lich-tiep-cong-dan"]
+    # The ward deletes the new article, and it leaves the list: its notice is withdrawn.
+    [removed] = [n for n in ward.imported() if n.startswith("2026-11-30")]
+    portal.put("/tin-tuc/lich-tiep-cong-dan", b"Not Found", status=404)
+    portal.put("/tin-tuc", NEWS_LIST)
+    now[0] += 3600
+    await follower.poll()
+    assert removed not in ward.imported() and len(ward.imported()) == 3
+    assert follower.status() == {"feeds": 1, "failing": 0, "withdrawn": 1}
+
+
+async def test_a_news_list_has_at_most_so_many_new_pages_read_a_poll(ward, portal):
+    news_list = serve_news_list(portal)
+    follower = FeedFollower(ward.settings(portal_feeds=(news_list,)))
+    await follower.poll()  # the first read: every article listed
+    assert len(ward.imported()) == 3
+    added = []
+    for number in range(portal_import.NEW_PAGES_PER_POLL + 2):
+        title = f"Phường 5 thông báo kế hoạch số {number} về công tác phòng cháy chữa cháy"
+        portal.put(f"/tin-tuc/ke-hoach-{number}", article(title, dt.date.today()))
+        added.append((f"/tin-tuc/ke-hoach-{number}", title))
+    portal.put("/tin-tuc", news_list_with(*added))
+    await follower.poll()
+    assert len(ward.imported()) == 3 + portal_import.NEW_PAGES_PER_POLL
+    await follower.poll()  # the list has not changed since: the rest are read all the same
+    assert len(ward.imported()) == 3 + len(added)
+    before = len(portal.requests)
+    await follower.poll()
+    assert [r.path for r in portal.requests[before:]] == ["/tin-tuc"]
+
+
+def test_the_fetcher_leaves_a_pause_between_two_requests(portal):
+    portal.put("/a", "<html><body>a</body></html>")
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    with portal_fetch.Fetcher(
+        ["127.0.0.1"], interval=1.0, clock=lambda: now[0], sleep=sleep
+    ) as fetcher:
+        fetcher.get(portal.url("/a"))
+        now[0] += 0.25
+        fetcher.get(portal.url("/a"))
+        now[0] += 5
+        fetcher.get(portal.url("/a"))
+    assert slept == [0.75]
+
+
+def test_an_article_withdrawn_at_its_old_address_then_met_at_its_new_one_is_one_notice(
+    ward, portal, capsys
+):
+    # The title corrected, the article moved; its old address was read first (404).
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    old = portal.put("/tin-tuc/phuong-5-trao-the-bhyt-cho-hoc-sinh", page)
+    assert run_import(ward, capsys, old)[0] == 0
+    [name] = ward.imported()
+    title = f"{BHYT_TITLE} năm 2024"
+    edited = page.replace(BHYT_TITLE.encode(), title.encode()).replace(b"120 th", b"125 th")
+    new = portal.put("/tin-tuc/phuong-5-trao-the-bhyt-cho-hoc-sinh-nam-2024", edited)
+    del portal.routes[old.removeprefix(portal.base)]
+    assert run_import(ward, capsys, old)[1].startswith("withdrew")
+    code, out, _ = run_import(ward, capsys, new)
+    assert code == 0 and f"updated {ward.content / name}" in out and "no new alert" in out
+    assert ward.imported() == [name] and ward.notice(name).title == title
+    assert asyncio.run(alerts_waiting(ward)) == 1
+
+
+async def test_admins_are_told_where_a_feed_sends_the_bot_off_the_portal(ward, portal):
+    # The ward merged: its old portal sends every page to the new ward's portal.
+    port = portal.base.rsplit(":", 1)[1]
+    moved = f"http://localhost:{port}/rss/tin-tuc.xml"
+    feed = portal.put("/rss/tin-tuc.xml", b"", status=301, headers={"Location": moved})
+    assert await failures_told(ward, feed) == [
+        "⚠️ Không nhập được tin từ cổng thông tin: trang chuyển sang localhost, ngoài cổng "
+        "thông tin đã cấu hình (nếu đó là địa chỉ mới của cổng thông tin, cần sửa "
+        f"PORTAL_FEEDS).\n{feed}"
+    ]
+
+
+async def test_only_recent_articles_no_longer_listed_are_read_again(ward, portal):
+    # A list pinning an old notice at its top: what it dropped since is not all read again.
+    today = dt.date(2026, 11, 30)
+    streets = {
+        "/tin-tuc/ghim": (today - dt.timedelta(days=400), "Lý Thường Kiệt"),
+        "/tin-tuc/le-loi": (today - dt.timedelta(days=3), "Lê Lợi"),
+        "/tin-tuc/tran-phu": (today - dt.timedelta(days=40), "Trần Phú"),
+    }
+    for path, (day, street) in streets.items():
+        portal.put(path, power_cut(day, street))
+    pinned = ("/tin-tuc/ghim", streets["/tin-tuc/ghim"][0])
+    listed = [(path, day) for path, (day, _) in streets.items()]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)), today=lambda: today, clock=lambda: now[0]
+    )
+    await follower.poll()
+    assert len(ward.imported()) == 3
+    portal.put("/tin-tuc/le-loi", b"Not Found", status=404)
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [pinned]), "application/rss+xml")
+    now[0] += 3600
+    asked = len(portal.hits("/tin-tuc/tran-phu"))
+    await follower.poll()
+    assert len(portal.hits("/tin-tuc/tran-phu")) == asked  # 40 days old: not read again
+    assert len(ward.imported()) == 2 and follower.status()["withdrawn"] == 1
+
+
+async def test_a_news_lists_links_to_pages_that_are_no_articles_are_not_told_to_admins(
+    ward, portal
+):
+    # Beside its news, the list links to a category and a page about the ward (no date).
+    serve_news_list(portal)
+    category = "Văn bản chỉ đạo điều hành của Ủy ban nhân dân phường"
+    about = "Giới thiệu chung về lịch sử hình thành Phường 5"
+    portal.put_fixture("/van-ban", "tin-tuc-danh-muc.html")
+    portal.put("/gioi-thieu-chung", with_content(about, f"<p>{about}: {'nội dung ' * 30}</p>"))
+    news_list = portal.put(
+        "/tin-tuc", news_list_with(("/van-ban", category), ("/gioi-thieu-chung", about))
+    )
+    failures: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_failed=lambda sources, why: failures.extend(sources),
+        clock=lambda: now[0],
+    )
+    await follower.poll()
+    assert len(ward.imported()) == 3 and failures == []
+    # Nor are they read at every poll.
+    portal.put("/tin-tuc", news_list_with(("/gioi-thieu-chung", about), ("/van-ban", category)))
+    now[0] += 900
+    asked = len(portal.hits("/van-ban"))
+    await follower.poll()
+    assert failures == [] and len(portal.hits("/van-ban")) == asked + 1  # tried once more
+    # Then less and less often; nor do they hold up the news: the list's new articles are
+    # read, however many such links it has.
+    added = []
+    for number in range(portal_import.NEW_PAGES_PER_POLL):
+        title = f"Trang giới thiệu số {number} về các đơn vị của Phường 5"
+        portal.put(f"/gioi-thieu-{number}", with_content(title, f"<p>{'nội dung ' * 30}</p>"))
+        added.append((f"/gioi-thieu-{number}", title))
+    portal.put("/tin-tuc", news_list_with(*added, ("/van-ban", category)))
+    now[0] += 900
+    await follower.poll()
+    assert len(portal.hits("/van-ban")) == asked + 1 and failures == []
+    new_title = "Thông báo lịch tiếp công dân của Chủ tịch UBND Phường 5 tháng 12"
+    portal.put("/tin-tuc/lich-tiep-cong-dan", article(new_title, dt.date.today()))
+    portal.put("/tin-tuc", news_list_with(("/tin-tuc/lich-tiep-cong-dan", new_title), *added))
+    now[0] += 900
+    await follower.poll()
+    assert len(ward.imported()) == 4 and failures == []
+
+
+async def test_admins_of_the_running_bot_hear_of_a_notice_withdrawn(ward, portal):
+    today = dt.date.today()
+    for path, street in (("/tin-tuc/le-loi", "Lê Lợi"), ("/tin-tuc/tran-phu", "Trần Phú")):
+        portal.put(path, power_cut(today, street))
+    listed = [("/tin-tuc/le-loi", today), ("/tin-tuc/tran-phu", today - dt.timedelta(days=1))]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    async with FakeBotApi() as telegram:
+        settings = followed_by_a_bot(ward, feed, telegram)
+        async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+            await reload_by_admin(telegram, 5)
+            assert len(ward.imported()) == 2
+            question = "tạm ngừng cấp điện đường Lê Lợi"
+            (answer,) = await telegram.say(901, question)
+            assert "Lê Lợi" in answer.text  # the notice answers
+            portal.put("/tin-tuc/le-loi", b"Gone", status=410)
+            portal.put("/rss/tin-tuc.xml", rss_of(portal, listed[1:]), "application/rss+xml")
+            await reload_by_admin(telegram, 5)
+            await telegram.wait_until(
+                lambda: any(
+                    c.text.startswith(
+                        "🗑️ Cổng thông tin của phường đã gỡ bài «Thông báo tạm "
+                        "ngừng cấp điện đường Lê Lợi»"
+                    )
+                    for c in telegram.sent(5)
+                ),
+                within=30,
+            )
+            assert len(ward.imported()) == 1
+            (answer,) = await telegram.say(901, question)  # no longer, nor is it offered
+            assert "Lê Lợi" not in json.dumps(answer.params, ensure_ascii=False)
+            body = (await client.get("/healthz")).json()
+            assert body["portal"] == {"feeds": 1, "failing": 0, "withdrawn": 1}
+
+
+async def test_a_feed_whose_first_read_failed_alerts_nobody_of_the_news_it_already_had(
+    ward, portal
+):
+    # Staff add the feed while the portal is down: its first read fails; once the portal is
+    # back, the news it already had is imported quietly all the same.
+    await follow(ward, "bhyt")
+    feed = portal.put("/rss/tin-tuc.xml", b"Service Unavailable", status=503)
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        follower = FeedFollower(settings, note_quietly=store.note_quietly)
+        await follower.poll()
+        await follower.poll()
+        portal.put("/tin-tuc/bhyt", page_of_today())
+        today = [("/tin-tuc/bhyt", dt.date.today())]
+        portal.put("/rss/tin-tuc.xml", rss_of(portal, today), "application/rss+xml")
+        await follower.poll()
+        assert len(ward.imported()) == 1
+        assert await alerted(settings) == {}
+        # What the portal publishes afterwards is news.
+        portal.put("/tin-tuc/bhyt-2", page_of_today().replace(b"120 th", b"125 th"))
+        listed = [("/tin-tuc/bhyt-2", dt.date.today()), *today]
+        portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+        await follower.poll()
+    assert len(ward.imported()) == 2 and len(await alerted(settings)) == 1
+
+
+def test_importing_a_news_list_page_says_how_to_follow_it(ward, portal, capsys):
+    news_list = serve_news_list(portal)
+    code, _, err = run_import(ward, capsys, news_list)
+    assert code == 1 and ward.imported() == []
+    assert err.startswith(
+        f"{news_list}: no article found on the page (only menus, lists or links); it lists 3 "
+        "articles: import their own addresses, or put its address in PORTAL_FEEDS for the "
+        "running bot to follow it\n"
+    )
+
+
+NEWS_TITLE = "Phường 5 tổ chức ra quân tổng vệ sinh môi trường"
+
+
+@pytest.mark.parametrize(
+    ("page", "listed"),
+    [
+        pytest.param(
+            '<header class="site-header"><a href="/gioi-thieu">Giới thiệu về Ủy ban nhân '
+            'dân Phường 5</a></header><nav><a href="/thu-tuc">Thủ tục hành chính cấp phường '
+            'năm 2024</a></nav><main><article class="post"><a href="/tin/ra-quan/"><img '
+            f'src="/a.jpg"></a><h2 class="entry-title"><a href="/tin/ra-quan/">{NEWS_TITLE}'
+            '</a></h2></article></main><aside class="widget-area"><a href="/tin/cu">Tin xem '
+            'nhiều nhất trong tháng của phường</a></aside><div class="site-footer"><a '
+            'href="/lien-he">Liên hệ với Ủy ban nhân dân phường</a></div>',
+            ["/tin/ra-quan/"],
+            id="wordpress",
+        ),
+        pytest.param(
+            '<div id="ctl00_mainmenu"><ul class="dropdown-menu"><li><a href="/Pages/gt.aspx">'
+            'Giới thiệu chung về phường năm 2024</a></li></ul></div><div class="news"><a '
+            f'href="/Pages/tin-tuc.aspx?ItemID=12" title="{NEWS_TITLE}">Xem</a> <a '
+            f'href="tin-tuc.aspx?ItemID=13">{NEWS_TITLE} đợt 2</a></div><div class="paging">'
+            '<a href="/Pages/tin-tuc.aspx?Page=2">2</a></div>',
+            ["/Pages/tin-tuc.aspx?ItemID=12", "/Pages/tin-tuc.aspx?ItemID=13"],
+            id="sharepoint-items-by-query",
+        ),
+        pytest.param(
+            f'<div class="news-item"><div class="news-header"><a href="/tin/1">{NEWS_TITLE}'
+            '</a></div></div><div class="news-item"><a href="/files/ke-hoach.pdf">Kế hoạch '
+            'tổ chức ra quân tổng vệ sinh</a> <a href="https://baochinhphu.vn/tin">Chính phủ '
+            'chỉ đạo tổ chức ra quân tổng vệ sinh</a> <a href="#top">Lên đầu trang của '
+            'cổng thông tin</a> <a href="/">Cổng thông tin điện tử Phường 5</a></div>',
+            ["/tin/1"],
+            id="not-files-other-sites-anchors-or-the-root",
+        ),
+    ],
+)
+def test_a_news_lists_articles_are_its_title_links_outside_the_sites_furniture(page, listed):
+    from wardbot.portal_listing import listed_articles
+
+    base = "https://phuong5.example.vn"
+    found = listed_articles(f"<html><body>{page}</body></html>", f"{base}/Pages/tin-tuc.aspx")
+    assert [item.url.removeprefix(base) for item in found] == listed
+
+
+def test_a_removed_article_whose_notice_staff_broke_is_withdrawn_all_the_same(
+    ward, portal, capsys
+):
+    page = portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
+    assert run_import(ward, capsys, page)[0] == 0
+    [name] = ward.imported()
+    (ward.content / name).write_text("---\ntitle: [\n---\n", encoding="utf-8")  # a slip
+    portal.put("/tin-tuc/trao-the-bhyt", b"Gone", status=410)
+    code, out, _ = run_import(ward, capsys, page)
+    assert code == 0 and out.startswith(f"withdrew {ward.content / name}: {name[:-3]}")
+    assert ward.imported() == [] and (ward.data / "portal-withdrawn" / name).exists()

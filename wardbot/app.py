@@ -30,6 +30,7 @@ from wardbot.portal import (
     imported_note,
     recovered_note,
     replaced_note,
+    withdrawn_note,
 )
 from wardbot.store import Store
 from wardbot.supervise import Restarts, Supervised
@@ -443,6 +444,7 @@ def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower 
         on_failed=lambda sources, why: alerts.tell_admins(failed_note(sources, why)),
         on_replaced=lambda *about: alerts.tell_admins(replaced_note(settings.ward_name, *about)),
         on_recovered=lambda feeds: alerts.tell_admins(recovered_note(settings.ward_name, feeds)),
+        on_withdrawn=lambda titles: alerts.tell_admins(withdrawn_note(settings.ward_name, titles)),
         note_quietly=store.note_quietly,
     )
 

@@ -191,8 +191,8 @@ class Settings:
     # The Zalo bot's name as residents see it ("Bot Phường 2", given in Bot Creator), which
     # they mention in a group: getMe gives only the account's handle.
     zalo_bot_name: str | None = None
-    # The ward portal's RSS/Atom feeds that `bot.py run` imports announcements from
-    # (wardbot.portal), and how often it reads them.
+    # The ward portal's RSS/Atom feeds (or news list pages, for a portal without RSS) that
+    # `bot.py run` imports announcements from (wardbot.portal), and how often it reads them.
     portal_feeds: tuple[str, ...] = ()
     portal_poll_minutes: int = 15
     # How long an alert waits for the other notices of its burst, to go out with them as
@@ -609,8 +609,8 @@ class Environment(BaseSettings):
         for feed in feeds:
             if not web_address(feed):
                 raise ConfigError(
-                    f"PORTAL_FEEDS entry {feed!r} must be a feed's web address "
-                    "(http:// or https://), several separated by commas"
+                    f"PORTAL_FEEDS entry {feed!r} must be the web address (http:// or "
+                    "https://) of a feed or of a news list page, several separated by commas"
                 )
         return feeds
 

@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import inspect
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
@@ -24,7 +25,15 @@ from wardbot.messages import unit
 from wardbot.models import Announcement
 from wardbot.notice_changes import NoticeRef
 from wardbot.portal_fetch import Fetcher, host_of, shown_address
-from wardbot.portal_import import NEW, UPDATED, Importer, Outcome
+from wardbot.portal_import import (
+    NEW,
+    SKIPPED,
+    UPDATED,
+    WITHDRAWN,
+    WITHDRAWN_DIR,
+    Importer,
+    Outcome,
+)
 from wardbot.supervise import pause
 
 __all__ = [
@@ -36,6 +45,7 @@ __all__ = [
     "reason_vi",
     "recovered_note",
     "replaced_note",
+    "withdrawn_note",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,12 +85,12 @@ _REASONS_VI = (
     ("the article has no title", "bài viết không có tiêu đề"),
     ("no publication date", "không tìm thấy ngày đăng bài"),
     ("host", "địa chỉ không thuộc cổng thông tin đã cấu hình"),
-    ("redirected", "trang chuyển sang địa chỉ ngoài cổng thông tin"),
     ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
     (
-        "a web page, not an RSS",
-        "địa chỉ này là một trang web, không phải nguồn tin RSS/Atom: PORTAL_FEEDS cần địa chỉ "
-        "nguồn tin RSS của cổng thông tin (ở nút hoặc biểu tượng RSS trên trang tin tức)",
+        "a web page that is neither",
+        "địa chỉ này là một trang web nhưng không phải trang danh sách tin tức hay nguồn tin "
+        "RSS/Atom: PORTAL_FEEDS cần địa chỉ nguồn tin RSS của cổng thông tin (ở nút hoặc biểu "
+        "tượng RSS trên trang tin tức) hoặc địa chỉ trang danh sách tin tức (chuyên mục tin)",
     ),
     ("the feed has no items", "nguồn tin RSS/Atom không có bài nào"),
     ("a feed item has no page link", "một bài trong nguồn tin RSS/Atom không có liên kết"),
@@ -91,11 +101,22 @@ _REASONS_VI = (
 _REFUSED = "the bot would not serve it: "
 
 
+# A feed or page sending the bot off the portal's hosts: where to, since a portal that moved
+# (wards merged in 2025 send their old portal to the new one's) needs PORTAL_FEEDS changed.
+_REDIRECTED = re.compile(r"redirected to (\S+), which is not the portal's host")
+
+
 def reason_vi(why: str) -> str:
     """A failure's reason in a few Vietnamese words, for admins; the loader's problems
     with the notice as written are passed on as they are."""
     if why.startswith(_REFUSED):
         return why[len(_REFUSED) :]
+    redirected = _REDIRECTED.match(why)
+    if redirected:
+        return (
+            f"trang chuyển sang {redirected[1]}, ngoài cổng thông tin đã cấu hình (nếu đó là địa "
+            "chỉ mới của cổng thông tin, cần sửa PORTAL_FEEDS)"
+        )
     for start, vietnamese in _REASONS_VI:
         if why.startswith(start):
             return vietnamese
@@ -121,6 +142,23 @@ def replaced_note(ward_name: str, title: str, notice: str, kept: str) -> str:
         "thông tin.\n"
         f"Bản cán bộ đã sửa được lưu tại {kept}; nếu vẫn cần phần đã chỉnh, vui lòng sửa lại "
         "tệp thông báo."
+    )
+
+
+def withdrawn_note(ward_name: str, titles: Sequence[str]) -> str:
+    """The message admins get for the notices whose articles the portal withdrew (404 or
+    410 when read again): residents are no longer answered with them."""
+    where = f"Cổng thông tin của {unit(ward_name)}"
+    kept = f"Bản đã nhập được lưu trong thư mục dữ liệu, {WITHDRAWN_DIR}/."
+    if len(titles) == 1:
+        return (
+            f"🗑️ {where} đã gỡ bài «{titles[0]}», nên bot không còn dùng thông báo này để trả "
+            f"lời người dân. {kept}"
+        )
+    listed = "\n".join(f"• «{title}»" for title in titles)
+    return (
+        f"🗑️ {where} đã gỡ {len(titles)} bài, nên bot không còn dùng các thông báo này để "
+        f"trả lời người dân:\n{listed}\n{kept}"
     )
 
 
@@ -154,7 +192,9 @@ class FeedFollower:
     edited article replaced (`kept`: where the staff version is), `on_failed(sources, why)`
     (why: a short Vietnamese reason) once a poll for each reason, with the sources newly
     failing so (each is told once per reason until it works again), `on_recovered(feeds)`
-    once a poll for the feeds admins were told had failed that were read again; each may
+    once a poll for the feeds admins were told had failed that were read again,
+    `on_withdrawn(titles)` once a poll for the notices whose articles the portal withdrew
+    (taken out of content/: residents are not sent to a withdrawn notice); each may
     be a coroutine function. `wait(seconds, stop)` is how it waits between
     polls (injectable: tests trigger polls themselves); `clock` (the epoch's seconds) when
     a feed's failing items are due to be tried again. `note_quietly(refs, now)` (the
@@ -171,6 +211,7 @@ class FeedFollower:
         on_failed: Callback | None = None,
         on_replaced: Callback | None = None,
         on_recovered: Callback | None = None,
+        on_withdrawn: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
@@ -187,6 +228,8 @@ class FeedFollower:
         self.on_failed = on_failed
         self.on_replaced = on_replaced
         self.on_recovered = on_recovered
+        self.on_withdrawn = on_withdrawn
+        self._withdrawn = 0  # notices withdrawn, as the import log remembers them
         self.wait = wait
         self.today = today
         self.fetcher = fetcher
@@ -213,7 +256,11 @@ class FeedFollower:
 
     def status(self) -> dict[str, int]:
         """For /healthz: counts only (a feed's address may hold a password or a key)."""
-        return {"feeds": len(self.feeds), "failing": self.failing_feeds()}
+        return {
+            "feeds": len(self.feeds),
+            "failing": self.failing_feeds(),
+            "withdrawn": self._withdrawn,
+        }
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set (an error propagates: the supervisor restarts it)."""
@@ -244,6 +291,7 @@ class FeedFollower:
                 self._polled = True
         failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
         imported: list[str] = []
+        withdrawn: list[str] = []
         for outcome in outcomes:
             if outcome.failed:
                 # A feed's address may hold a password or a key: never in logs or chats.
@@ -255,15 +303,21 @@ class FeedFollower:
                     failed.setdefault(why, []).append(shown)
                 continue
             self._failing.pop(outcome.source, None)
-            if outcome.written:
+            if outcome.written or outcome.action == SKIPPED:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
                 imported.append(outcome.title or str(outcome.path))
+            elif outcome.action == WITHDRAWN:
+                shown = shown_address(outcome.source)
+                log.warning("portal: %s, at %s", outcome.describe(), shown)
+                withdrawn.append(outcome.title or str(outcome.path))
             elif outcome.action == UPDATED and outcome.kept is not None:
                 title = outcome.title or str(outcome.path)
                 await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
         if imported:
             await self._call(self.on_imported, imported)
+        if withdrawn:
+            await self._call(self.on_withdrawn, withdrawn)
         for why, sources in failed.items():
             await self._call(self.on_failed, sources, why)
         # A feed that answered again (even "not modified") is no longer failing. A feed's
@@ -293,7 +347,9 @@ class FeedFollower:
         )
         with importer:
             told = importer.failing(self.feeds) if first else {}
-            return told, importer.follow(self.feeds, every_item=every_item)
+            outcomes = importer.follow(self.feeds, every_item=every_item)
+            self._withdrawn = importer.withdrawn()
+            return told, outcomes
 
     def _quietly(self, notice: Announcement) -> None:
         """(In the poll's thread, before the notice's file is written.) A feed read for the

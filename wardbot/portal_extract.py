@@ -326,7 +326,7 @@ def _error_page(*titles: str | None) -> str | None:
     return None
 
 
-def _parse(html: str) -> lxml.html.HtmlElement:
+def parse_html(html: str) -> lxml.html.HtmlElement:
     """A decoded page's tree (its own <meta charset> is not read again)."""
     return lxml.html.document_fromstring(
         html.encode("utf-8", "surrogatepass"),
@@ -338,7 +338,7 @@ def error_page(html: str) -> str | None:
     """The title (<title> or first <h1>) showing a page is an error, maintenance or login
     page, if one does: such a page where a feed should be is a moment of the portal's."""
     try:
-        tree = _parse(html)
+        tree = parse_html(html)
     except (ParserError, ValueError):
         return None
     return _error_page(tree.findtext(".//title"), tree.findtext(".//h1"))
@@ -378,7 +378,7 @@ def _extract(
 ) -> Article:
     """extract_article; `images`: the article's images given as its files are."""
     try:
-        tree = _parse(html)
+        tree = parse_html(html)
     except (ParserError, ValueError):
         raise NotAnArticle("not an HTML page") from None
     title_hint = _heading_title(tree)
@@ -498,7 +498,7 @@ def _show_images(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
             or found is None
             or _SITE_IMAGE.search(marks)
             or any(_is_furniture(a) or a.tag == "header" for a in image.iterancestors())
-            or any(a.tag == "a" and _links_a_page(a) for a in image.iterancestors())
+            or any(a.tag == "a" and links_a_page(a) for a in image.iterancestors())
         ):
             continue  # the site's, or a list's thumbnail leading to another article
         # A small image linking to its full size: the link is what is given.
@@ -513,7 +513,7 @@ def _show_images(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
     return shown
 
 
-def _links_a_page(link: lxml.html.HtmlElement) -> bool:
+def links_a_page(link: lxml.html.HtmlElement) -> bool:
     """Whether a link leads to a page (another article), not to an image or a file."""
     path = urlsplit(link.get("href") or "").path
     return not (_ATTACHMENT.search(path) or _IMAGE_NAME.match(path.rsplit("/", 1)[-1]))

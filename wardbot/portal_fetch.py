@@ -34,6 +34,9 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 20.0
 DEADLINE = 60.0  # seconds for one whole request, however slowly the bytes arrive
 MAX_REDIRECTS = 5
+# Seconds between two requests of one fetcher (a poll, an import): a portal without RSS has
+# its news list's pages read, and a small ward server is not to be asked them all at once.
+REQUEST_INTERVAL = 1.0
 # How many times MAX_BYTES a page may be with the data: URIs it holds (images pasted into
 # the article), which are dropped as they arrive.
 INLINE_SHARE = 10
@@ -179,6 +182,8 @@ class Fetcher:
         deadline: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
+        interval: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         # Limits default to the module's constants as they are when the fetcher is made.
         self.allowed_hosts = (
@@ -187,6 +192,9 @@ class Fetcher:
         self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
         self.deadline = DEADLINE if deadline is None else deadline
         self.clock = clock
+        self.interval = REQUEST_INTERVAL if interval is None else interval
+        self.sleep = sleep
+        self._last: float | None = None  # when the last request ended
         read = READ_TIMEOUT if timeout is None else timeout
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
@@ -253,6 +261,10 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        # Politely: a request REQUEST_INTERVAL after the last one ended, at the soonest.
+        wait = 0.0 if self._last is None else self._last + self.interval - self.clock()
+        if wait > 0:
+            self.sleep(wait)
         started = self.clock()
         self._ends_at = started + self.deadline
         try:
@@ -301,6 +313,7 @@ class Fetcher:
             raise FetchError(_connect_problem(exc)) from None
         finally:
             self._ends_at = None
+            self._last = self.clock()
 
     def _too_large(self) -> str:
         return f"too large (more than {self.max_bytes // 1024} KB)"

@@ -35,7 +35,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -66,6 +66,7 @@ from wardbot.portal_fetch import (
     read_file,
     shown_address,
 )
+from wardbot.portal_listing import LISTED_AT_LEAST, Listed, listed_articles
 from wardbot.portal_log import (
     IMPORT_LOG,
     LOG_VERSION,
@@ -75,6 +76,7 @@ from wardbot.portal_log import (
     digest,
     locked,
     page_key,
+    record_date,
     specifics_of,
     words_of,
 )
@@ -83,7 +85,16 @@ from wardbot.text import fold, plain_words
 log = logging.getLogger(__name__)
 
 REPLACED_DIR = "portal-replaced"
+# Where a notice goes when the portal withdrew its article (404 or 410 on reading it again):
+# out of content/ (residents are not sent to it), kept for staff to look at or put back.
+WITHDRAWN_DIR = "portal-withdrawn"
+# What a server that answers says of a page it no longer has. A server error, no answer or
+# a maintenance page is the portal's moment: it never withdraws a notice.
+REMOVED = (404, 410)
 MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
+# A news list followed for a portal without RSS: the pages it links to that were never
+# imported, read at most in one poll (its first read excepted: up to MAX_FEED_ITEMS).
+NEW_PAGES_PER_POLL = 10
 # A followed feed's item failing again and again for the same reason (a PDF, a page on
 # another host) is fetched less and less often: the first failure is tried again at the
 # next poll, the second after RETRY_AFTER, then twice as long each time, up to RETRY_AT_MOST.
@@ -93,6 +104,11 @@ RETRY_AT_MOST = 24 * 3600.0
 # its feed changes, RECHECK_EVERY at most, for RECHECK_DAYS after the day it was posted.
 RECHECK_DAYS = 7
 RECHECK_EVERY = 3600.0
+# An article of the last WITHDRAWN_DAYS that its feed (or news list) no longer shows, though
+# it shows older ones, is read again (RECHECK_EVERY at most) to learn whether the portal
+# took it down. Older ones are not: a list pinning an old article at its top would have
+# every article since read again at each of its changes.
+WITHDRAWN_DAYS = 30
 
 
 def retry_after(failures: int, why: str = "") -> float:
@@ -119,13 +135,15 @@ def passing(why: str) -> bool:
 
 
 # What happened to a source.
-NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, FAILED = (
+NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, WITHDRAWN, SKIPPED, FAILED = (
     "new",
     "updated",
     "unchanged",
     "kept",
     "deleted",
     "duplicate",
+    "withdrawn",
+    "skipped",
     "failed",
 )
 
@@ -161,7 +179,24 @@ class Outcome:
             return f"{verb} {where}: {self.title}{note}"
         if self.action == UNCHANGED:
             return f"unchanged {where}: {self.source}"
+        if self.action == WITHDRAWN:
+            verb = "would withdraw" if dry_run else "withdrew"
+            return f"{verb} {where}: {self.title} ({self.why})"
         return f"skipped {self.source}: {self.why}"
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A feed's item, or an article a news list links to."""
+
+    link: str  # as written (relative links are the feed's)
+    stamp: str  # its date as the feed writes it: another one, the article was edited
+    date: dt.date | None = None  # its day, for a page that shows none
+
+
+# A news list's articles have no date of their own in the list: once imported, they are
+# read again only as a feed's items keeping their date are (see `Importer._recheck`).
+LISTED = "listed"
 
 
 class _Refused(Exception):
@@ -272,11 +307,33 @@ def _feed_date(written: str, parsed: Any, today: dt.date) -> dt.date | None:
 
 def _page_not_feed(fetched: Fetched) -> str:
     """Why a web page is no feed to follow: an error or maintenance page (the portal's
-    moment), or a page staff named in PORTAL_FEEDS (the news list, not its RSS)."""
+    moment), or a page staff named in PORTAL_FEEDS that lists no news (an article)."""
     error = error_page(decode_html(fetched.body, fetched.charset))
     if error:
         return f"an error, maintenance or login page, not a feed («{error}»)"
-    return "a web page, not an RSS/Atom feed (PORTAL_FEEDS takes the portal's RSS addresses)"
+    return (
+        "a web page that is neither a news list nor an RSS/Atom feed (PORTAL_FEEDS takes the "
+        "portal's RSS addresses, or the pages listing its news)"
+    )
+
+
+# A news list's link to a page with no article or no date: a category, a page about the
+# ward, a document's page. The list's links are told apart from its menus by their looks
+# alone, so such a page is no failure to tell admins of (it is tried less and less often).
+_NO_ARTICLE = re.compile(r"^(?:no article found|no publication date)")
+
+
+def _no_article(outcome: Outcome) -> Outcome:
+    """A news list's item as admins hear of it: a page that is no article, skipped."""
+    if outcome.failed and _NO_ARTICLE.match(outcome.why or ""):
+        return Outcome(outcome.source, SKIPPED, why=f"not an article: {outcome.why}")
+    return outcome
+
+
+def _listed(html: str, url: str) -> list[Listed]:
+    """The articles a page links to as a news list does (none: not a news list)."""
+    listed = [] if error_page(html) else listed_articles(html, url)
+    return listed if len(listed) >= LISTED_AT_LEAST else []
 
 
 def _failure(source: str, exc: Exception) -> Outcome:
@@ -319,6 +376,7 @@ class Importer:
         self.dry_run = dry_run
         self.on_backlog = on_backlog
         self._backlog = False  # reading a feed for the first time
+        self._deferred = False  # a news list's pages left for the next poll (NEW_PAGES_PER_POLL)
         self._feed_url: str | None = None  # the feed whose items are being imported
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
@@ -351,11 +409,9 @@ class Importer:
         try:
             if is_web_address(source):
                 url = _clean_url(source)
-                known = self._log().find([url])
-                record = known[1] if known else {}
-                fetched = self.fetcher.get(
-                    url, etag=record.get("etag"), last_modified=record.get("last_modified")
-                )
+                fetched = self._read(source, url, self._log().find([url]))
+                if isinstance(fetched, Outcome):  # an imported article the portal withdrew
+                    return [fetched]
                 if fetched.not_modified:
                     return [self._unchanged(source, url)]
                 kind = _kind(fetched.content_type, fetched.body)
@@ -364,7 +420,10 @@ class Importer:
                     raise FetchError(f"not an HTML page or an RSS/Atom feed ({shown})")
                 if kind == "feed":
                     return self._feed(source, url, fetched.body)
-                return [self._page(source, url, fetched)]
+                try:
+                    return [self._page(source, url, fetched)]
+                except NotAnArticle as exc:
+                    raise NotAnArticle(exc.why + self._follow_instead(fetched)) from None
             path = Path(source)
             body = read_file(path, self.max_bytes)
             suffix = path.suffix.lower()
@@ -400,14 +459,21 @@ class Importer:
                 failing = dict(failing) if isinstance(failing, dict) else {}
                 if fetched.not_modified:
                     items = self._retry(failing, now)
-                elif _kind(fetched.content_type, fetched.body) == "page":
-                    raise FetchError(_page_not_feed(fetched))
                 else:
-                    self._backlog = url not in self._log().feeds
+                    listed = None
+                    if _kind(fetched.content_type, fetched.body) == "page":
+                        listed = self._news_list(url, fetched)  # a portal without RSS
+                    # Never read before (at most failing: added while the portal was down).
+                    self._backlog = "etag" not in self._log().feeds.get(url, {})
+                    self._deferred = False
                     try:
-                        items = self._feed(feed, url, fetched.body, failing=failing, now=now)
+                        items = self._feed(
+                            feed, url, fetched.body, failing=failing, now=now, listed=listed
+                        )
                     finally:
                         self._backlog = False
+                    if self._deferred:  # the list's next poll reads it whole again
+                        fetched = replace(fetched, etag=None, last_modified=None)
                 outcomes.extend(items)
                 # Read: what it lists from now on is news.
                 self._remember_feed(url, fetched, failing, seen)
@@ -438,6 +504,13 @@ class Importer:
                         found[str(item["url"])] = str(item["why"])
         return found
 
+    def withdrawn(self) -> int:
+        """How many imported notices were withdrawn as the portal took their articles down."""
+        try:
+            return sum(bool(record.get("withdrawn")) for record in self._log().articles.values())
+        except ImportLogError:
+            return 0
+
     # --- feeds ------------------------------------------------------------------------
 
     def _feed(
@@ -448,15 +521,43 @@ class Importer:
         *,
         failing: dict[str, Any] | None = None,
         now: float = 0.0,
+        listed: list[_Item] | None = None,
     ) -> list[Outcome]:
-        """The feed's items imported; with `failing` (a followed feed's items that failed,
-        by their page_key), those not due again are skipped and the list is kept. What is
-        imported is recorded as the feed's (see `_imported`)."""
+        """The feed's items imported (`listed`: a news list's articles, for a portal without
+        RSS); with `failing` (a followed feed's items that failed, by their page_key), those
+        not due again are skipped and the list is kept. What is imported is recorded as
+        the feed's (see `_imported`)."""
         self._feed_url = url
         try:
+            if listed is not None:
+                cap = None if self._backlog else NEW_PAGES_PER_POLL
+                return self._items(source, url, listed, failing=failing, now=now, cap=cap)
             return self._feed_items(source, url, body, failing=failing, now=now)
         finally:
             self._feed_url = None
+
+    def _news_list(self, url: str, fetched: Fetched) -> list[_Item]:
+        """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
+        (FetchError when it is an article, or an error or maintenance page)."""
+        html = decode_html(fetched.body, fetched.charset)
+        listed = _listed(html, fetched.url)
+        if listed:
+            try:
+                extract_article(html, url=url, today=self.today())
+            except NotAnArticle:
+                return [_Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
+        raise FetchError(_page_not_feed(fetched))
+
+    @staticmethod
+    def _follow_instead(fetched: Fetched) -> str:
+        """What `bot.py import` of a page with no article adds when it is a news list."""
+        listed = _listed(decode_html(fetched.body, fetched.charset), fetched.url)
+        if not listed:
+            return ""
+        return (
+            f"; it lists {len(listed)} articles: import their own addresses, or put its "
+            "address in PORTAL_FEEDS for the running bot to follow it"
+        )
 
     def _feed_items(
         self,
@@ -472,42 +573,114 @@ class Importer:
         if not entries:
             problem = "not a readable RSS/Atom feed" if parsed.bozo else "the feed has no items"
             raise FetchError(problem)
-        base = url or ""
-        outcomes = []
         # A feed giving all its items one date and time (when it was made) says nothing of
         # when each was posted.
         written = {str(dict.get(e, "published") or dict.get(e, "updated") or "") for e in entries}
         dated = len(entries) < 2 or len(written) > 1
-        listed: set[str] = set()
-        if self._backlog and any(self._imported(base, entry) for entry in entries):
-            # Followed before, by a version that wrote no record of a feed with an item
-            # failing: what it lists now that is not imported yet is news.
-            self._backlog = False
-        # Oldest first: files appear, and admins hear of them, in the portal's order.
-        for entry in reversed(self._newest(entries)):
-            link = str(entry.get("link") or "").strip()
-            try:
-                url = _item_url(base, link)
-            except FetchError as exc:  # this item only: the others are still imported
-                outcomes.append(Outcome(link or source, FAILED, why=exc.why))
-                continue
+        items = []
+        for entry in self._newest(entries):
             # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
             field = functools.partial(dict.get, entry)
             stamp = str(field("updated") or field("published") or field("id") or "")
-            feed_date = self._entry_date(entry) if dated else None
-            if failing is None:
-                outcomes.append(self._feed_item(url, stamp, feed_date))
+            day = self._entry_date(entry) if dated else None
+            items.append(_Item(str(entry.get("link") or "").strip(), stamp, day))
+        return self._items(source, url, items, failing=failing, now=now)
+
+    def _items(
+        self,
+        source: str,
+        url: str | None,
+        items: list[_Item],
+        *,
+        failing: dict[str, Any] | None,
+        now: float,
+        cap: int | None = None,
+    ) -> list[Outcome]:
+        """A feed's (or a news list's) items, newest first, imported oldest first; `cap`:
+        how many pages never imported are read at most (the rest: at the next poll)."""
+        base = url or ""
+        outcomes = []
+        listed: dict[str, dt.date | None] = {}  # page_key -> the item's date
+        if self._backlog and any(self._imported(base, item.link) for item in items):
+            # Followed before, by a version that wrote no record of a feed with an item
+            # failing: what it lists now that is not imported yet is news.
+            self._backlog = False
+        new_pages = 0
+        # Oldest first: files appear, and admins hear of them, in the portal's order.
+        for item in reversed(items):
+            try:
+                url = _item_url(base, item.link)
+            except FetchError as exc:  # this item only: the others are still imported
+                outcomes.append(Outcome(item.link or source, FAILED, why=exc.why))
                 continue
-            listed.add(page_key(url))
-            outcome = self._feed_item_again(url, stamp, feed_date, failing, now)
-            if outcome is not None:
-                outcomes.append(outcome)
+            listed[page_key(url)] = item.date
+            # A page never read (one failing is tried again as it falls due, besides).
+            tried = page_key(url) in (failing or {})
+            new = cap is not None and not tried and self._log().find([url]) is None
+            if new and new_pages >= (cap or 0):
+                self._deferred = True
+                continue
+            outcome: Outcome | None
+            if failing is None:
+                outcome = self._feed_item(url, item.stamp, item.date)
+            else:
+                outcome = self._feed_item_again(url, item.stamp, item.date, failing, now)
+            if outcome is not None:  # (None: a failing item not due, not read)
+                new_pages += new
+                outcomes.append(_no_article(outcome) if item.stamp == LISTED else outcome)
         if failing is not None:
-            for gone in set(failing) - listed:  # no longer among the feed's newest
+            for gone in set(failing) - set(listed):  # no longer among the feed's newest
                 del failing[gone]
+        if self._feed_url is not None:
+            outcomes.extend(self._gone_from(self._feed_url, listed))
         return outcomes
 
-    def _imported(self, base: str, entry: Any) -> bool:
+    def _gone_from(self, feed: str, listed: dict[str, dt.date | None]) -> list[Outcome]:
+        """The articles `feed` brought that it no longer lists (`listed`: its items' dates
+        by their page_keys) though newer than its oldest item (by the item's date, else
+        its article's, if imported: not aged out of it, but taken down or moved), of the
+        last WITHDRAWN_DAYS, read again at most once per RECHECK_EVERY: those the portal
+        answers 404 or 410 for are withdrawn. Anything else (a server error, no answer)
+        withdraws nothing; a page still there stays a notice."""
+        book = self._log()
+        days = []
+        for key, day in listed.items():
+            found = book.find([key]) if day is None else None
+            days.append(day.isoformat() if day else record_date(found[1]) if found else "")
+        # (An item of unknown date, never imported, tells nothing of what aged out.)
+        oldest = min((day for day in days if day), default=None)
+        if oldest is None:
+            return []
+        oldest = max(oldest, (self.today() - dt.timedelta(days=WITHDRAWN_DAYS)).isoformat())
+        outcomes = []
+        for key, record in list(book.articles.items()):
+            if (
+                not record.get("file")
+                or record.get("same_as")
+                or record.get("withdrawn")
+                or page_key(str(record.get("feed"))) != page_key(feed)
+                or page_key(key) in listed
+                or record_date(record) <= oldest
+            ):
+                continue
+            checked = float(record.get("checked") or 0)
+            if self.clock() - checked < RECHECK_EVERY and not self._every_item:
+                continue
+            try:
+                fetched = self._read(key, key, (key, record))
+            except FetchError as exc:
+                log.info("portal: %s, no longer listed: %s", shown_address(key), exc.why)
+                continue
+            except (OSError, ImportLogError) as exc:
+                outcomes.append(_failure(key, exc))
+                continue
+            if isinstance(fetched, Outcome):
+                outcomes.append(fetched)
+            else:
+                self._checked(key)
+        return outcomes
+
+    def _imported(self, base: str, link: str) -> bool:
         """Whether the article a feed item links to was imported from this feed before
         (by the follower, or `bot.py import` given the feed). An article another feed
         brought does not count: a second feed of the portal (a category) shares some of
@@ -515,7 +688,7 @@ class Importer:
         upgrade), which names no article's feed and no feed with an item failing, any
         article counts: that version followed the feed, most likely."""
         try:
-            url = _item_url(base, str(entry.get("link") or "").strip())
+            url = _item_url(base, link)
         except FetchError:
             return False
         book = self._log()
@@ -617,15 +790,57 @@ class Importer:
                 book.articles[key]["checked"] = self.clock()
                 book.save()
 
+    def _read(
+        self, source: str, url: str, known: tuple[str, dict[str, Any]] | None
+    ) -> Fetched | Outcome:
+        """GET `url` ("changed since?" when it was imported); an imported article the
+        portal answers 404 or 410 for is withdrawn (the Outcome says so)."""
+        record = known[1] if known else {}
+        if record.get("withdrawn"):  # asked whole: its file is no longer there to keep
+            record = {}
+        try:
+            return self.fetcher.get(
+                url, etag=record.get("etag"), last_modified=record.get("last_modified")
+            )
+        except FetchError as exc:
+            if known is None or exc.status not in REMOVED or not known[1].get("file"):
+                raise
+            return self._withdraw(source, known[0], exc.why)
+
+    def _withdraw(self, source: str, key: str, why: str) -> Outcome:
+        """The portal no longer has the article imported at `key`: its notice leaves
+        content/ (the content watcher takes it out of the index), kept in WITHDRAWN_DIR;
+        the import log remembers it (the article back on the portal is imported again)."""
+        with locked(self.settings.data_dir) if not self.dry_run else contextlib.nullcontext():
+            book = self._log()
+            record = book.articles.get(key) or {}
+            if not record.get("file") or record.get("same_as") or record.get("withdrawn"):
+                return Outcome(source, UNCHANGED)
+            path = self.settings.content_dir / str(record["file"])
+            if not path.exists():  # staff deleted it already
+                return Outcome(source, DELETED, path, why=f"{path} was deleted")
+            notice, _ = load_announcement(path, self.topics)  # (None: staff broke it)
+            title = notice.title if notice is not None else path.stem
+            if not self.dry_run:
+                folder = self.settings.data_dir / WITHDRAWN_DIR
+                folder.mkdir(parents=True, exist_ok=True)
+                # (content/ and the data folder may be on two file systems: no rename.)
+                shutil.copy2(path, folder / path.name)
+                path.unlink()
+                record["withdrawn"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+                book.save()
+        return Outcome(source, WITHDRAWN, path, title, why=f"the portal removed it: {why}")
+
     def _feed_item(self, url: str, stamp: str, feed_date: dt.date | None) -> Outcome:
         try:
             known = self._log().find([url])
             record = known[1] if known else {}
-            if stamp and record.get("feed_stamp") == stamp and not self._recheck(record):
+            listed_as_before = stamp and record.get("feed_stamp") == stamp
+            if listed_as_before and not record.get("withdrawn") and not self._recheck(record):
                 return self._unchanged(url, url)
-            fetched = self.fetcher.get(
-                url, etag=record.get("etag"), last_modified=record.get("last_modified")
-            )
+            fetched = self._read(url, url, known)
+            if isinstance(fetched, Outcome):
+                return fetched
             if fetched.not_modified:
                 if known is not None:
                     self._checked(known[0])
@@ -806,13 +1021,15 @@ class Importer:
         key, record = found
         record.update(validators)
         path = self.settings.content_dir / str(record.get("file"))
-        if not path.exists():
+        back = bool(record.pop("withdrawn", None))  # the portal shows the article again
+        if not path.exists() and not back:
             return Outcome(
                 source, DELETED, path, article.title, why=f"{path} was deleted; not imported again"
             )
-        current = path.read_bytes()
-        staff_edited = digest(current) != record.get("written")
-        if record.get("text") == text and record.get("title") == title and not moved:
+        current = path.read_bytes() if path.exists() else b""
+        staff_edited = not back and digest(current) != record.get("written")
+        unchanged = record.get("text") == text and record.get("title") == title
+        if unchanged and not moved and not back:
             if staff_edited:
                 why = f"{path} was edited by staff and the portal's text has not changed"
                 return Outcome(source, KEPT, path, article.title, why=why)
@@ -820,6 +1037,8 @@ class Importer:
         # The file keeps its name, so its id: subscribers are not alerted a second time.
         rendered = self.render(article, key if key.startswith("http") else None)
         notes = [moved] if moved else []
+        if back:
+            notes.append("back on the portal")
         kept = None
         if staff_edited and not self.dry_run:
             kept = self._keep_staff_version(path, current)

@@ -88,6 +88,7 @@ class ImportLog:
     def same_article(self, simhash: Simhash, date: str) -> str | None:
         """The URL of an imported article with nearly this text and this date (ISO)."""
         for url, record in self.articles.items():
+            # (One the portal withdrew too: its old address gone, the article moved.)
             if record.get("same_as") or not record.get("file") or not record.get("simhash"):
                 continue
             if record_date(record) != date:
@@ -114,8 +115,8 @@ class ImportLog:
         its days, is a new notice each time, and so is one of the same day for other
         streets, at other hours)."""
         for url, record in self.articles.items():
-            if record.get("same_as"):
-                continue
+            if record.get("same_as") or record.get("withdrawn"):
+                continue  # (a withdrawn article's text posted again is a notice again)
             if record.get("text") == text:
                 return url
             if record.get("title") != title or record_date(record) != date:
