@@ -299,6 +299,14 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if not questions[0].strip():
             print("bot.py ask: give a question, or --batch FILE", file=sys.stderr)
             return 2
+        if len(args.question) == 1 and Path(args.question[0]).is_file():
+            # `ask questions.txt` would ask the file's name and answer "no information".
+            print(
+                f"bot.py ask: {args.question[0]} is a file; to ask each of its lines,"
+                f" use --batch {args.question[0]}",
+                file=sys.stderr,
+            )
+            return 2
     from wardbot import datadir
 
     with datadir.engine_for(settings, embed_at_most=ASK_EMBED_AT_MOST) as (engine, _read_only):

@@ -140,6 +140,19 @@ def test_ask_batch_with_no_question_in_the_file_says_so(ward, tmp_path, capsys):
     assert captured.out == ""
 
 
+def test_ask_given_a_file_instead_of_a_question_points_to_batch(ward, tmp_path, capsys):
+    """`ask q.txt` asked the file's name and printed "chưa có thông tin", exit 0."""
+    questions = tmp_path / "q.txt"
+    questions.write_text("mất thẻ bhyt\n", encoding="utf-8")
+    assert bot.main(["ask", str(questions), *ward]) == 2
+    captured = capsys.readouterr()
+    assert (
+        captured.err
+        == f"bot.py ask: {questions} is a file; to ask each of its lines, use --batch {questions}\n"
+    )
+    assert captured.out == ""
+
+
 def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):
     questions = tmp_path / "q.txt"
     questions.write_text("mất thẻ bhyt\n\ngiá vàng hôm nay\nlam lai cccd\n", encoding="utf-8")
