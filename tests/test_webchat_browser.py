@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import inspect
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -603,6 +606,30 @@ async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
     await page.reload()
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
     await expect(replies).to_have_count(2)
+
+
+async def test_a_message_of_another_day_shows_its_day_beside_its_time(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The page shows the last days' messages again, and a staff answer may come the day
+    after the question: "16:45" above "14:02" would read as answered before it was asked.
+    Today's messages show their time alone."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    mine, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    stamp = mine.first.locator(".msg-time")
+    await expect(stamp).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    said = dt.datetime.fromisoformat(str(await stamp.get_attribute("datetime")))
+    day = said.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m")
+    await page.clock.set_system_time(said + dt.timedelta(days=2))  # the next visit
+    await page.reload()
+    await expect(replies).to_have_count(1)
+    await expect(stamp).to_have_text(re.compile(rf"^\d\d:\d\d {day}$"))
+    await page.clock.set_system_time(said + dt.timedelta(days=400))  # another year
+    await page.reload()
+    await expect(stamp).to_have_text(re.compile(rf"^\d\d:\d\d {day}/{said.year}$"))
 
 
 async def test_web_addresses_in_an_answer_are_links_and_nothing_else_is(

@@ -187,9 +187,20 @@
     return block;
   }
 
+  /** When a message was said: its time, and its day when that is not today (a reload
+      shows the last days' messages, and a staff answer may come a day after the
+      question: "16:45" above "14:02" would read as answered before it was asked). */
   function timeOf(at) {
     const date = new Date(typeof at === "number" ? at * 1000 : Date.now());
-    const stamp = make("time", "msg-time", timeFormat.format(date));
+    const today = new Date();
+    let said = timeFormat.format(date);
+    if (date.toDateString() !== today.toDateString()) {
+      // As residents write it, 28/11 (Intl's vi-VN gives 28-11).
+      const two = (number) => String(number).padStart(2, "0");
+      said += ` ${two(date.getDate())}/${two(date.getMonth() + 1)}`;
+      if (date.getFullYear() !== today.getFullYear()) said += "/" + date.getFullYear();
+    }
+    const stamp = make("time", "msg-time", said);
     stamp.dateTime = date.toISOString();
     stamp.setAttribute("aria-hidden", "true");
     return stamp;
