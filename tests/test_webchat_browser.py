@@ -632,6 +632,32 @@ async def test_a_message_of_another_day_shows_its_day_beside_its_time(
     await expect(stamp).to_have_text(re.compile(rf"^\d\d:\d\d {day}/{said.year}$"))
 
 
+async def test_a_link_named_by_what_it_holds_says_which_site_it_opens(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """ "Xem thêm" under an answer: a phone shows no address on hover, and a resident
+    should see that it opens dichvucong.gov.vn before tapping it. A link that shows its
+    address already says nothing more."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    links = (
+        Link(msg.READ_MORE, "https://www.dichvucong.gov.vn/p/home/dvc-trang-chu.html"),
+        Link("phuong2.gov.vn", "https://phuong2.gov.vn/"),
+    )
+    await bot.channel.deliver(await session_of(page), [Reply("Dạ, mời xem.", links=links)])
+    await expect(replies).to_have_count(2)
+    rows = replies.last.locator(".msg-links li")
+    await expect(rows).to_have_text(
+        [
+            f"{msg.READ_MORE} (dichvucong.gov.vn) {UI['new_tab']}",
+            f"phuong2.gov.vn {UI['new_tab']}",
+        ]
+    )
+
+
 async def test_web_addresses_in_an_answer_are_links_and_nothing_else_is(
     bot: Bot, new_page: NewPage
 ) -> None:

@@ -140,10 +140,23 @@
     }
   }
 
-  function link(url, label) {
+  /** The site a link leads to, as people read it: "dichvucong.gov.vn". */
+  function hostOf(url) {
+    const href = safeUrl(url);
+    return href ? new URL(href).hostname.replace(/^www\./, "") : "";
+  }
+
+  /** A link opening in a new tab; `named`: one labelled by what it holds ("Xem thêm")
+      says which site it opens too, as a phone shows no address on hover (and a resident
+      should see that a ward's link goes to dichvucong.gov.vn before tapping it). */
+  function link(url, label, named = false) {
     const href = safeUrl(url);
     if (!href) return document.createTextNode(String(label));
     const anchor = make("a", "msg-link", label);
+    const host = hostOf(href);
+    if (named && host && !String(label).includes(host)) {
+      anchor.append(make("span", "msg-link-host", " (" + host + ")"));
+    }
     anchor.href = href;
     anchor.rel = "noopener noreferrer";
     anchor.target = "_blank";
@@ -222,7 +235,7 @@
       for (const item of entry.links) {
         if (!item || !item.url) continue;
         const row = make("li");
-        row.append(link(item.url, item.label || item.url));
+        row.append(link(item.url, item.label || item.url, true));
         list.append(row);
       }
       bubble.append(list);
