@@ -391,6 +391,22 @@ async def test_stickers_images_and_voice_messages_get_a_polite_request_to_type(
     assert reply.text == msg.please_type()
 
 
+async def test_an_emoji_alone_is_read_for_what_it_says(api: FakeZaloApi, store: Store) -> None:
+    """Zalo has no "🙁 Chưa đúng ý tôi hỏi" button: a 👎 (or 😡) under an answer says it
+    missed, as "sai rồi" does, and gets the other close matches; 🤔 or ❓ says the resident
+    is lost. "Dạ vâng ạ" to either would brush them off; 👍 is still an "ok"."""
+    await api.say(ALICE, "mất thẻ bhyt")
+    (sorry,) = await api.say(ALICE, "👎🏻")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert "\n1. " in sorry.text
+    (lost,) = await api.say(ALICE, "🤔")
+    assert lost.text == msg.ask_what()
+    (angry,) = await api.say(ALICE, "😡😡")
+    assert angry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    (fine,) = await api.say(ALICE, "👍")
+    assert fine.text == msg.acknowledged()
+
+
 async def test_a_question_typed_under_a_photo_is_answered(api: FakeZaloApi, store: Store) -> None:
     """A photo of a card with the question as its caption: the question is answered, after
     a line saying the photo itself is not seen, as on Telegram; in a group, without the
