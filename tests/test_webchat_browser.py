@@ -106,6 +106,17 @@ async def ask(page: Page, question: str) -> None:
     await page.locator("#chat-input").press("Enter")
 
 
+async def answered(bot: Bot, new_page: NewPage) -> tuple[Page, Locator]:
+    """A phone's chat where the resident asked something the bot has no answer to, and
+    that answer has come: the page and the bot's messages."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    return page, replies
+
+
 async def stored(store: Store) -> int:
     async with store.db.execute("SELECT count(*) FROM web_messages") as rows:
         row = await rows.fetchone()
@@ -595,11 +606,7 @@ async def session_of(page: Page) -> str:
 async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
     bot: Bot, new_page: NewPage
 ) -> None:
-    page = await new_page(*PHONE)
-    await page.goto(f"{bot.url}/chat")
-    await ask(page, UNKNOWN)
-    _, replies = messages(page)
-    await expect(replies).to_have_count(1)
+    page, replies = await answered(bot, new_page)
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER, title="Cán bộ")])
     await expect(replies).to_have_count(2)
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
@@ -638,11 +645,7 @@ async def test_a_link_named_by_what_it_holds_says_which_site_it_opens(
     """ "Xem thêm" under an answer: a phone shows no address on hover, and a resident
     should see that it opens dichvucong.gov.vn before tapping it. A link that shows its
     address already says nothing more."""
-    page = await new_page(*PHONE)
-    await page.goto(f"{bot.url}/chat")
-    await ask(page, UNKNOWN)
-    _, replies = messages(page)
-    await expect(replies).to_have_count(1)
+    page, replies = await answered(bot, new_page)
     links = (
         Link(msg.READ_MORE, "https://www.dichvucong.gov.vn/p/home/dvc-trang-chu.html"),
         Link("phuong2.gov.vn", "https://phuong2.gov.vn/"),
@@ -663,11 +666,7 @@ async def test_web_addresses_in_an_answer_are_links_and_nothing_else_is(
 ) -> None:
     """Ward staff write addresses with or without "https://", as Telegram and Zalo link
     both; an e-mail address, a word's end and a script's address are no links."""
-    page = await new_page(*PHONE)
-    await page.goto(f"{bot.url}/chat")
-    await ask(page, UNKNOWN)
-    _, replies = messages(page)
-    await expect(replies).to_have_count(1)
+    page, replies = await answered(bot, new_page)
     text = (
         "Dạ, bà con vào Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc "
         "https://dichvucong.bocongan.gov.vn/tra-cuu. Góp ý gửi hotro@phuong2.gov.vn; "
