@@ -57,6 +57,7 @@ from wardbot.conversation import (
 )
 from wardbot.delivery import Pace
 from wardbot.store import ChatRef, Store
+from wardbot.text import one_line
 from wardbot.web import RateLimit, json_or_none, read_limited
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ CURSOR = re.compile(r"[0-9]{1,19}")
 MAX_CURSOR = 2**63 - 1
 # A message of MAX_STAFF_MESSAGE_CHARS, in JSON (each character escaped, even), fits.
 MAX_BODY_BYTES = 6 * MAX_STAFF_MESSAGE_CHARS + 1024
-MAX_LABEL_CHARS = 120
+MAX_LABEL_CHARS = 200  # a pressed choice, as its bubble shows it: a title, in full
 HEARTBEAT = 15.0  # an idle event stream sends a comment this often (proxies close idle ones)
 LONG_POLL = 25.0
 BATCH = 200
@@ -135,15 +136,20 @@ def reply_body(reply: Reply) -> dict[str, Any]:
             if urlsplit(link.url).scheme in ("http", "https")
         ]
     # The reply's own actions ("📄 Xem toàn văn") are drawn first, apart from the buttons
-    # that `buttons_title` introduces.
+    # that `buttons_title` introduces. Labelled in full: the page's buttons wrap their
+    # text (a label cut to fit Telegram's would hide what a related question asks).
     own, others = reply.buttons[: reply.lead], reply.buttons[reply.lead :]
     if own:
-        body["actions"] = [{"label": b.label, "action": b.action} for b in own]
+        body["actions"] = [_choice(b) for b in own]
     if others:
-        body["buttons"] = [{"label": b.label, "action": b.action} for b in others]
+        body["buttons"] = [_choice(b) for b in others]
         if reply.buttons_title:
             body["buttons_title"] = reply.buttons_title
     return body
+
+
+def _choice(button: Button) -> dict[str, str]:
+    return {"label": button.full_label or button.label, "action": button.action}
 
 
 def drawn(replies: Sequence[Reply]) -> list[Button]:
@@ -685,7 +691,7 @@ class WebChatChannel:
                 if limited is not None:
                     return limited
                 if isinstance(action, str):
-                    label = str(data.get("label") or "")[:MAX_LABEL_CHARS]
+                    label = one_line(str(data.get("label") or ""), MAX_LABEL_CHARS)
                     said: dict[str, Any] = {"text": label, "action": True}
                 else:
                     assert isinstance(text, str)

@@ -80,7 +80,10 @@ MESSAGE_LIMIT = 1900
 TEXT_EVENT = "message.text.received"
 IMAGE_EVENT = "message.image.received"  # a photo, maybe with a caption
 HIDDEN_EVENT = "message.unsupported.received"  # Zalo withheld the content
-NON_TEXT_EVENTS = frozenset({IMAGE_EVENT, "message.sticker.received", HIDDEN_EVENT})
+# A voice message (its `voice_url`, a .aac file): residents who find typing hard send
+# one, and silence would look like a bot that is down.
+VOICE_EVENT = "message.voice.received"
+NON_TEXT_EVENTS = frozenset({IMAGE_EVENT, "message.sticker.received", VOICE_EVENT, HIDDEN_EVENT})
 CONCURRENT_UPDATES = 32
 SEEN_MAX = 4096  # recent message ids kept to drop repeated deliveries
 MAX_CHOICES = 99
@@ -553,8 +556,8 @@ class ZaloChannel:
                 note = [Reply(await self.conversation.attachment_note(chat, typed=True))]
                 send = functools.partial(send, before=note)
         if event not in (TEXT_EVENT, IMAGE_EVENT) or not isinstance(text, str):
-            # A sticker, an image alone; content Zalo does not pass on, which typing again
-            # may not help (a protected account): whom to contact too.
+            # A sticker, an image alone, a voice message; content Zalo does not pass on,
+            # which typing again may not help (a protected account): whom to contact too.
             if event == HIDDEN_EVENT:
                 said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
             else:

@@ -113,6 +113,27 @@ async def test_without_a_staff_desk_hoicanbo_is_not_offered_and_its_question_is_
     assert "chưa kết nối" not in asked.text
 
 
+async def test_a_question_in_another_language_is_told_in_english_to_write_in_vietnamese(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    """A foreign resident asking in English (or Korean...) could not read "hỏi lại bằng từ
+    ngữ khác": the no-answer reply ends with a line in English saying what to do. Asked
+    in Vietnamese, without accents too, the reply is as before."""
+    conversation = Conversation(ward_engine, store, ward_settings)
+    english = msg.in_vietnamese_only("UBND Phường 2", "0276 3822 123")
+    assert "call UBND Phường 2 on 0276 3822 123" in english
+    for question in ("Where can I rent a football pitch, please?", "축구장을 빌릴 수 있나요?"):
+        reply = (await say(conversation, question))[-1]
+        assert reply.text.endswith("\n\n" + english), question
+        assert reply.text.startswith("Dạ"), question
+    unknown = await one(conversation, "phuong co cho thue san bong da khong")
+    assert "(English)" not in unknown.text
+    no_hotline = Conversation(ward_engine, store, replace(ward_settings, ward_hotline=""))
+    reply = (await say(no_hotline, "Where can I rent a football pitch, please?"))[-1]
+    assert reply.text.endswith(msg.in_vietnamese_only("UBND Phường 2", ""))
+    assert "Bộ phận Một cửa" in msg.in_vietnamese_only("UBND Phường 2", "")
+
+
 async def test_without_a_hotline_residents_are_sent_to_the_one_stop_desk(
     ward_engine: Engine, store: Store, ward_settings: Settings
 ) -> None:

@@ -5,6 +5,7 @@ import unicodedata
 import pytest
 
 from wardbot.analysis import Analyzer
+from wardbot.language import plainly_foreign
 from wardbot.text import (
     BUILTIN_SYNONYMS,
     Synonyms,
@@ -272,3 +273,36 @@ def test_sessions_terms_and_grades_are_read_with_their_numbers(text, numbers):
 def test_the_tier_of_a_council_or_committee_is_read_from_its_name(text, tiers):
     words = [fold_word(word) for word in Analyzer.create().words(text)]
     assert government_tiers(words) == tiers
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Where do I pay the garbage fee?",
+        "I need to renew my residence card",
+        "please help with my marriage registration",
+        "请问在哪里办理户口",
+        "주민등록은 어디서 하나요",
+        "Где можно получить справку?",
+    ],
+)
+def test_a_message_in_another_language_reads_as_foreign(typed: str) -> None:
+    assert plainly_foreign(typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "nop phi rac o dau",  # Vietnamese without accents
+        "Nộp phí rác ở đâu?",
+        "lam lai cccd va bhyt cho con",  # abbreviations
+        "app vneid bi loi khong dang nhap duoc",  # a stray English word
+        "hocj boongr dduwowcj bao nhieu",  # Telex keys left in
+        "Chào em, cho hỏi làm sao để get giấy xác nhận",
+        "covid vaccine",
+        "ok",
+        "👍",
+    ],
+)
+def test_vietnamese_however_typed_is_not_read_as_foreign(typed: str) -> None:
+    assert not plainly_foreign(typed)

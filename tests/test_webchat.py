@@ -29,12 +29,20 @@ from handlers.webchat import (
     SESSION_LIMIT,
     SESSION_MESSAGES,
     WebChatChannel,
+    reply_body,
 )
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation, Reply
+from wardbot.conversation import (
+    MAX_LABEL_CHARS,
+    MAX_MESSAGE_CHARS,
+    MAX_STAFF_MESSAGE_CHARS,
+    Conversation,
+    Reply,
+    doc_button,
+)
 from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
 from wardbot.engine import Engine
 from wardbot.store import ChatRef, Store
@@ -397,6 +405,21 @@ async def test_a_suggestion_pressed_is_kept_as_the_residents_choice_and_answered
         "action": True,
     }
     assert answer["title"] == label
+
+
+async def test_a_suggestion_is_labelled_in_full_and_pressed_shows_it_in_full(
+    client: httpx.AsyncClient, ward_engine: Engine
+) -> None:
+    """The page's buttons wrap their text: a related question or close match longer than
+    a Telegram button ("…gồm những bước nào?") is not cut there, and once pressed the
+    resident's bubble shows it whole too."""
+    doc = ward_engine.document("quy-trinh-mot-cua")
+    assert doc is not None and len(doc.title) > MAX_LABEL_CHARS  # Telegram's button's
+    (button,) = reply_body(Reply(msg.RELATED, buttons=(doc_button(doc),)))["buttons"]
+    assert button["label"] == doc.title
+    await send(client, action=button["action"], label=button["label"])
+    pressed, answer = await history(client)
+    assert pressed["text"] == answer["title"] == doc.title
 
 
 async def test_a_message_sent_again_after_its_answer_was_lost_is_answered_once(

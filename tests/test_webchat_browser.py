@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import inspect
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -101,6 +104,17 @@ def messages(page: Page | FrameLocator | Frame) -> tuple[Locator, Locator]:
 async def ask(page: Page, question: str) -> None:
     await page.locator("#chat-input").fill(question)
     await page.locator("#chat-input").press("Enter")
+
+
+async def answered(bot: Bot, new_page: NewPage) -> tuple[Page, Locator]:
+    """A phone's chat where the resident asked something the bot has no answer to, and
+    that answer has come: the page and the bot's messages."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    _, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    return page, replies
 
 
 async def stored(store: Store) -> int:
@@ -592,11 +606,7 @@ async def session_of(page: Page) -> str:
 async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
     bot: Bot, new_page: NewPage
 ) -> None:
-    page = await new_page(*PHONE)
-    await page.goto(f"{bot.url}/chat")
-    await ask(page, UNKNOWN)
-    _, replies = messages(page)
-    await expect(replies).to_have_count(1)
+    page, replies = await answered(bot, new_page)
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER, title="Cán bộ")])
     await expect(replies).to_have_count(2)
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
@@ -605,16 +615,58 @@ async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
     await expect(replies).to_have_count(2)
 
 
+async def test_a_message_of_another_day_shows_its_day_beside_its_time(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The page shows the last days' messages again, and a staff answer may come the day
+    after the question: "16:45" above "14:02" would read as answered before it was asked.
+    Today's messages show their time alone."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, UNKNOWN)
+    mine, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    stamp = mine.first.locator(".msg-time")
+    await expect(stamp).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    said = dt.datetime.fromisoformat(str(await stamp.get_attribute("datetime")))
+    day = said.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m")
+    await page.clock.set_system_time(said + dt.timedelta(days=2))  # the next visit
+    await page.reload()
+    await expect(replies).to_have_count(1)
+    await expect(stamp).to_have_text(re.compile(rf"^\d\d:\d\d {day}$"))
+    await page.clock.set_system_time(said + dt.timedelta(days=400))  # another year
+    await page.reload()
+    await expect(stamp).to_have_text(re.compile(rf"^\d\d:\d\d {day}/{said.year}$"))
+
+
+async def test_a_link_named_by_what_it_holds_says_which_site_it_opens(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """ "Xem thêm" under an answer: a phone shows no address on hover, and a resident
+    should see that it opens dichvucong.gov.vn before tapping it. A link that shows its
+    address already says nothing more."""
+    page, replies = await answered(bot, new_page)
+    links = (
+        Link(msg.READ_MORE, "https://www.dichvucong.gov.vn/p/home/dvc-trang-chu.html"),
+        Link("phuong2.gov.vn", "https://phuong2.gov.vn/"),
+    )
+    await bot.channel.deliver(await session_of(page), [Reply("Dạ, mời xem.", links=links)])
+    await expect(replies).to_have_count(2)
+    rows = replies.last.locator(".msg-links li")
+    await expect(rows).to_have_text(
+        [
+            f"{msg.READ_MORE} (dichvucong.gov.vn) {UI['new_tab']}",
+            f"phuong2.gov.vn {UI['new_tab']}",
+        ]
+    )
+
+
 async def test_web_addresses_in_an_answer_are_links_and_nothing_else_is(
     bot: Bot, new_page: NewPage
 ) -> None:
     """Ward staff write addresses with or without "https://", as Telegram and Zalo link
     both; an e-mail address, a word's end and a script's address are no links."""
-    page = await new_page(*PHONE)
-    await page.goto(f"{bot.url}/chat")
-    await ask(page, UNKNOWN)
-    _, replies = messages(page)
-    await expect(replies).to_have_count(1)
+    page, replies = await answered(bot, new_page)
     text = (
         "Dạ, bà con vào Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc "
         "https://dichvucong.bocongan.gov.vn/tra-cuu. Góp ý gửi hotro@phuong2.gov.vn; "

@@ -29,6 +29,7 @@ from wardbot.intents import (
     topic_key,
     topic_list,
 )
+from wardbot.language import plainly_foreign
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Topic
 from wardbot.per_chat import LastPerChat
 from wardbot.redact import scrub
@@ -424,8 +425,11 @@ def no_answer_reply(
     """Not sure: 'Có phải anh/chị muốn hỏi một trong các câu dưới đây?' with the close
     matches the engine offers (the text asks it: no title above them); nothing plausible:
     'no information yet' and whom to call. `staff`: the offer to pass the question to
-    ward staff (what it means, and its button), last."""
+    ward staff (what it means, and its button); last, to a question plainly in another
+    language, a line in English saying that the bot reads Vietnamese only."""
     extra, ask = ((f"\n\n{staff[0]}",), (staff[1],)) if staff else ((), ())
+    if plainly_foreign(answer.question):  # asking to reword in Vietnamese reaches nobody
+        extra = (*extra, "\n\n" + msg.in_vietnamese_only(settings.ward_name, settings.ward_hotline))
     if answer.offers:
         return Reply(
             "".join(

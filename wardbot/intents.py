@@ -254,6 +254,11 @@ def own_words(text: str) -> list[str]:
     return [word for word in rest.split() if word not in _FOLLOW_UP]
 
 
+# Emoji alone that say the last answer missed, and those that say the resident is lost.
+_DISPLEASED = frozenset("👎😡😠🤬😤💢🙁☹😒😑")
+_PUZZLED = frozenset("🤔❓❔⁉🤷😕🤨😵")
+
+
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
     'ack' (an acknowledgement, an emoji alone), 'bye', 'wish' ("chúc mừng năm mới"),
@@ -269,7 +274,13 @@ def parse_intent(text: str) -> Intent:
     original = _WORD.findall(text)
     words = [fold(w) for w in original]
     if not words:
-        # "👍", "😊": an emoji alone answers or closes a turn, like "ok".
+        # "👍", "😊": an emoji alone answers or closes a turn, like "ok"; but "👎", "😡"
+        # say the answer missed, as "sai rồi" does (on Zalo, with no button for it), and
+        # "🤔", "❓" that the resident is lost: "Dạ vâng ạ" to them would brush them off.
+        if any(ch in _DISPLEASED for ch in text):
+            return Intent("wrong")
+        if any(ch in _PUZZLED for ch in text):
+            return Intent("huh")
         emoji = any(unicodedata.category(ch) == "So" for ch in text)
         return Intent("ack" if emoji else "empty")
     if numbers := _chosen_number(words):  # "2", "số 2", "chọn 2 nhé": a choice from a

@@ -272,6 +272,19 @@ def no_answer(ward_name: str, hotline: str) -> str:
     )
 
 
+def in_vietnamese_only(ward_name: str, hotline: str) -> str:
+    """Under the no-answer reply to a message plainly in another language
+    (wardbot.language): in English, which a foreign resident is likeliest to read."""
+    if hotline:
+        contact = f"call {ward_name} on {hotline}"
+    else:
+        contact = f"contact the one-stop desk (Bộ phận Một cửa) of {ward_name} in office hours"
+    return (
+        "(English) Sorry, this assistant understands Vietnamese only. Please write your "
+        f"question in Vietnamese, or {contact}."
+    )
+
+
 # What a follow-up asks of a procedure (wardbot.followup's aspects), as `not_stated` names it.
 _ASPECT_NAMES = {
     "fee": "lệ phí",

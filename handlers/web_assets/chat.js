@@ -140,10 +140,23 @@
     }
   }
 
-  function link(url, label) {
+  /** The site a link leads to, as people read it: "dichvucong.gov.vn". */
+  function hostOf(url) {
+    const href = safeUrl(url);
+    return href ? new URL(href).hostname.replace(/^www\./, "") : "";
+  }
+
+  /** A link opening in a new tab; `named`: one labelled by what it holds ("Xem thêm")
+      says which site it opens too, as a phone shows no address on hover (and a resident
+      should see that a ward's link goes to dichvucong.gov.vn before tapping it). */
+  function link(url, label, named = false) {
     const href = safeUrl(url);
     if (!href) return document.createTextNode(String(label));
     const anchor = make("a", "msg-link", label);
+    const host = hostOf(href);
+    if (named && host && !String(label).includes(host)) {
+      anchor.append(make("span", "msg-link-host", " (" + host + ")"));
+    }
     anchor.href = href;
     anchor.rel = "noopener noreferrer";
     anchor.target = "_blank";
@@ -187,9 +200,20 @@
     return block;
   }
 
+  /** When a message was said: its time, and its day when that is not today (a reload
+      shows the last days' messages, and a staff answer may come a day after the
+      question: "16:45" above "14:02" would read as answered before it was asked). */
   function timeOf(at) {
     const date = new Date(typeof at === "number" ? at * 1000 : Date.now());
-    const stamp = make("time", "msg-time", timeFormat.format(date));
+    const today = new Date();
+    let said = timeFormat.format(date);
+    if (date.toDateString() !== today.toDateString()) {
+      // As residents write it, 28/11 (Intl's vi-VN gives 28-11).
+      const two = (number) => String(number).padStart(2, "0");
+      said += ` ${two(date.getDate())}/${two(date.getMonth() + 1)}`;
+      if (date.getFullYear() !== today.getFullYear()) said += "/" + date.getFullYear();
+    }
+    const stamp = make("time", "msg-time", said);
     stamp.dateTime = date.toISOString();
     stamp.setAttribute("aria-hidden", "true");
     return stamp;
@@ -211,7 +235,7 @@
       for (const item of entry.links) {
         if (!item || !item.url) continue;
         const row = make("li");
-        row.append(link(item.url, item.label || item.url));
+        row.append(link(item.url, item.label || item.url, true));
         list.append(row);
       }
       bubble.append(list);

@@ -46,6 +46,7 @@ TEXT = "message.text.received"
 IMAGE = "message.image.received"
 STICKER = "message.sticker.received"
 UNSUPPORTED = "message.unsupported.received"
+VOICE = "message.voice.received"
 
 REGISTERED = object()  # post_webhook(secret=REGISTERED): the secret the bot gave setWebhook
 
@@ -175,6 +176,11 @@ class FakeZaloApi(FakeApiServer):
         if caption is not None:
             image["caption"] = caption
         return self.push(self.update(IMAGE, chat_id, **image, **kwargs))
+
+    def send_voice(self, chat_id: str, **kwargs: Any) -> dict[str, Any]:
+        """A voice message: its recording's address (`voice_url`), no text."""
+        voice = {"voice_url": "https://voice-stal-1.zadn.vn/ghi-am.aac"}
+        return self.push(self.update(VOICE, chat_id, **voice, **kwargs))
 
     def send_unsupported(self, chat_id: str, **kwargs: Any) -> dict[str, Any]:
         """What Zalo sends instead of the content for protected users (e.g. children)."""
