@@ -51,6 +51,50 @@ _PHONE = re.compile(r"(?<![\d.,:/])(?:\+84[\s.-]?|0)\d(?:[\s.-]?\d){7,9}(?![\d:/
 _RANGE = re.compile(r"[:/].*-|-.*[:/]")
 
 
+# A date in words, "ngày 05 tháng 12 năm 2026", "mùng 5 tháng 12", "05 tháng 12 năm
+# 2026", "tháng 12 năm 2026", or with dashes or dots, "05-12-2026", "05.12.2026": the date
+# "05/12/2026", "5/12", "12/2026" says, written with slashes. A day and month in words
+# without a year need "ngày" (or "mùng") before them ("3 tháng 2 lần" is no date).
+_DAY_MONTH = re.compile(
+    r"(?<![\w.,:/-])(?P<named>(?:ngày|ngay|mùng|mồng|mung|mong)\s+)?(?P<day>\d{1,2})\s+"
+    r"(?:tháng|thang)\s+(?P<month>\d{1,2})(?:\s*(?:(?:năm|nam)\s+|[/-]\s*)(?P<year>\d{4}))?"
+    r"(?![\d.,:/-]?\d)",
+    re.I,
+)
+_MONTH_YEAR = re.compile(
+    r"(?<![\w.,:/-])(?:tháng|thang)\s+(\d{1,2})\s*(?:(?:năm|nam)\s+|[/-]\s*)(\d{4})(?![\d.,:/-]?\d)",
+    re.I,
+)
+_DASHED_DATE = re.compile(r"(?<![\d.,:/-])(\d{1,2})([.-])(\d{1,2})\2(\d{4})(?![\d.,:/-]?\d)")
+
+
+def _a_date(day: str | None, month: str) -> bool:
+    return (day is None or 1 <= int(day) <= 31) and 1 <= int(month) <= 12
+
+
+def _day_month(found: re.Match[str]) -> str:
+    day, month, year = found["day"], found["month"], found["year"]
+    if not _a_date(day, month) or not (found["named"] or year):
+        return found[0]
+    return f"{found['named'] or ''}{day}/{month}" + (f"/{year}" if year else "")
+
+
+def _month_year(found: re.Match[str]) -> str:
+    return f"{found[1]}/{found[2]}" if _a_date(None, found[1]) else found[0]
+
+
+def _dashed(found: re.Match[str]) -> str:
+    day, month, year = found[1], found[3], found[4]
+    return f"{day}/{month}/{year}" if _a_date(day, month) else found[0]
+
+
+def _slashed_dates(text: str) -> str:
+    """`text` with its dates in words or with dashes or dots written with slashes (the
+    same date another way is no other fact)."""
+    text = _DAY_MONTH.sub(_day_month, text)
+    return _DASHED_DATE.sub(_dashed, _MONTH_YEAR.sub(_month_year, text))
+
+
 def _phone(found: re.Match[str]) -> str:
     written = found[0]
     if not written.startswith("+") and len(re.split(r"[\s.-]", written)[0]) < 3:
@@ -60,11 +104,11 @@ def _phone(found: re.Match[str]) -> str:
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers written in `text` (plain text): its dates, times, amounts, house and
-    telephone numbers, as values (`number_value`; a time "19h30" as "19:30", a range
-    "7h30-11h" as its two ends, a telephone number as its digits), not those of a web
-    address or a file name. A notice whose numbers changed says another thing; one
-    reworded or reformatted did not."""
-    read = _NOT_READ.sub(" ", unicodedata.normalize("NFC", text))
+    telephone numbers, as values (`number_value`; a time "19h30" as "19:30", a date in
+    words "ngày 5 tháng 12" as "5/12", a range "7h30-11h" as its two ends, a telephone
+    number as its digits), not those of a web address or a file name. A notice whose
+    numbers changed says another thing; one reworded or reformatted did not."""
+    read = _slashed_dates(_NOT_READ.sub(" ", unicodedata.normalize("NFC", text)))
     read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
     written = _NUMBER.findall(read)
     ends = [end for n in written for end in (n.split("-") if _RANGE.search(n) else [n])]

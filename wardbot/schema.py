@@ -341,4 +341,11 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX inbox_seen_by_time ON inbox_seen (seen_at);
     """,
+    # 22: the numbers kept by 16 to 21 read a date in words ("ngày 05 tháng 12 năm 2026")
+    # or with dashes or dots ("05-12-2026") as three numbers; now as the date with slashes
+    # ("5/12/2026", `facts.numbers`), so that rewriting one as the other is no correction:
+    # learnt again at the first look, so the upgrade corrects none.
+    """
+    UPDATE seen_announcements SET numbers = NULL;
+    """,
 )
