@@ -53,8 +53,9 @@ from wardbot.delivery import (
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
-from wardbot.outbox import MAX_BACKOFF, Composer, Sender
+from wardbot.outbox import MAX_BACKOFF, Composer, Sender, Senders
 from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts
 from wardbot.web import AsgiServer, bound_socket, web_app
 
 ALICE = "6ede9afb3c3e4d6f8a01"
@@ -1473,6 +1474,34 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
     assert "\n\n".join(call.text for call in sent) == f"{text}\n\n{msg.ALERT_STOP}"
     assert retries.waits == [REPLY_RETRY.waits[0]]  # the second part, sent again at once
     assert sender.stats.sent == 1 and sender.stats.retried == 0
+
+
+async def test_an_alert_zalo_is_slow_to_confirm_when_the_bot_stops_is_not_sent_again(
+    api: FakeZaloApi, channel: ZaloChannel, store: Store, ward_engine: Engine
+) -> None:
+    """The bot stops (a redeploy) while Zalo, slow, has not yet answered the alert it
+    was handed. Before, the stop gave up on it after its grace: the alert reached the
+    resident all the same, and went to them again after the restart. Now the answer is
+    waited for, and after the restart only the alerts not sent yet go out, once each."""
+    chats = [f"{number:020x}" for number in range(1, 5)]
+    await store.queue_message("Họp tổ dân phố lúc 19h.", [ChatRef("zalo", c) for c in chats], 0)
+    held = api.hold("sendMessage")
+    sender = Sender(store, channel, Composer(lambda: ward_engine.corpus, store))
+    senders = Senders([sender], Restarts())
+    senders.start()
+    await api.wait_until(lambda: bool(api.holding))  # the first alert is with Zalo
+    assert sender.delivering()
+    stopping = asyncio.create_task(senders.stop(grace=0))
+    await asyncio.sleep(0.05)  # the grace is over: before, the stop gave up on it then
+    held.set()  # Zalo answers at last
+    await stopping
+    await api.wait_until(lambda: len(api.sent()) == 1)
+
+    restarted = Senders([Sender(store, channel, Composer(lambda: ward_engine.corpus, store))])
+    restarted.start()
+    await api.wait_until(lambda: {call.chat_id for call in api.sent()} == set(chats))
+    await restarted.stop()
+    assert sorted(call.chat_id for call in api.sent()) == chats
 
 
 async def test_a_long_alert_whose_second_part_fails_for_long_is_resent_from_there(
