@@ -105,6 +105,9 @@ UNREACHABLE_AFTER = 600.0
 # tried (its alert held for the night's quiet hours): it starts the count afresh.
 REFUSALS_APART = 2 * MAX_BACKOFF
 REFUSED_LOG_EVERY = 600.0  # seconds between log lines about refused webhook requests
+# A stop gives the replies under way this long; one whose message Zalo has not answered
+# yet, its read timeout more (cut off, it may have arrived all the same, and the message
+# it answers would be answered again at the next start).
 STOP_GRACE = 3.0
 
 
@@ -312,6 +315,7 @@ class ZaloChannel:
         self.settings = settings
         self.conversation = conversation
         self.poll_timeout = poll_timeout
+        self.read_timeout = read_timeout
         self.alert_read_timeout = alert_read_timeout
         self.reply_retry = reply_retry
         # The poll loop's clock and waits (the clock also times chats refusing alerts):
@@ -336,6 +340,7 @@ class ZaloChannel:
         self.inbox = Inbox(conversation.store, CHANNEL)
         self._replayed = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self._leaving: set[asyncio.Task[Any]] = set()  # whose message Zalo has not answered
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
@@ -399,6 +404,9 @@ class ZaloChannel:
                     await self._poller
             if self._tasks:
                 _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+                if leaving := late & self._leaving:
+                    await asyncio.wait(leaving, timeout=self.read_timeout + 1)
+                    late = {task for task in late if not task.done()}
                 for task in late:
                     task.cancel()
                 if late:
@@ -620,9 +628,19 @@ class ZaloChannel:
         message that did arrive: better than a half answer). `read_timeout` replaces the
         client's."""
         return [
-            functools.partial(self.api.send_message, chat_id, text, read_timeout=read_timeout)
-            for text in texts
+            functools.partial(self._send_message, chat_id, text, read_timeout) for text in texts
         ]
+
+    async def _send_message(self, chat_id: str, text: str, read_timeout: float | None) -> object:
+        """sendMessage; while Zalo has not answered, a stop waits for it (`stop`)."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._leaving.add(task)
+        try:
+            return await self.api.send_message(chat_id, text, read_timeout=read_timeout)
+        finally:
+            if task is not None:
+                self._leaving.discard(task)
 
     # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
 

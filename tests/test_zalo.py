@@ -222,6 +222,34 @@ async def test_idle_polls_are_not_failures(
     assert caplog.text == ""
 
 
+async def test_a_reply_zalo_is_slow_to_confirm_when_the_bot_stops_is_not_sent_again(
+    api: FakeZaloApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bot stops (a redeploy) while Zalo, slow, has not yet answered the reply to a
+    resident's question. Before, the stop gave up on it after its grace: the reply
+    reached the resident all the same, and the question was answered again after the
+    restart. Now Zalo's answer is waited for, and the question is answered once."""
+    monkeypatch.setattr(zalo, "STOP_GRACE", 0.0)  # the grace is over at once
+    held = api.hold("sendMessage")
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        api.send_text(ALICE, "mất thẻ bhyt")
+        await api.wait_until(lambda: bool(api.holding))  # the reply is with Zalo
+        stopping = asyncio.create_task(channel.stop())
+        await asyncio.sleep(0.05)  # before, the stop gave up on it then
+        held.set()  # Zalo answers at last
+        await stopping
+    await api.wait_until(lambda: len(api.sent(ALICE)) == 1)
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        await api.say(ALICE, "đăng ký tạm trú cần giấy tờ gì")  # answered after the restart
+    replies = [call.text for call in api.sent(ALICE)]
+    assert len(replies) == 2
+    assert replies[0].startswith("Mất thẻ bảo hiểm y tế")
+    assert not replies[1].startswith("Mất thẻ bảo hiểm y tế")
+
+
 async def test_a_wrong_token_stops_start_up_with_a_clear_message(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
