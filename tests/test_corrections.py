@@ -173,6 +173,21 @@ async def test_a_decimal_written_with_a_point_or_a_comma_is_the_same_value(
 
 
 @pytest.mark.parametrize(
+    "written", ["1,5 triệu đồng", "1 triệu 500 nghìn đồng", "1.500 ngàn đồng", "1500000 đồng"]
+)
+async def test_an_amount_written_in_words_sends_nothing_but_another_amount_does(
+    alerted: tuple[Ward, str], written: str
+) -> None:
+    """Staff rewrite "1.500.000 đồng" as "1,5 triệu đồng": the same sum to pay, so nobody
+    is told; 1,6 million is news."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "1.500.000 đồng", written) == []
+    sent = await saved(ward, notice, written, "1,6 triệu đồng")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("Kinh phí 1,6 triệu đồng" in reply.text for _, reply in sent)
+
+
+@pytest.mark.parametrize(
     ("old", "new", "shown"),
     [
         ("Tổ dân phố 3 họp", "Tổ dân phố 3 tạm hoãn cuộc họp", "tạm hoãn cuộc họp lúc 19h"),

@@ -8,9 +8,11 @@ another way ("1.500.000" as "1500000", "19h30" as "19:30") or rewords the rest i
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from fractions import Fraction
 
 from wardbot.plaintext import plain
 
@@ -95,6 +97,27 @@ def _slashed_dates(text: str) -> str:
     return _DASHED_DATE.sub(_dashed, _MONTH_YEAR.sub(_month_year, text))
 
 
+# An amount in words: "1,5 triệu", "1 triệu 500 nghìn", "500 ngàn", "2 tỷ": read as
+# its digits ("1500000", "500000"), the same amount as "1.500.000" or "500.000".
+_UNITS = {"tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3}
+_AMOUNT_PART = r"(\d+(?:[.,]\d+)*)\s*(tỷ|tỉ|triệu|nghìn|ngàn)(?!\w)"
+_AMOUNT = re.compile(rf"(?<![\d.,:/]){_AMOUNT_PART}(?:\s+{_AMOUNT_PART})*", re.I)
+_AMOUNT_PARTS = re.compile(_AMOUNT_PART, re.I)
+
+
+def _amount(found: re.Match[str]) -> str:
+    """The digits of an amount in words, its parts each of a smaller unit than the one
+    before ("1 triệu 500 nghìn"); as written when it is no such amount."""
+    total, last = Fraction(0), math.inf
+    for number, unit in _AMOUNT_PARTS.findall(found[0]):
+        size = _UNITS[unit.lower()]
+        value = number_value(number)
+        if size >= last or not re.fullmatch(r"\d+(?:\.\d+)?", value):
+            return found[0]
+        total, last = total + Fraction(value) * size, size
+    return str(total.numerator) if total.denominator == 1 else found[0]
+
+
 def _phone(found: re.Match[str]) -> str:
     written = found[0]
     if not written.startswith("+") and len(re.split(r"[\s.-]", written)[0]) < 3:
@@ -105,10 +128,12 @@ def _phone(found: re.Match[str]) -> str:
 def numbers(text: str) -> frozenset[str]:
     """The numbers written in `text` (plain text): its dates, times, amounts, house and
     telephone numbers, as values (`number_value`; a time "19h30" as "19:30", a date in
-    words "ngày 5 tháng 12" as "5/12", a range "7h30-11h" as its two ends, a telephone
-    number as its digits), not those of a web address or a file name. A notice whose
-    numbers changed says another thing; one reworded or reformatted did not."""
+    words "ngày 5 tháng 12" as "5/12", an amount in words "1,5 triệu" as "1500000", a
+    range "7h30-11h" as its two ends, a telephone number as its digits), not those of a
+    web address or a file name. A notice whose numbers changed says another thing; one
+    reworded or reformatted did not."""
     read = _slashed_dates(_NOT_READ.sub(" ", unicodedata.normalize("NFC", text)))
+    read = _AMOUNT.sub(_amount, read)
     read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
     written = _NUMBER.findall(read)
     ends = [end for n in written for end in (n.split("-") if _RANGE.search(n) else [n])]

@@ -342,9 +342,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX inbox_seen_by_time ON inbox_seen (seen_at);
     """,
     # 22: the numbers kept by 16 to 21 read a date in words ("ngày 05 tháng 12 năm 2026")
-    # or with dashes or dots ("05-12-2026") as three numbers; now as the date with slashes
-    # ("5/12/2026", `facts.numbers`), so that rewriting one as the other is no correction:
-    # learnt again at the first look, so the upgrade corrects none.
+    # or with dashes or dots ("05-12-2026") as three numbers, and an amount in words ("1,5
+    # triệu") as its number alone; now as the date with slashes ("5/12/2026") and the
+    # amount's digits ("1500000", `facts.numbers`), so that rewriting one as the other is
+    # no correction: learnt again at the first look, so the upgrade corrects none.
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
