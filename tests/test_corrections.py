@@ -221,6 +221,21 @@ async def test_a_time_written_another_way_sends_nothing(
         await saved(ward, notice, f"họp lúc {again}", "họp lúc 19h30")
 
 
+@pytest.mark.parametrize("written", ["7 giờ tối", "7h tối", "7:00 tối"])
+async def test_an_evening_time_on_a_twelve_hour_clock_sends_nothing_but_another_does(
+    alerted: tuple[Ward, str], written: str
+) -> None:
+    """Staff rewrite "họp lúc 19h" as "họp lúc 7 giờ tối": the same hour, so nobody is
+    told; "8 giờ tối" (or "7 giờ sáng") is news."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "họp lúc 19h", f"họp lúc {written}") == []
+    for later in ("8 giờ tối", "7 giờ sáng"):
+        sent = await saved(ward, notice, f"họp lúc {written}", f"họp lúc {later}")
+        assert [chat for chat, _ in sent] == ["1", "2"], later
+        assert all(f"họp lúc {later}" in reply.text for _, reply in sent)
+        await saved(ward, notice, f"họp lúc {later}", f"họp lúc {written}")
+
+
 async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(
     alerted: tuple[Ward, str],
 ) -> None:

@@ -43,6 +43,18 @@ def number_value(written: str) -> str:
 # "19 giờ". Read as "19:30", "19:00".
 _CLOCK = re.compile(r"(?<![\d.,:/])(\d{1,2})(?:\s*(?:h|giờ)\s*|g)(\d{2})(?!\d)(?:\s*phút\b)?", re.I)
 _HOUR = re.compile(r"(?<![\d.,:/])(\d{1,2})\s*(?:h|giờ)(?!\w)", re.I)
+# A time of the afternoon or evening written on a 12-hour clock: "2 giờ chiều", "7h30
+# tối", "1 giờ trưa", "11 giờ đêm" (once read as "2:00 chiều"): the hour residents read,
+# "14:00", "19:30", "13:00", "23:00", as "14h" says it.
+_HALF_DAY = re.compile(r"(?<![\d.,:/])(\d{1,2}):(\d{2})(\s+(?:chiều|tối|trưa|đêm))(?!\w)", re.I)
+_AFTER_NOON = {"chiều": range(1, 12), "tối": range(1, 12), "trưa": range(1, 6), "đêm": range(6, 12)}
+
+
+def _half_day(found: re.Match[str]) -> str:
+    hour = int(found[1])
+    if hour in _AFTER_NOON[found[3].strip().lower()]:
+        hour += 12
+    return f"{hour}:{found[2]}{found[3]}"
 
 
 # A telephone number, its digits grouped as staff like: "0912.345.678", "0912 345 678",
@@ -127,7 +139,8 @@ def _phone(found: re.Match[str]) -> str:
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers written in `text` (plain text): its dates, times, amounts, house and
-    telephone numbers, as values (`number_value`; a time "19h30" as "19:30", a date in
+    telephone numbers, as values (`number_value`; a time "19h30" or "7h30 tối" as
+    "19:30", a date in
     words "ngày 5 tháng 12" as "5/12", an amount in words "1,5 triệu" as "1500000", a
     range "7h30-11h" as its two ends, a telephone number as its digits), not those of a
     web address or a file name. A notice whose numbers changed says another thing; one
@@ -135,6 +148,7 @@ def numbers(text: str) -> frozenset[str]:
     read = _slashed_dates(_NOT_READ.sub(" ", unicodedata.normalize("NFC", text)))
     read = _AMOUNT.sub(_amount, read)
     read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
+    read = _HALF_DAY.sub(_half_day, read)
     written = _NUMBER.findall(read)
     ends = [end for n in written for end in (n.split("-") if _RANGE.search(n) else [n])]
     return frozenset(number_value(n) for n in ends)
