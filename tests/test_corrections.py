@@ -236,6 +236,24 @@ async def test_an_evening_time_on_a_twelve_hour_clock_sends_nothing_but_another_
         await saved(ward, notice, f"họp lúc {later}", f"họp lúc {written}")
 
 
+async def test_a_meeting_moved_to_another_place_is_a_correction_the_same_place_reworded_is_not(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Staff move the meeting from the neighbourhood's hall to the ward office, its date
+    and time unchanged: those who read the notice would go to the wrong place, so they
+    are told. The same place written another way (or with a word added) tells nobody."""
+    ward, notice = alerted
+    place = "tại nhà văn hóa số 12 đường Lê Lợi"
+    assert await saved(ward, notice, place, "tại Nhà văn hoá (số 12 Lê Lợi)") == []
+    moved = "tại trường tiểu học số 12 Lê Lợi"  # the same number, another place
+    sent = await saved(ward, notice, "tại Nhà văn hoá (số 12 Lê Lợi)", moved)
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all(f"họp lúc 19h ngày 5/12 {moved}" in reply.text for _, reply in sent)
+    assert await saved(ward, notice, moved, "tại sân trường tiểu học số 12 Lê Lợi") == []
+    again = "Địa điểm: Trường Tiểu học số 12 đường Lê Lợi. Hiện tại mỗi hộ cử"
+    assert await saved(ward, notice, "Mỗi hộ cử", again) == []  # the same place, said again
+
+
 async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(
     alerted: tuple[Ward, str],
 ) -> None:

@@ -1,8 +1,9 @@
 """What a notice says that residents act on, compared by value: the numbers written in
-it (dates, times, amounts, house and telephone numbers) and the words that put it off or
-call it off. An edit that changes them is told to the chats it was alerted to (a
-correction: wardbot.store queues it, wardbot.outbox sends it); one that writes them
-another way ("1.500.000" as "1500000", "19h30" as "19:30") or rewords the rest is not.
+it (dates, times, amounts, house and telephone numbers), the places it sends residents
+to, and the words that put it off or call it off. An edit that changes them is told to
+the chats it was alerted to (a correction: wardbot.store queues it, wardbot.outbox sends
+it); one that writes them another way ("1.500.000" as "1500000", "19h30" as "19:30") or
+rewords the rest is not.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from wardbot.plaintext import plain
+from wardbot.text import canonical_tone
 
 # A number as written: "19", "19:30", "5/12/2026", "1.500.000" (digits joined by . , : / -).
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
@@ -163,15 +165,53 @@ _CALLED_OFF = re.compile(
 )
 
 
+# Where a notice sends residents: what follows "Địa điểm:", or "tại" and a place ("tại
+# nhà văn hóa khu phố 3", "tại Hội trường UBND phường"; not "hiện tại", "tại sao"), to
+# the end of its clause (a comma, the end of a sentence, the time: "lúc", "vào", "từ").
+_PLACE_NOUNS = (
+    r"nhà\s+(?:văn|thi|sinh|thiếu)|hội\s+trường|trụ\s+sở|ubnd|[uủ]ỷ?\s*ban|phòng|trường|sân|"
+    r"điểm|trạm|bộ\s+phận|khu\s+phố|tổ\s+dân|số|đường|phố|chợ|công\s+viên|hẻm|ngõ|tầng|"
+    r"trung\s+tâm|bệnh\s+viện|đình|chùa|nhà\s+thờ|ban\s+quản|văn\s+phòng|quảng\s+trường"
+)
+_PLACE = re.compile(
+    rf"(?:\bđịa\s+điểm\s*:?\s*|(?<!hiện\s)\btại\s+(?=(?:{_PLACE_NOUNS})\b))"
+    r"(?P<place>[^.,;!?\n]+?)(?=\s+(?:lúc|vào|từ|trong)\b|[.,;!?\n]|$)",
+    re.I,
+)
+# Words that name no place of their own: "số 12 đường Lê Lợi" is "12 Lê Lợi". (A place
+# with words added or left out is the same place: `unread`.)
+_PLACE_FILLER = frozenset({"số", "đường", "tại", "ở"})
+_PLACE_WORD = re.compile(r"[^\W_]+")
+
+
+def _places(text: str) -> set[str]:
+    """The places `text` sends residents to, each as one fact: its words, lower-case, in
+    one tone placement, sorted ("@hóa lê lợi nhà văn"), so that "Nhà văn hoá (số 12 Lê
+    Lợi)" is "nhà văn hóa số 12 đường Lê Lợi", while another place is news. Its numbers
+    are facts of their own."""
+    places = set()
+    for found in _PLACE.finditer(text):
+        words = {
+            canonical_tone(word.casefold())
+            for word in _PLACE_WORD.findall(found["place"])
+            if not any(letter.isdigit() for letter in word)  # "12", "19h": numbers
+        }
+        if words := words - _PLACE_FILLER:
+            places.add("@" + " ".join(sorted(words)))
+    return places
+
+
 def facts(text: str) -> frozenset[str]:
     """What an edit of `text` (plain text) may change that residents act on: its numbers
-    (`numbers`), and the words that put it off or call it off, each as one fact ("hoãn",
-    "đã hủy"). A notice whose facts changed says another thing."""
+    (`numbers`), the places it sends them to (`_places`), and the words that put it off
+    or call it off, each as one fact ("hoãn", "đã hủy"). A notice whose facts changed
+    says another thing."""
+    text = unicodedata.normalize("NFC", text)
     called_off = {
         " ".join(found.casefold().replace("uỷ", "ủy").split())
-        for found in _CALLED_OFF.findall(unicodedata.normalize("NFC", text))
+        for found in _CALLED_OFF.findall(text)
     }
-    return numbers(text) | called_off
+    return numbers(text) | called_off | _places(text)
 
 
 # A date written with its year: "5/12/2026" (as a value: `number_value`).
@@ -200,14 +240,26 @@ def _as_read(fact: str, dated: dt.date | None) -> str:
 
 def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> frozenset[str]:
     """The facts of `now` that `told` did not say, in a notice dated `dated`: a date
-    given its year (or losing it) is the same fact (`_as_read`)."""
+    given its year (or losing it) is the same fact (`_as_read`), and so is a place with
+    words added or left out ("nhà văn hóa", "nhà văn hóa khu phố": `_PLACE`), not one
+    with other words."""
     known = {_as_read(fact, dated) for fact in told}
-    return frozenset(fact for fact in now if _as_read(fact, dated) not in known)
+    places = [set(fact[1:].split()) for fact in known if fact.startswith("@")]
+
+    def read(fact: str) -> bool:
+        if fact.startswith("@"):
+            words = set(fact[1:].split())
+            return any(words <= place or place <= words for place in places)
+        return _as_read(fact, dated) in known
+
+    return frozenset(fact for fact in now if not read(fact))
 
 
 def same(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> bool:
-    """Whether the facts `now` say what `told` said, in a notice dated `dated` (`unread`)."""
-    return {_as_read(fact, dated) for fact in now} == {_as_read(fact, dated) for fact in told}
+    """Whether the facts `now` say what `told` said, in a notice dated `dated`: none
+    unread either way (`unread`)."""
+    now, told = list(now), list(told)
+    return not unread(now, told, dated) and not unread(told, now, dated)
 
 
 def notice_numbers(title: str, markdown: str) -> frozenset[str]:
