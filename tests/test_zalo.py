@@ -1690,6 +1690,23 @@ async def test_deliver_to_a_chat_that_blocked_the_bot(
         await channel.deliver(ALICE, [alert()])
 
 
+async def test_deliver_to_a_follower_who_unfollowed(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """Zalo answers an alert to a resident who unfollowed with -213 ("user not
+    following", in the OA API's form). Before, that was an unknown error: the alert, and
+    every later one, was tried again for a week, the chat kept its subscriptions. Now it
+    is a refusal like a blocked chat's: judged unreachable after ten minutes of them."""
+    api.fail(-213, method="sendMessage", times=None, oa_style=True, description="not follow")
+    for _ in range(3):
+        with pytest.raises(TransientError):
+            await channel.deliver(ALICE, [alert()])
+        polls.now += zalo.UNREACHABLE_AFTER / 3 - 1
+    polls.now += 3
+    with pytest.raises(ChatUnreachable):
+        await channel.deliver(ALICE, [alert()])
+
+
 async def test_a_refusal_after_a_night_without_tries_counts_afresh(
     api: FakeZaloApi, channel: ZaloChannel, polls: Clock
 ) -> None:
