@@ -252,6 +252,10 @@ async def test_a_meeting_moved_to_another_place_is_a_correction_the_same_place_r
     assert await saved(ward, notice, moved, "tại sân trường tiểu học số 12 Lê Lợi") == []
     again = "Địa điểm: Trường Tiểu học số 12 đường Lê Lợi. Hiện tại mỗi hộ cử"
     assert await saved(ward, notice, "Mỗi hộ cử", again) == []  # the same place, said again
+    assert await saved(ward, notice, "Kinh phí", "Hỏi tại số điện thoại 0912.345.678. Kinh phí")
+    assert await saved(ward, notice, "Hỏi tại số điện thoại", "Gọi số điện thoại") == []
+    sent = await saved(ward, notice, "Kinh phí", "Nộp tại Ủy ban nhân dân phường. Kinh phí")
+    assert [chat for chat, _ in sent] == ["1", "2"]  # a place said "Ủy ban" is one too
 
 
 async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(

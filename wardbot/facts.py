@@ -166,11 +166,13 @@ _CALLED_OFF = re.compile(
 
 
 # Where a notice sends residents: what follows "Địa điểm:", or "tại" and a place ("tại
-# nhà văn hóa khu phố 3", "tại Hội trường UBND phường"; not "hiện tại", "tại sao"), to
-# the end of its clause (a comma, the end of a sentence, the time: "lúc", "vào", "từ").
+# nhà văn hóa khu phố 3", "tại Hội trường UBND phường"; not "hiện tại", "tại sao", "tại số
+# điện thoại", "tại đường dây nóng"), to the end of its clause (a comma, the end of a
+# sentence, the time: "lúc", "vào", "từ").
 _PLACE_NOUNS = (
-    r"nhà\s+(?:văn|thi|sinh|thiếu)|hội\s+trường|trụ\s+sở|ubnd|[uủ]ỷ?\s*ban|phòng|trường|sân|"
-    r"điểm|trạm|bộ\s+phận|khu\s+phố|tổ\s+dân|số|đường|phố|chợ|công\s+viên|hẻm|ngõ|tầng|"
+    r"nhà\s+(?:văn|thi|sinh|thiếu)|hội\s+trường|trụ\s+sở|ubnd|(?:ủy|uỷ)\s+ban|phòng|trường|sân|"
+    r"điểm|trạm|bộ\s+phận|khu\s+phố|tổ\s+dân|số(?!\s+(?:điện|đt|fax))|đường(?!\s+dây)|phố|"
+    r"chợ|công\s+viên|hẻm|ngõ|tầng|"
     r"trung\s+tâm|bệnh\s+viện|đình|chùa|nhà\s+thờ|ban\s+quản|văn\s+phòng|quảng\s+trường"
 )
 _PLACE = re.compile(
