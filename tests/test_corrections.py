@@ -319,6 +319,21 @@ async def test_a_date_written_in_words_or_with_dashes_sends_nothing_but_another_
     assert all(moved in reply.text for _, reply in sent)
 
 
+async def test_a_day_of_the_week_moved_is_a_correction_the_same_day_written_again_is_not(
+    alerted: tuple[Ward, str],
+) -> None:
+    """The weekday added to the date (5/12/2024 is a Thursday) or written in figures
+    ("thứ 7" for "thứ Bảy") tells nobody; a meeting moved from Saturday to Sunday, with
+    no date written, is news."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "ngày 5/12", "thứ Năm, ngày 5/12") == []
+    assert len(await saved(ward, notice, "thứ Năm, ngày 5/12", "vào thứ Bảy")) == 2
+    assert await saved(ward, notice, "vào thứ Bảy", "vào thứ 7") == []
+    sent = await saved(ward, notice, "vào thứ 7", "vào Chủ nhật")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("họp lúc 19h vào Chủ nhật" in reply.text for _, reply in sent)
+
+
 async def test_a_date_changed_in_the_title_names_the_title_the_chats_read(
     alerted: tuple[Ward, str],
 ) -> None:

@@ -8,6 +8,7 @@ rewords the rest is not.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -132,6 +133,34 @@ def _amount(found: re.Match[str]) -> str:
     return str(total.numerator) if total.denominator == 1 else found[0]
 
 
+# A day of the week: "thứ Bảy", "thứ 7", "Chủ nhật"; not an ordinal ("lần thứ hai", "kỳ
+# họp thứ 3", "tầng thứ năm": `_ORDINAL_OF` a word or two before it).
+_WEEKDAY = re.compile(r"(?<!\w)(?:thứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])|(chủ\s+nhật))(?!\w)", re.I)
+_WEEKDAY_NUMBERS = {"hai": "2", "ba": "3", "tư": "4", "năm": "5", "sáu": "6", "bảy": "7"}
+_ORDINAL_OF = re.compile(
+    r"(?<!\w)(?:lần|kỳ|kì|đợt|khóa|khoá|phiên|lớp|hạng|giải|vòng|tập|buổi|người|bậc|cấp|"
+    r"chương|điều|khoản|mục|phần|trang|tầng|hàng|con|đứa|số)(?:\s+[^\W\d_]+){0,2}\s*$",
+    re.I,
+)
+
+
+def _weekdays(text: str) -> tuple[str, set[str]]:
+    """`text` with its days of the week taken out, and those days, each as one fact ("thứ
+    7" for "thứ Bảy" and "thứ 7", "chủ nhật"): the same day written another way is no
+    other fact, and the digit of "thứ 7" no number."""
+    days: set[str] = set()
+
+    def take(found: re.Match[str]) -> str:
+        if _ORDINAL_OF.search(text, max(0, found.start() - 30), found.start()):
+            return found[0]
+        days.add(
+            f"thứ {_WEEKDAY_NUMBERS.get(found[1].lower(), found[1])}" if found[1] else "chủ nhật"
+        )
+        return " "
+
+    return _WEEKDAY.sub(take, text), days
+
+
 def _phone(found: re.Match[str]) -> str:
     written = found[0]
     if not written.startswith("+") and len(re.split(r"[\s.-]", written)[0]) < 3:
@@ -148,6 +177,7 @@ def numbers(text: str) -> frozenset[str]:
     web address or a file name. A notice whose numbers changed says another thing; one
     reworded or reformatted did not."""
     read = _slashed_dates(_NOT_READ.sub(" ", unicodedata.normalize("NFC", text)))
+    read = _weekdays(read)[0]
     read = _AMOUNT.sub(_amount, read)
     read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
     read = _HALF_DAY.sub(_half_day, read)
@@ -213,7 +243,7 @@ def facts(text: str) -> frozenset[str]:
         " ".join(found.casefold().replace("uỷ", "ủy").split())
         for found in _CALLED_OFF.findall(text)
     }
-    return numbers(text) | called_off | _places(text)
+    return numbers(text) | called_off | _places(text) | _weekdays(text)[1]
 
 
 # A date written with its year: "5/12/2026" (as a value: `number_value`).
@@ -240,15 +270,48 @@ def _as_read(fact: str, dated: dt.date | None) -> str:
     return f"{day}/{month}"
 
 
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
+
+
+def _dates(found: Iterable[str], dated: dt.date | None) -> set[dt.date]:
+    """The days that the facts `found` name, a date without its year in the year nearest
+    `dated` (none without it)."""
+    days = set()
+    for fact in found:
+        date = _DATE.fullmatch(fact)
+        if date is None:
+            continue
+        day, month = int(date[1]), int(date[2])
+        if date[3] is not None:
+            years = [int(date[3])]
+        elif dated is not None:
+            years = [dated.year - 1, dated.year, dated.year + 1]
+        else:
+            continue
+        with contextlib.suppress(ValueError):  # no such day
+            near = dated or dt.date(years[0], month, day)
+            days.add(min((dt.date(y, month, day) for y in years), key=lambda d: abs(d - near)))
+    return days
+
+
+def _day_of_week(day: dt.date) -> str:
+    """As `_weekdays` names it: "thứ 2" to "thứ 7", "chủ nhật"."""
+    return "chủ nhật" if day.weekday() == 6 else f"thứ {day.weekday() + 2}"
+
+
 def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> frozenset[str]:
     """The facts of `now` that `told` did not say, in a notice dated `dated`: a date
     given its year (or losing it) is the same fact (`_as_read`), and so is a place with
     words added or left out ("nhà văn hóa", "nhà văn hóa khu phố": `_PLACE`), not one
-    with other words."""
+    with other words; a day of the week that a date of `now` falls on says nothing new."""
+    now = list(now)
     known = {_as_read(fact, dated) for fact in told}
     places = [set(fact[1:].split()) for fact in known if fact.startswith("@")]
+    restated = {_day_of_week(day) for day in _dates(now, dated)}
 
     def read(fact: str) -> bool:
+        if fact in restated:  # "thứ Năm" of "thứ Năm, ngày 5/12": the date says it
+            return True
         if fact.startswith("@"):
             words = set(fact[1:].split())
             return any(words <= place or place <= words for place in places)

@@ -342,12 +342,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX inbox_seen_by_time ON inbox_seen (seen_at);
     """,
     # 22: the numbers kept by 16 to 21 read a date in words ("ngày 05 tháng 12 năm 2026")
-    # or with dashes or dots ("05-12-2026") as three numbers, and an amount in words ("1,5
-    # triệu") as its number alone, "7 giờ tối" as 7:00, and kept no place; now as the
-    # date with slashes ("5/12/2026"), the amount's digits ("1500000") and the hour of the
-    # day ("19:00", `facts.numbers`), with the places the notice sends residents to
-    # (`facts.facts`), so that rewriting one as the other is no correction and a place
-    # moved is one: learnt again at the first look, so the upgrade corrects none.
+    # or with dashes or dots ("05-12-2026") as three numbers, an amount in words ("1,5
+    # triệu") as its number alone, "7 giờ tối" as 7:00, "thứ 7" as 7, and kept no place
+    # nor weekday ("thứ Bảy"); now as the date with slashes ("5/12/2026"), the amount's
+    # digits ("1500000"), the hour of the day ("19:00", `facts.numbers`), with the places
+    # the notice sends residents to and its days of the week (`facts.facts`), so that
+    # rewriting one as the other is no correction and a place or a weekday moved is one:
+    # learnt again at the first look, so the upgrade corrects none.
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
