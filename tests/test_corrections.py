@@ -495,6 +495,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
         if version < 21:
             raw.execute("DROP TABLE inbox")
             raw.execute("DROP TABLE inbox_seen")
+        if version < 23:
+            raw.execute("DROP TABLE alert_parts")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

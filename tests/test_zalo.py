@@ -14,6 +14,7 @@ import itertools
 import logging
 import re
 import shutil
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -1557,6 +1558,47 @@ async def test_a_long_alert_whose_second_part_fails_for_long_is_resent_from_ther
     # Sent again on purpose: whole, as new.
     await channel.deliver(ALICE, [Reply(text, footer=msg.ALERT_STOP)])
     assert [call.text for call in api.sent(ALICE)[3:]] == [call.text for call in sent]
+
+
+async def test_a_long_alert_cut_off_by_a_restart_goes_on_from_the_part_not_sent(
+    api: FakeZaloApi,
+    channel: ZaloChannel,
+    store: Store,
+    ward_engine: Engine,
+    ward_settings: Settings,
+) -> None:
+    """The second part of a long alert keeps failing after the first went out, and the
+    bot is restarted before Zalo is back. Before, the parts sent were remembered in
+    memory only: after the restart the resident got the first part again. Now the
+    retry starts from the part they have not got, after a restart too."""
+    now = [time.time()]
+    text = "\n\n".join(f"Mục {n}: " + "lịch cắt điện khu phố tuần tới. " * 6 for n in range(20))
+    text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+    await store.queue_message(text, [ChatRef("zalo", ALICE)], now[0])
+    api.fail(502, method="sendMessage", after=1, times=len(REPLY_RETRY.waits) + 1)
+    before = Sender(
+        store, channel, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+    )
+    await before.drain()
+    assert len(api.sent(ALICE)) == 1 and before.stats.retried == 1
+    await channel.stop()  # the restart: nothing of the channel's memory is left
+
+    settings = zalo_settings(ward_settings, api)
+    again = ZaloChannel(settings, Conversation(ward_engine, store, settings), poll_timeout=0.1)
+    await again.start()
+    try:
+        now[0] += MAX_BACKOFF
+        sender = Sender(
+            store, again, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+        )
+        await sender.drain()
+    finally:
+        await again.stop()
+    sent = api.sent(ALICE)
+    assert len(sent) == 3
+    assert "\n\n".join(call.text for call in sent) == f"{text}\n\n{msg.ALERT_STOP}"
+    with sqlite3.connect(settings.data_dir / "bot.sqlite3") as raw:
+        assert raw.execute("SELECT count(*) FROM alert_parts").fetchone() == (0,)  # done
 
 
 @pytest.mark.parametrize(

@@ -352,4 +352,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     UPDATE seen_announcements SET numbers = NULL;
     """,
+    # 23: how many parts of an alert too long for one message went out to a chat, while
+    # the rest has not (handlers.zalo: `digest` of its texts), so that a retry after a
+    # restart (or a crash) starts with the first part the chat has not got.
+    """
+    CREATE TABLE alert_parts (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        sent INTEGER NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id, digest)
+    ) WITHOUT ROWID;
+    """,
 )
