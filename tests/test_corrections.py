@@ -505,6 +505,14 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
     return again
 
 
+async def time_changed(ward: Ward, notice: str) -> list[str]:
+    """The chats corrected once the meeting's time is changed (news, whatever came before)."""
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    return sorted(chat for chat, _ in corrections(ward))
+
+
 async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_upgrade(
     alerted: tuple[Ward, str],
 ) -> None:
@@ -513,10 +521,7 @@ async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_
     ward, notice = alerted
     kept = json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"])
     again = await upgraded(ward, 16, ("UPDATE seen_announcements SET numbers = ?", (kept,)))
-    edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
-    await again.watcher.refresh()
-    await again.sender.drain()
-    assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
+    assert await time_changed(again, notice) == ["1", "2"]  # then the time, which is news
 
 
 async def test_a_notice_already_saying_it_stops_something_sends_nothing_on_upgrade(
@@ -528,10 +533,7 @@ async def test_a_notice_already_saying_it_stops_something_sends_nothing_on_upgra
     stops = "Trong giờ họp, bộ phận một cửa tạm ngừng tiếp dân. Mỗi hộ cử"
     edit(ward, notice, "Mỗi hộ cử", stops)  # as the notice read from the start
     again = await upgraded(ward, 17)
-    edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
-    await again.watcher.refresh()
-    await again.sender.drain()
-    assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
+    assert await time_changed(again, notice) == ["1", "2"]  # then the time, which is news
 
 
 async def test_a_notice_with_a_date_in_words_sends_nothing_on_upgrade(
@@ -543,10 +545,7 @@ async def test_a_notice_with_a_date_in_words_sends_nothing_on_upgrade(
     edit(ward, notice, "ngày 5/12", "ngày 05 tháng 12 năm 2024")  # as it read from the start
     kept = json.dumps(["12", "1500000", "19:0", "2024", "3", "5"])
     again = await upgraded(ward, 21, ("UPDATE seen_announcements SET numbers = ?", (kept,)))
-    edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
-    await again.watcher.refresh()
-    await again.sender.drain()
-    assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
+    assert await time_changed(again, notice) == ["1", "2"]  # then the time, which is news
 
 
 async def test_a_chat_that_sent_forget_gets_no_correction(alerted: tuple[Ward, str]) -> None:
