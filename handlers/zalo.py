@@ -108,6 +108,9 @@ UNREACHABLE_AFTER = 600.0
 # tried (its alert held for the night's quiet hours): it starts the count afresh.
 REFUSALS_APART = 2 * MAX_BACKOFF
 REFUSED_LOG_EVERY = 600.0  # seconds between log lines about refused webhook requests
+# A stop gives the replies under way this long; one whose message Zalo has not answered
+# yet, its read timeout more (cut off, it may have arrived all the same, and the message
+# it answers would be answered again at the next start).
 STOP_GRACE = 3.0
 
 
@@ -315,6 +318,7 @@ class ZaloChannel:
         self.settings = settings
         self.conversation = conversation
         self.poll_timeout = poll_timeout
+        self.read_timeout = read_timeout
         self.alert_read_timeout = alert_read_timeout
         self.reply_retry = reply_retry
         # The poll loop's clock and waits (the clock also times chats refusing alerts):
@@ -339,6 +343,7 @@ class ZaloChannel:
         self.inbox = Inbox(conversation.store, CHANNEL)
         self._replayed = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self._leaving: set[asyncio.Task[Any]] = set()  # whose message Zalo has not answered
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
@@ -402,6 +407,9 @@ class ZaloChannel:
                     await self._poller
             if self._tasks:
                 _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+                if leaving := late & self._leaving:
+                    await asyncio.wait(leaving, timeout=self.read_timeout + 1)
+                    late = {task for task in late if not task.done()}
                 for task in late:
                     task.cancel()
                 if late:
@@ -623,9 +631,19 @@ class ZaloChannel:
         message that did arrive: better than a half answer). `read_timeout` replaces the
         client's."""
         return [
-            functools.partial(self.api.send_message, chat_id, text, read_timeout=read_timeout)
-            for text in texts
+            functools.partial(self._send_message, chat_id, text, read_timeout) for text in texts
         ]
+
+    async def _send_message(self, chat_id: str, text: str, read_timeout: float | None) -> object:
+        """sendMessage; while Zalo has not answered, a stop waits for it (`stop`)."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._leaving.add(task)
+        try:
+            return await self.api.send_message(chat_id, text, read_timeout=read_timeout)
+        finally:
+            if task is not None:
+                self._leaving.discard(task)
 
     # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
 
@@ -646,7 +664,7 @@ class ZaloChannel:
             shown = self._for_group(replies) if in_group else replies
             texts, buttons = render_plain(shown, after=after, choose=self._choose(in_group))
             try:
-                messages = self._alert_messages(chat_id, texts)
+                messages = await self._alert_messages(chat_id, texts)
                 await send_parts(messages, _retryable, self.reply_retry, alert=True)
             except TooManyRequests as exc:
                 raise self._rate_limited(exc) from None
@@ -690,30 +708,54 @@ class ZaloChannel:
             for reply in replies
         ]
 
-    def _alert_messages(
+    async def _alert_messages(
         self, chat_id: str, texts: Sequence[str]
     ) -> list[Callable[[], Awaitable[object]]]:
         """The sendMessage of each part of an alert not yet out: a retry of an alert whose
         first parts went out before the rest failed starts where it stopped (the same
-        texts, remembered here: the resident does not read the first half twice)."""
-        joined = "\x00".join(texts)
-        key = f"{chat_id}:{hashlib.blake2b(joined.encode(), digest_size=10).hexdigest()}"
+        texts, remembered here and in the database, after a restart or a crash too: the
+        resident does not read the first half twice)."""
+        chat = ChatRef(CHANNEL, chat_id)
+        digest = hashlib.blake2b("\x00".join(texts).encode(), digest_size=10).hexdigest()
+        key = f"{chat_id}:{digest}"
         # A slow answer is waited for: a message given up on may still arrive, and the
         # retry would send it twice.
         sends = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
+        start = self._alert_progress.get(key, 0) if len(sends) > 1 else 0
+        if len(sends) > 1 and not start:
+            start = await self._parts_kept(chat, digest)
 
         def part(number: int) -> Callable[[], Awaitable[object]]:
             async def send() -> object:
                 result = await sends[number]()
-                if number + 1 < len(sends):
-                    self._alert_progress.set(key, number + 1)
+                sent = number + 1 if number + 1 < len(sends) else 0
+                if sent:
+                    self._alert_progress.set(key, sent)
                 else:
                     self._alert_progress.drop(key)
+                if sent or number:
+                    await self._keep_parts(chat, digest, sent)
                 return result
 
             return send
 
-        return [part(number) for number in range(self._alert_progress.get(key, 0), len(sends))]
+        return [part(number) for number in range(min(start, len(sends) - 1), len(sends))]
+
+    async def _parts_kept(self, chat: ChatRef, digest: str) -> int:
+        """The parts of an alert that went out before a restart (`_keep_parts`)."""
+        try:
+            return await self.conversation.store.alert_parts_sent(chat, digest)
+        except Exception as exc:  # a database that cannot be read: from the first part
+            log.debug("zalo: the parts of an alert sent are not known: %s", exc)
+            return 0
+
+    async def _keep_parts(self, chat: ChatRef, digest: str, sent: int) -> None:
+        """Write down that `sent` parts of an alert went out (0: all of them); a failed
+        write costs a restart's retry its memory of them only."""
+        try:
+            await self.conversation.store.note_alert_parts(chat, digest, sent, time.time())
+        except Exception as exc:
+            log.debug("zalo: the parts of an alert sent are not kept: %s", exc)
 
     def _rate_limited(self, exc: TooManyRequests) -> RetryLater:
         """The outbox's pause after an alert refused with 429: the wait Zalo names, else

@@ -109,8 +109,9 @@ _BY_CODE: dict[int, type[ZaloError]] = {
 # Codes of the OA API's form of an error, {"error": -216, "message": "..."}, which one
 # project's notes say the Bot API answers with at times (../shared/reference/zalo.md §6),
 # read as the Bot API code of the same meaning: the token invalid or expired, a rate limit
-# or quota, a bad parameter. Other codes are errors without a known meaning.
-_OA_CODES = {-216: 401, -220: 401, -32: 429, -211: 429, -201: 400}
+# or quota, a bad parameter, the resident no longer following the bot (-213: refused as a
+# chat that blocked it is). Other codes are errors without a known meaning.
+_OA_CODES = {-216: 401, -220: 401, -32: 429, -211: 429, -201: 400, -213: 403}
 
 
 def error_for(

@@ -701,7 +701,7 @@ async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fi
     await ward.sender.drain()
     assert ward.channel.chats() == [*told, "1"]
     # Alerted once: a later edit, or a restart, does not alert again.
-    path.write_text(text.format(fixed).replace("tại trường", "tại nhà văn hóa"), "utf-8")
+    path.write_text(text.format(fixed).replace("Lịch nhận thẻ", "Lịch phát thẻ"), "utf-8")
     assert await ward.watcher.refresh()
     await ward.alerts.sync()
     await ward.sender.drain()

@@ -173,6 +173,21 @@ async def test_a_decimal_written_with_a_point_or_a_comma_is_the_same_value(
 
 
 @pytest.mark.parametrize(
+    "written", ["1,5 triệu đồng", "1 triệu 500 nghìn đồng", "1.500 ngàn đồng", "1500000 đồng"]
+)
+async def test_an_amount_written_in_words_sends_nothing_but_another_amount_does(
+    alerted: tuple[Ward, str], written: str
+) -> None:
+    """Staff rewrite "1.500.000 đồng" as "1,5 triệu đồng": the same sum to pay, so nobody
+    is told; 1,6 million is news."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "1.500.000 đồng", written) == []
+    sent = await saved(ward, notice, written, "1,6 triệu đồng")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("Kinh phí 1,6 triệu đồng" in reply.text for _, reply in sent)
+
+
+@pytest.mark.parametrize(
     ("old", "new", "shown"),
     [
         ("Tổ dân phố 3 họp", "Tổ dân phố 3 tạm hoãn cuộc họp", "tạm hoãn cuộc họp lúc 19h"),
@@ -204,6 +219,43 @@ async def test_a_time_written_another_way_sends_nothing(
     for again in ("19:30", "19 giờ 30 phút", "19g30"):
         assert await saved(ward, notice, "họp lúc 19h30", f"họp lúc {again}") == [], again
         await saved(ward, notice, f"họp lúc {again}", "họp lúc 19h30")
+
+
+@pytest.mark.parametrize("written", ["7 giờ tối", "7h tối", "7:00 tối"])
+async def test_an_evening_time_on_a_twelve_hour_clock_sends_nothing_but_another_does(
+    alerted: tuple[Ward, str], written: str
+) -> None:
+    """Staff rewrite "họp lúc 19h" as "họp lúc 7 giờ tối": the same hour, so nobody is
+    told; "8 giờ tối" (or "7 giờ sáng") is news."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "họp lúc 19h", f"họp lúc {written}") == []
+    for later in ("8 giờ tối", "7 giờ sáng"):
+        sent = await saved(ward, notice, f"họp lúc {written}", f"họp lúc {later}")
+        assert [chat for chat, _ in sent] == ["1", "2"], later
+        assert all(f"họp lúc {later}" in reply.text for _, reply in sent)
+        await saved(ward, notice, f"họp lúc {later}", f"họp lúc {written}")
+
+
+async def test_a_meeting_moved_to_another_place_is_a_correction_the_same_place_reworded_is_not(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Staff move the meeting from the neighbourhood's hall to the ward office, its date
+    and time unchanged: those who read the notice would go to the wrong place, so they
+    are told. The same place written another way (or with a word added) tells nobody."""
+    ward, notice = alerted
+    place = "tại nhà văn hóa số 12 đường Lê Lợi"
+    assert await saved(ward, notice, place, "tại Nhà văn hoá (số 12 Lê Lợi)") == []
+    moved = "tại trường tiểu học số 12 Lê Lợi"  # the same number, another place
+    sent = await saved(ward, notice, "tại Nhà văn hoá (số 12 Lê Lợi)", moved)
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all(f"họp lúc 19h ngày 5/12 {moved}" in reply.text for _, reply in sent)
+    assert await saved(ward, notice, moved, "tại sân trường tiểu học số 12 Lê Lợi") == []
+    again = "Địa điểm: Trường Tiểu học số 12 đường Lê Lợi. Hiện tại mỗi hộ cử"
+    assert await saved(ward, notice, "Mỗi hộ cử", again) == []  # the same place, said again
+    assert await saved(ward, notice, "Kinh phí", "Hỏi tại số điện thoại 0912.345.678. Kinh phí")
+    assert await saved(ward, notice, "Hỏi tại số điện thoại", "Gọi số điện thoại") == []
+    sent = await saved(ward, notice, "Kinh phí", "Nộp tại Ủy ban nhân dân phường. Kinh phí")
+    assert [chat for chat, _ in sent] == ["1", "2"]  # a place said "Ủy ban" is one too
 
 
 async def test_a_telephone_number_or_a_range_written_another_way_sends_nothing(
@@ -242,6 +294,44 @@ async def test_a_year_added_to_a_date_sends_nothing_but_another_year_does(
     assert [chat for chat, _ in sent] == ["1", "2"]
     assert all("ngày 5/12/2023" in reply.text for _, reply in sent)
     assert all("Mỗi hộ" not in reply.text for _, reply in sent)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "ngày 05 tháng 12 năm 2024",
+        "NGÀY 5 THÁNG 12",
+        "mùng 5 tháng 12",
+        "ngày 05-12-2024",
+        "ngày 05.12.2024",
+    ],
+)
+async def test_a_date_written_in_words_or_with_dashes_sends_nothing_but_another_date_does(
+    alerted: tuple[Ward, str], written: str
+) -> None:
+    """Staff rewrite "ngày 5/12" as "ngày 05 tháng 12 năm 2024" (or "05-12-2024"): the
+    same day, so nobody is told; another day so written is news."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "ngày 5/12", written) == []
+    moved = written.replace("5", "6", 1)
+    sent = await saved(ward, notice, written, moved)
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all(moved in reply.text for _, reply in sent)
+
+
+async def test_a_day_of_the_week_moved_is_a_correction_the_same_day_written_again_is_not(
+    alerted: tuple[Ward, str],
+) -> None:
+    """The weekday added to the date (5/12/2024 is a Thursday) or written in figures
+    ("thứ 7" for "thứ Bảy") tells nobody; a meeting moved from Saturday to Sunday, with
+    no date written, is news."""
+    ward, notice = alerted
+    assert await saved(ward, notice, "ngày 5/12", "thứ Năm, ngày 5/12") == []
+    assert len(await saved(ward, notice, "thứ Năm, ngày 5/12", "vào thứ Bảy")) == 2
+    assert await saved(ward, notice, "vào thứ Bảy", "vào thứ 7") == []
+    sent = await saved(ward, notice, "vào thứ 7", "vào Chủ nhật")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("họp lúc 19h vào Chủ nhật" in reply.text for _, reply in sent)
 
 
 async def test_a_date_changed_in_the_title_names_the_title_the_chats_read(
@@ -405,12 +495,22 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
         if version < 21:
             raw.execute("DROP TABLE inbox")
             raw.execute("DROP TABLE inbox_seen")
+        if version < 23:
+            raw.execute("DROP TABLE alert_parts")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start
     await again.sender.drain()
     assert again.channel.sent == []
     return again
+
+
+async def time_changed(ward: Ward, notice: str) -> list[str]:
+    """The chats corrected once the meeting's time is changed (news, whatever came before)."""
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    return sorted(chat for chat, _ in corrections(ward))
 
 
 async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_upgrade(
@@ -421,10 +521,7 @@ async def test_numbers_kept_by_the_first_version_of_corrections_send_nothing_on_
     ward, notice = alerted
     kept = json.dumps(["01", "1.500.000", "12", "19", "3", "5/12"])
     again = await upgraded(ward, 16, ("UPDATE seen_announcements SET numbers = ?", (kept,)))
-    edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
-    await again.watcher.refresh()
-    await again.sender.drain()
-    assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
+    assert await time_changed(again, notice) == ["1", "2"]  # then the time, which is news
 
 
 async def test_a_notice_already_saying_it_stops_something_sends_nothing_on_upgrade(
@@ -436,10 +533,19 @@ async def test_a_notice_already_saying_it_stops_something_sends_nothing_on_upgra
     stops = "Trong giờ họp, bộ phận một cửa tạm ngừng tiếp dân. Mỗi hộ cử"
     edit(ward, notice, "Mỗi hộ cử", stops)  # as the notice read from the start
     again = await upgraded(ward, 17)
-    edit(again, notice, "họp lúc 19h", "họp lúc 20h")  # then the time, which is news
-    await again.watcher.refresh()
-    await again.sender.drain()
-    assert sorted(chat for chat, _ in corrections(again)) == ["1", "2"]
+    assert await time_changed(again, notice) == ["1", "2"]  # then the time, which is news
+
+
+async def test_a_notice_with_a_date_in_words_sends_nothing_on_upgrade(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Numbers kept before dates in words were read as dates (migration 22) took
+    "ngày 05 tháng 12 năm 2024" for three numbers: learnt again, not corrected."""
+    ward, notice = alerted
+    edit(ward, notice, "ngày 5/12", "ngày 05 tháng 12 năm 2024")  # as it read from the start
+    kept = json.dumps(["12", "1500000", "19:0", "2024", "3", "5"])
+    again = await upgraded(ward, 21, ("UPDATE seen_announcements SET numbers = ?", (kept,)))
+    assert await time_changed(again, notice) == ["1", "2"]  # then the time, which is news
 
 
 async def test_a_chat_that_sent_forget_gets_no_correction(alerted: tuple[Ward, str]) -> None:

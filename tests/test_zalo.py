@@ -14,6 +14,7 @@ import itertools
 import logging
 import re
 import shutil
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -53,8 +54,9 @@ from wardbot.delivery import (
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
-from wardbot.outbox import MAX_BACKOFF, Composer, Sender
+from wardbot.outbox import MAX_BACKOFF, Composer, Sender, Senders
 from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts
 from wardbot.web import AsgiServer, bound_socket, web_app
 
 ALICE = "6ede9afb3c3e4d6f8a01"
@@ -219,6 +221,34 @@ async def test_idle_polls_are_not_failures(
     assert {c.code for c in api.of("getUpdates")} == {408}
     assert channel.is_running()
     assert caplog.text == ""
+
+
+async def test_a_reply_zalo_is_slow_to_confirm_when_the_bot_stops_is_not_sent_again(
+    api: FakeZaloApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bot stops (a redeploy) while Zalo, slow, has not yet answered the reply to a
+    resident's question. Before, the stop gave up on it after its grace: the reply
+    reached the resident all the same, and the question was answered again after the
+    restart. Now Zalo's answer is waited for, and the question is answered once."""
+    monkeypatch.setattr(zalo, "STOP_GRACE", 0.0)  # the grace is over at once
+    held = api.hold("sendMessage")
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        api.send_text(ALICE, "mất thẻ bhyt")
+        await api.wait_until(lambda: bool(api.holding))  # the reply is with Zalo
+        stopping = asyncio.create_task(channel.stop())
+        await asyncio.sleep(0.05)  # before, the stop gave up on it then
+        held.set()  # Zalo answers at last
+        await stopping
+    await api.wait_until(lambda: len(api.sent(ALICE)) == 1)
+    async with running_channel(api, ward_engine, ward_settings) as (channel, _):
+        await api.say(ALICE, "đăng ký tạm trú cần giấy tờ gì")  # answered after the restart
+    replies = [call.text for call in api.sent(ALICE)]
+    assert len(replies) == 2
+    assert replies[0].startswith("Mất thẻ bảo hiểm y tế")
+    assert not replies[1].startswith("Mất thẻ bảo hiểm y tế")
 
 
 async def test_a_wrong_token_stops_start_up_with_a_clear_message(
@@ -1493,6 +1523,34 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
     assert sender.stats.sent == 1 and sender.stats.retried == 0
 
 
+async def test_an_alert_zalo_is_slow_to_confirm_when_the_bot_stops_is_not_sent_again(
+    api: FakeZaloApi, channel: ZaloChannel, store: Store, ward_engine: Engine
+) -> None:
+    """The bot stops (a redeploy) while Zalo, slow, has not yet answered the alert it
+    was handed. Before, the stop gave up on it after its grace: the alert reached the
+    resident all the same, and went to them again after the restart. Now the answer is
+    waited for, and after the restart only the alerts not sent yet go out, once each."""
+    chats = [f"{number:020x}" for number in range(1, 5)]
+    await store.queue_message("Họp tổ dân phố lúc 19h.", [ChatRef("zalo", c) for c in chats], 0)
+    held = api.hold("sendMessage")
+    sender = Sender(store, channel, Composer(lambda: ward_engine.corpus, store))
+    senders = Senders([sender], Restarts())
+    senders.start()
+    await api.wait_until(lambda: bool(api.holding))  # the first alert is with Zalo
+    assert sender.delivering()
+    stopping = asyncio.create_task(senders.stop(grace=0))
+    await asyncio.sleep(0.05)  # the grace is over: before, the stop gave up on it then
+    held.set()  # Zalo answers at last
+    await stopping
+    await api.wait_until(lambda: len(api.sent()) == 1)
+
+    restarted = Senders([Sender(store, channel, Composer(lambda: ward_engine.corpus, store))])
+    restarted.start()
+    await api.wait_until(lambda: {call.chat_id for call in api.sent()} == set(chats))
+    await restarted.stop()
+    assert sorted(call.chat_id for call in api.sent()) == chats
+
+
 async def test_a_long_alert_whose_second_part_fails_for_long_is_resent_from_there(
     api: FakeZaloApi, channel: ZaloChannel, store: Store, ward_engine: Engine
 ) -> None:
@@ -1518,6 +1576,47 @@ async def test_a_long_alert_whose_second_part_fails_for_long_is_resent_from_ther
     # Sent again on purpose: whole, as new.
     await channel.deliver(ALICE, [Reply(text, footer=msg.ALERT_STOP)])
     assert [call.text for call in api.sent(ALICE)[3:]] == [call.text for call in sent]
+
+
+async def test_a_long_alert_cut_off_by_a_restart_goes_on_from_the_part_not_sent(
+    api: FakeZaloApi,
+    channel: ZaloChannel,
+    store: Store,
+    ward_engine: Engine,
+    ward_settings: Settings,
+) -> None:
+    """The second part of a long alert keeps failing after the first went out, and the
+    bot is restarted before Zalo is back. Before, the parts sent were remembered in
+    memory only: after the restart the resident got the first part again. Now the
+    retry starts from the part they have not got, after a restart too."""
+    now = [time.time()]
+    text = "\n\n".join(f"Mục {n}: " + "lịch cắt điện khu phố tuần tới. " * 6 for n in range(20))
+    text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+    await store.queue_message(text, [ChatRef("zalo", ALICE)], now[0])
+    api.fail(502, method="sendMessage", after=1, times=len(REPLY_RETRY.waits) + 1)
+    before = Sender(
+        store, channel, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+    )
+    await before.drain()
+    assert len(api.sent(ALICE)) == 1 and before.stats.retried == 1
+    await channel.stop()  # the restart: nothing of the channel's memory is left
+
+    settings = zalo_settings(ward_settings, api)
+    again = ZaloChannel(settings, Conversation(ward_engine, store, settings), poll_timeout=0.1)
+    await again.start()
+    try:
+        now[0] += MAX_BACKOFF
+        sender = Sender(
+            store, again, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+        )
+        await sender.drain()
+    finally:
+        await again.stop()
+    sent = api.sent(ALICE)
+    assert len(sent) == 3
+    assert "\n\n".join(call.text for call in sent) == f"{text}\n\n{msg.ALERT_STOP}"
+    with sqlite3.connect(settings.data_dir / "bot.sqlite3") as raw:
+        assert raw.execute("SELECT count(*) FROM alert_parts").fetchone() == (0,)  # done
 
 
 @pytest.mark.parametrize(
@@ -1646,6 +1745,23 @@ async def test_deliver_to_a_chat_that_blocked_the_bot(
         polls.now += zalo.UNREACHABLE_AFTER / 3 - 1
     await channel.deliver(BINH, [alert()])  # others still get it
     assert len(api.sent(BINH)) == 1
+    polls.now += 3
+    with pytest.raises(ChatUnreachable):
+        await channel.deliver(ALICE, [alert()])
+
+
+async def test_deliver_to_a_follower_who_unfollowed(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """Zalo answers an alert to a resident who unfollowed with -213 ("user not
+    following", in the OA API's form). Before, that was an unknown error: the alert, and
+    every later one, was tried again for a week, the chat kept its subscriptions. Now it
+    is a refusal like a blocked chat's: judged unreachable after ten minutes of them."""
+    api.fail(-213, method="sendMessage", times=None, oa_style=True, description="not follow")
+    for _ in range(3):
+        with pytest.raises(TransientError):
+            await channel.deliver(ALICE, [alert()])
+        polls.now += zalo.UNREACHABLE_AFTER / 3 - 1
     polls.now += 3
     with pytest.raises(ChatUnreachable):
         await channel.deliver(ALICE, [alert()])

@@ -70,6 +70,9 @@ To try the bot without any token, talk to it in the terminal:
   python bot.py chat"""
 
 STOP_GRACE_SECONDS = 5.0
+# A channel's stop: its replies under way given their time, and one whose message the
+# platform has not answered yet, the reply's read timeout more (handlers.zalo.STOP_GRACE).
+CHANNEL_STOP_SECONDS = 20.0
 RUN_LOCK = "run.lock"  # in the data folder: held by the running bot, holds its pid
 PURGE_EVERY_SECONDS = 6 * 3600.0
 INDEX = "index"  # the search index's name in /healthz and to admins
@@ -372,7 +375,7 @@ async def _serve(
             await _stopped(task.get_name(), task)
         await senders.stop(STOP_GRACE_SECONDS)
         for channel in reversed(running):
-            await _stopped(channel.name, channel.stop())
+            await _stopped(channel.name, channel.stop(), CHANNEL_STOP_SECONDS)
 
 
 class _ChannelStart:
@@ -422,12 +425,14 @@ async def _first_tries(events: list[asyncio.Event], stop: asyncio.Event) -> None
             future.cancel()
 
 
-async def _stopped(name: str, stopping: Awaitable[object]) -> None:
-    """Wait for a part of the bot to stop, at most STOP_GRACE_SECONDS; never raise."""
+async def _stopped(
+    name: str, stopping: Awaitable[object], within: float = STOP_GRACE_SECONDS
+) -> None:
+    """Wait for a part of the bot to stop, at most `within` seconds; never raise."""
     try:
-        await asyncio.wait_for(stopping, STOP_GRACE_SECONDS)
+        await asyncio.wait_for(stopping, within)
     except TimeoutError:
-        log.warning("%s did not stop within %.0f s", name, STOP_GRACE_SECONDS)
+        log.warning("%s did not stop within %.0f s", name, within)
     except Exception:
         log.exception("%s failed", name)
 

@@ -1,18 +1,23 @@
 """What a notice says that residents act on, compared by value: the numbers written in
-it (dates, times, amounts, house and telephone numbers) and the words that put it off or
-call it off. An edit that changes them is told to the chats it was alerted to (a
-correction: wardbot.store queues it, wardbot.outbox sends it); one that writes them
-another way ("1.500.000" as "1500000", "19h30" as "19:30") or rewords the rest is not.
+it (dates, times, amounts, house and telephone numbers), the places it sends residents
+to, and the words that put it off or call it off. An edit that changes them is told to
+the chats it was alerted to (a correction: wardbot.store queues it, wardbot.outbox sends
+it); one that writes them another way ("1.500.000" as "1500000", "19h30" as "19:30") or
+rewords the rest is not.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from fractions import Fraction
 
 from wardbot.plaintext import plain
+from wardbot.text import canonical_tone
 
 # A number as written: "19", "19:30", "5/12/2026", "1.500.000" (digits joined by . , : / -).
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
@@ -41,6 +46,18 @@ def number_value(written: str) -> str:
 # "19 giờ". Read as "19:30", "19:00".
 _CLOCK = re.compile(r"(?<![\d.,:/])(\d{1,2})(?:\s*(?:h|giờ)\s*|g)(\d{2})(?!\d)(?:\s*phút\b)?", re.I)
 _HOUR = re.compile(r"(?<![\d.,:/])(\d{1,2})\s*(?:h|giờ)(?!\w)", re.I)
+# A time of the afternoon or evening written on a 12-hour clock: "2 giờ chiều", "7h30
+# tối", "1 giờ trưa", "11 giờ đêm" (once read as "2:00 chiều"): the hour residents read,
+# "14:00", "19:30", "13:00", "23:00", as "14h" says it.
+_HALF_DAY = re.compile(r"(?<![\d.,:/])(\d{1,2}):(\d{2})(\s+(?:chiều|tối|trưa|đêm))(?!\w)", re.I)
+_AFTER_NOON = {"chiều": range(1, 12), "tối": range(1, 12), "trưa": range(1, 6), "đêm": range(6, 12)}
+
+
+def _half_day(found: re.Match[str]) -> str:
+    hour = int(found[1])
+    if hour in _AFTER_NOON[found[3].strip().lower()]:
+        hour += 12
+    return f"{hour}:{found[2]}{found[3]}"
 
 
 # A telephone number, its digits grouped as staff like: "0912.345.678", "0912 345 678",
@@ -49,6 +66,99 @@ _HOUR = re.compile(r"(?<![\d.,:/])(\d{1,2})\s*(?:h|giờ)(?!\w)", re.I)
 _PHONE = re.compile(r"(?<![\d.,:/])(?:\+84[\s.-]?|0)\d(?:[\s.-]?\d){7,9}(?![\d:/])")
 # A range of times or dates written without spaces: "7:30-11:00", "5/12-7/12".
 _RANGE = re.compile(r"[:/].*-|-.*[:/]")
+
+
+# A date in words, "ngày 05 tháng 12 năm 2026", "mùng 5 tháng 12", "05 tháng 12 năm
+# 2026", "tháng 12 năm 2026", or with dashes or dots, "05-12-2026", "05.12.2026": the date
+# "05/12/2026", "5/12", "12/2026" says, written with slashes. A day and month in words
+# without a year need "ngày" (or "mùng") before them ("3 tháng 2 lần" is no date).
+_DAY_MONTH = re.compile(
+    r"(?<![\w.,:/-])(?P<named>(?:ngày|ngay|mùng|mồng|mung|mong)\s+)?(?P<day>\d{1,2})\s+"
+    r"(?:tháng|thang)\s+(?P<month>\d{1,2})(?:\s*(?:(?:năm|nam)\s+|[/-]\s*)(?P<year>\d{4}))?"
+    r"(?![\d.,:/-]?\d)",
+    re.I,
+)
+_MONTH_YEAR = re.compile(
+    r"(?<![\w.,:/-])(?:tháng|thang)\s+(\d{1,2})\s*(?:(?:năm|nam)\s+|[/-]\s*)(\d{4})(?![\d.,:/-]?\d)",
+    re.I,
+)
+_DASHED_DATE = re.compile(r"(?<![\d.,:/-])(\d{1,2})([.-])(\d{1,2})\2(\d{4})(?![\d.,:/-]?\d)")
+
+
+def _a_date(day: str | None, month: str) -> bool:
+    return (day is None or 1 <= int(day) <= 31) and 1 <= int(month) <= 12
+
+
+def _day_month(found: re.Match[str]) -> str:
+    day, month, year = found["day"], found["month"], found["year"]
+    if not _a_date(day, month) or not (found["named"] or year):
+        return found[0]
+    return f"{found['named'] or ''}{day}/{month}" + (f"/{year}" if year else "")
+
+
+def _month_year(found: re.Match[str]) -> str:
+    return f"{found[1]}/{found[2]}" if _a_date(None, found[1]) else found[0]
+
+
+def _dashed(found: re.Match[str]) -> str:
+    day, month, year = found[1], found[3], found[4]
+    return f"{day}/{month}/{year}" if _a_date(day, month) else found[0]
+
+
+def _slashed_dates(text: str) -> str:
+    """`text` with its dates in words or with dashes or dots written with slashes (the
+    same date another way is no other fact)."""
+    text = _DAY_MONTH.sub(_day_month, text)
+    return _DASHED_DATE.sub(_dashed, _MONTH_YEAR.sub(_month_year, text))
+
+
+# An amount in words: "1,5 triệu", "1 triệu 500 nghìn", "500 ngàn", "2 tỷ": read as
+# its digits ("1500000", "500000"), the same amount as "1.500.000" or "500.000".
+_UNITS = {"tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3}
+_AMOUNT_PART = r"(\d+(?:[.,]\d+)*)\s*(tỷ|tỉ|triệu|nghìn|ngàn)(?!\w)"
+_AMOUNT = re.compile(rf"(?<![\d.,:/]){_AMOUNT_PART}(?:\s+{_AMOUNT_PART})*", re.I)
+_AMOUNT_PARTS = re.compile(_AMOUNT_PART, re.I)
+
+
+def _amount(found: re.Match[str]) -> str:
+    """The digits of an amount in words, its parts each of a smaller unit than the one
+    before ("1 triệu 500 nghìn"); as written when it is no such amount."""
+    total, last = Fraction(0), math.inf
+    for number, unit in _AMOUNT_PARTS.findall(found[0]):
+        size = _UNITS[unit.lower()]
+        value = number_value(number)
+        if size >= last or not re.fullmatch(r"\d+(?:\.\d+)?", value):
+            return found[0]
+        total, last = total + Fraction(value) * size, size
+    return str(total.numerator) if total.denominator == 1 else found[0]
+
+
+# A day of the week: "thứ Bảy", "thứ 7", "Chủ nhật"; not an ordinal ("lần thứ hai", "kỳ
+# họp thứ 3", "tầng thứ năm": `_ORDINAL_OF` a word or two before it).
+_WEEKDAY = re.compile(r"(?<!\w)(?:thứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])|(chủ\s+nhật))(?!\w)", re.I)
+_WEEKDAY_NUMBERS = {"hai": "2", "ba": "3", "tư": "4", "năm": "5", "sáu": "6", "bảy": "7"}
+_ORDINAL_OF = re.compile(
+    r"(?<!\w)(?:lần|kỳ|kì|đợt|khóa|khoá|phiên|lớp|hạng|giải|vòng|tập|buổi|người|bậc|cấp|"
+    r"chương|điều|khoản|mục|phần|trang|tầng|hàng|con|đứa|số)(?:\s+[^\W\d_]+){0,2}\s*$",
+    re.I,
+)
+
+
+def _weekdays(text: str) -> tuple[str, set[str]]:
+    """`text` with its days of the week taken out, and those days, each as one fact ("thứ
+    7" for "thứ Bảy" and "thứ 7", "chủ nhật"): the same day written another way is no
+    other fact, and the digit of "thứ 7" no number."""
+    days: set[str] = set()
+
+    def take(found: re.Match[str]) -> str:
+        if _ORDINAL_OF.search(text, max(0, found.start() - 30), found.start()):
+            return found[0]
+        days.add(
+            f"thứ {_WEEKDAY_NUMBERS.get(found[1].lower(), found[1])}" if found[1] else "chủ nhật"
+        )
+        return " "
+
+    return _WEEKDAY.sub(take, text), days
 
 
 def _phone(found: re.Match[str]) -> str:
@@ -60,12 +170,17 @@ def _phone(found: re.Match[str]) -> str:
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers written in `text` (plain text): its dates, times, amounts, house and
-    telephone numbers, as values (`number_value`; a time "19h30" as "19:30", a range
-    "7h30-11h" as its two ends, a telephone number as its digits), not those of a web
-    address or a file name. A notice whose numbers changed says another thing; one
+    telephone numbers, as values (`number_value`; a time "19h30" or "7h30 tối" as
+    "19:30", a date in
+    words "ngày 5 tháng 12" as "5/12", an amount in words "1,5 triệu" as "1500000", a
+    range "7h30-11h" as its two ends, a telephone number as its digits), not those of a
+    web address or a file name. A notice whose numbers changed says another thing; one
     reworded or reformatted did not."""
-    read = _NOT_READ.sub(" ", unicodedata.normalize("NFC", text))
+    read = _slashed_dates(_NOT_READ.sub(" ", unicodedata.normalize("NFC", text)))
+    read = _weekdays(read)[0]
+    read = _AMOUNT.sub(_amount, read)
     read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
+    read = _HALF_DAY.sub(_half_day, read)
     written = _NUMBER.findall(read)
     ends = [end for n in written for end in (n.split("-") if _RANGE.search(n) else [n])]
     return frozenset(number_value(n) for n in ends)
@@ -80,15 +195,55 @@ _CALLED_OFF = re.compile(
 )
 
 
+# Where a notice sends residents: what follows "Địa điểm:", or "tại" and a place ("tại
+# nhà văn hóa khu phố 3", "tại Hội trường UBND phường"; not "hiện tại", "tại sao", "tại số
+# điện thoại", "tại đường dây nóng"), to the end of its clause (a comma, the end of a
+# sentence, the time: "lúc", "vào", "từ").
+_PLACE_NOUNS = (
+    r"nhà\s+(?:văn|thi|sinh|thiếu)|hội\s+trường|trụ\s+sở|ubnd|(?:ủy|uỷ)\s+ban|phòng|trường|sân|"
+    r"điểm|trạm|bộ\s+phận|khu\s+phố|tổ\s+dân|số(?!\s+(?:điện|đt|fax))|đường(?!\s+dây)|phố|"
+    r"chợ|công\s+viên|hẻm|ngõ|tầng|"
+    r"trung\s+tâm|bệnh\s+viện|đình|chùa|nhà\s+thờ|ban\s+quản|văn\s+phòng|quảng\s+trường"
+)
+_PLACE = re.compile(
+    rf"(?:\bđịa\s+điểm\s*:?\s*|(?<!hiện\s)\btại\s+(?=(?:{_PLACE_NOUNS})\b))"
+    r"(?P<place>[^.,;!?\n]+?)(?=\s+(?:lúc|vào|từ|trong)\b|[.,;!?\n]|$)",
+    re.I,
+)
+# Words that name no place of their own: "số 12 đường Lê Lợi" is "12 Lê Lợi". (A place
+# with words added or left out is the same place: `unread`.)
+_PLACE_FILLER = frozenset({"số", "đường", "tại", "ở"})
+_PLACE_WORD = re.compile(r"[^\W_]+")
+
+
+def _places(text: str) -> set[str]:
+    """The places `text` sends residents to, each as one fact: its words, lower-case, in
+    one tone placement, sorted ("@hóa lê lợi nhà văn"), so that "Nhà văn hoá (số 12 Lê
+    Lợi)" is "nhà văn hóa số 12 đường Lê Lợi", while another place is news. Its numbers
+    are facts of their own."""
+    places = set()
+    for found in _PLACE.finditer(text):
+        words = {
+            canonical_tone(word.casefold())
+            for word in _PLACE_WORD.findall(found["place"])
+            if not any(letter.isdigit() for letter in word)  # "12", "19h": numbers
+        }
+        if words := words - _PLACE_FILLER:
+            places.add("@" + " ".join(sorted(words)))
+    return places
+
+
 def facts(text: str) -> frozenset[str]:
     """What an edit of `text` (plain text) may change that residents act on: its numbers
-    (`numbers`), and the words that put it off or call it off, each as one fact ("hoãn",
-    "đã hủy"). A notice whose facts changed says another thing."""
+    (`numbers`), the places it sends them to (`_places`), and the words that put it off
+    or call it off, each as one fact ("hoãn", "đã hủy"). A notice whose facts changed
+    says another thing."""
+    text = unicodedata.normalize("NFC", text)
     called_off = {
         " ".join(found.casefold().replace("uỷ", "ủy").split())
-        for found in _CALLED_OFF.findall(unicodedata.normalize("NFC", text))
+        for found in _CALLED_OFF.findall(text)
     }
-    return numbers(text) | called_off
+    return numbers(text) | called_off | _places(text) | _weekdays(text)[1]
 
 
 # A date written with its year: "5/12/2026" (as a value: `number_value`).
@@ -115,16 +270,61 @@ def _as_read(fact: str, dated: dt.date | None) -> str:
     return f"{day}/{month}"
 
 
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
+
+
+def _dates(found: Iterable[str], dated: dt.date | None) -> set[dt.date]:
+    """The days that the facts `found` name, a date without its year in the year nearest
+    `dated` (none without it)."""
+    days = set()
+    for fact in found:
+        date = _DATE.fullmatch(fact)
+        if date is None:
+            continue
+        day, month = int(date[1]), int(date[2])
+        if date[3] is not None:
+            years = [int(date[3])]
+        elif dated is not None:
+            years = [dated.year - 1, dated.year, dated.year + 1]
+        else:
+            continue
+        with contextlib.suppress(ValueError):  # no such day
+            near = dated or dt.date(years[0], month, day)
+            days.add(min((dt.date(y, month, day) for y in years), key=lambda d: abs(d - near)))
+    return days
+
+
+def _day_of_week(day: dt.date) -> str:
+    """As `_weekdays` names it: "thứ 2" to "thứ 7", "chủ nhật"."""
+    return "chủ nhật" if day.weekday() == 6 else f"thứ {day.weekday() + 2}"
+
+
 def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> frozenset[str]:
     """The facts of `now` that `told` did not say, in a notice dated `dated`: a date
-    given its year (or losing it) is the same fact (`_as_read`)."""
+    given its year (or losing it) is the same fact (`_as_read`), and so is a place with
+    words added or left out ("nhà văn hóa", "nhà văn hóa khu phố": `_PLACE`), not one
+    with other words; a day of the week that a date of `now` falls on says nothing new."""
+    now = list(now)
     known = {_as_read(fact, dated) for fact in told}
-    return frozenset(fact for fact in now if _as_read(fact, dated) not in known)
+    places = [set(fact[1:].split()) for fact in known if fact.startswith("@")]
+    restated = {_day_of_week(day) for day in _dates(now, dated)}
+
+    def read(fact: str) -> bool:
+        if fact in restated:  # "thứ Năm" of "thứ Năm, ngày 5/12": the date says it
+            return True
+        if fact.startswith("@"):
+            words = set(fact[1:].split())
+            return any(words <= place or place <= words for place in places)
+        return _as_read(fact, dated) in known
+
+    return frozenset(fact for fact in now if not read(fact))
 
 
 def same(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> bool:
-    """Whether the facts `now` say what `told` said, in a notice dated `dated` (`unread`)."""
-    return {_as_read(fact, dated) for fact in now} == {_as_read(fact, dated) for fact in told}
+    """Whether the facts `now` say what `told` said, in a notice dated `dated`: none
+    unread either way (`unread`)."""
+    now, told = list(now), list(told)
+    return not unread(now, told, dated) and not unread(told, now, dated)
 
 
 def notice_numbers(title: str, markdown: str) -> frozenset[str]:

@@ -60,6 +60,11 @@ MAX_BACKOFF = 3600.0
 # is composed (an expired notice), not by giving up on it.
 RETRY_FOR = 7 * 86400.0
 IDLE_POLL = 1.0  # how often an idle sender looks for rows queued by another process
+# A stop waits this long at most for a message still leaving when its grace is over: the
+# channels wait up to 30 s for the platform's answer to an alert (ALERT_READ_TIMEOUT in
+# handlers.zalo and handlers.telegram). Cut off, it may have arrived all the same, and it
+# would go again at the next start.
+LEAVING_WAIT = 35.0
 # Alerts for a notice that left content/ wait this long before they are dropped: a file
 # deleted and written back (an editor's save, a move out and in) must not lose them.
 WITHDRAWN_GRACE = 60.0
@@ -272,6 +277,7 @@ class Sender:
         # Alerts of a burst whose message the platform refused for good: each goes alone.
         self._alone: set[int] = set()
         self._running = False
+        self._delivering = False  # a message is with the platform, its answer awaited
         # Since when (monotonic) every send has failed, how many tries, and whether the log
         # said it is an outage: None while sends go out.
         self._failing_since: float | None = None
@@ -289,6 +295,10 @@ class Sender:
 
     def is_running(self) -> bool:
         return self._running
+
+    def delivering(self) -> bool:
+        """Whether a message is leaving now: the platform has it, its answer is awaited."""
+        return self._delivering
 
     def sending(self) -> bool:
         """False once every send, to more than one chat, has failed for FAILING_AFTER
@@ -443,6 +453,7 @@ class Sender:
             self.stats.dropped += len(items)
             return group
         chat_id = item.chat.chat_id
+        self._delivering = True
         try:
             await self.channel.deliver(chat_id, replies)
         except RetryLater as exc:
@@ -488,6 +499,7 @@ class Sender:
             self._unrecorded[item.id] = (items, self.clock())
             await self._record_sent()
         finally:
+            self._delivering = False
             self._last_to[chat_id] = self.monotonic()
             self._forget_old_chats()
         return group
@@ -772,12 +784,19 @@ class Senders:
         for sender in self.senders:
             sender.wake()
 
-    async def stop(self, grace: float = 5.0) -> None:
-        """Stop after the messages in flight; give up on them after `grace` seconds."""
+    async def stop(self, grace: float = 5.0, leaving: float = LEAVING_WAIT) -> None:
+        """Stop after the messages in flight: give up after `grace` seconds on a sender
+        not sending (composing, recording), after `leaving` more on one whose message the
+        platform has not answered yet (given up on, it would go again at the next start)."""
         self._stop.set()
         if not self._tasks:
             return
         done, pending = await asyncio.wait(self._tasks, timeout=grace)
+        sending = {sender.name for sender in self.senders if sender.delivering()}
+        waited = {task for task in pending if task.get_name() in sending}
+        if waited:
+            finished, _ = await asyncio.wait(waited, timeout=leaving)
+            done, pending = done | finished, pending - finished
         for task in pending:
             task.cancel()
         for task in pending:

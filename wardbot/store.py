@@ -1295,6 +1295,34 @@ class Store:
                 )
         return row[1], bool(row[2])
 
+    # --- an alert's parts sent ---------------------------------------------------------
+
+    async def alert_parts_sent(self, chat: ChatRef, digest: str) -> int:
+        """How many parts of the alert `digest` went out to `chat` while the rest has not
+        (`note_alert_parts`); 0 when none is known."""
+        async with self._db.execute(
+            "SELECT sent FROM alert_parts WHERE channel = ? AND chat_id = ? AND digest = ?",
+            (chat.channel, chat.chat_id, digest),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return 0 if row is None else int(row[0])
+
+    async def note_alert_parts(self, chat: ChatRef, digest: str, sent: int, now: float) -> None:
+        """`sent` parts of the alert `digest` went out to `chat`; 0: all of them (or none
+        to keep): the row goes."""
+        async with self._write:
+            if sent:
+                await self._db.execute(
+                    "INSERT OR REPLACE INTO alert_parts (channel, chat_id, digest, sent, at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (chat.channel, chat.chat_id, digest, sent, now),
+                )
+            else:
+                await self._db.execute(
+                    "DELETE FROM alert_parts WHERE channel = ? AND chat_id = ? AND digest = ?",
+                    (chat.channel, chat.chat_id, digest),
+                )
+
     # --- what a chat was shown last ----------------------------------------------------
 
     async def keep_shown(
@@ -1364,8 +1392,8 @@ class Store:
             return cursor.rowcount > 0
 
     async def purge(self, before: float) -> int:
-        """Delete logged questions, finished outbox rows, and what a chat was shown last,
-        older than `before`."""
+        """Delete logged questions, finished outbox rows, what a chat was shown last and
+        the parts of an alert it got, older than `before`."""
         async with self._write:
             questions = await self._db.execute(
                 "DELETE FROM questions WHERE asked_at < ?", (before,)
@@ -1375,6 +1403,7 @@ class Store:
                 (before,),
             )
             await self._db.execute("DELETE FROM shown_last WHERE shown_at < ?", (before,))
+            await self._db.execute("DELETE FROM alert_parts WHERE at < ?", (before,))
             await self._db.execute(
                 "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
                 "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "

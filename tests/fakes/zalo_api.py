@@ -123,6 +123,7 @@ class FakeZaloApi(FakeApiServer):
         # (method, chat id) whose requests wait, undone, in `held` until `drop_held()`.
         self._chat_holds: set[tuple[str, str]] = set()
         self.held: list[Call] = []
+        self.holding: list[Call] = []  # requests `hold` kept waiting (answered once released)
         self._dropped = asyncio.Event()
         self._updates: list[dict[str, Any]] = []
 
@@ -317,6 +318,9 @@ class FakeZaloApi(FakeApiServer):
             if method in self._delays:
                 await asyncio.sleep(self._delays[method])
             if method in self._holds:
+                if not self._holds[method].is_set():
+                    self.holding.append(call)
+                    await self._notify()
                 await self._holds[method].wait()
             if (method, str(call.params.get("chat_id"))) in self._chat_holds:
                 self.held.append(call)
