@@ -45,12 +45,17 @@ check: $(STAMP)
 
 # Every labelled ward under ../shared/eval/ (faq.yaml, content/, questions.yaml), each
 # with its own temporary index; one row per ward, then their mean.
+# A clone alone has none: `make eval EVAL_WARDS='DIR DIR'` names others.
 EVAL_WARDS := $(sort $(wildcard ../shared/eval/*/))
+NO_WARDS := no labelled wards under ../shared/eval/ (beside the project, not in a clone): name\
+ yours, each a folder with faq.yaml, content/ and questions.yaml, as EVAL_WARDS='DIR DIR'
 
 eval: $(STAMP)
+	$(if $(strip $(EVAL_WARDS)),,$(error make eval: $(NO_WARDS)))
 	$(PY) bot.py eval $(EVAL_WARDS)
 
 fit: $(STAMP)
+	$(if $(strip $(EVAL_WARDS)),,$(error make fit: $(NO_WARDS)))
 	$(PY) bot.py fit $(EVAL_WARDS)
 
 bench: $(STAMP)
