@@ -544,6 +544,9 @@ def main(settings: Settings) -> int:
         check_channels(settings)
         check_ward_files(settings)
         asyncio.run(run(settings))
+        # Every part has stopped and the database is closed: the log's last word on a
+        # clean stop (what follows is Python leaving, a second or so on a busy host).
+        log.info("stopped")
     except ConfigError as exc:
         print(f"bot.py run: {exc}", file=sys.stderr)
         return 2
