@@ -133,7 +133,15 @@ async def test_polling_answers_and_reports_healthy(
             rf"{re.escape(str(settings.content_dir))} \(\d announcements\); data in "
             rf"{re.escape(str(settings.data_dir))}"
         )
-        assert [m for m in caplog.messages if re.fullmatch(serving, m)]
+        [served] = [n for n, m in enumerate(caplog.messages) if re.fullmatch(serving, m)]
+        # And before the files are read (minutes for a first start on a large archive,
+        # which said nothing meanwhile): that the bot is starting, which process, on what.
+        starting = (
+            rf"starting \(pid {os.getpid()}\): reading {re.escape(str(settings.faq_file))} "
+            rf"and {re.escape(str(settings.content_dir))}, data in "
+            rf"{re.escape(str(settings.data_dir))}"
+        )
+        assert [n for n, m in enumerate(caplog.messages[:served]) if re.fullmatch(starting, m)]
         (reply,) = await api.say(701, "mất thẻ bhyt")
         assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
         async with httpx.AsyncClient() as client:

@@ -133,6 +133,15 @@ async def run(
 
     `restarts`: how failed parts are tried again (tests inject their waits)."""
     check_channels(settings)
+    # Before the files are read and the index opened: a first start on a large archive
+    # takes minutes, and its log said nothing meanwhile.
+    log.info(
+        "starting (pid %d): reading %s and %s, data in %s",
+        os.getpid(),
+        settings.faq_file,
+        settings.content_dir,
+        settings.data_dir,
+    )
     stop = stop or asyncio.Event()
     with _sole_bot(settings), _redacted_logs(settings), _stop_on_signals(stop):
         # Looked at before loading, so an edit made while the index builds is not missed.
