@@ -35,22 +35,32 @@ test: system $(STAMP)
 system:
 	bash tools/system-packages.sh $(PYTHON)
 
+CONTRACT := ../shared/spec/FORMATS.md
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	@# docs/FORMATS.md is a copy of the contract kept beside the project, when it is there.
+	@if [ -f $(CONTRACT) ] && ! cmp -s docs/FORMATS.md $(CONTRACT); then \
+		echo "docs/FORMATS.md differs from $(CONTRACT): copy it again"; exit 1; fi
 
 check: $(STAMP)
 	$(PY) bot.py check
 
 # Every labelled ward under ../shared/eval/ (faq.yaml, content/, questions.yaml), each
 # with its own temporary index; one row per ward, then their mean.
+# A clone alone has none: `make eval EVAL_WARDS='DIR DIR'` names others.
 EVAL_WARDS := $(sort $(wildcard ../shared/eval/*/))
+NO_WARDS := no labelled wards under ../shared/eval/ (beside the project, not in a clone): name\
+ yours, each a folder with faq.yaml, content/ and questions.yaml, as EVAL_WARDS='DIR DIR'
 
 eval: $(STAMP)
+	$(if $(strip $(EVAL_WARDS)),,$(error make eval: $(NO_WARDS)))
 	$(PY) bot.py eval $(EVAL_WARDS)
 
 fit: $(STAMP)
+	$(if $(strip $(EVAL_WARDS)),,$(error make fit: $(NO_WARDS)))
 	$(PY) bot.py fit $(EVAL_WARDS)
 
 bench: $(STAMP)

@@ -506,6 +506,35 @@ def _eval_data_dir(settings: Settings, ward: str | None, data: Path | None) -> I
             yield Path(temporary)
 
 
+def _fit_lacks() -> str | None:
+    """The line saying what to install when this Python lacks scipy (the optimiser), which
+    only `fit` uses: the bot itself runs without it, and its Docker image leaves it out
+    (`make setup` installs it, with the rest of the '.[dev]' extra)."""
+    import importlib.util
+
+    if importlib.util.find_spec("scipy") is not None:
+        return None
+    return (
+        f"bot.py fit: fitting needs scipy, which the bot itself does without (its Docker "
+        f"image has none): pip install '{_dev_requirement('scipy')}' (in a clone of the "
+        f"bot, `make setup` does), then run fit again"
+    )
+
+
+def _dev_requirement(name: str) -> str:
+    """`name` as the '.[dev]' extra of pyproject.toml (beside bot.py in a clone and in
+    the Docker image) requires it, versions included; the bare name without the file."""
+    import re
+    import tomllib
+
+    try:
+        with (Path(__file__).resolve().parent / "pyproject.toml").open("rb") as file:
+            dev = tomllib.load(file)["project"]["optional-dependencies"]["dev"]
+    except (OSError, tomllib.TOMLDecodeError, KeyError):
+        return name
+    return next((r for r in dev if re.fullmatch(rf"{re.escape(name)}\b.*", r)), name)
+
+
 def _cmd_fit(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
@@ -519,6 +548,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     )
     from wardbot.semantic import load_embedder
 
+    if (lacking := _fit_lacks()) is not None:  # before reading the wards (minutes)
+        print(lacking, file=sys.stderr)
+        return 1
     try:
         wards = [Ward.from_folder(folder) for folder in args.wards]
         sections = {w.name: load_sections(w.questions) for w in wards if args.by_section}

@@ -1279,6 +1279,24 @@ def test_fit_into_a_folder_it_cannot_write_says_so_before_fitting(ward, tmp_path
     assert captured.err.count("\n") == 1 and captured.out == ""  # nothing fitted
 
 
+def test_fit_without_scipy_says_in_one_line_what_to_install(ward, tmp_path, monkeypatch, capsys):
+    """`bot.py fit` where the bot runs (its Docker image, a `pip install .`), which has no
+    scipy: it read every ward, then stopped telling the operator to `make setup`, which the
+    image has no means to do. Now it says at once what to install, fitting nothing."""
+    for module in ("scipy", "scipy.optimize"):
+        monkeypatch.setitem(sys.modules, module, None)  # not installed
+    north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", FIT_QUESTIONS)
+    out_file = tmp_path / "ranker.json"
+    assert bot.main(["fit", str(north), str(south), "--lexical", "--out", str(out_file)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing read nor fitted first
+    [line] = captured.err.splitlines()
+    assert line.startswith("bot.py fit: ")
+    assert "pip install 'scipy>=1.11,<2'" in line  # as pyproject.toml's dev extra has it
+    assert not out_file.exists()
+
+
 def test_a_model_fitted_with_lexical_leaves_a_bot_with_the_embedder_answering(
     ward, tmp_path, capsys
 ):

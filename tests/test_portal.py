@@ -2795,9 +2795,7 @@ def test_a_news_lists_articles_are_its_title_links_outside_the_sites_furniture(p
     assert [item.url.removeprefix(base) for item in found] == listed
 
 
-def test_a_removed_article_whose_notice_staff_broke_is_withdrawn_all_the_same(
-    ward, portal, capsys
-):
+def test_a_removed_article_whose_notice_staff_broke_is_withdrawn_all_the_same(ward, portal, capsys):
     page = portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
     assert run_import(ward, capsys, page)[0] == 0
     [name] = ward.imported()

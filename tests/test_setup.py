@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -270,3 +272,19 @@ def test_every_make_target_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     targets = [t for t in phony.group(1).split() if t != "FORCE"]  # FORCE: make's own device
     assert [t for t in targets if not re.search(rf"\bmake {re.escape(t)}\b(?!-)", readme)] == []
+
+
+@pytest.mark.parametrize("target", ["eval", "fit"])
+def test_make_eval_and_fit_without_labelled_wards_say_where_they_are_looked_for(target):
+    """A clone without ../shared beside it: `make eval` ran `bot.py eval` with no ward, and
+    the reader got argparse's usage instead of where the wards are and how to name others."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-C", str(ROOT), target, "EVAL_WARDS="],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "bot.py" not in result.stdout  # nothing run
+    assert f"make {target}: no labelled wards under ../shared/eval/" in result.stderr
+    assert "EVAL_WARDS='DIR DIR'" in result.stderr

@@ -28,6 +28,7 @@ from chat_ward import write_chat_ward
 from fakes import disk
 from fakes.telegram_api import FakeBotApi, visible_text
 from starlette.applications import Starlette
+from test_faults import database_locked
 
 from wardbot import app
 from wardbot.config import ConfigError, Secret, Settings
@@ -132,7 +133,15 @@ async def test_polling_answers_and_reports_healthy(
             rf"{re.escape(str(settings.content_dir))} \(\d announcements\); data in "
             rf"{re.escape(str(settings.data_dir))}"
         )
-        assert [m for m in caplog.messages if re.fullmatch(serving, m)]
+        [served] = [n for n, m in enumerate(caplog.messages) if re.fullmatch(serving, m)]
+        # And before the files are read (minutes for a first start on a large archive,
+        # which said nothing meanwhile): that the bot is starting, which process, on what.
+        starting = (
+            rf"starting \(pid {os.getpid()}\): reading {re.escape(str(settings.faq_file))} "
+            rf"and {re.escape(str(settings.content_dir))}, data in "
+            rf"{re.escape(str(settings.data_dir))}"
+        )
+        assert [n for n, m in enumerate(caplog.messages[:served]) if re.fullmatch(starting, m)]
         (reply,) = await api.say(701, "mất thẻ bhyt")
         assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
         async with httpx.AsyncClient() as client:
@@ -445,6 +454,11 @@ async def bot_py_run_verbose(env: dict[str, str], folder: Path) -> asyncio.subpr
     )
 
 
+# Long enough for every part of a stopping bot to use up its grace (app.STOP_GRACE_SECONDS)
+# and be reported so, then for the bot to exit.
+NEVER_EXITS = 60.0
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_bot_py_run_stops_cleanly_on_a_signal(
     api: FakeBotApi, ward_files: Path, tmp_path: Path, sig: signal.Signals
@@ -468,14 +482,21 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
         async with httpx.AsyncClient() as client:
             assert (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
         process.send_signal(sig)
-        _, err = await asyncio.wait_for(process.communicate(), 5)
+        # A guard against a bot that never exits, not a measure of its pace: on a busy host
+        # stopping and leaving Python took over 5 s of the clock (seconds of the CPU's
+        # time, shared). That each part stopped by itself, none cut off at the end of its
+        # grace, is what its log says.
+        _, err = await asyncio.wait_for(process.communicate(), NEVER_EXITS)
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
-    assert process.returncode == 0, err.decode()
-    assert api.token not in err.decode()
-    assert "Traceback" not in err.decode()
+    log = err.decode()
+    assert process.returncode == 0, log
+    assert "did not stop within" not in log
+    assert re.search(r"wardbot\.app: stopping\n(.*\n)*.* wardbot\.app: stopped\n\Z", log), log
+    assert api.token not in log
+    assert "Traceback" not in log
 
 
 # A part of the bot that never stops (a platform that never answers, say), then bot.py run.
@@ -699,17 +720,15 @@ async def test_a_database_locked_for_long_is_reported_until_a_write_goes_through
     async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
         (store,) = opened
         await store.db.execute("PRAGMA busy_timeout = 50")  # the bot's wait, made short
-        holder = sqlite3.connect(settings.data_dir / "bot.sqlite3", isolation_level=None)
-        try:
-            holder.execute("BEGIN EXCLUSIVE")
+        # Taken as another program takes it, from outside the bot's event loop: taken on
+        # it, the lock waited for a write of the bot's under way, which could not finish
+        # meanwhile, and the test failed on "database is locked" when the host was busy.
+        async with database_locked(settings.data_dir):
             (refused,) = await api.say(708, "/subscribe bhyt")
             assert visible_text(refused.text).startswith("Dạ, em xin lỗi")
             health = await client.get("/healthz")
             assert health.status_code == 503
             assert [name for name, ok in health.json()["checks"].items() if not ok] == ["data"]
-            holder.execute("ROLLBACK")
-        finally:
-            holder.close()
         (subscribed,) = await api.say(708, "/subscribe bhyt")
         assert "Bảo hiểm y tế" in visible_text(subscribed.text)
         assert (await client.get("/healthz")).status_code == 200

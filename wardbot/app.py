@@ -137,6 +137,15 @@ async def run(
 
     `restarts`: how failed parts are tried again (tests inject their waits)."""
     check_channels(settings)
+    # Before the files are read and the index opened: a first start on a large archive
+    # takes minutes, and its log said nothing meanwhile.
+    log.info(
+        "starting (pid %d): reading %s and %s, data in %s",
+        os.getpid(),
+        settings.faq_file,
+        settings.content_dir,
+        settings.data_dir,
+    )
     stop = stop or asyncio.Event()
     with _sole_bot(settings), _redacted_logs(settings), _stop_on_signals(stop):
         # Looked at before loading, so an edit made while the index builds is not missed.
@@ -551,6 +560,9 @@ def main(settings: Settings) -> int:
         check_channels(settings)
         check_ward_files(settings)
         asyncio.run(run(settings))
+        # Every part has stopped and the database is closed: the log's last word on a
+        # clean stop (what follows is Python leaving, a second or so on a busy host).
+        log.info("stopped")
     except ConfigError as exc:
         print(f"bot.py run: {exc}", file=sys.stderr)
         return 2
