@@ -159,9 +159,10 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "bye": msg.farewell,
     "wish": msg.wished,
 }
-# ...of which these, on an open ticket, leave staff nothing to answer ("dạ vâng" may be
-# an answer to staff's question: it is not one).
-COURTESY = frozenset({"thanks", "bye", "wish"})
+# ...which, on an open ticket, leave staff nothing to answer: staff see them, but the
+# ticket does not wait for staff again ("ok", "dạ vâng" after their answer close a turn as
+# thanks do; a resident with more to say says it).
+COURTESY = frozenset(SMALL_TALK)
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
