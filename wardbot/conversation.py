@@ -176,6 +176,12 @@ WRONG_OFFERS = 3  # the other close matches offered then
 ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
 
 
+def _small_talk_reply(kind: str) -> Reply:
+    """The short reply to thanks, "ok", a goodbye or good wishes: it answers nothing and
+    offers no choice, so a number typed next still picks from the list on screen."""
+    return Reply(SMALL_TALK[kind](), keeps_choices=True)
+
+
 class ChatLocks:
     """Channels answer chats concurrently, but one chat's messages strictly in order."""
 
@@ -686,7 +692,7 @@ class Conversation:
                 text = msg.help_text(s.ward_name, s.ward_hotline, staff=staff, alerts=alerts)
                 return [Reply(text, links=links)]
             case "thanks" | "ack" | "bye" | "wish":
-                return [Reply(SMALL_TALK[intent.kind]())]
+                return [_small_talk_reply(intent.kind)]
             case "yes":
                 return [await self._yes(chat, offered)]
             case "wrong" if (unnamed := self._unnamed_pending(chat, sender)) is not None:
@@ -786,7 +792,7 @@ class Conversation:
         courtesy = intent.kind in COURTESY
         relayed = await desk.follow_up(chat, ticket, text, courtesy=courtesy)
         if intent.kind in SMALL_TALK:
-            return [Reply(SMALL_TALK[intent.kind]())]
+            return [_small_talk_reply(intent.kind)]
         if intent.kind != "question":
             return [relayed]
         if followup.asks_only(text) and self._subject(chat, None) is None:
