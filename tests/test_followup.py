@@ -584,3 +584,28 @@ async def test_a_follow_up_answered_by_the_entry_listed_under_the_answer_gets_it
     assert alone.answered and alone.best is not None and alone.best.doc.title == CARD_FEE
     await one(conversation, "thủ tục đăng ký kết hôn")
     assert (await one(conversation, then)).title != CARD_FEE
+
+
+async def test_asked_about_close_matches_naming_none_asks_which_leaving_them_to_pick(
+    conversation: Conversation, store: Store, settings: Settings
+) -> None:
+    """ "Lệ phí bao nhiêu ạ" under close matches that are not sure, naming none of them:
+    the bot asks which procedure, and the list stays on screen to pick from (no new
+    guesses in its place, nothing for staff's /unanswered); named next, the procedure is
+    asked about with it."""
+    offered = await one(conversation, "thủ tục cho bé")
+    assert offered.title is None and len(offered.buttons) > 1
+    which = await one(conversation, "lệ phí bao nhiêu ạ")
+    assert which.text == msg.which_procedure(("fee",), listed=True)
+    assert which.keeps_choices and not which.buttons
+    assert await store.unanswered(0) == ["thủ tục cho bé"]
+    fee = await one(conversation, "khai sinh")
+    assert fee.title == BIRTH
+    output = io.StringIO()  # in the terminal: "2" still opens the list's second line
+    lines = ["thủ tục cho bé", "lệ phí bao nhiêu ạ", "2", "/quit"]
+    source = io.StringIO("".join(f"{line}\n" for line in lines))
+    await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
+    offered_text, rest = output.getvalue().split("> thủ tục cho bé\n", 1)[1].split("> 2\n", 1)
+    second = next(line for line in offered_text.splitlines() if line.startswith("2. "))
+    assert msg.which_procedure(("fee",), listed=True) in offered_text
+    assert rest.removeprefix("─" * 60 + "\n").startswith(second.removeprefix("2. "))

@@ -860,10 +860,14 @@ class Conversation:
             self._offered.set((chat.channel, chat.chat_id), (answer.offers[0].id, self.clock()))
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
 
-    def _which_procedure(self, chat: ChatRef, aspects: tuple[str, ...]) -> Reply:
+    def _which_procedure(
+        self, chat: ChatRef, aspects: tuple[str, ...], *, listed: bool = False
+    ) -> Reply:
         """Asking which procedure a question naming none means (in a group, to be answered
-        in a reply to it: the bot reads no other message there but those naming it)."""
-        return Reply(msg.which_procedure(aspects, group=not chat.private), keeps_choices=True)
+        in a reply to it: the bot reads no other message there but those naming it).
+        `listed`: close matches were just offered; they stay on screen to pick from."""
+        text = msg.which_procedure(aspects, group=not chat.private, listed=listed)
+        return Reply(text, keeps_choices=True)
 
     def _note_unnamed(self, chat: ChatRef, sender: str | None, question: str) -> None:
         """`question` named no procedure: the chat's (in a group, `sender`'s) next names it."""
@@ -1011,6 +1015,15 @@ class Conversation:
             self._keep_context(chat, (best.id,), sender)
             reply = _with_button(await self._document_reply(best.doc), wrong(asked))
             return [_with_button(reply, follow)]
+        if doc is None and (asks := followup.asks_only(question)):
+            # About close matches offered ("lệ phí bao nhiêu?" under three procedures),
+            # none of which it names: which one? The list stays on screen to pick from
+            # (and a procedure named next is asked about with it). With a ticket open,
+            # staff, who have the question, answer it.
+            if not staff:
+                return []
+            self._note_unnamed(chat, sender, question)
+            return [_with_button(self._which_procedure(chat, asks, listed=True), follow)]
         if alone.answered and await self._beside(doc, alone, answer):
             return None
         # Asking only what the entry does not say ("mất bao lâu?"): read alone, it would
