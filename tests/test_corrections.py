@@ -405,6 +405,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
         if version < 21:
             raw.execute("DROP TABLE inbox")
             raw.execute("DROP TABLE inbox_seen")
+        if version < 22:
+            raw.execute("DROP TABLE follow_up_subjects")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

@@ -609,3 +609,37 @@ async def test_asked_about_close_matches_naming_none_asks_which_leaving_them_to_
     second = next(line for line in offered_text.splitlines() if line.startswith("2. "))
     assert msg.which_procedure(("fee",), listed=True) in offered_text
     assert rest.removeprefix("─" * 60 + "\n").startswith(second.removeprefix("2. "))
+
+
+async def test_after_a_restart_a_follow_up_is_still_about_the_answer_before_it(
+    conversation: Conversation, store: Store, clock: Clock
+) -> None:
+    """A restart between the answer and "lệ phí bao nhiêu ạ" (a follow-up the stopped bot
+    left in its inbox) changes nothing in a private chat: the entry's id and when are
+    written down. Not after ten minutes, nor after "sai rồi"; nor in a group, where no
+    member's id is written down."""
+
+    def restarted() -> Conversation:
+        return Conversation(conversation.engine, store, conversation.settings, clock=clock)
+
+    await one(conversation, "làm lại cccd bị mất")
+    clock.now += 60
+    fee = await one(restarted(), "lệ phí bao nhiêu ạ")
+    assert fee.title == ID_CARD and fee.text == "• Lệ phí: 70.000 đồng; làm trực tuyến 35.000 đồng."
+    which = msg.which_procedure(("fee",))
+    late, wrong = ChatRef("test", "late"), ChatRef("test", "wrong")
+    await one(conversation, "làm lại cccd bị mất", late)
+    await one(conversation, "làm lại cccd bị mất", wrong)
+    await one(conversation, "sai rồi", wrong)
+    group = ChatRef("test", "-100", private=False)
+    await conversation.handle_text(group, "làm lại cccd bị mất", sender="501")
+    async with store.db.execute("SELECT chat_id, ids FROM follow_up_subjects") as rows:
+        assert sorted(await rows.fetchall()) == [
+            ("7", "cap-lai-can-cuoc"),
+            ("late", "cap-lai-can-cuoc"),
+        ]
+    [in_group] = await restarted().handle_text(group, "lệ phí bao nhiêu ạ", sender="501")
+    assert in_group.text == msg.which_procedure(("fee",), group=True)
+    assert (await one(restarted(), "lệ phí bao nhiêu ạ", wrong)).text == which
+    clock.now += 10 * 60 + 1
+    assert (await one(restarted(), "lệ phí bao nhiêu ạ", late)).text == which

@@ -512,6 +512,9 @@ class Conversation:
         # bao nhiêu?") and when: the bot asked which procedure, and the next question
         # names it. In a group, each member's own: two may be asked at once.
         self._unnamed: LastPerChat[dict[str | None, tuple[str, float]]] = LastPerChat(ASKED_KEPT)
+        # The private chats whose subject written down before a restart was read (or
+        # replaced) since the start: `_recall_context`.
+        self._recalled: LastPerChat[bool] = LastPerChat(ASKED_KEPT)
 
     # --- entry points -------------------------------------------------------------
 
@@ -537,6 +540,7 @@ class Conversation:
             return [Reply(msg.admins_only(self.settings.ward_name, own_id))]
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
+        await self._recall_context(chat)
         return await self._dispatch(chat, intent, text, typing, manages=manages, sender=sender)
 
     def longest_message(self) -> int:
@@ -603,13 +607,13 @@ class Conversation:
             self._unnamed_pending(chat, sender, drop=True)
             if isinstance(doc, FaqEntry):
                 await self._note_pick(chat, doc, sender)
-            self._keep_context(chat, (doc.id,), sender)
+            await self._keep_context(chat, (doc.id,), sender)
             return [await self._document_reply(doc)]
         if kind == "full":
             doc = await self._document_now(ref)
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
-            self._keep_context(chat, (doc.id,), sender)
+            await self._keep_context(chat, (doc.id,), sender)
             return [await self._document_reply(doc, full=True)]
         if (
             kind in (*TOPIC_ACTIONS, "dropall", "topics", "mysubs")
@@ -637,7 +641,7 @@ class Conversation:
                 latest = await self._latest_logged(chat)
             if latest is not None and _logged_digest(latest) != ref:
                 return [Reply(msg.wrong_button_stale(), keeps_choices=True)]
-            self._context.drop((chat.channel, chat.chat_id))  # no subject to follow up
+            await self._keep_context(chat, (), sender)  # no subject to follow up
             return [await self._wrong(chat, sender)]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
@@ -700,7 +704,7 @@ class Conversation:
                 # one is no longer the latest); the procedure is still what is missing.
                 return [self._which_procedure(chat, followup.asks_only(unnamed))]
             case "wrong":
-                self._context.drop((chat.channel, chat.chat_id))
+                await self._keep_context(chat, (), sender)
                 return [await self._wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
@@ -809,10 +813,10 @@ class Conversation:
             return more or [relayed]  # unsure: staff, who have it, answer it
         await self._record(chat, text, answer.answered, None)
         if answer.answered and answer.best is not None:
-            self._keep_context(chat, (answer.best.id,), None)
+            await self._keep_context(chat, (answer.best.id,), None)
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
         if not keeps:  # no close matches shown: nothing to follow up
-            self._keep_context(chat, (), None)
+            await self._keep_context(chat, (), None)
         return [relayed]
 
     # --- questions ----------------------------------------------------------------
@@ -848,13 +852,13 @@ class Conversation:
             return more
         await self._record(chat, question, answer.answered, sender)
         if answer.answered and answer.best is not None:
-            self._keep_context(chat, (answer.best.id,), sender)
+            await self._keep_context(chat, (answer.best.id,), sender)
             reply = _with_button(
                 await self._document_reply(answer.best.doc), wrong_button(question)
             )
             return [_with_button(reply, follow)]
         if not keeps:
-            self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
+            await self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
             self._offered.set((chat.channel, chat.chat_id), (answer.offers[0].id, self.clock()))
@@ -908,7 +912,7 @@ class Conversation:
             return []
         await self._record(chat, question, True, sender)
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
-        self._keep_context(chat, tuple(doc.id for doc in each), sender)
+        await self._keep_context(chat, tuple(doc.id for doc in each), sender)
         replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
         last = replies[-1]
         if wrong:
@@ -923,19 +927,45 @@ class Conversation:
             doc = self._document(offered[0])
         if doc is None:
             return Reply(msg.acknowledged(), keeps_choices=True)
-        self._keep_context(chat, (doc.id,), None)
+        await self._keep_context(chat, (doc.id,), None)
         return await self._document_reply(doc)
 
     # --- follow-up questions ("mất bao lâu?") ---------------------------------------
 
-    def _keep_context(self, chat: ChatRef, ids: tuple[str, ...], sender: str | None) -> None:
+    async def _keep_context(self, chat: ChatRef, ids: tuple[str, ...], sender: str | None) -> None:
         """The entry the chat was just answered with (or the close matches offered): what
-        a follow-up asks more about. None offered: there is no subject to follow up."""
+        a follow-up asks more about. None offered: there is no subject to follow up. In a
+        private chat it is written down too (ids and when: `Store.keep_subject`), so that a
+        follow-up handled after a restart is still about it."""
         key = (chat.channel, chat.chat_id)
         if ids:
             self._context.set(key, (ids, self.clock(), None if chat.private else sender))
         else:
             self._context.drop(key)
+        if not chat.private or not self.store.writable:
+            return
+        self._recalled.set(key, True)  # what memory holds now is the latest
+        now = self.clock()
+        try:
+            await self.store.keep_subject(chat, ids, now, now - followup.FOLLOW_UP_WITHIN)
+        except Exception as exc:  # a locked database: only a restart would forget it
+            log.debug("the subject of a chat's follow-ups is not kept: %s", exc)
+
+    async def _recall_context(self, chat: ChatRef) -> None:
+        """For a private chat nothing was answered in since the start (the bot restarted,
+        and a follow-up it left in the inbox is handled now): the subject written down
+        before, read once."""
+        key = (chat.channel, chat.chat_id)
+        if not chat.private or key in self._context or key in self._recalled:
+            return
+        self._recalled.set(key, True)
+        try:
+            kept = await self.store.subject(chat, self.clock() - followup.FOLLOW_UP_WITHIN)
+        except Exception as exc:  # a locked database: as without it
+            log.debug("the subject of a chat's follow-ups cannot be read: %s", exc)
+            return
+        if kept is not None:
+            self._context.set(key, (kept[0], kept[1], None))
 
     def _subject(
         self, chat: ChatRef, sender: str | None
@@ -1005,14 +1035,14 @@ class Conversation:
         part = followup.excerpt(doc, question) if doc is not None else None
         if doc is not None and part is not None:
             await self._record(chat, asked, True, sender, worded=worded)
-            self._keep_context(chat, (doc.id,), sender)
+            await self._keep_context(chat, (doc.id,), sender)
             reply = excerpt_reply(part, self.settings, self.engine.today)
             return [_with_button(_with_button(reply, wrong(asked)), follow)]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
         if best is not None and (doc is None or best.id != doc.id):
             await self._record(chat, asked, True, sender, worded=worded)
-            self._keep_context(chat, (best.id,), sender)
+            await self._keep_context(chat, (best.id,), sender)
             reply = _with_button(await self._document_reply(best.doc), wrong(asked))
             return [_with_button(reply, follow)]
         if doc is None and (asks := followup.asks_only(question)):

@@ -1295,6 +1295,34 @@ class Store:
                 )
         return row[1], bool(row[2])
 
+    # --- what a follow-up asks more about ---------------------------------------------
+
+    async def keep_subject(
+        self, chat: ChatRef, ids: Sequence[str], now: float, stale_before: float
+    ) -> None:
+        """The entries `chat` was just answered with or offered (none: no subject now), see
+        migration 22; every chat's kept before `stale_before` goes with it."""
+        async with self._write:
+            await self._db.execute(
+                "DELETE FROM follow_up_subjects WHERE at < ? OR (channel = ? AND chat_id = ?)",
+                (stale_before, chat.channel, chat.chat_id),
+            )
+            if ids:
+                await self._db.execute(
+                    "INSERT INTO follow_up_subjects (channel, chat_id, ids, at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (chat.channel, chat.chat_id, "\n".join(ids), now),
+                )
+
+    async def subject(self, chat: ChatRef, since: float) -> tuple[tuple[str, ...], float] | None:
+        """The entries `keep_subject` kept for `chat` since `since`, and when; or None."""
+        async with self._db.execute(
+            "SELECT ids, at FROM follow_up_subjects WHERE channel = ? AND chat_id = ? AND at >= ?",
+            (chat.channel, chat.chat_id, since),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else (tuple(str(row[0]).split("\n")), float(row[1]))
+
     # --- what a chat was shown last ----------------------------------------------------
 
     async def keep_shown(
