@@ -148,6 +148,10 @@ async def test_numbers_refer_to_the_last_list_only(
         ("mục 1", 1),
         ("Số 1 nha", 1),
         ("chọn câu 2 đi", 2),
+        ("cái thứ 2", 2),
+        ("câu thứ hai ạ", 2),
+        ("mục thứ nhất", 1),
+        ("cái đầu tiên nhé", 1),
     ],
 )
 async def test_a_number_typed_the_way_people_talk_picks_from_the_list(
