@@ -643,3 +643,20 @@ async def test_after_a_restart_a_follow_up_is_still_about_the_answer_before_it(
     assert (await one(restarted(), "lệ phí bao nhiêu ạ", wrong)).text == which
     clock.now += 10 * 60 + 1
     assert (await one(restarted(), "lệ phí bao nhiêu ạ", late)).text == which
+
+
+async def test_in_a_group_sai_roi_takes_back_the_members_own_question_after_anothers(
+    conversation: Conversation, store: Store, clock: Clock
+) -> None:
+    """Two members ask in turn; the first says "sai rồi": their own answer is taken back
+    (the other close matches to it, and it goes to /unanswered), not the other member's,
+    which stays answered, nor nothing at all, as when only the chat's latest was kept."""
+    group = ChatRef("test", "-100", private=False)
+    await conversation.handle_text(group, "làm lại cccd bị mất", sender="501")
+    clock.now += 30
+    await conversation.handle_text(group, "đăng ký kết hôn cần những gì", sender="502")
+    clock.now += 30
+    [sorry] = await conversation.handle_text(group, "sai rồi", sender="501")
+    assert sorry.buttons and ID_CARD not in [b.label for b in sorry.buttons]
+    assert await store.unanswered(0) == ["làm lại cccd bị mất"]
+    assert await store.question_counts(0) == (2, 1)

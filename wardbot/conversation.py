@@ -148,6 +148,9 @@ class StaffDesk(Protocol):
 
 
 Typing = Callable[[], Awaitable[object]]
+# A question kept for "sai rồi": as typed, answered, when, by whom, and whether worded by
+# the resident (see Conversation._asked).
+Asked = tuple[str, bool, float, str | None, bool]
 # A topic's buttons, by the list they are in (see Conversation._toggle): 'sub' and 'unsub'
 # in the list of every topic, 'drop' in the list of the chat's own, 'follow' under an answer.
 TOPIC_ACTIONS = ("sub", "unsub", "drop", "follow")
@@ -417,7 +420,12 @@ def wrong_button(question: str) -> Button:
 
 def _logged_digest(question: str) -> str:
     """`digest` of `question` as the question log keeps it (numbers blanked, cut)."""
-    return digest(scrub(question)[:MAX_LOGGED_CHARS])
+    return digest(_as_logged(question))
+
+
+def _as_logged(question: str) -> str:
+    """`question` as the question log keeps it (numbers blanked, cut)."""
+    return scrub(question)[:MAX_LOGGED_CHARS]
 
 
 def _with_button(reply: Reply, button: Button | None) -> Reply:
@@ -489,15 +497,14 @@ class Conversation:
         # residents follow topics on the channels `alert_links` names instead.
         self.no_alerts: frozenset[str] = frozenset()
         self.alert_links: Callable[[], Sequence[Link]] = tuple
-        # Per chat, its latest question as typed, whether it was answered, when and (in a
-        # group) by whom: what "sai rồi" takes back (in a group, one's own only), offers to
-        # staff as the resident wrote it, and finds other close matches to, with or
-        # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder); and
-        # whether it is the resident's wording (not so a follow-up about an entry, kept
-        # after the entry's own question: see `_note_pick`).
-        self._asked: LastPerChat[tuple[str, bool, float, str | None, bool]] = LastPerChat(
-            ASKED_KEPT
-        )
+        # Per chat and (in a group) member, the latest question as typed, whether it was
+        # answered, when and by whom: what "sai rồi" takes back (in a group, one's own, when
+        # another member asked since too), offers to staff as the resident wrote it, and
+        # finds other close matches to, with or without the question log
+        # (QUESTION_LOG_DAYS=0, a read-only data folder); and whether it is the resident's
+        # wording (not so a follow-up about an entry, kept after the entry's own question:
+        # see `_note_pick`). See `_last_asked`.
+        self._asked: LastPerChat[dict[str | None, Asked]] = LastPerChat(ASKED_KEPT)
         # Per private chat, the one close match its latest message was asked about ("có
         # phải anh/chị muốn hỏi câu dưới đây?") and when: what "có", "đúng rồi" opens.
         self._offered: LastPerChat[tuple[str, float]] = LastPerChat(ASKED_KEPT)
@@ -634,7 +641,7 @@ class Conversation:
             return [await self._toggle(chat, kind, topic)]
         if kind == "wrong":
             # Under the chat's latest answer only: "sai rồi" takes back the latest question.
-            asked = self._asked.get((chat.channel, chat.chat_id), None)
+            asked = self._last_asked(chat, sender)
             if asked is not None:
                 latest: str | None = asked[0]
             else:  # since a restart: the chat's latest question, as logged, if any
@@ -983,7 +990,7 @@ class Conversation:
             return None
         if len(ids) == 1 and (doc := self._document(ids[0])) is not None:
             return doc.title, doc
-        asked = self._asked.get(key, None)  # the question they were offered for
+        asked = self._last_asked(chat, sender)  # the question they were offered for
         return (asked[0], None) if asked is not None and asked[2] >= since else None
 
     async def _try_follow_up(
@@ -1124,20 +1131,20 @@ class Conversation:
         matches to it are offered (not again when the bot had only offered some), then
         ward staff or the hotline. In a group, only the `sender`'s own question is."""
         since = self.clock() - WRONG_WITHIN
-        key = (chat.channel, chat.chat_id)
-        asked = self._asked.get(key, None)
-        asked_by_another = not chat.private and asked is not None and asked[3] != sender
-        if asked is not None and (asked[2] < since or asked_by_another):
+        asked = self._last_asked(chat, sender)
+        if asked is not None and asked[2] < since:
             asked = None
         taken = None
-        if self.store.writable and (chat.private or asked is not None):  # (the log: no asker)
+        if self.store.writable and (chat.private or asked is not None):
+            # (The log keeps no asker: in a group, the member's own question by its text.)
+            own = None if chat.private or asked is None else _as_logged(asked[0])
             try:
-                taken = await self.store.take_back_answer(chat, since)
+                taken = await self.store.take_back_answer(chat, since, own)
             except Exception:  # a locked database: the apology and the hotline still go
                 log.exception("could not take back an answer")
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
             taken = asked[:2]
-            self._asked.set(key, (asked[0], False, *asked[2:]))
+            self._set_asked(chat, sender, (asked[0], False, *asked[2:]))
         offers: tuple[Hit, ...] = ()
         staff = None
         if taken is not None:
@@ -1191,12 +1198,22 @@ class Conversation:
         *,
         worded: bool = True,
     ) -> None:
-        """`question` logged for /stats and /unanswered, and kept as the chat's latest
-        question for "sai rồi" (`worded`: as `_asked` says)."""
-        self._asked.set(
-            (chat.channel, chat.chat_id), (question, answered, self.clock(), sender, worded)
-        )
+        """`question` logged for /stats and /unanswered, and kept as the chat's (in a group,
+        `sender`'s) latest question for "sai rồi" (`worded`: as `_asked` says)."""
+        self._set_asked(chat, sender, (question, answered, self.clock(), sender, worded))
         await self._log(chat, question, answered)
+
+    def _last_asked(self, chat: ChatRef, sender: str | None) -> Asked | None:
+        """The chat's latest question (in a group, `sender`'s own), as `_record` kept it."""
+        return self._asked.get((chat.channel, chat.chat_id), {}).get(
+            None if chat.private else sender
+        )
+
+    def _set_asked(self, chat: ChatRef, sender: str | None, asked: Asked) -> None:
+        key = (chat.channel, chat.chat_id)
+        kept = dict(self._asked.get(key, {}))
+        kept[None if chat.private else sender] = asked
+        self._asked.set(key, kept)
 
     async def _note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
         """The resident opened `entry` after a question the bot did not answer (or that
@@ -1204,18 +1221,17 @@ class Conversation:
         matches, what they picked from the offer, /unanswered proposes it to staff as
         the entry that question is a wording of. Not after a follow-up about an entry:
         kept after that entry's own question, it is no wording of the one picked."""
-        asked = self._asked.get((chat.channel, chat.chat_id), None)
+        asked = self._last_asked(chat, sender)  # in a group, one's own question only
         since = self.clock() - WRONG_WITHIN
         if asked is None or asked[1] or asked[2] < since or not asked[4]:
-            return
-        if not chat.private and asked[3] != sender:  # in a group, one's own question only
             return
         if not (self.settings.question_log_days and self.store.writable):
             return
         try:
             answer = await self.engine.ask_async(asked[0])
             if any(hit.doc.id == entry.id for hit in answer.results):
-                await self.store.note_choice(chat, entry.id, since)
+                own = None if chat.private else _as_logged(asked[0])
+                await self.store.note_choice(chat, entry.id, since, own)
         except Exception:  # the resident's answer does not wait on the log
             log.exception("could not keep the entry a resident picked")
 

@@ -120,6 +120,14 @@ _LATEST_QUESTION = (
 )
 
 
+def _latest_question(text: str | None) -> str:
+    """`_LATEST_QUESTION`, or, given a question's `text`, the latest logged so (a further
+    parameter)."""
+    if text is None:
+        return _LATEST_QUESTION
+    return _LATEST_QUESTION.replace("asked_at >= ? ", "asked_at >= ? AND text = ? ")
+
+
 COPY_PREFIX = "wardbot-db-"
 
 
@@ -1274,17 +1282,20 @@ class Store:
             row = await cursor.fetchone()
         return None if row is None else str(row[0])
 
-    async def take_back_answer(self, chat: ChatRef, since: float) -> tuple[str, bool] | None:
+    async def take_back_answer(
+        self, chat: ChatRef, since: float, text: str | None = None
+    ) -> tuple[str, bool] | None:
         """The resident says the bot's answer missed: the chat's latest question logged
         since `since` counts from now on as not answered (/unanswered shows it to staff,
         /stats counts it so), and the entry they opened from the close matches offered
         for it (`note_choice`), if any, as no entry they picked: it missed too. Returns
         the question (as logged) and whether it had been answered; None when none is
-        logged."""
+        logged. `text`: the latest logged so (in a group, a member's own question: the log
+        keeps no asker)."""
         async with self._write:
             async with self._db.execute(
-                f"SELECT id, text, answered, chosen {_LATEST_QUESTION}",
-                (chat.channel, chat.chat_id, since),
+                f"SELECT id, text, answered, chosen {_latest_question(text)}",
+                (chat.channel, chat.chat_id, since, *([text] if text is not None else [])),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
@@ -1377,17 +1388,24 @@ class Store:
         ) as cursor:
             return [(row[0], row[1]) for row in await cursor.fetchall()]
 
-    async def note_choice(self, chat: ChatRef, entry_id: str, since: float) -> bool:
+    async def note_choice(
+        self, chat: ChatRef, entry_id: str, since: float, text: str | None = None
+    ) -> bool:
         """The resident opened FAQ entry `entry_id` from the close matches offered for
         their latest question: kept with that question if it was logged since `since`,
         unanswered, with no choice kept yet (the first pick is the one that answered
-        them). Whether it was kept."""
+        them). Whether it was kept. `text`: as `take_back_answer`'s."""
         async with self._write:
             cursor = await self._db.execute(
-                "UPDATE questions SET chosen = ? WHERE id = (SELECT id FROM questions "
-                "WHERE channel = ? AND chat_id = ? AND asked_at >= ? "
-                "ORDER BY asked_at DESC, id DESC LIMIT 1) AND answered = 0 AND chosen IS NULL",
-                (entry_id, chat.channel, chat.chat_id, since),
+                f"UPDATE questions SET chosen = ? WHERE id = (SELECT id {_latest_question(text)}) "  # noqa: S608
+                "AND answered = 0 AND chosen IS NULL",
+                (
+                    entry_id,
+                    chat.channel,
+                    chat.chat_id,
+                    since,
+                    *([text] if text is not None else []),
+                ),
             )
             return cursor.rowcount > 0
 
