@@ -1332,6 +1332,20 @@ async def test_yes_to_the_one_close_match_asked_about_opens_it(
     assert late.text == msg.acknowledged()
 
 
+@pytest.mark.parametrize("said", ["dạ vâng", "vâng ạ", "ừ", "dạ"])
+async def test_a_plain_yes_to_the_one_close_match_asked_about_opens_it(
+    conversation: Conversation, said: str
+) -> None:
+    """ "Dạ vâng" answering "Dạ, có phải anh/chị muốn hỏi câu dưới đây?" is a yes, as "có"
+    is: the entry, not "Anh/chị cần hỏi thêm gì cứ nhắn em nhé"."""
+    asked = await one(conversation, "thủ tục hành chính")
+    (offered,) = asked.buttons
+    opened = await one(conversation, said)
+    assert [opened] == await conversation.handle_action(CHAT, offered.action)
+    again = await one(conversation, said)  # said again: agreement, nothing more opened
+    assert again.text == msg.acknowledged()
+
+
 async def test_yes_after_the_close_match_was_opened_by_its_button_opens_nothing_again(
     conversation: Conversation,
 ) -> None:

@@ -702,6 +702,9 @@ class Conversation:
                 alerts, links = self._alerts_where(chat)
                 text = msg.help_text(s.ward_name, s.ward_hotline, staff=staff, alerts=alerts)
                 return [Reply(text, links=links)]
+            case "ack" if offered is not None:
+                # "Dạ vâng", "ừ" answering "có phải anh/chị muốn hỏi câu dưới đây?": a yes.
+                return [await self._yes(chat, offered)]
             case "thanks" | "ack" | "bye" | "wish":
                 return [_small_talk_reply(intent.kind)]
             case "yes":
