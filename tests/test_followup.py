@@ -660,3 +660,15 @@ async def test_in_a_group_sai_roi_takes_back_the_members_own_question_after_anot
     assert sorry.buttons and ID_CARD not in [b.label for b in sorry.buttons]
     assert await store.unanswered(0) == ["làm lại cccd bị mất"]
     assert await store.question_counts(0) == (2, 1)
+
+
+@pytest.mark.parametrize("then", ["cần mang gì", "phải mang những gì ạ", "cần những giấy gì"])
+async def test_what_to_bring_is_asked_of_the_entry_just_given(
+    conversation: Conversation, then: str
+) -> None:
+    """ "Cần mang gì" after the ID card asks its papers: the lines that name them, not
+    "chưa có thông tin về câu hỏi này" (read alone, it names nothing the ward answers)."""
+    answer = await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD and reply.text != answer.text
+    assert "mang theo giấy tờ tùy thân" in reply.text and "Lệ phí" not in reply.text
