@@ -1023,6 +1023,12 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "trả lời sai rồi em ơi",
         "không phải ý tôi",
         "dạ không phải ạ",
+        "sai rồi bạn ơi",
+        "không phải thế",
+        "ý em không phải vậy",
+        "chả liên quan",
+        "bạn hiểu nhầm rồi",
+        "em hỏi cái khác mà",
         "không",  # to "có phải anh/chị muốn hỏi ...?"
         # Said rudely: the same, not an answer found for the insult.
         "ngu",
