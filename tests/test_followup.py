@@ -672,3 +672,17 @@ async def test_what_to_bring_is_asked_of_the_entry_just_given(
     reply = await one(conversation, then)
     assert reply.title == ID_CARD and reply.text != answer.text
     assert "mang theo giấy tờ tùy thân" in reply.text and "Lệ phí" not in reply.text
+
+
+async def test_asked_about_several_answers_naming_none_asks_which_without_a_list(
+    conversation: Conversation,
+) -> None:
+    """After two answers at once (no close matches on screen), a question about them
+    that they together do not answer is asked which procedure, not to pick "một trong
+    các câu em vừa gợi ý ở trên": none was suggested."""
+    both = await conversation.handle_text(
+        CHAT, "đăng ký khai sinh cần giấy tờ gì? và đăng ký kết hôn cần những gì?"
+    )
+    assert len(both) == 2
+    which = await one(conversation, "có làm online được không")
+    assert which.text == msg.which_procedure(("online",)) and which.keeps_choices

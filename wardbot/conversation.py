@@ -1057,13 +1057,15 @@ class Conversation:
             return [_with_button(reply, follow)]
         if doc is None and (asks := followup.asks_only(question)):
             # About close matches offered ("lệ phí bao nhiêu?" under three procedures),
-            # none of which it names: which one? The list stays on screen to pick from
-            # (and a procedure named next is asked about with it). With a ticket open,
-            # staff, who have the question, answer it.
+            # or several answers given at once, none of which it names: which one? A list
+            # offered stays on screen to pick from (and a procedure named next is asked
+            # about with it). With a ticket open, staff, who have the question, answer it.
             if not staff:
                 return []
             self._note_unnamed(chat, sender, question)
-            return [_with_button(self._which_procedure(chat, asks, listed=True), follow)]
+            before = self._last_asked(chat, sender)
+            listed = before is not None and not before[1]  # offered, not answered
+            return [_with_button(self._which_procedure(chat, asks, listed=listed), follow)]
         if alone.answered and await self._beside(doc, alone, answer):
             return None
         # Asking only what the entry does not say ("mất bao lâu?"): read alone, it would
