@@ -921,6 +921,12 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("cảm ơn chị Thu Hà đã hỗ trợ", msg.thanks()),
         ("em cam on ad da tra loi", msg.thanks()),
         ("dạ con hiểu rồi ạ", msg.acknowledged()),
+        ("dạ em nhận được rồi ạ", msg.acknowledged()),
+        ("ok đã nhận", msg.acknowledged()),
+        ("xong rồi ạ", msg.acknowledged()),
+        ("tốt quá", msg.acknowledged()),
+        ("tuyệt vời ạ", msg.acknowledged()),
+        ("chân thành cảm ơn", msg.thanks()),
         ("bye", msg.farewell()),
         ("chúc mừng năm mới ad nhé", msg.wished()),
         ("em chúc cả nhà một ngày tốt lành", msg.wished()),
@@ -1038,6 +1044,12 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "trả lời sai rồi em ơi",
         "không phải ý tôi",
         "dạ không phải ạ",
+        "sai rồi bạn ơi",
+        "không phải thế",
+        "ý em không phải vậy",
+        "chả liên quan",
+        "bạn hiểu nhầm rồi",
+        "em hỏi cái khác mà",
         "không",  # to "có phải anh/chị muốn hỏi ...?"
         # Said rudely: the same, not an answer found for the insult.
         "ngu",
@@ -1139,16 +1151,18 @@ async def test_in_a_group_saying_the_answer_missed_takes_back_only_ones_own_ques
 ) -> None:
     """In a group, "sai rồi" from a member is about the answer they were given, not about
     another member's question asked since: that answer stands, and its alternatives are
-    not offered; the member's own "sai rồi" takes theirs back."""
+    not offered; each member's own "sai rồi" takes theirs back."""
     group = ChatRef("telegram", "-100777", private=False)
     await conversation.handle_text(group, "mất thẻ bhyt làm sao", sender="501")
     await conversation.handle_text(group, "đăng ký khai sinh cần giấy tờ gì", sender="502")
     [sorry] = await conversation.handle_text(group, "sai rồi", sender="501")
-    assert sorry.buttons == ()
-    assert await store.unanswered(0) == []
+    assert "Đăng ký khai sinh" not in " ".join(b.label for b in sorry.buttons)
+    assert await store.unanswered(0) == ["mất thẻ bhyt làm sao"]
     [sorry] = await conversation.handle_text(group, "sai rồi", sender="502")
     assert sorry.buttons
-    assert await store.unanswered(0) == ["đăng ký khai sinh cần giấy tờ gì"]
+    assert await store.unanswered(0) == ["đăng ký khai sinh cần giấy tờ gì", "mất thẻ bhyt làm sao"]
+    [sorry] = await conversation.handle_text(group, "sai rồi", sender="503")  # asked nothing
+    assert sorry.buttons == ()
 
 
 async def test_saying_the_answer_missed_long_after_takes_nothing_back(
@@ -1343,6 +1357,20 @@ async def test_yes_to_the_one_close_match_asked_about_opens_it(
     now[0] += 3600.0  # an hour later, "có" is about something else
     late = await one(conversation, "có")
     assert late.text == msg.acknowledged()
+
+
+@pytest.mark.parametrize("said", ["dạ vâng", "vâng ạ", "ừ", "dạ"])
+async def test_a_plain_yes_to_the_one_close_match_asked_about_opens_it(
+    conversation: Conversation, said: str
+) -> None:
+    """ "Dạ vâng" answering "Dạ, có phải anh/chị muốn hỏi câu dưới đây?" is a yes, as "có"
+    is: the entry, not "Anh/chị cần hỏi thêm gì cứ nhắn em nhé"."""
+    asked = await one(conversation, "thủ tục hành chính")
+    (offered,) = asked.buttons
+    opened = await one(conversation, said)
+    assert [opened] == await conversation.handle_action(CHAT, offered.action)
+    again = await one(conversation, said)  # said again: agreement, nothing more opened
+    assert again.text == msg.acknowledged()
 
 
 async def test_yes_after_the_close_match_was_opened_by_its_button_opens_nothing_again(

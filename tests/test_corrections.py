@@ -497,6 +497,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("DROP TABLE inbox_seen")
         if version < 23:
             raw.execute("DROP TABLE alert_parts")
+        if version < 24:
+            raw.execute("DROP TABLE follow_up_subjects")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

@@ -575,6 +575,26 @@ async def test_thanks_after_the_answer_leave_the_ticket_answered_not_waiting_for
     assert ticket is not None and ticket.state == "open"
 
 
+async def test_ok_or_da_vang_after_the_answer_leave_the_ticket_answered(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """ "Ok", "dạ vâng ạ" after staff's answer close the turn as thanks do: staff see them in
+    the topic, the resident gets the short reply, and the ticket is not put back among
+    those waiting for an answer (/tickets, /stats) as if the resident had asked more."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
+    for said in ("ok", "dạ vâng ạ", "dạ em hiểu rồi ạ"):
+        [reply] = await conversation.handle_text(RESIDENT, said)
+        assert reply.text == msg.acknowledged()
+        ticket = await desk.tickets.get(1)
+        assert ticket is not None and ticket.state == "answered", said
+    await desk.post_pending()
+    assert len(room.in_thread(post.thread_id)) == 4  # the question, and each of the three
+    assert (await desk.tickets.counts(0))[0] == 0
+
+
 async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

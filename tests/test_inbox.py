@@ -231,6 +231,33 @@ async def test_a_zalo_webhook_delivery_when_the_bot_is_killed_is_answered_once_a
         assert inbox_rows(bot) == 0
 
 
+async def test_a_follow_up_left_in_the_inbox_by_a_kill_is_about_the_answer_before_it(
+    tmp_path: Path,
+) -> None:
+    """The resident got an answer, then asked "lệ phí bao nhiêu ạ" about it as the bot was
+    killed: the restarted bot answers it as it would have, about that answer (which does
+    not say its fee), not with "anh/chị đang hỏi về thủ tục nào?" as if nothing came
+    before. What it kept for that: the entry's id and when, nothing the resident wrote."""
+    async with FakeBotApi() as api, FakeZaloApi() as zalo:
+        bot = zalo_bot(tmp_path, api, zalo)
+        async with bot_process(bot, cwd=tmp_path, kill=True):
+            (answer,) = await zalo.say(ZALO_RESIDENT, QUESTION)
+            assert answer.text.startswith(ANSWER)
+            zalo.hold_chat("sendMessage", ZALO_RESIDENT)
+            zalo.send_text(ZALO_RESIDENT, "lệ phí bao nhiêu ạ")
+            await zalo.wait_until(lambda: bool(zalo.held))
+        zalo.drop_held()
+        with contextlib.closing(sqlite3.connect(bot.data / DATABASE)) as db:
+            kept = db.execute("SELECT channel, chat_id, ids FROM follow_up_subjects").fetchall()
+        assert kept == [("zalo", ZALO_RESIDENT, "bhyt-mat-the")]
+        bot.log.clear()
+        async with bot_process(bot, cwd=tmp_path):
+            (_, fee) = await zalo.replies(ZALO_RESIDENT, 2)
+            assert fee.text.startswith("Dạ, thông tin em có về “Mất thẻ bảo hiểm y tế"), fee.text
+            assert "lệ phí" in fee.text
+        assert inbox_rows(bot) == 0
+
+
 # --- the inbox itself -------------------------------------------------------------------
 
 

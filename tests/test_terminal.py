@@ -130,7 +130,7 @@ async def test_numbers_refer_to_the_last_list_only(
     conversation: Conversation, ward_settings: Settings
 ) -> None:
     out = await chat(
-        conversation, ward_settings, "muc dong bhyt ho gia dinh", "cảm ơn", "1", "/quit"
+        conversation, ward_settings, "muc dong bhyt ho gia dinh", "/help", "1", "/quit"
     )
     after = out.split("> 1\n", 1)[1]
     assert msg.no_list_to_pick("1") in after  # no list was shown last: "1" means nothing
@@ -148,6 +148,10 @@ async def test_numbers_refer_to_the_last_list_only(
         ("mục 1", 1),
         ("Số 1 nha", 1),
         ("chọn câu 2 đi", 2),
+        ("cái thứ 2", 2),
+        ("câu thứ hai ạ", 2),
+        ("mục thứ nhất", 1),
+        ("cái đầu tiên nhé", 1),
     ],
 )
 async def test_a_number_typed_the_way_people_talk_picks_from_the_list(
@@ -180,7 +184,7 @@ async def test_a_question_the_bot_cannot_answer_leaves_the_list_in_effect(
 async def test_choice_words_with_no_list_shown_are_a_question(
     conversation: Conversation, ward_settings: Settings
 ) -> None:
-    out = await chat(conversation, ward_settings, "cảm ơn", "câu 2 nhé", "/quit")
+    out = await chat(conversation, ward_settings, "/help", "câu 2 nhé", "/quit")
     asked = out.split("> câu 2 nhé\n", 1)[1]
     assert msg.no_list_to_pick("2") not in asked
     assert "0276 3822 123" in asked  # searched for: offers or "no information", the hotline

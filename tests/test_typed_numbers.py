@@ -424,6 +424,18 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say("mức đóng bhyt điều chỉnh từ 01/7/2024 thế nào? đăng ký tạm trú cần gì?", "asked"),
         Say("xem toàn văn", opens(BHYT_NOTICE)),
     ],
+    "thanks and 'ok' under a list: a number typed next still picks from it": [
+        Say(BHYT_LOST, "asked"),
+        Say("cảm ơn ạ", ""),
+        Say("ok", ""),
+        Say("2", LINE),
+    ],
+    "thanks under a list with a ticket open: a number on it still picks its line": [
+        Do("ticket"),
+        Say(BHYT_LOST, "asked"),
+        Say("dạ em cảm ơn ạ", "asked"),  # staff see it too
+        Say("1", LINE),
+    ],
     "'sai rồi' after a restart still offers the other matches": [
         Say(BHYT_LOST, "asked"),
         Do("restart"),

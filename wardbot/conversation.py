@@ -149,6 +149,9 @@ class StaffDesk(Protocol):
 
 
 Typing = Callable[[], Awaitable[object]]
+# A question kept for "sai rồi": as typed, answered, when, by whom, and whether worded by
+# the resident (see Conversation._asked).
+Asked = tuple[str, bool, float, str | None, bool]
 # A topic's buttons, by the list they are in (see Conversation._toggle): 'sub' and 'unsub'
 # in the list of every topic, 'drop' in the list of the chat's own, 'follow' under an answer.
 TOPIC_ACTIONS = ("sub", "unsub", "drop", "follow")
@@ -160,9 +163,10 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "bye": msg.farewell,
     "wish": msg.wished,
 }
-# ...of which these, on an open ticket, leave staff nothing to answer ("dạ vâng" may be
-# an answer to staff's question: it is not one).
-COURTESY = frozenset({"thanks", "bye", "wish"})
+# ...which, on an open ticket, leave staff nothing to answer: staff see them, but the
+# ticket does not wait for staff again ("ok", "dạ vâng" after their answer close a turn as
+# thanks do; a resident with more to say says it).
+COURTESY = frozenset(SMALL_TALK)
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
@@ -174,6 +178,12 @@ YES_WITHIN = 10 * 60.0
 WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then
 ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
+
+
+def _small_talk_reply(kind: str) -> Reply:
+    """The short reply to thanks, "ok", a goodbye or good wishes: it answers nothing and
+    offers no choice, so a number typed next still picks from the list on screen."""
+    return Reply(SMALL_TALK[kind](), keeps_choices=True)
 
 
 class ChatLocks:
@@ -411,7 +421,12 @@ def wrong_button(question: str) -> Button:
 
 def _logged_digest(question: str) -> str:
     """`digest` of `question` as the question log keeps it (numbers blanked, cut)."""
-    return digest(scrub(question)[:MAX_LOGGED_CHARS])
+    return digest(_as_logged(question))
+
+
+def _as_logged(question: str) -> str:
+    """`question` as the question log keeps it (numbers blanked, cut)."""
+    return scrub(question)[:MAX_LOGGED_CHARS]
 
 
 def _with_button(reply: Reply, button: Button | None) -> Reply:
@@ -486,15 +501,14 @@ class Conversation:
         # residents follow topics on the channels `alert_links` names instead.
         self.no_alerts: frozenset[str] = frozenset()
         self.alert_links: Callable[[], Sequence[Link]] = tuple
-        # Per chat, its latest question as typed, whether it was answered, when and (in a
-        # group) by whom: what "sai rồi" takes back (in a group, one's own only), offers to
-        # staff as the resident wrote it, and finds other close matches to, with or
-        # without the question log (QUESTION_LOG_DAYS=0, a read-only data folder); and
-        # whether it is the resident's wording (not so a follow-up about an entry, kept
-        # after the entry's own question: see `_note_pick`).
-        self._asked: LastPerChat[tuple[str, bool, float, str | None, bool]] = LastPerChat(
-            ASKED_KEPT
-        )
+        # Per chat and (in a group) member, the latest question as typed, whether it was
+        # answered, when and by whom: what "sai rồi" takes back (in a group, one's own, when
+        # another member asked since too), offers to staff as the resident wrote it, and
+        # finds other close matches to, with or without the question log
+        # (QUESTION_LOG_DAYS=0, a read-only data folder); and whether it is the resident's
+        # wording (not so a follow-up about an entry, kept after the entry's own question:
+        # see `_note_pick`). See `_last_asked`.
+        self._asked: LastPerChat[dict[str | None, Asked]] = LastPerChat(ASKED_KEPT)
         # Per private chat, the one close match its latest message was asked about ("có
         # phải anh/chị muốn hỏi câu dưới đây?") and when: what "có", "đúng rồi" opens.
         self._offered: LastPerChat[tuple[str, float]] = LastPerChat(ASKED_KEPT)
@@ -509,6 +523,9 @@ class Conversation:
         # bao nhiêu?") and when: the bot asked which procedure, and the next question
         # names it. In a group, each member's own: two may be asked at once.
         self._unnamed: LastPerChat[dict[str | None, tuple[str, float]]] = LastPerChat(ASKED_KEPT)
+        # The private chats whose subject written down before a restart was read (or
+        # replaced) since the start: `_recall_context`.
+        self._recalled: LastPerChat[bool] = LastPerChat(ASKED_KEPT)
 
     # --- entry points -------------------------------------------------------------
 
@@ -534,6 +551,7 @@ class Conversation:
             return [Reply(msg.admins_only(self.settings.ward_name, own_id))]
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
+        await self._recall_context(chat)
         return await self._dispatch(chat, intent, text, typing, manages=manages, sender=sender)
 
     def longest_message(self) -> int:
@@ -600,13 +618,13 @@ class Conversation:
             self._unnamed_pending(chat, sender, drop=True)
             if isinstance(doc, FaqEntry):
                 await self._note_pick(chat, doc, sender)
-            self._keep_context(chat, (doc.id,), sender)
+            await self._keep_context(chat, (doc.id,), sender)
             return [await self._document_reply(doc)]
         if kind == "full":
             doc = await self._document_now(ref)
             if not isinstance(doc, Announcement):
                 return [Reply(msg.not_found())]
-            self._keep_context(chat, (doc.id,), sender)
+            await self._keep_context(chat, (doc.id,), sender)
             return [await self._document_reply(doc, full=True)]
         if (
             kind in (*TOPIC_ACTIONS, "dropall", "topics", "mysubs")
@@ -627,14 +645,14 @@ class Conversation:
             return [await self._toggle(chat, kind, topic)]
         if kind == "wrong":
             # Under the chat's latest answer only: "sai rồi" takes back the latest question.
-            asked = self._asked.get((chat.channel, chat.chat_id), None)
+            asked = self._last_asked(chat, sender)
             if asked is not None:
                 latest: str | None = asked[0]
             else:  # since a restart: the chat's latest question, as logged, if any
                 latest = await self._latest_logged(chat)
             if latest is not None and _logged_digest(latest) != ref:
                 return [Reply(msg.wrong_button_stale(), keeps_choices=True)]
-            self._context.drop((chat.channel, chat.chat_id))  # no subject to follow up
+            await self._keep_context(chat, (), sender)  # no subject to follow up
             return [await self._wrong(chat, sender)]
         if kind == "staff" and ref == "ask":
             if self.desk is None or not chat.private:
@@ -688,8 +706,11 @@ class Conversation:
                 alerts, links = self._alerts_where(chat)
                 text = msg.help_text(s.ward_name, s.ward_hotline, staff=staff, alerts=alerts)
                 return [Reply(text, links=links)]
+            case "ack" if offered is not None:
+                # "Dạ vâng", "ừ" answering "có phải anh/chị muốn hỏi câu dưới đây?": a yes.
+                return [await self._yes(chat, offered)]
             case "thanks" | "ack" | "bye" | "wish":
-                return [Reply(SMALL_TALK[intent.kind]())]
+                return [_small_talk_reply(intent.kind)]
             case "yes":
                 return [await self._yes(chat, offered)]
             case "wrong" if (unnamed := self._unnamed_pending(chat, sender)) is not None:
@@ -697,7 +718,7 @@ class Conversation:
                 # one is no longer the latest); the procedure is still what is missing.
                 return [self._which_procedure(chat, followup.asks_only(unnamed))]
             case "wrong":
-                self._context.drop((chat.channel, chat.chat_id))
+                await self._keep_context(chat, (), sender)
                 return [await self._wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
@@ -789,7 +810,7 @@ class Conversation:
         courtesy = intent.kind in COURTESY
         relayed = await desk.follow_up(chat, ticket, text, courtesy=courtesy)
         if intent.kind in SMALL_TALK:
-            return [Reply(SMALL_TALK[intent.kind]())]
+            return [_small_talk_reply(intent.kind)]
         if intent.kind != "question":
             return [relayed]
         if followup.asks_only(text) and self._subject(chat, None) is None:
@@ -806,10 +827,10 @@ class Conversation:
             return more or [relayed]  # unsure: staff, who have it, answer it
         await self._record(chat, text, answer.answered, None)
         if answer.answered and answer.best is not None:
-            self._keep_context(chat, (answer.best.id,), None)
+            await self._keep_context(chat, (answer.best.id,), None)
             return [_with_button(await self._document_reply(answer.best.doc), follow)]
         if not keeps:  # no close matches shown: nothing to follow up
-            self._keep_context(chat, (), None)
+            await self._keep_context(chat, (), None)
         return [relayed]
 
     # --- questions ----------------------------------------------------------------
@@ -845,22 +866,26 @@ class Conversation:
             return more
         await self._record(chat, question, answer.answered, sender)
         if answer.answered and answer.best is not None:
-            self._keep_context(chat, (answer.best.id,), sender)
+            await self._keep_context(chat, (answer.best.id,), sender)
             reply = _with_button(
                 await self._document_reply(answer.best.doc), wrong_button(question)
             )
             return [_with_button(reply, follow)]
         if not keeps:
-            self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
+            await self._keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
             self._offered.set((chat.channel, chat.chat_id), (answer.offers[0].id, self.clock()))
         return [_with_button(no_answer_reply(answer, self.settings, staff), follow)]
 
-    def _which_procedure(self, chat: ChatRef, aspects: tuple[str, ...]) -> Reply:
+    def _which_procedure(
+        self, chat: ChatRef, aspects: tuple[str, ...], *, listed: bool = False
+    ) -> Reply:
         """Asking which procedure a question naming none means (in a group, to be answered
-        in a reply to it: the bot reads no other message there but those naming it)."""
-        return Reply(msg.which_procedure(aspects, group=not chat.private), keeps_choices=True)
+        in a reply to it: the bot reads no other message there but those naming it).
+        `listed`: close matches were just offered; they stay on screen to pick from."""
+        text = msg.which_procedure(aspects, group=not chat.private, listed=listed)
+        return Reply(text, keeps_choices=True)
 
     def _note_unnamed(self, chat: ChatRef, sender: str | None, question: str) -> None:
         """`question` named no procedure: the chat's (in a group, `sender`'s) next names it."""
@@ -901,7 +926,7 @@ class Conversation:
             return []
         await self._record(chat, question, True, sender)
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
-        self._keep_context(chat, tuple(doc.id for doc in each), sender)
+        await self._keep_context(chat, tuple(doc.id for doc in each), sender)
         replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
         last = replies[-1]
         if wrong:
@@ -916,19 +941,45 @@ class Conversation:
             doc = self._document(offered[0])
         if doc is None:
             return Reply(msg.acknowledged(), keeps_choices=True)
-        self._keep_context(chat, (doc.id,), None)
+        await self._keep_context(chat, (doc.id,), None)
         return await self._document_reply(doc)
 
     # --- follow-up questions ("mất bao lâu?") ---------------------------------------
 
-    def _keep_context(self, chat: ChatRef, ids: tuple[str, ...], sender: str | None) -> None:
+    async def _keep_context(self, chat: ChatRef, ids: tuple[str, ...], sender: str | None) -> None:
         """The entry the chat was just answered with (or the close matches offered): what
-        a follow-up asks more about. None offered: there is no subject to follow up."""
+        a follow-up asks more about. None offered: there is no subject to follow up. In a
+        private chat it is written down too (ids and when: `Store.keep_subject`), so that a
+        follow-up handled after a restart is still about it."""
         key = (chat.channel, chat.chat_id)
         if ids:
             self._context.set(key, (ids, self.clock(), None if chat.private else sender))
         else:
             self._context.drop(key)
+        if not chat.private or not self.store.writable:
+            return
+        self._recalled.set(key, True)  # what memory holds now is the latest
+        now = self.clock()
+        try:
+            await self.store.keep_subject(chat, ids, now, now - followup.FOLLOW_UP_WITHIN)
+        except Exception as exc:  # a locked database: only a restart would forget it
+            log.debug("the subject of a chat's follow-ups is not kept: %s", exc)
+
+    async def _recall_context(self, chat: ChatRef) -> None:
+        """For a private chat nothing was answered in since the start (the bot restarted,
+        and a follow-up it left in the inbox is handled now): the subject written down
+        before, read once."""
+        key = (chat.channel, chat.chat_id)
+        if not chat.private or key in self._context or key in self._recalled:
+            return
+        self._recalled.set(key, True)
+        try:
+            kept = await self.store.subject(chat, self.clock() - followup.FOLLOW_UP_WITHIN)
+        except Exception as exc:  # a locked database: as without it
+            log.debug("the subject of a chat's follow-ups cannot be read: %s", exc)
+            return
+        if kept is not None:
+            self._context.set(key, (kept[0], kept[1], None))
 
     def _subject(
         self, chat: ChatRef, sender: str | None
@@ -946,7 +997,7 @@ class Conversation:
             return None
         if len(ids) == 1 and (doc := self._document(ids[0])) is not None:
             return doc.title, doc
-        asked = self._asked.get(key, None)  # the question they were offered for
+        asked = self._last_asked(chat, sender)  # the question they were offered for
         return (asked[0], None) if asked is not None and asked[2] >= since else None
 
     async def _try_follow_up(
@@ -998,16 +1049,27 @@ class Conversation:
         part = followup.excerpt(doc, question) if doc is not None else None
         if doc is not None and part is not None:
             await self._record(chat, asked, True, sender, worded=worded)
-            self._keep_context(chat, (doc.id,), sender)
+            await self._keep_context(chat, (doc.id,), sender)
             reply = excerpt_reply(part, self.settings, self.engine.today)
             return [_with_button(_with_button(reply, wrong(asked)), follow)]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
         if best is not None and (doc is None or best.id != doc.id):
             await self._record(chat, asked, True, sender, worded=worded)
-            self._keep_context(chat, (best.id,), sender)
+            await self._keep_context(chat, (best.id,), sender)
             reply = _with_button(await self._document_reply(best.doc), wrong(asked))
             return [_with_button(reply, follow)]
+        if doc is None and (asks := followup.asks_only(question)):
+            # About close matches offered ("lệ phí bao nhiêu?" under three procedures),
+            # or several answers given at once, none of which it names: which one? A list
+            # offered stays on screen to pick from (and a procedure named next is asked
+            # about with it). With a ticket open, staff, who have the question, answer it.
+            if not staff:
+                return []
+            self._note_unnamed(chat, sender, question)
+            before = self._last_asked(chat, sender)
+            listed = before is not None and not before[1]  # offered, not answered
+            return [_with_button(self._which_procedure(chat, asks, listed=listed), follow)]
         if alone.answered and await self._beside(doc, alone, answer):
             return None
         # Asking only what the entry does not say ("mất bao lâu?"): read alone, it would
@@ -1078,20 +1140,20 @@ class Conversation:
         matches to it are offered (not again when the bot had only offered some), then
         ward staff or the hotline. In a group, only the `sender`'s own question is."""
         since = self.clock() - WRONG_WITHIN
-        key = (chat.channel, chat.chat_id)
-        asked = self._asked.get(key, None)
-        asked_by_another = not chat.private and asked is not None and asked[3] != sender
-        if asked is not None and (asked[2] < since or asked_by_another):
+        asked = self._last_asked(chat, sender)
+        if asked is not None and asked[2] < since:
             asked = None
         taken = None
-        if self.store.writable and (chat.private or asked is not None):  # (the log: no asker)
+        if self.store.writable and (chat.private or asked is not None):
+            # (The log keeps no asker: in a group, the member's own question by its text.)
+            own = None if chat.private or asked is None else _as_logged(asked[0])
             try:
-                taken = await self.store.take_back_answer(chat, since)
+                taken = await self.store.take_back_answer(chat, since, own)
             except Exception:  # a locked database: the apology and the hotline still go
                 log.exception("could not take back an answer")
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
             taken = asked[:2]
-            self._asked.set(key, (asked[0], False, *asked[2:]))
+            self._set_asked(chat, sender, (asked[0], False, *asked[2:]))
         offers: tuple[Hit, ...] = ()
         staff = None
         if taken is not None:
@@ -1145,12 +1207,22 @@ class Conversation:
         *,
         worded: bool = True,
     ) -> None:
-        """`question` logged for /stats and /unanswered, and kept as the chat's latest
-        question for "sai rồi" (`worded`: as `_asked` says)."""
-        self._asked.set(
-            (chat.channel, chat.chat_id), (question, answered, self.clock(), sender, worded)
-        )
+        """`question` logged for /stats and /unanswered, and kept as the chat's (in a group,
+        `sender`'s) latest question for "sai rồi" (`worded`: as `_asked` says)."""
+        self._set_asked(chat, sender, (question, answered, self.clock(), sender, worded))
         await self._log(chat, question, answered)
+
+    def _last_asked(self, chat: ChatRef, sender: str | None) -> Asked | None:
+        """The chat's latest question (in a group, `sender`'s own), as `_record` kept it."""
+        return self._asked.get((chat.channel, chat.chat_id), {}).get(
+            None if chat.private else sender
+        )
+
+    def _set_asked(self, chat: ChatRef, sender: str | None, asked: Asked) -> None:
+        key = (chat.channel, chat.chat_id)
+        kept = dict(self._asked.get(key, {}))
+        kept[None if chat.private else sender] = asked
+        self._asked.set(key, kept)
 
     async def _note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
         """The resident opened `entry` after a question the bot did not answer (or that
@@ -1158,18 +1230,17 @@ class Conversation:
         matches, what they picked from the offer, /unanswered proposes it to staff as
         the entry that question is a wording of. Not after a follow-up about an entry:
         kept after that entry's own question, it is no wording of the one picked."""
-        asked = self._asked.get((chat.channel, chat.chat_id), None)
+        asked = self._last_asked(chat, sender)  # in a group, one's own question only
         since = self.clock() - WRONG_WITHIN
         if asked is None or asked[1] or asked[2] < since or not asked[4]:
-            return
-        if not chat.private and asked[3] != sender:  # in a group, one's own question only
             return
         if not (self.settings.question_log_days and self.store.writable):
             return
         try:
             answer = await self.engine.ask_async(asked[0])
             if any(hit.doc.id == entry.id for hit in answer.results):
-                await self.store.note_choice(chat, entry.id, since)
+                own = None if chat.private else _as_logged(asked[0])
+                await self.store.note_choice(chat, entry.id, since, own)
         except Exception:  # the resident's answer does not wait on the log
             log.exception("could not keep the entry a resident picked")
 

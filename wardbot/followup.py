@@ -54,7 +54,8 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ("online", "online|truc tuyen|qua mang|tren mang", r"truc tuyen|online|vneid"),
         (
             "papers",
-            "giay to|ho so|can gi|mang theo|can nhung gi|thu tuc",
+            "giay to|ho so|can gi|mang theo|can nhung gi|thu tuc|mang gi|mang nhung gi|can mang"
+            "|giay gi",
             r"giay|ho so|to khai|ban sao|mang theo",
         ),
     )

@@ -119,12 +119,15 @@ _FIXED = (
     (
         # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".
         "wrong",
-        r"(?:da )?(?:(?:tra loi|cau tra loi|bot|ban|em) )?"
-        r"(?:sai|nham|(?:khong|ko|k|hong|chua) (?:dung|phai|lien quan))"
+        r"(?:da )?(?:y (?:em|toi|minh|tui|con) )?(?:(?:tra loi|cau tra loi|bot|ban|em) )?"
+        r"(?:sai|(?:hieu )?nham|(?:khong|ko|k|hong|chua|cha) (?:dung|phai|lien quan))"
         r"(?: (?:bet|het|mat|roi|nua))*"
         r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|do|kia|toi|em|minh|tui|can hoi)"
         r"(?: hoi| can hoi)?)?"
-        r"(?: (?:roi|ma|dau|ha|a|ah|ak|oi|em oi|ad oi|bot oi))*"
+        r"(?: (?:the|vay|roi|ma|dau|ha|a|ah|ak|oi|em oi|ad oi|bot oi|ban oi))*"
+        # "Em hỏi cái khác mà": not what was asked.
+        r"|(?:da )?(?:(?:em|toi|minh|tui|con) )?hoi (?:cai|cau|viec|chuyen) khac ma"
+        r"(?: (?:a|ah|oi|em oi|ad oi|bot oi|ban oi))*"
         # A bare "không" answers "có phải anh/chị muốn hỏi ...?" (a yes opens what was asked).
         r"|(?:da |thoi )?(?:khong|ko|k|hong)(?: (?:a|ah|dau|nha|nhe|roi))*",
     ),

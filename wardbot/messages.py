@@ -316,11 +316,17 @@ _ASPECT_EXAMPLES = {
 }
 
 
-def which_procedure(aspects: Sequence[str], *, group: bool = False) -> str:
+def which_procedure(aspects: Sequence[str], *, group: bool = False, listed: bool = False) -> str:
     """A question asking only what any procedure has ("lệ phí bao nhiêu?", "mất bao
     lâu?") with no answer before it to be about: which procedure does it mean? `group`:
-    in a group, where the bot reads only the messages that reply to it or mention it."""
+    in a group, where the bot reads only the messages that reply to it or mention it.
+    `listed`: asked just after close matches, which the resident may pick from instead."""
     how = "trả lời tin nhắn này, nhắn" if group else "nhắn"
+    if listed:
+        return (
+            "Dạ, anh/chị đang hỏi về thủ tục nào ạ? Anh/chị chọn một trong các câu em vừa "
+            f"gợi ý ở trên, hoặc {how} kèm tên thủ tục hoặc giấy tờ cần làm giúp em."
+        )
     return (
         f"Dạ, anh/chị đang hỏi về thủ tục nào ạ? Anh/chị {how} kèm tên thủ tục hoặc giấy tờ "
         f"cần làm giúp em, ví dụ: “{_ASPECT_EXAMPLES[aspects[0]]}”"

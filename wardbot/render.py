@@ -26,6 +26,13 @@ _CHOICE = re.compile(
     r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
 )
 MAX_CHOICE_DIGITS = 3
+# "Cái thứ 2", "câu thứ hai", "mục thứ nhất ạ", "cái đầu tiên": a line counted as people
+# count, after the word for an item ("thứ 2" alone is a Monday).
+_ORDINAL = re.compile(
+    r"\s*(?:chon\s+)?(?:cai|cau|muc|y|dong|so)\s+(?:thu\s+(\d+|nhat|hai|ba|tu|nam)|(dau tien|dau))"
+    r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
+)
+_ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "dau tien": "1", "dau": "1"}
 
 
 def utf16_len(text: str) -> int:
@@ -182,10 +189,22 @@ def numbered_buttons(reply: Reply, start: int = 1) -> str:
 
 def typed_number(text: str) -> int | None:
     """The number a message picks from a list ("2", "số 2 ạ", "chọn 2"), or None."""
-    match = _CHOICE.fullmatch(fold(text))
-    if match is None or len(match.group(1)) > MAX_CHOICE_DIGITS:
+    digits = _choice_digits(text)
+    return None if digits is None else int(digits)
+
+
+def _choice_digits(text: str) -> str | None:
+    """The number `text` picks as typed ("2", "số 2 ạ", "cái thứ hai": "2"), or None (not a
+    choice, or more than MAX_CHOICE_DIGITS digits: a phone number, a year)."""
+    folded = fold(text)
+    if (match := _CHOICE.fullmatch(folded)) is not None:
+        digits = match.group(1)
+    elif (match := _ORDINAL.fullmatch(folded)) is not None:
+        said = match.group(1) or match.group(2)
+        digits = _ORDINALS.get(said, said)
+    else:
         return None
-    return int(match.group(1))
+    return digits if len(digits) <= MAX_CHOICE_DIGITS else None
 
 
 def numbered_choice(
@@ -195,10 +214,9 @@ def numbered_choice(
     number picks; a number not on the list gets a reply saying so, with the list again;
     None when it is not a number or no list is shown (then it is a message like any).
     `numbered`: the choices were shown as numbered lines (else as buttons, on Telegram)."""
-    match = _CHOICE.fullmatch(fold(text)) if menu else None
-    if match is None or len(match.group(1)) > MAX_CHOICE_DIGITS:  # a phone number, a year
+    digits = _choice_digits(text) if menu else None
+    if digits is None:
         return None
-    digits = match.group(1)
     if 1 <= int(digits) <= len(menu):
         return menu[int(digits) - 1]
     if not numbered:

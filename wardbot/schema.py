@@ -365,4 +365,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id, digest)
     ) WITHOUT ROWID;
     """,
+    # 24: per private chat, the FAQ entries or notices it was last answered with (or
+    # offered), their ids one a line, and when (wardbot.conversation: the subject a
+    # follow-up such as "lệ phí bao nhiêu?" asks more about), so that a follow-up handled
+    # after a restart (one a stopped bot left in the inbox) is answered as before it. No
+    # text, and no member of a group: ids of the ward's own entries; a row older than the
+    # follow-up window goes at the next write.
+    """
+    CREATE TABLE follow_up_subjects (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        ids TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    """,
 )

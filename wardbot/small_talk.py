@@ -35,7 +35,7 @@ _FILLER = (
 )
 _THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
 _THANKS_FILLER = _FILLER | _words(
-    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm"
+    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm chan thanh"
 )
 # What the thanks are for, and whom ("cảm ơn chị đã hỗ trợ", "cảm ơn cán bộ đã trả lời",
 # "cảm ơn ad nhiệt tình"): residents thank the officer who answered them so.
@@ -43,9 +43,13 @@ _THANKED_FOR = re.compile(
     r"\b(?:(?:da|vi) )?(?:ho tro|tra loi|giup do|giup|tu van|huong dan|giai dap|phan hoi"
     r"|quan tam|thong tin|nhiet tinh|can bo)\b"
 )
-# Closing a turn: acknowledgements ("vâng", "được rồi", "ok em hiểu rồi") and farewells
-# ("tạm biệt", "bye"), around pronouns and particles only ("dạ vâng ạ", "chào em nhé").
-_ACK_CORE = _words("vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro")
+# Closing a turn: acknowledgements ("vâng", "được rồi", "ok em hiểu rồi", "em nhận được
+# rồi ạ", "xong rồi", "tốt quá") and farewells ("tạm biệt", "bye"), around pronouns and
+# particles only ("dạ vâng ạ", "chào em nhé").
+_ACK_CORE = _words(
+    "vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro nhan xong "
+    "tot tuyet"
+)
 # Laughter typed out ("hihi", "haha", "hehe", "hjhj", "kkk") says no more than an emoji.
 _LAUGH = re.compile(r"(?:h[aeioj]){2,}|k{2,}")
 _BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
@@ -54,7 +58,7 @@ _SMALL_TALK_FILLER = (
     | _PRONOUNS
     | _UNIT_WORDS
     | _words(
-        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi oi nhieu lam rat vay the "
+        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi oi nhieu lam rat vay the qua voi "
         "chao cam on bye bai tam biet goodbye hen gap lai"
     )
 )

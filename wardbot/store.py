@@ -120,6 +120,14 @@ _LATEST_QUESTION = (
 )
 
 
+def _latest_question(text: str | None) -> str:
+    """`_LATEST_QUESTION`, or, given a question's `text`, the latest logged so (a further
+    parameter)."""
+    if text is None:
+        return _LATEST_QUESTION
+    return _LATEST_QUESTION.replace("asked_at >= ? ", "asked_at >= ? AND text = ? ")
+
+
 COPY_PREFIX = "wardbot-db-"
 
 
@@ -1274,17 +1282,20 @@ class Store:
             row = await cursor.fetchone()
         return None if row is None else str(row[0])
 
-    async def take_back_answer(self, chat: ChatRef, since: float) -> tuple[str, bool] | None:
+    async def take_back_answer(
+        self, chat: ChatRef, since: float, text: str | None = None
+    ) -> tuple[str, bool] | None:
         """The resident says the bot's answer missed: the chat's latest question logged
         since `since` counts from now on as not answered (/unanswered shows it to staff,
         /stats counts it so), and the entry they opened from the close matches offered
         for it (`note_choice`), if any, as no entry they picked: it missed too. Returns
         the question (as logged) and whether it had been answered; None when none is
-        logged."""
+        logged. `text`: the latest logged so (in a group, a member's own question: the log
+        keeps no asker)."""
         async with self._write:
             async with self._db.execute(
-                f"SELECT id, text, answered, chosen {_LATEST_QUESTION}",
-                (chat.channel, chat.chat_id, since),
+                f"SELECT id, text, answered, chosen {_latest_question(text)}",
+                (chat.channel, chat.chat_id, since, *([text] if text is not None else [])),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
@@ -1322,6 +1333,35 @@ class Store:
                     "DELETE FROM alert_parts WHERE channel = ? AND chat_id = ? AND digest = ?",
                     (chat.channel, chat.chat_id, digest),
                 )
+
+
+    # --- what a follow-up asks more about ---------------------------------------------
+
+    async def keep_subject(
+        self, chat: ChatRef, ids: Sequence[str], now: float, stale_before: float
+    ) -> None:
+        """The entries `chat` was just answered with or offered (none: no subject now), see
+        migration 24; every chat's kept before `stale_before` goes with it."""
+        async with self._write:
+            await self._db.execute(
+                "DELETE FROM follow_up_subjects WHERE at < ? OR (channel = ? AND chat_id = ?)",
+                (stale_before, chat.channel, chat.chat_id),
+            )
+            if ids:
+                await self._db.execute(
+                    "INSERT INTO follow_up_subjects (channel, chat_id, ids, at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (chat.channel, chat.chat_id, "\n".join(ids), now),
+                )
+
+    async def subject(self, chat: ChatRef, since: float) -> tuple[tuple[str, ...], float] | None:
+        """The entries `keep_subject` kept for `chat` since `since`, and when; or None."""
+        async with self._db.execute(
+            "SELECT ids, at FROM follow_up_subjects WHERE channel = ? AND chat_id = ? AND at >= ?",
+            (chat.channel, chat.chat_id, since),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else (tuple(str(row[0]).split("\n")), float(row[1]))
 
     # --- what a chat was shown last ----------------------------------------------------
 
@@ -1377,17 +1417,24 @@ class Store:
         ) as cursor:
             return [(row[0], row[1]) for row in await cursor.fetchall()]
 
-    async def note_choice(self, chat: ChatRef, entry_id: str, since: float) -> bool:
+    async def note_choice(
+        self, chat: ChatRef, entry_id: str, since: float, text: str | None = None
+    ) -> bool:
         """The resident opened FAQ entry `entry_id` from the close matches offered for
         their latest question: kept with that question if it was logged since `since`,
         unanswered, with no choice kept yet (the first pick is the one that answered
-        them). Whether it was kept."""
+        them). Whether it was kept. `text`: as `take_back_answer`'s."""
         async with self._write:
             cursor = await self._db.execute(
-                "UPDATE questions SET chosen = ? WHERE id = (SELECT id FROM questions "
-                "WHERE channel = ? AND chat_id = ? AND asked_at >= ? "
-                "ORDER BY asked_at DESC, id DESC LIMIT 1) AND answered = 0 AND chosen IS NULL",
-                (entry_id, chat.channel, chat.chat_id, since),
+                f"UPDATE questions SET chosen = ? WHERE id = (SELECT id {_latest_question(text)}) "  # noqa: S608
+                "AND answered = 0 AND chosen IS NULL",
+                (
+                    entry_id,
+                    chat.channel,
+                    chat.chat_id,
+                    since,
+                    *([text] if text is not None else []),
+                ),
             )
             return cursor.rowcount > 0
 
