@@ -1334,7 +1334,6 @@ class Store:
                     (chat.channel, chat.chat_id, digest),
                 )
 
-
     # --- what a follow-up asks more about ---------------------------------------------
 
     async def keep_subject(
