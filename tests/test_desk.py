@@ -2622,3 +2622,83 @@ async def test_a_group_made_a_variant_by_button_leaves_unanswered_as_the_bot_now
         assert listing.text == msg.admin_unanswered(30, [], added=1)
     finally:
         engine.close()
+
+
+# --- two officers answering one ticket ---------------------------------------------------
+
+
+async def test_a_second_officers_answer_just_after_the_first_is_held_and_they_are_told(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Two officers reply to the same ticket within a minute, neither having seen the
+    other's answer: the resident gets the first only, and the second officer is told so,
+    with who answered, and that sending again sends it."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    first = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
+    assert await desk.on_staff_message(first) == []
+    clock.now += 40
+    second = staff(
+        "Dạ phường có lớp bơi hè ạ.",
+        reply_to=post.message_id,
+        sender="9002",
+        name="Minh",
+        message_id=7002,
+    )
+    [told] = await desk.on_staff_message(second)
+    assert "chưa được gửi" in told and "Lan" in told and "phiếu số 1" in told
+    [queued] = await outbox(store)
+    message = await desk.tickets.message(int(queued.ref))
+    assert message is not None and message.text == "Dạ có, lớp bơi mở từ 1/6."
+    # Sent again (a reply, or /r) after being told: it goes, as an addition.
+    again = staff(
+        "/r Dạ phường có lớp bơi hè ạ.",
+        thread=post.thread_id,
+        sender="9002",
+        name="Minh",
+        message_id=7003,
+    )
+    assert await desk.on_staff_message(again) == []
+    assert len(await outbox(store)) == 2
+
+
+async def test_two_officers_answering_at_the_same_moment_reach_the_resident_once(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """Handled concurrently (the staff group's updates are): still one answer."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    said = await asyncio.gather(
+        desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id)),
+        desk.on_staff_message(
+            staff(
+                "Có lớp ạ.", reply_to=post.message_id, sender="9002", name="Minh", message_id=7002
+            )
+        ),
+    )
+    assert len(await outbox(store)) == 1
+    assert sorted(len(notes) for notes in said) == [0, 1]
+
+
+async def test_an_officer_answering_after_the_resident_wrote_again_or_later_is_not_held(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Not a clash: the same officer's second message, another officer's answer to what
+    the resident wrote since, or one long after the first answer."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id))
+    clock.now += 10
+    await desk.on_staff_message(staff("Mở từ 1/6.", reply_to=post.message_id, message_id=7002))
+    assert len(await outbox(store)) == 2
+    await conversation.handle_text(RESIDENT, "Đăng ký ở đâu ạ?")
+    clock.now += 10
+    other = staff("Tại nhà văn hóa.", reply_to=post.message_id, sender="9002", message_id=7003)
+    assert await desk.on_staff_message(other) == []
+    clock.now += 3600
+    late = staff("Bổ sung: mang ảnh.", reply_to=post.message_id, message_id=7004)
+    assert await desk.on_staff_message(late) == []
+    assert len(await outbox(store)) == 4

@@ -43,7 +43,7 @@ from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.redact import blank_found, for_faq
 from wardbot.store import ChatRef, OutboxItem
-from wardbot.tickets import Ticket, TicketBook, TicketMessage, Withdrawal
+from wardbot.tickets import AnsweredJustNow, Ticket, TicketBook, TicketMessage, Withdrawal
 
 if TYPE_CHECKING:
     from wardbot.conversation import Searcher
@@ -72,6 +72,12 @@ TICKETS_PER_HOUR = 3
 TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
 MAX_WAITING = 30
 LISTED = 30  # tickets /tickets shows; it says how many more there are
+# Two officers answering one ticket at once, neither having seen the other's answer: an
+# answer from another officer than the one who answered in the last ANSWER_CLASH, the
+# resident silent since, is held (the resident would get two answers, perhaps differing)
+# and its officer told; sent again after that, it goes.
+ANSWER_CLASH = 300.0
+ANSWERERS_KEPT = 1000  # staff messages relayed lately whose sender the desk remembers
 # What a ticket gone by /forget or retention left in the staff group is deleted there; a
 # deletion that fails (Telegram down, the bot's rights taken away) is tried again after a
 # minute, then doubling up to hourly, for a week.
@@ -217,6 +223,11 @@ class Desk:
         self._per_origin = PerHour(TICKETS_PER_ORIGIN_HOUR, clock)
         self._per_chat = PerHour(TICKETS_PER_HOUR, clock)
         self._withdrawing: set[int] = set()  # withdrawals on their way to Telegram
+        # Who wrote the staff messages relayed lately (id -> sender id, first name), in
+        # memory: after a restart an answer just before is no one's, and nothing is held.
+        self._answerers: OrderedDict[int, tuple[str, str]] = OrderedDict()
+        # (ticket, officer, the answer theirs was held after): told once, their next goes.
+        self._clash_told: set[tuple[int, str, int]] = set()
         self._claimed = False  # tickets posted before their group was recorded: claimed
         # Why the bot cannot post in the staff group now (None: it can, as far as it knows):
         # residents are told their question waits, /healthz reports the desk down.
@@ -912,9 +923,35 @@ class Desk:
             return []
         named = self.settings.staff_signature == "name" and not message.anonymous
         signer = message.sender_name if named else None
-        queued = await self.tickets.add_staff_reply(
-            ticket, text, signer, message.message_id, self.clock()
-        )
+        now = self.clock()
+        # Before any wait: an answer handled at the same moment sees whose this one is.
+        self._answerers[message.message_id] = (message.sender_id, message.sender_name)
+        while len(self._answerers) > ANSWERERS_KEPT:
+            self._answerers.popitem(last=False)
+
+        def clashes(earlier: TicketMessage) -> bool:
+            """`earlier`, the ticket's latest, is another officer's answer just before."""
+            who = self._answerers.get(earlier.staff_message_id or 0)
+            return (
+                who is not None
+                and who[0] != message.sender_id
+                and earlier.created_at > now - ANSWER_CLASH
+                and (ticket.id, message.sender_id, earlier.id) not in self._clash_told
+            )
+
+        try:
+            queued = await self.tickets.add_staff_reply(
+                ticket, text, signer, message.message_id, now, held_if=clashes
+            )
+        except AnsweredJustNow as clash:
+            earlier = clash.earlier
+            self._answerers.pop(message.message_id, None)  # not relayed: no one's answer
+            self._clash_told.add((ticket.id, message.sender_id, earlier.id))
+            who = self._answerers.get(earlier.staff_message_id or 0, ("", ""))[1]
+            log.info(
+                "ticket %d: a second officer's answer held: another went just before", ticket.id
+            )
+            return [msg.staff_answer_held(ticket.id, who, msg.duration(now - earlier.created_at))]
         if queued is None:
             return [msg.staff_ticket_gone(ticket.id)]
         if ticket.closed:  # an answer opens the ticket again: its topic too

@@ -1652,6 +1652,19 @@ def staff_ticket_gone(ticket_id: int) -> str:
     )
 
 
+def staff_answer_held(ticket_id: int, earlier_by: str, ago: str) -> str:
+    """Another officer answered the ticket just before (`ago`; `earlier_by` their first
+    name, '' when not known): this answer was not sent, so that the resident does not get
+    two; sent again, it goes."""
+    who = f"anh/chị {earlier_by}" if earlier_by else "một cán bộ khác"
+    return (
+        f"⏸️ Câu trả lời này chưa được gửi: phiếu số {ticket_id} vừa được {who} trả lời "
+        f"({ago} trước) và người dân chưa nhắn gì thêm. Để người dân không nhận hai câu trả "
+        "lời, anh/chị xem câu trả lời đó trong phiếu trước. Nếu vẫn cần gửi (bổ sung hay sửa "
+        "ý), gửi lại câu trả lời (trả lời tin của bot hoặc /r nội dung): lần này bot sẽ chuyển."
+    )
+
+
 def staff_reply_empty() -> str:
     return "Chưa có nội dung để gửi. Cách dùng: /r nội dung trả lời (hoặc /r 12 nội dung)."
 

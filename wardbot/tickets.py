@@ -92,6 +92,15 @@ _TICKET_COLUMNS = (
 _MESSAGE_COLUMNS = "id, ticket_id, author, text, signer, created_at, state, staff_message_id"
 
 
+class AnsweredJustNow(Exception):
+    """Another officer's answer on the ticket went out just before (`earlier`), the resident
+    silent since: this one is not queued (`TicketBook.add_staff_reply`'s `held_if`)."""
+
+    def __init__(self, earlier: TicketMessage) -> None:
+        super().__init__(f"ticket {earlier.ticket_id} was answered just before")
+        self.earlier = earlier
+
+
 def _ticket(row: Sequence[object]) -> Ticket:
     return Ticket(
         int(row[0]),  # type: ignore[call-overload]
@@ -379,15 +388,29 @@ class TicketBook:
         now: float,
         *,
         correction: bool = False,
+        held_if: Callable[[TicketMessage], bool] | None = None,
     ) -> TicketMessage | None:
         """A staff answer for the resident, queued in the outbox in the same transaction:
         a crash loses neither the answer nor its delivery. A `correction` of an answer
         (its staff message edited) leaves the ticket as it is: closed stays closed. None,
-        and nothing queued, when the ticket is gone (the resident's /forget meanwhile)."""
+        and nothing queued, when the ticket is gone (the resident's /forget meanwhile).
+        Raises AnsweredJustNow, nothing queued, when the ticket's latest message is a
+        staff answer `held_if` says this one clashes with: looked at in the same
+        transaction, so of two answers handled at once only the first goes."""
         async with self.store.writing() as db:
             async with db.execute("SELECT 1 FROM tickets WHERE id = ?", (ticket.id,)) as found:
                 if await found.fetchone() is None:
                     return None
+            if held_if is not None:
+                async with db.execute(
+                    f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages WHERE ticket_id = ? "  # noqa: S608
+                    "AND author IN ('resident', 'staff') ORDER BY id DESC LIMIT 1",
+                    (ticket.id,),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                latest = None if row is None else _message(row)
+                if latest is not None and latest.author == "staff" and held_if(latest):
+                    raise AnsweredJustNow(latest)
             cursor = await db.execute(
                 "INSERT INTO ticket_messages "
                 "(ticket_id, author, text, signer, created_at, state, staff_message_id) "
