@@ -1933,7 +1933,7 @@ def staff_files(
     faq = tmp_path / "faq.yaml"
     shutil.copyfile(settings.faq_file, faq)
     reloads = Reloads()
-    editor = FaqEditor(faq, tmp_path / "data", reloads)
+    editor = FaqEditor(faq, tmp_path / "data", reloads, clock=clock)
     desk.editor = editor
     conversation.admin = admin_of(
         desk.engine, desk.tickets.store, settings, clock, desk=desk, editor=editor
@@ -2702,3 +2702,78 @@ async def test_an_officer_answering_after_the_resident_wrote_again_or_later_is_n
     late = staff("Bổ sung: mang ảnh.", reply_to=post.message_id, message_id=7004)
     assert await desk.on_staff_message(late) == []
     assert len(await outbox(store)) == 4
+
+
+# --- /undo: an edit of faq.yaml made by mistake ---------------------------------------------
+
+
+async def test_undo_takes_a_variant_added_by_mistake_back_byte_for_byte(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """➕ pressed on the wrong guess: /undo in the group puts faq.yaml back as it was,
+    comments and all, reloads the bot, and says what it took back. Only an admin may."""
+    faq, reloads = staff_files
+    faq.write_text("# Hỏi đáp của phường\n" + faq.read_text(encoding="utf-8"), encoding="utf-8")
+    before = faq.read_bytes()
+    question = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await open_ticket(conversation, text=question)
+    await desk.post_pending()
+    button = next(b for b in room.posts[0].reply.buttons if "Mất thẻ bảo hiểm y tế" in b.label)
+    [added] = await desk.on_staff_action(STAFF, button.action)
+    assert "/undo" in added and faq.read_bytes() != before
+    thread = room.posts[0].thread_id
+    [refused] = await desk.on_staff_message(staff("/undo", thread=thread, sender="12345"))
+    assert refused == msg.staff_admin_only("telegram:12345")
+    assert question in variants_of(faq, "bhyt-mat-the")
+    [undone] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7002))
+    assert undone.startswith("↩️ Đã hoàn tác") and question in undone and "bhyt-mat-the" in undone
+    assert faq.read_bytes() == before and reloads.count == 2
+    # Nothing more to undo; the right button still works.
+    [again] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7003))
+    assert again.startswith("Không hoàn tác được:")
+    assert faq.read_bytes() == before and reloads.count == 2
+
+
+async def test_undo_of_a_new_entry_from_a_private_chat(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, reloads = staff_files
+    before = faq.read_bytes()
+    me = ChatRef("telegram", STAFF)
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ không có gì ạ.", reply_to=room.posts[0].message_id))
+    [added] = await conversation.handle_text(me, "/newfaq 1", sender=STAFF)
+    new_id = load_faq(faq).faq[-1].id
+    assert added.text.startswith("📝 Đã thêm mục mới") and "/undo" in added.text
+    [refused] = await conversation.handle_text(RESIDENT, "/undo", sender="u-77")
+    assert "/undo" not in refused.text and load_faq(faq).faq[-1].id == new_id
+    [undone] = await conversation.handle_text(me, "/undo", sender=STAFF)
+    assert undone.text.startswith("↩️ Đã hoàn tác") and new_id in undone.text
+    assert faq.read_bytes() == before and reloads.count == 2
+
+
+async def test_undo_never_overwrites_a_later_change_nor_comes_late(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    staff_files: tuple[Path, Reloads],
+    clock: Clock,
+) -> None:
+    """faq.yaml edited by hand after the ➕: /undo refuses rather than lose that edit; and
+    past the window it refuses too, saying how to do it by hand."""
+    faq, reloads = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    thread = room.posts[0].thread_id
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
+    edited = faq.read_text(encoding="utf-8") + "\n# ghi chú của cán bộ\n"
+    faq.write_text(edited, encoding="utf-8")
+    [refused] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7002))
+    assert refused.startswith("Không hoàn tác được:") and "sửa tay" in refused
+    assert faq.read_text(encoding="utf-8") == edited and reloads.count == 1
+    faq.write_text(edited.removesuffix("\n# ghi chú của cán bộ\n"), encoding="utf-8")
+    clock.now += 31 * 60
+    [late] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7003))
+    assert late.startswith("Không hoàn tác được:") and "30 phút" in late
+    assert UNKNOWN in variants_of(faq, "hoc-bong-khuyen-hoc") and reloads.count == 1

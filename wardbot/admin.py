@@ -1,5 +1,6 @@
 """Commands for ward staff listed in ADMIN_IDS: /stats, /broadcast, /unanswered, /reload,
-/tickets, and /variant and /newfaq (a ticket into faq.yaml; wardbot.desk).
+/tickets, /variant and /newfaq (a ticket into faq.yaml; wardbot.desk), and /undo (the
+latest of those edits, or of /unanswered's ➕, taken back).
 
 For anyone else in a private chat on Telegram or Zalo, an admin command gets a short
 refusal with the sender's own id (`telegram:123456789`) to pass on to whoever installs the
@@ -23,7 +24,7 @@ from wardbot.alerts import Alerts
 from wardbot.config import ADMIN_CHANNELS, Settings
 from wardbot.conversation import Button, Reply, Searcher, button_label, digest
 from wardbot.desk import PRIVATE_COMMANDS, Desk
-from wardbot.faq_edit import FaqEditError, FaqEditor, same_words
+from wardbot.faq_edit import FaqEditError, FaqEditor, same_words, undo_for_staff
 from wardbot.intents import questions_in
 from wardbot.models import FaqEntry
 from wardbot.per_chat import LastPerChat
@@ -31,7 +32,7 @@ from wardbot.redact import for_faq
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
-ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq"}
+ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq", "undo"}
 # Buttons: under /unanswered, add a group as a variant; under /broadcast's preview, send
 # it or drop it.
 ADMIN_ACTIONS = frozenset({"uv", "bc", "bx"})
@@ -214,6 +215,8 @@ class Admin:
             return [Reply(await self._ticket_to_faq(command, arg))]
         if command == "broadcast":
             return [await self._broadcast(chat, arg)]
+        if command == "undo":
+            return [Reply(await undo_for_staff(self.editor))]
         if command == "tickets":
             return [Reply(await self.desk.listing(arg) if self.desk else msg.tickets_off())]
         problems = await self.reload()

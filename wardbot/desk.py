@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Protocol
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Reply, button_label, digest
-from wardbot.faq_edit import FaqEditError, FaqEditor
+from wardbot.faq_edit import FaqEditError, FaqEditor, undo_for_staff
 from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.redact import blank_found, for_faq
@@ -88,7 +88,7 @@ _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
 # as '2024-thue'.
 _NUMBER = re.compile(r"#?(\d{1,9})(?![\w-])\s*(.*)", re.DOTALL)
-STAFF_COMMANDS = frozenset({"r", "close", "reopen", "tickets", "variant", "newfaq"})
+STAFF_COMMANDS = frozenset({"r", "close", "reopen", "tickets", "variant", "newfaq", "undo"})
 # Admin commands for a private chat with the bot only (wardbot.admin): typed in the staff
 # group, staff are told where they work rather than met with silence.
 PRIVATE_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
@@ -751,6 +751,9 @@ class Desk:
             return []  # another bot's command, or nothing of ours
         if command == "tickets":
             return [await self.listing(arg)]
+        if command == "undo":  # the latest edit of faq.yaml, whichever ticket it came from
+            refused = self._refuse_editor(message)
+            return [refused or await undo_for_staff(self.editor)]
         found = await self._ticket_for(message, arg, number_first=command in NUMBER_FIRST)
         if isinstance(found, str):
             return [found]
@@ -763,16 +766,23 @@ class Desk:
             return [await self._close(ticket)]
         if command == "reopen":
             return [await self._reopen(ticket)]
-        if message.anonymous:
-            return [msg.staff_anonymous(channel=message.as_channel)]
-        if not self.settings.is_admin("telegram", message.sender_id):
-            return [msg.staff_admin_only(f"telegram:{message.sender_id}")]
+        refused = self._refuse_editor(message)
+        if refused is not None:
+            return [refused]
         if command == "variant":
             if not arg:
                 return [msg.faq_variant_usage()]
             return [await self.add_variant(ticket, arg.split()[0])]
         entry_id = arg.split()[0] if arg else None
         return [await self.new_entry(ticket, entry_id, answer_from=message.reply_to)]
+
+    def _refuse_editor(self, message: StaffMessage) -> str | None:
+        """Why `message`'s sender may not edit faq.yaml (only ADMIN_IDS may), or None."""
+        if message.anonymous:
+            return msg.staff_anonymous(channel=message.as_channel)
+        if not self.settings.is_admin("telegram", message.sender_id):
+            return msg.staff_admin_only(f"telegram:{message.sender_id}")
+        return None
 
     async def on_staff_edit(self, message: StaffMessage) -> list[str]:
         """Staff edited a message in their group. When it was an answer relayed to a

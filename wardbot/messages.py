@@ -1623,7 +1623,8 @@ def staff_help() -> str:
         "• Sửa (Edit) câu trả lời đã gửi: người dân nhận bản sửa.\n"
         "• /close (hoặc nút ✔️ Đóng phiếu): đóng phiếu; /reopen 12: mở lại phiếu đóng nhầm.\n"
         "• /tickets: các phiếu đang mở.\n"
-        "• /variant MÃ_MỤC, /newfaq (cán bộ trong ADMIN_IDS): đưa câu hỏi vào faq.yaml.\n"
+        "• /variant MÃ_MỤC, /newfaq (cán bộ trong ADMIN_IDS): đưa câu hỏi vào faq.yaml; "
+        "/undo: hoàn tác lần thêm gần nhất.\n"
         "Tin nhắn khác trong nhóm không được gửi cho người dân."
     )
 
@@ -1726,6 +1727,16 @@ _BLANKED = {
 }
 
 
+# An edit of faq.yaml made from chat can be taken back with /undo this long after
+# (wardbot.faq_edit.UNDO_FOR); said under each.
+UNDO_MINUTES = 30
+FAQ_UNDO_HINT = f"Thêm nhầm? Gõ /undo trong vòng {UNDO_MINUTES} phút để hoàn tác."
+FAQ_UNDO_NOTHING = (
+    "không có lần sửa nào để hoàn tác (chỉ hoàn tác được lần thêm gần nhất bằng ➕, /variant "
+    f"hoặc /newfaq, trong {UNDO_MINUTES} phút, khi bot chưa khởi động lại)."
+)
+
+
 def faq_blanked(kinds: Sequence[str]) -> str:
     """What was blanked in a resident's words before they went into faq.yaml (public)."""
     if kinds:
@@ -1741,7 +1752,7 @@ def faq_blanked(kinds: Sequence[str]) -> str:
 def faq_variant_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
     return (
         f"📝 Đã thêm “{question}” làm một cách hỏi khác của mục {entry_id} trong faq.yaml; "
-        f"bot đã nạp lại và từ nay tự trả lời câu này.\n{faq_blanked(blanked)}"
+        f"bot đã nạp lại và từ nay tự trả lời câu này. {FAQ_UNDO_HINT}\n{faq_blanked(blanked)}"
     )
 
 
@@ -1754,11 +1765,42 @@ def faq_entry_added(entry_id: str, question: str, answer: str, blanked: Sequence
         f"người dân) và câu trả lời của cán bộ: “{shown}”. Bot đã nạp lại và từ nay trả lời "
         "như vậy. Nếu câu trả lời này không đúng (ví dụ chỉ là lời chào), sửa mục này trong "
         "faq.yaml; lần sau có thể trả lời (reply) đúng tin trả lời cần dùng bằng /newfaq. "
-        f"Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này.\n{faq_blanked(blanked)}"
+        f"Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này. {FAQ_UNDO_HINT}\n"
+        f"{faq_blanked(blanked)}"
     )
 
 
 FAQ_EDIT_OFF = "bot không được phép sửa faq.yaml ở đây (thư mục dữ liệu chỉ đọc)"
+
+
+def faq_undo_too_late() -> str:
+    return (
+        f"lần sửa gần nhất đã quá {UNDO_MINUTES} phút nên không hoàn tác tự động; hãy sửa tay "
+        "faq.yaml rồi gõ /reload (bản trước mỗi lần sửa ở thư mục dữ liệu, faq.before-edit.yaml)."
+    )
+
+
+def faq_undo_changed(shown: str) -> str:
+    """Undo refused: faq.yaml changed since the edit (by hand, or another edit)."""
+    return (
+        f"{shown} đã được sửa tiếp sau lần thêm đó, nên bot không hoàn tác để khỏi mất phần sửa "
+        "sau; hãy sửa tay faq.yaml rồi gõ /reload."
+    )
+
+
+def faq_undone_variant(entry_id: str, variant: str) -> str:
+    return f"đã bỏ cách hỏi “{variant}” khỏi mục {entry_id}"
+
+
+def faq_undone_entry(entry_id: str, question: str) -> str:
+    return f"đã bỏ mục {entry_id} (“{question}”)"
+
+
+def faq_undone(what: str) -> str:
+    return (
+        f"↩️ Đã hoàn tác lần sửa faq.yaml gần nhất: {what}. faq.yaml trở lại như trước lần "
+        "sửa đó (giữ nguyên chú thích) và bot đã nạp lại."
+    )
 
 
 def faq_folder_read_only(folder: str) -> str:
@@ -1788,6 +1830,10 @@ def faq_no_answer_yet(ticket_id: int) -> str:
 
 def faq_edit_failed(reason: str) -> str:
     return f"Không sửa được faq.yaml: {reason}"
+
+
+def faq_undo_failed(reason: str) -> str:
+    return f"Không hoàn tác được: {reason}"
 
 
 def faq_variant_usage() -> str:
