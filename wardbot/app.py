@@ -492,9 +492,10 @@ def retention_task(
 async def _purge_old(
     store: Store, settings: Settings, stop: asyncio.Event, desk: Desk | None = None
 ) -> None:
-    """Keep the question log, tickets, messages received and never handled (and finished
-    alerts) no longer than QUESTION_LOG_DAYS; a ticket goes from the staff group too,
-    through the desk."""
+    """Keep the question log, tickets (and finished alerts) no longer than
+    QUESTION_LOG_DAYS, and messages received and never handled no longer than that or
+    inbox.WAITING_KEEP, the longer (they wait for the next start); a ticket goes from the
+    staff group too, through the desk."""
     clock = desk.clock if desk is not None else time.time
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
