@@ -13,7 +13,7 @@ import itertools
 import logging
 import shutil
 import unicodedata
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -2777,3 +2777,71 @@ async def test_undo_never_overwrites_a_later_change_nor_comes_late(
     [late] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7003))
     assert late.startswith("Không hoàn tác được:") and "30 phút" in late
     assert UNKNOWN in variants_of(faq, "hoc-bong-khuyen-hoc") and reloads.count == 1
+
+
+# --- retention without a question log ------------------------------------------------------
+
+
+async def run_retention_until(
+    store: Store, settings: Settings, desk: Desk, done: Callable[[], bool]
+) -> None:
+    """The retention job `bot.py run` starts (wardbot.app), on the desk's clock, until
+    `done()` shows its first pass over."""
+    stop = asyncio.Event()
+    retention = retention_task(store, settings, Restarts(), desk)
+    running = asyncio.create_task(retention.run(stop))
+    try:
+        for _ in range(500):
+            if done():
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await running
+    assert done()
+
+
+async def test_without_a_question_log_a_ticket_waiting_over_the_weekend_reaches_staff_monday(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    """QUESTION_LOG_DAYS=0: a question passed to staff on Friday afternoon, told "staff
+    answer from Monday 7:30". Before, the retention job deleted the ticket (and its topic)
+    on Saturday, a day after: staff found nothing on Monday and the resident never got an
+    answer. A ticket answered and quiet for a day still goes."""
+    clock.now = MONDAY_9AM + 4 * DAY + 7 * 3600  # Friday 16:00
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    waiting, answered = room.posts
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=answered.message_id))
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, Pushed("telegram"), composer, on_done=desk.delivered, clock=clock).drain()
+    no_log = replace(settings, question_log_days=0)
+    clock.now += 3 * DAY - 7 * 3600  # Monday 9:00
+    await run_retention_until(store, no_log, desk, lambda: bool(room.deleted_topics))
+    assert room.deleted_topics == [answered.thread_id]  # answered, and quiet for days
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "open" and waiting.thread_id in room.topics
+    answer = staff("Dạ có lớp bơi.", reply_to=waiting.message_id, message_id=7002)
+    assert await desk.on_staff_message(answer) == []
+    assert [item.chat for item in await outbox(store)] == [RESIDENT]
+    # The answer waits for Zalo, down for days: kept, while another ticket answered that
+    # Monday goes; but not for ever.
+    await open_ticket(conversation, OTHER, "phường có cho mượn bàn ghế không")
+    await desk.post_pending()
+    await desk.on_staff_message(
+        staff("Dạ có.", reply_to=room.posts[-1].message_id, message_id=7003)
+    )
+    await Sender(store, Pushed("telegram"), composer, on_done=desk.delivered, clock=clock).drain()
+    clock.now += 13 * DAY
+    await run_retention_until(store, no_log, desk, lambda: len(room.deleted_topics) == 2)
+    assert await desk.tickets.get(1) is not None and waiting.thread_id in room.topics
+    clock.now += 2 * DAY
+    await run_retention_until(store, no_log, desk, lambda: len(room.deleted_topics) == 3)
+    assert await desk.tickets.get(1) is None

@@ -51,6 +51,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OFFER_KEEP = 86400.0  # an offered question can be accepted for a day
+# A ticket still waiting for staff (their answer, or to be posted in the group while it is
+# unreachable) or whose answer waits for the resident's channel is kept at least this long,
+# however short QUESTION_LOG_DAYS (0: no question log, tickets kept a day): a question
+# passed on before a long weekend or Tết is still there for staff when they are back.
+WAITING_TICKET_KEEP = 14 * 86400.0
 AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' message is the question
 TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
 # For this long after a staff answer reached a resident (on a ticket still open) they may
@@ -383,11 +388,12 @@ class Desk:
         if self.room is not None:
             await self._withdraw(self.room, withdrawals)
 
-    async def purge(self, before: float) -> int:
-        """Retention: delete the tickets quiet since before `before`, and take them out of
-        the staff group as /forget does."""
+    async def purge(self, before: float, waiting_before: float | None = None) -> int:
+        """Retention: delete the tickets quiet since before `before` (those still waiting
+        for staff, or for their answer to go out, since before `waiting_before` too), and
+        take them out of the staff group as /forget does."""
         await self._group()
-        deleted = await self.tickets.purge(before, self.clock())
+        deleted = await self.tickets.purge(before, self.clock(), waiting_before)
         if deleted:
             await self.withdraw_due()
         return deleted

@@ -155,11 +155,20 @@ class TicketBook:
                 (chat.channel, chat.chat_id),
             )
 
-    async def purge(self, before: float, now: float) -> int:
+    async def purge(self, before: float, now: float, waiting_before: float | None = None) -> int:
         """Delete tickets (with what was said on them) last active before `before`; what
-        they left in the staff group is to be withdrawn (`due_withdrawals`)."""
+        they left in the staff group is to be withdrawn (`due_withdrawals`). A ticket still
+        waiting for staff (for their answer, or to be posted to them) or with a staff answer
+        still on its way to the resident goes only when last active before `waiting_before`
+        too (None: `before`)."""
+        waiting = (
+            "(state = 'open' OR EXISTS (SELECT 1 FROM ticket_messages m WHERE "
+            "m.ticket_id = tickets.id AND m.state IN ('pending', 'queued')))"
+        )
+        later = before if waiting_before is None else min(before, waiting_before)
+        where = f"active_at < ? AND (active_at < ? OR NOT {waiting})"
         async with self.store.writing() as db:
-            deleted, _ = await _take_out(db, "active_at < ?", (before,), now)
+            deleted, _ = await _take_out(db, where, (before, later), now)
         return deleted
 
     async def purge_offers(self, before: float) -> int:
