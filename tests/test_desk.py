@@ -2652,8 +2652,9 @@ async def test_a_second_officers_answer_just_after_the_first_is_held_and_they_ar
     message = await desk.tickets.message(int(queued.ref))
     assert message is not None and message.text == "Dạ có, lớp bơi mở từ 1/6."
     # Sent again (a reply, or /r) after being told: it goes, as an addition.
+    assert "/r #1 " in told
     again = staff(
-        "/r Dạ phường có lớp bơi hè ạ.",
+        "/r #1 Dạ phường có lớp bơi hè ạ.",
         thread=post.thread_id,
         sender="9002",
         name="Minh",

@@ -1662,7 +1662,8 @@ def staff_answer_held(ticket_id: int, earlier_by: str, ago: str) -> str:
         f"⏸️ Câu trả lời này chưa được gửi: phiếu số {ticket_id} vừa được {who} trả lời "
         f"({ago} trước) và người dân chưa nhắn gì thêm. Để người dân không nhận hai câu trả "
         "lời, anh/chị xem câu trả lời đó trong phiếu trước. Nếu vẫn cần gửi (bổ sung hay sửa "
-        "ý), gửi lại câu trả lời (trả lời tin của bot hoặc /r nội dung): lần này bot sẽ chuyển."
+        f"ý), gửi lại: trả lời (reply) tin “🙋 Phiếu số {ticket_id}” của bot, hoặc gõ "
+        f"/r #{ticket_id} nội dung; lần này bot sẽ chuyển."
     )
 
 
