@@ -791,13 +791,7 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
                 _validate(doc, before, load_faq(tmp), edit, shown)
                 if _stamp(real) != doc.stamp:
                     continue
-                backup = _keep_backup(backup_dir, doc.data, shown)
-                try:
-                    os.replace(tmp, real)
-                except OSError as exc:
-                    raise FaqEditError(
-                        f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên."
-                    ) from None
+                backup = _put_in_place(tmp, real, doc, backup_dir, shown)
             finally:
                 tmp.unlink(missing_ok=True)
             _sync_folder(real.parent)
@@ -821,16 +815,21 @@ def undo(edit: FaqEdit, *, backup_dir: Path) -> None:
                 raise FaqEditError(f"bản cũ của {shown} không đọc được; tệp giữ nguyên.")
             if _stamp(real) != doc.stamp:
                 raise FaqEditError(msg.faq_undo_changed(shown))
-            _keep_backup(backup_dir, doc.data, shown)
-            try:
-                os.replace(tmp, real)
-            except OSError as exc:
-                raise FaqEditError(
-                    f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên."
-                ) from None
+            _put_in_place(tmp, real, doc, backup_dir, shown)
         finally:
             tmp.unlink(missing_ok=True)
         _sync_folder(real.parent)
+
+
+def _put_in_place(tmp: Path, real: Path, doc: _Doc, backup_dir: Path, shown: str) -> Path:
+    """faq.yaml as read (`doc`) kept in the backup folder, then `tmp` renamed over it (one
+    atomic step); where the backup is."""
+    backup = _keep_backup(backup_dir, doc.data, shown)
+    try:
+        os.replace(tmp, real)
+    except OSError as exc:
+        raise FaqEditError(f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên.") from None
+    return backup
 
 
 def _stamp(path: Path) -> Stamp | None:
