@@ -709,7 +709,12 @@ async def test_nothing_is_logged_when_the_log_is_turned_off(
     assert reply.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
     await bot.say(BINH, "xin giấy phép xây dựng nhà ở")
     assert bot.questions() == []
-    assert "• Câu hỏi: 0" in (await bot.staff("/stats")).splitlines()
+    # Admins are not told "0 questions, none unanswered": nothing is counted.
+    stats = (await bot.staff("/stats")).splitlines()
+    assert f"• Câu hỏi: {msg.QUESTION_LOG_OFF}" in stats
+    assert not any(line.startswith("• Chưa trả lời được") for line in stats)
+    assert await bot.staff("/unanswered") == msg.admin_unanswered_off()
+    assert "QUESTION_LOG_DAYS=0" in msg.admin_unanswered_off()
 
 
 # --- privacy: /forget and retention -----------------------------------------------------

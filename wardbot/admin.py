@@ -227,7 +227,10 @@ class Admin:
         since = self.clock() - STATS_DAYS * DAY
         counts = await self.store.subscriber_counts()
         topics = [(t.name, counts.get(t.id, 0)) for t in self.engine.corpus.topics]
+        questions: int | None
         questions, unanswered = await self.store.question_counts(since)
+        if not self.settings.question_log_days:  # nothing logged: no count to give
+            questions = None
         outbox = await self.store.outbox_counts(since)
         tickets = await self.desk.tickets.counts(since) if self.desk else None
         quiet = self.settings.quiet_hours
@@ -251,6 +254,8 @@ class Admin:
         who asked it picked most often from the close matches offered, else the one the
         engine finds closest (when there is one; not for a message asking several
         questions, which is no wording of one entry)."""
+        if not self.settings.question_log_days:
+            return Reply(msg.admin_unanswered_off())
         logged = await self.store.unanswered_choices(self.clock() - UNANSWERED_DAYS * DAY)
         # A wording faq.yaml now asks (an admin's ➕, /variant, an edit by hand) is done:
         # the bot answers it, and faq.yaml would refuse it as a variant again.

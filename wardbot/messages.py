@@ -692,7 +692,7 @@ def admin_stats(
     ward_name: str,
     topics: Sequence[tuple[str, int]],
     days: int,
-    questions: int,
+    questions: int | None,
     unanswered: int,
     sent: int,
     failed: int,
@@ -701,16 +701,21 @@ def admin_stats(
     blocked: int = 0,
     held: tuple[str, str] | None = None,
 ) -> str:
-    """`held`: in quiet hours, those hours and when the alerts they hold leave."""
+    """`held`: in quiet hours, those hours and when the alerts they hold leave.
+    `questions` None: the question log is off (QUESTION_LOG_DAYS=0): nothing to count."""
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
     lines += [f"• {name}: {figure(count)}" for name, count in topics] or ["• (chưa có chủ đề)"]
-    share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
     why = f" ({figure(blocked)} vì người nhận đã chặn bot)" if blocked else ""
+    lines += ["", f"{days} ngày qua:"]
+    if questions is None:
+        lines.append(f"• Câu hỏi: {QUESTION_LOG_OFF}")
+    else:
+        share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
+        lines += [
+            f"• Câu hỏi: {figure(questions)}",
+            f"• Chưa trả lời được: {figure(unanswered)}{share}",
+        ]
     lines += [
-        "",
-        f"{days} ngày qua:",
-        f"• Câu hỏi: {figure(questions)}",
-        f"• Chưa trả lời được: {figure(unanswered)}{share}",
         f"• Tin báo đã gửi: {figure(sent)}, gửi lỗi: {figure(failed)}{why}, "
         f"đang chờ gửi: {figure(waiting)}",
     ]
@@ -729,6 +734,19 @@ def admin_stats(
             f"Phiếu đang chờ cán bộ trả lời: {figure(open_now)} (xem bằng /tickets)",
         ]
     return "\n".join(lines)
+
+
+# QUESTION_LOG_DAYS=0: no question is logged, so /stats and /unanswered have nothing to
+# count or list (not "none": residents did ask).
+QUESTION_LOG_OFF = (
+    "không ghi lại (QUESTION_LOG_DAYS=0: bot không lưu câu hỏi của người dân); muốn xem số "
+    "câu hỏi và /unanswered, đặt QUESTION_LOG_DAYS (ví dụ 90) rồi khởi động lại bot"
+)
+
+
+def admin_unanswered_off() -> str:
+    """/unanswered with the question log off: there is no list, not an empty one."""
+    return f"Chưa có danh sách câu hỏi bot chưa trả lời được: câu hỏi {QUESTION_LOG_OFF}."
 
 
 def admin_unanswered(
