@@ -712,6 +712,8 @@ async def test_nothing_is_logged_when_the_log_is_turned_off(
     # Admins are not told "0 questions, none unanswered": nothing is counted.
     stats = (await bot.staff("/stats")).splitlines()
     assert f"• Câu hỏi: {msg.QUESTION_LOG_OFF}" in stats
+    # Alerts sent and tickets answered are kept a day then: the figures are a day's.
+    assert "1 ngày qua:" in stats and "7 ngày qua:" not in stats
     assert not any(line.startswith("• Chưa trả lời được") for line in stats)
     assert await bot.staff("/unanswered") == msg.admin_unanswered_off()
     assert "QUESTION_LOG_DAYS=0" in msg.admin_unanswered_off()

@@ -224,7 +224,11 @@ class Admin:
         return [Reply(msg.admin_reloaded(len(corpus.faq), len(corpus.announcements), problems))]
 
     async def _stats(self) -> str:
-        since = self.clock() - STATS_DAYS * DAY
+        # Over the days what is counted is kept: with QUESTION_LOG_DAYS under a week (0:
+        # a day), retention deletes alerts sent and tickets answered before (wardbot.app),
+        # and a week's figures would count only those days'.
+        days = min(STATS_DAYS, max(self.settings.question_log_days, 1))
+        since = self.clock() - days * DAY
         counts = await self.store.subscriber_counts()
         topics = [(t.name, counts.get(t.id, 0)) for t in self.engine.corpus.topics]
         questions: int | None
@@ -238,7 +242,7 @@ class Admin:
         return msg.admin_stats(
             self.settings.ward_name,
             topics,
-            STATS_DAYS,
+            days,
             questions,
             unanswered,
             sent=outbox.get("sent", 0),
