@@ -602,6 +602,16 @@ async def test_unanswered_with_nothing_to_show(bot: Bot) -> None:
     assert "không có câu hỏi nào" in text
 
 
+async def test_unanswered_says_the_days_the_question_log_keeps(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """QUESTION_LOG_DAYS=7: the list is a week's, and says so, not "30 days"."""
+    bot = make_bot(ward_engine, store, replace(settings, question_log_days=7), db_path)
+    await bot.say(ALICE, "xin giấy phép xây dựng nhà ở")
+    text = await bot.staff("/unanswered")
+    assert "(7 ngày qua)" in text and "30 ngày" not in text
+
+
 async def test_unanswered_window_moves_with_the_clock(bot: Bot) -> None:
     await bot.say(ALICE, "xin giấy phép xây dựng nhà ở")
     assert "“xin giấy phép xây dựng nhà ở” — 1 lần" in await bot.staff("/unanswered")

@@ -260,7 +260,8 @@ class Admin:
         questions, which is no wording of one entry)."""
         if not self.settings.question_log_days:
             return Reply(msg.admin_unanswered_off())
-        logged = await self.store.unanswered_choices(self.clock() - UNANSWERED_DAYS * DAY)
+        days = min(UNANSWERED_DAYS, self.settings.question_log_days)  # the log kept no more
+        logged = await self.store.unanswered_choices(self.clock() - days * DAY)
         # A wording faq.yaml now asks (an admin's ➕, /variant, an edit by hand) is done:
         # the bot answers it, and faq.yaml would refuse it as a variant again.
         asked = {same_words(q) for e in self.engine.corpus.faq for q in (e.question, *e.variants)}
@@ -291,7 +292,7 @@ class Admin:
                 full = msg.unanswered_choice(number, entry.question)
                 buttons.append(Button(label, action, full_label=full))
         told = [(p[0].question, p[1]) if p else None for p in picked]
-        text = msg.admin_unanswered(UNANSWERED_DAYS, groups, told, added=len(logged) - len(rows))
+        text = msg.admin_unanswered(days, groups, told, added=len(logged) - len(rows))
         title = msg.UNANSWERED_BUTTONS if buttons else None
         return Reply(text, buttons=tuple(buttons), buttons_title=title)
 
