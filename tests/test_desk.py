@@ -2683,6 +2683,29 @@ async def test_two_officers_answering_at_the_same_moment_reach_the_resident_once
     assert sorted(len(notes) for notes in said) == [0, 1]
 
 
+async def test_an_answer_after_one_that_could_not_be_delivered_is_not_held(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """The first officer's answer was refused by the platform (staff see a ⚠️ note): the
+    resident has no answer, so a colleague's, a minute later, goes."""
+    from wardbot.delivery import PermanentError
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id))
+    channel = Pushed()
+    channel.error = PermanentError("Bad Request: message is too long")
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, channel, composer, on_done=desk.delivered, clock=clock).drain()
+    clock.now += 60
+    other = staff("Dạ có lớp bơi ạ.", reply_to=post.message_id, sender="9002", message_id=7002)
+    assert await desk.on_staff_message(other) == []
+    [queued] = await outbox(store)
+    message = await desk.tickets.message(int(queued.ref))
+    assert message is not None and message.text == "Dạ có lớp bơi ạ."
+
+
 async def test_an_officer_answering_after_the_resident_wrote_again_or_later_is_not_held(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
 ) -> None:

@@ -946,10 +946,12 @@ class Desk:
             self._answerers.popitem(last=False)
 
         def clashes(earlier: TicketMessage) -> bool:
-            """`earlier`, the ticket's latest, is another officer's answer just before."""
+            """`earlier`, the ticket's latest, is another officer's answer just before (not
+            one the platform refused: the resident has no answer then)."""
             who = self._answerers.get(earlier.staff_message_id or 0)
             return (
                 who is not None
+                and earlier.state != "failed"
                 and who[0] != message.sender_id
                 and earlier.created_at > now - ANSWER_CLASH
                 and (ticket.id, message.sender_id, earlier.id) not in self._clash_told
