@@ -602,6 +602,16 @@ async def test_unanswered_with_nothing_to_show(bot: Bot) -> None:
     assert "không có câu hỏi nào" in text
 
 
+async def test_unanswered_says_the_days_the_question_log_keeps(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """QUESTION_LOG_DAYS=7: the list is a week's, and says so, not "30 days"."""
+    bot = make_bot(ward_engine, store, replace(settings, question_log_days=7), db_path)
+    await bot.say(ALICE, "xin giấy phép xây dựng nhà ở")
+    text = await bot.staff("/unanswered")
+    assert "(7 ngày qua)" in text and "30 ngày" not in text
+
+
 async def test_unanswered_window_moves_with_the_clock(bot: Bot) -> None:
     await bot.say(ALICE, "xin giấy phép xây dựng nhà ở")
     assert "“xin giấy phép xây dựng nhà ở” — 1 lần" in await bot.staff("/unanswered")
@@ -709,7 +719,14 @@ async def test_nothing_is_logged_when_the_log_is_turned_off(
     assert reply.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
     await bot.say(BINH, "xin giấy phép xây dựng nhà ở")
     assert bot.questions() == []
-    assert "• Câu hỏi: 0" in (await bot.staff("/stats")).splitlines()
+    # Admins are not told "0 questions, none unanswered": nothing is counted.
+    stats = (await bot.staff("/stats")).splitlines()
+    assert f"• Câu hỏi: {msg.QUESTION_LOG_OFF}" in stats
+    # Alerts sent and tickets answered are kept a day then: the figures are a day's.
+    assert "1 ngày qua:" in stats and "7 ngày qua:" not in stats
+    assert not any(line.startswith("• Chưa trả lời được") for line in stats)
+    assert await bot.staff("/unanswered") == msg.admin_unanswered_off()
+    assert "QUESTION_LOG_DAYS=0" in msg.admin_unanswered_off()
 
 
 # --- privacy: /forget and retention -----------------------------------------------------

@@ -13,7 +13,7 @@ import itertools
 import logging
 import shutil
 import unicodedata
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -1953,7 +1953,7 @@ def staff_files(
     faq = tmp_path / "faq.yaml"
     shutil.copyfile(settings.faq_file, faq)
     reloads = Reloads()
-    editor = FaqEditor(faq, tmp_path / "data", reloads)
+    editor = FaqEditor(faq, tmp_path / "data", reloads, clock=clock)
     desk.editor = editor
     conversation.admin = admin_of(
         desk.engine, desk.tickets.store, settings, clock, desk=desk, editor=editor
@@ -2642,3 +2642,250 @@ async def test_a_group_made_a_variant_by_button_leaves_unanswered_as_the_bot_now
         assert listing.text == msg.admin_unanswered(30, [], added=1)
     finally:
         engine.close()
+
+
+# --- two officers answering one ticket ---------------------------------------------------
+
+
+async def test_a_second_officers_answer_just_after_the_first_is_held_and_they_are_told(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Two officers reply to the same ticket within a minute, neither having seen the
+    other's answer: the resident gets the first only, and the second officer is told so,
+    with who answered, and that sending again sends it."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    first = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
+    assert await desk.on_staff_message(first) == []
+    clock.now += 40
+    second = staff(
+        "Dạ phường có lớp bơi hè ạ.",
+        reply_to=post.message_id,
+        sender="9002",
+        name="Minh",
+        message_id=7002,
+    )
+    [told] = await desk.on_staff_message(second)
+    assert "chưa được gửi" in told and "Lan" in told and "phiếu số 1" in told
+    [queued] = await outbox(store)
+    message = await desk.tickets.message(int(queued.ref))
+    assert message is not None and message.text == "Dạ có, lớp bơi mở từ 1/6."
+    # Sent again (a reply, or /r) after being told: it goes, as an addition.
+    assert "/r #1 " in told
+    again = staff(
+        "/r #1 Dạ phường có lớp bơi hè ạ.",
+        thread=post.thread_id,
+        sender="9002",
+        name="Minh",
+        message_id=7003,
+    )
+    assert await desk.on_staff_message(again) == []
+    assert len(await outbox(store)) == 2
+
+
+async def test_two_officers_answering_at_the_same_moment_reach_the_resident_once(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """Handled concurrently (the staff group's updates are): still one answer."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    said = await asyncio.gather(
+        desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id)),
+        desk.on_staff_message(
+            staff(
+                "Có lớp ạ.", reply_to=post.message_id, sender="9002", name="Minh", message_id=7002
+            )
+        ),
+    )
+    assert len(await outbox(store)) == 1
+    assert sorted(len(notes) for notes in said) == [0, 1]
+
+
+async def test_an_answer_after_one_that_could_not_be_delivered_is_not_held(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """The first officer's answer was refused by the platform (staff see a ⚠️ note): the
+    resident has no answer, so a colleague's, a minute later, goes."""
+    from wardbot.delivery import PermanentError
+
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id))
+    channel = Pushed()
+    channel.error = PermanentError("Bad Request: message is too long")
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, channel, composer, on_done=desk.delivered, clock=clock).drain()
+    clock.now += 60
+    other = staff("Dạ có lớp bơi ạ.", reply_to=post.message_id, sender="9002", message_id=7002)
+    assert await desk.on_staff_message(other) == []
+    [queued] = await outbox(store)
+    message = await desk.tickets.message(int(queued.ref))
+    assert message is not None and message.text == "Dạ có lớp bơi ạ."
+
+
+async def test_an_officer_answering_after_the_resident_wrote_again_or_later_is_not_held(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Not a clash: the same officer's second message, another officer's answer to what
+    the resident wrote since, or one long after the first answer."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id))
+    clock.now += 10
+    await desk.on_staff_message(staff("Mở từ 1/6.", reply_to=post.message_id, message_id=7002))
+    assert len(await outbox(store)) == 2
+    await conversation.handle_text(RESIDENT, "Đăng ký ở đâu ạ?")
+    clock.now += 10
+    other = staff("Tại nhà văn hóa.", reply_to=post.message_id, sender="9002", message_id=7003)
+    assert await desk.on_staff_message(other) == []
+    clock.now += 3600
+    late = staff("Bổ sung: mang ảnh.", reply_to=post.message_id, message_id=7004)
+    assert await desk.on_staff_message(late) == []
+    assert len(await outbox(store)) == 4
+
+
+# --- /undo: an edit of faq.yaml made by mistake ---------------------------------------------
+
+
+async def test_undo_takes_a_variant_added_by_mistake_back_byte_for_byte(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """➕ pressed on the wrong guess: /undo in the group puts faq.yaml back as it was,
+    comments and all, reloads the bot, and says what it took back. Only an admin may."""
+    faq, reloads = staff_files
+    faq.write_text("# Hỏi đáp của phường\n" + faq.read_text(encoding="utf-8"), encoding="utf-8")
+    before = faq.read_bytes()
+    question = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await open_ticket(conversation, text=question)
+    await desk.post_pending()
+    button = next(b for b in room.posts[0].reply.buttons if "Mất thẻ bảo hiểm y tế" in b.label)
+    [added] = await desk.on_staff_action(STAFF, button.action)
+    assert "/undo" in added and faq.read_bytes() != before
+    thread = room.posts[0].thread_id
+    [refused] = await desk.on_staff_message(staff("/undo", thread=thread, sender="12345"))
+    assert refused == msg.staff_admin_only("telegram:12345")
+    assert question in variants_of(faq, "bhyt-mat-the")
+    [undone] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7002))
+    assert undone.startswith("↩️ Đã hoàn tác") and question in undone and "bhyt-mat-the" in undone
+    assert faq.read_bytes() == before and reloads.count == 2
+    # Nothing more to undo; the right button still works.
+    [again] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7003))
+    assert again.startswith("Không hoàn tác được:")
+    assert faq.read_bytes() == before and reloads.count == 2
+
+
+async def test_undo_of_a_new_entry_from_a_private_chat(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, reloads = staff_files
+    before = faq.read_bytes()
+    me = ChatRef("telegram", STAFF)
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await desk.on_staff_message(staff("Dạ không có gì ạ.", reply_to=room.posts[0].message_id))
+    [added] = await conversation.handle_text(me, "/newfaq 1", sender=STAFF)
+    new_id = load_faq(faq).faq[-1].id
+    assert added.text.startswith("📝 Đã thêm mục mới") and "/undo" in added.text
+    [refused] = await conversation.handle_text(RESIDENT, "/undo", sender="u-77")
+    assert "/undo" not in refused.text and load_faq(faq).faq[-1].id == new_id
+    [undone] = await conversation.handle_text(me, "/undo", sender=STAFF)
+    assert undone.text.startswith("↩️ Đã hoàn tác") and new_id in undone.text
+    assert faq.read_bytes() == before and reloads.count == 2
+
+
+async def test_undo_never_overwrites_a_later_change_nor_comes_late(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    staff_files: tuple[Path, Reloads],
+    clock: Clock,
+) -> None:
+    """faq.yaml edited by hand after the ➕: /undo refuses rather than lose that edit; and
+    past the window it refuses too, saying how to do it by hand."""
+    faq, reloads = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    thread = room.posts[0].thread_id
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
+    edited = faq.read_text(encoding="utf-8") + "\n# ghi chú của cán bộ\n"
+    faq.write_text(edited, encoding="utf-8")
+    [refused] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7002))
+    assert refused.startswith("Không hoàn tác được:") and "sửa tay" in refused
+    assert faq.read_text(encoding="utf-8") == edited and reloads.count == 1
+    faq.write_text(edited.removesuffix("\n# ghi chú của cán bộ\n"), encoding="utf-8")
+    clock.now += 31 * 60
+    [late] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7003))
+    assert late.startswith("Không hoàn tác được:") and "30 phút" in late
+    assert UNKNOWN in variants_of(faq, "hoc-bong-khuyen-hoc") and reloads.count == 1
+
+
+# --- retention without a question log ------------------------------------------------------
+
+
+async def run_retention_until(
+    store: Store, settings: Settings, desk: Desk, done: Callable[[], bool]
+) -> None:
+    """The retention job `bot.py run` starts (wardbot.app), on the desk's clock, until
+    `done()` shows its first pass over."""
+    stop = asyncio.Event()
+    retention = retention_task(store, settings, Restarts(), desk)
+    running = asyncio.create_task(retention.run(stop))
+    try:
+        for _ in range(500):
+            if done():
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await running
+    assert done()
+
+
+async def test_without_a_question_log_a_ticket_waiting_over_the_weekend_reaches_staff_monday(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    """QUESTION_LOG_DAYS=0: a question passed to staff on Friday afternoon, told "staff
+    answer from Monday 7:30". Before, the retention job deleted the ticket (and its topic)
+    on Saturday, a day after: staff found nothing on Monday and the resident never got an
+    answer. A ticket answered and quiet for a day still goes."""
+    clock.now = MONDAY_9AM + 4 * DAY + 7 * 3600  # Friday 16:00
+    await open_ticket(conversation)
+    await desk.post_pending()
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    waiting, answered = room.posts
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=answered.message_id))
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, Pushed("telegram"), composer, on_done=desk.delivered, clock=clock).drain()
+    no_log = replace(settings, question_log_days=0)
+    clock.now += 3 * DAY - 7 * 3600  # Monday 9:00
+    await run_retention_until(store, no_log, desk, lambda: bool(room.deleted_topics))
+    assert room.deleted_topics == [answered.thread_id]  # answered, and quiet for days
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "open" and waiting.thread_id in room.topics
+    answer = staff("Dạ có lớp bơi.", reply_to=waiting.message_id, message_id=7002)
+    assert await desk.on_staff_message(answer) == []
+    assert [item.chat for item in await outbox(store)] == [RESIDENT]
+    # The answer waits for Zalo, down for days: kept, while another ticket answered that
+    # Monday goes; but not for ever.
+    await open_ticket(conversation, OTHER, "phường có cho mượn bàn ghế không")
+    await desk.post_pending()
+    await desk.on_staff_message(
+        staff("Dạ có.", reply_to=room.posts[-1].message_id, message_id=7003)
+    )
+    await Sender(store, Pushed("telegram"), composer, on_done=desk.delivered, clock=clock).drain()
+    clock.now += 13 * DAY
+    await run_retention_until(store, no_log, desk, lambda: len(room.deleted_topics) == 2)
+    assert await desk.tickets.get(1) is not None and waiting.thread_id in room.topics
+    clock.now += 2 * DAY
+    await run_retention_until(store, no_log, desk, lambda: len(room.deleted_topics) == 3)
+    assert await desk.tickets.get(1) is None

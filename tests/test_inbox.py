@@ -32,7 +32,7 @@ from wardbot.app import retention_task
 from wardbot.config import Settings
 from wardbot.datadir import DATABASE
 from wardbot.engine import Engine
-from wardbot.inbox import MAX_ATTEMPTS, SEEN_KEEP, Fate, Inbox
+from wardbot.inbox import MAX_ATTEMPTS, SEEN_KEEP, WAITING_KEEP, Fate, Inbox
 from wardbot.inbox import purge as inbox_purge
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts
@@ -304,9 +304,12 @@ async def test_forget_and_retention_delete_what_the_inbox_holds(tmp_path: Path) 
         await inbox.keep("42", "7302", '{"text": "tạm trú"}')
         await store.forget(ChatRef("telegram", "7301"))
         assert [key for key, _ in await Inbox(store, "telegram").left_over()] == ["42"]
-        # Retention: a message older than QUESTION_LOG_DAYS goes, handled or not; the keys
-        # kept against repeats go after SEEN_KEEP.
+        # Retention: a message older than QUESTION_LOG_DAYS goes, handled or not, but not
+        # before WAITING_KEEP (the next start answers it); the keys kept against repeats go
+        # after SEEN_KEEP.
         clock.now += SEEN_KEEP + 1
+        assert await inbox_purge(store, clock.now - 3600, clock.now) == 0
+        clock.now += WAITING_KEEP
         assert await inbox_purge(store, clock.now - 3600, clock.now) == 1
         assert await Inbox(store, "telegram").left_over() == []
         assert await inbox.keep("41", "7301", "{}") is Fate.KEPT  # a key long forgotten
@@ -457,3 +460,27 @@ async def test_a_message_handled_under_a_lock_is_taken_off_when_the_channel_stop
     async with await Store.open(settings.data_dir / DATABASE) as again:
         assert await held_keys(again) == []
         assert await Inbox(again, channel).left_over() == []
+
+
+async def test_without_a_question_log_a_message_waiting_over_a_long_stop_is_still_answered(
+    tmp_path: Path,
+) -> None:
+    """QUESTION_LOG_DAYS=0 (no question log): the bot was killed holding a resident's
+    question and stayed down over a long weekend. Before, the retention job, which starts
+    with the bot, deleted the question (received more than a day before) ahead of the
+    channel taking it up: the resident never got an answer."""
+    async with FakeBotApi() as api:
+        bot = ward_bot(tmp_path, api, {"QUESTION_LOG_DAYS": "0"})
+        async with bot_process(bot, cwd=tmp_path, kill=True):
+            api.hold("sendMessage", RESIDENT)
+            update = api.send_text(RESIDENT, QUESTION)
+            await api.wait_until(lambda: bool(api.held) and api.confirmed > update["update_id"])
+        api.drop_held()
+        with contextlib.closing(sqlite3.connect(bot.data / DATABASE)) as db, db:
+            db.execute("UPDATE inbox SET received_at = received_at - 3 * 86400")
+        bot.log.clear()
+        api.slow("getMe", 2.0)  # Telegram slow to answer at the start: the purge runs first
+        async with bot_process(bot, cwd=tmp_path):
+            (answer,) = await api.replies(RESIDENT)
+            assert visible_text(answer.text).startswith(ANSWER)
+        assert inbox_rows(bot) == 0

@@ -398,3 +398,48 @@ async def test_the_bot_demoted_in_a_forum_staff_group_says_so_and_loses_no_quest
             telegram.restore_bot(STAFF_GROUP, by=CLERK)
             await eventually(lambda: telegram.topics.get(STAFF_GROUP), within=30)
             await bot.wait_health(lambda checks: checks["staff-desk"] is True)
+
+
+async def test_an_faq_edit_made_by_mistake_is_undone_from_the_group(tmp_path: Path) -> None:
+    """An officer made a resident's question a variant of the wrong entry; /undo in the
+    ticket's topic puts faq.yaml back as it was, byte for byte, and the bot answers as
+    before at once. Two officers answering at once: the resident gets one answer."""
+    async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
+        telegram.staff_group(STAFF_GROUP, forum=True)
+        async with bot_run(tmp_path, telegram, zalo):
+            faq = tmp_path / "ward" / "faq.yaml"
+            before = faq.read_bytes()
+            thread = await zalo_ticket(telegram, zalo)
+            [ticket_post] = telegram.sent_in_thread(STAFF_GROUP, thread)
+            mark = len(zalo.calls)
+            for user, name, text in (
+                (CLERK, "Lan", "Dạ, nộp ở đại lý."),
+                (OFFICER, "Minh", "Ở UBND."),
+            ):
+                telegram.send_text(
+                    STAFF_GROUP,
+                    text,
+                    group=True,
+                    user_id=user,
+                    first_name=name,
+                    reply_to=ticket_post,
+                )
+            await eventually(lambda: any("⏸️" in p for p in posts(telegram, thread)))
+            await asyncio.sleep(1.0)  # a second answer would be out by now
+            [answer] = zalo.sent(ZALO_RESIDENT, since=mark)
+            assert "Dạ, nộp ở đại lý." in answer.text
+            held = next(p for p in posts(telegram, thread) if "⏸️" in p)
+            assert "anh/chị Lan" in held
+
+            telegram.send_text(
+                STAFF_GROUP, "/variant bhyt-gia-han", group=True, user_id=OFFICER, thread_id=thread
+            )
+            await eventually(lambda: any("Đã thêm" in p for p in posts(telegram, thread)), 30)
+            (itself,) = await telegram.say(4242, RENEWAL, within=10)
+            assert visible_text(itself.text).startswith("Gia hạn thẻ bảo hiểm y tế hộ gia đình")
+
+            telegram.send_text(STAFF_GROUP, "/undo", group=True, user_id=OFFICER, thread_id=thread)
+            await eventually(lambda: any("Đã hoàn tác" in p for p in posts(telegram, thread)), 30)
+            assert faq.read_bytes() == before
+            (again,) = await telegram.say(4242, RENEWAL, within=10)
+            assert not visible_text(again.text).startswith("Gia hạn thẻ bảo hiểm y tế hộ gia đình")

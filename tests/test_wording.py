@@ -79,6 +79,7 @@ SAMPLES: dict[str, list[Any]] = {
     "saved": [None, "data/faq.last-good.yaml"],
     "seconds": [0.0, 20.0, 600.0, 7200.0, 400000.0],
     "median": [None, 20.0, 600.0],
+    "questions": [None, 0, BIG],  # None: the question log is off
     "guesses": [["Mất thẻ bảo hiểm y tế thì làm sao? (bhyt-mat-the)"], []],
     "has_links": [True, False],
     "aspects": [["fee"], ["time", "place"], ["online", "papers"]],

@@ -1,5 +1,6 @@
 """Commands for ward staff listed in ADMIN_IDS: /stats, /broadcast, /unanswered, /reload,
-/tickets, and /variant and /newfaq (a ticket into faq.yaml; wardbot.desk).
+/tickets, /variant and /newfaq (a ticket into faq.yaml; wardbot.desk), and /undo (the
+latest of those edits, or of /unanswered's ➕, taken back).
 
 For anyone else in a private chat on Telegram or Zalo, an admin command gets a short
 refusal with the sender's own id (`telegram:123456789`) to pass on to whoever installs the
@@ -23,7 +24,7 @@ from wardbot.alerts import Alerts
 from wardbot.config import ADMIN_CHANNELS, Settings
 from wardbot.conversation import Button, Reply, Searcher, button_label, digest
 from wardbot.desk import PRIVATE_COMMANDS, Desk
-from wardbot.faq_edit import FaqEditError, FaqEditor, same_words
+from wardbot.faq_edit import FaqEditError, FaqEditor, same_words, undo_for_staff
 from wardbot.intents import questions_in
 from wardbot.models import FaqEntry
 from wardbot.per_chat import LastPerChat
@@ -31,7 +32,7 @@ from wardbot.redact import for_faq
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
-ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq"}
+ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq", "undo"}
 # Buttons: under /unanswered, add a group as a variant; under /broadcast's preview, send
 # it or drop it.
 ADMIN_ACTIONS = frozenset({"uv", "bc", "bx"})
@@ -214,6 +215,8 @@ class Admin:
             return [Reply(await self._ticket_to_faq(command, arg))]
         if command == "broadcast":
             return [await self._broadcast(chat, arg)]
+        if command == "undo":
+            return [Reply(await undo_for_staff(self.editor))]
         if command == "tickets":
             return [Reply(await self.desk.listing(arg) if self.desk else msg.tickets_off())]
         problems = await self.reload()
@@ -221,10 +224,17 @@ class Admin:
         return [Reply(msg.admin_reloaded(len(corpus.faq), len(corpus.announcements), problems))]
 
     async def _stats(self) -> str:
-        since = self.clock() - STATS_DAYS * DAY
+        # Over the days what is counted is kept: with QUESTION_LOG_DAYS under a week (0:
+        # a day), retention deletes alerts sent and tickets answered before (wardbot.app),
+        # and a week's figures would count only those days'.
+        days = min(STATS_DAYS, max(self.settings.question_log_days, 1))
+        since = self.clock() - days * DAY
         counts = await self.store.subscriber_counts()
         topics = [(t.name, counts.get(t.id, 0)) for t in self.engine.corpus.topics]
+        questions: int | None
         questions, unanswered = await self.store.question_counts(since)
+        if not self.settings.question_log_days:  # nothing logged: no count to give
+            questions = None
         outbox = await self.store.outbox_counts(since)
         tickets = await self.desk.tickets.counts(since) if self.desk else None
         quiet = self.settings.quiet_hours
@@ -232,7 +242,7 @@ class Admin:
         return msg.admin_stats(
             self.settings.ward_name,
             topics,
-            STATS_DAYS,
+            days,
             questions,
             unanswered,
             sent=outbox.get("sent", 0),
@@ -248,7 +258,10 @@ class Admin:
         who asked it picked most often from the close matches offered, else the one the
         engine finds closest (when there is one; not for a message asking several
         questions, which is no wording of one entry)."""
-        logged = await self.store.unanswered_choices(self.clock() - UNANSWERED_DAYS * DAY)
+        if not self.settings.question_log_days:
+            return Reply(msg.admin_unanswered_off())
+        days = min(UNANSWERED_DAYS, self.settings.question_log_days)  # the log kept no more
+        logged = await self.store.unanswered_choices(self.clock() - days * DAY)
         # A wording faq.yaml now asks (an admin's ➕, /variant, an edit by hand) is done:
         # the bot answers it, and faq.yaml would refuse it as a variant again.
         asked = {same_words(q) for e in self.engine.corpus.faq for q in (e.question, *e.variants)}
@@ -279,7 +292,7 @@ class Admin:
                 full = msg.unanswered_choice(number, entry.question)
                 buttons.append(Button(label, action, full_label=full))
         told = [(p[0].question, p[1]) if p else None for p in picked]
-        text = msg.admin_unanswered(UNANSWERED_DAYS, groups, told, added=len(logged) - len(rows))
+        text = msg.admin_unanswered(days, groups, told, added=len(logged) - len(rows))
         title = msg.UNANSWERED_BUTTONS if buttons else None
         return Reply(text, buttons=tuple(buttons), buttons_title=title)
 

@@ -21,7 +21,7 @@ from wardbot.alerts import Alerts, ContentWatcher, Snapshot
 from wardbot.channels import PUSH_CHANNELS, Channel
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation, Link
-from wardbot.desk import OFFER_KEEP, Desk
+from wardbot.desk import OFFER_KEEP, WAITING_TICKET_KEEP, Desk
 from wardbot.faq_edit import FaqEditor
 from wardbot.outbox import Composer, Sender, Senders, held_for_morning
 from wardbot.portal import (
@@ -508,19 +508,21 @@ def retention_task(
 async def _purge_old(
     store: Store, settings: Settings, stop: asyncio.Event, desk: Desk | None = None
 ) -> None:
-    """Keep the question log, tickets, messages received and never handled (and finished
-    alerts) no longer than QUESTION_LOG_DAYS; a ticket goes from the staff group too,
-    through the desk."""
+    """Keep the question log, tickets (and finished alerts) no longer than
+    QUESTION_LOG_DAYS, and messages received and never handled, and tickets still waiting
+    for staff, no longer than that or inbox.WAITING_KEEP (desk.WAITING_TICKET_KEEP), the
+    longer; a ticket goes from the staff group too, through the desk."""
     clock = desk.clock if desk is not None else time.time
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
         now = clock()
         deleted = await store.purge(now - keep)
         tickets = desk.tickets if desk is not None else TicketBook(store)
+        waiting = now - max(keep, WAITING_TICKET_KEEP)
         if desk is not None:
-            deleted += await desk.purge(now - keep)
+            deleted += await desk.purge(now - keep, waiting)
         else:
-            deleted += await tickets.purge(now - keep, now)
+            deleted += await tickets.purge(now - keep, now, waiting)
         deleted += await tickets.purge_offers(now - OFFER_KEEP)
         deleted += await inbox.purge(store, now - keep, now)
         if deleted:

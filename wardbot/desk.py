@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Protocol
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Reply, button_label, digest
-from wardbot.faq_edit import FaqEditError, FaqEditor
+from wardbot.faq_edit import FaqEditError, FaqEditor, undo_for_staff
 from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.redact import blank_found, for_faq
 from wardbot.store import ChatRef, OutboxItem
-from wardbot.tickets import Ticket, TicketBook, TicketMessage, Withdrawal
+from wardbot.tickets import AnsweredJustNow, Ticket, TicketBook, TicketMessage, Withdrawal
 
 if TYPE_CHECKING:
     from wardbot.conversation import Searcher
@@ -51,6 +51,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OFFER_KEEP = 86400.0  # an offered question can be accepted for a day
+# A ticket still waiting for staff (their answer, or to be posted in the group while it is
+# unreachable) or whose answer waits for the resident's channel is kept at least this long,
+# however short QUESTION_LOG_DAYS (0: no question log, tickets kept a day): a question
+# passed on before a long weekend or Tết is still there for staff when they are back.
+WAITING_TICKET_KEEP = 14 * 86400.0
 AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' message is the question
 TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
 # For this long after a staff answer reached a resident (on a ticket still open) they may
@@ -72,6 +77,12 @@ TICKETS_PER_HOUR = 3
 TICKETS_PER_ORIGIN_HOUR = 10  # an office's or a school's shared connection
 MAX_WAITING = 30
 LISTED = 30  # tickets /tickets shows; it says how many more there are
+# Two officers answering one ticket at once, neither having seen the other's answer: an
+# answer from another officer than the one who answered in the last ANSWER_CLASH, the
+# resident silent since, is held (the resident would get two answers, perhaps differing)
+# and its officer told; sent again after that, it goes.
+ANSWER_CLASH = 300.0
+ANSWERERS_KEPT = 1000  # staff messages relayed lately whose sender the desk remembers
 # What a ticket gone by /forget or retention left in the staff group is deleted there; a
 # deletion that fails (Telegram down, the bot's rights taken away) is tried again after a
 # minute, then doubling up to hourly, for a week.
@@ -82,7 +93,7 @@ _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
 # as '2024-thue'.
 _NUMBER = re.compile(r"#?(\d{1,9})(?![\w-])\s*(.*)", re.DOTALL)
-STAFF_COMMANDS = frozenset({"r", "close", "reopen", "tickets", "variant", "newfaq"})
+STAFF_COMMANDS = frozenset({"r", "close", "reopen", "tickets", "variant", "newfaq", "undo"})
 # Admin commands for a private chat with the bot only (wardbot.admin): typed in the staff
 # group, staff are told where they work rather than met with silence.
 PRIVATE_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
@@ -217,6 +228,11 @@ class Desk:
         self._per_origin = PerHour(TICKETS_PER_ORIGIN_HOUR, clock)
         self._per_chat = PerHour(TICKETS_PER_HOUR, clock)
         self._withdrawing: set[int] = set()  # withdrawals on their way to Telegram
+        # Who wrote the staff messages relayed lately (id -> sender id, first name), in
+        # memory: after a restart an answer just before is no one's, and nothing is held.
+        self._answerers: OrderedDict[int, tuple[str, str]] = OrderedDict()
+        # (ticket, officer, the answer theirs was held after): told once, their next goes.
+        self._clash_told: set[tuple[int, str, int]] = set()
         self._claimed = False  # tickets posted before their group was recorded: claimed
         # Why the bot cannot post in the staff group now (None: it can, as far as it knows):
         # residents are told their question waits, /healthz reports the desk down.
@@ -372,11 +388,12 @@ class Desk:
         if self.room is not None:
             await self._withdraw(self.room, withdrawals)
 
-    async def purge(self, before: float) -> int:
-        """Retention: delete the tickets quiet since before `before`, and take them out of
-        the staff group as /forget does."""
+    async def purge(self, before: float, waiting_before: float | None = None) -> int:
+        """Retention: delete the tickets quiet since before `before` (those still waiting
+        for staff, or for their answer to go out, since before `waiting_before` too), and
+        take them out of the staff group as /forget does."""
         await self._group()
-        deleted = await self.tickets.purge(before, self.clock())
+        deleted = await self.tickets.purge(before, self.clock(), waiting_before)
         if deleted:
             await self.withdraw_due()
         return deleted
@@ -740,6 +757,9 @@ class Desk:
             return []  # another bot's command, or nothing of ours
         if command == "tickets":
             return [await self.listing(arg)]
+        if command == "undo":  # the latest edit of faq.yaml, whichever ticket it came from
+            refused = self._refuse_editor(message)
+            return [refused or await undo_for_staff(self.editor)]
         found = await self._ticket_for(message, arg, number_first=command in NUMBER_FIRST)
         if isinstance(found, str):
             return [found]
@@ -752,16 +772,23 @@ class Desk:
             return [await self._close(ticket)]
         if command == "reopen":
             return [await self._reopen(ticket)]
-        if message.anonymous:
-            return [msg.staff_anonymous(channel=message.as_channel)]
-        if not self.settings.is_admin("telegram", message.sender_id):
-            return [msg.staff_admin_only(f"telegram:{message.sender_id}")]
+        refused = self._refuse_editor(message)
+        if refused is not None:
+            return [refused]
         if command == "variant":
             if not arg:
                 return [msg.faq_variant_usage()]
             return [await self.add_variant(ticket, arg.split()[0])]
         entry_id = arg.split()[0] if arg else None
         return [await self.new_entry(ticket, entry_id, answer_from=message.reply_to)]
+
+    def _refuse_editor(self, message: StaffMessage) -> str | None:
+        """Why `message`'s sender may not edit faq.yaml (only ADMIN_IDS may), or None."""
+        if message.anonymous:
+            return msg.staff_anonymous(channel=message.as_channel)
+        if not self.settings.is_admin("telegram", message.sender_id):
+            return msg.staff_admin_only(f"telegram:{message.sender_id}")
+        return None
 
     async def on_staff_edit(self, message: StaffMessage) -> list[str]:
         """Staff edited a message in their group. When it was an answer relayed to a
@@ -912,9 +939,37 @@ class Desk:
             return []
         named = self.settings.staff_signature == "name" and not message.anonymous
         signer = message.sender_name if named else None
-        queued = await self.tickets.add_staff_reply(
-            ticket, text, signer, message.message_id, self.clock()
-        )
+        now = self.clock()
+        # Before any wait: an answer handled at the same moment sees whose this one is.
+        self._answerers[message.message_id] = (message.sender_id, message.sender_name)
+        while len(self._answerers) > ANSWERERS_KEPT:
+            self._answerers.popitem(last=False)
+
+        def clashes(earlier: TicketMessage) -> bool:
+            """`earlier`, the ticket's latest, is another officer's answer just before (not
+            one the platform refused: the resident has no answer then)."""
+            who = self._answerers.get(earlier.staff_message_id or 0)
+            return (
+                who is not None
+                and earlier.state != "failed"
+                and who[0] != message.sender_id
+                and earlier.created_at > now - ANSWER_CLASH
+                and (ticket.id, message.sender_id, earlier.id) not in self._clash_told
+            )
+
+        try:
+            queued = await self.tickets.add_staff_reply(
+                ticket, text, signer, message.message_id, now, held_if=clashes
+            )
+        except AnsweredJustNow as clash:
+            earlier = clash.earlier
+            self._answerers.pop(message.message_id, None)  # not relayed: no one's answer
+            self._clash_told.add((ticket.id, message.sender_id, earlier.id))
+            who = self._answerers.get(earlier.staff_message_id or 0, ("", ""))[1]
+            log.info(
+                "ticket %d: a second officer's answer held: another went just before", ticket.id
+            )
+            return [msg.staff_answer_held(ticket.id, who, msg.duration(now - earlier.created_at))]
         if queued is None:
             return [msg.staff_ticket_gone(ticket.id)]
         if ticket.closed:  # an answer opens the ticket again: its topic too

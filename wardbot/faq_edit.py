@@ -37,6 +37,7 @@ import re
 import stat
 import tempfile
 import threading
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -96,6 +97,8 @@ class FaqEdit:
     faq_file: Path
     entry_id: str  # the entry changed or created
     backup: Path | None  # where the previous version was kept (always set by this module)
+    before: bytes = b""  # the file as it was, and as the edit wrote it (`undo`)
+    after: bytes = b""
 
 
 # ------------------------------------------------------------------- public API
@@ -782,23 +785,51 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
         for _ in range(2):
             doc, before = _read(real, shown)
             edit = plan(doc, before)
-            tmp = _write_temp(real, _apply(doc, edit.splice), doc, shown)
+            written = _apply(doc, edit.splice)
+            tmp = _write_temp(real, written, doc, shown)
             try:
                 _validate(doc, before, load_faq(tmp), edit, shown)
                 if _stamp(real) != doc.stamp:
                     continue
-                backup = _keep_backup(backup_dir, doc.data, shown)
-                try:
-                    os.replace(tmp, real)
-                except OSError as exc:
-                    raise FaqEditError(
-                        f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên."
-                    ) from None
+                backup = _put_in_place(tmp, real, doc, backup_dir, shown)
             finally:
                 tmp.unlink(missing_ok=True)
             _sync_folder(real.parent)
-            return FaqEdit(faq_file, edit.entry_id, backup)
+            return FaqEdit(faq_file, edit.entry_id, backup, doc.data, written)
     raise FaqEditError(f"{faq_file.name} vừa được sửa, hãy thử lại.")
+
+
+def undo(edit: FaqEdit, *, backup_dir: Path) -> None:
+    """Put faq.yaml back as it was before `edit`, byte for byte (comments and all): only
+    while it is still as the edit left it. A change made since (by hand, or another edit)
+    is never overwritten: refused, saying so. The version undone is kept as a backup."""
+    shown = str(edit.faq_file)
+    real = Path(os.path.realpath(edit.faq_file))
+    with _LOCK:
+        doc, _ = _read(real, shown)
+        if doc.data != edit.after:
+            raise FaqEditError(msg.faq_undo_changed(shown))
+        tmp = _write_temp(real, edit.before, doc, shown)
+        try:
+            if not load_faq(tmp).ok_syntax:  # as it was served before the edit: never expected
+                raise FaqEditError(f"bản cũ của {shown} không đọc được; tệp giữ nguyên.")
+            if _stamp(real) != doc.stamp:
+                raise FaqEditError(msg.faq_undo_changed(shown))
+            _put_in_place(tmp, real, doc, backup_dir, shown)
+        finally:
+            tmp.unlink(missing_ok=True)
+        _sync_folder(real.parent)
+
+
+def _put_in_place(tmp: Path, real: Path, doc: _Doc, backup_dir: Path, shown: str) -> Path:
+    """faq.yaml as read (`doc`) kept in the backup folder, then `tmp` renamed over it (one
+    atomic step); where the backup is."""
+    backup = _keep_backup(backup_dir, doc.data, shown)
+    try:
+        os.replace(tmp, real)
+    except OSError as exc:
+        raise FaqEditError(f"Không ghi được {shown} ({exc.strerror}); tệp giữ nguyên.") from None
+    return backup
 
 
 def _stamp(path: Path) -> Stamp | None:
@@ -861,6 +892,19 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+# An edit made from chat (➕, /variant, /newfaq) can be undone with /undo this long after.
+UNDO_FOR = msg.UNDO_MINUTES * 60.0
+
+
+@dataclass(frozen=True)
+class _Done:
+    """The latest edit made from chat: when, and what undoing it takes back (for staff)."""
+
+    edit: FaqEdit
+    at: float
+    what: str
+
+
 class FaqEditor:
     """faq.yaml edits asked for in a chat (wardbot.desk, wardbot.admin): made in a thread,
     the previous version kept in `backup_dir`, then `reload` so the bot answers with them.
@@ -878,8 +922,12 @@ class FaqEditor:
         *,
         tell_admins: Callable[[str], Awaitable[object]] | None = None,
         on_writable: Callable[[], Awaitable[object]] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.faq_file = faq_file
+        self.clock = clock
+        # The latest edit made from chat, for /undo (in memory: a restart ends the undo).
+        self._done: _Done | None = None
         self.backup_dir = backup_dir
         self.reload = reload
         self.tell_admins = tell_admins
@@ -921,6 +969,7 @@ class FaqEditor:
         edit = await asyncio.to_thread(
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
+        self._done = _Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant))
         await self.reload()
         return edit
 
@@ -934,5 +983,32 @@ class FaqEditor:
             backup_dir=self.backup_dir,
             entry_id=entry_id,
         )
+        self._done = _Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question))
         await self.reload()
         return edit
+
+    async def undo(self) -> str:
+        """/undo: the latest edit made from chat taken back (within UNDO_FOR, while
+        faq.yaml is as it left it), and the bot reloaded: what was undone, to tell staff.
+        Raises FaqEditError saying why not."""
+        done = self._done
+        if done is None:
+            raise FaqEditError(msg.FAQ_UNDO_NOTHING)
+        if self.clock() - done.at > UNDO_FOR:
+            raise FaqEditError(msg.faq_undo_too_late())
+        self._refuse_read_only()
+        await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
+        self._done = None
+        log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
+        await self.reload()
+        return done.what
+
+
+async def undo_for_staff(editor: FaqEditor | None) -> str:
+    """/undo, in the staff group or an admin's private chat: what staff are told."""
+    if editor is None:
+        return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
+    try:
+        return msg.faq_undone(await editor.undo())
+    except FaqEditError as exc:
+        return msg.faq_undo_failed(str(exc))

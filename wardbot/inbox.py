@@ -31,6 +31,11 @@ log = logging.getLogger(__name__)
 # An update's key is kept this long after it arrived: Telegram keeps an update it was not
 # told of 24 hours, and re-sends it meanwhile.
 SEEN_KEEP = 2 * 86400.0
+# A message still waiting to be handled (the bot was killed holding it, and stayed down; or
+# its channel does not start) is kept at least this long, whatever QUESTION_LOG_DAYS says
+# (0: no question log), so that the next start answers it: the retention job runs as the
+# bot starts, before a channel slow to start has taken up what waits for it.
+WAITING_KEEP = 30 * 86400.0
 # Starts that took up an update and died before it was handled: the update is then
 # dropped (said in the log), so that one that kills the bot cannot do so at every start.
 MAX_ATTEMPTS = 3
@@ -181,9 +186,11 @@ class Inbox:
 
 
 async def purge(store: Store, before: float, now: float) -> int:
-    """Delete inbox rows received before `before` (retention), and keys older than
-    SEEN_KEEP."""
+    """Delete inbox rows received before `before` (retention) and WAITING_KEEP ago, and
+    keys older than SEEN_KEEP."""
     async with store.writing() as db:
-        rows = await db.execute("DELETE FROM inbox WHERE received_at < ?", (before,))
+        rows = await db.execute(
+            "DELETE FROM inbox WHERE received_at < ?", (min(before, now - WAITING_KEEP),)
+        )
         await db.execute("DELETE FROM inbox_seen WHERE seen_at < ?", (now - SEEN_KEEP,))
     return max(rows.rowcount, 0)

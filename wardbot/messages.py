@@ -711,7 +711,7 @@ def admin_stats(
     ward_name: str,
     topics: Sequence[tuple[str, int]],
     days: int,
-    questions: int,
+    questions: int | None,
     unanswered: int,
     sent: int,
     failed: int,
@@ -720,16 +720,21 @@ def admin_stats(
     blocked: int = 0,
     held: tuple[str, str] | None = None,
 ) -> str:
-    """`held`: in quiet hours, those hours and when the alerts they hold leave."""
+    """`held`: in quiet hours, those hours and when the alerts they hold leave.
+    `questions` None: the question log is off (QUESTION_LOG_DAYS=0): nothing to count."""
     lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
     lines += [f"• {name}: {figure(count)}" for name, count in topics] or ["• (chưa có chủ đề)"]
-    share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
     why = f" ({figure(blocked)} vì người nhận đã chặn bot)" if blocked else ""
+    lines += ["", f"{days} ngày qua:"]
+    if questions is None:
+        lines.append(f"• Câu hỏi: {QUESTION_LOG_OFF}")
+    else:
+        share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
+        lines += [
+            f"• Câu hỏi: {figure(questions)}",
+            f"• Chưa trả lời được: {figure(unanswered)}{share}",
+        ]
     lines += [
-        "",
-        f"{days} ngày qua:",
-        f"• Câu hỏi: {figure(questions)}",
-        f"• Chưa trả lời được: {figure(unanswered)}{share}",
         f"• Tin báo đã gửi: {figure(sent)}, gửi lỗi: {figure(failed)}{why}, "
         f"đang chờ gửi: {figure(waiting)}",
     ]
@@ -748,6 +753,19 @@ def admin_stats(
             f"Phiếu đang chờ cán bộ trả lời: {figure(open_now)} (xem bằng /tickets)",
         ]
     return "\n".join(lines)
+
+
+# QUESTION_LOG_DAYS=0: no question is logged, so /stats and /unanswered have nothing to
+# count or list (not "none": residents did ask).
+QUESTION_LOG_OFF = (
+    "không ghi lại (QUESTION_LOG_DAYS=0: bot không lưu câu hỏi của người dân); muốn xem số "
+    "câu hỏi và /unanswered, đặt QUESTION_LOG_DAYS (ví dụ 90) rồi khởi động lại bot"
+)
+
+
+def admin_unanswered_off() -> str:
+    """/unanswered with the question log off: there is no list, not an empty one."""
+    return f"Chưa có danh sách câu hỏi bot chưa trả lời được: câu hỏi {QUESTION_LOG_OFF}."
 
 
 def admin_unanswered(
@@ -1642,7 +1660,8 @@ def staff_help() -> str:
         "• Sửa (Edit) câu trả lời đã gửi: người dân nhận bản sửa.\n"
         "• /close (hoặc nút ✔️ Đóng phiếu): đóng phiếu; /reopen 12: mở lại phiếu đóng nhầm.\n"
         "• /tickets: các phiếu đang mở.\n"
-        "• /variant MÃ_MỤC, /newfaq (cán bộ trong ADMIN_IDS): đưa câu hỏi vào faq.yaml.\n"
+        "• /variant MÃ_MỤC, /newfaq (cán bộ trong ADMIN_IDS): đưa câu hỏi vào faq.yaml; "
+        "/undo: hoàn tác lần thêm gần nhất.\n"
         "Tin nhắn khác trong nhóm không được gửi cho người dân."
     )
 
@@ -1668,6 +1687,20 @@ def staff_ticket_gone(ticket_id: int) -> str:
     return (
         f"Phiếu số {ticket_id} không còn (đã xóa theo thời hạn lưu hoặc người dân đã xóa "
         "dữ liệu), nên tin này không được gửi cho ai."
+    )
+
+
+def staff_answer_held(ticket_id: int, earlier_by: str, ago: str) -> str:
+    """Another officer answered the ticket just before (`ago`; `earlier_by` their first
+    name, '' when not known): this answer was not sent, so that the resident does not get
+    two; sent again, it goes."""
+    who = f"anh/chị {earlier_by}" if earlier_by else "một cán bộ khác"
+    return (
+        f"⏸️ Câu trả lời này chưa được gửi: phiếu số {ticket_id} vừa được {who} trả lời "
+        f"({ago} trước) và người dân chưa nhắn gì thêm. Để người dân không nhận hai câu trả "
+        "lời, anh/chị xem câu trả lời đó trong phiếu trước. Nếu vẫn cần gửi (bổ sung hay sửa "
+        f"ý), gửi lại: trả lời (reply) tin “🙋 Phiếu số {ticket_id}” của bot, hoặc gõ "
+        f"/r #{ticket_id} nội dung; lần này bot sẽ chuyển."
     )
 
 
@@ -1732,6 +1765,16 @@ _BLANKED = {
 }
 
 
+# An edit of faq.yaml made from chat can be taken back with /undo this long after
+# (wardbot.faq_edit.UNDO_FOR); said under each.
+UNDO_MINUTES = 30
+FAQ_UNDO_HINT = f"Thêm nhầm? Gõ /undo trong vòng {UNDO_MINUTES} phút để hoàn tác."
+FAQ_UNDO_NOTHING = (
+    "không có lần sửa nào để hoàn tác (chỉ hoàn tác được lần thêm gần nhất bằng ➕, /variant "
+    f"hoặc /newfaq, trong {UNDO_MINUTES} phút, khi bot chưa khởi động lại)."
+)
+
+
 def faq_blanked(kinds: Sequence[str]) -> str:
     """What was blanked in a resident's words before they went into faq.yaml (public)."""
     if kinds:
@@ -1747,7 +1790,7 @@ def faq_blanked(kinds: Sequence[str]) -> str:
 def faq_variant_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
     return (
         f"📝 Đã thêm “{question}” làm một cách hỏi khác của mục {entry_id} trong faq.yaml; "
-        f"bot đã nạp lại và từ nay tự trả lời câu này.\n{faq_blanked(blanked)}"
+        f"bot đã nạp lại và từ nay tự trả lời câu này. {FAQ_UNDO_HINT}\n{faq_blanked(blanked)}"
     )
 
 
@@ -1760,11 +1803,42 @@ def faq_entry_added(entry_id: str, question: str, answer: str, blanked: Sequence
         f"người dân) và câu trả lời của cán bộ: “{shown}”. Bot đã nạp lại và từ nay trả lời "
         "như vậy. Nếu câu trả lời này không đúng (ví dụ chỉ là lời chào), sửa mục này trong "
         "faq.yaml; lần sau có thể trả lời (reply) đúng tin trả lời cần dùng bằng /newfaq. "
-        f"Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này.\n{faq_blanked(blanked)}"
+        f"Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này. {FAQ_UNDO_HINT}\n"
+        f"{faq_blanked(blanked)}"
     )
 
 
 FAQ_EDIT_OFF = "bot không được phép sửa faq.yaml ở đây (thư mục dữ liệu chỉ đọc)"
+
+
+def faq_undo_too_late() -> str:
+    return (
+        f"lần sửa gần nhất đã quá {UNDO_MINUTES} phút nên không hoàn tác tự động; hãy sửa tay "
+        "faq.yaml rồi gõ /reload (bản trước mỗi lần sửa ở thư mục dữ liệu, faq.before-edit.yaml)."
+    )
+
+
+def faq_undo_changed(shown: str) -> str:
+    """Undo refused: faq.yaml changed since the edit (by hand, or another edit)."""
+    return (
+        f"{shown} đã được sửa tiếp sau lần thêm đó, nên bot không hoàn tác để khỏi mất phần sửa "
+        "sau; hãy sửa tay faq.yaml rồi gõ /reload."
+    )
+
+
+def faq_undone_variant(entry_id: str, variant: str) -> str:
+    return f"đã bỏ cách hỏi “{variant}” khỏi mục {entry_id}"
+
+
+def faq_undone_entry(entry_id: str, question: str) -> str:
+    return f"đã bỏ mục {entry_id} (“{question}”)"
+
+
+def faq_undone(what: str) -> str:
+    return (
+        f"↩️ Đã hoàn tác lần sửa faq.yaml gần nhất: {what}. faq.yaml trở lại như trước lần "
+        "sửa đó (giữ nguyên chú thích) và bot đã nạp lại."
+    )
 
 
 def faq_folder_read_only(folder: str) -> str:
@@ -1794,6 +1868,10 @@ def faq_no_answer_yet(ticket_id: int) -> str:
 
 def faq_edit_failed(reason: str) -> str:
     return f"Không sửa được faq.yaml: {reason}"
+
+
+def faq_undo_failed(reason: str) -> str:
+    return f"Không hoàn tác được: {reason}"
 
 
 def faq_variant_usage() -> str:

@@ -92,6 +92,15 @@ _TICKET_COLUMNS = (
 _MESSAGE_COLUMNS = "id, ticket_id, author, text, signer, created_at, state, staff_message_id"
 
 
+class AnsweredJustNow(Exception):
+    """Another officer's answer on the ticket went out just before (`earlier`), the resident
+    silent since: this one is not queued (`TicketBook.add_staff_reply`'s `held_if`)."""
+
+    def __init__(self, earlier: TicketMessage) -> None:
+        super().__init__(f"ticket {earlier.ticket_id} was answered just before")
+        self.earlier = earlier
+
+
 def _ticket(row: Sequence[object]) -> Ticket:
     return Ticket(
         int(row[0]),  # type: ignore[call-overload]
@@ -146,11 +155,20 @@ class TicketBook:
                 (chat.channel, chat.chat_id),
             )
 
-    async def purge(self, before: float, now: float) -> int:
+    async def purge(self, before: float, now: float, waiting_before: float | None = None) -> int:
         """Delete tickets (with what was said on them) last active before `before`; what
-        they left in the staff group is to be withdrawn (`due_withdrawals`)."""
+        they left in the staff group is to be withdrawn (`due_withdrawals`). A ticket still
+        waiting for staff (for their answer, or to be posted to them) or with a staff answer
+        still on its way to the resident goes only when last active before `waiting_before`
+        too (None: `before`)."""
+        waiting = (
+            "(state = 'open' OR EXISTS (SELECT 1 FROM ticket_messages m WHERE "
+            "m.ticket_id = tickets.id AND m.state IN ('pending', 'queued')))"
+        )
+        later = before if waiting_before is None else min(before, waiting_before)
+        where = f"active_at < ? AND (active_at < ? OR NOT {waiting})"
         async with self.store.writing() as db:
-            deleted, _ = await _take_out(db, "active_at < ?", (before,), now)
+            deleted, _ = await _take_out(db, where, (before, later), now)
         return deleted
 
     async def purge_offers(self, before: float) -> int:
@@ -379,15 +397,29 @@ class TicketBook:
         now: float,
         *,
         correction: bool = False,
+        held_if: Callable[[TicketMessage], bool] | None = None,
     ) -> TicketMessage | None:
         """A staff answer for the resident, queued in the outbox in the same transaction:
         a crash loses neither the answer nor its delivery. A `correction` of an answer
         (its staff message edited) leaves the ticket as it is: closed stays closed. None,
-        and nothing queued, when the ticket is gone (the resident's /forget meanwhile)."""
+        and nothing queued, when the ticket is gone (the resident's /forget meanwhile).
+        Raises AnsweredJustNow, nothing queued, when the ticket's latest message is a
+        staff answer `held_if` says this one clashes with: looked at in the same
+        transaction, so of two answers handled at once only the first goes."""
         async with self.store.writing() as db:
             async with db.execute("SELECT 1 FROM tickets WHERE id = ?", (ticket.id,)) as found:
                 if await found.fetchone() is None:
                     return None
+            if held_if is not None:
+                async with db.execute(
+                    f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages WHERE ticket_id = ? "  # noqa: S608
+                    "AND author IN ('resident', 'staff') ORDER BY id DESC LIMIT 1",
+                    (ticket.id,),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                latest = None if row is None else _message(row)
+                if latest is not None and latest.author == "staff" and held_if(latest):
+                    raise AnsweredJustNow(latest)
             cursor = await db.execute(
                 "INSERT INTO ticket_messages "
                 "(ticket_id, author, text, signer, created_at, state, staff_message_id) "
