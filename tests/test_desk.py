@@ -2797,6 +2797,35 @@ async def test_undo_of_a_new_entry_from_a_private_chat(
     assert faq.read_bytes() == before and reloads.count == 2
 
 
+async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_before(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """Lan's /variant, then Minh's /newfaq on another ticket, a minute apart: Lan's /undo
+    takes Minh's back (the latest, named), and says /undo again takes back the one before;
+    it does, where before it said there was no edit to undo and Lan's stayed."""
+    faq, reloads = staff_files
+    before = faq.read_bytes()
+    await open_ticket(conversation)
+    await desk.post_pending()
+    first = room.posts[0].thread_id
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=first))
+    after_first = faq.read_bytes()
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    second = room.posts[-1]
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=second.message_id, message_id=7002))
+    await desk.on_staff_message(staff("/newfaq", thread=second.thread_id, message_id=7003))
+    [undone] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7004))
+    assert "loa đài" in undone and "/undo lần nữa" in undone
+    assert faq.read_bytes() == after_first
+    [again] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7005))
+    assert again.startswith("↩️ Đã hoàn tác") and "hoc-bong-khuyen-hoc" in again
+    assert "/undo lần nữa" not in again
+    assert faq.read_bytes() == before and reloads.count == 4
+    [nothing] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7006))
+    assert nothing.startswith("Không hoàn tác được:") and faq.read_bytes() == before
+
+
 async def test_undo_never_overwrites_a_later_change_nor_comes_late(
     conversation: Conversation,
     desk: Desk,

@@ -1770,8 +1770,8 @@ _BLANKED = {
 UNDO_MINUTES = 30
 FAQ_UNDO_HINT = f"Thêm nhầm? Gõ /undo trong vòng {UNDO_MINUTES} phút để hoàn tác."
 FAQ_UNDO_NOTHING = (
-    "không có lần sửa nào để hoàn tác (chỉ hoàn tác được lần thêm gần nhất bằng ➕, /variant "
-    f"hoặc /newfaq, trong {UNDO_MINUTES} phút, khi bot chưa khởi động lại)."
+    "không còn lần sửa nào để hoàn tác (hoàn tác được các lần thêm bằng ➕, /variant hoặc "
+    f"/newfaq trong {UNDO_MINUTES} phút qua, lần gần nhất trước, khi bot chưa khởi động lại)."
 )
 
 
@@ -1834,10 +1834,12 @@ def faq_undone_entry(entry_id: str, question: str) -> str:
     return f"đã bỏ mục {entry_id} (“{question}”)"
 
 
-def faq_undone(what: str) -> str:
+def faq_undone(what: str, *, more: bool = False) -> str:
+    """/undo done; `more`: an earlier edit made from chat can be undone next."""
+    again = " Gõ /undo lần nữa để hoàn tác lần sửa trước đó." if more else ""
     return (
         f"↩️ Đã hoàn tác lần sửa faq.yaml gần nhất: {what}. faq.yaml trở lại như trước lần "
-        "sửa đó (giữ nguyên chú thích) và bot đã nạp lại."
+        f"sửa đó (giữ nguyên chú thích) và bot đã nạp lại.{again}"
     )
 
 
