@@ -2684,6 +2684,32 @@ async def test_a_second_officers_answer_just_after_the_first_is_held_and_they_ar
     assert len(await outbox(store)) == 2
 
 
+async def test_an_officer_editing_their_held_answer_is_told_it_is_not_sent_either(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Minh's answer was held (Lan answered just before); Minh edits it, as staff edit an
+    answer to correct it: nothing goes, and Minh is told so and how to send it, where the
+    edit met silence and Minh took it for sent."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id))
+    clock.now += 40
+    held = staff(
+        "Dạ có lớp ạ.", reply_to=post.message_id, sender="9002", name="Minh", message_id=7002
+    )
+    [told] = await desk.on_staff_message(held)
+    assert told.startswith("⏸️")
+    edited = replace(held, text="Dạ có lớp bơi hè ạ, đăng ký tại nhà văn hóa.")
+    [note] = await desk.on_staff_edit(edited)
+    assert note == msg.staff_held_edit_not_sent(1) and "/r #1 " in note
+    assert len(await outbox(store)) == 1
+    # Sent again as the notes say, it goes; an edit of it then corrects it as usual.
+    again = staff("/r #1 Đăng ký tại nhà văn hóa.", sender="9002", name="Minh", message_id=7003)
+    assert await desk.on_staff_message(again) == []
+    assert len(await outbox(store)) == 2
+
+
 async def test_two_officers_answering_at_the_same_moment_reach_the_resident_once(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

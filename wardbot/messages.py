@@ -1704,6 +1704,16 @@ def staff_answer_held(ticket_id: int, earlier_by: str, ago: str) -> str:
     )
 
 
+def staff_held_edit_not_sent(ticket_id: int) -> str:
+    """An officer edited their answer that was held (staff_answer_held): the edit sends
+    nothing either."""
+    return (
+        f"✏️ Bản sửa này cũng chưa được gửi: câu trả lời này đã được giữ lại vì phiếu số "
+        f"{ticket_id} vừa có câu trả lời của cán bộ khác. Nếu vẫn cần gửi, gửi lại: trả lời "
+        f"(reply) tin “🙋 Phiếu số {ticket_id}” của bot, hoặc gõ /r #{ticket_id} nội dung."
+    )
+
+
 def staff_reply_empty() -> str:
     return "Chưa có nội dung để gửi. Cách dùng: /r nội dung trả lời (hoặc /r 12 nội dung)."
 
