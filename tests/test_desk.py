@@ -2710,6 +2710,37 @@ async def test_an_officer_editing_their_held_answer_is_told_it_is_not_sent_eithe
     assert len(await outbox(store)) == 2
 
 
+async def test_a_resident_thanking_the_first_answer_does_not_let_a_second_through(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Lan answers; the resident says thanks at once (a courtesy: the ticket does not wait
+    for staff again); Minh, not having seen Lan's answer, answers too. Held: the resident
+    asked nothing more, and got two answers after saying thanks."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id))
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, Pushed(), composer, on_done=desk.delivered, clock=clock).drain()
+    clock.now += 20
+    await conversation.handle_text(RESIDENT, "Dạ em cảm ơn ạ")
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "answered"  # the thanks is no question
+    clock.now += 20
+    other = staff(
+        "Dạ có lớp ạ.", reply_to=post.message_id, sender="9002", name="Minh", message_id=7002
+    )
+    [told] = await desk.on_staff_message(other)
+    assert told.startswith("⏸️") and "chưa hỏi gì thêm" in told
+    assert await outbox(store) == []
+    # A question after the thanks: an answer to it is not held.
+    await conversation.handle_text(RESIDENT, "Đăng ký ở đâu ạ?")
+    clock.now += 10
+    third = staff("Tại nhà văn hóa.", reply_to=post.message_id, sender="9003", message_id=7003)
+    assert await desk.on_staff_message(third) == []
+    assert len(await outbox(store)) == 1
+
+
 async def test_two_officers_answering_at_the_same_moment_reach_the_resident_once(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

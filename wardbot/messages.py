@@ -1697,7 +1697,7 @@ def staff_answer_held(ticket_id: int, earlier_by: str, ago: str) -> str:
     who = f"anh/chị {earlier_by}" if earlier_by else "một cán bộ khác"
     return (
         f"⏸️ Câu trả lời này chưa được gửi: phiếu số {ticket_id} vừa được {who} trả lời "
-        f"({ago} trước) và người dân chưa nhắn gì thêm. Để người dân không nhận hai câu trả "
+        f"({ago} trước) và người dân chưa hỏi gì thêm. Để người dân không nhận hai câu trả "
         "lời, anh/chị xem câu trả lời đó trong phiếu trước. Nếu vẫn cần gửi (bổ sung hay sửa "
         f"ý), gửi lại: trả lời (reply) tin “🙋 Phiếu số {ticket_id}” của bot, hoặc gõ "
         f"/r #{ticket_id} nội dung; lần này bot sẽ chuyển."
