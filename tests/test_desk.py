@@ -2854,6 +2854,26 @@ async def test_undo_of_a_new_entry_from_a_private_chat(
     assert faq.read_bytes() == before and reloads.count == 2
 
 
+async def test_an_anonymous_admins_undo_is_told_to_type_it_in_private_not_to_press_a_button(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """/undo written "as the group": who asks is unknown. The note said to press the button
+    under the ticket's post, which adds to faq.yaml rather than undoing."""
+    faq, _ = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    thread = room.posts[0].thread_id
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
+    edited = faq.read_bytes()
+    anonymous = replace(
+        staff("/undo", thread=thread, sender="", name="", message_id=7002), anonymous=True
+    )
+    [told] = await desk.on_staff_message(anonymous)
+    assert told == msg.staff_anonymous(undo=True)
+    assert "/undo trong chat riêng" in told and "bấm nút" not in told and "/newfaq" not in told
+    assert faq.read_bytes() == edited
+
+
 async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_before(
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
 ) -> None:

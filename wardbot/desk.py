@@ -761,7 +761,7 @@ class Desk:
         if command == "tickets":
             return [await self.listing(arg)]
         if command == "undo":  # the latest edit of faq.yaml, whichever ticket it came from
-            refused = self._refuse_editor(message)
+            refused = self._refuse_editor(message, undo=True)
             return [refused or await undo_for_staff(self.editor)]
         found = await self._ticket_for(message, arg, number_first=command in NUMBER_FIRST)
         if isinstance(found, str):
@@ -785,10 +785,10 @@ class Desk:
         entry_id = arg.split()[0] if arg else None
         return [await self.new_entry(ticket, entry_id, answer_from=message.reply_to)]
 
-    def _refuse_editor(self, message: StaffMessage) -> str | None:
+    def _refuse_editor(self, message: StaffMessage, *, undo: bool = False) -> str | None:
         """Why `message`'s sender may not edit faq.yaml (only ADMIN_IDS may), or None."""
         if message.anonymous:
-            return msg.staff_anonymous(channel=message.as_channel)
+            return msg.staff_anonymous(channel=message.as_channel, undo=undo)
         if not self.settings.is_admin("telegram", message.sender_id):
             return msg.staff_admin_only(f"telegram:{message.sender_id}")
         return None

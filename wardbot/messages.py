@@ -1747,19 +1747,23 @@ def staff_admin_only(own_id: str) -> str:
     )
 
 
-def staff_anonymous(*, channel: bool = False) -> str:
-    """/variant or /newfaq sent "as the group" (anonymous admin) or as a channel: who sent
-    it is unknown."""
+def staff_anonymous(*, channel: bool = False, undo: bool = False) -> str:
+    """/variant, /newfaq or (`undo`) /undo sent "as the group" (anonymous admin) or as a
+    channel: who sent it is unknown. A ticket's buttons add to faq.yaml: no way to undo."""
     if channel:
         how = "dưới tên kênh"
-        undo = "chọn gửi bằng tài khoản của mình (bấm ảnh đại diện cạnh ô nhập tin)"
+        fix = "chọn gửi bằng tài khoản của mình (bấm ảnh đại diện cạnh ô nhập tin)"
     else:
         how = "ẩn danh dưới tên nhóm"
-        undo = "tắt “Ẩn danh” (Remain anonymous) trong quyền quản trị của mình"
+        fix = "tắt “Ẩn danh” (Remain anonymous) trong quyền quản trị của mình"
+    ways = (
+        "gõ /undo trong chat riêng với bot"
+        if undo
+        else "bấm nút dưới tin về phiếu, gõ lệnh trong chat riêng với bot (ví dụ /newfaq 12)"
+    )
     return (
         f"Anh/chị đang gửi {how} nên bot không biết ai gửi, mà chỉ cán bộ có tên trong "
-        "ADMIN_IDS mới sửa được faq.yaml. Xin bấm nút dưới tin về phiếu, gõ lệnh trong chat "
-        f"riêng với bot (ví dụ /newfaq 12), hoặc {undo}."
+        f"ADMIN_IDS mới sửa được faq.yaml. Xin {ways}, hoặc {fix}."
     )
 
 
