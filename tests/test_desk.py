@@ -2901,6 +2901,12 @@ async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_befor
     assert faq.read_bytes() == before and reloads.count == 4
     [nothing] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7006))
     assert nothing.startswith("Không hoàn tác được:") and faq.read_bytes() == before
+    # faq.yaml edited by hand between two edits: the one before is not offered to undo.
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=first))
+    faq.write_bytes(faq.read_bytes() + b"# ghi ch\xc3\xba\n")
+    await desk.on_staff_message(staff("/newfaq", thread=second.thread_id, message_id=7007))
+    [undone] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7008))
+    assert undone.startswith("↩️ Đã hoàn tác") and "/undo lần nữa" not in undone
 
 
 async def test_undo_never_overwrites_a_later_change_nor_comes_late(

@@ -1008,8 +1008,14 @@ class FaqEditor:
         self._done.pop()
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         await self.reload()
-        earlier = bool(self._done) and self.clock() - self._done[-1].at <= UNDO_FOR
-        return msg.faq_undone(done.what, more=earlier)
+        # The one before can be undone next: recent, and faq.yaml now as it left it.
+        earlier = self._done[-1] if self._done else None
+        more = (
+            earlier is not None
+            and self.clock() - earlier.at <= UNDO_FOR
+            and earlier.edit.after == done.edit.before
+        )
+        return msg.faq_undone(done.what, more=more)
 
 
 async def undo_for_staff(editor: FaqEditor | None) -> str:
