@@ -2417,6 +2417,30 @@ async def test_an_unanswered_button_still_works_after_the_question_is_asked_agai
     assert gone.text == msg.unanswered_button_stale(30) and reloads.count == 1
 
 
+async def test_a_stale_unanswered_button_says_the_days_the_list_covers(
+    conversation: Conversation,
+    desk: Desk,
+    store: Store,
+    settings: Settings,
+    staff_files: tuple[Path, Reloads],
+    clock: Clock,
+) -> None:
+    """QUESTION_LOG_DAYS=7: /unanswered says "7 ngày qua"; its button, the question gone
+    meanwhile, said the question was no longer in the list of "30 ngày qua"."""
+    week = replace(settings, question_log_days=7)
+    editor = desk.editor
+    conversation.admin = admin_of(desk.engine, store, week, clock, desk=desk, editor=editor)
+    me = ChatRef("telegram", STAFF)
+    asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await store.log_question(RESIDENT, asked, False, clock())
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "(7 ngày qua)" in listing.text
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    await conversation.handle_text(RESIDENT, "/forget")
+    [gone] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert gone.text == msg.unanswered_button_stale(7)
+
+
 async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
