@@ -2417,6 +2417,30 @@ async def test_an_unanswered_button_still_works_after_the_question_is_asked_agai
     assert gone.text == msg.unanswered_button_stale(30) and reloads.count == 1
 
 
+async def test_a_stale_unanswered_button_says_the_days_the_list_covers(
+    conversation: Conversation,
+    desk: Desk,
+    store: Store,
+    settings: Settings,
+    staff_files: tuple[Path, Reloads],
+    clock: Clock,
+) -> None:
+    """QUESTION_LOG_DAYS=7: /unanswered says "7 ngày qua"; its button, the question gone
+    meanwhile, said the question was no longer in the list of "30 ngày qua"."""
+    week = replace(settings, question_log_days=7)
+    editor = desk.editor
+    conversation.admin = admin_of(desk.engine, store, week, clock, desk=desk, editor=editor)
+    me = ChatRef("telegram", STAFF)
+    asked = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await store.log_question(RESIDENT, asked, False, clock())
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "(7 ngày qua)" in listing.text
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    await conversation.handle_text(RESIDENT, "/forget")
+    [gone] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert gone.text == msg.unanswered_button_stale(7)
+
+
 async def test_a_number_in_an_answer_in_a_topic_is_not_a_ticket_number(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -2684,6 +2708,63 @@ async def test_a_second_officers_answer_just_after_the_first_is_held_and_they_ar
     assert len(await outbox(store)) == 2
 
 
+async def test_an_officer_editing_their_held_answer_is_told_it_is_not_sent_either(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Minh's answer was held (Lan answered just before); Minh edits it, as staff edit an
+    answer to correct it: nothing goes, and Minh is told so and how to send it, where the
+    edit met silence and Minh took it for sent."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id))
+    clock.now += 40
+    held = staff(
+        "Dạ có lớp ạ.", reply_to=post.message_id, sender="9002", name="Minh", message_id=7002
+    )
+    [told] = await desk.on_staff_message(held)
+    assert told.startswith("⏸️")
+    edited = replace(held, text="Dạ có lớp bơi hè ạ, đăng ký tại nhà văn hóa.")
+    [note] = await desk.on_staff_edit(edited)
+    assert note == msg.staff_held_edit_not_sent(1) and "/r #1 " in note
+    assert len(await outbox(store)) == 1
+    # Sent again as the notes say, it goes; an edit of it then corrects it as usual.
+    again = staff("/r #1 Đăng ký tại nhà văn hóa.", sender="9002", name="Minh", message_id=7003)
+    assert await desk.on_staff_message(again) == []
+    assert len(await outbox(store)) == 2
+
+
+async def test_a_resident_thanking_the_first_answer_does_not_let_a_second_through(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Lan answers; the resident says thanks at once (a courtesy: the ticket does not wait
+    for staff again); Minh, not having seen Lan's answer, answers too. Held: the resident
+    asked nothing more, and got two answers after saying thanks."""
+    await open_ticket(conversation)
+    await desk.post_pending()
+    [post] = room.posts
+    await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id))
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    await Sender(store, Pushed(), composer, on_done=desk.delivered, clock=clock).drain()
+    clock.now += 20
+    await conversation.handle_text(RESIDENT, "Dạ em cảm ơn ạ")
+    ticket = await desk.tickets.get(1)
+    assert ticket is not None and ticket.state == "answered"  # the thanks is no question
+    clock.now += 20
+    other = staff(
+        "Dạ có lớp ạ.", reply_to=post.message_id, sender="9002", name="Minh", message_id=7002
+    )
+    [told] = await desk.on_staff_message(other)
+    assert told.startswith("⏸️") and "chưa hỏi gì thêm" in told
+    assert await outbox(store) == []
+    # A question after the thanks: an answer to it is not held.
+    await conversation.handle_text(RESIDENT, "Đăng ký ở đâu ạ?")
+    clock.now += 10
+    third = staff("Tại nhà văn hóa.", reply_to=post.message_id, sender="9003", message_id=7003)
+    assert await desk.on_staff_message(third) == []
+    assert len(await outbox(store)) == 1
+
+
 async def test_two_officers_answering_at_the_same_moment_reach_the_resident_once(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -2795,6 +2876,61 @@ async def test_undo_of_a_new_entry_from_a_private_chat(
     [undone] = await conversation.handle_text(me, "/undo", sender=STAFF)
     assert undone.text.startswith("↩️ Đã hoàn tác") and new_id in undone.text
     assert faq.read_bytes() == before and reloads.count == 2
+
+
+async def test_an_anonymous_admins_undo_is_told_to_type_it_in_private_not_to_press_a_button(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """/undo written "as the group": who asks is unknown. The note said to press the button
+    under the ticket's post, which adds to faq.yaml rather than undoing."""
+    faq, _ = staff_files
+    await open_ticket(conversation)
+    await desk.post_pending()
+    thread = room.posts[0].thread_id
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
+    edited = faq.read_bytes()
+    anonymous = replace(
+        staff("/undo", thread=thread, sender="", name="", message_id=7002), anonymous=True
+    )
+    [told] = await desk.on_staff_message(anonymous)
+    assert told == msg.staff_anonymous(undo=True)
+    assert "/undo trong chat riêng" in told and "bấm nút" not in told and "/newfaq" not in told
+    assert faq.read_bytes() == edited
+
+
+async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_before(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """Lan's /variant, then Minh's /newfaq on another ticket, a minute apart: Lan's /undo
+    takes Minh's back (the latest, named), and says /undo again takes back the one before;
+    it does, where before it said there was no edit to undo and Lan's stayed."""
+    faq, reloads = staff_files
+    before = faq.read_bytes()
+    await open_ticket(conversation)
+    await desk.post_pending()
+    first = room.posts[0].thread_id
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=first))
+    after_first = faq.read_bytes()
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    second = room.posts[-1]
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=second.message_id, message_id=7002))
+    await desk.on_staff_message(staff("/newfaq", thread=second.thread_id, message_id=7003))
+    [undone] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7004))
+    assert "loa đài" in undone and "/undo lần nữa" in undone
+    assert faq.read_bytes() == after_first
+    [again] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7005))
+    assert again.startswith("↩️ Đã hoàn tác") and "hoc-bong-khuyen-hoc" in again
+    assert "/undo lần nữa" not in again
+    assert faq.read_bytes() == before and reloads.count == 4
+    [nothing] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7006))
+    assert nothing.startswith("Không hoàn tác được:") and faq.read_bytes() == before
+    # faq.yaml edited by hand between two edits: the one before is not offered to undo.
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=first))
+    faq.write_bytes(faq.read_bytes() + b"# ghi ch\xc3\xba\n")
+    await desk.on_staff_message(staff("/newfaq", thread=second.thread_id, message_id=7007))
+    [undone] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7008))
+    assert undone.startswith("↩️ Đã hoàn tác") and "/undo lần nữa" not in undone
 
 
 async def test_undo_never_overwrites_a_later_change_nor_comes_late(

@@ -189,12 +189,13 @@ class Admin:
         wording_ref, _, entry_ref = ref.partition(":")
         if self.editor is None:
             return [Reply(msg.faq_edit_failed(msg.FAQ_EDIT_OFF))]
-        texts = await self.store.unanswered(self.clock() - UNANSWERED_DAYS * DAY)
+        days = self._unanswered_days()
+        texts = await self.store.unanswered(self.clock() - days * DAY)
         wordings = (" ".join(text.split()) for text in texts)  # as group_questions shows them
         wording = next((w for w in wordings if digest(w) == wording_ref), None)
         entry = next((e for e in self.engine.corpus.faq if digest(e.id) == entry_ref), None)
         if wording is None or entry is None:
-            return [Reply(msg.unanswered_button_stale(UNANSWERED_DAYS))]
+            return [Reply(msg.unanswered_button_stale(days))]
         # The log blanks numbers only: faq.yaml is public, and so blanks names too.
         written = for_faq(wording)
         try:
@@ -222,6 +223,11 @@ class Admin:
         problems = await self.reload()
         corpus = self.engine.corpus
         return [Reply(msg.admin_reloaded(len(corpus.faq), len(corpus.announcements), problems))]
+
+    def _unanswered_days(self) -> int:
+        """The days /unanswered covers: 30, or QUESTION_LOG_DAYS when fewer (the log kept
+        no more; at least one, as retention keeps)."""
+        return min(UNANSWERED_DAYS, max(self.settings.question_log_days, 1))
 
     async def _stats(self) -> str:
         # Over the days what is counted is kept: with QUESTION_LOG_DAYS under a week (0:
@@ -260,7 +266,7 @@ class Admin:
         questions, which is no wording of one entry)."""
         if not self.settings.question_log_days:
             return Reply(msg.admin_unanswered_off())
-        days = min(UNANSWERED_DAYS, self.settings.question_log_days)  # the log kept no more
+        days = self._unanswered_days()
         logged = await self.store.unanswered_choices(self.clock() - days * DAY)
         # A wording faq.yaml now asks (an admin's ➕, /variant, an edit by hand) is done:
         # the bot answers it, and faq.yaml would refuse it as a variant again.

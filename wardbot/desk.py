@@ -233,6 +233,9 @@ class Desk:
         self._answerers: OrderedDict[int, tuple[str, str]] = OrderedDict()
         # (ticket, officer, the answer theirs was held after): told once, their next goes.
         self._clash_told: set[tuple[int, str, int]] = set()
+        # Held answers (staff message id -> ticket), in memory: an edit of one is told it
+        # sends nothing either, rather than met with silence.
+        self._held: OrderedDict[int, int] = OrderedDict()
         self._claimed = False  # tickets posted before their group was recorded: claimed
         # Why the bot cannot post in the staff group now (None: it can, as far as it knows):
         # residents are told their question waits, /healthz reports the desk down.
@@ -758,7 +761,7 @@ class Desk:
         if command == "tickets":
             return [await self.listing(arg)]
         if command == "undo":  # the latest edit of faq.yaml, whichever ticket it came from
-            refused = self._refuse_editor(message)
+            refused = self._refuse_editor(message, undo=True)
             return [refused or await undo_for_staff(self.editor)]
         found = await self._ticket_for(message, arg, number_first=command in NUMBER_FIRST)
         if isinstance(found, str):
@@ -782,10 +785,10 @@ class Desk:
         entry_id = arg.split()[0] if arg else None
         return [await self.new_entry(ticket, entry_id, answer_from=message.reply_to)]
 
-    def _refuse_editor(self, message: StaffMessage) -> str | None:
+    def _refuse_editor(self, message: StaffMessage, *, undo: bool = False) -> str | None:
         """Why `message`'s sender may not edit faq.yaml (only ADMIN_IDS may), or None."""
         if message.anonymous:
-            return msg.staff_anonymous(channel=message.as_channel)
+            return msg.staff_anonymous(channel=message.as_channel, undo=undo)
         if not self.settings.is_admin("telegram", message.sender_id):
             return msg.staff_admin_only(f"telegram:{message.sender_id}")
         return None
@@ -795,6 +798,8 @@ class Desk:
         resident (a reply to the bot, or /r), the corrected text replaces it while it has
         not gone out, else follows it as a correction. Any other edit relays nothing."""
         earlier = await self.tickets.answer_from(message.message_id, await self._group())
+        if earlier is None and message.message_id in self._held:
+            return [msg.staff_held_edit_not_sent(self._held[message.message_id])]
         ticket = None if earlier is None else await self.tickets.get(earlier.ticket_id)
         if earlier is None or ticket is None:
             return []
@@ -965,6 +970,9 @@ class Desk:
             earlier = clash.earlier
             self._answerers.pop(message.message_id, None)  # not relayed: no one's answer
             self._clash_told.add((ticket.id, message.sender_id, earlier.id))
+            self._held[message.message_id] = ticket.id
+            while len(self._held) > ANSWERERS_KEPT:
+                self._held.popitem(last=False)
             who = self._answerers.get(earlier.staff_message_id or 0, ("", ""))[1]
             log.info(
                 "ticket %d: a second officer's answer held: another went just before", ticket.id

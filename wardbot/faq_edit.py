@@ -894,6 +894,7 @@ def _sync_folder(folder: Path) -> None:
 
 # An edit made from chat (➕, /variant, /newfaq) can be undone with /undo this long after.
 UNDO_FOR = msg.UNDO_MINUTES * 60.0
+UNDO_KEPT = 20  # edits /undo can take back one after the other, the latest first
 
 
 @dataclass(frozen=True)
@@ -926,8 +927,9 @@ class FaqEditor:
     ) -> None:
         self.faq_file = faq_file
         self.clock = clock
-        # The latest edit made from chat, for /undo (in memory: a restart ends the undo).
-        self._done: _Done | None = None
+        # The edits made from chat, the latest last, for /undo: each takes back the latest
+        # left (in memory: a restart ends the undo).
+        self._done: list[_Done] = []
         self.backup_dir = backup_dir
         self.reload = reload
         self.tell_admins = tell_admins
@@ -969,7 +971,7 @@ class FaqEditor:
         edit = await asyncio.to_thread(
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
-        self._done = _Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant))
+        self._keep(_Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant)))
         await self.reload()
         return edit
 
@@ -983,25 +985,37 @@ class FaqEditor:
             backup_dir=self.backup_dir,
             entry_id=entry_id,
         )
-        self._done = _Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question))
+        self._keep(_Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question)))
         await self.reload()
         return edit
 
+    def _keep(self, done: _Done) -> None:
+        self._done = [*self._done[-(UNDO_KEPT - 1) :], done]
+
     async def undo(self) -> str:
-        """/undo: the latest edit made from chat taken back (within UNDO_FOR, while
-        faq.yaml is as it left it), and the bot reloaded: what was undone, to tell staff.
-        Raises FaqEditError saying why not."""
-        done = self._done
-        if done is None:
+        """/undo: the latest edit made from chat not yet undone taken back (within
+        UNDO_FOR, while faq.yaml is as it left it), and the bot reloaded: what was undone,
+        to tell staff, and whether /undo again takes back the one before. Two officers'
+        edits in a row: the second's goes first, then the first's. Raises FaqEditError
+        saying why not."""
+        if not self._done:
             raise FaqEditError(msg.FAQ_UNDO_NOTHING)
+        done = self._done[-1]
         if self.clock() - done.at > UNDO_FOR:
             raise FaqEditError(msg.faq_undo_too_late())
         self._refuse_read_only()
         await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
-        self._done = None
+        self._done.pop()
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         await self.reload()
-        return done.what
+        # The one before can be undone next: recent, and faq.yaml now as it left it.
+        earlier = self._done[-1] if self._done else None
+        more = (
+            earlier is not None
+            and self.clock() - earlier.at <= UNDO_FOR
+            and earlier.edit.after == done.edit.before
+        )
+        return msg.faq_undone(done.what, more=more)
 
 
 async def undo_for_staff(editor: FaqEditor | None) -> str:
@@ -1009,6 +1023,6 @@ async def undo_for_staff(editor: FaqEditor | None) -> str:
     if editor is None:
         return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
     try:
-        return msg.faq_undone(await editor.undo())
+        return await editor.undo()
     except FaqEditError as exc:
         return msg.faq_undo_failed(str(exc))

@@ -1697,10 +1697,20 @@ def staff_answer_held(ticket_id: int, earlier_by: str, ago: str) -> str:
     who = f"anh/chị {earlier_by}" if earlier_by else "một cán bộ khác"
     return (
         f"⏸️ Câu trả lời này chưa được gửi: phiếu số {ticket_id} vừa được {who} trả lời "
-        f"({ago} trước) và người dân chưa nhắn gì thêm. Để người dân không nhận hai câu trả "
+        f"({ago} trước) và người dân chưa hỏi gì thêm. Để người dân không nhận hai câu trả "
         "lời, anh/chị xem câu trả lời đó trong phiếu trước. Nếu vẫn cần gửi (bổ sung hay sửa "
         f"ý), gửi lại: trả lời (reply) tin “🙋 Phiếu số {ticket_id}” của bot, hoặc gõ "
         f"/r #{ticket_id} nội dung; lần này bot sẽ chuyển."
+    )
+
+
+def staff_held_edit_not_sent(ticket_id: int) -> str:
+    """An officer edited their answer that was held (staff_answer_held): the edit sends
+    nothing either."""
+    return (
+        f"✏️ Bản sửa này cũng chưa được gửi: câu trả lời này đã được giữ lại vì phiếu số "
+        f"{ticket_id} vừa có câu trả lời của cán bộ khác. Nếu vẫn cần gửi, gửi lại: trả lời "
+        f"(reply) tin “🙋 Phiếu số {ticket_id}” của bot, hoặc gõ /r #{ticket_id} nội dung."
     )
 
 
@@ -1737,19 +1747,23 @@ def staff_admin_only(own_id: str) -> str:
     )
 
 
-def staff_anonymous(*, channel: bool = False) -> str:
-    """/variant or /newfaq sent "as the group" (anonymous admin) or as a channel: who sent
-    it is unknown."""
+def staff_anonymous(*, channel: bool = False, undo: bool = False) -> str:
+    """/variant, /newfaq or (`undo`) /undo sent "as the group" (anonymous admin) or as a
+    channel: who sent it is unknown. A ticket's buttons add to faq.yaml: no way to undo."""
     if channel:
         how = "dưới tên kênh"
-        undo = "chọn gửi bằng tài khoản của mình (bấm ảnh đại diện cạnh ô nhập tin)"
+        fix = "chọn gửi bằng tài khoản của mình (bấm ảnh đại diện cạnh ô nhập tin)"
     else:
         how = "ẩn danh dưới tên nhóm"
-        undo = "tắt “Ẩn danh” (Remain anonymous) trong quyền quản trị của mình"
+        fix = "tắt “Ẩn danh” (Remain anonymous) trong quyền quản trị của mình"
+    ways = (
+        "gõ /undo trong chat riêng với bot"
+        if undo
+        else "bấm nút dưới tin về phiếu, gõ lệnh trong chat riêng với bot (ví dụ /newfaq 12)"
+    )
     return (
         f"Anh/chị đang gửi {how} nên bot không biết ai gửi, mà chỉ cán bộ có tên trong "
-        "ADMIN_IDS mới sửa được faq.yaml. Xin bấm nút dưới tin về phiếu, gõ lệnh trong chat "
-        f"riêng với bot (ví dụ /newfaq 12), hoặc {undo}."
+        f"ADMIN_IDS mới sửa được faq.yaml. Xin {ways}, hoặc {fix}."
     )
 
 
@@ -1770,8 +1784,8 @@ _BLANKED = {
 UNDO_MINUTES = 30
 FAQ_UNDO_HINT = f"Thêm nhầm? Gõ /undo trong vòng {UNDO_MINUTES} phút để hoàn tác."
 FAQ_UNDO_NOTHING = (
-    "không có lần sửa nào để hoàn tác (chỉ hoàn tác được lần thêm gần nhất bằng ➕, /variant "
-    f"hoặc /newfaq, trong {UNDO_MINUTES} phút, khi bot chưa khởi động lại)."
+    "không còn lần sửa nào để hoàn tác (hoàn tác được các lần thêm bằng ➕, /variant hoặc "
+    f"/newfaq trong {UNDO_MINUTES} phút qua, lần gần nhất trước, khi bot chưa khởi động lại)."
 )
 
 
@@ -1834,10 +1848,12 @@ def faq_undone_entry(entry_id: str, question: str) -> str:
     return f"đã bỏ mục {entry_id} (“{question}”)"
 
 
-def faq_undone(what: str) -> str:
+def faq_undone(what: str, *, more: bool = False) -> str:
+    """/undo done; `more`: an earlier edit made from chat can be undone next."""
+    again = " Gõ /undo lần nữa để hoàn tác lần sửa trước đó." if more else ""
     return (
         f"↩️ Đã hoàn tác lần sửa faq.yaml gần nhất: {what}. faq.yaml trở lại như trước lần "
-        "sửa đó (giữ nguyên chú thích) và bot đã nạp lại."
+        f"sửa đó (giữ nguyên chú thích) và bot đã nạp lại.{again}"
     )
 
 

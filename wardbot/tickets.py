@@ -404,16 +404,20 @@ class TicketBook:
         (its staff message edited) leaves the ticket as it is: closed stays closed. None,
         and nothing queued, when the ticket is gone (the resident's /forget meanwhile).
         Raises AnsweredJustNow, nothing queued, when the ticket's latest message is a
-        staff answer `held_if` says this one clashes with: looked at in the same
-        transaction, so of two answers handled at once only the first goes."""
+        staff answer `held_if` says this one clashes with (the resident's thanks since,
+        which left the ticket answered, do not count): looked at in the same transaction,
+        so of two answers handled at once only the first goes."""
         async with self.store.writing() as db:
-            async with db.execute("SELECT 1 FROM tickets WHERE id = ?", (ticket.id,)) as found:
-                if await found.fetchone() is None:
-                    return None
+            async with db.execute("SELECT state FROM tickets WHERE id = ?", (ticket.id,)) as found:
+                state = await found.fetchone()
+            if state is None:
+                return None
             if held_if is not None:
+                # Answered: what the resident wrote since the latest answer asked nothing.
+                authors = "'staff'" if state[0] == "answered" else "'resident', 'staff'"
                 async with db.execute(
                     f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages WHERE ticket_id = ? "  # noqa: S608
-                    "AND author IN ('resident', 'staff') ORDER BY id DESC LIMIT 1",
+                    f"AND author IN ({authors}) ORDER BY id DESC LIMIT 1",
                     (ticket.id,),
                 ) as cursor:
                     row = await cursor.fetchone()
