@@ -26,6 +26,12 @@ _ENGLISH = frozenset(
     "were have has does from for about and would should could there their they".split()
 )
 _WORD = re.compile(r"[a-z']+")
+# The consonants an English word may open with, when more than one.
+_OPENING = re.compile(r"[^aeiouy]{2,}(?=[aeiouy])")
+_ENGLISH_OPENINGS = frozenset(
+    "bl br ch chr cl cr dr fl fr gl gr kn ph pl pr qu sc sch scr sh sk sl sm sn sp spl "
+    "spr st str sw th thr tr tw wh wr".split()
+)
 
 
 def plainly_foreign(text: str) -> bool:
@@ -44,14 +50,23 @@ def plainly_foreign(text: str) -> bool:
         return True
     words = [word.strip("'") for word in _WORD.findall(fold(text))]
     english = [word for word in words if word in _ENGLISH or _english_looking(word)]
-    if len(english) >= 3 and len(english) * 2 >= len(words):
+    # "gui file scan qua email", "link google form dang ky": English loanwords around
+    # unaccented Vietnamese; a Vietnamese syllable of three letters or more ("gui", "dang")
+    # says so. (English words that happen to spell one, "can", "the", "long", make such
+    # an English message missed, which is the side to err on.)
+    vietnamese = any(len(word) >= 3 and spells_a_syllable(word) for word in words)
+    if len(english) >= 3 and len(english) * 2 >= len(words) and not vietnamese:
         return True
     return len(english) >= 2 and any(word in _ENGLISH for word in english)
 
 
 def _english_looking(word: str) -> bool:
     """A word of three letters or more, with a vowel, that is neither a Vietnamese
-    syllable nor one typed with Telex keys: not an abbreviation ("bhyt", "cccd")."""
+    syllable nor one typed with Telex keys: not an abbreviation ("bhyt", "cccd", and
+    "vneid", whose opening letters no English word has)."""
     if len(word) < 3 or not any(ch in "aeiou" for ch in word):
+        return False
+    opening = _OPENING.match(word)
+    if opening and opening.group() not in _ENGLISH_OPENINGS:
         return False
     return not spells_a_syllable(word) and decode_telex(word) is None
