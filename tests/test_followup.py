@@ -686,3 +686,23 @@ async def test_asked_about_several_answers_naming_none_asks_which_without_a_list
     assert len(both) == 2
     which = await one(conversation, "có làm online được không")
     assert which.text == msg.which_procedure(("online",)) and which.keeps_choices
+
+
+@pytest.mark.parametrize(
+    ("then", "says"),
+    [
+        ("ok, còn lệ phí thì sao?", "Lệ phí: 70.000 đồng"),
+        ("dạ vâng, mất bao lâu ạ", "Thời gian: 7 ngày làm việc"),
+        ("cảm ơn em. Cần mang gì", "mang theo giấy tờ tùy thân"),
+    ],
+)
+async def test_a_follow_up_after_a_courtesy_is_still_about_the_answer(
+    conversation: Conversation, then: str, says: str
+) -> None:
+    """ "Ok, còn lệ phí thì sao?": the "ok" closes the answer, the rest asks more about it,
+    as it would alone; not "chưa có thông tin về câu hỏi này" (the "ok" read as what is
+    named), nor a reply saying the entry names no papers ("dạ vâng" sought in its lines)."""
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert says in reply.text

@@ -23,6 +23,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.intents import (
     Intent,
+    after_courtesies,
     parse_intent,
     questions_in,
     topic_forms,
@@ -759,6 +760,8 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
+        if intent.kind == "question":  # "ok, còn lệ phí thì sao?": a follow-up, as alone
+            text = after_courtesies(text)
         return await self._answer(chat, text, typing, follow, sender=sender)
 
     def _about_alerts(self, intent: Intent) -> bool:
@@ -813,6 +816,7 @@ class Conversation:
             return [_small_talk_reply(intent.kind)]
         if intent.kind != "question":
             return [relayed]
+        text = after_courtesies(text)  # staff have it whole; "ok, còn lệ phí?" asks the rest
         if followup.asks_only(text) and self._subject(chat, None) is None:
             # "cần giấy tờ gì" naming no procedure, no answer before it: staff, who have
             # the ticket's question, know which it means (alone, it gets a birth's papers).

@@ -325,6 +325,25 @@ def _courtesies(text: str) -> str | None:
     return next((kind for kind in _CLOSING if kind in kinds), None)
 
 
+def after_courtesies(text: str) -> str:
+    """`text` from its first part that is no courtesy: "ok, còn lệ phí thì sao?" asks "còn
+    lệ phí thì sao?" (a follow-up, as alone), "dạ vâng, cần mang gì ạ" "cần mang gì ạ".
+    `text` itself when it opens with none, or is nothing else."""
+    start = 0
+    for separator in [*_PARTS.finditer(text), None]:
+        end = len(text) if separator is None else separator.start()
+        part = text[start:end]
+        words, original = without_laughter(
+            [fold(w) for w in _WORD.findall(part)], _WORD.findall(part)
+        )
+        if words and small_talk(words, original) not in (*_CLOSING, "ack", "greet"):
+            return text[start:].strip() or text
+        if separator is None:
+            return text
+        start = separator.end()
+    return text
+
+
 def _command(text: str) -> Intent | None:
     match = _COMMAND.fullmatch(text.strip())
     if match is None:
