@@ -706,3 +706,21 @@ async def test_a_follow_up_after_a_courtesy_is_still_about_the_answer(
     reply = await one(conversation, then)
     assert reply.title == ID_CARD
     assert says in reply.text
+
+
+@pytest.mark.parametrize("wrong", ["sai rồi", "👎"])
+async def test_in_a_group_a_members_sai_roi_leaves_anothers_follow_up_alone(
+    conversation: Conversation, clock: Clock, wrong: str
+) -> None:
+    """Member 501 asks, then 502; 501 takes back their own answer ("sai rồi", or 👎, read
+    as it): 502's "lệ phí bao nhiêu ạ" is still about the birth registration they were
+    just answered, not met with "anh/chị đang hỏi về thủ tục nào ạ?"."""
+    group = ChatRef("test", "-100", private=False)
+    await conversation.handle_text(group, "làm lại cccd bị mất", sender="501")
+    clock.now += 30
+    await conversation.handle_text(group, "đăng ký khai sinh cần giấy tờ gì", sender="502")
+    clock.now += 30
+    [sorry] = await conversation.handle_text(group, wrong, sender="501")
+    assert sorry.buttons and ID_CARD not in [b.label for b in sorry.buttons]
+    [fee] = await conversation.handle_text(group, "lệ phí bao nhiêu ạ", sender="502")
+    assert fee.title == BIRTH and "miễn phí" in fee.text

@@ -954,11 +954,13 @@ class Conversation:
         """The entry the chat was just answered with (or the close matches offered): what
         a follow-up asks more about. None offered: there is no subject to follow up. In a
         private chat it is written down too (ids and when: `Store.keep_subject`), so that a
-        follow-up handled after a restart is still about it."""
+        follow-up handled after a restart is still about it. In a group, a member left
+        with no subject ("sai rồi" to their own answer after another member asked) leaves
+        another member's alone."""
         key = (chat.channel, chat.chat_id)
         if ids:
             self._context.set(key, (ids, self.clock(), None if chat.private else sender))
-        else:
+        elif chat.private or self._context.get(key, ((), 0.0, sender))[2] == sender:
             self._context.drop(key)
         if not chat.private or not self.store.writable:
             return
