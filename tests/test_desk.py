@@ -2675,6 +2675,13 @@ async def test_a_second_officers_answer_just_after_the_first_is_held_and_they_ar
     assert message is not None and message.text == "Dạ có, lớp bơi mở từ 1/6."
     # Sent again (a reply, or /r) after being told: it goes, as an addition.
     assert "/r #1 " in told
+    # So it is after the resident's "ok" to the first: it asks nothing more.
+    [third] = await conversation.handle_text(RESIDENT, "ok ạ")
+    assert third.text == msg.acknowledged()
+    other = staff("Có lớp ạ.", reply_to=post.message_id, sender="9003", message_id=7004)
+    [held] = await desk.on_staff_message(other)
+    assert "chưa được gửi" in held and "Lan" in held
+    assert len(await outbox(store)) == 1
     again = staff(
         "/r #1 Dạ phường có lớp bơi hè ạ.",
         thread=post.thread_id,

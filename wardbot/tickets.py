@@ -403,8 +403,9 @@ class TicketBook:
         a crash loses neither the answer nor its delivery. A `correction` of an answer
         (its staff message edited) leaves the ticket as it is: closed stays closed. None,
         and nothing queued, when the ticket is gone (the resident's /forget meanwhile).
-        Raises AnsweredJustNow, nothing queued, when the ticket's latest message is a
-        staff answer `held_if` says this one clashes with: looked at in the same
+        Raises AnsweredJustNow, nothing queued, when the ticket's latest staff answer,
+        with nothing the resident wrote since that waits for staff (thanks or "ok" do
+        not), is one `held_if` says this one clashes with: looked at in the same
         transaction, so of two answers handled at once only the first goes."""
         async with self.store.writing() as db:
             async with db.execute("SELECT 1 FROM tickets WHERE id = ?", (ticket.id,)) as found:
@@ -413,12 +414,13 @@ class TicketBook:
             if held_if is not None:
                 async with db.execute(
                     f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages WHERE ticket_id = ? "  # noqa: S608
-                    "AND author IN ('resident', 'staff') ORDER BY id DESC LIMIT 1",
-                    (ticket.id,),
+                    "AND author = 'staff' AND NOT EXISTS (SELECT 1 FROM tickets "
+                    "WHERE id = ? AND state = 'open') ORDER BY id DESC LIMIT 1",
+                    (ticket.id, ticket.id),
                 ) as cursor:
                     row = await cursor.fetchone()
                 latest = None if row is None else _message(row)
-                if latest is not None and latest.author == "staff" and held_if(latest):
+                if latest is not None and held_if(latest):
                     raise AnsweredJustNow(latest)
             cursor = await db.execute(
                 "INSERT INTO ticket_messages "
