@@ -20,10 +20,11 @@ from wardbot.text import decode_telex, fold, spells_a_syllable
 _VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
 # English words that Vietnamese hardly ever is, even typed without accents or with Telex
 # keys left in ("how" is Telex for "hơ", which asks nothing; "is" for "í", "that" spells
-# "thát", "can" is "cần": left out).
+# "thát", "can" is "cần", "there" is Telex for "thể" and "this" for "thí", as in "cos
+# there nop online": left out).
 _ENGLISH = frozenset(
-    "how what where when why who which please need want help with this your you are was "
-    "were have has does from for about and would should could there their they".split()
+    "how what where when why who which please need want help with your you are was "
+    "were have has does from for about and would should could their they".split()
 )
 _WORD = re.compile(r"[a-z']+")
 # The consonants an English word may open with, when more than one.
