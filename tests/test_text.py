@@ -302,6 +302,7 @@ def test_a_message_in_another_language_reads_as_foreign(typed: str) -> None:
         "hocj boongr dduwowcj bao nhieu",  # Telex keys left in
         "gui file scan qua email",  # English loanwords around unaccented Vietnamese
         "cho xin link form online",
+        "co link form online ko",
         "link google form dang ky",
         "quen password app vneid",
         "update app vneid",  # "vneid" is an abbreviation, not an English word

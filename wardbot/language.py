@@ -27,6 +27,8 @@ _ENGLISH = frozenset(
     "were have has does from for about and would should could their they".split()
 )
 _WORD = re.compile(r"[a-z']+")
+# English words of two letters that spell a Vietnamese syllable without its accents.
+_SHORT_ENGLISH = frozenset("to do in on an am me my he so no go be by hi ha oh up we".split())
 # The consonants an English word may open with, when more than one.
 _OPENING = re.compile(r"[^aeiouy]{2,}(?=[aeiouy])")
 _ENGLISH_OPENINGS = frozenset(
@@ -51,11 +53,15 @@ def plainly_foreign(text: str) -> bool:
         return True
     words = [word.strip("'") for word in _WORD.findall(fold(text))]
     english = [word for word in words if word in _ENGLISH or _english_looking(word)]
-    # "gui file scan qua email", "link google form dang ky": English loanwords around
-    # unaccented Vietnamese; a Vietnamese syllable of three letters or more ("gui", "dang")
-    # says so. (English words that happen to spell one, "can", "the", "long", make such
-    # an English message missed, which is the side to err on.)
-    vietnamese = any(len(word) >= 3 and spells_a_syllable(word) for word in words)
+    # "gui file scan qua email", "co link form online ko": English loanwords around
+    # unaccented Vietnamese; a Vietnamese syllable ("gui", "co") says so, but for the
+    # short English words that spell one ("to", "my"). (Longer English words that do,
+    # "can", "the", "long", make such an English message missed, the side to err on.)
+    vietnamese = any(
+        spells_a_syllable(word) and (len(word) >= 3 or word not in _SHORT_ENGLISH)
+        for word in words
+        if len(word) >= 2
+    )
     if len(english) >= 3 and len(english) * 2 >= len(words) and not vietnamese:
         return True
     return len(english) >= 2 and any(word in _ENGLISH for word in english)
