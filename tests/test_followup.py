@@ -156,6 +156,10 @@ FOLLOW_UPS = [
     ("lam lai cccd bi mat", "le phi bao nhieu", ID_CARD, "Lệ phí: 70.000 đồng"),
     ("làm lại cccd bị mất", "có làm online được không", ID_CARD, "trực tuyến trên ứng dụng VNeID"),
     ("lam lai cccd bi mat", "mat bao lau vay", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    # "Còn" typed without accents, which "con" (a child) is too.
+    ("lam lai cccd bi mat", "con le phi thi sao", ID_CARD, "Lệ phí: 70.000 đồng"),
+    ("lam lai cccd bi mat", "the con lam o dau", ID_CARD, "Nơi làm: Công an phường"),
+    ("lam lai cccd bi mat", "con cho con thi sao", ID_CARD, "thay cho con"),
     # Asked alone, "lệ phí" would be answered with the fee of another procedure.
     ("đăng ký khai sinh cần giấy tờ gì", "lệ phí bao nhiêu ạ", BIRTH, "miễn phí"),
     ("đăng ký khai sinh cần giấy tờ gì", "mất mấy ngày", BIRTH, "trả kết quả trong ngày"),
