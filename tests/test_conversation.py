@@ -1197,6 +1197,8 @@ def test_questions_about_mistakes_stay_questions(text: str) -> None:
         ("chọn 2", "2"),
         ("mục số 1 nhé", "1"),
         ("chọn câu 2", "2"),  # with a list, it picks the second line
+        ("cái thứ hai", "2"),  # counted as people count: no question for /unanswered
+        ("câu thứ 3 ạ", "3"),
     ],
 )
 async def test_a_bare_number_with_no_list_on_screen_asks_for_a_question(

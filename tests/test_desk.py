@@ -483,12 +483,14 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
     assert await store.question_counts(0) == (3, 1)  # the ticket's question, and these
 
 
+@pytest.mark.parametrize("asked", ["cần giấy tờ gì", "dạ vâng, cần giấy tờ gì"])
 async def test_a_follow_up_with_a_ticket_open_is_about_the_answer_just_given(
-    conversation: Conversation, desk: Desk, room: FakeRoom
+    conversation: Conversation, desk: Desk, room: FakeRoom, asked: str
 ) -> None:
     """With a ticket open, the bot still answers what it knows, follow-ups as without one:
     "cần giấy tờ gì" after the answer on permanent residence gets its lines (not the
-    papers for a birth, what it gets alone), and reaches staff too."""
+    papers for a birth, what it gets alone), and reaches staff too, whole; so does it
+    after a courtesy ("dạ vâng, ...")."""
     alone = await conversation.engine.ask_async("cần giấy tờ gì")
     assert (
         alone.best is not None
@@ -498,7 +500,7 @@ async def test_a_follow_up_with_a_ticket_open_is_about_the_answer_just_given(
     await desk.post_pending()
     [thread] = list(room.topics)
     [answer] = await conversation.handle_text(RESIDENT, "đăng ký thường trú ở đâu")
-    [papers] = await conversation.handle_text(RESIDENT, "cần giấy tờ gì")
+    [papers] = await conversation.handle_text(RESIDENT, asked)
     assert papers.title == answer.title == "Đăng ký thường trú ở đâu?"
     assert [b.label for b in papers.buttons] == [msg.WHOLE_ANSWER_BUTTON]  # no "🙁"
     # The entry names no fee: staff, who get the message, answer it (alone, it gets the
@@ -507,7 +509,7 @@ async def test_a_follow_up_with_a_ticket_open_is_about_the_answer_just_given(
     assert fee.text == msg.ticket_follow_up(WARD_NAME, 1)
     await desk.post_pending()
     assert [p.reply.text for p in room.in_thread(thread)][-2:] == [
-        msg.ticket_follow_up_post(1, "cần giấy tờ gì"),
+        msg.ticket_follow_up_post(1, asked),
         msg.ticket_follow_up_post(1, "bao nhiêu tiền"),
     ]
 
@@ -2697,6 +2699,13 @@ async def test_a_second_officers_answer_just_after_the_first_is_held_and_they_ar
     assert message is not None and message.text == "Dạ có, lớp bơi mở từ 1/6."
     # Sent again (a reply, or /r) after being told: it goes, as an addition.
     assert "/r #1 " in told
+    # So it is after the resident's "ok" to the first: it asks nothing more.
+    [third] = await conversation.handle_text(RESIDENT, "ok ạ")
+    assert third.text == msg.acknowledged()
+    other = staff("Có lớp ạ.", reply_to=post.message_id, sender="9003", message_id=7004)
+    [held] = await desk.on_staff_message(other)
+    assert "chưa được gửi" in held and "Lan" in held
+    assert len(await outbox(store)) == 1
     again = staff(
         "/r #1 Dạ phường có lớp bơi hè ạ.",
         thread=post.thread_id,

@@ -156,6 +156,10 @@ FOLLOW_UPS = [
     ("lam lai cccd bi mat", "le phi bao nhieu", ID_CARD, "Lệ phí: 70.000 đồng"),
     ("làm lại cccd bị mất", "có làm online được không", ID_CARD, "trực tuyến trên ứng dụng VNeID"),
     ("lam lai cccd bi mat", "mat bao lau vay", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    # "Còn" typed without accents, which "con" (a child) is too.
+    ("lam lai cccd bi mat", "con le phi thi sao", ID_CARD, "Lệ phí: 70.000 đồng"),
+    ("lam lai cccd bi mat", "the con lam o dau", ID_CARD, "Nơi làm: Công an phường"),
+    ("lam lai cccd bi mat", "con cho con thi sao", ID_CARD, "thay cho con"),
     # Asked alone, "lệ phí" would be answered with the fee of another procedure.
     ("đăng ký khai sinh cần giấy tờ gì", "lệ phí bao nhiêu ạ", BIRTH, "miễn phí"),
     ("đăng ký khai sinh cần giấy tờ gì", "mất mấy ngày", BIRTH, "trả kết quả trong ngày"),
@@ -686,3 +690,41 @@ async def test_asked_about_several_answers_naming_none_asks_which_without_a_list
     assert len(both) == 2
     which = await one(conversation, "có làm online được không")
     assert which.text == msg.which_procedure(("online",)) and which.keeps_choices
+
+
+@pytest.mark.parametrize(
+    ("then", "says"),
+    [
+        ("ok, còn lệ phí thì sao?", "Lệ phí: 70.000 đồng"),
+        ("dạ vâng, mất bao lâu ạ", "Thời gian: 7 ngày làm việc"),
+        ("cảm ơn em. Cần mang gì", "mang theo giấy tờ tùy thân"),
+    ],
+)
+async def test_a_follow_up_after_a_courtesy_is_still_about_the_answer(
+    conversation: Conversation, then: str, says: str
+) -> None:
+    """ "Ok, còn lệ phí thì sao?": the "ok" closes the answer, the rest asks more about it,
+    as it would alone; not "chưa có thông tin về câu hỏi này" (the "ok" read as what is
+    named), nor a reply saying the entry names no papers ("dạ vâng" sought in its lines)."""
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert says in reply.text
+
+
+@pytest.mark.parametrize("wrong", ["sai rồi", "👎"])
+async def test_in_a_group_a_members_sai_roi_leaves_anothers_follow_up_alone(
+    conversation: Conversation, clock: Clock, wrong: str
+) -> None:
+    """Member 501 asks, then 502; 501 takes back their own answer ("sai rồi", or 👎, read
+    as it): 502's "lệ phí bao nhiêu ạ" is still about the birth registration they were
+    just answered, not met with "anh/chị đang hỏi về thủ tục nào ạ?"."""
+    group = ChatRef("test", "-100", private=False)
+    await conversation.handle_text(group, "làm lại cccd bị mất", sender="501")
+    clock.now += 30
+    await conversation.handle_text(group, "đăng ký khai sinh cần giấy tờ gì", sender="502")
+    clock.now += 30
+    [sorry] = await conversation.handle_text(group, wrong, sender="501")
+    assert sorry.buttons and ID_CARD not in [b.label for b in sorry.buttons]
+    [fee] = await conversation.handle_text(group, "lệ phí bao nhiêu ạ", sender="502")
+    assert fee.title == BIRTH and "miễn phí" in fee.text

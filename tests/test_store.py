@@ -400,3 +400,16 @@ async def test_the_notice_shown_last_is_kept_per_chat_and_goes_with_the_question
         await store.purge(250.0)
         assert await store.shown(ZALO_ALICE) is None
         assert await store.shown(ALICE) is not None
+
+
+async def test_a_follow_up_subject_goes_with_the_question_log_on_a_quiet_bot(
+    db_path: Path,
+) -> None:
+    """The entries a chat was last answered with go at the next write after 10 minutes;
+    on a bot no one writes to, retention deletes them with the old questions, not never."""
+    async with await Store.open(db_path) as store:
+        await store.keep_subject(ALICE, ("dang-ky-ket-hon",), 100.0, 0.0)
+        await store.keep_subject(BINH, ("cap-lai-can-cuoc",), 300.0, 0.0)
+        await store.purge(250.0)
+        assert await store.subject(ALICE, 0.0) is None
+        assert await store.subject(BINH, 0.0) == (("cap-lai-can-cuoc",), 300.0)

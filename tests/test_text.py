@@ -280,6 +280,8 @@ def test_the_tier_of_a_council_or_committee_is_read_from_its_name(text, tiers):
     [
         "Where do I pay the garbage fee?",
         "I need to renew my residence card",
+        "Birth certificate registration",
+        "Is there a fee for this?",
         "please help with my marriage registration",
         "请问在哪里办理户口",
         "주민등록은 어디서 하나요",
@@ -298,6 +300,14 @@ def test_a_message_in_another_language_reads_as_foreign(typed: str) -> None:
         "lam lai cccd va bhyt cho con",  # abbreviations
         "app vneid bi loi khong dang nhap duoc",  # a stray English word
         "hocj boongr dduwowcj bao nhieu",  # Telex keys left in
+        "gui file scan qua email",  # English loanwords around unaccented Vietnamese
+        "cho xin link form online",
+        "co link form online ko",
+        "link google form dang ky",
+        "quen password app vneid",
+        "update app vneid",  # "vneid" is an abbreviation, not an English word
+        "toi cos there nop ho so online khong",  # "there": Telex for "thể"
+        "dang ky cho this sinh online",  # "this": Telex for "thí"
         "Chào em, cho hỏi làm sao để get giấy xác nhận",
         "covid vaccine",
         "ok",

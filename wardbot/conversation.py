@@ -23,6 +23,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.intents import (
     Intent,
+    after_courtesies,
     parse_intent,
     questions_in,
     topic_forms,
@@ -759,6 +760,8 @@ class Conversation:
                 replies = await self._unsubscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
+        if intent.kind == "question":  # "ok, còn lệ phí thì sao?": a follow-up, as alone
+            text = after_courtesies(text)
         return await self._answer(chat, text, typing, follow, sender=sender)
 
     def _about_alerts(self, intent: Intent) -> bool:
@@ -813,6 +816,7 @@ class Conversation:
             return [_small_talk_reply(intent.kind)]
         if intent.kind != "question":
             return [relayed]
+        text = after_courtesies(text)  # staff have it whole; "ok, còn lệ phí?" asks the rest
         if followup.asks_only(text) and self._subject(chat, None) is None:
             # "cần giấy tờ gì" naming no procedure, no answer before it: staff, who have
             # the ticket's question, know which it means (alone, it gets a birth's papers).
@@ -950,11 +954,13 @@ class Conversation:
         """The entry the chat was just answered with (or the close matches offered): what
         a follow-up asks more about. None offered: there is no subject to follow up. In a
         private chat it is written down too (ids and when: `Store.keep_subject`), so that a
-        follow-up handled after a restart is still about it."""
+        follow-up handled after a restart is still about it. In a group, a member left
+        with no subject ("sai rồi" to their own answer after another member asked) leaves
+        another member's alone."""
         key = (chat.channel, chat.chat_id)
         if ids:
             self._context.set(key, (ids, self.clock(), None if chat.private else sender))
-        else:
+        elif chat.private or self._context.get(key, ((), 0.0, sender))[2] == sender:
             self._context.drop(key)
         if not chat.private or not self.store.writable:
             return

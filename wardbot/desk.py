@@ -951,8 +951,9 @@ class Desk:
             self._answerers.popitem(last=False)
 
         def clashes(earlier: TicketMessage) -> bool:
-            """`earlier`, the ticket's latest, is another officer's answer just before (not
-            one the platform refused: the resident has no answer then)."""
+            """`earlier`, the ticket's latest answer (the resident asked nothing since), is
+            another officer's just before (not one the platform refused: the resident has
+            no answer then)."""
             who = self._answerers.get(earlier.staff_message_id or 0)
             return (
                 who is not None

@@ -61,6 +61,12 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     )
 )
 _ASPECT_WORDS = frozenset(w for _, triggers, _ in _ASPECTS for t in triggers for w in t.split())
+# What follows "còn" (what about) typed without accents: what a follow-up asks ("con le
+# phi", "con lam o dau", "con mat bao lau", "con cho con thi sao"), which no child is
+# ("the con thi sao" may ask about a child as well).
+_WHAT_ABOUT_NEXT = (
+    _ASPECT_WORDS | _CONNECTORS | {"mat", "lam", "le", "muc", "het", "phai", "co"}
+) - {"thi"}
 # Words a message that names nothing of its own may hold besides `own_words`' own.
 _NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS
 # "Bà con" (folks: how the ward's texts address residents) names no child ("con").
@@ -125,7 +131,7 @@ def asks_only(text: str) -> tuple[str, ...]:
     when it names nothing else ("mất bao lâu?", "lệ phí bao nhiêu ạ"); else ()."""
     if not _names_nothing(text) or _typed_as_named(text):
         return ()
-    return tuple(aspect for aspect, _ in _aspects_asked(_words(text, folded=True)))
+    return tuple(aspect for aspect, _ in _aspects_asked(_asked(text, folded=True)))
 
 
 @dataclass(frozen=True)
@@ -140,10 +146,10 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     """The lines of `doc` that say what `text` asks (its fee, time, place, papers) and name
     all else it names ("cho con" finds the line about children, "tiền điện" no line about
     a fee), or None."""
-    said = _words(text, folded=True)
+    said = _asked(text, folded=True)
     asked = [says for _, says in _aspects_asked(said)]
     # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
-    accented = said != _words(text, folded=False)
+    accented = said != _asked(text, folded=False)
     named = [
         typed if accented else word for word, typed in _named(text) if word not in _ASPECT_WORDS
     ]
@@ -166,10 +172,26 @@ def _words(text: str, *, folded: bool) -> str:
     return " ".join(fold(w) if folded else w for w in words)
 
 
+def _asked(text: str, *, folded: bool) -> str:
+    """`_words` of a message; typed without accents, "con" opening it before what it asks
+    ("con le phi thi sao", "the con lam o dau") left out too: "còn", not a child ("con toi
+    thi sao" keeps it)."""
+    said = _words(text, folded=folded)
+    typed = said.split()
+    if any(word != fold(word) for word in typed):
+        return said
+    for at, word in enumerate(typed[:-1]):
+        if word == "con" and typed[at + 1] in _WHAT_ABOUT_NEXT:
+            return " ".join(typed[:at] + typed[at + 1 :])
+        if word not in _CONNECTORS | _POLITE:
+            break
+    return said
+
+
 def _named(text: str) -> list[tuple[str, str]]:
     """The words of `text` (folded, and as typed) besides question words, particles and
     "what about" words."""
-    typed = _words(text, folded=False).split()
+    typed = _asked(text, folded=False).split()
     folded = [fold(word) for word in typed]
     said = " ".join(folded)
     asking = _asking_at(said)

@@ -286,8 +286,9 @@ def parse_intent(text: str) -> Intent:
             return Intent("huh")
         emoji = any(unicodedata.category(ch) == "So" for ch in text)
         return Intent("ack" if emoji else "empty")
-    if numbers := _chosen_number(words):  # "2", "số 2", "chọn 2 nhé": a choice from a
-        return Intent("number", numbers)  # list, when none is on screen
+    # "2", "số 2", "chọn 2 nhé", "cái thứ hai": a choice from a list, when none is on screen
+    if numbers := _chosen_number(words) or counted_choice(" ".join(words)):
+        return Intent("number", numbers)
     words, original = without_laughter(words, original)
     if not words:  # "hihi", "haha": a smile, like an emoji alone
         return Intent("ack")
@@ -325,6 +326,25 @@ def _courtesies(text: str) -> str | None:
     return next((kind for kind in _CLOSING if kind in kinds), None)
 
 
+def after_courtesies(text: str) -> str:
+    """`text` from its first part that is no courtesy: "ok, còn lệ phí thì sao?" asks "còn
+    lệ phí thì sao?" (a follow-up, as alone), "dạ vâng, cần mang gì ạ" "cần mang gì ạ".
+    `text` itself when it opens with none, or is nothing else."""
+    start = 0
+    for separator in [*_PARTS.finditer(text), None]:
+        end = len(text) if separator is None else separator.start()
+        part = text[start:end]
+        words, original = without_laughter(
+            [fold(w) for w in _WORD.findall(part)], _WORD.findall(part)
+        )
+        if words and small_talk(words, original) not in (*_CLOSING, "ack", "greet"):
+            return text[start:].strip() or text
+        if separator is None:
+            return text
+        start = separator.end()
+    return text
+
+
 def _command(text: str) -> Intent | None:
     match = _COMMAND.fullmatch(text.strip())
     if match is None:
@@ -353,6 +373,25 @@ def _chosen_number(words: list[str]) -> str:
         end -= 1
     numbers = words[at:end]
     return " ".join(numbers) if all(w.isdigit() for w in numbers) else ""
+
+
+# "Cái thứ 2", "câu thứ hai", "mục thứ nhất ạ", "cái đầu tiên": a line counted as people
+# count, after the word for an item ("thứ 2" alone is a Monday).
+_ORDINAL = re.compile(
+    r"\s*(?:chon\s+)?(?:cai|cau|muc|y|dong|so)\s+(?:thu\s+(\d+|nhat|hai|ba|tu|nam)|(dau tien|dau))"
+    r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
+)
+_ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "dau tien": "1", "dau": "1"}
+
+
+def counted_choice(folded: str) -> str | None:
+    """The number of a line counted as people count it ("cai thu hai": "2", "cai dau
+    tien": "1"), in `folded` text; or None."""
+    match = _ORDINAL.fullmatch(folded)
+    if match is None:
+        return None
+    said = match.group(1) or match.group(2)
+    return _ORDINALS.get(said, said)
 
 
 def _near_command(name: str) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Button, Reply, document_reply, no_answer_reply
+from wardbot.intents import counted_choice
 from wardbot.models import Answer
 from wardbot.text import fold
 
@@ -26,13 +27,6 @@ _CHOICE = re.compile(
     r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
 )
 MAX_CHOICE_DIGITS = 3
-# "Cái thứ 2", "câu thứ hai", "mục thứ nhất ạ", "cái đầu tiên": a line counted as people
-# count, after the word for an item ("thứ 2" alone is a Monday).
-_ORDINAL = re.compile(
-    r"\s*(?:chon\s+)?(?:cai|cau|muc|y|dong|so)\s+(?:thu\s+(\d+|nhat|hai|ba|tu|nam)|(dau tien|dau))"
-    r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
-)
-_ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "dau tien": "1", "dau": "1"}
 
 
 def utf16_len(text: str) -> int:
@@ -199,9 +193,8 @@ def _choice_digits(text: str) -> str | None:
     folded = fold(text)
     if (match := _CHOICE.fullmatch(folded)) is not None:
         digits = match.group(1)
-    elif (match := _ORDINAL.fullmatch(folded)) is not None:
-        said = match.group(1) or match.group(2)
-        digits = _ORDINALS.get(said, said)
+    elif (counted := counted_choice(folded)) is not None:
+        digits = counted
     else:
         return None
     return digits if len(digits) <= MAX_CHOICE_DIGITS else None

@@ -1438,8 +1438,8 @@ class Store:
             return cursor.rowcount > 0
 
     async def purge(self, before: float) -> int:
-        """Delete logged questions, finished outbox rows, what a chat was shown last and
-        the parts of an alert it got, older than `before`."""
+        """Delete logged questions, finished outbox rows, what a chat was shown last, the
+        parts of an alert it got and the subject of its follow-ups, older than `before`."""
         async with self._write:
             questions = await self._db.execute(
                 "DELETE FROM questions WHERE asked_at < ?", (before,)
@@ -1450,6 +1450,7 @@ class Store:
             )
             await self._db.execute("DELETE FROM shown_last WHERE shown_at < ?", (before,))
             await self._db.execute("DELETE FROM alert_parts WHERE at < ?", (before,))
+            await self._db.execute("DELETE FROM follow_up_subjects WHERE at < ?", (before,))
             await self._db.execute(
                 "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
                 "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "

@@ -422,7 +422,7 @@ class TicketBook:
                 ) as cursor:
                     row = await cursor.fetchone()
                 latest = None if row is None else _message(row)
-                if latest is not None and latest.author == "staff" and held_if(latest):
+                if latest is not None and held_if(latest):
                     raise AnsweredJustNow(latest)
             cursor = await db.execute(
                 "INSERT INTO ticket_messages "
