@@ -18,7 +18,7 @@ from chat_ward import TODAY
 from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
 
 from wardbot.conversation import Conversation, Reply
-from wardbot.outbox import Composer, Sender
+from wardbot.outbox import WITHDRAWN_GRACE, Composer, Sender
 from wardbot.portal_import import Importer
 from wardbot.store import CORRECTION_WAIT_MAX, ChatRef
 
@@ -771,3 +771,26 @@ async def test_a_portal_page_fetched_again_with_more_visits_sends_no_correction(
         ], "the alert, and no correction"
     finally:
         await close_ward(ward)
+
+
+async def test_a_correction_dropped_while_its_notice_was_withdrawn_goes_once_it_is_back(
+    alerted: tuple[Ward, str],
+) -> None:
+    """The portal takes the edited article down before its correction left, then puts it
+    back: those alerted to the old time still hear of the new one."""
+    ward, notice = alerted
+    path = ward.content / f"{notice}.md"
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.now[0] += WITHDRAWN_GRACE
+    await ward.sender.drain()
+    assert corrections(ward) == [] and ward.sender.stats.dropped == 2
+    path.write_text(text, encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
+    assert all("họp lúc 20h" in reply.text for _, reply in corrections(ward))

@@ -46,7 +46,14 @@ from wardbot.delivery import (
 )
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.models import Announcement, Corpus
-from wardbot.store import QUIET_HELD, ChatRef, OutboxItem, Store, read_correction_ref
+from wardbot.store import (
+    QUIET_HELD,
+    WITHDRAWN_DROP,
+    ChatRef,
+    OutboxItem,
+    Store,
+    read_correction_ref,
+)
 from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)
@@ -663,7 +670,7 @@ class Sender:
         now = self.clock()
         since = self._gone_since.setdefault(item.ref, now)
         if now - since >= WITHDRAWN_GRACE:
-            await self.store.mark_done(item, "dropped", now, "the announcement was withdrawn")
+            await self.store.mark_done(item, "dropped", now, WITHDRAWN_DROP)
             self.stats.dropped += 1
             return
         await self.store.mark_retry(
