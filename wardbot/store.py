@@ -77,6 +77,11 @@ QUIET_HELD = "quiet hours"
 WITHDRAWN_DROP = "the announcement was withdrawn"
 
 
+# The last line migration 25 gave the refs of the corrections waiting then: their numbers
+# are as a version before migration 22 read them (`facts.same_as_read_before_22`).
+READ_BEFORE_22 = "read before migration 22"
+
+
 def correction_ref(notice_id: str, edit: int, before: Sequence[str], title: str = "") -> str:
     """An outbox 'correction' row's ref: the notice's id, which change of its numbers
     (each one's corrections are rows of their own), the numbers the chat was told before
@@ -85,10 +90,12 @@ def correction_ref(notice_id: str, edit: int, before: Sequence[str], title: str 
     return f"{notice_id}\n{edit}\n{json.dumps(sorted(before))}\n{title}"
 
 
-def read_correction_ref(ref: str) -> tuple[str, frozenset[str], str]:
-    """(notice id, numbers told before, title before or "") of a `correction_ref`."""
-    notice_id, _, told, title = (*ref.split("\n", 3), "", "", "")[:4]
-    return notice_id, frozenset(facts.number_value(n) for n in json.loads(told or "[]")), title
+def read_correction_ref(ref: str) -> tuple[str, frozenset[str], str, bool]:
+    """(notice id, numbers told before, title before or "", whether those numbers are as a
+    version before migration 22 read them: `READ_BEFORE_22`) of a `correction_ref`."""
+    notice_id, _, told, title, reading = (*ref.split("\n", 4), "", "", "", "")[:5]
+    numbers = frozenset(facts.number_value(n) for n in json.loads(told or "[]"))
+    return notice_id, numbers, title, reading == READ_BEFORE_22
 
 
 @dataclass(frozen=True)
