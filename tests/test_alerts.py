@@ -822,6 +822,33 @@ async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
     assert await ward.store.next_due(ward.channel.name) is None
 
 
+async def test_a_notice_withdrawn_past_its_grace_then_put_back_reaches_its_followers(
+    ward: Ward,
+) -> None:
+    """The portal takes an article down before its alert left (held for the night, say),
+    then puts it back: its followers, who never got it, hear of it once it is back."""
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(ward.content, "tam-go", "Thông báo cấp thẻ bhyt", topics="bhyt")
+    path = ward.content / f"{notice}.md"
+    text = path.read_text(encoding="utf-8")
+    await ward.watcher.refresh()
+    path.unlink()
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.now[0] += WITHDRAWN_GRACE
+    await ward.sender.drain()
+    assert ward.channel.sent == [] and ward.sender.stats.dropped == 1
+
+    path.write_text(text, encoding="utf-8")  # back on the portal
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+    await ward.watcher.refresh()
+    await ward.alerts.sync()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"], "once"
+
+
 async def test_a_notice_gone_for_a_moment_mid_fan_out_still_reaches_everyone_once(
     ward: Ward,
 ) -> None:

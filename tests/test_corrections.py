@@ -18,7 +18,7 @@ from chat_ward import TODAY
 from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
 
 from wardbot.conversation import Conversation, Reply
-from wardbot.outbox import Composer, Sender
+from wardbot.outbox import WITHDRAWN_GRACE, Composer, Sender
 from wardbot.portal_import import Importer
 from wardbot.store import CORRECTION_WAIT_MAX, ChatRef
 
@@ -771,3 +771,52 @@ async def test_a_portal_page_fetched_again_with_more_visits_sends_no_correction(
         ], "the alert, and no correction"
     finally:
         await close_ward(ward)
+
+
+async def test_a_correction_dropped_while_its_notice_was_withdrawn_goes_once_it_is_back(
+    alerted: tuple[Ward, str],
+) -> None:
+    """The portal takes the edited article down before its correction left, then puts it
+    back: those alerted to the old time still hear of the new one."""
+    ward, notice = alerted
+    path = ward.content / f"{notice}.md"
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    await ward.watcher.refresh()
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.now[0] += WITHDRAWN_GRACE
+    await ward.sender.drain()
+    assert corrections(ward) == [] and ward.sender.stats.dropped == 2
+    path.write_text(text, encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat, _ in corrections(ward)) == ["1", "2"]
+    assert all("họp lúc 20h" in reply.text for _, reply in corrections(ward))
+
+
+@pytest.mark.parametrize(("amount", "corrected"), [("1.500.000", []), ("2.000.000", ["1", "2"])])
+async def test_a_correction_queued_before_the_upgrade_is_not_sent_once_the_edit_is_undone(
+    alerted: tuple[Ward, str], amount: str, corrected: list[str]
+) -> None:
+    """An earlier version queued it (held for the night) with the numbers as it read them:
+    an hour on a 12-hour clock as written ("7 giờ tối" as 7:00), a date in words as three
+    numbers, no place. Staff undo the edit after the upgrade: the notice reads as the chats
+    read it, and nothing goes; an edit kept still goes."""
+    ward, notice = alerted
+    edit(ward, notice, "họp lúc 19h ngày 5/12", "họp lúc 7 giờ tối ngày 05 tháng 12 năm 2026")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    ward.channel.sent.clear()
+    edit(ward, notice, "1.500.000 đồng", "2.000.000 đồng")
+    told = json.dumps(["12", "1500000", "2026", "3", "5", "7:0"])  # as that version read it
+    ref = f"{notice}\n1\n{told}\nHọp tổ dân phố 3"
+    queued = "INSERT INTO outbox (channel, chat_id, kind, ref, created_at, not_before, error) "
+    queued += "VALUES ('telegram', ?, 'correction', ?, 0, 9e9, 'quiet hours')"
+    again = await upgraded(ward, 21, (queued, ("1", ref)), (queued, ("2", ref)))
+    edit(again, notice, "2.000.000 đồng", f"{amount} đồng")  # undone, or kept
+    await again.watcher.refresh()
+    assert await again.store.release_held(again.now[0]) == 2  # the morning
+    await again.sender.drain()
+    assert sorted(chat for chat, _ in corrections(again)) == corrected

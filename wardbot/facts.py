@@ -233,17 +233,21 @@ def _places(text: str) -> set[str]:
     return places
 
 
+def _called_off(text: str) -> set[str]:
+    """The words of `text` that put off or call off what it announces, each as one fact."""
+    return {
+        " ".join(found.casefold().replace("uỷ", "ủy").split())
+        for found in _CALLED_OFF.findall(text)
+    }
+
+
 def facts(text: str) -> frozenset[str]:
     """What an edit of `text` (plain text) may change that residents act on: its numbers
     (`numbers`), the places it sends them to (`_places`), and the words that put it off
     or call it off, each as one fact ("hoãn", "đã hủy"). A notice whose facts changed
     says another thing."""
     text = unicodedata.normalize("NFC", text)
-    called_off = {
-        " ".join(found.casefold().replace("uỷ", "ủy").split())
-        for found in _CALLED_OFF.findall(text)
-    }
-    return numbers(text) | called_off | _places(text) | _weekdays(text)[1]
+    return numbers(text) | _called_off(text) | _places(text) | _weekdays(text)[1]
 
 
 # A date written with its year: "5/12/2026" (as a value: `number_value`).
@@ -336,3 +340,23 @@ def notice_numbers(title: str, markdown: str) -> frozenset[str]:
 def lines_with(text: str, wanted: frozenset[str]) -> list[str]:
     """The lines of `text` (plain text) that write one of the facts `wanted`."""
     return [line.strip() for line in text.splitlines() if wanted & facts(line) and line.strip()]
+
+
+def _whole_numbers(written: Iterable[str]) -> set[str]:
+    """The runs of digits of numbers as values (`number_value`), 0 left out: "1.5" is 1
+    and 5, "19:0" is 19."""
+    return {str(int(run)) for n in written for run in re.findall(r"\d+", number_value(n))} - {"0"}
+
+
+def same_as_read_before_22(told: Iterable[str], title: str, markdown: str) -> bool:
+    """Whether a notice (`title`, `markdown`) writes the numbers and the words calling it
+    off that `told` holds as a version before migration 22 read them: a date in words as
+    three numbers, "1,5 triệu" as 1.5, "7 giờ tối" as 7:00, no place nor weekday. The
+    digits written are compared, not what they mean (which that reading did not know)."""
+    text = unicodedata.normalize("NFC", f"{title}\n{plain(markdown)}")
+    read = _PHONE.sub(_phone, _NOT_READ.sub(" ", text))
+    told = list(told)
+    words = {fact for fact in told if not any(letter.isdigit() for letter in fact)}
+    return _whole_numbers(told) == _whole_numbers(_NUMBER.findall(read)) and words == _called_off(
+        text
+    )

@@ -46,7 +46,14 @@ from wardbot.delivery import (
 )
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.models import Announcement, Corpus
-from wardbot.store import QUIET_HELD, ChatRef, OutboxItem, Store, read_correction_ref
+from wardbot.store import (
+    QUIET_HELD,
+    WITHDRAWN_DROP,
+    ChatRef,
+    OutboxItem,
+    Store,
+    read_correction_ref,
+)
 from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)
@@ -197,9 +204,13 @@ class Composer:
         """A notice alerted to the chat, edited since in its dates, times or amounts
         (wardbot.store queues it): judged as its alert would be, and no longer wanted once
         its numbers are back as the chat read them. Raises as `replies` says."""
-        notice_id, told, title = read_correction_ref(item.ref)
+        notice_id, told, title, read_before_22 = read_correction_ref(item.ref)
         doc, names = await self.notice(dataclasses.replace(item, ref=notice_id))
-        if facts.same(facts.notice_numbers(doc.title, doc.body), told, doc.date):
+        if (
+            facts.same_as_read_before_22(told, doc.title, doc.body)
+            if read_before_22
+            else facts.same(facts.notice_numbers(doc.title, doc.body), told, doc.date)
+        ):
             raise NoLongerWanted("the notice's numbers are back as the chat read them")
         return Correction(doc, names, told, title)
 
@@ -663,7 +674,7 @@ class Sender:
         now = self.clock()
         since = self._gone_since.setdefault(item.ref, now)
         if now - since >= WITHDRAWN_GRACE:
-            await self.store.mark_done(item, "dropped", now, "the announcement was withdrawn")
+            await self.store.mark_done(item, "dropped", now, WITHDRAWN_DROP)
             self.stats.dropped += 1
             return
         await self.store.mark_retry(

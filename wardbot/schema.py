@@ -380,4 +380,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     ) WITHOUT ROWID;
     """,
+    # 25: the corrections waiting at the upgrade hold the numbers the chat read as a
+    # version before 22 read them: marked so (wardbot.store.READ_BEFORE_22, a line after
+    # the title, which a ref of the first corrections lacks), so that a notice edited back
+    # as the chat read it sends none of them (22 reads it otherwise).
+    """
+    UPDATE outbox SET ref = ref
+        || CASE WHEN length(ref) - length(replace(ref, char(10), '')) < 3
+            THEN char(10) ELSE '' END
+        || char(10) || 'read before migration 22'
+    WHERE kind = 'correction' AND state IN ('pending', 'sending');
+    """,
 )

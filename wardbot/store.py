@@ -72,6 +72,14 @@ CORRECTION_WAIT_MAX = 600.0
 
 # Why an alert waits for the morning, as its outbox row says (wardbot.outbox holds it).
 QUIET_HELD = "quiet hours"
+# Why an alert or a correction was dropped when its notice stayed out of content/ (the
+# portal took its article down): sent after all if the notice comes back.
+WITHDRAWN_DROP = "the announcement was withdrawn"
+
+
+# The last line migration 25 gave the refs of the corrections waiting then: their numbers
+# are as a version before migration 22 read them (`facts.same_as_read_before_22`).
+READ_BEFORE_22 = "read before migration 22"
 
 
 def correction_ref(notice_id: str, edit: int, before: Sequence[str], title: str = "") -> str:
@@ -82,10 +90,12 @@ def correction_ref(notice_id: str, edit: int, before: Sequence[str], title: str 
     return f"{notice_id}\n{edit}\n{json.dumps(sorted(before))}\n{title}"
 
 
-def read_correction_ref(ref: str) -> tuple[str, frozenset[str], str]:
-    """(notice id, numbers told before, title before or "") of a `correction_ref`."""
-    notice_id, _, told, title = (*ref.split("\n", 3), "", "", "")[:4]
-    return notice_id, frozenset(facts.number_value(n) for n in json.loads(told or "[]")), title
+def read_correction_ref(ref: str) -> tuple[str, frozenset[str], str, bool]:
+    """(notice id, numbers told before, title before or "", whether those numbers are as a
+    version before migration 22 read them: `READ_BEFORE_22`) of a `correction_ref`."""
+    notice_id, _, told, title, reading = (*ref.split("\n", 4), "", "", "", "")[:5]
+    numbers = frozenset(facts.number_value(n) for n in json.loads(told or "[]"))
+    return notice_id, numbers, title, reading == READ_BEFORE_22
 
 
 @dataclass(frozen=True)
@@ -684,6 +694,7 @@ class Store:
             await self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('alerts_since', ?)", (str(now),)
             )
+        await self._requeue_withdrawn(current, now)
         queued: dict[str, int] = {}
         by_date: dict[str, list[NoticeRef]] = {}
         for notice in notices:
@@ -791,6 +802,26 @@ class Store:
             elif first_seen:
                 queued[notice.id] = 0
         return None if baseline is None else queued
+
+    async def _requeue_withdrawn(self, current: set[str], now: float) -> None:
+        """The alerts and corrections dropped while their notice was away (`WITHDRAWN_DROP`)
+        of the notices among `current`, back: an article the portal put back is news to
+        those who never got it; the outbox judges each again as it goes."""
+        async with self._db.execute(
+            "SELECT id, CASE kind WHEN 'alert' THEN ref "
+            "ELSE substr(ref, 1, instr(ref, char(10)) - 1) END "
+            "FROM outbox WHERE kind IN ('alert', 'correction') AND state = 'dropped' "
+            "AND error = ?",
+            (WITHDRAWN_DROP,),
+        ) as cursor:
+            back = [row[0] for row in await cursor.fetchall() if row[1] in current]
+        if back:
+            await self._db.executemany(
+                "UPDATE outbox SET state = 'pending', not_before = ?, attempts = 0, "
+                "done_at = NULL, error = NULL WHERE id = ?",
+                [(now, row_id) for row_id in back],
+            )
+            log.info("%d alert(s) dropped while their notice was withdrawn queued again", len(back))
 
     async def _keep_digest(self, notice: NoticeRef, kept: str | None) -> None:
         """Keep the text of an alerted notice that could still be news (recent, current,
