@@ -513,12 +513,18 @@ class TelegramChannel:
             )
             log.info("telegram: polling as @%s", app.bot.username)
 
-    async def stop(self) -> None:
+    async def stop_receiving(self) -> None:
+        """No more getUpdates (what residents send meanwhile waits with Telegram for the
+        next start); replies and alerts still go."""
         app = self.application
         self._polling.closing.set()
         await self._webhook.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
+
+    async def stop(self) -> None:
+        app = self.application
+        await self.stop_receiving()
         if app.running:
             await app.stop()
         with contextlib.suppress(RuntimeError):  # never initialized

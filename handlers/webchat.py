@@ -486,6 +486,10 @@ class WebChatChannel:
         self._purger = asyncio.create_task(self._purge_old(), name="web-history")
         log.info("web chat at /chat and /widget.js")
 
+    async def stop_receiving(self) -> None:
+        """Nothing to do: the bot's web server, which receives for the web chat, has
+        stopped first."""
+
     async def stop(self) -> None:
         self._running = False
         self.history.wake()  # open event streams end

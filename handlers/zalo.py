@@ -396,15 +396,20 @@ class ZaloChannel:
             raise ConfigError(f"Zalo refused to set up the bot: {exc}") from exc
         self._running = True
 
+    async def stop_receiving(self) -> None:
+        """No more getUpdates (what residents send meanwhile waits with Zalo for the next
+        start); replies and alerts still go."""
+        await self._webhook.stop()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+
     async def stop(self) -> None:
         """Stop receiving, let the replies under way finish (briefly), close the client."""
         self._running = False
         try:
-            await self._webhook.stop()
-            if self._poller is not None:
-                self._poller.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._poller
+            await self.stop_receiving()
             if self._tasks:
                 _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
                 if leaving := late & self._leaving:

@@ -19,6 +19,7 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 from test_telegram_app import bot_settings, running_app
 
+from wardbot import app
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.store import Store
@@ -117,6 +118,42 @@ async def test_zalo_alone_is_enough_to_run(
         assert "UBND Phường 2" in greeting.text
         assert "1. 🔔 Nhận tin: Bảo hiểm y tế" in topics.text
     assert telegram.calls == []
+
+
+async def test_a_bot_stopping_while_an_alert_is_slow_takes_no_new_message_meanwhile(
+    both: Settings, zalo: FakeZaloApi
+) -> None:
+    """The bot stops (a redeploy) while Zalo is slow to take an alert, which the stop waits
+    for (up to 35 s). Before, it kept polling meanwhile: a message a resident sent then was
+    taken, and its reply, slow too, made the stop longer still, past what `docker stop`
+    allows, so the message was answered again after the restart. Now the bot takes no new
+    message once it is stopping; the message waits with Zalo for the next start."""
+    settings = replace(both, telegram_token=None)
+    stop = asyncio.Event()
+    running = asyncio.create_task(app.run(settings, stop=stop))
+    try:
+        await zalo.say(ZALO_FAN, "đăng ký nhận tin bảo hiểm y tế", within=30)
+        slow = zalo.hold("sendMessage")
+        day = dt.date.today().isoformat()
+        (settings.content_dir / f"{day}-the-bhyt.md").write_text(
+            f"---\ntitle: Phát thẻ BHYT đợt 3\ndate: {day}\ntopics: [bhyt]\n---\n"
+            "Người dân nhận thẻ tại nhà văn hóa khu phố từ thứ hai.\n",
+            encoding="utf-8",
+        )
+        await zalo.wait_until(lambda: bool(zalo.holding))  # the alert, with Zalo
+        stop.set()
+        await asyncio.sleep(0.5)  # the bot is stopping, waiting for the alert
+        zalo.send_text(ZALO_OTHER, "mat the bhyt thi lam sao")
+        await asyncio.sleep(0.5)  # a bot still polling would have taken it by now
+        assert zalo.pending_updates == 1
+        slow.set()
+        await asyncio.wait_for(running, 60)
+    finally:
+        stop.set()
+        zalo.hold("sendMessage").set()
+        await asyncio.wait_for(asyncio.shield(running), 60)
+    assert [call.chat_id for call in zalo.sent()][-1] == ZALO_FAN  # the alert went
+    assert zalo.sent(ZALO_OTHER) == [] and zalo.pending_updates == 1
 
 
 # --- a part failing while the bot starts ------------------------------------------------------

@@ -377,9 +377,13 @@ async def _serve(
         await stop.wait()
         log.info("stopping")
     finally:
-        # No new webhook deliveries first, then let the channels finish what they hold.
+        # No new webhook deliveries nor polled messages first (what residents send now waits
+        # with their platform for the next start, rather than for the alerts under way
+        # below), then let the channels finish what they hold.
         stop.set()
         await web.stop()
+        for channel in running:
+            await _stopped(channel.name, channel.stop_receiving(), CHANNEL_STOP_SECONDS)
         for task in background:
             await _stopped(task.get_name(), task)
         await senders.stop(STOP_GRACE_SECONDS)
