@@ -5,6 +5,7 @@ platform, or the database, failing while the bot starts keeps nothing else from 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import shutil
 import sqlite3
@@ -132,6 +133,13 @@ async def test_a_bot_stopping_while_an_alert_is_slow_takes_no_new_message_meanwh
     stop = asyncio.Event()
     running = asyncio.create_task(app.run(settings, stop=stop))
     try:
+        async with httpx.AsyncClient() as client:  # up, the content watcher too
+            for _ in range(600):
+                with contextlib.suppress(httpx.HTTPError):
+                    health = f"http://127.0.0.1:{settings.http_port}/healthz"
+                    if (await client.get(health)).status_code == 200:
+                        break
+                await asyncio.sleep(0.05)
         await zalo.say(ZALO_FAN, "đăng ký nhận tin bảo hiểm y tế", within=30)
         slow = zalo.hold("sendMessage")
         day = dt.date.today().isoformat()
