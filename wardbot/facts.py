@@ -176,14 +176,19 @@ def numbers(text: str) -> frozenset[str]:
     range "7h30-11h" as its two ends, a telephone number as its digits), not those of a
     web address or a file name. A notice whose numbers changed says another thing; one
     reworded or reformatted did not."""
-    read = _slashed_dates(_NOT_READ.sub(" ", unicodedata.normalize("NFC", text)))
-    read = _weekdays(read)[0]
+    return _numbers_and_days(unicodedata.normalize("NFC", text))[0]
+
+
+def _numbers_and_days(text: str) -> tuple[frozenset[str], set[str]]:
+    """`numbers` of `text` (NFC), and the days of the week it names (`_weekdays`), read
+    once for both."""
+    read, days = _weekdays(_slashed_dates(_NOT_READ.sub(" ", text)))
     read = _AMOUNT.sub(_amount, read)
     read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
     read = _HALF_DAY.sub(_half_day, read)
     written = _NUMBER.findall(read)
     ends = [end for n in written for end in (n.split("-") if _RANGE.search(n) else [n])]
-    return frozenset(number_value(n) for n in ends)
+    return frozenset(number_value(n) for n in ends), days
 
 
 # Words that put off or call off what a notice announces: written into it, its numbers
@@ -247,7 +252,8 @@ def facts(text: str) -> frozenset[str]:
     or call it off, each as one fact ("hoãn", "đã hủy"). A notice whose facts changed
     says another thing."""
     text = unicodedata.normalize("NFC", text)
-    return numbers(text) | _called_off(text) | _places(text) | _weekdays(text)[1]
+    found, days = _numbers_and_days(text)
+    return found | _called_off(text) | _places(text) | days
 
 
 # A date written with its year: "5/12/2026" (as a value: `number_value`).
