@@ -574,6 +574,11 @@ def _title_links(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     ]
 
 
+def same_site(host: str, own: str) -> bool:
+    """Whether two host names are one site: the same, or one the other's www. twin."""
+    return host.removeprefix("www.") == own.removeprefix("www.")
+
+
 def _other_article(link: lxml.html.HtmlElement, url: str | None) -> bool:
     """Whether a link leads to another page of the site the page at `url` is on (a saved
     page, of unknown address: a link within its site, without a host)."""
@@ -585,7 +590,7 @@ def _other_article(link: lxml.html.HtmlElement, url: str | None) -> bool:
         return False
     if not href or href.startswith("#") or target.scheme not in ("", "http", "https"):
         return False
-    if host.removeprefix("www.") != own.removeprefix("www."):
+    if not same_site(host, own):
         return False
     return bool(target.path.strip("/")) and target.path.rstrip("/") != here.path.rstrip("/")
 

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml.etree import ParserError
 
-from wardbot.portal_extract import links_a_page, parse_html
+from wardbot.portal_extract import links_a_page, parse_html, same_site
 
 # A link's words that make it an article's title, not a menu's entry ("Giới thiệu", "Tin
 # tức - Sự kiện") or the list's pages ("2", "Trang sau").
@@ -75,9 +75,7 @@ def _on_site(link: lxml.html.HtmlElement, url: str) -> str | None:
         host, own = there.hostname or "", here.hostname or ""
     except ValueError:
         return None
-    if there.scheme not in ("http", "https") or host.removeprefix("www.") != own.removeprefix(
-        "www."
-    ):
+    if there.scheme not in ("http", "https") or not same_site(host, own):
         return None
     path = there.path.rstrip("/")
     if not path and not there.query:
