@@ -45,6 +45,7 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
 # ticket does not wait for staff again ("ok", "dạ vâng" after their answer close a turn as
 # thanks do; a resident with more to say says it).
 COURTESY = frozenset(SMALL_TALK)
+
 # "Có" opens the one close match the bot just asked about, if said this soon after.
 YES_WITHIN = 10 * 60.0
 # "Sai rồi" takes back the chat's answer to a question asked this recently.
