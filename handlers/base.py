@@ -32,10 +32,12 @@ from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Button, ChatLocks, Conversation, Reply, Typing
+from wardbot.conversation import ChatLocks, Conversation
 from wardbot.delivery import ONCE, DeliveryError, ReplyRetry
 from wardbot.per_chat import LastPerChat
+from wardbot.ports import Typing
 from wardbot.render import numbered_choice, typed_number
+from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
 from wardbot.text import fold
 

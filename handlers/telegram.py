@@ -56,7 +56,7 @@ from telegram.request import HTTPXRequest
 from handlers.base import Answerer, Send, send_parts
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatMoved,
@@ -71,6 +71,7 @@ from wardbot.delivery import (
 from wardbot.inbox import Fate, Inbox
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
+from wardbot.reply import MAX_ACTION_BYTES, Button, Reply
 from wardbot.store import ChatRef
 from wardbot.text import one_line
 from wardbot.web import (

@@ -40,8 +40,8 @@ from telegram.ext import (
 
 from handlers.telegram import command_addressee, keyboard, render_html
 from wardbot import messages as msg
-from wardbot.conversation import Reply
 from wardbot.desk import AlreadyGone, Desk, GroupUnreachable, StaffMessage, TopicGone
+from wardbot.reply import Reply
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,9 @@ from wardbot import datadir
 from wardbot import messages as msg
 from wardbot.alerts import Content, ContentWatcher, Snapshot
 from wardbot.config import Settings
-from wardbot.conversation import Button, Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.render import numbered, numbered_buttons, plain_text
+from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, StoreError
 
 log = logging.getLogger(__name__)

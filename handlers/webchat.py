@@ -47,15 +47,9 @@ from starlette.routing import BaseRoute, Route
 from handlers.base import Answerer
 from wardbot import messages as msg
 from wardbot.config import Settings, authority
-from wardbot.conversation import (
-    MAX_MESSAGE_CHARS,
-    MAX_STAFF_MESSAGE_CHARS,
-    Button,
-    ChatLocks,
-    Conversation,
-    Reply,
-)
+from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, ChatLocks, Conversation
 from wardbot.delivery import Pace
+from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, Store
 from wardbot.text import one_line
 from wardbot.web import RateLimit, json_or_none, read_limited

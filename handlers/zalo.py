@@ -42,7 +42,7 @@ from handlers.zalo_api import (
 )
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Button, Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatUnreachable,
@@ -57,6 +57,7 @@ from wardbot.inbox import Fate, Inbox
 from wardbot.outbox import MAX_BACKOFF
 from wardbot.per_chat import LastPerChat
 from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
+from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
 from wardbot.web import (
     STALE_AFTER,

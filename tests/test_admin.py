@@ -20,9 +20,10 @@ from wardbot import messages as msg
 from wardbot.admin import Admin, group_questions
 from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.engine import Engine
 from wardbot.hours import VIETNAM, QuietHours
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
 

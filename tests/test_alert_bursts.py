@@ -19,9 +19,10 @@ from chat_ward import TODAY
 from test_alerts import Recorder, Ward, close_ward, follow, open_ward, write_notice
 
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.delivery import PermanentError, RetryLater, TransientError
 from wardbot.outbox import BURST_MAX, BURST_WINDOW, Composer, Sender
+from wardbot.reply import Reply
 from wardbot.store import ChatRef
 
 

@@ -28,7 +28,7 @@ from wardbot import outbox
 from wardbot.alerts import UNRUN_GRACE, Alerts, ContentWatcher
 from wardbot.app import retention_task
 from wardbot.config import Settings
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.delivery import (
     ChatMoved,
     ChatUnreachable,
@@ -47,6 +47,7 @@ from wardbot.outbox import (
     Sender,
     Senders,
 )
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import MAX_DELAY, Restarts, Supervised
 from wardbot.told import REMIND_AFTER

@@ -19,8 +19,8 @@ from handlers.base import ANSWERED_LIST_FRESH, Answerer, Menus, asks_full_text, 
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Secret, Settings
-from wardbot.conversation import Button, Reply
 from wardbot.delivery import DeliveryError, ReplyRetry, RetryLater, TransientError
+from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
 
 SETTINGS = Settings(ward_name="UBND Phường 2", ward_hotline="0276 3822 123")

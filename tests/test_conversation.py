@@ -21,21 +21,14 @@ from handlers.base import Answerer
 from handlers.telegram import render_html
 from handlers.zalo import render_plain
 from wardbot import messages as msg
+from wardbot.alert_replies import alert_reply
 from wardbot.config import Settings
-from wardbot.conversation import (
-    MAX_ACTION_BYTES,
-    MAX_LABEL_CHARS,
-    Button,
-    Conversation,
-    Reply,
-    alert_reply,
-    document_reply,
-    make_action,
-    no_answer_reply,
-)
+from wardbot.conversation import Conversation
+from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
 from wardbot.intents import parse_intent, questions_in
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
+from wardbot.reply import MAX_ACTION_BYTES, MAX_LABEL_CHARS, Button, Reply, make_action
 from wardbot.store import ChatRef, Store
 
 CHAT = ChatRef("test", "42")

@@ -17,9 +17,10 @@ import pytest
 from chat_ward import TODAY
 from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
 
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.outbox import WITHDRAWN_GRACE, Composer, Sender
 from wardbot.portal_import import Importer
+from wardbot.reply import Reply
 from wardbot.store import CORRECTION_WAIT_MAX, ChatRef
 
 BODY = (

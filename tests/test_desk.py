@@ -29,14 +29,7 @@ from wardbot.admin import Admin
 from wardbot.alerts import Alerts
 from wardbot.app import retention_task
 from wardbot.config import Settings
-from wardbot.conversation import (
-    MAX_MESSAGE_CHARS,
-    MAX_STAFF_MESSAGE_CHARS,
-    Button,
-    Conversation,
-    Reply,
-    digest,
-)
+from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation
 from wardbot.desk import (
     HOUR,
     MAX_WAITING,
@@ -53,6 +46,7 @@ from wardbot.faq_edit import FaqEditor
 from wardbot.faq_file import load_faq
 from wardbot.hours import OfficeHours
 from wardbot.outbox import Composer, Sender
+from wardbot.reply import Button, Reply, digest
 from wardbot.store import ChatRef, OutboxItem, Store
 from wardbot.supervise import Restarts
 from wardbot.tickets import Ticket, TicketBook

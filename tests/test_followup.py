@@ -19,8 +19,9 @@ import pytest
 from handlers.terminal import run_chat
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.engine import Engine
+from wardbot.reply import Reply
 from wardbot.semantic import load_embedder
 from wardbot.store import ChatRef, Store
 

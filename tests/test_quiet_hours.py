@@ -33,11 +33,12 @@ from test_telegram_app import bot_settings
 from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.delivery import TransientError
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.outbox import Composer, Sender, held_for_morning
 from wardbot.publish import held_until
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, OutboxItem, Store
 from wardbot.web import web_app
 

@@ -19,12 +19,14 @@ from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 
 from handlers.telegram import TelegramChannel, render_html
 from wardbot import messages as msg
+from wardbot.alert_replies import alert_reply
 from wardbot.config import Secret, Settings
-from wardbot.conversation import Conversation, Link, Reply, alert_reply
+from wardbot.conversation import Conversation
 from wardbot.delivery import ReplyRetry
 from wardbot.desk import Desk
 from wardbot.engine import Engine
 from wardbot.models import Announcement
+from wardbot.reply import Link, Reply
 from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
 

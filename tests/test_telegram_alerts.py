@@ -17,7 +17,7 @@ from test_telegram_app import bot_settings, running_app
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Conversation, Reply
+from wardbot.conversation import Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatUnreachable,
@@ -27,6 +27,7 @@ from wardbot.delivery import (
 )
 from wardbot.engine import Engine
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 
 ADMIN_ID = 4242

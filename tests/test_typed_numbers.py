@@ -31,13 +31,15 @@ from handlers.terminal import RULE, run_chat
 from handlers.webchat import WebChatChannel
 from handlers.zalo import ZaloChannel
 from wardbot import messages as msg
+from wardbot.alert_replies import alerts_reply
 from wardbot.config import Secret, Settings
-from wardbot.conversation import Conversation, Reply, alerts_reply
+from wardbot.conversation import Conversation
 from wardbot.desk import Desk
 from wardbot.engine import Engine
 from wardbot.hours import OfficeHours
 from wardbot.models import Announcement
 from wardbot.outbox import Composer, Sender
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
 from wardbot.web import web_app

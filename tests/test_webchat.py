@@ -35,16 +35,11 @@ from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import (
-    MAX_LABEL_CHARS,
-    MAX_MESSAGE_CHARS,
-    MAX_STAFF_MESSAGE_CHARS,
-    Conversation,
-    Reply,
-    doc_button,
-)
+from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation
 from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
+from wardbot.doc_replies import doc_button
 from wardbot.engine import Engine
+from wardbot.reply import MAX_LABEL_CHARS, Reply
 from wardbot.store import ChatRef, Store
 from wardbot.tickets import TicketBook
 from wardbot.web import AsgiServer, bound_socket, web_app

@@ -33,8 +33,9 @@ from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
 from wardbot.config import Settings
-from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation, Link, Reply
+from wardbot.conversation import MAX_MESSAGE_CHARS, Conversation
 from wardbot.engine import Engine
+from wardbot.reply import Link, Reply
 from wardbot.store import Store
 from wardbot.web import web_app
 

@@ -32,17 +32,10 @@ from handlers import zalo
 from handlers.zalo import ZaloChannel
 from wardbot import messages as msg
 from wardbot.admin import Admin
+from wardbot.alert_replies import alert_reply
 from wardbot.alerts import Alerts
 from wardbot.config import ConfigError, Secret, Settings
-from wardbot.conversation import (
-    Button,
-    Conversation,
-    Reply,
-    alert_reply,
-    document_reply,
-    make_action,
-    no_answer_reply,
-)
+from wardbot.conversation import Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
     ChatUnreachable,
@@ -51,10 +44,12 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
+from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender, Senders
+from wardbot.reply import Button, Reply, make_action
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts
 from wardbot.web import AsgiServer, bound_socket, web_app

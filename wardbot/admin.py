@@ -22,13 +22,14 @@ from rapidfuzz import fuzz, process
 from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import ADMIN_CHANNELS, Settings
-from wardbot.conversation import Button, Reply, Searcher, button_label, digest
 from wardbot.desk import PRIVATE_COMMANDS, Desk
 from wardbot.faq_edit import FaqEditError, FaqEditor, same_words, undo_for_staff
 from wardbot.intents import questions_in
 from wardbot.models import FaqEntry
 from wardbot.per_chat import LastPerChat
+from wardbot.ports import Searcher
 from wardbot.redact import for_faq
+from wardbot.reply import Button, Reply, button_label, digest
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Protocol
 from wardbot import messages as msg
 from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
-from wardbot.conversation import Reply
 from wardbot.faq_file import LINE_REF
 from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_changes import NoticeRef
 from wardbot.notice_files import is_misnamed_notice, is_notice_file
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 from wardbot.told import TOLD_KEY, Told, digest
 

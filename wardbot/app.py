@@ -20,7 +20,7 @@ from wardbot.admin import Admin
 from wardbot.alerts import Alerts, ContentWatcher, Snapshot
 from wardbot.channels import PUSH_CHANNELS, Channel
 from wardbot.config import ConfigError, Settings
-from wardbot.conversation import Conversation, Link
+from wardbot.conversation import Conversation
 from wardbot.desk import OFFER_KEEP, WAITING_TICKET_KEEP, Desk
 from wardbot.faq_edit import FaqEditor
 from wardbot.outbox import Composer, Sender, Senders, held_for_morning
@@ -32,6 +32,7 @@ from wardbot.portal import (
     replaced_note,
     withdrawn_note,
 )
+from wardbot.reply import Link
 from wardbot.store import Store
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook

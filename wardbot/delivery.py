@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from wardbot.conversation import Reply
+from wardbot.reply import Reply
 
 log = logging.getLogger(__name__)
 

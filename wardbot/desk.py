@@ -37,16 +37,16 @@ from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Button, Reply, button_label, digest
 from wardbot.faq_edit import FaqEditError, FaqEditor, undo_for_staff
 from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.redact import blank_found, for_faq
+from wardbot.reply import Button, Reply, button_label, digest
 from wardbot.store import ChatRef, OutboxItem
 from wardbot.tickets import AnsweredJustNow, Ticket, TicketBook, TicketMessage, Withdrawal
 
 if TYPE_CHECKING:
-    from wardbot.conversation import Searcher
+    from wardbot.ports import Searcher
 
 log = logging.getLogger(__name__)
 

@@ -29,13 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wardbot import facts
+from wardbot.alert_replies import Correction, alerts_reply, broadcast_reply
 from wardbot.alerts import not_worth_alerting
-from wardbot.conversation import (
-    Correction,
-    Reply,
-    alerts_reply,
-    broadcast_reply,
-)
 from wardbot.delivery import (
     ChatMoved,
     ChatUnreachable,
@@ -46,6 +41,7 @@ from wardbot.delivery import (
 )
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.models import Announcement, Corpus
+from wardbot.reply import Reply
 from wardbot.store import (
     QUIET_HELD,
     WITHDRAWN_DROP,

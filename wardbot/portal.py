@@ -25,15 +25,8 @@ from wardbot.messages import unit
 from wardbot.models import Announcement
 from wardbot.notice_changes import NoticeRef
 from wardbot.portal_fetch import Fetcher, host_of, shown_address
-from wardbot.portal_import import (
-    NEW,
-    SKIPPED,
-    UPDATED,
-    WITHDRAWN,
-    WITHDRAWN_DIR,
-    Importer,
-    Outcome,
-)
+from wardbot.portal_import import WITHDRAWN_DIR, Importer
+from wardbot.portal_outcome import NEW, SKIPPED, UPDATED, WITHDRAWN, Outcome
 from wardbot.supervise import pause
 
 __all__ = [

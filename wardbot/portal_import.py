@@ -21,42 +21,32 @@ Bad input never raises: every source ends as an `Outcome`, a failure saying why.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import datetime as dt
-import email.utils
 import functools
 import io
-import json
 import logging
-import os
-import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
-import httpx
 from trafilatura.deduplication import Simhash
 
 from wardbot.config import Settings
 from wardbot.faq_file import load_faq
-from wardbot.hours import VIETNAM, vietnam_today
+from wardbot.hours import vietnam_today
 from wardbot.models import Announcement
-from wardbot.notices import load_announcement, tag_topics
+from wardbot.notices import load_announcement
 from wardbot.portal_extract import (
     Article,
     NotAnArticle,
     decode_html,
-    error_page,
     extract_article,
-    possible_date,
-    text_date,
 )
 from wardbot.portal_fetch import (
     Fetched,
@@ -66,11 +56,10 @@ from wardbot.portal_fetch import (
     read_file,
     shown_address,
 )
-from wardbot.portal_listing import LISTED_AT_LEAST, Listed, listed_articles
+from wardbot.portal_files import BacklogNotRemembered, NoticeFiles, Refused
 from wardbot.portal_log import (
     IMPORT_LOG,
     LOG_VERSION,
-    TRACKING,
     ImportLog,
     ImportLogError,
     digest,
@@ -80,11 +69,32 @@ from wardbot.portal_log import (
     specifics_of,
     words_of,
 )
-from wardbot.text import fold, plain_words
+from wardbot.portal_outcome import (
+    DELETED,
+    DUPLICATE,
+    FAILED,
+    KEPT,
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    WITHDRAWN,
+    Outcome,
+    failure,
+    no_article,
+    passing,
+)
+from wardbot.portal_sources import (
+    clean_url,
+    feed_item_day,
+    item_url,
+    listed_on,
+    page_not_feed,
+    source_kind,
+)
+from wardbot.text import plain_words
 
 log = logging.getLogger(__name__)
 
-REPLACED_DIR = "portal-replaced"
 # Where a notice goes when the portal withdrew its article (404 or 410 on reading it again):
 # out of content/ (residents are not sent to it), kept for staff to look at or put back.
 WITHDRAWN_DIR = "portal-withdrawn"
@@ -121,70 +131,6 @@ def retry_after(failures: int, why: str = "") -> float:
     return min(longest, RETRY_AFTER * 2 ** min(failures - 2, 16))
 
 
-# A failure of the portal's, not of the item (a PDF, a page on another host): no answer, a
-# server error, a maintenance page; as portal_fetch and portal_extract word them.
-_PASSING = re.compile(
-    r"^(?:timed out|could not connect|the portal's HTTPS connection|the server answered "
-    r"(?:5\d\d|429)|an error, maintenance or login page)"
-)
-
-
-def passing(why: str) -> bool:
-    """Whether a failure (Outcome.why) is the portal's moment rather than the item's."""
-    return bool(_PASSING.match(why))
-
-
-# What happened to a source.
-NEW, UPDATED, UNCHANGED, KEPT, DELETED, DUPLICATE, WITHDRAWN, SKIPPED, FAILED = (
-    "new",
-    "updated",
-    "unchanged",
-    "kept",
-    "deleted",
-    "duplicate",
-    "withdrawn",
-    "skipped",
-    "failed",
-)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One source's (or feed item's) result; `why` explains a failure or a skip."""
-
-    source: str
-    action: str
-    path: Path | None = None
-    title: str | None = None
-    why: str | None = None
-    text: str | None = None  # the file's text when written (or, with --dry-run, would be)
-    kept: Path | None = None  # where the staff version it replaced is kept (an update)
-
-    @property
-    def failed(self) -> bool:
-        return self.action == FAILED
-
-    @property
-    def written(self) -> bool:
-        return self.action in (NEW, UPDATED)
-
-    def describe(self, dry_run: bool = False) -> str:
-        """One line for staff (a failure: `SOURCE: why`)."""
-        where = str(self.path) if self.path else ""
-        if self.action == FAILED:
-            return f"{self.source}: {self.why}"
-        if self.written:
-            verb = "would write" if dry_run else ("imported" if self.action == NEW else "updated")
-            note = f" ({self.why})" if self.why else ""
-            return f"{verb} {where}: {self.title}{note}"
-        if self.action == UNCHANGED:
-            return f"unchanged {where}: {self.source}"
-        if self.action == WITHDRAWN:
-            verb = "would withdraw" if dry_run else "withdrew"
-            return f"{verb} {where}: {self.title} ({self.why})"
-        return f"skipped {self.source}: {self.why}"
-
-
 @dataclass(frozen=True)
 class _Item:
     """A feed's item, or an article a news list links to."""
@@ -197,156 +143,6 @@ class _Item:
 # A news list's articles have no date of their own in the list: once imported, they are
 # read again only as a feed's items keeping their date are (see `Importer._recheck`).
 LISTED = "listed"
-
-
-class _Refused(Exception):
-    """The loader would not serve the notice as written (too large for MAX_NOTICE_KB...)."""
-
-
-class _BacklogNotRemembered(Exception):
-    """A feed's first read could not have its notices remembered as alerted: the whole feed
-    fails (and is read for the first time again), or its items would be alerted later."""
-
-
-_HTML_TYPES = {"text/html", "application/xhtml+xml"}
-_FEED_TYPES = {
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/xml",
-    "text/xml",
-}
-_SNIFFABLE = {"", "text/plain", "application/octet-stream"}
-
-
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
-def _head(body: bytes) -> bytes:
-    """The start of a page or feed as sniffed: after its byte order mark (which some
-    portals' feeds begin with), in UTF-8, without leading white space, lower case."""
-    head = body[:2048]
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            head = head[len(bom) :].decode(codec, "ignore").encode("utf-8")
-            break
-    return head.lstrip().lower()
-
-
-def _kind(content_type: str, body: bytes) -> str | None:
-    """'page', 'feed', or None (neither) from the media type, sniffing when it is vague."""
-    head = _head(body)
-    looks_feed = head.startswith(b"<?xml") and any(t in head for t in (b"<rss", b"<feed", b"<rdf"))
-    looks_feed = looks_feed or head.startswith((b"<rss", b"<feed"))
-    if content_type in _HTML_TYPES:
-        return "feed" if looks_feed else "page"
-    if content_type in _FEED_TYPES:
-        return "feed" if looks_feed or b"<html" not in head else "page"
-    if content_type in _SNIFFABLE:
-        if looks_feed:
-            return "feed"
-        if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
-            return "page"
-    return None
-
-
-def _clean_url(url: str) -> str:
-    """The address as requested and remembered: percent-encoded, without its #fragment."""
-    try:
-        parts = urlsplit(str(httpx.URL(url)))
-    except (httpx.InvalidURL, ValueError):
-        raise FetchError("not a valid web address") from None
-    # The host in lower case; a user name and password as written.
-    user, at, host = parts.netloc.rpartition("@")
-    netloc = f"{user}{at}{host.lower()}"
-    # Without what a share adds (?utm_source=zalo, &fbclid=...): one article, one address.
-    query = "&".join(pair for pair in parts.query.split("&") if pair and not TRACKING.match(pair))
-    return urlunsplit((parts.scheme, netloc, parts.path or "/", query, ""))
-
-
-def _item_url(base: str, link: str) -> str:
-    """A feed item's page address (relative links are the feed's); FetchError when its
-    link is none or malformed ("https://host:80a/...", "http://[host/...")."""
-    if not link:
-        raise FetchError("a feed item has no page link")
-    try:
-        item = urljoin(base, link) if base else link
-        if is_web_address(item):
-            return _clean_url(item)
-    except (ValueError, FetchError):
-        pass
-    raise FetchError("a feed item's page link is not a valid web address")
-
-
-def _feed_date(written: str, parsed: Any, today: dt.date) -> dt.date | None:
-    """A feed item's day in Vietnam, from its date as written: feedparser's own reading
-    (`parsed`) is in UTC ("Tue, 12 Mar 2024 06:20:00 +0700" is 11 March there), and it
-    reads none from "12/03/2024 06:20", the way Vietnamese portals write it."""
-    written = written.strip()
-    posted: dt.datetime | None = None
-    with contextlib.suppress(TypeError, ValueError, IndexError):
-        posted = email.utils.parsedate_to_datetime(written)
-    if posted is None:
-        with contextlib.suppress(ValueError):
-            posted = dt.datetime.fromisoformat(written)
-    if posted is None and parsed:
-        posted = dt.datetime(*tuple(parsed)[:6]).replace(tzinfo=dt.UTC)
-    if posted is None:
-        return text_date(written, today)
-    try:  # a date without its zone is the portal's: Vietnam's
-        day = (posted.astimezone(VIETNAM) if posted.tzinfo else posted).date()
-    except OverflowError:  # "9999-12-31T23:00:00-05:00"
-        return None
-    # Not a day the ward could have posted on (the year 1, the year 2099): no date.
-    return day if possible_date(day, today) else None
-
-
-def _page_not_feed(fetched: Fetched) -> str:
-    """Why a web page is no feed to follow: an error or maintenance page (the portal's
-    moment), or a page staff named in PORTAL_FEEDS that lists no news (an article)."""
-    error = error_page(decode_html(fetched.body, fetched.charset))
-    if error:
-        return f"an error, maintenance or login page, not a feed («{error}»)"
-    return (
-        "a web page that is neither a news list nor an RSS/Atom feed (PORTAL_FEEDS takes the "
-        "portal's RSS addresses, or the pages listing its news)"
-    )
-
-
-# A news list's link to a page with no article or no date: a category, a page about the
-# ward, a document's page. The list's links are told apart from its menus by their looks
-# alone, so such a page is no failure to tell admins of (it is tried less and less often).
-_NO_ARTICLE = re.compile(r"^(?:no article found|no publication date)")
-
-
-def _no_article(outcome: Outcome) -> Outcome:
-    """A news list's item as admins hear of it: a page that is no article, skipped."""
-    if outcome.failed and _NO_ARTICLE.match(outcome.why or ""):
-        return Outcome(outcome.source, SKIPPED, why=f"not an article: {outcome.why}")
-    return outcome
-
-
-def _listed(html: str, url: str) -> list[Listed]:
-    """The articles a page links to as a news list does (none: not a news list)."""
-    listed = [] if error_page(html) else listed_articles(html, url)
-    return listed if len(listed) >= LISTED_AT_LEAST else []
-
-
-def _failure(source: str, exc: Exception) -> Outcome:
-    """A source that went wrong, as staff read it; never an exception out of the importer."""
-    if isinstance(exc, FetchError | NotAnArticle):
-        return Outcome(source, FAILED, why=exc.why)
-    if isinstance(exc, ImportLogError):
-        return Outcome(source, FAILED, why=str(exc))
-    if isinstance(exc, OSError):  # the content folder's, or the data folder's (the log)
-        where = f" in {Path(exc.filename).parent}" if exc.filename else ""
-        return Outcome(source, FAILED, why=f"could not write{where} ({exc.strerror or exc})")
-    log.exception("importing %s failed", shown_address(source))
-    return Outcome(source, FAILED, why=f"unexpected error ({type(exc).__name__}: {exc})")
 
 
 class Importer:
@@ -386,6 +182,9 @@ class Importer:
         self.faq_ids = {entry.id for entry in faq.faq}
         self.log_path = settings.data_dir / IMPORT_LOG
         self._dry_log: ImportLog | None = None
+        self.files = NoticeFiles(
+            settings, self.topics, self.faq_ids, dry_run=dry_run, on_backlog=on_backlog
+        )
 
     def close(self) -> None:
         self.fetcher.close()
@@ -408,13 +207,13 @@ class Importer:
         """A page URL, a feed URL, a saved page or a saved feed; never raises for bad input."""
         try:
             if is_web_address(source):
-                url = _clean_url(source)
+                url = clean_url(source)
                 fetched = self._read(source, url, self._log().find([url]))
                 if isinstance(fetched, Outcome):  # an imported article the portal withdrew
                     return [fetched]
                 if fetched.not_modified:
                     return [self._unchanged(source, url)]
-                kind = _kind(fetched.content_type, fetched.body)
+                kind = source_kind(fetched.content_type, fetched.body)
                 if kind is None:
                     shown = fetched.content_type or "no Content-Type"
                     raise FetchError(f"not an HTML page or an RSS/Atom feed ({shown})")
@@ -429,7 +228,7 @@ class Importer:
             suffix = path.suffix.lower()
             kind = {".html": "page", ".htm": "page", ".xhtml": "page"}.get(suffix)
             kind = kind or {".xml": "feed", ".rss": "feed", ".atom": "feed"}.get(suffix)
-            kind = kind or _kind("", body)
+            kind = kind or source_kind("", body)
             if kind is None:
                 raise FetchError("not an HTML page or an RSS/Atom feed")
             if kind == "feed":
@@ -437,7 +236,7 @@ class Importer:
             fetched = Fetched(f"file:{path.resolve()}", 200, body, "text/html")
             return [self._page(source, None, fetched)]
         except Exception as exc:
-            return [_failure(source, exc)]
+            return [failure(source, exc)]
 
     def follow(self, feeds: Sequence[str], *, every_item: bool = False) -> list[Outcome]:
         """Read each feed if it changed since the last read (ETag / Last-Modified), and
@@ -450,7 +249,7 @@ class Importer:
         self._every_item = every_item
         for feed in feeds:
             try:
-                url = _clean_url(feed)
+                url = clean_url(feed)
                 seen = self._log().feeds.get(url, {})
                 fetched = self.fetcher.get(
                     url, etag=seen.get("etag"), last_modified=seen.get("last_modified")
@@ -461,7 +260,7 @@ class Importer:
                     items = self._retry(failing, now)
                 else:
                     listed = None
-                    if _kind(fetched.content_type, fetched.body) == "page":
+                    if source_kind(fetched.content_type, fetched.body) == "page":
                         listed = self._news_list(url, fetched)  # a portal without RSS
                     # Never read before (at most failing: added while the portal was down).
                     self._backlog = "etag" not in self._log().feeds.get(url, {})
@@ -478,7 +277,7 @@ class Importer:
                 # Read: what it lists from now on is news.
                 self._remember_feed(url, fetched, failing, seen)
             except Exception as exc:
-                failed = _failure(feed, exc)
+                failed = failure(feed, exc)
                 outcomes.append(failed)
                 with contextlib.suppress(ImportLogError, OSError):  # (what failed, maybe)
                     self._remember_feed_failed(feed, failed.why or "")
@@ -495,7 +294,7 @@ class Importer:
         found = {}
         for feed in feeds:
             with contextlib.suppress(FetchError):
-                seen = book.feeds.get(_clean_url(feed), {})
+                seen = book.feeds.get(clean_url(feed), {})
                 if seen.get("failed"):
                     found[feed] = str(seen["failed"])
                 items = seen.get("failing")
@@ -540,18 +339,18 @@ class Importer:
         """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
         (FetchError when it is an article, or an error or maintenance page)."""
         html = decode_html(fetched.body, fetched.charset)
-        listed = _listed(html, fetched.url)
+        listed = listed_on(html, fetched.url)
         if listed:
             try:
                 extract_article(html, url=url, today=self.today())
             except NotAnArticle:
                 return [_Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
-        raise FetchError(_page_not_feed(fetched))
+        raise FetchError(page_not_feed(fetched))
 
     @staticmethod
     def _follow_instead(fetched: Fetched) -> str:
         """What `bot.py import` of a page with no article adds when it is a news list."""
-        listed = _listed(decode_html(fetched.body, fetched.charset), fetched.url)
+        listed = listed_on(decode_html(fetched.body, fetched.charset), fetched.url)
         if not listed:
             return ""
         return (
@@ -609,7 +408,7 @@ class Importer:
         # Oldest first: files appear, and admins hear of them, in the portal's order.
         for item in reversed(items):
             try:
-                url = _item_url(base, item.link)
+                url = item_url(base, item.link)
             except FetchError as exc:  # this item only: the others are still imported
                 outcomes.append(Outcome(item.link or source, FAILED, why=exc.why))
                 continue
@@ -627,7 +426,7 @@ class Importer:
                 outcome = self._feed_item_again(url, item.stamp, item.date, failing, now)
             if outcome is not None:  # (None: a failing item not due, not read)
                 new_pages += new
-                outcomes.append(_no_article(outcome) if item.stamp == LISTED else outcome)
+                outcomes.append(no_article(outcome) if item.stamp == LISTED else outcome)
         if failing is not None:
             for gone in set(failing) - set(listed):  # no longer among the feed's newest
                 del failing[gone]
@@ -672,7 +471,7 @@ class Importer:
                 log.info("portal: %s, no longer listed: %s", shown_address(key), exc.why)
                 continue
             except (OSError, ImportLogError) as exc:
-                outcomes.append(_failure(key, exc))
+                outcomes.append(failure(key, exc))
                 continue
             if isinstance(fetched, Outcome):
                 outcomes.append(fetched)
@@ -688,7 +487,7 @@ class Importer:
         upgrade), which names no article's feed and no feed with an item failing, any
         article counts: that version followed the feed, most likely."""
         try:
-            url = _item_url(base, link)
+            url = item_url(base, link)
         except FetchError:
             return False
         book = self._log()
@@ -764,7 +563,7 @@ class Importer:
         field = functools.partial(dict.get, entry)
         written = str(field("published") or field("updated") or "")
         when = field("published_parsed") or field("updated_parsed")
-        return _feed_date(written, when, self.today())
+        return feed_item_day(written, when, self.today())
 
     def _recheck(self, record: dict[str, Any]) -> bool:
         """Whether an imported article its feed shows as before (the same date: portals
@@ -845,13 +644,13 @@ class Importer:
                 if known is not None:
                     self._checked(known[0])
                 return self._unchanged(url, url)
-            if _kind(fetched.content_type, fetched.body) != "page":
+            if source_kind(fetched.content_type, fetched.body) != "page":
                 raise FetchError(f"not an HTML page ({fetched.content_type or 'no Content-Type'})")
             return self._page(url, url, fetched, feed_date=feed_date, feed_stamp=stamp)
-        except _BacklogNotRemembered:
+        except BacklogNotRemembered:
             raise
         except Exception as exc:
-            return _failure(url, exc)
+            return failure(url, exc)
 
     def _remember_feed(
         self, url: str, fetched: Fetched, failing: dict[str, Any], seen: dict[str, Any]
@@ -872,7 +671,7 @@ class Importer:
         """The feed could not be read: why, with what is remembered of it (its validators,
         its items failing), until it is read again (`_remember_feed` leaves it out)."""
         try:
-            url = _clean_url(feed)
+            url = clean_url(feed)
         except FetchError:
             return  # never a feed: no record of it
         if self.dry_run or self._log().feeds.get(url, {}).get("failed") == why:
@@ -900,7 +699,7 @@ class Importer:
         keys = [url] if url else []
         if not keys and article.url:
             with contextlib.suppress(FetchError):  # a malformed address: ignored
-                own = _clean_url(article.url)
+                own = clean_url(article.url)
                 if urlsplit(own).path.strip("/"):
                     keys.append(own)
         if not keys:
@@ -920,7 +719,7 @@ class Importer:
                 outcome = self._decide(source, keys, article, validators, book, moved_from)
                 book.save()
                 return outcome
-        except _Refused as exc:
+        except Refused as exc:
             return Outcome(source, FAILED, why=f"the bot would not serve it: {exc}")
 
     def _moved_from(self, keys: list[str], article: Article) -> str | None:
@@ -999,11 +798,11 @@ class Importer:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")
                 return Outcome(source, DUPLICATE, why=f"same text as {twin} ({twin_file})")
-            rendered = self.render(article, keys[0] if keys[0].startswith("http") else None)
-            name = self._free_name(article, rendered)
+            rendered = self.files.render(article, keys[0] if keys[0].startswith("http") else None)
+            name = self.files.free_name(article, rendered)
             path = self.settings.content_dir / name
             if not path.exists():  # (there already: written before the log was lost)
-                self._publish(path, rendered, backlog=self._backlog)
+                self.files.publish(path, rendered, backlog=self._backlog)
             book.articles[keys[0]] = {
                 "file": name,
                 "date": article.date.isoformat(),
@@ -1035,15 +834,15 @@ class Importer:
                 return Outcome(source, KEPT, path, article.title, why=why)
             return Outcome(source, UNCHANGED, path, article.title)
         # The file keeps its name, so its id: subscribers are not alerted a second time.
-        rendered = self.render(article, key if key.startswith("http") else None)
+        rendered = self.files.render(article, key if key.startswith("http") else None)
         notes = [moved] if moved else []
         if back:
             notes.append("back on the portal")
         kept = None
         if staff_edited and not self.dry_run:
-            kept = self._keep_staff_version(path, current)
+            kept = self.files.keep_staff_version(path, current)
             notes.append(f"the staff version is kept in {kept}")
-        self._publish(path, rendered)
+        self.files.publish(path, rendered)
         record.update(
             text=text,
             simhash=simhash.to_hex(),
@@ -1090,82 +889,3 @@ class Importer:
         if self._dry_log is None:
             self._dry_log = ImportLog.load(self.log_path)
         return self._dry_log
-
-    # --- files ------------------------------------------------------------------------
-
-    def render(self, article: Article, source: str | None) -> str:
-        """The announcement file: front matter as FORMATS.md has it, then the text."""
-        topics = tag_topics(article.title + "\n" + article.body, self.topics)
-        lines = [
-            "---",
-            f"title: {json.dumps(article.title, ensure_ascii=False)}",
-            f"date: {article.date.isoformat()}",
-        ]
-        if topics:
-            lines.append(f"topics: [{', '.join(topics)}]")
-        if source:
-            lines.append(f"source: {json.dumps(source, ensure_ascii=False)}")
-        return "\n".join([*lines, "---", article.body, ""])
-
-    def _free_name(self, article: Article, rendered: str) -> str:
-        """`date-slug.md`, or `date-slug-2.md`... when another notice (or FAQ id) has it;
-        a file holding exactly `rendered` is this very notice."""
-        stem = f"{article.date.isoformat()}-{slug(article.title)}"
-        name, number = stem, 1
-        while True:
-            path = self.settings.content_dir / f"{name}.md"
-            if name not in self.faq_ids and not path.exists():
-                return path.name
-            with contextlib.suppress(OSError, UnicodeDecodeError):
-                if path.read_text(encoding="utf-8") == rendered:
-                    return path.name
-            number += 1
-            name = f"{stem}-{number}"
-
-    def _publish(self, path: Path, text: str, *, backlog: bool = False) -> None:
-        """Write the notice beside content/, check it as the bot will read it, then rename
-        it in: the content watcher never sees a half-written or broken file."""
-        if self.dry_run:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=".portal-"))
-        try:
-            draft = staging / path.name
-            draft.write_text(text, encoding="utf-8")
-            with open(draft, "rb") as written:
-                os.fsync(written.fileno())
-            notice, problems = load_announcement(
-                draft, self.topics, max_bytes=self.settings.max_notice_bytes
-            )
-            if notice is None or problems:
-                raise _Refused("; ".join(p.message for p in problems) or "không đọc được tệp")
-            if backlog and self.on_backlog is not None:
-                try:
-                    self.on_backlog(notice)  # (its id: the file's name, the draft's too)
-                except Exception as exc:
-                    raise _BacklogNotRemembered(f"{type(exc).__name__}: {exc}") from exc
-            os.replace(draft, path)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-
-    def _keep_staff_version(self, path: Path, current: bytes) -> Path:
-        folder = self.settings.data_dir / REPLACED_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = folder / f"{path.stem}.{stamp}.md"
-        kept.write_bytes(current)
-        return kept
-
-
-_SLUG_MAX = 70
-
-
-def slug(title: str) -> str:
-    """'Phường 5 trao thẻ BHYT...' -> 'phuong-5-trao-the-bhyt...', at most _SLUG_MAX long."""
-    made = ""
-    for word in re.findall(r"[a-z0-9]+", fold(title)):
-        longer = f"{made}-{word}" if made else word
-        if len(longer) > _SLUG_MAX:
-            break
-        made = longer
-    return made or "thong-bao"

@@ -14,9 +14,10 @@ from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.conversation import Button, Reply, document_reply, no_answer_reply
+from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.intents import counted_choice
 from wardbot.models import Answer
+from wardbot.reply import Button, Reply
 from wardbot.text import fold
 
 Measure = Callable[[str], int]

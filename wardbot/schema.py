@@ -366,7 +366,7 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     """,
     # 24: per private chat, the FAQ entries or notices it was last answered with (or
-    # offered), their ids one a line, and when (wardbot.conversation: the subject a
+    # offered), their ids one a line, and when (wardbot.chat_memory: the subject a
     # follow-up such as "lệ phí bao nhiêu?" asks more about), so that a follow-up handled
     # after a restart (one a stopped bot left in the inbox) is answered as before it. No
     # text, and no member of a group: ids of the ward's own entries; a row older than the

@@ -1,0 +1,157 @@
+"""What the conversation remembers of each chat between two messages: the latest question
+(what "sai rồi" takes back), the one close match offered (what "có" opens), the subject a
+follow-up asks more about, and a question that named no procedure.
+
+In memory and bounded (wardbot.per_chat); only a private chat's subject is written down
+too, so that a follow-up handled after a restart is still about it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from wardbot import followup
+from wardbot.doc_replies import find_document
+from wardbot.models import Announcement, FaqEntry
+from wardbot.per_chat import LastPerChat
+from wardbot.ports import Searcher
+from wardbot.store import ChatRef, Store
+
+log = logging.getLogger(__name__)
+
+# A question kept for "sai rồi": as typed, answered, when, by whom, and whether worded by
+# the resident (see ChatMemory._asked).
+Asked = tuple[str, bool, float, str | None, bool]
+
+ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
+
+
+class ChatMemory:
+    """The conversation's memory of every chat (see the module's docstring)."""
+
+    def __init__(self, engine: Searcher, store: Store, clock: Callable[[], float]) -> None:
+        self.engine = engine
+        self.store = store
+        self.clock = clock
+        # Per chat and (in a group) member, the latest question as typed, whether it was
+        # answered, when and by whom: what "sai rồi" takes back (in a group, one's own, when
+        # another member asked since too), offers to staff as the resident wrote it, and
+        # finds other close matches to, with or without the question log
+        # (QUESTION_LOG_DAYS=0, a read-only data folder); and whether it is the resident's
+        # wording (not so a follow-up about an entry, kept after the entry's own question:
+        # see `Questions.note_pick`). See `last_asked`.
+        self._asked: LastPerChat[dict[str | None, Asked]] = LastPerChat(ASKED_KEPT)
+        # Per private chat, the one close match its latest message was asked about ("có
+        # phải anh/chị muốn hỏi câu dưới đây?") and when: what "có", "đúng rồi" opens.
+        self.offered: LastPerChat[tuple[str, float]] = LastPerChat(ASKED_KEPT)
+        # Per chat, the entry its latest question was answered with, or the close matches
+        # it was offered, when, and (in a group) for whom: the subject a follow-up ("mất
+        # bao lâu?") asks more about (wardbot.followup). Ids only: what the resident typed
+        # is in `_asked` already. In memory: a restart forgets it, as /forget does.
+        self._context: LastPerChat[tuple[tuple[str, ...], float, str | None]] = LastPerChat(
+            ASKED_KEPT
+        )
+        # Per chat and (in a group) member, a question that named no procedure ("lệ phí
+        # bao nhiêu?") and when: the bot asked which procedure, and the next question
+        # names it. In a group, each member's own: two may be asked at once.
+        self._unnamed: LastPerChat[dict[str | None, tuple[str, float]]] = LastPerChat(ASKED_KEPT)
+        # The private chats whose subject written down before a restart was read (or
+        # replaced) since the start: `recall_context`.
+        self._recalled: LastPerChat[bool] = LastPerChat(ASKED_KEPT)
+
+    def forget(self, chat: ChatRef) -> None:
+        """/forget: the chat's latest question, its subject and a procedure awaited."""
+        self._asked.drop((chat.channel, chat.chat_id))
+        self._context.drop((chat.channel, chat.chat_id))
+        self._unnamed.drop((chat.channel, chat.chat_id))
+
+    def note_unnamed(self, chat: ChatRef, sender: str | None, question: str) -> None:
+        """`question` named no procedure: the chat's (in a group, `sender`'s) next names it."""
+        since = self.clock() - followup.FOLLOW_UP_WITHIN
+        kept = self._unnamed.get((chat.channel, chat.chat_id), {})
+        kept = {who: was for who, was in kept.items() if was[1] >= since}  # the others'
+        kept[None if chat.private else sender] = (question, self.clock())
+        self._unnamed.set((chat.channel, chat.chat_id), kept)
+
+    def unnamed_pending(
+        self, chat: ChatRef, sender: str | None, *, drop: bool = False
+    ) -> str | None:
+        """The question naming no procedure the chat (in a group, `sender`) was just asked
+        about ("anh/chị đang hỏi về thủ tục nào?"), while the procedure is awaited; or None.
+        `drop`: forgotten, as the procedure named now is asked about with it."""
+        kept = self._unnamed.get((chat.channel, chat.chat_id), {})
+        who = None if chat.private else sender
+        unnamed = kept.pop(who, None) if drop else kept.get(who)
+        if unnamed is None or unnamed[1] < self.clock() - followup.FOLLOW_UP_WITHIN:
+            return None
+        return unnamed[0]
+
+    async def keep_context(self, chat: ChatRef, ids: tuple[str, ...], sender: str | None) -> None:
+        """The entry the chat was just answered with (or the close matches offered): what
+        a follow-up asks more about. None offered: there is no subject to follow up. In a
+        private chat it is written down too (ids and when: `Store.keep_subject`), so that a
+        follow-up handled after a restart is still about it. In a group, a member left
+        with no subject ("sai rồi" to their own answer after another member asked) leaves
+        another member's alone."""
+        key = (chat.channel, chat.chat_id)
+        if ids:
+            self._context.set(key, (ids, self.clock(), None if chat.private else sender))
+        elif chat.private or self._context.get(key, ((), 0.0, sender))[2] == sender:
+            self._context.drop(key)
+        if not chat.private or not self.store.writable:
+            return
+        self._recalled.set(key, True)  # what memory holds now is the latest
+        now = self.clock()
+        try:
+            await self.store.keep_subject(chat, ids, now, now - followup.FOLLOW_UP_WITHIN)
+        except Exception as exc:  # a locked database: only a restart would forget it
+            log.debug("the subject of a chat's follow-ups is not kept: %s", exc)
+
+    async def recall_context(self, chat: ChatRef) -> None:
+        """For a private chat nothing was answered in since the start (the bot restarted,
+        and a follow-up it left in the inbox is handled now): the subject written down
+        before, read once."""
+        key = (chat.channel, chat.chat_id)
+        if not chat.private or key in self._context or key in self._recalled:
+            return
+        self._recalled.set(key, True)
+        try:
+            kept = await self.store.subject(chat, self.clock() - followup.FOLLOW_UP_WITHIN)
+        except Exception as exc:  # a locked database: as without it
+            log.debug("the subject of a chat's follow-ups cannot be read: %s", exc)
+            return
+        if kept is not None:
+            self._context.set(key, (kept[0], kept[1], None))
+
+    def subject(
+        self, chat: ChatRef, sender: str | None
+    ) -> tuple[str, FaqEntry | Announcement | None] | None:
+        """What the chat (in a group, `sender`) was answered about a short while ago: the
+        entry's question or title and the entry; after close matches were offered, the
+        question they were offered for and None. None: no subject to follow up."""
+        key = (chat.channel, chat.chat_id)
+        since = self.clock() - followup.FOLLOW_UP_WITHIN
+        context = self._context.get(key, None)
+        if context is None or context[1] < since:
+            return None
+        ids, _, asker = context
+        if not chat.private and asker != sender:
+            return None
+        if len(ids) == 1 and (doc := find_document(self.engine.corpus, ids[0])) is not None:
+            return doc.title, doc
+        asked = self.last_asked(chat, sender)  # the question they were offered for
+        return (asked[0], None) if asked is not None and asked[2] >= since else None
+
+    def last_asked(self, chat: ChatRef, sender: str | None) -> Asked | None:
+        """The chat's latest question (in a group, `sender`'s own), as `Questions.record`
+        kept it."""
+        return self._asked.get((chat.channel, chat.chat_id), {}).get(
+            None if chat.private else sender
+        )
+
+    def set_asked(self, chat: ChatRef, sender: str | None, asked: Asked) -> None:
+        key = (chat.channel, chat.chat_id)
+        kept = dict(self._asked.get(key, {}))
+        kept[None if chat.private else sender] = asked
+        self._asked.set(key, kept)

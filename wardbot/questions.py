@@ -1,0 +1,498 @@
+"""Answering what a resident asks: a question (or two or three in one message), a follow-up
+about the entry just given ("mất bao lâu?"), "có" to the one close match offered, "sai
+rồi" to an answer, an entry picked from a list; each logged for /stats and /unanswered,
+and offered to ward staff when the bot has no answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Callable
+
+from wardbot import followup
+from wardbot import messages as msg
+from wardbot.chat_memory import ChatMemory
+from wardbot.config import Settings
+from wardbot.doc_replies import (
+    any_notice,
+    doc_button,
+    document_reply,
+    excerpt_reply,
+    find_document,
+    no_answer_reply,
+    not_stated_reply,
+)
+from wardbot.intents import Intent, after_courtesies, questions_in
+from wardbot.models import Announcement, Answer, FaqEntry, Hit
+from wardbot.ports import Searcher, StaffDesk, Typing
+from wardbot.redact import scrub
+from wardbot.reply import Button, Reply, digest, with_button
+from wardbot.store import MAX_LOGGED_CHARS, ChatRef, Store, refused_write
+
+log = logging.getLogger(__name__)
+
+# What a resident may add to a ticket that is open: questions and the small talk around them.
+# Small talk closing a turn, and its short reply.
+SMALL_TALK: dict[str, Callable[[], str]] = {
+    "thanks": msg.thanks,
+    "ack": msg.acknowledged,
+    "bye": msg.farewell,
+    "wish": msg.wished,
+}
+# ...which, on an open ticket, leave staff nothing to answer: staff see them, but the
+# ticket does not wait for staff again ("ok", "dạ vâng" after their answer close a turn as
+# thanks do; a resident with more to say says it).
+COURTESY = frozenset(SMALL_TALK)
+
+# "Có" opens the one close match the bot just asked about, if said this soon after.
+YES_WITHIN = 10 * 60.0
+# "Sai rồi" takes back the chat's answer to a question asked this recently.
+WRONG_WITHIN = 30 * 60.0
+WRONG_OFFERS = 3  # the other close matches offered then
+
+
+def small_talk_reply(kind: str) -> Reply:
+    """The short reply to thanks, "ok", a goodbye or good wishes: it answers nothing and
+    offers no choice, so a number typed next still picks from the list on screen."""
+    return Reply(SMALL_TALK[kind](), keeps_choices=True)
+
+
+def wrong_button(question: str) -> Button:
+    """ "🙁 Chưa đúng ý tôi hỏi" under the answer to `question`: "sai rồi" in one tap. It
+    names the question as the log keeps it, which tells it after a restart too."""
+    return Button(msg.WRONG_BUTTON, f"wrong:{logged_digest(question)}", tap_only=True)
+
+
+def logged_digest(question: str) -> str:
+    """`digest` of `question` as the question log keeps it (numbers blanked, cut)."""
+    return digest(as_logged(question))
+
+
+def as_logged(question: str) -> str:
+    """`question` as the question log keeps it (numbers blanked, cut)."""
+    return scrub(question)[:MAX_LOGGED_CHARS]
+
+
+class Questions:
+    """Questions and what follows them, for every chat (see the module's docstring)."""
+
+    def __init__(
+        self,
+        engine: Searcher,
+        store: Store,
+        settings: Settings,
+        memory: ChatMemory,
+        clock: Callable[[], float],
+        desk: Callable[[], StaffDesk | None],
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.settings = settings
+        self.memory = memory
+        self.clock = clock
+        self.desk = desk  # the conversation's, which wardbot.app sets after the start
+
+    async def with_desk(
+        self,
+        desk: StaffDesk,
+        chat: ChatRef,
+        intent: Intent,
+        text: str,
+        typing: Typing | None,
+        follow: Button | None,
+    ) -> list[Reply] | None:
+        """A message in a private chat while staff may be involved: the question the
+        resident was asked to type for staff; or, with a ticket open, a message that also
+        goes to staff (the bot still answers what it knows). None: staff are not involved."""
+        if intent.kind == "question":
+            opened = await desk.awaited(chat, text)
+            if opened is not None:
+                return opened
+        ticket = await desk.active(chat)
+        if ticket is None:
+            return None
+        courtesy = intent.kind in COURTESY
+        relayed = await desk.follow_up(chat, ticket, text, courtesy=courtesy)
+        if intent.kind in SMALL_TALK:
+            return [small_talk_reply(intent.kind)]
+        if intent.kind != "question":
+            return [relayed]
+        text = after_courtesies(text)  # staff have it whole; "ok, còn lệ phí?" asks the rest
+        if followup.asks_only(text) and self.memory.subject(chat, None) is None:
+            # "cần giấy tờ gì" naming no procedure, no answer before it: staff, who have
+            # the ticket's question, know which it means (alone, it gets a birth's papers).
+            return [relayed]
+        # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
+        each = await self._answer_each(chat, text, typing, follow, wrong=False)
+        if each:
+            return each
+        answer = await self._search(text, typing)
+        more, keeps = await self._try_follow_up(chat, text, answer, follow, None, staff=False)
+        if more is not None:
+            return more or [relayed]  # unsure: staff, who have it, answer it
+        await self.record(chat, text, answer.answered, None)
+        if answer.answered and answer.best is not None:
+            await self.memory.keep_context(chat, (answer.best.id,), None)
+            return [with_button(await self.document_reply(answer.best.doc), follow)]
+        if not keeps:  # no close matches shown: nothing to follow up
+            await self.memory.keep_context(chat, (), None)
+        return [relayed]
+
+    # --- questions ----------------------------------------------------------------
+
+    async def answer(
+        self,
+        chat: ChatRef,
+        question: str,
+        typing: Typing | None,
+        follow: Button | None = None,
+        *,
+        sender: str | None = None,
+    ) -> list[Reply]:
+        """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
+        follow) last under any of them. `sender`: who asked, in a group. A message asking
+        two or three questions gets an answer to each, when each has one. One asking only
+        what any procedure has ("lệ phí bao nhiêu?"), with no answer before it to ask more
+        about, is asked which procedure it means: alone, it would get whichever procedure's
+        fee fits its few words best; the procedure named next is asked about with it."""
+        aspects = followup.asks_only(question)
+        if aspects and self.memory.subject(chat, sender) is None:
+            self.memory.note_unnamed(chat, sender, question)
+            return [self.which_procedure(chat, aspects)]
+        unnamed = self.memory.unnamed_pending(chat, sender, drop=True)
+        if unnamed is not None:
+            question = f"{question} {unnamed}"  # "căn cước" + "lệ phí bao nhiêu?"
+        each = await self._answer_each(chat, question, typing, follow, sender)
+        if each:
+            return each
+        answer = await self._search(question, typing)
+        more, keeps = await self._try_follow_up(chat, question, answer, follow, sender)
+        if more is not None:
+            return more
+        await self.record(chat, question, answer.answered, sender)
+        if answer.answered and answer.best is not None:
+            await self.memory.keep_context(chat, (answer.best.id,), sender)
+            reply = with_button(await self.document_reply(answer.best.doc), wrong_button(question))
+            return [with_button(reply, follow)]
+        if not keeps:
+            await self.memory.keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
+        staff = await self._staff_offer(chat, question)
+        if len(answer.offers) == 1 and chat.private:
+            self.memory.offered.set(
+                (chat.channel, chat.chat_id), (answer.offers[0].id, self.clock())
+            )
+        return [with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    def which_procedure(
+        self, chat: ChatRef, aspects: tuple[str, ...], *, listed: bool = False
+    ) -> Reply:
+        """Asking which procedure a question naming none means (in a group, to be answered
+        in a reply to it: the bot reads no other message there but those naming it).
+        `listed`: close matches were just offered; they stay on screen to pick from."""
+        text = msg.which_procedure(aspects, group=not chat.private, listed=listed)
+        return Reply(text, keeps_choices=True)
+
+    async def _answer_each(
+        self,
+        chat: ChatRef,
+        question: str,
+        typing: Typing | None,
+        follow: Button | None,
+        sender: str | None = None,
+        *,
+        wrong: bool = True,
+    ) -> list[Reply]:
+        """For a message asking two or three questions each with an answer of its own: an
+        answer to each (`follow` under the last, and `wrong`: "🙁 Chưa đúng ý tôi hỏi"),
+        logged as one question; else []."""
+        each = await self._each_answered(question, typing)
+        if not each:
+            return []
+        await self.record(chat, question, True, sender)
+        # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
+        await self.memory.keep_context(chat, tuple(doc.id for doc in each), sender)
+        replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
+        last = replies[-1]
+        if wrong:
+            last = with_button(last, wrong_button(question))  # takes back all of them
+        return [*replies[:-1], with_button(last, follow)]
+
+    async def yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
+        """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
+        it is an acknowledgement, and a number typed next still picks from the list."""
+        doc = None
+        if offered is not None and offered[1] >= self.clock() - YES_WITHIN:
+            doc = find_document(self.engine.corpus, offered[0])
+        if doc is None:
+            return Reply(msg.acknowledged(), keeps_choices=True)
+        await self.memory.keep_context(chat, (doc.id,), None)
+        return await self.document_reply(doc)
+
+    # --- follow-up questions ("mất bao lâu?") ---------------------------------------
+
+    async def _try_follow_up(
+        self,
+        chat: ChatRef,
+        question: str,
+        alone: Answer,
+        follow: Button | None,
+        sender: str | None,
+        *,
+        staff: bool = True,
+    ) -> tuple[list[Reply] | None, bool]:
+        """`question` (answered `alone` as it is) as a follow-up, if it is one: its replies
+        (see `_follow_up`), or None: it is read alone; and then whether the subject stays
+        (an entry, through a follow-up nothing answers: "có cần ảnh không"; after close
+        matches, the question kept for them would be this one now)."""
+        subject = self.memory.subject(chat, sender)
+        if subject is None or not followup.follows_up(question, alone.answered):
+            return None, False
+        more = await self._follow_up(chat, question, subject, alone, follow, sender, staff=staff)
+        return more, more is None and subject[1] is not None
+
+    async def _follow_up(
+        self,
+        chat: ChatRef,
+        question: str,
+        subject: tuple[str, FaqEntry | Announcement | None],
+        alone: Answer,
+        follow: Button | None,
+        sender: str | None,
+        *,
+        staff: bool = True,
+    ) -> list[Reply] | None:
+        """A follow-up answered: from the lines of the entry just given that say what it
+        asks (its fee, time, place), or with the entry the subject and it asked together
+        find. Still unsure, where the message asks only what any procedure has ("lệ phí
+        bao nhiêu", "mất bao lâu?"): that the entry does not say it, and whom to ask (alone,
+        it would get another procedure's fee, or whatever fits "mất"); after close matches,
+        where it was answered alone: those to both, or 'no information'; else None, and it
+        is answered alone (so
+        too when `alone` found the entry on it listed under the one given, that both asked
+        together find next to it: "Lệ phí làm thẻ căn cước" after the ID card).
+        `staff`: False with a ticket open, where staff get the message and "sai rồi":
+        no "🙁 Chưa đúng ý", and unsure, [] (not the bot's no-answer)."""
+        wrong = wrong_button if staff else lambda _: None
+        about, doc = subject
+        asked = f"{about} {question}"
+        worded = doc is None  # "<the entry's question> mất bao lâu?" is no resident's
+        part = followup.excerpt(doc, question) if doc is not None else None
+        if doc is not None and part is not None:
+            await self.record(chat, asked, True, sender, worded=worded)
+            await self.memory.keep_context(chat, (doc.id,), sender)
+            reply = excerpt_reply(part, self.settings, self.engine.today)
+            return [with_button(with_button(reply, wrong(asked)), follow)]
+        answer = await self.engine.ask_async(asked)
+        best = answer.best if answer.answered else None
+        if best is not None and (doc is None or best.id != doc.id):
+            await self.record(chat, asked, True, sender, worded=worded)
+            await self.memory.keep_context(chat, (best.id,), sender)
+            reply = with_button(await self.document_reply(best.doc), wrong(asked))
+            return [with_button(reply, follow)]
+        if doc is None and (asks := followup.asks_only(question)):
+            # About close matches offered ("lệ phí bao nhiêu?" under three procedures),
+            # or several answers given at once, none of which it names: which one? A list
+            # offered stays on screen to pick from (and a procedure named next is asked
+            # about with it). With a ticket open, staff, who have the question, answer it.
+            if not staff:
+                return []
+            self.memory.note_unnamed(chat, sender, question)
+            before = self.memory.last_asked(chat, sender)
+            listed = before is not None and not before[1]  # offered, not answered
+            return [with_button(self.which_procedure(chat, asks, listed=listed), follow)]
+        if alone.answered and await self._beside(doc, alone, answer):
+            return None
+        # Asking only what the entry does not say ("mất bao lâu?"): read alone, it would
+        # get whatever fits its few words (a death's registration, for "mất").
+        aspects = followup.asks_only(question) if doc is not None else ()
+        if not alone.answered and not aspects:
+            return None
+        await self.record(chat, asked, False, sender, worded=worded)
+        if not staff:
+            return []
+        offer = await self._staff_offer(chat, asked)
+        if doc is not None and aspects:
+            reply = not_stated_reply(doc.title, aspects, self.settings, offer)
+        else:
+            unsure = Answer(asked, False, answer.results, answer.offers)
+            reply = no_answer_reply(unsure, self.settings, offer)
+        return [with_button(reply, follow)]
+
+    async def _beside(
+        self, doc: FaqEntry | Announcement | None, alone: Answer, together: Answer
+    ) -> bool:
+        """Whether the entry `alone` answers with is one listed as related under `doc`
+        and the second the follow-up and `doc` asked `together` find: more on the same
+        subject (the ID card's fee), not the same question of another procedure."""
+        if doc is None or alone.best is None:
+            return False
+        if alone.best.id not in [hit.doc.id for hit in together.results[:2]]:
+            return False
+        related = await asyncio.to_thread(self.engine.related, doc.id, 3)
+        return any(hit.doc.id == alone.best.id for hit in related)
+
+    async def _each_answered(
+        self, question: str, typing: Typing | None
+    ) -> list[FaqEntry | Announcement]:
+        """For a message plainly asking several questions, the answer to each, when every
+        one has its own; else []: it is asked whole (the engine would answer it with the
+        entry best covering both, often neither's)."""
+        parts = questions_in(question)
+        if not parts:
+            return []
+
+        async def ask_each() -> list[Answer]:
+            return [await self.engine.ask_async(part) for part in parts]
+
+        if typing is None:
+            answers = await ask_each()
+        else:
+            answers, _ = await asyncio.gather(ask_each(), typing())
+        docs = [a.best.doc for a in answers if a.answered and a.best is not None]
+        if len(docs) < len(parts) or len({doc.id for doc in docs}) < len(docs):
+            return []
+        return docs
+
+    async def _staff_offer(self, chat: ChatRef, question: str) -> tuple[str, Button] | None:
+        """In a private chat with ward staff set up: `question` kept in case the resident
+        accepts, with the sentence explaining the offer and its button; else None."""
+        desk = self.desk()
+        if desk is None or not chat.private:
+            return None
+        try:
+            return (await desk.offer(chat, question), desk.ask_button())
+        except Exception:  # without the offer, the hotline is still there
+            log.exception("could not keep the question to offer it to staff")
+            return None
+
+    async def wrong(self, chat: ChatRef, sender: str | None) -> Reply:
+        """The resident says the last answer missed ("sai rồi", "không phải"): sorry; the
+        question counts as unanswered, so staff see it in /unanswered; the other close
+        matches to it are offered (not again when the bot had only offered some), then
+        ward staff or the hotline. In a group, only the `sender`'s own question is."""
+        since = self.clock() - WRONG_WITHIN
+        asked = self.memory.last_asked(chat, sender)
+        if asked is not None and asked[2] < since:
+            asked = None
+        taken = None
+        if self.store.writable and (chat.private or asked is not None):
+            # (The log keeps no asker: in a group, the member's own question by its text.)
+            own = None if chat.private or asked is None else as_logged(asked[0])
+            try:
+                taken = await self.store.take_back_answer(chat, since, own)
+            except Exception:  # a locked database: the apology and the hotline still go
+                log.exception("could not take back an answer")
+        if asked is not None:  # as typed (the log blanks numbers), with or without a log
+            taken = asked[:2]
+            self.memory.set_asked(chat, sender, (asked[0], False, *asked[2:]))
+        offers: tuple[Hit, ...] = ()
+        staff = None
+        if taken is not None:
+            question, answered = taken
+            if answered:
+                offers = await self._other_matches(question)
+            staff = await self._staff_offer(chat, question)
+        s = self.settings
+        text = msg.wrong_answer(
+            s.ward_name, s.ward_hotline, offers=len(offers), notices=any_notice(offers)
+        )
+        if staff is not None:
+            text = f"{text}\n\n{staff[0]}"
+        buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
+        return Reply(text, buttons=buttons, keeps_choices=not buttons)
+
+    async def latest_logged(self, chat: ChatRef) -> str | None:
+        """The chat's latest question in the log, within WRONG_WITHIN (a private chat's:
+        the log keeps no asker), or None (none, or the log unreadable)."""
+        if not chat.private:
+            return None
+        try:
+            return await self.store.latest_question(chat, self.clock() - WRONG_WITHIN)
+        except Exception:  # a locked database: "sai rồi" as without the check
+            log.warning("could not read the chat's latest question", exc_info=True)
+            return None
+
+    async def _other_matches(self, question: str) -> tuple[Hit, ...]:
+        """The close matches to `question` besides the entries it was answered with (one
+        for each question of a message asking several), for "sai rồi"."""
+        answer = await self.engine.ask_async(question)
+        given = {doc.id for doc in await self._each_answered(question, None)}
+        if not given and answer.answered and answer.best is not None:
+            given = {answer.best.doc.id}
+        others = (hit for hit in answer.results if hit.doc.id not in given)
+        return tuple(itertools.islice(others, WRONG_OFFERS))
+
+    async def _search(self, question: str, typing: Typing | None) -> Answer:
+        if typing is None:
+            return await self.engine.ask_async(question)
+        # The indicator's round trip overlaps the search instead of adding to it.
+        answer, _ = await asyncio.gather(self.engine.ask_async(question), typing())
+        return answer
+
+    async def record(
+        self,
+        chat: ChatRef,
+        question: str,
+        answered: bool,
+        sender: str | None,
+        *,
+        worded: bool = True,
+    ) -> None:
+        """`question` logged for /stats and /unanswered, and kept as the chat's (in a group,
+        `sender`'s) latest question for "sai rồi" (`worded`: as `ChatMemory._asked` says)."""
+        self.memory.set_asked(chat, sender, (question, answered, self.clock(), sender, worded))
+        await self._log(chat, question, answered)
+
+    async def note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
+        """The resident opened `entry` after a question the bot did not answer (or that
+        they said it answered wrongly): when `entry` is one of the question's close
+        matches, what they picked from the offer, /unanswered proposes it to staff as
+        the entry that question is a wording of. Not after a follow-up about an entry:
+        kept after that entry's own question, it is no wording of the one picked."""
+        asked = self.memory.last_asked(chat, sender)  # in a group, one's own question only
+        since = self.clock() - WRONG_WITHIN
+        if asked is None or asked[1] or asked[2] < since or not asked[4]:
+            return
+        if not (self.settings.question_log_days and self.store.writable):
+            return
+        try:
+            answer = await self.engine.ask_async(asked[0])
+            if any(hit.doc.id == entry.id for hit in answer.results):
+                own = None if chat.private else as_logged(asked[0])
+                await self.store.note_choice(chat, entry.id, since, own)
+        except Exception:  # the resident's answer does not wait on the log
+            log.exception("could not keep the entry a resident picked")
+
+    async def _log(self, chat: ChatRef, question: str, answered: bool) -> None:
+        """The log behind /stats and /unanswered: the question, not who the resident is.
+        Answering needs no disk: a full disk or a locked database loses a log line, not
+        the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing."""
+        if self.settings.question_log_days and self.store.writable:
+            try:
+                await self.store.log_question(chat, scrub(question), answered, self.clock())
+            except Exception as exc:
+                if not refused_write(exc):
+                    log.exception("could not log a question; answering anyway")
+                else:  # a full disk, a lock (/healthz: 'data'): no traceback at each question
+                    log.warning("could not log a question (%s); answering anyway", exc)
+
+    async def document_reply(self, doc: FaqEntry | Announcement, *, full: bool = False) -> Reply:
+        related = await asyncio.to_thread(self.engine.related, doc.id, 3)
+        return document_reply(doc, self.settings, related, today=self.engine.today, full=full)
+
+    async def document_now(self, ref: str) -> FaqEntry | Announcement | None:
+        """`find_document`, or a notice renamed since (its typo fixed) under its new name: the
+        buttons of the alerts that went out under the old one still open it."""
+        doc = find_document(self.engine.corpus, ref)
+        if doc is not None:
+            return doc
+        renames = await self.store.renames()
+        if ref.startswith("#"):
+            ref = next((old for old in renames if digest(old) == ref[1:]), ref)
+        for _ in range(len(renames)):  # renamed again and again: to its last name
+            if ref not in renames:
+                break
+            ref = renames[ref]
+        return self.engine.corpus.document(ref) if ref in renames.values() else None

@@ -1,0 +1,248 @@
+"""Topics and subscriptions in the conversation: following a topic by name or button, the
+lists of every topic and of the chat's own, stopping some or all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.intents import Intent, topic_forms, topic_key, topic_list
+from wardbot.models import Topic
+from wardbot.ports import Searcher
+from wardbot.reply import Button, Reply, digest, make_action
+from wardbot.store import ChatRef, Store
+
+# A topic's buttons, by the list they are in (see Subscriptions.toggle): 'sub' and 'unsub'
+# in the list of every topic, 'drop' in the list of the chat's own, 'follow' under an answer.
+TOPIC_ACTIONS = ("sub", "unsub", "drop", "follow")
+
+
+class Subscriptions:
+    """What a chat follows, as the conversation changes and shows it."""
+
+    def __init__(self, engine: Searcher, store: Store, settings: Settings) -> None:
+        self.engine = engine
+        self.store = store
+        self.settings = settings
+
+    def topic(self, ref: str, followed: Sequence[str] = ()) -> Topic | None:
+        """The topic a button's `ref` (its id, or '#digest') means; among the `followed`
+        ones faq.yaml no longer has too, so that they can still be stopped."""
+        topics = [*self.engine.corpus.topics, *self._retired(followed)]
+        if ref.startswith("#"):
+            return next((t for t in topics if digest(t.id) == ref[1:]), None)
+        return next((t for t in topics if t.id == ref), None)
+
+    def _retired(self, followed: Sequence[str]) -> list[Topic]:
+        """The topics in `followed` since removed from faq.yaml: named by their id, marked
+        as no longer offered (alerts no longer come for them, but the chat follows them)."""
+        corpus = self.engine.corpus
+        return [Topic(t, msg.retired_topic(t)) for t in followed if corpus.topic(t) is None]
+
+    def _topic_name(self, topic_id: str) -> str:
+        topic = self.engine.corpus.topic(topic_id)
+        return topic.name if topic else msg.retired_topic(topic_id)
+
+    def resolve(self, wanted: str, *, strict: bool, followed: Sequence[str] = ()) -> Topic | None:
+        """The topic `wanted` names. Strict: only its id or name, never a keyword; or the
+        id of one of the `followed` topics faq.yaml no longer has.
+
+        Keywords are procedures too ('đăng ký khai sinh' is a question, not a subscription).
+        """
+        if strict:
+            key = topic_key(wanted)
+            named = (t for t in self.engine.corpus.topics if key in topic_forms(t.id, t.name))
+            retired = (t for t in self._retired(followed) if key == topic_key(t.id))
+            return next(named, None) or next(retired, None)
+        return self.engine.find_topic(wanted)
+
+    def _resolve_each(
+        self, wanted: str, *, strict: bool, followed: Sequence[str] = ()
+    ) -> list[Topic]:
+        """The topics of "bhyt, học bổng", "bhyt và cư trú" (each named as `resolve` takes
+        it), when every part names one; else []."""
+        parts = [part for part in topic_list(wanted) if part]
+        if len(parts) < 2:
+            return []
+        topics = [self.resolve(part, strict=strict, followed=followed) for part in parts]
+        named = [topic for topic in topics if topic is not None]
+        return list(dict.fromkeys(named)) if len(named) == len(topics) else []
+
+    async def subscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
+        if not intent.arg or (intent.arg == "all" and not self.engine.corpus.topics):
+            return [await self.topics_reply(chat)]
+        if intent.arg == "all":
+            if not manages:
+                return [Reply(msg.group_staff_only(self.settings.ward_name))]
+            return [await self._follow_all(chat)]
+        strict = not intent.explicit
+        topic = self.resolve(intent.arg, strict=strict)
+        named = [topic] if topic else self._resolve_each(intent.arg, strict=strict)
+        if not named:
+            return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
+        if not manages:
+            return [Reply(msg.group_staff_only(self.settings.ward_name))]
+        if len(named) == 1:
+            return [await self._follow(chat, named[0])]
+        for each in named:
+            await self.store.subscribe(chat, each.id)
+        text = msg.subscribed_several(self.settings.ward_name, [each.name for each in named])
+        return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
+
+    async def toggle(self, chat: ChatRef, kind: str, topic: Topic) -> Reply:
+        """A topic's button pressed (`kind`: one of TOPIC_ACTIONS). The list it was in is
+        shown again, updated in place where the channel can: the numbers on screen must keep
+        meaning what the resident sees, so a button of their own topics' list shows what
+        they still follow, not every topic. Under an answer, the answer stays."""
+        if kind == "follow":
+            return await self._follow(chat, topic)
+        if kind == "sub":
+            added = await self.store.subscribe(chat, topic.id)
+            said = (
+                msg.subscribed(self.settings.ward_name, topic.name, group=not chat.private)
+                if added
+                else msg.already_subscribed(topic.name)
+            )
+        else:
+            removed = await self.store.unsubscribe(chat, topic.id)
+            said = msg.unsubscribed(topic.name) if removed else msg.not_subscribed(topic.name)
+        if kind == "drop" and not await self.store.subscriptions_of(chat):
+            return Reply(said, buttons=(Button(msg.TOPICS_BUTTON, "topics"),), replace=True)
+        listing = await (self.mysubs_reply(chat) if kind == "drop" else self.topics_reply(chat))
+        numbered = listing.numbered_text and f"{said}\n\n{listing.numbered_text}"
+        return Reply(
+            f"{said}\n\n{listing.text}",
+            buttons=listing.buttons,
+            replace=True,
+            numbered_text=numbered,
+        )
+
+    async def _follow(self, chat: ChatRef, topic: Topic) -> Reply:
+        added = await self.store.subscribe(chat, topic.id)
+        text = (
+            msg.subscribed(self.settings.ward_name, topic.name, group=not chat.private)
+            if added
+            else msg.already_subscribed(topic.name)
+        )
+        return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+
+    async def _follow_all(self, chat: ChatRef) -> Reply:
+        """Every topic followed at once ("/subscribe all"), as "/unsubscribe all" stops them;
+        a ward's only topic followed as by its name (not "cả 1 chủ đề")."""
+        topics = self.engine.corpus.topics
+        if len(topics) == 1:
+            return await self._follow(chat, topics[0])
+        added = [await self.store.subscribe(chat, topic.id) for topic in topics]
+        text = msg.subscribed_all(self.settings.ward_name, len(topics) if any(added) else 0)
+        return Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+
+    async def follow_button(self, chat: ChatRef, intent: Intent, manages: bool) -> Button | None:
+        """For a question like "đăng ký cư trú" naming a topic exactly (never by a keyword:
+        "đăng ký tạm trú" is only a question) that the chat does not follow yet: a button
+        to follow it, so that a resident who meant to subscribe is one tap away."""
+        if intent.kind != "question" or not intent.arg or not manages:
+            return None
+        topic = self.resolve(intent.arg, strict=True)
+        if topic is None or topic.id in await self.store.subscriptions_of(chat):
+            return None
+        return Button(msg.subscribe_button(topic.name), make_action("follow", topic.id))
+
+    async def unsubscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
+        if intent.arg == "all" and not manages:
+            return [Reply(msg.group_staff_only(self.settings.ward_name))]
+        if intent.arg == "all":
+            return [await self.drop_all(chat)]
+        followed = await self._followed(chat)
+        if not intent.arg:
+            # "hủy nhận tin", "đừng gửi tin nữa": which topics, or all; never all unasked.
+            if not followed:
+                return [Reply(msg.unsubscribed_all(0))]
+            return [Reply(msg.choose_topic_to_unsubscribe(), buttons=self._unsub_buttons(followed))]
+        # Only a topic's own name, id or part of its name: a keyword names a procedure too
+        # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
+        topic = self.resolve(intent.arg, strict=True, followed=followed)
+        named = [topic] if topic else self._resolve_each(intent.arg, strict=True, followed=followed)
+        if not named and intent.explicit:  # which one? only the chat's own can be meant
+            names = [self._topic_name(t) for t in followed]
+            return [
+                Reply(
+                    msg.unknown_topic_to_unsubscribe(intent.arg, names),
+                    buttons=self._unsub_buttons(followed),
+                    numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg, len(names)),
+                )
+            ]
+        if not named:
+            return None
+        if not manages:
+            return [Reply(msg.group_staff_only(self.settings.ward_name))]
+        if len(named) > 1:
+            for each in named:
+                await self.store.unsubscribe(chat, each.id)
+            return [Reply(msg.unsubscribed_several([each.name for each in named]))]
+        removed = await self.store.unsubscribe(chat, named[0].id)
+        text = msg.unsubscribed(named[0].name) if removed else msg.not_subscribed(named[0].name)
+        return [Reply(text)]
+
+    async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:
+        """Following a topic not found: the topics there are, and a "🔔 Nhận tin" choice
+        for each one the chat does not follow yet."""
+        followed = set(await self.store.subscriptions_of(chat))
+        topics = self.engine.corpus.topics
+        buttons = tuple(
+            Button(msg.subscribe_button(t.name), make_action("sub", t.id))
+            for t in topics
+            if t.id not in followed
+        )
+        return Reply(
+            msg.unknown_topic(wanted, [(t.name, t.id in followed) for t in topics]),
+            buttons=buttons,
+            numbered_text=msg.unknown_topic_menu(wanted),
+        )
+
+    def _unsub_buttons(self, topic_ids: Sequence[str]) -> tuple[Button, ...]:
+        """The buttons of the chat's own topics' list: "🔕 Bỏ nhận tin" for each, then one
+        for all of them when there are several."""
+        each = tuple(
+            Button(msg.unsubscribe_button(self._topic_name(t)), make_action("drop", t))
+            for t in topic_ids
+        )
+        return (*each, Button(msg.UNSUBSCRIBE_ALL_BUTTON, "dropall")) if len(each) > 1 else each
+
+    async def drop_all(self, chat: ChatRef, *, in_place: bool = False) -> Reply:
+        count = await self.store.unsubscribe_all(chat)
+        return Reply(msg.unsubscribed_all(count), replace=in_place)
+
+    async def topics_reply(self, chat: ChatRef) -> Reply:
+        followed = set(await self.store.subscriptions_of(chat))
+        topics = self.engine.corpus.topics
+        buttons = tuple(
+            Button(msg.unsubscribe_button(t.name), make_action("unsub", t.id))
+            if t.id in followed
+            else Button(msg.subscribe_button(t.name), make_action("sub", t.id))
+            for t in topics
+        )
+        names = [(t.name, t.id in followed) for t in topics]
+        return Reply(
+            msg.topics_list(self.settings.ward_name, names),
+            buttons=buttons,
+            numbered_text=msg.topics_menu(self.settings.ward_name, names),
+        )
+
+    async def _followed(self, chat: ChatRef) -> list[str]:
+        """The chat's topic ids, in the order of faq.yaml (topics since removed last)."""
+        order = {topic.id: n for n, topic in enumerate(self.engine.corpus.topics)}
+        followed = await self.store.subscriptions_of(chat)
+        return sorted(followed, key=lambda t: order.get(t, len(order)))
+
+    async def mysubs_reply(self, chat: ChatRef) -> Reply:
+        followed = await self._followed(chat)
+        if not followed:
+            return Reply(msg.mysubs([]), buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+        names = [self._topic_name(t) for t in followed]
+        return Reply(
+            msg.mysubs(names),
+            buttons=self._unsub_buttons(followed),
+            numbered_text=msg.mysubs_menu(len(names)),
+        )
