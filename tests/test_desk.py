@@ -240,6 +240,13 @@ async def open_ticket(
     return number
 
 
+async def posted_ticket(conversation: Conversation, desk: Desk) -> int:
+    """A ticket opened by RESIDENT for UNKNOWN, posted in the staff group; its number."""
+    number = await open_ticket(conversation)
+    await desk.post_pending()
+    return number
+
+
 def staff(
     text: str,
     *,
@@ -345,8 +352,7 @@ async def test_without_topics_a_ticket_is_a_thread_of_replies(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
     room.forum = False
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     await conversation.handle_text(RESIDENT, "nhà em ở khu phố 3")
     await desk.post_pending()
     first, second = room.posts
@@ -415,8 +421,7 @@ async def test_a_staff_group_the_bot_cannot_post_in_holds_tickets_and_residents_
 async def test_a_topic_staff_deleted_is_made_again(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [first_topic] = list(room.topics)
     await room.delete_topic(room.chat_id, first_topic)
     await conversation.handle_text(RESIDENT, "em hỏi thêm: có mất phí không ạ")
@@ -432,8 +437,7 @@ async def test_a_topic_staff_deleted_is_made_again(
 async def test_further_messages_go_to_the_same_topic_and_known_answers_still_come(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     [relayed] = await conversation.handle_text(RESIDENT, "lớp học ở hồ bơi nào ạ")
     assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
@@ -457,8 +461,7 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
     is), and the message goes to staff once, logged once. As under one answer with a
     ticket open, no "🙁 Chưa đúng ý tôi hỏi": "sai rồi" reaches staff, who have the
     message (the button offered it to them again, and posted it twice)."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     asked = "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?"
     first, second = await conversation.handle_text(RESIDENT, asked)
@@ -490,8 +493,7 @@ async def test_a_follow_up_with_a_ticket_open_is_about_the_answer_just_given(
         alone.best is not None
         and alone.best.doc.title == "Đăng ký khai sinh cho con cần giấy tờ gì?"
     )
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     [answer] = await conversation.handle_text(RESIDENT, "đăng ký thường trú ở đâu")
     [papers] = await conversation.handle_text(RESIDENT, asked)
@@ -515,8 +517,7 @@ async def test_a_question_naming_no_procedure_with_a_ticket_open_is_left_to_staf
     who have the ticket's question, know which procedure it means; the bot does not answer
     with the papers for a birth (what it gets alone, as a question naming no procedure
     without a ticket is asked which procedure instead)."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     clock.now += 11 * 60
     [papers] = await conversation.handle_text(RESIDENT, "cần giấy tờ gì")
@@ -531,8 +532,7 @@ async def test_thanks_to_the_officer_reach_staff_and_are_no_question(
 ) -> None:
     """ "Cảm ơn chị Lan đã hỗ trợ ạ" after her answer: staff see it; the bot does not log it
     as a question it could not answer, nor, once the ticket is closed, offer to pass it on."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
     [thanked] = await conversation.handle_text(RESIDENT, "Cảm ơn chị Lan đã hỗ trợ ạ")
@@ -552,8 +552,7 @@ async def test_thanks_after_the_answer_leave_the_ticket_answered_not_waiting_for
     """Most tickets end with the resident's thanks: staff see it in the topic, but the
     ticket is no longer listed as waiting for an answer at the top of /tickets (and in
     /stats) as if the resident had asked more; a further question is."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
     thanked = ("Cảm ơn chị Lan đã hỗ trợ ạ", "chúc cán bộ sức khỏe", "em cảm ơn ạ")
@@ -577,8 +576,7 @@ async def test_ok_or_da_vang_after_the_answer_leave_the_ticket_answered(
     """ "Ok", "dạ vâng ạ" after staff's answer close the turn as thanks do: staff see them in
     the topic, the resident gets the short reply, and the ticket is not put back among
     those waiting for an answer (/tickets, /stats) as if the resident had asked more."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
     for said in ("ok", "dạ vâng ạ", "dạ em hiểu rồi ạ"):
@@ -595,8 +593,7 @@ async def test_asking_to_ask_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
     """ "Cho em hỏi thêm" on an open ticket: staff see the resident has more to ask."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     [relayed] = await conversation.handle_text(RESIDENT, "cho em hỏi thêm với ạ")
     assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
@@ -617,8 +614,7 @@ async def test_a_yes_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
     """Staff asked "nhà mình có hộ khẩu ở đây không ạ?": "có ạ" answers them."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     [relayed] = await conversation.handle_text(RESIDENT, "có ạ")
     assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
@@ -631,8 +627,7 @@ async def test_a_number_alone_with_a_ticket_open_reaches_staff(
 ) -> None:
     """Staff ask for a phone number, or how many people: the resident answers with a number
     alone, after a list of answers too."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     [answered] = await conversation.handle_text(RESIDENT, "mất thẻ bhyt làm sao")
     assert answered.buttons  # related questions, numbered on Zalo
@@ -660,8 +655,7 @@ async def test_a_number_not_on_the_list_shown_with_a_ticket_open_reaches_staff(
         shown.extend(replies)
         return [button for reply in replies for button in reply.buttons]
 
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     await answerer.text(RESIDENT, "mất thẻ bhyt làm sao", send)
     assert 1 < len(shown[-1].buttons) < 5  # related questions, numbered
@@ -903,8 +897,7 @@ async def test_a_full_queue_while_the_staff_group_is_unreachable_says_why_not_tr
 async def test_a_staff_reply_reaches_the_resident_signed_as_the_ward(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     assert (
         await desk.on_staff_message(
@@ -934,8 +927,7 @@ async def test_a_staff_answer_handled_again_after_a_kill_reaches_the_resident_on
     """The bot was killed after queueing a staff answer, before it noted the staff
     message handled (wardbot.inbox): the next start handles the message again. Before,
     the resident got the answer twice."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     answer = staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id)
     assert await desk.on_staff_message(answer) == []
@@ -954,8 +946,7 @@ async def test_a_staff_answer_edited_in_the_group_reaches_the_resident_corrected
     """Staff fix their answer with Telegram's Edit (a wrong date, a typo): before it went
     out, the resident gets the corrected text only; after, the correction follows, saying
     it is one. An edit of anything else (staff talking among themselves) relays nothing."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
     edited = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
@@ -1003,8 +994,7 @@ async def test_an_edit_while_the_answer_is_leaving_still_reaches_the_resident(
 ) -> None:
     """The sender has read the answer and waits its turn to send it (the pace) when staff
     edit it: the resident gets the corrected text, never only the first."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
     waiting, go = asyncio.Event(), asyncio.Event()
@@ -1045,8 +1035,7 @@ async def test_an_edit_of_an_answer_not_known_to_have_reached_the_resident_says_
     correction follows it, and staff are told just that."""
     from wardbot.delivery import TransientError
 
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
     channel = Pushed()
@@ -1067,8 +1056,7 @@ async def test_an_edit_of_an_answer_not_known_to_have_reached_the_resident_says_
 async def test_a_correction_of_an_answer_on_a_closed_ticket_leaves_it_closed(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/5.", reply_to=post.message_id))
     channel = Pushed()
@@ -1091,8 +1079,7 @@ async def test_a_long_staff_answer_reaches_the_resident_whole_in_parts(
 ) -> None:
     from handlers.zalo import MESSAGE_LIMIT, render_plain
 
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     steps = [f"Bước {i}: nộp bản sao giấy tờ số {i} tại bộ phận một cửa." for i in range(1, 71)]
     answer = "\n".join(["Dạ, hồ sơ gồm:", *steps, "Trân trọng."])
     assert 3500 < len(answer) < 4096  # longer than a ticket message, as Telegram lets staff send
@@ -1112,8 +1099,7 @@ async def test_signed_with_the_officer_name_when_configured(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
     desk.settings = replace(desk.settings, staff_signature="name")
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
     [item] = await outbox(store)
     [reply] = await desk.compose(item) or []
@@ -1123,8 +1109,7 @@ async def test_signed_with_the_officer_name_when_configured(
 async def test_staff_talk_in_a_topic_is_not_relayed_and_r_is(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     hint = await desk.on_staff_message(staff("anh Nam xem giúp vụ này", thread=thread))
     assert hint == [msg.relay_not_sent_hint()]
@@ -1149,8 +1134,7 @@ async def test_a_photo_posted_in_a_tickets_topic_is_said_not_to_reach_the_reside
 ) -> None:
     """A scan or a voice message posted in the ticket's topic (no reply) is not told that a
     reply would send it: no reply sends a photo; the note says the resident gets text only."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     scan = replace(staff("Mẫu đơn đây ạ", thread=thread), attachment=True)
     assert await desk.on_staff_message(scan) == [msg.staff_attachment_not_sent()]
@@ -1167,8 +1151,7 @@ async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(
     from wardbot.delivery import ChatUnreachable
 
     caplog.set_level(logging.INFO)  # the log's default level
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
     channel = Pushed()
     channel.error = ChatUnreachable("Forbidden: bot was blocked by the user")
@@ -1193,8 +1176,7 @@ async def test_an_answer_late_for_minutes_is_told_to_staff_once_and_still_delive
     from wardbot.delivery import TransientError
     from wardbot.outbox import DELAYED_AFTER
 
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
     channel = Pushed()
     channel.error = TransientError("All connection attempts failed")  # the platform is down
@@ -1231,8 +1213,7 @@ async def test_an_answer_held_up_by_429s_for_minutes_is_told_to_staff_once_and_s
     from wardbot.delivery import RetryLater
     from wardbot.outbox import DELAYED_SECONDS
 
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     await desk.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
     answered_at = clock.now
     channel = Pushed()
@@ -1267,8 +1248,7 @@ async def test_an_answer_held_up_by_429s_for_minutes_is_told_to_staff_once_and_s
 async def test_closing_a_ticket_stops_relaying_the_resident(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     assert await desk.on_staff_message(staff("/close", thread=thread)) == [msg.ticket_closed(1)]
     assert thread in room.closed
@@ -1284,8 +1264,7 @@ async def test_an_answer_on_a_closed_ticket_opens_its_topic_again(
     """An administrator of the group answers in the topic after it was closed: the answer
     opens the ticket again, and its topic with it, where staff who are not administrators
     can write again."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     await desk.on_staff_message(staff("/close", thread=thread))
     said = await desk.on_staff_message(staff("Dạ, còn chỗ ạ.", reply_to=room.posts[0].message_id))
@@ -1302,8 +1281,7 @@ async def test_a_restarted_desk_maps_staff_replies_from_the_database(
     settings: Settings,
     ward_engine: Engine,
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     restarted = Desk(TicketBook(store), settings, ward_engine)
     restarted.room = room
     await restarted.on_staff_message(staff("Dạ có.", reply_to=room.posts[0].message_id))
@@ -1441,8 +1419,7 @@ async def test_retention_takes_a_ticket_out_of_the_staff_group_too(
 async def test_a_deletion_in_the_staff_group_that_fails_is_tried_again_later(
     ward_engine: Engine, conversation: Conversation, desk: Desk, room: FakeRoom, clock: Clock
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     room.delete_fail = RuntimeError("Telegram is down")
     clock.now += 91 * DAY
@@ -1507,8 +1484,7 @@ async def test_the_retention_task_deletes_old_tickets_through_the_desk(
     clock: Clock,
 ) -> None:
     """What `bot.py run` does every few hours (wardbot.app): QUESTION_LOG_DAYS on."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     clock.now += 91 * DAY
     stop = asyncio.Event()
@@ -1681,8 +1657,7 @@ async def test_staff_answering_a_ticket_retention_deleted_are_told_it_is_gone(
 ) -> None:
     """The topic is still there (Telegram refused to delete it): an answer typed in it
     reaches no one, and staff are told so instead of hearing nothing."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     room.delete_fail = RuntimeError("Telegram is down")
     clock.now += 91 * DAY
@@ -1705,8 +1680,7 @@ async def test_an_answer_sent_as_the_resident_forgets_is_told_the_ticket_is_gone
     """The resident's /forget lands between the desk finding the ticket an officer answers
     and writing the answer down: the officer is told the ticket is gone, not that the bot
     failed and to try again; nothing is queued for the resident."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     found = desk.tickets.by_post
 
@@ -1728,8 +1702,7 @@ async def test_a_reply_to_the_bots_answer_about_a_live_ticket_is_not_told_it_is_
     a reply to one is no reply to a ticket post, and the ticket is there. Only a reply to
     one of the bot's posts about a ticket that really is gone says so."""
     room.forum = False
-    number = await open_ticket(conversation)
-    await desk.post_pending()
+    number = await posted_ticket(conversation, desk)
     [answer] = await desk.on_staff_message(staff(f"/newfaq {number}"))
     assert answer.startswith(f"Phiếu số {number} ")
     reply = StaffMessage(
@@ -1985,8 +1958,7 @@ async def test_a_new_entry_from_the_staff_answer(
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
 ) -> None:
     faq, _ = staff_files
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     assert await desk.on_staff_action(STAFF, "tn:1") == [msg.faq_no_answer_yet(1)]
     answer = "Dạ có. Lớp bơi miễn phí mở từ 1/6 đến 31/7\ntại hồ bơi nhà văn hóa phường."
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
@@ -2003,8 +1975,7 @@ async def test_a_new_entry_shows_the_staff_answer_it_took_and_a_reply_chooses_it
     the new entry's answer, served to residents at once, is shown to staff, so they see
     which one it took; /newfaq typed as a reply to an answer takes that one."""
     faq, _ = staff_files
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     answer = "Dạ có. Lớp bơi miễn phí mở từ 1/6 đến 31/7 tại hồ bơi nhà văn hóa phường."
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
@@ -2134,8 +2105,7 @@ async def test_a_second_new_entry_for_the_same_question_is_refused_naming_the_fi
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
 ) -> None:
     faq, reloads = staff_files
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     answer = "Dạ có. Lớp bơi miễn phí mở từ 1/6 đến 31/7."
     await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
     [added] = await desk.on_staff_action(STAFF, "tn:1")
@@ -2460,8 +2430,7 @@ async def test_an_answer_for_a_ticket_number_that_is_no_ticket_reaches_no_one(
     or one /forget deleted), the answer goes nowhere and staff are told, rather than to
     the resident whose topic it was typed in, '#7' and all. '/r 7 …' outside any ticket,
     the same."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     first = room.posts[0].thread_id
     said = await desk.on_staff_message(staff("/r #7 Dạ, hồ sơ đã xong.", thread=first))
     assert said == [msg.staff_no_ticket(7)]
@@ -2506,8 +2475,7 @@ async def test_in_a_topic_a_number_first_in_close_variant_newfaq_is_the_ticket_n
 async def test_a_reply_to_any_bot_message_in_the_topic_is_relayed(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     thread = room.posts[0].thread_id
     # The bot's reminder (not a ticket post) replied to: still that ticket's answer.
     said = staff("Dạ có ạ.", thread=thread)
@@ -2673,8 +2641,7 @@ async def test_a_second_officers_answer_just_after_the_first_is_held_and_they_ar
     """Two officers reply to the same ticket within a minute, neither having seen the
     other's answer: the resident gets the first only, and the second officer is told so,
     with who answered, and that sending again sends it."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     first = staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id)
     assert await desk.on_staff_message(first) == []
@@ -2717,8 +2684,7 @@ async def test_an_officer_editing_their_held_answer_is_told_it_is_not_sent_eithe
     """Minh's answer was held (Lan answered just before); Minh edits it, as staff edit an
     answer to correct it: nothing goes, and Minh is told so and how to send it, where the
     edit met silence and Minh took it for sent."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id))
     clock.now += 40
@@ -2743,8 +2709,7 @@ async def test_a_resident_thanking_the_first_answer_does_not_let_a_second_throug
     """Lan answers; the resident says thanks at once (a courtesy: the ticket does not wait
     for staff again); Minh, not having seen Lan's answer, answers too. Held: the resident
     asked nothing more, and got two answers after saying thanks."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có, lớp bơi mở từ 1/6.", reply_to=post.message_id))
     composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
@@ -2772,8 +2737,7 @@ async def test_two_officers_answering_at_the_same_moment_reach_the_resident_once
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
     """Handled concurrently (the staff group's updates are): still one answer."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     said = await asyncio.gather(
         desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id)),
@@ -2794,8 +2758,7 @@ async def test_an_answer_after_one_that_could_not_be_delivered_is_not_held(
     resident has no answer, so a colleague's, a minute later, goes."""
     from wardbot.delivery import PermanentError
 
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id))
     channel = Pushed()
@@ -2815,8 +2778,7 @@ async def test_an_officer_answering_after_the_resident_wrote_again_or_later_is_n
 ) -> None:
     """Not a clash: the same officer's second message, another officer's answer to what
     the resident wrote since, or one long after the first answer."""
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     [post] = room.posts
     await desk.on_staff_message(staff("Dạ có ạ.", reply_to=post.message_id))
     clock.now += 10
@@ -2868,8 +2830,7 @@ async def test_undo_of_a_new_entry_from_a_private_chat(
     faq, reloads = staff_files
     before = faq.read_bytes()
     me = ChatRef("telegram", STAFF)
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     await desk.on_staff_message(staff("Dạ không có gì ạ.", reply_to=room.posts[0].message_id))
     [added] = await conversation.handle_text(me, "/newfaq 1", sender=STAFF)
     new_id = load_faq(faq).faq[-1].id
@@ -2887,8 +2848,7 @@ async def test_an_anonymous_admins_undo_is_told_to_type_it_in_private_not_to_pre
     """/undo written "as the group": who asks is unknown. The note said to press the button
     under the ticket's post, which adds to faq.yaml rather than undoing."""
     faq, _ = staff_files
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     thread = room.posts[0].thread_id
     await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
     edited = faq.read_bytes()
@@ -2909,8 +2869,7 @@ async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_befor
     it does, where before it said there was no edit to undo and Lan's stayed."""
     faq, reloads = staff_files
     before = faq.read_bytes()
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     first = room.posts[0].thread_id
     await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=first))
     after_first = faq.read_bytes()
@@ -2946,8 +2905,7 @@ async def test_undo_never_overwrites_a_later_change_nor_comes_late(
     """faq.yaml edited by hand after the ➕: /undo refuses rather than lose that edit; and
     past the window it refuses too, saying how to do it by hand."""
     faq, reloads = staff_files
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     thread = room.posts[0].thread_id
     await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
     edited = faq.read_text(encoding="utf-8") + "\n# ghi chú của cán bộ\n"
@@ -2997,8 +2955,7 @@ async def test_without_a_question_log_a_ticket_waiting_over_the_weekend_reaches_
     on Saturday, a day after: staff found nothing on Monday and the resident never got an
     answer. A ticket answered and quiet for a day still goes."""
     clock.now = MONDAY_9AM + 4 * DAY + 7 * 3600  # Friday 16:00
-    await open_ticket(conversation)
-    await desk.post_pending()
+    await posted_ticket(conversation, desk)
     await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
     await desk.post_pending()
     waiting, answered = room.posts

@@ -232,7 +232,10 @@ class Desk:
         # memory: after a restart an answer just before is no one's, and nothing is held.
         self._answerers: OrderedDict[int, tuple[str, str]] = OrderedDict()
         # (ticket, officer, the answer theirs was held after): told once, their next goes.
-        self._clash_told: set[tuple[int, str, int]] = set()
+        # Only clashes of the last ANSWER_CLASH matter: the latest few are kept.
+        self._clash_told: collections.deque[tuple[int, str, int]] = collections.deque(
+            maxlen=ANSWERERS_KEPT
+        )
         # Held answers (staff message id -> ticket), in memory: an edit of one is told it
         # sends nothing either, rather than met with silence.
         self._held: OrderedDict[int, int] = OrderedDict()
@@ -970,7 +973,7 @@ class Desk:
         except AnsweredJustNow as clash:
             earlier = clash.earlier
             self._answerers.pop(message.message_id, None)  # not relayed: no one's answer
-            self._clash_told.add((ticket.id, message.sender_id, earlier.id))
+            self._clash_told.append((ticket.id, message.sender_id, earlier.id))
             self._held[message.message_id] = ticket.id
             while len(self._held) > ANSWERERS_KEPT:
                 self._held.popitem(last=False)
