@@ -15,7 +15,7 @@ import html
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -53,7 +53,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from handlers.base import Answerer, Send, send_parts
+from handlers.base import Answerer, Part, Send, send_parts
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import MAX_ACTION_BYTES, Button, Conversation, Reply
@@ -773,7 +773,7 @@ class TelegramChannel:
         parts = self._messages(
             chat_id, replies, quote=quote, thread=thread, read_timeout=self.read_timeout
         )
-        await send_parts(parts, delivery_error, self.reply_retry)
+        await send_parts([send for _, send in parts], delivery_error, self.reply_retry)
 
     def _messages(
         self,
@@ -783,30 +783,30 @@ class TelegramChannel:
         quote: int | None = None,
         thread: int | None = None,
         read_timeout: float,
-    ) -> list[Callable[[], Awaitable[object]]]:
-        """Each message's sendMessage, for handlers.base.send_parts: the first quotes
-        `quote` (in a group: whose question), each reply's last carries its buttons."""
+    ) -> list[tuple[str, Part]]:
+        """Each message's text and sendMessage, for handlers.base.send_parts: the first
+        quotes `quote` (in a group: whose question), each reply's last carries its
+        buttons."""
         bot = self.application.bot
-        messages: list[Callable[[], Awaitable[object]]] = []
+        messages: list[tuple[str, Part]] = []
         for reply in replies:
             parts = render_html(reply)
             for number, part in enumerate(parts, 1):
-                messages.append(
-                    functools.partial(
-                        bot.send_message,
-                        chat_id,
-                        part,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard(reply) if number == len(parts) else None,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
-                        reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
-                        if quote
-                        else None,
-                        message_thread_id=thread,
-                        disable_notification=reply.silent or None,
-                        read_timeout=read_timeout,
-                    )
+                send = functools.partial(
+                    bot.send_message,
+                    chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(reply) if number == len(parts) else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
+                    if quote
+                    else None,
+                    message_thread_id=thread,
+                    disable_notification=reply.silent or None,
+                    read_timeout=read_timeout,
                 )
+                messages.append((part, send))
                 quote = None
         return messages
 
@@ -817,7 +817,8 @@ class TelegramChannel:
 
         The first message is tried once, so that the outbox paces retries; once part of
         an alert is out, the rest is retried here rather than the whole alert resent
-        (handlers.base.send_parts).
+        (handlers.base.send_parts). When even that fails, the outbox's retry sends only
+        the parts that did not go out, after a restart too (handlers.base.AlertParts).
         """
         # A number counts its buttons after those of a list still chosen from.
         after = await self.answerer.push_after(chat_id, replies)
@@ -826,7 +827,7 @@ class TelegramChannel:
         # retry would send it twice.
         parts = self._messages(target, replies, read_timeout=self.alert_read_timeout)
         try:
-            await send_parts(parts, delivery_error, self.reply_retry, alert=True)
+            await self.answerer.alert_parts.send(chat_id, parts, delivery_error, self.reply_retry)
         except TelegramError as exc:
             raise delivery_error(exc) or TransientError(str(exc)) from exc
         await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)

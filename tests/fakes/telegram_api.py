@@ -290,8 +290,9 @@ class FakeBotApi(FakeApiServer):
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
         # (method, chat id) whose requests wait, unanswered, in `held` until `drop_held()`
-        # (the bot was killed meanwhile: they are answered 502 and never done).
-        self._holds: set[tuple[str, int]] = set()
+        # (the bot was killed meanwhile: they are answered 502 and never done), and how
+        # many of them still go through first.
+        self._holds: dict[tuple[str, int], int] = {}
         self.held: list[Call] = []
         self._dropped = asyncio.Event()
         # Every update below this id is confirmed: the offset of the last getUpdates.
@@ -642,10 +643,11 @@ class FakeBotApi(FakeApiServer):
         """Answer `method` only after `seconds` (what it does is done, and recorded, then)."""
         self._delays[method.lower()] = seconds
 
-    def hold(self, method: str, chat_id: int) -> None:
+    def hold(self, method: str, chat_id: int, *, after: int = 0) -> None:
         """Keep every `method` request about `chat_id` waiting, undone, in `held`: the
-        bot is stuck there (a slow network) when the test kills it."""
-        self._holds.add((method.lower(), chat_id))
+        bot is stuck there (a slow network) when the test kills it. `after`: let that many
+        through first (killed between the parts of a long message, say)."""
+        self._holds[(method.lower(), chat_id)] = after
 
     def drop_held(self) -> None:
         """The requests held are answered 502, undone (their bot is gone); no more holds."""
@@ -761,7 +763,10 @@ class FakeBotApi(FakeApiServer):
             if method.lower() in self._delays:
                 await asyncio.sleep(self._delays[method.lower()])
             chat = params.get("chat_id")
-            if _is_id(chat) and (method.lower(), int(chat)) in self._holds:
+            held = (method.lower(), int(chat)) if _is_id(chat) else ("", 0)
+            if self._holds.get(held, 0) > 0:
+                self._holds[held] -= 1
+            elif held in self._holds:
                 self.held.append(call)
                 await self._notify()
                 await self._dropped.wait()
