@@ -354,6 +354,15 @@ def delivery_error(exc: Exception) -> DeliveryError | None:
     return None
 
 
+def _topic(message: object) -> int | None:
+    """The forum topic `message` is in (None: a chat without topics, or its General
+    topic), where what answers it goes: every message of the answer, not only the first,
+    which quotes the question."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
 def _chat_of(update: Update) -> str:
     chat = update.effective_chat
     return str(chat.id) if chat is not None else ""
@@ -636,10 +645,13 @@ class TelegramChannel:
         private = chat.type == ChatType.PRIVATE
         text = typed if private else _without_mention(message)
         quote = None if private else message.message_id  # in a group: whose question
+        thread = _topic(message)
 
         async def typing() -> None:
             with contextlib.suppress(TelegramError):
-                await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+                await context.bot.send_chat_action(
+                    chat.id, ChatAction.TYPING, message_thread_id=thread
+                )
 
         user = message.from_user
         ref = ChatRef(CHANNEL, str(chat.id), private=private)
@@ -649,7 +661,7 @@ class TelegramChannel:
             note = [Reply(await self.conversation.attachment_note(ref, typed=True))]
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
-            await self.send(chat.id, [*note, *replies], quote=quote)
+            await self.send(chat.id, [*note, *replies], quote=quote, thread=thread)
             return shown_buttons(replies)
 
         await self.answerer.text(
@@ -671,7 +683,8 @@ class TelegramChannel:
             said = await self.conversation.attachment_note(ref, typed=False)
             please = Reply(said, keeps_choices=True)
             quote = None if private else message.message_id
-            await self.answerer.say(ref, [please], self._sender(chat.id, quote=quote))
+            sender = self._sender(chat.id, quote=quote, thread=_topic(message))
+            await self.answerer.say(ref, [please], sender)
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group upgraded to a supergroup (a new id; Telegram says so in both): what it
@@ -695,9 +708,9 @@ class TelegramChannel:
                 return
         log.info("telegram: a group moved to a new id; %d waiting message(s) follow it", moved)
 
-    def _sender(self, chat_id: int, *, quote: int | None = None) -> Send:
+    def _sender(self, chat_id: int, *, quote: int | None = None, thread: int | None = None) -> Send:
         async def send(replies: Sequence[Reply]) -> list[Button]:
-            await self.send(chat_id, replies, quote=quote)
+            await self.send(chat_id, replies, quote=quote, thread=thread)
             return shown_buttons(replies)
 
         return send
@@ -714,9 +727,7 @@ class TelegramChannel:
             log.info("telegram: could not answer a button press: %s", exc)
         pressed = query.message
         # In a group with topics, what the press sends goes to the pressed message's topic.
-        thread = None
-        if isinstance(pressed, Message) and pressed.is_topic_message:
-            thread = pressed.message_thread_id
+        thread = _topic(pressed)
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
             for reply in replies:

@@ -531,6 +531,29 @@ async def test_in_a_group_with_topics_answers_stay_in_the_topic_asked_in(
     assert please.result.get("message_thread_id") == thread
 
 
+async def test_in_a_group_with_topics_every_message_of_an_answer_stays_in_the_topic(
+    api: FakeBotApi, store: Store
+) -> None:
+    """An answer in more than one message, in a topic of a residents' group: /start (the
+    greeting, then the topics), a question typed under a photo (the note that photos go
+    unseen, then the answer). Before, only the first message (quoting the question) was
+    in the topic; the rest went to the General topic, away from who asked. Now all of it
+    stays in the topic."""
+    forum = -1005550001
+    api.staff_group(forum, title="Cư dân khu phố 3")
+    thread = api.staff_topic(forum, "Hỏi đáp thủ tục", user_id=77)
+    mark = len(api.calls)
+    api.send_text(forum, "/start@phuong2_test_bot", group=True, user_id=77, thread_id=thread)
+    greeting, topics = await api.replies(forum, since=mark, count=2)
+    assert [greeting.thread_id, topics.thread_id] == [thread, thread]
+    mark = len(api.calls)
+    question = "@phuong2_test_bot đăng ký tạm trú cần giấy tờ gì"
+    api.send_photo(forum, question, group=True, reply_to=greeting)
+    note, answer = await api.replies(forum, since=mark, count=2)
+    assert shown(note).startswith("Dạ, em chưa xem được ảnh")
+    assert [note.thread_id, answer.thread_id] == [thread, thread]
+
+
 # --- persistence, failures ------------------------------------------------------------------
 
 
