@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -361,6 +362,15 @@ def _topic(message: object) -> int | None:
     if isinstance(message, Message) and message.is_topic_message:
         return message.message_thread_id
     return None
+
+
+async def stop_spinner(query: CallbackQuery, where: str) -> None:
+    """Answer a button press (its spinner stops). Too old to answer, or a moment of
+    outage: logged, and the press is still acted on (never taken for another's)."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.info("%s: could not answer a button press: %s", where, exc)
 
 
 def _chat_of(update: Update) -> str:
@@ -721,10 +731,7 @@ class TelegramChannel:
         chat = update.effective_chat
         if query is None or chat is None:
             return
-        try:
-            await query.answer()
-        except TelegramError as exc:  # too old to answer, a moment of outage: still acted on
-            log.info("telegram: could not answer a button press: %s", exc)
+        await stop_spinner(query, CHANNEL)
         pressed = query.message
         # In a group with topics, what the press sends goes to the pressed message's topic.
         thread = _topic(pressed)

@@ -572,3 +572,22 @@ async def test_a_ticket_closed_by_mistake_is_reopened_with_its_topic(
         api.send_text(STAFF_GROUP, "/reopen", group=True, user_id=OFFICER, thread_id=thread)
         (already,) = await api.replies(STAFF_GROUP, since=mark, within=10)
         assert visible_text(already.text) == msg.ticket_not_closed(1)
+
+
+async def test_a_ticket_button_is_acted_on_when_stopping_its_spinner_fails(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An officer taps '✔️ Đóng phiếu' while Telegram fails for a moment to take the
+    press's answer (a 502). Before, the press was dropped: the ticket stayed open, the
+    group got the residents' apology ("hệ thống đang gặp sự cố"), and the press went on
+    to the residents' handlers, which said the content was gone. Now the ticket is
+    closed, and the officer is told so, as when Telegram answers."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        thread, ticket_post = await ticket_posted(api, staff.desk)
+        api.fail("answerCallbackQuery", 502, description="Bad Gateway")
+        mark = len(api.calls)
+        api.press(STAFF_GROUP, "tc:1", ticket_post, group=True, user_id=OFFICER)
+        (closed,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(closed.text) == msg.ticket_closed(1)
+        assert api.topics[STAFF_GROUP][thread]["closed"]
+        assert len(api.sent(STAFF_GROUP, since=mark)) == 1  # no apology before it
