@@ -838,17 +838,21 @@ class TelegramChannel:
         (handlers.base.send_parts). When even that fails, the outbox's retry sends only
         the parts that did not go out, after a restart too (handlers.base.AlertParts).
         """
-        # A number counts its buttons after those of a list still chosen from.
-        after = await self.answerer.push_after(chat_id, replies)
-        target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
-        # A slow answer is waited for: a message given up on may still arrive, and the
-        # retry would send it twice.
-        parts = self._messages(target, replies, read_timeout=self.alert_read_timeout)
-        try:
-            await self.answerer.alert_parts.send(chat_id, parts, delivery_error, self.reply_retry)
-        except TelegramError as exc:
-            raise delivery_error(exc) or TransientError(str(exc)) from exc
-        await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)
+        # In the chat's turn: after an answer on its way, not between its messages.
+        async with self.answerer.locks.hold(chat_id):
+            # A number counts its buttons after those of a list still chosen from.
+            after = await self.answerer.push_after(chat_id, replies)
+            target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+            # A slow answer is waited for: a message given up on may still arrive, and the
+            # retry would send it twice.
+            parts = self._messages(target, replies, read_timeout=self.alert_read_timeout)
+            try:
+                await self.answerer.alert_parts.send(
+                    chat_id, parts, delivery_error, self.reply_retry
+                )
+            except TelegramError as exc:
+                raise delivery_error(exc) or TransientError(str(exc)) from exc
+            await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

@@ -342,6 +342,40 @@ async def test_a_number_past_the_buttons_points_to_them_and_shows_them_again(
     assert shown(opened).startswith(answer.buttons[0][0].rstrip("…"))
 
 
+async def test_an_alert_arriving_while_an_answer_is_on_its_way_comes_after_it(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An alert is pushed to Alice while the answer to her question is still on its way
+    (Telegram slow for a moment). Before, the two went out side by side: a number typed
+    next picked from one of the two lists only (the alert's "📄 Xem toàn văn", third on
+    screen, was "not among the choices", or the answer's second was). Now the alert
+    waits for the answer, as on Zalo: it comes after it, and its button is numbered on
+    from the answer's."""
+    notice = ward_engine.corpus.document("2024-07-15-dieu-chinh-muc-dong-bhyt")
+    assert isinstance(notice, Announcement)
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        gate = api.pause("sendMessage", ALICE)
+        mark = len(api.calls)
+        api.send_text(ALICE, "mất thẻ bhyt")
+        await api.wait_until(lambda: len(api.paused) == 1)
+        alert = asyncio.create_task(channel.deliver(str(ALICE), [alert_reply(notice)]))
+        # The alert on its way too, or waiting for the chat's turn.
+        turn = channel.answerer.locks._locks
+        for _ in range(3000):
+            if len(api.paused) == 2 or turn.get(str(ALICE), (None, 0))[1] == 2:
+                break
+            await asyncio.sleep(0.01)
+        gate.set()
+        await alert
+        answer, pushed = await api.replies(ALICE, since=mark, count=2)
+        assert shown(answer).startswith("Mất thẻ bảo hiểm y tế")
+        assert notice.title in shown(pushed)
+        listed = [data for _, data in answer.buttons if not data.startswith("wrong:")]
+        assert len(listed) == 2 and pushed.buttons == [(msg.FULL_TEXT_BUTTON, f"full:{notice.id}")]
+        (whole,) = await api.say(ALICE, "3")  # numbered on: the alert's button
+        assert shown(whole).startswith(notice.title)
+
+
 async def test_a_number_under_an_alert_opens_it(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -294,6 +294,10 @@ class FakeBotApi(FakeApiServer):
         # many of them still go through first.
         self._holds: dict[tuple[str, int], int] = {}
         self.held: list[Call] = []
+        # (method, chat id) whose requests wait in `paused` until the event is set, then
+        # are done as usual (a slow network the test ends when it likes).
+        self._pauses: dict[tuple[str, int], asyncio.Event] = {}
+        self.paused: list[Call] = []
         self._dropped = asyncio.Event()
         # Every update below this id is confirmed: the offset of the last getUpdates.
         self.confirmed = 0
@@ -649,6 +653,11 @@ class FakeBotApi(FakeApiServer):
         through first (killed between the parts of a long message, say)."""
         self._holds[(method.lower(), chat_id)] = after
 
+    def pause(self, method: str, chat_id: int) -> asyncio.Event:
+        """Keep `method`'s requests about `chat_id` waiting (in `paused`) until the
+        returned event is set; then they are done as usual."""
+        return self._pauses.setdefault((method.lower(), chat_id), asyncio.Event())
+
     def drop_held(self) -> None:
         """The requests held are answered 502, undone (their bot is gone); no more holds."""
         self._holds.clear()
@@ -771,6 +780,11 @@ class FakeBotApi(FakeApiServer):
                 await self._notify()
                 await self._dropped.wait()
                 return JSONResponse({"ok": False, "error_code": 502}, status_code=502)
+            gate = self._pauses.get(held)
+            if gate is not None and not gate.is_set():
+                self.paused.append(call)
+                await self._notify()
+                await gate.wait()
             self._maybe_fail(method, params)
             self._throttle(method)
             result = await self._handle(method, params)
