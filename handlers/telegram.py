@@ -635,6 +635,11 @@ class TelegramChannel:
             MessageHandler(new & NON_TEXT & filters.CAPTION & _Addressed(), self._on_text)
         )
         app.add_handler(MessageHandler(new & NON_TEXT & _Addressed(), self._on_non_text))
+        # Anything else with nothing to read in a private chat (a dice, a shared story, a
+        # poll, a kind Telegram adds later): the same request, never silence.
+        private = filters.ChatType.PRIVATE
+        nothing_typed = ~filters.TEXT & ~filters.CAPTION & ~filters.StatusUpdate.ALL
+        app.add_handler(MessageHandler(new & private & nothing_typed, self._on_non_text))
         # A message edited in a private chat (a command's typo fixed) is answered again; in
         # groups edits are chatter corrected, and a live location sends edits by the minute.
         edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE

@@ -477,6 +477,25 @@ async def test_a_sticker_gets_a_polite_request_to_type(api: FakeBotApi, store: S
     assert shown(reply) == msg.please_type()
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"dice": {"emoji": "🎲", "value": 3}},
+        {"story": {"chat": {"id": -100777, "type": "channel", "title": "Phường 2"}, "id": 9}},
+    ],
+)
+async def test_a_dice_or_a_shared_story_gets_a_polite_request_to_type(
+    api: FakeBotApi, store: Store, content: dict[str, Any]
+) -> None:
+    """A message with nothing to read that is neither a sticker nor a file (a dice, a
+    story shared from the ward's channel): before, silence, as if the bot were down; now
+    the same request to type as for a sticker."""
+    mark = len(api.calls)
+    api.send_content(ALICE, **content)
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert shown(reply) == msg.please_type()
+
+
 async def test_a_photo_with_a_question_typed_under_it_gets_the_answer(
     api: FakeBotApi, store: Store
 ) -> None:

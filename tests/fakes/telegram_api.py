@@ -538,6 +538,11 @@ class FakeBotApi(FakeApiServer):
             {"message": self._message(chat_id, None, group, sticker=sticker)}, None
         )
 
+    def send_content(self, chat_id: int, **fields: Any) -> dict[str, Any]:
+        """A message of any other kind, its fields as Telegram sends them (a dice:
+        `dice={...}`, a shared story: `story={...}`)."""
+        return self._deliver({"message": self._message(chat_id, None, False, **fields)}, None)
+
     def edit_text(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
         """The resident edits a message they sent (`sent`: the update send_text returned):
         an edited_message update with the new text and its entities."""
