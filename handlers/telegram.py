@@ -465,6 +465,9 @@ class TelegramChannel:
         self.inbox = Inbox(conversation.store, CHANNEL)
         self._queue = _KeptUpdates(self.inbox)
         self._replayed = False
+        # Albums (several photos or files sent at once, a message each) already answered:
+        # their other messages get no answer of their own.
+        self._albums = Recent(SEEN_MAX)
         self._requests = _Requests(read_timeout)
         builder = (
             Application.builder()
@@ -673,6 +676,7 @@ class TelegramChannel:
         # Under a photo or a file: the resident is told it went unseen (not to staff either).
         note = []
         if message.text is None:
+            self._album_answered(message)
             note = [Reply(await self.conversation.attachment_note(ref, typed=True))]
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
@@ -691,7 +695,7 @@ class TelegramChannel:
         """A sticker, photo, voice message...: ask for a typed question (in a group, quoting
         it: whose it was, and in its topic)."""
         message = update.effective_message
-        if message is not None:
+        if message is not None and not self._album_answered(message):
             chat = message.chat
             private = chat.type == ChatType.PRIVATE
             ref = ChatRef(CHANNEL, str(chat.id), private=private)
@@ -700,6 +704,14 @@ class TelegramChannel:
             quote = None if private else message.message_id
             sender = self._sender(chat.id, quote=quote, thread=_topic(message))
             await self.answerer.say(ref, [please], sender)
+
+    def _album_answered(self, message: Message) -> bool:
+        """Whether the message is one of an album (two ID-card photos sent at once: a
+        message each) of which another was answered already; notes that one was now. The
+        resident gets one request to type for the album, or only the answer to the
+        question typed under one of its photos."""
+        album = message.media_group_id
+        return album is not None and self._albums.seen(f"{message.chat.id}:{album}")
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group upgraded to a supergroup (a new id; Telegram says so in both): what it

@@ -477,6 +477,24 @@ async def test_a_sticker_gets_a_polite_request_to_type(api: FakeBotApi, store: S
     assert shown(reply) == msg.please_type()
 
 
+async def test_an_album_gets_one_answer_not_one_per_photo(api: FakeBotApi, store: Store) -> None:
+    """Residents send photos of papers several at once (an album: a message each). Before,
+    each photo got the request to type (three photos: three times the same message), and
+    under an album with a question typed under its first photo, the others asked to type
+    the question just answered. Now an album gets one request, or the answer alone."""
+    mark = len(api.calls)
+    for _ in range(3):
+        api.send_photo(ALICE, album="cccd")
+    api.send_photo(ALICE, "đăng ký tạm trú cần giấy tờ gì", album="giay-to")
+    api.send_photo(ALICE, album="giay-to")
+    api.send_text(ALICE, "/help")  # the chat's messages are answered in order
+    said = lambda: [shown(call) for call in api.sent(ALICE, since=mark)]  # noqa: E731
+    await api.wait_until(lambda: any("Cách hỏi:" in text for text in said()))
+    assert said()[:2] == [msg.please_type(), msg.attachment_unread()]
+    assert said()[2].startswith("Đăng ký tạm trú cần giấy tờ gì?")
+    assert len(said()) == 4
+
+
 @pytest.mark.parametrize(
     "content",
     [
