@@ -591,3 +591,22 @@ async def test_a_ticket_button_is_acted_on_when_stopping_its_spinner_fails(
         assert visible_text(closed.text) == msg.ticket_closed(1)
         assert api.topics[STAFF_GROUP][thread]["closed"]
         assert len(api.sent(STAFF_GROUP, since=mark)) == 1  # no apology before it
+
+
+async def test_hoi_can_bo_tapped_twice_says_the_question_went_not_to_type_it_again(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A resident taps "Hỏi cán bộ" under a question the bot could not answer, and taps it
+    again (the spinner seemed stuck). Before, the second tap said the question was no
+    longer kept and asked them to type it again: staff would have got it twice. Now it
+    says the question went to staff (its ticket number), and it goes once."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        (offer,) = await api.say(RESIDENT, QUESTION)
+        [ask] = [data for _, data in offer.buttons if data == "staff:ask"]
+        mark = len(api.calls)
+        api.press(RESIDENT, ask, offer)
+        api.press(RESIDENT, ask, offer)
+        sent, again = await api.replies(RESIDENT, since=mark, count=2)
+        assert "phiếu số 1" in visible_text(sent.text)
+        assert visible_text(again.text) == msg.ticket_already_open(WARD_NAME, 1)
+        assert await staff.desk.tickets.get(2) is None
