@@ -294,6 +294,7 @@ class _Polling(HTTPXRequest):
             if code == HTTPStatus.OK:
                 self.receiving.answered()
                 self._retry = self.retry_first
+                payload = _readable(payload)
             return code, payload
         self.receiving.failed()
         if self.closing.is_set():
@@ -303,6 +304,29 @@ class _Polling(HTTPXRequest):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
         return HTTPStatus.OK, NO_UPDATES
+
+
+def _readable(payload: bytes) -> bytes:
+    """getUpdates' answer, each update python-telegram-bot cannot read (content newer than
+    this version, a field it requires missing) cut down to its update_id: skipped, and
+    said in the log. Else python-telegram-bot asks for that update again and again, and no
+    one is answered any more."""
+    try:
+        answer = json.loads(payload)
+        updates = answer["result"]
+    except (ValueError, KeyError, TypeError):
+        return payload
+    skipped = 0
+    for at, update in enumerate(updates if isinstance(updates, list) else ()):
+        if not isinstance(update, dict) or type(update.get("update_id")) is not int:
+            continue
+        try:
+            Update.de_json(update, None)
+        except Exception as exc:  # whatever the library's parsing raises
+            log.warning("telegram: an update this version cannot read was skipped: %s", exc)
+            updates[at] = {"update_id": update["update_id"]}
+            skipped += 1
+    return json.dumps(answer).encode() if skipped else payload
 
 
 class _Requests(HTTPXRequest):
