@@ -14,13 +14,15 @@ into the platform's messages through the `send` function it passes. The rest is 
   (its id) and the list shown last are kept in the database, so that after a restart
   "xem toàn văn" and a number typed still open what they opened before;
 - a polite reply with the hotline when answering fails, and the error logged once;
-- how the messages of one reply or alert are retried (`send_parts`).
+- how the messages of one reply or alert are retried (`send_parts`), and where the retry
+  of an alert cut off between its messages starts, after a restart too (`AlertParts`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import math
@@ -38,7 +40,7 @@ from wardbot.per_chat import LastPerChat
 from wardbot.ports import Typing
 from wardbot.render import numbered_choice, typed_number
 from wardbot.reply import Button, Reply
-from wardbot.store import ChatRef
+from wardbot.store import ChatRef, Store
 from wardbot.text import fold
 
 log = logging.getLogger(__name__)
@@ -66,13 +68,16 @@ _FULL_TEXT = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+")
 
+# One message of a reply or an alert: sends it (retried by `send_parts`).
+Part = Callable[[], Awaitable[object]]
+
 # Sends replies to the chat being answered; returns the buttons it showed as numbered
 # choices (nothing on channels with real buttons).
 Send = Callable[[Sequence[Reply]], Awaitable[Sequence[Button]]]
 
 
 async def send_parts(
-    parts: Sequence[Callable[[], Awaitable[object]]],
+    parts: Sequence[Part],
     classify: Callable[[Exception], DeliveryError | None],
     retry: ReplyRetry,
     *,
@@ -89,6 +94,72 @@ async def send_parts(
     rest = replace(retry, longest_retry_after=math.inf, budget=math.inf) if alert else retry
     for number, part in enumerate(parts):
         await (ONCE if alert and number == 0 else rest).run(part, classify)
+
+
+class AlertParts:
+    """Per chat, how many messages of an alert too long for one went out while the rest
+    has not, in memory and in the database (migration 23), so that the outbox's retry of
+    it starts with the first message the chat has not got, after a restart or a crash
+    too: the resident does not read the first half twice. An alert is known by its
+    messages' texts; once all are out it is forgotten (sent again on purpose: whole)."""
+
+    def __init__(self, channel: str, store: Store) -> None:
+        self.channel = channel
+        self.store = store
+        # (chat, the alert's digest) -> how many of its messages went out
+        self._sent: LastPerChat[int] = LastPerChat()
+
+    async def send(
+        self,
+        chat_id: str,
+        parts: Sequence[tuple[str, Part]],
+        classify: Callable[[Exception], DeliveryError | None],
+        retry: ReplyRetry,
+    ) -> None:
+        """Send the alert's messages (each one's text and sendMessage) not out yet, as
+        `send_parts` sends an alert's."""
+        await send_parts(await self._left(chat_id, parts), classify, retry, alert=True)
+
+    async def _left(self, chat_id: str, parts: Sequence[tuple[str, Part]]) -> list[Part]:
+        chat = ChatRef(self.channel, chat_id)
+        texts = [text for text, _ in parts]
+        digest = hashlib.blake2b("\x00".join(texts).encode(), digest_size=10).hexdigest()
+        key = (chat_id, digest)
+        start = self._sent.get(key, 0) if len(parts) > 1 else 0
+        if len(parts) > 1 and not start:
+            start = await self._kept(chat, digest)
+
+        def part(number: int) -> Part:
+            async def send() -> object:
+                result = await parts[number][1]()
+                sent = number + 1 if number + 1 < len(parts) else 0
+                if sent:
+                    self._sent.set(key, sent)
+                else:
+                    self._sent.drop(key)
+                if sent or number:
+                    await self._keep(chat, digest, sent)
+                return result
+
+            return send
+
+        return [part(number) for number in range(min(start, len(parts) - 1), len(parts))]
+
+    async def _kept(self, chat: ChatRef, digest: str) -> int:
+        """The messages of an alert that went out before a restart (`_keep`)."""
+        try:
+            return await self.store.alert_parts_sent(chat, digest)
+        except Exception as exc:  # a database that cannot be read: from the first one
+            log.debug("%s: the parts of an alert sent are not known: %s", self.channel, exc)
+            return 0
+
+    async def _keep(self, chat: ChatRef, digest: str, sent: int) -> None:
+        """Write down that `sent` messages of an alert went out (0: all of them); a failed
+        write costs a restart's retry its memory of them only."""
+        try:
+            await self.store.note_alert_parts(chat, digest, sent, time.time())
+        except Exception as exc:
+            log.debug("%s: the parts of an alert sent are not kept: %s", self.channel, exc)
 
 
 class Menus:
@@ -279,6 +350,7 @@ class Answerer:
         self.in_flight = 0
         # At most `slots` messages answered at once (the others wait, in order per chat).
         self._slots = asyncio.Semaphore(slots) if slots else None
+        self.alert_parts = AlertParts(channel, conversation.store)
         conversation.store.forgetting.append(self.forget)
 
     def forget(self, chat: ChatRef) -> None:

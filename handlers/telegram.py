@@ -15,7 +15,7 @@ import html
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -24,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -53,7 +54,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from handlers.base import Answerer, Send, send_parts
+from handlers.base import Answerer, Part, Send, send_parts
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
@@ -294,6 +295,7 @@ class _Polling(HTTPXRequest):
             if code == HTTPStatus.OK:
                 self.receiving.answered()
                 self._retry = self.retry_first
+                payload = _readable(payload)
             return code, payload
         self.receiving.failed()
         if self.closing.is_set():
@@ -303,6 +305,29 @@ class _Polling(HTTPXRequest):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
         return HTTPStatus.OK, NO_UPDATES
+
+
+def _readable(payload: bytes) -> bytes:
+    """getUpdates' answer, each update python-telegram-bot cannot read (content newer than
+    this version, a field it requires missing) cut down to its update_id: skipped, and
+    said in the log. Else python-telegram-bot asks for that update again and again, and no
+    one is answered any more."""
+    try:
+        answer = json.loads(payload)
+        updates = answer["result"]
+    except (ValueError, KeyError, TypeError):
+        return payload
+    skipped = 0
+    for at, update in enumerate(updates if isinstance(updates, list) else ()):
+        if not isinstance(update, dict) or type(update.get("update_id")) is not int:
+            continue
+        try:
+            Update.de_json(update, None)
+        except Exception as exc:  # whatever the library's parsing raises
+            log.warning("telegram: an update this version cannot read was skipped: %s", exc)
+            updates[at] = {"update_id": update["update_id"]}
+            skipped += 1
+    return json.dumps(answer).encode() if skipped else payload
 
 
 class _Requests(HTTPXRequest):
@@ -353,6 +378,24 @@ def delivery_error(exc: Exception) -> DeliveryError | None:
     if isinstance(exc, TelegramError):  # network trouble, timeouts, Telegram's 5xx
         return TransientError(str(exc))
     return None
+
+
+def _topic(message: object) -> int | None:
+    """The forum topic `message` is in (None: a chat without topics, or its General
+    topic), where what answers it goes: every message of the answer, not only the first,
+    which quotes the question."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
+async def stop_spinner(query: CallbackQuery, where: str) -> None:
+    """Answer a button press (its spinner stops). Too old to answer, or a moment of
+    outage: logged, and the press is still acted on (never taken for another's)."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.info("%s: could not answer a button press: %s", where, exc)
 
 
 def _chat_of(update: Update) -> str:
@@ -447,6 +490,9 @@ class TelegramChannel:
         self.inbox = Inbox(conversation.store, CHANNEL)
         self._queue = _KeptUpdates(self.inbox)
         self._replayed = False
+        # Albums (several photos or files sent at once, a message each) already answered:
+        # their other messages get no answer of their own.
+        self._albums = Recent(SEEN_MAX)
         self._requests = _Requests(read_timeout)
         builder = (
             Application.builder()
@@ -617,6 +663,11 @@ class TelegramChannel:
             MessageHandler(new & NON_TEXT & filters.CAPTION & _Addressed(), self._on_text)
         )
         app.add_handler(MessageHandler(new & NON_TEXT & _Addressed(), self._on_non_text))
+        # Anything else with nothing to read in a private chat (a dice, a shared story, a
+        # poll, a kind Telegram adds later): the same request, never silence.
+        private = filters.ChatType.PRIVATE
+        nothing_typed = ~filters.TEXT & ~filters.CAPTION & ~filters.StatusUpdate.ALL
+        app.add_handler(MessageHandler(new & private & nothing_typed, self._on_non_text))
         # A message edited in a private chat (a command's typo fixed) is answered again; in
         # groups edits are chatter corrected, and a live location sends edits by the minute.
         edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
@@ -637,20 +688,24 @@ class TelegramChannel:
         private = chat.type == ChatType.PRIVATE
         text = typed if private else _without_mention(message)
         quote = None if private else message.message_id  # in a group: whose question
+        thread = _topic(message)
 
         async def typing() -> None:
             with contextlib.suppress(TelegramError):
-                await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+                await context.bot.send_chat_action(
+                    chat.id, ChatAction.TYPING, message_thread_id=thread
+                )
 
         user = message.from_user
         ref = ChatRef(CHANNEL, str(chat.id), private=private)
         # Under a photo or a file: the resident is told it went unseen (not to staff either).
         note = []
         if message.text is None:
+            self._album_answered(message)
             note = [Reply(await self.conversation.attachment_note(ref, typed=True))]
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
-            await self.send(chat.id, [*note, *replies], quote=quote)
+            await self.send(chat.id, [*note, *replies], quote=quote, thread=thread)
             return shown_buttons(replies)
 
         await self.answerer.text(
@@ -665,14 +720,23 @@ class TelegramChannel:
         """A sticker, photo, voice message...: ask for a typed question (in a group, quoting
         it: whose it was, and in its topic)."""
         message = update.effective_message
-        if message is not None:
+        if message is not None and not self._album_answered(message):
             chat = message.chat
             private = chat.type == ChatType.PRIVATE
             ref = ChatRef(CHANNEL, str(chat.id), private=private)
             said = await self.conversation.attachment_note(ref, typed=False)
             please = Reply(said, keeps_choices=True)
             quote = None if private else message.message_id
-            await self.answerer.say(ref, [please], self._sender(chat.id, quote=quote))
+            sender = self._sender(chat.id, quote=quote, thread=_topic(message))
+            await self.answerer.say(ref, [please], sender)
+
+    def _album_answered(self, message: Message) -> bool:
+        """Whether the message is one of an album (two ID-card photos sent at once: a
+        message each) of which another was answered already; notes that one was now. The
+        resident gets one request to type for the album, or only the answer to the
+        question typed under one of its photos."""
+        album = message.media_group_id
+        return album is not None and self._albums.seen(f"{message.chat.id}:{album}")
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group upgraded to a supergroup (a new id; Telegram says so in both): what it
@@ -696,9 +760,9 @@ class TelegramChannel:
                 return
         log.info("telegram: a group moved to a new id; %d waiting message(s) follow it", moved)
 
-    def _sender(self, chat_id: int, *, quote: int | None = None) -> Send:
+    def _sender(self, chat_id: int, *, quote: int | None = None, thread: int | None = None) -> Send:
         async def send(replies: Sequence[Reply]) -> list[Button]:
-            await self.send(chat_id, replies, quote=quote)
+            await self.send(chat_id, replies, quote=quote, thread=thread)
             return shown_buttons(replies)
 
         return send
@@ -709,15 +773,10 @@ class TelegramChannel:
         chat = update.effective_chat
         if query is None or chat is None:
             return
-        try:
-            await query.answer()
-        except TelegramError as exc:  # too old to answer, a moment of outage: still acted on
-            log.info("telegram: could not answer a button press: %s", exc)
+        await stop_spinner(query, CHANNEL)
         pressed = query.message
         # In a group with topics, what the press sends goes to the pressed message's topic.
-        thread = None
-        if isinstance(pressed, Message) and pressed.is_topic_message:
-            thread = pressed.message_thread_id
+        thread = _topic(pressed)
 
         async def send(replies: Sequence[Reply]) -> list[Button]:
             for reply in replies:
@@ -774,7 +833,7 @@ class TelegramChannel:
         parts = self._messages(
             chat_id, replies, quote=quote, thread=thread, read_timeout=self.read_timeout
         )
-        await send_parts(parts, delivery_error, self.reply_retry)
+        await send_parts([send for _, send in parts], delivery_error, self.reply_retry)
 
     def _messages(
         self,
@@ -784,30 +843,30 @@ class TelegramChannel:
         quote: int | None = None,
         thread: int | None = None,
         read_timeout: float,
-    ) -> list[Callable[[], Awaitable[object]]]:
-        """Each message's sendMessage, for handlers.base.send_parts: the first quotes
-        `quote` (in a group: whose question), each reply's last carries its buttons."""
+    ) -> list[tuple[str, Part]]:
+        """Each message's text and sendMessage, for handlers.base.send_parts: the first
+        quotes `quote` (in a group: whose question), each reply's last carries its
+        buttons."""
         bot = self.application.bot
-        messages: list[Callable[[], Awaitable[object]]] = []
+        messages: list[tuple[str, Part]] = []
         for reply in replies:
             parts = render_html(reply)
             for number, part in enumerate(parts, 1):
-                messages.append(
-                    functools.partial(
-                        bot.send_message,
-                        chat_id,
-                        part,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard(reply) if number == len(parts) else None,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True),
-                        reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
-                        if quote
-                        else None,
-                        message_thread_id=thread,
-                        disable_notification=reply.silent or None,
-                        read_timeout=read_timeout,
-                    )
+                send = functools.partial(
+                    bot.send_message,
+                    chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(reply) if number == len(parts) else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_parameters=ReplyParameters(quote, allow_sending_without_reply=True)
+                    if quote
+                    else None,
+                    message_thread_id=thread,
+                    disable_notification=reply.silent or None,
+                    read_timeout=read_timeout,
                 )
+                messages.append((part, send))
                 quote = None
         return messages
 
@@ -818,19 +877,24 @@ class TelegramChannel:
 
         The first message is tried once, so that the outbox paces retries; once part of
         an alert is out, the rest is retried here rather than the whole alert resent
-        (handlers.base.send_parts).
+        (handlers.base.send_parts). When even that fails, the outbox's retry sends only
+        the parts that did not go out, after a restart too (handlers.base.AlertParts).
         """
-        # A number counts its buttons after those of a list still chosen from.
-        after = await self.answerer.push_after(chat_id, replies)
-        target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
-        # A slow answer is waited for: a message given up on may still arrive, and the
-        # retry would send it twice.
-        parts = self._messages(target, replies, read_timeout=self.alert_read_timeout)
-        try:
-            await send_parts(parts, delivery_error, self.reply_retry, alert=True)
-        except TelegramError as exc:
-            raise delivery_error(exc) or TransientError(str(exc)) from exc
-        await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)
+        # In the chat's turn: after an answer on its way, not between its messages.
+        async with self.answerer.locks.hold(chat_id):
+            # A number counts its buttons after those of a list still chosen from.
+            after = await self.answerer.push_after(chat_id, replies)
+            target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+            # A slow answer is waited for: a message given up on may still arrive, and the
+            # retry would send it twice.
+            parts = self._messages(target, replies, read_timeout=self.alert_read_timeout)
+            try:
+                await self.answerer.alert_parts.send(
+                    chat_id, parts, delivery_error, self.reply_retry
+                )
+            except TelegramError as exc:
+                raise delivery_error(exc) or TransientError(str(exc)) from exc
+            await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

@@ -38,7 +38,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.telegram import command_addressee, keyboard, render_html
+from handlers.telegram import command_addressee, keyboard, render_html, stop_spinner
 from wardbot import messages as msg
 from wardbot.desk import AlreadyGone, Desk, GroupUnreachable, StaffMessage, TopicGone
 from wardbot.reply import Reply
@@ -311,8 +311,7 @@ class StaffHandlers:
         chat = update.effective_chat
         if query is None or chat is None or chat.id != self.chat_id:
             return  # a resident's button: the resident handlers take it
-        with contextlib.suppress(BadRequest):
-            await query.answer()
+        await stop_spinner(query, "staff group")
         try:
             notes = await self.desk.on_staff_action(str(query.from_user.id), query.data or "")
         except Exception:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import hashlib
 import json
 import logging
 import re
@@ -353,8 +352,6 @@ class ZaloChannel:
         # chat -> its first refusal and its last (clock)
         self._refusing: LastPerChat[tuple[float, float]] = LastPerChat()
         self._refused_at: float | None = None  # when a refused webhook request was logged
-        # chat and alert -> how many of its parts went out, while the rest has not
-        self._alert_progress: LastPerChat[int] = LastPerChat()
         self._groups: LastPerChat[bool] = LastPerChat()  # groups written down since the start
 
     # --- lifecycle ------------------------------------------------------------------
@@ -659,7 +656,7 @@ class ZaloChannel:
         The first message is tried once, so that the outbox paces retries; once part of
         an alert is out, the rest is retried here rather than the whole alert resent
         (handlers.base.send_parts). When even that fails, the outbox's retry sends only
-        the parts that did not go out (`_alert_messages`).
+        the parts that did not go out, after a restart too (handlers.base.AlertParts).
         """
         async with self.answerer.locks.hold(chat_id):
             # Numbered on after the list the resident may still be choosing from.
@@ -670,8 +667,12 @@ class ZaloChannel:
             shown = self._for_group(replies) if in_group else replies
             texts, buttons = render_plain(shown, after=after, choose=self._choose(in_group))
             try:
-                messages = await self._alert_messages(chat_id, texts)
-                await send_parts(messages, _retryable, self.reply_retry, alert=True)
+                # A slow answer is waited for: a message given up on may still arrive, and
+                # the retry would send it twice.
+                sends = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
+                await self.answerer.alert_parts.send(
+                    chat_id, list(zip(texts, sends, strict=True)), _retryable, self.reply_retry
+                )
             except TooManyRequests as exc:
                 raise self._rate_limited(exc) from None
             except (NetworkError, Unavailable) as exc:
@@ -713,55 +714,6 @@ class ZaloChannel:
             else reply
             for reply in replies
         ]
-
-    async def _alert_messages(
-        self, chat_id: str, texts: Sequence[str]
-    ) -> list[Callable[[], Awaitable[object]]]:
-        """The sendMessage of each part of an alert not yet out: a retry of an alert whose
-        first parts went out before the rest failed starts where it stopped (the same
-        texts, remembered here and in the database, after a restart or a crash too: the
-        resident does not read the first half twice)."""
-        chat = ChatRef(CHANNEL, chat_id)
-        digest = hashlib.blake2b("\x00".join(texts).encode(), digest_size=10).hexdigest()
-        key = f"{chat_id}:{digest}"
-        # A slow answer is waited for: a message given up on may still arrive, and the
-        # retry would send it twice.
-        sends = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
-        start = self._alert_progress.get(key, 0) if len(sends) > 1 else 0
-        if len(sends) > 1 and not start:
-            start = await self._parts_kept(chat, digest)
-
-        def part(number: int) -> Callable[[], Awaitable[object]]:
-            async def send() -> object:
-                result = await sends[number]()
-                sent = number + 1 if number + 1 < len(sends) else 0
-                if sent:
-                    self._alert_progress.set(key, sent)
-                else:
-                    self._alert_progress.drop(key)
-                if sent or number:
-                    await self._keep_parts(chat, digest, sent)
-                return result
-
-            return send
-
-        return [part(number) for number in range(min(start, len(sends) - 1), len(sends))]
-
-    async def _parts_kept(self, chat: ChatRef, digest: str) -> int:
-        """The parts of an alert that went out before a restart (`_keep_parts`)."""
-        try:
-            return await self.conversation.store.alert_parts_sent(chat, digest)
-        except Exception as exc:  # a database that cannot be read: from the first part
-            log.debug("zalo: the parts of an alert sent are not known: %s", exc)
-            return 0
-
-    async def _keep_parts(self, chat: ChatRef, digest: str, sent: int) -> None:
-        """Write down that `sent` parts of an alert went out (0: all of them); a failed
-        write costs a restart's retry its memory of them only."""
-        try:
-            await self.conversation.store.note_alert_parts(chat, digest, sent, time.time())
-        except Exception as exc:
-            log.debug("zalo: the parts of an alert sent are not kept: %s", exc)
 
     def _rate_limited(self, exc: TooManyRequests) -> RetryLater:
         """The outbox's pause after an alert refused with 429: the wait Zalo names, else

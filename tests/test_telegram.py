@@ -344,6 +344,40 @@ async def test_a_number_past_the_buttons_points_to_them_and_shows_them_again(
     assert shown(opened).startswith(answer.buttons[0][0].rstrip("…"))
 
 
+async def test_an_alert_arriving_while_an_answer_is_on_its_way_comes_after_it(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An alert is pushed to Alice while the answer to her question is still on its way
+    (Telegram slow for a moment). Before, the two went out side by side: a number typed
+    next picked from one of the two lists only (the alert's "📄 Xem toàn văn", third on
+    screen, was "not among the choices", or the answer's second was). Now the alert
+    waits for the answer, as on Zalo: it comes after it, and its button is numbered on
+    from the answer's."""
+    notice = ward_engine.corpus.document("2024-07-15-dieu-chinh-muc-dong-bhyt")
+    assert isinstance(notice, Announcement)
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        gate = api.pause("sendMessage", ALICE)
+        mark = len(api.calls)
+        api.send_text(ALICE, "mất thẻ bhyt")
+        await api.wait_until(lambda: len(api.paused) == 1)
+        alert = asyncio.create_task(channel.deliver(str(ALICE), [alert_reply(notice)]))
+        # The alert on its way too, or waiting for the chat's turn.
+        turn = channel.answerer.locks._locks
+        for _ in range(3000):
+            if len(api.paused) == 2 or turn.get(str(ALICE), (None, 0))[1] == 2:
+                break
+            await asyncio.sleep(0.01)
+        gate.set()
+        await alert
+        answer, pushed = await api.replies(ALICE, since=mark, count=2)
+        assert shown(answer).startswith("Mất thẻ bảo hiểm y tế")
+        assert notice.title in shown(pushed)
+        listed = [data for _, data in answer.buttons if not data.startswith("wrong:")]
+        assert len(listed) == 2 and pushed.buttons == [(msg.FULL_TEXT_BUTTON, f"full:{notice.id}")]
+        (whole,) = await api.say(ALICE, "3")  # numbered on: the alert's button
+        assert shown(whole).startswith(notice.title)
+
+
 async def test_a_number_under_an_alert_opens_it(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
@@ -445,6 +479,43 @@ async def test_a_sticker_gets_a_polite_request_to_type(api: FakeBotApi, store: S
     assert shown(reply) == msg.please_type()
 
 
+async def test_an_album_gets_one_answer_not_one_per_photo(api: FakeBotApi, store: Store) -> None:
+    """Residents send photos of papers several at once (an album: a message each). Before,
+    each photo got the request to type (three photos: three times the same message), and
+    under an album with a question typed under its first photo, the others asked to type
+    the question just answered. Now an album gets one request, or the answer alone."""
+    mark = len(api.calls)
+    for _ in range(3):
+        api.send_photo(ALICE, album="cccd")
+    api.send_photo(ALICE, "đăng ký tạm trú cần giấy tờ gì", album="giay-to")
+    api.send_photo(ALICE, album="giay-to")
+    api.send_text(ALICE, "/help")  # the chat's messages are answered in order
+    said = lambda: [shown(call) for call in api.sent(ALICE, since=mark)]  # noqa: E731
+    await api.wait_until(lambda: any("Cách hỏi:" in text for text in said()))
+    assert said()[:2] == [msg.please_type(), msg.attachment_unread()]
+    assert said()[2].startswith("Đăng ký tạm trú cần giấy tờ gì?")
+    assert len(said()) == 4
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"dice": {"emoji": "🎲", "value": 3}},
+        {"story": {"chat": {"id": -100777, "type": "channel", "title": "Phường 2"}, "id": 9}},
+    ],
+)
+async def test_a_dice_or_a_shared_story_gets_a_polite_request_to_type(
+    api: FakeBotApi, store: Store, content: dict[str, Any]
+) -> None:
+    """A message with nothing to read that is neither a sticker nor a file (a dice, a
+    story shared from the ward's channel): before, silence, as if the bot were down; now
+    the same request to type as for a sticker."""
+    mark = len(api.calls)
+    api.send_content(ALICE, **content)
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert shown(reply) == msg.please_type()
+
+
 async def test_a_photo_with_a_question_typed_under_it_gets_the_answer(
     api: FakeBotApi, store: Store
 ) -> None:
@@ -533,6 +604,29 @@ async def test_in_a_group_with_topics_answers_stay_in_the_topic_asked_in(
     assert please.result.get("message_thread_id") == thread
 
 
+async def test_in_a_group_with_topics_every_message_of_an_answer_stays_in_the_topic(
+    api: FakeBotApi, store: Store
+) -> None:
+    """An answer in more than one message, in a topic of a residents' group: /start (the
+    greeting, then the topics), a question typed under a photo (the note that photos go
+    unseen, then the answer). Before, only the first message (quoting the question) was
+    in the topic; the rest went to the General topic, away from who asked. Now all of it
+    stays in the topic."""
+    forum = -1005550001
+    api.staff_group(forum, title="Cư dân khu phố 3")
+    thread = api.staff_topic(forum, "Hỏi đáp thủ tục", user_id=77)
+    mark = len(api.calls)
+    api.send_text(forum, "/start@phuong2_test_bot", group=True, user_id=77, thread_id=thread)
+    greeting, topics = await api.replies(forum, since=mark, count=2)
+    assert [greeting.thread_id, topics.thread_id] == [thread, thread]
+    mark = len(api.calls)
+    question = "@phuong2_test_bot đăng ký tạm trú cần giấy tờ gì"
+    api.send_photo(forum, question, group=True, reply_to=greeting)
+    note, answer = await api.replies(forum, since=mark, count=2)
+    assert shown(note).startswith("Dạ, em chưa xem được ảnh")
+    assert [note.thread_id, answer.thread_id] == [thread, thread]
+
+
 # --- persistence, failures ------------------------------------------------------------------
 
 
@@ -558,6 +652,22 @@ async def test_flood_control_is_waited_out(
     (reply,) = await api.say(ALICE, "mất thẻ bhyt", within=10)
     assert shown(reply).startswith("Mất thẻ bảo hiểm y tế")
     assert [c.status for c in api.of("sendMessage")] == [429, 200]
+
+
+async def test_an_update_this_version_cannot_read_does_not_stop_the_bot(
+    api: FakeBotApi, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram sends an update python-telegram-bot cannot read (here a poll without a
+    field this version requires; a kind of content newer than it, say). Before, getUpdates
+    asked for that update again and again: no resident was answered any more, while
+    /healthz still said Telegram was fine. Now it is skipped, said in the log, and the
+    next question is answered."""
+    poll = {"id": "1", "question": "Họp tổ?", "total_voter_count": 0, "is_closed": False}
+    poll |= {"options": [{"text": "Có", "voter_count": 0}], "is_anonymous": True}
+    api.send_content(ALICE, poll={**poll, "type": "regular", "allows_multiple_answers": False})
+    (reply,) = await api.say(ALICE, "mất thẻ bhyt", within=10)
+    assert shown(reply).startswith("Mất thẻ bảo hiểm y tế")
+    assert "an update this version cannot read was skipped" in caplog.text
 
 
 async def test_a_burst_of_5xx_still_gets_the_question_answered_once(

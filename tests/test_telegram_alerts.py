@@ -3,8 +3,11 @@ watcher, outbox and sender; and how Telegram's errors reach the sender."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import shutil
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -420,3 +423,50 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
             assert sender.stats.sent == 1 and sender.stats.retried == 0
         finally:
             await telegram.application.shutdown()
+
+
+async def test_a_long_alert_cut_off_by_a_crash_goes_on_from_the_part_not_sent(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A broadcast too long for one Telegram message goes out in two; the bot is killed
+    (a power cut, `docker kill`) after the first reached the resident, while the second is
+    on its way. Before, the restarted bot sent the alert again from the first part: the
+    resident read the first half twice. Now it goes on from the part not sent (as on
+    Zalo), and nothing of it is kept once it is all out."""
+    from handlers.telegram import TelegramChannel
+
+    text = "\n\n".join(
+        f"Mục {n}: " + "Lịch cắt điện khu phố trong tuần tới. " * 10 for n in range(12)
+    )
+    text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+    settings = bot_settings(ward_settings, api)
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        conversation = Conversation(ward_engine, store, ward_settings)
+        before = TelegramChannel(settings, conversation)
+        await before.application.initialize()
+        await store.queue_message(text, [CHAT], time.time())
+        api.hold("sendMessage", int(CHAT.chat_id), after=1)  # the second part hangs
+        sender = Sender(store, before, Composer(lambda: ward_engine.corpus, store))
+        sending = asyncio.create_task(sender.drain())
+        await api.wait_until(lambda: bool(api.held))
+        sending.cancel()  # the crash: nothing after the first part is done or noted
+        with contextlib.suppress(asyncio.CancelledError):
+            await sending
+        api.drop_held()
+        assert len(api.sent(int(CHAT.chat_id))) == 1
+
+        after = TelegramChannel(settings, Conversation(ward_engine, store, ward_settings))
+        await after.application.initialize()
+        try:
+            assert await store.recover_outbox("telegram") == 1  # as the sender does at start
+            sender = Sender(store, after, Composer(lambda: ward_engine.corpus, store))
+            await sender.drain()
+        finally:
+            await after.application.shutdown()
+            await before.application.shutdown()
+        sent = api.sent(int(CHAT.chat_id))
+        assert len(sent) == 2
+        assert "\n\n".join(call.text for call in sent) == f"{text}\n\n<i>{msg.ALERT_STOP}</i>"
+        assert sender.stats.sent == 1
+    with sqlite3.connect(ward_settings.data_dir / "bot.sqlite3") as raw:
+        assert raw.execute("SELECT count(*) FROM alert_parts").fetchone() == (0,)  # done

@@ -572,3 +572,41 @@ async def test_a_ticket_closed_by_mistake_is_reopened_with_its_topic(
         api.send_text(STAFF_GROUP, "/reopen", group=True, user_id=OFFICER, thread_id=thread)
         (already,) = await api.replies(STAFF_GROUP, since=mark, within=10)
         assert visible_text(already.text) == msg.ticket_not_closed(1)
+
+
+async def test_a_ticket_button_is_acted_on_when_stopping_its_spinner_fails(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An officer taps '✔️ Đóng phiếu' while Telegram fails for a moment to take the
+    press's answer (a 502). Before, the press was dropped: the ticket stayed open, the
+    group got the residents' apology ("hệ thống đang gặp sự cố"), and the press went on
+    to the residents' handlers, which said the content was gone. Now the ticket is
+    closed, and the officer is told so, as when Telegram answers."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        thread, ticket_post = await ticket_posted(api, staff.desk)
+        api.fail("answerCallbackQuery", 502, description="Bad Gateway")
+        mark = len(api.calls)
+        api.press(STAFF_GROUP, "tc:1", ticket_post, group=True, user_id=OFFICER)
+        (closed,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(closed.text) == msg.ticket_closed(1)
+        assert api.topics[STAFF_GROUP][thread]["closed"]
+        assert len(api.sent(STAFF_GROUP, since=mark)) == 1  # no apology before it
+
+
+async def test_hoi_can_bo_tapped_twice_says_the_question_went_not_to_type_it_again(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A resident taps "Hỏi cán bộ" under a question the bot could not answer, and taps it
+    again (the spinner seemed stuck). Before, the second tap said the question was no
+    longer kept and asked them to type it again: staff would have got it twice. Now it
+    says the question went to staff (its ticket number), and it goes once."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        (offer,) = await api.say(RESIDENT, QUESTION)
+        [ask] = [data for _, data in offer.buttons if data == "staff:ask"]
+        mark = len(api.calls)
+        api.press(RESIDENT, ask, offer)
+        api.press(RESIDENT, ask, offer)
+        sent, again = await api.replies(RESIDENT, since=mark, count=2)
+        assert "phiếu số 1" in visible_text(sent.text)
+        assert visible_text(again.text) == msg.ticket_already_open(WARD_NAME, 1)
+        assert await staff.desk.tickets.get(2) is None

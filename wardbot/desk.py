@@ -275,6 +275,8 @@ class Desk:
         if active is not None and question:
             await self.tickets.drop_offer(chat)
             return [await self.follow_up(chat, active, question)]
+        if not question and active is not None:  # pressed again: it went the first time
+            return [Reply(msg.ticket_already_open(self.settings.ward_name, active.id))]
         if not question:
             return [Reply(msg.staff_offer_gone(self.settings.ward_name))]
         return [await self._open(chat, question)]

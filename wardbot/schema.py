@@ -353,7 +353,7 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE seen_announcements SET numbers = NULL;
     """,
     # 23: how many parts of an alert too long for one message went out to a chat, while
-    # the rest has not (handlers.zalo: `digest` of its texts), so that a retry after a
+    # the rest has not (handlers.base.AlertParts: `digest` of its texts), so that a retry after a
     # restart (or a crash) starts with the first part the chat has not got.
     """
     CREATE TABLE alert_parts (

@@ -290,9 +290,14 @@ class FakeBotApi(FakeApiServer):
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
         # (method, chat id) whose requests wait, unanswered, in `held` until `drop_held()`
-        # (the bot was killed meanwhile: they are answered 502 and never done).
-        self._holds: set[tuple[str, int]] = set()
+        # (the bot was killed meanwhile: they are answered 502 and never done), and how
+        # many of them still go through first.
+        self._holds: dict[tuple[str, int], int] = {}
         self.held: list[Call] = []
+        # (method, chat id) whose requests wait in `paused` until the event is set, then
+        # are done as usual (a slow network the test ends when it likes).
+        self._pauses: dict[tuple[str, int], asyncio.Event] = {}
+        self.paused: list[Call] = []
         self._dropped = asyncio.Event()
         # Every update below this id is confirmed: the offset of the last getUpdates.
         self.confirmed = 0
@@ -533,6 +538,11 @@ class FakeBotApi(FakeApiServer):
             {"message": self._message(chat_id, None, group, sticker=sticker)}, None
         )
 
+    def send_content(self, chat_id: int, **fields: Any) -> dict[str, Any]:
+        """A message of any other kind, its fields as Telegram sends them (a dice:
+        `dice={...}`, a shared story: `story={...}`)."""
+        return self._deliver({"message": self._message(chat_id, None, False, **fields)}, None)
+
     def edit_text(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
         """The resident edits a message they sent (`sent`: the update send_text returned):
         an edited_message update with the new text and its entities."""
@@ -642,10 +652,16 @@ class FakeBotApi(FakeApiServer):
         """Answer `method` only after `seconds` (what it does is done, and recorded, then)."""
         self._delays[method.lower()] = seconds
 
-    def hold(self, method: str, chat_id: int) -> None:
+    def hold(self, method: str, chat_id: int, *, after: int = 0) -> None:
         """Keep every `method` request about `chat_id` waiting, undone, in `held`: the
-        bot is stuck there (a slow network) when the test kills it."""
-        self._holds.add((method.lower(), chat_id))
+        bot is stuck there (a slow network) when the test kills it. `after`: let that many
+        through first (killed between the parts of a long message, say)."""
+        self._holds[(method.lower(), chat_id)] = after
+
+    def pause(self, method: str, chat_id: int) -> asyncio.Event:
+        """Keep `method`'s requests about `chat_id` waiting (in `paused`) until the
+        returned event is set; then they are done as usual."""
+        return self._pauses.setdefault((method.lower(), chat_id), asyncio.Event())
 
     def drop_held(self) -> None:
         """The requests held are answered 502, undone (their bot is gone); no more holds."""
@@ -761,11 +777,19 @@ class FakeBotApi(FakeApiServer):
             if method.lower() in self._delays:
                 await asyncio.sleep(self._delays[method.lower()])
             chat = params.get("chat_id")
-            if _is_id(chat) and (method.lower(), int(chat)) in self._holds:
+            held = (method.lower(), int(chat)) if _is_id(chat) else ("", 0)
+            if self._holds.get(held, 0) > 0:
+                self._holds[held] -= 1
+            elif held in self._holds:
                 self.held.append(call)
                 await self._notify()
                 await self._dropped.wait()
                 return JSONResponse({"ok": False, "error_code": 502}, status_code=502)
+            gate = self._pauses.get(held)
+            if gate is not None and not gate.is_set():
+                self.paused.append(call)
+                await self._notify()
+                await gate.wait()
             self._maybe_fail(method, params)
             self._throttle(method)
             result = await self._handle(method, params)
