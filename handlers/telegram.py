@@ -72,6 +72,7 @@ from wardbot.inbox import Fate, Inbox
 from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.store import ChatRef
+from wardbot.supervise import Outage
 from wardbot.text import one_line
 from wardbot.web import (
     STALE_AFTER,
@@ -278,11 +279,14 @@ class _Polling(HTTPXRequest):
     polling loop simply asks again.
     """
 
-    def __init__(self, retry_first: float, retry_max: float, receiving: Receiving) -> None:
+    def __init__(
+        self, retry_first: float, retry_max: float, receiving: Receiving, outage: Outage
+    ) -> None:
         super().__init__(connection_pool_size=1)  # python-telegram-bot's own for getUpdates
         self.retry_first = retry_first
         self.retry_max = retry_max
         self.receiving = receiving
+        self.outage = outage  # polls failing (a 5xx, no connection), told in the log
         self.closing = asyncio.Event()  # set while stopping: no more waiting
         self._retry = retry_first
 
@@ -292,6 +296,7 @@ class _Polling(HTTPXRequest):
         if why is None:
             if code == HTTPStatus.OK:
                 self.receiving.answered()
+                self.outage.ended()
                 self._retry = self.retry_first
             return code, payload
         self.receiving.failed()
@@ -438,7 +443,9 @@ class TelegramChannel:
         self.wall_clock = wall_clock
         self._received_at = wall_clock()
         self._webhook = WebhookWatch(CHANNEL, self._look_at_webhook, webhook_check)
-        self._polling = _Polling(refused_retry, refused_retry_max, self.receiving)
+        self._polling = _Polling(
+            refused_retry, refused_retry_max, self.receiving, Outage(CHANNEL, log, clock=clock)
+        )
         # A resident who blocked the bot cannot be told anything (python-telegram-bot's
         # Forbidden): noted, not apologised for. Residents type "2" under buttons too: it
         # presses the second.
@@ -509,9 +516,17 @@ class TelegramChannel:
             self._polling.closing.clear()
             self.receiving.restart()
             await app.updater.start_polling(
-                timeout=dt.timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES
+                timeout=dt.timedelta(seconds=self.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=self._poll_failed,
             )
             log.info("telegram: polling as @%s", app.bot.username)
+
+    def _poll_failed(self, exc: TelegramError) -> None:
+        """A getUpdates python-telegram-bot asks again (a 5xx, no connection): one line per
+        outage and a few while it lasts, where its own logged a traceback at each retry,
+        every 30 s at most, all night long."""
+        self._polling.outage.failed(f"getUpdates failed ({one_line(str(exc), 200)}); asking again")
 
     async def stop_receiving(self) -> None:
         """No more getUpdates (what residents send meanwhile waits with Telegram for the

@@ -158,6 +158,25 @@ async def test_another_instance_polling_with_the_same_token_is_reported(
         assert channel.is_running()
 
 
+async def test_an_outage_of_get_updates_is_one_log_line_not_a_traceback_a_poll(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram answers 502 for a while (its outages do): python-telegram-bot asks again
+    every 30 s at most, and logged a traceback of 30 lines at each. The log says it once,
+    in one line, and once more when getUpdates is answered again."""
+    caplog.set_level(logging.INFO)
+    async with polling_channel(api, ward_engine, ward_settings) as _:
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        api.fail("getUpdates", 502, times=3, description="Bad Gateway")
+        (reply,) = await api.say(ALICE, "/help")
+        assert "Cách hỏi:" in shown(reply)
+        assert [c.status for c in api.of("getUpdates")].count(502) == 3
+    assert not [r for r in caplog.records if r.exc_info], "no traceback"
+    failed = [m for m in caplog.messages if "getUpdates failed" in m]
+    assert failed == ["telegram: getUpdates failed (Bad Gateway); asking again"]
+    assert "telegram: works again after 3 failure(s) in 0 min" in caplog.messages
+
+
 async def test_polling_that_gets_no_answer_is_reported_down(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
