@@ -474,6 +474,7 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
         "CONTENT_DIR": str(ward_files / "content"),
         "DATA_DIR": str(tmp_path / "data"),
         "WARD_NAME": "UBND Phường 2",
+        "TZ": "ICT-7",  # Vietnam's, spelt without the zone database
     }
     process = await bot_py_run_verbose(env, tmp_path)
     try:
@@ -497,6 +498,11 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
     assert re.search(r"wardbot\.app: stopping\n(.*\n)*.* wardbot\.app: stopped\n\Z", log), log
     assert api.token not in log
     assert "Traceback" not in log
+    # Each line says its time zone: a container's UTC is not taken for Vietnam's time.
+    lines = log.splitlines()
+    assert lines and all(
+        re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\+0700 ", line) for line in lines
+    ), log
 
 
 # A part of the bot that never stops (a platform that never answers, say), then bot.py run.
