@@ -781,11 +781,13 @@ def _start(args: argparse.Namespace) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    from wardbot.config import ConfigError, misnamed, read_dotenv
+    from wardbot.config import ConfigError, misnamed, read_dotenv, unknown_time_zone
 
     try:
         # The environment's own names first: the .env's are loaded into it next.
-        for warning in [*misnamed(), *read_dotenv()]:
+        warnings = [*misnamed(), *read_dotenv()]
+        time.tzset()  # a TZ of the .env's is the log's too
+        for warning in [*warnings, *unknown_time_zone()]:
             print(f"configuration: {warning}", file=sys.stderr)
         settings = _settings(args)
     except ConfigError as exc:

@@ -297,6 +297,32 @@ def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, mon
     assert "s3cret" not in err
 
 
+def test_a_time_zone_the_system_does_not_know_is_warned_of(ward, monkeypatch, capsys):
+    """`-e TZ=Asia/Hanoi` (no such zone: Asia/Ho_Chi_Minh is Vietnam's): the C library
+    takes UTC without a word, and staff read the log's times as Vietnam's."""
+    monkeypatch.setenv("TZ", "Asia/Hanoi")
+    try:
+        assert bot.main(["check", *ward]) == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()  # this process's zone as it was
+    assert capsys.readouterr().err.splitlines()[:-1] == [  # then check's summary
+        "configuration: warning: TZ=Asia/Hanoi is no time zone this system knows, so the "
+        "log's times are UTC (+0000): for Vietnam's time write TZ=Asia/Ho_Chi_Minh"
+    ]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", ":Asia/Saigon", "ICT-7", "UTC", ""])
+def test_a_time_zone_the_system_knows_is_not_warned_of(zone, ward, monkeypatch, capsys):
+    monkeypatch.setenv("TZ", zone)
+    try:
+        assert bot.main(["check", *ward]) == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "TZ" not in capsys.readouterr().err
+
+
 def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(
     ward, tmp_path, monkeypatch, capsys
 ):

@@ -348,6 +348,30 @@ def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:
     return warnings
 
 
+# TZ in POSIX form, its offset spelt out ("ICT-7", "<+07>-7", "UTC0"): no zone file read.
+_POSIX_TZ = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d")
+
+
+def unknown_time_zone(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning when TZ, the zone of the log's times, names none this system has
+    (`TZ=Asia/Hanoi`): the C library then takes UTC without a word, and staff read the
+    log's times as Vietnam's. TZ is no setting of the bot's: the bot runs on all the same
+    (its own hours, OFFICE_HOURS and QUIET_HOURS, are Vietnam time whatever TZ says)."""
+    import zoneinfo
+
+    environ = os.environ if environ is None else environ
+    name = environ.get("TZ", "").strip().removeprefix(":")
+    if not name or name in ("UTC", "GMT") or _POSIX_TZ.match(name):
+        return []
+    folders = [""] if os.path.isabs(name) else zoneinfo.TZPATH
+    if any(os.path.isfile(os.path.join(folder, name)) for folder in folders):
+        return []
+    return [
+        f"warning: TZ={name} is no time zone this system knows, so the log's times are UTC "
+        "(+0000): for Vietnam's time write TZ=Asia/Ho_Chi_Minh"
+    ]
+
+
 def _meant(name: str) -> str | None:
     """The bot's setting that `name`, which is none of them, was most likely meant to be."""
     import difflib
