@@ -1,7 +1,8 @@
 """Keeping the bot's parts alive (the channels' start, alert senders, file watcher, retention).
 
-A task that raises is not gone for good: the error is logged at once, the task starts
-again after a pause that doubles up to a cap, /healthz reports it down until it runs
+A task that raises is not gone for good: the error is logged at once (its traceback once
+per outage, then a line at most every 10 minutes while it lasts: see Outage), the task
+starts again after a pause that doubles up to a cap, /healthz reports it down until it runs
 again, and admins are told once per outage (in Vietnamese: through the outbox, or straight
 through the channel when the database is what fails; see Alerts.task_failing).
 """
@@ -127,6 +128,8 @@ class Supervised:
         # the log, without a traceback.
         self.quiet = quiet
         self.failures = 0
+        # In the log: a task failing all night (every 5 min at most) is not a traceback each time.
+        self.outage = Outage(name, log, clock=restarts.clock)
         self._running = False
         self._told = False
 
@@ -153,9 +156,14 @@ class Supervised:
                     delay, self._told = self.restarts.first_delay, False
                     await self._recovered()
                 if isinstance(exc, self.quiet):
-                    log.error("%s: %s; trying again in %.0f s", self.name, exc, delay)
+                    self.outage.failed(f"{exc}; trying again in {delay:.0f} s", logging.ERROR)
                 else:
-                    log.exception("%s stopped on an error; restarting in %.0f s", self.name, delay)
+                    self.outage.failed(
+                        f"stopped on an error ({type(exc).__name__}: {exc}); restarting in "
+                        f"{delay:.0f} s",
+                        logging.ERROR,
+                        traceback=True,
+                    )
                 await self._tell()
                 await self.restarts.wait(delay, stop)
                 delay = min(delay * 2, self.restarts.max_delay)
@@ -171,6 +179,7 @@ class Supervised:
             await self._recovered()
 
     async def _recovered(self) -> None:
+        self.outage.ended()
         if self.restarts.recovered is None:
             return
         try:
