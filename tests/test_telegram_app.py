@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import io
 import json
 import logging
 import os
@@ -863,3 +864,45 @@ async def test_a_full_data_disk_still_answers_and_says_the_folder_is_full(
         "questions only; subscriptions, alerts and the question log resume once its disk "
         "has room and the bot is restarted"
     ]
+
+
+async def test_a_traceback_in_the_log_never_shows_the_token(
+    api: FakeBotApi, ward_settings: Settings
+) -> None:
+    """python-telegram-bot's InvalidToken names the token in its message ("The token `…`
+    was rejected by the server"): logged with its traceback (a part that stops on it, a
+    library's own error log), the traceback's last line showed it, where the message line
+    was masked."""
+    from telegram import Bot
+    from telegram.error import InvalidToken
+    from telegram.request import HTTPXRequest
+
+    settings = replace(ward_settings, telegram_token=Secret(api.token))
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    api.fail("getMe", 401)
+    try:
+        with app._redacted_logs(settings):
+            requests = HTTPXRequest(), HTTPXRequest()  # closed below: a failed start does not
+            bot = Bot(
+                api.token,
+                base_url=api.base_url,
+                request=requests[0],
+                get_updates_request=requests[1],
+            )
+            try:
+                await bot.initialize()
+            except InvalidToken as exc:
+                assert api.token in str(exc)  # as python-telegram-bot words it
+                logging.getLogger("wardbot.test").exception("telegram failed")
+            finally:
+                for request in requests:
+                    await request.shutdown()
+    finally:
+        root.removeHandler(handler)
+    log = written.getvalue()
+    assert "InvalidToken: The token `********` was rejected by the server." in log, log
+    assert api.token.split(":")[1] not in log
