@@ -258,17 +258,21 @@ class Settings:
         more documents than `embed_at_most` lack them: see Engine.open).
         """
         from wardbot.engine import Engine  # heavy (Whoosh, the embedder): only when used
-        from wardbot.semantic import load_embedder
+        from wardbot.semantic import embedder_or_why
 
-        return Engine.open(
+        embedder, unloaded = embedder_or_why() if self.semantic else (None, None)
+        engine = Engine.open(
             self.faq_file,
             self.content_dir,
             self.data_dir,
-            embedder=load_embedder() if self.semantic else None,
+            embedder=embedder,
             background_vectors=background_vectors,
             max_notice_bytes=self.max_notice_bytes,
             embed_at_most=embed_at_most,
         )
+        if unloaded is not None:  # /healthz's `semantic` says why, not only "no model"
+            engine.vectors.error = unloaded
+        return engine
 
     @property
     def max_notice_bytes(self) -> int:
