@@ -773,6 +773,33 @@ async def test_a_database_that_fills_up_while_the_bot_runs_is_reported_until_it_
         assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
 
 
+async def test_a_disk_that_fills_under_an_idle_bot_is_reported_before_a_write_fails(
+    api: FakeBotApi,
+    ward_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The data folder's disk fills (another program's files, the host's logs) while no
+    resident writes: /healthz said all was well until the first subscription was refused.
+    It reports `data` down, the rest ok, as soon as the disk is full, and up once it has
+    room again; the log says it once."""
+    settings = bot_settings(ward_settings, api, semantic=False)
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        with monkeypatch.context() as full:
+            disk.fill(settings.data_dir, full)
+            for _ in range(3):
+                health = await client.get("/healthz")
+                assert health.status_code == 503
+                assert [name for name, ok in health.json()["checks"].items() if not ok] == ["data"]
+        health = await client.get("/healthz")  # room again
+        assert health.status_code == 200, health.json()
+    told = [r.getMessage() for r in caplog.records if "is full" in r.getMessage()]
+    assert told == [
+        f"the disk of the data folder {settings.data_dir} is full: the bot saves nothing new "
+        "(subscriptions, alerts, the question log) until it has room"
+    ]
+
+
 async def test_healthz_says_the_watcher_is_down_while_it_cannot_apply_an_edit(
     api: FakeBotApi, ward_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
