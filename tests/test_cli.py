@@ -27,7 +27,7 @@ from test_telegram_app import read_only_folder
 import bot
 from index.whoosh_index import SearchIndex
 from wardbot import publish
-from wardbot.config import Settings, read_dotenv
+from wardbot.config import Settings, read_dotenv, unknown_time_zone
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -309,6 +309,18 @@ def test_a_time_zone_the_system_does_not_know_is_warned_of(ward, monkeypatch, ca
     assert capsys.readouterr().err.splitlines()[:-1] == [  # then check's summary
         "configuration: warning: TZ=Asia/Hanoi is no time zone this system knows, so the "
         "log's times are UTC (+0000): for Vietnam's time write TZ=Asia/Ho_Chi_Minh"
+    ]
+
+
+def test_without_time_zone_files_vietnams_time_is_spelt_out(monkeypatch):
+    """A system without tzdata knows no Asia/Ho_Chi_Minh either: the warning gives the
+    POSIX spelling, which needs no file."""
+    import zoneinfo
+
+    monkeypatch.setattr(zoneinfo, "TZPATH", ())
+    assert unknown_time_zone({"TZ": "Asia/Ho_Chi_Minh"}) == [
+        "warning: TZ=Asia/Ho_Chi_Minh is no time zone this system knows, so the log's times "
+        "are UTC (+0000): for Vietnam's time write TZ=ICT-7"
     ]
 
 

@@ -367,12 +367,18 @@ def unknown_time_zone(environ: Mapping[str, str] | None = None) -> list[str]:
     name = environ.get("TZ", "").strip().removeprefix(":")
     if not name or name in ("UTC", "GMT") or _POSIX_TZ.match(name):
         return []
-    folders = [""] if os.path.isabs(name) else zoneinfo.TZPATH
-    if any(os.path.isfile(os.path.join(folder, name)) for folder in folders):
+
+    def known(zone: str) -> bool:
+        folders = [""] if os.path.isabs(zone) else zoneinfo.TZPATH
+        return any(os.path.isfile(os.path.join(folder, zone)) for folder in folders)
+
+    if known(name):
         return []
+    # Without the zone files (no tzdata installed) Vietnam's time is still UTC+7 spelt out.
+    vietnam = "Asia/Ho_Chi_Minh" if known("Asia/Ho_Chi_Minh") else "ICT-7"
     return [
         f"warning: TZ={name} is no time zone this system knows, so the log's times are UTC "
-        "(+0000): for Vietnam's time write TZ=Asia/Ho_Chi_Minh"
+        f"(+0000): for Vietnam's time write TZ={vietnam}"
     ]
 
 
