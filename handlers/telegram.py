@@ -435,8 +435,7 @@ class TelegramChannel:
         self.read_timeout = read_timeout
         self.alert_read_timeout = alert_read_timeout
         self.reply_retry = reply_retry
-        # Answered lately, and not with a refusal (5xx and network errors are retried by
-        # python-telegram-bot: they show as no answer).
+        # Answered lately, and the last poll did not fail (refused, a 5xx, no connection).
         self.receiving = Receiving(stale_after, clock)
         # Webhook mode: why Telegram's updates do not reach the bot, if they do not (as
         # getWebhookInfo tells), and when the last one did (Telegram's clock: Unix time).
@@ -525,7 +524,9 @@ class TelegramChannel:
     def _poll_failed(self, exc: TelegramError) -> None:
         """A getUpdates python-telegram-bot asks again (a 5xx, no connection): one line per
         outage and a few while it lasts, where its own logged a traceback at each retry,
-        every 30 s at most, all night long."""
+        every 30 s at most, all night long. Not receiving until a poll is answered, as on
+        Zalo: /healthz said Telegram was well for the first 2 minutes of an outage."""
+        self.receiving.failed()
         self._polling.outage.failed(f"getUpdates failed ({one_line(str(exc), 200)}); asking again")
 
     async def stop_receiving(self) -> None:

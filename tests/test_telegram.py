@@ -177,6 +177,24 @@ async def test_an_outage_of_get_updates_is_one_log_line_not_a_traceback_a_poll(
     assert "telegram: works again after 3 failure(s) in 0 min" in caplog.messages
 
 
+async def test_polling_is_reported_down_from_the_first_failed_poll_until_one_is_answered(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Telegram answers getUpdates with 502 (an outage): /healthz said all was well for 2
+    minutes, while no resident's message came in; Zalo's polling is down from its first
+    failed poll."""
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        assert channel.is_running()
+        api.fail("getUpdates", 502, times=None, description="Bad Gateway")
+        await api.wait_until(lambda: any(c.status == 502 for c in api.of("getUpdates")))
+        await api.wait_until(lambda: not channel.is_running())  # at the next poll at most
+        api.recover("getUpdates")
+        (reply,) = await api.say(ALICE, "/help")
+        assert "Cách hỏi:" in shown(reply)
+        assert channel.is_running()
+
+
 async def test_polling_that_gets_no_answer_is_reported_down(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
