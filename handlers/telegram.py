@@ -269,6 +269,34 @@ _REFUSED: dict[int, str] = {
 }
 
 
+def _readable(payload: bytes) -> bytes:
+    """getUpdates' answer with each update python-telegram-bot cannot read (a field of a
+    type it does not expect) replaced by an empty one of the same id, which moves the
+    offset past it. Otherwise python-telegram-bot fails on the whole answer and asks again
+    at once for the same update: no message came in after it, and every try logged the
+    update (residents' words and names) with two tracebacks, a hundred times a second."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return payload
+    updates = body.get("result") if isinstance(body, dict) else None
+    if not isinstance(updates, list):
+        return payload
+    skipped = False
+    for n, update in enumerate(updates):
+        try:
+            Update.de_json(update)
+        except Exception as exc:
+            key = update.get("update_id") if isinstance(update, dict) else None
+            if type(key) is not int:  # no id to move the offset past: left as it came
+                continue
+            # Its type only: the error's text may quote what the resident sent.
+            log.warning("telegram: update %d cannot be read (%s); skipped", key, type(exc).__name__)
+            updates[n] = {"update_id": key}
+            skipped = True
+    return json.dumps(body).encode() if skipped else payload
+
+
 class _Polling(HTTPXRequest):
     """The getUpdates request: tells `receiving` how Telegram answers, and outlives refusals.
 
@@ -298,6 +326,7 @@ class _Polling(HTTPXRequest):
                 self.receiving.answered()
                 self.outage.ended()
                 self._retry = self.retry_first
+                payload = _readable(payload)
             return code, payload
         self.receiving.failed()
         if self.closing.is_set():
