@@ -290,11 +290,16 @@ def _readable(payload: bytes) -> bytes:
             key = update.get("update_id") if isinstance(update, dict) else None
             if type(key) is not int:  # no id to move the offset past: left as it came
                 continue
-            # Its type only: the error's text may quote what the resident sent.
-            log.warning("telegram: update %d cannot be read (%s); skipped", key, type(exc).__name__)
+            _unreadable(key, exc)
             updates[n] = {"update_id": key}
             skipped = True
     return json.dumps(body).encode() if skipped else payload
+
+
+def _unreadable(key: int, exc: Exception) -> None:
+    """One line for an update skipped: its id and the error's type only (the error's text
+    may quote what the resident sent)."""
+    log.warning("telegram: update %d cannot be read (%s); skipped", key, type(exc).__name__)
 
 
 class _Polling(HTTPXRequest):
@@ -636,8 +641,11 @@ class TelegramChannel:
             return not_an_update(CHANNEL)
         try:
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):  # a field of the wrong type
-            return not_an_update(CHANNEL)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a field's type
+            # Taken (200), as when polling: refused, Telegram would post it again and again,
+            # the updates after it waiting meanwhile.
+            _unreadable(data["update_id"], exc)
+            return Response(status_code=200)
         self._received_at = self.wall_clock()
         await self.application.update_queue.put(update)  # kept in the inbox first
         return Response(status_code=200)
