@@ -759,22 +759,35 @@ def _not_installed(module: str, command: str) -> str:
     )
 
 
+class _LogFormat(logging.Formatter):
+    """Log lines that say their time zone: `2026-12-01 07:30:05,123+0700 INFO ...`. A
+    container runs on UTC unless TZ says otherwise, and staff reading `docker logs` in
+    Vietnam took 00:30 for half past midnight there, seven hours off."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        at = time.localtime(record.created)
+        day_and_time = time.strftime("%Y-%m-%d %H:%M:%S", at)
+        return f"{day_and_time},{int(record.msecs):03d}{time.strftime('%z', at)}"
+
+
 def _start(args: argparse.Namespace) -> int:
     """Read the configuration, then run the command `args` name; its exit status."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(_LogFormat("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[stderr])
     if args.verbose:
         for name in OWN_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    from wardbot.config import ConfigError, misnamed, read_dotenv
+    from wardbot.config import ConfigError, misnamed, read_dotenv, unknown_time_zone
 
     try:
         # The environment's own names first: the .env's are loaded into it next.
-        for warning in [*misnamed(), *read_dotenv()]:
+        warnings = [*misnamed(), *read_dotenv()]
+        time.tzset()  # a TZ of the .env's is the log's too
+        for warning in [*warnings, *unknown_time_zone()]:
             print(f"configuration: {warning}", file=sys.stderr)
         settings = _settings(args)
     except ConfigError as exc:

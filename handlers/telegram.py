@@ -74,6 +74,7 @@ from wardbot.intents import COMMAND_NAMES
 from wardbot.render import split_text, utf16_len
 from wardbot.reply import MAX_ACTION_BYTES, Button, Reply
 from wardbot.store import ChatRef
+from wardbot.supervise import Outage
 from wardbot.text import one_line
 from wardbot.web import (
     STALE_AFTER,
@@ -270,6 +271,39 @@ _REFUSED: dict[int, str] = {
 }
 
 
+def _readable(payload: bytes) -> bytes:
+    """getUpdates' answer with each update python-telegram-bot cannot read (a field of a
+    type it does not expect) replaced by an empty one of the same id, which moves the
+    offset past it. Otherwise python-telegram-bot fails on the whole answer and asks again
+    at once for the same update: no message came in after it, and every try logged the
+    update (residents' words and names) with two tracebacks, a hundred times a second."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return payload
+    updates = body.get("result") if isinstance(body, dict) else None
+    if not isinstance(updates, list):
+        return payload
+    skipped = False
+    for n, update in enumerate(updates):
+        try:
+            Update.de_json(update)
+        except Exception as exc:
+            key = update.get("update_id") if isinstance(update, dict) else None
+            if type(key) is not int:  # no id to move the offset past: left as it came
+                continue
+            _unreadable(key, exc)
+            updates[n] = {"update_id": key}
+            skipped = True
+    return json.dumps(body).encode() if skipped else payload
+
+
+def _unreadable(key: int, exc: Exception) -> None:
+    """One line for an update skipped: its id and the error's type only (the error's text
+    may quote what the resident sent)."""
+    log.warning("telegram: update %d cannot be read (%s); skipped", key, type(exc).__name__)
+
+
 class _Polling(HTTPXRequest):
     """The getUpdates request: tells `receiving` how Telegram answers, and outlives refusals.
 
@@ -280,11 +314,14 @@ class _Polling(HTTPXRequest):
     polling loop simply asks again.
     """
 
-    def __init__(self, retry_first: float, retry_max: float, receiving: Receiving) -> None:
+    def __init__(
+        self, retry_first: float, retry_max: float, receiving: Receiving, outage: Outage
+    ) -> None:
         super().__init__(connection_pool_size=1)  # python-telegram-bot's own for getUpdates
         self.retry_first = retry_first
         self.retry_max = retry_max
         self.receiving = receiving
+        self.outage = outage  # polls failing (a 5xx, no connection), told in the log
         self.closing = asyncio.Event()  # set while stopping: no more waiting
         self._retry = retry_first
 
@@ -294,6 +331,7 @@ class _Polling(HTTPXRequest):
         if why is None:
             if code == HTTPStatus.OK:
                 self.receiving.answered()
+                self.outage.ended()
                 self._retry = self.retry_first
                 payload = _readable(payload)
             return code, payload
@@ -305,29 +343,6 @@ class _Polling(HTTPXRequest):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
         return HTTPStatus.OK, NO_UPDATES
-
-
-def _readable(payload: bytes) -> bytes:
-    """getUpdates' answer, each update python-telegram-bot cannot read (content newer than
-    this version, a field it requires missing) cut down to its update_id: skipped, and
-    said in the log. Else python-telegram-bot asks for that update again and again, and no
-    one is answered any more."""
-    try:
-        answer = json.loads(payload)
-        updates = answer["result"]
-    except (ValueError, KeyError, TypeError):
-        return payload
-    skipped = 0
-    for at, update in enumerate(updates if isinstance(updates, list) else ()):
-        if not isinstance(update, dict) or type(update.get("update_id")) is not int:
-            continue
-        try:
-            Update.de_json(update, None)
-        except Exception as exc:  # whatever the library's parsing raises
-            log.warning("telegram: an update this version cannot read was skipped: %s", exc)
-            updates[at] = {"update_id": update["update_id"]}
-            skipped += 1
-    return json.dumps(answer).encode() if skipped else payload
 
 
 class _Requests(HTTPXRequest):
@@ -474,15 +489,16 @@ class TelegramChannel:
         self.read_timeout = read_timeout
         self.alert_read_timeout = alert_read_timeout
         self.reply_retry = reply_retry
-        # Answered lately, and not with a refusal (5xx and network errors are retried by
-        # python-telegram-bot: they show as no answer).
+        # Answered lately, and the last poll did not fail (refused, a 5xx, no connection).
         self.receiving = Receiving(stale_after, clock)
         # Webhook mode: why Telegram's updates do not reach the bot, if they do not (as
         # getWebhookInfo tells), and when the last one did (Telegram's clock: Unix time).
         self.wall_clock = wall_clock
         self._received_at = wall_clock()
         self._webhook = WebhookWatch(CHANNEL, self._look_at_webhook, webhook_check)
-        self._polling = _Polling(refused_retry, refused_retry_max, self.receiving)
+        self._polling = _Polling(
+            refused_retry, refused_retry_max, self.receiving, Outage(CHANNEL, log, clock=clock)
+        )
         # A resident who blocked the bot cannot be told anything (python-telegram-bot's
         # Forbidden): noted, not apologised for. Residents type "2" under buttons too: it
         # presses the second.
@@ -556,9 +572,19 @@ class TelegramChannel:
             self._polling.closing.clear()
             self.receiving.restart()
             await app.updater.start_polling(
-                timeout=dt.timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES
+                timeout=dt.timedelta(seconds=self.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=self._poll_failed,
             )
             log.info("telegram: polling as @%s", app.bot.username)
+
+    def _poll_failed(self, exc: TelegramError) -> None:
+        """A getUpdates python-telegram-bot asks again (a 5xx, no connection): one line per
+        outage and a few while it lasts, where its own logged a traceback at each retry,
+        every 30 s at most, all night long. Not receiving until a poll is answered, as on
+        Zalo: /healthz said Telegram was well for the first 2 minutes of an outage."""
+        self.receiving.failed()
+        self._polling.outage.failed(f"getUpdates failed ({one_line(str(exc), 200)}); asking again")
 
     async def stop_receiving(self) -> None:
         """No more getUpdates (what residents send meanwhile waits with Telegram for the
@@ -638,8 +664,11 @@ class TelegramChannel:
             return not_an_update(CHANNEL)
         try:
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):  # a field of the wrong type
-            return not_an_update(CHANNEL)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a field's type
+            # Taken (200), as when polling: refused, Telegram would post it again and again,
+            # the updates after it waiting meanwhile.
+            _unreadable(data["update_id"], exc)
+            return Response(status_code=200)
         self._received_at = self.wall_clock()
         await self.application.update_queue.put(update)  # kept in the inbox first
         return Response(status_code=200)

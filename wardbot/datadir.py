@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from wardbot.config import Settings
 from wardbot.scratch import INDEX_ASIDE, STAND_IN, OwnedFolder, remove_stale
-from wardbot.store import Store
+from wardbot.store import Store, no_room
 
 if TYPE_CHECKING:
     from wardbot.engine import Engine
@@ -94,10 +94,7 @@ def _full(folder: Path, exc: BaseException) -> bool:
         return exc.errno in (errno.ENOSPC, errno.EDQUOT)
     if "full" in str(exc):  # SQLite: "database or disk is full"
         return True
-    try:  # SQLite says only "disk I/O error" when it cannot grow its files
-        return shutil.disk_usage(folder).free < PROBE_BYTES
-    except OSError:
-        return False
+    return no_room(folder)  # SQLite says only "disk I/O error" when it cannot grow its files
 
 
 class NoScratch(OSError):

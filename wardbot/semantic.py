@@ -138,11 +138,16 @@ class RecentQuestions:
 
 def load_embedder(threads: int | None = None) -> Embedder | None:
     """The default embedder (two threads at most), or None (logged) when it cannot load."""
+    return embedder_or_why(threads)[0]
+
+
+def embedder_or_why(threads: int | None = None) -> tuple[Embedder | None, str | None]:
+    """load_embedder(), and when it cannot load, why (for /healthz)."""
     try:
-        return E5Embedder(threads)
+        return E5Embedder(threads), None
     except Exception as exc:  # an import error, a missing or unloadable model file
         log.warning("semantic matching is off, answering lexically: %s", exc)
-        return None
+        return None, f"the model could not load ({type(exc).__name__}: {exc})"
 
 
 @dataclass(frozen=True)

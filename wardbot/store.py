@@ -282,6 +282,19 @@ class _Turns:
 _REFUSED = re.compile(r"full|readonly|read-only|disk I/O|locked|busy")
 
 
+# Less free room than this on a disk is a full disk: SQLite's next page, and its journal's,
+# may not fit (about 16 database pages).
+ROOM_BYTES = 64 * 1024
+
+
+def no_room(folder: Path) -> bool:
+    """Whether the disk holding `folder` is full (False when that cannot be told)."""
+    try:
+        return shutil.disk_usage(folder).free < ROOM_BYTES
+    except OSError:
+        return False
+
+
 def refused_write(exc: BaseException) -> bool:
     """Whether `exc` is SQLite refusing a write (see _REFUSED), not a fault of the bot's."""
     return isinstance(exc, sqlite3.OperationalError) and _REFUSED.search(str(exc)) is not None
@@ -300,6 +313,7 @@ class Store:
         # under the running bot, what it writes is lost at the restart (saves()).
         self._file: tuple[Path, tuple[int, int]] | None = None
         self._gone_told = False
+        self._full_told = False
         # Called with the chat at each /forget, before its rows go: what a part of the bot
         # keeps about chats outside the database (the web chat's messages held in memory).
         self.forgetting: list[Callable[[ChatRef], None]] = []
@@ -311,9 +325,25 @@ class Store:
 
     def saves(self) -> bool:
         """For /healthz: the data folder can be written (the bot did not start read-only),
-        SQLite did not refuse the last write (a disk that filled while the bot runs), and
-        the database is still where it was opened (one look at the disk)."""
-        return self.writable and self._write.refused is None and self._in_place()
+        SQLite did not refuse the last write (a disk that filled while the bot runs), the
+        database is still where it was opened, and its disk has room (two looks at the
+        disk)."""
+        return self.writable and self._write.refused is None and self._in_place() and self._room()
+
+    def _room(self) -> bool:
+        """Whether the database's disk has room; says once when not. An idle bot said all
+        was well on a full disk until a resident's subscription was refused."""
+        if self._file is None:
+            return True
+        full = no_room(self._file[0].parent)
+        if full and not self._full_told:
+            log.error(
+                "the disk of the data folder %s is full: the bot saves nothing new "
+                "(subscriptions, alerts, the question log) until it has room",
+                self._file[0].parent,
+            )
+        self._full_told = full
+        return not full
 
     def _in_place(self) -> bool:
         """Whether the database's file is still the one the bot writes; says once when

@@ -1,7 +1,8 @@
 """Keeping the bot's parts alive (the channels' start, alert senders, file watcher, retention).
 
-A task that raises is not gone for good: the error is logged at once, the task starts
-again after a pause that doubles up to a cap, /healthz reports it down until it runs
+A task that raises is not gone for good: the error is logged at once (its traceback once
+per outage, then a line at most every 10 minutes while it lasts: see Outage), the task
+starts again after a pause that doubles up to a cap, /healthz reports it down until it runs
 again, and admins are told once per outage (in Vietnamese: through the outbox, or straight
 through the channel when the database is what fails; see Alerts.task_failing).
 """
@@ -19,6 +20,63 @@ log = logging.getLogger(__name__)
 
 FIRST_DELAY = 1.0
 MAX_DELAY = 300.0
+# While a part keeps failing, the log repeats it at most this often (seconds).
+REPEAT_EVERY = 600.0
+
+
+class Outage:
+    """How a part that fails over and over (a platform down all night) is told in `logger`:
+    its first failure at once, then at most one line every `every` seconds while it goes
+    on (how many failures, since when), and one line when it works again. Retries come
+    every few seconds to a minute: a line each buried the log under one outage."""
+
+    def __init__(
+        self,
+        name: str,
+        logger: logging.Logger,
+        *,
+        every: float = REPEAT_EVERY,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.name = name
+        self.logger = logger
+        self.every = every
+        self.clock = clock
+        self.failures = 0
+        self._since: float | None = None
+        self._logged_at = 0.0
+
+    def failed(self, why: object, level: int = logging.WARNING, *, traceback: bool = False) -> None:
+        """One more failure, `why` in words (never holding a token). `traceback`: the
+        exception being handled is a bug to report; its traceback goes with the first
+        line only."""
+        now = self.clock()
+        self.failures += 1
+        if self._since is None:
+            self._since = self._logged_at = now
+            self.logger.log(level, "%s: %s", self.name, why, exc_info=traceback)
+        elif now - self._logged_at >= self.every:
+            self._logged_at = now
+            self.logger.log(
+                level,
+                "%s: still failing (%d times in %.0f min): %s",
+                self.name,
+                self.failures,
+                (now - self._since) / 60,
+                why,
+            )
+
+    def ended(self) -> None:
+        """It works again: said when it had failed; the next failure is news."""
+        if self._since is None:
+            return
+        self.logger.info(
+            "%s: works again after %d failure(s) in %.0f min",
+            self.name,
+            self.failures,
+            (self.clock() - self._since) / 60,
+        )
+        self.failures, self._since = 0, None
 
 
 async def pause(seconds: float, stop: asyncio.Event) -> None:
@@ -70,6 +128,8 @@ class Supervised:
         # the log, without a traceback.
         self.quiet = quiet
         self.failures = 0
+        # In the log: a task failing all night (every 5 min at most) is not a traceback each time.
+        self.outage = Outage(name, log, clock=restarts.clock)
         self._running = False
         self._told = False
 
@@ -96,9 +156,14 @@ class Supervised:
                     delay, self._told = self.restarts.first_delay, False
                     await self._recovered()
                 if isinstance(exc, self.quiet):
-                    log.error("%s: %s; trying again in %.0f s", self.name, exc, delay)
+                    self.outage.failed(f"{exc}; trying again in {delay:.0f} s", logging.ERROR)
                 else:
-                    log.exception("%s stopped on an error; restarting in %.0f s", self.name, delay)
+                    self.outage.failed(
+                        f"stopped on an error ({type(exc).__name__}: {exc}); restarting in "
+                        f"{delay:.0f} s",
+                        logging.ERROR,
+                        traceback=True,
+                    )
                 await self._tell()
                 await self.restarts.wait(delay, stop)
                 delay = min(delay * 2, self.restarts.max_delay)
@@ -114,6 +179,7 @@ class Supervised:
             await self._recovered()
 
     async def _recovered(self) -> None:
+        self.outage.ended()
         if self.restarts.recovered is None:
             return
         try:

@@ -3,7 +3,8 @@ do on a full disk, everything else on the machine is written as usual.
 
 The failures are injected where the bot's writes meet the system. On a full disk a file
 is still made (an empty one needs no room) and a write may even seem to succeed (the
-page cache takes it); it fails when flushed to the disk, so `os.fsync` fails there.
+page cache takes it); it fails when flushed to the disk, so `os.fsync` fails there; and
+`os.statvfs` (`shutil.disk_usage`, `df`) shows no room there.
 SQLite writes from its own C code, out of Python's reach: opening the database there for
 writing fails with SQLite's message.
 """
@@ -46,6 +47,17 @@ def fill(folder: Path, monkeypatch: pytest.MonkeyPatch, *, flushes: bool = True)
         return real_connect(database, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite, "connect", connect)
+    real_statvfs = os.statvfs
+    left = 0 if flushes else 8 * 1024  # bytes: what `df` shows free there
+
+    def statvfs(path: Any) -> os.statvfs_result:
+        found = real_statvfs(path)
+        if not inside(path, folder):
+            return found
+        blocks = left // found.f_frsize
+        return os.statvfs_result((*found[:3], blocks, blocks, *found[5:]))
+
+    monkeypatch.setattr(os, "statvfs", statvfs)
     if not flushes:
         return
     real_fsync = os.fsync
