@@ -536,6 +536,24 @@ def test_an_entry_with_a_bad_optional_field_is_reported_and_answers_without_it(
     assert {name: getattr(bad, name) for name in fields} == fields
 
 
+def test_an_entry_asking_what_another_asks_is_reported_and_both_still_answer() -> None:
+    """An entry copied to give a newer answer, its question left as it was: the bot cannot
+    tell which of the two a resident means, so staff must hear which entries collide (the
+    same words, however capitals, spaces, punctuation or a decomposed accent differ)."""
+    same = unicodedata.normalize("NFD", "  - id: hoi-lai\n    question: hỏi  GÌ\n")
+    faq = load_faq(write("faq.yaml", FAQ_HEAD + same + "    answer: Trả lời mới.\n"))
+    assert report(faq.problems) == [
+        "faq.yaml:12: mục 'hoi-lai': câu hỏi trùng với câu hỏi của mục 'good' ở dòng 9, nên "
+        "bot không biết người dân hỏi mục nào — mục vẫn được dùng; nếu mục này thay cho mục "
+        "kia thì xóa mục cũ, nếu là hai việc khác nhau thì sửa câu hỏi cho khác"
+    ]
+    assert [e.id for e in faq.faq] == ["good", "hoi-lai"]
+    other = load_faq(
+        write("faq.yaml", FAQ_HEAD + "  - id: khac\n    question: Hỏi gì nữa?\n    answer: Khác.\n")
+    )
+    assert other.problems == []
+
+
 def test_synonyms_are_checked_one_by_one() -> None:
     text = """\
 topics: []

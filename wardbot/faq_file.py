@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from wardbot.models import FaqEntry, Problem, Topic
 from wardbot.staff_read import read_text
+from wardbot.text import tokens
 from wardbot.yaml_records import (
     Invalid,
     Kind,
@@ -27,6 +28,7 @@ from wardbot.yaml_records import (
     check_record,
     compose,
     is_null,
+    key_line,
     key_name,
     node_line,
     unknown_name,
@@ -204,7 +206,10 @@ def _load_entries(
     entries: list[FaqEntry] = []
     required = ("id", "question", "answer")
     records = _unique_records(node, "faq", _ENTRY, fields, required, src, problems, partial=True)
+    asked: dict[str, tuple[str, int]] = {}  # a question's words -> the first entry's id, line
     for item, values in records:
+        if (problem := _asked_before(item, values, asked, src)) is not None:
+            problems.append(problem)
         entries.append(
             FaqEntry(
                 id=values["id"],
@@ -217,6 +222,26 @@ def _load_entries(
             )
         )
     return entries
+
+
+def _asked_before(
+    item: Node, values: dict[str, Any], asked: dict[str, tuple[str, int]], src: str
+) -> Problem | None:
+    """The problem with an entry whose question an earlier one asks in the same words (an
+    entry copied for a newer answer, its question left as it was): residents' questions
+    match both alike, so one of the two answers is never given. Both still load."""
+    line = key_line(item, "question")
+    first = asked.setdefault(
+        " ".join(tokens(values["question"], decode=False)), (values["id"], line)
+    )
+    if first[0] == values["id"]:
+        return None
+    message = (
+        f"mục '{values['id']}': câu hỏi trùng với câu hỏi của mục '{first[0]}' ở dòng {first[1]}, "
+        f"nên bot không biết người dân hỏi mục nào — {_ENTRY.kept}; nếu mục này thay cho mục "
+        "kia thì xóa mục cũ, nếu là hai việc khác nhau thì sửa câu hỏi cho khác"
+    )
+    return Problem(src, line, message)
 
 
 def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict[str, list[str]]:
