@@ -328,6 +328,7 @@ def test_variants_listed_with_bullets_are_shown_with_dashes() -> None:
         ("30 / 11 / 2026", "2026-11-30"),
         ("2026-11-30 08:00", "2026-11-30"),
         ("2026/11/30", "2026-11-30"),
+        ("30/11/26", "2026-11-30"),
         ("31/02/2026", "2026-11-25"),  # no such day: only the form is shown
     ],
 )
@@ -335,6 +336,17 @@ def test_a_notice_date_typed_otherwise_is_shown_as_that_date(typed: str, shown: 
     assert notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
         f"content/2026-11-30-hop.md:3: dòng date: ngày phải viết dạng {shown} "
         f"(năm-tháng-ngày), không phải {typed} — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize("typed", ["ngày 5 tháng 12", "5/12", "05-12", "Ngày 05 tháng 12"])
+def test_a_notice_date_typed_without_its_year_is_not_shown_as_another_date(typed: str) -> None:
+    """Without a year, the day and month typed are shown in the form to use, the year said
+    to be a guess: not another day (2026-11-25) that staff would copy as the fix."""
+    assert notice_problems("2027-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
+        "content/2027-11-30-hop.md:3: dòng date: ngày phải viết đủ năm, dạng năm-tháng-ngày: "
+        f"2027-12-05 nếu là ngày 5 tháng 12 năm 2027, không phải {typed} — thông báo này chưa "
+        "được đăng"
     ]
 
 

@@ -102,12 +102,14 @@ def load_announcement(
         message = f"thông báo chưa có nội dung dưới dòng --- — {NOTICE_SKIPPED}"
         problems.append(Problem(src, end + 1, message))
 
+    # A date typed without its year most likely has the file name's (name_problem checked it).
+    dated = functools.partial(date_field, year=int(path.name[:4]))
     fields: dict[str, Parser] = {
         "title": text_field,
-        "date": date_field,
+        "date": dated,
         "topics": topics_field(topics),
         "source": url_field,
-        "expires": date_field,
+        "expires": dated,
         "urgent": flag_field,
     }
     if root is None:

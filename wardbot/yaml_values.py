@@ -105,25 +105,45 @@ def flag_field(node: Node) -> bool | None:
     raise Invalid(node, f"chỉ ghi true (khẩn: báo ngay cả ban đêm) hoặc false, không phải '{text}'")
 
 
-def date_field(node: Node) -> dt.date | None:
-    """A date written yyyy-mm-dd; another way of writing one is reported as it."""
+def date_field(node: Node, *, year: int | None = None) -> dt.date | None:
+    """A date written yyyy-mm-dd; another way of writing one is reported as it. `year`:
+    the one a date typed without it most likely has (a notice's file name's)."""
     text = word_field(node)
     if text is None:
         return None
     if not _DATE.fullmatch(text):
-        meant = _meant_date(text)
-        example = meant.isoformat() if meant else "2026-11-25"
-        raise Invalid(node, f"ngày phải viết dạng {example} (năm-tháng-ngày), không phải {text}")
+        raise Invalid(node, _typed_otherwise(text, year))
     date = parse_date(text)
     if date is None:
         raise Invalid(node, f"ngày {text} không có thật")
     return date
 
 
-# Dates as staff write them: 25/11/2026, "ngày 25 tháng 11 năm 2026", 2026-11-25 08:00.
-_DAY_FIRST = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+def _typed_otherwise(text: str, year: int | None) -> str:
+    """What to say of a date not written yyyy-mm-dd: that date so written when it is plain.
+    One typed without its year is shown with `year`, said to be a guess: a day shown as
+    the fix is copied as typed."""
+    meant = _meant_date(text)
+    if meant is not None:
+        return f"ngày phải viết dạng {meant.isoformat()} (năm-tháng-ngày), không phải {text}"
+    typed = _YEARLESS.fullmatch(text.lower().strip())
+    if typed is None:
+        return f"ngày phải viết dạng 2026-11-25 (năm-tháng-ngày), không phải {text}"
+    day, month = int(typed[1]), int(typed[2])
+    try:
+        guess = dt.date(year, month, day).isoformat() if year else None
+    except ValueError:
+        guess = None
+    shown = f"{guess} nếu là ngày {day} tháng {month} năm {year}" if guess else "ví dụ 2026-11-25"
+    return f"ngày phải viết đủ năm, dạng năm-tháng-ngày: {shown}, không phải {text}"
+
+
+# Dates as staff write them: 25/11/2026, 25/11/26, "ngày 25 tháng 11 năm 2026",
+# 2026-11-25 08:00; and without the year: 25/11, "ngày 25 tháng 11".
+_DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}|\d{2})(?!\d)")
 _IN_WORDS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,|/)?\s*(\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
+_YEARLESS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:[/.-]|\s+tháng\s+)\s*(\d{1,2})")
 
 
 def _meant_date(text: str) -> dt.date | None:
@@ -136,8 +156,9 @@ def _meant_date(text: str) -> dt.date | None:
     ):
         typed = pattern.search(lowered)
         if typed is not None:
+            year, month, day = (int(typed[i]) for i in order)
             with contextlib.suppress(ValueError):
-                return dt.date(*(int(typed[i]) for i in order))
+                return dt.date(year + 2000 if year < 100 else year, month, day)
     return None
 
 
