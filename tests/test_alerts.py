@@ -708,6 +708,46 @@ async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fi
     assert ward.channel.chats() == [*told, "1"]
 
 
+async def test_a_notice_copied_from_last_months_with_its_date_left_is_told_then_alerted_fixed(
+    ward: Ward,
+) -> None:
+    """Staff copy last month's schedule to a file named for today, retype its text and
+    forget its date: line. Dated over a month ago it alerts nobody: admins hear so, once,
+    with both dates (the notice is published meanwhile), and once the date is fixed its
+    followers are alerted, once."""
+    await follow(ward, "1", "bhyt")
+    last_month = TODAY - dt.timedelta(days=31)
+    path = ward.content / f"{TODAY.isoformat()}-lich-tiem-thang-8.md"
+    text = "---\ntitle: Lịch tiêm chủng tháng 8\ndate: {}\ntopics: [bhyt]\n---\nTiêm ngày 10/8.\n"
+    path.write_text(text.format(last_month.isoformat()), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(path.stem) is not None  # published meanwhile
+    assert await admin_notes(ward) == [
+        f"⚠️ Thông báo mới “Lịch tiêm chủng tháng 8” ({path.name}) không được báo cho người "
+        "theo dõi: dòng date: ghi ngày 01/07/2024, cũ hơn 30 ngày, trong khi tên tệp ghi ngày "
+        "01/08/2024. Nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date: — tin sẽ được "
+        "báo ngay khi sửa xong."
+    ]
+    path.write_text(path.read_text(encoding="utf-8") + "Mang sổ tiêm.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id], "told once"
+
+    path.write_text(text.format(TODAY.isoformat()), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+    assert await ward.alerts.sync() == {}
+    assert not await ward.sender.drain()
+
+    # An old notice added to the archive under its own date is no matter for admins.
+    old = TODAY - dt.timedelta(days=90)
+    write_notice(ward.content, "tong-ket", "Tổng kết tiêm chủng", day=old, topics="bhyt")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+
+
 async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_right_one(
     ward: Ward,
 ) -> None:

@@ -66,6 +66,9 @@ SAMPLES: dict[str, list[Any]] = {
     "groups": [[(BIG, "xin giấy xác nhận", ["xin xác nhận"]), (1, "cắt điện", [])], []],
     "chosen": [[("Mất thẻ bảo hiểm y tế thì làm sao?", BIG), None], ()],
     "notices": [[("2024-07-05-hop", "Họp tổ dân phố")], True, False],
+    "misdated": [
+        [("2024-08-01-lich-tiem", "Lịch tiêm tháng 8", dt.date(2024, 7, 1), dt.date(2024, 8, 1))]
+    ],
     "followed": [[("bhyt", BIG), ("cu-tru", 1)], ["Bảo hiểm y tế", "Cư trú"], []],
     "kinds": [["number", "name"], []],
     "blanked": [["number"], []],

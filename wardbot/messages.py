@@ -995,6 +995,20 @@ def admin_notices_untagged(notices: Sequence[tuple[str, str]]) -> str:
     )
 
 
+def admin_notices_misdated(
+    misdated: Sequence[tuple[str, str, dt.date, dt.date]], max_age: int
+) -> str:
+    """New notices alerted to nobody for their old date: line: (id, title, date, the date
+    its file is named by) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md) không được báo cho người theo dõi: "
+        f"dòng date: ghi ngày {vn_date(date)}, cũ hơn {max_age} ngày, trong khi tên tệp ghi "
+        f"ngày {vn_date(named)}. Nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date: — "
+        "tin sẽ được báo ngay khi sửa xong."
+        for notice_id, title, date, named in misdated
+    )
+
+
 def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     where = (
         f"Thư mục thông báo {folder} không còn nữa (bị xóa, đổi tên hay chuyển đi nơi khác?)"
