@@ -420,6 +420,49 @@ def test_a_key_with_an_invisible_character_is_named_not_called_a_typo(key: str) 
 
 
 @pytest.mark.parametrize(
+    ("front", "line", "key"),
+    [
+        ("title: Họp\ndate: 2026-11-30\u200b\n", 3, "date"),
+        ("title: Họp\ndate: \ufeff2026-11-30\n", 3, "date"),
+        ("title: Họp\ndate: 2026-11-30\nexpires: 2026-12-31\u2060\n", 4, "expires"),
+        ("title: Họp\ndate: 2026-11-30\nurgent: true\u200b\n", 4, "urgent"),
+    ],
+)
+def test_an_invisible_character_pasted_into_a_value_is_named_not_shown_as_the_same_text(
+    front: str, line: int, key: str
+) -> None:
+    """Pasted from Zalo or a web page, `2026-11-30` followed by a zero-width space looks
+    like the date it is said to have to be: staff are told what is really wrong."""
+    assert notice_problems("2026-11-30-hop.md", f"---\n{front}---\nB\n")[0].startswith(
+        f"content/2026-11-30-hop.md:{line}: dòng {key}: {ODD} — "
+    )
+
+
+def test_an_invisible_character_in_an_id_or_a_link_is_named() -> None:
+    entry = "  - id: gio\u200b\n    question: Mấy giờ?\n    answer: Sáng.\n"
+    assert faq_problems(HEAD + entry) == [
+        f"faq.yaml:5: mục 'gio\u200b': dòng id: {ODD} — cả mục này bị bỏ qua"
+    ]
+    link = "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n    links: [https://a.vn/\u200bx]\n"
+    assert faq_problems(HEAD + link) == [
+        f"faq.yaml:8: mục 'gio': dòng links: {ODD} — chỉ bỏ qua dòng links:, mục vẫn được dùng"
+    ]
+
+
+@pytest.mark.parametrize("fence", ["\u200b---", "---\ufeff", "\u2060---"])
+def test_a_front_matter_line_with_an_invisible_character_is_named(fence: str) -> None:
+    """Not "the file must begin with a --- line": it does, to the eye."""
+    first = notice_problems("2026-11-30-hop.md", f"{fence}\ntitle: Họp\ndate: 2026-11-30\n---\nB\n")
+    closing = notice_problems(
+        "2026-11-30-hop.md", f"---\ntitle: Họp\ndate: 2026-11-30\n{fence}\nB\n"
+    )
+    assert first == [f"content/2026-11-30-hop.md:1: dòng này {ODD} — thông báo này chưa được đăng"]
+    assert closing == [
+        f"content/2026-11-30-hop.md:4: dòng này {ODD} — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
     "copy",
     [
         "Copy of 2026-11-25-hop.md",

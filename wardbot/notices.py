@@ -29,6 +29,7 @@ from wardbot.notice_files import (
 )
 from wardbot.staff_read import Stamp, cannot_read, file_stamp, read_text
 from wardbot.text import fold
+from wardbot.yaml_hints import ODD_SPACE, ODD_SPACE_HINT
 from wardbot.yaml_records import Kind, Parser, check_record, compose, key_line
 from wardbot.yaml_values import date_field, flag_field, text_field, topics_field, url_field
 
@@ -147,11 +148,14 @@ def load_announcement(
 
 
 # A line meant as the front matter's '---': Word's dashes ('—' for '---'), four of them, a
-# leading space.
-_FENCE_LIKE = re.compile(r"\s*[-–—―−]+\s*")
+# leading space, an invisible character pasted with it.
+_AROUND = rf"(?:\s|{ODD_SPACE.pattern})*"
+_FENCE_LIKE = re.compile(rf"{_AROUND}[-–—―−]+{_AROUND}")
 
 
 def _not_a_fence(line: str) -> str:
+    if ODD_SPACE.search(line) and ODD_SPACE.sub("", line).strip() == "---":
+        return f"dòng này {ODD_SPACE_HINT} — {NOTICE_SKIPPED}"
     return (
         f"dòng này phải là đúng ba dấu gạch ngang --- sát lề trái, không phải `{line.rstrip()}` "
         f"(Word hay tự đổi --- thành —) — {NOTICE_SKIPPED}"

@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wardbot.intents import topic_key
 from wardbot.models import Topic
 from wardbot.text import fold
-from wardbot.yaml_hints import bullet_hint, wrong_bullet
+from wardbot.yaml_hints import ODD_SPACE, ODD_SPACE_HINT, bullet_hint, wrong_bullet
 from wardbot.yaml_records import NULL_TAG, Invalid, Parser, Partly, closest, is_null
 
 _STR = "tag:yaml.org,2002:str"
@@ -42,6 +42,16 @@ def word_field(node: Node) -> str | None:
         raise Invalid(node, "phải là chữ, không phải một danh sách hay một khối")
     text = "" if node.tag == NULL_TAG else str(node.value).strip()
     return text or None
+
+
+def code_field(node: Node) -> str | None:
+    """A value read as a code, not as text (an id, a date, a link, a topic, true/false):
+    an invisible character pasted into it is named, else the value would be said to be
+    wrong while it looks, to staff, as it should (`2026-11-30` and a zero-width space)."""
+    text = word_field(node)
+    if text is not None and ODD_SPACE.search(text):
+        raise Invalid(node, ODD_SPACE_HINT)
+    return text
 
 
 def text_field(node: Node) -> str | None:
@@ -66,7 +76,7 @@ def text_field(node: Node) -> str | None:
 
 def id_field(node: Node) -> str | None:
     """An id: lower-case letters without accents, digits and '-'."""
-    text = word_field(node)
+    text = code_field(node)
     if text is not None and not _ID.fullmatch(text):
         example = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "ho-tich"
         raise Invalid(
@@ -79,7 +89,7 @@ def id_field(node: Node) -> str | None:
 
 def url_field(node: Node) -> str | None:
     """A web address, http:// or https://."""
-    text = word_field(node)
+    text = code_field(node)
     if text is None:
         return None
     parts = urlsplit(text)
@@ -96,7 +106,7 @@ _YES, _NO = frozenset({"true", "yes", "on", "co"}), frozenset({"false", "no", "o
 
 def flag_field(node: Node) -> bool | None:
     """true or false (yes/no, có/không as staff may write them); None if empty."""
-    text = word_field(node)
+    text = code_field(node)
     if text is None:
         return None
     word = fold(text).lower()
@@ -108,7 +118,7 @@ def flag_field(node: Node) -> bool | None:
 def date_field(node: Node, *, year: int | None = None) -> dt.date | None:
     """A date written yyyy-mm-dd; another way of writing one is reported as it. `year`:
     the one a date typed without it most likely has (a notice's file name's)."""
-    text = word_field(node)
+    text = code_field(node)
     if text is None:
         return None
     if not _DATE.fullmatch(text):
@@ -243,7 +253,7 @@ def topics_field(topics: Sequence[Topic] | None) -> Parser:
     written as its name ("Bảo hiểm y tế") or its id otherwise typed ("BHYT") is taken
     for that topic, and reported: staff write what residents see. `topics` None: the
     topics are not known; the ids are read, none is checked and none kept."""
-    words = list_field(word_field, single=True)
+    words = list_field(code_field, single=True)
     known = {topic.id for topic in topics or ()}
     named: dict[str, str] = {}  # topic_key of a topic's name or id -> its id
     for topic in topics or ():
