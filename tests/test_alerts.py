@@ -1196,6 +1196,25 @@ async def test_a_notice_saved_as_md_txt_is_reported_while_running(ward: Ward) ->
     assert ward.engine.problems == []
 
 
+async def test_a_scanned_notice_is_reported_until_its_text_is_put_beside_it(ward: Ward) -> None:
+    """A notice dropped in as the PDF of the paper one: staff hear it is not published;
+    once they type it into x.md beside it, the PDF is that notice's attachment: the
+    problem is gone (they are told so) and followers are alerted, once."""
+    await follow(ward, "1", "bhyt")
+    scan = ward.content / "2024-08-01-lich-tiem.pdf"
+    scan.write_bytes(b"%PDF-1.4 scanned")
+    assert await ward.watcher.refresh()
+    assert ward.engine.document("2024-08-01-lich-tiem") is None
+    (note,) = await admin_notes(ward)
+    assert f"{scan}:1: tệp PDF bot không đọc được" in note
+
+    write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    assert await ward.watcher.refresh()
+    assert ward.engine.problems == []
+    assert "đều đã được sửa" in (await admin_notes(ward))[1]
+    assert ward.channel.chats() == [ADMIN.chat_id, ADMIN.chat_id, "1"]
+
+
 async def test_an_editor_lock_file_is_not_reported_while_running(ward: Ward) -> None:
     (ward.content / "~$2024-08-01-lich.md").write_text("lock", encoding="utf-8")
     (ward.content / "2024-08-02-HOA.MD").write_text("---\ntitle: T\n---\n", encoding="utf-8")

@@ -962,6 +962,26 @@ def test_notices_saved_in_another_format_are_reported_not_read() -> None:
     ]
 
 
+def test_a_scan_or_pdf_named_as_a_notice_is_reported_not_silently_ignored() -> None:
+    """A notice dropped in as the PDF or photo of the paper one, named as a notice is:
+    staff expect it published. Named otherwise, or beside its notice's own .md file, it
+    is an attachment, ignored as before."""
+    for name in ["2024-07-15-cat-dien.pdf", "2024-07-16-hop.JPG", "2024-07-17-a.jpg"]:
+        write(f"content/{name}", "%PDF-1.4")
+    write("content/2024-07-17-a.md", NOTICE)
+    write("content/to-khai.pdf", "%PDF-1.4")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [n.id for n in notices] == ["2024-07-17-a"]
+    assert report(problems) == [
+        "content/2024-07-15-cat-dien.pdf:1: tệp PDF bot không đọc được: bot chỉ đăng thông báo "
+        "viết thành chữ trong tệp .md — thông báo này chưa được đăng; hãy chép chữ của thông "
+        "báo vào tệp 2024-07-15-cat-dien.md (soạn bằng Notepad, lưu với bảng mã UTF-8)",
+        "content/2024-07-16-hop.JPG:1: tệp ảnh bot không đọc được: bot chỉ đăng thông báo "
+        "viết thành chữ trong tệp .md — thông báo này chưa được đăng; hãy chép chữ của thông "
+        "báo vào tệp 2024-07-16-hop.md (soạn bằng Notepad, lưu với bảng mã UTF-8)",
+    ]
+
+
 def test_notices_moved_into_a_sub_folder_are_reported_as_not_read() -> None:
     write("content/2024-07-16-ok.md", NOTICE)
     Path("content/2024").mkdir()

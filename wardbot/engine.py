@@ -56,7 +56,7 @@ from wardbot.loader import (
 )
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
-from wardbot.notice_files import is_notice_file, unread_problem
+from wardbot.notice_files import companions, is_notice_file, unread_problem
 from wardbot.notices import MAX_NOTICE_BYTES, load_announcement, load_content
 from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
@@ -737,7 +737,10 @@ class Engine:
             faq_lines = {e.id: e.line for e in corpus.faq}
             changes = AnnouncementChanges()
             touched: set[str] = set()
-            for path in {Path(p) for p in paths}:
+            paths = {Path(p) for p in paths}
+            # A notice's scan (x.pdf beside x.md) is reported or not as x.md is there.
+            paths |= {other for p in paths if is_notice_file(p.name) for other in companions(p)}
+            for path in paths:
                 if not is_notice_file(path.name):  # a sub-folder, a misnamed notice
                     touched.add(str(path))
                     if (problem := unread_problem(path)) is not None:
