@@ -419,6 +419,44 @@ def test_a_key_with_an_invisible_character_is_named_not_called_a_typo(key: str) 
     ]
 
 
+# "Thông báo về việc họp tổ dân phố" typed with a TCVN3 (.VnTime) font, as the letters
+# its bytes are in Windows' Western code page: what Notepad shows, and saves as UTF-8.
+TCVN3_TITLE = "Th«ng b¸o vÒ viÖc häp tæ d©n phè"
+TCVN3_FIX = (
+    "hãy chuyển sang Unicode bằng Unikey (Công cụ chuyển mã, nguồn TCVN3, đích Unicode) "
+    "rồi lưu lại với bảng mã UTF-8"
+)
+
+
+def test_a_notice_typed_in_tcvn3_and_saved_as_utf8_is_not_published_as_garbled_text() -> None:
+    notice = f"---\ntitle: Họp\ndate: 2026-11-30\n---\nKính gửi bà con.\n{TCVN3_TITLE}.\n"
+    assert notice_problems("2026-11-30-hop.md", notice) == [
+        "content/2026-11-30-hop.md:6: dòng này có chữ gõ bằng bảng mã cũ TCVN3 (phông "
+        f".VnTime), như 'Th«ng', người dân sẽ thấy chữ lỗi: {TCVN3_FIX} — thông báo này chưa "
+        "được đăng"
+    ]
+    assert faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {TCVN3_TITLE}\n")[
+        0
+    ].startswith("faq.yaml:7: dòng này có chữ gõ bằng bảng mã cũ TCVN3")
+
+
+def test_a_notice_saved_in_tcvn3_bytes_is_told_how_to_convert_it() -> None:
+    """Told only to save it as UTF-8, staff would get the garbled letters above."""
+    text = f"---\ntitle: {TCVN3_TITLE}\ndate: 2026-11-30\n---\n{TCVN3_TITLE}.\n"
+    assert notice_problems("2026-11-30-hop.md", text.encode("latin-1")) == [
+        "content/2026-11-30-hop.md:2: tệp gõ bằng bảng mã cũ TCVN3 (phông .VnTime), như "
+        f"'Th«ng': {TCVN3_FIX} — thông báo này chưa được đăng"
+    ]
+
+
+def test_latin_letters_and_signs_in_unicode_text_are_not_taken_for_tcvn3() -> None:
+    body = "Ứng dụng Zalo® và VssID©; giá 50.000đ · giờ mở cửa « 7h30 »; Nestlé, Müller.\n"
+    assert (
+        notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: 2026-11-30\n---\n{body}")
+        == []
+    )
+
+
 @pytest.mark.parametrize(
     ("front", "line", "key"),
     [
