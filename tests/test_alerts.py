@@ -709,7 +709,7 @@ async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fi
 
 
 async def test_a_notice_copied_from_last_months_with_its_date_left_is_told_then_alerted_fixed(
-    ward: Ward,
+    ward: Ward, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Staff copy last month's schedule to a file named for today, retype its text and
     forget its date: line. Dated over a month ago it alerts nobody: admins hear so, once,
@@ -728,6 +728,7 @@ async def test_a_notice_copied_from_last_months_with_its_date_left_is_told_then_
         "01/08/2024. Nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date: — tin sẽ được "
         "báo ngay khi sửa xong."
     ]
+    assert f"{path}: date 2024-07-01 is over 30 days old while the file name says" in caplog.text
     path.write_text(path.read_text(encoding="utf-8") + "Mang sổ tiêm.\n", encoding="utf-8")
     assert await ward.watcher.refresh()
     await ward.sender.drain()

@@ -176,20 +176,18 @@ class Alerts:
         mistyped). Staff hear of it once; fixed, the notice is alerted. An old notice added
         to the archive under its own date is no matter for them."""
         today = self.engine.today
-        misdated = [
-            (notice.id, notice.title, notice.date, named)
-            for notice in notices
-            if (named := misdated_by(notice, today)) is not None
-        ]
-        for notice_id, _, date, named in misdated:
+        misdated = [(notice, named) for notice in notices if (named := misdated_by(notice, today))]
+        for notice, named in misdated:
             log.warning(
-                "new announcement %s is dated %s, its file name %s: nobody is alerted",
-                notice_id,
-                date,
+                "%s: date %s is over %d days old while the file name says %s: nobody is alerted",
+                notice.path or notice.id,
+                notice.date,
+                ALERT_MAX_AGE_DAYS,
                 named,
             )
         if misdated:
-            await self.tell_admins(msg.admin_notices_misdated(misdated, ALERT_MAX_AGE_DAYS))
+            told = [(n.id, n.title, n.date, named) for n, named in misdated]
+            await self.tell_admins(msg.admin_notices_misdated(told, ALERT_MAX_AGE_DAYS))
 
     async def drop_unrun(self) -> int:
         """At the start: drop the alerts and broadcasts waiting for a channel that can push
