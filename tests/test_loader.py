@@ -544,14 +544,38 @@ def test_an_entry_asking_what_another_asks_is_reported_and_both_still_answer() -
     faq = load_faq(write("faq.yaml", FAQ_HEAD + same + "    answer: Trả lời mới.\n"))
     assert report(faq.problems) == [
         "faq.yaml:12: mục 'hoi-lai': câu hỏi trùng với câu hỏi của mục 'good' ở dòng 9, nên "
-        "bot không biết người dân hỏi mục nào — mục vẫn được dùng; nếu mục này thay cho mục "
-        "kia thì xóa mục cũ, nếu là hai việc khác nhau thì sửa câu hỏi cho khác"
+        "bot không phân biệt được hai mục khi người dân hỏi như vậy — mục vẫn được dùng; nếu "
+        "mục này thay cho mục kia thì xóa mục cũ, nếu là hai việc khác nhau thì sửa câu hỏi "
+        "cho khác"
     ]
     assert [e.id for e in faq.faq] == ["good", "hoi-lai"]
     other = load_faq(
         write("faq.yaml", FAQ_HEAD + "  - id: khac\n    question: Hỏi gì nữa?\n    answer: Khác.\n")
     )
     assert other.problems == []
+
+
+def test_a_variant_asking_what_another_entry_asks_is_reported_at_its_line() -> None:
+    """A way of asking listed under two entries, or one entry's question listed as another's
+    variant: residents typing it get neither answer outright."""
+    entries = (
+        "  - id: a\n    question: Mất thẻ BHYT?\n    variants: [làm lại thẻ, mất sổ]\n"
+        "    answer: A.\n"
+        "  - id: b\n    question: Đổi thẻ BHYT?\n    variants:\n      - đổi thẻ\n"
+        "      - Làm lại thẻ\n      - hỏi gì\n    answer: B.\n"
+    )
+    faq = load_faq(write("faq.yaml", FAQ_HEAD + entries))
+    tail = (
+        "nên bot không phân biệt được hai mục khi người dân hỏi như vậy — mục vẫn được dùng; "
+        "hãy chỉ để cách hỏi này ở một mục"
+    )
+    assert report(faq.problems) == [
+        f"faq.yaml:19: mục 'b': cách hỏi 'Làm lại thẻ' trùng với một cách hỏi (variants) của "
+        f"mục 'a' ở dòng 13, {tail}",
+        f"faq.yaml:20: mục 'b': cách hỏi 'hỏi gì' trùng với câu hỏi của mục 'good' ở dòng 9, "
+        f"{tail}",
+    ]
+    assert [e.id for e in faq.faq] == ["good", "a", "b"]
 
 
 def test_synonyms_are_checked_one_by_one() -> None:

@@ -206,10 +206,9 @@ def _load_entries(
     entries: list[FaqEntry] = []
     required = ("id", "question", "answer")
     records = _unique_records(node, "faq", _ENTRY, fields, required, src, problems, partial=True)
-    asked: dict[str, tuple[str, int]] = {}  # a question's words -> the first entry's id, line
+    asked: dict[str, tuple[str, int, bool]] = {}  # see _asked_before
     for item, values in records:
-        if (problem := _asked_before(item, values, asked, src)) is not None:
-            problems.append(problem)
+        problems += _asked_before(item, values, asked, src)
         entries.append(
             FaqEntry(
                 id=values["id"],
@@ -225,23 +224,42 @@ def _load_entries(
 
 
 def _asked_before(
-    item: Node, values: dict[str, Any], asked: dict[str, tuple[str, int]], src: str
-) -> Problem | None:
-    """The problem with an entry whose question an earlier one asks in the same words (an
-    entry copied for a newer answer, its question left as it was): residents' questions
-    match both alike, so one of the two answers is never given. Both still load."""
-    line = key_line(item, "question")
-    first = asked.setdefault(
-        " ".join(tokens(values["question"], decode=False)), (values["id"], line)
-    )
-    if first[0] == values["id"]:
-        return None
-    message = (
-        f"mục '{values['id']}': câu hỏi trùng với câu hỏi của mục '{first[0]}' ở dòng {first[1]}, "
-        f"nên bot không biết người dân hỏi mục nào — {_ENTRY.kept}; nếu mục này thay cho mục "
-        "kia thì xóa mục cũ, nếu là hai việc khác nhau thì sửa câu hỏi cho khác"
-    )
-    return Problem(src, line, message)
+    item: Node, values: dict[str, Any], asked: dict[str, tuple[str, int, bool]], src: str
+) -> list[Problem]:
+    """The problems with an entry's question or variants that an earlier entry asks in the
+    same words (an entry copied for a newer answer, its question left as it was; a way of
+    asking listed under two entries): residents typing it match both alike, so neither is
+    answered outright, or one never is. Both still load.
+
+    `asked`: each way of asking seen so far -> its entry's id, line, whether a question."""
+    phrasings = [(values["question"], key_line(item, "question"), True)]
+    # The entry read (`values`) is a mapping; its variants' lines are those of its nodes.
+    typed = {key_name(key): value for key, value in item.value}
+    nodes = typed["variants"].value if "variants" in values else []
+    lines = [node_line(node) for node in nodes]
+    phrasings += [
+        (text, line, False) for text, line in zip(values.get("variants", ()), lines, strict=True)
+    ]
+    problems = []
+    for text, line, question in phrasings:
+        key = " ".join(tokens(text, decode=False))
+        other, at, theirs = asked.setdefault(key, (values["id"], line, question))
+        if other == values["id"]:
+            continue
+        what = "câu hỏi" if question else f"cách hỏi '{text}'"
+        where = "câu hỏi" if theirs else "một cách hỏi (variants)"
+        fix = (
+            "nếu mục này thay cho mục kia thì xóa mục cũ, nếu là hai việc khác nhau thì sửa "
+            "câu hỏi cho khác"
+            if question and theirs
+            else "hãy chỉ để cách hỏi này ở một mục"
+        )
+        message = (
+            f"mục '{values['id']}': {what} trùng với {where} của mục '{other}' ở dòng {at}, "
+            f"nên bot không phân biệt được hai mục khi người dân hỏi như vậy — {_ENTRY.kept}; {fix}"
+        )
+        problems.append(Problem(src, line, message))
+    return problems
 
 
 def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict[str, list[str]]:
