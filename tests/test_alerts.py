@@ -1197,6 +1197,50 @@ async def test_a_notice_saved_as_md_txt_is_reported_while_running(ward: Ward) ->
     assert ward.engine.problems == []
 
 
+async def test_a_published_notice_an_edit_breaks_keeps_serving_as_it_last_read(
+    ward: Ward,
+) -> None:
+    """Staff open a published notice to add a line and break its date: line (or Word's
+    dashes replace its ---): residents keep getting it as it was, its alerts still go, and
+    staff hear the mistake with what it costs; reloading faq.yaml meanwhile changes none of
+    it, nor does a restart. Fixed, the edit is served; deleted, the notice is gone."""
+    await follow(ward, "1", "cu-tru")
+    notice = write_notice(ward.content, "tam-tru", "Khai báo tạm trú dịp Tết", topics="cu-tru")
+    assert await ward.watcher.refresh()
+    path = ward.content / f"{notice}.md"
+    good = path.read_text(encoding="utf-8")
+
+    path.write_text(good.replace(f"date: {TODAY}", "date: 1/8") + "Thêm.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(notice) is not None
+    ward.settings.faq_file.write_text(
+        ward.settings.faq_file.read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    assert await ward.watcher.refresh()  # a full reload
+    served = ward.engine.document(notice)
+    assert served is not None and "Thêm" not in served.body
+    (problem,) = ward.engine.problems
+    assert problem.message.endswith(
+        "— bot vẫn dùng bản đã đăng trước đó của thông báo này cho tới khi sửa xong"
+    )
+    restarted = Engine.open(ward.settings.faq_file, ward.content, ward.settings.data_dir)
+    try:  # a restart meanwhile (a deploy) serves it too
+        assert restarted.document(notice) == served
+    finally:
+        restarted.close()
+    ward.now[0] += 3600  # past the grace a notice gone is given: it never went
+    await ward.alerts.sync()
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", ADMIN.chat_id]
+
+    path.write_text(good + "Thêm.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert "Thêm" in ward.engine.document(notice).body and ward.engine.problems == []
+    path.unlink()
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(notice) is None
+
+
 async def test_a_scanned_notice_is_reported_until_its_text_is_put_beside_it(ward: Ward) -> None:
     """A notice dropped in as the PDF of the paper one: staff hear it is not published;
     once they type it into x.md beside it, the PDF is that notice's attachment: the

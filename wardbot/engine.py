@@ -57,7 +57,7 @@ from wardbot.loader import (
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.notice_files import companions, is_notice_file, unread_problem
-from wardbot.notices import MAX_NOTICE_BYTES, load_announcement, load_content
+from wardbot.notices import MAX_NOTICE_BYTES, as_last_read, load_announcement, load_content
 from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.staff_read import Stamp
@@ -384,8 +384,9 @@ class Engine:
         topics = None if self.faq_missing else faq.topics
         parsing = repr((topics, self.max_notice_bytes))
         files = dict(state.files) if state is not None and state.parsing == parsing else {}
+        served = {notice.path: notice for notice in self.corpus.announcements if notice.path}
         notices, content_problems = load_content(
-            self.content_dir, topics, max_bytes=self.max_notice_bytes, parsed=files
+            self.content_dir, topics, max_bytes=self.max_notice_bytes, parsed=files, served=served
         )
         problems += content_problems
         kept, clashes = without_id_clashes(notices, faq.faq, self.faq_file)
@@ -758,6 +759,8 @@ class Engine:
                     folder=self.content_dir,
                     max_bytes=self.max_notice_bytes,
                 )
+                if notice is None:  # an edit with a mistake: served as it last read
+                    notice, problems = as_last_read(path, problems, current.get(doc_id))
                 if notice is not None and (clash := id_clash(notice, faq_lines, self.faq_file)):
                     problems.append(clash)
                     notice = None

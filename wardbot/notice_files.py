@@ -26,6 +26,8 @@ from wardbot.yaml_values import parse_date
 _FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
 # What a problem with a notice costs, said after " — ".
 NOTICE_SKIPPED = "thông báo này chưa được đăng"
+# What it costs a notice served before the edit that brought it (see notices.as_last_read).
+NOTICE_KEPT = "bot vẫn dùng bản đã đăng trước đó của thông báo này cho tới khi sửa xong"
 
 
 def is_notice_file(name: str) -> bool:

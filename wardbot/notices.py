@@ -16,11 +16,12 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from wardbot.models import Announcement, Problem, Topic
 from wardbot.notice_files import (
+    NOTICE_KEPT,
     NOTICE_SKIPPED,
     is_notice_file,
     name_problem,
@@ -175,12 +176,31 @@ def _front_for(first: str, date: str) -> str:
     return f"với tệp này, thêm bốn dòng ở đầu: `---`, `title: {title}`, `date: {date}`, `---`"
 
 
+def as_last_read(
+    path: Path, problems: list[Problem], before: Announcement | None
+) -> tuple[Announcement | None, list[Problem]]:
+    """A notice served before that no longer reads (an edit with a mistake, a save caught
+    half-way) keeps serving as it last read while its file is there: residents keep their
+    answer, its followers their alert. Its problems say so. None for any other notice."""
+    if before is None or not os.path.isfile(path):
+        return None, problems
+    kept = [
+        Problem(p.file, p.line, p.message.replace(NOTICE_SKIPPED, NOTICE_KEPT, 1)) for p in problems
+    ]
+    return before, kept
+
+
+# The stamp of a notice kept as it last read (`as_last_read`): its file is read again.
+_STALE: Stamp = (-1, -1, -1, -1)
+
+
 def load_content(
     content_dir: Path,
     topics: Sequence[Topic] | None,
     *,
     max_bytes: int = MAX_NOTICE_BYTES,
     parsed: dict[str, tuple[Stamp, Announcement]] | None = None,
+    served: Mapping[str, Announcement] | None = None,
 ) -> tuple[list[Announcement], list[Problem]]:
     """Read every announcement in content_dir, newest first (then by id).
 
@@ -189,6 +209,8 @@ def load_content(
     `parsed` holds notices read before, by path, with their file's stamp: a regular file
     whose stamp is unchanged is taken from it instead of being read again. It must come
     from a load with the same topics and `max_bytes`; it is brought up to date in place.
+    A notice in it, or in `served` (by path: what the bot serves now), that no longer
+    reads keeps serving as it last read (`as_last_read`).
     """
     try:
         paths = sorted(content_dir.iterdir())
@@ -220,6 +242,12 @@ def load_content(
                 kept[str(path)] = before
                 continue
         notice, found = load_announcement(path, topics, folder=content_dir, max_bytes=max_bytes)
+        if notice is None and parsed is not None:
+            earlier = (served or {}).get(str(path)) or parsed.get(str(path), (_STALE, None))[1]
+            notice, found = as_last_read(path, found, earlier)
+            if notice is not None:
+                kept[str(path)] = (_STALE, notice)
+                stamped = None
         problems.extend(found)
         if notice is not None:
             notices.append(notice)
