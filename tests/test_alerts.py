@@ -749,6 +749,31 @@ async def test_a_notice_copied_from_last_months_with_its_date_left_is_told_then_
     assert ward.channel.chats() == [ADMIN.chat_id, "1"]
 
 
+async def test_admins_hear_once_of_a_new_notice_dated_far_ahead(ward: Ward) -> None:
+    """A year mistyped ahead (2062 for 2026) would keep the notice first among the latest
+    for decades: admins hear of it once. A notice dated a few days ahead (the meeting's day
+    put as its date) is no matter for them."""
+    await follow(ward, "1", "bhyt")
+    write_notice(ward.content, "hop", "Họp về BHYT", topics="bhyt", day=TODAY + dt.timedelta(5))
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+    ahead = TODAY.replace(year=2042)
+    notice = write_notice(ward.content, "cap-the", "Cấp thẻ BHYT", topics="bhyt", day=ahead)
+    assert await ward.watcher.refresh()
+    assert (
+        f"⚠️ Thông báo mới “Cấp thẻ BHYT” ({notice}.md) đề ngày 01/08/2042, sau hôm nay hơn "
+        "30 ngày: nếu gõ nhầm năm, hãy sửa dòng date: — cho tới ngày đó thông báo này luôn "
+        "đứng đầu các tin mới nhất."
+    ) in await admin_notes(ward)
+    assert ward.channel.chats().count(ADMIN.chat_id) == 1
+    path = ward.content / f"{notice}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "Sửa.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats().count(ADMIN.chat_id) == 1, "told once"
+
+
 async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_right_one(
     ward: Ward,
 ) -> None:

@@ -171,12 +171,15 @@ class Alerts:
             await self.tell_admins(msg.admin_notices_untagged(untagged))
 
     async def _report_misdated(self, notices: Iterable[Announcement]) -> None:
-        """New notices too old to alert by their date: line, though their file is named by
-        a recent date: copied from an older notice, the date left as it was (or a year
-        mistyped). Staff hear of it once; fixed, the notice is alerted. An old notice added
-        to the archive under its own date is no matter for them."""
+        """New notices whose date: line looks mistyped, told once: too old to alert though
+        their file is named by a recent date (copied from an older notice, the date left as
+        it was), alerted once fixed; or dated far ahead (a year mistyped, 2062 for 2026),
+        which would keep them first among the latest until then. An old notice added to the
+        archive under its own date, or one dated a few days ahead, is no matter for them."""
         today = self.engine.today
+        notices = list(notices)
         misdated = [(notice, named) for notice in notices if (named := misdated_by(notice, today))]
+        ahead = [n for n in notices if (n.date - today).days > ALERT_MAX_AGE_DAYS]
         for notice, named in misdated:
             log.warning(
                 "%s: date %s is over %d days old while the file name says %s: nobody is alerted",
@@ -185,9 +188,19 @@ class Alerts:
                 ALERT_MAX_AGE_DAYS,
                 named,
             )
+        for notice in ahead:
+            log.warning(
+                "%s: date %s is over %d days ahead: a mistyped year?",
+                notice.path or notice.id,
+                notice.date,
+                ALERT_MAX_AGE_DAYS,
+            )
         if misdated:
             told = [(n.id, n.title, n.date, named) for n, named in misdated]
             await self.tell_admins(msg.admin_notices_misdated(told, ALERT_MAX_AGE_DAYS))
+        if ahead:
+            far = [(n.id, n.title, n.date) for n in ahead]
+            await self.tell_admins(msg.admin_notices_dated_ahead(far, ALERT_MAX_AGE_DAYS))
 
     async def drop_unrun(self) -> int:
         """At the start: drop the alerts and broadcasts waiting for a channel that can push

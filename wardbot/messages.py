@@ -1009,6 +1009,16 @@ def admin_notices_misdated(
     )
 
 
+def admin_notices_dated_ahead(ahead: Sequence[tuple[str, str, dt.date]], max_days: int) -> str:
+    """New notices dated over `max_days` ahead: (id, title, date) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md) đề ngày {vn_date(date)}, sau hôm nay hơn "
+        f"{max_days} ngày: nếu gõ nhầm năm, hãy sửa dòng date: — cho tới ngày đó thông báo này "
+        "luôn đứng đầu các tin mới nhất."
+        for notice_id, title, date in ahead
+    )
+
+
 def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     where = (
         f"Thư mục thông báo {folder} không còn nữa (bị xóa, đổi tên hay chuyển đi nơi khác?)"
