@@ -229,6 +229,23 @@ def test_duplicate_keys_are_reported_at_the_duplicate() -> None:
     assert [e.id for e in faq.faq] == ["good"]
 
 
+def test_two_topics_shown_to_residents_under_one_name_are_reported() -> None:
+    """A topic block copied for a new topic, its name left as it was: residents see two
+    topics of one name to follow, and following it by name picks the first."""
+    text = (
+        "topics:\n  - id: bhyt\n    name: Bảo hiểm y tế\n"
+        "  - id: bhyt-hs\n    name: Bảo hiểm Y tế\n    keywords: [bhyt học sinh]\n"
+        "  - id: cu-tru\n    name: Cư trú\nfaq: []\n"
+    )
+    faq = load_faq(write("faq.yaml", text))
+    assert report(faq.problems) == [
+        "faq.yaml:5: chủ đề 'bhyt-hs': tên 'Bảo hiểm Y tế' trùng với tên chủ đề 'bhyt' ở dòng "
+        "3, nên người dân thấy hai chủ đề cùng tên — chủ đề vẫn được dùng; hãy đặt tên khác, "
+        "ví dụ nói rõ chủ đề này dành cho ai"
+    ]
+    assert [t.id for t in faq.topics] == ["bhyt", "bhyt-hs", "cu-tru"]
+
+
 def test_bad_topics_are_reported_and_the_rest_load() -> None:
     text = """\
 topics:

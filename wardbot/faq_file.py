@@ -18,6 +18,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from wardbot.intents import topic_key
 from wardbot.models import FaqEntry, Problem, Topic
 from wardbot.staff_read import read_text
 from wardbot.text import tokens
@@ -141,10 +142,20 @@ def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[T
     records = _unique_records(
         node, "topics", _TOPIC, fields, ("id", "name"), src, problems, partial=True
     )
-    return [
-        Topic(values["id"], values["name"], tuple(values.get("keywords", ())))
-        for _, values in records
-    ]
+    topics = []
+    named: dict[str, tuple[str, int]] = {}  # a name as residents type it -> its topic, line
+    for item, values in records:
+        line = key_line(item, "name")
+        other, at = named.setdefault(topic_key(values["name"]), (values["id"], line))
+        if other != values["id"]:  # a topic copied for another, its name left as it was
+            message = (
+                f"chủ đề '{values['id']}': tên '{values['name']}' trùng với tên chủ đề "
+                f"'{other}' ở dòng {at}, nên người dân thấy hai chủ đề cùng tên — "
+                f"{_TOPIC.kept}; hãy đặt tên khác, ví dụ nói rõ chủ đề này dành cho ai"
+            )
+            problems.append(Problem(src, line, message))
+        topics.append(Topic(values["id"], values["name"], tuple(values.get("keywords", ()))))
+    return topics
 
 
 def _unique_records(
