@@ -1052,6 +1052,14 @@ def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned:
     return f"Không có lỗi; {loaded}."
 
 
+def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
+    """A notice whose date: line is not the date its file is named by (`where`: file:line)."""
+    return (
+        f"cảnh báo: {where}: dòng date: ghi ngày {date.isoformat()}, tên tệp ghi ngày "
+        f"{named.isoformat()}: nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date:"
+    )
+
+
 def faq_unusable(faq_file: str, saved: str | None) -> str:
     """faq.yaml cannot be used; `saved`: the last good copy the bot keeps serving, if any."""
     if saved is None:

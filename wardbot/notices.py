@@ -11,6 +11,7 @@ Decisions where the format leaves room:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import re
@@ -188,6 +189,23 @@ def as_last_read(
         Problem(p.file, p.line, p.message.replace(NOTICE_SKIPPED, NOTICE_KEPT, 1)) for p in problems
     ]
     return before, kept
+
+
+def dated_otherwise(notice: Announcement) -> tuple[str, dt.date] | None:
+    """`file:line` of a notice's date: line and the date its file is named by, when the two
+    differ (not an error: the notice keeps its date:), most often a notice copied from an
+    older one, its date left as it was; None when they agree."""
+    named = dt.date.fromisoformat(notice.id[:10])  # name_problem checked it
+    if notice.date == named or notice.path is None:
+        return None
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        lines = Path(notice.path).read_text(encoding="utf-8-sig").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if _DATE_KEY.match(text)), 0)
+        return f"{notice.path}:{line}", named
+    return notice.path, named
+
+
+_DATE_KEY = re.compile(r"\s*date\s*:")
 
 
 # The stamp of a notice kept as it last read (`as_last_read`): its file is read again.
