@@ -176,8 +176,11 @@ def _misnamed_problem(path: Path) -> Problem | None:
 
 def _scan_problem(path: Path, target: str) -> Problem | None:
     """A PDF or a photo named as a notice: the notice itself, unless its notice is there."""
-    if any(other.name.lower() == target.lower() for other in path.parent.iterdir()):
-        return None  # an attachment of that notice
+    try:
+        if any(other.name.lower() == target.lower() for other in path.parent.iterdir()):
+            return None  # an attachment of that notice
+    except OSError:  # the folder gone meanwhile: so is the scan
+        return None
     kind = _SCANNED["." + path.name.lower().rpartition(".")[2]]
     message = (
         f"{kind} bot không đọc được: bot chỉ đăng thông báo viết thành chữ trong tệp .md — "
