@@ -28,6 +28,7 @@ from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_changes import NoticeRef
 from wardbot.notice_files import is_misnamed_notice, is_notice_file
+from wardbot.notices import named_date
 from wardbot.store import ChatRef, Store
 from wardbot.told import TOLD_KEY, Told, digest
 
@@ -82,11 +83,8 @@ def worth_alerting(notice: Announcement, today: dt.date) -> bool:
 def misdated_by(notice: Announcement, today: dt.date) -> dt.date | None:
     """The date `notice`'s file is named by, when that date would make it news and its
     `date:` line makes it too old for an alert; else None."""
-    try:
-        named = dt.date.fromisoformat(notice.id[:10])
-    except ValueError:  # not a name the loader takes
-        return None
-    if notice.date == named or not notice.is_current(today):
+    named = named_date(notice)
+    if named is None or notice.date == named or not notice.is_current(today):
         return None
     old = (today - notice.date).days > ALERT_MAX_AGE_DAYS
     return named if old and 0 <= (today - named).days <= ALERT_MAX_AGE_DAYS else None

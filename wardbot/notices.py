@@ -191,12 +191,21 @@ def as_last_read(
     return before, kept
 
 
+def named_date(notice: Announcement) -> dt.date | None:
+    """The date a notice's file is named by (YYYY-MM-DD-slug.md); None for an id not so
+    named (a notice not read from content/)."""
+    try:
+        return dt.date.fromisoformat(notice.id[:10])
+    except ValueError:
+        return None
+
+
 def dated_otherwise(notice: Announcement) -> tuple[str, dt.date] | None:
     """`file:line` of a notice's date: line and the date its file is named by, when the two
     differ (not an error: the notice keeps its date:), most often a notice copied from an
     older one, its date left as it was; None when they agree."""
-    named = dt.date.fromisoformat(notice.id[:10])  # name_problem checked it
-    if notice.date == named or notice.path is None:
+    named = named_date(notice)
+    if named is None or notice.date == named or notice.path is None:
         return None
     with contextlib.suppress(OSError, UnicodeDecodeError):
         lines = Path(notice.path).read_text(encoding="utf-8-sig").splitlines()
