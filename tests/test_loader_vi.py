@@ -476,6 +476,17 @@ def test_an_invisible_character_pasted_into_a_value_is_named_not_shown_as_the_sa
     )
 
 
+def test_a_non_breaking_space_in_a_topics_name_still_parts_its_words() -> None:
+    """Visible as a gap, unlike a zero-width space: the topic is taken, as typed with a
+    space (and staff are told its id, as then)."""
+    front = "title: Họp\ndate: 2026-11-30\ntopics: [Hành\u00a0chính]\n"
+    assert notice_problems("2026-11-30-hop.md", f"---\n{front}---\nB\n") == [
+        "content/2026-11-30-hop.md:4: dòng topics: hãy viết mã chủ đề: 'hanh-chinh' thay cho "
+        "'Hành\u00a0chính' (topics: [hanh-chinh]) — bot tạm hiểu là 'hanh-chinh', thông báo vẫn "
+        "được đăng"
+    ]
+
+
 def test_an_invisible_character_in_an_id_or_a_link_is_named() -> None:
     entry = "  - id: gio\u200b\n    question: Mấy giờ?\n    answer: Sáng.\n"
     assert faq_problems(HEAD + entry) == [

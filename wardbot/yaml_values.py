@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wardbot.intents import topic_key
 from wardbot.models import Topic
 from wardbot.text import fold
-from wardbot.yaml_hints import ODD_SPACE, ODD_SPACE_HINT, bullet_hint, wrong_bullet
+from wardbot.yaml_hints import ODD_SPACE_HINT, bullet_hint, wrong_bullet
 from wardbot.yaml_records import NULL_TAG, Invalid, Parser, Partly, closest, is_null
 
 _STR = "tag:yaml.org,2002:str"
@@ -49,9 +49,14 @@ def code_field(node: Node) -> str | None:
     an invisible character pasted into it is named, else the value would be said to be
     wrong while it looks, to staff, as it should (`2026-11-30` and a zero-width space)."""
     text = word_field(node)
-    if text is not None and ODD_SPACE.search(text):
+    if text is not None and _INVISIBLE.search(text):
         raise Invalid(node, ODD_SPACE_HINT)
     return text
+
+
+# What nothing shows, not even as a gap (zero-width spaces and joiners, a byte-order mark
+# mid-text): a non-breaking space in a topic's name still parts its words.
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 
 def text_field(node: Node) -> str | None:
