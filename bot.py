@@ -355,6 +355,7 @@ def _cmd_check(settings: Settings) -> int:
         load_corpus,
         read_last_good,
     )
+    from wardbot.notices import dated_otherwise
 
     # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
@@ -382,12 +383,15 @@ def _cmd_check(settings: Settings) -> int:
             str(settings.faq_file), shrink.gone, shrink.before, str(saved)
         )
         print(warning, file=sys.stderr)
+    dated = [(n, other) for n in corpus.announcements if (other := dated_otherwise(n))]
+    for notice, (where, named) in dated:
+        print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
     summary = msg.check_summary(
         len(corpus.topics),
         len(corpus.faq),
         len(corpus.announcements),
         len(problems),
-        warned=shrink is not None,
+        warned=shrink is not None or bool(dated),
     )
     print(summary, file=sys.stderr)
     return 1 if problems else 0

@@ -709,6 +709,72 @@ async def test_a_notice_not_worth_an_alert_until_staff_fix_it_is_alerted_once_fi
     assert ward.channel.chats() == [*told, "1"]
 
 
+async def test_a_notice_copied_from_last_months_with_its_date_left_is_told_then_alerted_fixed(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Staff copy last month's schedule to a file named for today, retype its text and
+    forget its date: line. Dated over a month ago it alerts nobody: admins hear so, once,
+    with both dates (the notice is published meanwhile), and once the date is fixed its
+    followers are alerted, once."""
+    await follow(ward, "1", "bhyt")
+    last_month = TODAY - dt.timedelta(days=31)
+    path = ward.content / f"{TODAY.isoformat()}-lich-tiem-thang-8.md"
+    text = "---\ntitle: Lịch tiêm chủng tháng 8\ndate: {}\ntopics: [bhyt]\n---\nTiêm ngày 10/8.\n"
+    path.write_text(text.format(last_month.isoformat()), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(path.stem) is not None  # published meanwhile
+    assert await admin_notes(ward) == [
+        f"⚠️ Thông báo mới “Lịch tiêm chủng tháng 8” ({path.name}) không được báo cho người "
+        "theo dõi: dòng date: ghi ngày 01/07/2024, cũ hơn 30 ngày, trong khi tên tệp ghi ngày "
+        "01/08/2024. Nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date: — tin sẽ được "
+        "báo ngay khi sửa xong."
+    ]
+    assert f"{path}: date 2024-07-01 is over 30 days old while the file name says" in caplog.text
+    path.write_text(path.read_text(encoding="utf-8") + "Mang sổ tiêm.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id], "told once"
+
+    path.write_text(text.format(TODAY.isoformat()), encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+    assert await ward.alerts.sync() == {}
+    assert not await ward.sender.drain()
+
+    # An old notice added to the archive under its own date is no matter for admins.
+    old = TODAY - dt.timedelta(days=90)
+    write_notice(ward.content, "tong-ket", "Tổng kết tiêm chủng", day=old, topics="bhyt")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == [ADMIN.chat_id, "1"]
+
+
+async def test_admins_hear_once_of_a_new_notice_dated_far_ahead(ward: Ward) -> None:
+    """A year mistyped ahead (2062 for 2026) would keep the notice first among the latest
+    for decades: admins hear of it once. A notice dated a few days ahead (the meeting's day
+    put as its date) is no matter for them."""
+    await follow(ward, "1", "bhyt")
+    write_notice(ward.content, "hop", "Họp về BHYT", topics="bhyt", day=TODAY + dt.timedelta(5))
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+    ahead = TODAY.replace(year=2042)
+    notice = write_notice(ward.content, "cap-the", "Cấp thẻ BHYT", topics="bhyt", day=ahead)
+    assert await ward.watcher.refresh()
+    assert (
+        f"⚠️ Thông báo mới “Cấp thẻ BHYT” ({notice}.md) đề ngày 01/08/2042, sau hôm nay hơn "
+        "30 ngày: nếu gõ nhầm năm, hãy sửa dòng date: — cho tới ngày đó thông báo này luôn "
+        "đứng đầu các tin mới nhất."
+    ) in await admin_notes(ward)
+    assert ward.channel.chats().count(ADMIN.chat_id) == 1
+    path = ward.content / f"{notice}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "Sửa.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats().count(ADMIN.chat_id) == 1, "told once"
+
+
 async def test_a_notice_whose_topic_is_corrected_reaches_the_followers_of_the_right_one(
     ward: Ward,
 ) -> None:
@@ -1155,6 +1221,69 @@ async def test_a_notice_saved_as_md_txt_is_reported_while_running(ward: Ward) ->
     await ward.watcher.refresh()
     assert ward.engine.document("2024-08-01-lich-tiem") is not None
     assert ward.engine.problems == []
+
+
+async def test_a_published_notice_an_edit_breaks_keeps_serving_as_it_last_read(
+    ward: Ward,
+) -> None:
+    """Staff open a published notice to add a line and break its date: line (or Word's
+    dashes replace its ---): residents keep getting it as it was, its alerts still go, and
+    staff hear the mistake with what it costs; reloading faq.yaml meanwhile changes none of
+    it, nor does a restart. Fixed, the edit is served; deleted, the notice is gone."""
+    await follow(ward, "1", "cu-tru")
+    notice = write_notice(ward.content, "tam-tru", "Khai báo tạm trú dịp Tết", topics="cu-tru")
+    assert await ward.watcher.refresh()
+    path = ward.content / f"{notice}.md"
+    good = path.read_text(encoding="utf-8")
+
+    path.write_text(good.replace(f"date: {TODAY}", "date: 1/8") + "Thêm.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(notice) is not None
+    ward.settings.faq_file.write_text(
+        ward.settings.faq_file.read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    assert await ward.watcher.refresh()  # a full reload
+    served = ward.engine.document(notice)
+    assert served is not None and "Thêm" not in served.body
+    (problem,) = ward.engine.problems
+    assert problem.message.endswith(
+        "— bot vẫn dùng bản đã đăng trước đó của thông báo này cho tới khi sửa xong"
+    )
+    restarted = Engine.open(ward.settings.faq_file, ward.content, ward.settings.data_dir)
+    try:  # a restart meanwhile (a deploy) serves it too
+        assert restarted.document(notice) == served
+    finally:
+        restarted.close()
+    ward.now[0] += 3600  # past the grace a notice gone is given: it never went
+    await ward.alerts.sync()
+    await ward.sender.drain()
+    assert sorted(ward.channel.chats()) == ["1", ADMIN.chat_id]
+
+    path.write_text(good + "Thêm.\n", encoding="utf-8")
+    assert await ward.watcher.refresh()
+    assert "Thêm" in ward.engine.document(notice).body and ward.engine.problems == []
+    path.unlink()
+    assert await ward.watcher.refresh()
+    assert ward.engine.document(notice) is None
+
+
+async def test_a_scanned_notice_is_reported_until_its_text_is_put_beside_it(ward: Ward) -> None:
+    """A notice dropped in as the PDF of the paper one: staff hear it is not published;
+    once they type it into x.md beside it, the PDF is that notice's attachment: the
+    problem is gone (they are told so) and followers are alerted, once."""
+    await follow(ward, "1", "bhyt")
+    scan = ward.content / "2024-08-01-lich-tiem.pdf"
+    scan.write_bytes(b"%PDF-1.4 scanned")
+    assert await ward.watcher.refresh()
+    assert ward.engine.document("2024-08-01-lich-tiem") is None
+    (note,) = await admin_notes(ward)
+    assert f"{scan}:1: tệp PDF bot không đọc được" in note
+
+    write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt")
+    assert await ward.watcher.refresh()
+    assert ward.engine.problems == []
+    assert "đều đã được sửa" in (await admin_notes(ward))[1]
+    assert ward.channel.chats() == [ADMIN.chat_id, ADMIN.chat_id, "1"]
 
 
 async def test_an_editor_lock_file_is_not_reported_while_running(ward: Ward) -> None:

@@ -461,6 +461,24 @@ def test_check_warns_when_faq_lost_many_entries_since_the_last_good_copy(ward, t
     assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
 
 
+def test_check_warns_of_a_notice_dated_otherwise_than_its_file_name(ward, tmp_path, capsys):
+    """Copied from last month's notice, its date: line left as it was: published under
+    that date (not an error: some wards name files by the day they put them up), but
+    `check` points at it, so the running bot's note that it alerted nobody is no surprise."""
+    copy = tmp_path / "content" / "2026-11-30-lich-tiep-dan.md"
+    copy.write_text(
+        "---\ntitle: Lịch tiếp dân tháng 12\ndate: 2026-10-30\n---\nThứ năm hằng tuần.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"cảnh báo: {copy}:3: dòng date: ghi ngày 2026-10-30, tên tệp ghi ngày 2026-11-30: nếu "
+        "tệp được chép từ một thông báo cũ, hãy sửa dòng date:"
+    ) in err
+    assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
+
+
 def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_path, capsys):
     faq = tmp_path / "faq.yaml"
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")

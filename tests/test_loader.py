@@ -229,6 +229,23 @@ def test_duplicate_keys_are_reported_at_the_duplicate() -> None:
     assert [e.id for e in faq.faq] == ["good"]
 
 
+def test_two_topics_shown_to_residents_under_one_name_are_reported() -> None:
+    """A topic block copied for a new topic, its name left as it was: residents see two
+    topics of one name to follow, and following it by name picks the first."""
+    text = (
+        "topics:\n  - id: bhyt\n    name: Bảo hiểm y tế\n"
+        "  - id: bhyt-hs\n    name: Bảo hiểm Y tế\n    keywords: [bhyt học sinh]\n"
+        "  - id: cu-tru\n    name: Cư trú\nfaq: []\n"
+    )
+    faq = load_faq(write("faq.yaml", text))
+    assert report(faq.problems) == [
+        "faq.yaml:5: chủ đề 'bhyt-hs': tên 'Bảo hiểm Y tế' trùng với tên chủ đề 'bhyt' ở dòng "
+        "3, nên người dân thấy hai chủ đề cùng tên — chủ đề vẫn được dùng; hãy đặt tên khác, "
+        "ví dụ nói rõ chủ đề này dành cho ai"
+    ]
+    assert [t.id for t in faq.topics] == ["bhyt", "bhyt-hs", "cu-tru"]
+
+
 def test_bad_topics_are_reported_and_the_rest_load() -> None:
     text = """\
 topics:
@@ -534,6 +551,48 @@ def test_an_entry_with_a_bad_optional_field_is_reported_and_answers_without_it(
     bad = faq.faq[1]
     assert (bad.question, bad.answer) == ("Q?", "A.")
     assert {name: getattr(bad, name) for name in fields} == fields
+
+
+def test_an_entry_asking_what_another_asks_is_reported_and_both_still_answer() -> None:
+    """An entry copied to give a newer answer, its question left as it was: the bot cannot
+    tell which of the two a resident means, so staff must hear which entries collide (the
+    same words, however capitals, spaces, punctuation or a decomposed accent differ)."""
+    same = unicodedata.normalize("NFD", "  - id: hoi-lai\n    question: hỏi  GÌ\n")
+    faq = load_faq(write("faq.yaml", FAQ_HEAD + same + "    answer: Trả lời mới.\n"))
+    assert report(faq.problems) == [
+        "faq.yaml:12: mục 'hoi-lai': câu hỏi trùng với câu hỏi của mục 'good' ở dòng 9, nên "
+        "bot không phân biệt được hai mục khi người dân hỏi như vậy — mục vẫn được dùng; nếu "
+        "mục này thay cho mục kia thì xóa mục cũ, nếu là hai việc khác nhau thì sửa câu hỏi "
+        "cho khác"
+    ]
+    assert [e.id for e in faq.faq] == ["good", "hoi-lai"]
+    other = load_faq(
+        write("faq.yaml", FAQ_HEAD + "  - id: khac\n    question: Hỏi gì nữa?\n    answer: Khác.\n")
+    )
+    assert other.problems == []
+
+
+def test_a_variant_asking_what_another_entry_asks_is_reported_at_its_line() -> None:
+    """A way of asking listed under two entries, or one entry's question listed as another's
+    variant: residents typing it get neither answer outright."""
+    entries = (
+        "  - id: a\n    question: Mất thẻ BHYT?\n    variants: [làm lại thẻ, mất sổ]\n"
+        "    answer: A.\n"
+        "  - id: b\n    question: Đổi thẻ BHYT?\n    variants:\n      - đổi thẻ\n"
+        "      - Làm lại thẻ\n      - hỏi gì\n    answer: B.\n"
+    )
+    faq = load_faq(write("faq.yaml", FAQ_HEAD + entries))
+    tail = (
+        "nên bot không phân biệt được hai mục khi người dân hỏi như vậy — mục vẫn được dùng; "
+        "hãy chỉ để cách hỏi này ở một mục"
+    )
+    assert report(faq.problems) == [
+        f"faq.yaml:19: mục 'b': cách hỏi 'Làm lại thẻ' trùng với một cách hỏi (variants) của "
+        f"mục 'a' ở dòng 13, {tail}",
+        f"faq.yaml:20: mục 'b': cách hỏi 'hỏi gì' trùng với câu hỏi của mục 'good' ở dòng 9, "
+        f"{tail}",
+    ]
+    assert [e.id for e in faq.faq] == ["good", "a", "b"]
 
 
 def test_synonyms_are_checked_one_by_one() -> None:
@@ -941,6 +1000,26 @@ def test_notices_saved_in_another_format_are_reported_not_read() -> None:
         "content/2024-07-17-c.docx:1: tệp .docx (soạn bằng Word) bot không đọc được — thông "
         "báo này chưa được đăng; hãy mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) "
         "với bảng mã UTF-8, rồi đổi tên tệp thành 2024-07-17-c.md",
+    ]
+
+
+def test_a_scan_or_pdf_named_as_a_notice_is_reported_not_silently_ignored() -> None:
+    """A notice dropped in as the PDF or photo of the paper one, named as a notice is:
+    staff expect it published. Named otherwise, or beside its notice's own .md file, it
+    is an attachment, ignored as before."""
+    for name in ["2024-07-15-cat-dien.pdf", "2024-07-16-hop.JPG", "2024-07-17-a.jpg"]:
+        write(f"content/{name}", "%PDF-1.4")
+    write("content/2024-07-17-a.md", NOTICE)
+    write("content/to-khai.pdf", "%PDF-1.4")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [n.id for n in notices] == ["2024-07-17-a"]
+    assert report(problems) == [
+        "content/2024-07-15-cat-dien.pdf:1: tệp PDF bot không đọc được: bot chỉ đăng thông báo "
+        "viết thành chữ trong tệp .md — thông báo này chưa được đăng; hãy chép chữ của thông "
+        "báo vào tệp 2024-07-15-cat-dien.md (soạn bằng Notepad, lưu với bảng mã UTF-8)",
+        "content/2024-07-16-hop.JPG:1: tệp ảnh bot không đọc được: bot chỉ đăng thông báo "
+        "viết thành chữ trong tệp .md — thông báo này chưa được đăng; hãy chép chữ của thông "
+        "báo vào tệp 2024-07-16-hop.md (soạn bằng Notepad, lưu với bảng mã UTF-8)",
     ]
 
 

@@ -328,6 +328,7 @@ def test_variants_listed_with_bullets_are_shown_with_dashes() -> None:
         ("30 / 11 / 2026", "2026-11-30"),
         ("2026-11-30 08:00", "2026-11-30"),
         ("2026/11/30", "2026-11-30"),
+        ("30/11/26", "2026-11-30"),
         ("31/02/2026", "2026-11-25"),  # no such day: only the form is shown
     ],
 )
@@ -335,6 +336,17 @@ def test_a_notice_date_typed_otherwise_is_shown_as_that_date(typed: str, shown: 
     assert notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
         f"content/2026-11-30-hop.md:3: dòng date: ngày phải viết dạng {shown} "
         f"(năm-tháng-ngày), không phải {typed} — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize("typed", ["ngày 5 tháng 12", "5/12", "05-12", "Ngày 05 tháng 12"])
+def test_a_notice_date_typed_without_its_year_is_not_shown_as_another_date(typed: str) -> None:
+    """Without a year, the day and month typed are shown in the form to use, the year said
+    to be a guess: not another day (2026-11-25) that staff would copy as the fix."""
+    assert notice_problems("2027-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
+        "content/2027-11-30-hop.md:3: dòng date: ngày phải viết đủ năm, dạng năm-tháng-ngày: "
+        f"2027-12-05 nếu là ngày 5 tháng 12 năm 2027, không phải {typed} — thông báo này chưa "
+        "được đăng"
     ]
 
 
@@ -404,6 +416,98 @@ def test_a_key_with_an_invisible_character_is_named_not_called_a_typo(key: str) 
 
     assert problems == [
         f"faq.yaml:7: mục 'gio': dòng answer: {ODD} — cả mục này bị bỏ qua vì thiếu câu trả lời"
+    ]
+
+
+# "Thông báo về việc họp tổ dân phố" typed with a TCVN3 (.VnTime) font, as the letters
+# its bytes are in Windows' Western code page: what Notepad shows, and saves as UTF-8.
+TCVN3_TITLE = "Th«ng b¸o vÒ viÖc häp tæ d©n phè"
+TCVN3_FIX = (
+    "hãy chuyển sang Unicode bằng Unikey (Công cụ chuyển mã, nguồn TCVN3, đích Unicode) "
+    "rồi lưu lại với bảng mã UTF-8"
+)
+
+
+def test_a_notice_typed_in_tcvn3_and_saved_as_utf8_is_not_published_as_garbled_text() -> None:
+    notice = f"---\ntitle: Họp\ndate: 2026-11-30\n---\nKính gửi bà con.\n{TCVN3_TITLE}.\n"
+    assert notice_problems("2026-11-30-hop.md", notice) == [
+        "content/2026-11-30-hop.md:6: dòng này có chữ gõ bằng bảng mã cũ TCVN3 (phông "
+        f".VnTime), như 'Th«ng', người dân sẽ thấy chữ lỗi: {TCVN3_FIX} — thông báo này chưa "
+        "được đăng"
+    ]
+    assert faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {TCVN3_TITLE}\n")[
+        0
+    ].startswith("faq.yaml:7: dòng này có chữ gõ bằng bảng mã cũ TCVN3")
+
+
+def test_a_notice_saved_in_tcvn3_bytes_is_told_how_to_convert_it() -> None:
+    """Told only to save it as UTF-8, staff would get the garbled letters above."""
+    text = f"---\ntitle: {TCVN3_TITLE}\ndate: 2026-11-30\n---\n{TCVN3_TITLE}.\n"
+    assert notice_problems("2026-11-30-hop.md", text.encode("latin-1")) == [
+        "content/2026-11-30-hop.md:2: tệp gõ bằng bảng mã cũ TCVN3 (phông .VnTime), như "
+        f"'Th«ng': {TCVN3_FIX} — thông báo này chưa được đăng"
+    ]
+
+
+def test_latin_letters_and_signs_in_unicode_text_are_not_taken_for_tcvn3() -> None:
+    body = "Ứng dụng Zalo® và VssID©; giá 50.000đ · giờ mở cửa « 7h30 »; Nestlé, Müller.\n"
+    assert (
+        notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: 2026-11-30\n---\n{body}")
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "key"),
+    [
+        ("title: Họp\ndate: 2026-11-30\u200b\n", 3, "date"),
+        ("title: Họp\ndate: \ufeff2026-11-30\n", 3, "date"),
+        ("title: Họp\ndate: 2026-11-30\nexpires: 2026-12-31\u2060\n", 4, "expires"),
+        ("title: Họp\ndate: 2026-11-30\nurgent: true\u200b\n", 4, "urgent"),
+    ],
+)
+def test_an_invisible_character_pasted_into_a_value_is_named_not_shown_as_the_same_text(
+    front: str, line: int, key: str
+) -> None:
+    """Pasted from Zalo or a web page, `2026-11-30` followed by a zero-width space looks
+    like the date it is said to have to be: staff are told what is really wrong."""
+    assert notice_problems("2026-11-30-hop.md", f"---\n{front}---\nB\n")[0].startswith(
+        f"content/2026-11-30-hop.md:{line}: dòng {key}: {ODD} — "
+    )
+
+
+def test_a_non_breaking_space_in_a_topics_name_still_parts_its_words() -> None:
+    """Visible as a gap, unlike a zero-width space: the topic is taken, as typed with a
+    space (and staff are told its id, as then)."""
+    front = "title: Họp\ndate: 2026-11-30\ntopics: [Hành\u00a0chính]\n"
+    assert notice_problems("2026-11-30-hop.md", f"---\n{front}---\nB\n") == [
+        "content/2026-11-30-hop.md:4: dòng topics: hãy viết mã chủ đề: 'hanh-chinh' thay cho "
+        "'Hành\u00a0chính' (topics: [hanh-chinh]) — bot tạm hiểu là 'hanh-chinh', thông báo vẫn "
+        "được đăng"
+    ]
+
+
+def test_an_invisible_character_in_an_id_or_a_link_is_named() -> None:
+    entry = "  - id: gio\u200b\n    question: Mấy giờ?\n    answer: Sáng.\n"
+    assert faq_problems(HEAD + entry) == [
+        f"faq.yaml:5: mục 'gio\u200b': dòng id: {ODD} — cả mục này bị bỏ qua"
+    ]
+    link = "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n    links: [https://a.vn/\u200bx]\n"
+    assert faq_problems(HEAD + link) == [
+        f"faq.yaml:8: mục 'gio': dòng links: {ODD} — chỉ bỏ qua dòng links:, mục vẫn được dùng"
+    ]
+
+
+@pytest.mark.parametrize("fence", ["\u200b---", "---\ufeff", "\u2060---"])
+def test_a_front_matter_line_with_an_invisible_character_is_named(fence: str) -> None:
+    """Not "the file must begin with a --- line": it does, to the eye."""
+    first = notice_problems("2026-11-30-hop.md", f"{fence}\ntitle: Họp\ndate: 2026-11-30\n---\nB\n")
+    closing = notice_problems(
+        "2026-11-30-hop.md", f"---\ntitle: Họp\ndate: 2026-11-30\n{fence}\nB\n"
+    )
+    assert first == [f"content/2026-11-30-hop.md:1: dòng này {ODD} — thông báo này chưa được đăng"]
+    assert closing == [
+        f"content/2026-11-30-hop.md:4: dòng này {ODD} — thông báo này chưa được đăng"
     ]
 
 

@@ -50,6 +50,7 @@ SAMPLES: dict[str, list[Any]] = {
     "reason": ["hết thời gian chờ"],
     "entry_id": ["bhyt-mat-the"],
     "max_age": [30],
+    "max_days": [30],
     "gather": [0, 30],
     "when": [
         "Cán bộ thường trả lời trong giờ làm việc.",
@@ -66,6 +67,10 @@ SAMPLES: dict[str, list[Any]] = {
     "groups": [[(BIG, "xin giấy xác nhận", ["xin xác nhận"]), (1, "cắt điện", [])], []],
     "chosen": [[("Mất thẻ bảo hiểm y tế thì làm sao?", BIG), None], ()],
     "notices": [[("2024-07-05-hop", "Họp tổ dân phố")], True, False],
+    "ahead": [[("2062-08-01-lich-tiem", "Lịch tiêm tháng 8", dt.date(2062, 8, 1))]],
+    "misdated": [
+        [("2024-08-01-lich-tiem", "Lịch tiêm tháng 8", dt.date(2024, 7, 1), dt.date(2024, 8, 1))]
+    ],
     "followed": [[("bhyt", BIG), ("cu-tru", 1)], ["Bảo hiểm y tế", "Cư trú"], []],
     "kinds": [["number", "name"], []],
     "blanked": [["number"], []],

@@ -28,6 +28,9 @@ from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_changes import NoticeRef
 from wardbot.notice_files import is_misnamed_notice, is_notice_file
 from wardbot.reply import Reply
+
+
+from wardbot.notices import named_date
 from wardbot.store import ChatRef, Store
 from wardbot.told import TOLD_KEY, Told, digest
 
@@ -77,6 +80,16 @@ def not_worth_alerting(notice: Announcement, today: dt.date) -> str | None:
 def worth_alerting(notice: Announcement, today: dt.date) -> bool:
     """Current, and recent enough to be news."""
     return not_worth_alerting(notice, today) is None
+
+
+def misdated_by(notice: Announcement, today: dt.date) -> dt.date | None:
+    """The date `notice`'s file is named by, when that date would make it news and its
+    `date:` line makes it too old for an alert; else None."""
+    named = named_date(notice)
+    if named is None or notice.date == named or not notice.is_current(today):
+        return None
+    old = (today - notice.date).days > ALERT_MAX_AGE_DAYS
+    return named if old and 0 <= (today - named).days <= ALERT_MAX_AGE_DAYS else None
 
 
 def admin_chats(settings: Settings) -> list[ChatRef]:
@@ -136,6 +149,7 @@ class Alerts:
         if any(queued.values()):
             self.wake()
         await self._report_untagged(ref for ref in refs if queued.get(ref.id) == 0)
+        await self._report_misdated(n for n in self.engine.corpus.announcements if n.id in queued)
         return queued
 
     async def _release_urgent(self) -> None:
@@ -155,6 +169,38 @@ class Alerts:
             log.warning("new announcement %s is in no topic: nobody is alerted", notice_id)
         if untagged:
             await self.tell_admins(msg.admin_notices_untagged(untagged))
+
+    async def _report_misdated(self, notices: Iterable[Announcement]) -> None:
+        """New notices whose date: line looks mistyped, told once: too old to alert though
+        their file is named by a recent date (copied from an older notice, the date left as
+        it was), alerted once fixed; or dated far ahead (a year mistyped, 2062 for 2026),
+        which would keep them first among the latest until then. An old notice added to the
+        archive under its own date, or one dated a few days ahead, is no matter for them."""
+        today = self.engine.today
+        notices = list(notices)
+        misdated = [(notice, named) for notice in notices if (named := misdated_by(notice, today))]
+        ahead = [n for n in notices if (n.date - today).days > ALERT_MAX_AGE_DAYS]
+        for notice, named in misdated:
+            log.warning(
+                "%s: date %s is over %d days old while the file name says %s: nobody is alerted",
+                notice.path or notice.id,
+                notice.date,
+                ALERT_MAX_AGE_DAYS,
+                named,
+            )
+        for notice in ahead:
+            log.warning(
+                "%s: date %s is over %d days ahead: a mistyped year?",
+                notice.path or notice.id,
+                notice.date,
+                ALERT_MAX_AGE_DAYS,
+            )
+        if misdated:
+            told = [(n.id, n.title, n.date, named) for n, named in misdated]
+            await self.tell_admins(msg.admin_notices_misdated(told, ALERT_MAX_AGE_DAYS))
+        if ahead:
+            far = [(n.id, n.title, n.date) for n in ahead]
+            await self.tell_admins(msg.admin_notices_dated_ahead(far, ALERT_MAX_AGE_DAYS))
 
     async def drop_unrun(self) -> int:
         """At the start: drop the alerts and broadcasts waiting for a channel that can push

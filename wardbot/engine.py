@@ -56,8 +56,8 @@ from wardbot.loader import (
 )
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
-from wardbot.notice_files import is_notice_file, unread_problem
-from wardbot.notices import MAX_NOTICE_BYTES, load_announcement, load_content
+from wardbot.notice_files import companions, is_notice_file, unread_problem
+from wardbot.notices import MAX_NOTICE_BYTES, as_last_read, load_announcement, load_content
 from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.staff_read import Stamp
@@ -384,8 +384,9 @@ class Engine:
         topics = None if self.faq_missing else faq.topics
         parsing = repr((topics, self.max_notice_bytes))
         files = dict(state.files) if state is not None and state.parsing == parsing else {}
+        served = {notice.path: notice for notice in self.corpus.announcements if notice.path}
         notices, content_problems = load_content(
-            self.content_dir, topics, max_bytes=self.max_notice_bytes, parsed=files
+            self.content_dir, topics, max_bytes=self.max_notice_bytes, parsed=files, served=served
         )
         problems += content_problems
         kept, clashes = without_id_clashes(notices, faq.faq, self.faq_file)
@@ -737,7 +738,10 @@ class Engine:
             faq_lines = {e.id: e.line for e in corpus.faq}
             changes = AnnouncementChanges()
             touched: set[str] = set()
-            for path in {Path(p) for p in paths}:
+            paths = {Path(p) for p in paths}
+            # A notice's scan (x.pdf beside x.md) is reported or not as x.md is there.
+            paths |= {other for p in paths if is_notice_file(p.name) for other in companions(p)}
+            for path in paths:
                 if not is_notice_file(path.name):  # a sub-folder, a misnamed notice
                     touched.add(str(path))
                     if (problem := unread_problem(path)) is not None:
@@ -755,6 +759,8 @@ class Engine:
                     folder=self.content_dir,
                     max_bytes=self.max_notice_bytes,
                 )
+                if notice is None:  # an edit with a mistake: served as it last read
+                    notice, problems = as_last_read(path, problems, current.get(doc_id))
                 if notice is not None and (clash := id_clash(notice, faq_lines, self.faq_file)):
                     problems.append(clash)
                     notice = None

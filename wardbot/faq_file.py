@@ -18,8 +18,10 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from wardbot.intents import topic_key
 from wardbot.models import FaqEntry, Problem, Topic
 from wardbot.staff_read import read_text
+from wardbot.text import tokens
 from wardbot.yaml_records import (
     Invalid,
     Kind,
@@ -27,6 +29,7 @@ from wardbot.yaml_records import (
     check_record,
     compose,
     is_null,
+    key_line,
     key_name,
     node_line,
     unknown_name,
@@ -139,10 +142,20 @@ def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[T
     records = _unique_records(
         node, "topics", _TOPIC, fields, ("id", "name"), src, problems, partial=True
     )
-    return [
-        Topic(values["id"], values["name"], tuple(values.get("keywords", ())))
-        for _, values in records
-    ]
+    topics = []
+    named: dict[str, tuple[str, int]] = {}  # a name as residents type it -> its topic, line
+    for item, values in records:
+        line = key_line(item, "name")
+        other, at = named.setdefault(topic_key(values["name"]), (values["id"], line))
+        if other != values["id"]:  # a topic copied for another, its name left as it was
+            message = (
+                f"chủ đề '{values['id']}': tên '{values['name']}' trùng với tên chủ đề "
+                f"'{other}' ở dòng {at}, nên người dân thấy hai chủ đề cùng tên — "
+                f"{_TOPIC.kept}; hãy đặt tên khác, ví dụ nói rõ chủ đề này dành cho ai"
+            )
+            problems.append(Problem(src, line, message))
+        topics.append(Topic(values["id"], values["name"], tuple(values.get("keywords", ()))))
+    return topics
 
 
 def _unique_records(
@@ -204,7 +217,9 @@ def _load_entries(
     entries: list[FaqEntry] = []
     required = ("id", "question", "answer")
     records = _unique_records(node, "faq", _ENTRY, fields, required, src, problems, partial=True)
+    asked: dict[str, tuple[str, int, bool]] = {}  # see _asked_before
     for item, values in records:
+        problems += _asked_before(item, values, asked, src)
         entries.append(
             FaqEntry(
                 id=values["id"],
@@ -217,6 +232,45 @@ def _load_entries(
             )
         )
     return entries
+
+
+def _asked_before(
+    item: Node, values: dict[str, Any], asked: dict[str, tuple[str, int, bool]], src: str
+) -> list[Problem]:
+    """The problems with an entry's question or variants that an earlier entry asks in the
+    same words (an entry copied for a newer answer, its question left as it was; a way of
+    asking listed under two entries): residents typing it match both alike, so neither is
+    answered outright, or one never is. Both still load.
+
+    `asked`: each way of asking seen so far -> its entry's id, line, whether a question."""
+    phrasings = [(values["question"], key_line(item, "question"), True)]
+    # The entry read (`values`) is a mapping; its variants' lines are those of its nodes.
+    typed = {key_name(key): value for key, value in item.value}
+    nodes = typed["variants"].value if "variants" in values else []
+    lines = [node_line(node) for node in nodes]
+    phrasings += [
+        (text, line, False) for text, line in zip(values.get("variants", ()), lines, strict=True)
+    ]
+    problems = []
+    for text, line, question in phrasings:
+        key = " ".join(tokens(text, decode=False))
+        other, at, theirs = asked.setdefault(key, (values["id"], line, question))
+        if other == values["id"]:
+            continue
+        what = "câu hỏi" if question else f"cách hỏi '{text}'"
+        where = "câu hỏi" if theirs else "một cách hỏi (variants)"
+        fix = (
+            "nếu mục này thay cho mục kia thì xóa mục cũ, nếu là hai việc khác nhau thì sửa "
+            "câu hỏi cho khác"
+            if question and theirs
+            else "hãy chỉ để cách hỏi này ở một mục"
+        )
+        message = (
+            f"mục '{values['id']}': {what} trùng với {where} của mục '{other}' ở dòng {at}, "
+            f"nên bot không phân biệt được hai mục khi người dân hỏi như vậy — {_ENTRY.kept}; {fix}"
+        )
+        problems.append(Problem(src, line, message))
+    return problems
 
 
 def _load_synonyms(node: Node | None, src: str, problems: list[Problem]) -> dict[str, list[str]]:

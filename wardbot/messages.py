@@ -995,6 +995,30 @@ def admin_notices_untagged(notices: Sequence[tuple[str, str]]) -> str:
     )
 
 
+def admin_notices_misdated(
+    misdated: Sequence[tuple[str, str, dt.date, dt.date]], max_age: int
+) -> str:
+    """New notices alerted to nobody for their old date: line: (id, title, date, the date
+    its file is named by) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md) không được báo cho người theo dõi: "
+        f"dòng date: ghi ngày {vn_date(date)}, cũ hơn {max_age} ngày, trong khi tên tệp ghi "
+        f"ngày {vn_date(named)}. Nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date: — "
+        "tin sẽ được báo ngay khi sửa xong."
+        for notice_id, title, date, named in misdated
+    )
+
+
+def admin_notices_dated_ahead(ahead: Sequence[tuple[str, str, dt.date]], max_days: int) -> str:
+    """New notices dated over `max_days` ahead: (id, title, date) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md) đề ngày {vn_date(date)}, sau hôm nay hơn "
+        f"{max_days} ngày: nếu gõ nhầm năm, hãy sửa dòng date: — cho tới ngày đó thông báo này "
+        "luôn đứng đầu các tin mới nhất."
+        for notice_id, title, date in ahead
+    )
+
+
 def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     where = (
         f"Thư mục thông báo {folder} không còn nữa (bị xóa, đổi tên hay chuyển đi nơi khác?)"
@@ -1026,6 +1050,14 @@ def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned:
     if warned:
         return f"Không có lỗi, nhưng xem cảnh báo ở trên; {loaded}."
     return f"Không có lỗi; {loaded}."
+
+
+def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
+    """A notice whose date: line is not the date its file is named by (`where`: file:line)."""
+    return (
+        f"cảnh báo: {where}: dòng date: ghi ngày {date.isoformat()}, tên tệp ghi ngày "
+        f"{named.isoformat()}: nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date:"
+    )
 
 
 def faq_unusable(faq_file: str, saved: str | None) -> str:

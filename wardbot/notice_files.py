@@ -10,6 +10,7 @@ size cap are reported and skipped. A link to a file inside content/ is read.
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import re
 import stat
@@ -25,6 +26,8 @@ from wardbot.yaml_values import parse_date
 _FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
 # What a problem with a notice costs, said after " — ".
 NOTICE_SKIPPED = "thông báo này chưa được đăng"
+# What it costs a notice served before the edit that brought it (see notices.as_last_read).
+NOTICE_KEPT = "bot vẫn dùng bản đã đăng trước đó của thông báo này cho tới khi sửa xong"
 
 
 def is_notice_file(name: str) -> bool:
@@ -98,6 +101,10 @@ def _bad_file_name(name: str) -> str:
 # extensions, so "x.md" typed as the name becomes x.md.txt), Word's and LibreOffice's.
 _TEXT_FORMATS = (".txt", ".markdown")
 _WORD_FORMATS = (".doc", ".docx", ".odt", ".rtf")
+# A paper notice scanned or photographed: an attachment, unless named as a notice is
+# with no notice of its name beside it (then it is meant as the notice itself).
+_SCANNED = {".pdf": "tệp PDF", ".jpg": "tệp ảnh", ".jpeg": "tệp ảnh", ".png": "tệp ảnh"}
+_SCANNED |= {".heic": "tệp ảnh", ".webp": "tệp ảnh"}
 # Editors' and downloads' temporary copies are never reported ('x.md~', 'x.md.swp', ...).
 _TEMPORARY = (
     *("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".bak", ".orig", ".rej"),
@@ -112,7 +119,25 @@ def is_misnamed_notice(name: str) -> bool:
     lower = name.lower()
     if is_notice_file(name) or name.startswith((".", "~", "#")) or lower.endswith(_TEMPORARY):
         return False
-    return lower.endswith(_TEXT_FORMATS + _WORD_FORMATS)
+    return lower.endswith(_TEXT_FORMATS + _WORD_FORMATS) or _scan_named_as_notice(lower)
+
+
+def _scan_named_as_notice(lower: str) -> bool:
+    stem, dot, extension = lower.rpartition(".")
+    return bool(dot) and "." + extension in _SCANNED and bool(_FILE_NAME.fullmatch(stem + ".md"))
+
+
+def companions(path: Path) -> list[Path]:
+    """The files beside a notice that share its name but not its format (its scan,
+    x.pdf; its copy saved as x.md.txt): what is said of them depends on it being there."""
+    try:
+        return [
+            other
+            for other in path.parent.glob(glob.escape(path.name[: -len(".md")]) + ".*")
+            if other != path and is_misnamed_notice(other.name)
+        ]
+    except OSError:
+        return []
 
 
 def unread_problem(path: Path) -> Problem | None:
@@ -128,6 +153,8 @@ def _misnamed_problem(path: Path) -> Problem | None:
     name, lower = path.name, path.name.lower()
     cut = lower.find(".md.")
     target = name[: cut + 3] if cut >= 0 else name.rsplit(".", 1)[0] + ".md"
+    if _scan_named_as_notice(lower):
+        return _scan_problem(path, target)
     if not _FILE_NAME.fullmatch(target):  # "Thông báo họp.docx": a name as the loader wants
         plain = re.sub(r"[^a-z0-9]+", "-", fold(target[: -len(".md")])).strip("-") + ".md"
         target = plain if _FILE_NAME.fullmatch(plain) else "một tên như 2026-11-25-hop-to-dan.md"
@@ -144,6 +171,22 @@ def _misnamed_problem(path: Path) -> Problem | None:
             f"tệp không có đuôi .md nên bot không đọc — {NOTICE_SKIPPED}; "
             f"đổi tên thành {target}{hidden}"
         )
+    return Problem(str(path), 1, message)
+
+
+def _scan_problem(path: Path, target: str) -> Problem | None:
+    """A PDF or a photo named as a notice: the notice itself, unless its notice is there."""
+    try:
+        if any(other.name.lower() == target.lower() for other in path.parent.iterdir()):
+            return None  # an attachment of that notice
+    except OSError:  # the folder gone meanwhile: so is the scan
+        return None
+    kind = _SCANNED["." + path.name.lower().rpartition(".")[2]]
+    message = (
+        f"{kind} bot không đọc được: bot chỉ đăng thông báo viết thành chữ trong tệp .md — "
+        f"{NOTICE_SKIPPED}; hãy chép chữ của thông báo vào tệp {target.lower()} (soạn bằng "
+        "Notepad, lưu với bảng mã UTF-8)"
+    )
     return Problem(str(path), 1, message)
 
 

@@ -11,16 +11,18 @@ Decisions where the format leaves room:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from wardbot.models import Announcement, Problem, Topic
 from wardbot.notice_files import (
+    NOTICE_KEPT,
     NOTICE_SKIPPED,
     is_notice_file,
     name_problem,
@@ -29,6 +31,7 @@ from wardbot.notice_files import (
 )
 from wardbot.staff_read import Stamp, cannot_read, file_stamp, read_text
 from wardbot.text import fold
+from wardbot.yaml_hints import ODD_SPACE, ODD_SPACE_HINT
 from wardbot.yaml_records import Kind, Parser, check_record, compose, key_line
 from wardbot.yaml_values import date_field, flag_field, text_field, topics_field, url_field
 
@@ -102,12 +105,14 @@ def load_announcement(
         message = f"thông báo chưa có nội dung dưới dòng --- — {NOTICE_SKIPPED}"
         problems.append(Problem(src, end + 1, message))
 
+    # A date typed without its year most likely has the file name's (name_problem checked it).
+    dated = functools.partial(date_field, year=int(path.name[:4]))
     fields: dict[str, Parser] = {
         "title": text_field,
-        "date": date_field,
+        "date": dated,
         "topics": topics_field(topics),
         "source": url_field,
-        "expires": date_field,
+        "expires": dated,
         "urgent": flag_field,
     }
     if root is None:
@@ -145,11 +150,14 @@ def load_announcement(
 
 
 # A line meant as the front matter's '---': Word's dashes ('—' for '---'), four of them, a
-# leading space.
-_FENCE_LIKE = re.compile(r"\s*[-–—―−]+\s*")
+# leading space, an invisible character pasted with it.
+_AROUND = rf"(?:\s|{ODD_SPACE.pattern})*"
+_FENCE_LIKE = re.compile(rf"{_AROUND}[-–—―−]+{_AROUND}")
 
 
 def _not_a_fence(line: str) -> str:
+    if ODD_SPACE.search(line) and ODD_SPACE.sub("", line).strip() == "---":
+        return f"dòng này {ODD_SPACE_HINT} — {NOTICE_SKIPPED}"
     return (
         f"dòng này phải là đúng ba dấu gạch ngang --- sát lề trái, không phải `{line.rstrip()}` "
         f"(Word hay tự đổi --- thành —) — {NOTICE_SKIPPED}"
@@ -169,12 +177,57 @@ def _front_for(first: str, date: str) -> str:
     return f"với tệp này, thêm bốn dòng ở đầu: `---`, `title: {title}`, `date: {date}`, `---`"
 
 
+def as_last_read(
+    path: Path, problems: list[Problem], before: Announcement | None
+) -> tuple[Announcement | None, list[Problem]]:
+    """A notice served before that no longer reads (an edit with a mistake, a save caught
+    half-way) keeps serving as it last read while its file is there: residents keep their
+    answer, its followers their alert. Its problems say so. None for any other notice."""
+    if before is None or not os.path.isfile(path):
+        return None, problems
+    kept = [
+        Problem(p.file, p.line, p.message.replace(NOTICE_SKIPPED, NOTICE_KEPT, 1)) for p in problems
+    ]
+    return before, kept
+
+
+def named_date(notice: Announcement) -> dt.date | None:
+    """The date a notice's file is named by (YYYY-MM-DD-slug.md); None for an id not so
+    named (a notice not read from content/)."""
+    try:
+        return dt.date.fromisoformat(notice.id[:10])
+    except ValueError:
+        return None
+
+
+def dated_otherwise(notice: Announcement) -> tuple[str, dt.date] | None:
+    """`file:line` of a notice's date: line and the date its file is named by, when the two
+    differ (not an error: the notice keeps its date:), most often a notice copied from an
+    older one, its date left as it was; None when they agree."""
+    named = named_date(notice)
+    if named is None or notice.date == named or notice.path is None:
+        return None
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        lines = Path(notice.path).read_text(encoding="utf-8-sig").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if _DATE_KEY.match(text)), 0)
+        return f"{notice.path}:{line}", named
+    return notice.path, named
+
+
+_DATE_KEY = re.compile(r"\s*date\s*:")
+
+
+# The stamp of a notice kept as it last read (`as_last_read`): its file is read again.
+_STALE: Stamp = (-1, -1, -1, -1)
+
+
 def load_content(
     content_dir: Path,
     topics: Sequence[Topic] | None,
     *,
     max_bytes: int = MAX_NOTICE_BYTES,
     parsed: dict[str, tuple[Stamp, Announcement]] | None = None,
+    served: Mapping[str, Announcement] | None = None,
 ) -> tuple[list[Announcement], list[Problem]]:
     """Read every announcement in content_dir, newest first (then by id).
 
@@ -183,6 +236,8 @@ def load_content(
     `parsed` holds notices read before, by path, with their file's stamp: a regular file
     whose stamp is unchanged is taken from it instead of being read again. It must come
     from a load with the same topics and `max_bytes`; it is brought up to date in place.
+    A notice in it, or in `served` (by path: what the bot serves now), that no longer
+    reads keeps serving as it last read (`as_last_read`).
     """
     try:
         paths = sorted(content_dir.iterdir())
@@ -214,6 +269,12 @@ def load_content(
                 kept[str(path)] = before
                 continue
         notice, found = load_announcement(path, topics, folder=content_dir, max_bytes=max_bytes)
+        if notice is None and parsed is not None:
+            earlier = (served or {}).get(str(path)) or parsed.get(str(path), (_STALE, None))[1]
+            notice, found = as_last_read(path, found, earlier)
+            if notice is not None:
+                kept[str(path)] = (_STALE, notice)
+                stamped = None
         problems.extend(found)
         if notice is not None:
             notices.append(notice)

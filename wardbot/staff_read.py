@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import unicodedata
 from pathlib import Path
@@ -84,6 +85,9 @@ def read_text(
                 "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại"
             )
             return problem(line, what)
+        # Saved as UTF-8, as the message below says, a TCVN3 file keeps its garbled letters.
+        if (legacy := _tcvn3(data.decode("latin-1").replace("\r", ""))) is not None:
+            return problem(legacy[0], f"tệp gõ bằng {_TCVN3}, như '{legacy[1]}': {_CONVERT}")
         what = (
             "tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã UTF-8 "
             "(trong Notepad: Lưu thành, mục Encoding chọn UTF-8)"
@@ -91,7 +95,40 @@ def read_text(
         return problem(line, what)
     # Staff paste decomposed accents (e.g. from PDFs); NFC makes equal words compare equal.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if (legacy := _tcvn3(text)) is not None:
+        what = (
+            f"dòng này có chữ gõ bằng {_TCVN3}, như '{legacy[1]}', người dân sẽ thấy chữ lỗi: "
+            f"{_CONVERT}"
+        )
+        return problem(legacy[0], what)
     return unicodedata.normalize("NFC", text), []
+
+
+# TCVN3 (ABC): the 8-bit Vietnamese of the .VnTime fonts, still in old documents. Its
+# letters, read as Windows' Western code page (as Notepad shows them, and saves them as
+# UTF-8), are signs no language writes inside a word ("Th«ng b¸o": "Thông báo"), or
+# letters of other languages ("häp": "họp").
+_TCVN3 = "bảng mã cũ TCVN3 (phông .VnTime)"
+_CONVERT = (
+    "hãy chuyển sang Unicode bằng Unikey (Công cụ chuyển mã, nguồn TCVN3, đích Unicode) "
+    "rồi lưu lại với bảng mã UTF-8"
+)
+_TCVN3_SIGNS = "¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾×÷"
+_TCVN3_LETTERS = "ÆÇËÎÏÐÑØÜÞßäåæçëîïñöøûüþ"
+_IN_WORD = re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}{_TCVN3_LETTERS}]+[A-Za-z]")
+_SIGN_IN_WORD = re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}]+[A-Za-z]")
+
+
+def _tcvn3(text: str) -> tuple[int, str] | None:
+    """The first line of `text` written in TCVN3 (two words of it at least, one with a
+    sign inside: not a German name), with its first such word; None when there is none."""
+    if not any(sign in text for sign in _TCVN3_SIGNS):
+        return None
+    for number, line in enumerate(text.split("\n"), 1):
+        words = [word for word in line.split() if _IN_WORD.search(word)]
+        if len(words) >= 2 and any(_SIGN_IN_WORD.search(word) for word in words):
+            return number, words[0].strip(".,;:!?()\"'")
+    return None
 
 
 # How files that are not text begin: renamed to .md or faq.yaml, they are still these.

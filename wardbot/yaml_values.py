@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wardbot.intents import topic_key
 from wardbot.models import Topic
 from wardbot.text import fold
-from wardbot.yaml_hints import bullet_hint, wrong_bullet
+from wardbot.yaml_hints import ODD_SPACE_HINT, bullet_hint, wrong_bullet
 from wardbot.yaml_records import NULL_TAG, Invalid, Parser, Partly, closest, is_null
 
 _STR = "tag:yaml.org,2002:str"
@@ -42,6 +42,21 @@ def word_field(node: Node) -> str | None:
         raise Invalid(node, "phải là chữ, không phải một danh sách hay một khối")
     text = "" if node.tag == NULL_TAG else str(node.value).strip()
     return text or None
+
+
+def code_field(node: Node) -> str | None:
+    """A value read as a code, not as text (an id, a date, a link, a topic, true/false):
+    an invisible character pasted into it is named, else the value would be said to be
+    wrong while it looks, to staff, as it should (`2026-11-30` and a zero-width space)."""
+    text = word_field(node)
+    if text is not None and _INVISIBLE.search(text):
+        raise Invalid(node, ODD_SPACE_HINT)
+    return text
+
+
+# What nothing shows, not even as a gap (zero-width spaces and joiners, a byte-order mark
+# mid-text): a non-breaking space in a topic's name still parts its words.
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 
 def text_field(node: Node) -> str | None:
@@ -66,7 +81,7 @@ def text_field(node: Node) -> str | None:
 
 def id_field(node: Node) -> str | None:
     """An id: lower-case letters without accents, digits and '-'."""
-    text = word_field(node)
+    text = code_field(node)
     if text is not None and not _ID.fullmatch(text):
         example = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "ho-tich"
         raise Invalid(
@@ -79,7 +94,7 @@ def id_field(node: Node) -> str | None:
 
 def url_field(node: Node) -> str | None:
     """A web address, http:// or https://."""
-    text = word_field(node)
+    text = code_field(node)
     if text is None:
         return None
     parts = urlsplit(text)
@@ -96,7 +111,7 @@ _YES, _NO = frozenset({"true", "yes", "on", "co"}), frozenset({"false", "no", "o
 
 def flag_field(node: Node) -> bool | None:
     """true or false (yes/no, có/không as staff may write them); None if empty."""
-    text = word_field(node)
+    text = code_field(node)
     if text is None:
         return None
     word = fold(text).lower()
@@ -105,25 +120,45 @@ def flag_field(node: Node) -> bool | None:
     raise Invalid(node, f"chỉ ghi true (khẩn: báo ngay cả ban đêm) hoặc false, không phải '{text}'")
 
 
-def date_field(node: Node) -> dt.date | None:
-    """A date written yyyy-mm-dd; another way of writing one is reported as it."""
-    text = word_field(node)
+def date_field(node: Node, *, year: int | None = None) -> dt.date | None:
+    """A date written yyyy-mm-dd; another way of writing one is reported as it. `year`:
+    the one a date typed without it most likely has (a notice's file name's)."""
+    text = code_field(node)
     if text is None:
         return None
     if not _DATE.fullmatch(text):
-        meant = _meant_date(text)
-        example = meant.isoformat() if meant else "2026-11-25"
-        raise Invalid(node, f"ngày phải viết dạng {example} (năm-tháng-ngày), không phải {text}")
+        raise Invalid(node, _typed_otherwise(text, year))
     date = parse_date(text)
     if date is None:
         raise Invalid(node, f"ngày {text} không có thật")
     return date
 
 
-# Dates as staff write them: 25/11/2026, "ngày 25 tháng 11 năm 2026", 2026-11-25 08:00.
-_DAY_FIRST = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+def _typed_otherwise(text: str, year: int | None) -> str:
+    """What to say of a date not written yyyy-mm-dd: that date so written when it is plain.
+    One typed without its year is shown with `year`, said to be a guess: a day shown as
+    the fix is copied as typed."""
+    meant = _meant_date(text)
+    if meant is not None:
+        return f"ngày phải viết dạng {meant.isoformat()} (năm-tháng-ngày), không phải {text}"
+    typed = _YEARLESS.fullmatch(text.lower().strip())
+    if typed is None:
+        return f"ngày phải viết dạng 2026-11-25 (năm-tháng-ngày), không phải {text}"
+    day, month = int(typed[1]), int(typed[2])
+    try:
+        guess = dt.date(year, month, day).isoformat() if year else None
+    except ValueError:
+        guess = None
+    shown = f"{guess} nếu là ngày {day} tháng {month} năm {year}" if guess else "ví dụ 2026-11-25"
+    return f"ngày phải viết đủ năm, dạng năm-tháng-ngày: {shown}, không phải {text}"
+
+
+# Dates as staff write them: 25/11/2026, 25/11/26, "ngày 25 tháng 11 năm 2026",
+# 2026-11-25 08:00; and without the year: 25/11, "ngày 25 tháng 11".
+_DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}|\d{2})(?!\d)")
 _IN_WORDS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,|/)?\s*(\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
+_YEARLESS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:[/.-]|\s+tháng\s+)\s*(\d{1,2})")
 
 
 def _meant_date(text: str) -> dt.date | None:
@@ -136,8 +171,9 @@ def _meant_date(text: str) -> dt.date | None:
     ):
         typed = pattern.search(lowered)
         if typed is not None:
+            year, month, day = (int(typed[i]) for i in order)
             with contextlib.suppress(ValueError):
-                return dt.date(*(int(typed[i]) for i in order))
+                return dt.date(year + 2000 if year < 100 else year, month, day)
     return None
 
 
@@ -222,7 +258,7 @@ def topics_field(topics: Sequence[Topic] | None) -> Parser:
     written as its name ("Bảo hiểm y tế") or its id otherwise typed ("BHYT") is taken
     for that topic, and reported: staff write what residents see. `topics` None: the
     topics are not known; the ids are read, none is checked and none kept."""
-    words = list_field(word_field, single=True)
+    words = list_field(code_field, single=True)
     known = {topic.id for topic in topics or ()}
     named: dict[str, str] = {}  # topic_key of a topic's name or id -> its id
     for topic in topics or ():
