@@ -211,20 +211,23 @@ def _parser() -> argparse.ArgumentParser:
     portal = commands.add_parser(
         "import",
         parents=[common],
-        help="import announcements from the ward's web portal (pages or RSS/Atom feeds)",
+        help="import announcements from the ward's web portal (pages, news lists, RSS/Atom feeds)",
         description=(
-            "Import news articles from the ward's web portal into content/, then index them "
-            "and queue the alerts as announce does. A SOURCE is a page URL, a saved HTML "
-            "file, or an RSS/Atom feed (URL or file). What was imported is remembered in "
-            "the data folder: nothing is imported twice, an edited article updates its file "
-            "(without a second alert), a file staff deleted is not imported again, and an "
-            "imported page the portal now answers 404 or 410 for is withdrawn (its file moved "
-            "to the data folder's portal-withdrawn/). Exits 1 when a source failed (each "
-            "printed as 'SOURCE: why')."
+            "Import news articles from the ward's web portal into content/, then index them and "
+            "queue the alerts as announce does. A SOURCE is a page URL, a saved HTML file, an "
+            "RSS/Atom feed (URL or file), or the URL of a news list page (for a portal without "
+            "RSS: each article it lists is imported). What was imported is remembered in the data"
+            " folder: nothing is imported twice, an edited article updates its file (without a "
+            "second alert), a file staff deleted is not imported again, and an imported page the "
+            "portal now answers 404 or 410 for is withdrawn (its file moved to the data folder's "
+            "portal-withdrawn/). Exits 1 when a source failed (each printed as 'SOURCE: why')."
         ),
     )
     portal.add_argument(
-        "sources", nargs="+", metavar="SOURCE", help="page URL, saved HTML file, or feed"
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="page URL, news list URL, saved HTML file, or feed",
     )
     portal.add_argument(
         "--dry-run", action="store_true", help="print what would be written; write nothing"

@@ -321,6 +321,8 @@ def _page_not_feed(fetched: Fetched) -> str:
 # ward, a document's page. The list's links are told apart from its menus by their looks
 # alone, so such a page is no failure to tell admins of (it is tried less and less often).
 _NO_ARTICLE = re.compile(r"^(?:no article found|no publication date)")
+# Why a page holds no article at all (extract_article): a news list's, maybe.
+_NO_ARTICLE_FOUND = "no article found"
 
 
 def _no_article(outcome: Outcome) -> Outcome:
@@ -330,9 +332,10 @@ def _no_article(outcome: Outcome) -> Outcome:
     return outcome
 
 
-def _listed(html: str, url: str) -> list[Listed]:
-    """The articles a page links to as a news list does (none: not a news list)."""
-    listed = [] if error_page(html) else listed_articles(html, url)
+def _listed(html: str, url: str, *, other_news: bool = True) -> list[Listed]:
+    """The articles a page links to as a news list does (none: not a news list);
+    `other_news`: as listed_articles."""
+    listed = [] if error_page(html) else listed_articles(html, url, other_news=other_news)
     return listed if len(listed) >= LISTED_AT_LEAST else []
 
 
@@ -423,7 +426,15 @@ class Importer:
                 try:
                     return [self._page(source, url, fetched)]
                 except NotAnArticle as exc:
-                    raise NotAnArticle(exc.why + self._follow_instead(fetched)) from None
+                    if not exc.why.startswith(_NO_ARTICLE_FOUND):  # (an article, undated)
+                        raise
+                    no_article = exc
+                try:  # a portal without RSS: its news list, its articles imported as a feed's
+                    # (Staff gave this page: not an article's "Tin liên quan" read as a list.)
+                    listed = self._news_list(url, fetched, other_news=False)
+                except FetchError:
+                    raise no_article from None  # neither an article nor a list of them
+                return self._feed(source, url, fetched.body, listed=listed)
             path = Path(source)
             body = read_file(path, self.max_bytes)
             suffix = path.suffix.lower()
@@ -530,34 +541,25 @@ class Importer:
         self._feed_url = url
         try:
             if listed is not None:
-                cap = None if self._backlog else NEW_PAGES_PER_POLL
+                # Its first read, and `bot.py import` of it (not followed): every page.
+                cap = None if self._backlog or failing is None else NEW_PAGES_PER_POLL
                 return self._items(source, url, listed, failing=failing, now=now, cap=cap)
             return self._feed_items(source, url, body, failing=failing, now=now)
         finally:
             self._feed_url = None
 
-    def _news_list(self, url: str, fetched: Fetched) -> list[_Item]:
+    def _news_list(self, url: str, fetched: Fetched, *, other_news: bool = True) -> list[_Item]:
         """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
-        (FetchError when it is an article, or an error or maintenance page)."""
+        (FetchError when it is an article, or an error or maintenance page); `other_news`:
+        as listed_articles."""
         html = decode_html(fetched.body, fetched.charset)
-        listed = _listed(html, fetched.url)
+        listed = _listed(html, fetched.url, other_news=other_news)
         if listed:
             try:
                 extract_article(html, url=url, today=self.today())
             except NotAnArticle:
                 return [_Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
         raise FetchError(_page_not_feed(fetched))
-
-    @staticmethod
-    def _follow_instead(fetched: Fetched) -> str:
-        """What `bot.py import` of a page with no article adds when it is a news list."""
-        listed = _listed(decode_html(fetched.body, fetched.charset), fetched.url)
-        if not listed:
-            return ""
-        return (
-            f"; it lists {len(listed)} articles: import their own addresses, or put its "
-            "address in PORTAL_FEEDS for the running bot to follow it"
-        )
 
     def _feed_items(
         self,
