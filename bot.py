@@ -740,11 +740,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `bot.py ask --batch FILE | head`: the reader has had enough
+        _stdout_to_nowhere()
+        return 128 + 13  # as killed by SIGPIPE, as other commands of the pipeline would be
     except ModuleNotFoundError as exc:
         if (exc.name or "").partition(".")[0] in OWN_PACKAGES:
             raise  # the bot's own module: a bug, not the wrong Python
         print(_not_installed(exc.name or str(exc), args.command), file=sys.stderr)
         return 1
+
+
+def _stdout_to_nowhere() -> None:
+    """Standard output sent to nowhere: its reader has gone, and what Python still holds
+    for it would end the program on a second BrokenPipeError as it exits."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _not_installed(module: str, command: str) -> str:

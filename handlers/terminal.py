@@ -137,7 +137,9 @@ async def run_chat(
     interactive = source.isatty()
     lines = _Lines(source)
     sink.write("Type a question as a resident would; a number opens a listed item; /quit exits.\n")
-    answerer = Answerer("terminal", conversation, settings, numbered=True)
+    # Output piped to a reader that has gone (`bot.py chat < questions.txt | head`): the
+    # chat ends at its next line (bot.main), with no apology written to nowhere.
+    answerer = Answerer("terminal", conversation, settings, numbered=True, quiet=(BrokenPipeError,))
     prompting = False  # "> " is shown, waiting for a line
 
     async def show(replies: Sequence[Reply]) -> list[Button]:

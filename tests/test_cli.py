@@ -1131,6 +1131,30 @@ def test_announce_tells_the_very_command_to_run_again(ward, tmp_path, capsys):
     assert "đã đăng" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("command", ["ask", "chat"])
+def test_output_piped_to_a_reader_that_has_gone_ends_quietly(ward, tmp_path, command):
+    """`bot.py ask --batch FILE | head -1`: once `head` has its line, the bot's next one
+    finds no reader. It printed two tracebacks (chat: three, one "failed to handle an
+    update"); now it stops as a command killed by SIGPIPE does, saying nothing."""
+    questions = tmp_path / "questions.txt"
+    questions.write_text("mat the bhyt\nlam the can cuoc\n", encoding="utf-8")
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line
+    args = ["--batch", str(questions)] if command == "ask" else []
+    with questions.open("rb") as stdin:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "bot.py"), command, *ward, *args],
+            stdin=stdin,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+    os.close(write)
+    assert (result.returncode, result.stderr) == (141, "")
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(

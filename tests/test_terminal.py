@@ -311,6 +311,27 @@ async def test_odd_input_never_crashes_and_end_of_input_exits(
     assert "Traceback" not in out
 
 
+class _ReaderGone(io.StringIO):
+    """Output piped to a reader that has gone after the chat's first line."""
+
+    def write(self, text: str) -> int:
+        if self.getvalue():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+async def test_output_whose_reader_has_gone_ends_the_chat_without_an_error_logged(
+    conversation: Conversation, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`bot.py chat < questions.txt | head`: the reply the reader no longer takes was
+    logged as "failed to handle an update", with its traceback, and apologised for to
+    nowhere; now the chat ends (bot.main: quietly, status 141)."""
+    source = io.StringIO("mat the bhyt\n")
+    with pytest.raises(BrokenPipeError):
+        await asyncio.wait_for(run_chat(conversation, ward_settings, source, _ReaderGone()), 10)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 async def test_stop_ends_a_chat_waiting_for_input(
     conversation: Conversation, ward_settings: Settings
 ) -> None:
