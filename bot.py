@@ -732,6 +732,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from wardbot import process
 
     process.prepare()  # before numpy or the model load
+    process.readable_stdio()  # a terminal that cannot show Vietnamese: no traceback
     args = _parser().parse_args(argv)
     if args.command == "run":
         process.stop_on_sigterm()  # while it starts: see wardbot.app for once it runs

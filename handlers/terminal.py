@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import logging
 import signal
 import sys
@@ -190,9 +189,6 @@ async def main(settings: Settings) -> int:
 
     Ctrl-C (or SIGTERM) ends it quietly at any time, even while the engine is still
     opening: then the exit status is the signal's (130 for Ctrl-C)."""
-    for stream in (sys.stdin, sys.stdout):
-        if isinstance(stream, io.TextIOWrapper):  # undecodable bytes must not end the chat
-            stream.reconfigure(errors="replace")
     stop = asyncio.Event()
     received: list[int] = []
     with _stop_on_signals(stop, received):

@@ -1155,6 +1155,35 @@ def test_output_piped_to_a_reader_that_has_gone_ends_quietly(ward, tmp_path, com
     assert (result.returncode, result.stderr) == (141, "")
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["ask", "mat the bhyt"], "Nguon: Hoi dap thu tuc cua UBND phuong"),
+        (["check", "--content", "thong-bao"], "khong tim thay thu muc thong bao"),
+        (["chat"], "1.  Nhan tin: Bao hiem y te"),
+    ],
+)
+def test_a_terminal_that_cannot_show_vietnamese_reads_it_without_accents(
+    ward, tmp_path, command, said
+):
+    """LANG=C where Python keeps it ASCII, a Latin-1 locale: every command stopped on a
+    traceback (UnicodeEncodeError) at its first Vietnamese letter, the chat showed "?" for
+    each. Now they read as residents type, without accents."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *ward, *command],
+        input="",
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+        cwd=tmp_path,
+    )
+    assert "Traceback" not in result.stderr
+    assert said in result.stdout + result.stderr
+    assert result.returncode == (1 if command[0] == "check" else 0)
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(
