@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import select
 import signal
 import sys
 import threading
@@ -35,16 +36,25 @@ WATCHER_STOP_SECONDS = 2.0
 
 
 class _Lines:
-    """Lines of `stream`, read by a daemon thread so a blocked read never holds up exit."""
+    """Messages from `stream`, read by a daemon thread so a blocked read never holds up
+    exit: a line each, or, with `pasted`, the lines a paste brought at once together (as
+    a message of several lines on Telegram): those already waiting when one is read."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, pasted: bool = False) -> None:
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._loop = asyncio.get_running_loop()
-        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+        threading.Thread(target=self._pump, args=(stream, pasted), daemon=True).start()
 
-    def _pump(self, stream: TextIO) -> None:
+    def _pump(self, stream: TextIO, pasted: bool) -> None:
         try:
-            for line in iter(stream.readline, ""):
+            ended = False
+            while not ended and (line := stream.readline()):
+                while pasted and _waiting(stream):
+                    more = stream.readline()
+                    if not more:  # the end of input (Ctrl-D) came with the paste
+                        ended = True
+                        break
+                    line += more
                 self._put(line)
         except (OSError, ValueError) as exc:  # closed or undecodable input ends the chat
             log.debug("terminal input ended: %s", exc)
@@ -66,6 +76,15 @@ class _Lines:
             return line.result()
         line.cancel()
         return None
+
+
+def _waiting(stream: TextIO) -> bool:
+    """Whether a terminal has another line ready to be read now (a terminal hands its
+    reader one line at a time: the rest of a paste waits in it)."""
+    try:
+        return bool(select.select([stream], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
 
 
 class _Notes:
@@ -134,7 +153,7 @@ async def run_chat(
     sink = output if output is not None else sys.stdout
     stop = stop or asyncio.Event()
     interactive = source.isatty()
-    lines = _Lines(source)
+    lines = _Lines(source, pasted=interactive)  # a file piped in: a question a line
     sink.write("Type a question as a resident would; a number opens a listed item; /quit exits.\n")
     # Output piped to a reader that has gone (`bot.py chat < questions.txt | head`): the
     # chat ends at its next line (bot.main), with no apology written to nowhere.

@@ -311,6 +311,25 @@ async def test_odd_input_never_crashes_and_end_of_input_exits(
     assert "Traceback" not in out
 
 
+async def test_lines_pasted_into_the_terminal_at_once_are_one_question(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """A resident's question pasted from elsewhere, over two lines: each line was answered
+    on its own ("cho em hỏi" got "anh/chị cứ hỏi ạ", the rest a second reply). What a
+    terminal holds at once is one message, as on Telegram; a line typed later is another."""
+    leader, follower = os.openpty()
+    with open(follower, encoding="utf-8", closefd=True) as source:  # noqa: ASYNC230 (a pty)
+        os.write(leader, "cho em hỏi\nđăng ký tạm trú cần giấy tờ gì\n".encode())
+        os.write(leader, b"\x04")  # Ctrl-D: the end of input
+        output = io.StringIO()
+        await asyncio.wait_for(run_chat(conversation, ward_settings, source, output), 10)
+    os.close(leader)
+    after = output.getvalue().split(f"{RULE}\n> ", 1)[1]  # the greeting's prompt
+    # One reply, then the prompt for the next message.
+    [reply] = after.removesuffix(f"{RULE}\n> \n").removeprefix(f"{RULE}\n").split(RULE)
+    assert reply.startswith("Đăng ký tạm trú cần giấy tờ gì?\n")
+
+
 class _ReaderGone(io.StringIO):
     """Output piped to a reader that has gone after the chat's first line."""
 
