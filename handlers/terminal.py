@@ -207,7 +207,7 @@ async def main(settings: Settings) -> int:
     """`python bot.py chat`: open the engine and the database, then chat until /quit.
 
     Ctrl-C (or SIGTERM) ends it quietly at any time, even while the engine is still
-    opening: then the exit status is the signal's (130 for Ctrl-C)."""
+    opening: the exit status is then the signal's (130 for Ctrl-C)."""
     stop = asyncio.Event()
     received: list[int] = []
     with _stop_on_signals(stop, received):
@@ -235,7 +235,7 @@ async def main(settings: Settings) -> int:
                 print(problem, file=sys.stderr)
             conversation = Conversation(engine, store, settings)
             await run_chat(conversation, settings, stop=stop, watch=(engine, snapshot))
-    return 0
+    return 128 + received[0] if received else 0  # Ctrl-C: 130, as every command
 
 
 @contextlib.contextmanager

@@ -534,6 +534,42 @@ async def test_ctrl_c_while_the_chat_starts_leaves_at_once_without_a_traceback(
     assert "Traceback" not in capsys.readouterr().err
 
 
+class _Shown(io.StringIO):
+    """Standard output that tells when the chat waits for the resident's first line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.getvalue().count(RULE) >= 3:  # the greeting and the topics shown
+            self.waiting.set()
+        return written
+
+
+async def test_ctrl_c_in_the_chat_leaves_with_its_exit_status(
+    ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the README says of every command: Ctrl-C stops it with status 130 (the chat
+    left with 0, as /quit does, once it had started)."""
+    read_end, write_end = os.pipe()
+    shown = _Shown()
+    monkeypatch.setattr(sys, "stdout", shown)
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    # Opening a pipe's descriptors does not block.
+    with open(read_end, encoding="utf-8") as stdin, open(write_end, "w") as keep_open:  # noqa: ASYNC230
+        monkeypatch.setattr(sys, "stdin", stdin)
+        try:
+            chatting = asyncio.create_task(terminal.main(ward_settings))
+            assert await asyncio.to_thread(shown.waiting.wait, 30)
+            os.kill(os.getpid(), signal.SIGINT)
+            assert await asyncio.wait_for(chatting, 5) == 128 + signal.SIGINT
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            keep_open.write("\n")
+
+
 def test_ctrl_c_before_the_chat_takes_it_exits_with_its_status_and_no_traceback(
     tmp_path: Path,
     ward_files: Path,
