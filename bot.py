@@ -38,7 +38,11 @@ ASK_EMBED_AT_MOST = 300
 
 def _path(typed: str) -> Path:
     """A path given on the command line; a leading ~ is the home folder, also where no
-    shell expanded it (`--data=~/ward/data`), as in the .env (wardbot.config)."""
+    shell expanded it (`--data=~/ward/data`), as in the .env (wardbot.config). An empty
+    one (`--data "$WARD_DATA"`, the variable unset) is refused: Path("") is the current
+    folder, which would get the index and the database."""
+    if not typed.strip():
+        raise argparse.ArgumentTypeError("an empty path: name a file or folder")
     return Path(typed).expanduser()
 
 

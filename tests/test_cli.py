@@ -1231,6 +1231,20 @@ def test_the_common_options_may_come_before_the_command(ward, tmp_path, capsys):
     assert bot._parser().parse_args(["index"]).verbose is False
 
 
+@pytest.mark.parametrize("option", ["--data", "--faq", "--content"])
+def test_an_empty_path_is_refused_in_one_line(ward, tmp_path, capsys, option):
+    """`--data "$WARD_DATA"` with the variable unset: the index, the FAQ's saved copy and
+    the analysis went into the folder the command was run from."""
+    given = [*ward]
+    given[given.index(option) + 1] = ""
+    with pytest.raises(SystemExit) as stopped:
+        bot.main(["ask", *given, "mat the bhyt"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err == f"bot.py ask: error: argument {option}: an empty path: name a file or folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "faq.yaml"]
+
+
 def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_start(
     ward, tmp_path, monkeypatch, capsys
 ):
