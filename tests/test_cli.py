@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import io
 import json
@@ -10,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -1243,6 +1245,46 @@ def test_an_empty_path_is_refused_in_one_line(ward, tmp_path, capsys, option):
     err = capsys.readouterr().err.splitlines()[-1]
     assert err == f"bot.py ask: error: argument {option}: an empty path: name a file or folder"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "faq.yaml"]
+
+
+def _newer_bots(database: Path) -> None:
+    """A database as a newer version of the bot leaves it."""
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("PRAGMA user_version = 999")
+
+
+def _damaged(database: Path) -> None:
+    database.write_bytes(b"not a database, but a file of the same name" * 100)
+
+
+@pytest.mark.parametrize("command", ["run", "chat"])
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        pytest.param(
+            _damaged,
+            "cannot be read (file is not a database): it is damaged, or is no database of the",
+            id="damaged",
+        ),
+        pytest.param(
+            _newer_bots,
+            "the database has schema version 999, newer than this bot knows",
+            id="a-newer-bots",
+        ),
+    ],
+)
+def test_a_database_the_bot_cannot_use_is_one_line_saying_what_to_do(
+    ward, tmp_path, monkeypatch, capsys, command, damage, said
+):
+    """A data folder whose database is damaged, or not the bot's, or was written by a
+    newer version: `run` (and, damaged, `chat`) ended on a traceback."""
+    (tmp_path / "data").mkdir()
+    damage(tmp_path / "data" / "bot.sqlite3")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert bot.main([command, *ward]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert said in err.splitlines()[-1]
 
 
 def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_start(

@@ -32,7 +32,7 @@ from wardbot.portal import (
     replaced_note,
     withdrawn_note,
 )
-from wardbot.store import Store
+from wardbot.store import Store, StoreError
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
 from wardbot.web import AsgiServer, web_app
@@ -574,5 +574,8 @@ def main(settings: Settings) -> int:
         return 2
     except OSError as exc:  # e.g. the port is taken
         print(f"bot.py run: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:  # a database a newer bot wrote, or a damaged one
+        print(f"bot.py run: database: {exc}", file=sys.stderr)
         return 1
     return 0
