@@ -295,6 +295,13 @@ def _read_batch(name: str) -> list[str]:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch and args.question:  # the words would go unasked, without a word
+        print(
+            f"bot.py ask: give a question or --batch FILE, not both (the question: "
+            f"{' '.join(args.question)!r})",
+            file=sys.stderr,
+        )
+        return 2
     if args.batch:
         try:
             questions = _read_batch(args.batch)

@@ -155,6 +155,18 @@ def test_ask_given_a_file_instead_of_a_question_points_to_batch(ward, tmp_path, 
     assert captured.out == ""
 
 
+def test_ask_with_both_a_question_and_batch_says_which_to_give(ward, tmp_path, capsys):
+    """`ask --batch FILE mat the bhyt`: the question was dropped without a word."""
+    batch = tmp_path / "questions.txt"
+    batch.write_text("lam cccd\n", encoding="utf-8")
+    assert bot.main(["ask", *ward, "--batch", str(batch), "mat", "the", "bhyt"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "bot.py ask: give a question or --batch FILE, not both (the question: 'mat the bhyt')\n"
+    )
+
+
 def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):
     questions = tmp_path / "q.txt"
     questions.write_text("mất thẻ bhyt\n\ngiá vàng hôm nay\nlam lai cccd\n", encoding="utf-8")
