@@ -2772,6 +2772,18 @@ def test_importing_a_news_list_page_imports_the_articles_it_lists(ward, portal, 
     assert len(ward.imported()) == len(LISTED) + len(more)
 
 
+@pytest.mark.parametrize(
+    "typed", ["http://[phuong5.example.vn/tin-tuc", "https://phuong5.example.vn:80a/tin-tuc"]
+)
+def test_a_mistyped_web_address_is_named_so_in_one_line(ward, capsys, typed):
+    """A bracket or a port mistyped: `bot.py import` ended on a ValueError traceback (or
+    looked for a file of that name)."""
+    code, _, err = run_import(ward, capsys, typed, "https://phuong5.example.vn:80a/tin-tuc")
+    assert code == 1 and ward.imported() == []
+    assert err.splitlines()[0] == f"{typed}: not a valid web address"
+    assert "Traceback" not in err
+
+
 def test_importing_a_page_that_is_neither_an_article_nor_a_news_list_fails(ward, portal, capsys):
     menu = portal.put("/so-do-trang", "<html><body><p>Sơ đồ trang</p></body></html>")
     code, _, err = run_import(ward, capsys, menu)

@@ -63,6 +63,7 @@ from wardbot.portal_fetch import (
     Fetcher,
     FetchError,
     is_web_address,
+    looks_web,
     read_file,
     shown_address,
 )
@@ -256,6 +257,8 @@ def _kind(content_type: str, body: bytes) -> str | None:
 
 def _clean_url(url: str) -> str:
     """The address as requested and remembered: percent-encoded, without its #fragment."""
+    if not is_web_address(url):  # ("http://[phuong5.gov.vn": httpx would take it)
+        raise FetchError("not a valid web address")
     try:
         parts = urlsplit(str(httpx.URL(url)))
     except (httpx.InvalidURL, ValueError):
@@ -410,8 +413,8 @@ class Importer:
     def import_source(self, source: str) -> list[Outcome]:
         """A page URL, a feed URL, a saved page or a saved feed; never raises for bad input."""
         try:
-            if is_web_address(source):
-                url = _clean_url(source)
+            if is_web_address(source) or looks_web(source):
+                url = _clean_url(source)  # (FetchError: not a valid web address)
                 fetched = self._read(source, url, self._log().find([url]))
                 if isinstance(fetched, Outcome):  # an imported article the portal withdrew
                     return [fetched]
