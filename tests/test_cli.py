@@ -1198,6 +1198,28 @@ def test_a_terminal_that_cannot_show_vietnamese_reads_it_without_accents(
     assert result.returncode == (1 if command[0] == "check" else 0)
 
 
+@pytest.mark.parametrize(
+    ("command", "status", "said"),
+    [
+        (["chat"], 0, ""),
+        (["ask", "--batch", "-"], 2, "bot.py ask: standard input holds no question (one a line)\n"),
+    ],
+)
+def test_a_closed_standard_input_reads_as_empty(ward, tmp_path, command, status, said):
+    """Started with standard input closed (`bot.py chat <&-`, some job runners): an
+    AttributeError traceback on None."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *ward, *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (result.returncode, result.stderr) == (status, said)
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(

@@ -59,8 +59,10 @@ def _unaccented(error: UnicodeError) -> tuple[str, int]:
 def readable_stdio() -> None:
     """Standard output and error that never stop the program on a letter the terminal's
     encoding lacks (`_unaccented`), and standard input that never stops the chat on bytes
-    its encoding cannot read (each becomes "�")."""
+    its encoding cannot read (each becomes U+FFFD), nor on being closed."""
     codecs.register_error(UNACCENTED, _unaccented)
+    if sys.stdin is None:  # started with it closed (`<&-`): it reads as empty
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (the process's)
     for stream, errors in (
         (sys.stdout, UNACCENTED),
         (sys.stderr, UNACCENTED),
