@@ -819,6 +819,14 @@ def _start(args: argparse.Namespace) -> int:
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
     """Run the command `args` name; its exit status."""
+    if args.command in ("ask", "chat"):  # (`run` says it itself)
+        from wardbot.config import ConfigError, check_ward_files
+
+        try:
+            check_ward_files(settings)
+        except ConfigError as exc:
+            print(f"bot.py {args.command}: {exc}", file=sys.stderr)
+            return 2
     if args.command == "ask":
         return _cmd_ask(args, settings)
     if args.command == "check":

@@ -1342,6 +1342,25 @@ def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_st
     )
 
 
+@pytest.mark.parametrize("command", ["ask", "chat"])
+def test_ask_or_chat_with_neither_the_faq_nor_the_content_folder_says_so(
+    ward, tmp_path, monkeypatch, capsys, command
+):
+    """`python ~/wardbot/bot.py chat` typed in the home folder: a bot that knew nothing
+    answered every question "no information", its data folder made there."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("mat the bhyt\n"))
+    missing = ["--faq", str(tmp_path / "ward" / "faq.yaml"), "--content", str(tmp_path / "ward")]
+    question = ["mat the bhyt"] if command == "ask" else []
+    assert bot.main([command, *ward, *missing, *question]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(
+        f"bot.py {command}: neither the FAQ file {tmp_path / 'ward' / 'faq.yaml'} nor the "
+        f"announcements folder {tmp_path / 'ward'} exists, so there is nothing to answer from"
+    )
+    assert not (tmp_path / "data").exists()
+
+
 def test_a_python_without_the_bots_packages_says_which_python_to_use(tmp_path):
     """`python3 bot.py check` typed as the README's table writes it, with the system's
     Python rather than .venv's: one line naming the Python to use, not a traceback."""
