@@ -351,11 +351,22 @@ def _print_answers(engine, questions: list[str], settings: Settings, *, as_json:
                     for h in answer.results
                 ],
             }
-            print(json.dumps(payload, ensure_ascii=False))
+            print(_json_line(payload))
         else:
             print(plain_answer(answer, settings, engine.today))
             if len(questions) > 1:
                 print()
+
+
+def _json_line(payload: object) -> str:
+    """`payload` as one line of JSON: Vietnamese as written, or escaped (\\u1ea3) where
+    standard output cannot take it (an ASCII terminal), never with its accents dropped."""
+    line = json.dumps(payload, ensure_ascii=False)
+    try:
+        line.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return json.dumps(payload)
+    return line
 
 
 def _cmd_check(settings: Settings) -> int:

@@ -1220,6 +1220,24 @@ def test_a_closed_standard_input_reads_as_empty(ward, tmp_path, command, status,
     assert (result.returncode, result.stderr) == (status, said)
 
 
+def test_ask_json_on_an_ascii_output_escapes_vietnamese_rather_than_unaccenting_it(ward, tmp_path):
+    """JSON is for programs: on an output that cannot take Vietnamese, the question and
+    the titles keep their accents, escaped (\\u1ea5), as any JSON reader reads them."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *ward, "ask", "--json", "mất thẻ bhyt"],
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+        cwd=tmp_path,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    payload = json.loads(result.stdout)
+    assert payload["question"] == "mất thẻ bhyt"
+    assert payload["results"][0]["title"] == "Mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?"
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(
