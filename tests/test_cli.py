@@ -1169,6 +1169,22 @@ def test_output_piped_to_a_reader_that_has_gone_ends_quietly(ward, tmp_path, com
     assert (result.returncode, result.stderr) == (141, "")
 
 
+def on_an_ascii_terminal(
+    ward: list[str], folder: Path, *command: str
+) -> subprocess.CompletedProcess[str]:
+    """`bot.py COMMAND` run where standard input and output are ASCII, with no input."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *ward, *command],
+        input="",
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+        cwd=folder,
+    )
+
+
 @pytest.mark.parametrize(
     ("command", "said"),
     [
@@ -1183,16 +1199,7 @@ def test_a_terminal_that_cannot_show_vietnamese_reads_it_without_accents(
     """LANG=C where Python keeps it ASCII, a Latin-1 locale: every command stopped on a
     traceback (UnicodeEncodeError) at its first Vietnamese letter, the chat showed "?" for
     each. Now they read as residents type, without accents."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), *ward, *command],
-        input="",
-        capture_output=True,
-        text=True,
-        encoding="ascii",
-        env={**os.environ, "PYTHONIOENCODING": "ascii"},
-        check=False,
-        cwd=tmp_path,
-    )
+    result = on_an_ascii_terminal(ward, tmp_path, *command)
     assert "Traceback" not in result.stderr
     assert said in result.stdout + result.stderr
     assert result.returncode == (1 if command[0] == "check" else 0)
@@ -1223,15 +1230,7 @@ def test_a_closed_standard_input_reads_as_empty(ward, tmp_path, command, status,
 def test_ask_json_on_an_ascii_output_escapes_vietnamese_rather_than_unaccenting_it(ward, tmp_path):
     """JSON is for programs: on an output that cannot take Vietnamese, the question and
     the titles keep their accents, escaped (\\u1ea5), as any JSON reader reads them."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), *ward, "ask", "--json", "mất thẻ bhyt"],
-        capture_output=True,
-        text=True,
-        encoding="ascii",
-        env={**os.environ, "PYTHONIOENCODING": "ascii"},
-        check=False,
-        cwd=tmp_path,
-    )
+    result = on_an_ascii_terminal(ward, tmp_path, "ask", "--json", "mất thẻ bhyt")
     assert (result.returncode, result.stderr) == (0, "")
     payload = json.loads(result.stdout)
     assert payload["question"] == "mất thẻ bhyt"
