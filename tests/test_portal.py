@@ -2772,6 +2772,19 @@ def test_importing_a_news_list_page_imports_the_articles_it_lists(ward, portal, 
     assert len(ward.imported()) == len(LISTED) + len(more)
 
 
+def test_a_data_folder_that_is_a_file_is_named_so(ward, portal, capsys):
+    """`--data` naming a file: the import said to fix or remove a portal-imports.json
+    that is not there."""
+    ward.data.write_text("not a folder", encoding="utf-8")
+    page = portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
+    code, _, err = run_import(ward, capsys, page)
+    assert code == 1 and ward.imported() == []
+    assert err.splitlines()[0] == (
+        f"{page}: the data folder {ward.data} is a file, not a folder: name a folder as "
+        "DATA_DIR (or --data)"
+    )
+
+
 @pytest.mark.parametrize(
     "typed", ["http://[phuong5.example.vn/tin-tuc", "https://phuong5.example.vn:80a/tin-tuc"]
 )
