@@ -38,7 +38,11 @@ ASK_EMBED_AT_MOST = 300
 
 def _path(typed: str) -> Path:
     """A path given on the command line; a leading ~ is the home folder, also where no
-    shell expanded it (`--data=~/ward/data`), as in the .env (wardbot.config)."""
+    shell expanded it (`--data=~/ward/data`), as in the .env (wardbot.config). An empty
+    one (`--data "$WARD_DATA"`, the variable unset) is refused: Path("") is the current
+    folder, which would get the index and the database."""
+    if not typed.strip():
+        raise argparse.ArgumentTypeError("an empty path: name a file or folder")
     return Path(typed).expanduser()
 
 
@@ -211,20 +215,23 @@ def _parser() -> argparse.ArgumentParser:
     portal = commands.add_parser(
         "import",
         parents=[common],
-        help="import announcements from the ward's web portal (pages or RSS/Atom feeds)",
+        help="import announcements from the ward's web portal (pages, news lists, RSS/Atom feeds)",
         description=(
-            "Import news articles from the ward's web portal into content/, then index them "
-            "and queue the alerts as announce does. A SOURCE is a page URL, a saved HTML "
-            "file, or an RSS/Atom feed (URL or file). What was imported is remembered in "
-            "the data folder: nothing is imported twice, an edited article updates its file "
-            "(without a second alert), a file staff deleted is not imported again, and an "
-            "imported page the portal now answers 404 or 410 for is withdrawn (its file moved "
-            "to the data folder's portal-withdrawn/). Exits 1 when a source failed (each "
-            "printed as 'SOURCE: why')."
+            "Import news articles from the ward's web portal into content/, then index them and "
+            "queue the alerts as announce does. A SOURCE is a page URL, a saved HTML file, an "
+            "RSS/Atom feed (URL or file), or the URL of a news list page (for a portal without "
+            "RSS: each article it lists is imported). What was imported is remembered in the data"
+            " folder: nothing is imported twice, an edited article updates its file (without a "
+            "second alert), a file staff deleted is not imported again, and an imported page the "
+            "portal now answers 404 or 410 for is withdrawn (its file moved to the data folder's "
+            "portal-withdrawn/). Exits 1 when a source failed (each printed as 'SOURCE: why')."
         ),
     )
     portal.add_argument(
-        "sources", nargs="+", metavar="SOURCE", help="page URL, saved HTML file, or feed"
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="page URL, news list URL, saved HTML file, or feed",
     )
     portal.add_argument(
         "--dry-run", action="store_true", help="print what would be written; write nothing"
@@ -288,6 +295,13 @@ def _read_batch(name: str) -> list[str]:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch and args.question:  # the words would go unasked, without a word
+        print(
+            f"bot.py ask: give a question or --batch FILE, not both (the question: "
+            f"{' '.join(args.question)!r})",
+            file=sys.stderr,
+        )
+        return 2
     if args.batch:
         try:
             questions = _read_batch(args.batch)
@@ -337,11 +351,22 @@ def _print_answers(engine, questions: list[str], settings: Settings, *, as_json:
                     for h in answer.results
                 ],
             }
-            print(json.dumps(payload, ensure_ascii=False))
+            print(_json_line(payload))
         else:
             print(plain_answer(answer, settings, engine.today))
             if len(questions) > 1:
                 print()
+
+
+def _json_line(payload: object) -> str:
+    """`payload` as one line of JSON: Vietnamese as written, or escaped (\\u1ea3) where
+    standard output cannot take it (an ASCII terminal), never with its accents dropped."""
+    line = json.dumps(payload, ensure_ascii=False)
+    try:
+        line.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return json.dumps(payload)
+    return line
 
 
 def _cmd_check(settings: Settings) -> int:
@@ -733,6 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from wardbot import process
 
     process.prepare()  # before numpy or the model load
+    process.readable_stdio()  # a terminal that cannot show Vietnamese: no traceback
     args = _parser().parse_args(argv)
     if args.command == "run":
         process.stop_on_sigterm()  # while it starts: see wardbot.app for once it runs
@@ -741,11 +767,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: in `run` and `chat`, before they take it themselves
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `bot.py ask --batch FILE | head`: the reader has had enough
+        _stdout_to_nowhere()
+        return 128 + 13  # as killed by SIGPIPE, as other commands of the pipeline would be
     except ModuleNotFoundError as exc:
         if (exc.name or "").partition(".")[0] in OWN_PACKAGES:
             raise  # the bot's own module: a bug, not the wrong Python
         print(_not_installed(exc.name or str(exc), args.command), file=sys.stderr)
         return 1
+
+
+def _stdout_to_nowhere() -> None:
+    """Standard output sent to nowhere: its reader has gone, and what Python still holds
+    for it would end the program on a second BrokenPipeError as it exits."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _not_installed(module: str, command: str) -> str:
@@ -809,6 +847,14 @@ def _start(args: argparse.Namespace) -> int:
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
     """Run the command `args` name; its exit status."""
+    if args.command in ("ask", "chat"):  # (`run` says it itself)
+        from wardbot.config import ConfigError, check_ward_files
+
+        try:
+            check_ward_files(settings)
+        except ConfigError as exc:
+            print(f"bot.py {args.command}: {exc}", file=sys.stderr)
+            return 2
     if args.command == "ask":
         return _cmd_ask(args, settings)
     if args.command == "check":

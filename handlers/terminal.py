@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import logging
+import select
 import signal
 import sys
 import threading
@@ -37,16 +37,25 @@ WATCHER_STOP_SECONDS = 2.0
 
 
 class _Lines:
-    """Lines of `stream`, read by a daemon thread so a blocked read never holds up exit."""
+    """Messages from `stream`, read by a daemon thread so a blocked read never holds up
+    exit: a line each, or, with `pasted`, the lines a paste brought at once together (as
+    a message of several lines on Telegram): those already waiting when one is read."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, pasted: bool = False) -> None:
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._loop = asyncio.get_running_loop()
-        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+        threading.Thread(target=self._pump, args=(stream, pasted), daemon=True).start()
 
-    def _pump(self, stream: TextIO) -> None:
+    def _pump(self, stream: TextIO, pasted: bool) -> None:
         try:
-            for line in iter(stream.readline, ""):
+            ended = False
+            while not ended and (line := stream.readline()):
+                while pasted and _waiting(stream):
+                    more = stream.readline()
+                    if not more:  # the end of input (Ctrl-D) came with the paste
+                        ended = True
+                        break
+                    line += more
                 self._put(line)
         except (OSError, ValueError) as exc:  # closed or undecodable input ends the chat
             log.debug("terminal input ended: %s", exc)
@@ -68,6 +77,15 @@ class _Lines:
             return line.result()
         line.cancel()
         return None
+
+
+def _waiting(stream: TextIO) -> bool:
+    """Whether a terminal has another line ready to be read now (a terminal hands its
+    reader one line at a time: the rest of a paste waits in it)."""
+    try:
+        return bool(select.select([stream], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
 
 
 class _Notes:
@@ -136,9 +154,11 @@ async def run_chat(
     sink = output if output is not None else sys.stdout
     stop = stop or asyncio.Event()
     interactive = source.isatty()
-    lines = _Lines(source)
+    lines = _Lines(source, pasted=interactive)  # a file piped in: a question a line
     sink.write("Type a question as a resident would; a number opens a listed item; /quit exits.\n")
-    answerer = Answerer("terminal", conversation, settings, numbered=True)
+    # Output piped to a reader that has gone (`bot.py chat < questions.txt | head`): the
+    # chat ends at its next line (bot.main), with no apology written to nowhere.
+    answerer = Answerer("terminal", conversation, settings, numbered=True, quiet=(BrokenPipeError,))
     prompting = False  # "> " is shown, waiting for a line
 
     async def show(replies: Sequence[Reply]) -> list[Button]:
@@ -188,10 +208,7 @@ async def main(settings: Settings) -> int:
     """`python bot.py chat`: open the engine and the database, then chat until /quit.
 
     Ctrl-C (or SIGTERM) ends it quietly at any time, even while the engine is still
-    opening: then the exit status is the signal's (130 for Ctrl-C)."""
-    for stream in (sys.stdin, sys.stdout):
-        if isinstance(stream, io.TextIOWrapper):  # undecodable bytes must not end the chat
-            stream.reconfigure(errors="replace")
+    opening: the exit status is then the signal's (130 for Ctrl-C)."""
     stop = asyncio.Event()
     received: list[int] = []
     with _stop_on_signals(stop, received):
@@ -219,7 +236,7 @@ async def main(settings: Settings) -> int:
                 print(problem, file=sys.stderr)
             conversation = Conversation(engine, store, settings)
             await run_chat(conversation, settings, stop=stop, watch=(engine, snapshot))
-    return 0
+    return 128 + received[0] if received else 0  # Ctrl-C: 130, as every command
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import io
 import json
@@ -10,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -151,6 +153,18 @@ def test_ask_given_a_file_instead_of_a_question_points_to_batch(ward, tmp_path, 
         == f"bot.py ask: {questions} is a file; to ask each of its lines, use --batch {questions}\n"
     )
     assert captured.out == ""
+
+
+def test_ask_with_both_a_question_and_batch_says_which_to_give(ward, tmp_path, capsys):
+    """`ask --batch FILE mat the bhyt`: the question was dropped without a word."""
+    batch = tmp_path / "questions.txt"
+    batch.write_text("lam cccd\n", encoding="utf-8")
+    assert bot.main(["ask", *ward, "--batch", str(batch), "mat", "the", "bhyt"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "bot.py ask: give a question or --batch FILE, not both (the question: 'mat the bhyt')\n"
+    )
 
 
 def test_ask_batch_prints_one_json_line_per_question(ward, tmp_path, capsys):
@@ -1187,6 +1201,98 @@ def test_announce_tells_the_very_command_to_run_again(ward, tmp_path, capsys):
     assert "đã đăng" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("command", ["ask", "chat"])
+def test_output_piped_to_a_reader_that_has_gone_ends_quietly(ward, tmp_path, command):
+    """`bot.py ask --batch FILE | head -1`: once `head` has its line, the bot's next one
+    finds no reader. It printed two tracebacks (chat: three, one "failed to handle an
+    update"); now it stops as a command killed by SIGPIPE does, saying nothing."""
+    questions = tmp_path / "questions.txt"
+    questions.write_text("mat the bhyt\nlam the can cuoc\n", encoding="utf-8")
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line
+    args = ["--batch", str(questions)] if command == "ask" else []
+    with questions.open("rb") as stdin:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "bot.py"), command, *ward, *args],
+            stdin=stdin,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+    os.close(write)
+    assert (result.returncode, result.stderr) == (141, "")
+
+
+def on_an_ascii_terminal(
+    ward: list[str], folder: Path, *command: str
+) -> subprocess.CompletedProcess[str]:
+    """`bot.py COMMAND` run where standard input and output are ASCII, with no input."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *ward, *command],
+        input="",
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+        cwd=folder,
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["ask", "mat the bhyt"], "Nguon: Hoi dap thu tuc cua UBND phuong"),
+        (["check", "--content", "thong-bao"], "khong tim thay thu muc thong bao"),
+        (["chat"], "1.  Nhan tin: Bao hiem y te"),
+    ],
+)
+def test_a_terminal_that_cannot_show_vietnamese_reads_it_without_accents(
+    ward, tmp_path, command, said
+):
+    """LANG=C where Python keeps it ASCII, a Latin-1 locale: every command stopped on a
+    traceback (UnicodeEncodeError) at its first Vietnamese letter, the chat showed "?" for
+    each. Now they read as residents type, without accents."""
+    result = on_an_ascii_terminal(ward, tmp_path, *command)
+    assert "Traceback" not in result.stderr
+    assert said in result.stdout + result.stderr
+    assert result.returncode == (1 if command[0] == "check" else 0)
+
+
+@pytest.mark.parametrize(
+    ("command", "status", "said"),
+    [
+        (["chat"], 0, ""),
+        (["ask", "--batch", "-"], 2, "bot.py ask: standard input holds no question (one a line)\n"),
+    ],
+)
+def test_a_closed_standard_input_reads_as_empty(ward, tmp_path, command, status, said):
+    """Started with standard input closed (`bot.py chat <&-`, some job runners): an
+    AttributeError traceback on None."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *ward, *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert (result.returncode, result.stderr) == (status, said)
+
+
+def test_ask_json_on_an_ascii_output_escapes_vietnamese_rather_than_unaccenting_it(ward, tmp_path):
+    """JSON is for programs: on an output that cannot take Vietnamese, the question and
+    the titles keep their accents, escaped (\\u1ea5), as any JSON reader reads them."""
+    result = on_an_ascii_terminal(ward, tmp_path, "ask", "--json", "mất thẻ bhyt")
+    assert (result.returncode, result.stderr) == (0, "")
+    payload = json.loads(result.stdout)
+    assert payload["question"] == "mất thẻ bhyt"
+    assert payload["results"][0]["title"] == "Mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?"
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     result = subprocess.run(
@@ -1234,6 +1340,60 @@ def test_the_common_options_may_come_before_the_command(ward, tmp_path, capsys):
     assert bot._parser().parse_args(["index"]).verbose is False
 
 
+@pytest.mark.parametrize("option", ["--data", "--faq", "--content"])
+def test_an_empty_path_is_refused_in_one_line(ward, tmp_path, capsys, option):
+    """`--data "$WARD_DATA"` with the variable unset: the index, the FAQ's saved copy and
+    the analysis went into the folder the command was run from."""
+    given = [*ward]
+    given[given.index(option) + 1] = ""
+    with pytest.raises(SystemExit) as stopped:
+        bot.main(["ask", *given, "mat the bhyt"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err == f"bot.py ask: error: argument {option}: an empty path: name a file or folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "faq.yaml"]
+
+
+def _newer_bots(database: Path) -> None:
+    """A database as a newer version of the bot leaves it."""
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("PRAGMA user_version = 999")
+
+
+def _damaged(database: Path) -> None:
+    database.write_bytes(b"not a database, but a file of the same name" * 100)
+
+
+@pytest.mark.parametrize("command", ["run", "chat"])
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        pytest.param(
+            _damaged,
+            "cannot be read (file is not a database): it is damaged, or is no database of the",
+            id="damaged",
+        ),
+        pytest.param(
+            _newer_bots,
+            "the database has schema version 999, newer than this bot knows",
+            id="a-newer-bots",
+        ),
+    ],
+)
+def test_a_database_the_bot_cannot_use_is_one_line_saying_what_to_do(
+    ward, tmp_path, monkeypatch, capsys, command, damage, said
+):
+    """A data folder whose database is damaged, or not the bot's, or was written by a
+    newer version: `run` (and, damaged, `chat`) ended on a traceback."""
+    (tmp_path / "data").mkdir()
+    damage(tmp_path / "data" / "bot.sqlite3")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert bot.main([command, *ward]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert said in err.splitlines()[-1]
+
+
 def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_start(
     ward, tmp_path, monkeypatch, capsys
 ):
@@ -1253,6 +1413,25 @@ def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_st
         "check FAQ_FILE and CONTENT_DIR (or --faq and --content; with Docker, that the ward's "
         "folder is mounted where they point)\n"
     )
+
+
+@pytest.mark.parametrize("command", ["ask", "chat"])
+def test_ask_or_chat_with_neither_the_faq_nor_the_content_folder_says_so(
+    ward, tmp_path, monkeypatch, capsys, command
+):
+    """`python ~/wardbot/bot.py chat` typed in the home folder: a bot that knew nothing
+    answered every question "no information", its data folder made there."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("mat the bhyt\n"))
+    missing = ["--faq", str(tmp_path / "ward" / "faq.yaml"), "--content", str(tmp_path / "ward")]
+    question = ["mat the bhyt"] if command == "ask" else []
+    assert bot.main([command, *ward, *missing, *question]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(
+        f"bot.py {command}: neither the FAQ file {tmp_path / 'ward' / 'faq.yaml'} nor the "
+        f"announcements folder {tmp_path / 'ward'} exists, so there is nothing to answer from"
+    )
+    assert not (tmp_path / "data").exists()
 
 
 def test_a_python_without_the_bots_packages_says_which_python_to_use(tmp_path):

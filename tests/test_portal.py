@@ -881,6 +881,7 @@ class Bad:
     route: dict
 
 
+NEWS_LIST_BYTES = (FIXTURES / "tin-tuc-danh-muc.html").read_bytes()
 BAD = [
     pytest.param(Bad("/khong-co-trang-nay", "the server answered 404 Not Found", {}), id="404"),
     pytest.param(Bad("/cham", "timed out", {"hang": True}), id="timeout"),
@@ -902,8 +903,9 @@ BAD = [
     pytest.param(
         Bad(
             "/tin-tuc",
-            "no article found on the page (only menus, lists or links)",
-            {"body": (FIXTURES / "tin-tuc-danh-muc.html").read_bytes()},
+            "no article found on the page",
+            # Menus and one news item: no article, nor a list of them to import.
+            {"body": re.sub(rb"<li><a href=\"/tin-tuc/(?!trao).*\n", b"", NEWS_LIST_BYTES)},
         ),
         id="no-article",
     ),
@@ -1207,7 +1209,7 @@ def test_a_feed_items_error_page_served_as_200_is_not_a_notice_and_the_article_c
     )
 
 
-def test_a_category_page_of_teasers_is_not_a_notice(ward, portal, capsys):
+def test_a_category_page_of_teasers_is_not_a_notice_but_its_articles_are(ward, portal, capsys):
     teasers = "".join(
         f'<div class="news-item"><h3><a href="/tin-tuc/bai-{number}">Phường 5 tổ chức hoạt '
         f"động số {number} cho người dân trên địa bàn</a></h3><span>1{number}/03/2024</span>"
@@ -1220,11 +1222,15 @@ def test_a_category_page_of_teasers_is_not_a_notice(ward, portal, capsys):
         f'<div id="main"><h1>Tin tức - Sự kiện</h1>{teasers}'
         '<div class="paging"><a href="?page=2">2</a></div></div></body></html>'
     )
+    titles = []
+    for number in range(6):
+        titles.append(f"Phường 5 tổ chức hoạt động số {number} cho người dân trên địa bàn")
+        portal.put(f"/tin-tuc/bai-{number}", article(titles[-1], dt.date(2024, 3, 10 + number)))
     # Under many addresses: every time, not now and then.
     urls = [portal.put(f"/tin-tuc?trang={number}", page) for number in range(40)]
     code, _, err = run_import(ward, capsys, *urls)
-    assert code == 1 and err.count(": no article found on the page (a list of articles)") == 40
-    assert ward.imported() == []
+    assert (code, err) == (0, "")
+    assert sorted(ward.notice(name).title for name in ward.imported()) == titles
 
 
 def other_news(number: int, shape: str) -> str:
@@ -2739,15 +2745,63 @@ async def test_a_feed_whose_first_read_failed_alerts_nobody_of_the_news_it_alrea
     assert len(ward.imported()) == 2 and len(await alerted(settings)) == 1
 
 
-def test_importing_a_news_list_page_says_how_to_follow_it(ward, portal, capsys):
+def test_importing_a_news_list_page_imports_the_articles_it_lists(ward, portal, capsys):
+    """A portal with no RSS: `bot.py import` of its news list imports each article it
+    links to (all of them, not a poll's share), as a feed's items, and nothing else."""
     news_list = serve_news_list(portal)
-    code, _, err = run_import(ward, capsys, news_list)
-    assert code == 1 and ward.imported() == []
-    assert err.startswith(
-        f"{news_list}: no article found on the page (only menus, lists or links); it lists 3 "
-        "articles: import their own addresses, or put its address in PORTAL_FEEDS for the "
-        "running bot to follow it\n"
+    more = [
+        (f"/tin-tuc/thong-bao-so-{n}", f"Thông báo số {n} của UBND Phường 5 về tổ dân phố")
+        for n in range(1, portal_import.NEW_PAGES_PER_POLL + 1)
+    ]
+    for number, (path, title) in enumerate(more, start=1):
+        portal.put(path, article(title, dt.date(2024, 3, 12 + number)))
+    portal.put("/tin-tuc", news_list_with(*more))
+    code, out, _ = run_import(ward, capsys, news_list, dry_run=True)
+    assert (
+        code == 0 and ward.imported() == [] and out.count("would write") == len(LISTED) + len(more)
     )
+    code, out, err = run_import(ward, capsys, news_list)
+    assert (code, err) == (0, "") and len(ward.imported()) == len(LISTED) + len(more)
+    titles = {ward.notice(name).title for name in ward.imported()}
+    assert titles == {title for title, _ in LISTED.values()} | {title for _, title in more}
+    # Neither the menu, the site's root nor the list's other pages were read.
+    assert {r.path for r in portal.requests} == {"/tin-tuc", *LISTED, *(p for p, _ in more)}
+    # Again: nothing new.
+    code, out, err = run_import(ward, capsys, news_list)
+    assert (code, err) == (0, "") and "wrote" not in out
+    assert len(ward.imported()) == len(LISTED) + len(more)
+
+
+def test_a_data_folder_that_is_a_file_is_named_so(ward, portal, capsys):
+    """`--data` naming a file: the import said to fix or remove a portal-imports.json
+    that is not there."""
+    ward.data.write_text("not a folder", encoding="utf-8")
+    page = portal.put_fixture("/tin-tuc/trao-the-bhyt", BHYT_PAGE)
+    code, _, err = run_import(ward, capsys, page)
+    assert code == 1 and ward.imported() == []
+    assert err.splitlines()[0] == (
+        f"{page}: the data folder {ward.data} is a file, not a folder: name a folder as "
+        "DATA_DIR (or --data)"
+    )
+
+
+@pytest.mark.parametrize(
+    "typed", ["http://[phuong5.example.vn/tin-tuc", "https://phuong5.example.vn:80a/tin-tuc"]
+)
+def test_a_mistyped_web_address_is_named_so_in_one_line(ward, capsys, typed):
+    """A bracket or a port mistyped: `bot.py import` ended on a ValueError traceback (or
+    looked for a file of that name)."""
+    code, _, err = run_import(ward, capsys, typed, "https://phuong5.example.vn:80a/tin-tuc")
+    assert code == 1 and ward.imported() == []
+    assert err.splitlines()[0] == f"{typed}: not a valid web address"
+    assert "Traceback" not in err
+
+
+def test_importing_a_page_that_is_neither_an_article_nor_a_news_list_fails(ward, portal, capsys):
+    menu = portal.put("/so-do-trang", "<html><body><p>Sơ đồ trang</p></body></html>")
+    code, _, err = run_import(ward, capsys, menu)
+    assert code == 1 and ward.imported() == []
+    assert err.startswith(f"{menu}: the article has no title\n")
 
 
 NEWS_TITLE = "Phường 5 tổ chức ra quân tổng vệ sinh môi trường"

@@ -379,7 +379,7 @@ async def test_a_read_only_start_that_fails_leaves_no_copy_of_the_database(
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    with read_only_folder(left), pytest.raises(sqlite3.DatabaseError):
+    with read_only_folder(left), pytest.raises(StoreError):
         await Store.open(left / "bot.sqlite3", read_only=True)
     assert list(tmp.iterdir()) == []
 

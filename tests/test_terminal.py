@@ -311,6 +311,46 @@ async def test_odd_input_never_crashes_and_end_of_input_exits(
     assert "Traceback" not in out
 
 
+async def test_lines_pasted_into_the_terminal_at_once_are_one_question(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """A resident's question pasted from elsewhere, over two lines: each line was answered
+    on its own ("cho em hỏi" got "anh/chị cứ hỏi ạ", the rest a second reply). What a
+    terminal holds at once is one message, as on Telegram; a line typed later is another."""
+    leader, follower = os.openpty()
+    with open(follower, encoding="utf-8", closefd=True) as source:  # noqa: ASYNC230 (a pty)
+        os.write(leader, "cho em hỏi\nđăng ký tạm trú cần giấy tờ gì\n".encode())
+        os.write(leader, b"\x04")  # Ctrl-D: the end of input
+        output = io.StringIO()
+        await asyncio.wait_for(run_chat(conversation, ward_settings, source, output), 10)
+    os.close(leader)
+    after = output.getvalue().split(f"{RULE}\n> ", 1)[1]  # the greeting's prompt
+    # One reply, then the prompt for the next message.
+    [reply] = after.removesuffix(f"{RULE}\n> \n").removeprefix(f"{RULE}\n").split(RULE)
+    assert reply.startswith("Đăng ký tạm trú cần giấy tờ gì?\n")
+
+
+class _ReaderGone(io.StringIO):
+    """Output piped to a reader that has gone after the chat's first line."""
+
+    def write(self, text: str) -> int:
+        if self.getvalue():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+async def test_output_whose_reader_has_gone_ends_the_chat_without_an_error_logged(
+    conversation: Conversation, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`bot.py chat < questions.txt | head`: the reply the reader no longer takes was
+    logged as "failed to handle an update", with its traceback, and apologised for to
+    nowhere; now the chat ends (bot.main: quietly, status 141)."""
+    source = io.StringIO("mat the bhyt\n")
+    with pytest.raises(BrokenPipeError):
+        await asyncio.wait_for(run_chat(conversation, ward_settings, source, _ReaderGone()), 10)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 async def test_stop_ends_a_chat_waiting_for_input(
     conversation: Conversation, ward_settings: Settings
 ) -> None:
@@ -492,6 +532,42 @@ async def test_ctrl_c_while_the_chat_starts_leaves_at_once_without_a_traceback(
         release.set()
         signal.signal(signal.SIGINT, previous)
     assert "Traceback" not in capsys.readouterr().err
+
+
+class _Shown(io.StringIO):
+    """Standard output that tells when the chat waits for the resident's first line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.getvalue().count(RULE) >= 3:  # the greeting and the topics shown
+            self.waiting.set()
+        return written
+
+
+async def test_ctrl_c_in_the_chat_leaves_with_its_exit_status(
+    ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the README says of every command: Ctrl-C stops it with status 130 (the chat
+    left with 0, as /quit does, once it had started)."""
+    read_end, write_end = os.pipe()
+    shown = _Shown()
+    monkeypatch.setattr(sys, "stdout", shown)
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    # Opening a pipe's descriptors does not block.
+    with open(read_end, encoding="utf-8") as stdin, open(write_end, "w") as keep_open:  # noqa: ASYNC230
+        monkeypatch.setattr(sys, "stdin", stdin)
+        try:
+            chatting = asyncio.create_task(terminal.main(ward_settings))
+            assert await asyncio.to_thread(shown.waiting.wait, 30)
+            os.kill(os.getpid(), signal.SIGINT)
+            assert await asyncio.wait_for(chatting, 5) == 128 + signal.SIGINT
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            keep_open.write("\n")
 
 
 def test_ctrl_c_before_the_chat_takes_it_exits_with_its_status_and_no_traceback(

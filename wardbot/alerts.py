@@ -27,10 +27,8 @@ from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_changes import NoticeRef
 from wardbot.notice_files import is_misnamed_notice, is_notice_file
-from wardbot.reply import Reply
-
-
 from wardbot.notices import named_date
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 from wardbot.told import TOLD_KEY, Told, digest
 

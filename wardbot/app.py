@@ -19,7 +19,7 @@ from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alerts import Alerts, ContentWatcher, Snapshot
 from wardbot.channels import PUSH_CHANNELS, Channel
-from wardbot.config import ConfigError, Settings
+from wardbot.config import ConfigError, Settings, check_ward_files
 from wardbot.conversation import Conversation
 from wardbot.desk import OFFER_KEEP, WAITING_TICKET_KEEP, Desk
 from wardbot.faq_edit import FaqEditor
@@ -33,7 +33,7 @@ from wardbot.portal import (
     withdrawn_note,
 )
 from wardbot.reply import Link
-from wardbot.store import Store
+from wardbot.store import Store, StoreError
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
 from wardbot.web import AsgiServer, web_app
@@ -126,20 +126,6 @@ def check_channels(settings: Settings) -> None:
     """Raise ConfigError with how to get a token when no channel can run."""
     if not channels.enabled(settings):
         raise ConfigError(NO_CHANNEL)
-
-
-def check_ward_files(settings: Settings) -> None:
-    """Raise ConfigError when neither faq.yaml nor content/ is where the settings say: a
-    bot started so (a mistyped FAQ_FILE and CONTENT_DIR, the ward's folder not mounted
-    into the container) would tell every resident it knows nothing, while its log
-    showed two warnings among the lines of a normal start."""
-    faq, content = settings.faq_file, settings.content_dir
-    if not os.path.lexists(faq) and not os.path.lexists(content):
-        raise ConfigError(
-            f"neither the FAQ file {faq} nor the announcements folder {content} exists, so "
-            "there is nothing to answer from: check FAQ_FILE and CONTENT_DIR (or --faq and "
-            "--content; with Docker, that the ward's folder is mounted where they point)"
-        )
 
 
 async def run(
@@ -586,5 +572,8 @@ def main(settings: Settings) -> int:
         return 2
     except OSError as exc:  # e.g. the port is taken
         print(f"bot.py run: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:  # a database a newer bot wrote, or a damaged one
+        print(f"bot.py run: database: {exc}", file=sys.stderr)
         return 1
     return 0

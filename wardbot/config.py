@@ -282,6 +282,20 @@ class Settings:
         return f"{channel}:{user_id}" in self.admin_ids
 
 
+def check_ward_files(settings: Settings) -> None:
+    """Raise ConfigError when neither faq.yaml nor content/ is where the settings say: a
+    bot started so (a mistyped FAQ_FILE and CONTENT_DIR, the ward's folder not mounted
+    into the container, `bot.py chat` typed in another folder) would tell every resident
+    it knows nothing, while its log showed two warnings among the lines of a normal start."""
+    faq, content = settings.faq_file, settings.content_dir
+    if not os.path.lexists(faq) and not os.path.lexists(content):
+        raise ConfigError(
+            f"neither the FAQ file {faq} nor the announcements folder {content} exists, so "
+            "there is nothing to answer from: check FAQ_FILE and CONTENT_DIR (or --faq and "
+            "--content; with Docker, that the ward's folder is mounted where they point)"
+        )
+
+
 def read_dotenv(environ: MutableMapping[str, str] | None = None) -> list[str]:
     """The working directory's .env (or the nearest parent folder's: not the one beside
     bot.py when the bot is started from elsewhere), loaded into `environ` (default: the

@@ -382,7 +382,7 @@ def _extract(
     except (ParserError, ValueError):
         raise NotAnArticle("not an HTML page") from None
     title_hint = _heading_title(tree)
-    _drop_other_news(tree)
+    drop_other_news(tree)
     attachments = _show_attachments(tree, url)
     if images:
         attachments += _show_images(tree, url)
@@ -846,7 +846,7 @@ def _htmldate(document: lxml.html.HtmlElement, url: str | None, today: dt.date) 
     return _parse_iso(found)
 
 
-def _drop_other_news(tree: lxml.html.HtmlElement) -> None:
+def drop_other_news(tree: lxml.html.HtmlElement) -> None:
     """Remove the "Thông tin khác" / "Tin liên quan" blocks (their heading and what follows
     it in the same container): their dates, often marked class="date", would otherwise
     be taken for the article's by the metadata reader."""

@@ -69,12 +69,26 @@ class Fetched:
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The host of `url`, lower case; "" for none, or an address that cannot be read
+    ("http://[phuong5.gov.vn/")."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def is_web_address(text: str) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    """Whether `text` is an http(s) address with a host; False for one that cannot be read."""
+    try:
+        parts = urlsplit(text)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def looks_web(text: str) -> bool:
+    """Whether `text` was meant as a web address (`is_web_address` says if it is one)."""
+    return re.match(r"https?://", text.strip(), re.I) is not None
 
 
 # Query parameters whose values are credentials, never shown in logs or to admins.

@@ -53,6 +53,7 @@ from wardbot.portal_fetch import (
     Fetcher,
     FetchError,
     is_web_address,
+    looks_web,
     read_file,
     shown_address,
 )
@@ -75,6 +76,7 @@ from wardbot.portal_outcome import (
     FAILED,
     KEPT,
     NEW,
+    NO_ARTICLE_FOUND,
     UNCHANGED,
     UPDATED,
     WITHDRAWN,
@@ -206,8 +208,8 @@ class Importer:
     def import_source(self, source: str) -> list[Outcome]:
         """A page URL, a feed URL, a saved page or a saved feed; never raises for bad input."""
         try:
-            if is_web_address(source):
-                url = clean_url(source)
+            if is_web_address(source) or looks_web(source):
+                url = clean_url(source)  # (FetchError: not a valid web address)
                 fetched = self._read(source, url, self._log().find([url]))
                 if isinstance(fetched, Outcome):  # an imported article the portal withdrew
                     return [fetched]
@@ -222,7 +224,15 @@ class Importer:
                 try:
                     return [self._page(source, url, fetched)]
                 except NotAnArticle as exc:
-                    raise NotAnArticle(exc.why + self._follow_instead(fetched)) from None
+                    if not exc.why.startswith(NO_ARTICLE_FOUND):  # (an article, undated)
+                        raise
+                    no_article = exc
+                try:  # a portal without RSS: its news list, its articles imported as a feed's
+                    # (Staff gave this page: not an article's "Tin liên quan" read as a list.)
+                    listed = self._news_list(url, fetched, other_news=False)
+                except FetchError:
+                    raise no_article from None  # neither an article nor a list of them
+                return self._feed(source, url, fetched.body, listed=listed)
             path = Path(source)
             body = read_file(path, self.max_bytes)
             suffix = path.suffix.lower()
@@ -329,34 +339,25 @@ class Importer:
         self._feed_url = url
         try:
             if listed is not None:
-                cap = None if self._backlog else NEW_PAGES_PER_POLL
+                # Its first read, and `bot.py import` of it (not followed): every page.
+                cap = None if self._backlog or failing is None else NEW_PAGES_PER_POLL
                 return self._items(source, url, listed, failing=failing, now=now, cap=cap)
             return self._feed_items(source, url, body, failing=failing, now=now)
         finally:
             self._feed_url = None
 
-    def _news_list(self, url: str, fetched: Fetched) -> list[_Item]:
+    def _news_list(self, url: str, fetched: Fetched, *, other_news: bool = True) -> list[_Item]:
         """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
-        (FetchError when it is an article, or an error or maintenance page)."""
+        (FetchError when it is an article, or an error or maintenance page); `other_news`:
+        as listed_articles."""
         html = decode_html(fetched.body, fetched.charset)
-        listed = listed_on(html, fetched.url)
+        listed = listed_on(html, fetched.url, other_news=other_news)
         if listed:
             try:
                 extract_article(html, url=url, today=self.today())
             except NotAnArticle:
                 return [_Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
         raise FetchError(page_not_feed(fetched))
-
-    @staticmethod
-    def _follow_instead(fetched: Fetched) -> str:
-        """What `bot.py import` of a page with no article adds when it is a news list."""
-        listed = listed_on(decode_html(fetched.body, fetched.charset), fetched.url)
-        if not listed:
-            return ""
-        return (
-            f"; it lists {len(listed)} articles: import their own addresses, or put its "
-            "address in PORTAL_FEEDS for the running bot to follow it"
-        )
 
     def _feed_items(
         self,

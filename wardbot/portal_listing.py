@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml.etree import ParserError
 
-from wardbot.portal_extract import links_a_page, parse_html, same_site
+from wardbot.portal_extract import drop_other_news, links_a_page, parse_html, same_site
 
 # A link's words that make it an article's title, not a menu's entry ("Giới thiệu", "Tin
 # tức - Sự kiện") or the list's pages ("2", "Trang sau").
@@ -42,12 +42,17 @@ class Listed:
     title: str
 
 
-def listed_articles(html: str, url: str) -> list[Listed]:
-    """The articles the news list at `url` links to, in its order, each address once."""
+def listed_articles(html: str, url: str, *, other_news: bool = True) -> list[Listed]:
+    """The articles the news list at `url` links to, in its order, each address once;
+    `other_news=False`: not those under a "Tin liên quan" or "Thông tin khác" heading, as
+    an article's page lists its site's other articles (one whose text could not be read
+    is no news list)."""
     try:
         tree = parse_html(html)
     except (ParserError, ValueError):
         return []
+    if not other_news:
+        drop_other_news(tree)
     found: dict[str, Listed] = {}
     for link in tree.iter("a"):
         address = _on_site(link, url)

@@ -53,6 +53,11 @@ class ImportLog:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls(path)
+        except NotADirectoryError:  # nothing to fix in the log: it is not there
+            raise ImportLogError(
+                f"the data folder {path.parent} is a file, not a folder: name a folder as "
+                "DATA_DIR (or --data)"
+            ) from None
         except (OSError, ValueError) as exc:
             raise ImportLogError(
                 f"{path}: cannot be read ({exc}); fix or remove it (it lists what was imported)"

@@ -84,6 +84,8 @@ class Outcome:
 # ward, a document's page. The list's links are told apart from its menus by their looks
 # alone, so such a page is no failure to tell admins of (it is tried less and less often).
 _NO_ARTICLE = re.compile(r"^(?:no article found|no publication date)")
+# Why a page holds no article at all (extract_article): a news list's, maybe.
+NO_ARTICLE_FOUND = "no article found"
 
 
 def no_article(outcome: Outcome) -> Outcome:

@@ -68,6 +68,8 @@ def source_kind(content_type: str, body: bytes) -> str | None:
 
 def clean_url(url: str) -> str:
     """The address as requested and remembered: percent-encoded, without its #fragment."""
+    if not is_web_address(url):  # ("http://[phuong5.gov.vn": httpx would take it)
+        raise FetchError("not a valid web address")
     try:
         parts = urlsplit(str(httpx.URL(url)))
     except (httpx.InvalidURL, ValueError):
@@ -129,7 +131,8 @@ def page_not_feed(fetched: Fetched) -> str:
     )
 
 
-def listed_on(html: str, url: str) -> list[Listed]:
-    """The articles a page links to as a news list does (none: not a news list)."""
-    listed = [] if error_page(html) else listed_articles(html, url)
+def listed_on(html: str, url: str, *, other_news: bool = True) -> list[Listed]:
+    """The articles a page links to as a news list does (none: not a news list);
+    `other_news`: as listed_articles."""
+    listed = [] if error_page(html) else listed_articles(html, url, other_news=other_news)
     return listed if len(listed) >= LISTED_AT_LEAST else []

@@ -7,13 +7,17 @@ is set by `Engine.open`: see wardbot.memory.)
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import fcntl
 import glob
+import io
 import os
 import signal
+import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -27,6 +31,46 @@ def prepare() -> None:
     # Small vector products (a question against every document) are fastest on one
     # thread, and extra BLAS threads stall on a busy host; numpy reads this on import.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+# What a terminal that cannot show Vietnamese (LANG=C where Python does not turn it into
+# UTF-8, a Latin-1 locale, PYTHONIOENCODING=ascii) is sent instead of the letters it lacks:
+# them without their accents, as residents themselves type, and the bot's few symbols in
+# ASCII; nothing for an emoji or another symbol, "?" for any other letter.
+UNACCENTED = "wardbot-unaccented"
+_ASCII_SYMBOLS = str.maketrans(
+    {"─": "-", "•": "*", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...", "–": "-"}
+    | {"—": "-", "đ": "d", "Đ": "D"}
+)
+
+
+def _unaccented(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    lacking = error.object[error.start : error.end].translate(_ASCII_SYMBOLS)
+    bare = "".join(
+        c
+        for c in unicodedata.normalize("NFD", lacking)
+        if unicodedata.category(c)[0] not in "MS" and unicodedata.category(c) != "Cf"
+    )
+    return bare.encode("ascii", "replace").decode("ascii"), error.end
+
+
+def readable_stdio() -> None:
+    """Standard output and error that never stop the program on a letter the terminal's
+    encoding lacks (`_unaccented`), and standard input that never stops the chat on bytes
+    its encoding cannot read (each becomes U+FFFD), nor on being closed."""
+    codecs.register_error(UNACCENTED, _unaccented)
+    if sys.stdin is None:  # started with it closed (`<&-`): it reads as empty
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (the process's)
+    for stream, errors in (
+        (sys.stdout, UNACCENTED),
+        (sys.stderr, UNACCENTED),
+        (sys.stdin, "replace"),
+    ):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError):  # closed
+                stream.reconfigure(errors=errors)
 
 
 def stop_on_sigterm() -> None:

@@ -374,8 +374,21 @@ class Store:
         included), every write fails with "attempt to write a readonly database", and
         without a database the bot starts with an empty one.
         """
-        if read_only:
-            return await cls._open_read_only(Path(path))
+        try:
+            if read_only:
+                return await cls._open_read_only(Path(path))
+            return await cls._open(path)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):  # locked, a full or read-only disk
+                raise
+            raise StoreError(
+                f"the database {path} cannot be read ({exc}): it is damaged, or is no "
+                "database of the bot's; restore it from a backup, or move it away for the bot "
+                "to start with an empty one (the subscriptions and tickets it held are then lost)"
+            ) from exc
+
+    @classmethod
+    async def _open(cls, path: Path | str) -> Store:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
