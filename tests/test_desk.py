@@ -454,6 +454,26 @@ async def test_further_messages_go_to_the_same_topic_and_known_answers_still_com
     assert await desk.post_pending() == 0
 
 
+async def test_a_message_in_another_language_with_a_ticket_open_gets_the_english_line(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """A foreign resident with a ticket open who writes in English (or another script)
+    is told, as without a ticket, in a line they can read that the bot reads Vietnamese
+    only; staff get the message as any other. A Vietnamese message gets no such line."""
+    await posted_ticket(conversation, desk)
+    [thread] = list(room.topics)
+    english = msg.in_vietnamese_only(WARD_NAME, "0276 3822 123")
+    asked = ("Where can I rent a football pitch, please?", "축구장을 빌릴 수 있나요?")
+    for text in asked:
+        [reply] = await conversation.handle_text(RESIDENT, text)
+        assert reply.text == msg.ticket_follow_up(WARD_NAME, 1) + "\n\n" + english, text
+    [vietnamese] = await conversation.handle_text(RESIDENT, "lớp học ở hồ bơi nào ạ")
+    assert vietnamese.text == msg.ticket_follow_up(WARD_NAME, 1)
+    await desk.post_pending()
+    texts = [p.reply.text for p in room.in_thread(thread)]
+    assert texts[1:3] == [msg.ticket_follow_up_post(1, text) for text in asked]
+
+
 async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
