@@ -2940,6 +2940,68 @@ async def test_undo_never_overwrites_a_later_change_nor_comes_late(
     assert UNKNOWN in variants_of(faq, "hoc-bong-khuyen-hoc") and reloads.count == 1
 
 
+async def test_undo_works_after_a_restart_with_the_same_guarantees(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    staff_files: tuple[Path, Reloads],
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    """➕ pressed by mistake, then the bot restarted (an update, a power cut) a minute
+    later: /undo still takes the edit back byte for byte, the one before it too, where it
+    said there was nothing to undo. What it keeps for that (in the data folder) goes once
+    undone or 30 minutes on; a change made by hand since is still never overwritten."""
+    faq, _ = staff_files
+    before = faq.read_bytes()
+    data = tmp_path / "data"
+    await posted_ticket(conversation, desk)
+    thread = room.posts[0].thread_id
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
+    after_first = faq.read_bytes()
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    second = room.posts[-1]
+    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=second.message_id, message_id=7001))
+    await desk.on_staff_message(staff("/newfaq", thread=second.thread_id, message_id=7002))
+
+    def restarted() -> FaqEditor:
+        clock.now += 60
+        desk.editor = FaqEditor(faq, data, _no_reload, clock=clock)
+        return desk.editor
+
+    restarted()
+    [undone] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7003))
+    assert undone.startswith("↩️ Đã hoàn tác") and "loa đài" in undone
+    assert "/undo lần nữa" in undone and faq.read_bytes() == after_first
+    restarted()
+    [again] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7004))
+    assert "hoc-bong-khuyen-hoc" in again and faq.read_bytes() == before
+    assert not list(data.glob("*undo*"))  # nothing left to undo: nothing kept
+    restarted()
+    [nothing] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7005))
+    assert nothing == msg.faq_undo_failed(msg.FAQ_UNDO_NOTHING)
+    # Changed by hand after the edit: refused after a restart as before it.
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
+    edited = faq.read_text(encoding="utf-8") + "\n# ghi chú của cán bộ\n"
+    faq.write_text(edited, encoding="utf-8")
+    restarted()
+    [refused] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7006))
+    assert refused.startswith("Không hoàn tác được:") and "sửa tay" in refused
+    assert faq.read_text(encoding="utf-8") == edited
+    # 30 minutes on, what undo needed is gone from the data folder.
+    clock.now += 30 * 60
+    restarted()
+    assert not list(data.glob("*undo*"))
+    [late] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7007))
+    assert late.startswith("Không hoàn tác được:") and faq.read_text(encoding="utf-8") == edited
+    # A journal a disk fault damaged: nothing to undo, said so, and the bot goes on.
+    (data / "faq.undo.json").write_bytes(b'{"edits": [{"at": "h')
+    restarted()
+    [damaged] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7008))
+    assert damaged == msg.faq_undo_failed(msg.FAQ_UNDO_NOTHING)
+
+
 # --- retention without a question log ------------------------------------------------------
 
 
