@@ -184,9 +184,7 @@ class Questions:
             await self.memory.keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
-            self.memory.offered.set(
-                (chat.channel, chat.chat_id), (answer.offers[0].id, self.clock())
-            )
+            await self.memory.offer(chat, answer.offers[0].id)
         return [with_button(no_answer_reply(answer, self.settings, staff), follow)]
 
     def which_procedure(
