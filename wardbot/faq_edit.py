@@ -999,6 +999,9 @@ class FaqEditor:
         # The edits made from chat, the latest last, for /undo: each takes back the latest
         # left. Those within UNDO_FOR are kept in the journal too, for after a restart.
         self._journal = backup_dir / UNDO_JOURNAL
+        # Written in a thread: one at a time, each with the edits kept when it runs, so
+        # that of two edits at once the journal ends with both.
+        self._journal_lock = threading.Lock()
         self._done: list[_Done] = _read_journal(self._journal, faq_file)
         if (recent := self._recent()) != self._done:  # those past UNDO_FOR go
             self._done = recent
@@ -1072,7 +1075,8 @@ class FaqEditor:
 
     def _write(self) -> None:
         """The journal, as the edits kept now: those within UNDO_FOR (none: no file)."""
-        _write_journal(self._journal, self._recent())
+        with self._journal_lock:
+            _write_journal(self._journal, self._recent())
 
     async def undo(self) -> str:
         """/undo: the latest edit made from chat not yet undone taken back (within
