@@ -146,18 +146,26 @@ class ChatMemory:
     async def recall_context(self, chat: ChatRef) -> None:
         """For a private chat nothing was answered in since the start (the bot restarted,
         and a follow-up it left in the inbox is handled now): the subject written down
-        before, read once."""
+        before, read once. Close matches offered (or several answers given at once): the
+        question they were for, as the question log has it (when it keeps one), which a
+        follow-up is asked with, as before the restart."""
         key = (chat.channel, chat.chat_id)
         if not chat.private or key in self._context or key in self._recalled:
             return
         self._recalled.set(key, True)
+        since = self.clock() - followup.FOLLOW_UP_WITHIN
         try:
-            kept = await self.store.subject(chat, self.clock() - followup.FOLLOW_UP_WITHIN)
+            kept = await self.store.subject(chat, since)
+            asked = None
+            if kept is not None and len(kept[0]) > 1 and self.last_asked(chat, None) is None:
+                asked = await self.store.latest_asked(chat, since)
         except Exception as exc:  # a locked database: as without it
             log.debug("the subject of a chat's follow-ups cannot be read: %s", exc)
             return
         if kept is not None:
             self._context.set(key, (kept[0], kept[1], None))
+        if asked is not None:  # worded by the resident: several ids are no follow-up's
+            self.set_asked(chat, None, (asked[0], asked[1], asked[2], None, True))
 
     def subject(
         self, chat: ChatRef, sender: str | None

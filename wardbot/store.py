@@ -1313,6 +1313,16 @@ class Store:
             row = await cursor.fetchone()
         return None if row is None else str(row[0])
 
+    async def latest_asked(self, chat: ChatRef, since: float) -> tuple[str, bool, float] | None:
+        """The chat's latest question logged since `since` (as logged), whether it was
+        answered, and when; or None."""
+        async with self._db.execute(
+            f"SELECT text, answered, asked_at {_LATEST_QUESTION}",
+            (chat.channel, chat.chat_id, since),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else (str(row[0]), bool(row[1]), float(row[2]))
+
     async def take_back_answer(
         self, chat: ChatRef, since: float, text: str | None = None
     ) -> tuple[str, bool] | None:
