@@ -2284,6 +2284,22 @@ async def test_unanswered_proposes_the_entry_residents_picked_from_the_offer(
     assert asked in variants_of(faq, entry_id)
 
 
+async def test_an_entry_picked_from_the_offer_after_a_restart_is_proposed_too(
+    conversation: Conversation, store: Store, settings: Settings, staff_files: tuple[Path, Reloads]
+) -> None:
+    """The bot restarted between the close matches and the resident's pick: /unanswered
+    still says which entry they picked, as without the restart."""
+    me = ChatRef("telegram", STAFF)
+    [reply] = await conversation.handle_text(OTHER, "giấy tờ nhà")
+    offered = [b for b in reply.buttons if b.action.startswith("faq:")]
+    assert len(offered) > 1
+    restarted = Conversation(conversation.engine, store, settings, clock=conversation.clock)
+    await restarted.handle_action(OTHER, offered[-1].action, sender=OTHER.chat_id)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    entry = next(e for e in load_faq(staff_files[0]).faq if f"faq:{e.id}" == offered[-1].action)
+    assert f"👉 người hỏi đã chọn trong các gợi ý: “{entry.question}”" in listing.text
+
+
 async def test_an_entry_picked_then_said_to_miss_is_no_pick(
     conversation: Conversation, staff_files: tuple[Path, Reloads]
 ) -> None:

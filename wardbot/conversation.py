@@ -200,6 +200,7 @@ class Conversation:
             # Picked (from a list still on screen): the subject now, no procedure awaited.
             self.memory.unnamed_pending(chat, sender, drop=True)
             if isinstance(doc, FaqEntry):
+                await self.memory.recall_context(chat)  # after a restart: what it was for
                 await self.questions.note_pick(chat, doc, sender)
             await self.memory.keep_context(chat, (doc.id,), sender)
             return [await self.questions.document_reply(doc)]
