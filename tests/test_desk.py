@@ -2897,14 +2897,12 @@ async def test_an_anonymous_admins_undo_is_told_to_type_it_in_private_not_to_pre
     assert faq.read_bytes() == edited
 
 
-async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_before(
+async def two_edits(
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
-) -> None:
-    """Lan's /variant, then Minh's /newfaq on another ticket, a minute apart: Lan's /undo
-    takes Minh's back (the latest, named), and says /undo again takes back the one before;
-    it does, where before it said there was no edit to undo and Lan's stayed."""
-    faq, reloads = staff_files
-    before = faq.read_bytes()
+) -> tuple[int | None, bytes]:
+    """Lan's /variant on RESIDENT's ticket, then Minh's /newfaq on OTHER's: the first
+    ticket's topic, and faq.yaml as the first edit left it."""
+    faq, _ = staff_files
     await posted_ticket(conversation, desk)
     first = room.posts[0].thread_id
     await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=first))
@@ -2914,6 +2912,19 @@ async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_befor
     second = room.posts[-1]
     await desk.on_staff_message(staff("Dạ có ạ.", reply_to=second.message_id, message_id=7002))
     await desk.on_staff_message(staff("/newfaq", thread=second.thread_id, message_id=7003))
+    return first, after_first
+
+
+async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_before(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """Lan's /variant, then Minh's /newfaq on another ticket, a minute apart: Lan's /undo
+    takes Minh's back (the latest, named), and says /undo again takes back the one before;
+    it does, where before it said there was no edit to undo and Lan's stayed."""
+    faq, reloads = staff_files
+    before = faq.read_bytes()
+    first, after_first = await two_edits(conversation, desk, room, staff_files)
+    second = room.posts[-1]
     [undone] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7004))
     assert "loa đài" in undone and "/undo lần nữa" in undone
     assert faq.read_bytes() == after_first
@@ -2971,15 +2982,7 @@ async def test_undo_works_after_a_restart_with_the_same_guarantees(
     faq, _ = staff_files
     before = faq.read_bytes()
     data = tmp_path / "data"
-    await posted_ticket(conversation, desk)
-    thread = room.posts[0].thread_id
-    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
-    after_first = faq.read_bytes()
-    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
-    await desk.post_pending()
-    second = room.posts[-1]
-    await desk.on_staff_message(staff("Dạ có ạ.", reply_to=second.message_id, message_id=7001))
-    await desk.on_staff_message(staff("/newfaq", thread=second.thread_id, message_id=7002))
+    thread, after_first = await two_edits(conversation, desk, room, staff_files)
 
     def restarted() -> FaqEditor:
         clock.now += 60
@@ -2987,34 +2990,34 @@ async def test_undo_works_after_a_restart_with_the_same_guarantees(
         return desk.editor
 
     restarted()
-    [undone] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7003))
+    [undone] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7013))
     assert undone.startswith("↩️ Đã hoàn tác") and "loa đài" in undone
     assert "/undo lần nữa" in undone and faq.read_bytes() == after_first
     restarted()
-    [again] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7004))
+    [again] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7014))
     assert "hoc-bong-khuyen-hoc" in again and faq.read_bytes() == before
     assert not list(data.glob("*undo*"))  # nothing left to undo: nothing kept
     restarted()
-    [nothing] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7005))
+    [nothing] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7015))
     assert nothing == msg.faq_undo_failed(msg.FAQ_UNDO_NOTHING)
     # Changed by hand after the edit: refused after a restart as before it.
     await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
     edited = faq.read_text(encoding="utf-8") + "\n# ghi chú của cán bộ\n"
     faq.write_text(edited, encoding="utf-8")
     restarted()
-    [refused] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7006))
+    [refused] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7016))
     assert refused.startswith("Không hoàn tác được:") and "sửa tay" in refused
     assert faq.read_text(encoding="utf-8") == edited
     # 30 minutes on, what undo needed is gone from the data folder.
     clock.now += 30 * 60
     restarted()
     assert not list(data.glob("*undo*"))
-    [late] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7007))
+    [late] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7017))
     assert late.startswith("Không hoàn tác được:") and faq.read_text(encoding="utf-8") == edited
     # A journal a disk fault damaged: nothing to undo, said so, and the bot goes on.
     (data / "faq.undo.json").write_bytes(b'{"edits": [{"at": "h')
     restarted()
-    [damaged] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7008))
+    [damaged] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7018))
     assert damaged == msg.faq_undo_failed(msg.FAQ_UNDO_NOTHING)
 
 
