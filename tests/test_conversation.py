@@ -1354,6 +1354,33 @@ async def test_yes_to_the_one_close_match_asked_about_opens_it(
     assert late.text == msg.acknowledged()
 
 
+async def test_yes_to_the_one_close_match_opens_it_after_a_restart_too(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    """ "Dạ, có phải anh/chị muốn hỏi câu dưới đây?", then the bot restarted (or "có" waited
+    in its inbox while it was down): "có" still opens that entry, where it got "Dạ vâng ạ"
+    as if nothing had been asked. As without a restart, only as the next message, and only
+    once; what was kept for it (an id and when, no text) goes once read."""
+    now = [1_800_000_000.0]
+
+    def restarted() -> Conversation:
+        now[0] += 60
+        return Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+
+    asked = await one(restarted(), "thủ tục hành chính")
+    (offered,) = asked.buttons
+    opened = await one(restarted(), "có")
+    assert [opened] == await restarted().handle_action(CHAT, offered.action)
+    again = await one(restarted(), "có")  # said again: nothing more is opened
+    assert again.text == msg.acknowledged()
+    await one(restarted(), "thủ tục hành chính")
+    thanked = restarted()
+    await one(thanked, "cảm ơn ạ")  # the next message was not "có"
+    assert (await one(restarted(), "có")).text == msg.acknowledged()
+    async with store.db.execute("SELECT COUNT(*) FROM offered_matches") as cursor:
+        assert (await cursor.fetchone())[0] == 0
+
+
 @pytest.mark.parametrize("said", ["dạ vâng", "vâng ạ", "ừ", "dạ"])
 async def test_a_plain_yes_to_the_one_close_match_asked_about_opens_it(
     conversation: Conversation, said: str

@@ -454,6 +454,26 @@ async def test_further_messages_go_to_the_same_topic_and_known_answers_still_com
     assert await desk.post_pending() == 0
 
 
+async def test_a_message_in_another_language_with_a_ticket_open_gets_the_english_line(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """A foreign resident with a ticket open who writes in English (or another script)
+    is told, as without a ticket, in a line they can read that the bot reads Vietnamese
+    only; staff get the message as any other. A Vietnamese message gets no such line."""
+    await posted_ticket(conversation, desk)
+    [thread] = list(room.topics)
+    english = msg.in_vietnamese_only(WARD_NAME, "0276 3822 123")
+    asked = ("Where can I rent a football pitch, please?", "축구장을 빌릴 수 있나요?")
+    for text in asked:
+        [reply] = await conversation.handle_text(RESIDENT, text)
+        assert reply.text == msg.ticket_follow_up(WARD_NAME, 1) + "\n\n" + english, text
+    [vietnamese] = await conversation.handle_text(RESIDENT, "lớp học ở hồ bơi nào ạ")
+    assert vietnamese.text == msg.ticket_follow_up(WARD_NAME, 1)
+    await desk.post_pending()
+    texts = [p.reply.text for p in room.in_thread(thread)]
+    assert texts[1:3] == [msg.ticket_follow_up_post(1, text) for text in asked]
+
+
 async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -2264,6 +2284,22 @@ async def test_unanswered_proposes_the_entry_residents_picked_from_the_offer(
     assert asked in variants_of(faq, entry_id)
 
 
+async def test_an_entry_picked_from_the_offer_after_a_restart_is_proposed_too(
+    conversation: Conversation, store: Store, settings: Settings, staff_files: tuple[Path, Reloads]
+) -> None:
+    """The bot restarted between the close matches and the resident's pick: /unanswered
+    still says which entry they picked, as without the restart."""
+    me = ChatRef("telegram", STAFF)
+    [reply] = await conversation.handle_text(OTHER, "giấy tờ nhà")
+    offered = [b for b in reply.buttons if b.action.startswith("faq:")]
+    assert len(offered) > 1
+    restarted = Conversation(conversation.engine, store, settings, clock=conversation.clock)
+    await restarted.handle_action(OTHER, offered[-1].action, sender=OTHER.chat_id)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    entry = next(e for e in load_faq(staff_files[0]).faq if f"faq:{e.id}" == offered[-1].action)
+    assert f"👉 người hỏi đã chọn trong các gợi ý: “{entry.question}”" in listing.text
+
+
 async def test_an_entry_picked_then_said_to_miss_is_no_pick(
     conversation: Conversation, staff_files: tuple[Path, Reloads]
 ) -> None:
@@ -2861,14 +2897,12 @@ async def test_an_anonymous_admins_undo_is_told_to_type_it_in_private_not_to_pre
     assert faq.read_bytes() == edited
 
 
-async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_before(
+async def two_edits(
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
-) -> None:
-    """Lan's /variant, then Minh's /newfaq on another ticket, a minute apart: Lan's /undo
-    takes Minh's back (the latest, named), and says /undo again takes back the one before;
-    it does, where before it said there was no edit to undo and Lan's stayed."""
-    faq, reloads = staff_files
-    before = faq.read_bytes()
+) -> tuple[int | None, bytes]:
+    """Lan's /variant on RESIDENT's ticket, then Minh's /newfaq on OTHER's: the first
+    ticket's topic, and faq.yaml as the first edit left it."""
+    faq, _ = staff_files
     await posted_ticket(conversation, desk)
     first = room.posts[0].thread_id
     await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=first))
@@ -2878,6 +2912,19 @@ async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_befor
     second = room.posts[-1]
     await desk.on_staff_message(staff("Dạ có ạ.", reply_to=second.message_id, message_id=7002))
     await desk.on_staff_message(staff("/newfaq", thread=second.thread_id, message_id=7003))
+    return first, after_first
+
+
+async def test_two_edits_in_a_row_are_undone_the_latest_first_then_the_one_before(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """Lan's /variant, then Minh's /newfaq on another ticket, a minute apart: Lan's /undo
+    takes Minh's back (the latest, named), and says /undo again takes back the one before;
+    it does, where before it said there was no edit to undo and Lan's stayed."""
+    faq, reloads = staff_files
+    before = faq.read_bytes()
+    first, after_first = await two_edits(conversation, desk, room, staff_files)
+    second = room.posts[-1]
     [undone] = await desk.on_staff_message(staff("/undo", thread=first, message_id=7004))
     assert "loa đài" in undone and "/undo lần nữa" in undone
     assert faq.read_bytes() == after_first
@@ -2918,6 +2965,60 @@ async def test_undo_never_overwrites_a_later_change_nor_comes_late(
     [late] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7003))
     assert late.startswith("Không hoàn tác được:") and "30 phút" in late
     assert UNKNOWN in variants_of(faq, "hoc-bong-khuyen-hoc") and reloads.count == 1
+
+
+async def test_undo_works_after_a_restart_with_the_same_guarantees(
+    conversation: Conversation,
+    desk: Desk,
+    room: FakeRoom,
+    staff_files: tuple[Path, Reloads],
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    """➕ pressed by mistake, then the bot restarted (an update, a power cut) a minute
+    later: /undo still takes the edit back byte for byte, the one before it too, where it
+    said there was nothing to undo. What it keeps for that (in the data folder) goes once
+    undone or 30 minutes on; a change made by hand since is still never overwritten."""
+    faq, _ = staff_files
+    before = faq.read_bytes()
+    data = tmp_path / "data"
+    thread, after_first = await two_edits(conversation, desk, room, staff_files)
+
+    def restarted() -> FaqEditor:
+        clock.now += 60
+        desk.editor = FaqEditor(faq, data, _no_reload, clock=clock)
+        return desk.editor
+
+    restarted()
+    [undone] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7013))
+    assert undone.startswith("↩️ Đã hoàn tác") and "loa đài" in undone
+    assert "/undo lần nữa" in undone and faq.read_bytes() == after_first
+    restarted()
+    [again] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7014))
+    assert "hoc-bong-khuyen-hoc" in again and faq.read_bytes() == before
+    assert not list(data.glob("*undo*"))  # nothing left to undo: nothing kept
+    restarted()
+    [nothing] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7015))
+    assert nothing == msg.faq_undo_failed(msg.FAQ_UNDO_NOTHING)
+    # Changed by hand after the edit: refused after a restart as before it.
+    await desk.on_staff_message(staff("/variant hoc-bong-khuyen-hoc", thread=thread))
+    edited = faq.read_text(encoding="utf-8") + "\n# ghi chú của cán bộ\n"
+    faq.write_text(edited, encoding="utf-8")
+    restarted()
+    [refused] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7016))
+    assert refused.startswith("Không hoàn tác được:") and "sửa tay" in refused
+    assert faq.read_text(encoding="utf-8") == edited
+    # 30 minutes on, what undo needed is gone from the data folder.
+    clock.now += 30 * 60
+    restarted()
+    assert not list(data.glob("*undo*"))
+    [late] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7017))
+    assert late.startswith("Không hoàn tác được:") and faq.read_text(encoding="utf-8") == edited
+    # A journal a disk fault damaged: nothing to undo, said so, and the bot goes on.
+    (data / "faq.undo.json").write_bytes(b'{"edits": [{"at": "h')
+    restarted()
+    [damaged] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7018))
+    assert damaged == msg.faq_undo_failed(msg.FAQ_UNDO_NOTHING)
 
 
 # --- retention without a question log ------------------------------------------------------

@@ -650,6 +650,32 @@ async def test_after_a_restart_a_follow_up_is_still_about_the_answer_before_it(
     assert (await one(restarted(), "lệ phí bao nhiêu ạ", late)).text == which
 
 
+async def test_after_a_restart_a_follow_up_under_close_matches_is_still_about_them(
+    conversation: Conversation, store: Store, clock: Clock
+) -> None:
+    """Close matches offered, the bot restarted, then "lệ phí bao nhiêu ạ": as without
+    the restart, the bot asks which of the procedures on screen it means (not as if no
+    list were there), and a follow-up is asked with the question they were offered for,
+    as the question log has it (nothing more is written down for it)."""
+
+    def restarted() -> Conversation:
+        return Conversation(conversation.engine, store, conversation.settings, clock=clock)
+
+    offered = await one(conversation, "thủ tục cho bé")
+    assert offered.title is None and len(offered.buttons) > 1
+    clock.now += 60
+    which = await one(restarted(), "lệ phí bao nhiêu ạ")
+    assert which.text == msg.which_procedure(("fee",), listed=True)
+    place = ChatRef("test", "place")
+    kept = ChatRef("test", "kept")
+    for chat in (place, kept):
+        await one(conversation, "thủ tục cho bé", chat)
+    clock.now += 60
+    before = await one(conversation, "nộp ở đâu ạ", kept)
+    after = await one(restarted(), "nộp ở đâu ạ", place)
+    assert (after.title, after.text) == (before.title, before.text)
+
+
 async def test_in_a_group_sai_roi_takes_back_the_members_own_question_after_anothers(
     conversation: Conversation, store: Store, clock: Clock
 ) -> None:

@@ -438,6 +438,11 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say("dạ em cảm ơn ạ", "asked"),  # staff see it too
         Say("1", LINE),
     ],
+    "a restart under the one close match asked about: 'có' still opens it": [
+        Say("thủ tục hành chính", "asked"),  # "Dạ, có phải anh/chị muốn hỏi câu dưới đây?"
+        Do("restart"),
+        Say("có", opens("Quy trình giải quyết hồ sơ tại bộ phận một cửa")),
+    ],
     "'sai rồi' after a restart still offers the other matches": [
         Say(BHYT_LOST, "asked"),
         Do("restart"),

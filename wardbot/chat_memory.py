@@ -2,8 +2,9 @@
 (what "sai rồi" takes back), the one close match offered (what "có" opens), the subject a
 follow-up asks more about, and a question that named no procedure.
 
-In memory and bounded (wardbot.per_chat); only a private chat's subject is written down
-too, so that a follow-up handled after a restart is still about it.
+In memory and bounded (wardbot.per_chat); a private chat's subject and the close match it
+was asked about are written down too (ids, no text), so that a follow-up, or "có", handled
+after a restart is still about them.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ class ChatMemory:
         self._asked: LastPerChat[dict[str | None, Asked]] = LastPerChat(ASKED_KEPT)
         # Per private chat, the one close match its latest message was asked about ("có
         # phải anh/chị muốn hỏi câu dưới đây?") and when: what "có", "đúng rồi" opens.
-        self.offered: LastPerChat[tuple[str, float]] = LastPerChat(ASKED_KEPT)
+        # Written down too, for the next message after a restart: `offer`, `take_offered`.
+        self._offered: LastPerChat[tuple[str, float]] = LastPerChat(ASKED_KEPT)
+        # The private chats whose close match written down before a restart was read (or
+        # replaced) since the start: nothing is written down for them but what memory has.
+        self._offer_recalled: LastPerChat[bool] = LastPerChat(ASKED_KEPT)
         # Per chat, the entry its latest question was answered with, or the close matches
         # it was offered, when, and (in a group) for whom: the subject a follow-up ("mất
         # bao lâu?") asks more about (wardbot.followup). Ids only: what the resident typed
@@ -65,6 +70,36 @@ class ChatMemory:
         self._asked.drop((chat.channel, chat.chat_id))
         self._context.drop((chat.channel, chat.chat_id))
         self._unnamed.drop((chat.channel, chat.chat_id))
+
+    async def offer(self, chat: ChatRef, doc_id: str) -> None:
+        """The private chat's latest message was asked about the one close match `doc_id`:
+        what its next, "có", opens (`take_offered`)."""
+        key, now = (chat.channel, chat.chat_id), self.clock()
+        self._offered.set(key, (doc_id, now))
+        self._offer_recalled.set(key, True)
+        if not self.store.writable:
+            return
+        try:
+            await self.store.keep_offered(chat, doc_id, now, now - followup.FOLLOW_UP_WITHIN)
+        except Exception as exc:  # a locked database: only a restart would forget it
+            log.debug("the close match offered to a chat is not kept: %s", exc)
+
+    async def take_offered(self, chat: ChatRef) -> tuple[str, float] | None:
+        """The close match the chat's previous message was asked about and when (`offer`),
+        for this message only: gone once taken. After a restart, the one written down."""
+        key = (chat.channel, chat.chat_id)
+        offered = self._offered.pop(key)
+        if not chat.private or not self.store.writable:
+            return offered
+        if offered is None and key in self._offer_recalled:
+            return None  # nothing offered since the start, nor written down before it
+        self._offer_recalled.set(key, True)
+        try:
+            kept = await self.store.take_offered(chat)
+        except Exception as exc:  # a locked database: what memory has
+            log.debug("the close match offered to a chat cannot be read: %s", exc)
+            return offered
+        return offered or kept
 
     def note_unnamed(self, chat: ChatRef, sender: str | None, question: str) -> None:
         """`question` named no procedure: the chat's (in a group, `sender`'s) next names it."""
@@ -111,18 +146,26 @@ class ChatMemory:
     async def recall_context(self, chat: ChatRef) -> None:
         """For a private chat nothing was answered in since the start (the bot restarted,
         and a follow-up it left in the inbox is handled now): the subject written down
-        before, read once."""
+        before, read once. Close matches offered (or several answers given at once): the
+        question they were for, as the question log has it (when it keeps one), which a
+        follow-up is asked with, as before the restart."""
         key = (chat.channel, chat.chat_id)
         if not chat.private or key in self._context or key in self._recalled:
             return
         self._recalled.set(key, True)
+        since = self.clock() - followup.FOLLOW_UP_WITHIN
         try:
-            kept = await self.store.subject(chat, self.clock() - followup.FOLLOW_UP_WITHIN)
+            kept = await self.store.subject(chat, since)
+            asked = None
+            if kept is not None and len(kept[0]) > 1 and self.last_asked(chat, None) is None:
+                asked = await self.store.latest_asked(chat, since)
         except Exception as exc:  # a locked database: as without it
             log.debug("the subject of a chat's follow-ups cannot be read: %s", exc)
             return
         if kept is not None:
             self._context.set(key, (kept[0], kept[1], None))
+        if asked is not None:  # worded by the resident: several ids are no follow-up's
+            self.set_asked(chat, None, (asked[0], asked[1], asked[2], None, True))
 
     def subject(
         self, chat: ChatRef, sender: str | None

@@ -188,7 +188,7 @@ class Conversation:
         `sender` is who pressed it, as in `handle_text`."""
         kind, _, ref = action.partition(":")
         # "Có" answers the offer only as the next message: a choice made is one.
-        self.memory.offered.drop((chat.channel, chat.chat_id))
+        await self.memory.take_offered(chat)
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
         if self.admin is not None and (own_id := self.admin.refuses_action(chat, sender, action)):
@@ -200,6 +200,7 @@ class Conversation:
             # Picked (from a list still on screen): the subject now, no procedure awaited.
             self.memory.unnamed_pending(chat, sender, drop=True)
             if isinstance(doc, FaqEntry):
+                await self.memory.recall_context(chat)  # after a restart: what it was for
                 await self.questions.note_pick(chat, doc, sender)
             await self.memory.keep_context(chat, (doc.id,), sender)
             return [await self.questions.document_reply(doc)]
@@ -266,7 +267,7 @@ class Conversation:
         sender: str | None = None,
     ) -> list[Reply]:
         s = self.settings
-        offered = self.memory.offered.pop((chat.channel, chat.chat_id))  # for the next only
+        offered = await self.memory.take_offered(chat)  # for the next message only
         follow: Button | None = None  # a topic to follow, under the answer: where alerts come
         if chat.channel not in self.no_alerts:
             follow = await self.subscriptions.follow_button(chat, intent, manages)

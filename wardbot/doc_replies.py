@@ -97,6 +97,15 @@ def any_notice(hits: Sequence[Hit]) -> bool:
     return any(isinstance(hit.doc, Announcement) for hit in hits)
 
 
+def foreign_line(text: str, settings: Settings) -> str:
+    """Under a reply in Vietnamese to a message plainly in another language: a line in
+    English saying that the bot reads Vietnamese only, and whom to call ("" otherwise).
+    Asking such a resident to reword in Vietnamese, in Vietnamese, reaches nobody."""
+    if not plainly_foreign(text):
+        return ""
+    return "\n\n" + msg.in_vietnamese_only(settings.ward_name, settings.ward_hotline)
+
+
 def no_answer_reply(
     answer: Answer, settings: Settings, staff: tuple[str, Button] | None = None
 ) -> Reply:
@@ -106,8 +115,7 @@ def no_answer_reply(
     ward staff (what it means, and its button); last, to a question plainly in another
     language, a line in English saying that the bot reads Vietnamese only."""
     extra, ask = ((f"\n\n{staff[0]}",), (staff[1],)) if staff else ((), ())
-    if plainly_foreign(answer.question):  # asking to reword in Vietnamese reaches nobody
-        extra = (*extra, "\n\n" + msg.in_vietnamese_only(settings.ward_name, settings.ward_hotline))
+    extra = (*extra, foreign_line(answer.question, settings))
     if answer.offers:
         return Reply(
             "".join(

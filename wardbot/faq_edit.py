@@ -28,9 +28,11 @@ is concerned.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import io
+import json
 import logging
 import os
 import re
@@ -39,6 +41,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -56,6 +59,7 @@ from wardbot import messages as msg
 from wardbot.faq_file import LINE_REF, FaqFile, load_faq
 from wardbot.loader import keep_copy
 from wardbot.models import FaqEntry, Problem
+from wardbot.process import partial_file
 from wardbot.staff_read import Stamp, file_stamp
 from wardbot.text import fold
 
@@ -895,6 +899,9 @@ def _sync_folder(folder: Path) -> None:
 # An edit made from chat (➕, /variant, /newfaq) can be undone with /undo this long after.
 UNDO_FOR = msg.UNDO_MINUTES * 60.0
 UNDO_KEPT = 20  # edits /undo can take back one after the other, the latest first
+# In the data folder, what /undo needs of the edits made within UNDO_FOR, so that it works
+# after a restart too: the file before and after each (compressed), when, and what.
+UNDO_JOURNAL = "faq.undo.json"
 
 
 @dataclass(frozen=True)
@@ -904,6 +911,67 @@ class _Done:
     edit: FaqEdit
     at: float
     what: str
+
+    def to_json(self) -> dict[str, Any]:
+        edit = self.edit
+        return {
+            "faq_file": os.path.realpath(edit.faq_file),
+            "entry_id": edit.entry_id,
+            "backup": None if edit.backup is None else str(edit.backup),
+            "before": _pack(edit.before),
+            "after": _pack(edit.after),
+            "at": self.at,
+            "what": self.what,
+        }
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any], faq_file: Path) -> _Done:
+        backup = item["backup"]
+        edit = FaqEdit(
+            faq_file,
+            str(item["entry_id"]),
+            None if backup is None else Path(backup),
+            _unpack(item["before"]),
+            _unpack(item["after"]),
+        )
+        return cls(edit, float(item["at"]), str(item["what"]))
+
+
+def _pack(data: bytes) -> str:
+    return base64.b64encode(zlib.compress(data)).decode("ascii")
+
+
+def _unpack(text: str) -> bytes:
+    return zlib.decompress(base64.b64decode(text, validate=True))
+
+
+def _read_journal(path: Path, faq_file: Path) -> list[_Done]:
+    """The edits `path` keeps of `faq_file` (of another, named before a restart: none);
+    none from a journal that cannot be read, which is said in the log."""
+    try:
+        items = json.loads(path.read_bytes())["edits"]
+        real = os.path.realpath(faq_file)
+        return [_Done.from_json(i, faq_file) for i in items if i["faq_file"] == real]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError, zlib.error) as exc:
+        log.warning("%s cannot be read (%s): /undo starts afresh", path, exc)
+        return []
+
+
+def _write_journal(path: Path, done: Sequence[_Done]) -> None:
+    """`done` in place of `path`, whole or not at all; no file when there is none. A
+    journal that cannot be written leaves /undo to this run, which is said in the log."""
+    try:
+        if not done:
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"edits": [d.to_json() for d in done]}, ensure_ascii=False)
+        with partial_file(path, mode=0o600) as out:  # the file may be a staff's own
+            out.write(text.encode("utf-8"))
+    except OSError as exc:
+        log.warning("%s cannot be written (%s): /undo lasts until a restart", path, exc)
 
 
 class FaqEditor:
@@ -927,10 +995,17 @@ class FaqEditor:
     ) -> None:
         self.faq_file = faq_file
         self.clock = clock
-        # The edits made from chat, the latest last, for /undo: each takes back the latest
-        # left (in memory: a restart ends the undo).
-        self._done: list[_Done] = []
         self.backup_dir = backup_dir
+        # The edits made from chat, the latest last, for /undo: each takes back the latest
+        # left. Those within UNDO_FOR are kept in the journal too, for after a restart.
+        self._journal = backup_dir / UNDO_JOURNAL
+        # Written in a thread: one at a time, each with the edits kept when it runs, so
+        # that of two edits at once the journal ends with both.
+        self._journal_lock = threading.Lock()
+        self._done: list[_Done] = _read_journal(self._journal, faq_file)
+        if (recent := self._recent()) != self._done:  # those past UNDO_FOR go
+            self._done = recent
+            self._write()
         self.reload = reload
         self.tell_admins = tell_admins
         # Told that the folder is writable (again) since the start or the last note: so
@@ -971,7 +1046,7 @@ class FaqEditor:
         edit = await asyncio.to_thread(
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
-        self._keep(_Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant)))
+        await self._keep(_Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant)))
         await self.reload()
         return edit
 
@@ -985,12 +1060,23 @@ class FaqEditor:
             backup_dir=self.backup_dir,
             entry_id=entry_id,
         )
-        self._keep(_Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question)))
+        await self._keep(_Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question)))
         await self.reload()
         return edit
 
-    def _keep(self, done: _Done) -> None:
+    async def _keep(self, done: _Done) -> None:
         self._done = [*self._done[-(UNDO_KEPT - 1) :], done]
+        await asyncio.to_thread(self._write)
+
+    def _recent(self) -> list[_Done]:
+        """The edits /undo may still take back: made within UNDO_FOR."""
+        now = self.clock()
+        return [done for done in self._done if now - done.at <= UNDO_FOR]
+
+    def _write(self) -> None:
+        """The journal, as the edits kept now: those within UNDO_FOR (none: no file)."""
+        with self._journal_lock:
+            _write_journal(self._journal, self._recent())
 
     async def undo(self) -> str:
         """/undo: the latest edit made from chat not yet undone taken back (within
@@ -1006,6 +1092,7 @@ class FaqEditor:
         self._refuse_read_only()
         await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
         self._done.pop()
+        await asyncio.to_thread(self._write)
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         await self.reload()
         # The one before can be undone next: recent, and faq.yaml now as it left it.

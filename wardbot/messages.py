@@ -1817,7 +1817,7 @@ UNDO_MINUTES = 30
 FAQ_UNDO_HINT = f"Thêm nhầm? Gõ /undo trong vòng {UNDO_MINUTES} phút để hoàn tác."
 FAQ_UNDO_NOTHING = (
     "không còn lần sửa nào để hoàn tác (hoàn tác được các lần thêm bằng ➕, /variant hoặc "
-    f"/newfaq trong {UNDO_MINUTES} phút qua, lần gần nhất trước, khi bot chưa khởi động lại)."
+    f"/newfaq trong {UNDO_MINUTES} phút qua, lần gần nhất trước)."
 )
 
 

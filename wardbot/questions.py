@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from wardbot import followup
 from wardbot import messages as msg
@@ -21,6 +22,7 @@ from wardbot.doc_replies import (
     document_reply,
     excerpt_reply,
     find_document,
+    foreign_line,
     no_answer_reply,
     not_stated_reply,
 )
@@ -119,6 +121,8 @@ class Questions:
             return [small_talk_reply(intent.kind)]
         if intent.kind != "question":
             return [relayed]
+        if foreign := foreign_line(text, self.settings):  # staff have it; the bot reads none
+            return [replace(relayed, text=relayed.text + foreign)]
         text = after_courtesies(text)  # staff have it whole; "ok, còn lệ phí?" asks the rest
         if followup.asks_only(text) and self.memory.subject(chat, None) is None:
             # "cần giấy tờ gì" naming no procedure, no answer before it: staff, who have
@@ -180,9 +184,7 @@ class Questions:
             await self.memory.keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self._staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
-            self.memory.offered.set(
-                (chat.channel, chat.chat_id), (answer.offers[0].id, self.clock())
-            )
+            await self.memory.offer(chat, answer.offers[0].id)
         return [with_button(no_answer_reply(answer, self.settings, staff), follow)]
 
     def which_procedure(

@@ -391,4 +391,17 @@ MIGRATIONS: tuple[str, ...] = (
         || char(10) || 'read before migration 22'
     WHERE kind = 'correction' AND state IN ('pending', 'sending');
     """,
+    # 26: per private chat, the one close match its latest message was asked about ("Dạ,
+    # có phải anh/chị muốn hỏi câu dưới đây?"): its id and when (wardbot.chat_memory), so
+    # that "có" opens it after a restart too. No text: an id of the ward's own entries;
+    # gone with the chat's next message, or a button it presses.
+    """
+    CREATE TABLE offered_matches (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -1356,6 +1356,16 @@ class Store:
             row = await cursor.fetchone()
         return None if row is None else str(row[0])
 
+    async def latest_asked(self, chat: ChatRef, since: float) -> tuple[str, bool, float] | None:
+        """The chat's latest question logged since `since` (as logged), whether it was
+        answered, and when; or None."""
+        async with self._db.execute(
+            f"SELECT text, answered, asked_at {_LATEST_QUESTION}",
+            (chat.channel, chat.chat_id, since),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else (str(row[0]), bool(row[1]), float(row[2]))
+
     async def take_back_answer(
         self, chat: ChatRef, since: float, text: str | None = None
     ) -> tuple[str, bool] | None:
@@ -1436,6 +1446,35 @@ class Store:
             row = await cursor.fetchone()
         return None if row is None else (tuple(str(row[0]).split("\n")), float(row[1]))
 
+    async def keep_offered(
+        self, chat: ChatRef, doc_id: str, now: float, stale_before: float
+    ) -> None:
+        """The one close match `chat` was just asked about (see migration 26); every
+        chat's kept before `stale_before` goes with it."""
+        async with self._write:
+            await self._db.execute("DELETE FROM offered_matches WHERE at < ?", (stale_before,))
+            await self._db.execute(
+                "INSERT OR REPLACE INTO offered_matches (channel, chat_id, id, at) "
+                "VALUES (?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, doc_id, now),
+            )
+
+    async def take_offered(self, chat: ChatRef) -> tuple[str, float] | None:
+        """The close match `keep_offered` kept for `chat` and when, deleted as read (it is
+        for the chat's next message only); or None."""
+        key = (chat.channel, chat.chat_id)
+        async with self._db.execute(
+            "SELECT id, at FROM offered_matches WHERE channel = ? AND chat_id = ?", key
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        async with self._write:
+            await self._db.execute(
+                "DELETE FROM offered_matches WHERE channel = ? AND chat_id = ?", key
+            )
+        return str(row[0]), float(row[1])
+
     # --- what a chat was shown last ----------------------------------------------------
 
     async def keep_shown(
@@ -1513,7 +1552,8 @@ class Store:
 
     async def purge(self, before: float) -> int:
         """Delete logged questions, finished outbox rows, what a chat was shown last, the
-        parts of an alert it got and the subject of its follow-ups, older than `before`."""
+        parts of an alert it got, the subject of its follow-ups and the close match it was
+        asked about, older than `before`."""
         async with self._write:
             questions = await self._db.execute(
                 "DELETE FROM questions WHERE asked_at < ?", (before,)
@@ -1525,6 +1565,7 @@ class Store:
             await self._db.execute("DELETE FROM shown_last WHERE shown_at < ?", (before,))
             await self._db.execute("DELETE FROM alert_parts WHERE at < ?", (before,))
             await self._db.execute("DELETE FROM follow_up_subjects WHERE at < ?", (before,))
+            await self._db.execute("DELETE FROM offered_matches WHERE at < ?", (before,))
             await self._db.execute(
                 "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
                 "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "
