@@ -664,7 +664,7 @@ class TelegramChannel:
             return not_an_update(CHANNEL)
         try:
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a field's type
+        except Exception as exc:  # a field's type, a date past Python's: as _readable
             # Taken (200), as when polling: refused, Telegram would post it again and again,
             # the updates after it waiting meanwhile.
             _unreadable(data["update_id"], exc)

@@ -365,6 +365,33 @@ async def test_webhook_takes_an_update_it_cannot_read_so_that_telegram_posts_the
     assert "Riêng" not in caplog.text
 
 
+async def test_webhook_takes_an_update_whose_date_python_cannot_hold_as_polling_does(
+    api: FakeBotApi, webhook: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A date past what Python's datetime holds raises OverflowError in python-telegram-bot,
+    no ValueError nor TypeError: polling skipped it, while the webhook answered 500 with a
+    traceback, and Telegram posted it again and again, the updates after it waiting."""
+    caplog.set_level(logging.INFO)
+    odd = update(705, "Nguyễn Văn Riêng hỏi", update_id=9101)
+    odd["message"]["date"] = 10**20  # type: ignore[index]
+    async with httpx.AsyncClient() as client:
+        taken = await client.post(
+            webhook, json=odd, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+        assert taken.status_code == 200
+        mark = len(api.calls)
+        ok = await client.post(
+            webhook, json=update(705, "/help"), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+        assert ok.status_code == 200
+    (reply,) = await api.replies(705, since=mark)
+    assert visible_text(reply.text).startswith("Cách hỏi")
+    assert [m for m in caplog.messages if "cannot be read" in m] == [
+        "telegram: update 9101 cannot be read (OverflowError); skipped"
+    ]
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 async def test_webhook_mode_reports_telegram_down_while_it_refuses_the_token(
     api: FakeBotApi, webhook: str
 ) -> None:
