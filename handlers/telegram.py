@@ -310,8 +310,8 @@ class _Polling(HTTPXRequest):
     python-telegram-bot takes a 401/404 from getUpdates for a revoked token and stops
     polling for good, while the process looks alive. Telegram answers so for a moment in
     outages too; and 409 while another copy of the bot polls with the token. Here a refusal
-    is logged, waited out (5 s, doubling up to 5 min) and handed on as "no updates", so the
-    polling loop simply asks again.
+    is logged (as an outage: once, then every 10 min), waited out (5 s, doubling up to 5
+    min) and handed on as "no updates", so the polling loop simply asks again.
     """
 
     def __init__(
@@ -321,7 +321,7 @@ class _Polling(HTTPXRequest):
         self.retry_first = retry_first
         self.retry_max = retry_max
         self.receiving = receiving
-        self.outage = outage  # polls failing (a 5xx, no connection), told in the log
+        self.outage = outage  # polls failing or refused, told in the log
         self.closing = asyncio.Event()  # set while stopping: no more waiting
         self._retry = retry_first
 
@@ -339,7 +339,9 @@ class _Polling(HTTPXRequest):
         if self.closing.is_set():
             return code, payload
         wait, self._retry = self._retry, min(self._retry * 2, self.retry_max)
-        log.error("telegram: getUpdates refused (%d; %s); asking again in %.0f s", code, why, wait)
+        self.outage.failed(
+            f"getUpdates refused ({code}; {why}); asking again in {wait:.0f} s", logging.ERROR
+        )
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
         return HTTPStatus.OK, NO_UPDATES
