@@ -326,7 +326,14 @@ class _Polling(HTTPXRequest):
         self._retry = retry_first
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        code, payload = await super().do_request(*args, **kwargs)
+        try:
+            code, payload = await super().do_request(*args, **kwargs)
+        except TelegramError as exc:  # no connection, a timeout
+            if not self.closing.is_set():
+                raise
+            return self._stopping(one_line(str(exc), 200))
+        if code != HTTPStatus.OK and self.closing.is_set():
+            return self._stopping(f"HTTP {code}")
         why = _REFUSED.get(code)
         if why is None:
             if code == HTTPStatus.OK:
@@ -336,14 +343,20 @@ class _Polling(HTTPXRequest):
                 payload = _readable(payload)
             return code, payload
         self.receiving.failed()
-        if self.closing.is_set():
-            return code, payload
         wait, self._retry = self._retry, min(self._retry * 2, self.retry_max)
         self.outage.failed(
             f"getUpdates refused ({code}; {why}); asking again in {wait:.0f} s", logging.ERROR
         )
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
+        return HTTPStatus.OK, NO_UPDATES
+
+    def _stopping(self, why: str) -> tuple[int, bytes]:
+        """The bot stops while getUpdates fails (an outage): its last one, which tells
+        Telegram which updates were taken, in one line, where python-telegram-bot logged an
+        error with a traceback. Those updates come again at the next start: the inbox
+        answers each once."""
+        log.info("telegram: getUpdates failed while stopping (%s); nothing is lost", why)
         return HTTPStatus.OK, NO_UPDATES
 
 

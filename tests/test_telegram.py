@@ -201,6 +201,24 @@ async def test_an_outage_of_get_updates_is_one_log_line_not_a_traceback_a_poll(
     assert "telegram: works again after 3 failure(s) in 0 min" in caplog.messages
 
 
+async def test_stopping_during_an_outage_of_get_updates_logs_no_traceback(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot stops (a redeploy) while Telegram answers getUpdates with 502: the last
+    getUpdates, which tells Telegram which updates were taken, fails too. python-telegram-
+    bot logged an ERROR with a 25-line traceback for it. It is one line: what it did not
+    confirm comes again at the next start and is answered once (the inbox)."""
+    caplog.set_level(logging.INFO)
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        api.fail("getUpdates", 502, times=None, description="Bad Gateway")
+        await api.wait_until(lambda: not channel.is_running())  # the failure taken in
+        mark = len(api.of("getUpdates"))
+    assert len(api.of("getUpdates")) > mark, "the last getUpdates was asked"
+    assert not [r for r in caplog.records if r.exc_info], "no traceback"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 async def test_polling_is_reported_down_from_the_first_failed_poll_until_one_is_answered(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
