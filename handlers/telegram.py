@@ -310,8 +310,8 @@ class _Polling(HTTPXRequest):
     python-telegram-bot takes a 401/404 from getUpdates for a revoked token and stops
     polling for good, while the process looks alive. Telegram answers so for a moment in
     outages too; and 409 while another copy of the bot polls with the token. Here a refusal
-    is logged, waited out (5 s, doubling up to 5 min) and handed on as "no updates", so the
-    polling loop simply asks again.
+    is logged (as an outage: once, then every 10 min), waited out (5 s, doubling up to 5
+    min) and handed on as "no updates", so the polling loop simply asks again.
     """
 
     def __init__(
@@ -321,12 +321,19 @@ class _Polling(HTTPXRequest):
         self.retry_first = retry_first
         self.retry_max = retry_max
         self.receiving = receiving
-        self.outage = outage  # polls failing (a 5xx, no connection), told in the log
+        self.outage = outage  # polls failing or refused, told in the log
         self.closing = asyncio.Event()  # set while stopping: no more waiting
         self._retry = retry_first
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        code, payload = await super().do_request(*args, **kwargs)
+        try:
+            code, payload = await super().do_request(*args, **kwargs)
+        except TelegramError as exc:  # no connection, a timeout
+            if not self.closing.is_set():
+                raise
+            return self._stopping(one_line(str(exc), 200))
+        if code != HTTPStatus.OK and self.closing.is_set():
+            return self._stopping(f"HTTP {code}")
         why = _REFUSED.get(code)
         if why is None:
             if code == HTTPStatus.OK:
@@ -336,12 +343,20 @@ class _Polling(HTTPXRequest):
                 payload = _readable(payload)
             return code, payload
         self.receiving.failed()
-        if self.closing.is_set():
-            return code, payload
         wait, self._retry = self._retry, min(self._retry * 2, self.retry_max)
-        log.error("telegram: getUpdates refused (%d; %s); asking again in %.0f s", code, why, wait)
+        self.outage.failed(
+            f"getUpdates refused ({code}; {why}); asking again in {wait:.0f} s", logging.ERROR
+        )
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.closing.wait(), wait)
+        return HTTPStatus.OK, NO_UPDATES
+
+    def _stopping(self, why: str) -> tuple[int, bytes]:
+        """The bot stops while getUpdates fails (an outage): its last one, which tells
+        Telegram which updates were taken, in one line, where python-telegram-bot logged an
+        error with a traceback. Those updates come again at the next start: the inbox
+        answers each once."""
+        log.info("telegram: getUpdates failed while stopping (%s); nothing is lost", why)
         return HTTPStatus.OK, NO_UPDATES
 
 
@@ -664,7 +679,7 @@ class TelegramChannel:
             return not_an_update(CHANNEL)
         try:
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a field's type
+        except Exception as exc:  # a field's type, a date past Python's: as _readable
             # Taken (200), as when polling: refused, Telegram would post it again and again,
             # the updates after it waiting meanwhile.
             _unreadable(data["update_id"], exc)

@@ -13,6 +13,7 @@ among themselves) are never relayed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 
@@ -38,8 +39,15 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.telegram import command_addressee, keyboard, render_html, stop_spinner
+from handlers.telegram import (
+    command_addressee,
+    delivery_error,
+    keyboard,
+    render_html,
+    stop_spinner,
+)
 from wardbot import messages as msg
+from wardbot.delivery import REPLY_RETRY, ReplyRetry
 from wardbot.desk import AlreadyGone, Desk, GroupUnreachable, StaffMessage, TopicGone
 from wardbot.reply import Reply
 
@@ -250,9 +258,12 @@ def staff_message(message: Message) -> StaffMessage | None:
 class StaffHandlers:
     """Every update from the staff group goes to the desk, and no further."""
 
-    def __init__(self, desk: Desk, chat_id: int) -> None:
+    def __init__(self, desk: Desk, chat_id: int, *, reply_retry: ReplyRetry = REPLY_RETRY) -> None:
         self.desk = desk
         self.chat_id = chat_id
+        # What the bot tells staff is retried as a resident's reply is: a note lost to a
+        # moment of outage ("your answer was held") left the officer taking it as sent.
+        self.reply_retry = reply_retry
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         in_group = filters.Chat(self.chat_id)
@@ -323,11 +334,13 @@ class StaffHandlers:
 
     async def _say(self, message: Message, notes: list[str]) -> None:
         for note in notes:
+            reply = functools.partial(
+                message.reply_text,
+                note,
+                do_quote=True,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
             try:
-                await message.reply_text(
-                    note,
-                    do_quote=True,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
+                await self.reply_retry.run(reply, delivery_error)
             except TelegramError as exc:
                 log.warning("staff group: could not answer a staff member: %s", exc)

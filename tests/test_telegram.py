@@ -160,6 +160,28 @@ async def test_another_instance_polling_with_the_same_token_is_reported(
         assert channel.is_running()
 
 
+async def test_get_updates_refused_all_night_is_told_as_one_outage(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """getUpdates refused (409: another copy polls with the token; 401 in a moment of
+    outage) at every try: one line at the first refusal, then at most every 10 minutes, and
+    one when a poll is answered again, as for a 502. Before, every retry logged an error
+    (every 5 minutes all night) and nothing said when it ended."""
+    caplog.set_level(logging.INFO)
+    quick = {"refused_retry": 0.01, "refused_retry_max": 0.01}
+    async with polling_channel(api, ward_engine, ward_settings, **quick) as _:
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        conflict = "Conflict: terminated by other getUpdates request"
+        api.fail("getUpdates", 409, times=5, description=conflict)
+        (reply,) = await api.say(ALICE, "/help")
+        assert "Cách hỏi:" in shown(reply)
+        assert [c.status for c in api.of("getUpdates")].count(409) == 5
+    refused = [m for m in caplog.messages if "getUpdates refused" in m]
+    assert len(refused) == 1, refused
+    assert "another copy of the bot" in refused[0]
+    assert "telegram: works again after 5 failure(s) in 0 min" in caplog.messages
+
+
 async def test_an_outage_of_get_updates_is_one_log_line_not_a_traceback_a_poll(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -177,6 +199,24 @@ async def test_an_outage_of_get_updates_is_one_log_line_not_a_traceback_a_poll(
     failed = [m for m in caplog.messages if "getUpdates failed" in m]
     assert failed == ["telegram: getUpdates failed (Bad Gateway); asking again"]
     assert "telegram: works again after 3 failure(s) in 0 min" in caplog.messages
+
+
+async def test_stopping_during_an_outage_of_get_updates_logs_no_traceback(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot stops (a redeploy) while Telegram answers getUpdates with 502: the last
+    getUpdates, which tells Telegram which updates were taken, fails too. python-telegram-
+    bot logged an ERROR with a 25-line traceback for it. It is one line: what it did not
+    confirm comes again at the next start and is answered once (the inbox)."""
+    caplog.set_level(logging.INFO)
+    async with polling_channel(api, ward_engine, ward_settings) as (channel, _):
+        await api.wait_until(lambda: bool(api.of("getUpdates")))
+        api.fail("getUpdates", 502, times=None, description="Bad Gateway")
+        await api.wait_until(lambda: not channel.is_running())  # the failure taken in
+        mark = len(api.of("getUpdates"))
+    assert len(api.of("getUpdates")) > mark, "the last getUpdates was asked"
+    assert not [r for r in caplog.records if r.exc_info], "no traceback"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_polling_is_reported_down_from_the_first_failed_poll_until_one_is_answered(

@@ -345,24 +345,31 @@ async def test_webhook_rejects_a_body_that_is_not_an_update(
     assert caplog.text.count("not an update") == len(NOT_UPDATES)
 
 
+@pytest.mark.parametrize(
+    ("date", "error"),
+    # A date past what Python's datetime holds: OverflowError, no ValueError nor TypeError;
+    # polling skipped it, while the webhook answered 500 with a traceback.
+    [("hôm qua", "TypeError"), (10**20, "OverflowError")],
+)
 async def test_webhook_takes_an_update_it_cannot_read_so_that_telegram_posts_the_next(
-    api: FakeBotApi, webhook: str, caplog: pytest.LogCaptureFixture
+    api: FakeBotApi, webhook: str, caplog: pytest.LogCaptureFixture, date: object, error: str
 ) -> None:
-    """An update with a field of a type python-telegram-bot does not expect: refused (400),
+    """An update with a field python-telegram-bot cannot read: refused (400 or 500),
     Telegram posts it again and again, the updates after it waiting. It is taken and
     skipped, in one line naming only its id."""
     caplog.set_level(logging.INFO)
     odd = update(705, "Nguyễn Văn Riêng hỏi", update_id=9100)
-    odd["message"]["date"] = "hôm qua"  # type: ignore[index]
+    odd["message"]["date"] = date  # type: ignore[index]
     async with httpx.AsyncClient() as client:
         taken = await client.post(
             webhook, json=odd, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
         )
     assert taken.status_code == 200
     assert [m for m in caplog.messages if "cannot be read" in m] == [
-        "telegram: update 9100 cannot be read (TypeError); skipped"
+        f"telegram: update 9100 cannot be read ({error}); skipped"
     ]
     assert "Riêng" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
 
 
 async def test_webhook_mode_reports_telegram_down_while_it_refuses_the_token(

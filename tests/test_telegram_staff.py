@@ -21,6 +21,7 @@ from handlers.telegram_staff import StaffHandlers, TelegramStaffRoom
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.conversation import Conversation
+from wardbot.delivery import REPLY_RETRY
 from wardbot.desk import Desk, GroupUnreachable, StaffMessage
 from wardbot.engine import Engine
 from wardbot.store import Store
@@ -32,6 +33,13 @@ RESIDENT = 901
 NEIGHBOUR = 902
 OFFICER = 9001
 QUESTION = "phường có lớp dạy bơi miễn phí cho trẻ em trong hè không"
+
+
+async def _no_wait(_seconds: float) -> None:
+    await asyncio.sleep(0)
+
+
+NO_WAIT = replace(REPLY_RETRY, sleep=_no_wait)  # notes to staff retried without waiting
 
 
 def desk_reply(text: str, reply_to: int) -> StaffMessage:
@@ -90,7 +98,7 @@ async def staffed(
         desk = Desk(TicketBook(store), settings, engine, clock=clock)
         conversation = Conversation(engine, store, settings, desk=desk, clock=clock)
         channel = TelegramChannel(settings, conversation, poll_timeout=1)
-        StaffHandlers(desk, group).install(channel.application)
+        StaffHandlers(desk, group, reply_retry=NO_WAIT).install(channel.application)
         desk.room = TelegramStaffRoom(channel.application, group)
         await channel.start()
         try:
@@ -610,3 +618,36 @@ async def test_hoi_can_bo_tapped_twice_says_the_question_went_not_to_type_it_aga
         assert "phiếu số 1" in visible_text(sent.text)
         assert visible_text(again.text) == msg.ticket_already_open(WARD_NAME, 1)
         assert await staff.desk.tickets.get(2) is None
+
+
+async def test_a_second_officer_is_told_their_answer_was_held_through_a_moment_of_outage(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Two officers answer one ticket a moment apart; the second's is held (the resident
+    would get two answers), and the bot's note saying so meets a 502. Before, the note was
+    dropped with a line in the log: the officer saw nothing, took it as sent, and their
+    next answer, the clash counted as told, reached the resident as a second answer. The
+    note is retried, as a resident's reply is."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        api.send_text(
+            STAFF_GROUP,
+            "Dạ có, lớp bơi mở từ 1/6.",
+            group=True,
+            user_id=OFFICER,
+            reply_to=ticket_post,
+        )
+        await eventually(lambda: staff.desk._answerers)  # the first answer taken
+        staff.clock.now += 40
+        api.fail("sendMessage", 502, description="Bad Gateway")
+        api.send_text(
+            STAFF_GROUP,
+            "Dạ phường có lớp bơi hè ạ.",
+            group=True,
+            user_id=OFFICER + 1,
+            first_name="Minh",
+            reply_to=ticket_post,
+        )
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert "chưa được gửi" in visible_text(told.text)
