@@ -76,6 +76,26 @@ async def test_the_healthcheck_asks_the_port_the_bot_listens_on(port_as):
     assert await _healthcheck_status(True, port_as=port_as) == 0
 
 
+async def test_the_web_servers_own_lines_go_into_the_bots_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`docker logs` showed the web server's warnings and errors (a request it cannot read,
+    a traceback from a page) as `WARNING:  Invalid HTTP request received.`: no time, no
+    zone, and past the filter that masks the bot's tokens, since uvicorn printed them
+    through handlers of its own. They are the bot's log's lines like any other."""
+    server = AsgiServer(web_app(checks={"telegram": lambda: True}), host="127.0.0.1")
+    await server.start(bound_socket())
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"NO HTTP AT ALL\x00\r\n\r\n")
+        await writer.drain()
+        assert (await reader.read()).startswith(b"HTTP/1.1 400 ")
+        writer.close()
+    finally:
+        await server.stop()
+    assert "Invalid HTTP request received." in [r.getMessage() for r in caplog.records]
+
+
 def _docker_ignores(path: str) -> bool:
     """Whether .dockerignore leaves `path` (relative, with '/') out of the build context,
     by Docker's rules: each pattern is matched against the whole path from the context's
