@@ -349,6 +349,23 @@ def test_a_time_zone_the_system_knows_is_not_warned_of(zone, ward, monkeypatch, 
     assert "TZ" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("written", ["Asia/Ho_Chi_Minh ", " Asia/Ho_Chi_Minh", "ICT-7 "])
+def test_a_time_zone_with_a_space_around_it_is_still_vietnams(written, ward, monkeypatch, capsys):
+    """A line of `docker run --env-file` keeps the space left at its end, and the C library
+    takes `Asia/Ho_Chi_Minh ` for no zone at all: the log's times were UTC, while the
+    warning for an unknown zone (reading TZ without its spaces, as the bot reads each of
+    its settings) said nothing."""
+    monkeypatch.setenv("TZ", written)
+    try:
+        assert bot.main(["check", *ward]) == 0
+        offset = time.strftime("%z", time.localtime(1_780_000_000))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert offset == "+0700"
+    assert "TZ" not in capsys.readouterr().err
+
+
 def test_a_path_from_the_home_folder_in_the_dotenv_is_the_home_folders(
     ward, tmp_path, monkeypatch, capsys
 ):

@@ -366,6 +366,16 @@ def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:
     return warnings
 
 
+def tidy_time_zone(environ: MutableMapping[str, str] | None = None) -> None:
+    """TZ without the spaces around it, as the bot reads each of its settings: a line of
+    `docker run --env-file` keeps the space left at its end, and the C library takes
+    `Asia/Ho_Chi_Minh ` for no zone at all (UTC)."""
+    environ = os.environ if environ is None else environ
+    zone = environ.get("TZ")
+    if zone is not None and zone != zone.strip():
+        environ["TZ"] = zone.strip()
+
+
 # TZ in POSIX form, its offset spelt out ("ICT-7", "<+07>-7", "UTC0"): no zone file read.
 _POSIX_TZ = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d")
 
