@@ -338,7 +338,19 @@ def test_without_time_zone_files_vietnams_time_is_spelt_out(monkeypatch):
     ]
 
 
-@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", ":Asia/Saigon", "ICT-7", "UTC", ""])
+@pytest.mark.parametrize("zone", ["UTC+7", "GMT+7", "ICT+7", "ICT7", "<+07>7", "utc+07:00"])
+def test_vietnams_offset_with_posixs_sign_is_warned_of(zone):
+    """POSIX counts hours west of Greenwich: `TZ=UTC+7`, written for Vietnam's UTC+7, is
+    7 hours behind UTC (-0700), and the log's times were 14 hours off without a word."""
+    assert unknown_time_zone({"TZ": zone}) == [
+        f"warning: TZ={zone} is 7 hours behind UTC (-0700) in this notation, which counts "
+        "the other way: for Vietnam's time (+0700) write TZ=ICT-7 or TZ=Asia/Ho_Chi_Minh"
+    ]
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Ho_Chi_Minh", ":Asia/Saigon", "ICT-7", "UTC-7", "MST7", "UTC", ""]
+)
 def test_a_time_zone_the_system_knows_is_not_warned_of(zone, ward, monkeypatch, capsys):
     monkeypatch.setenv("TZ", zone)
     try:
