@@ -96,6 +96,28 @@ async def test_the_web_servers_own_lines_go_into_the_bots_log(
     assert "Invalid HTTP request received." in [r.getMessage() for r in caplog.records]
 
 
+def _docker_runs() -> list[str]:
+    """Each `docker run` command the README and the Dockerfile show, on one line."""
+    runs = []
+    for name in ("README.md", "Dockerfile"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        text = re.sub(r"\\\n#?\s*", " ", text)  # continued lines (in comments too)
+        runs += re.findall(r"docker run -d .*", text)
+    return runs
+
+
+def test_the_docker_run_shown_stops_gently_and_logs_vietnams_time():
+    """The README's `docker run` (copied as it is) left the container Docker's 10 s to
+    stop: `docker stop -t 90` alone had the bot's 90, while a reboot, `docker restart` or
+    an upgrade of Docker itself killed it mid-send (what was on its way went again at the
+    next start). Nor did it set TZ, so the log's times were UTC (+0000)."""
+    runs = _docker_runs()
+    assert len(runs) == 2, runs
+    for run in runs:
+        assert "--stop-timeout 90 " in run, run
+        assert "-e TZ=Asia/Ho_Chi_Minh " in run, run
+
+
 def _docker_ignores(path: str) -> bool:
     """Whether .dockerignore leaves `path` (relative, with '/') out of the build context,
     by Docker's rules: each pattern is matched against the whole path from the context's
