@@ -854,7 +854,7 @@ def _start(args: argparse.Namespace) -> int:
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
     """Run the command `args` name; its exit status."""
-    if args.command in ("ask", "chat"):  # (`run` says it itself)
+    if args.command in ("ask", "chat", "index"):  # (`run` says it itself)
         from wardbot.config import ConfigError, check_ward_files
 
         try:

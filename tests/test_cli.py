@@ -1444,12 +1444,13 @@ def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_st
     )
 
 
-@pytest.mark.parametrize("command", ["ask", "chat"])
+@pytest.mark.parametrize("command", ["ask", "chat", "index"])
 def test_ask_or_chat_with_neither_the_faq_nor_the_content_folder_says_so(
     ward, tmp_path, monkeypatch, capsys, command
 ):
     """`python ~/wardbot/bot.py chat` typed in the home folder: a bot that knew nothing
-    answered every question "no information", its data folder made there."""
+    answered every question "no information", its data folder made there. `index` there
+    said "indexed 0 FAQ entries and 0 announcements" and exited 0, as if all was well."""
     monkeypatch.setattr(sys, "stdin", io.StringIO("mat the bhyt\n"))
     missing = ["--faq", str(tmp_path / "ward" / "faq.yaml"), "--content", str(tmp_path / "ward")]
     question = ["mat the bhyt"] if command == "ask" else []
