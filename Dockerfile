@@ -1,6 +1,7 @@
 # The ward bot: `python bot.py run` (Telegram; webhook mode when PUBLIC_URL is set).
 #   docker build -t wardbot .
-#   docker run -d --name wardbot -e TELEGRAM_BOT_TOKEN=... -p 8080:8080 \
+#   docker run -d --name wardbot --stop-timeout 90 -e TELEGRAM_BOT_TOKEN=... -p 8080:8080 \
+#     -e TZ=Asia/Ho_Chi_Minh \
 #     -v "$PWD:/app/ward" -e FAQ_FILE=/app/ward/faq.yaml -e CONTENT_DIR=/app/ward/content \
 #     -v wardbot-data:/app/data wardbot
 # (mount the folder, not faq.yaml alone: editors save by replacing the file; read-write and

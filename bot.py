@@ -823,11 +823,18 @@ def _start(args: argparse.Namespace) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    from wardbot.config import ConfigError, misnamed, read_dotenv, unknown_time_zone
+    from wardbot.config import (
+        ConfigError,
+        misnamed,
+        read_dotenv,
+        tidy_time_zone,
+        unknown_time_zone,
+    )
 
     try:
         # The environment's own names first: the .env's are loaded into it next.
         warnings = [*misnamed(), *read_dotenv()]
+        tidy_time_zone()
         time.tzset()  # a TZ of the .env's is the log's too
         for warning in [*warnings, *unknown_time_zone()]:
             print(f"configuration: {warning}", file=sys.stderr)
@@ -847,7 +854,7 @@ def _start(args: argparse.Namespace) -> int:
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
     """Run the command `args` name; its exit status."""
-    if args.command in ("ask", "chat"):  # (`run` says it itself)
+    if args.command in ("ask", "chat", "index"):  # (`run` says it itself)
         from wardbot.config import ConfigError, check_ward_files
 
         try:

@@ -338,7 +338,19 @@ def test_without_time_zone_files_vietnams_time_is_spelt_out(monkeypatch):
     ]
 
 
-@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", ":Asia/Saigon", "ICT-7", "UTC", ""])
+@pytest.mark.parametrize("zone", ["UTC+7", "GMT+7", "ICT+7", "ICT7", "<+07>7", "utc+07:00"])
+def test_vietnams_offset_with_posixs_sign_is_warned_of(zone):
+    """POSIX counts hours west of Greenwich: `TZ=UTC+7`, written for Vietnam's UTC+7, is
+    7 hours behind UTC (-0700), and the log's times were 14 hours off without a word."""
+    assert unknown_time_zone({"TZ": zone}) == [
+        f"warning: TZ={zone} is 7 hours behind UTC (-0700) in this notation, which counts "
+        "the other way: for Vietnam's time (+0700) write TZ=ICT-7 or TZ=Asia/Ho_Chi_Minh"
+    ]
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Ho_Chi_Minh", ":Asia/Saigon", "ICT-7", "UTC-7", "MST7", "UTC", ""]
+)
 def test_a_time_zone_the_system_knows_is_not_warned_of(zone, ward, monkeypatch, capsys):
     monkeypatch.setenv("TZ", zone)
     try:
@@ -346,6 +358,23 @@ def test_a_time_zone_the_system_knows_is_not_warned_of(zone, ward, monkeypatch, 
     finally:
         monkeypatch.undo()
         time.tzset()
+    assert "TZ" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("written", ["Asia/Ho_Chi_Minh ", " Asia/Ho_Chi_Minh", "ICT-7 "])
+def test_a_time_zone_with_a_space_around_it_is_still_vietnams(written, ward, monkeypatch, capsys):
+    """A line of `docker run --env-file` keeps the space left at its end, and the C library
+    takes `Asia/Ho_Chi_Minh ` for no zone at all: the log's times were UTC, while the
+    warning for an unknown zone (reading TZ without its spaces, as the bot reads each of
+    its settings) said nothing."""
+    monkeypatch.setenv("TZ", written)
+    try:
+        assert bot.main(["check", *ward]) == 0
+        offset = time.strftime("%z", time.localtime(1_780_000_000))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert offset == "+0700"
     assert "TZ" not in capsys.readouterr().err
 
 
@@ -1415,12 +1444,13 @@ def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_st
     )
 
 
-@pytest.mark.parametrize("command", ["ask", "chat"])
+@pytest.mark.parametrize("command", ["ask", "chat", "index"])
 def test_ask_or_chat_with_neither_the_faq_nor_the_content_folder_says_so(
     ward, tmp_path, monkeypatch, capsys, command
 ):
     """`python ~/wardbot/bot.py chat` typed in the home folder: a bot that knew nothing
-    answered every question "no information", its data folder made there."""
+    answered every question "no information", its data folder made there. `index` there
+    said "indexed 0 FAQ entries and 0 announcements" and exited 0, as if all was well."""
     monkeypatch.setattr(sys, "stdin", io.StringIO("mat the bhyt\n"))
     missing = ["--faq", str(tmp_path / "ward" / "faq.yaml"), "--content", str(tmp_path / "ward")]
     question = ["mat the bhyt"] if command == "ask" else []

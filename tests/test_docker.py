@@ -76,6 +76,48 @@ async def test_the_healthcheck_asks_the_port_the_bot_listens_on(port_as):
     assert await _healthcheck_status(True, port_as=port_as) == 0
 
 
+async def test_the_web_servers_own_lines_go_into_the_bots_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`docker logs` showed the web server's warnings and errors (a request it cannot read,
+    a traceback from a page) as `WARNING:  Invalid HTTP request received.`: no time, no
+    zone, and past the filter that masks the bot's tokens, since uvicorn printed them
+    through handlers of its own. They are the bot's log's lines like any other."""
+    server = AsgiServer(web_app(checks={"telegram": lambda: True}), host="127.0.0.1")
+    await server.start(bound_socket())
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"NO HTTP AT ALL\x00\r\n\r\n")
+        await writer.drain()
+        assert (await reader.read()).startswith(b"HTTP/1.1 400 ")
+        writer.close()
+    finally:
+        await server.stop()
+    assert "Invalid HTTP request received." in [r.getMessage() for r in caplog.records]
+
+
+def _docker_runs() -> list[str]:
+    """Each `docker run` command the README and the Dockerfile show, on one line."""
+    runs = []
+    for name in ("README.md", "Dockerfile"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        text = re.sub(r"\\\n#?\s*", " ", text)  # continued lines (in comments too)
+        runs += re.findall(r"docker run -d .*", text)
+    return runs
+
+
+def test_the_docker_run_shown_stops_gently_and_logs_vietnams_time():
+    """The README's `docker run` (copied as it is) left the container Docker's 10 s to
+    stop: `docker stop -t 90` alone had the bot's 90, while a reboot, `docker restart` or
+    an upgrade of Docker itself killed it mid-send (what was on its way went again at the
+    next start). Nor did it set TZ, so the log's times were UTC (+0000)."""
+    runs = _docker_runs()
+    assert len(runs) == 2, runs
+    for run in runs:
+        assert "--stop-timeout 90 " in run, run
+        assert "-e TZ=Asia/Ho_Chi_Minh " in run, run
+
+
 def _docker_ignores(path: str) -> bool:
     """Whether .dockerignore leaves `path` (relative, with '/') out of the build context,
     by Docker's rules: each pattern is matched against the whole path from the context's

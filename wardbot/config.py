@@ -366,8 +366,20 @@ def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:
     return warnings
 
 
+def tidy_time_zone(environ: MutableMapping[str, str] | None = None) -> None:
+    """TZ without the spaces around it, as the bot reads each of its settings: a line of
+    `docker run --env-file` keeps the space left at its end, and the C library takes
+    `Asia/Ho_Chi_Minh ` for no zone at all (UTC)."""
+    environ = os.environ if environ is None else environ
+    zone = environ.get("TZ")
+    if zone is not None and zone != zone.strip():
+        environ["TZ"] = zone.strip()
+
+
 # TZ in POSIX form, its offset spelt out ("ICT-7", "<+07>-7", "UTC0"): no zone file read.
 _POSIX_TZ = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d")
+# Its offset counts hours west of UTC: Vietnam's UTC+7 written so ("UTC+7") is UTC-7.
+_VIETNAM_WESTWARD = re.compile(r"(?:UTC|GMT|ICT|<\+0?7>)\+?0?7(?::00)?", re.IGNORECASE)
 
 
 def unknown_time_zone(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -379,6 +391,12 @@ def unknown_time_zone(environ: Mapping[str, str] | None = None) -> list[str]:
 
     environ = os.environ if environ is None else environ
     name = environ.get("TZ", "").strip().removeprefix(":")
+    if _VIETNAM_WESTWARD.fullmatch(name):
+        return [
+            f"warning: TZ={name} is 7 hours behind UTC (-0700) in this notation, which "
+            "counts the other way: for Vietnam's time (+0700) write TZ=ICT-7 or "
+            "TZ=Asia/Ho_Chi_Minh"
+        ]
     if not name or name in ("UTC", "GMT") or _POSIX_TZ.match(name):
         return []
 

@@ -83,6 +83,9 @@ class AsgiServer:
             host=self.host,
             port=self.port,
             log_level="warning",
+            # Its lines go to the bot's log, with their time and zone and the tokens
+            # masked: uvicorn's own handlers printed them bare (`WARNING:  ...`).
+            log_config=None,
             access_log=False,
             lifespan="off",
             server_header=False,
