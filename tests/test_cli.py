@@ -493,6 +493,23 @@ def test_check_warns_of_a_notice_dated_otherwise_than_its_file_name(ward, tmp_pa
     assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
 
 
+def test_check_says_a_date_after_its_file_names_is_mistyped_not_copied(ward, tmp_path, capsys):
+    """2062 typed for 2026: no older notice to have copied it from; staff are told of a
+    mistyped date, as the running bot tells admins."""
+    notice = tmp_path / "content" / "2026-11-30-lich-cat-dien.md"
+    notice.write_text(
+        "---\ntitle: Lịch cắt điện\ndate: 2062-11-30\n---\nChủ nhật, 7 giờ đến 11 giờ.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"cảnh báo: {notice}:3: dòng date: ghi ngày 2062-11-30, tên tệp ghi ngày 2026-11-30: nếu "
+        "gõ nhầm năm hay tháng, hãy sửa dòng date:"
+    ) in err
+    assert "chép từ một thông báo cũ" not in err
+
+
 def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_path, capsys):
     faq = tmp_path / "faq.yaml"
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")

@@ -1053,10 +1053,12 @@ def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned:
 
 
 def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
-    """A notice whose date: line is not the date its file is named by (`where`: file:line)."""
+    """A notice whose date: line is not the date its file is named by (`where`: file:line):
+    before it, most often copied from an older notice; after it, a year or month mistyped."""
+    cause = "tệp được chép từ một thông báo cũ" if date < named else "gõ nhầm năm hay tháng"
     return (
         f"cảnh báo: {where}: dòng date: ghi ngày {date.isoformat()}, tên tệp ghi ngày "
-        f"{named.isoformat()}: nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date:"
+        f"{named.isoformat()}: nếu {cause}, hãy sửa dòng date:"
     )
 
 
