@@ -1982,3 +1982,18 @@ def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese():
         "hãy cho mọi người quyền đọc tệp, ví dụ chmod a+r <tên tệp> — thông báo này chưa "
         "được đăng" in result.stdout.splitlines()
     )
+
+
+def test_a_notice_titled_as_an_faq_question_is_offered_with_its_date(ward, tmp_path, capsys):
+    """A portal article (or a notice) titled in the very words of an FAQ question: the
+    resident asking them is offered both, and told which is the notice, not two lines alike."""
+    question = "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
+    (tmp_path / "content" / "2026-11-25-muc-dong-bhyt.md").write_text(
+        f"---\ntitle: {question}\ndate: 2026-11-25\ntopics: [bhyt]\n---\n"
+        "Từ tháng 12/2026 mức đóng bảo hiểm y tế hộ gia đình tính theo lương cơ sở mới.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["ask", *ward, question]) == 0
+    out = capsys.readouterr().out
+    assert f"1. {question}\n" in out or f"2. {question}\n" in out
+    assert f"{question} (thông báo ngày 25/11/2026)" in out

@@ -341,6 +341,12 @@ def _which_of(count: int, *, notices: bool) -> str:
     return "câu dưới đây" if count == 1 else "một trong các câu dưới đây"
 
 
+def dated_notice(date: dt.date) -> str:
+    """After the title of a notice offered beside an entry of the same words: which one
+    is the notice."""
+    return f"(thông báo ngày {vn_date(date)})"
+
+
 def offer(ward_name: str, hotline: str, count: int, *, notices: bool = False) -> str:
     """The bot is not sure: it asks which of the `count` close matches below (buttons or
     numbered choices; `notices`: notices among them) was meant, then whom to call if none."""
