@@ -369,6 +369,17 @@ def _json_line(payload: object) -> str:
     return line
 
 
+def _portal_dates(settings: Settings) -> dict[str, str]:
+    """The dates the portal importer wrote on its notice files, by file name (none when
+    its log cannot be read: `bot.py import` says so)."""
+    from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError
+
+    try:
+        return ImportLog.load(settings.data_dir / IMPORT_LOG).dates_written()
+    except ImportLogError:
+        return {}
+
+
 def _cmd_check(settings: Settings) -> int:
     from wardbot import messages as msg
     from wardbot.faq_file import load_faq
@@ -408,7 +419,12 @@ def _cmd_check(settings: Settings) -> int:
             str(settings.faq_file), shrink.gone, shrink.before, str(saved)
         )
         print(warning, file=sys.stderr)
-    dated = [(n, other) for n in corpus.announcements if (other := dated_otherwise(n))]
+    by_portal = _portal_dates(settings)
+    dated = [
+        (n, other)
+        for n in corpus.announcements
+        if (other := dated_otherwise(n)) and by_portal.get(f"{n.id}.md") != n.date.isoformat()
+    ]
     for notice, (where, named) in dated:
         print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
     summary = msg.check_summary(

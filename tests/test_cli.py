@@ -522,6 +522,23 @@ def test_check_warns_of_a_notice_dated_otherwise_than_its_file_name(ward, tmp_pa
     assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
 
 
+def test_check_says_a_date_after_its_file_names_is_mistyped_not_copied(ward, tmp_path, capsys):
+    """2062 typed for 2026: no older notice to have copied it from; staff are told of a
+    mistyped date, as the running bot tells admins."""
+    notice = tmp_path / "content" / "2026-11-30-lich-cat-dien.md"
+    notice.write_text(
+        "---\ntitle: Lịch cắt điện\ndate: 2062-11-30\n---\nChủ nhật, 7 giờ đến 11 giờ.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"cảnh báo: {notice}:3: dòng date: ghi ngày 2062-11-30, tên tệp ghi ngày 2026-11-30: nếu "
+        "gõ nhầm năm hay tháng, hãy sửa dòng date:"
+    ) in err
+    assert "chép từ một thông báo cũ" not in err
+
+
 def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_path, capsys):
     faq = tmp_path / "faq.yaml"
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")
@@ -1995,3 +2012,18 @@ def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese():
         "hãy cho mọi người quyền đọc tệp, ví dụ chmod a+r <tên tệp> — thông báo này chưa "
         "được đăng" in result.stdout.splitlines()
     )
+
+
+def test_a_notice_titled_as_an_faq_question_is_offered_with_its_date(ward, tmp_path, capsys):
+    """A portal article (or a notice) titled in the very words of an FAQ question: the
+    resident asking them is offered both, and told which is the notice, not two lines alike."""
+    question = "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
+    (tmp_path / "content" / "2026-11-25-muc-dong-bhyt.md").write_text(
+        f"---\ntitle: {question}\ndate: 2026-11-25\ntopics: [bhyt]\n---\n"
+        "Từ tháng 12/2026 mức đóng bảo hiểm y tế hộ gia đình tính theo lương cơ sở mới.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["ask", *ward, question]) == 0
+    out = capsys.readouterr().out
+    assert f"1. {question}\n" in out or f"2. {question}\n" in out
+    assert f"{question} (thông báo ngày 25/11/2026)" in out

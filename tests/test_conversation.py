@@ -1565,3 +1565,20 @@ def test_close_matches_asked_about_are_questions_or_notices() -> None:
     assert msg.offer(WARD_NAME, "", 2, notices=True).startswith(
         f"{ask} về một trong các nội dung dưới đây?"
     )
+
+
+def test_a_related_notice_titled_as_the_entry_shown_says_its_date(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The FAQ answer, then a notice of the very same words below it: its button says it
+    is the notice of that day, not the question just answered over again."""
+    entry = next(doc for doc in ward_engine.corpus.faq if doc.id == "bhyt-muc-dong-ho-gia-dinh")
+    notice = Announcement(
+        "2026-11-25-muc-dong-bhyt", entry.question, dt.date(2026, 11, 25), "Mức đóng mới."
+    )
+    related = (Hit("ann", notice.id, notice.title, 0.5, notice),)
+    reply = document_reply(entry, ward_settings, related, today=dt.date(2026, 11, 30))
+    (button,) = reply.buttons
+    assert button.full_label == f"{entry.question} (thông báo ngày 25/11/2026)"
+    # Its button, cut short, keeps the date.
+    assert button.label.endswith("… (thông báo ngày 25/11/2026)") and len(button.label) <= 60

@@ -200,6 +200,9 @@ def test_a_variant_it_already_has_is_refused(faq_file: Path, backups: Path, vari
         ("Gia the BHYT ho gia dinh", "bhyt-muc-dong", "một cách hỏi", 17),  # its variant
         ("dang ky khai sinh cho con can giay to gi", "ho-tich-khai-sinh", "câu hỏi", 34),
         ("làm giấy khai sinh", "ho-tich-khai-sinh", "một cách hỏi", 35),  # in a [...] list
+        # Its question with a comma and a dash typed in: the same words, as faq.yaml's
+        # check of two entries asking alike reads them.
+        ("Mức đóng bảo hiểm y tế, hộ gia đình - là bao nhiêu", "bhyt-muc-dong", "câu hỏi", 15),
     ],
 )
 def test_a_variant_another_entry_asks_is_refused_naming_that_entry(
@@ -349,6 +352,8 @@ def test_the_id_is_made_from_the_question_and_made_unique(faq_file: Path, backup
         ("LÀM GIẤY KHAI SINH", (), "ho-tich-khai-sinh", 35),
         # A new question, but one of its variants is another entry's.
         ("Giá thẻ BHYT năm nay?", ("giá thẻ bhyt hộ gia đình",), "bhyt-muc-dong", 17),
+        # Another entry's question with a comma typed in.
+        ("Bị mất thẻ bảo hiểm y tế, thì đi khám bệnh bằng gì", (), "bhyt-mat-the", 27),
     ],
 )
 def test_a_new_entry_asking_what_an_entry_already_asks_is_refused(

@@ -871,6 +871,38 @@ def test_staff_edits_stay_until_the_portal_changes_the_article(ward, portal, cap
     assert kept.read_text(encoding="utf-8") == edited and str(kept) in out
 
 
+def test_an_article_the_portal_redates_is_not_taken_by_check_for_a_copied_notice(
+    ward, portal, capsys
+):
+    """The portal corrects an article's date: its file keeps its name (no second alert)
+    under the new date, and `bot.py check` does not ask staff to put the old one back, as
+    it does for a notice copied with its date: left as it was; a date staff type there
+    later is warned of again."""
+    page = (FIXTURES / WP_PAGE).read_bytes()
+    url = portal.put("/tin-tuc/giao-ban", page, "text/html; charset=UTF-8")
+    assert run_import(ward, capsys, url)[0] == 0
+    redated = page.replace(b"2021-10-15T08:12:40", b"2021-10-18T08:12:40")
+    redated = redated.replace("Khối Dân vận".encode(), "Khối Dân vận Đảng ủy".encode(), 1)
+    portal.put("/tin-tuc/giao-ban", redated, "text/html; charset=UTF-8")
+    code, out, _ = run_import(ward, capsys, url)
+    [name] = ward.imported()
+    assert code == 0 and f"updated {ward.content / name}" in out
+    assert name.startswith("2021-10-15-") and ward.notice(name).date == dt.date(2021, 10, 18)
+
+    assert bot.main(["check", *ward.args]) == 0
+    _, err = capsys.readouterr()
+    assert "cảnh báo" not in err and "Không có lỗi" in err
+
+    path = ward.content / name
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("date: 2021-10-18", "date: 2021-10-20"),
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward.args]) == 0
+    _, err = capsys.readouterr()
+    assert f"cảnh báo: {path}:3: dòng date: ghi ngày 2021-10-20" in err
+
+
 # ---------------------------------------------------------------------------- bad pages
 
 

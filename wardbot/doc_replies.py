@@ -7,6 +7,7 @@ Shared by the conversation, `bot.py ask` (wardbot.render) and the channels' test
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -15,7 +16,16 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.language import plainly_foreign
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit
-from wardbot.reply import Button, Link, Reply, button_label, digest, make_action
+from wardbot.reply import (
+    MAX_LABEL_CHARS,
+    Button,
+    Link,
+    Reply,
+    button_label,
+    digest,
+    make_action,
+)
+from wardbot.text import one_line
 
 ANNOUNCEMENT_PREVIEW_CHARS = 900
 # "Read it all" sends at most this much (about three Zalo messages, one or two on
@@ -23,12 +33,31 @@ ANNOUNCEMENT_PREVIEW_CHARS = 900
 FULL_TEXT_CHARS = 3000
 
 
-def doc_button(doc: FaqEntry | Announcement) -> Button:
+def doc_button(doc: FaqEntry | Announcement, *, dated: bool = False) -> Button:
     """A button that opens `doc`, labelled with its question or title (in full on a
-    numbered line)."""
+    numbered line); `dated`: a notice's with its date too."""
     kind = "faq" if isinstance(doc, FaqEntry) else "ann"
     label = " ".join(doc.title.split())
-    return Button(button_label(label), make_action(kind, doc.id), full_label=label)
+    action = make_action(kind, doc.id)
+    if dated and isinstance(doc, Announcement):  # the date kept on a button cut short too
+        date = " " + msg.dated_notice(doc.date)
+        short = one_line(label, MAX_LABEL_CHARS - len(date)) + date
+        return Button(short, action, full_label=label + date)
+    return Button(button_label(label), action, full_label=label)
+
+
+def doc_buttons(hits: Sequence[Hit], beside: FaqEntry | Announcement | None = None) -> list[Button]:
+    """Buttons opening the entries `hits` hold (under `beside`, the entry shown). A notice
+    titled as another of them or as `beside` (a portal article titled in the words of an
+    FAQ question, a notice posted again) shows its date: no two lines alike."""
+    labels = Counter(_same_label(hit.doc) for hit in hits)
+    if beside is not None:
+        labels[_same_label(beside)] += 1
+    return [doc_button(hit.doc, dated=labels[_same_label(hit.doc)] > 1) for hit in hits]
+
+
+def _same_label(doc: FaqEntry | Announcement) -> str:
+    return " ".join(doc.title.split()).casefold()
 
 
 def document_reply(
@@ -41,7 +70,7 @@ def document_reply(
 ) -> Reply:
     """An FAQ answer or an announcement, with its source and related entries as buttons.
     A notice past its expiry date (`today` tells) opens with a note saying so."""
-    buttons = [doc_button(hit.doc) for hit in related]
+    buttons = doc_buttons(related, doc)
     lead = 0
     if isinstance(doc, FaqEntry):
         text = plaintext.plain(doc.answer)
@@ -129,7 +158,7 @@ def no_answer_reply(
                     *extra,
                 )
             ),
-            buttons=(*(doc_button(hit.doc) for hit in answer.offers), *ask),
+            buttons=(*doc_buttons(answer.offers), *ask),
         )
     return Reply(
         "".join((msg.no_answer(settings.ward_name, settings.ward_hotline), *extra)),

@@ -56,7 +56,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from wardbot import messages as msg
-from wardbot.faq_file import LINE_REF, FaqFile, load_faq
+from wardbot.faq_file import LINE_REF, FaqFile, asked_words, load_faq
 from wardbot.loader import keep_copy
 from wardbot.models import FaqEntry, Problem
 from wardbot.process import partial_file
@@ -742,8 +742,9 @@ def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
 
 
 def same_words(text: str) -> str:
-    """What two ways of asking must share to be the same: folded words, no end punctuation."""
-    return " ".join(fold(text).split()).strip(" ?!.,;:…")
+    """What two ways of asking must share to be the same: their words as faq.yaml's check
+    reads them (faq_file.asked_words: a comma or a dash typed in changes nothing), folded."""
+    return fold(asked_words(text))
 
 
 # A question that is only what identified its writer, blanked ("…": wardbot.redact).

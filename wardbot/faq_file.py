@@ -234,6 +234,12 @@ def _load_entries(
     return entries
 
 
+def asked_words(text: str) -> str:
+    """A way of asking as two FAQ entries may not share it: its words, whatever their
+    capitals, spacing and punctuation (the check below, and /variant and /newfaq's)."""
+    return " ".join(tokens(text, decode=False))
+
+
 def _asked_before(
     item: Node, values: dict[str, Any], asked: dict[str, tuple[str, int, bool]], src: str
 ) -> list[Problem]:
@@ -253,7 +259,7 @@ def _asked_before(
     ]
     problems = []
     for text, line, question in phrasings:
-        key = " ".join(tokens(text, decode=False))
+        key = asked_words(text)
         other, at, theirs = asked.setdefault(key, (values["id"], line, question))
         if other == values["id"]:
             continue

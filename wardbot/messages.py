@@ -341,6 +341,12 @@ def _which_of(count: int, *, notices: bool) -> str:
     return "câu dưới đây" if count == 1 else "một trong các câu dưới đây"
 
 
+def dated_notice(date: dt.date) -> str:
+    """After the title of a notice offered beside an entry of the same words: which one
+    is the notice."""
+    return f"(thông báo ngày {vn_date(date)})"
+
+
 def offer(ward_name: str, hotline: str, count: int, *, notices: bool = False) -> str:
     """The bot is not sure: it asks which of the `count` close matches below (buttons or
     numbered choices; `notices`: notices among them) was meant, then whom to call if none."""
@@ -1053,10 +1059,12 @@ def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned:
 
 
 def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
-    """A notice whose date: line is not the date its file is named by (`where`: file:line)."""
+    """A notice whose date: line is not the date its file is named by (`where`: file:line):
+    before it, most often copied from an older notice; after it, a year or month mistyped."""
+    cause = "tệp được chép từ một thông báo cũ" if date < named else "gõ nhầm năm hay tháng"
     return (
         f"cảnh báo: {where}: dòng date: ghi ngày {date.isoformat()}, tên tệp ghi ngày "
-        f"{named.isoformat()}: nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date:"
+        f"{named.isoformat()}: nếu {cause}, hãy sửa dòng date:"
     )
 
 

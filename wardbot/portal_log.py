@@ -90,6 +90,16 @@ class ImportLog:
                 return key, record
         return None
 
+    def dates_written(self) -> dict[str, str]:
+        """The notice files the importer wrote in content/, by name, with the date (ISO) it
+        last wrote on their date: line: an article the portal re-dated keeps its file's name
+        (its id: no second alert), so that name is no sign of a notice copied."""
+        return {
+            str(record["file"]): record_date(record)
+            for record in self.articles.values()
+            if record.get("file") and not record.get("same_as")
+        }
+
     def same_article(self, simhash: Simhash, date: str) -> str | None:
         """The URL of an imported article with nearly this text and this date (ISO)."""
         for url, record in self.articles.items():

@@ -18,7 +18,7 @@ from wardbot.chat_memory import ChatMemory
 from wardbot.config import Settings
 from wardbot.doc_replies import (
     any_notice,
-    doc_button,
+    doc_buttons,
     document_reply,
     excerpt_reply,
     find_document,
@@ -402,7 +402,7 @@ class Questions:
         )
         if staff is not None:
             text = f"{text}\n\n{staff[0]}"
-        buttons = (*(doc_button(hit.doc) for hit in offers), *([staff[1]] if staff else []))
+        buttons = (*doc_buttons(offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
 
     async def latest_logged(self, chat: ChatRef) -> str | None:
