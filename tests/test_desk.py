@@ -1507,17 +1507,8 @@ async def test_the_retention_task_deletes_old_tickets_through_the_desk(
     await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     clock.now += 91 * DAY
-    stop = asyncio.Event()
-    retention = retention_task(store, replace(settings, question_log_days=90), Restarts(), desk)
-    running = asyncio.create_task(retention.run(stop))
-    try:
-        for _ in range(500):
-            if room.deleted_topics:
-                break
-            await asyncio.sleep(0.01)
-    finally:
-        stop.set()
-        await running
+    logging_on = replace(settings, question_log_days=90)
+    await run_retention_until(store, logging_on, desk, lambda: bool(room.deleted_topics))
     assert room.deleted_topics == [thread]
     assert await desk.tickets.of_chat(RESIDENT) == []
 
