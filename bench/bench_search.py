@@ -245,6 +245,9 @@ class RenamedEmbedder:
             self.times_ms.append((time.perf_counter() - start) * 1000)
         return vectors
 
+    def question_tail(self, text: str, tokens: int) -> str:  # what the engine asks of it
+        return self.inner.question_tail(text, tokens)
+
 
 # ----------------------------------------------------------------- seed corpus
 

@@ -457,9 +457,9 @@ async def test_a_follow_up_nothing_answers_leaves_the_subject_for_the_next(
     alone = seen(await fresh.handle_text(other, "mất bao lâu?"))
     assert seen([await one(conversation, "mất bao lâu?")]) == alone != seen([time])
     # After close matches, the subject is the question they were offered for: a message
-    # nothing answers ends it (it is no question to follow up, nor "thủ tục cho bé").
+    # nothing answers ends it (it is no question to follow up, nor "làm thủ tục cho bé").
     third = ChatRef("test", "third")
-    await one(conversation, "thủ tục cho bé", third)
+    await one(conversation, "làm thủ tục cho bé", third)
     await one(conversation, "có cần chụp ảnh không", third)
     alone = seen(await fresh.handle_text(ChatRef("test", "another"), "lệ phí bao nhiêu ạ"))
     assert seen([await one(conversation, "lệ phí bao nhiêu ạ", third)]) == alone
@@ -499,10 +499,10 @@ async def test_in_the_terminal_a_follow_up_after_a_number_picked_from_a_list(
     """The channels share it: in the terminal, a close match opened by its number, then
     "lệ phí bao nhiêu" about it (alone, it would get the fee of copies certified)."""
     output = io.StringIO()
-    lines = ["thủ tục cho bé", "2", "lệ phí bao nhiêu ạ", "/quit"]
+    lines = ["làm thủ tục cho bé", "2", "lệ phí bao nhiêu ạ", "/quit"]
     source = io.StringIO("".join(f"{line}\n" for line in lines))
     await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
-    offered, rest = output.getvalue().split("> thủ tục cho bé\n", 1)[1].split("> 2\n", 1)
+    offered, rest = output.getvalue().split("> làm thủ tục cho bé\n", 1)[1].split("> 2\n", 1)
     assert f"2. {BIRTH}" in offered
     opened, fee = rest.split("> lệ phí bao nhiêu ạ\n", 1)
     assert BIRTH in opened
@@ -598,19 +598,19 @@ async def test_asked_about_close_matches_naming_none_asks_which_leaving_them_to_
     the bot asks which procedure, and the list stays on screen to pick from (no new
     guesses in its place, nothing for staff's /unanswered); named next, the procedure is
     asked about with it."""
-    offered = await one(conversation, "thủ tục cho bé")
+    offered = await one(conversation, "làm thủ tục cho bé")
     assert offered.title is None and len(offered.buttons) > 1
     which = await one(conversation, "lệ phí bao nhiêu ạ")
     assert which.text == msg.which_procedure(("fee",), listed=True)
     assert which.keeps_choices and not which.buttons
-    assert await store.unanswered(0) == ["thủ tục cho bé"]
+    assert await store.unanswered(0) == ["làm thủ tục cho bé"]
     fee = await one(conversation, "khai sinh")
     assert fee.title == BIRTH
     output = io.StringIO()  # in the terminal: "2" still opens the list's second line
-    lines = ["thủ tục cho bé", "lệ phí bao nhiêu ạ", "2", "/quit"]
+    lines = ["làm thủ tục cho bé", "lệ phí bao nhiêu ạ", "2", "/quit"]
     source = io.StringIO("".join(f"{line}\n" for line in lines))
     await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
-    offered_text, rest = output.getvalue().split("> thủ tục cho bé\n", 1)[1].split("> 2\n", 1)
+    offered_text, rest = output.getvalue().split("> làm thủ tục cho bé\n", 1)[1].split("> 2\n", 1)
     second = next(line for line in offered_text.splitlines() if line.startswith("2. "))
     assert msg.which_procedure(("fee",), listed=True) in offered_text
     assert rest.removeprefix("─" * 60 + "\n").startswith(second.removeprefix("2. "))
@@ -661,7 +661,7 @@ async def test_after_a_restart_a_follow_up_under_close_matches_is_still_about_th
     def restarted() -> Conversation:
         return Conversation(conversation.engine, store, conversation.settings, clock=clock)
 
-    offered = await one(conversation, "thủ tục cho bé")
+    offered = await one(conversation, "làm thủ tục cho bé")
     assert offered.title is None and len(offered.buttons) > 1
     clock.now += 60
     which = await one(restarted(), "lệ phí bao nhiêu ạ")
@@ -669,7 +669,7 @@ async def test_after_a_restart_a_follow_up_under_close_matches_is_still_about_th
     place = ChatRef("test", "place")
     kept = ChatRef("test", "kept")
     for chat in (place, kept):
-        await one(conversation, "thủ tục cho bé", chat)
+        await one(conversation, "làm thủ tục cho bé", chat)
     clock.now += 60
     before = await one(conversation, "nộp ở đâu ạ", kept)
     after = await one(restarted(), "nộp ở đâu ạ", place)
