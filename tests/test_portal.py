@@ -28,7 +28,16 @@ from sample_ward import NOTICES, write_ward
 from test_telegram_app import bot_settings, read_only_folder, running_app
 
 import bot
-from wardbot import portal_fetch, portal_import, portal_log, publish
+from wardbot import (
+    portal_extract,
+    portal_fetch,
+    portal_import,
+    portal_items,
+    portal_log,
+    portal_outcome,
+    portal_retry,
+    publish,
+)
 from wardbot.config import ConfigError, Settings
 from wardbot.faq_file import load_faq
 from wardbot.models import Announcement
@@ -404,7 +413,7 @@ def test_an_article_dated_only_by_how_long_ago_it_was_posted_gets_that_day(
     today = dt.date(2026, 11, 30)
     with portal_import.Importer(ward.settings(), today=lambda: today) as importer:
         [outcome] = importer.import_source(url)
-    assert outcome.action == portal_import.NEW, outcome.why
+    assert outcome.action == portal_outcome.NEW, outcome.why
     assert outcome.path is not None
     notice = ward.notice(outcome.path.name)
     assert notice.date == today - dt.timedelta(days=days)
@@ -432,7 +441,7 @@ def test_a_date_in_the_title_does_not_date_the_notice(ward, portal, title):
     )
     with portal_import.Importer(ward.settings(), today=lambda: dt.date(2026, 11, 30)) as importer:
         [outcome] = importer.import_source(feed)
-    assert outcome.action == portal_import.NEW and outcome.path is not None, outcome.why
+    assert outcome.action == portal_outcome.NEW and outcome.path is not None, outcome.why
     assert ward.notice(outcome.path.name).date == dt.date(2026, 11, 28)
 
 
@@ -823,6 +832,27 @@ def test_a_repost_in_another_section_credited_or_capitalised_otherwise_is_skippe
     assert asyncio.run(alerts_waiting(ward)) == 1
 
 
+def test_a_repost_is_told_by_the_notice_staff_saved_as_unicode_in_notepad(ward, portal, capsys):
+    # The bot reads a notice saved as UTF-16 ("Unicode"): so does the importer, comparing a
+    # re-post's capitals with the words of the notice as staff left it.
+    asyncio.run(follow(ward, "bhyt"))
+    page = page_of_today()
+    repost = page.replace("Tin tức - Sự kiện".encode(), "Hoạt động đoàn thể".encode())
+    for old, new in {"Ban giám hiệu": "Ban Giám hiệu", "120 thẻ": "120 tấm thẻ"}.items():
+        repost = repost.replace(old.encode(), new.encode())
+    first = portal.put("/tin-tuc/trao-the-bhyt", page)
+    assert run_import(ward, capsys, first)[0] == 0
+    [name] = ward.imported()
+    path = ward.content / name
+    path.write_bytes(b"\xff\xfe" + path.read_text(encoding="utf-8").encode("utf-16-le"))
+
+    second = portal.put("/doan-the/chi-tiet?id=77", repost)
+    code, out, _ = run_import(ward, capsys, second)
+    assert code == 0 and f"skipped {second}: same text as {first}" in out
+    assert ward.imported() == [name]
+    assert asyncio.run(alerts_waiting(ward)) == 1
+
+
 def test_a_notice_posted_again_a_week_later_but_for_its_days_is_a_new_notice(ward, portal, capsys):
     # One title, one text each week but for its date: each week's notice is news.
     asyncio.run(follow(ward, "bhyt"))
@@ -869,6 +899,27 @@ def test_staff_edits_stay_until_the_portal_changes_the_article(ward, portal, cap
     assert "125 thẻ" in path.read_text(encoding="utf-8")
     [kept] = (ward.data / "portal-replaced").iterdir()
     assert kept.read_text(encoding="utf-8") == edited and str(kept) in out
+
+
+def test_a_notice_only_saved_again_as_unicode_in_notepad_is_no_staff_edit(ward, portal, capsys):
+    """Opened and saved as "Unicode" (UTF-16, Windows line ends), its text unchanged: the
+    portal's edit replaces it without telling staff theirs was kept aside."""
+    url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    path = ward.content / name
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"))
+
+    code, out, _ = run_import(ward, capsys, url)
+    assert code == 0 and "edited by staff" not in out
+
+    page = (FIXTURES / BHYT_PAGE).read_bytes().replace("120 thẻ".encode(), "125 thẻ".encode())
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page)
+    code, out, _ = run_import(ward, capsys, url)
+    assert code == 0 and f"updated {ward.content / name}" in out
+    assert "staff version" not in out and not (ward.data / "portal-replaced").exists()
+    assert "125 thẻ" in path.read_text(encoding="utf-8")
 
 
 def test_an_article_the_portal_redates_is_not_taken_by_check_for_a_copied_notice(
@@ -1179,7 +1230,7 @@ def test_a_feed_items_date_comes_before_a_date_its_text_cites(ward, portal, caps
 def test_a_feed_listing_its_items_oldest_first_has_its_newest_imported(
     ward, portal, capsys, monkeypatch
 ):
-    monkeypatch.setattr(portal_import, "MAX_FEED_ITEMS", 3)  # of 5 items: the 3 newest
+    monkeypatch.setattr(portal_items, "MAX_FEED_ITEMS", 3)  # of 5 items: the 3 newest
     page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
     first = dt.date.today() - dt.timedelta(days=4)
     items = []
@@ -1583,7 +1634,7 @@ async def test_an_article_edited_on_the_portal_under_the_same_feed_date_is_updat
     now[0] += 3600
     portal.put("/rss/tin-tuc.xml", rss.format("".join(items)))
     asked = len(portal.hits("/tin-tuc/cu"))
-    [outcome] = [o for o in await follower.poll() if o.action == portal_import.UPDATED]
+    [outcome] = [o for o in await follower.poll() if o.action == portal_outcome.UPDATED]
     assert outcome.path == ward.content / name  # its file, its name: no second alert
     assert "từ 8 giờ đến 11 giờ" in ward.notice(name).body
     assert len(portal.hits("/tin-tuc/cu")) == asked  # an old article is not read again
@@ -1818,6 +1869,26 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
             },
             "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập",
             id="maintenance-page",
+        ),
+        *(
+            pytest.param(
+                {
+                    "body": f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+                    f"<p>{text}</p></body></html>"
+                },
+                "cổng thông tin chặn bot bằng trang kiểm tra chống robot (captcha, tường lửa), "
+                "không phải do địa chỉ sai; cần nhờ bộ phận kỹ thuật của cổng thông tin cho "
+                "phép bot của phường (User-Agent có chữ wardbot) đọc trang",
+                id=name,
+            )
+            for name, title, text in (
+                ("a-browser-check", "Just a moment...", "Checking your browser before accessing"),
+                (
+                    "a-captcha",
+                    "Xác minh bạn không phải là robot",
+                    "Vui lòng nhập mã captcha để tiếp tục truy cập cổng thông tin.",
+                ),
+            )
         ),
     ],
 )
@@ -2153,7 +2224,10 @@ async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(war
             fetched_at.append(now[0])
         now[0] += 15 * 60
     assert len(ward.imported()) == 1  # the article; the PDF is no notice
-    assert failures == [f"{portal.url(pdf)}: không phải trang tin (HTML) hay nguồn tin RSS"]
+    assert failures == [
+        f"{portal.url(pdf)}: bài đăng chỉ là một tệp PDF, không có trang bài viết để bot đọc "
+        "nội dung; nếu cần, cán bộ tự soạn thông báo trong thư mục content/"
+    ]
     assert 3 <= len(fetched_at) <= 12  # not 192 times
     gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at)]
     assert gaps == sorted(gaps) and max(gaps) <= 24 * 3600
@@ -2193,11 +2267,11 @@ async def test_an_item_failing_while_the_portal_is_down_is_imported_soon_after_i
         now[0] += 15 * 60
     assert failures == [portal.url(page)]  # told once
     gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at)]
-    assert 12 <= len(fetched_at) <= 30 and max(gaps) <= portal_import.RETRY_AFTER
+    assert 12 <= len(fetched_at) <= 30 and max(gaps) <= portal_retry.RETRY_AFTER
     # The portal is back: the article comes within half an hour, not hours later.
     portal.put_fixture(page, BHYT_PAGE)
     back = now[0]
-    while len(ward.imported()) < 2 and now[0] - back <= portal_import.RETRY_AFTER:
+    while len(ward.imported()) < 2 and now[0] - back <= portal_retry.RETRY_AFTER:
         await follower.poll()
         now[0] += 15 * 60
     assert len(ward.imported()) == 2
@@ -2890,3 +2964,320 @@ def test_a_removed_article_whose_notice_staff_broke_is_withdrawn_all_the_same(wa
     code, out, _ = run_import(ward, capsys, page)
     assert code == 0 and out.startswith(f"withdrew {ward.content / name}: {name[:-3]}")
     assert ward.imported() == [] and (ward.data / "portal-withdrawn" / name).exists()
+
+
+async def test_a_news_lists_link_to_no_article_tried_again_while_the_list_is_unchanged_is_not_told(
+    ward, portal
+):
+    # The list links to a page about the ward (no date): skipped without a word to admins,
+    # also when it is tried again at a poll where the list itself answers "not modified".
+    serve_news_list(portal)
+    about = "Giới thiệu chung về lịch sử hình thành Phường 5"
+    portal.put("/gioi-thieu-chung", with_content(about, f"<p>{about}: {'nội dung ' * 30}</p>"))
+    news_list = portal.put("/tin-tuc", news_list_with(("/gioi-thieu-chung", about)))
+    failures: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_failed=lambda sources, why: failures.append(why),
+        clock=lambda: now[0],
+    )
+    await follower.poll()
+    assert len(ward.imported()) == 3 and failures == []
+    asked = len(portal.hits("/gioi-thieu-chung"))
+    now[0] += 900
+    outcomes = await follower.poll()
+    assert len(portal.hits("/gioi-thieu-chung")) == asked + 1  # tried again, the list unchanged
+    assert failures == [], failures
+    assert [o.action for o in outcomes] == [portal_outcome.SKIPPED]
+
+
+@dataclass
+class LayoutChanged:
+    """A followed news list whose articles (the old ones included) read with no date
+    after three polls: what admins were told, and how to put the portal right."""
+
+    news_list: str
+    follower: FeedFollower
+    failures: list[tuple[list[str], str]]
+    recovered: list[str]
+    now: list[float]
+    added: list[tuple[str, str]]
+
+    async def poll(self, *, every_item: bool = False) -> None:
+        self.now[0] += 900
+        await self.follower.poll(every_item=every_item)
+
+    def put_right(self, portal: FakePortal) -> None:
+        for path, (title, day) in LISTED.items():
+            portal.put(path, article(title, day))
+        for path, title in self.added:
+            portal.put(path, article(title, dt.date.today()))
+
+
+async def layout_changed(ward: Ward, portal: FakePortal) -> LayoutChanged:
+    news_list = serve_news_list(portal)
+    failures: list[tuple[list[str], str]] = []
+    recovered: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_failed=lambda sources, why: failures.append((sources, why)),
+        on_recovered=recovered.extend,
+        clock=lambda: now[0],
+    )
+    follower._running = True  # (as `run` has it: /healthz's view)
+    await follower.poll()
+    assert len(ward.imported()) == 3 and failures == []
+
+    # The portal's new software shows its articles otherwise: the bot finds no date on any
+    # page, the old articles' included.
+    def undated(title: str) -> str:
+        return with_content(
+            title, f"<p>{title}: {'UBND Phường 5 thông báo tới nhân dân. ' * 8}</p>"
+        )
+
+    for path, (title, _) in LISTED.items():
+        portal.put(path, undated(title))
+    added = []
+    for number in (1, 2):
+        title = f"Phường 5 thông báo lịch tiêm chủng mở rộng đợt {number} năm 2026"
+        portal.put(f"/tin-tuc/tiem-chung-{number}", undated(title))
+        added.append((f"/tin-tuc/tiem-chung-{number}", title))
+    portal.put("/tin-tuc", news_list_with(*added))
+    changed = LayoutChanged(news_list, follower, failures, recovered, now, added)
+    for _ in range(3):
+        await changed.poll()
+    return changed
+
+
+async def test_a_news_list_whose_articles_no_longer_read_is_told_to_admins_as_a_layout_change(
+    ward, portal
+):
+    # Its new articles must not be skipped in silence.
+    changed = await layout_changed(ward, portal)
+    assert len(changed.failures) == 1, changed.failures  # told once
+    [(sources, why)] = changed.failures
+    assert sources == [changed.news_list] and "giao diện" in why
+    follower = changed.follower
+    assert not follower.healthy() and follower.status()["failing"] == 1
+    assert len(ward.imported()) == 3  # (the undated pages are no notices)
+    # The portal is put right: the articles are imported, admins hear it reads again.
+    changed.put_right(portal)
+    await changed.poll(every_item=True)
+    assert len(ward.imported()) == 5 and changed.recovered == [changed.news_list]
+    assert follower.healthy()
+
+
+async def test_a_news_list_read_again_behind_a_captcha_on_its_articles_is_not_told_as_working(
+    ward, portal
+):
+    # The portal changed its article layout (admins told), then put a bot check in front of
+    # its articles. The list itself reads: admins must not be told news is imported as
+    # usual while every article is refused; once articles read, they are.
+    changed = await layout_changed(ward, portal)
+    failures = changed.failures
+    assert len(failures) == 1 and "giao diện" in failures[0][1]
+    for path in [*LISTED, *(path for path, _ in changed.added)]:
+        portal.put(path, CAPTCHA_PAGE)
+    await changed.poll(every_item=True)
+    assert len(failures) == 2 and failures[1][1].startswith("cổng thông tin chặn bot"), failures
+    assert changed.recovered == []  # not "✅ đã đọc được trở lại" beside the captcha's warning
+
+    changed.put_right(portal)
+    await changed.poll(every_item=True)
+    assert changed.recovered == [changed.news_list] and len(ward.imported()) == 5
+
+
+# A bot check's page: no text to extract, only its title says what it is.
+CAPTCHA_PAGE = (
+    "<html><head><title>Xác minh bạn không phải là robot</title></head><body>"
+    '<form><img src="/captcha.png"><input name="captcha"></form></body></html>'
+)
+
+
+def test_a_captcha_in_place_of_an_article_is_the_portals_moment_not_the_articles():
+    with pytest.raises(portal_extract.NotAnArticle) as refused:
+        portal_extract.extract_article(CAPTCHA_PAGE, today=dt.date(2026, 11, 30))
+    assert portal_outcome.passing(refused.value.why)  # tried again soon, as for a 503
+    assert reason_vi(refused.value.why).startswith("cổng thông tin chặn bot")
+
+
+async def test_an_item_failing_at_a_feeds_first_read_alerts_nobody_once_it_is_read(ward, portal):
+    # Staff add the portal's feed; its server, asked the backlog's pages one after the
+    # other, answers 503 for a recent one. Read at the next poll, that article is no news.
+    await follow(ward, "bhyt")
+    today = dt.date.today()
+
+    def feed_of(*numbers: int) -> str:
+        items = "".join(
+            f"<item><title>Tin {number}</title><link>{portal.base}/tin-tuc/{number}</link>"
+            f"<pubDate>{today:%a, %d %b %Y} 0{number}:00:00 +0700</pubDate></item>"
+            for number in numbers
+        )
+        return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
+
+    bhyt = (
+        (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8").replace("12/3/2024", dmy(today).decode())
+    )
+
+    def page(number: int) -> str:
+        return bhyt.replace(BHYT_TITLE, f"{BHYT_TITLE} đợt {number}").replace(
+            "120 thẻ", f"{100 + number} thẻ"
+        )
+
+    for number in (1, 3):
+        portal.put(f"/tin-tuc/{number}", page(number))
+    portal.put("/tin-tuc/2", b"Service Unavailable", status=503)
+    feed = portal.put("/rss/tin-tuc.xml", feed_of(2, 1), "application/rss+xml")
+    settings = ward.settings(portal_feeds=(feed,))
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        follower = FeedFollower(settings, note_quietly=store.note_quietly)  # as the bot has it
+        await follower.poll()
+        assert len(ward.imported()) == 1
+        assert await alerted(settings) == {}  # (the running bot indexes what comes)
+        portal.put("/tin-tuc/2", page(2))
+        await follower.poll()
+        assert len(ward.imported()) == 2
+        assert await alerted(settings) == {}
+        # What the portal publishes afterwards is news.
+        portal.put("/rss/tin-tuc.xml", feed_of(3, 2, 1), "application/rss+xml")
+        await follower.poll()
+    [new] = [n for n in ward.imported() if n.endswith("-dot-3.md")]
+    assert await alerted(settings) == {new.removesuffix(".md"): 1}
+
+
+async def test_an_import_log_that_cannot_be_read_is_named_to_admins_not_blamed_on_the_portal(
+    ward, portal
+):
+    feed = serve_feed(portal)
+    ward.data.mkdir(parents=True, exist_ok=True)
+    (ward.data / "portal-imports.json").write_text('{"articles": {', encoding="utf-8")
+    [told] = await failures_told(ward, feed)
+    assert told.startswith(
+        "⚠️ Không nhập được tin từ cổng thông tin: tệp data/portal-imports.json (bot ghi nhớ "
+        "các bài đã nhập) bị hỏng"
+    ), told
+    assert ward.imported() == []
+
+
+async def test_an_article_removed_behind_a_not_found_page_or_a_redirect_home_is_withdrawn(
+    ward, portal
+):
+    # Many portals answer 200 for an article taken down: their "not found" page, or their
+    # home page after a redirect. Gone from the feed too, it is no notice any more; a
+    # maintenance page, or an article moved to another address, withdraws nothing.
+    today = dt.date(2026, 11, 30)
+    streets = {
+        "/tin-tuc/le-loi": (today, "Lê Lợi"),
+        "/tin-tuc/tran-hung-dao": (today - dt.timedelta(days=1), "Trần Hưng Đạo"),
+        "/tin-tuc/hai-ba-trung": (today - dt.timedelta(days=2), "Hai Bà Trưng"),
+        "/tin-tuc/pasteur": (today - dt.timedelta(days=3), "Pasteur"),
+        "/tin-tuc/nguyen-trai": (today - dt.timedelta(days=20), "Nguyễn Trãi"),
+    }
+    for path, (day, street) in streets.items():
+        portal.put(path, power_cut(day, street))
+    portal.put("/", NEWS_LIST)
+    listed = [(path, day) for path, (day, _) in streets.items()]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    withdrawn: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_withdrawn=withdrawn.extend,
+        today=lambda: today,
+        clock=lambda: now[0],
+    )
+    await follower.poll()
+    files = {path: ward.content / str(record["file"]) for path, record in imported_records(ward)}
+    assert len(files) == 5
+
+    def page_titled(title: str) -> str:
+        return (
+            f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f"<h1>{title}</h1><p>Xin vui lòng quay lại trang chủ.</p></body></html>"
+        )
+
+    portal.put("/tin-tuc/le-loi", page_titled("Bài viết không tồn tại"))
+    portal.put("/tin-tuc/tran-hung-dao", b"", status=302, headers={"Location": "/"})
+    portal.put("/tin-tuc/hai-ba-trung", page_titled("Hệ thống đang bảo trì"))
+    portal.put("/tin-tuc/pasteur-moi", power_cut(streets["/tin-tuc/pasteur"][0], "Pasteur"))
+    portal.put("/tin-tuc/pasteur", b"", status=301, headers={"Location": "/tin-tuc/pasteur-moi"})
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [listed[4]]), "application/rss+xml")
+    now[0] += 3600
+    await follower.poll()
+    assert sorted(withdrawn) == [
+        "Thông báo tạm ngừng cấp điện đường Lê Lợi",
+        "Thông báo tạm ngừng cấp điện đường Trần Hưng Đạo",
+    ]
+    assert not files["/tin-tuc/le-loi"].exists() and not files["/tin-tuc/tran-hung-dao"].exists()
+    assert files["/tin-tuc/hai-ba-trung"].exists() and files["/tin-tuc/pasteur"].exists()
+
+
+async def test_a_portal_refusing_the_bot_every_article_but_not_its_feed_is_unhealthy(ward, portal):
+    # The portal's firewall lets its RSS through (a cache serves it) but refuses the bot
+    # every article: nothing can be imported, and /healthz must not say all is well.
+    feed = serve_feed(portal)
+    for path in ("/tin-tuc/trao-the-bhyt-hoc-sinh", "/tin-tuc/tong-ket-phong-trao-2019"):
+        portal.put(path, b"Forbidden", status=403)
+    failures: list[str] = []
+    now = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_failed=lambda sources, why: failures.append(why),
+        clock=lambda: now[0],
+    )
+    follower._running = True  # (as `run` has it: /healthz's view)
+    for _ in range(8):  # two hours of polls: the pages are tried less and less often
+        await follower.poll()
+        now[0] += 900
+    assert not follower.healthy() and follower.status()["failing"] == 1
+    assert failures == ["cổng thông tin từ chối cho bot đọc trang (lỗi 403)"]  # told once
+    serve_feed(portal)  # let through again
+    await follower.poll(every_item=True)  # an admin's /reload
+    assert follower.healthy() and len(ward.imported()) == 2
+
+
+@pytest.mark.parametrize(
+    ("content_type", "said"),
+    [
+        pytest.param("application/pdf", "tệp PDF", id="pdf"),
+        pytest.param("image/jpeg", "tệp ảnh", id="image"),
+    ],
+)
+async def test_a_feed_item_that_is_only_a_file_is_told_to_admins_as_such(
+    ward, portal, content_type, said
+):
+    feed = serve_feed(portal)
+    item = portal.put("/tin-tuc/tong-ket-phong-trao-2019", b"%PDF-1.4 ...", content_type)
+    [told] = await failures_told(ward, feed)
+    assert told == (
+        f"⚠️ Không nhập được tin từ cổng thông tin: bài đăng chỉ là một {said}, không có trang "
+        "bài viết để bot đọc nội dung; nếu cần, cán bộ tự soạn thông báo trong thư mục "
+        f"content/.\n{item}"
+    )
+
+
+async def test_a_news_list_that_no_longer_lists_its_news_is_told_as_a_layout_change(ward, portal):
+    news_list = serve_news_list(portal)
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_failed=lambda sources, why: failures.append(why),
+    )
+    await follower.poll()
+    assert len(ward.imported()) == 3 and failures == []
+    # The portal's new software fills its list in by JavaScript: the page the bot reads
+    # shows no list. The address staff gave was right: they must not be told otherwise.
+    portal.put(
+        "/tin-tuc",
+        '<html><head><meta charset="utf-8"><title>Tin tức - Sự kiện</title></head><body>'
+        '<nav><a href="/">Trang chủ</a><a href="/gioi-thieu">Giới thiệu</a></nav>'
+        '<div id="app"></div><script src="/app.js"></script></body></html>',
+    )
+    await follower.poll()
+    assert failures == [
+        "trang danh sách tin bot vẫn đọc trước đây nay không còn hiện danh sách tin nào (có "
+        "thể cổng thông tin đã đổi giao diện, hoặc trang chỉ hiện tin bằng JavaScript); cần "
+        "báo người phụ trách kỹ thuật của bot"
+    ]

@@ -25,8 +25,10 @@ from wardbot.messages import unit
 from wardbot.models import Announcement
 from wardbot.notice_changes import NoticeRef
 from wardbot.portal_fetch import Fetcher, host_of, shown_address
-from wardbot.portal_import import WITHDRAWN_DIR, Importer
+from wardbot.portal_import import Importer
+from wardbot.portal_log import IMPORT_LOG
 from wardbot.portal_outcome import NEW, SKIPPED, UPDATED, WITHDRAWN, Outcome
+from wardbot.portal_withdraw import WITHDRAWN_DIR
 from wardbot.supervise import pause
 
 __all__ = [
@@ -72,13 +74,44 @@ _REASONS_VI = (
         "bảo mật cũ hoặc sai); cần báo bộ phận kỹ thuật của cổng thông tin",
     ),
     ("too large", "trang quá lớn"),
+    *(
+        (
+            f"not an HTML page ({media}",
+            f"bài đăng chỉ là một {kind}, không có trang bài viết để bot đọc nội dung; nếu cần, "
+            "cán bộ tự soạn thông báo trong thư mục content/",
+        )
+        for media, kind in (
+            ("application/pdf", "tệp PDF"),
+            ("image/", "tệp ảnh"),
+            ("application/msword", "tệp Word"),
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml", "tệp Word"),
+        )
+    ),
     ("not an HTML page", "không phải trang tin (HTML) hay nguồn tin RSS"),
     ("no article found", "không tìm thấy bài viết trên trang"),
+    (
+        "the news list's articles no longer read",
+        "bot không còn đọc được bài viết nào từ trang danh sách tin, kể cả bài đã nhập trước "
+        "đây (có thể cổng thông tin đã đổi giao diện trang bài viết), nên tin mới không được "
+        "nhập; cần báo người phụ trách kỹ thuật của bot",
+    ),
     ("an error, maintenance or login page", "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập"),
+    (
+        "a bot check",
+        "cổng thông tin chặn bot bằng trang kiểm tra chống robot (captcha, tường lửa), không "
+        "phải do địa chỉ sai; cần nhờ bộ phận kỹ thuật của cổng thông tin cho phép bot của "
+        "phường (User-Agent có chữ wardbot) đọc trang",
+    ),
     ("the article has no title", "bài viết không có tiêu đề"),
     ("no publication date", "không tìm thấy ngày đăng bài"),
     ("host", "địa chỉ không thuộc cổng thông tin đã cấu hình"),
     ("not a readable RSS", "nguồn tin RSS/Atom không đọc được"),
+    (
+        "the news list the bot read before lists no news",
+        "trang danh sách tin bot vẫn đọc trước đây nay không còn hiện danh sách tin nào (có "
+        "thể cổng thông tin đã đổi giao diện, hoặc trang chỉ hiện tin bằng JavaScript); cần "
+        "báo người phụ trách kỹ thuật của bot",
+    ),
     (
         "a web page that is neither",
         "địa chỉ này là một trang web nhưng không phải trang danh sách tin tức hay nguồn tin "
@@ -89,6 +122,16 @@ _REASONS_VI = (
     ("a feed item has no page link", "một bài trong nguồn tin RSS/Atom không có liên kết"),
     ("a feed item's page link is not", "một bài trong nguồn tin RSS/Atom có liên kết sai"),
     ("could not write", "không ghi được tệp thông báo"),
+    (
+        "the data folder",
+        "thư mục dữ liệu của bot (DATA_DIR) là một tệp, không phải thư mục; cần sửa cấu hình",
+    ),
+)
+# The import log (wardbot.portal_log) broken: the bot's own file, not the portal.
+_LOG_BROKEN = re.compile(rf"\S*{re.escape(IMPORT_LOG)}: (?:cannot be read|not an import log)")
+_LOG_BROKEN_VI = (
+    f"tệp data/{IMPORT_LOG} (bot ghi nhớ các bài đã nhập) bị hỏng, không đọc được; cổng "
+    "thông tin không có lỗi. Cần sửa hoặc xóa tệp này"
 )
 # The loader's own problems (already in Vietnamese, for staff) follow this.
 _REFUSED = "the bot would not serve it: "
@@ -104,6 +147,8 @@ def reason_vi(why: str) -> str:
     with the notice as written are passed on as they are."""
     if why.startswith(_REFUSED):
         return why[len(_REFUSED) :]
+    if _LOG_BROKEN.match(why):
+        return _LOG_BROKEN_VI
     redirected = _REDIRECTED.match(why)
     if redirected:
         return (
@@ -233,6 +278,9 @@ class FeedFollower:
         self._failing: dict[str, str] = {}
         self._polled = False
         self._failed_polls = dict.fromkeys(self.feeds, 0)  # feed -> its polls failed in a row
+        # feed -> whether the items of it last read were all refused as the portal refuses
+        # every page (its feed read all the same): a poll reading none leaves it so.
+        self._items_down = dict.fromkeys(self.feeds, False)
         self._running = False
         self._polling = asyncio.Lock()  # the interval's poll and /reload's take turns
 
@@ -272,7 +320,9 @@ class FeedFollower:
             return []
         async with self._polling:
             self._loop = asyncio.get_running_loop()
-            told, outcomes = await asyncio.to_thread(self._poll, every_item, not self._polled)
+            told, outcomes, items_down = await asyncio.to_thread(
+                self._poll, every_item, not self._polled
+            )
             if not self._polled:
                 self._failing.update({source: reason_vi(why) for source, why in told.items()})
                 # A feed failing when the bot stopped (a restart, a deployment) is down again
@@ -314,23 +364,31 @@ class FeedFollower:
         for why, sources in failed.items():
             await self._call(self.on_failed, sources, why)
         # A feed that answered again (even "not modified") is no longer failing. A feed's
-        # own failure counts against the portal, not one of its items' pages.
+        # own failure counts against the portal, not one of its items' pages; but every
+        # item read refused as the portal refuses every page (401, 403, a bot check, a
+        # server error) does: the feed is read, and nothing can be imported.
         feeds_failed = {o.source for o in outcomes if o.failed}
+        self._items_down.update(items_down)
         recovered = []  # the feeds admins were told had failed, read again
         for feed in self.feeds:
-            if feed not in feeds_failed:
-                if self._failing.pop(feed, None) is not None:
-                    recovered.append(shown_address(feed))
-                self._failed_polls[feed] = 0
-            else:
+            # (Not while every article it lists is refused, behind a captcha say: its news
+            # is not "imported as usual", and admins were just told why.)
+            up = feed not in feeds_failed and not self._items_down[feed]
+            if up and self._failing.pop(feed, None) is not None:
+                recovered.append(shown_address(feed))
+            if feed in feeds_failed or self._items_down[feed]:
                 self._failed_polls[feed] += 1
+            else:
+                self._failed_polls[feed] = 0
         if recovered:
             await self._call(self.on_recovered, recovered)
         return outcomes
 
-    def _poll(self, every_item: bool, first: bool) -> tuple[dict[str, str], list[Outcome]]:
-        """(In a thread.) What failed before the poll (`first`: else nothing), and what
-        this poll brought."""
+    def _poll(
+        self, every_item: bool, first: bool
+    ) -> tuple[dict[str, str], list[Outcome], dict[str, bool]]:
+        """(In a thread.) What failed before the poll (`first`: else nothing), what this
+        poll brought, and Importer.items_down."""
         importer = Importer(
             self.settings,
             today=self.today,
@@ -342,7 +400,7 @@ class FeedFollower:
             told = importer.failing(self.feeds) if first else {}
             outcomes = importer.follow(self.feeds, every_item=every_item)
             self._withdrawn = importer.withdrawn()
-            return told, outcomes
+            return told, outcomes, importer.items_down
 
     def _quietly(self, notice: Announcement) -> None:
         """(In the poll's thread, before the notice's file is written.) A feed read for the

@@ -315,15 +315,53 @@ _ERROR_TITLE = re.compile(
     re.I,
 )
 ERROR_TITLE_WORDS = 12  # an article's title may start so; an error page's is short
+# Those of them saying the page asked for is not there (a withdrawn article, at many portals).
+_NOT_FOUND_TITLE = re.compile(
+    r"^(?:(?:lỗi|error|http)\s*)?(?:404|410)(?:\s*[-:–|]?\s*(?:not found|page not found|"
+    r"lỗi\b.*|không tìm thấy\b.*))?$|^(?:page |file )?not found$|"
+    r"^không (?:tìm thấy|tồn tại) (?:trang|bài viết|nội dung|dữ liệu|đường dẫn)\b|"
+    r"^(?:trang|bài viết|nội dung|đường dẫn)(?: bạn (?:yêu cầu|tìm|truy cập|tìm kiếm))? "
+    r"(?:không tồn tại|không tìm thấy|đã bị xóa|đã bị xoá|không còn tồn tại)\b",
+    re.I,
+)
+# What a firewall's or a bot check's page is titled (a captcha, a browser check), answered
+# with 200 OK in place of the page asked: the portal keeps the bot out, whatever its address.
+_BOT_CHECK_TITLE = re.compile(
+    r"^(?:just a moment\b|attention required\b|one more step\b|checking your browser\b|"
+    r"ddos[- ]guard\b|ddos protection\b|security check$|request rejected$|captcha\b|"
+    r"(?:are you a robot|verify (?:that )?you are (?:a )?human)\b|"
+    r"(?:vui lòng )?(?:xác (?:minh|nhận|thực)|chứng minh) (?:rằng )?(?:bạn )?không phải (?:là )?"
+    r"(?:người máy|robot)\b|(?:mã )?xác (?:minh|thực|nhận) captcha\b|"
+    r"kiểm tra (?:bảo mật|trình duyệt)$)",
+    re.I,
+)
 
 
 def _error_page(*titles: str | None) -> str | None:
-    """The title that shows the page is an error, maintenance or login page, if one does."""
+    """The title that shows the page is an error, maintenance, login or bot check page, if
+    one does."""
     for title in titles:
         shown = " ".join((title or "").split())
-        if shown and len(shown.split()) <= ERROR_TITLE_WORDS and _ERROR_TITLE.match(shown):
+        if not shown or len(shown.split()) > ERROR_TITLE_WORDS:
+            continue
+        if _ERROR_TITLE.match(shown) or _BOT_CHECK_TITLE.match(shown):
             return shown
     return None
+
+
+def not_found_page(html: str) -> str | None:
+    """The title (<title> or first <h1>) showing a page answered 200 OK says the page
+    asked for is not there ("Bài viết không tồn tại", "404 - Page not found"), if one does."""
+    error = error_page(html)
+    return error if error and _NOT_FOUND_TITLE.match(error) else None
+
+
+def error_why(title: str, instead_of: str) -> str:
+    """Why a page whose `title` is an error page's (see `_error_page`) is not `instead_of`
+    ("an article", "a feed"), as the importer's outcomes say it."""
+    if _BOT_CHECK_TITLE.match(title):
+        return f"a bot check (captcha) page, not {instead_of} («{title}»)"
+    return f"an error, maintenance or login page, not {instead_of} («{title}»)"
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
@@ -399,14 +437,15 @@ def _extract(
     )
     text = "" if document is None or isinstance(document, dict) else (document.text or "")
     if document is None or isinstance(document, dict) or not text.strip():
-        raise NotAnArticle("no article found on the page")
+        error = _error_page(page.findtext(".//title"), page.findtext(".//h1"))
+        raise NotAnArticle(error_why(error, "an article") if error else _NO_TEXT)
     title = _clean_title(title_hint or document.title or "", document.sitename)
     if not title:
         raise NotAnArticle("the article has no title")
     page_title = page.findtext(".//title")
     error = _error_page(title, page_title and _clean_title(page_title, document.sitename))
     if error:
-        raise NotAnArticle(f"an error, maintenance or login page, not an article («{error}»)")
+        raise NotAnArticle(error_why(error, "an article"))
     paragraphs = clean_paragraphs(text.splitlines(), title)
     prose = any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs)
     if not prose and not _only_attached(paragraphs, attachments):

@@ -17,6 +17,12 @@ staff did is undone:
   portal's text changes (the staff version is then kept in `data/portal-replaced/`).
 
 Bad input never raises: every source ends as an `Outcome`, a failure saying why.
+
+Here: reading sources and following feeds (what is read, when, in which order). The rest
+is its helpers': a feed's or a news list's items (portal_items), a followed feed's
+failing items tried again (portal_retry), what a page read becomes in the import log and
+its file (portal_decide, portal_files), articles the portal took down (portal_withdraw),
+a news list whose articles no longer read (portal_layout).
 """
 
 from __future__ import annotations
@@ -24,30 +30,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import io
 import logging
-import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-import feedparser
-from trafilatura.deduplication import Simhash
 
 from wardbot.config import Settings
 from wardbot.faq_file import load_faq
 from wardbot.hours import vietnam_today
 from wardbot.models import Announcement
-from wardbot.notices import load_announcement
-from wardbot.portal_extract import (
-    Article,
-    NotAnArticle,
-    decode_html,
-    extract_article,
-)
+from wardbot.portal_decide import Decider, edited, moved_from
+from wardbot.portal_extract import NotAnArticle, decode_html, extract_article
 from wardbot.portal_fetch import (
     Fetched,
     Fetcher,
@@ -58,93 +54,49 @@ from wardbot.portal_fetch import (
     shown_address,
 )
 from wardbot.portal_files import BacklogNotRemembered, NoticeFiles, Refused
+from wardbot.portal_items import LISTED, Item, feed_items, news_list_items
+from wardbot.portal_layout import unlisted_layout, unread_layout
 from wardbot.portal_log import (
     IMPORT_LOG,
     LOG_VERSION,
     ImportLog,
     ImportLogError,
-    digest,
     locked,
     page_key,
-    record_date,
-    specifics_of,
-    words_of,
 )
 from wardbot.portal_outcome import (
     DELETED,
     DUPLICATE,
     FAILED,
     KEPT,
-    NEW,
     NO_ARTICLE_FOUND,
     UNCHANGED,
-    UPDATED,
     WITHDRAWN,
     Outcome,
     failure,
     no_article,
-    passing,
+    portal_wide,
 )
-from wardbot.portal_sources import (
-    clean_url,
-    feed_item_day,
-    item_url,
-    listed_on,
-    page_not_feed,
-    source_kind,
-)
-from wardbot.text import plain_words
+from wardbot.portal_retry import Failing, count, of_backlog, remembered, to_retry, waiting
+from wardbot.portal_sources import clean_url, item_url, source_kind
+from wardbot.portal_withdraw import REMOVED, gone_from, removed_there, withdraw
 
 log = logging.getLogger(__name__)
 
-# Where a notice goes when the portal withdrew its article (404 or 410 on reading it again):
-# out of content/ (residents are not sent to it), kept for staff to look at or put back.
-WITHDRAWN_DIR = "portal-withdrawn"
-# What a server that answers says of a page it no longer has. A server error, no answer or
-# a maintenance page is the portal's moment: it never withdraws a notice.
-REMOVED = (404, 410)
-MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
 # A news list followed for a portal without RSS: the pages it links to that were never
 # imported, read at most in one poll (its first read excepted: up to MAX_FEED_ITEMS).
 NEW_PAGES_PER_POLL = 10
-# A followed feed's item failing again and again for the same reason (a PDF, a page on
-# another host) is fetched less and less often: the first failure is tried again at the
-# next poll, the second after RETRY_AFTER, then twice as long each time, up to RETRY_AT_MOST.
-RETRY_AFTER = 30 * 60.0
-RETRY_AT_MOST = 24 * 3600.0
 # An article the portal may still edit (its feed item keeping its date) is read again when
-# its feed changes, RECHECK_EVERY at most, for RECHECK_DAYS after the day it was posted.
+# its feed changes, RECHECK_EVERY at most, for RECHECK_DAYS after the day it was posted;
+# so is one its feed no longer shows (see wardbot.portal_withdraw).
 RECHECK_DAYS = 7
 RECHECK_EVERY = 3600.0
-# An article of the last WITHDRAWN_DAYS that its feed (or news list) no longer shows, though
-# it shows older ones, is read again (RECHECK_EVERY at most) to learn whether the portal
-# took it down. Older ones are not: a list pinning an old article at its top would have
-# every article since read again at each of its changes.
-WITHDRAWN_DAYS = 30
 
 
-def retry_after(failures: int, why: str = "") -> float:
-    """Seconds until a feed item that failed `failures` times in a row (the last time for
-    `why`) is tried again: at most RETRY_AFTER when the portal was down for a moment (its
-    page will be there once the portal is back: residents wait no hours more for it)."""
-    if failures <= 1:
-        return 0.0
-    longest = RETRY_AFTER if passing(why) else RETRY_AT_MOST
-    return min(longest, RETRY_AFTER * 2 ** min(failures - 2, 16))
-
-
-@dataclass(frozen=True)
-class _Item:
-    """A feed's item, or an article a news list links to."""
-
-    link: str  # as written (relative links are the feed's)
-    stamp: str  # its date as the feed writes it: another one, the article was edited
-    date: dt.date | None = None  # its day, for a page that shows none
-
-
-# A news list's articles have no date of their own in the list: once imported, they are
-# read again only as a feed's items keeping their date are (see `Importer._recheck`).
-LISTED = "listed"
+def _as_told(outcome: Outcome, stamp: str) -> Outcome:
+    """An item's outcome as admins hear of it: a news list's link to a page that is no
+    article (a category, a page about the ward) is skipped, not a failure, whenever read."""
+    return no_article(outcome) if stamp == LISTED else outcome
 
 
 class Importer:
@@ -171,6 +123,9 @@ class Importer:
         self.settings = settings
         self.clock = clock
         self._every_item = False  # follow(every_item=...)
+        # After follow(): the feeds whose items read were all refused as the portal
+        # refuses every page (True), or not (False); a feed with no item read: absent.
+        self.items_down: dict[str, bool] = {}
         self.dry_run = dry_run
         self.on_backlog = on_backlog
         self._backlog = False  # reading a feed for the first time
@@ -187,6 +142,7 @@ class Importer:
         self.files = NoticeFiles(
             settings, self.topics, self.faq_ids, dry_run=dry_run, on_backlog=on_backlog
         )
+        self.decider = Decider(settings, self.files, dry_run=dry_run)
 
     def close(self) -> None:
         self.fetcher.close()
@@ -229,7 +185,7 @@ class Importer:
                     no_article = exc
                 try:  # a portal without RSS: its news list, its articles imported as a feed's
                     # (Staff gave this page: not an article's "Tin liên quan" read as a list.)
-                    listed = self._news_list(url, fetched, other_news=False)
+                    listed = news_list_items(url, fetched, self.today(), other_news=False)
                 except FetchError:
                     raise no_article from None  # neither an article nor a list of them
                 return self._feed(source, url, fetched.body, listed=listed)
@@ -250,7 +206,7 @@ class Importer:
 
     def follow(self, feeds: Sequence[str], *, every_item: bool = False) -> list[Outcome]:
         """Read each feed if it changed since the last read (ETag / Last-Modified), and
-        try again those of its items that failed and are due (see `retry_after`): an item
+        try again those of its items that failed and are due (see `portal_retry`): an item
         that keeps failing is neither fetched at each poll nor keeps its feed read in full
         (the items failing are remembered with the feed's validators). `every_item`: those
         not due yet too (an admin's /reload, after staff fixed the portal)."""
@@ -264,14 +220,16 @@ class Importer:
                 fetched = self.fetcher.get(
                     url, etag=seen.get("etag"), last_modified=seen.get("last_modified")
                 )
-                failing = seen.get("failing")
-                failing = dict(failing) if isinstance(failing, dict) else {}
+                failing = remembered(seen.get("failing"))
                 if fetched.not_modified:
                     items = self._retry(failing, now)
                 else:
                     listed = None
                     if source_kind(fetched.content_type, fetched.body) == "page":
-                        listed = self._news_list(url, fetched)  # a portal without RSS
+                        try:  # a portal without RSS
+                            listed = news_list_items(url, fetched, self.today())
+                        except FetchError as exc:
+                            raise FetchError(unlisted_layout(self._log(), url, exc.why)) from None
                     # Never read before (at most failing: added while the portal was down).
                     self._backlog = "etag" not in self._log().feeds.get(url, {})
                     self._deferred = False
@@ -284,8 +242,15 @@ class Importer:
                     if self._deferred:  # the list's next poll reads it whole again
                         fetched = replace(fetched, etag=None, last_modified=None)
                 outcomes.extend(items)
+                read = [o for o in items if o.source != feed]
+                if read:
+                    self.items_down[feed] = all(o.failed and portal_wide(o.why or "") for o in read)
+                book = self._log()
+                layout = unread_layout(book, url, seen, items, self.fetcher, self.today())
+                if layout:
+                    outcomes.append(Outcome(feed, FAILED, why=layout))
                 # Read: what it lists from now on is news.
-                self._remember_feed(url, fetched, failing, seen)
+                self._remember_feed(url, fetched, failing, seen, layout)
             except Exception as exc:
                 failed = failure(feed, exc)
                 outcomes.append(failed)
@@ -305,8 +270,8 @@ class Importer:
         for feed in feeds:
             with contextlib.suppress(FetchError):
                 seen = book.feeds.get(clean_url(feed), {})
-                if seen.get("failed"):
-                    found[feed] = str(seen["failed"])
+                if seen.get("failed") or seen.get("layout"):
+                    found[feed] = str(seen.get("failed") or seen["layout"])
                 items = seen.get("failing")
                 for item in items.values() if isinstance(items, dict) else ():
                     if isinstance(item, dict) and item.get("url") and item.get("why"):
@@ -330,7 +295,7 @@ class Importer:
         *,
         failing: dict[str, Any] | None = None,
         now: float = 0.0,
-        listed: list[_Item] | None = None,
+        listed: list[Item] | None = None,
     ) -> list[Outcome]:
         """The feed's items imported (`listed`: a news list's articles, for a portal without
         RSS); with `failing` (a followed feed's items that failed, by their page_key), those
@@ -342,55 +307,16 @@ class Importer:
                 # Its first read, and `bot.py import` of it (not followed): every page.
                 cap = None if self._backlog or failing is None else NEW_PAGES_PER_POLL
                 return self._items(source, url, listed, failing=failing, now=now, cap=cap)
-            return self._feed_items(source, url, body, failing=failing, now=now)
+            items = feed_items(body, self.today())
+            return self._items(source, url, items, failing=failing, now=now)
         finally:
             self._feed_url = None
-
-    def _news_list(self, url: str, fetched: Fetched, *, other_news: bool = True) -> list[_Item]:
-        """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
-        (FetchError when it is an article, or an error or maintenance page); `other_news`:
-        as listed_articles."""
-        html = decode_html(fetched.body, fetched.charset)
-        listed = listed_on(html, fetched.url, other_news=other_news)
-        if listed:
-            try:
-                extract_article(html, url=url, today=self.today())
-            except NotAnArticle:
-                return [_Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
-        raise FetchError(page_not_feed(fetched))
-
-    def _feed_items(
-        self,
-        source: str,
-        url: str | None,
-        body: bytes,
-        *,
-        failing: dict[str, Any] | None,
-        now: float,
-    ) -> list[Outcome]:
-        parsed = feedparser.parse(io.BytesIO(body))
-        entries = list(parsed.entries)
-        if not entries:
-            problem = "not a readable RSS/Atom feed" if parsed.bozo else "the feed has no items"
-            raise FetchError(problem)
-        # A feed giving all its items one date and time (when it was made) says nothing of
-        # when each was posted.
-        written = {str(dict.get(e, "published") or dict.get(e, "updated") or "") for e in entries}
-        dated = len(entries) < 2 or len(written) > 1
-        items = []
-        for entry in self._newest(entries):
-            # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
-            field = functools.partial(dict.get, entry)
-            stamp = str(field("updated") or field("published") or field("id") or "")
-            day = self._entry_date(entry) if dated else None
-            items.append(_Item(str(entry.get("link") or "").strip(), stamp, day))
-        return self._items(source, url, items, failing=failing, now=now)
 
     def _items(
         self,
         source: str,
         url: str | None,
-        items: list[_Item],
+        items: list[Item],
         *,
         failing: dict[str, Any] | None,
         now: float,
@@ -427,7 +353,7 @@ class Importer:
                 outcome = self._feed_item_again(url, item.stamp, item.date, failing, now)
             if outcome is not None:  # (None: a failing item not due, not read)
                 new_pages += new
-                outcomes.append(no_article(outcome) if item.stamp == LISTED else outcome)
+                outcomes.append(_as_told(outcome, item.stamp))
         if failing is not None:
             for gone in set(failing) - set(listed):  # no longer among the feed's newest
                 del failing[gone]
@@ -436,33 +362,12 @@ class Importer:
         return outcomes
 
     def _gone_from(self, feed: str, listed: dict[str, dt.date | None]) -> list[Outcome]:
-        """The articles `feed` brought that it no longer lists (`listed`: its items' dates
-        by their page_keys) though newer than its oldest item (by the item's date, else
-        its article's, if imported: not aged out of it, but taken down or moved), of the
-        last WITHDRAWN_DAYS, read again at most once per RECHECK_EVERY: those the portal
-        answers 404 or 410 for are withdrawn. Anything else (a server error, no answer)
-        withdraws nothing; a page still there stays a notice."""
-        book = self._log()
-        days = []
-        for key, day in listed.items():
-            found = book.find([key]) if day is None else None
-            days.append(day.isoformat() if day else record_date(found[1]) if found else "")
-        # (An item of unknown date, never imported, tells nothing of what aged out.)
-        oldest = min((day for day in days if day), default=None)
-        if oldest is None:
-            return []
-        oldest = max(oldest, (self.today() - dt.timedelta(days=WITHDRAWN_DAYS)).isoformat())
+        """The recent articles `feed` no longer lists (see portal_withdraw.gone_from), read
+        again at most once per RECHECK_EVERY: those the portal answers 404 or 410 for are
+        withdrawn. Anything else (a server error, no answer) withdraws nothing; a page
+        still there stays a notice."""
         outcomes = []
-        for key, record in list(book.articles.items()):
-            if (
-                not record.get("file")
-                or record.get("same_as")
-                or record.get("withdrawn")
-                or page_key(str(record.get("feed"))) != page_key(feed)
-                or page_key(key) in listed
-                or record_date(record) <= oldest
-            ):
-                continue
+        for key, record in gone_from(self._log(), feed, listed, self.today()):
             checked = float(record.get("checked") or 0)
             if self.clock() - checked < RECHECK_EVERY and not self._every_item:
                 continue
@@ -476,6 +381,8 @@ class Importer:
                 continue
             if isinstance(fetched, Outcome):
                 outcomes.append(fetched)
+            elif removed := removed_there(key, fetched, self.today()):
+                outcomes.append(self._withdraw(key, key, removed))
             else:
                 self._checked(key)
         return outcomes
@@ -500,19 +407,13 @@ class Importer:
             return "feed" not in found[1] and book.version < LOG_VERSION
         return bool(base) and page_key(str(came_from)) == page_key(base)
 
-    def _retry(self, failing: dict[str, Any], now: float) -> list[Outcome]:
+    def _retry(self, failing: Failing, now: float) -> list[Outcome]:
         """The items of an unchanged feed that failed, those due tried again."""
         outcomes = []
-        for key, last in list(failing.items()):
-            try:
-                date = dt.date.fromisoformat(last["date"]) if last.get("date") else None
-                url, stamp = str(last["url"]), str(last.get("stamp") or "")
-            except (AttributeError, KeyError, TypeError, ValueError):
-                del failing[key]  # not as written here: read again with the feed's next change
-                continue
+        for url, stamp, date in to_retry(failing):
             outcome = self._feed_item_again(url, stamp, date, failing, now)
             if outcome is not None:
-                outcomes.append(outcome)
+                outcomes.append(_as_told(outcome, stamp))
         return outcomes
 
     def _feed_item_again(
@@ -520,51 +421,22 @@ class Importer:
         url: str,
         stamp: str,
         feed_date: dt.date | None,
-        failing: dict[str, Any],
+        failing: Failing,
         now: float,
     ) -> Outcome | None:
         """A followed feed's item imported, unless it failed before for a reason not due
-        to be tried again yet (None: not fetched; admins were told already). Its failures
-        in a row for one reason are counted in `failing`; the feed showing the item with
-        another date, or another reason, starts the count again."""
-        key = page_key(url)
-        last = failing.get(key) or {}
-        again = bool(last) and last.get("stamp") == stamp
-        if again and now < float(last.get("next") or 0) and not self._every_item:
+        to be tried again yet (None: not fetched; admins were told already)."""
+        if waiting(failing, url, stamp, now) and not self._every_item:
             return None
-        outcome = self._feed_item(url, stamp, feed_date)
-        if not outcome.failed:
-            failing.pop(key, None)
-            return outcome
-        same = again and last.get("why") == outcome.why
-        count = int(last.get("failures") or 0) + 1 if same else 1
-        failing[key] = {
-            "url": url,
-            "stamp": stamp,
-            "date": feed_date.isoformat() if feed_date else None,
-            "why": outcome.why,
-            "failures": count,
-            "next": now + retry_after(count, outcome.why or ""),
-        }
+        first_read = self._backlog
+        self._backlog = first_read or of_backlog(failing, url)
+        try:
+            outcome = self._feed_item(url, stamp, feed_date)
+        finally:
+            backlog, self._backlog = self._backlog, first_read
+        why = outcome.why if outcome.failed else None
+        count(failing, url, stamp, feed_date, why, now, backlog=backlog)
         return outcome
-
-    def _newest(self, entries: list[Any]) -> list[Any]:
-        """The feed's MAX_FEED_ITEMS newest items, newest first: by their dates when every
-        item has one (some portals list theirs oldest first, and the newest would never
-        be read), else in the feed's order."""
-        dated = [(self._entry_date(entry), entry) for entry in entries]
-        if all(day is not None for day, _ in dated):
-            # (A stable sort: items of one day keep the feed's order.)
-            dated.sort(key=lambda pair: pair[0] or dt.date.min, reverse=True)
-            entries = [entry for _, entry in dated]
-        return entries[:MAX_FEED_ITEMS]
-
-    def _entry_date(self, entry: Any) -> dt.date | None:
-        # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
-        field = functools.partial(dict.get, entry)
-        written = str(field("published") or field("updated") or "")
-        when = field("published_parsed") or field("updated_parsed")
-        return feed_item_day(written, when, self.today())
 
     def _recheck(self, record: dict[str, Any]) -> bool:
         """Whether an imported article its feed shows as before (the same date: portals
@@ -608,28 +480,16 @@ class Importer:
             return self._withdraw(source, known[0], exc.why)
 
     def _withdraw(self, source: str, key: str, why: str) -> Outcome:
-        """The portal no longer has the article imported at `key`: its notice leaves
-        content/ (the content watcher takes it out of the index), kept in WITHDRAWN_DIR;
-        the import log remembers it (the article back on the portal is imported again)."""
+        """The portal no longer has the article imported at `key` (portal_withdraw)."""
         with locked(self.settings.data_dir) if not self.dry_run else contextlib.nullcontext():
             book = self._log()
             record = book.articles.get(key) or {}
-            if not record.get("file") or record.get("same_as") or record.get("withdrawn"):
-                return Outcome(source, UNCHANGED)
-            path = self.settings.content_dir / str(record["file"])
-            if not path.exists():  # staff deleted it already
-                return Outcome(source, DELETED, path, why=f"{path} was deleted")
-            notice, _ = load_announcement(path, self.topics)  # (None: staff broke it)
-            title = notice.title if notice is not None else path.stem
-            if not self.dry_run:
-                folder = self.settings.data_dir / WITHDRAWN_DIR
-                folder.mkdir(parents=True, exist_ok=True)
-                # (content/ and the data folder may be on two file systems: no rename.)
-                shutil.copy2(path, folder / path.name)
-                path.unlink()
-                record["withdrawn"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            outcome = withdraw(
+                self.settings, self.topics, source, record, why, dry_run=self.dry_run
+            )
+            if outcome.action == WITHDRAWN and not self.dry_run:
                 book.save()
-        return Outcome(source, WITHDRAWN, path, title, why=f"the portal removed it: {why}")
+            return outcome
 
     def _feed_item(self, url: str, stamp: str, feed_date: dt.date | None) -> Outcome:
         try:
@@ -654,13 +514,21 @@ class Importer:
             return failure(url, exc)
 
     def _remember_feed(
-        self, url: str, fetched: Fetched, failing: dict[str, Any], seen: dict[str, Any]
+        self,
+        url: str,
+        fetched: Fetched,
+        failing: dict[str, Any],
+        seen: dict[str, Any],
+        layout: str | None = None,
     ) -> None:
-        """The feed's validators, and its items failing (when to try them again); `seen`:
-        what was remembered (an unchanged feed with no item tried: nothing to write)."""
+        """The feed's validators, its items failing (when to try them again), and why its
+        articles no longer read (see portal_layout); `seen`: what was remembered (an
+        unchanged feed with no item tried: nothing to write)."""
         remembered: dict[str, Any] = {"etag": fetched.etag, "last_modified": fetched.last_modified}
         if failing:
             remembered["failing"] = failing
+        if layout:
+            remembered["layout"] = layout
         if self.dry_run or (url in self._log().feeds and remembered == seen):
             return
         with locked(self.settings.data_dir):
@@ -711,159 +579,28 @@ class Importer:
             "feed_stamp": feed_stamp or None,
             "checked": self.clock(),
         }
-        moved_from = self._moved_from(keys, article)  # (fetching: before the lock)
+        # (fetching: before the lock)
+        moved = moved_from(self._log(), keys, article, self.fetcher, self.today())
+        decide = functools.partial(
+            self.decider.decide,
+            source,
+            keys,
+            article,
+            validators,
+            moved_from=moved,
+            backlog=self._backlog,
+            feed=self._feed_url,
+        )
         try:
             if self.dry_run:
-                return self._decide(source, keys, article, validators, self._log(), moved_from)
+                return decide(self._log())
             with locked(self.settings.data_dir):
                 book = ImportLog.load(self.log_path)
-                outcome = self._decide(source, keys, article, validators, book, moved_from)
+                outcome = decide(book)
                 book.save()
                 return outcome
         except Refused as exc:
             return Outcome(source, FAILED, why=f"the bot would not serve it: {exc}")
-
-    def _moved_from(self, keys: list[str], article: Article) -> str | None:
-        """The address of an imported article this new page is, moved (a portal that makes
-        the address from the title moves an article whose title is corrected) and maybe
-        edited on the way: nearly the same text, the same date, and its old address no
-        longer shows it: gone, sending here, or showing this page's edited text. Two pages
-        both still there are two articles however alike (one template for two
-        neighbourhoods' notices), or one article posted twice."""
-        book = self._log()
-        if book.find(keys) is not None:
-            return None
-        plain = plain_words(article.body)
-        old = book.same_article(Simhash(plain), article.date.isoformat())
-        if old is None or not is_web_address(old):
-            return None
-        record = book.articles[old]
-        edited = record.get("text") != digest(plain) or record.get("title") != plain_words(
-            article.title
-        )
-        try:
-            there = self.fetcher.get(old)
-        except FetchError as exc:
-            return old if exc.status in (404, 410) else None
-        if page_key(there.url) in {page_key(key) for key in keys}:
-            return old  # redirected here
-        try:
-            shown = extract_article(
-                decode_html(there.body, there.charset), url=old, today=self.today()
-            )
-        except NotAnArticle:
-            return old  # it shows a list of news, or nothing: the article is not there
-        # Both addresses show the new text (the portal finds articles by their id, not
-        # by the words of their address); the same text as before is a re-post.
-        return old if edited and plain_words(shown.body) == plain else None
-
-    def _decide(
-        self,
-        source: str,
-        keys: list[str],
-        article: Article,
-        validators: dict[str, Any],
-        book: ImportLog,
-        moved_from: str | None = None,
-    ) -> Outcome:
-        plain = plain_words(article.body)
-        text, simhash, title = digest(plain), Simhash(plain), plain_words(article.title)
-        specifics = specifics_of(article.body)
-        found = book.find(keys)
-        if found is not None and found[1].get("same_as"):
-            if found[1].get("text") == text:
-                found[1].update(validators)
-                return Outcome(source, DUPLICATE, why=f"same text as {found[1]['same_as']}")
-            del book.articles[found[0]]  # the re-post changed: judge it afresh
-            found = None
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        moved: str | None = None
-        old = book.articles.get(moved_from or "")
-        if found is None and old and old.get("file") and not old.get("same_as"):
-            # The article moved: its record follows it, its old address points to it.
-            assert moved_from is not None
-            book.articles[moved_from] = {"same_as": keys[0], "text": old.get("text")}
-            book.articles[keys[0]] = old
-            found, moved = (keys[0], old), f"moved from {moved_from}"
-        if found is None:
-            twin = book.same_text(
-                text,
-                simhash,
-                title,
-                article.date.isoformat(),
-                specifics,
-                words_of(article.body),
-                self._words_of_file,
-            )
-            if twin is not None:
-                book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
-                twin_file = book.articles[twin].get("file")
-                return Outcome(source, DUPLICATE, why=f"same text as {twin} ({twin_file})")
-            rendered = self.files.render(article, keys[0] if keys[0].startswith("http") else None)
-            name = self.files.free_name(article, rendered)
-            path = self.settings.content_dir / name
-            if not path.exists():  # (there already: written before the log was lost)
-                self.files.publish(path, rendered, backlog=self._backlog)
-            book.articles[keys[0]] = {
-                "file": name,
-                "date": article.date.isoformat(),
-                "text": text,
-                "simhash": simhash.to_hex(),
-                **specifics,
-                "title": title,
-                "written": digest(rendered),
-                "imported": now,
-                "feed": self._feed_url,  # None: imported as a page of its own
-                **validators,
-            }
-            return Outcome(source, NEW, path, article.title, text=rendered)
-
-        key, record = found
-        record.update(validators)
-        path = self.settings.content_dir / str(record.get("file"))
-        back = bool(record.pop("withdrawn", None))  # the portal shows the article again
-        if not path.exists() and not back:
-            return Outcome(
-                source, DELETED, path, article.title, why=f"{path} was deleted; not imported again"
-            )
-        current = path.read_bytes() if path.exists() else b""
-        staff_edited = not back and digest(current) != record.get("written")
-        unchanged = record.get("text") == text and record.get("title") == title
-        if unchanged and not moved and not back:
-            if staff_edited:
-                why = f"{path} was edited by staff and the portal's text has not changed"
-                return Outcome(source, KEPT, path, article.title, why=why)
-            return Outcome(source, UNCHANGED, path, article.title)
-        # The file keeps its name, so its id: subscribers are not alerted a second time.
-        rendered = self.files.render(article, key if key.startswith("http") else None)
-        notes = [moved] if moved else []
-        if back:
-            notes.append("back on the portal")
-        kept = None
-        if staff_edited and not self.dry_run:
-            kept = self.files.keep_staff_version(path, current)
-            notes.append(f"the staff version is kept in {kept}")
-        self.files.publish(path, rendered)
-        record.update(
-            text=text,
-            simhash=simhash.to_hex(),
-            **specifics,
-            title=title,
-            date=article.date.isoformat(),
-            written=digest(rendered),
-            updated=now,
-        )
-        note = "; ".join(notes) or None
-        return Outcome(source, UPDATED, path, article.title, why=note, text=rendered, kept=kept)
-
-    def _words_of_file(self, record: dict[str, Any]) -> frozenset[str] | None:
-        """The words of an imported article's file, as staff left it; None when it is gone."""
-        try:
-            return words_of(
-                (self.settings.content_dir / str(record.get("file"))).read_text("utf-8")
-            )
-        except (OSError, UnicodeDecodeError):
-            return None
 
     def _unchanged(self, source: str, url: str) -> Outcome:
         known = self._log().find([url])
@@ -877,7 +614,7 @@ class Importer:
             current = path.read_bytes()
         except FileNotFoundError:
             return Outcome(source, DELETED, path, why=f"{path} was deleted; not imported again")
-        if digest(current) != record.get("written"):
+        if edited(current, record.get("written")):
             why = f"{path} was edited by staff and the portal's text has not changed"
             return Outcome(source, KEPT, path, why=why)
         return Outcome(source, UNCHANGED, path)

@@ -20,13 +20,19 @@ log = logging.getLogger(__name__)
 # server error, a maintenance page; as portal_fetch and portal_extract word them.
 _PASSING = re.compile(
     r"^(?:timed out|could not connect|the portal's HTTPS connection|the server answered "
-    r"(?:5\d\d|429)|an error, maintenance or login page)"
+    r"(?:5\d\d|429)|an error, maintenance or login page|a bot check)"
 )
 
 
 def passing(why: str) -> bool:
     """Whether a failure (Outcome.why) is the portal's moment rather than the item's."""
     return bool(_PASSING.match(why))
+
+
+def portal_wide(why: str) -> bool:
+    """Whether a failure (Outcome.why) is the portal's, for every page alike: its moment,
+    or the bot refused (401, 403, a bot check), rather than the item's (404, a PDF)."""
+    return passing(why) or why.startswith(("the server answered 401", "the server answered 403"))
 
 
 # What happened to a source.
@@ -88,9 +94,14 @@ _NO_ARTICLE = re.compile(r"^(?:no article found|no publication date)")
 NO_ARTICLE_FOUND = "no article found"
 
 
+def not_an_article(why: str) -> bool:
+    """Whether a page failed for holding no article or no date (see `no_article`)."""
+    return _NO_ARTICLE.match(why) is not None
+
+
 def no_article(outcome: Outcome) -> Outcome:
     """A news list's item as admins hear of it: a page that is no article, skipped."""
-    if outcome.failed and _NO_ARTICLE.match(outcome.why or ""):
+    if outcome.failed and not_an_article(outcome.why or ""):
         return Outcome(outcome.source, SKIPPED, why=f"not an article: {outcome.why}")
     return outcome
 

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from wardbot.hours import VIETNAM
-from wardbot.portal_extract import decode_html, error_page, possible_date, text_date
+from wardbot.portal_extract import decode_html, error_page, error_why, possible_date, text_date
 from wardbot.portal_fetch import Fetched, FetchError, is_web_address
 from wardbot.portal_listing import LISTED_AT_LEAST, Listed, listed_articles
 from wardbot.portal_log import TRACKING
@@ -124,7 +124,7 @@ def page_not_feed(fetched: Fetched) -> str:
     moment), or a page staff named in PORTAL_FEEDS that lists no news (an article)."""
     error = error_page(decode_html(fetched.body, fetched.charset))
     if error:
-        return f"an error, maintenance or login page, not a feed («{error}»)"
+        return error_why(error, "a feed")
     return (
         "a web page that is neither a news list nor an RSS/Atom feed (PORTAL_FEEDS takes the "
         "portal's RSS addresses, or the pages listing its news)"

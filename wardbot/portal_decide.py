@@ -1,0 +1,193 @@
+"""What an article read from the ward's portal becomes, judged against the import log
+(wardbot.portal_log): a new notice, a re-post of one (skipped), the same article edited,
+moved to another address or back on the portal (its file rewritten under the same name:
+no second alert), or nothing new; and a file staff deleted or edited is left as they
+left it (see wardbot.portal_import).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from trafilatura.deduplication import Simhash
+
+from wardbot.config import Settings
+from wardbot.portal_extract import Article, NotAnArticle, decode_html, extract_article
+from wardbot.portal_fetch import Fetcher, FetchError, is_web_address
+from wardbot.portal_files import NoticeFiles
+from wardbot.portal_log import ImportLog, digest, page_key, specifics_of, words_of
+from wardbot.portal_outcome import DELETED, DUPLICATE, KEPT, NEW, UNCHANGED, UPDATED, Outcome
+from wardbot.staff_read import staff_text
+from wardbot.text import plain_words
+
+
+def edited(current: bytes, written: object) -> bool:
+    """Whether staff edited a notice file the importer wrote (`written`: the digest of its
+    text then): not when they only saved it again in Notepad as "Unicode" (UTF-16) or with
+    Windows line ends, its text unchanged."""
+    if digest(current) == written:
+        return False
+    try:
+        text = staff_text(current)
+    except UnicodeDecodeError:
+        return True
+    return digest(text.replace("\r\n", "\n")) != written
+
+
+def moved_from(
+    book: ImportLog, keys: list[str], article: Article, fetcher: Fetcher, today: dt.date
+) -> str | None:
+    """The address of an imported article this new page is, moved (a portal that makes
+    the address from the title moves an article whose title is corrected) and maybe
+    edited on the way: nearly the same text, the same date, and its old address no
+    longer shows it: gone, sending here, or showing this page's edited text. Two pages
+    both still there are two articles however alike (one template for two
+    neighbourhoods' notices), or one article posted twice."""
+    if book.find(keys) is not None:
+        return None
+    plain = plain_words(article.body)
+    old = book.same_article(Simhash(plain), article.date.isoformat())
+    if old is None or not is_web_address(old):
+        return None
+    record = book.articles[old]
+    edited = record.get("text") != digest(plain) or record.get("title") != plain_words(
+        article.title
+    )
+    try:
+        there = fetcher.get(old)
+    except FetchError as exc:
+        return old if exc.status in (404, 410) else None
+    if page_key(there.url) in {page_key(key) for key in keys}:
+        return old  # redirected here
+    try:
+        shown = extract_article(decode_html(there.body, there.charset), url=old, today=today)
+    except NotAnArticle:
+        return old  # it shows a list of news, or nothing: the article is not there
+    # Both addresses show the new text (the portal finds articles by their id, not
+    # by the words of their address); the same text as before is a re-post.
+    return old if edited and plain_words(shown.body) == plain else None
+
+
+class Decider:
+    """Decides, in the import log `book` given (saved by the caller), what an article read
+    becomes, and writes its notice file (with `dry_run`, only says what it would)."""
+
+    def __init__(self, settings: Settings, files: NoticeFiles, *, dry_run: bool) -> None:
+        self.settings = settings
+        self.files = files
+        self.dry_run = dry_run
+
+    def decide(
+        self,
+        source: str,
+        keys: list[str],
+        article: Article,
+        validators: dict[str, Any],
+        book: ImportLog,
+        moved_from: str | None = None,
+        *,
+        backlog: bool = False,
+        feed: str | None = None,
+    ) -> Outcome:
+        """`keys`: the page's addresses (its own first); `validators`: what its record keeps
+        of this read; `moved_from`: see `moved_from`; `backlog`: a feed's first read
+        (NoticeFiles.publish); `feed`: the feed that listed it (None: a page of its own)."""
+        plain = plain_words(article.body)
+        text, simhash, title = digest(plain), Simhash(plain), plain_words(article.title)
+        specifics = specifics_of(article.body)
+        found = book.find(keys)
+        if found is not None and found[1].get("same_as"):
+            if found[1].get("text") == text:
+                found[1].update(validators)
+                return Outcome(source, DUPLICATE, why=f"same text as {found[1]['same_as']}")
+            del book.articles[found[0]]  # the re-post changed: judge it afresh
+            found = None
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        moved: str | None = None
+        old = book.articles.get(moved_from or "")
+        if found is None and old and old.get("file") and not old.get("same_as"):
+            # The article moved: its record follows it, its old address points to it.
+            assert moved_from is not None
+            book.articles[moved_from] = {"same_as": keys[0], "text": old.get("text")}
+            book.articles[keys[0]] = old
+            found, moved = (keys[0], old), f"moved from {moved_from}"
+        if found is None:
+            twin = book.same_text(
+                text,
+                simhash,
+                title,
+                article.date.isoformat(),
+                specifics,
+                words_of(article.body),
+                self._words_of_file,
+            )
+            if twin is not None:
+                book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
+                twin_file = book.articles[twin].get("file")
+                return Outcome(source, DUPLICATE, why=f"same text as {twin} ({twin_file})")
+            rendered = self.files.render(article, keys[0] if keys[0].startswith("http") else None)
+            name = self.files.free_name(article, rendered)
+            path = self.settings.content_dir / name
+            if not path.exists():  # (there already: written before the log was lost)
+                self.files.publish(path, rendered, backlog=backlog)
+            book.articles[keys[0]] = {
+                "file": name,
+                "date": article.date.isoformat(),
+                "text": text,
+                "simhash": simhash.to_hex(),
+                **specifics,
+                "title": title,
+                "written": digest(rendered),
+                "imported": now,
+                "feed": feed,  # None: imported as a page of its own
+                **validators,
+            }
+            return Outcome(source, NEW, path, article.title, text=rendered)
+
+        key, record = found
+        record.update(validators)
+        path = self.settings.content_dir / str(record.get("file"))
+        back = bool(record.pop("withdrawn", None))  # the portal shows the article again
+        if not path.exists() and not back:
+            return Outcome(
+                source, DELETED, path, article.title, why=f"{path} was deleted; not imported again"
+            )
+        current = path.read_bytes() if path.exists() else b""
+        staff_edited = not back and edited(current, record.get("written"))
+        unchanged = record.get("text") == text and record.get("title") == title
+        if unchanged and not moved and not back:
+            if staff_edited:
+                why = f"{path} was edited by staff and the portal's text has not changed"
+                return Outcome(source, KEPT, path, article.title, why=why)
+            return Outcome(source, UNCHANGED, path, article.title)
+        # The file keeps its name, so its id: subscribers are not alerted a second time.
+        rendered = self.files.render(article, key if key.startswith("http") else None)
+        notes = [moved] if moved else []
+        if back:
+            notes.append("back on the portal")
+        kept = None
+        if staff_edited and not self.dry_run:
+            kept = self.files.keep_staff_version(path, current)
+            notes.append(f"the staff version is kept in {kept}")
+        self.files.publish(path, rendered)
+        record.update(
+            text=text,
+            simhash=simhash.to_hex(),
+            **specifics,
+            title=title,
+            date=article.date.isoformat(),
+            written=digest(rendered),
+            updated=now,
+        )
+        note = "; ".join(notes) or None
+        return Outcome(source, UPDATED, path, article.title, why=note, text=rendered, kept=kept)
+
+    def _words_of_file(self, record: dict[str, Any]) -> frozenset[str] | None:
+        """The words of an imported article's file, as staff left it; None when it is gone."""
+        try:  # saved again by staff, maybe as UTF-16 ("Unicode" in Notepad)
+            return words_of(
+                staff_text((self.settings.content_dir / str(record.get("file"))).read_bytes())
+            )
+        except (OSError, UnicodeDecodeError):
+            return None

@@ -1,0 +1,89 @@
+"""The items a followed source lists: an RSS/Atom feed's entries (its newest, newest
+first, each with its date when the feed dates them one by one), or the articles a news
+list links to, for a portal without RSS (wardbot.portal_listing finds them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import feedparser
+
+from wardbot.portal_extract import NotAnArticle, decode_html, extract_article
+from wardbot.portal_fetch import Fetched, FetchError
+from wardbot.portal_sources import feed_item_day, listed_on, page_not_feed
+
+MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
+# A news list's articles have no date of their own in the list: once imported, they are
+# read again only as a feed's items keeping their date are (see `Importer._recheck`).
+LISTED = "listed"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A feed's item, or an article a news list links to."""
+
+    link: str  # as written (relative links are the feed's)
+    stamp: str  # its date as the feed writes it: another one, the article was edited
+    date: dt.date | None = None  # its day, for a page that shows none
+
+
+def feed_items(body: bytes, today: dt.date) -> list[Item]:
+    """The newest items of the feed in `body` (FetchError: not a feed, or an empty one)."""
+    parsed = feedparser.parse(io.BytesIO(body))
+    entries = list(parsed.entries)
+    if not entries:
+        problem = "not a readable RSS/Atom feed" if parsed.bozo else "the feed has no items"
+        raise FetchError(problem)
+    # A feed giving all its items one date and time (when it was made) says nothing of
+    # when each was posted.
+    written = {str(dict.get(e, "published") or dict.get(e, "updated") or "") for e in entries}
+    dated = len(entries) < 2 or len(written) > 1
+    items = []
+    for entry in _newest(entries, today):
+        # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
+        field = functools.partial(dict.get, entry)
+        stamp = str(field("updated") or field("published") or field("id") or "")
+        day = _entry_date(entry, today) if dated else None
+        items.append(Item(str(entry.get("link") or "").strip(), stamp, day))
+    return items
+
+
+def news_list_items(
+    url: str, fetched: Fetched, today: dt.date, *, other_news: bool = True
+) -> list[Item]:
+    """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
+    (FetchError when it is an article, or an error or maintenance page); `other_news`:
+    as listed_articles."""
+    html = decode_html(fetched.body, fetched.charset)
+    listed = listed_on(html, fetched.url, other_news=other_news)
+    if listed:
+        try:
+            extract_article(html, url=url, today=today)
+        except NotAnArticle:
+            return [Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
+    raise FetchError(page_not_feed(fetched))
+
+
+def _newest(entries: list[Any], today: dt.date) -> list[Any]:
+    """The feed's MAX_FEED_ITEMS newest items, newest first: by their dates when every
+    item has one (some portals list theirs oldest first, and the newest would never
+    be read), else in the feed's order."""
+    dated = [(_entry_date(entry, today), entry) for entry in entries]
+    if all(day is not None for day, _ in dated):
+        # (A stable sort: items of one day keep the feed's order.)
+        dated.sort(key=lambda pair: pair[0] or dt.date.min, reverse=True)
+        entries = [entry for _, entry in dated]
+    return entries[:MAX_FEED_ITEMS]
+
+
+def _entry_date(entry: Any, today: dt.date) -> dt.date | None:
+    # dict.get: feedparser's own get() maps 'updated' to 'published' with a warning.
+    field = functools.partial(dict.get, entry)
+    written = str(field("published") or field("updated") or "")
+    when = field("published_parsed") or field("updated_parsed")
+    return feed_item_day(written, when, today)
