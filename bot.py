@@ -269,6 +269,8 @@ class _BatchError(Exception):
 
 def _read_batch(name: str) -> list[str]:
     """The questions in --batch FILE (`-`: standard input), one a line, blank lines skipped."""
+    from wardbot.staff_read import staff_text
+
     try:
         if name == "-":
             raw: bytes | str = (
@@ -283,7 +285,7 @@ def _read_batch(name: str) -> list[str]:
         text = raw
     else:
         try:
-            text = raw.decode("utf-8-sig")  # a byte order mark, as Notepad writes, is no question
+            text = staff_text(raw)  # UTF-8 or, told by its byte order mark, UTF-16
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             raise _BatchError(f"{where}:{line}: not UTF-8 text; save the file as UTF-8") from None

@@ -211,6 +211,15 @@ def test_ask_batch_skips_a_byte_order_mark_and_reads_windows_line_ends(ward, tmp
     assert asked == ["mất thẻ bhyt", "lam lai cccd"]
 
 
+def test_ask_batch_reads_questions_excel_saved_as_unicode_text(ward, tmp_path, capsys):
+    """Excel's "Unicode Text (*.txt)" and Notepad's "Unicode": UTF-16 with its mark."""
+    questions = tmp_path / "cau-hoi.txt"
+    questions.write_bytes(b"\xff\xfe" + "mất thẻ bhyt\r\nlam lai cccd\r\n".encode("utf-16-le"))
+    assert bot.main(["ask", "--json", "--batch", str(questions), *ward]) == 0
+    asked = [json.loads(line)["question"] for line in capsys.readouterr().out.splitlines()]
+    assert asked == ["mất thẻ bhyt", "lam lai cccd"]
+
+
 def test_ask_plain_shows_the_answer_text(ward, capsys):
     bot.main(["ask", *ward, "lam lai cccd bi mat o dau"])
     assert "Công an cấp xã" in capsys.readouterr().out

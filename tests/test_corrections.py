@@ -502,6 +502,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("DROP TABLE follow_up_subjects")
         if version < 26:
             raw.execute("DROP TABLE offered_matches")
+        if version < 27:
+            raw.execute("ALTER TABLE chats DROP COLUMN thread")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

@@ -486,6 +486,53 @@ def test_windows_line_ends_and_byte_order_mark_are_kept(faq_file: Path, backups:
     assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bhyt",)
 
 
+@pytest.mark.parametrize(("bom", "codec"), [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_a_file_saved_as_unicode_in_notepad_is_edited_and_stays_so(
+    faq_file: Path, backups: Path, bom: bytes, codec: str
+) -> None:
+    faq_file.write_bytes(bom + STAFF_FAQ.replace("\n", "\r\n").encode(codec))
+
+    add_variant(faq_file, "bhyt-mat-the", "quên thẻ bhyt", backup_dir=backups)
+
+    data = faq_file.read_bytes()
+    assert data.startswith(bom)
+    text = data[2:].decode(codec)
+    added = added_lines(STAFF_FAQ, text.replace("\r\n", "\n"))
+    assert added == ["    variants:", "      - quên thẻ bhyt"]
+    assert text.count("\n") == text.count("\r\n")
+    assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bhyt",)
+
+
+def test_a_line_separator_pasted_into_an_answer_does_not_stop_an_edit(
+    faq_file: Path, backups: Path
+) -> None:
+    """The bot reads it as the space Notepad shows (staff_read): so does the editor, and
+    it stays in the file as it was."""
+    pasted = STAFF_FAQ.replace("xuất trình thẻ", "xuất trình\u2028thẻ")
+    faq_file.write_text(pasted, encoding="utf-8")
+
+    add_variant(faq_file, "bhyt-mat-the", "quên thẻ bhyt", backup_dir=backups)
+
+    after = faq_file.read_text(encoding="utf-8")
+    assert added_lines(pasted, after) == ["    variants:", "      - quên thẻ bhyt"]
+    assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bhyt",)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_new_answer_with_a_pasted_line_separator_is_written_as_the_bot_reads_it(
+    faq_file: Path, backups: Path, separator: str
+) -> None:
+    """An officer's answer pasted from a web page into chat: the space the loader reads
+    the separator as (staff_read), not an edit refused as the bot's own error."""
+    answer = f"Sáng 7:30 đến 11:30,{separator}chiều 13:30 đến 17:00.\nThứ Bảy nghỉ."
+
+    edit = add_entry(faq_file, "Giờ làm việc của phường?", answer, backup_dir=backups)
+
+    assert entry(faq_file, edit.entry_id).answer == (
+        "Sáng 7:30 đến 11:30, chiều 13:30 đến 17:00.\nThứ Bảy nghỉ."
+    )
+
+
 def test_a_file_written_meanwhile_is_read_again(
     faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

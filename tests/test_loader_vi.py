@@ -7,13 +7,15 @@ saved in another format, and whether a whole entry or notice, or only one line, 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from wardbot.faq_file import load_faq
+from wardbot.loader import load_corpus
 from wardbot.models import Topic
-from wardbot.notices import load_content
+from wardbot.notices import dated_otherwise, load_content
 
 TOPICS = [Topic("hanh-chinh", "Hành chính", ())]
 
@@ -37,6 +39,12 @@ def notice_problems(name: str, text: str | bytes) -> list[str]:
 
 
 HEAD = "topics:\n  - id: hanh-chinh\n    name: Hành chính\nfaq:\n"
+
+
+def hop_problems(body: str, title: str = "Họp", encoding: str = "utf-8") -> list[str]:
+    """The problems with a notice of 30/11/2026 (content/2026-11-30-hop.md) of this text."""
+    text = f"---\ntitle: {title}\ndate: 2026-11-30\n---\n{body}"
+    return notice_problems("2026-11-30-hop.md", text.encode(encoding))
 
 
 def test_words_curly_quotes_are_named_and_the_line_shown_with_straight_ones() -> None:
@@ -369,6 +377,12 @@ def test_a_notice_date_typed_without_its_year_is_not_shown_as_another_date(typed
             """`answer: '"Một cửa" nhận hồ sơ'`""",
         ),
         (
+            # As Excel or a CSV export writes a quote within quotes: twice.
+            '"Mang ""CCCD"" bản gốc"',
+            'chữ trong ngoặc kép không được có hai dấu ngoặc kép liền nhau (""): viết '
+            """`answer: 'Mang "CCCD" bản gốc'`""",
+        ),
+        (
             "- Mang CCCD",
             "danh sách trong dòng answer: phải viết thành một khối: `answer: |` rồi "
             "xuống dòng, mỗi ý một dòng (bắt đầu bằng '-'), thụt lề sâu hơn dòng answer:",
@@ -429,8 +443,7 @@ TCVN3_FIX = (
 
 
 def test_a_notice_typed_in_tcvn3_and_saved_as_utf8_is_not_published_as_garbled_text() -> None:
-    notice = f"---\ntitle: Họp\ndate: 2026-11-30\n---\nKính gửi bà con.\n{TCVN3_TITLE}.\n"
-    assert notice_problems("2026-11-30-hop.md", notice) == [
+    assert hop_problems(f"Kính gửi bà con.\n{TCVN3_TITLE}.\n") == [
         "content/2026-11-30-hop.md:6: dòng này có chữ gõ bằng bảng mã cũ TCVN3 (phông "
         f".VnTime), như 'Th«ng', người dân sẽ thấy chữ lỗi: {TCVN3_FIX} — thông báo này chưa "
         "được đăng"
@@ -438,6 +451,78 @@ def test_a_notice_typed_in_tcvn3_and_saved_as_utf8_is_not_published_as_garbled_t
     assert faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {TCVN3_TITLE}\n")[
         0
     ].startswith("faq.yaml:7: dòng này có chữ gõ bằng bảng mã cũ TCVN3")
+
+
+def test_a_faq_comment_typed_in_tcvn3_or_vni_is_warned_of_and_the_file_still_served() -> None:
+    """Residents never read a comment: pasted from an old document, it is no reason to
+    hold the whole file at its last good version."""
+    text = (
+        f"# {TCVN3_TITLE}\n{HEAD}  - id: gio   # {VNI_TITLE}\n    question: Mấy giờ?\n"
+        "    answer: Sáng thứ Hai.\n"
+    )
+    Path("faq.yaml").write_text(text, encoding="utf-8")
+    loaded = load_faq(Path("faq.yaml"))
+    assert (loaded.ok_syntax, [entry.answer for entry in loaded.faq]) == (True, ["Sáng thứ Hai."])
+    assert [str(p) for p in loaded.problems] == [
+        "faq.yaml:1: dòng ghi chú này có chữ gõ bằng bảng mã cũ TCVN3 (phông .VnTime), như "
+        f"'Th«ng': {TCVN3_FIX} — người dân không thấy ghi chú nên tệp vẫn được dùng"
+    ]
+    Path("faq.yaml").write_text(text.replace(f"# {TCVN3_TITLE}", "# FAQ"), encoding="utf-8")
+    assert str(load_faq(Path("faq.yaml")).problems[0]).startswith(
+        "faq.yaml:6: dòng ghi chú này có chữ gõ bằng bảng mã cũ VNI (phông VNI-Times)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "line"),
+    [
+        (f'"Xem # {TCVN3_TITLE}"', 7),  # quoted: the '#' is text
+        (f"|\n      # {TCVN3_TITLE}", 8),  # a block: its lines are all text
+    ],
+)
+def test_legacy_text_after_a_hash_that_is_no_comment_still_holds_the_file(
+    answer: str, line: int
+) -> None:
+    text = HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n"
+    assert faq_problems(text)[0].startswith(
+        f"faq.yaml:{line}: dòng này có chữ gõ bằng bảng mã cũ TCVN3"
+    )
+
+
+def test_a_notice_comment_typed_in_tcvn3_is_warned_of_and_the_notice_published() -> None:
+    assert hop_problems("Kính gửi bà con.\n", title=f"Họp\n# {TCVN3_TITLE}") == [
+        "content/2026-11-30-hop.md:3: dòng ghi chú này có chữ gõ bằng bảng mã cũ TCVN3 (phông "
+        f".VnTime), như 'Th«ng': {TCVN3_FIX} — người dân không thấy ghi chú nên tệp vẫn được "
+        "dùng"
+    ]
+    assert len(load_content(Path("content"), TOPICS)[0]) == 1
+    # In the text, Markdown, a '#' begins a heading residents read.
+    assert hop_problems(f"# {TCVN3_TITLE}\n")[0].startswith(
+        "content/2026-11-30-hop.md:5: dòng này có chữ gõ bằng bảng mã cũ TCVN3"
+    )
+
+
+def test_a_notice_comment_in_tcvn3_is_told_with_a_front_matter_yaml_cannot_read() -> None:
+    """Both at their lines, as faq.yaml's are: not one save to fix each."""
+    problems = hop_problems("Kính gửi bà con.\n", title=f"[Họp\n# {TCVN3_TITLE}")
+    assert [problem.split(": ")[0] for problem in problems] == [
+        "content/2026-11-30-hop.md:2",
+        "content/2026-11-30-hop.md:3",
+    ]
+    assert "dòng ghi chú này có chữ gõ bằng bảng mã cũ TCVN3" in problems[1]
+
+
+def test_a_notice_comment_in_vni_is_told_with_a_fence_word_made_a_dash() -> None:
+    """The '---' under the front matter typed in Word ('—'): the comment above it is a
+    comment still, only warned of, and the dash told at its line."""
+    text = f"---\ntitle: Họp\n# {VNI_TITLE}\ndate: 2026-11-30\n—\nKính gửi bà con.\n"
+    problems = notice_problems("2026-11-30-hop.md", text)
+    assert [problem.split(": ")[0] for problem in problems] == [
+        "content/2026-11-30-hop.md:3",
+        "content/2026-11-30-hop.md:5",
+    ]
+    assert "dòng ghi chú này có chữ gõ bằng bảng mã cũ VNI" in problems[0]
+    assert "dòng này phải là đúng ba dấu gạch ngang ---" in problems[1]
 
 
 def test_a_notice_saved_in_tcvn3_bytes_is_told_how_to_convert_it() -> None:
@@ -451,10 +536,69 @@ def test_a_notice_saved_in_tcvn3_bytes_is_told_how_to_convert_it() -> None:
 
 def test_latin_letters_and_signs_in_unicode_text_are_not_taken_for_tcvn3() -> None:
     body = "Ứng dụng Zalo® và VssID©; giá 50.000đ · giờ mở cửa « 7h30 »; Nestlé, Müller.\n"
-    assert (
-        notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: 2026-11-30\n---\n{body}")
-        == []
+    assert hop_problems(body) == []
+
+
+# The same words typed with a VNI (VNI-Times) font: a vowel then its marks, each a letter
+# of Windows' Western code page; and a greeting with ư, ơ and the hook ("gửi", "phường").
+VNI_TITLE = "Thoâng baùo veà vieäc hoïp toå daân phoá"
+VNI_GREETING = "Kính göûi baø con phöôøng"
+VNI_FIX = (
+    "hãy chuyển sang Unicode bằng Unikey (Công cụ chuyển mã, nguồn VNI Windows, đích "
+    "Unicode) rồi lưu lại với bảng mã UTF-8"
+)
+
+
+def test_a_faq_typed_with_a_vni_font_is_told_at_its_line_and_the_last_good_one_serves() -> None:
+    good = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng thứ Hai.\n"
+    Path("faq.yaml").write_text(good, encoding="utf-8")
+    last_good = load_faq(Path("faq.yaml"))
+    typed = HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: |\n      {VNI_GREETING}\n"
+    Path("faq.yaml").write_text(typed, encoding="utf-8")
+
+    corpus, problems = load_corpus(Path("faq.yaml"), Path("content"), last_good=last_good)
+    assert [str(p) for p in problems] == [
+        "faq.yaml:8: dòng này có chữ gõ bằng bảng mã cũ VNI (phông VNI-Times), như 'Kính', "
+        f"người dân sẽ thấy chữ lỗi: {VNI_FIX} — bot chưa đọc được cả tệp này"
+    ]
+    assert [entry.answer for entry in corpus.faq] == ["Sáng thứ Hai."]
+
+
+def test_a_notice_typed_with_a_vni_font_is_not_published_saved_either_way() -> None:
+    assert hop_problems(f"Kính gửi bà con.\n\n{VNI_TITLE}.\n") == [
+        "content/2026-11-30-hop.md:7: dòng này có chữ gõ bằng bảng mã cũ VNI (phông "
+        f"VNI-Times), như 'Thoâng', người dân sẽ thấy chữ lỗi: {VNI_FIX} — thông báo này chưa "
+        "được đăng"
+    ]
+    assert hop_problems(f"{VNI_TITLE}.\n", title="Hop", encoding="cp1252") == [
+        "content/2026-11-30-hop.md:5: tệp gõ bằng bảng mã cũ VNI (phông VNI-Times), như "
+        f"'Thoâng': {VNI_FIX} — thông báo này chưa được đăng"
+    ]
+
+
+def test_a_vni_line_of_acute_grave_circumflex_and_dot_marks_is_told_too() -> None:
+    """'Thông báo lịch họp': no ơ, ư, hook or tilde in it to tell VNI by."""
+    assert hop_problems("Thoâng baùo lòch hoïp.\n")[0].startswith(
+        "content/2026-11-30-hop.md:5: dòng này có chữ gõ bằng bảng mã cũ VNI (phông VNI-Times)"
     )
+
+
+def test_unicode_vietnamese_and_other_languages_are_not_taken_for_vni() -> None:
+    body = (
+        "Giờ làm việc: sáng thứ Hai, chiều thứ Năm; hồ sơ nộp qua cổng dịch vụ công, phí "
+        "50.000đ. Gặp ông Hoà, bà Thuý: khoá học, quý vị, tuyên truyền, giúp đỡ, rõ ràng.\n"
+        "Cô giáo Hoà và Thuý, giá vé.\n\n"
+        "Noël à Paris, une idée créée par Zoë; el niño reúne a la familia en el país de "
+        "Peña; São Paulo, João; Müller, Jörg, Ærø, naïve coïncidence.\n"
+    )
+    assert hop_problems(body) == []
+
+
+def test_soft_hyphens_pasted_with_unicode_text_are_not_taken_for_tcvn3() -> None:
+    """A web page's or Word's optional hyphens (U+00AD, TCVN3's "ư" when read in the
+    Western page) inside words of a line typed in Unicode."""
+    body = "Phường tổ chức tiêm vắc\xadxin; mang theo sổ tiêm chủng\xadkhi đến trạm y tế.\n"
+    assert hop_problems(body) == []
 
 
 @pytest.mark.parametrize(
@@ -552,6 +696,80 @@ def test_a_file_cut_in_the_middle_of_a_letter_is_told_as_saved_half_way() -> Non
         "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại — bot chưa đọc "
         "được cả tệp này"
     ]
+
+
+# Notepad's "Unicode" and "Unicode big endian" (and Excel's "Unicode Text"): UTF-16 with
+# its byte-order mark, Windows line ends.
+UTF16 = {"le": b"\xff\xfe", "be": b"\xfe\xff"}
+
+
+def utf16(text: str, order: str) -> bytes:
+    return UTF16[order] + text.replace("\n", "\r\n").encode(f"utf-16-{order}")
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_a_faq_saved_as_unicode_in_notepad_is_read_with_its_line_numbers(order: str) -> None:
+    good = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng thứ Hai.\n"
+    Path("faq.yaml").write_bytes(utf16(good, order))
+    loaded = load_faq(Path("faq.yaml"))
+    assert (loaded.problems, [e.answer for e in loaded.faq]) == ([], ["Sáng thứ Hai."])
+
+    bad = good + "  - id: nghi\n    question: Nghỉ lễ?\n    answr: Có.\n"
+    Path("faq.yaml").write_bytes(utf16(bad, order))
+    assert str(load_faq(Path("faq.yaml")).problems[0]).startswith("faq.yaml:10: ")
+
+
+def test_a_notice_saved_as_unicode_is_published_and_its_date_line_found() -> None:
+    text = "---\ntitle: Họp tổ dân phố\ndate: 2026-11-20\n---\nTối thứ Sáu.\n"
+    Path("content", "2026-11-30-hop.md").write_bytes(utf16(text, "le"))
+    (notice,), problems = load_content(Path("content"), TOPICS)
+    assert (notice.title, notice.body, problems) == ("Họp tổ dân phố", "Tối thứ Sáu.", [])
+    assert dated_otherwise(notice) == ("content/2026-11-30-hop.md:3", dt.date(2026, 11, 30))
+
+
+def test_a_file_in_utf16_without_its_mark_is_told_to_be_saved_as_utf8() -> None:
+    """Not told to retype line 1 for an invisible character (its every other byte is 0)."""
+    text = "topics:\n  - id: a\n    name: A\nfaq:\n  - id: b\n    question: Q?\n    answer: A.\n"
+    Path("faq.yaml").write_bytes(text.encode("utf-16-le"))
+    assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == [
+        "faq.yaml:1: tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã UTF-8 "
+        "(trong Notepad: Lưu thành, mục Encoding chọn UTF-8) — bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_a_unicode_file_cut_in_the_middle_of_a_letter_is_told_as_saved_half_way() -> None:
+    text = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng thứ Hai.\n"
+    Path("faq.yaml").write_bytes(utf16(text, "le")[:-1])
+
+    assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == [
+        "faq.yaml:7: tệp dừng ở giữa một chữ: có thể tệp đang được lưu hay tải lên chưa xong; "
+        "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại — bot chưa đọc "
+        "được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_line_separator_pasted_into_an_answer_reads_as_the_space_it_looks_like(
+    separator: str,
+) -> None:
+    """Notepad shows no line break there; YAML would see one, cut the answer and count
+    every line after it one too many."""
+    text = HEAD + (
+        f"  - id: gio\n    question: Mấy giờ?\n    answer: Sáng thứ Hai,{separator}chiều thứ Ba.\n"
+        "  - id: nghi\n    question: Nghỉ lễ?\n    answr: Có.\n"
+    )
+    Path("faq.yaml").write_text(text, encoding="utf-8")
+    loaded = load_faq(Path("faq.yaml"))
+    assert [entry.answer for entry in loaded.faq] == ["Sáng thứ Hai, chiều thứ Ba."]
+    assert str(loaded.problems[0]).startswith("faq.yaml:10: ")
+
+
+def test_a_notice_with_a_line_separator_in_its_title_keeps_its_date_lines_number() -> None:
+    text = "---\ntitle: Họp tổ\u2028dân phố\ndate: 2026-11-20\n---\nTối thứ Sáu.\n"
+    Path("content", "2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    (notice,), problems = load_content(Path("content"), TOPICS)
+    assert (notice.title, problems) == ("Họp tổ dân phố", [])
+    assert dated_otherwise(notice) == ("content/2026-11-30-hop.md:3", dt.date(2026, 11, 30))
 
 
 def test_keys_written_in_vietnamese_are_shown_in_english() -> None:

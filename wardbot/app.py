@@ -276,6 +276,7 @@ async def _serve(
         refresh,
         tell_admins=functools.partial(alerts.tell_admins_once, "faq-read-only"),
         on_writable=functools.partial(alerts.untold, "faq-read-only"),
+        saving=functools.partial(watcher.saving, settings.faq_file),
     )
     synced = asyncio.Event()  # the first attempt at the start-up sync is over
 

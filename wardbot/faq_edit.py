@@ -60,7 +60,14 @@ from wardbot.faq_file import LINE_REF, FaqFile, asked_words, load_faq
 from wardbot.loader import keep_copy
 from wardbot.models import FaqEntry, Problem
 from wardbot.process import partial_file
-from wardbot.staff_read import Stamp, file_stamp
+from wardbot.staff_read import (
+    Stamp,
+    decode,
+    encode,
+    encoding_of,
+    file_stamp,
+    without_hidden_breaks,
+)
 from wardbot.text import fold
 
 # Kept in the backup folder: the faq.yaml before the last edit, then the ones before it.
@@ -77,8 +84,9 @@ log = logging.getLogger(__name__)
 _STR = "tag:yaml.org,2002:str"
 _ID = re.compile(r"[a-z0-9-]+")
 # Line breaks as PyYAML (the loader's parser) counts them, so marks and lines agree.
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-_LINE_ENDS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+# As the loader reads lines (staff_read.without_hidden_breaks): Windows', Unix's, old Macs'.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
+_LINE_ENDS = ("\n", "\r")
 # Control characters YAML refuses (a pasted chat message may carry one); tab and newline stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _WIDE = 1_000_000  # never wrap a long Vietnamese line
@@ -221,7 +229,7 @@ class _Doc:
     stamp: Stamp
     mode: int
     owner: tuple[int, int]  # the file's uid and gid
-    bom: bool
+    encoding: str  # as read, kept when written (staff_read.encoding_of)
     lines: list[str]
     newline: str
     root: MappingNode
@@ -275,9 +283,10 @@ def _read(real: Path, shown: str) -> tuple[_Doc, FaqFile]:
         raise FaqEditError(
             f"{shown} đang có lỗi nên chưa sửa được; hãy sửa lỗi này trước:\n{where}"
         )
-    text = data.decode("utf-8-sig")
+    encoding = encoding_of(data)
+    text = decode(data, encoding)
     try:
-        root = yaml.compose(text, Loader=_COMPOSER)
+        root = yaml.compose(without_hidden_breaks(text), Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -286,11 +295,10 @@ def _read(real: Path, shown: str) -> tuple[_Doc, FaqFile]:
         raise FaqEditError(f"{shown}:1: tệp không có dạng 'topics:' / 'faq:' từng dòng.")
     found = _LINE_BREAK.search(text)
     newline = found.group() if found and found.group() in ("\r\n", "\r") else "\n"
-    bom = data.startswith(b"\xef\xbb\xbf")
     mode = stat.S_IMODE(info.st_mode)
     owner = (info.st_uid, info.st_gid)
     lines = _split_lines(text)
-    return _Doc(data, file_stamp(info), mode, owner, bom, lines, newline, root), before
+    return _Doc(data, file_stamp(info), mode, owner, encoding, lines, newline, root), before
 
 
 def _split_lines(text: str) -> list[str]:
@@ -314,7 +322,7 @@ def _apply(doc: _Doc, splice: _Splice) -> bytes:
     if new and replaced and not tail and not replaced[-1].endswith(_LINE_ENDS):
         new[-1] = new[-1].removesuffix(doc.newline)
     text = "".join([*head, *new, *tail])
-    return ("\ufeff" if doc.bom else "").encode() + text.encode()
+    return encode(text, doc.encoding)
 
 
 # ------------------------------------------------------------------ the nodes
@@ -760,8 +768,9 @@ def _one_line(text: str) -> str:
 
 
 def _clean_answer(text: str) -> str:
-    """As the loader reads it back: NFC, '\\n' line ends, no trailing spaces, stripped."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    """As the loader reads it back: NFC, '\\n' line ends, no trailing spaces, stripped; a
+    line separator pasted with it (from a web page or a PDF) the space the loader reads."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", without_hidden_breaks(text)))
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
@@ -992,6 +1001,7 @@ class FaqEditor:
         *,
         tell_admins: Callable[[str], Awaitable[object]] | None = None,
         on_writable: Callable[[], Awaitable[object]] | None = None,
+        saving: Callable[[], bool] = lambda: False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.faq_file = faq_file
@@ -1008,6 +1018,9 @@ class FaqEditor:
             self._done = recent
             self._write()
         self.reload = reload
+        # Whether faq.yaml is being saved or uploaded (ContentWatcher.saving): an edit
+        # renamed over it then would keep what was written so far and lose the rest.
+        self.saving = saving
         self.tell_admins = tell_admins
         # Told that the folder is writable (again) since the start or the last note: so
         # that a note kept across restarts (wardbot.app: Alerts.tell_admins_once) is over.
@@ -1038,12 +1051,14 @@ class FaqEditor:
                 await self.tell_admins(msg.faq_folder_read_only_note(str(self.folder)))
         return False
 
-    def _refuse_read_only(self) -> None:
+    def _refuse_to_write(self) -> None:
         if not self.writable():
             raise FaqEditError(msg.faq_folder_read_only(str(self.folder)))
+        if self.saving():
+            raise FaqEditError(msg.faq_being_saved(str(self.faq_file)))
 
     async def add_variant(self, entry_id: str, variant: str) -> FaqEdit:
-        self._refuse_read_only()
+        self._refuse_to_write()
         edit = await asyncio.to_thread(
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
@@ -1052,7 +1067,7 @@ class FaqEditor:
         return edit
 
     async def add_entry(self, question: str, answer: str, entry_id: str | None = None) -> FaqEdit:
-        self._refuse_read_only()
+        self._refuse_to_write()
         edit = await asyncio.to_thread(
             add_entry,
             self.faq_file,
@@ -1090,7 +1105,7 @@ class FaqEditor:
         done = self._done[-1]
         if self.clock() - done.at > UNDO_FOR:
             raise FaqEditError(msg.faq_undo_too_late())
-        self._refuse_read_only()
+        self._refuse_to_write()
         await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
         self._done.pop()
         await asyncio.to_thread(self._write)

@@ -26,6 +26,7 @@ from wardbot.yaml_records import (
     Invalid,
     Kind,
     Parser,
+    blank_comments,
     check_record,
     compose,
     is_null,
@@ -80,7 +81,7 @@ _ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]*)?id[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9
 def load_faq(path: Path) -> FaqFile:
     """Read faq.yaml: its topics, FAQ entries and synonyms."""
     src = str(path)
-    text, problems = read_text(path, unread=_FAQ_UNREAD)
+    text, problems = read_text(path, unread=_FAQ_UNREAD, comments=blank_comments)
     # What a repeated key costs, by its depth: a later section is ignored; a repeated word
     # in synonyms: is; a topic or an entry with a repeated key is skipped.
     duplicates = {

@@ -29,10 +29,17 @@ from wardbot.notice_files import (
     unread_problem,
     unusable_file,
 )
-from wardbot.staff_read import Stamp, cannot_read, file_stamp, read_text
+from wardbot.staff_read import (
+    Stamp,
+    cannot_read,
+    file_stamp,
+    read_text,
+    staff_text,
+    without_hidden_breaks,
+)
 from wardbot.text import fold
 from wardbot.yaml_hints import ODD_SPACE, ODD_SPACE_HINT
-from wardbot.yaml_records import Kind, Parser, check_record, compose, key_line
+from wardbot.yaml_records import Kind, Parser, blank_comments, check_record, compose, key_line
 from wardbot.yaml_values import date_field, flag_field, text_field, topics_field, url_field
 
 # A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
@@ -63,16 +70,20 @@ def load_announcement(
     unusable = named or unusable_file(path, folder, max_bytes)
     if unusable is not None:
         return None, [unusable]
-    text, problems = read_text(path, max_bytes, unread=NOTICE_SKIPPED)
+    text, problems = read_text(path, max_bytes, unread=NOTICE_SKIPPED, comments=_front_comments)
     if text is None:
         return None, problems
+    warned, problems = problems, []  # of a comment typed in an old code: the notice loads
+
+    def refused(line: int, message: str) -> tuple[None, list[Problem]]:
+        return None, sorted([*warned, Problem(src, line, message)], key=lambda p: p.line)
 
     lines = text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    start, end = _front_bounds(lines)
     if not text.strip():  # often a save caught before its text was written
         return None, [Problem(src, 1, f"tệp trống, chưa có nội dung — {NOTICE_SKIPPED}")]
     if lines[start].rstrip() != "---" and _FENCE_LIKE.fullmatch(lines[start]):
-        return None, [Problem(src, start + 1, _not_a_fence(lines[start]))]
+        return refused(start + 1, _not_a_fence(lines[start]))
     if lines[start].rstrip() != "---":
         needed = _front_for(lines[start], path.name[:10])  # the date name_problem checked
         message = (
@@ -80,17 +91,16 @@ def load_announcement(
             f"date:, rồi một dòng --- nữa — {NOTICE_SKIPPED}; {needed}"
         )
         return None, [Problem(src, start + 1, message)]
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "---"), None)
     if end is None:
         fence = next(
             (i for i in range(start + 1, len(lines)) if _FENCE_LIKE.fullmatch(lines[i])), None
         )
         if fence is not None:
-            return None, [Problem(src, fence + 1, _not_a_fence(lines[fence]))]
+            return refused(fence + 1, _not_a_fence(lines[fence]))
         message = (
             "phần đầu (title:, date:) chưa được đóng bằng một dòng --- ở dưới — " + NOTICE_SKIPPED
         )
-        return None, [Problem(src, start + 1, message)]
+        return refused(start + 1, message)
     # Blank lines in place of everything before the YAML keep its line numbers the file's own.
     front = "\n" * (start + 1) + "\n".join(lines[start + 1 : end])
     before = len(problems)
@@ -115,9 +125,9 @@ def load_announcement(
         "expires": dated,
         "urgent": flag_field,
     }
+    notes: list[Problem] = warned  # reported, but the notice loads (an unknown topic)
     if root is None:
-        return None, sorted(problems, key=lambda p: p.line)
-    notes: list[Problem] = []  # reported, but the notice loads (an unknown topic)
+        return None, sorted(problems + notes, key=lambda p: p.line)
     # A topic or a link typed wrong leaves only it out: the notice is still published (a
     # bad expiry date is not: the notice would stay current forever).
     values = check_record(
@@ -152,6 +162,33 @@ def load_announcement(
 # A line meant as the front matter's '---': Word's dashes ('—' for '---'), four of them, a
 # leading space, an invisible character pasted with it.
 _AROUND = rf"(?:\s|{ODD_SPACE.pattern})*"
+
+
+def _front_bounds(lines: Sequence[str]) -> tuple[int, int | None]:
+    """The lines a notice's front matter starts (its first line not blank: the first
+    `---` when the notice has one) and ends at (the next `---`; None without one)."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if lines[start].rstrip() != "---":
+        return start, None
+    return start, next(
+        (i for i in range(start + 1, len(lines)) if lines[i].rstrip() == "---"), None
+    )
+
+
+def _front_comments(text: str) -> str:
+    """A notice with the comments of its front matter blanked out (residents never see
+    them); its text, Markdown, has none."""
+    lines = text.split("\n")
+    start, end = _front_bounds(lines)
+    if end is None and _FENCE_LIKE.fullmatch(lines[start]):  # a '---' Word made '—' (told)
+        fences = (i for i in range(start + 1, len(lines)) if _FENCE_LIKE.fullmatch(lines[i]))
+        end = next(fences, None)
+    if end is None:
+        return text
+    front = blank_comments("\n".join(lines[start + 1 : end]))
+    return "\n".join([*lines[: start + 1], front, *lines[end:]])
+
+
 _FENCE_LIKE = re.compile(rf"{_AROUND}[-–—―−]+{_AROUND}")
 
 
@@ -208,7 +245,8 @@ def dated_otherwise(notice: Announcement) -> tuple[str, dt.date] | None:
     if named is None or notice.date == named or notice.path is None:
         return None
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        lines = Path(notice.path).read_text(encoding="utf-8-sig").splitlines()
+        text = staff_text(Path(notice.path).read_bytes())
+        lines = without_hidden_breaks(text).splitlines()
         line = next((n for n, text in enumerate(lines, 1) if _DATE_KEY.match(text)), 0)
         return f"{notice.path}:{line}", named
     return notice.path, named

@@ -6,11 +6,14 @@ Reading never blocks: a FIFO or a device put where a file was is refused, not wa
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import re
 import stat
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from wardbot.models import Problem
@@ -44,10 +47,17 @@ def too_large(src: str, size: int, max_bytes: int, *, unread: str) -> Problem:
 
 
 def read_text(
-    path: Path, max_bytes: int | None = None, *, unread: str
+    path: Path,
+    max_bytes: int | None = None,
+    *,
+    unread: str,
+    comments: Callable[[str], str] | None = None,
 ) -> tuple[str | None, list[Problem]]:
     """The file's text (NFC, '\\n' line ends), or None and why it cannot be read
-    (`unread`: what that costs).
+    (`unread`: what that costs). UTF-8, or UTF-16 with its byte-order mark.
+
+    `comments(text)`: the text with what residents never see blanked out; a line there
+    typed in an old Vietnamese code is only warned of.
 
     Never blocks: a FIFO or device is refused after opening without waiting, in case one
     replaced the file since it was checked.
@@ -75,59 +85,177 @@ def read_text(
     for magic, kind, how in _NOT_TEXT:  # "x.docx" renamed "x.md": still a Word file
         if data.startswith(magic):
             return problem(1, f"tệp này là {kind} chỉ được đổi tên, không phải văn bản: {how}")
+    encoding = encoding_of(data)
     try:
-        text = data.decode("utf-8-sig")  # Notepad's byte-order mark is harmless
+        text = decode(data, encoding)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        if exc.reason == "unexpected end of data":  # the last letter cut in two
+        line = _line_at(data, exc.start, encoding)
+        if exc.reason in ("unexpected end of data", "truncated data"):  # a letter cut in two
             what = (
                 "tệp dừng ở giữa một chữ: có thể tệp đang được lưu hay tải lên chưa xong; "
                 "nếu vẫn thấy báo lỗi này, hãy mở tệp, xem lại đoạn cuối rồi lưu lại"
             )
             return problem(line, what)
-        # Saved as UTF-8, as the message below says, a TCVN3 file keeps its garbled letters.
-        if (legacy := _tcvn3(data.decode("latin-1").replace("\r", ""))) is not None:
-            return problem(legacy[0], f"tệp gõ bằng {_TCVN3}, như '{legacy[1]}': {_CONVERT}")
-        what = (
-            "tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã UTF-8 "
-            "(trong Notepad: Lưu thành, mục Encoding chọn UTF-8)"
-        )
-        return problem(line, what)
-    # Staff paste decomposed accents (e.g. from PDFs); NFC makes equal words compare equal.
+        # Saved as UTF-8, as the message below says, a legacy file keeps its garbled letters.
+        latin = data.decode("latin-1").replace("\r", "")
+        if not encoding.startswith("utf-16") and (found := _legacy(latin)) is not None:
+            what = f"tệp gõ bằng {found.code.name}, như '{found.word}': {found.code.fix}"
+            return problem(found.line, what)
+        return problem(line, _NOT_UTF8)
+    if text.count("\0") * 4 >= len(text) > 0:  # UTF-16 without its mark: every other byte 0
+        return problem(1, _NOT_UTF8)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if (legacy := _tcvn3(text)) is not None:
+    text = without_hidden_breaks(text)
+    warned: list[Problem] = []
+    if (found := _legacy(text)) is not None:
+        # What residents never see (a comment in faq.yaml) is only warned of.
+        unseen = found if comments is None else _legacy(comments(text))
+        if unseen is not None:
+            what = (
+                f"dòng này có chữ gõ bằng {unseen.code.name}, như '{unseen.word}', người dân "
+                f"sẽ thấy chữ lỗi: {unseen.code.fix}"
+            )
+            return problem(unseen.line, what)
         what = (
-            f"dòng này có chữ gõ bằng {_TCVN3}, như '{legacy[1]}', người dân sẽ thấy chữ lỗi: "
-            f"{_CONVERT}"
+            f"dòng ghi chú này có chữ gõ bằng {found.code.name}, như '{found.word}': "
+            f"{found.code.fix} — người dân không thấy ghi chú nên tệp vẫn được dùng"
         )
-        return problem(legacy[0], what)
-    return unicodedata.normalize("NFC", text), []
+        warned.append(Problem(src, found.line, what))
+    # Staff paste decomposed accents (e.g. from PDFs); NFC makes equal words compare equal.
+    return unicodedata.normalize("NFC", text), warned
 
 
-# TCVN3 (ABC): the 8-bit Vietnamese of the .VnTime fonts, still in old documents. Its
-# letters, read as Windows' Western code page (as Notepad shows them, and saves them as
-# UTF-8), are signs no language writes inside a word ("Th«ng b¸o": "Thông báo"), or
-# letters of other languages ("häp": "họp").
-_TCVN3 = "bảng mã cũ TCVN3 (phông .VnTime)"
-_CONVERT = (
-    "hãy chuyển sang Unicode bằng Unikey (Công cụ chuyển mã, nguồn TCVN3, đích Unicode) "
-    "rồi lưu lại với bảng mã UTF-8"
+_NOT_UTF8 = (
+    "tệp không được lưu theo bảng mã UTF-8: hãy lưu lại với bảng mã UTF-8 "
+    "(trong Notepad: Lưu thành, mục Encoding chọn UTF-8)"
 )
+# Line and paragraph separators (pasted from web pages and PDFs) and NEL that YAML takes
+# for line breaks, though Notepad shows none there: a line cut where staff see none
+# (an answer's text falls to the left margin) and every line number after it off by one.
+# Read as the spaces they look like.
+_NOT_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
+def without_hidden_breaks(text: str) -> str:
+    """`text` with the line breaks Notepad does not show as spaces, character for
+    character (a YAML node's marks in it are the original's)."""
+    return text.translate(_NOT_LINE_BREAKS)
+
+
+# How a staff file's bytes are text: UTF-8, with the byte-order mark Notepad may write or
+# without, or UTF-16 (what Notepad and Excel call "Unicode"), told by its byte-order mark.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def encoding_of(data: bytes) -> str:
+    """The encoding a staff file's bytes are read in (`decode`) and written back in."""
+    return next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+
+
+def _body(data: bytes, encoding: str) -> bytes:
+    return data[2:] if encoding.startswith("utf-16") else data
+
+
+def decode(data: bytes, encoding: str) -> str:
+    """The text of `data` in `encoding` (`encoding_of`), without its byte-order mark."""
+    return _body(data, encoding).decode(encoding)
+
+
+def staff_text(data: bytes) -> str:
+    """The text of a staff file's bytes, in the encoding they show (`encoding_of`)."""
+    return decode(data, encoding_of(data))
+
+
+def encode(text: str, encoding: str) -> bytes:
+    """`text` as bytes in `encoding` (`encoding_of`), with the file's byte-order mark."""
+    return (f"\ufeff{text}" if encoding.startswith("utf-16") else text).encode(encoding)
+
+
+def _line_at(data: bytes, at: int, encoding: str) -> int:
+    """The line of the byte `at` of a file's text (after its byte-order mark)."""
+    return _body(data, encoding)[:at].decode(encoding, errors="replace").count("\n") + 1
+
+
+@dataclass(frozen=True)
+class _Code:
+    """An 8-bit Vietnamese code of old fonts, as its letters read in Windows' Western code
+    page (as Notepad shows them, and saves them as UTF-8)."""
+
+    name: str  # as staff know it
+    source: str  # its name in Unikey's converter
+    signs: str  # a text with none of these is not in it
+    in_word: re.Pattern[str]  # a word that may be in it
+    telling: re.Pattern[str]  # a word no language but it writes so
+
+    @property
+    def fix(self) -> str:
+        return (
+            f"hãy chuyển sang Unicode bằng Unikey (Công cụ chuyển mã, nguồn {self.source}, "
+            "đích Unicode) rồi lưu lại với bảng mã UTF-8"
+        )
+
+
+# TCVN3 (ABC): the code of the .VnTime fonts. Its letters are signs no language writes
+# inside a word ("Th«ng b¸o": "Thông báo"), or letters of other languages ("häp": "họp").
 _TCVN3_SIGNS = "¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾×÷"
 _TCVN3_LETTERS = "ÆÇËÎÏÐÑØÜÞßäåæçëîïñöøûüþ"
-_IN_WORD = re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}{_TCVN3_LETTERS}]+[A-Za-z]")
-_SIGN_IN_WORD = re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}]+[A-Za-z]")
+_TCVN3 = _Code(
+    "bảng mã cũ TCVN3 (phông .VnTime)",
+    "TCVN3",
+    _TCVN3_SIGNS,
+    re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}{_TCVN3_LETTERS}]+[A-Za-z]"),
+    re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}]+[A-Za-z]"),
+)
+# VNI Windows: the code of the VNI-Times fonts. A vowel is its plain letter followed by
+# its marks, one letter of the Western page ("Thoâng baùo": "Thông báo"); ơ, ư, đ and the
+# i's are letters of their own ("ô", "ö", "ñ", "í"...). What no other language writes:
+# a mark after ơ or ư ("ôø": "ờ"), ư then ơ ("phöôøng": "phường"), a hook, dot or tilde
+# after a vowel ("toå": "tổ", "Hoäi": "Hội"), a word begun with đ ("ñeán": "đến"), â's
+# and ê's marks after a, e or o ("Thoâng": "Thông", "veà": "về"; not "hoà", Unicode's).
+_VNI_MARKS = "ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË"
+_VNI_LETTERS = "ôöíìæóòîñÔÖÍÌÆÓÒÎÑ"
+_VOWEL = "aeiouyAEIOUY"
+_VNI = _Code(
+    "bảng mã cũ VNI (phông VNI-Times)",
+    "VNI Windows",
+    "ôöåäûõñâáàÔÖÅÄÛÕÑÂÁÀ",
+    re.compile(rf"[{_VOWEL}][{_VNI_MARKS}]|[A-Za-z][{_VNI_LETTERS}]|[{_VNI_LETTERS}][A-Za-z]"),
+    re.compile(
+        rf"[ôöÔÖ][{_VNI_MARKS}]|[öÖ][ôÔ]|[{_VOWEL}][åäûõÅÄÛÕ]|^\W*[ñÑ][{_VOWEL}]"
+        r"|[aeoAEO][âÂ]|[aeAE][áàÁÀ]"
+    ),
+)
 
 
-def _tcvn3(text: str) -> tuple[int, str] | None:
-    """The first line of `text` written in TCVN3 (two words of it at least, one with a
-    sign inside: not a German name), with its first such word; None when there is none."""
-    if not any(sign in text for sign in _TCVN3_SIGNS):
+# Letters only Unicode writes (no old code read in the Western page gives them): a line
+# with one is typed in Unicode, whatever signs it also holds.
+_UNICODE_VIETNAMESE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
+
+
+@dataclass(frozen=True)
+class _Found:
+    code: _Code
+    line: int
+    word: str  # the first word of that line in it
+
+
+def _legacy(text: str) -> _Found | None:
+    """The first line of `text` typed in an old code (two words of it at least, one that
+    no other language writes: not a German or Spanish name), with its first such word."""
+    codes = [code for code in (_TCVN3, _VNI) if any(sign in text for sign in code.signs)]
+    if not codes:
         return None
     for number, line in enumerate(text.split("\n"), 1):
-        words = [word for word in line.split() if _IN_WORD.search(word)]
-        if len(words) >= 2 and any(_SIGN_IN_WORD.search(word) for word in words):
-            return number, words[0].strip(".,;:!?()\"'")
+        if _UNICODE_VIETNAMESE.search(line):  # "vắc\xadxin": a soft hyphen from a web page
+            continue
+        for code in codes:
+            words = [word for word in line.split() if code.in_word.search(word)]
+            if len(words) >= 2 and any(code.telling.search(word) for word in words):
+                return _Found(code, number, words[0].strip(".,;:!?()\"'"))
     return None
 
 

@@ -183,6 +183,11 @@ def _indicator(line: str, column: int) -> str | None:
             f"sau dấu '{text[0]}' không viết chữ trên cùng dòng: xuống dòng rồi mới viết chữ, "
             f"thụt lề sâu hơn dòng {key}:"
         )
+    if text[0] == '"' and text.endswith('"') and '""' in text[1:-1]:
+        # Excel and CSV write a quote within quotes twice ("Mang ""CCCD"" bản gốc"): in
+        # YAML that ends the text. Quoted once, inside other quotes, residents see one.
+        fixed = _in_quotes(typed[1].lstrip() + key, text[1:-1].replace('""', '"'))
+        return f'chữ trong ngoặc kép không được có hai dấu ngoặc kép liền nhau (""): {fixed}'
     fixed = _in_quotes(typed[1].lstrip() + key, text)
     if text[0] in "\"'":  # '"Một cửa" nhận hồ sơ': the quotes end before the text does
         return f"ngoặc kép ở đầu chữ phải bao cả câu, {fixed}"

@@ -136,6 +136,30 @@ def compose(
     return root
 
 
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.M)
+
+
+def blank_comments(text: str) -> str:
+    """`text` with its comments blanked out (line breaks kept, so lines keep their
+    numbers): what is left is what the bot reads. Past a syntax error only whole lines
+    begun with '#' are known to be comments."""
+    covered = bytearray(len(text))  # 1 where a token (a key, a text, a sign of YAML) is
+    scanned_to = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            start, end = token.start_mark.index, token.end_mark.index
+            covered[start:end] = b"\1" * (end - start)
+            scanned_to = max(scanned_to, end)
+    except yaml.YAMLError:
+        tail = _COMMENT_LINE.sub(lambda m: " " * len(m.group()), text[scanned_to:])
+        return _blank(text[:scanned_to], covered) + tail
+    return _blank(text, covered)
+
+
+def _blank(text: str, covered: bytearray) -> str:
+    return "".join(char if covered[at] or char == "\n" else " " for at, char in enumerate(text))
+
+
 _COMMENT_AFTER = re.compile(r"\s+#")
 
 
