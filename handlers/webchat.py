@@ -47,12 +47,18 @@ from starlette.routing import BaseRoute, Route
 from handlers.base import Answerer
 from wardbot import messages as msg
 from wardbot.config import Settings, authority
-from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, ChatLocks, Conversation
+from wardbot.conversation import (
+    MAX_MESSAGE_CHARS,
+    MAX_STAFF_MESSAGE_CHARS,
+    ChatLocks,
+    Conversation,
+    message_length,
+)
 from wardbot.delivery import Pace
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, Store
 from wardbot.text import one_line
-from wardbot.web import RateLimit, json_or_none, read_limited
+from wardbot.web import RateLimit, Slots, json_or_none, read_limited
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +81,13 @@ ASSETS = "handlers.web_assets"
 # (an office's shared connection, a school) gets more.
 SESSION_LIMIT = (8, 3.0)
 ADDRESS_LIMIT = (40, 0.5)
+# Event streams and long polls held open at once, per address and in all: each holds a
+# connection (a file descriptor: a systemd service has 1,024) for as long as the page is
+# open. A household's phones and tabs fit in the first; past it, a stream is refused (the
+# page falls back to polling) and a long poll is answered at once, without waiting.
+LISTENERS_PER_ADDRESS = 20
+LISTENERS = 400
+LISTENERS_RETRY = 30  # seconds: what a refused stream is told to wait (Retry-After)
 # What one browser, and one client address, may add to the database: a session keeps its
 # newest SESSION_MESSAGES (a reload shows them: one page of history); an address (an IPv6
 # /64 network: one household or office) starts at most NEW_SESSIONS_PER_DAY conversations
@@ -452,6 +465,7 @@ class WebChatChannel:
         self.per_session = RateLimit(*SESSION_LIMIT, clock=clock)
         self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
         self.allowance = DailyAllowance(clock=now)
+        self.listening = Slots(LISTENERS_PER_ADDRESS, LISTENERS)
         # A message is looked for (sent again?) and stored in one go, per session; the
         # (session, key) of those being answered now.
         self._receiving = ChatLocks()
@@ -668,9 +682,11 @@ class WebChatChannel:
         if key is not None and not (isinstance(key, str) and KEY.fullmatch(key)):
             return _error(400, msg.WEB_BAD_REQUEST)
         # Longer than any message may be; within it, the conversation decides as on every
-        # channel (a question, or up to MAX_STAFF_MESSAGE_CHARS for staff).
+        # channel (a question, or up to MAX_STAFF_MESSAGE_CHARS for staff). Measured as it
+        # measures (a letter with its accents written apart counts once).
         longest = self.conversation.longest_message()
-        if isinstance(text, str) and len(text) > longest and not isinstance(action, str):
+        text_length = message_length(text) if isinstance(text, str) else 0
+        if text_length > longest and not isinstance(action, str):
             return _error(413, msg.too_long(MAX_MESSAGE_CHARS))
         client = _client(request)
         async with self._receiving.hold(session):
@@ -753,13 +769,18 @@ class WebChatChannel:
             return found
         session, after = found
         entries = await self.history.after(session, after)
-        if not entries and request.query_params.get("wait") == "1" and self._running:
-            with self.history.waiting(session) as event:
-                entries = await self.history.after(session, after)
-                if not entries:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(event.wait(), LONG_POLL)
+        client = _client(request)
+        wait = request.query_params.get("wait") == "1" and self._running
+        if not entries and wait and self.listening.take(client):
+            try:
+                with self.history.waiting(session) as event:
                     entries = await self.history.after(session, after)
+                    if not entries:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(event.wait(), LONG_POLL)
+                        entries = await self.history.after(session, after)
+            finally:
+                self.listening.give_back(client)
         return JSONResponse(
             {"messages": [e.as_json() for e in entries]}, headers={"Cache-Control": "no-store"}
         )
@@ -771,7 +792,11 @@ class WebChatChannel:
         if isinstance(found, Response):
             return found
         session, after = found
-        return StreamingResponse(
+        client = _client(request)
+        if not self.listening.take(client):
+            return _error(429, msg.WEB_BUSY, retry_after=LISTENERS_RETRY)
+        return _Held(
+            functools.partial(self.listening.give_back, client),
             self._stream(request, session, after),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
@@ -793,6 +818,21 @@ class WebChatChannel:
                     await asyncio.wait_for(event.wait(), HEARTBEAT)
                 except TimeoutError:
                     yield ": ping\n\n"
+
+
+class _Held(StreamingResponse):
+    """A stream holding one of the channel's slots (Slots), given back however it ends:
+    finished, cut by the client, or cancelled before its first line."""
+
+    def __init__(self, give_back: Callable[[], None], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.give_back = give_back
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.give_back()
 
 
 def _address(request: Request) -> str:

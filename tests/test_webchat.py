@@ -12,6 +12,7 @@ import json
 import logging
 import logging.handlers
 import re
+import unicodedata
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -25,6 +26,7 @@ from test_telegram_app import free_port, read_only_folder, running_app
 
 from handlers.webchat import (
     ADDRESS_LIMIT,
+    LISTENERS_PER_ADDRESS,
     MAX_BODY_BYTES,
     SESSION_LIMIT,
     SESSION_MESSAGES,
@@ -50,6 +52,12 @@ PORTAL = "https://phuong2.example.gov.vn"
 ZALO_BOT = "https://zalo.me/s/1234567890"
 HEADERS = {"X-Ward-Chat": "1", "Content-Type": "application/json"}
 OURS = {"X-Ward-Session": SESSION}  # how the page names its session when reading
+# A question of 1,261 letters, its accents written apart (NFD): 1,638 code points.
+DECOMPOSED_QUESTION = unicodedata.normalize(
+    "NFD",
+    13 * "Tôi muốn hỏi về thủ tục đăng ký khai sinh cho con, cần chuẩn bị những giấy tờ gì "
+    "và nộp ở đâu ạ? ",
+)
 EVENTS_TIMEOUT = 10.0  # seconds a test waits for an event before failing
 
 
@@ -649,6 +657,22 @@ async def test_a_message_too_long_is_refused_in_vietnamese_and_not_stored(
     assert (await send(client, text="a" * MAX_MESSAGE_CHARS)).status_code == 200
 
 
+async def test_a_question_in_decomposed_unicode_is_measured_by_its_letters(
+    client: httpx.AsyncClient,
+) -> None:
+    """Text copied from a PDF or typed with a keyboard set to "Unicode tổ hợp" writes
+    each accent as a character of its own (NFD): a question of 1,261 letters is 1,638
+    code points then. It is as long as the same question written the usual way, as the
+    conversation measures it (and Telegram's and Zalo's residents are)."""
+    question = DECOMPOSED_QUESTION
+    assert len(unicodedata.normalize("NFC", question)) <= MAX_MESSAGE_CHARS < len(question)
+    response = await send(client, text=question)
+    assert response.status_code == 200
+    [asked, answer] = await history(client)
+    assert asked["text"] == question
+    assert answer["text"] != msg.too_long(MAX_MESSAGE_CHARS)
+
+
 async def test_a_body_that_does_not_end_is_refused_without_reading_it_all(
     channel: WebChatChannel,
 ) -> None:
@@ -706,6 +730,77 @@ async def test_a_flood_from_one_session_is_slowed_down_with_retry_after(
     assert (await send(client, OTHER, text="cam on")).status_code == 200
     clock.now += every
     assert (await send(client, text="cam on nua")).status_code == 200
+
+
+async def test_one_address_cannot_hold_open_more_than_its_share_of_event_streams(
+    client: httpx.AsyncClient, channel: WebChatChannel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each open event stream or long poll holds a connection (a file descriptor, which a
+    systemd service has 1,024 of) until it ends: one client opening thousands would take
+    the bot's web server, its database and its Telegram and Zalo connections down."""
+    # A long poll over the limit is answered at once: it would otherwise wait this long.
+    monkeypatch.setattr("handlers.webchat.LONG_POLL", 3600.0)
+    per_address = LISTENERS_PER_ADDRESS
+    async with contextlib.AsyncExitStack() as open_streams:
+        streams = []
+        for number in range(per_address):
+            session = f"{number:03d}" + "s" * 40
+            params, headers = {"after": "0"}, {"X-Ward-Session": session}
+            streams.append(
+                await open_streams.enter_async_context(
+                    client.stream("GET", "/chat/api/events", params=params, headers=headers)
+                )
+            )
+        assert all(stream.status_code == 200 for stream in streams)
+        refused = await opened_briefly(client, OURS)
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) >= 1
+        assert refused.json() == {"error": msg.WEB_BUSY}
+        # The page, its events refused, falls back to polling: still answered, at once.
+        async with asyncio.timeout(EVENTS_TIMEOUT):
+            polled = await client.get(
+                "/chat/api/poll", params={"after": "0", "wait": "1"}, headers=OURS
+            )
+        assert (polled.status_code, polled.json()) == (200, {"messages": []})
+        # A stream that ends gives its place back.
+        await streams[0].aclose()
+        for _ in range(200):  # once the server has seen the connection go
+            if (again := await opened_briefly(client, OURS)).status_code == 200:
+                break
+            await asyncio.sleep(0.05)
+        assert again.status_code == 200
+
+
+async def test_all_addresses_together_hold_open_a_bounded_number_of_streams(
+    client: httpx.AsyncClient, channel: WebChatChannel
+) -> None:
+    """Addresses are cheap to an attacker with an IPv6 block (a /48 is 65,536 /64
+    networks): all of them together hold at most `total` streams open."""
+    channel.listening.total = 2
+    async with contextlib.AsyncExitStack() as open_streams:
+        for session in (SESSION, OTHER):
+            opened = await open_streams.enter_async_context(
+                client.stream(
+                    "GET",
+                    "/chat/api/events",
+                    params={"after": "0"},
+                    headers={"X-Ward-Session": session},
+                )
+            )
+            assert opened.status_code == 200
+        third = await opened_briefly(client, {"X-Ward-Session": "t" * 43})
+        assert third.status_code == 429
+
+
+async def opened_briefly(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+    """An event stream opened, then closed at once: its status (and a refusal's body)."""
+    async with (
+        asyncio.timeout(EVENTS_TIMEOUT),
+        client.stream("GET", "/chat/api/events", params={"after": "0"}, headers=headers) as r,
+    ):
+        if r.status_code != 200:
+            await r.aread()
+        return r
 
 
 async def test_one_address_cannot_flood_ward_staff_with_tickets(

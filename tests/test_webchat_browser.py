@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import inspect
 import re
+import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+from test_webchat import DECOMPOSED_QUESTION
 
 from handlers.webchat import SESSION_LIMIT, WebChatChannel
 from wardbot import channels
@@ -418,6 +420,27 @@ async def test_hostile_input_is_shown_as_text_and_a_long_paste_is_refused(
     assert await stored(bot.store) == before
 
 
+async def test_a_question_pasted_with_its_accents_apart_is_sent_whole(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Text copied from a PDF writes each accent as a character of its own (NFD): 1,261
+    letters are 1,638 characters to the box's limit. Pasted, it is put in written the
+    usual way, and sent whole, not cut at 1,500 with a note that it is too long."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    box = page.locator("#chat-input")
+    await box.focus()
+    await page.keyboard.insert_text(DECOMPOSED_QUESTION)
+    usual = unicodedata.normalize("NFC", DECOMPOSED_QUESTION)
+    await expect(box).to_have_value(usual)
+    await box.press("Enter")
+    yours, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    await expect(yours.last.locator(".msg-text")).to_have_text(usual.strip())
+    await expect(page.locator("#chat-log .notice")).to_have_count(0)
+    await expect(replies.last).not_to_have_text(msg.too_long(MAX_MESSAGE_CHARS))
+
+
 async def test_forget_clears_the_page(bot: Bot, new_page: NewPage) -> None:
     page = await new_page(*PHONE)
     await page.goto(f"{bot.url}/chat")
@@ -693,18 +716,40 @@ async def test_web_addresses_in_an_answer_are_links_and_nothing_else_is(
     await expect(replies.last).to_contain_text("[bấm](javascript:alert(1)) hay javascript:")
 
 
-async def test_without_event_streams_the_page_falls_back_to_long_polling(
-    bot: Bot, new_page: NewPage
-) -> None:
-    page = await new_page(*PHONE)
-    # A proxy that does not pass server-sent events through.
-    await page.route("**/chat/api/events?**", lambda route: route.fulfill(status=503))
+async def opened_polling_gets_a_staff_answer(bot: Bot, page: Page) -> None:
+    """Open the chat on `page`, see it long-poll, and see a staff answer reach it."""
     async with page.expect_request(lambda r: "/chat/api/poll" in r.url and "wait=1" in r.url):
         await page.goto(f"{bot.url}/chat")
     await bot.channel.deliver(await session_of(page), [Reply(STAFF_ANSWER)])
     _, replies = messages(page)
     await expect(replies).to_have_count(1)
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
+
+
+async def test_a_page_past_its_networks_open_streams_still_gets_its_answers(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Its network (a school, a carrier's shared address) has as many pages open as the
+    bot lets one address hold: this page's event stream is refused and its long polls
+    are answered at once. It polls, and a staff answer still reaches it."""
+    listening = bot.channel.listening
+    per_key = listening.per_key
+    listening.per_key = 0
+    try:
+        page = await new_page(*PHONE)
+        await opened_polling_gets_a_staff_answer(bot, page)
+        await expect(page.get_by_role("status")).to_have_text("")
+    finally:
+        listening.per_key = per_key
+
+
+async def test_without_event_streams_the_page_falls_back_to_long_polling(
+    bot: Bot, new_page: NewPage
+) -> None:
+    page = await new_page(*PHONE)
+    # A proxy that does not pass server-sent events through.
+    await page.route("**/chat/api/events?**", lambda route: route.fulfill(status=503))
+    await opened_polling_gets_a_staff_answer(bot, page)
     await expect(page.locator("#chat-offline")).to_be_hidden()
 
 

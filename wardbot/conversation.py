@@ -74,6 +74,13 @@ def _clean(text: str) -> str:
     return "".join(_clean_char(ch) for ch in unicodedata.normalize("NFC", text))
 
 
+def message_length(text: str) -> int:
+    """How long `text` is as `handle_text` measures it (NFC, stripped): a letter with its
+    accents written apart (NFD: text copied from a PDF, a keyboard set to "Unicode tổ
+    hợp") counts once. What a channel compares with `longest_message`."""
+    return len(_clean(text).strip())
+
+
 def _clean_char(ch: str) -> str:
     category = unicodedata.category(ch)
     if ch in "\n\t" or category[0] != "C":

@@ -383,3 +383,34 @@ class RateLimit:
         if len(self._buckets) > self.size:
             self._buckets.popitem(last=False)
         return wait
+
+
+class Slots:
+    """What is held open at once (an event stream, a long poll): at most `per_key` per key
+    (a client address) and `total` in all. Unlike RateLimit, a slot is taken for as long
+    as the request lasts, and given back when it ends."""
+
+    def __init__(self, per_key: int, total: int) -> None:
+        self.per_key = per_key
+        self.total = total
+        self._held: dict[str, int] = {}
+        self._all = 0
+
+    def take(self, key: str) -> bool:
+        """True when `key` may hold one more (it is counted until `give_back`)."""
+        held = self._held.get(key, 0)
+        if held >= self.per_key or self._all >= self.total:
+            return False
+        self._held[key] = held + 1
+        self._all += 1
+        return True
+
+    def give_back(self, key: str) -> None:
+        held = self._held.get(key, 0) - 1
+        if held < 0:
+            return
+        if held:
+            self._held[key] = held
+        else:
+            del self._held[key]
+        self._all -= 1

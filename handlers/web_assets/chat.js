@@ -594,10 +594,17 @@
     input.style.height = Math.min(input.scrollHeight + 2, 160) + "px";
   }
 
+  /** How long the bot counts `text`: its characters, written the usual way (NFC), as
+      handlers/webchat.py measures them (a letter with its accents written apart, as a
+      PDF's copied text has it, counts once; so does an emoji). */
+  function lengthOf(text) {
+    return [...text.normalize("NFC")].length;
+  }
+
   function submitText() {
     const text = input.value.trim();
     if (!text || paused()) return;
-    if (text.length > MAX_CHARS) {
+    if (lengthOf(text) > MAX_CHARS) {
       notice(ui.too_long);
       return;
     }
@@ -816,6 +823,20 @@
     const adding = event.data ?? event.dataTransfer?.getData("text/plain") ?? "";
     if (!adding) return;
     const selected = input.selectionEnd - input.selectionStart;
+    // Pasted with its accents written apart (NFD: copied from a PDF), the text is put in
+    // written the usual way, so the box's limit counts its letters, not its accents.
+    // Never while an input method composes: it keeps track of what it put in.
+    const usual = event.isComposing ? adding : adding.normalize("NFC");
+    if (usual !== adding) {
+      event.preventDefault();
+      const room = Math.max(0, MAX_CHARS - (input.value.length - selected));
+      let fits = usual.slice(0, room);
+      if (/[\uD800-\uDBFF]$/.test(fits)) fits = fits.slice(0, -1); // no half an emoji
+      input.setRangeText(fits, input.selectionStart, input.selectionEnd, "end");
+      input.dispatchEvent(new Event("input"));
+      if (usual.length > room) notice(ui.too_long);
+      return;
+    }
     if (input.value.length - selected + adding.length > MAX_CHARS) notice(ui.too_long);
   });
 
