@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterator
 
 from telegram import (
@@ -23,6 +24,7 @@ from telegram import (
     ChatMemberRestricted,
     LinkPreviewOptions,
     Message,
+    MessageEntity,
     ReactionTypeEmoji,
     ReplyParameters,
     Update,
@@ -40,11 +42,13 @@ from telegram.ext import (
 )
 
 from handlers.telegram import (
+    addressed,
     command_addressee,
     delivery_error,
     keyboard,
     render_html,
     stop_spinner,
+    topic_refused,
 )
 from wardbot import messages as msg
 from wardbot.delivery import REPLY_RETRY, ReplyRetry
@@ -53,9 +57,7 @@ from wardbot.reply import Reply
 
 log = logging.getLogger(__name__)
 
-# What Telegram says when a message goes to a topic that no longer exists.
-_TOPIC_GONE = ("message thread not found", "topic_id_invalid", "topic_deleted", "topic_closed")
-# ...and when what the desk deletes is not there any more (staff deleted it first).
+# What Telegram says when a message the desk deletes is gone already (staff deleted it first).
 _DELETED_ALREADY = (
     "message thread not found",
     "topic_id_invalid",
@@ -119,7 +121,7 @@ class TelegramStaffRoom:
                         else None,
                     )
                 except BadRequest as exc:
-                    if thread_id is not None and any(t in str(exc).lower() for t in _TOPIC_GONE):
+                    if thread_id is not None and topic_refused(exc):
                         raise TopicGone(str(exc)) from exc
                     raise
             posted.append(message.message_id)
@@ -145,14 +147,27 @@ class TelegramStaffRoom:
             await self.bot.delete_message(chat_id, message_id)
 
 
+def _moved(new_id: int) -> str:
+    return f"the group has a new id, {new_id}: set STAFF_CHAT_ID to it and restart"
+
+
+class _MovedFrom(filters.MessageFilter):
+    """Telegram's word, in the new supergroup, that the group `chat_id` became it."""
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__()
+        self.chat_id = chat_id
+
+    def filter(self, message: Message) -> bool:
+        return message.migrate_from_chat_id == self.chat_id
+
+
 def _unreachable(exc: TelegramError) -> GroupUnreachable | None:
     """Telegram's refusal as GroupUnreachable saying what to fix, when it means the bot
     cannot act in the group (not in it, the group gone or moved, a right taken away)."""
     text = str(exc).lower()
     if isinstance(exc, ChatMigrated):
-        return GroupUnreachable(
-            f"the group has a new id, {exc.new_chat_id}: set STAFF_CHAT_ID to it and restart"
-        )
+        return GroupUnreachable(_moved(exc.new_chat_id))
     if "chat not found" in text:  # a wrong id, or a group the bot was never added to
         return GroupUnreachable(
             f"Telegram knows no such group for the bot ({exc}): check STAFF_CHAT_ID (a "
@@ -210,6 +225,33 @@ def missing_right(member: ChatMember, *, forum: bool) -> str | None:
     return None
 
 
+def with_links(message: Message) -> str | None:
+    """The message's text (or caption) with the address of each link hidden under words
+    written after them, 'tải tại đây (https://…)': residents get plain text. A link that
+    shows its own address ('dichvucong.gov.vn') is left as it is."""
+    text = message.text if message.text is not None else message.caption
+    if text is None:
+        return None
+    kinds: list[str | None] = [MessageEntity.TEXT_LINK]
+    typed = message.text is not None
+    found = message.parse_entities(kinds) if typed else message.parse_caption_entities(kinds)
+    encoded, done = text.encode("utf-16-le"), 0
+    parts: list[str] = []
+    for entity, words in sorted(found.items(), key=lambda item: item[0].offset):
+        end = (entity.offset + entity.length) * 2
+        if entity.url is None or end < done or _bare(entity.url) == _bare(words):
+            continue
+        parts += [encoded[done:end].decode("utf-16-le"), f" ({entity.url})"]
+        done = end
+    return "".join([*parts, encoded[done:].decode("utf-16-le")])
+
+
+def _bare(address: str) -> str:
+    """An address without what people leave out when they write it: 'dichvucong.gov.vn'."""
+    bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", address.strip().lower())
+    return bare.rstrip("/")
+
+
 def staff_message(message: Message) -> StaffMessage | None:
     """The desk's view of a text message in the staff group (None: not a person's text).
     An administrator of the group with "Remain anonymous" on writes as the group itself,
@@ -223,7 +265,7 @@ def staff_message(message: Message) -> StaffMessage | None:
     # A photo, a file or a sticker (its caption as the text): never relayed, but not
     # ignored either (staff are told).
     attachment = message.text is None and message.effective_attachment is not None
-    text = message.text if message.text is not None else message.caption
+    text = with_links(message)
     if user is None or (user.is_bot and not anonymous) or (text is None and not attachment):
         return None
     addressee = command_addressee(message)
@@ -264,9 +306,25 @@ class StaffHandlers:
         # What the bot tells staff is retried as a resident's reply is: a note lost to a
         # moment of outage ("your answer was held") left the officer taking it as sent.
         self.reply_retry = reply_retry
+        # The group's new id once Telegram moved it (upgraded to a supergroup): what staff
+        # say to the bot there is told it is not taken until the bot is restarted with it.
+        self.moved_to: int | None = None
+        self._groups = filters.Chat(chat_id)  # the staff group, and where it moved
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
-        in_group = filters.Chat(self.chat_id)
+        in_group = self._groups
+        migrated = (filters.Chat(self.chat_id) & filters.StatusUpdate.MIGRATE) | _MovedFrom(
+            self.chat_id
+        )
+        application.add_handler(MessageHandler(migrated, self._on_migrate), _STAFF_GROUP)
+        topic_closed = filters.StatusUpdate.FORUM_TOPIC_CLOSED
+        topic_reopened = filters.StatusUpdate.FORUM_TOPIC_REOPENED
+        application.add_handler(
+            MessageHandler(
+                filters.Chat(self.chat_id) & (topic_closed | topic_reopened), self._on_topic
+            ),
+            _STAFF_GROUP,
+        )
         application.add_handler(
             MessageHandler(in_group & filters.UpdateType.MESSAGE, self._on_message), _STAFF_GROUP
         )
@@ -285,6 +343,42 @@ class StaffHandlers:
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._handle(update, self.desk.on_staff_message)
 
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The staff group upgraded to a supergroup (Telegram says so in both): posts to
+        its old id are refused from now on. The desk is down at once (admins told,
+        residents told their question waits), and staff are told in the new group."""
+        message = update.effective_message
+        new = None
+        if message is not None:
+            new = message.migrate_to_chat_id or (
+                message.chat.id if message.migrate_from_chat_id else None
+            )
+        if new and self.moved_to is None:
+            self.moved_to = new
+            self._groups.add_chat_ids(new)
+            await self.desk.group_moved(_moved(new))
+            try:
+                await self.reply_retry.run(
+                    functools.partial(context.bot.send_message, new, msg.staff_group_moved(new)),
+                    delivery_error,
+                )
+            except TelegramError as exc:
+                log.warning("staff group: could not tell staff it moved: %s", exc)
+        raise ApplicationHandlerStop
+
+    async def _on_topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A topic closed or opened again by staff, from its menu (the bot's own doing
+        it after /close or /reopen changes nothing more)."""
+        message = update.effective_message
+        if message is not None and message.message_thread_id is not None:
+            try:
+                await self.desk.on_topic_closed(
+                    message.message_thread_id, closed=message.forum_topic_closed is not None
+                )
+            except Exception:
+                log.exception("staff group: failed to follow a topic closed or reopened")
+        raise ApplicationHandlerStop
+
     async def _on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A message edited in the group: an answer relayed before is corrected."""
         await self._handle(update, self.desk.on_staff_edit)
@@ -294,7 +388,13 @@ class StaffHandlers:
     ) -> None:
         message = update.effective_message
         said = staff_message(message) if message is not None else None
-        if message is not None and said is not None:
+        if message is not None and message.chat.id != self.chat_id:
+            # Where the group moved: nothing said there is taken until a restart with
+            # its id. Staff talking among themselves are let be.
+            spoken_to = said is not None and (said.text.startswith("/") or addressed(message))
+            if spoken_to and self.moved_to is not None and update.message is not None:
+                await self._say(message, [msg.staff_group_moved(self.moved_to)])
+        elif message is not None and said is not None:
             try:
                 await self._say(message, await handle(said))
             except Exception:

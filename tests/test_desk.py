@@ -44,7 +44,7 @@ from wardbot.desk import (
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.faq_file import load_faq
-from wardbot.hours import OfficeHours
+from wardbot.hours import Closures, OfficeHours
 from wardbot.outbox import Composer, Sender
 from wardbot.reply import Button, Reply, digest
 from wardbot.store import ChatRef, OutboxItem, Store
@@ -3077,3 +3077,31 @@ async def test_without_a_question_log_a_ticket_waiting_over_the_weekend_reaches_
     clock.now += 2 * DAY
     await run_retention_until(store, no_log, desk, lambda: len(room.deleted_topics) == 3)
     assert await desk.tickets.get(1) is None
+
+
+async def test_more_from_a_resident_whose_question_still_waits_after_the_holidays_reaches_staff(
+    ward_engine: Engine, store: Store, settings: Settings, room: FakeRoom, clock: Clock
+) -> None:
+    """Asked on Monday evening before two days off, the resident is told staff answer from
+    Thursday 7:30. On Thursday evening, no answer yet, they write more and ask again.
+    Before, the ticket was taken as over after three quiet days: the bot said it knew
+    nothing of what they added, and '/hoicanbo' opened a second ticket for staff. Both now
+    go to ticket 1's topic; two weeks unanswered, the next question is the bot's again."""
+    hours = replace(settings.office_hours, closed=Closures.parse("1/12, 2/12"))
+    settings = replace(settings, office_hours=hours)
+    desk = Desk(TicketBook(store), settings, ward_engine, clock=clock)
+    desk.room = room
+    conversation = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+    clock.now = MONDAY_9AM + 8 * 3600  # Monday 17:00, Tuesday and Wednesday off
+    await posted_ticket(conversation, desk)
+    clock.now += 3 * DAY + 3600  # Thursday 18:00
+    for more in ("em bổ sung: nhà em ở tổ 5, cháu 8 tuổi", "/hoicanbo sao chưa thấy trả lời ạ"):
+        [said] = await conversation.handle_text(RESIDENT, more)
+        assert said.text == msg.ticket_follow_up(WARD_NAME, 1)
+    await desk.post_pending()
+    first, *more_posts = room.posts
+    assert [post.thread_id for post in more_posts] == [first.thread_id] * 2
+    assert await desk.tickets.get(2) is None
+
+    clock.now += 15 * DAY
+    await open_ticket(conversation, text="phường có cho mượn loa đài không")

@@ -651,3 +651,106 @@ async def test_a_second_officer_is_told_their_answer_was_held_through_a_moment_o
         )
         (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
         assert "chưa được gửi" in visible_text(told.text)
+
+
+async def test_a_staff_group_upgraded_to_a_supergroup_is_down_at_once_and_staff_told_there(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A ward working in a group without topics turns Topics on: Telegram makes it a
+    supergroup with a new id. Before, nobody was told until a new question failed to
+    post, and the officer's '/r 1 …' in the new group went nowhere in silence, while a
+    reply naming the bot was answered as a resident's question. Now admins are told at
+    once, staff are told in the new group (and again under what they send the bot there)
+    which STAFF_CHAT_ID to set, and residents that their question waits, until a restart."""
+    basic, upgraded = -4001234, -1004001234
+    async with (
+        FakeBotApi() as api,
+        staffed(api, ward_engine, ward_settings, group=basic, forum=False) as staff,
+    ):
+        told = admins_told(staff.desk)
+        await staff.desk.round()
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        await staff.desk.post_pending()
+        api.staff_group(upgraded, forum=True)
+        mark = len(api.calls)
+        api.upgrade(basic, upgraded, user_id=OFFICER)
+        (moved,) = await api.replies(upgraded, since=mark)
+        assert visible_text(moved.text) == msg.staff_group_moved(upgraded)
+        assert told == ["lost"] and not staff.desk.healthy()
+
+        before = len(api.calls)
+        for answer in ("/r 1 Dạ có, lớp bơi mở từ 1/6.", f"@{api.username} Dạ có ạ."):
+            mark = len(api.calls)
+            api.send_text(upgraded, answer, group=True, user_id=OFFICER)
+            (note,) = await api.replies(upgraded, since=mark)
+            assert visible_text(note.text) == msg.staff_group_moved(upgraded)
+        api.send_text(
+            upgraded, "chiều nay họp lúc 2 giờ", group=True, user_id=OFFICER, privacy=False
+        )
+        (received,) = await api.say(NEIGHBOUR, "/hoicanbo phường có cho mượn loa không")
+        assert "chưa chuyển được" in visible_text(received.text)
+        assert len(api.sent(upgraded)) == 3  # the chatter was let be
+        assert api.sent(RESIDENT, since=before) == []  # no answer reached the resident
+
+        await staff.desk.round()  # a look at the old id is no sign it is back
+        assert told == ["lost"] and staff.desk.unreachable is not None
+
+
+async def test_a_link_an_officer_hid_under_words_reaches_the_resident(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An officer answers with the form's address hidden under 'tại đây' (Telegram's
+    link formatting, or text pasted from the portal). Before, the resident got 'Mẫu tờ
+    khai tải tại đây.' with no address: the link was dropped. The address now follows the
+    words it was under; a link that shows its own address is not written twice."""
+    url = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        text = "Dạ, mẫu tờ khai tải tại đây, nộp tại dichvucong.gov.vn nhé."
+        under = {"type": "text_link", "offset": text.index("tại đây"), "length": 7, "url": url}
+        shown = {
+            "type": "text_link",
+            "offset": text.index("dichvucong"),
+            "length": len("dichvucong.gov.vn"),
+            "url": "https://dichvucong.gov.vn/",
+        }
+        api.send_text(
+            STAFF_GROUP,
+            text,
+            group=True,
+            user_id=OFFICER,
+            reply_to=ticket_post,
+            entities=[under, shown],
+        )
+        [*_, answer] = await wait_for(lambda: staff.desk.tickets.messages(1), 2)
+        assert answer.text == (
+            f"Dạ, mẫu tờ khai tải tại đây ({url}), nộp tại dichvucong.gov.vn nhé."
+        )
+
+
+async def test_a_topic_closed_by_hand_closes_its_ticket_and_reopened_opens_it(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Staff answered by phone and close the ticket's topic from Telegram's menu, as they
+    close any topic. Before, the ticket stayed open: /tickets listed it as waiting, and
+    the resident's next messages went on into the closed topic, where only the group's
+    administrators may write back. Closing the topic closes the ticket, as /close does;
+    reopening it by hand opens the ticket again, as /reopen does."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        thread, _ = await ticket_posted(api, staff.desk)
+        api.staff_close_topic(STAFF_GROUP, thread, user_id=OFFICER)
+        mark = len(api.calls)  # updates are handled in order: the closing first
+        (answer,) = await api.say(RESIDENT, "phường có cho mượn loa đài không")
+        assert "phiếu số 1" not in visible_text(answer.text)
+        assert await _state(staff.desk, 1) == "closed"
+        await staff.desk.post_pending()
+        assert api.sent(STAFF_GROUP, since=mark) == []
+
+        api.staff_close_topic(STAFF_GROUP, thread, user_id=OFFICER, closed=False)
+        (told,) = await api.say(RESIDENT, "em gửi thêm: bé nhà em 7 tuổi ạ")
+        assert visible_text(told.text) == msg.ticket_follow_up(WARD_NAME, 1)
+
+
+async def _state(desk: Desk, number: int) -> str | None:
+    ticket = await desk.tickets.get(number)
+    return None if ticket is None else ticket.state

@@ -57,7 +57,10 @@ OFFER_KEEP = 86400.0  # an offered question can be accepted for a day
 # passed on before a long weekend or Tết is still there for staff when they are back.
 WAITING_TICKET_KEEP = 14 * 86400.0
 AWAIT_QUESTION = 900.0  # after a bare "hỏi cán bộ", the next 15 minutes' message is the question
-TICKET_IDLE = 3 * 86400.0  # a ticket quiet this long no longer takes the resident's messages
+# A ticket quiet this long no longer takes the resident's messages; one still waiting for
+# staff does for WAITING_TICKET_KEEP: told staff answer after the holidays, the resident
+# who writes more before then reaches them, on the same ticket.
+TICKET_IDLE = 3 * 86400.0
 # For this long after a staff answer reached a resident (on a ticket still open) they may
 # still be answering it ("2", people in the household): their alerts wait meanwhile, so
 # that an alert's numbered lines or buttons do not take that number (as long as
@@ -245,6 +248,10 @@ class Desk:
         self.unreachable: str | None = None
         self._told_lost = False  # the log and admins heard why
         self._losses = 0  # how many times the group was lost: a look begun before is stale
+        # Why the staff group is gone for good from where the bot posts (Telegram gave it
+        # a new id): lost until a restart with the new STAFF_CHAT_ID, whatever a look at
+        # the old id says.
+        self.moved: str | None = None
         # Admins are told once when the group is lost, and that is undone once it is back
         # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
         self.tell_lost: Callable[[], Awaitable[object]] | None = None
@@ -270,7 +277,7 @@ class Desk:
 
     async def accept(self, chat: ChatRef) -> list[Reply]:
         """The resident pressed "Hỏi cán bộ": open a ticket with the offered question."""
-        active = await self.tickets.active(chat, self.clock() - TICKET_IDLE)
+        active = await self.active(chat)
         question = await self.tickets.offered(chat, self.clock() - OFFER_KEEP)
         if active is not None and question:
             await self.tickets.drop_offer(chat)
@@ -285,7 +292,7 @@ class Desk:
         """/hoicanbo [TEXT], "cho em gặp cán bộ": pass TEXT on, or offer the last
         unanswered question, or take the next message as the question."""
         now = self.clock()
-        active = await self.tickets.active(chat, now - TICKET_IDLE)
+        active = await self.active(chat)
         if text:
             if active is not None:
                 return [await self.follow_up(chat, active, text)]
@@ -314,7 +321,9 @@ class Desk:
         return [reply]
 
     async def active(self, chat: ChatRef) -> Ticket | None:
-        return await self.tickets.active(chat, self.clock() - TICKET_IDLE)
+        """The chat's open ticket, which takes what the resident writes next."""
+        now = self.clock()
+        return await self.tickets.active(chat, now - TICKET_IDLE, now - WAITING_TICKET_KEEP)
 
     async def alerts_wait(self, chat: ChatRef) -> float | None:
         """Until when alerts for `chat` wait (wardbot.outbox): STAFF_ANSWER_FRESH after a
@@ -583,9 +592,16 @@ class Desk:
         )
         await self._tell(self.tell_lost)
 
+    async def group_moved(self, why: str) -> None:
+        """Telegram moved the staff group to a new id (a group upgraded to a supergroup,
+        as turning on Topics does): lost at once, not at the next post, and until the bot
+        is restarted with the new id."""
+        self.moved = why
+        await self.group_lost(why)
+
     async def group_back(self) -> None:
         """The bot can post in the staff group again: what waits goes now."""
-        if self.unreachable is None:
+        if self.unreachable is None or self.moved is not None:
             return
         told, self.unreachable, self._told_lost = self._told_lost, None, False
         self._wake.set()
@@ -626,6 +642,8 @@ class Desk:
     async def round(self) -> float:
         """One round of the poster: what gone tickets left in the group is deleted, what
         waits is posted. Returns how long until the next round (unless woken)."""
+        if self.moved is not None:
+            return GROUP_RETRY
         try:
             await self.withdraw_due()
             # Back only once the bot's rights there are looked at again: demoted in a
@@ -1018,6 +1036,18 @@ class Desk:
         await self._reopen_topic(ticket)
         log.info("ticket %d reopened", ticket.id)
         return msg.ticket_reopened(ticket.id)
+
+    async def on_topic_closed(self, thread_id: int, *, closed: bool) -> None:
+        """Staff closed a ticket's topic from Telegram's menu (or opened it again): the
+        ticket with it, as /close (/reopen) would, so that a closed topic, where only the
+        group's administrators may write, does not go on taking the resident's messages."""
+        ticket = await self.tickets.by_thread(thread_id, await self._group())
+        if ticket is None:
+            return
+        now = self.clock()
+        done = await (self.tickets.close if closed else self.tickets.reopen)(ticket.id, now)
+        if done:
+            log.info("ticket %d %s with its topic", ticket.id, "closed" if closed else "reopened")
 
     async def _reopen_topic(self, ticket: Ticket) -> None:
         """The ticket's topic, closed with it, open again: staff who are no administrator

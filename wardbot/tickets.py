@@ -208,12 +208,17 @@ class TicketBook:
             row = await cursor.fetchone()
         return None if row is None else _ticket(row)
 
-    async def active(self, chat: ChatRef, since: float) -> Ticket | None:
-        """The chat's latest ticket that is not closed and saw activity since `since`."""
+    async def active(
+        self, chat: ChatRef, since: float, waiting_since: float | None = None
+    ) -> Ticket | None:
+        """The chat's latest ticket that is not closed and saw activity since `since`, or,
+        still waiting for staff (over a weekend, Tết), since `waiting_since`."""
+        waiting_since = since if waiting_since is None else min(since, waiting_since)
         async with self.store.db.execute(
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE channel = ? AND chat_id = ? "  # noqa: S608
-            "AND state IN ('open', 'answered') AND active_at >= ? ORDER BY id DESC LIMIT 1",
-            (chat.channel, chat.chat_id, since),
+            "AND state IN ('open', 'answered') AND active_at >= ? "
+            "AND (active_at >= ? OR state = 'open') ORDER BY id DESC LIMIT 1",
+            (chat.channel, chat.chat_id, waiting_since, since),
         ) as cursor:
             row = await cursor.fetchone()
         return None if row is None else _ticket(row)
