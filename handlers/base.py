@@ -96,12 +96,23 @@ async def send_parts(
         await (ONCE if alert and number == 0 else rest).run(part, classify)
 
 
+def stop_line(replies: Sequence[Reply], line: str) -> list[Reply]:
+    """Pushed replies with `line` for how to stop the alerts (`msg.ALERT_STOP` under an
+    alert or a broadcast): in a group, where only staff may, one that says so."""
+    return [
+        replace(reply, footer=reply.footer.replace(msg.ALERT_STOP, line)) if reply.footer else reply
+        for reply in replies
+    ]
+
+
 class AlertParts:
     """Per chat, how many messages of an alert too long for one went out while the rest
     has not, in memory and in the database (migration 23), so that the outbox's retry of
     it starts with the first message the chat has not got, after a restart or a crash
     too: the resident does not read the first half twice. An alert is known by its
-    messages' texts; once all are out it is forgotten (sent again on purpose: whole)."""
+    messages' texts (as numbered from 1 where its lines are numbered on after a list that
+    may have changed by the retry: `known_by`); once all are out it is forgotten (sent
+    again on purpose: whole)."""
 
     def __init__(self, channel: str, store: Store) -> None:
         self.channel = channel
@@ -115,14 +126,22 @@ class AlertParts:
         parts: Sequence[tuple[str, Part]],
         classify: Callable[[Exception], DeliveryError | None],
         retry: ReplyRetry,
+        *,
+        known_by: Sequence[str] = (),
     ) -> None:
         """Send the alert's messages (each one's text and sendMessage) not out yet, as
-        `send_parts` sends an alert's."""
-        await send_parts(await self._left(chat_id, parts), classify, retry, alert=True)
-
-    async def _left(self, chat_id: str, parts: Sequence[tuple[str, Part]]) -> list[Part]:
-        chat = ChatRef(self.channel, chat_id)
+        `send_parts` sends an alert's. `known_by`: the texts the alert is known by, when
+        not those sent (as many: its lines numbered from 1, where the numbers sent depend
+        on the list on screen, which a retry may find changed)."""
         texts = [text for text, _ in parts]
+        if len(known_by) == len(parts):  # else split otherwise: known by the texts sent
+            texts = list(known_by)
+        await send_parts(await self._left(chat_id, texts, parts), classify, retry, alert=True)
+
+    async def _left(
+        self, chat_id: str, texts: Sequence[str], parts: Sequence[tuple[str, Part]]
+    ) -> list[Part]:
+        chat = ChatRef(self.channel, chat_id)
         digest = hashlib.blake2b("\x00".join(texts).encode(), digest_size=10).hexdigest()
         key = (chat_id, digest)
         start = self._sent.get(key, 0) if len(parts) > 1 else 0

@@ -54,7 +54,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from handlers.base import Answerer, Part, Send, send_parts
+from handlers.base import Answerer, Part, Send, send_parts, stop_line
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
@@ -108,6 +108,10 @@ REFUSED_RETRY_MAX = 300.0
 # my_chat_member: the bot removed from the staff group, or its rights there changed.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 CHAT_GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
+# What Telegram answers a message into a forum topic it no longer takes: deleted, or closed
+# (to a bot that may not post there).
+TOPIC_GONE = ("message thread not found", "topic_deleted", "topic_id_invalid")
+TOPIC_CLOSED = ("topic_closed",)
 NON_TEXT = (
     filters.Sticker.ALL
     | filters.PHOTO
@@ -216,12 +220,15 @@ class _Addressed(filters.MessageFilter):
     """Private chats; in groups, only messages that mention the bot or reply to it."""
 
     def filter(self, message: Message) -> bool:
-        if message.chat.type == ChatType.PRIVATE:
-            return True
-        replied = message.reply_to_message
-        if replied and replied.from_user and replied.from_user.id == message.get_bot().id:
-            return True
-        return _mentions_bot(message)
+        return message.chat.type == ChatType.PRIVATE or addressed(message)
+
+
+def addressed(message: Message) -> bool:
+    """Whether a group message mentions the bot or replies to it."""
+    replied = message.reply_to_message
+    if replied and replied.from_user and replied.from_user.id == message.get_bot().id:
+        return True
+    return _mentions_bot(message)
 
 
 class _CommandForUs(filters.MessageFilter):
@@ -408,6 +415,18 @@ def delivery_error(exc: Exception) -> DeliveryError | None:
     if isinstance(exc, TelegramError):  # network trouble, timeouts, Telegram's 5xx
         return TransientError(str(exc))
     return None
+
+
+def topic_refused(exc: BadRequest) -> bool:
+    """Whether Telegram refused a message for its forum topic (deleted or closed)."""
+    text = str(exc).lower()
+    return any(word in text for word in (*TOPIC_GONE, *TOPIC_CLOSED))
+
+
+def _topic_closed(exc: BadRequest) -> bool:
+    """Whether Telegram refused a message for its forum topic being closed (to a bot that
+    is no administrator of the group), not deleted."""
+    return any(word in str(exc).lower() for word in TOPIC_CLOSED)
 
 
 def _topic(message: object) -> int | None:
@@ -741,7 +760,7 @@ class TelegramChannel:
                 )
 
         user = message.from_user
-        ref = ChatRef(CHANNEL, str(chat.id), private=private)
+        ref = ChatRef(CHANNEL, str(chat.id), private=private, thread=thread)
         # Under a photo or a file: the resident is told it went unseen (not to staff either).
         note = []
         if message.text is None:
@@ -834,7 +853,7 @@ class TelegramChannel:
             return shown_buttons(replies)
 
         await self.answerer.action(
-            ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE),
+            ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE, thread=thread),
             query.data or "",
             send,
             sender=str(query.from_user.id),
@@ -873,11 +892,36 @@ class TelegramChannel:
     ) -> None:
         """Send replies to a chat (into forum topic `thread`, if given): each as one or
         more HTML messages, buttons on the last; each message retried briefly on temporary
-        failures (`self.reply_retry`)."""
+        failures (`self.reply_retry`). A topic Telegram refuses (closed to the bot, or
+        deleted meanwhile): what did not go there goes to General, a closed one's saying
+        why, as an alert does (`deliver`), rather than nowhere."""
         parts = self._messages(
             chat_id, replies, quote=quote, thread=thread, read_timeout=self.read_timeout
         )
-        await send_parts([send for _, send in parts], delivery_error, self.reply_retry)
+        sent = 0
+
+        def counted(part: Part) -> Part:
+            async def send() -> object:
+                nonlocal sent
+                result = await part()
+                sent += 1
+                return result
+
+            return send
+
+        try:
+            await send_parts([counted(send) for _, send in parts], delivery_error, self.reply_retry)
+        except BadRequest as exc:
+            if thread is None or not topic_refused(exc):
+                raise
+            log.info("telegram: a forum topic refused a reply (%s); it goes to General", exc)
+            # Not quoting the question: a reply to a message in the topic lands there. Part
+            # of the reply in the topic already (closed meanwhile): the rest, without a note.
+            why = _topic_closed(exc) and not sent
+            note = [Reply(msg.topic_closed_answered_here())] if why else []
+            general = self._messages(chat_id, [*note, *replies], read_timeout=self.read_timeout)
+            general = general[: len(note)] + general[len(note) + sent :]
+            await send_parts([send for _, send in general], delivery_error, self.reply_retry)
 
     def _messages(
         self,
@@ -929,16 +973,63 @@ class TelegramChannel:
             # A number counts its buttons after those of a list still chosen from.
             after = await self.answerer.push_after(chat_id, replies)
             target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
-            # A slow answer is waited for: a message given up on may still arrive, and the
-            # retry would send it twice.
-            parts = self._messages(target, replies, read_timeout=self.alert_read_timeout)
+            # In a group with forum topics: the topic it subscribed from.
+            thread = await self._alerts_thread(chat_id)
+            shown = self._for_group(chat_id, replies)
             try:
-                await self.answerer.alert_parts.send(
-                    chat_id, parts, delivery_error, self.reply_retry
-                )
+                try:
+                    await self._push(chat_id, target, shown, thread)
+                except BadRequest as exc:
+                    if thread is None or not topic_refused(exc):
+                        raise
+                    await self._topic_refused(chat_id, thread, exc)
+                    await self._push(chat_id, target, shown, None)  # to General, once
             except TelegramError as exc:
                 raise delivery_error(exc) or TransientError(str(exc)) from exc
             await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)
+
+    async def _push(
+        self, chat_id: str, target: int | str, replies: Sequence[Reply], thread: int | None
+    ) -> None:
+        """The alert's messages not out yet (handlers.base.AlertParts), into `thread`."""
+        # A slow answer is waited for: a message given up on may still arrive, and the
+        # retry would send it twice.
+        parts = self._messages(target, replies, thread=thread, read_timeout=self.alert_read_timeout)
+        await self.answerer.alert_parts.send(chat_id, parts, delivery_error, self.reply_retry)
+
+    def _for_group(self, chat_id: str, replies: Sequence[Reply]) -> Sequence[Reply]:
+        """Pushed replies as the chat reads them: in a group (Telegram's group ids are
+        negative, a person's chat's positive), how to stop its alerts says that staff do
+        it (others typing it are refused)."""
+        if not chat_id.startswith("-"):
+            return replies
+        line = msg.alert_stop_in_group(self.settings.ward_name, None, mention=False)
+        return stop_line(replies, line)
+
+    async def _alerts_thread(self, chat_id: str) -> int | None:
+        """The forum topic a group's alerts go to (None: General; a database that cannot
+        be read: General too, where they went before topics were kept)."""
+        try:
+            return await self.conversation.store.alerts_thread(ChatRef(CHANNEL, chat_id))
+        except Exception as exc:
+            log.debug("telegram: the topic of a group's alerts is not known: %s", exc)
+            return None
+
+    async def _topic_refused(self, chat_id: str, thread: int, exc: BadRequest) -> None:
+        """Telegram refused the topic a group's alerts go to: deleted (its alerts go to
+        General from now on) or closed (tried again next time: staff may reopen it)."""
+        deleted = not _topic_closed(exc)
+        log.info(
+            "telegram: a group's alert topic is %s (%s); the alert goes to General",
+            "gone" if deleted else "closed",
+            exc,
+        )
+        if not deleted:
+            return
+        try:
+            await self.conversation.store.forget_thread(ChatRef(CHANNEL, chat_id), thread)
+        except Exception as exc:  # tried, refused and sent to General again next time
+            log.debug("telegram: a deleted alert topic is not forgotten: %s", exc)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The one error handler: log it, and tell the resident politely if we still can."""

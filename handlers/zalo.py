@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, send_parts
+from handlers.base import Answerer, send_parts, stop_line
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
     BadRequest,
@@ -128,14 +128,23 @@ def render_plain(
     """The replies as plain-text messages within `limit` UTF-16 units, split between
     paragraphs, with their buttons as one numbered list across the replies, numbered on
     after `after` choices already on screen, `choose` (given the first number) saying how
-    to pick; returns the messages and the buttons in the order of their numbers."""
+    to pick; returns the messages and the buttons in the order of their numbers.
+
+    Where the messages split does not depend on `after`: the room kept for a list is that
+    of its lines numbered with two digits (MAX_CHOICES has no more), so that an alert
+    numbered afresh when it is tried again (the list on screen changed meanwhile) splits
+    as before, and its retry can go on from the first message not out
+    (`handlers.base.AlertParts`)."""
     texts: list[str] = []
     buttons: list[Button] = []
     for reply in map(numbered, replies):
         shown = reply.buttons[: max(0, MAX_CHOICES - after - len(buttons))]
         start = after + len(buttons) + 1
-        menu = numbered_buttons(replace(reply, buttons=shown), start=start)
-        texts.extend(_render_one(reply, menu, limit, start, choose))
+        listed = replace(reply, buttons=shown)
+        menu = numbered_buttons(listed, start=start)
+        widest = max(start, 10)
+        room = numbered_buttons(listed, start=widest), widest
+        texts.extend(_render_one(reply, menu, limit, start, choose, room=room))
         buttons.extend(shown)
     return texts, buttons
 
@@ -150,26 +159,30 @@ def _render_one(
     limit: int,
     first: int = 1,
     choose: Callable[[int], str] = msg.choose_by_number,
+    *,
+    room: tuple[str, int] | None = None,
 ) -> list[str]:
     """One reply: the title above the start of its text on its first message; the source,
-    links and numbered list (whose first number is `first`) stay with its last paragraph."""
+    links and numbered list (whose first number is `first`) stay with its last paragraph.
+    `room`: the list numbered as widely as it may be, and its first number: the room kept
+    for the list (by default `menu`'s own)."""
     head = plain_text(Reply("", title=reply.title))
-    tail = _join(
-        plain_text(Reply("", footer=reply.footer, links=reply.links)),
-        menu,
-        choose(first) if menu else "",
-    )
+    links = plain_text(Reply("", footer=reply.footer, links=reply.links))
+    tail = _join(links, menu, choose(first) if menu else "")
+    wide, widest = room or (menu, first)
+    kept = utf16_len(_join(links, wide, choose(widest) if wide else ""))
     text = reply.text.strip()
     whole = _join(head, text, tail)
     # Room for the text beside the tail (in every part: any may be the last), and in the
     # first part beside the title too.
-    budget = limit - utf16_len(tail) - 2 if tail else limit
+    budget = limit - kept - 2 if tail else limit
     first = min(budget, limit - utf16_len(head) - 2) if head else budget
-    if utf16_len(whole) <= limit or first < limit // 4:  # short, or an unusual title or list
+    fits = utf16_len(whole) - utf16_len(tail) + kept <= limit
+    if fits or first < limit // 4:  # short, or an unusual title or list
         return split_text(whole, limit, utf16_len)
     parts = split_text(text, budget, utf16_len, first=first) or [""]
     if len(parts) == 1:  # the text fits beside the title or beside the tail, not both
-        both = limit - utf16_len(head) - utf16_len(tail) - 4
+        both = limit - utf16_len(head) - kept - 4
         if both >= limit // 4:
             parts = split_text(text, budget, utf16_len, first=both)
         else:
@@ -673,12 +686,20 @@ class ZaloChannel:
             in_group = await self.conversation.store.is_group(ChatRef(CHANNEL, chat_id))
             shown = self._for_group(replies) if in_group else replies
             texts, buttons = render_plain(shown, after=after, choose=self._choose(in_group))
+            # Known by its lines numbered from 1: a retry after the list on screen changed
+            # numbers them anew, and still goes on from the first message not out (the
+            # messages split alike whatever the numbers: `render_plain`).
+            known_by = render_plain(shown, choose=self._choose(in_group))[0] if after else texts
             try:
                 # A slow answer is waited for: a message given up on may still arrive, and
                 # the retry would send it twice.
                 sends = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
                 await self.answerer.alert_parts.send(
-                    chat_id, list(zip(texts, sends, strict=True)), _retryable, self.reply_retry
+                    chat_id,
+                    list(zip(texts, sends, strict=True)),
+                    _retryable,
+                    self.reply_retry,
+                    known_by=known_by,
                 )
             except TooManyRequests as exc:
                 raise self._rate_limited(exc) from None
@@ -715,12 +736,7 @@ class ZaloChannel:
         """An alert's replies as a Zalo group reads them: how to stop its alerts says that
         staff do it, with the bot's mention (a command alone never reaches the bot there)."""
         line = msg.alert_stop_in_group(self.settings.ward_name, self.settings.zalo_bot_name)
-        return [
-            replace(reply, footer=reply.footer.replace(msg.ALERT_STOP, line))
-            if reply.footer
-            else reply
-            for reply in replies
-        ]
+        return stop_line(replies, line)
 
     def _rate_limited(self, exc: TooManyRequests) -> RetryLater:
         """The outbox's pause after an alert refused with 429: the wait Zalo names, else

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import logging
 import os
@@ -25,7 +26,13 @@ from chat_ward import TODAY, write_chat_ward
 
 from wardbot import messages as msg
 from wardbot import outbox
-from wardbot.alerts import UNRUN_GRACE, Alerts, ContentWatcher
+from wardbot.alerts import (
+    SETTLE_AT_MOST_SECONDS,
+    SETTLE_SECONDS,
+    UNRUN_GRACE,
+    Alerts,
+    ContentWatcher,
+)
 from wardbot.app import retention_task
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
@@ -38,9 +45,12 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.engine import Engine
+from wardbot.faq_edit import FaqEditError, FaqEditor
+from wardbot.faq_file import load_faq
 from wardbot.outbox import (
     MAX_ATTEMPTS,
     MAX_BACKOFF,
+    NOTICE_RECHECK,
     RETRY_FOR,
     WITHDRAWN_GRACE,
     Composer,
@@ -143,7 +153,8 @@ async def open_ward(root: Path, channel: Recorder | None = None, *, today: dt.da
         sleep=channel.ticks.sleep,
     )
     alerts = Alerts(engine, store, settings, [channel.name], clock=lambda: now[0])
-    watcher = ContentWatcher(engine, alerts, settings)
+    # Each test's edit is one whole save, applied at the next look (settling has its own).
+    watcher = ContentWatcher(engine, alerts, settings, settle_seconds=0.0)
     return Ward(root, settings, engine, store, alerts, watcher, channel, sender, now)
 
 
@@ -889,6 +900,31 @@ async def test_a_withdrawn_notice_is_not_sent(ward: Ward) -> None:
     assert await ward.store.next_due(ward.channel.name) is None
 
 
+async def test_a_notice_withdrawn_while_the_watcher_waits_for_files_to_settle_is_not_sent(
+    ward: Ward,
+) -> None:
+    """The portal takes an article down (its notice leaves content/) while it writes
+    others: the watcher waits for them to settle before taking the notice out of the
+    index, and the alert due meanwhile must not go out for a notice no longer there."""
+    await follow(ward, "1", "bhyt")
+    notice = write_notice(ward.content, "go-xuong", "Thông báo cấp thẻ bhyt", topics="bhyt")
+    path = ward.content / f"{notice}.md"
+    text = path.read_text(encoding="utf-8")
+    await ward.watcher.refresh()
+    watcher, _now = settling(ward)
+    path.unlink()
+    write_notice(ward.content, "dang-ghi", "Thông báo đang ghi về bhyt", topics="bhyt")
+    assert not await watcher.refresh() and watcher.settle_in  # still settling
+    assert ward.engine.document(notice) is not None
+    await ward.sender.drain()
+    assert ward.channel.sent == []
+    path.write_text(text, encoding="utf-8")  # back within the grace: it goes, once
+    ward.now[0] += NOTICE_RECHECK
+    await ward.sender.drain()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+
+
 async def test_a_notice_withdrawn_past_its_grace_then_put_back_reaches_its_followers(
     ward: Ward,
 ) -> None:
@@ -1292,6 +1328,155 @@ async def test_an_editor_lock_file_is_not_reported_while_running(ward: Ward) -> 
     await ward.watcher.refresh()
     # As a full load does: the lock file is nobody's notice; the .MD one is named wrongly.
     assert [Path(p.file).name for p in ward.engine.problems] == ["2024-08-02-HOA.MD"]
+
+
+# --- files caught while they are saved ---------------------------------------------------
+
+
+def settling(ward: Ward) -> tuple[ContentWatcher, list[float]]:
+    """A watcher that waits for the staff files to stop changing, on a clock of its own."""
+    now = [0.0]
+    watcher = ContentWatcher(ward.engine, ward.alerts, ward.settings, clock=lambda: now[0])
+    return watcher, now
+
+
+def answer_of(ward: Ward, entry_id: str) -> str | None:
+    return next((e.answer for e in ward.engine.corpus.faq if e.id == entry_id), None)
+
+
+async def test_a_faq_caught_half_saved_is_applied_once_whole_never_shortened(ward: Ward) -> None:
+    """An editor (or an upload) that writes faq.yaml in two steps: the watcher looking in
+    between must not serve the answer cut where the first step ended."""
+    watcher, now = settling(ward)
+    faq = ward.settings.faq_file
+    before = answer_of(ward, "bhyt-mat-the")
+    old = "      Người dân dùng ứng dụng VssID"
+    whole = faq.read_text(encoding="utf-8").replace(
+        old, "      Bà con làm lại thẻ tại BHXH quận.\n      Người dân dùng ứng dụng VssID"
+    )
+    faq.write_text(whole[: whole.index(old)], encoding="utf-8")  # the first step
+    assert not await watcher.refresh()
+    now[0] += 1.0
+    faq.write_text(whole, encoding="utf-8")  # the rest
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS / 2  # less than SETTLE_SECONDS since the last write
+    assert not await watcher.refresh()
+    assert answer_of(ward, "bhyt-mat-the") == before
+    now[0] += SETTLE_SECONDS / 2
+    assert await watcher.refresh()
+    assert answer_of(ward, "bhyt-mat-the") == (
+        "Bà con làm lại thẻ tại BHXH quận.\nNgười dân dùng ứng dụng VssID thay cho thẻ giấy, "
+        "hoặc đề nghị cấp lại thẻ tại cơ quan BHXH."
+    )
+
+
+async def test_an_edit_from_chat_leaves_a_faq_being_uploaded_alone(ward: Ward) -> None:
+    """An upload writing faq.yaml in steps, and an officer pressing ➕ meanwhile: an edit
+    renamed over the file would keep what was written so far, the rest written to a file
+    no longer there. Refused until the upload is over, then made."""
+    watcher, now = settling(ward)
+    faq = ward.settings.faq_file
+    editor = FaqEditor(
+        faq,
+        ward.settings.data_dir,
+        functools.partial(watcher.refresh, force=True),
+        saving=functools.partial(watcher.saving, faq),
+    )
+    whole = faq.read_bytes()
+    cut = whole.index(b"\n  - id:", whole.index(b"bhyt-mat-the")) + 1  # after that entry
+    with faq.open("r+b") as upload:
+        upload.truncate(0)
+        upload.write(whole[:cut])  # the first step: it reads, with the entries after it gone
+        upload.flush()
+        assert not await watcher.refresh()
+        with pytest.raises(FaqEditError, match="đang được lưu hay tải lên"):
+            await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+        upload.write(whole[cut:])
+    assert faq.read_bytes() == whole
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    edited = load_faq(faq)
+    assert len(edited.faq) == len(ward.engine.corpus.faq) and edited.problems == []
+    assert "quên thẻ bảo hiểm" in next(e for e in edited.faq if e.id == "bhyt-mat-the").variants
+
+
+async def test_a_notice_caught_half_saved_is_published_and_alerted_whole(ward: Ward) -> None:
+    watcher, now = settling(ward)
+    await follow(ward, "1", "bhyt")
+    whole = "Đổi thẻ BHYT tại nhà văn hoá khu phố.\n\nMang theo căn cước, sáng thứ Bảy."
+    notice_id = write_notice(ward.content, "doi-the", "Đổi thẻ BHYT", topics="bhyt", body=whole)
+    path = ward.content / f"{notice_id}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("Mang theo")], encoding="utf-8")
+    assert not await watcher.refresh()
+    now[0] += 0.5
+    path.write_text(text, encoding="utf-8")
+    assert not await watcher.refresh()
+    assert ward.engine.document(notice_id) is None
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+    doc = ward.engine.document(notice_id)
+    assert doc is not None and doc.body == whole
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+    assert "Đổi thẻ BHYT" in ward.channel.sent[0][1][0].text
+
+
+async def test_a_file_saved_once_is_applied_within_seconds_and_reload_at_once(ward: Ward) -> None:
+    watcher, now = settling(ward)
+    # Staff try their edit in the chat right away; a new notice is answerable within 2 s.
+    assert SETTLE_SECONDS <= 1.5
+    write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+    faq = ward.settings.faq_file
+    faq.write_text(faq.read_text(encoding="utf-8").replace("VssID thay", "VssID hay"), "utf-8")
+    assert await watcher.refresh(force=True)  # /reload: staff say the file is saved
+    assert "VssID hay" in (answer_of(ward, "bhyt-mat-the") or "")
+
+
+async def test_the_running_watcher_looks_again_once_a_file_may_have_settled(ward: Ward) -> None:
+    """No file event follows the last write: the watcher itself looks again, well before
+    its periodic rescan."""
+    applied = asyncio.Event()
+
+    class Told:
+        async def report_problems(self) -> None:
+            await ward.alerts.report_problems()
+
+        async def sync(self) -> object:
+            applied.set()
+            return await ward.alerts.sync()
+
+    watcher = ContentWatcher(
+        ward.engine, Told(), ward.settings, rescan_seconds=3600.0, settle_seconds=0.05
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(watcher.run(stop))
+    notice_id = write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")
+    try:
+        # Only a watcher that never looks again waits so long.
+        await asyncio.wait_for(applied.wait(), 30)
+    finally:
+        stop.set()
+        await running
+    assert ward.engine.document(notice_id) is not None
+
+
+async def test_a_file_that_never_stops_changing_is_applied_after_a_while(ward: Ward) -> None:
+    """A log or a sync tool rewriting a notice every second must not hold every edit."""
+    watcher, now = settling(ward)
+    notice_id = write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")
+    path = ward.content / f"{notice_id}.md"
+    for second in range(int(SETTLE_AT_MOST_SECONDS) + 1):
+        path.write_text(path.read_text(encoding="utf-8") + f"Dòng {second}.\n", "utf-8")
+        applied = await watcher.refresh()
+        assert applied == (second >= SETTLE_AT_MOST_SECONDS)
+        now[0] += 1.0
+    assert ward.engine.document(notice_id) is not None
 
 
 async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: Ward) -> None:
@@ -2408,7 +2593,9 @@ async def test_a_look_cut_short_as_the_bot_stops_tells_admins_nothing(
     async def index_news(state: str) -> None:
         told.append(state)
 
-    watcher = ContentWatcher(ward.engine, ward.alerts, ward.settings, index_news=index_news)
+    watcher = ContentWatcher(
+        ward.engine, ward.alerts, ward.settings, index_news=index_news, settle_seconds=0.0
+    )
     looking, release = threading.Event(), threading.Event()
 
     def mend_slowly() -> bool:

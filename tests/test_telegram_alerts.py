@@ -470,3 +470,134 @@ async def test_a_long_alert_cut_off_by_a_crash_goes_on_from_the_part_not_sent(
         assert sender.stats.sent == 1
     with sqlite3.connect(ward_settings.data_dir / "bot.sqlite3") as raw:
         assert raw.execute("SELECT count(*) FROM alert_parts").fetchone() == (0,)  # done
+
+
+async def test_a_forum_group_gets_its_alerts_in_the_topic_it_subscribed_from(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A residents' group with forum topics subscribes in its "Thông báo" topic. Before,
+    its alerts went to General (and failed where General is closed); now they go to the
+    topic. Telegram refusing the topic (deleted, or closed to the bot) sends that alert to
+    General instead, once: it is never lost; a deleted topic is forgotten, a closed one
+    (which staff may reopen) is tried again next time."""
+    from test_telegram import polling_channel
+
+    group = -1001234500001
+    api.staff_group(group, title="Cư dân khu phố 3")
+    topic = api.staff_topic(group, "Thông báo phường", user_id=ADMIN_ID)
+    settings = replace(ward_settings, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    alert = [Reply("Nội dung", title="Thông báo mới")]
+    async with polling_channel(api, ward_engine, settings) as (channel, store):
+        (said,) = await api.say(
+            group, "/subscribe bhyt", group=True, user_id=ADMIN_ID, thread_id=topic
+        )
+        assert said.thread_id == topic
+        mark = len(api.calls)
+        await channel.deliver(str(group), alert)
+        (sent,) = api.sent(group, since=mark)
+        assert sent.thread_id == topic
+
+        # Closed to the bot: this alert goes to General; the next tries the topic again.
+        api.fail("sendMessage", 400, description="Bad Request: TOPIC_CLOSED")
+        mark = len(api.calls)
+        await channel.deliver(str(group), alert)
+        tried = [call for call in api.calls[mark:] if call.method == "sendMessage"]
+        assert [call.thread_id for call in tried] == [topic, None]
+        (sent,) = api.sent(group, since=mark)
+        assert sent.thread_id is None and visible_text(sent.text) == "Thông báo mới\n\nNội dung"
+        mark = len(api.calls)
+        await channel.deliver(str(group), alert)
+        assert [call.thread_id for call in api.sent(group, since=mark)] == [topic]
+
+        # Deleted: this alert and the next go to General.
+        api._drop_topic(group, topic)
+        for _ in range(2):
+            mark = len(api.calls)
+            await channel.deliver(str(group), alert)
+        tried = [call for call in api.calls[mark:] if call.method == "sendMessage"]
+        assert [call.thread_id for call in tried] == [None]
+
+        # /forget forgets the topic too; subscribing again from General: alerts go there.
+        other = api.staff_topic(group, "Tin khu phố", user_id=ADMIN_ID)
+        await api.say(group, "/subscribe hoc-bong", group=True, user_id=ADMIN_ID, thread_id=other)
+        ref = ChatRef("telegram", str(group))
+        assert await store.alerts_thread(ref) == other
+        await api.say(group, "/forget", group=True, user_id=ADMIN_ID, thread_id=other)
+        assert await store.alerts_thread(ref) is None
+        await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        mark = len(api.calls)
+        await channel.deliver(str(group), alert)
+        assert [call.thread_id for call in api.sent(group, since=mark)] == [None]
+        assert await store.subscriptions_of(ref) == ["bhyt"]
+
+        # A topic button pressed in a topic: the alerts go there.
+        third = api.staff_topic(group, "Bảo hiểm", user_id=ADMIN_ID)
+        (shown,) = await api.say(group, "/mysubs", group=True, user_id=ADMIN_ID, thread_id=third)
+        mark = len(api.calls)
+        api.press(group, "sub:hoc-bong", shown, group=True, user_id=ADMIN_ID)
+        (mine,) = await api.say(group, "/mysubs", group=True, user_id=ADMIN_ID, thread_id=third)
+        assert "khuyến học" in visible_text(mine.text)  # the press was handled before it
+        mark = len(api.calls)
+        await channel.deliver(str(group), alert)
+        assert [call.thread_id for call in api.sent(group, since=mark)] == [third]
+
+
+async def test_an_alert_in_a_telegram_group_says_that_staff_stop_the_groups_alerts(
+    api: FakeBotApi, channel: object
+) -> None:
+    """In a group only staff may stop its alerts (any other member typing /unsubscribe is
+    told so). Before, an alert there told every member to type /unsubscribe; now its last
+    line says that staff do (a group subscribed by an earlier version too); a private
+    chat's still says to type it."""
+    from handlers.telegram import TelegramChannel
+
+    assert isinstance(channel, TelegramChannel)
+    group = ChatRef("telegram", "-1001234500002", private=False)
+    alert = [Reply("Nội dung", title="Thông báo mới", footer=msg.ALERT_STOP)]
+    await channel.deliver(group.chat_id, alert)
+    await channel.deliver("802", alert)
+    (in_group,) = api.sent(int(group.chat_id))
+    line = msg.alert_stop_in_group(channel.settings.ward_name, None, mention=False)
+    assert line.startswith("Ngừng nhận tin cho nhóm: cán bộ ") and line.endswith(" gõ /unsubscribe")
+    assert visible_text(in_group.text).endswith(line)
+    assert msg.ALERT_STOP not in visible_text(in_group.text)
+    (private,) = api.sent(802)
+    assert visible_text(private.text).endswith(msg.ALERT_STOP)
+
+
+async def test_a_reply_in_a_topic_closed_to_the_bot_goes_to_general_saying_why(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The residents' group keeps its "Thông báo" topic closed, so that only its
+    administrators write there, and the bot is no administrator. Staff subscribe the group
+    from there, where they want its alerts. Before, Telegram refused the bot's reply into
+    the closed topic and staff got nothing at all (an error in the log): they could not
+    tell whether the group was subscribed. The reply now goes to General, first saying
+    why it is there and what lets the bot write in closed topics."""
+    from test_telegram import polling_channel
+
+    group = -1001234500002
+    api.staff_group(group, title="Cư dân khu phố 3")
+    topic = api.staff_topic(group, "Thông báo phường", user_id=ADMIN_ID)
+    settings = replace(ward_settings, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with polling_channel(api, ward_engine, settings) as (_, store):
+        api.demote_bot(group, by=ADMIN_ID)
+        api.staff_close_topic(group, topic, user_id=ADMIN_ID)
+        mark = len(api.calls)
+        note, said = await api.say(
+            group, "/subscribe bhyt", 2, group=True, user_id=ADMIN_ID, thread_id=topic
+        )
+        assert note.thread_id is None and said.thread_id is None  # General
+        assert visible_text(note.text) == msg.topic_closed_answered_here()
+        assert visible_text(said.text).startswith("Dạ, đã đăng ký nhận tin")
+        assert await store.subscriptions_of(ChatRef("telegram", str(group))) == ["bhyt"]
+        refused = [c for c in api.calls[mark:] if c.method == "sendMessage" and c.status != 200]
+        assert [c.thread_id for c in refused] == [topic]  # tried once there, not again
+
+        # A question there is answered in General too, with the note once per reply.
+        mark = len(api.calls)
+        question = f"@{api.bot_user['username']} thẻ bảo hiểm y tế hết hạn thì gia hạn ở đâu"
+        api.send_text(group, question, group=True, user_id=ADMIN_ID, thread_id=topic)
+        (first, *rest) = await api.replies(group, 2, since=mark)
+        assert visible_text(first.text) == msg.topic_closed_answered_here()
+        assert rest and all(c.thread_id is None for c in (first, *rest))

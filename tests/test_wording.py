@@ -32,6 +32,7 @@ SAMPLES: dict[str, list[Any]] = {
     "channel": ["telegram", "zalo", "web", "terminal"],
     "command": ["variant", "newfaq", "/abc"],
     "own_id": ["telegram:123456789"],
+    "new_id": [-1001234567890],  # a Telegram group's id, as STAFF_CHAT_ID is written
     "ticket_id": [12],
     "example": [1, 3],
     "page": [1, 2],

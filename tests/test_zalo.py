@@ -1241,6 +1241,26 @@ def test_a_long_first_paragraph_starts_under_the_title_not_in_a_message_of_its_o
     assert shown.split() == paragraph.split()
 
 
+def test_a_long_message_splits_alike_whatever_number_its_list_starts_from() -> None:
+    """An alert numbered on after the resident's list (from 4, 9, 12) splits where the
+    same alert numbered from 1 splits: only its list's numbers differ, so that a retry
+    numbered anew (the list on screen changed meanwhile) goes on from the message the
+    resident has not got, neither repeating a paragraph nor leaving one out."""
+    buttons = tuple(Button(f"Thông báo số {n}", make_action("full", f"n{n}")) for n in range(8))
+    for filler in range(0, 400, 2):  # the first paragraph's end, here and there
+        text = "\n\n".join(
+            [("cắt điện khu phố tuần tới " * 55).strip() + "x" * filler, "Đoạn cuối."]
+        )
+        reply = Reply(text, title="🔔 8 thông báo mới", footer=msg.ALERT_STOP, buttons=buttons)
+        first, _ = zalo.render_plain([reply])
+        for after in (3, 8, 12):
+            texts, _ = zalo.render_plain([reply], after=after)
+            assert len(texts) == len(first), (filler, after)
+            assert texts[:-1] == first[:-1], (filler, after)
+            assert texts[-1].startswith(first[-1].split("\n\n1. ")[0]), (filler, after)
+            assert all(zalo.utf16_len(one) <= zalo.MESSAGE_LIMIT for one in texts)
+
+
 # --- alerts: deliver() ----------------------------------------------------------------------
 
 
@@ -1629,6 +1649,63 @@ async def test_a_long_alert_cut_off_by_a_restart_goes_on_from_the_part_not_sent(
     assert "\n\n".join(call.text for call in sent) == f"{text}\n\n{msg.ALERT_STOP}"
     with sqlite3.connect(settings.data_dir / "bot.sqlite3") as raw:
         assert raw.execute("SELECT count(*) FROM alert_parts").fetchone() == (0,)  # done
+
+
+def long_burst(notices: int = 10) -> Reply:
+    """An alert listing many notices, too long for one Zalo message, each opened by its
+    own numbered line."""
+    lines = [
+        f"• Thông báo số {n}: " + "lịch tiêm chủng và cắt điện khu phố tuần tới. " * 5
+        for n in range(notices)
+    ]
+    return Reply(
+        "\n\n".join(line.strip() for line in lines),
+        title=f"🔔 {notices} thông báo mới",
+        buttons=tuple(
+            Button(f"Thông báo số {n}", make_action("full", f"notice-{n}")) for n in range(notices)
+        ),
+        buttons_title=msg.ALERT_BURST_OPEN,
+    )
+
+
+@pytest.mark.parametrize("stale", [True, False])
+async def test_a_long_alert_retried_after_the_list_on_screen_changed_is_not_sent_twice(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock, stale: bool
+) -> None:
+    """A long alert came while the resident's list was on screen (its lines numbered on
+    from it); its second part failed. Retried after the list went stale (or, the other
+    way round, after the resident was shown a new list), its lines are numbered anew.
+    Before, the parts were recognised by their exact text, and the resident got the whole
+    alert again; now only the parts not out yet go, numbered as the chat's list is now."""
+    if stale:
+        (offered,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+        assert len(menu(offered)) >= 2
+    before = len(api.sent(ALICE))
+    api.fail(502, method="sendMessage", after=1, times=len(REPLY_RETRY.waits) + 1)
+    with pytest.raises(TransientError):
+        await channel.deliver(ALICE, [long_burst()])
+    first = api.sent(ALICE)[before:]
+    assert len(first) == 1
+    if stale:
+        async with channel.answerer.locks.hold(ALICE):
+            polls.now += 3600  # the resident moved on: the alert is numbered from 1 now
+    else:
+        (offered,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+        assert len(menu(offered)) >= 2  # a list on screen: the alert is numbered after it
+    before = len(api.sent(ALICE))
+    await channel.deliver(ALICE, [long_burst()])
+    rest = api.sent(ALICE)[before:]
+    assert rest and first[0].text not in [call.text for call in rest]
+    start = 1 if stale else len(menu(offered)) + 1
+    assert menu(rest[-1])[0] == f"{start}. Thông báo số 0"
+    assert rest[-1].text.endswith(msg.choose_by_number(start))
+    # Nothing the resident read is repeated, nothing is missing.
+    body = "\n\n".join(call.text for call in [*first, *rest])
+    for n in range(10):
+        assert body.count(f"• Thông báo số {n}: ") == 1
+    # Each number on screen picks one thing: the alert's own lines, as numbered last.
+    picked = channel.answerer.menus.choice(ALICE, str(start + 1))
+    assert isinstance(picked, Button) and picked.action == make_action("full", "notice-1")
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,12 @@ UNRUN_GRACE = 86400.0
 ALERT_MAX_AGE_DAYS = 30
 RESCAN_SECONDS = 30.0
 DEBOUNCE_MS = 200
+# A staff file is applied once it has not changed (size, modification time) for this
+# long: an editor or an upload that writes it in steps is not caught half way. Short:
+# a new notice must be answerable within 2 s of its save (bench/bench_update.py).
+SETTLE_SECONDS = 1.0
+# ... unless it keeps changing for this long: then it is applied as it is.
+SETTLE_AT_MOST_SECONDS = 60.0
 
 
 class Content(Protocol):
@@ -459,6 +465,10 @@ class Snapshot:
             faq = None
         return cls(faq, files)
 
+    def stamps(self, faq_file: Path) -> dict[Path, tuple[int, int] | None]:
+        """Every file's stamp, faq.yaml's under `faq_file`."""
+        return {faq_file: self.faq, **self.files}
+
     def changed_files(self, newer: Snapshot) -> set[Path]:
         return {
             path
@@ -508,9 +518,12 @@ class ContentWatcher:
         *,
         rescan_seconds: float = RESCAN_SECONDS,
         index_news: Callable[[str], Awaitable[object]] | None = None,
+        settle_seconds: float = SETTLE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`index_news(state)`: told the search index's state (Engine.index_state) when
-        it changes from "ok" or back to it, and at the first look."""
+        it changes from "ok" or back to it, and at the first look. A change is applied
+        once no file changed for `settle_seconds` (by `clock`)."""
         self.engine = engine
         self.alerts = alerts
         self.faq_file = Path(settings.faq_file)
@@ -522,6 +535,13 @@ class ContentWatcher:
         self._running = False
         self._index_ok: bool | None = None  # as last told to `index_news`
         self._failing = False  # the last look could not apply what changed
+        self.settle_seconds = settle_seconds
+        self.clock = clock
+        # Each file changed since the last applied look: its stamp, since when it has
+        # had it, since when it has been changing.
+        self._moving: dict[Path, tuple[tuple[int, int] | None, float, float]] = {}
+        self.settle_in: float | None = None  # seconds until what changed may be applied
+        self._follow_up: asyncio.Task[None] | None = None
 
     name = "watcher"
 
@@ -553,6 +573,10 @@ class ContentWatcher:
         # the data folder refused it, is built there again (once the folder takes a write).
         await asyncio.to_thread(self.engine.mend_index)
         newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
+        self.settle_in = None if force else self._still_changing(newer)
+        if self.settle_in is not None:
+            return False
+        self._moving = {}
         faq_changed = force or newer.faq != self._snapshot.faq
         files = self._snapshot.changed_files(newer)
         if not faq_changed and not files:
@@ -570,6 +594,32 @@ class ContentWatcher:
         # and a notice is alerted once however often it is seen.
         self._snapshot = newer
         return True
+
+    def _still_changing(self, newer: Snapshot) -> float | None:
+        """Seconds until the files changed since the last applied look may be taken as
+        saved: each unchanged for `settle_seconds` (or changing for longer than
+        SETTLE_AT_MOST_SECONDS); None when they are."""
+        now = self.clock()
+        before, after = self._snapshot.stamps(self.faq_file), newer.stamps(self.faq_file)
+        moving = {}
+        wait = 0.0
+        for path in before.keys() | after.keys():
+            stamp = after.get(path)
+            if stamp == before.get(path):
+                continue
+            seen = self._moving.get(path)
+            if seen is None or seen[0] != stamp:
+                seen = (stamp, now, now if seen is None else seen[2])
+            moving[path] = seen
+            if now - seen[2] < SETTLE_AT_MOST_SECONDS:
+                wait = max(wait, seen[1] + self.settle_seconds - now)
+        self._moving = moving
+        return wait if wait > 0 else None
+
+    def saving(self, path: Path) -> bool:
+        """Whether `path` was seen changing and is not applied yet: an editor or an upload
+        may still be writing it (the FAQ editor then leaves faq.yaml alone)."""
+        return Path(path) in self._moving
 
     async def _tell_index(self) -> None:
         """Tell `index_news` of the index's state when it turned bad or good again."""
@@ -614,9 +664,11 @@ class ContentWatcher:
                 await stop.wait()
         finally:
             self._running = False
-            rescan.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await rescan
+            for task in (rescan, self._follow_up):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
     async def _rescan(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -636,6 +688,17 @@ class ContentWatcher:
                 log.exception("could not apply changes to the staff files")
             else:
                 log.debug("could not apply changes to the staff files", exc_info=True)
+        follow_up = self._follow_up
+        if self.settle_in is not None and (
+            follow_up is None or follow_up.done() or follow_up is asyncio.current_task()
+        ):
+            self._follow_up = asyncio.create_task(self._look_again(self.settle_in))
+
+    async def _look_again(self, after: float) -> None:
+        """Look once what is still changing may have been saved whole (no file event may
+        come: the last one woke the look that found it still changing)."""
+        await asyncio.sleep(after)
+        await self._look()
 
     def _relevant(self, _change: object, path: str) -> bool:
         candidate = Path(path)

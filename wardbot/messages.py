@@ -666,11 +666,23 @@ def broadcast_title(ward_name: str) -> str:
     return f"📢 Tin từ {ward_name}"
 
 
-def alert_stop_in_group(ward_name: str, bot: str | None) -> str:
-    """`ALERT_STOP` in a Zalo group, where a command typed alone never reaches the bot and
-    only staff may stop the group's alerts: who types it, with the bot's mention (`bot`:
-    its name, when known)."""
+def topic_closed_answered_here() -> str:
+    """Above a reply Telegram refused in the forum topic it answers (closed, and the bot no
+    administrator of the group), sent to General instead."""
+    return (
+        "Dạ, chủ đề anh/chị vừa nhắn đã đóng nên em không trả lời vào đó được; em trả lời "
+        "ở đây. Muốn em nhắn được vào chủ đề đã đóng (cả tin thông báo của nhóm), anh/chị "
+        "đặt em làm quản trị viên của nhóm nhé."
+    )
+
+
+def alert_stop_in_group(ward_name: str, bot: str | None, *, mention: bool = True) -> str:
+    """`ALERT_STOP` in a group, where only staff may stop the group's alerts: who types
+    it, in a Zalo group (`mention`: a command typed alone never reaches the bot) with the
+    bot's mention (`bot`: its name, when known)."""
     who = f"Ngừng nhận tin cho nhóm: cán bộ {unit(ward_name)}"
+    if not mention:
+        return f"{who} gõ /unsubscribe"
     if bot:
         return f"{who} nhắn “@{bot} /unsubscribe”"
     return f"{who} gõ @, chọn tên bot rồi nhắn /unsubscribe"
@@ -1669,6 +1681,17 @@ def relay_not_sent_hint() -> str:
     )
 
 
+def staff_group_moved(new_id: int) -> str:
+    """Said in the staff group's new supergroup (Telegram gave the group a new id, as when
+    Topics are turned on): the bot still works in the old id until it is restarted."""
+    return (
+        "⚠️ Nhóm vừa được Telegram nâng cấp và có mã mới, nên bot chưa nhận trả lời ở đây: "
+        "tin nhắn gửi bot trong nhóm này chưa tới người dân, và câu hỏi mới chưa được chuyển "
+        f"vào nhóm. Người quản trị bot cần đặt STAFF_CHAT_ID={new_id} rồi khởi động lại bot; "
+        "sau đó hãy gửi lại câu trả lời bằng /r số_phiếu nội dung."
+    )
+
+
 def staff_error() -> str:
     return (
         "⚠️ Bot gặp lỗi khi xử lý tin này; tin chưa được gửi cho người dân. Hãy thử lại sau ít phút."
@@ -1922,6 +1945,14 @@ def faq_no_answer_yet(ticket_id: int) -> str:
     return f"Phiếu số {ticket_id} chưa có câu trả lời của cán bộ để đưa vào faq.yaml."
 
 
+def faq_being_saved(shown: str) -> str:
+    """An edit from chat refused: faq.yaml is being saved or uploaded right now."""
+    return (
+        f"{shown} đang được lưu hay tải lên (tệp vừa thay đổi và chưa lưu xong), nên bot chưa "
+        "sửa để khỏi mất phần đang lưu; hãy thử lại sau ít giây."
+    )
+
+
 def faq_edit_failed(reason: str) -> str:
     return f"Không sửa được faq.yaml: {reason}"
 
@@ -1992,6 +2023,9 @@ WEB_WIDGET_BUTTON = "Hỏi đáp"  # the widget draws its own chat icon (emoji f
 WEB_WIDGET_CLOSE = "Đóng"
 WEB_FORBIDDEN = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang."
 WEB_BAD_REQUEST = "Tin nhắn không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
+# Too many pages open at once from one network (or on the whole bot): the page falls back
+# to polling, so a resident never reads it; a client calling the API by hand does.
+WEB_BUSY = "Hệ thống đang bận, anh/chị vui lòng thử lại sau ít phút."
 
 
 def web_title(ward_name: str) -> str:

@@ -183,9 +183,14 @@ class Composer:
         follows it by; raises as `replies` says."""
         corpus = self._corpus()
         doc = corpus.document(item.ref)
+        on_disk = self._content_dir and (self._content_dir / f"{item.ref}.md").exists()
         if not isinstance(doc, Announcement):
-            if self._content_dir and (self._content_dir / f"{item.ref}.md").exists():
+            if on_disk:
                 raise TransientError(f"announcement {item.ref} is not loaded yet")
+            raise NoticeGone(item.ref)
+        if self._content_dir and not on_disk:
+            # Taken out of content/ (the portal withdrew it) while the content watcher
+            # waits for other files to settle: gone, though still loaded.
             raise NoticeGone(item.ref)
         stale = not_worth_alerting(doc, self._today())
         if stale is not None:

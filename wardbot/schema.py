@@ -404,4 +404,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     ) WITHOUT ROWID;
     """,
+    # 27: per Telegram group with forum topics, the topic (its message_thread_id) it last
+    # subscribed from, where its alerts go; NULL: General (or a chat without topics).
+    # Chats subscribed before get theirs in General until they subscribe again.
+    """
+    ALTER TABLE chats ADD COLUMN thread INTEGER;
+    """,
 )

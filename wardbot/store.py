@@ -52,13 +52,16 @@ class ChatRef:
     the channel saw it (admin commands and a group's subscriptions depend on it); it is
     not part of the chat's identity. `origin`, where a channel's chat ids are chosen by
     the client (the web chat's sessions), is where the message came from (the client's
-    address), for limits a chat id cannot enforce; it is never stored.
+    address), for limits a chat id cannot enforce; it is never stored. `thread`, in a
+    Telegram group with forum topics, is the topic the message came from (None: General,
+    or no topics): where the group's alerts go once it subscribes from there.
     """
 
     channel: str
     chat_id: str
     private: bool = field(default=True, compare=False)
     origin: str | None = field(default=None, compare=False, repr=False)
+    thread: int | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.chat_id}"
@@ -572,10 +575,12 @@ class Store:
 
     async def _subscribe(self, chat: ChatRef, topic_id: str, today: str) -> bool:
         async with self._transaction():
+            # The topic it subscribes from is where its alerts go (migration 27).
             await self._db.execute(
-                "INSERT INTO chats (channel, chat_id, is_group) VALUES (?, ?, ?) "
-                "ON CONFLICT (channel, chat_id) DO UPDATE SET is_group = excluded.is_group",
-                (chat.channel, chat.chat_id, int(not chat.private)),
+                "INSERT INTO chats (channel, chat_id, is_group, thread) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (channel, chat_id) DO UPDATE SET is_group = excluded.is_group, "
+                "thread = excluded.thread",
+                (chat.channel, chat.chat_id, int(not chat.private), chat.thread),
             )
             # A chat that blocked the bot and now subscribes again can be reached again.
             await self._db.execute(
@@ -616,6 +621,25 @@ class Store:
         ) as cursor:
             row = await cursor.fetchone()
         return bool(row and row[0])
+
+    async def alerts_thread(self, chat: ChatRef) -> int | None:
+        """The forum topic of a group where its alerts go: the one it last subscribed
+        from (migration 27); None: General, or a chat without topics."""
+        async with self._db.execute(
+            "SELECT thread FROM chats WHERE channel = ? AND chat_id = ?",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    async def forget_thread(self, chat: ChatRef, thread: int) -> None:
+        """The group's topic `thread` is gone (deleted): its alerts go to General from now
+        on (unless it subscribed from another topic meanwhile)."""
+        async with self._write:
+            await self._db.execute(
+                "UPDATE chats SET thread = NULL WHERE channel = ? AND chat_id = ? AND thread = ?",
+                (chat.channel, chat.chat_id, thread),
+            )
 
     async def note_group(self, chat: ChatRef) -> None:
         """`chat` wrote as a group: a subscribed chat known as private (subscribed before

@@ -29,7 +29,8 @@ where the texts come from):
   creation message; an unknown or deleted thread (or 1, the General topic) is "Bad Request:
   message thread not found". A reply (reply_parameters) to a message in a topic lands in
   that topic without message_thread_id. The bot is taken to be an admin with
-  can_manage_topics, so it may still post in closed topics. In a group that is not a forum
+  can_manage_topics, so it may still post in closed topics; made a plain member
+  (`demote_bot`) it may not: "Bad Request: TOPIC_CLOSED". In a group that is not a forum
   the thread is ignored.
 - Every message is stored in `messages[(chat_id, message_id)]`: what the bot sent, the
   topics' service messages, and whatever users wrote (queued or not), so that replies,
@@ -387,6 +388,19 @@ class FakeBotApi(FakeApiServer):
         self._deliver({"message": message}, None)
         return thread
 
+    def staff_close_topic(
+        self, chat_id: int, thread: int, *, user_id: int, closed: bool = True
+    ) -> dict[str, Any]:
+        """A staff member closes the topic (or opens it again) from its menu, not through
+        the bot; the bot gets the service message, as privacy mode lets it."""
+        topic = self.topics[chat_id][thread]
+        topic["closed"] = closed
+        kind = f"forum_topic_{'closed' if closed else 'reopened'}"
+        message = self._message(
+            chat_id, user_id, True, message_thread_id=thread, is_topic_message=True, **{kind: {}}
+        )
+        return self._deliver({"message": message}, None)
+
     def _message(
         self,
         chat_id: int,
@@ -421,8 +435,11 @@ class FakeBotApi(FakeApiServer):
         as_group: bool = False,
         as_channel: int | None = None,
         automatic_forward: bool = False,
+        entities: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Queue a text message; commands and @mentions get their entities, as Telegram does.
+        `entities`: more of them, as the sender's app adds (a link hidden under words:
+        {"type": "text_link", "offset": …, "length": …, "url": …}, offsets in UTF-16).
 
         `reply_to`: the message replied to -- a bot's sendMessage Call, a message (or update)
         dict, or a message id in this chat; it must exist in `messages`, and the update's
@@ -449,7 +466,7 @@ class FakeBotApi(FakeApiServer):
                 raise ValueError(f"message {replied['message_id']} is not in thread {thread_id}")
         if thread_id is not None and thread_id not in self.topics.get(chat_id, {}):
             raise ValueError(f"no topic {thread_id} in chat {chat_id}")
-        entities = _entities(text)
+        entities = sorted(_entities(text) + (entities or []), key=lambda e: e["offset"])
         fields: dict[str, Any] = {"text": text}
         if entities:
             fields["entities"] = entities
@@ -1001,6 +1018,8 @@ class FakeBotApi(FakeApiServer):
             return None, replied
         if thread == GENERAL_TOPIC or thread not in self.topics.get(chat_id, {}):
             raise ApiError(400, "Bad Request: message thread not found")
+        if self.topics[chat_id][thread]["closed"] and self.bot_status.get(chat_id) == "member":
+            raise ApiError(400, "Bad Request: TOPIC_CLOSED")
         if replied is None:
             replied = self.messages.get((chat_id, thread))
         return thread, replied
