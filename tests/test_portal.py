@@ -47,6 +47,7 @@ from wardbot.portal import (
     FAILING_POLLS,
     FeedFollower,
     failed_note,
+    first_read_note,
     imported_note,
     reason_vi,
     recovered_note,
@@ -3490,3 +3491,51 @@ async def test_a_news_list_whose_every_page_is_news_has_a_bounded_number_read(wa
     await follower.poll()
     pages_read = {r.path for r in portal.requests if "page=" in r.path}
     assert pages_read == {f"/tin-tuc?page={n}" for n in range(2, 2 + portal_import.MORE_LIST_PAGES)}
+
+
+# ------------------------------------------------ a feed's first read, as staff hear of it
+
+
+async def test_admins_are_told_a_first_read_brought_the_portals_news_and_alerted_nobody(
+    ward, portal
+):
+    # The bot has run for a while (a resident follows BHYT); staff add the portal's feed,
+    # which lists an article of today about BHYT.
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    async with FakeBotApi() as telegram:
+        settings = followed_by_a_bot(ward, feed, telegram)
+        async with running_app(settings):
+            first_read = "📥 Lần đầu đọc tin từ cổng thông tin của phường: đã nhập 2 thông báo"
+            await telegram.wait_until(
+                lambda: any(c.text.startswith(first_read) for c in telegram.sent(5)), within=60
+            )
+            [note] = [c.text for c in telegram.sent(5) if c.text.startswith("📥")]
+            assert f"• «{BHYT_TITLE}»" in note and "không gửi báo tin cho người dân" in note
+            # What the portal publishes next is news: admins and the resident hear of it.
+            portal.put(
+                "/tin-tuc/hoi-nghi-cuu-chien-binh",
+                page_of_today(CP1258_PAGE, b"08/7/2024"),
+                WINDOWS_1258,
+            )
+            portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
+            await reload_by_admin(telegram, 5)
+            await telegram.wait_until(lambda: telegram.sent(77), within=60)
+            told = [c.text for c in telegram.sent(5) if c.text.startswith("📥")]
+            assert told == [note, imported_note(WARD, [CP1258_TITLE])]
+    # The resident got one alert: the new notice's, none of the first read's.
+    [alert] = telegram.sent(77)
+    assert "CỰU CHIẾN BINH" in alert.text.upper() and BHYT_TITLE not in alert.text
+
+
+def test_the_note_of_a_first_read_names_each_notice_and_says_nobody_was_alerted():
+    one = first_read_note(WARD, ["Lịch tiếp công dân tháng 12"])
+    assert one.startswith(
+        "📥 Lần đầu đọc tin từ cổng thông tin của phường: đã nhập thông báo «Lịch tiếp công "
+        "dân tháng 12». Đây là tin đã đăng trước khi bot theo dõi cổng thông tin, nên bot "
+        "không gửi báo tin cho người dân đã đăng ký"
+    )
+    two = first_read_note(WARD, ["Tin một", "Tin hai"])
+    assert "đã nhập 2 thông báo đang có trên cổng:\n• «Tin một»\n• «Tin hai»\n" in two
+    assert "nội dung các tin này" in two
