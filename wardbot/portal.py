@@ -380,8 +380,8 @@ class FeedFollower:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
                 quiet = outcome.path is not None and outcome.path.stem in self._quiet
-                told = first_read if quiet and self.on_first_read else imported
-                told.append(outcome.title or str(outcome.path))
+                heard_in = first_read if quiet and self.on_first_read else imported
+                heard_in.append(outcome.title or str(outcome.path))
             elif outcome.action == WITHDRAWN:
                 shown = shown_address(outcome.source)
                 log.warning("portal: %s, at %s", outcome.describe(), shown)

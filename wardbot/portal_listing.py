@@ -152,9 +152,9 @@ def _entry_day(entry: lxml.html.HtmlElement, today: dt.date) -> dt.date | None:
     short = [piece for piece in pieces if piece and len(piece.split()) <= META_LINE_WORDS]
     for lines in (marked, short):
         for line in lines:
-            day = text_date(line, today) or ago_date([line], today)
-            if day is not None:
-                return day
+            shown = text_date(line, today) or ago_date([line], today)
+            if shown is not None:
+                return shown
     return None
 
 
