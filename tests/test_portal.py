@@ -3539,3 +3539,19 @@ def test_the_note_of_a_first_read_names_each_notice_and_says_nobody_was_alerted(
     two = first_read_note(WARD, ["Tin một", "Tin hai"])
     assert "đã nhập 2 thông báo đang có trên cổng:\n• «Tin một»\n• «Tin hai»\n" in two
     assert "nội dung các tin này" in two
+
+
+@pytest.mark.parametrize(
+    "days, oldest_first",
+    [
+        pytest.param([1, 2, 3, 5], True, id="oldest-first"),
+        pytest.param([5, 3, 2, 1], False, id="newest-first"),
+        pytest.param([1, 9, 8, 7, 6], False, id="old-notice-pinned-on-top"),
+        pytest.param([4, 4], False, id="one-day"),
+    ],
+)
+def test_a_news_list_is_taken_as_dated_oldest_first_only_when_it_mostly_is(days, oldest_first):
+    # Taken so, its last page is read for news: a list newest first with an old notice
+    # pinned at its top would have its oldest articles read instead of its news.
+    items = [portal_items.Item(f"/tin-{day}", "listed", dt.date(2026, 11, day)) for day in days]
+    assert portal_items.oldest_first(items) is oldest_first

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,9 +84,12 @@ def list_page(
 
 
 def oldest_first(items: list[Item]) -> bool:
-    """Whether a news list's page lists its articles oldest first (by the days it shows)."""
+    """Whether a news list's page lists its articles oldest first (by the days it shows):
+    mostly so, one after the other (an old notice pinned at the top of a list newest first
+    does not make it one)."""
     days = [item.date for item in items if item.date is not None]
-    return len(days) >= 2 and days[0] < days[-1]
+    pairs = list(itertools.pairwise(days))
+    return sum(a < b for a, b in pairs) > sum(a > b for a, b in pairs)
 
 
 def newest_listed(items: list[Item]) -> list[Item]:
