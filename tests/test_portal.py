@@ -47,6 +47,7 @@ from wardbot.portal import (
     FAILING_POLLS,
     FeedFollower,
     failed_note,
+    first_read_note,
     imported_note,
     reason_vi,
     recovered_note,
@@ -3281,3 +3282,276 @@ async def test_a_news_list_that_no_longer_lists_its_news_is_told_as_a_layout_cha
         "thể cổng thông tin đã đổi giao diện, hoặc trang chỉ hiện tin bằng JavaScript); cần "
         "báo người phụ trách kỹ thuật của bot"
     ]
+
+
+# --------------------------------------- a news list's dates, its order and its other pages
+
+
+def dated_in_list_only(title: str) -> str:
+    """An article page showing no date at all (the portal dates it in its list only)."""
+    return with_content(
+        title, f"<p>{title}: UBND Phường 5 thông báo tới toàn thể nhân dân được biết.</p>"
+    )
+
+
+SUBJECTS = [  # news unlike one another: (title, its text)
+    ("Phường 5 tổ chức tiêm chủng mở rộng cho trẻ em", "Trạm y tế tiêm vắc xin sởi cho trẻ."),
+    ("Lịch cắt điện khu phố 3 để bảo trì lưới điện", "Điện lực cắt điện từ 7 giờ đến 11 giờ."),
+    ("Thông báo thu phí vệ sinh môi trường quý IV", "Tổ thu phí đến từng hộ gia đình."),
+    ("Hội nghị đối thoại giữa Chủ tịch UBND phường với nhân dân", "Mời đại diện các hộ dự."),
+    ("Kế hoạch tổng vệ sinh kênh rạch trên địa bàn phường", "Đoàn viên thanh niên ra quân."),
+    ("Tuyển chọn công dân nhập ngũ năm 2027 của Phường 5", "Thanh niên khám sức khỏe."),
+    ("Hướng dẫn đăng ký tài khoản định danh điện tử mức 2", "Công an phường hỗ trợ tại nhà."),
+    ("Phát động phong trào hiến máu tình nguyện đợt hai", "Đăng ký tại nhà văn hóa."),
+    ("Trao học bổng cho học sinh nghèo vượt khó học giỏi", "Hội khuyến học trao quà."),
+    ("Tập huấn phòng cháy chữa cháy cho các hộ kinh doanh", "Cảnh sát PCCC hướng dẫn."),
+]
+
+
+def news(portal: FakePortal, days: list[dt.date]) -> list[tuple[str, str, dt.date]]:
+    """Articles unlike one another, dated in the list only, served: (path, title, day)."""
+    entries = []
+    for number, day in enumerate(days):
+        title, text = SUBJECTS[number]
+        portal.put(f"/tin-tuc/tin-{number}", with_content(title, f"<p>{title}. {text}</p>"))
+        entries.append((f"/tin-tuc/tin-{number}", title, day))
+    return entries
+
+
+def news_list_page(entries: list[tuple[str, str, dt.date]], paging: str = "") -> str:
+    """The fixture's news list with other entries (path, title, day), each showing its
+    day under its title, and other links to the list's pages."""
+    items = "".join(
+        f'<div class="news-item"><h3><a href="{path}">{title}</a></h3>'
+        f'<span class="news-date">{day:%d/%m/%Y}</span></div>'
+        for path, title, day in entries
+    )
+    start = NEWS_LIST.index('<ul class="news-list">')
+    end = NEWS_LIST.index("</ul>", start) + 5
+    page = NEWS_LIST[:start] + items + NEWS_LIST[end:]
+    start = page.index('<div class="paging">')
+    return page[:start] + paging + page[page.index("</div>", start) + 6 :]
+
+
+def test_a_news_lists_articles_undated_on_their_pages_take_the_day_the_list_shows(ward, portal):
+    today = dt.date(2026, 11, 30)
+    entries = [
+        ("/tin-tuc/cat-dien", "Lịch cắt điện khu phố 3 ngày 02/12/2026 để bảo trì lưới", today),
+        (
+            "/tin-tuc/tiem-chung",
+            "Phường 5 tổ chức tiêm chủng mở rộng cho trẻ em",
+            dt.date(2026, 11, 27),
+        ),
+    ]
+    for path, title, _ in entries:
+        portal.put(path, dated_in_list_only(title))
+    news_list = portal.put("/tin-tuc", news_list_page(entries))
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_failed=lambda sources, why: failures.append(why),
+        today=lambda: today,
+    )
+    asyncio.run(follower.poll())
+    # Each by the day beside it in the list: not its title's day (the power cut's), not
+    # "no publication date".
+    assert ward.imported() == [
+        "2026-11-27-phuong-5-to-chuc-tiem-chung-mo-rong-cho-tre-em.md",
+        "2026-11-30-lich-cat-dien-khu-pho-3-ngay-02-12-2026-de-bao-tri-luoi.md",
+    ]
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    "entry, day",
+    [
+        pytest.param(
+            '<li><a href="/a">{t}</a> (12/03/2024)</li>', dt.date(2024, 3, 12), id="beside"
+        ),
+        pytest.param(
+            '<tr><td><a href="/a">{t}</a></td><td>12-03-2024</td></tr>',
+            dt.date(2024, 3, 12),
+            id="row",
+        ),
+        pytest.param(
+            '<div><time datetime="2024-03-12T08:00:00+07:00">Thứ Ba</time><a href="/a">{t}</a>'
+            "</div>",
+            dt.date(2024, 3, 12),
+            id="time",
+        ),
+        pytest.param(
+            '<li><a href="/a">{t}</a><span>2 giờ trước</span></li>', dt.date(2026, 11, 30), id="ago"
+        ),
+        pytest.param(
+            '<li><a href="/a">{t}</a><p>Sáng ngày 10/3/2024, UBND phường đã tổ chức buổi lễ trao '
+            "thẻ bảo hiểm y tế cho các em học sinh có hoàn cảnh khó khăn trên địa bàn.</p></li>",
+            None,
+            id="teaser-prose",
+        ),
+        pytest.param('<li><a href="/a">{t} ngày 15/03/2024</a></li>', None, id="title"),
+    ],
+)
+def test_the_day_a_news_list_shows_beside_an_article_is_read_not_its_title_or_teaser(entry, day):
+    from wardbot.portal_listing import listed_articles
+
+    title = "Phường 5 trao thẻ bảo hiểm y tế cho học sinh"
+    other = entry.replace('"/a"', '"/b"').replace("{t}", "Phường 5 ra quân tổng vệ sinh môi trường")
+    tag = "table" if "<tr>" in entry else "div"
+    page = f"<html><body><{tag}>{entry.format(t=title)}{other}</{tag}></body></html>"
+    found = listed_articles(page, "https://phuong5.gov.vn/tin-tuc", today=dt.date(2026, 11, 30))
+    assert [(item.url, item.day) for item in found] == [
+        ("https://phuong5.gov.vn/a", day),
+        ("https://phuong5.gov.vn/b", day),
+    ]
+
+
+def test_a_news_list_listing_oldest_first_has_its_newest_imported(ward, portal, monkeypatch):
+    monkeypatch.setattr(portal_items, "MAX_FEED_ITEMS", 3)  # of 5 articles: the 3 newest
+    today = dt.date(2026, 11, 30)
+    entries = news(portal, [today - dt.timedelta(days=4 - number) for number in range(5)])
+    news_list = portal.put("/tin-tuc", news_list_page(entries))
+    asyncio.run(FeedFollower(ward.settings(portal_feeds=(news_list,)), today=lambda: today).poll())
+    assert [name[:10] for name in ward.imported()] == ["2026-11-28", "2026-11-29", "2026-11-30"]
+
+
+def paging(*pages: tuple[str, str]) -> str:
+    """A news list's links to its pages: (words, address)."""
+    return '<div class="paging">' + " ".join(f'<a href="{p}">{w}</a>' for w, p in pages) + "</div>"
+
+
+async def test_a_news_list_oldest_first_over_pages_has_its_news_read_from_its_last_page(
+    ward, portal
+):
+    # Page 1 shows the oldest articles and never changes: news is added to the last page.
+    today = dt.date(2026, 11, 30)
+    entries = news(portal, [today - dt.timedelta(days=10 - number) for number in range(8)])
+    links = paging(("1", "/tin-tuc"), ("2", "/tin-tuc?page=2"), ("3", "/tin-tuc?page=3"))
+    news_list = portal.put("/tin-tuc", news_list_page(entries[:3], links))
+    portal.put("/tin-tuc?page=2", news_list_page(entries[3:6], links))
+    portal.put("/tin-tuc?page=3", news_list_page(entries[6:7], links))
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)), on_imported=imported.extend, today=lambda: today
+    )
+    await follower.poll()
+    assert entries[6][1] in imported  # the newest, alone on the last page
+    # The ward posts an article: it lands on the last page.
+    portal.put("/tin-tuc?page=3", news_list_page(entries[6:8], links))
+    before = len(imported)
+    await follower.poll()
+    assert imported[before:] == [entries[7][1]]
+    assert (
+        f"{entries[7][2]}-phat-dong-phong-trao-hien-mau-tinh-nguyen-dot-hai.md" in ward.imported()
+    )
+    await follower.poll()  # nothing new: nothing imported twice
+    assert len(imported) == before + 1 and len(ward.imported()) == len(set(ward.imported()))
+
+
+async def test_a_news_list_with_more_news_than_its_first_page_shows_has_it_all_read(ward, portal):
+    # The bot was stopped a day: seven articles were posted, page 1 shows three of them.
+    today = dt.date(2026, 11, 30)
+    old = [(path, title, day) for path, (title, day) in LISTED.items()]
+    for path, title, day in old:
+        portal.put(path, article(title, day))
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 7)))
+    news_list = portal.put("/tin-tuc", news_list_page(old, links))
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)), on_imported=imported.extend, today=lambda: today
+    )
+    await follower.poll()
+    assert len(imported) == 3
+    new = news(portal, [today] * 7)  # newest first
+    pages = [(new + old)[start : start + 3] for start in range(0, 10, 3)]
+    portal.put("/tin-tuc", news_list_page(pages[0], links))
+    for number, entries in enumerate(pages[1:], start=2):
+        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+    await follower.poll()
+    assert sorted(imported[3:]) == sorted(title for _, title, _ in new)
+    # Page 3 lists an article imported before: page 4 is not read.
+    assert portal.hits("/tin-tuc?page=3") and not portal.hits("/tin-tuc?page=4")
+    await follower.poll()
+    assert len(imported) == 10 and len(ward.imported()) == 10
+
+
+async def test_a_news_list_whose_every_page_is_news_has_a_bounded_number_read(ward, portal):
+    today = dt.date(2026, 11, 30)
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 10)))
+    first = [(path, title, day) for path, (title, day) in LISTED.items()]
+    for path, title, day in first:
+        portal.put(path, article(title, day))
+    news_list = portal.put("/tin-tuc", news_list_page(first, links))
+    follower = FeedFollower(ward.settings(portal_feeds=(news_list,)), today=lambda: today)
+    await follower.poll()
+    assert not any("page=" in r.path for r in portal.requests)  # a first read: page 1 alone
+    entries = news(portal, [today] * 10)
+    portal.put("/tin-tuc", news_list_page(entries[:2], links))
+    for page in range(2, 10):
+        portal.put(f"/tin-tuc?page={page}", news_list_page(entries[page : page + 1], links))
+    await follower.poll()
+    pages_read = {r.path for r in portal.requests if "page=" in r.path}
+    assert pages_read == {f"/tin-tuc?page={n}" for n in range(2, 2 + portal_import.MORE_LIST_PAGES)}
+
+
+# ------------------------------------------------ a feed's first read, as staff hear of it
+
+
+async def test_admins_are_told_a_first_read_brought_the_portals_news_and_alerted_nobody(
+    ward, portal
+):
+    # The bot has run for a while (a resident follows BHYT); staff add the portal's feed,
+    # which lists an article of today about BHYT.
+    await follow(ward, "bhyt")
+    feed = serve_feed(portal)
+    portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
+    async with FakeBotApi() as telegram:
+        settings = followed_by_a_bot(ward, feed, telegram)
+        async with running_app(settings):
+            first_read = "📥 Lần đầu đọc tin từ cổng thông tin của phường: đã nhập 2 thông báo"
+            await telegram.wait_until(
+                lambda: any(c.text.startswith(first_read) for c in telegram.sent(5)), within=60
+            )
+            [note] = [c.text for c in telegram.sent(5) if c.text.startswith("📥")]
+            assert f"• «{BHYT_TITLE}»" in note and "không gửi báo tin cho người dân" in note
+            # What the portal publishes next is news: admins and the resident hear of it.
+            portal.put(
+                "/tin-tuc/hoi-nghi-cuu-chien-binh",
+                page_of_today(CP1258_PAGE, b"08/7/2024"),
+                WINDOWS_1258,
+            )
+            portal.put_fixture("/rss/tin-tuc.xml", "rss-updated.xml", "application/rss+xml")
+            await reload_by_admin(telegram, 5)
+            await telegram.wait_until(lambda: telegram.sent(77), within=60)
+            told = [c.text for c in telegram.sent(5) if c.text.startswith("📥")]
+            assert told == [note, imported_note(WARD, [CP1258_TITLE])]
+    # The resident got one alert: the new notice's, none of the first read's.
+    [alert] = telegram.sent(77)
+    assert "CỰU CHIẾN BINH" in alert.text.upper() and BHYT_TITLE not in alert.text
+
+
+def test_the_note_of_a_first_read_names_each_notice_and_says_nobody_was_alerted():
+    one = first_read_note(WARD, ["Lịch tiếp công dân tháng 12"])
+    assert one.startswith(
+        "📥 Lần đầu đọc tin từ cổng thông tin của phường: đã nhập thông báo «Lịch tiếp công "
+        "dân tháng 12». Đây là tin đã đăng trước khi bot theo dõi cổng thông tin, nên bot "
+        "không gửi báo tin cho người dân đã đăng ký"
+    )
+    two = first_read_note(WARD, ["Tin một", "Tin hai"])
+    assert "đã nhập 2 thông báo đang có trên cổng:\n• «Tin một»\n• «Tin hai»\n" in two
+    assert "nội dung các tin này" in two
+
+
+@pytest.mark.parametrize(
+    "days, oldest_first",
+    [
+        pytest.param([1, 2, 3, 5], True, id="oldest-first"),
+        pytest.param([5, 3, 2, 1], False, id="newest-first"),
+        pytest.param([1, 9, 8, 7, 6], False, id="old-notice-pinned-on-top"),
+        pytest.param([4, 4], False, id="one-day"),
+    ],
+)
+def test_a_news_list_is_taken_as_dated_oldest_first_only_when_it_mostly_is(days, oldest_first):
+    # Taken so, its last page is read for news: a list newest first with an old notice
+    # pinned at its top would have its oldest articles read instead of its news.
+    items = [portal_items.Item(f"/tin-{day}", "listed", dt.date(2026, 11, day)) for day in days]
+    assert portal_items.oldest_first(items) is oldest_first

@@ -27,6 +27,7 @@ from wardbot.outbox import Composer, Sender, Senders, held_for_morning
 from wardbot.portal import (
     FeedFollower,
     failed_note,
+    first_read_note,
     imported_note,
     recovered_note,
     replaced_note,
@@ -462,6 +463,9 @@ def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower 
         on_replaced=lambda *about: alerts.tell_admins(replaced_note(settings.ward_name, *about)),
         on_recovered=lambda feeds: alerts.tell_admins(recovered_note(settings.ward_name, feeds)),
         on_withdrawn=lambda titles: alerts.tell_admins(withdrawn_note(settings.ward_name, titles)),
+        on_first_read=lambda titles: alerts.tell_admins(
+            first_read_note(settings.ward_name, titles)
+        ),
         note_quietly=store.note_quietly,
     )
 

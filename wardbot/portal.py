@@ -36,6 +36,7 @@ __all__ = [
     "Importer",
     "Outcome",
     "failed_note",
+    "first_read_note",
     "imported_note",
     "reason_vi",
     "recovered_note",
@@ -171,6 +172,27 @@ def imported_note(ward_name: str, titles: Sequence[str]) -> str:
     return f"📥 Đã nhập {len(titles)} thông báo mới {where}:\n{listed}"
 
 
+def first_read_note(ward_name: str, titles: Sequence[str]) -> str:
+    """The message admins get for the notices a feed read for the first time brought (the
+    portal's news from before the bot followed it): imported, and no resident alerted."""
+    where = f"cổng thông tin của {unit(ward_name)}"
+    why = (
+        "trước khi bot theo dõi cổng thông tin, nên bot không gửi báo tin cho người dân đã "
+        "đăng ký (tránh gửi dồn một lúc nhiều tin cũ); người dân vẫn hỏi bot được về "
+        "nội dung {this}. Tin đăng trên cổng từ nay sẽ được báo cho người dân như thường lệ."
+    )
+    if len(titles) == 1:
+        return (
+            f"📥 Lần đầu đọc tin từ {where}: đã nhập thông báo «{titles[0]}». Đây là tin đã "
+            f"đăng {why.format(this='này')}"
+        )
+    listed = "\n".join(f"• «{title}»" for title in titles)
+    return (
+        f"📥 Lần đầu đọc tin từ {where}: đã nhập {len(titles)} thông báo đang có trên cổng:\n"
+        f"{listed}\nĐây là các tin đã đăng {why.format(this='các tin này')}"
+    )
+
+
 def replaced_note(ward_name: str, title: str, notice: str, kept: str) -> str:
     """The message admins get when the portal edited an article whose notice staff had
     edited: the follower wrote the portal's version over theirs, keeping theirs aside."""
@@ -232,7 +254,10 @@ class FeedFollower:
     failing so (each is told once per reason until it works again), `on_recovered(feeds)`
     once a poll for the feeds admins were told had failed that were read again,
     `on_withdrawn(titles)` once a poll for the notices whose articles the portal withdrew
-    (taken out of content/: residents are not sent to a withdrawn notice); each may
+    (taken out of content/: residents are not sent to a withdrawn notice),
+    `on_first_read(titles)` once a poll for the notices of feeds read for the first time,
+    remembered as alerted (`note_quietly`: no resident hears of them; without
+    `on_first_read`, they are told to `on_imported` with the others); each may
     be a coroutine function. `wait(seconds, stop)` is how it waits between
     polls (injectable: tests trigger polls themselves); `clock` (the epoch's seconds) when
     a feed's failing items are due to be tried again. `note_quietly(refs, now)` (the
@@ -250,6 +275,7 @@ class FeedFollower:
         on_replaced: Callback | None = None,
         on_recovered: Callback | None = None,
         on_withdrawn: Callback | None = None,
+        on_first_read: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
         fetcher: Callable[[Sequence[str]], Fetcher] = Fetcher,
@@ -267,6 +293,8 @@ class FeedFollower:
         self.on_replaced = on_replaced
         self.on_recovered = on_recovered
         self.on_withdrawn = on_withdrawn
+        self.on_first_read = on_first_read
+        self._quiet: set[str] = set()  # the poll's notices remembered as alerted, by id
         self._withdrawn = 0  # notices withdrawn, as the import log remembers them
         self.wait = wait
         self.today = today
@@ -320,6 +348,7 @@ class FeedFollower:
             return []
         async with self._polling:
             self._loop = asyncio.get_running_loop()
+            self._quiet = set()
             told, outcomes, items_down = await asyncio.to_thread(
                 self._poll, every_item, not self._polled
             )
@@ -334,6 +363,7 @@ class FeedFollower:
                 self._polled = True
         failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
         imported: list[str] = []
+        first_read: list[str] = []  # a feed's news from before it was followed
         withdrawn: list[str] = []
         for outcome in outcomes:
             if outcome.failed:
@@ -349,7 +379,9 @@ class FeedFollower:
             if outcome.written or outcome.action == SKIPPED:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
-                imported.append(outcome.title or str(outcome.path))
+                quiet = outcome.path is not None and outcome.path.stem in self._quiet
+                heard_in = first_read if quiet and self.on_first_read else imported
+                heard_in.append(outcome.title or str(outcome.path))
             elif outcome.action == WITHDRAWN:
                 shown = shown_address(outcome.source)
                 log.warning("portal: %s, at %s", outcome.describe(), shown)
@@ -359,6 +391,8 @@ class FeedFollower:
                 await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
         if imported:
             await self._call(self.on_imported, imported)
+        if first_read:
+            await self._call(self.on_first_read, first_read)
         if withdrawn:
             await self._call(self.on_withdrawn, withdrawn)
         for why, sources in failed.items():
@@ -412,6 +446,7 @@ class FeedFollower:
             self.note_quietly([ref], time.time()), self._loop
         )
         remembered.result(timeout=QUIET_TIMEOUT)
+        self._quiet.add(notice.id)
 
     @staticmethod
     async def _call(callback: Callback | None, *args: object) -> None:

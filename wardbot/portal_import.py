@@ -54,7 +54,15 @@ from wardbot.portal_fetch import (
     shown_address,
 )
 from wardbot.portal_files import BacklogNotRemembered, NoticeFiles, Refused
-from wardbot.portal_items import LISTED, Item, feed_items, news_list_items
+from wardbot.portal_items import (
+    LISTED,
+    Item,
+    feed_items,
+    list_page,
+    newest_listed,
+    news_list_items,
+    oldest_first,
+)
 from wardbot.portal_layout import unlisted_layout, unread_layout
 from wardbot.portal_log import (
     IMPORT_LOG,
@@ -91,6 +99,9 @@ NEW_PAGES_PER_POLL = 10
 # so is one its feed no longer shows (see wardbot.portal_withdraw).
 RECHECK_DAYS = 7
 RECHECK_EVERY = 3600.0
+# A followed news list's other pages read in one poll at most ("Trang sau", or its last
+# pages for a list dated oldest first), when its first holds nothing but news.
+MORE_LIST_PAGES = 3
 
 
 def _as_told(outcome: Outcome, stamp: str) -> Outcome:
@@ -225,14 +236,15 @@ class Importer:
                     items = self._retry(failing, now)
                 else:
                     listed = None
+                    # Never read before (at most failing: added while the portal was down).
+                    first_read = "etag" not in self._log().feeds.get(url, {})
+                    self._deferred = False
                     if source_kind(fetched.content_type, fetched.body) == "page":
                         try:  # a portal without RSS
-                            listed = news_list_items(url, fetched, self.today())
+                            listed = self._news_list(url, fetched, failing, first_read)
                         except FetchError as exc:
                             raise FetchError(unlisted_layout(self._log(), url, exc.why)) from None
-                    # Never read before (at most failing: added while the portal was down).
-                    self._backlog = "etag" not in self._log().feeds.get(url, {})
-                    self._deferred = False
+                    self._backlog = first_read
                     try:
                         items = self._feed(
                             feed, url, fetched.body, failing=failing, now=now, listed=listed
@@ -386,6 +398,52 @@ class Importer:
             else:
                 self._checked(key)
         return outcomes
+
+    def _news_list(
+        self, url: str, fetched: Fetched, failing: Failing, first_read: bool
+    ) -> list[Item]:
+        """A followed news list's articles, newest first (see portal_items.newest_listed),
+        with those of its next pages when its first holds nothing but news (more were
+        posted since the last poll than it shows: the bot was stopped, say), at most
+        MORE_LIST_PAGES more. A list dated oldest first has its newest on its last page:
+        that one is read (and the ones before it, as long as they hold nothing but news),
+        and its first page is read whole at each poll (it does not change as news is
+        added at the end)."""
+        today = self.today()
+        items, pages = list_page(url, fetched, today)
+        read = {page_key(url), page_key(fetched.url)}
+        backwards = oldest_first(items) and pages.last is not None
+        found = [list(reversed(items)) if backwards else items]
+        if backwards:
+            self._deferred = True  # (its validators are not kept: see follow)
+            there: str | None = pages.last
+        else:
+            all_new = not first_read and not self._any_known(url, items, failing)
+            there = pages.next if all_new else None
+        while there and len(read) <= MORE_LIST_PAGES and page_key(there) not in read:
+            read.add(page_key(there))
+            try:
+                more, pages = list_page(there, self.fetcher.get(there), today, more=True)
+            except FetchError as exc:  # the first page's news is imported all the same
+                log.info("portal: %s, page of the list: %s", shown_address(there), exc.why)
+                break
+            if backwards:  # (newest first: before the first page, after those read)
+                found.insert(-1, list(reversed(more)))
+            else:
+                found.append(more)
+            if self._any_known(url, more, failing):
+                break
+            there = pages.previous if backwards else pages.next
+        return newest_listed([item for page in found for item in page])
+
+    def _any_known(self, base: str, items: list[Item], failing: Failing) -> bool:
+        """Whether a news list's page lists an article read before (imported, or tried)."""
+        for item in items:
+            with contextlib.suppress(FetchError):
+                address = item_url(base, item.link)
+                if page_key(address) in failing or self._log().find([address]) is not None:
+                    return True
+        return False
 
     def _imported(self, base: str, link: str) -> bool:
         """Whether the article a feed item links to was imported from this feed before

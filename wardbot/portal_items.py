@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ import feedparser
 
 from wardbot.portal_extract import NotAnArticle, decode_html, extract_article
 from wardbot.portal_fetch import Fetched, FetchError
+from wardbot.portal_listing import LISTED_AT_LEAST, Pages, page_links
 from wardbot.portal_sources import feed_item_day, listed_on, page_not_feed
 
 MAX_FEED_ITEMS = 30  # the newest items of a feed looked at on each read
@@ -57,16 +59,46 @@ def news_list_items(
     url: str, fetched: Fetched, today: dt.date, *, other_news: bool = True
 ) -> list[Item]:
     """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
-    (FetchError when it is an article, or an error or maintenance page); `other_news`:
-    as listed_articles."""
+    (FetchError when it is an article, or an error or maintenance page), its
+    MAX_FEED_ITEMS newest (see `newest_listed`); `other_news`: as listed_articles."""
+    return newest_listed(list_page(url, fetched, today, other_news=other_news)[0])
+
+
+def list_page(
+    url: str, fetched: Fetched, today: dt.date, *, other_news: bool = True, more: bool = False
+) -> tuple[list[Item], Pages]:
+    """A news list's page: its articles in its order, each with the day the list shows
+    beside it (if any: the date of an article whose page shows none), and its links to
+    the list's other pages. FetchError: no news list (see `news_list_items`). `more`: one
+    of the list's other pages (its last may list one article)."""
     html = decode_html(fetched.body, fetched.charset)
-    listed = listed_on(html, fetched.url, other_news=other_news)
+    at_least = 1 if more else LISTED_AT_LEAST
+    listed = listed_on(html, fetched.url, other_news=other_news, today=today, at_least=at_least)
     if listed:
         try:
             extract_article(html, url=url, today=today)
         except NotAnArticle:
-            return [Item(item.url, LISTED) for item in listed[:MAX_FEED_ITEMS]]
+            items = [Item(item.url, LISTED, item.day) for item in listed]
+            return items, page_links(html, fetched.url)
     raise FetchError(page_not_feed(fetched))
+
+
+def oldest_first(items: list[Item]) -> bool:
+    """Whether a news list's page lists its articles oldest first (by the days it shows):
+    mostly so, one after the other (an old notice pinned at the top of a list newest first
+    does not make it one)."""
+    days = [item.date for item in items if item.date is not None]
+    pairs = list(itertools.pairwise(days))
+    return sum(a < b for a, b in pairs) > sum(a > b for a, b in pairs)
+
+
+def newest_listed(items: list[Item]) -> list[Item]:
+    """A news list's MAX_FEED_ITEMS newest articles, newest first: by the days the list
+    shows when it dates each (some portals list theirs oldest first), else in its order."""
+    if items and all(item.date is not None for item in items):
+        # (A stable sort: articles of one day keep the list's order.)
+        items = sorted(items, key=lambda item: item.date or dt.date.min, reverse=True)
+    return items[:MAX_FEED_ITEMS]
 
 
 def _newest(entries: list[Any], today: dt.date) -> list[Any]:

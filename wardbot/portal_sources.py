@@ -131,8 +131,18 @@ def page_not_feed(fetched: Fetched) -> str:
     )
 
 
-def listed_on(html: str, url: str, *, other_news: bool = True) -> list[Listed]:
+def listed_on(
+    html: str,
+    url: str,
+    *,
+    other_news: bool = True,
+    today: dt.date | None = None,
+    at_least: int = LISTED_AT_LEAST,
+) -> list[Listed]:
     """The articles a page links to as a news list does (none: not a news list);
-    `other_news`: as listed_articles."""
-    listed = [] if error_page(html) else listed_articles(html, url, other_news=other_news)
-    return listed if len(listed) >= LISTED_AT_LEAST else []
+    `other_news`, `today`: as listed_articles; `at_least`: the articles a list has
+    (one on a list's last page)."""
+    if error_page(html):
+        return []
+    listed = listed_articles(html, url, other_news=other_news, today=today)
+    return listed if len(listed) >= at_least else []
