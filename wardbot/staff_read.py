@@ -62,6 +62,17 @@ def read_text(
     Never blocks: a FIFO or device is refused after opening without waiting, in case one
     replaced the file since it was checked.
     """
+    data, problems = read_bytes(path, max_bytes, unread=unread)
+    if data is None:
+        return None, problems
+    return text_of(data, str(path), unread=unread, comments=comments)
+
+
+def read_bytes(
+    path: Path, max_bytes: int | None = None, *, unread: str
+) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, read once (`text_of` gives its text), or None and why they cannot
+    be read (see `read_text`)."""
     src = str(path)
 
     def problem(line: int, what: str) -> tuple[None, list[Problem]]:
@@ -82,6 +93,17 @@ def read_text(
         return problem(0, cannot_read(exc))
     if max_bytes is not None and len(data) > max_bytes:
         return None, [too_large(src, len(data), max_bytes, unread=unread)]
+    return data, []
+
+
+def text_of(
+    data: bytes, src: str, *, unread: str, comments: Callable[[str], str] | None = None
+) -> tuple[str | None, list[Problem]]:
+    """The text of a staff file's bytes `data`, read from `src` (see `read_text`)."""
+
+    def problem(line: int, what: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(src, line, f"{what} — {unread}")]
+
     for magic, kind, how in _NOT_TEXT:  # "x.docx" renamed "x.md": still a Word file
         if data.startswith(magic):
             return problem(1, f"tệp này là {kind} chỉ được đổi tên, không phải văn bản: {how}")
