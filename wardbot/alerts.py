@@ -50,6 +50,9 @@ DEBOUNCE_MS = 200
 SETTLE_SECONDS = 1.0
 # ... unless it keeps changing for this long: then it is applied as it is.
 SETTLE_AT_MOST_SECONDS = 60.0
+# /reload and an edit from chat wait this long at most for a file being saved: past it,
+# nothing is applied now (staff are told) and the watcher applies it once it is saved.
+FORCE_WAIT_AT_MOST_SECONDS = 10.0
 
 
 class Content(Protocol):
@@ -520,10 +523,12 @@ class ContentWatcher:
         index_news: Callable[[str], Awaitable[object]] | None = None,
         settle_seconds: float = SETTLE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         """`index_news(state)`: told the search index's state (Engine.index_state) when
         it changes from "ok" or back to it, and at the first look. A change is applied
-        once no file changed for `settle_seconds` (by `clock`)."""
+        once no file changed for `settle_seconds` (by `clock`; a forced look waits for it
+        with `sleep`)."""
         self.engine = engine
         self.alerts = alerts
         self.faq_file = Path(settings.faq_file)
@@ -537,6 +542,7 @@ class ContentWatcher:
         self._failing = False  # the last look could not apply what changed
         self.settle_seconds = settle_seconds
         self.clock = clock
+        self.sleep = sleep
         # Each file changed since the last applied look: its stamp, since when it has
         # had it, since when it has been changing.
         self._moving: dict[Path, tuple[tuple[int, int] | None, float, float]] = {}
@@ -553,7 +559,10 @@ class ContentWatcher:
     async def refresh(self, *, force: bool = False) -> bool:
         """Apply whatever changed on disk since the last look; returns whether anything did.
 
-        `force` reloads everything (the /reload command).
+        `force` reloads everything (/reload, an edit from chat), once the files changed
+        are saved whole: it waits for them to settle, FORCE_WAIT_AT_MOST_SECONDS at most;
+        past that nothing is applied (`unsettled` names what is still being saved) and
+        the watcher's own looks apply it once it is.
         """
         async with self._busy:
             try:
@@ -573,7 +582,13 @@ class ContentWatcher:
         # the data folder refused it, is built there again (once the folder takes a write).
         await asyncio.to_thread(self.engine.mend_index)
         newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
-        self.settle_in = None if force else self._still_changing(newer)
+        self.settle_in = self._still_changing(newer)
+        if force:
+            until = self.clock() + FORCE_WAIT_AT_MOST_SECONDS
+            while self.settle_in is not None and self.clock() < until:
+                await self.sleep(min(self.settle_in, until - self.clock()))
+                newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
+                self.settle_in = self._still_changing(newer)
         if self.settle_in is not None:
             return False
         self._moving = {}
@@ -620,6 +635,12 @@ class ContentWatcher:
         """Whether `path` was seen changing and is not applied yet: an editor or an upload
         may still be writing it (the FAQ editor then leaves faq.yaml alone)."""
         return Path(path) in self._moving
+
+    def unsettled(self) -> list[str]:
+        """The files a look found still being saved, so did not apply yet (for /reload)."""
+        if self.settle_in is None:
+            return []
+        return sorted(str(path) for path in self._moving)
 
     async def _tell_index(self) -> None:
         """Tell `index_news` of the index's state when it turned bad or good again."""
