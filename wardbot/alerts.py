@@ -497,6 +497,49 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
+def file_stamps(paths: Iterable[Path]) -> dict[Path, tuple[int, int] | None]:
+    """Each file's (mtime_ns, size), as a Snapshot has it; None for one not there."""
+    stamps: dict[Path, tuple[int, int] | None] = {}
+    for path in paths:
+        try:
+            stamps[path] = _stamp(path)
+        except FileNotFoundError:
+            stamps[path] = None
+    return stamps
+
+
+def wait_until_saved(
+    stamps: Callable[[], Mapping[Path, tuple[int, int] | None]],
+    *,
+    settle: float | None = None,
+    at_most: float = SETTLE_AT_MOST_SECONDS,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], object] = time.sleep,
+) -> list[Path]:
+    """For a command run beside the bot (`bot.py announce`, `import`): wait until the
+    files `stamps()` gives are saved whole, as the watcher takes them: unchanged for
+    `settle` seconds (SETTLE_SECONDS unless given), or changing for longer than
+    `at_most`. At once when each was last written that long ago by `clock` (the wall
+    clock files are stamped by), else once two looks `settle` apart find them alike.
+    The files still changing when it gave up."""
+    settle = SETTLE_SECONDS if settle is None else settle
+    start = clock()
+    before = dict(stamps())
+
+    def old(stamp: tuple[int, int] | None) -> bool:
+        return stamp is None or clock() - stamp[0] / 1e9 >= settle  # (a future one is not)
+
+    if all(old(stamp) for stamp in before.values()):
+        return []
+    while True:
+        sleep(settle)
+        after = dict(stamps())
+        moving = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+        if not moving or clock() - start >= at_most:
+            return moving
+        before = after
+
+
 class Listener(Protocol):
     """Who hears of an edit the watcher applied: `Alerts` in `bot.py run` (staff told of
     problems, subscribers alerted); the terminal chat prints what staff need to see."""

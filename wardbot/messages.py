@@ -1140,6 +1140,14 @@ def announce_refuses_note() -> str:
     return "announce chưa đăng thông báo này: hãy sửa dòng này rồi chạy lại lệnh"
 
 
+def announce_source_changed(source: str) -> str:
+    """`bot.py announce`: the notice changed while it was checked (still being saved)."""
+    return (
+        f"{source} vừa thay đổi trong lúc bot kiểm tra (có thể tệp đang được lưu hay chép "
+        "vào), nên chưa đăng. Hãy chạy lại lệnh khi tệp đã lưu xong."
+    )
+
+
 def announce_exists(target: str) -> str:
     return (
         f"{target}:1: đã có một thông báo tên này trong thư mục thông báo — thông báo mới "
