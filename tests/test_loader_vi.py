@@ -1147,3 +1147,52 @@ def test_a_question_or_an_answer_written_as_a_list_is_told_how_to_write_it(
     problems = faq_problems(HEAD + "  - id: gio\n" + entry)
 
     assert [p.split(": ", 1)[1] for p in problems] == [f"mục 'gio': {said} — cả mục này bị bỏ qua"]
+
+
+# --- control characters pasted from Word or Excel ------------------------------------------
+
+CONTROL_WARNING = (
+    "dòng này có {what} sau chữ '{word}', thường do dán "
+    "từ Word hay Excel: bot đọc nó như một dấu cách — tệp vẫn được dùng; hãy xóa ký tự này "
+    "(bấm Delete ngay sau chữ đó) rồi gõ dấu cách hay xuống dòng như ý muốn"
+)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "said"),
+    [
+        ("\v", "một dấu xuống dòng của Word (Shift+Enter)"),
+        ("\f", "một dấu ngắt trang của Word"),
+        ("\x07", "một ký tự điều khiển vô hình (mã U+0007)"),
+    ],
+)
+def test_a_control_character_pasted_into_an_answer_is_read_as_a_space_and_told(
+    pasted: str, said: str
+) -> None:
+    """A line break of Word's (Shift+Enter) pasted into an answer: YAML refuses it, and
+    the whole faq.yaml was refused for a character staff cannot see. It is read as the
+    space it stands for; staff are told where it is and that the file is used."""
+    entry = (
+        "  - id: gio\n    question: Mấy giờ làm việc?\n"
+        f"    answer: Sáng 7:30 đến 11:30.{pasted}Chiều 13:30 đến 17:00.\n"
+    )
+    Path("faq.yaml").write_text(HEAD + entry, encoding="utf-8")
+    faq = load_faq(Path("faq.yaml"))
+    assert faq.ok_syntax
+    assert [e.answer for e in faq.faq] == ["Sáng 7:30 đến 11:30. Chiều 13:30 đến 17:00."]
+    told = CONTROL_WARNING.format(what=said, word="11:30.")
+    assert [str(p) for p in faq.problems] == [f"faq.yaml:7: {told}"]
+
+
+def test_a_word_line_break_at_the_start_of_a_notices_line_is_told_there() -> None:
+    assert hop_problems("Kính gửi bà con.\n\vMang theo căn cước.\n") == [
+        "content/2026-11-30-hop.md:6: dòng này có một dấu xuống dòng của Word (Shift+Enter) "
+        "ở đầu dòng, thường do dán từ Word hay Excel: bot đọc nó như một dấu cách — tệp vẫn "
+        "được dùng; hãy xóa ký tự này (bấm Delete ở đầu dòng) rồi gõ dấu cách hay xuống dòng "
+        "như ý muốn"
+    ]
+
+
+def test_a_control_character_at_a_lines_end_changes_nothing_and_is_not_told() -> None:
+    entry = "  - id: gio\n    question: Mấy giờ làm việc?\x0b\n    answer: Sáng.\x07\x07\n"
+    assert faq_problems(HEAD + entry) == []

@@ -127,8 +127,8 @@ def text_of(
     if text.count("\0") * 4 >= len(text) > 0:  # UTF-16 without its mark: every other byte 0
         return problem(1, _NOT_UTF8)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    warned = _controls(text, src)
     text = without_hidden_breaks(text)
-    warned: list[Problem] = []
     if (found := _legacy(text)) is not None:
         # What residents never see (a comment in faq.yaml) is only warned of.
         unseen = found if comments is None else _legacy(comments(text))
@@ -156,12 +156,48 @@ _NOT_UTF8 = (
 # (an answer's text falls to the left margin) and every line number after it off by one.
 # Read as the spaces they look like.
 _NOT_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+# Control characters pasted from Word or Excel (Word's Shift+Enter line break is a
+# vertical tab, its page break a form feed; other programs leave others), which YAML
+# refuses: the whole faq.yaml would be, for a character staff cannot see. Read as a
+# space, in its place (the columns of the rest of the line are kept, so the structure
+# staff see is the one read); each line with one is warned of (`_controls`).
+_CONTROLS = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+_CONTROLS = _CONTROLS.replace("\x85", "")  # NEL: a hidden line break, above
+_AS_SPACES = {**_NOT_LINE_BREAKS, **dict.fromkeys(map(ord, _CONTROLS), " ")}
+_CONTROL = re.compile(f"[{re.escape(_CONTROLS)}]")
+_CONTROL_NAMES = {
+    "\v": "một dấu xuống dòng của Word (Shift+Enter)",
+    "\f": "một dấu ngắt trang của Word",
+}
 
 
 def without_hidden_breaks(text: str) -> str:
-    """`text` with the line breaks Notepad does not show as spaces, character for
-    character (a YAML node's marks in it are the original's)."""
-    return text.translate(_NOT_LINE_BREAKS)
+    """`text` with the line breaks Notepad does not show, and control characters, as
+    spaces, character for character (a YAML node's marks in it are the original's)."""
+    return text.translate(_AS_SPACES)
+
+
+def _controls(text: str, src: str) -> list[Problem]:
+    """A warning for each line with a control character inside its text (read as a
+    space), saying which and after which word; one at a line's end changes nothing."""
+    warned = []
+    for number, line in enumerate(text.split("\n"), 1):
+        found = _CONTROL.search(line.rstrip(f" \t{_CONTROLS}"))
+        if found is None:
+            continue
+        char = found.group()
+        what = _CONTROL_NAMES.get(char, f"một ký tự điều khiển vô hình (mã U+{ord(char):04X})")
+        before = _CONTROL.sub(" ", line[: found.start()]).split()
+        where, there = (
+            (f"sau chữ '{before[-1]}'", "ngay sau chữ đó") if before else ("ở đầu dòng",) * 2
+        )
+        message = (
+            f"dòng này có {what} {where}, thường do dán từ Word hay Excel: bot đọc nó như một "
+            f"dấu cách — tệp vẫn được dùng; hãy xóa ký tự này (bấm Delete {there}) rồi gõ dấu "
+            "cách hay xuống dòng như ý muốn"
+        )
+        warned.append(Problem(src, number, message))
+    return warned
 
 
 # How a staff file's bytes are text: UTF-8, with the byte-order mark Notepad may write or
