@@ -1196,3 +1196,26 @@ def test_a_word_line_break_at_the_start_of_a_notices_line_is_told_there() -> Non
 def test_a_control_character_at_a_lines_end_changes_nothing_and_is_not_told() -> None:
     entry = "  - id: gio\n    question: Mấy giờ làm việc?\x0b\n    answer: Sáng.\x07\x07\n"
     assert faq_problems(HEAD + entry) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [
+        ("TM. UBND PHÖÔØNG 2", "PHÖÔØNG"),  # a signature: one word in the code
+        ("Thoâng", "Thoâng"),
+        ("- Hoä", "Hoä"),
+    ],
+)
+def test_a_vni_word_alone_on_its_line_is_told_too(line: str, word: str) -> None:
+    """The last line of a notice typed with a VNI font, its only line so typed: no second
+    word on it to tell the code by, yet residents would read it garbled."""
+    assert hop_problems(f"Kính gửi bà con khu phố.\n\n{line}\n") == [
+        "content/2026-11-30-hop.md:7: dòng này có chữ gõ bằng bảng mã cũ VNI (phông "
+        f"VNI-Times), như '{word}', người dân sẽ thấy chữ lỗi: {VNI_FIX} — thông báo này chưa "
+        "được đăng"
+    ]
+
+
+def test_a_word_of_another_language_alone_on_its_line_is_not_taken_for_an_old_code() -> None:
+    body = "Kính gửi bà con.\n\nÑandú\n\nPeña\n\ncol·legi\n\nMüller\n"
+    assert hop_problems(body) == []

@@ -248,6 +248,7 @@ class _Code:
     signs: str  # a text with none of these is not in it
     in_word: re.Pattern[str]  # a word that may be in it
     telling: re.Pattern[str]  # a word no language but it writes so
+    alone: re.Pattern[str]  # ... so surely that it tells the code on a line of its own
 
     @property
     def fix(self) -> str:
@@ -267,6 +268,8 @@ _TCVN3 = _Code(
     _TCVN3_SIGNS,
     re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}{_TCVN3_LETTERS}]+[A-Za-z]"),
     re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}]+[A-Za-z]"),
+    # Not Catalan's "col·legi" (its middle dot is a TCVN3 letter too).
+    re.compile(rf"[A-Za-z][{_TCVN3_SIGNS.replace('·', '')}]+[A-Za-z]"),
 )
 # VNI Windows: the code of the VNI-Times fonts. A vowel is its plain letter followed by
 # its marks, one letter of the Western page ("Thoâng baùo": "Thông báo"); ơ, ư, đ and the
@@ -286,6 +289,8 @@ _VNI = _Code(
         rf"[ôöÔÖ][{_VNI_MARKS}]|[öÖ][ôÔ]|[{_VOWEL}][åäûõÅÄÛÕ]|^\W*[ñÑ][{_VOWEL}]"
         r"|[aeoAEO][âÂ]|[aeAE][áàÁÀ]"
     ),
+    # Not a word begun with ñ: Spanish has a few ("ñandú").
+    re.compile(rf"[ôöÔÖ][{_VNI_MARKS}]|[öÖ][ôÔ]|[{_VOWEL}][åäûõÅÄÛÕ]|[aeoAEO][âÂ]|[aeAE][áàÁÀ]"),
 )
 
 
@@ -303,7 +308,8 @@ class _Found:
 
 def _legacy(text: str) -> _Found | None:
     """The first line of `text` typed in an old code (two words of it at least, one that
-    no other language writes: not a German or Spanish name), with its first such word."""
+    no other language writes: not a German or Spanish name; or one word alone, as a
+    title may be, that tells it beyond doubt), with its first such word."""
     codes = [code for code in (_TCVN3, _VNI) if any(sign in text for sign in code.signs)]
     if not codes:
         return None
@@ -312,7 +318,8 @@ def _legacy(text: str) -> _Found | None:
             continue
         for code in codes:
             words = [word for word in line.split() if code.in_word.search(word)]
-            if len(words) >= 2 and any(code.telling.search(word) for word in words):
+            telling = code.alone if len(words) < 2 else code.telling
+            if any(telling.search(word) for word in words):
                 return _Found(code, number, words[0].strip(".,;:!?()\"'"))
     return None
 
