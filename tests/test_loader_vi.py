@@ -138,6 +138,16 @@ def test_a_repeated_line_says_what_it_costs_where_it_is() -> None:
             "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
             "tên thành 2026-11-27-lich.md",
         ),
+        (  # saved with no extension at all (an editor's "All files", a phone's app)
+            "2026-11-27-lich",
+            "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
+            "tên thành 2026-11-27-lich.md",
+        ),
+        (  # a space typed after the name when it was uploaded
+            "2026-11-27-lich.md ",
+            "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
+            "tên thành 2026-11-27-lich.md",
+        ),
         (
             "Thông báo họp.docx",
             "tệp .docx (soạn bằng Word) bot không đọc được — thông báo này chưa được đăng; "
