@@ -589,6 +589,7 @@ class ContentWatcher:
         # Each file changed since the last applied look: its stamp, since when it has
         # had it, since when it has been changing.
         self._moving: dict[Path, tuple[tuple[int, int] | None, float, float]] = {}
+        self._saving: list[Path] = []  # those of them that changed too lately to be applied
         self.settle_in: float | None = None  # seconds until what changed may be applied
         self._follow_up: asyncio.Task[None] | None = None
 
@@ -661,6 +662,7 @@ class ContentWatcher:
         before, after = self._snapshot.stamps(self.faq_file), newer.stamps(self.faq_file)
         moving = {}
         wait = 0.0
+        self._saving = []
         for path in before.keys() | after.keys():
             stamp = after.get(path)
             if stamp == before.get(path):
@@ -669,8 +671,9 @@ class ContentWatcher:
             if seen is None or seen[0] != stamp:
                 seen = (stamp, now, now if seen is None else seen[2])
             moving[path] = seen
-            if now - seen[2] < SETTLE_AT_MOST_SECONDS:
+            if now - seen[2] < SETTLE_AT_MOST_SECONDS and seen[1] + self.settle_seconds > now:
                 wait = max(wait, seen[1] + self.settle_seconds - now)
+                self._saving.append(path)
         self._moving = moving
         return wait if wait > 0 else None
 
@@ -681,9 +684,7 @@ class ContentWatcher:
 
     def unsettled(self) -> list[str]:
         """The files a look found still being saved, so did not apply yet (for /reload)."""
-        if self.settle_in is None:
-            return []
-        return sorted(str(path) for path in self._moving)
+        return [] if self.settle_in is None else sorted(map(str, self._saving))
 
     async def _tell_index(self) -> None:
         """Tell `index_news` of the index's state when it turned bad or good again."""
