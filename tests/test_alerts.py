@@ -26,6 +26,7 @@ from chat_ward import TODAY, write_chat_ward
 
 from wardbot import messages as msg
 from wardbot import outbox
+from wardbot.admin import Admin
 from wardbot.alerts import (
     SETTLE_AT_MOST_SECONDS,
     SETTLE_SECONDS,
@@ -1333,10 +1334,20 @@ async def test_an_editor_lock_file_is_not_reported_while_running(ward: Ward) -> 
 # --- files caught while they are saved ---------------------------------------------------
 
 
-def settling(ward: Ward) -> tuple[ContentWatcher, list[float]]:
-    """A watcher that waits for the staff files to stop changing, on a clock of its own."""
+def settling(
+    ward: Ward, meanwhile: Callable[[], object] = lambda: None
+) -> tuple[ContentWatcher, list[float]]:
+    """A watcher that waits for the staff files to stop changing, on a clock of its own;
+    while a forced look waits, the clock moves on and `meanwhile()` happens."""
     now = [0.0]
-    watcher = ContentWatcher(ward.engine, ward.alerts, ward.settings, clock=lambda: now[0])
+
+    async def sleep(seconds: float) -> None:
+        meanwhile()
+        now[0] += seconds
+
+    watcher = ContentWatcher(
+        ward.engine, ward.alerts, ward.settings, clock=lambda: now[0], sleep=sleep
+    )
     return watcher, now
 
 
@@ -1435,6 +1446,68 @@ async def test_a_file_saved_once_is_applied_within_seconds_and_reload_at_once(wa
     faq = ward.settings.faq_file
     faq.write_text(faq.read_text(encoding="utf-8").replace("VssID thay", "VssID hay"), "utf-8")
     assert await watcher.refresh(force=True)  # /reload: staff say the file is saved
+    assert "VssID hay" in (answer_of(ward, "bhyt-mat-the") or "")
+    assert now[0] <= 3 * SETTLE_SECONDS  # waited for the file to settle, no longer
+
+
+async def test_reload_caught_in_a_half_saved_faq_waits_and_serves_it_whole(ward: Ward) -> None:
+    """/reload typed while an editor (or an upload) is still writing faq.yaml: the half
+    written so far is never served, what the edit wrote is once it is whole."""
+    faq = ward.settings.faq_file
+    before = answer_of(ward, "bhyt-mat-the")
+    old = "      Người dân dùng ứng dụng VssID"
+    whole = faq.read_text(encoding="utf-8").replace(
+        old, "      Bà con làm lại thẻ tại BHXH quận.\n      Người dân dùng ứng dụng VssID"
+    )
+    served: list[str | None] = []
+
+    def rest_written() -> None:
+        served.append(answer_of(ward, "bhyt-mat-the"))
+        if len(served) == 1:
+            faq.write_text(whole, encoding="utf-8")
+
+    watcher, _now = settling(ward, rest_written)
+    faq.write_text(whole[: whole.index(old)], encoding="utf-8")  # the first step
+    assert await watcher.refresh(force=True)
+    assert served and set(served) == {before}, "the half-written file was served meanwhile"
+    assert (answer_of(ward, "bhyt-mat-the") or "").startswith("Bà con làm lại thẻ tại BHXH quận.")
+    assert (ward.settings.data_dir / "faq.last-good.yaml").read_text(encoding="utf-8") == whole
+
+
+async def test_reload_while_a_file_never_stops_changing_applies_nothing_and_says_so(
+    ward: Ward,
+) -> None:
+    """A copy or an upload of faq.yaml going on for longer than /reload waits: the last
+    good answers keep serving, staff are told the file is still being saved, and the
+    watcher applies it by itself once it is."""
+    faq = ward.settings.faq_file
+    before = answer_of(ward, "bhyt-mat-the")
+    whole = faq.read_text(encoding="utf-8").replace("VssID thay", "VssID hay")
+    steps = itertools.count(1)
+
+    def a_bit_more() -> None:
+        step = next(steps)
+        faq.write_text(whole[: len(whole) * step // 100], encoding="utf-8")
+
+    watcher, now = settling(ward, a_bit_more)
+    a_bit_more()
+    write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")  # saved at once
+
+    async def reload() -> list[str]:
+        await watcher.refresh(force=True)
+        return [str(problem) for problem in ward.engine.problems]
+
+    admin = Admin(
+        ward.engine, ward.store, ward.alerts, ward.settings, reload, saving=watcher.unsettled
+    )
+    (reply,) = await admin.handle(ADMIN, "/reload")
+    assert answer_of(ward, "bhyt-mat-the") == before
+    assert reply.text.startswith(f"Chưa nạp lại: {faq} đang được lưu hay tải lên (")
+    assert "Bot sẽ tự nạp khi tệp lưu xong" in reply.text
+    faq.write_text(whole, encoding="utf-8")  # the upload is over
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
     assert "VssID hay" in (answer_of(ward, "bhyt-mat-the") or "")
 
 

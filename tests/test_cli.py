@@ -28,7 +28,7 @@ from test_telegram_app import read_only_folder
 
 import bot
 from index.whoosh_index import SearchIndex
-from wardbot import publish
+from wardbot import alerts, publish
 from wardbot.config import Settings, read_dotenv, unknown_time_zone
 from wardbot.store import ChatRef, Store
 
@@ -53,6 +53,9 @@ def ward(tmp_path, monkeypatch):
     # What `announce` says does not depend on the hour the suite runs (quiet hours:
     # tests/test_quiet_hours.py, on an injected clock).
     monkeypatch.setenv("QUIET_HOURS", "off")
+    # The files these tests write are whole at once: no wait for them to be saved (that
+    # wait: the tests of files caught half saved, below).
+    monkeypatch.setattr(alerts, "SETTLE_SECONDS", 0.0)
     faq, content = write_ward(tmp_path)
     return ["--faq", str(faq), "--content", str(content), "--data", str(tmp_path / "data")]
 
@@ -915,6 +918,85 @@ def test_announce_publishes_a_valid_notice(ward, tmp_path, capsys):
     capsys.readouterr()
     bot.main(["ask", "--json", *ward, "tiêm vắc xin sởi cho trẻ"])
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "2025-01-10-tiem-chung-soi"
+
+
+def ward_settings(tmp_path: Path) -> Settings:
+    return replace(
+        Settings.from_env(),
+        faq_file=tmp_path / "faq.yaml",
+        content_dir=tmp_path / "content",
+        data_dir=tmp_path / "data",
+    )
+
+
+def test_announce_of_a_notice_still_being_copied_publishes_it_whole(ward, tmp_path, monkeypatch):
+    """`announce` run on a notice a USB stick is still copying: what is checked and
+    published is the whole notice, never the part copied so far."""
+    monkeypatch.setattr(alerts, "SETTLE_SECONDS", 1.0)
+    notice = tmp_path / "2025-01-10-tiem-chung-soi.md"
+    whole = (
+        "---\ntitle: Tiêm vắc xin sởi cho trẻ em\ndate: 2025-01-10\n---\n"
+        "Trạm y tế phường tiêm vắc xin sởi miễn phí cho trẻ từ 1 đến 5 tuổi.\n\n"
+        "Mang theo sổ tiêm chủng của trẻ.\n"
+    )
+    notice.write_text(whole[: whole.index("\n\n")], encoding="utf-8")
+    waits = []
+
+    def copying(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 1:
+            notice.write_text(whole, encoding="utf-8")  # the rest of the copy
+
+    target, _ = publish.publish(notice, ward_settings(tmp_path), sleep=copying)
+    assert waits and target.read_text(encoding="utf-8") == whole
+
+
+def test_announce_of_a_notice_changed_while_it_is_checked_publishes_nothing(
+    ward, tmp_path, monkeypatch, capsys
+):
+    """Saved again between its check and its copy: what would be published is not what
+    was checked (a line the check would refuse, say), so nothing is, and staff are told
+    to run the command again once the file is saved."""
+    notice = tmp_path / "2025-01-10-tiem-chung-soi.md"
+    notice.write_text(
+        "---\ntitle: Tiêm vắc xin sởi cho trẻ em\ndate: 2025-01-10\n---\nTrạm y tế phường.\n",
+        encoding="utf-8",
+    )
+    check = publish.id_clash
+
+    def checked_then_saved_again(*args):
+        with notice.open("a", encoding="utf-8") as more:
+            more.write("Mang theo sổ tiêm chủng")
+        return check(*args)
+
+    monkeypatch.setattr(publish, "id_clash", checked_then_saved_again)
+    assert bot.main(["announce", str(notice), *ward]) == 1
+    assert capsys.readouterr().err.startswith(f"{notice} vừa thay đổi trong lúc bot kiểm tra")
+    assert not (tmp_path / "content" / notice.name).exists()
+    assert [p.name for p in (tmp_path / "content").glob(".*")] == []
+
+
+def test_announce_beside_a_faq_being_saved_keeps_the_whole_one_as_the_last_good_copy(
+    ward, tmp_path, monkeypatch
+):
+    """`announce` (or `import`) opening the index while staff's editor is still writing
+    faq.yaml: the half written so far, though it reads, must not become the last good
+    copy nor be served; the command reads faq.yaml once it is whole."""
+    monkeypatch.setattr(alerts, "SETTLE_SECONDS", 1.0)
+    settings = ward_settings(tmp_path)
+    asyncio.run(publish.queue_alerts(settings))  # the bot ran before, on this faq.yaml
+    faq = settings.faq_file
+    whole = faq.read_text(encoding="utf-8").replace("VssID", "VssID (ứng dụng)")
+    faq.write_text(whole[: whole.index("  - id: tam-tru")], encoding="utf-8")
+    waits = []
+
+    def saving(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 1:
+            faq.write_text(whole, encoding="utf-8")
+
+    asyncio.run(publish.queue_alerts(settings, sleep=saving))
+    assert (settings.data_dir / "faq.last-good.yaml").read_text(encoding="utf-8") == whole
 
 
 def bhyt_notice(folder: Path, today: str) -> Path:

@@ -319,6 +319,61 @@ def test_an_edit_saved_on_a_full_disk_keeps_the_last_good_copy(tmp_path, monkeyp
     assert sorted(path.name for path in data.glob(".*.tmp")) == []  # no partial left
 
 
+def test_the_last_good_copy_is_the_faq_that_was_checked_not_the_file_read_again(
+    tmp_path, monkeypatch
+):
+    """An editor saving faq.yaml again (half written, say) just after the bot read and
+    checked it: the copy kept as the last good one is what was checked, so a later
+    restart on the broken file still serves every answer."""
+    import wardbot.engine
+
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    good = faq.read_bytes()
+    edited = good.replace(b"VssID", b"VssID (app)")
+    faq.write_bytes(edited)
+    read = wardbot.engine.load_faq
+
+    def read_then_saved_again(path):
+        checked = read(path)
+        faq.write_bytes(edited[: edited.index(b"  - id: tam-tru")] + b"  - id: [cut")
+        return checked
+
+    monkeypatch.setattr(wardbot.engine, "load_faq", read_then_saved_again)
+    Engine.open(faq, content, data, today=TODAY).close()
+    monkeypatch.setattr(wardbot.engine, "load_faq", read)
+    assert (data / "faq.last-good.yaml").read_bytes() == edited
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert engine.ask("đăng ký tạm trú cần giấy tờ gì").best.id == "tam-tru"
+    engine.close()
+
+
+def test_the_last_good_copy_is_never_missing_while_a_new_one_is_kept(tmp_path, monkeypatch):
+    """`bot.py check` or `announce` reading the last good copy while the bot keeps a newer
+    one: at every step of the rotation there is a whole copy to read."""
+    import os
+
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    Engine.open(faq, content, data, today=TODAY).close()
+    faq.write_text(faq.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    Engine.open(faq, content, data, today=TODAY).close()
+    kept = data / "faq.last-good.yaml"
+    seen = []
+    replace = os.replace
+
+    def watched_replace(src, dst):
+        seen.append(kept.exists())
+        replace(src, dst)
+        seen.append(kept.exists())
+
+    monkeypatch.setattr(os, "replace", watched_replace)
+    faq.write_text(faq.read_text(encoding="utf-8") + "# edited again\n", encoding="utf-8")
+    Engine.open(faq, content, data, today=TODAY).close()
+    assert seen and all(seen)
+    assert (data / "faq.last-good.2.yaml").exists() and "edited again" in kept.read_text("utf-8")
+
+
 def test_removing_one_entry_is_an_ordinary_edit(tmp_path):
     faq, content = write_ward(tmp_path)
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)

@@ -243,6 +243,29 @@ def test_a_file_that_does_not_parse_is_refused_with_its_line(faq_file: Path, bac
     assert leftovers(faq_file.parent) == []
 
 
+def test_a_word_line_break_pasted_in_an_answer_does_not_block_an_edit(
+    faq_file: Path, backups: Path
+) -> None:
+    """faq.yaml with a line break of Word's (a vertical tab) pasted into an answer is
+    served, its mark read as a space: an officer's ➕ on it works, the mark kept as typed."""
+    pasted = STAFF_FAQ.replace("gắn chip hoặc", "gắn chip\vhoặc")
+    faq_file.write_text(pasted, encoding="utf-8")
+    add_variant(faq_file, "bhyt-mat-the", "mất thẻ bhyt", backup_dir=backups)
+    edited = load_faq(faq_file)
+    assert [str(p) for p in edited.problems] == [
+        f"{faq_file}:31: dòng này có một dấu xuống dòng của Word (Shift+Enter) sau chữ 'chip', "
+        "thường do dán từ Word hay Excel: bot đọc nó như một dấu cách — tệp vẫn được dùng; hãy "
+        "xóa ký tự này (bấm Delete ngay sau chữ đó) rồi gõ dấu cách hay xuống dòng như ý muốn"
+    ]
+    mat_the = next(e for e in edited.faq if e.id == "bhyt-mat-the")
+    assert mat_the.variants == ("mất thẻ bhyt",)
+    assert "gắn chip hoặc ứng dụng" in mat_the.answer
+    assert added_lines(pasted, faq_file.read_text(encoding="utf-8")) == [
+        "    variants:",
+        "      - mất thẻ bhyt",
+    ]
+
+
 def test_an_unrelated_bad_entry_does_not_block_an_edit(faq_file: Path, backups: Path) -> None:
     # Below the edit, so every line of these problems moves: a typo'd key (one problem: the
     # entry is skipped for want of the answer it meant), and an id used twice (its message

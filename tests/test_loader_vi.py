@@ -138,6 +138,16 @@ def test_a_repeated_line_says_what_it_costs_where_it_is() -> None:
             "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
             "tên thành 2026-11-27-lich.md",
         ),
+        (  # saved with no extension at all (an editor's "All files", a phone's app)
+            "2026-11-27-lich",
+            "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
+            "tên thành 2026-11-27-lich.md",
+        ),
+        (  # a space typed after the name when it was uploaded
+            "2026-11-27-lich.md ",
+            "tệp không có đuôi .md nên bot không đọc — thông báo này chưa được đăng; đổi "
+            "tên thành 2026-11-27-lich.md",
+        ),
         (
             "Thông báo họp.docx",
             "tệp .docx (soạn bằng Word) bot không đọc được — thông báo này chưa được đăng; "
@@ -1147,3 +1157,75 @@ def test_a_question_or_an_answer_written_as_a_list_is_told_how_to_write_it(
     problems = faq_problems(HEAD + "  - id: gio\n" + entry)
 
     assert [p.split(": ", 1)[1] for p in problems] == [f"mục 'gio': {said} — cả mục này bị bỏ qua"]
+
+
+# --- control characters pasted from Word or Excel ------------------------------------------
+
+CONTROL_WARNING = (
+    "dòng này có {what} sau chữ '{word}', thường do dán "
+    "từ Word hay Excel: bot đọc nó như một dấu cách — tệp vẫn được dùng; hãy xóa ký tự này "
+    "(bấm Delete ngay sau chữ đó) rồi gõ dấu cách hay xuống dòng như ý muốn"
+)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "said"),
+    [
+        ("\v", "một dấu xuống dòng của Word (Shift+Enter)"),
+        ("\f", "một dấu ngắt trang của Word"),
+        ("\x07", "một ký tự điều khiển vô hình (mã U+0007)"),
+    ],
+)
+def test_a_control_character_pasted_into_an_answer_is_read_as_a_space_and_told(
+    pasted: str, said: str
+) -> None:
+    """A line break of Word's (Shift+Enter) pasted into an answer: YAML refuses it, and
+    the whole faq.yaml was refused for a character staff cannot see. It is read as the
+    space it stands for; staff are told where it is and that the file is used."""
+    entry = (
+        "  - id: gio\n    question: Mấy giờ làm việc?\n"
+        f"    answer: Sáng 7:30 đến 11:30.{pasted}Chiều 13:30 đến 17:00.\n"
+    )
+    Path("faq.yaml").write_text(HEAD + entry, encoding="utf-8")
+    faq = load_faq(Path("faq.yaml"))
+    assert faq.ok_syntax
+    assert [e.answer for e in faq.faq] == ["Sáng 7:30 đến 11:30. Chiều 13:30 đến 17:00."]
+    told = CONTROL_WARNING.format(what=said, word="11:30.")
+    assert [str(p) for p in faq.problems] == [f"faq.yaml:7: {told}"]
+
+
+def test_a_word_line_break_at_the_start_of_a_notices_line_is_told_there() -> None:
+    assert hop_problems("Kính gửi bà con.\n\vMang theo căn cước.\n") == [
+        "content/2026-11-30-hop.md:6: dòng này có một dấu xuống dòng của Word (Shift+Enter) "
+        "ở đầu dòng, thường do dán từ Word hay Excel: bot đọc nó như một dấu cách — tệp vẫn "
+        "được dùng; hãy xóa ký tự này (bấm Delete ở đầu dòng) rồi gõ dấu cách hay xuống dòng "
+        "như ý muốn"
+    ]
+
+
+def test_a_control_character_at_a_lines_end_changes_nothing_and_is_not_told() -> None:
+    entry = "  - id: gio\n    question: Mấy giờ làm việc?\x0b\n    answer: Sáng.\x07\x07\n"
+    assert faq_problems(HEAD + entry) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [
+        ("TM. UBND PHÖÔØNG 2", "PHÖÔØNG"),  # a signature: one word in the code
+        ("Thoâng", "Thoâng"),
+        ("- Hoä", "Hoä"),
+    ],
+)
+def test_a_vni_word_alone_on_its_line_is_told_too(line: str, word: str) -> None:
+    """The last line of a notice typed with a VNI font, its only line so typed: no second
+    word on it to tell the code by, yet residents would read it garbled."""
+    assert hop_problems(f"Kính gửi bà con khu phố.\n\n{line}\n") == [
+        "content/2026-11-30-hop.md:7: dòng này có chữ gõ bằng bảng mã cũ VNI (phông "
+        f"VNI-Times), như '{word}', người dân sẽ thấy chữ lỗi: {VNI_FIX} — thông báo này chưa "
+        "được đăng"
+    ]
+
+
+def test_a_word_of_another_language_alone_on_its_line_is_not_taken_for_an_old_code() -> None:
+    body = "Kính gửi bà con.\n\nÑandú\n\nPeña\n\ncol·legi\n\nMüller\n"
+    assert hop_problems(body) == []

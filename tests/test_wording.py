@@ -44,6 +44,7 @@ SAMPLES: dict[str, list[Any]] = {
     "source": ["content/hop.md"],
     "notice_id": ["2024-07-05-hop"],
     "faq_file": ["faq.yaml"],
+    "saving": [["faq.yaml", "content/2024-07-05-hop.md"], []],
     "data_dir": ["/srv/wardbot/data"],
     "folder": ["/srv/wardbot/content"],
     "backup": ["data/faq.yaml.bak"],

@@ -120,8 +120,11 @@ class Admin:
         desk: Desk | None = None,
         editor: FaqEditor | None = None,
         clock: Callable[[], float] = time.time,
+        saving: Callable[[], Sequence[str]] = list,
     ) -> None:
         self.desk = desk
+        # The staff files a `reload` found still being saved (ContentWatcher.unsettled).
+        self.saving = saving
         self.editor = editor
         self.engine = engine
         self.store = store
@@ -223,7 +226,8 @@ class Admin:
             return [Reply(await self.desk.listing(arg) if self.desk else msg.tickets_off())]
         problems = await self.reload()
         corpus = self.engine.corpus
-        return [Reply(msg.admin_reloaded(len(corpus.faq), len(corpus.announcements), problems))]
+        counts = (len(corpus.faq), len(corpus.announcements))
+        return [Reply(msg.admin_reloaded(*counts, problems, self.saving()))]
 
     def _unanswered_days(self) -> int:
         """The days /unanswered covers: 30, or QUESTION_LOG_DAYS when fewer (the log kept

@@ -50,6 +50,9 @@ DEBOUNCE_MS = 200
 SETTLE_SECONDS = 1.0
 # ... unless it keeps changing for this long: then it is applied as it is.
 SETTLE_AT_MOST_SECONDS = 60.0
+# /reload and an edit from chat wait this long at most for a file being saved: past it,
+# nothing is applied now (staff are told) and the watcher applies it once it is saved.
+FORCE_WAIT_AT_MOST_SECONDS = 10.0
 
 
 class Content(Protocol):
@@ -494,6 +497,49 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
+def file_stamps(paths: Iterable[Path]) -> dict[Path, tuple[int, int] | None]:
+    """Each file's (mtime_ns, size), as a Snapshot has it; None for one not there."""
+    stamps: dict[Path, tuple[int, int] | None] = {}
+    for path in paths:
+        try:
+            stamps[path] = _stamp(path)
+        except FileNotFoundError:
+            stamps[path] = None
+    return stamps
+
+
+def wait_until_saved(
+    stamps: Callable[[], Mapping[Path, tuple[int, int] | None]],
+    *,
+    settle: float | None = None,
+    at_most: float = SETTLE_AT_MOST_SECONDS,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], object] = time.sleep,
+) -> list[Path]:
+    """For a command run beside the bot (`bot.py announce`, `import`): wait until the
+    files `stamps()` gives are saved whole, as the watcher takes them: unchanged for
+    `settle` seconds (SETTLE_SECONDS unless given), or changing for longer than
+    `at_most`. At once when each was last written that long ago by `clock` (the wall
+    clock files are stamped by), else once two looks `settle` apart find them alike.
+    The files still changing when it gave up."""
+    settle = SETTLE_SECONDS if settle is None else settle
+    start = clock()
+    before = dict(stamps())
+
+    def old(stamp: tuple[int, int] | None) -> bool:
+        return stamp is None or clock() - stamp[0] / 1e9 >= settle  # (a future one is not)
+
+    if all(old(stamp) for stamp in before.values()):
+        return []
+    while True:
+        sleep(settle)
+        after = dict(stamps())
+        moving = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+        if not moving or clock() - start >= at_most:
+            return moving
+        before = after
+
+
 class Listener(Protocol):
     """Who hears of an edit the watcher applied: `Alerts` in `bot.py run` (staff told of
     problems, subscribers alerted); the terminal chat prints what staff need to see."""
@@ -520,10 +566,12 @@ class ContentWatcher:
         index_news: Callable[[str], Awaitable[object]] | None = None,
         settle_seconds: float = SETTLE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         """`index_news(state)`: told the search index's state (Engine.index_state) when
         it changes from "ok" or back to it, and at the first look. A change is applied
-        once no file changed for `settle_seconds` (by `clock`)."""
+        once no file changed for `settle_seconds` (by `clock`; a forced look waits for it
+        with `sleep`)."""
         self.engine = engine
         self.alerts = alerts
         self.faq_file = Path(settings.faq_file)
@@ -537,9 +585,11 @@ class ContentWatcher:
         self._failing = False  # the last look could not apply what changed
         self.settle_seconds = settle_seconds
         self.clock = clock
+        self.sleep = sleep
         # Each file changed since the last applied look: its stamp, since when it has
         # had it, since when it has been changing.
         self._moving: dict[Path, tuple[tuple[int, int] | None, float, float]] = {}
+        self._saving: list[Path] = []  # those of them that changed too lately to be applied
         self.settle_in: float | None = None  # seconds until what changed may be applied
         self._follow_up: asyncio.Task[None] | None = None
 
@@ -553,7 +603,10 @@ class ContentWatcher:
     async def refresh(self, *, force: bool = False) -> bool:
         """Apply whatever changed on disk since the last look; returns whether anything did.
 
-        `force` reloads everything (the /reload command).
+        `force` reloads everything (/reload, an edit from chat), once the files changed
+        are saved whole: it waits for them to settle, FORCE_WAIT_AT_MOST_SECONDS at most;
+        past that nothing is applied (`unsettled` names what is still being saved) and
+        the watcher's own looks apply it once it is.
         """
         async with self._busy:
             try:
@@ -573,7 +626,13 @@ class ContentWatcher:
         # the data folder refused it, is built there again (once the folder takes a write).
         await asyncio.to_thread(self.engine.mend_index)
         newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
-        self.settle_in = None if force else self._still_changing(newer)
+        self.settle_in = self._still_changing(newer)
+        if force:
+            until = self.clock() + FORCE_WAIT_AT_MOST_SECONDS
+            while self.settle_in is not None and self.clock() < until:
+                await self.sleep(min(self.settle_in, until - self.clock()))
+                newer = await asyncio.to_thread(Snapshot.take, self.faq_file, self.content_dir)
+                self.settle_in = self._still_changing(newer)
         if self.settle_in is not None:
             return False
         self._moving = {}
@@ -603,6 +662,7 @@ class ContentWatcher:
         before, after = self._snapshot.stamps(self.faq_file), newer.stamps(self.faq_file)
         moving = {}
         wait = 0.0
+        self._saving = []
         for path in before.keys() | after.keys():
             stamp = after.get(path)
             if stamp == before.get(path):
@@ -611,8 +671,9 @@ class ContentWatcher:
             if seen is None or seen[0] != stamp:
                 seen = (stamp, now, now if seen is None else seen[2])
             moving[path] = seen
-            if now - seen[2] < SETTLE_AT_MOST_SECONDS:
+            if now - seen[2] < SETTLE_AT_MOST_SECONDS and seen[1] + self.settle_seconds > now:
                 wait = max(wait, seen[1] + self.settle_seconds - now)
+                self._saving.append(path)
         self._moving = moving
         return wait if wait > 0 else None
 
@@ -620,6 +681,10 @@ class ContentWatcher:
         """Whether `path` was seen changing and is not applied yet: an editor or an upload
         may still be writing it (the FAQ editor then leaves faq.yaml alone)."""
         return Path(path) in self._moving
+
+    def unsettled(self) -> list[str]:
+        """The files a look found still being saved, so did not apply yet (for /reload)."""
+        return [] if self.settle_in is None else sorted(map(str, self._saving))
 
     async def _tell_index(self) -> None:
         """Tell `index_news` of the index's state when it turned bad or good again."""

@@ -301,7 +301,9 @@ async def _serve(
     watching = Supervised(watcher.name, watch, restarts, check=watcher.is_running)
     retention = retention_task(store, settings, restarts, desk)
 
-    conversation.admin = Admin(engine, store, alerts, settings, reload, desk=desk, editor=editor)
+    conversation.admin = Admin(
+        engine, store, alerts, settings, reload, desk=desk, editor=editor, saving=watcher.unsettled
+    )
     # A read-only data folder runs no alert sender nor purge (nothing to send or delete
     # from): /healthz reports `data` down, the cause, not them beside it.
     supervised = [*senders.supervised, watching, retention] if store.writable else [watching]

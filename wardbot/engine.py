@@ -377,7 +377,7 @@ class Engine:
                     ", ".join(self.faq_shrink.gone),
                     self.data_dir / LAST_GOOD_FAQ_COPIES[1],
                 )
-            self._keep_last_good()
+            self._keep_last_good(faq.data)
         state = self._saved_state()
         # No FAQ and no good copy of it: the topics are unknown, not an empty list (a
         # notice's topics are then neither checked nor reported, as `bot.py check` does).
@@ -412,11 +412,12 @@ class Engine:
             return FaqFile(corpus.topics, corpus.faq, corpus.synonyms)
         return read_last_good(self.data_dir)
 
-    def _keep_last_good(self) -> None:
-        """Save faq.yaml as the last good copy; the copies before it move one place down."""
+    def _keep_last_good(self, text: bytes) -> None:
+        """Save faq.yaml as read and found good (`text`, not the file read again: an
+        editor may be saving it anew) as the last good copy; the copies before it move one
+        place down."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         copies = [self.data_dir / name for name in LAST_GOOD_FAQ_COPIES]
-        text = self.faq_file.read_bytes()
         if copies[0].exists() and copies[0].read_bytes() == text:
             return  # a restart or a touch: keep the older copies as they are
         keep_copy(copies, text)

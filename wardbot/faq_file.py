@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from wardbot.intents import topic_key
 from wardbot.models import FaqEntry, Problem, Topic
-from wardbot.staff_read import read_text
+from wardbot.staff_read import read_bytes, text_of
 from wardbot.text import tokens
 from wardbot.yaml_records import (
     Invalid,
@@ -68,6 +68,9 @@ class FaqFile:
     missing_sections: tuple[str, ...] = ()
     # In a file that cannot be read: the ids its `id:` lines show (see `loader.another_file`).
     ids_seen: frozenset[str] = frozenset()
+    # The bytes read: what was checked, so what is kept as the last good copy (the file
+    # itself may have changed since: an editor saving it again).
+    data: bytes = b""
 
 
 _TOPIC = Kind("chủ đề", "cả chủ đề này bị bỏ qua", "chủ đề vẫn được dùng", "name: Hộ tịch")
@@ -81,7 +84,10 @@ _ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]*)?id[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9
 def load_faq(path: Path) -> FaqFile:
     """Read faq.yaml: its topics, FAQ entries and synonyms."""
     src = str(path)
-    text, problems = read_text(path, unread=_FAQ_UNREAD, comments=blank_comments)
+    data, problems = read_bytes(path, unread=_FAQ_UNREAD)
+    text = None
+    if data is not None:
+        text, problems = text_of(data, src, unread=_FAQ_UNREAD, comments=blank_comments)
     # What a repeated key costs, by its depth: a later section is ignored; a repeated word
     # in synonyms: is; a topic or an entry with a repeated key is skipped.
     duplicates = {
@@ -101,7 +107,7 @@ def load_faq(path: Path) -> FaqFile:
         problems.append(Problem(src, node_line(root), message))
     if not isinstance(root, MappingNode):
         seen = frozenset(_ID_LINE.findall(text or ""))
-        return FaqFile(problems=problems, ok_syntax=False, ids_seen=seen)
+        return FaqFile(problems=problems, ok_syntax=False, ids_seen=seen, data=data or b"")
 
     sections: dict[str, Node] = {}
     for key, value in root.value:
@@ -126,7 +132,7 @@ def load_faq(path: Path) -> FaqFile:
         )
         problems.append(Problem(src, 1, message))
 
-    result = FaqFile(problems=problems, missing_sections=missing)
+    result = FaqFile(problems=problems, missing_sections=missing, data=data or b"")
     result.topics = _load_topics(sections.get("topics"), src, problems)
     result.faq = _load_entries(sections.get("faq"), result.topics, src, problems)
     result.synonyms = _load_synonyms(sections.get("synonyms"), src, problems)

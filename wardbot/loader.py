@@ -26,15 +26,21 @@ LAST_GOOD_FAQ_COPIES = ("faq.last-good.yaml", "faq.last-good.1.yaml", "faq.last-
 
 def keep_copy(copies: Sequence[Path], data: bytes) -> None:
     """Save `data` as `copies[0]`; the copies before it move one place down, the oldest
-    is dropped. Each step is a rename: a crash leaves whole files. The copies move only
-    once `data` is on disk: a full disk leaves them all where they were."""
+    is dropped. Each copy is written aside then renamed over the old one: whoever reads
+    one meanwhile (`bot.py check` beside the bot, a start) finds it whole, never missing,
+    and a crash leaves whole files. The copies move only once `data` is on disk: a full
+    disk leaves them all where they were."""
     with partial_file(copies[0]) as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
         for older, newer in zip(reversed(copies[1:]), reversed(copies[:-1]), strict=True):
-            if newer.exists():
-                os.replace(newer, older)
+            try:
+                kept = newer.read_bytes()
+            except FileNotFoundError:
+                continue
+            with partial_file(older) as moved:
+                moved.write(kept)
 
 
 # An edit that drops at least this many entries, or this share of them (more than one),

@@ -912,8 +912,18 @@ def admin_broadcast_sent_already(count: int, topic: str | None) -> str:
     )
 
 
-def admin_reloaded(faq: int, announcements: int, problems: Sequence[str]) -> str:
+def admin_reloaded(
+    faq: int, announcements: int, problems: Sequence[str], saving: Sequence[str] = ()
+) -> str:
+    """/reload's reply; `saving`: the files still being saved, so not read yet."""
     lines = [f"Đã nạp lại: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo."]
+    if saving:
+        lines = [
+            f"Chưa nạp lại: {', '.join(saving)} đang được lưu hay tải lên (tệp vẫn đang thay "
+            "đổi), nên bot chưa đọc để khỏi dùng bản lưu dở. Bot sẽ tự nạp khi tệp lưu xong, "
+            "không cần gõ lại /reload.",
+            f"Bot đang dùng: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo.",
+        ]
     if problems:
         lines += ["", "Các lỗi cần sửa (tệp:dòng: lỗi):", *problems[:20]]
         if len(problems) > 20:
@@ -1128,6 +1138,14 @@ def announce_refuses_note() -> str:
     name, a link without https://) costs with `announce`, which publishes no notice with a
     mistake in it: said after " — " in place of "thông báo vẫn được đăng"."""
     return "announce chưa đăng thông báo này: hãy sửa dòng này rồi chạy lại lệnh"
+
+
+def announce_source_changed(source: str) -> str:
+    """`bot.py announce`: the notice changed while it was checked (still being saved)."""
+    return (
+        f"{source} vừa thay đổi trong lúc bot kiểm tra (có thể tệp đang được lưu hay chép "
+        "vào), nên chưa đăng. Hãy chạy lại lệnh khi tệp đã lưu xong."
+    )
 
 
 def announce_exists(target: str) -> str:

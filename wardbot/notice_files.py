@@ -119,7 +119,19 @@ def is_misnamed_notice(name: str) -> bool:
     lower = name.lower()
     if is_notice_file(name) or name.startswith((".", "~", "#")) or lower.endswith(_TEMPORARY):
         return False
-    return lower.endswith(_TEXT_FORMATS + _WORD_FORMATS) or _scan_named_as_notice(lower)
+    return (
+        lower.endswith(_TEXT_FORMATS + _WORD_FORMATS)
+        or _scan_named_as_notice(lower)
+        or _bare_notice_name(lower) is not None
+    )
+
+
+def _bare_notice_name(name: str) -> str | None:
+    """The notice name a file was meant to have when it was saved without its '.md' (an
+    editor's "All files", a phone's app) or with a space or a dot after it: else None."""
+    bare = name.rstrip(" .")
+    meant = bare if bare != name else f"{bare}.md" if "." not in bare else ""
+    return meant if _FILE_NAME.fullmatch(meant) else None
 
 
 def _scan_named_as_notice(lower: str) -> bool:
@@ -153,12 +165,14 @@ def _misnamed_problem(path: Path) -> Problem | None:
     name, lower = path.name, path.name.lower()
     cut = lower.find(".md.")
     target = name[: cut + 3] if cut >= 0 else name.rsplit(".", 1)[0] + ".md"
+    if (bare := _bare_notice_name(lower)) is not None:
+        target = bare
     if _scan_named_as_notice(lower):
         return _scan_problem(path, target)
     if not _FILE_NAME.fullmatch(target):  # "Thông báo họp.docx": a name as the loader wants
         plain = re.sub(r"[^a-z0-9]+", "-", fold(target[: -len(".md")])).strip("-") + ".md"
         target = plain if _FILE_NAME.fullmatch(plain) else "một tên như 2026-11-25-hop-to-dan.md"
-    extension = "." + lower.rsplit(".", 1)[1]
+    extension = "." + lower.rpartition(".")[2]
     if lower.endswith(_WORD_FORMATS):
         message = (
             f"tệp {extension} (soạn bằng Word) bot không đọc được — {NOTICE_SKIPPED}; hãy "

@@ -9,7 +9,8 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wardbot import messages as msg
@@ -39,7 +40,9 @@ def served_faq(settings: Settings) -> tuple[FaqFile, str | None]:
     return serving, msg.announce_faq_warning(str(settings.faq_file), str(saved))
 
 
-def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
+def publish(
+    source: Path, settings: Settings, *, sleep: Callable[[float], object] = time.sleep
+) -> tuple[Path, str | None]:
     """Copy a valid announcement into the content folder; returns where, and a warning
     when faq.yaml cannot be used (the notice is then checked against the FAQ the bot
     serves instead, its last good copy in the data folder).
@@ -47,7 +50,14 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
     Nothing is copied when the file has a problem, would replace another notice, or has
     the id of an FAQ entry (the bot would never serve it).
     """
+    from wardbot.alerts import file_stamps, wait_until_saved
+
     source = Path(source)
+    # A file still being copied (from a USB stick) or saved is read once it is whole; one
+    # that changes between its check and its copy is not published (what was checked is
+    # not what would be copied).
+    wait_until_saved(lambda: file_stamps([source]), sleep=sleep)
+    checked = file_stamps([source])
     faq, warning = served_faq(settings)
 
     def refused(message: str) -> PublishError:
@@ -76,8 +86,13 @@ def publish(source: Path, settings: Settings) -> tuple[Path, str | None]:
         # Copy aside, then rename: the watcher never sees a half-written file.
         fd, tmp = tempfile.mkstemp(dir=settings.content_dir, prefix=".publish-", suffix=".tmp")
         os.close(fd)
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        try:
+            shutil.copyfile(source, tmp)
+            if file_stamps([source]) != checked:
+                raise PublishError(msg.announce_source_changed(str(source)))
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
     return target, warning
 
 
@@ -133,8 +148,11 @@ async def queue_alerts(
     published: str | None = None,
     since: float | None = None,
     written: Sequence[str] = (),
+    *,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> dict[str, int]:
-    """Index the content folder and queue alerts for announcements not seen before.
+    """Index the content folder and queue alerts for announcements not seen before, once
+    the staff files are saved whole (`alerts.wait_until_saved`, waiting with `sleep`).
 
     A running bot's sender picks the queued alerts up within a second; otherwise they go
     out when it next starts. Returns {announcement id: alerts queued}. Raises PublishError
@@ -150,10 +168,17 @@ async def queue_alerts(
     alerts for its own channels when it notices the notices (within seconds when it runs,
     else at its next start).
     """
-    from wardbot.alerts import Alerts
+    from wardbot.alerts import Alerts, Snapshot, wait_until_saved
     from wardbot.engine import Engine
     from wardbot.store import Store
 
+    def staff_files() -> dict[Path, tuple[int, int] | None]:
+        return Snapshot.take(settings.faq_file, settings.content_dir).stamps(settings.faq_file)
+
+    # Read as the bot would: not while staff are saving faq.yaml or a notice (a half
+    # written faq.yaml that reads would become the last good copy, a notice be alerted
+    # cut short).
+    await asyncio.to_thread(wait_until_saved, staff_files, sleep=sleep)
     engine = await asyncio.to_thread(
         functools.partial(Engine.open, max_notice_bytes=settings.max_notice_bytes),
         settings.faq_file,

@@ -62,6 +62,17 @@ def read_text(
     Never blocks: a FIFO or device is refused after opening without waiting, in case one
     replaced the file since it was checked.
     """
+    data, problems = read_bytes(path, max_bytes, unread=unread)
+    if data is None:
+        return None, problems
+    return text_of(data, str(path), unread=unread, comments=comments)
+
+
+def read_bytes(
+    path: Path, max_bytes: int | None = None, *, unread: str
+) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, read once (`text_of` gives its text), or None and why they cannot
+    be read (see `read_text`)."""
     src = str(path)
 
     def problem(line: int, what: str) -> tuple[None, list[Problem]]:
@@ -82,6 +93,17 @@ def read_text(
         return problem(0, cannot_read(exc))
     if max_bytes is not None and len(data) > max_bytes:
         return None, [too_large(src, len(data), max_bytes, unread=unread)]
+    return data, []
+
+
+def text_of(
+    data: bytes, src: str, *, unread: str, comments: Callable[[str], str] | None = None
+) -> tuple[str | None, list[Problem]]:
+    """The text of a staff file's bytes `data`, read from `src` (see `read_text`)."""
+
+    def problem(line: int, what: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(src, line, f"{what} — {unread}")]
+
     for magic, kind, how in _NOT_TEXT:  # "x.docx" renamed "x.md": still a Word file
         if data.startswith(magic):
             return problem(1, f"tệp này là {kind} chỉ được đổi tên, không phải văn bản: {how}")
@@ -105,8 +127,8 @@ def read_text(
     if text.count("\0") * 4 >= len(text) > 0:  # UTF-16 without its mark: every other byte 0
         return problem(1, _NOT_UTF8)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    warned = _controls(text, src)
     text = without_hidden_breaks(text)
-    warned: list[Problem] = []
     if (found := _legacy(text)) is not None:
         # What residents never see (a comment in faq.yaml) is only warned of.
         unseen = found if comments is None else _legacy(comments(text))
@@ -134,12 +156,48 @@ _NOT_UTF8 = (
 # (an answer's text falls to the left margin) and every line number after it off by one.
 # Read as the spaces they look like.
 _NOT_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+# Control characters pasted from Word or Excel (Word's Shift+Enter line break is a
+# vertical tab, its page break a form feed; other programs leave others), which YAML
+# refuses: the whole faq.yaml would be, for a character staff cannot see. Read as a
+# space, in its place (the columns of the rest of the line are kept, so the structure
+# staff see is the one read); each line with one is warned of (`_controls`).
+_CONTROLS = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+_CONTROLS = _CONTROLS.replace("\x85", "")  # NEL: a hidden line break, above
+_AS_SPACES = {**_NOT_LINE_BREAKS, **dict.fromkeys(map(ord, _CONTROLS), " ")}
+_CONTROL = re.compile(f"[{re.escape(_CONTROLS)}]")
+_CONTROL_NAMES = {
+    "\v": "một dấu xuống dòng của Word (Shift+Enter)",
+    "\f": "một dấu ngắt trang của Word",
+}
 
 
 def without_hidden_breaks(text: str) -> str:
-    """`text` with the line breaks Notepad does not show as spaces, character for
-    character (a YAML node's marks in it are the original's)."""
-    return text.translate(_NOT_LINE_BREAKS)
+    """`text` with the line breaks Notepad does not show, and control characters, as
+    spaces, character for character (a YAML node's marks in it are the original's)."""
+    return text.translate(_AS_SPACES)
+
+
+def _controls(text: str, src: str) -> list[Problem]:
+    """A warning for each line with a control character inside its text (read as a
+    space), saying which and after which word; one at a line's end changes nothing."""
+    warned = []
+    for number, line in enumerate(text.split("\n"), 1):
+        found = _CONTROL.search(line.rstrip(f" \t{_CONTROLS}"))
+        if found is None:
+            continue
+        char = found.group()
+        what = _CONTROL_NAMES.get(char, f"một ký tự điều khiển vô hình (mã U+{ord(char):04X})")
+        before = _CONTROL.sub(" ", line[: found.start()]).split()
+        where, there = (
+            (f"sau chữ '{before[-1]}'", "ngay sau chữ đó") if before else ("ở đầu dòng",) * 2
+        )
+        message = (
+            f"dòng này có {what} {where}, thường do dán từ Word hay Excel: bot đọc nó như một "
+            f"dấu cách — tệp vẫn được dùng; hãy xóa ký tự này (bấm Delete {there}) rồi gõ dấu "
+            "cách hay xuống dòng như ý muốn"
+        )
+        warned.append(Problem(src, number, message))
+    return warned
 
 
 # How a staff file's bytes are text: UTF-8, with the byte-order mark Notepad may write or
@@ -190,6 +248,7 @@ class _Code:
     signs: str  # a text with none of these is not in it
     in_word: re.Pattern[str]  # a word that may be in it
     telling: re.Pattern[str]  # a word no language but it writes so
+    alone: re.Pattern[str]  # ... so surely that it tells the code on a line of its own
 
     @property
     def fix(self) -> str:
@@ -209,6 +268,8 @@ _TCVN3 = _Code(
     _TCVN3_SIGNS,
     re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}{_TCVN3_LETTERS}]+[A-Za-z]"),
     re.compile(rf"[A-Za-z][{_TCVN3_SIGNS}]+[A-Za-z]"),
+    # Not Catalan's "col·legi" (its middle dot is a TCVN3 letter too).
+    re.compile(rf"[A-Za-z][{_TCVN3_SIGNS.replace('·', '')}]+[A-Za-z]"),
 )
 # VNI Windows: the code of the VNI-Times fonts. A vowel is its plain letter followed by
 # its marks, one letter of the Western page ("Thoâng baùo": "Thông báo"); ơ, ư, đ and the
@@ -228,6 +289,8 @@ _VNI = _Code(
         rf"[ôöÔÖ][{_VNI_MARKS}]|[öÖ][ôÔ]|[{_VOWEL}][åäûõÅÄÛÕ]|^\W*[ñÑ][{_VOWEL}]"
         r"|[aeoAEO][âÂ]|[aeAE][áàÁÀ]"
     ),
+    # Not a word begun with ñ: Spanish has a few ("ñandú").
+    re.compile(rf"[ôöÔÖ][{_VNI_MARKS}]|[öÖ][ôÔ]|[{_VOWEL}][åäûõÅÄÛÕ]|[aeoAEO][âÂ]|[aeAE][áàÁÀ]"),
 )
 
 
@@ -245,7 +308,8 @@ class _Found:
 
 def _legacy(text: str) -> _Found | None:
     """The first line of `text` typed in an old code (two words of it at least, one that
-    no other language writes: not a German or Spanish name), with its first such word."""
+    no other language writes: not a German or Spanish name; or one word alone, as a
+    title may be, that tells it beyond doubt), with its first such word."""
     codes = [code for code in (_TCVN3, _VNI) if any(sign in text for sign in code.signs)]
     if not codes:
         return None
@@ -254,7 +318,8 @@ def _legacy(text: str) -> _Found | None:
             continue
         for code in codes:
             words = [word for word in line.split() if code.in_word.search(word)]
-            if len(words) >= 2 and any(code.telling.search(word) for word in words):
+            telling = code.alone if len(words) < 2 else code.telling
+            if any(telling.search(word) for word in words):
                 return _Found(code, number, words[0].strip(".,;:!?()\"'"))
     return None
 

@@ -114,12 +114,16 @@ def compose(
         line, what = syntax_error(exc, text.split("\n"))
         problems.append(Problem(src, line, f"{what} — {unread}"))
         return None
-    except yaml.YAMLError as exc:  # a ReaderError: a control character YAML refuses
+    except yaml.YAMLError as exc:  # a ReaderError: a character YAML refuses (U+FFFE)
+        # (Control characters are read as spaces before: staff_read.without_hidden_breaks.)
         position = getattr(exc, "position", 0)
         line = text[:position].count("\n") + 1
+        code = text[position : position + 1] or " "
+        before = text[text.rfind("\n", 0, position) + 1 : position].split()
+        where = f"sau chữ '{before[-1]}'" if before else "ở đầu dòng"
         what = (
-            "dòng này có một ký tự điều khiển vô hình (thường do dán từ nơi khác): "
-            "hãy xóa dòng và gõ lại"
+            f"dòng này có một ký tự vô hình không dùng được (mã U+{ord(code):04X}) {where}, "
+            "thường do dán từ nơi khác: hãy xóa ký tự đó, hoặc xóa dòng và gõ lại"
         )
         problems.append(Problem(src, line, f"{what} — {unread}"))
         return None
