@@ -302,7 +302,10 @@ async def started_zalo(ward: Ward, api: FakeZaloApi, retries: Clock) -> ZaloChan
 
 def zalo_sender(ward: Ward, channel: ZaloChannel) -> Sender:
     composer = Composer(lambda: ward.engine.corpus, ward.store, ward.content, today=lambda: TODAY)
-    return Sender(ward.store, channel, composer, clock=ward.clock)
+    ticks = ward.channel.ticks  # the pace's clock and waits, ended at once
+    return Sender(
+        ward.store, channel, composer, clock=ward.clock, monotonic=ticks, sleep=ticks.sleep
+    )
 
 
 def publish_long(ward: Ward, numbers: range) -> list[str]:
@@ -329,14 +332,16 @@ def read_once_each(api: FakeZaloApi, chat_id: str, numbers: range) -> None:
         assert body.count(f"Dòng đầu của thông báo số {number}:") == 1, number
 
 
+@pytest.mark.parametrize("code", [502, 429])
 async def test_a_long_burst_partly_sent_on_zalo_then_joined_by_a_notice_is_read_once(
-    tmp_path: Path,
+    tmp_path: Path, code: int
 ) -> None:
     """Seven notices make an alert of two Zalo messages; the first goes out, the second
-    fails for long (Zalo down). Another notice is published before the retry. Before, the
-    retry listed eight notices, unlike the alert partly sent, and the resident read the
-    first seven's first message twice. Now the retry sends what the resident has not got
-    of the seven, and the eighth comes in a message of its own."""
+    fails for long (Zalo down, or over quota: then no try is counted). Another notice is
+    published before the retry. Before, the retry listed eight notices, unlike the alert
+    partly sent, and the resident read the first seven's first message twice. Now the
+    retry sends what the resident has not got of the seven, and the eighth comes in a
+    message of its own."""
     async with zalo_ward(tmp_path) as (ward, api, retries):
         await follow(ward, ALICE, "bhyt")
         publish_long(ward, range(7))
@@ -344,10 +349,12 @@ async def test_a_long_burst_partly_sent_on_zalo_then_joined_by_a_notice_is_read_
         channel = await started_zalo(ward, api, retries)
         try:
             sender = zalo_sender(ward, channel)
-            api.fail(502, method="sendMessage", after=1, times=len(REPLY_RETRY.waits) + 1)
+            api.fail(code, method="sendMessage", after=1, times=len(REPLY_RETRY.waits) + 1)
             await sender.drain()
             assert len(api.sent(ALICE)) == 1  # of two
-            assert sender.stats.retried == 7
+            assert (sender.stats.retried, sender.stats.rate_limited) == (
+                (7, 0) if code == 502 else (0, 1)
+            )
             ward.now[0] += 60
             publish_long(ward, range(7, 8))
             await ward.watcher.refresh()
