@@ -338,7 +338,8 @@ class Answerer:
     typed number presses one. `counted`: the channel shows real buttons, yet a typed
     number presses the one in that place (Telegram: "2" under three buttons means the
     second). `quiet`: errors meaning the chat cannot be written to (it blocked the bot):
-    logged briefly, no apology attempted.
+    logged briefly, no apology attempted. `told`: failures the channel tells the log of
+    itself, once for many (the platform refusing sends as over quota): no traceback here.
     """
 
     def __init__(
@@ -350,6 +351,7 @@ class Answerer:
         numbered: bool = False,
         counted: bool = False,
         quiet: tuple[type[BaseException], ...] = (),
+        told: tuple[type[BaseException], ...] = (),
         calm_below: int = TYPING_MAX_IN_FLIGHT,
         slots: int | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -364,6 +366,7 @@ class Answerer:
         self._kept: LastPerChat[Kept] = LastPerChat()
         self._recalled: LastPerChat[bool] = LastPerChat()
         self.quiet = quiet
+        self.told = told
         self.calm_below = calm_below
         self.locks = ChatLocks()
         self.in_flight = 0
@@ -468,7 +471,7 @@ class Answerer:
             why = self._not_saved(exc)
             if why is not None:  # expected meanwhile, and said at start-up: one line each
                 log.warning("%s: a change was not saved: %s (%s)", self.channel, why, exc)
-            else:
+            elif not isinstance(exc, self.told):
                 log.exception("%s: failed to handle an update", self.channel)
             with contextlib.suppress(Exception):
                 await send([self.apology()])

@@ -248,9 +248,10 @@ def _without_mention(text: str, mention: re.Pattern[str] | None) -> str:
 
 
 def _retryable(exc: Exception) -> DeliveryError | None:
-    """A 429 or a temporary failure, as ReplyRetry understands them; None for the rest."""
+    """A 429 (waited out RETRY_AFTER_DEFAULT when Zalo names no wait) or a temporary
+    failure, as ReplyRetry understands them; None for the rest."""
     if isinstance(exc, TooManyRequests):
-        return RetryLater(exc.retry_after or 0.0, str(exc))
+        return RetryLater(exc.retry_after or RETRY_AFTER_DEFAULT, str(exc))
     if isinstance(exc, Unavailable | Forbidden):  # a 5xx, no answer, an unreadable answer
         # 403 too: Zalo's docs label it "internal server error", and a chat that has just
         # written (or just received the first part of an alert) has not blocked the bot.
@@ -341,6 +342,7 @@ class ZaloChannel:
         self.sleep = sleep
         self.receiving = Receiving(stale_after, clock)  # any failed getUpdates counts
         self.poll_outage = Outage(CHANNEL, log, clock=clock)  # polls failing, in the log
+        self.reply_quota = Outage(f"{CHANNEL} replies", log, clock=clock)  # refused: over quota
         self.webhook_url = f"{settings.public_url}{WEBHOOK_PATH}"
         self._webhook = WebhookWatch(CHANNEL, self._look_at_webhook, webhook_check)
         self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
@@ -351,6 +353,7 @@ class ZaloChannel:
             settings,
             numbered=True,
             quiet=(InvalidToken, Forbidden, NotFound),
+            told=(TooManyRequests,),  # `reply_quota`
             slots=CONCURRENT_UPDATES,
             clock=clock,
         )
@@ -625,7 +628,16 @@ class ZaloChannel:
             # says so in webhook mode, where no failing poll would.
             self._token_refused(exc)
             raise
+        except TooManyRequests as exc:
+            # A quota used up refuses every reply for hours: said once (and how long it
+            # lasts), not a traceback for each resident.
+            self.reply_quota.failed(
+                f"Zalo refuses replies as over quota ({exc}): the bot's Zalo sending quota "
+                "may be used up; residents get no answer until Zalo takes them again"
+            )
+            raise
         self._token_accepted()
+        self.reply_quota.ended()
         return buttons
 
     def _choose(self, in_group: bool) -> Callable[[int], str]:

@@ -10,18 +10,23 @@ loses none of it, and each notice is still judged on its own when it leaves.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from chat_ward import TODAY
+from fakes.zalo_api import FakeZaloApi
 from test_alerts import Recorder, Ward, close_ward, follow, open_ward, write_notice
+from test_zalo import ALICE, Clock, zalo_settings
 
+from handlers.zalo import ZaloChannel
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
-from wardbot.delivery import PermanentError, RetryLater, TransientError
-from wardbot.outbox import BURST_MAX, BURST_WINDOW, Composer, Sender
+from wardbot.delivery import REPLY_RETRY, PermanentError, RetryLater, TransientError
+from wardbot.outbox import BURST_MAX, BURST_WINDOW, MAX_BACKOFF, Composer, Sender
 from wardbot.reply import Reply
 from wardbot.store import ChatRef
 
@@ -263,3 +268,142 @@ async def test_a_burst_refused_for_good_loses_only_the_notice_refused(ward: Ward
     opened = [[b.action for b in replies[0].buttons] for _, replies, _ in channel.sent]
     assert opened == [[f"full:{ids[0]}"], [f"full:{ids[2]}"]]
     assert await states(ward) == {ids[0]: "sent", ids[1]: "failed", ids[2]: "sent"}
+
+
+# --- a long burst on Zalo: split over several messages ----------------------------------
+
+
+@contextlib.asynccontextmanager
+async def zalo_ward(tmp_path: Path) -> AsyncIterator[tuple[Ward, FakeZaloApi, Clock]]:
+    """The ward with a Zalo channel on the fake Bot API (its replies' retry waits on
+    `Clock`, ended at once); yields the ward, the fake Zalo and that clock."""
+    ward = await open_ward(tmp_path, Recorder("zalo"))
+    try:
+        assert await ward.alerts.sync() == {}
+        async with FakeZaloApi() as api:
+            yield ward, api, Clock()
+            for call in api.of("sendMessage"):  # nothing over Zalo's limit
+                assert 1 <= len(call.text) <= 2000
+    finally:
+        await close_ward(ward)
+
+
+async def started_zalo(ward: Ward, api: FakeZaloApi, retries: Clock) -> ZaloChannel:
+    settings = zalo_settings(ward.settings, api)
+    channel = ZaloChannel(
+        settings,
+        Conversation(ward.engine, ward.store, settings),
+        poll_timeout=0.1,
+        reply_retry=replace(REPLY_RETRY, clock=retries, sleep=retries.sleep),
+    )
+    await channel.start()
+    return channel
+
+
+def zalo_sender(ward: Ward, channel: ZaloChannel) -> Sender:
+    composer = Composer(lambda: ward.engine.corpus, ward.store, ward.content, today=lambda: TODAY)
+    ticks = ward.channel.ticks  # the pace's clock and waits, ended at once
+    return Sender(
+        ward.store, channel, composer, clock=ward.clock, monotonic=ticks, sleep=ticks.sleep
+    )
+
+
+def publish_long(ward: Ward, numbers: range) -> list[str]:
+    """Notices with long titles and first lines: seven or more make an alert longer than
+    one Zalo message."""
+    return [
+        write_notice(
+            ward.content,
+            f"dai-{number:02d}",
+            f"Thông báo số {number} về lịch tiêm chủng, cấp thẻ bảo hiểm y tế và thu phí",
+            topics="bhyt",
+            body=f"Dòng đầu của thông báo số {number}: " + "người dân mang theo giấy tờ. " * 5,
+        )
+        for number in numbers
+    ]
+
+
+def read_once_each(api: FakeZaloApi, chat_id: str, numbers: range) -> None:
+    """Every notice's first line reached the chat, once; no message came twice."""
+    texts = [call.text for call in api.sent(chat_id)]
+    assert len(set(texts)) == len(texts), "a message sent twice"
+    body = "\n".join(texts)
+    for number in numbers:
+        assert body.count(f"Dòng đầu của thông báo số {number}:") == 1, number
+
+
+@pytest.mark.parametrize("code", [502, 429])
+async def test_a_long_burst_partly_sent_on_zalo_then_joined_by_a_notice_is_read_once(
+    tmp_path: Path, code: int
+) -> None:
+    """Seven notices make an alert of two Zalo messages; the first goes out, the second
+    fails for long (Zalo down, or over quota: then no try is counted). Another notice is
+    published before the retry. Before, the retry listed eight notices, unlike the alert
+    partly sent, and the resident read the first seven's first message twice. Now the
+    retry sends what the resident has not got of the seven, and the eighth comes in a
+    message of its own."""
+    async with zalo_ward(tmp_path) as (ward, api, retries):
+        await follow(ward, ALICE, "bhyt")
+        publish_long(ward, range(7))
+        await ward.watcher.refresh()
+        channel = await started_zalo(ward, api, retries)
+        try:
+            sender = zalo_sender(ward, channel)
+            api.fail(code, method="sendMessage", after=1, times=len(REPLY_RETRY.waits) + 1)
+            await sender.drain()
+            assert len(api.sent(ALICE)) == 1  # of two
+            assert (sender.stats.retried, sender.stats.rate_limited) == (
+                (7, 0) if code == 502 else (0, 1)
+            )
+            ward.now[0] += 60
+            publish_long(ward, range(7, 8))
+            await ward.watcher.refresh()
+            ward.now[0] += MAX_BACKOFF
+            await sender.drain()
+            await sender.drain()
+        finally:
+            await channel.stop()
+        read_once_each(api, ALICE, range(8))
+        assert await states(ward) == dict.fromkeys(
+            [f"{TODAY.isoformat()}-dai-{n:02d}" for n in range(8)], "sent"
+        )
+
+
+async def test_a_long_burst_cut_off_on_zalo_by_a_crash_then_joined_by_a_notice_is_read_once(
+    tmp_path: Path,
+) -> None:
+    """The bot dies (kill -9) while the second message of a seven-notice alert is being
+    retried, and another notice is published before it is started again. Before, the
+    alert went again with eight notices: the resident read the first message twice. Now
+    the rest of the seven goes, then the eighth alone."""
+    async with zalo_ward(tmp_path) as (ward, api, retries):
+        await follow(ward, ALICE, "bhyt")
+        publish_long(ward, range(7))
+        await ward.watcher.refresh()
+        channel = await started_zalo(ward, api, retries)
+        try:
+            api.fail(502, method="sendMessage", after=1)
+            retries.hold()  # the second part waits for its retry: the bot dies meanwhile
+            task = asyncio.create_task(zalo_sender(ward, channel).drain())
+            await asyncio.wait_for(retries.waiting.wait(), 10)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        finally:
+            retries.release()
+            await channel.stop()
+        assert len(api.sent(ALICE)) == 1
+        ward.now[0] += 60
+        publish_long(ward, range(7, 8))
+        await ward.watcher.refresh()
+
+        assert await ward.store.recover_outbox("zalo") == 7
+        channel = await started_zalo(ward, api, Clock())
+        try:
+            sender = zalo_sender(ward, channel)
+            await sender.drain()
+            await sender.drain()
+        finally:
+            await channel.stop()
+        read_once_each(api, ALICE, range(8))
+        assert set((await states(ward)).values()) == {"sent"}

@@ -741,6 +741,31 @@ async def test_a_429_asking_for_a_long_wait_does_not_leave_the_resident_waiting(
     assert reply.text == msg.error("UBND Phường 2", "0276 3822 123")
 
 
+async def test_replies_refused_as_over_quota_are_told_once_and_waited_for_as_zalo_asks(
+    api: FakeZaloApi, store: Store, retries: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Zalo answers "quota exceeded" (429, no wait named) to every reply: the bot's quota
+    is used up. Before, each reply was tried again half a second later, and each resident
+    writing meanwhile put an error with a traceback in the log, as if the bot had a bug.
+    Now a 429 is waited out 5 seconds (as alerts wait), and the log says once what it is,
+    then once that Zalo takes replies again."""
+    caplog.set_level(logging.INFO, logger="handlers")
+    api.fail(429, method="sendMessage", times=None)
+    for chat in (ALICE, BINH):
+        mark = len(api.calls)
+        api.send_text(chat, "mất thẻ bhyt")
+        await api.wait_until(lambda: len(api.of("sendMessage", since=mark)) >= 6)
+    await api.wait_until(lambda: len(retries.waits) >= 8)
+    assert set(retries.waits) == {zalo.RETRY_AFTER_DEFAULT}
+    assert "failed to handle an update" not in caplog.text
+    assert not [record for record in caplog.records if record.exc_info]
+    assert caplog.text.count("quota may be used up") == 1
+    api.recover("sendMessage")
+    (reply,) = await api.say(ALICE, "mất thẻ bhyt")
+    assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
+    assert "zalo replies: works again" in caplog.text
+
+
 async def test_zalo_down_for_a_while_does_not_stop_the_bot(
     api: FakeZaloApi, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:

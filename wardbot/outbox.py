@@ -76,7 +76,9 @@ NOTICE_RECHECK = 5.0  # meanwhile, how often to look whether the notice is back
 # message to each chat, not one per notice: an alert waits `Sender.settle` seconds after it
 # was queued (ALERT_GATHER_SECONDS, 30 by default) for the rest of its burst, then goes out with
 # every alert for the same chat queued within BURST_WINDOW after it (more when they had
-# to wait: a fan-out to many chats, an outage, the bot stopped), BURST_MAX at most.
+# to wait: a fan-out to many chats, an outage, the bot stopped), BURST_MAX at most. Tried
+# again (after a failure, a 429, a crash), it goes with the same alerts, and those queued
+# meanwhile go in another: the chat may have got part of it (Store.alerts_with).
 BURST_WINDOW = 300.0
 BURST_MAX = 10
 # What goes at any hour but, in quiet hours, without a sound where the platform can (a
@@ -446,7 +448,11 @@ class Sender:
             burst = await self.store.alerts_with(
                 item, now, self._window(item, now), BURST_MAX, settled=now - self.settle
             )
-            quiet = self.quiet is not None and self.quiet.until(now) is not None
+            # In quiet hours, only urgent ones join it; not in a message handed over before,
+            # which goes again as it was (its chat may have got part of it).
+            quiet = (
+                item.burst is None and self.quiet is not None and self.quiet.until(now) is not None
+            )
             group += [
                 one
                 for one in burst[1:]

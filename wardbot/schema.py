@@ -410,4 +410,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chats ADD COLUMN thread INTEGER;
     """,
+    # 28: per outbox row, the first row of the message it was last handed to the platform
+    # in (an alert with the others of its burst; NULL: never handed over), so that a retry
+    # of that message, after a failure or a crash, goes with the same rows, neither fewer
+    # nor more: one that split over several messages goes on from the first the chat has
+    # not got (handlers.base.AlertParts), and a notice queued meanwhile goes on its own.
+    """
+    ALTER TABLE outbox ADD COLUMN burst INTEGER;
+    """,
 )

@@ -114,6 +114,9 @@ class OutboxItem:
     ref: str
     attempts: int
     created_at: float = 0.0  # when it was queued (time.time())
+    # The first row of the message it was last handed to the platform in (an alert with
+    # the others of its burst); None: never handed over. Retried, it goes with those rows.
+    burst: int | None = None
 
 
 def _rows(items: OutboxItem | Sequence[OutboxItem]) -> list[OutboxItem]:
@@ -885,7 +888,7 @@ class Store:
         if back:
             await self._db.executemany(
                 "UPDATE outbox SET state = 'pending', not_before = ?, attempts = 0, "
-                "done_at = NULL, error = NULL WHERE id = ?",
+                "done_at = NULL, error = NULL, burst = NULL WHERE id = ?",
                 [(now, row_id) for row_id in back],
             )
             log.info("%d alert(s) dropped while their notice was withdrawn queued again", len(back))
@@ -1074,14 +1077,14 @@ class Store:
         copied one by one, a portal import) are queued meanwhile, and go out with it. So
         is a correction: the edits staff make in a row go out as one."""
         async with self._db.execute(
-            "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
+            "SELECT id, chat_id, kind, ref, attempts, created_at, burst FROM outbox "
             "WHERE channel = ? AND state = 'pending' AND not_before <= ? "
             "AND (kind NOT IN ('alert', 'correction') OR created_at <= ?) "
             "ORDER BY kind IN ('alert', 'message', 'correction'), id LIMIT ?",
             (channel, now, now - settle, limit),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [OutboxItem(r[0], ChatRef(channel, r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+        return [OutboxItem(r[0], ChatRef(channel, r[1]), *r[2:]) for r in rows]
 
     async def alerts_with(
         self,
@@ -1095,16 +1098,22 @@ class Store:
         """The alerts that go out in one message with `item` (itself first): those waiting
         for its chat, due by `now`, queued within `window` (from, to); at most `limit`,
         oldest first. With `settled`, the corrections waiting for it too, queued (their
-        last edit) by then: the night's corrections go with the night's alerts."""
+        last edit) by then: the night's corrections go with the night's alerts.
+
+        Once a message was handed to the platform (`OutboxItem.burst`), its rows go
+        together again, due or not, and no other joins them: the chat may have got part
+        of it (a long alert on Zalo), which only the same message can go on from."""
+        if item.burst is not None:
+            return [item, *await self._burst_rows(item, limit)]
         # Looked up by the chat (the unique index), not among every row waiting for the
         # channel (`outbox_due`, which `+` keeps out): a fan-out to 10,000 chats asks this
         # 10,000 times.
         async with self._db.execute(
-            "SELECT id, chat_id, kind, ref, attempts, created_at FROM outbox "
+            "SELECT id, chat_id, kind, ref, attempts, created_at, burst FROM outbox "
             "WHERE channel = ? AND chat_id = ? AND kind IN ('alert', 'correction') "
             "AND (kind = 'alert' OR created_at <= ?) AND +state = 'pending' "
             "AND +not_before <= ? AND created_at >= ? AND created_at <= ? AND id != ? "
-            "ORDER BY id LIMIT ?",
+            "AND burst IS NULL ORDER BY id LIMIT ?",
             (
                 item.chat.channel,
                 item.chat.chat_id,
@@ -1116,8 +1125,18 @@ class Store:
             ),
         ) as cursor:
             rows = await cursor.fetchall()
-        chat = item.chat
-        return [item, *(OutboxItem(r[0], chat, r[2], r[3], r[4], r[5]) for r in rows)]
+        return [item, *(OutboxItem(r[0], item.chat, *r[2:]) for r in rows)]
+
+    async def _burst_rows(self, item: OutboxItem, limit: int) -> list[OutboxItem]:
+        """The other rows waiting of the message `item` was last handed over in."""
+        async with self._db.execute(
+            "SELECT id, chat_id, kind, ref, attempts, created_at, burst FROM outbox "
+            "WHERE channel = ? AND chat_id = ? AND kind IN ('alert', 'correction') "
+            "AND +state = 'pending' AND +burst = ? AND id != ? ORDER BY id LIMIT ?",
+            (item.chat.channel, item.chat.chat_id, item.burst, item.id, max(0, limit - 1)),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [OutboxItem(r[0], item.chat, *r[2:]) for r in rows]
 
     async def next_due(self, channel: str, settle: float = 0.0) -> float | None:
         """When the earliest waiting message for `channel` is due (None: nothing waits);
@@ -1134,7 +1153,8 @@ class Store:
     async def mark_sending(self, items: OutboxItem | Sequence[OutboxItem]) -> bool:
         """Written before the message leaves: after a crash it is the one that may repeat.
         Several rows sent as one message (a burst of alerts) are marked together, in one
-        transaction: all or none.
+        transaction: all or none; each keeps the message it goes in (`OutboxItem.burst`:
+        the first row's id), to go in it again if it is retried.
 
         False, and nothing marked, when one is no longer waiting for that chat: /forget
         deleted it (or its chat was found unreachable, or moved to a new id) after the
@@ -1146,9 +1166,10 @@ class Store:
             async with self._write, self._transaction("BEGIN IMMEDIATE"):
                 for item in rows:
                     cursor = await self._db.execute(
-                        "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+                        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                        "burst = ? "
                         "WHERE id = ? AND channel = ? AND chat_id = ? AND state = 'pending'",
-                        (item.id, item.chat.channel, item.chat.chat_id),
+                        (rows[0].id, item.id, item.chat.channel, item.chat.chat_id),
                     )
                     if cursor.rowcount < 1:
                         raise _NotWaiting
