@@ -684,3 +684,30 @@ async def test_a_group_that_stops_every_topic_leaves_no_forum_topic_behind(
         mark = len(api.calls)
         await channel.deliver(str(group), [Reply("Nội dung", title="Thông báo mới")])
         assert [call.thread_id for call in api.sent(group, since=mark)] == [None]
+
+
+async def test_a_topic_subscribed_with_a_typo_is_stopped_with_the_same_typo(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """/subscribe forgives a typo or a word typed without accents; before, /unsubscribe
+    typed the same way said it found no such topic among the chat's own. Now it stops it.
+    A near name of a topic the chat does not follow stops nothing, and a keyword (a
+    procedure too: "tạm trú") still offers the chat's own topics to choose from."""
+    from test_telegram import polling_channel
+
+    async with polling_channel(api, ward_engine, ward_settings) as (_, store):
+        chat, ref = 8801, ChatRef("telegram", "8801")
+        await api.say(chat, "/subscribe bao hiem yte")
+        await api.say(chat, "/subscribe hoc bong")
+        await api.say(chat, "/subscribe cư trú")
+        assert sorted(await store.subscriptions_of(ref)) == ["bhyt", "cu-tru", "hoc-bong"]
+        (said,) = await api.say(chat, "/unsubscribe bao hiem yte")
+        assert visible_text(said.text) == msg.unsubscribed("Bảo hiểm y tế")
+        (said,) = await api.say(chat, "/unsubscribe khuyen hocc")  # part of a name, a typo
+        assert visible_text(said.text) == msg.unsubscribed("Học bổng và khuyến học")
+        assert await store.subscriptions_of(ref) == ["cu-tru"]
+        (said,) = await api.say(chat, "/unsubscribe ho tichh")  # not followed
+        assert visible_text(said.text).startswith("Dạ, em chưa tìm thấy chủ đề “ho tichh”")
+        (said,) = await api.say(chat, "/unsubscribe tam tru")  # a keyword
+        assert visible_text(said.text).startswith("Dạ, em chưa tìm thấy chủ đề “tam tru”")
+        assert await store.subscriptions_of(ref) == ["cu-tru"]
