@@ -504,6 +504,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("DROP TABLE offered_matches")
         if version < 27:
             raw.execute("ALTER TABLE chats DROP COLUMN thread")
+        if version < 28:
+            raw.execute("ALTER TABLE chats DROP COLUMN seen_thread")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start
