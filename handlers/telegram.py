@@ -15,7 +15,7 @@ import html
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -60,6 +60,7 @@ from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
+    ChatClosed,
     ChatMoved,
     ChatUnreachable,
     DeliveryError,
@@ -761,6 +762,7 @@ class TelegramChannel:
 
         user = message.from_user
         ref = ChatRef(CHANNEL, str(chat.id), private=private, thread=thread)
+        await self._note_topic(ref)
         # Under a photo or a file: the resident is told it went unseen (not to staff either).
         note = []
         if message.text is None:
@@ -792,6 +794,16 @@ class TelegramChannel:
             quote = None if private else message.message_id
             sender = self._sender(chat.id, quote=quote, thread=_topic(message))
             await self.answerer.say(ref, [please], sender)
+
+    async def _note_topic(self, chat: ChatRef) -> None:
+        """A group wrote to the bot from a forum topic: where its alerts may go when both
+        the topic it subscribed from and General are closed to the bot (deliver)."""
+        if chat.thread is None or chat.private:
+            return
+        try:
+            await self.conversation.store.note_thread(chat, chat.thread)
+        except Exception as exc:  # a read-only data folder: only that fallback is missed
+            log.debug("telegram: a group's topic is not written down: %s", exc)
 
     def _album_answered(self, message: Message) -> bool:
         """Whether the message is one of an album (two ID-card photos sent at once: a
@@ -852,8 +864,10 @@ class TelegramChannel:
                     await self.send(chat.id, [reply], thread=thread)
             return shown_buttons(replies)
 
+        ref = ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE, thread=thread)
+        await self._note_topic(ref)
         await self.answerer.action(
-            ChatRef(CHANNEL, str(chat.id), private=chat.type == ChatType.PRIVATE, thread=thread),
+            ref,
             query.data or "",
             send,
             sender=str(query.from_user.id),
@@ -973,20 +987,46 @@ class TelegramChannel:
             # A number counts its buttons after those of a list still chosen from.
             after = await self.answerer.push_after(chat_id, replies)
             target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
-            # In a group with forum topics: the topic it subscribed from.
-            thread = await self._alerts_thread(chat_id)
             shown = self._for_group(chat_id, replies)
             try:
-                try:
-                    await self._push(chat_id, target, shown, thread)
-                except BadRequest as exc:
-                    if thread is None or not topic_refused(exc):
-                        raise
-                    await self._topic_refused(chat_id, thread, exc)
-                    await self._push(chat_id, target, shown, None)  # to General, once
+                await self._push_where_open(chat_id, target, shown)
             except TelegramError as exc:
                 raise delivery_error(exc) or TransientError(str(exc)) from exc
             await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)
+
+    async def _push_where_open(
+        self, chat_id: str, target: int | str, replies: Sequence[Reply]
+    ) -> None:
+        """The alert into the group's place for it: in a group with forum topics, the topic
+        it subscribed from; that one refused (closed to the bot, or deleted), General;
+        General closed too, the topic it last wrote to the bot from. Each is tried once;
+        ChatClosed when none takes it."""
+        chat = ChatRef(CHANNEL, chat_id)
+        thread = await self._stored_thread(self.conversation.store.alerts_thread, chat)
+        places = list(dict.fromkeys([thread, None]))
+        for place in places:
+            try:
+                await self._push(chat_id, target, replies, place)
+                return
+            except BadRequest as exc:
+                if not topic_refused(exc) or (place is None and not _topic_closed(exc)):
+                    raise
+                if place is not None:
+                    await self._topic_refused(chat_id, place, exc)
+                if place is None:  # General is closed: an open topic, if one is known
+                    seen = await self._stored_thread(self.conversation.store.seen_thread, chat)
+                    if seen is not None and seen not in places:
+                        places.append(seen)
+        raise ChatClosed(await self._title(target), "every place of the group is closed")
+
+    async def _title(self, target: int | str) -> str:
+        """A group's title, for staff (its id when Telegram does not say)."""
+        try:
+            chat = await self.application.bot.get_chat(target, read_timeout=self.read_timeout)
+        except TelegramError as exc:
+            log.debug("telegram: a group's title is not known: %s", exc)
+            return str(target)
+        return chat.title or str(target)
 
     async def _push(
         self, chat_id: str, target: int | str, replies: Sequence[Reply], thread: int | None
@@ -1006,21 +1046,25 @@ class TelegramChannel:
         line = msg.alert_stop_in_group(self.settings.ward_name, None, mention=False)
         return stop_line(replies, line)
 
-    async def _alerts_thread(self, chat_id: str) -> int | None:
-        """The forum topic a group's alerts go to (None: General; a database that cannot
-        be read: General too, where they went before topics were kept)."""
+    @staticmethod
+    async def _stored_thread(
+        read: Callable[[ChatRef], Awaitable[int | None]], chat: ChatRef
+    ) -> int | None:
+        """A forum topic of a group as the database has it (`read`: Store.alerts_thread,
+        Store.seen_thread); None when it has none, or cannot be read (General, where
+        alerts went before topics were kept)."""
         try:
-            return await self.conversation.store.alerts_thread(ChatRef(CHANNEL, chat_id))
+            return await read(chat)
         except Exception as exc:
-            log.debug("telegram: the topic of a group's alerts is not known: %s", exc)
+            log.debug("telegram: a forum topic of a group is not known: %s", exc)
             return None
 
     async def _topic_refused(self, chat_id: str, thread: int, exc: BadRequest) -> None:
-        """Telegram refused the topic a group's alerts go to: deleted (its alerts go to
-        General from now on) or closed (tried again next time: staff may reopen it)."""
+        """Telegram refused a topic of a group's alerts: deleted (forgotten: its alerts go
+        to General from now on) or closed (tried again next time: staff may reopen it)."""
         deleted = not _topic_closed(exc)
         log.info(
-            "telegram: a group's alert topic is %s (%s); the alert goes to General",
+            "telegram: a group's alert topic is %s (%s); the alert goes elsewhere",
             "gone" if deleted else "closed",
             exc,
         )

@@ -1684,6 +1684,9 @@ async def test_a_chat_that_blocked_the_bot_loses_its_subscriptions(ward: Ward) -
     await ward.sender.drain()
     assert ward.channel.chats() == ["2"]
     assert await ward.store.subscriptions_of(blocked) == []
+    # Nor is anything else kept for its alerts (its chats row: whether a group, its topic).
+    async with ward.store.db.execute("SELECT chat_id FROM chats ORDER BY chat_id") as cursor:
+        assert [row[0] for row in await cursor.fetchall()] == ["2"]
     write_notice(ward.content, "hoc-bong", "Trao học bổng khuyến học", topics="hoc-bong")
     await ward.watcher.refresh()
     await ward.sender.drain()

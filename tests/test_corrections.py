@@ -506,6 +506,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE chats DROP COLUMN thread")
         if version < 28:
             raw.execute("ALTER TABLE outbox DROP COLUMN burst")
+        if version < 29:
+            raw.execute("ALTER TABLE chats DROP COLUMN seen_thread")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

@@ -142,6 +142,31 @@ async def test_closing_reopening_and_renaming_a_topic(api: FakeBotApi, bot: Bot)
     assert await refusal(bot.close_forum_topic(STAFF, thread + 500)) == "topic_id_invalid"
 
 
+async def test_a_closed_general_topic_refuses_a_bot_that_is_no_administrator(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    """Staff close General (the group's messages without a thread): the bot, made a plain
+    member, may post only in the topics still open; as an administrator, anywhere."""
+    api.staff_group(STAFF)
+    open_topic = api.staff_topic(STAFF, "Hỏi đáp", user_id=STAFF_LAN)
+    api.staff_close_general(STAFF, user_id=STAFF_LAN)
+    (_, closed) = await fetch(bot)  # the topic's creation, then General's closing
+    assert closed.message is not None and closed.message.forum_topic_closed is not None
+    assert closed.message.message_thread_id is None
+    assert (await bot.send_message(STAFF, "vẫn gửi được")).message_thread_id is None  # an admin
+    api.demote_bot(STAFF, by=STAFF_LAN)
+    assert await refusal(bot.send_message(STAFF, "vào General")) == "topic_closed"
+    in_topic = await bot.send_message(STAFF, "vào chủ đề mở", message_thread_id=open_topic)
+    assert in_topic.message_thread_id == open_topic
+    api.staff_close_general(STAFF, user_id=STAFF_LAN, closed=False)
+    assert (await bot.send_message(STAFF, "General mở lại")).message_thread_id is None
+    api.restore_bot(STAFF, by=STAFF_LAN)
+    assert await bot.close_general_forum_topic(STAFF)
+    assert await refusal(bot.close_general_forum_topic(STAFF)) == "topic_not_modified"
+    assert await bot.reopen_general_forum_topic(STAFF)
+    assert STAFF not in api.general_closed
+
+
 async def test_a_deleted_topic_takes_its_messages_and_refuses_new_ones(
     api: FakeBotApi, bot: Bot
 ) -> None:

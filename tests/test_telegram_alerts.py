@@ -601,3 +601,113 @@ async def test_a_reply_in_a_topic_closed_to_the_bot_goes_to_general_saying_why(
         (first, *rest) = await api.replies(group, 2, since=mark)
         assert visible_text(first.text) == msg.topic_closed_answered_here()
         assert rest and all(c.thread_id is None for c in (first, *rest))
+
+
+async def test_a_forum_group_whose_general_topic_is_closed_gets_its_alerts_in_an_open_topic(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    """A residents' group with forum topics, the bot a plain member, subscribed from General;
+    then its administrators close General, so that members write in the topics. Before,
+    every alert to the group failed there (Telegram refused General) and nobody knew. Now
+    it goes to the topic the group last wrote to the bot from; with that one closed too,
+    staff are told which group lost the alert and what opens it again."""
+    group = -1001234500003
+    api.staff_group(group, title="Cư dân khu phố 3")
+    asked = api.staff_topic(group, "Hỏi đáp", user_id=ADMIN_ID)
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        api.demote_bot(group, by=ADMIN_ID)
+        await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        question = f"@{api.bot_user['username']} thẻ bảo hiểm y tế hết hạn thì gia hạn ở đâu"
+        await api.say(group, question, group=True, user_id=5301, thread_id=asked)
+        api.staff_close_general(group, user_id=ADMIN_ID)
+
+        mark = len(api.calls)
+        notice(settings.content_dir, "cap-the-bhyt", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+        (alert,) = await api.replies(group, since=mark, within=10)
+        assert alert.thread_id == asked
+        assert "Cấp thẻ BHYT cho người cao tuổi" in visible_text(alert.text)
+        assert api.sent(ADMIN_ID, since=mark) == []
+
+        # That topic closed too: nowhere left; staff hear of it, naming the group.
+        api.staff_close_topic(group, asked, user_id=ADMIN_ID)
+        mark = len(api.calls)
+        notice(settings.content_dir, "kham-bhyt", "Khám sức khỏe bằng thẻ BHYT", "bhyt")
+        (note,) = await api.replies(ADMIN_ID, since=mark, within=10)
+        assert visible_text(note.text) == msg.admin_group_closed("Cư dân khu phố 3")
+        assert api.sent(group, since=mark) == []
+        tried = [c for c in api.calls[mark:] if c.method == "sendMessage" and c.chat_id == group]
+        assert [c.thread_id for c in tried] == [None, asked]  # each tried once
+
+        # General opened again: the alerts go there, as the group subscribed.
+        api.staff_close_general(group, user_id=ADMIN_ID, closed=False)
+        mark = len(api.calls)
+        notice(settings.content_dir, "the-bhyt-hs", "Thẻ BHYT học sinh năm học mới", "bhyt")
+        (alert,) = await api.replies(group, since=mark, within=10)
+        assert alert.thread_id is None and "Thẻ BHYT học sinh" in visible_text(alert.text)
+
+
+async def test_a_group_that_stops_every_topic_leaves_no_forum_topic_behind(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Staff stop a forum group's alerts (/unsubscribe all, or its last topic, or the bot
+    blocked): before, the group's row stayed, with the topic its alerts went to and the
+    one it wrote from. Now nothing about it is kept once it follows nothing; subscribing
+    again from General sends its alerts there."""
+    from test_telegram import polling_channel
+
+    group = -1001234500004
+    api.staff_group(group, title="Cư dân khu phố 3")
+    topic = api.staff_topic(group, "Thông báo phường", user_id=ADMIN_ID)
+    settings = replace(ward_settings, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    database = ward_settings.data_dir / "bot.sqlite3"
+
+    def kept() -> list[tuple[object, ...]]:
+        with sqlite3.connect(database) as raw:
+            return raw.execute(
+                "SELECT thread, seen_thread FROM chats WHERE chat_id = ?", (str(group),)
+            ).fetchall()
+
+    async with polling_channel(api, ward_engine, settings) as (channel, store):
+        ref = ChatRef("telegram", str(group))
+        for stop in ("/unsubscribe all", "/unsubscribe hoc-bong"):
+            await api.say(
+                group, "/subscribe hoc-bong", group=True, user_id=ADMIN_ID, thread_id=topic
+            )
+            assert kept() == [(topic, topic)]
+            await api.say(group, stop, group=True, user_id=ADMIN_ID, thread_id=topic)
+            assert await store.subscriptions_of(ref) == []
+            assert kept() == []
+
+        await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        assert kept() == [(None, None)]
+        mark = len(api.calls)
+        await channel.deliver(str(group), [Reply("Nội dung", title="Thông báo mới")])
+        assert [call.thread_id for call in api.sent(group, since=mark)] == [None]
+
+
+async def test_a_topic_subscribed_with_a_typo_is_stopped_with_the_same_typo(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """/subscribe forgives a typo or a word typed without accents; before, /unsubscribe
+    typed the same way said it found no such topic among the chat's own. Now it stops it.
+    A near name of a topic the chat does not follow stops nothing, and a keyword (a
+    procedure too: "tạm trú") still offers the chat's own topics to choose from."""
+    from test_telegram import polling_channel
+
+    async with polling_channel(api, ward_engine, ward_settings) as (_, store):
+        chat, ref = 8801, ChatRef("telegram", "8801")
+        await api.say(chat, "/subscribe bao hiem yte")
+        await api.say(chat, "/subscribe hoc bong")
+        await api.say(chat, "/subscribe cư trú")
+        assert sorted(await store.subscriptions_of(ref)) == ["bhyt", "cu-tru", "hoc-bong"]
+        (said,) = await api.say(chat, "/unsubscribe bao hiem yte")
+        assert visible_text(said.text) == msg.unsubscribed("Bảo hiểm y tế")
+        (said,) = await api.say(chat, "/unsubscribe khuyen hocc")  # part of a name, a typo
+        assert visible_text(said.text) == msg.unsubscribed("Học bổng và khuyến học")
+        assert await store.subscriptions_of(ref) == ["cu-tru"]
+        (said,) = await api.say(chat, "/unsubscribe ho tichh")  # not followed
+        assert visible_text(said.text).startswith("Dạ, em chưa tìm thấy chủ đề “ho tichh”")
+        (said,) = await api.say(chat, "/unsubscribe tam tru")  # a keyword
+        assert visible_text(said.text).startswith("Dạ, em chưa tìm thấy chủ đề “tam tru”")
+        assert await store.subscriptions_of(ref) == ["cu-tru"]

@@ -93,6 +93,7 @@ SAMPLES: dict[str, list[Any]] = {
     "quiet": ["21:30-6:30", ("21:30–6:30", "6:30 sáng mai"), None],
     "topic": ["Bảo hiểm y tế", None],
     "group": [1, 3],  # a group's number on the list shown (ten at most), no count
+    "chat_name": ["Cư dân khu phố 3", "-1001234500001"],  # a group's title, else its id
 }
 
 

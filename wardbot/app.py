@@ -34,9 +34,10 @@ from wardbot.portal import (
     withdrawn_note,
 )
 from wardbot.reply import Link
-from wardbot.store import Store, StoreError
+from wardbot.store import ChatRef, Store, StoreError
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
+from wardbot.told import digest
 from wardbot.web import AsgiServer, web_app
 
 if TYPE_CHECKING:
@@ -220,6 +221,13 @@ async def _serve(
     )
     restarts = restarts or Restarts()
     on_done = desk.delivered if desk else None
+
+    async def chat_closed(chat: ChatRef, name: str) -> None:
+        """A group closed to the bot lost an alert: staff hear of it, once a day at most
+        for each group (wardbot.told), while it stays closed."""
+        key = f"chat-closed:{digest(chat.channel, chat.chat_id)}"
+        await alerts.tell_admins_once(key, msg.admin_group_closed(name))
+
     senders = Senders(
         [
             Sender(
@@ -230,6 +238,7 @@ async def _serve(
                 settle=settings.alert_gather_seconds,
                 alerts_wait=desk.alerts_wait if desk else None,
                 quiet=settings.quiet_hours,
+                on_closed=chat_closed,
             )
             for channel in running
         ],

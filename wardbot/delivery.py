@@ -60,6 +60,17 @@ class PermanentError(DeliveryError):
     """This message can never be sent as it is (a 400): recorded as failed, not retried."""
 
 
+class ChatClosed(PermanentError):
+    """The chat is there and the bot in it, but nowhere there is open to the bot (a
+    Telegram group whose forum topics, General among them, are closed to it): the message
+    fails as a PermanentError does, and staff are told, naming the chat (`name`, its title
+    where known), since only its administrators can open it again."""
+
+    def __init__(self, name: str, message: str = "") -> None:
+        super().__init__(message or "the chat is closed to the bot")
+        self.name = name
+
+
 @dataclass(frozen=True)
 class Pace:
     """How fast a channel may push: messages per second overall, and the least time

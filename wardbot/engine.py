@@ -16,7 +16,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,7 +42,7 @@ from wardbot.analysis import (
 )
 from wardbot.faq_file import FaqFile, load_faq
 from wardbot.hours import vietnam_today
-from wardbot.intents import topic_key
+from wardbot.intents import topic_forms, topic_key
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
     FaqShrink,
@@ -1155,16 +1155,24 @@ class Engine:
         current.sort(key=lambda a: (a.date, a.id), reverse=True)
         return current[:limit]
 
-    def find_topic(self, text: str) -> Topic | None:
+    def find_topic(
+        self, text: str, among: Collection[str] | None = None, *, keywords: bool = True
+    ) -> Topic | None:
         """A topic named by id, name or keyword, accents and small typos forgiven, and the
-        brackets or quotes around it ("/subscribe <bhyt>", as /help writes it)."""
+        brackets or quotes around it ("/subscribe <bhyt>", as /help writes it). `among`:
+        only the topics of these ids; without `keywords`, by its id or name (or a part of
+        it: intents.topic_forms) only."""
         wanted = topic_key(text)
         if not wanted:
             return None
         choices: dict[str, Topic] = {}
         for topic in self.corpus.topics:
-            for label in (topic.id, topic.name, *topic.keywords):
+            if among is not None and topic.id not in among:
+                continue
+            for label in (topic.id, topic.name, *(topic.keywords if keywords else ())):
                 choices.setdefault(topic_key(label), topic)
+            for form in topic_forms(topic.id, topic.name):
+                choices.setdefault(form, topic)
         if wanted in choices:
             return choices[wanted]
         match = process.extractOne(wanted, list(choices), scorer=fuzz.ratio, score_cutoff=85)

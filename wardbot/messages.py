@@ -676,6 +676,19 @@ def topic_closed_answered_here() -> str:
     )
 
 
+def admin_group_closed(chat_name: str) -> str:
+    """To staff: an alert could not reach a group (`chat_name`: its title, else its id)
+    that follows topics, its every place closed to the bot: in a Telegram group with forum
+    topics, General and the topic it subscribed from (the bot no administrator there)."""
+    return (
+        f"⚠️ Tin báo vừa rồi không gửi được vào nhóm “{chat_name}”: chủ đề chung (General) "
+        "và chủ đề nhóm đăng ký nhận tin đều đang đóng, mà bot không phải quản trị viên của "
+        "nhóm. Để nhóm nhận tin trở lại, nhờ quản trị viên nhóm mở lại một trong hai chủ "
+        "đề, đặt bot làm quản trị viên, hoặc gõ /subscribe <chủ đề> trong một chủ đề đang "
+        "mở của nhóm."
+    )
+
+
 def alert_stop_in_group(ward_name: str, bot: str | None, *, mention: bool = True) -> str:
     """`ALERT_STOP` in a group, where only staff may stop the group's alerts: who types
     it, in a Zalo group (`mention`: a command typed alone never reaches the bot) with the

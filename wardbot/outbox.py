@@ -32,6 +32,7 @@ from wardbot import facts
 from wardbot.alert_replies import Correction, alerts_reply, broadcast_reply
 from wardbot.alerts import not_worth_alerting
 from wardbot.delivery import (
+    ChatClosed,
     ChatMoved,
     ChatUnreachable,
     Deliverer,
@@ -261,8 +262,12 @@ class Sender:
         settle: float = 0.0,
         alerts_wait: Callable[[ChatRef], Awaitable[float | None]] | None = None,
         quiet: QuietHours | None = None,
+        on_closed: Callable[[ChatRef, str], Awaitable[object]] | None = None,
     ) -> None:
         self.store = store
+        # Told of a chat nowhere open to the bot (ChatClosed: the chat, its name), whose
+        # message failed: wardbot.app tells staff, who can have it opened again.
+        self.on_closed = on_closed
         # Alerts and corrections due in quiet hours wait for their end (unless urgent).
         self.quiet = quiet
         self.settle = settle  # how long an alert waits for the rest of its burst
@@ -500,7 +505,8 @@ class Sender:
                     await self._done(one, "unreachable", _reason(exc))
         except PermanentError as exc:
             self._chat_settled(chat_id)
-            if len(items) > 1:
+            # A chat closed to the bot refuses the whole burst, not one of its notices.
+            if len(items) > 1 and not isinstance(exc, ChatClosed):
                 await self._one_by_one(items, _reason(exc))
                 return group
             self.stats.failed += len(items)
@@ -508,6 +514,8 @@ class Sender:
             log.warning("%s: message %d cannot be sent: %s", self.name, item.id, _reason(exc))
             for one in items:
                 await self._done(one, "failed", _reason(exc))
+            if isinstance(exc, ChatClosed):
+                await self._closed(item.chat, exc)
         except Exception as exc:  # TransientError, or a bug in a channel: retry later
             self._send_failed(chat_id, exc)
             await self._retry_all(items, exc)
@@ -660,6 +668,16 @@ class Sender:
             del self._unrecorded[item_id]
             for item in items:
                 await self._done(item, "sent", "")
+
+    async def _closed(self, chat: ChatRef, exc: ChatClosed) -> None:
+        """Tell `on_closed` of a chat nowhere open to the bot; its failure is logged, never
+        the sender's."""
+        if self.on_closed is None:
+            return
+        try:
+            await self.on_closed(chat, exc.name)
+        except Exception:
+            log.exception("%s: could not tell staff of a chat closed to the bot", self.name)
 
     async def _done(self, item: OutboxItem, outcome: str, error: str) -> None:
         """Tell `on_done`; its failure is logged, never the sender's."""

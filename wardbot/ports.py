@@ -4,7 +4,7 @@ commands, the staff desk, and a channel's typing indicator."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol
 
 from wardbot.models import Announcement, Answer, Corpus, Hit, Topic
@@ -23,7 +23,9 @@ class Searcher(Protocol):
     async def ask_async(self, question: str, limit: int = 5) -> Answer: ...
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]: ...
     def latest(self, limit: int = 5) -> list[Announcement]: ...
-    def find_topic(self, text: str) -> Topic | None: ...
+    def find_topic(
+        self, text: str, among: Collection[str] | None = None, *, keywords: bool = True
+    ) -> Topic | None: ...
 
 
 class AdminCommands(Protocol):

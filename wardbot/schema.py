@@ -418,4 +418,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE outbox ADD COLUMN burst INTEGER;
     """,
+    # 29: per Telegram group with forum topics, the topic it last wrote to the bot from (a
+    # question, a command, a button), where its alerts go when both the topic it subscribed
+    # from and General are closed to the bot; NULL: none seen. Only for chats that follow a
+    # topic: the chats row goes with a chat's last subscription.
+    """
+    ALTER TABLE chats ADD COLUMN seen_thread INTEGER;
+    """,
 )

@@ -578,12 +578,15 @@ class Store:
 
     async def _subscribe(self, chat: ChatRef, topic_id: str, today: str) -> bool:
         async with self._transaction():
-            # The topic it subscribes from is where its alerts go (migration 27).
+            # The topic it subscribes from is where its alerts go (migration 27), and
+            # one it wrote from (migration 29).
             await self._db.execute(
-                "INSERT INTO chats (channel, chat_id, is_group, thread) VALUES (?, ?, ?, ?) "
+                "INSERT INTO chats (channel, chat_id, is_group, thread, seen_thread) "
+                "VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (channel, chat_id) DO UPDATE SET is_group = excluded.is_group, "
-                "thread = excluded.thread",
-                (chat.channel, chat.chat_id, int(not chat.private), chat.thread),
+                "thread = excluded.thread, "
+                "seen_thread = COALESCE(excluded.seen_thread, chats.seen_thread)",
+                (chat.channel, chat.chat_id, int(not chat.private), chat.thread, chat.thread),
             )
             # A chat that blocked the bot and now subscribes again can be reached again.
             await self._db.execute(
@@ -598,22 +601,35 @@ class Store:
         return cursor.rowcount > 0
 
     async def unsubscribe(self, chat: ChatRef, topic_id: str) -> bool:
-        """Stop following `topic_id`; False when the chat did not follow it."""
-        async with self._write.within(self.prompt_wait):
+        """Stop following `topic_id`; False when the chat did not follow it. With its last
+        topic goes what was kept for its alerts (`_drop_unsubscribed`)."""
+        async with self._write.within(self.prompt_wait), self._transaction():
             cursor = await self._db.execute(
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ? AND topic_id = ?",
                 (chat.channel, chat.chat_id, topic_id),
             )
+            await self._drop_unsubscribed(chat)
         return cursor.rowcount > 0
 
     async def unsubscribe_all(self, chat: ChatRef) -> int:
         """Stop following every topic; returns how many were followed."""
-        async with self._write.within(self.prompt_wait):
+        async with self._write.within(self.prompt_wait), self._transaction():
             cursor = await self._db.execute(
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?",
                 (chat.channel, chat.chat_id),
             )
+            await self._drop_unsubscribed(chat)
         return cursor.rowcount
+
+    async def _drop_unsubscribed(self, chat: ChatRef) -> None:
+        """The chat's row in `chats` (whether it is a group, its forum topics), kept for its
+        alerts, once it follows nothing: the least data about a chat the bot no longer
+        alerts. Subscribing again writes it anew."""
+        await self._db.execute(
+            "DELETE FROM chats WHERE channel = ? AND chat_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM subscriptions s WHERE s.channel = ? AND s.chat_id = ?)",
+            (chat.channel, chat.chat_id, chat.channel, chat.chat_id),
+        )
 
     async def is_group(self, chat: ChatRef) -> bool:
         """Whether `chat` is a group, as its channel said last (migration 20); False for a
@@ -637,11 +653,43 @@ class Store:
 
     async def forget_thread(self, chat: ChatRef, thread: int) -> None:
         """The group's topic `thread` is gone (deleted): its alerts go to General from now
-        on (unless it subscribed from another topic meanwhile)."""
-        async with self._write:
+        on (unless it subscribed from another topic meanwhile), and it is no topic to
+        fall back on either."""
+        async with self._write, self._transaction():
             await self._db.execute(
                 "UPDATE chats SET thread = NULL WHERE channel = ? AND chat_id = ? AND thread = ?",
                 (chat.channel, chat.chat_id, thread),
+            )
+            await self._db.execute(
+                "UPDATE chats SET seen_thread = NULL "
+                "WHERE channel = ? AND chat_id = ? AND seen_thread = ?",
+                (chat.channel, chat.chat_id, thread),
+            )
+
+    async def seen_thread(self, chat: ChatRef) -> int | None:
+        """The forum topic a subscribed group last wrote to the bot from (migration 29),
+        where its alerts go when its own topic and General are closed to the bot."""
+        async with self._db.execute(
+            "SELECT seen_thread FROM chats WHERE channel = ? AND chat_id = ?",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    async def note_thread(self, chat: ChatRef, thread: int) -> None:
+        """A group wrote to the bot from its forum topic `thread`: kept if it follows a
+        topic (a chat that follows nothing has no row), written only when it changed."""
+        async with self._db.execute(
+            "SELECT seen_thread FROM chats WHERE channel = ? AND chat_id = ?",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] == thread:
+            return
+        async with self._write:
+            await self._db.execute(
+                "UPDATE chats SET seen_thread = ? WHERE channel = ? AND chat_id = ?",
+                (thread, chat.channel, chat.chat_id),
             )
 
     async def note_group(self, chat: ChatRef) -> None:
@@ -1267,6 +1315,7 @@ class Store:
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?",
                 (chat.channel, chat.chat_id),
             )
+            await self._drop_unsubscribed(chat)
             await self._db.execute(
                 "UPDATE outbox SET state = 'failed', done_at = ?, error = ? "
                 "WHERE channel = ? AND chat_id = ? AND state IN ('pending', 'sending')",
@@ -1299,6 +1348,7 @@ class Store:
             await self._db.execute(
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?", old
             )
+            await self._drop_unsubscribed(chat)
             cursor = await self._db.execute(
                 "UPDATE OR IGNORE outbox SET chat_id = ? "
                 "WHERE channel = ? AND chat_id = ? AND state = 'pending'",

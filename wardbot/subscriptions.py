@@ -164,6 +164,8 @@ class Subscriptions:
         # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
         topic = self.resolve(intent.arg, strict=True, followed=followed)
         named = [topic] if topic else self._resolve_each(intent.arg, strict=True, followed=followed)
+        if not named and intent.explicit:
+            named = self._forgiven(intent.arg, followed)
         if not named and intent.explicit:  # which one? only the chat's own can be meant
             names = [self._topic_name(t) for t in followed]
             return [
@@ -184,6 +186,13 @@ class Subscriptions:
         removed = await self.store.unsubscribe(chat, named[0].id)
         text = msg.unsubscribed(named[0].name) if removed else msg.not_subscribed(named[0].name)
         return [Reply(text)]
+
+    def _forgiven(self, wanted: str, followed: Sequence[str]) -> list[Topic]:
+        """A typed /unsubscribe naming one of the chat's topics with a typo, as /subscribe
+        forgives it ("/unsubscribe bao hiem yte"): what it subscribed with stops it too.
+        Never by a keyword, which names procedures too (the choices are offered). Else []."""
+        topic = self.engine.find_topic(wanted, followed, keywords=False)
+        return [topic] if topic else []
 
     async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:
         """Following a topic not found: the topics there are, and a "🔔 Nhận tin" choice

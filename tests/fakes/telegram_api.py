@@ -30,8 +30,10 @@ where the texts come from):
   message thread not found". A reply (reply_parameters) to a message in a topic lands in
   that topic without message_thread_id. The bot is taken to be an admin with
   can_manage_topics, so it may still post in closed topics; made a plain member
-  (`demote_bot`) it may not: "Bad Request: TOPIC_CLOSED". In a group that is not a forum
-  the thread is ignored.
+  (`demote_bot`) it may not: "Bad Request: TOPIC_CLOSED". So it is for the General topic
+  (a message without a thread, or replying to one in General) once staff closed it
+  (`staff_close_general`, or closeGeneralForumTopic; reopenGeneralForumTopic opens it).
+  In a group that is not a forum the thread is ignored.
 - Every message is stored in `messages[(chat_id, message_id)]`: what the bot sent, the
   topics' service messages, and whatever users wrote (queued or not), so that replies,
   deleteMessage ("message to delete not found") and setMessageReaction ("message to react
@@ -313,6 +315,7 @@ class FakeBotApi(FakeApiServer):
         # chat id -> thread id -> {"name", "closed", "icon_color", "created_by"}: live topics.
         self.topics: dict[int, dict[int, dict[str, Any]]] = {}
         self.deleted_topics: dict[int, dict[int, dict[str, Any]]] = {}
+        self.general_closed: set[int] = set()  # forums whose General topic is closed
         self.deleted_messages: list[tuple[int, int]] = []  # (chat id, message id), in order
         self.reactions: dict[tuple[int, int], list[dict[str, Any]]] = {}  # the bot's, current
         self.undelivered: list[dict[str, Any]] = []  # updates privacy mode kept from the bot
@@ -399,6 +402,18 @@ class FakeBotApi(FakeApiServer):
         message = self._message(
             chat_id, user_id, True, message_thread_id=thread, is_topic_message=True, **{kind: {}}
         )
+        return self._deliver({"message": message}, None)
+
+    def staff_close_general(
+        self, chat_id: int, *, user_id: int, closed: bool = True
+    ) -> dict[str, Any]:
+        """A staff member closes the General topic (or opens it again) from its menu; the
+        bot gets the service message, in General."""
+        if not self._chats.get(chat_id, {}).get("is_forum"):
+            raise ValueError(f"chat {chat_id} is not a registered forum (staff_group)")
+        (self.general_closed.add if closed else self.general_closed.discard)(chat_id)
+        kind = f"forum_topic_{'closed' if closed else 'reopened'}"
+        message = self._message(chat_id, user_id, True, **{kind: {}})
         return self._deliver({"message": message}, None)
 
     def _message(
@@ -926,6 +941,8 @@ class FakeBotApi(FakeApiServer):
                 return self._edit_topic(params)
             case "closeforumtopic" | "reopenforumtopic":
                 return self._close_topic(params, closed=method.lower() == "closeforumtopic")
+            case "closegeneralforumtopic" | "reopengeneralforumtopic":
+                return self._close_general(params, closed=method.lower().startswith("close"))
             case "deleteforumtopic":
                 return self._delete_topic(params)
             case "deletemessage":
@@ -1015,6 +1032,8 @@ class FakeBotApi(FakeApiServer):
         if thread is None and replied is not None:
             thread = replied.get("message_thread_id")
         if thread is None:
+            if chat_id in self.general_closed and self.bot_status.get(chat_id) == "member":
+                raise ApiError(400, "Bad Request: TOPIC_CLOSED")
             return None, replied
         if thread == GENERAL_TOPIC or thread not in self.topics.get(chat_id, {}):
             raise ApiError(400, "Bad Request: message thread not found")
@@ -1160,6 +1179,21 @@ class FakeBotApi(FakeApiServer):
             raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
         topic["closed"] = closed
         self._service(chat_id, thread, **{f"forum_topic_{'closed' if closed else 'reopened'}": {}})
+        return True
+
+    def _close_general(self, params: dict[str, Any], *, closed: bool) -> bool:
+        chat_id, chat = self._forum(params)
+        if (chat_id in self.general_closed) == closed:
+            raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        (self.general_closed.add if closed else self.general_closed.discard)(chat_id)
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.bot_user,
+            f"forum_topic_{'closed' if closed else 'reopened'}": {},
+        }
+        self.messages[(chat_id, message["message_id"])] = message
         return True
 
     def _delete_topic(self, params: dict[str, Any]) -> bool:
