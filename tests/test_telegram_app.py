@@ -482,7 +482,7 @@ async def bot_py_run_verbose(env: dict[str, str], folder: Path) -> asyncio.subpr
     )
 
 
-# Long enough for every part of a stopping bot to use up its grace (app.STOP_GRACE_SECONDS)
+# Long enough for every part of a stopping bot to use up its grace (wardbot.stopping)
 # and be reported so, then for the bot to exit.
 NEVER_EXITS = 60.0
 
@@ -533,16 +533,20 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
     ), log
 
 
-# A part of the bot that never stops (a platform that never answers, say), then bot.py run.
+# Parts of the bot that never stop (a platform that never answers, say): the bot's stop
+# takes its whole time (wardbot.stopping), half a minute here. Then bot.py run.
 NEVER_STOPPING = """
 import asyncio, sys
 sys.path.insert(0, sys.argv[1])
+from handlers import webchat
 from wardbot import web
 
 async def never(self):
     await asyncio.Event().wait()
 
 web.AsgiServer.stop = never
+webchat.WebChatChannel.stop_receiving = never
+webchat.WebChatChannel.stop = never
 import bot
 sys.exit(bot.main(["run"]))
 """
