@@ -12,6 +12,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wardbot import channels, datadir, inbox
@@ -585,6 +586,9 @@ def main(settings: Settings) -> int:
     except ConfigError as exc:
         print(f"bot.py run: {exc}", file=sys.stderr)
         return 2
+    except PermissionError as exc:  # a folder of another owner, say: which setting is it?
+        print(f"bot.py run: {not_allowed(exc, settings)}", file=sys.stderr)
+        return 1
     except OSError as exc:  # e.g. the port is taken
         print(f"bot.py run: {exc}", file=sys.stderr)
         return 1
@@ -592,3 +596,26 @@ def main(settings: Settings) -> int:
         print(f"bot.py run: database: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def not_allowed(exc: PermissionError, settings: Settings) -> str:
+    """What the system refused, said with the setting that names the place (DATA_DIR,
+    CONTENT_DIR, FAQ_FILE) and how to let the bot in: `[Errno 13] Permission denied:
+    'data/bot.sqlite3'` left the operator to guess."""
+    if exc.filename is None:
+        return str(exc)
+    refused = Path(os.path.abspath(exc.filename))
+    for variable, place in (
+        ("DATA_DIR", settings.data_dir),
+        ("CONTENT_DIR", settings.content_dir),
+        ("FAQ_FILE", settings.faq_file),
+    ):
+        where = Path(os.path.abspath(place))
+        if refused == where or refused.is_relative_to(where):
+            return (
+                f"{place} ({variable}) cannot be opened by the user the bot runs as "
+                f"(uid {os.getuid()}): {exc.strerror}. Give that user access to it "
+                f"(sudo chown -R {os.getuid()}:{os.getgid()} {place}), or set {variable} to "
+                "a place it may use"
+            )
+    return str(exc)
