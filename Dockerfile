@@ -44,11 +44,15 @@ ENV FAQ_FILE=/app/faq.yaml \
 VOLUME ["/app/data"]
 EXPOSE 8080
 
-# No curl in slim images: ask /healthz with Python (503 or no answer -> unhealthy), never
+# Liveness, not readiness: /livez answers while the bot is alive and serving, /healthz
+# (503 while any part is down, a Zalo outage say) is for monitoring; marked unhealthy over
+# an outage, the bot would be restarted in a loop by whatever watches it. No answer ->
+# unhealthy. A first start on a large archive indexes it before the web server answers
+# (minutes): the start period covers it. No curl in slim images: asked with Python, never
 # through HTTP_PROXY (set for the way out to Telegram, it cannot reach this container), on
 # HTTP_PORT as the bot reads it (blank: 8080).
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD python -c "import os, urllib.request as r; r.build_opener(r.ProxyHandler({})).open('http://127.0.0.1:%s/healthz' % (os.environ.get('HTTP_PORT', '').strip() or '8080'), timeout=4)" || exit 1
+HEALTHCHECK --interval=30s --timeout=5s --start-period=300s --retries=3 \
+  CMD python -c "import os, urllib.request as r; r.build_opener(r.ProxyHandler({})).open('http://127.0.0.1:%s/livez' % (os.environ.get('HTTP_PORT', '').strip() or '8080'), timeout=4)" || exit 1
 
 # Exec form: python is PID 1 and gets SIGTERM from `docker stop` directly.
 STOPSIGNAL SIGTERM

@@ -17,6 +17,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -482,7 +483,7 @@ async def bot_py_run_verbose(env: dict[str, str], folder: Path) -> asyncio.subpr
     )
 
 
-# Long enough for every part of a stopping bot to use up its grace (app.STOP_GRACE_SECONDS)
+# Long enough for every part of a stopping bot to use up its grace (wardbot.stopping)
 # and be reported so, then for the bot to exit.
 NEVER_EXITS = 60.0
 
@@ -533,16 +534,20 @@ async def test_bot_py_run_stops_cleanly_on_a_signal(
     ), log
 
 
-# A part of the bot that never stops (a platform that never answers, say), then bot.py run.
+# Parts of the bot that never stop (a platform that never answers, say): the bot's stop
+# takes its whole time (wardbot.stopping), half a minute here. Then bot.py run.
 NEVER_STOPPING = """
 import asyncio, sys
 sys.path.insert(0, sys.argv[1])
+from handlers import webchat
 from wardbot import web
 
 async def never(self):
     await asyncio.Event().wait()
 
 web.AsgiServer.stop = never
+webchat.WebChatChannel.stop_receiving = never
+webchat.WebChatChannel.stop = never
 import bot
 sys.exit(bot.main(["run"]))
 """
@@ -677,6 +682,49 @@ async def test_a_second_bot_on_the_same_data_folder_refuses_to_start(
         assert api.sent() == [], "it sent nothing, and did not take the first bot's updates"
     async with running_app(replace(settings, http_port=free_port())):
         pass  # the first stopped: the folder is free again
+
+
+def test_a_data_folder_the_bot_may_not_open_is_named_with_its_setting(ward_files: Path) -> None:
+    """DATA_DIR of another owner (mode 700: a volume made by root, or by another uid), so
+    the bot cannot even look inside: `bot.py run` said `[Errno 13] Permission denied:
+    '.../bot.sqlite3'` and left the operator to guess which setting that was and what to
+    do. Run as another user than the folder's owner (root ignores permission bits)."""
+    base = Path(tempfile.mkdtemp(prefix="wardbot-unreadable-"))
+    try:
+        base.chmod(0o755)
+        shutil.copy(ward_files / "faq.yaml", base / "faq.yaml")
+        shutil.copytree(ward_files / "content", base / "content")
+        data = base / "data"
+        data.mkdir()
+        data.chmod(0o000)
+        # util-linux's setpriv: Python's own `user=` could not start it from root's pyenv.
+        as_someone_else = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        done = subprocess.run(
+            [*(as_someone_else if os.geteuid() == 0 else []), sys.executable, "bot.py", "run"],
+            cwd=ROOT,
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "HOME": str(base),
+                "WEB_CHAT": "on",
+                "SEMANTIC_MATCHING": "off",
+                "HTTP_PORT": str(free_port()),
+                "FAQ_FILE": str(base / "faq.yaml"),
+                "CONTENT_DIR": str(base / "content"),
+                "DATA_DIR": str(data),
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        (base / "data").chmod(0o755)
+        shutil.rmtree(base)
+    assert done.returncode == 1, done.stderr
+    said = done.stderr.splitlines()[-1]
+    assert said.startswith(f"bot.py run: {data} (DATA_DIR) cannot be opened"), done.stderr
+    assert "Permission denied" in said and "chown" in said
+    assert "Traceback" not in done.stderr
 
 
 @contextlib.contextmanager

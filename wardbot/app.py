@@ -11,7 +11,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wardbot import channels, datadir, inbox
@@ -34,6 +35,7 @@ from wardbot.portal import (
     withdrawn_note,
 )
 from wardbot.reply import Link
+from wardbot.stopping import stop_parts, stopped
 from wardbot.store import ChatRef, Store, StoreError
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
@@ -72,10 +74,6 @@ see "Web chat" in the README.
 To try the bot without any token, talk to it in the terminal:
   python bot.py chat"""
 
-STOP_GRACE_SECONDS = 5.0
-# A channel's stop: its replies under way given their time, and one whose message the
-# platform has not answered yet, the reply's read timeout more (handlers.zalo.STOP_GRACE).
-CHANNEL_STOP_SECONDS = 20.0
 RUN_LOCK = "run.lock"  # in the data folder: held by the running bot, holds its pid
 PURGE_EVERY_SECONDS = 6 * 3600.0
 INDEX = "index"  # the search index's name in /healthz and to admins
@@ -150,20 +148,59 @@ async def run(
     with _sole_bot(settings), _redacted_logs(settings), _stop_on_signals(stop):
         # Looked at before loading, so an edit made while the index builds is not missed.
         snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
-        async with datadir.opened(settings) as (engine, store):
-            for problem in engine.problems:
-                log.warning("%s", problem)
-            corpus = engine.corpus  # which ward's files: a wrong mount or path shows here
-            log.info(
-                "serving %s (%d FAQ entries, %d topics) and %s (%d announcements); data in %s",
-                settings.faq_file,
-                len(corpus.faq),
-                len(corpus.topics),
-                settings.content_dir,
-                len(corpus.announcements),
-                settings.data_dir,
-            )
-            await _serve(settings, engine, store, snapshot, stop, restarts)
+        opened = asyncio.Event()
+        serving = asyncio.create_task(_open_and_serve(settings, snapshot, stop, restarts, opened))
+        try:
+            await _first_of(serving, stop)
+        except BaseException:  # run() cancelled: so is what it runs, as it stops
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+            raise
+        if not serving.done() and not opened.is_set():
+            # A stop while the index is built (minutes, at a first start on a large archive)
+            # waited for it to the end: Docker killed the bot first. Nothing is sent yet; a
+            # build cut off is made again at the next start.
+            log.info("stopped while opening the search index and the database")
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+            return
+        await serving
+
+
+async def _first_of(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """Wait until `task` ends or `stop` is set."""
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([task, stopping], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+
+
+async def _open_and_serve(
+    settings: Settings,
+    snapshot: Snapshot,
+    stop: asyncio.Event,
+    restarts: Restarts | None,
+    opened: asyncio.Event,
+) -> None:
+    """Open the engine and the database (`opened` is set then), and serve until `stop`."""
+    async with datadir.opened(settings) as (engine, store):
+        opened.set()
+        for problem in engine.problems:
+            log.warning("%s", problem)
+        corpus = engine.corpus  # which ward's files: a wrong mount or path shows here
+        log.info(
+            "serving %s (%d FAQ entries, %d topics) and %s (%d announcements); data in %s",
+            settings.faq_file,
+            len(corpus.faq),
+            len(corpus.topics),
+            settings.content_dir,
+            len(corpus.announcements),
+            settings.data_dir,
+        )
+        await _serve(settings, engine, store, snapshot, stop, restarts)
 
 
 @contextlib.contextmanager
@@ -388,18 +425,8 @@ async def _serve(
         await stop.wait()
         log.info("stopping")
     finally:
-        # No new webhook deliveries nor polled messages first (what residents send now waits
-        # with their platform for the next start, rather than for the alerts under way
-        # below), then let the channels finish what they hold.
         stop.set()
-        await web.stop()
-        for channel in running:
-            await _stopped(channel.name, channel.stop_receiving(), CHANNEL_STOP_SECONDS)
-        for task in background:
-            await _stopped(task.get_name(), task)
-        await senders.stop(STOP_GRACE_SECONDS)
-        for channel in reversed(running):
-            await _stopped(channel.name, channel.stop(), CHANNEL_STOP_SECONDS)
+        await stop_parts(web, running, background, senders)
 
 
 class _ChannelStart:
@@ -426,7 +453,7 @@ class _ChannelStart:
             await self.channel.start()
         except Exception:
             # Whatever started half-way is let go: the next attempt starts afresh.
-            await _stopped(self.channel.name, self.channel.stop())
+            await stopped(self.channel.name, self.channel.stop())
             raise
         finally:
             self.tried.set()
@@ -447,18 +474,6 @@ async def _first_tries(events: list[asyncio.Event], stop: asyncio.Event) -> None
     finally:
         for future in waiting:
             future.cancel()
-
-
-async def _stopped(
-    name: str, stopping: Awaitable[object], within: float = STOP_GRACE_SECONDS
-) -> None:
-    """Wait for a part of the bot to stop, at most `within` seconds; never raise."""
-    try:
-        await asyncio.wait_for(stopping, within)
-    except TimeoutError:
-        log.warning("%s did not stop within %.0f s", name, within)
-    except Exception:
-        log.exception("%s failed", name)
 
 
 def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower | None:
@@ -586,6 +601,9 @@ def main(settings: Settings) -> int:
     except ConfigError as exc:
         print(f"bot.py run: {exc}", file=sys.stderr)
         return 2
+    except PermissionError as exc:  # a folder of another owner, say: which setting is it?
+        print(f"bot.py run: {not_allowed(exc, settings)}", file=sys.stderr)
+        return 1
     except OSError as exc:  # e.g. the port is taken
         print(f"bot.py run: {exc}", file=sys.stderr)
         return 1
@@ -593,3 +611,26 @@ def main(settings: Settings) -> int:
         print(f"bot.py run: database: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def not_allowed(exc: PermissionError, settings: Settings) -> str:
+    """What the system refused, said with the setting that names the place (DATA_DIR,
+    CONTENT_DIR, FAQ_FILE) and how to let the bot in: `[Errno 13] Permission denied:
+    'data/bot.sqlite3'` left the operator to guess."""
+    if exc.filename is None:
+        return str(exc)
+    refused = Path(os.path.abspath(exc.filename))
+    for variable, place in (
+        ("DATA_DIR", settings.data_dir),
+        ("CONTENT_DIR", settings.content_dir),
+        ("FAQ_FILE", settings.faq_file),
+    ):
+        where = Path(os.path.abspath(place))
+        if refused == where or refused.is_relative_to(where):
+            return (
+                f"{place} ({variable}) cannot be opened by the user the bot runs as "
+                f"(uid {os.getuid()}): {exc.strerror}. Give that user access to it "
+                f"(sudo chown -R {os.getuid()}:{os.getgid()} {place}), or set {variable} to "
+                "a place it may use"
+            )
+    return str(exc)

@@ -1,4 +1,4 @@
-"""The bot's own web server: channel webhooks (/telegram, /zalo) and /healthz.
+"""The bot's own web server: channel webhooks (/telegram, /zalo), /healthz and /livez.
 
 Starlette routes served by uvicorn inside the bot's event loop, as in python-telegram-bot's
 custom-webhook example. Signals stay with the caller (wardbot.app), which decides how the
@@ -167,7 +167,20 @@ def web_app(
             body[name] = await asked(f"{name} (detail)", detail, None)
         return JSONResponse(body, status_code=200 if healthy else 503)
 
-    return Starlette(routes=[Route("/healthz", healthz, methods=["GET", "HEAD"]), *routes])
+    async def livez(request: Request) -> Response:
+        """200 whenever the bot's event loop answers, whatever part is down: the process is
+        alive and serving (Docker's HEALTHCHECK). A platform's outage shows in /healthz,
+        and a restart would not end it: restarted over it, the bot would stop answering
+        the residents of the channels that work, again and again."""
+        return JSONResponse({"status": "alive"})
+
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET", "HEAD"]),
+            Route("/livez", livez, methods=["GET", "HEAD"]),
+            *routes,
+        ]
+    )
 
 
 MAX_UPDATE_BYTES = 1 << 20
