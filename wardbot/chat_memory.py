@@ -28,6 +28,14 @@ Asked = tuple[str, bool, float, str | None, bool]
 ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
 
 
+# How a reply offered to pass a question to staff: alone ("có" takes it); beside close
+# matches to choose from ("có" may say one of them is it: only "đồng ý", "chuyển giúp em"
+# take it); or after an "ok" to it was told that nothing went yet ("vâng" takes it too).
+STAFF_OFFERED = "offered"
+STAFF_OFFERED_LISTED = "listed"
+STAFF_OFFER_REMINDED = "reminded"
+
+
 class ChatMemory:
     """The conversation's memory of every chat (see the module's docstring)."""
 
@@ -64,12 +72,17 @@ class ChatMemory:
         # The private chats whose subject written down before a restart was read (or
         # replaced) since the start: `recall_context`.
         self._recalled: LastPerChat[bool] = LastPerChat(ASKED_KEPT)
+        # Per private chat, whether the reply to its latest message offered to pass its
+        # question to staff (the "Hỏi cán bộ" button), and how (STAFF_OFFERED...): what
+        # "có", "đồng ý" typed next take, as the button does.
+        self._staff_offered: LastPerChat[str] = LastPerChat(ASKED_KEPT)
 
     def forget(self, chat: ChatRef) -> None:
         """/forget: the chat's latest question, its subject and a procedure awaited."""
         self._asked.drop((chat.channel, chat.chat_id))
         self._context.drop((chat.channel, chat.chat_id))
         self._unnamed.drop((chat.channel, chat.chat_id))
+        self._staff_offered.drop((chat.channel, chat.chat_id))
 
     async def offer(self, chat: ChatRef, doc_id: str) -> None:
         """The private chat's latest message was asked about the one close match `doc_id`:
@@ -100,6 +113,16 @@ class ChatMemory:
             log.debug("the close match offered to a chat cannot be read: %s", exc)
             return offered
         return offered or kept
+
+    def staff_offered(self, chat: ChatRef, how: str) -> None:
+        """The reply to the chat's latest message offered to pass its question to staff,
+        `how`: STAFF_OFFERED, STAFF_OFFERED_LISTED or STAFF_OFFER_REMINDED."""
+        self._staff_offered.set((chat.channel, chat.chat_id), how)
+
+    def take_staff_offer(self, chat: ChatRef) -> str | None:
+        """How the reply to the chat's previous message offered to pass its question to
+        staff (see `staff_offered`), for this message only; None: it did not."""
+        return self._staff_offered.pop((chat.channel, chat.chat_id))
 
     def note_unnamed(self, chat: ChatRef, sender: str | None, question: str) -> None:
         """`question` named no procedure: the chat's (in a group, `sender`'s) next names it."""

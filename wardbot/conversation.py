@@ -21,10 +21,15 @@ from dataclasses import replace
 from wardbot import followup
 from wardbot import messages as msg
 from wardbot.alert_replies import open_button
-from wardbot.chat_memory import ChatMemory
+from wardbot.chat_memory import (
+    STAFF_OFFER_REMINDED,
+    STAFF_OFFERED,
+    STAFF_OFFERED_LISTED,
+    ChatMemory,
+)
 from wardbot.config import Settings
 from wardbot.doc_replies import find_document
-from wardbot.intents import Intent, after_courtesies, parse_intent
+from wardbot.intents import Intent, accepts_staff_offer, after_courtesies, parse_intent
 from wardbot.models import Announcement, FaqEntry
 from wardbot.ports import AdminCommands, Searcher, StaffDesk, Typing
 from wardbot.questions import SMALL_TALK, Questions, logged_digest, small_talk_reply
@@ -39,6 +44,8 @@ MAX_MESSAGE_CHARS = 1500  # longer is a pasted document, not a question
 # them, more on an open ticket, /hoicanbo TEXT) whole: up to a Telegram message.
 MAX_STAFF_MESSAGE_CHARS = 4096
 
+# The buttons that open an entry or a notice (offered as close matches, related ones).
+DOC_KINDS = ("faq", "ann", "doc")
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
@@ -133,6 +140,8 @@ class Conversation:
         group's subscriptions); in a private chat it is usually the chat id.
         """
         text = _clean(text).strip()
+        # Whether the reply before offered to pass a question to staff: for this one only.
+        staff_offered = self.memory.take_staff_offer(chat)
         if len(text) > MAX_MESSAGE_CHARS and not await self._for_staff(chat, text):
             return [Reply(msg.too_long(MAX_MESSAGE_CHARS))]
         if self.admin is not None and self.admin.handles(chat, sender, text):
@@ -142,7 +151,22 @@ class Conversation:
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         await self.memory.recall_context(chat)
-        return await self._dispatch(chat, intent, text, typing, manages=manages, sender=sender)
+        replies = await self._dispatch(
+            chat, intent, text, typing, manages=manages, sender=sender, staff_offered=staff_offered
+        )
+        return self._noting_staff_offer(chat, replies)
+
+    def _noting_staff_offer(self, chat: ChatRef, replies: list[Reply]) -> list[Reply]:
+        """`replies`; when they offer to pass a question to staff, the chat's next message
+        may take the offer in words ("có", "đồng ý"), as the button does."""
+        if self.desk is None or not chat.private:
+            return replies
+        ask = self.desk.ask_button().action
+        actions = [button.action for reply in replies for button in reply.buttons]
+        if ask in actions:
+            listed = any(action.partition(":")[0] in DOC_KINDS for action in actions)
+            self.memory.staff_offered(chat, STAFF_OFFERED_LISTED if listed else STAFF_OFFERED)
+        return replies
 
     def longest_message(self) -> int:
         """The longest message any chat may send (a channel refuses longer ones before
@@ -193,14 +217,18 @@ class Conversation:
     ) -> list[Reply]:
         """Reply to a button press (or, on channels without buttons, a numbered choice);
         `sender` is who pressed it, as in `handle_text`."""
+        # "Có" answers an offer only as the next message: a choice made is one.
+        self.memory.take_staff_offer(chat)
+        return self._noting_staff_offer(chat, await self._act(chat, action, sender))
+
+    async def _act(self, chat: ChatRef, action: str, sender: str | None) -> list[Reply]:
         kind, _, ref = action.partition(":")
-        # "Có" answers the offer only as the next message: a choice made is one.
         await self.memory.take_offered(chat)
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
         if self.admin is not None and (own_id := self.admin.refuses_action(chat, sender, action)):
             return [Reply(msg.admins_only(self.settings.ward_name, own_id))]
-        if kind in ("faq", "ann", "doc"):
+        if kind in DOC_KINDS:
             doc = await self.questions.document_now(ref)
             if doc is None:
                 return [Reply(msg.not_found())]
@@ -272,9 +300,14 @@ class Conversation:
         *,
         manages: bool = True,
         sender: str | None = None,
+        staff_offered: str | None = None,
     ) -> list[Reply]:
         s = self.settings
         offered = await self.memory.take_offered(chat)  # for the next message only
+        if staff_offered is not None and self.desk is not None and chat.private:
+            taken = await self._staff_offer_answered(chat, self.desk, intent, text, staff_offered)
+            if taken is not None:
+                return taken
         follow: Button | None = None  # a topic to follow, under the answer: where alerts come
         if chat.channel not in self.no_alerts:
             follow = await self.subscriptions.follow_button(chat, intent, manages)
@@ -360,6 +393,27 @@ class Conversation:
         if intent.kind == "question":  # "ok, còn lệ phí thì sao?": a follow-up, as alone
             text = after_courtesies(text)
         return await self.questions.answer(chat, text, typing, follow, sender=sender)
+
+    async def _staff_offer_answered(
+        self, chat: ChatRef, desk: StaffDesk, intent: Intent, text: str, how: str
+    ) -> list[Reply] | None:
+        """The message right under "Hỏi cán bộ phường" (offered `how`: see
+        wardbot.chat_memory), when it answers the offer: "có", "đồng ý", "chuyển giúp em"
+        take it, as the button does; "ok", "vâng" are told once that nothing went yet, and
+        then take it as "có" does. Beside close matches, "có" may say one of them is it.
+        None: the message is read as any other."""
+        if intent.kind in ("yes", "ack"):
+            takes = how != STAFF_OFFERED_LISTED and (
+                intent.kind == "yes" or how == STAFF_OFFER_REMINDED
+            )
+        else:
+            takes = accepts_staff_offer(text)
+        if takes:
+            return await desk.accept(chat)
+        if intent.kind == "ack" and how == STAFF_OFFERED:
+            self.memory.staff_offered(chat, STAFF_OFFER_REMINDED)
+            return [Reply(msg.staff_offer_kept(self.settings.ward_name), keeps_choices=True)]
+        return None
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from wardbot.small_talk import ASKING, small_talk, without_laughter
+from wardbot.small_talk import ASKING, passes_on, small_talk, without_laughter
 from wardbot.text import UNITS, fold
 
 _WORD = re.compile(r"[^\W_]+")
@@ -300,6 +300,17 @@ def parse_intent(text: str) -> Intent:
         if pattern.fullmatch(said):
             return Intent(kind)
     return _subscription(said, original, text) or Intent("question")
+
+
+def accepts_staff_offer(text: str) -> bool:
+    """Whether `text`, said right under the offer to pass a question to staff, takes it:
+    a yes ("có", "đúng rồi") or agreeing to have it passed on ("đồng ý", "dạ cần ạ",
+    "chuyển cho cán bộ giúp em")."""
+    original = _WORD.findall(text)
+    words, original = without_laughter([fold(w) for w in original], original)
+    if not words:
+        return False
+    return small_talk(words, original) == "yes" or passes_on(words, original)
 
 
 # Thanks, a goodbye and good wishes in one message ("em cảm ơn, chúc chị sức khỏe", "cảm

@@ -1412,8 +1412,7 @@ def channel_name(channel: str) -> str:
 
 def staff_offer(ward_name: str, channel: str, when: str) -> str:
     """Under "no answer": what passing the question on means, before the resident agrees
-    by choosing the button `ask_staff_button` labels (no question asked: a "có" typed back
-    would pass nothing on)."""
+    by choosing the button `ask_staff_button` labels (or typing "có", "đồng ý" next)."""
     where = unit(ward_name)
     return (
         f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển câu hỏi này tới "
@@ -1427,6 +1426,16 @@ def staff_offer_question(ward_name: str, question: str, channel: str, when: str)
     """After "hỏi cán bộ": offer to pass on the last question the bot could not answer."""
     return f"Dạ, câu hỏi em chưa trả lời được của anh/chị: “{question}”\n\n" + staff_offer(
         ward_name, channel, when
+    )
+
+
+def staff_offer_kept(ward_name: str) -> str:
+    """To "ok", "vâng" under the offer to pass a question to staff: that it has not gone
+    (the resident may have meant yes), and how to send it."""
+    where = unit(ward_name)
+    return (
+        f"Dạ vâng ạ. Câu hỏi của anh/chị chưa được chuyển tới cán bộ {where}; nếu cần cán bộ "
+        f"trả lời, anh/chị nhắn “có” hoặc chọn “{_ASK_STAFF} {where}” ở trên."
     )
 
 
