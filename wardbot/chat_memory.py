@@ -209,6 +209,16 @@ class ChatMemory:
         asked = self.last_asked(chat, sender)  # the question they were offered for
         return (asked[0], None) if asked is not None and asked[2] >= since else None
 
+    def answered_together(self, chat: ChatRef, sender: str | None) -> tuple[str, ...]:
+        """The entries the chat (in a group, `sender`) was just given answers of at once,
+        for a message asking several questions (the subject `subject` gives as None with
+        them); () if its latest question got one answer, close matches or none."""
+        asked = self.last_asked(chat, sender)
+        if self.subject(chat, sender) is None or asked is None or not asked[1]:
+            return ()
+        ids = self._context.get((chat.channel, chat.chat_id), ((), 0.0, None))[0]
+        return ids if len(ids) > 1 else ()
+
     def last_asked(self, chat: ChatRef, sender: str | None) -> Asked | None:
         """The chat's latest question (in a group, `sender`'s own), as `Questions.record`
         kept it."""
