@@ -1244,6 +1244,18 @@ async def test_two_questions_in_one_message_get_an_answer_each(
     assert await store.unanswered(0) == [question]
 
 
+async def test_several_numbers_with_no_list_to_pick_from_are_no_question(
+    conversation: Conversation,
+) -> None:
+    """ "1 và 2" (lines picked from a list the chat no longer has, or never had) is told
+    what a number alone is told, not "chưa có thông tin về câu hỏi này"; a phone number
+    typed in groups, or years, are no such choice."""
+    for typed in ("1 và 2", "số 1, số 3", "2 3"):
+        assert (await one(conversation, typed)).text == msg.no_list_to_pick(typed)
+    assert parse_intent("0912 345 678").arg == "0912 345 678"  # a number, as before
+    assert parse_intent("năm 2024 và 2025").kind == "question"
+
+
 async def test_wrong_after_two_answers_offers_neither_again(conversation: Conversation) -> None:
     """ "Sai rồi" to two answers given at once: the other close matches, not the two
     entries the resident has just read and called wrong."""

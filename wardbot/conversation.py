@@ -33,7 +33,7 @@ from wardbot.intents import Intent, accepts_staff_offer, after_courtesies, parse
 from wardbot.models import Announcement, FaqEntry
 from wardbot.ports import AdminCommands, Searcher, StaffDesk, Typing
 from wardbot.questions import SMALL_TALK, Questions, logged_digest, small_talk_reply
-from wardbot.reply import Button, Link, Reply, button_label, make_action
+from wardbot.reply import DOC_KINDS, Button, Link, Reply, button_label, make_action
 from wardbot.store import ChatRef, Store
 from wardbot.subscriptions import TOPIC_ACTIONS, Subscriptions
 
@@ -44,8 +44,6 @@ MAX_MESSAGE_CHARS = 1500  # longer is a pasted document, not a question
 # them, more on an open ticket, /hoicanbo TEXT) whole: up to a Telegram message.
 MAX_STAFF_MESSAGE_CHARS = 4096
 
-# The buttons that open an entry or a notice (offered as close matches, related ones).
-DOC_KINDS = ("faq", "ann", "doc")
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(

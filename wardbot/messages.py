@@ -1384,6 +1384,14 @@ def number_not_in_list(number: str, count: int) -> str:
     )
 
 
+def one_number_at_a_time(*, numbered: bool) -> str:
+    """To several numbers typed at once ("1 và 3") where they do not each open an entry
+    (topics to follow, a button to press): one at a time, the list follows again."""
+    if not numbered:
+        return "Dạ, anh/chị bấm lần lượt từng nút bên dưới giúp em nhé."
+    return "Dạ, anh/chị gõ lần lượt từng số một (mỗi tin một số) giúp em nhé."
+
+
 def number_not_a_button(number: str) -> str:
     """On Telegram, where choices are buttons: a typed number picks the button in that
     place; this is for a number past the last one (the buttons follow again)."""
