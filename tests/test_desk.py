@@ -847,6 +847,32 @@ async def test_a_typed_yes_under_the_offer_passes_the_question_on_not_the_yes(
         assert reply.text == msg.acknowledged() or passed
 
 
+async def test_what_asks_nothing_under_the_offer_goes_with_the_question_not_for_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Under the offer, a resident adds their name and number (or where they live): the
+    bot cannot answer that either, and its offer is for both; before, it was for the name
+    alone, which reached staff without the question. A new question replaces the offer
+    as before; the name added under the new offer goes with the new question only."""
+    chat = ChatRef("zalo", "u-301")
+    await conversation.handle_text(chat, UNKNOWN)
+    [again] = await conversation.handle_text(chat, "tên em là Nguyễn Văn An, sđt 0912 345 678")
+    assert ask_button(again)
+    [offer] = await conversation.handle_text(chat, "hỏi cán bộ")
+    assert f"“{UNKNOWN}\ntên em là Nguyễn Văn An, sđt 0912 345 678”" in offer.text
+    await conversation.handle_action(chat, "staff:ask")
+    other = ChatRef("zalo", "u-302")
+    await conversation.handle_text(other, UNKNOWN)
+    new = "phường có cho mượn bàn ghế tổ chức đám cưới không"
+    await conversation.handle_text(other, new)
+    await conversation.handle_text(other, "nhà em ở hẻm 12 đường Lê Lợi")
+    await conversation.handle_action(other, "staff:ask")
+    await desk.post_pending()
+    first, second = (post.reply.text for post in room.posts)
+    assert "Nguyễn Văn An" in first and UNKNOWN in first
+    assert f"“{new}\nnhà em ở hẻm 12 đường Lê Lợi”" in second and UNKNOWN not in second
+
+
 async def test_an_offer_too_old_is_not_sent(conversation: Conversation, clock: Clock) -> None:
     await conversation.handle_text(RESIDENT, UNKNOWN)
     clock.now += 2 * 86400

@@ -29,7 +29,13 @@ from wardbot.chat_memory import (
 )
 from wardbot.config import Settings
 from wardbot.doc_replies import find_document
-from wardbot.intents import Intent, accepts_staff_offer, after_courtesies, parse_intent
+from wardbot.intents import (
+    Intent,
+    accepts_staff_offer,
+    after_courtesies,
+    asks_nothing,
+    parse_intent,
+)
 from wardbot.models import Announcement, FaqEntry
 from wardbot.ports import AdminCommands, Searcher, StaffDesk, Typing
 from wardbot.questions import SMALL_TALK, Questions, logged_digest, small_talk_reply
@@ -149,10 +155,40 @@ class Conversation:
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         await self.memory.recall_context(chat)
+        # Under the offer, what asks nothing ("tên em là An") may be more for staff.
+        adds_to = await self._offered(chat) if staff_offered and asks_nothing(text) else None
         replies = await self._dispatch(
             chat, intent, text, typing, manages=manages, sender=sender, staff_offered=staff_offered
         )
+        if adds_to is not None:
+            await self._add_to_offer(chat, adds_to, replies)
         return self._noting_staff_offer(chat, replies)
+
+    async def _offered(self, chat: ChatRef) -> str | None:
+        """The question offered to pass to staff, if any (a locked database: None)."""
+        if self.desk is None:
+            return None
+        try:
+            return await self.desk.offered(chat)
+        except Exception:
+            log.exception("could not read the question offered to staff")
+            return None
+
+    async def _add_to_offer(self, chat: ChatRef, before: str, replies: list[Reply]) -> None:
+        """A message asking nothing ("Nguyễn Văn An, 0912 345 678"), sent under the offer
+        to pass `before` to staff and not answered either, offered with it: the offer is
+        for both, not for it alone (the question would reach staff without the question)."""
+        if self.desk is None or not any(
+            button == self.desk.ask_button() for reply in replies for button in reply.buttons
+        ):
+            return
+        now = await self._offered(chat)
+        if now is None or before in now or len(before) + len(now) >= MAX_STAFF_MESSAGE_CHARS:
+            return
+        try:
+            await self.desk.offer(chat, f"{before}\n{now}")
+        except Exception:  # the offer for the message alone stands
+            log.exception("could not add to the question offered to staff")
 
     def _noting_staff_offer(self, chat: ChatRef, replies: list[Reply]) -> list[Reply]:
         """`replies`; when they offer to pass a question to staff, the chat's next message

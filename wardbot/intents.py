@@ -304,6 +304,12 @@ def parse_intent(text: str) -> Intent:
     return _subscription(said, original, text) or Intent("question")
 
 
+def asks_nothing(text: str) -> bool:
+    """Whether `text` asks nothing: no "?" and no question word ("Nguyễn Văn An", "em ở
+    khu phố 3", "sđt 0912 345 678")."""
+    return "?" not in text and ASKING.search(" ".join(_WORD.findall(fold(text)))) is None
+
+
 def accepts_staff_offer(text: str) -> bool:
     """Whether `text`, said right under the offer to pass a question to staff, takes it:
     a yes ("có", "đúng rồi") or agreeing to have it passed on ("đồng ý", "dạ cần ạ",
