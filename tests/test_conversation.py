@@ -855,6 +855,28 @@ async def test_a_stale_button_is_answered_politely(conversation: Conversation) -
 # --- small talk and odd input -------------------------------------------------------------
 
 
+async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    """ "alo", then "alo có ai không", "bạn là ai": before, the whole greeting (what the
+    bot can do, an example) came each time. Soon after one, who answers is said in a line,
+    and the list on screen stays; ten minutes later, the greeting again."""
+    now = [1_700_000_000.0]
+    conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+    full = msg.greeting("UBND Phường 2")
+    assert (await one(conversation, "alo")).text == full
+    for again in ("alo có ai không", "bạn là ai"):
+        now[0] += 60
+        reply = await one(conversation, again)
+        assert reply.text == msg.greeted_again("UBND Phường 2") and reply.keeps_choices
+        assert "trợ lý tự động của UBND Phường 2" in reply.text
+    now[0] += 11 * 60
+    assert (await one(conversation, "chào ad")).text == full
+    other = ChatRef("test", "43")  # /start greets in full, and counts as the greeting
+    assert (await conversation.handle_text(other, "/start"))[0].text == full
+    assert (await conversation.handle_text(other, "alo"))[0].text != full
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 Asked = tuple[str, bool, float, str | None, bool]
 
 ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
+GREETED_WITHIN = 10 * 60.0  # a greeting again this soon is answered in a line
 
 
 # How a reply offered to pass a question to staff: alone ("có" takes it); beside close
@@ -76,6 +77,9 @@ class ChatMemory:
         # question to staff (the "Hỏi cán bộ" button), and how (STAFF_OFFERED...): what
         # "có", "đồng ý" typed next take, as the button does.
         self._staff_offered: LastPerChat[str] = LastPerChat(ASKED_KEPT)
+        # Per chat, when it was last greeted in full (/start, "chào"): a greeting again
+        # soon after gets a line, not the whole greeting again.
+        self._greeted: LastPerChat[float] = LastPerChat(ASKED_KEPT)
 
     def forget(self, chat: ChatRef) -> None:
         """/forget: the chat's latest question, its subject and a procedure awaited."""
@@ -83,6 +87,7 @@ class ChatMemory:
         self._context.drop((chat.channel, chat.chat_id))
         self._unnamed.drop((chat.channel, chat.chat_id))
         self._staff_offered.drop((chat.channel, chat.chat_id))
+        self._greeted.drop((chat.channel, chat.chat_id))
 
     async def offer(self, chat: ChatRef, doc_id: str) -> None:
         """The private chat's latest message was asked about the one close match `doc_id`:
@@ -118,6 +123,16 @@ class ChatMemory:
         """The reply to the chat's latest message offered to pass its question to staff,
         `how`: STAFF_OFFERED, STAFF_OFFERED_LISTED or STAFF_OFFER_REMINDED."""
         self._staff_offered.set((chat.channel, chat.chat_id), how)
+
+    def greeted(self, chat: ChatRef) -> bool:
+        """Whether the chat was greeted in full a short while ago (GREETED_WITHIN); if not,
+        it is now."""
+        key, now = (chat.channel, chat.chat_id), self.clock()
+        last = self._greeted.get(key, None)
+        if last is not None and last >= now - GREETED_WITHIN:
+            return True
+        self._greeted.set(key, now)
+        return False
 
     def take_staff_offer(self, chat: ChatRef) -> str | None:
         """How the reply to the chat's previous message offered to pass its question to

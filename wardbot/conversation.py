@@ -358,10 +358,14 @@ class Conversation:
         if chat.channel in self.no_alerts and self._about_alerts(intent):
             return [self._alerts_elsewhere()]
         match intent.kind:
+            case "greet" if self.memory.greeted(chat):  # "alo", "có ai không" again
+                return [Reply(msg.greeted_again(s.ward_name), keeps_choices=True)]
             case "start" | "greet" if chat.channel in self.no_alerts:
+                self.memory.greeted(chat)
                 alerts, links = self._alerts_where(chat)
                 return [Reply(msg.greeting(s.ward_name, alerts=alerts), links=links)]
             case "start":
+                self.memory.greeted(chat)
                 return [
                     Reply(msg.greeting(s.ward_name)),
                     await self.subscriptions.topics_reply(chat),

@@ -127,6 +127,15 @@ def greeting(ward_name: str, *, alerts: str = HERE) -> str:
     )
 
 
+def greeted_again(ward_name: str) -> str:
+    """To a greeting ("alo", "có ai không", "bạn là ai") a short while after the greeting:
+    who answers, in a line, not the whole greeting again."""
+    return (
+        f"Dạ, em là trợ lý tự động của {ward_name}, em vẫn đang ở đây ạ. Anh/chị cứ nhắn câu "
+        f"hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
+    )
+
+
 def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) -> str:
     """`staff`: whether /hoicanbo passes questions to ward staff here (else it is not listed);
     `alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE)."""
