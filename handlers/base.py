@@ -204,9 +204,10 @@ class Menus:
         self.numbered = numbered
         self.clock = clock
 
-    def choice(self, chat_id: str, text: str) -> Button | Reply | None:
-        """The button `text` picks, a reply when its number is not on the list, or None
-        (not a number, or no list shown): a message like any."""
+    def choice(self, chat_id: str, text: str) -> Button | tuple[Button, ...] | Reply | None:
+        """The button `text` picks (the entries, for several numbers: "1 và 2"), a reply
+        when its number is not on the list, or None (not a number, or no list shown): a
+        message like any."""
         return numbered_choice(text, self.shown(chat_id), numbered=self.numbered)
 
     def __contains__(self, chat_id: str) -> bool:
@@ -443,7 +444,7 @@ class Answerer:
     async def _text(
         self, chat: ChatRef, text: str, sender: str | None, calm: bool, typing: Typing | None
     ) -> list[Reply]:
-        choice: Button | Reply | None = await self.recall(chat.chat_id, text)
+        choice: Button | tuple[Button, ...] | Reply | None = await self.recall(chat.chat_id, text)
         if choice is None and self.menus is not None:
             choice = self.menus.choice(chat.chat_id, text)
         if isinstance(choice, Reply) and await self.conversation.ticket_open(chat):
@@ -453,6 +454,11 @@ class Answerer:
             choice = self.full_texts.open(chat.chat_id, self.settings.ward_name)
         if isinstance(choice, Button):
             return await self.conversation.handle_action(chat, choice.action, sender=sender)
+        if isinstance(choice, tuple):  # "1 và 2": each entry picked, in turn
+            replies: list[Reply] = []
+            for button in choice:
+                replies += await self.conversation.handle_action(chat, button.action, sender=sender)
+            return replies
         if isinstance(choice, Reply):
             return [choice]
         return await self.conversation.handle_text(

@@ -855,6 +855,28 @@ async def test_a_stale_button_is_answered_politely(conversation: Conversation) -
 # --- small talk and odd input -------------------------------------------------------------
 
 
+async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    """ "alo", then "alo có ai không", "bạn là ai": before, the whole greeting (what the
+    bot can do, an example) came each time. Soon after one, who answers is said in a line,
+    and the list on screen stays; ten minutes later, the greeting again."""
+    now = [1_700_000_000.0]
+    conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+    full = msg.greeting("UBND Phường 2")
+    assert (await one(conversation, "alo")).text == full
+    for again in ("alo có ai không", "bạn là ai"):
+        now[0] += 60
+        reply = await one(conversation, again)
+        assert reply.text == msg.greeted_again("UBND Phường 2") and reply.keeps_choices
+        assert "trợ lý tự động của UBND Phường 2" in reply.text
+    now[0] += 11 * 60
+    assert (await one(conversation, "chào ad")).text == full
+    other = ChatRef("test", "43")  # /start greets in full, and counts as the greeting
+    assert (await conversation.handle_text(other, "/start"))[0].text == full
+    assert (await conversation.handle_text(other, "alo"))[0].text != full
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -1242,6 +1264,18 @@ async def test_two_questions_in_one_message_get_an_answer_each(
     sorry = await one(conversation, "sai rồi")  # takes the message back, as any answer
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert await store.unanswered(0) == [question]
+
+
+async def test_several_numbers_with_no_list_to_pick_from_are_no_question(
+    conversation: Conversation,
+) -> None:
+    """ "1 và 2" (lines picked from a list the chat no longer has, or never had) is told
+    what a number alone is told, not "chưa có thông tin về câu hỏi này"; a phone number
+    typed in groups, or years, are no such choice."""
+    for typed in ("1 và 2", "số 1, số 3", "2 3"):
+        assert (await one(conversation, typed)).text == msg.no_list_to_pick(typed)
+    assert parse_intent("0912 345 678").arg == "0912 345 678"  # a number, as before
+    assert parse_intent("năm 2024 và 2025").kind == "question"
 
 
 async def test_wrong_after_two_answers_offers_neither_again(conversation: Conversation) -> None:

@@ -776,12 +776,13 @@ async def test_after_no_answer_asking_for_staff_offers_that_question(
     assert f"“{UNKNOWN}”" in offer.text and ask_button(offer)
 
 
-async def test_an_offer_to_pass_a_question_on_asks_for_the_button_not_a_yes(
-    conversation: Conversation, desk: Desk
+async def test_an_offer_to_pass_a_question_on_names_its_button_and_a_typed_yes_takes_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
-    """The offer under "no answer" and after "hỏi cán bộ" asks nothing a resident would
-    answer by typing "có" (which passes nothing on: "Dạ vâng ạ…"): it names the button
-    that does, as it reads on every channel (numbered on Zalo, without its emoji)."""
+    """The offer under "no answer" and after "hỏi cán bộ" names the button that passes the
+    question on, as it reads on every channel (numbered on Zalo, without its emoji), and
+    asks no question of its own; a resident who types "có" under it all the same has it
+    passed on, as the button would (see test_a_typed_yes_under_the_offer_passes_...)."""
     [no_answer] = await conversation.handle_text(RESIDENT, UNKNOWN)
     [offer] = await conversation.handle_text(RESIDENT, "hỏi cán bộ")
     label = msg.ask_staff_button(WARD_NAME).removeprefix("💬 ")
@@ -793,7 +794,83 @@ async def test_an_offer_to_pass_a_question_on_asks_for_the_button_not_a_yes(
     assert offer.text.startswith(f"Dạ, câu hỏi em chưa trả lời được của anh/chị: “{UNKNOWN}”")
     assert offer.text.count("chuyển câu hỏi") == 1  # said once, not asked then offered
     [yes] = await conversation.handle_text(RESIDENT, "có")
-    assert yes.text == msg.acknowledged() and await desk.active(RESIDENT) is None
+    assert yes.text.startswith("✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số 1)")
+    await desk.post_pending()
+    [post] = room.posts
+    assert f"Câu hỏi: “{UNKNOWN}”" in post.reply.text
+
+
+async def test_a_typed_yes_under_the_offer_passes_the_question_on_not_the_yes(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Under "Hỏi cán bộ phường", a resident typing their yes ("đồng ý", "dạ cần ạ",
+    "chuyển giúp em") has the question they asked passed on, as the button would: before,
+    "đồng ý" was asked as a question, and the offer under its "no answer" was for "đồng ý",
+    which reached staff in place of the question; "có" got "Dạ vâng ạ", and nothing went.
+    "ok" is told that nothing went yet (it may mean "understood"), and a "vâng" or "ok"
+    after that passes it on. Beside close matches to choose from, "có" may say one of them is meant:
+    it passes nothing on, "chuyển cho cán bộ" does. A yes typed later, or "không cần",
+    passes nothing on."""
+    chats = (ChatRef("zalo", f"u-{n}") for n in itertools.count(100))
+
+    async def after_offer(*said: str, question: str = UNKNOWN) -> tuple[ChatRef, Reply]:
+        chat = next(chats)
+        [offer] = await conversation.handle_text(chat, question)
+        assert ask_button(offer)
+        replies = [await conversation.handle_text(chat, text) for text in said]
+        return chat, replies[-1][-1]
+
+    for consent in ("có", "đồng ý", "dạ cần ạ", "chuyển giúp em với", "ok gửi cán bộ nhé"):
+        chat, reply = await after_offer(consent)
+        assert reply.text.startswith("✅ Em đã chuyển câu hỏi tới cán bộ phường"), consent
+    for then in ("vâng", "ok"):
+        chat, told = await after_offer("ok")
+        assert told.text == msg.staff_offer_kept(WARD_NAME) and told.keeps_choices
+        assert "chưa được chuyển" in told.text and await desk.active(chat) is None
+        [taken] = await conversation.handle_text(chat, then)
+        assert taken.text.startswith("✅ Em đã chuyển câu hỏi tới cán bộ phường")
+    assert await desk.post_pending() == 7
+    assert all(f"Câu hỏi: “{UNKNOWN}”" in post.reply.text for post in room.posts)
+    for said in (("ok", "không cần"), ("không cần đâu",), ("cảm ơn", "có")):
+        chat, reply = await after_offer(*said)
+        assert not reply.text.startswith("✅"), said
+        assert await desk.active(chat) is None, said
+    # Answered, then "không phải": close matches and the offer; "có" picks none of them.
+    question = "bà tôi bị mất thẻ bảo hiểm thì làm lại ở đâu"
+    for consent, passed in (("có", False), ("chuyển cho cán bộ giúp em", True)):
+        chat = next(chats)
+        await conversation.handle_text(chat, question)
+        [sorry] = await conversation.handle_text(chat, "không phải ạ")
+        assert ask_button(sorry) and len(sorry.buttons) > 1
+        [reply] = await conversation.handle_text(chat, consent)
+        assert (await desk.active(chat) is not None) is passed, consent
+        assert reply.text == msg.acknowledged() or passed
+
+
+async def test_what_asks_nothing_under_the_offer_goes_with_the_question_not_for_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Under the offer, a resident adds their name and number (or where they live): the
+    bot cannot answer that either, and its offer is for both; before, it was for the name
+    alone, which reached staff without the question. A new question replaces the offer
+    as before; the name added under the new offer goes with the new question only."""
+    chat = ChatRef("zalo", "u-301")
+    await conversation.handle_text(chat, UNKNOWN)
+    [again] = await conversation.handle_text(chat, "tên em là Nguyễn Văn An, sđt 0912 345 678")
+    assert ask_button(again)
+    [offer] = await conversation.handle_text(chat, "hỏi cán bộ")
+    assert f"“{UNKNOWN}\ntên em là Nguyễn Văn An, sđt 0912 345 678”" in offer.text
+    await conversation.handle_action(chat, "staff:ask")
+    other = ChatRef("zalo", "u-302")
+    await conversation.handle_text(other, UNKNOWN)
+    new = "phường có cho mượn bàn ghế tổ chức đám cưới không"
+    await conversation.handle_text(other, new)
+    await conversation.handle_text(other, "nhà em ở hẻm 12 đường Lê Lợi")
+    await conversation.handle_action(other, "staff:ask")
+    await desk.post_pending()
+    first, second = (post.reply.text for post in room.posts)
+    assert "Nguyễn Văn An" in first and UNKNOWN in first
+    assert f"“{new}\nnhà em ở hẻm 12 đường Lê Lợi”" in second and UNKNOWN not in second
 
 
 async def test_an_offer_too_old_is_not_sent(conversation: Conversation, clock: Clock) -> None:

@@ -29,6 +29,7 @@ TODAY = dt.date(2024, 8, 1)
 CHAT = ChatRef("test", "7")
 ID_CARD = "Cấp lại thẻ căn cước bị mất làm thế nào?"
 BIRTH = "Đăng ký khai sinh cần giấy tờ gì?"
+MARRIAGE = "Đăng ký kết hôn cần những gì?"
 COPIES_FEE = "Lệ phí chứng thực bản sao là bao nhiêu?"
 FAQ = """\
 topics:
@@ -717,6 +718,46 @@ async def test_asked_about_several_answers_naming_none_asks_which_without_a_list
     assert len(both) == 2
     which = await one(conversation, "có làm online được không")
     assert which.text == msg.which_procedure(("online",)) and which.keeps_choices
+
+
+@pytest.mark.parametrize(
+    ("then", "says"),
+    [
+        ("mất bao lâu", {BIRTH: "Thời gian: trả kết quả trong ngày"}),
+        ("lệ phí bao nhiêu", {BIRTH: "Lệ phí: miễn phí nếu đăng ký đúng hạn"}),
+    ],
+)
+async def test_after_several_answers_a_follow_up_gets_the_lines_of_each_that_say_it(
+    conversation: Conversation, then: str, says: dict[str, str]
+) -> None:
+    """After two answers at once, "mất bao lâu" gets the line of each that says it, under
+    its question: before, the birth registration's whole answer came again, found by its
+    own words with the two questions ("bao lâu"), as if it were the one meant. (A question
+    neither says, "có làm online được không", is asked which procedure: see above.)"""
+    both = await conversation.handle_text(
+        CHAT, "đăng ký khai sinh cần giấy tờ gì? và đăng ký kết hôn cần những gì?"
+    )
+    assert [reply.title for reply in both] == [BIRTH, MARRIAGE]
+    replies = await conversation.handle_text(CHAT, then)
+    assert [reply.title for reply in replies] == list(says)
+    for reply, line in zip(replies, says.values(), strict=True):
+        assert line in reply.text
+        assert reply.text != next(b for b in both if b.title == reply.title).text
+
+
+@pytest.mark.parametrize("then", ["có cần ảnh không", "còn cho con thì sao"])
+async def test_after_several_answers_what_none_says_does_not_get_one_again(
+    conversation: Conversation, then: str
+) -> None:
+    """After two answers at once, a question neither answer's lines say ("có cần ảnh
+    không") is read alone ("chưa có thông tin"): before, the birth registration's whole
+    answer came again, found with the two questions, as if it said so."""
+    await conversation.handle_text(
+        CHAT, "đăng ký khai sinh cần giấy tờ gì? và đăng ký kết hôn cần những gì?"
+    )
+    reply = await one(conversation, then)
+    assert reply.title is None
+    assert reply.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này")
 
 
 @pytest.mark.parametrize(

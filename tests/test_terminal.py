@@ -65,6 +65,21 @@ async def test_typing_a_number_opens_the_listed_item(
     assert "Thông báo ngày 25/07/2024" in opened
 
 
+async def test_several_numbers_typed_at_once_open_each_listed_item_in_turn(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "1 và 3" under /latest: both notices, in that order, each once ("1, 3, 1" too);
+    before, it was asked as a question ("chưa có thông tin về câu hỏi này")."""
+    out = await chat(conversation, ward_settings, "/latest", "1 và 3", "/quit")
+    latest, opened = out.split("> /latest\n", 1)[1].split("> 1 và 3\n", 1)
+    first, third = (line[3:] for line in latest.splitlines() if line[:3] in ("1. ", "3. "))
+    first, third = first.split(" — ", 1)[1], third.split(" — ", 1)[1]
+    assert opened.index(first) < opened.index(third)
+    assert "chưa có thông tin" not in opened
+    out = await chat(conversation, ward_settings, "/latest", "1, 3, 1", "/quit")
+    assert out.split("> 1, 3, 1\n", 1)[1].count(RULE) == 3  # two replies, then the end
+
+
 BHYT_NOTICE = "điều chỉnh mức đóng bhyt hộ gia đình từ 01/7/2024"  # trimmed: "read it all"
 
 

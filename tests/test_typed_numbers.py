@@ -262,14 +262,16 @@ BHYT_NOTICE = "Về việc điều chỉnh mức đóng BHYT"
 SCHOLARSHIP = "Thông báo xét học bổng khuyến học năm 2024"
 RATE = "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
 LINE = "line"
+LINES = "lines"  # several numbers typed at once ("1 và 2"): the first one's line opens first
 
 
 @dataclass(frozen=True)
 class Say:
     text: str
-    # LINE; "open:<title>"; "staff" (relayed, and only that); "which" (which notice?);
-    # "not on list"; "no list"; "asked": a question, answered by the bot (and relayed to
-    # staff too with a ticket open).
+    # LINE; LINES; "open:<title>"; "staff" (relayed, and only that); "which" (which
+    # notice?); "not on list"; "no list"; "one at a time" (several numbers that each
+    # do something: typed one a message); "asked": a question, answered by the bot (and
+    # relayed to staff too with a ticket open).
     means: str
 
 
@@ -443,6 +445,15 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Do("restart"),
         Say("có", opens("Quy trình giải quyết hồ sơ tại bộ phận một cửa")),
     ],
+    "two numbers typed at once under a list: the lines open, the first first": [
+        Say(BHYT_LOST, "asked"),
+        Say("1 và 2", LINES),
+    ],
+    "two numbers typed at once under topics: one at a time, not two topics toggled": [
+        Say("/topics", ""),
+        Say("1, 3", "one at a time"),
+        Say("2", opens(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))),
+    ],
     "'sai rồi' after a restart still offers the other matches": [
         Say(BHYT_LOST, "asked"),
         Do("restart"),
@@ -500,8 +511,9 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
     """What the bot did with `step` (its reply `text`, what reached staff) is what the
     resident meant, `screen` being the numbers they had read."""
     kind, _, title = step.means.partition(":")
-    if kind == LINE:
-        kind, title = "open", screen[int(step.text)].removeprefix("📄 ").rstrip("…")
+    if kind in (LINE, LINES):
+        number = int(re.findall(r"\d+", step.text)[0])
+        kind, title = "open", screen[number].removeprefix("📄 ").rstrip("…")
     if kind == "staff":
         assert text == msg.ticket_follow_up(WARD_NAME, 1), (where, step, text)
         assert to_staff and step.text in to_staff[-1], (where, step)
@@ -515,6 +527,8 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
         assert text.startswith(msg.full_text_which_of()), (where, step, text)
     elif kind == "not on list":
         assert text.startswith(f"Dạ, số {step.text} không có trong"), (where, step, text)
+    elif kind == "one at a time":
+        assert text.startswith("Dạ, anh/chị") and "lần lượt" in text, (where, step, text)
     elif kind == "no list":
         assert text.startswith(msg.no_list_to_pick(step.text)), (where, step, text)
 

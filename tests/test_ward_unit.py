@@ -116,12 +116,14 @@ async def test_residents_who_name_the_unit_are_understood(
         conversation = Conversation(ward_engine, store, settings, clock=Clock())
         [latest] = await conversation.handle_text(RESIDENT, "/latest")
         greeting, *_ = await conversation.handle_text(RESIDENT, "/start")
+        assert greeting.text == msg.greeting(ward_name)
         said = {
             f"Hỏi cán bộ {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
             f"thông báo mới nhất của {word}": latest.text,
             f"gặp cán bộ UBND {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
             f"tin mới của UBND {word}": latest.text,
-            f"chào {word} ạ": greeting.text,
+            # A greeting (soon after /start's: in a line, who answers).
+            f"chào {word} ạ": msg.greeted_again(ward_name),
         }
         for text, reply in said.items():
             got, *_ = await conversation.handle_text(RESIDENT, text)

@@ -26,6 +26,15 @@ log = logging.getLogger(__name__)
 Asked = tuple[str, bool, float, str | None, bool]
 
 ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
+GREETED_WITHIN = 10 * 60.0  # a greeting again this soon is answered in a line
+
+
+# How a reply offered to pass a question to staff: alone ("có" takes it); beside close
+# matches to choose from ("có" may say one of them is it: only "đồng ý", "chuyển giúp em"
+# take it); or after an "ok" to it was told that nothing went yet ("vâng" takes it too).
+STAFF_OFFERED = "offered"
+STAFF_OFFERED_LISTED = "listed"
+STAFF_OFFER_REMINDED = "reminded"
 
 
 class ChatMemory:
@@ -64,12 +73,21 @@ class ChatMemory:
         # The private chats whose subject written down before a restart was read (or
         # replaced) since the start: `recall_context`.
         self._recalled: LastPerChat[bool] = LastPerChat(ASKED_KEPT)
+        # Per private chat, whether the reply to its latest message offered to pass its
+        # question to staff (the "Hỏi cán bộ" button), and how (STAFF_OFFERED...): what
+        # "có", "đồng ý" typed next take, as the button does.
+        self._staff_offered: LastPerChat[str] = LastPerChat(ASKED_KEPT)
+        # Per chat, when it was last greeted in full (/start, "chào"): a greeting again
+        # soon after gets a line, not the whole greeting again.
+        self._greeted: LastPerChat[float] = LastPerChat(ASKED_KEPT)
 
     def forget(self, chat: ChatRef) -> None:
         """/forget: the chat's latest question, its subject and a procedure awaited."""
         self._asked.drop((chat.channel, chat.chat_id))
         self._context.drop((chat.channel, chat.chat_id))
         self._unnamed.drop((chat.channel, chat.chat_id))
+        self._staff_offered.drop((chat.channel, chat.chat_id))
+        self._greeted.drop((chat.channel, chat.chat_id))
 
     async def offer(self, chat: ChatRef, doc_id: str) -> None:
         """The private chat's latest message was asked about the one close match `doc_id`:
@@ -100,6 +118,26 @@ class ChatMemory:
             log.debug("the close match offered to a chat cannot be read: %s", exc)
             return offered
         return offered or kept
+
+    def staff_offered(self, chat: ChatRef, how: str) -> None:
+        """The reply to the chat's latest message offered to pass its question to staff,
+        `how`: STAFF_OFFERED, STAFF_OFFERED_LISTED or STAFF_OFFER_REMINDED."""
+        self._staff_offered.set((chat.channel, chat.chat_id), how)
+
+    def greeted(self, chat: ChatRef) -> bool:
+        """Whether the chat was greeted in full a short while ago (GREETED_WITHIN); if not,
+        it is now."""
+        key, now = (chat.channel, chat.chat_id), self.clock()
+        last = self._greeted.get(key, None)
+        if last is not None and last >= now - GREETED_WITHIN:
+            return True
+        self._greeted.set(key, now)
+        return False
+
+    def take_staff_offer(self, chat: ChatRef) -> str | None:
+        """How the reply to the chat's previous message offered to pass its question to
+        staff (see `staff_offered`), for this message only; None: it did not."""
+        return self._staff_offered.pop((chat.channel, chat.chat_id))
 
     def note_unnamed(self, chat: ChatRef, sender: str | None, question: str) -> None:
         """`question` named no procedure: the chat's (in a group, `sender`'s) next names it."""
@@ -185,6 +223,16 @@ class ChatMemory:
             return doc.title, doc
         asked = self.last_asked(chat, sender)  # the question they were offered for
         return (asked[0], None) if asked is not None and asked[2] >= since else None
+
+    def answered_together(self, chat: ChatRef, sender: str | None) -> tuple[str, ...]:
+        """The entries the chat (in a group, `sender`) was just given answers of at once,
+        for a message asking several questions (the subject `subject` gives as None with
+        them); () if its latest question got one answer, close matches or none."""
+        asked = self.last_asked(chat, sender)
+        if self.subject(chat, sender) is None or asked is None or not asked[1]:
+            return ()
+        ids = self._context.get((chat.channel, chat.chat_id), ((), 0.0, None))[0]
+        return ids if len(ids) > 1 else ()
 
     def last_asked(self, chat: ChatRef, sender: str | None) -> Asked | None:
         """The chat's latest question (in a group, `sender`'s own), as `Questions.record`

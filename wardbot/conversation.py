@@ -21,14 +21,25 @@ from dataclasses import replace
 from wardbot import followup
 from wardbot import messages as msg
 from wardbot.alert_replies import open_button
-from wardbot.chat_memory import ChatMemory
+from wardbot.chat_memory import (
+    STAFF_OFFER_REMINDED,
+    STAFF_OFFERED,
+    STAFF_OFFERED_LISTED,
+    ChatMemory,
+)
 from wardbot.config import Settings
 from wardbot.doc_replies import find_document
-from wardbot.intents import Intent, after_courtesies, parse_intent
+from wardbot.intents import (
+    Intent,
+    accepts_staff_offer,
+    after_courtesies,
+    asks_nothing,
+    parse_intent,
+)
 from wardbot.models import Announcement, FaqEntry
 from wardbot.ports import AdminCommands, Searcher, StaffDesk, Typing
 from wardbot.questions import SMALL_TALK, Questions, logged_digest, small_talk_reply
-from wardbot.reply import Button, Link, Reply, button_label, make_action
+from wardbot.reply import DOC_KINDS, Button, Link, Reply, button_label, make_action
 from wardbot.store import ChatRef, Store
 from wardbot.subscriptions import TOPIC_ACTIONS, Subscriptions
 
@@ -133,6 +144,8 @@ class Conversation:
         group's subscriptions); in a private chat it is usually the chat id.
         """
         text = _clean(text).strip()
+        # Whether the reply before offered to pass a question to staff: for this one only.
+        staff_offered = self.memory.take_staff_offer(chat)
         if len(text) > MAX_MESSAGE_CHARS and not await self._for_staff(chat, text):
             return [Reply(msg.too_long(MAX_MESSAGE_CHARS))]
         if self.admin is not None and self.admin.handles(chat, sender, text):
@@ -142,7 +155,52 @@ class Conversation:
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         await self.memory.recall_context(chat)
-        return await self._dispatch(chat, intent, text, typing, manages=manages, sender=sender)
+        # Under the offer, what asks nothing ("tên em là An") may be more for staff.
+        adds_to = await self._offered(chat) if staff_offered and asks_nothing(text) else None
+        replies = await self._dispatch(
+            chat, intent, text, typing, manages=manages, sender=sender, staff_offered=staff_offered
+        )
+        if adds_to is not None:
+            await self._add_to_offer(chat, adds_to, replies)
+        return self._noting_staff_offer(chat, replies)
+
+    async def _offered(self, chat: ChatRef) -> str | None:
+        """The question offered to pass to staff, if any (a locked database: None)."""
+        if self.desk is None:
+            return None
+        try:
+            return await self.desk.offered(chat)
+        except Exception:
+            log.exception("could not read the question offered to staff")
+            return None
+
+    async def _add_to_offer(self, chat: ChatRef, before: str, replies: list[Reply]) -> None:
+        """A message asking nothing ("Nguyễn Văn An, 0912 345 678"), sent under the offer
+        to pass `before` to staff and not answered either, offered with it: the offer is
+        for both, not for it alone (the question would reach staff without the question)."""
+        if self.desk is None or not any(
+            button == self.desk.ask_button() for reply in replies for button in reply.buttons
+        ):
+            return
+        now = await self._offered(chat)
+        if now is None or before in now or len(before) + len(now) >= MAX_STAFF_MESSAGE_CHARS:
+            return
+        try:
+            await self.desk.offer(chat, f"{before}\n{now}")
+        except Exception:  # the offer for the message alone stands
+            log.exception("could not add to the question offered to staff")
+
+    def _noting_staff_offer(self, chat: ChatRef, replies: list[Reply]) -> list[Reply]:
+        """`replies`; when they offer to pass a question to staff, the chat's next message
+        may take the offer in words ("có", "đồng ý"), as the button does."""
+        if self.desk is None or not chat.private:
+            return replies
+        ask = self.desk.ask_button().action
+        actions = [button.action for reply in replies for button in reply.buttons]
+        if ask in actions:
+            listed = any(action.partition(":")[0] in DOC_KINDS for action in actions)
+            self.memory.staff_offered(chat, STAFF_OFFERED_LISTED if listed else STAFF_OFFERED)
+        return replies
 
     def longest_message(self) -> int:
         """The longest message any chat may send (a channel refuses longer ones before
@@ -193,14 +251,18 @@ class Conversation:
     ) -> list[Reply]:
         """Reply to a button press (or, on channels without buttons, a numbered choice);
         `sender` is who pressed it, as in `handle_text`."""
+        # "Có" answers an offer only as the next message: a choice made is one.
+        self.memory.take_staff_offer(chat)
+        return self._noting_staff_offer(chat, await self._act(chat, action, sender))
+
+    async def _act(self, chat: ChatRef, action: str, sender: str | None) -> list[Reply]:
         kind, _, ref = action.partition(":")
-        # "Có" answers the offer only as the next message: a choice made is one.
         await self.memory.take_offered(chat)
         if self.admin is not None and self.admin.acts(chat, sender, action):
             return await self.admin.act(chat, action)
         if self.admin is not None and (own_id := self.admin.refuses_action(chat, sender, action)):
             return [Reply(msg.admins_only(self.settings.ward_name, own_id))]
-        if kind in ("faq", "ann", "doc"):
+        if kind in DOC_KINDS:
             doc = await self.questions.document_now(ref)
             if doc is None:
                 return [Reply(msg.not_found())]
@@ -272,9 +334,14 @@ class Conversation:
         *,
         manages: bool = True,
         sender: str | None = None,
+        staff_offered: str | None = None,
     ) -> list[Reply]:
         s = self.settings
         offered = await self.memory.take_offered(chat)  # for the next message only
+        if staff_offered is not None and self.desk is not None and chat.private:
+            taken = await self._staff_offer_answered(chat, self.desk, intent, text, staff_offered)
+            if taken is not None:
+                return taken
         follow: Button | None = None  # a topic to follow, under the answer: where alerts come
         if chat.channel not in self.no_alerts:
             follow = await self.subscriptions.follow_button(chat, intent, manages)
@@ -291,10 +358,14 @@ class Conversation:
         if chat.channel in self.no_alerts and self._about_alerts(intent):
             return [self._alerts_elsewhere()]
         match intent.kind:
+            case "greet" if self.memory.greeted(chat):  # "alo", "có ai không" again
+                return [Reply(msg.greeted_again(s.ward_name), keeps_choices=True)]
             case "start" | "greet" if chat.channel in self.no_alerts:
+                self.memory.greeted(chat)
                 alerts, links = self._alerts_where(chat)
                 return [Reply(msg.greeting(s.ward_name, alerts=alerts), links=links)]
             case "start":
+                self.memory.greeted(chat)
                 return [
                     Reply(msg.greeting(s.ward_name)),
                     await self.subscriptions.topics_reply(chat),
@@ -360,6 +431,27 @@ class Conversation:
         if intent.kind == "question":  # "ok, còn lệ phí thì sao?": a follow-up, as alone
             text = after_courtesies(text)
         return await self.questions.answer(chat, text, typing, follow, sender=sender)
+
+    async def _staff_offer_answered(
+        self, chat: ChatRef, desk: StaffDesk, intent: Intent, text: str, how: str
+    ) -> list[Reply] | None:
+        """The message right under "Hỏi cán bộ phường" (offered `how`: see
+        wardbot.chat_memory), when it answers the offer: "có", "đồng ý", "chuyển giúp em"
+        take it, as the button does; "ok", "vâng" are told once that nothing went yet, and
+        then take it as "có" does. Beside close matches, "có" may say one of them is it.
+        None: the message is read as any other."""
+        if intent.kind in ("yes", "ack"):
+            takes = how != STAFF_OFFERED_LISTED and (
+                intent.kind == "yes" or how == STAFF_OFFER_REMINDED
+            )
+        else:
+            takes = accepts_staff_offer(text)
+        if takes:
+            return await desk.accept(chat)
+        if intent.kind == "ack" and how == STAFF_OFFERED:
+            self.memory.staff_offered(chat, STAFF_OFFER_REMINDED)
+            return [Reply(msg.staff_offer_kept(self.settings.ward_name), keeps_choices=True)]
+        return None
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""

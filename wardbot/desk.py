@@ -275,6 +275,10 @@ class Desk:
         await self.tickets.offer(chat, question, self.clock())
         return msg.staff_offer(self.settings.ward_name, chat.channel, self.when_staff_answer())
 
+    async def offered(self, chat: ChatRef) -> str | None:
+        """The question offered to pass on, that the resident may still accept; or None."""
+        return await self.tickets.offered(chat, self.clock() - OFFER_KEEP) or None
+
     async def accept(self, chat: ChatRef) -> list[Reply]:
         """The resident pressed "Hỏi cán bộ": open a ticket with the offered question."""
         active = await self.active(chat)

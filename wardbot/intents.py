@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from wardbot.small_talk import ASKING, small_talk, without_laughter
+from wardbot.small_talk import ASKING, passes_on, small_talk, without_laughter
 from wardbot.text import UNITS, fold
 
 _WORD = re.compile(r"[^\W_]+")
@@ -289,6 +289,8 @@ def parse_intent(text: str) -> Intent:
     # "2", "số 2", "chọn 2 nhé", "cái thứ hai": a choice from a list, when none is on screen
     if numbers := _chosen_number(words) or counted_choice(" ".join(words)):
         return Intent("number", numbers)
+    if several_numbers(" ".join(words)) and not {"cau", "muc"} & set(words):
+        return Intent("number", text)  # "1 và 2": choices, with no list to pick them from
     words, original = without_laughter(words, original)
     if not words:  # "hihi", "haha": a smile, like an emoji alone
         return Intent("ack")
@@ -300,6 +302,23 @@ def parse_intent(text: str) -> Intent:
         if pattern.fullmatch(said):
             return Intent(kind)
     return _subscription(said, original, text) or Intent("question")
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether `text` asks nothing: no "?" and no question word ("Nguyễn Văn An", "em ở
+    khu phố 3", "sđt 0912 345 678")."""
+    return "?" not in text and ASKING.search(" ".join(_WORD.findall(fold(text)))) is None
+
+
+def accepts_staff_offer(text: str) -> bool:
+    """Whether `text`, said right under the offer to pass a question to staff, takes it:
+    a yes ("có", "đúng rồi") or agreeing to have it passed on ("đồng ý", "dạ cần ạ",
+    "chuyển cho cán bộ giúp em")."""
+    original = _WORD.findall(text)
+    words, original = without_laughter([fold(w) for w in original], original)
+    if not words:
+        return False
+    return small_talk(words, original) == "yes" or passes_on(words, original)
 
 
 # Thanks, a goodbye and good wishes in one message ("em cảm ơn, chúc chị sức khỏe", "cảm
@@ -382,6 +401,25 @@ _ORDINAL = re.compile(
     r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
 )
 _ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "dau tien": "1", "dau": "1"}
+
+
+# Several choices at once: "1 và 2", "1, 3", "số 1 với số 2", "cả 2 và 3 ạ", "2 3".
+_CHOICES = re.compile(
+    r"\s*(?:chon\s+|xem\s+)?(?:ca\s+)?((?:(?:cau|muc)\s+)?(?:so\s*)?\d+"
+    r"(?:\s*(?:[,;&+]|\s(?:va|voi)\s|\s)\s*(?:(?:cau|muc)\s+)?(?:so\s*)?\d+)+)"
+    r"(?:\s+(?:a|nhe|nha|di|luon))*[\s.!]*"
+)
+
+
+def several_numbers(folded: str) -> list[str] | None:
+    """The numbers of several lines picked at once ("1 va 2", "1, 3", "so 1 voi so 2"), in
+    `folded` text; None when it names fewer than two."""
+    match = _CHOICES.fullmatch(folded)
+    numbers = re.findall(r"\d+", match.group(1)) if match is not None else []
+    # A list's lines are a few: "0912 345 678" is a phone number, "2024 và 2025" years.
+    if not numbers or any(len(n) > 2 or n.startswith("0") for n in numbers):
+        return None
+    return numbers
 
 
 def counted_choice(folded: str) -> str | None:

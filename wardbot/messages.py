@@ -127,6 +127,15 @@ def greeting(ward_name: str, *, alerts: str = HERE) -> str:
     )
 
 
+def greeted_again(ward_name: str) -> str:
+    """To a greeting ("alo", "có ai không", "bạn là ai") a short while after the greeting:
+    who answers, in a line, not the whole greeting again."""
+    return (
+        f"Dạ, em là trợ lý tự động của {ward_name}, em vẫn đang ở đây ạ. Anh/chị cứ nhắn câu "
+        f"hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
+    )
+
+
 def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) -> str:
     """`staff`: whether /hoicanbo passes questions to ward staff here (else it is not listed);
     `alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE)."""
@@ -1415,6 +1424,14 @@ def number_not_in_list(number: str, count: int) -> str:
     )
 
 
+def one_number_at_a_time(*, numbered: bool) -> str:
+    """To several numbers typed at once ("1 và 3") where they do not each open an entry
+    (topics to follow, a button to press): one at a time, the list follows again."""
+    if not numbered:
+        return "Dạ, anh/chị bấm lần lượt từng nút bên dưới giúp em nhé."
+    return "Dạ, anh/chị gõ lần lượt từng số một (mỗi tin một số) giúp em nhé."
+
+
 def number_not_a_button(number: str) -> str:
     """On Telegram, where choices are buttons: a typed number picks the button in that
     place; this is for a number past the last one (the buttons follow again)."""
@@ -1443,8 +1460,7 @@ def channel_name(channel: str) -> str:
 
 def staff_offer(ward_name: str, channel: str, when: str) -> str:
     """Under "no answer": what passing the question on means, before the resident agrees
-    by choosing the button `ask_staff_button` labels (no question asked: a "có" typed back
-    would pass nothing on)."""
+    by choosing the button `ask_staff_button` labels (or typing "có", "đồng ý" next)."""
     where = unit(ward_name)
     return (
         f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển câu hỏi này tới "
@@ -1458,6 +1474,16 @@ def staff_offer_question(ward_name: str, question: str, channel: str, when: str)
     """After "hỏi cán bộ": offer to pass on the last question the bot could not answer."""
     return f"Dạ, câu hỏi em chưa trả lời được của anh/chị: “{question}”\n\n" + staff_offer(
         ward_name, channel, when
+    )
+
+
+def staff_offer_kept(ward_name: str) -> str:
+    """To "ok", "vâng" under the offer to pass a question to staff: that it has not gone
+    (the resident may have meant yes), and how to send it."""
+    where = unit(ward_name)
+    return (
+        f"Dạ vâng ạ. Câu hỏi của anh/chị chưa được chuyển tới cán bộ {where}; nếu cần cán bộ "
+        f"trả lời, anh/chị nhắn “có” hoặc chọn “{_ASK_STAFF} {where}” ở trên."
     )
 
 

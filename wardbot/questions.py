@@ -266,14 +266,15 @@ class Questions:
         staff: bool = True,
     ) -> list[Reply] | None:
         """A follow-up answered: from the lines of the entry just given that say what it
-        asks (its fee, time, place), or with the entry the subject and it asked together
-        find. Still unsure, where the message asks only what any procedure has ("lệ phí
-        bao nhiêu", "mất bao lâu?"): that the entry does not say it, and whom to ask (alone,
-        it would get another procedure's fee, or whatever fits "mất"); after close matches,
+        asks (its fee, time, place; after several answers at once, those of each), or with
+        the entry the subject and it asked together find (not one of those just given).
+        Still unsure, where the message asks only what any procedure has ("lệ phí bao
+        nhiêu", "mất bao lâu?"): that the entry does not say it, and whom to ask (alone, it
+        would get another procedure's fee, or whatever fits "mất"); after close matches,
         where it was answered alone: those to both, or 'no information'; else None, and it
-        is answered alone (so
-        too when `alone` found the entry on it listed under the one given, that both asked
-        together find next to it: "Lệ phí làm thẻ căn cước" after the ID card).
+        is answered alone (so too when `alone` found the entry on it listed under the one
+        given, that both asked together find next to it: "Lệ phí làm thẻ căn cước" after
+        the ID card).
         `staff`: False with a ticket open, where staff get the message and "sai rồi":
         no "🙁 Chưa đúng ý", and unsure, [] (not the bot's no-answer)."""
         wrong = wrong_button if staff else lambda _: None
@@ -286,8 +287,25 @@ class Questions:
             await self.memory.keep_context(chat, (doc.id,), sender)
             reply = excerpt_reply(part, self.settings, self.engine.today)
             return [with_button(with_button(reply, wrong(asked)), follow)]
+        together = self.memory.answered_together(chat, sender)
+        parts = [
+            part
+            for found in (find_document(self.engine.corpus, ref) for ref in together)
+            if found is not None and (part := followup.excerpt(found, question)) is not None
+        ]
+        if parts:  # several answers given at once: the lines of each that say it
+            await self.record(chat, asked, True, sender, worded=worded)
+            await self.memory.keep_context(chat, together, sender)
+            replies = [excerpt_reply(part, self.settings, self.engine.today) for part in parts]
+            last = with_button(with_button(replies[-1], wrong(asked)), follow)
+            return [*replies[:-1], last]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
+        if best is not None and best.id in together:
+            # One of the answers just given, found again by its words ("bao lâu" of "làm
+            # trong bao lâu?"), none of whose lines says it: not that answer again, as if
+            # it were the one meant.
+            best = None
         if best is not None and (doc is None or best.id != doc.id):
             await self.record(chat, asked, True, sender, worded=worded)
             await self.memory.keep_context(chat, (best.id,), sender)

@@ -15,9 +15,9 @@ from dataclasses import replace
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.doc_replies import document_reply, no_answer_reply
-from wardbot.intents import counted_choice
+from wardbot.intents import counted_choice, several_numbers
 from wardbot.models import Answer
-from wardbot.reply import Button, Reply
+from wardbot.reply import DOC_KINDS, Button, Reply
 from wardbot.text import fold
 
 Measure = Callable[[str], int]
@@ -28,6 +28,7 @@ _CHOICE = re.compile(
     r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
 )
 MAX_CHOICE_DIGITS = 3
+MAX_CHOICES = 3  # picked at once; more is no choice a resident makes
 
 
 def utf16_len(text: str) -> int:
@@ -201,13 +202,24 @@ def _choice_digits(text: str) -> str | None:
     return digits if len(digits) <= MAX_CHOICE_DIGITS else None
 
 
+def typed_numbers(text: str) -> list[str] | None:
+    """The numbers a message picks several choices by ("1 và 2", "1, 3", "2 3"), as
+    typed; None when it names fewer than two."""
+    return several_numbers(fold(text))
+
+
 def numbered_choice(
     text: str, menu: Sequence[Button], *, numbered: bool = True
-) -> Button | Reply | None:
+) -> Button | tuple[Button, ...] | Reply | None:
     """What `text` means where `menu` was the list of choices shown last: the button its
     number picks; a number not on the list gets a reply saying so, with the list again;
     None when it is not a number or no list is shown (then it is a message like any).
+    Several numbers ("1 và 2"): the entries they open, each once, or (not all entries,
+    or too many) a reply asking for one at a time, with the list again.
     `numbered`: the choices were shown as numbered lines (else as buttons, on Telegram)."""
+    several = typed_numbers(text) if menu else None
+    if several is not None:
+        return _several(several, menu, numbered=numbered)
     digits = _choice_digits(text) if menu else None
     if digits is None:
         return None
@@ -216,6 +228,22 @@ def numbered_choice(
     if not numbered:
         return Reply(msg.number_not_a_button(digits), buttons=tuple(menu))
     return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
+
+
+def _several(
+    numbers: list[str], menu: Sequence[Button], *, numbered: bool
+) -> tuple[Button, ...] | Reply:
+    """`numbered_choice` of a message picking several: the entries their numbers open."""
+    for number in numbers:
+        if not 1 <= int(number) <= len(menu):
+            if not numbered:
+                return Reply(msg.number_not_a_button(number), buttons=tuple(menu))
+            return Reply(msg.number_not_in_list(number, len(menu)), buttons=tuple(menu))
+    picked = tuple(dict.fromkeys(menu[int(number) - 1] for number in numbers))
+    opens = all(button.action.partition(":")[0] in DOC_KINDS for button in picked)
+    if not opens or len(picked) > MAX_CHOICES:
+        return Reply(msg.one_number_at_a_time(numbered=numbered), buttons=tuple(menu))
+    return picked
 
 
 def plain_answer(answer: Answer, settings: Settings, today: dt.date) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from wardbot.text import one_line
 
 MAX_LABEL_CHARS = 60
+# The kinds of action that open an entry or a notice (offered as close matches, related).
+DOC_KINDS = ("faq", "ann", "doc")
 MAX_ACTION_BYTES = 64  # Telegram's callback_data limit
 
 

@@ -84,6 +84,17 @@ _HUH = _words("ủa hả hở hử ơ sao gì vậy thế mô rứa chi hmm hm")
 _HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the mo rua chi hmm hm")
 _YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
 
+# Agreeing to have the question passed to staff, said under the offer to ("đồng ý", "dạ
+# cần ạ", "chuyển giúp em", "gửi cán bộ giúp em nhé"): a word that passes it on, and
+# pronouns, particles and the staff it goes to around it; no "không" ("không cần").
+_PASS_ON = re.compile(r"\b(?:dong y|chuyen|gui|nho|can)\b")
+_PASS_ON_FILLER = (
+    _SMALL_TALK_FILLER
+    | _FILLER
+    | _YES_UNACCENTED
+    | _words("giup dum gium ho cho toi den len luon di di cau hoi nay do vui long lam on")
+)
+
 # Scolding the bot ("ngu thế", "bot vô dụng", "trả lời vớ vẩn"): the answer missed, said
 # rudely. Matched as typed: with the insult's own accents, or with none at all where no
 # other word is typed so ("ngu", but "ngủ" and "ngũ" are no insult; "dot" may be "đợt").
@@ -135,6 +146,18 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
     if _scolds(words, original):
         return "wrong"
     return None
+
+
+def passes_on(words: list[str], original: list[str]) -> bool:
+    """Whether the message (`words` folded, `original` as typed) only agrees to have the
+    question passed to staff: "đồng ý", "cần ạ", "chuyển cho cán bộ giúp em" (a message
+    asking more, or saying "không", is not; nor "chuyển nhà": a house, not "nha")."""
+    if any(typed.casefold() == "nhà" for typed in original):
+        return False
+    said = re.sub(r"\bcan bo\b", " ", " ".join(words))  # "cán bộ": staff, no "cần"
+    if not _PASS_ON.search(said):
+        return False
+    return all(word in _PASS_ON_FILLER for word in _PASS_ON.sub(" ", said).split())
 
 
 def _only(words: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:
