@@ -1726,6 +1726,36 @@ async def test_a_chat_with_a_new_id_takes_its_subscriptions_and_waiting_messages
     assert not any("400" in line for line in logged)  # the log outlives /forget: no chat id
 
 
+async def test_a_broadcast_waiting_for_a_chat_that_stops_every_topic_is_not_sent_there(
+    ward: Ward,
+) -> None:
+    """A broadcast takes minutes to reach every follower (hours in an outage). A chat that
+    stops its last topic meanwhile (`/unsubscribe all`) loses what was kept for its pushes
+    (whether it is a group, its forum topic): before, the broadcast still went there, to a
+    follower who had just stopped everything, into General instead of the group's topic,
+    and on Zalo saying "gõ /unsubscribe" as to a private chat. Now it is dropped there; a
+    chat still following a topic gets it, and so does a new broadcast after it subscribes
+    again."""
+    group = await follow(ward, "-500", "bhyt")
+    stopping = await follow(ward, "7", "bhyt", "hoc-bong")
+    staying = await follow(ward, "8", "bhyt", "hoc-bong")
+    chats = [group, stopping, staying]
+    await ward.store.queue_message("Chiều nay cắt điện khu phố 3.", chats, ward.now[0])
+    assert await ward.store.unsubscribe_all(group) == 1
+    assert await ward.store.unsubscribe(stopping, "bhyt")
+    assert await ward.store.unsubscribe(stopping, "hoc-bong")
+    assert await ward.store.unsubscribe(staying, "hoc-bong")  # still follows bhyt
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["8"]
+    # Not told as waiting (/stats) nor as failed: dropped.
+    assert await ward.store.outbox_counts(0.0) == {"sent": 1, "dropped": 2}
+
+    await ward.store.subscribe(group, "hoc-bong")
+    await ward.store.queue_message("Tối nay họp tổ dân phố.", [group], ward.now[0])
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["8", "-500"]
+
+
 class ForgetsWhileSending(Recorder):
     """A channel during whose delivery to chat `during` the chat `forgetting` sends /forget."""
 

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,9 @@ class ChatRef:
     def __str__(self) -> str:
         return f"{self.channel}:{self.chat_id}"
 
+
+# Why a broadcast waiting for a chat was dropped when the chat stopped its last topic.
+UNSUBSCRIBED_DROP = "the chat stopped following every topic"
 
 # A correction waits ALERT_GATHER_SECONDS from the last edit of the notice's numbers, but
 # no more than this from when it was queued: an editor left open, saving every few
@@ -602,13 +606,13 @@ class Store:
 
     async def unsubscribe(self, chat: ChatRef, topic_id: str) -> bool:
         """Stop following `topic_id`; False when the chat did not follow it. With its last
-        topic goes what was kept for its alerts (`_drop_unsubscribed`)."""
+        topic go what was kept for its alerts and the broadcasts waiting (`_followed_none`)."""
         async with self._write.within(self.prompt_wait), self._transaction():
             cursor = await self._db.execute(
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ? AND topic_id = ?",
                 (chat.channel, chat.chat_id, topic_id),
             )
-            await self._drop_unsubscribed(chat)
+            await self._followed_none(chat)
         return cursor.rowcount > 0
 
     async def unsubscribe_all(self, chat: ChatRef) -> int:
@@ -618,8 +622,21 @@ class Store:
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?",
                 (chat.channel, chat.chat_id),
             )
-            await self._drop_unsubscribed(chat)
+            await self._followed_none(chat)
         return cursor.rowcount
+
+    async def _followed_none(self, chat: ChatRef) -> None:
+        """The chat stopped its last topic (if it follows none now): the broadcasts still
+        waiting for it are dropped, as its alerts are (a follower who stopped everything
+        gets nothing more; nor could they go where its pushes went, kept in the row that
+        goes next), and so is its row in `chats` (`_drop_unsubscribed`)."""
+        await self._db.execute(
+            "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
+            "WHERE channel = ? AND chat_id = ? AND kind = 'message' AND state = 'pending' "
+            "AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel = ? AND s.chat_id = ?)",
+            (time.time(), UNSUBSCRIBED_DROP, *(chat.channel, chat.chat_id) * 2),
+        )
+        await self._drop_unsubscribed(chat)
 
     async def _drop_unsubscribed(self, chat: ChatRef) -> None:
         """The chat's row in `chats` (whether it is a group, its forum topics), kept for its
