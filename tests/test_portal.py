@@ -243,12 +243,13 @@ def test_a_control_character_pasted_into_an_article_is_read_as_a_space(
     read as the space it looks like (as in staff files), not refused as a page with no
     article, and the notice written has none of them (staff are not told to delete them)."""
     page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
-    page = page.replace('<h1 class="title">Phường 5 trao thẻ BHYT cho học sinh có', (
-        f'<h1 class="title">Phường 5 trao thẻ BHYT cho học sinh{in_title}có'
-    ))
+    page = page.replace(
+        '<h1 class="title">Phường 5 trao thẻ BHYT cho học sinh có',
+        (f'<h1 class="title">Phường 5 trao thẻ BHYT cho học sinh{in_title}có'),
+    )
     page = page.replace("<p>Dịp này, Hội Khuyến học", f"<p>Dịp này,{in_text} Hội Khuyến học")
     url = portal.put("/tin-tuc/bai-viet", page)
-    code, out, err = run_import(ward, capsys, url)
+    code, _out, err = run_import(ward, capsys, url)
     assert (code, err) == (0, "")
     [name] = ward.imported()
     notice = ward.notice(name)  # (read with no problem to tell staff)
