@@ -228,6 +228,37 @@ def test_an_imported_page_keeps_the_article_and_drops_the_portal_around_it(
         assert furniture not in notice.body, furniture
 
 
+@pytest.mark.parametrize(
+    ("in_title", "in_text"),
+    [
+        pytest.param("\v", "\b", id="typed"),
+        pytest.param("&#11;", "&#8;", id="as-character-references"),
+    ],
+)
+def test_a_control_character_pasted_into_an_article_is_read_as_a_space(
+    ward, portal, capsys, in_title, in_text
+):
+    """An article pasted into the portal from Word keeps its line break (a vertical tab)
+    in the heading and a stray control character in the text: imported all the same, each
+    read as the space it looks like (as in staff files), not refused as a page with no
+    article, and the notice written has none of them (staff are not told to delete them)."""
+    page = (FIXTURES / BHYT_PAGE).read_text(encoding="utf-8")
+    page = page.replace(
+        '<h1 class="title">Phường 5 trao thẻ BHYT cho học sinh có',
+        (f'<h1 class="title">Phường 5 trao thẻ BHYT cho học sinh{in_title}có'),
+    )
+    page = page.replace("<p>Dịp này, Hội Khuyến học", f"<p>Dịp này,{in_text} Hội Khuyến học")
+    url = portal.put("/tin-tuc/bai-viet", page)
+    code, _out, err = run_import(ward, capsys, url)
+    assert (code, err) == (0, "")
+    [name] = ward.imported()
+    notice = ward.notice(name)  # (read with no problem to tell staff)
+    assert notice.title == BHYT_TITLE
+    assert "Dịp này, Hội Khuyến học phường cũng trao 30 suất học bổng" in notice.body
+    text = (ward.content / name).read_text(encoding="utf-8")
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\\u000b|\\b", text)
+
+
 BYLINE = '<p style="text-align:right"><strong>Tin, ảnh: Ngọc Hân</strong></p>'
 SITE_FOOTERS = [
     pytest.param(

@@ -48,6 +48,7 @@ from lxml.etree import ParserError
 
 from wardbot.hours import vietnam_today
 from wardbot.portal_fetch import is_web_address
+from wardbot.staff_read import without_hidden_breaks
 
 # ------------------------------------------------------------------------ encodings
 
@@ -365,11 +366,20 @@ def error_why(title: str, instead_of: str) -> str:
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
-    """A decoded page's tree (its own <meta charset> is not read again)."""
-    return lxml.html.document_fromstring(
+    """A decoded page's tree (its own <meta charset> is not read again). A control
+    character in its text (Word's line break, a vertical tab, pasted into the portal's
+    editor; typed or as `&#11;`) is read as a space, as in staff files: the article
+    extractor would take a page holding one for a page with no article."""
+    tree = lxml.html.document_fromstring(
         html.encode("utf-8", "surrogatepass"),
         parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True),
     )
+    for node in tree.iter():
+        if node.text and (spaced := without_hidden_breaks(node.text)) != node.text:
+            node.text = spaced
+        if node.tail and (spaced := without_hidden_breaks(node.tail)) != node.tail:
+            node.tail = spaced
+    return tree
 
 
 def error_page(html: str) -> str | None:
