@@ -1413,6 +1413,50 @@ async def test_an_edit_from_chat_leaves_a_faq_being_uploaded_alone(ward: Ward) -
     assert "quên thẻ bảo hiểm" in next(e for e in edited.faq if e.id == "bhyt-mat-the").variants
 
 
+async def test_an_edit_from_chat_during_a_long_notice_upload_is_applied_once_it_is_over(
+    ward: Ward,
+) -> None:
+    """An officer presses ➕ while a notice is still being uploaded into content/: the edit
+    is written, the bot does not read the half notice to apply it, says it has not
+    reloaded yet, and applies both by itself once the upload is over."""
+    faq = ward.settings.faq_file
+    notice_id = write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt", body="x")
+    path = ward.content / f"{notice_id}.md"
+    whole = path.read_text(encoding="utf-8")
+    more = itertools.count(1)
+    upload_over = False
+
+    def uploading() -> None:
+        if not upload_over:
+            path.write_text(whole + "Nội dung" * next(more), encoding="utf-8")
+
+    watcher, now = settling(ward, uploading)
+    editor = FaqEditor(
+        faq,
+        ward.settings.data_dir,
+        functools.partial(watcher.refresh, force=True),
+        saving=functools.partial(watcher.saving, faq),
+    )
+    edit = await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    assert not edit.applied
+    assert "quên thẻ bảo hiểm" not in next(
+        e.variants for e in ward.engine.corpus.faq if e.id == "bhyt-mat-the"
+    )
+    assert ward.engine.document(notice_id) is None  # the half notice is not read
+    upload_over = True
+    path.write_text(whole + "Nội dung đầy đủ.", encoding="utf-8")
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+    assert "quên thẻ bảo hiểm" in next(
+        e.variants for e in ward.engine.corpus.faq if e.id == "bhyt-mat-the"
+    )
+    assert (doc := ward.engine.document(notice_id)) is not None
+    assert doc.body.endswith("Nội dung đầy đủ.")
+    # Nothing being saved: an edit is applied at once, and said so.
+    assert (await editor.add_variant("bhyt-mat-the", "rớt thẻ bảo hiểm")).applied
+
+
 async def test_a_notice_caught_half_saved_is_published_and_alerted_whole(ward: Ward) -> None:
     watcher, now = settling(ward)
     await follow(ward, "1", "bhyt")

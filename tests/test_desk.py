@@ -2042,6 +2042,34 @@ async def test_a_guess_button_makes_the_question_a_variant(
     assert again.startswith("Không sửa được faq.yaml:") and reloads.count == 1
 
 
+async def test_an_edit_the_bot_could_not_reload_yet_is_not_told_as_served(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """Another staff file still being saved when an officer presses a button: the edit is
+    written, but the bot has not read it yet; staff are not told it answers already."""
+    faq, reloads = staff_files
+
+    async def still_saving() -> bool:
+        reloads.count += 1
+        return False  # as ContentWatcher.refresh(force=True) while a file keeps changing
+
+    assert desk.editor is not None
+    desk.editor.reload = still_saving
+    question = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await open_ticket(conversation, text=question)
+    await desk.post_pending()
+    button = next(b for b in room.posts[0].reply.buttons if "Mất thẻ bảo hiểm y tế" in b.label)
+    [said] = await desk.on_staff_action(STAFF, button.action)
+    assert question in variants_of(faq, "bhyt-mat-the") and reloads.count == 1
+    assert said == msg.faq_variant_added("bhyt-mat-the", question, applied=False)
+    assert "chưa nạp lại" in said and "đã nạp lại" not in said
+    thread = room.posts[0].thread_id
+    [undone] = await desk.on_staff_message(staff("/undo", thread=thread, message_id=7002))
+    assert question not in variants_of(faq, "bhyt-mat-the") and reloads.count == 2
+    assert undone.startswith("↩️ Đã hoàn tác")
+    assert "chưa nạp lại" in undone and "đã nạp lại" not in undone
+
+
 async def test_a_new_entry_from_the_staff_answer(
     conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
 ) -> None:

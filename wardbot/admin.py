@@ -203,10 +203,14 @@ class Admin:
         # The log blanks numbers only: faq.yaml is public, and so blanks names too.
         written = for_faq(wording)
         try:
-            await self.editor.add_variant(entry.id, written.text)
+            edit = await self.editor.add_variant(entry.id, written.text)
         except FaqEditError as exc:
             return [Reply(msg.faq_edit_failed(str(exc)))]
-        return [Reply(msg.faq_variant_added(entry.id, written.text, written.kinds))]
+        return [
+            Reply(
+                msg.faq_variant_added(entry.id, written.text, written.kinds, applied=edit.applied)
+            )
+        ]
 
     async def handle(self, chat: ChatRef, text: str) -> list[Reply]:
         match = _COMMAND.fullmatch(text.strip())

@@ -304,7 +304,7 @@ async def _serve(
     follower = _follower(settings, store, alerts)
 
     async def refresh() -> list[str]:
-        """faq.yaml and content/ read again now (after the FAQ editor's edit)."""
+        """faq.yaml and content/ read again now, once saved whole (/reload)."""
         await watcher.refresh(force=True)
         return [str(problem) for problem in engine.problems]
 
@@ -314,13 +314,18 @@ async def _serve(
             await follower.poll(every_item=True)  # staff may have fixed the portal
         return await refresh()
 
+    async def apply_edit() -> bool:
+        """faq.yaml and content/ read again after the FAQ editor's edit: False when a staff
+        file was still being saved (the watcher applies the edit once it is)."""
+        return await watcher.refresh(force=True)  # forced: False only while one is saved
+
     # An edit of faq.yaml reloads the local files only: staff are not kept waiting on the
     # portal (down, a fetch takes its whole deadline), nor is its news imported meanwhile.
     # Its note that faq.yaml cannot be edited from chat is told once, not at each start.
     editor = FaqEditor(
         settings.faq_file,
         settings.data_dir,
-        refresh,
+        apply_edit,
         tell_admins=functools.partial(alerts.tell_admins_once, "faq-read-only"),
         on_writable=functools.partial(alerts.untold, "faq-read-only"),
         saving=functools.partial(watcher.saving, settings.faq_file),

@@ -1107,10 +1107,10 @@ class Desk:
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:
-            await self.editor.add_variant(entry_id, question.text)
+            edit = await self.editor.add_variant(entry_id, question.text)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_variant_added(entry_id, question.text, question.kinds)
+        return msg.faq_variant_added(entry_id, question.text, question.kinds, applied=edit.applied)
 
     async def new_entry(
         self, ticket: Ticket, entry_id: str | None, answer_from: int | None = None
@@ -1137,4 +1137,6 @@ class Desk:
             edit = await self.editor.add_entry(question.text, answer, entry_id)
         except FaqEditError as exc:
             return msg.faq_edit_failed(str(exc))
-        return msg.faq_entry_added(edit.entry_id, question.text, answer, kinds)
+        return msg.faq_entry_added(
+            edit.entry_id, question.text, answer, kinds, applied=edit.applied
+        )

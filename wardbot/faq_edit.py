@@ -111,6 +111,9 @@ class FaqEdit:
     backup: Path | None  # where the previous version was kept (always set by this module)
     before: bytes = b""  # the file as it was, and as the edit wrote it (`undo`)
     after: bytes = b""
+    # The bot reloaded with it (FaqEditor); False: another staff file was still being
+    # saved, and the watcher applies the edit by itself once it is.
+    applied: bool = True
 
 
 # ------------------------------------------------------------------- public API
@@ -1017,6 +1020,8 @@ class FaqEditor:
         if (recent := self._recent()) != self._done:  # those past UNDO_FOR go
             self._done = recent
             self._write()
+        # The bot reads its staff files again; it may return False when nothing could be
+        # applied yet (another file still being saved: ContentWatcher.refresh).
         self.reload = reload
         # Whether faq.yaml is being saved or uploaded (ContentWatcher.saving): an edit
         # renamed over it then would keep what was written so far and lose the rest.
@@ -1063,8 +1068,7 @@ class FaqEditor:
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
         await self._keep(_Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant)))
-        await self.reload()
-        return edit
+        return dataclasses.replace(edit, applied=await self._reloaded())
 
     async def add_entry(self, question: str, answer: str, entry_id: str | None = None) -> FaqEdit:
         self._refuse_to_write()
@@ -1077,8 +1081,12 @@ class FaqEditor:
             entry_id=entry_id,
         )
         await self._keep(_Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question)))
-        await self.reload()
-        return edit
+        return dataclasses.replace(edit, applied=await self._reloaded())
+
+    async def _reloaded(self) -> bool:
+        """The bot reloaded now; False when `reload` says nothing could be applied yet (a
+        staff file still being saved: the watcher applies it once it is)."""
+        return await self.reload() is not False
 
     async def _keep(self, done: _Done) -> None:
         self._done = [*self._done[-(UNDO_KEPT - 1) :], done]
@@ -1110,7 +1118,7 @@ class FaqEditor:
         self._done.pop()
         await asyncio.to_thread(self._write)
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
-        await self.reload()
+        applied = await self._reloaded()
         # The one before can be undone next: recent, and faq.yaml now as it left it.
         earlier = self._done[-1] if self._done else None
         more = (
@@ -1118,7 +1126,7 @@ class FaqEditor:
             and self.clock() - earlier.at <= UNDO_FOR
             and earlier.edit.after == done.edit.before
         )
-        return msg.faq_undone(done.what, more=more)
+        return msg.faq_undone(done.what, more=more, applied=applied)
 
 
 async def undo_for_staff(editor: FaqEditor | None) -> str:

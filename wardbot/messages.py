@@ -1921,20 +1921,40 @@ def faq_blanked(kinds: Sequence[str]) -> str:
     )
 
 
-def faq_variant_added(entry_id: str, question: str, blanked: Sequence[str] = ()) -> str:
+# An edit from chat written, but not applied yet: another staff file was still being saved
+# (alerts.FORCE_WAIT_AT_MOST_SECONDS), and the bot applies it by itself once it is.
+FAQ_NOT_RELOADED_YET = (
+    "một tệp của cán bộ đang được lưu hay tải lên nên bot chưa nạp lại; bot sẽ tự nạp khi "
+    "tệp lưu xong"
+)
+
+
+def faq_variant_added(
+    entry_id: str, question: str, blanked: Sequence[str] = (), *, applied: bool = True
+) -> str:
+    """`applied`: the bot reloaded with it (else FAQ_NOT_RELOADED_YET)."""
+    reloaded = "bot đã nạp lại" if applied else FAQ_NOT_RELOADED_YET
     return (
         f"📝 Đã thêm “{question}” làm một cách hỏi khác của mục {entry_id} trong faq.yaml; "
-        f"bot đã nạp lại và từ nay tự trả lời câu này. {FAQ_UNDO_HINT}\n{faq_blanked(blanked)}"
+        f"{reloaded} và từ nay tự trả lời câu này. {FAQ_UNDO_HINT}\n{faq_blanked(blanked)}"
     )
 
 
-def faq_entry_added(entry_id: str, question: str, answer: str, blanked: Sequence[str] = ()) -> str:
+def faq_entry_added(
+    entry_id: str,
+    question: str,
+    answer: str,
+    blanked: Sequence[str] = (),
+    *,
+    applied: bool = True,
+) -> str:
     """`answer`: the staff answer it took (as written into faq.yaml), shown whole enough to
-    tell which: residents get it from now on."""
+    tell which: residents get it from now on. `applied`: as for faq_variant_added."""
     shown = one_line(answer, 300)
+    reloaded = "Bot đã nạp lại" if applied else FAQ_NOT_RELOADED_YET.capitalize()
     return (
         f"📝 Đã thêm mục mới {entry_id} vào faq.yaml với câu hỏi “{question}” (câu hỏi của "
-        f"người dân) và câu trả lời của cán bộ: “{shown}”. Bot đã nạp lại và từ nay trả lời "
+        f"người dân) và câu trả lời của cán bộ: “{shown}”. {reloaded} và từ nay trả lời "
         "như vậy. Nếu câu trả lời này không đúng (ví dụ chỉ là lời chào), sửa mục này trong "
         "faq.yaml; lần sau có thể trả lời (reply) đúng tin trả lời cần dùng bằng /newfaq. "
         f"Nên xem lại câu chữ và thêm chủ đề (topics) cho mục này. {FAQ_UNDO_HINT}\n"
@@ -1968,12 +1988,14 @@ def faq_undone_entry(entry_id: str, question: str) -> str:
     return f"đã bỏ mục {entry_id} (“{question}”)"
 
 
-def faq_undone(what: str, *, more: bool = False) -> str:
-    """/undo done; `more`: an earlier edit made from chat can be undone next."""
+def faq_undone(what: str, *, more: bool = False, applied: bool = True) -> str:
+    """/undo done; `more`: an earlier edit made from chat can be undone next; `applied`:
+    as for faq_variant_added."""
     again = " Gõ /undo lần nữa để hoàn tác lần sửa trước đó." if more else ""
+    reloaded = "bot đã nạp lại" if applied else FAQ_NOT_RELOADED_YET
     return (
         f"↩️ Đã hoàn tác lần sửa faq.yaml gần nhất: {what}. faq.yaml trở lại như trước lần "
-        f"sửa đó (giữ nguyên chú thích) và bot đã nạp lại.{again}"
+        f"sửa đó (giữ nguyên chú thích) và {reloaded}.{again}"
     )
 
 
