@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 from chat_ward import WARD_NAME, write_chat_ward
+from fakes.portal import FakePortal
 from fakes.telegram_api import Call, FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 
@@ -309,6 +310,27 @@ async def test_zalo_refusals_and_reply_failures(tmp_path: Path) -> None:
             body = await bot.wait_health(lambda checks: checks["zalo"])
             assert body["code"] == 200
         assert zalo.token not in bot.stderr
+
+
+# --- A stop while the ward's portal does not answer -----------------------------------------
+
+
+async def test_a_stop_during_a_portal_read_that_never_answers_ends_in_time(
+    tmp_path: Path,
+) -> None:
+    """The portal's feed is read in a thread; a stop while the portal keeps the bot waiting
+    (a feed and its news list's pages, up to a minute each) waited for the whole read
+    after every part had stopped, past the minute the stop promises and into Docker's
+    kill. `running_bot` stops the bot with SIGTERM: it must exit within STOP_WITHIN."""
+    with FakePortal() as portal:
+        feed = portal.put("/tin-tuc", "", hang=True)  # never answers
+        async with running_bot(tmp_path, env={"PORTAL_FEEDS": feed}) as bot:
+            for _ in range(300):  # a guard, not a measure: until the feed is asked
+                if portal.hits("/tin-tuc"):
+                    break
+                await asyncio.sleep(0.1)
+            assert portal.hits("/tin-tuc"), bot.stderr  # the read is under way
+        await bot.wait_log(r"wardbot.app: stopped")
 
 
 # --- 2, 3, 5: the database locked by another program -----------------------------------------

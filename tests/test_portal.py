@@ -1706,6 +1706,35 @@ async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_alrea
     assert await alerted(settings) == {new.removesuffix(".md"): 1}
 
 
+async def test_a_stop_during_a_poll_asks_the_portal_nothing_more_and_loses_nothing(ward, portal):
+    """A stop while the portal is slow to answer: the follower asks nothing more once the
+    bot is stopping (its read is not waited for, it would hold the stop), and the article
+    it did not read is read at the next start, the feed not taken for read."""
+    feed = serve_feed(portal)
+    articles = ("/tin-tuc/trao-the-bhyt-hoc-sinh", "/tin-tuc/tong-ket-phong-trao-2019")
+    for path in articles:
+        portal.routes[path].hang = True  # the portal is slow: no answer yet
+    settings = ward.settings(portal_feeds=(feed,))
+    stop = asyncio.Event()
+    running = asyncio.create_task(FeedFollower(settings).run(stop))
+    for _ in range(300):  # a guard, not a measure: until the first article is asked
+        if any(portal.hits(path) for path in articles):
+            break
+        await asyncio.sleep(0.1)
+    stop.set()
+    portal.release()  # the article asked is never answered
+    await asyncio.wait_for(running, 30)
+    [asked] = [path for path in articles if portal.hits(path)]  # the other was not
+    assert ward.imported() == []
+
+    for path in articles:
+        portal.routes[path].hang = False
+    await FeedFollower(settings).poll()  # the next start
+    [unread] = [path for path in articles if path != asked]
+    assert len(portal.hits(unread)) == 1
+    assert len(ward.imported()) == 2  # the one cut off too
+
+
 async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgrade(ward, portal):
     """An older version wrote no record of a feed one of whose items kept failing; what it
     imported from the feed is in the import log. After the upgrade, what the portal

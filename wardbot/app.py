@@ -378,7 +378,11 @@ async def _serve(
 
     def serving(channel: Channel) -> None:
         """What waits for a channel to be up: its alert sender, and the staff desk (in the
-        Telegram staff group)."""
+        Telegram staff group). Not once the bot is stopping: the stop does not wait for
+        what starts after it (an alert sender started then would send while the bot closes
+        under it, and its message go again at the next start)."""
+        if stop.is_set():
+            return
         if store.writable:  # a read-only data folder: nothing to send from
             senders.start(channel.name)
         if staffing is not None and channel.name == "telegram":

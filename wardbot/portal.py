@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import inspect
 import logging
 import re
+import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from wardbot.config import Settings
+from wardbot.datadir import in_thread
 from wardbot.hours import vietnam_today
 from wardbot.messages import unit
 from wardbot.models import Announcement
 from wardbot.notice_changes import NoticeRef
-from wardbot.portal_fetch import Fetcher, host_of, shown_address
+from wardbot.portal_fetch import Fetcher, Halted, host_of, shown_address
 from wardbot.portal_import import Importer
 from wardbot.portal_log import IMPORT_LOG
 from wardbot.portal_outcome import NEW, SKIPPED, UPDATED, WITHDRAWN, Outcome
@@ -311,6 +314,8 @@ class FeedFollower:
         self._items_down = dict.fromkeys(self.feeds, False)
         self._running = False
         self._polling = asyncio.Lock()  # the interval's poll and /reload's take turns
+        # Set once `run`'s stop is: a poll's thread then makes no new request.
+        self._halt = threading.Event()
 
     def is_running(self) -> bool:
         return self._running
@@ -334,12 +339,20 @@ class FeedFollower:
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set (an error propagates: the supervisor restarts it)."""
         self._running = True
+        stopping = asyncio.ensure_future(stop.wait())
+        stopping.add_done_callback(self._halted)
         try:
             while not stop.is_set():
                 await self.poll()
                 await self.wait(self.interval, stop)
         finally:
             self._running = False
+            stopping.cancel()
+
+    def _halted(self, stopping: asyncio.Future[Any]) -> None:
+        """`stop` is set: a poll under way (this one's, or /reload's) asks nothing more."""
+        if not stopping.cancelled():
+            self._halt.set()
 
     async def poll(self, *, every_item: bool = False) -> list[Outcome]:
         """Read every feed once; import what is new; tell admins. `every_item`: the items
@@ -349,9 +362,18 @@ class FeedFollower:
         async with self._polling:
             self._loop = asyncio.get_running_loop()
             self._quiet = set()
-            told, outcomes, items_down = await asyncio.to_thread(
-                self._poll, every_item, not self._polled
-            )
+            # In a thread of its own, not asyncio's: a stop does not wait for a read under
+            # way (each request a minute at most, a news list's pages and its articles
+            # read one after the other), which would hold the bot past the minute its stop
+            # is given. The stop halts it at its next request: what it did not read is
+            # read at the next start, nothing of it taken for the portal failing.
+            try:
+                told, outcomes, items_down = await in_thread(
+                    functools.partial(self._poll, every_item, not self._polled)
+                )
+            except Halted:
+                log.info("portal: the bot is stopping; the rest of this read waits for its start")
+                return []
             if not self._polled:
                 self._failing.update({source: reason_vi(why) for source, why in told.items()})
                 # A feed failing when the bot stopped (a restart, a deployment) is down again
@@ -423,10 +445,12 @@ class FeedFollower:
     ) -> tuple[dict[str, str], list[Outcome], dict[str, bool]]:
         """(In a thread.) What failed before the poll (`first`: else nothing), what this
         poll brought, and Importer.items_down."""
+        fetcher = self.fetcher(self.hosts)
+        fetcher.halted = self._halt.is_set
         importer = Importer(
             self.settings,
             today=self.today,
-            fetcher=self.fetcher(self.hosts),
+            fetcher=fetcher,
             on_backlog=self._quietly if self.note_quietly else None,
             clock=self.clock,
         )
@@ -441,6 +465,8 @@ class FeedFollower:
         first time: what it lists is no news to subscribers, however recent (one alert per
         item at once, weeks of them), as the notices there when the bot is installed."""
         assert self.note_quietly is not None and self._loop is not None
+        if self._halt.is_set():  # the database may be closing: the notice waits, unwritten
+            raise Halted
         ref = NoticeRef(notice.id, notice.topics, False, notice.title, notice.date.isoformat())
         remembered = asyncio.run_coroutine_threadsafe(
             self.note_quietly([ref], time.time()), self._loop

@@ -113,6 +113,12 @@ def shown_address(url: str) -> str:
         return url
 
 
+class Halted(BaseException):
+    """The bot is stopping: no more requests (a BaseException, as asyncio's CancelledError,
+    so that no importer's `except Exception` takes it for the portal failing, to be
+    recorded and tried again later)."""
+
+
 class _HostRefused(Exception):
     pass
 
@@ -209,6 +215,8 @@ class Fetcher:
         self.interval = REQUEST_INTERVAL if interval is None else interval
         self.sleep = sleep
         self._last: float | None = None  # when the last request ended
+        # Whether the bot is stopping: no request starts then (`Halted` is raised).
+        self.halted: Callable[[], bool] = lambda: False
         read = READ_TIMEOUT if timeout is None else timeout
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
@@ -279,6 +287,8 @@ class Fetcher:
         wait = 0.0 if self._last is None else self._last + self.interval - self.clock()
         if wait > 0:
             self.sleep(wait)
+        if self.halted():
+            raise Halted
         started = self.clock()
         self._ends_at = started + self.deadline
         try:

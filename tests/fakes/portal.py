@@ -114,6 +114,10 @@ class FakePortal:
     def put_fixture(self, path: str, name: str, content_type: str | None = None, **kw) -> str:
         return self.put(path, (FIXTURES / name).read_bytes(), content_type, **kw)
 
+    def release(self) -> None:
+        """The requests a hanging route holds end now, unanswered (the server closes them)."""
+        self._released.set()
+
     def hits(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.path == path]
 

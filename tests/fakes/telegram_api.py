@@ -691,8 +691,8 @@ class FakeBotApi(FakeApiServer):
         self._holds[(method.lower(), chat_id)] = after
 
     def pause(self, method: str, chat_id: int) -> asyncio.Event:
-        """Keep `method`'s requests about `chat_id` waiting (in `paused`) until the
-        returned event is set; then they are done as usual."""
+        """Keep `method`'s requests about `chat_id` (0: those about no chat, getMe say)
+        waiting (in `paused`) until the returned event is set; then they are done as usual."""
         return self._pauses.setdefault((method.lower(), chat_id), asyncio.Event())
 
     def drop_held(self) -> None:
@@ -809,7 +809,7 @@ class FakeBotApi(FakeApiServer):
             if method.lower() in self._delays:
                 await asyncio.sleep(self._delays[method.lower()])
             chat = params.get("chat_id")
-            held = (method.lower(), int(chat)) if _is_id(chat) else ("", 0)
+            held = (method.lower(), int(chat) if _is_id(chat) else 0)
             if self._holds.get(held, 0) > 0:
                 self._holds[held] -= 1
             elif held in self._holds:
