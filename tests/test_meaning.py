@@ -664,3 +664,34 @@ def test_an_edited_notice_is_never_ranked_by_its_old_texts_meaning(engine, tmp_p
         assert read("tiêm phòng dại cho chó").sem_head is not None  # ...its own vectors
     finally:
         running.close()
+
+
+def test_a_notice_just_published_does_not_take_answers_before_it_has_vectors(engine, tmp_path):
+    """A notice is answerable at once, lexically, while its vectors are computed; in
+    that time it must not take another entry's question. Scored lexically beside the
+    others' semantic scores, "Phát thẻ BHYT đợt 4" took "mất thẻ bhyt" from the entry on
+    a lost card; a question's candidates are now all scored by one model."""
+    from chat_ward import write_chat_ward
+
+    write_chat_ward(tmp_path)
+    running = Engine.open(
+        tmp_path / "faq.yaml", tmp_path / "content", tmp_path / "data", embedder=engine.embedder
+    )
+    try:
+        day = dt.date.today().isoformat()
+        notice = tmp_path / "content" / f"{day}-phat-the.md"
+        notice.write_text(
+            f"---\ntitle: Phát thẻ BHYT đợt 4\ndate: {day}\ntopics: [bhyt]\n---\n"
+            "Người dân nhận thẻ tại nhà văn hóa khu phố từ thứ hai.\n",
+            encoding="utf-8",
+        )
+        running.update_announcements([notice])
+        status = running.semantic_status()
+        assert status["documents"] == status["of"] - 1  # the notice has no vectors yet
+        for question in ("mất thẻ bhyt", "mat the bhyt"):
+            answer = running.ask(question)
+            assert answer.answered and answer.best.id == "bhyt-mat-the", answer.results[:3]
+        answer = running.ask("phát thẻ bhyt đợt 4")
+        assert answer.answered and answer.best.id == notice.stem  # answerable meanwhile
+    finally:
+        running.close()

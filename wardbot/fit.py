@@ -227,7 +227,7 @@ def fit(wards: Sequence[WardData]) -> ranking.Ranker:
         [[c.lexical.vector() for c in a.candidates] for a in asked],
         ranking.LEXICAL_FEATURES,
     )
-    semantic_asked = [a for a in asked if any(c.sem_head is not None for c in a.candidates)]
+    semantic_asked = [a for a in asked if all(c.sem_head is not None for c in a.candidates)]
     if semantic_asked:
         semantic = _listwise(
             semantic_asked,
