@@ -1716,12 +1716,17 @@ async def test_a_stop_during_a_poll_asks_the_portal_nothing_more_and_loses_nothi
         portal.routes[path].hang = True  # the portal is slow: no answer yet
     settings = ward.settings(portal_feeds=(feed,))
     stop = asyncio.Event()
-    running = asyncio.create_task(FeedFollower(settings).run(stop))
+    follower = FeedFollower(settings)
+    running = asyncio.create_task(follower.run(stop))
     for _ in range(300):  # a guard, not a measure: until the first article is asked
         if any(portal.hits(path) for path in articles):
             break
         await asyncio.sleep(0.1)
     stop.set()
+    for _ in range(300):  # until the follower has seen the stop (its read goes on apart)
+        if follower.halted:
+            break
+        await asyncio.sleep(0.01)
     portal.release()  # the article asked is never answered
     await asyncio.wait_for(running, 30)
     [asked] = [path for path in articles if portal.hits(path)]  # the other was not

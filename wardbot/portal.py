@@ -349,6 +349,11 @@ class FeedFollower:
             self._running = False
             stopping.cancel()
 
+    @property
+    def halted(self) -> bool:
+        """Whether `run`'s stop came: a poll under way asks the portal nothing more."""
+        return self._halt.is_set()
+
     def _halted(self, stopping: asyncio.Future[Any]) -> None:
         """`stop` is set: a poll under way (this one's, or /reload's) asks nothing more."""
         if not stopping.cancelled():
