@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 import aiosqlite
 
@@ -661,12 +662,7 @@ class Store:
     async def alerts_thread(self, chat: ChatRef) -> int | None:
         """The forum topic of a group where its alerts go: the one it last subscribed
         from (migration 27); None: General, or a chat without topics."""
-        async with self._db.execute(
-            "SELECT thread FROM chats WHERE channel = ? AND chat_id = ?",
-            (chat.channel, chat.chat_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row and row[0] is not None else None
+        return await self._topic_of(chat, "thread")
 
     async def forget_thread(self, chat: ChatRef, thread: int) -> None:
         """The group's topic `thread` is gone (deleted): its alerts go to General from now
@@ -686,8 +682,14 @@ class Store:
     async def seen_thread(self, chat: ChatRef) -> int | None:
         """The forum topic a subscribed group last wrote to the bot from (migration 29),
         where its alerts go when its own topic and General are closed to the bot."""
+        return await self._topic_of(chat, "seen_thread")
+
+    async def _topic_of(
+        self, chat: ChatRef, column: Literal["thread", "seen_thread"]
+    ) -> int | None:
+        """A forum topic the chat's row in `chats` keeps in `column`; None: none kept."""
         async with self._db.execute(
-            "SELECT seen_thread FROM chats WHERE channel = ? AND chat_id = ?",
+            f"SELECT {column} FROM chats WHERE channel = ? AND chat_id = ?",  # noqa: S608
             (chat.channel, chat.chat_id),
         ) as cursor:
             row = await cursor.fetchone()
