@@ -612,3 +612,59 @@ def test_a_notice_with_an_faq_entrys_id_is_reported_where_the_entry_is(tmp_path)
         assert "Lịch tiêm" not in {a.title for a in engine.corpus.announcements}
     finally:
         engine.close()
+
+
+RELATED_FAQ = """\
+topics:
+  - id: ho-tich
+    name: Hộ tịch
+  - id: y-te
+    name: Y tế
+faq:
+  - id: ket-hon
+    question: Đăng ký kết hôn cần điều kiện và giấy tờ gì?
+    answer: Hai bên nộp tờ khai đăng ký kết hôn tại UBND phường.
+    topics: [ho-tich]
+  - id: ly-hon
+    question: Muốn ly hôn thì làm thủ tục ở đâu?
+    answer: Nộp đơn tại Tòa án nhân dân khu vực.
+    topics: [ho-tich]
+  - id: doc-than
+    question: Xin giấy xác nhận tình trạng hôn nhân ở đâu?
+    answer: Tại bộ phận một cửa UBND phường.
+    topics: [ho-tich]
+  - id: hien-mau
+    question: Muốn hiến máu tình nguyện cần điều kiện và giấy tờ gì?
+    answer: Từ đủ 18 tuổi, cân nặng từ 45 kg, mang theo căn cước.
+    topics: [y-te]
+"""
+
+
+def _notice(date: dt.date, title: str) -> str:
+    return f"---\ntitle: {title}\ndate: {date.isoformat()}\ntopics: [ho-tich]\n---\n{title}.\n"
+
+
+def test_related_entries_are_on_the_entry_s_subject_not_only_its_words(tmp_path):
+    """An answer's 'related' buttons are the ward's other entries and recent notices on
+    its topic: marriage registration is not followed by blood donation, which shares
+    its "cần điều kiện và giấy tờ gì", nor by the report of a meeting two years ago."""
+    (tmp_path / "faq.yaml").write_text(RELATED_FAQ, encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    recent, old = TODAY - dt.timedelta(days=20), TODAY - dt.timedelta(days=800)
+    (content / f"{recent}-ket-hon-luu-dong.md").write_text(
+        _notice(recent, "Lịch đăng ký kết hôn lưu động tại các khu phố"), encoding="utf-8"
+    )
+    (content / f"{old}-tong-ket-ho-tich.md").write_text(
+        _notice(old, "Hội nghị tổng kết công tác đăng ký kết hôn, hộ tịch"), encoding="utf-8"
+    )
+    engine = Engine.open(
+        tmp_path / "faq.yaml", content, tmp_path / "data", today=TODAY, embedder=load_embedder()
+    )
+    try:
+        related = {h.id for h in engine.related("ket-hon", 5)}
+        assert "hien-mau" not in related
+        assert f"{old}-tong-ket-ho-tich" not in related
+        assert {"ly-hon", "doc-than", f"{recent}-ket-hon-luu-dong"} <= related
+    finally:
+        engine.close()

@@ -422,7 +422,7 @@ async def test_a_command_corrected_by_editing_the_message_is_done(
 async def test_a_number_typed_under_buttons_presses_the_button_in_that_place(
     api: FakeBotApi, store: Store, typed: str
 ) -> None:
-    (answer,) = await api.say(ALICE, "dang ky tam tru can giay to gi")
+    (answer,) = await api.say(ALICE, "mat the bhyt thi lam sao")
     label, _ = answer.buttons[1]
     (opened,) = await api.say(ALICE, typed)
     assert shown(opened).startswith(label.rstrip("…"))
@@ -473,8 +473,8 @@ async def test_an_alert_arriving_while_an_answer_is_on_its_way_comes_after_it(
         assert shown(answer).startswith("Mất thẻ bảo hiểm y tế")
         assert notice.title in shown(pushed)
         listed = [data for _, data in answer.buttons if not data.startswith("wrong:")]
-        assert len(listed) == 2 and pushed.buttons == [(msg.FULL_TEXT_BUTTON, f"full:{notice.id}")]
-        (whole,) = await api.say(ALICE, "3")  # numbered on: the alert's button
+        assert len(listed) >= 2 and pushed.buttons == [(msg.FULL_TEXT_BUTTON, f"full:{notice.id}")]
+        (whole,) = await api.say(ALICE, str(len(listed) + 1))  # numbered on: the alert's button
         assert shown(whole).startswith(notice.title)
 
 

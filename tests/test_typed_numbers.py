@@ -257,7 +257,7 @@ async def open_ticket(ward: Ward) -> None:
 # most plausibly meant by it, as the bot must take it. `LINE`: the line the resident sees
 # numbered so, the latest one shown with that number (its title is what opens).
 
-BHYT_LOST = "mất thẻ bhyt thì làm sao"  # answered, with related questions: lines 1, 2
+BHYT_LOST = "mất thẻ bhyt thì làm sao"  # answered; related: two entries, the notice (1-3)
 BHYT_NOTICE = "Về việc điều chỉnh mức đóng BHYT"
 SCHOLARSHIP = "Thông báo xét học bổng khuyến học năm 2024"
 RATE = "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
@@ -303,9 +303,9 @@ SCENARIOS: dict[str, list[Say | Do]] = {
     ],
     "a restart under close matches and a burst numbered after them: each line still opens": [
         Say(BHYT_LOST, "asked"),
-        Do("alert"),  # lines 3 and 4
+        Do("alert"),  # lines 4 and 5
         Do("restart"),
-        Say("4", opens(SCHOLARSHIP)),
+        Say("5", opens(SCHOLARSHIP)),
     ],
     "a restart under close matches and a burst: the list's own line": [
         Say(BHYT_LOST, "asked"),
@@ -329,7 +329,7 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say(BHYT_LOST, "asked"),
         Do("restart"),
         Do("alert"),
-        Say("3", opens(BHYT_NOTICE)),
+        Say("4", opens(BHYT_NOTICE)),
     ],
     "a restart, then an alert while the list is fresh: '2' is still the list's": [
         Say(BHYT_LOST, "asked"),  # 2. Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?
@@ -378,7 +378,7 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say(BHYT_LOST, "asked"),
         Do("alert"),
         Say("9", "not on list"),
-        Say("4", opens(SCHOLARSHIP)),
+        Say("5", opens(SCHOLARSHIP)),
     ],
     "/topics, then an alert: its lines after the topics, '2' still the second topic": [
         Say("/topics", ""),

@@ -82,8 +82,11 @@ MAX_DRIFT_SHARE = 0.2
 # ...or, when a question has none, its rarest few; and at most this many word pairs.
 MIN_CANDIDATE_WORDS = 3
 MAX_CANDIDATE_PAIRS = 8
-# Related entries need not answer anything; they must only be on the same subject.
+# Related entries need not answer anything; they must only be on the same subject: one
+# of the entry's topics, or this close by score for an entry without topics.
 RELATED_FLOOR = 0.02
+# A notice older than this is not offered as related reading (it still answers questions).
+RELATED_NOTICE_DAYS = 365
 MAX_OFFERS = 3  # "Có phải anh/chị muốn hỏi...": at most this many close matches
 # Once the best is plausible enough to offer, the next ones are offered beside it down
 # to this share of the offer threshold: a question's candidates share one probability,
@@ -1133,7 +1136,11 @@ class Engine:
 
     # ---------------------------------------------------------------- browsing
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
-        """Other entries close to `doc_id`, for 'related questions' buttons."""
+        """Other entries on the subject of `doc_id`, for 'related questions' buttons:
+        ranked with `doc_id`'s phrasing as the question (by meaning once it has vectors),
+        and sharing a topic with it when it has topics. Words alone put the entry on
+        deferring military call-up beside student loans ("trường hợp nào ... được"), and
+        marriage registration beside blood donation ("cần điều kiện gì")."""
 
         def related() -> list[Hit]:
             entry = self._entries.get(doc_id)
@@ -1143,10 +1150,25 @@ class Engine:
             query = ranking.make_query(
                 entry.doc.id, words, self._vocab, self._analyzer.stopwords, {}
             )
-            hits, _ = self._rank(query, words, None, limit * 3, exclude=doc_id)
-            return [s.hit for s in hits if s.hit.score >= RELATED_FLOOR][:limit]
+            hits, _ = self._rank(query, words, self._phrasing_vector(doc_id), limit * 4, doc_id)
+            on_topic = bool(entry.doc.topics)  # then the topic decides, not the score
+            return [
+                s.hit
+                for s in hits
+                if (on_topic or s.hit.score >= RELATED_FLOOR)
+                and _related(entry.doc, s.hit.doc, self.today)
+            ][:limit]
 
         return self._searching(related)
+
+    def _phrasing_vector(self, doc_id: str) -> np.ndarray | None:
+        """The vector of `doc_id`'s first phrasing (its question or title), read as a
+        resident's question; None while it has none."""
+        semantic = self.vectors.index
+        if doc_id in self.vectors.stale or doc_id not in semantic.row:
+            return None
+        heads, _ = semantic.vectors_of(doc_id)
+        return heads.codes[0].astype(np.float32) * heads.scales[0]
 
     def latest(self, limit: int = 5) -> list[Announcement]:
         """Current announcements, newest first."""
@@ -1181,3 +1203,15 @@ class Engine:
     def document(self, doc_id: str) -> Doc | None:
         entry = self._entries.get(doc_id)
         return entry.doc if entry else None
+
+
+def _related(doc: FaqEntry | Announcement, other: FaqEntry | Announcement, today: dt.date) -> bool:
+    """Whether `other` may be offered as related to `doc`: on one of its topics (when it
+    has topics: staff sorted them so), and, for a notice, still current and from the
+    last RELATED_NOTICE_DAYS (a report of a meeting years ago is no reading for
+    someone asking how to apply for something)."""
+    if doc.topics and not set(doc.topics) & set(other.topics):
+        return False
+    if isinstance(other, Announcement):
+        return other.is_current(today) and (today - other.date).days <= RELATED_NOTICE_DAYS
+    return True
