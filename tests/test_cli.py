@@ -1778,6 +1778,18 @@ def test_every_setting_is_in_the_readmes_configuration_table(name):
     assert re.search(rf"^\|[^|\n]*`{name}`", table, re.MULTILINE), name
 
 
+def test_every_name_in_the_readmes_configuration_table_is_a_setting_the_bot_reads():
+    """The other way round: a name the table lists that config.py does not read would be
+    set by an operator and silently do nothing."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    table = table[: table.index("\n## ")]
+    rows = [line.split(" | ")[0] for line in table.splitlines() if line.startswith("| `")]
+    listed = {name for row in rows for name in re.findall(r"`([A-Z_]+)`", row)}
+    assert len(listed) > 20
+    assert sorted(listed - set(_settings_read())) == []
+
+
 def test_the_readmes_example_env_file_sets_up_a_ward_as_it_says(tmp_path, monkeypatch):
     """The .env of "Your own ward, step by step", copied as it stands, is read without a
     configuration error and names the ward."""
