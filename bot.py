@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=(
             "Settings (the ward's name and hotline, the Telegram and Zalo tokens, the web "
             "chat, ...) are environment variables, or NAME=value lines of a .env file in the "
-            "working directory: see 'Configuration' in README.md. "
+            "working directory (or the nearest folder above it): see 'Configuration' in "
+            "README.md. "
             "`python bot.py COMMAND --help` explains each command."
         ),
     )
