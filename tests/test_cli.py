@@ -1596,6 +1596,15 @@ def test_every_command_is_in_the_readme(command):
     assert f"bot.py {command}" in readme
 
 
+def test_every_command_the_readme_shows_is_one_bot_py_has():
+    """The other way round: a command the README tells an operator to type (its table, a
+    step, a cron line) that `bot.py --help` does not list would only get a usage error."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"bot\.py ([a-z]+)", readme))
+    assert len(shown) > 5
+    assert sorted(shown - set(COMMANDS)) == []
+
+
 def test_the_shipped_faq_and_content_pass_check(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "check", "--data", str(tmp_path)],
