@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=(
             "Settings (the ward's name and hotline, the Telegram and Zalo tokens, the web "
             "chat, ...) are environment variables, or NAME=value lines of a .env file in the "
-            "working directory: see 'Configuration' in README.md. "
+            "working directory (or the nearest folder above it): see 'Configuration' in "
+            "README.md. "
             "`python bot.py COMMAND --help` explains each command."
         ),
     )
@@ -236,7 +237,32 @@ def _parser() -> argparse.ArgumentParser:
     portal.add_argument(
         "--dry-run", action="store_true", help="print what would be written; write nothing"
     )
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the database and what else the data folder keeps into a new folder",
+        description=(
+            "Back up the data folder into FOLDER (a new or empty folder, outside it): the "
+            "database (subscriptions, alerts waiting, tickets, the question log), copied "
+            "whole while the bot runs, and the files the bot keeps beside it; not the search "
+            "index and vectors, which the bot makes again from faq.yaml and content/. To "
+            "restore, stop the bot and copy FOLDER's files into an empty data folder."
+        ),
+    )
+    backup.add_argument("folder", type=_path, metavar="FOLDER", help="where to write the copy")
     return parser
+
+
+def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from wardbot.backup import BackupError, backup
+
+    try:
+        copied = backup(settings.data_dir, args.folder)
+    except BackupError as exc:
+        print(f"bot.py backup: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {settings.data_dir} into {args.folder}: {', '.join(copied)}")
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -894,6 +920,8 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         return _cmd_announce(args, settings)
     if args.command == "import":
         return _cmd_import(args, settings)
+    if args.command == "backup":
+        return _cmd_backup(args, settings)
     if args.command == "chat":
         # Warnings only (unless -v): the chat itself says when it reloads the staff files.
         with _log_level(logging.INFO if args.verbose else logging.WARNING):

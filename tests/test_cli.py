@@ -1596,6 +1596,15 @@ def test_every_command_is_in_the_readme(command):
     assert f"bot.py {command}" in readme
 
 
+def test_every_command_the_readme_shows_is_one_bot_py_has():
+    """The other way round: a command the README tells an operator to type (its table, a
+    step, a cron line) that `bot.py --help` does not list would only get a usage error."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"bot\.py ([a-z]+)", readme))
+    assert len(shown) > 5
+    assert sorted(shown - set(COMMANDS)) == []
+
+
 def test_the_shipped_faq_and_content_pass_check(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "check", "--data", str(tmp_path)],
@@ -1776,6 +1785,18 @@ def test_every_setting_is_in_the_readmes_configuration_table(name):
     table = readme[readme.index("## Configuration") :]
     table = table[: table.index("\n## ")]
     assert re.search(rf"^\|[^|\n]*`{name}`", table, re.MULTILINE), name
+
+
+def test_every_name_in_the_readmes_configuration_table_is_a_setting_the_bot_reads():
+    """The other way round: a name the table lists that config.py does not read would be
+    set by an operator and silently do nothing."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    table = table[: table.index("\n## ")]
+    rows = [line.split(" | ")[0] for line in table.splitlines() if line.startswith("| `")]
+    listed = {name for row in rows for name in re.findall(r"`([A-Z_]+)`", row)}
+    assert len(listed) > 20
+    assert sorted(listed - set(_settings_read())) == []
 
 
 def test_the_readmes_example_env_file_sets_up_a_ward_as_it_says(tmp_path, monkeypatch):

@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import httpx
 import pytest
+from fakes.telegram_api import FakeBotApi
+from fakes.zalo_api import FakeZaloApi
+from test_telegram_app import bot_settings, running_app
+
+from wardbot.config import Secret, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's Markdown: not the announcements (the ward's, not documentation), nor what
@@ -40,3 +46,34 @@ def test_every_link_in_the_docs_leads_to_a_file_of_the_project(doc: Path) -> Non
 def test_the_readme_links_to_the_contract_it_cites() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/FORMATS.md" in readme
+
+
+def _readme_section(title: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index(f"## {title}\n") :]
+    return section[: section.index("\n## ", 3)]
+
+
+async def test_the_readmes_healthz_table_names_every_check_a_running_bot_reports(
+    ward_settings: Settings, tmp_path: Path, telegram: FakeBotApi, zalo: FakeZaloApi
+) -> None:
+    """What an operator's monitoring sees: every check of a bot running every part (each
+    channel, the staff desk, the portal), each in "Monitoring: /healthz"'s table, and no
+    name there the bot does not report; what it adds beside the checks is told too."""
+    settings = bot_settings(
+        ward_settings,
+        telegram,
+        zalo_token=Secret(zalo.token),
+        zalo_api_base=zalo.base_url,
+        web_chat=True,
+        staff_chat_id=-1001234567890,
+        portal_feeds=("http://127.0.0.1:9/rss",),  # a portal down: the check is there all the same
+    )
+    async with running_app(settings, healthy=False) as base, httpx.AsyncClient() as client:
+        body = (await client.get(f"{base}/healthz")).json()
+    section = _readme_section("Monitoring: /healthz")
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    named = {name for line in table for name in re.findall(r"`([a-z-]+)`", line.split(" | ")[0])}
+    assert named == set(body["checks"])
+    beside = set(body) - {"status", "checks"}
+    assert beside and [name for name in beside if f"`{name}`" not in section] == []
