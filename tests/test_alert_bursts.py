@@ -453,9 +453,13 @@ async def test_a_long_burst_partly_sent_on_zalo_then_one_notice_withdrawn_is_rea
             await sender.drain()
             ward.now[0] += WITHDRAWN_GRACE
             await sender.drain()
+            texts = parts_of(api, ALICE)
+            # The list's numbers open the notices it shows: the sixth, the sixth kept.
+            (opened,) = await api.say(ALICE, "6")
+            sixth = [number for number in range(7) if number != withdrawn][5]
+            assert opened.text.startswith(f"Thông báo số {sixth} về"), opened.text[:80]
         finally:
             await channel.stop()
-        texts = parts_of(api, ALICE)
         assert len(texts) > 1, "the rest of the alert went out"
         read = 1 if withdrawn == 1 else 0  # read in the first message, or never
         for number in range(7):
