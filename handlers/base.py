@@ -30,7 +30,7 @@ import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -105,6 +105,42 @@ def stop_line(replies: Sequence[Reply], line: str) -> list[Reply]:
     ]
 
 
+@dataclass(frozen=True)
+class Read:
+    """What a chat read of an alert partly sent (`AlertParts`): the alert it was known by
+    (`digest`), the paragraphs of its text that went out (`said`), and the notices it
+    opens (its buttons' actions)."""
+
+    digest: str
+    said: frozenset[str]
+    opens: frozenset[str]
+
+
+def _digest(texts: Sequence[str]) -> str:
+    return hashlib.blake2b("\x00".join(texts).encode(), digest_size=10).hexdigest()
+
+
+def _paragraphs(reply: Reply) -> list[str]:
+    return [part.strip() for part in reply.text.split("\n\n") if part.strip()]
+
+
+def _opens(replies: Sequence[Reply]) -> frozenset[str]:
+    return frozenset(button.action for reply in replies for button in reply.buttons)
+
+
+def unread(replies: Sequence[Reply], read: Read) -> list[Reply]:
+    """`replies` without what the chat has read of them (`read`): the paragraphs that went
+    out, and the title of a reply some of whose paragraphs did (it headed their message).
+    The rest (paragraphs not out, the source, the list) is kept."""
+    left = []
+    for reply in replies:
+        kept = [part for part in _paragraphs(reply) if part not in read.said]
+        if len(kept) < len(_paragraphs(reply)):
+            reply = replace(reply, text="\n\n".join(kept), title=None)
+        left.append(reply)
+    return left
+
+
 class AlertParts:
     """Per chat, how many messages of an alert too long for one went out while the rest
     has not, in memory and in the database (migration 23), so that the outbox's retry of
@@ -112,13 +148,49 @@ class AlertParts:
     too: the resident does not read the first half twice. An alert is known by its
     messages' texts (as numbered from 1 where its lines are numbered on after a list that
     may have changed by the retry: `known_by`); once all are out it is forgotten (sent
-    again on purpose: whole)."""
+    again on purpose: whole).
+
+    An alert of notices changed before its retry (one of them withdrawn, so that it lists
+    one less) is no longer known by its texts: what the chat read of it is kept too
+    (migration 30), and `read_of` finds it by the notices it opens, so that the retry
+    sends only what the chat has not read (`unread`)."""
 
     def __init__(self, channel: str, store: Store) -> None:
         self.channel = channel
         self.store = store
         # (chat, the alert's digest) -> how many of its messages went out
         self._sent: LastPerChat[int] = LastPerChat()
+
+    async def read_of(
+        self, chat_id: str, texts: Sequence[str], replies: Sequence[Reply]
+    ) -> Read | None:
+        """What the chat read of the alert `replies` (known by `texts`) as it was before a
+        change, when it went out in part then: among the alerts partly sent to the chat,
+        one that opened every notice this one opens and said some of its paragraphs.
+        None: nothing read, or read as it is now (`send` goes on from the first message
+        not out)."""
+        opens = _opens(replies)
+        said = {part for reply in replies for part in _paragraphs(reply)}
+        if not opens or not said:
+            return None
+        chat = ChatRef(self.channel, chat_id)
+        digest = _digest(texts)
+        if self._sent.get((chat_id, digest), 0) or await self._kept(chat, digest):
+            return None
+        try:
+            kept = await self.store.alert_parts_read(chat)
+        except Exception as exc:  # a database that cannot be read: sent as it is
+            log.debug("%s: what a chat read of an alert is not known: %s", self.channel, exc)
+            return None
+        for kept_digest, dumped in kept:
+            try:
+                record = json.loads(dumped)
+                read = Read(kept_digest, frozenset(record["said"]), frozenset(record["opens"]))
+            except (ValueError, TypeError, KeyError):
+                continue
+            if opens <= read.opens and said & read.said:
+                return read
+        return None
 
     async def send(
         self,
@@ -128,41 +200,67 @@ class AlertParts:
         retry: ReplyRetry,
         *,
         known_by: Sequence[str] = (),
+        replies: Sequence[Reply] = (),
+        read: Read | None = None,
     ) -> None:
         """Send the alert's messages (each one's text and sendMessage) not out yet, as
         `send_parts` sends an alert's. `known_by`: the texts the alert is known by, when
         not those sent (as many: its lines numbered from 1, where the numbers sent depend
-        on the list on screen, which a retry may find changed)."""
+        on the list on screen, which a retry may find changed). `replies`: what the
+        messages say, for what the chat reads in them to be kept (`read_of`); `read`:
+        what the chat read before of the alert these messages go on with (`unread`)."""
         texts = [text for text, _ in parts]
         if len(known_by) == len(parts):  # else split otherwise: known by the texts sent
             texts = list(known_by)
-        await send_parts(await self._left(chat_id, texts, parts), classify, retry, alert=True)
+        left = await self._left(chat_id, texts, parts, replies, read)
+        await send_parts(left, classify, retry, alert=True)
 
     async def _left(
-        self, chat_id: str, texts: Sequence[str], parts: Sequence[tuple[str, Part]]
+        self,
+        chat_id: str,
+        texts: Sequence[str],
+        parts: Sequence[tuple[str, Part]],
+        replies: Sequence[Reply],
+        read: Read | None,
     ) -> list[Part]:
         chat = ChatRef(self.channel, chat_id)
-        digest = hashlib.blake2b("\x00".join(texts).encode(), digest_size=10).hexdigest()
+        digest = _digest(texts)
         key = (chat_id, digest)
         start = self._sent.get(key, 0) if len(parts) > 1 else 0
         if len(parts) > 1 and not start:
             start = await self._kept(chat, digest)
+        opens = read.opens if read is not None else _opens(replies)
+        said = set(read.said) if read is not None else set()
+        units = [part for reply in replies for part in _paragraphs(reply)]
+        before = read.digest if read is not None and read.digest != digest else None
 
         def part(number: int) -> Part:
             async def send() -> object:
+                nonlocal before
                 result = await parts[number][1]()
                 sent = number + 1 if number + 1 < len(parts) else 0
                 if sent:
                     self._sent.set(key, sent)
                 else:
                     self._sent.drop(key)
+                said.update(unit for unit in units if unit in parts[number][0])
                 if sent or number:
-                    await self._keep(chat, digest, sent)
+                    await self._keep(chat, digest, sent, self._dump(said, opens))
+                if before is not None:  # gone on with: what it read is in this one's
+                    await self._keep(chat, before, 0)
+                    before = None
                 return result
 
             return send
 
         return [part(number) for number in range(min(start, len(parts) - 1), len(parts))]
+
+    @staticmethod
+    def _dump(said: set[str], opens: frozenset[str]) -> str | None:
+        """What the chat read of an alert of notices, as kept (`read_of`); None: no notice."""
+        if not opens or not said:
+            return None
+        return json.dumps({"said": sorted(said), "opens": sorted(opens)}, ensure_ascii=False)
 
     async def _kept(self, chat: ChatRef, digest: str) -> int:
         """The messages of an alert that went out before a restart (`_keep`)."""
@@ -172,11 +270,12 @@ class AlertParts:
             log.debug("%s: the parts of an alert sent are not known: %s", self.channel, exc)
             return 0
 
-    async def _keep(self, chat: ChatRef, digest: str, sent: int) -> None:
-        """Write down that `sent` messages of an alert went out (0: all of them); a failed
-        write costs a restart's retry its memory of them only."""
+    async def _keep(self, chat: ChatRef, digest: str, sent: int, read: str | None = None) -> None:
+        """Write down that `sent` messages of an alert went out (0: all of them), and what
+        the chat read in them; a failed write costs a restart's retry its memory of them
+        only."""
         try:
-            await self.store.note_alert_parts(chat, digest, sent, time.time())
+            await self.store.note_alert_parts(chat, digest, sent, time.time(), read)
         except Exception as exc:
             log.debug("%s: the parts of an alert sent are not kept: %s", self.channel, exc)
 

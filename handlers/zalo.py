@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, send_parts, stop_line
+from handlers.base import Answerer, send_parts, stop_line, unread
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
     BadRequest,
@@ -697,11 +697,13 @@ class ZaloChannel:
             # list takes the bot's mention.
             in_group = await self.conversation.store.is_group(ChatRef(CHANNEL, chat_id))
             shown = self._for_group(replies) if in_group else replies
-            texts, buttons = render_plain(shown, after=after, choose=self._choose(in_group))
-            # Known by its lines numbered from 1: a retry after the list on screen changed
-            # numbers them anew, and still goes on from the first message not out (the
-            # messages split alike whatever the numbers: `render_plain`).
-            known_by = render_plain(shown, choose=self._choose(in_group))[0] if after else texts
+            texts, buttons, known_by = self._alert_texts(shown, after, in_group)
+            # Partly sent before one of its notices was withdrawn: the rest, without what
+            # the chat has read (nor the withdrawn notice, if it had not gone out).
+            read = await self.answerer.alert_parts.read_of(chat_id, known_by, shown)
+            if read is not None:
+                shown = unread(shown, read)
+                texts, buttons, known_by = self._alert_texts(shown, after, in_group)
             try:
                 # A slow answer is waited for: a message given up on may still arrive, and
                 # the retry would send it twice.
@@ -712,6 +714,8 @@ class ZaloChannel:
                     _retryable,
                     self.reply_retry,
                     known_by=known_by,
+                    replies=shown,
+                    read=read,
                 )
             except TooManyRequests as exc:
                 raise self._rate_limited(exc) from None
@@ -743,6 +747,18 @@ class ZaloChannel:
             self._refusing.drop(chat_id)
             self._quota_wait = 0.0
             await self.answerer.pushed(chat_id, replies, buttons, after)
+
+    def _alert_texts(
+        self, replies: Sequence[Reply], after: int, in_group: bool
+    ) -> tuple[list[str], list[Button], list[str]]:
+        """An alert's messages, its buttons as numbered after `after` choices, and the
+        texts it is known by (`AlertParts`): its lines numbered from 1, so that a retry
+        after the list on screen changed numbers them anew, and still goes on from the
+        first message not out (the messages split alike whatever the numbers:
+        `render_plain`)."""
+        choose = self._choose(in_group)
+        texts, buttons = render_plain(replies, after=after, choose=choose)
+        return texts, buttons, render_plain(replies, choose=choose)[0] if after else texts
 
     def _for_group(self, replies: Sequence[Reply]) -> list[Reply]:
         """An alert's replies as a Zalo group reads them: how to stop its alerts says that

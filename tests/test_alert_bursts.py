@@ -26,7 +26,14 @@ from handlers.zalo import ZaloChannel
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import REPLY_RETRY, PermanentError, RetryLater, TransientError
-from wardbot.outbox import BURST_MAX, BURST_WINDOW, MAX_BACKOFF, Composer, Sender
+from wardbot.outbox import (
+    BURST_MAX,
+    BURST_WINDOW,
+    MAX_BACKOFF,
+    WITHDRAWN_GRACE,
+    Composer,
+    Sender,
+)
 from wardbot.reply import Reply
 from wardbot.store import ChatRef
 
@@ -407,3 +414,62 @@ async def test_a_long_burst_cut_off_on_zalo_by_a_crash_then_joined_by_a_notice_i
             await channel.stop()
         read_once_each(api, ALICE, range(8))
         assert set((await states(ward)).values()) == {"sent"}
+
+
+def parts_of(api: FakeZaloApi, chat_id: str) -> list[str]:
+    return [call.text for call in api.sent(chat_id)]
+
+
+@pytest.mark.parametrize(("withdrawn", "restart"), [(1, False), (6, False), (6, True)])
+async def test_a_long_burst_partly_sent_on_zalo_then_one_notice_withdrawn_is_read_once(
+    tmp_path: Path, withdrawn: int, restart: bool
+) -> None:
+    """Seven notices make an alert of two Zalo messages; the first goes out, the second
+    fails for long. Before the retry the portal withdraws one of the seven: one the
+    resident has read in the first message (1), or one they have not (6). Before, the
+    retry listed six notices, unlike the alert partly sent, and the resident read the
+    first message's notices twice. Now the retry sends only what they have not read, the
+    withdrawn notice not at all when it had not gone out, and its line in the list to
+    open each notice goes too; after a restart as well."""
+    async with zalo_ward(tmp_path) as (ward, api, retries):
+        await follow(ward, ALICE, "bhyt")
+        ids = publish_long(ward, range(7))
+        await ward.watcher.refresh()
+        channel = await started_zalo(ward, api, retries)
+        try:
+            sender = zalo_sender(ward, channel)
+            api.fail(502, method="sendMessage", after=1, times=len(REPLY_RETRY.waits) + 1)
+            await sender.drain()
+            (first,) = parts_of(api, ALICE)
+            assert "Dòng đầu của thông báo số 1:" in first
+            assert "Dòng đầu của thông báo số 6:" not in first
+            (ward.content / f"{ids[withdrawn]}.md").unlink()  # the portal withdraws it
+            await ward.watcher.refresh()
+            if restart:
+                await channel.stop()
+                channel = await started_zalo(ward, api, retries)
+                sender = zalo_sender(ward, channel)
+            ward.now[0] += MAX_BACKOFF
+            await sender.drain()
+            ward.now[0] += WITHDRAWN_GRACE
+            await sender.drain()
+            texts = parts_of(api, ALICE)
+            # The list's numbers open the notices it shows: the sixth, the sixth kept.
+            (opened,) = await api.say(ALICE, "6")
+            sixth = [number for number in range(7) if number != withdrawn][5]
+            assert opened.text.startswith(f"Thông báo số {sixth} về"), opened.text[:80]
+        finally:
+            await channel.stop()
+        assert len(texts) > 1, "the rest of the alert went out"
+        read = 1 if withdrawn == 1 else 0  # read in the first message, or never
+        for number in range(7):
+            said = "\n".join(texts).count(f"Dòng đầu của thông báo số {number}:")
+            assert said == (read if number == withdrawn else 1), number
+        rest = "\n".join(texts[1:])
+        assert "thông báo mới" not in rest, "no second heading"
+        assert f"Thông báo số {withdrawn} về" not in rest, "its line to open it is gone"
+        for number in set(range(7)) - {withdrawn}:  # the others still open from the list
+            assert f"Thông báo số {number} về" in rest, number
+        assert await states(ward) == {
+            notice: "dropped" if at == withdrawn else "sent" for at, notice in enumerate(ids)
+        }

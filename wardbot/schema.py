@@ -425,4 +425,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chats ADD COLUMN seen_thread INTEGER;
     """,
+    # 30: per alert partly sent to a chat (alert_parts), what the chat has read of it (the
+    # paragraphs of its text in the messages that went out) and the notices it opens, as
+    # JSON; NULL: not known (no notice, or kept before). A retry of the alert changed
+    # meanwhile (one of its notices withdrawn) then sends only what the chat has not read
+    # (handlers.base.AlertParts). Notice text only: nothing the resident wrote.
+    """
+    ALTER TABLE alert_parts ADD COLUMN read TEXT;
+    """,
 )

@@ -1516,21 +1516,34 @@ class Store:
             row = await cursor.fetchone()
         return 0 if row is None else int(row[0])
 
-    async def note_alert_parts(self, chat: ChatRef, digest: str, sent: int, now: float) -> None:
-        """`sent` parts of the alert `digest` went out to `chat`; 0: all of them (or none
-        to keep): the row goes."""
+    async def note_alert_parts(
+        self, chat: ChatRef, digest: str, sent: int, now: float, read: str | None = None
+    ) -> None:
+        """`sent` parts of the alert `digest` went out to `chat`, and `read` says what the
+        chat read in them (JSON, see `alert_parts_read`); 0: all of them (or none to
+        keep): the row goes."""
         async with self._write:
             if sent:
                 await self._db.execute(
-                    "INSERT OR REPLACE INTO alert_parts (channel, chat_id, digest, sent, at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (chat.channel, chat.chat_id, digest, sent, now),
+                    "INSERT OR REPLACE INTO alert_parts (channel, chat_id, digest, sent, at, "
+                    "read) VALUES (?, ?, ?, ?, ?, ?)",
+                    (chat.channel, chat.chat_id, digest, sent, now, read),
                 )
             else:
                 await self._db.execute(
                     "DELETE FROM alert_parts WHERE channel = ? AND chat_id = ? AND digest = ?",
                     (chat.channel, chat.chat_id, digest),
                 )
+
+    async def alert_parts_read(self, chat: ChatRef) -> list[tuple[str, str]]:
+        """The alerts partly sent to `chat` whose read part is known: (digest, what was
+        read, as `note_alert_parts` kept it), the latest first."""
+        async with self._db.execute(
+            "SELECT digest, read FROM alert_parts WHERE channel = ? AND chat_id = ? "
+            "AND read IS NOT NULL ORDER BY at DESC",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            return [(row[0], row[1]) for row in await cursor.fetchall()]
 
     # --- what a follow-up asks more about ---------------------------------------------
 
