@@ -424,7 +424,7 @@ def topic_refused(exc: BadRequest) -> bool:
     return any(word in text for word in (*TOPIC_GONE, *TOPIC_CLOSED))
 
 
-def _topic_closed(exc: BadRequest) -> bool:
+def topic_closed(exc: BadRequest) -> bool:
     """Whether Telegram refused a message for its forum topic being closed (to a bot that
     is no administrator of the group), not deleted."""
     return any(word in str(exc).lower() for word in TOPIC_CLOSED)
@@ -931,7 +931,7 @@ class TelegramChannel:
             log.info("telegram: a forum topic refused a reply (%s); it goes to General", exc)
             # Not quoting the question: a reply to a message in the topic lands there. Part
             # of the reply in the topic already (closed meanwhile): the rest, without a note.
-            why = _topic_closed(exc) and not sent
+            why = topic_closed(exc) and not sent
             note = [Reply(msg.topic_closed_answered_here())] if why else []
             general = self._messages(chat_id, [*note, *replies], read_timeout=self.read_timeout)
             general = general[: len(note)] + general[len(note) + sent :]
@@ -1009,7 +1009,7 @@ class TelegramChannel:
                 await self._push(chat_id, target, replies, place)
                 return
             except BadRequest as exc:
-                if not topic_refused(exc) or (place is None and not _topic_closed(exc)):
+                if not topic_refused(exc) or (place is None and not topic_closed(exc)):
                     raise
                 if place is not None:
                     await self._topic_refused(chat_id, place, exc)
@@ -1062,7 +1062,7 @@ class TelegramChannel:
     async def _topic_refused(self, chat_id: str, thread: int, exc: BadRequest) -> None:
         """Telegram refused a topic of a group's alerts: deleted (forgotten: its alerts go
         to General from now on) or closed (tried again next time: staff may reopen it)."""
-        deleted = not _topic_closed(exc)
+        deleted = not topic_closed(exc)
         log.info(
             "telegram: a group's alert topic is %s (%s); the alert goes elsewhere",
             "gone" if deleted else "closed",
