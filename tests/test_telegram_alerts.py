@@ -425,6 +425,45 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
             await telegram.application.shutdown()
 
 
+async def test_a_group_upgraded_between_the_parts_of_a_long_alert_gets_the_rest_once(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A broadcast too long for one message reaches a group in two; the group is upgraded
+    to a supergroup after the first went out. Its members see the old group's messages in
+    the supergroup: before, the whole broadcast went again under the new id, the first
+    half twice. Now only the part not sent goes there, once."""
+    from handlers.telegram import TelegramChannel
+
+    old, new = -4012345690, -1004012345690
+    group = ChatRef("telegram", str(old))
+    text = "\n\n".join(
+        f"Mục {n}: " + "Lịch cắt điện khu phố trong tuần tới. " * 10 for n in range(12)
+    )
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        telegram = TelegramChannel(
+            bot_settings(ward_settings, api), Conversation(ward_engine, store, ward_settings)
+        )
+        await telegram.application.initialize()
+        try:
+            await store.subscribe(group, "bhyt")
+            now = [time.time()]
+            sender = Sender(
+                store, telegram, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+            )
+            await store.queue_message(text, [group], now[0])
+            api.migrate(old, new, after=1)
+            for _ in range(3):
+                await sender.drain()
+                now[0] += MAX_BACKOFF
+            (first,) = [c for c in api.sent(old) if c.status == 200]
+            (rest,) = api.sent(new)
+            assert "Mục 0:" in first.text and "Mục 0:" not in rest.text
+            assert "Mục 11:" in rest.text
+            assert await store.subscriptions_of(ChatRef("telegram", str(new))) == ["bhyt"]
+        finally:
+            await telegram.application.shutdown()
+
+
 async def test_a_long_alert_cut_off_by_a_crash_goes_on_from_the_part_not_sent(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
