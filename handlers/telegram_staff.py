@@ -47,7 +47,6 @@ from handlers.telegram import (
     keyboard,
     render_html,
     stop_spinner,
-    topic_closed,
     topic_refused,
 )
 from wardbot import messages as msg
@@ -435,17 +434,5 @@ class StaffHandlers:
             )
             try:
                 await self.reply_retry.run(reply, delivery_error)
-            except BadRequest as exc:
-                if not (topic_refused(exc) and topic_closed(exc)):
-                    log.warning("staff group: could not answer a staff member: %s", exc)
-                    continue
-                # A topic closed to the bot (no administrator there): nothing the bot says
-                # there reaches staff, and no ticket's topic may be opened. Admins are told
-                # once (the desk is down until the bot is an administrator again); the
-                # rest of the notes are not tried.
-                await self.desk.group_lost(
-                    f"the bot may not write in the group's closed topics ({exc}): make it {_RIGHTS}"
-                )
-                return
             except TelegramError as exc:
                 log.warning("staff group: could not answer a staff member: %s", exc)
