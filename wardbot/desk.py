@@ -615,7 +615,10 @@ class Desk:
         room = self.room
         if room is None or new_chat_id == room.chat_id:
             return
-        await self._group()  # tickets posted before their group was recorded: the old one
+        try:  # tickets posted before their group was recorded: in the old one
+            await self._group()
+        except Exception as exc:  # a read-only data folder: nothing is written anyway
+            log.debug("staff group: tickets not claimed: %s", exc)
         old = room.chat_id
         if new_chat_id == old:  # followed meanwhile (Telegram says it twice)
             return
