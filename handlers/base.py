@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import ChatLocks, Conversation
-from wardbot.delivery import ONCE, DeliveryError, ReplyRetry
+from wardbot.delivery import ONCE, ChatClosed, DeliveryError, ReplyRetry
 from wardbot.per_chat import LastPerChat
 from wardbot.ports import Typing
 from wardbot.render import numbered_choice, typed_number
@@ -571,6 +571,8 @@ class Answerer:
             shown = await send(answered)
         except self.quiet as exc:
             log.info("%s: a chat blocked the bot or is gone: %s", self.channel, exc)
+            return
+        except ChatClosed:  # the channel logged it; an apology would be refused the same way
             return
         except Exception as exc:
             why = self._not_saved(exc)

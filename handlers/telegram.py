@@ -544,6 +544,8 @@ class TelegramChannel:
         # Albums (several photos or files sent at once, a message each) already answered:
         # their other messages get no answer of their own.
         self._albums = Recent(SEEN_MAX)
+        # Groups whose every place refused a reply (closed to the bot): logged once.
+        self._closed_chats: set[str] = set()
         self._requests = _Requests(read_timeout)
         builder = (
             Application.builder()
@@ -926,6 +928,8 @@ class TelegramChannel:
         try:
             await send_parts([counted(send) for _, send in parts], delivery_error, self.reply_retry)
         except BadRequest as exc:
+            if thread is None and _topic_closed(exc):  # asked in General, closed since
+                raise self._closed(chat_id, exc) from exc
             if thread is None or not topic_refused(exc):
                 raise
             log.info("telegram: a forum topic refused a reply (%s); it goes to General", exc)
@@ -935,7 +939,31 @@ class TelegramChannel:
             note = [Reply(msg.topic_closed_answered_here())] if why else []
             general = self._messages(chat_id, [*note, *replies], read_timeout=self.read_timeout)
             general = general[: len(note)] + general[len(note) + sent :]
-            await send_parts([send for _, send in general], delivery_error, self.reply_retry)
+            try:
+                await send_parts([send for _, send in general], delivery_error, self.reply_retry)
+            except BadRequest as again:
+                if not _topic_closed(again):
+                    raise
+                raise self._closed(chat_id, again) from again
+        self._closed_chats.discard(str(chat_id))
+
+    def _closed(self, chat_id: int | str, exc: BadRequest) -> ChatClosed:
+        """A group where the reply's topic and General are both closed to the bot (no
+        administrator there): the reply is dropped, not retried, and the resident cannot
+        be told. One line in the log per group while it stays so (the Answerer neither
+        logs it again nor tries an apology, which would be refused the same way)."""
+        key = str(chat_id)
+        if key not in self._closed_chats:
+            if len(self._closed_chats) >= SEEN_MAX:
+                self._closed_chats.clear()
+            self._closed_chats.add(key)
+            log.warning(
+                "telegram: a group's topics and General are closed to the bot (%s): its "
+                "replies there are dropped until one is opened or the bot made an "
+                "administrator",
+                exc,
+            )
+        return ChatClosed(key, "every place of the group is closed")
 
     def _messages(
         self,

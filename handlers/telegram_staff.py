@@ -42,7 +42,6 @@ from telegram.ext import (
 )
 
 from handlers.telegram import (
-    addressed,
     command_addressee,
     delivery_error,
     keyboard,
@@ -52,7 +51,15 @@ from handlers.telegram import (
 )
 from wardbot import messages as msg
 from wardbot.delivery import REPLY_RETRY, ReplyRetry
-from wardbot.desk import AlreadyGone, Desk, GroupUnreachable, StaffMessage, TopicGone
+from wardbot.desk import (
+    AlreadyGone,
+    Desk,
+    GroupMoved,
+    GroupUnreachable,
+    StaffMessage,
+    StaffRoom,
+    TopicGone,
+)
 from wardbot.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -147,19 +154,27 @@ class TelegramStaffRoom:
             await self.bot.delete_message(chat_id, message_id)
 
 
-def _moved(new_id: int) -> str:
-    return f"the group has a new id, {new_id}: set STAFF_CHAT_ID to it and restart"
+class _StaffGroup(filters.MessageFilter):
+    """A message in the staff group: the one the room posts in now (it follows the group
+    to the new id Telegram gives it)."""
+
+    def __init__(self, room: StaffRoom) -> None:
+        super().__init__()
+        self.room = room
+
+    def filter(self, message: Message) -> bool:
+        return message.chat.id == self.room.chat_id
 
 
 class _MovedFrom(filters.MessageFilter):
-    """Telegram's word, in the new supergroup, that the group `chat_id` became it."""
+    """Telegram's word, in the new supergroup, that the staff group became it."""
 
-    def __init__(self, chat_id: int) -> None:
+    def __init__(self, room: StaffRoom) -> None:
         super().__init__()
-        self.chat_id = chat_id
+        self.room = room
 
     def filter(self, message: Message) -> bool:
-        return message.migrate_from_chat_id == self.chat_id
+        return message.migrate_from_chat_id == self.room.chat_id
 
 
 def _unreachable(exc: TelegramError) -> GroupUnreachable | None:
@@ -167,7 +182,7 @@ def _unreachable(exc: TelegramError) -> GroupUnreachable | None:
     cannot act in the group (not in it, the group gone or moved, a right taken away)."""
     text = str(exc).lower()
     if isinstance(exc, ChatMigrated):
-        return GroupUnreachable(_moved(exc.new_chat_id))
+        return GroupMoved(int(exc.new_chat_id))
     if "chat not found" in text:  # a wrong id, or a group the bot was never added to
         return GroupUnreachable(
             f"Telegram knows no such group for the bot ({exc}): check STAFF_CHAT_ID (a "
@@ -298,31 +313,26 @@ def staff_message(message: Message) -> StaffMessage | None:
 
 
 class StaffHandlers:
-    """Every update from the staff group goes to the desk, and no further."""
+    """Every update from the staff group (the one `room` posts in) goes to the desk, and
+    no further."""
 
-    def __init__(self, desk: Desk, chat_id: int, *, reply_retry: ReplyRetry = REPLY_RETRY) -> None:
+    def __init__(
+        self, desk: Desk, room: StaffRoom, *, reply_retry: ReplyRetry = REPLY_RETRY
+    ) -> None:
         self.desk = desk
-        self.chat_id = chat_id
+        self.room = room
         # What the bot tells staff is retried as a resident's reply is: a note lost to a
         # moment of outage ("your answer was held") left the officer taking it as sent.
         self.reply_retry = reply_retry
-        # The group's new id once Telegram moved it (upgraded to a supergroup): what staff
-        # say to the bot there is told it is not taken until the bot is restarted with it.
-        self.moved_to: int | None = None
-        self._groups = filters.Chat(chat_id)  # the staff group, and where it moved
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
-        in_group = self._groups
-        migrated = (filters.Chat(self.chat_id) & filters.StatusUpdate.MIGRATE) | _MovedFrom(
-            self.chat_id
-        )
+        in_group = _StaffGroup(self.room)
+        migrated = (in_group & filters.StatusUpdate.MIGRATE) | _MovedFrom(self.room)
         application.add_handler(MessageHandler(migrated, self._on_migrate), _STAFF_GROUP)
-        topic_closed = filters.StatusUpdate.FORUM_TOPIC_CLOSED
-        topic_reopened = filters.StatusUpdate.FORUM_TOPIC_REOPENED
+        closed = filters.StatusUpdate.FORUM_TOPIC_CLOSED
+        reopened = filters.StatusUpdate.FORUM_TOPIC_REOPENED
         application.add_handler(
-            MessageHandler(
-                filters.Chat(self.chat_id) & (topic_closed | topic_reopened), self._on_topic
-            ),
+            MessageHandler(in_group & (closed | reopened), self._on_topic),
             _STAFF_GROUP,
         )
         application.add_handler(
@@ -334,10 +344,7 @@ class StaffHandlers:
         )
         application.add_handler(CallbackQueryHandler(self._on_button), _STAFF_GROUP)
         application.add_handler(
-            ChatMemberHandler(
-                self._on_status, ChatMemberHandler.MY_CHAT_MEMBER, chat_id=self.chat_id
-            ),
-            _STAFF_GROUP,
+            ChatMemberHandler(self._on_status, ChatMemberHandler.MY_CHAT_MEMBER), _STAFF_GROUP
         )
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -345,25 +352,15 @@ class StaffHandlers:
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The staff group upgraded to a supergroup (Telegram says so in both): posts to
-        its old id are refused from now on. The desk is down at once (admins told,
-        residents told their question waits), and staff are told in the new group."""
+        its old id are refused from now on. The desk follows it to the new id at once,
+        staff told there and admins asked to set STAFF_CHAT_ID (wardbot.desk.Desk.follow)."""
         message = update.effective_message
-        new = None
         if message is not None:
             new = message.migrate_to_chat_id or (
                 message.chat.id if message.migrate_from_chat_id else None
             )
-        if new and self.moved_to is None:
-            self.moved_to = new
-            self._groups.add_chat_ids(new)
-            await self.desk.group_moved(_moved(new))
-            try:
-                await self.reply_retry.run(
-                    functools.partial(context.bot.send_message, new, msg.staff_group_moved(new)),
-                    delivery_error,
-                )
-            except TelegramError as exc:
-                log.warning("staff group: could not tell staff it moved: %s", exc)
+            if new:
+                await self.desk.follow(int(new))
         raise ApplicationHandlerStop
 
     async def _on_topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -388,13 +385,7 @@ class StaffHandlers:
     ) -> None:
         message = update.effective_message
         said = staff_message(message) if message is not None else None
-        if message is not None and message.chat.id != self.chat_id:
-            # Where the group moved: nothing said there is taken until a restart with
-            # its id. Staff talking among themselves are let be.
-            spoken_to = said is not None and (said.text.startswith("/") or addressed(message))
-            if spoken_to and self.moved_to is not None and update.message is not None:
-                await self._say(message, [msg.staff_group_moved(self.moved_to)])
-        elif message is not None and said is not None:
+        if message is not None and said is not None:
             try:
                 await self._say(message, await handle(said))
             except Exception:
@@ -406,21 +397,22 @@ class StaffHandlers:
         """Telegram says the bot's place in the staff group changed: removed, demoted, or
         made an administrator again."""
         change = update.my_chat_member
-        if change is not None:
-            # The group as Telegram shows it now: the desk may not have seen it yet (the
-            # bot was removed before it started).
-            forum = bool(change.chat.is_forum or self.desk.forum)
-            why = missing_right(change.new_chat_member, forum=forum)
-            if why is None:
-                await self.desk.group_back()
-            else:
-                await self.desk.group_lost(why)
+        if change is None or change.chat.id != self.room.chat_id:
+            return  # another group's: the resident handlers' (none take it)
+        # The group as Telegram shows it now: the desk may not have seen it yet (the bot
+        # was removed before it started).
+        forum = bool(change.chat.is_forum or self.desk.forum)
+        why = missing_right(change.new_chat_member, forum=forum)
+        if why is None:
+            await self.desk.group_back()
+        else:
+            await self.desk.group_lost(why)
         raise ApplicationHandlerStop
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         chat = update.effective_chat
-        if query is None or chat is None or chat.id != self.chat_id:
+        if query is None or chat is None or chat.id != self.room.chat_id:
             return  # a resident's button: the resident handlers take it
         await stop_spinner(query, "staff group")
         try:

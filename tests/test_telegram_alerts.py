@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import shutil
 import sqlite3
 import time
@@ -425,6 +426,45 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
             await telegram.application.shutdown()
 
 
+async def test_a_group_upgraded_between_the_parts_of_a_long_alert_gets_the_rest_once(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A broadcast too long for one message reaches a group in two; the group is upgraded
+    to a supergroup after the first went out. Its members see the old group's messages in
+    the supergroup: before, the whole broadcast went again under the new id, the first
+    half twice. Now only the part not sent goes there, once."""
+    from handlers.telegram import TelegramChannel
+
+    old, new = -4012345690, -1004012345690
+    group = ChatRef("telegram", str(old))
+    text = "\n\n".join(
+        f"Mục {n}: " + "Lịch cắt điện khu phố trong tuần tới. " * 10 for n in range(12)
+    )
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        telegram = TelegramChannel(
+            bot_settings(ward_settings, api), Conversation(ward_engine, store, ward_settings)
+        )
+        await telegram.application.initialize()
+        try:
+            await store.subscribe(group, "bhyt")
+            now = [time.time()]
+            sender = Sender(
+                store, telegram, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
+            )
+            await store.queue_message(text, [group], now[0])
+            api.migrate(old, new, after=1)
+            for _ in range(3):
+                await sender.drain()
+                now[0] += MAX_BACKOFF
+            (first,) = [c for c in api.sent(old) if c.status == 200]
+            (rest,) = api.sent(new)
+            assert "Mục 0:" in first.text and "Mục 0:" not in rest.text
+            assert "Mục 11:" in rest.text
+            assert await store.subscriptions_of(ChatRef("telegram", str(new))) == ["bhyt"]
+        finally:
+            await telegram.application.shutdown()
+
+
 async def test_a_long_alert_cut_off_by_a_crash_goes_on_from_the_part_not_sent(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
@@ -601,6 +641,52 @@ async def test_a_reply_in_a_topic_closed_to_the_bot_goes_to_general_saying_why(
         (first, *rest) = await api.replies(group, 2, since=mark)
         assert visible_text(first.text) == msg.topic_closed_answered_here()
         assert rest and all(c.thread_id is None for c in (first, *rest))
+
+
+async def test_a_reply_in_a_group_closed_everywhere_is_dropped_with_one_line_in_the_log(
+    api: FakeBotApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A residents' group with forum topics, the bot a plain member, closes General and the
+    topic a question was asked in. Before, each question there was tried in the topic, in
+    General, then an apology in both, with an error and a traceback in the log every time.
+    Now each reply is tried once in each place and dropped, no apology attempted, one
+    warning for the group; once General is open again, questions are answered there."""
+    from test_telegram import polling_channel
+
+    group = -1001234500005
+    api.staff_group(group, title="Cư dân khu phố 3")
+    topic = api.staff_topic(group, "Hỏi đáp", user_id=ADMIN_ID)
+    question = f"@{api.bot_user['username']} thẻ bảo hiểm y tế hết hạn thì gia hạn ở đâu"
+    async with polling_channel(api, ward_engine, ward_settings):
+        api.demote_bot(group, by=ADMIN_ID)
+        api.staff_close_topic(group, topic, user_id=ADMIN_ID)
+        api.staff_close_general(group, user_id=ADMIN_ID)
+        mark = len(api.calls)
+
+        def tried() -> list[int | None]:
+            calls = api.calls[mark:]
+            return [c.thread_id for c in calls if c.method == "sendMessage" and c.chat_id == group]
+
+        with caplog.at_level(logging.INFO):
+            for number, asked in enumerate((question, f"@{api.bot_user['username']} lịch")):
+                api.send_text(group, asked, group=True, user_id=5301, thread_id=topic)
+                await api.wait_until(lambda n=number: len(tried()) >= 2 * n + 2, 10)
+            await api.say(5301, "/help")  # time enough for a retry, were there one
+        assert tried() == [topic, None] * 2  # once each, no apology, nothing again
+        assert api.sent(group) == []
+        closed = [r for r in caplog.records if "closed to the bot" in r.getMessage()]
+        assert len(closed) == 1
+        assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+        api.staff_close_general(group, user_id=ADMIN_ID, closed=False)
+        mark = len(api.calls)
+        api.send_text(group, question, group=True, user_id=5301, thread_id=topic)
+        (note, *answer) = await api.replies(group, 2, since=mark)
+        assert visible_text(note.text) == msg.topic_closed_answered_here()
+        assert answer and answer[0].thread_id is None
 
 
 async def test_a_forum_group_whose_general_topic_is_closed_gets_its_alerts_in_an_open_topic(

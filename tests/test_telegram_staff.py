@@ -57,15 +57,32 @@ async def ticket_posted(api: FakeBotApi, desk: Desk) -> tuple[int, Call]:
 
 
 def admins_told(desk: Desk) -> list[str]:
-    """What admins are told of the staff group from now on: 'lost', 'back', in order."""
+    """What admins are told of the staff group from now on: 'lost', 'back', or the text
+    of a note (Alerts.tell_admins_once), in order."""
     told: list[str] = []
 
     async def tell(what: str) -> None:
         told.append(what)
 
+    async def note(key: str, text: str) -> None:
+        told.append(text)
+
     desk.tell_lost = lambda: tell("lost")
     desk.tell_back = lambda: tell("back")
+    desk.tell_admins = note
     return told
+
+
+async def relayed(desk: Desk, within: float = 10.0) -> list[str]:
+    """The staff answers queued for residents on Telegram, as they will read them, once
+    one is (this harness runs no alert sender)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
+        items = await desk.tickets.store.due("telegram", 1e12)
+        if items:
+            return [reply.text for item in items for reply in await desk.compose(item) or []]
+        await asyncio.sleep(0.05)
+    raise AssertionError("no staff answer relayed")
 
 
 @dataclass
@@ -98,8 +115,9 @@ async def staffed(
         desk = Desk(TicketBook(store), settings, engine, clock=clock)
         conversation = Conversation(engine, store, settings, desk=desk, clock=clock)
         channel = TelegramChannel(settings, conversation, poll_timeout=1)
-        StaffHandlers(desk, group, reply_retry=NO_WAIT).install(channel.application)
         desk.room = TelegramStaffRoom(channel.application, group)
+        StaffHandlers(desk, desk.room, reply_retry=NO_WAIT).install(channel.application)
+        await desk.follow_kept()
         await channel.start()
         try:
             yield Staffed(api, desk, clock)
@@ -653,15 +671,15 @@ async def test_a_second_officer_is_told_their_answer_was_held_through_a_moment_o
         assert "chưa được gửi" in visible_text(told.text)
 
 
-async def test_a_staff_group_upgraded_to_a_supergroup_is_down_at_once_and_staff_told_there(
+async def test_a_staff_group_upgraded_to_a_supergroup_is_followed_there_at_once(
     ward_engine: Engine, ward_settings: Settings
 ) -> None:
     """A ward working in a group without topics turns Topics on: Telegram makes it a
-    supergroup with a new id. Before, nobody was told until a new question failed to
-    post, and the officer's '/r 1 …' in the new group went nowhere in silence, while a
-    reply naming the bot was answered as a resident's question. Now admins are told at
-    once, staff are told in the new group (and again under what they send the bot there)
-    which STAFF_CHAT_ID to set, and residents that their question waits, until a restart."""
+    supergroup with a new id. Before, the desk went down until admins set the new
+    STAFF_CHAT_ID and restarted the bot, every question waiting meanwhile. Now the bot works
+    in the new group at once: staff are told there, admins asked (in private) to set the
+    new id when convenient, an answer typed there with /r reaches the resident, and a new
+    question gets its topic there."""
     basic, upgraded = -4001234, -1004001234
     async with (
         FakeBotApi() as api,
@@ -675,25 +693,77 @@ async def test_a_staff_group_upgraded_to_a_supergroup_is_down_at_once_and_staff_
         mark = len(api.calls)
         api.upgrade(basic, upgraded, user_id=OFFICER)
         (moved,) = await api.replies(upgraded, since=mark)
-        assert visible_text(moved.text) == msg.staff_group_moved(upgraded)
-        assert told == ["lost"] and not staff.desk.healthy()
+        assert visible_text(moved.text) == msg.staff_group_followed(upgraded)
+        assert told == [msg.admin_staff_group_moved(basic, upgraded)]
+        assert staff.desk.unreachable is None  # never down
 
-        before = len(api.calls)
-        for answer in ("/r 1 Dạ có, lớp bơi mở từ 1/6.", f"@{api.username} Dạ có ạ."):
-            mark = len(api.calls)
-            api.send_text(upgraded, answer, group=True, user_id=OFFICER)
-            (note,) = await api.replies(upgraded, since=mark)
-            assert visible_text(note.text) == msg.staff_group_moved(upgraded)
-        api.send_text(
-            upgraded, "chiều nay họp lúc 2 giờ", group=True, user_id=OFFICER, privacy=False
-        )
+        mark = len(api.calls)
+        api.send_text(upgraded, "/r 1 Dạ có, lớp bơi mở từ 1/6.", group=True, user_id=OFFICER)
+        assert await relayed(staff.desk) == ["Dạ có, lớp bơi mở từ 1/6."]
+
         (received,) = await api.say(NEIGHBOUR, "/hoicanbo phường có cho mượn loa không")
-        assert "chưa chuyển được" in visible_text(received.text)
-        assert len(api.sent(upgraded)) == 3  # the chatter was let be
-        assert api.sent(RESIDENT, since=before) == []  # no answer reached the resident
+        assert "chưa chuyển được" not in visible_text(received.text)
+        await staff.desk.round()
+        thread = api.topic_named(upgraded, "#2 · Telegram")
+        assert "cho mượn loa" in visible_text(api.sent_in_thread(upgraded, thread)[0].text)
+        assert told == [msg.admin_staff_group_moved(basic, upgraded)]  # nothing more
+        assert [c for c in api.sent(basic, since=mark) if c.status == 200] == []
 
-        await staff.desk.round()  # a look at the old id is no sign it is back
-        assert told == ["lost"] and staff.desk.unreachable is not None
+
+async def test_a_staff_group_moved_before_the_bot_knew_is_followed_at_the_next_post(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The upgrade happened while the bot was stopped (its service messages lost): the
+    first post finds out (Telegram names the new id in its refusal) and goes there, the
+    desk never down."""
+    basic, upgraded = -4001235, -1004001235
+    async with (
+        FakeBotApi() as api,
+        staffed(api, ward_engine, ward_settings, group=basic, forum=False) as staff,
+    ):
+        told = admins_told(staff.desk)
+        await staff.desk.round()
+        api.staff_group(upgraded, forum=False)
+        api.migrate(basic, upgraded)
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        mark = len(api.calls)
+        for _ in range(3):
+            await staff.desk.round()
+        posted = [visible_text(c.text) for c in api.sent(upgraded, since=mark)]
+        assert posted[0] == msg.staff_group_followed(upgraded)
+        assert len([t for t in posted if QUESTION in t]) == 1  # once, there
+        assert told == [msg.admin_staff_group_moved(basic, upgraded)]
+        assert staff.desk.unreachable is None
+
+
+@pytest.mark.parametrize("set_to", ["old", "new", "another"])
+async def test_after_a_restart_the_moved_staff_group_is_used_unless_staff_chat_id_changed(
+    ward_engine: Engine, ward_settings: Settings, set_to: str
+) -> None:
+    """The bot keeps the staff group's new id (one row of the database): restarted with
+    STAFF_CHAT_ID still the old id, it works in the new group from the first update (a
+    reply there is relayed, not answered as a resident's question); an id admins set
+    since, the new one or another group's, is the one used."""
+    basic, upgraded, other = -4001236, -1004001236, -1004009999
+    async with FakeBotApi() as api:
+        async with staffed(api, ward_engine, ward_settings, group=basic, forum=False) as staff:
+            await staff.desk.round()
+            api.staff_group(upgraded, forum=False)
+            api.staff_group(other, forum=False)
+            mark = len(api.calls)
+            api.upgrade(basic, upgraded, user_id=OFFICER)
+            await api.replies(upgraded, since=mark)
+        configured = {"old": basic, "new": upgraded, "another": other}[set_to]
+        expected = other if set_to == "another" else upgraded
+        async with staffed(api, ward_engine, ward_settings, group=configured, forum=False) as staff:
+            assert staff.desk.room is not None and staff.desk.room.chat_id == expected
+            await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+            await staff.desk.round()
+            (post,) = [c for c in api.sent(expected) if QUESTION in visible_text(c.text)]
+            mark = len(api.calls)
+            api.send_text(expected, "Dạ có ạ.", group=True, user_id=OFFICER, reply_to=post)
+            assert await relayed(staff.desk) == ["Dạ có ạ."]
+            assert api.sent(expected, since=mark) == []  # no answer as to a resident
 
 
 async def test_a_link_an_officer_hid_under_words_reaches_the_resident(

@@ -33,6 +33,7 @@ SAMPLES: dict[str, list[Any]] = {
     "command": ["variant", "newfaq", "/abc"],
     "own_id": ["telegram:123456789"],
     "new_id": [-1001234567890],  # a Telegram group's id, as STAFF_CHAT_ID is written
+    "old_id": [-4001234567],  # a group's id before Telegram upgraded it to a supergroup
     "ticket_id": [12],
     "example": [1, 3],
     "page": [1, 2],

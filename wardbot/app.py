@@ -247,6 +247,8 @@ async def _serve(
     conversation.no_alerts = channels.no_push()
     conversation.alert_links = lambda: _alert_links(settings, running)
     desk = _staff_desk(settings, store, engine, running)
+    if desk is not None:  # the staff group where Telegram moved it, before any update
+        await desk.follow_kept()
     conversation.desk = desk
     composer = Composer(
         lambda: engine.corpus,
@@ -369,6 +371,7 @@ async def _serve(
         desk.editor = editor
         desk.tell_lost = functools.partial(alerts.task_failing, desk.name)
         desk.tell_back = functools.partial(alerts.task_recovered, desk.name)
+        desk.tell_admins = alerts.tell_admins_once
         staffing = Supervised(desk.name, desk.run, restarts, check=desk.healthy)
         supervised.append(staffing)
     background: list[asyncio.Task[None]] = []
@@ -534,8 +537,8 @@ def _staff_desk(
     telegram = next(c for c in running if isinstance(c, TelegramChannel))
     desk = Desk(TicketBook(store), settings, engine)
     desk.not_started()  # until Telegram is up and the poster has looked at the group
-    StaffHandlers(desk, settings.staff_chat_id).install(telegram.application)
     desk.room = TelegramStaffRoom(telegram.application, settings.staff_chat_id)
+    StaffHandlers(desk, desk.room).install(telegram.application)
     return desk
 
 

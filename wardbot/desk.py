@@ -66,6 +66,8 @@ TICKET_IDLE = 3 * 86400.0
 # that an alert's numbered lines or buttons do not take that number (as long as
 # handlers.base.ANSWERED_LIST_FRESH, a list's).
 STAFF_ANSWER_FRESH = 600.0
+# The meta key under which a staff group's new id is kept (+ the id it had before).
+MOVED_KEY = "staff-group-moved:"
 IDLE_POLL = 5.0  # how often the poster looks for work queued by another process
 # While the bot cannot post in the staff group (removed from it, its rights taken away),
 # how often the poster tries again (at once when Telegram says the bot is back).
@@ -145,6 +147,15 @@ class GroupUnreachable(Exception):
     bot lacks the right to do it (its message says what to fix)."""
 
 
+class GroupMoved(GroupUnreachable):
+    """Telegram gave the staff group a new id (a group upgraded to a supergroup, as turning
+    on Topics does): the same people, at `new_chat_id`, where the desk follows it."""
+
+    def __init__(self, new_chat_id: int, message: str = "") -> None:
+        super().__init__(message or f"the group has a new id, {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
 class StaffRoom(Protocol):
     """The staff group, as the desk uses it (handlers.telegram_staff.TelegramStaffRoom).
     `chat_id` is the group it posts in; deleting names the group, since a ticket may have
@@ -152,7 +163,8 @@ class StaffRoom(Protocol):
     is no longer there; `delete_topic` and `delete_message` raise AlreadyGone for what is
     no longer there, GroupUnreachable when the bot cannot reach the group; `is_forum`,
     `create_topic` and `post` raise GroupUnreachable when the bot cannot post tickets there
-    (removed from the group, or without the right a group with topics needs)."""
+    (removed from the group, or without the right a group with topics needs), GroupMoved
+    when Telegram gave the group a new id (the desk then sets `chat_id` to it)."""
 
     chat_id: int
 
@@ -248,10 +260,9 @@ class Desk:
         self.unreachable: str | None = None
         self._told_lost = False  # the log and admins heard why
         self._losses = 0  # how many times the group was lost: a look begun before is stale
-        # Why the staff group is gone for good from where the bot posts (Telegram gave it
-        # a new id): lost until a restart with the new STAFF_CHAT_ID, whatever a look at
-        # the old id says.
-        self.moved: str | None = None
+        # Admins told `text` once (key, text: wardbot.alerts.Alerts.tell_admins_once): the
+        # staff group moved to a new id, which STAFF_CHAT_ID should name.
+        self.tell_admins: Callable[[str, str], Awaitable[object]] | None = None
         # Admins are told once when the group is lost, and that is undone once it is back
         # (wardbot.app: Alerts.task_failing and task_recovered, as for a failing task).
         self.tell_lost: Callable[[], Awaitable[object]] | None = None
@@ -596,16 +607,80 @@ class Desk:
         )
         await self._tell(self.tell_lost)
 
-    async def group_moved(self, why: str) -> None:
-        """Telegram moved the staff group to a new id (a group upgraded to a supergroup,
-        as turning on Topics does): lost at once, not at the next post, and until the bot
-        is restarted with the new id."""
-        self.moved = why
-        await self.group_lost(why)
+    async def follow(self, new_chat_id: int) -> None:
+        """Telegram gave the staff group a new id (a group upgraded to a supergroup, as
+        turning on Topics does; told by an update, or refusing a post): the desk works
+        there from now on, and after a restart too while STAFF_CHAT_ID still names the old
+        id (`follow_kept`). Staff are told there, admins asked once to set the new id."""
+        room = self.room
+        if room is None or new_chat_id == room.chat_id:
+            return
+        try:  # tickets posted before their group was recorded: in the old one
+            await self._group()
+        except Exception as exc:  # a read-only data folder: nothing is written anyway
+            log.debug("staff group: tickets not claimed: %s", exc)
+        old = room.chat_id
+        if new_chat_id == old:  # followed meanwhile (Telegram says it twice)
+            return
+        room.chat_id = new_chat_id
+        self.forum = None  # asked again: Topics turned on is what upgrades a group
+        self._wake.set()
+        log.warning(
+            "staff group %d: Telegram gave it a new id, %d (upgraded to a supergroup); the "
+            "bot works there now: set STAFF_CHAT_ID=%d",
+            old,
+            new_chat_id,
+            new_chat_id,
+        )
+        try:
+            await self.tickets.store.set_meta_value(f"{MOVED_KEY}{old}", str(new_chat_id))
+        except Exception as exc:  # a read-only data folder: followed until a restart
+            log.warning("staff group: its new id is not kept (%s): set STAFF_CHAT_ID", exc)
+        if self.tell_admins is not None:
+            text = msg.admin_staff_group_moved(old, new_chat_id)
+            try:
+                await self.tell_admins(f"{MOVED_KEY}{old}", text)
+            except Exception:  # the log has said it already
+                log.exception("staff group: could not tell admins of its new id")
+        try:
+            await room.post(Reply(msg.staff_group_followed(new_chat_id)))
+        except Exception as exc:  # the poster's next round finds out what is wrong
+            log.warning("staff group: could not tell staff the bot works there now: %s", exc)
+
+    async def follow_kept(self) -> None:
+        """At the start, before any update: the staff group where Telegram moved it, if
+        STAFF_CHAT_ID still names the id it had (`follow`); another id set meanwhile wins."""
+        room = self.room
+        if room is None:
+            return
+        try:  # tickets posted before their group was recorded: in the configured one
+            await self._group()
+        except Exception as exc:  # a read-only data folder: nothing is written anyway
+            log.debug("staff group: tickets not claimed: %s", exc)
+        chat_id, seen = room.chat_id, {room.chat_id}
+        while True:
+            try:
+                kept = await self.tickets.store.meta_value(f"{MOVED_KEY}{chat_id}")
+            except Exception as exc:  # not read: the configured group, as before
+                log.warning("staff group: a new id it was given cannot be read: %s", exc)
+                return
+            if kept is None or not kept.lstrip("-").isdigit() or int(kept) in seen:
+                break
+            chat_id = int(kept)
+            seen.add(chat_id)
+        if chat_id != room.chat_id:
+            log.warning(
+                "staff group %d has a new id, %d, since Telegram upgraded it: the bot works "
+                "there; set STAFF_CHAT_ID=%d",
+                room.chat_id,
+                chat_id,
+                chat_id,
+            )
+            room.chat_id = chat_id
 
     async def group_back(self) -> None:
         """The bot can post in the staff group again: what waits goes now."""
-        if self.unreachable is None or self.moved is not None:
+        if self.unreachable is None:
             return
         told, self.unreachable, self._told_lost = self._told_lost, None, False
         self._wake.set()
@@ -646,8 +721,6 @@ class Desk:
     async def round(self) -> float:
         """One round of the poster: what gone tickets left in the group is deleted, what
         waits is posted. Returns how long until the next round (unless woken)."""
-        if self.moved is not None:
-            return GROUP_RETRY
         try:
             await self.withdraw_due()
             # Back only once the bot's rights there are looked at again: demoted in a
@@ -658,6 +731,9 @@ class Desk:
             await self.post_pending(probe=probing)
             if probing and losses == self._losses:
                 await self.group_back()
+        except GroupMoved as exc:  # what waits goes there at once
+            await self.follow(exc.new_chat_id)
+            return 0.0
         except GroupUnreachable as exc:
             await self.group_lost(str(exc))
             return GROUP_RETRY

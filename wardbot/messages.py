@@ -1738,14 +1738,26 @@ def relay_not_sent_hint() -> str:
     )
 
 
-def staff_group_moved(new_id: int) -> str:
+def staff_group_followed(new_id: int) -> str:
     """Said in the staff group's new supergroup (Telegram gave the group a new id, as when
-    Topics are turned on): the bot still works in the old id until it is restarted."""
+    Topics are turned on): the bot works here now. Tickets posted in the old group cannot
+    be replied to here: /r with the ticket's number answers them."""
     return (
-        "⚠️ Nhóm vừa được Telegram nâng cấp và có mã mới, nên bot chưa nhận trả lời ở đây: "
-        "tin nhắn gửi bot trong nhóm này chưa tới người dân, và câu hỏi mới chưa được chuyển "
-        f"vào nhóm. Người quản trị bot cần đặt STAFF_CHAT_ID={new_id} rồi khởi động lại bot; "
-        "sau đó hãy gửi lại câu trả lời bằng /r số_phiếu nội dung."
+        "ℹ️ Nhóm vừa được Telegram nâng cấp và có mã mới, bot đã chuyển sang làm việc ở đây: "
+        "câu hỏi mới của người dân sẽ được chuyển vào nhóm này. Với phiếu đã gửi trong nhóm "
+        "cũ, anh/chị trả lời bằng /r số_phiếu nội dung; phiếu nào người dân nhắn thêm sẽ "
+        f"được gửi lại vào đây. (Mã mới của nhóm: {new_id}.)"
+    )
+
+
+def admin_staff_group_moved(old_id: int, new_id: int) -> str:
+    """To admins, in private: Telegram gave the staff group a new id; the bot follows it,
+    and STAFF_CHAT_ID should say so (a value set to another group still wins)."""
+    return (
+        f"ℹ️ Nhóm cán bộ (STAFF_CHAT_ID={old_id}) vừa được Telegram nâng cấp và có mã mới "
+        f"{new_id}. Bot đã tự chuyển sang nhóm mới, câu hỏi của người dân vẫn được chuyển "
+        "tới cán bộ như thường. Khi tiện, anh/chị vui lòng sửa cấu hình thành "
+        f"STAFF_CHAT_ID={new_id}; nếu anh/chị đặt mã một nhóm khác, bot sẽ dùng nhóm đó."
     )
 
 

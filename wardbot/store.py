@@ -1345,7 +1345,8 @@ class Store:
     async def move_chat(self, chat: ChatRef, new_chat_id: str, now: float) -> int:
         """The chat lives on under `new_chat_id` (a Telegram group upgraded to a
         supergroup): its subscriptions and the messages waiting for it move there, and so
-        do the alerts it has read (a correction of one goes to the new id). What the new id
+        do the alerts it has read (a correction of one goes to the new id) and the parts of
+        a long alert it got while the rest did not go out. What the new id
         has already stays (a topic it follows too; a message queued for both ids is sent
         once). Returns how many waiting messages moved."""
         old = (chat.channel, chat.chat_id)
@@ -1383,6 +1384,12 @@ class Store:
                 "UPDATE outbox SET state = 'dropped', done_at = ?, error = ? "
                 "WHERE channel = ? AND chat_id = ? AND state = 'pending'",
                 (now, f"the chat moved to {new_chat_id}, which has it already", *old),
+            )
+            # The parts of a long alert the old id got: its members see them in the new
+            # one (Telegram shows the old group's messages there), so the rest goes on.
+            await self._db.execute(
+                "UPDATE OR IGNORE alert_parts SET chat_id = ? WHERE channel = ? AND chat_id = ?",
+                (new_chat_id, *old),
             )
         return moved
 

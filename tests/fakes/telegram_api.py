@@ -286,6 +286,7 @@ class FakeBotApi(FakeApiServer):
         self.webhook_pending = 0
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}  # a group's old id -> its supergroup's id
+        self._migrate_after: dict[int, int] = {}  # sends to an old id let through first
         # group id -> the bot's status there when it is no administrator any more: "kicked"
         # (removed: every call about the group is refused) or "member" (demoted: no topic
         # may be made, closed or deleted).
@@ -707,10 +708,12 @@ class FakeBotApi(FakeApiServer):
         """The resident blocked the bot: every send to the chat gets 403."""
         self.blocked.add(chat_id)
 
-    def migrate(self, chat_id: int, new_chat_id: int) -> None:
+    def migrate(self, chat_id: int, new_chat_id: int, *, after: int = 0) -> None:
         """The group was upgraded to a supergroup: sends to its old id get 400 with
-        `migrate_to_chat_id`, as Telegram answers."""
+        `migrate_to_chat_id`, as Telegram answers. `after`: that many sends go through
+        first (upgraded between the parts of a long message, say)."""
         self.migrated[chat_id] = new_chat_id
+        self._migrate_after[chat_id] = after
 
     def upgrade(self, chat_id: int, new_chat_id: int, *, user_id: int) -> None:
         """A member upgrades the group to a supergroup: sends to the old id are refused
@@ -863,7 +866,9 @@ class FakeBotApi(FakeApiServer):
         sends = ("sendMessage", "sendChatAction", "editMessageText")
         if method in sends and chat is not None and int(chat) in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
-        if method in sends and chat is not None and int(chat) in self.migrated:
+        if method in sends and chat is not None and self._migrate_after.get(int(chat), 0) > 0:
+            self._migrate_after[int(chat)] -= 1
+        elif method in sends and chat is not None and int(chat) in self.migrated:
             raise ApiError(
                 400,
                 "Bad Request: group chat was upgraded to a supergroup chat",
