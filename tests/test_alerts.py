@@ -28,11 +28,13 @@ from wardbot import messages as msg
 from wardbot import outbox
 from wardbot.admin import Admin
 from wardbot.alerts import (
+    FORCE_WAIT_AT_MOST_SECONDS,
     SETTLE_AT_MOST_SECONDS,
     SETTLE_SECONDS,
     UNRUN_GRACE,
     Alerts,
     ContentWatcher,
+    saved_snapshot,
 )
 from wardbot.app import retention_task
 from wardbot.config import Settings
@@ -1594,6 +1596,44 @@ async def test_a_file_that_never_stops_changing_is_applied_after_a_while(ward: W
         assert applied == (second >= SETTLE_AT_MOST_SECONDS)
         now[0] += 1.0
     assert ward.engine.document(notice_id) is not None
+
+
+async def test_a_start_on_staff_files_untouched_for_a_while_waits_for_nothing(
+    ward: Ward,
+) -> None:
+    """The files were saved long before the bot starts, as at almost every start: it
+    reads them at once, without a look to see them settle."""
+    an_hour_ago = time.time() - 3600
+    for path in [ward.settings.faq_file, *ward.content.iterdir()]:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    snapshot = await saved_snapshot(ward.settings.faq_file, ward.content, sleep=sleep)
+    assert waits == []
+    assert snapshot.faq is not None and len(snapshot.files) == len(list(ward.content.iterdir()))
+
+
+async def test_a_start_beside_a_notice_that_never_stops_changing_reads_it_within_seconds(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sync tool rewriting a notice over and over as the bot starts: the bot does not
+    wait for it longer than /reload would, then reads the files as they are and says
+    which one was still being saved (the watcher applies it again once it is)."""
+    notice_id = write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")
+    path = ward.content / f"{notice_id}.md"
+    waits: list[float] = []
+
+    async def rewriting(seconds: float) -> None:
+        waits.append(seconds)
+        path.write_text(path.read_text(encoding="utf-8") + "Thêm một dòng.\n", "utf-8")
+
+    snapshot = await saved_snapshot(ward.settings.faq_file, ward.content, sleep=rewriting)
+    assert waits and sum(waits) == pytest.approx(FORCE_WAIT_AT_MOST_SECONDS)
+    assert snapshot.files[path] == (path.stat().st_mtime_ns, path.stat().st_size)
+    assert f"read while still being saved (applied again once saved): {path}" in caplog.messages
 
 
 async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: Ward) -> None:
