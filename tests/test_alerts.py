@@ -13,6 +13,7 @@ import functools
 import itertools
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -1583,6 +1584,116 @@ async def test_the_running_watcher_looks_again_once_a_file_may_have_settled(ward
         stop.set()
         await running
     assert ward.engine.document(notice_id) is not None
+
+
+@pytest.mark.parametrize("how", ["replaced", "made after the start"])
+async def test_the_running_watcher_sees_notices_in_a_content_folder_made_anew(
+    ward: Ward, how: str
+) -> None:
+    """Staff replace content/ with a fresh copy (deleted, then copied back from a USB stick
+    or a shared drive), or create it after the bot started: a notice written in it is
+    answerable within moments, not only at the periodic rescan (the watcher had kept
+    watching the folder that was deleted, or none)."""
+    applied = asyncio.Event()
+
+    class Told:
+        async def report_problems(self) -> None:
+            await ward.alerts.report_problems()
+
+        async def sync(self) -> object:
+            applied.set()
+            return await ward.alerts.sync()
+
+    fresh = ward.root / "fresh"
+    shutil.copytree(ward.content, fresh)
+    next(fresh.iterdir()).unlink()  # the fresh copy differs: its arrival is applied
+    if how == "made after the start":
+        shutil.rmtree(ward.content)
+        ward.engine.reload()
+    watcher = ContentWatcher(
+        ward.engine, Told(), ward.settings, rescan_seconds=3600.0, settle_seconds=0.05
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(watcher.run(stop))
+
+    async def seen(change: Callable[[], object]) -> None:
+        """`change()` made until the watcher applies what it changed."""
+        for attempt in range(40):  # a guard, not a measure
+            applied.clear()
+            change()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(applied.wait(), 0.5 + attempt / 20)
+                return
+        raise AssertionError("the watcher never applied the change")
+
+    faq = ward.settings.faq_file
+    try:
+        if how == "replaced":  # the folder as it was is watched
+            await seen(lambda: write_notice(ward.content, "cu", "Thông báo cũ", topics="bhyt"))
+            shutil.rmtree(ward.content)
+        else:  # the faq.yaml's folder is
+            await seen(lambda: faq.write_text(faq.read_text("utf-8") + "\n# .\n", "utf-8"))
+        shutil.copytree(fresh, ward.content)
+        await seen(lambda: None)  # the fresh copy is applied
+        notice_id = ""
+        for attempt in range(40):  # a guard, not a measure: written until it is seen
+            applied.clear()
+            notice_id = write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(applied.wait(), 0.5 + attempt / 20)
+            if ward.engine.document(notice_id) is not None:
+                break
+    finally:
+        stop.set()
+        await running
+    assert ward.engine.document(notice_id) is not None
+
+
+async def test_the_running_watcher_clears_the_problem_of_a_subfolder_deleted(
+    ward: Ward,
+) -> None:
+    """Notices sorted into content/2024/ are reported as not read; staff who delete that
+    folder see the problem cleared within moments, not only at the periodic rescan (a
+    folder deleted is no folder any more, and its event was passed over)."""
+    looked = asyncio.Event()
+
+    class Told:
+        async def report_problems(self) -> None:
+            looked.set()
+            await ward.alerts.report_problems()
+
+        async def sync(self) -> object:
+            return await ward.alerts.sync()
+
+    folder = ward.content / "2024"
+    folder.mkdir()
+    write_notice(folder, "hop", "Họp tổ dân phố", topics="bhyt")
+    ward.engine.reload()
+    assert any(p.file == str(folder) for p in ward.engine.problems)
+    watcher = ContentWatcher(
+        ward.engine, Told(), ward.settings, rescan_seconds=3600.0, settle_seconds=0.05
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(watcher.run(stop))
+    try:
+        # The watcher watches: a notice written is applied.
+        for attempt in range(40):  # a guard, not a measure
+            looked.clear()
+            write_notice(ward.content, "cu", "Thông báo cũ", topics="bhyt")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(looked.wait(), 0.5 + attempt / 20)
+                break
+        shutil.rmtree(folder)
+        for attempt in range(40):  # a guard, not a measure
+            if not any(p.file == str(folder) for p in ward.engine.problems):
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(looked.wait(), 0.5 + attempt / 20)
+            looked.clear()
+    finally:
+        stop.set()
+        await running
+    assert not any(p.file == str(folder) for p in ward.engine.problems)
 
 
 async def test_a_file_that_never_stops_changing_is_applied_after_a_while(ward: Ward) -> None:

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import stat
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import astuple, dataclass
@@ -44,6 +45,8 @@ UNRUN_GRACE = 86400.0
 ALERT_MAX_AGE_DAYS = 30
 RESCAN_SECONDS = 30.0
 DEBOUNCE_MS = 200
+# How often the running watcher checks that the folders it watches are still those there.
+REWATCH_SECONDS = 1.0
 # A staff file is applied once it has not changed (size, modification time) for this
 # long: an editor or an upload that writes it in steps is not caught half way. Short:
 # a new notice must be answerable within 2 s of its save (bench/bench_update.py).
@@ -798,32 +801,24 @@ class ContentWatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until `stop` is set."""
-        import watchfiles  # only a running bot watches
-
         self._running = True
         rescan = asyncio.create_task(self._rescan(stop))
         try:
             await self._look()  # whatever changed while the engine was loading
-            watched = [p for p in (self.content_dir, self.faq_file.parent) if p.is_dir()]
-            if not watched:
-                await stop.wait()
-                return
-            try:
-                async for _changes in watchfiles.awatch(
-                    *watched,
-                    watch_filter=self._relevant,
-                    recursive=False,
-                    debounce=DEBOUNCE_MS,
-                    step=50,
-                    stop_event=stop,
-                ):
-                    await self._look()
-            except Exception:  # e.g. the system's limit on watched folders is reached
-                log.exception(
-                    "cannot watch the staff files; looking for changes every %.0f s instead",
-                    self.rescan_seconds,
-                )
-                await stop.wait()
+            while not stop.is_set():
+                folders = self._folders()
+                if not folders:  # looked for again each second
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), REWATCH_SECONDS)
+                    continue
+                try:
+                    await self._watch(folders, stop)
+                except Exception:  # e.g. the system's limit on watched folders is reached
+                    log.exception(
+                        "cannot watch the staff files; looking for changes every %.0f s instead",
+                        self.rescan_seconds,
+                    )
+                    await stop.wait()
         finally:
             self._running = False
             for task in (rescan, self._follow_up):
@@ -831,6 +826,38 @@ class ContentWatcher:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+
+    def _folders(self) -> dict[Path, tuple[int, int]]:
+        """The folders watched, content/ and faq.yaml's, each as the folder it is now (a
+        folder deleted and made anew is another)."""
+        folders = {}
+        for folder in (self.content_dir, self.faq_file.parent):
+            with contextlib.suppress(OSError):
+                info = folder.stat()
+                if stat.S_ISDIR(info.st_mode):
+                    folders[folder] = (info.st_dev, info.st_ino)
+        return folders
+
+    async def _watch(self, folders: dict[Path, tuple[int, int]], stop: asyncio.Event) -> None:
+        """Look at each change in `folders` until `stop`, or until one of them is deleted,
+        made anew or appears (content/ replaced by a fresh copy, or made after the start):
+        its events would never come (the folder watched is gone), so it is watched anew."""
+        import watchfiles  # only a running bot watches
+
+        async for changes in watchfiles.awatch(
+            *folders,
+            watch_filter=self._relevant,
+            recursive=False,
+            debounce=DEBOUNCE_MS,
+            step=50,
+            stop_event=stop,
+            rust_timeout=int(REWATCH_SECONDS * 1000),
+            yield_on_timeout=True,
+        ):
+            if changes:
+                await self._look()
+            if self._folders() != folders:
+                return
 
     async def _rescan(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -868,7 +895,12 @@ class ContentWatcher:
             self.faq_file.parent.resolve()
         ):
             return True
-        return candidate.parent.resolve() == self.content_dir.resolve() and _watched(candidate)
+        if candidate.resolve() == self.content_dir.resolve():  # made, deleted or renamed
+            return True
+        # (A sub-folder deleted is no folder any more: known from the last look.)
+        return candidate.parent.resolve() == self.content_dir.resolve() and (
+            _watched(candidate) or candidate in self._snapshot.files
+        )
 
 
 def refs_for(notices: Sequence[Announcement], today: dt.date) -> list[NoticeRef]:
