@@ -1747,6 +1747,33 @@ async def test_a_start_beside_a_notice_that_never_stops_changing_reads_it_within
     assert f"read while still being saved (applied again once saved): {path}" in caplog.messages
 
 
+async def test_a_sync_tools_conflict_copy_of_the_faq_is_told_to_admins_until_deleted(
+    ward: Ward,
+) -> None:
+    """Two officers saved faq.yaml at once through a shared folder: the sync tool kept the
+    other's save beside it, which the bot does not read. Admins hear of it as it appears
+    (that officer's edit is not served), and that all is well once it is deleted."""
+    watcher, now = settling(ward)
+    faq = ward.settings.faq_file
+    copy = faq.parent / "faq (Lan's conflicted copy 2026-11-30).yaml"
+    copy.write_text(faq.read_text("utf-8").replace("VssID thay", "VssID hay"), "utf-8")
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+    assert "VssID hay" not in (answer_of(ward, "bhyt-mat-the") or "")
+    await ward.sender.drain()
+    ((chat, (told,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert f"{copy}:0: tệp này là bản xung đột của faq.yaml" in told.text
+    copy.unlink()
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+    assert not [p for p in ward.engine.problems if p.file == str(copy)]
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 2 and str(copy) not in ward.channel.sent[1][1][0].text
+
+
 async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: Ward) -> None:
     faq = ward.settings.faq_file
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")

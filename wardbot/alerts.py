@@ -16,7 +16,7 @@ import logging
 import stat
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,10 +24,10 @@ from wardbot import messages as msg
 from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
 from wardbot.faq_file import LINE_REF
-from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
+from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink, faq_conflicts
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_changes import NoticeRef
-from wardbot.notice_files import is_misnamed_notice, is_notice_file
+from wardbot.notice_files import conflict_original, is_misnamed_notice, is_notice_file
 from wardbot.notices import named_date
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
@@ -453,10 +453,12 @@ Stamp = tuple[int, int]  # a staff file's (mtime_ns, size)
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the staff files looked like: (mtime_ns, size) of faq.yaml and each notice."""
+    """What the staff files looked like: (mtime_ns, size) of faq.yaml and each notice, and
+    of the conflict copies of faq.yaml a sync tool left beside it (reported)."""
 
     faq: tuple[int, int] | None
     files: dict[Path, tuple[int, int]]
+    faq_copies: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def take(cls, faq_file: Path, content_dir: Path) -> Snapshot:
@@ -472,11 +474,19 @@ class Snapshot:
             faq: tuple[int, int] | None = _stamp(faq_file)
         except FileNotFoundError:
             faq = None
-        return cls(faq, files)
+        copies = {}
+        for path in faq_conflicts(faq_file):
+            with contextlib.suppress(FileNotFoundError):
+                copies[path] = _stamp(path)
+        return cls(faq, files, copies)
 
     def stamps(self, faq_file: Path) -> dict[Path, tuple[int, int] | None]:
         """Every file's stamp, faq.yaml's under `faq_file`."""
-        return {faq_file: self.faq, **self.files}
+        return {faq_file: self.faq, **self.faq_copies, **self.files}
+
+    def faq_changed(self, newer: Snapshot) -> bool:
+        """Whether faq.yaml, or what is told of it (its conflict copies), changed."""
+        return (self.faq, self.faq_copies) != (newer.faq, newer.faq_copies)
 
     def changed_files(self, newer: Snapshot) -> set[Path]:
         return {
@@ -748,7 +758,7 @@ class ContentWatcher:
         if self.settle_in is not None:
             return False
         self._settling.forget()
-        faq_changed = force or newer.faq != self._snapshot.faq
+        faq_changed = force or self._snapshot.faq_changed(newer)
         files = self._snapshot.changed_files(newer)
         if not faq_changed and not files:
             return False
@@ -891,9 +901,8 @@ class ContentWatcher:
 
     def _relevant(self, _change: object, path: str) -> bool:
         candidate = Path(path)
-        if candidate.name == self.faq_file.name and candidate.parent.resolve() == (
-            self.faq_file.parent.resolve()
-        ):
+        named = self.faq_file.name in (candidate.name, conflict_original(candidate.name))
+        if named and candidate.parent.resolve() == self.faq_file.parent.resolve():
             return True
         if candidate.resolve() == self.content_dir.resolve():  # made, deleted or renamed
             return True

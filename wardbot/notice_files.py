@@ -81,18 +81,25 @@ def _copy_of(path: Path) -> str | None:
 # ("x (Lan's conflicted copy 2026-11-30).md"), Syncthing ("x.sync-conflict-20261130-101500-
 # ABCDEFG.md").
 _CONFLICT = re.compile(
-    r"(?P<stem>.+?)(?: \([^()]*conflicted copy[^()]*\)|\.sync-conflict-\d{8}-\d{6}-[a-z0-9]+)",
+    r"(?P<stem>.+?)(?: \([^()]*conflicted copy[^()]*\)|\.sync-conflict-\d{8}-\d{6}-[a-z0-9]+)"
+    r"(?P<extension>\.[^.]+)?",
     re.IGNORECASE,
 )
+
+
+def conflict_original(name: str) -> str | None:
+    """The name of the file that `name` is a sync tool's conflict copy of (two people saved
+    it at once, the tool kept both); None when it is no such copy."""
+    typed = _CONFLICT.fullmatch(unicodedata.normalize("NFC", name))
+    return None if typed is None else typed["stem"] + (typed["extension"] or "")
 
 
 def _conflict_of(path: Path) -> str | None:
     """What to say of a sync tool's conflict copy of a notice: renamed as `_bad_file_name`
     would have it, the other officer's version would be published and alerted as a second
     notice."""
-    stem = unicodedata.normalize("NFC", path.name)[: -len(".md")]
-    typed = _CONFLICT.fullmatch(stem)
-    if typed is None or not _FILE_NAME.fullmatch(original := typed["stem"] + ".md"):
+    original = conflict_original(path.name)
+    if original is None or not _FILE_NAME.fullmatch(original):
         return None
     if not (path.parent / original).exists():
         return (
