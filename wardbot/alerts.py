@@ -456,9 +456,9 @@ class Snapshot:
     """What the staff files looked like: (mtime_ns, size) of faq.yaml and each notice, and
     of the conflict copies of faq.yaml a sync tool left beside it (reported)."""
 
-    faq: tuple[int, int] | None
-    files: dict[Path, tuple[int, int]]
-    faq_copies: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    faq: Stamp | None
+    files: dict[Path, Stamp]
+    faq_copies: dict[Path, Stamp] = field(default_factory=dict)
 
     @classmethod
     def take(cls, faq_file: Path, content_dir: Path) -> Snapshot:
@@ -854,7 +854,7 @@ class ContentWatcher:
         its events would never come (the folder watched is gone), so it is watched anew."""
         import watchfiles  # only a running bot watches
 
-        async for changes in watchfiles.awatch(
+        watching = watchfiles.awatch(
             *folders,
             watch_filter=self._relevant,
             recursive=False,
@@ -863,11 +863,19 @@ class ContentWatcher:
             stop_event=stop,
             rust_timeout=int(REWATCH_SECONDS * 1000),
             yield_on_timeout=True,
-        ):
-            if changes:
-                await self._look()
-            if self._folders() != folders:
-                return
+        )
+        async with contextlib.aclosing(watching):
+            async for changes in watching:
+                if changes:
+                    await self._look()
+                if self._moved(folders, {path for _, path in changes}):
+                    return
+
+    def _moved(self, folders: dict[Path, tuple[int, int]], changed: set[str]) -> bool:
+        """Whether a folder watched was deleted (made anew at once, it may even get its
+        inode number back) or made anew, or one not watched appeared."""
+        watched = {folder.resolve() for folder in folders}
+        return self._folders() != folders or any(Path(p).resolve() in watched for p in changed)
 
     async def _rescan(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
