@@ -13,6 +13,7 @@ import functools
 import itertools
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -28,11 +29,13 @@ from wardbot import messages as msg
 from wardbot import outbox
 from wardbot.admin import Admin
 from wardbot.alerts import (
+    FORCE_WAIT_AT_MOST_SECONDS,
     SETTLE_AT_MOST_SECONDS,
     SETTLE_SECONDS,
     UNRUN_GRACE,
     Alerts,
     ContentWatcher,
+    saved_snapshot,
 )
 from wardbot.app import retention_task
 from wardbot.config import Settings
@@ -1583,6 +1586,116 @@ async def test_the_running_watcher_looks_again_once_a_file_may_have_settled(ward
     assert ward.engine.document(notice_id) is not None
 
 
+@pytest.mark.parametrize("how", ["replaced", "made after the start"])
+async def test_the_running_watcher_sees_notices_in_a_content_folder_made_anew(
+    ward: Ward, how: str
+) -> None:
+    """Staff replace content/ with a fresh copy (deleted, then copied back from a USB stick
+    or a shared drive), or create it after the bot started: a notice written in it is
+    answerable within moments, not only at the periodic rescan (the watcher had kept
+    watching the folder that was deleted, or none)."""
+    applied = asyncio.Event()
+
+    class Told:
+        async def report_problems(self) -> None:
+            await ward.alerts.report_problems()
+
+        async def sync(self) -> object:
+            applied.set()
+            return await ward.alerts.sync()
+
+    fresh = ward.root / "fresh"
+    shutil.copytree(ward.content, fresh)
+    next(fresh.iterdir()).unlink()  # the fresh copy differs: its arrival is applied
+    if how == "made after the start":
+        shutil.rmtree(ward.content)
+        ward.engine.reload()
+    watcher = ContentWatcher(
+        ward.engine, Told(), ward.settings, rescan_seconds=3600.0, settle_seconds=0.05
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(watcher.run(stop))
+
+    async def seen(change: Callable[[], object]) -> None:
+        """`change()` made until the watcher applies what it changed."""
+        for attempt in range(40):  # a guard, not a measure
+            applied.clear()
+            change()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(applied.wait(), 0.5 + attempt / 20)
+                return
+        raise AssertionError("the watcher never applied the change")
+
+    faq = ward.settings.faq_file
+    try:
+        if how == "replaced":  # the folder as it was is watched
+            await seen(lambda: write_notice(ward.content, "cu", "Thông báo cũ", topics="bhyt"))
+            shutil.rmtree(ward.content)
+        else:  # the faq.yaml's folder is
+            await seen(lambda: faq.write_text(faq.read_text("utf-8") + "\n# .\n", "utf-8"))
+        shutil.copytree(fresh, ward.content)
+        await seen(lambda: None)  # the fresh copy is applied
+        notice_id = ""
+        for attempt in range(40):  # a guard, not a measure: written until it is seen
+            applied.clear()
+            notice_id = write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(applied.wait(), 0.5 + attempt / 20)
+            if ward.engine.document(notice_id) is not None:
+                break
+    finally:
+        stop.set()
+        await running
+    assert ward.engine.document(notice_id) is not None
+
+
+async def test_the_running_watcher_clears_the_problem_of_a_subfolder_deleted(
+    ward: Ward,
+) -> None:
+    """Notices sorted into content/2024/ are reported as not read; staff who delete that
+    folder see the problem cleared within moments, not only at the periodic rescan (a
+    folder deleted is no folder any more, and its event was passed over)."""
+    looked = asyncio.Event()
+
+    class Told:
+        async def report_problems(self) -> None:
+            looked.set()
+            await ward.alerts.report_problems()
+
+        async def sync(self) -> object:
+            return await ward.alerts.sync()
+
+    folder = ward.content / "2024"
+    folder.mkdir()
+    write_notice(folder, "hop", "Họp tổ dân phố", topics="bhyt")
+    ward.engine.reload()
+    assert any(p.file == str(folder) for p in ward.engine.problems)
+    watcher = ContentWatcher(
+        ward.engine, Told(), ward.settings, rescan_seconds=3600.0, settle_seconds=0.05
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(watcher.run(stop))
+    try:
+        # The watcher watches: a notice written is applied.
+        for attempt in range(40):  # a guard, not a measure
+            looked.clear()
+            write_notice(ward.content, "cu", "Thông báo cũ", topics="bhyt")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(looked.wait(), 0.5 + attempt / 20)
+                break
+        shutil.rmtree(folder)
+        for attempt in range(40):  # a guard, not a measure
+            if not any(p.file == str(folder) for p in ward.engine.problems):
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(looked.wait(), 0.5 + attempt / 20)
+            looked.clear()
+    finally:
+        stop.set()
+        await running
+    assert not any(p.file == str(folder) for p in ward.engine.problems)
+
+
 async def test_a_file_that_never_stops_changing_is_applied_after_a_while(ward: Ward) -> None:
     """A log or a sync tool rewriting a notice every second must not hold every edit."""
     watcher, now = settling(ward)
@@ -1594,6 +1707,71 @@ async def test_a_file_that_never_stops_changing_is_applied_after_a_while(ward: W
         assert applied == (second >= SETTLE_AT_MOST_SECONDS)
         now[0] += 1.0
     assert ward.engine.document(notice_id) is not None
+
+
+async def test_a_start_on_staff_files_untouched_for_a_while_waits_for_nothing(
+    ward: Ward,
+) -> None:
+    """The files were saved long before the bot starts, as at almost every start: it
+    reads them at once, without a look to see them settle."""
+    an_hour_ago = time.time() - 3600
+    for path in [ward.settings.faq_file, *ward.content.iterdir()]:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    snapshot = await saved_snapshot(ward.settings.faq_file, ward.content, sleep=sleep)
+    assert waits == []
+    assert snapshot.faq is not None and len(snapshot.files) == len(list(ward.content.iterdir()))
+
+
+async def test_a_start_beside_a_notice_that_never_stops_changing_reads_it_within_seconds(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sync tool rewriting a notice over and over as the bot starts: the bot does not
+    wait for it longer than /reload would, then reads the files as they are and says
+    which one was still being saved (the watcher applies it again once it is)."""
+    notice_id = write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt")
+    path = ward.content / f"{notice_id}.md"
+    waits: list[float] = []
+
+    async def rewriting(seconds: float) -> None:
+        waits.append(seconds)
+        path.write_text(path.read_text(encoding="utf-8") + "Thêm một dòng.\n", "utf-8")
+
+    snapshot = await saved_snapshot(ward.settings.faq_file, ward.content, sleep=rewriting)
+    assert waits and sum(waits) == pytest.approx(FORCE_WAIT_AT_MOST_SECONDS)
+    assert snapshot.files[path] == (path.stat().st_mtime_ns, path.stat().st_size)
+    assert f"read while still being saved (applied again once saved): {path}" in caplog.messages
+
+
+async def test_a_sync_tools_conflict_copy_of_the_faq_is_told_to_admins_until_deleted(
+    ward: Ward,
+) -> None:
+    """Two officers saved faq.yaml at once through a shared folder: the sync tool kept the
+    other's save beside it, which the bot does not read. Admins hear of it as it appears
+    (that officer's edit is not served), and that all is well once it is deleted."""
+    watcher, now = settling(ward)
+    faq = ward.settings.faq_file
+    copy = faq.parent / "faq (Lan's conflicted copy 2026-11-30).yaml"
+    copy.write_text(faq.read_text("utf-8").replace("VssID thay", "VssID hay"), "utf-8")
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+    assert "VssID hay" not in (answer_of(ward, "bhyt-mat-the") or "")
+    await ward.sender.drain()
+    ((chat, (told,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert f"{copy}:0: tệp này là bản xung đột của faq.yaml" in told.text
+    copy.unlink()
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+    assert not [p for p in ward.engine.problems if p.file == str(copy)]
+    await ward.sender.drain()
+    assert len(ward.channel.sent) == 2 and str(copy) not in ward.channel.sent[1][1][0].text
 
 
 async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: Ward) -> None:

@@ -487,6 +487,15 @@ def test_check_fails_with_file_and_line(ward, tmp_path, capsys):
     assert any("ghi-chu.md:1:" in line for line in out)
 
 
+def test_check_reports_a_sync_tools_conflict_copy_of_the_faq(ward, tmp_path, capsys):
+    """Two officers saved faq.yaml at once through a shared folder: the copy the sync tool
+    kept is read by nobody, and `check` says so, where it said all was well."""
+    copy = tmp_path / "faq.sync-conflict-20261130-101500-ABCDEFG.yaml"
+    copy.write_text((tmp_path / "faq.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert bot.main(["check", *ward]) == 1
+    assert f"{copy}:0: tệp này là bản xung đột của faq.yaml" in capsys.readouterr().out
+
+
 def test_check_reports_a_notice_over_max_notice_kb(ward, tmp_path, monkeypatch, capsys):
     notices = sorted((tmp_path / "content").glob("*.md"))
     biggest = max(notices, key=lambda path: path.stat().st_size)

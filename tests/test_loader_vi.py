@@ -694,6 +694,40 @@ def test_a_copy_of_a_notice_is_not_told_to_be_renamed_into_a_second_notice(copy:
     ]
 
 
+@pytest.mark.parametrize(
+    "conflict",
+    [
+        "2026-11-25-hop (conflicted copy 2026-11-30).md",  # Dropbox
+        "2026-11-25-hop (Lan's conflicted copy 2026-11-30).md",
+        "2026-11-25-hop (conflicted copy 2026-11-30 101500).md",  # Nextcloud
+        "2026-11-25-hop.sync-conflict-20261130-101500-ABCDEFG.md",  # Syncthing
+    ],
+)
+def test_a_sync_tools_conflict_copy_is_not_told_to_be_renamed_into_a_second_notice(
+    conflict: str,
+) -> None:
+    """Two officers saved the notice at once through a shared folder: the sync tool keeps
+    the other's version beside it. Told to rename it as a name of its own, staff would
+    publish it as a second notice, its followers alerted twice."""
+    text = "---\ntitle: Họp tổ dân phố\ndate: 2026-11-25\n---\nHọp lúc 19h30.\n"
+    # Alone, it may be the version to keep.
+    assert notice_problems(conflict, text) == [
+        f"content/{conflict}:1: tên tệp là tên của một bản xung đột (công cụ đồng bộ đặt khi "
+        "hai người cùng lưu một tệp) — thông báo này chưa được đăng; nếu đây là bản cần giữ "
+        "thì đổi tên thành 2026-11-25-hop.md"
+    ]
+
+    Path("content/2026-11-25-hop.md").write_text(text.replace("19h30", "19h"), "utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [n.id for n in notices] == ["2026-11-25-hop"]
+    assert [str(p) for p in problems] == [
+        f"content/{conflict}:1: tệp này là bản xung đột của 2026-11-25-hop.md: hai người cùng "
+        "sửa thông báo đó và công cụ đồng bộ giữ cả hai bản — thông báo này chưa được đăng; "
+        "hãy so với 2026-11-25-hop.md, chép vào đó những gì cần giữ rồi xóa tệp này (đổi tên "
+        "thành một thông báo riêng thì tin sẽ được gửi hai lần)"
+    ]
+
+
 def test_a_file_cut_in_the_middle_of_a_letter_is_told_as_saved_half_way() -> None:
     """A save caught half-way (a phone's upload, a web file manager) can end inside a
     letter's bytes: it is not a file in another encoding, and must not be told as one."""

@@ -169,6 +169,49 @@ async def test_polling_answers_and_reports_healthy(
     assert api.token.split(":")[1] not in caplog.text
 
 
+async def test_a_faq_still_being_copied_as_the_bot_starts_is_read_once_whole(
+    api: FakeBotApi,
+    ward_settings: Settings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`bot.py run` started while faq.yaml is still being copied (a restart during an
+    upload): the bot reads it once the copy is over. Its first answers come from the whole
+    file, and the half copied so far never becomes its last good copy."""
+    from wardbot import alerts
+
+    # The copy's first part is this fresh as the bot looks, even on a loaded host.
+    monkeypatch.setattr(alerts, "SETTLE_SECONDS", 2.0)
+    caplog.set_level(logging.INFO)
+    faq, content = write_chat_ward(tmp_path)
+    whole = faq.read_text(encoding="utf-8")
+    faq.write_text(whole[: whole.index("  - id: dang-ky-tam-tru")], encoding="utf-8")
+    settings = bot_settings(
+        replace(ward_settings, faq_file=faq, content_dir=content, semantic=False), api
+    )
+
+    async def rest_copied() -> None:
+        """The copy ends once the bot has looked at the files (or serves them)."""
+        for _ in range(6000):  # a guard, not a measure
+            if any(m.startswith(("waiting for the staff", "serving")) for m in caplog.messages):
+                break
+            await asyncio.sleep(0.01)
+        faq.write_text(whole, encoding="utf-8")
+
+    copying = asyncio.create_task(rest_copied())
+    try:
+        async with running_app(settings):
+            serving = [m for m in caplog.messages if m.startswith("serving ")]
+            assert serving and "(8 FAQ entries, 4 topics)" in serving[0]
+            (reply,) = await api.say(702, "đăng ký tạm trú")
+            assert "tạm trú" in visible_text(reply.text)
+    finally:
+        copying.cancel()
+    assert (settings.data_dir / "faq.last-good.yaml").read_text(encoding="utf-8") == whole
+    assert not (settings.data_dir / "faq.last-good.1.yaml").exists()
+
+
 async def test_healthz_says_when_quiet_hours_hold_alerts(
     api: FakeBotApi, ward_settings: Settings
 ) -> None:

@@ -13,9 +13,10 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import stat
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import astuple, dataclass
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,10 +24,10 @@ from wardbot import messages as msg
 from wardbot.channels import PUSH_CHANNELS
 from wardbot.config import Settings
 from wardbot.faq_file import LINE_REF
-from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink
+from wardbot.loader import LAST_GOOD_FAQ_COPIES, FaqShrink, faq_conflicts
 from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_changes import NoticeRef
-from wardbot.notice_files import is_misnamed_notice, is_notice_file
+from wardbot.notice_files import conflict_original, is_misnamed_notice, is_notice_file
 from wardbot.notices import named_date
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
@@ -44,6 +45,8 @@ UNRUN_GRACE = 86400.0
 ALERT_MAX_AGE_DAYS = 30
 RESCAN_SECONDS = 30.0
 DEBOUNCE_MS = 200
+# How often the running watcher checks that the folders it watches are still those there.
+REWATCH_SECONDS = 1.0
 # A staff file is applied once it has not changed (size, modification time) for this
 # long: an editor or an upload that writes it in steps is not caught half way. Short:
 # a new notice must be answerable within 2 s of its save (bench/bench_update.py).
@@ -445,12 +448,17 @@ def _unmoved(problems: Iterable[Problem]) -> dict[tuple[str, str, int], str]:
     return keyed
 
 
+Stamp = tuple[int, int]  # a staff file's (mtime_ns, size)
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """What the staff files looked like: (mtime_ns, size) of faq.yaml and each notice."""
+    """What the staff files looked like: (mtime_ns, size) of faq.yaml and each notice, and
+    of the conflict copies of faq.yaml a sync tool left beside it (reported)."""
 
-    faq: tuple[int, int] | None
-    files: dict[Path, tuple[int, int]]
+    faq: Stamp | None
+    files: dict[Path, Stamp]
+    faq_copies: dict[Path, Stamp] = field(default_factory=dict)
 
     @classmethod
     def take(cls, faq_file: Path, content_dir: Path) -> Snapshot:
@@ -466,11 +474,19 @@ class Snapshot:
             faq: tuple[int, int] | None = _stamp(faq_file)
         except FileNotFoundError:
             faq = None
-        return cls(faq, files)
+        copies = {}
+        for path in faq_conflicts(faq_file):
+            with contextlib.suppress(FileNotFoundError):
+                copies[path] = _stamp(path)
+        return cls(faq, files, copies)
 
     def stamps(self, faq_file: Path) -> dict[Path, tuple[int, int] | None]:
         """Every file's stamp, faq.yaml's under `faq_file`."""
-        return {faq_file: self.faq, **self.files}
+        return {faq_file: self.faq, **self.faq_copies, **self.files}
+
+    def faq_changed(self, newer: Snapshot) -> bool:
+        """Whether faq.yaml, or what is told of it (its conflict copies), changed."""
+        return (self.faq, self.faq_copies) != (newer.faq, newer.faq_copies)
 
     def changed_files(self, newer: Snapshot) -> set[Path]:
         return {
@@ -508,8 +524,90 @@ def file_stamps(paths: Iterable[Path]) -> dict[Path, tuple[int, int] | None]:
     return stamps
 
 
+class Settling:
+    """The rule that says when staff files seen changing are saved whole, for the watcher
+    (`ContentWatcher`, looking at each file event) and for whoever waits for them
+    (`wait_until_saved`, `saved_snapshot`): a file is once its stamp has not changed for
+    `settle` seconds, or once it has kept changing for `at_most` (a log or a sync tool
+    rewriting it: taken as it is). Time is the caller's clock, given at each look."""
+
+    def __init__(self, settle: float, at_most: float = SETTLE_AT_MOST_SECONDS) -> None:
+        self.settle = settle
+        self.at_most = at_most
+        # Each file seen changing: its stamp, since when it has had it, since when it has
+        # been changing.
+        self._seen: dict[Path, tuple[Stamp | None, float, float]] = {}
+        self.saving: list[Path] = []  # those still waited for at the last look
+
+    def look(self, changed: Mapping[Path, Stamp | None], now: float) -> float | None:
+        """`changed`: the files changed since they were last read, with their stamps now
+        (None: gone). Seconds until they may all be taken as saved; None when they are."""
+        seen = {}
+        wait = 0.0
+        self.saving = []
+        for path, stamp in changed.items():
+            was = self._seen.get(path)
+            if was is None or was[0] != stamp:
+                was = (stamp, now, now if was is None else was[2])
+            seen[path] = was
+            if now - was[2] < self.at_most and was[1] + self.settle > now:
+                wait = max(wait, was[1] + self.settle - now)
+                self.saving.append(path)
+        self._seen = seen
+        return wait if wait > 0 else None
+
+    def seen(self, path: Path) -> bool:
+        """Whether `path` was seen changing since what was last read."""
+        return path in self._seen
+
+    def forget(self) -> None:
+        """What changed has been read: what changes next is new."""
+        self._seen = {}
+        self.saving = []
+
+
+def _looks(
+    stamps: Callable[[], Mapping[Path, Stamp | None]],
+    settle: float,
+    at_most: float,
+    clock: Callable[[], float],
+) -> Generator[float, None, list[Path]]:
+    """The looks of whoever waits for the files `stamps()` gives to be saved whole
+    (`Settling`): yields how long to wait before the next one. At once when each was
+    last written `settle` ago by `clock` (the wall clock files are stamped by); at most
+    `at_most` in all. Returns the files still changing when it gave up."""
+    start = clock()
+    first = dict(stamps())
+
+    def old(stamp: Stamp | None) -> bool:
+        return stamp is None or start - stamp[0] / 1e9 >= settle  # (a future one is not)
+
+    recent = {path for path, stamp in first.items() if not old(stamp)}
+    if not recent:
+        return []
+    rule = Settling(settle, at_most)
+    now_stamps, waited = first, 0.0
+    while True:
+        changed = {
+            path: now_stamps.get(path)
+            for path in first.keys() | now_stamps.keys()
+            if path in recent or now_stamps.get(path) != first.get(path)
+        }
+        # Time passes at least as fast as it is waited (a test's sleep moves no clock).
+        now = max(clock() - start, waited)
+        wait = rule.look(changed, now)
+        if wait is None:
+            return []
+        if now >= at_most:
+            return sorted(rule.saving)
+        wait = min(wait, at_most - now)
+        yield wait
+        waited += wait
+        now_stamps = dict(stamps())
+
+
 def wait_until_saved(
-    stamps: Callable[[], Mapping[Path, tuple[int, int] | None]],
+    stamps: Callable[[], Mapping[Path, Stamp | None]],
     *,
     settle: float | None = None,
     at_most: float = SETTLE_AT_MOST_SECONDS,
@@ -517,27 +615,54 @@ def wait_until_saved(
     sleep: Callable[[float], object] = time.sleep,
 ) -> list[Path]:
     """For a command run beside the bot (`bot.py announce`, `import`): wait until the
-    files `stamps()` gives are saved whole, as the watcher takes them: unchanged for
-    `settle` seconds (SETTLE_SECONDS unless given), or changing for longer than
-    `at_most`. At once when each was last written that long ago by `clock` (the wall
-    clock files are stamped by), else once two looks `settle` apart find them alike.
-    The files still changing when it gave up."""
-    settle = SETTLE_SECONDS if settle is None else settle
-    start = clock()
-    before = dict(stamps())
-
-    def old(stamp: tuple[int, int] | None) -> bool:
-        return stamp is None or clock() - stamp[0] / 1e9 >= settle  # (a future one is not)
-
-    if all(old(stamp) for stamp in before.values()):
-        return []
+    files `stamps()` gives are saved whole, as the watcher takes them (`Settling`):
+    unchanged for `settle` seconds (SETTLE_SECONDS unless given), `at_most` in all. At
+    once when each was last written that long ago by `clock`. The files still changing
+    when it gave up."""
+    looks = _looks(stamps, SETTLE_SECONDS if settle is None else settle, at_most, clock)
     while True:
-        sleep(settle)
-        after = dict(stamps())
-        moving = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-        if not moving or clock() - start >= at_most:
-            return moving
-        before = after
+        try:
+            wait = next(looks)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        sleep(wait)
+
+
+async def saved_snapshot(
+    faq_file: Path,
+    content_dir: Path,
+    *,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> Snapshot:
+    """For a bot starting: the staff files once saved whole (`Settling`), so that a
+    faq.yaml still being copied is not read half written, which would serve residents
+    half of it and tell staff of mistakes that are not there. At once when none was
+    written in the last SETTLE_SECONDS; FORCE_WAIT_AT_MOST_SECONDS at most: past that
+    they are read as they are, and the watcher, which starts from the Snapshot returned,
+    applies them again once they are saved."""
+
+    def stamps() -> dict[Path, Stamp | None]:
+        return Snapshot.take(faq_file, content_dir).stamps(faq_file)
+
+    looks = _looks(stamps, SETTLE_SECONDS, FORCE_WAIT_AT_MOST_SECONDS, clock)
+    waited = False
+    while True:
+        try:
+            wait = next(looks)
+        except StopIteration as done:
+            still = done.value
+            break
+        if not waited:
+            log.info("waiting for the staff files being saved before reading them")
+            waited = True
+        await sleep(wait)
+    if still:
+        log.warning(
+            "read while still being saved (applied again once saved): %s",
+            ", ".join(map(str, still)),
+        )
+    return Snapshot.take(faq_file, content_dir)
 
 
 class Listener(Protocol):
@@ -583,13 +708,10 @@ class ContentWatcher:
         self._running = False
         self._index_ok: bool | None = None  # as last told to `index_news`
         self._failing = False  # the last look could not apply what changed
-        self.settle_seconds = settle_seconds
         self.clock = clock
         self.sleep = sleep
-        # Each file changed since the last applied look: its stamp, since when it has
-        # had it, since when it has been changing.
-        self._moving: dict[Path, tuple[tuple[int, int] | None, float, float]] = {}
-        self._saving: list[Path] = []  # those of them that changed too lately to be applied
+        # The files changed since the last applied look, and which are saved whole.
+        self._settling = Settling(settle_seconds)
         self.settle_in: float | None = None  # seconds until what changed may be applied
         self._follow_up: asyncio.Task[None] | None = None
 
@@ -635,8 +757,8 @@ class ContentWatcher:
                 self.settle_in = self._still_changing(newer)
         if self.settle_in is not None:
             return False
-        self._moving = {}
-        faq_changed = force or newer.faq != self._snapshot.faq
+        self._settling.forget()
+        faq_changed = force or self._snapshot.faq_changed(newer)
         files = self._snapshot.changed_files(newer)
         if not faq_changed and not files:
             return False
@@ -656,35 +778,23 @@ class ContentWatcher:
 
     def _still_changing(self, newer: Snapshot) -> float | None:
         """Seconds until the files changed since the last applied look may be taken as
-        saved: each unchanged for `settle_seconds` (or changing for longer than
-        SETTLE_AT_MOST_SECONDS); None when they are."""
-        now = self.clock()
+        saved (`Settling`); None when they are."""
         before, after = self._snapshot.stamps(self.faq_file), newer.stamps(self.faq_file)
-        moving = {}
-        wait = 0.0
-        self._saving = []
-        for path in before.keys() | after.keys():
-            stamp = after.get(path)
-            if stamp == before.get(path):
-                continue
-            seen = self._moving.get(path)
-            if seen is None or seen[0] != stamp:
-                seen = (stamp, now, now if seen is None else seen[2])
-            moving[path] = seen
-            if now - seen[2] < SETTLE_AT_MOST_SECONDS and seen[1] + self.settle_seconds > now:
-                wait = max(wait, seen[1] + self.settle_seconds - now)
-                self._saving.append(path)
-        self._moving = moving
-        return wait if wait > 0 else None
+        changed = {
+            path: after.get(path)
+            for path in before.keys() | after.keys()
+            if after.get(path) != before.get(path)
+        }
+        return self._settling.look(changed, self.clock())
 
     def saving(self, path: Path) -> bool:
         """Whether `path` was seen changing and is not applied yet: an editor or an upload
         may still be writing it (the FAQ editor then leaves faq.yaml alone)."""
-        return Path(path) in self._moving
+        return self._settling.seen(Path(path))
 
     def unsettled(self) -> list[str]:
         """The files a look found still being saved, so did not apply yet (for /reload)."""
-        return [] if self.settle_in is None else sorted(map(str, self._saving))
+        return [] if self.settle_in is None else sorted(map(str, self._settling.saving))
 
     async def _tell_index(self) -> None:
         """Tell `index_news` of the index's state when it turned bad or good again."""
@@ -701,32 +811,24 @@ class ContentWatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until `stop` is set."""
-        import watchfiles  # only a running bot watches
-
         self._running = True
         rescan = asyncio.create_task(self._rescan(stop))
         try:
             await self._look()  # whatever changed while the engine was loading
-            watched = [p for p in (self.content_dir, self.faq_file.parent) if p.is_dir()]
-            if not watched:
-                await stop.wait()
-                return
-            try:
-                async for _changes in watchfiles.awatch(
-                    *watched,
-                    watch_filter=self._relevant,
-                    recursive=False,
-                    debounce=DEBOUNCE_MS,
-                    step=50,
-                    stop_event=stop,
-                ):
-                    await self._look()
-            except Exception:  # e.g. the system's limit on watched folders is reached
-                log.exception(
-                    "cannot watch the staff files; looking for changes every %.0f s instead",
-                    self.rescan_seconds,
-                )
-                await stop.wait()
+            while not stop.is_set():
+                folders = self._folders()
+                if not folders:  # looked for again each second
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), REWATCH_SECONDS)
+                    continue
+                try:
+                    await self._watch(folders, stop)
+                except Exception:  # e.g. the system's limit on watched folders is reached
+                    log.exception(
+                        "cannot watch the staff files; looking for changes every %.0f s instead",
+                        self.rescan_seconds,
+                    )
+                    await stop.wait()
         finally:
             self._running = False
             for task in (rescan, self._follow_up):
@@ -734,6 +836,46 @@ class ContentWatcher:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+
+    def _folders(self) -> dict[Path, tuple[int, int]]:
+        """The folders watched, content/ and faq.yaml's, each as the folder it is now (a
+        folder deleted and made anew is another)."""
+        folders = {}
+        for folder in (self.content_dir, self.faq_file.parent):
+            with contextlib.suppress(OSError):
+                info = folder.stat()
+                if stat.S_ISDIR(info.st_mode):
+                    folders[folder] = (info.st_dev, info.st_ino)
+        return folders
+
+    async def _watch(self, folders: dict[Path, tuple[int, int]], stop: asyncio.Event) -> None:
+        """Look at each change in `folders` until `stop`, or until one of them is deleted,
+        made anew or appears (content/ replaced by a fresh copy, or made after the start):
+        its events would never come (the folder watched is gone), so it is watched anew."""
+        import watchfiles  # only a running bot watches
+
+        watching = watchfiles.awatch(
+            *folders,
+            watch_filter=self._relevant,
+            recursive=False,
+            debounce=DEBOUNCE_MS,
+            step=50,
+            stop_event=stop,
+            rust_timeout=int(REWATCH_SECONDS * 1000),
+            yield_on_timeout=True,
+        )
+        async with contextlib.aclosing(watching):
+            async for changes in watching:
+                if changes:
+                    await self._look()
+                if self._moved(folders, {path for _, path in changes}):
+                    return
+
+    def _moved(self, folders: dict[Path, tuple[int, int]], changed: set[str]) -> bool:
+        """Whether a folder watched was deleted (made anew at once, it may even get its
+        inode number back) or made anew, or one not watched appeared."""
+        watched = {folder.resolve() for folder in folders}
+        return self._folders() != folders or any(Path(p).resolve() in watched for p in changed)
 
     async def _rescan(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -767,11 +909,15 @@ class ContentWatcher:
 
     def _relevant(self, _change: object, path: str) -> bool:
         candidate = Path(path)
-        if candidate.name == self.faq_file.name and candidate.parent.resolve() == (
-            self.faq_file.parent.resolve()
-        ):
+        named = self.faq_file.name in (candidate.name, conflict_original(candidate.name))
+        if named and candidate.parent.resolve() == self.faq_file.parent.resolve():
             return True
-        return candidate.parent.resolve() == self.content_dir.resolve() and _watched(candidate)
+        if candidate.resolve() == self.content_dir.resolve():  # made, deleted or renamed
+            return True
+        # (A sub-folder deleted is no folder any more: known from the last look.)
+        return candidate.parent.resolve() == self.content_dir.resolve() and (
+            _watched(candidate) or candidate in self._snapshot.files
+        )
 
 
 def refs_for(notices: Sequence[Announcement], today: dt.date) -> list[NoticeRef]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from wardbot import channels, datadir, inbox
 from wardbot import messages as msg
 from wardbot.admin import Admin
-from wardbot.alerts import Alerts, ContentWatcher, Snapshot
+from wardbot.alerts import Alerts, ContentWatcher, Snapshot, saved_snapshot
 from wardbot.channels import PUSH_CHANNELS, Channel
 from wardbot.config import ConfigError, Settings, check_ward_files
 from wardbot.conversation import Conversation
@@ -146,10 +146,8 @@ async def run(
     )
     stop = stop or asyncio.Event()
     with _sole_bot(settings), _redacted_logs(settings), _stop_on_signals(stop):
-        # Looked at before loading, so an edit made while the index builds is not missed.
-        snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
         opened = asyncio.Event()
-        serving = asyncio.create_task(_open_and_serve(settings, snapshot, stop, restarts, opened))
+        serving = asyncio.create_task(_open_and_serve(settings, stop, restarts, opened))
         try:
             await _first_of(serving, stop)
         except BaseException:  # run() cancelled: so is what it runs, as it stops
@@ -180,12 +178,15 @@ async def _first_of(task: asyncio.Task[None], stop: asyncio.Event) -> None:
 
 async def _open_and_serve(
     settings: Settings,
-    snapshot: Snapshot,
     stop: asyncio.Event,
     restarts: Restarts | None,
     opened: asyncio.Event,
 ) -> None:
     """Open the engine and the database (`opened` is set then), and serve until `stop`."""
+    # Once the staff files are saved whole (a faq.yaml being copied is not read half
+    # written), and looked at before loading, so an edit made while the index builds is
+    # not missed.
+    snapshot = await saved_snapshot(settings.faq_file, settings.content_dir)
     async with datadir.opened(settings) as (engine, store):
         opened.set()
         for problem in engine.problems:

@@ -47,6 +47,7 @@ from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
     FaqShrink,
     another_file,
+    conflict_problems,
     faq_shrink,
     faq_usable,
     id_clash,
@@ -346,7 +347,7 @@ class Engine:
 
     def _reload(self) -> list[Problem]:
         faq = load_faq(self.faq_file)
-        problems = list(faq.problems)
+        problems = [*faq.problems, *conflict_problems(self.faq_file)]
         previous = self._last_good_faq()
         if previous is not None and another_file(faq, previous):
             log.warning(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from wardbot.faq_file import FaqFile, load_faq
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem
-from wardbot.notice_files import NOTICE_SKIPPED
+from wardbot.notice_files import NOTICE_SKIPPED, conflict_original
 from wardbot.notices import MAX_NOTICE_BYTES, load_content
 from wardbot.process import partial_file
 
@@ -114,6 +114,34 @@ def served(new: FaqFile, last_good: FaqFile | None) -> FaqFile | None:
     return last_good
 
 
+def faq_conflicts(faq_file: Path) -> list[Path]:
+    """A sync tool's conflict copies of faq.yaml beside it (two officers saved it at once
+    through a shared folder, and the tool kept both): the bot reads neither."""
+    try:
+        return sorted(
+            path
+            for path in faq_file.parent.iterdir()
+            if conflict_original(path.name) == faq_file.name and path.is_file()
+        )
+    except OSError:  # the folder unreadable: faq.yaml's own problem says so
+        return []
+
+
+def conflict_problems(faq_file: Path) -> list[Problem]:
+    """What staff are told of `faq_conflicts`: the edits in such a copy are not served."""
+    name = faq_file.name
+    return [
+        Problem(
+            str(copy),
+            0,
+            f"tệp này là bản xung đột của {name}: hai người cùng sửa {name} và công cụ đồng bộ "
+            f"giữ cả hai bản — bot không đọc tệp này, những gì sửa trong đó chưa được dùng; "
+            f"hãy so với {name}, chép vào đó những gì cần giữ rồi xóa tệp này",
+        )
+        for copy in faq_conflicts(faq_file)
+    ]
+
+
 def id_clash(notice: Announcement, faq_lines: Mapping[str, int], faq_file: Path) -> Problem | None:
     """The problem with a notice that has the id of an FAQ entry (`faq_lines`: id -> line),
     or None. The entry wins: the notice is not served."""
@@ -158,11 +186,12 @@ def load_corpus(
     its topics; without a last good copy either, the bot serves the notices alone, their
     topics unknown (`notices.load_announcement`)."""
     faq = load_faq(faq_file) if faq is None else faq
+    faq_problems = faq.problems + conflict_problems(faq_file)
     serving = served(faq, last_good)
     if serving is None:
         notices, problems = load_content(content_dir, None, max_bytes=max_bytes)
-        return Corpus(announcements=notices), faq.problems + problems
+        return Corpus(announcements=notices), faq_problems + problems
     notices, problems = load_content(content_dir, serving.topics, max_bytes=max_bytes)
     kept, clashes = without_id_clashes(notices, serving.faq, faq_file)
     corpus = Corpus(serving.topics, serving.faq, kept, serving.synonyms)
-    return corpus, faq.problems + problems + clashes
+    return corpus, faq_problems + problems + clashes

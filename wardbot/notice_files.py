@@ -43,7 +43,7 @@ def name_problem(path: Path) -> Problem | None:
     src = str(path)
     name = _FILE_NAME.fullmatch(path.name)
     if name is None:
-        return Problem(src, 1, _copy_of(path) or _bad_file_name(path.name))
+        return Problem(src, 1, _conflict_of(path) or _copy_of(path) or _bad_file_name(path.name))
     if parse_date(name.group(1)) is None:
         message = f"ngày {name.group(1)} trong tên tệp không có thật — {NOTICE_SKIPPED}"
         return Problem(src, 1, message)
@@ -74,6 +74,43 @@ def _copy_of(path: Path) -> str | None:
         f"tệp này có vẻ là bản sao của {original} (chép tệp hay tải về hai lần) — "
         f"{NOTICE_SKIPPED}; nếu không cần thì xóa tệp này, nếu là một thông báo khác thì "
         f"đổi tên, ví dụ {typed['stem']}-2.md"
+    )
+
+
+# How sync tools keep the second of two saves made at once: Dropbox and Nextcloud
+# ("x (Lan's conflicted copy 2026-11-30).md"), Syncthing ("x.sync-conflict-20261130-101500-
+# ABCDEFG.md").
+_CONFLICT = re.compile(
+    r"(?P<stem>.+?)(?: \([^()]*conflicted copy[^()]*\)|\.sync-conflict-\d{8}-\d{6}-[a-z0-9]+)"
+    r"(?P<extension>\.[^.]+)?",
+    re.IGNORECASE,
+)
+
+
+def conflict_original(name: str) -> str | None:
+    """The name of the file that `name` is a sync tool's conflict copy of (two people saved
+    it at once, the tool kept both); None when it is no such copy."""
+    typed = _CONFLICT.fullmatch(unicodedata.normalize("NFC", name))
+    return None if typed is None else typed["stem"] + (typed["extension"] or "")
+
+
+def _conflict_of(path: Path) -> str | None:
+    """What to say of a sync tool's conflict copy of a notice: renamed as `_bad_file_name`
+    would have it, the other officer's version would be published and alerted as a second
+    notice."""
+    original = conflict_original(path.name)
+    if original is None or not _FILE_NAME.fullmatch(original):
+        return None
+    if not (path.parent / original).exists():
+        return (
+            "tên tệp là tên của một bản xung đột (công cụ đồng bộ đặt khi hai người cùng lưu "
+            f"một tệp) — {NOTICE_SKIPPED}; nếu đây là bản cần giữ thì đổi tên thành {original}"
+        )
+    return (
+        f"tệp này là bản xung đột của {original}: hai người cùng sửa thông báo đó và công cụ "
+        f"đồng bộ giữ cả hai bản — {NOTICE_SKIPPED}; hãy so với {original}, chép vào đó những "
+        "gì cần giữ rồi xóa tệp này (đổi tên thành một thông báo riêng thì tin sẽ được gửi "
+        "hai lần)"
     )
 
 
