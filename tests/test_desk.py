@@ -292,6 +292,26 @@ async def test_an_answered_question_and_a_group_get_no_offer(conversation: Conve
     assert asked.text == msg.staff_private_only(WARD_NAME)
 
 
+async def test_of_two_questions_the_one_the_bot_cannot_answer_is_offered_to_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """One question answered, the other not: the offer to ask staff, as to that question
+    alone, under the reply naming it; accepting sends staff that question, not the one
+    answered. "Có" takes the offer as the button does."""
+    answered, unanswered = await conversation.handle_text(
+        RESIDENT, f"mất thẻ bhyt thì làm sao? {UNKNOWN}"
+    )
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?" and not ask_button(answered)
+    assert unanswered.text.startswith(msg.about_part(UNKNOWN.rstrip("?")))
+    assert ask_button(unanswered)
+    [received] = await conversation.handle_text(RESIDENT, "có")
+    assert "phiếu số 1" in received.text
+    await desk.post_pending()
+    [post] = room.posts
+    assert f"“{UNKNOWN.rstrip('?')}”" in post.reply.text
+    assert "mất thẻ" not in post.reply.text
+
+
 async def test_with_a_staff_desk_help_offers_hoicanbo(conversation: Conversation) -> None:
     [reply] = await conversation.handle_text(RESIDENT, "/help")
     assert "/hoicanbo [câu hỏi] — Chuyển câu hỏi tới cán bộ phường" in reply.text

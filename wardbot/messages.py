@@ -281,6 +281,18 @@ def no_answer(ward_name: str, hotline: str) -> str:
     )
 
 
+MAX_PART_CHARS = 80  # a part quoted longer is cut: the resident has just typed it
+# "còn", "ngoài ra" opening a second question: not quoted with it.
+_TURNING = re.compile(r"^(?:còn|với lại|ngoài ra|thêm nữa)\s+", re.IGNORECASE)
+
+
+def about_part(part: str) -> str:
+    """Above the reply to one of the questions of a message asking several that the bot
+    cannot answer (the others answered above it): which one the reply is about."""
+    asked = _TURNING.sub("", one_line(part, MAX_PART_CHARS))
+    return f"Về câu “{asked[:1].upper()}{asked[1:]}”:"
+
+
 def in_vietnamese_only(ward_name: str, hotline: str) -> str:
     """Under the no-answer reply to a message plainly in another language
     (wardbot.language): in English, which a foreign resident is likeliest to read."""

@@ -26,7 +26,7 @@ from wardbot.doc_replies import (
     no_answer_reply,
     not_stated_reply,
 )
-from wardbot.intents import Intent, after_courtesies, questions_in
+from wardbot.intents import Intent, after_courtesies, question_parts
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.ports import Searcher, StaffDesk, Typing
 from wardbot.redact import scrub
@@ -53,6 +53,11 @@ YES_WITHIN = 10 * 60.0
 # "Sai rồi" takes back the chat's answer to a question asked this recently.
 WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then
+
+
+def _answered_with(answer: Answer) -> FaqEntry | Announcement | None:
+    """The entry or notice `answer` answers with, or None (unsure, or nothing found)."""
+    return answer.best.doc if answer.answered and answer.best is not None else None
 
 
 def small_talk_reply(kind: str) -> Reply:
@@ -129,7 +134,7 @@ class Questions:
             # the ticket's question, know which it means (alone, it gets a birth's papers).
             return [relayed]
         # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
-        each = await self._answer_each(chat, text, typing, follow, wrong=False)
+        each = await self._answer_each(chat, text, typing, follow, relayed=relayed)
         if each:
             return each
         answer = await self._search(text, typing)
@@ -204,22 +209,42 @@ class Questions:
         follow: Button | None,
         sender: str | None = None,
         *,
-        wrong: bool = True,
+        relayed: Reply | None = None,
     ) -> list[Reply]:
-        """For a message asking two or three questions each with an answer of its own: an
-        answer to each (`follow` under the last, and `wrong`: "🙁 Chưa đúng ý tôi hỏi"),
-        logged as one question; else []."""
+        """For a message asking two or three questions, at least one with an answer of its
+        own: an answer to each answered (`follow` under the last reply, and "🙁 Chưa đúng ý
+        tôi hỏi" under the last answer), logged as one question; for each part nothing
+        answers, the reply a question alone gets then (close matches, or 'no information'
+        and the offer to pass that part to staff), naming the part; each such part is
+        logged as a question unanswered (for /unanswered), before the message. With a
+        ticket open (`relayed`: the reply saying staff have the message), no "Chưa đúng
+        ý", and `relayed` for the parts unanswered. Else []."""
         each = await self._each_answered(question, typing)
         if not each:
             return []
+        answered = [doc for _, answer in each if (doc := _answered_with(answer)) is not None]
+        unanswered = [(part, answer) for part, answer in each if not answer.answered]
+        for part, _ in unanswered:  # before the message: "sai rồi" takes the message back
+            await self._log(chat, part, False)
         await self.record(chat, question, True, sender)
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
-        await self.memory.keep_context(chat, tuple(doc.id for doc in each), sender)
-        replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
-        last = replies[-1]
-        if wrong:
-            last = with_button(last, wrong_button(question))  # takes back all of them
-        return [*replies[:-1], with_button(last, follow)]
+        await self.memory.keep_context(chat, tuple(doc.id for doc in answered), sender)
+        today = self.engine.today
+        replies = [document_reply(doc, self.settings, today=today) for doc in answered]
+        if relayed is None:  # takes back all of them
+            replies[-1] = with_button(replies[-1], wrong_button(question))
+        if unanswered and relayed is not None:
+            replies.append(relayed)
+        elif unanswered:  # one offer to staff, for them all, under the last of them
+            staff = await self._staff_offer(chat, "\n".join(part for part, _ in unanswered))
+            for at, (part, answer) in enumerate(unanswered, 1):
+                reply = no_answer_reply(
+                    answer, self.settings, staff if at == len(unanswered) else None
+                )
+                replies.append(replace(reply, text=f"{msg.about_part(part)}\n\n{reply.text}"))
+            if len(unanswered) == 1 and len(answer.offers) == 1 and chat.private:
+                await self.memory.offer(chat, answer.offers[0].id)  # "có" opens it
+        return [*replies[:-1], with_button(replies[-1], follow)]
 
     async def yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
         """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
@@ -355,25 +380,30 @@ class Questions:
 
     async def _each_answered(
         self, question: str, typing: Typing | None
-    ) -> list[FaqEntry | Announcement]:
-        """For a message plainly asking several questions, the answer to each, when every
-        one has its own; else []: it is asked whole (the engine would answer it with the
-        entry best covering both, often neither's)."""
-        parts = questions_in(question)
+    ) -> list[tuple[str, Answer]]:
+        """For a message plainly asking several questions, each part and what the engine
+        answers it, when one at least has an answer of its own and those that have none
+        plainly ask something (a subject named alone, or a sentence of the story around
+        the question, is no question when nothing answers it); else []: it is asked whole
+        (the engine would answer it with the entry best covering both, often neither's).
+        """
+        parts = question_parts(question)
         if not parts:
             return []
 
         async def ask_each() -> list[Answer]:
-            return [await self.engine.ask_async(part) for part in parts]
+            return [await self.engine.ask_async(part.text) for part in parts]
 
         if typing is None:
             answers = await ask_each()
         else:
             answers, _ = await asyncio.gather(ask_each(), typing())
-        docs = [a.best.doc for a in answers if a.answered and a.best is not None]
-        if len(docs) < len(parts) or len({doc.id for doc in docs}) < len(docs):
+        docs = [doc for a in answers if (doc := _answered_with(a)) is not None]
+        if not docs or len({doc.id for doc in docs}) < len(docs):
             return []
-        return docs
+        if any(not a.answered and not part.plain for part, a in zip(parts, answers, strict=True)):
+            return []
+        return [(part.text, answer) for part, answer in zip(parts, answers, strict=True)]
 
     async def _staff_offer(self, chat: ChatRef, question: str) -> tuple[str, Button] | None:
         """In a private chat with ward staff set up: `question` kept in case the resident
@@ -438,7 +468,8 @@ class Questions:
         """The close matches to `question` besides the entries it was answered with (one
         for each question of a message asking several), for "sai rồi"."""
         answer = await self.engine.ask_async(question)
-        given = {doc.id for doc in await self._each_answered(question, None)}
+        each = await self._each_answered(question, None)
+        given = {doc.id for _, answer in each if (doc := _answered_with(answer)) is not None}
         if not given and answer.answered and answer.best is not None:
             given = {answer.best.doc.id}
         others = (hit for hit in answer.results if hit.doc.id not in given)
