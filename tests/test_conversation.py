@@ -899,6 +899,35 @@ async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, te
     assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
 
 
+@pytest.mark.parametrize("text", ["😢", "😭😭", "😡", "😤"])
+async def test_an_upset_emoji_alone_is_asked_what_happened(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """Sad or angry, with no answer before it to have missed: not "Dạ vâng ạ" nor an
+    apology for an answer never given, but what happened and how the ward helps (here,
+    with no staff desk, the hotline); nothing is logged as a question."""
+    reply = await one(conversation, text)
+    angry = text in ("😡", "😤")
+    assert reply.text == msg.upset(WARD_NAME, "0276 3822 123", angry=angry, staff=False)
+    assert reply.text.startswith("Dạ, em rất tiếc" if angry else "Dạ, anh/chị đừng buồn")
+    assert "0276 3822 123" in reply.text
+    assert await store.question_counts(0) == (0, 0)
+
+
+async def test_an_angry_emoji_under_an_answer_says_it_missed_and_question_marks_ask_what(
+    conversation: Conversation, store: Store
+) -> None:
+    """ "???" under an answer: what was unclear in it (not "cần hỏi gì?" as if nothing
+    had been answered); "😡" under it: the answer missed, as "sai rồi" says; "???" with
+    no answer before it: what to ask."""
+    assert (await one(conversation, "???")).text == msg.ask_what()
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, "???")).text == msg.unclear()
+    sorry = await one(conversation, "😡")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert await store.unanswered(0) == ["mất thẻ bhyt thì làm sao"]
+
+
 @pytest.mark.parametrize(
     "text", ["có ai được miễn học phí không", "ai ký xác nhận không", "BHYT là gì"]
 )
@@ -921,8 +950,9 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("được rồi", msg.acknowledged()),
         ("ok", msg.acknowledged()),
         ("dạ vâng, em hiểu rồi ạ", msg.acknowledged()),
-        ("👍", msg.acknowledged()),
-        ("😀😀😀", msg.acknowledged()),
+        ("👍", msg.liked()),
+        ("😀😀😀", msg.liked()),
+        ("🙏", msg.thanks()),
         ("hihi", msg.acknowledged()),
         ("haha ok ạ", msg.acknowledged()),
         ("đc r", msg.acknowledged()),

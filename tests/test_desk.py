@@ -312,6 +312,24 @@ async def test_of_two_questions_the_one_the_bot_cannot_answer_is_offered_to_staf
     assert "mất thẻ" not in post.reply.text
 
 
+async def test_an_upset_emoji_is_told_staff_can_help_and_with_a_ticket_open_reaches_them(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """ "😢" alone: asked what happened, told staff help with what the bot cannot answer;
+    with a ticket open, staff see it (what upset the resident may be their answer)."""
+    [reply] = await conversation.handle_text(RESIDENT, "😢")
+    assert reply.text == msg.upset(WARD_NAME, "0276 3822 123", angry=False, staff=True)
+    assert "chuyển cán bộ phường" in reply.text
+    await posted_ticket(conversation, desk)
+    [thread] = list(room.topics)
+    [relayed] = await conversation.handle_text(RESIDENT, "😭")
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
+    await desk.post_pending()
+    assert [p.reply.text for p in room.in_thread(thread)][1:] == [
+        msg.ticket_follow_up_post(1, "😭")
+    ]
+
+
 async def test_with_a_staff_desk_help_offers_hoicanbo(conversation: Conversation) -> None:
     [reply] = await conversation.handle_text(RESIDENT, "/help")
     assert "/hoicanbo [câu hỏi] — Chuyển câu hỏi tới cán bộ phường" in reply.text

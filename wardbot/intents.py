@@ -337,13 +337,20 @@ def own_words(text: str) -> list[str]:
 
 
 # Emoji alone that say the last answer missed, and those that say the resident is lost.
-_DISPLEASED = frozenset("👎😡😠🤬😤💢🙁☹😒😑")
+_DISPLEASED = frozenset("👎🙁☹😒😑")
 _PUZZLED = frozenset("🤔❓❔⁉🤷😕🤨😵")
+# ...that say the resident is angry, or sad: something happened.
+_ANGRY = frozenset("😡😠🤬😤💢👿")
+_SAD = frozenset("😢😭😞😔😥😩😫😿💔🥺😪😓😟")
+# ...and thanks, hands joined.
+_THANKING = frozenset("🙏")
+EMOJI = "emoji"  # the `arg` of an 'ack' that is an emoji alone ("👍"): thanked for
 
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'ack' (an acknowledgement, an emoji alone), 'bye', 'wish' ("chúc mừng năm mới"),
+    'ack' (an acknowledgement; an emoji alone: `arg` EMOJI), 'bye', 'wish' ("chúc mừng năm
+    mới"), 'upset' (an angry or sad emoji alone: `arg` 'angry' or 'sad'),
     'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
     rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
     'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare
@@ -356,15 +363,23 @@ def parse_intent(text: str) -> Intent:
     original = _WORD.findall(text)
     words = [fold(w) for w in original]
     if not words:
-        # "👍", "😊": an emoji alone answers or closes a turn, like "ok"; but "👎", "😡"
-        # say the answer missed, as "sai rồi" does (on Zalo, with no button for it), and
-        # "🤔", "❓" that the resident is lost: "Dạ vâng ạ" to them would brush them off.
+        # "👍", "😊": an emoji alone answers or closes a turn, like "ok" (and is thanked
+        # for); "🙏" thanks. But "😡", "😢" say the resident is upset, "👎" that the answer
+        # missed, as "sai rồi" does (on Zalo, with no button for it), and "🤔", "❓" that
+        # the resident is lost: "Dạ vâng ạ" to them would brush them off.
+        if any(ch in _ANGRY for ch in text):
+            return Intent("upset", "angry")
+        if any(ch in _SAD for ch in text):
+            return Intent("upset", "sad")
         if any(ch in _DISPLEASED for ch in text):
             return Intent("wrong")
         if any(ch in _PUZZLED for ch in text):
             return Intent("huh")
-        emoji = any(unicodedata.category(ch) == "So" for ch in text)
-        return Intent("ack" if emoji else "empty")
+        if any(ch in _THANKING for ch in text):
+            return Intent("thanks")
+        if any(unicodedata.category(ch) == "So" for ch in text):
+            return Intent("ack", EMOJI)
+        return Intent("empty")
     # "2", "số 2", "chọn 2 nhé", "cái thứ hai": a choice from a list, when none is on screen
     if numbers := _chosen_number(words) or counted_choice(" ".join(words)):
         return Intent("number", numbers)

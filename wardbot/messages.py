@@ -190,6 +190,25 @@ def acknowledged() -> str:
     return "Dạ vâng ạ. Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
 
 
+def liked() -> str:
+    """To an emoji alone closing a turn ("👍", "😊"): thanks, the door left open."""
+    return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
+
+
+def upset(ward_name: str, hotline: str, *, angry: bool, staff: bool) -> str:
+    """To an angry or sad emoji alone ("😡", "😢"), with no answer before it to have
+    missed: what happened, and how the ward can help (`staff`: ward staff read what the
+    bot cannot answer; else the hotline)."""
+    opening = "Dạ, em rất tiếc vì anh/chị đang không vui." if angry else "Dạ, anh/chị đừng buồn ạ."
+    asked = (
+        f"Anh/chị gặp chuyện gì, cần {unit(ward_name)} giúp việc gì, anh/chị cứ nhắn cho em biết"
+    )
+    if staff:
+        return f"{opening} {asked}, em sẽ trả lời hoặc chuyển cán bộ {unit(ward_name)} hỗ trợ ạ."
+    contact = contact_line(ward_name, hotline)
+    return f"{opening} {asked} để em hướng dẫn ạ. Nếu cần gặp cán bộ, anh/chị vui lòng {contact}."
+
+
 def wished() -> str:
     """To good wishes ("chúc mừng năm mới", "chúc ad một ngày tốt lành")."""
     return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi gì về thủ tục, giấy tờ cứ nhắn em nhé."
@@ -1364,6 +1383,14 @@ def attachment_not_relayed(ward_name: str, *, typed: bool) -> str:
 def ask_what() -> str:
     """A message with nothing to read in it ("?", "...")."""
     return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
+
+
+def unclear() -> str:
+    """To "?", "???", "hả?" right after an answer: what was unclear in it."""
+    return (
+        "Dạ, anh/chị chưa rõ chỗ nào ạ? Anh/chị nhắn giúp em điều cần hỏi thêm, ví dụ "
+        "“lệ phí bao nhiêu?” hay “nộp ở đâu?”, em trả lời ngay ạ."
+    )
 
 
 def go_ahead() -> str:

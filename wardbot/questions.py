@@ -26,7 +26,7 @@ from wardbot.doc_replies import (
     no_answer_reply,
     not_stated_reply,
 )
-from wardbot.intents import Intent, after_courtesies, question_parts
+from wardbot.intents import EMOJI, Intent, after_courtesies, question_parts
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.ports import Searcher, StaffDesk, Typing
 from wardbot.redact import scrub
@@ -60,10 +60,12 @@ def _answered_with(answer: Answer) -> FaqEntry | Announcement | None:
     return answer.best.doc if answer.answered and answer.best is not None else None
 
 
-def small_talk_reply(kind: str) -> Reply:
-    """The short reply to thanks, "ok", a goodbye or good wishes: it answers nothing and
-    offers no choice, so a number typed next still picks from the list on screen."""
-    return Reply(SMALL_TALK[kind](), keeps_choices=True)
+def small_talk_reply(intent: Intent) -> Reply:
+    """The short reply to thanks, "ok" ("👍" alone: thanks), a goodbye or good wishes: it
+    answers nothing and offers no choice, so a number typed next still picks from the
+    list on screen."""
+    said = msg.liked if intent == Intent("ack", EMOJI) else SMALL_TALK[intent.kind]
+    return Reply(said(), keeps_choices=True)
 
 
 def wrong_button(question: str) -> Button:
@@ -123,7 +125,7 @@ class Questions:
         courtesy = intent.kind in COURTESY
         relayed = await desk.follow_up(chat, ticket, text, courtesy=courtesy)
         if intent.kind in SMALL_TALK:
-            return [small_talk_reply(intent.kind)]
+            return [small_talk_reply(intent)]
         if intent.kind != "question":
             return [relayed]
         if foreign := foreign_line(text, self.settings):  # staff have it; the bot reads none
