@@ -1307,14 +1307,35 @@ async def test_of_two_questions_the_one_without_an_answer_is_named_not_dropped(
     assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
     assert unanswered.title is None
     assert unanswered.text == (
-        f"{msg.about_part('giá vé xe buýt lên thành phố là bao nhiêu')}\n\n"
+        f"{msg.about_parts(['giá vé xe buýt lên thành phố là bao nhiêu'])}\n\n"
         + msg.no_answer(WARD_NAME, "0276 3822 123")
     )
-    assert msg.about_part("còn giá vé xe buýt") == "Về câu “Giá vé xe buýt”:"
+    assert msg.about_parts(["còn giá vé xe buýt"]) == "Về câu “Giá vé xe buýt”:"
     assert await store.unanswered(0) == ["còn giá vé xe buýt lên thành phố là bao nhiêu"]
     sorry = await one(conversation, "sai rồi")
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert asked in await store.unanswered(0)
+
+
+async def test_two_questions_of_three_without_an_answer_get_one_reply_naming_both(
+    conversation: Conversation, store: Store
+) -> None:
+    """Not the same "no information" twice in a row on a phone's screen: once, naming
+    both questions; each is in /unanswered."""
+    answer, unanswered = await say(
+        conversation,
+        "mất thẻ bhyt thì làm sao? giá vé xe buýt lên thành phố là bao nhiêu? "
+        "còn sân bóng đá mini thuê ở đâu?",
+    )
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert unanswered.text.startswith(
+        "Về các câu “Giá vé xe buýt lên thành phố là bao nhiêu” và “Sân bóng đá mini thuê"
+        " ở đâu”:\n\nDạ, em xin lỗi, hiện em chưa có thông tin"
+    )
+    assert sorted(await store.unanswered(0)) == [
+        "còn sân bóng đá mini thuê ở đâu",
+        "giá vé xe buýt lên thành phố là bao nhiêu",
+    ]
 
 
 async def test_a_message_asking_two_questions_the_bot_cannot_answer_is_asked_whole(

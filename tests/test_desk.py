@@ -302,7 +302,7 @@ async def test_of_two_questions_the_one_the_bot_cannot_answer_is_offered_to_staf
         RESIDENT, f"mất thẻ bhyt thì làm sao? {UNKNOWN}"
     )
     assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?" and not ask_button(answered)
-    assert unanswered.text.startswith(msg.about_part(UNKNOWN.rstrip("?")))
+    assert unanswered.text.startswith(msg.about_parts([UNKNOWN.rstrip("?")]))
     assert ask_button(unanswered)
     [received] = await conversation.handle_text(RESIDENT, "có")
     assert "phiếu số 1" in received.text

@@ -305,11 +305,16 @@ MAX_PART_CHARS = 80  # a part quoted longer is cut: the resident has just typed 
 _TURNING = re.compile(r"^(?:còn|với lại|ngoài ra|thêm nữa)\s+", re.IGNORECASE)
 
 
-def about_part(part: str) -> str:
-    """Above the reply to one of the questions of a message asking several that the bot
-    cannot answer (the others answered above it): which one the reply is about."""
-    asked = _TURNING.sub("", one_line(part, MAX_PART_CHARS))
-    return f"Về câu “{asked[:1].upper()}{asked[1:]}”:"
+def about_parts(parts: Sequence[str]) -> str:
+    """Above the reply to questions of a message asking several that the bot cannot
+    answer (the others answered above it): which ones the reply is about."""
+    quoted = []
+    for part in parts:
+        asked = _TURNING.sub("", one_line(part, MAX_PART_CHARS))
+        quoted.append(f"“{asked[:1].upper()}{asked[1:]}”")
+    if len(quoted) == 1:
+        return f"Về câu {quoted[0]}:"
+    return f"Về các câu {', '.join(quoted[:-1])} và {quoted[-1]}:"
 
 
 def in_vietnamese_only(ward_name: str, hotline: str) -> str:

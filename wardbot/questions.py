@@ -237,16 +237,29 @@ class Questions:
             replies[-1] = with_button(replies[-1], wrong_button(question))
         if unanswered and relayed is not None:
             replies.append(relayed)
-        elif unanswered:  # one offer to staff, for them all, under the last of them
-            staff = await self._staff_offer(chat, "\n".join(part for part, _ in unanswered))
-            for at, (part, answer) in enumerate(unanswered, 1):
-                reply = no_answer_reply(
-                    answer, self.settings, staff if at == len(unanswered) else None
-                )
-                replies.append(replace(reply, text=f"{msg.about_part(part)}\n\n{reply.text}"))
-            if len(unanswered) == 1 and len(answer.offers) == 1 and chat.private:
-                await self.memory.offer(chat, answer.offers[0].id)  # "có" opens it
+        elif unanswered:
+            replies.extend(await self._unanswered_parts(chat, unanswered))
         return [*replies[:-1], with_button(replies[-1], follow)]
+
+    async def _unanswered_parts(
+        self, chat: ChatRef, unanswered: list[tuple[str, Answer]]
+    ) -> list[Reply]:
+        """The replies to the questions of a message that nothing answers: for each with
+        close matches, those; for those with none, one 'no information' naming them all;
+        under the last, one offer to pass them all to staff."""
+        staff = await self._staff_offer(chat, "\n".join(part for part, _ in unanswered))
+        listed = [(part, answer) for part, answer in unanswered if answer.offers]
+        unknown = [part for part, answer in unanswered if not answer.offers]
+        groups = [([part], answer) for part, answer in listed]
+        if unknown:
+            groups.append((unknown, Answer(" ".join(unknown), False)))
+        replies = []
+        for at, (parts, answer) in enumerate(groups, 1):
+            reply = no_answer_reply(answer, self.settings, staff if at == len(groups) else None)
+            replies.append(replace(reply, text=f"{msg.about_parts(parts)}\n\n{reply.text}"))
+        if len(unanswered) == 1 and len(listed) == 1 and chat.private:
+            await self.memory.offer(chat, listed[0][1].offers[0].id)  # "có" opens it
+        return replies
 
     async def yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
         """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
