@@ -899,15 +899,15 @@ async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, te
     assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
 
 
-@pytest.mark.parametrize("text", ["😢", "😭😭", "😡", "😤"])
+@pytest.mark.parametrize("text", ["😢", "😭😭", "😡", "😤", "👎"])
 async def test_an_upset_emoji_alone_is_asked_what_happened(
     conversation: Conversation, store: Store, text: str
 ) -> None:
-    """Sad or angry, with no answer before it to have missed: not "Dạ vâng ạ" nor an
+    """Sad, angry or displeased, with no answer before it to have missed: not "Dạ vâng ạ" nor an
     apology for an answer never given, but what happened and how the ward helps (here,
     with no staff desk, the hotline); nothing is logged as a question."""
     reply = await one(conversation, text)
-    angry = text in ("😡", "😤")
+    angry = text in ("😡", "😤", "👎")
     assert reply.text == msg.upset(WARD_NAME, "0276 3822 123", angry=angry, staff=False)
     assert reply.text.startswith("Dạ, em rất tiếc" if angry else "Dạ, anh/chị đừng buồn")
     assert "0276 3822 123" in reply.text

@@ -389,7 +389,7 @@ class Conversation:
             case "thanks" | "ack" | "bye" | "wish":
                 return [small_talk_reply(intent)]
             case "upset" if intent.arg == "angry" and self._answered_lately(chat, sender):
-                # "😡" under an answer: it missed, as "sai rồi" says.
+                # "👎", "😡" under an answer: it missed, as "sai rồi" says.
                 await self.memory.keep_context(chat, (), sender)
                 return [await self.questions.wrong(chat, sender)]
             case "upset":

@@ -336,12 +336,11 @@ def own_words(text: str) -> list[str]:
     return [word for word in rest.split() if word not in _FOLLOW_UP]
 
 
-# Emoji alone that say the last answer missed, and those that say the resident is lost.
-_DISPLEASED = frozenset("👎🙁☹😒😑")
-_PUZZLED = frozenset("🤔❓❔⁉🤷😕🤨😵")
-# ...that say the resident is angry, or sad: something happened.
-_ANGRY = frozenset("😡😠🤬😤💢👿")
+# Emoji alone that say the resident is displeased (under an answer: it missed), sad, or
+# lost.
+_DISPLEASED = frozenset("👎🙁☹😒😑😡😠🤬😤💢👿")
 _SAD = frozenset("😢😭😞😔😥😩😫😿💔🥺😪😓😟")
+_PUZZLED = frozenset("🤔❓❔⁉🤷😕🤨😵")
 # ...and thanks, hands joined.
 _THANKING = frozenset("🙏")
 EMOJI = "emoji"  # the `arg` of an 'ack' that is an emoji alone ("👍"): thanked for
@@ -350,7 +349,7 @@ EMOJI = "emoji"  # the `arg` of an 'ack' that is an emoji alone ("👍"): thanke
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
     'ack' (an acknowledgement; an emoji alone: `arg` EMOJI), 'bye', 'wish' ("chúc mừng năm
-    mới"), 'upset' (an angry or sad emoji alone: `arg` 'angry' or 'sad'),
+    mới"), 'upset' (a displeased or sad emoji alone: `arg` 'angry' or 'sad'),
     'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
     rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
     'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare
@@ -364,15 +363,13 @@ def parse_intent(text: str) -> Intent:
     words = [fold(w) for w in original]
     if not words:
         # "👍", "😊": an emoji alone answers or closes a turn, like "ok" (and is thanked
-        # for); "🙏" thanks. But "😡", "😢" say the resident is upset, "👎" that the answer
-        # missed, as "sai rồi" does (on Zalo, with no button for it), and "🤔", "❓" that
-        # the resident is lost: "Dạ vâng ạ" to them would brush them off.
-        if any(ch in _ANGRY for ch in text):
+        # for); "🙏" thanks. But "👎", "😡" say the resident is displeased (under an answer:
+        # it missed, as "sai rồi" says; on Zalo, with no button for it), "😢" sad, and
+        # "🤔", "❓" that the resident is lost: "Dạ vâng ạ" to them would brush them off.
+        if any(ch in _DISPLEASED for ch in text):
             return Intent("upset", "angry")
         if any(ch in _SAD for ch in text):
             return Intent("upset", "sad")
-        if any(ch in _DISPLEASED for ch in text):
-            return Intent("wrong")
         if any(ch in _PUZZLED for ch in text):
             return Intent("huh")
         if any(ch in _THANKING for ch in text):
