@@ -538,6 +538,24 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
     assert await store.question_counts(0) == (3, 1)  # the ticket's question, and these
 
 
+async def test_two_questions_one_unanswered_with_a_ticket_open_say_staff_have_the_other(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """With a ticket open, the question the bot knows is answered and the one it does not
+    is left to staff, who get the message once: no second offer to ask them."""
+    await posted_ticket(conversation, desk)
+    [thread] = list(room.topics)
+    asked = "mất thẻ bhyt thì làm sao? còn giá vé xe buýt lên thành phố là bao nhiêu?"
+    answer, relayed = await conversation.handle_text(RESIDENT, asked)
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
+    assert not ask_button(answer) and not ask_button(relayed)
+    await desk.post_pending()
+    assert [p.reply.text for p in room.in_thread(thread)][1:] == [
+        msg.ticket_follow_up_post(1, asked)
+    ]
+
+
 @pytest.mark.parametrize("asked", ["cần giấy tờ gì", "dạ vâng, cần giấy tờ gì"])
 async def test_a_follow_up_with_a_ticket_open_is_about_the_answer_just_given(
     conversation: Conversation, desk: Desk, room: FakeRoom, asked: str
