@@ -182,6 +182,7 @@ class Questions:
         more, keeps = await self._try_follow_up(chat, question, answer, follow, sender)
         if more is not None:
             return more
+        answer = self._not_again(chat, sender, answer)
         await self.record(chat, question, answer.answered, sender)
         if answer.answered and answer.best is not None:
             await self.memory.keep_context(chat, (answer.best.id,), sender)
@@ -193,6 +194,17 @@ class Questions:
         if len(answer.offers) == 1 and chat.private:
             await self.memory.offer(chat, answer.offers[0].id)
         return [with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    def _not_again(self, chat: ChatRef, sender: str | None, answer: Answer) -> Answer:
+        """`answer` without the entry just given among its close matches: "thứ 7 có làm
+        không" right under the office hours' entry is not offered that entry, which the
+        resident has just read ("có phải anh/chị muốn hỏi...?" about it would give it
+        again), but what a question nothing answers gets."""
+        subject = self.memory.subject(chat, sender)
+        given = subject[1] if subject is not None else None
+        if answer.answered or given is None:
+            return answer
+        return replace(answer, offers=tuple(hit for hit in answer.offers if hit.id != given.id))
 
     def which_procedure(
         self, chat: ChatRef, aspects: tuple[str, ...], *, listed: bool = False
