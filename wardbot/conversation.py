@@ -398,7 +398,7 @@ class Conversation:
                     s.ward_name, s.ward_hotline, angry=intent.arg == "angry", staff=staff
                 )
                 return [Reply(text, keeps_choices=True)]
-            case "empty" | "huh" if self.memory.subject(chat, sender) is not None:
+            case "empty" | "huh" if self._just_answered(chat, sender):
                 return [Reply(msg.unclear(), keeps_choices=True)]  # "???" under an answer
             case "yes":
                 return [await self.questions.yes(chat, offered)]
@@ -470,6 +470,12 @@ class Conversation:
             self.memory.staff_offered(chat, STAFF_OFFER_REMINDED)
             return [Reply(msg.staff_offer_kept(self.settings.ward_name), keeps_choices=True)]
         return None
+
+    def _just_answered(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether the chat (in a group, `sender`) was given an answer a short while ago
+        (not close matches: what is unclear then is which one)."""
+        subject = self.memory.subject(chat, sender)
+        return subject is not None and subject[1] is not None
 
     def _answered_lately(self, chat: ChatRef, sender: str | None) -> bool:
         """Whether the chat's (in a group, `sender`'s) latest question was answered, lately
