@@ -297,13 +297,13 @@ def _names_a_subject(part: str) -> bool:
 
 # Particles ending a question after its question word ("ở đâu vậy ạ", "bao nhiêu thế ad").
 _TRAILING = _words("a ah vay the z nhe nha ha ad admin oi nhi day ne chi em anh")
-ASKED_AT_END = 3
+ASKED_AT_END = 3  # a question word among the last words (particles aside) asks
 # Words around a question that name nothing asked about ("em không biết làm sao"), and
 # times ("còn năm ngoái thì sao": more about the part before, at another time).
 _SAYING = _words(
     "biet hieu hoi muon ro nghe thay noi vay day nam ngoai nay sau truoc toi thang tuan ngay "
     "hom qua mai gio hien luc"
-)  # a question word among the last words (particles aside) asks
+)
 
 
 def _plainly_asks(typed: str) -> bool:
