@@ -899,6 +899,37 @@ async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, te
     assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
 
 
+@pytest.mark.parametrize("text", ["😢", "😭😭", "😡", "😤", "👎"])
+async def test_an_upset_emoji_alone_is_asked_what_happened(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """Sad, angry or displeased, with no answer before it to have missed: not "Dạ vâng ạ" nor an
+    apology for an answer never given, but what happened and how the ward helps (here,
+    with no staff desk, the hotline); nothing is logged as a question."""
+    reply = await one(conversation, text)
+    angry = text in ("😡", "😤", "👎")
+    assert reply.text == msg.upset(WARD_NAME, "0276 3822 123", angry=angry, staff=False)
+    assert reply.text.startswith("Dạ, em rất tiếc" if angry else "Dạ, anh/chị đừng buồn")
+    assert "0276 3822 123" in reply.text
+    assert await store.question_counts(0) == (0, 0)
+
+
+async def test_an_angry_emoji_under_an_answer_says_it_missed_and_question_marks_ask_what(
+    conversation: Conversation, store: Store
+) -> None:
+    """ "???" under an answer: what was unclear in it (not "cần hỏi gì?" as if nothing
+    had been answered); "😡" under it: the answer missed, as "sai rồi" says; "???" with
+    no answer before it: what to ask."""
+    assert (await one(conversation, "???")).text == msg.ask_what()
+    await one(conversation, "bhyt")  # close matches: which one is unclear, not an answer
+    assert (await one(conversation, "???")).text == msg.ask_what()
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, "???")).text == msg.unclear()
+    sorry = await one(conversation, "😡")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert "mất thẻ bhyt thì làm sao" in await store.unanswered(0)
+
+
 @pytest.mark.parametrize(
     "text", ["có ai được miễn học phí không", "ai ký xác nhận không", "BHYT là gì"]
 )
@@ -921,8 +952,9 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("được rồi", msg.acknowledged()),
         ("ok", msg.acknowledged()),
         ("dạ vâng, em hiểu rồi ạ", msg.acknowledged()),
-        ("👍", msg.acknowledged()),
-        ("😀😀😀", msg.acknowledged()),
+        ("👍", msg.liked()),
+        ("😀😀😀", msg.liked()),
+        ("🙏", msg.thanks()),
         ("hihi", msg.acknowledged()),
         ("haha ok ạ", msg.acknowledged()),
         ("đc r", msg.acknowledged()),
@@ -1264,6 +1296,100 @@ async def test_two_questions_in_one_message_get_an_answer_each(
     sorry = await one(conversation, "sai rồi")  # takes the message back, as any answer
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert await store.unanswered(0) == [question]
+
+
+async def test_of_two_questions_the_one_without_an_answer_is_named_not_dropped(
+    conversation: Conversation, store: Store
+) -> None:
+    """One question answered, the other finding nothing: the answer, then the no-answer
+    reply a question alone gets (the hotline), saying which question it is about; that
+    question is in /unanswered, and "sai rồi" still takes back the message."""
+    asked = "mất thẻ bhyt thì làm sao, còn giá vé xe buýt lên thành phố là bao nhiêu?"
+    answer, unanswered = await say(conversation, asked)
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert unanswered.title is None
+    assert unanswered.text == (
+        f"{msg.about_parts(['giá vé xe buýt lên thành phố là bao nhiêu'])}\n\n"
+        + msg.no_answer(WARD_NAME, "0276 3822 123")
+    )
+    assert msg.about_parts(["còn giá vé xe buýt"]) == "Về câu “Giá vé xe buýt”:"
+    assert await store.unanswered(0) == ["còn giá vé xe buýt lên thành phố là bao nhiêu"]
+    sorry = await one(conversation, "sai rồi")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert asked in await store.unanswered(0)
+
+
+async def test_two_questions_of_three_without_an_answer_get_one_reply_naming_both(
+    conversation: Conversation, store: Store
+) -> None:
+    """Not the same "no information" twice in a row on a phone's screen: once, naming
+    both questions; each is in /unanswered."""
+    answer, unanswered = await say(
+        conversation,
+        "mất thẻ bhyt thì làm sao? giá vé xe buýt lên thành phố là bao nhiêu? "
+        "còn sân bóng đá mini thuê ở đâu?",
+    )
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert unanswered.text.startswith(
+        "Về các câu “Giá vé xe buýt lên thành phố là bao nhiêu” và “Sân bóng đá mini thuê"
+        " ở đâu”:\n\nDạ, em xin lỗi, hiện em chưa có thông tin"
+    )
+    assert sorted(await store.unanswered(0)) == [
+        "còn sân bóng đá mini thuê ở đâu",
+        "giá vé xe buýt lên thành phố là bao nhiêu",
+    ]
+
+
+async def test_a_message_asking_two_questions_the_bot_cannot_answer_is_asked_whole(
+    conversation: Conversation,
+) -> None:
+    """Neither part answered: one reply, as to one question (nothing to name apart); a
+    sentence of the story told before the question, unanswered, is no question of its own."""
+    (reply,) = await say(conversation, "giá vàng hôm nay bao nhiêu? còn giá xăng thì sao?")
+    assert reply.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin")
+    (story,) = await say(
+        conversation, "Em không biết phải làm sao. Đăng ký tạm trú cần giấy tờ gì ạ?"
+    )
+    assert story.title == "Đăng ký tạm trú cần giấy tờ gì?"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mức đóng bhyt hộ gia đình. còn đăng ký tạm trú thì cần giấy tờ gì",
+        "mức đóng bhyt hộ gia đình còn đăng ký tạm trú thì cần giấy tờ gì",
+        "mức đóng bhyt hộ gia đình bao nhiêu. Đăng ký tạm trú cần giấy tờ gì?",
+        "Mức đóng bhyt hộ gia đình\nđăng ký tạm trú cần giấy tờ gì",
+    ],
+)
+async def test_a_subject_named_alone_then_a_question_get_an_answer_each(
+    conversation: Conversation, text: str
+) -> None:
+    """A subject named without a question word ("mức đóng bhyt hộ gia đình."), then
+    another question after a full stop, a line break or "còn ... thì": both answered."""
+    first, second = await say(conversation, text)
+    assert first.title == "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
+    assert second.title == "Đăng ký tạm trú cần giấy tờ gì?"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The story, then the question: about the resident, or a "không" saying no.
+        "Nhà em mới chuyển về đây ở thuê. Đăng ký tạm trú cần giấy tờ gì ạ?",
+        "Chủ nhà trọ không chịu ký. Vậy đăng ký tạm trú cần giấy tờ gì?",
+        # "Còn" of what is still so, or no longer, turns to no other subject.
+        "thẻ bảo hiểm y tế hộ gia đình còn hạn thì có phải gia hạn không",
+        "bây giờ không còn sổ hộ khẩu thì đăng ký tạm trú cần giấy tờ gì",
+        # An abbreviation's full stop ends no sentence.
+        "UBND P. 2 đăng ký tạm trú cần giấy tờ gì",
+    ],
+)
+async def test_one_question_told_in_two_sentences_is_not_split(
+    conversation: Conversation, text: str
+) -> None:
+    assert questions_in(text) == []
+    assert len(await say(conversation, text)) == 1
 
 
 async def test_several_numbers_with_no_list_to_pick_from_are_no_question(

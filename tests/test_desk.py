@@ -292,6 +292,44 @@ async def test_an_answered_question_and_a_group_get_no_offer(conversation: Conve
     assert asked.text == msg.staff_private_only(WARD_NAME)
 
 
+async def test_of_two_questions_the_one_the_bot_cannot_answer_is_offered_to_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """One question answered, the other not: the offer to ask staff, as to that question
+    alone, under the reply naming it; accepting sends staff that question, not the one
+    answered. "Có" takes the offer as the button does."""
+    answered, unanswered = await conversation.handle_text(
+        RESIDENT, f"mất thẻ bhyt thì làm sao? {UNKNOWN}"
+    )
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?" and not ask_button(answered)
+    assert unanswered.text.startswith(msg.about_parts([UNKNOWN.rstrip("?")]))
+    assert ask_button(unanswered)
+    [received] = await conversation.handle_text(RESIDENT, "có")
+    assert "phiếu số 1" in received.text
+    await desk.post_pending()
+    [post] = room.posts
+    assert f"“{UNKNOWN.rstrip('?')}”" in post.reply.text
+    assert "mất thẻ" not in post.reply.text
+
+
+async def test_an_upset_emoji_is_told_staff_can_help_and_with_a_ticket_open_reaches_them(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """ "😢" alone: asked what happened, told staff help with what the bot cannot answer;
+    with a ticket open, staff see it (what upset the resident may be their answer)."""
+    [reply] = await conversation.handle_text(RESIDENT, "😢")
+    assert reply.text == msg.upset(WARD_NAME, "0276 3822 123", angry=False, staff=True)
+    assert "chuyển cán bộ phường" in reply.text
+    await posted_ticket(conversation, desk)
+    [thread] = list(room.topics)
+    [relayed] = await conversation.handle_text(RESIDENT, "😭")
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
+    await desk.post_pending()
+    assert [p.reply.text for p in room.in_thread(thread)][1:] == [
+        msg.ticket_follow_up_post(1, "😭")
+    ]
+
+
 async def test_with_a_staff_desk_help_offers_hoicanbo(conversation: Conversation) -> None:
     [reply] = await conversation.handle_text(RESIDENT, "/help")
     assert "/hoicanbo [câu hỏi] — Chuyển câu hỏi tới cán bộ phường" in reply.text
@@ -498,6 +536,24 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
         msg.ticket_follow_up_post(1, "mất thẻ bhyt thì làm sao"),
     ]
     assert await store.question_counts(0) == (3, 1)  # the ticket's question, and these
+
+
+async def test_two_questions_one_unanswered_with_a_ticket_open_say_staff_have_the_other(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """With a ticket open, the question the bot knows is answered and the one it does not
+    is left to staff, who get the message once: no second offer to ask them."""
+    await posted_ticket(conversation, desk)
+    [thread] = list(room.topics)
+    asked = "mất thẻ bhyt thì làm sao? còn giá vé xe buýt lên thành phố là bao nhiêu?"
+    answer, relayed = await conversation.handle_text(RESIDENT, asked)
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert relayed.text == msg.ticket_follow_up(WARD_NAME, 1)
+    assert not ask_button(answer) and not ask_button(relayed)
+    await desk.post_pending()
+    assert [p.reply.text for p in room.in_thread(thread)][1:] == [
+        msg.ticket_follow_up_post(1, asked)
+    ]
 
 
 @pytest.mark.parametrize("asked", ["cần giấy tờ gì", "dạ vâng, cần giấy tờ gì"])

@@ -796,3 +796,18 @@ async def test_in_a_group_a_members_sai_roi_leaves_anothers_follow_up_alone(
     assert sorry.buttons and ID_CARD not in [b.label for b in sorry.buttons]
     [fee] = await conversation.handle_text(group, "lệ phí bao nhiêu ạ", sender="502")
     assert fee.title == BIRTH and "miễn phí" in fee.text
+
+
+async def test_the_entry_just_given_is_not_offered_again_as_a_close_match(
+    conversation: Conversation, fresh: Conversation
+) -> None:
+    """Right under the ID card's answer, a question nothing answers whose only close match
+    is that entry: not "có phải anh/chị muốn hỏi câu dưới đây?" about what the resident
+    has just read (the button would give it again), but the no-answer reply. Asked with
+    nothing before it, that entry is offered as usual."""
+    alone = await one(fresh, "căn cước gắn chip")
+    assert [b.action for b in alone.buttons] == ["faq:cap-lai-can-cuoc"]
+    assert (await one(conversation, "làm lại cccd bị mất")).title == ID_CARD
+    after = await one(conversation, "căn cước gắn chip")
+    assert "faq:cap-lai-can-cuoc" not in [b.action for b in after.buttons]
+    assert after.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin")

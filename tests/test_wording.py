@@ -95,6 +95,11 @@ SAMPLES: dict[str, list[Any]] = {
     "topic": ["Bảo hiểm y tế", None],
     "group": [1, 3],  # a group's number on the list shown (ten at most), no count
     "chat_name": ["Cư dân khu phố 3", "-1001234500001"],  # a group's title, else its id
+    # One question of several in a message: short, opening with "còn", or long (cut).
+    "parts": [
+        ["nuôi chó có phải đăng ký không"],
+        ["còn giá vé xe buýt lên thành phố là bao nhiêu", "xin giấy phép sửa nhà " * 8],
+    ],
 }
 
 

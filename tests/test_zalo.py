@@ -419,17 +419,21 @@ async def test_stickers_images_and_voice_messages_get_a_polite_request_to_type(
 async def test_an_emoji_alone_is_read_for_what_it_says(api: FakeZaloApi, store: Store) -> None:
     """Zalo has no "🙁 Chưa đúng ý tôi hỏi" button: a 👎 (or 😡) under an answer says it
     missed, as "sai rồi" does, and gets the other close matches; 🤔 or ❓ says the resident
-    is lost. "Dạ vâng ạ" to either would brush them off; 👍 is still an "ok"."""
+    is lost; 😡 or 😢 with no answer to have missed, that something upset them, and they
+    are asked what. "Dạ vâng ạ" to any would brush them off; 👍 is thanked for."""
     await api.say(ALICE, "mất thẻ bhyt")
     (sorry,) = await api.say(ALICE, "👎🏻")
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert "\n1. " in sorry.text
     (lost,) = await api.say(ALICE, "🤔")
     assert lost.text == msg.ask_what()
+    await api.say(ALICE, "mất thẻ bhyt")
     (angry,) = await api.say(ALICE, "😡😡")
     assert angry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    (still,) = await api.say(ALICE, "😡")  # the apology made: what is the matter?
+    assert still.text.startswith("Dạ, em rất tiếc vì anh/chị đang không vui.")
     (fine,) = await api.say(ALICE, "👍")
-    assert fine.text == msg.acknowledged()
+    assert fine.text == msg.liked()
 
 
 async def test_a_question_typed_under_a_photo_is_answered(api: FakeZaloApi, store: Store) -> None:

@@ -38,7 +38,13 @@ from wardbot.intents import (
 )
 from wardbot.models import Announcement, FaqEntry
 from wardbot.ports import AdminCommands, Searcher, StaffDesk, Typing
-from wardbot.questions import SMALL_TALK, Questions, logged_digest, small_talk_reply
+from wardbot.questions import (
+    SMALL_TALK,
+    WRONG_WITHIN,
+    Questions,
+    logged_digest,
+    small_talk_reply,
+)
 from wardbot.reply import DOC_KINDS, Button, Link, Reply, button_label, make_action
 from wardbot.store import ChatRef, Store
 from wardbot.subscriptions import TOPIC_ACTIONS, Subscriptions
@@ -53,7 +59,7 @@ MAX_STAFF_MESSAGE_CHARS = 4096
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
-    {"question", "greet", "opener", "yes", "huh", "wrong", "number", *SMALL_TALK}
+    {"question", "greet", "opener", "yes", "huh", "wrong", "upset", "number", *SMALL_TALK}
 )
 
 
@@ -381,7 +387,19 @@ class Conversation:
                 # "Dạ vâng", "ừ" answering "có phải anh/chị muốn hỏi câu dưới đây?": a yes.
                 return [await self.questions.yes(chat, offered)]
             case "thanks" | "ack" | "bye" | "wish":
-                return [small_talk_reply(intent.kind)]
+                return [small_talk_reply(intent)]
+            case "upset" if intent.arg == "angry" and self._answered_lately(chat, sender):
+                # "👎", "😡" under an answer: it missed, as "sai rồi" says.
+                await self.memory.keep_context(chat, (), sender)
+                return [await self.questions.wrong(chat, sender)]
+            case "upset":
+                staff = self.desk is not None and chat.private
+                text = msg.upset(
+                    s.ward_name, s.ward_hotline, angry=intent.arg == "angry", staff=staff
+                )
+                return [Reply(text, keeps_choices=True)]
+            case "empty" | "huh" if self._just_answered(chat, sender):
+                return [Reply(msg.unclear(), keeps_choices=True)]  # "???" under an answer
             case "yes":
                 return [await self.questions.yes(chat, offered)]
             case "wrong" if (unnamed := self.memory.unnamed_pending(chat, sender)) is not None:
@@ -452,6 +470,18 @@ class Conversation:
             self.memory.staff_offered(chat, STAFF_OFFER_REMINDED)
             return [Reply(msg.staff_offer_kept(self.settings.ward_name), keeps_choices=True)]
         return None
+
+    def _just_answered(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether the chat (in a group, `sender`) was given an answer a short while ago
+        (not close matches: what is unclear then is which one)."""
+        subject = self.memory.subject(chat, sender)
+        return subject is not None and subject[1] is not None
+
+    def _answered_lately(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether the chat's (in a group, `sender`'s) latest question was answered, lately
+        enough for "sai rồi" to take the answer back."""
+        asked = self.memory.last_asked(chat, sender)
+        return asked is not None and asked[1] and asked[2] >= self.clock() - WRONG_WITHIN
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""

@@ -174,11 +174,21 @@ _SUBSCRIBE_BARE = (re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),)
 _LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
 
 
-# Where one message asks a second question: after "?", ";" or a line break, and before
-# "còn", "với lại", "ngoài ra", "thêm nữa" after a comma or a full stop (not before "con":
-# typed so, it is a child as often as "còn", "án phí bao nhiêu, con nhỏ thì ai nuôi").
+# Where one message asks a second question: after "?", ";", a line break or the end of a
+# sentence, and before "còn", "với lại", "ngoài ra", "thêm nữa" after a comma (not before
+# "con": typed so, it is a child as often as "còn", "án phí bao nhiêu, con nhỏ thì ai
+# nuôi"); and before "còn ... thì" turning to another subject with no comma ("mức đóng bhyt
+# còn làm lại cccd thì ở đâu"; not "thẻ còn hạn thì...", "còn" of what is still so).
+_STILL = "hạn|lại|nữa|được|đang|phải|cần|không|chưa|sống|nhỏ|bé|trẻ|thiếu|dư|trống|mới|ít|nhiều"
+# "Không còn", "vẫn còn", "chỉ còn": still so, or no longer.
+_NOT_TURNING = ("không", "chưa", "vẫn", "đã", "cũng", "đang", "có", "chỉ", "hết", "mà", "là")
 _NEXT_QUESTION = re.compile(
-    r"\?+|[;\n]+|[,.](?=\s*(?:còn|với lại|voi lai|ngoài ra|ngoai ra|thêm nữa|them nua)\b)",
+    # A full stop not after a letter alone or capitals ("p. Sông Hàn", "TP. HCM").
+    r"(?<=\?)(?!\?)|[;\n]+|(?<!\b\w)(?-i:(?<!\b[A-ZĐ]{2})(?<!\b[A-ZĐ]{3}))[.!]+(?=\s)"
+    r"|[,.](?=\s*(?:còn|với lại|voi lai|ngoài ra|ngoai ra|thêm nữa|them nua)\b)"
+    + "|"
+    + "".join(rf"(?<!\b{word})" for word in _NOT_TURNING)
+    + rf"(?<=\w)\s+(?=còn\s(?!(?:{_STILL})\b)[^?.;,!\n]*\sthì\s)",
     re.IGNORECASE,
 )
 MAX_QUESTIONS = 3  # more parts than this is a story told, not questions listed
@@ -230,18 +240,87 @@ def topic_forms(topic_id: str, name: str) -> set[str]:
     return {topic_key(form) for form in forms}
 
 
+@dataclass(frozen=True)
+class Part:
+    """One of the questions a message asks. `plain`: it plainly asks something of its own
+    (a "?" or a question word ends it, and it names something besides them), so that the
+    resident is told when nothing answers it; otherwise it is a subject named alone ("mức
+    đóng bhyt hộ gia đình."), a question only if the bot has an answer to it."""
+
+    text: str
+    plain: bool
+
+
 def questions_in(text: str) -> list[str]:
     """The questions one message asks, when it plainly asks two or three ("mất thẻ bhyt
     làm sao, còn đăng ký thường trú cần gì?"): its parts that ask something, each of a few
     words. Otherwise [] (one question, however long, or a story around it)."""
-    parts = [" ".join(part.split()) for part in _NEXT_QUESTION.split(text)]
-    parts = [part for part in parts if len(_WORD.findall(part)) >= 3]
-    asking = [part for part in parts if ASKING.search(" ".join(_WORD.findall(fold(part))))]
-    if len(asking) != len(parts) or not 2 <= len(parts) <= MAX_QUESTIONS:
+    return [part.text for part in question_parts(text)]
+
+
+def question_parts(text: str) -> list[Part]:
+    """`questions_in`, each part with whether it plainly asks (see `Part`). A part asking
+    nothing may still be a subject named alone, short and about no one ("mức đóng bhyt hộ
+    gia đình. còn làm lại cccd thì ở đâu"); one about the resident ("Nhà em mới chuyển
+    về.") is the story around the question, which is then asked whole."""
+    typed = [" ".join(part.split()) for part in _NEXT_QUESTION.split(text)]
+    typed = [part for part in typed if len(_WORD.findall(part)) >= 3]
+    parts = [part.rstrip("?").rstrip() for part in typed]
+    if not 2 <= len(parts) <= MAX_QUESTIONS:
+        return []
+    if not all(_plainly_asks(part) or _names_a_subject(part) for part in typed):
         return []
     if any(_follows_up(part) for part in parts[1:]):
         return []  # one question, with more asked about it
-    return parts
+    return [Part(part, _plainly_asks(asked)) for part, asked in zip(parts, typed, strict=True)]
+
+
+# Said by the resident of themselves and their own: a sentence with them tells the story.
+_PERSONAL = _words(
+    "em anh chị chi cô chú chu bác bac ông bà tôi toi tui mình minh tao con cháu chau "
+    "vợ chồng chong bé nhà mẹ me bố ba"
+)
+# Greeting, thanking or addressing the ward ("Kính gửi UBND phường.", "Cảm ơn nhiều nha."):
+# no subject asked about.
+_ADDRESSING = _words("chao kinh gui cam on thanks xin ad admin oi")
+MAX_SUBJECT_WORDS = 10  # a subject named alone is a few words; more is a sentence
+
+
+def _names_a_subject(part: str) -> bool:
+    """Whether `part`, asking nothing, may name a subject alone ("mức đóng bhyt hộ gia
+    đình"): a few words, none about a person ("nhà em", "tôi", "con")."""
+    words = [word.casefold() for word in _WORD.findall(part)]
+    if len(words) > MAX_SUBJECT_WORDS or _PERSONAL & set(words):
+        return False
+    return not _ADDRESSING & {fold(word) for word in words}
+
+
+# Particles ending a question after its question word ("ở đâu vậy ạ", "bao nhiêu thế ad").
+_TRAILING = _words("a ah vay the z nhe nha ha ad admin oi nhi day ne chi em anh")
+ASKED_AT_END = 3  # a question word among the last words (particles aside) asks
+# Words around a question that name nothing asked about ("em không biết làm sao"), and
+# times ("còn năm ngoái thì sao": more about the part before, at another time).
+_SAYING = _words(
+    "biet hieu hoi muon ro nghe thay noi vay day nam ngoai nay sau truoc toi thang tuan ngay "
+    "hom qua mai gio hien luc"
+)
+
+
+def _plainly_asks(typed: str) -> bool:
+    """Whether the part (as `typed`, with its "?") asks something plainly and names
+    something of its own ("nuôi chó có phải đăng ký không?"): not a sentence with a
+    "không" in it ("em ở thuê không có hộ khẩu"), nor "em không biết làm sao"."""
+    if not set(own_words(typed)) - _SAYING:
+        return False
+    if typed.endswith("?"):
+        return True
+    words = _WORD.findall(fold(typed))
+    while words and words[-1] in _TRAILING:
+        words.pop()
+    # "Không" asks last ("có cần chụp hình không"); before more words it says no
+    # ("anh ấy không chịu ký").
+    end = [word for word in words[-ASKED_AT_END:-1] if word not in ("khong", "ko")]
+    return ASKING.search(" ".join([*end, *words[-1:]])) is not None
 
 
 def _follows_up(part: str) -> bool:
@@ -257,14 +336,20 @@ def own_words(text: str) -> list[str]:
     return [word for word in rest.split() if word not in _FOLLOW_UP]
 
 
-# Emoji alone that say the last answer missed, and those that say the resident is lost.
-_DISPLEASED = frozenset("👎😡😠🤬😤💢🙁☹😒😑")
+# Emoji alone that say the resident is displeased (under an answer: it missed), sad, or
+# lost.
+_DISPLEASED = frozenset("👎🙁☹😒😑😡😠🤬😤💢👿")
+_SAD = frozenset("😢😭😞😔😥😩😫😿💔🥺😪😓😟")
 _PUZZLED = frozenset("🤔❓❔⁉🤷😕🤨😵")
+# ...and thanks, hands joined.
+_THANKING = frozenset("🙏")
+EMOJI = "emoji"  # the `arg` of an 'ack' that is an emoji alone ("👍"): thanked for
 
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'ack' (an acknowledgement, an emoji alone), 'bye', 'wish' ("chúc mừng năm mới"),
+    'ack' (an acknowledgement; an emoji alone: `arg` EMOJI), 'bye', 'wish' ("chúc mừng năm
+    mới"), 'upset' (a displeased or sad emoji alone: `arg` 'angry' or 'sad'),
     'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
     rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
     'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare
@@ -277,15 +362,21 @@ def parse_intent(text: str) -> Intent:
     original = _WORD.findall(text)
     words = [fold(w) for w in original]
     if not words:
-        # "👍", "😊": an emoji alone answers or closes a turn, like "ok"; but "👎", "😡"
-        # say the answer missed, as "sai rồi" does (on Zalo, with no button for it), and
+        # "👍", "😊": an emoji alone answers or closes a turn, like "ok" (and is thanked
+        # for); "🙏" thanks. But "👎", "😡" say the resident is displeased (under an answer:
+        # it missed, as "sai rồi" says; on Zalo, with no button for it), "😢" sad, and
         # "🤔", "❓" that the resident is lost: "Dạ vâng ạ" to them would brush them off.
         if any(ch in _DISPLEASED for ch in text):
-            return Intent("wrong")
+            return Intent("upset", "angry")
+        if any(ch in _SAD for ch in text):
+            return Intent("upset", "sad")
         if any(ch in _PUZZLED for ch in text):
             return Intent("huh")
-        emoji = any(unicodedata.category(ch) == "So" for ch in text)
-        return Intent("ack" if emoji else "empty")
+        if any(ch in _THANKING for ch in text):
+            return Intent("thanks")
+        if any(unicodedata.category(ch) == "So" for ch in text):
+            return Intent("ack", EMOJI)
+        return Intent("empty")
     # "2", "số 2", "chọn 2 nhé", "cái thứ hai": a choice from a list, when none is on screen
     if numbers := _chosen_number(words) or counted_choice(" ".join(words)):
         return Intent("number", numbers)

@@ -190,6 +190,25 @@ def acknowledged() -> str:
     return "Dạ vâng ạ. Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
 
 
+def liked() -> str:
+    """To an emoji alone closing a turn ("👍", "😊"): thanks, the door left open."""
+    return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
+
+
+def upset(ward_name: str, hotline: str, *, angry: bool, staff: bool) -> str:
+    """To an angry or sad emoji alone ("😡", "😢"), with no answer before it to have
+    missed: what happened, and how the ward can help (`staff`: ward staff read what the
+    bot cannot answer; else the hotline)."""
+    opening = "Dạ, em rất tiếc vì anh/chị đang không vui." if angry else "Dạ, anh/chị đừng buồn ạ."
+    asked = (
+        f"Anh/chị gặp chuyện gì, cần {unit(ward_name)} giúp việc gì, anh/chị cứ nhắn cho em biết"
+    )
+    if staff:
+        return f"{opening} {asked}, em sẽ trả lời hoặc chuyển cán bộ {unit(ward_name)} hỗ trợ ạ."
+    contact = contact_line(ward_name, hotline)
+    return f"{opening} {asked} để em hướng dẫn ạ. Nếu cần gặp cán bộ, anh/chị vui lòng {contact}."
+
+
 def wished() -> str:
     """To good wishes ("chúc mừng năm mới", "chúc ad một ngày tốt lành")."""
     return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi gì về thủ tục, giấy tờ cứ nhắn em nhé."
@@ -279,6 +298,23 @@ def no_answer(ward_name: str, hotline: str) -> str:
             f"Để được hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
         ]
     )
+
+
+MAX_PART_CHARS = 80  # a part quoted longer is cut: the resident has just typed it
+# "còn", "ngoài ra" opening a second question: not quoted with it.
+_TURNING = re.compile(r"^(?:còn|với lại|ngoài ra|thêm nữa)\s+", re.IGNORECASE)
+
+
+def about_parts(parts: Sequence[str]) -> str:
+    """Above the reply to questions of a message asking several that the bot cannot
+    answer (the others answered above it): which ones the reply is about."""
+    quoted = []
+    for part in parts:
+        asked = _TURNING.sub("", one_line(part, MAX_PART_CHARS))
+        quoted.append(f"“{asked[:1].upper()}{asked[1:]}”")
+    if len(quoted) == 1:
+        return f"Về câu {quoted[0]}:"
+    return f"Về các câu {', '.join(quoted[:-1])} và {quoted[-1]}:"
 
 
 def in_vietnamese_only(ward_name: str, hotline: str) -> str:
@@ -1352,6 +1388,14 @@ def attachment_not_relayed(ward_name: str, *, typed: bool) -> str:
 def ask_what() -> str:
     """A message with nothing to read in it ("?", "...")."""
     return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
+
+
+def unclear() -> str:
+    """To "?", "???", "hả?" right after an answer: what was unclear in it."""
+    return (
+        "Dạ, anh/chị chưa rõ chỗ nào ạ? Anh/chị nhắn giúp em điều cần hỏi thêm, ví dụ "
+        "“lệ phí bao nhiêu?” hay “nộp ở đâu?”, em trả lời ngay ạ."
+    )
 
 
 def go_ahead() -> str:

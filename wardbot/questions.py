@@ -26,7 +26,7 @@ from wardbot.doc_replies import (
     no_answer_reply,
     not_stated_reply,
 )
-from wardbot.intents import Intent, after_courtesies, questions_in
+from wardbot.intents import EMOJI, Intent, after_courtesies, question_parts
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.ports import Searcher, StaffDesk, Typing
 from wardbot.redact import scrub
@@ -55,10 +55,17 @@ WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then
 
 
-def small_talk_reply(kind: str) -> Reply:
-    """The short reply to thanks, "ok", a goodbye or good wishes: it answers nothing and
-    offers no choice, so a number typed next still picks from the list on screen."""
-    return Reply(SMALL_TALK[kind](), keeps_choices=True)
+def _answered_with(answer: Answer) -> FaqEntry | Announcement | None:
+    """The entry or notice `answer` answers with, or None (unsure, or nothing found)."""
+    return answer.best.doc if answer.answered and answer.best is not None else None
+
+
+def small_talk_reply(intent: Intent) -> Reply:
+    """The short reply to thanks, "ok" ("👍" alone: thanks), a goodbye or good wishes: it
+    answers nothing and offers no choice, so a number typed next still picks from the
+    list on screen."""
+    said = msg.liked if intent == Intent("ack", EMOJI) else SMALL_TALK[intent.kind]
+    return Reply(said(), keeps_choices=True)
 
 
 def wrong_button(question: str) -> Button:
@@ -118,7 +125,7 @@ class Questions:
         courtesy = intent.kind in COURTESY
         relayed = await desk.follow_up(chat, ticket, text, courtesy=courtesy)
         if intent.kind in SMALL_TALK:
-            return [small_talk_reply(intent.kind)]
+            return [small_talk_reply(intent)]
         if intent.kind != "question":
             return [relayed]
         if foreign := foreign_line(text, self.settings):  # staff have it; the bot reads none
@@ -129,7 +136,7 @@ class Questions:
             # the ticket's question, know which it means (alone, it gets a birth's papers).
             return [relayed]
         # No "🙁 Chưa đúng ý": "sai rồi" goes to staff, as all the resident writes now.
-        each = await self._answer_each(chat, text, typing, follow, wrong=False)
+        each = await self._answer_each(chat, text, typing, follow, relayed=relayed)
         if each:
             return each
         answer = await self._search(text, typing)
@@ -175,6 +182,7 @@ class Questions:
         more, keeps = await self._try_follow_up(chat, question, answer, follow, sender)
         if more is not None:
             return more
+        answer = self._not_again(chat, sender, answer)
         await self.record(chat, question, answer.answered, sender)
         if answer.answered and answer.best is not None:
             await self.memory.keep_context(chat, (answer.best.id,), sender)
@@ -186,6 +194,17 @@ class Questions:
         if len(answer.offers) == 1 and chat.private:
             await self.memory.offer(chat, answer.offers[0].id)
         return [with_button(no_answer_reply(answer, self.settings, staff), follow)]
+
+    def _not_again(self, chat: ChatRef, sender: str | None, answer: Answer) -> Answer:
+        """`answer` without the entry just given among its close matches: "thứ 7 có làm
+        không" right under the office hours' entry is not offered that entry, which the
+        resident has just read ("có phải anh/chị muốn hỏi...?" about it would give it
+        again), but what a question nothing answers gets."""
+        subject = self.memory.subject(chat, sender)
+        given = subject[1] if subject is not None else None
+        if answer.answered or given is None:
+            return answer
+        return replace(answer, offers=tuple(hit for hit in answer.offers if hit.id != given.id))
 
     def which_procedure(
         self, chat: ChatRef, aspects: tuple[str, ...], *, listed: bool = False
@@ -204,22 +223,55 @@ class Questions:
         follow: Button | None,
         sender: str | None = None,
         *,
-        wrong: bool = True,
+        relayed: Reply | None = None,
     ) -> list[Reply]:
-        """For a message asking two or three questions each with an answer of its own: an
-        answer to each (`follow` under the last, and `wrong`: "🙁 Chưa đúng ý tôi hỏi"),
-        logged as one question; else []."""
+        """For a message asking two or three questions, at least one with an answer of its
+        own: an answer to each answered (`follow` under the last reply, and "🙁 Chưa đúng ý
+        tôi hỏi" under the last answer), logged as one question; for each part nothing
+        answers, the reply a question alone gets then (close matches, or 'no information'
+        and the offer to pass that part to staff), naming the part; each such part is
+        logged as a question unanswered (for /unanswered), before the message. With a
+        ticket open (`relayed`: the reply saying staff have the message), no "Chưa đúng
+        ý", and `relayed` for the parts unanswered. Else []."""
         each = await self._each_answered(question, typing)
         if not each:
             return []
+        answered = [doc for _, answer in each if (doc := _answered_with(answer)) is not None]
+        unanswered = [(part, answer) for part, answer in each if not answer.answered]
+        for part, _ in unanswered:  # before the message: "sai rồi" takes the message back
+            await self._log(chat, part, False)
         await self.record(chat, question, True, sender)
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
-        await self.memory.keep_context(chat, tuple(doc.id for doc in each), sender)
-        replies = [document_reply(doc, self.settings, today=self.engine.today) for doc in each]
-        last = replies[-1]
-        if wrong:
-            last = with_button(last, wrong_button(question))  # takes back all of them
-        return [*replies[:-1], with_button(last, follow)]
+        await self.memory.keep_context(chat, tuple(doc.id for doc in answered), sender)
+        today = self.engine.today
+        replies = [document_reply(doc, self.settings, today=today) for doc in answered]
+        if relayed is None:  # takes back all of them
+            replies[-1] = with_button(replies[-1], wrong_button(question))
+        if unanswered and relayed is not None:
+            replies.append(relayed)
+        elif unanswered:
+            replies.extend(await self._unanswered_parts(chat, unanswered))
+        return [*replies[:-1], with_button(replies[-1], follow)]
+
+    async def _unanswered_parts(
+        self, chat: ChatRef, unanswered: list[tuple[str, Answer]]
+    ) -> list[Reply]:
+        """The replies to the questions of a message that nothing answers: for each with
+        close matches, those; for those with none, one 'no information' naming them all;
+        under the last, one offer to pass them all to staff."""
+        staff = await self._staff_offer(chat, "\n".join(part for part, _ in unanswered))
+        listed = [(part, answer) for part, answer in unanswered if answer.offers]
+        unknown = [part for part, answer in unanswered if not answer.offers]
+        groups = [([part], answer) for part, answer in listed]
+        if unknown:
+            groups.append((unknown, Answer(" ".join(unknown), False)))
+        replies = []
+        for at, (parts, answer) in enumerate(groups, 1):
+            reply = no_answer_reply(answer, self.settings, staff if at == len(groups) else None)
+            replies.append(replace(reply, text=f"{msg.about_parts(parts)}\n\n{reply.text}"))
+        if len(unanswered) == 1 and len(listed) == 1 and chat.private:
+            await self.memory.offer(chat, listed[0][1].offers[0].id)  # "có" opens it
+        return replies
 
     async def yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
         """ "Có", "đúng rồi": to the one close match just asked about, it opens; otherwise
@@ -355,25 +407,30 @@ class Questions:
 
     async def _each_answered(
         self, question: str, typing: Typing | None
-    ) -> list[FaqEntry | Announcement]:
-        """For a message plainly asking several questions, the answer to each, when every
-        one has its own; else []: it is asked whole (the engine would answer it with the
-        entry best covering both, often neither's)."""
-        parts = questions_in(question)
+    ) -> list[tuple[str, Answer]]:
+        """For a message plainly asking several questions, each part and what the engine
+        answers it, when one at least has an answer of its own and those that have none
+        plainly ask something (a subject named alone, or a sentence of the story around
+        the question, is no question when nothing answers it); else []: it is asked whole
+        (the engine would answer it with the entry best covering both, often neither's).
+        """
+        parts = question_parts(question)
         if not parts:
             return []
 
         async def ask_each() -> list[Answer]:
-            return [await self.engine.ask_async(part) for part in parts]
+            return [await self.engine.ask_async(part.text) for part in parts]
 
         if typing is None:
             answers = await ask_each()
         else:
             answers, _ = await asyncio.gather(ask_each(), typing())
-        docs = [a.best.doc for a in answers if a.answered and a.best is not None]
-        if len(docs) < len(parts) or len({doc.id for doc in docs}) < len(docs):
+        docs = [doc for a in answers if (doc := _answered_with(a)) is not None]
+        if not docs or len({doc.id for doc in docs}) < len(docs):
             return []
-        return docs
+        if any(not a.answered and not part.plain for part, a in zip(parts, answers, strict=True)):
+            return []
+        return [(part.text, answer) for part, answer in zip(parts, answers, strict=True)]
 
     async def _staff_offer(self, chat: ChatRef, question: str) -> tuple[str, Button] | None:
         """In a private chat with ward staff set up: `question` kept in case the resident
@@ -438,7 +495,8 @@ class Questions:
         """The close matches to `question` besides the entries it was answered with (one
         for each question of a message asking several), for "sai rồi"."""
         answer = await self.engine.ask_async(question)
-        given = {doc.id for doc in await self._each_answered(question, None)}
+        each = await self._each_answered(question, None)
+        given = {doc.id for _, answer in each if (doc := _answered_with(answer)) is not None}
         if not given and answer.answered and answer.best is not None:
             given = {answer.best.doc.id}
         others = (hit for hit in answer.results if hit.doc.id not in given)
