@@ -2936,8 +2936,10 @@ def test_importing_a_news_list_page_imports_the_articles_it_lists(ward, portal, 
     assert (code, err) == (0, "") and len(ward.imported()) == len(LISTED) + len(more)
     titles = {ward.notice(name).title for name in ward.imported()}
     assert titles == {title for title, _ in LISTED.values()} | {title for _, title in more}
-    # Neither the menu, the site's root nor the list's other pages were read.
-    assert {r.path for r in portal.requests} == {"/tin-tuc", *LISTED, *(p for p, _ in more)}
+    # Neither the menu nor the site's root were read; the list's next page was (its first
+    # held nothing but news), and it is not there: what the first lists is imported.
+    asked = {"/tin-tuc", "/tin-tuc?page=2", *LISTED, *(p for p, _ in more)}
+    assert {r.path for r in portal.requests} == asked
     # Again: nothing new.
     code, out, err = run_import(ward, capsys, news_list)
     assert (code, err) == (0, "") and "wrote" not in out
@@ -3556,6 +3558,114 @@ async def test_a_news_list_whose_every_page_is_news_has_a_bounded_number_read(wa
     await follower.poll()
     pages_read = {r.path for r in portal.requests if "page=" in r.path}
     assert pages_read == {f"/tin-tuc?page={n}" for n in range(2, 2 + portal_import.MORE_LIST_PAGES)}
+
+
+def undated(list_page: str) -> str:
+    """A news list page showing no day beside its articles."""
+    return re.sub(r'<span class="news-date">[^<]*</span>', "", list_page)
+
+
+async def test_an_undated_news_list_oldest_first_over_pages_has_its_news_found(
+    ward, portal, monkeypatch
+):
+    # The list shows no dates, its oldest articles on page 1 (which never changes), its
+    # newest on the last page; the articles' pages show their dates.
+    monkeypatch.setattr(portal_items, "MAX_FEED_ITEMS", 3)  # page 1's are never imported
+    today = dt.date(2026, 11, 30)
+    entries = []
+    for number in range(8):
+        title, _ = SUBJECTS[number]
+        day = today - dt.timedelta(days=10 - number)
+        portal.put(f"/tin-tuc/tin-{number}", article(title, day))
+        entries.append((f"/tin-tuc/tin-{number}", title, day))
+    links = paging(("1", "/tin-tuc"), ("2", "/tin-tuc?page=2"), ("3", "/tin-tuc?page=3"))
+    news_list = portal.put("/tin-tuc", undated(news_list_page(entries[:3], links)))
+    portal.put("/tin-tuc?page=2", undated(news_list_page(entries[3:6], links)))
+    portal.put("/tin-tuc?page=3", undated(news_list_page(entries[6:7], links)))
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_imported=imported.extend,
+        today=lambda: today,
+        clock=lambda: 1_800_000_000.0,
+    )
+    await follower.poll()
+    assert entries[6][1] in imported  # the newest, alone on the last page
+    # The ward posts an article: it lands on the last page, and is imported.
+    portal.put("/tin-tuc?page=3", undated(news_list_page(entries[6:8], links)))
+    before = len(imported)
+    await follower.poll()
+    assert imported[before:] == [entries[7][1]]
+    # Nothing new: the list's first and last pages read, no article (its order is known,
+    # and page 1's oldest articles are no news).
+    asked = len(portal.requests)
+    await follower.poll()
+    assert len(imported) == before + 1 and len(ward.imported()) == len(set(ward.imported()))
+    assert [r.path for r in portal.requests[asked:]] == ["/tin-tuc", "/tin-tuc?page=3"]
+
+
+def test_an_undated_news_list_oldest_first_on_one_long_page_has_its_newest_imported(
+    ward, portal, monkeypatch
+):
+    monkeypatch.setattr(portal_items, "MAX_FEED_ITEMS", 3)  # of 5 articles: the 3 newest
+    today = dt.date(2026, 11, 30)
+    entries = []
+    for number in range(5):
+        title, _ = SUBJECTS[number]
+        day = today - dt.timedelta(days=4 - number)
+        portal.put(f"/tin-tuc/tin-{number}", article(title, day))
+        entries.append((f"/tin-tuc/tin-{number}", title, day))
+    news_list = portal.put("/tin-tuc", undated(news_list_page(entries)))
+    asyncio.run(FeedFollower(ward.settings(portal_feeds=(news_list,)), today=lambda: today).poll())
+    assert [name[:10] for name in ward.imported()] == ["2026-11-28", "2026-11-29", "2026-11-30"]
+
+
+def test_importing_a_news_list_reads_its_next_pages_as_the_follower_does(ward, portal, capsys):
+    # Staff import the list after a week away: page 1 shows three of the seven articles
+    # posted since the last import, pages 2 and 3 the rest, page 3 one imported before.
+    today = dt.date.today()
+    old = [(path, title, day) for path, (title, day) in LISTED.items()]
+    for path, title, day in old:
+        portal.put(path, article(title, day))
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 9)))
+    news_list = portal.put("/tin-tuc", news_list_page(old, links))
+    assert run_import(ward, capsys, news_list)[0] == 0
+    assert len(ward.imported()) == 3
+    new = news(portal, [today] * 7)
+    pages = [(new + old)[start : start + 3] for start in range(0, 10, 3)]
+    # (An article moved on to page 2 while page 1 was read: on both, imported once.)
+    pages[1].insert(0, new[2])
+    portal.put("/tin-tuc", news_list_page(pages[0], links))
+    for number, entries in enumerate(pages[1:], start=2):
+        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+    code, out, err = run_import(ward, capsys, news_list)
+    assert (code, err) == (0, "")
+    assert sum(line.startswith("imported ") for line in out.splitlines()) == 7
+    assert not [line for line in out.splitlines() if line.endswith(new[2][0])]  # (not twice)
+    assert len(ward.imported()) == 10
+    assert {ward.notice(name).title for name in ward.imported()} >= {t for _, t, _ in new}
+    # Page 3 lists an article imported before: page 4 is not read.
+    assert portal.hits("/tin-tuc?page=3") and not portal.hits("/tin-tuc?page=4")
+    # Again: page 1 alone, nothing written.
+    before = len(portal.requests)
+    code, out, err = run_import(ward, capsys, news_list)
+    assert (code, err) == (0, "") and "imported " not in out and len(ward.imported()) == 10
+    assert not any("page=" in r.path for r in portal.requests[before:])
+
+
+def test_importing_a_news_list_whose_every_page_is_news_reads_a_bounded_number(
+    ward, portal, capsys
+):
+    today = dt.date.today()
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 10)))
+    entries = news(portal, [today] * 10)
+    news_list = portal.put("/tin-tuc", news_list_page(entries[:2], links))
+    for page in range(2, 10):
+        portal.put(f"/tin-tuc?page={page}", news_list_page(entries[page : page + 1], links))
+    assert run_import(ward, capsys, news_list)[0] == 0
+    pages_read = {r.path for r in portal.requests if "page=" in r.path}
+    assert pages_read == {f"/tin-tuc?page={n}" for n in range(2, 2 + portal_import.MORE_LIST_PAGES)}
+    assert len(ward.imported()) == 2 + portal_import.MORE_LIST_PAGES
 
 
 # ------------------------------------------------ a feed's first read, as staff hear of it

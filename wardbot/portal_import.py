@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from wardbot import portal_items
 from wardbot.config import Settings
 from wardbot.faq_file import load_faq
 from wardbot.hours import vietnam_today
@@ -60,10 +61,10 @@ from wardbot.portal_items import (
     feed_items,
     list_page,
     newest_listed,
-    news_list_items,
     oldest_first,
 )
 from wardbot.portal_layout import unlisted_layout, unread_layout
+from wardbot.portal_listing import Pages
 from wardbot.portal_log import (
     IMPORT_LOG,
     LOG_VERSION,
@@ -102,6 +103,26 @@ RECHECK_EVERY = 3600.0
 # A followed news list's other pages read in one poll at most ("Trang sau", or its last
 # pages for a list dated oldest first), when its first holds nothing but news.
 MORE_LIST_PAGES = 3
+# A news list showing no dates: its order as read from its articles' days, remembered with
+# the feed ("order") so that they are read once.
+OLDEST_FIRST, NEWEST_FIRST = "oldest first", "newest first"
+
+
+def _each_once(base: str, items: list[Item]) -> list[Item]:
+    """A news list's articles read from several of its pages, each once (an article moves
+    to the next page as news is posted while they are read; some portals pin one on every
+    page), where it came first."""
+    seen: set[str] = set()
+    once = []
+    for item in items:
+        try:
+            key = page_key(item_url(base, item.link))
+        except FetchError:
+            key = item.link
+        if key not in seen:
+            seen.add(key)
+            once.append(item)
+    return once
 
 
 def _as_told(outcome: Outcome, stamp: str) -> Outcome:
@@ -142,6 +163,7 @@ class Importer:
         self._backlog = False  # reading a feed for the first time
         self._deferred = False  # a news list's pages left for the next poll (NEW_PAGES_PER_POLL)
         self._feed_url: str | None = None  # the feed whose items are being imported
+        self._order: dict[str, str] = {}  # a news list showing no dates -> its order
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
         self.max_bytes = self.fetcher.max_bytes
@@ -196,7 +218,7 @@ class Importer:
                     no_article = exc
                 try:  # a portal without RSS: its news list, its articles imported as a feed's
                     # (Staff gave this page: not an article's "Tin liên quan" read as a list.)
-                    listed = news_list_items(url, fetched, self.today(), other_news=False)
+                    listed = self._news_list(url, fetched, {}, False, other_news=False)
                 except FetchError:
                     raise no_article from None  # neither an article nor a list of them
                 return self._feed(source, url, fetched.body, listed=listed)
@@ -400,41 +422,91 @@ class Importer:
         return outcomes
 
     def _news_list(
-        self, url: str, fetched: Fetched, failing: Failing, first_read: bool
+        self,
+        url: str,
+        fetched: Fetched,
+        failing: Failing,
+        first_read: bool,
+        *,
+        other_news: bool = True,
     ) -> list[Item]:
-        """A followed news list's articles, newest first (see portal_items.newest_listed),
-        with those of its next pages when its first holds nothing but news (more were
-        posted since the last poll than it shows: the bot was stopped, say), at most
-        MORE_LIST_PAGES more. A list dated oldest first has its newest on its last page:
+        """A news list's articles, newest first (see portal_items.newest_listed), each
+        once, with those of its next pages when its first holds nothing but news (more were
+        posted since the last read than it shows: the bot was stopped, say), at most
+        MORE_LIST_PAGES more: for the follower (not at a `first_read`) and `bot.py import`
+        alike. A list oldest first (see `_oldest_first`) has its newest on its last page:
         that one is read (and the ones before it, as long as they hold nothing but news),
-        and its first page is read whole at each poll (it does not change as news is
-        added at the end)."""
+        and its first page is read whole at each poll (it does not change as news is added
+        at the end). `other_news`: as portal_listing.listed_articles. FetchError: the
+        first page is no news list."""
         today = self.today()
-        items, pages = list_page(url, fetched, today)
-        read = {page_key(url), page_key(fetched.url)}
-        backwards = oldest_first(items) and pages.last is not None
-        found = [list(reversed(items)) if backwards else items]
+        items, pages = list_page(url, fetched, today, other_news=other_news)
+        first = {page_key(url), page_key(fetched.url)}
+        read = set(first)
+        backwards = self._oldest_first(url, items, pages)
         if backwards:
+            items.reverse()
+        found: list[list[Item]] = []  # newest first
+        there: str | None = None
+        from_last = backwards and pages.last is not None
+        if from_last:
             self._deferred = True  # (its validators are not kept: see follow)
-            there: str | None = pages.last
+            there = pages.last
         else:
-            all_new = not first_read and not self._any_known(url, items, failing)
-            there = pages.next if all_new else None
+            found.append(items)
+            if not backwards and not first_read and not self._any_known(url, items, failing):
+                there = pages.next
         while there and len(read) <= MORE_LIST_PAGES and page_key(there) not in read:
             read.add(page_key(there))
             try:
                 more, pages = list_page(there, self.fetcher.get(there), today, more=True)
-            except FetchError as exc:  # the first page's news is imported all the same
+            except FetchError as exc:  # the pages read are imported all the same
                 log.info("portal: %s, page of the list: %s", shown_address(there), exc.why)
                 break
-            if backwards:  # (newest first: before the first page, after those read)
-                found.insert(-1, list(reversed(more)))
-            else:
-                found.append(more)
+            found.append(list(reversed(more)) if backwards else more)
             if self._any_known(url, more, failing):
                 break
             there = pages.previous if backwards else pages.next
-        return newest_listed([item for page in found for item in page])
+        if from_last and there and page_key(there) in first:
+            # Read back to the second page: the first's articles are the next older ones.
+            # (Else they are the oldest, and not news: the list's news is on its last pages.)
+            found.append(items)
+        return newest_listed(_each_once(url, [item for page in found for item in page]))
+
+    def _oldest_first(self, url: str, items: list[Item], pages: Pages) -> bool:
+        """Whether a news list lists its articles oldest first: by the days it shows beside
+        them; a list showing none, by the days of its first page's first and last articles
+        (as imported, else read from their pages: two requests, once, its order then
+        remembered with the feed), when the order matters (the list has other pages, or
+        more articles than are read)."""
+        if sum(item.date is not None for item in items) >= 2:
+            return oldest_first(items)
+        if len(items) < 2 or (pages == Pages() and len(items) <= portal_items.MAX_FEED_ITEMS):
+            return False
+        order = self._log().feeds.get(url, {}).get("order") or self._order.get(url)
+        if order not in (OLDEST_FIRST, NEWEST_FIRST):
+            first, last = self._article_day(url, items[0]), self._article_day(url, items[-1])
+            if first is None or last is None or first == last:
+                return False  # (as most portals list theirs; asked again at the next read)
+            order = OLDEST_FIRST if first < last else NEWEST_FIRST
+        self._order[url] = order
+        return order == OLDEST_FIRST
+
+    def _article_day(self, base: str, item: Item) -> dt.date | None:
+        """The day of the article a news list links to: as imported, else read from its
+        page (None: it cannot be read, or shows no date)."""
+        try:
+            address = item_url(base, item.link)
+            known = self._log().find([address])
+            if known is not None and known[1].get("date"):
+                return dt.date.fromisoformat(str(known[1]["date"]))
+            fetched = self.fetcher.get(address)
+            html = decode_html(fetched.body, fetched.charset)
+            return extract_article(html, url=address, today=self.today()).date
+        except (FetchError, NotAnArticle, ValueError) as exc:
+            why = exc.why if isinstance(exc, (FetchError, NotAnArticle)) else str(exc)
+            log.info("portal: %s, the list's order: %s", shown_address(base), why)
+            return None
 
     def _any_known(self, base: str, items: list[Item], failing: Failing) -> bool:
         """Whether a news list's page lists an article read before (imported, or tried)."""
@@ -587,6 +659,8 @@ class Importer:
             remembered["failing"] = failing
         if layout:
             remembered["layout"] = layout
+        if url in self._order:
+            remembered["order"] = self._order[url]
         if self.dry_run or (url in self._log().feeds and remembered == seen):
             return
         with locked(self.settings.data_dir):

@@ -55,22 +55,13 @@ def feed_items(body: bytes, today: dt.date) -> list[Item]:
     return items
 
 
-def news_list_items(
-    url: str, fetched: Fetched, today: dt.date, *, other_news: bool = True
-) -> list[Item]:
-    """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
-    (FetchError when it is an article, or an error or maintenance page), its
-    MAX_FEED_ITEMS newest (see `newest_listed`); `other_news`: as listed_articles."""
-    return newest_listed(list_page(url, fetched, today, other_news=other_news)[0])
-
-
 def list_page(
     url: str, fetched: Fetched, today: dt.date, *, other_news: bool = True, more: bool = False
 ) -> tuple[list[Item], Pages]:
     """A news list's page: its articles in its order, each with the day the list shows
     beside it (if any: the date of an article whose page shows none), and its links to
-    the list's other pages. FetchError: no news list (see `news_list_items`). `more`: one
-    of the list's other pages (its last may list one article)."""
+    the list's other pages. FetchError: no news list (an article, an error or maintenance
+    page). `more`: one of the list's other pages (its last may list one article)."""
     html = decode_html(fetched.body, fetched.charset)
     at_least = 1 if more else LISTED_AT_LEAST
     listed = listed_on(html, fetched.url, other_news=other_news, today=today, at_least=at_least)
