@@ -1740,6 +1740,90 @@ async def test_a_stop_during_a_poll_asks_the_portal_nothing_more_and_loses_nothi
     assert len(ward.imported()) == 2  # the one cut off too
 
 
+async def test_admins_hear_once_of_what_a_poll_a_stop_cut_short_had_imported(ward, portal):
+    """A stop while the portal is slow with the second of two new articles: the first
+    was imported (its residents are alerted at the next start), and admins hear of it
+    then, with the second, once."""
+    today = dt.date(2026, 11, 30)
+    old = ("/tin-tuc/tran-phu", today - dt.timedelta(days=5))
+    portal.put(old[0], power_cut(old[1], "Trần Phú"))
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, [old]), "application/rss+xml")
+    settings = ward.settings(portal_feeds=(feed,))
+    told: list[list[str]] = []
+
+    def follower() -> FeedFollower:  # as the bot starts it
+        return FeedFollower(
+            settings,
+            on_imported=lambda titles: told.append(list(titles)),
+            today=lambda: today,
+            clock=lambda: 1_800_000_000.0,
+        )
+
+    await follower().poll()  # the feed's first read
+    told.clear()
+    first = ("/tin-tuc/le-loi", today - dt.timedelta(days=2))
+    second = ("/tin-tuc/nguyen-trai", today - dt.timedelta(days=1))
+    third = ("/tin-tuc/hai-ba-trung", today)
+    portal.put(first[0], power_cut(first[1], "Lê Lợi"))
+    portal.put(second[0], power_cut(second[1], "Nguyễn Trãi"), hang=True)
+    portal.put(third[0], power_cut(third[1], "Hai Bà Trưng"))
+    listed = [third, second, first, old]
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    stop = asyncio.Event()
+    cut = follower()
+    running = asyncio.create_task(cut.run(stop))
+    for _ in range(300):  # a guard, not a measure: until the second article is asked
+        if portal.hits(second[0]):
+            break
+        await asyncio.sleep(0.1)
+    stop.set()
+    for _ in range(300):  # until the follower has seen the stop (its read goes on apart)
+        if cut.halted:
+            break
+        await asyncio.sleep(0.01)
+    portal.release()
+    await asyncio.wait_for(running, 30)
+    assert told == [] and any("le-loi" in name for name in ward.imported())
+    assert not portal.hits(third[0])  # asked nothing more once stopping
+
+    portal.routes[second[0]].hang = False
+    restarted = follower()  # the next start
+    await restarted.poll()
+    await restarted.poll()
+    await follower().poll()  # and the one after
+    streets = ("Lê Lợi", "Nguyễn Trãi", "Hai Bà Trưng")
+    assert told == [[f"Thông báo tạm ngừng cấp điện đường {street}" for street in streets]]
+
+
+async def test_a_note_to_admins_that_could_not_be_queued_is_told_at_the_next_poll(ward, portal):
+    # The database busy as the first read's note is queued: the next poll tells it, as a
+    # first read's (nobody was alerted), not as news.
+    feed = serve_feed(portal)
+    settings = ward.settings(portal_feeds=(feed,))
+    imported: list[list[str]] = []
+    first_read: list[list[str]] = []
+
+    def tell(titles: list[str]) -> None:
+        if not first_read:
+            first_read.append([])
+            raise sqlite3.OperationalError("database is locked")
+        first_read.append(list(titles))
+
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        follower = FeedFollower(
+            settings,
+            on_imported=imported.append,
+            on_first_read=tell,
+            note_quietly=store.note_quietly,
+        )
+        await follower.poll()
+        assert len(ward.imported()) == 2
+        await follower.poll()
+        await follower.poll()
+    assert imported == [] and len(first_read) == 2 and len(first_read[1]) == 2
+    assert BHYT_TITLE in first_read[1]
+
+
 async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgrade(ward, portal):
     """An older version wrote no record of a feed one of whose items kept failing; what it
     imported from the feed is in the import log. After the upgrade, what the portal

@@ -68,6 +68,7 @@ from wardbot.portal_listing import Pages
 from wardbot.portal_log import (
     IMPORT_LOG,
     LOG_VERSION,
+    UNTOLD,
     ImportLog,
     ImportLogError,
     locked,
@@ -78,6 +79,7 @@ from wardbot.portal_outcome import (
     DUPLICATE,
     FAILED,
     KEPT,
+    NEW,
     NO_ARTICLE_FOUND,
     UNCHANGED,
     WITHDRAWN,
@@ -138,7 +140,9 @@ class Importer:
     `on_backlog(notice)` is called for each new notice of a feed read for the first time,
     before its file is in the content folder (the follower has it remembered as alerted:
     what the portal already had is no news to subscribers). `clock` (seconds, the epoch's)
-    says when a followed feed's failing items are due to be tried again.
+    says when a followed feed's failing items are due to be tried again. `untold`: each
+    new notice is marked in the import log until admins hear of it (the feed follower's:
+    see portal_log.UNTOLD).
     """
 
     def __init__(
@@ -151,9 +155,11 @@ class Importer:
         fetcher: Fetcher | None = None,
         on_backlog: Callable[[Announcement], None] | None = None,
         clock: Callable[[], float] = time.time,
+        untold: bool = False,
     ) -> None:
         self.settings = settings
         self.clock = clock
+        self.untold = untold
         self._every_item = False  # follow(every_item=...)
         # After follow(): the feeds whose items read were all refused as the portal
         # refuses every page (True), or not (False); a feed with no item read: absent.
@@ -729,6 +735,9 @@ class Importer:
             with locked(self.settings.data_dir):
                 book = ImportLog.load(self.log_path)
                 outcome = decide(book)
+                if outcome.action == NEW and self.untold:  # (in the same save as its record)
+                    mark = {"title": outcome.title, "first_read": self._backlog}
+                    book.articles[keys[0]][UNTOLD] = mark
                 book.save()
                 return outcome
         except Refused as exc:
