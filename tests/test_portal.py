@@ -3752,6 +3752,90 @@ def test_importing_a_news_list_whose_every_page_is_news_reads_a_bounded_number(
     assert len(ward.imported()) == 2 + portal_import.MORE_LIST_PAGES
 
 
+STREETS = [
+    "Lê Lợi", "Trần Phú", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt", "Quang Trung",
+    "Hùng Vương", "Phan Chu Trinh", "Điện Biên Phủ", "Võ Thị Sáu", "Nguyễn Huệ", "Bạch Đằng",
+]  # fmt: skip
+
+
+def power_cuts(portal: FakePortal, today: dt.date, count: int) -> list[tuple[str, dt.date]]:
+    """`count` notices of power cuts on other streets, newest first: (path, day)."""
+    notices = []
+    for number, street in enumerate(STREETS[:count]):
+        day = today - dt.timedelta(days=number)
+        portal.put(f"/tin-tuc/cat-dien-{number}", power_cut(day, street))
+        notices.append((f"/tin-tuc/cat-dien-{number}", day))
+    return notices
+
+
+ATOM = "application/atom+xml"
+
+
+def atom_of(portal: FakePortal, items: list[tuple[str, dt.date]], following: str = "") -> str:
+    """An Atom feed's page listing `items` (path, day), linking to its next page, if any."""
+    entries = "".join(
+        f"<entry><title>{path}</title><id>{portal.url(path)}</id>"
+        f'<link href="{portal.url(path)}"/><updated>{day.isoformat()}T08:00:00+07:00</updated>'
+        "</entry>"
+        for path, day in items
+    )
+    link = f'<link rel="next" href="{following}"/>' if following else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Tin tức</title>{link}{entries}</feed>"
+    )
+
+
+async def test_a_feed_over_pages_has_the_news_of_its_next_pages_read_when_its_first_is_all_news(
+    ward, portal
+):
+    # An Atom feed showing two entries a page; the bot was stopped while four were posted.
+    today = dt.date(2026, 11, 30)
+    notices = power_cuts(portal, today, 7)
+    old = notices[4:]  # the four newest: posted while the bot was stopped
+    feed = portal.put("/feed.atom", atom_of(portal, old[:2], "/feed.atom?page=2"), ATOM)
+    portal.put("/feed.atom?page=2", atom_of(portal, old[2:], "/feed.atom?page=3"), ATOM)
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)), on_imported=imported.extend, today=lambda: today
+    )
+    await follower.poll()  # its first read: its first page alone
+    assert len(imported) == 2 and not portal.hits("/feed.atom?page=2")
+    pages = [notices[start : start + 2] for start in range(0, 7, 2)]
+    for number, entries in enumerate(pages, start=1):
+        address = "/feed.atom" if number == 1 else f"/feed.atom?page={number}"
+        portal.put(address, atom_of(portal, entries, f"/feed.atom?page={number + 1}"), ATOM)
+    await follower.poll()
+    assert len(imported) == 6 and len(ward.imported()) == 6
+    titles = {ward.notice(name).title for name in ward.imported()}
+    assert {f"Thông báo tạm ngừng cấp điện đường {street}" for street in STREETS[:4]} <= titles
+    # Page 3 lists a notice imported before: page 4 is not read.
+    assert portal.hits("/feed.atom?page=3") and not portal.hits("/feed.atom?page=4")
+    await follower.poll()  # nothing new: nothing twice
+    assert len(imported) == 6
+
+
+def test_a_wordpress_feed_has_its_next_pages_read_a_bounded_number(ward, portal, capsys):
+    # WordPress links no next page from its feed: its pages are ?paged=2, 3, …
+    today = dt.date.today()
+    notices = power_cuts(portal, today, 12)
+    wordpress = "<channel><title>Tin</title><generator>https://wordpress.org/?v=6.7</generator>"
+
+    def page(items: list[tuple[str, dt.date]]) -> str:
+        return rss_of(portal, items).replace("<channel><title>Tin</title>", wordpress)
+
+    feed = portal.put("/feed/", page(notices[:2]), "application/rss+xml")
+    for number in range(2, 7):
+        start = 2 * (number - 1)
+        portal.put(
+            f"/feed/?paged={number}", page(notices[start : start + 2]), "application/rss+xml"
+        )
+    assert run_import(ward, capsys, feed)[0] == 0
+    pages_read = {r.path for r in portal.requests if "paged=" in r.path}
+    assert pages_read == {f"/feed/?paged={n}" for n in range(2, 2 + portal_import.MORE_LIST_PAGES)}
+    assert len(ward.imported()) == 2 * (1 + portal_import.MORE_LIST_PAGES)
+
+
 # ------------------------------------------------ a feed's first read, as staff hear of it
 
 

@@ -59,6 +59,7 @@ from wardbot.portal_items import (
     LISTED,
     Item,
     feed_items,
+    feed_page,
     list_page,
     newest_listed,
     oldest_first,
@@ -215,7 +216,8 @@ class Importer:
                     shown = fetched.content_type or "no Content-Type"
                     raise FetchError(f"not an HTML page or an RSS/Atom feed ({shown})")
                 if kind == "feed":
-                    return self._feed(source, url, fetched.body)
+                    items = self._feed_pages(url, fetched, {}, False)
+                    return self._feed(source, url, fetched.body, items=items)
                 try:
                     return [self._page(source, url, fetched)]
                 except NotAnArticle as exc:
@@ -267,15 +269,24 @@ class Importer:
                     # Never read before (at most failing: added while the portal was down).
                     first_read = "etag" not in self._log().feeds.get(url, {})
                     self._deferred = False
+                    entries = None  # a feed's
                     if source_kind(fetched.content_type, fetched.body) == "page":
                         try:  # a portal without RSS
                             listed = self._news_list(url, fetched, failing, first_read)
                         except FetchError as exc:
                             raise FetchError(unlisted_layout(self._log(), url, exc.why)) from None
+                    else:
+                        entries = self._feed_pages(url, fetched, failing, first_read)
                     self._backlog = first_read
                     try:
                         items = self._feed(
-                            feed, url, fetched.body, failing=failing, now=now, listed=listed
+                            feed,
+                            url,
+                            fetched.body,
+                            failing=failing,
+                            now=now,
+                            listed=listed,
+                            items=entries,
                         )
                     finally:
                         self._backlog = False
@@ -336,18 +347,21 @@ class Importer:
         failing: dict[str, Any] | None = None,
         now: float = 0.0,
         listed: list[Item] | None = None,
+        items: list[Item] | None = None,
     ) -> list[Outcome]:
-        """The feed's items imported (`listed`: a news list's articles, for a portal without
-        RSS); with `failing` (a followed feed's items that failed, by their page_key), those
-        not due again are skipped and the list is kept. What is imported is recorded as
-        the feed's (see `_imported`)."""
+        """The feed's items imported (`items`: as read, its next pages' too: see
+        `_feed_pages`; `listed`: a news list's articles, for a portal without RSS); with
+        `failing` (a followed feed's items that failed, by their page_key), those not due
+        again are skipped and the list is kept. What is imported is recorded as the
+        feed's (see `_imported`)."""
         self._feed_url = url
         try:
             if listed is not None:
                 # Its first read, and `bot.py import` of it (not followed): every page.
                 cap = None if self._backlog or failing is None else NEW_PAGES_PER_POLL
                 return self._items(source, url, listed, failing=failing, now=now, cap=cap)
-            items = feed_items(body, self.today())
+            if items is None:
+                items = feed_items(body, self.today())
             return self._items(source, url, items, failing=failing, now=now)
         finally:
             self._feed_url = None
@@ -462,22 +476,65 @@ class Importer:
             found.append(items)
             if not backwards and not first_read and not self._any_known(url, items, failing):
                 there = pages.next
+
+        def page_of(address: str, fetched: Fetched) -> tuple[list[Item], str | None]:
+            more, pages = list_page(address, fetched, today, more=True)
+            if backwards:
+                return list(reversed(more)), pages.previous
+            return more, pages.next
+
+        there = self._more_pages(url, there, read, failing, page_of, found)
+        if from_last and (not found or (there and page_key(there) in first)):
+            # Read back to the second page: the first's articles are the next older ones;
+            # or its last page could not be read: they are all there is. (Else they are the
+            # oldest, and not news: the list's news is on its last pages.)
+            found.append(items)
+        return newest_listed(_each_once(url, [item for page in found for item in page]))
+
+    def _feed_pages(
+        self, url: str, fetched: Fetched, failing: Failing, first_read: bool
+    ) -> list[Item]:
+        """A feed's newest items (see portal_items.feed_items), with those of its next
+        pages (its `rel="next"` link, WordPress's `?paged=2`) when its first holds nothing
+        but news, as a news list's are read (see `_news_list`): the bot was stopped while
+        more was posted than the feed shows (WordPress: 10 posts). FetchError: no feed."""
+        today = self.today()
+        items, there = feed_page(fetched.body, fetched.url, today)
+        found = [items]
+        if not first_read and not self._any_known(url, items, failing):
+            read = {page_key(url), page_key(fetched.url)}
+
+            def page_of(address: str, fetched: Fetched) -> tuple[list[Item], str | None]:
+                return feed_page(fetched.body, address, today)
+
+            self._more_pages(url, there, read, failing, page_of, found)
+        return newest_listed(_each_once(url, [item for page in found for item in page]))
+
+    def _more_pages(
+        self,
+        url: str,
+        there: str | None,
+        read: set[str],
+        failing: Failing,
+        page_of: Callable[[str, Fetched], tuple[list[Item], str | None]],
+        found: list[list[Item]],
+    ) -> str | None:
+        """A news list's or a feed's other pages, from `there` on, added to `found` (their
+        items, and the page they lead to, by `page_of`): up to MORE_LIST_PAGES pages in
+        all besides the first, each once (`read`: the pages read), until one lists an
+        article read before or cannot be read. Where it stopped (None: no page further)."""
         while there and len(read) <= MORE_LIST_PAGES and page_key(there) not in read:
             read.add(page_key(there))
             try:
-                more, pages = list_page(there, self.fetcher.get(there), today, more=True)
+                more, following = page_of(there, self.fetcher.get(there))
             except FetchError as exc:  # the pages read are imported all the same
-                log.info("portal: %s, page of the list: %s", shown_address(there), exc.why)
+                log.info("portal: %s, another page: %s", shown_address(there), exc.why)
                 break
-            found.append(list(reversed(more)) if backwards else more)
+            found.append(more)
             if self._any_known(url, more, failing):
                 break
-            there = pages.previous if backwards else pages.next
-        if from_last and there and page_key(there) in first:
-            # Read back to the second page: the first's articles are the next older ones.
-            # (Else they are the oldest, and not news: the list's news is on its last pages.)
-            found.append(items)
-        return newest_listed(_each_once(url, [item for page in found for item in page]))
+            there = following
+        return there
 
     def _oldest_first(self, url: str, items: list[Item], pages: Pages) -> bool:
         """Whether a news list lists its articles oldest first: by the days it shows beside

@@ -11,6 +11,7 @@ import io
 import itertools
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 
@@ -53,6 +54,27 @@ def feed_items(body: bytes, today: dt.date) -> list[Item]:
         day = _entry_date(entry, today) if dated else None
         items.append(Item(str(entry.get("link") or "").strip(), stamp, day))
     return items
+
+
+def feed_page(body: bytes, url: str, today: dt.date) -> tuple[list[Item], str | None]:
+    """A feed's newest items (as `feed_items`), and the address of its next page: its
+    `rel="next"` link (RFC 5005, Atom; some RSS too), else for a WordPress feed, which
+    links none, the next `?paged=` (None: no next page known)."""
+    items = feed_items(body, today)
+    parsed = feedparser.parse(io.BytesIO(body))
+    for link in parsed.feed.get("links", ()):
+        if link.get("rel") == "next" and link.get("href"):
+            return items, urljoin(url, str(link["href"]))
+    if "wordpress.org" in str(parsed.feed.get("generator", "")).lower():
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        try:
+            number = int(query.get("paged", ["1"])[0])
+        except ValueError:
+            return items, None
+        query["paged"] = [str(number + 1)]
+        return items, urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+    return items, None
 
 
 def list_page(
