@@ -3625,6 +3625,31 @@ async def test_a_news_list_with_more_news_than_its_first_page_shows_has_it_all_r
     assert len(imported) == 10 and len(ward.imported()) == 10
 
 
+async def test_a_news_list_pinning_an_old_notice_has_the_news_of_its_next_pages_read(ward, portal):
+    # The list keeps an old notice pinned at its top; the bot was stopped while seven
+    # articles were posted: page 1 shows the pinned one and three of them.
+    today = dt.date(2026, 11, 30)
+    old = [(path, title, day) for path, (title, day) in LISTED.items()]
+    for path, title, day in old:
+        portal.put(path, article(title, day))
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 7)))
+    news_list = portal.put("/tin-tuc", news_list_page(old, links))
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)), on_imported=imported.extend, today=lambda: today
+    )
+    await follower.poll()
+    assert len(imported) == 3
+    new = news(portal, [today - dt.timedelta(days=number) for number in range(7)])
+    pages = [[old[0], *new[:3]], new[3:6], [new[6], *old[1:]]]
+    portal.put("/tin-tuc", news_list_page(pages[0], links))
+    for number, entries in enumerate(pages[1:], start=2):
+        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+    await follower.poll()
+    assert sorted(imported[3:]) == sorted(title for _, title, _ in new)
+    assert portal.hits("/tin-tuc?page=3") and not portal.hits("/tin-tuc?page=4")
+
+
 async def test_a_news_list_whose_every_page_is_news_has_a_bounded_number_read(ward, portal):
     today = dt.date(2026, 11, 30)
     links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 10)))

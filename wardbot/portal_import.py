@@ -104,7 +104,7 @@ NEW_PAGES_PER_POLL = 10
 RECHECK_DAYS = 7
 RECHECK_EVERY = 3600.0
 # A followed news list's other pages read in one poll at most ("Trang sau", or its last
-# pages for a list dated oldest first), when its first holds nothing but news.
+# pages for a list dated oldest first), when its first ends on news (see _news_to_its_end).
 MORE_LIST_PAGES = 3
 # A news list showing no dates: its order as read from its articles' days, remembered with
 # the feed ("order") so that they are read once.
@@ -451,11 +451,12 @@ class Importer:
         other_news: bool = True,
     ) -> list[Item]:
         """A news list's articles, newest first (see portal_items.newest_listed), each
-        once, with those of its next pages when its first holds nothing but news (more were
-        posted since the last read than it shows: the bot was stopped, say), at most
+        once, with those of its next pages when its first ends on news, its oldest entry never
+        read (more were posted since the last read than it shows: the bot was stopped, say;
+        an old notice pinned at its top does not count), at most
         MORE_LIST_PAGES more: for the follower (not at a `first_read`) and `bot.py import`
         alike. A list oldest first (see `_oldest_first`) has its newest on its last page:
-        that one is read (and the ones before it, as long as they hold nothing but news),
+        that one is read (and the ones before it, as long as they end on news),
         and its first page is read whole at each poll (it does not change as news is added
         at the end). `other_news`: as portal_listing.listed_articles. FetchError: the
         first page is no news list."""
@@ -474,7 +475,7 @@ class Importer:
             there = pages.last
         else:
             found.append(items)
-            if not backwards and not first_read and not self._any_known(url, items, failing):
+            if not backwards and not first_read and self._news_to_its_end(url, items, failing):
                 there = pages.next
 
         def page_of(address: str, fetched: Fetched) -> tuple[list[Item], str | None]:
@@ -501,7 +502,7 @@ class Importer:
         today = self.today()
         items, there = feed_page(fetched.body, fetched.url, today)
         found = [items]
-        if not first_read and not self._any_known(url, items, failing):
+        if not first_read and self._news_to_its_end(url, items, failing):
             read = {page_key(url), page_key(fetched.url)}
 
             def page_of(address: str, fetched: Fetched) -> tuple[list[Item], str | None]:
@@ -531,7 +532,7 @@ class Importer:
                 log.info("portal: %s, another page: %s", shown_address(there), exc.why)
                 break
             found.append(more)
-            if self._any_known(url, more, failing):
+            if not self._news_to_its_end(url, more, failing):
                 break
             there = following
         return there
@@ -570,6 +571,12 @@ class Importer:
             why = exc.why if isinstance(exc, (FetchError, NotAnArticle)) else str(exc)
             log.info("portal: %s, the list's order: %s", shown_address(base), why)
             return None
+
+    def _news_to_its_end(self, base: str, items: list[Item], failing: Failing) -> bool:
+        """Whether a news list's or a feed's page (`items`, newest first) may have more news
+        on the next: its oldest entry was never read. (One read before at its top is an old
+        notice pinned there, not where the news read before begins.)"""
+        return bool(items) and not self._any_known(base, items[-1:], failing)
 
     def _any_known(self, base: str, items: list[Item], failing: Failing) -> bool:
         """Whether a news list's page lists an article read before (imported, or tried)."""
