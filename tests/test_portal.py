@@ -1740,6 +1740,90 @@ async def test_a_stop_during_a_poll_asks_the_portal_nothing_more_and_loses_nothi
     assert len(ward.imported()) == 2  # the one cut off too
 
 
+async def test_admins_hear_once_of_what_a_poll_a_stop_cut_short_had_imported(ward, portal):
+    """A stop while the portal is slow with the second of two new articles: the first
+    was imported (its residents are alerted at the next start), and admins hear of it
+    then, with the second, once."""
+    today = dt.date(2026, 11, 30)
+    old = ("/tin-tuc/tran-phu", today - dt.timedelta(days=5))
+    portal.put(old[0], power_cut(old[1], "Trần Phú"))
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, [old]), "application/rss+xml")
+    settings = ward.settings(portal_feeds=(feed,))
+    told: list[list[str]] = []
+
+    def follower() -> FeedFollower:  # as the bot starts it
+        return FeedFollower(
+            settings,
+            on_imported=lambda titles: told.append(list(titles)),
+            today=lambda: today,
+            clock=lambda: 1_800_000_000.0,
+        )
+
+    await follower().poll()  # the feed's first read
+    told.clear()
+    first = ("/tin-tuc/le-loi", today - dt.timedelta(days=2))
+    second = ("/tin-tuc/nguyen-trai", today - dt.timedelta(days=1))
+    third = ("/tin-tuc/hai-ba-trung", today)
+    portal.put(first[0], power_cut(first[1], "Lê Lợi"))
+    portal.put(second[0], power_cut(second[1], "Nguyễn Trãi"), hang=True)
+    portal.put(third[0], power_cut(third[1], "Hai Bà Trưng"))
+    listed = [third, second, first, old]
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    stop = asyncio.Event()
+    cut = follower()
+    running = asyncio.create_task(cut.run(stop))
+    for _ in range(300):  # a guard, not a measure: until the second article is asked
+        if portal.hits(second[0]):
+            break
+        await asyncio.sleep(0.1)
+    stop.set()
+    for _ in range(300):  # until the follower has seen the stop (its read goes on apart)
+        if cut.halted:
+            break
+        await asyncio.sleep(0.01)
+    portal.release()
+    await asyncio.wait_for(running, 30)
+    assert told == [] and any("le-loi" in name for name in ward.imported())
+    assert not portal.hits(third[0])  # asked nothing more once stopping
+
+    portal.routes[second[0]].hang = False
+    restarted = follower()  # the next start
+    await restarted.poll()
+    await restarted.poll()
+    await follower().poll()  # and the one after
+    streets = ("Lê Lợi", "Nguyễn Trãi", "Hai Bà Trưng")
+    assert told == [[f"Thông báo tạm ngừng cấp điện đường {street}" for street in streets]]
+
+
+async def test_a_note_to_admins_that_could_not_be_queued_is_told_at_the_next_poll(ward, portal):
+    # The database busy as the first read's note is queued: the next poll tells it, as a
+    # first read's (nobody was alerted), not as news.
+    feed = serve_feed(portal)
+    settings = ward.settings(portal_feeds=(feed,))
+    imported: list[list[str]] = []
+    first_read: list[list[str]] = []
+
+    def tell(titles: list[str]) -> None:
+        if not first_read:
+            first_read.append([])
+            raise sqlite3.OperationalError("database is locked")
+        first_read.append(list(titles))
+
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        follower = FeedFollower(
+            settings,
+            on_imported=imported.append,
+            on_first_read=tell,
+            note_quietly=store.note_quietly,
+        )
+        await follower.poll()
+        assert len(ward.imported()) == 2
+        await follower.poll()
+        await follower.poll()
+    assert imported == [] and len(first_read) == 2 and len(first_read[1]) == 2
+    assert BHYT_TITLE in first_read[1]
+
+
 async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgrade(ward, portal):
     """An older version wrote no record of a feed one of whose items kept failing; what it
     imported from the feed is in the import log. After the upgrade, what the portal
@@ -2936,8 +3020,10 @@ def test_importing_a_news_list_page_imports_the_articles_it_lists(ward, portal, 
     assert (code, err) == (0, "") and len(ward.imported()) == len(LISTED) + len(more)
     titles = {ward.notice(name).title for name in ward.imported()}
     assert titles == {title for title, _ in LISTED.values()} | {title for _, title in more}
-    # Neither the menu, the site's root nor the list's other pages were read.
-    assert {r.path for r in portal.requests} == {"/tin-tuc", *LISTED, *(p for p, _ in more)}
+    # Neither the menu nor the site's root were read; the list's next page was (its first
+    # held nothing but news), and it is not there: what the first lists is imported.
+    asked = {"/tin-tuc", "/tin-tuc?page=2", *LISTED, *(p for p, _ in more)}
+    assert {r.path for r in portal.requests} == asked
     # Again: nothing new.
     code, out, err = run_import(ward, capsys, news_list)
     assert (code, err) == (0, "") and "wrote" not in out
@@ -3539,6 +3625,31 @@ async def test_a_news_list_with_more_news_than_its_first_page_shows_has_it_all_r
     assert len(imported) == 10 and len(ward.imported()) == 10
 
 
+async def test_a_news_list_pinning_an_old_notice_has_the_news_of_its_next_pages_read(ward, portal):
+    # The list keeps an old notice pinned at its top; the bot was stopped while seven
+    # articles were posted: page 1 shows the pinned one and three of them.
+    today = dt.date(2026, 11, 30)
+    old = [(path, title, day) for path, (title, day) in LISTED.items()]
+    for path, title, day in old:
+        portal.put(path, article(title, day))
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 7)))
+    news_list = portal.put("/tin-tuc", news_list_page(old, links))
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)), on_imported=imported.extend, today=lambda: today
+    )
+    await follower.poll()
+    assert len(imported) == 3
+    new = news(portal, [today - dt.timedelta(days=number) for number in range(7)])
+    pages = [[old[0], *new[:3]], new[3:6], [new[6], *old[1:]]]
+    portal.put("/tin-tuc", news_list_page(pages[0], links))
+    for number, entries in enumerate(pages[1:], start=2):
+        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+    await follower.poll()
+    assert sorted(imported[3:]) == sorted(title for _, title, _ in new)
+    assert portal.hits("/tin-tuc?page=3") and not portal.hits("/tin-tuc?page=4")
+
+
 async def test_a_news_list_whose_every_page_is_news_has_a_bounded_number_read(ward, portal):
     today = dt.date(2026, 11, 30)
     links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 10)))
@@ -3556,6 +3667,198 @@ async def test_a_news_list_whose_every_page_is_news_has_a_bounded_number_read(wa
     await follower.poll()
     pages_read = {r.path for r in portal.requests if "page=" in r.path}
     assert pages_read == {f"/tin-tuc?page={n}" for n in range(2, 2 + portal_import.MORE_LIST_PAGES)}
+
+
+def undated(list_page: str) -> str:
+    """A news list page showing no day beside its articles."""
+    return re.sub(r'<span class="news-date">[^<]*</span>', "", list_page)
+
+
+async def test_an_undated_news_list_oldest_first_over_pages_has_its_news_found(
+    ward, portal, monkeypatch
+):
+    # The list shows no dates, its oldest articles on page 1 (which never changes), its
+    # newest on the last page; the articles' pages show their dates.
+    monkeypatch.setattr(portal_items, "MAX_FEED_ITEMS", 3)  # page 1's are never imported
+    today = dt.date(2026, 11, 30)
+    entries = []
+    for number in range(8):
+        title, _ = SUBJECTS[number]
+        day = today - dt.timedelta(days=10 - number)
+        portal.put(f"/tin-tuc/tin-{number}", article(title, day))
+        entries.append((f"/tin-tuc/tin-{number}", title, day))
+    links = paging(("1", "/tin-tuc"), ("2", "/tin-tuc?page=2"), ("3", "/tin-tuc?page=3"))
+    news_list = portal.put("/tin-tuc", undated(news_list_page(entries[:3], links)))
+    portal.put("/tin-tuc?page=2", undated(news_list_page(entries[3:6], links)))
+    portal.put("/tin-tuc?page=3", undated(news_list_page(entries[6:7], links)))
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_imported=imported.extend,
+        today=lambda: today,
+        clock=lambda: 1_800_000_000.0,
+    )
+    await follower.poll()
+    assert entries[6][1] in imported  # the newest, alone on the last page
+    # The ward posts an article: it lands on the last page, and is imported.
+    portal.put("/tin-tuc?page=3", undated(news_list_page(entries[6:8], links)))
+    before = len(imported)
+    await follower.poll()
+    assert imported[before:] == [entries[7][1]]
+    # Nothing new: the list's first and last pages read, no article (its order is known,
+    # and page 1's oldest articles are no news).
+    asked = len(portal.requests)
+    await follower.poll()
+    assert len(imported) == before + 1 and len(ward.imported()) == len(set(ward.imported()))
+    assert [r.path for r in portal.requests[asked:]] == ["/tin-tuc", "/tin-tuc?page=3"]
+
+
+def test_an_undated_news_list_oldest_first_on_one_long_page_has_its_newest_imported(
+    ward, portal, monkeypatch
+):
+    monkeypatch.setattr(portal_items, "MAX_FEED_ITEMS", 3)  # of 5 articles: the 3 newest
+    today = dt.date(2026, 11, 30)
+    entries = []
+    for number in range(5):
+        title, _ = SUBJECTS[number]
+        day = today - dt.timedelta(days=4 - number)
+        portal.put(f"/tin-tuc/tin-{number}", article(title, day))
+        entries.append((f"/tin-tuc/tin-{number}", title, day))
+    news_list = portal.put("/tin-tuc", undated(news_list_page(entries)))
+    asyncio.run(FeedFollower(ward.settings(portal_feeds=(news_list,)), today=lambda: today).poll())
+    assert [name[:10] for name in ward.imported()] == ["2026-11-28", "2026-11-29", "2026-11-30"]
+
+
+def test_importing_a_news_list_reads_its_next_pages_as_the_follower_does(ward, portal, capsys):
+    # Staff import the list after a week away: page 1 shows three of the seven articles
+    # posted since the last import, pages 2 and 3 the rest, page 3 one imported before.
+    today = dt.date.today()
+    old = [(path, title, day) for path, (title, day) in LISTED.items()]
+    for path, title, day in old:
+        portal.put(path, article(title, day))
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 9)))
+    news_list = portal.put("/tin-tuc", news_list_page(old, links))
+    assert run_import(ward, capsys, news_list)[0] == 0
+    assert len(ward.imported()) == 3
+    new = news(portal, [today] * 7)
+    pages = [(new + old)[start : start + 3] for start in range(0, 10, 3)]
+    # (An article moved on to page 2 while page 1 was read: on both, imported once.)
+    pages[1].insert(0, new[2])
+    portal.put("/tin-tuc", news_list_page(pages[0], links))
+    for number, entries in enumerate(pages[1:], start=2):
+        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+    code, out, err = run_import(ward, capsys, news_list)
+    assert (code, err) == (0, "")
+    assert sum(line.startswith("imported ") for line in out.splitlines()) == 7
+    assert not [line for line in out.splitlines() if line.endswith(new[2][0])]  # (not twice)
+    assert len(ward.imported()) == 10
+    assert {ward.notice(name).title for name in ward.imported()} >= {t for _, t, _ in new}
+    # Page 3 lists an article imported before: page 4 is not read.
+    assert portal.hits("/tin-tuc?page=3") and not portal.hits("/tin-tuc?page=4")
+    # Again: page 1 alone, nothing written.
+    before = len(portal.requests)
+    code, out, err = run_import(ward, capsys, news_list)
+    assert (code, err) == (0, "") and "imported " not in out and len(ward.imported()) == 10
+    assert not any("page=" in r.path for r in portal.requests[before:])
+
+
+def test_importing_a_news_list_whose_every_page_is_news_reads_a_bounded_number(
+    ward, portal, capsys
+):
+    today = dt.date.today()
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 10)))
+    entries = news(portal, [today] * 10)
+    news_list = portal.put("/tin-tuc", news_list_page(entries[:2], links))
+    for page in range(2, 10):
+        portal.put(f"/tin-tuc?page={page}", news_list_page(entries[page : page + 1], links))
+    assert run_import(ward, capsys, news_list)[0] == 0
+    pages_read = {r.path for r in portal.requests if "page=" in r.path}
+    assert pages_read == {f"/tin-tuc?page={n}" for n in range(2, 2 + portal_import.MORE_LIST_PAGES)}
+    assert len(ward.imported()) == 2 + portal_import.MORE_LIST_PAGES
+
+
+STREETS = [
+    "Lê Lợi", "Trần Phú", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt", "Quang Trung",
+    "Hùng Vương", "Phan Chu Trinh", "Điện Biên Phủ", "Võ Thị Sáu", "Nguyễn Huệ", "Bạch Đằng",
+]  # fmt: skip
+
+
+def power_cuts(portal: FakePortal, today: dt.date, count: int) -> list[tuple[str, dt.date]]:
+    """`count` notices of power cuts on other streets, newest first: (path, day)."""
+    notices = []
+    for number, street in enumerate(STREETS[:count]):
+        day = today - dt.timedelta(days=number)
+        portal.put(f"/tin-tuc/cat-dien-{number}", power_cut(day, street))
+        notices.append((f"/tin-tuc/cat-dien-{number}", day))
+    return notices
+
+
+ATOM = "application/atom+xml"
+
+
+def atom_of(portal: FakePortal, items: list[tuple[str, dt.date]], following: str = "") -> str:
+    """An Atom feed's page listing `items` (path, day), linking to its next page, if any."""
+    entries = "".join(
+        f"<entry><title>{path}</title><id>{portal.url(path)}</id>"
+        f'<link href="{portal.url(path)}"/><updated>{day.isoformat()}T08:00:00+07:00</updated>'
+        "</entry>"
+        for path, day in items
+    )
+    link = f'<link rel="next" href="{following}"/>' if following else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Tin tức</title>{link}{entries}</feed>"
+    )
+
+
+async def test_a_feed_over_pages_has_the_news_of_its_next_pages_read_when_its_first_is_all_news(
+    ward, portal
+):
+    # An Atom feed showing two entries a page; the bot was stopped while four were posted.
+    today = dt.date(2026, 11, 30)
+    notices = power_cuts(portal, today, 7)
+    old = notices[4:]  # the four newest: posted while the bot was stopped
+    feed = portal.put("/feed.atom", atom_of(portal, old[:2], "/feed.atom?page=2"), ATOM)
+    portal.put("/feed.atom?page=2", atom_of(portal, old[2:], "/feed.atom?page=3"), ATOM)
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)), on_imported=imported.extend, today=lambda: today
+    )
+    await follower.poll()  # its first read: its first page alone
+    assert len(imported) == 2 and not portal.hits("/feed.atom?page=2")
+    pages = [notices[start : start + 2] for start in range(0, 7, 2)]
+    for number, entries in enumerate(pages, start=1):
+        address = "/feed.atom" if number == 1 else f"/feed.atom?page={number}"
+        portal.put(address, atom_of(portal, entries, f"/feed.atom?page={number + 1}"), ATOM)
+    await follower.poll()
+    assert len(imported) == 6 and len(ward.imported()) == 6
+    titles = {ward.notice(name).title for name in ward.imported()}
+    assert {f"Thông báo tạm ngừng cấp điện đường {street}" for street in STREETS[:4]} <= titles
+    # Page 3 lists a notice imported before: page 4 is not read.
+    assert portal.hits("/feed.atom?page=3") and not portal.hits("/feed.atom?page=4")
+    await follower.poll()  # nothing new: nothing twice
+    assert len(imported) == 6
+
+
+def test_a_wordpress_feed_has_its_next_pages_read_a_bounded_number(ward, portal, capsys):
+    # WordPress links no next page from its feed: its pages are ?paged=2, 3, …
+    today = dt.date.today()
+    notices = power_cuts(portal, today, 12)
+    wordpress = "<channel><title>Tin</title><generator>https://wordpress.org/?v=6.7</generator>"
+
+    def page(items: list[tuple[str, dt.date]]) -> str:
+        return rss_of(portal, items).replace("<channel><title>Tin</title>", wordpress)
+
+    feed = portal.put("/feed/", page(notices[:2]), "application/rss+xml")
+    for number in range(2, 7):
+        start = 2 * (number - 1)
+        portal.put(
+            f"/feed/?paged={number}", page(notices[start : start + 2]), "application/rss+xml"
+        )
+    assert run_import(ward, capsys, feed)[0] == 0
+    pages_read = {r.path for r in portal.requests if "paged=" in r.path}
+    assert pages_read == {f"/feed/?paged={n}" for n in range(2, 2 + portal_import.MORE_LIST_PAGES)}
+    assert len(ward.imported()) == 2 * (1 + portal_import.MORE_LIST_PAGES)
 
 
 # ------------------------------------------------ a feed's first read, as staff hear of it

@@ -29,7 +29,7 @@ from wardbot.models import Announcement
 from wardbot.notice_changes import NoticeRef
 from wardbot.portal_fetch import Fetcher, Halted, host_of, shown_address
 from wardbot.portal_import import Importer
-from wardbot.portal_log import IMPORT_LOG
+from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError, Untold, mark_told
 from wardbot.portal_outcome import NEW, SKIPPED, UPDATED, WITHDRAWN, Outcome
 from wardbot.portal_withdraw import WITHDRAWN_DIR
 from wardbot.supervise import pause
@@ -373,7 +373,7 @@ class FeedFollower:
             # is given. The stop halts it at its next request: what it did not read is
             # read at the next start, nothing of it taken for the portal failing.
             try:
-                told, outcomes, items_down = await in_thread(
+                told, outcomes, items_down, untold = await in_thread(
                     functools.partial(self._poll, every_item, not self._polled)
                 )
             except Halted:
@@ -389,8 +389,13 @@ class FeedFollower:
                         self._failed_polls[feed] = FAILING_POLLS - 1
                 self._polled = True
         failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
-        imported: list[str] = []
-        first_read: list[str] = []  # a feed's news from before it was followed
+        # What earlier polls imported that admins did not hear of (a stop cut them short),
+        # first; then this poll's.
+        now_new = {o.path.name for o in outcomes if o.action == NEW and o.path is not None}
+        earlier = [notice for notice in untold if notice.file not in now_new]
+        imported = [n.title for n in earlier if not self._first_read_note(n.first_read)]
+        # A feed's news from before it was followed.
+        first_read = [n.title for n in earlier if self._first_read_note(n.first_read)]
         withdrawn: list[str] = []
         for outcome in outcomes:
             if outcome.failed:
@@ -407,7 +412,7 @@ class FeedFollower:
                 log.info("portal: %s", outcome.describe())
             if outcome.action == NEW:
                 quiet = outcome.path is not None and outcome.path.stem in self._quiet
-                heard_in = first_read if quiet and self.on_first_read else imported
+                heard_in = first_read if self._first_read_note(quiet) else imported
                 heard_in.append(outcome.title or str(outcome.path))
             elif outcome.action == WITHDRAWN:
                 shown = shown_address(outcome.source)
@@ -416,10 +421,17 @@ class FeedFollower:
             elif outcome.action == UPDATED and outcome.kept is not None:
                 title = outcome.title or str(outcome.path)
                 await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
+        heard = {True: True, False: True}  # first-read note or not -> admins were told
         if imported:
-            await self._call(self.on_imported, imported)
+            heard[False] = await self._call(self.on_imported, imported)
         if first_read:
-            await self._call(self.on_first_read, first_read)
+            heard[True] = await self._call(self.on_first_read, first_read)
+        # (Not heard: told at the next poll. The notice's alert is the content watcher's.)
+        keys = [n.key for n in untold if heard[self._first_read_note(n.first_read)]]
+        try:
+            await in_thread(functools.partial(mark_told, self.settings.data_dir, keys))
+        except (ImportLogError, OSError) as exc:
+            log.warning("portal: could not note that admins heard of the imported: %s", exc)
         if withdrawn:
             await self._call(self.on_withdrawn, withdrawn)
         for why, sources in failed.items():
@@ -445,11 +457,16 @@ class FeedFollower:
             await self._call(self.on_recovered, recovered)
         return outcomes
 
+    def _first_read_note(self, first_read: bool) -> bool:
+        """Whether a notice imported is told in the first read's note (else as imported)."""
+        return first_read and self.on_first_read is not None and self.note_quietly is not None
+
     def _poll(
         self, every_item: bool, first: bool
-    ) -> tuple[dict[str, str], list[Outcome], dict[str, bool]]:
+    ) -> tuple[dict[str, str], list[Outcome], dict[str, bool], list[Untold]]:
         """(In a thread.) What failed before the poll (`first`: else nothing), what this
-        poll brought, and Importer.items_down."""
+        poll brought, Importer.items_down, and the notices imported admins have not heard
+        of (this poll's, and those of a poll a stop cut short: see portal_log.UNTOLD)."""
         fetcher = self.fetcher(self.hosts)
         fetcher.halted = self._halt.is_set
         importer = Importer(
@@ -458,12 +475,17 @@ class FeedFollower:
             fetcher=fetcher,
             on_backlog=self._quietly if self.note_quietly else None,
             clock=self.clock,
+            untold=True,
         )
         with importer:
-            told = importer.failing(self.feeds) if first else {}
+            failing = importer.failing(self.feeds) if first else {}
             outcomes = importer.follow(self.feeds, every_item=every_item)
             self._withdrawn = importer.withdrawn()
-            return told, outcomes, importer.items_down
+            try:
+                untold = ImportLog.load(self.settings.data_dir / IMPORT_LOG).untold()
+            except ImportLogError:
+                untold = []  # (each feed's poll says so)
+            return failing, outcomes, importer.items_down, untold
 
     def _quietly(self, notice: Announcement) -> None:
         """(In the poll's thread, before the notice's file is written.) A feed read for the
@@ -480,12 +502,15 @@ class FeedFollower:
         self._quiet.add(notice.id)
 
     @staticmethod
-    async def _call(callback: Callback | None, *args: object) -> None:
+    async def _call(callback: Callback | None, *args: object) -> bool:
+        """Whether admins were told (or there is nobody to tell)."""
         if callback is None:
-            return
+            return True
         try:
             result = callback(*args)
             if inspect.isawaitable(result):
                 await result
         except Exception:
             log.exception("portal: telling admins failed")
+            return False
+        return True

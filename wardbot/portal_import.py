@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from wardbot import portal_items
 from wardbot.config import Settings
 from wardbot.faq_file import load_faq
 from wardbot.hours import vietnam_today
@@ -58,15 +59,17 @@ from wardbot.portal_items import (
     LISTED,
     Item,
     feed_items,
+    feed_page,
     list_page,
     newest_listed,
-    news_list_items,
     oldest_first,
 )
 from wardbot.portal_layout import unlisted_layout, unread_layout
+from wardbot.portal_listing import Pages
 from wardbot.portal_log import (
     IMPORT_LOG,
     LOG_VERSION,
+    UNTOLD,
     ImportLog,
     ImportLogError,
     locked,
@@ -77,6 +80,7 @@ from wardbot.portal_outcome import (
     DUPLICATE,
     FAILED,
     KEPT,
+    NEW,
     NO_ARTICLE_FOUND,
     UNCHANGED,
     WITHDRAWN,
@@ -100,8 +104,28 @@ NEW_PAGES_PER_POLL = 10
 RECHECK_DAYS = 7
 RECHECK_EVERY = 3600.0
 # A followed news list's other pages read in one poll at most ("Trang sau", or its last
-# pages for a list dated oldest first), when its first holds nothing but news.
+# pages for a list dated oldest first), when its first ends on news (see _news_to_its_end).
 MORE_LIST_PAGES = 3
+# A news list showing no dates: its order as read from its articles' days, remembered with
+# the feed ("order") so that they are read once.
+OLDEST_FIRST, NEWEST_FIRST = "oldest first", "newest first"
+
+
+def _each_once(base: str, items: list[Item]) -> list[Item]:
+    """A news list's articles read from several of its pages, each once (an article moves
+    to the next page as news is posted while they are read; some portals pin one on every
+    page), where it came first."""
+    seen: set[str] = set()
+    once = []
+    for item in items:
+        try:
+            key = page_key(item_url(base, item.link))
+        except FetchError:
+            key = item.link
+        if key not in seen:
+            seen.add(key)
+            once.append(item)
+    return once
 
 
 def _as_told(outcome: Outcome, stamp: str) -> Outcome:
@@ -117,7 +141,9 @@ class Importer:
     `on_backlog(notice)` is called for each new notice of a feed read for the first time,
     before its file is in the content folder (the follower has it remembered as alerted:
     what the portal already had is no news to subscribers). `clock` (seconds, the epoch's)
-    says when a followed feed's failing items are due to be tried again.
+    says when a followed feed's failing items are due to be tried again. `untold`: each
+    new notice is marked in the import log until admins hear of it (the feed follower's:
+    see portal_log.UNTOLD).
     """
 
     def __init__(
@@ -130,9 +156,11 @@ class Importer:
         fetcher: Fetcher | None = None,
         on_backlog: Callable[[Announcement], None] | None = None,
         clock: Callable[[], float] = time.time,
+        untold: bool = False,
     ) -> None:
         self.settings = settings
         self.clock = clock
+        self.untold = untold
         self._every_item = False  # follow(every_item=...)
         # After follow(): the feeds whose items read were all refused as the portal
         # refuses every page (True), or not (False); a feed with no item read: absent.
@@ -142,6 +170,7 @@ class Importer:
         self._backlog = False  # reading a feed for the first time
         self._deferred = False  # a news list's pages left for the next poll (NEW_PAGES_PER_POLL)
         self._feed_url: str | None = None  # the feed whose items are being imported
+        self._order: dict[str, str] = {}  # a news list showing no dates -> its order
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
         self.max_bytes = self.fetcher.max_bytes
@@ -187,7 +216,8 @@ class Importer:
                     shown = fetched.content_type or "no Content-Type"
                     raise FetchError(f"not an HTML page or an RSS/Atom feed ({shown})")
                 if kind == "feed":
-                    return self._feed(source, url, fetched.body)
+                    items = self._feed_pages(url, fetched, {}, False)
+                    return self._feed(source, url, fetched.body, items=items)
                 try:
                     return [self._page(source, url, fetched)]
                 except NotAnArticle as exc:
@@ -196,7 +226,7 @@ class Importer:
                     no_article = exc
                 try:  # a portal without RSS: its news list, its articles imported as a feed's
                     # (Staff gave this page: not an article's "Tin liên quan" read as a list.)
-                    listed = news_list_items(url, fetched, self.today(), other_news=False)
+                    listed = self._news_list(url, fetched, {}, False, other_news=False)
                 except FetchError:
                     raise no_article from None  # neither an article nor a list of them
                 return self._feed(source, url, fetched.body, listed=listed)
@@ -239,15 +269,24 @@ class Importer:
                     # Never read before (at most failing: added while the portal was down).
                     first_read = "etag" not in self._log().feeds.get(url, {})
                     self._deferred = False
+                    entries = None  # a feed's
                     if source_kind(fetched.content_type, fetched.body) == "page":
                         try:  # a portal without RSS
                             listed = self._news_list(url, fetched, failing, first_read)
                         except FetchError as exc:
                             raise FetchError(unlisted_layout(self._log(), url, exc.why)) from None
+                    else:
+                        entries = self._feed_pages(url, fetched, failing, first_read)
                     self._backlog = first_read
                     try:
                         items = self._feed(
-                            feed, url, fetched.body, failing=failing, now=now, listed=listed
+                            feed,
+                            url,
+                            fetched.body,
+                            failing=failing,
+                            now=now,
+                            listed=listed,
+                            items=entries,
                         )
                     finally:
                         self._backlog = False
@@ -308,18 +347,21 @@ class Importer:
         failing: dict[str, Any] | None = None,
         now: float = 0.0,
         listed: list[Item] | None = None,
+        items: list[Item] | None = None,
     ) -> list[Outcome]:
-        """The feed's items imported (`listed`: a news list's articles, for a portal without
-        RSS); with `failing` (a followed feed's items that failed, by their page_key), those
-        not due again are skipped and the list is kept. What is imported is recorded as
-        the feed's (see `_imported`)."""
+        """The feed's items imported (`items`: as read, its next pages' too: see
+        `_feed_pages`; `listed`: a news list's articles, for a portal without RSS); with
+        `failing` (a followed feed's items that failed, by their page_key), those not due
+        again are skipped and the list is kept. What is imported is recorded as the
+        feed's (see `_imported`)."""
         self._feed_url = url
         try:
             if listed is not None:
                 # Its first read, and `bot.py import` of it (not followed): every page.
                 cap = None if self._backlog or failing is None else NEW_PAGES_PER_POLL
                 return self._items(source, url, listed, failing=failing, now=now, cap=cap)
-            items = feed_items(body, self.today())
+            if items is None:
+                items = feed_items(body, self.today())
             return self._items(source, url, items, failing=failing, now=now)
         finally:
             self._feed_url = None
@@ -400,41 +442,141 @@ class Importer:
         return outcomes
 
     def _news_list(
+        self,
+        url: str,
+        fetched: Fetched,
+        failing: Failing,
+        first_read: bool,
+        *,
+        other_news: bool = True,
+    ) -> list[Item]:
+        """A news list's articles, newest first (see portal_items.newest_listed), each
+        once, with those of its next pages when its first ends on news, its oldest entry never
+        read (more were posted since the last read than it shows: the bot was stopped, say;
+        an old notice pinned at its top does not count), at most
+        MORE_LIST_PAGES more: for the follower (not at a `first_read`) and `bot.py import`
+        alike. A list oldest first (see `_oldest_first`) has its newest on its last page:
+        that one is read (and the ones before it, as long as they end on news),
+        and its first page is read whole at each poll (it does not change as news is added
+        at the end). `other_news`: as portal_listing.listed_articles. FetchError: the
+        first page is no news list."""
+        today = self.today()
+        items, pages = list_page(url, fetched, today, other_news=other_news)
+        first = {page_key(url), page_key(fetched.url)}
+        read = set(first)
+        backwards = self._oldest_first(url, items, pages)
+        if backwards:
+            items.reverse()
+        found: list[list[Item]] = []  # newest first
+        there: str | None = None
+        from_last = backwards and pages.last is not None
+        if from_last:
+            self._deferred = True  # (its validators are not kept: see follow)
+            there = pages.last
+        else:
+            found.append(items)
+            if not backwards and not first_read and self._news_to_its_end(url, items, failing):
+                there = pages.next
+
+        def page_of(address: str, fetched: Fetched) -> tuple[list[Item], str | None]:
+            more, pages = list_page(address, fetched, today, more=True)
+            if backwards:
+                return list(reversed(more)), pages.previous
+            return more, pages.next
+
+        there = self._more_pages(url, there, read, failing, page_of, found)
+        if from_last and (not found or (there and page_key(there) in first)):
+            # Read back to the second page: the first's articles are the next older ones;
+            # or its last page could not be read: they are all there is. (Else they are the
+            # oldest, and not news: the list's news is on its last pages.)
+            found.append(items)
+        return newest_listed(_each_once(url, [item for page in found for item in page]))
+
+    def _feed_pages(
         self, url: str, fetched: Fetched, failing: Failing, first_read: bool
     ) -> list[Item]:
-        """A followed news list's articles, newest first (see portal_items.newest_listed),
-        with those of its next pages when its first holds nothing but news (more were
-        posted since the last poll than it shows: the bot was stopped, say), at most
-        MORE_LIST_PAGES more. A list dated oldest first has its newest on its last page:
-        that one is read (and the ones before it, as long as they hold nothing but news),
-        and its first page is read whole at each poll (it does not change as news is
-        added at the end)."""
+        """A feed's newest items (see portal_items.feed_items), with those of its next
+        pages (its `rel="next"` link, WordPress's `?paged=2`) when its first holds nothing
+        but news, as a news list's are read (see `_news_list`): the bot was stopped while
+        more was posted than the feed shows (WordPress: 10 posts). FetchError: no feed."""
         today = self.today()
-        items, pages = list_page(url, fetched, today)
-        read = {page_key(url), page_key(fetched.url)}
-        backwards = oldest_first(items) and pages.last is not None
-        found = [list(reversed(items)) if backwards else items]
-        if backwards:
-            self._deferred = True  # (its validators are not kept: see follow)
-            there: str | None = pages.last
-        else:
-            all_new = not first_read and not self._any_known(url, items, failing)
-            there = pages.next if all_new else None
+        items, there = feed_page(fetched.body, fetched.url, today)
+        found = [items]
+        if not first_read and self._news_to_its_end(url, items, failing):
+            read = {page_key(url), page_key(fetched.url)}
+
+            def page_of(address: str, fetched: Fetched) -> tuple[list[Item], str | None]:
+                return feed_page(fetched.body, address, today)
+
+            self._more_pages(url, there, read, failing, page_of, found)
+        return newest_listed(_each_once(url, [item for page in found for item in page]))
+
+    def _more_pages(
+        self,
+        url: str,
+        there: str | None,
+        read: set[str],
+        failing: Failing,
+        page_of: Callable[[str, Fetched], tuple[list[Item], str | None]],
+        found: list[list[Item]],
+    ) -> str | None:
+        """A news list's or a feed's other pages, from `there` on, added to `found` (their
+        items, and the page they lead to, by `page_of`): up to MORE_LIST_PAGES pages in
+        all besides the first, each once (`read`: the pages read), until one lists an
+        article read before or cannot be read. Where it stopped (None: no page further)."""
         while there and len(read) <= MORE_LIST_PAGES and page_key(there) not in read:
             read.add(page_key(there))
             try:
-                more, pages = list_page(there, self.fetcher.get(there), today, more=True)
-            except FetchError as exc:  # the first page's news is imported all the same
-                log.info("portal: %s, page of the list: %s", shown_address(there), exc.why)
+                more, following = page_of(there, self.fetcher.get(there))
+            except FetchError as exc:  # the pages read are imported all the same
+                log.info("portal: %s, another page: %s", shown_address(there), exc.why)
                 break
-            if backwards:  # (newest first: before the first page, after those read)
-                found.insert(-1, list(reversed(more)))
-            else:
-                found.append(more)
-            if self._any_known(url, more, failing):
+            found.append(more)
+            if not self._news_to_its_end(url, more, failing):
                 break
-            there = pages.previous if backwards else pages.next
-        return newest_listed([item for page in found for item in page])
+            there = following
+        return there
+
+    def _oldest_first(self, url: str, items: list[Item], pages: Pages) -> bool:
+        """Whether a news list lists its articles oldest first: by the days it shows beside
+        them; a list showing none, by the days of its first page's first and last articles
+        (as imported, else read from their pages: two requests, once, its order then
+        remembered with the feed), when the order matters (the list has other pages, or
+        more articles than are read)."""
+        if sum(item.date is not None for item in items) >= 2:
+            return oldest_first(items)
+        if len(items) < 2 or (pages == Pages() and len(items) <= portal_items.MAX_FEED_ITEMS):
+            return False
+        order = self._log().feeds.get(url, {}).get("order") or self._order.get(url)
+        if order not in (OLDEST_FIRST, NEWEST_FIRST):
+            first, last = self._article_day(url, items[0]), self._article_day(url, items[-1])
+            if first is None or last is None or first == last:
+                return False  # (as most portals list theirs; asked again at the next read)
+            order = OLDEST_FIRST if first < last else NEWEST_FIRST
+        self._order[url] = order
+        return order == OLDEST_FIRST
+
+    def _article_day(self, base: str, item: Item) -> dt.date | None:
+        """The day of the article a news list links to: as imported, else read from its
+        page (None: it cannot be read, or shows no date)."""
+        try:
+            address = item_url(base, item.link)
+            known = self._log().find([address])
+            if known is not None and known[1].get("date"):
+                return dt.date.fromisoformat(str(known[1]["date"]))
+            fetched = self.fetcher.get(address)
+            html = decode_html(fetched.body, fetched.charset)
+            return extract_article(html, url=address, today=self.today()).date
+        except (FetchError, NotAnArticle, ValueError) as exc:
+            why = exc.why if isinstance(exc, (FetchError, NotAnArticle)) else str(exc)
+            log.info("portal: %s, the list's order: %s", shown_address(base), why)
+            return None
+
+    def _news_to_its_end(self, base: str, items: list[Item], failing: Failing) -> bool:
+        """Whether a news list's or a feed's page (`items`, newest first) may have more news
+        on the next: its oldest entry was never read. (One read before at its top is an old
+        notice pinned there, not where the news read before begins.)"""
+        return bool(items) and not self._any_known(base, items[-1:], failing)
 
     def _any_known(self, base: str, items: list[Item], failing: Failing) -> bool:
         """Whether a news list's page lists an article read before (imported, or tried)."""
@@ -587,6 +729,8 @@ class Importer:
             remembered["failing"] = failing
         if layout:
             remembered["layout"] = layout
+        if url in self._order:
+            remembered["order"] = self._order[url]
         if self.dry_run or (url in self._log().feeds and remembered == seen):
             return
         with locked(self.settings.data_dir):
@@ -655,6 +799,9 @@ class Importer:
             with locked(self.settings.data_dir):
                 book = ImportLog.load(self.log_path)
                 outcome = decide(book)
+                if outcome.action == NEW and self.untold:  # (in the same save as its record)
+                    mark = {"title": outcome.title, "first_read": self._backlog}
+                    book.articles[keys[0]][UNTOLD] = mark
                 book.save()
                 return outcome
         except Refused as exc:

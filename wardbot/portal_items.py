@@ -11,6 +11,7 @@ import io
 import itertools
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 
@@ -55,13 +56,25 @@ def feed_items(body: bytes, today: dt.date) -> list[Item]:
     return items
 
 
-def news_list_items(
-    url: str, fetched: Fetched, today: dt.date, *, other_news: bool = True
-) -> list[Item]:
-    """The articles a page in PORTAL_FEEDS lists, when it is the portal's news list
-    (FetchError when it is an article, or an error or maintenance page), its
-    MAX_FEED_ITEMS newest (see `newest_listed`); `other_news`: as listed_articles."""
-    return newest_listed(list_page(url, fetched, today, other_news=other_news)[0])
+def feed_page(body: bytes, url: str, today: dt.date) -> tuple[list[Item], str | None]:
+    """A feed's newest items (as `feed_items`), and the address of its next page: its
+    `rel="next"` link (RFC 5005, Atom; some RSS too), else for a WordPress feed, which
+    links none, the next `?paged=` (None: no next page known)."""
+    items = feed_items(body, today)
+    parsed = feedparser.parse(io.BytesIO(body))
+    for link in parsed.feed.get("links", ()):
+        if link.get("rel") == "next" and link.get("href"):
+            return items, urljoin(url, str(link["href"]))
+    if "wordpress.org" in str(parsed.feed.get("generator", "")).lower():
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        try:
+            number = int(query.get("paged", ["1"])[0])
+        except ValueError:
+            return items, None
+        query["paged"] = [str(number + 1)]
+        return items, urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+    return items, None
 
 
 def list_page(
@@ -69,8 +82,8 @@ def list_page(
 ) -> tuple[list[Item], Pages]:
     """A news list's page: its articles in its order, each with the day the list shows
     beside it (if any: the date of an article whose page shows none), and its links to
-    the list's other pages. FetchError: no news list (see `news_list_items`). `more`: one
-    of the list's other pages (its last may list one article)."""
+    the list's other pages. FetchError: no news list (an article, an error or maintenance
+    page). `more`: one of the list's other pages (its last may list one article)."""
     html = decode_html(fetched.body, fetched.charset)
     at_least = 1 if more else LISTED_AT_LEAST
     listed = listed_on(html, fetched.url, other_news=other_news, today=today, at_least=at_least)

@@ -8,7 +8,7 @@ site's menus, header, footer and sidebars, in the page's order (newest first, as
 portals list them), each with the day the list shows beside it, if any (many portals
 date their articles there only). The importer then follows them as a feed's items
 (wardbot.portal_import); the list's other pages ("Trang sau", "2", "Trang cuối") are found
-here too, for when its first page holds nothing but news.
+here too, for when its first page ends on news (more was posted than it shows).
 """
 
 from __future__ import annotations

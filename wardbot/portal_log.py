@@ -34,6 +34,21 @@ LOG_VERSION = 2
 SIMILAR = 0.95  # simhash similarity above which same-titled texts are one article
 
 
+# An article's record, while the feed follower's admins have not heard of its notice:
+# {"title": as shown, "first_read": whether it came with its feed's first read}.
+UNTOLD = "untold"
+
+
+@dataclass(frozen=True)
+class Untold:
+    """A notice the feed follower imported, not told to admins yet (see ImportLog.untold)."""
+
+    key: str  # its article's address, as in the log
+    file: str  # its notice file's name
+    title: str
+    first_read: bool
+
+
 class ImportLogError(RuntimeError):
     """data/portal-imports.json cannot be read; importing stops rather than duplicate."""
 
@@ -89,6 +104,17 @@ class ImportLog:
             if page_key(key) in wanted:
                 return key, record
         return None
+
+    def untold(self) -> list[Untold]:
+        """The notices the feed follower imported that admins have not heard of yet (a
+        stop cut their poll short), oldest first."""
+        found = []
+        for key, record in self.articles.items():
+            mark = record.get(UNTOLD)
+            if isinstance(mark, dict) and record.get("file"):
+                title = str(mark.get("title") or record["file"])
+                found.append(Untold(key, str(record["file"]), title, bool(mark.get("first_read"))))
+        return sorted(found, key=lambda notice: (notice.file, notice.key))
 
     def dates_written(self) -> dict[str, str]:
         """The notice files the importer wrote in content/, by name, with the date (ISO) it
@@ -190,6 +216,17 @@ def locked(data_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def mark_told(data_dir: Path, keys: Sequence[str]) -> None:
+    """Admins heard of the notices imported from the articles at `keys` (see UNTOLD)."""
+    if not keys:
+        return
+    with locked(data_dir):
+        book = ImportLog.load(data_dir / IMPORT_LOG)
+        for key in keys:
+            book.articles.get(key, {}).pop(UNTOLD, None)
+        book.save()
 
 
 def write_atomically(path: Path, text: str) -> None:
