@@ -3026,7 +3026,7 @@ def test_importing_a_news_list_page_imports_the_articles_it_lists(ward, portal, 
     assert {r.path for r in portal.requests} == asked
     # Again: nothing new.
     code, out, err = run_import(ward, capsys, news_list)
-    assert (code, err) == (0, "") and "wrote" not in out
+    assert (code, err) == (0, "") and "imported " not in out and "updated " not in out
     assert len(ward.imported()) == len(LISTED) + len(more)
 
 
