@@ -250,16 +250,22 @@ class Questions:
         if unanswered and relayed is not None:
             replies.append(relayed)
         elif unanswered:
-            replies.extend(await self._unanswered_parts(chat, unanswered))
+            given = {doc.id for doc in answered}
+            replies.extend(await self._unanswered_parts(chat, unanswered, given))
         return [*replies[:-1], with_button(replies[-1], follow)]
 
     async def _unanswered_parts(
-        self, chat: ChatRef, unanswered: list[tuple[str, Answer]]
+        self, chat: ChatRef, unanswered: list[tuple[str, Answer]], given: set[str]
     ) -> list[Reply]:
         """The replies to the questions of a message that nothing answers: for each with
-        close matches, those; for those with none, one 'no information' naming them all;
-        under the last, one offer to pass them all to staff."""
+        close matches (not the entries `given` above them, which the resident has just
+        read), those; for those with none, one 'no information' naming them all; under
+        the last, one offer to pass them all to staff."""
         staff = await self._staff_offer(chat, "\n".join(part for part, _ in unanswered))
+        unanswered = [
+            (part, replace(answer, offers=tuple(h for h in answer.offers if h.id not in given)))
+            for part, answer in unanswered
+        ]
         listed = [(part, answer) for part, answer in unanswered if answer.offers]
         unknown = [part for part, answer in unanswered if not answer.offers]
         groups = [([part], answer) for part, answer in listed]
@@ -269,8 +275,9 @@ class Questions:
         for at, (parts, answer) in enumerate(groups, 1):
             reply = no_answer_reply(answer, self.settings, staff if at == len(groups) else None)
             replies.append(replace(reply, text=f"{msg.about_parts(parts)}\n\n{reply.text}"))
-        if len(unanswered) == 1 and len(listed) == 1 and chat.private:
-            await self.memory.offer(chat, listed[0][1].offers[0].id)  # "có" opens it
+        offers = [hit for _, answer in listed for hit in answer.offers]
+        if len(unanswered) == 1 and len(offers) == 1 and chat.private:
+            await self.memory.offer(chat, offers[0].id)  # "có" opens it, as after a question
         return replies
 
     async def yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
