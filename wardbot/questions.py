@@ -532,23 +532,38 @@ class Questions:
 
     async def note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
         """The resident opened `entry` after a question the bot did not answer (or that
-        they said it answered wrongly): when `entry` is one of the question's close
-        matches, what they picked from the offer, /unanswered proposes it to staff as
-        the entry that question is a wording of. Not after a follow-up about an entry:
-        kept after that entry's own question, it is no wording of the one picked."""
+        they said it answered wrongly, or one of a message's several it did not): when
+        `entry` is one of the question's close matches, what they picked from the offer,
+        /unanswered proposes it to staff as the entry that question is a wording of. Not
+        after a follow-up about an entry: kept after that entry's own question, it is no
+        wording of the one picked."""
         asked = self.memory.last_asked(chat, sender)  # in a group, one's own question only
         since = self.clock() - WRONG_WITHIN
-        if asked is None or asked[1] or asked[2] < since or not asked[4]:
+        if asked is None or asked[2] < since or not asked[4]:
             return
         if not (self.settings.question_log_days and self.store.writable):
             return
         try:
+            if asked[1]:  # answered; a question of it nothing answered is logged apart
+                await self._note_part_pick(chat, asked[0], entry, since)
+                return
             answer = await self.engine.ask_async(asked[0])
             if any(hit.doc.id == entry.id for hit in answer.results):
                 own = None if chat.private else as_logged(asked[0])
                 await self.store.note_choice(chat, entry.id, since, own)
         except Exception:  # the resident's answer does not wait on the log
             log.exception("could not keep the entry a resident picked")
+
+    async def _note_part_pick(
+        self, chat: ChatRef, message: str, entry: FaqEntry, since: float
+    ) -> None:
+        """`note_pick` after a message asking several questions: `entry`, among the close
+        matches to one of its questions nothing answered, kept with that question as
+        logged (`_answer_each`)."""
+        for part, answer in await self._each_answered(message, None):
+            if not answer.answered and any(hit.doc.id == entry.id for hit in answer.results):
+                await self.store.note_choice(chat, entry.id, since, as_logged(part))
+                return
 
     async def _log(self, chat: ChatRef, question: str, answered: bool) -> None:
         """The log behind /stats and /unanswered: the question, not who the resident is.
