@@ -2459,6 +2459,20 @@ async def test_an_entry_picked_for_the_unanswered_question_of_two_is_proposed_fo
     assert done.text == msg.faq_variant_added(entry.id, "bảo hiểm thì sao")
 
 
+async def test_an_entry_picked_for_the_unanswered_question_of_two_then_said_to_miss_is_no_pick(
+    conversation: Conversation, staff_files: tuple[Path, Reloads]
+) -> None:
+    """As for a question asked alone: opened from the close matches, then "không phải",
+    the entry is not told to staff as the resident's pick."""
+    me = ChatRef("telegram", STAFF)
+    _, unsure = await conversation.handle_text(OTHER, "đăng ký thường trú ở đâu? bảo hiểm thì sao?")
+    picked = [b for b in unsure.buttons if b.action.startswith("faq:")][-1]
+    await conversation.handle_action(OTHER, picked.action, sender=OTHER.chat_id)
+    await conversation.handle_text(OTHER, "không phải")
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "“bảo hiểm thì sao” — 1 lần" in listing.text and "👉" not in listing.text
+
+
 async def test_an_entry_picked_from_the_offer_after_a_restart_is_proposed_too(
     conversation: Conversation, store: Store, settings: Settings, staff_files: tuple[Path, Reloads]
 ) -> None:

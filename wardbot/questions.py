@@ -466,6 +466,8 @@ class Questions:
             own = None if chat.private or asked is None else as_logged(asked[0])
             try:
                 taken = await self.store.take_back_answer(chat, since, own)
+                if taken is not None and taken[1]:
+                    await self._take_back_part_picks(chat, asked[0] if asked else taken[0], since)
             except Exception:  # a locked database: the apology and the hotline still go
                 log.exception("could not take back an answer")
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
@@ -486,6 +488,13 @@ class Questions:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*doc_buttons(offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
+
+    async def _take_back_part_picks(self, chat: ChatRef, message: str, since: float) -> None:
+        """ "Sai rồi" to a message asking several questions: the entry opened from the
+        close matches offered for one nothing answered (`_note_part_pick`) missed too."""
+        for part, answer in await self._each_answered(message, None):
+            if not answer.answered:
+                await self.store.take_back_answer(chat, since, as_logged(part))
 
     async def latest_logged(self, chat: ChatRef) -> str | None:
         """The chat's latest question in the log, within WRONG_WITHIN (a private chat's:
