@@ -1354,6 +1354,16 @@ async def test_the_unanswered_question_is_not_offered_the_answer_just_given_abov
     assert opened.title == "Gia hạn thẻ bảo hiểm y tế hộ gia đình ở đâu?"
 
 
+async def test_the_unanswered_question_is_not_offered_the_answer_given_just_before(
+    conversation: Conversation,
+) -> None:
+    """Nor the entry the message before was answered with, as a question asked alone
+    is not: the resident has just read it."""
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    _, unsure = await say(conversation, "đăng ký thường trú ở đâu? bảo hiểm thì sao?")
+    assert [button.action for button in unsure.buttons] == ["faq:bhyt-gia-han"]
+
+
 async def test_yes_under_several_close_matches_for_one_question_of_two_opens_none(
     conversation: Conversation,
 ) -> None:

@@ -240,6 +240,10 @@ class Questions:
         unanswered = [(part, answer) for part, answer in each if not answer.answered]
         for part, _ in unanswered:  # before the message: "sai rồi" takes the message back
             await self._log(chat, part, False)
+        # Not offered for those: the entries just given, above them or before (`_not_again`).
+        given = {doc.id for doc in answered}
+        if (before := self.memory.subject(chat, sender)) is not None and before[1] is not None:
+            given.add(before[1].id)
         await self.record(chat, question, True, sender)
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
         await self.memory.keep_context(chat, tuple(doc.id for doc in answered), sender)
@@ -250,7 +254,6 @@ class Questions:
         if unanswered and relayed is not None:
             replies.append(relayed)
         elif unanswered:
-            given = {doc.id for doc in answered}
             replies.extend(await self._unanswered_parts(chat, unanswered, given))
         return [*replies[:-1], with_button(replies[-1], follow)]
 
@@ -258,9 +261,9 @@ class Questions:
         self, chat: ChatRef, unanswered: list[tuple[str, Answer]], given: set[str]
     ) -> list[Reply]:
         """The replies to the questions of a message that nothing answers: for each with
-        close matches (not the entries `given` above them, which the resident has just
-        read), those; for those with none, one 'no information' naming them all; under
-        the last, one offer to pass them all to staff."""
+        close matches (not the entries `given`, which the resident has just read), those;
+        for those with none, one 'no information' naming them all; under the last, one
+        offer to pass them all to staff."""
         staff = await self._staff_offer(chat, "\n".join(part for part, _ in unanswered))
         unanswered = [
             (part, replace(answer, offers=tuple(h for h in answer.offers if h.id not in given)))
