@@ -1340,6 +1340,43 @@ async def test_two_questions_of_three_without_an_answer_get_one_reply_naming_bot
     ]
 
 
+async def test_the_unanswered_question_is_not_offered_the_answer_just_given_above_it(
+    conversation: Conversation,
+) -> None:
+    """The entry that answered one question of the message is not among the close
+    matches offered for the other ("có phải anh/chị muốn hỏi: Mất thẻ...?" right under
+    that answer): left with one, the resident is asked about it, and "có" opens it."""
+    answer, unsure = await say(conversation, "mất thẻ bhyt thì làm sao? bảo hiểm thì sao?")
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert unsure.text.startswith(msg.about_parts(["bảo hiểm thì sao"]))
+    assert [button.action for button in unsure.buttons] == ["faq:bhyt-gia-han"]
+    opened = await one(conversation, "có")
+    assert opened.title == "Gia hạn thẻ bảo hiểm y tế hộ gia đình ở đâu?"
+
+
+async def test_the_unanswered_question_is_not_offered_the_answer_given_just_before(
+    conversation: Conversation,
+) -> None:
+    """Nor the entry the message before was answered with, as a question asked alone
+    is not: the resident has just read it."""
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    _, unsure = await say(conversation, "đăng ký thường trú ở đâu? bảo hiểm thì sao?")
+    assert [button.action for button in unsure.buttons] == ["faq:bhyt-gia-han"]
+
+
+async def test_yes_under_several_close_matches_for_one_question_of_two_opens_none(
+    conversation: Conversation,
+) -> None:
+    """Several close matches offered for the question nothing answered: "có" says which
+    of them no more than it does under a question asked alone (the list stays to pick
+    from), not the first of them opened as if it had been the one asked about."""
+    answer, unsure = await say(conversation, "đăng ký thường trú ở đâu? bảo hiểm thì sao?")
+    assert answer.title == "Đăng ký thường trú ở đâu?"
+    assert len(unsure.buttons) >= 2
+    (yes,) = await say(conversation, "có")
+    assert yes.title is None and yes.text == msg.acknowledged()
+
+
 async def test_a_message_asking_two_questions_the_bot_cannot_answer_is_asked_whole(
     conversation: Conversation,
 ) -> None:

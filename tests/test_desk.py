@@ -2436,6 +2436,43 @@ async def test_unanswered_proposes_the_entry_residents_picked_from_the_offer(
     assert asked in variants_of(faq, entry_id)
 
 
+async def test_an_entry_picked_for_the_unanswered_question_of_two_is_proposed_for_it(
+    conversation: Conversation, staff_files: tuple[Path, Reloads]
+) -> None:
+    """One question of the message answered, close matches offered for the other: the
+    entry the resident opens from them is proposed in /unanswered for that question, as
+    for a question asked alone, and its button makes that question (not the message) a
+    wording of the entry."""
+    faq, _ = staff_files
+    me = ChatRef("telegram", STAFF)
+    answered, unsure = await conversation.handle_text(
+        OTHER, "đăng ký thường trú ở đâu? bảo hiểm thì sao?"
+    )
+    assert answered.title == "Đăng ký thường trú ở đâu?"
+    picked = [b for b in unsure.buttons if b.action.startswith("faq:")][-1]
+    await conversation.handle_action(OTHER, picked.action, sender=OTHER.chat_id)
+    entry = next(e for e in load_faq(faq).faq if f"faq:{e.id}" == picked.action)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert f"👉 người hỏi đã chọn trong các gợi ý: “{entry.question}”" in listing.text
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert done.text == msg.faq_variant_added(entry.id, "bảo hiểm thì sao")
+
+
+async def test_an_entry_picked_for_the_unanswered_question_of_two_then_said_to_miss_is_no_pick(
+    conversation: Conversation, staff_files: tuple[Path, Reloads]
+) -> None:
+    """As for a question asked alone: opened from the close matches, then "không phải",
+    the entry is not told to staff as the resident's pick."""
+    me = ChatRef("telegram", STAFF)
+    _, unsure = await conversation.handle_text(OTHER, "đăng ký thường trú ở đâu? bảo hiểm thì sao?")
+    picked = [b for b in unsure.buttons if b.action.startswith("faq:")][-1]
+    await conversation.handle_action(OTHER, picked.action, sender=OTHER.chat_id)
+    await conversation.handle_text(OTHER, "không phải")
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert "“bảo hiểm thì sao” — 1 lần" in listing.text and "👉" not in listing.text
+
+
 async def test_an_entry_picked_from_the_offer_after_a_restart_is_proposed_too(
     conversation: Conversation, store: Store, settings: Settings, staff_files: tuple[Path, Reloads]
 ) -> None:

@@ -240,6 +240,10 @@ class Questions:
         unanswered = [(part, answer) for part, answer in each if not answer.answered]
         for part, _ in unanswered:  # before the message: "sai rồi" takes the message back
             await self._log(chat, part, False)
+        # Not offered for those: the entries just given, above them or before (`_not_again`).
+        given = {doc.id for doc in answered}
+        if (before := self.memory.subject(chat, sender)) is not None and before[1] is not None:
+            given.add(before[1].id)
         await self.record(chat, question, True, sender)
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
         await self.memory.keep_context(chat, tuple(doc.id for doc in answered), sender)
@@ -250,16 +254,21 @@ class Questions:
         if unanswered and relayed is not None:
             replies.append(relayed)
         elif unanswered:
-            replies.extend(await self._unanswered_parts(chat, unanswered))
+            replies.extend(await self._unanswered_parts(chat, unanswered, given))
         return [*replies[:-1], with_button(replies[-1], follow)]
 
     async def _unanswered_parts(
-        self, chat: ChatRef, unanswered: list[tuple[str, Answer]]
+        self, chat: ChatRef, unanswered: list[tuple[str, Answer]], given: set[str]
     ) -> list[Reply]:
         """The replies to the questions of a message that nothing answers: for each with
-        close matches, those; for those with none, one 'no information' naming them all;
-        under the last, one offer to pass them all to staff."""
+        close matches (not the entries `given`, which the resident has just read), those;
+        for those with none, one 'no information' naming them all; under the last, one
+        offer to pass them all to staff."""
         staff = await self._staff_offer(chat, "\n".join(part for part, _ in unanswered))
+        unanswered = [
+            (part, replace(answer, offers=tuple(h for h in answer.offers if h.id not in given)))
+            for part, answer in unanswered
+        ]
         listed = [(part, answer) for part, answer in unanswered if answer.offers]
         unknown = [part for part, answer in unanswered if not answer.offers]
         groups = [([part], answer) for part, answer in listed]
@@ -269,8 +278,9 @@ class Questions:
         for at, (parts, answer) in enumerate(groups, 1):
             reply = no_answer_reply(answer, self.settings, staff if at == len(groups) else None)
             replies.append(replace(reply, text=f"{msg.about_parts(parts)}\n\n{reply.text}"))
-        if len(unanswered) == 1 and len(listed) == 1 and chat.private:
-            await self.memory.offer(chat, listed[0][1].offers[0].id)  # "có" opens it
+        offers = [hit for _, answer in listed for hit in answer.offers]
+        if len(unanswered) == 1 and len(offers) == 1 and chat.private:
+            await self.memory.offer(chat, offers[0].id)  # "có" opens it, as after a question
         return replies
 
     async def yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:
@@ -459,6 +469,8 @@ class Questions:
             own = None if chat.private or asked is None else as_logged(asked[0])
             try:
                 taken = await self.store.take_back_answer(chat, since, own)
+                if taken is not None and taken[1]:
+                    await self._take_back_part_picks(chat, asked[0] if asked else taken[0], since)
             except Exception:  # a locked database: the apology and the hotline still go
                 log.exception("could not take back an answer")
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
@@ -479,6 +491,13 @@ class Questions:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*doc_buttons(offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
+
+    async def _take_back_part_picks(self, chat: ChatRef, message: str, since: float) -> None:
+        """ "Sai rồi" to a message asking several questions: the entry opened from the
+        close matches offered for one nothing answered (`_note_part_pick`) missed too."""
+        for part, answer in await self._each_answered(message, None):
+            if not answer.answered:
+                await self.store.take_back_answer(chat, since, as_logged(part))
 
     async def latest_logged(self, chat: ChatRef) -> str | None:
         """The chat's latest question in the log, within WRONG_WITHIN (a private chat's:
@@ -525,23 +544,38 @@ class Questions:
 
     async def note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
         """The resident opened `entry` after a question the bot did not answer (or that
-        they said it answered wrongly): when `entry` is one of the question's close
-        matches, what they picked from the offer, /unanswered proposes it to staff as
-        the entry that question is a wording of. Not after a follow-up about an entry:
-        kept after that entry's own question, it is no wording of the one picked."""
+        they said it answered wrongly, or one of a message's several it did not): when
+        `entry` is one of the question's close matches, what they picked from the offer,
+        /unanswered proposes it to staff as the entry that question is a wording of. Not
+        after a follow-up about an entry: kept after that entry's own question, it is no
+        wording of the one picked."""
         asked = self.memory.last_asked(chat, sender)  # in a group, one's own question only
         since = self.clock() - WRONG_WITHIN
-        if asked is None or asked[1] or asked[2] < since or not asked[4]:
+        if asked is None or asked[2] < since or not asked[4]:
             return
         if not (self.settings.question_log_days and self.store.writable):
             return
         try:
+            if asked[1]:  # answered; a question of it nothing answered is logged apart
+                await self._note_part_pick(chat, asked[0], entry, since)
+                return
             answer = await self.engine.ask_async(asked[0])
             if any(hit.doc.id == entry.id for hit in answer.results):
                 own = None if chat.private else as_logged(asked[0])
                 await self.store.note_choice(chat, entry.id, since, own)
         except Exception:  # the resident's answer does not wait on the log
             log.exception("could not keep the entry a resident picked")
+
+    async def _note_part_pick(
+        self, chat: ChatRef, message: str, entry: FaqEntry, since: float
+    ) -> None:
+        """`note_pick` after a message asking several questions: `entry`, among the close
+        matches to one of its questions nothing answered, kept with that question as
+        logged (`_answer_each`)."""
+        for part, answer in await self._each_answered(message, None):
+            if not answer.answered and any(hit.doc.id == entry.id for hit in answer.results):
+                await self.store.note_choice(chat, entry.id, since, as_logged(part))
+                return
 
     async def _log(self, chat: ChatRef, question: str, answered: bool) -> None:
         """The log behind /stats and /unanswered: the question, not who the resident is.
