@@ -345,7 +345,9 @@ class ZaloChannel:
         self.reply_quota = Outage(f"{CHANNEL} replies", log, clock=clock)  # refused: over quota
         self.webhook_url = f"{settings.public_url}{WEBHOOK_PATH}"
         self._webhook = WebhookWatch(CHANNEL, self._look_at_webhook, webhook_check)
-        self.api = ZaloBotApi(settings.zalo_token, settings.zalo_api_base, timeout=read_timeout)
+        self.api = ZaloBotApi(
+            settings.zalo_token, settings.zalo_api_base, read_timeout=read_timeout
+        )
         # Zalo bots have no buttons: lists are numbered and the resident types the number.
         self.answerer = Answerer(
             CHANNEL,

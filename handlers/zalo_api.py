@@ -154,20 +154,26 @@ class ZaloBotApi:
         base_url: str = DEFAULT_ZALO_BOT_API_BASE,
         *,
         timeout: float = DEFAULT_TIMEOUT,
+        read_timeout: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if not token:
             raise ValueError("a Zalo bot token is required")
         self._token = str(token)
         self.base_url = base_url.rstrip("/")
+        # Connecting, sending and waiting for a free connection take `timeout`; waiting
+        # for Zalo's answer takes `read_timeout` (default: the same), unless a call says.
         self.timeout = timeout
+        self.read_timeout = read_timeout or timeout
         self._transport = transport
         self._redact = _RedactToken(self._token)
         self._http = self._open()
 
     def _open(self) -> httpx.AsyncClient:
         logging.getLogger("httpx").addFilter(self._redact)
-        return httpx.AsyncClient(timeout=self.timeout, transport=self._transport)
+        return httpx.AsyncClient(
+            timeout=httpx.Timeout(self.timeout, read=self.read_timeout), transport=self._transport
+        )
 
     def __repr__(self) -> str:
         return f"ZaloBotApi(base_url={self.base_url!r})"

@@ -76,3 +76,28 @@ def test_a_backup_inside_the_data_folder_is_refused(data, capsys):
     assert bot.main(["backup", "--data", str(data), str(data / "backup")]) == 1
     assert "is inside the data folder" in capsys.readouterr().err
     assert not (data / "backup").exists()
+
+
+async def test_a_restore_brings_back_what_was_sent_and_forgotten_since(data, tmp_path):
+    """What README's "Backups and upgrades" warns the operator of: an alert waiting when
+    the backup was taken and sent since waits again in the restored database (it goes out a
+    second time), and a chat that sent /forget since is back with its subscription (its
+    alerts too), the backup keeping it until deleted."""
+    backup = tmp_path / "backup"
+    async with await Store.open(data / "bot.sqlite3") as running:
+        await running.subscribe(RESIDENT, "bhyt")
+        await running.queue_message("Chiều nay cắt điện khu phố 3.", [RESIDENT], 1000.0)
+        assert bot.main(["backup", "--data", str(data), str(backup)]) == 0
+        (waiting,) = await running.due("telegram", 2000.0)
+        await running.mark_done(waiting, "sent", 2000.0)
+        await running.forget(RESIDENT)
+        assert await running.due("telegram", 3000.0) == []
+        assert await running.subscriptions_of(RESIDENT) == []
+
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    for each in backup.iterdir():
+        (restored / each.name).write_bytes(each.read_bytes())
+    async with await Store.open(restored / "bot.sqlite3") as store:
+        assert [item.chat for item in await store.due("telegram", 3000.0)] == [RESIDENT]
+        assert await store.subscriptions_of(RESIDENT) == ["bhyt"]

@@ -354,15 +354,20 @@ async def test_an_alert_answered_late_by_telegram_is_sent_once(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
     """Telegram answers after the usual wait (scaled down: 0.1 s here, 5 s in the bot): the
-    alert path waits longer (1 s here, 30 s in the bot) instead of sending it again."""
+    alert path waits longer (30 s in the bot) instead of sending it again. Telegram's answer
+    is held until a message sent after the alert, with the usual wait, has been given up
+    on: no margin a busy machine could eat."""
+    from telegram.error import TimedOut
+
     from handlers.telegram import TelegramChannel
 
+    other = 806
     async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
         telegram = TelegramChannel(
             bot_settings(ward_settings, api),
             Conversation(ward_engine, store, ward_settings),
             read_timeout=0.1,
-            alert_read_timeout=1.0,
+            alert_read_timeout=60.0,
         )
         await telegram.application.initialize()
         try:
@@ -371,8 +376,14 @@ async def test_an_alert_answered_late_by_telegram_is_sent_once(
                 store, telegram, Composer(lambda: ward_engine.corpus, store), clock=lambda: now[0]
             )
             await store.queue_message("Chiều nay cắt điện khu phố 3.", [CHAT], now[0])
-            api.slow("sendMessage", 0.3)
-            await sender.drain()
+            answers = [api.pause("sendMessage", int(CHAT.chat_id)), api.pause("sendMessage", other)]
+            draining = asyncio.create_task(sender.drain())
+            await api.wait_until(lambda: len(api.paused) == 1)
+            with pytest.raises(TimedOut):  # the usual wait is over
+                await telegram.application.bot.send_message(other, "Dạ.")
+            for answer in answers:
+                answer.set()
+            await draining
             now[0] += MAX_BACKOFF  # any retry would be due by now
             await sender.drain()
             (sent,) = await api.replies(int(CHAT.chat_id))

@@ -29,6 +29,7 @@ from fakes.zalo_api import Call, FakeZaloApi
 from test_staff_e2e import choice
 
 from handlers import zalo
+from handlers import zalo_api as zalo_api_client
 from handlers.zalo import ZaloChannel
 from wardbot import messages as msg
 from wardbot.admin import Admin
@@ -1821,15 +1822,16 @@ async def test_an_alert_answered_late_by_zalo_is_sent_once(
     api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
     """Zalo answers after the usual wait (scaled down: 0.1 s here, 10 s in the bot): the
-    alert path waits longer (5 s here, 30 s in the bot) instead of sending it again. The
-    margins are wide: a busy machine must not make the late answer look lost."""
+    alert path waits longer (30 s in the bot) instead of sending it again. Zalo's answer
+    is held until a message sent after the alert, with the usual wait, has been given up
+    on: no margin a busy machine could eat (connecting keeps its own, longer wait)."""
     settings = zalo_settings(ward_settings, api)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
         channel = ZaloChannel(
             settings,
             Conversation(ward_engine, store, settings),
             read_timeout=0.1,
-            alert_read_timeout=5.0,
+            alert_read_timeout=60.0,
         )
         try:
             now = [time.time()]
@@ -1839,8 +1841,13 @@ async def test_an_alert_answered_late_by_zalo_is_sent_once(
             await store.queue_message(
                 "Chiều nay cắt điện khu phố 3.", [ChatRef("zalo", BINH)], now[0]
             )
-            api.slow("sendMessage", 0.3)
-            await sender.drain()
+            answer = api.hold("sendMessage")
+            draining = asyncio.create_task(sender.drain())
+            await api.wait_until(lambda: len(api.holding) == 1)
+            with pytest.raises(zalo_api_client.NetworkError, match="ReadTimeout"):
+                await channel.api.send_message(ALICE, "Dạ.")  # the usual wait is over
+            answer.set()
+            await draining
             now[0] += MAX_BACKOFF  # any retry would be due by now
             await sender.drain()
             (sent,) = await api.replies(BINH)
