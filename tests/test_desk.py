@@ -903,6 +903,43 @@ async def test_a_typed_yes_under_the_offer_passes_the_question_on_not_the_yes(
         assert reply.text == msg.acknowledged() or passed
 
 
+async def test_a_no_under_the_offer_is_heard_and_passes_nothing_on(
+    conversation: Conversation, desk: Desk, store: Store
+) -> None:
+    """Under "Hỏi cán bộ phường" a resident says no ("không cần đâu ạ", "thôi khỏi, em cảm
+    ơn", "dạ không", "thôi em tự lên phường hỏi"): the bot says it passed nothing on and
+    how to ask staff later. Before, "không" was taken for "the answer missed" (there was
+    none), and "không cần đâu" for more of the question: it was logged as unanswered and
+    offered to staff again, joined to the question. A "có" after the no passes nothing on;
+    a question under the offer that starts with "không" is still asked."""
+    chats = (ChatRef("zalo", f"u-{n}") for n in itertools.count(400))
+    for no in (
+        "không",
+        "không cần đâu ạ",
+        "thôi khỏi, em cảm ơn",
+        "dạ không",
+        "ko cần",
+        "thôi em tự lên phường hỏi",
+    ):
+        chat = next(chats)
+        [offer] = await conversation.handle_text(chat, UNKNOWN)
+        assert ask_button(offer)
+        [reply] = await conversation.handle_text(chat, no)
+        assert reply.text == msg.staff_offer_declined(WARD_NAME), no
+        assert not ask_button(reply), no
+        [after] = await conversation.handle_text(chat, "có")
+        assert not after.text.startswith("✅"), no
+        assert await desk.active(chat) is None, no
+    # Not a no: a question that starts with "không" is asked.
+    chat = next(chats)
+    await conversation.handle_text(chat, UNKNOWN)
+    [asked] = await conversation.handle_text(chat, "không có giấy khai sinh thì làm sao")
+    assert asked.text != msg.staff_offer_declined(WARD_NAME)
+    unanswered = await store.unanswered(0)
+    assert UNKNOWN in unanswered  # the log is on: the question is in it, the noes are not
+    assert not any(no in q for q in unanswered for no in ("không cần", "thôi khỏi", "ko cần"))
+
+
 async def test_what_asks_nothing_under_the_offer_goes_with_the_question_not_for_it(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

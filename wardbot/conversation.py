@@ -34,6 +34,7 @@ from wardbot.intents import (
     accepts_staff_offer,
     after_courtesies,
     asks_nothing,
+    declines_staff_offer,
     parse_intent,
 )
 from wardbot.models import Announcement, FaqEntry
@@ -161,6 +162,10 @@ class Conversation:
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         await self.memory.recall_context(chat)
+        # "không cần đâu" under the offer: heard (its button still works if they change
+        # their mind), not asked as a question nor taken for "the answer missed".
+        if staff_offered in (STAFF_OFFERED, STAFF_OFFER_REMINDED) and declines_staff_offer(text):
+            return [Reply(msg.staff_offer_declined(self.settings.ward_name))]
         # Under the offer, what asks nothing ("tên em là An") may be more for staff.
         adds_to = await self._offered(chat) if staff_offered and asks_nothing(text) else None
         replies = await self._dispatch(

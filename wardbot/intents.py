@@ -412,6 +412,30 @@ def accepts_staff_offer(text: str) -> bool:
     return small_talk(words, original) == "yes" or passes_on(words, original)
 
 
+# Saying no to the offer to pass a question to staff: a no ("không", "thôi", "khỏi"),
+# alone or with what only softens it or says the resident will see to it themselves
+# ("không cần đâu ạ", "thôi khỏi, em cảm ơn", "thôi em tự lên phường hỏi"). Not "không
+# phải" (the answer missed), nor a question that starts with "không".
+_NO = _words("khong ko k hong hok thoi khoi")
+_SOFTENING = _words(
+    "can dau a da vang nhe nha ha ad admin oi em anh chi minh toi tui cam on thanks roi vay "
+    "the nua tu len ra phuong xa hoi sau de lai khac ban chu bac co"
+)
+MAX_NO_WORDS = 8
+
+
+def declines_staff_offer(text: str) -> bool:
+    """Whether `text`, said right under the offer to pass a question to staff, says no
+    to it (see _NO)."""
+    if "?" in text:
+        return False
+    original = _WORD.findall(text)
+    words, _ = without_laughter([fold(w) for w in original], original)
+    if not words or len(words) > MAX_NO_WORDS or words[:2] in (["khong", "co"], ["ko", "co"]):
+        return False
+    return bool(_NO & set(words)) and set(words) <= _NO | _SOFTENING
+
+
 # Thanks, a goodbye and good wishes in one message ("em cảm ơn, chúc chị sức khỏe", "cảm
 # ơn cán bộ. tạm biệt"): its parts, each of which may be small talk closing the turn.
 _PARTS = re.compile(r"[.,;!\n]+|\s+(?=(?:chúc|chuc)\s)", re.IGNORECASE)

@@ -1531,6 +1531,15 @@ def staff_offer_kept(ward_name: str) -> str:
     )
 
 
+def staff_offer_declined(ward_name: str) -> str:
+    """To "không cần đâu", "thôi khỏi" under the offer to pass a question to staff."""
+    where = unit(ward_name)
+    return (
+        f"Dạ vâng ạ, em chưa chuyển gì tới cán bộ {where}. Khi cần, anh/chị cứ nhắn câu hỏi "
+        f"khác, hoặc gõ /hoicanbo để hỏi cán bộ {where} ạ."
+    )
+
+
 def staff_type_question(ward_name: str, when: str) -> str:
     return (
         f"Dạ, anh/chị vui lòng nhắn điều cần hỏi cán bộ {unit(ward_name)} trong tin tiếp theo; "
