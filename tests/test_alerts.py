@@ -49,7 +49,7 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.engine import Engine
-from wardbot.faq_edit import FaqEditError, FaqEditor
+from wardbot.faq_edit import FaqEdit, FaqEditError, FaqEditor
 from wardbot.faq_file import load_faq
 from wardbot.outbox import (
     MAX_ATTEMPTS,
@@ -1414,6 +1414,48 @@ async def test_an_edit_from_chat_leaves_a_faq_being_uploaded_alone(ward: Ward) -
     edited = load_faq(faq)
     assert len(edited.faq) == len(ward.engine.corpus.faq) and edited.problems == []
     assert "quên thẻ bảo hiểm" in next(e for e in edited.faq if e.id == "bhyt-mat-the").variants
+
+
+async def test_a_second_admins_edit_while_the_first_is_applied_is_not_taken_for_a_save(
+    ward: Ward,
+) -> None:
+    """Two admins press ➕ on the same entry within a second: the bot's own write of the
+    first, still being applied, is no staff save in progress. The second was refused as
+    if faq.yaml were being uploaded; both are made, each once, and /undo takes the
+    second back first."""
+    faq = ward.settings.faq_file
+    before = faq.read_bytes()
+    second: list[asyncio.Task[FaqEdit]] = []
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        if not second:  # the second admin presses ➕ while the first edit is applied
+            second.append(asyncio.create_task(editor.add_variant("bhyt-mat-the", "rớt thẻ")))
+            while "rớt thẻ".encode() not in faq.read_bytes() and not second[0].done():
+                await asyncio.sleep(0.01)
+        now[0] += seconds
+
+    watcher = ContentWatcher(
+        ward.engine, ward.alerts, ward.settings, clock=lambda: now[0], sleep=sleep
+    )
+    editor = FaqEditor(
+        faq,
+        ward.settings.data_dir,
+        functools.partial(watcher.refresh, force=True),
+        saving=functools.partial(watcher.saving, faq),
+    )
+    first = await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    assert first.applied and (await second[0]).applied
+    served = next(e.variants for e in ward.engine.corpus.faq if e.id == "bhyt-mat-the")
+    assert served.count("quên thẻ bảo hiểm") == 1 and served.count("rớt thẻ") == 1
+    assert "rớt thẻ" in await editor.undo()
+    assert "quên thẻ bảo hiểm" in await editor.undo()
+    assert faq.read_bytes() == before
+    # A staff save caught half way is still waited for.
+    faq.write_bytes(before + b"# ghi ch")
+    assert not await watcher.refresh()
+    with pytest.raises(FaqEditError, match="đang được lưu hay tải lên"):
+        await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
 
 
 async def test_an_edit_from_chat_during_a_long_notice_upload_is_applied_once_it_is_over(

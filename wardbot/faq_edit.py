@@ -114,6 +114,7 @@ class FaqEdit:
     # The bot reloaded with it (FaqEditor); False: another staff file was still being
     # saved, and the watcher applies the edit by itself once it is.
     applied: bool = True
+    written: Stamp | None = None  # faq.yaml's stamp once the edit was written
 
 
 # ------------------------------------------------------------------- public API
@@ -812,14 +813,16 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
             finally:
                 tmp.unlink(missing_ok=True)
             _sync_folder(real.parent)
-            return FaqEdit(faq_file, edit.entry_id, backup, doc.data, written)
+            stamp = _stamp(real)
+            return FaqEdit(faq_file, edit.entry_id, backup, doc.data, written, written=stamp)
     raise FaqEditError(f"{faq_file.name} vừa được sửa, hãy thử lại.")
 
 
-def undo(edit: FaqEdit, *, backup_dir: Path) -> None:
+def undo(edit: FaqEdit, *, backup_dir: Path) -> Stamp | None:
     """Put faq.yaml back as it was before `edit`, byte for byte (comments and all): only
     while it is still as the edit left it. A change made since (by hand, or another edit)
-    is never overwritten: refused, saying so. The version undone is kept as a backup."""
+    is never overwritten: refused, saying so. The version undone is kept as a backup.
+    faq.yaml's stamp once put back."""
     shown = str(edit.faq_file)
     real = Path(os.path.realpath(edit.faq_file))
     with _LOCK:
@@ -836,6 +839,7 @@ def undo(edit: FaqEdit, *, backup_dir: Path) -> None:
         finally:
             tmp.unlink(missing_ok=True)
         _sync_folder(real.parent)
+        return _stamp(real)
 
 
 def _put_in_place(tmp: Path, real: Path, doc: _Doc, backup_dir: Path, shown: str) -> Path:
@@ -1032,6 +1036,9 @@ class FaqEditor:
         self.on_writable = on_writable
         self._told = False
         self._writable_told = False
+        # faq.yaml as this editor last wrote it: its own write, not applied yet while an
+        # edit just made reloads, is no staff save in progress (`saving`) to wait for.
+        self._wrote: Stamp | None = None
 
     @property
     def folder(self) -> Path:
@@ -1059,7 +1066,7 @@ class FaqEditor:
     def _refuse_to_write(self) -> None:
         if not self.writable():
             raise FaqEditError(msg.faq_folder_read_only(str(self.folder)))
-        if self.saving():
+        if self.saving() and (self._wrote is None or _stamp(self.faq_file) != self._wrote):
             raise FaqEditError(msg.faq_being_saved(str(self.faq_file)))
 
     async def add_variant(self, entry_id: str, variant: str) -> FaqEdit:
@@ -1067,6 +1074,7 @@ class FaqEditor:
         edit = await asyncio.to_thread(
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
+        self._wrote = edit.written
         await self._keep(_Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant)))
         return dataclasses.replace(edit, applied=await self._reloaded())
 
@@ -1080,6 +1088,7 @@ class FaqEditor:
             backup_dir=self.backup_dir,
             entry_id=entry_id,
         )
+        self._wrote = edit.written
         await self._keep(_Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question)))
         return dataclasses.replace(edit, applied=await self._reloaded())
 
@@ -1114,8 +1123,8 @@ class FaqEditor:
         if self.clock() - done.at > UNDO_FOR:
             raise FaqEditError(msg.faq_undo_too_late())
         self._refuse_to_write()
-        await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
-        self._done.pop()
+        self._wrote = await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
+        self._done.remove(done)  # (not the last: an edit made meanwhile may be)
         await asyncio.to_thread(self._write)
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         applied = await self._reloaded()
