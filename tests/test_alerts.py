@@ -51,6 +51,7 @@ from wardbot.delivery import (
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEdit, FaqEditError, FaqEditor
 from wardbot.faq_file import load_faq
+from wardbot.hours import VIETNAM
 from wardbot.outbox import (
     MAX_ATTEMPTS,
     MAX_BACKOFF,
@@ -1428,11 +1429,13 @@ async def test_a_second_admins_edit_while_the_first_is_applied_is_not_taken_for_
     second: list[asyncio.Task[FaqEdit]] = []
     now = [0.0]
 
+    async def written_or_refused() -> bool:
+        return "rớt thẻ".encode() in faq.read_bytes() or second[0].done()
+
     async def sleep(seconds: float) -> None:
         if not second:  # the second admin presses ➕ while the first edit is applied
             second.append(asyncio.create_task(editor.add_variant("bhyt-mat-the", "rớt thẻ")))
-            while "rớt thẻ".encode() not in faq.read_bytes() and not second[0].done():
-                await asyncio.sleep(0.01)
+            await until(written_or_refused)
         now[0] += seconds
 
     watcher = ContentWatcher(
@@ -1456,6 +1459,68 @@ async def test_a_second_admins_edit_while_the_first_is_applied_is_not_taken_for_
     assert not await watcher.refresh()
     with pytest.raises(FaqEditError, match="đang được lưu hay tải lên"):
         await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+
+
+async def test_a_hand_save_from_an_editor_holding_the_old_faq_is_told_with_what_it_lost(
+    ward: Ward,
+) -> None:
+    """An officer has faq.yaml open in an editor; meanwhile admins add a variant (➕) and an
+    entry (/newfaq) from chat; the officer then saves what the editor holds, with their own
+    change. The file is served as saved, and admins are told once which chat edits it
+    lost and how to put them back; a save that keeps them tells nothing."""
+    watcher, now = settling(ward)
+    faq = ward.settings.faq_file
+    ward.now[0] = dt.datetime.combine(dt.date.today(), dt.time(7, 0), VIETNAM).timestamp()
+    editor = FaqEditor(
+        faq,
+        ward.settings.data_dir,
+        functools.partial(watcher.refresh, force=True),
+        warn_admins=ward.alerts.tell_admins,
+        saving=functools.partial(watcher.saving, faq),
+        clock=ward.clock,
+    )
+    watcher.on_faq_read = editor.note_overwritten
+
+    async def saved(data: bytes) -> None:
+        faq.write_bytes(data)
+        assert not await watcher.refresh()
+        now[0] += SETTLE_SECONDS
+        assert await watcher.refresh()
+
+    in_the_editor = faq.read_bytes()
+    notes = len(await admin_notes(ward))
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    ward.now[0] += 60
+    added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
+    after_edits = faq.read_bytes()
+    # Saved from a fresh copy (the edits kept): nothing to tell.
+    await saved(after_edits + "# ghi chú\n".encode())
+    assert len(await admin_notes(ward)) == notes
+    # Saved from the editor's old copy, with the officer's own change.
+    old = "Người dân dùng ứng dụng VssID"
+    hand = in_the_editor.decode("utf-8").replace(old, "Bà con dùng ứng dụng VssID").encode()
+    await saved(hand)
+    assert faq.read_bytes() == hand  # the hand save is not blocked
+    assert "Bà con dùng ứng dụng VssID" in str(answer_of(ward, "bhyt-mat-the"))
+    assert len(ward.engine.corpus.faq) == len(load_faq(faq).faq)  # nothing else lost
+    told = (await admin_notes(ward))[notes:]
+    copy = ward.settings.data_dir / "faq.after-chat-edit.yaml"
+    assert told == [
+        msg.faq_chat_edits_overwritten(
+            [
+                ("07:00", "bhyt-mat-the", "quên thẻ bảo hiểm", False),
+                ("07:01", added.entry_id, "Phường có cho mượn loa không?", True),
+            ],
+            str(copy),
+        )
+    ]
+    assert copy.read_bytes() == after_edits  # what was lost, whole, to copy back
+    # Told once: the next save, still without them, tells nothing; /undo cannot take back
+    # what is gone, and says there is nothing to undo.
+    await saved(hand + "# ghi chú\n".encode())
+    assert len(await admin_notes(ward)) == notes + 1
+    with pytest.raises(FaqEditError, match="không còn lần sửa nào"):
+        await editor.undo()
 
 
 async def test_an_edit_from_chat_during_a_long_notice_upload_is_applied_once_it_is_over(

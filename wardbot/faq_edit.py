@@ -31,6 +31,7 @@ import asyncio
 import base64
 import contextlib
 import dataclasses
+import datetime as dt
 import io
 import json
 import logging
@@ -57,6 +58,7 @@ from yaml.resolver import Resolver
 
 from wardbot import messages as msg
 from wardbot.faq_file import LINE_REF, FaqFile, asked_words, load_faq
+from wardbot.hours import VIETNAM
 from wardbot.loader import keep_copy
 from wardbot.models import FaqEntry, Problem
 from wardbot.process import partial_file
@@ -919,6 +921,9 @@ UNDO_KEPT = 20  # edits /undo can take back one after the other, the latest firs
 # In the data folder, what /undo needs of the edits made within UNDO_FOR, so that it works
 # after a restart too: the file before and after each (compressed), when, and what.
 UNDO_JOURNAL = "faq.undo.json"
+# In the backup folder: faq.yaml as the latest chat edit a hand save overwrote left it, for
+# staff to copy back what they lost (`FaqEditor.note_overwritten`).
+AFTER_LOST_EDIT = "faq.after-chat-edit.yaml"
 
 
 @dataclass(frozen=True)
@@ -928,6 +933,10 @@ class _Done:
     edit: FaqEdit
     at: float
     what: str
+    # The way of asking it added (a variant, or a new entry's question), for telling when a
+    # hand save drops it (`FaqEditor.note_overwritten`); "" in a journal written before.
+    asked: str = ""
+    new_entry: bool = False
 
     def to_json(self) -> dict[str, Any]:
         edit = self.edit
@@ -939,6 +948,8 @@ class _Done:
             "after": _pack(edit.after),
             "at": self.at,
             "what": self.what,
+            "asked": self.asked,
+            "new_entry": self.new_entry,
         }
 
     @classmethod
@@ -951,7 +962,14 @@ class _Done:
             _unpack(item["before"]),
             _unpack(item["after"]),
         )
-        return cls(edit, float(item["at"]), str(item["what"]))
+        asked, new_entry = str(item.get("asked", "")), bool(item.get("new_entry", False))
+        return cls(edit, float(item["at"]), str(item["what"]), asked, new_entry)
+
+    def told(self) -> tuple[str, str, str, bool]:
+        """The edit as admins are told it was overwritten: when (HH:MM, the ward's time),
+        the entry, the way of asking it added, whether it made the entry."""
+        at = dt.datetime.fromtimestamp(self.at, VIETNAM).strftime("%H:%M")
+        return at, self.edit.entry_id, self.asked, self.new_entry
 
 
 def _pack(data: bytes) -> str:
@@ -1007,6 +1025,7 @@ class FaqEditor:
         reload: Callable[[], Awaitable[object]],
         *,
         tell_admins: Callable[[str], Awaitable[object]] | None = None,
+        warn_admins: Callable[[str], Awaitable[object]] | None = None,
         on_writable: Callable[[], Awaitable[object]] | None = None,
         saving: Callable[[], bool] = lambda: False,
         clock: Callable[[], float] = time.time,
@@ -1031,6 +1050,8 @@ class FaqEditor:
         # renamed over it then would keep what was written so far and lose the rest.
         self.saving = saving
         self.tell_admins = tell_admins
+        # Told each time edits made from chat are found overwritten (`note_overwritten`).
+        self.warn_admins = warn_admins
         # Told that the folder is writable (again) since the start or the last note: so
         # that a note kept across restarts (wardbot.app: Alerts.tell_admins_once) is over.
         self.on_writable = on_writable
@@ -1075,7 +1096,8 @@ class FaqEditor:
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
         self._wrote = edit.written
-        await self._keep(_Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant)))
+        what = msg.faq_undone_variant(entry_id, variant)
+        await self._keep(_Done(edit, self.clock(), what, _one_line(variant)))
         return dataclasses.replace(edit, applied=await self._reloaded())
 
     async def add_entry(self, question: str, answer: str, entry_id: str | None = None) -> FaqEdit:
@@ -1089,7 +1111,8 @@ class FaqEditor:
             entry_id=entry_id,
         )
         self._wrote = edit.written
-        await self._keep(_Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question)))
+        what = msg.faq_undone_entry(edit.entry_id, question)
+        await self._keep(_Done(edit, self.clock(), what, _one_line(question), new_entry=True))
         return dataclasses.replace(edit, applied=await self._reloaded())
 
     async def _reloaded(self) -> bool:
@@ -1110,6 +1133,38 @@ class FaqEditor:
         """The journal, as the edits kept now: those within UNDO_FOR (none: no file)."""
         with self._journal_lock:
             _write_journal(self._journal, self._recent())
+
+    async def note_overwritten(self) -> None:
+        """After faq.yaml was read again: the recent edits made from chat (those /undo
+        keeps) that the file no longer asks anywhere, as its question or a variant, are told
+        to admins, once: an officer saved faq.yaml from an editor still holding it as it was
+        before them, say. The file is left as saved; those edits leave the journal (/undo
+        cannot take back what is gone). Not while faq.yaml does not read."""
+        if not any(done.asked for done in self._done):
+            return
+        faq = await asyncio.to_thread(load_faq, self.faq_file)
+        if not faq.ok_syntax:
+            return
+        asked = {same_words(text) for e in faq.faq for text in (e.question, *e.variants)}
+        lost = [done for done in self._done if done.asked and same_words(done.asked) not in asked]
+        if not lost:
+            return
+        for done in lost:
+            log.warning(
+                "faq.yaml was saved without an edit made from chat at %s (%s)", *done.told()[:2]
+            )
+        copy = self.backup_dir / AFTER_LOST_EDIT
+        kept: str | None = str(copy)
+        try:  # what was lost, whole (a new entry's answer too), for staff to copy back
+            await asyncio.to_thread(keep_copy, [copy], lost[-1].edit.after)
+        except OSError as exc:
+            log.warning("%s cannot be written (%s)", copy, exc)
+            kept = None
+        if self.warn_admins is not None:  # told first: should it fail, told at the next read
+            told = [done.told() for done in lost]
+            await self.warn_admins(msg.faq_chat_edits_overwritten(told, kept))
+        self._done = [done for done in self._done if done not in lost]
+        await asyncio.to_thread(self._write)
 
     async def undo(self) -> str:
         """/undo: the latest edit made from chat not yet undone taken back (within
