@@ -15,13 +15,13 @@ import select
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TextIO, TypeVar
 
 from handlers.base import Answerer
 from wardbot import datadir
 from wardbot import messages as msg
-from wardbot.alerts import Content, ContentWatcher, Snapshot
+from wardbot.alerts import Content, ContentWatcher, Snapshot, saved_snapshot
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.render import numbered, numbered_buttons, plain_text
@@ -34,6 +34,8 @@ CHAT = ChatRef("terminal", "local")
 QUIT = frozenset({"/quit", "/exit", "/q"})
 RULE = "─" * 60
 WATCHER_STOP_SECONDS = 2.0
+
+T = TypeVar("T")
 
 
 class _Lines:
@@ -211,22 +213,25 @@ async def main(settings: Settings) -> int:
     opening: the exit status is then the signal's (130 for Ctrl-C)."""
     stop = asyncio.Event()
     received: list[int] = []
+
+    def interrupted() -> int:
+        print(file=sys.stderr)  # after the ^C the terminal echoed
+        return 128 + (received[0] if received else signal.SIGINT)
+
     with _stop_on_signals(stop, received):
-        # Looked at before loading, so an edit made while the index builds is not missed.
-        snapshot = Snapshot.take(settings.faq_file, settings.content_dir)
+        # Once the staff files are saved whole, as `bot.py run` reads them (a faq.yaml still
+        # being copied is not read half written), and looked at before loading, so an edit
+        # made while the index builds is not missed.
+        saved = saved_snapshot(settings.faq_file, settings.content_dir)
+        waited = await _unless_stopped(saved, stop)
+        if waited is None:
+            return interrupted()
+        snapshot = waited.result()
         async with contextlib.AsyncExitStack() as stack:
-            opening = asyncio.ensure_future(stack.enter_async_context(datadir.opened(settings)))
-            stopped = asyncio.ensure_future(stop.wait())
-            try:
-                await asyncio.wait((opening, stopped), return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                stopped.cancel()
-            if not opening.done():
-                opening.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await opening
-                print(file=sys.stderr)  # after the ^C the terminal echoed
-                return 128 + (received[0] if received else signal.SIGINT)
+            opened = datadir.opened(settings)
+            opening = await _unless_stopped(stack.enter_async_context(opened), stop)
+            if opening is None:
+                return interrupted()
             try:
                 engine, store = opening.result()
             except StoreError as exc:
@@ -237,6 +242,23 @@ async def main(settings: Settings) -> int:
             conversation = Conversation(engine, store, settings)
             await run_chat(conversation, settings, stop=stop, watch=(engine, snapshot))
     return 128 + received[0] if received else 0  # Ctrl-C: 130, as every command
+
+
+async def _unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> asyncio.Future[T] | None:
+    """`work` done (its future, its result or error in it), or None when `stop` was set
+    first: `work` is then cancelled."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait((task, stopped), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None
 
 
 @contextlib.contextmanager

@@ -49,8 +49,9 @@ from wardbot.delivery import (
     TransientError,
 )
 from wardbot.engine import Engine
-from wardbot.faq_edit import FaqEditError, FaqEditor
+from wardbot.faq_edit import FaqEdit, FaqEditError, FaqEditor
 from wardbot.faq_file import load_faq
+from wardbot.hours import VIETNAM
 from wardbot.outbox import (
     MAX_ATTEMPTS,
     MAX_BACKOFF,
@@ -1414,6 +1415,112 @@ async def test_an_edit_from_chat_leaves_a_faq_being_uploaded_alone(ward: Ward) -
     edited = load_faq(faq)
     assert len(edited.faq) == len(ward.engine.corpus.faq) and edited.problems == []
     assert "quên thẻ bảo hiểm" in next(e for e in edited.faq if e.id == "bhyt-mat-the").variants
+
+
+async def test_a_second_admins_edit_while_the_first_is_applied_is_not_taken_for_a_save(
+    ward: Ward,
+) -> None:
+    """Two admins press ➕ on the same entry within a second: the bot's own write of the
+    first, still being applied, is no staff save in progress. The second was refused as
+    if faq.yaml were being uploaded; both are made, each once, and /undo takes the
+    second back first."""
+    faq = ward.settings.faq_file
+    before = faq.read_bytes()
+    second: list[asyncio.Task[FaqEdit]] = []
+    now = [0.0]
+
+    async def written_or_refused() -> bool:
+        return "rớt thẻ".encode() in faq.read_bytes() or second[0].done()
+
+    async def sleep(seconds: float) -> None:
+        if not second:  # the second admin presses ➕ while the first edit is applied
+            second.append(asyncio.create_task(editor.add_variant("bhyt-mat-the", "rớt thẻ")))
+            await until(written_or_refused)
+        now[0] += seconds
+
+    watcher = ContentWatcher(
+        ward.engine, ward.alerts, ward.settings, clock=lambda: now[0], sleep=sleep
+    )
+    editor = FaqEditor(
+        faq,
+        ward.settings.data_dir,
+        functools.partial(watcher.refresh, force=True),
+        saving=functools.partial(watcher.saving, faq),
+    )
+    first = await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    assert first.applied and (await second[0]).applied
+    served = next(e.variants for e in ward.engine.corpus.faq if e.id == "bhyt-mat-the")
+    assert served.count("quên thẻ bảo hiểm") == 1 and served.count("rớt thẻ") == 1
+    assert "rớt thẻ" in await editor.undo()
+    assert "quên thẻ bảo hiểm" in await editor.undo()
+    assert faq.read_bytes() == before
+    # A staff save caught half way is still waited for.
+    faq.write_bytes(before + b"# ghi ch")
+    assert not await watcher.refresh()
+    with pytest.raises(FaqEditError, match="đang được lưu hay tải lên"):
+        await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+
+
+async def test_a_hand_save_from_an_editor_holding_the_old_faq_is_told_with_what_it_lost(
+    ward: Ward,
+) -> None:
+    """An officer has faq.yaml open in an editor; meanwhile admins add a variant (➕) and an
+    entry (/newfaq) from chat; the officer then saves what the editor holds, with their own
+    change. The file is served as saved, and admins are told once which chat edits it
+    lost and how to put them back; a save that keeps them tells nothing."""
+    watcher, now = settling(ward)
+    faq = ward.settings.faq_file
+    ward.now[0] = dt.datetime.combine(dt.date.today(), dt.time(7, 0), VIETNAM).timestamp()
+    editor = FaqEditor(
+        faq,
+        ward.settings.data_dir,
+        functools.partial(watcher.refresh, force=True),
+        warn_admins=ward.alerts.tell_admins,
+        saving=functools.partial(watcher.saving, faq),
+        clock=ward.clock,
+    )
+    watcher.on_faq_read = editor.note_overwritten
+
+    async def saved(data: bytes) -> None:
+        faq.write_bytes(data)
+        assert not await watcher.refresh()
+        now[0] += SETTLE_SECONDS
+        assert await watcher.refresh()
+
+    in_the_editor = faq.read_bytes()
+    notes = len(await admin_notes(ward))
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    ward.now[0] += 60
+    added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
+    after_edits = faq.read_bytes()
+    # Saved from a fresh copy (the edits kept): nothing to tell.
+    await saved(after_edits + "# ghi chú\n".encode())
+    assert len(await admin_notes(ward)) == notes
+    # Saved from the editor's old copy, with the officer's own change.
+    old = "Người dân dùng ứng dụng VssID"
+    hand = in_the_editor.decode("utf-8").replace(old, "Bà con dùng ứng dụng VssID").encode()
+    await saved(hand)
+    assert faq.read_bytes() == hand  # the hand save is not blocked
+    assert "Bà con dùng ứng dụng VssID" in str(answer_of(ward, "bhyt-mat-the"))
+    assert len(ward.engine.corpus.faq) == len(load_faq(faq).faq)  # nothing else lost
+    told = (await admin_notes(ward))[notes:]
+    copy = ward.settings.data_dir / "faq.after-chat-edit.yaml"
+    assert told == [
+        msg.faq_chat_edits_overwritten(
+            [
+                ("07:00", "bhyt-mat-the", "quên thẻ bảo hiểm", False),
+                ("07:01", added.entry_id, "Phường có cho mượn loa không?", True),
+            ],
+            str(copy),
+        )
+    ]
+    assert copy.read_bytes() == after_edits  # what was lost, whole, to copy back
+    # Told once: the next save, still without them, tells nothing; /undo cannot take back
+    # what is gone, and says there is nothing to undo.
+    await saved(hand + "# ghi chú\n".encode())
+    assert len(await admin_notes(ward)) == notes + 1
+    with pytest.raises(FaqEditError, match="không còn lần sửa nào"):
+        await editor.undo()
 
 
 async def test_an_edit_from_chat_during_a_long_notice_upload_is_applied_once_it_is_over(

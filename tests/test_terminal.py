@@ -28,6 +28,7 @@ from wardbot.alerts import Snapshot
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
+from wardbot.faq_file import load_faq
 from wardbot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -546,6 +547,78 @@ async def test_ctrl_c_while_the_chat_starts_leaves_at_once_without_a_traceback(
     finally:
         release.set()
         signal.signal(signal.SIGINT, previous)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
+    for _ in range(1000):
+        if text in caplog.messages:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never logged: {text}")
+
+
+async def test_the_chat_reads_a_faq_being_saved_once_it_is_saved_whole(
+    ward_settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`bot.py chat` started while faq.yaml is still being copied: as `bot.py run`, it
+    waits for the copy to end rather than answer from half of it."""
+    caplog.set_level(logging.INFO, logger="wardbot.alerts")
+    faq = ward_settings.faq_file
+    whole = faq.read_text(encoding="utf-8")
+    faq.write_text(whole[: whole.index("\n  - id:", whole.index("faq:")) + 1], encoding="utf-8")
+    served: list[int] = []
+    real_open = Settings.open_engine
+
+    def counting_open(self: Settings, **kwargs: object) -> Engine:
+        engine = real_open(self, **kwargs)  # type: ignore[arg-type]
+        served.append(len(engine.corpus.faq))
+        return engine  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Settings, "open_engine", counting_open)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/quit\n"))
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    chatting = asyncio.create_task(terminal.main(ward_settings))
+    await _logged(caplog, "waiting for the staff files being saved before reading them")
+    faq.write_text(whole, encoding="utf-8")  # the copy ends
+    assert await asyncio.wait_for(chatting, 30) == 0
+    assert served == [len(load_faq(faq).faq)] and served[0] > 0
+
+
+async def test_ctrl_c_while_the_chat_waits_for_a_faq_being_saved_leaves_without_a_traceback(
+    ward_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.INFO, logger="wardbot.alerts")
+    faq = ward_settings.faq_file
+    saving = threading.Event()
+
+    def copying() -> None:  # a sync tool still writing faq.yaml
+        while True:
+            with faq.open("a", encoding="utf-8") as out:
+                out.write("#\n")
+            if saving.wait(0.05):
+                return
+
+    opened: list[Settings] = []
+    monkeypatch.setattr(Settings, "open_engine", lambda self, **_: opened.append(self))
+    with faq.open("a", encoding="utf-8") as out:  # written just now, as the chat starts
+        out.write("#\n")
+    writer = threading.Thread(target=copying)
+    writer.start()
+    previous = signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        chatting = asyncio.create_task(terminal.main(ward_settings))
+        await _logged(caplog, "waiting for the staff files being saved before reading them")
+        os.kill(os.getpid(), signal.SIGINT)
+        assert await asyncio.wait_for(chatting, 5) == 128 + signal.SIGINT
+    finally:
+        saving.set()
+        writer.join()
+        signal.signal(signal.SIGINT, previous)
+    assert opened == []  # nothing read half written
     assert "Traceback" not in capsys.readouterr().err
 
 

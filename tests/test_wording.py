@@ -52,6 +52,12 @@ SAMPLES: dict[str, list[Any]] = {
     "again": ["python bot.py announce content/hop.md"],
     "reason": ["hết thời gian chờ"],
     "entry_id": ["bhyt-mat-the"],
+    # Edits made from chat a hand save of faq.yaml overwrote: time, entry, asked, new entry.
+    "lost": [
+        [("10:05", "bhyt-mat-the", "quên thẻ bảo hiểm", False)],
+        [("09:40", "bhyt-mat-the", "rớt thẻ", False), ("10:05", "muon-loa", "Mượn loa?", True)],
+    ],
+    "copy": ["data/faq.after-chat-edit.yaml", None],
     "max_age": [30],
     "max_days": [30],
     "gather": [0, 30],

@@ -714,6 +714,8 @@ class ContentWatcher:
         self._settling = Settling(settle_seconds)
         self.settle_in: float | None = None  # seconds until what changed may be applied
         self._follow_up: asyncio.Task[None] | None = None
+        # Told once faq.yaml was read again (FaqEditor.note_overwritten: chat edits lost).
+        self.on_faq_read: Callable[[], Awaitable[object]] | None = None
 
     name = "watcher"
 
@@ -774,6 +776,11 @@ class ContentWatcher:
         # next pass. Applying it twice is harmless: unchanged notices stay as they are
         # and a notice is alerted once however often it is seen.
         self._snapshot = newer
+        if faq_changed and self.on_faq_read is not None:
+            try:
+                await self.on_faq_read()
+            except Exception:  # what was applied stays applied; tried at the next read
+                log.exception("could not look for edits made from chat that faq.yaml lost")
         return True
 
     def _still_changing(self, newer: Snapshot) -> float | None:

@@ -330,9 +330,12 @@ async def _serve(
         settings.data_dir,
         apply_edit,
         tell_admins=functools.partial(alerts.tell_admins_once, "faq-read-only"),
+        warn_admins=alerts.tell_admins,
         on_writable=functools.partial(alerts.untold, "faq-read-only"),
         saving=functools.partial(watcher.saving, settings.faq_file),
     )
+    # A hand save that dropped edits made from chat is told to admins as it is read.
+    watcher.on_faq_read = editor.note_overwritten
     synced = asyncio.Event()  # the first attempt at the start-up sync is over
 
     async def watch(stop: asyncio.Event) -> None:
@@ -346,6 +349,7 @@ async def _serve(
                 await desk.note_stranded([c for c in PUSH_CHANNELS if c not in alerts.channels])
             await alerts.sync()
             await alerts.report_problems()
+            await editor.note_overwritten()  # saved so while the bot was stopped
             if settings.admin_ids:  # only admins edit faq.yaml from chat
                 await editor.can_edit()
         finally:

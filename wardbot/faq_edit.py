@@ -31,6 +31,7 @@ import asyncio
 import base64
 import contextlib
 import dataclasses
+import datetime as dt
 import io
 import json
 import logging
@@ -57,6 +58,7 @@ from yaml.resolver import Resolver
 
 from wardbot import messages as msg
 from wardbot.faq_file import LINE_REF, FaqFile, asked_words, load_faq
+from wardbot.hours import VIETNAM
 from wardbot.loader import keep_copy
 from wardbot.models import FaqEntry, Problem
 from wardbot.process import partial_file
@@ -114,6 +116,7 @@ class FaqEdit:
     # The bot reloaded with it (FaqEditor); False: another staff file was still being
     # saved, and the watcher applies the edit by itself once it is.
     applied: bool = True
+    written: Stamp | None = None  # faq.yaml's stamp once the edit was written
 
 
 # ------------------------------------------------------------------- public API
@@ -812,14 +815,16 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
             finally:
                 tmp.unlink(missing_ok=True)
             _sync_folder(real.parent)
-            return FaqEdit(faq_file, edit.entry_id, backup, doc.data, written)
+            stamp = _stamp(real)
+            return FaqEdit(faq_file, edit.entry_id, backup, doc.data, written, written=stamp)
     raise FaqEditError(f"{faq_file.name} vừa được sửa, hãy thử lại.")
 
 
-def undo(edit: FaqEdit, *, backup_dir: Path) -> None:
+def undo(edit: FaqEdit, *, backup_dir: Path) -> Stamp | None:
     """Put faq.yaml back as it was before `edit`, byte for byte (comments and all): only
     while it is still as the edit left it. A change made since (by hand, or another edit)
-    is never overwritten: refused, saying so. The version undone is kept as a backup."""
+    is never overwritten: refused, saying so. The version undone is kept as a backup.
+    faq.yaml's stamp once put back."""
     shown = str(edit.faq_file)
     real = Path(os.path.realpath(edit.faq_file))
     with _LOCK:
@@ -836,6 +841,7 @@ def undo(edit: FaqEdit, *, backup_dir: Path) -> None:
         finally:
             tmp.unlink(missing_ok=True)
         _sync_folder(real.parent)
+        return _stamp(real)
 
 
 def _put_in_place(tmp: Path, real: Path, doc: _Doc, backup_dir: Path, shown: str) -> Path:
@@ -915,6 +921,9 @@ UNDO_KEPT = 20  # edits /undo can take back one after the other, the latest firs
 # In the data folder, what /undo needs of the edits made within UNDO_FOR, so that it works
 # after a restart too: the file before and after each (compressed), when, and what.
 UNDO_JOURNAL = "faq.undo.json"
+# In the backup folder: faq.yaml as the latest chat edit a hand save overwrote left it, for
+# staff to copy back what they lost (`FaqEditor.note_overwritten`).
+AFTER_LOST_EDIT = "faq.after-chat-edit.yaml"
 
 
 @dataclass(frozen=True)
@@ -924,6 +933,10 @@ class _Done:
     edit: FaqEdit
     at: float
     what: str
+    # The way of asking it added (a variant, or a new entry's question), for telling when a
+    # hand save drops it (`FaqEditor.note_overwritten`); "" in a journal written before.
+    asked: str = ""
+    new_entry: bool = False
 
     def to_json(self) -> dict[str, Any]:
         edit = self.edit
@@ -935,6 +948,8 @@ class _Done:
             "after": _pack(edit.after),
             "at": self.at,
             "what": self.what,
+            "asked": self.asked,
+            "new_entry": self.new_entry,
         }
 
     @classmethod
@@ -947,7 +962,14 @@ class _Done:
             _unpack(item["before"]),
             _unpack(item["after"]),
         )
-        return cls(edit, float(item["at"]), str(item["what"]))
+        asked, new_entry = str(item.get("asked", "")), bool(item.get("new_entry", False))
+        return cls(edit, float(item["at"]), str(item["what"]), asked, new_entry)
+
+    def told(self) -> tuple[str, str, str, bool]:
+        """The edit as admins are told it was overwritten: when (HH:MM, the ward's time),
+        the entry, the way of asking it added, whether it made the entry."""
+        at = dt.datetime.fromtimestamp(self.at, VIETNAM).strftime("%H:%M")
+        return at, self.edit.entry_id, self.asked, self.new_entry
 
 
 def _pack(data: bytes) -> str:
@@ -1003,6 +1025,7 @@ class FaqEditor:
         reload: Callable[[], Awaitable[object]],
         *,
         tell_admins: Callable[[str], Awaitable[object]] | None = None,
+        warn_admins: Callable[[str], Awaitable[object]] | None = None,
         on_writable: Callable[[], Awaitable[object]] | None = None,
         saving: Callable[[], bool] = lambda: False,
         clock: Callable[[], float] = time.time,
@@ -1027,11 +1050,16 @@ class FaqEditor:
         # renamed over it then would keep what was written so far and lose the rest.
         self.saving = saving
         self.tell_admins = tell_admins
+        # Told each time edits made from chat are found overwritten (`note_overwritten`).
+        self.warn_admins = warn_admins
         # Told that the folder is writable (again) since the start or the last note: so
         # that a note kept across restarts (wardbot.app: Alerts.tell_admins_once) is over.
         self.on_writable = on_writable
         self._told = False
         self._writable_told = False
+        # faq.yaml as this editor last wrote it: its own write, not applied yet while an
+        # edit just made reloads, is no staff save in progress (`saving`) to wait for.
+        self._wrote: Stamp | None = None
 
     @property
     def folder(self) -> Path:
@@ -1059,7 +1087,7 @@ class FaqEditor:
     def _refuse_to_write(self) -> None:
         if not self.writable():
             raise FaqEditError(msg.faq_folder_read_only(str(self.folder)))
-        if self.saving():
+        if self.saving() and (self._wrote is None or _stamp(self.faq_file) != self._wrote):
             raise FaqEditError(msg.faq_being_saved(str(self.faq_file)))
 
     async def add_variant(self, entry_id: str, variant: str) -> FaqEdit:
@@ -1067,7 +1095,9 @@ class FaqEditor:
         edit = await asyncio.to_thread(
             add_variant, self.faq_file, entry_id, variant, backup_dir=self.backup_dir
         )
-        await self._keep(_Done(edit, self.clock(), msg.faq_undone_variant(entry_id, variant)))
+        self._wrote = edit.written
+        what = msg.faq_undone_variant(entry_id, variant)
+        await self._keep(_Done(edit, self.clock(), what, _one_line(variant)))
         return dataclasses.replace(edit, applied=await self._reloaded())
 
     async def add_entry(self, question: str, answer: str, entry_id: str | None = None) -> FaqEdit:
@@ -1080,7 +1110,9 @@ class FaqEditor:
             backup_dir=self.backup_dir,
             entry_id=entry_id,
         )
-        await self._keep(_Done(edit, self.clock(), msg.faq_undone_entry(edit.entry_id, question)))
+        self._wrote = edit.written
+        what = msg.faq_undone_entry(edit.entry_id, question)
+        await self._keep(_Done(edit, self.clock(), what, _one_line(question), new_entry=True))
         return dataclasses.replace(edit, applied=await self._reloaded())
 
     async def _reloaded(self) -> bool:
@@ -1102,6 +1134,38 @@ class FaqEditor:
         with self._journal_lock:
             _write_journal(self._journal, self._recent())
 
+    async def note_overwritten(self) -> None:
+        """After faq.yaml was read again: the recent edits made from chat (those /undo
+        keeps) that the file no longer asks anywhere, as its question or a variant, are told
+        to admins, once: an officer saved faq.yaml from an editor still holding it as it was
+        before them, say. The file is left as saved; those edits leave the journal (/undo
+        cannot take back what is gone). Not while faq.yaml does not read."""
+        if not any(done.asked for done in self._done):
+            return
+        faq = await asyncio.to_thread(load_faq, self.faq_file)
+        if not faq.ok_syntax:
+            return
+        asked = {same_words(text) for e in faq.faq for text in (e.question, *e.variants)}
+        lost = [done for done in self._done if done.asked and same_words(done.asked) not in asked]
+        if not lost:
+            return
+        for done in lost:
+            log.warning(
+                "faq.yaml was saved without an edit made from chat at %s (%s)", *done.told()[:2]
+            )
+        copy = self.backup_dir / AFTER_LOST_EDIT
+        kept: str | None = str(copy)
+        try:  # what was lost, whole (a new entry's answer too), for staff to copy back
+            await asyncio.to_thread(keep_copy, [copy], lost[-1].edit.after)
+        except OSError as exc:
+            log.warning("%s cannot be written (%s)", copy, exc)
+            kept = None
+        if self.warn_admins is not None:  # told first: should it fail, told at the next read
+            told = [done.told() for done in lost]
+            await self.warn_admins(msg.faq_chat_edits_overwritten(told, kept))
+        self._done = [done for done in self._done if done not in lost]
+        await asyncio.to_thread(self._write)
+
     async def undo(self) -> str:
         """/undo: the latest edit made from chat not yet undone taken back (within
         UNDO_FOR, while faq.yaml is as it left it), and the bot reloaded: what was undone,
@@ -1114,8 +1178,8 @@ class FaqEditor:
         if self.clock() - done.at > UNDO_FOR:
             raise FaqEditError(msg.faq_undo_too_late())
         self._refuse_to_write()
-        await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
-        self._done.pop()
+        self._wrote = await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
+        self._done.remove(done)  # (not the last: an edit made meanwhile may be)
         await asyncio.to_thread(self._write)
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         applied = await self._reloaded()
