@@ -34,8 +34,10 @@ class BackupError(Exception):
 
 def backup(data_dir: Path, folder: Path) -> list[str]:
     """Copy `data_dir`'s database and kept files into `folder` (new, or an empty folder);
-    the names copied, the database first. Nothing is written into `data_dir`, and a backup
-    that fails leaves no database in `folder` that could pass for a whole one."""
+    the names copied, the database first. Nothing is written into `data_dir` (but for
+    SQLite folding a write-ahead log that a crashed bot left behind into the database, as
+    the bot's next start would), and a backup that fails leaves no database in `folder`
+    that could pass for a whole one."""
     database = data_dir / DATABASE
     if not database.is_file():
         raise BackupError(
