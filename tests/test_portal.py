@@ -3729,6 +3729,40 @@ def test_an_undated_news_list_oldest_first_on_one_long_page_has_its_newest_impor
     assert [name[:10] for name in ward.imported()] == ["2026-11-28", "2026-11-29", "2026-11-30"]
 
 
+async def test_an_undated_news_list_keeps_its_order_known_over_a_poll_it_had_not_changed(
+    ward, portal, monkeypatch
+):
+    """The order of a list showing no dates is learnt once: a poll the portal answers "not
+    changed" keeps it. Else, the list changing later and its oldest article's page down
+    then, the list was taken for newest first: its oldest articles imported as news and
+    the one just posted, at its end, never."""
+    monkeypatch.setattr(portal_items, "MAX_FEED_ITEMS", 3)  # of 5 articles: the 3 newest
+    today = dt.date(2026, 11, 30)
+    entries = []
+    for number in range(6):
+        title, _ = SUBJECTS[number]
+        day = today - dt.timedelta(days=5 - number)
+        portal.put(f"/tin-tuc/tin-{number}", article(title, day))
+        entries.append((f"/tin-tuc/tin-{number}", title, day))
+    news_list = portal.put("/tin-tuc", undated(news_list_page(entries[:5])))
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_imported=imported.extend,
+        today=lambda: today,
+        clock=lambda: 1_800_000_000.0,
+    )
+    await follower.poll()  # its first read: the 3 newest
+    await follower.poll()  # the list as it was ("not changed")
+    assert portal.requests[-1].path == "/tin-tuc" and len(imported) == 3
+    imported.clear()
+    portal.put("/tin-tuc/tin-0", "Lỗi máy chủ", status=500)
+    portal.put("/tin-tuc", undated(news_list_page(entries)))  # one more, at its end
+    await follower.poll()
+    assert imported == [entries[5][1]]
+    assert len(ward.imported()) == 4
+
+
 def test_importing_a_news_list_reads_its_next_pages_as_the_follower_does(ward, portal, capsys):
     # Staff import the list after a week away: page 1 shows three of the seven articles
     # posted since the last import, pages 2 and 3 the rest, page 3 one imported before.
