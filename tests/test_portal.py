@@ -1795,6 +1795,41 @@ async def test_admins_hear_once_of_what_a_poll_a_stop_cut_short_had_imported(war
     assert told == [[f"Thông báo tạm ngừng cấp điện đường {street}" for street in streets]]
 
 
+async def test_admins_hear_once_of_what_a_poll_imported_while_reload_polls_beside_it(ward, portal):
+    """An admin's /reload polls while the interval's poll, its reading done, is still
+    telling admins of the notice it imported: the notice is told once, not by both."""
+    today = dt.date(2026, 11, 30)
+    old = ("/tin-tuc/tran-phu", today - dt.timedelta(days=5))
+    portal.put(old[0], power_cut(old[1], "Trần Phú"))
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, [old]), "application/rss+xml")
+    told: list[list[str]] = []
+    telling, told_on = asyncio.Event(), asyncio.Event()
+
+    async def tell(titles: list[str]) -> None:
+        told.append(list(titles))
+        if len(told) == 2:  # the interval's poll: its note is being queued meanwhile
+            telling.set()
+            await told_on.wait()
+
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_imported=tell,
+        today=lambda: today,
+        clock=lambda: 1_800_000_000.0,
+    )
+    await follower.poll()  # the feed's first read
+    new = ("/tin-tuc/le-loi", today)
+    portal.put(new[0], power_cut(new[1], "Lê Lợi"))
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [new, old]), "application/rss+xml")
+    interval = asyncio.create_task(follower.poll())
+    await telling.wait()
+    await follower.poll(every_item=True)  # /reload
+    told_on.set()
+    await interval
+    await follower.poll()  # and the next poll
+    assert told[1:] == [["Thông báo tạm ngừng cấp điện đường Lê Lợi"]]
+
+
 async def test_a_note_to_admins_that_could_not_be_queued_is_told_at_the_next_poll(ward, portal):
     # The database busy as the first read's note is queued: the next poll tells it, as a
     # first read's (nobody was alerted), not as news.
