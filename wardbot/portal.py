@@ -435,10 +435,13 @@ class FeedFollower:
                 heard[True] = await self._call(self.on_first_read, first_read)
             # (Not heard: told at the next poll. The notice's alert is the content watcher's.)
             keys = [n.key for n in untold if heard[self._first_read_note(n.first_read)]]
-            try:
-                await in_thread(functools.partial(mark_told, self.settings.data_dir, keys))
-            except (ImportLogError, OSError) as exc:
-                log.warning("portal: could not note that admins heard of the imported: %s", exc)
+            # (Between another poll's read of the marks and its look at `_telling`: never.)
+            async with self._polling:
+                try:
+                    await in_thread(functools.partial(mark_told, self.settings.data_dir, keys))
+                except (ImportLogError, OSError) as exc:
+                    log.warning("portal: could not note that admins heard of the imported: %s", exc)
+                self._telling -= telling
             if withdrawn:
                 await self._call(self.on_withdrawn, withdrawn)
             for why, sources in failed.items():
