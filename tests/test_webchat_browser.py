@@ -64,6 +64,8 @@ PORTAL_PAGE = """<!doctype html>
 <p id="tin">Thông báo lịch tiếp công dân, thủ tục hành chính, tin tức của phường.</p></main>
 <script src="{bot}/widget.js" defer></script>
 </body></html>"""
+NONCE = "c2VydmVkLW9uY2U"
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
 
 
 @dataclass
@@ -82,7 +84,27 @@ async def bot(ward_settings: Settings, ward_engine: Engine) -> AsyncIterator[Bot
     async def portal(request: Request) -> Response:
         return HTMLResponse(PORTAL_PAGE.format(bot=bot_url[0]))
 
-    pages = web_app([Route("/", portal)])
+    async def strict_portal(request: Request) -> Response:
+        """The portal's page under a strict Content-Security-Policy that allows the bot's
+        address as the README says (script-src and frame-src), and nothing inline."""
+        bot = bot_url[0]
+        page = PORTAL_PAGE.format(bot=bot).replace("<style>", f'<style nonce="{NONCE}">')
+        policy = (
+            f"default-src 'self'; script-src 'self' {bot}; frame-src {bot}; "
+            f"style-src 'self' 'nonce-{NONCE}'; img-src 'self' data:"
+        )
+        return HTMLResponse(
+            page.replace(' style="color:#fff"', ""), headers={"Content-Security-Policy": policy}
+        )
+
+    async def unscaled_portal(request: Request) -> Response:
+        """An older portal's page, made for desktops: no viewport meta tag, so a phone lays
+        it out 980 px wide and shows it zoomed out."""
+        return HTMLResponse(PORTAL_PAGE.format(bot=bot_url[0]).replace(VIEWPORT_META, ""))
+
+    pages = web_app(
+        [Route("/", portal), Route("/strict", strict_portal), Route("/unscaled", unscaled_portal)]
+    )
     async with contextlib.AsyncExitStack() as stack:
         allowed = await stack.enter_async_context(serve(pages))
         stranger = await stack.enter_async_context(serve(pages))
@@ -457,12 +479,15 @@ async def test_forget_clears_the_page(bot: Bot, new_page: NewPage) -> None:
 
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("portal", ["", "strict"], ids=["portal", "strict-csp"])
 async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escape(
-    bot: Bot, new_page: NewPage, screenshot: Screenshot, size: tuple[int, int]
+    bot: Bot, new_page: NewPage, screenshot: Screenshot, size: tuple[int, int], portal: str
 ) -> None:
+    """Also on a portal page whose Content-Security-Policy allows the bot's address only
+    where the README says (script-src, frame-src), and no inline style or script."""
     page = await new_page(*size)
     errors = console_errors(page)  # the frame's too
-    await page.goto(bot.portal)
+    await page.goto(bot.portal + portal)
     launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
     await expect(launcher).to_be_visible()
     await expect(launcher).to_have_attribute("aria-expanded", "false")
@@ -527,6 +552,32 @@ async def test_back_on_a_phone_closes_the_widget_and_stays_on_the_portal_page(
     await expect(panel).to_be_hidden()
     await page.go_back()
     await expect(page).to_have_url(before)
+
+
+async def test_on_a_portal_page_made_for_desktops_a_phone_opens_the_chat_as_a_page(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """An older portal's page without a viewport meta tag is laid out 980 px wide and shown
+    zoomed out on a phone: a panel in it had 6 px text and buttons too small to tap. The
+    launcher is drawn at the phone's scale, and the chat opens as its own page, which
+    Back leaves for the portal's page again."""
+    page = await new_page(360, 740, has_touch=True, is_mobile=True)
+    await page.goto(bot.portal + "unscaled")
+    launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+    await expect(launcher).to_be_visible()
+    assert await page.evaluate("visualViewport.scale") < 0.5  # the page, zoomed out
+    shown_height = await launcher.evaluate(
+        "b => b.getBoundingClientRect().height * visualViewport.scale"
+    )
+    assert shown_height >= 44  # a finger's width on the phone's screen
+    await launcher.tap()
+    await expect(page).to_have_url(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt")
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    assert await page.evaluate("visualViewport.scale") == 1
+    await page.go_back()
+    await expect(page).to_have_url(bot.portal + "unscaled")
 
 
 async def test_on_a_desktop_the_widget_leaves_the_tabs_history_alone(

@@ -197,7 +197,27 @@
   const fullScreen = window.matchMedia("(max-width: 520px), (max-height: 560px)");
   let stepped = false; // our step is the tab's current entry
 
+  // A phone showing a page laid out for a desktop (an older portal without a viewport
+  // meta tag: the phone lays it out 980 px wide and shows it zoomed out to a third).
+  // There a panel, shown at that scale too, has text too small to read and buttons too
+  // small to tap: the chat opens as its own page instead (made for phones; Back leads
+  // back to the portal), and the launcher is drawn at the phone's own scale.
+  const phone = Math.min(window.screen.width, window.screen.height) <= 560;
+  function zoomedOut() {
+    return phone && !fullScreen.matches;
+  }
+  function fitLauncher() {
+    const scale = zoomedOut() ? document.documentElement.clientWidth / window.screen.width : 1;
+    launcher.style.setProperty("zoom", scale > 1 ? scale.toFixed(2) : "");
+  }
+  fitLauncher();
+  window.addEventListener("resize", fitLauncher);
+
   function open() {
+    if (zoomedOut()) {
+      window.location.assign(`${botOrigin}/chat`);
+      return;
+    }
     // One still loading (a slow connection) is left to finish.
     if (!frame || (failed && !ready)) load();
     panel.hidden = false;
