@@ -127,6 +127,11 @@ def messages(page: Page | FrameLocator | Frame) -> tuple[Locator, Locator]:
 
 
 async def ask(page: Page, question: str) -> None:
+    await ask_in(page, question)
+
+
+async def ask_in(page: Page | FrameLocator, question: str) -> None:
+    """Type `question` in the chat's box, on its page or in the widget's frame, and send."""
     await page.locator("#chat-input").fill(question)
     await page.locator("#chat-input").press("Enter")
 
@@ -525,6 +530,61 @@ async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escap
     await expect(replies.last).to_contain_text(LOST_CARD)
     await page.evaluate("window.WardChat.close()")
     await expect(panel).to_be_hidden()
+
+
+async def test_an_answer_coming_while_the_widget_is_closed_shows_on_its_button(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    """The receipt of a question for ward staff says the answer shows on this page: one
+    that comes while the resident reads the portal with the panel closed marks the chat
+    button, and screen readers hear it, until the panel is opened again."""
+    page = await new_page(*DESKTOP)
+    await page.goto(bot.portal)
+    launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+    panel = page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")
+    unread = page.locator("[data-ward-chat] .unread")
+    await launcher.click()
+    chat = page.frame_locator("iframe")
+    await ask_in(chat, UNKNOWN)
+    _, replies = messages(chat)
+    await expect(replies).to_have_count(1)
+    await expect(unread).to_be_hidden()  # answered with the panel open: nothing to mark
+    await panel.get_by_role("button", name=msg.WEB_WIDGET_CLOSE).click()
+    await expect(panel).to_be_hidden()
+    frame = next(f for f in page.frames if "/chat" in f.url)
+    session = await frame.evaluate("localStorage.getItem('wardbot.chat.session')")
+    await bot.channel.deliver(session, [Reply(STAFF_ANSWER, title="Cán bộ")])
+    await expect(unread).to_be_visible()
+    await expect(launcher).to_have_accessible_name(
+        f"{msg.WEB_WIDGET_BUTTON} ({msg.WEB_WIDGET_UNREAD})"
+    )
+    await expect(page.locator("[data-ward-chat] [role=status]")).to_have_text(
+        f"{msg.WEB_WIDGET_BUTTON}: {msg.WEB_WIDGET_UNREAD}"
+    )
+    await screenshot(page, "unread", animations="disabled")
+    await launcher.click()
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await expect(unread).to_be_hidden()
+    await expect(launcher).to_have_accessible_name(msg.WEB_WIDGET_BUTTON)
+    await expect(page.locator("[data-ward-chat] [role=status]")).to_have_text("")
+    # The next visit, on a slow connection: opened and closed before the history came.
+    # What was said before is no new message.
+    asked, slow = asyncio.Event(), asyncio.Event()
+
+    async def slowly(route: Routed) -> None:
+        asked.set()
+        await slow.wait()
+        await route.continue_()
+
+    await page.route("**/chat/api/poll?**", slowly)
+    await page.reload()
+    await launcher.click()
+    await asyncio.wait_for(asked.wait(), 20)
+    await launcher.click()
+    await expect(panel).to_be_hidden()
+    slow.set()
+    await expect(replies).to_have_count(2)
+    await expect(unread).to_be_hidden()
 
 
 async def test_back_on_a_phone_closes_the_widget_and_stays_on_the_portal_page(

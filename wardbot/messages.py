@@ -2156,6 +2156,8 @@ def duration(seconds: float) -> str:
 
 WEB_WIDGET_BUTTON = "Hỏi đáp"  # the widget draws its own chat icon (emoji fonts vary)
 WEB_WIDGET_CLOSE = "Đóng"
+# Beside the chat button, while the panel is closed and a reply has come (a staff answer).
+WEB_WIDGET_UNREAD = "có tin nhắn mới"
 WEB_FORBIDDEN = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang."
 WEB_BAD_REQUEST = "Tin nhắn không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
 # Too many pages open at once from one network (or on the whole bot): the page falls back

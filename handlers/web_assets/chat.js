@@ -121,6 +121,7 @@
   let typing = null; // the "typing" bubble, while shown
   const seenKeys = new Map(); // the keys of the resident's messages the history holds -> ids
   let lastBotId = 0; // the bot's latest entry received: what came before it is answered
+  let loaded = false; // the history the page opened with is drawn: what comes now is new
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -348,6 +349,8 @@
       drawnAt.set(node, drawings);
       place(node, entry.from === "bot" && inFlight.length > 0);
       if (entry.from === "bot") {
+        // The widget marks its button with it while its panel is closed (a staff answer).
+        if (embed && loaded) window.parent.postMessage({ wardChat: "message" }, "*");
         lastBotId = Math.max(lastBotId, entry.id);
         for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
         showTyping();
@@ -892,6 +895,7 @@
     } catch (error) {
       setOffline(true);
     }
+    loaded = true;
     log.setAttribute("aria-busy", "false");
     log.scrollTop = log.scrollHeight;
     resumePending();
