@@ -750,6 +750,44 @@ async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
     await expect(replies).to_have_count(2)
 
 
+async def test_a_staff_answer_coming_while_the_resident_reads_further_up_is_pointed_to(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    """Scrolled up to read an earlier answer, the resident is not pulled away from it by a
+    staff answer, nor left unaware of it: a button over the box says a message came, and
+    takes them to it. At the end of the conversation, a new message simply shows."""
+    page, replies = await answered(bot, new_page)
+    session = await session_of(page)
+    log = page.locator("#chat-log")
+    jump = page.get_by_role("button", name=UI["new_below"])
+    long_answer = "Dạ, hồ sơ gồm: " + "giấy tờ tùy thân, tờ khai, ảnh 3x4; " * 40
+    await bot.channel.deliver(session, [Reply(long_answer, title="Cán bộ")])
+    await expect(replies).to_have_count(2)
+    await expect(jump).to_be_hidden()  # read at the end: nothing to point to
+    await log.evaluate("l => { l.scrollTop = 0; }")
+    await bot.channel.deliver(session, [Reply(STAFF_ANSWER, title="Cán bộ")])
+    await expect(replies).to_have_count(3)
+    await expect(jump).to_be_visible()
+    await expect(replies.last).not_to_be_in_viewport()
+    await expect(replies.first).to_be_in_viewport()  # still where the resident reads
+    await screenshot(page, "new-below", animations="disabled")
+    await jump.click()
+    await expect(replies.last).to_be_in_viewport(ratio=1)
+    await expect(jump).to_be_hidden()
+    await expect(page.locator("#chat-input")).to_be_focused()
+    # Scrolled down by hand to it, the button goes too.
+    await log.evaluate("l => { l.scrollTop = 0; }")
+    await bot.channel.deliver(session, [Reply("Dạ, cán bộ xin bổ sung: mang theo bản gốc.")])
+    await expect(jump).to_be_visible()
+    await log.evaluate("l => { l.scrollTop = l.scrollHeight; }")
+    await expect(jump).to_be_hidden()
+    # The history a reload shows is no new message.
+    await page.reload()
+    await expect(replies).to_have_count(4)
+    await expect(page.locator("#chat-log")).to_have_attribute("aria-busy", "false")
+    await expect(jump).to_be_hidden()
+
+
 async def test_a_message_of_another_day_shows_its_day_beside_its_time(
     bot: Bot, new_page: NewPage
 ) -> None:

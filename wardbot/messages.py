@@ -2236,4 +2236,5 @@ def web_ui(ward_name: str, hotline: str) -> dict[str, str]:
         "contact": f"Cần hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
         "hotline_number": hotline,
         "new_tab": "(mở trong thẻ mới)",
+        "new_below": "Có tin nhắn mới",
     }

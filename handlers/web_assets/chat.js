@@ -73,6 +73,7 @@
   const input = byId("chat-input");
   const sendButton = byId("chat-send");
   const offline = byId("chat-offline");
+  const jump = byId("chat-new");
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const timeFormat = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit" });
 
@@ -281,12 +282,40 @@
   function place(node, follow) {
     const wasNearBottom = nearBottom();
     log.insertBefore(node, typing && typing.parentNode === log ? typing : null);
-    if (!follow && !wasNearBottom) return;
-    // A long reply is shown from its start; anything else, the end of the log.
+    if (!follow && !wasNearBottom) {
+      // The resident is reading further up: a reply that came meanwhile (a staff answer)
+      // is not scrolled to, and a button over the box says it is there.
+      if (loaded && node.classList.contains("msg-bot") && !unseen) {
+        unseen = node;
+        jump.hidden = false;
+      }
+      return;
+    }
+    showFrom(node);
+  }
+
+  /** Scroll so that `node` shows: a long reply from its start, else the end of the log. */
+  function showFrom(node) {
     const start = node.offsetTop - log.offsetTop - 8;
     const end = log.scrollHeight - log.clientHeight;
     scrollTo(node.offsetHeight > log.clientHeight ? start : end);
   }
+
+  let unseen = null; // the first reply that came while the resident read further up
+
+  function seen() {
+    unseen = null;
+    jump.hidden = true;
+  }
+
+  jump.addEventListener("click", () => {
+    if (unseen && unseen.parentNode === log) showFrom(unseen);
+    seen();
+    input.focus();
+  });
+  log.addEventListener("scroll", () => {
+    if (unseen && nearBottom()) seen();
+  });
 
   /** A note from the page itself (an error, a refusal): in the log, so it is read out. */
   function notice(text) {
@@ -296,6 +325,7 @@
   }
 
   function clearLog() {
+    seen();
     for (const node of [...log.children]) if (node !== typing) node.remove();
   }
 
@@ -881,6 +911,8 @@
     input.placeholder = ui.placeholder;
     input.maxLength = MAX_CHARS;
     sendButton.textContent = ui.send;
+    jump.append(ui.new_below, make("span", "chat-new-arrow", " ↓"));
+    jump.lastChild.setAttribute("aria-hidden", "true");
     log.setAttribute("aria-label", ui.log_label);
     appendText(byId("chat-contact"), ui.contact);
   }
