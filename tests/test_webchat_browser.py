@@ -788,6 +788,32 @@ async def test_a_staff_answer_coming_while_the_resident_reads_further_up_is_poin
     await expect(jump).to_be_hidden()
 
 
+async def test_a_staff_answer_coming_while_the_resident_is_in_another_tab_shows_in_its_title(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Waiting for ward staff's answer, the resident reads another tab: the chat's tab
+    counts the messages that came, as chat sites do, until the resident is back."""
+    page, replies = await answered(bot, new_page)
+    title = "Hỏi đáp UBND Phường 2"
+    await expect(page).to_have_title(title)
+    await page.evaluate(
+        "window.shownTab = false;"
+        "Object.defineProperty(document, 'visibilityState', "
+        "{get: () => (window.shownTab ? 'visible' : 'hidden')});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    session = await session_of(page)
+    await bot.channel.deliver(session, [Reply(STAFF_ANSWER, title="Cán bộ")])
+    await expect(page).to_have_title(f"(1) {title}")
+    await bot.channel.deliver(session, [Reply("Dạ, cán bộ xin bổ sung: mang theo bản gốc.")])
+    await expect(page).to_have_title(f"(2) {title}")
+    await page.evaluate(
+        "window.shownTab = true; document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    await expect(page).to_have_title(title)
+    await expect(replies).to_have_count(3)
+
+
 async def test_a_message_of_another_day_shows_its_day_beside_its_time(
     bot: Bot, new_page: NewPage
 ) -> None:

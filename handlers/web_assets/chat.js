@@ -123,6 +123,8 @@
   const seenKeys = new Map(); // the keys of the resident's messages the history holds -> ids
   let lastBotId = 0; // the bot's latest entry received: what came before it is answered
   let loaded = false; // the history the page opened with is drawn: what comes now is new
+  const pageTitle = document.title;
+  let unread = 0; // replies that came while the page's tab was not the one shown
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -379,8 +381,13 @@
       drawnAt.set(node, drawings);
       place(node, entry.from === "bot" && inFlight.length > 0);
       if (entry.from === "bot") {
-        // The widget marks its button with it while its panel is closed (a staff answer).
+        // The widget marks its button with it while its panel is closed (a staff answer);
+        // the page's tab, its title, while the resident is in another tab.
         if (embed && loaded) window.parent.postMessage({ wardChat: "message" }, "*");
+        if (!embed && loaded && document.visibilityState === "hidden") {
+          unread += 1;
+          document.title = `(${unread}) ${pageTitle}`;
+        }
         lastBotId = Math.max(lastBotId, entry.id);
         for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
         showTyping();
@@ -497,6 +504,8 @@
   // from lately is opened again, rather than waiting out SSE_SILENCE.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;
+    unread = 0;
+    document.title = pageTitle;
     catchUp().catch(() => setOffline(true));
     wakeUp();
     if (stream && Date.now() - (stream.heardAt || 0) > SSE_ALIVE) {
