@@ -815,3 +815,23 @@ async def test_an_undo_while_faq_yaml_is_looked_at_for_lost_edits_is_not_told_lo
     go_on.set()
     assert "quên thẻ bảo hiểm" in await undo
     assert told.notes == []
+
+
+async def test_a_new_entry_from_chat_reworded_by_hand_is_not_told_lost(
+    faq_file: Path, backups: Path
+) -> None:
+    """An admin adds an entry from chat (/newfaq); an officer then opens faq.yaml and
+    rewords its question, keeping the entry: admins are not told it was dropped. Taken out
+    whole by a save from an old copy, it is."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
+    edited = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    reworded = edited.replace("Phường có cho mượn loa không?", "Phường có cho mượn loa, bàn ghế?")
+    assert reworded != edited
+    await asyncio.to_thread(faq_file.write_text, reworded, encoding="utf-8")
+    await editor.note_overwritten()
+    assert told.notes == []
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1 and f"mục mới {added.entry_id}" in told.notes[0]

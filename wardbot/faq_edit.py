@@ -1136,10 +1136,11 @@ class FaqEditor:
 
     async def note_overwritten(self) -> None:
         """After faq.yaml was read again: the recent edits made from chat (those /undo
-        keeps) that the file no longer asks anywhere, as its question or a variant, are told
-        to admins, once: an officer saved faq.yaml from an editor still holding it as it was
-        before them, say. The file is left as saved; those edits leave the journal (/undo
-        cannot take back what is gone). Not while faq.yaml does not read."""
+        keeps) that the file no longer asks anywhere, as its question or a variant (a new
+        entry: nor has under its id), are told to admins, once: an officer saved faq.yaml
+        from an editor still holding it as it was before them, say. The file is left as
+        saved; those edits leave the journal (/undo cannot take back what is gone). Not
+        while faq.yaml does not read."""
         # Those made before the file is read (one made while it is read is in it or not,
         # as the read fell): within UNDO_FOR, as after a restart (the journal's).
         recent = [done for done in self._recent() if done.asked]
@@ -1149,10 +1150,13 @@ class FaqEditor:
         if not faq.ok_syntax:
             return
         asked = {same_words(text) for e in faq.faq for text in (e.question, *e.variants)}
+        ids = {e.id for e in faq.faq}  # a new entry whose question staff reworded is kept
         lost = [
             done
             for done in recent
-            if done in self._done and same_words(done.asked) not in asked  # (not undone since)
+            if done in self._done  # (not undone since)
+            and same_words(done.asked) not in asked
+            and not (done.new_entry and done.edit.entry_id in ids)
         ]
         if not lost:
             return
