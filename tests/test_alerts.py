@@ -1523,6 +1523,49 @@ async def test_a_hand_save_from_an_editor_holding_the_old_faq_is_told_with_what_
         await editor.undo()
 
 
+async def test_a_hand_save_the_bot_does_not_serve_is_not_told_to_have_dropped_chat_edits(
+    ward: Ward,
+) -> None:
+    """The officer's old copy is saved with its "faq:" header mistyped: the bot keeps
+    serving the last good version, chat edits and all, so admins are not told those edits
+    are gone and no longer answered (they hear of the mistake); /undo still knows them.
+    Once the header is fixed, the save served, they are told what it dropped."""
+    watcher, now = settling(ward)
+    faq = ward.settings.faq_file
+    editor = FaqEditor(
+        faq,
+        ward.settings.data_dir,
+        functools.partial(watcher.refresh, force=True),
+        warn_admins=ward.alerts.tell_admins,
+        saving=functools.partial(watcher.saving, faq),
+        clock=ward.clock,
+    )
+    watcher.on_faq_read = editor.note_overwritten
+
+    async def saved(data: bytes) -> None:
+        faq.write_bytes(data)
+        assert not await watcher.refresh()
+        now[0] += SETTLE_SECONDS
+        assert await watcher.refresh()
+
+    def lost_notes(notes: list[str]) -> list[str]:
+        return [n for n in notes if n.startswith("⚠️ faq.yaml vừa được lưu mà không còn")]
+
+    in_the_editor = faq.read_bytes()
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    broken = in_the_editor.replace(b"\nfaq:", b"\nfaqs:", 1)
+    assert broken != in_the_editor
+    await saved(broken)
+    assert not ward.engine.faq_ok
+    assert "quên thẻ bảo hiểm" in next(
+        e.variants for e in ward.engine.corpus.faq if e.id == "bhyt-mat-the"
+    )
+    assert lost_notes(await admin_notes(ward)) == []
+    await saved(in_the_editor)
+    [told] = lost_notes(await admin_notes(ward))
+    assert "“quên thẻ bảo hiểm” của mục bhyt-mat-the" in told
+
+
 async def test_an_edit_from_chat_during_a_long_notice_upload_is_applied_once_it_is_over(
     ward: Ward,
 ) -> None:

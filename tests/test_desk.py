@@ -940,6 +940,38 @@ async def test_a_no_under_the_offer_is_heard_and_passes_nothing_on(
     assert not any(no in q for q in unanswered for no in ("không cần", "thôi khỏi", "ko cần"))
 
 
+async def test_a_question_under_the_offer_made_of_no_words_is_asked_not_taken_for_a_no(
+    conversation: Conversation, store: Store
+) -> None:
+    """Under "Hỏi cán bộ phường" a resident asks, without a "?", whether they need to go to
+    the ward ("có cần lên phường không", "thôi có cần lên xã không ạ", "không cần lên
+    phường à", "khỏi lên phường hả"): it is a question, asked and logged for staff, not
+    answered "em chưa chuyển gì" as if they had said no. A no that ends a longer message
+    ("em tự lên phường, không cần đâu") is still one."""
+    chats = (ChatRef("zalo", f"u-{n}") for n in itertools.count(500))
+    questions = (
+        "có cần lên phường không",
+        "em có cần lên phường không ạ",
+        "cần lên phường không chị",
+        "thôi có cần lên xã không ạ",
+        "không cần lên phường à",
+        "khỏi lên phường hả",
+    )
+    for question in questions:
+        chat = next(chats)
+        [offer] = await conversation.handle_text(chat, UNKNOWN)
+        assert ask_button(offer)
+        replies = await conversation.handle_text(chat, question)
+        assert msg.staff_offer_declined(WARD_NAME) not in [r.text for r in replies], question
+    unanswered = await store.unanswered(0)
+    assert all(q in unanswered for q in questions if "lên phường" in q and "thôi" not in q)
+    for no in ("em tự lên phường, không cần đâu", "dạ em không cần đâu", "thôi không"):
+        chat = next(chats)
+        await conversation.handle_text(chat, UNKNOWN)
+        [reply] = await conversation.handle_text(chat, no)
+        assert reply.text == msg.staff_offer_declined(WARD_NAME), no
+
+
 async def test_what_asks_nothing_under_the_offer_goes_with_the_question_not_for_it(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

@@ -3,10 +3,13 @@ file moves (comments, quoting, layout), or that the edit is refused and the file
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import itertools
 import os
 import re
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -713,3 +716,122 @@ def test_a_new_wards_empty_faq_list_gets_its_first_entries(
     loaded = load_faq(path)
     assert loaded.problems == []
     assert [e.question for e in loaded.faq] == ["Làm CCCD ở đâu?", "Làm hộ chiếu ở đâu?"]
+
+
+# ------------------------------------------------ chat edits a hand save dropped
+
+
+class _Told:
+    """FaqEditor's warn_admins: what admins were told."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    async def __call__(self, text: str) -> None:
+        self.notes.append(text)
+
+
+async def _reloaded() -> bool:
+    return True
+
+
+def _editor(faq_file: Path, backups: Path, told: _Told, now: list[float]) -> faq_edit.FaqEditor:
+    return faq_edit.FaqEditor(faq_file, backups, _reloaded, warn_admins=told, clock=lambda: now[0])
+
+
+async def test_a_hand_save_dropping_a_chat_edit_older_than_undo_keeps_is_not_told(
+    faq_file: Path, backups: Path
+) -> None:
+    """A variant added from chat more than 30 minutes ago (past /undo), then taken out by
+    an officer on purpose: admins are not told it was lost to an old copy, as they are not
+    after a restart (the journal keeps only /undo's 30 minutes); within them, they are."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    hand = STAFF_FAQ.encode("utf-8")  # as the officer's editor holds it
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    now[0] += faq_edit.UNDO_FOR + 60
+    await asyncio.to_thread(faq_file.write_bytes, hand)
+    await editor.note_overwritten()
+    assert told.notes == []
+    await editor.add_variant("bhyt-mat-the", "rớt thẻ bảo hiểm")
+    await asyncio.to_thread(faq_file.write_bytes, hand)
+    await editor.note_overwritten()
+    assert len(told.notes) == 1 and "rớt thẻ bảo hiểm" in told.notes[0]
+    assert "quên thẻ bảo hiểm" not in told.notes[0]
+
+
+async def test_a_chat_edit_made_while_faq_yaml_is_looked_at_for_lost_ones_is_not_told_lost(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot reads faq.yaml after one admin's ➕ to see whether a hand save dropped chat
+    edits; a second admin's /newfaq is written while it reads: that entry is not told to
+    admins as lost, and /undo still takes it back."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    read, go_on = threading.Event(), threading.Event()
+    calls = itertools.count()
+    real_load = faq_edit.load_faq
+
+    def reading(path: Path):
+        loaded = real_load(path)
+        if next(calls) == 0:  # the look for lost edits: held until the second edit is in
+            read.set()
+            go_on.wait(10)
+        return loaded
+
+    monkeypatch.setattr(faq_edit, "load_faq", reading)
+    looking = asyncio.create_task(editor.note_overwritten())
+    await asyncio.to_thread(read.wait, 10)
+    added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
+    go_on.set()
+    await looking
+    assert told.notes == []
+    assert added.entry_id in await editor.undo()
+
+
+async def test_an_undo_while_faq_yaml_is_looked_at_for_lost_edits_is_not_told_lost(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/undo puts faq.yaml back; the bot reads it (the watcher, another admin's edit) before
+    /undo is over: what /undo took back is not told to admins as lost to a hand save, and
+    /undo ends well, saying what it took back."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    written, go_on = threading.Event(), threading.Event()
+    real_undo = faq_edit.undo
+
+    def undoing(edit: faq_edit.FaqEdit, *, backup_dir: Path):
+        stamp = real_undo(edit, backup_dir=backup_dir)
+        written.set()
+        go_on.wait(10)
+        return stamp
+
+    monkeypatch.setattr(faq_edit, "undo", undoing)
+    undo = asyncio.create_task(editor.undo())
+    await asyncio.to_thread(written.wait, 10)
+    await editor.note_overwritten()
+    go_on.set()
+    assert "quên thẻ bảo hiểm" in await undo
+    assert told.notes == []
+
+
+async def test_a_new_entry_from_chat_reworded_by_hand_is_not_told_lost(
+    faq_file: Path, backups: Path
+) -> None:
+    """An admin adds an entry from chat (/newfaq); an officer then opens faq.yaml and
+    rewords its question, keeping the entry: admins are not told it was dropped. Taken out
+    whole by a save from an old copy, it is."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
+    edited = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    reworded = edited.replace("Phường có cho mượn loa không?", "Phường có cho mượn loa, bàn ghế?")
+    assert reworded != edited
+    await asyncio.to_thread(faq_file.write_text, reworded, encoding="utf-8")
+    await editor.note_overwritten()
+    assert told.notes == []
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1 and f"mục mới {added.entry_id}" in told.notes[0]

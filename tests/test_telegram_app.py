@@ -36,6 +36,7 @@ from wardbot import app
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
+from wardbot.faq_edit import UNDO_JOURNAL, FaqEditor
 from wardbot.hours import QuietHours
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts
@@ -1086,3 +1087,61 @@ async def test_a_traceback_in_the_log_never_shows_the_token(
     log = written.getvalue()
     assert "InvalidToken: The token `********` was rejected by the server." in log, log
     assert api.token.split(":")[1] not in log
+
+
+async def test_a_hand_save_made_while_the_bot_was_stopped_is_told_at_start_once_served(
+    api: FakeBotApi, ward_settings: Settings, tmp_path: Path
+) -> None:
+    """An admin adds a variant from chat; the bot is stopped; an officer saves faq.yaml
+    from an editor holding the old copy. Saved with its "faq:" header mistyped, the bot
+    starts on the last good version, the variant still answered: admins hear of the
+    mistake, not that the variant is gone. Saved right, the next start tells them it is."""
+    admin = 4711
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    write_chat_ward(ward)
+    settings = bot_settings(
+        replace(ward_settings, faq_file=ward / "faq.yaml", content_dir=ward / "content"),
+        api,
+        admin_ids=frozenset({f"telegram:{admin}"}),
+    )
+    in_the_editor = settings.faq_file.read_bytes()
+
+    async def reloaded() -> bool:
+        return True
+
+    async with running_app(settings):  # the edit, as the bot's editor makes it, served
+        await FaqEditor(settings.faq_file, settings.data_dir, reloaded).add_variant(
+            "bhyt-mat-the", "quên thẻ bảo hiểm"
+        )
+        await api.say(admin, "/reload")
+
+    def notes(since: int = 0) -> list[str]:
+        return [visible_text(call.text) for call in api.sent(admin, since=since)]
+
+    def lost(texts: list[str]) -> list[str]:
+        return [t for t in texts if t.startswith("⚠️ faq.yaml vừa được lưu mà không còn")]
+
+    settings.faq_file.write_bytes(in_the_editor.replace(b"\nfaq:", b"\nfaqs:", 1))
+    since = len(api.calls)
+    async with running_app(settings):
+        for _ in range(400):  # the start's report of the mistake, then the look for losses
+            if len(notes(since)) >= 1:
+                break
+            await asyncio.sleep(0.05)
+        (answer,) = await api.say(708, "quên thẻ bảo hiểm")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+        for _ in range(60):  # time for a note queued after it to go out too
+            await asyncio.sleep(0.05)
+    assert notes(since) and lost(notes(since)) == []
+    # The bot still knows the edit (what /undo and the next look need).
+    assert (settings.data_dir / UNDO_JOURNAL).exists()
+    settings.faq_file.write_bytes(in_the_editor)
+    since = len(api.calls)
+    async with running_app(settings):
+        for _ in range(400):
+            if lost(notes(since)):
+                break
+            await asyncio.sleep(0.05)
+    [told] = lost(notes(since))
+    assert "“quên thẻ bảo hiểm” của mục bhyt-mat-the" in told

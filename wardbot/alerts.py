@@ -776,7 +776,8 @@ class ContentWatcher:
         # next pass. Applying it twice is harmless: unchanged notices stay as they are
         # and a notice is alerted once however often it is seen.
         self._snapshot = newer
-        if faq_changed and self.on_faq_read is not None:
+        # (Not while the last good version serves: the edits it has are not lost yet.)
+        if faq_changed and self.on_faq_read is not None and self.engine.faq_ok:
             try:
                 await self.on_faq_read()
             except Exception:  # what was applied stays applied; tried at the next read

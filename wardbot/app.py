@@ -349,7 +349,8 @@ async def _serve(
                 await desk.note_stranded([c for c in PUSH_CHANNELS if c not in alerts.channels])
             await alerts.sync()
             await alerts.report_problems()
-            await editor.note_overwritten()  # saved so while the bot was stopped
+            if engine.faq_ok:  # saved so while the bot was stopped, and served
+                await editor.note_overwritten()
             if settings.admin_ids:  # only admins edit faq.yaml from chat
                 await editor.can_edit()
         finally:

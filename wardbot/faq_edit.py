@@ -1136,17 +1136,28 @@ class FaqEditor:
 
     async def note_overwritten(self) -> None:
         """After faq.yaml was read again: the recent edits made from chat (those /undo
-        keeps) that the file no longer asks anywhere, as its question or a variant, are told
-        to admins, once: an officer saved faq.yaml from an editor still holding it as it was
-        before them, say. The file is left as saved; those edits leave the journal (/undo
-        cannot take back what is gone). Not while faq.yaml does not read."""
-        if not any(done.asked for done in self._done):
+        keeps) that the file no longer asks anywhere, as its question or a variant (a new
+        entry: nor has under its id), are told to admins, once: an officer saved faq.yaml
+        from an editor still holding it as it was before them, say. The file is left as
+        saved; those edits leave the journal (/undo cannot take back what is gone). Not
+        while faq.yaml does not read."""
+        # Those made before the file is read (one made while it is read is in it or not,
+        # as the read fell): within UNDO_FOR, as after a restart (the journal's).
+        recent = [done for done in self._recent() if done.asked]
+        if not recent:
             return
         faq = await asyncio.to_thread(load_faq, self.faq_file)
         if not faq.ok_syntax:
             return
         asked = {same_words(text) for e in faq.faq for text in (e.question, *e.variants)}
-        lost = [done for done in self._done if done.asked and same_words(done.asked) not in asked]
+        ids = {e.id for e in faq.faq}  # a new entry whose question staff reworded is kept
+        lost = [
+            done
+            for done in recent
+            if done in self._done  # (not undone since)
+            and same_words(done.asked) not in asked
+            and not (done.new_entry and done.edit.entry_id in ids)
+        ]
         if not lost:
             return
         for done in lost:
@@ -1178,8 +1189,13 @@ class FaqEditor:
         if self.clock() - done.at > UNDO_FOR:
             raise FaqEditError(msg.faq_undo_too_late())
         self._refuse_to_write()
-        self._wrote = await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
-        self._done.remove(done)  # (not the last: an edit made meanwhile may be)
+        # Out of the list while faq.yaml is put back: not told lost by a read meanwhile.
+        self._done.remove(done)
+        try:
+            self._wrote = await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
+        except BaseException:  # kept, in its place among the edits made since
+            self._done.insert(sum(d.at <= done.at for d in self._done), done)
+            raise
         await asyncio.to_thread(self._write)
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         applied = await self._reloaded()

@@ -422,6 +422,12 @@ _SOFTENING = _words(
     "the nua tu len ra phuong xa hoi sau de lai khac ban chu bac co"
 )
 MAX_NO_WORDS = 8
+# Asking with those words, without a "?": "không" closing what it follows ("có cần lên
+# phường không ạ", "cần lên phường không chị"), or "à", "hả" after them ("không cần lên
+# phường à", "khỏi lên phường hả").
+_ASKING_NO = _words("khong ko k hong hok")
+_ADDRESS = _words("a da vang nhe nha ha oi ad admin em anh chi minh toi tui ban chu bac vay the")
+_ASKING_AFTER = frozenset({"à", "hả", "hở", "nhỉ", "chứ"})
 
 
 def declines_staff_offer(text: str) -> bool:
@@ -429,9 +435,16 @@ def declines_staff_offer(text: str) -> bool:
     to it (see _NO)."""
     if "?" in text:
         return False
-    original = _WORD.findall(text)
-    words, _ = without_laughter([fold(w) for w in original], original)
+    original = _WORD.findall(unicodedata.normalize("NFC", text.lower()))
+    words, original = without_laughter([fold(w) for w in original], original)
     if not words or len(words) > MAX_NO_WORDS or words[:2] in (["khong", "co"], ["ko", "co"]):
+        return False
+    if _ASKING_AFTER & set(original[1:]):
+        return False
+    said = list(words)
+    while len(said) > 1 and said[-1] in _ADDRESS:
+        said.pop()
+    if said[-1] in _ASKING_NO and not set(said[:-1]) <= _NO | _ADDRESS:
         return False
     return bool(_NO & set(words)) and set(words) <= _NO | _SOFTENING
 
