@@ -1,5 +1,5 @@
-""" "Hỏi cán bộ" as the resident sees it (wardbot.desk): the offer to pass a question to
-ward staff, the ticket it opens, and staff's answer when it comes back.
+"""Asking ward staff ("hỏi cán bộ", wardbot.desk) as the resident sees it: the offer to pass
+a question on, the ticket it opens, and staff's answer when it comes back.
 """
 
 from __future__ import annotations
