@@ -595,6 +595,7 @@ class WebChatChannel:
                 "label": msg.WEB_WIDGET_BUTTON,
                 "title": msg.web_title(self.settings.ward_name),
                 "close": msg.WEB_WIDGET_CLOSE,
+                "unread": msg.WEB_WIDGET_UNREAD,
             },
             ensure_ascii=False,
         )

@@ -1795,6 +1795,41 @@ async def test_admins_hear_once_of_what_a_poll_a_stop_cut_short_had_imported(war
     assert told == [[f"Thông báo tạm ngừng cấp điện đường {street}" for street in streets]]
 
 
+async def test_admins_hear_once_of_what_a_poll_imported_while_reload_polls_beside_it(ward, portal):
+    """An admin's /reload polls while the interval's poll, its reading done, is still
+    telling admins of the notice it imported: the notice is told once, not by both."""
+    today = dt.date(2026, 11, 30)
+    old = ("/tin-tuc/tran-phu", today - dt.timedelta(days=5))
+    portal.put(old[0], power_cut(old[1], "Trần Phú"))
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, [old]), "application/rss+xml")
+    told: list[list[str]] = []
+    telling, told_on = asyncio.Event(), asyncio.Event()
+
+    async def tell(titles: list[str]) -> None:
+        told.append(list(titles))
+        if len(told) == 2:  # the interval's poll: its note is being queued meanwhile
+            telling.set()
+            await told_on.wait()
+
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        on_imported=tell,
+        today=lambda: today,
+        clock=lambda: 1_800_000_000.0,
+    )
+    await follower.poll()  # the feed's first read
+    new = ("/tin-tuc/le-loi", today)
+    portal.put(new[0], power_cut(new[1], "Lê Lợi"))
+    portal.put("/rss/tin-tuc.xml", rss_of(portal, [new, old]), "application/rss+xml")
+    interval = asyncio.create_task(follower.poll())
+    await telling.wait()
+    await follower.poll(every_item=True)  # /reload
+    told_on.set()
+    await interval
+    await follower.poll()  # and the next poll
+    assert told[1:] == [["Thông báo tạm ngừng cấp điện đường Lê Lợi"]]
+
+
 async def test_a_note_to_admins_that_could_not_be_queued_is_told_at_the_next_poll(ward, portal):
     # The database busy as the first read's note is queued: the next poll tells it, as a
     # first read's (nobody was alerted), not as news.
@@ -3727,6 +3762,40 @@ def test_an_undated_news_list_oldest_first_on_one_long_page_has_its_newest_impor
     news_list = portal.put("/tin-tuc", undated(news_list_page(entries)))
     asyncio.run(FeedFollower(ward.settings(portal_feeds=(news_list,)), today=lambda: today).poll())
     assert [name[:10] for name in ward.imported()] == ["2026-11-28", "2026-11-29", "2026-11-30"]
+
+
+async def test_an_undated_news_list_keeps_its_order_known_over_a_poll_it_had_not_changed(
+    ward, portal, monkeypatch
+):
+    """The order of a list showing no dates is learnt once: a poll the portal answers "not
+    changed" keeps it. Else, the list changing later and its oldest article's page down
+    then, the list was taken for newest first: its oldest articles imported as news and
+    the one just posted, at its end, never."""
+    monkeypatch.setattr(portal_items, "MAX_FEED_ITEMS", 3)  # of 5 articles: the 3 newest
+    today = dt.date(2026, 11, 30)
+    entries = []
+    for number in range(6):
+        title, _ = SUBJECTS[number]
+        day = today - dt.timedelta(days=5 - number)
+        portal.put(f"/tin-tuc/tin-{number}", article(title, day))
+        entries.append((f"/tin-tuc/tin-{number}", title, day))
+    news_list = portal.put("/tin-tuc", undated(news_list_page(entries[:5])))
+    imported: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        on_imported=imported.extend,
+        today=lambda: today,
+        clock=lambda: 1_800_000_000.0,
+    )
+    await follower.poll()  # its first read: the 3 newest
+    await follower.poll()  # the list as it was ("not changed")
+    assert portal.requests[-1].path == "/tin-tuc" and len(imported) == 3
+    imported.clear()
+    portal.put("/tin-tuc/tin-0", "Lỗi máy chủ", status=500)
+    portal.put("/tin-tuc", undated(news_list_page(entries)))  # one more, at its end
+    await follower.poll()
+    assert imported == [entries[5][1]]
+    assert len(ward.imported()) == 4
 
 
 def test_importing_a_news_list_reads_its_next_pages_as_the_follower_does(ward, portal, capsys):

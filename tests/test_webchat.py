@@ -285,6 +285,7 @@ async def test_the_widget_script_carries_its_settings(client: httpx.AsyncClient)
         "label": msg.WEB_WIDGET_BUTTON,
         "title": "Hỏi đáp UBND Phường 2",
         "close": msg.WEB_WIDGET_CLOSE,
+        "unread": msg.WEB_WIDGET_UNREAD,
     }
 
 

@@ -64,6 +64,8 @@ PORTAL_PAGE = """<!doctype html>
 <p id="tin">Thông báo lịch tiếp công dân, thủ tục hành chính, tin tức của phường.</p></main>
 <script src="{bot}/widget.js" defer></script>
 </body></html>"""
+NONCE = "c2VydmVkLW9uY2U"
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
 
 
 @dataclass
@@ -82,7 +84,27 @@ async def bot(ward_settings: Settings, ward_engine: Engine) -> AsyncIterator[Bot
     async def portal(request: Request) -> Response:
         return HTMLResponse(PORTAL_PAGE.format(bot=bot_url[0]))
 
-    pages = web_app([Route("/", portal)])
+    async def strict_portal(request: Request) -> Response:
+        """The portal's page under a strict Content-Security-Policy that allows the bot's
+        address as the README says (script-src and frame-src), and nothing inline."""
+        bot = bot_url[0]
+        page = PORTAL_PAGE.format(bot=bot).replace("<style>", f'<style nonce="{NONCE}">')
+        policy = (
+            f"default-src 'self'; script-src 'self' {bot}; frame-src {bot}; "
+            f"style-src 'self' 'nonce-{NONCE}'; img-src 'self' data:"
+        )
+        return HTMLResponse(
+            page.replace(' style="color:#fff"', ""), headers={"Content-Security-Policy": policy}
+        )
+
+    async def unscaled_portal(request: Request) -> Response:
+        """An older portal's page, made for desktops: no viewport meta tag, so a phone lays
+        it out 980 px wide and shows it zoomed out."""
+        return HTMLResponse(PORTAL_PAGE.format(bot=bot_url[0]).replace(VIEWPORT_META, ""))
+
+    pages = web_app(
+        [Route("/", portal), Route("/strict", strict_portal), Route("/unscaled", unscaled_portal)]
+    )
     async with contextlib.AsyncExitStack() as stack:
         allowed = await stack.enter_async_context(serve(pages))
         stranger = await stack.enter_async_context(serve(pages))
@@ -105,6 +127,11 @@ def messages(page: Page | FrameLocator | Frame) -> tuple[Locator, Locator]:
 
 
 async def ask(page: Page, question: str) -> None:
+    await ask_in(page, question)
+
+
+async def ask_in(page: Page | FrameLocator, question: str) -> None:
+    """Type `question` in the chat's box, on its page or in the widget's frame, and send."""
     await page.locator("#chat-input").fill(question)
     await page.locator("#chat-input").press("Enter")
 
@@ -457,12 +484,15 @@ async def test_forget_clears_the_page(bot: Bot, new_page: NewPage) -> None:
 
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("portal", ["", "strict"], ids=["portal", "strict-csp"])
 async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escape(
-    bot: Bot, new_page: NewPage, screenshot: Screenshot, size: tuple[int, int]
+    bot: Bot, new_page: NewPage, screenshot: Screenshot, size: tuple[int, int], portal: str
 ) -> None:
+    """Also on a portal page whose Content-Security-Policy allows the bot's address only
+    where the README says (script-src, frame-src), and no inline style or script."""
     page = await new_page(*size)
     errors = console_errors(page)  # the frame's too
-    await page.goto(bot.portal)
+    await page.goto(bot.portal + portal)
     launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
     await expect(launcher).to_be_visible()
     await expect(launcher).to_have_attribute("aria-expanded", "false")
@@ -502,6 +532,61 @@ async def test_the_widget_on_an_allowed_site_opens_answers_and_closes_with_escap
     await expect(panel).to_be_hidden()
 
 
+async def test_an_answer_coming_while_the_widget_is_closed_shows_on_its_button(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    """The receipt of a question for ward staff says the answer shows on this page: one
+    that comes while the resident reads the portal with the panel closed marks the chat
+    button, and screen readers hear it, until the panel is opened again."""
+    page = await new_page(*DESKTOP)
+    await page.goto(bot.portal)
+    launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+    panel = page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")
+    unread = page.locator("[data-ward-chat] .unread")
+    await launcher.click()
+    chat = page.frame_locator("iframe")
+    await ask_in(chat, UNKNOWN)
+    _, replies = messages(chat)
+    await expect(replies).to_have_count(1)
+    await expect(unread).to_be_hidden()  # answered with the panel open: nothing to mark
+    await panel.get_by_role("button", name=msg.WEB_WIDGET_CLOSE).click()
+    await expect(panel).to_be_hidden()
+    frame = next(f for f in page.frames if "/chat" in f.url)
+    session = await frame.evaluate("localStorage.getItem('wardbot.chat.session')")
+    await bot.channel.deliver(session, [Reply(STAFF_ANSWER, title="Cán bộ")])
+    await expect(unread).to_be_visible()
+    await expect(launcher).to_have_accessible_name(
+        f"{msg.WEB_WIDGET_BUTTON} ({msg.WEB_WIDGET_UNREAD})"
+    )
+    await expect(page.locator("[data-ward-chat] [role=status]")).to_have_text(
+        f"{msg.WEB_WIDGET_BUTTON}: {msg.WEB_WIDGET_UNREAD}"
+    )
+    await screenshot(page, "unread", animations="disabled")
+    await launcher.click()
+    await expect(replies.last).to_contain_text(STAFF_ANSWER)
+    await expect(unread).to_be_hidden()
+    await expect(launcher).to_have_accessible_name(msg.WEB_WIDGET_BUTTON)
+    await expect(page.locator("[data-ward-chat] [role=status]")).to_have_text("")
+    # The next visit, on a slow connection: opened and closed before the history came.
+    # What was said before is no new message.
+    asked, slow = asyncio.Event(), asyncio.Event()
+
+    async def slowly(route: Routed) -> None:
+        asked.set()
+        await slow.wait()
+        await route.continue_()
+
+    await page.route("**/chat/api/poll?**", slowly)
+    await page.reload()
+    await launcher.click()
+    await asyncio.wait_for(asked.wait(), 20)
+    await launcher.click()
+    await expect(panel).to_be_hidden()
+    slow.set()
+    await expect(replies).to_have_count(2)
+    await expect(unread).to_be_hidden()
+
+
 async def test_back_on_a_phone_closes_the_widget_and_stays_on_the_portal_page(
     bot: Bot, new_page: NewPage
 ) -> None:
@@ -527,6 +612,32 @@ async def test_back_on_a_phone_closes_the_widget_and_stays_on_the_portal_page(
     await expect(panel).to_be_hidden()
     await page.go_back()
     await expect(page).to_have_url(before)
+
+
+async def test_on_a_portal_page_made_for_desktops_a_phone_opens_the_chat_as_a_page(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """An older portal's page without a viewport meta tag is laid out 980 px wide and shown
+    zoomed out on a phone: a panel in it had 6 px text and buttons too small to tap. The
+    launcher is drawn at the phone's scale, and the chat opens as its own page, which
+    Back leaves for the portal's page again."""
+    page = await new_page(360, 740, has_touch=True, is_mobile=True)
+    await page.goto(bot.portal + "unscaled")
+    launcher = page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON)
+    await expect(launcher).to_be_visible()
+    assert await page.evaluate("visualViewport.scale") < 0.5  # the page, zoomed out
+    shown_height = await launcher.evaluate(
+        "b => b.getBoundingClientRect().height * visualViewport.scale"
+    )
+    assert shown_height >= 44  # a finger's width on the phone's screen
+    await launcher.tap()
+    await expect(page).to_have_url(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt")
+    _, replies = messages(page)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    assert await page.evaluate("visualViewport.scale") == 1
+    await page.go_back()
+    await expect(page).to_have_url(bot.portal + "unscaled")
 
 
 async def test_on_a_desktop_the_widget_leaves_the_tabs_history_alone(
@@ -637,6 +748,70 @@ async def test_a_staff_answer_reaches_the_open_page_and_the_next_visit(
     await page.reload()
     await expect(replies.last).to_contain_text(STAFF_ANSWER)
     await expect(replies).to_have_count(2)
+
+
+async def test_a_staff_answer_coming_while_the_resident_reads_further_up_is_pointed_to(
+    bot: Bot, new_page: NewPage, screenshot: Screenshot
+) -> None:
+    """Scrolled up to read an earlier answer, the resident is not pulled away from it by a
+    staff answer, nor left unaware of it: a button over the box says a message came, and
+    takes them to it. At the end of the conversation, a new message simply shows."""
+    page, replies = await answered(bot, new_page)
+    session = await session_of(page)
+    log = page.locator("#chat-log")
+    jump = page.get_by_role("button", name=UI["new_below"])
+    long_answer = "Dạ, hồ sơ gồm: " + "giấy tờ tùy thân, tờ khai, ảnh 3x4; " * 40
+    await bot.channel.deliver(session, [Reply(long_answer, title="Cán bộ")])
+    await expect(replies).to_have_count(2)
+    await expect(jump).to_be_hidden()  # read at the end: nothing to point to
+    await log.evaluate("l => { l.scrollTop = 0; }")
+    await bot.channel.deliver(session, [Reply(STAFF_ANSWER, title="Cán bộ")])
+    await expect(replies).to_have_count(3)
+    await expect(jump).to_be_visible()
+    await expect(replies.last).not_to_be_in_viewport()
+    await expect(replies.first).to_be_in_viewport()  # still where the resident reads
+    await screenshot(page, "new-below", animations="disabled")
+    await jump.click()
+    await expect(replies.last).to_be_in_viewport(ratio=1)
+    await expect(jump).to_be_hidden()
+    await expect(page.locator("#chat-input")).to_be_focused()
+    # Scrolled down by hand to it, the button goes too.
+    await log.evaluate("l => { l.scrollTop = 0; }")
+    await bot.channel.deliver(session, [Reply("Dạ, cán bộ xin bổ sung: mang theo bản gốc.")])
+    await expect(jump).to_be_visible()
+    await log.evaluate("l => { l.scrollTop = l.scrollHeight; }")
+    await expect(jump).to_be_hidden()
+    # The history a reload shows is no new message.
+    await page.reload()
+    await expect(replies).to_have_count(4)
+    await expect(page.locator("#chat-log")).to_have_attribute("aria-busy", "false")
+    await expect(jump).to_be_hidden()
+
+
+async def test_a_staff_answer_coming_while_the_resident_is_in_another_tab_shows_in_its_title(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Waiting for ward staff's answer, the resident reads another tab: the chat's tab
+    counts the messages that came, as chat sites do, until the resident is back."""
+    page, replies = await answered(bot, new_page)
+    title = "Hỏi đáp UBND Phường 2"
+    await expect(page).to_have_title(title)
+    await page.evaluate(
+        "window.shownTab = false;"
+        "Object.defineProperty(document, 'visibilityState', "
+        "{get: () => (window.shownTab ? 'visible' : 'hidden')});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    session = await session_of(page)
+    await bot.channel.deliver(session, [Reply(STAFF_ANSWER, title="Cán bộ")])
+    await expect(page).to_have_title(f"(1) {title}")
+    await bot.channel.deliver(session, [Reply("Dạ, cán bộ xin bổ sung: mang theo bản gốc.")])
+    await expect(page).to_have_title(f"(2) {title}")
+    await page.evaluate(
+        "window.shownTab = true; document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    await expect(page).to_have_title(title)
+    await expect(replies).to_have_count(3)
 
 
 async def test_a_message_of_another_day_shows_its_day_beside_its_time(

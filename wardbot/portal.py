@@ -314,6 +314,7 @@ class FeedFollower:
         self._items_down = dict.fromkeys(self.feeds, False)
         self._running = False
         self._polling = asyncio.Lock()  # the interval's poll and /reload's take turns
+        self._telling: set[str] = set()  # the notices (Untold.key) a poll is telling of
         # Set once `run`'s stop is: a poll's thread then makes no new request.
         self._halt = threading.Event()
 
@@ -388,74 +389,85 @@ class FeedFollower:
                     if feed in told:
                         self._failed_polls[feed] = FAILING_POLLS - 1
                 self._polled = True
-        failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
-        # What earlier polls imported that admins did not hear of (a stop cut them short),
-        # first; then this poll's.
-        now_new = {o.path.name for o in outcomes if o.action == NEW and o.path is not None}
-        earlier = [notice for notice in untold if notice.file not in now_new]
-        imported = [n.title for n in earlier if not self._first_read_note(n.first_read)]
-        # A feed's news from before it was followed.
-        first_read = [n.title for n in earlier if self._first_read_note(n.first_read)]
-        withdrawn: list[str] = []
-        for outcome in outcomes:
-            if outcome.failed:
-                # A feed's address may hold a password or a key: never in logs or chats.
-                shown = shown_address(outcome.source)
-                log.warning("portal: %s: %s", shown, outcome.why)
-                why = reason_vi(outcome.why or "")
-                if self._failing.get(outcome.source) != why:
-                    self._failing[outcome.source] = why
-                    failed.setdefault(why, []).append(shown)
-                continue
-            self._failing.pop(outcome.source, None)
-            if outcome.written or outcome.action == SKIPPED:
-                log.info("portal: %s", outcome.describe())
-            if outcome.action == NEW:
-                quiet = outcome.path is not None and outcome.path.stem in self._quiet
-                heard_in = first_read if self._first_read_note(quiet) else imported
-                heard_in.append(outcome.title or str(outcome.path))
-            elif outcome.action == WITHDRAWN:
-                shown = shown_address(outcome.source)
-                log.warning("portal: %s, at %s", outcome.describe(), shown)
-                withdrawn.append(outcome.title or str(outcome.path))
-            elif outcome.action == UPDATED and outcome.kept is not None:
-                title = outcome.title or str(outcome.path)
-                await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
-        heard = {True: True, False: True}  # first-read note or not -> admins were told
-        if imported:
-            heard[False] = await self._call(self.on_imported, imported)
-        if first_read:
-            heard[True] = await self._call(self.on_first_read, first_read)
-        # (Not heard: told at the next poll. The notice's alert is the content watcher's.)
-        keys = [n.key for n in untold if heard[self._first_read_note(n.first_read)]]
+            # Those another poll is telling admins of now (/reload's beside the interval's)
+            # are its to tell: its marks go once they are told.
+            untold = [notice for notice in untold if notice.key not in self._telling]
+            telling = {notice.key for notice in untold}
+            self._telling |= telling
         try:
-            await in_thread(functools.partial(mark_told, self.settings.data_dir, keys))
-        except (ImportLogError, OSError) as exc:
-            log.warning("portal: could not note that admins heard of the imported: %s", exc)
-        if withdrawn:
-            await self._call(self.on_withdrawn, withdrawn)
-        for why, sources in failed.items():
-            await self._call(self.on_failed, sources, why)
-        # A feed that answered again (even "not modified") is no longer failing. A feed's
-        # own failure counts against the portal, not one of its items' pages; but every
-        # item read refused as the portal refuses every page (401, 403, a bot check, a
-        # server error) does: the feed is read, and nothing can be imported.
-        feeds_failed = {o.source for o in outcomes if o.failed}
-        self._items_down.update(items_down)
-        recovered = []  # the feeds admins were told had failed, read again
-        for feed in self.feeds:
-            # (Not while every article it lists is refused, behind a captcha say: its news
-            # is not "imported as usual", and admins were just told why.)
-            up = feed not in feeds_failed and not self._items_down[feed]
-            if up and self._failing.pop(feed, None) is not None:
-                recovered.append(shown_address(feed))
-            if feed in feeds_failed or self._items_down[feed]:
-                self._failed_polls[feed] += 1
-            else:
-                self._failed_polls[feed] = 0
-        if recovered:
-            await self._call(self.on_recovered, recovered)
-        return outcomes
+            failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
+            # What earlier polls imported that admins did not hear of (a stop cut them short),
+            # first; then this poll's.
+            now_new = {o.path.name for o in outcomes if o.action == NEW and o.path is not None}
+            earlier = [notice for notice in untold if notice.file not in now_new]
+            imported = [n.title for n in earlier if not self._first_read_note(n.first_read)]
+            # A feed's news from before it was followed.
+            first_read = [n.title for n in earlier if self._first_read_note(n.first_read)]
+            withdrawn: list[str] = []
+            for outcome in outcomes:
+                if outcome.failed:
+                    # A feed's address may hold a password or a key: never in logs or chats.
+                    shown = shown_address(outcome.source)
+                    log.warning("portal: %s: %s", shown, outcome.why)
+                    why = reason_vi(outcome.why or "")
+                    if self._failing.get(outcome.source) != why:
+                        self._failing[outcome.source] = why
+                        failed.setdefault(why, []).append(shown)
+                    continue
+                self._failing.pop(outcome.source, None)
+                if outcome.written or outcome.action == SKIPPED:
+                    log.info("portal: %s", outcome.describe())
+                if outcome.action == NEW:
+                    quiet = outcome.path is not None and outcome.path.stem in self._quiet
+                    heard_in = first_read if self._first_read_note(quiet) else imported
+                    heard_in.append(outcome.title or str(outcome.path))
+                elif outcome.action == WITHDRAWN:
+                    shown = shown_address(outcome.source)
+                    log.warning("portal: %s, at %s", outcome.describe(), shown)
+                    withdrawn.append(outcome.title or str(outcome.path))
+                elif outcome.action == UPDATED and outcome.kept is not None:
+                    title = outcome.title or str(outcome.path)
+                    await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
+            heard = {True: True, False: True}  # first-read note or not -> admins were told
+            if imported:
+                heard[False] = await self._call(self.on_imported, imported)
+            if first_read:
+                heard[True] = await self._call(self.on_first_read, first_read)
+            # (Not heard: told at the next poll. The notice's alert is the content watcher's.)
+            keys = [n.key for n in untold if heard[self._first_read_note(n.first_read)]]
+            # (Between another poll's read of the marks and its look at `_telling`: never.)
+            async with self._polling:
+                try:
+                    await in_thread(functools.partial(mark_told, self.settings.data_dir, keys))
+                except (ImportLogError, OSError) as exc:
+                    log.warning("portal: could not note that admins heard of the imported: %s", exc)
+                self._telling -= telling
+            if withdrawn:
+                await self._call(self.on_withdrawn, withdrawn)
+            for why, sources in failed.items():
+                await self._call(self.on_failed, sources, why)
+            # A feed that answered again (even "not modified") is no longer failing. A feed's
+            # own failure counts against the portal, not one of its items' pages; but every
+            # item read refused as the portal refuses every page (401, 403, a bot check, a
+            # server error) does: the feed is read, and nothing can be imported.
+            feeds_failed = {o.source for o in outcomes if o.failed}
+            self._items_down.update(items_down)
+            recovered = []  # the feeds admins were told had failed, read again
+            for feed in self.feeds:
+                # (Not while every article it lists is refused, behind a captcha say: its news
+                # is not "imported as usual", and admins were just told why.)
+                up = feed not in feeds_failed and not self._items_down[feed]
+                if up and self._failing.pop(feed, None) is not None:
+                    recovered.append(shown_address(feed))
+                if feed in feeds_failed or self._items_down[feed]:
+                    self._failed_polls[feed] += 1
+                else:
+                    self._failed_polls[feed] = 0
+            if recovered:
+                await self._call(self.on_recovered, recovered)
+            return outcomes
+        finally:
+            self._telling -= telling
 
     def _first_read_note(self, first_read: bool) -> bool:
         """Whether a notice imported is told in the first read's note (else as imported)."""

@@ -729,8 +729,10 @@ class Importer:
             remembered["failing"] = failing
         if layout:
             remembered["layout"] = layout
-        if url in self._order:
-            remembered["order"] = self._order[url]
+        # (Learnt once: kept over a poll the list had not changed, which reads no order.)
+        order = self._order.get(url) or seen.get("order")
+        if order:
+            remembered["order"] = order
         if self.dry_run or (url in self._log().feeds and remembered == seen):
             return
         with locked(self.settings.data_dir):

@@ -73,6 +73,7 @@
   const input = byId("chat-input");
   const sendButton = byId("chat-send");
   const offline = byId("chat-offline");
+  const jump = byId("chat-new");
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const timeFormat = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit" });
 
@@ -121,6 +122,9 @@
   let typing = null; // the "typing" bubble, while shown
   const seenKeys = new Map(); // the keys of the resident's messages the history holds -> ids
   let lastBotId = 0; // the bot's latest entry received: what came before it is answered
+  let loaded = false; // the history the page opened with is drawn: what comes now is new
+  const pageTitle = document.title;
+  let unread = 0; // replies that came while the page's tab was not the one shown
 
   // --- drawing -------------------------------------------------------------------------
 
@@ -280,12 +284,40 @@
   function place(node, follow) {
     const wasNearBottom = nearBottom();
     log.insertBefore(node, typing && typing.parentNode === log ? typing : null);
-    if (!follow && !wasNearBottom) return;
-    // A long reply is shown from its start; anything else, the end of the log.
+    if (!follow && !wasNearBottom) {
+      // The resident is reading further up: a reply that came meanwhile (a staff answer)
+      // is not scrolled to, and a button over the box says it is there.
+      if (loaded && node.classList.contains("msg-bot") && !unseen) {
+        unseen = node;
+        jump.hidden = false;
+      }
+      return;
+    }
+    showFrom(node);
+  }
+
+  /** Scroll so that `node` shows: a long reply from its start, else the end of the log. */
+  function showFrom(node) {
     const start = node.offsetTop - log.offsetTop - 8;
     const end = log.scrollHeight - log.clientHeight;
     scrollTo(node.offsetHeight > log.clientHeight ? start : end);
   }
+
+  let unseen = null; // the first reply that came while the resident read further up
+
+  function seen() {
+    unseen = null;
+    jump.hidden = true;
+  }
+
+  jump.addEventListener("click", () => {
+    if (unseen && unseen.parentNode === log) showFrom(unseen);
+    seen();
+    input.focus();
+  });
+  log.addEventListener("scroll", () => {
+    if (unseen && nearBottom()) seen();
+  });
 
   /** A note from the page itself (an error, a refusal): in the log, so it is read out. */
   function notice(text) {
@@ -295,6 +327,7 @@
   }
 
   function clearLog() {
+    seen();
     for (const node of [...log.children]) if (node !== typing) node.remove();
   }
 
@@ -348,6 +381,13 @@
       drawnAt.set(node, drawings);
       place(node, entry.from === "bot" && inFlight.length > 0);
       if (entry.from === "bot") {
+        // The widget marks its button with it while its panel is closed (a staff answer);
+        // the page's tab, its title, while the resident is in another tab.
+        if (embed && loaded) window.parent.postMessage({ wardChat: "message" }, "*");
+        if (!embed && loaded && document.visibilityState === "hidden") {
+          unread += 1;
+          document.title = `(${unread}) ${pageTitle}`;
+        }
         lastBotId = Math.max(lastBotId, entry.id);
         for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
         showTyping();
@@ -464,6 +504,8 @@
   // from lately is opened again, rather than waiting out SSE_SILENCE.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;
+    unread = 0;
+    document.title = pageTitle;
     catchUp().catch(() => setOffline(true));
     wakeUp();
     if (stream && Date.now() - (stream.heardAt || 0) > SSE_ALIVE) {
@@ -878,6 +920,8 @@
     input.placeholder = ui.placeholder;
     input.maxLength = MAX_CHARS;
     sendButton.textContent = ui.send;
+    jump.append(ui.new_below, make("span", "chat-new-arrow", " ↓"));
+    jump.lastChild.setAttribute("aria-hidden", "true");
     log.setAttribute("aria-label", ui.log_label);
     appendText(byId("chat-contact"), ui.contact);
   }
@@ -892,6 +936,7 @@
     } catch (error) {
       setOffline(true);
     }
+    loaded = true;
     log.setAttribute("aria-busy", "false");
     log.scrollTop = log.scrollHeight;
     resumePending();

@@ -3,7 +3,7 @@
    adds a chat button and a panel holding BOT/chat?embed=1 in a frame.
 
    Served by handlers/webchat.py, which puts its settings in place of the marker below:
-   {"origins": [the sites allowed to embed it], "label", "title", "close"}. On any other
+   {"origins": [the sites allowed to embed it], "label", "title", "close", "unread"}. On any other
    site it does nothing (the browser would refuse the frame anyway: frame-ancestors).
    Everything it draws lives in a shadow root, so the host page's styles and ours
    do not touch; the one global is window.WardChat ({open, close}).
@@ -49,6 +49,16 @@
     }
     .launcher:hover { background: #083766; }
     .launcher svg { width: 24px; height: 24px; flex: none; }
+    .unread {
+      position: absolute; top: -6px; right: -6px;
+      width: 18px; height: 18px; border: 2px solid #fff; border-radius: 50%;
+      background: #c62828;
+    }
+    .unread[hidden] { display: none; }
+    .hidden-text {
+      position: absolute; width: 1px; height: 1px; overflow: hidden;
+      clip-path: inset(50%); white-space: nowrap;
+    }
     .launcher:focus { outline: none; }
     .launcher:focus-visible, .close:focus-visible {
       outline: 3px solid #1a1f25; outline-offset: 2px; box-shadow: 0 0 0 6px #ffd33d;
@@ -88,6 +98,7 @@
     }
     @media (forced-colors: active) {
       .launcher, .close, .panel { border: 2px solid CanvasText; }
+      .unread { forced-color-adjust: none; background: Highlight; border-color: Canvas; }
     }
   `;
 
@@ -136,9 +147,17 @@
   launcher.type = "button";
   launcher.setAttribute("aria-expanded", "false");
   launcher.setAttribute("aria-controls", "ward-chat-panel");
+  // A reply that came while the panel was closed (a staff answer): a dot on the button,
+  // its words for screen readers, said once in a status region.
+  const unread = element("span", "unread");
+  unread.hidden = true;
+  unread.append(element("span", "hidden-text", ` (${String(config.unread || "")})`));
+  const announced = element("span", "hidden-text");
+  announced.setAttribute("role", "status");
   launcher.append(
     icon(["M4 5.5h16v10H9l-5 4z", "M8 9.5h8", "M8 12.5h5"]),
     element("span", "", String(config.label || "")),
+    unread,
   );
 
   const panel = element("div", "panel");
@@ -152,7 +171,7 @@
   close.append(icon(["M6 6l12 12", "M18 6L6 18"]), element("span", "", String(config.close || "")));
   bar.append(element("p", "title", String(config.title || "")), close);
   panel.append(bar);
-  root.append(launcher, panel);
+  root.append(launcher, panel, announced);
 
   // ms: a frame loaded without the chat saying it started holds an error page (the bot
   // was restarting, a proxy's "Bad Gateway"): it is loaded again this long after, while
@@ -197,11 +216,32 @@
   const fullScreen = window.matchMedia("(max-width: 520px), (max-height: 560px)");
   let stepped = false; // our step is the tab's current entry
 
+  // A phone showing a page laid out for a desktop (an older portal without a viewport
+  // meta tag: the phone lays it out 980 px wide and shows it zoomed out to a third).
+  // There a panel, shown at that scale too, has text too small to read and buttons too
+  // small to tap: the chat opens as its own page instead (made for phones; Back leads
+  // back to the portal), and the launcher is drawn at the phone's own scale.
+  const phone = Math.min(window.screen.width, window.screen.height) <= 560;
+  function zoomedOut() {
+    return phone && !fullScreen.matches;
+  }
+  function fitLauncher() {
+    const scale = zoomedOut() ? document.documentElement.clientWidth / window.screen.width : 1;
+    launcher.style.setProperty("zoom", scale > 1 ? scale.toFixed(2) : "");
+  }
+  fitLauncher();
+  window.addEventListener("resize", fitLauncher);
+
   function open() {
+    if (zoomedOut()) {
+      window.location.assign(`${botOrigin}/chat`);
+      return;
+    }
     // One still loading (a slow connection) is left to finish.
     if (!frame || (failed && !ready)) load();
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
+    markUnread(false);
     if (fullScreen.matches && !stepped) {
       try {
         history.pushState({ wardChat: true }, "");
@@ -222,6 +262,11 @@
       stepped = false;
       history.back(); // our step goes; the popstate it fires finds nothing to do
     }
+  }
+
+  function markUnread(on) {
+    unread.hidden = !on;
+    announced.textContent = on ? `${String(config.label || "")}: ${String(config.unread || "")}` : "";
   }
 
   launcher.addEventListener("click", () => (panel.hidden ? open() : shut()));
@@ -248,6 +293,8 @@
       retry = null;
     } else if (said === "close") {
       shut();
+    } else if (said === "message" && panel.hidden && unread.hidden) {
+      markUnread(true);
     }
   });
 

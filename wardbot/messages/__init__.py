@@ -256,6 +256,7 @@ from wardbot.messages.webchat import WEB_BUSY as WEB_BUSY
 from wardbot.messages.webchat import WEB_FORBIDDEN as WEB_FORBIDDEN
 from wardbot.messages.webchat import WEB_WIDGET_BUTTON as WEB_WIDGET_BUTTON
 from wardbot.messages.webchat import WEB_WIDGET_CLOSE as WEB_WIDGET_CLOSE
+from wardbot.messages.webchat import WEB_WIDGET_UNREAD as WEB_WIDGET_UNREAD
 from wardbot.messages.webchat import alerts_elsewhere as alerts_elsewhere
 from wardbot.messages.webchat import follow_on as follow_on
 from wardbot.messages.webchat import web_daily_limit as web_daily_limit

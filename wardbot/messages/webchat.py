@@ -8,6 +8,8 @@ from wardbot.messages.common import channel_name, contact_line, unit
 
 WEB_WIDGET_BUTTON = "Hỏi đáp"  # the widget draws its own chat icon (emoji fonts vary)
 WEB_WIDGET_CLOSE = "Đóng"
+# Beside the chat button, while the panel is closed and a reply has come (a staff answer).
+WEB_WIDGET_UNREAD = "có tin nhắn mới"
 WEB_FORBIDDEN = "Yêu cầu không hợp lệ. Anh/chị vui lòng tải lại trang."
 WEB_BAD_REQUEST = "Tin nhắn không hợp lệ. Anh/chị vui lòng tải lại trang và thử lại."
 # Too many pages open at once from one network (or on the whole bot): the page falls back
@@ -86,4 +88,5 @@ def web_ui(ward_name: str, hotline: str) -> dict[str, str]:
         "contact": f"Cần hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
         "hotline_number": hotline,
         "new_tab": "(mở trong thẻ mới)",
+        "new_below": "Có tin nhắn mới",
     }
