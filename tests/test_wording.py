@@ -8,11 +8,15 @@ Every public function of the catalogue is called with each sample its parameters
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import importlib
 import inspect
 import itertools
+import pkgutil
 import re
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -147,12 +151,44 @@ def _by_type(name: str, annotation: str) -> list[Any]:
     raise AssertionError(f"no sample for {name}: {annotation}; add one to SAMPLES")
 
 
+def _modules() -> list[ModuleType]:
+    """The catalogue's modules: the package's own, one per audience (wardbot.messages)."""
+    return [
+        importlib.import_module(f"{msg.__name__}.{module.name}")
+        for module in pkgutil.iter_modules(msg.__path__)
+    ]
+
+
 def _functions() -> list[tuple[str, Callable[..., Any]]]:
     return [
         (name, function)
-        for name, function in inspect.getmembers(msg, inspect.isfunction)
-        if function.__module__ == msg.__name__ and not name.startswith("_")
+        for module in _modules()
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__ and not name.startswith("_")
     ]
+
+
+def test_every_text_is_reached_where_callers_look_for_it() -> None:
+    """Callers write `msg.NAME`: each public name an audience's module defines is the
+    package's, and no module's name hides another's."""
+    hidden = [
+        f"{module.__name__}.{name}"
+        for module in _modules()
+        for name in _defined(module)
+        if not name.startswith("_") and getattr(msg, name, None) is not getattr(module, name)
+    ]
+    assert not hidden, f"not re-exported by wardbot/messages/__init__.py: {hidden}"
+
+
+def _defined(module: ModuleType) -> Iterator[str]:
+    """The names `module` defines itself (not those it imports)."""
+    for node in ast.parse(inspect.getsource(module)).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            yield node.name
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                yield from (n.id for n in ast.walk(target) if isinstance(n, ast.Name))
 
 
 def _texts(function: Callable[..., Any]) -> Iterator[tuple[dict[str, Any], str]]:

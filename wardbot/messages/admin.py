@@ -1,0 +1,588 @@
+"""What ward staff read about the bot itself: admin commands in a private chat (/stats,
+/unanswered, /broadcast, /reload, /problems), the staff files checked and published on
+the command line (bot.py check, bot.py announce), and the bot's failing tasks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from wardbot.messages.common import _all_of, duration, figure, unit, vn_date
+
+# --- for ward staff (admin commands) ------------------------------------------------
+
+
+def admin_stats(
+    ward_name: str,
+    topics: Sequence[tuple[str, int]],
+    days: int,
+    questions: int | None,
+    unanswered: int,
+    sent: int,
+    failed: int,
+    waiting: int,
+    tickets: tuple[int, int, float | None] | None = None,
+    blocked: int = 0,
+    held: tuple[str, str] | None = None,
+) -> str:
+    """`held`: in quiet hours, those hours and when the alerts they hold leave.
+    `questions` None: the question log is off (QUESTION_LOG_DAYS=0): nothing to count."""
+    lines = [f"📊 Thống kê của bot {ward_name}", "", "Người theo dõi theo chủ đề:"]
+    lines += [f"• {name}: {figure(count)}" for name, count in topics] or ["• (chưa có chủ đề)"]
+    why = f" ({figure(blocked)} vì người nhận đã chặn bot)" if blocked else ""
+    lines += ["", f"{days} ngày qua:"]
+    if questions is None:
+        lines.append(f"• Câu hỏi: {QUESTION_LOG_OFF}")
+    else:
+        share = f" ({100 * unanswered / questions:.0f}%)" if questions else ""
+        lines += [
+            f"• Câu hỏi: {figure(questions)}",
+            f"• Chưa trả lời được: {figure(unanswered)}{share}",
+        ]
+    lines += [
+        f"• Tin báo đã gửi: {figure(sent)}, gửi lỗi: {figure(failed)}{why}, "
+        f"đang chờ gửi: {figure(waiting)}",
+    ]
+    if held is not None:
+        quiet, morning = held
+        lines.append(
+            f"• Đang trong giờ không gửi tin ban đêm ({quiet}): tin báo về thông báo mới chờ "
+            f"đến {morning}, trừ thông báo khẩn (urgent: true)"
+        )
+    if tickets is not None:
+        open_now, answered, median = tickets
+        typical = f", thời gian trả lời trung vị {duration(median)}" if median is not None else ""
+        lines += [
+            f"• Hỏi cán bộ: {figure(answered)} phiếu đã trả lời{typical}",
+            "",
+            f"Phiếu đang chờ cán bộ trả lời: {figure(open_now)} (xem bằng /tickets)",
+        ]
+    return "\n".join(lines)
+
+
+# QUESTION_LOG_DAYS=0: no question is logged, so /stats and /unanswered have nothing to
+# count or list (not "none": residents did ask).
+QUESTION_LOG_OFF = (
+    "không ghi lại (QUESTION_LOG_DAYS=0: bot không lưu câu hỏi của người dân); muốn xem số "
+    "câu hỏi và /unanswered, đặt QUESTION_LOG_DAYS (ví dụ 90) rồi khởi động lại bot"
+)
+
+
+def admin_unanswered_off() -> str:
+    """/unanswered with the question log off: there is no list, not an empty one."""
+    return f"Chưa có danh sách câu hỏi bot chưa trả lời được: câu hỏi {QUESTION_LOG_OFF}."
+
+
+def admin_unanswered(
+    days: int,
+    groups: Sequence[tuple[int, str, Sequence[str]]],
+    chosen: Sequence[tuple[str, int] | None] = (),
+    *,
+    added: int = 0,
+) -> str:
+    """`chosen`, for each group: the FAQ entry (its question) residents who asked it then
+    picked from the close matches the bot offered, and how many of them; None if none.
+    `added`: how many questions are left out as faq.yaml now asks them."""
+    done = ""
+    if added:
+        done = f"\n({figure(added)} câu hỏi không còn hiện vì faq.yaml đã có đúng cách hỏi đó.)"
+    if not groups:
+        return f"Trong {days} ngày qua không có câu hỏi nào bot chưa trả lời được.{done}"
+    lines = [
+        f"❓ Câu hỏi bot chưa trả lời được ({days} ngày qua), gộp theo nội dung giống nhau.",
+        "Nên bổ sung vào faq.yaml các nhóm hỏi nhiều:" + done,
+    ]
+    for number, (count, example, others) in enumerate(groups, 1):
+        lines.append(f"\n{number}. “{example}” — {figure(count)} lần")
+        lines += [f"   cũng hỏi: “{other}”" for other in others]
+        pick = chosen[number - 1] if number <= len(chosen) else None
+        if pick is not None:
+            question, times = pick
+            who = "người hỏi" if times == 1 else f"{figure(times)} người hỏi"
+            lines.append(f"   👉 {who} đã chọn trong các gợi ý: “{question}”")
+    return "\n".join(lines)
+
+
+UNANSWERED_BUTTONS = (
+    "Thêm một nhóm làm cách hỏi khác của mục FAQ người hỏi đã chọn (nếu có), hoặc của mục gần nhất:"
+)
+
+
+def unanswered_choice(group: int, question: str) -> str:
+    """A /unanswered button as a numbered line, whose number is not the group's."""
+    return f"➕ Nhóm {group} là cách hỏi khác của: “{question}”"
+
+
+def unanswered_button_stale(days: int) -> str:
+    return (
+        "Nút này đã cũ: câu hỏi đó không còn trong danh sách chưa trả lời được "
+        f"({days} ngày qua) hoặc mục FAQ đó không còn trong faq.yaml, nên chưa sửa gì. "
+        "Gõ /unanswered để xem danh sách mới."
+    )
+
+
+def admin_ticket_usage(command: str) -> str:
+    if command == "variant":
+        return "Cách dùng: /variant SỐ_PHIẾU MÃ_MỤC_FAQ, ví dụ /variant 12 bhyt-gia-han."
+    return "Cách dùng: /newfaq SỐ_PHIẾU [MÃ_MỤC_MỚI], ví dụ /newfaq 12."
+
+
+def admin_broadcast_usage(topic_ids: Sequence[str]) -> str:
+    return (
+        "Cách dùng: /broadcast CHỦ_ĐỀ NỘI DUNG, hoặc /broadcast all NỘI DUNG để gửi cho "
+        f"mọi người đang theo dõi. Mã chủ đề: {', '.join(topic_ids) or '(chưa có)'}."
+    )
+
+
+def _broadcast_to(topic: str | None) -> str:
+    """Whom a broadcast reaches: the followers of `topic` (its name), or of any (None)."""
+    if topic is None:
+        return "mọi người đang nhận tin (theo dõi ít nhất một chủ đề)"
+    return f"người theo dõi chủ đề “{topic}”"
+
+
+def admin_broadcast_queued(count: int, topic: str | None) -> str:
+    """A broadcast queued for the followers of `topic` (its name), or of any topic (None)."""
+    if count == 0:
+        if topic is None:
+            return "Chưa có ai nhận tin chủ đề nào; chưa gửi tin nào."
+        return f"Không có ai theo dõi chủ đề “{topic}”; chưa gửi tin nào."
+    return (
+        f"Đã xếp {figure(count)} tin vào hàng gửi cho {_broadcast_to(topic)}; "
+        "tin sẽ được gửi dần trong ít phút."
+    )
+
+
+def admin_broadcast_review(
+    count: int, topic: str | None, text: str, quiet: tuple[str, str] | None = None
+) -> str:
+    """/broadcast shown to its admin before it goes: to how many (the followers of `topic`,
+    its name, or of any: None), and the text as they will read it. `quiet`: in quiet
+    hours, those hours and when they end ('6:30 sáng mai')."""
+    who = _broadcast_to(topic).removeprefix("mọi ")
+    lines = [
+        f"📣 Xem lại trước khi gửi: tin dưới đây sẽ tới {figure(count)} {who}. "
+        "Tin đã gửi thì không thu hồi được.",
+        "",
+        text,
+        "",
+    ]
+    if quiet is not None:
+        hours, morning = quiet
+        lines.append(
+            f"Đang trong giờ không gửi tin ban đêm ({hours}): tin này vẫn gửi ngay và đổ "
+            f"chuông điện thoại người nhận; tin không gấp thì nên để đến {morning}."
+        )
+    lines.append("Chọn “📣 Gửi” để gửi, hoặc “✖️ Hủy” nếu cần sửa (rồi gõ lại /broadcast).")
+    return "\n".join(lines)
+
+
+def broadcast_send_button(count: int) -> str:
+    return f"📣 Gửi cho {figure(count)} người"
+
+
+BROADCAST_DROP_BUTTON = "✖️ Hủy, không gửi"
+BROADCAST_DROPPED = "Đã hủy: chưa gửi tin nào."
+
+
+def broadcast_button_stale() -> str:
+    return (
+        "Nút này đã cũ (đã hủy, đã có /broadcast mới hơn, quá 1 giờ, hoặc bot vừa khởi động "
+        "lại), nên chưa gửi gì. Gõ lại /broadcast để gửi."
+    )
+
+
+def admin_broadcast_sent_already(count: int, topic: str | None) -> str:
+    return (
+        f"Tin này đã được xếp gửi rồi ({figure(count)} tin cho {_broadcast_to(topic)}); "
+        "bấm lại không gửi thêm."
+    )
+
+
+def admin_reloaded(
+    faq: int, announcements: int, problems: Sequence[str], saving: Sequence[str] = ()
+) -> str:
+    """/reload's reply; `saving`: the files still being saved, so not read yet."""
+    lines = [f"Đã nạp lại: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo."]
+    if saving:
+        lines = [
+            f"Chưa nạp lại: {', '.join(saving)} đang được lưu hay tải lên (tệp vẫn đang thay "
+            "đổi), nên bot chưa đọc để khỏi dùng bản lưu dở. Bot sẽ tự nạp khi tệp lưu xong, "
+            "không cần gõ lại /reload.",
+            f"Bot đang dùng: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo.",
+        ]
+    if problems:
+        lines += ["", "Các lỗi cần sửa (tệp:dòng: lỗi):", *problems[:20]]
+        if len(problems) > 20:
+            lines.append(f"... và {figure(len(problems) - 20)} lỗi khác")
+    return "\n".join(lines)
+
+
+def terminal_reloaded(
+    faq: int, announcements: int, problems: int, *, faq_broken: bool, no_good_version: bool
+) -> str:
+    """One line in `bot.py chat` when an edit of faq.yaml or content/ has been applied."""
+    if faq_broken and no_good_version:
+        head = "⚠️ faq.yaml có lỗi nên chưa nạp được, và chưa có bản đúng nào trước đó"
+    elif faq_broken:
+        head = "⚠️ faq.yaml có lỗi nên chưa nạp được; em vẫn dùng bản đúng gần nhất"
+    else:
+        head = "🔄 Em đã nạp nội dung vừa sửa"
+    line = f"{head}: {figure(faq)} câu hỏi đáp, {figure(announcements)} thông báo."
+    if problems:
+        line += f" Còn {figure(problems)} lỗi cần sửa (tệp:dòng: lỗi, in ở trên)."
+    return line
+
+
+def admin_problems(
+    problems: Sequence[str], *, faq_broken: bool, no_good_version: bool = False
+) -> str:
+    if faq_broken and no_good_version:
+        head = (
+            "⚠️ faq.yaml có lỗi nên chưa nạp được, và chưa có bản đúng nào trước đó: "
+            "hiện bot không có câu hỏi đáp và chủ đề nào cho đến khi tệp được sửa."
+        )
+    elif faq_broken:
+        head = "⚠️ faq.yaml có lỗi nên chưa nạp được; bot vẫn dùng bản đúng gần nhất."
+    else:
+        # Each problem says after " — " what it costs: a notice or an entry left out, only
+        # a line of it, or nothing (a topic written by its name, taken for it).
+        head = (
+            "⚠️ Có lỗi trong tệp nội dung (mỗi lỗi có ghi ảnh hưởng của nó); các phần khác vẫn "
+            "hoạt động."
+        )
+    lines = [head, "Vui lòng sửa (tệp:dòng: lỗi):", *problems[:20]]
+    if len(problems) > 20:
+        lines.append(f"... và {figure(len(problems) - 20)} lỗi khác")
+    return "\n".join(lines)
+
+
+def admin_problems_fixed() -> str:
+    """Every problem admins were told of in faq.yaml and content/ is gone."""
+    return (
+        "✅ Các lỗi đã báo trong faq.yaml và thư mục thông báo đều đã được sửa; bot đang dùng "
+        "đủ các tệp."
+    )
+
+
+def admin_faq_readable(faq: int, *, rest_fixed: bool = False) -> str:
+    """faq.yaml serves again, whole, after admins were told it could not be read or had
+    lost many entries; `rest_fixed`: so is every other mistake they were told of."""
+    readable = (
+        f"✅ faq.yaml đã đọc được bình thường trở lại: bot đang trả lời theo tệp vừa lưu "
+        f"({figure(faq)} câu hỏi đáp)."
+    )
+    return f"{readable}\n{admin_problems_fixed()}" if rest_fixed else readable
+
+
+def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) -> str:
+    lines = [
+        f"⚠️ faq.yaml vừa mất {figure(len(gone))} trong số {figure(before)} câu hỏi đáp "
+        f"(còn {figure(after)}); "
+        "có thể tệp bị cắt mất một đoạn hoặc bị xóa nhầm.",
+        "Các mã (id) không còn nữa:",
+        *gone[:20],
+    ]
+    if len(gone) > 20:
+        lines.append(f"... và {figure(len(gone) - 20)} mã khác")
+    lines += ["", f"Nếu không cố ý xóa, có thể lấy lại bản trước trong tệp {backup}."]
+    return "\n".join(lines)
+
+
+def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
+    """Topics faq.yaml no longer has that chats follow: (topic id, how many follow it)."""
+    lines = [
+        "⚠️ faq.yaml không còn các chủ đề dưới đây, nhưng vẫn có người dân đang theo dõi: "
+        "họ sẽ không nhận được tin báo nào về các chủ đề này nữa.",
+        *(f"• {topic_id}: {figure(count)} người theo dõi" for topic_id, count in followed),
+        "",
+        "Nếu chỉ định đổi mã (id) của chủ đề, vui lòng đặt lại mã cũ trong faq.yaml để người "
+        "theo dõi vẫn nhận được tin. Nếu cố ý bỏ chủ đề thì không cần làm gì thêm.",
+    ]
+    return "\n".join(lines)
+
+
+def admin_notices_untagged(notices: Sequence[tuple[str, str]]) -> str:
+    """New notices in no topic, alerted to nobody: (id, title) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md): {announce_silent_no_topic()}."
+        for notice_id, title in notices
+    )
+
+
+def admin_notices_misdated(
+    misdated: Sequence[tuple[str, str, dt.date, dt.date]], max_age: int
+) -> str:
+    """New notices alerted to nobody for their old date: line: (id, title, date, the date
+    its file is named by) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md) không được báo cho người theo dõi: "
+        f"dòng date: ghi ngày {vn_date(date)}, cũ hơn {max_age} ngày, trong khi tên tệp ghi "
+        f"ngày {vn_date(named)}. Nếu tệp được chép từ một thông báo cũ, hãy sửa dòng date: — "
+        "tin sẽ được báo ngay khi sửa xong."
+        for notice_id, title, date, named in misdated
+    )
+
+
+def admin_notices_dated_ahead(ahead: Sequence[tuple[str, str, dt.date]], max_days: int) -> str:
+    """New notices dated over `max_days` ahead: (id, title, date) each."""
+    return "\n".join(
+        f"⚠️ Thông báo mới “{title}” ({notice_id}.md) đề ngày {vn_date(date)}, sau hôm nay hơn "
+        f"{max_days} ngày: nếu gõ nhầm năm, hãy sửa dòng date: — cho tới ngày đó thông báo này "
+        "luôn đứng đầu các tin mới nhất."
+        for notice_id, title, date in ahead
+    )
+
+
+def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
+    where = (
+        f"Thư mục thông báo {folder} không còn nữa (bị xóa, đổi tên hay chuyển đi nơi khác?)"
+        if folder_missing
+        else f"Thư mục thông báo {folder} vừa trống"
+    )
+    gone, these, they = (
+        ("thông báo duy nhất trong đó đã biến mất", "thông báo này", "thông báo đó")
+        if count == 1
+        else (f"{_all_of(count, 'thông báo')} biến mất cùng lúc", "các thông báo này", "chúng")
+    )
+    return (
+        f"⚠️ {where}: {gone}, bot không còn trả lời được về {these}.\n\n"
+        f"Nếu không cố ý xóa, vui lòng khôi phục ngay: tin báo chưa gửi về {these} sẽ bị "
+        f"hủy nếu sau khoảng một phút {they} vẫn chưa trở lại."
+    )
+
+
+# --- the staff files, on the command line (bot.py check, bot.py announce) ------------
+# Each problem itself (`file:line: ...`) is worded where it is found (faq_file, notices...).
+
+
+def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned: bool) -> str:
+    loaded = (
+        f"đã nạp {figure(topics)} chủ đề, {figure(faq)} câu hỏi đáp, {figure(notices)} thông báo"
+    )
+    if problems:
+        return f"{figure(problems)} lỗi cần sửa (ở các dòng trên); {loaded}."
+    if warned:
+        return f"Không có lỗi, nhưng xem cảnh báo ở trên; {loaded}."
+    return f"Không có lỗi; {loaded}."
+
+
+def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
+    """A notice whose date: line is not the date its file is named by (`where`: file:line):
+    before it, most often copied from an older notice; after it, a year or month mistyped."""
+    cause = "tệp được chép từ một thông báo cũ" if date < named else "gõ nhầm năm hay tháng"
+    return (
+        f"cảnh báo: {where}: dòng date: ghi ngày {date.isoformat()}, tên tệp ghi ngày "
+        f"{named.isoformat()}: nếu {cause}, hãy sửa dòng date:"
+    )
+
+
+def faq_unusable(faq_file: str, saved: str | None) -> str:
+    """faq.yaml cannot be used; `saved`: the last good copy the bot keeps serving, if any."""
+    if saved is None:
+        return (
+            f"{faq_file} chưa đọc được và chưa có bản đúng nào trước đó: bot không có câu hỏi "
+            "đáp và chủ đề nào cho đến khi sửa xong các lỗi trên."
+        )
+    return f"{faq_file} chưa dùng được: bot vẫn dùng bản đúng gần nhất, {saved}."
+
+
+def faq_other_files_copy(saved: str, faq_file: str) -> str:
+    """The last good copy is another file's (loader.another_file): not served."""
+    return (
+        f"{saved} không phải bản trước đây của {faq_file} (không có mã id nào của tệp này "
+        "trong đó), nên bot không dùng bản đó."
+    )
+
+
+def faq_shrank_warning(faq_file: str, gone: Sequence[str], before: int, saved: str) -> str:
+    return (
+        f"cảnh báo: {faq_file} mất {figure(len(gone))} trong số {figure(before)} câu hỏi đáp "
+        f"so với {saved} "
+        f"(có thể tệp bị cắt mất một đoạn hay bị xóa nhầm): {', '.join(gone)}"
+    )
+
+
+def announce_faq_warning(faq_file: str, saved: str | None) -> str:
+    """`announce` while faq.yaml cannot be used."""
+    if saved is None:
+        return (
+            f"cảnh báo: {faq_file} chưa đọc được và chưa có bản đúng nào trước đó: bot không "
+            "có chủ đề nào cho đến khi sửa xong (xem `bot.py check`)."
+        )
+    return (
+        f"cảnh báo: {faq_file} chưa dùng được (xem `bot.py check`): bot vẫn dùng {saved}, "
+        "và thông báo được kiểm tra theo chủ đề và mã trong bản đó."
+    )
+
+
+def announce_unreadable(source: str) -> str:
+    return f"{source}: không đọc được tệp — thông báo này chưa được đăng"
+
+
+def announce_refuses_note() -> str:
+    """What a line the running bot would leave out or read otherwise (a topic written by its
+    name, a link without https://) costs with `announce`, which publishes no notice with a
+    mistake in it: said after " — " in place of "thông báo vẫn được đăng"."""
+    return "announce chưa đăng thông báo này: hãy sửa dòng này rồi chạy lại lệnh"
+
+
+def announce_source_changed(source: str) -> str:
+    """`bot.py announce`: the notice changed while it was checked (still being saved)."""
+    return (
+        f"{source} vừa thay đổi trong lúc bot kiểm tra (có thể tệp đang được lưu hay chép "
+        "vào), nên chưa đăng. Hãy chạy lại lệnh khi tệp đã lưu xong."
+    )
+
+
+def announce_exists(target: str) -> str:
+    return (
+        f"{target}:1: đã có một thông báo tên này trong thư mục thông báo — thông báo mới "
+        "chưa được đăng; hãy đặt tên tệp khác"
+    )
+
+
+def announce_not_served(notice_id: str) -> str:
+    return f"{notice_id}: bot không có thông báo này trong số thông báo đang đăng"
+
+
+def announce_kept_unserved(target: str) -> str:
+    return (
+        f"{target} đã nằm trong thư mục thông báo nhưng bot không đăng: hãy sửa lỗi hoặc xóa tệp."
+    )
+
+
+def announce_failed(target: str, again: str, why: str) -> str:
+    """`announce` copied the notice, then could not index it or queue its alerts; `again`:
+    the command to run again, as the shell takes it."""
+    return (
+        f"{target} đã nằm trong thư mục thông báo nhưng chưa lập chỉ mục hay xếp tin báo được "
+        f"({why}); bot đang chạy sẽ tự nhận tệp, hoặc chạy lại: {again}"
+    )
+
+
+def data_not_written(data_dir: str, why: str) -> str:
+    """A command could not write in the data folder (read-only, full, not the owner)."""
+    return f"không ghi được vào thư mục dữ liệu {data_dir}: {why}"
+
+
+def announce_published(
+    target: str,
+    queued: int | None,
+    why: str | None = None,
+    gather: int = 0,
+    morning: str | None = None,
+    quiet: str = "",
+) -> str:
+    """`why`: why a notice that queued no alert alerts nobody (one of announce_silent_*);
+    `gather`: ALERT_GATHER_SECONDS, how long a running bot waits before sending them;
+    `morning`: when they leave, held by the quiet hours `quiet` ('6:30 sáng mai')."""
+    if queued and morning:
+        return (
+            f"đã đăng {target}\nđã lập chỉ mục; đã xếp {figure(queued)} tin báo: gửi lúc {morning} "
+            f"(từ {quiet} không gửi tin báo ban đêm) nếu bot đang chạy, nếu không "
+            "thì khi bot chạy lại; nếu cần báo ngay trong đêm (bão, lũ, cắt nước tối nay), "
+            f"hãy thêm dòng urgent: true vào phần đầu của {target}"
+        )
+    if queued is None:
+        then = (
+            "đã lập chỉ mục; không xếp tin báo nào (thông báo đã có từ trước, hoặc bot chưa "
+            "từng chạy ở đây)"
+        )
+    elif queued == 0:
+        then = (
+            f"đã lập chỉ mục; {why or 'không ai theo dõi chủ đề của thông báo'}: không gửi tin báo"
+        )
+    else:
+        then = (
+            f"đã lập chỉ mục; đã xếp {figure(queued)} tin báo: "
+            + (
+                f"gửi sau khoảng {gather} giây (gộp chung với thông báo đăng cùng lúc)"
+                if gather
+                else "gửi ngay"
+            )
+            + " nếu bot đang chạy, nếu không thì khi bot chạy lại"
+        )
+    return f"đã đăng {target}\n{then}"
+
+
+def announce_left_to_the_bot(target: str) -> str:
+    """`announce` where no channel that sends alerts is configured (no token in its
+    environment): the running bot queues them for the channels it runs."""
+    return (
+        f"đã đăng {target}\nđã lập chỉ mục; chưa xếp tin báo: ở đây chưa cấu hình kênh gửi "
+        "tin (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN), nên bot sẽ tự xếp tin báo cho các kênh "
+        "của nó khi thấy thông báo: ngay nếu bot đang chạy, nếu không thì khi bot chạy lại"
+    )
+
+
+def announce_silent_expired(expires: dt.date) -> str:
+    return f"thông báo đã hết hạn (expires: {vn_date(expires)})"
+
+
+def announce_silent_old(day: dt.date, max_age: int) -> str:
+    return (
+        f"thông báo đề ngày {vn_date(day)}, cũ hơn {max_age} ngày, nên được lưu như tin cũ "
+        "(không báo lại cho người dân)"
+    )
+
+
+def announce_silent_no_topic() -> str:
+    """A notice with no topics: line, or one the running bot left out (it names no topic
+    faq.yaml has), and no topic's keyword in its text."""
+    return (
+        "thông báo không thuộc chủ đề nào (dòng topics: không có mã chủ đề nào có trong "
+        "faq.yaml, hoặc không có dòng này, và trong bài không có từ khóa của chủ đề nào), nên "
+        "chưa ai nhận tin; ghi dòng topics: [mã chủ đề] vào thông báo (xem mã ở phần topics: "
+        "của faq.yaml) thì bot sẽ báo cho người theo dõi chủ đề đó"
+    )
+
+
+def announce_silent_no_follower(topic_names: Sequence[str]) -> str:
+    return f"chưa ai theo dõi chủ đề {', '.join(topic_names)} của thông báo"
+
+
+_TASKS = {
+    "watcher": "theo dõi faq.yaml và thư mục thông báo (cập nhật câu trả lời, chuẩn bị tin "
+    "báo về thông báo mới)",
+    "retention": "xóa nhật ký câu hỏi cũ (QUESTION_LOG_DAYS)",
+    "portal": "đọc tin từ cổng thông tin của {unit} (PORTAL_FEEDS)",
+    "staff-desk": "chuyển câu hỏi của người dân vào nhóm cán bộ (STAFF_CHAT_ID; bot còn "
+    "trong nhóm và còn quyền quản trị không?)",
+}
+# The search index could not be written in the data folder (wardbot.engine.index_state).
+_INDEX_FAILING = (
+    "⚠️ Bot không ghi được chỉ mục tìm kiếm vào thư mục dữ liệu (DATA_DIR) trên máy chủ. "
+    "Người dân vẫn được trả lời theo nội dung bot đang có, nhưng thông báo mới và những chỉnh "
+    "sửa faq.yaml, thư mục thông báo có thể chưa tra cứu được và chưa được báo cho người theo "
+    "dõi. Bot tự thử lại mỗi khi tệp thay đổi và ít nhất 30 giây một lần.\n\n"
+    "Trong lúc lỗi, /healthz báo “index”: false. Vui lòng kiểm tra ổ đĩa của máy chủ (còn "
+    "trống không) và quyền ghi vào thư mục dữ liệu."
+)
+# Chat channels that could not start: (platform, the setting holding the bot's token).
+_CHANNELS = {"telegram": ("Telegram", "TELEGRAM_BOT_TOKEN"), "zalo": ("Zalo", "ZALO_BOT_TOKEN")}
+
+
+def admin_task_failing(ward_name: str, task: str) -> str:
+    """A part of the bot stopped on an error (or could not start) and is tried again."""
+    if task == "index":
+        return _INDEX_FAILING
+    channel, _, kind = task.partition("-")
+    check = (
+        "máy chủ (ổ đĩa còn trống không, tệp dữ liệu bot.sqlite3 có bị chương trình khác giữ không)"
+    )
+    if task in _CHANNELS:
+        platform, token = _CHANNELS[task]
+        what = f"kết nối với {platform} (người dân nhắn qua {platform} tạm chưa được trả lời)"
+        check = f"kết nối mạng của máy chủ tới {platform} và mã bot {token} (có bị đổi không)"
+    elif kind == "alerts":
+        what = f"gửi tin báo qua {channel.capitalize()}"
+    else:
+        what = _TASKS.get(task, task).format(unit=unit(ward_name))
+    return (
+        f"⚠️ Bot vừa gặp lỗi ở phần {what} và đang tự chạy lại phần này "
+        "(các lần thử thưa dần); chi tiết lỗi có trong nhật ký (log) của bot.\n\n"
+        f"Trong lúc lỗi, /healthz báo “{task}”: false. Nếu lỗi kéo dài, vui lòng kiểm tra "
+        f"{check}."
+    )

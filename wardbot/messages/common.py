@@ -1,0 +1,85 @@
+"""What the texts of every audience share: the unit the ward office serves ("phường",
+"xã"), counts, dates and durations as Vietnamese writes them, channel names, how to reach
+the ward office, and lists of names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from wardbot.text import UNITS, fold
+
+# The units (wardbot.text.UNITS), each with its words as written and without diacritics.
+_UNITS = tuple((name, name.split(), fold(name).split()) for name in UNITS)
+
+
+def unit(ward_name: str) -> str:
+    """The unit the ward office serves, as its residents call it ("cán bộ xã", "của xã"):
+    the first of _UNITS that `ward_name` names, in any case, with its diacritics or
+    without ("UBND xa My Phuoc Dien": "xã"); "phường" when it names none."""
+    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", ward_name).casefold())
+    for start in range(len(words)):
+        for name, written, plain in _UNITS:
+            if words[start : start + len(written)] in (written, plain):
+                return name
+    return "phường"
+
+
+EXAMPLE_QUESTION = "Đăng ký tạm trú cần giấy tờ gì?"
+
+
+# Where a chat gets alerts, for the texts that promise them: HERE (Telegram, Zalo);
+# ELSEWHERE, on the ward's Zalo or Telegram bot, whose links come with the reply (the web
+# chat, when they are configured); NOWHERE (the web chat without such links).
+HERE, ELSEWHERE, NOWHERE = "here", "elsewhere", "nowhere"
+
+
+def figure(count: int) -> str:
+    """A count as Vietnamese writes it, its thousands grouped with dots: "12.345" (not for
+    ids, numbers typed as commands, years)."""
+    return f"{count:,}".replace(",", ".")
+
+
+def vn_date(day: dt.date) -> str:
+    """15/07/2024: the way dates are written in Vietnamese documents."""
+    return day.strftime("%d/%m/%Y")
+
+
+def contact_line(ward_name: str, hotline: str) -> str:
+    if hotline:
+        return f"gọi đường dây nóng {hotline}"
+    return f"liên hệ Bộ phận Một cửa của {ward_name} trong giờ hành chính"
+
+
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web", "terminal": "máy tính"}
+
+
+def channel_name(channel: str) -> str:
+    return CHANNEL_NAMES.get(channel, channel)
+
+
+def duration(seconds: float) -> str:
+    """'5 phút', '3 giờ', '2 ngày': roughly how long ('dưới 1 phút': not a minute)."""
+    minutes = max(0, round(seconds / 60))
+    if minutes < 1:
+        return "dưới 1 phút"
+    if minutes < 60:
+        return f"{minutes} phút"
+    hours = round(minutes / 60)
+    if hours < 48:
+        return f"{hours} giờ"
+    return f"{round(hours / 24)} ngày"
+
+
+def _all_of(count: int, noun: str) -> str:
+    """ "cả 12 chủ đề" (all 12 topics); one is no whole: "chủ đề"."""
+    return noun if count == 1 else f"cả {figure(count)} {noun}"
+
+
+def _quoted(names: Sequence[str]) -> str:
+    """“A”, “B” và “C”."""
+    quoted = [f"“{name}”" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} và {quoted[-1]}"

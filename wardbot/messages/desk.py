@@ -1,0 +1,199 @@
+"""Asking ward staff ("hỏi cán bộ", wardbot.desk) as the resident sees it: the offer to pass
+a question on, the ticket it opens, and staff's answer when it comes back.
+"""
+
+from __future__ import annotations
+
+from wardbot.messages.common import channel_name, contact_line, unit
+
+_ASK_STAFF = "Hỏi cán bộ"
+
+
+def ask_staff_button(ward_name: str) -> str:
+    return f"💬 {_ASK_STAFF} {unit(ward_name)}"
+
+
+def staff_offer(ward_name: str, channel: str, when: str) -> str:
+    """Under "no answer": what passing the question on means, before the resident agrees
+    by choosing the button `ask_staff_button` labels (or typing "có", "đồng ý" next)."""
+    where = unit(ward_name)
+    return (
+        f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển câu hỏi này tới "
+        f"cán bộ {where} trả lời trực tiếp. Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh "
+        f"nhắn tin ({channel_name(channel)}) được chuyển đi, không kèm tên hay số điện thoại. "
+        f"{when}"
+    )
+
+
+def staff_offer_question(ward_name: str, question: str, channel: str, when: str) -> str:
+    """After "hỏi cán bộ": offer to pass on the last question the bot could not answer."""
+    return f"Dạ, câu hỏi em chưa trả lời được của anh/chị: “{question}”\n\n" + staff_offer(
+        ward_name, channel, when
+    )
+
+
+def staff_offer_kept(ward_name: str) -> str:
+    """To "ok", "vâng" under the offer to pass a question to staff: that it has not gone
+    (the resident may have meant yes), and how to send it."""
+    where = unit(ward_name)
+    return (
+        f"Dạ vâng ạ. Câu hỏi của anh/chị chưa được chuyển tới cán bộ {where}; nếu cần cán bộ "
+        f"trả lời, anh/chị nhắn “có” hoặc chọn “{_ASK_STAFF} {where}” ở trên."
+    )
+
+
+def staff_offer_declined(ward_name: str) -> str:
+    """To "không cần đâu", "thôi khỏi" under the offer to pass a question to staff."""
+    where = unit(ward_name)
+    return (
+        f"Dạ vâng ạ, em chưa chuyển gì tới cán bộ {where}. Khi cần, anh/chị cứ nhắn câu hỏi "
+        f"khác, hoặc gõ /hoicanbo để hỏi cán bộ {where} ạ."
+    )
+
+
+def staff_type_question(ward_name: str, when: str) -> str:
+    return (
+        f"Dạ, anh/chị vui lòng nhắn điều cần hỏi cán bộ {unit(ward_name)} trong tin tiếp theo; "
+        "em sẽ chuyển nguyên văn tới cán bộ (không kèm tên hay số điện thoại). "
+        f"{when}"
+    )
+
+
+def staff_private_only(ward_name: str) -> str:
+    return f"Dạ, để hỏi cán bộ {unit(ward_name)}, anh/chị vui lòng nhắn riêng cho bot."
+
+
+def staff_unavailable(ward_name: str, hotline: str) -> str:
+    """Asking for a person where no staff desk is set up: how to reach one instead."""
+    return (
+        "Dạ, em là trợ lý trả lời tự động; tại đây chưa có cán bộ "
+        f"{unit(ward_name)} trực tin nhắn. Để trao đổi trực tiếp với cán bộ, anh/chị vui lòng "
+        f"{contact_line(ward_name, hotline)}. "
+        "Anh/chị cũng có thể nhắn câu hỏi ngay tại đây, em sẽ trả lời nếu có thông tin."
+    )
+
+
+def ticket_received(
+    ward_name: str, ticket_id: int, when: str, channel: str, *, held_up: str = ""
+) -> str:
+    """The ticket is open. On the web chat nothing reaches a closed page: the answer waits
+    on this page, in this browser (its storage holds the conversation's only key).
+    `held_up`: how to reach the ward instead, when the bot cannot reach the staff group now
+    (the ticket waits, and is passed on once it can)."""
+    if channel == "web":
+        where = (
+            "Câu trả lời sẽ hiện ngay trên trang này. Trang web không báo được cho anh/chị "
+            "khi đã đóng, nên anh/chị vui lòng mở lại trang hỏi đáp này trên cùng điện "
+            "thoại và cùng trình duyệt để xem câu trả lời."
+        )
+    else:
+        where = "Câu trả lời sẽ được gửi tới anh/chị ngay trong cuộc trò chuyện này."
+    if held_up:
+        passed = (
+            f"📝 Em đã ghi lại câu hỏi của anh/chị (phiếu số {ticket_id}), nhưng hiện em chưa "
+            f"chuyển được tới cán bộ {unit(ward_name)} vì {_DESK_HELD_UP}. Nếu việc cần gấp, "
+            f"anh/chị vui lòng {held_up}."
+        )
+    else:
+        passed = (
+            f"✅ Em đã chuyển câu hỏi tới cán bộ {unit(ward_name)} (phiếu số {ticket_id}). {when}"
+        )
+    return (
+        f"{passed} {where}\n\n"
+        "Nếu cần bổ sung thông tin, anh/chị cứ nhắn tiếp, em sẽ chuyển cho cán bộ."
+    )
+
+
+# Why a question waits before it reaches staff: the bot cannot post in their group.
+_DESK_HELD_UP = "trục trặc kỹ thuật; em sẽ chuyển ngay khi khắc phục xong"
+
+
+def ticket_limit(ward_name: str, hotline: str) -> str:
+    return (
+        f"Dạ, em đã chuyển khá nhiều câu hỏi từ anh/chị tới cán bộ {unit(ward_name)} trong một "
+        "giờ qua nên tạm thời chưa chuyển thêm được. Anh/chị vui lòng thử lại sau ít lâu, hoặc "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ ngay. Em xin lỗi vì sự bất tiện này."
+    )
+
+
+def staff_desk_busy(ward_name: str, hotline: str) -> str:
+    return (
+        f"Dạ, hiện có nhiều câu hỏi đang chờ chuyển tới cán bộ {unit(ward_name)} nên em tạm "
+        "thời chưa nhận thêm. Anh/chị vui lòng thử lại sau ít phút, hoặc "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ ngay. Em xin lỗi vì sự bất tiện này."
+    )
+
+
+def staff_desk_unreachable(ward_name: str, hotline: str) -> str:
+    """No ticket opened: questions wait for a staff group the bot cannot reach now."""
+    return (
+        f"Dạ, hiện em chưa chuyển được câu hỏi tới cán bộ {unit(ward_name)} vì {_DESK_HELD_UP}, "
+        "và đã có nhiều câu hỏi đang chờ nên em tạm thời chưa nhận thêm. Anh/chị vui lòng "
+        f"{contact_line(ward_name, hotline)} để được hỗ trợ. Em xin lỗi vì sự bất tiện này."
+    )
+
+
+def ticket_already_open(ward_name: str, ticket_id: int) -> str:
+    return (
+        f"Dạ, câu hỏi của anh/chị đã được chuyển tới cán bộ {unit(ward_name)} (phiếu số "
+        f"{ticket_id}). Anh/chị cứ nhắn thêm, em sẽ chuyển tiếp cho cán bộ."
+    )
+
+
+def ticket_follow_up(ward_name: str, ticket_id: int, *, held_up: bool = False) -> str:
+    staff = f"cán bộ {unit(ward_name)}"
+    if held_up:
+        return (
+            f"Dạ, em đã ghi lại tin nhắn này (phiếu số {ticket_id}), nhưng hiện chưa chuyển "
+            f"được tới {staff} vì {_DESK_HELD_UP}."
+        )
+    return f"Dạ, em đã chuyển thêm tin nhắn này tới {staff} (phiếu số {ticket_id})."
+
+
+def staff_offer_gone(ward_name: str) -> str:
+    return (
+        "Dạ, em không còn giữ câu hỏi trước đó. Anh/chị vui lòng nhắn lại câu hỏi, "
+        f"hoặc gõ /hoicanbo rồi nhắn câu hỏi để chuyển tới cán bộ {unit(ward_name)}."
+    )
+
+
+def staff_answer_title(ward_name: str, ticket_id: int, signer: str | None) -> str:
+    return f"💬 {_staff_signed(ward_name, signer)} trả lời (phiếu số {ticket_id})"
+
+
+def staff_correction_title(ward_name: str, ticket_id: int, signer: str | None) -> str:
+    """A staff answer sent again, corrected (the officer edited it in the staff group)."""
+    return f"✏️ {_staff_signed(ward_name, signer)} sửa lại câu trả lời (phiếu số {ticket_id})"
+
+
+def _staff_signed(ward_name: str, signer: str | None) -> str:
+    return f"Cán bộ {signer} ({ward_name})" if signer else f"Cán bộ {ward_name}"
+
+
+def staff_answer_revised(ticket_id: int, *, sent: bool | None) -> str:
+    """To staff: their edit of an answer reaches the resident: in its place (`sent`
+    False), after it (True), or after it as a try of it failed (None: it may or may not
+    have reached them)."""
+    if sent is None:
+        return (
+            f"✏️ Câu trả lời trước chưa chắc đã tới người dân (đang gửi, hoặc gửi lỗi), "
+            f"nên bot gửi thêm bản sửa sau nó (phiếu số {ticket_id})."
+        )
+    if sent:
+        return (
+            f"✏️ Câu trả lời đã gửi trước đó nên bot gửi thêm bản sửa cho người dân "
+            f"(phiếu số {ticket_id})."
+        )
+    return f"✏️ Câu trả lời chưa gửi đi: người dân sẽ nhận bản đã sửa (phiếu số {ticket_id})."
+
+
+def staff_edit_not_moved(ticket_id: int) -> str:
+    """To staff: they edited the ticket number of an answer relayed with /r."""
+    return (
+        f"⚠️ Sửa số phiếu không chuyển được câu trả lời: câu trả lời này đã được gửi (hoặc "
+        f"đang gửi) cho người dân của phiếu số {ticket_id}, bản sửa không gửi cho ai. Muốn trả "
+        "lời phiếu khác, hãy gửi tin mới: /r SỐ_PHIẾU nội dung."
+    )
+
+
+STAFF_ANSWER_FOOTER = "Anh/chị có thể nhắn tiếp tại đây nếu cần hỏi thêm."
