@@ -1385,18 +1385,39 @@ async def test_a_faq_caught_half_saved_is_applied_once_whole_never_shortened(war
     )
 
 
+def chat_editor(ward: Ward, watcher: ContentWatcher, *, told: bool = False) -> FaqEditor:
+    """The in-chat FAQ editor wired to `watcher` as the bot wires it (its edits reloaded at
+    once, refused while staff save faq.yaml); `told`: admins told of chat edits a hand
+    save dropped, on the ward's clock."""
+    faq = ward.settings.faq_file
+    editor = FaqEditor(
+        faq,
+        ward.settings.data_dir,
+        functools.partial(watcher.refresh, force=True),
+        warn_admins=ward.alerts.tell_admins if told else None,
+        saving=functools.partial(watcher.saving, faq),
+        clock=ward.clock if told else time.time,
+    )
+    if told:
+        watcher.on_faq_read = editor.note_overwritten
+    return editor
+
+
+async def save_settled(watcher: ContentWatcher, now: list[float], ward: Ward, data: bytes) -> None:
+    """Staff save the ward's faq.yaml as `data`: read by `watcher` once it has settled."""
+    ward.settings.faq_file.write_bytes(data)
+    assert not await watcher.refresh()
+    now[0] += SETTLE_SECONDS
+    assert await watcher.refresh()
+
+
 async def test_an_edit_from_chat_leaves_a_faq_being_uploaded_alone(ward: Ward) -> None:
     """An upload writing faq.yaml in steps, and an officer pressing ➕ meanwhile: an edit
     renamed over the file would keep what was written so far, the rest written to a file
     no longer there. Refused until the upload is over, then made."""
     watcher, now = settling(ward)
     faq = ward.settings.faq_file
-    editor = FaqEditor(
-        faq,
-        ward.settings.data_dir,
-        functools.partial(watcher.refresh, force=True),
-        saving=functools.partial(watcher.saving, faq),
-    )
+    editor = chat_editor(ward, watcher)
     whole = faq.read_bytes()
     cut = whole.index(b"\n  - id:", whole.index(b"bhyt-mat-the")) + 1  # after that entry
     with faq.open("r+b") as upload:
@@ -1441,12 +1462,7 @@ async def test_a_second_admins_edit_while_the_first_is_applied_is_not_taken_for_
     watcher = ContentWatcher(
         ward.engine, ward.alerts, ward.settings, clock=lambda: now[0], sleep=sleep
     )
-    editor = FaqEditor(
-        faq,
-        ward.settings.data_dir,
-        functools.partial(watcher.refresh, force=True),
-        saving=functools.partial(watcher.saving, faq),
-    )
+    editor = chat_editor(ward, watcher)
     first = await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
     assert first.applied and (await second[0]).applied
     served = next(e.variants for e in ward.engine.corpus.faq if e.id == "bhyt-mat-the")
@@ -1471,21 +1487,8 @@ async def test_a_hand_save_from_an_editor_holding_the_old_faq_is_told_with_what_
     watcher, now = settling(ward)
     faq = ward.settings.faq_file
     ward.now[0] = dt.datetime.combine(dt.date.today(), dt.time(7, 0), VIETNAM).timestamp()
-    editor = FaqEditor(
-        faq,
-        ward.settings.data_dir,
-        functools.partial(watcher.refresh, force=True),
-        warn_admins=ward.alerts.tell_admins,
-        saving=functools.partial(watcher.saving, faq),
-        clock=ward.clock,
-    )
-    watcher.on_faq_read = editor.note_overwritten
-
-    async def saved(data: bytes) -> None:
-        faq.write_bytes(data)
-        assert not await watcher.refresh()
-        now[0] += SETTLE_SECONDS
-        assert await watcher.refresh()
+    editor = chat_editor(ward, watcher, told=True)
+    saved = functools.partial(save_settled, watcher, now, ward)
 
     in_the_editor = faq.read_bytes()
     notes = len(await admin_notes(ward))
@@ -1532,21 +1535,8 @@ async def test_a_hand_save_the_bot_does_not_serve_is_not_told_to_have_dropped_ch
     Once the header is fixed, the save served, they are told what it dropped."""
     watcher, now = settling(ward)
     faq = ward.settings.faq_file
-    editor = FaqEditor(
-        faq,
-        ward.settings.data_dir,
-        functools.partial(watcher.refresh, force=True),
-        warn_admins=ward.alerts.tell_admins,
-        saving=functools.partial(watcher.saving, faq),
-        clock=ward.clock,
-    )
-    watcher.on_faq_read = editor.note_overwritten
-
-    async def saved(data: bytes) -> None:
-        faq.write_bytes(data)
-        assert not await watcher.refresh()
-        now[0] += SETTLE_SECONDS
-        assert await watcher.refresh()
+    editor = chat_editor(ward, watcher, told=True)
+    saved = functools.partial(save_settled, watcher, now, ward)
 
     def lost_notes(notes: list[str]) -> list[str]:
         return [n for n in notes if n.startswith("⚠️ faq.yaml vừa được lưu mà không còn")]
@@ -1572,7 +1562,6 @@ async def test_an_edit_from_chat_during_a_long_notice_upload_is_applied_once_it_
     """An officer presses ➕ while a notice is still being uploaded into content/: the edit
     is written, the bot does not read the half notice to apply it, says it has not
     reloaded yet, and applies both by itself once the upload is over."""
-    faq = ward.settings.faq_file
     notice_id = write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt", body="x")
     path = ward.content / f"{notice_id}.md"
     whole = path.read_text(encoding="utf-8")
@@ -1584,12 +1573,7 @@ async def test_an_edit_from_chat_during_a_long_notice_upload_is_applied_once_it_
             path.write_text(whole + "Nội dung" * next(more), encoding="utf-8")
 
     watcher, now = settling(ward, uploading)
-    editor = FaqEditor(
-        faq,
-        ward.settings.data_dir,
-        functools.partial(watcher.refresh, force=True),
-        saving=functools.partial(watcher.saving, faq),
-    )
+    editor = chat_editor(ward, watcher)
     edit = await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
     assert not edit.applied
     assert "quên thẻ bảo hiểm" not in next(

@@ -3605,6 +3605,25 @@ def paging(*pages: tuple[str, str]) -> str:
     return '<div class="paging">' + " ".join(f'<a href="{p}">{w}</a>' for w, p in pages) + "</div>"
 
 
+def listed_news(portal: FakePortal, pages: int) -> tuple[list[tuple[str, str, dt.date]], str, str]:
+    """The fixture's listed articles served, on a news list linking `pages` pages: those
+    articles (path, title, day), the list's paging links, and its address."""
+    old = [(path, title, day) for path, (title, day) in LISTED.items()]
+    for path, title, day in old:
+        portal.put(path, article(title, day))
+    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, pages + 1)))
+    return old, links, portal.put("/tin-tuc", news_list_page(old, links))
+
+
+def serve_pages(
+    portal: FakePortal, pages: list[list[tuple[str, str, dt.date]]], links: str
+) -> None:
+    """The news list's pages now show these entries: the first at /tin-tuc, then ?page=2..."""
+    portal.put("/tin-tuc", news_list_page(pages[0], links))
+    for number, entries in enumerate(pages[1:], start=2):
+        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+
+
 async def test_a_news_list_oldest_first_over_pages_has_its_news_read_from_its_last_page(
     ward, portal
 ):
@@ -3636,11 +3655,7 @@ async def test_a_news_list_oldest_first_over_pages_has_its_news_read_from_its_la
 async def test_a_news_list_with_more_news_than_its_first_page_shows_has_it_all_read(ward, portal):
     # The bot was stopped a day: seven articles were posted, page 1 shows three of them.
     today = dt.date(2026, 11, 30)
-    old = [(path, title, day) for path, (title, day) in LISTED.items()]
-    for path, title, day in old:
-        portal.put(path, article(title, day))
-    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 7)))
-    news_list = portal.put("/tin-tuc", news_list_page(old, links))
+    old, links, news_list = listed_news(portal, 6)
     imported: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(news_list,)), on_imported=imported.extend, today=lambda: today
@@ -3649,9 +3664,7 @@ async def test_a_news_list_with_more_news_than_its_first_page_shows_has_it_all_r
     assert len(imported) == 3
     new = news(portal, [today] * 7)  # newest first
     pages = [(new + old)[start : start + 3] for start in range(0, 10, 3)]
-    portal.put("/tin-tuc", news_list_page(pages[0], links))
-    for number, entries in enumerate(pages[1:], start=2):
-        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+    serve_pages(portal, pages, links)
     await follower.poll()
     assert sorted(imported[3:]) == sorted(title for _, title, _ in new)
     # Page 3 lists an article imported before: page 4 is not read.
@@ -3664,11 +3677,7 @@ async def test_a_news_list_pinning_an_old_notice_has_the_news_of_its_next_pages_
     # The list keeps an old notice pinned at its top; the bot was stopped while seven
     # articles were posted: page 1 shows the pinned one and three of them.
     today = dt.date(2026, 11, 30)
-    old = [(path, title, day) for path, (title, day) in LISTED.items()]
-    for path, title, day in old:
-        portal.put(path, article(title, day))
-    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 7)))
-    news_list = portal.put("/tin-tuc", news_list_page(old, links))
+    old, links, news_list = listed_news(portal, 6)
     imported: list[str] = []
     follower = FeedFollower(
         ward.settings(portal_feeds=(news_list,)), on_imported=imported.extend, today=lambda: today
@@ -3677,9 +3686,7 @@ async def test_a_news_list_pinning_an_old_notice_has_the_news_of_its_next_pages_
     assert len(imported) == 3
     new = news(portal, [today - dt.timedelta(days=number) for number in range(7)])
     pages = [[old[0], *new[:3]], new[3:6], [new[6], *old[1:]]]
-    portal.put("/tin-tuc", news_list_page(pages[0], links))
-    for number, entries in enumerate(pages[1:], start=2):
-        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+    serve_pages(portal, pages, links)
     await follower.poll()
     assert sorted(imported[3:]) == sorted(title for _, title, _ in new)
     assert portal.hits("/tin-tuc?page=3") and not portal.hits("/tin-tuc?page=4")
@@ -3802,20 +3809,14 @@ def test_importing_a_news_list_reads_its_next_pages_as_the_follower_does(ward, p
     # Staff import the list after a week away: page 1 shows three of the seven articles
     # posted since the last import, pages 2 and 3 the rest, page 3 one imported before.
     today = dt.date.today()
-    old = [(path, title, day) for path, (title, day) in LISTED.items()]
-    for path, title, day in old:
-        portal.put(path, article(title, day))
-    links = paging(*((str(n), f"/tin-tuc?page={n}") for n in range(1, 9)))
-    news_list = portal.put("/tin-tuc", news_list_page(old, links))
+    old, links, news_list = listed_news(portal, 8)
     assert run_import(ward, capsys, news_list)[0] == 0
     assert len(ward.imported()) == 3
     new = news(portal, [today] * 7)
     pages = [(new + old)[start : start + 3] for start in range(0, 10, 3)]
     # (An article moved on to page 2 while page 1 was read: on both, imported once.)
     pages[1].insert(0, new[2])
-    portal.put("/tin-tuc", news_list_page(pages[0], links))
-    for number, entries in enumerate(pages[1:], start=2):
-        portal.put(f"/tin-tuc?page={number}", news_list_page(entries, links))
+    serve_pages(portal, pages, links)
     code, out, err = run_import(ward, capsys, news_list)
     assert (code, err) == (0, "")
     assert sum(line.startswith("imported ") for line in out.splitlines()) == 7
