@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from handlers.base import Answerer
 from wardbot import datadir
@@ -28,12 +28,21 @@ from wardbot.render import numbered, numbered_buttons, plain_text
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, StoreError
 
+if TYPE_CHECKING:
+    from wardbot.engine import Engine
+
 log = logging.getLogger(__name__)
 
 CHAT = ChatRef("terminal", "local")
 QUIT = frozenset({"/quit", "/exit", "/q"})
 RULE = "─" * 60
 WATCHER_STOP_SECONDS = 2.0
+# A fresh data folder: the documents' meaning is computed in the background (about 0.1 s a
+# document). Up to this many, the chat waits for it before its first answer, so that
+# whoever tries the bot reads the answers residents will get, not word matches only.
+WAIT_FOR_MEANING_AT_MOST = 300
+MEANING_POLL_SECONDS = 0.2
+SECONDS_PER_DOCUMENT = 0.1
 
 T = TypeVar("T")
 
@@ -239,9 +248,39 @@ async def main(settings: Settings) -> int:
                 return 1
             for problem in engine.problems:
                 print(problem, file=sys.stderr)
+            if not await _meaning_ready(engine, stop):
+                return interrupted()
             conversation = Conversation(engine, store, settings)
             await run_chat(conversation, settings, stop=stop, watch=(engine, snapshot))
     return 128 + received[0] if received else 0  # Ctrl-C: 130, as every command
+
+
+async def _meaning_ready(engine: Engine, stop: asyncio.Event) -> bool:
+    """Wait, saying so on stderr, while the background pass computes the meaning of a
+    few documents (a fresh data folder, a ward's files just written); with more, say only
+    that answers improve as it goes. False when `stop` was set meanwhile (Ctrl-C)."""
+    status = engine.semantic_status()
+    missing = int(status["of"]) - int(status["documents"])  # type: ignore[call-overload]
+    if status["model"] is None or missing <= 0 or not engine.vectors.computing:
+        return True
+    about = max(1, round(missing * SECONDS_PER_DOCUMENT))
+    if missing > WAIT_FOR_MEANING_AT_MOST:
+        print(
+            f"Computing the meaning of {missing} documents in the background (about "
+            f"{-(-about // 60)} min, once): until then answers match words only.",
+            file=sys.stderr,
+        )
+        return True
+    print(
+        f"Computing the meaning of {missing} documents (about {about} s, once)...",
+        file=sys.stderr,
+    )
+    while engine.vectors.computing:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), MEANING_POLL_SECONDS)
+        if stop.is_set():
+            return False
+    return True
 
 
 async def _unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> asyncio.Future[T] | None:

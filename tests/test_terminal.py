@@ -816,3 +816,61 @@ async def test_a_phone_number_is_no_choice_and_the_list_still_works_after_it(
     assert "không có trong danh sách" not in said
     opened = out.split("> 1\n", 1)[1]  # the list shown before it still answers to "1"
     assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened
+
+
+class _HeldEmbedder:
+    """The real model, except that the background pass computing the documents' meaning
+    (the "vectors" thread) waits until `release` is set."""
+
+    def __init__(self, inner, release: threading.Event) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.name, self.release = inner, inner.name, release
+
+    def embed(self, texts, *, query):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "vectors":
+            self.release.wait(30)
+        return self.inner.embed(texts, query=query)
+
+    def question_tail(self, text: str, tokens: int) -> str:
+        return self.inner.question_tail(text, tokens)  # type: ignore[no-any-return]
+
+
+async def _stderr_shows(capsys: pytest.CaptureFixture[str], text: str) -> str:
+    seen = ""
+    for _ in range(1000):
+        seen += capsys.readouterr().err
+        if text in seen:
+            return seen
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never printed: {text}; printed: {seen}")
+
+
+async def test_a_first_chat_waits_for_the_meaning_of_the_wards_documents_before_answering(
+    ward_settings: Settings,
+    ward_engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`make chat` on a fresh data folder: whoever tries the bot first gets the answers
+    residents will get, matched by meaning, not the word matches of the seconds while the
+    documents' meaning is computed ("chuyển hộ khẩu về đây" shares no word with "đăng ký
+    thường trú" and is answered only by meaning)."""
+    from wardbot import semantic
+
+    question = "chuyển hộ khẩu về đây"
+    assert ward_engine.ask(question).best.id == "dang-ky-thuong-tru"  # type: ignore[union-attr]
+    release = threading.Event()
+    held = _HeldEmbedder(ward_engine.embedder, release)
+    monkeypatch.setattr(semantic, "embedder_or_why", lambda threads=None: (held, None))
+    output = io.StringIO()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{question}\n/quit\n"))
+    monkeypatch.setattr(sys, "stdout", output)
+    chatting = asyncio.create_task(terminal.main(ward_settings))
+    try:
+        await _stderr_shows(capsys, "Computing the meaning of")
+        await asyncio.sleep(0.5)
+        assert "Đăng ký thường trú" not in output.getvalue(), "answered before the meaning"
+    finally:
+        release.set()
+    assert await asyncio.wait_for(chatting, 60) == 0
+    replies = output.getvalue().split(f"> {question}\n", 1)[1]
+    assert replies.split("\n", 2)[1].startswith("Đăng ký thường trú ở đâu?")

@@ -107,6 +107,12 @@ class DocumentVectors:
             self._thread = threading.Thread(target=self._worker, name="vectors", daemon=True)
             self._thread.start()
 
+    @property
+    def computing(self) -> bool:
+        """Whether a background pass is computing vectors now (or is about to)."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
     def close(self, wait: float = CLOSE_WAIT_SECONDS) -> None:
         """Stop: a pass under way stops within a few texts and saves what it computed
         (waited for up to `wait` seconds); no pass starts after."""
