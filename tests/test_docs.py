@@ -43,6 +43,22 @@ def test_every_link_in_the_docs_leads_to_a_file_of_the_project(doc: Path) -> Non
     assert dead == []
 
 
+def _anchor(heading: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to
+    hyphens (Vietnamese letters kept)."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_link_to_a_section_leads_to_a_heading_of_its_page(doc: Path) -> None:
+    """README's "where to read what" list leads readers to its sections: a heading
+    renamed must not leave a link that goes nowhere."""
+    text = doc.read_text(encoding="utf-8")
+    headings = {_anchor(h) for h in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}
+    targets = re.findall(r"\]\(#([^)\s]+)\)", text)
+    assert [t for t in targets if t not in headings] == []
+
+
 def test_the_readme_links_to_the_contract_it_cites() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/FORMATS.md" in readme
