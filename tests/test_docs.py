@@ -84,6 +84,7 @@ async def test_the_readmes_healthz_table_names_every_check_a_running_bot_reports
         web_chat=True,
         staff_chat_id=-1001234567890,
         portal_feeds=("http://127.0.0.1:9/rss",),  # a portal down: the check is there all the same
+        admin_ids=frozenset({"telegram:42"}),  # the weekly report to them
     )
     async with running_app(settings, healthy=False) as base, httpx.AsyncClient() as client:
         body = (await client.get(f"{base}/healthz")).json()

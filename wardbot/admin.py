@@ -40,6 +40,7 @@ ADMIN_ACTIONS = frozenset({"uv", "bc", "bx"})
 STATS_DAYS = 7
 UNANSWERED_DAYS = 30
 UNANSWERED_GROUPS = 10
+WEEKLY_GROUPS = 5  # the weekly report's most asked questions the bot could not answer
 SAME_QUESTION = 70  # rapidfuzz token_sort_ratio above which two questions are one group
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 DAY = 86400.0
@@ -268,6 +269,26 @@ class Admin:
             held=(str(quiet), morning) if morning else None,
         )
 
+    async def weekly_report(self) -> str:
+        """The report admins get every Monday morning (wardbot.weekly): /stats, and the
+        questions asked most in its days that the bot could not answer, as /unanswered
+        groups them (not those faq.yaml now asks)."""
+        stats = await self._stats()
+        if not self.settings.question_log_days:
+            return msg.admin_weekly(stats, None)
+        days = min(STATS_DAYS, self._unanswered_days())
+        asked = self._faq_wordings()
+        logged = await self.store.unanswered(self.clock() - days * DAY)
+        texts = [text for text in logged if same_words(for_faq(text).text) not in asked]
+        groups = [_shown(texts, group, 0)[:2] for group in group_members(texts)[:WEEKLY_GROUPS]]
+        return msg.admin_weekly(stats, groups)
+
+    def _faq_wordings(self) -> set[str]:
+        """The wordings faq.yaml asks (same_words): a question logged unanswered that is
+        one now (an admin's ➕, /variant, an edit by hand) is done: the bot answers it,
+        and faq.yaml would refuse it as a variant again."""
+        return {same_words(q) for e in self.engine.corpus.faq for q in (e.question, *e.variants)}
+
     async def _unanswered(self) -> Reply:
         """The groups, each with a button adding it to an FAQ entry: the one residents
         who asked it picked most often from the close matches offered, else the one the
@@ -277,9 +298,7 @@ class Admin:
             return Reply(msg.admin_unanswered_off())
         days = self._unanswered_days()
         logged = await self.store.unanswered_choices(self.clock() - days * DAY)
-        # A wording faq.yaml now asks (an admin's ➕, /variant, an edit by hand) is done:
-        # the bot answers it, and faq.yaml would refuse it as a variant again.
-        asked = {same_words(q) for e in self.engine.corpus.faq for q in (e.question, *e.variants)}
+        asked = self._faq_wordings()
         rows = [row for row in logged if same_words(for_faq(row[0]).text) not in asked]
         texts = [text for text, _ in rows]
         members = group_members(texts)[:UNANSWERED_GROUPS]

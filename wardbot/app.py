@@ -41,6 +41,7 @@ from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
 from wardbot.told import digest
 from wardbot.web import AsgiServer, web_app
+from wardbot.weekly import WeeklyReport
 
 if TYPE_CHECKING:
     from wardbot.engine import Engine
@@ -360,12 +361,18 @@ async def _serve(
     watching = Supervised(watcher.name, watch, restarts, check=watcher.is_running)
     retention = retention_task(store, settings, restarts, desk)
 
-    conversation.admin = Admin(
+    admin = Admin(
         engine, store, alerts, settings, reload, desk=desk, editor=editor, saving=watcher.unsettled
     )
+    conversation.admin = admin
     # A read-only data folder runs no alert sender nor purge (nothing to send or delete
     # from): /healthz reports `data` down, the cause, not them beside it.
     supervised = [*senders.supervised, watching, retention] if store.writable else [watching]
+    weekly = None
+    if store.writable and settings.weekly_report and settings.admin_ids:
+        report = WeeklyReport(store, admin.weekly_report, alerts.tell_admins)
+        weekly = Supervised(report.name, report.run, restarts)
+        supervised.append(weekly)
     portal = None
     if follower is not None:
         portal = Supervised(follower.name, follower.run, restarts, check=follower.healthy)
@@ -437,6 +444,8 @@ async def _serve(
             launch(retention)
         if portal is not None:
             launch(portal)
+        if weekly is not None:
+            launch(weekly)
         # "running" once every part has had its first try, well or not (the log says which).
         await _first_tries([*(start.tried for start in starting), synced], stop)
         log.info("running; stop with Ctrl-C or SIGTERM")

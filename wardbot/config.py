@@ -201,6 +201,9 @@ class Settings:
     # When alerts about new or corrected notices wait for the morning (QUIET_HOURS, Vietnam
     # time; None: 'off', they go at any hour). A notice with `urgent: true` goes at once.
     quiet_hours: QuietHours | None = DEFAULT_QUIET_HOURS
+    # Every Monday at 8:00 admins get the week's figures and the questions the bot could
+    # not answer (wardbot.weekly); WEEKLY_REPORT=off: none.
+    weekly_report: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -554,6 +557,7 @@ class Environment(BaseSettings):
         Settings.alert_gather_seconds
     )
     quiet_hours: QuietHours | None = Settings.quiet_hours
+    weekly_report: Switch = Settings.weekly_report
 
     @classmethod
     def variables(cls) -> set[str]:

@@ -104,6 +104,22 @@ def admin_unanswered(
     return "\n".join(lines)
 
 
+def admin_weekly(stats: str, groups: Sequence[tuple[int, str]] | None) -> str:
+    """The Monday report (wardbot.weekly): `stats` (/stats), then (count, example) of
+    the questions asked most in its days that the bot could not answer; `groups` None:
+    the question log is off (/stats says so)."""
+    lines = ["🗓️ Báo cáo tuần (bot tự gửi mỗi sáng thứ Hai)", "", stats]
+    if groups is not None and not groups:
+        lines += ["", "Tuần qua không có câu hỏi nào bot chưa trả lời được."]
+    elif groups:
+        lines += ["", "Câu hỏi bot chưa trả lời được, hỏi nhiều nhất tuần qua:"]
+        for number, (count, example) in enumerate(groups, 1):
+            lines.append(f"{number}. “{example}” — {figure(count)} lần")
+        lines += ["", "Gõ /unanswered để xem đủ và thêm vào faq.yaml bằng một chạm."]
+    lines += ["", "(Tắt báo cáo tuần: đặt WEEKLY_REPORT=off trong cấu hình của bot.)"]
+    return "\n".join(lines)
+
+
 UNANSWERED_BUTTONS = (
     "Thêm một nhóm làm cách hỏi khác của mục FAQ người hỏi đã chọn (nếu có), hoặc của mục gần nhất:"
 )

@@ -1,0 +1,132 @@
+"""The weekly report: every Monday at 8:00 (Vietnam time) admins get the week's figures
+and the questions residents asked most that the bot could not answer, once."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from test_admin import ADMIN, ALICE, BINH, CHAU, Bot, db_path, make_bot, settings, store
+
+from wardbot.config import Settings
+from wardbot.engine import Engine
+from wardbot.hours import VIETNAM
+from wardbot.store import Store
+from wardbot.weekly import WeeklyReport
+
+__all__ = ["db_path", "settings", "store"]  # test_admin's fixtures, used here too
+
+DAY = 86400.0
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 11) -> float:
+    """A time around Monday 30 November 2026, Vietnam time (the 29th is a Sunday)."""
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=VIETNAM).timestamp()
+
+
+def reports(bot: Bot) -> list[str]:
+    """The weekly reports queued for the admin."""
+    return [text for channel, chat, text in bot.outbox() if "Báo cáo tuần" in text]
+
+
+def weekly(bot: Bot) -> WeeklyReport:
+    """The report as `bot.py run` makes it (another instance: a restart)."""
+    admin = bot.conversation.admin
+    assert admin is not None
+    return WeeklyReport(bot.store, admin.weekly_report, bot.alerts.tell_admins, clock=bot.clock)
+
+
+async def test_admins_get_the_weeks_figures_and_most_asked_unanswered_questions_on_monday_at_8(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(29, 20)  # the bot's first start, on a Sunday evening
+    assert not await weekly(bot).send_due(), "nothing counted yet: no report"
+    week = [
+        (ALICE, "xin giấy phép xây dựng nhà ở", False),
+        (BINH, "xin giay phep xay dung nha o", False),
+        (CHAU, "giấy phép xây dựng nhà ở xin ở đâu", False),
+        (ALICE, "cắt điện khu phố 3 đến mấy giờ", False),
+        (BINH, "mất thẻ bhyt", True),
+    ]
+    for number, (chat, text, answered) in enumerate(week):
+        await store.log_question(chat, text, answered, at(29, 20) + number * 60)
+
+    bot.clock.now = at(30, 7, 59)
+    assert not await weekly(bot).send_due(), "not before 8:00"
+    bot.clock.now = at(30, 8)
+    assert await weekly(bot).send_due()
+
+    [(channel, chat, text)] = [row for row in bot.outbox() if "Báo cáo tuần" in row[2]]
+    assert (channel, chat) == (ADMIN.channel, ADMIN.chat_id)
+    lines = text.splitlines()
+    assert "• Câu hỏi: 5" in lines and "• Chưa trả lời được: 4 (80%)" in lines
+    most = [line for line in lines if line[:3] in ("1. ", "2. ", "3. ")]
+    assert len(most) == 2 and most[0].endswith("— 3 lần") and "cắt điện" in most[1]
+    assert "/unanswered" in text
+
+    bot.clock.now = at(30, 9)
+    assert not await weekly(bot).send_due(), "a restart the same week sends nothing again"
+    bot.clock.now = at(30, 8) + 7 * DAY
+    assert await weekly(bot).send_due(), "the next Monday, the next report"
+    assert len(reports(bot)) == 2
+
+
+async def test_a_bot_stopped_on_monday_morning_sends_the_report_when_it_starts(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)  # running the week before
+    await weekly(bot).send_due()
+    await store.log_question(ALICE, "cắt điện khu phố 3 đến mấy giờ", False, at(29, 9))
+    bot.clock.now = at(1, 15, month=12)  # started again on Tuesday afternoon
+    assert await weekly(bot).send_due()
+    [report] = reports(bot)
+    assert "“cắt điện khu phố 3 đến mấy giờ” — 1 lần" in report
+
+
+async def test_the_report_says_when_every_question_was_answered_and_lists_no_faq_wording(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """A question faq.yaml now asks (added by ➕ since) is not one to add any more."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    faq_wording = ward_engine.corpus.faq[0].question
+    await store.log_question(ALICE, faq_wording, False, at(28, 9))
+    await store.log_question(BINH, "mất thẻ bhyt", True, at(28, 10))
+    bot.clock.now = at(30, 8)
+    assert await weekly(bot).send_due()
+    [report] = reports(bot)
+    assert "Tuần qua không có câu hỏi nào bot chưa trả lời được." in report
+    assert faq_wording not in report
+
+
+async def test_the_running_report_sends_what_is_due_at_once_and_stops_when_asked(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """As `bot.py run` keeps it: started on a Monday after 8:00 with the week not yet
+    reported, the report goes; the bot stopping does not wait for the next Monday."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    bot.clock.now = at(30, 9)
+    stop = asyncio.Event()
+    running = asyncio.create_task(weekly(bot).run(stop))
+    try:
+        for _ in range(500):
+            if reports(bot):
+                break
+            await asyncio.sleep(0.01)
+        assert len(reports(bot)) == 1
+    finally:
+        stop.set()
+    await asyncio.wait_for(running, 5)
+
+
+def test_weekly_report_is_on_by_default_and_off_by_setting() -> None:
+    assert Settings.from_env({}).weekly_report
+    assert not Settings.from_env({"WEEKLY_REPORT": "off"}).weekly_report
+    assert replace(Settings(), weekly_report=False).weekly_report is False
