@@ -47,7 +47,8 @@ from wardbot.faq_file import load_faq
 from wardbot.hours import Closures, OfficeHours
 from wardbot.outbox import Composer, Sender
 from wardbot.reply import Button, Reply, digest
-from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.store import ChatRef, Store
+from wardbot.store.outbox import OutboxItem
 from wardbot.supervise import Restarts
 from wardbot.tickets import Ticket, TicketBook
 

@@ -36,7 +36,8 @@ from wardbot.portal import (
 )
 from wardbot.reply import Link
 from wardbot.stopping import stop_parts, stopped
-from wardbot.store import ChatRef, Store, StoreError
+from wardbot.store import ChatRef, Store
+from wardbot.store.base import StoreError
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
 from wardbot.told import digest

@@ -42,7 +42,8 @@ from wardbot.hours import VIETNAM, staff_answer_time
 from wardbot.models import FaqEntry, Hit
 from wardbot.redact import blank_found, for_faq
 from wardbot.reply import Button, Reply, button_label, digest
-from wardbot.store import ChatRef, OutboxItem
+from wardbot.store import ChatRef
+from wardbot.store.outbox import OutboxItem
 from wardbot.tickets import AnsweredJustNow, Ticket, TicketBook, TicketMessage, Withdrawal
 
 if TYPE_CHECKING:
