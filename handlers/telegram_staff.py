@@ -1,6 +1,6 @@
 """The staff group on Telegram (`STAFF_CHAT_ID`): where ward staff answer residents' tickets.
 
-`TelegramStaffRoom` is the desk's view of the group (wardbot.desk.StaffRoom): forum topics
+`TelegramStaffRoom` is the desk's view of the group (wardbot.desk.room.StaffRoom): forum topics
 when the group has them, messages, a 👍 on a relayed answer. `StaffHandlers` sit in front
 of the resident handlers of handlers.telegram and take every update from the staff group,
 so nothing said there is ever answered or relayed as a resident's message.
@@ -51,9 +51,9 @@ from handlers.telegram import (
 )
 from wardbot import messages as msg
 from wardbot.delivery import REPLY_RETRY, ReplyRetry
-from wardbot.desk import (
+from wardbot.desk import Desk
+from wardbot.desk.room import (
     AlreadyGone,
-    Desk,
     GroupMoved,
     GroupUnreachable,
     StaffMessage,

@@ -26,7 +26,8 @@ from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.render import numbered, numbered_buttons, plain_text
 from wardbot.reply import Button, Reply
-from wardbot.store import ChatRef, StoreError
+from wardbot.store import ChatRef
+from wardbot.store.base import StoreError
 
 if TYPE_CHECKING:
     from wardbot.engine import Engine

@@ -1767,7 +1767,7 @@ def test_fit_with_no_write_leaves_the_model_alone(ward, tmp_path, capsys):
 def _chat_commands() -> list[str]:
     from wardbot import messages as msg
     from wardbot.admin import ADMIN_COMMANDS
-    from wardbot.desk import STAFF_COMMANDS
+    from wardbot.desk.staff import STAFF_COMMANDS
 
     return sorted({name for name, _ in msg.COMMANDS} | ADMIN_COMMANDS | STAFF_COMMANDS)
 

@@ -21,7 +21,8 @@ from wardbot.conversation import Conversation
 from wardbot.outbox import WITHDRAWN_GRACE, Composer, Sender
 from wardbot.portal_import import Importer
 from wardbot.reply import Reply
-from wardbot.store import CORRECTION_WAIT_MAX, ChatRef
+from wardbot.store import ChatRef
+from wardbot.store.announcements import CORRECTION_WAIT_MAX
 
 BODY = (
     "Tổ dân phố 3 họp lúc 19h ngày 5/12 tại nhà văn hóa số 12 đường Lê Lợi.\n\n"

@@ -30,24 +30,18 @@ from wardbot.alerts import Alerts
 from wardbot.app import retention_task
 from wardbot.config import Settings
 from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation
-from wardbot.desk import (
-    HOUR,
-    MAX_WAITING,
-    TICKETS_PER_HOUR,
-    WITHDRAW_FOR,
-    AlreadyGone,
-    Desk,
-    GroupUnreachable,
-    StaffMessage,
-    TopicGone,
-)
+from wardbot.desk import Desk
+from wardbot.desk.limits import HOUR, MAX_WAITING, TICKETS_PER_HOUR
+from wardbot.desk.room import AlreadyGone, GroupUnreachable, StaffMessage, TopicGone
+from wardbot.desk.withdraw import WITHDRAW_FOR
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.faq_file import load_faq
 from wardbot.hours import Closures, OfficeHours
 from wardbot.outbox import Composer, Sender
 from wardbot.reply import Button, Reply, digest
-from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.store import ChatRef, Store
+from wardbot.store.outbox import OutboxItem
 from wardbot.supervise import Restarts
 from wardbot.tickets import Ticket, TicketBook
 

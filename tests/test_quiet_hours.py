@@ -39,7 +39,8 @@ from wardbot.hours import VIETNAM, QuietHours
 from wardbot.outbox import Composer, Sender, held_for_morning
 from wardbot.publish import held_until
 from wardbot.reply import Reply
-from wardbot.store import ChatRef, OutboxItem, Store
+from wardbot.store import ChatRef, Store
+from wardbot.store.outbox import OutboxItem
 from wardbot.web import web_app
 
 NIGHT = QuietHours.parse("21:30-6:30")

@@ -18,7 +18,8 @@ from test_telegram_app import read_only_folder
 
 from wardbot.notice_changes import NoticeRef
 from wardbot.schema import MIGRATIONS
-from wardbot.store import ChatRef, Store, StoreError
+from wardbot.store import ChatRef, Store
+from wardbot.store.base import StoreError
 from wardbot.tickets import TicketBook
 
 ALICE = ChatRef("telegram", "1001")

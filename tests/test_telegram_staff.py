@@ -22,7 +22,8 @@ from wardbot import messages as msg
 from wardbot.config import Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import REPLY_RETRY
-from wardbot.desk import Desk, GroupUnreachable, StaffMessage
+from wardbot.desk import Desk
+from wardbot.desk.room import GroupUnreachable, StaffMessage
 from wardbot.engine import Engine
 from wardbot.store import Store
 from wardbot.tickets import TicketBook

@@ -38,7 +38,8 @@ from wardbot import messages as msg
 from wardbot.app import _alert_links
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Conversation
-from wardbot.desk import HOUR, TICKETS_PER_ORIGIN_HOUR, Desk
+from wardbot.desk import Desk
+from wardbot.desk.limits import HOUR, TICKETS_PER_ORIGIN_HOUR
 from wardbot.doc_replies import doc_button
 from wardbot.engine import Engine
 from wardbot.reply import MAX_LABEL_CHARS, Reply

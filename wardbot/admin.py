@@ -22,7 +22,8 @@ from rapidfuzz import fuzz, process
 from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import ADMIN_CHANNELS, Settings
-from wardbot.desk import PRIVATE_COMMANDS, Desk
+from wardbot.desk import Desk
+from wardbot.desk.staff import PRIVATE_COMMANDS
 from wardbot.faq_edit import FaqEditError, FaqEditor, same_words, undo_for_staff
 from wardbot.intents import questions_in
 from wardbot.models import FaqEntry

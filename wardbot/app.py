@@ -22,7 +22,8 @@ from wardbot.alerts import Alerts, ContentWatcher, Snapshot, saved_snapshot
 from wardbot.channels import PUSH_CHANNELS, Channel
 from wardbot.config import ConfigError, Settings, check_ward_files
 from wardbot.conversation import Conversation
-from wardbot.desk import OFFER_KEEP, WAITING_TICKET_KEEP, Desk
+from wardbot.desk import Desk
+from wardbot.desk.residents import OFFER_KEEP, WAITING_TICKET_KEEP
 from wardbot.faq_edit import FaqEditor
 from wardbot.outbox import Composer, Sender, Senders, held_for_morning
 from wardbot.portal import (
@@ -36,7 +37,8 @@ from wardbot.portal import (
 )
 from wardbot.reply import Link
 from wardbot.stopping import stop_parts, stopped
-from wardbot.store import ChatRef, Store, StoreError
+from wardbot.store import ChatRef, Store
+from wardbot.store.base import StoreError
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
 from wardbot.told import digest

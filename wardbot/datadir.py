@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from wardbot.config import Settings
 from wardbot.scratch import INDEX_ASIDE, STAND_IN, OwnedFolder, remove_stale
-from wardbot.store import Store, no_room
+from wardbot.store import Store
+from wardbot.store.turns import no_room
 
 if TYPE_CHECKING:
     from wardbot.engine import Engine

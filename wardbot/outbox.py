@@ -43,14 +43,9 @@ from wardbot.delivery import (
 from wardbot.hours import VIETNAM, QuietHours
 from wardbot.models import Announcement, Corpus
 from wardbot.reply import Reply
-from wardbot.store import (
-    QUIET_HELD,
-    WITHDRAWN_DROP,
-    ChatRef,
-    OutboxItem,
-    Store,
-    read_correction_ref,
-)
+from wardbot.store import ChatRef, Store
+from wardbot.store.announcements import WITHDRAWN_DROP, read_correction_ref
+from wardbot.store.outbox import QUIET_HELD, OutboxItem
 from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,9 @@ from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.ports import Searcher, StaffDesk, Typing
 from wardbot.redact import scrub
 from wardbot.reply import Button, Reply, digest, with_button
-from wardbot.store import MAX_LOGGED_CHARS, ChatRef, Store, refused_write
+from wardbot.store import ChatRef, Store
+from wardbot.store.questions import MAX_LOGGED_CHARS
+from wardbot.store.turns import refused_write
 
 log = logging.getLogger(__name__)
 

@@ -381,9 +381,9 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     """,
     # 25: the corrections waiting at the upgrade hold the numbers the chat read as a
-    # version before 22 read them: marked so (wardbot.store.READ_BEFORE_22, a line after
-    # the title, which a ref of the first corrections lacks), so that a notice edited back
-    # as the chat read it sends none of them (22 reads it otherwise).
+    # version before 22 read them: marked so (wardbot.store.announcements.READ_BEFORE_22, a
+    # line after the title, which a ref of the first corrections lacks), so that a notice
+    # edited back as the chat read it sends none of them (22 reads it otherwise).
     """
     UPDATE outbox SET ref = ref
         || CASE WHEN length(ref) - length(replace(ref, char(10), '')) < 3

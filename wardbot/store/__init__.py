@@ -1,0 +1,150 @@
+"""What the bot remembers about chats: subscriptions, in SQLite (aiosqlite, WAL).
+
+Only the least personal data is kept: a chat is its channel name and opaque chat id,
+with no names and no message text. Every table that holds rows about a chat has the
+columns `channel` and `chat_id`; `forget()` finds such tables itself, so tables added by
+later migrations (a question log, an alerts outbox) are forgotten too.
+
+`Store` is one object over one connection, its methods in a module for each concern:
+- base: opening (read-only too) and migrating the database, the writers' turns (turns)
+  and transactions, whether it still saves; a read-only one read from a copy (wal_copy);
+- chats: subscriptions and the chats following topics (groups, forum topics, a chat that
+  blocked the bot or moved to a new id); chat_ref: `ChatRef`;
+- announcements: notices seen and alerted, their alerts and corrections queued;
+- outbox: the messages waiting for a chat, as the senders take and finish them;
+- questions: the question log; shown: what a chat was shown or offered lately;
+- here: what the bot notes about itself (meta), retention, and /forget.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import aiosqlite
+
+from wardbot.store.announcements import AnnouncementRows
+from wardbot.store.chat_ref import ChatRef as ChatRef
+from wardbot.store.chats import ChatRows
+from wardbot.store.outbox import OutboxRows
+from wardbot.store.questions import QuestionLog
+from wardbot.store.shown import ShownRows
+
+log = logging.getLogger(__name__)
+
+
+class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows):
+    """Async access to the bot's database. Open with `await Store.open(path)`."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        super().__init__(db)
+        # Called with the chat at each /forget, before its rows go: what a part of the bot
+        # keeps about chats outside the database (the web chat's messages held in memory).
+        self.forgetting: list[Callable[[ChatRef], None]] = []
+
+    # --- what the bot notes about itself ---------------------------------------------
+
+    async def told_failing(self, task: str) -> bool:
+        """Whether admins were told that the background task `task` fails, and it has not
+        run well since (wardbot.supervise; kept across restarts)."""
+        async with self._db.execute(
+            "SELECT 1 FROM meta WHERE key = ?", (f"told-failing:{task}",)
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def set_told_failing(self, task: str, told: bool) -> None:
+        async with self._write:
+            if told:
+                await self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')",
+                    (f"told-failing:{task}",),
+                )
+            else:
+                await self._db.execute("DELETE FROM meta WHERE key = ?", (f"told-failing:{task}",))
+
+    async def meta_value(self, key: str) -> str | None:
+        """What a part of the bot keeps under `key` in the `meta` table (None: nothing)."""
+        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    async def set_meta_value(self, key: str, value: str) -> None:
+        async with self._write:
+            await self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+            )
+
+    # --- retention ------------------------------------------------------------------
+
+    async def purge(self, before: float) -> int:
+        """Delete logged questions, finished outbox rows, what a chat was shown last, the
+        parts of an alert it got, the subject of its follow-ups and the close match it was
+        asked about, older than `before`."""
+        async with self._write:
+            questions = await self._db.execute(
+                "DELETE FROM questions WHERE asked_at < ?", (before,)
+            )
+            finished = await self._db.execute(
+                "DELETE FROM outbox WHERE state NOT IN ('pending', 'sending') AND done_at < ?",
+                (before,),
+            )
+            await self._db.execute("DELETE FROM shown_last WHERE shown_at < ?", (before,))
+            await self._db.execute("DELETE FROM alert_parts WHERE at < ?", (before,))
+            await self._db.execute("DELETE FROM follow_up_subjects WHERE at < ?", (before,))
+            await self._db.execute("DELETE FROM offered_matches WHERE at < ?", (before,))
+            await self._db.execute(
+                "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
+                "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "
+                "AND ref = CAST(messages.id AS TEXT))",
+                (before,),
+            )
+        return max(questions.rowcount, 0) + max(finished.rowcount, 0)
+
+    # --- privacy ------------------------------------------------------------------
+
+    async def per_chat_tables(self) -> list[str]:
+        """Every table holding rows about a chat: those with `channel` and `chat_id` columns."""
+        async with self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        ) as cursor:
+            names = [row[0] for row in await cursor.fetchall()]
+        tables = []
+        for name in names:
+            async with self._db.execute("SELECT name FROM pragma_table_info(?)", (name,)) as cursor:
+                columns = {row[0] for row in await cursor.fetchall()}
+            if {"channel", "chat_id"} <= columns:
+                tables.append(name)
+        return tables
+
+    async def forget(self, chat: ChatRef) -> int:
+        """Delete every row about `chat`, in every per-chat table (and what `forgetting`
+        keeps elsewhere, first); returns rows deleted."""
+        for forget in self.forgetting:
+            forget(chat)
+        tables = await self.per_chat_tables()
+        # The chats table goes last, after the tables that refer to it.
+        tables.sort(key=lambda name: name == "chats")
+        async with self._write.within(self.prompt_wait):
+            deleted = await self._delete_chat(tables, chat)
+            # The write-ahead log still holds the pages as they were before the delete:
+            # copy it into the (now zeroed) database and empty it.
+            async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                row = await cursor.fetchone()
+            if row and row[0]:
+                log.warning(
+                    "forget: the database is busy; the deleted rows stay in its write-ahead "
+                    "log until the next checkpoint"
+                )
+            return deleted
+
+    async def _delete_chat(self, tables: list[str], chat: ChatRef) -> int:
+        deleted = 0
+        async with self._transaction():
+            for table in tables:
+                cursor = await self._db.execute(
+                    f'DELETE FROM "{table}" WHERE channel = ? AND chat_id = ?',  # noqa: S608
+                    (chat.channel, chat.chat_id),
+                )
+                deleted += max(cursor.rowcount, 0)
+        return deleted
