@@ -175,7 +175,9 @@ async def finish(store: Store, channel: str, state: str, now: float) -> None:
 # --- who may use the commands -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["/stats", "/unanswered", "/reload", "/broadcast all Hi"])
+@pytest.mark.parametrize(
+    "command", ["/stats", "/unanswered", "/reload", "/broadcast all Hi", "/redo"]
+)
 @pytest.mark.parametrize(
     ("chat", "sender", "own_id"),
     [
@@ -210,7 +212,9 @@ async def test_admin_commands_refuse_anyone_else_and_tell_them_their_id(
     assert bot.questions() == []  # an unknown command is not a question either
 
 
-@pytest.mark.parametrize("command", ["/stats", "/unanswered", "/reload", "/broadcast all Hi"])
+@pytest.mark.parametrize(
+    "command", ["/stats", "/unanswered", "/reload", "/broadcast all Hi", "/redo"]
+)
 async def test_admin_commands_do_not_exist_in_a_group_even_for_an_admin(
     bot: Bot, command: str
 ) -> None:
@@ -264,6 +268,13 @@ async def test_staff_manage_a_groups_subscriptions(bot: Bot) -> None:
 
 async def test_admin_commands_are_case_insensitive(bot: Bot) -> None:
     assert "Thống kê" in await bot.staff("/STATS")
+
+
+async def test_redo_from_an_admin_where_the_bot_cannot_edit_faq_yaml_says_so(bot: Bot) -> None:
+    """/redo in an admin's private chat on a bot not allowed to edit faq.yaml: it says so,
+    and reloads nothing."""
+    assert await bot.staff("/redo") == msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
+    assert bot.reloads.calls == 0
 
 
 # --- /stats -----------------------------------------------------------------------------

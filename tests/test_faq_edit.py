@@ -739,25 +739,129 @@ def _editor(faq_file: Path, backups: Path, told: _Told, now: list[float]) -> faq
     return faq_edit.FaqEditor(faq_file, backups, _reloaded, warn_admins=told, clock=lambda: now[0])
 
 
-async def test_a_hand_save_dropping_a_chat_edit_older_than_undo_keeps_is_not_told(
+async def test_a_hand_save_from_an_editor_open_for_hours_is_told_and_redo_adds_the_edit_again(
     faq_file: Path, backups: Path
 ) -> None:
-    """A variant added from chat more than 30 minutes ago (past /undo), then taken out by
-    an officer on purpose: admins are not told it was lost to an old copy, as they are not
-    after a restart (the journal keeps only /undo's 30 minutes); within them, they are."""
+    """An officer opens faq.yaml in the morning; at noon an admin adds a variant and an
+    entry from chat; in the afternoon the officer saves what the editor holds, with their
+    own change and comment. Admins are told (past /undo's 30 minutes too), and /redo adds
+    both again on top of the file as saved: the officer's change and comment stay."""
     told, now = _Told(), [1_800_000_000.0]
     editor = _editor(faq_file, backups, told, now)
-    hand = STAFF_FAQ.encode("utf-8")  # as the officer's editor holds it
     await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
+    await editor.note_overwritten()  # the bot reads its own write: no hand save showing them
+    now[0] += 3 * 3600
+    hand = STAFF_FAQ.replace("Người thứ nhất đóng", "Người thứ nhất (chủ hộ) đóng").replace(
+        "# Cập nhật khi lương cơ sở thay đổi.", "# Cập nhật khi lương cơ sở thay đổi (7/2024)."
+    )
+    await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+    assert "quên thẻ bảo hiểm" in told.notes[0] and f"mục mới {added.entry_id}" in told.notes[0]
+    assert "/redo" in told.notes[0]
+    await editor.note_overwritten()  # read again: told once
+    assert len(told.notes) == 1
+
+    reply = await editor.redo()
+    assert "Đã thêm lại" in reply and "quên thẻ bảo hiểm" in reply
+    text = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    assert "(chủ hộ)" in text and "(7/2024)" in text  # the hand change kept
+    loaded = load_faq(faq_file)
+    assert loaded.problems == []
+    entries = {e.id: e for e in loaded.faq}
+    assert entries["bhyt-mat-the"].variants == ("quên thẻ bảo hiểm",)
+    assert entries[added.entry_id].answer == "Dạ có, liên hệ văn phòng."
+    assert added_lines(hand, text)[0] == "    variants:"  # spliced in, nothing else moved
+    assert await editor.redo() == faq_edit.msg.FAQ_REDO_NOTHING  # each added once
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+
+async def test_a_chat_edit_a_hand_save_showed_then_taken_out_later_is_not_told(
+    faq_file: Path, backups: Path
+) -> None:
+    """An officer's editor had the chat edit (they saved the file with it, adding a note):
+    taken out by them more than 30 minutes later, on purpose, it is not told lost."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    with_it = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    await asyncio.to_thread(faq_file.write_text, with_it + "# đã xem\n", encoding="utf-8")
+    await editor.note_overwritten()
     now[0] += faq_edit.UNDO_FOR + 60
-    await asyncio.to_thread(faq_file.write_bytes, hand)
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ + "# đã xem\n", encoding="utf-8")
     await editor.note_overwritten()
     assert told.notes == []
+    assert await editor.redo() == faq_edit.msg.FAQ_REDO_NOTHING
+
+
+async def test_chat_edits_are_watched_across_a_restart_for_thirty_days(
+    faq_file: Path, backups: Path
+) -> None:
+    """The bot restarts between a chat edit and a save from an old copy: still told. An
+    edit no hand save showed within 30 days is no longer watched (an editor held open that
+    long is not expected, and a removal then is taken as meant)."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
     await editor.add_variant("bhyt-mat-the", "rớt thẻ bảo hiểm")
-    await asyncio.to_thread(faq_file.write_bytes, hand)
-    await editor.note_overwritten()
+    now[0] += 2 * 86400
+    restarted = _editor(faq_file, backups, told, now)
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    await restarted.note_overwritten()
     assert len(told.notes) == 1 and "rớt thẻ bảo hiểm" in told.notes[0]
-    assert "quên thẻ bảo hiểm" not in told.notes[0]
+    assert "quên thẻ bảo hiểm" in told.notes[0]
+
+    await restarted.add_variant("bhyt-mat-the", "mất thẻ bảo hiểm")
+    now[0] += faq_edit_guard_days() * 86400 + 60
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    again = _editor(faq_file, backups, told, now)
+    await again.note_overwritten()
+    assert len(told.notes) == 1
+
+
+def faq_edit_guard_days() -> int:
+    from wardbot.faq_guard import WATCH_DAYS
+
+    return WATCH_DAYS
+
+
+async def test_redo_never_forces_an_edit_over_a_hand_change_of_its_entry(
+    faq_file: Path, backups: Path
+) -> None:
+    """The officer's old copy also reworded the answer of the entry the lost variant was
+    added to: /redo says so and leaves that entry as they wrote it; once they add it by
+    hand, /redo has nothing left to do."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    await editor.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
+    now[0] += 3600
+    hand = STAFF_FAQ.replace("Bà con xuất trình", "Người dân xuất trình")
+    await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+    reply = await editor.redo()
+    assert "Chưa thêm lại được" in reply
+    assert faq_edit.msg.faq_redo_entry_changed("bhyt-mat-the") in reply
+    assert "làm khai sinh cho con" in reply.partition("Chưa thêm lại được")[0]
+    entries = {e.id: e for e in load_faq(faq_file).faq}
+    assert entries["bhyt-mat-the"].variants == ()  # not forced
+    assert "Người dân xuất trình" in entries["bhyt-mat-the"].answer
+    assert entries["ho-tich-khai-sinh"].variants[-1] == "làm khai sinh cho con"
+    # Still there for /redo (said again), until the officer adds it by hand.
+    assert faq_edit.msg.faq_redo_entry_changed("bhyt-mat-the") in await editor.redo()
+    text = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    text = text.replace(
+        '"Bị mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?"\n',
+        '"Bị mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?"\n    variants: [quên thẻ bảo hiểm]\n',
+    )
+    await asyncio.to_thread(faq_file.write_text, text, encoding="utf-8")
+    await editor.note_overwritten()
+    assert await editor.redo() == faq_edit.msg.FAQ_REDO_NOTHING
+    assert len(told.notes) == 1
 
 
 async def test_a_chat_edit_made_while_faq_yaml_is_looked_at_for_lost_ones_is_not_told_lost(

@@ -62,6 +62,20 @@ SAMPLES: dict[str, list[Any]] = {
         [("09:40", "bhyt-mat-the", "rớt thẻ", False), ("10:05", "muon-loa", "Mượn loa?", True)],
     ],
     "copy": ["data/faq.after-chat-edit.yaml", None],
+    # /redo: lost chat edits added again, found added by hand, refused with why.
+    "edits": [[("10:05", "bhyt-mat-the", "quên thẻ bảo hiểm", False)], []],
+    "added": [
+        [
+            ("09:40 03/07", "bhyt-mat-the", "rớt thẻ", False),
+            ("10:05", "muon-loa", "Mượn loa?", True),
+        ],
+        [],
+    ],
+    "already": [[("10:05", "bhyt-mat-the", "quên thẻ bảo hiểm", False)], []],
+    "refused": [
+        [(("10:05", "bhyt-mat-the", "quên thẻ", False), "mục bhyt-mat-the đã được sửa tay")],
+        [],
+    ],
     "max_age": [30],
     "max_days": [30],
     "gather": [0, 30],

@@ -1,6 +1,7 @@
 """Commands for ward staff listed in ADMIN_IDS: /stats, /broadcast, /unanswered, /reload,
-/tickets, /variant and /newfaq (a ticket into faq.yaml; wardbot.desk), and /undo (the
-latest of those edits, or of /unanswered's ➕, taken back).
+/tickets, /variant and /newfaq (a ticket into faq.yaml; wardbot.desk), /undo (the
+latest of those edits, or of /unanswered's ➕, taken back) and /redo (those edits a hand
+save of faq.yaml dropped, added again: wardbot.faq_guard).
 
 For anyone else in a private chat on Telegram or Zalo, an admin command gets a short
 refusal with the sender's own id (`telegram:123456789`) to pass on to whoever installs the
@@ -228,6 +229,10 @@ class Admin:
             return [await self._broadcast(chat, arg)]
         if command == "undo":
             return [Reply(await undo_for_staff(self.editor))]
+        if command == "redo":
+            editor = self.editor
+            text = await editor.redo() if editor else msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
+            return [Reply(text)]
         if command == "tickets":
             return [Reply(await self.desk.listing(arg) if self.desk else msg.tickets_off())]
         problems = await self.reload()

@@ -57,7 +57,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from wardbot import messages as msg
-from wardbot.faq_file import LINE_REF, FaqFile, asked_words, load_faq
+from wardbot.faq_file import LINE_REF, FaqFile, load_faq, same_words
+from wardbot.faq_guard import JOURNAL as CHAT_EDITS_JOURNAL
+from wardbot.faq_guard import ChatEdit, ChatEdits, fingerprint
 from wardbot.hours import VIETNAM
 from wardbot.loader import keep_copy
 from wardbot.models import FaqEntry, Problem
@@ -117,13 +119,19 @@ class FaqEdit:
     # saved, and the watcher applies the edit by itself once it is.
     applied: bool = True
     written: Stamp | None = None  # faq.yaml's stamp once the edit was written
+    entry: FaqEntry | None = None  # the entry changed or created, as the edit left it
 
 
 # ------------------------------------------------------------------- public API
 
 
-def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path) -> FaqEdit:
+def add_variant(
+    faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path, unchanged: str = ""
+) -> FaqEdit:
     """Append `variant` to the `variants:` list of FAQ entry `entry_id`.
+
+    `unchanged`: the entry's `faq_guard.fingerprint` it must still have (/redo adding a
+    lost variant again never over a hand change of its entry); refused when it does not.
 
     The list is made when the entry has none. A variant the entry already has, or its
     question, is refused; so is one another entry asks (as its question or a variant),
@@ -137,6 +145,10 @@ def add_variant(faq_file: Path, entry_id: str, variant: str, *, backup_dir: Path
 
     def plan(doc: _Doc, before: FaqFile) -> _Plan:
         entry = _find_entry(doc, entry_id, shown)
+        if unchanged and not any(
+            e.id == entry_id and fingerprint(e) == unchanged for e in before.faq
+        ):
+            raise FaqEditError(msg.faq_redo_entry_changed(entry_id))
         _refuse_duplicate(entry, entry_id, variant, shown)
         _refuse_asked_elsewhere(doc, entry, entry_id, variant, shown)
         splice = _variant_splice(doc, entry, entry_id, variant, shown)
@@ -755,12 +767,6 @@ def _refuse_asked(doc: _Doc, texts: Sequence[str], shown: str) -> None:
             )
 
 
-def same_words(text: str) -> str:
-    """What two ways of asking must share to be the same: their words as faq.yaml's check
-    reads them (faq_file.asked_words: a comma or a dash typed in changes nothing), folded."""
-    return fold(asked_words(text))
-
-
 # A question that is only what identified its writer, blanked ("…": wardbot.redact).
 _NO_WORDS = "{what} trống (hoặc chỉ còn dấu … sau khi che thông tin cá nhân), không có gì để thêm."
 
@@ -816,7 +822,10 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
                 tmp.unlink(missing_ok=True)
             _sync_folder(real.parent)
             stamp = _stamp(real)
-            return FaqEdit(faq_file, edit.entry_id, backup, doc.data, written, written=stamp)
+            entry = next(e for e in edit.expected if e.id == edit.entry_id)
+            return FaqEdit(
+                faq_file, edit.entry_id, backup, doc.data, written, written=stamp, entry=entry
+            )
     raise FaqEditError(f"{faq_file.name} vừa được sửa, hãy thử lại.")
 
 
@@ -1039,6 +1048,8 @@ class FaqEditor:
         # Written in a thread: one at a time, each with the edits kept when it runs, so
         # that of two edits at once the journal ends with both.
         self._journal_lock = threading.Lock()
+        # Every edit made from chat, watched until a hand save shows it (faq_guard).
+        self._edits = ChatEdits(backup_dir / CHAT_EDITS_JOURNAL, faq_file, clock)
         self._done: list[_Done] = _read_journal(self._journal, faq_file)
         if (recent := self._recent()) != self._done:  # those past UNDO_FOR go
             self._done = recent
@@ -1100,6 +1111,11 @@ class FaqEditor:
         await self._keep(_Done(edit, self.clock(), what, _one_line(variant)))
         return dataclasses.replace(edit, applied=await self._reloaded())
 
+    def _base(self, edit: FaqEdit) -> str:
+        """A variant's entry as it was before `edit` added it (the variant is its last)."""
+        assert edit.entry is not None
+        return fingerprint(dataclasses.replace(edit.entry, variants=edit.entry.variants[:-1]))
+
     async def add_entry(self, question: str, answer: str, entry_id: str | None = None) -> FaqEdit:
         self._refuse_to_write()
         edit = await asyncio.to_thread(
@@ -1122,7 +1138,16 @@ class FaqEditor:
 
     async def _keep(self, done: _Done) -> None:
         self._done = [*self._done[-(UNDO_KEPT - 1) :], done]
+        edit = done.edit
+        answer = edit.entry.answer if done.new_entry and edit.entry is not None else ""
+        base = "" if done.new_entry else self._base(edit)
+        watched = ChatEdit(done.at, edit.entry_id, done.asked, done.new_entry, answer, base)
+        self._edits.made(watched, edit.after)
         await asyncio.to_thread(self._write)
+
+    @staticmethod
+    def _key(done: _Done) -> tuple[float, str, str, bool]:
+        return done.at, done.edit.entry_id, done.asked, done.new_entry
 
     def _recent(self) -> list[_Done]:
         """The edits /undo may still take back: made within UNDO_FOR."""
@@ -1130,52 +1155,116 @@ class FaqEditor:
         return [done for done in self._done if now - done.at <= UNDO_FOR]
 
     def _write(self) -> None:
-        """The journal, as the edits kept now: those within UNDO_FOR (none: no file)."""
+        """The journals, as the edits kept now: /undo's, those within UNDO_FOR (none: no
+        file); the chat edits watched (faq_guard)."""
+        snapshot = self._edits.snapshot()
         with self._journal_lock:
             _write_journal(self._journal, self._recent())
+        self._edits.write(snapshot)
 
     async def note_overwritten(self) -> None:
-        """After faq.yaml was read again: the recent edits made from chat (those /undo
-        keeps) that the file no longer asks anywhere, as its question or a variant (a new
-        entry: nor has under its id), are told to admins, once: an officer saved faq.yaml
-        from an editor still holding it as it was before them, say. The file is left as
-        saved; those edits leave the journal (/undo cannot take back what is gone). Not
-        while faq.yaml does not read."""
+        """After faq.yaml was read again: the edits made from chat that a hand save dropped
+        (faq_guard: not yet shown by one, or within UNDO_FOR) are told to admins, once, with
+        /redo to add them again: an officer saved faq.yaml from an editor still holding it
+        as it was before them, say. The file is left as saved; those edits leave /undo's
+        journal (/undo cannot take back what is gone). Not while faq.yaml does not read."""
         # Those made before the file is read (one made while it is read is in it or not,
-        # as the read fell): within UNDO_FOR, as after a restart (the journal's).
-        recent = [done for done in self._recent() if done.asked]
-        if not recent:
+        # as the read fell).
+        looked = self._edits.current()
+        if not looked:
             return
         faq = await asyncio.to_thread(load_faq, self.faq_file)
         if not faq.ok_syntax:
             return
-        asked = {same_words(text) for e in faq.faq for text in (e.question, *e.variants)}
-        ids = {e.id for e in faq.faq}  # a new entry whose question staff reworded is kept
-        lost = [
-            done
-            for done in recent
-            if done in self._done  # (not undone since)
-            and same_words(done.asked) not in asked
-            and not (done.new_entry and done.edit.entry_id in ids)
-        ]
+        lost = self._edits.check(looked, faq, recent=UNDO_FOR)
         if not lost:
+            await asyncio.to_thread(self._write)  # those a hand save showed
             return
-        for done in lost:
+        now = self.clock()
+        for edit in lost:
             log.warning(
-                "faq.yaml was saved without an edit made from chat at %s (%s)", *done.told()[:2]
+                "faq.yaml was saved without an edit made from chat at %s (%s)",
+                *edit.told(now)[:2],
             )
-        copy = self.backup_dir / AFTER_LOST_EDIT
-        kept: str | None = str(copy)
-        try:  # what was lost, whole (a new entry's answer too), for staff to copy back
-            await asyncio.to_thread(keep_copy, [copy], lost[-1].edit.after)
-        except OSError as exc:
-            log.warning("%s cannot be written (%s)", copy, exc)
-            kept = None
+        keys = {edit.key for edit in lost}
+        undoable = [done for done in self._done if self._key(done) in keys]
+        kept: str | None = None
+        if undoable:  # what was lost, whole (a new entry's answer too), to copy back
+            copy = self.backup_dir / AFTER_LOST_EDIT
+            try:
+                await asyncio.to_thread(keep_copy, [copy], undoable[-1].edit.after)
+                kept = str(copy)
+            except OSError as exc:
+                log.warning("%s cannot be written (%s)", copy, exc)
         if self.warn_admins is not None:  # told first: should it fail, told at the next read
-            told = [done.told() for done in lost]
-            await self.warn_admins(msg.faq_chat_edits_overwritten(told, kept))
-        self._done = [done for done in self._done if done not in lost]
+            await self.warn_admins(
+                msg.faq_chat_edits_overwritten([e.told(now) for e in lost], kept)
+            )
+        self._done = [done for done in self._done if done not in undoable]
         await asyncio.to_thread(self._write)
+
+    async def redo(self) -> str:
+        """/redo: the edits a hand save dropped (`note_overwritten`) added again to faq.yaml
+        as it is now, keeping the hand changes and comments; each can then be undone as
+        any. One whose entry was changed by hand since (or removed, or whose way of asking
+        another entry now has) is not forced: said, with why, and kept for a later /redo
+        (one added back by hand meanwhile goes). What staff are told."""
+        lost = self._edits.lost()
+        if not lost:
+            return msg.FAQ_REDO_NOTHING
+        try:
+            self._refuse_to_write()
+        except FaqEditError as exc:
+            return msg.faq_edit_failed(str(exc))
+        added: list[ChatEdit] = []
+        already: list[ChatEdit] = []
+        refused: list[tuple[ChatEdit, str]] = []
+        for edit in lost:
+            faq = await asyncio.to_thread(load_faq, self.faq_file)
+            if faq.ok_syntax and edit.in_file(faq):
+                already.append(edit)
+                self._edits.drop(edit.key)
+                continue
+            try:
+                made = await asyncio.to_thread(self._add_again, edit)
+            except FaqEditError as exc:
+                refused.append((edit, str(exc)))
+                continue
+            self._wrote = made.written
+            self._edits.drop(edit.key)
+            what = (
+                msg.faq_undone_entry(made.entry_id, edit.asked)
+                if edit.new_entry
+                else msg.faq_undone_variant(made.entry_id, edit.asked)
+            )
+            await self._keep(_Done(made, self.clock(), what, edit.asked, edit.new_entry))
+            added.append(edit)
+        await asyncio.to_thread(self._write)
+        applied = await self._reloaded() if added else True
+        now = self.clock()
+        return msg.faq_redone(
+            [e.told(now) for e in added],
+            [e.told(now) for e in already],
+            [(e.told(now), why) for e, why in refused],
+            applied=applied,
+        )
+
+    def _add_again(self, edit: ChatEdit) -> FaqEdit:
+        if edit.new_entry:
+            return add_entry(
+                self.faq_file,
+                edit.asked,
+                edit.answer,
+                backup_dir=self.backup_dir,
+                entry_id=edit.entry_id,
+            )
+        return add_variant(
+            self.faq_file,
+            edit.entry_id,
+            edit.asked,
+            backup_dir=self.backup_dir,
+            unchanged=edit.base,
+        )
 
     async def undo(self) -> str:
         """/undo: the latest edit made from chat not yet undone taken back (within
@@ -1189,13 +1278,17 @@ class FaqEditor:
         if self.clock() - done.at > UNDO_FOR:
             raise FaqEditError(msg.faq_undo_too_late())
         self._refuse_to_write()
-        # Out of the list while faq.yaml is put back: not told lost by a read meanwhile.
+        # Out of the lists while faq.yaml is put back: not told lost by a read meanwhile.
         self._done.remove(done)
+        watched = self._edits.drop(self._key(done))
         try:
             self._wrote = await asyncio.to_thread(undo, done.edit, backup_dir=self.backup_dir)
         except BaseException:  # kept, in its place among the edits made since
             self._done.insert(sum(d.at <= done.at for d in self._done), done)
+            if watched is not None:
+                self._edits.put_back(watched)
             raise
+        self._edits.wrote(done.edit.before)
         await asyncio.to_thread(self._write)
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         applied = await self._reloaded()

@@ -21,7 +21,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from wardbot.intents import topic_key
 from wardbot.models import FaqEntry, Problem, Topic
 from wardbot.staff_read import read_bytes, text_of
-from wardbot.text import tokens
+from wardbot.text import fold, tokens
 from wardbot.yaml_records import (
     Invalid,
     Kind,
@@ -245,6 +245,12 @@ def asked_words(text: str) -> str:
     """A way of asking as two FAQ entries may not share it: its words, whatever their
     capitals, spacing and punctuation (the check below, and /variant and /newfaq's)."""
     return " ".join(tokens(text, decode=False))
+
+
+def same_words(text: str) -> str:
+    """What two ways of asking must share to be the same: their words as faq.yaml's check
+    reads them (`asked_words`: a comma or a dash typed in changes nothing), folded."""
+    return fold(asked_words(text))
 
 
 def _asked_before(

@@ -20,6 +20,7 @@ in the imports below; tests/test_wording.py fails on one left out):
 
 from wardbot.messages.admin import BROADCAST_DROP_BUTTON as BROADCAST_DROP_BUTTON
 from wardbot.messages.admin import BROADCAST_DROPPED as BROADCAST_DROPPED
+from wardbot.messages.admin import FAQ_REDO_NOTHING as FAQ_REDO_NOTHING
 from wardbot.messages.admin import QUESTION_LOG_OFF as QUESTION_LOG_OFF
 from wardbot.messages.admin import UNANSWERED_BUTTONS as UNANSWERED_BUTTONS
 from wardbot.messages.admin import admin_broadcast_queued as admin_broadcast_queued
@@ -62,6 +63,8 @@ from wardbot.messages.admin import check_dated_otherwise as check_dated_otherwis
 from wardbot.messages.admin import check_summary as check_summary
 from wardbot.messages.admin import data_not_written as data_not_written
 from wardbot.messages.admin import faq_other_files_copy as faq_other_files_copy
+from wardbot.messages.admin import faq_redo_entry_changed as faq_redo_entry_changed
+from wardbot.messages.admin import faq_redone as faq_redone
 from wardbot.messages.admin import faq_shrank_warning as faq_shrank_warning
 from wardbot.messages.admin import faq_unusable as faq_unusable
 from wardbot.messages.admin import terminal_reloaded as terminal_reloaded
@@ -114,6 +117,7 @@ from wardbot.messages.common import EXAMPLE_QUESTION as EXAMPLE_QUESTION
 from wardbot.messages.common import HERE as HERE
 from wardbot.messages.common import NOWHERE as NOWHERE
 from wardbot.messages.common import channel_name as channel_name
+from wardbot.messages.common import chat_edit_rows as chat_edit_rows
 from wardbot.messages.common import contact_line as contact_line
 from wardbot.messages.common import duration as duration
 from wardbot.messages.common import figure as figure

@@ -1,5 +1,5 @@
 """What ward staff read about the bot itself: admin commands in a private chat (/stats,
-/unanswered, /broadcast, /reload, /problems), the staff files checked and published on
+/unanswered, /broadcast, /reload, /redo, /problems), the staff files checked and published on
 the command line (bot.py check, bot.py announce), and the bot's failing tasks.
 """
 
@@ -8,9 +8,60 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from wardbot.messages.common import _all_of, duration, figure, unit, vn_date
+from wardbot.messages.common import _all_of, chat_edit_rows, duration, figure, unit, vn_date
 
 # --- for ward staff (admin commands) ------------------------------------------------
+
+FAQ_REDO_NOTHING = (
+    "Không có lần thêm nào từ chat bị mất cần thêm lại. Lệnh /redo thêm lại vào faq.yaml "
+    "những gì đã thêm từ chat (➕, /variant, /newfaq) mà một lần lưu faq.yaml từ bản cũ đã "
+    "làm mất, sau khi bot báo như vậy."
+)
+
+
+def faq_redo_entry_changed(entry_id: str) -> str:
+    """/redo refuses a lost variant: its entry was changed by hand since the edit."""
+    return (
+        f"mục {entry_id} đã được sửa tay trong faq.yaml sau lần thêm này, nên bot không tự "
+        "thêm để khỏi đè lên phần sửa tay; nếu vẫn cần, xin thêm tay cách hỏi này vào mục đó"
+    )
+
+
+def faq_redone(
+    added: Sequence[tuple[str, str, str, bool]],
+    already: Sequence[tuple[str, str, str, bool]],
+    refused: Sequence[tuple[tuple[str, str, str, bool], str]],
+    *,
+    applied: bool = True,
+) -> str:
+    """/redo: the lost chat edits added again, those faq.yaml has again already (added
+    by hand), and those not added, each with why (`refused`). `applied`: the bot reloaded
+    (else a staff file is still being saved, and it reloads once it is)."""
+    parts = []
+    if added:
+        reloaded = (
+            "bot đã nạp lại"
+            if applied
+            else "bot sẽ tự nạp lại khi tệp đang được lưu hay tải lên lưu xong"
+        )
+        parts.append(
+            "↪️ Đã thêm lại vào faq.yaml (giữ nguyên những gì cán bộ đã sửa tay và các chú "
+            f"thích), {reloaded}:\n" + chat_edit_rows(added)
+        )
+    if already:
+        parts.append(
+            "Đã có lại trong faq.yaml (có lẽ đã thêm tay), không cần thêm:\n"
+            + chat_edit_rows(already)
+        )
+    if refused:
+        rows = [f"{chat_edit_rows([row])} — {why}" for row, why in refused]
+        parts.append(
+            "Chưa thêm lại được (bot không ghi đè lên phần sửa tay; gõ /redo lần nữa sau khi "
+            "sửa, hoặc thêm tay):\n" + "\n".join(rows)
+        )
+    if added:
+        parts.append("Thêm nhầm? Gõ /undo để hoàn tác từng lần, lần gần nhất trước.")
+    return "\n\n".join(parts)
 
 
 def admin_stats(

@@ -1,6 +1,6 @@
 """What the texts of every audience share: the unit the ward office serves ("phường",
 "xã"), counts, dates and durations as Vietnamese writes them, channel names, how to reach
-the ward office, and lists of names.
+the ward office, lists of names, and the edits of faq.yaml made from chat as listed.
 """
 
 from __future__ import annotations
@@ -83,3 +83,14 @@ def _quoted(names: Sequence[str]) -> str:
     """“A”, “B” và “C”."""
     quoted = [f"“{name}”" for name in names]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} và {quoted[-1]}"
+
+
+def chat_edit_rows(edits: Sequence[tuple[str, str, str, bool]]) -> str:
+    """Edits of faq.yaml made from chat, one line each: (when, entry, the way of asking it
+    added, whether it made the entry)."""
+    return "\n".join(
+        f"• {at}: mục mới {entry_id} (“{asked}”)"
+        if new_entry
+        else f"• {at}: cách hỏi “{asked}” của mục {entry_id}"
+        for at, entry_id, asked, new_entry in edits
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from wardbot.messages.common import channel_name, figure, unit
+from wardbot.messages.common import channel_name, chat_edit_rows, figure, unit
 from wardbot.text import one_line
 
 
@@ -387,27 +387,21 @@ def faq_undone(what: str, *, more: bool = False, applied: bool = True) -> str:
 
 def faq_chat_edits_overwritten(lost: Sequence[tuple[str, str, str, bool]], copy: str | None) -> str:
     """To admins: faq.yaml was saved without edits made from chat (an editor still holding
-    it as it was before them). `lost`: each edit's time (HH:MM), entry, the way of asking it
-    added, and whether it made the entry; `copy`: faq.yaml as the latest of them left it."""
-    rows = [
-        f"• {at}: mục mới {entry_id} (“{asked}”)"
-        if new_entry
-        else f"• {at}: cách hỏi “{asked}” của mục {entry_id}"
-        for at, entry_id, asked, new_entry in lost
-    ]
-    edits = "lần thêm này" if len(lost) == 1 else f"{figure(len(lost))} lần thêm này"
+    it as it was before them). `lost`: each edit's time (HH:MM, with the day when not
+    today), entry, the way of asking it added, and whether it made the entry; `copy`:
+    faq.yaml as the latest of them left it, when the bot still has it."""
     where = (
-        f", hoặc chép từ {copy} (faq.yaml ngay sau lần thêm) sang faq.yaml rồi gõ /reload"
+        f" (hoặc tự chép từ {copy}, faq.yaml ngay sau lần thêm, sang faq.yaml rồi gõ /reload)"
         if copy
         else ""
     )
     return (
         "⚠️ faq.yaml vừa được lưu mà không còn những gì đã thêm từ chat dưới đây (có lẽ lưu "
         "từ một trình soạn thảo còn mở bản cũ, từ trước các lần thêm), nên bot không còn tự "
-        "trả lời theo chúng:\n" + "\n".join(rows) + "\n"
-        f"Bot dùng faq.yaml đúng như vừa lưu; /undo không đưa lại được {edits}. Nếu không cố "
-        "ý bỏ, xin thêm lại: bấm lại nút ➕ hoặc gõ lại /variant, /newfaq trong phiếu (nếu "
-        f"phiếu còn mở){where}. Nếu cố ý bỏ thì không cần làm gì."
+        "trả lời theo chúng:\n" + chat_edit_rows(lost) + "\n"
+        "Bot dùng faq.yaml đúng như vừa lưu. Nếu không cố ý bỏ, xin nhắn riêng cho bot lệnh "
+        "/redo: bot thêm lại chúng vào faq.yaml như đang lưu, giữ nguyên những gì cán bộ vừa "
+        f"sửa tay{where}. Nếu cố ý bỏ thì không cần làm gì."
     )
 
 
