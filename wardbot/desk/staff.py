@@ -30,7 +30,7 @@ _NUMBER = re.compile(r"#?(\d{1,9})(?![\w-])\s*(.*)", re.DOTALL)
 STAFF_COMMANDS = frozenset({"r", "close", "reopen", "tickets", "variant", "newfaq", "undo"})
 # Admin commands for a private chat with the bot only (wardbot.admin): typed in the staff
 # group, staff are told where they work rather than met with silence.
-PRIVATE_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload"})
+PRIVATE_COMMANDS = frozenset({"stats", "broadcast", "unanswered", "reload", "redo"})
 HELP_COMMANDS = frozenset({"help", "start"})
 # Commands whose leading number is always the ticket's (/close 12, /variant 12 ID, /newfaq 12),
 # even in another ticket's topic; /r's is only with '#' there ("/r 3 ngày nữa" is an answer).
