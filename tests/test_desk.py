@@ -529,7 +529,8 @@ async def test_two_questions_with_a_ticket_open_get_an_answer_each_and_reach_sta
         msg.ticket_follow_up_post(1, asked),
         msg.ticket_follow_up_post(1, "mất thẻ bhyt thì làm sao"),
     ]
-    assert await store.question_counts(0) == (3, 1)  # the ticket's question, and these
+    # The ticket's question, each of the message's, and the last.
+    assert await store.question_counts(0) == (4, 1)
 
 
 async def test_two_questions_one_unanswered_with_a_ticket_open_say_staff_have_the_other(
@@ -2552,6 +2553,28 @@ async def test_an_entry_picked_from_the_offer_after_a_restart_is_proposed_too(
     assert f"👉 người hỏi đã chọn trong các gợi ý: “{entry.question}”" in listing.text
 
 
+async def test_an_entry_picked_for_the_unanswered_question_of_two_after_a_restart_is_proposed(
+    conversation: Conversation, store: Store, settings: Settings, staff_files: tuple[Path, Reloads]
+) -> None:
+    """One question of the message answered, close matches offered for the other, the
+    bot restarted, then the resident picks one: /unanswered still proposes it for that
+    question, as without the restart (and as for a question asked alone)."""
+    me = ChatRef("telegram", STAFF)
+    answered, unsure = await conversation.handle_text(
+        OTHER, "đăng ký thường trú ở đâu? bảo hiểm thì sao?"
+    )
+    assert answered.title == "Đăng ký thường trú ở đâu?"
+    picked = [b for b in unsure.buttons if b.action.startswith("faq:")][-1]
+    restarted = Conversation(conversation.engine, store, settings, clock=conversation.clock)
+    await restarted.handle_action(OTHER, picked.action, sender=OTHER.chat_id)
+    entry = next(e for e in load_faq(staff_files[0]).faq if f"faq:{e.id}" == picked.action)
+    [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
+    assert f"👉 người hỏi đã chọn trong các gợi ý: “{entry.question}”" in listing.text
+    [button] = [b for b in listing.buttons if b.label.startswith("1. ➕ ")]
+    [done] = await conversation.handle_action(me, button.action, sender=STAFF)
+    assert done.text == msg.faq_variant_added(entry.id, "bảo hiểm thì sao")
+
+
 async def test_an_entry_picked_then_said_to_miss_is_no_pick(
     conversation: Conversation, staff_files: tuple[Path, Reloads]
 ) -> None:
@@ -2612,19 +2635,21 @@ async def test_an_entry_opened_after_an_answer_or_long_after_is_no_pick(
     assert "“giấy tờ nhà” — 1 lần" in listing.text and "👉" not in listing.text
 
 
-async def test_two_questions_taken_back_are_offered_to_no_entry_as_its_wording(
+async def test_two_questions_taken_back_are_listed_each_as_a_question_of_its_own(
     conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
 ) -> None:
-    """ "Sai rồi" to two questions answered at once puts the message in /unanswered: it is
-    listed, with no button making both questions a wording of one entry in faq.yaml."""
+    """ "Sai rồi" to two questions answered at once puts each in /unanswered, as each
+    asked alone would be, each with its own button: not the message, which no button
+    could make a wording of one entry in faq.yaml."""
     await conversation.handle_text(RESIDENT, "mất thẻ bhyt thì làm sao, còn tạm trú cần gì?")
     await conversation.handle_text(RESIDENT, "sai rồi")
     await store.log_question(OTHER, "thẻ bảo hiểm của bà tôi rách nát hết rồi", False, clock())
     me = ChatRef("telegram", STAFF)
     [listing] = await conversation.handle_text(me, "/unanswered", sender=STAFF)
-    assert "tạm trú cần gì?” — 1 lần" in listing.text
-    assert [b.label[:4] for b in listing.buttons] == ["1. ➕"]  # the other question's only
-    assert "rách nát" in listing.text.split("1. ")[1].split("\n")[0]
+    assert "“còn tạm trú cần gì” — 1 lần" in listing.text
+    assert "“mất thẻ bhyt thì làm sao” — 1 lần" in listing.text
+    assert "tạm trú cần gì?" not in listing.text  # the message whole
+    assert [b.label[:4] for b in listing.buttons] == ["1. ➕", "2. ➕", "3. ➕"]
 
 
 async def test_an_unanswered_question_naming_its_resident_goes_into_faq_yaml_blanked(

@@ -10,7 +10,7 @@ after a restart is still about them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from wardbot import followup
 from wardbot.doc_replies import find_document
@@ -24,6 +24,24 @@ log = logging.getLogger(__name__)
 # A question kept for "sai rồi": as typed, answered, when, by whom, and whether worded by
 # the resident (see ChatMemory._asked).
 Asked = tuple[str, bool, float, str | None, bool]
+
+
+def as_message(questions: Sequence[str]) -> str:
+    """The questions a message asked (`questions_in`), as kept for "sai rồi": one alone,
+    itself; several, each on a line of its own ending in "?", which `questions_of` and
+    `question_parts` read back (the question log keeps them apart, as one message's)."""
+    if len(questions) == 1:
+        return questions[0]
+    return "\n".join(f"{question}?" for question in questions)
+
+
+def questions_of(kept: str) -> list[str]:
+    """The questions of a message `as_message` kept, when it asked several; else []."""
+    lines = kept.split("\n")
+    if len(lines) < 2 or not all(line.endswith("?") for line in lines):
+        return []
+    return [line.removesuffix("?") for line in lines]
+
 
 ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
 GREETED_WITHIN = 10 * 60.0  # a greeting again this soon is answered in a line
@@ -184,9 +202,11 @@ class ChatMemory:
     async def recall_context(self, chat: ChatRef) -> None:
         """For a private chat nothing was answered in since the start (the bot restarted,
         and a follow-up it left in the inbox is handled now): the subject written down
-        before, read once. Close matches offered (or several answers given at once): the
-        question they were for, as the question log has it (when it keeps one), which a
-        follow-up is asked with, as before the restart."""
+        before, read once. Close matches offered (or several answers given at once, or a
+        message asking several questions): the question they were for, as the question
+        log has it (when it keeps one), which a follow-up is asked with, "sai rồi" takes
+        back and an entry picked from the close matches is kept with, as before the
+        restart."""
         key = (chat.channel, chat.chat_id)
         if not chat.private or key in self._context or key in self._recalled:
             return
@@ -194,16 +214,18 @@ class ChatMemory:
         since = self.clock() - followup.FOLLOW_UP_WITHIN
         try:
             kept = await self.store.subject(chat, since)
-            asked = None
-            if kept is not None and len(kept[0]) > 1 and self.last_asked(chat, None) is None:
-                asked = await self.store.latest_asked(chat, since)
+            logged = None
+            if kept is not None and self.last_asked(chat, None) is None:
+                logged = await self.store.latest_asked(chat, since)
         except Exception as exc:  # a locked database: as without it
             log.debug("the subject of a chat's follow-ups cannot be read: %s", exc)
             return
         if kept is not None:
             self._context.set(key, (kept[0], kept[1], None))
-        if asked is not None:  # worded by the resident: several ids are no follow-up's
-            self.set_asked(chat, None, (asked[0], asked[1], asked[2], None, True))
+        # Worded by the resident: several ids, or several questions, are no follow-up's.
+        if kept is not None and logged is not None and (len(kept[0]) > 1 or len(logged[0]) > 1):
+            asked = (as_message(logged[0]), logged[1], logged[2], None, True)
+            self.set_asked(chat, None, asked)
 
     def subject(
         self, chat: ChatRef, sender: str | None

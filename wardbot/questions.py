@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from wardbot import followup
 from wardbot import messages as msg
-from wardbot.chat_memory import ChatMemory
+from wardbot.chat_memory import ChatMemory, as_message, questions_of
 from wardbot.config import Settings
 from wardbot.doc_replies import (
     any_notice,
@@ -84,6 +84,12 @@ def logged_digest(question: str) -> str:
 def as_logged(question: str) -> str:
     """`question` as the question log keeps it (numbers blanked, cut)."""
     return scrub(question)[:MAX_LOGGED_CHARS]
+
+
+def _as_logged_each(question: str) -> list[str]:
+    """`as_logged` of `question`, and of each question of a message asking several
+    (`as_message`), which the log keeps apart: what finds one's own in a group's log."""
+    return [as_logged(question), *(as_logged(part) for part in questions_of(question))]
 
 
 class Questions:
@@ -229,24 +235,25 @@ class Questions:
     ) -> list[Reply]:
         """For a message asking two or three questions, at least one with an answer of its
         own: an answer to each answered (`follow` under the last reply, and "🙁 Chưa đúng ý
-        tôi hỏi" under the last answer), logged as one question; for each part nothing
-        answers, the reply a question alone gets then (close matches, or 'no information'
-        and the offer to pass that part to staff), naming the part; each such part is
-        logged as a question unanswered (for /unanswered), before the message. With a
-        ticket open (`relayed`: the reply saying staff have the message), no "Chưa đúng
-        ý", and `relayed` for the parts unanswered. Else []."""
+        tôi hỏi" under the last answer); for each part nothing answers, the reply a
+        question alone gets then (close matches, or 'no information' and the offer to pass
+        that part to staff), naming the part. Each part is logged as a question of its own
+        (/stats counts what was asked; /unanswered lists those unanswered), and as one
+        message's: "sai rồi" takes back the message's answer whole. With a ticket open
+        (`relayed`: the reply saying staff have the message), no "Chưa đúng ý", and
+        `relayed` for the parts unanswered. Else []."""
         each = await self._each_answered(question, typing)
         if not each:
             return []
         answered = [doc for _, answer in each if (doc := _answered_with(answer)) is not None]
         unanswered = [(part, answer) for part, answer in each if not answer.answered]
-        for part, _ in unanswered:  # before the message: "sai rồi" takes the message back
-            await self._log(chat, part, False)
         # Not offered for those: the entries just given, above them or before (`_not_again`).
         given = {doc.id for doc in answered}
         if (before := self.memory.subject(chat, sender)) is not None and before[1] is not None:
             given.add(before[1].id)
-        await self.record(chat, question, True, sender)
+        question = as_message([part for part, _ in each])  # what "sai rồi" takes back
+        self.memory.set_asked(chat, sender, (question, True, self.clock(), sender, True))
+        await self._log(chat, *((part, answer.answered) for part, answer in each))
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
         await self.memory.keep_context(chat, tuple(doc.id for doc in answered), sender)
         today = self.engine.today
@@ -468,11 +475,11 @@ class Questions:
         taken = None
         if self.store.writable and (chat.private or asked is not None):
             # (The log keeps no asker: in a group, the member's own question by its text.)
-            own = None if chat.private or asked is None else as_logged(asked[0])
+            own = None if chat.private or asked is None else _as_logged_each(asked[0])
             try:
-                taken = await self.store.take_back_answer(chat, since, own)
-                if taken is not None and taken[1]:
-                    await self._take_back_part_picks(chat, asked[0] if asked else taken[0], since)
+                logged = await self.store.take_back_answer(chat, since, own)
+                if logged is not None:
+                    taken = (as_message(logged[0]), logged[1])
             except Exception:  # a locked database: the apology and the hotline still go
                 log.exception("could not take back an answer")
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
@@ -494,20 +501,14 @@ class Questions:
         buttons = (*doc_buttons(offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
 
-    async def _take_back_part_picks(self, chat: ChatRef, message: str, since: float) -> None:
-        """ "Sai rồi" to a message asking several questions: the entry opened from the
-        close matches offered for one nothing answered (`_note_part_pick`) missed too."""
-        for part, answer in await self._each_answered(message, None):
-            if not answer.answered:
-                await self.store.take_back_answer(chat, since, as_logged(part))
-
     async def latest_logged(self, chat: ChatRef) -> str | None:
         """The chat's latest question in the log, within WRONG_WITHIN (a private chat's:
         the log keeps no asker), or None (none, or the log unreadable)."""
         if not chat.private:
             return None
         try:
-            return await self.store.latest_question(chat, self.clock() - WRONG_WITHIN)
+            logged = await self.store.latest_question(chat, self.clock() - WRONG_WITHIN)
+            return None if logged is None else as_message(logged)
         except Exception:  # a locked database: "sai rồi" as without the check
             log.warning("could not read the chat's latest question", exc_info=True)
             return None
@@ -542,7 +543,7 @@ class Questions:
         """`question` logged for /stats and /unanswered, and kept as the chat's (in a group,
         `sender`'s) latest question for "sai rồi" (`worded`: as `ChatMemory._asked` says)."""
         self.memory.set_asked(chat, sender, (question, answered, self.clock(), sender, worded))
-        await self._log(chat, question, answered)
+        await self._log(chat, (question, answered))
 
     async def note_pick(self, chat: ChatRef, entry: FaqEntry, sender: str | None) -> None:
         """The resident opened `entry` after a question the bot did not answer (or that
@@ -558,8 +559,10 @@ class Questions:
         if not (self.settings.question_log_days and self.store.writable):
             return
         try:
-            if asked[1]:  # answered; a question of it nothing answered is logged apart
-                await self._note_part_pick(chat, asked[0], entry, since)
+            if parts := questions_of(asked[0]):  # each logged apart: the one it was offered for
+                await self._note_part_pick(chat, parts, entry, since)
+                return
+            if asked[1]:
                 return
             answer = await self.engine.ask_async(asked[0])
             if any(hit.doc.id == entry.id for hit in answer.results):
@@ -569,23 +572,29 @@ class Questions:
             log.exception("could not keep the entry a resident picked")
 
     async def _note_part_pick(
-        self, chat: ChatRef, message: str, entry: FaqEntry, since: float
+        self, chat: ChatRef, parts: list[str], entry: FaqEntry, since: float
     ) -> None:
-        """`note_pick` after a message asking several questions: `entry`, among the close
-        matches to one of its questions nothing answered, kept with that question as
-        logged (`_answer_each`)."""
-        for part, answer in await self._each_answered(message, None):
-            if not answer.answered and any(hit.doc.id == entry.id for hit in answer.results):
-                await self.store.note_choice(chat, entry.id, since, as_logged(part))
+        """`note_pick` after a message asking several questions (`parts`): `entry`, among
+        the close matches to one of them the log has unanswered (nothing answered it, or
+        "sai rồi" took the message back), kept with that question as logged."""
+        for part in parts:
+            answer = await self.engine.ask_async(part)
+            offered = any(hit.doc.id == entry.id for hit in answer.results)
+            if offered and await self.store.note_choice(chat, entry.id, since, as_logged(part)):
                 return
 
-    async def _log(self, chat: ChatRef, question: str, answered: bool) -> None:
-        """The log behind /stats and /unanswered: the question, not who the resident is.
-        Answering needs no disk: a full disk or a locked database loses a log line, not
-        the resident's answer. A read-only data folder (see wardbot.datadir) logs nothing."""
+    async def _log(self, chat: ChatRef, *questions: tuple[str, bool]) -> None:
+        """The log behind /stats and /unanswered: the question (or a message's several,
+        each and whether it was answered), not who the resident is. Answering needs no
+        disk: a full disk or a locked database loses a log line, not the resident's
+        answer. A read-only data folder (see wardbot.datadir) logs nothing."""
         if self.settings.question_log_days and self.store.writable:
+            scrubbed = [(scrub(question), answered) for question, answered in questions]
             try:
-                await self.store.log_question(chat, scrub(question), answered, self.clock())
+                if len(scrubbed) == 1:
+                    await self.store.log_question(chat, *scrubbed[0], self.clock())
+                else:
+                    await self.store.log_message(chat, scrubbed, self.clock())
             except Exception as exc:
                 if not refused_write(exc):
                     log.exception("could not log a question; answering anyway")

@@ -433,4 +433,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE alert_parts ADD COLUMN read TEXT;
     """,
+    # 31: per logged question asked in a message asking two or three (each is logged, and
+    # counted by /stats, as a question of its own), the id of the message's first question
+    # logged; NULL: asked alone (or logged before). "Sai rồi" takes back the message's
+    # answer whole: all its questions, after a restart too (wardbot.questions).
+    """
+    ALTER TABLE questions ADD COLUMN part_of INTEGER;
+    """,
 )

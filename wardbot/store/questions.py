@@ -3,6 +3,8 @@ from the close matches offered, and its counts for /stats and /unanswered."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wardbot.store.base import Database
 from wardbot.store.chat_ref import ChatRef
 
@@ -15,12 +17,22 @@ _LATEST_QUESTION = (
 )
 
 
-def _latest_question(text: str | None) -> str:
-    """`_LATEST_QUESTION`, or, given a question's `text`, the latest logged so (a further
-    parameter)."""
-    if text is None:
+def _latest_question(texts: str | Sequence[str] | None) -> str:
+    """`_LATEST_QUESTION`, or, given a question's `texts` (one, or any of several), the
+    latest logged so (further parameters: `_texts`)."""
+    if not texts:
         return _LATEST_QUESTION
-    return _LATEST_QUESTION.replace("asked_at >= ? ", "asked_at >= ? AND text = ? ")
+    marks = ", ".join("?" * len(_texts(texts)))
+    return _LATEST_QUESTION.replace("asked_at >= ? ", f"asked_at >= ? AND text IN ({marks}) ")
+
+
+def _texts(texts: str | Sequence[str] | None) -> list[str]:
+    return [texts] if isinstance(texts, str) else list(texts or ())
+
+
+# The questions logged with one (its `part_of`, and its id): those of its message, when
+# it asked several (migration 31); else itself.
+_OF_MESSAGE = "WHERE part_of = ? OR id = ?"
 
 
 class QuestionLog(Database):
@@ -34,47 +46,80 @@ class QuestionLog(Database):
                 (chat.channel, chat.chat_id, now, text[:MAX_LOGGED_CHARS], int(answered)),
             )
 
-    async def latest_question(self, chat: ChatRef, since: float) -> str | None:
-        """The chat's latest question logged since `since` (as logged), or None."""
-        async with self._db.execute(
-            f"SELECT text {_LATEST_QUESTION}", (chat.channel, chat.chat_id, since)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else str(row[0])
+    async def log_message(
+        self, chat: ChatRef, questions: Sequence[tuple[str, bool]], now: float
+    ) -> None:
+        """The questions of one message asking several, each logged as a question of its
+        own (its text, whether it was answered), and as one message's (migration 31): what
+        `take_back_answer` takes back together."""
+        async with self._write, self._transaction():
+            first: int | None = None
+            for text, answered in questions:
+                cursor = await self._db.execute(
+                    "INSERT INTO questions (channel, chat_id, asked_at, text, answered, "
+                    "part_of) VALUES (?, ?, ?, ?, ?, ?)",
+                    (chat.channel, chat.chat_id, now, text[:MAX_LOGGED_CHARS], answered, first),
+                )
+                if first is None:
+                    first = cursor.lastrowid
+                    await self._db.execute(
+                        "UPDATE questions SET part_of = id WHERE id = ?", (first,)
+                    )
 
-    async def latest_asked(self, chat: ChatRef, since: float) -> tuple[str, bool, float] | None:
-        """The chat's latest question logged since `since` (as logged), whether it was
-        answered, and when; or None."""
+    async def latest_question(self, chat: ChatRef, since: float) -> tuple[str, ...] | None:
+        """The chat's latest question logged since `since` (as logged), with the others of
+        its message in the order asked (`log_message`; asked alone: itself), or None."""
+        latest = await self.latest_asked(chat, since)
+        return None if latest is None else latest[0]
+
+    async def latest_asked(
+        self, chat: ChatRef, since: float
+    ) -> tuple[tuple[str, ...], bool, float] | None:
+        """`latest_question`, whether it was answered (one of its message's questions at
+        least), and when; or None."""
         async with self._db.execute(
-            f"SELECT text, answered, asked_at {_LATEST_QUESTION}",
-            (chat.channel, chat.chat_id, since),
+            f"SELECT id, part_of, asked_at {_LATEST_QUESTION}", (chat.channel, chat.chat_id, since)
         ) as cursor:
             row = await cursor.fetchone()
-        return None if row is None else (str(row[0]), bool(row[1]), float(row[2]))
+        if row is None:
+            return None
+        async with self._db.execute(
+            f"SELECT text, answered FROM questions {_OF_MESSAGE} ORDER BY id",  # noqa: S608
+            (row[1], row[0]),
+        ) as cursor:
+            message = await cursor.fetchall()
+        return tuple(str(r[0]) for r in message), any(r[1] for r in message), float(row[2])
 
     async def take_back_answer(
-        self, chat: ChatRef, since: float, text: str | None = None
-    ) -> tuple[str, bool] | None:
+        self, chat: ChatRef, since: float, text: str | Sequence[str] | None = None
+    ) -> tuple[tuple[str, ...], bool] | None:
         """The resident says the bot's answer missed: the chat's latest question logged
-        since `since` counts from now on as not answered (/unanswered shows it to staff,
-        /stats counts it so), and the entry they opened from the close matches offered
-        for it (`note_choice`), if any, as no entry they picked: it missed too. Returns
-        the question (as logged) and whether it had been answered; None when none is
-        logged. `text`: the latest logged so (in a group, a member's own question: the log
-        keeps no asker)."""
+        since `since`, with the others of its message (`log_message`), counts from now on
+        as not answered (/unanswered shows it to staff, /stats counts it so), and the
+        entry they opened from the close matches offered for it (`note_choice`), if any,
+        as no entry they picked: it missed too. Returns the questions (as logged, in the
+        order asked) and whether one was answered; None when none is logged. `text`: the
+        latest logged so, or as one of several (in a group, a member's own question: the
+        log keeps no asker)."""
         async with self._write:
             async with self._db.execute(
-                f"SELECT id, text, answered, chosen {_latest_question(text)}",
-                (chat.channel, chat.chat_id, since, *([text] if text is not None else [])),
+                f"SELECT id, part_of {_latest_question(text)}",
+                (chat.channel, chat.chat_id, since, *_texts(text)),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
                 return None
-            if row[2] or row[3] is not None:
-                await self._db.execute(
-                    "UPDATE questions SET answered = 0, chosen = NULL WHERE id = ?", (row[0],)
-                )
-        return row[1], bool(row[2])
+            message = (row[1], row[0])
+            async with self._db.execute(
+                f"SELECT text, answered FROM questions {_OF_MESSAGE} ORDER BY id",  # noqa: S608
+                message,
+            ) as cursor:
+                questions = await cursor.fetchall()
+            await self._db.execute(
+                f"UPDATE questions SET answered = 0, chosen = NULL {_OF_MESSAGE}",  # noqa: S608
+                message,
+            )
+        return tuple(str(r[0]) for r in questions), any(r[1] for r in questions)
 
     async def question_counts(self, since: float) -> tuple[int, int]:
         """(questions, unanswered questions) asked since `since`."""
@@ -96,7 +141,7 @@ class QuestionLog(Database):
         matches offered (`note_choice`), if any."""
         async with self._db.execute(
             "SELECT text, chosen FROM questions WHERE answered = 0 AND asked_at >= ? "
-            "ORDER BY asked_at DESC LIMIT ?",
+            "ORDER BY asked_at DESC, id DESC LIMIT ?",
             (since, limit),
         ) as cursor:
             return [(row[0], row[1]) for row in await cursor.fetchall()]
@@ -112,12 +157,6 @@ class QuestionLog(Database):
             cursor = await self._db.execute(
                 f"UPDATE questions SET chosen = ? WHERE id = (SELECT id {_latest_question(text)}) "  # noqa: S608
                 "AND answered = 0 AND chosen IS NULL",
-                (
-                    entry_id,
-                    chat.channel,
-                    chat.chat_id,
-                    since,
-                    *([text] if text is not None else []),
-                ),
+                (entry_id, chat.channel, chat.chat_id, since, *_texts(text)),
             )
             return cursor.rowcount > 0
