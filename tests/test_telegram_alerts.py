@@ -250,6 +250,31 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_alerts(
     assert api.sent(old)[1:] == []  # nothing but the answer to /subscribe
 
 
+async def test_a_group_upgraded_while_the_bot_was_stopped_gets_what_waited_there_once(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    """A group upgraded to a supergroup while the bot was stopped (Telegram's word of it
+    never reached the bot), a notice published meanwhile: at the start its alert goes to
+    the supergroup, once, its subscriptions with it; a restart sends nothing again."""
+    old, new = -4012345681, -1004012345681
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(old, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+    api.migrate(old, new)
+    notice(settings.content_dir, "cap-the-bhyt", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+    mark = len(api.calls)
+    async with running_app(replace(settings, http_port=bot_settings(settings, api).http_port)):
+        (alert,) = await api.replies(new, since=mark, within=10)
+        assert "Cấp thẻ BHYT cho người cao tuổi" in visible_text(alert.text)
+        (mine,) = await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
+        assert "Bảo hiểm y tế" in visible_text(mine.text)
+    async with running_app(replace(settings, http_port=bot_settings(settings, api).http_port)):
+        await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
+    sent = [c for c in api.sent(new, since=mark) if "Cấp thẻ BHYT" in visible_text(c.text)]
+    assert len(sent) == 1
+    assert [c for c in api.sent(old, since=mark) if c.status == 200] == []
+
+
 async def test_a_group_upgraded_to_a_supergroup_manages_its_topics_there_at_once(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
