@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 from telegram import (
     BotCommand,
     CallbackQuery,
+    ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -47,6 +48,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -739,6 +741,8 @@ class TelegramChannel:
         edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
         app.add_handler(MessageHandler(edited & (filters.TEXT | filters.CAPTION), self._on_text))
         app.add_handler(CallbackQueryHandler(self._on_button))
+        # The bot added to a group again (not the staff group: its handlers take that).
+        app.add_handler(ChatMemberHandler(self._on_added, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self._on_error)
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -836,6 +840,26 @@ class TelegramChannel:
                 log.exception("telegram: could not move a group upgraded to a supergroup")
                 return
         log.info("telegram: a group moved to a new id; %d waiting message(s) follow it", moved)
+
+    async def _on_added(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot added back to a group it was removed from. An alert refused there
+        meanwhile stopped the topics the group followed (nothing of them is kept): staff
+        are told so there, not left waiting for alerts that never come."""
+        change = update.my_chat_member
+        if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+            return
+        gone = (ChatMember.LEFT, ChatMember.BANNED)
+        if change.old_chat_member.status not in gone or change.new_chat_member.status in gone:
+            return
+        ref = ChatRef(CHANNEL, str(change.chat.id), private=False)
+        try:
+            if not await self.conversation.store.is_unreachable(ref):
+                return  # what it follows goes on
+        except Exception as exc:  # only the note is missed
+            log.warning("telegram: a group the bot was added back to is not looked up: %s", exc)
+            return
+        note = Reply(msg.group_back_unsubscribed(self.settings.ward_name))
+        await self.answerer.say(ref, [note], self._sender(change.chat.id))
 
     def _sender(self, chat_id: int, *, quote: int | None = None, thread: int | None = None) -> Send:
         async def send(replies: Sequence[Reply]) -> list[Button]:

@@ -29,7 +29,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -94,9 +94,16 @@ class TelegramStaffRoom:
 
     async def is_forum(self) -> bool:
         """Whether the group has topics; GroupUnreachable when the bot cannot post tickets
-        there (not in it, or, in a group with topics, without the Manage topics right)."""
+        there (not in it, or, in a group with topics, without the Manage topics right);
+        GroupMoved when it was upgraded to a supergroup while the bot was stopped."""
         with _reaching():
             chat = await self.bot.get_chat(self.chat_id)
+            if chat.type == ChatType.GROUP:
+                # Telegram still describes a group upgraded to a supergroup under its old
+                # id, but refuses to count its members, naming the new id (ChatMigrated):
+                # followed at the start, not at the next ticket, while staff already work
+                # in the supergroup.
+                await self.bot.get_chat_member_count(self.chat_id)
             member = await self.bot.get_chat_member(self.chat_id, self.bot.id)
         why = missing_right(member, forum=bool(chat.is_forum))
         if why is not None:

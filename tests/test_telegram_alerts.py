@@ -250,6 +250,67 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_getting_its_alerts(
     assert api.sent(old)[1:] == []  # nothing but the answer to /subscribe
 
 
+async def test_a_group_upgraded_while_the_bot_was_stopped_gets_what_waited_there_once(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    """A group upgraded to a supergroup while the bot was stopped (Telegram's word of it
+    never reached the bot), a notice published meanwhile: at the start its alert goes to
+    the supergroup, once, its subscriptions with it; a restart sends nothing again."""
+    old, new = -4012345681, -1004012345681
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        await api.say(old, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+    api.migrate(old, new)
+    notice(settings.content_dir, "cap-the-bhyt", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+    mark = len(api.calls)
+    async with running_app(replace(settings, http_port=bot_settings(settings, api).http_port)):
+        (alert,) = await api.replies(new, since=mark, within=10)
+        assert "Cấp thẻ BHYT cho người cao tuổi" in visible_text(alert.text)
+        (mine,) = await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
+        assert "Bảo hiểm y tế" in visible_text(mine.text)
+    async with running_app(replace(settings, http_port=bot_settings(settings, api).http_port)):
+        await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
+    sent = [c for c in api.sent(new, since=mark) if "Cấp thẻ BHYT" in visible_text(c.text)]
+    assert len(sent) == 1
+    assert [c for c in api.sent(old, since=mark) if c.status == 200] == []
+
+
+async def test_a_group_the_bot_is_added_back_to_is_told_if_its_topics_stopped_meanwhile(
+    api: FakeBotApi, own_ward: Settings
+) -> None:
+    """The bot removed from a group and added back: before, it said nothing, and staff
+    waited for alerts that never came, the group's topics stopped by an alert refused
+    while it was out. Now the group is told, when added back, to choose its topics again;
+    added back before any alert was refused, it is told nothing and its alerts go on."""
+    back, out = -1004012345682, -1004012345683
+    settings = bot_settings(own_ward, api, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with running_app(settings):
+        for group in (back, out):
+            await api.say(group, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+            api.remove_bot(group, by=ADMIN_ID)
+        mark = len(api.calls)
+        api.restore_bot(back, by=ADMIN_ID)
+        notice(settings.content_dir, "cap-the-bhyt", "Cấp thẻ BHYT cho người cao tuổi", "bhyt")
+        (alert,) = await api.replies(back, since=mark, within=10)
+        assert "Cấp thẻ BHYT cho người cao tuổi" in visible_text(alert.text)
+        refused = [(out, 403)]
+        await api.wait_until(
+            lambda: any(
+                [(c.chat_id, c.status)] == refused for c in api.of("sendMessage", since=mark)
+            )
+        )
+
+        api.restore_bot(out, by=ADMIN_ID)
+        (told,) = await api.replies(out, since=mark)
+        assert visible_text(told.text) == msg.group_back_unsubscribed(WARD_NAME)
+        (mine,) = await api.say(out, "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        assert visible_text(mine.text).startswith(
+            msg.subscribed(WARD_NAME, "Bảo hiểm y tế", group=True)
+        )
+        await api.say(back, "/mysubs", group=True, user_id=ADMIN_ID)  # after its re-adding
+    assert len(api.sent(back, since=mark)) == 2  # the alert and the answer to /mysubs
+
+
 async def test_a_group_upgraded_to_a_supergroup_manages_its_topics_there_at_once(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -737,6 +737,42 @@ async def test_a_staff_group_moved_before_the_bot_knew_is_followed_at_the_next_p
         assert staff.desk.unreachable is None
 
 
+async def test_a_staff_group_upgraded_while_the_bot_was_stopped_is_followed_at_the_start(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Staff turned Topics on while the bot was stopped (Telegram's service messages
+    lost), and nothing waits to be posted. Before, the desk stayed in the old group until a
+    resident's next question was refused there: staff answering in the supergroup were
+    not heard as staff. Now the bot finds out as it starts: it works in the supergroup at
+    once, staff and admins told once; the ticket posted in the old group is answered from
+    the new one, and not posted again."""
+    basic, upgraded = -4001237, -1004001237
+    async with FakeBotApi() as api:
+        async with staffed(api, ward_engine, ward_settings, group=basic, forum=False) as staff:
+            await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+            await staff.desk.round()
+        api.staff_group(upgraded, forum=True)
+        mark = len(api.calls)
+        async with staffed(api, ward_engine, ward_settings, group=basic, forum=False) as staff:
+            api.migrate(basic, upgraded)  # before the poster looks at the group
+            told = admins_told(staff.desk)
+            await staff.desk.round()  # the poster's first round, as it starts
+            (moved,) = await api.replies(upgraded, since=mark)
+            assert visible_text(moved.text) == msg.staff_group_followed(upgraded)
+            assert told == [msg.admin_staff_group_moved(basic, upgraded)]
+            assert staff.desk.unreachable is None
+
+            api.send_text(upgraded, "/r 1 Dạ có, lớp bơi mở từ 1/6.", group=True, user_id=OFFICER)
+            assert await relayed(staff.desk) == ["Dạ có, lớp bơi mở từ 1/6."]
+            await staff.desk.round()
+            assert [c for c in api.sent(upgraded, since=mark) if QUESTION in c.text] == []
+        async with staffed(api, ward_engine, ward_settings, group=basic, forum=False) as staff:
+            told = admins_told(staff.desk)
+            await staff.desk.round()
+            assert staff.desk.room is not None and staff.desk.room.chat_id == upgraded
+            assert told == []  # once
+
+
 @pytest.mark.parametrize("set_to", ["old", "new", "another"])
 async def test_after_a_restart_the_moved_staff_group_is_used_unless_staff_chat_id_changed(
     ward_engine: Engine, ward_settings: Settings, set_to: str

@@ -710,10 +710,14 @@ class FakeBotApi(FakeApiServer):
 
     def migrate(self, chat_id: int, new_chat_id: int, *, after: int = 0) -> None:
         """The group was upgraded to a supergroup: sends to its old id get 400 with
-        `migrate_to_chat_id`, as Telegram answers. `after`: that many sends go through
-        first (upgraded between the parts of a long message, say)."""
+        `migrate_to_chat_id`, as Telegram answers, and so does counting its members; getChat
+        still describes it (a basic group). `after`: that many sends go through first
+        (upgraded between the parts of a long message, say)."""
         self.migrated[chat_id] = new_chat_id
         self._migrate_after[chat_id] = after
+        if chat_id in self._chats:  # only a basic group is ever upgraded
+            self._chats[chat_id]["type"] = "group"
+            self._chats[chat_id].pop("is_forum", None)
 
     def upgrade(self, chat_id: int, new_chat_id: int, *, user_id: int) -> None:
         """A member upgrades the group to a supergroup: sends to the old id are refused
@@ -866,9 +870,12 @@ class FakeBotApi(FakeApiServer):
         sends = ("sendMessage", "sendChatAction", "editMessageText")
         if method in sends and chat is not None and int(chat) in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        # Telegram still describes a group upgraded to a supergroup (getChat, the bot's own
+        # getChatMember) but refuses what writes there or lists its members.
+        refused = (*sends, "getChatMemberCount", "getChatAdministrators")
         if method in sends and chat is not None and self._migrate_after.get(int(chat), 0) > 0:
             self._migrate_after[int(chat)] -= 1
-        elif method in sends and chat is not None and int(chat) in self.migrated:
+        elif method in refused and chat is not None and int(chat) in self.migrated:
             raise ApiError(
                 400,
                 "Bad Request: group chat was upgraded to a supergroup chat",
@@ -940,6 +947,9 @@ class FakeBotApi(FakeApiServer):
                 return self._get_chat(params)
             case "getchatmember":
                 return self._get_chat_member(params)
+            case "getchatmembercount":
+                self._known_chat(params)
+                return 5
             case "createforumtopic":
                 return self._create_topic(params)
             case "editforumtopic":

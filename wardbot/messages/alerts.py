@@ -231,6 +231,16 @@ def group_staff_only(ward_name: str) -> str:
     )
 
 
+def group_back_unsubscribed(ward_name: str) -> str:
+    """The bot added back to a group whose topics stopped while it was out (an alert
+    refused there): what the group followed is not kept, so staff subscribe again."""
+    return (
+        "Dạ, em đã được thêm lại vào nhóm. Trong lúc em không ở trong nhóm, tin của "
+        f"{unit(ward_name)} không gửi được nên nhóm đã ngừng nhận tin các chủ đề đã đăng ký. "
+        f"Để nhóm nhận tin lại, cán bộ {unit(ward_name)} gõ /topics và chọn chủ đề ạ."
+    )
+
+
 def forget_done(*, group: bool = False) -> str:
     """`group`: staff deleted a group chat's data (its topics), not their own."""
     if group:

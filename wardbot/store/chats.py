@@ -196,6 +196,15 @@ class ChatRows(Database):
         ) as cursor:
             return [ChatRef(row[0], row[1]) for row in await cursor.fetchall()]
 
+    async def is_unreachable(self, chat: ChatRef) -> bool:
+        """Whether `chat` was found unreachable (`mark_unreachable`) and has not
+        subscribed since: what it followed was dropped then."""
+        async with self._db.execute(
+            "SELECT 1 FROM unreachable WHERE channel = ? AND chat_id = ?",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
     async def mark_unreachable(self, item: OutboxItem, reason: str, now: float) -> bool:
         """`item`'s chat blocked the bot (or is gone): drop its subscriptions and waiting
         messages, and remember it (a new subscription clears that).
