@@ -1676,6 +1676,7 @@ async def test_a_widget_whose_chat_could_not_load_says_so_and_tries_again(
     await page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON).click()
     panel = page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")
     failed = panel.get_by_role("alert")
+    await move_clock_until(page, failed.is_visible, 500, 10)
     await expect(failed).to_have_text(
         msg.web_widget_failed("UBND Phường 2", "0276 3822 123") + msg.WEB_WIDGET_RETRY
     )

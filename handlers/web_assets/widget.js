@@ -212,6 +212,7 @@
   // was restarting, a proxy's "Bad Gateway"): it is loaded again this long after, while
   // the panel is open, and at once when the panel is opened again.
   const RETRY_MS = 5000;
+  const READY_GRACE_MS = 1000; // ms after the frame's load for the chat's "ready" to arrive
   let frame = null;
   let ready = false; // the chat page in the frame has started (its "ready" message)
   let failed = false; // the frame loaded something else (an error page)
@@ -229,12 +230,17 @@
     made.hidden = !failedNote.hidden;
     made.addEventListener("load", () => {
       if (made !== frame) return;
-      // The chat's "ready" comes before its frame's load event: none, an error page, or
-      // the chat's page without its script.
-      failed = !ready;
-      showFailed(failed);
-      if (!panel.hidden) (failed ? retryButton : made).focus();
-      if (failed && !retry) retry = setTimeout(reload, RETRY_MS);
+      if (!panel.hidden) made.focus();
+      // The chat's "ready" is posted before its frame's load event, yet may arrive just
+      // after it (a busy phone): none a moment later, an error page, or the chat's page
+      // without its script.
+      setTimeout(() => {
+        if (made !== frame || ready) return;
+        failed = true;
+        showFailed(true);
+        if (!panel.hidden) retryButton.focus();
+        if (!retry) retry = setTimeout(reload, RETRY_MS);
+      }, READY_GRACE_MS);
     });
     made.src = `${botOrigin}/chat?embed=1`;
     const before = frame;
