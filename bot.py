@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import json
 import logging
 import sys
@@ -250,7 +251,45 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     backup.add_argument("folder", type=_path, metavar="FOLDER", help="where to write the copy")
+    widget = commands.add_parser(
+        "widget",
+        parents=[common],
+        help="print the web chat widget's <script> tag for the portal, with its integrity value",
+        description=(
+            "Print the line to put on the portal's pages for the web chat's widget "
+            "(WEB_CHAT=on): a <script> tag with the bot's address (PUBLIC_URL, or --url) and "
+            "the integrity value of /widget.js as this bot serves it, for a portal that "
+            "requires one. That value changes with WARD_NAME, WARD_HOTLINE, "
+            "WEB_ALLOWED_ORIGINS and each update of the bot: print the tag again then."
+        ),
+    )
+    widget.add_argument(
+        "--url", metavar="URL", help="the bot's HTTPS address (default: PUBLIC_URL)"
+    )
     return parser
+
+
+def _cmd_widget(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.webchat import integrity, widget_script
+
+    base = (args.url or settings.public_url or "").rstrip("/")
+    if not base:
+        print(
+            "bot.py widget: the bot's address is not known: set PUBLIC_URL, or give it with "
+            "--url https://hoidap.phuong2.example.gov.vn",
+            file=sys.stderr,
+        )
+        return 2
+    if not settings.web_chat:
+        print(
+            "bot.py widget: note: WEB_CHAT is off, so the bot serves no widget yet", file=sys.stderr
+        )
+    script = widget_script(settings)
+    print(
+        f'<script src="{html.escape(base)}/widget.js" integrity="{integrity(script)}" '
+        'crossorigin="anonymous" defer></script>'
+    )
+    return 0
 
 
 def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -922,6 +961,8 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         return _cmd_import(args, settings)
     if args.command == "backup":
         return _cmd_backup(args, settings)
+    if args.command == "widget":
+        return _cmd_widget(args, settings)
     if args.command == "chat":
         # Warnings only (unless -v): the chat itself says when it reloads the staff files.
         with _log_level(logging.INFO if args.verbose else logging.WARNING):

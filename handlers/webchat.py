@@ -12,6 +12,11 @@
   refetches what it missed. They name the session in the X-Ward-Session header, never in
   the URL: the id is the only key to a conversation, and proxies and CDNs write URLs to
   their logs.
+- `POST /chat/api/handoff` gives a short-lived, single-use token for the session, and
+  `POST /chat/api/join` exchanges it for the session: the widget's frame opens the full
+  page as `/chat#continue=TOKEN` (a fragment: never sent to a server, never in a log), so
+  that page continues the widget's conversation even where the browser keeps the frame's
+  storage apart from the bot's own pages (the bot on another site than the portal).
 
 A browser is an anonymous session: a random id the page keeps in its storage, nothing
 else. What the session was told is kept (`web_messages`, WEB_HISTORY_DAYS) so a reload
@@ -23,6 +28,7 @@ bộ") reach an open page at once and are shown on the next visit.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import functools
 import hashlib
@@ -31,6 +37,7 @@ import ipaddress
 import json
 import logging
 import re
+import secrets
 import sqlite3
 import time
 from collections import OrderedDict
@@ -113,6 +120,11 @@ MEMORY_MESSAGES = SESSION_MESSAGES
 MEMORY_SESSIONS = 1000
 MEMORY_BYTES = 16 * 1024 * 1024
 ENTRY_OVERHEAD = 256
+# A token that lets the full page continue the widget's conversation (Handoffs): how long
+# it lasts (the new tab opens within seconds), and how many wait at most, in memory.
+HANDOFF_SECONDS = 120.0
+HANDOFFS = 1000
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 
 @dataclass(frozen=True)
@@ -434,6 +446,37 @@ class DailyAllowance:
         return (self._today() + 1) * DAY - VIETNAM_OFFSET - self.clock()
 
 
+class Handoffs:
+    """Short-lived, single-use tokens, each naming a session: the widget's frame passes
+    one to the full page it opens, which takes it for the session itself. Held in memory
+    (the newest `size` of them, for `seconds`): lost at a restart, which only means the
+    full page starts a conversation of its own."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        seconds: float = HANDOFF_SECONDS,
+        size: int = HANDOFFS,
+    ) -> None:
+        self.clock = clock
+        self.seconds = seconds
+        self.size = size
+        self._tokens: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def make(self, session: str) -> str:
+        token = secrets.token_urlsafe(24)
+        self._tokens[token] = (session, self.clock() + self.seconds)
+        while len(self._tokens) > self.size:
+            self._tokens.popitem(last=False)
+        return token
+
+    def take(self, token: str) -> str | None:
+        """The session `token` names, once, while it lasts; else None."""
+        session, until = self._tokens.pop(token, ("", 0.0))
+        return session if session and self.clock() < until else None
+
+
 @functools.lru_cache(maxsize=8)
 def _asset(name: str) -> str:
     """A file of the page (package data: it does not change while the bot runs)."""
@@ -466,6 +509,7 @@ class WebChatChannel:
         self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
         self.allowance = DailyAllowance(clock=now)
         self.listening = Slots(LISTENERS_PER_ADDRESS, LISTENERS)
+        self.handoffs = Handoffs(clock)
         # A message is looked for (sent again?) and stored in one go, per session; the
         # (session, key) of those being answered now.
         self._receiving = ChatLocks()
@@ -487,6 +531,8 @@ class WebChatChannel:
             Route("/chat/api/send", self.send, methods=["POST"]),
             Route("/chat/api/events", self.events, methods=["GET"]),
             Route("/chat/api/poll", self.poll, methods=["GET"]),
+            Route("/chat/api/handoff", self.handoff, methods=["POST"]),
+            Route("/chat/api/join", self.join, methods=["POST"]),
         ]
 
     async def start(self) -> None:
@@ -565,7 +611,8 @@ class WebChatChannel:
     async def page(self, request: Request) -> Response:
         """The chat page; `?embed=1` for the widget's frame (only inside allowed sites)."""
         embed = request.query_params.get("embed") == "1"
-        texts = msg.web_ui(self.settings.ward_name, self.settings.ward_hotline)
+        s = self.settings
+        texts = msg.web_ui(s.ward_name, s.ward_hotline)
         # What the box takes: the server's own limit, so both refuse the same messages.
         ui = json.dumps({**texts, "max_chars": self.conversation.longest_message()})
         text = (
@@ -573,6 +620,10 @@ class WebChatChannel:
             .replace("{{lang}}", "vi")
             .replace("{{title}}", html.escape(msg.web_title(self.settings.ward_name)))
             .replace("{{mode}}", "embed" if embed else "page")
+            # Shown when the page's script does not start (a flaky network): app.js
+            # removes it; app.css shows it only after a few seconds.
+            .replace("{{failed}}", html.escape(msg.web_widget_failed(s.ward_name, s.ward_hotline)))
+            .replace("{{retry}}", html.escape(msg.WEB_WIDGET_RETRY))
             # In a <script type="application/json"> block: no "<" at all, so neither
             # "</script>" nor "<!--<script>" (which would swallow the page) can occur.
             .replace("{{ui}}", _script_safe(ui))
@@ -588,19 +639,16 @@ class WebChatChannel:
         return serve
 
     async def widget(self, request: Request) -> Response:
-        """The embeddable script; it shows itself only on the allowed sites."""
-        config = json.dumps(
-            {
-                "origins": list(self.settings.web_allowed_origins),
-                "label": msg.WEB_WIDGET_BUTTON,
-                "title": msg.web_title(self.settings.ward_name),
-                "close": msg.WEB_WIDGET_CLOSE,
-                "unread": msg.WEB_WIDGET_UNREAD,
-            },
-            ensure_ascii=False,
+        """The embeddable script; it shows itself only on the allowed sites. Readable by
+        any site (CORS): a portal whose tag carries `integrity` and `crossorigin` fetches
+        it in CORS mode, and blocks it without that; its body is the same for the same
+        settings and version (`bot.py widget` prints its integrity value)."""
+        return _revalidated(
+            request,
+            widget_script(self.settings),
+            "text/javascript",
+            {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"},
         )
-        script = _asset("widget.js").replace("/*{{config}}*/null", config)
-        return _revalidated(request, script, "text/javascript")
 
     # --- the API --------------------------------------------------------------------------
 
@@ -752,6 +800,43 @@ class WebChatChannel:
 
         return send
 
+    async def _json_body(self, request: Request) -> dict[str, Any] | Response:
+        """A small JSON object from the chat page itself (else the error to answer)."""
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        body = await read_limited(request, 1024)
+        data = json_or_none(body) if body is not None else None
+        return data if isinstance(data, dict) else _error(400, msg.WEB_BAD_REQUEST)
+
+    async def handoff(self, request: Request) -> Response:
+        """POST /chat/api/handoff {session}: a token for the full page to continue this
+        conversation (join), single-use, for HANDOFF_SECONDS."""
+        data = await self._json_body(request)
+        if isinstance(data, Response):
+            return data
+        session = data.get("session")
+        if not isinstance(session, str) or not SESSION.fullmatch(session):
+            return _error(400, msg.WEB_BAD_REQUEST)
+        limited = self._limited(_client(request), session)
+        if limited is not None:
+            return limited
+        token = self.handoffs.make(session)
+        return JSONResponse({"token": token}, headers={"Cache-Control": "no-store"})
+
+    async def join(self, request: Request) -> Response:
+        """POST /chat/api/join {token}: the session a handoff token names (once)."""
+        data = await self._json_body(request)
+        if isinstance(data, Response):
+            return data
+        token = data.get("token")
+        session = (
+            self.handoffs.take(token) if isinstance(token, str) and TOKEN.fullmatch(token) else None
+        )
+        if session is None:
+            return _error(404, msg.WEB_HANDOFF_EXPIRED)
+        return JSONResponse({"session": session}, headers={"Cache-Control": "no-store"})
+
     def _session_and_cursor(self, request: Request) -> tuple[str, int] | Response:
         # From the header only: a URL naming a session (in a log) opens nothing.
         session = request.headers.get(SESSION_HEADER, "")
@@ -855,13 +940,41 @@ def _client(request: Request) -> str:
     return address
 
 
-def _revalidated(request: Request, text: str, media_type: str) -> Response:
+def widget_script(settings: Settings) -> str:
+    """/widget.js as served with these settings: its bytes, whose hash a portal's
+    `integrity` attribute names, depend on nothing else (no date, no request)."""
+    config = json.dumps(
+        {
+            "origins": list(settings.web_allowed_origins),
+            "label": msg.WEB_WIDGET_BUTTON,
+            "title": msg.web_title(settings.ward_name),
+            "close": msg.WEB_WIDGET_CLOSE,
+            "unread": msg.WEB_WIDGET_UNREAD,
+            "failed": msg.web_widget_failed(settings.ward_name, settings.ward_hotline),
+            "retry": msg.WEB_WIDGET_RETRY,
+            "hotline": settings.ward_hotline,
+        },
+        ensure_ascii=False,
+    )
+    return _asset("widget.js").replace("/*{{config}}*/null", config)
+
+
+def integrity(script: str) -> str:
+    """The Subresource Integrity value of `script` as served (UTF-8): sha384-..."""
+    digest = hashlib.sha384(script.encode()).digest()
+    return "sha384-" + base64.b64encode(digest).decode()
+
+
+def _revalidated(
+    request: Request, text: str, media_type: str, extra: dict[str, str] | None = None
+) -> Response:
     """A file of the chat (`text`), checked with the bot at each use but sent again only
     when it changed: a browser that has this version (its ETag in If-None-Match) gets 304
     and no body. The widget loads on every page of the portal, the chat's script and style
     on every visit: on a phone's 3G they are not downloaded each time."""
     tag = f'"{hashlib.blake2b(text.encode(), digest_size=12).hexdigest()}"'
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache", "ETag": tag}
+    headers.update(extra or {})
     held = request.headers.get("if-none-match", "")
     if tag in (t.strip().removeprefix("W/") for t in held.split(",")) or held.strip() == "*":
         return Response(status_code=304, headers=headers)

@@ -7,7 +7,9 @@ tests/test_webchat_browser.py drives the same through the page in a real Chromiu
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
 import json
 import logging
 import logging.handlers
@@ -24,8 +26,10 @@ from browser import serve
 from chat_ward import WARD_NAME
 from test_telegram_app import free_port, read_only_folder, running_app
 
+import bot
 from handlers.webchat import (
     ADDRESS_LIMIT,
+    HANDOFF_SECONDS,
     LISTENERS_PER_ADDRESS,
     MAX_BODY_BYTES,
     SESSION_LIMIT,
@@ -287,7 +291,86 @@ async def test_the_widget_script_carries_its_settings(client: httpx.AsyncClient)
         "title": "Hỏi đáp UBND Phường 2",
         "close": msg.WEB_WIDGET_CLOSE,
         "unread": msg.WEB_WIDGET_UNREAD,
+        "failed": msg.web_widget_failed("UBND Phường 2", "0276 3822 123"),
+        "retry": msg.WEB_WIDGET_RETRY,
+        "hotline": "0276 3822 123",
     }
+
+
+async def test_the_widget_script_is_readable_by_a_portal_that_checks_its_integrity(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A portal's CMS that writes `integrity="sha384-..." crossorigin` on its script tags:
+    the browser fetches /widget.js in CORS mode (blocked without Access-Control-Allow-Origin,
+    also when revalidated) and runs it only if its hash is the one `bot.py widget` printed
+    for these settings."""
+    first = await client.get("/widget.js", headers={"Origin": PORTAL})
+    assert first.headers["access-control-allow-origin"] == "*"
+    again = await client.get(
+        "/widget.js", headers={"Origin": PORTAL, "If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.headers["access-control-allow-origin"] == "*"
+    assert (await client.get("/widget.js")).content == first.content  # the same every time
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name, value in (
+        ("WARD_NAME", settings.ward_name),
+        ("WARD_HOTLINE", settings.ward_hotline),
+        ("WEB_CHAT", "on"),
+        ("WEB_ALLOWED_ORIGINS", PORTAL),
+    ):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    assert bot.main(["widget", "--url", "https://hoidap.example.org/"]) == 0
+    printed = capsys.readouterr().out.strip()
+    digest = base64.b64encode(hashlib.sha384(first.content).digest()).decode()
+    assert printed == (
+        f'<script src="https://hoidap.example.org/widget.js" integrity="sha384-{digest}" '
+        'crossorigin="anonymous" defer></script>'
+    )
+    # Without the bot's address there is nothing to print: it says which setting to give.
+    assert bot.main(["widget"]) == 2
+    assert "PUBLIC_URL" in capsys.readouterr().err
+
+
+async def handoff(client: httpx.AsyncClient, session: str) -> httpx.Response:
+    return await client.post("/chat/api/handoff", json={"session": session}, headers=HEADERS)
+
+
+async def test_the_full_page_opened_from_the_widget_continues_its_conversation_once(
+    client: httpx.AsyncClient, channel: WebChatChannel, clock: Clock
+) -> None:
+    """The widget's frame, whose storage the browser keeps apart from the bot's own pages
+    (the bot on another site), gets a token; the full page exchanges it for the session,
+    once, within two minutes. Another site's page gets neither."""
+    given = await handoff(client, SESSION)
+    assert given.status_code == 200 and given.headers["cache-control"] == "no-store"
+    token = given.json()["token"]
+    assert SESSION not in token and len(token) >= 22
+    join = await client.post("/chat/api/join", json={"token": token}, headers=HEADERS)
+    assert join.status_code == 200 and join.json() == {"session": SESSION}
+    used = await client.post("/chat/api/join", json={"token": token}, headers=HEADERS)
+    assert used.status_code == 404 and used.json() == {"error": msg.WEB_HANDOFF_EXPIRED}
+    late = (await handoff(client, SESSION)).json()["token"]
+    clock.now += HANDOFF_SECONDS + 1
+    gone = await client.post("/chat/api/join", json={"token": late}, headers=HEADERS)
+    assert gone.status_code == 404
+    # From another site's page: refused, as every API call of the chat.
+    stranger = {**HEADERS, "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    refused = await client.post("/chat/api/handoff", json={"session": SESSION}, headers=stranger)
+    assert refused.status_code == 403
+    fresh = (await handoff(client, OTHER)).json()["token"]
+    stolen = await client.post("/chat/api/join", json={"token": fresh}, headers=stranger)
+    assert stolen.status_code == 403
+    ok = await client.post("/chat/api/join", json={"token": fresh}, headers=HEADERS)
+    assert ok.json() == {"session": OTHER}
+    for bad in ({"session": "short"}, {"token": 5}, []):
+        assert (
+            await client.post("/chat/api/handoff", json=bad, headers=HEADERS)
+        ).status_code == 400
 
 
 @pytest.mark.parametrize("path", ["/chat/app.js", "/chat/app.css", "/widget.js"])

@@ -30,7 +30,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from test_webchat import DECOMPOSED_QUESTION
 
-from handlers.webchat import SESSION_LIMIT, WebChatChannel
+from handlers.webchat import SESSION_LIMIT, WebChatChannel, integrity, widget_script
 from wardbot import channels
 from wardbot import messages as msg
 from wardbot.app import _alert_links
@@ -102,8 +102,28 @@ async def bot(ward_settings: Settings, ward_engine: Engine) -> AsyncIterator[Bot
         it out 980 px wide and shows it zoomed out."""
         return HTMLResponse(PORTAL_PAGE.format(bot=bot_url[0]).replace(VIEWPORT_META, ""))
 
+    async def checking_portal(request: Request) -> Response:
+        """A portal whose CMS writes the tag as `bot.py widget` prints it: with the
+        script's integrity value and crossorigin (the browser fetches it in CORS mode)."""
+        bot = bot_url[0]
+        checked = integrity(widget_script(made[0].settings))
+        tag = f'<script src="{bot}/widget.js" defer></script>'
+        return HTMLResponse(
+            PORTAL_PAGE.format(bot=bot).replace(
+                tag,
+                f'<script src="{bot}/widget.js" integrity="{checked}" crossorigin="anonymous" '
+                "defer></script>",
+            )
+        )
+
+    made: list[WebChatChannel] = []
     pages = web_app(
-        [Route("/", portal), Route("/strict", strict_portal), Route("/unscaled", unscaled_portal)]
+        [
+            Route("/", portal),
+            Route("/strict", strict_portal),
+            Route("/unscaled", unscaled_portal),
+            Route("/checked", checking_portal),
+        ]
     )
     async with contextlib.AsyncExitStack() as stack:
         allowed = await stack.enter_async_context(serve(pages))
@@ -113,6 +133,7 @@ async def bot(ward_settings: Settings, ward_engine: Engine) -> AsyncIterator[Bot
         conversation = Conversation(ward_engine, store, settings)
         # The rate limits' clock stands still: a test's messages all come at once.
         channel = WebChatChannel(settings, conversation, clock=lambda: 1000.0)
+        made.append(channel)
         conversation.no_alerts = channels.no_push()
         conversation.alert_links = lambda: _alert_links(settings, [channel])
         await channel.start()
@@ -1591,3 +1612,110 @@ async def test_messages_queued_behind_one_refused_as_too_many_wait_in_the_box_to
     await expect(yours).to_have_count(burst)
     assert await stored(bot.store) == 2 * burst
     assert not [body for body in sent if f"cam on {burst + 1}" in body]  # not sent into the wait
+
+
+async def portal_elsewhere(bot: Bot, page: Page) -> str:
+    """The portal's page on a site of its own, allowed to embed the widget: `localhost`
+    while the bot is at 127.0.0.1 (another site: the browser keeps the frame's storage apart
+    from the bot's pages, or refuses it storage at all)."""
+    site = bot.portal.rstrip("/").replace("127.0.0.1", "localhost")
+    bot.channel.settings = replace(
+        bot.channel.settings,
+        web_allowed_origins=(*bot.channel.settings.web_allowed_origins, site),
+    )
+    return site + "/"
+
+
+async def test_the_full_page_opened_from_the_widget_on_another_site_continues_it(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Portal phuongx.gov.vn, bot chat.example.org: the resident asks in the widget, then
+    opens the chat as a page of its own; that page shows what they asked and goes on with
+    it. No address the browser asks for holds the conversation's key."""
+    page = await new_page(*DESKTOP)
+    await page.goto(await portal_elsewhere(bot, page))
+    await page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON).click()
+    chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+    await ask_in(chat, "mat the bhyt thi lam sao")
+    await expect(messages(chat)[1].last).to_contain_text(LOST_CARD)
+    # The premise: the bot's own page, opened by hand, holds another conversation.
+    alone = await page.context.new_page()
+    await alone.goto(f"{bot.url}/chat")
+    await expect(alone.locator("#chat-input")).to_be_visible()
+    await expect(messages(alone)[0]).to_have_count(0)
+    await alone.close()
+    urls: list[str] = []
+    page.context.on("request", lambda request: urls.append(request.url))
+    async with page.context.expect_page() as opened:
+        await chat.get_by_role("link", name=UI["full_page"]).click()
+    full = await opened.value
+    mine, replies = messages(full)
+    await expect(mine.first).to_contain_text("mat the bhyt thi lam sao")
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    assert full.url == f"{bot.url}/chat"  # the token left the address bar
+    assert await full.evaluate("window.opener") is None
+    await ask(full, UNKNOWN)
+    await expect(replies).to_have_count(2)
+    session = await full.evaluate("localStorage.getItem('wardbot.chat.session')")
+    assert session and not any(session in url for url in urls)
+    # A link no longer good (used, or past its two minutes): the page says so.
+    stale = await page.context.new_page()
+    await stale.goto(f"{bot.url}/chat#continue=" + "x" * 32)
+    await expect(stale.locator("#chat-log .notice")).to_have_text(msg.WEB_HANDOFF_EXPIRED)
+
+
+async def test_a_widget_whose_chat_could_not_load_says_so_and_tries_again(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """A flaky network: the widget's script came, the chat's did not. The panel says so in
+    Vietnamese with the hotline to call, and its retry button brings the chat."""
+    page = await new_page(*PHONE)
+    await page.goto(bot.portal)
+    await page.clock.install()  # no timer retries by itself: the button does
+    await page.context.route("**/chat/app.js", lambda route: route.abort("connectionreset"))
+    await page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON).click()
+    panel = page.get_by_role("dialog", name="Hỏi đáp UBND Phường 2")
+    failed = panel.get_by_role("alert")
+    await move_clock_until(page, failed.is_visible, 500, 10)
+    await expect(failed).to_have_text(
+        msg.web_widget_failed("UBND Phường 2", "0276 3822 123") + msg.WEB_WIDGET_RETRY
+    )
+    await expect(failed.get_by_role("link", name="0276 3822 123")).to_have_attribute(
+        "href", "tel:02763822123"
+    )
+    retry = panel.get_by_role("button", name=msg.WEB_WIDGET_RETRY)
+    await expect(retry).to_be_focused()
+    await page.context.unroute("**/chat/app.js")
+    await retry.click()
+    chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+    await expect(chat.locator("#chat-input")).to_be_visible()
+    await expect(failed).to_be_hidden()
+    await ask_in(chat, "mat the bhyt")
+    await expect(messages(chat)[1].last).to_contain_text(LOST_CARD)
+
+
+async def test_a_chat_page_whose_script_could_not_load_says_so(bot: Bot, new_page: NewPage) -> None:
+    page = await new_page(*PHONE)
+    await page.route("**/chat/app.js", lambda route: route.abort("connectionreset"))
+    await page.goto(f"{bot.url}/chat")
+    note = page.get_by_text(msg.web_widget_failed("UBND Phường 2", "0276 3822 123"))
+    await expect(note).to_be_visible()
+    await page.unroute("**/chat/app.js")
+    await page.get_by_role("link", name=msg.WEB_WIDGET_RETRY).click()
+    await expect(page.locator("#chat-input")).to_be_visible()
+    await expect(note).to_have_count(0)
+    await ask(page, "mat the bhyt")
+    await expect(messages(page)[1].last).to_contain_text(LOST_CARD)
+
+
+async def test_a_portal_that_checks_the_widgets_integrity_shows_it(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The tag as `bot.py widget` prints it (integrity, crossorigin), on another site."""
+    page = await new_page(*DESKTOP)
+    errors = console_errors(page)
+    await page.goto(await portal_elsewhere(bot, page) + "checked")
+    await page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON).click()
+    chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+    await expect(chat.locator("#chat-input")).to_be_visible()
+    assert errors == []

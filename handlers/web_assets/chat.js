@@ -20,6 +20,12 @@
      stores and answers each key once, so a retry never asks twice. The messages not yet
      through are kept in the tab's sessionStorage: a reload (the reflex when a page seems
      stuck) sends again those the history does not hold answered.
+   - Inside the widget's frame, "Mở toàn trang" opens the full page in a new tab as
+     /chat#continue=TOKEN: a single-use token (api/handoff) that the page exchanges for
+     the frame's session (api/join). A browser may keep a frame's storage apart from the
+     bot's own pages (the bot on another site than the portal): without it the full page
+     would start another conversation. The token is in the fragment (never sent to a
+     server) and leaves the address bar at once.
 */
 (() => {
   "use strict";
@@ -105,8 +111,82 @@
     return randomId(32); // kept in memory: this page view only
   }
 
-  const session = sessionId();
+  let session = sessionId();
   const sessionHeaders = { [SESSION_HEADER]: session };
+
+  /** The session the full page continues (see api/join), kept as this browser's own. */
+  function adopt(id) {
+    session = id;
+    sessionHeaders[SESSION_HEADER] = id;
+    for (const name of ["localStorage", "sessionStorage"]) {
+      try {
+        window[name].setItem(SESSION_KEY, id);
+        if (window[name].getItem(SESSION_KEY) === id) return;
+      } catch (error) {
+        // Storage blocked: this page view only.
+      }
+    }
+  }
+
+  // Opened from the widget's "Mở toàn trang": its token, out of the address bar at once.
+  const handed = /^#continue=([A-Za-z0-9_-]{22,64})$/.exec(window.location.hash);
+  if (handed) {
+    try {
+      history.replaceState(history.state, "", window.location.pathname + window.location.search);
+    } catch (error) {
+      // a sandboxed page may refuse: the token is single-use anyway
+    }
+  }
+
+  /** The widget's conversation, taken over with the token; a note when it is no longer good. */
+  async function join(token) {
+    try {
+      const { response, data } = await request(
+        API + "join",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
+          body: JSON.stringify({ token }),
+        },
+        REQUEST_GIVE_UP,
+      );
+      if (response.ok && data && typeof data.session === "string" && SESSION_RE.test(data.session)) {
+        adopt(data.session);
+      } else if (response.status === 404) {
+        notice(ui.handoff_expired);
+      }
+    } catch (error) {
+      // Not reached: this browser's own conversation, as before.
+    }
+  }
+
+  /** In the widget's frame: the same conversation as a page of its own, in a new tab. The
+      tab is opened at once (a browser lets a tap open one, not a script later on), then
+      sent to the page with the token. */
+  async function openFullPage() {
+    const tab = window.open("", "_blank");
+    let address = "/chat";
+    try {
+      const { response, data } = await request(
+        API + "handoff",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
+          body: JSON.stringify({ session }),
+        },
+        REQUEST_GIVE_UP,
+      );
+      if (response.ok && data && typeof data.token === "string") address += "#continue=" + data.token;
+    } catch (error) {
+      // The full page opens without it: the conversation of the bot's own pages.
+    }
+    if (!tab) {
+      window.open(address, "_blank", "noopener");
+      return;
+    }
+    tab.opener = null;
+    tab.location.replace(address);
+  }
 
   // --- state ---------------------------------------------------------------------------
 
@@ -899,7 +979,13 @@
   // phone's keyboard would close and open again).
   sendButton.addEventListener("mousedown", (event) => event.preventDefault());
 
+  const fullPage = byId("chat-full");
   if (embed) {
+    fullPage.hidden = false;
+    fullPage.addEventListener("click", (event) => {
+      event.preventDefault();
+      openFullPage();
+    });
     // Inside the widget's frame: the widget learns that the chat is here (not an error
     // page: it loads the frame again then), Escape closes the panel (the host page cannot
     // see keys pressed in here), and the frame's focus goes to the question box.
@@ -915,7 +1001,9 @@
   // --- start ---------------------------------------------------------------------------
 
   function fillTexts() {
+    byId("chat-unloaded")?.remove(); // the script runs
     byId("chat-intro").textContent = ui.intro;
+    fullPage.textContent = ui.full_page;
     byId("chat-input-label").textContent = ui.input_label;
     input.placeholder = ui.placeholder;
     input.maxLength = MAX_CHARS;
@@ -931,6 +1019,7 @@
     updateSend();
     if (!embed && window.matchMedia("(pointer: fine)").matches) input.focus();
     if (embed && document.hasFocus()) input.focus();
+    if (handed && !embed) await join(handed[1]);
     try {
       await catchUp();
     } catch (error) {

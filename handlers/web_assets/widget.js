@@ -3,7 +3,8 @@
    adds a chat button and a panel holding BOT/chat?embed=1 in a frame.
 
    Served by handlers/webchat.py, which puts its settings in place of the marker below:
-   {"origins": [the sites allowed to embed it], "label", "title", "close", "unread"}. On any other
+   {"origins": [the sites allowed to embed it], "label", "title", "close", "unread",
+   "failed", "retry", "hotline"}. On any other
    site it does nothing (the browser would refuse the frame anyway: frame-ancestors).
    Everything it draws lives in a shadow root, so the host page's styles and ours
    do not touch; the one global is window.WardChat ({open, close}).
@@ -35,7 +36,7 @@
   const CSS = `
     :host { all: initial; }
     * { box-sizing: border-box; }
-    .launcher, .panel, .close {
+    .launcher, .panel, .close, .failed {
       font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
     }
     .launcher {
@@ -89,6 +90,22 @@
     .close:hover { background: rgba(255, 255, 255, 0.15); }
     .close:focus { outline: none; }
     .close svg { width: 14px; height: 14px; }
+    .failed {
+      flex: 1 1 auto; margin: 0; padding: 20px 16px;
+      background: #fff; color: #1a1f25; font-size: 16px; line-height: 1.5;
+    }
+    .failed[hidden], iframe[hidden] { display: none; }
+    .failed p { margin: 0 0 16px; }
+    .failed a { color: #0b4a8b; font-weight: 700; }
+    .retry {
+      min-height: 44px; margin: 0; padding: 0 20px;
+      border: 0; border-radius: 22px; background: #0b4a8b; color: #fff;
+      font: inherit; font-weight: 700; cursor: pointer;
+    }
+    .retry:focus { outline: none; }
+    .retry:focus-visible {
+      outline: 3px solid #1a1f25; outline-offset: 2px; box-shadow: 0 0 0 6px #ffd33d;
+    }
     iframe { flex: 1 1 auto; width: 100%; min-height: 0; border: 0; background: #f6f8fa; }
     @media (max-width: 520px), (max-height: 560px) {
       .panel {
@@ -170,13 +187,32 @@
   close.type = "button";
   close.append(icon(["M6 6l12 12", "M18 6L6 18"]), element("span", "", String(config.close || "")));
   bar.append(element("p", "title", String(config.title || "")), close);
-  panel.append(bar);
+  // In place of the chat when it could not load (the network failed on the way, the bot
+  // was restarting): what happened, a retry, and the ward's hotline as a number to call.
+  const failedNote = element("div", "failed");
+  failedNote.hidden = true;
+  failedNote.setAttribute("role", "alert");
+  const failedText = element("p", "");
+  const hotline = String(config.hotline || "");
+  String(config.failed || "").split(hotline || "\u0000").forEach((part, index) => {
+    if (index > 0) {
+      const call = element("a", "", hotline);
+      call.href = "tel:" + hotline.replace(/[^\d+]/g, "");
+      failedText.append(call);
+    }
+    failedText.append(part);
+  });
+  const retryButton = element("button", "retry", String(config.retry || ""));
+  retryButton.type = "button";
+  failedNote.append(failedText, retryButton);
+  panel.append(bar, failedNote);
   root.append(launcher, panel, announced);
 
   // ms: a frame loaded without the chat saying it started holds an error page (the bot
   // was restarting, a proxy's "Bad Gateway"): it is loaded again this long after, while
   // the panel is open, and at once when the panel is opened again.
   const RETRY_MS = 5000;
+  const READY_GRACE_MS = 1000; // ms after the frame's load for the chat's "ready" to arrive
   let frame = null;
   let ready = false; // the chat page in the frame has started (its "ready" message)
   let failed = false; // the frame loaded something else (an error page)
@@ -191,12 +227,20 @@
     const made = document.createElement("iframe");
     made.title = String(config.title || "");
     made.referrerPolicy = "no-referrer";
+    made.hidden = !failedNote.hidden;
     made.addEventListener("load", () => {
       if (made !== frame) return;
       if (!panel.hidden) made.focus();
-      // The chat's "ready" comes before its frame's load event: none, an error page.
-      failed = !ready;
-      if (failed && !retry) retry = setTimeout(reload, RETRY_MS);
+      // The chat's "ready" is posted before its frame's load event, yet may arrive just
+      // after it (a busy phone): none a moment later, an error page, or the chat's page
+      // without its script.
+      setTimeout(() => {
+        if (made !== frame || ready) return;
+        failed = true;
+        showFailed(true);
+        if (!panel.hidden) retryButton.focus();
+        if (!retry) retry = setTimeout(reload, RETRY_MS);
+      }, READY_GRACE_MS);
     });
     made.src = `${botOrigin}/chat?embed=1`;
     const before = frame;
@@ -204,6 +248,18 @@
     if (before) before.replaceWith(made);
     else panel.append(made);
   }
+
+  /** The note in place of the chat, or the chat. */
+  function showFailed(on) {
+    failedNote.hidden = !on;
+    if (frame) frame.hidden = on;
+  }
+
+  retryButton.addEventListener("click", () => {
+    showFailed(false); // the frame loading again; the note comes back if it fails again
+    load();
+    frame.focus();
+  });
 
   function reload() {
     retry = null;
@@ -250,7 +306,7 @@
         // A sandboxed page may refuse: Back then leaves the page, as before.
       }
     }
-    frame.focus();
+    (failedNote.hidden ? frame : retryButton).focus();
   }
 
   function shut() {
@@ -289,6 +345,7 @@
     const said = event.data && event.data.wardChat;
     if (said === "ready") {
       ready = true;
+      showFailed(false);
       clearTimeout(retry);
       retry = null;
     } else if (said === "close") {

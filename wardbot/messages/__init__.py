@@ -260,8 +260,10 @@ from wardbot.messages.staff_group import tickets_off as tickets_off
 from wardbot.messages.webchat import WEB_BAD_REQUEST as WEB_BAD_REQUEST
 from wardbot.messages.webchat import WEB_BUSY as WEB_BUSY
 from wardbot.messages.webchat import WEB_FORBIDDEN as WEB_FORBIDDEN
+from wardbot.messages.webchat import WEB_HANDOFF_EXPIRED as WEB_HANDOFF_EXPIRED
 from wardbot.messages.webchat import WEB_WIDGET_BUTTON as WEB_WIDGET_BUTTON
 from wardbot.messages.webchat import WEB_WIDGET_CLOSE as WEB_WIDGET_CLOSE
+from wardbot.messages.webchat import WEB_WIDGET_RETRY as WEB_WIDGET_RETRY
 from wardbot.messages.webchat import WEB_WIDGET_UNREAD as WEB_WIDGET_UNREAD
 from wardbot.messages.webchat import alerts_elsewhere as alerts_elsewhere
 from wardbot.messages.webchat import follow_on as follow_on
@@ -270,3 +272,4 @@ from wardbot.messages.webchat import web_slow_down as web_slow_down
 from wardbot.messages.webchat import web_title as web_title
 from wardbot.messages.webchat import web_too_many_sessions as web_too_many_sessions
 from wardbot.messages.webchat import web_ui as web_ui
+from wardbot.messages.webchat import web_widget_failed as web_widget_failed

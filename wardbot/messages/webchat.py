@@ -15,6 +15,22 @@ WEB_BAD_REQUEST = "Tin nhắn không hợp lệ. Anh/chị vui lòng tải lại
 # Too many pages open at once from one network (or on the whole bot): the page falls back
 # to polling, so a resident never reads it; a client calling the API by hand does.
 WEB_BUSY = "Hệ thống đang bận, anh/chị vui lòng thử lại sau ít phút."
+# The full page opened from the widget with a link that is no longer good (used, or past
+# its two minutes): it shows this browser's own conversation instead.
+WEB_HANDOFF_EXPIRED = (
+    "Đường dẫn mở toàn trang đã hết hạn. Anh/chị vui lòng bấm “Mở toàn trang” trong khung "
+    "hỏi đáp một lần nữa."
+)
+WEB_WIDGET_RETRY = "Thử lại"
+
+
+def web_widget_failed(ward_name: str, hotline: str) -> str:
+    """In the widget's panel, or on the chat page, when the chat could not load (a flaky
+    network, the bot restarting)."""
+    return (
+        "Chưa tải được khung hỏi đáp. Anh/chị vui lòng bấm “Thử lại”, hoặc "
+        f"{contact_line(ward_name, hotline)}."
+    )
 
 
 def web_title(ward_name: str) -> str:
@@ -89,4 +105,6 @@ def web_ui(ward_name: str, hotline: str) -> dict[str, str]:
         "hotline_number": hotline,
         "new_tab": "(mở trong thẻ mới)",
         "new_below": "Có tin nhắn mới",
+        "full_page": "Mở toàn trang",
+        "handoff_expired": WEB_HANDOFF_EXPIRED,
     }
