@@ -2080,6 +2080,10 @@ async def test_a_chat_with_a_new_id_takes_its_subscriptions_and_waiting_messages
     logged = [r.getMessage() for r in caplog.records if r.name == "wardbot.outbox"]
     assert any("moved to a new id" in line for line in logged)
     assert not any("400" in line for line in logged)  # the log outlives /forget: no chat id
+    # Nothing about the old id outlives the retention period (its row in `chats`: whether
+    # a group, its forum topics): /forget sent from the supergroup could not reach it.
+    await ward.store.purge(ward.now[0] + 1)
+    assert await rows_about(ward.store, old) == 0
 
 
 async def test_a_broadcast_waiting_for_a_chat_that_stops_every_topic_is_not_sent_there(

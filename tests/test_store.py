@@ -125,6 +125,23 @@ async def test_forget_covers_tables_added_later(db_path: Path) -> None:
     raw.close()
 
 
+async def test_forget_reaches_every_table_that_names_a_chat(db_path: Path) -> None:
+    """/forget finds the tables about a chat by their `channel` and `chat_id` columns, so a
+    migration's new table is forgotten without anyone listing it. One naming a chat any
+    other way would be silently kept: every table with a column about a chat is found,
+    but for the staff group's messages to take out of it (never a resident's chat)."""
+    staff_group_only = {"staff_withdrawals"}
+    async with await Store.open(db_path) as store:
+        found = set(await store.per_chat_tables())
+        async with store.db.execute(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c "
+            "WHERE m.type = 'table' AND c.name LIKE '%chat%'"
+        ) as cursor:
+            naming_a_chat = {row[0] for row in await cursor.fetchall()}
+    assert {"questions", "subscriptions", "tickets", "web_messages"} <= found
+    assert naming_a_chat - staff_group_only <= found
+
+
 async def test_a_full_disk_is_reported_as_such_and_loses_nothing_already_stored(
     db_path: Path,
 ) -> None:

@@ -844,6 +844,36 @@ async def test_a_group_that_stops_every_topic_leaves_no_forum_topic_behind(
         assert [call.thread_id for call in api.sent(group, since=mark)] == [None]
 
 
+async def test_a_group_following_nothing_upgraded_to_a_supergroup_leaves_no_row_about_it(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A group following no topic (its members only ask the bot) upgraded to a supergroup:
+    before, the bot wrote a row about the new id (as a private chat), kept for good, that
+    neither retention nor anything else needed. Now a group that follows nothing leaves no
+    row under either id; one that follows a topic keeps its row under the new id."""
+    from test_telegram import polling_channel
+
+    asking, following = (-4012345690, -1004012345690), (-4012345691, -1004012345691)
+
+    def rows(chat_id: int) -> list[tuple[object, ...]]:
+        with sqlite3.connect(ward_settings.data_dir / "bot.sqlite3") as raw:
+            return raw.execute(
+                "SELECT is_group FROM chats WHERE chat_id = ?", (str(chat_id),)
+            ).fetchall()
+
+    settings = replace(ward_settings, admin_ids=frozenset({f"telegram:{ADMIN_ID}"}))
+    async with polling_channel(api, ward_engine, settings):
+        await api.say(asking[0], "/mysubs", group=True, user_id=ADMIN_ID)
+        await api.say(following[0], "/subscribe bhyt", group=True, user_id=ADMIN_ID)
+        api.upgrade(*asking, user_id=ADMIN_ID)
+        api.upgrade(*following, user_id=ADMIN_ID)
+        (mine,) = await api.say(following[1], "/mysubs", group=True, user_id=ADMIN_ID)
+        assert "Bảo hiểm y tế" in visible_text(mine.text)  # both upgrades were handled
+        await api.say(asking[1], "/mysubs", group=True, user_id=ADMIN_ID)
+        assert [rows(chat_id) for chat_id in asking] == [[], []]
+        assert [rows(chat_id) for chat_id in following] == [[], [(1,)]]
+
+
 async def test_a_topic_subscribed_with_a_typo_is_stopped_with_the_same_typo(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -261,6 +261,8 @@ class ChatRows(Database):
                 "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?", old
             )
             await self._drop_unsubscribed(chat)
+            # A chat that follows nothing keeps no row under its new id either.
+            await self._drop_unsubscribed(ChatRef(chat.channel, new_chat_id))
             cursor = await self._db.execute(
                 "UPDATE OR IGNORE outbox SET chat_id = ? "
                 "WHERE channel = ? AND chat_id = ? AND state = 'pending'",
