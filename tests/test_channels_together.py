@@ -66,6 +66,7 @@ async def test_telegram_and_zalo_run_together_and_both_get_alerts(
             "zalo-alerts": True,
             "watcher": True,
             "retention": True,
+            "weekly": True,  # admins are set: their Monday report
             "index": True,
             "data": True,
         }
@@ -251,6 +252,7 @@ async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back
             "zalo-alerts": True,
             "watcher": True,
             "retention": True,
+            "weekly": True,  # admins are set: their Monday report
             "index": True,
             "data": True,
         }
