@@ -83,7 +83,11 @@ faq:
     variants: [hồ sơ đăng ký tạm trú]
     answer: |
       Tờ khai thay đổi thông tin cư trú (CT01) và giấy tờ chứng minh chỗ ở hợp pháp.
+      Ai ở nơi khác từ 45 ngày trở lên thì phải đăng ký.
+      Tạm trú có thời hạn tối đa 3 năm, sắp hết hạn thì gia hạn trước 20 ngày.
+      Giấy xác nhận tạm trú có giá trị 9 tháng.
 """
+TEMPORARY = "Đăng ký tạm trú cần giấy tờ gì?"
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +209,21 @@ async def test_follow_ups_keep_to_the_subject_and_to_an_entry_opened_from_a_list
 
 
 MARRIAGE = "Đăng ký kết hôn cần những gì?"
+
+
+async def test_how_long_after_an_entry_naming_only_how_long_it_is_valid_is_not_stated(
+    conversation: Conversation,
+) -> None:
+    """The temporary residence entry names how long a registration lasts, how long before
+    its end to renew, how long one stays before registering: no time the procedure takes.
+    "Mất bao lâu?" after it is told the entry does not say, not one of those quoted as if
+    it were the wait."""
+    await one(conversation, "đăng ký tạm trú cần giấy tờ gì")
+    reply = await one(conversation, "mất bao lâu?")
+    assert reply.text == msg.not_stated(TEMPORARY, ("time",), "UBND Phường 2", "0276 3822 123")
+    # The entry stays the subject: what it does say is still quoted from it.
+    papers = await one(conversation, "cần mang theo giấy tờ gì")
+    assert papers.title == TEMPORARY and "CT01" in papers.text
 
 
 @pytest.mark.parametrize(

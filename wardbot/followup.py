@@ -60,6 +60,16 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# A duration a line names that is no time a procedure takes, whatever "mất bao lâu?" asks:
+# how long what it gives stays valid ("có giá trị 6 tháng", "hiệu lực", "thời hạn tạm trú
+# tối đa 2 năm": a term of a thing, not "thời hạn giải quyết" nor "thời hạn 15 ngày";
+# "trước khi hết hạn 15 ngày"), or how long something must last first ("từ 30 ngày trở
+# lên": a condition). Read in the clause of the line naming the duration.
+_NOT_TAKING = re.compile(
+    r"\b(?:gia tri|hieu luc|het han|thoi han (?!giai quyet|xu ly|tra ket qua|\d)\w+"
+    r"|tu \d+ \w+ tro len)\b"
+)
+_CLAUSE = re.compile(r"[;,.:]\s|\n")
 _ASPECT_WORDS = frozenset(w for _, triggers, _ in _ASPECTS for t in triggers for w in t.split())
 # What follows "còn" (what about) typed without accents: what a follow-up asks ("con le
 # phi", "con lam o dau", "con mat bao lau", "con cho con thi sao"), which no child is
@@ -147,7 +157,7 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     all else it names ("cho con" finds the line about children, "tiền điện" no line about
     a fee), or None."""
     said = _asked(text, folded=True)
-    asked = [says for _, says in _aspects_asked(said)]
+    asked = _aspects_asked(said)
     # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
     accented = said != _asked(text, folded=False)
     named = [
@@ -158,11 +168,20 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     body = plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
     lines = []
     for line in body.splitlines():
-        says_it = not asked or any(says.search(_words(line, folded=True)) for says in asked)
+        says_it = not asked or any(_says(line, aspect, says) for aspect, says in asked)
         words = _FOLKS.sub(" ", _words(line, folded=not accented))
         if says_it and all(_has(words, word) for word in named):
             lines.append(line.strip())
     return Excerpt(doc, tuple(lines)) if lines else None
+
+
+def _says(line: str, aspect: str, says: re.Pattern[str]) -> bool:
+    """Whether `line` of an entry says the `aspect` asked (`says`: how a line says it);
+    a time, in a clause naming no validity or condition (`_NOT_TAKING`)."""
+    if aspect != "time":
+        return bool(says.search(_words(line, folded=True)))
+    clauses = (_words(clause, folded=True) for clause in _CLAUSE.split(line))
+    return any(says.search(clause) and not _NOT_TAKING.search(clause) for clause in clauses)
 
 
 def _words(text: str, *, folded: bool) -> str:
