@@ -236,11 +236,14 @@ async def test_the_new_refresh_token_is_stored_before_use_and_a_restart_uses_it(
         await oa.wait_for(BINH)
         assert oa.renewals == 3
     # After a new consent, staff set a new refresh token: it wins over the stored one.
+    oa.revoke()
     oa.refresh_token = "refresh-after-new-consent"
     async with running(
         oa, ward_engine, ward_settings, zalo_oa_refresh_token=Secret("refresh-after-new-consent")
     ) as renewed:
         assert renewed.channel.is_running()
+        assert oa.renewals == 4
+        assert stored(ward_settings)["refresh_token"] == oa.refresh_token
 
 
 async def test_a_revoked_consent_is_down_in_healthz_and_told_to_admins_once(
