@@ -26,6 +26,7 @@ from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import PermanentError, RetryLater, TransientError
 from wardbot.engine import Engine
+from wardbot.inbox import Inbox
 from wardbot.outbox import Composer, Sender
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
@@ -339,3 +340,44 @@ def test_night_time_waits_until_six_in_the_morning_vietnam_time() -> None:
     at_23h = 1_722_528_000.0  # 2024-08-01 23:00 in Vietnam (16:00 UTC)
     assert until_morning(at_23h) == 7 * 3600
     assert until_morning(at_23h + 6 * 3600) == 3600  # 05:00
+
+
+async def test_an_event_kept_by_a_bot_killed_before_answering_is_answered_at_start(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Zalo heard 200 for it (it was in the inbox), then the bot died (kill -9): the next
+    start answers it, once."""
+    settings = oa_settings(ward_settings, oa)
+    event = oa.text(ALICE, "dang ky tam tru can giay to gi")
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        await Inbox(store, "zalo-oa").keep(
+            f"user_send_text:{event['message']['msg_id']}", ALICE, json.dumps(event)
+        )
+    async with running(oa, ward_engine, ward_settings) as bot:
+        (reply,) = await oa.wait_for(ALICE)
+        assert reply.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
+        assert (await oa.post(bot.webhook, event)).status_code == 200  # Zalo posts it again
+        await oa_pause()
+    assert len(oa.to(ALICE)) == 1
+
+
+async def test_the_access_token_is_renewed_before_it_expires(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """25 hours on, the bot renews before sending rather than be refused first."""
+    now = [time.time()]
+    settings = oa_settings(ward_settings, oa)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloOaChannel(
+            settings, Conversation(ward_engine, store, settings), now=lambda: now[0]
+        )
+        await channel.start()
+        try:
+            await channel.deliver(ALICE, [Reply("Họp tổ dân phố lúc 19h.")])
+            assert oa.renewals == 1 and len(oa.cs_calls) == 1
+            now[0] += 25 * 3600 - 60  # a minute before Zalo would call it expired
+            await channel.deliver(ALICE, [Reply("Lịch tiêm chủng tháng 8.")])
+            assert oa.renewals == 2
+            assert len(oa.cs_calls) == 2  # sent once: never refused
+        finally:
+            await channel.stop()
