@@ -33,7 +33,7 @@ from starlette.routing import BaseRoute, Route
 
 from handlers.base import Answerer, send_parts
 from handlers.zalo import render_plain
-from handlers.zalo_api import TooManyRequests, Unavailable, ZaloError
+from handlers.zalo_api import Unavailable, ZaloError
 from handlers.zalo_oa_api import TOKEN_FILE, RefreshRefused, TokenFile, ZaloOaApi
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
@@ -168,7 +168,7 @@ class ZaloOaChannel:
             conversation,
             settings,
             numbered=True,
-            told=(RefreshRefused, TooManyRequests),
+            told=(RefreshRefused,),  # said once by `_refused`
             slots=CONCURRENT_UPDATES,
             clock=clock,
         )

@@ -139,8 +139,8 @@ def admin_id(entry: str) -> str:
     how = "whoever sends the bot /stats in a private chat is told their own id"
     if not colon or channel not in ADMIN_CHANNELS:
         raise ConfigError(
-            f"ADMIN_IDS entry {entry!r} must be 'telegram:<user id>', 'zalo:<user id>' or "
-            f"'zalo-oa:<user id>', separated by commas ({how})"
+            f"ADMIN_IDS entry {entry!r} must be 'telegram:<user id>' or 'zalo:<user id>' (or "
+            f"'zalo-oa:<user id>' for a Zalo Official Account), separated by commas ({how})"
         )
     pattern, shape = ADMIN_CHANNELS[channel]
     if re.search(r";|telegram:|zalo:|zalo-oa:", user, re.IGNORECASE):  # two ids, no commas
