@@ -5,13 +5,16 @@ contract is at hand: a clone alone has only the copy.)"""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 from fakes.telegram_api import FakeBotApi
 from fakes.zalo_api import FakeZaloApi
+from fakes.zalo_oa import FakeZaloOa
 from test_telegram_app import bot_settings, running_app
+from test_zalo_oa import oa_settings
 
 from wardbot.config import Secret, Settings
 
@@ -64,6 +67,12 @@ def test_the_readme_links_to_the_contract_it_cites() -> None:
     assert "(docs/FORMATS.md" in readme
 
 
+@pytest.fixture
+async def oa() -> AsyncIterator[FakeZaloOa]:
+    async with FakeZaloOa() as fake:
+        yield fake
+
+
 def _readme_section(title: str) -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index(f"## {title}\n") :]
@@ -71,14 +80,20 @@ def _readme_section(title: str) -> str:
 
 
 async def test_the_readmes_healthz_table_names_every_check_a_running_bot_reports(
-    ward_settings: Settings, tmp_path: Path, telegram: FakeBotApi, zalo: FakeZaloApi
+    ward_settings: Settings,
+    tmp_path: Path,
+    telegram: FakeBotApi,
+    zalo: FakeZaloApi,
+    oa: FakeZaloOa,
 ) -> None:
     """What an operator's monitoring sees: every check of a bot running every part (each
     channel, the staff desk, the portal), each in "Monitoring: /healthz"'s table, and no
     name there the bot does not report; what it adds beside the checks is told too."""
     settings = bot_settings(
-        ward_settings,
+        oa_settings(ward_settings, oa),  # the Zalo Official Account too: webhooks for all
         telegram,
+        telegram_webhook_secret=Secret("telegram-secret"),
+        zalo_webhook_secret=Secret("zalo-webhook-secret"),
         zalo_token=Secret(zalo.token),
         zalo_api_base=zalo.base_url,
         web_chat=True,
@@ -88,6 +103,7 @@ async def test_the_readmes_healthz_table_names_every_check_a_running_bot_reports
     )
     async with running_app(settings, healthy=False) as base, httpx.AsyncClient() as client:
         body = (await client.get(f"{base}/healthz")).json()
+    assert "zalo-oa" in body["checks"]
     section = _readme_section("Monitoring: /healthz")
     table = [line for line in section.splitlines() if line.startswith("| `")]
     named = {name for line in table for name in re.findall(r"`([a-z-]+)`", line.split(" | ")[0])}

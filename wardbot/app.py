@@ -296,6 +296,9 @@ async def _serve(
         direct={c.name: c for c in running},
     )
     restarts.notify = alerts.task_failing
+    for channel in running:  # a channel with news of its own for admins (zalo-oa's consent)
+        if hasattr(channel, "tell_admins"):
+            channel.tell_admins = alerts.tell_admins_once
     restarts.recovered = alerts.task_recovered
 
     async def index_news(state: str) -> None:

@@ -125,6 +125,56 @@ def _zalo_checks(settings: Settings) -> None:
         raise ConfigError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters long (Zalo's rule)")
 
 
+# The settings the Zalo Official Account channel needs, all of them: the channel is on when
+# they are all set (and PUBLIC_URL: the OA API has no polling).
+ZALO_OA_SETTINGS = {
+    "ZALO_OA_APP_ID": "zalo_oa_app_id",
+    "ZALO_OA_APP_SECRET": "zalo_oa_app_secret",
+    "ZALO_OA_SECRET_KEY": "zalo_oa_secret_key",
+    "ZALO_OA_REFRESH_TOKEN": "zalo_oa_refresh_token",
+}
+_ZALO_OA_APP_ID = re.compile(r"[0-9]{1,30}")
+_NO_SPACE = re.compile(r"\S+")
+
+
+def _zalo_oa_on(settings: Settings) -> bool:
+    return all(getattr(settings, field) for field in ZALO_OA_SETTINGS.values())
+
+
+def _zalo_oa_partly(settings: Settings) -> None:
+    """Some of the OA channel's settings without the others: a setup half done, which
+    would leave the channel silently off."""
+    given = [name for name, field in ZALO_OA_SETTINGS.items() if getattr(settings, field)]
+    if given and len(given) < len(ZALO_OA_SETTINGS):
+        missing = ", ".join(name for name in ZALO_OA_SETTINGS if name not in given)
+        raise ConfigError(
+            f"{given[0]} is set: the Zalo Official Account channel needs {missing} too"
+        )
+
+
+def _zalo_oa_checks(settings: Settings) -> None:
+    if not settings.public_url:
+        raise ConfigError(
+            "the Zalo Official Account channel (ZALO_OA_APP_ID ...) needs PUBLIC_URL: Zalo "
+            "posts the OA's messages to PUBLIC_URL/zalo-oa"
+        )
+    if not _ZALO_OA_APP_ID.fullmatch(str(settings.zalo_oa_app_id)):
+        raise ConfigError(
+            "ZALO_OA_APP_ID must be the app's id as developers.zalo.me shows it (digits only)"
+        )
+    for name, field in ZALO_OA_SETTINGS.items():
+        value = str(getattr(settings, field))
+        if "'" in value or '"' in value:
+            raise ConfigError(
+                f"{name} has quotes in it: write the value without them (`docker run "
+                f'--env-file` keeps the quotes of {name}="..." as part of the value)'
+            )
+        if not _NO_SPACE.fullmatch(value):
+            raise ConfigError(f"{name} has a space in it: copy it again whole")
+    _base_check("ZALO_OA_API_BASE", settings.zalo_oa_api_base)
+    _base_check("ZALO_OA_OAUTH_BASE", settings.zalo_oa_oauth_base)
+
+
 SPECS: tuple[ChannelSpec, ...] = (
     ChannelSpec(
         "telegram",
@@ -137,6 +187,12 @@ SPECS: tuple[ChannelSpec, ...] = (
         "handlers.zalo:ZaloChannel",
         lambda s: bool(s.zalo_token),
         check=_zalo_checks,
+    ),
+    ChannelSpec(
+        "zalo-oa",
+        "handlers.zalo_oa:ZaloOaChannel",
+        _zalo_oa_on,
+        check=_zalo_oa_checks,
     ),
     # A closed page cannot be pushed to: web visitors follow topics on Zalo or Telegram.
     ChannelSpec("web", "handlers.webchat:WebChatChannel", lambda s: s.web_chat, pushes=False),
@@ -161,6 +217,7 @@ def pushing(settings: Settings) -> list[str]:
 
 def check(settings: Settings) -> None:
     """Every enabled channel's own checks; ConfigError on the first problem."""
+    _zalo_oa_partly(settings)
     for spec in enabled(settings):
         spec.check(settings)
 

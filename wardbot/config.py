@@ -54,6 +54,9 @@ _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?", re.IGNORECASE)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_BASE = "https://bot-api.zaloplatforms.com"
+# The Zalo Official Account API v3 and the OAuth server that renews its tokens.
+DEFAULT_ZALO_OA_API_BASE = "https://openapi.zalo.me"
+DEFAULT_ZALO_OA_OAUTH_BASE = "https://oauth.zaloapp.com"
 # How an on/off setting (SEMANTIC_MATCHING, WEB_CHAT; QUIET_HOURS's off) may be spelt;
 # anything else is a mistake worth stopping for ("maybe", "of", "enabled").
 ON = frozenset({"on", "yes", "true", "1"})
@@ -118,6 +121,8 @@ def trusted_proxy(entry: str, alone: bool) -> None:
 ADMIN_CHANNELS = {
     "telegram": (re.compile(r"[0-9]{1,20}"), "a number such as telegram:123456789"),
     "zalo": (re.compile(r"[A-Za-z0-9_-]{1,64}"), "letters and digits such as zalo:8a1b2c3d4e5f"),
+    # A Zalo Official Account's follower: a number, as the OA's webhook names them.
+    "zalo-oa": (re.compile(r"[0-9]{1,25}"), "a number such as zalo-oa:2512523625412515"),
 }
 
 
@@ -134,11 +139,11 @@ def admin_id(entry: str) -> str:
     how = "whoever sends the bot /stats in a private chat is told their own id"
     if not colon or channel not in ADMIN_CHANNELS:
         raise ConfigError(
-            f"ADMIN_IDS entry {entry!r} must be 'telegram:<user id>' or 'zalo:<user id>', "
-            f"separated by commas ({how})"
+            f"ADMIN_IDS entry {entry!r} must be 'telegram:<user id>' or 'zalo:<user id>' (or "
+            f"'zalo-oa:<user id>' for a Zalo Official Account), separated by commas ({how})"
         )
     pattern, shape = ADMIN_CHANNELS[channel]
-    if re.search(r";|telegram:|zalo:", user, re.IGNORECASE):  # two ids, not comma-separated
+    if re.search(r";|telegram:|zalo:|zalo-oa:", user, re.IGNORECASE):  # two ids, no commas
         raise ConfigError(
             f"ADMIN_IDS entry {entry!r}: separate the ids with commas, such as "
             f"telegram:123456789,zalo:8a1b2c3d4e5f ({how})"
@@ -166,6 +171,15 @@ class Settings:
     telegram_base_url: str = DEFAULT_TELEGRAM_BASE_URL
     zalo_token: Secret | None = None
     zalo_api_base: str = DEFAULT_ZALO_BOT_API_BASE
+    # The Zalo Official Account channel (handlers.zalo_oa): the OA's app on
+    # developers.zalo.me (its id and secret), the OA's key that signs webhook requests, and
+    # the first refresh token (the one stored in the data folder wins after the first renewal).
+    zalo_oa_app_id: str | None = None
+    zalo_oa_app_secret: Secret | None = None
+    zalo_oa_secret_key: Secret | None = None
+    zalo_oa_refresh_token: Secret | None = None
+    zalo_oa_api_base: str = DEFAULT_ZALO_OA_API_BASE
+    zalo_oa_oauth_base: str = DEFAULT_ZALO_OA_OAUTH_BASE
     public_url: str | None = None
     telegram_webhook_secret: Secret | None = None
     zalo_webhook_secret: Secret | None = None
@@ -530,6 +544,12 @@ class Environment(BaseSettings):
     telegram_base_url: str = Settings.telegram_base_url
     zalo_token: Annotated[SecretStr | None, Field(alias="ZALO_BOT_TOKEN")] = None
     zalo_api_base: Annotated[str, Field(alias="ZALO_BOT_API_BASE")] = Settings.zalo_api_base
+    zalo_oa_app_id: str | None = None
+    zalo_oa_app_secret: SecretStr | None = None
+    zalo_oa_secret_key: SecretStr | None = None
+    zalo_oa_refresh_token: SecretStr | None = None
+    zalo_oa_api_base: str = Settings.zalo_oa_api_base
+    zalo_oa_oauth_base: str = Settings.zalo_oa_oauth_base
     public_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     zalo_webhook_secret: SecretStr | None = None
@@ -585,7 +605,7 @@ class Environment(BaseSettings):
         # expanded the ~, and the file "was not found" at the very path staff wrote.
         return path.expanduser()
 
-    @field_validator("zalo_api_base")
+    @field_validator("zalo_api_base", "zalo_oa_api_base", "zalo_oa_oauth_base")
     @classmethod
     def _api_base(cls, value: str) -> str:
         return value.rstrip("/")

@@ -628,14 +628,18 @@ _INDEX_FAILING = (
     "trống không) và quyền ghi vào thư mục dữ liệu."
 )
 # Chat channels that could not start: (platform, the setting holding the bot's token).
-_CHANNELS = {"telegram": ("Telegram", "TELEGRAM_BOT_TOKEN"), "zalo": ("Zalo", "ZALO_BOT_TOKEN")}
+_CHANNELS = {
+    "telegram": ("Telegram", "TELEGRAM_BOT_TOKEN"),
+    "zalo": ("Zalo", "ZALO_BOT_TOKEN"),
+    "zalo-oa": ("Zalo Official Account", "ZALO_OA_REFRESH_TOKEN"),
+}
 
 
 def admin_task_failing(ward_name: str, task: str) -> str:
     """A part of the bot stopped on an error (or could not start) and is tried again."""
     if task == "index":
         return _INDEX_FAILING
-    channel, _, kind = task.partition("-")
+    channel, _, kind = task.rpartition("-")
     check = (
         "máy chủ (ổ đĩa còn trống không, tệp dữ liệu bot.sqlite3 có bị chương trình khác giữ không)"
     )
@@ -644,7 +648,7 @@ def admin_task_failing(ward_name: str, task: str) -> str:
         what = f"kết nối với {platform} (người dân nhắn qua {platform} tạm chưa được trả lời)"
         check = f"kết nối mạng của máy chủ tới {platform} và mã bot {token} (có bị đổi không)"
     elif kind == "alerts":
-        what = f"gửi tin báo qua {channel.capitalize()}"
+        what = f"gửi tin báo qua {_CHANNELS.get(channel, (channel.capitalize(),))[0]}"
     else:
         what = _TASKS.get(task, task).format(unit=unit(ward_name))
     return (
@@ -652,4 +656,18 @@ def admin_task_failing(ward_name: str, task: str) -> str:
         "(các lần thử thưa dần); chi tiết lỗi có trong nhật ký (log) của bot.\n\n"
         f"Trong lúc lỗi, /healthz báo “{task}”: false. Nếu lỗi kéo dài, vui lòng kiểm tra "
         f"{check}."
+    )
+
+
+def admin_zalo_oa_refused(ward_name: str) -> str:
+    """Zalo refuses the Official Account's refresh token for good (consent revoked): the
+    OA channel is down until staff give the app access again."""
+    return (
+        "⚠️ Zalo không còn cho bot dùng Official Account (OA) của "
+        f"{unit(ward_name)}: quyền truy cập của ứng dụng đã bị thu hồi hoặc mã làm mới "
+        "(refresh token) không còn hiệu lực. Người dân nhắn qua OA tạm chưa được trả lời và "
+        "tin báo qua OA chờ gửi sau; các kênh khác vẫn hoạt động bình thường.\n\n"
+        "Vui lòng cấp quyền lại cho ứng dụng của OA trên developers.zalo.me, đặt mã mới vào "
+        "ZALO_OA_REFRESH_TOKEN rồi khởi động lại bot. Trong lúc này, /healthz báo "
+        "“zalo-oa”: false."
     )

@@ -1,0 +1,413 @@
+"""The Zalo Official Account channel: a ward's existing OA (API v3, handlers/zalo_oa_api.py)
+in front of the conversation core.
+
+Zalo posts the OA's events to PUBLIC_URL/zalo-oa, signed (`X-ZEvent-Signature`); they go
+into the inbox (wardbot.inbox) before Zalo hears 200, then are answered in the background.
+A resident's text is answered as a reply to it (`recipient.message_id`: a free reply
+within Zalo's window); following the OA gets the greeting, unfollowing drops the chat's
+subscriptions. Lists are numbered lines, as on the Zalo Bot channel (the same rendering,
+handlers.zalo.render_plain), and the resident types the number.
+
+Alerts go through message/cs, within Zalo's rules: a resident silent for about 7 days
+cannot be written to (-230/-232: that alert is dropped, the subscriptions kept, and alerts
+reach them again once they write), one who unfollowed never (-213: unreachable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from handlers.base import Answerer, send_parts
+from handlers.zalo import render_plain
+from handlers.zalo_api import Unavailable, ZaloError
+from handlers.zalo_oa_api import TOKEN_FILE, RefreshRefused, TokenFile, ZaloOaApi
+from wardbot import messages as msg
+from wardbot.config import ConfigError, Settings
+from wardbot.conversation import Conversation
+from wardbot.delivery import (
+    REPLY_RETRY,
+    ChatUnreachable,
+    DeliveryError,
+    Pace,
+    PermanentError,
+    ReplyRetry,
+    RetryLater,
+    TransientError,
+)
+from wardbot.inbox import Fate, Inbox
+from wardbot.reply import Button, Reply
+from wardbot.store import ChatRef
+from wardbot.web import MAX_UPDATE_BYTES, Recent, json_or_none, read_limited
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo-oa"
+WEBHOOK_PATH = "/zalo-oa"
+SIGNATURE_HEADER = "X-ZEvent-Signature"
+TEXT_EVENT = "user_send_text"
+FOLLOW_EVENT = "follow"
+UNFOLLOW_EVENT = "unfollow"
+# What a resident may send besides text: answered "please type your question".
+NON_TEXT_EVENTS = frozenset(
+    f"user_send_{kind}"
+    for kind in ("image", "file", "sticker", "audio", "video", "gif", "location", "link")
+)
+CONCURRENT_UPDATES = 32
+SEEN_MAX = 4096
+STOP_GRACE = 3.0
+REFUSED_LOG_EVERY = 600.0
+# The OA API's codes (handlers.zalo_oa_api) that decide an alert's fate.
+NOT_FOLLOWING = -213
+SILENT_TOO_LONG = frozenset({-230, -232})  # no interaction within Zalo's window
+NIGHT = -234
+OVER_QUOTA = frozenset({-211, -32})
+BAD_PARAMETER = -201
+# Zalo sends OA messages of this kind from 06:00 to 21:59, Vietnam time.
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+MORNING = dt.time(6, 0)
+
+
+def signature(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
+    """The hex SHA-256 Zalo signs a webhook request with: of the app's id, the body as
+    posted, the body's timestamp and the OA's secret key, in that order."""
+    return hashlib.sha256(
+        app_id.encode() + body + timestamp.encode() + secret_key.encode()
+    ).hexdigest()
+
+
+def _event_in(event: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(key, chat id, event name) of an event to act on; None for one to ignore. The key
+    names the delivery (Zalo may post one again)."""
+    name = event.get("event_name")
+    if name in (FOLLOW_EVENT, UNFOLLOW_EVENT):
+        follower = event.get("follower")
+        user = follower.get("id") if isinstance(follower, dict) else None
+        at = event.get("timestamp")
+        key = f"{name}:{user}:{at}"
+    elif name == TEXT_EVENT or name in NON_TEXT_EVENTS:
+        sender, message = event.get("sender"), event.get("message")
+        user = sender.get("id") if isinstance(sender, dict) else None
+        msg_id = message.get("msg_id") if isinstance(message, dict) else None
+        key = f"{name}:{msg_id}" if msg_id else f"{name}:{user}:{event.get('timestamp')}"
+    else:  # the OA's own messages, "seen" and "received" receipts, forms...
+        log.debug("zalo-oa: ignoring an event %r", name)
+        return None
+    if not isinstance(user, str | int) or not str(user):
+        return None
+    return key, str(user), str(name)
+
+
+def _retryable(exc: Exception) -> DeliveryError | None:
+    """A reply's failure worth trying again at once: Zalo busy or unreachable."""
+    if isinstance(exc, Unavailable):
+        return TransientError(str(exc))
+    return None
+
+
+def until_morning(now: float) -> float:
+    """Seconds from `now` (wall clock) to the next 06:00 in Vietnam."""
+    local = dt.datetime.fromtimestamp(now, VIETNAM)
+    morning = dt.datetime.combine(local.date(), MORNING, VIETNAM)
+    if morning <= local:
+        morning += dt.timedelta(days=1)
+    return max(60.0, (morning - local).total_seconds())
+
+
+class ZaloOaChannel:
+    """One Official Account serving the conversation. `start()` / `stop()` from
+    wardbot.app; `deliver()` from the alert sender."""
+
+    name = CHANNEL
+    # About 20 requests a second are said to be allowed: half leaves room for replies.
+    pace = Pace(per_second=10.0, per_chat_interval=1.0)
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: Conversation,
+        *,
+        reply_retry: ReplyRetry = REPLY_RETRY,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        app_id, secret = settings.zalo_oa_app_id, settings.zalo_oa_app_secret
+        key, refresh = settings.zalo_oa_secret_key, settings.zalo_oa_refresh_token
+        if not (app_id and secret and key and refresh and settings.public_url):
+            raise ConfigError("the Zalo Official Account channel is not configured")
+        self.settings = settings
+        self.conversation = conversation
+        self.reply_retry = reply_retry
+        self.clock = clock
+        self.now = now
+        self._secret_key = str(key)
+        self.api = ZaloOaApi(
+            app_id,
+            secret,
+            refresh,
+            TokenFile(settings.data_dir / TOKEN_FILE),
+            api_base=settings.zalo_oa_api_base,
+            oauth_base=settings.zalo_oa_oauth_base,
+            clock=now,
+        )
+        self.answerer = Answerer(
+            CHANNEL,
+            conversation,
+            settings,
+            numbered=True,
+            told=(RefreshRefused,),  # said once by `_refused`
+            slots=CONCURRENT_UPDATES,
+            clock=clock,
+        )
+        self.inbox = Inbox(conversation.store, CHANNEL)
+        self._seen = Recent(SEEN_MAX)  # while the database refuses to keep events
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._replayed = False
+        self._running = False
+        self._revoked = False  # Zalo refused the refresh token: only staff can fix it
+        self._refused_at: float | None = None
+        # Set by wardbot.app: tells admins a note once (key, text).
+        self.tell_admins: Callable[[str, str], Awaitable[None]] | None = None
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        return [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
+
+    async def start(self) -> None:
+        """Check that Zalo gives the OA an access token, then answer what a stop left."""
+        try:
+            await self.api.access_token()
+        except RefreshRefused as exc:
+            await self._refused(exc)
+            await self.api.aclose()
+            raise ConfigError(
+                "Zalo refused the Official Account's refresh token (the consent was revoked, "
+                "or the token is wrong or used up): give the app access again on "
+                "developers.zalo.me, set the new ZALO_OA_REFRESH_TOKEN and restart"
+            ) from exc
+        except ZaloError as exc:
+            await self.api.aclose()
+            raise ConnectionError(
+                f"cannot get an access token from Zalo ({self.settings.zalo_oa_oauth_base}): {exc}"
+            ) from exc
+        self._revoked = False
+        await self._replay()
+        self._running = True
+        log.info("zalo-oa: receiving at %s%s", self.settings.public_url, WEBHOOK_PATH)
+
+    async def stop_receiving(self) -> None:
+        """Webhook requests are refused from now on (Zalo posts them again later)."""
+        self._running = False
+
+    async def stop(self) -> None:
+        self._running = False
+        try:
+            if self._tasks:
+                _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+                for task in late:
+                    task.cancel()
+                if late:
+                    await asyncio.wait(late)
+            await self.inbox.flush()
+        finally:
+            await self.api.aclose()
+
+    def is_running(self) -> bool:
+        """Started, not stopped, and the OA's refresh token not refused since."""
+        return self._running and not self._revoked
+
+    async def _refused(self, exc: ZaloError) -> None:
+        """The refresh token is refused for good: logged, and admins told, once."""
+        if self._revoked:
+            return
+        self._revoked = True
+        log.error(
+            "zalo-oa: Zalo refuses the Official Account's refresh token (%s): give the app "
+            "access again on developers.zalo.me, set the new ZALO_OA_REFRESH_TOKEN and "
+            "restart; the other channels keep serving",
+            exc,
+        )
+        if self.tell_admins is not None:
+            try:
+                await self.tell_admins(
+                    "zalo-oa-refused", msg.admin_zalo_oa_refused(self.settings.ward_name)
+                )
+            except Exception:  # the database may be what fails: the log said it
+                log.exception("zalo-oa: could not tell admins")
+
+    # --- receiving ------------------------------------------------------------------
+
+    async def webhook(self, request: Request) -> Response:
+        """POST /zalo-oa: an event, trusted only when its signature is right; answered at
+        once (kept in the inbox first), handled in the background."""
+        if not self._running:
+            return Response(status_code=503)
+        given = request.headers.get(SIGNATURE_HEADER, "").strip()
+        if not given.startswith("mac="):
+            return self._refuse()
+        body = await read_limited(request, MAX_UPDATE_BYTES)
+        if body is None:
+            return Response(status_code=413)
+        event = json_or_none(body)
+        stamp = event.get("timestamp") if isinstance(event, dict) else None
+        if not isinstance(event, dict) or not isinstance(stamp, str | int):
+            return self._refuse()
+        app_id = str(self.settings.zalo_oa_app_id)
+        expected = signature(app_id, body, str(stamp), self._secret_key)
+        if not hmac.compare_digest(given[4:].lower().encode(), expected.encode()):
+            return self._refuse()
+        if str(event.get("app_id", app_id)) != app_id:
+            return self._refuse()
+        await self.accept(event)
+        return Response(status_code=200)
+
+    def _refuse(self) -> Response:
+        """403, said in the log at most once every REFUSED_LOG_EVERY (a wrong
+        ZALO_OA_SECRET_KEY leaves the OA unanswered; a stranger must not flood the log)."""
+        now = self.clock()
+        if self._refused_at is None or now - self._refused_at >= REFUSED_LOG_EVERY:
+            self._refused_at = now
+            log.warning(
+                "zalo-oa: refused a webhook request whose %s is not right (a stranger's, or "
+                "ZALO_OA_SECRET_KEY is not the OA's secret key: then residents get no answers)",
+                SIGNATURE_HEADER,
+            )
+        return Response(status_code=403)
+
+    async def accept(self, event: dict[str, Any]) -> bool:
+        """Keep one event in the inbox, then handle it in the background. False when it
+        is ignored or a repeat."""
+        found = _event_in(event)
+        if found is None:
+            return False
+        key, chat_id, _ = found
+        fate = await self.inbox.keep(key, chat_id, json.dumps(event, ensure_ascii=False))
+        if fate is Fate.REPEAT or (fate is Fate.UNKEPT and self._seen.seen(key)):
+            return False
+        self._spawn(self._handled(key, chat_id, event))
+        return True
+
+    async def _handled(self, key: str, chat_id: str, event: dict[str, Any]) -> None:
+        await self._handle(chat_id, event)
+        await self.inbox.done(key)
+
+    async def _replay(self) -> None:
+        """What a stopped bot left in the inbox: handled now, once."""
+        if self._replayed:
+            return
+        for key, payload in await self.inbox.left_over():
+            event = json.loads(payload)
+            found = _event_in(event)
+            if found is not None:
+                self._spawn(self._handled(key, found[1], event))
+        self._replayed = True
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- answering ------------------------------------------------------------------
+
+    async def _handle(self, chat_id: str, event: dict[str, Any]) -> None:
+        name = event.get("event_name")
+        chat = ChatRef(CHANNEL, chat_id)  # an OA's chats are one person's each
+        message = event.get("message")
+        msg_id = message.get("msg_id") if isinstance(message, dict) else None
+        send = functools.partial(self._send, chat_id, str(msg_id) if msg_id else None)
+        if name == UNFOLLOW_EVENT:
+            # Zalo lets the OA write to followers only: the topics go (as /unsubscribe all).
+            try:
+                dropped = await self.conversation.store.unsubscribe_all(chat)
+            except Exception:
+                log.exception("zalo-oa: an unfollowing resident's subscriptions stay")
+                return
+            log.info("zalo-oa: a resident unfollowed the OA; %d subscription(s) dropped", dropped)
+            return
+        if name == FOLLOW_EVENT:
+            await self.answerer.text(chat, "/start", send, sender=chat_id)
+            return
+        text = message.get("text") if isinstance(message, dict) else None
+        if name != TEXT_EVENT or not isinstance(text, str) or not text.strip():
+            said = await self.conversation.attachment_note(chat, typed=False)
+            await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send)
+            return
+        await self.answerer.text(chat, text, send, sender=chat_id)
+
+    async def _send(
+        self, chat_id: str, msg_id: str | None, replies: Sequence[Reply]
+    ) -> list[Button]:
+        """Replies in a conversation, as replies to the resident's message `msg_id` where
+        there is one (free within Zalo's window); each part retried briefly when Zalo is
+        busy. Returns the buttons, now numbered in the chat."""
+        texts, buttons = render_plain(replies)
+        recipient = {"message_id": msg_id} if msg_id else {"user_id": chat_id}
+        parts = [functools.partial(self._send_text, recipient, text) for text in texts]
+        await send_parts(parts, _retryable, self.reply_retry)
+        return buttons
+
+    async def _send_text(self, recipient: dict[str, str], text: str) -> object:
+        try:
+            return await self.api.send_text(recipient, text)
+        except RefreshRefused as exc:
+            await self._refused(exc)
+            raise
+
+    # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
+
+    async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Push replies to a follower through message/cs, or raise a DeliveryError."""
+        async with self.answerer.locks.hold(chat_id):
+            after = await self.answerer.push_after(chat_id, replies)
+            texts, buttons = render_plain(replies, after=after)
+            known_by = render_plain(replies)[0] if after else texts
+            recipient = {"user_id": chat_id}
+            sends = [functools.partial(self._send_text, recipient, text) for text in texts]
+            try:
+                await self.answerer.alert_parts.send(
+                    chat_id,
+                    list(zip(texts, sends, strict=True)),
+                    _retryable,
+                    self.reply_retry,
+                    known_by=known_by,
+                    replies=replies,
+                )
+            except ZaloError as exc:
+                raise self._alert_failure(exc) from None
+            await self.answerer.pushed(chat_id, replies, buttons, after)
+
+    def _alert_failure(self, exc: ZaloError) -> DeliveryError:
+        """What an alert refused by Zalo means for it and the chat (wardbot.outbox)."""
+        code = exc.error_code
+        if code == NOT_FOLLOWING:
+            return ChatUnreachable(str(exc))
+        if code in SILENT_TOO_LONG:
+            # Zalo's rule, not a fault: the alert is dropped for this resident; their
+            # topics stay, and alerts reach them again once they write to the OA.
+            log.info(
+                "zalo-oa: an alert was dropped for a resident who has not written to the OA "
+                "for days (Zalo allows no message then: %s); their subscriptions are kept",
+                exc,
+            )
+            return PermanentError(f"the resident has not written to the OA lately ({exc})")
+        if code == NIGHT:
+            return RetryLater(until_morning(self.now()), str(exc))
+        if code == BAD_PARAMETER:
+            return PermanentError(str(exc))
+        # Over quota or rate (OVER_QUOTA), Zalo busy or unreachable, a refused token, an
+        # unknown code: tried again later, with the outbox's back-off.
+        return TransientError(str(exc))

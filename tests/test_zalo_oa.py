@@ -1,0 +1,383 @@
+"""The Zalo Official Account channel (handlers/zalo_oa.py), end to end, against the fake OA
+API on 127.0.0.1: signed webhook events in, message/cs out, tokens renewed and kept."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import stat
+import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from chat_ward import WARD_NAME
+from fakes import zalo_oa
+from fakes.zalo_oa import FakeZaloOa
+
+from handlers.zalo_oa import ZaloOaChannel, until_morning
+from handlers.zalo_oa_api import TOKEN_FILE
+from wardbot import channels
+from wardbot import messages as msg
+from wardbot.config import ConfigError, Secret, Settings
+from wardbot.conversation import Conversation
+from wardbot.delivery import PermanentError, RetryLater, TransientError
+from wardbot.engine import Engine
+from wardbot.inbox import Inbox
+from wardbot.outbox import Composer, Sender
+from wardbot.reply import Reply
+from wardbot.store import ChatRef, Store
+from wardbot.web import AsgiServer, bound_socket, web_app
+
+ALICE = "2512523625412515"
+BINH = "7300112233445566"
+PUBLIC_URL = "https://bot.phuong2.example.vn"
+
+
+def oa_settings(settings: Settings, oa: FakeZaloOa, **changes: Any) -> Settings:
+    oa_values: dict[str, Any] = {
+        "zalo_oa_app_id": zalo_oa.APP_ID,
+        "zalo_oa_app_secret": Secret(zalo_oa.APP_SECRET),
+        "zalo_oa_secret_key": Secret(zalo_oa.SECRET_KEY),
+        "zalo_oa_refresh_token": Secret(zalo_oa.FIRST_REFRESH),
+        "zalo_oa_api_base": oa.base_url,
+        "zalo_oa_oauth_base": oa.base_url,
+        "public_url": PUBLIC_URL,
+    }
+    return replace(settings, **(oa_values | changes))
+
+
+class Running:
+    """A started channel behind the bot's web server: its webhook URL, /healthz, its
+    store, and the notes it gave admins."""
+
+    def __init__(self, channel: ZaloOaChannel, store: Store, base: str) -> None:
+        self.channel, self.store, self.base = channel, store, base
+        self.webhook = f"{base}/zalo-oa"
+        self.told: list[tuple[str, str]] = []
+
+        async def tell(key: str, text: str) -> None:
+            self.told.append((key, text))
+
+        channel.tell_admins = tell
+
+    async def health(self) -> dict[str, Any]:
+        async with httpx.AsyncClient() as client:
+            body: dict[str, Any] = (await client.get(f"{self.base}/healthz")).json()
+        return body
+
+
+@contextlib.asynccontextmanager
+async def running(
+    oa: FakeZaloOa, engine: Engine, settings: Settings, **changes: Any
+) -> AsyncIterator[Running]:
+    settings = oa_settings(settings, oa, **changes)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloOaChannel(settings, Conversation(engine, store, settings))
+        await channel.start()
+        app = web_app(channel.routes(), {"zalo-oa": channel.is_running})
+        server = AsgiServer(app, host="127.0.0.1")
+        await server.start(bound_socket())
+        try:
+            yield Running(channel, store, f"http://127.0.0.1:{server.port}")
+        finally:
+            await server.stop()
+            await channel.stop()
+
+
+@pytest.fixture
+async def oa() -> AsyncIterator[FakeZaloOa]:
+    async with FakeZaloOa() as fake:
+        yield fake
+        for sent in fake.sent:  # no message the bot sent was empty or over Zalo's limit
+            assert 1 <= len(sent.text) <= zalo_oa.LIMIT
+
+
+@pytest.fixture
+async def bot(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> AsyncIterator[Running]:
+    async with running(oa, ward_engine, ward_settings) as started:
+        yield started
+
+
+def stored(settings: Settings) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((settings.data_dir / TOKEN_FILE).read_text())
+    return data
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+def test_the_channel_is_on_with_its_settings_and_says_what_is_missing() -> None:
+    env = {
+        "ZALO_OA_APP_ID": zalo_oa.APP_ID,
+        "ZALO_OA_APP_SECRET": zalo_oa.APP_SECRET,
+        "ZALO_OA_SECRET_KEY": zalo_oa.SECRET_KEY,
+        "ZALO_OA_REFRESH_TOKEN": zalo_oa.FIRST_REFRESH,
+        "PUBLIC_URL": PUBLIC_URL,
+        "ADMIN_IDS": f"zalo-oa:{ALICE}",
+    }
+    settings = Settings.from_env(env)
+
+    assert [spec.name for spec in channels.enabled(settings)] == ["zalo-oa"]
+    assert settings.is_admin("zalo-oa", ALICE)
+    assert "zalo-oa" in channels.pushing(settings)
+    for name in ("ZALO_OA_SECRET_KEY", "PUBLIC_URL"):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({k: v for k, v in env.items() if k != name})
+    with pytest.raises(ConfigError, match="ZALO_OA_APP_ID") as refused:
+        Settings.from_env(env | {"ZALO_OA_APP_ID": "my-app"})
+    with pytest.raises(ConfigError, match="a number such as zalo-oa"):
+        Settings.from_env(env | {"ADMIN_IDS": "zalo-oa:abc"})
+    assert zalo_oa.APP_SECRET not in str(refused.value)
+
+
+# --- receiving ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [None, "wrong-secret-key"], ids=["unsigned", "wrong-key"])
+async def test_an_event_without_the_right_signature_is_refused(
+    oa: FakeZaloOa, bot: Running, key: str | None
+) -> None:
+    response = await oa.post(bot.webhook, oa.text(ALICE, "/help"), secret_key=key)
+    assert response.status_code == 403
+    # A right one afterwards proves the refused one was not handled.
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "/start"))).status_code == 200
+    (greeting, *_) = await oa.wait_for(ALICE)
+    assert greeting.text.startswith(msg.greeting(WARD_NAME))
+    assert not any(sent.text.startswith("Cách hỏi") for sent in oa.sent)
+
+
+async def test_an_event_changed_after_signing_is_refused(oa: FakeZaloOa, bot: Running) -> None:
+    event = oa.text(ALICE, "/help")
+    body = json.dumps(event, ensure_ascii=False).encode()
+    headers = {"X-ZEvent-Signature": "mac=" + "0" * 64}
+    async with httpx.AsyncClient() as client:
+        assert (await client.post(bot.webhook, content=body, headers=headers)).status_code == 403
+
+
+async def test_a_question_is_answered_as_a_reply_to_it(oa: FakeZaloOa, bot: Running) -> None:
+    event = oa.text(ALICE, "dang ky tam tru can giay to gi")
+    assert (await oa.post(bot.webhook, event)).status_code == 200
+    (reply,) = await oa.wait_for(ALICE)
+    assert reply.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
+    # Sent as a reply to the resident's message: free within Zalo's window.
+    assert reply.reply_to == event["message"]["msg_id"]
+
+
+async def test_follow_greets_unfollow_drops_topics_and_a_sticker_asks_for_text(
+    oa: FakeZaloOa, bot: Running
+) -> None:
+    assert (await oa.post(bot.webhook, oa.event("follow", ALICE))).status_code == 200
+    greeting, topics = await oa.wait_for(ALICE, 2)
+    assert greeting.text.startswith(msg.greeting(WARD_NAME))
+    assert "1. 🔔 Nhận tin: Bảo hiểm y tế" in topics.text  # numbered: a typed number picks
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "1"))).status_code == 200
+    await oa.wait_for(ALICE, 3)
+    chat = ChatRef("zalo-oa", ALICE)
+    assert await bot.store.subscriptions_of(chat) == ["bhyt"]
+    sticker = oa.event("user_send_sticker", ALICE, attachments=[{"type": "sticker"}])
+    assert (await oa.post(bot.webhook, sticker)).status_code == 200
+    assert (await oa.wait_for(ALICE, 4))[3].text == msg.please_type()
+    assert (await oa.post(bot.webhook, oa.event("unfollow", ALICE))).status_code == 200
+    for _ in range(200):
+        if not await bot.store.subscriptions_of(chat):
+            break
+        await oa_pause()
+    assert await bot.store.subscriptions_of(chat) == []
+
+
+async def oa_pause() -> None:
+    await asyncio.sleep(0.01)
+
+
+# --- tokens ---------------------------------------------------------------------------
+
+
+async def test_the_renewed_refresh_token_is_stored_privately_and_a_refused_token_renewed(
+    oa: FakeZaloOa, bot: Running, ward_settings: Settings
+) -> None:
+    assert oa.renewals == 1  # at start: the first refresh token for an access token
+    path = ward_settings.data_dir / TOKEN_FILE
+    assert stored(ward_settings)["refresh_token"] == oa.refresh_token != zalo_oa.FIRST_REFRESH
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    oa.expire_access()  # Zalo refuses the access token early (-216)
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "/help"))).status_code == 200
+    (reply,) = await oa.wait_for(ALICE)
+    assert reply.text.startswith("Cách hỏi")
+    assert oa.renewals == 2  # renewed once, and the reply sent again
+    assert stored(ward_settings)["refresh_token"] == oa.refresh_token
+
+
+async def test_the_new_refresh_token_is_stored_before_use_and_a_restart_uses_it(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Zalo voids a refresh token when it renews: a bot killed right after a renewal
+    must still hold the new one, and start with it, not with ZALO_OA_REFRESH_TOKEN."""
+    seen: list[tuple[str, str]] = []  # each send's access token, and the stored refresh token
+    async with running(oa, ward_engine, ward_settings) as bot:
+        oa.expire_access()  # renewed while a reply is on its way
+        oa.on_send = lambda token: seen.append((token, stored(ward_settings)["refresh_token"]))
+        assert (await oa.post(bot.webhook, oa.text(ALICE, "/help"))).status_code == 200
+        await oa.wait_for(ALICE)
+        # The renewed access token was first used with the new refresh token on disk.
+        assert seen[-1][0] in oa.access_tokens
+        assert seen[-1][1] == oa.refresh_token
+        assert oa.renewals == 2
+    # A new process (the old one killed: nothing of it in memory) with the same settings.
+    oa.on_send = None
+    oa.expire_access()  # the new process must renew, with the stored refresh token
+    async with running(oa, ward_engine, ward_settings) as again:
+        assert again.channel.is_running()
+        assert (await oa.post(again.webhook, oa.text(BINH, "/help"))).status_code == 200
+        await oa.wait_for(BINH)
+        assert oa.renewals == 3
+    # After a new consent, staff set a new refresh token: it wins over the stored one.
+    oa.revoke()
+    oa.refresh_token = "refresh-after-new-consent"
+    async with running(
+        oa, ward_engine, ward_settings, zalo_oa_refresh_token=Secret("refresh-after-new-consent")
+    ) as renewed:
+        assert renewed.channel.is_running()
+        assert oa.renewals == 4
+        assert stored(ward_settings)["refresh_token"] == oa.refresh_token
+
+
+async def test_a_revoked_consent_is_down_in_healthz_and_told_to_admins_once(
+    oa: FakeZaloOa, bot: Running
+) -> None:
+    assert (await bot.health())["checks"]["zalo-oa"] is True
+    oa.revoke()
+    for user in (ALICE, BINH):
+        assert (await oa.post(bot.webhook, oa.text(user, "/help"))).status_code == 200
+    for _ in range(300):
+        if not bot.channel.is_running():
+            break
+        await oa_pause()
+    health = await bot.health()
+    assert health["checks"]["zalo-oa"] is False and health["status"] == "unhealthy"
+    with pytest.raises(TransientError):  # alerts wait; no chat loses its topics
+        await bot.channel.deliver(ALICE, [Reply("Họp tổ dân phố lúc 19h.")])
+    assert bot.told == [("zalo-oa-refused", msg.admin_zalo_oa_refused(WARD_NAME))]
+
+
+async def test_a_refused_refresh_token_at_start_stops_only_this_channel(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    oa.revoke()
+    settings = oa_settings(ward_settings, oa)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloOaChannel(settings, Conversation(ward_engine, store, settings))
+        with pytest.raises(ConfigError, match="ZALO_OA_REFRESH_TOKEN"):
+            await channel.start()
+        assert not channel.is_running()
+
+
+# --- alerts ---------------------------------------------------------------------------
+
+
+async def test_an_alert_reaches_a_follower(oa: FakeZaloOa, bot: Running) -> None:
+    await bot.channel.deliver(ALICE, [Reply("Họp tổ dân phố lúc 19h.", footer=msg.ALERT_STOP)])
+    (alert,) = oa.to(ALICE)
+    assert alert.text == f"Họp tổ dân phố lúc 19h.\n\n{msg.ALERT_STOP}"
+    assert alert.reply_to is None  # pushed to the user, not a reply
+
+
+async def alert_through_outbox(
+    oa: FakeZaloOa, bot: Running, engine: Engine, code: int
+) -> tuple[Sender, ChatRef]:
+    chat = ChatRef("zalo-oa", ALICE)
+    await bot.store.subscribe(chat, "bhyt")
+    oa.refused[ALICE] = code
+    sender = Sender(bot.store, bot.channel, Composer(lambda: engine.corpus, bot.store))
+    await bot.store.queue_message("Họp tổ dân phố lúc 19h.", [chat], time.time())
+    await sender.drain()
+    return sender, chat
+
+
+@pytest.mark.parametrize("code", [-230, -232])
+async def test_an_alert_to_a_resident_silent_for_days_is_dropped_and_topics_kept(
+    oa: FakeZaloOa, bot: Running, ward_engine: Engine, code: int
+) -> None:
+    sender, chat = await alert_through_outbox(oa, bot, ward_engine, code)
+    assert sender.stats.failed == 1 and sender.stats.retried == 0
+    assert await bot.store.subscriptions_of(chat) == ["bhyt"]
+    # The resident writes again: alerts reach them again.
+    del oa.refused[ALICE]
+    await bot.channel.deliver(ALICE, [Reply("Lịch tiêm chủng tháng 8.")])
+    assert [sent.text for sent in oa.to(ALICE)] == ["Lịch tiêm chủng tháng 8."]
+
+
+async def test_an_alert_to_a_resident_who_unfollowed_drops_their_topics(
+    oa: FakeZaloOa, bot: Running, ward_engine: Engine
+) -> None:
+    sender, chat = await alert_through_outbox(oa, bot, ward_engine, -213)
+    assert sender.stats.unreachable == 1
+    assert await bot.store.subscriptions_of(chat) == []
+
+
+async def test_night_time_and_quota_refusals_are_tried_again_later(
+    oa: FakeZaloOa, bot: Running
+) -> None:
+    oa.refused[ALICE] = -234
+    with pytest.raises(RetryLater) as night:
+        await bot.channel.deliver(ALICE, [Reply("Họp tổ dân phố lúc 19h.")])
+    assert night.value.seconds == pytest.approx(until_morning(time.time()), abs=5)
+    for code in (-211, -32):
+        oa.refused[ALICE] = code
+        with pytest.raises(TransientError):
+            await bot.channel.deliver(ALICE, [Reply("Họp tổ dân phố lúc 19h.")])
+    oa.refused[ALICE] = -201
+    with pytest.raises(PermanentError):
+        await bot.channel.deliver(ALICE, [Reply("Họp tổ dân phố lúc 19h.")])
+
+
+def test_night_time_waits_until_six_in_the_morning_vietnam_time() -> None:
+    at_23h = 1_722_528_000.0  # 2024-08-01 23:00 in Vietnam (16:00 UTC)
+    assert until_morning(at_23h) == 7 * 3600
+    assert until_morning(at_23h + 6 * 3600) == 3600  # 05:00
+
+
+async def test_an_event_kept_by_a_bot_killed_before_answering_is_answered_at_start(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Zalo heard 200 for it (it was in the inbox), then the bot died (kill -9): the next
+    start answers it, once."""
+    settings = oa_settings(ward_settings, oa)
+    event = oa.text(ALICE, "dang ky tam tru can giay to gi")
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        await Inbox(store, "zalo-oa").keep(
+            f"user_send_text:{event['message']['msg_id']}", ALICE, json.dumps(event)
+        )
+    async with running(oa, ward_engine, ward_settings) as bot:
+        (reply,) = await oa.wait_for(ALICE)
+        assert reply.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
+        assert (await oa.post(bot.webhook, event)).status_code == 200  # Zalo posts it again
+        await oa_pause()
+    assert len(oa.to(ALICE)) == 1
+
+
+async def test_the_access_token_is_renewed_before_it_expires(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """25 hours on, the bot renews before sending rather than be refused first."""
+    now = [time.time()]
+    settings = oa_settings(ward_settings, oa)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloOaChannel(
+            settings, Conversation(ward_engine, store, settings), now=lambda: now[0]
+        )
+        await channel.start()
+        try:
+            await channel.deliver(ALICE, [Reply("Họp tổ dân phố lúc 19h.")])
+            assert oa.renewals == 1 and len(oa.cs_calls) == 1
+            now[0] += 25 * 3600 - 60  # a minute before Zalo would call it expired
+            await channel.deliver(ALICE, [Reply("Lịch tiêm chủng tháng 8.")])
+            assert oa.renewals == 2
+            assert len(oa.cs_calls) == 2  # sent once: never refused
+        finally:
+            await channel.stop()
