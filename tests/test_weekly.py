@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from wardbot.config import Settings
 from wardbot.engine import Engine
 from wardbot.hours import VIETNAM
 from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts, Supervised
 from wardbot.weekly import WEEK_KEY, WeeklyReport, last_due
 
 # test_admin's and test_telegram_app's fixtures, used here too
@@ -190,3 +192,47 @@ async def test_admins_only_on_a_channel_the_bot_does_not_run_get_nothing_and_not
     assert health["checks"]["weekly"] is True, health
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert [c for c in api.sent() if "Báo cáo tuần" in c.text] == []
+
+
+async def test_a_report_that_cannot_be_made_is_told_to_admins_by_name_and_sent_once_it_can(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """The database locked as the Monday report is made: the task restarts, and admins
+    read, in Vietnamese, that the weekly report is what failed (not the task's code name);
+    the report goes once it can be made."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    bot.clock.now = at(30, 8)
+    report = weekly(bot)
+    admin = bot.conversation.admin
+    assert admin is not None
+    failures = [sqlite3.OperationalError("database is locked")]
+
+    async def made() -> str:
+        if failures:
+            raise failures.pop()
+        return await admin.weekly_report()
+
+    report.report = made
+    stop = asyncio.Event()
+
+    async def no_wait(_seconds: float, _stop: asyncio.Event) -> None:
+        await asyncio.sleep(0)
+
+    task = Supervised(
+        report.name, report.run, Restarts(wait=no_wait, notify=bot.alerts.task_failing)
+    )
+    running = asyncio.create_task(task.run(stop))
+    try:
+        for _ in range(500):
+            if reports(bot):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+    await asyncio.wait_for(running, 5)
+    assert len(reports(bot)) == 1
+    [note] = [text for _, _, text in bot.outbox() if text.startswith("⚠️")]
+    assert "báo cáo tuần" in note and "phần weekly" not in note
+    assert "“weekly”: false" in note  # what /healthz shows meanwhile
