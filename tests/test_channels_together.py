@@ -68,6 +68,7 @@ async def test_telegram_and_zalo_run_together_and_both_get_alerts(
             "retention": True,
             "index": True,
             "data": True,
+            "weekly": True,  # ADMIN_IDS set: the Monday report to admins
         }
         # The same question gets the same answer on both platforms.
         (on_telegram,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")
