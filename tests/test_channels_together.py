@@ -254,6 +254,7 @@ async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back
             "retention": True,
             "index": True,
             "data": True,
+            "weekly": True,
         }
         (note,) = await zalo.replies(ZALO_ADMIN, within=10)
         assert "kết nối với Telegram" in note.text and "“telegram”: false" in note.text
