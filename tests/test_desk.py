@@ -1855,6 +1855,8 @@ async def test_staff_typing_an_admin_command_or_help_in_their_group_are_told_whe
     assert await desk.on_staff_message(staff("/unanswered@phuong2_bot")) == [
         msg.staff_command_private("unanswered")
     ]
+    # /redo: the chat edits a hand save dropped, named in admins' private chats.
+    assert await desk.on_staff_message(staff("/redo")) == [msg.staff_command_private("redo")]
     [help_text] = await desk.on_staff_message(staff("/help"))
     assert help_text == msg.staff_help() and "/r" in help_text
     assert await desk.on_staff_message(staff("/weather")) == []  # another bot's command

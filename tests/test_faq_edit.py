@@ -17,7 +17,8 @@ import yaml
 
 from wardbot import faq_edit
 from wardbot.faq_edit import FaqEditError, add_entry, add_variant, slug
-from wardbot.faq_file import load_faq
+from wardbot.faq_file import FaqFile, load_faq
+from wardbot.loader import LAST_GOOD_FAQ_COPIES
 
 # A ward's file as staff keep it: comments at the top, between entries and at line ends,
 # quoted values, `|` answers, flow and block lists, and a section after faq:.
@@ -862,6 +863,45 @@ async def test_redo_never_forces_an_edit_over_a_hand_change_of_its_entry(
     await editor.note_overwritten()
     assert await editor.redo() == faq_edit.msg.FAQ_REDO_NOTHING
     assert len(told.notes) == 1
+
+
+async def test_redo_while_the_last_good_faq_yaml_serves_leaves_the_file_for_staff_to_fix(
+    faq_file: Path, backups: Path
+) -> None:
+    """A hand save dropped a new entry made from chat (told); the officer then saves
+    faq.yaml with its "faq:" header mistyped, so the bot keeps serving the last good
+    version. /redo then is refused, saying what to fix: written under a new "faq:" header,
+    the entry would have been the only one the bot served, every other entry gone. Once
+    the header is fixed, /redo adds the entry again."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
+    now[0] += 3600
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+    # As the running bot keeps it (wardbot.engine): faq.yaml as last served whole.
+    last_good = backups / LAST_GOOD_FAQ_COPIES[0]
+    await asyncio.to_thread(last_good.write_text, STAFF_FAQ, encoding="utf-8")
+    mistyped = STAFF_FAQ.replace("\nfaq:", "\nfaqs:", 1)
+    await asyncio.to_thread(faq_file.write_text, mistyped, encoding="utf-8")
+
+    reply = await editor.redo()
+    assert "Chưa thêm lại được" in reply and "'faqs' viết sai" in reply
+    left = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    assert left == mistyped  # left for staff to fix
+
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    assert "Đã thêm lại" in await editor.redo()
+    entries = {e.id: e for e in load_faq(faq_file).faq}
+    assert entries[added.entry_id].answer == "Dạ có, liên hệ văn phòng."
+    assert len(entries) == len(load_faq_text(STAFF_FAQ, backups).faq) + 1
+
+
+def load_faq_text(text: str, folder: Path) -> FaqFile:
+    path = folder / "faq.as-text.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_faq(path)
 
 
 async def test_a_chat_edit_made_while_faq_yaml_is_looked_at_for_lost_ones_is_not_told_lost(

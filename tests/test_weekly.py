@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import sqlite3
+import time
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
+import pytest
+from fakes.telegram_api import FakeBotApi, visible_text
 from test_admin import ADMIN, ALICE, BINH, CHAU, Bot, db_path, make_bot, settings, store
+from test_telegram_app import api, bot_settings, running_app
 
 from wardbot.config import Settings
 from wardbot.engine import Engine
 from wardbot.hours import VIETNAM
-from wardbot.store import Store
-from wardbot.weekly import WeeklyReport
+from wardbot.store import ChatRef, Store
+from wardbot.supervise import Restarts, Supervised
+from wardbot.weekly import WEEK_KEY, WeeklyReport, last_due
 
-__all__ = ["db_path", "settings", "store"]  # test_admin's fixtures, used here too
+# test_admin's and test_telegram_app's fixtures, used here too
+__all__ = ["api", "db_path", "settings", "store"]
 
 DAY = 86400.0
 
@@ -130,3 +139,100 @@ def test_weekly_report_is_on_by_default_and_off_by_setting() -> None:
     assert Settings.from_env({}).weekly_report
     assert not Settings.from_env({"WEEKLY_REPORT": "off"}).weekly_report
     assert replace(Settings(), weekly_report=False).weekly_report is False
+
+
+# --- through `bot.py run` -----------------------------------------------------------------
+
+
+async def seed_last_week(settings: Settings, question: str) -> None:
+    """A bot that ran last week (its report recorded then) and was asked `question`,
+    which it could not answer, an hour ago: the report is due when it starts."""
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        now = time.time()
+        earlier, _ = last_due(now - 7 * DAY)
+        await store.set_meta_value(WEEK_KEY, earlier)
+        await store.log_question(ChatRef("telegram", "708"), question, False, now - 3600)
+
+
+async def test_a_running_bot_sends_the_report_to_each_admin_in_a_private_chat_once(
+    api: FakeBotApi, ward_settings: Settings
+) -> None:
+    """`bot.py run` with the staff desk on: the admin gets the report in their private
+    chat, once, even after a restart the same week; the staff group, where residents'
+    questions would reach every member, gets none."""
+    admin, group = 4711, -1001234567
+    api.staff_group(group, forum=True)
+    settings = bot_settings(
+        ward_settings, api, admin_ids=frozenset({f"telegram:{admin}"}), staff_chat_id=group
+    )
+    await seed_last_week(settings, "cắt điện khu phố 3 đến mấy giờ")
+
+    def told(chat: int) -> list[str]:
+        return [visible_text(c.text) for c in api.sent(chat) if "Báo cáo tuần" in c.text]
+
+    async with running_app(settings):
+        await api.wait_until(lambda: told(admin), within=10)
+    async with running_app(settings):
+        await asyncio.sleep(1)  # time for a second report to be queued and sent, were it
+    [report] = told(admin)
+    assert "“cắt điện khu phố 3 đến mấy giờ” — 1 lần" in report
+    assert told(group) == []
+
+
+async def test_admins_only_on_a_channel_the_bot_does_not_run_get_nothing_and_nothing_fails(
+    api: FakeBotApi, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ADMIN_IDS names a Zalo officer only, the bot runs Telegram only: no report goes to
+    anyone, and neither the log nor /healthz shows an error of the weekly task."""
+    settings = bot_settings(ward_settings, api, admin_ids=frozenset({"zalo:8123"}))
+    await seed_last_week(settings, "cắt điện khu phố 3 đến mấy giờ")
+    async with running_app(settings) as base, httpx.AsyncClient() as client:
+        await asyncio.sleep(1)  # time for the report to be made and fail, were it to
+        health = (await client.get(f"{base}/healthz")).json()
+    assert health["checks"]["weekly"] is True, health
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert [c for c in api.sent() if "Báo cáo tuần" in c.text] == []
+
+
+async def test_a_report_that_cannot_be_made_is_told_to_admins_by_name_and_sent_once_it_can(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """The database locked as the Monday report is made: the task restarts, and admins
+    read, in Vietnamese, that the weekly report is what failed (not the task's code name);
+    the report goes once it can be made."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    bot.clock.now = at(30, 8)
+    report = weekly(bot)
+    admin = bot.conversation.admin
+    assert admin is not None
+    failures = [sqlite3.OperationalError("database is locked")]
+
+    async def made() -> str:
+        if failures:
+            raise failures.pop()
+        return await admin.weekly_report()
+
+    report.report = made
+    stop = asyncio.Event()
+
+    async def no_wait(_seconds: float, _stop: asyncio.Event) -> None:
+        await asyncio.sleep(0)
+
+    task = Supervised(
+        report.name, report.run, Restarts(wait=no_wait, notify=bot.alerts.task_failing)
+    )
+    running = asyncio.create_task(task.run(stop))
+    try:
+        for _ in range(500):
+            if reports(bot):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+    await asyncio.wait_for(running, 5)
+    assert len(reports(bot)) == 1
+    [note] = [text for _, _, text in bot.outbox() if text.startswith("⚠️")]
+    assert "báo cáo tuần" in note and "phần weekly" not in note
+    assert "“weekly”: false" in note  # what /healthz shows meanwhile

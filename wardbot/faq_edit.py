@@ -61,7 +61,7 @@ from wardbot.faq_file import LINE_REF, FaqFile, load_faq, same_words
 from wardbot.faq_guard import JOURNAL as CHAT_EDITS_JOURNAL
 from wardbot.faq_guard import ChatEdit, ChatEdits, fingerprint
 from wardbot.hours import VIETNAM
-from wardbot.loader import keep_copy
+from wardbot.loader import faq_usable, keep_copy, read_last_good
 from wardbot.models import FaqEntry, Problem
 from wardbot.process import partial_file
 from wardbot.staff_read import (
@@ -297,10 +297,7 @@ def _read(real: Path, shown: str) -> tuple[_Doc, FaqFile]:
         raise FaqEditError(f"{shown} không phải là một tệp bình thường.")
     before = load_faq(real)
     if not before.ok_syntax:
-        where = "\n".join(_where(shown, p.line, p.message) for p in before.problems)
-        raise FaqEditError(
-            f"{shown} đang có lỗi nên chưa sửa được; hãy sửa lỗi này trước:\n{where}"
-        )
+        raise _broken(before, shown)
     encoding = encoding_of(data)
     text = decode(data, encoding)
     try:
@@ -803,6 +800,21 @@ def _where(shown: str, line: int, message: str) -> str:
 # ------------------------------------------------------------------- writing
 
 
+def _refuse_unserved(before: FaqFile, data_dir: Path, shown: str) -> None:
+    """Refused while the bot serves the last good version (`loader.faq_usable`: a mistyped
+    'faq:' header, say), which the data folder (`backup_dir`) keeps: an entry written under
+    a new 'faq:' header would make the file usable with that entry alone, every other
+    entry gone from the bot's answers."""
+    if not faq_usable(before, read_last_good(data_dir)):
+        raise _broken(before, shown)
+
+
+def _broken(before: FaqFile, shown: str) -> FaqEditError:
+    """faq.yaml not edited until staff fix its problems, listed."""
+    where = "\n".join(_where(shown, p.line, p.message) for p in before.problems)
+    return FaqEditError(f"{shown} đang có lỗi nên chưa sửa được; hãy sửa lỗi này trước:\n{where}")
+
+
 def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
     """Read, plan, check and write; once more when faq.yaml changed meanwhile."""
     shown = str(faq_file)
@@ -810,6 +822,7 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
     with _LOCK:
         for _ in range(2):
             doc, before = _read(real, shown)
+            _refuse_unserved(before, backup_dir, shown)
             edit = plan(doc, before)
             written = _apply(doc, edit.splice)
             tmp = _write_temp(real, written, doc, shown)

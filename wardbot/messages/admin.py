@@ -617,6 +617,7 @@ _TASKS = {
     "portal": "đọc tin từ cổng thông tin của {unit} (PORTAL_FEEDS)",
     "staff-desk": "chuyển câu hỏi của người dân vào nhóm cán bộ (STAFF_CHAT_ID; bot còn "
     "trong nhóm và còn quyền quản trị không?)",
+    "weekly": "gửi báo cáo tuần cho cán bộ quản trị mỗi sáng thứ Hai (WEEKLY_REPORT)",
 }
 # The search index could not be written in the data folder (wardbot.engine.index_state).
 _INDEX_FAILING = (
