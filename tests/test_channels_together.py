@@ -69,7 +69,6 @@ async def test_telegram_and_zalo_run_together_and_both_get_alerts(
             "weekly": True,  # the Monday report to the Zalo admin
             "index": True,
             "data": True,
-            "weekly": True,  # ADMIN_IDS set: the Monday report to admins
         }
         # The same question gets the same answer on both platforms.
         (on_telegram,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")
@@ -256,7 +255,6 @@ async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back
             "weekly": True,  # the Monday report to the Zalo admin
             "index": True,
             "data": True,
-            "weekly": True,
         }
         (note,) = await zalo.replies(ZALO_ADMIN, within=10)
         assert "kết nối với Telegram" in note.text and "“telegram”: false" in note.text
