@@ -476,6 +476,12 @@ class Handoffs:
         session, until = self._tokens.pop(token, ("", 0.0))
         return session if session and self.clock() < until else None
 
+    def forget(self, chat: ChatRef) -> None:
+        """/forget: the tokens naming the session no longer open it."""
+        if chat.channel == CHANNEL:
+            for token in [t for t, (s, _) in self._tokens.items() if s == chat.chat_id]:
+                del self._tokens[token]
+
 
 @functools.lru_cache(maxsize=8)
 def _asset(name: str) -> str:
@@ -510,6 +516,7 @@ class WebChatChannel:
         self.allowance = DailyAllowance(clock=now)
         self.listening = Slots(LISTENERS_PER_ADDRESS, LISTENERS)
         self.handoffs = Handoffs(clock)
+        conversation.store.forgetting.append(self.handoffs.forget)
         # A message is looked for (sent again?) and stored in one go, per session; the
         # (session, key) of those being answered now.
         self._receiving = ChatLocks()

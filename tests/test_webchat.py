@@ -1010,6 +1010,23 @@ async def test_forget_deletes_the_history_and_the_page_is_told_to_clear_it(
         assert (await rows.fetchone()) == (1,)
 
 
+async def test_forget_ends_a_link_to_the_full_page_not_yet_opened(
+    client: httpx.AsyncClient,
+) -> None:
+    """The widget's "Mở toàn trang" gave a link (its tab not opened yet, or blocked);
+    the resident then says /forget: the link no longer opens the conversation, whose
+    next messages the resident now means to be theirs alone."""
+    await send(client, text="mat the bhyt")
+    token = (await handoff(client, SESSION)).json()["token"]
+    other = (await handoff(client, OTHER)).json()["token"]
+    await send(client, text="/forget")
+    join = await client.post("/chat/api/join", json={"token": token}, headers=HEADERS)
+    assert join.status_code == 404 and join.json() == {"error": msg.WEB_HANDOFF_EXPIRED}
+    # Another browser's link is not touched.
+    kept = await client.post("/chat/api/join", json={"token": other}, headers=HEADERS)
+    assert kept.json() == {"session": OTHER}
+
+
 async def test_a_staff_answer_reaches_an_open_page_and_a_later_visit(
     client: httpx.AsyncClient, channel: WebChatChannel
 ) -> None:
