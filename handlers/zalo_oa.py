@@ -48,7 +48,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
-from wardbot.inbox import Fate, Inbox
+from wardbot.inbox import SEEN_KEEP, Fate, Inbox
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
 from wardbot.web import MAX_UPDATE_BYTES, Recent, json_or_none, read_limited
@@ -70,6 +70,10 @@ CONCURRENT_UPDATES = 32
 SEEN_MAX = 4096
 STOP_GRACE = 3.0
 REFUSED_LOG_EVERY = 600.0
+# A signed event older than this is refused: Zalo's own retries come within hours, and the
+# inbox remembers every event taken for longer (SEEN_KEEP), so a request replayed by
+# whoever got hold of it is never handled a second time.
+EVENT_MAX_AGE = SEEN_KEEP / 2  # a day
 # The OA API's codes (handlers.zalo_oa_api) that decide an alert's fate.
 NOT_FOLLOWING = -213
 SILENT_TOO_LONG = frozenset({-230, -232})  # no interaction within Zalo's window
@@ -272,20 +276,35 @@ class ZaloOaChannel:
             return self._refuse()
         if str(event.get("app_id", app_id)) != app_id:
             return self._refuse()
+        if self._stale(str(stamp)):
+            return self._refuse("is signed but too old to be Zalo's (a request replayed?)")
         await self.accept(event)
         return Response(status_code=200)
 
-    def _refuse(self) -> Response:
+    def _stale(self, stamp: str) -> bool:
+        """Whether an event's `timestamp` (milliseconds) is older than EVENT_MAX_AGE, or
+        not a time at all."""
+        try:
+            at = int(stamp) / 1000
+        except ValueError:
+            return True
+        return self.now() - at > EVENT_MAX_AGE
+
+    def _refuse(self, why: str = "") -> Response:
         """403, said in the log at most once every REFUSED_LOG_EVERY (a wrong
         ZALO_OA_SECRET_KEY leaves the OA unanswered; a stranger must not flood the log)."""
         now = self.clock()
         if self._refused_at is None or now - self._refused_at >= REFUSED_LOG_EVERY:
             self._refused_at = now
-            log.warning(
-                "zalo-oa: refused a webhook request whose %s is not right (a stranger's, or "
-                "ZALO_OA_SECRET_KEY is not the OA's secret key: then residents get no answers)",
-                SIGNATURE_HEADER,
-            )
+            if why:
+                log.warning("zalo-oa: refused a webhook request that %s", why)
+            else:
+                log.warning(
+                    "zalo-oa: refused a webhook request whose %s is not right (a stranger's, "
+                    "or ZALO_OA_SECRET_KEY is not the OA's secret key: then residents get no "
+                    "answers)",
+                    SIGNATURE_HEADER,
+                )
         return Response(status_code=403)
 
     async def accept(self, event: dict[str, Any]) -> bool:

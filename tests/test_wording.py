@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from wardbot import messages as msg
+from wardbot.channels import SPECS
 
 MAX_CALLS = 96  # combinations of samples per function
 BIG = 12345  # a count: written "12.345" in Vietnamese
@@ -296,3 +297,16 @@ def test_a_list_of_one_is_not_called_several() -> None:
         assert not re.search(r"\b[Cc]ác (?:chủ đề|thông báo)\b|chủ đề nào", text), text
     for text in several:
         assert re.search(r"\b[Cc]ác (?:chủ đề|thông báo)\b", text), text
+
+
+@pytest.mark.parametrize("channel", [spec.name for spec in SPECS])
+def test_every_channel_is_named_in_words_to_residents_and_staff(channel: str) -> None:
+    ward = "Phường 2"
+    # A resident offered the desk reads which channel goes with the question; staff read
+    # where a ticket came from: the platform's name, not the bot's setting for it.
+    offer = msg.staff_offer(ward, channel, "")
+    post = msg.ticket_post(ward, 7, channel, "08:00", "Làm căn cước ở đâu?", [])
+    named = msg.channel_name(channel)
+    assert named != channel
+    for text in (offer, post, msg.relay_channel_off(7, channel)):
+        assert f"({named})" in text or f" {named} " in text, text

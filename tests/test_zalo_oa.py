@@ -160,6 +160,25 @@ async def test_an_event_changed_after_signing_is_refused(oa: FakeZaloOa, bot: Ru
         assert (await client.post(bot.webhook, content=body, headers=headers)).status_code == 403
 
 
+async def test_a_signed_event_replayed_days_later_is_refused(oa: FakeZaloOa, bot: Running) -> None:
+    # Someone who got hold of a request Zalo signed (a proxy's log) posts it again once the
+    # bot no longer remembers it: an old "unfollow" would drop the resident's topics.
+    chat = ChatRef("zalo-oa", ALICE)
+    await bot.store.subscribe(chat, "bhyt")
+    old = oa.event("unfollow", ALICE)
+    old["timestamp"] = str(int((time.time() - 3 * 86400) * 1000))
+    assert (await oa.post(bot.webhook, old)).status_code == 403
+    question = oa.text(ALICE, "/help")
+    question["timestamp"] = str(int((time.time() - 3 * 86400) * 1000))
+    assert (await oa.post(bot.webhook, question)).status_code == 403
+    # One of today is taken (Zalo's own retries come within hours).
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "/start"))).status_code == 200
+    (greeting, *_) = await oa.wait_for(ALICE)
+    assert greeting.text.startswith(msg.greeting(WARD_NAME))
+    assert await bot.store.subscriptions_of(chat) == ["bhyt"]
+    assert len(oa.sent) == len(oa.to(ALICE))
+
+
 async def test_a_question_is_answered_as_a_reply_to_it(oa: FakeZaloOa, bot: Running) -> None:
     event = oa.text(ALICE, "dang ky tam tru can giay to gi")
     assert (await oa.post(bot.webhook, event)).status_code == 200

@@ -54,7 +54,13 @@ def contact_line(ward_name: str, hotline: str) -> str:
     return f"liên hệ Bộ phận Một cửa của {ward_name} trong giờ hành chính"
 
 
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web", "terminal": "máy tính"}
+CHANNEL_NAMES = {
+    "telegram": "Telegram",
+    "zalo": "Zalo",
+    "zalo-oa": "Zalo OA",  # the ward's Official Account, as residents know it
+    "web": "trang web",
+    "terminal": "máy tính",
+}
 
 
 def channel_name(channel: str) -> str:
