@@ -12,13 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import re
 import secrets
 import time
 import unicodedata
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from handlers.base import Answerer, send_parts, stop_line, unread
+from handlers.intake import Intake
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
     BadRequest,
@@ -52,7 +52,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
-from wardbot.inbox import Fate, Inbox
+from wardbot.inbox import Inbox
 from wardbot.outbox import MAX_BACKOFF
 from wardbot.per_chat import LastPerChat
 from wardbot.render import numbered, numbered_buttons, plain_text, split_text, utf16_len
@@ -63,7 +63,6 @@ from wardbot.web import (
     STALE_AFTER,
     WEBHOOK_CHECK,
     Receiving,
-    Recent,
     WebhookWatch,
     not_an_update,
     same_address,
@@ -86,7 +85,6 @@ HIDDEN_EVENT = "message.unsupported.received"  # Zalo withheld the content
 VOICE_EVENT = "message.voice.received"
 NON_TEXT_EVENTS = frozenset({IMAGE_EVENT, "message.sticker.received", VOICE_EVENT, HIDDEN_EVENT})
 CONCURRENT_UPDATES = 32
-SEEN_MAX = 4096  # recent message ids kept to drop repeated deliveries
 MAX_CHOICES = 99
 # Waits between getUpdates after a real failure.
 BACKOFF_FIRST = 1.0
@@ -259,6 +257,12 @@ def _retryable(exc: Exception) -> DeliveryError | None:
     return None
 
 
+def _keyed(update: dict[str, Any]) -> tuple[str, str] | None:
+    """(key, chat id) of an update to answer (handlers.intake); None for one to ignore."""
+    found = _message_in(update)
+    return None if found is None else found[:2]
+
+
 def _message_in(update: dict[str, Any]) -> tuple[str, str, str, dict[str, Any]] | None:
     """(key, chat id, event, message) of an update to answer; None for one to ignore. The
     key names the delivery (Zalo may send one again), else is random."""
@@ -359,10 +363,8 @@ class ZaloChannel:
             slots=CONCURRENT_UPDATES,
             clock=clock,
         )
-        self._seen = Recent(SEEN_MAX)  # while the database refuses to keep updates
         self.inbox = Inbox(conversation.store, CHANNEL)
-        self._replayed = False
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.intake = Intake(self.inbox, _keyed, self._handle_update, CHANNEL)
         self._leaving: set[asyncio.Task[Any]] = set()  # whose message Zalo has not answered
         self._poller: asyncio.Task[None] | None = None
         self._running = False
@@ -388,7 +390,7 @@ class ZaloChannel:
             named = self.settings.zalo_bot_name
             ward = None if named else self.settings.ward_name
             self._mention = _mention_pattern([named, me.get("account_name")], ward)
-            await self._replay()
+            await self.intake.replay()
             if self.webhook_mode:
                 await self.api.set_webhook(self.webhook_url, str(self.settings.zalo_webhook_secret))
                 log.info("zalo: webhook set at %s", self.webhook_url)
@@ -428,8 +430,8 @@ class ZaloChannel:
         self._running = False
         try:
             await self.stop_receiving()
-            if self._tasks:
-                _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+            if self.intake.tasks:
+                _, late = await asyncio.wait(set(self.intake.tasks), timeout=STOP_GRACE)
                 if leaving := late & self._leaving:
                     await asyncio.wait(leaving, timeout=self.read_timeout + 1)
                     late = {task for task in late if not task.done()}
@@ -544,35 +546,12 @@ class ZaloChannel:
     async def accept(self, update: dict[str, Any]) -> bool:
         """Take one update (polled or posted): into the inbox (wardbot.inbox), then
         answered in the background. False when it is ignored or a repeat."""
+        return await self.intake.accept(update)
+
+    async def _handle_update(self, chat_id: str, update: dict[str, Any]) -> None:
         found = _message_in(update)
-        if found is None:
-            return False
-        key, chat_id, event, message = found
-        fate = await self.inbox.keep(key, chat_id, json.dumps(update, ensure_ascii=False))
-        if fate is Fate.REPEAT or (fate is Fate.UNKEPT and self._seen.seen(key)):
-            log.debug("zalo: a repeated delivery dropped")
-            return False
-        self._spawn(self._handled(key, chat_id, event, message))
-        return True
-
-    async def _handled(self, key: str, chat_id: str, event: str, message: dict[str, Any]) -> None:
-        await self._handle(chat_id, event, message)
-        await self.inbox.done(key)
-
-    async def _replay(self) -> None:
-        """What a stopped bot left in the inbox: answered now, once."""
-        if self._replayed:
-            return
-        for key, payload in await self.inbox.left_over():
-            found = _message_in(json.loads(payload))
-            if found is not None:
-                self._spawn(self._handled(key, *found[1:]))
-        self._replayed = True
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        if found is not None:
+            await self._handle(chat_id, *found[2:])
 
     # --- answering ------------------------------------------------------------------
 

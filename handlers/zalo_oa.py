@@ -20,10 +20,9 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
-import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +31,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from handlers.base import Answerer, send_parts
+from handlers.intake import Intake
 from handlers.zalo import render_plain
 from handlers.zalo_api import Unavailable, ZaloError
 from handlers.zalo_oa_api import TOKEN_FILE, RefreshRefused, TokenFile, ZaloOaApi
@@ -48,10 +48,10 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
-from wardbot.inbox import SEEN_KEEP, Fate, Inbox
+from wardbot.inbox import SEEN_KEEP, Inbox
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
-from wardbot.web import MAX_UPDATE_BYTES, Recent, json_or_none, read_limited
+from wardbot.web import MAX_UPDATE_BYTES, json_or_none, read_limited
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,6 @@ NON_TEXT_EVENTS = frozenset(
     for kind in ("image", "file", "sticker", "audio", "video", "gif", "location", "link")
 )
 CONCURRENT_UPDATES = 32
-SEEN_MAX = 4096
 STOP_GRACE = 3.0
 REFUSED_LOG_EVERY = 600.0
 # A signed event older than this is refused: Zalo's own retries come within hours, and the
@@ -91,6 +90,12 @@ def signature(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
     return hashlib.sha256(
         app_id.encode() + body + timestamp.encode() + secret_key.encode()
     ).hexdigest()
+
+
+def _keyed(event: dict[str, Any]) -> tuple[str, str] | None:
+    """(key, chat id) of an event to act on (handlers.intake); None for one to ignore."""
+    found = _event_in(event)
+    return None if found is None else found[:2]
 
 
 def _event_in(event: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -177,9 +182,7 @@ class ZaloOaChannel:
             clock=clock,
         )
         self.inbox = Inbox(conversation.store, CHANNEL)
-        self._seen = Recent(SEEN_MAX)  # while the database refuses to keep events
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._replayed = False
+        self.intake = Intake(self.inbox, _keyed, self._handle, CHANNEL)
         self._running = False
         self._revoked = False  # Zalo refused the refresh token: only staff can fix it
         self._refused_at: float | None = None
@@ -209,7 +212,7 @@ class ZaloOaChannel:
                 f"cannot get an access token from Zalo ({self.settings.zalo_oa_oauth_base}): {exc}"
             ) from exc
         self._revoked = False
-        await self._replay()
+        await self.intake.replay()
         self._running = True
         log.info("zalo-oa: receiving at %s%s", self.settings.public_url, WEBHOOK_PATH)
 
@@ -220,8 +223,8 @@ class ZaloOaChannel:
     async def stop(self) -> None:
         self._running = False
         try:
-            if self._tasks:
-                _, late = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+            if self.intake.tasks:
+                _, late = await asyncio.wait(set(self.intake.tasks), timeout=STOP_GRACE)
                 for task in late:
                     task.cancel()
                 if late:
@@ -310,35 +313,7 @@ class ZaloOaChannel:
     async def accept(self, event: dict[str, Any]) -> bool:
         """Keep one event in the inbox, then handle it in the background. False when it
         is ignored or a repeat."""
-        found = _event_in(event)
-        if found is None:
-            return False
-        key, chat_id, _ = found
-        fate = await self.inbox.keep(key, chat_id, json.dumps(event, ensure_ascii=False))
-        if fate is Fate.REPEAT or (fate is Fate.UNKEPT and self._seen.seen(key)):
-            return False
-        self._spawn(self._handled(key, chat_id, event))
-        return True
-
-    async def _handled(self, key: str, chat_id: str, event: dict[str, Any]) -> None:
-        await self._handle(chat_id, event)
-        await self.inbox.done(key)
-
-    async def _replay(self) -> None:
-        """What a stopped bot left in the inbox: handled now, once."""
-        if self._replayed:
-            return
-        for key, payload in await self.inbox.left_over():
-            event = json.loads(payload)
-            found = _event_in(event)
-            if found is not None:
-                self._spawn(self._handled(key, found[1], event))
-        self._replayed = True
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        return await self.intake.accept(event)
 
     # --- answering ------------------------------------------------------------------
 
