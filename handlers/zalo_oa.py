@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, send_parts
+from handlers.base import Answerer, send_parts, unread
 from handlers.intake import Intake
 from handlers.zalo import render_plain
 from handlers.zalo_api import Unavailable, ZaloError
@@ -90,6 +90,13 @@ def signature(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
     return hashlib.sha256(
         app_id.encode() + body + timestamp.encode() + secret_key.encode()
     ).hexdigest()
+
+
+def _alert_texts(replies: Sequence[Reply], after: int) -> tuple[list[str], list[Button], list[str]]:
+    """An alert's messages, its buttons numbered after `after` choices, and the texts it
+    is known by (handlers.base.AlertParts: numbered from 1, as handlers.zalo's)."""
+    texts, buttons = render_plain(replies, after=after)
+    return texts, buttons, render_plain(replies)[0] if after else texts
 
 
 def _keyed(event: dict[str, Any]) -> tuple[str, str] | None:
@@ -367,8 +374,14 @@ class ZaloOaChannel:
         """Push replies to a follower through message/cs, or raise a DeliveryError."""
         async with self.answerer.locks.hold(chat_id):
             after = await self.answerer.push_after(chat_id, replies)
-            texts, buttons = render_plain(replies, after=after)
-            known_by = render_plain(replies)[0] if after else texts
+            shown: Sequence[Reply] = replies
+            texts, buttons, known_by = _alert_texts(shown, after)
+            # Partly sent before one of its notices was withdrawn: the rest, without what
+            # the resident has read (nor the withdrawn notice, if it had not gone out).
+            read = await self.answerer.alert_parts.read_of(chat_id, known_by, shown)
+            if read is not None:
+                shown = unread(shown, read)
+                texts, buttons, known_by = _alert_texts(shown, after)
             recipient = {"user_id": chat_id}
             sends = [functools.partial(self._send_text, recipient, text) for text in texts]
             try:
@@ -378,7 +391,8 @@ class ZaloOaChannel:
                     _retryable,
                     self.reply_retry,
                     known_by=known_by,
-                    replies=replies,
+                    replies=shown,
+                    read=read,
                 )
             except ZaloError as exc:
                 raise self._alert_failure(exc) from None

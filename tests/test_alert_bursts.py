@@ -19,10 +19,13 @@ from pathlib import Path
 import pytest
 from chat_ward import TODAY
 from fakes.zalo_api import FakeZaloApi
+from fakes.zalo_oa import FakeZaloOa
 from test_alerts import Recorder, Ward, close_ward, follow, open_ward, write_notice
 from test_zalo import ALICE, Clock, zalo_settings
+from test_zalo_oa import oa_settings
 
 from handlers.zalo import ZaloChannel
+from handlers.zalo_oa import ZaloOaChannel
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import REPLY_RETRY, PermanentError, RetryLater, TransientError
@@ -473,3 +476,44 @@ async def test_a_long_burst_partly_sent_on_zalo_then_one_notice_withdrawn_is_rea
         assert await states(ward) == {
             notice: "dropped" if at == withdrawn else "sent" for at, notice in enumerate(ids)
         }
+
+
+async def test_a_long_alert_partly_sent_on_a_zalo_oa_then_one_notice_withdrawn_is_read_once(
+    tmp_path: Path,
+) -> None:
+    """The same on a Zalo Official Account: the first of two messages goes out, the OA
+    refuses the second (over its rate), and one notice the resident read in the first is
+    withdrawn before the retry. The retry sends only what they have not read."""
+    ward = await open_ward(tmp_path, Recorder("zalo-oa"))
+    try:
+        assert await ward.alerts.sync() == {}
+        async with FakeZaloOa() as oa:
+            await follow(ward, ALICE, "bhyt")
+            ids = publish_long(ward, range(7))
+            await ward.watcher.refresh()
+            settings = oa_settings(ward.settings, oa)
+            channel = ZaloOaChannel(settings, Conversation(ward.engine, ward.store, settings))
+            await channel.start()
+            try:
+                sender = zalo_sender(ward, channel)  # type: ignore[arg-type]
+                oa.refused_after[ALICE] = (1, -32)
+                await sender.drain()
+                (first,) = [sent.text for sent in oa.to(ALICE)]
+                assert "Dòng đầu của thông báo số 1:" in first
+                assert "Dòng đầu của thông báo số 6:" not in first
+                (ward.content / f"{ids[1]}.md").unlink()  # the portal withdraws it
+                await ward.watcher.refresh()
+                del oa.refused_after[ALICE]
+                ward.now[0] += MAX_BACKOFF
+                await sender.drain()
+                ward.now[0] += WITHDRAWN_GRACE
+                await sender.drain()
+                texts = [sent.text for sent in oa.to(ALICE)]
+            finally:
+                await channel.stop()
+        assert len(texts) > 1, "the rest of the alert went out"
+        for number in range(7):
+            said = "\n".join(texts).count(f"Dòng đầu của thông báo số {number}:")
+            assert said == 1, number
+    finally:
+        await close_ward(ward)

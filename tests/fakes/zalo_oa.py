@@ -64,6 +64,8 @@ class FakeZaloOa:
         self.access_tokens: set[str] = set()
         self.renewals = 0
         self.refused: dict[str, int] = {}  # user -> the OA error code a send to them gets
+        # user -> (messages they get, then the OA error code every further send gets)
+        self.refused_after: dict[str, tuple[int, int]] = {}
         self.sent: list[Sent] = []
         self.cs_calls: list[str] = []  # the access token of each message/cs call
         # Called with the access token of each message/cs call, before it is answered.
@@ -127,6 +129,10 @@ class FakeZaloOa:
             return JSONResponse({"error": -201, "message": "Parameters are invalid"})
         if user in self.refused:
             return JSONResponse({"error": self.refused[user], "message": "refused"})
+        if user in self.refused_after:
+            allowed, code = self.refused_after[user]
+            if len(self.to(str(user))) >= allowed:
+                return JSONResponse({"error": code, "message": "refused"})
         self.sent.append(Sent(str(user), reply_to, text))
         async with self._changed:
             self._changed.notify_all()
