@@ -40,6 +40,7 @@ from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
+    AwaitsResident,
     ChatUnreachable,
     DeliveryError,
     Pace,
@@ -404,14 +405,15 @@ class ZaloOaChannel:
         if code == NOT_FOLLOWING:
             return ChatUnreachable(str(exc))
         if code in SILENT_TOO_LONG:
-            # Zalo's rule, not a fault: the alert is dropped for this resident; their
-            # topics stay, and alerts reach them again once they write to the OA.
+            # Zalo's rule, not a fault: nothing reaches this resident until they write to
+            # the OA again. An alert is dropped for them (their topics stay); a staff
+            # answer waits for them (wardbot.outbox).
             log.info(
-                "zalo-oa: an alert was dropped for a resident who has not written to the OA "
-                "for days (Zalo allows no message then: %s); their subscriptions are kept",
+                "zalo-oa: a message was refused for a resident who has not written to the OA "
+                "for days (%s); alerts to them are dropped, other messages wait",
                 exc,
             )
-            return PermanentError(f"the resident has not written to the OA lately ({exc})")
+            return AwaitsResident(f"the resident has not written to the OA lately ({exc})")
         if code == NIGHT:
             return RetryLater(until_morning(self.now()), str(exc))
         if code == BAD_PARAMETER:

@@ -331,6 +331,24 @@ async def test_an_alert_to_a_resident_silent_for_days_is_dropped_and_topics_kept
     assert [sent.text for sent in oa.to(ALICE)] == ["Lịch tiêm chủng tháng 8."]
 
 
+async def test_a_note_to_someone_silent_for_days_waits_until_they_write_again(
+    oa: FakeZaloOa, bot: Running, ward_engine: Engine
+) -> None:
+    """Not news: a note to an admin (as a staff answer to a resident) is kept and tried
+    again, and reaches them once Zalo takes messages for them again."""
+    chat = ChatRef("zalo-oa", ALICE)
+    oa.refused[ALICE] = -230
+    sender = Sender(bot.store, bot.channel, Composer(lambda: ward_engine.corpus, bot.store))
+    await bot.store.queue_message("Báo cáo tuần của bot.", [chat], time.time(), kind="note")
+    await sender.drain()
+    assert sender.stats.failed == 0 and sender.stats.retried == 1
+    del oa.refused[ALICE]  # they wrote to the OA
+    [item] = await bot.store.due("zalo-oa", time.time() + 3600)
+    await bot.store.mark_retry(item, time.time(), "due now", item.attempts)
+    await sender.drain()
+    assert [sent.text for sent in oa.to(ALICE)] == ["Báo cáo tuần của bot."]
+
+
 async def test_an_alert_to_a_resident_who_unfollowed_drops_their_topics(
     oa: FakeZaloOa, bot: Running, ward_engine: Engine
 ) -> None:

@@ -60,6 +60,13 @@ class PermanentError(DeliveryError):
     """This message can never be sent as it is (a 400): recorded as failed, not retried."""
 
 
+class AwaitsResident(PermanentError):
+    """The platform takes nothing for this chat until its person writes again (a Zalo
+    Official Account follower silent for about a week): news (an alert, a correction, a
+    broadcast) is dropped for them, as it would be stale by then; a staff answer or a note
+    to an admin waits, and is tried again (wardbot.outbox)."""
+
+
 class ChatClosed(PermanentError):
     """The chat is there and the bot in it, but nowhere there is open to the bot (a
     Telegram group whose forum topics, General among them, are closed to it): the message

@@ -32,6 +32,7 @@ from wardbot import facts
 from wardbot.alert_replies import Correction, alerts_reply, broadcast_reply
 from wardbot.alerts import not_worth_alerting
 from wardbot.delivery import (
+    AwaitsResident,
     ChatClosed,
     ChatMoved,
     ChatUnreachable,
@@ -49,6 +50,10 @@ from wardbot.store.outbox import QUIET_HELD, OutboxItem
 from wardbot.supervise import Restarts, Supervised
 
 log = logging.getLogger(__name__)
+
+# What is news to its reader, stale if it waits for days: dropped for a chat the platform
+# takes nothing from until its person writes again (AwaitsResident).
+NEWS_KINDS = frozenset({"alert", "correction", "message"})
 
 BATCH = 200
 FIRST_BACKOFF = 5.0
@@ -500,6 +505,12 @@ class Sender:
                     await self._done(one, "unreachable", _reason(exc))
         except PermanentError as exc:
             self._chat_settled(chat_id)
+            if isinstance(exc, AwaitsResident) and item.kind not in NEWS_KINDS:
+                # A staff answer or a note to an admin goes once its reader writes again:
+                # tried as a failure that may pass (hourly at most, for a week).
+                for one in items:
+                    await self._retry(one, TransientError(_reason(exc)))
+                return group
             # A chat closed to the bot refuses the whole burst, not one of its notices.
             if len(items) > 1 and not isinstance(exc, ChatClosed):
                 await self._one_by_one(items, _reason(exc))
