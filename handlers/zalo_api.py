@@ -237,7 +237,7 @@ class ZaloBotApi:
         except ValueError:
             body = None
         status = response.status_code
-        oa_code = _as_int(body.get("error")) if isinstance(body, dict) else None
+        oa_code = as_int(body.get("error")) if isinstance(body, dict) else None
         if isinstance(body, dict) and "ok" not in body and oa_code:  # the OA API's form
             message = self._clean(str(body.get("message") or "no description"))
             raise error_for(oa_code, message, method)
@@ -248,13 +248,13 @@ class ZaloBotApi:
             raise Unavailable(f"HTTP {status} with an unreadable answer", None, method)
         if body["ok"]:
             return body.get("result")
-        code = _as_int(body.get("error_code"))
+        code = as_int(body.get("error_code"))
         if code is None and status >= 400:
             code = status
         description = self._clean(str(body.get("description") or "no description"))
         parameters = body.get("parameters")
         retry_after = (
-            _as_float(parameters.get("retry_after")) if isinstance(parameters, dict) else None
+            as_float(parameters.get("retry_after")) if isinstance(parameters, dict) else None
         )
         raise error_for(code, description, method, retry_after)
 
@@ -314,14 +314,16 @@ class ZaloBotApi:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
 
 
-def _as_int(value: object) -> int | None:
+def as_int(value: object) -> int | None:
+    """`value` as an int (Zalo writes codes and ids as numbers or strings), or None."""
     try:
         return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None
 
 
-def _as_float(value: object) -> float | None:
+def as_float(value: object) -> float | None:
+    """`value` as a float (a number or a string of one), or None."""
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

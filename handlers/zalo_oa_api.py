@@ -29,7 +29,15 @@ from typing import Any
 
 import httpx
 
-from handlers.zalo_api import DEFAULT_TIMEOUT, NetworkError, Unavailable, ZaloError, error_for
+from handlers.zalo_api import (
+    DEFAULT_TIMEOUT,
+    NetworkError,
+    Unavailable,
+    ZaloError,
+    as_float,
+    as_int,
+    error_for,
+)
 from wardbot.process import partial_file
 
 log = logging.getLogger(__name__)
@@ -167,12 +175,12 @@ class ZaloOaApi:
             )
             access, refresh = body.get("access_token"), body.get("refresh_token")
             if not isinstance(access, str) or not access or not isinstance(refresh, str):
-                code = _as_int(body.get("error"))
+                code = as_int(body.get("error"))
                 why = str(body.get("error_description") or body.get("error_name") or "")
                 if code in (-32, 429):
                     raise error_for(-32, why or "rate limited", "access_token")
                 raise RefreshRefused(why or "no token in the answer", code, "access_token")
-            expires_in = _as_float(body.get("expires_in")) or 90000.0
+            expires_in = as_float(body.get("expires_in")) or 90000.0
             tokens = Tokens(refresh, access, self.clock() + expires_in, self._tokens.origin)
             # Zalo voided the old refresh token: the new one is kept before anything else.
             try:
@@ -205,7 +213,7 @@ class ZaloOaApi:
         body = await self._post(
             f"{self.api_base}/{path}", path, json=payload, headers={"access_token": token}
         )
-        code = _as_int(body.get("error"))
+        code = as_int(body.get("error"))
         if code:
             raise error_for(code, str(body.get("message") or "no description"), path)
         data = body.get("data")
@@ -240,17 +248,3 @@ class ZaloOaApi:
         return await self.call(
             "v3.0/oa/message/cs", {"recipient": recipient, "message": {"text": text}}
         )
-
-
-def _as_int(value: object) -> int | None:
-    try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return None
-
-
-def _as_float(value: object) -> float | None:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
