@@ -161,6 +161,23 @@ class AlertParts:
         # (chat, the alert's digest) -> how many of its messages went out
         self._sent: LastPerChat[int] = LastPerChat()
 
+    async def rest_of(
+        self,
+        chat_id: str,
+        replies: Sequence[Reply],
+        texts_of: Callable[[Sequence[Reply]], tuple[list[str], list[Button], list[str]]],
+    ) -> tuple[Sequence[Reply], list[str], list[Button], list[str], Read | None]:
+        """What goes to the chat of the alert `replies`: partly sent before one of its
+        notices was withdrawn, the rest, without what the chat has read (nor the withdrawn
+        notice, if it had not gone out). (replies, texts, buttons, known_by: as `texts_of`
+        makes them from the replies, the read: for `send`.)"""
+        texts, buttons, known_by = texts_of(replies)
+        read = await self.read_of(chat_id, known_by, replies)
+        if read is None:
+            return replies, texts, buttons, known_by, None
+        rest = unread(replies, read)
+        return (rest, *texts_of(rest), read)
+
     async def read_of(
         self, chat_id: str, texts: Sequence[str], replies: Sequence[Reply]
     ) -> Read | None:

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, send_parts, stop_line, unread
+from handlers.base import Answerer, send_parts, stop_line
 from handlers.intake import Intake
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
@@ -677,14 +677,11 @@ class ZaloChannel:
             # In a group (as the database knows it: after a restart too), picking from the
             # list takes the bot's mention.
             in_group = await self.conversation.store.is_group(ChatRef(CHANNEL, chat_id))
-            shown = self._for_group(replies) if in_group else replies
-            texts, buttons, known_by = self._alert_texts(shown, after, in_group)
-            # Partly sent before one of its notices was withdrawn: the rest, without what
-            # the chat has read (nor the withdrawn notice, if it had not gone out).
-            read = await self.answerer.alert_parts.read_of(chat_id, known_by, shown)
-            if read is not None:
-                shown = unread(shown, read)
-                texts, buttons, known_by = self._alert_texts(shown, after, in_group)
+            shown, texts, buttons, known_by, read = await self.answerer.alert_parts.rest_of(
+                chat_id,
+                self._for_group(replies) if in_group else replies,
+                lambda some: self._alert_texts(some, after, in_group),
+            )
             try:
                 # A slow answer is waited for: a message given up on may still arrive, and
                 # the retry would send it twice.

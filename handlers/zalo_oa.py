@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, send_parts, unread
+from handlers.base import Answerer, send_parts
 from handlers.intake import Intake
 from handlers.zalo import render_plain
 from handlers.zalo_api import Unavailable, ZaloError
@@ -375,14 +375,9 @@ class ZaloOaChannel:
         """Push replies to a follower through message/cs, or raise a DeliveryError."""
         async with self.answerer.locks.hold(chat_id):
             after = await self.answerer.push_after(chat_id, replies)
-            shown: Sequence[Reply] = replies
-            texts, buttons, known_by = _alert_texts(shown, after)
-            # Partly sent before one of its notices was withdrawn: the rest, without what
-            # the resident has read (nor the withdrawn notice, if it had not gone out).
-            read = await self.answerer.alert_parts.read_of(chat_id, known_by, shown)
-            if read is not None:
-                shown = unread(shown, read)
-                texts, buttons, known_by = _alert_texts(shown, after)
+            shown, texts, buttons, known_by, read = await self.answerer.alert_parts.rest_of(
+                chat_id, replies, lambda some: _alert_texts(some, after)
+            )
             recipient = {"user_id": chat_id}
             sends = [functools.partial(self._send_text, recipient, text) for text in texts]
             try:
