@@ -83,6 +83,45 @@ async def test_admins_get_the_weeks_figures_and_most_asked_unanswered_questions_
     assert len(reports(bot)) == 2
 
 
+async def test_the_first_start_makes_no_report_so_admins_hear_of_no_failing_one(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """The bot's first week is not reported, and nothing is made for it: a report that
+    could not be made then (the database locked) told admins the weekly report failed, and
+    /healthz said so, for a report no one was to get. The next Monday's goes as usual."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(29, 20)  # the bot's first start, on a Sunday evening
+    report = weekly(bot)
+
+    async def locked() -> str:
+        raise sqlite3.OperationalError("database is locked")
+
+    report.report = locked
+    stop = asyncio.Event()
+
+    async def no_wait(_seconds: float, _stop: asyncio.Event) -> None:
+        await asyncio.sleep(0)
+
+    task = Supervised(
+        report.name, report.run, Restarts(wait=no_wait, notify=bot.alerts.task_failing)
+    )
+    running = asyncio.create_task(task.run(stop))
+    try:
+        for _ in range(500):
+            if await store.meta_value(WEEK_KEY) is not None or task.failures:
+                break
+            await asyncio.sleep(0.01)
+        healthy = task.is_running()  # what /healthz shows under "weekly"
+    finally:
+        stop.set()
+    await asyncio.wait_for(running, 5)
+    assert bot.outbox() == [], "neither a report nor a note that it failed"
+    assert healthy and task.failures == 0
+    bot.clock.now = at(30, 8)
+    assert await weekly(bot).send_due(), "the next Monday, the report"
+    assert len(reports(bot)) == 1
+
+
 async def test_a_bot_stopped_on_monday_morning_sends_the_report_when_it_starts(
     ward_engine: Engine, store: Store, settings: Settings, db_path: Path
 ) -> None:

@@ -68,10 +68,11 @@ class WeeklyReport:
         last = await self.store.meta_value(WEEK_KEY)
         if last == week:
             return False
+        if last is None:  # the bot's first start: nothing counted yet, nothing to make
+            await self.store.set_meta_value(WEEK_KEY, week)
+            return False
         text = await self.report()  # before recording: a failure here is tried again
         await self.store.set_meta_value(WEEK_KEY, week)
-        if last is None:  # the bot's first start: nothing counted yet to report
-            return False
         told = await self.tell(text)
         log.info("weekly report %s queued for %d admin chat(s)", week, told)
         return True
