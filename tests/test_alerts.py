@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ from wardbot.outbox import (
 )
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
+from wardbot.store.chats import UNREACHABLE_KEEP
 from wardbot.supervise import MAX_DELAY, Restarts, Supervised
 from wardbot.told import REMIND_AFTER
 
@@ -2053,6 +2054,70 @@ async def test_a_chat_that_blocked_the_bot_loses_its_subscriptions(ward: Ward) -
     await ward.watcher.refresh()
     await ward.sender.drain()
     assert sorted(ward.channel.chats()) == ["1", "2", "2"]
+
+
+async def test_forget_from_a_chat_that_had_blocked_the_bot_leaves_nothing_about_it(
+    ward: Ward,
+) -> None:
+    """A resident who blocked the bot, unblocks it and sends /forget: that they had blocked
+    it (kept for a month, see below) goes with the rest, and no row names the chat."""
+    blocked = await follow(ward, "1", "bhyt")
+    ward.channel.plan["1"] = [ChatUnreachable("Forbidden: bot was blocked by the user")]
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert await ward.store.is_unreachable(blocked)
+    await ward.store.forget(blocked)
+    assert not await ward.store.is_unreachable(blocked)
+    for table in await ward.store.per_chat_tables():
+        async with ward.store.db.execute(
+            f'SELECT COUNT(*) FROM "{table}" WHERE channel = ? AND chat_id = ?',
+            (blocked.channel, blocked.chat_id),
+        ) as cursor:
+            assert (await cursor.fetchone())[0] == 0, table
+
+
+@pytest.mark.parametrize("question_log_days", [0, 90])
+async def test_a_chat_that_blocked_the_bot_is_forgotten_by_retention_a_month_later(
+    ward: Ward, question_log_days: int
+) -> None:
+    """What is kept of a chat that blocked the bot (or removed it from a group): its id,
+    when and why, for /stats to count the alerts it refused and for a group added back to
+    be told its topics stopped. Retention forgets it after UNREACHABLE_KEEP, whatever
+    QUESTION_LOG_DAYS (no longer with a long question log, no sooner without one)."""
+    first, later = await follow(ward, "1", "bhyt"), await follow(ward, "2", "bhyt")
+    blocking = ChatUnreachable("Forbidden: bot was blocked by the user")
+    ward.channel.plan["1"] = [blocking]
+    write_notice(ward.content, "moi", "Thông báo mới về bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    blocked_at = ward.clock()
+    ward.now[0] += 2 * 86400.0
+    ward.channel.plan["2"] = [blocking]
+    write_notice(ward.content, "bhyt-2", "Gia hạn thẻ bảo hiểm y tế", topics="bhyt")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["2"]
+    assert await ward.store.is_unreachable(first) and await ward.store.is_unreachable(later)
+
+    settings = replace(ward.settings, question_log_days=question_log_days)
+    retention = retention_task(
+        ward.store, settings, Restarts(), clock=lambda: blocked_at + UNREACHABLE_KEEP + 3600
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(retention.run(stop))
+    try:
+        for _ in range(500):
+            if not await ward.store.is_unreachable(first):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await running
+    assert not await ward.store.is_unreachable(first), "forgotten after UNREACHABLE_KEEP"
+    assert await ward.store.is_unreachable(later), "blocked 28 days ago: still known"
+    async with ward.store.db.execute("SELECT chat_id FROM unreachable") as cursor:
+        assert [row[0] for row in await cursor.fetchall()] == ["2"]
 
 
 async def test_a_chat_with_a_new_id_takes_its_subscriptions_and_waiting_messages_along(

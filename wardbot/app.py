@@ -563,21 +563,34 @@ def _staff_desk(
 
 
 def retention_task(
-    store: Store, settings: Settings, restarts: Restarts, desk: Desk | None = None
+    store: Store,
+    settings: Settings,
+    restarts: Restarts,
+    desk: Desk | None = None,
+    *,
+    clock: Callable[[], float] | None = None,
 ) -> Supervised:
     """The purge of old questions, tickets and finished alerts, kept running whatever
-    happens."""
-    return Supervised("retention", lambda stop: _purge_old(store, settings, stop, desk), restarts)
+    happens; on `clock` (the desk's, else time.time)."""
+    if clock is None:
+        clock = desk.clock if desk is not None else time.time
+    return Supervised(
+        "retention", lambda stop: _purge_old(store, settings, stop, clock, desk), restarts
+    )
 
 
 async def _purge_old(
-    store: Store, settings: Settings, stop: asyncio.Event, desk: Desk | None = None
+    store: Store,
+    settings: Settings,
+    stop: asyncio.Event,
+    clock: Callable[[], float],
+    desk: Desk | None = None,
 ) -> None:
     """Keep the question log, tickets (and finished alerts) no longer than
     QUESTION_LOG_DAYS, and messages received and never handled, and tickets still waiting
     for staff, no longer than that or inbox.WAITING_KEEP (desk.WAITING_TICKET_KEEP), the
-    longer; a ticket goes from the staff group too, through the desk."""
-    clock = desk.clock if desk is not None else time.time
+    longer; a ticket goes from the staff group too, through the desk. A chat found
+    unreachable is forgotten after UNREACHABLE_KEEP (wardbot.store.chats)."""
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
         now = clock()
@@ -590,6 +603,7 @@ async def _purge_old(
             deleted += await tickets.purge(now - keep, now, waiting)
         deleted += await tickets.purge_offers(now - OFFER_KEEP)
         deleted += await inbox.purge(store, now - keep, now)
+        deleted += await store.purge_unreachable(now)
         if deleted:
             log.info("retention: deleted %d old row(s)", deleted)
         with contextlib.suppress(TimeoutError):

@@ -13,6 +13,11 @@ from wardbot.store.outbox import OutboxItem
 
 # Why a broadcast waiting for a chat was dropped when the chat stopped its last topic.
 UNSUBSCRIBED_DROP = "the chat stopped following every topic"
+# How long a chat found unreachable (it blocked the bot, a group removed it) is remembered:
+# its id, when and why. Long enough for /stats to count the alerts it refused (a week) and
+# for a group the bot is added back to within a month to be told its topics stopped; then
+# nothing about a chat that follows nothing is kept (retention, wardbot.app).
+UNREACHABLE_KEEP = 30 * 86400.0
 
 
 class ChatRows(Database):
@@ -204,6 +209,15 @@ class ChatRows(Database):
             (chat.channel, chat.chat_id),
         ) as cursor:
             return await cursor.fetchone() is not None
+
+    async def purge_unreachable(self, now: float) -> int:
+        """Forget the chats found unreachable more than UNREACHABLE_KEEP before `now`;
+        returns how many."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "DELETE FROM unreachable WHERE since < ?", (now - UNREACHABLE_KEEP,)
+            )
+        return max(cursor.rowcount, 0)
 
     async def mark_unreachable(self, item: OutboxItem, reason: str, now: float) -> bool:
         """`item`'s chat blocked the bot (or is gone): drop its subscriptions and waiting
