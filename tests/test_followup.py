@@ -21,6 +21,8 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
+from wardbot.followup import excerpt
+from wardbot.models import FaqEntry
 from wardbot.reply import Reply
 from wardbot.semantic import load_embedder
 from wardbot.store import ChatRef, Store
@@ -86,8 +88,23 @@ faq:
       Ai ở nơi khác từ 45 ngày trở lên thì phải đăng ký.
       Tạm trú có thời hạn tối đa 3 năm, sắp hết hạn thì gia hạn trước 20 ngày.
       Giấy xác nhận tạm trú có giá trị 9 tháng.
+  - id: bhyt-ho-gia-dinh
+    question: Tham gia bảo hiểm y tế hộ gia đình như thế nào?
+    variants: [mua bhyt hộ gia đình]
+    answer: |
+      Đăng ký tại bộ phận một cửa của phường, mang theo căn cước của người tham gia.
+      - Đóng theo quý, 6 tháng hoặc 12 tháng.
+      - Có thể đóng 3 tháng, 6 tháng hoặc 12 tháng một lần tại đại lý thu.
+  - id: tro-cap-xa-hoi
+    question: Đăng ký nhận trợ cấp xã hội cho người cao tuổi thế nào?
+    variants: [xin trợ cấp người cao tuổi]
+    answer: |
+      Nộp tờ khai tại bộ phận một cửa của phường.
+      - Hồ sơ được giải quyết trong 10 ngày làm việc.
+      - Trợ cấp chi trả mỗi tháng tại nhà văn hóa, hoặc 3 tháng một lần qua bưu điện.
 """
 TEMPORARY = "Đăng ký tạm trú cần giấy tờ gì?"
+HEALTH_INSURANCE = "Tham gia bảo hiểm y tế hộ gia đình như thế nào?"
 
 
 @pytest.fixture(scope="module")
@@ -224,6 +241,47 @@ async def test_how_long_after_an_entry_naming_only_how_long_it_is_valid_is_not_s
     # The entry stays the subject: what it does say is still quoted from it.
     papers = await one(conversation, "cần mang theo giấy tờ gì")
     assert papers.title == TEMPORARY and "CT01" in papers.text
+
+
+async def test_how_long_after_an_entry_naming_only_how_often_one_pays_is_not_stated(
+    conversation: Conversation, clock: Clock
+) -> None:
+    """The household health insurance entry says how often one pays (by quarter, for 6 or
+    12 months at a time): no time the procedure takes. "Mất bao lâu?" after it is told the
+    entry does not say, not a payment period quoted as if it were the wait."""
+    await one(conversation, "mua bhyt hộ gia đình")
+    reply = await one(conversation, "mất bao lâu?")
+    assert reply.text == msg.not_stated(
+        HEALTH_INSURANCE, ("time",), "UBND Phường 2", "0276 3822 123"
+    )
+    # Asked after an entry saying both, the time it takes is quoted, not how often it pays.
+    clock.now += 60
+    await one(conversation, "xin trợ cấp người cao tuổi")
+    reply = await one(conversation, "mất mấy ngày")
+    assert "giải quyết trong 10 ngày làm việc" in reply.text
+    assert "3 tháng một lần" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("line", "a_wait"),
+    [
+        ("Cấp mới 7 ngày.", True),  # "mới" (new), no "mỗi" (each)
+        ("Thời gian giải quyết 5 ngày (tính theo ngày làm việc).", True),
+        ("Trả kết quả sau 3 ngày kể từ ngày đóng lệ phí.", True),
+        ("Thời gian: 7 ngày.", True),
+        ("Nhận lương hưu hằng tháng, 2 tháng hoặc 3 tháng.", False),
+        ("Khám sức khỏe định kỳ 6 tháng.", False),
+        ("Gia hạn mỗi 12 tháng.", False),
+    ],
+)
+def test_a_line_naming_how_often_is_no_answer_to_how_long_one_naming_a_wait_is(
+    line: str, a_wait: bool
+) -> None:
+    """What "mất bao lâu?" quotes of an entry: a duration after a wait ("giải quyết",
+    "trả kết quả", a "Thời gian:" label), not one of how often something recurs."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Nộp hồ sơ tại phường.\n{line}\n")
+    found = excerpt(entry, "mất bao lâu?")
+    assert (found is not None and found.lines == (line,)) is a_wait, found
 
 
 @pytest.mark.parametrize(

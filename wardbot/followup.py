@@ -10,6 +10,7 @@ decides what is a follow-up and which lines of the entry answer it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from wardbot import plaintext
@@ -68,6 +69,22 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
 _NOT_TAKING = re.compile(
     r"\b(?:gia tri|hieu luc|het han|thoi han (?!giai quyet|xu ly|tra ket qua|\d)\w+"
     r"|tu \d+ \w+ tro len)\b"
+)
+# A duration a line names as how often something recurs, or as what a payment covers, not
+# as a wait: "(đóng) theo tháng", "mỗi 3 tháng", "hằng năm", "định kỳ", "12 tháng một lần",
+# "đóng 6 tháng" ("tính theo ngày làm việc" counts a wait's days). Read as typed (lower
+# case, accents kept): folded, "mỗi" is "mới" (new: "cấp mới 7 ngày") and "đóng" "đồng".
+_UNIT = r"(?:ngày|tuần|tháng|quý|năm)"
+_HOW_OFTEN = re.compile(
+    rf"\b(?:(?:theo|mỗi|hằng|hàng) (?:\d+ )?{_UNIT}\b(?! làm việc)|định kỳ"
+    rf"|\d+ {_UNIT} (?:một|1) lần|đóng (?:theo |trước )?\d+ {_UNIT})\b"
+)
+# A clause that only lists durations ("3 tháng", "6 tháng hoặc 12 tháng") goes on with
+# the one before it: "đóng theo tháng, 3 tháng, 6 tháng hoặc 12 tháng" is one list.
+_FOLDED_UNIT = r"(?:ngay|tuan|thang|quy|nam)"
+_DURATIONS_ONLY = re.compile(
+    rf"(?:(?:hoac|va|hay) )?\d+ {_FOLDED_UNIT}"
+    rf"(?: (?:hoac|va|hay) \d+ {_FOLDED_UNIT})*(?: (?:mot|1) lan)?"
 )
 _CLAUSE = re.compile(r"[;,.:]\s|\n")
 _ASPECT_WORDS = frozenset(w for _, triggers, _ in _ASPECTS for t in triggers for w in t.split())
@@ -177,11 +194,27 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
 
 def _says(line: str, aspect: str, says: re.Pattern[str]) -> bool:
     """Whether `line` of an entry says the `aspect` asked (`says`: how a line says it);
-    a time, in a clause naming no validity or condition (`_NOT_TAKING`)."""
+    a time, in a clause naming no validity or condition (`_NOT_TAKING`) nor how often
+    (`_HOW_OFTEN`)."""
     if aspect != "time":
         return bool(says.search(_words(line, folded=True)))
-    clauses = (_words(clause, folded=True) for clause in _CLAUSE.split(line))
-    return any(says.search(clause) and not _NOT_TAKING.search(clause) for clause in clauses)
+    return any(
+        says.search(folded) and not _NOT_TAKING.search(folded) and not _HOW_OFTEN.search(typed)
+        for typed, folded in _clauses(line)
+    )
+
+
+def _clauses(line: str) -> list[tuple[str, str]]:
+    """The clauses of `line`, each as its words typed and folded; one only listing
+    durations joined to the one before it (`_DURATIONS_ONLY`)."""
+    clauses: list[str] = []
+    for part in _CLAUSE.split(unicodedata.normalize("NFC", line)):
+        typed = _words(part, folded=False)
+        if clauses and _DURATIONS_ONLY.fullmatch(fold(typed)):
+            clauses[-1] = f"{clauses[-1]} {typed}"
+        else:
+            clauses.append(typed)
+    return [(typed, fold(typed)) for typed in clauses]
 
 
 def _words(text: str, *, folded: bool) -> str:
