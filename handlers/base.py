@@ -532,11 +532,14 @@ class Answerer:
         *,
         sender: str | None = None,
         typing: Typing | None = None,
+        edit: bool = False,
     ) -> None:
-        """Answer a text message (or, where lists are numbered, a typed choice)."""
+        """Answer a text message (or, where lists are numbered, a typed choice); `edit`:
+        the resident edited their message `chat.message` to `text` (Conversation.correction)."""
         with self._busy() as calm:
             async with self._turn(chat):
-                await self._guarded(chat, send, self._text(chat, text, sender, calm, typing))
+                answer = self._text(chat, text, sender, calm, typing, edit=edit)
+                await self._guarded(chat, send, answer)
 
     async def action(
         self, chat: ChatRef, action: str, send: Send, *, sender: str | None = None
@@ -558,8 +561,17 @@ class Answerer:
             await self._guarded(chat, send, fixed())
 
     async def _text(
-        self, chat: ChatRef, text: str, sender: str | None, calm: bool, typing: Typing | None
+        self,
+        chat: ChatRef,
+        text: str,
+        sender: str | None,
+        calm: bool,
+        typing: Typing | None,
+        *,
+        edit: bool = False,
     ) -> list[Reply]:
+        if edit and (corrected := await self.conversation.correction(chat, text)) is not None:
+            return [corrected]  # staff had the message: they get the correction
         choice: Button | tuple[Button, ...] | Reply | None = await self.recall(chat.chat_id, text)
         if choice is None and self.menus is not None:
             choice = self.menus.choice(chat.chat_id, text)

@@ -767,7 +767,9 @@ class TelegramChannel:
                 )
 
         user = message.from_user
-        ref = ChatRef(CHANNEL, str(chat.id), private=private, thread=thread)
+        ref = ChatRef(
+            CHANNEL, str(chat.id), private=private, thread=thread, message=str(message.message_id)
+        )
         await self._note_topic(ref)
         # Under a photo or a file: the resident is told it went unseen (not to staff either).
         note = []
@@ -785,6 +787,7 @@ class TelegramChannel:
             send,
             sender=str(user.id) if user else None,
             typing=typing,
+            edit=update.edited_message is not None,
         )
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

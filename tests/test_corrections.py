@@ -511,6 +511,10 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE chats DROP COLUMN seen_thread")
         if version < 31:
             raw.execute("ALTER TABLE questions DROP COLUMN part_of")
+        if version < 32:
+            raw.execute("ALTER TABLE ticket_messages DROP COLUMN source")
+            raw.execute("ALTER TABLE ticket_messages DROP COLUMN corrects")
+            raw.execute("ALTER TABLE staff_offers DROP COLUMN source")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

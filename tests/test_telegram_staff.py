@@ -861,3 +861,65 @@ async def test_a_topic_closed_by_hand_closes_its_ticket_and_reopened_opens_it(
 async def _state(desk: Desk, number: int) -> str | None:
     ticket = await desk.tickets.get(number)
     return None if ticket is None else ticket.state
+
+
+async def test_a_question_edited_once_staff_have_it_reaches_them_as_its_correction(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A resident fixes the question they passed to staff by editing it in Telegram: staff
+    see it as a correction of that question (named, under its post), not as something
+    added; an officer answering the post of the first wording still reaches the resident."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        mark = len(api.calls)
+        asked = api.send_text(RESIDENT, f"/hoicanbo {QUESTION}")
+        await api.replies(RESIDENT, since=mark)
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+        [ticket_post] = api.sent_in_thread(STAFF_GROUP, thread)
+
+        mark = len(api.calls)
+        fixed = QUESTION.replace("trẻ em", "người cao tuổi")
+        api.edit_text(asked, f"/hoicanbo {fixed}")
+        (told,) = await api.replies(RESIDENT, since=mark)
+        assert visible_text(told.text) == msg.ticket_correction(WARD_NAME, 1)
+        await staff.desk.post_pending()
+        [_, correction] = api.sent_in_thread(STAFF_GROUP, thread)
+        shown = visible_text(correction.text)
+        assert shown == msg.ticket_correction_post(1, QUESTION, fixed)
+        assert "người dân nhắn thêm" not in shown
+        assert (
+            correction.params["reply_parameters"]["message_id"] == ticket_post.result["message_id"]
+        )
+
+        # An officer was answering the first wording: the answer still goes to the resident.
+        api.send_text(
+            STAFF_GROUP,
+            "Dạ có, lớp bơi mở từ 1/6.",
+            group=True,
+            user_id=OFFICER,
+            reply_to=ticket_post,
+        )
+        assert any("lớp bơi mở từ 1/6" in text for text in await relayed(staff.desk))
+
+
+async def test_a_question_passed_on_with_the_button_then_edited_is_a_correction_for_staff(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The question the bot could not answer, passed on with "Hỏi cán bộ", then edited:
+    staff get the correction of it; an edit of a message staff never had is answered."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        mark = len(api.calls)
+        asked = api.send_text(RESIDENT, QUESTION)
+        (offer,) = await api.replies(RESIDENT, since=mark)
+        mark = len(api.calls)
+        api.press(RESIDENT, "staff:ask", offer)
+        await api.replies(RESIDENT, since=mark)
+        await staff.desk.post_pending()
+
+        mark = len(api.calls)
+        fixed = QUESTION + " ở nhà văn hóa"
+        api.edit_text(asked, fixed)
+        (told,) = await api.replies(RESIDENT, since=mark)
+        assert visible_text(told.text) == msg.ticket_correction(WARD_NAME, 1)
+        [*_, correction] = await staff.desk.tickets.messages(1)
+        assert correction.text == fixed and correction.corrects is not None

@@ -46,6 +46,8 @@ SAMPLES: dict[str, list[Any]] = {
     "number": ["5"],
     "days": [7],
     "question": ["Đăng ký tạm trú cần giấy tờ gì?"],
+    # A message the resident edited once staff had it: short, and long enough to be cut.
+    "earlier": ["Đăng ký tạm trú cần giấy tờ gì?", "Cho em hỏi thủ tục " * 12],
     "target": ["content/2024-07-05-hop.md"],
     "source": ["content/hop.md"],
     "notice_id": ["2024-07-05-hop"],

@@ -175,6 +175,24 @@ class Conversation:
             await self._add_to_offer(chat, adds_to, replies)
         return self._noting_staff_offer(chat, replies)
 
+    async def correction(self, chat: ChatRef, text: str) -> Reply | None:
+        """The resident edited their message `chat.message` to `text`: when staff have it,
+        the new text goes to them as a correction, and this says so. None: staff do not
+        have it; the edit is answered as a new message (`handle_text`)."""
+        text = _clean(text).strip()
+        if self.desk is None or not chat.private or not text:
+            return None
+        intent = parse_intent(text)
+        if intent.kind == "staff":  # "/hoicanbo TEXT" edited: staff have TEXT
+            text = intent.arg
+        if not text:
+            return None
+        try:
+            return await self.desk.correct(chat, text)
+        except Exception:  # a locked database: answered as a new message
+            log.exception("could not pass a resident's correction to staff")
+            return None
+
     async def _offered(self, chat: ChatRef) -> str | None:
         """The question offered to pass to staff, if any (a locked database: None)."""
         if self.desk is None:
@@ -197,7 +215,8 @@ class Conversation:
         if now is None or before in now or len(before) + len(now) >= MAX_STAFF_MESSAGE_CHARS:
             return
         try:
-            await self.desk.offer(chat, f"{before}\n{now}")
+            # Of two messages: an edit of either is no correction of this question.
+            await self.desk.offer(replace(chat, message=None), f"{before}\n{now}")
         except Exception:  # the offer for the message alone stands
             log.exception("could not add to the question offered to staff")
 

@@ -440,4 +440,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE questions ADD COLUMN part_of INTEGER;
     """,
+    # 32: per resident message on a ticket, and per question offered to pass on, the
+    # platform's id of the message it came from (Telegram's message_id; NULL: not known,
+    # or a channel without edits), and per resident message the one it corrects (the
+    # resident edited a message staff had already): staff read it as a correction of
+    # that one, their answer to the first still reaching the resident. Ids only: the
+    # text is the ticket's own, deleted with it.
+    """
+    ALTER TABLE ticket_messages ADD COLUMN source TEXT;
+    ALTER TABLE ticket_messages ADD COLUMN corrects INTEGER;
+    ALTER TABLE staff_offers ADD COLUMN source TEXT;
+    """,
 )

@@ -69,6 +69,8 @@ class TicketMessage:
     created_at: float
     state: str
     staff_message_id: int | None
+    # The resident's message this one corrects (they edited it once staff had it); None.
+    corrects: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,9 @@ _TICKET_COLUMNS = (
     "id, channel, chat_id, state, created_at, active_at, answered_at, closed_at, thread_id, "
     "relay_error, staff_chat_id"
 )
-_MESSAGE_COLUMNS = "id, ticket_id, author, text, signer, created_at, state, staff_message_id"
+_MESSAGE_COLUMNS = (
+    "id, ticket_id, author, text, signer, created_at, state, staff_message_id, corrects"
+)
 
 
 class AnsweredJustNow(Exception):
@@ -128,15 +132,26 @@ class TicketBook:
 
     # --- offers: the question a resident may choose to pass on ----------------------
 
-    async def offer(self, chat: ChatRef, question: str, now: float) -> None:
+    async def offer(
+        self, chat: ChatRef, question: str, now: float, source: str | None = None
+    ) -> None:
         """Remember `question` as the one to pass on if the resident accepts; '' means
-        'the next message is the question'."""
+        'the next message is the question'. `source`: the message it came from."""
         async with self.store.writing() as db:
             await db.execute(
-                "INSERT OR REPLACE INTO staff_offers (channel, chat_id, question, offered_at) "
-                "VALUES (?, ?, ?, ?)",
-                (chat.channel, chat.chat_id, question, now),
+                "INSERT OR REPLACE INTO staff_offers (channel, chat_id, question, offered_at, "
+                "source) VALUES (?, ?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, question, now, source),
             )
+
+    async def offered_from(self, chat: ChatRef) -> str | None:
+        """The message the question offered to `chat` came from, when known."""
+        async with self.store.db.execute(
+            "SELECT source FROM staff_offers WHERE channel = ? AND chat_id = ?",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
     async def offered(self, chat: ChatRef, since: float) -> str | None:
         """The question offered to `chat` since `since` ('' when awaiting one), if any."""
@@ -178,9 +193,11 @@ class TicketBook:
 
     # --- tickets ----------------------------------------------------------------------
 
-    async def open(self, chat: ChatRef, question: str, now: float) -> Ticket:
+    async def open(
+        self, chat: ChatRef, question: str, now: float, source: str | None = None
+    ) -> Ticket:
         """A new ticket with the resident's question waiting to be posted to staff; the
-        offer it came from is used up."""
+        offer it came from is used up. `source`: the message the question came from."""
         async with self.store.writing() as db:
             cursor = await db.execute(
                 "INSERT INTO tickets (channel, chat_id, created_at, active_at) VALUES (?, ?, ?, ?)",
@@ -188,9 +205,9 @@ class TicketBook:
             )
             ticket_id = int(cursor.lastrowid or 0)
             await db.execute(
-                "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
-                "VALUES (?, 'resident', ?, ?, 'pending')",
-                (ticket_id, question, now),
+                "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state, "
+                "source) VALUES (?, 'resident', ?, ?, 'pending', ?)",
+                (ticket_id, question, now, source),
             )
             await db.execute(
                 "DELETE FROM staff_offers WHERE channel = ? AND chat_id = ?",
@@ -282,15 +299,24 @@ class TicketBook:
         return int(row[0]) if row else 0
 
     async def add_resident_message(
-        self, ticket: Ticket, text: str, now: float, *, waits: bool = True
+        self,
+        ticket: Ticket,
+        text: str,
+        now: float,
+        *,
+        waits: bool = True,
+        source: str | None = None,
+        corrects: int | None = None,
     ) -> None:
         """A further message from the resident: posted to the same place; the ticket waits
-        for staff again, unless not `waits` (thanks: nothing to answer)."""
+        for staff again, unless not `waits` (thanks: nothing to answer). `source`: the
+        message it came from; `corrects`: the resident message on the ticket it corrects
+        (the resident edited that one)."""
         async with self.store.writing() as db:
             await db.execute(
-                "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state) "
-                "VALUES (?, 'resident', ?, ?, 'pending')",
-                (ticket.id, text, now),
+                "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state, "
+                "source, corrects) VALUES (?, 'resident', ?, ?, 'pending', ?, ?)",
+                (ticket.id, text, now, source, corrects),
             )
             await db.execute(
                 "UPDATE tickets SET state = CASE WHEN ? THEN 'open' ELSE state END, "
@@ -384,6 +410,17 @@ class TicketBook:
         ) as cursor:
             row = await cursor.fetchone()
         return str(row[0]) if row else ""
+
+    async def from_source(self, ticket: Ticket, source: str) -> TicketMessage | None:
+        """The latest of the resident's messages on `ticket` that came from the message
+        `source` (edited since, it may have been corrected already: that correction)."""
+        async with self.store.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages "  # noqa: S608
+            "WHERE ticket_id = ? AND author = 'resident' AND source = ? ORDER BY id DESC LIMIT 1",
+            (ticket.id, source),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _message(row)
 
     async def message(self, message_id: int) -> TicketMessage | None:
         async with self.store.db.execute(

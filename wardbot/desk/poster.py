@@ -132,7 +132,7 @@ class Poster(Withdrawals, GroupState):
                 if not await self.tickets.set_thread(ticket.id, thread, room.chat_id):
                     await self._take_back(room, thread, ())
                     return
-            reply_to = None if thread is not None else await self.tickets.last_post(ticket.id)
+            reply_to = await self._reply_to(ticket.id, thread, message)
             try:
                 posted = await room.post(reply, thread_id=thread, reply_to=reply_to)
             except TopicGone:
@@ -145,6 +145,17 @@ class Poster(Withdrawals, GroupState):
                 await self._take_back(room, thread, posted)
             return
         raise RuntimeError(f"ticket {ticket.id}: could not post in a topic")
+
+    async def _reply_to(
+        self, ticket_id: int, thread: int | None, message: TicketMessage
+    ) -> int | None:
+        """The post `message`'s replies to: for a correction, the post of what it corrects
+        (staff see it quoted); else, without topics, the ticket's last post (a thread)."""
+        if message.corrects is not None:
+            earlier = await self.tickets.message(message.corrects)
+            if earlier is not None and earlier.staff_message_id is not None:
+                return earlier.staff_message_id
+        return None if thread is not None else await self.tickets.last_post(ticket_id)
 
     async def _take_back(
         self, room: StaffRoom, thread_id: int | None, posts: Sequence[int]
@@ -160,6 +171,10 @@ class Poster(Withdrawals, GroupState):
         if not said:
             return None
         first = said[0]
+        if message.corrects is not None:
+            earlier = next((m for m in said if m.id == message.corrects), None)
+            was = earlier.text if earlier is not None else ""
+            return Reply(msg.ticket_correction_post(ticket.id, was, message.text))
         if first.id != message.id:
             return Reply(msg.ticket_follow_up_post(ticket.id, message.text))
         answer = await self.engine.ask_async(message.text)

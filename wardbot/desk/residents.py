@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.desk.base import DeskBase
@@ -46,7 +47,7 @@ class ResidentSide(DeskBase):
 
     async def offer(self, chat: ChatRef, question: str) -> str:
         """Keep `question` in case the resident accepts; the sentence explaining the offer."""
-        await self.tickets.offer(chat, question, self.clock())
+        await self.tickets.offer(chat, question, self.clock(), chat.message)
         return msg.staff_offer(self.settings.ward_name, chat.channel, self.when_staff_answer())
 
     async def offered(self, chat: ChatRef) -> str | None:
@@ -55,6 +56,8 @@ class ResidentSide(DeskBase):
 
     async def accept(self, chat: ChatRef) -> list[Reply]:
         """The resident pressed "Hỏi cán bộ": open a ticket with the offered question."""
+        # What staff get came from the message that asked it, not from the press or "có".
+        chat = replace(chat, message=await self.tickets.offered_from(chat))
         active = await self.active(chat)
         question = await self.tickets.offered(chat, self.clock() - OFFER_KEEP)
         if active is not None and question:
@@ -124,7 +127,9 @@ class ResidentSide(DeskBase):
         nothing and offers no choice: the list on screen before it stays in effect.
         A `courtesy` (thanks, goodbye) does not put an answered ticket back among those
         waiting for staff (/tickets, /stats): staff see it, with nothing to answer."""
-        await self.tickets.add_resident_message(ticket, text, self.clock(), waits=not courtesy)
+        await self.tickets.add_resident_message(
+            ticket, text, self.clock(), waits=not courtesy, source=chat.message
+        )
         self._wake.set()
         held_up = self.unreachable is not None
         return Reply(
@@ -132,11 +137,36 @@ class ResidentSide(DeskBase):
             keeps_choices=True,
         )
 
+    async def correct(self, chat: ChatRef, text: str) -> Reply | None:
+        """The resident edited their message `chat.message` (`text`: as it reads now). When
+        staff have it on the chat's open ticket, the new text goes to them as a correction
+        of it, in the same place (their answer to the first still reaches the resident).
+        None: staff have no such message (the edit is answered as a new message)."""
+        if chat.message is None:
+            return None
+        ticket = await self.active(chat)
+        if ticket is None:
+            return None
+        earlier = await self.tickets.from_source(ticket, chat.message)
+        if earlier is None:
+            return None
+        if earlier.text != text:  # the same words (a link preview added): nothing new
+            await self.tickets.add_resident_message(
+                ticket, text, self.clock(), source=chat.message, corrects=earlier.id
+            )
+            self._wake.set()
+            log.info("ticket %d: the resident corrected a message", ticket.id)
+        held_up = self.unreachable is not None
+        return Reply(
+            msg.ticket_correction(self.settings.ward_name, ticket.id, held_up=held_up),
+            keeps_choices=True,
+        )
+
     async def _open(self, chat: ChatRef, question: str) -> Reply:
         refused = await self._refused(chat)
         if refused is not None:
             return Reply(refused)
-        ticket = await self.tickets.open(chat, question, self.clock())
+        ticket = await self.tickets.open(chat, question, self.clock(), chat.message)
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
         held_up = ""

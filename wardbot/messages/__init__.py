@@ -142,6 +142,7 @@ from wardbot.messages.desk import staff_private_only as staff_private_only
 from wardbot.messages.desk import staff_type_question as staff_type_question
 from wardbot.messages.desk import staff_unavailable as staff_unavailable
 from wardbot.messages.desk import ticket_already_open as ticket_already_open
+from wardbot.messages.desk import ticket_correction as ticket_correction
 from wardbot.messages.desk import ticket_follow_up as ticket_follow_up
 from wardbot.messages.desk import ticket_limit as ticket_limit
 from wardbot.messages.desk import ticket_received as ticket_received
@@ -248,6 +249,7 @@ from wardbot.messages.staff_group import staff_reply_names_no_ticket as staff_re
 from wardbot.messages.staff_group import staff_ticket_gone as staff_ticket_gone
 from wardbot.messages.staff_group import staff_which_ticket as staff_which_ticket
 from wardbot.messages.staff_group import ticket_closed as ticket_closed
+from wardbot.messages.staff_group import ticket_correction_post as ticket_correction_post
 from wardbot.messages.staff_group import ticket_follow_up_post as ticket_follow_up_post
 from wardbot.messages.staff_group import ticket_not_closed as ticket_not_closed
 from wardbot.messages.staff_group import ticket_note_post as ticket_note_post

@@ -150,6 +150,21 @@ def ticket_follow_up(ward_name: str, ticket_id: int, *, held_up: bool = False) -
     return f"Dạ, em đã chuyển thêm tin nhắn này tới {staff} (phiếu số {ticket_id})."
 
 
+def ticket_correction(ward_name: str, ticket_id: int, *, held_up: bool = False) -> str:
+    """The resident edited a message staff already have: the new text goes to them as a
+    correction of it (`held_up`: not until the staff group is reachable again)."""
+    staff = f"cán bộ {unit(ward_name)}"
+    if held_up:
+        return (
+            f"Dạ, em đã ghi lại nội dung anh/chị vừa sửa (phiếu số {ticket_id}), nhưng hiện "
+            f"chưa chuyển được tới {staff} vì {_DESK_HELD_UP}."
+        )
+    return (
+        f"Dạ, em đã báo {staff} rằng anh/chị sửa lại tin nhắn này và gửi kèm nội dung mới "
+        f"(phiếu số {ticket_id})."
+    )
+
+
 def staff_offer_gone(ward_name: str) -> str:
     return (
         "Dạ, em không còn giữ câu hỏi trước đó. Anh/chị vui lòng nhắn lại câu hỏi, "

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from wardbot.messages.common import channel_name, chat_edit_rows, figure, unit
 from wardbot.text import one_line
 
+_EARLIER_CHARS = 80  # how much of a message a resident corrected staff are reminded of
+
 
 def ticket_topic_name(ticket_id: int, channel: str, question: str) -> str:
     """A forum topic's name: at most 128 characters (Telegram's limit)."""
@@ -50,6 +52,15 @@ TICKET_POST_NUMBER = re.compile(r"(?:🙋|💬|⚠️) Phiếu số (\d+)(?: · 
 
 def ticket_follow_up_post(ticket_id: int, text: str) -> str:
     return f"💬 Phiếu số {ticket_id} — người dân nhắn thêm:\n“{text}”"
+
+
+def ticket_correction_post(ticket_id: int, earlier: str, text: str) -> str:
+    """The resident edited a message staff had (`earlier`, named by its start): what it
+    says now. An answer to the earlier one still reaches them."""
+    return (
+        f"✏️ Phiếu số {ticket_id} — người dân sửa lại tin nhắn trước "
+        f"(“{one_line(earlier, _EARLIER_CHARS)}”), nay là:\n“{text}”"
+    )
 
 
 def ticket_note_post(ticket_id: int, text: str) -> str:

@@ -15,7 +15,10 @@ class ChatRef:
     the client (the web chat's sessions), is where the message came from (the client's
     address), for limits a chat id cannot enforce; it is never stored. `thread`, in a
     Telegram group with forum topics, is the topic the message came from (None: General,
-    or no topics): where the group's alerts go once it subscribes from there.
+    or no topics): where the group's alerts go once it subscribes from there. `message`
+    is the platform's id of the message being handled (Telegram's message_id; None where
+    a channel has no edits), kept with what it passes to staff so that an edit of it
+    later reaches them as a correction.
     """
 
     channel: str
@@ -23,6 +26,7 @@ class ChatRef:
     private: bool = field(default=True, compare=False)
     origin: str | None = field(default=None, compare=False, repr=False)
     thread: int | None = field(default=None, compare=False, repr=False)
+    message: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.chat_id}"
