@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wardbot import faq_edit
+from wardbot import faq_edit, faq_lines, faq_write
 from wardbot.faq_edit import FaqEditError, add_entry, add_variant, slug
 from wardbot.faq_file import FaqFile, load_faq
 from wardbot.loader import LAST_GOOD_FAQ_COPIES
@@ -564,7 +564,7 @@ def test_a_file_written_meanwhile_is_read_again(
     faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Someone saves faq.yaml while the edit is being checked: their change is not lost."""
-    validate = faq_edit._validate
+    validate = faq_write._validate
     calls = []
 
     def someone_saves(*args, **kwargs):
@@ -574,7 +574,7 @@ def test_a_file_written_meanwhile_is_read_again(
         calls.append(1)
         return validate(*args, **kwargs)
 
-    monkeypatch.setattr(faq_edit, "_validate", someone_saves)
+    monkeypatch.setattr(faq_write, "_validate", someone_saves)
     add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
 
     assert len(calls) == 2
@@ -586,14 +586,14 @@ def test_a_file_written_meanwhile_is_read_again(
 def test_a_file_that_keeps_changing_is_refused(
     faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    validate = faq_edit._validate
+    validate = faq_write._validate
 
     def someone_keeps_saving(*args, **kwargs):
         with faq_file.open("a", encoding="utf-8") as file:
             file.write("# sửa tiếp\n")
         return validate(*args, **kwargs)
 
-    monkeypatch.setattr(faq_edit, "_validate", someone_keeps_saving)
+    monkeypatch.setattr(faq_write, "_validate", someone_keeps_saving)
     with pytest.raises(FaqEditError, match=re.escape("faq.yaml vừa được sửa, hãy thử lại")):
         add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)
 
@@ -605,7 +605,7 @@ def test_an_edit_that_would_not_read_back_as_meant_is_refused(
     faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A safety net: whatever the lines say, the loader must read exactly the change."""
-    monkeypatch.setattr(faq_edit, "_item_text", lambda text, flow: "một cách hỏi khác")
+    monkeypatch.setattr(faq_lines, "_item_text", lambda text, flow: "một cách hỏi khác")
 
     with pytest.raises(FaqEditError, match="đọc lại bản sửa"):
         add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà", backup_dir=backups)

@@ -47,7 +47,7 @@ from wardbot.yaml_values import (
 _SECTIONS = ("topics", "faq", "synonyms")
 # The keys of a topic or an FAQ entry but `topics` (a section's name too).
 _ENTRY_KEYS = ("id", "name", "keywords", "question", "variants", "answer", "links")
-# Other files' line references in messages ("đã dùng ở dòng 20"): faq_edit renumbers them.
+# Other files' line references in messages ("đã dùng ở dòng 20"): faq_write renumbers them.
 LINE_REF = re.compile(r"\bdòng (\d+)")
 # What a problem costs, said after " — ".
 _FAQ_UNREAD = "bot chưa đọc được cả tệp này"
