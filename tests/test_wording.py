@@ -137,6 +137,8 @@ def _fits(value: Any, annotation: str) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if annotation.startswith("bool"):
         return isinstance(value, bool)
+    if "datetime" in annotation:
+        return isinstance(value, dt.datetime)
     if annotation.startswith("str"):
         return isinstance(value, str)
     if not isinstance(value, list | tuple):
