@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -36,6 +37,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import ChatLocks, Conversation
 from wardbot.delivery import ONCE, ChatClosed, DeliveryError, ReplyRetry
+from wardbot.hours import VIETNAM
 from wardbot.per_chat import LastPerChat
 from wardbot.ports import Typing
 from wardbot.render import numbered_choice, typed_number
@@ -50,6 +52,10 @@ MENUS_MAX = 10_000  # chats whose last numbered list is remembered
 # For this long after a list was shown in answer to the resident, they may still be
 # choosing from it: an alert arriving meanwhile numbers its own lines after it.
 ANSWERED_LIST_FRESH = 600.0
+# A message answered this long after it was sent (the bot was down, and answers what it
+# kept meanwhile) has its answer after a line saying so (`late_note`): a resident told,
+# days later and without a word, how to register would take it for a new message.
+LATE_AFTER = 3600.0
 # Per chat: the choices shown last, how many of the first answered the resident, and when.
 Menu = tuple[tuple[Button, ...], int, float]
 # What is written down of a chat (Answerer.keep_shown): the notice's action(s), its line's
@@ -94,6 +100,16 @@ async def send_parts(
     rest = replace(retry, longest_retry_after=math.inf, budget=math.inf) if alert else retry
     for number, part in enumerate(parts):
         await (ONCE if alert and number == 0 else rest).run(part, classify)
+
+
+def late_note(sent_at: float | None, now: float) -> Reply | None:
+    """What goes before the answer to a message sent at `sent_at` (wall clock; None: not
+    known) and answered at `now`: an apology naming when it was sent, when that is more than
+    LATE_AFTER ago; else nothing."""
+    if sent_at is None or now - sent_at <= LATE_AFTER:
+        return None
+    local = dt.datetime.fromtimestamp(sent_at, VIETNAM).replace(tzinfo=None)
+    return Reply(msg.late_answer(local), keeps_choices=True)
 
 
 def stop_line(replies: Sequence[Reply], line: str) -> list[Reply]:
@@ -457,6 +473,8 @@ class Answerer:
     second). `quiet`: errors meaning the chat cannot be written to (it blocked the bot):
     logged briefly, no apology attempted. `told`: failures the channel tells the log of
     itself, once for many (the platform refusing sends as over quota): no traceback here.
+    A message answered long after it was sent (`sent_at`, wall clock by `now`) has its
+    answer after a line saying so (`late_note`).
     """
 
     def __init__(
@@ -472,8 +490,10 @@ class Answerer:
         calm_below: int = TYPING_MAX_IN_FLIGHT,
         slots: int | None = None,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], float] = time.time,
     ) -> None:
         self.channel = channel
+        self.now = now
         self.conversation = conversation
         self.settings = settings
         self.menus = Menus(numbered=numbered, clock=clock) if numbered or counted else None
@@ -533,13 +553,15 @@ class Answerer:
         sender: str | None = None,
         typing: Typing | None = None,
         edit: bool = False,
+        sent_at: float | None = None,
     ) -> None:
-        """Answer a text message (or, where lists are numbered, a typed choice); `edit`:
-        the resident edited their message `chat.message` to `text` (Conversation.correction)."""
+        """Answer a text message (or, where lists are numbered, a typed choice) the
+        resident sent at `sent_at` (wall clock; None: not known); `edit`: the resident
+        edited their message `chat.message` to `text` (Conversation.correction)."""
         with self._busy() as calm:
             async with self._turn(chat):
                 answer = self._text(chat, text, sender, calm, typing, edit=edit)
-                await self._guarded(chat, send, answer)
+                await self._guarded(chat, send, answer, sent_at)
 
     async def action(
         self, chat: ChatRef, action: str, send: Send, *, sender: str | None = None
@@ -550,15 +572,17 @@ class Answerer:
                 replies = self.conversation.handle_action(chat, action, sender=sender)
                 await self._guarded(chat, send, replies)
 
-    async def say(self, chat: ChatRef, replies: Sequence[Reply], send: Send) -> None:
+    async def say(
+        self, chat: ChatRef, replies: Sequence[Reply], send: Send, *, sent_at: float | None = None
+    ) -> None:
         """Send fixed replies in the chat's turn ("please type your question" for a
-        sticker, say)."""
+        sticker, say), to a message sent at `sent_at` (as `text`)."""
 
         async def fixed() -> list[Reply]:
             return list(replies)
 
         async with self._turn(chat):
-            await self._guarded(chat, send, fixed())
+            await self._guarded(chat, send, fixed(), sent_at)
 
     async def _text(
         self,
@@ -593,11 +617,19 @@ class Answerer:
             chat, text, typing=typing if calm else None, sender=sender
         )
 
-    async def _guarded(self, chat: ChatRef, send: Send, replies: Awaitable[list[Reply]]) -> None:
-        """Send what `replies` gives; when anything fails, log it and apologise politely."""
+    async def _guarded(
+        self,
+        chat: ChatRef,
+        send: Send,
+        replies: Awaitable[list[Reply]],
+        sent_at: float | None = None,
+    ) -> None:
+        """Send what `replies` gives (after `late_note`'s line, for a message sent at
+        `sent_at` long ago); when anything fails, log it and apologise politely."""
         try:
             answered = await replies
-            shown = await send(answered)
+            late = late_note(sent_at, self.now())
+            shown = await send([late, *answered] if late is not None and answered else answered)
         except self.quiet as exc:
             log.info("%s: a chat blocked the bot or is gone: %s", self.channel, exc)
             return

@@ -3,9 +3,18 @@ in front of the conversation core.
 
 Zalo posts the OA's events to PUBLIC_URL/zalo-oa, signed (`X-ZEvent-Signature`); they go
 into the inbox (wardbot.inbox) before Zalo hears 200, then are answered in the background.
-A resident's text is answered as a reply to it (`recipient.message_id`: a free reply
-within Zalo's window); following the OA gets the greeting, unfollowing drops the chat's
-subscriptions. Lists are numbered lines, as on the Zalo Bot channel (the same rendering,
+Following the OA gets the greeting, unfollowing drops the chat's subscriptions.
+
+Zalo bills a message to a resident by how it is addressed: as a reply to their latest
+message (`recipient.message_id`), the first FREE_REPLIES within REPLY_WINDOW of it are
+free; by user id, or later, or more, it is billed as proactive. So each resident's latest
+message is kept (its id, when, the replies to it: wardbot.store.windows), and every message
+for them alone (an answer, a staff answer, a note to an admin: Reply.personal) goes as a
+reply while that is free, else by user id; alerts and broadcasts, news for many, always by
+user id. A message answered long after it came (the bot was down, and answers what its
+inbox kept) has its answer after a line saying so (handlers.base.late_note); one whose
+writer has been silent longer than Zalo lets the OA write to them (WRITE_WINDOW) is not
+answered at all. Lists are numbered lines, as on the Zalo Bot channel (the same rendering,
 handlers.zalo.render_plain), and the resident types the number.
 
 Alerts go through message/cs, within Zalo's rules: a resident silent for about 7 days
@@ -80,6 +89,11 @@ SILENT_TOO_LONG = frozenset({-230, -232})  # no interaction within Zalo's window
 NIGHT = -234
 OVER_QUOTA = frozenset({-211, -32})
 BAD_PARAMETER = -201
+# Zalo's window for replies: free for this many messages within this long of the
+# resident's latest message; and the time after which it takes nothing for them at all.
+FREE_REPLIES = 8
+REPLY_WINDOW = 48 * 3600.0
+WRITE_WINDOW = 7 * 86400.0
 # Zalo sends OA messages of this kind from 06:00 to 21:59, Vietnam time.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MORNING = dt.time(6, 0)
@@ -126,6 +140,14 @@ def _event_in(event: dict[str, Any]) -> tuple[str, str, str] | None:
     if not isinstance(user, str | int) or not str(user):
         return None
     return key, str(user), str(name)
+
+
+def _sent_at(event: dict[str, Any]) -> float | None:
+    """When the resident sent an event (its `timestamp`, milliseconds), wall clock."""
+    try:
+        return int(str(event.get("timestamp"))) / 1000
+    except ValueError:
+        return None
 
 
 def _retryable(exc: Exception) -> DeliveryError | None:
@@ -188,6 +210,7 @@ class ZaloOaChannel:
             told=(RefreshRefused,),  # said once by `_refused`
             slots=CONCURRENT_UPDATES,
             clock=clock,
+            now=now,
         )
         self.inbox = Inbox(conversation.store, CHANNEL)
         self.intake = Intake(self.inbox, _keyed, self._handle, CHANNEL)
@@ -330,7 +353,8 @@ class ZaloOaChannel:
         chat = ChatRef(CHANNEL, chat_id)  # an OA's chats are one person's each
         message = event.get("message")
         msg_id = message.get("msg_id") if isinstance(message, dict) else None
-        send = functools.partial(self._send, chat_id, str(msg_id) if msg_id else None)
+        sent_at = _sent_at(event)
+        send = functools.partial(self._send, chat_id)
         if name == UNFOLLOW_EVENT:
             # Zalo lets the OA write to followers only: the topics go (as /unsubscribe all).
             try:
@@ -343,43 +367,100 @@ class ZaloOaChannel:
         if name == FOLLOW_EVENT:
             await self.answerer.text(chat, "/start", send, sender=chat_id)
             return
+        if msg_id and sent_at is not None:
+            await self._wrote(chat, str(msg_id), sent_at)
+        if not await self._reachable(chat, sent_at):
+            log.info(
+                "zalo-oa: a message kept since %s is not answered: Zalo takes nothing for its "
+                "writer, silent since",
+                dt.datetime.fromtimestamp(sent_at or 0, VIETNAM).strftime("%d/%m %H:%M"),
+            )
+            return
         text = message.get("text") if isinstance(message, dict) else None
         if name != TEXT_EVENT or not isinstance(text, str) or not text.strip():
             said = await self.conversation.attachment_note(chat, typed=False)
-            await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send)
+            await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send, sent_at=sent_at)
             return
-        await self.answerer.text(chat, text, send, sender=chat_id)
+        await self.answerer.text(chat, text, send, sender=chat_id, sent_at=sent_at)
 
-    async def _send(
-        self, chat_id: str, msg_id: str | None, replies: Sequence[Reply]
-    ) -> list[Button]:
-        """Replies in a conversation, as replies to the resident's message `msg_id` where
-        there is one (free within Zalo's window); each part retried briefly when Zalo is
+    async def _send(self, chat_id: str, replies: Sequence[Reply]) -> list[Button]:
+        """Replies in a conversation, each part a reply to the resident's latest message
+        while that is free, else by user id (`_send_text`), retried briefly when Zalo is
         busy. Returns the buttons, now numbered in the chat."""
         texts, buttons = render_plain(replies)
-        recipient = {"message_id": msg_id} if msg_id else {"user_id": chat_id}
-        parts = [functools.partial(self._send_text, recipient, text) for text in texts]
+        parts = [functools.partial(self._send_text, chat_id, text) for text in texts]
         await send_parts(parts, _retryable, self.reply_retry)
         return buttons
 
-    async def _send_text(self, recipient: dict[str, str], text: str) -> object:
+    async def _send_text(self, chat_id: str, text: str, *, personal: bool = True) -> object:
+        """One message to a resident: `personal` (for them alone), as a reply to their
+        latest message while Zalo's window has a free reply left; else by user id."""
+        chat = ChatRef(CHANNEL, chat_id)
+        reply_to = await self._free_reply(chat) if personal else None
+        recipient = {"message_id": reply_to} if reply_to else {"user_id": chat_id}
         try:
-            return await self.api.send_text(recipient, text)
+            sent = await self.api.send_text(recipient, text)
         except RefreshRefused as exc:
             await self._refused(exc)
             raise
+        if reply_to:
+            try:
+                await self.conversation.store.replied(chat, reply_to)
+            except Exception as exc:  # a reply uncounted: at worst one billed later
+                log.warning("zalo-oa: a reply sent was not counted (%s)", type(exc).__name__)
+        return sent
+
+    # --- Zalo's window ----------------------------------------------------------------
+
+    async def _wrote(self, chat: ChatRef, msg_id: str, sent_at: float) -> None:
+        """Keep the resident's message as their latest (when it is), for `_free_reply`."""
+        try:
+            await self.conversation.store.wrote(chat, msg_id, sent_at)
+        except Exception as exc:  # the answer still goes, by user id
+            log.warning("zalo-oa: a resident's latest message was not kept (%s)", exc)
+
+    async def _latest(self, chat: ChatRef) -> tuple[str, float, int] | None:
+        try:
+            return await self.conversation.store.latest_message(chat)
+        except Exception as exc:
+            log.warning("zalo-oa: a resident's latest message cannot be read (%s)", exc)
+            return None
+
+    async def _free_reply(self, chat: ChatRef) -> str | None:
+        """The id of the resident's latest message while a reply to it is free (within
+        REPLY_WINDOW, fewer than FREE_REPLIES sent); else None."""
+        latest = await self._latest(chat)
+        if latest is None:
+            return None
+        msg_id, at, replies = latest
+        if self.now() - at > REPLY_WINDOW or replies >= FREE_REPLIES:
+            return None
+        return msg_id
+
+    async def _reachable(self, chat: ChatRef, sent_at: float | None) -> bool:
+        """Whether Zalo still takes messages for the writer of a message sent at
+        `sent_at`: they wrote within WRITE_WINDOW (that message, or a later one kept)."""
+        if sent_at is None:
+            return True
+        latest = await self._latest(chat)
+        heard = max(sent_at, latest[1] if latest else sent_at)
+        return self.now() - heard <= WRITE_WINDOW
 
     # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Push replies to a follower through message/cs, or raise a DeliveryError."""
+        """Push replies to a follower through message/cs, or raise a DeliveryError: news
+        by user id, a message for them alone (Reply.personal) as a reply while free."""
         async with self.answerer.locks.hold(chat_id):
             after = await self.answerer.push_after(chat_id, replies)
             shown, texts, buttons, known_by, read = await self.answerer.alert_parts.rest_of(
                 chat_id, replies, lambda some: _alert_texts(some, after)
             )
-            recipient = {"user_id": chat_id}
-            sends = [functools.partial(self._send_text, recipient, text) for text in texts]
+            personal = any(reply.personal for reply in replies)
+            sends = [
+                functools.partial(self._send_text, chat_id, text, personal=personal)
+                for text in texts
+            ]
             try:
                 await self.answerer.alert_parts.send(
                     chat_id,

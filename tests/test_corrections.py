@@ -515,6 +515,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE ticket_messages DROP COLUMN source")
             raw.execute("ALTER TABLE ticket_messages DROP COLUMN corrects")
             raw.execute("ALTER TABLE staff_offers DROP COLUMN source")
+        if version < 33:
+            raw.execute("DROP TABLE reply_windows")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

@@ -107,6 +107,7 @@ SAMPLES: dict[str, list[Any]] = {
     "rows": [["• #12 · Zalo · chờ trả lời · 5 phút"], []],
     "state": ["open", "answered"],
     "waited": ["5 phút"],
+    "sent_at": [dt.datetime(2024, 7, 5, 21, 40), dt.datetime(2024, 12, 31, 7, 5)],
     "link": ["https://t.me/c/123/45", None],
     "queued": [None, 0, 1, BIG],
     "why": [None, "chưa ai theo dõi chủ đề Cư trú của thông báo"],
@@ -138,6 +139,8 @@ def _fits(value: Any, annotation: str) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if annotation.startswith("bool"):
         return isinstance(value, bool)
+    if "datetime" in annotation:
+        return isinstance(value, dt.datetime)
     if annotation.startswith("str"):
         return isinstance(value, str)
     if not isinstance(value, list | tuple):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
+import logging
 import stat
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -26,14 +28,18 @@ from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import PermanentError, RetryLater, TransientError
 from wardbot.engine import Engine
+from wardbot.hours import VIETNAM
 from wardbot.inbox import Inbox
 from wardbot.outbox import Composer, Sender
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
+from wardbot.store.outbox import OutboxItem
+from wardbot.tickets import TicketBook
 from wardbot.web import AsgiServer, bound_socket, web_app
 
 ALICE = "2512523625412515"
 BINH = "7300112233445566"
+CAM = "5100998877665544"
 PUBLIC_URL = "https://bot.phuong2.example.vn"
 
 
@@ -72,11 +78,15 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def running(
-    oa: FakeZaloOa, engine: Engine, settings: Settings, **changes: Any
+    oa: FakeZaloOa,
+    engine: Engine,
+    settings: Settings,
+    now: Callable[[], float] = time.time,
+    **changes: Any,
 ) -> AsyncIterator[Running]:
     settings = oa_settings(settings, oa, **changes)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-        channel = ZaloOaChannel(settings, Conversation(engine, store, settings))
+        channel = ZaloOaChannel(settings, Conversation(engine, store, settings), now=now)
         await channel.start()
         app = web_app(channel.routes(), {"zalo-oa": channel.is_running})
         server = AsgiServer(app, host="127.0.0.1")
@@ -418,3 +428,115 @@ async def test_the_access_token_is_renewed_before_it_expires(
             assert len(oa.cs_calls) == 2  # sent once: never refused
         finally:
             await channel.stop()
+
+
+# --- Zalo's window: free replies and proactive messages ---------------------------------
+
+
+def staff_answers(
+    bot: Running, engine: Engine, clock: Callable[[], float]
+) -> tuple[TicketBook, Sender]:
+    """The tickets, and an outbox sender composing staff answers as the desk does."""
+    book = TicketBook(bot.store)
+
+    async def compose(item: OutboxItem) -> list[Reply] | None:
+        message = await book.message(int(item.ref))
+        return None if message is None else [Reply(message.text, ends_choices=True)]
+
+    composer = Composer(lambda: engine.corpus, bot.store, kinds={"reply": compose})
+    return book, Sender(bot.store, bot.channel, composer, clock=clock)
+
+
+async def test_a_staff_answer_is_a_free_reply_while_zalo_allows_then_goes_by_user_id(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    now = [time.time()]
+    oa.clock = lambda: now[0]
+    async with running(oa, ward_engine, ward_settings, now=lambda: now[0]) as bot:
+        question = oa.text(ALICE, "muốn nộp tiếp tiền thẻ khám bệnh cho cả nhà thì đi đâu")
+        assert (await oa.post(bot.webhook, question)).status_code == 200
+        answered = len(await oa.wait_for(ALICE))
+        book, sender = staff_answers(bot, ward_engine, lambda: now[0])
+        ticket = await book.open(ChatRef("zalo-oa", ALICE), "thẻ khám bệnh", now[0])
+
+        async def staff_answer(text: str) -> Any:
+            await book.add_staff_reply(ticket, text, "Lan", None, now[0])
+            sent = len(oa.sent)
+            await sender.drain()
+            assert len(oa.sent) == sent + 1
+            return oa.to(ALICE)[-1]
+
+        # A day later: a reply to the resident's message, free.
+        now[0] += 24 * 3600
+        first = await staff_answer("Dạ, anh/chị nộp tại đại lý thu BHYT khu phố 2.")
+        assert first.reply_to == question["message"]["msg_id"] and first.free
+        # An alert is news for many: pushed by user id, whatever the window.
+        await bot.channel.deliver(ALICE, [Reply("Họp tổ dân phố lúc 19h.")])
+        assert oa.to(ALICE)[-1].reply_to is None
+        # Eight free replies to one message: the answers past them go by user id.
+        for number in range(10):
+            await staff_answer(f"Dạ, bổ sung ý số {number + 2} ạ.")
+        free = [sent for sent in oa.to(ALICE) if sent.free]
+        assert len(free) == zalo_oa.FREE_REPLIES
+        assert all(sent.free for sent in oa.sent if sent.reply_to is not None)
+        # The resident writes again: free again, until two days after their message.
+        again = oa.text(ALICE, "cảm ơn cán bộ")
+        assert (await oa.post(bot.webhook, again)).status_code == 200
+        await oa.wait_for(ALICE, answered + 13)
+        later = await staff_answer("Dạ, không có gì ạ.")
+        assert later.reply_to == again["message"]["msg_id"] and later.free
+        now[0] += 49 * 3600
+        last = await staff_answer("Dạ, đại lý đã chuyển sang nhà văn hóa khu phố 3.")
+        assert last.reply_to is None and last.text.startswith("Dạ, đại lý đã chuyển")
+        assert sender.stats.failed == 0 and oa.refusals == []
+
+
+async def test_a_note_to_an_admin_who_wrote_lately_is_a_free_reply(
+    oa: FakeZaloOa, bot: Running, ward_engine: Engine
+) -> None:
+    question = oa.text(ALICE, "/help")
+    assert (await oa.post(bot.webhook, question)).status_code == 200
+    await oa.wait_for(ALICE)
+    sender = Sender(bot.store, bot.channel, Composer(lambda: ward_engine.corpus, bot.store))
+    await bot.store.queue_message(
+        "Báo cáo tuần của bot.", [ChatRef("zalo-oa", ALICE)], time.time(), kind="note"
+    )
+    await bot.store.queue_message(
+        "Tin phát thanh: họp tổ dân phố.", [ChatRef("zalo-oa", ALICE)], time.time()
+    )
+    await sender.drain()
+    note, broadcast = oa.to(ALICE)[-2:]
+    assert note.text == "Báo cáo tuần của bot." and note.free
+    assert "họp tổ dân phố" in broadcast.text and broadcast.reply_to is None
+
+
+async def test_messages_kept_through_a_long_stop_are_answered_late_saying_so_or_not_at_all(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot was down for days; what its inbox kept is answered at the start: a question
+    of three days ago after an apology naming when it was sent, by user id (past Zalo's
+    free window); one of eight days ago not at all (Zalo takes nothing for its writer);
+    one of a few minutes ago as any, a free reply."""
+    now = time.time()
+    settings = oa_settings(ward_settings, oa)
+    days_old = oa.text(ALICE, "dang ky tam tru can giay to gi", at=now - 3 * 86400)
+    too_old = oa.text(BINH, "dang ky tam tru can giay to gi", at=now - 8 * 86400)
+    fresh = oa.text(CAM, "dang ky tam tru can giay to gi", at=now - 300)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        for user, event in ((ALICE, days_old), (BINH, too_old), (CAM, fresh)):
+            await Inbox(store, "zalo-oa").keep(
+                f"user_send_text:{event['message']['msg_id']}", user, json.dumps(event)
+            )
+    async with running(oa, ward_engine, ward_settings):
+        apology, answer = await oa.wait_for(ALICE, 2)
+        sent_at = dt.datetime.fromtimestamp(now - 3 * 86400, VIETNAM).replace(tzinfo=None)
+        assert apology.text == msg.late_answer(sent_at)
+        assert answer.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
+        assert apology.reply_to is None and answer.reply_to is None
+        (on_time,) = await oa.wait_for(CAM)
+        assert on_time.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
+        assert on_time.reply_to == fresh["message"]["msg_id"] and on_time.free
+        for _ in range(100):
+            await oa_pause()
+    assert oa.to(BINH) == [] and oa.refusals == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -299,7 +299,8 @@ class Alerts:
         told = 0
         # Without a sound in quiet hours, as a note through the outbox (SILENT_AT_NIGHT).
         quiet = self.settings.quiet_hours
-        note = Reply(text, silent=quiet is not None and quiet.until(self.clock()) is not None)
+        silent = quiet is not None and quiet.until(self.clock()) is not None
+        note = Reply(text, silent=silent, personal=True)
         for chat in admin_chats(self.settings):
             channel = self.direct.get(chat.channel)
             if channel is None:

@@ -469,6 +469,8 @@ class Sender:
             return group
         if item.kind in SILENT_AT_NIGHT and self.quiet is not None and self.quiet.until(now):
             replies = [dataclasses.replace(reply, silent=True) for reply in replies]
+        if item.kind not in NEWS_KINDS:  # for its reader alone (Reply.personal)
+            replies = [dataclasses.replace(reply, personal=True) for reply in replies]
         await self._pace()
         if not await self.store.mark_sending(items):
             # Since this batch was read, the chat sent /forget (or was found unreachable):

@@ -54,6 +54,10 @@ class Reply:
     typed next no longer pick from the list shown before it: "2" then answers staff.
     `silent`: pushed in quiet hours (a staff answer at 23:40): where the platform can, it
     arrives without a sound (Telegram's disable_notification; Zalo has no such flag).
+    `personal`: pushed to one person for them alone (a staff answer, a note to an admin),
+    not news pushed to many: where the platform bills a reply to the person's latest
+    message less than a pushed message (a Zalo Official Account), it goes as such a reply
+    while that is allowed.
     """
 
     text: str
@@ -68,6 +72,7 @@ class Reply:
     keeps_choices: bool = False
     ends_choices: bool = False
     silent: bool = False
+    personal: bool = False
 
 
 def make_action(kind: str, ident: str) -> str:

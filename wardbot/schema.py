@@ -451,4 +451,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE ticket_messages ADD COLUMN corrects INTEGER;
     ALTER TABLE staff_offers ADD COLUMN source TEXT;
     """,
+    # 33: per chat of a channel that bills replies and pushed messages differently (a Zalo
+    # Official Account), the resident's latest message: its id, when they sent it, and how
+    # many messages went out since as replies to it (free within Zalo's window: eight in 48
+    # hours). No text. Replaced by their next message; gone with /forget and retention.
+    """
+    CREATE TABLE reply_windows (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        at REAL NOT NULL,
+        replies INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -8,7 +8,12 @@ valid `access_token` header (else `{"error": -216}`), a recipient (`user_id`, or
 `message_id` of a message a resident sent) and 1–2000 characters of text, and answers
 `{"error": 0, "message": "Success", "data": {...}}`.
 
-Test controls: a resident writes, sends a sticker, follows or unfollows (events signed as
+Billing as Zalo's: a send addressed to the `message_id` of a resident's latest message is a
+free reply while within FREE_WINDOW of it and fewer than FREE_REPLIES went to it (`Sent.free`);
+any other send is billed to the OA as proactive (`oa.billed`). A resident whose latest message
+is older than SILENT_LIMIT gets nothing (-230).
+
+Test controls: a resident writes (at a time of the test's choosing), sends a sticker, follows or unfollows (events signed as
 Zalo signs them, posted to the bot's webhook); expire the access tokens; revoke the
 consent; make sends to a resident fail with an OA error code; look at what was sent.
 """
@@ -39,6 +44,9 @@ SECRET_KEY = "FakeOaSecretKey_As9dF8"
 OA_ID = "1234567890123456789"
 FIRST_REFRESH = "first-refresh-token_ZxCv"
 LIMIT = 2000
+FREE_REPLIES = 8
+FREE_WINDOW = 48 * 3600.0
+SILENT_LIMIT = 7 * 86400.0
 
 
 def new_token(kind: str) -> str:
@@ -48,18 +56,20 @@ def new_token(kind: str) -> str:
 @dataclass
 class Sent:
     """One message/cs call the fake accepted: to whom (a user id), as a reply to which
-    message (None: billed as proactive), what."""
+    message (None: by user id), what, and whether it was free (else billed as proactive)."""
 
     user_id: str
     reply_to: str | None
     text: str
+    free: bool = False
 
 
 class FakeZaloOa:
     """`async with FakeZaloOa() as oa:`; point ZALO_OA_API_BASE and ZALO_OA_OAUTH_BASE at
     `oa.base_url`."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock  # wall clock: the time of events, and of Zalo's windows
         self.refresh_token: str | None = FIRST_REFRESH  # the one Zalo accepts now
         self.access_tokens: set[str] = set()
         self.renewals = 0
@@ -67,10 +77,13 @@ class FakeZaloOa:
         # user -> (messages they get, then the OA error code every further send gets)
         self.refused_after: dict[str, tuple[int, int]] = {}
         self.sent: list[Sent] = []
+        self.refusals: list[tuple[str, int]] = []  # (user, the OA error code) of each refused
         self.cs_calls: list[str] = []  # the access token of each message/cs call
         # Called with the access token of each message/cs call, before it is answered.
         self.on_send: Callable[[str], None] | None = None
         self._messages: dict[str, str] = {}  # msg_id -> the user who sent it
+        # user -> their latest message: its id, when, the free replies it had
+        self.latest: dict[str, tuple[str, float, int]] = {}
         self._changed = asyncio.Condition()
         app = Starlette(
             routes=[
@@ -128,12 +141,25 @@ class FakeZaloOa:
         if not user or not isinstance(text, str) or not 1 <= len(text) <= LIMIT:
             return JSONResponse({"error": -201, "message": "Parameters are invalid"})
         if user in self.refused:
+            self.refusals.append((str(user), self.refused[user]))
             return JSONResponse({"error": self.refused[user], "message": "refused"})
+        latest = self.latest.get(str(user))
+        if latest is not None and self.clock() - latest[1] > SILENT_LIMIT:
+            self.refusals.append((str(user), -230))
+            return JSONResponse({"error": -230, "message": "User has not interacted recently"})
         if user in self.refused_after:
             allowed, code = self.refused_after[user]
             if len(self.to(str(user))) >= allowed:
                 return JSONResponse({"error": code, "message": "refused"})
-        self.sent.append(Sent(str(user), reply_to, text))
+        free = (
+            latest is not None
+            and reply_to == latest[0]
+            and self.clock() - latest[1] <= FREE_WINDOW
+            and latest[2] < FREE_REPLIES
+        )
+        if free and latest is not None:
+            self.latest[str(user)] = (latest[0], latest[1], latest[2] + 1)
+        self.sent.append(Sent(str(user), reply_to, text, free))
         async with self._changed:
             self._changed.notify_all()
         data = {"message_id": secrets.token_hex(16), "user_id": user}
@@ -150,6 +176,11 @@ class FakeZaloOa:
         self.refresh_token = None
         self.access_tokens.clear()
 
+    @property
+    def billed(self) -> list[Sent]:
+        """The sends billed to the OA as proactive."""
+        return [each for each in self.sent if not each.free]
+
     def to(self, user: str) -> list[Sent]:
         return [each for each in self.sent if each.user_id == user]
 
@@ -165,8 +196,12 @@ class FakeZaloOa:
 
     # --- events, as Zalo posts them ---------------------------------------------------
 
-    def event(self, name: str, user: str, **fields: Any) -> dict[str, Any]:
-        stamp = str(int(time.time() * 1000))
+    def event(
+        self, name: str, user: str, *, at: float | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """An event as Zalo posts it, sent at `at` (wall clock; None: now)."""
+        at = self.clock() if at is None else at
+        stamp = str(int(at * 1000))
         if name in ("follow", "unfollow"):
             return {
                 "app_id": APP_ID,
@@ -179,6 +214,8 @@ class FakeZaloOa:
             }
         msg_id = secrets.token_hex(16)
         self._messages[msg_id] = user
+        if at >= self.latest.get(user, ("", -1.0, 0))[1]:
+            self.latest[user] = (msg_id, at, 0)
         return {
             "app_id": APP_ID,
             "user_id_by_app": "9" + user[1:],
@@ -189,8 +226,8 @@ class FakeZaloOa:
             "message": {"msg_id": msg_id, **fields},
         }
 
-    def text(self, user: str, text: str) -> dict[str, Any]:
-        return self.event("user_send_text", user, text=text)
+    def text(self, user: str, text: str, *, at: float | None = None) -> dict[str, Any]:
+        return self.event("user_send_text", user, at=at, text=text)
 
     async def post(
         self, url: str, event: dict[str, Any], *, secret_key: str | None = SECRET_KEY

@@ -180,6 +180,7 @@ from wardbot.messages.residents import greeted_again as greeted_again
 from wardbot.messages.residents import greeting as greeting
 from wardbot.messages.residents import help_text as help_text
 from wardbot.messages.residents import in_vietnamese_only as in_vietnamese_only
+from wardbot.messages.residents import late_answer as late_answer
 from wardbot.messages.residents import liked as liked
 from wardbot.messages.residents import no_answer as no_answer
 from wardbot.messages.residents import no_list_to_pick as no_list_to_pick

@@ -470,6 +470,17 @@ def content_hidden(ward_name: str, hotline: str) -> str:
     )
 
 
+def late_answer(sent_at: dt.datetime) -> str:
+    """Before the answer to a message the bot could answer only long after it came (it was
+    down, and answers what it kept meanwhile): the resident knows which message it answers,
+    and that it may no longer matter. `sent_at`: when they sent it, in Vietnam's time."""
+    return (
+        f"Dạ, em xin lỗi vì trả lời muộn: tin nhắn anh/chị gửi lúc {sent_at:%H:%M} ngày "
+        f"{vn_date(sent_at.date())} đến giờ em mới trả lời được. "
+        "Nếu việc đó đã xong, anh/chị bỏ qua tin này giúp em ạ."
+    )
+
+
 def too_long(limit: int) -> str:
     return (
         f"Dạ, tin nhắn hơi dài (quá {figure(limit)} ký tự) nên em chưa xử lý được. "

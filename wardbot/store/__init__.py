@@ -13,6 +13,7 @@ later migrations (a question log, an alerts outbox) are forgotten too.
 - announcements: notices seen and alerted, their alerts and corrections queued;
 - outbox: the messages waiting for a chat, as the senders take and finish them;
 - questions: the question log; shown: what a chat was shown or offered lately;
+- windows: a resident's latest message and the replies to it (what Zalo OA bills);
 - here: what the bot notes about itself (meta), retention, and /forget.
 """
 
@@ -29,11 +30,12 @@ from wardbot.store.chats import ChatRows
 from wardbot.store.outbox import OutboxRows
 from wardbot.store.questions import QuestionLog
 from wardbot.store.shown import ShownRows
+from wardbot.store.windows import ReplyWindows
 
 log = logging.getLogger(__name__)
 
 
-class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows):
+class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, ReplyWindows):
     """Async access to the bot's database. Open with `await Store.open(path)`."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
@@ -78,8 +80,8 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows):
 
     async def purge(self, before: float) -> int:
         """Delete logged questions, finished outbox rows, what a chat was shown last, the
-        parts of an alert it got, the subject of its follow-ups and the close match it was
-        asked about, older than `before`."""
+        parts of an alert it got, the subject of its follow-ups, the close match it was
+        asked about and its latest message's id, older than `before`."""
         async with self._write:
             questions = await self._db.execute(
                 "DELETE FROM questions WHERE asked_at < ?", (before,)
@@ -92,6 +94,7 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows):
             await self._db.execute("DELETE FROM alert_parts WHERE at < ?", (before,))
             await self._db.execute("DELETE FROM follow_up_subjects WHERE at < ?", (before,))
             await self._db.execute("DELETE FROM offered_matches WHERE at < ?", (before,))
+            await self._db.execute("DELETE FROM reply_windows WHERE at < ?", (before,))
             await self._db.execute(
                 "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
                 "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "
