@@ -1811,3 +1811,31 @@ async def test_forget_in_the_widget_on_another_site_ends_its_handle(
     chat = await open_widget(page)
     await expect(messages(chat)[0]).to_have_count(1)
     await expect(chat.locator("#chat-log")).not_to_contain_text("mat the bhyt")
+
+
+async def test_a_phone_on_a_portal_page_made_for_desktops_carries_the_conversation(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """A phone asks in the widget's panel on one page of a portal on another site, then
+    opens the chat on a page made for desktops (no viewport meta tag), where the chat opens
+    as a page of its own: that page shows what was asked and goes on with it."""
+    page = await new_page(360, 740, has_touch=True, is_mobile=True)
+    site = await portal_elsewhere(bot, page)
+    await page.goto(site)
+    chat = await open_widget(page)
+    await ask_in(chat, "mat the bhyt thi lam sao")
+    await expect(messages(chat)[1].last).to_contain_text(LOST_CARD)
+    await new_handle(page)
+    await page.goto(site + "unscaled")
+    assert await page.evaluate("visualViewport.scale") < 0.5  # the page, zoomed out
+    await page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON).tap()
+    await expect(page).to_have_url(f"{bot.url}/chat")  # its token out of the address bar
+    yours, replies = messages(page)
+    await expect(yours.first).to_contain_text("mat the bhyt thi lam sao")
+    await expect(replies.first).to_contain_text(LOST_CARD)
+    await ask(page, UNKNOWN)
+    await expect(replies).to_have_count(2)
+    async with bot.store.db.execute("SELECT count(DISTINCT chat_id) FROM web_messages") as rows:
+        assert (await rows.fetchone()) == (1,)
+    await page.go_back()
+    await expect(page).to_have_url(site + "unscaled")
