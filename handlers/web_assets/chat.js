@@ -222,8 +222,8 @@
 
   // The widget's handle ("" when it has none; null when no widget answered in time).
   const offered = new Promise((resolve) => {
-    if (!embed) {
-      resolve(null);
+    if (!embed || window.parent === window) {
+      resolve(null); // not in the widget's frame: no widget to wait for
       return;
     }
     const timer = setTimeout(() => resolve(null), WIDGET_WAIT);
