@@ -511,6 +511,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE chats DROP COLUMN seen_thread")
         if version < 31:
             raw.execute("ALTER TABLE questions DROP COLUMN part_of")
+        if version < 32:
+            raw.execute("DROP TABLE web_resume")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start
