@@ -17,6 +17,12 @@
   page as `/chat#continue=TOKEN` (a fragment: never sent to a server, never in a log), so
   that page continues the widget's conversation even where the browser keeps the frame's
   storage apart from the bot's own pages (the bot on another site than the portal).
+- `POST /chat/api/resume` {handle}: the session a resume handle opens and a new handle in
+  its place (the old one stops working); {session}: a first handle for a conversation
+  that has begun. The widget keeps the handle in the portal's own storage and hands it to
+  its frame by postMessage, so that the conversation goes on from one page of a portal on
+  another site to the next, where the browser gives the frame no storage that lasts
+  (handlers/web_resume.py).
 
 A browser is an anonymous session: a random id the page keeps in its storage, nothing
 else. What the session was told is kept (`web_messages`, WEB_HISTORY_DAYS) so a reload
@@ -52,6 +58,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response, Stream
 from starlette.routing import BaseRoute, Route
 
 from handlers.base import Answerer
+from handlers.web_resume import Resumes
 from wardbot import messages as msg
 from wardbot.config import Settings, authority
 from wardbot.conversation import (
@@ -125,6 +132,8 @@ ENTRY_OVERHEAD = 256
 HANDOFF_SECONDS = 120.0
 HANDOFFS = 1000
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+# A resume handle (handlers/web_resume.py) lasts as long as the conversation's history is
+# kept (WEB_HISTORY_DAYS): the resident back on the portal days later reads staff's answer.
 
 
 @dataclass(frozen=True)
@@ -516,6 +525,7 @@ class WebChatChannel:
         self.allowance = DailyAllowance(clock=now)
         self.listening = Slots(LISTENERS_PER_ADDRESS, LISTENERS)
         self.handoffs = Handoffs(clock)
+        self.resumes = Resumes(conversation.store, settings.web_history_days * DAY, now)
         conversation.store.forgetting.append(self.handoffs.forget)
         # A message is looked for (sent again?) and stored in one go, per session; the
         # (session, key) of those being answered now.
@@ -540,6 +550,7 @@ class WebChatChannel:
             Route("/chat/api/poll", self.poll, methods=["GET"]),
             Route("/chat/api/handoff", self.handoff, methods=["POST"]),
             Route("/chat/api/join", self.join, methods=["POST"]),
+            Route("/chat/api/resume", self.resume, methods=["POST"]),
         ]
 
     async def start(self) -> None:
@@ -570,6 +581,7 @@ class WebChatChannel:
                 deleted = await self.history.purge(time.time() - keep)
                 if deleted:
                     log.info("web chat: deleted %d old message(s)", deleted)
+                await self.resumes.purge()
                 failing = False
             except Exception as exc:
                 # Once with its traceback, then one line an hour until it works again.
@@ -621,7 +633,9 @@ class WebChatChannel:
         s = self.settings
         texts = msg.web_ui(s.ward_name, s.ward_hotline)
         # What the box takes: the server's own limit, so both refuse the same messages.
-        ui = json.dumps({**texts, "max_chars": self.conversation.longest_message()})
+        ui: dict[str, Any] = {**texts, "max_chars": self.conversation.longest_message()}
+        if embed:  # the frame takes the widget's messages from these sites' pages only
+            ui["origins"] = list(s.web_allowed_origins)
         text = (
             _asset("chat.html")
             .replace("{{lang}}", "vi")
@@ -633,7 +647,7 @@ class WebChatChannel:
             .replace("{{retry}}", html.escape(msg.WEB_WIDGET_RETRY))
             # In a <script type="application/json"> block: no "<" at all, so neither
             # "</script>" nor "<!--<script>" (which would swallow the page) can occur.
-            .replace("{{ui}}", _script_safe(ui))
+            .replace("{{ui}}", _script_safe(json.dumps(ui)))
         )
         return Response(
             text, media_type="text/html; charset=utf-8", headers=self._headers(frame=embed)
@@ -843,6 +857,34 @@ class WebChatChannel:
         if session is None:
             return _error(404, msg.WEB_HANDOFF_EXPIRED)
         return JSONResponse({"session": session}, headers={"Cache-Control": "no-store"})
+
+    async def resume(self, request: Request) -> Response:
+        """POST /chat/api/resume {handle}: the session the widget's handle opens and the
+        handle that replaces it ({session, handle}), once; {session}: a handle for it once
+        its conversation has begun ({handle}; null before: nothing is kept for a chat
+        opened and never used)."""
+        data = await self._json_body(request)
+        if isinstance(data, Response):
+            return data
+        handle, session = data.get("handle"), data.get("session")
+        client = _client(request)
+        no_store = {"Cache-Control": "no-store"}
+        if isinstance(handle, str) and TOKEN.fullmatch(handle):
+            wait = self.per_address.wait(client)
+            if wait > 0:
+                seconds = max(1, round(wait))
+                return _error(429, msg.web_slow_down(seconds), retry_after=seconds)
+            taken = await self.resumes.take(handle)
+            if taken is None:
+                return _error(404, msg.WEB_HANDOFF_EXPIRED)
+            return JSONResponse({"session": taken[0], "handle": taken[1]}, headers=no_store)
+        if isinstance(session, str) and SESSION.fullmatch(session):
+            limited = self._limited(client, session)
+            if limited is not None:
+                return limited
+            given = await self.resumes.give(session) if await self.history.exists(session) else None
+            return JSONResponse({"handle": given}, headers=no_store)
+        return _error(400, msg.WEB_BAD_REQUEST)
 
     def _session_and_cursor(self, request: Request) -> tuple[str, int] | Response:
         # From the header only: a URL naming a session (in a log) opens nothing.

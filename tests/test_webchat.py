@@ -373,6 +373,57 @@ async def test_the_full_page_opened_from_the_widget_continues_its_conversation_o
         ).status_code == 400
 
 
+async def resume(client: httpx.AsyncClient, **body: Any) -> httpx.Response:
+    return await client.post("/chat/api/resume", json=body, headers=HEADERS)
+
+
+async def test_a_resume_handle_opens_the_conversation_once_and_is_replaced(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store, clock: Clock
+) -> None:
+    """The widget on a portal on another site keeps a handle in the portal's storage: it
+    opens the conversation on the next page once, for a new handle; a copy used after that
+    opens nothing. A chat never used gets none; another site's page gets nothing."""
+    assert (await resume(client, session=SESSION)).json() == {"handle": None}
+    await send(client, text="mat the bhyt")
+    given = await resume(client, session=SESSION)
+    assert given.status_code == 200 and given.headers["cache-control"] == "no-store"
+    first = given.json()["handle"]
+    assert isinstance(first, str) and SESSION not in first and len(first) >= 22
+    async with store.db.execute("SELECT digest, chat_id FROM web_resume") as rows:
+        kept = await rows.fetchall()
+    assert [row[1] for row in kept] == [SESSION] and first not in kept[0][0]  # only a digest
+    opened = await resume(client, handle=first)
+    assert opened.status_code == 200 and opened.json()["session"] == SESSION
+    second = opened.json()["handle"]
+    assert second != first
+    used = await resume(client, handle=first)
+    assert used.status_code == 404 and used.json() == {"error": msg.WEB_HANDOFF_EXPIRED}
+    stranger = {**HEADERS, "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    stolen = await client.post("/chat/api/resume", json={"handle": second}, headers=stranger)
+    assert stolen.status_code == 403
+    assert (await resume(client, handle=second)).json()["session"] == SESSION
+    for bad in ({"handle": "short"}, {"session": 5}, {}):
+        assert (await resume(client, **bad)).status_code == 400
+
+
+async def test_a_resume_handle_lasts_as_long_as_the_history_and_ends_on_forget(
+    client: httpx.AsyncClient, channel: WebChatChannel, settings: Settings, clock: Clock
+) -> None:
+    channel.resumes.clock = clock
+    await send(client, text="mat the bhyt")
+    await send(client, OTHER, text="mat the bhyt")
+    days = settings.web_history_days * 86400.0
+    late = (await resume(client, session=SESSION)).json()["handle"]
+    clock.now += days - 60
+    opened = await resume(client, handle=late)  # the resident back weeks later
+    assert opened.json()["session"] == SESSION
+    clock.now += days + 1
+    assert (await resume(client, handle=opened.json()["handle"])).status_code == 404
+    mine = (await resume(client, session=OTHER)).json()["handle"]
+    await send(client, OTHER, text="/forget")
+    assert (await resume(client, handle=mine)).status_code == 404
+
+
 @pytest.mark.parametrize("path", ["/chat/app.js", "/chat/app.css", "/widget.js"])
 async def test_a_file_of_the_chat_the_browser_has_is_not_sent_again(
     client: httpx.AsyncClient, path: str

@@ -1719,3 +1719,123 @@ async def test_a_portal_that_checks_the_widgets_integrity_shows_it(
     chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
     await expect(chat.locator("#chat-input")).to_be_visible()
     assert errors == []
+
+
+RESUME_KEY = "wardbot.chat.resume"  # handlers/web_assets/widget.js
+
+
+async def new_handle(page: Page, before: str | None = None) -> str:
+    """The resume handle the widget keeps in the portal's storage, once it is not `before`."""
+    kept = await page.wait_for_function(
+        "([key, before]) => { const h = localStorage.getItem(key); return h !== before && h; }",
+        arg=[RESUME_KEY, before],
+    )
+    return str(await kept.json_value())
+
+
+async def open_widget(page: Page) -> FrameLocator:
+    """The widget's panel opened on the portal's page: its chat, once ready."""
+    await page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON).click()
+    chat = page.frame_locator("iframe[title='Hỏi đáp UBND Phường 2']")
+    await expect(chat.locator("#chat-input")).to_be_visible()
+    return chat
+
+
+async def test_on_another_site_the_widget_keeps_the_conversation_from_page_to_page(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """Portal phuongx.gov.vn, bot chat.example.org: the browser gives the widget's frame no
+    storage of its own that lasts, yet the conversation goes on on the portal's next page.
+    The portal's storage holds a handle for it, not the conversation's key, and a new one
+    after each page: the one before no longer opens it."""
+    page = await new_page(*DESKTOP)
+    site = await portal_elsewhere(bot, page)
+    await page.goto(site)
+    chat = await open_widget(page)
+    await ask_in(chat, "mat the bhyt thi lam sao")
+    yours, replies = messages(chat)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    first = await new_handle(page)
+    await page.goto(site + "?trang=thu-tuc")
+    chat = await open_widget(page)
+    yours, replies = messages(chat)
+    await expect(yours).to_have_count(1)
+    await expect(yours.first).to_contain_text("mat the bhyt thi lam sao")
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    second = await new_handle(page, first)
+    async with bot.store.db.execute("SELECT DISTINCT chat_id FROM web_messages") as rows:
+        (session,) = [row[0] for row in await rows.fetchall()]
+    assert second and session not in (first, second)
+    await ask_in(chat, UNKNOWN)
+    await expect(replies).to_have_count(2)
+    # The handle used before opens nothing now: put back, the portal's next page starts
+    # a conversation of its own.
+    await page.evaluate(f"localStorage.setItem('{RESUME_KEY}', {first!r})")
+    await page.goto(site + "?trang=tin-tuc")
+    chat = await open_widget(page)
+    yours, replies = messages(chat)
+    await expect(chat.locator("#chat-log")).to_have_attribute("aria-busy", "false")
+    await expect(yours).to_have_count(0)
+
+
+async def test_forget_in_the_widget_on_another_site_ends_its_handle(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """/forget deletes the handle with the conversation: the portal's next page opens an
+    empty chat, though the portal still holds the handle."""
+    page = await new_page(*DESKTOP)
+    site = await portal_elsewhere(bot, page)
+    await page.goto(site)
+    chat = await open_widget(page)
+    await ask_in(chat, "mat the bhyt thi lam sao")
+    yours, replies = messages(chat)
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    await ask_in(chat, "/forget")
+    await expect(replies.last).to_contain_text("đã xóa toàn bộ dữ liệu")
+    before = await new_handle(page)
+    await page.goto(site + "?trang=2")
+    chat = await open_widget(page)
+    yours, replies = messages(chat)
+    await expect(chat.locator("#chat-log")).to_have_attribute("aria-busy", "false")
+    await expect(chat.locator("#chat-log")).not_to_contain_text("mat the bhyt")
+    await expect(yours).to_have_count(0)
+    # The handle the portal kept opened nothing; none is kept for a chat not used yet.
+    assert await page.evaluate(f"localStorage.getItem('{RESUME_KEY}')") == before
+    async with bot.store.db.execute("SELECT count(*) FROM web_resume") as rows:
+        assert (await rows.fetchone()) == (0,)
+    # Once the resident writes again, the new conversation goes on to the next page.
+    await ask_in(chat, UNKNOWN)
+    await expect(replies).to_have_count(1)
+    await new_handle(page, before)
+    await page.goto(site + "?trang=3")
+    chat = await open_widget(page)
+    await expect(messages(chat)[0]).to_have_count(1)
+    await expect(chat.locator("#chat-log")).not_to_contain_text("mat the bhyt")
+
+
+async def test_a_phone_on_a_portal_page_made_for_desktops_carries_the_conversation(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """A phone asks in the widget's panel on one page of a portal on another site, then
+    opens the chat on a page made for desktops (no viewport meta tag), where the chat opens
+    as a page of its own: that page shows what was asked and goes on with it."""
+    page = await new_page(360, 740, has_touch=True, is_mobile=True)
+    site = await portal_elsewhere(bot, page)
+    await page.goto(site)
+    chat = await open_widget(page)
+    await ask_in(chat, "mat the bhyt thi lam sao")
+    await expect(messages(chat)[1].last).to_contain_text(LOST_CARD)
+    await new_handle(page)
+    await page.goto(site + "unscaled")
+    assert await page.evaluate("visualViewport.scale") < 0.5  # the page, zoomed out
+    await page.get_by_role("button", name=msg.WEB_WIDGET_BUTTON).tap()
+    await expect(page).to_have_url(f"{bot.url}/chat")  # its token out of the address bar
+    yours, replies = messages(page)
+    await expect(yours.first).to_contain_text("mat the bhyt thi lam sao")
+    await expect(replies.first).to_contain_text(LOST_CARD)
+    await ask(page, UNKNOWN)
+    await expect(replies).to_have_count(2)
+    async with bot.store.db.execute("SELECT count(DISTINCT chat_id) FROM web_messages") as rows:
+        assert (await rows.fetchone()) == (1,)
+    await page.go_back()
+    await expect(page).to_have_url(site + "unscaled")

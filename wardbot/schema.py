@@ -465,4 +465,18 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     ) WITHOUT ROWID;
     """,
+    # 34: the web chat's resume handles (handlers.web_resume): the widget on a portal on
+    # another site keeps one in the portal's storage, where its frame has none that lasts,
+    # and exchanges it for its conversation on the portal's next page, for a new one.
+    # Only each handle's SHA-256 digest, the session it opens and until when; per-chat
+    # rows, so /forget deletes them with the conversation.
+    """
+    CREATE TABLE web_resume (
+        digest TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        until REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX web_resume_by_chat ON web_resume (channel, chat_id);
+    """,
 )

@@ -26,6 +26,14 @@
      bot's own pages (the bot on another site than the portal): without it the full page
      would start another conversation. The token is in the fragment (never sent to a
      server) and leaves the address bar at once.
+   - Inside the widget's frame on a portal on another site, the browser gives the frame no
+     storage that outlives the portal's page. The widget keeps a resume handle in the
+     portal's own storage and answers the frame's "ready" with it (postMessage, from an
+     origin of ui.origins only); the frame exchanges it (api/resume) for its session and a
+     new handle, which it gives back to the widget's origin alone. A conversation without
+     a handle gets one once it has begun. A phone showing the portal's page zoomed out
+     (no viewport meta tag) opens the chat as a page of its own: the widget asks its
+     (hidden) frame for a handoff token, as "Mở toàn trang" does.
 */
 (() => {
   "use strict";
@@ -57,6 +65,8 @@
   const PENDING_KEY = "wardbot.chat.pending"; // in sessionStorage: this tab's unsent messages
   const SESSION_HEADER = "X-Ward-Session"; // handlers/webchat.py
   const SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
+  const TOKEN_RE = /^[A-Za-z0-9_-]{22,64}$/; // a handoff token, a resume handle
+  const WIDGET_WAIT = 3000; // ms for the widget's answer to "ready" (its resume handle)
   const API = "/chat/api/";
   // A web address: with its scheme, or a bare host name under a usual top-level domain,
   // as ward staff write one ("Cổng Dịch vụ công (dichvucong.gov.vn)") and as Telegram and
@@ -138,18 +148,23 @@
     }
   }
 
+  /** A POST of the chat's API with a small JSON body: its response and JSON answer. */
+  function postJson(name, body) {
+    return request(
+      API + name,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
+        body: JSON.stringify(body),
+      },
+      REQUEST_GIVE_UP,
+    );
+  }
+
   /** The widget's conversation, taken over with the token; a note when it is no longer good. */
   async function join(token) {
     try {
-      const { response, data } = await request(
-        API + "join",
-        {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
-          body: JSON.stringify({ token }),
-        },
-        REQUEST_GIVE_UP,
-      );
+      const { response, data } = await postJson("join", { token });
       if (response.ok && data && typeof data.session === "string" && SESSION_RE.test(data.session)) {
         adopt(data.session);
       } else if (response.status === 404) {
@@ -165,21 +180,9 @@
       sent to the page with the token. */
   async function openFullPage() {
     const tab = window.open("", "_blank");
-    let address = "/chat";
-    try {
-      const { response, data } = await request(
-        API + "handoff",
-        {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-Ward-Chat": "1" },
-          body: JSON.stringify({ session }),
-        },
-        REQUEST_GIVE_UP,
-      );
-      if (response.ok && data && typeof data.token === "string") address += "#continue=" + data.token;
-    } catch (error) {
-      // The full page opens without it: the conversation of the bot's own pages.
-    }
+    const token = await handoffToken();
+    // Without one, the full page opens the conversation of the bot's own pages.
+    const address = token ? "/chat#continue=" + token : "/chat";
     if (!tab) {
       window.open(address, "_blank", "noopener");
       return;
@@ -187,6 +190,94 @@
     tab.opener = null;
     tab.location.replace(address);
   }
+
+  /** A single-use token for the full page to continue this conversation; null if none. */
+  async function handoffToken() {
+    try {
+      const { response, data } = await postJson("handoff", { session });
+      if (response.ok && data && typeof data.token === "string" && TOKEN_RE.test(data.token)) {
+        return data.token;
+      }
+    } catch (error) {
+      // Not reached.
+    }
+    return null;
+  }
+
+  // --- the widget's resume handle (embed only) ------------------------------------------
+
+  const widgetOrigins = embed && Array.isArray(ui.origins) ? ui.origins.map(String) : [];
+  let widgetOrigin = null; // the portal's origin, once its widget has answered "ready"
+  let handleKept = false; // the widget holds a handle for this session
+
+  /** A message from the widget: the page holding this frame, on an allowed site. */
+  function fromWidget(event) {
+    return (
+      event.source === window.parent &&
+      widgetOrigins.includes(event.origin) &&
+      Boolean(event.data) &&
+      typeof event.data === "object"
+    );
+  }
+
+  // The widget's handle ("" when it has none; null when no widget answered in time).
+  const offered = new Promise((resolve) => {
+    if (!embed || window.parent === window) {
+      resolve(null); // not in the widget's frame: no widget to wait for
+      return;
+    }
+    const timer = setTimeout(() => resolve(null), WIDGET_WAIT);
+    window.addEventListener("message", (event) => {
+      if (widgetOrigin || !fromWidget(event) || event.data.wardChat !== "resume") return;
+      clearTimeout(timer);
+      widgetOrigin = event.origin;
+      const handle = event.data.handle;
+      resolve(typeof handle === "string" && TOKEN_RE.test(handle) ? handle : "");
+    });
+  });
+
+  /** A new handle for the widget to keep: posted to its origin alone. */
+  function tellWidget(handle) {
+    if (!widgetOrigin || typeof handle !== "string" || !TOKEN_RE.test(handle)) return;
+    handleKept = true;
+    window.parent.postMessage({ wardChat: "handle", handle }, widgetOrigin);
+  }
+
+  /** The conversation the widget's handle opens, taken over; the new handle to the widget.
+      A handle that opens nothing (used, expired, /forget): this frame's own session. */
+  async function resume(handle) {
+    try {
+      const { response, data } = await postJson("resume", { handle });
+      if (response.ok && data && typeof data.session === "string" && SESSION_RE.test(data.session)) {
+        adopt(data.session);
+        tellWidget(data.handle);
+      }
+    } catch (error) {
+      // Not reached: this frame's own session.
+    }
+  }
+
+  let remembering = false;
+
+  /** A handle for this session, once its conversation has begun, for the widget to keep. */
+  async function remember() {
+    if (!widgetOrigin || handleKept || remembering) return;
+    remembering = true;
+    try {
+      const { response, data } = await postJson("resume", { session });
+      if (response.ok && data) tellWidget(data.handle);
+    } catch (error) {
+      // Asked again with the next reply.
+    } finally {
+      remembering = false;
+    }
+  }
+
+  // The handle exchanged (or none to exchange): the session is the one to show.
+  const resumed = (async () => {
+    const handle = await offered;
+    if (handle) await resume(handle);
+  })();
 
   // --- state ---------------------------------------------------------------------------
 
@@ -439,7 +530,10 @@
       if (!entry || typeof entry.id !== "number") continue;
       if (entry.id > cursor) cursor = entry.id;
       if (shown.has(entry.id)) continue;
-      if (entry.reset) clearLog(); // /forget: the earlier messages are gone
+      if (entry.reset) {
+        clearLog(); // /forget: the earlier messages are gone
+        handleKept = false; // and the widget's handle with them
+      }
       if (entry.from === "resident") {
         if (typeof entry.key === "string") seenKeys.set(entry.key, entry.id);
         const sent = inFlight.find(
@@ -469,6 +563,7 @@
           document.title = `(${unread}) ${pageTitle}`;
         }
         lastBotId = Math.max(lastBotId, entry.id);
+        if (!entry.reset) remember();
         for (const sent of inFlight) if (sent.id !== null && sent.id < entry.id) sent.answered = true;
         showTyping();
       }
@@ -990,6 +1085,14 @@
     // page: it loads the frame again then), Escape closes the panel (the host page cannot
     // see keys pressed in here), and the frame's focus goes to the question box.
     window.parent.postMessage({ wardChat: "ready" }, "*");
+    // A phone showing the portal zoomed out opens the chat as a page of its own: the
+    // widget asks for a token that carries this conversation there.
+    window.addEventListener("message", async (event) => {
+      if (!fromWidget(event) || event.data.wardChat !== "handoff") return;
+      await resumed;
+      const token = await handoffToken();
+      window.parent.postMessage({ wardChat: "continue", token }, event.origin);
+    });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") window.parent.postMessage({ wardChat: "close" }, "*");
     });
@@ -1020,6 +1123,7 @@
     if (!embed && window.matchMedia("(pointer: fine)").matches) input.focus();
     if (embed && document.hasFocus()) input.focus();
     if (handed && !embed) await join(handed[1]);
+    await resumed;
     try {
       await catchUp();
     } catch (error) {

@@ -8,6 +8,12 @@
    site it does nothing (the browser would refuse the frame anyway: frame-ancestors).
    Everything it draws lives in a shadow root, so the host page's styles and ours
    do not touch; the one global is window.WardChat ({open, close}).
+
+   A bot on another site than the portal: the browser gives the frame no storage that
+   outlives the portal's page, so this script (which runs in the portal's page) keeps the
+   conversation's resume handle in the portal's localStorage (RESUME_KEY). It answers the
+   frame's "ready" with it and keeps the new one the frame gives back (both ways only
+   between this page and the bot's origin); see handlers/web_resume.py.
 */
 (() => {
   "use strict";
@@ -31,6 +37,26 @@
         "the chat button is not shown.",
     );
     return;
+  }
+
+  const RESUME_KEY = "wardbot.chat.resume";
+  const TOKEN_RE = /^[A-Za-z0-9_-]{22,64}$/; // a resume handle, a handoff token
+
+  function storedHandle() {
+    try {
+      const handle = window.localStorage.getItem(RESUME_KEY);
+      return handle && TOKEN_RE.test(handle) ? handle : null;
+    } catch (error) {
+      return null; // storage blocked: each page starts afresh, as before
+    }
+  }
+
+  function keepHandle(handle) {
+    try {
+      window.localStorage.setItem(RESUME_KEY, handle);
+    } catch (error) {
+      // storage blocked or full: the next page starts afresh
+    }
   }
 
   const CSS = `
@@ -236,6 +262,7 @@
       // without its script.
       setTimeout(() => {
         if (made !== frame || ready) return;
+        if (handing) handing(null); // the chat as a page of its own, without the token
         failed = true;
         showFailed(true);
         if (!panel.hidden) retryButton.focus();
@@ -288,9 +315,31 @@
   fitLauncher();
   window.addEventListener("resize", fitLauncher);
 
+  // ms to wait for the frame's handoff token before opening the chat's page without it.
+  const HANDOFF_WAIT_MS = 8000;
+  let handing = null; // while a token is awaited: called with it (null: none came)
+
+  /** The chat as a page of its own, continuing the conversation of the widget's frame
+      (loaded hidden, if it is not yet: its session is the one other phones' panels show)
+      with a single-use handoff token in the address's fragment, as "Mở toàn trang" does. */
+  function openAsPage() {
+    if (handing) return; // tapped again while waiting
+    const timer = setTimeout(() => handing && handing(null), HANDOFF_WAIT_MS);
+    launcher.setAttribute("aria-busy", "true");
+    handing = (token) => {
+      clearTimeout(timer);
+      handing = null;
+      launcher.removeAttribute("aria-busy");
+      const fragment = typeof token === "string" && TOKEN_RE.test(token) ? `#continue=${token}` : "";
+      window.location.assign(`${botOrigin}/chat${fragment}`);
+    };
+    if (!frame || (failed && !ready)) load(); // its "ready" asks for the token
+    else if (ready) frame.contentWindow.postMessage({ wardChat: "handoff" }, botOrigin);
+  }
+
   function open() {
     if (zoomedOut()) {
-      window.location.assign(`${botOrigin}/chat`);
+      openAsPage();
       return;
     }
     // One still loading (a slow connection) is left to finish.
@@ -348,6 +397,14 @@
       showFailed(false);
       clearTimeout(retry);
       retry = null;
+      frame.contentWindow.postMessage({ wardChat: "resume", handle: storedHandle() }, botOrigin);
+      if (handing) frame.contentWindow.postMessage({ wardChat: "handoff" }, botOrigin);
+    } else if (said === "handle") {
+      if (typeof event.data.handle === "string" && TOKEN_RE.test(event.data.handle)) {
+        keepHandle(event.data.handle);
+      }
+    } else if (said === "continue") {
+      if (handing) handing(event.data.token);
     } else if (said === "close") {
       shut();
     } else if (said === "message" && panel.hidden && unread.hidden) {

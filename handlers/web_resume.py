@@ -1,0 +1,99 @@
+"""Resume handles: the web chat's conversation carried from one page of the portal to the
+next where the widget's frame has no storage that lasts.
+
+A browser keeps a frame of another site apart from that site's own pages and, in
+Chromium, gives it no storage that outlives the portal's page (third-party storage
+partitioning; Safari refuses it outright): the widget's frame would start a new
+conversation on every page of a portal on another site than the bot. The widget's
+script runs in the portal's own page and keeps a handle in the portal's storage; the frame
+gets it by postMessage and exchanges it here (`take`) for its session and a new handle,
+the old one deleted. A handle is not the session's id (which opens the conversation for
+as long as it lasts): a copy of one opens the conversation once, until the resident's
+next page replaces it. Only each handle's SHA-256 digest is stored (table web_resume,
+migration 34), for `seconds`; /forget deletes a session's (per-chat rows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+
+import aiosqlite
+
+from wardbot.store import Store
+
+CHANNEL = "web"
+# Handles kept per session at most (the newest): one per portal site and browser that
+# holds the conversation (www. and the bare name keep separate storage).
+PER_SESSION = 8
+
+
+def _digest(handle: str) -> str:
+    return hashlib.sha256(handle.encode()).hexdigest()
+
+
+class Resumes:
+    """Handles in the bot's database, each opening one session until used or `seconds`
+    have passed (`clock`: the time of day, as stored)."""
+
+    def __init__(
+        self, store: Store, seconds: float, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.store = store
+        self.seconds = seconds
+        self.clock = clock
+
+    async def give(self, session: str) -> str | None:
+        """A new handle for `session`; None when the database cannot be written."""
+        if not self.store.writable:
+            return None
+        try:
+            async with self.store.writing() as db:
+                return await self._add(db, session)
+        except sqlite3.Error:
+            return None
+
+    async def take(self, handle: str) -> tuple[str, str] | None:
+        """The session `handle` opens and the handle that replaces it, once, while it
+        lasts; None when it opens nothing (used, expired, forgotten, never given) or the
+        database cannot be written (it could not be replaced)."""
+        if not self.store.writable:
+            return None
+        try:
+            async with self.store.writing() as db:
+                async with db.execute(
+                    "DELETE FROM web_resume WHERE digest = ? RETURNING chat_id, until",
+                    (_digest(handle),),
+                ) as rows:
+                    row = await rows.fetchone()
+                if row is None or row[1] <= self.clock():
+                    return None
+                session = str(row[0])
+                return session, await self._add(db, session)
+        except sqlite3.Error:
+            return None
+
+    async def _add(self, db: aiosqlite.Connection, session: str) -> str:
+        handle = secrets.token_urlsafe(32)
+        await db.execute(
+            "INSERT INTO web_resume (digest, channel, chat_id, until) VALUES (?, ?, ?, ?)",
+            (_digest(handle), CHANNEL, session, self.clock() + self.seconds),
+        )
+        await db.execute(
+            "DELETE FROM web_resume WHERE channel = ? AND chat_id = ? AND digest NOT IN ("
+            "SELECT digest FROM web_resume WHERE channel = ? AND chat_id = ? "
+            "ORDER BY until DESC LIMIT ?)",
+            (CHANNEL, session, CHANNEL, session, PER_SESSION),
+        )
+        return handle
+
+    async def purge(self) -> int:
+        """Delete the handles past their time; returns how many."""
+        if not self.store.writable:
+            return 0
+        async with self.store.writing(proves=False) as db:
+            cursor = await db.execute("DELETE FROM web_resume WHERE until <= ?", (self.clock(),))
+        return max(cursor.rowcount, 0)
