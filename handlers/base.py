@@ -533,12 +533,20 @@ class Answerer:
         sender: str | None = None,
         typing: Typing | None = None,
         edit: bool = False,
+        forwarded: bool = False,
     ) -> None:
         """Answer a text message (or, where lists are numbered, a typed choice); `edit`:
-        the resident edited their message `chat.message` to `text` (Conversation.correction)."""
+        the resident edited their message `chat.message` to `text` (Conversation.correction);
+        `forwarded`: someone else's message the resident forwarded (no choice, no question:
+        see Conversation.handle_text)."""
         with self._busy() as calm:
             async with self._turn(chat):
-                answer = self._text(chat, text, sender, calm, typing, edit=edit)
+                if forwarded:
+                    answer = self.conversation.handle_text(
+                        chat, text, sender=sender, forwarded=True
+                    )
+                else:
+                    answer = self._text(chat, text, sender, calm, typing, edit=edit)
                 await self._guarded(chat, send, answer)
 
     async def action(
